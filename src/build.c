@@ -1,0 +1,131 @@
+/*
+ * build.c: one build (see build.h). An unchanged rebuild is cheap: the
+ * files are read and hashed, and when the digest of the inputs equals the
+ * one recorded by the last successful build and its outputs are all still
+ * there, nothing is parsed, rendered or written.
+ */
+#include "autoconf.h"
+#include "build.h"
+
+#include "catalog.h"
+#include "publish.h"
+#include "render.h"
+#include "store.h"
+#include "util.h"
+
+#include <string.h>
+
+gboolean
+evf_build_check(const EvfConfig *cfg, gint64 now, GPtrArray *diags)
+{
+	g_autofree char *digest = NULL;
+	g_autoptr(GPtrArray) files = evf_catalog_read(cfg, diags, &digest);
+	g_autoptr(GPtrArray) events = NULL;
+
+	if (files == NULL)
+		return FALSE;
+	events = evf_catalog_parse(cfg, files, now, diags);
+	return events != NULL && evf_diags_errors(diags) == 0;
+}
+
+/* The digest of everything a build depends on besides the state. */
+static char *
+inputs_digest(const EvfConfig *cfg, const char *events_digest)
+{
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	g_autofree char *conf = NULL;
+	gsize len = 0;
+
+	g_checksum_update(sum, (const guchar *)PACKAGE_VERSION,
+	                  strlen(PACKAGE_VERSION));
+	g_checksum_update(sum, (const guchar *)cfg->path, strlen(cfg->path));
+	if (g_file_get_contents(cfg->path, &conf, &len, NULL))
+		g_checksum_update(sum, (const guchar *)conf, len);
+	g_checksum_update(sum, (const guchar *)events_digest,
+	                  strlen(events_digest));
+	return g_strdup(g_checksum_get_string(sum));
+}
+
+/* (transfer full): the paths of a manifest. */
+static GStrv
+manifest_paths(const char *manifest)
+{
+	g_auto(GStrv) lines = g_strsplit(manifest ? manifest : "", "\n", -1);
+	g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+
+	for (guint i = 0; lines[i] != NULL; i++) {
+		char *sp = strrchr(lines[i], ' ');
+
+		if (sp != NULL) {
+			*sp = '\0';
+			g_strv_builder_add(b, lines[i]);
+		}
+	}
+	return g_strv_builder_end(b);
+}
+
+gboolean
+evf_build_run(const EvfConfig *cfg, gint64 now, GPtrArray *diags,
+              EvfBuildStats *stats, GError **error)
+{
+	g_autofree char *events_digest = NULL;
+	g_autofree char *digest = NULL;
+	g_autofree char *old_digest = NULL;
+	g_autofree char *old_manifest = NULL;
+	g_autofree char *manifest = NULL;
+	g_autofree char *state_dir = g_path_get_dirname(cfg->state_path);
+	g_autoptr(GPtrArray) files = NULL;
+	g_autoptr(GPtrArray) events = NULL;
+	g_autoptr(GPtrArray) out = NULL;
+	g_autoptr(EvfStore) store = NULL;
+	g_auto(GStrv) stale = NULL;
+	gint64 updated = 0;
+
+	memset(stats, 0, sizeof *stats);
+	files = evf_catalog_read(cfg, diags, &events_digest);
+	if (files == NULL || evf_diags_errors(diags) > 0)
+		return FALSE;
+
+	if (g_mkdir_with_parents(state_dir, 0755) < 0) {
+		int e = errno;
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e),
+		            "cannot create the state folder '%s': %s",
+		            state_dir, g_strerror(e));
+		return FALSE;
+	}
+	store = evf_store_open(cfg->state_path, error);
+	if (store == NULL)
+		return FALSE;
+
+	digest = inputs_digest(cfg, events_digest);
+	old_digest = evf_store_get_meta(store, "inputs");
+	old_manifest = evf_store_get_meta(store, "manifest");
+	if (g_strcmp0(digest, old_digest) == 0 && old_manifest != NULL &&
+	    evf_publish_manifest_present(cfg->output_dir, old_manifest)) {
+		stats->skipped = TRUE;
+		stats->events = files->len;
+		return TRUE;
+	}
+
+	events = evf_catalog_parse(cfg, files, now, diags);
+	if (events == NULL)
+		return FALSE;
+	if (!evf_store_track(store, events, now, &updated, error))
+		return FALSE;
+	out = evf_render_site(cfg, events, updated, error);
+	if (out == NULL)
+		return FALSE;
+
+	evf_publish_clean(cfg->output_dir);
+	stale = manifest_paths(old_manifest);
+	if (!evf_publish(cfg->output_dir, out, (const char *const *)stale,
+	                 &stats->written, error))
+		return FALSE;
+	manifest = evf_publish_manifest(out);
+	if (!evf_store_set_meta(store, "manifest", manifest, error) ||
+	    !evf_store_set_meta(store, "inputs", digest, error))
+		return FALSE;
+	stats->events = events->len;
+	stats->files = out->len;
+	return TRUE;
+}

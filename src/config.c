@@ -1,0 +1,439 @@
+/*
+ * config.c: evfeed.conf. The table below is the single list of keys, their
+ * defaults and bounds; loading checks every group and key against it, so a
+ * typo is an error rather than a silently ignored setting. All problems are
+ * reported at once, each with the line it is on.
+ */
+#include "autoconf.h"
+#include "config.h"
+
+#include "util.h"
+
+#include <libical/ical.h>
+#include <string.h>
+
+typedef enum {
+	KEY_STRING,
+	KEY_URL,
+	KEY_PATH,
+	KEY_ZONE,
+	KEY_UINT,
+	KEY_DURATION, /* ISO 8601 (PT1H) or 90s, 30m, 1h, 2d */
+	KEY_BOOL,
+	KEY_TAGDATE,
+} KeyType;
+
+typedef struct {
+	const char *group; /* "source" stands for every [source NAME] */
+	const char *key;
+	KeyType type;
+	const char *def;
+	gint64 min; /* bounds of KEY_UINT and KEY_DURATION (seconds) */
+	gint64 max;
+} KeySpec;
+
+static const KeySpec keys[] = {
+	{ "site", "title", KEY_STRING, "Events", 0, 0 },
+	{ "site", "description", KEY_STRING, "", 0, 0 },
+	{ "site", "url", KEY_URL, "http://127.0.0.1:8080/", 0, 0 },
+	{ "site", "tag_date", KEY_TAGDATE, "2018", 0, 0 },
+	{ "site", "timezone", KEY_ZONE, "UTC", 0, 0 },
+	{ "site", "language", KEY_STRING, "en", 0, 0 },
+	{ "paths", "events", KEY_PATH, "events", 0, 0 },
+	{ "paths", "output", KEY_PATH, "public", 0, 0 },
+	{ "paths", "state", KEY_PATH, "evfeed.db", 0, 0 },
+	{ "feeds", "max_items", KEY_UINT, "50", 1, 1000 },
+	{ "feeds", "refresh", KEY_DURATION, "PT1H", 300, 7 * 86400 },
+	{ "server", "listen", KEY_STRING, "127.0.0.1:8080", 0, 0 },
+	{ "source", "url", KEY_URL, "", 0, 0 },
+	{ "source", "interval", KEY_DURATION, "1h", 60, 7 * 86400 },
+	{ "source", "enabled", KEY_BOOL, "true", 0, 0 },
+};
+
+const char *const *
+evf_config_keys(void)
+{
+	static const char *names[G_N_ELEMENTS(keys) + 1];
+
+	if (names[0] == NULL) {
+		for (guint i = 0; i < G_N_ELEMENTS(keys); i++)
+			names[i] = g_intern_string(
+			    g_strconcat(keys[i].group, ".", keys[i].key, NULL));
+	}
+	return names;
+}
+
+static const KeySpec *
+key_find(const char *group, const char *key)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(keys); i++)
+		if (strcmp(keys[i].group, group) == 0 &&
+		    strcmp(keys[i].key, key) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* The line of "[group]" or of "key=" inside it, for diagnostics: GKeyFile
+ * keeps no positions. 0 when not found. */
+static guint
+find_line(const char *text, const char *group, const char *key)
+{
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	g_autofree char *header = g_strdup_printf("[%s]", group);
+	gboolean in_group = FALSE;
+
+	for (guint i = 0; lines[i] != NULL; i++) {
+		g_autofree char *l = g_strstrip(g_strdup(lines[i]));
+
+		if (l[0] == '[') {
+			in_group = strcmp(l, header) == 0;
+			if (in_group && key == NULL)
+				return i + 1;
+			continue;
+		}
+		if (in_group && key != NULL && g_str_has_prefix(l, key)) {
+			const char *rest = l + strlen(key);
+			while (*rest == ' ' || *rest == '\t')
+				rest++;
+			if (*rest == '=')
+				return i + 1;
+		}
+	}
+	return 0;
+}
+
+static gboolean
+parse_duration(const char *v, gint64 *out)
+{
+	char *end = NULL;
+	guint64 n;
+
+	if (v[0] == 'P' || v[0] == '-' || v[0] == '+') {
+		struct icaldurationtype d = icaldurationtype_from_string(v);
+
+		if (icaldurationtype_is_bad_duration(d) || d.is_neg)
+			return FALSE;
+		*out = icaldurationtype_as_int(d);
+		return TRUE;
+	}
+	if (!g_ascii_isdigit(v[0]))
+		return FALSE;
+	n = g_ascii_strtoull(v, &end, 10);
+	if (n > G_MAXINT32)
+		return FALSE;
+	if (strcmp(end, "s") == 0 || *end == '\0')
+		*out = (gint64)n;
+	else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
+		*out = (gint64)n * 60;
+	else if (strcmp(end, "h") == 0)
+		*out = (gint64)n * 3600;
+	else if (strcmp(end, "d") == 0)
+		*out = (gint64)n * 86400;
+	else
+		return FALSE;
+	return TRUE;
+}
+
+/* Checks @value against @spec; on success stores the canonical form in
+ * *canon (strings) or *num (numbers), else returns the reason. */
+static const char *
+check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
+            char **canon, gint64 *num)
+{
+	switch (spec->type) {
+	case KEY_STRING:
+		*canon = evf_text_oneline(value);
+		return NULL;
+	case KEY_URL: {
+		g_autoptr(GUri) uri =
+		    g_uri_parse(value, G_URI_FLAGS_NONE, NULL);
+		const char *scheme = uri ? g_uri_get_scheme(uri) : NULL;
+
+		if (uri == NULL || g_uri_get_host(uri) == NULL ||
+		    g_uri_get_host(uri)[0] == '\0' ||
+		    (g_strcmp0(scheme, "http") != 0 &&
+		     g_strcmp0(scheme, "https") != 0))
+			return "not an absolute http or https URL";
+		*canon = g_str_has_suffix(value, "/") ||
+		                 strcmp(spec->group, "site") != 0
+		             ? g_strdup(value)
+		             : g_strconcat(value, "/", NULL);
+		return NULL;
+	}
+	case KEY_PATH:
+		if (value[0] == '\0')
+			return "empty path";
+		*canon = g_canonicalize_filename(value, cfg->dir);
+		return NULL;
+	case KEY_ZONE: {
+		GTimeZone *tz = g_time_zone_new_identifier(value);
+		icaltimezone *itz = icaltimezone_get_builtin_timezone(value);
+
+		if (tz == NULL || (itz == NULL && strcmp(value, "UTC") != 0)) {
+			if (tz != NULL)
+				g_time_zone_unref(tz);
+			return "unknown time zone (expected an IANA name such "
+			       "as Europe/Ljubljana)";
+		}
+		g_time_zone_unref(tz);
+		*canon = g_strdup(value);
+		return NULL;
+	}
+	case KEY_UINT: {
+		guint64 n;
+
+		if (!g_ascii_string_to_unsigned(value, 10, spec->min, spec->max,
+		                                &n, NULL))
+			return "not a whole number within its bounds";
+		*num = (gint64)n;
+		return NULL;
+	}
+	case KEY_DURATION:
+		if (!parse_duration(value, num))
+			return "not a duration (such as PT1H, 30m, 1h or 1d)";
+		if (*num < spec->min || *num > spec->max)
+			return "duration out of bounds";
+		*canon = g_strdup(value);
+		return NULL;
+	case KEY_BOOL:
+		if (strcmp(value, "true") == 0)
+			*num = 1;
+		else if (strcmp(value, "false") == 0)
+			*num = 0;
+		else
+			return "not a boolean (true or false)";
+		return NULL;
+	case KEY_TAGDATE: {
+		static const char *const forms[] = {
+			"^[0-9]{4}$", "^[0-9]{4}-[0-9]{2}$",
+			"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+		};
+		for (guint i = 0; i < G_N_ELEMENTS(forms); i++)
+			if (g_regex_match_simple(forms[i], value, 0, 0)) {
+				*canon = g_strdup(value);
+				return NULL;
+			}
+		return "not a date of the form YYYY, YYYY-MM or YYYY-MM-DD";
+	}
+	}
+	g_assert_not_reached();
+}
+
+static void
+source_free(gpointer p)
+{
+	EvfSourceConfig *s = p;
+
+	g_free(s->name);
+	g_free(s->url);
+	g_free(s);
+}
+
+void
+evf_config_free(EvfConfig *cfg)
+{
+	if (cfg == NULL)
+		return;
+	g_free(cfg->path);
+	g_free(cfg->dir);
+	g_free(cfg->title);
+	g_free(cfg->description);
+	g_free(cfg->url);
+	g_free(cfg->host);
+	g_free(cfg->tag_date);
+	g_free(cfg->timezone);
+	g_free(cfg->language);
+	g_free(cfg->events_dir);
+	g_free(cfg->output_dir);
+	g_free(cfg->state_path);
+	g_free(cfg->refresh);
+	g_free(cfg->listen);
+	if (cfg->sources != NULL)
+		g_ptr_array_unref(cfg->sources);
+	g_free(cfg);
+}
+
+/* Where each value of the site goes. */
+static char **
+site_field(EvfConfig *cfg, const char *group, const char *key)
+{
+	static const struct {
+		const char *group, *key;
+		gsize offset;
+	} map[] = {
+		{ "site", "title", G_STRUCT_OFFSET(EvfConfig, title) },
+		{ "site", "description",
+		  G_STRUCT_OFFSET(EvfConfig, description) },
+		{ "site", "url", G_STRUCT_OFFSET(EvfConfig, url) },
+		{ "site", "tag_date", G_STRUCT_OFFSET(EvfConfig, tag_date) },
+		{ "site", "timezone", G_STRUCT_OFFSET(EvfConfig, timezone) },
+		{ "site", "language", G_STRUCT_OFFSET(EvfConfig, language) },
+		{ "paths", "events", G_STRUCT_OFFSET(EvfConfig, events_dir) },
+		{ "paths", "output", G_STRUCT_OFFSET(EvfConfig, output_dir) },
+		{ "paths", "state", G_STRUCT_OFFSET(EvfConfig, state_path) },
+		{ "feeds", "refresh", G_STRUCT_OFFSET(EvfConfig, refresh) },
+		{ "server", "listen", G_STRUCT_OFFSET(EvfConfig, listen) },
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(map); i++)
+		if (strcmp(map[i].group, group) == 0 &&
+		    strcmp(map[i].key, key) == 0)
+			return G_STRUCT_MEMBER_P(cfg, map[i].offset);
+	return NULL;
+}
+
+static void
+apply(EvfConfig *cfg, EvfSourceConfig *src, const KeySpec *spec, char *canon,
+      gint64 num)
+{
+	char **field;
+
+	if (src != NULL) {
+		if (strcmp(spec->key, "url") == 0)
+			src->url = canon;
+		else if (strcmp(spec->key, "interval") == 0)
+			src->interval = num, g_free(canon);
+		else if (strcmp(spec->key, "enabled") == 0)
+			src->enabled = num != 0, g_free(canon);
+		return;
+	}
+	if (strcmp(spec->key, "max_items") == 0) {
+		cfg->max_items = (guint)num;
+		g_free(canon);
+		return;
+	}
+	if (strcmp(spec->key, "refresh") == 0)
+		cfg->refresh_seconds = num;
+	field = site_field(cfg, spec->group, spec->key);
+	g_assert(field != NULL);
+	g_free(*field);
+	*field = canon;
+}
+
+/* Applies the value of @spec (from @kf, else its default) to @cfg. */
+static void
+load_key(EvfConfig *cfg, GKeyFile *kf, const char *text, const char *group,
+         const KeySpec *spec, EvfSourceConfig *src, GPtrArray *diags)
+{
+	g_autofree char *value = NULL;
+	const char *reason;
+	char *canon = NULL;
+	gint64 num = 0;
+
+	value = g_key_file_get_value(kf, group, spec->key, NULL);
+	if (value == NULL) {
+		if (src != NULL && strcmp(spec->key, "url") == 0) {
+			evf_diags_add(diags, cfg->path,
+			              find_line(text, group, NULL), 0,
+			              "[%s]: url is required", group);
+			return;
+		}
+		if (spec->def[0] == '\0' && spec->type != KEY_STRING)
+			return;
+		value = g_strdup(spec->def);
+	} else {
+		g_autofree char *v =
+		    g_key_file_get_string(kf, group, spec->key, NULL);
+		g_free(value);
+		value = g_strdup(v != NULL ? v : "");
+	}
+	reason = check_value(cfg, spec, value, &canon, &num);
+	if (reason != NULL) {
+		evf_diags_add(
+		    diags, cfg->path, find_line(text, group, spec->key), 0,
+		    "[%s] %s: %s: '%s'", group, spec->key, reason, value);
+		return;
+	}
+	apply(cfg, src, spec, canon, num);
+}
+
+EvfConfig *
+evf_config_load(const char *path, GPtrArray *diags)
+{
+	g_autoptr(EvfConfig) cfg = g_new0(EvfConfig, 1);
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) bytes = NULL;
+	g_auto(GStrv) groups = NULL;
+	g_autofree char *text = NULL;
+	guint before = evf_diags_errors(diags);
+	g_autoptr(GUri) uri = NULL;
+
+	cfg->path = g_canonicalize_filename(path, NULL);
+	cfg->dir = g_path_get_dirname(cfg->path);
+	cfg->sources = g_ptr_array_new_with_free_func(source_free);
+
+	bytes = evf_file_read(cfg->path, 1024 * 1024, &error);
+	if (bytes == NULL) {
+		evf_diags_add(diags, path, 0, 0, "%s", error->message);
+		return NULL;
+	}
+	text =
+	    g_strndup(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes));
+	if (!g_key_file_load_from_data(kf, text, -1, G_KEY_FILE_NONE, &error)) {
+		evf_diags_add(diags, path, 0, 0, "%s", error->message);
+		return NULL;
+	}
+
+	groups = g_key_file_get_groups(kf, NULL);
+	for (guint i = 0; groups[i] != NULL; i++) {
+		const char *g = groups[i];
+		gboolean is_source = g_str_has_prefix(g, "source ");
+		g_auto(GStrv) names = g_key_file_get_keys(kf, g, NULL, NULL);
+
+		if (!is_source && strcmp(g, "site") != 0 &&
+		    strcmp(g, "paths") != 0 && strcmp(g, "feeds") != 0 &&
+		    strcmp(g, "server") != 0) {
+			evf_diags_add(diags, path, find_line(text, g, NULL), 0,
+			              "unknown section [%s]", g);
+			continue;
+		}
+		for (guint k = 0; names != NULL && names[k] != NULL; k++)
+			if (key_find(is_source ? "source" : g, names[k]) ==
+			    NULL)
+				evf_diags_add(
+				    diags, path, find_line(text, g, names[k]),
+				    0, "[%s]: unknown key '%s'", g, names[k]);
+	}
+
+	for (guint i = 0; i < G_N_ELEMENTS(keys); i++)
+		if (strcmp(keys[i].group, "source") != 0)
+			load_key(cfg, kf, text, keys[i].group, &keys[i], NULL,
+			         diags);
+
+	for (guint i = 0; groups[i] != NULL; i++) {
+		EvfSourceConfig *src;
+		const char *name;
+
+		if (!g_str_has_prefix(groups[i], "source "))
+			continue;
+		name = groups[i] + strlen("source ");
+		if (!g_regex_match_simple("^[a-z0-9][a-z0-9_-]*$", name, 0,
+		                          0)) {
+			evf_diags_add(diags, path,
+			              find_line(text, groups[i], NULL), 0,
+			              "[%s]: a source name is made of a-z, "
+			              "0-9, '-' and '_'",
+			              groups[i]);
+			continue;
+		}
+		src = g_new0(EvfSourceConfig, 1);
+		src->name = g_strdup(name);
+		g_ptr_array_add(cfg->sources, src);
+		for (guint k = 0; k < G_N_ELEMENTS(keys); k++)
+			if (strcmp(keys[k].group, "source") == 0)
+				load_key(cfg, kf, text, groups[i], &keys[k],
+				         src, diags);
+	}
+
+	if (evf_diags_errors(diags) > before)
+		return NULL;
+	uri = g_uri_parse(cfg->url, G_URI_FLAGS_NONE, NULL);
+	cfg->host = g_ascii_strdown(g_uri_get_host(uri), -1);
+	return g_steal_pointer(&cfg);
+}
+
+char *
+evf_config_url(const EvfConfig *cfg, const char *path)
+{
+	return g_strconcat(cfg->url, path, NULL);
+}

@@ -1,0 +1,57 @@
+/*
+ * config.h: the site configuration (evfeed.conf, a GKeyFile). Every key has a
+ * default and a bound, listed once in the table in config.c; relative paths
+ * are resolved against the folder of the config file.
+ */
+#pragma once
+
+#include <glib.h>
+
+typedef struct {
+	char *name; /* [source NAME] */
+	char *url;
+	gboolean enabled;
+	gint64 interval; /* seconds */
+} EvfSourceConfig;
+
+typedef struct {
+	char *path; /* the config file, absolute */
+	char *dir;  /* its folder */
+
+	/* [site] */
+	char *title;
+	char *description;
+	char *url;      /* public base URL, with a trailing '/' */
+	char *host;     /* lower-case host of url, the tag: authority */
+	char *tag_date; /* YYYY[-MM[-DD]], the date in tag: ids */
+	char *timezone; /* IANA name */
+	char *language;
+
+	/* [paths], absolute */
+	char *events_dir;
+	char *output_dir;
+	char *state_path;
+
+	/* [feeds] */
+	guint max_items;
+	char *refresh;          /* ISO 8601 duration, e.g. PT1H */
+	gint64 refresh_seconds; /* the same in seconds */
+
+	/* [server] */
+	char *listen;
+
+	GPtrArray *sources; /* EvfSourceConfig* */
+} EvfConfig;
+
+/* (transfer full): the configuration read from @path; every problem goes
+ * into @diags (file:line: error: …) and NULL is returned when there is one. */
+EvfConfig *evf_config_load(const char *path, GPtrArray *diags);
+void evf_config_free(EvfConfig *cfg);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfConfig, evf_config_free)
+
+/* (transfer full): the absolute URL of @path (relative to the site root). */
+char *evf_config_url(const EvfConfig *cfg, const char *path);
+
+/* The documented keys, for the manual page check: NULL-terminated arrays of
+ * "section.key". */
+const char *const *evf_config_keys(void);

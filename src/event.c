@@ -1,0 +1,258 @@
+/*
+ * event.c: the event model (see event.h): its lifecycle, fingerprint, sort
+ * orders and the human and W3C-DTF forms of its dates.
+ */
+#include "autoconf.h"
+#include "event.h"
+
+#include <string.h>
+
+EvfEvent *
+evf_event_new(void)
+{
+	EvfEvent *ev = g_new0(EvfEvent, 1);
+
+	ev->organizers = g_ptr_array_new_with_free_func(g_free);
+	ev->categories = g_ptr_array_new_with_free_func(g_free);
+	return ev;
+}
+
+void
+evf_event_free(EvfEvent *ev)
+{
+	if (ev == NULL)
+		return;
+	g_free(ev->uid);
+	g_free(ev->slug);
+	g_free(ev->path);
+	g_free(ev->title);
+	g_clear_pointer(&ev->start, g_date_time_unref);
+	g_clear_pointer(&ev->end, g_date_time_unref);
+	g_free(ev->tzid);
+	g_free(ev->location);
+	g_ptr_array_unref(ev->organizers);
+	g_free(ev->organizer_email);
+	g_ptr_array_unref(ev->categories);
+	g_free(ev->url);
+	g_free(ev->image);
+	g_free(ev->rrule);
+	g_free(ev->description_md);
+	g_free(ev->description_html);
+	g_free(ev->description_text);
+	g_free(ev->fingerprint);
+	g_free(ev->vevent);
+	g_free(ev);
+}
+
+gint64
+evf_event_pubdate(const EvfEvent *ev)
+{
+	return ev->published != 0 ? ev->published : ev->created;
+}
+
+char *
+evf_event_display_title(const EvfEvent *ev)
+{
+	if (ev->status == EVF_STATUS_CANCELLED)
+		return g_strconcat("Cancelled: ", ev->title, NULL);
+	return g_strdup(ev->title);
+}
+
+static void
+fp_add(GChecksum *sum, const char *s)
+{
+	if (s != NULL)
+		g_checksum_update(sum, (const guchar *)s, strlen(s));
+	g_checksum_update(sum, (const guchar *)"\x1f", 1);
+}
+
+static void
+fp_add_list(GChecksum *sum, GPtrArray *list)
+{
+	for (guint i = 0; i < list->len; i++) {
+		fp_add(sum, g_ptr_array_index(list, i));
+	}
+	fp_add(sum, "\x1e");
+}
+
+void
+evf_event_update_fingerprint(EvfEvent *ev)
+{
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	g_autofree char *start = evf_event_w3c_start(ev);
+	g_autofree char *end = evf_event_w3c_end(ev);
+	g_autofree char *geo =
+	    ev->has_geo ? g_strdup_printf("%.6f;%.6f", ev->lat, ev->lon) : NULL;
+	g_autofree char *flags =
+	    g_strdup_printf("%d;%d;%d;%" G_GINT64_FORMAT, ev->tba, ev->all_day,
+	                    ev->status, ev->published);
+
+	fp_add(sum, "evfeed-event-1");
+	fp_add(sum, ev->uid);
+	fp_add(sum, ev->title);
+	fp_add(sum, flags);
+	fp_add(sum, start);
+	fp_add(sum, end);
+	fp_add(sum, ev->tzid);
+	fp_add(sum, ev->location);
+	fp_add(sum, geo);
+	fp_add_list(sum, ev->organizers);
+	fp_add(sum, ev->organizer_email);
+	fp_add_list(sum, ev->categories);
+	fp_add(sum, ev->url);
+	fp_add(sum, ev->image);
+	fp_add(sum, ev->rrule);
+	fp_add(sum, ev->description_md);
+	g_free(ev->fingerprint);
+	ev->fingerprint = g_strdup(g_checksum_get_string(sum));
+}
+
+static const char *const month_names[] = {
+	"",        "January",  "February", "March",  "April",
+	"May",     "June",     "July",     "August", "September",
+	"October", "November", "December",
+};
+
+static char *
+format_day(int d, int m, int y, gboolean month, gboolean year)
+{
+	GString *s = g_string_new(NULL);
+
+	g_string_append_printf(s, "%d", d);
+	if (month)
+		g_string_append_printf(s, " %s", month_names[m]);
+	if (year)
+		g_string_append_printf(s, " %d", y);
+	return g_string_free(s, FALSE);
+}
+
+char *
+evf_event_format_when(const EvfEvent *ev)
+{
+	if (ev->tba)
+		return g_strdup("Date to be announced");
+	if (ev->all_day) {
+		GDate last = ev->end_date;
+		int sd, sm, sy, ld, lm, ly;
+
+		g_date_subtract_days(&last, 1);
+		sd = g_date_get_day(&ev->start_date);
+		sm = g_date_get_month(&ev->start_date);
+		sy = g_date_get_year(&ev->start_date);
+		ld = g_date_get_day(&last);
+		lm = g_date_get_month(&last);
+		ly = g_date_get_year(&last);
+		if (g_date_compare(&ev->start_date, &last) >= 0)
+			return format_day(sd, sm, sy, TRUE, TRUE);
+		{
+			g_autofree char *a = format_day(
+			    sd, sm, sy, sm != lm || sy != ly, sy != ly);
+			g_autofree char *b = format_day(ld, lm, ly, TRUE, TRUE);
+			/* An en dash, spaced when either side has spaces. */
+			return g_strdup_printf(
+			    "%s%s%s", a, strchr(a, ' ') ? " \u2013 " : "\u2013",
+			    b);
+		}
+	}
+	{
+		GDateTime *s = ev->start, *e = ev->end;
+		const char *zone = ev->tzid != NULL ? ev->tzid : "UTC";
+		g_autofree char *sday = format_day(
+		    g_date_time_get_day_of_month(s), g_date_time_get_month(s),
+		    g_date_time_get_year(s), TRUE, TRUE);
+		g_autofree char *stime = g_date_time_format(s, "%H:%M");
+		g_autofree char *etime = g_date_time_format(e, "%H:%M");
+
+		if (g_date_time_get_year(s) == g_date_time_get_year(e) &&
+		    g_date_time_get_day_of_year(s) ==
+		        g_date_time_get_day_of_year(e))
+			return g_strdup_printf("%s, %s\u2013%s (%s)", sday,
+			                       stime, etime, zone);
+		{
+			g_autofree char *eday =
+			    format_day(g_date_time_get_day_of_month(e),
+			               g_date_time_get_month(e),
+			               g_date_time_get_year(e), TRUE, TRUE);
+			return g_strdup_printf("%s, %s \u2013 %s, %s (%s)",
+			                       sday, stime, eday, etime, zone);
+		}
+	}
+}
+
+static char *
+w3c_date(const GDate *d)
+{
+	return g_strdup_printf("%04d-%02d-%02d", g_date_get_year(d),
+	                       g_date_get_month(d), g_date_get_day(d));
+}
+
+static char *
+w3c_time(GDateTime *t)
+{
+	if (g_date_time_get_utc_offset(t) == 0)
+		return g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ");
+	return g_date_time_format(t, "%Y-%m-%dT%H:%M:%S%:z");
+}
+
+char *
+evf_event_w3c_start(const EvfEvent *ev)
+{
+	if (ev->tba)
+		return NULL;
+	if (ev->all_day)
+		return w3c_date(&ev->start_date);
+	return w3c_time(ev->start);
+}
+
+char *
+evf_event_w3c_end(const EvfEvent *ev)
+{
+	if (ev->tba)
+		return NULL;
+	if (ev->all_day) {
+		GDate last = ev->end_date;
+
+		g_date_subtract_days(&last, 1);
+		return w3c_date(&last);
+	}
+	return w3c_time(ev->end);
+}
+
+/* Start as a sortable instant: all-day events at 00:00 UTC of their day. */
+static gint64
+start_key(const EvfEvent *ev)
+{
+	if (ev->all_day)
+		return ((gint64)g_date_get_julian(&ev->start_date) - 719163) *
+		       86400;
+	return g_date_time_to_unix(ev->start);
+}
+
+gint
+evf_event_cmp_start(gconstpointer a, gconstpointer b)
+{
+	const EvfEvent *x = *(EvfEvent *const *)a;
+	const EvfEvent *y = *(EvfEvent *const *)b;
+
+	if (x->tba != y->tba)
+		return x->tba ? 1 : -1;
+	if (!x->tba) {
+		gint64 kx = start_key(x), ky = start_key(y);
+
+		if (kx != ky)
+			return kx < ky ? -1 : 1;
+	}
+	return strcmp(x->uid, y->uid);
+}
+
+gint
+evf_event_cmp_pubdate_desc(gconstpointer a, gconstpointer b)
+{
+	const EvfEvent *x = *(EvfEvent *const *)a;
+	const EvfEvent *y = *(EvfEvent *const *)b;
+	gint64 px = evf_event_pubdate(x), py = evf_event_pubdate(y);
+
+	if (px != py)
+		return px > py ? -1 : 1;
+	return strcmp(x->uid, y->uid);
+}

@@ -1,0 +1,85 @@
+/*
+ * event.h: the catalogue's model of one event, whatever it was read from.
+ * An EvfEvent is a plain value: loaders fill it, the state tracker adds its
+ * identity over time (first seen, SEQUENCE, LAST-MODIFIED) and the writers
+ * only read it.
+ */
+#pragma once
+
+#include <glib.h>
+
+typedef enum {
+	EVF_STATUS_CONFIRMED,
+	EVF_STATUS_TENTATIVE,
+	EVF_STATUS_CANCELLED,
+} EvfStatus;
+
+typedef struct {
+	/* identity */
+	char *uid;      /* stable forever; the iCalendar UID */
+	char *slug;     /* file stem: events/<slug>.ics and page anchors */
+	char *path;     /* where it was read from (diagnostics) */
+	guint uid_line; /* where `uid:` is in that file; 1 when derived */
+	guint uid_col;
+
+	/* content */
+	char *title;
+	gboolean tba;     /* date to be announced: feeds only, no calendar */
+	gboolean all_day; /* start_date/end_date, else start/end */
+	GDate start_date;
+	GDate end_date; /* exclusive, as in iCalendar */
+	GDateTime *start;
+	GDateTime *end;
+	char *tzid; /* timed events in a zone: its IANA name; NULL for UTC */
+	char *location;
+	gboolean has_geo;
+	double lat;
+	double lon;
+	GPtrArray *organizers; /* char*, never NULL */
+	char *organizer_email;
+	GPtrArray *categories; /* char*, never NULL */
+	char *url;
+	EvfStatus status;
+	gint64 published; /* from the file, µs since 1970 UTC; 0: not given */
+	char *image;
+	char *rrule; /* validated RRULE value, or NULL */
+	char *description_md;
+	char *description_html; /* safe HTML, absolute links */
+	char *description_text; /* plain text, link targets kept */
+
+	/* from the state (track) */
+	char *fingerprint; /* hex digest of the content above */
+	gint64 created;    /* first seen, µs since 1970 UTC */
+	gint64 modified;   /* LAST-MODIFIED, µs; unique within a site */
+	guint sequence;
+
+	/* render cache: this event's VEVENT, as libical wrote it */
+	char *vevent;
+} EvfEvent;
+
+EvfEvent *evf_event_new(void);
+void evf_event_free(EvfEvent *ev);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfEvent, evf_event_free)
+
+/* The publication date: `published` from the file, else first seen. */
+gint64 evf_event_pubdate(const EvfEvent *ev);
+
+/* (transfer full): the title as shown, "Cancelled: " first if cancelled. */
+char *evf_event_display_title(const EvfEvent *ev);
+
+/* Computes ev->fingerprint from every content field. */
+void evf_event_update_fingerprint(EvfEvent *ev);
+
+/* (transfer full): a human date range such as "25–27 September 2018" or
+ * "22 May 2018, 09:00–17:00 (Europe/Ljubljana)"; "Date to be announced". */
+char *evf_event_format_when(const EvfEvent *ev);
+
+/* (transfer full): W3C-DTF start or end (date, or date-time with offset),
+ * NULL for tba; the end is inclusive for all-day events, as people say it. */
+char *evf_event_w3c_start(const EvfEvent *ev);
+char *evf_event_w3c_end(const EvfEvent *ev);
+
+/* Sort orders: by start (tba last) then uid; by publication date newest
+ * first then uid. */
+gint evf_event_cmp_start(gconstpointer a, gconstpointer b);
+gint evf_event_cmp_pubdate_desc(gconstpointer a, gconstpointer b);

@@ -1,0 +1,952 @@
+/*
+ * eventfile.c: reads an event file (see eventfile.h).
+ *
+ * libyaml is driven through its event API into a small tree, with caps on
+ * the number of events and the nesting depth, and anchors and aliases are
+ * refused, so a hostile file costs little. libyaml accepts duplicate keys
+ * and embedded NULs silently; both are checked here. Positions in the front
+ * matter are mapped back to lines of the whole file.
+ */
+#include "autoconf.h"
+#include "eventfile.h"
+
+#include "autocleanups.h"
+#include "markdown.h"
+#include "util.h"
+
+#include <libical/ical.h>
+#include <string.h>
+
+#define MAX_DEPTH  16
+#define MAX_EVENTS 10000
+#define MAX_UID    200
+
+typedef enum { NODE_SCALAR, NODE_SEQUENCE, NODE_MAPPING } NodeKind;
+
+typedef struct Node {
+	NodeKind kind;
+	char *value;    /* scalar */
+	gboolean plain; /* an unquoted scalar (null can only be plain) */
+	guint line;     /* of the whole file, from 1 */
+	guint col;
+	GPtrArray *items; /* sequence: Node*; mapping: key, value, key, … */
+} Node;
+
+static void
+node_free(gpointer p)
+{
+	Node *n = p;
+
+	if (n == NULL)
+		return;
+	g_free(n->value);
+	if (n->items != NULL)
+		g_ptr_array_unref(n->items);
+	g_free(n);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Node, node_free)
+
+typedef struct {
+	const char *path;
+	guint line_offset; /* file line of the front matter's first line, - 1 */
+	GPtrArray *diags;
+	yaml_parser_t parser;
+	guint events;
+	gboolean failed;
+} Reader;
+
+static void
+reader_error(Reader *r, yaml_mark_t mark, const char *msg)
+{
+	if (!r->failed)
+		evf_diags_add(r->diags, r->path, mark.line + 1 + r->line_offset,
+		              mark.column + 1, "%s", msg);
+	r->failed = TRUE;
+}
+
+/* Takes the next event; FALSE (with a diagnostic) on a syntax error. */
+static gboolean
+next_event(Reader *r, yaml_event_t *ev)
+{
+	if (++r->events > MAX_EVENTS) {
+		reader_error(r, r->parser.mark,
+		             "front matter is too complex (more than 10000 "
+		             "YAML nodes)");
+		return FALSE;
+	}
+	if (!yaml_parser_parse(&r->parser, ev)) {
+		g_autofree char *msg = g_strdup_printf(
+		    "%s%s%s",
+		    r->parser.problem ? r->parser.problem : "YAML syntax error",
+		    r->parser.context ? " " : "",
+		    r->parser.context ? r->parser.context : "");
+		reader_error(r, r->parser.problem_mark, msg);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static Node *
+node_new(Reader *r, NodeKind kind, yaml_mark_t mark)
+{
+	Node *n = g_new0(Node, 1);
+
+	n->kind = kind;
+	n->line = mark.line + 1 + r->line_offset;
+	n->col = mark.column + 1;
+	if (kind != NODE_SCALAR)
+		n->items = g_ptr_array_new_with_free_func(node_free);
+	return n;
+}
+
+static Node *read_node(Reader *r, yaml_event_t *ev, guint depth);
+
+/* Reads the items of a sequence or mapping until its end event. */
+static Node *
+read_collection(Reader *r, Node *n, yaml_event_type_t end, guint depth)
+{
+	g_autoptr(Node) coll = n;
+
+	for (;;) {
+		g_auto(yaml_event_t) ev = { 0 };
+		Node *child;
+
+		if (!next_event(r, &ev))
+			return NULL;
+		if (ev.type == end)
+			break;
+		child = read_node(r, &ev, depth + 1);
+		if (child == NULL)
+			return NULL;
+		g_ptr_array_add(coll->items, child);
+	}
+	return g_steal_pointer(&coll);
+}
+
+static Node *
+read_node(Reader *r, yaml_event_t *ev, guint depth)
+{
+	const yaml_char_t *anchor = NULL;
+
+	if (depth > MAX_DEPTH) {
+		reader_error(r, ev->start_mark,
+		             "front matter is nested too deeply (more than 16 "
+		             "levels)");
+		return NULL;
+	}
+	switch (ev->type) {
+	case YAML_ALIAS_EVENT:
+		reader_error(r, ev->start_mark,
+		             "YAML aliases are not supported");
+		return NULL;
+	case YAML_SCALAR_EVENT: {
+		Node *n;
+
+		anchor = ev->data.scalar.anchor;
+		if (anchor != NULL)
+			break;
+		if (strlen((const char *)ev->data.scalar.value) !=
+		    ev->data.scalar.length) {
+			reader_error(r, ev->start_mark,
+			             "a NUL character is not allowed");
+			return NULL;
+		}
+		n = node_new(r, NODE_SCALAR, ev->start_mark);
+		n->value = g_strndup((const char *)ev->data.scalar.value,
+		                     ev->data.scalar.length);
+		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		return n;
+	}
+	case YAML_SEQUENCE_START_EVENT:
+		anchor = ev->data.sequence_start.anchor;
+		if (anchor != NULL)
+			break;
+		return read_collection(
+		    r, node_new(r, NODE_SEQUENCE, ev->start_mark),
+		    YAML_SEQUENCE_END_EVENT, depth);
+	case YAML_MAPPING_START_EVENT:
+		anchor = ev->data.mapping_start.anchor;
+		if (anchor != NULL)
+			break;
+		return read_collection(
+		    r, node_new(r, NODE_MAPPING, ev->start_mark),
+		    YAML_MAPPING_END_EVENT, depth);
+	default:
+		reader_error(r, ev->start_mark, "unexpected YAML structure");
+		return NULL;
+	}
+	reader_error(r, ev->start_mark,
+	             "YAML anchors and aliases are not supported");
+	return NULL;
+}
+
+/* Parses the front matter into its top-level mapping (NULL on error). */
+static Node *
+read_front_matter(const char *path, const char *text, gsize len,
+                  guint line_offset, GPtrArray *diags)
+{
+	Reader r = { .path = path, .line_offset = line_offset, .diags = diags };
+	g_autoptr(Node) root = NULL;
+	gboolean done = FALSE;
+
+	yaml_parser_initialize(&r.parser);
+	yaml_parser_set_input_string(&r.parser, (const unsigned char *)text,
+	                             len);
+	while (!done && !r.failed) {
+		g_auto(yaml_event_t) ev = { 0 };
+
+		if (!next_event(&r, &ev))
+			break;
+		switch (ev.type) {
+		case YAML_STREAM_START_EVENT:
+		case YAML_DOCUMENT_START_EVENT:
+		case YAML_DOCUMENT_END_EVENT:
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = TRUE;
+			break;
+		default:
+			if (root != NULL) {
+				reader_error(&r, ev.start_mark,
+				             "only one YAML document is "
+				             "allowed in the front matter");
+				break;
+			}
+			root = read_node(&r, &ev, 1);
+			if (root != NULL && root->kind != NODE_MAPPING) {
+				reader_error(&r, ev.start_mark,
+				             "front matter must be a mapping "
+				             "of keys to values");
+			}
+			break;
+		}
+	}
+	yaml_parser_delete(&r.parser);
+	if (r.failed)
+		return NULL;
+	if (root == NULL)
+		root = node_new(&r, NODE_MAPPING, (yaml_mark_t){ 0 });
+	return g_steal_pointer(&root);
+}
+
+/* ------------------------------------------------------------ values */
+
+typedef struct {
+	const char *path;
+	GPtrArray *diags;
+	const EvfConfig *cfg;
+	gint64 now;
+	gboolean failed;
+} Ctx;
+
+static void G_GNUC_PRINTF(3, 4)
+    ctx_error(Ctx *c, const Node *n, const char *fmt, ...)
+{
+	va_list ap;
+	g_autofree char *msg = NULL;
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	evf_diags_add(c->diags, c->path, n ? n->line : 1, n ? n->col : 1, "%s",
+	              msg);
+	c->failed = TRUE;
+}
+
+static gboolean
+is_null(const Node *n)
+{
+	return n->kind == NODE_SCALAR && n->plain &&
+	       (n->value[0] == '\0' || strcmp(n->value, "~") == 0 ||
+	        strcmp(n->value, "null") == 0);
+}
+
+static const char *
+kind_name(const Node *n)
+{
+	return n->kind == NODE_SEQUENCE  ? "a list"
+	       : n->kind == NODE_MAPPING ? "a mapping"
+	                                 : "a value";
+}
+
+/* (transfer full): a one-line string, or NULL with a diagnostic. */
+static char *
+want_string(Ctx *c, const char *key, const Node *n)
+{
+	if (n->kind != NODE_SCALAR) {
+		ctx_error(c, n, "%s: expected a string, not %s", key,
+		          kind_name(n));
+		return NULL;
+	}
+	if (is_null(n)) {
+		ctx_error(c, n, "%s: empty value", key);
+		return NULL;
+	}
+	return evf_text_oneline(n->value);
+}
+
+/* Adds the strings of a scalar or a list of scalars to @out. */
+static void
+want_list(Ctx *c, const char *key, const Node *n, GPtrArray *out)
+{
+	if (n->kind == NODE_SCALAR) {
+		char *s = want_string(c, key, n);
+		if (s != NULL)
+			g_ptr_array_add(out, s);
+		return;
+	}
+	if (n->kind != NODE_SEQUENCE) {
+		ctx_error(c, n, "%s: expected a list of strings, not %s", key,
+		          kind_name(n));
+		return;
+	}
+	for (guint i = 0; i < n->items->len; i++) {
+		char *s = want_string(c, key, g_ptr_array_index(n->items, i));
+		gboolean dup = FALSE;
+
+		if (s == NULL)
+			continue;
+		for (guint k = 0; k < out->len; k++)
+			dup |=
+			    g_utf8_collate(g_ptr_array_index(out, k), s) == 0;
+		if (s[0] == '\0' || dup)
+			g_free(s);
+		else
+			g_ptr_array_add(out, s);
+	}
+}
+
+static char *
+want_url(Ctx *c, const char *key, const Node *n)
+{
+	g_autofree char *s = want_string(c, key, n);
+	g_autoptr(GUri) uri = NULL;
+
+	if (s == NULL)
+		return NULL;
+	uri = g_uri_parse(s, G_URI_FLAGS_ENCODED, NULL);
+	if (uri == NULL || g_uri_get_host(uri) == NULL ||
+	    (g_ascii_strcasecmp(g_uri_get_scheme(uri), "http") != 0 &&
+	     g_ascii_strcasecmp(g_uri_get_scheme(uri), "https") != 0) ||
+	    strpbrk(s, " \"<>") != NULL) {
+		ctx_error(c, n, "%s: not an absolute http or https URL: '%s'",
+		          key, s);
+		return NULL;
+	}
+	return g_steal_pointer(&s);
+}
+
+/* A date or date-time as written by an editor. */
+typedef struct {
+	gboolean tba;
+	gboolean date_only;
+	GDate date;
+	GDateTime *time;     /* in its zone: the event's, or UTC */
+	gboolean has_offset; /* written with Z or ±hh:mm */
+} When;
+
+static void
+when_clear(When *w)
+{
+	g_clear_pointer(&w->time, g_date_time_unref);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(When, when_clear)
+
+static const char *const month_names[] = {
+	"",        "January",  "February", "March",  "April",
+	"May",     "June",     "July",     "August", "September",
+	"October", "November", "December",
+};
+
+/* Parses @n as a date or date-time; wall times are in @zone. */
+static gboolean
+want_when(Ctx *c, const char *key, const Node *n, const char *zone,
+          gboolean allow_tba, When *out)
+{
+	g_autoptr(GRegex) re = NULL;
+	g_autoptr(GMatchInfo) m = NULL;
+	g_autofree char *s = want_string(c, key, n);
+	int y, mo, d, h = 0, mi = 0, sec = 0;
+	g_autofree char *hs = NULL, *offs = NULL;
+
+	if (s == NULL)
+		return FALSE;
+	if (g_ascii_strcasecmp(s, "tba") == 0) {
+		if (!allow_tba) {
+			ctx_error(c, n, "%s: 'tba' is only allowed as start",
+			          key);
+			return FALSE;
+		}
+		out->tba = TRUE;
+		return TRUE;
+	}
+	re = g_regex_new("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+	                 "(?:[T ]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?"
+	                 "(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",
+	                 G_REGEX_CASELESS, 0, NULL);
+	if (!g_regex_match(re, s, 0, &m)) {
+		ctx_error(c, n,
+		          "%s: invalid date '%s' (expected YYYY-MM-DD, "
+		          "YYYY-MM-DDTHH:MM[:SS] with an optional Z or "
+		          "+HH:MM%s)",
+		          key, s, allow_tba ? ", or tba" : "");
+		return FALSE;
+	}
+	{
+		g_autofree char *ys = g_match_info_fetch(m, 1);
+		g_autofree char *ms = g_match_info_fetch(m, 2);
+		g_autofree char *ds = g_match_info_fetch(m, 3);
+
+		y = atoi(ys);
+		mo = atoi(ms);
+		d = atoi(ds);
+	}
+	hs = g_match_info_fetch(m, 4);
+	if (y < 1900 || y > 2200) {
+		ctx_error(c, n, "%s: invalid date '%s': year out of range", key,
+		          s);
+		return FALSE;
+	}
+	if (mo < 1 || mo > 12) {
+		ctx_error(c, n, "%s: invalid date '%s': no month %d", key, s,
+		          mo);
+		return FALSE;
+	}
+	if (d < 1 || !g_date_valid_dmy(d, mo, y)) {
+		ctx_error(c, n, "%s: invalid date '%s': %s %d has %d days", key,
+		          s, month_names[mo], y,
+		          g_date_get_days_in_month(mo, y));
+		return FALSE;
+	}
+	if (hs == NULL || hs[0] == '\0') {
+		out->date_only = TRUE;
+		g_date_clear(&out->date, 1);
+		g_date_set_dmy(&out->date, d, mo, y);
+		return TRUE;
+	}
+	{
+		g_autofree char *mis = g_match_info_fetch(m, 5);
+		g_autofree char *ss = g_match_info_fetch(m, 6);
+
+		h = atoi(hs);
+		mi = atoi(mis);
+		sec = ss && ss[0] ? atoi(ss) : 0;
+	}
+	if (h > 23 || mi > 59 || sec > 59) {
+		ctx_error(c, n,
+		          "%s: invalid time '%s': hours go to 23, "
+		          "minutes and seconds to 59",
+		          key, s);
+		return FALSE;
+	}
+	offs = g_match_info_fetch(m, 7);
+	if (offs != NULL && offs[0] != '\0') {
+		g_autoptr(GTimeZone) tz = NULL;
+		g_autoptr(GDateTime) t = NULL;
+
+		if (g_ascii_strcasecmp(offs, "z") == 0)
+			tz = g_time_zone_new_utc();
+		else
+			tz = g_time_zone_new_identifier(offs);
+		if (tz == NULL) {
+			ctx_error(c, n, "%s: invalid UTC offset '%s'", key,
+			          offs);
+			return FALSE;
+		}
+		t = g_date_time_new(tz, y, mo, d, h, mi, sec);
+		out->time = g_date_time_to_utc(t);
+		out->has_offset = TRUE;
+		return TRUE;
+	}
+	{
+		g_autoptr(GTimeZone) tz = g_time_zone_new_identifier(zone);
+
+		g_assert(tz != NULL);
+		out->time = g_date_time_new(tz, y, mo, d, h, mi, sec);
+		if (out->time == NULL || g_date_time_get_hour(out->time) != h ||
+		    g_date_time_get_minute(out->time) != mi ||
+		    g_date_time_get_day_of_month(out->time) != d) {
+			ctx_error(c, n,
+			          "%s: %02d:%02d on %04d-%02d-%02d does not "
+			          "exist in %s (the clocks go forward)",
+			          key, h, mi, y, mo, d, zone);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+char *
+evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
+{
+	struct icalrecurrencetype rt;
+	struct icaltimetype start;
+	icalrecur_iterator *it;
+	gboolean any = FALSE;
+
+	if (strpbrk(rrule, "\r\n") != NULL)
+		return g_strdup("line breaks are not allowed");
+	icalerror_clear_errno();
+	rt = icalrecurrencetype_from_string(rrule);
+	if (rt.freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR) {
+		icalerror_clear_errno();
+		return g_strdup_printf("invalid RRULE '%s' (expected e.g. "
+		                       "FREQ=WEEKLY;COUNT=4)",
+		                       rrule);
+	}
+	if (rt.freq == ICAL_SECONDLY_RECURRENCE ||
+	    rt.freq == ICAL_MINUTELY_RECURRENCE)
+		return g_strdup("FREQ=SECONDLY and FREQ=MINUTELY are not "
+		                "supported for events");
+	if (rt.interval < 1)
+		return g_strdup("INTERVAL must be at least 1");
+	if (!icaltime_is_null_time(rt.until)) {
+		if (rt.count != 0)
+			return g_strdup("COUNT and UNTIL cannot both be "
+			                "given");
+		if (ev->all_day && !rt.until.is_date)
+			return g_strdup("UNTIL must be a date (YYYYMMDD) for "
+			                "an all-day event");
+		if (!ev->all_day &&
+		    (rt.until.is_date || !icaltime_is_utc(rt.until)))
+			return g_strdup("UNTIL must be a UTC date-time "
+			                "(YYYYMMDDTHHMMSSZ) for a timed "
+			                "event");
+	}
+	if (ev->all_day) {
+		start = icaltime_from_day_of_year(
+		    g_date_get_day_of_year(&ev->start_date),
+		    g_date_get_year(&ev->start_date));
+		start.is_date = 1;
+	} else {
+		start = icaltime_from_timet_with_zone(
+		    g_date_time_to_unix(ev->start), 0,
+		    icaltimezone_get_utc_timezone());
+	}
+	/* The rule must produce at least one occurrence within a bounded
+	 * number of steps (libical spins on some impossible rules). */
+	it = icalrecur_iterator_new(rt, start);
+	if (it == NULL) {
+		icalerror_clear_errno();
+		return g_strdup_printf("invalid RRULE '%s'", rrule);
+	}
+	for (guint i = 0; i < 1000 && !any; i++) {
+		struct icaltimetype next = icalrecur_iterator_next(it);
+
+		if (icaltime_is_null_time(next))
+			break;
+		any = TRUE;
+	}
+	icalrecur_iterator_free(it);
+	icalerror_clear_errno();
+	if (!any)
+		return g_strdup_printf("RRULE '%s' never occurs", rrule);
+	return NULL;
+}
+
+/* --------------------------------------------------------------- keys */
+
+static const char *const known_keys[] = {
+	"title",      "start", "end",        "timezone",
+	"location",   "geo",   "organizer",  "organizer_email",
+	"categories", "url",   "status",     "uid",
+	"published",  "image", "recurrence",
+};
+
+/* Finds the value of @key in the mapping; NULL when absent. */
+static const Node *
+lookup(const Node *map, const char *key)
+{
+	for (guint i = 0; i + 1 < map->items->len; i += 2) {
+		const Node *k = g_ptr_array_index(map->items, i);
+
+		if (k->kind == NODE_SCALAR && strcmp(k->value, key) == 0)
+			return g_ptr_array_index(map->items, i + 1);
+	}
+	return NULL;
+}
+
+static void
+check_keys(Ctx *c, const Node *map)
+{
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (guint i = 0; i + 1 < map->items->len; i += 2) {
+		const Node *k = g_ptr_array_index(map->items, i);
+		const Node *first;
+		gboolean known = FALSE;
+
+		if (k->kind != NODE_SCALAR) {
+			ctx_error(c, k, "keys must be plain words");
+			continue;
+		}
+		first = g_hash_table_lookup(seen, k->value);
+		if (first != NULL) {
+			ctx_error(c, k,
+			          "duplicate key '%s' (first given on "
+			          "line %u)",
+			          k->value, first->line);
+			continue;
+		}
+		g_hash_table_insert(seen, k->value, (gpointer)k);
+		for (guint j = 0; j < G_N_ELEMENTS(known_keys); j++)
+			known |= strcmp(known_keys[j], k->value) == 0;
+		if (!known)
+			ctx_error(c, k,
+			          "unknown key '%s' (known keys: title, "
+			          "start, end, timezone, location, geo, "
+			          "organizer, organizer_email, categories, "
+			          "url, status, uid, published, image, "
+			          "recurrence)",
+			          k->value);
+	}
+}
+
+static void
+read_dates(Ctx *c, const Node *map, EvfEvent *ev)
+{
+	const Node *start = lookup(map, "start");
+	const Node *end = lookup(map, "end");
+	const Node *zone = lookup(map, "timezone");
+	g_autofree char *tzid = NULL;
+	g_auto(When) s = { 0 };
+	g_auto(When) e = { 0 };
+
+	if (zone != NULL) {
+		g_autoptr(GTimeZone) tz = NULL;
+
+		tzid = want_string(c, "timezone", zone);
+		if (tzid == NULL)
+			return;
+		tz = g_time_zone_new_identifier(tzid);
+		if (tz == NULL || strchr(tzid, '/') == NULL ||
+		    icaltimezone_get_builtin_timezone(tzid) == NULL) {
+			if (strcmp(tzid, "UTC") != 0 || tz == NULL) {
+				ctx_error(c, zone,
+				          "timezone: unknown time zone '%s' "
+				          "(expected an IANA name such as "
+				          "Europe/Ljubljana)",
+				          tzid);
+				return;
+			}
+		}
+	} else {
+		tzid = g_strdup(c->cfg->timezone);
+	}
+	if (start == NULL) {
+		ctx_error(c, map,
+		          "missing key 'start' (a date, a date-time "
+		          "or tba)");
+		return;
+	}
+	if (!want_when(c, "start", start, tzid, TRUE, &s))
+		return;
+	if (s.tba) {
+		ev->tba = TRUE;
+		if (end != NULL)
+			ctx_error(c, end, "end: not allowed when start is tba");
+		return;
+	}
+	if (end != NULL && !want_when(c, "end", end, tzid, FALSE, &e))
+		return;
+	if (end != NULL && e.date_only != s.date_only) {
+		ctx_error(c, end, "end: must be a %s like start",
+		          s.date_only ? "date" : "date-time");
+		return;
+	}
+	ev->all_day = s.date_only;
+	if (s.date_only) {
+		ev->start_date = s.date;
+		ev->end_date = end != NULL ? e.date : s.date;
+		if (g_date_compare(&ev->end_date, &ev->start_date) < 0) {
+			ctx_error(c, end, "end: %04d-%02d-%02d is before start",
+			          g_date_get_year(&e.date),
+			          g_date_get_month(&e.date),
+			          g_date_get_day(&e.date));
+			return;
+		}
+		/* Editors write the last day; iCalendar wants the day after. */
+		g_date_add_days(&ev->end_date, 1);
+		return;
+	}
+	if (!s.has_offset)
+		ev->tzid = g_strdup(tzid);
+	ev->start = g_date_time_ref(s.time);
+	if (end != NULL) {
+		ev->end = g_date_time_to_timezone(
+		    e.time, g_date_time_get_timezone(s.time));
+		if (g_date_time_compare(ev->end, ev->start) <= 0)
+			ctx_error(c, end, "end: not after start");
+	} else {
+		ev->end = g_date_time_add_hours(ev->start, 1);
+	}
+}
+
+static void
+read_published(Ctx *c, const Node *n, EvfEvent *ev)
+{
+	g_auto(When) w = { 0 };
+
+	if (!want_when(c, "published", n, c->cfg->timezone, FALSE, &w))
+		return;
+	if (w.date_only) {
+		g_autoptr(GTimeZone) tz =
+		    g_time_zone_new_identifier(c->cfg->timezone);
+		g_autoptr(GDateTime) t = g_date_time_new(
+		    tz, g_date_get_year(&w.date), g_date_get_month(&w.date),
+		    g_date_get_day(&w.date), 0, 0, 0);
+		ev->published = g_date_time_to_unix(t) * G_USEC_PER_SEC;
+	} else {
+		ev->published = g_date_time_to_unix(w.time) * G_USEC_PER_SEC;
+	}
+	if (ev->published > c->now)
+		ctx_error(c, n, "published: in the future");
+}
+
+static void
+read_geo(Ctx *c, const Node *n, EvfEvent *ev)
+{
+	g_autofree char *s = NULL;
+	g_auto(GStrv) parts = NULL;
+	double lat, lon;
+	char *end1 = NULL, *end2 = NULL;
+
+	if (n->kind == NODE_SEQUENCE && n->items->len == 2) {
+		const Node *a = g_ptr_array_index(n->items, 0);
+		const Node *b = g_ptr_array_index(n->items, 1);
+
+		if (a->kind == NODE_SCALAR && b->kind == NODE_SCALAR)
+			s = g_strdup_printf("%s,%s", a->value, b->value);
+	}
+	if (s == NULL)
+		s = want_string(c, "geo", n);
+	if (s == NULL)
+		return;
+	parts = g_strsplit(s, ",", -1);
+	if (g_strv_length(parts) == 2) {
+		lat = g_ascii_strtod(g_strstrip(parts[0]), &end1);
+		lon = g_ascii_strtod(g_strstrip(parts[1]), &end2);
+		if (end1 != parts[0] && *end1 == '\0' && end2 != parts[1] &&
+		    *end2 == '\0' && lat >= -90 && lat <= 90 && lon >= -180 &&
+		    lon <= 180) {
+			ev->has_geo = TRUE;
+			ev->lat = lat;
+			ev->lon = lon;
+			return;
+		}
+	}
+	ctx_error(c, n,
+	          "geo: expected 'latitude, longitude' in degrees, "
+	          "such as '46.05, 14.51'");
+}
+
+static void
+read_fields(Ctx *c, const Node *map, EvfEvent *ev)
+{
+	const Node *n;
+
+	check_keys(c, map);
+	if ((n = lookup(map, "title")) == NULL)
+		ctx_error(c, map, "missing key 'title'");
+	else if ((ev->title = want_string(c, "title", n)) != NULL &&
+	         ev->title[0] == '\0')
+		ctx_error(c, n, "title: empty value");
+	read_dates(c, map, ev);
+	if ((n = lookup(map, "location")) != NULL)
+		ev->location = want_string(c, "location", n);
+	if ((n = lookup(map, "geo")) != NULL)
+		read_geo(c, n, ev);
+	if ((n = lookup(map, "organizer")) != NULL)
+		want_list(c, "organizer", n, ev->organizers);
+	if ((n = lookup(map, "organizer_email")) != NULL &&
+	    (ev->organizer_email = want_string(c, "organizer_email", n)) !=
+	        NULL &&
+	    !g_regex_match_simple("^[^@\\s<>\"]+@[^@\\s<>\"]+\\.[^@\\s<>\"]+$",
+	                          ev->organizer_email, 0, 0))
+		ctx_error(c, n, "organizer_email: not an e-mail address: '%s'",
+		          ev->organizer_email);
+	if ((n = lookup(map, "categories")) != NULL)
+		want_list(c, "categories", n, ev->categories);
+	if ((n = lookup(map, "url")) != NULL)
+		ev->url = want_url(c, "url", n);
+	if ((n = lookup(map, "image")) != NULL)
+		ev->image = want_url(c, "image", n);
+	if ((n = lookup(map, "status")) != NULL) {
+		g_autofree char *s = want_string(c, "status", n);
+
+		if (s == NULL)
+			;
+		else if (g_ascii_strcasecmp(s, "confirmed") == 0)
+			ev->status = EVF_STATUS_CONFIRMED;
+		else if (g_ascii_strcasecmp(s, "tentative") == 0)
+			ev->status = EVF_STATUS_TENTATIVE;
+		else if (g_ascii_strcasecmp(s, "cancelled") == 0 ||
+		         g_ascii_strcasecmp(s, "canceled") == 0)
+			ev->status = EVF_STATUS_CANCELLED;
+		else
+			ctx_error(c, n,
+			          "status: unknown status '%s' (expected "
+			          "confirmed, tentative or cancelled)",
+			          s);
+	}
+	if ((n = lookup(map, "uid")) != NULL) {
+		g_autofree char *s = want_string(c, "uid", n);
+
+		if (s != NULL &&
+		    (strlen(s) > MAX_UID ||
+		     !g_regex_match_simple("^[\\x21-\\x7e]+$", s, 0, 0)))
+			ctx_error(c, n,
+			          "uid: use 1 to %d printable ASCII "
+			          "characters without spaces",
+			          MAX_UID);
+		else if (s != NULL) {
+			ev->uid = g_steal_pointer(&s);
+			ev->uid_line = n->line;
+			ev->uid_col = n->col;
+		}
+	}
+	if ((n = lookup(map, "published")) != NULL)
+		read_published(c, n, ev);
+	if ((n = lookup(map, "recurrence")) != NULL) {
+		g_autofree char *s = want_string(c, "recurrence", n);
+		g_autofree char *why = NULL;
+
+		if (s == NULL)
+			;
+		else if (ev->tba)
+			ctx_error(c, n,
+			          "recurrence: not allowed when start is "
+			          "tba");
+		else if (ev->start == NULL && !ev->all_day)
+			; /* the dates are wrong, and said so */
+		else if ((why = evf_eventfile_check_rrule(ev, s)) != NULL)
+			ctx_error(c, n, "recurrence: %s", why);
+		else
+			ev->rrule = g_steal_pointer(&s);
+	}
+}
+
+/* Position (1-based line and column) of byte @offset in @data. */
+static void
+position(const char *data, gsize offset, guint *line, guint *col)
+{
+	*line = 1;
+	*col = 1;
+	for (gsize i = 0; i < offset; i++) {
+		if (data[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((guchar)data[i] & 0xc0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
+/* Is the line at @p (up to @end) a front matter delimiter? */
+static gboolean
+is_delimiter(const char *p, const char *end, const char *mark)
+{
+	gsize n = strlen(mark);
+
+	if ((gsize)(end - p) < n || strncmp(p, mark, n) != 0)
+		return FALSE;
+	for (p += n; p < end && *p != '\n'; p++)
+		if (*p != ' ' && *p != '\t' && *p != '\r')
+			return FALSE;
+	return TRUE;
+}
+
+EvfEvent *
+evf_eventfile_parse(const char *path, const char *stem, const char *data,
+                    gsize len, const EvfConfig *cfg, gint64 now,
+                    GPtrArray *diags)
+{
+	Ctx c = { .path = path, .diags = diags, .cfg = cfg, .now = now };
+	g_autoptr(EvfEvent) ev = evf_event_new();
+	g_autoptr(Node) map = NULL;
+	const char *end = data + len, *p, *fm, *fm_end = NULL, *body;
+	const char *invalid = NULL;
+	guint line, col, body_line;
+
+	if (len == 0) {
+		evf_diags_add(diags, path, 1, 1,
+		              "empty file (expected front matter starting "
+		              "with a line '---')");
+		return NULL;
+	}
+	if (!g_utf8_validate_len(data, len, &invalid)) {
+		position(data, invalid - data, &line, &col);
+		evf_diags_add(diags, path, line, col,
+		              *invalid == '\0' ? "a NUL character is not "
+		                                 "allowed"
+		                               : "invalid UTF-8");
+		return NULL;
+	}
+	p = data;
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	if (!is_delimiter(p, end, "---")) {
+		evf_diags_add(diags, path, 1, 1,
+		              "expected front matter: the first line must be "
+		              "'---'");
+		return NULL;
+	}
+	fm = memchr(p, '\n', end - p);
+	fm = fm != NULL ? fm + 1 : end;
+	line = 2;
+	for (const char *q = fm; q < end;) {
+		const char *nl = memchr(q, '\n', end - q);
+
+		if (is_delimiter(q, end, "---") ||
+		    is_delimiter(q, end, "...")) {
+			fm_end = q;
+			break;
+		}
+		if (nl == NULL)
+			break;
+		q = nl + 1;
+		line++;
+	}
+	if (fm_end == NULL) {
+		evf_diags_add(diags, path, 1, 1,
+		              "front matter is not closed: no line '---' "
+		              "after the first");
+		return NULL;
+	}
+	body_line = line + 1;
+	if ((gsize)(fm_end - fm) > EVF_EVENTFILE_MAX_FRONT_MATTER) {
+		evf_diags_add(diags, path, 2, 1,
+		              "front matter is larger than 64 KiB");
+		return NULL;
+	}
+	body = memchr(fm_end, '\n', end - fm_end);
+	body = body != NULL ? body + 1 : end;
+
+	ev->path = g_strdup(path);
+	ev->slug = evf_slugify(stem);
+	map = read_front_matter(path, fm, fm_end - fm, 1, diags);
+	if (map == NULL)
+		return NULL;
+	read_fields(&c, map, ev);
+
+	if ((gsize)(end - body) > EVF_EVENTFILE_MAX_BODY) {
+		evf_diags_add(diags, path, body_line, 1,
+		              "description is too large: %" G_GSIZE_FORMAT
+		              " bytes (the limit is 1 MiB)",
+		              (gsize)(end - body));
+		return NULL;
+	}
+	if (c.failed)
+		return NULL;
+
+	ev->description_md = evf_text_sanitize(body, end - body);
+	g_strstrip(ev->description_md);
+	evf_markdown_render(ev->description_md, cfg->url, &ev->description_html,
+	                    &ev->description_text);
+	if (ev->uid == NULL) {
+		ev->uid = evf_uuid5(EVF_UUID_NAMESPACE, stem);
+		ev->uid_line = ev->uid_col = 1;
+	}
+	evf_event_update_fingerprint(ev);
+	return g_steal_pointer(&ev);
+}

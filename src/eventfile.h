@@ -1,0 +1,29 @@
+/*
+ * eventfile.h: one editor's event file → an EvfEvent. Pure: the bytes, the
+ * site's configuration and the current time in, an event or diagnostics out.
+ *
+ * The file is YAML front matter between two `---` lines, then a Markdown
+ * body. Every problem is reported (file:line:col), not just the first.
+ */
+#pragma once
+
+#include <glib.h>
+#include "config.h"
+#include "event.h"
+
+#define EVF_EVENTFILE_MAX_FRONT_MATTER (64 * 1024)
+#define EVF_EVENTFILE_MAX_BODY         (1024 * 1024)
+/* Files larger than this are not even read. */
+#define EVF_EVENTFILE_MAX_FILE (16 * 1024 * 1024)
+
+/* (transfer full) (nullable): the event in @data (@len bytes) read from
+ * @path (as shown in diagnostics); @stem is the file name without ".md" and
+ * gives the default uid and the slug. @now (µs since 1970, UTC) bounds
+ * `published`. Returns NULL when any error was added to @diags. */
+EvfEvent *evf_eventfile_parse(const char *path, const char *stem,
+                              const char *data, gsize len, const EvfConfig *cfg,
+                              gint64 now, GPtrArray *diags);
+
+/* Checks an RRULE value for an event starting at @ev's start: returns NULL
+ * when it is valid, else (transfer full) the reason. */
+char *evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule);

@@ -1,0 +1,204 @@
+/*
+ * html.c: the HTML allowlist (see html.h). Elements whose content is never
+ * text (script, style, iframe, object…) go with their content; other unknown
+ * elements are unwrapped, keeping their text; comments and processing
+ * instructions go. The parser never touches the network.
+ */
+#include "autoconf.h"
+#include "html.h"
+
+#include "autocleanups.h"
+
+#include <libxml/HTMLparser.h>
+#include <libxml/HTMLtree.h>
+#include <string.h>
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
+
+static const char *const allowed_elements[] = {
+	"a",    "abbr",       "b",      "blockquote", "br",      "cite",
+	"code", "dd",         "del",    "div",        "dl",      "dt",
+	"em",   "figcaption", "figure", "h1",         "h2",      "h3",
+	"h4",   "h5",         "h6",     "hr",         "i",       "img",
+	"ins",  "kbd",        "li",     "mark",       "ol",      "p",
+	"pre",  "q",          "s",      "samp",       "section", "small",
+	"span", "strong",     "sub",    "sup",        "table",   "tbody",
+	"td",   "tfoot",      "th",     "thead",      "time",    "tr",
+	"u",    "ul",         "var",
+};
+
+/* Dropped with everything inside them. */
+static const char *const dropped_elements[] = {
+	"script",   "style", "iframe", "object", "embed",    "applet",
+	"form",     "input", "button", "select", "textarea", "noscript",
+	"template", "svg",   "math",   "frame",  "frameset", "head",
+	"title",    "meta",  "link",   "base",
+};
+
+static const char *const allowed_attributes[] = {
+	"href",     "src",     "alt",     "title", "width", "height", "cite",
+	"datetime", "colspan", "rowspan", "align", "start", "lang",
+};
+
+static gboolean
+in_list(const char *name, const char *const *list, gsize n)
+{
+	for (gsize i = 0; i < n; i++)
+		if (g_ascii_strcasecmp(name, list[i]) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+char *
+evf_html_safe_url(const char *url, const char *base_url)
+{
+	g_autofree char *trimmed = g_strstrip(g_strdup(url));
+	g_autofree char *abs = NULL;
+	g_autoptr(GUri) uri = NULL;
+	const char *scheme;
+
+	if (trimmed[0] == '\0')
+		return NULL;
+	abs = g_uri_resolve_relative(base_url, trimmed, G_URI_FLAGS_ENCODED,
+	                             NULL);
+	if (abs == NULL)
+		return NULL;
+	uri = g_uri_parse(abs, G_URI_FLAGS_ENCODED, NULL);
+	if (uri == NULL)
+		return NULL;
+	scheme = g_uri_get_scheme(uri);
+	if (g_ascii_strcasecmp(scheme, "http") != 0 &&
+	    g_ascii_strcasecmp(scheme, "https") != 0 &&
+	    g_ascii_strcasecmp(scheme, "mailto") != 0)
+		return NULL;
+	/* No raw spaces or quotes in a URL that goes into markup. */
+	if (strpbrk(abs, " \t\r\n\"<>") != NULL)
+		return NULL;
+	return g_steal_pointer(&abs);
+}
+
+static void clean_children(xmlNode *parent, const char *base);
+
+static void
+clean_attributes(xmlNode *node, const char *base)
+{
+	xmlAttr *attr = node->properties;
+
+	while (attr != NULL) {
+		xmlAttr *next = attr->next;
+		const char *name = (const char *)attr->name;
+
+		if (!in_list(name, allowed_attributes,
+		             G_N_ELEMENTS(allowed_attributes))) {
+			xmlRemoveProp(attr);
+		} else if (strcmp(name, "href") == 0 ||
+		           strcmp(name, "src") == 0 ||
+		           strcmp(name, "cite") == 0) {
+			g_autofree xmlChar *v =
+			    xmlNodeGetContent((xmlNode *)attr);
+			g_autofree char *safe =
+			    v ? evf_html_safe_url((const char *)v, base) : NULL;
+
+			if (safe == NULL)
+				xmlRemoveProp(attr);
+			else
+				xmlSetProp(node, attr->name,
+				           (const xmlChar *)safe);
+		}
+		attr = next;
+	}
+}
+
+/* Replaces @node by its children. */
+static void
+unwrap(xmlNode *node)
+{
+	xmlNode *child = node->children;
+
+	while (child != NULL) {
+		xmlNode *next = child->next;
+
+		xmlUnlinkNode(child);
+		xmlAddPrevSibling(node, child);
+		child = next;
+	}
+	xmlUnlinkNode(node);
+	xmlFreeNode(node);
+}
+
+static void
+clean_children(xmlNode *parent, const char *base)
+{
+	xmlNode *node = parent->children;
+
+	while (node != NULL) {
+		xmlNode *next = node->next;
+		const char *name = (const char *)node->name;
+
+		switch (node->type) {
+		case XML_TEXT_NODE:
+		case XML_CDATA_SECTION_NODE:
+			break;
+		case XML_ELEMENT_NODE:
+			if (in_list(name, dropped_elements,
+			            G_N_ELEMENTS(dropped_elements))) {
+				xmlUnlinkNode(node);
+				xmlFreeNode(node);
+				break;
+			}
+			clean_children(node, base);
+			if (!in_list(name, allowed_elements,
+			             G_N_ELEMENTS(allowed_elements))) {
+				unwrap(node);
+				break;
+			}
+			clean_attributes(node, base);
+			if (strcmp(name, "img") == 0 &&
+			    xmlHasProp(node, (const xmlChar *)"src") == NULL) {
+				xmlUnlinkNode(node);
+				xmlFreeNode(node);
+			}
+			break;
+		default:
+			xmlUnlinkNode(node);
+			xmlFreeNode(node);
+			break;
+		}
+		node = next;
+	}
+}
+
+char *
+evf_html_sanitize(const char *html, const char *base_url)
+{
+	g_autofree char *wrapped = NULL;
+	g_autoptr(xmlDoc) doc = NULL;
+	g_autoptr(xmlBuffer) buf = NULL;
+	xmlNode *root, *body = NULL;
+
+	if (html == NULL || html[0] == '\0')
+		return g_strdup("");
+	/* A fixed frame, so that the fragment always lands in <body> and a
+	 * <meta> in it cannot switch the encoding. */
+	wrapped = g_strconcat("<!DOCTYPE html><html><head><meta "
+	                      "charset=\"utf-8\"></head><body>",
+	                      html, "</body></html>", NULL);
+	doc = htmlReadMemory(wrapped, (int)strlen(wrapped), NULL, "UTF-8",
+	                     HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+	                         HTML_PARSE_NOWARNING | HTML_PARSE_NOIMPLIED);
+	if (doc == NULL)
+		return g_strdup("");
+	root = xmlDocGetRootElement(doc);
+	for (xmlNode *n = root ? root->children : NULL; n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)n->name, "body") == 0)
+			body = n;
+	if (body == NULL)
+		return g_strdup("");
+	clean_children(body, base_url);
+	buf = xmlBufferCreate();
+	for (xmlNode *n = body->children; n != NULL; n = n->next)
+		htmlNodeDump(buf, doc, n);
+	return g_strstrip(g_strndup((const char *)xmlBufferContent(buf),
+	                            xmlBufferLength(buf)));
+}

@@ -1,0 +1,17 @@
+/*
+ * html.h: HTML that may enter a feed. Whatever its origin (our Markdown or a
+ * partner's feed), HTML is parsed with libxml2's HTML parser, reduced to an
+ * allowlist of elements and attributes, and every link is made absolute.
+ */
+#pragma once
+
+#include <glib.h>
+
+/* (transfer full): @html reduced to the allowlist, with href/src/cite
+ * resolved against @base_url (absolute http or https) and any other scheme
+ * than http, https and mailto removed. Never NULL. */
+char *evf_html_sanitize(const char *html, const char *base_url);
+
+/* (transfer full): @url resolved against @base_url when it is safe to link
+ * to (http, https, mailto), else NULL. */
+char *evf_html_safe_url(const char *url, const char *base_url);

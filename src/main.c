@@ -1,0 +1,159 @@
+/*
+ * main.c: the evfeed command line. One binary, git-style commands, GNU-style
+ * --help and --version; exit status 0 on success, 1 on input or runtime
+ * errors, 2 on usage errors.
+ */
+#include "autoconf.h"
+
+#include "build.h"
+#include "catalog.h"
+#include "config.h"
+#include "util.h"
+
+#include <libical/ical.h>
+#include <libxml/parser.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#define EXIT_USAGE 2
+
+static char *opt_config = NULL;
+static gboolean opt_version = FALSE;
+
+static const GOptionEntry global_entries[] = {
+	{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
+	  "Read the configuration from FILE (default: evfeed.conf)", "FILE" },
+	{ "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,
+	  "Print the version and exit", NULL },
+	{ NULL }
+};
+
+static const char summary[] =
+    "Commands:\n"
+    "  check    check the event files and report every problem\n"
+    "  build    write the calendar and feeds into the output folder\n"
+    "\n"
+    "Exit status: 0 success, 1 errors in the input or at run time, 2 "
+    "usage.";
+
+static EvfConfig *
+load_config(void)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	const char *path = opt_config != NULL ? opt_config : "evfeed.conf";
+	EvfConfig *cfg = evf_config_load(path, diags);
+
+	evf_diags_print(diags, stderr);
+	return cfg;
+}
+
+static int
+cmd_check(void)
+{
+	g_autoptr(EvfConfig) cfg = load_config();
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	gboolean ok;
+
+	if (cfg == NULL)
+		return 1;
+	ok = evf_build_check(cfg, g_get_real_time(), diags);
+	evf_diags_print(diags, stderr);
+	if (!ok) {
+		fprintf(stderr, "evfeed: %u error%s\n", evf_diags_errors(diags),
+		        evf_diags_errors(diags) == 1 ? "" : "s");
+		return 1;
+	}
+	return 0;
+}
+
+static int
+cmd_build(void)
+{
+	g_autoptr(EvfConfig) cfg = load_config();
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(GError) error = NULL;
+	g_autofree char *shown = NULL;
+	g_autofree char *cal = NULL;
+	EvfBuildStats st;
+
+	if (cfg == NULL)
+		return 1;
+	if (!evf_build_run(cfg, g_get_real_time(), diags, &st, &error)) {
+		evf_diags_print(diags, stderr);
+		if (error != NULL)
+			fprintf(stderr, "evfeed: error: %s\n", error->message);
+		else
+			fprintf(stderr,
+			        "evfeed: %u error%s; nothing was written\n",
+			        evf_diags_errors(diags),
+			        evf_diags_errors(diags) == 1 ? "" : "s");
+		return 1;
+	}
+	evf_diags_print(diags, stderr);
+	shown = evf_catalog_display_path(cfg->output_dir);
+	cal = evf_config_url(cfg, "calendar.ics");
+	if (st.skipped)
+		printf("evfeed: %u events, nothing changed in %s/\n", st.events,
+		       shown);
+	else
+		printf("evfeed: %u events: wrote %u of %u files to %s/\n",
+		       st.events, st.written, st.files, shown);
+	printf("Subscribe: %s\n", cal);
+	if (g_str_has_prefix(cal, "https://"))
+		printf("           webcal://%s\n", cal + strlen("https://"));
+	else if (g_str_has_prefix(cal, "http://"))
+		printf("           webcal://%s\n", cal + strlen("http://"));
+	{
+		g_autofree char *rss = evf_config_url(cfg, "rss.xml");
+		g_autofree char *atom = evf_config_url(cfg, "atom.xml");
+		printf("Feeds:     %s\n           %s\n", rss, atom);
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	g_autoptr(GOptionContext) ctx =
+	    g_option_context_new("COMMAND - publish events as a calendar and "
+	                         "feeds");
+	g_autoptr(GError) error = NULL;
+	const char *cmd;
+
+	/* Diagnostics and dates are written in a fixed form, whatever the
+	 * locale; only the character set is taken from it. */
+	setlocale(LC_CTYPE, "");
+	icalerror_set_errors_are_fatal(0);
+	xmlInitParser();
+
+	g_option_context_add_main_entries(ctx, global_entries, NULL);
+	g_option_context_set_description(ctx, summary);
+	if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+		fprintf(stderr, "evfeed: %s\nTry 'evfeed --help'.\n",
+		        error->message);
+		return EXIT_USAGE;
+	}
+	if (opt_version) {
+		printf("evfeed %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	if (argc < 2) {
+		fprintf(stderr, "evfeed: no command given\nTry 'evfeed "
+		                "--help'.\n");
+		return EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (argc > 2) {
+		fprintf(stderr, "evfeed: %s: unexpected argument '%s'\n", cmd,
+		        argv[2]);
+		return EXIT_USAGE;
+	}
+	if (strcmp(cmd, "check") == 0)
+		return cmd_check();
+	if (strcmp(cmd, "build") == 0)
+		return cmd_build();
+	fprintf(stderr, "evfeed: unknown command '%s'\nTry 'evfeed --help'.\n",
+	        cmd);
+	return EXIT_USAGE;
+}

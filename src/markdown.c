@@ -1,0 +1,148 @@
+/*
+ * markdown.c: cmark-gfm with the GFM table, strikethrough and autolink
+ * extensions, and footnotes. Raw HTML never survives: cmark's safe mode
+ * would leave an "omitted" comment, so the nodes are removed instead, and
+ * the HTML goes through the allowlist of html.c as a second wall.
+ */
+#include "autoconf.h"
+#include "markdown.h"
+
+#include "autocleanups.h"
+#include "html.h"
+#include "util.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <string.h>
+
+static const int options = CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_FOOTNOTES;
+
+/* Replaces @node by its children. */
+static void
+unwrap(cmark_node *node)
+{
+	cmark_node *child;
+
+	while ((child = cmark_node_first_child(node)) != NULL)
+		cmark_node_insert_before(node, child);
+	cmark_node_free(node);
+}
+
+/* Removes raw HTML, makes links absolute, and drops unsafe ones. */
+static void
+tidy(cmark_node *doc, const char *base_url)
+{
+	g_autoptr(GPtrArray) drop = g_ptr_array_new();
+	g_autoptr(GPtrArray) strip = g_ptr_array_new();
+	cmark_iter *iter = cmark_iter_new(doc);
+	cmark_event_type ev;
+
+	while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(iter);
+		cmark_node_type type = cmark_node_get_type(node);
+
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		if (type == CMARK_NODE_HTML_BLOCK ||
+		    type == CMARK_NODE_HTML_INLINE) {
+			g_ptr_array_add(drop, node);
+		} else if (type == CMARK_NODE_LINK ||
+		           type == CMARK_NODE_IMAGE) {
+			const char *url = cmark_node_get_url(node);
+			g_autofree char *safe =
+			    url ? evf_html_safe_url(url, base_url) : NULL;
+
+			if (safe == NULL)
+				g_ptr_array_add(type == CMARK_NODE_LINK ? strip
+				                                        : drop,
+				                node);
+			else
+				cmark_node_set_url(node, safe);
+		}
+	}
+	cmark_iter_free(iter);
+	for (guint i = 0; i < strip->len; i++)
+		unwrap(g_ptr_array_index(strip, i));
+	for (guint i = 0; i < drop->len; i++)
+		cmark_node_free(g_ptr_array_index(drop, i));
+}
+
+/* For the plain text, writes each link's target after its text, unless
+ * the text already is the target (autolinks). */
+static void
+show_link_targets(cmark_node *doc)
+{
+	g_autoptr(GPtrArray) links = g_ptr_array_new();
+	cmark_iter *iter = cmark_iter_new(doc);
+	cmark_event_type ev;
+
+	while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(iter);
+
+		if (ev == CMARK_EVENT_ENTER &&
+		    cmark_node_get_type(node) == CMARK_NODE_LINK)
+			g_ptr_array_add(links, node);
+	}
+	cmark_iter_free(iter);
+	for (guint i = 0; i < links->len; i++) {
+		cmark_node *link = g_ptr_array_index(links, i);
+		const char *url = cmark_node_get_url(link);
+		cmark_node *first = cmark_node_first_child(link);
+		const char *text = first ? cmark_node_get_literal(first) : NULL;
+		const char *bare = url;
+		g_autofree char *label = NULL;
+		cmark_node *node;
+
+		if (g_str_has_prefix(bare, "mailto:"))
+			bare += strlen("mailto:");
+		if (text != NULL && cmark_node_next(first) == NULL &&
+		    (strcmp(text, url) == 0 || strcmp(text, bare) == 0))
+			continue;
+		label = g_strdup_printf(" <%s>", bare);
+		node = cmark_node_new(CMARK_NODE_TEXT);
+		cmark_node_set_literal(node, label);
+		cmark_node_insert_after(link, node);
+	}
+}
+
+static cmark_node *
+parse(const char *markdown, cmark_llist **extensions, cmark_parser **parser)
+{
+	static const char *const names[] = { "table", "strikethrough",
+		                             "autolink", "tagfilter" };
+	cmark_parser *p;
+
+	cmark_gfm_core_extensions_ensure_registered();
+	p = cmark_parser_new(options);
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+		cmark_syntax_extension *ext =
+		    cmark_find_syntax_extension(names[i]);
+		if (ext != NULL)
+			cmark_parser_attach_syntax_extension(p, ext);
+	}
+	cmark_parser_feed(p, markdown, strlen(markdown));
+	*extensions = cmark_parser_get_syntax_extensions(p);
+	*parser = p;
+	return cmark_parser_finish(p);
+}
+
+void
+evf_markdown_render(const char *markdown, const char *base_url, char **html,
+                    char **text)
+{
+	g_autoptr(cmark_parser) parser = NULL;
+	g_autoptr(cmark_node) doc = NULL;
+	cmark_llist *extensions = NULL;
+	char *raw;
+
+	doc = parse(markdown, &extensions, &parser);
+	tidy(doc, base_url);
+
+	raw = cmark_render_html(doc, options, extensions);
+	*html = evf_html_sanitize(raw, base_url);
+	free(raw);
+
+	show_link_targets(doc);
+	raw = cmark_render_plaintext(doc, options, 0);
+	*text = g_strstrip(evf_text_sanitize(raw, -1));
+	free(raw);
+}

@@ -1,0 +1,260 @@
+/*
+ * publish.c: atomic output (see publish.h).
+ *
+ * Durability without an fsync per file: all temporary files are written,
+ * then one syncfs() flushes the file system they are on, then they are
+ * renamed into place and each folder is fsync'ed. A failed sync is never
+ * retried (Linux drops the dirty pages and a second call would lie): the
+ * temporary files are removed and the build fails.
+ */
+#define _GNU_SOURCE
+#include "autoconf.h"
+#include "publish.h"
+
+#include "render.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define TEMP_MARK ".evfeed-tmp-"
+
+typedef struct {
+	char *final;
+	char *temp;
+} Pending;
+
+static void
+pending_free(gpointer p)
+{
+	Pending *x = p;
+
+	if (x->temp != NULL)
+		unlink(x->temp);
+	g_free(x->final);
+	g_free(x->temp);
+	g_free(x);
+}
+
+static gboolean
+io_error(GError **error, const char *what, const char *path, int e)
+{
+	g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e),
+	            "cannot %s '%s': %s", what, path, g_strerror(e));
+	return FALSE;
+}
+
+/* Whether @path holds exactly @bytes. */
+static gboolean
+same_content(const char *path, GBytes *bytes)
+{
+	g_autoptr(GBytes) old = NULL;
+	struct stat st;
+
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (gsize)st.st_size != g_bytes_get_size(bytes))
+		return FALSE;
+	old = evf_file_read(path, g_bytes_get_size(bytes), NULL);
+	return old != NULL && g_bytes_equal(old, bytes);
+}
+
+static gboolean
+write_all(int fd, const guint8 *data, gsize len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return FALSE;
+		data += n;
+		len -= (gsize)n;
+	}
+	return TRUE;
+}
+
+/* Writes @bytes to a new temporary file beside @final. */
+static char *
+write_temp(const char *final, GBytes *bytes, GError **error)
+{
+	g_autofree char *dir = g_path_get_dirname(final);
+	g_autofree char *base = g_path_get_basename(final);
+	char *temp = g_strdup_printf("%s/.%s" TEMP_MARK "XXXXXX", dir, base);
+	gsize len;
+	const guint8 *data = g_bytes_get_data(bytes, &len);
+	int fd = g_mkstemp_full(temp, O_WRONLY | O_CLOEXEC, 0644);
+
+	if (fd < 0) {
+		int e = errno;
+		io_error(error, "create a file in", dir, e);
+		g_free(temp);
+		return NULL;
+	}
+	if (!write_all(fd, data, len) || fchmod(fd, 0644) < 0) {
+		int e = errno;
+		close(fd);
+		unlink(temp);
+		io_error(error, "write", final, e);
+		g_free(temp);
+		return NULL;
+	}
+	if (close(fd) < 0) {
+		int e = errno;
+		unlink(temp);
+		io_error(error, "write", final, e);
+		g_free(temp);
+		return NULL;
+	}
+	return temp;
+}
+
+static gboolean
+sync_dir(const char *dir, gboolean whole_fs, GError **error)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return io_error(error, "open", dir, errno);
+	rc = whole_fs ? syncfs(fd) : fsync(fd);
+	if (rc < 0) {
+		int e = errno;
+		close(fd);
+		return io_error(error, "flush", dir, e);
+	}
+	close(fd);
+	return TRUE;
+}
+
+gboolean
+evf_publish(const char *dir, GPtrArray *files, const char *const *stale,
+            guint *written, GError **error)
+{
+	g_autoptr(GPtrArray) pending =
+	    g_ptr_array_new_with_free_func(pending_free);
+	g_autoptr(GHashTable) dirs =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GHashTable) keep = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTableIter it;
+	gpointer key;
+
+	*written = 0;
+	if (g_mkdir_with_parents(dir, 0755) < 0)
+		return io_error(error, "create", dir, errno);
+	for (guint i = 0; i < files->len; i++) {
+		EvfFile *f = g_ptr_array_index(files, i);
+		g_autofree char *final = g_build_filename(dir, f->path, NULL);
+		g_autofree char *parent = g_path_get_dirname(final);
+		Pending *p;
+
+		g_hash_table_add(keep, f->path);
+		if (same_content(final, f->bytes))
+			continue;
+		if (g_mkdir_with_parents(parent, 0755) < 0)
+			return io_error(error, "create", parent, errno);
+		p = g_new0(Pending, 1);
+		p->final = g_steal_pointer(&final);
+		g_ptr_array_add(pending, p);
+		p->temp = write_temp(p->final, f->bytes, error);
+		if (p->temp == NULL)
+			return FALSE;
+		g_hash_table_add(dirs, g_steal_pointer(&parent));
+	}
+	if (pending->len > 0 && !sync_dir(dir, TRUE, error))
+		return FALSE;
+	for (guint i = 0; i < pending->len; i++) {
+		Pending *p = g_ptr_array_index(pending, i);
+
+		if (rename(p->temp, p->final) < 0)
+			return io_error(error, "replace", p->final, errno);
+		g_clear_pointer(&p->temp, g_free);
+		(*written)++;
+	}
+	for (guint i = 0; stale != NULL && stale[i] != NULL; i++) {
+		g_autofree char *path = NULL;
+
+		if (stale[i][0] == '\0' ||
+		    g_hash_table_contains(keep, stale[i]) ||
+		    strstr(stale[i], "..") != NULL || stale[i][0] == '/')
+			continue;
+		path = g_build_filename(dir, stale[i], NULL);
+		if (unlink(path) == 0) {
+			g_autofree char *parent = g_path_get_dirname(path);
+
+			/* Empty category folders go too; rmdir fails on
+			 * anything else, which is what we want. */
+			if (strcmp(parent, dir) != 0 && rmdir(parent) == 0) {
+				g_autofree char *up =
+				    g_path_get_dirname(parent);
+				g_hash_table_add(dirs, g_steal_pointer(&up));
+			} else {
+				g_hash_table_add(dirs,
+				                 g_steal_pointer(&parent));
+			}
+		}
+	}
+	g_hash_table_iter_init(&it, dirs);
+	while (g_hash_table_iter_next(&it, &key, NULL))
+		if (g_file_test(key, G_FILE_TEST_IS_DIR) &&
+		    !sync_dir(key, FALSE, error))
+			return FALSE;
+	return TRUE;
+}
+
+char *
+evf_publish_manifest(GPtrArray *files)
+{
+	GString *s = g_string_new(NULL);
+
+	for (guint i = 0; i < files->len; i++) {
+		EvfFile *f = g_ptr_array_index(files, i);
+
+		g_string_append_printf(s, "%s %" G_GSIZE_FORMAT "\n", f->path,
+		                       g_bytes_get_size(f->bytes));
+	}
+	return g_string_free(s, FALSE);
+}
+
+gboolean
+evf_publish_manifest_present(const char *dir, const char *manifest)
+{
+	g_auto(GStrv) lines = g_strsplit(manifest, "\n", -1);
+
+	for (guint i = 0; lines[i] != NULL; i++) {
+		char *sp = strrchr(lines[i], ' ');
+		g_autofree char *path = NULL;
+		struct stat st;
+
+		if (sp == NULL)
+			continue;
+		*sp = '\0';
+		path = g_build_filename(dir, lines[i], NULL);
+		if (stat(path, &st) < 0 ||
+		    (guint64)st.st_size != g_ascii_strtoull(sp + 1, NULL, 10))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+void
+evf_publish_clean(const char *dir)
+{
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	if (d == NULL)
+		return;
+	while ((name = g_dir_read_name(d)) != NULL) {
+		g_autofree char *path = g_build_filename(dir, name, NULL);
+
+		if (name[0] == '.' && strstr(name, TEMP_MARK) != NULL)
+			unlink(path);
+		else if (g_file_test(path, G_FILE_TEST_IS_DIR) &&
+		         !g_file_test(path, G_FILE_TEST_IS_SYMLINK))
+			evf_publish_clean(path);
+	}
+}

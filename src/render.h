@@ -1,0 +1,55 @@
+/*
+ * render.h: catalogue → bytes. A view is one file of the output layout
+ * (calendar.ics, rss.xml, atom.xml, category/<slug>/…, events/<slug>.ics);
+ * the writers are pure functions of a view, so the same catalogue and state
+ * give the same bytes on any machine, in any time zone.
+ */
+#pragma once
+
+#include <glib.h>
+#include "config.h"
+#include "event.h"
+#include "tz.h"
+
+typedef struct {
+	const EvfConfig *config;
+	char *path; /* relative to the output root, e.g. "category/x/rss.xml" */
+	char *self_url;    /* absolute URL of this file */
+	char *title;       /* calendar or feed title */
+	char *category;    /* the category of a category view, else NULL */
+	GPtrArray *events; /* (element-type EvfEvent) borrowed, sorted */
+	gint64 updated;    /* the latest change the view reflects, unix s */
+	gboolean single;   /* a one-event .ics: no calendar name */
+	EvfTzSet *tzs;     /* borrowed: the site's VTIMEZONEs */
+} EvfView;
+
+void evf_view_free(EvfView *view);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfView, evf_view_free)
+
+/* Writers: (transfer full) the file's bytes, or NULL with @error set. */
+GBytes *evf_write_ics(const EvfView *view, GError **error);
+GBytes *evf_write_rss(const EvfView *view, GError **error);
+GBytes *evf_write_atom(const EvfView *view, GError **error);
+
+/* (transfer full): the tag: URI (RFC 4151) of an event, used as RSS guid and
+ * Atom id: tag:<host>,<tag_date>:event:<uid>. */
+char *evf_render_tag_id(const EvfConfig *cfg, const EvfEvent *ev);
+/* (transfer full): the tag: URI of a view (Atom feed id). */
+char *evf_render_view_id(const EvfConfig *cfg, const char *path);
+/* (transfer full): the URL a reader follows for an event: its `url`, else
+ * its anchor on the site's page. */
+char *evf_render_event_link(const EvfConfig *cfg, const EvfEvent *ev);
+/* (transfer full): the HTML shown in feeds: when, where, who, body. */
+char *evf_render_event_html(const EvfEvent *ev);
+
+/* A rendered file of the output layout. */
+typedef struct {
+	char *path; /* relative to the output root */
+	GBytes *bytes;
+} EvfFile;
+void evf_file_free(EvfFile *f);
+
+/* (transfer full) (element-type EvfFile): every file of the site, sorted by
+ * path. @events is the whole catalogue; @updated the site's latest change. */
+GPtrArray *evf_render_site(const EvfConfig *cfg, GPtrArray *events,
+                           gint64 updated, GError **error);

@@ -1,0 +1,100 @@
+/*
+ * tz.c: VTIMEZONEs (see tz.h). libical's built-in zones carry a
+ * "/freeassociation.sourceforge.net/" prefix that must not leak, and
+ * icaltimezone_set_tzid_prefix("") is ignored in 3.0, so each component is
+ * cloned and its TZID property replaced.
+ */
+#include "autoconf.h"
+#include "tz.h"
+
+#include "autocleanups.h"
+
+#include <string.h>
+
+struct _EvfTzSet {
+	GHashTable *years; /* tzid → earliest year (GINT_TO_POINTER) */
+	GHashTable *built; /* tzid → icalcomponent */
+};
+
+EvfTzSet *
+evf_tz_set_new(void)
+{
+	EvfTzSet *set = g_new0(EvfTzSet, 1);
+
+	set->years =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	set->built = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	                                   (GDestroyNotify)icalcomponent_free);
+	return set;
+}
+
+void
+evf_tz_set_free(EvfTzSet *set)
+{
+	if (set == NULL)
+		return;
+	g_hash_table_unref(set->years);
+	g_hash_table_unref(set->built);
+	g_free(set);
+}
+
+void
+evf_tz_set_use(EvfTzSet *set, const char *tzid, int year)
+{
+	gpointer old;
+
+	if (g_hash_table_lookup_extended(set->years, tzid, NULL, &old) &&
+	    GPOINTER_TO_INT(old) <= year)
+		return;
+	g_hash_table_insert(set->years, g_strdup(tzid), GINT_TO_POINTER(year));
+	g_hash_table_remove(set->built, tzid);
+}
+
+static icalcomponent *
+build(const char *tzid, int year)
+{
+	icaltimezone *zone = icaltimezone_get_builtin_timezone(tzid);
+	icalcomponent *vtz;
+	struct icaltimetype start = icaltime_null_time();
+	icalproperty *p, *next;
+
+	if (zone == NULL || icaltimezone_get_component(zone) == NULL)
+		return NULL;
+	vtz = icalcomponent_clone(icaltimezone_get_component(zone));
+	start.year = year;
+	start.month = 1;
+	start.day = 1;
+	start.zone = icaltimezone_get_utc_timezone();
+	icaltimezone_truncate_vtimezone(vtz, start, icaltime_null_time(), 1);
+	for (p = icalcomponent_get_first_property(vtz, ICAL_ANY_PROPERTY);
+	     p != NULL; p = next) {
+		next = icalcomponent_get_next_property(vtz, ICAL_ANY_PROPERTY);
+		if (icalproperty_isa(p) == ICAL_TZID_PROPERTY ||
+		    (icalproperty_isa(p) == ICAL_X_PROPERTY &&
+		     strcmp(icalproperty_get_x_name(p), "X-LIC-LOCATION") ==
+		         0)) {
+			icalcomponent_remove_property(vtz, p);
+			icalproperty_free(p);
+		}
+	}
+	/* TZID first, as every client writes it. */
+	p = icalproperty_new_tzid(tzid);
+	icalcomponent_add_property(vtz, p);
+	return vtz;
+}
+
+icalcomponent *
+evf_tz_set_get(EvfTzSet *set, const char *tzid)
+{
+	icalcomponent *vtz = g_hash_table_lookup(set->built, tzid);
+	gpointer year = NULL;
+
+	if (vtz != NULL)
+		return vtz;
+	if (!g_hash_table_lookup_extended(set->years, tzid, NULL, &year))
+		year = GINT_TO_POINTER(1970);
+	vtz = build(tzid, GPOINTER_TO_INT(year));
+	if (vtz != NULL)
+		g_hash_table_insert(set->built, g_strdup(tzid), vtz);
+	return vtz;
+}

@@ -1,0 +1,23 @@
+/*
+ * tz.h: VTIMEZONE components in the shape Outlook accepts: libical's
+ * built-in zone, truncated to the years in use with RRULE observances only
+ * (ms_compatible), its TZID rewritten to the plain IANA name that every
+ * TZID= parameter uses.
+ */
+#pragma once
+
+#include <glib.h>
+#include <libical/ical.h>
+
+typedef struct _EvfTzSet EvfTzSet;
+
+EvfTzSet *evf_tz_set_new(void);
+void evf_tz_set_free(EvfTzSet *set);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfTzSet, evf_tz_set_free)
+
+/* Notes that @tzid is used from @year on (the earliest year wins). */
+void evf_tz_set_use(EvfTzSet *set, const char *tzid, int year);
+
+/* (transfer none) (nullable): the VTIMEZONE for @tzid, built on first use
+ * from the earliest year noted (or 1970), NULL for an unknown zone. */
+icalcomponent *evf_tz_set_get(EvfTzSet *set, const char *tzid);

@@ -1,0 +1,328 @@
+/*
+ * util.c: the shared vocabulary (see util.h). Diagnostics are collected, not
+ * printed as found, so that an editor sees every error of every file at once,
+ * sorted like a compiler's.
+ */
+#include "autoconf.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+G_DEFINE_QUARK(evf_error, evf_error)
+
+gboolean
+evf_throw(GError **error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (error != NULL)
+		*error =
+		    g_error_new_valist(EVF_ERROR, EVF_ERROR_FAILED, fmt, ap);
+	va_end(ap);
+	return FALSE;
+}
+
+static void
+diag_free(gpointer p)
+{
+	EvfDiag *d = p;
+
+	g_free(d->file);
+	g_free(d->message);
+	g_free(d);
+}
+
+GPtrArray *
+evf_diags_new(void)
+{
+	return g_ptr_array_new_with_free_func(diag_free);
+}
+
+static void
+diags_addv(GPtrArray *diags, gboolean warning, const char *file, guint line,
+           guint col, const char *fmt, va_list ap)
+{
+	EvfDiag *d = g_new0(EvfDiag, 1);
+	g_autofree char *raw = g_strdup_vprintf(fmt, ap);
+
+	d->file = g_strdup(file);
+	d->line = line;
+	d->col = col;
+	d->warning = warning;
+	d->message = evf_log_escape(raw);
+	g_ptr_array_add(diags, d);
+}
+
+void
+evf_diags_add(GPtrArray *diags, const char *file, guint line, guint col,
+              const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diags_addv(diags, FALSE, file, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void
+evf_diags_warn(GPtrArray *diags, const char *file, guint line, guint col,
+               const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diags_addv(diags, TRUE, file, line, col, fmt, ap);
+	va_end(ap);
+}
+
+guint
+evf_diags_errors(GPtrArray *diags)
+{
+	guint n = 0;
+
+	for (guint i = 0; i < diags->len; i++) {
+		const EvfDiag *d = g_ptr_array_index(diags, i);
+		if (!d->warning)
+			n++;
+	}
+	return n;
+}
+
+static gint
+diag_cmp(gconstpointer a, gconstpointer b)
+{
+	const EvfDiag *x = *(EvfDiag *const *)a;
+	const EvfDiag *y = *(EvfDiag *const *)b;
+	int c = g_strcmp0(x->file, y->file);
+
+	if (c != 0)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return g_strcmp0(x->message, y->message);
+}
+
+char *
+evf_diag_format(const EvfDiag *d)
+{
+	GString *s = g_string_new(d->file != NULL ? d->file : "evfeed");
+
+	if (d->line > 0) {
+		g_string_append_printf(s, ":%u", d->line);
+		if (d->col > 0)
+			g_string_append_printf(s, ":%u", d->col);
+	}
+	g_string_append_printf(s, ": %s: %s", d->warning ? "warning" : "error",
+	                       d->message);
+	return g_string_free(s, FALSE);
+}
+
+void
+evf_diags_print(GPtrArray *diags, FILE *out)
+{
+	g_ptr_array_sort(diags, diag_cmp);
+	for (guint i = 0; i < diags->len; i++) {
+		g_autofree char *line =
+		    evf_diag_format(g_ptr_array_index(diags, i));
+		fprintf(out, "%s\n", line);
+	}
+	fflush(out);
+}
+
+static gboolean
+uuid_parse(const char *text, guint8 out[16])
+{
+	guint n = 0;
+
+	for (const char *p = text; *p != '\0'; p++) {
+		if (*p == '-')
+			continue;
+		if (!g_ascii_isxdigit(p[0]) || !g_ascii_isxdigit(p[1]) ||
+		    n == 16)
+			return FALSE;
+		out[n++] = (guint8)(g_ascii_xdigit_value(p[0]) << 4 |
+		                    g_ascii_xdigit_value(p[1]));
+		p++;
+	}
+	return n == 16;
+}
+
+char *
+evf_uuid5(const char *namespace_uuid, const char *name)
+{
+	g_autoptr(GChecksum) sha1 = g_checksum_new(G_CHECKSUM_SHA1);
+	guint8 ns[16], digest[20];
+	gsize len = sizeof digest;
+
+	if (!uuid_parse(namespace_uuid, ns))
+		g_error("invalid namespace UUID '%s'", namespace_uuid);
+	g_checksum_update(sha1, ns, sizeof ns);
+	g_checksum_update(sha1, (const guchar *)name, strlen(name));
+	g_checksum_get_digest(sha1, digest, &len);
+	digest[6] = (digest[6] & 0x0f) | 0x50;
+	digest[8] = (digest[8] & 0x3f) | 0x80;
+	return g_strdup_printf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	                       "%02x%02x%02x%02x%02x%02x",
+	                       digest[0], digest[1], digest[2], digest[3],
+	                       digest[4], digest[5], digest[6], digest[7],
+	                       digest[8], digest[9], digest[10], digest[11],
+	                       digest[12], digest[13], digest[14], digest[15]);
+}
+
+char *
+evf_slugify(const char *text)
+{
+	g_autofree char *ascii = g_str_to_ascii(text, "C");
+	GString *s = g_string_new(NULL);
+	gboolean dash = FALSE;
+
+	for (const char *p = ascii; *p != '\0'; p++) {
+		if (g_ascii_isalnum(*p)) {
+			if (dash && s->len > 0)
+				g_string_append_c(s, '-');
+			g_string_append_c(s, g_ascii_tolower(*p));
+			dash = FALSE;
+		} else {
+			dash = TRUE;
+		}
+	}
+	if (s->len == 0)
+		g_string_append_c(s, 'x');
+	return g_string_free(s, FALSE);
+}
+
+char *
+evf_text_sanitize(const char *text, gssize len)
+{
+	g_autofree char *valid = NULL;
+	GString *s;
+
+	if (text == NULL)
+		return NULL;
+	valid = g_utf8_make_valid(text, len);
+	s = g_string_sized_new(strlen(valid));
+	for (const char *p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (c == '\r') {
+			if (p[1] != '\n')
+				g_string_append_c(s, '\n');
+			continue;
+		}
+		/* C1 controls go too: nobody types them, and write-ics.c
+		 * relies on U+0080 and U+0081 never being in a text. */
+		if ((c < 0x20 && c != '\t' && c != '\n') ||
+		    (c >= 0x7f && c <= 0x9f) || c == 0xfffe || c == 0xffff)
+			continue;
+		g_string_append_len(s, p, g_utf8_next_char(p) - p);
+	}
+	return g_string_free(s, FALSE);
+}
+
+char *
+evf_text_oneline(const char *text)
+{
+	g_autofree char *clean = evf_text_sanitize(text, -1);
+	g_auto(GStrv) words = NULL;
+	GString *s = g_string_new(NULL);
+
+	if (clean == NULL)
+		return g_string_free(s, FALSE);
+	words = g_strsplit_set(clean, " \t\n", -1);
+	for (guint i = 0; words[i] != NULL; i++) {
+		if (words[i][0] == '\0')
+			continue;
+		if (s->len > 0)
+			g_string_append_c(s, ' ');
+		g_string_append(s, words[i]);
+	}
+	return g_string_free(s, FALSE);
+}
+
+char *
+evf_log_escape(const char *s)
+{
+	g_autofree char *valid = NULL;
+	GString *out;
+
+	if (s == NULL)
+		return g_strdup("(null)");
+	valid = g_utf8_make_valid(s, -1);
+	out = g_string_new(NULL);
+	for (const char *p = valid; *p != '\0'; p++) {
+		guchar c = (guchar)*p;
+
+		if (c < 0x20 || c == 0x7f)
+			g_string_append_printf(out, "\\x%02x", c);
+		else
+			g_string_append_c(out, (char)c);
+	}
+	return g_string_free(out, FALSE);
+}
+
+GBytes *
+evf_file_read(const char *path, gsize max, GError **error)
+{
+	g_autofree char *data = NULL;
+	gsize len = 0;
+	struct stat st;
+	int fd;
+	GString *buf;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		int e = errno;
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e),
+		            "cannot open '%s': %s", path, g_strerror(e));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+		            "cannot read '%s': not a regular file", path);
+		return NULL;
+	}
+	/* Read one byte past the cap so that "too large" is never mistaken
+	 * for a file that happens to be exactly @max bytes long. */
+	buf = g_string_sized_new(MIN((gsize)st.st_size, max) + 1);
+	for (;;) {
+		char chunk[65536];
+		ssize_t n = read(fd, chunk, sizeof chunk);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			g_string_free(buf, TRUE);
+			g_set_error(
+			    error, G_FILE_ERROR, g_file_error_from_errno(e),
+			    "cannot read '%s': %s", path, g_strerror(e));
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		g_string_append_len(buf, chunk, n);
+		if (buf->len > max) {
+			close(fd);
+			g_string_free(buf, TRUE);
+			g_set_error(error, EVF_ERROR, EVF_ERROR_INVALID,
+			            "'%s' is larger than %" G_GSIZE_FORMAT
+			            " bytes",
+			            path, max);
+			return NULL;
+		}
+	}
+	close(fd);
+	len = buf->len;
+	data = g_string_free(buf, FALSE);
+	return g_bytes_new_take(g_steal_pointer(&data), len);
+}

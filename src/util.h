@@ -1,0 +1,72 @@
+/*
+ * util.h: the vocabulary every module shares: the error domain, compiler-style
+ * diagnostics, stable identifiers (UUIDv5), slugs and text hygiene for
+ * strings that go into XML and iCalendar.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdio.h>
+
+#define EVF_ERROR (evf_error_quark())
+GQuark evf_error_quark(void);
+
+typedef enum {
+	EVF_ERROR_FAILED,  /* anything else */
+	EVF_ERROR_INVALID, /* input that does not validate */
+	EVF_ERROR_IO, /* a file or the state could not be read or written */
+} EvfError;
+
+/* Sets @error (if not NULL) with a printf-style message; returns FALSE so
+ * that a failing function can `return evf_throw(error, ...)`. */
+gboolean evf_throw(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* One diagnostic, as a compiler prints it: file:line:col: error: message.
+ * Lines and columns count from 1; 0 means unknown and is left out. */
+typedef struct {
+	char *file;
+	guint line;
+	guint col;
+	gboolean warning;
+	char *message;
+} EvfDiag;
+
+/* (transfer full): an empty list of EvfDiag, freed with g_ptr_array_unref */
+GPtrArray *evf_diags_new(void);
+void evf_diags_add(GPtrArray *diags, const char *file, guint line, guint col,
+                   const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+void evf_diags_warn(GPtrArray *diags, const char *file, guint line, guint col,
+                    const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+/* Number of errors (not warnings) in @diags. */
+guint evf_diags_errors(GPtrArray *diags);
+/* Sorts by file, line, column and prints each on its own line. */
+void evf_diags_print(GPtrArray *diags, FILE *out);
+/* (transfer full): the diagnostic as one line, without a newline */
+char *evf_diag_format(const EvfDiag *d);
+
+/* (transfer full): the UUIDv5 (RFC 9562) of @name in @namespace_uuid, in
+ * lower-case hex with dashes. @namespace_uuid is a textual UUID. */
+char *evf_uuid5(const char *namespace_uuid, const char *name);
+
+/* evfeed's own UUID namespace, for identities derived from names. */
+#define EVF_UUID_NAMESPACE "3f0e5a4c-7d2b-5c1e-9a47-2b6d8e1f0c93"
+
+/* (transfer full): a URL path segment made of [a-z0-9-] from @text
+ * (transliterated, lower-cased, runs of anything else become one '-').
+ * Never empty: "x" when nothing is left. */
+char *evf_slugify(const char *text);
+
+/* (transfer full): @text made safe for XML 1.0 and iCalendar TEXT: invalid
+ * UTF-8 becomes U+FFFD, C0 controls other than TAB and LF are dropped (CR LF
+ * becomes LF), and so are DEL, the C1 controls, U+FFFE and U+FFFF. */
+char *evf_text_sanitize(const char *text, gssize len);
+
+/* (transfer full): @text on one line: sanitized, runs of white space
+ * (including newlines) folded into one space, trimmed. */
+char *evf_text_oneline(const char *text);
+
+/* (transfer full): @s with control characters escaped, for logs. */
+char *evf_log_escape(const char *s);
+
+/* Reads a whole file; fails when it is larger than @max bytes. */
+GBytes *evf_file_read(const char *path, gsize max, GError **error);

@@ -1,0 +1,123 @@
+/*
+ * write-atom.c: a view → Atom 1.0 (RFC 4287) with the mod_event elements,
+ * through xmlTextWriter. Entry ids are the same tag: URIs as the RSS guids;
+ * `updated` is the event's LAST-MODIFIED, which the state keeps unique
+ * within a site, so no two entries share one.
+ */
+#include "autoconf.h"
+#include "render.h"
+
+#include "autocleanups.h"
+#include "util.h"
+#include "xmlout.h"
+
+#define NS_ATOM "http://www.w3.org/2005/Atom"
+#define NS_EV   "http://purl.org/rss/1.0/modules/event/"
+
+static gboolean
+link_element(xmlTextWriter *w, const char *rel, const char *type,
+             const char *href)
+{
+	gboolean ok = TRUE;
+
+	ok &= xmlTextWriterStartElement(w, BAD_CAST "link") >= 0;
+	ok &= xmlTextWriterWriteAttribute(w, BAD_CAST "rel", BAD_CAST rel) >= 0;
+	if (type != NULL)
+		ok &= xmlTextWriterWriteAttribute(w, BAD_CAST "type",
+		                                  BAD_CAST type) >= 0;
+	ok &=
+	    xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST href) >= 0;
+	ok &= xmlTextWriterEndElement(w) >= 0;
+	return ok;
+}
+
+static gboolean
+entry(xmlTextWriter *w, const EvfView *view, const EvfEvent *ev)
+{
+	const EvfConfig *cfg = view->config;
+	g_autofree char *id = evf_render_tag_id(cfg, ev);
+	g_autofree char *title = evf_event_display_title(ev);
+	g_autofree char *link = evf_render_event_link(cfg, ev);
+	g_autofree char *html = evf_render_event_html(ev);
+	g_autofree char *updated = evf_xml_rfc3339(ev->modified);
+	g_autofree char *published = evf_xml_rfc3339(evf_event_pubdate(ev));
+	gboolean ok = TRUE;
+
+	ok &= xmlTextWriterStartElement(w, BAD_CAST "entry") >= 0;
+	ok &= evf_xml_element(w, "id", id);
+	ok &= evf_xml_element(w, "title", title);
+	ok &= evf_xml_element(w, "updated", updated);
+	ok &= evf_xml_element(w, "published", published);
+	ok &= link_element(w, "alternate", NULL, link);
+	if (!ev->tba) {
+		g_autofree char *path =
+		    g_strdup_printf("events/%s.ics", ev->slug);
+		g_autofree char *ics = evf_config_url(cfg, path);
+
+		ok &= link_element(w, "related", "text/calendar", ics);
+	}
+	for (guint k = 0; k < ev->categories->len; k++) {
+		g_autofree char *term =
+		    evf_text_sanitize(g_ptr_array_index(ev->categories, k), -1);
+
+		ok &= xmlTextWriterStartElement(w, BAD_CAST "category") >= 0;
+		ok &= xmlTextWriterWriteAttribute(w, BAD_CAST "term",
+		                                  BAD_CAST term) >= 0;
+		ok &= xmlTextWriterEndElement(w) >= 0;
+	}
+	ok &= xmlTextWriterStartElement(w, BAD_CAST "content") >= 0;
+	ok &= xmlTextWriterWriteAttribute(w, BAD_CAST "type",
+	                                  BAD_CAST "html") >= 0;
+	ok &= xmlTextWriterWriteString(w, BAD_CAST html) >= 0;
+	ok &= xmlTextWriterEndElement(w) >= 0;
+	ok &= evf_xml_event(w, ev);
+	ok &= xmlTextWriterEndElement(w) >= 0;
+	return ok;
+}
+
+GBytes *
+evf_write_atom(const EvfView *view, GError **error)
+{
+	const EvfConfig *cfg = view->config;
+	g_autoptr(xmlBuffer) buf = xmlBufferCreate();
+	g_autoptr(xmlTextWriter) w = xmlNewTextWriterMemory(buf, 0);
+	g_autofree char *id = evf_render_view_id(cfg, view->path);
+	g_autofree char *updated = evf_xml_rfc3339(view->updated);
+	gboolean ok = TRUE;
+
+	xmlTextWriterSetIndent(w, 1);
+	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
+	ok &= xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) >= 0;
+	ok &= xmlTextWriterStartElement(w, BAD_CAST "feed") >= 0;
+	ok &= xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns",
+	                                  BAD_CAST NS_ATOM) >= 0;
+	ok &= xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns:ev",
+	                                  BAD_CAST NS_EV) >= 0;
+	ok &= xmlTextWriterWriteAttribute(w, BAD_CAST "xml:lang",
+	                                  BAD_CAST cfg->language) >= 0;
+	ok &= evf_xml_element(w, "id", id);
+	ok &= evf_xml_element(w, "title", view->title);
+	if (cfg->description[0] != '\0')
+		ok &= evf_xml_element(w, "subtitle", cfg->description);
+	ok &= evf_xml_element(w, "updated", updated);
+	ok &= link_element(w, "self", "application/atom+xml", view->self_url);
+	ok &= link_element(w, "alternate", "text/html", cfg->url);
+	ok &= xmlTextWriterStartElement(w, BAD_CAST "author") >= 0;
+	ok &= evf_xml_element(w, "name", cfg->title);
+	ok &= evf_xml_element(w, "uri", cfg->url);
+	ok &= xmlTextWriterEndElement(w) >= 0;
+	ok &= xmlTextWriterStartElement(w, BAD_CAST "generator") >= 0;
+	ok &= xmlTextWriterWriteAttribute(w, BAD_CAST "version",
+	                                  BAD_CAST PACKAGE_VERSION) >= 0;
+	ok &= xmlTextWriterWriteString(w, BAD_CAST "evfeed") >= 0;
+	ok &= xmlTextWriterEndElement(w) >= 0;
+	for (guint i = 0; i < view->events->len; i++)
+		ok &= entry(w, view, g_ptr_array_index(view->events, i));
+	ok &= xmlTextWriterEndDocument(w) >= 0;
+	ok &= xmlTextWriterFlush(w) >= 0;
+	if (!ok) {
+		evf_throw(error, "cannot write '%s'", view->path);
+		return NULL;
+	}
+	return g_bytes_new(xmlBufferContent(buf), xmlBufferLength(buf));
+}

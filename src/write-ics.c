@@ -1,0 +1,339 @@
+/*
+ * write-ics.c: a view → iCalendar (RFC 5545, RFC 7986), through libical so
+ * that escaping and folding (75 octets, never inside a UTF-8 sequence, CRLF)
+ * are libical's. Each event's VEVENT is serialised once and cached on the
+ * event, since the same event appears in several calendars.
+ *
+ * libical 3.0 escapes neither ',' nor ';' inside CATEGORIES, so a category
+ * containing one would split. Such characters are written as the two-byte
+ * placeholders U+0080 and U+0081 (which evf_text_sanitize keeps out of all
+ * text) and replaced by the two-byte escapes afterwards: the lengths are
+ * equal, so libical's folding stays right.
+ */
+#include "autoconf.h"
+#include "render.h"
+
+#include "autocleanups.h"
+#include "util.h"
+
+#include <string.h>
+
+#define PH_COMMA "\xc2\x80"
+#define PH_SEMI  "\xc2\x81"
+
+static struct icaltimetype
+utc_time(gint64 usec)
+{
+	return icaltime_from_timet_with_zone(usec / G_USEC_PER_SEC, 0,
+	                                     icaltimezone_get_utc_timezone());
+}
+
+static struct icaltimetype
+date_value(const GDate *d)
+{
+	struct icaltimetype t = icaltime_null_date();
+
+	t.year = g_date_get_year(d);
+	t.month = g_date_get_month(d);
+	t.day = g_date_get_day(d);
+	return t;
+}
+
+/* A DTSTART or DTEND property for @t, in the event's zone. */
+static icalproperty *
+time_property(const EvfEvent *ev, gboolean end)
+{
+	icalproperty *p;
+
+	if (ev->all_day) {
+		struct icaltimetype t =
+		    date_value(end ? &ev->end_date : &ev->start_date);
+		return end ? icalproperty_new_dtend(t)
+		           : icalproperty_new_dtstart(t);
+	}
+	if (ev->tzid == NULL) {
+		gint64 s = g_date_time_to_unix(end ? ev->end : ev->start);
+		struct icaltimetype t = utc_time(s * G_USEC_PER_SEC);
+		return end ? icalproperty_new_dtend(t)
+		           : icalproperty_new_dtstart(t);
+	} else {
+		GDateTime *dt = end ? ev->end : ev->start;
+		struct icaltimetype t = icaltime_null_time();
+
+		t.year = g_date_time_get_year(dt);
+		t.month = g_date_time_get_month(dt);
+		t.day = g_date_time_get_day_of_month(dt);
+		t.hour = g_date_time_get_hour(dt);
+		t.minute = g_date_time_get_minute(dt);
+		t.second = g_date_time_get_second(dt);
+		/* libical 3.0 writes a zoned time as floating unless the
+		 * TZID parameter is added by hand. */
+		p = end ? icalproperty_new_dtend(t)
+		        : icalproperty_new_dtstart(t);
+		icalproperty_add_parameter(p, icalparameter_new_tzid(ev->tzid));
+		return p;
+	}
+}
+
+/* (transfer full): @text with ',' and ';' as placeholders. */
+static char *
+protect_list_item(const char *text)
+{
+	GString *s = g_string_new(NULL);
+
+	for (const char *p = text; *p != '\0'; p++) {
+		if (*p == ',')
+			g_string_append(s, PH_COMMA);
+		else if (*p == ';')
+			g_string_append(s, PH_SEMI);
+		else
+			g_string_append_c(s, *p);
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* Replaces the placeholders by their escapes, in place (same length). */
+static void
+unprotect(char *ics)
+{
+	for (char *p = ics; (p = strstr(p, "\xc2")) != NULL; p++) {
+		if (p[1] == '\x80')
+			p[0] = '\\', p[1] = ',';
+		else if (p[1] == '\x81')
+			p[0] = '\\', p[1] = ';';
+	}
+}
+
+/* A parameter value may hold neither DQUOTE nor controls (RFC 5545 §3.2). */
+static char *
+param_text(const char *text)
+{
+	char *s = evf_text_oneline(text);
+
+	g_strdelimit(s, "\"", '\'');
+	return s;
+}
+
+static icalcomponent *
+vevent_new(const EvfEvent *ev)
+{
+	icalcomponent *ve = icalcomponent_new_vevent();
+	g_autofree char *summary = evf_event_display_title(ev);
+	icalproperty *p;
+
+	icalcomponent_add_property(ve, icalproperty_new_uid(ev->uid));
+	/* DTSTAMP is the last revision, not "now", so that the bytes (and
+	 * the ETag) only change when the event does. */
+	icalcomponent_add_property(
+	    ve, icalproperty_new_dtstamp(utc_time(ev->modified)));
+	icalcomponent_add_property(
+	    ve, icalproperty_new_created(utc_time(ev->created)));
+	icalcomponent_add_property(
+	    ve, icalproperty_new_lastmodified(utc_time(ev->modified)));
+	icalcomponent_add_property(
+	    ve, icalproperty_new_sequence((int)ev->sequence));
+	icalcomponent_add_property(ve, time_property(ev, FALSE));
+	icalcomponent_add_property(ve, time_property(ev, TRUE));
+	if (ev->rrule != NULL)
+		icalcomponent_add_property(
+		    ve, icalproperty_new_rrule(
+		            icalrecurrencetype_from_string(ev->rrule)));
+	icalcomponent_add_property(ve, icalproperty_new_summary(summary));
+	if (ev->description_text != NULL && ev->description_text[0] != '\0')
+		icalcomponent_add_property(
+		    ve, icalproperty_new_description(ev->description_text));
+	if (ev->location != NULL)
+		icalcomponent_add_property(
+		    ve, icalproperty_new_location(ev->location));
+	if (ev->has_geo) {
+		struct icalgeotype geo = { 0 };
+
+		geo.lat = ev->lat;
+		geo.lon = ev->lon;
+		icalcomponent_add_property(ve, icalproperty_new_geo(geo));
+	}
+	if (ev->url != NULL)
+		icalcomponent_add_property(ve, icalproperty_new_url(ev->url));
+	if (ev->categories->len > 0) {
+		for (guint i = 0; i < ev->categories->len; i++) {
+			g_autofree char *c = protect_list_item(
+			    g_ptr_array_index(ev->categories, i));
+			icalcomponent_add_property(
+			    ve, icalproperty_new_categories(c));
+		}
+	}
+	if (ev->organizer_email != NULL) {
+		g_autofree char *mailto =
+		    g_strconcat("mailto:", ev->organizer_email, NULL);
+
+		p = icalproperty_new_organizer(mailto);
+		if (ev->organizers->len > 0) {
+			g_autofree char *cn =
+			    param_text(g_ptr_array_index(ev->organizers, 0));
+			icalproperty_add_parameter(p, icalparameter_new_cn(cn));
+		}
+		icalcomponent_add_property(ve, p);
+	} else {
+		for (guint i = 0; i < ev->organizers->len; i++)
+			icalcomponent_add_property(
+			    ve, icalproperty_new_contact(
+			            g_ptr_array_index(ev->organizers, i)));
+	}
+	icalcomponent_add_property(
+	    ve, icalproperty_new_status(ev->status == EVF_STATUS_CANCELLED
+	                                    ? ICAL_STATUS_CANCELLED
+	                                : ev->status == EVF_STATUS_TENTATIVE
+	                                    ? ICAL_STATUS_TENTATIVE
+	                                    : ICAL_STATUS_CONFIRMED));
+	icalcomponent_add_property(ve,
+	                           icalproperty_new_class(ICAL_CLASS_PUBLIC));
+	/* A public listing should not make its subscribers busy. */
+	icalcomponent_add_property(
+	    ve, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+	if (ev->image != NULL) {
+		p = icalproperty_new(ICAL_IMAGE_PROPERTY);
+		icalproperty_set_value(p, icalvalue_new_uri(ev->image));
+		icalproperty_add_parameter(
+		    p, icalparameter_new_value(ICAL_VALUE_URI));
+		icalcomponent_add_property(ve, p);
+	}
+	if (ev->description_html != NULL && ev->description_html[0] != '\0') {
+		g_autofree char *html = g_strconcat(
+		    "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 3.2//EN\">"
+		    "<html><body>",
+		    ev->description_html, "</body></html>", NULL);
+
+		p = icalproperty_new_x(html);
+		icalproperty_set_x_name(p, "X-ALT-DESC");
+		icalproperty_add_parameter(
+		    p, icalparameter_new_fmttype("text/html"));
+		icalcomponent_add_property(ve, p);
+	}
+	p = icalproperty_new_x(ev->all_day ? "TRUE" : "FALSE");
+	icalproperty_set_x_name(p, "X-MICROSOFT-CDO-ALLDAYEVENT");
+	icalcomponent_add_property(ve, p);
+	p = icalproperty_new_x("FREE");
+	icalproperty_set_x_name(p, "X-MICROSOFT-CDO-BUSYSTATUS");
+	icalcomponent_add_property(ve, p);
+	return ve;
+}
+
+/* (transfer none): the event's VEVENT text, serialised on first use. */
+static const char *
+vevent_text(EvfEvent *ev)
+{
+	if (ev->vevent == NULL) {
+		g_autoptr(icalcomponent) ve = vevent_new(ev);
+
+		ev->vevent = icalcomponent_as_ical_string_r(ve);
+		unprotect(ev->vevent);
+	}
+	return ev->vevent;
+}
+
+static void
+add_x(icalcomponent *cal, const char *name, const char *value)
+{
+	icalproperty *p = icalproperty_new_x(value);
+
+	icalproperty_set_x_name(p, name);
+	icalcomponent_add_property(cal, p);
+}
+
+/* A property whose value is ours (a URI or a duration), not user text. */
+static void
+add_parsed(icalcomponent *cal, const char *fmt, ...)
+{
+	va_list ap;
+	g_autofree char *line = NULL;
+	icalproperty *p;
+
+	va_start(ap, fmt);
+	line = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	p = icalproperty_new_from_string(line);
+	g_assert(p != NULL);
+	icalcomponent_add_property(cal, p);
+}
+
+GBytes *
+evf_write_ics(const EvfView *view, GError **error)
+{
+	const EvfConfig *cfg = view->config;
+	g_autoptr(icalcomponent) cal = icalcomponent_new_vcalendar();
+	g_autoptr(GPtrArray) zones = g_ptr_array_new();
+	g_autofree char *head = NULL;
+	g_autofree char *prodid =
+	    g_strdup_printf("-//evfeed//evfeed %s//EN", PACKAGE_VERSION);
+	GString *out;
+	const char *tail = "END:VCALENDAR\r\n";
+	gsize head_len;
+
+	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
+	icalcomponent_add_property(cal, icalproperty_new_prodid(prodid));
+	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
+	icalcomponent_add_property(
+	    cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
+	if (!view->single) {
+		icalproperty *p = icalproperty_new(ICAL_NAME_PROPERTY);
+
+		icalproperty_set_value(p, icalvalue_new_text(view->title));
+		icalcomponent_add_property(cal, p);
+		add_x(cal, "X-WR-CALNAME", view->title);
+		if (cfg->description[0] != '\0') {
+			icalcomponent_add_property(
+			    cal,
+			    icalproperty_new_description(cfg->description));
+			add_x(cal, "X-WR-CALDESC", cfg->description);
+		}
+		add_x(cal, "X-WR-TIMEZONE", cfg->timezone);
+		add_parsed(cal, "URL;VALUE=URI:%s", cfg->url);
+		add_parsed(cal, "SOURCE;VALUE=URI:%s", view->self_url);
+		add_parsed(cal, "REFRESH-INTERVAL;VALUE=DURATION:%s",
+		           cfg->refresh);
+		add_x(cal, "X-PUBLISHED-TTL", cfg->refresh);
+		icalcomponent_add_property(cal, icalproperty_new_lastmodified(
+		                                    utc_time(view->updated)));
+	}
+
+	/* One VTIMEZONE per zone in use; the site's zone always, in a
+	 * subscription calendar, so that it is never empty of components
+	 * and X-WR-TIMEZONE names a zone it defines. */
+	if (!view->single && strcmp(cfg->timezone, "UTC") != 0)
+		g_ptr_array_add(zones, cfg->timezone);
+	for (guint i = 0; i < view->events->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(view->events, i);
+		gboolean seen = FALSE;
+
+		if (ev->tzid == NULL)
+			continue;
+		for (guint k = 0; k < zones->len; k++)
+			seen |=
+			    strcmp(g_ptr_array_index(zones, k), ev->tzid) == 0;
+		if (!seen)
+			g_ptr_array_add(zones, ev->tzid);
+	}
+	g_ptr_array_sort(zones, (GCompareFunc)g_strcmp0);
+	for (guint k = 0; k < zones->len; k++) {
+		icalcomponent *vtz =
+		    evf_tz_set_get(view->tzs, g_ptr_array_index(zones, k));
+
+		if (vtz == NULL) {
+			evf_throw(error, "no time zone data for '%s'",
+			          (const char *)g_ptr_array_index(zones, k));
+			return NULL;
+		}
+		icalcomponent_add_component(cal, icalcomponent_clone(vtz));
+	}
+
+	head = icalcomponent_as_ical_string_r(cal);
+	head_len = strlen(head);
+	g_assert(g_str_has_suffix(head, tail));
+	out = g_string_sized_new(head_len + view->events->len * 1024);
+	g_string_append_len(out, head, head_len - strlen(tail));
+	for (guint i = 0; i < view->events->len; i++)
+		g_string_append(
+		    out, vevent_text(g_ptr_array_index(view->events, i)));
+	g_string_append(out, tail);
+	return g_string_free_to_bytes(out);
+}

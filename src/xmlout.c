@@ -1,0 +1,71 @@
+/*
+ * xmlout.c: shared pieces of the XML writers (see xmlout.h).
+ */
+#include "autoconf.h"
+#include "xmlout.h"
+
+#include "util.h"
+
+static const char *const days[] = { "",    "Mon", "Tue", "Wed",
+	                            "Thu", "Fri", "Sat", "Sun" };
+static const char *const months[] = { "",    "Jan", "Feb", "Mar", "Apr",
+	                              "May", "Jun", "Jul", "Aug", "Sep",
+	                              "Oct", "Nov", "Dec" };
+
+char *
+evf_xml_rfc822(gint64 usec)
+{
+	g_autoptr(GDateTime) t =
+	    g_date_time_new_from_unix_utc(usec / G_USEC_PER_SEC);
+
+	return g_strdup_printf(
+	    "%s, %02d %s %04d %02d:%02d:%02d +0000",
+	    days[g_date_time_get_day_of_week(t)],
+	    g_date_time_get_day_of_month(t), months[g_date_time_get_month(t)],
+	    g_date_time_get_year(t), g_date_time_get_hour(t),
+	    g_date_time_get_minute(t), g_date_time_get_second(t));
+}
+
+char *
+evf_xml_rfc3339(gint64 usec)
+{
+	g_autoptr(GDateTime) t =
+	    g_date_time_new_from_unix_utc(usec / G_USEC_PER_SEC);
+	g_autofree char *base = g_date_time_format(t, "%Y-%m-%dT%H:%M:%S");
+	gint64 frac = usec % G_USEC_PER_SEC;
+
+	if (frac == 0)
+		return g_strconcat(base, "Z", NULL);
+	return g_strdup_printf("%s.%06" G_GINT64_FORMAT "Z", base, frac);
+}
+
+gboolean
+evf_xml_element(xmlTextWriter *w, const char *name, const char *text)
+{
+	g_autofree char *clean = NULL;
+
+	if (text == NULL)
+		return TRUE;
+	clean = evf_text_sanitize(text, -1);
+	return xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST clean) >= 0;
+}
+
+gboolean
+evf_xml_event(xmlTextWriter *w, const EvfEvent *ev)
+{
+	g_autofree char *start = evf_event_w3c_start(ev);
+	g_autofree char *end = evf_event_w3c_end(ev);
+	g_autoptr(GString) organizers = g_string_new(NULL);
+	gboolean ok = TRUE;
+
+	for (guint i = 0; i < ev->organizers->len; i++)
+		g_string_append_printf(
+		    organizers, "%s%s", i > 0 ? "; " : "",
+		    (char *)g_ptr_array_index(ev->organizers, i));
+	ok &= evf_xml_element(w, "ev:startdate", start);
+	ok &= evf_xml_element(w, "ev:enddate", end);
+	ok &= evf_xml_element(w, "ev:location", ev->location);
+	ok &= evf_xml_element(w, "ev:organizer",
+	                      organizers->len > 0 ? organizers->str : NULL);
+	return ok;
+}

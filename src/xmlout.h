@@ -1,0 +1,23 @@
+/*
+ * xmlout.h: what the RSS and Atom writers share: dates in RFC 822 and
+ * RFC 3339, text elements with control characters removed, and the
+ * mod_event elements of an event.
+ */
+#pragma once
+
+#include <glib.h>
+#include <libxml/xmlwriter.h>
+#include "event.h"
+
+/* (transfer full): @usec (since 1970, UTC) as RFC 822 with a four-digit
+ * year, in English whatever the locale: "Mon, 15 Jan 2024 09:00:00 +0000". */
+char *evf_xml_rfc822(gint64 usec);
+/* (transfer full): @usec as RFC 3339 in UTC; fractions only when not 0. */
+char *evf_xml_rfc3339(gint64 usec);
+
+/* Writes <name>text</name>; @text is sanitised for XML 1.0. TRUE on
+ * success; a NULL @text writes nothing. */
+gboolean evf_xml_element(xmlTextWriter *w, const char *name, const char *text);
+
+/* Writes ev:startdate, ev:enddate, ev:location and ev:organizer. */
+gboolean evf_xml_event(xmlTextWriter *w, const EvfEvent *ev);

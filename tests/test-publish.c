@@ -1,0 +1,201 @@
+/*
+ * test-publish.c: atomic output: changed files replaced, unchanged files
+ * left alone (same inode), stale files removed, failures leave the old
+ * files and no temporary files behind.
+ */
+#include "autoconf.h"
+
+#include "publish.h"
+#include "render.h"
+
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static EvfFile *
+file(const char *path, const char *text)
+{
+	EvfFile *f = g_new0(EvfFile, 1);
+
+	f->path = g_strdup(path);
+	f->bytes = g_bytes_new(text, strlen(text));
+	return f;
+}
+
+static GPtrArray *
+files(void)
+{
+	return g_ptr_array_new_with_free_func((GDestroyNotify)evf_file_free);
+}
+
+static char *
+slurp(const char *dir, const char *path)
+{
+	g_autofree char *full = g_build_filename(dir, path, NULL);
+	char *text = NULL;
+
+	if (!g_file_get_contents(full, &text, NULL, NULL))
+		return NULL;
+	return text;
+}
+
+static ino_t
+inode(const char *dir, const char *path)
+{
+	g_autofree char *full = g_build_filename(dir, path, NULL);
+	struct stat st;
+
+	g_assert_cmpint(stat(full, &st), ==, 0);
+	return st.st_ino;
+}
+
+static guint
+count_temps(const char *dir)
+{
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const char *name;
+	guint n = 0;
+
+	g_assert_nonnull(d);
+	while ((name = g_dir_read_name(d)) != NULL) {
+		g_autofree char *path = g_build_filename(dir, name, NULL);
+
+		if (strstr(name, "evfeed-tmp") != NULL)
+			n++;
+		else if (g_file_test(path, G_FILE_TEST_IS_DIR))
+			n += count_temps(path);
+	}
+	return n;
+}
+
+static void
+rm_rf(const char *dir)
+{
+	g_autofree char *cmd =
+	    g_strdup_printf("chmod -R u+w '%s'; rm -rf '%s'", dir, dir);
+	g_assert_cmpint(system(cmd), ==, 0);
+}
+
+static void
+test_write_and_skip(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("evfeed-pub-XXXXXX", NULL);
+	g_autoptr(GPtrArray) v1 = files();
+	g_autoptr(GPtrArray) v2 = files();
+	g_autoptr(GError) error = NULL;
+	g_autofree char *a = NULL, *b = NULL;
+	guint written = 0;
+	ino_t ia, ib;
+
+	g_ptr_array_add(v1, file("a.ics", "one"));
+	g_ptr_array_add(v1, file("category/x/b.xml", "two"));
+	g_assert_true(evf_publish(dir, v1, NULL, &written, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(written, ==, 2);
+	ia = inode(dir, "a.ics");
+	ib = inode(dir, "category/x/b.xml");
+
+	g_ptr_array_add(v2, file("a.ics", "one"));
+	g_ptr_array_add(v2, file("category/x/b.xml", "two, edited"));
+	g_assert_true(evf_publish(dir, v2, NULL, &written, &error));
+	g_assert_cmpuint(written, ==, 1);
+	/* The unchanged file was not even rewritten. */
+	g_assert_cmpuint(inode(dir, "a.ics"), ==, ia);
+	/* The changed one was replaced by a new file, never edited in
+	 * place, so a reader holding the old one sees it whole. */
+	g_assert_cmpuint(inode(dir, "category/x/b.xml"), !=, ib);
+	a = slurp(dir, "a.ics");
+	b = slurp(dir, "category/x/b.xml");
+	g_assert_cmpstr(a, ==, "one");
+	g_assert_cmpstr(b, ==, "two, edited");
+	g_assert_cmpuint(count_temps(dir), ==, 0);
+	rm_rf(dir);
+}
+
+static void
+test_stale_removed(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("evfeed-pub-XXXXXX", NULL);
+	g_autoptr(GPtrArray) v1 = files();
+	g_autoptr(GPtrArray) v2 = files();
+	g_autoptr(GError) error = NULL;
+	g_autofree char *manifest = NULL;
+	g_autofree char *gone = NULL;
+	const char *stale[] = { "a.ics", "category/x/b.xml", "../escape",
+		                NULL };
+	guint written;
+
+	g_ptr_array_add(v1, file("a.ics", "one"));
+	g_ptr_array_add(v1, file("category/x/b.xml", "two"));
+	g_assert_true(evf_publish(dir, v1, NULL, &written, &error));
+	manifest = evf_publish_manifest(v1);
+	g_assert_cmpstr(manifest, ==, "a.ics 3\ncategory/x/b.xml 3\n");
+	g_assert_true(evf_publish_manifest_present(dir, manifest));
+
+	g_ptr_array_add(v2, file("a.ics", "one"));
+	g_assert_true(evf_publish(dir, v2, stale, &written, &error));
+	g_assert_no_error(error);
+	g_assert_null(slurp(dir, "category/x/b.xml"));
+	gone = g_build_filename(dir, "category", "x", NULL);
+	g_assert_false(g_file_test(gone, G_FILE_TEST_EXISTS));
+	g_assert_false(evf_publish_manifest_present(dir, manifest));
+	rm_rf(dir);
+}
+
+static void
+test_failure_keeps_old(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("evfeed-pub-XXXXXX", NULL);
+	g_autofree char *blocker = g_build_filename(dir, "blocker", NULL);
+	g_autoptr(GPtrArray) v1 = files();
+	g_autoptr(GPtrArray) v2 = files();
+	g_autoptr(GError) error = NULL;
+	g_autofree char *a = NULL;
+	guint written;
+
+	g_ptr_array_add(v1, file("a.ics", "one"));
+	g_assert_true(evf_publish(dir, v1, NULL, &written, &error));
+	/* A file where a folder must go: the second file cannot be
+	 * written, after the first one's temporary file was. */
+	g_assert_true(g_file_set_contents(blocker, "x", -1, NULL));
+	g_ptr_array_add(v2, file("a.ics", "one, edited"));
+	g_ptr_array_add(v2, file("blocker/b.xml", "two"));
+	g_assert_false(evf_publish(dir, v2, NULL, &written, &error));
+	g_assert_nonnull(error);
+	g_assert_cmpuint(written, ==, 0);
+	a = slurp(dir, "a.ics");
+	/* Nothing was renamed: all files or none. */
+	g_assert_cmpstr(a, ==, "one");
+	g_assert_cmpuint(count_temps(dir), ==, 0);
+	rm_rf(dir);
+}
+
+static void
+test_clean(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("evfeed-pub-XXXXXX", NULL);
+	g_autofree char *temp =
+	    g_build_filename(dir, ".a.ics.evfeed-tmp-123456", NULL);
+	g_autofree char *keep = g_build_filename(dir, "a.ics", NULL);
+
+	g_assert_true(g_file_set_contents(temp, "partial", -1, NULL));
+	g_assert_true(g_file_set_contents(keep, "whole", -1, NULL));
+	g_assert_cmpuint(count_temps(dir), ==, 1);
+	evf_publish_clean(dir);
+	g_assert_cmpuint(count_temps(dir), ==, 0);
+	g_assert_false(g_file_test(temp, G_FILE_TEST_EXISTS));
+	g_assert_true(g_file_test(keep, G_FILE_TEST_EXISTS));
+	rm_rf(dir);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/publish/write-and-skip", test_write_and_skip);
+	g_test_add_func("/publish/stale-removed", test_stale_removed);
+	g_test_add_func("/publish/failure-keeps-old", test_failure_keeps_old);
+	g_test_add_func("/publish/clean", test_clean);
+	return g_test_run();
+}

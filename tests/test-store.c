@@ -1,0 +1,209 @@
+/*
+ * test-store.c: the state tracker: first sight, unchanged rebuilds, edits
+ * (SEQUENCE + 1, a later LAST-MODIFIED, nothing else), removal and return,
+ * and unique LAST-MODIFIED values.
+ */
+#include "autoconf.h"
+
+#include "event.h"
+#include "store.h"
+#include "util.h"
+
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	char *dir;
+	char *path;
+} Fixture;
+
+static void
+setup(Fixture *f, gconstpointer data)
+{
+	f->dir = g_dir_make_tmp("evfeed-store-XXXXXX", NULL);
+	g_assert_nonnull(f->dir);
+	f->path = g_build_filename(f->dir, "state.db", NULL);
+}
+
+static void
+teardown(Fixture *f, gconstpointer data)
+{
+	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", f->dir);
+	g_assert_cmpint(system(cmd), ==, 0);
+	g_free(f->dir);
+	g_free(f->path);
+}
+
+static EvfEvent *
+event(const char *uid, const char *fingerprint)
+{
+	EvfEvent *ev = evf_event_new();
+
+	ev->uid = g_strdup(uid);
+	ev->fingerprint = g_strdup(fingerprint);
+	return ev;
+}
+
+static GPtrArray *
+events(const char *a_fp, const char *b_fp)
+{
+	GPtrArray *list =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_free);
+
+	if (a_fp != NULL)
+		g_ptr_array_add(list, event("a", a_fp));
+	if (b_fp != NULL)
+		g_ptr_array_add(list, event("b", b_fp));
+	return list;
+}
+
+#define T0 (G_GINT64_CONSTANT(1700000000) * G_USEC_PER_SEC)
+
+static void
+test_first_sight(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfStore) store = evf_store_open(f->path, &error);
+	g_autoptr(GPtrArray) list = events("1", "2");
+	EvfEvent *a, *b;
+	gint64 updated = 0;
+
+	g_assert_no_error(error);
+	g_assert_true(evf_store_track(store, list, T0, &updated, &error));
+	g_assert_no_error(error);
+	a = g_ptr_array_index(list, 0);
+	b = g_ptr_array_index(list, 1);
+	g_assert_cmpuint(a->sequence, ==, 0);
+	g_assert_cmpuint(b->sequence, ==, 0);
+	g_assert_cmpint(a->created, ==, a->modified);
+	g_assert_cmpint(a->modified, >=, T0);
+	/* Two events seen at once still get distinct LAST-MODIFIED. */
+	g_assert_cmpint(a->modified, !=, b->modified);
+	g_assert_cmpint(updated, ==, MAX(a->modified, b->modified));
+}
+
+static void
+test_unchanged_and_edit(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfStore) store = evf_store_open(f->path, &error);
+	g_autoptr(GPtrArray) first = events("1", "2");
+	g_autoptr(GPtrArray) same = events("1", "2");
+	g_autoptr(GPtrArray) edited = events("1", "2-edited");
+	EvfEvent *a0, *b0, *a1, *b1, *a2, *b2;
+	gint64 u0, u1, u2;
+
+	g_assert_true(evf_store_track(store, first, T0, &u0, &error));
+	g_assert_true(evf_store_track(store, same, T0 + 10 * G_USEC_PER_SEC,
+	                              &u1, &error));
+	g_assert_no_error(error);
+	a0 = g_ptr_array_index(first, 0);
+	b0 = g_ptr_array_index(first, 1);
+	a1 = g_ptr_array_index(same, 0);
+	b1 = g_ptr_array_index(same, 1);
+	/* Nothing changed: nothing moves, whatever the clock says. */
+	g_assert_cmpint(u1, ==, u0);
+	g_assert_cmpint(a1->modified, ==, a0->modified);
+	g_assert_cmpint(b1->modified, ==, b0->modified);
+	g_assert_cmpuint(b1->sequence, ==, 0);
+
+	g_assert_true(evf_store_track(store, edited, T0 + 20 * G_USEC_PER_SEC,
+	                              &u2, &error));
+	a2 = g_ptr_array_index(edited, 0);
+	b2 = g_ptr_array_index(edited, 1);
+	g_assert_cmpuint(a2->sequence, ==, 0);
+	g_assert_cmpint(a2->modified, ==, a0->modified);
+	g_assert_cmpuint(b2->sequence, ==, 1);
+	g_assert_cmpint(b2->modified, >, b0->modified);
+	g_assert_cmpint(b2->modified, ==, T0 + 20 * G_USEC_PER_SEC);
+	g_assert_cmpint(b2->created, ==, b0->created);
+	g_assert_cmpint(u2, ==, b2->modified);
+}
+
+static void
+test_state_survives_reopen(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) first = events("1", NULL);
+	g_autoptr(GPtrArray) edited = events("1b", NULL);
+	gint64 u;
+
+	{
+		g_autoptr(EvfStore) store = evf_store_open(f->path, &error);
+		g_assert_true(evf_store_track(store, first, T0, &u, &error));
+	}
+	{
+		g_autoptr(EvfStore) store = evf_store_open(f->path, &error);
+		g_assert_true(
+		    evf_store_track(store, edited, T0 + 5, &u, &error));
+	}
+	g_assert_cmpuint(((EvfEvent *)g_ptr_array_index(edited, 0))->sequence,
+	                 ==, 1);
+}
+
+static void
+test_removal_and_return(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfStore) store = evf_store_open(f->path, &error);
+	g_autoptr(GPtrArray) both = events("1", "2");
+	g_autoptr(GPtrArray) only_a = events("1", NULL);
+	g_autoptr(GPtrArray) back = events("1", "2");
+	gint64 u0, u1, u2;
+	EvfEvent *b;
+
+	g_assert_true(evf_store_track(store, both, T0, &u0, &error));
+	g_assert_true(evf_store_track(store, only_a, T0 + 100, &u1, &error));
+	/* A removal is a change of the site. */
+	g_assert_cmpint(u1, >, u0);
+	g_assert_true(evf_store_track(store, back, T0 + 200, &u2, &error));
+	b = g_ptr_array_index(back, 1);
+	/* Back with the same content: clients must still see it again, so
+	 * it counts as a change. */
+	g_assert_cmpuint(b->sequence, ==, 1);
+	g_assert_cmpint(u2, >, u1);
+}
+
+static void
+test_meta(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfStore) store = evf_store_open(f->path, &error);
+	g_autofree char *v = NULL;
+
+	g_assert_null(evf_store_get_meta(store, "k"));
+	g_assert_true(evf_store_set_meta(store, "k", "v1", &error));
+	g_assert_true(evf_store_set_meta(store, "k", "v2", &error));
+	v = evf_store_get_meta(store, "k");
+	g_assert_cmpstr(v, ==, "v2");
+}
+
+static void
+test_unwritable(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfStore) store =
+	    evf_store_open("/nonexistent-folder/state.db", &error);
+
+	g_assert_null(store);
+	g_assert_nonnull(error);
+	g_assert_nonnull(strstr(error->message, "/nonexistent-folder"));
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add("/store/first-sight", Fixture, NULL, setup, test_first_sight,
+	           teardown);
+	g_test_add("/store/unchanged-and-edit", Fixture, NULL, setup,
+	           test_unchanged_and_edit, teardown);
+	g_test_add("/store/reopen", Fixture, NULL, setup,
+	           test_state_survives_reopen, teardown);
+	g_test_add("/store/removal-and-return", Fixture, NULL, setup,
+	           test_removal_and_return, teardown);
+	g_test_add("/store/meta", Fixture, NULL, setup, test_meta, teardown);
+	g_test_add_func("/store/unwritable", test_unwritable);
+	return g_test_run();
+}

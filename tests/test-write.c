@@ -1,0 +1,296 @@
+/*
+ * test-write.c: the writers. The hard-case events are rendered at a fixed
+ * time into a fresh state and compared byte for byte with the golden files
+ * in tests/golden/ (EVF_UPDATE_GOLDEN=1 rewrites them after a deliberate
+ * change); then properties that must hold whatever the golden files say:
+ * line length and folding, CRLF, every TZID declared, tba events left out
+ * of calendars, no calendar name in one-event files.
+ */
+#include "autoconf.h"
+
+#include "catalog.h"
+#include "config.h"
+#include "render.h"
+#include "store.h"
+#include "util.h"
+
+#include <libical/ical.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 2025-06-01T12:00:00Z */
+#define NOW (G_GINT64_CONSTANT(1748779200) * G_USEC_PER_SEC)
+
+typedef struct {
+	char *dir;
+	EvfConfig *cfg;
+	GPtrArray *events;
+	GPtrArray *files;
+} Site;
+
+static void
+site_free(Site *s)
+{
+	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", s->dir);
+
+	g_assert_cmpint(system(cmd), ==, 0);
+	g_ptr_array_unref(s->files);
+	g_ptr_array_unref(s->events);
+	evf_config_free(s->cfg);
+	g_free(s->dir);
+	g_free(s);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Site, site_free)
+
+static Site *
+site_render(const char *events_dir)
+{
+	Site *s = g_new0(Site, 1);
+	g_autofree char *conf = NULL;
+	g_autofree char *text = NULL;
+	g_autofree char *digest = NULL;
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(GPtrArray) files = NULL;
+	g_autoptr(EvfStore) store = NULL;
+	g_autoptr(GError) error = NULL;
+	gint64 updated;
+
+	s->dir = g_dir_make_tmp("evfeed-write-XXXXXX", NULL);
+	conf = g_build_filename(s->dir, "evfeed.conf", NULL);
+	text = g_strdup_printf("[site]\n"
+	                       "title=Golden Events\n"
+	                       "description=Events, for the golden tests\n"
+	                       "url=https://events.example.org/\n"
+	                       "tag_date=2018\n"
+	                       "timezone=Europe/Ljubljana\n"
+	                       "[paths]\n"
+	                       "events=%s\n"
+	                       "output=public\n"
+	                       "state=state.db\n",
+	                       events_dir);
+	g_assert_true(g_file_set_contents(conf, text, -1, NULL));
+	s->cfg = evf_config_load(conf, diags);
+	g_assert_nonnull(s->cfg);
+	files = evf_catalog_read(s->cfg, diags, &digest);
+	g_assert_nonnull(files);
+	s->events = evf_catalog_parse(s->cfg, files, NOW, diags);
+	if (diags->len > 0)
+		evf_diags_print(diags, stderr);
+	g_assert_cmpuint(diags->len, ==, 0);
+	g_assert_nonnull(s->events);
+	store = evf_store_open(s->cfg->state_path, &error);
+	g_assert_no_error(error);
+	g_assert_true(evf_store_track(store, s->events, NOW, &updated, &error));
+	s->files = evf_render_site(s->cfg, s->events, updated, &error);
+	g_assert_no_error(error);
+	return s;
+}
+
+static GBytes *
+find_file(Site *s, const char *path)
+{
+	for (guint i = 0; i < s->files->len; i++) {
+		EvfFile *f = g_ptr_array_index(s->files, i);
+
+		if (strcmp(f->path, path) == 0)
+			return f->bytes;
+	}
+	return NULL;
+}
+
+static void
+check_golden(Site *s, const char *set, const char *path)
+{
+	GBytes *bytes = find_file(s, path);
+	g_autofree char *golden =
+	    g_test_build_filename(G_TEST_DIST, "golden", set, path, NULL);
+	g_autofree char *expected = NULL;
+	gsize len = 0;
+
+	g_assert_nonnull(bytes);
+	if (g_getenv("EVF_UPDATE_GOLDEN") != NULL) {
+		g_autofree char *dir = g_path_get_dirname(golden);
+
+		g_mkdir_with_parents(dir, 0755);
+		g_assert_true(
+		    g_file_set_contents(golden, g_bytes_get_data(bytes, NULL),
+		                        (gssize)g_bytes_get_size(bytes), NULL));
+		return;
+	}
+	g_assert_true(g_file_get_contents(golden, &expected, &len, NULL));
+	if (len != g_bytes_get_size(bytes) ||
+	    memcmp(expected, g_bytes_get_data(bytes, NULL), len) != 0) {
+		g_test_message("%s differs from %s", path, golden);
+		g_test_fail();
+	}
+}
+
+static void
+test_golden(void)
+{
+	g_autofree char *dir =
+	    g_test_build_filename(G_TEST_DIST, "data", "hard-events", NULL);
+	g_autoptr(Site) s = site_render(dir);
+
+	check_golden(s, "hard", "calendar.ics");
+	check_golden(s, "hard", "rss.xml");
+	check_golden(s, "hard", "atom.xml");
+}
+
+static void
+test_golden_sample(void)
+{
+	g_autofree char *dir =
+	    g_test_build_filename(G_TEST_DIST, "..", "feeds", "events", NULL);
+	g_autoptr(Site) s = site_render(dir);
+
+	check_golden(s, "sample", "calendar.ics");
+	check_golden(s, "sample", "rss.xml");
+	check_golden(s, "sample", "atom.xml");
+	check_golden(s, "sample",
+	             "events/2018-09-25-criminal-justice-security-"
+	             "conference.ics");
+}
+
+/* Lines of raw iCalendar: CRLF everywhere, ≤ 75 octets, no continuation
+ * that starts inside a UTF-8 sequence. */
+static void
+check_lines(const char *path, GBytes *bytes)
+{
+	gsize len;
+	const char *data = g_bytes_get_data(bytes, &len);
+	const char *p = data, *end = data + len;
+
+	g_assert_true(len >= 2 && data[len - 2] == '\r' &&
+	              data[len - 1] == '\n');
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		gsize n;
+
+		g_assert_nonnull(nl);
+		g_assert_true(nl > p && nl[-1] == '\r');
+		n = (gsize)(nl - 1 - p);
+		if (n > 75)
+			g_error("%s: line of %" G_GSIZE_FORMAT " octets", path,
+			        n);
+		if (*p == ' ' && n > 1)
+			g_assert_false(((guchar)p[1] & 0xc0) == 0x80);
+		p = nl + 1;
+	}
+}
+
+static void
+test_ics_properties(void)
+{
+	g_autofree char *dir =
+	    g_test_build_filename(G_TEST_DIST, "data", "hard-events", NULL);
+	g_autoptr(Site) s = site_render(dir);
+	guint tba = 0, calendars = 0;
+
+	for (guint i = 0; i < s->events->len; i++)
+		tba += ((EvfEvent *)g_ptr_array_index(s->events, i))->tba;
+	g_assert_cmpuint(tba, >, 0);
+
+	for (guint i = 0; i < s->files->len; i++) {
+		EvfFile *f = g_ptr_array_index(s->files, i);
+		g_autofree char *text = NULL;
+		icalcomponent *cal, *c;
+		guint n = 0;
+
+		if (!g_str_has_suffix(f->path, ".ics"))
+			continue;
+		calendars++;
+		check_lines(f->path, f->bytes);
+		text = g_strndup(g_bytes_get_data(f->bytes, NULL),
+		                 g_bytes_get_size(f->bytes));
+		g_assert_null(strstr(text, "freeassociation"));
+		cal = icalparser_parse_string(text);
+		g_assert_nonnull(cal);
+		/* Every TZID= has its VTIMEZONE. */
+		for (c = icalcomponent_get_first_component(
+		         cal, ICAL_VEVENT_COMPONENT);
+		     c != NULL; c = icalcomponent_get_next_component(
+		                    cal, ICAL_VEVENT_COMPONENT)) {
+			icalproperty *p = icalcomponent_get_first_property(
+			    c, ICAL_DTSTART_PROPERTY);
+			icalparameter *tz = icalproperty_get_first_parameter(
+			    p, ICAL_TZID_PARAMETER);
+
+			n++;
+			if (tz != NULL)
+				g_assert_nonnull(icalcomponent_get_timezone(
+				    cal, icalparameter_get_tzid(tz)));
+		}
+		if (g_str_has_prefix(f->path, "events/")) {
+			g_assert_cmpuint(n, ==, 1);
+			g_assert_null(strstr(text, "X-WR-CALNAME"));
+			g_assert_null(strstr(text, "\r\nNAME:"));
+		} else {
+			g_assert_nonnull(strstr(text, "X-WR-CALNAME:"));
+			g_assert_nonnull(strstr(
+			    text, "REFRESH-INTERVAL;VALUE=DURATION:PT1H"));
+			g_assert_nonnull(strstr(text, "X-PUBLISHED-TTL:PT1H"));
+			/* Never empty of components. */
+			g_assert_nonnull(icalcomponent_get_first_component(
+			    cal, ICAL_ANY_COMPONENT));
+		}
+		icalcomponent_free(cal);
+	}
+	g_assert_cmpuint(calendars, >, 3);
+	/* tba events are in the feeds only. */
+	{
+		GBytes *cal = find_file(s, "calendar.ics");
+		GBytes *rss = find_file(s, "rss.xml");
+		guint in_cal = 0;
+		g_autofree char *text = g_strndup(g_bytes_get_data(cal, NULL),
+		                                  g_bytes_get_size(cal));
+		g_autofree char *feed = g_strndup(g_bytes_get_data(rss, NULL),
+		                                  g_bytes_get_size(rss));
+
+		for (const char *p = text;
+		     (p = strstr(p, "\r\nBEGIN:VEVENT\r\n")); p++)
+			in_cal++;
+		g_assert_cmpuint(in_cal + tba, ==, s->events->len);
+		g_assert_nonnull(strstr(feed, "Date to be announced"));
+	}
+}
+
+static void
+test_category_with_comma(void)
+{
+	g_autofree char *dir =
+	    g_test_build_filename(G_TEST_DIST, "data", "hard-events", NULL);
+	g_autoptr(Site) s = site_render(dir);
+	GBytes *cal = find_file(s, "calendar.ics");
+	g_autofree char *text =
+	    g_strndup(g_bytes_get_data(cal, NULL), g_bytes_get_size(cal));
+	icalcomponent *ical = icalparser_parse_string(text);
+	gboolean found = FALSE;
+
+	for (icalcomponent *c =
+	         icalcomponent_get_first_component(ical, ICAL_VEVENT_COMPONENT);
+	     c != NULL;
+	     c = icalcomponent_get_next_component(ical, ICAL_VEVENT_COMPONENT))
+		for (icalproperty *p = icalcomponent_get_first_property(
+		         c, ICAL_CATEGORIES_PROPERTY);
+		     p != NULL; p = icalcomponent_get_next_property(
+		                    c, ICAL_CATEGORIES_PROPERTY))
+			found |= strcmp(icalproperty_get_categories(p),
+			                "arms control, disarmament") == 0;
+	icalcomponent_free(ical);
+	g_assert_true(found);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	icalerror_set_errors_are_fatal(0);
+	g_setenv("TZ", "America/New_York", TRUE);
+	g_test_add_func("/write/golden/hard", test_golden);
+	g_test_add_func("/write/golden/sample", test_golden_sample);
+	g_test_add_func("/write/ics/properties", test_ics_properties);
+	g_test_add_func("/write/ics/category-with-comma",
+	                test_category_with_comma);
+	return g_test_run();
+}
