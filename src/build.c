@@ -8,12 +8,31 @@
 #include "build.h"
 
 #include "catalog.h"
+#include "gzip.h"
 #include "publish.h"
 #include "render.h"
 #include "store.h"
 #include "util.h"
 
 #include <string.h>
+
+void
+evf_build_stats_clear(EvfBuildStats *stats)
+{
+	g_clear_pointer(&stats->manifest, g_free);
+	memset(stats, 0, sizeof *stats);
+}
+
+char *
+evf_build_last_manifest(const EvfConfig *cfg)
+{
+	g_autoptr(EvfStore) store = NULL;
+
+	if (!g_file_test(cfg->state_path, G_FILE_TEST_EXISTS))
+		return NULL;
+	store = evf_store_open(cfg->state_path, NULL);
+	return store != NULL ? evf_store_get_meta(store, "manifest") : NULL;
+}
 
 gboolean
 evf_build_check(const EvfConfig *cfg, gint64 now, GPtrArray *diags)
@@ -64,6 +83,23 @@ manifest_paths(const char *manifest)
 	return g_strv_builder_end(b);
 }
 
+/* A precompressed "x.gz" beside every file, for the daemon and for
+ * nginx's gzip_static; deterministic like the files themselves. */
+static void
+add_gzip_siblings(GPtrArray *files)
+{
+	guint n = files->len;
+
+	for (guint i = 0; i < n; i++) {
+		EvfFile *f = g_ptr_array_index(files, i);
+		EvfFile *gz = g_new0(EvfFile, 1);
+
+		gz->path = g_strconcat(f->path, ".gz", NULL);
+		gz->bytes = evf_gzip(f->bytes);
+		g_ptr_array_add(files, gz);
+	}
+}
+
 gboolean
 evf_build_run(const EvfConfig *cfg, gint64 now, GPtrArray *diags,
               EvfBuildStats *stats, GError **error)
@@ -81,7 +117,7 @@ evf_build_run(const EvfConfig *cfg, gint64 now, GPtrArray *diags,
 	g_auto(GStrv) stale = NULL;
 	gint64 updated = 0;
 
-	memset(stats, 0, sizeof *stats);
+	evf_build_stats_clear(stats);
 	files = evf_catalog_read(cfg, diags, &events_digest);
 	if (files == NULL || evf_diags_errors(diags) > 0)
 		return FALSE;
@@ -104,6 +140,7 @@ evf_build_run(const EvfConfig *cfg, gint64 now, GPtrArray *diags,
 	    evf_publish_manifest_present(cfg->output_dir, old_manifest)) {
 		stats->skipped = TRUE;
 		stats->events = files->len;
+		stats->manifest = g_steal_pointer(&old_manifest);
 		return TRUE;
 	}
 
@@ -115,6 +152,7 @@ evf_build_run(const EvfConfig *cfg, gint64 now, GPtrArray *diags,
 	out = evf_render_site(cfg, events, updated, error);
 	if (out == NULL)
 		return FALSE;
+	add_gzip_siblings(out);
 
 	evf_publish_clean(cfg->output_dir);
 	stale = manifest_paths(old_manifest);
@@ -127,5 +165,6 @@ evf_build_run(const EvfConfig *cfg, gint64 now, GPtrArray *diags,
 		return FALSE;
 	stats->events = events->len;
 	stats->files = out->len;
+	stats->manifest = g_steal_pointer(&manifest);
 	return TRUE;
 }

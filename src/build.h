@@ -12,13 +12,21 @@ typedef struct {
 	guint files;      /* files in the output layout */
 	guint written;    /* files whose bytes changed */
 	gboolean skipped; /* nothing changed since the last build */
+	char *manifest;   /* what the output folder holds ("path size" lines) */
 } EvfBuildStats;
+
+void evf_build_stats_clear(EvfBuildStats *stats);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(EvfBuildStats, evf_build_stats_clear)
+
+/* (transfer full) (nullable): the manifest of the last successful build,
+ * from the state, without building. */
+char *evf_build_last_manifest(const EvfConfig *cfg);
 
 /* Checks the event files only: every problem goes into @diags. */
 gboolean evf_build_check(const EvfConfig *cfg, gint64 now, GPtrArray *diags);
 
 /* Builds the site into cfg->output_dir at @now (µs). Input errors go into
  * @diags and nothing is written; runtime errors (state, disk) set @error.
- * Returns TRUE on success. */
+ * Returns TRUE on success. @stats is cleared first. */
 gboolean evf_build_run(const EvfConfig *cfg, gint64 now, GPtrArray *diags,
                        EvfBuildStats *stats, GError **error);

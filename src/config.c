@@ -45,6 +45,11 @@ static const KeySpec keys[] = {
 	{ "feeds", "max_items", KEY_UINT, "50", 1, 1000 },
 	{ "feeds", "refresh", KEY_DURATION, "PT1H", 300, 7 * 86400 },
 	{ "server", "listen", KEY_STRING, "127.0.0.1:8080", 0, 0 },
+	{ "server", "threads", KEY_UINT, "2", 1, 64 },
+	{ "server", "max_connections", KEY_UINT, "4000", 16, 60000 },
+	{ "server", "max_per_client", KEY_UINT, "0", 0, 60000 },
+	{ "server", "timeout", KEY_DURATION, "15s", 1, 3600 },
+	{ "server", "access_log", KEY_BOOL, "true", 0, 0 },
 	{ "source", "url", KEY_URL, "", 0, 0 },
 	{ "source", "interval", KEY_DURATION, "1h", 60, 7 * 86400 },
 	{ "source", "enabled", KEY_BOOL, "true", 0, 0 },
@@ -296,9 +301,29 @@ apply(EvfConfig *cfg, EvfSourceConfig *src, const KeySpec *spec, char *canon,
 			src->enabled = num != 0, g_free(canon);
 		return;
 	}
-	if (strcmp(spec->key, "max_items") == 0) {
-		cfg->max_items = (guint)num;
-		g_free(canon);
+	static const struct {
+		const char *group, *key;
+		gsize offset;
+	} numbers[] = {
+		{ "feeds", "max_items", G_STRUCT_OFFSET(EvfConfig, max_items) },
+		{ "server", "threads", G_STRUCT_OFFSET(EvfConfig, threads) },
+		{ "server", "max_connections",
+		  G_STRUCT_OFFSET(EvfConfig, max_connections) },
+		{ "server", "max_per_client",
+		  G_STRUCT_OFFSET(EvfConfig, max_per_client) },
+		{ "server", "timeout", G_STRUCT_OFFSET(EvfConfig, timeout) },
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(numbers); i++)
+		if (strcmp(numbers[i].group, spec->group) == 0 &&
+		    strcmp(numbers[i].key, spec->key) == 0) {
+			G_STRUCT_MEMBER(guint, cfg, numbers[i].offset) =
+			    (guint)num;
+			g_free(canon);
+			return;
+		}
+	if (strcmp(spec->group, "server") == 0 &&
+	    strcmp(spec->key, "access_log") == 0) {
+		cfg->access_log = num != 0;
 		return;
 	}
 	if (strcmp(spec->key, "refresh") == 0)

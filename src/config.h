@@ -39,6 +39,11 @@ typedef struct {
 
 	/* [server] */
 	char *listen;
+	guint threads;
+	guint max_connections;
+	guint max_per_client;
+	guint timeout;
+	gboolean access_log;
 
 	GPtrArray *sources; /* EvfSourceConfig* */
 } EvfConfig;

@@ -80,7 +80,15 @@ next_event(Reader *r, yaml_event_t *ev)
 		    r->parser.problem ? r->parser.problem : "YAML syntax error",
 		    r->parser.context ? " " : "",
 		    r->parser.context ? r->parser.context : "");
-		reader_error(r, r->parser.problem_mark, msg);
+		/* An unterminated string is reported where it opens, as a
+		 * compiler does, not at the end of the front matter. */
+		reader_error(
+		    r,
+		    r->parser.context != NULL &&
+		            strstr(r->parser.context, "quoted scalar") != NULL
+		        ? r->parser.context_mark
+		        : r->parser.problem_mark,
+		    msg);
 		return FALSE;
 	}
 	return TRUE;

@@ -8,6 +8,7 @@
 #include "build.h"
 #include "catalog.h"
 #include "config.h"
+#include "daemon.h"
 #include "util.h"
 
 #include <libical/ical.h>
@@ -19,11 +20,16 @@
 #define EXIT_USAGE 2
 
 static char *opt_config = NULL;
+static char *opt_listen = NULL;
 static gboolean opt_version = FALSE;
 
 static const GOptionEntry global_entries[] = {
 	{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
 	  "Read the configuration from FILE (default: evfeed.conf)", "FILE" },
+	{ "listen", 'l', 0, G_OPTION_ARG_STRING, &opt_listen,
+	  "serve: listen on ADDR:PORT instead of [server] listen (port 0 "
+	  "picks a free port)",
+	  "ADDR:PORT" },
 	{ "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,
 	  "Print the version and exit", NULL },
 	{ NULL }
@@ -33,6 +39,8 @@ static const char summary[] =
     "Commands:\n"
     "  check    check the event files and report every problem\n"
     "  build    write the calendar and feeds into the output folder\n"
+    "  serve    build, serve over HTTP, and rebuild when files change\n"
+    "           (SIGHUP reloads the configuration; SIGTERM stops)\n"
     "\n"
     "Exit status: 0 success, 1 errors in the input or at run time, 2 "
     "usage.";
@@ -75,7 +83,7 @@ cmd_build(void)
 	g_autoptr(GError) error = NULL;
 	g_autofree char *shown = NULL;
 	g_autofree char *cal = NULL;
-	EvfBuildStats st;
+	g_auto(EvfBuildStats) st = { 0 };
 
 	if (cfg == NULL)
 		return 1;
@@ -153,6 +161,10 @@ main(int argc, char **argv)
 		return cmd_check();
 	if (strcmp(cmd, "build") == 0)
 		return cmd_build();
+	if (strcmp(cmd, "serve") == 0)
+		return evf_daemon_run(opt_config != NULL ? opt_config
+		                                         : "evfeed.conf",
+		                      opt_listen);
 	fprintf(stderr, "evfeed: unknown command '%s'\nTry 'evfeed --help'.\n",
 	        cmd);
 	return EXIT_USAGE;

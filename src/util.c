@@ -268,6 +268,27 @@ evf_log_escape(const char *s)
 	return g_string_free(out, FALSE);
 }
 
+static const char *const days[] = { "",    "Mon", "Tue", "Wed",
+	                            "Thu", "Fri", "Sat", "Sun" };
+static const char *const months[] = { "",    "Jan", "Feb", "Mar", "Apr",
+	                              "May", "Jun", "Jul", "Aug", "Sep",
+	                              "Oct", "Nov", "Dec" };
+
+char *
+evf_date_rfc822(gint64 usec, gboolean gmt)
+{
+	g_autoptr(GDateTime) t =
+	    g_date_time_new_from_unix_utc(usec / G_USEC_PER_SEC);
+
+	return g_strdup_printf(
+	    "%s, %02d %s %04d %02d:%02d:%02d %s",
+	    days[g_date_time_get_day_of_week(t)],
+	    g_date_time_get_day_of_month(t), months[g_date_time_get_month(t)],
+	    g_date_time_get_year(t), g_date_time_get_hour(t),
+	    g_date_time_get_minute(t), g_date_time_get_second(t),
+	    gmt ? "GMT" : "+0000");
+}
+
 GBytes *
 evf_file_read(const char *path, gsize max, GError **error)
 {

@@ -68,5 +68,10 @@ char *evf_text_oneline(const char *text);
 /* (transfer full): @s with control characters escaped, for logs. */
 char *evf_log_escape(const char *s);
 
+/* (transfer full): @usec (since 1970, UTC) as an RFC 822 / RFC 9110 date,
+ * in English whatever the locale: "Mon, 15 Jan 2024 09:00:00 +0000", or
+ * with "GMT" as the zone when @gmt (the HTTP form). */
+char *evf_date_rfc822(gint64 usec, gboolean gmt);
+
 /* Reads a whole file; fails when it is larger than @max bytes. */
 GBytes *evf_file_read(const char *path, gsize max, GError **error);

@@ -22,7 +22,7 @@ evf_write_rss(const EvfView *view, GError **error)
 	const EvfConfig *cfg = view->config;
 	g_autoptr(xmlBuffer) buf = xmlBufferCreate();
 	g_autoptr(xmlTextWriter) w = xmlNewTextWriterMemory(buf, 0);
-	g_autofree char *built = evf_xml_rfc822(view->updated);
+	g_autofree char *built = evf_date_rfc822(view->updated, FALSE);
 	g_autofree char *ttl =
 	    g_strdup_printf("%" G_GINT64_FORMAT, cfg->refresh_seconds / 60);
 	const char *description =
@@ -64,7 +64,8 @@ evf_write_rss(const EvfView *view, GError **error)
 		g_autofree char *link = evf_render_event_link(cfg, ev);
 		g_autofree char *html = evf_render_event_html(ev);
 		g_autofree char *guid = evf_render_tag_id(cfg, ev);
-		g_autofree char *pub = evf_xml_rfc822(evf_event_pubdate(ev));
+		g_autofree char *pub =
+		    evf_date_rfc822(evf_event_pubdate(ev), FALSE);
 
 		ok &= xmlTextWriterStartElement(w, BAD_CAST "item") >= 0;
 		ok &= evf_xml_element(w, "title", title);

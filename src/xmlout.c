@@ -6,26 +6,6 @@
 
 #include "util.h"
 
-static const char *const days[] = { "",    "Mon", "Tue", "Wed",
-	                            "Thu", "Fri", "Sat", "Sun" };
-static const char *const months[] = { "",    "Jan", "Feb", "Mar", "Apr",
-	                              "May", "Jun", "Jul", "Aug", "Sep",
-	                              "Oct", "Nov", "Dec" };
-
-char *
-evf_xml_rfc822(gint64 usec)
-{
-	g_autoptr(GDateTime) t =
-	    g_date_time_new_from_unix_utc(usec / G_USEC_PER_SEC);
-
-	return g_strdup_printf(
-	    "%s, %02d %s %04d %02d:%02d:%02d +0000",
-	    days[g_date_time_get_day_of_week(t)],
-	    g_date_time_get_day_of_month(t), months[g_date_time_get_month(t)],
-	    g_date_time_get_year(t), g_date_time_get_hour(t),
-	    g_date_time_get_minute(t), g_date_time_get_second(t));
-}
-
 char *
 evf_xml_rfc3339(gint64 usec)
 {

@@ -1,7 +1,7 @@
 /*
- * xmlout.h: what the RSS and Atom writers share: dates in RFC 822 and
- * RFC 3339, text elements with control characters removed, and the
- * mod_event elements of an event.
+ * xmlout.h: what the RSS and Atom writers share: dates in RFC 3339, text
+ * elements with control characters removed, and the mod_event elements of an
+ * event.
  */
 #pragma once
 
@@ -9,9 +9,6 @@
 #include <libxml/xmlwriter.h>
 #include "event.h"
 
-/* (transfer full): @usec (since 1970, UTC) as RFC 822 with a four-digit
- * year, in English whatever the locale: "Mon, 15 Jan 2024 09:00:00 +0000". */
-char *evf_xml_rfc822(gint64 usec);
 /* (transfer full): @usec as RFC 3339 in UTC; fractions only when not 0. */
 char *evf_xml_rfc3339(gint64 usec);
 

@@ -1,0 +1,315 @@
+/*
+ * daemon.c: see daemon.h.
+ *
+ * Changes to the events folder and the config file are watched with
+ * GFileMonitor and coalesced for a short moment, then rebuilt. A rebuild
+ * that fails (an invalid edit, a full disk) is logged with the same
+ * diagnostics as `evfeed check`, and the last good snapshot stays served:
+ * a subscriber never sees a partial or empty calendar. SIGHUP reloads the
+ * config the same way; a config that does not load keeps the old one.
+ */
+#include "autoconf.h"
+#include "daemon.h"
+
+#include "build.h"
+#include "config.h"
+#include "httpd.h"
+#include "snapshot.h"
+#include "util.h"
+
+#include <gio/gio.h>
+#include <gio/gunixsocketaddress.h>
+#include <glib-unix.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SETTLE_MS 50   /* coalesce bursts of file events */
+#define GRACE_MS  3000 /* for responses in flight at shutdown */
+
+typedef struct {
+	char *config_path;
+	char *listen; /* the override, or NULL */
+	EvfConfig *cfg;
+	EvfHttpd *httpd;
+	EvfSnapshot *snap;
+	GFileMonitor *events_monitor;
+	GFileMonitor *config_monitor;
+	guint rebuild_source;
+	GMainLoop *loop;
+	int status;
+} Daemon;
+
+/* Tells systemd (when it started us with Type=notify) how we are. */
+static void
+sd_notify(const char *state)
+{
+	const char *path = g_getenv("NOTIFY_SOCKET");
+	g_autoptr(GSocket) sock = NULL;
+	g_autoptr(GSocketAddress) addr = NULL;
+
+	if (path == NULL || path[0] == '\0')
+		return;
+	sock =
+	    g_socket_new(G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_DATAGRAM, 0, NULL);
+	if (sock == NULL)
+		return;
+	if (path[0] == '@')
+		addr = g_unix_socket_address_new_with_type(
+		    path + 1, -1, G_UNIX_SOCKET_ADDRESS_ABSTRACT);
+	else
+		addr = g_unix_socket_address_new(path);
+	g_socket_send_to(sock, addr, state, strlen(state), NULL, NULL);
+}
+
+static void
+log_diags(GPtrArray *diags)
+{
+	evf_diags_print(diags, stderr);
+}
+
+/* Swaps in a snapshot of what the output folder now holds. */
+static gboolean
+publish_snapshot(Daemon *d, const char *manifest, gboolean fresh)
+{
+	g_autoptr(GError) error = NULL;
+	EvfSnapshot *snap;
+
+	snap = evf_snapshot_load(d->cfg->output_dir, manifest,
+	                         d->cfg->refresh_seconds,
+	                         fresh ? NULL : d->snap, &error);
+	if (snap == NULL) {
+		g_warning("cannot load the output: %s; still serving the "
+		          "previous version",
+		          error->message);
+		return FALSE;
+	}
+	if (d->httpd != NULL)
+		evf_httpd_set_snapshot(d->httpd, snap);
+	evf_snapshot_unref(d->snap);
+	d->snap = snap;
+	return TRUE;
+}
+
+static gboolean
+rebuild(Daemon *d, gboolean fresh)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(GError) error = NULL;
+	g_auto(EvfBuildStats) st = { 0 };
+
+	if (!evf_build_run(d->cfg, g_get_real_time(), diags, &st, &error)) {
+		log_diags(diags);
+		if (error != NULL)
+			g_warning("build failed: %s; still serving the "
+			          "previous version",
+			          error->message);
+		else
+			g_warning("%u error%s in the events; still serving the "
+			          "previous version",
+			          evf_diags_errors(diags),
+			          evf_diags_errors(diags) == 1 ? "" : "s");
+		return FALSE;
+	}
+	log_diags(diags);
+	if (!st.skipped || d->snap == NULL || fresh) {
+		if (!publish_snapshot(d, st.manifest, fresh))
+			return FALSE;
+		g_message("published %u events (%u files changed)", st.events,
+		          st.written);
+	}
+	return TRUE;
+}
+
+static gboolean
+on_settled(gpointer data)
+{
+	Daemon *d = data;
+
+	d->rebuild_source = 0;
+	rebuild(d, FALSE);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_rebuild(Daemon *d)
+{
+	if (d->rebuild_source != 0)
+		g_source_remove(d->rebuild_source);
+	d->rebuild_source = g_timeout_add(SETTLE_MS, on_settled, d);
+}
+
+static void reload(Daemon *d);
+
+static void
+on_changed(GFileMonitor *mon, GFile *file, GFile *other,
+           GFileMonitorEvent event, gpointer data)
+{
+	Daemon *d = data;
+
+	if (event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
+		return;
+	if (mon == d->config_monitor)
+		reload(d);
+	else
+		schedule_rebuild(d);
+}
+
+static void
+watch(Daemon *d)
+{
+	g_autoptr(GFile) events = g_file_new_for_path(d->cfg->events_dir);
+	g_autoptr(GFile) conf = g_file_new_for_path(d->cfg->path);
+	g_autoptr(GError) error = NULL;
+
+	g_clear_object(&d->events_monitor);
+	g_clear_object(&d->config_monitor);
+	d->events_monitor = g_file_monitor_directory(
+	    events, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
+	if (d->events_monitor == NULL) {
+		g_warning("cannot watch '%s': %s", d->cfg->events_dir,
+		          error->message);
+		g_clear_error(&error);
+	} else {
+		g_file_monitor_set_rate_limit(d->events_monitor, SETTLE_MS);
+		g_signal_connect(d->events_monitor, "changed",
+		                 G_CALLBACK(on_changed), d);
+	}
+	d->config_monitor =
+	    g_file_monitor_file(conf, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
+	if (d->config_monitor == NULL) {
+		g_warning("cannot watch '%s': %s", d->cfg->path,
+		          error->message);
+	} else {
+		g_file_monitor_set_rate_limit(d->config_monitor, SETTLE_MS);
+		g_signal_connect(d->config_monitor, "changed",
+		                 G_CALLBACK(on_changed), d);
+	}
+}
+
+/* Reads the config again; keeps the old one when the new one is wrong. */
+static void
+reload(Daemon *d)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	EvfConfig *cfg;
+	gboolean fresh;
+
+	sd_notify("RELOADING=1");
+	cfg = evf_config_load(d->config_path, diags);
+	log_diags(diags);
+	if (cfg == NULL) {
+		g_warning("the configuration has errors; keeping the previous "
+		          "one");
+		sd_notify("READY=1");
+		return;
+	}
+	if (d->listen == NULL && strcmp(cfg->listen, d->cfg->listen) != 0)
+		g_warning("[server] listen changed: restart evfeed to listen "
+		          "on '%s'",
+		          cfg->listen);
+	fresh = cfg->refresh_seconds != d->cfg->refresh_seconds;
+	evf_config_free(d->cfg);
+	d->cfg = cfg;
+	watch(d);
+	g_message("configuration reloaded");
+	rebuild(d, fresh);
+	sd_notify("READY=1");
+}
+
+static gboolean
+on_hup(gpointer data)
+{
+	reload(data);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_term(gpointer data)
+{
+	Daemon *d = data;
+
+	sd_notify("STOPPING=1");
+	g_main_loop_quit(d->loop);
+	return G_SOURCE_CONTINUE;
+}
+
+static void
+announce(Daemon *d)
+{
+	g_autofree char *addr = evf_httpd_address(d->httpd);
+
+	printf("evfeed %s: serving %s on http://%s/\n", PACKAGE_VERSION,
+	       d->cfg->output_dir, addr);
+	printf("Calendar:  http://%s/calendar.ics\n", addr);
+	printf("           webcal://%s/calendar.ics\n", addr);
+	printf("Feeds:     http://%s/rss.xml\n", addr);
+	printf("           http://%s/atom.xml\n", addr);
+	printf("Public:    %scalendar.ics\n", d->cfg->url);
+	fflush(stdout);
+}
+
+int
+evf_daemon_run(const char *config_path, const char *listen)
+{
+	Daemon d = { 0 };
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(GError) error = NULL;
+	EvfHttpdOptions opts = { 0 };
+
+	d.config_path = g_strdup(config_path);
+	d.listen = g_strdup(listen);
+	d.cfg = evf_config_load(config_path, diags);
+	log_diags(diags);
+	if (d.cfg == NULL)
+		return 1;
+
+	if (!rebuild(&d, TRUE)) {
+		/* Serve the last good output while the events are fixed. */
+		g_autofree char *manifest = evf_build_last_manifest(d.cfg);
+
+		if (manifest != NULL)
+			publish_snapshot(&d, manifest, TRUE);
+		else
+			g_warning("nothing to serve until the errors are "
+			          "fixed (answering 503)");
+	}
+
+	opts.listen = listen != NULL ? listen : d.cfg->listen;
+	opts.threads = d.cfg->threads;
+	opts.max_connections = d.cfg->max_connections;
+	opts.max_per_client = d.cfg->max_per_client;
+	opts.timeout = d.cfg->timeout;
+	opts.access_log = d.cfg->access_log;
+	d.httpd = evf_httpd_start(&opts, &error);
+	if (d.httpd == NULL) {
+		fprintf(stderr, "evfeed: error: %s\n", error->message);
+		evf_snapshot_unref(d.snap);
+		evf_config_free(d.cfg);
+		return 1;
+	}
+	if (d.snap != NULL)
+		evf_httpd_set_snapshot(d.httpd, d.snap);
+
+	d.loop = g_main_loop_new(NULL, FALSE);
+	watch(&d);
+	g_unix_signal_add(SIGHUP, on_hup, &d);
+	g_unix_signal_add(SIGTERM, on_term, &d);
+	g_unix_signal_add(SIGINT, on_term, &d);
+	announce(&d);
+	sd_notify("READY=1");
+
+	g_main_loop_run(d.loop);
+
+	evf_httpd_stop(d.httpd, GRACE_MS);
+	g_clear_object(&d.events_monitor);
+	g_clear_object(&d.config_monitor);
+	if (d.rebuild_source != 0)
+		g_source_remove(d.rebuild_source);
+	g_main_loop_unref(d.loop);
+	evf_snapshot_unref(d.snap);
+	evf_config_free(d.cfg);
+	g_free(d.config_path);
+	g_free(d.listen);
+	g_message("stopped");
+	return 0;
+}

@@ -1,0 +1,255 @@
+/*
+ * snapshot.c: see snapshot.h. Entries are themselves reference counted so
+ * that a rebuild that changes one file shares every other entry, and its
+ * ready responses, with the previous snapshot.
+ */
+#include "autoconf.h"
+#include "snapshot.h"
+
+#include "util.h"
+
+#include <microhttpd.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct _EvfSnapshot {
+	gint refcount;
+	GHashTable *entries; /* path → EvfEntry (g_rc_box) */
+};
+
+static void
+entry_clear(gpointer p)
+{
+	EvfEntry *e = p;
+
+	g_free(e->path);
+	g_clear_pointer(&e->body, g_bytes_unref);
+	g_clear_pointer(&e->gzip, g_bytes_unref);
+	g_free(e->etag);
+	g_free(e->etag_gzip);
+	g_free(e->last_modified);
+	if (e->ok != NULL)
+		MHD_destroy_response(e->ok);
+	if (e->ok_gzip != NULL)
+		MHD_destroy_response(e->ok_gzip);
+	if (e->not_modified != NULL)
+		MHD_destroy_response(e->not_modified);
+	if (e->not_modified_gzip != NULL)
+		MHD_destroy_response(e->not_modified_gzip);
+}
+
+static void
+entry_unref(gpointer p)
+{
+	g_rc_box_release_full(p, entry_clear);
+}
+
+static const char *
+content_type(const char *path)
+{
+	if (g_str_has_suffix(path, ".ics"))
+		return "text/calendar; charset=utf-8";
+	if (g_str_has_suffix(path, "rss.xml"))
+		return "application/rss+xml; charset=utf-8";
+	if (g_str_has_suffix(path, "atom.xml"))
+		return "application/atom+xml; charset=utf-8";
+	if (g_str_has_suffix(path, ".json"))
+		return "application/json; charset=utf-8";
+	if (g_str_has_suffix(path, ".html"))
+		return "text/html; charset=utf-8";
+	if (g_str_has_suffix(path, ".css"))
+		return "text/css; charset=utf-8";
+	return "application/octet-stream";
+}
+
+static char *
+etag_of(GBytes *bytes, const char *suffix)
+{
+	g_autofree char *hex =
+	    g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, bytes);
+
+	hex[32] = '\0';
+	return g_strdup_printf("\"%s%s\"", hex, suffix);
+}
+
+static void
+release_bytes(void *cls)
+{
+	g_bytes_unref(cls);
+}
+
+/* A response with @body. libmicrohttpd sends no body with a 304 but
+ * still its Content-Length, which must then be the length of the 200 it
+ * stands for (RFC 9110 §8.6), never 0: so both are built on the body. */
+static struct MHD_Response *
+response(GBytes *body)
+{
+	gsize len = 0;
+	const void *data = g_bytes_get_data(body, &len);
+
+	/* The response holds its own reference to the bytes, so that it
+	 * can outlive the snapshot while it is being sent. */
+	return MHD_create_response_from_buffer_with_free_callback_cls(
+	    len, (void *)data, release_bytes, g_bytes_ref(body));
+}
+
+static void
+add_headers(struct MHD_Response *r, const EvfEntry *e, const char *etag,
+            const char *cache, gboolean gzip, gboolean full)
+{
+	MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED,
+	                        e->last_modified);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	if (full) {
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+		                        e->content_type);
+		MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+		if (gzip)
+			MHD_add_response_header(
+			    r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	}
+}
+
+static EvfEntry *
+entry_new(const char *dir, const char *path, const struct stat *st,
+          gint64 max_age, GError **error)
+{
+	EvfEntry *e = g_rc_box_new0(EvfEntry);
+	g_autofree char *full = g_build_filename(dir, path, NULL);
+	g_autofree char *gz = g_strconcat(full, ".gz", NULL);
+	g_autofree char *cache =
+	    g_strdup_printf("public, max-age=%" G_GINT64_FORMAT, max_age);
+
+	e->path = g_strdup(path);
+	e->content_type = content_type(path);
+	e->body = evf_file_read(full, G_MAXINT32, error);
+	if (e->body == NULL) {
+		entry_unref(e);
+		return NULL;
+	}
+	if (g_file_test(gz, G_FILE_TEST_IS_REGULAR))
+		e->gzip = evf_file_read(gz, G_MAXINT32, NULL);
+	e->etag = etag_of(e->body, "");
+	e->dev = st->st_dev;
+	e->ino = st->st_ino;
+	e->size = st->st_size;
+	e->mtime = st->st_mtim.tv_sec;
+	e->mtime_ns = st->st_mtim.tv_nsec;
+	e->last_modified = evf_date_rfc822(e->mtime * G_USEC_PER_SEC, TRUE);
+
+	e->ok = response(e->body);
+	e->not_modified = response(e->body);
+	add_headers(e->ok, e, e->etag, cache, FALSE, TRUE);
+	add_headers(e->not_modified, e, e->etag, cache, FALSE, FALSE);
+	if (e->gzip != NULL) {
+		e->etag_gzip = etag_of(e->body, "-gzip");
+		e->ok_gzip = response(e->gzip);
+		e->not_modified_gzip = response(e->gzip);
+		add_headers(e->ok_gzip, e, e->etag_gzip, cache, TRUE, TRUE);
+		add_headers(e->not_modified_gzip, e, e->etag_gzip, cache, TRUE,
+		            FALSE);
+	}
+	return e;
+}
+
+static gboolean
+same_file(const EvfEntry *e, const struct stat *st, const char *gz)
+{
+	struct stat gst;
+	gboolean has_gz = stat(gz, &gst) == 0;
+
+	return e->dev == (guint64)st->st_dev && e->ino == (guint64)st->st_ino &&
+	       e->size == (guint64)st->st_size &&
+	       e->mtime == st->st_mtim.tv_sec &&
+	       e->mtime_ns == st->st_mtim.tv_nsec &&
+	       has_gz == (e->gzip != NULL) &&
+	       (!has_gz || g_bytes_get_size(e->gzip) == (gsize)gst.st_size);
+}
+
+EvfSnapshot *
+evf_snapshot_load(const char *dir, const char *manifest, gint64 max_age,
+                  EvfSnapshot *previous, GError **error)
+{
+	EvfSnapshot *snap = g_new0(EvfSnapshot, 1);
+	g_auto(GStrv) lines = g_strsplit(manifest ? manifest : "", "\n", -1);
+
+	snap->refcount = 1;
+	snap->entries =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, entry_unref);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		char *sp = strrchr(lines[i], ' ');
+		g_autofree char *full = NULL;
+		g_autofree char *gz = NULL;
+		EvfEntry *e = NULL;
+		struct stat st;
+
+		if (sp == NULL)
+			continue;
+		*sp = '\0';
+		if (g_str_has_suffix(lines[i], ".gz"))
+			continue;
+		full = g_build_filename(dir, lines[i], NULL);
+		gz = g_strconcat(full, ".gz", NULL);
+		if (stat(full, &st) < 0) {
+			int err = errno;
+			g_set_error(
+			    error, G_FILE_ERROR, g_file_error_from_errno(err),
+			    "cannot read '%s': %s", full, g_strerror(err));
+			evf_snapshot_unref(snap);
+			return NULL;
+		}
+		if (previous != NULL) {
+			EvfEntry *old =
+			    g_hash_table_lookup(previous->entries, lines[i]);
+
+			if (old != NULL && same_file(old, &st, gz))
+				e = g_rc_box_acquire(old);
+		}
+		if (e == NULL)
+			e = entry_new(dir, lines[i], &st, max_age, error);
+		if (e == NULL) {
+			evf_snapshot_unref(snap);
+			return NULL;
+		}
+		g_hash_table_replace(snap->entries, e->path, e);
+	}
+	return snap;
+}
+
+EvfSnapshot *
+evf_snapshot_ref(EvfSnapshot *snap)
+{
+	g_atomic_int_inc(&snap->refcount);
+	return snap;
+}
+
+void
+evf_snapshot_unref(EvfSnapshot *snap)
+{
+	if (snap == NULL || !g_atomic_int_dec_and_test(&snap->refcount))
+		return;
+	g_hash_table_unref(snap->entries);
+	g_free(snap);
+}
+
+const EvfEntry *
+evf_snapshot_lookup(EvfSnapshot *snap, const char *path)
+{
+	return g_hash_table_lookup(snap->entries, path);
+}
+
+guint
+evf_snapshot_size(EvfSnapshot *snap)
+{
+	return g_hash_table_size(snap->entries);
+}
+
+const char *
+evf_snapshot_etag(EvfSnapshot *snap, const char *path)
+{
+	const EvfEntry *e = evf_snapshot_lookup(snap, path);
+
+	return e != NULL ? e->etag : NULL;
+}

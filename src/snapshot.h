@@ -1,0 +1,50 @@
+/*
+ * snapshot.h: what the server answers from: an immutable, reference-counted
+ * set of ready responses for every file of the output folder (identity and
+ * gzip bodies, their ETags, Last-Modified). Publishing builds a new
+ * snapshot and swaps it in; responses in flight keep the old one alive.
+ */
+#pragma once
+
+#include <glib.h>
+
+struct MHD_Response;
+
+typedef struct {
+	char *path;               /* "calendar.ics", "category/x/rss.xml" */
+	const char *content_type; /* static */
+	GBytes *body;
+	GBytes *gzip; /* nullable */
+	char *etag;   /* strong, quoted */
+	char *etag_gzip;
+	gint64 mtime; /* seconds, the file's: what nginx would send */
+	char *last_modified;
+	/* ready MHD responses, shared by every request */
+	struct MHD_Response *ok;
+	struct MHD_Response *ok_gzip;
+	struct MHD_Response *not_modified;
+	struct MHD_Response *not_modified_gzip;
+	/* identity of the file it was read from, to reuse it unchanged */
+	guint64 dev, ino, size;
+	gint64 mtime_ns;
+} EvfEntry;
+
+typedef struct _EvfSnapshot EvfSnapshot;
+
+/* (transfer full): a snapshot of the files named in @manifest (the
+ * publisher's "path size" lines) under @dir; "x.gz" files become the gzip
+ * variant of "x". Entries of @previous (nullable) whose file is unchanged
+ * are shared, not read again. @max_age is the Cache-Control max-age. */
+EvfSnapshot *evf_snapshot_load(const char *dir, const char *manifest,
+                               gint64 max_age, EvfSnapshot *previous,
+                               GError **error);
+
+EvfSnapshot *evf_snapshot_ref(EvfSnapshot *snap);
+void evf_snapshot_unref(EvfSnapshot *snap);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfSnapshot, evf_snapshot_unref)
+
+/* (transfer none) (nullable): the entry for @path (no leading '/'). */
+const EvfEntry *evf_snapshot_lookup(EvfSnapshot *snap, const char *path);
+guint evf_snapshot_size(EvfSnapshot *snap);
+/* (transfer none): the ETag of @path, or NULL. */
+const char *evf_snapshot_etag(EvfSnapshot *snap, const char *path);
