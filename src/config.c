@@ -47,7 +47,7 @@ static const KeySpec keys[] = {
 	{ "server", "listen", KEY_STRING, "127.0.0.1:8080", 0, 0 },
 	{ "server", "threads", KEY_UINT, "2", 1, 64 },
 	{ "server", "max_connections", KEY_UINT, "4000", 16, 60000 },
-	{ "server", "max_per_client", KEY_UINT, "0", 0, 60000 },
+	{ "server", "max_per_client", KEY_UINT, "256", 0, 60000 },
 	{ "server", "timeout", KEY_DURATION, "15s", 1, 3600 },
 	{ "server", "access_log", KEY_BOOL, "true", 0, 0 },
 	{ "source", "url", KEY_URL, "", 0, 0 },

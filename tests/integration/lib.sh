@@ -1,0 +1,211 @@
+# lib.sh: TAP helpers for the integration scripts. Sourced, never run.
+#
+# Output is TAP on stdout ("1..N", "ok 1 - desc", "not ok 2 - desc"); the
+# automake TAP driver reads it. Environment (set by make check):
+#   EVFEED      the evfeed binary, absolute
+#   top_srcdir  the source tree, absolute
+#   PYTHON3, NODE, XMLLINT, CURL  tools found by configure (may be empty)
+#
+#   plan N                  announce N tests up front (or use done_testing)
+#   pass DESC / fail DESC   report one result
+#   ok STATUS DESC          pass when STATUS is 0: `test a = b; ok $? "a is b"`
+#   check DESC CMD ARGS...  run CMD; pass when it exits 0, else fail and show
+#                           its output as diagnostics
+#   skip DESC [REASON]      report a skipped test
+#   skip_all REASON         skip the whole script (only before any test)
+#   diag TEXT...            a diagnostic line ("# TEXT")
+#   bail_out REASON         abort the whole run
+#   done_testing            print the plan if none was given and exit 0:
+#                           failures are in the TAP stream, and the TAP
+#                           driver would count a non-zero exit as one more
+#   mktmp                   print the name of a fresh empty folder; all of
+#                           them go when the script exits (EVFEED_KEEP_TMP=1
+#                           keeps them for a post-mortem)
+#   write_config DIR EVENTS [OUTPUT [STATE]]
+#                           write DIR/evfeed.conf for the events folder
+#                           EVENTS, output DIR/public and state DIR/state.db
+#                           unless OUTPUT and STATE say otherwise
+#   tree_sums DIR           print "sha256  ./path" for every file below DIR,
+#                           sorted by path
+
+_tap_n=0
+_tap_failed=0
+_tap_plan=
+
+plan()
+{
+	_tap_plan=$1
+	echo "1..$1"
+}
+
+pass()
+{
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $*"
+}
+
+fail()
+{
+	_tap_n=$((_tap_n + 1))
+	_tap_failed=$((_tap_failed + 1))
+	echo "not ok $_tap_n - $*"
+}
+
+ok()
+{
+	_tap_status=$1
+	shift
+	if [ "$_tap_status" -eq 0 ]; then
+		pass "$@"
+	else
+		fail "$@"
+	fi
+}
+
+diag()
+{
+	printf '%s\n' "$*" | sed 's/^/# /'
+}
+
+# Shows a file as diagnostics, at most 40 lines of it.
+diag_file()
+{
+	if [ -s "$1" ]; then
+		sed -n '1,40s/^/#   /p' "$1"
+	fi
+}
+
+check()
+{
+	_tap_desc=$1
+	shift
+	_tap_out=$(mktmp)/out
+	if "$@" >"$_tap_out" 2>&1; then
+		pass "$_tap_desc"
+	else
+		_tap_status=$?
+		fail "$_tap_desc"
+		diag "command: $*"
+		diag "exit status: $_tap_status"
+		diag_file "$_tap_out"
+	fi
+}
+
+skip()
+{
+	_tap_n=$((_tap_n + 1))
+	if [ $# -gt 1 ]; then
+		echo "ok $_tap_n - $1 # SKIP $2"
+	else
+		echo "ok $_tap_n - $1 # SKIP"
+	fi
+}
+
+skip_all()
+{
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+bail_out()
+{
+	echo "Bail out! $*"
+	exit 99
+}
+
+done_testing()
+{
+	if [ -z "$_tap_plan" ]; then
+		echo "1..$_tap_n"
+	elif [ "$_tap_plan" -ne "$_tap_n" ]; then
+		diag "planned $_tap_plan tests but ran $_tap_n"
+	fi
+	if [ "$_tap_failed" -gt 0 ]; then
+		diag "$_tap_failed of $_tap_n tests failed"
+	fi
+	exit 0
+}
+
+# One root per script, created now so that mktmp also works inside $(...),
+# where it runs in a subshell and could not record anything for the trap.
+_tap_root=$(mktemp -d "${TMPDIR:-/tmp}/evfeed-test.XXXXXX") ||
+	bail_out "cannot create a temporary folder under ${TMPDIR:-/tmp}"
+
+_tap_cleanup()
+{
+	if [ "${EVFEED_KEEP_TMP:-0}" = 1 ]; then
+		echo "# kept $_tap_root"
+	else
+		rm -rf "$_tap_root"
+	fi
+}
+trap '_tap_cleanup' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+trap 'exit 141' PIPE
+
+mktmp()
+{
+	mktemp -d "$_tap_root/t.XXXXXX" || bail_out "mktemp failed"
+}
+
+# Prints the absolute form of an existing folder.
+_tap_abs()
+{
+	case $1 in
+	/*) printf '%s\n' "$1" ;;
+	*) (cd "$1" && pwd) ;;
+	esac
+}
+
+write_config()
+{
+	_wc_dir=$(_tap_abs "$1")
+	_wc_events=$(_tap_abs "$2")
+	_wc_output=${3:-$_wc_dir/public}
+	_wc_state=${4:-$_wc_dir/state.db}
+	cat >"$_wc_dir/evfeed.conf" <<EOF
+[site]
+title=Test Events
+url=https://events.example.org/
+tag_date=2018
+timezone=Europe/Ljubljana
+language=en
+
+[paths]
+events=$_wc_events
+output=$_wc_output
+state=$_wc_state
+
+[feeds]
+max_items=50
+refresh=PT1H
+EOF
+}
+
+tree_sums()
+{
+	(cd "$1" && find . -type f -exec sha256sum {} + | LC_ALL=C sort -k 2)
+}
+
+# Runs COMMAND... with a time limit when timeout(1) is there, so that a
+# hanging binary fails its test instead of hanging make check.
+with_timeout()
+{
+	_tap_secs=$1
+	shift
+	if command -v timeout >/dev/null 2>&1; then
+		timeout "$_tap_secs" "$@"
+	else
+		"$@"
+	fi
+}
+
+# Every script needs the binary; without it there is nothing to test.
+if [ -z "${EVFEED:-}" ] || [ ! -x "$EVFEED" ]; then
+	bail_out "EVFEED is not set to an executable (run the tests with make check)"
+fi
+if [ -z "${top_srcdir:-}" ] || [ ! -d "$top_srcdir/tests" ]; then
+	bail_out "top_srcdir is not set to the source tree (run the tests with make check)"
+fi

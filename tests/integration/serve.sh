@@ -1,0 +1,255 @@
+#!/bin/sh
+# serve.sh: `evfeed serve` driven with curl on 127.0.0.1 and a free port:
+# headers, conditional requests (both validators, If-None-Match winning),
+# HEAD, gzip, 405, 404, path traversal, a live edit served within a second
+# with SEQUENCE + 1 and a new ETag, an invalid edit that keeps the ETag and
+# logs the file, SIGHUP, and SIGTERM with exit status 0.
+. "$top_srcdir/tests/integration/lib.sh"
+
+CURL=${CURL:-curl}
+tmp=$(mktmp)
+mkdir "$tmp/events"
+cp "$top_srcdir"/feeds/events/*.md "$tmp/events/"
+write_config "$tmp" "$tmp/events"
+
+"$EVFEED" serve --config "$tmp/evfeed.conf" --listen 127.0.0.1:0 \
+	>"$tmp/out" 2>"$tmp/err" &
+pid=$!
+# The server must stop even if this script dies.
+trap 'kill -9 $pid 2>/dev/null' EXIT
+
+i=0
+while ! grep -q '^Calendar:' "$tmp/out" 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+base=$(sed -n 's|^Calendar: *\(http://[^/]*\)/calendar.ics$|\1|p' "$tmp/out")
+if [ -z "$base" ]; then
+	diag_file "$tmp/err"
+	bail_out "evfeed serve did not start"
+fi
+diag "serving at $base"
+grep -q "webcal://" "$tmp/out"
+ok $? "announces the webcal URL"
+
+# head_of PATH [CURL ARGS]: the response headers, CRs removed.
+head_of()
+{
+	_p=$1
+	shift
+	"$CURL" -s -o /dev/null -D - "$@" "$base$_p" | tr -d '\r'
+}
+header()
+{
+	sed -n "s/^$1: //Ip" | head -n 1
+}
+status()
+{
+	head -n 1 | cut -d' ' -f2
+}
+
+h=$(head_of /calendar.ics)
+test "$(echo "$h" | status)" = 200
+ok $? "GET /calendar.ics is 200"
+test "$(echo "$h" | header Content-Type)" = "text/calendar; charset=utf-8"
+ok $? "calendar Content-Type"
+etag=$(echo "$h" | header ETag)
+echo "$etag" | grep -Eq '^"[0-9a-f]{32}"$'
+ok $? "strong ETag ($etag)"
+lm=$(echo "$h" | header Last-Modified)
+echo "$lm" | grep -Eq '^[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9:]{8} GMT$'
+ok $? "Last-Modified is an HTTP date ($lm)"
+test "$(echo "$h" | header Cache-Control)" = "public, max-age=3600"
+ok $? "Cache-Control max-age from [feeds] refresh"
+test "$(echo "$h" | header Vary)" = "Accept-Encoding"
+ok $? "Vary: Accept-Encoding"
+len=$(echo "$h" | header Content-Length)
+test "$len" = "$(wc -c <"$tmp/public/calendar.ics" | tr -d ' ')"
+ok $? "Content-Length is the file's size"
+"$CURL" -s "$base/calendar.ics" | cmp -s - "$tmp/public/calendar.ics"
+ok $? "the body is the published file, byte for byte"
+
+test "$(head_of /rss.xml | header Content-Type)" = "application/rss+xml; charset=utf-8"
+ok $? "RSS Content-Type"
+test "$(head_of /atom.xml | header Content-Type)" = "application/atom+xml; charset=utf-8"
+ok $? "Atom Content-Type"
+test "$(head_of /category/conference/calendar.ics | status)" = 200
+ok $? "category calendar served"
+ev=$(cd "$tmp/public/events" && ls *.ics | head -n 1)
+test "$(head_of "/events/$ev" | status)" = 200
+ok $? "one-event file served"
+# Google's fetcher sends no Accept header; an odd Accept changes nothing.
+test "$(head_of /calendar.ics -H 'Accept:' | status)" = 200 &&
+	test "$(head_of /calendar.ics -H 'Accept: application/json' | header ETag)" = "$etag"
+ok $? "the Accept header never changes the answer"
+
+# Conditional requests.
+h=$(head_of /calendar.ics -H "If-None-Match: $etag")
+test "$(echo "$h" | status)" = 304
+ok $? "If-None-Match: 304"
+test "$(echo "$h" | header ETag)" = "$etag" &&
+	test -n "$(echo "$h" | header Cache-Control)"
+ok $? "304 carries ETag and Cache-Control"
+lenh=$(echo "$h" | header Content-Length)
+test -z "$lenh" || test "$lenh" = "$len"
+ok $? "304 never claims a length of 0"
+test "$(head_of /calendar.ics -H "If-None-Match: \"other\", $etag" | status)" = 304
+ok $? "If-None-Match with a list"
+test "$(head_of /calendar.ics -H "If-Modified-Since: $lm" | status)" = 304
+ok $? "If-Modified-Since: 304"
+test "$(head_of /calendar.ics -H 'If-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT' | status)" = 200
+ok $? "If-Modified-Since in the past: 200"
+test "$(head_of /calendar.ics -H 'If-None-Match: "stale"' -H "If-Modified-Since: $lm" | status)" = 200
+ok $? "If-None-Match wins over If-Modified-Since"
+
+# HEAD
+h=$("$CURL" -s -I -D - -o "$tmp/headbody" "$base/calendar.ics" | tr -d '\r')
+test "$(echo "$h" | status)" = 200 && test "$(echo "$h" | header Content-Length)" = "$len" &&
+	test "$(echo "$h" | header ETag)" = "$etag"
+ok $? "HEAD: same headers"
+
+# gzip
+h=$(head_of /calendar.ics -H 'Accept-Encoding: gzip')
+test "$(echo "$h" | header Content-Encoding)" = gzip
+ok $? "gzip when Accept-Encoding allows it"
+"$CURL" -s -H 'Accept-Encoding: gzip' "$base/calendar.ics" | gzip -dc |
+	cmp -s - "$tmp/public/calendar.ics"
+ok $? "gzip body decompresses to the identity bytes"
+test -z "$(head_of /calendar.ics -H 'Accept-Encoding: gzip;q=0' | header Content-Encoding)"
+ok $? "no gzip when q=0"
+test -z "$(head_of /calendar.ics -H 'Accept-Encoding: identity' | header Content-Encoding)"
+ok $? "no gzip when not asked for"
+gtag=$(head_of /calendar.ics -H 'Accept-Encoding: gzip' | header ETag)
+test "$gtag" != "$etag" &&
+	test "$(head_of /calendar.ics -H 'Accept-Encoding: gzip' -H "If-None-Match: $gtag" | status)" = 304
+ok $? "the gzip variant has its own ETag, and it validates"
+
+# Methods, unknown paths, traversal.
+h=$("$CURL" -s -o /dev/null -D - -X POST -d x=1 "$base/calendar.ics" | tr -d '\r')
+test "$(echo "$h" | status)" = 405 && test "$(echo "$h" | header Allow)" = "GET, HEAD"
+ok $? "POST: 405 with Allow"
+for m in PUT DELETE OPTIONS TRACE; do
+	test "$("$CURL" -s -o /dev/null -w '%{http_code}' -X $m "$base/calendar.ics")" = 405
+	ok $? "$m: 405"
+done
+test "$(head_of /nothing-here.ics | status)" = 404
+ok $? "unknown path: 404"
+for p in '/../../etc/passwd' '/%2e%2e/%2e%2e/etc/passwd' '/category/..%2f..%2fetc%2fpasswd' \
+	'/calendar.ics%00.txt' '/events/../calendar.ics' '//etc/passwd' '/category/' \
+	'/%2fetc%2fpasswd'; do
+	test "$("$CURL" -s --path-as-is -o /dev/null -w '%{http_code}' "$base$p")" = 404
+	ok $? "traversal $p: 404"
+done
+big=$(head -c 100000 /dev/zero | tr '\0' a)
+code=$("$CURL" -s -o /dev/null -w '%{http_code}' -H "X-Big: $big" "$base/calendar.ics")
+test "$code" = 431 || test "$code" = 413
+ok $? "a 100 KB header: $code"
+
+# A live edit is served within a second, with SEQUENCE + 1.
+f=$tmp/events/2018-06-28-illicit-financial-flows-zagreb.md
+sed 's/^location: .*/location: Zagreb, Croatia (Hotel Esplanade)/' "$f" >"$f.new" && mv "$f.new" "$f"
+new=$etag
+i=0
+while [ "$new" = "$etag" ] && [ $i -lt 10 ]; do
+	sleep 0.1
+	i=$((i + 1))
+	new=$(head_of /calendar.ics | header ETag)
+done
+test "$new" != "$etag"
+ok $? "a live edit is served within a second (after ${i}00 ms)"
+"$CURL" -s "$base/calendar.ics" | tr -d '\r' | awk '
+	/^BEGIN:VEVENT/ { seq = ""; loc = 0 }
+	/^SEQUENCE:/ { seq = substr($0, 10) }
+	/^LOCATION:Zagreb/ { loc = 1 }
+	/^END:VEVENT/ { if (loc) print seq }' >"$tmp/seq"
+test "$(cat "$tmp/seq")" = 1
+ok $? "the edited event has SEQUENCE:1"
+
+# An invalid edit keeps the last good calendar and logs the file.
+printf -- '---\ntitle: Broken\nstart: 2018-13-01\n---\n' >"$tmp/events/broken.md"
+sleep 0.6
+test "$(head_of /calendar.ics | header ETag)" = "$new"
+ok $? "an invalid edit keeps the previous ETag"
+grep -q 'broken.md:3:8: error: start' "$tmp/err"
+ok $? "the invalid edit is logged as a diagnostic with the file name"
+test "$(head_of /calendar.ics | status)" = 200
+ok $? "still serving"
+rm "$tmp/events/broken.md"
+
+# SIGHUP reloads the configuration (a new refresh interval shows).
+sed 's/^refresh=.*/refresh=PT2H/' "$tmp/evfeed.conf" >"$tmp/conf.new" &&
+	mv "$tmp/conf.new" "$tmp/evfeed.conf"
+kill -HUP $pid
+i=0
+cc=
+while [ "$cc" != "public, max-age=7200" ] && [ $i -lt 20 ]; do
+	sleep 0.1
+	i=$((i + 1))
+	cc=$(head_of /calendar.ics | header Cache-Control)
+done
+test "$cc" = "public, max-age=7200"
+ok $? "SIGHUP: the new configuration is used"
+kill -0 $pid
+ok $? "alive after SIGHUP"
+
+# Access log: one line per request.
+grep -q '127.0.0.1 "GET /calendar.ics" 200' "$tmp/err"
+ok $? "access log line"
+
+kill -TERM $pid
+wait $pid
+ok $? "SIGTERM: exit status 0"
+
+# Limits: a second server with a 1 s idle timeout and 2 connections per
+# client. Half-sent requests are cut at the timeout; a third connection
+# from the same address is refused while two are open.
+cat >>"$tmp/evfeed.conf" <<CONF
+[server]
+timeout=1s
+max_per_client=2
+CONF
+"$EVFEED" serve --config "$tmp/evfeed.conf" --listen 127.0.0.1:0 \
+	>"$tmp/out2" 2>"$tmp/err2" &
+pid=$!
+trap 'kill -9 $pid 2>/dev/null' EXIT
+i=0
+while ! grep -q '^Calendar:' "$tmp/out2" 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+port=$(sed -n 's|^Calendar: *http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/out2")
+"${PYTHON3:-/usr/bin/python3}" - "$port" <<'PY' >"$tmp/limits"
+import socket, sys, time
+port = int(sys.argv[1])
+def half():
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GET /calendar.ics HTTP/1.1\r\nHost: x\r\n")
+    return s
+a, b = half(), half()
+time.sleep(0.2)
+c = socket.create_connection(("127.0.0.1", port))
+c.settimeout(2)
+try:
+    c.sendall(b"GET /calendar.ics HTTP/1.1\r\nHost: x\r\n\r\n")
+    third = c.recv(100)
+except OSError:
+    third = b""
+print("third-refused" if not third.startswith(b"HTTP/1.1 200") else "third-served")
+a.settimeout(5)
+t0 = time.time()
+try:
+    data = a.recv(100)
+except OSError:
+    data = b""
+print("idle-closed-after %.1f" % (time.time() - t0))
+PY
+grep -q third-refused "$tmp/limits"
+ok $? "per-client connection limit"
+secs=$(sed -n 's/idle-closed-after //p' "$tmp/limits")
+awk -v s="$secs" 'BEGIN { exit !(s != "" && s < 3.5) }'
+ok $? "an idle half-sent request is closed at the timeout (${secs}s)"
+kill -TERM $pid
+wait $pid
+ok $? "SIGTERM: exit status 0 (second server)"
+trap - EXIT
+done_testing
