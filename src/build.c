@@ -38,12 +38,13 @@ gboolean
 evf_build_check(const EvfConfig *cfg, gint64 now, GPtrArray *diags)
 {
 	g_autofree char *digest = NULL;
-	g_autoptr(GPtrArray) files = evf_catalog_read(cfg, diags, &digest);
+	g_autoptr(GPtrArray) files =
+	    evf_catalog_read(cfg, NULL, diags, &digest);
 	g_autoptr(GPtrArray) events = NULL;
 
 	if (files == NULL)
 		return FALSE;
-	events = evf_catalog_parse(cfg, files, now, diags);
+	events = evf_catalog_parse(cfg, NULL, files, now, diags);
 	return events != NULL && evf_diags_errors(diags) == 0;
 }
 
@@ -101,8 +102,8 @@ add_gzip_siblings(GPtrArray *files)
 }
 
 gboolean
-evf_build_run(const EvfConfig *cfg, gint64 now, GPtrArray *diags,
-              EvfBuildStats *stats, GError **error)
+evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
+              GPtrArray *diags, EvfBuildStats *stats, GError **error)
 {
 	g_autofree char *events_digest = NULL;
 	g_autofree char *digest = NULL;
@@ -118,7 +119,7 @@ evf_build_run(const EvfConfig *cfg, gint64 now, GPtrArray *diags,
 	gint64 updated = 0;
 
 	evf_build_stats_clear(stats);
-	files = evf_catalog_read(cfg, diags, &events_digest);
+	files = evf_catalog_read(cfg, cache, diags, &events_digest);
 	if (files == NULL || evf_diags_errors(diags) > 0)
 		return FALSE;
 
@@ -144,7 +145,7 @@ evf_build_run(const EvfConfig *cfg, gint64 now, GPtrArray *diags,
 		return TRUE;
 	}
 
-	events = evf_catalog_parse(cfg, files, now, diags);
+	events = evf_catalog_parse(cfg, cache, files, now, diags);
 	if (events == NULL)
 		return FALSE;
 	if (!evf_store_track(store, events, now, &updated, error))

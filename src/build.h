@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include "catalog.h"
 #include "config.h"
 
 typedef struct {
@@ -27,6 +28,7 @@ gboolean evf_build_check(const EvfConfig *cfg, gint64 now, GPtrArray *diags);
 
 /* Builds the site into cfg->output_dir at @now (µs). Input errors go into
  * @diags and nothing is written; runtime errors (state, disk) set @error.
- * Returns TRUE on success. @stats is cleared first. */
-gboolean evf_build_run(const EvfConfig *cfg, gint64 now, GPtrArray *diags,
-                       EvfBuildStats *stats, GError **error);
+ * Returns TRUE on success. @stats is cleared first. @cache (nullable)
+ * spares reading and parsing unchanged files again. */
+gboolean evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
+                       GPtrArray *diags, EvfBuildStats *stats, GError **error);

@@ -9,6 +9,81 @@
 #include "util.h"
 
 #include <string.h>
+#include <sys/stat.h>
+
+typedef struct {
+	guint64 dev, ino, size;
+	gint64 mtime_s, mtime_ns;
+	GBytes *bytes;
+	EvfEvent *event; /* nullable: not parsed, or invalid */
+} CacheEntry;
+
+struct _EvfCatalogCache {
+	GHashTable *files; /* name → CacheEntry */
+};
+
+static void
+cache_entry_free(gpointer p)
+{
+	CacheEntry *e = p;
+
+	g_clear_pointer(&e->bytes, g_bytes_unref);
+	evf_event_unref(e->event);
+	g_free(e);
+}
+
+EvfCatalogCache *
+evf_catalog_cache_new(void)
+{
+	EvfCatalogCache *cache = g_new0(EvfCatalogCache, 1);
+
+	cache->files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	                                     cache_entry_free);
+	return cache;
+}
+
+void
+evf_catalog_cache_free(EvfCatalogCache *cache)
+{
+	if (cache == NULL)
+		return;
+	g_hash_table_unref(cache->files);
+	g_free(cache);
+}
+
+/* The bytes of @path from @cache when the file is unchanged, else read
+ * (and remembered). */
+static GBytes *
+read_cached(EvfCatalogCache *cache, const char *name, const char *path,
+            GError **error)
+{
+	CacheEntry *e;
+	struct stat st;
+	GBytes *bytes;
+
+	if (cache == NULL || lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return evf_file_read(path, EVF_EVENTFILE_MAX_FILE, error);
+	e = g_hash_table_lookup(cache->files, name);
+	if (e != NULL && e->dev == (guint64)st.st_dev &&
+	    e->ino == (guint64)st.st_ino && e->size == (guint64)st.st_size &&
+	    e->mtime_s == st.st_mtim.tv_sec &&
+	    e->mtime_ns == st.st_mtim.tv_nsec)
+		return g_bytes_ref(e->bytes);
+	bytes = evf_file_read(path, EVF_EVENTFILE_MAX_FILE, error);
+	if (bytes == NULL) {
+		g_hash_table_remove(cache->files, name);
+		return NULL;
+	}
+	e = g_new0(CacheEntry, 1);
+	e->dev = st.st_dev;
+	e->ino = st.st_ino;
+	e->size = st.st_size;
+	e->mtime_s = st.st_mtim.tv_sec;
+	e->mtime_ns = st.st_mtim.tv_nsec;
+	e->bytes = g_bytes_ref(bytes);
+	g_hash_table_replace(cache->files, g_strdup(name), e);
+	return bytes;
+}
 
 void
 evf_source_file_free(EvfSourceFile *f)
@@ -41,7 +116,8 @@ name_cmp(gconstpointer a, gconstpointer b)
 }
 
 GPtrArray *
-evf_catalog_read(const EvfConfig *cfg, GPtrArray *diags, char **digest)
+evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
+                 char **digest)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GDir) dir = g_dir_open(cfg->events_dir, 0, &error);
@@ -73,7 +149,7 @@ evf_catalog_read(const EvfConfig *cfg, GPtrArray *diags, char **digest)
 		f->path = g_build_filename(cfg->events_dir, n, NULL);
 		f->display = evf_catalog_display_path(f->path);
 		f->stem = g_strndup(n, strlen(n) - 3);
-		f->bytes = evf_file_read(f->path, EVF_EVENTFILE_MAX_FILE, &err);
+		f->bytes = read_cached(cache, n, f->path, &err);
 		if (f->bytes == NULL) {
 			if (g_error_matches(err, EVF_ERROR, EVF_ERROR_INVALID))
 				evf_diags_add(diags, f->display, 1, 1,
@@ -98,6 +174,20 @@ evf_catalog_read(const EvfConfig *cfg, GPtrArray *diags, char **digest)
 			g_checksum_update(sum, data, len);
 		}
 		g_ptr_array_add(files, f);
+	}
+	if (cache != NULL) {
+		/* Forget the files that are gone. */
+		GHashTableIter it;
+		gpointer key;
+		g_autoptr(GHashTable) present =
+		    g_hash_table_new(g_str_hash, g_str_equal);
+
+		for (guint i = 0; i < names->len; i++)
+			g_hash_table_add(present, g_ptr_array_index(names, i));
+		g_hash_table_iter_init(&it, cache->files);
+		while (g_hash_table_iter_next(&it, &key, NULL))
+			if (!g_hash_table_contains(present, key))
+				g_hash_table_iter_remove(&it);
 	}
 	*digest = g_strdup(g_checksum_get_string(sum));
 	return g_steal_pointer(&files);
@@ -171,21 +261,38 @@ check_unique(GPtrArray *events, GPtrArray *diags)
 }
 
 GPtrArray *
-evf_catalog_parse(const EvfConfig *cfg, GPtrArray *files, gint64 now,
-                  GPtrArray *diags)
+evf_catalog_parse(const EvfConfig *cfg, EvfCatalogCache *cache,
+                  GPtrArray *files, gint64 now, GPtrArray *diags)
 {
 	g_autoptr(GPtrArray) events =
-	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_free);
+	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
 	guint before = evf_diags_errors(diags);
 
 	for (guint i = 0; i < files->len; i++) {
 		EvfSourceFile *f = g_ptr_array_index(files, i);
+		g_autofree char *name = g_strconcat(f->stem, ".md", NULL);
+		CacheEntry *e = cache != NULL
+		                    ? g_hash_table_lookup(cache->files, name)
+		                    : NULL;
 		gsize len;
 		const char *data = g_bytes_get_data(f->bytes, &len);
-		EvfEvent *ev = evf_eventfile_parse(f->display, f->stem, data,
-		                                   len, cfg, now, diags);
-		if (ev != NULL)
+		EvfEvent *ev;
+
+		if (e != NULL && e->bytes == f->bytes && e->event != NULL) {
+			/* Unchanged since it was parsed: the state and the
+			 * writers recompute what depends on the build. */
+			ev = evf_event_ref(e->event);
+			g_clear_pointer(&ev->vevent, g_free);
 			g_ptr_array_add(events, ev);
+			continue;
+		}
+		ev = evf_eventfile_parse(f->display, f->stem, data, len, cfg,
+		                         now, diags);
+		if (ev == NULL)
+			continue;
+		g_ptr_array_add(events, ev);
+		if (e != NULL && e->bytes == f->bytes)
+			e->event = evf_event_ref(ev);
 	}
 	check_unique(events, diags);
 	if (evf_diags_errors(diags) > before)

@@ -17,18 +17,29 @@ typedef struct {
 
 void evf_source_file_free(EvfSourceFile *f);
 
+/* What a long-running process keeps between builds so that only changed
+ * files are read and parsed again: per file name, the file's identity
+ * (device, inode, size, mtime), its bytes and its event. Valid for one
+ * configuration. */
+typedef struct _EvfCatalogCache EvfCatalogCache;
+EvfCatalogCache *evf_catalog_cache_new(void);
+void evf_catalog_cache_free(EvfCatalogCache *cache);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfCatalogCache, evf_catalog_cache_free)
+
 /* (transfer full) (element-type EvfSourceFile): every *.md file of the
  * events folder (hidden files left out), sorted by name; *digest (transfer
  * full) is a SHA-256 over names and contents. Unreadable files become
- * diagnostics; NULL when the folder itself cannot be read. */
-GPtrArray *evf_catalog_read(const EvfConfig *cfg, GPtrArray *diags,
-                            char **digest);
+ * diagnostics; NULL when the folder itself cannot be read. With @cache
+ * (nullable), files whose identity is unchanged are not read again. */
+GPtrArray *evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache,
+                            GPtrArray *diags, char **digest);
 
 /* (transfer full) (element-type EvfEvent): the events of @files, sorted by
  * uid, after the checks across files (duplicate uids, slugs and category
- * URLs). NULL when any error was added to @diags. */
-GPtrArray *evf_catalog_parse(const EvfConfig *cfg, GPtrArray *files, gint64 now,
-                             GPtrArray *diags);
+ * URLs). NULL when any error was added to @diags. With @cache (nullable),
+ * the events of files whose bytes were not read again are reused. */
+GPtrArray *evf_catalog_parse(const EvfConfig *cfg, EvfCatalogCache *cache,
+                             GPtrArray *files, gint64 now, GPtrArray *diags);
 
 /* (transfer full): @path as shown to the user: relative to the current
  * folder when it is inside it. */

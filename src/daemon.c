@@ -30,6 +30,7 @@ typedef struct {
 	char *config_path;
 	char *listen; /* the override, or NULL */
 	EvfConfig *cfg;
+	EvfCatalogCache *cache; /* for cfg */
 	EvfHttpd *httpd;
 	EvfSnapshot *snap;
 	GFileMonitor *events_monitor;
@@ -97,7 +98,8 @@ rebuild(Daemon *d, gboolean fresh)
 	g_autoptr(GError) error = NULL;
 	g_auto(EvfBuildStats) st = { 0 };
 
-	if (!evf_build_run(d->cfg, g_get_real_time(), diags, &st, &error)) {
+	if (!evf_build_run(d->cfg, d->cache, g_get_real_time(), diags, &st,
+	                   &error)) {
 		log_diags(diags);
 		if (error != NULL)
 			g_warning("build failed: %s; still serving the "
@@ -210,6 +212,8 @@ reload(Daemon *d)
 	fresh = cfg->refresh_seconds != d->cfg->refresh_seconds;
 	evf_config_free(d->cfg);
 	d->cfg = cfg;
+	evf_catalog_cache_free(d->cache);
+	d->cache = evf_catalog_cache_new();
 	watch(d);
 	g_message("configuration reloaded");
 	rebuild(d, fresh);
@@ -262,6 +266,7 @@ evf_daemon_run(const char *config_path, const char *listen)
 	log_diags(diags);
 	if (d.cfg == NULL)
 		return 1;
+	d.cache = evf_catalog_cache_new();
 
 	if (!rebuild(&d, TRUE)) {
 		/* Serve the last good output while the events are fixed. */
@@ -284,6 +289,7 @@ evf_daemon_run(const char *config_path, const char *listen)
 	if (d.httpd == NULL) {
 		fprintf(stderr, "evfeed: error: %s\n", error->message);
 		evf_snapshot_unref(d.snap);
+		evf_catalog_cache_free(d.cache);
 		evf_config_free(d.cfg);
 		return 1;
 	}
@@ -307,6 +313,7 @@ evf_daemon_run(const char *config_path, const char *listen)
 		g_source_remove(d.rebuild_source);
 	g_main_loop_unref(d.loop);
 	evf_snapshot_unref(d.snap);
+	evf_catalog_cache_free(d.cache);
 	evf_config_free(d.cfg);
 	g_free(d.config_path);
 	g_free(d.listen);

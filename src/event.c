@@ -10,18 +10,18 @@
 EvfEvent *
 evf_event_new(void)
 {
-	EvfEvent *ev = g_new0(EvfEvent, 1);
+	EvfEvent *ev = g_rc_box_new0(EvfEvent);
 
 	ev->organizers = g_ptr_array_new_with_free_func(g_free);
 	ev->categories = g_ptr_array_new_with_free_func(g_free);
 	return ev;
 }
 
-void
-evf_event_free(EvfEvent *ev)
+static void
+event_clear(gpointer p)
 {
-	if (ev == NULL)
-		return;
+	EvfEvent *ev = p;
+
 	g_free(ev->uid);
 	g_free(ev->slug);
 	g_free(ev->path);
@@ -41,7 +41,19 @@ evf_event_free(EvfEvent *ev)
 	g_free(ev->description_text);
 	g_free(ev->fingerprint);
 	g_free(ev->vevent);
-	g_free(ev);
+}
+
+EvfEvent *
+evf_event_ref(EvfEvent *ev)
+{
+	return g_rc_box_acquire(ev);
+}
+
+void
+evf_event_unref(EvfEvent *ev)
+{
+	if (ev != NULL)
+		g_rc_box_release_full(ev, event_clear);
 }
 
 gint64

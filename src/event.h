@@ -57,9 +57,12 @@ typedef struct {
 	char *vevent;
 } EvfEvent;
 
+/* Events are reference counted: the daemon's catalogue cache keeps the
+ * events of unchanged files from one build to the next. */
 EvfEvent *evf_event_new(void);
-void evf_event_free(EvfEvent *ev);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfEvent, evf_event_free)
+EvfEvent *evf_event_ref(EvfEvent *ev);
+void evf_event_unref(EvfEvent *ev);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfEvent, evf_event_unref)
 
 /* The publication date: `published` from the file, else first seen. */
 gint64 evf_event_pubdate(const EvfEvent *ev);

@@ -87,7 +87,7 @@ cmd_build(void)
 
 	if (cfg == NULL)
 		return 1;
-	if (!evf_build_run(cfg, g_get_real_time(), diags, &st, &error)) {
+	if (!evf_build_run(cfg, NULL, g_get_real_time(), diags, &st, &error)) {
 		evf_diags_print(diags, stderr);
 		if (error != NULL)
 			fprintf(stderr, "evfeed: error: %s\n", error->message);

@@ -256,6 +256,12 @@ add_parsed(icalcomponent *cal, const char *fmt, ...)
 	icalcomponent_add_property(cal, p);
 }
 
+static gint
+str_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 GBytes *
 evf_write_ics(const EvfView *view, GError **error)
 {
@@ -313,7 +319,7 @@ evf_write_ics(const EvfView *view, GError **error)
 		if (!seen)
 			g_ptr_array_add(zones, ev->tzid);
 	}
-	g_ptr_array_sort(zones, (GCompareFunc)g_strcmp0);
+	g_ptr_array_sort(zones, str_cmp);
 	for (guint k = 0; k < zones->len; k++) {
 		icalcomponent *vtz =
 		    evf_tz_set_get(view->tzs, g_ptr_array_index(zones, k));

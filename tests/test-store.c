@@ -49,7 +49,7 @@ static GPtrArray *
 events(const char *a_fp, const char *b_fp)
 {
 	GPtrArray *list =
-	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_free);
+	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
 
 	if (a_fp != NULL)
 		g_ptr_array_add(list, event("a", a_fp));
