@@ -59,11 +59,15 @@ const char *const *
 evf_config_keys(void)
 {
 	static const char *names[G_N_ELEMENTS(keys) + 1];
+	static gsize done = 0;
 
-	if (names[0] == NULL) {
-		for (guint i = 0; i < G_N_ELEMENTS(keys); i++)
-			names[i] = g_intern_string(
-			    g_strconcat(keys[i].group, ".", keys[i].key, NULL));
+	if (g_once_init_enter(&done)) {
+		for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
+			g_autofree char *name =
+			    g_strconcat(keys[i].group, ".", keys[i].key, NULL);
+			names[i] = g_intern_string(name);
+		}
+		g_once_init_leave(&done, 1);
 	}
 	return names;
 }
@@ -154,6 +158,11 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		    g_uri_parse(value, G_URI_FLAGS_NONE, NULL);
 		const char *scheme = uri ? g_uri_get_scheme(uri) : NULL;
 
+		if (uri != NULL && strcmp(spec->group, "site") == 0 &&
+		    (g_uri_get_query(uri) != NULL ||
+		     g_uri_get_fragment(uri) != NULL))
+			return "the site's URL cannot have a query or a "
+			       "fragment";
 		if (uri == NULL || g_uri_get_host(uri) == NULL ||
 		    g_uri_get_host(uri)[0] == '\0' ||
 		    (g_strcmp0(scheme, "http") != 0 &&
@@ -336,8 +345,9 @@ apply(EvfConfig *cfg, EvfSourceConfig *src, const KeySpec *spec, char *canon,
 
 /* Applies the value of @spec (from @kf, else its default) to @cfg. */
 static void
-load_key(EvfConfig *cfg, GKeyFile *kf, const char *text, const char *group,
-         const KeySpec *spec, EvfSourceConfig *src, GPtrArray *diags)
+load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, const char *text,
+         const char *group, const KeySpec *spec, EvfSourceConfig *src,
+         GPtrArray *diags)
 {
 	g_autofree char *value = NULL;
 	const char *reason;
@@ -347,7 +357,7 @@ load_key(EvfConfig *cfg, GKeyFile *kf, const char *text, const char *group,
 	value = g_key_file_get_value(kf, group, spec->key, NULL);
 	if (value == NULL) {
 		if (src != NULL && strcmp(spec->key, "url") == 0) {
-			evf_diags_add(diags, cfg->path,
+			evf_diags_add(diags, shown,
 			              find_line(text, group, NULL), 0,
 			              "[%s]: url is required", group);
 			return;
@@ -363,9 +373,9 @@ load_key(EvfConfig *cfg, GKeyFile *kf, const char *text, const char *group,
 	}
 	reason = check_value(cfg, spec, value, &canon, &num);
 	if (reason != NULL) {
-		evf_diags_add(
-		    diags, cfg->path, find_line(text, group, spec->key), 0,
-		    "[%s] %s: %s: '%s'", group, spec->key, reason, value);
+		evf_diags_add(diags, shown, find_line(text, group, spec->key),
+		              0, "[%s] %s: %s: '%s'", group, spec->key, reason,
+		              value);
 		return;
 	}
 	apply(cfg, src, spec, canon, num);
@@ -422,8 +432,8 @@ evf_config_load(const char *path, GPtrArray *diags)
 
 	for (guint i = 0; i < G_N_ELEMENTS(keys); i++)
 		if (strcmp(keys[i].group, "source") != 0)
-			load_key(cfg, kf, text, keys[i].group, &keys[i], NULL,
-			         diags);
+			load_key(cfg, path, kf, text, keys[i].group, &keys[i],
+			         NULL, diags);
 
 	for (guint i = 0; groups[i] != NULL; i++) {
 		EvfSourceConfig *src;
@@ -446,8 +456,8 @@ evf_config_load(const char *path, GPtrArray *diags)
 		g_ptr_array_add(cfg->sources, src);
 		for (guint k = 0; k < G_N_ELEMENTS(keys); k++)
 			if (strcmp(keys[k].group, "source") == 0)
-				load_key(cfg, kf, text, groups[i], &keys[k],
-				         src, diags);
+				load_key(cfg, path, kf, text, groups[i],
+				         &keys[k], src, diags);
 	}
 
 	if (evf_diags_errors(diags) > before)

@@ -136,7 +136,9 @@ read_node(Reader *r, yaml_event_t *ev, guint depth)
 {
 	const yaml_char_t *anchor = NULL;
 
-	if (depth > MAX_DEPTH) {
+	/* Depth counts collections: a scalar inside the 16th is fine. */
+	if (depth > MAX_DEPTH && (ev->type == YAML_SEQUENCE_START_EVENT ||
+	                          ev->type == YAML_MAPPING_START_EVENT)) {
 		reader_error(r, ev->start_mark,
 		             "front matter is nested too deeply (more than 16 "
 		             "levels)");

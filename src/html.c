@@ -57,7 +57,9 @@ evf_html_safe_url(const char *url, const char *base_url)
 	g_autoptr(GUri) uri = NULL;
 	const char *scheme;
 
-	if (trimmed[0] == '\0')
+	/* An empty link, or one to a fragment of this text: its target
+	 * would not exist on the page a reader ends up on. */
+	if (trimmed[0] == '\0' || trimmed[0] == '#')
 		return NULL;
 	abs = g_uri_resolve_relative(base_url, trimmed, G_URI_FLAGS_ENCODED,
 	                             NULL);
@@ -126,6 +128,17 @@ unwrap(xmlNode *node)
 	xmlFreeNode(node);
 }
 
+/* A footnote's "back to the text" link: without the anchors it jumps to
+ * (ids do not survive), it is noise. */
+static gboolean
+is_backref(xmlNode *node)
+{
+	g_autofree xmlChar *cls = xmlGetProp(node, (const xmlChar *)"class");
+
+	return strcmp((const char *)node->name, "a") == 0 && cls != NULL &&
+	       strstr((const char *)cls, "footnote-backref") != NULL;
+}
+
 static void
 clean_children(xmlNode *parent, const char *base)
 {
@@ -146,6 +159,11 @@ clean_children(xmlNode *parent, const char *base)
 				xmlFreeNode(node);
 				break;
 			}
+			if (is_backref(node)) {
+				xmlUnlinkNode(node);
+				xmlFreeNode(node);
+				break;
+			}
 			clean_children(node, base);
 			if (!in_list(name, allowed_elements,
 			             G_N_ELEMENTS(allowed_elements))) {
@@ -153,6 +171,12 @@ clean_children(xmlNode *parent, const char *base)
 				break;
 			}
 			clean_attributes(node, base);
+			/* A link left without a target is just its text. */
+			if (strcmp(name, "a") == 0 &&
+			    xmlHasProp(node, (const xmlChar *)"href") == NULL) {
+				unwrap(node);
+				break;
+			}
 			if (strcmp(name, "img") == 0 &&
 			    xmlHasProp(node, (const xmlChar *)"src") == NULL) {
 				xmlUnlinkNode(node);

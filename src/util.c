@@ -194,8 +194,15 @@ evf_slugify(const char *text)
 			dash = TRUE;
 		}
 	}
-	if (s->len == 0)
-		g_string_append_c(s, 'x');
+	if (s->len == 0) {
+		/* Nothing transliterates (Cyrillic, Greek, CJK…): a stable
+		 * name from the text's digest, so that two such texts do not
+		 * share one address. */
+		g_autofree char *hex =
+		    g_compute_checksum_for_string(G_CHECKSUM_SHA256, text, -1);
+
+		g_string_append_printf(s, "x-%.10s", hex);
+	}
 	return g_string_free(s, FALSE);
 }
 
@@ -207,7 +214,18 @@ evf_text_sanitize(const char *text, gssize len)
 
 	if (text == NULL)
 		return NULL;
-	valid = g_utf8_make_valid(text, len);
+	{
+		/* NUL is a C0 control like the others: drop it before
+		 * g_utf8_make_valid, which would make it U+FFFD. */
+		gsize n = len < 0 ? strlen(text) : (gsize)len;
+		g_autofree char *no_nul = g_malloc(n + 1);
+		gsize k = 0;
+
+		for (gsize i = 0; i < n; i++)
+			if (text[i] != '\0')
+				no_nul[k++] = text[i];
+		valid = g_utf8_make_valid(no_nul, (gssize)k);
+	}
 	s = g_string_sized_new(strlen(valid));
 	for (const char *p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);

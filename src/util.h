@@ -53,7 +53,8 @@ char *evf_uuid5(const char *namespace_uuid, const char *name);
 
 /* (transfer full): a URL path segment made of [a-z0-9-] from @text
  * (transliterated, lower-cased, runs of anything else become one '-').
- * Never empty: "x" when nothing is left. */
+ * Never empty: "x-" and ten hex digits of the text's SHA-256 when
+ * nothing transliterates. */
 char *evf_slugify(const char *text);
 
 /* (transfer full): @text made safe for XML 1.0 and iCalendar TEXT: invalid

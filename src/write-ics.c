@@ -4,11 +4,11 @@
  * are libical's. Each event's VEVENT is serialised once and cached on the
  * event, since the same event appears in several calendars.
  *
- * libical 3.0 escapes neither ',' nor ';' inside CATEGORIES, so a category
- * containing one would split. Such characters are written as the two-byte
- * placeholders U+0080 and U+0081 (which evf_text_sanitize keeps out of all
- * text) and replaced by the two-byte escapes afterwards: the lengths are
- * equal, so libical's folding stays right.
+ * libical 3.0 escapes neither ',' nor ';' inside CATEGORIES (so a category
+ * containing one would split) nor in X- properties. Such characters are written
+ * as the two-byte placeholders U+0080 and U+0081 (which evf_text_sanitize keeps
+ * out of all text) and replaced by the two-byte escapes afterwards: the lengths
+ * are equal, so libical's folding stays right.
  */
 #include "autoconf.h"
 #include "render.h"
@@ -77,7 +77,7 @@ time_property(const EvfEvent *ev, gboolean end)
 
 /* (transfer full): @text with ',' and ';' as placeholders. */
 static char *
-protect_list_item(const char *text)
+protect_text(const char *text)
 {
 	GString *s = g_string_new(NULL);
 
@@ -102,6 +102,20 @@ unprotect(char *ics)
 		else if (p[1] == '\x81')
 			p[0] = '\\', p[1] = ';';
 	}
+}
+
+/* An X- property with a TEXT value, escaped as RFC 5545 §3.3.11 says:
+ * libical 3.0 escapes only '\\' and newlines in X- properties, so ',' and
+ * ';' go through the placeholders. */
+static icalproperty *
+add_x(icalcomponent *comp, const char *name, const char *value)
+{
+	g_autofree char *text = protect_text(value);
+	icalproperty *p = icalproperty_new_x(text);
+
+	icalproperty_set_x_name(p, name);
+	icalcomponent_add_property(comp, p);
+	return p;
 }
 
 /* A parameter value may hold neither DQUOTE nor controls (RFC 5545 §3.2). */
@@ -156,8 +170,8 @@ vevent_new(const EvfEvent *ev)
 		icalcomponent_add_property(ve, icalproperty_new_url(ev->url));
 	if (ev->categories->len > 0) {
 		for (guint i = 0; i < ev->categories->len; i++) {
-			g_autofree char *c = protect_list_item(
-			    g_ptr_array_index(ev->categories, i));
+			g_autofree char *c =
+			    protect_text(g_ptr_array_index(ev->categories, i));
 			icalcomponent_add_property(
 			    ve, icalproperty_new_categories(c));
 		}
@@ -203,11 +217,9 @@ vevent_new(const EvfEvent *ev)
 		    "<html><body>",
 		    ev->description_html, "</body></html>", NULL);
 
-		p = icalproperty_new_x(html);
-		icalproperty_set_x_name(p, "X-ALT-DESC");
+		p = add_x(ve, "X-ALT-DESC", html);
 		icalproperty_add_parameter(
 		    p, icalparameter_new_fmttype("text/html"));
-		icalcomponent_add_property(ve, p);
 	}
 	p = icalproperty_new_x(ev->all_day ? "TRUE" : "FALSE");
 	icalproperty_set_x_name(p, "X-MICROSOFT-CDO-ALLDAYEVENT");
@@ -229,15 +241,6 @@ vevent_text(EvfEvent *ev)
 		unprotect(ev->vevent);
 	}
 	return ev->vevent;
-}
-
-static void
-add_x(icalcomponent *cal, const char *name, const char *value)
-{
-	icalproperty *p = icalproperty_new_x(value);
-
-	icalproperty_set_x_name(p, name);
-	icalcomponent_add_property(cal, p);
 }
 
 /* A property whose value is ours (a URI or a duration), not user text. */
@@ -333,6 +336,7 @@ evf_write_ics(const EvfView *view, GError **error)
 	}
 
 	head = icalcomponent_as_ical_string_r(cal);
+	unprotect(head);
 	head_len = strlen(head);
 	g_assert(g_str_has_suffix(head, tail));
 	out = g_string_sized_new(head_len + view->events->len * 1024);

@@ -1,0 +1,227 @@
+#!/bin/sh
+# bad-events.sh: every defective event file in tests/data/bad-events is
+# refused with a compiler-style diagnostic at the line EXPECTED names, by
+# both "evfeed check" and "evfeed build"; nothing crashes; a failed build
+# leaves the output of the last good build untouched, byte for byte; and a
+# folder holding all of them at once gets every error reported in one run.
+
+. "$(dirname "$0")/lib.sh"
+
+data=$top_srcdir/tests/data/bad-events
+expected=$data/EXPECTED
+tab=$(printf '\t')
+
+[ -r "$expected" ] || bail_out "cannot read $expected"
+
+# The rows of EXPECTED without comments and blank lines.
+rows()
+{
+	grep -v -e '^#' -e '^[[:space:]]*$' "$expected"
+}
+
+# The files EXPECTED names, each once, in order.
+files=$(rows | cut -f 1 | awk '!seen[$0]++')
+
+# A valid event, built before any bad file joins it.
+write_good()
+{
+	cat >"$1/good-event.md" <<'EOF'
+---
+title: Workshop on Regional Cooperation
+start: 2018-05-22
+end: 2018-05-23
+location: Ljubljana, Slovenia
+categories: [workshop]
+---
+A valid event next to the bad one.
+EOF
+}
+
+# The description of more than 1 MiB is written at run time rather than
+# stored: front matter on lines 1-4, then about 6 MB of body from line 5.
+write_big()
+{
+	{
+		printf '%s\n' '---' \
+		    'title: Workshop with a far too long description' \
+		    'start: 2018-05-22' '---'
+		awk 'BEGIN {
+			for (i = 0; i < 75000; i++)
+				printf "Line %05d of a description far larger " \
+				    "than any event needs: it must be refused.\n", i
+		}'
+	} >"$1/big-description.md"
+}
+
+# Copies bad file FILE, and the files that belong with it, into DIR.
+place()
+{
+	case $1 in
+	duplicate-uid-a.md | duplicate-uid-b.md)
+		cp "$data/duplicate-uid-a.md" "$data/duplicate-uid-b.md" "$2/"
+		;;
+	big-description.md)
+		write_big "$2"
+		;;
+	*)
+		cp "$data/$1" "$2/"
+		;;
+	esac
+}
+
+# run CMD CONF PREFIX: runs "evfeed CMD --config CONF"; stdout and stderr go
+# to PREFIX.out and PREFIX.err, the exit status to $status.
+run()
+{
+	with_timeout 120 "$EVFEED" "$1" --config "$2" >"$3.out" 2>"$3.err"
+	status=$?
+}
+
+# has_diag ERRFILE FILE LINE REGEX: ERRFILE holds a line
+# "PATH:LINE:COL: error: MESSAGE" where PATH is FILE or ends in /FILE, LINE
+# is LINE and MESSAGE matches REGEX (extended, case-insensitive).
+has_diag()
+{
+	F=$2 L=$3 RE=$4 awk '
+	BEGIN { f = ENVIRON["F"]; l = ENVIRON["L"]; re = tolower(ENVIRON["RE"]) }
+	{
+		if (!match($0, /^[^:]+:[0-9]+:[0-9]+: error: /))
+			next
+		head = substr($0, 1, RLENGTH)
+		msg = substr($0, RLENGTH + 1)
+		split(head, part, ":")
+		path = part[1]
+		if (path != f && substr(path, length(path) - length(f)) != "/" f)
+			next
+		if (part[2] + 0 != l + 0)
+			next
+		if (tolower(msg) ~ re) {
+			found = 1
+			exit
+		}
+	}
+	END { exit !found }' "$1"
+}
+
+# count_diags ERRFILE FILE: the number of error lines about FILE.
+count_diags()
+{
+	F=$2 awk '
+	BEGIN { f = ENVIRON["F"]; n = 0 }
+	match($0, /^[^:]+:[0-9]+:[0-9]+: error: /) {
+		split($0, part, ":")
+		path = part[1]
+		if (path == f || substr(path, length(path) - length(f)) == "/" f)
+			n++
+	}
+	END { print n }' "$1"
+}
+
+# A crash is an exit by signal (or by the time limit), or a sanitizer or
+# GLib report of a programming error.
+no_crash()
+{
+	[ "$status" -lt 124 ] || return 1
+	! grep -E -q 'AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:|-CRITICAL \*\*|Segmentation fault|Aborted' "$1"
+}
+
+# assert_rows ERRFILE FILE DESC: one test per EXPECTED row of FILE.
+assert_rows()
+{
+	rows | while IFS=$tab read -r file line regex; do
+		[ "$file" = "$2" ] || continue
+		if has_diag "$1" "$file" "$line" "$regex"; then
+			echo "ok line $line, /$regex/"
+		else
+			echo "not ok line $line, /$regex/"
+		fi
+	done >"$1.rows"
+	while read -r verdict rest; do
+		case $verdict in
+		ok) pass "$3 reports $rest" ;;
+		*)
+			fail "$3 reports ${rest#ok }"
+			diag "stderr was:"
+			diag_file "$1"
+			;;
+		esac
+	done <"$1.rows"
+}
+
+for f in $files; do
+	t=$(mktmp)
+	mkdir "$t/events"
+	write_good "$t/events"
+	write_config "$t" "$t/events"
+
+	run build "$t/evfeed.conf" "$t/good"
+	if [ "$status" -eq 0 ] && [ -s "$t/public/calendar.ics" ]; then
+		pass "$f: the good event builds"
+	else
+		fail "$f: the good event builds (exit status $status)"
+		diag_file "$t/good.err"
+	fi
+	tree_sums "$t/public" >"$t/sums.before" 2>/dev/null
+
+	place "$f" "$t/events"
+
+	for cmd in check build; do
+		run "$cmd" "$t/evfeed.conf" "$t/$cmd"
+		test "$status" -eq 1
+		ok $? "$f: $cmd exits with status 1"
+		[ "$status" -eq 1 ] || diag "exit status: $status"
+		if no_crash "$t/$cmd.err"; then
+			pass "$f: $cmd does not crash"
+		else
+			fail "$f: $cmd does not crash (exit status $status)"
+			diag_file "$t/$cmd.err"
+		fi
+		assert_rows "$t/$cmd.err" "$f" "$f: $cmd"
+	done
+
+	tree_sums "$t/public" >"$t/sums.after" 2>/dev/null
+	if cmp -s "$t/sums.before" "$t/sums.after"; then
+		pass "$f: the last good output is untouched"
+	else
+		fail "$f: the last good output is untouched"
+		diff "$t/sums.before" "$t/sums.after" | sed 's/^/# /'
+	fi
+done
+
+# All of them at once: every error of every file in one run.
+t=$(mktmp)
+mkdir "$t/events"
+for f in $files; do
+	place "$f" "$t/events"
+done
+write_config "$t" "$t/events"
+for cmd in check build; do
+	run "$cmd" "$t/evfeed.conf" "$t/$cmd"
+	test "$status" -eq 1
+	ok $? "all at once: $cmd exits with status 1"
+	[ "$status" -eq 1 ] || diag "exit status: $status"
+	if no_crash "$t/$cmd.err"; then
+		pass "all at once: $cmd does not crash"
+	else
+		fail "all at once: $cmd does not crash (exit status $status)"
+		diag_file "$t/$cmd.err"
+	fi
+	for f in $files; do
+		assert_rows "$t/$cmd.err" "$f" "all at once: $cmd: $f"
+	done
+	noisy=
+	for f in $files; do
+		n=$(count_diags "$t/$cmd.err" "$f")
+		[ "$n" -le 5 ] || noisy="$noisy $f($n)"
+	done
+	test -z "$noisy"
+	ok $? "all at once: $cmd reports each file in at most 5 errors${noisy:+ -$noisy}"
+done
+if [ -z "$(find "$t/public" -type f 2>/dev/null)" ]; then
+	pass "all at once: build publishes nothing"
+else
+	fail "all at once: build publishes nothing"
+	find "$t/public" -type f | sed 's/^/# /'
+fi
+
+done_testing

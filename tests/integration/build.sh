@@ -1,0 +1,127 @@
+#!/bin/sh
+# build.sh: `evfeed check` and `evfeed build` on the bundled sample: exit
+# statuses, the output layout, files written only when their bytes change,
+# deterministic .gz siblings, removal of files no longer produced, and the
+# command line (--help, --version, usage errors).
+. "$top_srcdir/tests/integration/lib.sh"
+
+tmp=$(mktmp)
+mkdir "$tmp/events"
+cp "$top_srcdir"/feeds/events/*.md "$tmp/events/"
+write_config "$tmp" "$tmp/events"
+conf=$tmp/evfeed.conf
+pub=$tmp/public
+
+"$EVFEED" --version | grep -q '^evfeed 0\.1\.0$'
+ok $? "--version"
+"$EVFEED" --help | grep -q 'check' && "$EVFEED" --help | grep -q 'serve'
+ok $? "--help lists the commands"
+"$EVFEED" --config "$conf" frobnicate 2>/dev/null
+test $? -eq 2
+ok $? "unknown command: exit 2"
+"$EVFEED" 2>/dev/null
+test $? -eq 2
+ok $? "no command: exit 2"
+"$EVFEED" --no-such-option build 2>/dev/null
+test $? -eq 2
+ok $? "unknown option: exit 2"
+"$EVFEED" --config "$tmp/missing.conf" check 2>"$tmp/err"
+test $? -eq 1 && grep -q 'missing.conf' "$tmp/err"
+ok $? "missing config: exit 1 naming it"
+
+"$EVFEED" check --config "$conf" >"$tmp/out" 2>&1
+ok $? "check passes on the sample"
+
+"$EVFEED" build --config "$conf" >"$tmp/out" 2>"$tmp/err"
+ok $? "build passes on the sample"
+grep -q 'https://events.example.org/calendar.ics' "$tmp/out" &&
+	grep -q 'webcal://events.example.org/calendar.ics' "$tmp/out"
+ok $? "build prints how to subscribe"
+
+for f in calendar.ics rss.xml atom.xml \
+	category/conference/calendar.ics category/conference/rss.xml \
+	category/conference/atom.xml category/criminal-justice/calendar.ics \
+	events/2018-09-25-criminal-justice-security-conference.ics \
+	events/2018-06-28-illicit-financial-flows-zagreb.ics \
+	events/2018-05-22-counter-terrorism-challenges-see.ics; do
+	test -s "$pub/$f" && test -s "$pub/$f.gz" &&
+		gzip -dc "$pub/$f.gz" | cmp -s - "$pub/$f"
+	ok $? "$f and its .gz sibling"
+done
+test ! -e "$pub/events/tba-cultural-property-trafficking-workshop.ics"
+ok $? "no one-event file for the tba event"
+test -z "$(find "$pub" -name '.*')"
+ok $? "no temporary files left"
+
+# Unchanged inputs: nothing rewritten (same inodes, same mtimes).
+ls -li --time-style=full-iso -R "$pub" >"$tmp/before"
+sleep 1
+"$EVFEED" build --config "$conf" >"$tmp/out" 2>&1
+ok $? "rebuild passes"
+grep -q 'nothing changed' "$tmp/out"
+ok $? "an unchanged rebuild says so"
+ls -li --time-style=full-iso -R "$pub" >"$tmp/after"
+cmp -s "$tmp/before" "$tmp/after"
+ok $? "an unchanged rebuild touches no file"
+
+# A deleted output file comes back.
+rm "$pub/rss.xml"
+"$EVFEED" build --config "$conf" >/dev/null 2>&1 && test -s "$pub/rss.xml"
+ok $? "a deleted output file is written again"
+
+# An edit rewrites the files that change, and only those.
+tree_sums "$pub" >"$tmp/sums1"
+f=$tmp/events/2018-06-28-illicit-financial-flows-zagreb.md
+sed 's/^location: .*/location: Zagreb, Croatia (moved)/' "$f" >"$f.new" && mv "$f.new" "$f"
+"$EVFEED" build --config "$conf" >"$tmp/out" 2>&1
+ok $? "build after an edit"
+tree_sums "$pub" >"$tmp/sums2"
+changed=$(diff "$tmp/sums1" "$tmp/sums2" | grep -c '^>')
+w1=$(grep ' ./category/workshop/rss.xml$' "$tmp/sums1")
+w2=$(grep ' ./category/workshop/rss.xml$' "$tmp/sums2")
+test -n "$w1" && test "$w1" = "$w2"
+ok $? "a category without the edited event is untouched"
+test "$changed" -gt 0 && grep -q "wrote $changed of" "$tmp/out"
+ok $? "build reports the $changed files it rewrote"
+
+# A removed event's files go; a category nobody uses any more goes.
+rm "$tmp/events/2018-06-28-illicit-financial-flows-zagreb.md"
+"$EVFEED" build --config "$conf" >/dev/null 2>&1
+ok $? "build after a removal"
+test ! -e "$pub/events/2018-06-28-illicit-financial-flows-zagreb.ics" &&
+	test ! -e "$pub/events/2018-06-28-illicit-financial-flows-zagreb.ics.gz"
+ok $? "the removed event's file is gone"
+test ! -d "$pub/category/illicit-financial-flows"
+ok $? "the category only it used is gone"
+! grep -q 'Zagreb' "$pub/calendar.ics"
+ok $? "the calendar no longer lists it"
+
+# A build with an error writes nothing.
+tree_sums "$pub" >"$tmp/sums3"
+printf -- '---\ntitle: Broken\nstart: 2018-02-30\n---\n' >"$tmp/events/broken.md"
+"$EVFEED" build --config "$conf" >"$tmp/out" 2>"$tmp/err"
+test $? -eq 1
+ok $? "build with an error: exit 1"
+grep -q 'broken.md:3:8: error: start: invalid date' "$tmp/err"
+ok $? "the error is a compiler-style diagnostic"
+tree_sums "$pub" | cmp -s - "$tmp/sums3"
+ok $? "nothing was written"
+"$EVFEED" check --config "$conf" >/dev/null 2>&1
+test $? -eq 1
+ok $? "check: exit 1"
+
+# Same inputs in a fresh place: the same bytes (nothing depends on the
+# machine, the time zone or the path, only on the inputs and the state).
+rm "$tmp/events/broken.md"
+"$EVFEED" build --config "$conf" >/dev/null 2>&1
+mkdir "$tmp/copy"
+cp -r "$tmp/events" "$tmp/copy/events"
+cp "$tmp/state.db" "$tmp/copy/state.db"
+write_config "$tmp/copy" "$tmp/copy/events"
+TZ=Pacific/Chatham "$EVFEED" build --config "$tmp/copy/evfeed.conf" >/dev/null 2>&1
+(cd "$pub" && find . -type f | sort | xargs sha256sum) >"$tmp/s1"
+(cd "$tmp/copy/public" && find . -type f | sort | xargs sha256sum) >"$tmp/s2"
+cmp -s "$tmp/s1" "$tmp/s2"
+ok $? "the same inputs and state give the same bytes elsewhere"
+
+done_testing

@@ -1,0 +1,426 @@
+#!/bin/sh
+# clients.sh: build a site from tests/data/hard-events (and from the bundled
+# sample feeds/events) and read every output back with clients nobody here
+# wrote:
+#   - every .ics with ical.js (Thunderbird's parser, tests/clients/check-ics.js)
+#     and with python-icalendar (tests/clients/check_ics.py); both must accept
+#     it and agree on every event's instants;
+#   - every rss.xml/atom.xml with feedparser, xmllint (Atom: the RFC 4287
+#     RELAX NG schema) and the W3C Feed Validation Service's rules
+#     (tests/clients/check_feeds.py);
+#   - no output may contain "<script" or "javascript:".
+#
+# TAP on stdout. Environment (make check sets it):
+#   EVFEED      the evfeed binary            (default: $top_srcdir/evfeed)
+#   top_srcdir  the source tree              (default: two folders up)
+#   NODE        node                         (default: node)
+#   NODE_PATH   where ical.js is             (default: $(npm root -g))
+#   PYTHON3     python with icalendar and feedparser (default: /usr/bin/python3)
+#   XMLLINT     libxml2's xmllint            (default: xmllint)
+# CLIENTS_KEEP_TMP=1 keeps the temporary folder for a post-mortem.
+#
+# tools/install-deps installs every one of these tools.
+
+LC_ALL=C
+export LC_ALL
+
+if [ -z "${top_srcdir:-}" ]; then
+	top_srcdir=$(cd "$(dirname "$0")/../.." && pwd)
+fi
+EVFEED=${EVFEED:-$top_srcdir/evfeed}
+NODE=${NODE:-node}
+PYTHON3=${PYTHON3:-/usr/bin/python3}
+XMLLINT=${XMLLINT:-xmllint}
+if [ -z "${NODE_PATH:-}" ]; then
+	NODE_PATH=$(npm root -g 2>/dev/null) || NODE_PATH=
+fi
+export NODE_PATH XMLLINT
+
+clients=$top_srcdir/tests/clients
+site=https://events.example.org/
+
+# ------------------------------------------------------------ TAP helpers
+
+n=0
+failed=0
+
+pass()
+{
+	n=$((n + 1))
+	echo "ok $n - $*"
+}
+
+fail()
+{
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $*"
+}
+
+diag()
+{
+	printf '%s\n' "$*" | sed 's/^/# /'
+}
+
+# Shows a file as diagnostics, at most 60 lines of it, with the temporary
+# folder's name left out of paths.
+diag_file()
+{
+	if [ -s "$1" ]; then
+		sed -n "1,60{s|$tmp/||g;s/^/#   /;p;}" "$1"
+		lines=$(wc -l <"$1")
+		if [ "$lines" -gt 60 ]; then
+			echo "#   ... ($lines lines in all)"
+		fi
+	fi
+}
+
+finish()
+{
+	echo "1..$n"
+	if [ "$failed" -ne 0 ]; then
+		diag "$failed of $n tests failed"
+		exit 1
+	fi
+	exit 0
+}
+
+# ------------------------------------------------------------ temp folder
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/evfeed-clients.XXXXXX") || {
+	echo "1..0 # SKIP cannot make a temporary folder"
+	exit 99
+}
+# shellcheck disable=SC2317 # called by the EXIT trap
+cleanup()
+{
+	if [ "${CLIENTS_KEEP_TMP:-}" = 1 ]; then
+		echo "# kept $tmp" >&2
+	else
+		rm -rf "$tmp"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ------------------------------------------------------- the tools we need
+
+if "$NODE" -e "require('ical.js')" >"$tmp/node.err" 2>&1; then
+	pass "ical.js loads in $NODE (NODE_PATH=$NODE_PATH)"
+	have_node=1
+else
+	fail "ical.js loads in $NODE (NODE_PATH=$NODE_PATH)"
+	diag "ical.js is missing: run tools/install-deps (as root) to install" \
+		"node and ical.js 2.2.1, or set NODE and NODE_PATH"
+	diag_file "$tmp/node.err"
+	have_node=0
+fi
+
+if "$PYTHON3" -c 'import icalendar, feedparser' >"$tmp/py.err" 2>&1; then
+	pass "python-icalendar and feedparser import in $PYTHON3"
+	have_py=1
+else
+	fail "python-icalendar and feedparser import in $PYTHON3"
+	diag "run tools/install-deps (python3-icalendar, python3-feedparser)"
+	diag_file "$tmp/py.err"
+	have_py=0
+fi
+
+if "$XMLLINT" --version >/dev/null 2>&1; then
+	pass "xmllint runs ($XMLLINT)"
+else
+	fail "xmllint runs ($XMLLINT)"
+	diag "run tools/install-deps (libxml2-utils)"
+fi
+
+# --------------------------------------------------------------- helpers
+
+# write_config DIR EVENTS: DIR/evfeed.conf for a site built from EVENTS.
+write_config()
+{
+	cat >"$1/evfeed.conf" <<EOF
+[site]
+title=Client Test
+url=$site
+tag_date=2018
+timezone=Europe/Ljubljana
+language=en
+
+[paths]
+events=$2
+output=$1/public
+state=$1/state.db
+
+[feeds]
+max_items=50
+refresh=PT1H
+EOF
+}
+
+# build NAME EVENTS: build the site into $tmp/NAME/public.
+build()
+{
+	mkdir -p "$tmp/$1"
+	write_config "$tmp/$1" "$2"
+	if "$EVFEED" build --config "$tmp/$1/evfeed.conf" \
+		>"$tmp/$1/build.out" 2>&1; then
+		pass "$1: evfeed build"
+		return 0
+	fi
+	fail "$1: evfeed build"
+	diag_file "$tmp/$1/build.out"
+	return 1
+}
+
+# ics_js FILE OUT [--single]: check-ics.js; its JSON lines go to OUT.
+ics_js()
+{
+	f=$1
+	out=$2
+	shift 2
+	desc="ical.js reads ${f#"$tmp"/}${1:+ ($*)}"
+	if [ "$have_node" != 1 ]; then
+		fail "$desc: ical.js is not installed, run tools/install-deps"
+		return 1
+	fi
+	if "$NODE" "$clients/check-ics.js" "$f" "$@" >"$out" \
+		2>"$out.err"; then
+		pass "$desc"
+		return 0
+	fi
+	fail "$desc"
+	diag_file "$out.err"
+	return 1
+}
+
+# ics_py FILE OUT [--single]: check_ics.py; its JSON lines go to OUT.
+ics_py()
+{
+	f=$1
+	out=$2
+	shift 2
+	desc="python-icalendar reads ${f#"$tmp"/}${1:+ ($*)}"
+	if [ "$have_py" != 1 ]; then
+		fail "$desc: python3-icalendar is not installed"
+		return 1
+	fi
+	if "$PYTHON3" "$clients/check_ics.py" "$f" "$@" >"$out" \
+		2>"$out.err"; then
+		pass "$desc"
+		return 0
+	fi
+	fail "$desc"
+	diag_file "$out.err"
+	return 1
+}
+
+# same_events NAME JS PY: both clients saw the same events at the same
+# instants.
+same_events()
+{
+	if [ "$have_py" != 1 ]; then
+		fail "$1: ical.js and python-icalendar agree (no python)"
+		return
+	fi
+	if "$PYTHON3" - "$2" "$3" >"$tmp/cmp.out" 2>&1 <<'EOF'
+import json, sys
+
+FIELDS = ('start_utc', 'end_utc', 'allday', 'summary', 'location',
+          'status', 'sequence')
+
+def load(path):
+    out = {}
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            if line.strip():
+                ev = json.loads(line)
+                out[(ev['uid'], ev.get('recurrence_id'))] = ev
+    return out
+
+js, py = load(sys.argv[1]), load(sys.argv[2])
+bad = 0
+for key in sorted(set(js) | set(py), key=str):
+    if key not in py:
+        print('only ical.js sees %r' % (key,)); bad += 1; continue
+    if key not in js:
+        print('only python-icalendar sees %r' % (key,)); bad += 1; continue
+    for f in FIELDS:
+        if js[key].get(f) != py[key].get(f):
+            print('%r %s: ical.js %r, python-icalendar %r'
+                  % (key[0], f, js[key].get(f), py[key].get(f)))
+            bad += 1
+if not js and not py:
+    print('(no events on either side)')
+sys.exit(1 if bad else 0)
+EOF
+	then
+		pass "$1: ical.js and python-icalendar agree on every event"
+	else
+		fail "$1: ical.js and python-icalendar agree on every event"
+		diag_file "$tmp/cmp.out"
+	fi
+}
+
+# check_ics FILE [--single]: both clients, then compare them.
+check_ics()
+{
+	f=$1
+	shift
+	rel=${f#"$tmp"/}
+	key=$(printf '%s' "$rel" | tr '/' '_')
+	js_ok=0
+	py_ok=0
+	ics_js "$f" "$tmp/$key.js.jsonl" "$@" && js_ok=1
+	ics_py "$f" "$tmp/$key.py.jsonl" "$@" && py_ok=1
+	# Compare whenever both clients could run; a file one of them
+	# rejected is still compared if it got as far as listing events.
+	if [ -f "$tmp/$key.js.jsonl" ] && [ -f "$tmp/$key.py.jsonl" ] &&
+		{ [ $js_ok = 1 ] || [ -s "$tmp/$key.js.jsonl" ]; } &&
+		{ [ $py_ok = 1 ] || [ -s "$tmp/$key.py.jsonl" ]; }; then
+		same_events "$rel" "$tmp/$key.js.jsonl" "$tmp/$key.py.jsonl"
+	fi
+}
+
+# urlpath STRING: percent-encode one path segment as a URL needs it.
+urlpath()
+{
+	"$PYTHON3" -c 'import sys, urllib.parse
+print(urllib.parse.quote(sys.argv[1], safe=""))' "$1" 2>/dev/null ||
+		printf '%s\n' "$1"
+}
+
+# check_feeds DIR URLPREFIX CALJSON: rss.xml and atom.xml in DIR, served
+# under URLPREFIX; CALJSON is check-ics.js's view of DIR/calendar.ics.
+check_feeds()
+{
+	dir=$1
+	prefix=$2
+	rel=${dir#"$tmp"/}
+	for f in rss.xml atom.xml; do
+		if [ ! -f "$dir/$f" ]; then
+			fail "$rel/$f exists"
+			return
+		fi
+	done
+	if [ "$have_py" != 1 ]; then
+		fail "$rel: rss.xml and atom.xml pass the feed checks (no python)"
+		return
+	fi
+	set -- --rss "$dir/rss.xml" --atom "$dir/atom.xml" \
+		--self-rss "${prefix}rss.xml" --self-atom "${prefix}atom.xml" \
+		--max-items 50 --xmllint "$XMLLINT" \
+		--atom-rng "$top_srcdir/tests/data/atom.rng"
+	if [ -s "$3" ]; then
+		set -- "$@" --expect-titles-from "$3"
+	fi
+	if "$PYTHON3" "$clients/check_feeds.py" "$@" >"$tmp/feeds.out" 2>&1
+	then
+		pass "$rel: rss.xml and atom.xml pass feedparser, xmllint and" \
+			"the W3C validator's rules"
+	else
+		fail "$rel: rss.xml and atom.xml pass feedparser, xmllint and" \
+			"the W3C validator's rules"
+		diag_file "$tmp/feeds.out"
+	fi
+}
+
+# no_scripts DIR: nothing under DIR carries script.
+no_scripts()
+{
+	find "$1" -type f ! -name '*.gz' ! -name '*.db' ! -name '*.db-*' \
+		-exec grep -l -i -e '<script' -e '&lt;script' -e 'javascript:' \
+		{} + >"$tmp/scripts.out" 2>/dev/null
+	if [ -s "$tmp/scripts.out" ]; then
+		fail "${1#"$tmp"/}: no output contains <script or javascript:"
+		while read -r f; do
+			diag "${f#"$tmp"/}:"
+			grep -n -i -o -e '.\{0,30\}<script.\{0,20\}' \
+				-e '.\{0,30\}&lt;script.\{0,20\}' \
+				-e '.\{0,30\}javascript:.\{0,20\}' "$f" |
+				sed -n '1,5s/^/#   /p'
+		done <"$tmp/scripts.out"
+	else
+		pass "${1#"$tmp"/}: no output contains <script or javascript:"
+	fi
+}
+
+# check_site NAME: everything in $tmp/NAME/public.
+check_site()
+{
+	pub=$tmp/$1/public
+	for f in calendar.ics rss.xml atom.xml; do
+		if [ -f "$pub/$f" ]; then
+			pass "$1: public/$f exists"
+		else
+			fail "$1: public/$f exists"
+		fi
+	done
+
+	# Every calendar: the site's, each category's and each event's.
+	if [ -f "$pub/calendar.ics" ]; then
+		check_ics "$pub/calendar.ics"
+	fi
+	find "$pub" -name '*.ics' -type f | sort >"$tmp/$1.ics-list"
+	while read -r f; do
+		case $f in
+		"$pub/calendar.ics") ;;
+		"$pub"/events/*.ics) check_ics "$f" --single ;;
+		*) check_ics "$f" ;;
+		esac
+	done <"$tmp/$1.ics-list"
+
+	if [ -d "$pub/events" ] &&
+		[ -n "$(find "$pub/events" -name '*.ics' -type f)" ]; then
+		pass "$1: events/<slug>.ics files exist"
+	else
+		fail "$1: events/<slug>.ics files exist"
+	fi
+
+	# The feeds, with the calendar's events as the expected listings.
+	cal=$tmp/$(printf '%s' "$1/public/calendar.ics" | tr '/' '_').js.jsonl
+	check_feeds "$pub" "$site" "$cal"
+	if [ -d "$pub/category" ]; then
+		for d in "$pub"/category/*/; do
+			[ -d "$d" ] || continue
+			d=${d%/}
+			slug=${d##*/}
+			for f in calendar.ics rss.xml atom.xml; do
+				if [ ! -f "$d/$f" ]; then
+					fail "$1: category/$slug/$f exists"
+				fi
+			done
+			cal=$tmp/$(printf '%s' "$1/public/category/$slug/calendar.ics" |
+				tr '/' '_').js.jsonl
+			check_feeds "$d" \
+				"${site}category/$(urlpath "$slug")/" "$cal"
+		done
+	fi
+
+	no_scripts "$pub"
+}
+
+# ------------------------------------------------------------------- run
+
+if [ ! -x "$EVFEED" ]; then
+	fail "the evfeed binary $EVFEED exists (build it first, or set EVFEED)"
+	finish
+fi
+
+if build hard "$top_srcdir/tests/data/hard-events"; then
+	check_site hard
+fi
+
+if build sample "$top_srcdir/feeds/events"; then
+	pub=$tmp/sample/public
+	if [ -f "$pub/calendar.ics" ]; then
+		check_ics "$pub/calendar.ics"
+	else
+		fail "sample: public/calendar.ics exists"
+	fi
+	cal=$tmp/$(printf '%s' "sample/public/calendar.ics" | tr '/' '_').js.jsonl
+	check_feeds "$pub" "$site" "$cal"
+	no_scripts "$pub"
+fi
+
+finish

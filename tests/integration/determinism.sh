@@ -1,0 +1,218 @@
+#!/bin/sh
+# determinism.sh: the same events and state give the same bytes, whatever
+# the time zone of the machine; an edit bumps the SEQUENCE and LAST-MODIFIED
+# of the edited event only and leaves every feed id (RSS guid) alone.
+#
+# Builds the hard cases of tests/data/hard-events (time zone changes, UTC
+# and offset times, recurrence, escaping, long multi-byte titles, unsafe
+# HTML) so that every code path that could depend on the environment runs.
+
+. "$(dirname "$0")/lib.sh"
+
+py=${PYTHON3:-}
+[ -n "$py" ] || py=/usr/bin/python3
+command -v "$py" >/dev/null 2>&1 || skip_all "python3 is needed to read the calendar"
+
+t=$(mktmp)
+cp -R "$top_srcdir/tests/data/hard-events" "$t/events"
+mkdir "$t/a" "$t/b" "$t/c"
+write_config "$t/a" "$t/events"
+
+# build TZ DIR: builds with DIR/evfeed.conf under the time zone TZ.
+build()
+{
+	TZ=$1 with_timeout 300 "$EVFEED" build --config "$2/evfeed.conf" \
+	    >"$2/build.out" 2>"$2/build.err"
+	status=$?
+	if [ "$status" -ne 0 ]; then
+		diag "evfeed build under TZ=$1 exited with status $status"
+		diag_file "$2/build.err"
+	fi
+	return "$status"
+}
+
+# same_tree DESC SUMS DIR: DIR holds exactly the files and bytes of SUMS.
+same_tree()
+{
+	tree_sums "$3" >"$3.sums" 2>/dev/null
+	if [ -s "$2" ] && cmp -s "$2" "$3.sums"; then
+		pass "$1"
+	else
+		fail "$1"
+		diff "$2" "$3.sums" | sed -n '1,40s/^/# /p'
+	fi
+}
+
+# copy_state FROM TO: the SQLite state file and its write-ahead log, if any.
+copy_state()
+{
+	for suffix in "" -wal; do
+		if [ -f "$1$suffix" ]; then
+			cp "$1$suffix" "$2$suffix"
+		fi
+	done
+}
+
+build UTC "$t/a"
+ok $? "first build succeeds"
+for f in calendar.ics rss.xml atom.xml; do
+	test -s "$t/a/public/$f"
+	ok $? "first build writes $f"
+done
+tree_sums "$t/a/public" >"$t/first.sums" 2>/dev/null
+
+build UTC "$t/a"
+ok $? "second build succeeds"
+same_tree "second build with the same state is byte-identical" \
+    "$t/first.sums" "$t/a/public"
+
+for run in b:America/New_York c:Asia/Kolkata; do
+	d=$t/${run%%:*}
+	zone=${run#*:}
+	copy_state "$t/a/state.db" "$d/state.db"
+	write_config "$d" "$t/events"
+	build "$zone" "$d"
+	ok $? "build under TZ=$zone succeeds"
+	same_tree "build under TZ=$zone is byte-identical to the one under UTC" \
+	    "$t/first.sums" "$d/public"
+done
+
+# The edit. The binary stamps LAST-MODIFIED with the current time in whole
+# seconds, so wait for the next second before the edited build.
+cp "$t/a/public/calendar.ics" "$t/before.ics"
+cp "$t/a/public/rss.xml" "$t/before-rss.xml"
+sleep 1
+ev=$t/events/tokyo-timed-no-dst.md
+sed 's/^title: Tokyo Regional Dialogue on Maritime Security$/title: Tokyo Regional Dialogue on Maritime and Port Security/' \
+    "$ev" >"$ev.new" && mv "$ev.new" "$ev"
+grep -q '^title: Tokyo Regional Dialogue on Maritime and Port Security$' "$ev"
+ok $? "the title of one event is edited"
+
+build UTC "$t/a"
+ok $? "build after the edit succeeds"
+
+"$py" - "$t/before.ics" "$t/a/public/calendar.ics" \
+    "$t/before-rss.xml" "$t/a/public/rss.xml" >"$t/compare" 2>"$t/compare.err" <<'EOF'
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+OLD = "Maritime Security"
+NEW = "Maritime and Port Security"
+
+
+def report(good, desc, detail=None):
+    print("%s\t%s" % ("ok" if good else "not ok", desc))
+    if not good and detail:
+        print("diag\t%s" % detail)
+
+
+def split_prop(line):
+    """NAME and value of an unfolded content line; ':' in quotes is data."""
+    quoted = False
+    for i, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == ":" and not quoted:
+            return line[:i].split(";", 1)[0].upper(), line[i + 1:]
+    return None, None
+
+
+def unescape(text):
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text):
+            nxt = text[i + 1]
+            out.append("\n" if nxt in "nN" else nxt)
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def vevents(path):
+    """{(UID, RECURRENCE-ID): {property: value}} of the VEVENTs of a file."""
+    data = open(path, "rb").read().decode("utf-8")
+    data = data.replace("\r\n ", "").replace("\r\n\t", "")
+    events, stack, cur = {}, [], None
+    for line in data.split("\r\n"):
+        name, value = split_prop(line)
+        if name == "BEGIN":
+            stack.append(value.upper())
+            if stack[-1] == "VEVENT":
+                cur = {}
+        elif name == "END":
+            if stack and stack[-1] == "VEVENT" and cur is not None:
+                key = (cur.get("UID", ""), cur.get("RECURRENCE-ID", ""))
+                events[key] = cur
+                cur = None
+            if stack:
+                stack.pop()
+        elif cur is not None and stack and stack[-1] == "VEVENT":
+            cur.setdefault(name, value)
+    return events
+
+
+def seq(ev):
+    return int(ev.get("SEQUENCE", "0"))
+
+
+def guids(path):
+    root = ET.parse(path).getroot()
+    return [g.text for g in root.iter("guid")]
+
+
+before = vevents(sys.argv[1])
+after = vevents(sys.argv[2])
+uids = {uid for uid, _ in before}
+report(len(uids) >= 14, "the calendar holds every dated event (%d UIDs)" % len(uids))
+report(set(before) == set(after), "the edit keeps the set of UIDs",
+       "before only: %s; after only: %s" % (sorted(set(before) - set(after)),
+                                            sorted(set(after) - set(before))))
+
+edited = [k for k, ev in after.items() if NEW in unescape(ev.get("SUMMARY", ""))]
+report(len(edited) >= 1, "the edited title is in the calendar")
+for key in edited:
+    old, new = before.get(key), after[key]
+    report(old is not None and OLD in unescape(old.get("SUMMARY", ""))
+           and NEW not in unescape(old.get("SUMMARY", "")),
+           "the edited event keeps its UID %s" % key[0])
+    if old is None:
+        continue
+    report(seq(new) == seq(old) + 1,
+           "its SEQUENCE goes up by one (%d -> %d)" % (seq(old), seq(new)))
+    lm_old, lm_new = old.get("LAST-MODIFIED", ""), new.get("LAST-MODIFIED", "")
+    utc = re.compile(r"^\d{8}T\d{6}Z$")
+    report(bool(utc.match(lm_old)) and bool(utc.match(lm_new)) and lm_new > lm_old,
+           "its LAST-MODIFIED is later (%s -> %s)" % (lm_old, lm_new))
+
+others = [k for k in before if k in after and k not in edited]
+moved = ["%s: %d -> %d" % (k[0], seq(before[k]), seq(after[k]))
+         for k in others if seq(before[k]) != seq(after[k])]
+report(others and not moved, "every other SEQUENCE is unchanged", "; ".join(moved))
+touched = ["%s: %s -> %s" % (k[0], before[k].get("LAST-MODIFIED"),
+                             after[k].get("LAST-MODIFIED"))
+           for k in others
+           if before[k].get("LAST-MODIFIED") != after[k].get("LAST-MODIFIED")]
+report(others and not touched, "every other LAST-MODIFIED is unchanged",
+       "; ".join(touched))
+
+g_before, g_after = guids(sys.argv[3]), guids(sys.argv[4])
+report(len(g_before) > 0 and len(set(g_before)) == len(g_before),
+       "rss.xml has %d distinct guids" % len(g_before))
+report(set(g_before) == set(g_after), "the edit keeps the set of RSS guids",
+       "before only: %s; after only: %s" % (sorted(set(g_before) - set(g_after)),
+                                            sorted(set(g_after) - set(g_before))))
+EOF
+ok $? "the calendar and the feed before and after the edit can be read"
+diag_file "$t/compare.err"
+while IFS=$(printf '\t') read -r verdict text; do
+	case $verdict in
+	ok) pass "$text" ;;
+	diag) diag "$text" ;;
+	*) fail "$text" ;;
+	esac
+done <"$t/compare"
+
+done_testing

@@ -1,0 +1,806 @@
+/*
+ * test-config.c: evfeed.conf as src/config.c reads it: a default for every
+ * key, bounds, paths relative to the file, and a diagnostic with the right
+ * line for every mistake.
+ */
+#include "autoconf.h"
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "util.h"
+
+typedef struct {
+	char *dir; /* a fresh temporary folder */
+	char *cwd; /* the working folder before the test */
+	GPtrArray *diags;
+} Fixture;
+
+static void
+rm_rf(const char *path)
+{
+	GDir *dir = g_dir_open(path, 0, NULL);
+	const char *name;
+
+	if (dir == NULL) {
+		g_remove(path);
+		return;
+	}
+	while ((name = g_dir_read_name(dir)) != NULL) {
+		g_autofree char *child = g_build_filename(path, name, NULL);
+
+		if (g_file_test(child, G_FILE_TEST_IS_DIR) &&
+		    !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
+			rm_rf(child);
+		else
+			g_remove(child);
+	}
+	g_dir_close(dir);
+	g_rmdir(path);
+}
+
+static void
+fixture_setup(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+
+	f->dir = g_dir_make_tmp("evfeed-test-config-XXXXXX", &error);
+	g_assert_no_error(error);
+	f->cwd = g_get_current_dir();
+	f->diags = evf_diags_new();
+}
+
+static void
+fixture_teardown(Fixture *f, gconstpointer data)
+{
+	g_assert_cmpint(g_chdir(f->cwd), ==, 0);
+	rm_rf(f->dir);
+	g_free(f->dir);
+	g_free(f->cwd);
+	g_ptr_array_unref(f->diags);
+}
+
+/* (transfer full): the path of @name in the fixture's folder, holding
+ * @text. */
+static char *
+write_conf(Fixture *f, const char *name, const char *text)
+{
+	char *path = g_build_filename(f->dir, name, NULL);
+	g_autofree char *folder = g_path_get_dirname(path);
+	g_autoptr(GError) error = NULL;
+
+	g_assert_cmpint(g_mkdir_with_parents(folder, 0700), ==, 0);
+	g_file_set_contents(path, text, -1, &error);
+	g_assert_no_error(error);
+	return path;
+}
+
+/* Writes @text to evfeed.conf and loads it. */
+static EvfConfig *
+load_text(Fixture *f, const char *text)
+{
+	g_autofree char *path = write_conf(f, "evfeed.conf", text);
+
+	return evf_config_load(path, f->diags);
+}
+
+/* Prints the diagnostics into the test log, to explain a failure. */
+static void
+log_diags(GPtrArray *diags)
+{
+	for (guint i = 0; i < diags->len; i++) {
+		g_autofree char *s =
+		    evf_diag_format(g_ptr_array_index(diags, i));
+		g_test_message("%s", s);
+	}
+}
+
+/* Asserts that loading @text fails with a diagnostic on @line whose
+ * message holds @needle. */
+static void
+assert_refused(Fixture *f, const char *text, guint line, const char *needle)
+{
+	g_autoptr(EvfConfig) cfg = NULL;
+	gboolean found = FALSE;
+
+	g_ptr_array_set_size(f->diags, 0);
+	cfg = load_text(f, text);
+	g_assert_null(cfg);
+	log_diags(f->diags);
+	for (guint i = 0; i < f->diags->len; i++) {
+		const EvfDiag *d = g_ptr_array_index(f->diags, i);
+
+		if (d->line == line && !d->warning &&
+		    strstr(d->message, needle) != NULL)
+			found = TRUE;
+	}
+	if (!found)
+		g_test_message("wanted line %u with '%s' for:\n%s", line,
+		               needle, text);
+	g_assert_true(found);
+}
+
+/* Asserts that @text loads without any diagnostic. */
+static EvfConfig *
+assert_loads(Fixture *f, const char *text)
+{
+	EvfConfig *cfg;
+
+	g_ptr_array_set_size(f->diags, 0);
+	cfg = load_text(f, text);
+	log_diags(f->diags);
+	g_assert_cmpuint(f->diags->len, ==, 0);
+	g_assert_nonnull(cfg);
+	return cfg;
+}
+
+/* ---------------------------------------------------------- defaults */
+
+static void
+check_defaults(Fixture *f, const EvfConfig *cfg)
+{
+	g_autofree char *conf = g_build_filename(f->dir, "evfeed.conf", NULL);
+	g_autofree char *events = g_build_filename(f->dir, "events", NULL);
+	g_autofree char *output = g_build_filename(f->dir, "public", NULL);
+	g_autofree char *state = g_build_filename(f->dir, "evfeed.db", NULL);
+
+	g_assert_cmpstr(cfg->path, ==, conf);
+	g_assert_cmpstr(cfg->dir, ==, f->dir);
+	g_assert_cmpstr(cfg->title, ==, "Events");
+	g_assert_cmpstr(cfg->description, ==, "");
+	g_assert_cmpstr(cfg->url, ==, "http://127.0.0.1:8080/");
+	g_assert_cmpstr(cfg->host, ==, "127.0.0.1");
+	g_assert_cmpstr(cfg->tag_date, ==, "2018");
+	g_assert_cmpstr(cfg->timezone, ==, "UTC");
+	g_assert_cmpstr(cfg->language, ==, "en");
+	g_assert_cmpstr(cfg->events_dir, ==, events);
+	g_assert_cmpstr(cfg->output_dir, ==, output);
+	g_assert_cmpstr(cfg->state_path, ==, state);
+	g_assert_cmpuint(cfg->max_items, ==, 50);
+	g_assert_cmpstr(cfg->refresh, ==, "PT1H");
+	g_assert_cmpint(cfg->refresh_seconds, ==, 3600);
+	g_assert_cmpstr(cfg->listen, ==, "127.0.0.1:8080");
+	g_assert_nonnull(cfg->sources);
+	g_assert_cmpuint(cfg->sources->len, ==, 0);
+}
+
+static void
+test_defaults_empty_sections(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) cfg =
+	    assert_loads(f, "[site]\n[paths]\n[feeds]\n[server]\n");
+
+	if (cfg != NULL)
+		check_defaults(f, cfg);
+}
+
+static void
+test_defaults_empty_file(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) cfg = assert_loads(f, "");
+
+	if (cfg != NULL)
+		check_defaults(f, cfg);
+}
+
+static void
+test_defaults_comments_only(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) cfg =
+	    assert_loads(f, "# nothing set\n\n[site]\n# title=Not this\n");
+
+	if (cfg != NULL)
+		check_defaults(f, cfg);
+}
+
+/* ------------------------------------------------------------- paths */
+
+static void
+test_paths_relative_to_config_folder(Fixture *f, gconstpointer data)
+{
+	g_autofree char *elsewhere =
+	    g_build_filename(f->dir, "elsewhere", NULL);
+	g_autofree char *path = write_conf(f, "site/conf/evfeed.conf",
+	                                   "[paths]\n"
+	                                   "events=../feeds/events\n"
+	                                   "output=public\n"
+	                                   "state=./var/../state/evfeed.db\n");
+	g_autofree char *events =
+	    g_build_filename(f->dir, "site", "feeds", "events", NULL);
+	g_autofree char *output =
+	    g_build_filename(f->dir, "site", "conf", "public", NULL);
+	g_autofree char *state = g_build_filename(f->dir, "site", "conf",
+	                                          "state", "evfeed.db", NULL);
+	g_autofree char *folder =
+	    g_build_filename(f->dir, "site", "conf", NULL);
+	g_autoptr(EvfConfig) cfg = NULL;
+
+	/* The working folder must not matter. */
+	g_assert_cmpint(g_mkdir(elsewhere, 0700), ==, 0);
+	g_assert_cmpint(g_chdir(elsewhere), ==, 0);
+	cfg = evf_config_load(path, f->diags);
+	log_diags(f->diags);
+	g_assert_nonnull(cfg);
+	if (cfg == NULL)
+		return;
+	g_assert_cmpstr(cfg->dir, ==, folder);
+	g_assert_cmpstr(cfg->events_dir, ==, events);
+	g_assert_cmpstr(cfg->output_dir, ==, output);
+	g_assert_cmpstr(cfg->state_path, ==, state);
+}
+
+static void
+test_paths_relative_config_path(Fixture *f, gconstpointer data)
+{
+	g_autofree char *path =
+	    write_conf(f, "site/evfeed.conf", "[paths]\nevents=../events\n");
+	g_autofree char *abs =
+	    g_build_filename(f->dir, "site", "evfeed.conf", NULL);
+	g_autofree char *events = g_build_filename(f->dir, "events", NULL);
+	g_autoptr(EvfConfig) cfg = NULL;
+
+	/* A config path relative to the working folder becomes absolute. */
+	g_assert_cmpint(g_chdir(f->dir), ==, 0);
+	cfg = evf_config_load("site/evfeed.conf", f->diags);
+	log_diags(f->diags);
+	g_assert_nonnull(cfg);
+	if (cfg == NULL)
+		return;
+	g_assert_true(g_path_is_absolute(cfg->path));
+	g_assert_cmpstr(cfg->path, ==, abs);
+	g_assert_cmpstr(cfg->events_dir, ==, events);
+}
+
+static void
+test_paths_absolute_kept(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) cfg =
+	    assert_loads(f, "[paths]\n"
+	                    "events=/srv/evfeed/events\n"
+	                    "output=/var/www/events/\n"
+	                    "state=/var/lib/evfeed/evfeed.db\n");
+
+	if (cfg == NULL)
+		return;
+	g_assert_cmpstr(cfg->events_dir, ==, "/srv/evfeed/events");
+	g_assert_cmpstr(cfg->output_dir, ==, "/var/www/events");
+	g_assert_cmpstr(cfg->state_path, ==, "/var/lib/evfeed/evfeed.db");
+}
+
+static void
+test_paths_empty_refused(Fixture *f, gconstpointer data)
+{
+	assert_refused(f, "[paths]\nevents=\n", 2, "events");
+}
+
+/* -------------------------------------------------------------- site */
+
+static void
+test_site_url_trailing_slash(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) a = NULL;
+	g_autoptr(EvfConfig) b = NULL;
+	g_autoptr(EvfConfig) c = NULL;
+	g_autofree char *link = NULL;
+
+	a = assert_loads(f, "[site]\nurl=https://events.example.org\n");
+	if (a != NULL)
+		g_assert_cmpstr(a->url, ==, "https://events.example.org/");
+	b = assert_loads(f, "[site]\nurl=https://example.org/events\n");
+	if (b != NULL)
+		g_assert_cmpstr(b->url, ==, "https://example.org/events/");
+	c = assert_loads(f, "[site]\nurl=https://example.org/events/\n");
+	if (c == NULL)
+		return;
+	g_assert_cmpstr(c->url, ==, "https://example.org/events/");
+	link = evf_config_url(c, "calendar.ics");
+	g_assert_cmpstr(link, ==, "https://example.org/events/calendar.ics");
+}
+
+static void
+test_site_host_lower_case(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) cfg = assert_loads(
+	    f, "[site]\nurl=https://Events.EXAMPLE.org:8443/Path\n");
+
+	if (cfg == NULL)
+		return;
+	g_assert_cmpstr(cfg->host, ==, "events.example.org");
+	/* The path keeps its case: it is not ours to change. */
+	g_assert_cmpstr(cfg->url, ==, "https://Events.EXAMPLE.org:8443/Path/");
+}
+
+static void
+test_site_url_not_http(Fixture *f, gconstpointer data)
+{
+	assert_refused(f, "[site]\nurl=ftp://example.org/\n", 2, "url");
+	assert_refused(f, "[site]\nurl=/events/\n", 2, "url");
+	assert_refused(f, "[site]\nurl=https://\n", 2, "url");
+	assert_refused(f, "[site]\nurl=\n", 2, "url");
+}
+
+static void
+test_site_url_query_or_fragment(Fixture *f, gconstpointer data)
+{
+	/* Every link is the base URL followed by a path: a query or a
+	 * fragment in it would end up in the middle of each link
+	 * ("https://example.org/#top/calendar.ics"). */
+	assert_refused(f, "[site]\nurl=https://example.org/#top\n", 2, "url");
+	assert_refused(f, "[site]\nurl=https://example.org/?lang=en\n", 2,
+	               "url");
+}
+
+static void
+test_site_text_one_line(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) cfg =
+	    assert_loads(f, "[site]\n"
+	                    "title=  Events\\nin   SEE \n"
+	                    "description=One\\tsentence.\n");
+
+	if (cfg == NULL)
+		return;
+	g_assert_cmpstr(cfg->title, ==, "Events in SEE");
+	g_assert_cmpstr(cfg->description, ==, "One sentence.");
+}
+
+static void
+test_site_timezone(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) cfg =
+	    assert_loads(f, "[site]\ntimezone=Europe/Ljubljana\n");
+
+	if (cfg != NULL)
+		g_assert_cmpstr(cfg->timezone, ==, "Europe/Ljubljana");
+	assert_refused(f, "[site]\ntitle=x\ntimezone=Mars/Base\n", 3,
+	               "time zone");
+	assert_refused(f, "[site]\ntimezone=europe/ljubljana\n", 2,
+	               "time zone");
+	assert_refused(f, "[site]\ntimezone=+02:00\n", 2, "time zone");
+	assert_refused(f, "[site]\ntimezone=\n", 2, "time zone");
+}
+
+static void
+test_site_tag_date(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) a = assert_loads(f, "[site]\ntag_date=2018\n");
+	g_autoptr(EvfConfig) b = assert_loads(f, "[site]\ntag_date=2018-05\n");
+	g_autoptr(EvfConfig) c =
+	    assert_loads(f, "[site]\ntag_date=2018-05-22\n");
+
+	if (c != NULL)
+		g_assert_cmpstr(c->tag_date, ==, "2018-05-22");
+	assert_refused(f, "[site]\ntag_date=18\n", 2, "tag_date");
+	assert_refused(f, "[site]\ntag_date=2018-5\n", 2, "tag_date");
+	assert_refused(f, "[site]\ntag_date=2018/05/22\n", 2, "tag_date");
+	assert_refused(f, "[site]\ntag_date=2018-05-22T00:00\n", 2, "tag_date");
+	assert_refused(f, "[site]\ntag_date=\n", 2, "tag_date");
+}
+
+/* ------------------------------------------------------------- feeds */
+
+static void
+test_feeds_refresh(Fixture *f, gconstpointer data)
+{
+	static const struct {
+		const char *value;
+		gint64 seconds;
+	} cases[] = {
+		{ "PT1H", 3600 }, { "1h", 3600 },      { "PT5M", 300 },
+		{ "30m", 1800 },  { "PT1H30M", 5400 }, { "P1D", 86400 },
+		{ "2d", 172800 }, { "P7D", 604800 },   { "3600", 3600 },
+		{ "900s", 900 },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text =
+		    g_strdup_printf("[feeds]\nrefresh=%s\n", cases[i].value);
+		g_autoptr(EvfConfig) cfg = assert_loads(f, text);
+
+		if (cfg == NULL)
+			continue;
+		g_assert_cmpstr(cfg->refresh, ==, cases[i].value);
+		g_assert_cmpint(cfg->refresh_seconds, ==, cases[i].seconds);
+	}
+}
+
+static void
+test_feeds_refresh_bounds(Fixture *f, gconstpointer data)
+{
+	assert_refused(f, "[feeds]\nrefresh=PT1M\n", 2, "refresh");
+	assert_refused(f, "[feeds]\nrefresh=299s\n", 2, "refresh");
+	assert_refused(f, "[feeds]\nrefresh=P8D\n", 2, "refresh");
+	assert_refused(f, "[feeds]\nrefresh=-PT1H\n", 2, "refresh");
+	assert_refused(f, "[feeds]\nrefresh=hourly\n", 2, "refresh");
+	assert_refused(f, "[feeds]\nrefresh=1w\n", 2, "refresh");
+	assert_refused(f, "[feeds]\nrefresh=\n", 2, "refresh");
+}
+
+static void
+test_feeds_max_items_bounds(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) one = assert_loads(f, "[feeds]\nmax_items=1\n");
+	g_autoptr(EvfConfig) most =
+	    assert_loads(f, "[feeds]\nmax_items=1000\n");
+
+	if (one != NULL)
+		g_assert_cmpuint(one->max_items, ==, 1);
+	if (most != NULL)
+		g_assert_cmpuint(most->max_items, ==, 1000);
+	assert_refused(f, "[feeds]\nmax_items=0\n", 2, "max_items");
+	assert_refused(f, "[feeds]\nmax_items=1001\n", 2, "max_items");
+	assert_refused(f, "[feeds]\nmax_items=-1\n", 2, "max_items");
+	assert_refused(f, "[feeds]\nmax_items=ten\n", 2, "max_items");
+	assert_refused(f, "[feeds]\nmax_items=99999999999999999999\n", 2,
+	               "max_items");
+}
+
+/* ------------------------------------------------------ diagnostics */
+
+static void
+test_errors_unknown_section(Fixture *f, gconstpointer data)
+{
+	assert_refused(f,
+	               "[site]\n"
+	               "title=Events\n"
+	               "\n"
+	               "[sites]\n"
+	               "title=Typo\n",
+	               4, "unknown section [sites]");
+}
+
+static void
+test_errors_unknown_key(Fixture *f, gconstpointer data)
+{
+	assert_refused(f,
+	               "# A comment.\n"
+	               "[site]\n"
+	               "title=Events\n"
+	               "\n"
+	               "[feeds]\n"
+	               "max_items=20\n"
+	               "  refresh_interval = PT1H\n",
+	               7, "unknown key 'refresh_interval'");
+	/* A key of another section is unknown where it is. */
+	assert_refused(f, "[site]\nmax_items=20\n", 2,
+	               "unknown key 'max_items'");
+}
+
+static void
+test_errors_line_of_key_in_its_section(Fixture *f, gconstpointer data)
+{
+	/* The same key in two sections: the diagnostic names the line of
+	 * the one that is wrong. */
+	assert_refused(f,
+	               "[site]\n"
+	               "url=https://events.example.org/\n"
+	               "[source partner]\n"
+	               "url=gopher://partner.example/\n",
+	               4, "url");
+}
+
+static void
+test_errors_all_reported(Fixture *f, gconstpointer data)
+{
+	static const char text[] = "[site]\n"
+	                           "timezone=Mars/Base\n"
+	                           "tag_date=18\n"
+	                           "colour=blue\n"
+	                           "[feeds]\n"
+	                           "max_items=0\n"
+	                           "refresh=PT1M\n"
+	                           "[extra]\n";
+	static const guint lines[] = { 2, 3, 4, 6, 7, 8 };
+	g_autoptr(EvfConfig) cfg = load_text(f, text);
+
+	g_assert_null(cfg);
+	log_diags(f->diags);
+	g_assert_cmpuint(evf_diags_errors(f->diags), ==, G_N_ELEMENTS(lines));
+	for (guint i = 0; i < G_N_ELEMENTS(lines); i++) {
+		gboolean found = FALSE;
+
+		for (guint k = 0; k < f->diags->len; k++) {
+			const EvfDiag *d = g_ptr_array_index(f->diags, k);
+			found |= d->line == lines[i];
+		}
+		if (!found)
+			g_test_message("no diagnostic on line %u", lines[i]);
+		g_assert_true(found);
+	}
+}
+
+static void
+test_errors_name_file_as_given(Fixture *f, gconstpointer data)
+{
+	g_autofree char *path = write_conf(f, "evfeed.conf",
+	                                   "[site]\n"
+	                                   "colour=blue\n"
+	                                   "timezone=Mars/Base\n");
+	g_autoptr(EvfConfig) cfg = NULL;
+
+	/* Every diagnostic names the file the way the user did, like a
+	 * compiler: "evfeed.conf:2: …", not half of them with the absolute
+	 * path. */
+	g_assert_cmpint(g_chdir(f->dir), ==, 0);
+	cfg = evf_config_load("evfeed.conf", f->diags);
+	g_assert_null(cfg);
+	log_diags(f->diags);
+	g_assert_cmpuint(f->diags->len, ==, 2);
+	for (guint i = 0; i < f->diags->len; i++) {
+		const EvfDiag *d = g_ptr_array_index(f->diags, i);
+		g_assert_cmpstr(d->file, ==, "evfeed.conf");
+	}
+}
+
+static void
+test_errors_diagnostic_format(Fixture *f, gconstpointer data)
+{
+	g_autofree char *path =
+	    write_conf(f, "evfeed.conf", "[feeds]\nmax_items=0\n");
+	g_autoptr(EvfConfig) cfg = evf_config_load(path, f->diags);
+	g_autofree char *want = g_strdup_printf(
+	    "%s:2: error: [feeds] max_items: not a whole number within its "
+	    "bounds: '0'",
+	    path);
+	g_autofree char *got = NULL;
+
+	g_assert_null(cfg);
+	g_assert_cmpuint(f->diags->len, ==, 1);
+	if (f->diags->len != 1)
+		return;
+	got = evf_diag_format(g_ptr_array_index(f->diags, 0));
+	g_assert_cmpstr(got, ==, want);
+}
+
+static void
+test_errors_missing_file(Fixture *f, gconstpointer data)
+{
+	g_autofree char *path = g_build_filename(f->dir, "absent.conf", NULL);
+	g_autoptr(EvfConfig) cfg = evf_config_load(path, f->diags);
+
+	g_assert_null(cfg);
+	g_assert_cmpuint(evf_diags_errors(f->diags), ==, 1);
+}
+
+static void
+test_errors_not_a_key_file(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) cfg = load_text(f, "[site\ntitle=x\n");
+
+	g_assert_null(cfg);
+	g_assert_cmpuint(evf_diags_errors(f->diags), ==, 1);
+}
+
+static void
+test_errors_keep_earlier_diags(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) cfg = NULL;
+
+	/* A caller may collect diagnostics of several files in one list:
+	 * earlier errors do not make a good file fail. */
+	evf_diags_add(f->diags, "other.md", 1, 1, "an earlier error");
+	cfg = load_text(f, "[site]\ntitle=Events\n");
+	g_assert_nonnull(cfg);
+	g_assert_cmpuint(f->diags->len, ==, 1);
+}
+
+/* ----------------------------------------------------------- sources */
+
+static void
+test_source_full(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) cfg =
+	    assert_loads(f, "[source osce]\n"
+	                    "url=https://www.osce.org/events.ics\n"
+	                    "interval=PT30M\n"
+	                    "enabled=false\n"
+	                    "\n"
+	                    "[source unodc-see_2]\n"
+	                    "url=http://www.unodc.org/rss.xml\n");
+	const EvfSourceConfig *a, *b;
+
+	if (cfg == NULL)
+		return;
+	g_assert_cmpuint(cfg->sources->len, ==, 2);
+	if (cfg->sources->len != 2)
+		return;
+	a = g_ptr_array_index(cfg->sources, 0);
+	b = g_ptr_array_index(cfg->sources, 1);
+	g_assert_cmpstr(a->name, ==, "osce");
+	g_assert_cmpstr(a->url, ==, "https://www.osce.org/events.ics");
+	g_assert_cmpint(a->interval, ==, 1800);
+	g_assert_false(a->enabled);
+	/* Defaults: every hour, enabled; a source URL gets no '/'. */
+	g_assert_cmpstr(b->name, ==, "unodc-see_2");
+	g_assert_cmpstr(b->url, ==, "http://www.unodc.org/rss.xml");
+	g_assert_cmpint(b->interval, ==, 3600);
+	g_assert_true(b->enabled);
+}
+
+static void
+test_source_url_required(Fixture *f, gconstpointer data)
+{
+	assert_refused(f, "[site]\ntitle=x\n[source osce]\ninterval=1h\n", 3,
+	               "url is required");
+}
+
+static void
+test_source_bad_values(Fixture *f, gconstpointer data)
+{
+	assert_refused(f,
+	               "[source osce]\nurl=https://www.osce.org/\n"
+	               "enabled=yes\n",
+	               3, "enabled");
+	assert_refused(f,
+	               "[source osce]\nurl=https://www.osce.org/\n"
+	               "interval=30s\n",
+	               3, "interval");
+	assert_refused(f,
+	               "[source osce]\nurl=https://www.osce.org/\n"
+	               "interval=P8D\n",
+	               3, "interval");
+	assert_refused(f, "[source osce]\nurl=file:///etc/passwd\n", 2, "url");
+	assert_refused(f,
+	               "[source osce]\nurl=https://www.osce.org/\n"
+	               "refresh=1h\n",
+	               3, "unknown key 'refresh'");
+}
+
+static void
+test_source_bad_name(Fixture *f, gconstpointer data)
+{
+	assert_refused(f, "[source OSCE]\nurl=https://www.osce.org/\n", 1,
+	               "source name");
+	assert_refused(f, "[source ../x]\nurl=https://www.osce.org/\n", 1,
+	               "source name");
+}
+
+/* ------------------------------------------------------------ sample */
+
+static void
+test_sample_documents_every_key(void)
+{
+	g_autofree char *path = g_test_build_filename(
+	    G_TEST_DIST, "..", "config", "evfeed.conf", NULL);
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	g_autoptr(GError) error = NULL;
+	g_auto(GStrv) groups = NULL;
+	const char *const *keys = evf_config_keys();
+
+	g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &error);
+	g_assert_no_error(error);
+	groups = g_key_file_get_groups(kf, NULL);
+	g_assert_nonnull(keys);
+	g_assert_nonnull(keys[0]);
+	for (guint i = 0; keys[i] != NULL; i++) {
+		const char *dot = strchr(keys[i], '.');
+		g_autofree char *group = NULL;
+		gboolean found = FALSE;
+
+		g_assert_nonnull(dot);
+		if (dot == NULL)
+			continue;
+		group = g_strndup(keys[i], dot - keys[i]);
+		for (guint g = 0; groups[g] != NULL && !found; g++) {
+			gboolean match =
+			    strcmp(group, "source") == 0
+			        ? g_str_has_prefix(groups[g], "source ")
+			        : strcmp(group, groups[g]) == 0;
+
+			found = match && g_key_file_has_key(kf, groups[g],
+			                                    dot + 1, NULL);
+		}
+		if (!found)
+			g_test_message("%s is not in the sample", keys[i]);
+		g_assert_true(found);
+	}
+}
+
+static void
+test_keys_listed(void)
+{
+	const char *const *keys = evf_config_keys();
+	static const char *const want[] = {
+		"site.title",      "site.description", "site.url",
+		"site.tag_date",   "site.timezone",    "site.language",
+		"paths.events",    "paths.output",     "paths.state",
+		"feeds.max_items", "feeds.refresh",    "server.listen",
+		"source.url",      "source.interval",  "source.enabled",
+	};
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (guint i = 0; i < G_N_ELEMENTS(want); i++)
+		g_assert_true(g_strv_contains(keys, want[i]));
+	/* Each "section.key" once. */
+	for (guint i = 0; keys[i] != NULL; i++) {
+		g_assert_nonnull(strchr(keys[i], '.'));
+		g_assert_false(g_hash_table_contains(seen, keys[i]));
+		g_hash_table_add(seen, (gpointer)keys[i]);
+	}
+	/* The same array every time. */
+	g_assert_true(evf_config_keys() == keys);
+}
+
+static void
+test_sample_loads(void)
+{
+	g_autofree char *path = g_test_build_filename(
+	    G_TEST_DIST, "..", "config", "evfeed.conf", NULL);
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(EvfConfig) cfg = evf_config_load(path, diags);
+
+	log_diags(diags);
+	g_assert_nonnull(cfg);
+	g_assert_cmpuint(diags->len, ==, 0);
+	if (cfg == NULL)
+		return;
+	g_assert_cmpstr(cfg->url, ==, "https://events.example.org/");
+	g_assert_cmpstr(cfg->host, ==, "events.example.org");
+	g_assert_cmpstr(cfg->timezone, ==, "Europe/Ljubljana");
+	g_assert_cmpint(cfg->refresh_seconds, ==, 3600);
+	g_assert_true(g_path_is_absolute(cfg->events_dir));
+	g_assert_true(g_str_has_suffix(cfg->events_dir, "/feeds/events"));
+}
+
+#define ADD(path, fn) \
+	g_test_add(path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	/* A failed check fails its test only, and the others still run. */
+	g_test_set_nonfatal_assertions();
+
+	ADD("/config/defaults/empty-sections", test_defaults_empty_sections);
+	ADD("/config/defaults/empty-file", test_defaults_empty_file);
+	ADD("/config/defaults/comments-only", test_defaults_comments_only);
+
+	ADD("/config/paths/relative-to-config-folder",
+	    test_paths_relative_to_config_folder);
+	ADD("/config/paths/relative-config-path",
+	    test_paths_relative_config_path);
+	ADD("/config/paths/absolute-kept", test_paths_absolute_kept);
+	ADD("/config/paths/empty-refused", test_paths_empty_refused);
+
+	ADD("/config/site/url-trailing-slash", test_site_url_trailing_slash);
+	ADD("/config/site/host-lower-case", test_site_host_lower_case);
+	ADD("/config/site/url-not-http", test_site_url_not_http);
+	ADD("/config/site/url-query-or-fragment-refused",
+	    test_site_url_query_or_fragment);
+	ADD("/config/site/text-one-line", test_site_text_one_line);
+	ADD("/config/site/timezone", test_site_timezone);
+	ADD("/config/site/tag-date", test_site_tag_date);
+
+	ADD("/config/feeds/refresh", test_feeds_refresh);
+	ADD("/config/feeds/refresh-bounds", test_feeds_refresh_bounds);
+	ADD("/config/feeds/max-items-bounds", test_feeds_max_items_bounds);
+
+	ADD("/config/errors/unknown-section", test_errors_unknown_section);
+	ADD("/config/errors/unknown-key", test_errors_unknown_key);
+	ADD("/config/errors/line-of-key-in-its-section",
+	    test_errors_line_of_key_in_its_section);
+	ADD("/config/errors/all-reported", test_errors_all_reported);
+	ADD("/config/errors/name-file-as-given",
+	    test_errors_name_file_as_given);
+	ADD("/config/errors/diagnostic-format", test_errors_diagnostic_format);
+	ADD("/config/errors/missing-file", test_errors_missing_file);
+	ADD("/config/errors/not-a-key-file", test_errors_not_a_key_file);
+	ADD("/config/errors/keep-earlier-diags",
+	    test_errors_keep_earlier_diags);
+
+	ADD("/config/source/full", test_source_full);
+	ADD("/config/source/url-required", test_source_url_required);
+	ADD("/config/source/bad-values", test_source_bad_values);
+	ADD("/config/source/bad-name", test_source_bad_name);
+
+	g_test_add_func("/config/sample/documents-every-key",
+	                test_sample_documents_every_key);
+	g_test_add_func("/config/keys/listed", test_keys_listed);
+	g_test_add_func("/config/sample/loads", test_sample_loads);
+
+	return g_test_run();
+}

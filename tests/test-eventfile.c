@@ -1,0 +1,1533 @@
+/*
+ * test-eventfile.c: event files as src/eventfile.c reads them, from strings:
+ * every key of a valid event, the date rules, and one test per mistake with
+ * the exact line and column an editor is sent to.
+ */
+#include "autoconf.h"
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "event.h"
+#include "eventfile.h"
+#include "util.h"
+
+#define PATH "events/x.md"
+#define STEM "x"
+
+/* "Now" for every test: 2018-06-01T00:00:00Z. */
+#define NOW (G_GINT64_CONSTANT(1527811200) * G_USEC_PER_SEC)
+
+static EvfConfig *cfg;
+
+/* The site's configuration, read from a small file like any other. */
+static EvfConfig *
+make_config(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autofree char *dir =
+	    g_dir_make_tmp("evfeed-test-eventfile-XXXXXX", &error);
+	g_autofree char *path = NULL;
+	EvfConfig *c;
+
+	g_assert_no_error(error);
+	path = g_build_filename(dir, "evfeed.conf", NULL);
+	g_file_set_contents(path,
+	                    "[site]\n"
+	                    "title=Test Events\n"
+	                    "url=https://events.example.org/\n"
+	                    "timezone=Europe/Ljubljana\n",
+	                    -1, &error);
+	g_assert_no_error(error);
+	c = evf_config_load(path, diags);
+	g_assert_cmpuint(diags->len, ==, 0);
+	g_assert(c != NULL);
+	g_remove(path);
+	g_rmdir(dir);
+	return c;
+}
+
+static void
+log_diags(GPtrArray *diags)
+{
+	for (guint i = 0; i < diags->len; i++) {
+		g_autofree char *s =
+		    evf_diag_format(g_ptr_array_index(diags, i));
+		g_test_message("%s", s);
+	}
+}
+
+static EvfEvent *
+parse_full(const char *stem, const char *data, gsize len, GPtrArray *diags)
+{
+	EvfEvent *ev =
+	    evf_eventfile_parse(PATH, stem, data, len, cfg, NOW, diags);
+
+	log_diags(diags);
+	return ev;
+}
+
+static EvfEvent *
+parse(const char *text, GPtrArray *diags)
+{
+	return parse_full(STEM, text, strlen(text), diags);
+}
+
+/* Parses @text, which must be valid. */
+static EvfEvent *
+parse_ok(const char *text)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	EvfEvent *ev = parse(text, diags);
+
+	g_assert_nonnull(ev);
+	g_assert_cmpuint(diags->len, ==, 0);
+	return ev;
+}
+
+/* Parses @len bytes of @data, which must be refused with exactly one
+ * error, at @line:@col, whose message holds @needle. */
+static void
+assert_error_len(const char *data, gsize len, guint line, guint col,
+                 const char *needle)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(EvfEvent) ev = parse_full(STEM, data, len, diags);
+	const EvfDiag *d;
+
+	g_assert_null(ev);
+	g_assert_cmpuint(diags->len, ==, 1);
+	g_assert_cmpuint(evf_diags_errors(diags), ==, 1);
+	if (diags->len < 1)
+		return;
+	d = g_ptr_array_index(diags, 0);
+	g_assert_cmpstr(d->file, ==, PATH);
+	g_assert_cmpuint(d->line, ==, line);
+	g_assert_cmpuint(d->col, ==, col);
+	if (strstr(d->message, needle) == NULL)
+		g_test_message("'%s' not in '%s'", needle, d->message);
+	g_assert_nonnull(strstr(d->message, needle));
+}
+
+static void
+assert_error(const char *text, guint line, guint col, const char *needle)
+{
+	assert_error_len(text, strlen(text), line, col, needle);
+}
+
+static gint64
+utc_us(int y, int mo, int d, int h, int mi, int s)
+{
+	g_autoptr(GDateTime) t = g_date_time_new_utc(y, mo, d, h, mi, s);
+
+	return g_date_time_to_unix(t) * G_USEC_PER_SEC;
+}
+
+static gint64
+unix_of(GDateTime *t)
+{
+	return g_date_time_to_unix(t);
+}
+
+static void
+assert_date(const GDate *d, int y, int m, int day)
+{
+	g_assert_true(g_date_valid(d));
+	g_assert_cmpint(g_date_get_year(d), ==, y);
+	g_assert_cmpint(g_date_get_month(d), ==, m);
+	g_assert_cmpint(g_date_get_day(d), ==, day);
+}
+
+/* ------------------------------------------------------- valid files */
+
+static const char full_event[] =
+    "---\n"
+    "title: Conference on Security Sector Reform\n"
+    "start: 2018-10-16T09:00\n"
+    "end: 2018-10-17T17:30\n"
+    "timezone: Europe/Ljubljana\n"
+    "location: Brdo pri Kranju, Slovenia\n"
+    "geo: \"46.2937, 14.3961\"\n"
+    "organizer: Security Sector Reform Network\n"
+    "organizer_email: events@example.org\n"
+    "categories: [conference, security sector reform]\n"
+    "url: https://www.dcaf.ch/\n"
+    "status: tentative\n"
+    "uid: 5b1f9c2e-8d4a-4f6b-9e3c-7a2d1c0b4e58\n"
+    "published: 2018-05-01T08:00:00Z\n"
+    "image: https://events.example.org/images/ssr.png\n"
+    "recurrence: FREQ=WEEKLY;COUNT=3\n"
+    "---\n"
+    "Uses **every** key. See [the agenda](agenda.html).\n";
+
+static void
+test_valid_full_event(void)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(EvfEvent) ev =
+	    parse_full("2018-10-16-ssr", full_event, strlen(full_event), diags);
+
+	g_assert_cmpuint(diags->len, ==, 0);
+	g_assert_nonnull(ev);
+	if (ev == NULL)
+		return;
+	g_assert_cmpstr(ev->uid, ==, "5b1f9c2e-8d4a-4f6b-9e3c-7a2d1c0b4e58");
+	g_assert_cmpuint(ev->uid_line, ==, 13);
+	g_assert_cmpuint(ev->uid_col, ==, 6);
+	g_assert_cmpstr(ev->slug, ==, "2018-10-16-ssr");
+	g_assert_cmpstr(ev->path, ==, PATH);
+	g_assert_cmpstr(ev->title, ==, "Conference on Security Sector Reform");
+	g_assert_false(ev->tba);
+	g_assert_false(ev->all_day);
+	g_assert_cmpstr(ev->tzid, ==, "Europe/Ljubljana");
+	/* 09:00 and 17:30 in Ljubljana, summer time (UTC+2). */
+	g_assert_cmpint(g_date_time_get_hour(ev->start), ==, 9);
+	g_assert_cmpint(g_date_time_get_utc_offset(ev->start), ==,
+	                2 * G_TIME_SPAN_HOUR);
+	g_assert_cmpint(unix_of(ev->start) * G_USEC_PER_SEC, ==,
+	                utc_us(2018, 10, 16, 7, 0, 0));
+	g_assert_cmpint(unix_of(ev->end) * G_USEC_PER_SEC, ==,
+	                utc_us(2018, 10, 17, 15, 30, 0));
+	g_assert_cmpstr(ev->location, ==, "Brdo pri Kranju, Slovenia");
+	g_assert_true(ev->has_geo);
+	g_assert_cmpfloat_with_epsilon(ev->lat, 46.2937, 1e-9);
+	g_assert_cmpfloat_with_epsilon(ev->lon, 14.3961, 1e-9);
+	g_assert_cmpuint(ev->organizers->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(ev->organizers, 0), ==,
+	                "Security Sector Reform Network");
+	g_assert_cmpstr(ev->organizer_email, ==, "events@example.org");
+	g_assert_cmpuint(ev->categories->len, ==, 2);
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 0), ==, "conference");
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 1), ==,
+	                "security sector reform");
+	g_assert_cmpstr(ev->url, ==, "https://www.dcaf.ch/");
+	g_assert_cmpint(ev->status, ==, EVF_STATUS_TENTATIVE);
+	g_assert_cmpint(ev->published, ==, utc_us(2018, 5, 1, 8, 0, 0));
+	g_assert_cmpstr(ev->image, ==,
+	                "https://events.example.org/images/ssr.png");
+	g_assert_cmpstr(ev->rrule, ==, "FREQ=WEEKLY;COUNT=3");
+	g_assert_cmpstr(ev->description_md, ==,
+	                "Uses **every** key. See [the agenda](agenda.html).");
+	g_assert_nonnull(
+	    strstr(ev->description_html, "<strong>every</strong>"));
+	g_assert_nonnull(strstr(ev->description_html,
+	                        "href=\"https://events.example.org/"
+	                        "agenda.html\""));
+	g_assert_nonnull(strstr(ev->description_text,
+	                        "the agenda "
+	                        "<https://events.example.org/agenda.html>"));
+	g_assert_nonnull(ev->fingerprint);
+	g_assert_true(
+	    g_regex_match_simple("^[0-9a-f]{64}$", ev->fingerprint, 0, 0));
+}
+
+static void
+test_valid_minimal(void)
+{
+	g_autoptr(EvfEvent) ev = parse_ok("---\n"
+	                                  "title: Workshop\n"
+	                                  "start: 2018-05-22\n"
+	                                  "---\n");
+
+	if (ev == NULL)
+		return;
+	g_assert_cmpint(ev->status, ==, EVF_STATUS_CONFIRMED);
+	g_assert_cmpuint(ev->organizers->len, ==, 0);
+	g_assert_cmpuint(ev->categories->len, ==, 0);
+	g_assert_null(ev->location);
+	g_assert_null(ev->url);
+	g_assert_null(ev->rrule);
+	g_assert_false(ev->has_geo);
+	g_assert_cmpint(ev->published, ==, 0);
+	g_assert_cmpstr(ev->description_md, ==, "");
+	g_assert_cmpstr(ev->description_html, ==, "");
+	g_assert_cmpstr(ev->description_text, ==, "");
+}
+
+static void
+test_valid_block_lists(void)
+{
+	g_autoptr(EvfEvent) ev = parse_ok("---\n"
+	                                  "title: Workshop\n"
+	                                  "start: 2018-05-22\n"
+	                                  "organizer:\n"
+	                                  "  - OSCE\n"
+	                                  "  - UNODC\n"
+	                                  "categories:\n"
+	                                  "  - workshop\n"
+	                                  "  - Workshop\n"
+	                                  "  - workshop\n"
+	                                  "status: Cancelled\n"
+	                                  "---\n");
+
+	if (ev == NULL)
+		return;
+	g_assert_cmpuint(ev->organizers->len, ==, 2);
+	g_assert_cmpstr(g_ptr_array_index(ev->organizers, 1), ==, "UNODC");
+	/* An exact repetition is dropped. */
+	g_assert_cmpuint(ev->categories->len, ==, 2);
+	g_assert_cmpint(ev->status, ==, EVF_STATUS_CANCELLED);
+}
+
+/* ------------------------------------------------------------- dates */
+
+static void
+test_dates_all_day_end_exclusive(void)
+{
+	g_autoptr(EvfEvent) ev = parse_ok("---\n"
+	                                  "title: Conference\n"
+	                                  "start: 2018-09-25\n"
+	                                  "end: 2018-09-27\n"
+	                                  "---\n");
+
+	if (ev == NULL)
+		return;
+	g_assert_true(ev->all_day);
+	g_assert_false(ev->tba);
+	g_assert_null(ev->start);
+	g_assert_null(ev->end);
+	g_assert_null(ev->tzid);
+	assert_date(&ev->start_date, 2018, 9, 25);
+	/* The editor's last day is the 27th; iCalendar's end is the day
+	 * after. */
+	assert_date(&ev->end_date, 2018, 9, 28);
+}
+
+static void
+test_dates_all_day_one_day(void)
+{
+	g_autoptr(EvfEvent) ev = parse_ok("---\n"
+	                                  "title: Conference\n"
+	                                  "start: 2018-05-22\n"
+	                                  "---\n");
+	g_autoptr(EvfEvent) same = parse_ok("---\n"
+	                                    "title: Conference\n"
+	                                    "start: 2018-05-22\n"
+	                                    "end: 2018-05-22\n"
+	                                    "---\n");
+
+	if (ev == NULL || same == NULL)
+		return;
+	g_assert_true(ev->all_day);
+	assert_date(&ev->start_date, 2018, 5, 22);
+	assert_date(&ev->end_date, 2018, 5, 23);
+	assert_date(&same->end_date, 2018, 5, 23);
+}
+
+static void
+test_dates_all_day_across_new_year(void)
+{
+	g_autoptr(EvfEvent) ev = parse_ok("---\n"
+	                                  "title: Winter Course\n"
+	                                  "start: 2018-12-30\n"
+	                                  "end: 2018-12-31\n"
+	                                  "---\n");
+
+	if (ev != NULL)
+		assert_date(&ev->end_date, 2019, 1, 1);
+}
+
+static void
+test_dates_timed_default_end(void)
+{
+	g_autoptr(EvfEvent) ev = parse_ok("---\n"
+	                                  "title: Briefing\n"
+	                                  "start: 2018-05-22T09:00\n"
+	                                  "---\n");
+
+	if (ev == NULL)
+		return;
+	g_assert_false(ev->all_day);
+	g_assert_cmpstr(ev->tzid, ==, "Europe/Ljubljana");
+	g_assert_cmpint(unix_of(ev->start) * G_USEC_PER_SEC, ==,
+	                utc_us(2018, 5, 22, 7, 0, 0));
+	g_assert_cmpint(g_date_time_difference(ev->end, ev->start), ==,
+	                G_TIME_SPAN_HOUR);
+	g_assert_cmpint(g_date_time_get_hour(ev->end), ==, 10);
+}
+
+static void
+test_dates_timed_seconds_and_space(void)
+{
+	g_autoptr(EvfEvent) ev = parse_ok("---\n"
+	                                  "title: Briefing\n"
+	                                  "start: 2018-01-15 09:00:30\n"
+	                                  "end: 2018-01-15T9:45\n"
+	                                  "---\n");
+
+	if (ev == NULL)
+		return;
+	/* Winter time: UTC+1. */
+	g_assert_cmpint(unix_of(ev->start) * G_USEC_PER_SEC, ==,
+	                utc_us(2018, 1, 15, 8, 0, 30));
+	g_assert_cmpint(unix_of(ev->end) * G_USEC_PER_SEC, ==,
+	                utc_us(2018, 1, 15, 8, 45, 0));
+}
+
+static void
+test_dates_timezone_key(void)
+{
+	g_autoptr(EvfEvent) ev = parse_ok("---\n"
+	                                  "title: Tokyo Dialogue\n"
+	                                  "start: 2018-07-10T09:00\n"
+	                                  "end: 2018-07-10T17:00\n"
+	                                  "timezone: Asia/Tokyo\n"
+	                                  "---\n");
+
+	if (ev == NULL)
+		return;
+	g_assert_cmpstr(ev->tzid, ==, "Asia/Tokyo");
+	g_assert_cmpint(g_date_time_get_utc_offset(ev->start), ==,
+	                9 * G_TIME_SPAN_HOUR);
+	g_assert_cmpint(g_date_time_get_hour(ev->start), ==, 9);
+	g_assert_cmpint(unix_of(ev->start) * G_USEC_PER_SEC, ==,
+	                utc_us(2018, 7, 10, 0, 0, 0));
+	g_assert_cmpint(unix_of(ev->end) * G_USEC_PER_SEC, ==,
+	                utc_us(2018, 7, 10, 8, 0, 0));
+}
+
+static void
+test_dates_utc_z(void)
+{
+	g_autoptr(EvfEvent) ev = parse_ok("---\n"
+	                                  "title: Online Briefing\n"
+	                                  "start: 2018-05-22T07:00:00Z\n"
+	                                  "end: 2018-05-22T09:30Z\n"
+	                                  "---\n");
+
+	if (ev == NULL)
+		return;
+	g_assert_null(ev->tzid);
+	g_assert_cmpint(g_date_time_get_utc_offset(ev->start), ==, 0);
+	g_assert_cmpint(g_date_time_get_utc_offset(ev->end), ==, 0);
+	g_assert_cmpint(g_date_time_get_hour(ev->start), ==, 7);
+	g_assert_cmpint(unix_of(ev->end) * G_USEC_PER_SEC, ==,
+	                utc_us(2018, 5, 22, 9, 30, 0));
+}
+
+static void
+test_dates_utc_offset(void)
+{
+	g_autoptr(EvfEvent) ev = parse_ok("---\n"
+	                                  "title: Expert Meeting\n"
+	                                  "start: 2018-05-22T09:00+02:00\n"
+	                                  "end: 2018-05-22T12:00-0100\n"
+	                                  "timezone: Asia/Tokyo\n"
+	                                  "---\n");
+
+	if (ev == NULL)
+		return;
+	/* An offset fixes the instant; the result is UTC, without a zone,
+	 * even when the file names one. */
+	g_assert_null(ev->tzid);
+	g_assert_cmpint(g_date_time_get_utc_offset(ev->start), ==, 0);
+	g_assert_cmpint(g_date_time_get_hour(ev->start), ==, 7);
+	g_assert_cmpint(unix_of(ev->start) * G_USEC_PER_SEC, ==,
+	                utc_us(2018, 5, 22, 7, 0, 0));
+	g_assert_cmpint(unix_of(ev->end) * G_USEC_PER_SEC, ==,
+	                utc_us(2018, 5, 22, 13, 0, 0));
+}
+
+static void
+test_dates_tba(void)
+{
+	g_autoptr(EvfEvent) ev = parse_ok("---\n"
+	                                  "title: Summer School\n"
+	                                  "start: TBA\n"
+	                                  "---\n");
+
+	if (ev == NULL)
+		return;
+	g_assert_true(ev->tba);
+	g_assert_false(ev->all_day);
+	g_assert_null(ev->start);
+	g_assert_null(ev->end);
+	g_assert_null(ev->tzid);
+}
+
+static void
+test_dates_dst_overlap_accepted(void)
+{
+	/* 02:30 on 28 October 2018 happens twice in Ljubljana: it exists. */
+	g_autoptr(EvfEvent) ev = parse_ok("---\n"
+	                                  "title: Overnight Exercise\n"
+	                                  "start: 2018-10-28T02:30\n"
+	                                  "---\n");
+
+	if (ev == NULL)
+		return;
+	g_assert_cmpint(g_date_time_get_hour(ev->start), ==, 2);
+	g_assert_cmpint(g_date_time_get_minute(ev->start), ==, 30);
+}
+
+/* ----------------------------------------------------------- formats */
+
+static void
+test_format_crlf_and_bom(void)
+{
+	static const char text[] =
+	    "\xef\xbb\xbf---\r\n"
+	    "title: Workshop on Anti-Money Laundering\r\n"
+	    "start: 2018-05-22\r\n"
+	    "categories: [workshop, finance]\r\n"
+	    "---\r\n"
+	    "First line.\r\n"
+	    "Second line.\r\n";
+	g_autoptr(EvfEvent) ev = parse_ok(text);
+
+	if (ev == NULL)
+		return;
+	g_assert_cmpstr(ev->title, ==, "Workshop on Anti-Money Laundering");
+	g_assert_cmpuint(ev->categories->len, ==, 2);
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 1), ==, "finance");
+	g_assert_cmpstr(ev->description_md, ==, "First line.\nSecond line.");
+	g_assert_null(strchr(ev->description_html, '\r'));
+	g_assert_null(strchr(ev->description_text, '\r'));
+}
+
+static void
+test_format_crlf_positions(void)
+{
+	assert_error("---\r\n"
+	             "title: Workshop\r\n"
+	             "start: 2018-13-01\r\n"
+	             "---\r\n",
+	             3, 8, "no month 13");
+}
+
+static void
+test_format_bom_positions(void)
+{
+	/* The BOM is not a character of the first line. */
+	assert_error("\xef\xbb\xbf---\n"
+	             "title: Workshop\n"
+	             "start: 2018-13-01\n"
+	             "---\n",
+	             3, 8, "no month 13");
+}
+
+static void
+test_format_dots_close(void)
+{
+	g_autoptr(EvfEvent) ev = parse_ok("---\n"
+	                                  "title: Workshop\n"
+	                                  "start: 2018-05-22\n"
+	                                  "...\n"
+	                                  "Body.\n");
+
+	if (ev != NULL)
+		g_assert_cmpstr(ev->description_md, ==, "Body.");
+}
+
+static void
+test_format_comments_and_quotes(void)
+{
+	g_autoptr(EvfEvent) ev =
+	    parse_ok("---\n"
+	             "# A comment.\n"
+	             "title: 'Arms control; \"verification\", trust \\ "
+	             "confidence'   # and another\n"
+	             "start: \"2018-05-22\"\n"
+	             "---\n");
+
+	if (ev == NULL)
+		return;
+	g_assert_cmpstr(ev->title, ==,
+	                "Arms control; \"verification\", trust \\ confidence");
+}
+
+static void
+test_format_title_one_line(void)
+{
+	g_autoptr(EvfEvent) ev = parse_ok("---\n"
+	                                  "title: \"Two\\nlines\\r\\nand\\x01 "
+	                                  "END:VEVENT\"\n"
+	                                  "start: 2018-05-22\n"
+	                                  "---\n");
+
+	if (ev != NULL)
+		g_assert_cmpstr(ev->title, ==, "Two lines and END:VEVENT");
+}
+
+/* ------------------------------------------------------------ errors */
+
+static void
+test_error_bad_month(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-13-01\n"
+	             "---\n",
+	             3, 8, "start: invalid date '2018-13-01': no month 13");
+}
+
+static void
+test_error_february_30(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-02-30\n"
+	             "---\n",
+	             3, 8, "February 2018 has 28 days");
+}
+
+static void
+test_error_february_29_leap(void)
+{
+	g_autoptr(EvfEvent) ev = parse_ok("---\n"
+	                                  "title: Workshop\n"
+	                                  "start: 2020-02-29\n"
+	                                  "---\n");
+
+	g_assert_nonnull(ev);
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2019-02-29\n"
+	             "---\n",
+	             3, 8, "February 2019 has 28 days");
+}
+
+static void
+test_error_hour_25(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22T25:00\n"
+	             "---\n",
+	             3, 8, "invalid time '2018-05-22T25:00'");
+}
+
+static void
+test_error_minute_60(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22T09:00\n"
+	             "end:   2018-05-22T10:60\n"
+	             "---\n",
+	             4, 8, "end: invalid time");
+}
+
+static void
+test_error_not_a_date(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 22 May 2018\n"
+	             "---\n",
+	             3, 8, "start: invalid date '22 May 2018'");
+}
+
+static void
+test_error_end_before_start(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "end: 2018-05-21\n"
+	             "---\n",
+	             4, 6, "end: 2018-05-21 is before start");
+}
+
+static void
+test_error_end_not_after_start(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22T10:00\n"
+	             "end: 2018-05-22T10:00\n"
+	             "---\n",
+	             4, 6, "end: not after start");
+	/* 09:00 in Ljubljana is 07:00Z, after 06:30Z. */
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22T09:00\n"
+	             "end: 2018-05-22T06:30Z\n"
+	             "---\n",
+	             4, 6, "end: not after start");
+}
+
+static void
+test_error_end_kind_differs(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "end: 2018-05-22T17:00\n"
+	             "---\n",
+	             4, 6, "end: must be a date like start");
+}
+
+static void
+test_error_end_with_tba(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: tba\n"
+	             "end: 2018-05-22\n"
+	             "---\n",
+	             4, 6, "end: not allowed when start is tba");
+}
+
+static void
+test_error_unknown_zone(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22T09:00\n"
+	             "timezone: Mars/Base\n"
+	             "---\n",
+	             4, 11, "timezone: unknown time zone 'Mars/Base'");
+}
+
+static void
+test_error_zone_offset_refused(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22T09:00\n"
+	             "timezone: \"+02:00\"\n"
+	             "---\n",
+	             4, 11, "unknown time zone");
+}
+
+static void
+test_error_dst_gap(void)
+{
+	/* The clocks go from 02:00 to 03:00 on 25 March 2018. */
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-03-25T02:30\n"
+	             "---\n",
+	             3, 8, "does not exist in Europe/Ljubljana");
+}
+
+static void
+test_error_missing_title(void)
+{
+	/* A key that is not there has no line of its own: the diagnostic
+	 * points at the start of the front matter's mapping. */
+	assert_error("---\n"
+	             "start: 2018-05-22\n"
+	             "location: Ljubljana\n"
+	             "---\n",
+	             2, 1, "missing key 'title'");
+}
+
+static void
+test_error_missing_start(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "---\n",
+	             2, 1, "missing key 'start'");
+}
+
+static void
+test_error_empty_title(void)
+{
+	assert_error("---\n"
+	             "title: \"  \"\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             2, 8, "title: empty value");
+}
+
+static void
+test_error_title_is_list(void)
+{
+	assert_error("---\n"
+	             "title: [Workshop, Conference]\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             2, 8, "title: expected a string, not a list");
+}
+
+static void
+test_error_title_is_mapping(void)
+{
+	assert_error("---\n"
+	             "title:\n"
+	             "  en: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             3, 3, "title: expected a string, not a mapping");
+}
+
+static void
+test_error_tab_indentation(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "organizer:\n"
+	             "\t- OSCE\n"
+	             "---\n",
+	             5, 1, "cannot start any token");
+}
+
+static void
+test_error_unclosed_quote(void)
+{
+	/* Sent to the quote that is never closed, not to the end of the
+	 * front matter where libyaml notices. */
+	assert_error("---\n"
+	             "title: \"Workshop on Border Security\n"
+	             "start: 2018-05-22\n"
+	             "location: Ljubljana\n"
+	             "---\n",
+	             2, 8, "quoted scalar");
+}
+
+static void
+test_error_yaml_syntax(void)
+{
+	assert_error("---\n"
+	             "title: a: b\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             2, 9, "mapping values are not allowed");
+}
+
+static void
+test_error_invalid_utf8(void)
+{
+	static const char text[] = "---\n"
+	                           "title: Caf\xc3\xa9 ab\xff"
+	                           "cd\n"
+	                           "start: 2018-05-22\n"
+	                           "---\n";
+
+	/* Columns count characters: "title: Café ab" is 14. */
+	assert_error(text, 2, 15, "invalid UTF-8");
+}
+
+static void
+test_error_invalid_utf8_body(void)
+{
+	static const char text[] = "---\n"
+	                           "title: Workshop\n"
+	                           "start: 2018-05-22\n"
+	                           "---\n"
+	                           "Fine.\n"
+	                           "ab\xc3("
+	                           "\n";
+
+	assert_error(text, 6, 3, "invalid UTF-8");
+}
+
+static void
+test_error_nul_byte(void)
+{
+	static const char text[] = "---\n"
+	                           "title: ab\0cd\n"
+	                           "start: 2018-05-22\n"
+	                           "---\n";
+
+	assert_error_len(text, sizeof text - 1, 2, 10,
+	                 "a NUL character is not allowed");
+}
+
+static void
+test_error_escaped_nul(void)
+{
+	assert_error("---\n"
+	             "title: \"ab\\0cd\"\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             2, 8, "a NUL character is not allowed");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "location: \"x\\x00y\"\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             3, 11, "a NUL character is not allowed");
+}
+
+static void
+test_error_no_closing_marker(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "The body, with no line '---' before it.\n",
+	             1, 1, "front matter is not closed");
+}
+
+static void
+test_error_no_front_matter(void)
+{
+	assert_error("title: Workshop\n"
+	             "start: 2018-05-22\n",
+	             1, 1, "the first line must be '---'");
+}
+
+static void
+test_error_empty_file(void)
+{
+	assert_error("", 1, 1, "empty file");
+}
+
+static void
+test_error_front_matter_not_mapping(void)
+{
+	assert_error("---\n"
+	             "- title\n"
+	             "- start\n"
+	             "---\n",
+	             2, 1, "front matter must be a mapping");
+}
+
+static void
+test_error_unknown_status(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "status: postponed\n"
+	             "---\n",
+	             4, 9, "status: unknown status 'postponed'");
+}
+
+static void
+test_error_bad_rrule(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "recurrence: FREQ=SOMETIMES;COUNT=3\n"
+	             "---\n",
+	             4, 13,
+	             "recurrence: invalid RRULE 'FREQ=SOMETIMES;COUNT=3'");
+}
+
+static void
+test_error_rrule_never_occurs(void)
+{
+	/* libical 3.0 calls this rule malformed; either way it is refused,
+	 * at the rule. */
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "recurrence: FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30\n"
+	             "---\n",
+	             4, 13, "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "recurrence: FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=31\n"
+	             "---\n",
+	             4, 13, "never occurs");
+}
+
+static void
+test_error_rrule_secondly(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22T09:00\n"
+	             "recurrence: FREQ=SECONDLY;COUNT=5\n"
+	             "---\n",
+	             4, 13, "FREQ=SECONDLY");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22T09:00\n"
+	             "recurrence: FREQ=MINUTELY\n"
+	             "---\n",
+	             4, 13, "FREQ=MINUTELY");
+}
+
+static void
+test_error_rrule_until(void)
+{
+	g_autoptr(EvfEvent) ok =
+	    parse_ok("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "recurrence: FREQ=WEEKLY;UNTIL=20180612\n"
+	             "---\n");
+
+	g_assert_nonnull(ok);
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "recurrence: FREQ=WEEKLY;COUNT=3;UNTIL=20180612\n"
+	             "---\n",
+	             4, 13, "recurrence: ");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22T09:00\n"
+	             "recurrence: FREQ=WEEKLY;UNTIL=20180612\n"
+	             "---\n",
+	             4, 13, "UNTIL must be a UTC date-time");
+}
+
+static void
+test_error_rrule_with_tba(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: tba\n"
+	             "recurrence: FREQ=WEEKLY;COUNT=3\n"
+	             "---\n",
+	             4, 13, "not allowed when start is tba");
+}
+
+static void
+test_error_unknown_key(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "locaton: Ljubljana\n"
+	             "---\n",
+	             4, 1, "unknown key 'locaton'");
+}
+
+static void
+test_error_duplicate_key(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "title: Conference\n"
+	             "---\n",
+	             4, 1, "duplicate key 'title' (first given on line 2)");
+}
+
+static void
+test_error_anchor(void)
+{
+	assert_error("---\n"
+	             "title: &t Workshop\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             2, 8, "anchors and aliases are not supported");
+}
+
+static void
+test_error_alias(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "location: *place\n"
+	             "---\n",
+	             4, 11, "aliases are not supported");
+}
+
+static void
+test_error_alias_bomb(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "categories: [&a [lol, lol, lol], &b [*a, *a, *a], "
+	             "&c [*b, *b, *b]]\n"
+	             "---\n",
+	             4, 14, "anchors and aliases are not supported");
+}
+
+/* A front matter whose categories are @levels nested lists. */
+static char *
+nested(guint levels)
+{
+	GString *s = g_string_new("---\n"
+	                          "title: Workshop\n"
+	                          "start: 2018-05-22\n"
+	                          "categories: ");
+
+	for (guint i = 0; i < levels; i++)
+		g_string_append_c(s, '[');
+	g_string_append(s, "deep");
+	for (guint i = 0; i < levels; i++)
+		g_string_append_c(s, ']');
+	g_string_append(s, "\n---\n");
+	return g_string_free(s, FALSE);
+}
+
+static void
+test_error_nesting_too_deep(void)
+{
+	/* The mapping and 16 lists: 17 levels. The 16th '[' is the 17th. */
+	g_autofree char *text = nested(16);
+
+	assert_error(text, 4, 28, "nested too deeply");
+}
+
+static void
+test_error_nesting_16_allowed(void)
+{
+	/* The mapping and 15 lists: 16 levels, within the limit. The file
+	 * is still wrong (categories are strings), but not too deep. */
+	g_autofree char *text = nested(15);
+
+	assert_error(text, 4, 14, "categories: expected a string, not a list");
+}
+
+static void
+test_error_nesting_hostile(void)
+{
+	/* 30000 levels (60 KB, under the front matter cap) cost nothing:
+	 * refused at the 17th. */
+	g_autofree char *text = nested(30000);
+	gint64 t0 = g_get_monotonic_time();
+
+	assert_error(text, 4, 28, "nested too deeply");
+	g_assert_cmpint(g_get_monotonic_time() - t0, <, 5 * G_USEC_PER_SEC);
+}
+
+/* A front matter whose categories are a block list of @n items. */
+static char *
+many_items(guint n)
+{
+	GString *s = g_string_new("---\n"
+	                          "title: Workshop\n"
+	                          "start: 2018-05-22\n"
+	                          "categories:\n");
+
+	for (guint i = 0; i < n; i++)
+		g_string_append(s, " - c\n");
+	g_string_append(s, "---\n");
+	return g_string_free(s, FALSE);
+}
+
+static void
+test_error_too_many_nodes(void)
+{
+	g_autofree char *text = many_items(10000);
+
+	/* Refused at the item that takes the parser past 10000 events:
+	 * item 9992 (stream, document, mapping, 5 scalars and the list
+	 * come first), on line 4 + 9992. */
+	assert_error(text, 9996, 2, "more than 10000 YAML nodes");
+}
+
+static void
+test_error_many_nodes_allowed(void)
+{
+	g_autofree char *text = many_items(9000);
+	g_autoptr(EvfEvent) ev = parse_ok(text);
+
+	if (ev != NULL)
+		g_assert_cmpuint(ev->categories->len, ==, 1);
+}
+
+/* A file whose front matter is @fm_size bytes (title, start, then YAML
+ * comments) and whose body is @body_size bytes. */
+static char *
+sized_file(gsize fm_size, gsize body_size)
+{
+	static const char head[] = "title: Workshop\nstart: 2018-05-22\n";
+	GString *s = g_string_new("---\n");
+	gsize fm_start = s->len;
+
+	g_string_append(s, head);
+	g_assert_cmpuint(fm_size, >=, s->len - fm_start + 2);
+	while (s->len - fm_start < fm_size) {
+		gsize left = fm_size - (s->len - fm_start);
+		gsize n = MIN(left, 80);
+
+		/* A comment line of n bytes: '#', n - 2 'x', '\n'. */
+		if (left - n == 1)
+			n--;
+		g_string_append_c(s, '#');
+		for (gsize i = 0; i + 2 < n; i++)
+			g_string_append_c(s, 'x');
+		g_string_append_c(s, '\n');
+	}
+	g_assert_cmpuint(s->len - fm_start, ==, fm_size);
+	g_string_append(s, "---\n");
+	for (gsize i = 0; i < body_size; i++)
+		g_string_append_c(s, i % 64 == 63 ? '\n' : 'a');
+	return g_string_free(s, FALSE);
+}
+
+static void
+test_error_front_matter_too_large(void)
+{
+	g_autofree char *at_cap =
+	    sized_file(EVF_EVENTFILE_MAX_FRONT_MATTER, 10);
+	g_autofree char *over =
+	    sized_file(EVF_EVENTFILE_MAX_FRONT_MATTER + 1, 10);
+	g_autoptr(EvfEvent) ev = parse_ok(at_cap);
+
+	g_assert_nonnull(ev);
+	assert_error(over, 2, 1, "front matter is larger than 64 KiB");
+}
+
+static void
+test_error_body_too_large(void)
+{
+	g_autofree char *at_cap = sized_file(40, EVF_EVENTFILE_MAX_BODY);
+	g_autofree char *over = sized_file(40, EVF_EVENTFILE_MAX_BODY + 1);
+	g_autoptr(EvfEvent) ev = parse_ok(at_cap);
+
+	g_assert_nonnull(ev);
+	/* "---", title, start, one comment line, "---": the body starts on
+	 * line 6. */
+	assert_error(over, 6, 1, "description is too large");
+}
+
+static void
+test_error_published_future(void)
+{
+	g_autoptr(EvfEvent) now = parse_ok("---\n"
+	                                   "title: Workshop\n"
+	                                   "start: 2018-05-22\n"
+	                                   "published: 2018-06-01T00:00:00Z\n"
+	                                   "---\n");
+
+	g_assert_nonnull(now);
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "published: 2018-06-01T00:00:01Z\n"
+	             "---\n",
+	             4, 12, "published: in the future");
+	/* A date is midnight in the site's zone: 1 June 00:00 in Ljubljana
+	 * is 31 May 22:00Z, not in the future. */
+	{
+		g_autoptr(EvfEvent) date = parse_ok("---\n"
+		                                    "title: Workshop\n"
+		                                    "start: 2018-05-22\n"
+		                                    "published: 2018-06-01\n"
+		                                    "---\n");
+
+		if (date != NULL)
+			g_assert_cmpint(date->published, ==,
+			                utc_us(2018, 5, 31, 22, 0, 0));
+	}
+}
+
+static void
+test_error_bad_values(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "url: javascript:alert(1)\n"
+	             "---\n",
+	             4, 6, "url: not an absolute http or https URL");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "geo: 91, 14\n"
+	             "---\n",
+	             4, 6, "geo:");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "organizer_email: not-an-address\n"
+	             "---\n",
+	             4, 18, "organizer_email: not an e-mail address");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "uid: has spaces in it\n"
+	             "---\n",
+	             4, 6, "uid:");
+}
+
+static gint
+diag_cmp_position(gconstpointer a, gconstpointer b)
+{
+	const EvfDiag *x = *(EvfDiag *const *)a;
+	const EvfDiag *y = *(EvfDiag *const *)b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->col < y->col ? -1 : x->col > y->col;
+}
+
+static void
+test_error_several_reported(void)
+{
+	static const char text[] = "---\n"
+	                           "title: [a, list]\n"
+	                           "start: 2018-13-01\n"
+	                           "status: postponed\n"
+	                           "locaton: Ljubljana\n"
+	                           "geo: nowhere\n"
+	                           "---\n";
+	static const struct {
+		guint line, col;
+		const char *needle;
+	} want[] = {
+		{ 2, 8, "title: expected a string" },
+		{ 3, 8, "no month 13" },
+		{ 4, 9, "unknown status" },
+		{ 5, 1, "unknown key 'locaton'" },
+		{ 6, 6, "geo:" },
+	};
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(EvfEvent) ev = parse(text, diags);
+
+	g_assert_null(ev);
+	g_assert_cmpuint(diags->len, ==, G_N_ELEMENTS(want));
+	if (diags->len != G_N_ELEMENTS(want))
+		return;
+	g_ptr_array_sort(diags, diag_cmp_position);
+	for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+		const EvfDiag *d = g_ptr_array_index(diags, i);
+
+		g_assert_cmpuint(d->line, ==, want[i].line);
+		g_assert_cmpuint(d->col, ==, want[i].col);
+		g_assert_nonnull(strstr(d->message, want[i].needle));
+	}
+}
+
+/* ------------------------------------------------------------ identity */
+
+static void
+test_uid_default(void)
+{
+	static const char text[] = "---\n"
+	                           "title: Workshop\n"
+	                           "start: 2018-05-22\n"
+	                           "---\n";
+	static const char other[] = "---\n"
+	                            "title: Another title\n"
+	                            "start: 2019-01-01\n"
+	                            "---\n";
+	const char *stem = "2018-05-22-counter-terrorism-challenges-see";
+	g_autofree char *want = evf_uuid5(EVF_UUID_NAMESPACE, stem);
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(EvfEvent) a = parse_full(stem, text, strlen(text), diags);
+	g_autoptr(EvfEvent) b = parse_full(stem, text, strlen(text), diags);
+	g_autoptr(EvfEvent) c = parse_full(stem, other, strlen(other), diags);
+	g_autoptr(EvfEvent) d =
+	    parse_full("another-stem", text, strlen(text), diags);
+
+	g_assert_cmpuint(diags->len, ==, 0);
+	if (a == NULL || b == NULL || c == NULL || d == NULL) {
+		g_test_fail();
+		return;
+	}
+	g_assert_cmpstr(a->uid, ==, want);
+	g_assert_cmpuint(a->uid_line, ==, 1);
+	g_assert_cmpuint(a->uid_col, ==, 1);
+	/* Stable: the same for every read, whatever the content. */
+	g_assert_cmpstr(b->uid, ==, want);
+	g_assert_cmpstr(c->uid, ==, want);
+	g_assert_cmpstr(d->uid, !=, want);
+	g_assert_cmpstr(a->slug, ==, stem);
+}
+
+static const char fp_base[] = "---\n"
+                              "title: Workshop on Border Security\n"
+                              "start: 2018-05-22\n"
+                              "end: 2018-05-23\n"
+                              "location: Ljubljana, Slovenia\n"
+                              "categories: [workshop, borders]\n"
+                              "---\n"
+                              "The description.\n";
+
+static char *
+fingerprint_of(const char *text)
+{
+	g_autoptr(EvfEvent) ev = parse_ok(text);
+
+	return ev != NULL ? g_strdup(ev->fingerprint) : NULL;
+}
+
+static void
+test_fingerprint_title_change(void)
+{
+	g_autofree char *a = fingerprint_of(fp_base);
+	g_autofree char *b = fingerprint_of(fp_base);
+	g_autofree char *c =
+	    fingerprint_of("---\n"
+	                   "title: Workshop on Border Security (postponed)\n"
+	                   "start: 2018-05-22\n"
+	                   "end: 2018-05-23\n"
+	                   "location: Ljubljana, Slovenia\n"
+	                   "categories: [workshop, borders]\n"
+	                   "---\n"
+	                   "The description.\n");
+	g_autofree char *d =
+	    fingerprint_of("---\n"
+	                   "title: Workshop on Border Security\n"
+	                   "start: 2018-05-22\n"
+	                   "end: 2018-05-24\n"
+	                   "location: Ljubljana, Slovenia\n"
+	                   "categories: [workshop, borders]\n"
+	                   "---\n"
+	                   "The description.\n");
+
+	g_assert_nonnull(a);
+	g_assert_cmpstr(a, ==, b);
+	g_assert_cmpstr(a, !=, c);
+	g_assert_cmpstr(a, !=, d);
+}
+
+static void
+test_fingerprint_formatting_only(void)
+{
+	g_autofree char *a = fingerprint_of(fp_base);
+	/* Quotes, comments, key order, block lists, spacing and CRLF. */
+	g_autofree char *b =
+	    fingerprint_of("---\r\n"
+	                   "# Reformatted.\r\n"
+	                   "location:   \"Ljubljana, Slovenia\"\r\n"
+	                   "categories:\r\n"
+	                   "  - workshop\r\n"
+	                   "  - 'borders'\r\n"
+	                   "end: \"2018-05-23\"\r\n"
+	                   "start:    2018-05-22   # the first day\r\n"
+	                   "title: >-\r\n"
+	                   "  Workshop on\r\n"
+	                   "  Border Security\r\n"
+	                   "---\r\n"
+	                   "\r\n"
+	                   "The description.\r\n"
+	                   "\r\n");
+
+	g_assert_nonnull(a);
+	g_assert_cmpstr(a, ==, b);
+}
+
+int
+main(int argc, char **argv)
+{
+	int status;
+
+	g_test_init(&argc, &argv, NULL);
+	/* A failed check fails its test only, and the others still run. */
+	g_test_set_nonfatal_assertions();
+	cfg = make_config();
+
+	g_test_add_func("/eventfile/valid/full-event", test_valid_full_event);
+	g_test_add_func("/eventfile/valid/minimal", test_valid_minimal);
+	g_test_add_func("/eventfile/valid/block-lists", test_valid_block_lists);
+
+	g_test_add_func("/eventfile/dates/all-day-end-exclusive",
+	                test_dates_all_day_end_exclusive);
+	g_test_add_func("/eventfile/dates/all-day-one-day",
+	                test_dates_all_day_one_day);
+	g_test_add_func("/eventfile/dates/all-day-across-new-year",
+	                test_dates_all_day_across_new_year);
+	g_test_add_func("/eventfile/dates/timed-default-end",
+	                test_dates_timed_default_end);
+	g_test_add_func("/eventfile/dates/timed-seconds-and-space",
+	                test_dates_timed_seconds_and_space);
+	g_test_add_func("/eventfile/dates/timezone-key",
+	                test_dates_timezone_key);
+	g_test_add_func("/eventfile/dates/utc-z", test_dates_utc_z);
+	g_test_add_func("/eventfile/dates/utc-offset", test_dates_utc_offset);
+	g_test_add_func("/eventfile/dates/tba", test_dates_tba);
+	g_test_add_func("/eventfile/dates/dst-overlap-accepted",
+	                test_dates_dst_overlap_accepted);
+
+	g_test_add_func("/eventfile/format/crlf-and-bom",
+	                test_format_crlf_and_bom);
+	g_test_add_func("/eventfile/format/crlf-positions",
+	                test_format_crlf_positions);
+	g_test_add_func("/eventfile/format/bom-positions",
+	                test_format_bom_positions);
+	g_test_add_func("/eventfile/format/dots-close", test_format_dots_close);
+	g_test_add_func("/eventfile/format/comments-and-quotes",
+	                test_format_comments_and_quotes);
+	g_test_add_func("/eventfile/format/title-one-line",
+	                test_format_title_one_line);
+
+	g_test_add_func("/eventfile/date/bad-month", test_error_bad_month);
+	g_test_add_func("/eventfile/date/february-30", test_error_february_30);
+	g_test_add_func("/eventfile/date/february-29",
+	                test_error_february_29_leap);
+	g_test_add_func("/eventfile/date/hour-25", test_error_hour_25);
+	g_test_add_func("/eventfile/date/minute-60", test_error_minute_60);
+	g_test_add_func("/eventfile/date/not-a-date", test_error_not_a_date);
+	g_test_add_func("/eventfile/date/end-before-start",
+	                test_error_end_before_start);
+	g_test_add_func("/eventfile/date/end-not-after-start",
+	                test_error_end_not_after_start);
+	g_test_add_func("/eventfile/date/end-kind-differs",
+	                test_error_end_kind_differs);
+	g_test_add_func("/eventfile/date/end-with-tba",
+	                test_error_end_with_tba);
+	g_test_add_func("/eventfile/date/unknown-zone",
+	                test_error_unknown_zone);
+	g_test_add_func("/eventfile/date/zone-offset-refused",
+	                test_error_zone_offset_refused);
+	g_test_add_func("/eventfile/date/dst-gap", test_error_dst_gap);
+	g_test_add_func("/eventfile/date/published-future",
+	                test_error_published_future);
+
+	g_test_add_func("/eventfile/keys/missing-title",
+	                test_error_missing_title);
+	g_test_add_func("/eventfile/keys/missing-start",
+	                test_error_missing_start);
+	g_test_add_func("/eventfile/keys/empty-title", test_error_empty_title);
+	g_test_add_func("/eventfile/keys/title-is-list",
+	                test_error_title_is_list);
+	g_test_add_func("/eventfile/keys/title-is-mapping",
+	                test_error_title_is_mapping);
+	g_test_add_func("/eventfile/keys/unknown-status",
+	                test_error_unknown_status);
+	g_test_add_func("/eventfile/keys/unknown-key", test_error_unknown_key);
+	g_test_add_func("/eventfile/keys/duplicate-key",
+	                test_error_duplicate_key);
+	g_test_add_func("/eventfile/keys/bad-values", test_error_bad_values);
+
+	g_test_add_func("/eventfile/rrule/invalid", test_error_bad_rrule);
+	g_test_add_func("/eventfile/rrule/never-occurs",
+	                test_error_rrule_never_occurs);
+	g_test_add_func("/eventfile/rrule/secondly-refused",
+	                test_error_rrule_secondly);
+	g_test_add_func("/eventfile/rrule/until", test_error_rrule_until);
+	g_test_add_func("/eventfile/rrule/with-tba", test_error_rrule_with_tba);
+
+	g_test_add_func("/eventfile/syntax/tab-indentation",
+	                test_error_tab_indentation);
+	g_test_add_func("/eventfile/syntax/unclosed-quote",
+	                test_error_unclosed_quote);
+	g_test_add_func("/eventfile/syntax/yaml-error", test_error_yaml_syntax);
+	g_test_add_func("/eventfile/syntax/invalid-utf8",
+	                test_error_invalid_utf8);
+	g_test_add_func("/eventfile/syntax/invalid-utf8-body",
+	                test_error_invalid_utf8_body);
+	g_test_add_func("/eventfile/syntax/nul-byte", test_error_nul_byte);
+	g_test_add_func("/eventfile/syntax/escaped-nul",
+	                test_error_escaped_nul);
+	g_test_add_func("/eventfile/syntax/no-closing-marker",
+	                test_error_no_closing_marker);
+	g_test_add_func("/eventfile/syntax/no-front-matter",
+	                test_error_no_front_matter);
+	g_test_add_func("/eventfile/syntax/empty-file", test_error_empty_file);
+	g_test_add_func("/eventfile/syntax/not-a-mapping",
+	                test_error_front_matter_not_mapping);
+	g_test_add_func("/eventfile/syntax/anchor-refused", test_error_anchor);
+	g_test_add_func("/eventfile/syntax/alias-refused", test_error_alias);
+	g_test_add_func("/eventfile/syntax/alias-bomb", test_error_alias_bomb);
+	g_test_add_func("/eventfile/syntax/several-errors",
+	                test_error_several_reported);
+
+	g_test_add_func("/eventfile/limits/nesting-too-deep",
+	                test_error_nesting_too_deep);
+	g_test_add_func("/eventfile/limits/nesting-16-allowed",
+	                test_error_nesting_16_allowed);
+	g_test_add_func("/eventfile/limits/nesting-hostile",
+	                test_error_nesting_hostile);
+	g_test_add_func("/eventfile/limits/too-many-nodes",
+	                test_error_too_many_nodes);
+	g_test_add_func("/eventfile/limits/many-nodes-allowed",
+	                test_error_many_nodes_allowed);
+	g_test_add_func("/eventfile/limits/front-matter-too-large",
+	                test_error_front_matter_too_large);
+	g_test_add_func("/eventfile/limits/body-too-large",
+	                test_error_body_too_large);
+
+	g_test_add_func("/eventfile/identity/default-uid", test_uid_default);
+	g_test_add_func("/eventfile/identity/fingerprint-title-change",
+	                test_fingerprint_title_change);
+	g_test_add_func("/eventfile/identity/fingerprint-formatting-only",
+	                test_fingerprint_formatting_only);
+
+	status = g_test_run();
+	evf_config_free(cfg);
+	return status;
+}

@@ -1,0 +1,660 @@
+/*
+ * test-markdown.c: an event's Markdown description rendered into safe HTML
+ * and plain text (src/markdown.c), and the HTML allowlist behind it
+ * (src/html.c).
+ */
+#include "autoconf.h"
+
+#include <glib.h>
+#include <string.h>
+
+#include "html.h"
+#include "markdown.h"
+
+#define BASE "https://events.example.org/"
+
+typedef struct {
+	char *html;
+	char *text;
+} Rendered;
+
+static void
+rendered_clear(Rendered *r)
+{
+	g_clear_pointer(&r->html, g_free);
+	g_clear_pointer(&r->text, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Rendered, rendered_clear)
+
+static void
+render(const char *markdown, const char *base, Rendered *r)
+{
+	evf_markdown_render(markdown, base, &r->html, &r->text);
+	g_assert_nonnull(r->html);
+	g_assert_nonnull(r->text);
+	g_test_message("markdown: %s", markdown);
+	g_test_message("html: %s", r->html != NULL ? r->html : "(null)");
+	g_test_message("text: %s", r->text != NULL ? r->text : "(null)");
+}
+
+static gboolean
+contains(const char *haystack, const char *needle)
+{
+	return haystack != NULL && strstr(haystack, needle) != NULL;
+}
+
+static gboolean
+contains_nocase(const char *haystack, const char *needle)
+{
+	g_autofree char *h = haystack ? g_ascii_strdown(haystack, -1) : NULL;
+	g_autofree char *n = g_ascii_strdown(needle, -1);
+
+	return contains(h, n);
+}
+
+static guint
+count(const char *haystack, const char *needle)
+{
+	guint n = 0;
+
+	for (const char *p = haystack; p != NULL && (p = strstr(p, needle));
+	     p++)
+		n++;
+	return n;
+}
+
+/* Neither output holds @needle, in any case. */
+static void
+assert_absent(const Rendered *r, const char *needle)
+{
+	if (contains_nocase(r->html, needle) ||
+	    contains_nocase(r->text, needle))
+		g_test_message("'%s' should not be there", needle);
+	g_assert_false(contains_nocase(r->html, needle));
+	g_assert_false(contains_nocase(r->text, needle));
+}
+
+/* ---------------------------------------------------------- markdown */
+
+static void
+test_render_relative_link(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("See [the agenda](agenda.html) and [the venue](/venue/#map).",
+	       BASE, &r);
+	g_assert_true(
+	    contains(r.html, "<a href=\"" BASE "agenda.html\">the agenda</a>"));
+	g_assert_true(
+	    contains(r.html, "<a href=\"" BASE "venue/#map\">the venue</a>"));
+	g_assert_true(contains(r.text, "the agenda <" BASE "agenda.html>"));
+	g_assert_true(contains(r.text, "the venue <" BASE "venue/#map>"));
+}
+
+static void
+test_render_relative_link_base_path(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("[a](agenda.html) [b](../other/) [c](/root)",
+	       "https://example.org/site/events/", &r);
+	g_assert_true(contains(
+	    r.html, "href=\"https://example.org/site/events/agenda.html\""));
+	g_assert_true(
+	    contains(r.html, "href=\"https://example.org/site/other/\""));
+	g_assert_true(contains(r.html, "href=\"https://example.org/root\""));
+	g_assert_true(contains(
+	    r.text, "a <https://example.org/site/events/agenda.html>"));
+}
+
+static void
+test_render_absolute_link(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("Register [here](https://www.osce.org/register?id=7&x=1).", BASE,
+	       &r);
+	g_assert_true(contains(r.html, "<a href=\"https://www.osce.org/"
+	                               "register?id=7&amp;x=1\">here</a>"));
+	g_assert_true(contains(r.text,
+	                       "Register here "
+	                       "<https://www.osce.org/register?id=7&x=1>"
+	                       "."));
+}
+
+static void
+test_render_script_dropped(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("Before.\n"
+	       "\n"
+	       "<script>alert(document.cookie)</script>\n"
+	       "\n"
+	       "After <script>alert(2)</script> the end.\n",
+	       BASE, &r);
+	assert_absent(&r, "<script");
+	assert_absent(&r, "script>");
+	/* A block of raw HTML goes with its content. (Inline tags go, and
+	 * Markdown text between them stays text, escaped.) */
+	assert_absent(&r, "document.cookie");
+	assert_absent(&r, "raw HTML omitted");
+	assert_absent(&r, "<!--");
+	g_assert_true(contains(r.html, "Before."));
+	g_assert_true(contains(r.text, "After"));
+	g_assert_true(contains(r.text, "the end."));
+}
+
+static void
+test_render_raw_html_dropped(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("Inline <b onclick=\"x()\">bold</b> and <img src=x "
+	       "onerror=alert(1)> end.\n"
+	       "\n"
+	       "<div style=\"color:red\">\n"
+	       "A block of HTML.\n"
+	       "</div>\n"
+	       "\n"
+	       "<iframe src=\"https://evil.example/\"></iframe>\n",
+	       BASE, &r);
+	assert_absent(&r, "raw HTML omitted");
+	assert_absent(&r, "<b");
+	assert_absent(&r, "onclick");
+	assert_absent(&r, "onerror");
+	assert_absent(&r, "<div");
+	assert_absent(&r, "style");
+	assert_absent(&r, "iframe");
+	assert_absent(&r, "evil.example");
+	/* The Markdown text around the raw HTML stays. */
+	g_assert_true(contains(r.html, "Inline "));
+	g_assert_true(contains(r.html, " end."));
+	g_assert_true(contains(r.text, "Inline "));
+}
+
+static void
+test_render_javascript_link(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("Click [x](javascript:alert(1)) or [y](JavaScript:void(0)) "
+	       "or [z](vbscript:msgbox) or [w](file:///etc/passwd) or "
+	       "[v](data:text/html;base64,PHNjcmlwdD4=).",
+	       BASE, &r);
+	assert_absent(&r, "javascript");
+	assert_absent(&r, "vbscript");
+	assert_absent(&r, "file:");
+	assert_absent(&r, "data:");
+	assert_absent(&r, "/etc/passwd");
+	g_assert_false(contains(r.html, "href=\"\""));
+	g_assert_false(contains(r.html, "<a"));
+	/* The link text stays. */
+	g_assert_true(contains(r.html, "Click x or y or z or w or v."));
+	g_assert_true(contains(r.text, "Click x or y or z or w or v."));
+}
+
+static void
+test_render_unsafe_image_dropped(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("A ![tracker](javascript:alert(1)) and "
+	       "![inline](data:image/png;base64,iVBORw0KGgo=) and "
+	       "![logo](images/logo.png \"The logo\").",
+	       BASE, &r);
+	assert_absent(&r, "javascript");
+	assert_absent(&r, "data:");
+	g_assert_false(contains(r.html, "src=\"\""));
+	/* Exactly one image: the safe one, made absolute. */
+	g_assert_true(contains(r.html, "<img src=\"" BASE "images/logo.png\""));
+	g_assert_cmpuint(count(r.html, "<img"), ==, 1);
+}
+
+static void
+test_render_autolinks(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("Angle <https://example.org/a>, bare https://www.osce.org/ "
+	       "and www.example.com, mail <info@example.org>.",
+	       BASE, &r);
+	g_assert_true(contains(r.html, "<a href=\"https://example.org/a\">"
+	                               "https://example.org/a</a>"));
+	g_assert_true(contains(r.html, "<a href=\"https://www.osce.org/\">"
+	                               "https://www.osce.org/</a>"));
+	g_assert_true(contains(r.html, "<a href=\"http://www.example.com\">"
+	                               "www.example.com</a>"));
+	g_assert_true(contains(r.html, "<a href=\"mailto:info@example.org\">"
+	                               "info@example.org</a>"));
+	/* The text already is the target: not written twice. */
+	g_assert_true(contains(r.text, "Angle https://example.org/a,"));
+	g_assert_false(contains(r.text, "<https://example.org/a>"));
+	g_assert_true(contains(r.text, "bare https://www.osce.org/ and"));
+	g_assert_true(contains(r.text, "mail info@example.org."));
+}
+
+static void
+test_render_tables(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("| Day | Topic |\n"
+	       "|-----|-------|\n"
+	       "| 1 | Borders |\n"
+	       "| 2 | *Cyber* |\n",
+	       BASE, &r);
+	g_assert_true(contains(r.html, "<table>"));
+	g_assert_true(contains(r.html, "<th>Day</th>"));
+	g_assert_true(contains(r.html, "<td>Borders</td>"));
+	g_assert_true(contains(r.html, "<td><em>Cyber</em></td>"));
+	g_assert_true(contains(r.text, "Borders"));
+	g_assert_true(contains(r.text, "Cyber"));
+}
+
+static void
+test_render_strikethrough(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("Room ~~101~~ 102.", BASE, &r);
+	g_assert_true(contains(r.html, "<del>101</del>"));
+}
+
+static void
+test_render_footnotes(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("The agenda is final.[^1]\n"
+	       "\n"
+	       "[^1]: Subject to the host's confirmation.\n",
+	       BASE, &r);
+	g_assert_true(contains(r.html, "The agenda is final."));
+	g_assert_true(contains(r.html, "<sup>"));
+	g_assert_true(
+	    contains(r.html, "Subject to the host's confirmation.") ||
+	    contains(r.html, "Subject to the host&#39;s confirmation.") ||
+	    contains(r.html, "Subject to the host&rsquo;s confirmation."));
+	g_assert_true(contains(r.text, "Subject to the host"));
+	/* The footnote links point inside the description; resolved
+	 * against the site they would send the reader to the home page
+	 * ("https://events.example.org/#fn-1"). */
+	g_assert_false(contains(r.html, BASE "#fn"));
+}
+
+static void
+test_render_text_keeps_targets(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("Details **here** and [here](https://example.org/details). "
+	       "Write to [the organisers](mailto:events@example.org).",
+	       BASE, &r);
+	g_assert_true(contains(r.text, "Details here and here "
+	                               "<https://example.org/details>."));
+	g_assert_true(contains(r.text, "the organisers <events@example.org>."));
+	g_assert_false(contains(r.text, "**"));
+	g_assert_true(contains(r.html, "<strong>here</strong>"));
+	g_assert_true(
+	    contains(r.html, "<a href=\"mailto:events@example.org\">"));
+}
+
+static void
+test_render_empty(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("", BASE, &r);
+	g_assert_cmpstr(r.html, ==, "");
+	g_assert_cmpstr(r.text, ==, "");
+}
+
+static void
+test_render_escapes_text(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("Fish & chips, 1 < 2, `<script>` in code.", BASE, &r);
+	g_assert_true(contains(r.html, "Fish &amp; chips, 1 &lt; 2"));
+	g_assert_true(contains(r.html, "<code>&lt;script&gt;</code>"));
+	g_assert_false(contains(r.html, "<script"));
+	g_assert_true(contains(r.text, "Fish & chips, 1 < 2"));
+}
+
+/* ------------------------------------------------------------- html */
+
+static char *
+sanitize(const char *html)
+{
+	char *out = evf_html_sanitize(html, BASE);
+
+	g_test_message("in:  %s", html);
+	g_test_message("out: %s", out);
+	g_assert_nonnull(out);
+	return out;
+}
+
+static void
+test_html_event_attributes(void)
+{
+	g_autofree char *out =
+	    sanitize("<p onclick=\"steal()\" ONMOUSEOVER='x' class=\"c\" "
+	             "id=\"i\" style=\"color:red\">Hi <a href=\"/a\" "
+	             "onfocus=\"z\" title=\"T\">a</a></p>");
+
+	g_assert_cmpstr(out, ==,
+	                "<p>Hi <a href=\"" BASE "a\" title=\"T\">a</a></p>");
+}
+
+static void
+test_html_dropped_with_content(void)
+{
+	g_autofree char *out =
+	    sanitize("<style>p { color: red }</style><p>kept</p>"
+	             "<iframe src=\"https://evil.example/\">inner</iframe>"
+	             "<script>alert(1)</script><object>obj</object>"
+	             "<noscript>ns</noscript><svg><text>svg</text></svg>tail");
+
+	g_assert_cmpstr(out, ==, "<p>kept</p>tail");
+}
+
+static void
+test_html_unknown_unwrapped(void)
+{
+	g_autofree char *a = sanitize("<foo>keep <bar>this</bar></foo> text");
+	g_autofree char *b = sanitize("<p><font color=\"red\">red</font> "
+	                              "<center><b>bold</b></center></p>");
+
+	g_assert_cmpstr(a, ==, "keep this text");
+	g_assert_true(contains(b, "red"));
+	g_assert_true(contains(b, "<b>bold</b>"));
+	g_assert_false(contains(b, "font"));
+	g_assert_false(contains(b, "center"));
+}
+
+static void
+test_html_mailto_kept(void)
+{
+	g_autofree char *out =
+	    sanitize("<a href=\"mailto:events@example.org\">write</a>");
+
+	g_assert_cmpstr(out, ==,
+	                "<a href=\"mailto:events@example.org\">write</a>");
+}
+
+static void
+test_html_data_removed(void)
+{
+	g_autofree char *a = sanitize(
+	    "<a href=\"data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;\">"
+	    "d</a>");
+	g_autofree char *b = sanitize(
+	    "<p><img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"i\">"
+	    "</p>");
+
+	/* A link whose target is refused is just its text. */
+	g_assert_cmpstr(a, ==, "d");
+	/* An image without a safe src is no image at all. */
+	g_assert_cmpstr(b, ==, "<p></p>");
+}
+
+static void
+test_html_javascript_spellings(void)
+{
+	static const char *const cases[] = {
+		"<a href=\"javascript:alert(1)\">x</a>",
+		"<a href=\"JaVaScRiPt:alert(1)\">x</a>",
+		"<a href=\"  javascript:alert(1)\">x</a>",
+		"<a href=\"&#106;avascript:alert(1)\">x</a>",
+		"<a href=\"&#x6A;avascript&#x3A;alert(1)\">x</a>",
+		"<a href=\"vbscript:msgbox(1)\">x</a>",
+		"<a href=\"file:///etc/passwd\">x</a>",
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *out = sanitize(cases[i]);
+
+		g_assert_cmpstr(out, ==, "x");
+	}
+}
+
+static void
+test_html_links_absolute(void)
+{
+	g_autofree char *out =
+	    sanitize("<a href=\"?q=1\">q</a> <a href=\"//cdn.example/x\">p</a>"
+	             " <img src=\"img/a.png\" alt=\"a\">"
+	             " <blockquote cite=\"/source\">c</blockquote>");
+
+	g_assert_true(contains(out, "<a href=\"" BASE "?q=1\">q</a>"));
+	g_assert_true(contains(out, "<a href=\"https://cdn.example/x\">p</a>"));
+	g_assert_true(
+	    contains(out, "<img src=\"" BASE "img/a.png\" alt=\"a\">"));
+	g_assert_true(contains(out, "<blockquote cite=\"" BASE
+	                            "source\">c</blockquote>"));
+}
+
+static void
+test_html_comments_removed(void)
+{
+	g_autofree char *out =
+	    sanitize("<!-- secret --><p>a<!--[if IE]><script>x</script>"
+	             "<![endif]-->b</p><?php echo 1; ?>");
+
+	g_assert_cmpstr(out, ==, "<p>ab</p>");
+}
+
+static void
+test_html_text_stays_escaped(void)
+{
+	g_autofree char *out =
+	    sanitize("<p>a &amp; b &lt;script&gt;alert(1)&lt;/script&gt;</p>");
+
+	g_assert_cmpstr(out, ==,
+	                "<p>a &amp; b &lt;script&gt;alert(1)&lt;/script&gt;"
+	                "</p>");
+}
+
+static void
+test_html_encoding_fixed(void)
+{
+	/* A <meta> in the fragment cannot reinterpret the UTF-8. */
+	g_autofree char *out = sanitize(
+	    "<meta charset=\"iso-8859-1\"><p>Caf\xc3\xa9 \xc4\x8d</p>");
+
+	g_assert_cmpstr(out, ==, "<p>Caf\xc3\xa9 \xc4\x8d</p>");
+}
+
+static void
+test_html_structure_kept(void)
+{
+	static const char in[] =
+	    "<h2>Agenda</h2><ul><li><em>Day 1</em></li></ul>"
+	    "<table><thead><tr><th colspan=\"2\">T</th></tr></thead>"
+	    "<tbody><tr><td>a</td><td>b</td></tr></tbody></table>";
+	g_autofree char *out = sanitize(in);
+	g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
+	g_autofree char *joined = g_strjoinv("", lines);
+
+	/* Only line breaks between elements may be added. */
+	g_assert_cmpstr(joined, ==, in);
+}
+
+static void
+test_html_empty(void)
+{
+	g_autofree char *a = evf_html_sanitize("", BASE);
+	g_autofree char *b = evf_html_sanitize(NULL, BASE);
+	g_autofree char *c = sanitize("<script>only</script>");
+
+	g_assert_cmpstr(a, ==, "");
+	g_assert_cmpstr(b, ==, "");
+	g_assert_cmpstr(c, ==, "");
+}
+
+static void
+test_html_escape_from_body(void)
+{
+	/* Closing the frame early does not let anything out of it. */
+	g_autofree char *out = sanitize("</body></html><script>alert(1)"
+	                                "</script><p>x</p>");
+
+	g_assert_false(contains(out, "script"));
+	g_assert_false(contains(out, "alert"));
+}
+
+/* ---------------------------------------------------------- safe url */
+
+static void
+check_url(const char *url, const char *base, const char *want)
+{
+	g_autofree char *got = evf_html_safe_url(url, base);
+
+	g_test_message("'%s' -> '%s'", url, got != NULL ? got : "(null)");
+	g_assert_cmpstr(got, ==, want);
+}
+
+static void
+test_safe_url_allowed(void)
+{
+	check_url("agenda.html", BASE, BASE "agenda.html");
+	check_url("/x", "https://example.org/site/", "https://example.org/x");
+	check_url("../up", "https://example.org/a/b/",
+	          "https://example.org/a/up");
+	check_url("?q=1", BASE, BASE "?q=1");
+	check_url("//cdn.example/p", BASE, "https://cdn.example/p");
+	check_url("https://other.example/p?q=1#f", BASE,
+	          "https://other.example/p?q=1#f");
+	check_url("http://other.example/", BASE, "http://other.example/");
+	check_url("mailto:events@example.org", BASE,
+	          "mailto:events@example.org");
+	check_url("  https://example.org/trim  ", BASE,
+	          "https://example.org/trim");
+	check_url("https://example.org/a%20b", BASE,
+	          "https://example.org/a%20b");
+}
+
+static void
+test_safe_url_upper_case_scheme(void)
+{
+	g_autofree char *a = evf_html_safe_url("HTTPS://Example.org/", BASE);
+	g_autofree char *b = evf_html_safe_url("MailTo:x@example.org", BASE);
+
+	g_assert_nonnull(a);
+	g_assert_nonnull(b);
+}
+
+static void
+test_safe_url_refused(void)
+{
+	static const char *const cases[] = {
+		"javascript:alert(1)",
+		"JAVASCRIPT:alert(1)",
+		" javascript:alert(1)",
+		"vbscript:msgbox(1)",
+		"data:text/html;base64,PHNjcmlwdD4=",
+		"data:image/png;base64,iVBORw0KGgo=",
+		"file:///etc/passwd",
+		"ftp://ftp.example.org/",
+		"gopher://example.org/",
+		"webcal://example.org/calendar.ics",
+		/* a fragment of the text itself: in a feed reader it would
+		 * point at the site's page, where it does not exist */
+		"#frag",
+		"",
+		"   ",
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
+		check_url(cases[i], BASE, NULL);
+}
+
+static void
+test_safe_url_no_markup_characters(void)
+{
+	static const char *const cases[] = {
+		"https://example.org/a b",
+		"https://example.org/\"onmouseover=alert(1)",
+		"https://example.org/<script>",
+		"https://example.org/a\tb",
+		"x\" onmouseover=\"alert(1)",
+	};
+
+	/* Refused, or percent-encoded: never a raw character that could
+	 * end an attribute. */
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *got = evf_html_safe_url(cases[i], BASE);
+
+		g_test_message("'%s' -> '%s'", cases[i],
+		               got != NULL ? got : "(null)");
+		g_assert_true(got == NULL ||
+		              strpbrk(got, " \t\r\n\"'<>") == NULL);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	/* A failed check fails its test only, and the others still run. */
+	g_test_set_nonfatal_assertions();
+
+	g_test_add_func("/markdown/render/relative-link",
+	                test_render_relative_link);
+	g_test_add_func("/markdown/render/relative-link-base-path",
+	                test_render_relative_link_base_path);
+	g_test_add_func("/markdown/render/absolute-link",
+	                test_render_absolute_link);
+	g_test_add_func("/markdown/render/script-dropped",
+	                test_render_script_dropped);
+	g_test_add_func("/markdown/render/raw-html-dropped",
+	                test_render_raw_html_dropped);
+	g_test_add_func("/markdown/render/javascript-link",
+	                test_render_javascript_link);
+	g_test_add_func("/markdown/render/unsafe-image-dropped",
+	                test_render_unsafe_image_dropped);
+	g_test_add_func("/markdown/render/autolinks", test_render_autolinks);
+	g_test_add_func("/markdown/render/tables", test_render_tables);
+	g_test_add_func("/markdown/render/strikethrough",
+	                test_render_strikethrough);
+	g_test_add_func("/markdown/render/footnotes", test_render_footnotes);
+	g_test_add_func("/markdown/render/text-keeps-targets",
+	                test_render_text_keeps_targets);
+	g_test_add_func("/markdown/render/empty", test_render_empty);
+	g_test_add_func("/markdown/render/escapes-text",
+	                test_render_escapes_text);
+
+	g_test_add_func("/markdown/html/event-attributes",
+	                test_html_event_attributes);
+	g_test_add_func("/markdown/html/dropped-with-content",
+	                test_html_dropped_with_content);
+	g_test_add_func("/markdown/html/unknown-unwrapped",
+	                test_html_unknown_unwrapped);
+	g_test_add_func("/markdown/html/mailto-kept", test_html_mailto_kept);
+	g_test_add_func("/markdown/html/data-removed", test_html_data_removed);
+	g_test_add_func("/markdown/html/javascript-spellings",
+	                test_html_javascript_spellings);
+	g_test_add_func("/markdown/html/links-absolute",
+	                test_html_links_absolute);
+	g_test_add_func("/markdown/html/comments-removed",
+	                test_html_comments_removed);
+	g_test_add_func("/markdown/html/text-stays-escaped",
+	                test_html_text_stays_escaped);
+	g_test_add_func("/markdown/html/encoding-fixed",
+	                test_html_encoding_fixed);
+	g_test_add_func("/markdown/html/structure-kept",
+	                test_html_structure_kept);
+	g_test_add_func("/markdown/html/empty", test_html_empty);
+	g_test_add_func("/markdown/html/escape-from-body",
+	                test_html_escape_from_body);
+
+	g_test_add_func("/markdown/safe-url/allowed", test_safe_url_allowed);
+	g_test_add_func("/markdown/safe-url/upper-case-scheme",
+	                test_safe_url_upper_case_scheme);
+	g_test_add_func("/markdown/safe-url/refused", test_safe_url_refused);
+	g_test_add_func("/markdown/safe-url/no-markup-characters",
+	                test_safe_url_no_markup_characters);
+
+	return g_test_run();
+}

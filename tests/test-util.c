@@ -1,0 +1,597 @@
+/*
+ * test-util.c: the shared vocabulary of src/util.c: UUIDv5, slugs, text
+ * hygiene, compiler-style diagnostics and the capped file reader.
+ */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* ------------------------------------------------------------ uuid5 */
+
+static void
+test_uuid5_rfc9562_vector(void)
+{
+	/* RFC 9562, appendix A.4: the DNS namespace and "www.example.com". */
+	g_autofree char *u = evf_uuid5("6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+	                               "www.example.com");
+
+	g_assert_cmpstr(u, ==, "2ed6657d-e927-568b-95e1-2665a8aea6a2");
+}
+
+static void
+test_uuid5_url_namespace(void)
+{
+	/* The URL namespace, checked against Python's uuid.uuid5. */
+	g_autofree char *u = evf_uuid5("6ba7b811-9dad-11d1-80b4-00c04fd430c8",
+	                               "https://events.example.org/");
+
+	g_assert_cmpstr(u, ==, "7e81f2e4-8cc5-572b-a300-b602ca63d5f9");
+}
+
+static void
+test_uuid5_utf8_name(void)
+{
+	/* The name is hashed as its UTF-8 bytes. */
+	g_autofree char *u = evf_uuid5("6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+	                               "caf\xc3\xa9.example");
+
+	g_assert_cmpstr(u, ==, "1f25f992-3aeb-54f1-b196-ccca88f733b1");
+}
+
+static void
+test_uuid5_upper_case_namespace(void)
+{
+	g_autofree char *u = evf_uuid5("6BA7B810-9DAD-11D1-80B4-00C04FD430C8",
+	                               "www.example.com");
+
+	g_assert_cmpstr(u, ==, "2ed6657d-e927-568b-95e1-2665a8aea6a2");
+}
+
+static void
+test_uuid5_shape(void)
+{
+	g_autofree char *a = evf_uuid5(EVF_UUID_NAMESPACE, "event-a");
+	g_autofree char *b = evf_uuid5(EVF_UUID_NAMESPACE, "event-a");
+	g_autofree char *c = evf_uuid5(EVF_UUID_NAMESPACE, "event-b");
+
+	g_assert_cmpstr(a, ==, b);
+	g_assert_cmpstr(a, !=, c);
+	g_assert_true(g_regex_match_simple("^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]"
+	                                   "{3}-[89ab][0-9a-f]{3}-[0-9a-f]"
+	                                   "{12}$",
+	                                   a, 0, 0));
+}
+
+/* ------------------------------------------------------------- slugs */
+
+static void
+check_slug(const char *text, const char *want)
+{
+	g_autofree char *got = evf_slugify(text);
+
+	g_assert_cmpstr(got, ==, want);
+}
+
+static void
+test_slugify_ascii(void)
+{
+	check_slug("Workshop on Border Security",
+	           "workshop-on-border-security");
+	check_slug("2018-05-22-counter-terrorism",
+	           "2018-05-22-counter-terrorism");
+	check_slug("ABC--def", "abc-def");
+}
+
+static void
+test_slugify_accents(void)
+{
+	check_slug("Caf\xc3\xa9 M\xc3\xbcller", "cafe-muller");
+	check_slug("\xc3\x9cn\xc3\xaf"
+	           "c\xc3\xb6"
+	           "d\xc3\xa9 2018",
+	           "unicode-2018");
+	check_slug("Stra\xc3\x9f"
+	           "e",
+	           "strasse");
+	check_slug("\xc4\x8c"
+	           "akovec \xc5\xa0ibenik \xc5\xbd"
+	           "alec",
+	           "cakovec-sibenik-zalec");
+}
+
+static void
+test_slugify_punctuation_runs(void)
+{
+	check_slug("  --Hello, World!!  ", "hello-world");
+	check_slug("a_b.c", "a-b-c");
+	check_slug("one ; two :: three", "one-two-three");
+}
+
+static void
+test_slugify_never_empty(void)
+{
+	g_autofree char *a = evf_slugify("\xe6\x97\xa5\xe6\x9c\xac");
+	g_autofree char *b = evf_slugify("\xd0\xb1\xd0\xb5\xd0\xb7");
+
+	check_slug("", "x-e3b0c44298");
+	check_slug("!!!", "x-e84c538e7f");
+	check_slug("---", "x-cb3f91d54e");
+	/* Nothing to transliterate into ASCII letters: a stable name from
+	 * the digest, different for different texts. */
+	check_slug("\xe6\x97\xa5\xe6\x9c\xac", "x-cf2abf0c5b");
+	g_assert_cmpstr(a, !=, b);
+	g_assert_true(g_str_has_prefix(b, "x-"));
+}
+
+/* ---------------------------------------------------- text hygiene */
+
+static void
+check_sanitize(const char *text, gssize len, const char *want)
+{
+	g_autofree char *got = evf_text_sanitize(text, len);
+
+	g_assert_cmpstr(got, ==, want);
+	g_assert_true(g_utf8_validate(got, -1, NULL));
+}
+
+static void
+test_text_sanitize_invalid_utf8(void)
+{
+	check_sanitize("a\xff"
+	               "b",
+	               -1,
+	               "a\xef\xbf\xbd"
+	               "b");
+	/* A truncated sequence at the end. */
+	check_sanitize("caf\xc3", -1, "caf\xef\xbf\xbd");
+	/* An overlong encoding of '/'. */
+	check_sanitize("\xc0\xaf", -1, "\xef\xbf\xbd\xef\xbf\xbd");
+}
+
+static void
+test_text_sanitize_c0_controls(void)
+{
+	check_sanitize("a\x01"
+	               "b\x1b"
+	               "c\x08"
+	               "d\x0b"
+	               "e\x0c"
+	               "f",
+	               -1, "abcdef");
+	/* TAB and LF stay. */
+	check_sanitize("a\tb\nc", -1, "a\tb\nc");
+}
+
+static void
+test_text_sanitize_c1_controls(void)
+{
+	/* DEL, U+0080, U+0085 (NEL) and U+009F. */
+	check_sanitize("a\x7f"
+	               "b\xc2\x80"
+	               "c\xc2\x85"
+	               "d\xc2\x9f"
+	               "e",
+	               -1, "abcde");
+	/* U+00A0 is not a control. */
+	check_sanitize("a\xc2\xa0"
+	               "b",
+	               -1,
+	               "a\xc2\xa0"
+	               "b");
+}
+
+static void
+test_text_sanitize_line_endings(void)
+{
+	check_sanitize("a\r\nb", -1, "a\nb");
+	check_sanitize("a\rb", -1, "a\nb");
+	check_sanitize("a\r\n\r\nb\r", -1, "a\n\nb\n");
+}
+
+static void
+test_text_sanitize_noncharacters(void)
+{
+	check_sanitize("a\xef\xbf\xbe"
+	               "b\xef\xbf\xbf"
+	               "c",
+	               -1, "abc");
+	/* U+FFFD itself and U+2028 are ordinary characters. */
+	check_sanitize("\xef\xbf\xbd\xe2\x80\xa8", -1,
+	               "\xef\xbf\xbd\xe2\x80\xa8");
+}
+
+static void
+test_text_sanitize_length(void)
+{
+	/* Only @len bytes are read. */
+	check_sanitize("abcdef", 3, "abc");
+	check_sanitize("", -1, "");
+	g_assert_null(evf_text_sanitize(NULL, -1));
+}
+
+static void
+test_text_sanitize_nul(void)
+{
+	/* U+0000 is a C0 control like any other: dropped, not replaced. */
+	check_sanitize("a\0b", 3, "ab");
+}
+
+static void
+test_text_sanitize_keeps_unicode(void)
+{
+	const char *s = "Bezbednost \xf0\x9f\x9b\xa1\xef\xb8\x8f \xd0\x91"
+	                "\xd0\xb5\xd0\xb7 \xc4\x91 \xe2\x80\x94 \xe2\x9c\x93";
+
+	check_sanitize(s, -1, s);
+}
+
+static void
+test_text_oneline(void)
+{
+	g_autofree char *a = evf_text_oneline("  a \n\t b  \r\n c ");
+	g_autofree char *b = evf_text_oneline("x\x01"
+	                                      "y\x1b"
+	                                      "z");
+	g_autofree char *c = evf_text_oneline(" \n\t ");
+	g_autofree char *d = evf_text_oneline(NULL);
+	g_autofree char *e = evf_text_oneline("bad\xff"
+	                                      "byte");
+	g_autofree char *f = evf_text_oneline("END:VEVENT\r\nBEGIN:VEVENT");
+
+	g_assert_cmpstr(a, ==, "a b c");
+	g_assert_cmpstr(b, ==, "xyz");
+	g_assert_cmpstr(c, ==, "");
+	g_assert_cmpstr(d, ==, "");
+	g_assert_cmpstr(e, ==,
+	                "bad\xef\xbf\xbd"
+	                "byte");
+	g_assert_cmpstr(f, ==, "END:VEVENT BEGIN:VEVENT");
+}
+
+static void
+test_log_escape(void)
+{
+	g_autofree char *a = evf_log_escape("a\nb\x1b[31m\x7f");
+	g_autofree char *b = evf_log_escape(NULL);
+
+	g_assert_cmpstr(a, ==, "a\\x0ab\\x1b[31m\\x7f");
+	g_assert_cmpstr(b, ==, "(null)");
+}
+
+/* ------------------------------------------------------ diagnostics */
+
+/* (transfer full): what evf_diags_print writes. */
+static char *
+print_diags(GPtrArray *diags)
+{
+	FILE *f = tmpfile();
+	GString *s = g_string_new(NULL);
+	char buf[4096];
+	size_t n;
+
+	g_assert_nonnull(f);
+	evf_diags_print(diags, f);
+	rewind(f);
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		g_string_append_len(s, buf, (gssize)n);
+	fclose(f);
+	return g_string_free(s, FALSE);
+}
+
+static void
+test_diags_format(void)
+{
+	EvfDiag d = { .file = "feeds/events/x.md",
+		      .line = 3,
+		      .col = 8,
+		      .message = "start: invalid date '2018-13-01'" };
+	g_autofree char *full = evf_diag_format(&d);
+	g_autofree char *no_col = NULL;
+	g_autofree char *no_line = NULL;
+	g_autofree char *no_file = NULL;
+	g_autofree char *warning = NULL;
+
+	g_assert_cmpstr(full, ==,
+	                "feeds/events/x.md:3:8: error: start: invalid date "
+	                "'2018-13-01'");
+	d.col = 0;
+	no_col = evf_diag_format(&d);
+	g_assert_cmpstr(no_col, ==,
+	                "feeds/events/x.md:3: error: start: invalid date "
+	                "'2018-13-01'");
+	d.line = 0;
+	d.col = 5; /* a column without a line means nothing */
+	no_line = evf_diag_format(&d);
+	g_assert_cmpstr(no_line, ==,
+	                "feeds/events/x.md: error: start: invalid date "
+	                "'2018-13-01'");
+	d.file = NULL;
+	no_file = evf_diag_format(&d);
+	g_assert_cmpstr(no_file, ==,
+	                "evfeed: error: start: invalid date '2018-13-01'");
+	d.file = "evfeed.conf";
+	d.line = 12;
+	d.col = 0;
+	d.warning = TRUE;
+	warning = evf_diag_format(&d);
+	g_assert_cmpstr(warning, ==,
+	                "evfeed.conf:12: warning: start: invalid "
+	                "date '2018-13-01'");
+}
+
+static void
+test_diags_sorted(void)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autofree char *out = NULL;
+
+	evf_diags_add(diags, "b.md", 2, 1, "second file");
+	evf_diags_add(diags, "a.md", 10, 1, "line ten");
+	evf_diags_add(diags, "a.md", 9, 4, "line nine, column four");
+	evf_diags_add(diags, "a.md", 9, 12, "line nine, column twelve");
+	evf_diags_warn(diags, "a.md", 1, 1, "a warning");
+	evf_diags_add(diags, "a.md", 9, 4, "another at nine four");
+	out = print_diags(diags);
+	/* Numbers sort as numbers: 9 before 10, 4 before 12. */
+	g_assert_cmpstr(out, ==,
+	                "a.md:1:1: warning: a warning\n"
+	                "a.md:9:4: error: another at nine four\n"
+	                "a.md:9:4: error: line nine, column four\n"
+	                "a.md:9:12: error: line nine, column twelve\n"
+	                "a.md:10:1: error: line ten\n"
+	                "b.md:2:1: error: second file\n");
+}
+
+static void
+test_diags_errors_and_warnings(void)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+
+	g_assert_cmpuint(evf_diags_errors(diags), ==, 0);
+	evf_diags_warn(diags, "x.md", 1, 1, "only a warning");
+	g_assert_cmpuint(diags->len, ==, 1);
+	g_assert_cmpuint(evf_diags_errors(diags), ==, 0);
+	g_assert_true(((EvfDiag *)g_ptr_array_index(diags, 0))->warning);
+	evf_diags_add(diags, "x.md", 2, 1, "an error %d", 1);
+	evf_diags_add(diags, "y.md", 0, 0, "an error %s", "two");
+	g_assert_cmpuint(diags->len, ==, 3);
+	g_assert_cmpuint(evf_diags_errors(diags), ==, 2);
+	g_assert_cmpstr(((EvfDiag *)g_ptr_array_index(diags, 2))->message, ==,
+	                "an error two");
+}
+
+static void
+test_diags_escape_controls(void)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autofree char *out = NULL;
+
+	/* A message quoting a hostile value stays on one line. */
+	evf_diags_add(diags, "x.md", 1, 1, "bad value '%s'",
+	              "a\nx.md:1:1: error: forged\x1b[2J");
+	out = print_diags(diags);
+	g_assert_cmpstr(out, ==,
+	                "x.md:1:1: error: bad value "
+	                "'a\\x0ax.md:1:1: error: forged\\x1b[2J'\n");
+}
+
+/* -------------------------------------------------------- file read */
+
+typedef struct {
+	char *dir;
+} TmpDir;
+
+static void
+tmpdir_setup(TmpDir *t, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+
+	t->dir = g_dir_make_tmp("evfeed-test-util-XXXXXX", &error);
+	g_assert_no_error(error);
+}
+
+static void
+rm_rf(const char *path)
+{
+	GDir *dir = g_dir_open(path, 0, NULL);
+	const char *name;
+
+	if (dir == NULL) {
+		g_remove(path);
+		return;
+	}
+	while ((name = g_dir_read_name(dir)) != NULL) {
+		g_autofree char *child = g_build_filename(path, name, NULL);
+
+		if (g_file_test(child, G_FILE_TEST_IS_DIR) &&
+		    !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
+			rm_rf(child);
+		else
+			g_remove(child);
+	}
+	g_dir_close(dir);
+	g_rmdir(path);
+}
+
+static void
+tmpdir_teardown(TmpDir *t, gconstpointer data)
+{
+	rm_rf(t->dir);
+	g_free(t->dir);
+}
+
+static char *
+write_file(TmpDir *t, const char *name, const char *data, gssize len)
+{
+	char *path = g_build_filename(t->dir, name, NULL);
+	g_autoptr(GError) error = NULL;
+
+	g_file_set_contents(path, data, len, &error);
+	g_assert_no_error(error);
+	return path;
+}
+
+static void
+test_file_read_cap(TmpDir *t, gconstpointer data)
+{
+	g_autofree char *path = write_file(t, "ten", "0123456789", 10);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) exact = NULL;
+	g_autoptr(GBytes) roomy = NULL;
+	g_autoptr(GBytes) over = NULL;
+
+	exact = evf_file_read(path, 10, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(exact);
+	g_assert_cmpmem(g_bytes_get_data(exact, NULL), g_bytes_get_size(exact),
+	                "0123456789", 10);
+
+	roomy = evf_file_read(path, 1024, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(g_bytes_get_size(roomy), ==, 10);
+
+	over = evf_file_read(path, 9, &error);
+	g_assert_null(over);
+	g_assert_error(error, EVF_ERROR, EVF_ERROR_INVALID);
+	if (error != NULL)
+		g_assert_nonnull(strstr(error->message, "larger than 9 bytes"));
+}
+
+static void
+test_file_read_large(TmpDir *t, gconstpointer data)
+{
+	/* Larger than one read() chunk, so the cap is checked across
+	 * chunks. */
+	gsize size = 200 * 1024;
+	g_autofree char *big = g_malloc(size);
+	g_autofree char *path = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) all = NULL;
+	g_autoptr(GBytes) capped = NULL;
+
+	memset(big, 'a', size);
+	path = write_file(t, "big", big, (gssize)size);
+	all = evf_file_read(path, size, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(g_bytes_get_size(all), ==, size);
+	capped = evf_file_read(path, 100 * 1024, &error);
+	g_assert_null(capped);
+	g_assert_error(error, EVF_ERROR, EVF_ERROR_INVALID);
+}
+
+static void
+test_file_read_empty(TmpDir *t, gconstpointer data)
+{
+	g_autofree char *path = write_file(t, "empty", "", 0);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) b = evf_file_read(path, 0, &error);
+
+	g_assert_no_error(error);
+	g_assert_nonnull(b);
+	g_assert_cmpuint(g_bytes_get_size(b), ==, 0);
+}
+
+static void
+test_file_read_missing(TmpDir *t, gconstpointer data)
+{
+	g_autofree char *path = g_build_filename(t->dir, "nothing", NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) b = evf_file_read(path, 100, &error);
+
+	g_assert_null(b);
+	g_assert_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+}
+
+static void
+test_file_read_not_regular(TmpDir *t, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) b = evf_file_read(t->dir, 100, &error);
+
+	g_assert_null(b);
+	g_assert_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL);
+}
+
+static void
+test_file_read_symlink(TmpDir *t, gconstpointer data)
+{
+	g_autofree char *target = write_file(t, "target", "secret", 6);
+	g_autofree char *link = g_build_filename(t->dir, "link", NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) b = NULL;
+
+	g_assert_cmpint(symlink(target, link), ==, 0);
+	b = evf_file_read(link, 100, &error);
+	g_assert_null(b);
+	g_assert_nonnull(error);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	/* A failed check fails its test only, and the others still run. */
+	g_test_set_nonfatal_assertions();
+
+	g_test_add_func("/util/uuid5/rfc9562-vector",
+	                test_uuid5_rfc9562_vector);
+	g_test_add_func("/util/uuid5/url-namespace", test_uuid5_url_namespace);
+	g_test_add_func("/util/uuid5/utf8-name", test_uuid5_utf8_name);
+	g_test_add_func("/util/uuid5/upper-case-namespace",
+	                test_uuid5_upper_case_namespace);
+	g_test_add_func("/util/uuid5/shape", test_uuid5_shape);
+
+	g_test_add_func("/util/slugify/ascii", test_slugify_ascii);
+	g_test_add_func("/util/slugify/accents", test_slugify_accents);
+	g_test_add_func("/util/slugify/punctuation-runs",
+	                test_slugify_punctuation_runs);
+	g_test_add_func("/util/slugify/never-empty", test_slugify_never_empty);
+
+	g_test_add_func("/util/text-sanitize/invalid-utf8",
+	                test_text_sanitize_invalid_utf8);
+	g_test_add_func("/util/text-sanitize/c0-controls",
+	                test_text_sanitize_c0_controls);
+	g_test_add_func("/util/text-sanitize/c1-controls",
+	                test_text_sanitize_c1_controls);
+	g_test_add_func("/util/text-sanitize/line-endings",
+	                test_text_sanitize_line_endings);
+	g_test_add_func("/util/text-sanitize/noncharacters",
+	                test_text_sanitize_noncharacters);
+	g_test_add_func("/util/text-sanitize/length",
+	                test_text_sanitize_length);
+	g_test_add_func("/util/text-sanitize/nul-dropped",
+	                test_text_sanitize_nul);
+	g_test_add_func("/util/text-sanitize/keeps-unicode",
+	                test_text_sanitize_keeps_unicode);
+	g_test_add_func("/util/text-oneline", test_text_oneline);
+	g_test_add_func("/util/log-escape", test_log_escape);
+
+	g_test_add_func("/util/diags/format", test_diags_format);
+	g_test_add_func("/util/diags/sorted", test_diags_sorted);
+	g_test_add_func("/util/diags/errors-and-warnings",
+	                test_diags_errors_and_warnings);
+	g_test_add_func("/util/diags/escape-controls",
+	                test_diags_escape_controls);
+
+	g_test_add("/util/file-read/cap", TmpDir, NULL, tmpdir_setup,
+	           test_file_read_cap, tmpdir_teardown);
+	g_test_add("/util/file-read/large", TmpDir, NULL, tmpdir_setup,
+	           test_file_read_large, tmpdir_teardown);
+	g_test_add("/util/file-read/empty", TmpDir, NULL, tmpdir_setup,
+	           test_file_read_empty, tmpdir_teardown);
+	g_test_add("/util/file-read/missing", TmpDir, NULL, tmpdir_setup,
+	           test_file_read_missing, tmpdir_teardown);
+	g_test_add("/util/file-read/not-regular", TmpDir, NULL, tmpdir_setup,
+	           test_file_read_not_regular, tmpdir_teardown);
+	g_test_add("/util/file-read/symlink-refused", TmpDir, NULL,
+	           tmpdir_setup, test_file_read_symlink, tmpdir_teardown);
+
+	return g_test_run();
+}
