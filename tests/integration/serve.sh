@@ -251,5 +251,32 @@ ok $? "an idle half-sent request is closed at the timeout (${secs}s)"
 kill -TERM $pid
 wait $pid
 ok $? "SIGTERM: exit status 0 (second server)"
+
+# Under systemd (Type=notify): READY=1 once serving, STOPPING=1 at the end.
+"${PYTHON3:-/usr/bin/python3}" - "$tmp/notify" "$EVFEED" "$tmp/evfeed.conf" \
+	>"$tmp/notify.out" 2>&1 <<'PY'
+import os, signal, socket, subprocess, sys, time
+path, evfeed, conf = sys.argv[1:4]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(path)
+s.settimeout(10)
+env = dict(os.environ, NOTIFY_SOCKET=path)
+p = subprocess.Popen([evfeed, "serve", "--config", conf, "--listen",
+                      "127.0.0.1:0"], env=env, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)
+try:
+    got = [s.recv(100).decode()]
+    p.send_signal(signal.SIGHUP)
+    got += [s.recv(100).decode(), s.recv(100).decode()]
+    p.send_signal(signal.SIGTERM)
+    got.append(s.recv(100).decode())
+    print(" ".join(got), "exit", p.wait(10))
+finally:
+    if p.poll() is None:
+        p.kill()
+PY
+grep -q '^READY=1 RELOADING=1 READY=1 STOPPING=1 exit 0$' "$tmp/notify.out"
+ok $? "sd_notify: READY, RELOADING/READY on SIGHUP, STOPPING"
+diag_file "$tmp/notify.out"
 trap - EXIT
 done_testing
