@@ -14,6 +14,7 @@ evf_event_new(void)
 
 	ev->organizers = g_ptr_array_new_with_free_func(g_free);
 	ev->categories = g_ptr_array_new_with_free_func(g_free);
+	ev->also_listed = g_ptr_array_new_with_free_func(g_free);
 	return ev;
 }
 
@@ -39,6 +40,10 @@ event_clear(gpointer p)
 	g_free(ev->description_md);
 	g_free(ev->description_html);
 	g_free(ev->description_text);
+	g_free(ev->source);
+	g_free(ev->source_title);
+	g_free(ev->source_url);
+	g_ptr_array_unref(ev->also_listed);
 	g_free(ev->fingerprint);
 	g_free(ev->vevent);
 }
@@ -115,6 +120,9 @@ evf_event_update_fingerprint(EvfEvent *ev)
 	fp_add(sum, ev->image);
 	fp_add(sum, ev->rrule);
 	fp_add(sum, ev->description_md);
+	fp_add(sum, ev->description_html);
+	fp_add(sum, ev->source);
+	fp_add_list(sum, ev->also_listed);
 	g_free(ev->fingerprint);
 	ev->fingerprint = g_strdup(g_checksum_get_string(sum));
 }

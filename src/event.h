@@ -47,6 +47,13 @@ typedef struct {
 	char *description_html; /* safe HTML, absolute links */
 	char *description_text; /* plain text, link targets kept */
 
+	/* provenance (merge) */
+	char *source;       /* the [source NAME] it came from; NULL: local */
+	char *source_title; /* that source's name as shown (attribution) */
+	char *source_url;   /* that source's feed URL */
+	GPtrArray
+	    *also_listed; /* char*: other sources listing it; never NULL */
+
 	/* from the state (track) */
 	char *fingerprint; /* hex digest of the content above */
 	gint64 created;    /* first seen, µs since 1970 UTC */

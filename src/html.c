@@ -226,3 +226,88 @@ evf_html_sanitize(const char *html, const char *base_url)
 	return g_strstrip(g_strndup((const char *)xmlBufferContent(buf),
 	                            xmlBufferLength(buf)));
 }
+
+static gboolean
+is_block(const char *name)
+{
+	static const char *const blocks[] = {
+		"p",  "div",   "br",         "li",     "ul",         "ol",
+		"h1", "h2",    "h3",         "h4",     "h5",         "h6",
+		"tr", "table", "blockquote", "pre",    "section",    "dd",
+		"dt", "dl",    "hr",         "figure", "figcaption",
+	};
+	return in_list(name, blocks, G_N_ELEMENTS(blocks));
+}
+
+static void
+text_of(xmlNode *node, GString *out)
+{
+	for (xmlNode *n = node; n != NULL; n = n->next) {
+		if (n->type == XML_TEXT_NODE ||
+		    n->type == XML_CDATA_SECTION_NODE) {
+			g_string_append(out, (const char *)n->content);
+			continue;
+		}
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (is_block((const char *)n->name) && out->len > 0 &&
+		    out->str[out->len - 1] != '\n')
+			g_string_append_c(out, '\n');
+		if (strcmp((const char *)n->name, "li") == 0)
+			g_string_append(out, "- ");
+		{
+			gsize start = out->len;
+			g_autofree xmlChar *href =
+			    strcmp((const char *)n->name, "a") == 0
+			        ? xmlGetProp(n, (const xmlChar *)"href")
+			        : NULL;
+
+			text_of(n->children, out);
+			if (href != NULL) {
+				const char *t = (const char *)href;
+				const char *bare =
+				    g_str_has_prefix(t, "mailto:") ? t + 7 : t;
+				g_autofree char *label = g_strndup(
+				    out->str + start, out->len - start);
+
+				g_strstrip(label);
+				if (strcmp(label, t) != 0 &&
+				    strcmp(label, bare) != 0)
+					g_string_append_printf(out, " <%s>",
+					                       bare);
+			}
+		}
+		if (is_block((const char *)n->name) &&
+		    (out->len == 0 || out->str[out->len - 1] != '\n'))
+			g_string_append_c(out, '\n');
+	}
+}
+
+char *
+evf_html_to_text(const char *html)
+{
+	g_autofree char *wrapped = NULL;
+	g_autoptr(xmlDoc) doc = NULL;
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autoptr(GRegex) blank = NULL;
+	xmlNode *root;
+	char *text;
+
+	if (html == NULL || html[0] == '\0')
+		return g_strdup("");
+	wrapped = g_strconcat("<!DOCTYPE html><html><head><meta "
+	                      "charset=\"utf-8\"></head><body>",
+	                      html, "</body></html>", NULL);
+	doc = htmlReadMemory(wrapped, (int)strlen(wrapped), NULL, "UTF-8",
+	                     HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+	                         HTML_PARSE_NOWARNING | HTML_PARSE_NOIMPLIED);
+	root = doc != NULL ? xmlDocGetRootElement(doc) : NULL;
+	for (xmlNode *n = root ? root->children : NULL; n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)n->name, "body") == 0)
+			text_of(n->children, out);
+	/* Paragraphs apart by one blank line, as in the Markdown text. */
+	blank = g_regex_new("\n{2,}", 0, 0, NULL);
+	text = g_regex_replace_literal(blank, out->str, -1, 0, "\n\n", 0, NULL);
+	return g_strstrip(text);
+}

@@ -12,6 +12,12 @@
  * than http, https and mailto removed. Never NULL. */
 char *evf_html_sanitize(const char *html, const char *base_url);
 
+/* (transfer full): the text of @html (already sanitised) for plain-text
+ * outputs: blocks on their own lines, list items with "- ", and each link's
+ * target after its text ("here <https://…>") unless the text is the
+ * target. Never NULL. */
+char *evf_html_to_text(const char *html);
+
 /* (transfer full): @url resolved against @base_url when it is safe to link
  * to (http, https, mailto), else NULL. */
 char *evf_html_safe_url(const char *url, const char *base_url);

@@ -1,0 +1,72 @@
+/*
+ * import.h: partner listings → events. The importers are pure functions
+ * from bytes to events (no network, no files, no clock but the one given),
+ * so that they can be fuzzed; fetch.c brings the bytes, merge.c decides.
+ *
+ * Every string of an imported event is sanitised (evf_text_sanitize) and
+ * bounded; HTML goes through evf_html_sanitize; link targets are absolute.
+ * An item without an event date becomes a listing: ev->tba is TRUE (feeds
+ * only, never the calendar).
+ */
+#pragma once
+
+#include <glib.h>
+#include "event.h"
+
+typedef enum {
+	EVF_FORMAT_AUTO,
+	EVF_FORMAT_ICS,
+	EVF_FORMAT_RSS, /* RSS 2.0, also 0.9x and RSS 1.0 (RDF) */
+	EVF_FORMAT_ATOM,
+} EvfFormat;
+
+/* Caps on what one source may bring. */
+#define EVF_IMPORT_MAX_ITEMS       500   /* the newest are kept */
+#define EVF_IMPORT_MAX_TITLE       1024  /* bytes, cut on a UTF-8 boundary */
+#define EVF_IMPORT_MAX_DESCRIPTION 65536 /* bytes of HTML */
+#define EVF_IMPORT_MAX_OCCURRENCES 100   /* per recurring event */
+
+typedef struct {
+	GPtrArray *events;   /* (element-type EvfEvent) owned */
+	guint skipped;       /* items left out (no usable data) */
+	GPtrArray *warnings; /* (element-type utf8) what was not carried over */
+} EvfImport;
+
+void evf_import_free(EvfImport *imp);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfImport, evf_import_free)
+
+/* What the bytes look like: ICS, RSS or Atom, from the first bytes (after
+ * a BOM and white space); AUTO when none. */
+EvfFormat evf_import_sniff(const char *data, gsize len);
+
+/* (transfer full): the events of an RSS 2.0, RSS 1.0/RDF or Atom document.
+ * @base_url (the feed's URL) resolves relative links (xml:base first).
+ * Imported events have: uid (guid/id, else link, else a digest of the
+ * item), title, url, description_html/text, published (pubDate/published/
+ * updated, µs), categories, start/end from mod_event ev:startdate/enddate
+ * (all_day when date-only; tzid NULL, UTC instants otherwise), location,
+ * organizers. NULL with @error when the document is not a feed or is not
+ * well-formed; entity declarations and external entities are refused. */
+EvfImport *evf_import_feed(const char *data, gsize len, const char *base_url,
+                           GError **error);
+
+/* (transfer full): the VEVENTs of an iCalendar document, parsed by
+ * libical in a short-lived child process under memory and CPU limits
+ * after a linear pre-check of the bytes. Recurring events are expanded
+ * into their occurrences within [@now - 1 year, @now + 2 years], at most
+ * EVF_IMPORT_MAX_OCCURRENCES each, each with its own uid
+ * ("<uid>/<start>"). The same UID twice: the higher SEQUENCE wins. A body
+ * without END:VCALENDAR is refused. TZIDs resolve to IANA zones (Windows
+ * names too); unknown ones fall back to UTC with a warning. */
+EvfImport *evf_import_ics(const char *data, gsize len, const char *base_url,
+                          gint64 now, GError **error);
+
+/* The same, in this process, without the child: for the child itself, and
+ * for fuzzing under a harness that supplies its own limits. */
+EvfImport *evf_import_ics_unsandboxed(const char *data, gsize len,
+                                      const char *base_url, gint64 now,
+                                      GError **error);
+
+/* The linear pre-check alone: NULL when the bytes may go to libical, else
+ * (transfer full) why not. */
+char *evf_import_ics_precheck(const char *data, gsize len);
