@@ -21,6 +21,10 @@ typedef enum {
 	KEY_DURATION, /* ISO 8601 (PT1H) or 90s, 30m, 1h, 2d */
 	KEY_BOOL,
 	KEY_TAGDATE,
+	KEY_LIST,   /* words separated by ',' or ';' */
+	KEY_INT,    /* signed, within bounds */
+	KEY_SIZE,   /* bytes: 1048576, 512KiB, 10MiB */
+	KEY_FORMAT, /* auto, ics, rss, atom */
 } KeyType;
 
 typedef struct {
@@ -51,8 +55,17 @@ static const KeySpec keys[] = {
 	{ "server", "timeout", KEY_DURATION, "15s", 1, 3600 },
 	{ "server", "access_log", KEY_BOOL, "true", 0, 0 },
 	{ "source", "url", KEY_URL, "", 0, 0 },
+	{ "source", "title", KEY_STRING, "", 0, 0 },
 	{ "source", "interval", KEY_DURATION, "1h", 60, 7 * 86400 },
 	{ "source", "enabled", KEY_BOOL, "true", 0, 0 },
+	{ "source", "format", KEY_FORMAT, "auto", 0, 0 },
+	{ "source", "categories", KEY_LIST, "", 0, 0 },
+	{ "source", "include", KEY_LIST, "", 0, 0 },
+	{ "source", "exclude", KEY_LIST, "", 0, 0 },
+	{ "source", "priority", KEY_INT, "0", -1000, 1000 },
+	{ "source", "timeout", KEY_DURATION, "60s", 1, 600 },
+	{ "source", "max_bytes", KEY_SIZE, "10MiB", 1024,
+	  G_GINT64_CONSTANT(256) * 1024 * 1024 },
 };
 
 const char *const *
@@ -217,6 +230,43 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		else
 			return "not a boolean (true or false)";
 		return NULL;
+	case KEY_LIST:
+		*canon = evf_text_oneline(value);
+		return NULL;
+	case KEY_INT: {
+		gint64 n;
+
+		if (!g_ascii_string_to_signed(value, 10, spec->min, spec->max,
+					      &n, NULL))
+			return "not a whole number within its bounds";
+		*num = n;
+		return NULL;
+	}
+	case KEY_SIZE: {
+		char *end = NULL;
+		guint64 n = g_ascii_strtoull(value, &end, 10);
+
+		if (end == value)
+			return "not a size (such as 1048576, 512KiB or 10MiB)";
+		if (g_ascii_strcasecmp(end, "KiB") == 0 ||
+		    g_ascii_strcasecmp(end, "K") == 0)
+			n *= 1024;
+		else if (g_ascii_strcasecmp(end, "MiB") == 0 ||
+			 g_ascii_strcasecmp(end, "M") == 0)
+			n *= 1024 * 1024;
+		else if (*end != '\0')
+			return "not a size (such as 1048576, 512KiB or 10MiB)";
+		if ((gint64)n < spec->min || (gint64)n > spec->max)
+			return "size out of bounds";
+		*num = (gint64)n;
+		return NULL;
+	}
+	case KEY_FORMAT:
+		if (strcmp(value, "auto") != 0 && strcmp(value, "ics") != 0 &&
+		    strcmp(value, "rss") != 0 && strcmp(value, "atom") != 0)
+			return "not a format (auto, ics, rss or atom)";
+		*canon = g_strdup(value);
+		return NULL;
 	case KEY_TAGDATE: {
 		static const char *const forms[] = {
 			"^[0-9]{4}$", "^[0-9]{4}-[0-9]{2}$",
@@ -239,7 +289,12 @@ source_free(gpointer p)
 	EvfSourceConfig *s = p;
 
 	g_free(s->name);
+	g_free(s->title);
 	g_free(s->url);
+	g_free(s->format);
+	g_strfreev(s->categories);
+	g_strfreev(s->include);
+	g_strfreev(s->exclude);
 	g_free(s);
 }
 
@@ -296,18 +351,61 @@ site_field(EvfConfig *cfg, const char *group, const char *key)
 }
 
 static void
+apply_source(EvfSourceConfig *src, const KeySpec *spec, char *canon,
+	     gint64 num)
+{
+	GStrv *list;
+
+	if (strcmp(spec->key, "url") == 0) {
+		src->url = canon;
+		return;
+	}
+	if (strcmp(spec->key, "title") == 0) {
+		g_free(src->title);
+		src->title = canon;
+		return;
+	}
+	if (strcmp(spec->key, "format") == 0) {
+		src->format = canon;
+		return;
+	}
+	if (spec->type == KEY_LIST) {
+		g_auto(GStrv) parts =
+		    g_regex_split_simple("\\s*[,;]\\s*", canon, 0, 0);
+		g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+
+		list = strcmp(spec->key, "categories") == 0 ? &src->categories
+		       : strcmp(spec->key, "include") == 0  ? &src->include
+							    : &src->exclude;
+		for (guint i = 0; parts[i] != NULL; i++)
+			if (parts[i][0] != '\0')
+				g_strv_builder_add(b, parts[i]);
+		g_strfreev(*list);
+		*list = g_strv_builder_end(b);
+		g_free(canon);
+		return;
+	}
+	g_free(canon);
+	if (strcmp(spec->key, "interval") == 0)
+		src->interval = num;
+	else if (strcmp(spec->key, "enabled") == 0)
+		src->enabled = num != 0;
+	else if (strcmp(spec->key, "priority") == 0)
+		src->priority = (gint)num;
+	else if (strcmp(spec->key, "timeout") == 0)
+		src->timeout = (guint)num;
+	else if (strcmp(spec->key, "max_bytes") == 0)
+		src->max_bytes = (guint64)num;
+}
+
+static void
 apply(EvfConfig *cfg, EvfSourceConfig *src, const KeySpec *spec, char *canon,
       gint64 num)
 {
 	char **field;
 
 	if (src != NULL) {
-		if (strcmp(spec->key, "url") == 0)
-			src->url = canon;
-		else if (strcmp(spec->key, "interval") == 0)
-			src->interval = num, g_free(canon);
-		else if (strcmp(spec->key, "enabled") == 0)
-			src->enabled = num != 0, g_free(canon);
+		apply_source(src, spec, canon, num);
 		return;
 	}
 	static const struct {
@@ -458,6 +556,10 @@ evf_config_load(const char *path, GPtrArray *diags)
 			if (strcmp(keys[k].group, "source") == 0)
 				load_key(cfg, path, kf, text, groups[i],
 				         &keys[k], src, diags);
+		if (src->title == NULL || src->title[0] == '\0') {
+			g_free(src->title);
+			src->title = g_ascii_strup(src->name, -1);
+		}
 	}
 
 	if (evf_diags_errors(diags) > before)
@@ -465,6 +567,18 @@ evf_config_load(const char *path, GPtrArray *diags)
 	uri = g_uri_parse(cfg->url, G_URI_FLAGS_NONE, NULL);
 	cfg->host = g_ascii_strdown(g_uri_get_host(uri), -1);
 	return g_steal_pointer(&cfg);
+}
+
+const EvfSourceConfig *
+evf_config_source(const EvfConfig *cfg, const char *name)
+{
+	for (guint i = 0; i < cfg->sources->len; i++) {
+		const EvfSourceConfig *s = g_ptr_array_index(cfg->sources, i);
+
+		if (strcmp(s->name, name) == 0)
+			return s;
+	}
+	return NULL;
 }
 
 char *

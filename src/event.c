@@ -64,7 +64,158 @@ evf_event_unref(EvfEvent *ev)
 gint64
 evf_event_pubdate(const EvfEvent *ev)
 {
-	return ev->published != 0 ? ev->published : ev->created;
+	/* A partner's date may lie in the future; a listing is never
+	 * announced before evfeed first saw it. */
+	if (ev->published != 0 && (ev->created == 0 || ev->published <= ev->created))
+		return ev->published;
+	return ev->created;
+}
+
+static void
+put_str(GVariantDict *d, const char *key, const char *value)
+{
+	if (value != NULL)
+		g_variant_dict_insert(d, key, "s", value);
+}
+
+static void
+put_list(GVariantDict *d, const char *key, GPtrArray *list)
+{
+	GVariantBuilder b;
+
+	g_variant_builder_init(&b, G_VARIANT_TYPE_STRING_ARRAY);
+	for (guint i = 0; i < list->len; i++)
+		g_variant_builder_add(&b, "s", g_ptr_array_index(list, i));
+	g_variant_dict_insert_value(d, key, g_variant_builder_end(&b));
+}
+
+GVariant *
+evf_event_serialize(const EvfEvent *ev)
+{
+	GVariantDict d;
+
+	g_variant_dict_init(&d, NULL);
+	put_str(&d, "uid", ev->uid);
+	put_str(&d, "slug", ev->slug);
+	put_str(&d, "title", ev->title);
+	g_variant_dict_insert(&d, "tba", "b", ev->tba);
+	g_variant_dict_insert(&d, "all_day", "b", ev->all_day);
+	if (!ev->tba && ev->all_day) {
+		g_variant_dict_insert(&d, "start_date", "u",
+				      g_date_get_julian(&ev->start_date));
+		g_variant_dict_insert(&d, "end_date", "u",
+				      g_date_get_julian(&ev->end_date));
+	} else if (!ev->tba) {
+		g_variant_dict_insert(&d, "start", "x",
+				      g_date_time_to_unix(ev->start));
+		g_variant_dict_insert(&d, "end", "x",
+				      g_date_time_to_unix(ev->end));
+	}
+	put_str(&d, "tzid", ev->tzid);
+	put_str(&d, "location", ev->location);
+	if (ev->has_geo)
+		g_variant_dict_insert(&d, "geo", "(dd)", ev->lat, ev->lon);
+	put_list(&d, "organizers", ev->organizers);
+	put_str(&d, "organizer_email", ev->organizer_email);
+	put_list(&d, "categories", ev->categories);
+	put_str(&d, "url", ev->url);
+	g_variant_dict_insert(&d, "status", "u", (guint32)ev->status);
+	g_variant_dict_insert(&d, "published", "x", ev->published);
+	put_str(&d, "image", ev->image);
+	put_str(&d, "rrule", ev->rrule);
+	put_str(&d, "description_html", ev->description_html);
+	put_str(&d, "description_text", ev->description_text);
+	return g_variant_ref_sink(g_variant_dict_end(&d));
+}
+
+static char *
+get_str(GVariantDict *d, const char *key)
+{
+	char *v = NULL;
+
+	g_variant_dict_lookup(d, key, "s", &v);
+	return v;
+}
+
+static void
+get_list(GVariantDict *d, const char *key, GPtrArray *out)
+{
+	g_autoptr(GVariantIter) it = NULL;
+	char *s;
+
+	if (!g_variant_dict_lookup(d, key, "as", &it))
+		return;
+	while (g_variant_iter_next(it, "s", &s))
+		g_ptr_array_add(out, s);
+}
+
+EvfEvent *
+evf_event_deserialize(GVariant *v)
+{
+	g_autoptr(EvfEvent) ev = evf_event_new();
+	g_auto(GVariantDict) d = G_VARIANT_DICT_INIT(NULL);
+	guint32 status = 0, sd = 0, ed = 0;
+	gint64 start = 0, end = 0;
+
+	if (v == NULL || !g_variant_is_of_type(v, G_VARIANT_TYPE_VARDICT))
+		return NULL;
+	g_variant_dict_clear(&d);
+	g_variant_dict_init(&d, v);
+	ev->uid = get_str(&d, "uid");
+	ev->slug = get_str(&d, "slug");
+	ev->title = get_str(&d, "title");
+	if (ev->uid == NULL || ev->slug == NULL || ev->title == NULL)
+		return NULL;
+	g_variant_dict_lookup(&d, "tba", "b", &ev->tba);
+	g_variant_dict_lookup(&d, "all_day", "b", &ev->all_day);
+	ev->tzid = get_str(&d, "tzid");
+	if (!ev->tba && ev->all_day) {
+		if (!g_variant_dict_lookup(&d, "start_date", "u", &sd) ||
+		    !g_variant_dict_lookup(&d, "end_date", "u", &ed) ||
+		    !g_date_valid_julian(sd) || !g_date_valid_julian(ed) ||
+		    ed <= sd)
+			return NULL;
+		g_date_clear(&ev->start_date, 1);
+		g_date_clear(&ev->end_date, 1);
+		g_date_set_julian(&ev->start_date, sd);
+		g_date_set_julian(&ev->end_date, ed);
+	} else if (!ev->tba) {
+		g_autoptr(GTimeZone) tz = NULL;
+		g_autoptr(GDateTime) s = NULL;
+		g_autoptr(GDateTime) e = NULL;
+
+		if (!g_variant_dict_lookup(&d, "start", "x", &start) ||
+		    !g_variant_dict_lookup(&d, "end", "x", &end) || end < start)
+			return NULL;
+		tz = ev->tzid != NULL ? g_time_zone_new_identifier(ev->tzid)
+				      : g_time_zone_new_utc();
+		if (tz == NULL)
+			return NULL;
+		s = g_date_time_new_from_unix_utc(start);
+		e = g_date_time_new_from_unix_utc(end);
+		if (s == NULL || e == NULL)
+			return NULL;
+		ev->start = g_date_time_to_timezone(s, tz);
+		ev->end = g_date_time_to_timezone(e, tz);
+	}
+	ev->location = get_str(&d, "location");
+	ev->has_geo = g_variant_dict_lookup(&d, "geo", "(dd)", &ev->lat,
+					    &ev->lon);
+	get_list(&d, "organizers", ev->organizers);
+	ev->organizer_email = get_str(&d, "organizer_email");
+	get_list(&d, "categories", ev->categories);
+	ev->url = get_str(&d, "url");
+	g_variant_dict_lookup(&d, "status", "u", &status);
+	if (status > EVF_STATUS_CANCELLED)
+		return NULL;
+	ev->status = (EvfStatus)status;
+	g_variant_dict_lookup(&d, "published", "x", &ev->published);
+	ev->image = get_str(&d, "image");
+	ev->rrule = get_str(&d, "rrule");
+	ev->description_html = get_str(&d, "description_html");
+	ev->description_text = get_str(&d, "description_text");
+	evf_event_update_fingerprint(ev);
+	return g_steal_pointer(&ev);
 }
 
 char *

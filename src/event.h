@@ -71,6 +71,14 @@ EvfEvent *evf_event_ref(EvfEvent *ev);
 void evf_event_unref(EvfEvent *ev);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfEvent, evf_event_unref)
 
+/* (transfer full): @ev as a self-describing GVariant (a{sv}) of its
+ * content (not the state), to keep partner items in the state and to pass
+ * events from the sandboxed parser. */
+GVariant *evf_event_serialize(const EvfEvent *ev);
+/* (transfer full) (nullable): the event in @v, or NULL when @v is not a
+ * well-formed serialised event. The fingerprint is recomputed. */
+EvfEvent *evf_event_deserialize(GVariant *v);
+
 /* The publication date: `published` from the file, else first seen. */
 gint64 evf_event_pubdate(const EvfEvent *ev);
 

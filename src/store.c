@@ -26,7 +26,18 @@ static const char schema[] = "CREATE TABLE IF NOT EXISTS meta ("
                              "  sequence INTEGER NOT NULL,"
                              "  created INTEGER NOT NULL,"
                              "  modified INTEGER NOT NULL,"
-                             "  present INTEGER NOT NULL);";
+                             "  present INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS sources ("
+    "  name TEXT PRIMARY KEY, url TEXT, etag TEXT, last_modified TEXT,"
+    "  body_hash TEXT, last_attempt INTEGER NOT NULL DEFAULT 0,"
+    "  last_success INTEGER NOT NULL DEFAULT 0,"
+    "  next_fetch INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
+    "  failures INTEGER NOT NULL DEFAULT 0,"
+    "  items INTEGER NOT NULL DEFAULT 0, held INTEGER NOT NULL DEFAULT 0,"
+    "  gone INTEGER NOT NULL DEFAULT 0, moved_to TEXT);"
+    "CREATE TABLE IF NOT EXISTS source_items ("
+    "  source TEXT NOT NULL, uid TEXT NOT NULL, item BLOB NOT NULL,"
+    "  PRIMARY KEY (source, uid));";
 
 static gboolean
 fail(EvfStore *store, GError **error, const char *what)
@@ -272,5 +283,222 @@ evf_store_set_meta(EvfStore *store, const char *key, const char *value,
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return fail(store, error, "cannot write");
+	return TRUE;
+}
+
+void
+evf_source_state_free(EvfSourceState *st)
+{
+	if (st == NULL)
+		return;
+	g_free(st->name);
+	g_free(st->url);
+	g_free(st->etag);
+	g_free(st->last_modified);
+	g_free(st->body_hash);
+	g_free(st->last_error);
+	g_free(st->moved_to);
+	g_free(st);
+}
+
+static char *
+column_str(sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	return v != NULL ? g_strdup((const char *)v) : NULL;
+}
+
+static EvfSourceState *
+source_from_row(sqlite3_stmt *st)
+{
+	EvfSourceState *s = g_new0(EvfSourceState, 1);
+
+	s->name = column_str(st, 0);
+	s->url = column_str(st, 1);
+	s->etag = column_str(st, 2);
+	s->last_modified = column_str(st, 3);
+	s->body_hash = column_str(st, 4);
+	s->last_attempt = sqlite3_column_int64(st, 5);
+	s->last_success = sqlite3_column_int64(st, 6);
+	s->next_fetch = sqlite3_column_int64(st, 7);
+	s->last_error = column_str(st, 8);
+	s->failures = (guint)sqlite3_column_int64(st, 9);
+	s->items = (guint)sqlite3_column_int64(st, 10);
+	s->held = (guint)sqlite3_column_int64(st, 11);
+	s->gone = sqlite3_column_int(st, 12) != 0;
+	s->moved_to = column_str(st, 13);
+	return s;
+}
+
+#define SOURCE_COLUMNS                                                        \
+	"name, url, etag, last_modified, body_hash, last_attempt, "          \
+	"last_success, next_fetch, last_error, failures, items, held, gone, " \
+	"moved_to"
+
+EvfSourceState *
+evf_store_get_source(EvfStore *store, const char *name)
+{
+	g_autoptr(sqlite3_stmt) st = NULL;
+	EvfSourceState *s;
+
+	if (sqlite3_prepare_v2(store->db,
+			       "SELECT " SOURCE_COLUMNS
+			       " FROM sources WHERE name = ?",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			return source_from_row(st);
+	}
+	s = g_new0(EvfSourceState, 1);
+	s->name = g_strdup(name);
+	return s;
+}
+
+GPtrArray *
+evf_store_list_sources(EvfStore *store)
+{
+	g_autoptr(sqlite3_stmt) st = NULL;
+	GPtrArray *out = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)evf_source_state_free);
+
+	if (sqlite3_prepare_v2(store->db,
+			       "SELECT " SOURCE_COLUMNS
+			       " FROM sources ORDER BY name",
+			       -1, &st, NULL) != SQLITE_OK)
+		return out;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		g_ptr_array_add(out, source_from_row(st));
+	return out;
+}
+
+static gboolean
+put_source(EvfStore *store, const EvfSourceState *s, GError **error)
+{
+	g_autoptr(sqlite3_stmt) st = NULL;
+
+	if (sqlite3_prepare_v2(store->db,
+			       "INSERT OR REPLACE INTO sources (" SOURCE_COLUMNS
+			       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+			       "?, ?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return fail(store, error, "cannot save a source");
+	sqlite3_bind_text(st, 1, s->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->url, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, s->etag, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, s->last_modified, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, s->body_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, s->last_attempt);
+	sqlite3_bind_int64(st, 7, s->last_success);
+	sqlite3_bind_int64(st, 8, s->next_fetch);
+	sqlite3_bind_text(st, 9, s->last_error, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 10, s->failures);
+	sqlite3_bind_int64(st, 11, s->items);
+	sqlite3_bind_int64(st, 12, s->held);
+	sqlite3_bind_int(st, 13, s->gone);
+	sqlite3_bind_text(st, 14, s->moved_to, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return fail(store, error, "cannot save a source");
+	return TRUE;
+}
+
+gboolean
+evf_store_put_source(EvfStore *store, const EvfSourceState *s,
+		     GError **error)
+{
+	return put_source(store, s, error);
+}
+
+gboolean
+evf_store_set_source_items(EvfStore *store, const EvfSourceState *s,
+			   GPtrArray *events, GError **error)
+{
+	g_autoptr(sqlite3_stmt) del = NULL;
+	g_autoptr(sqlite3_stmt) ins = NULL;
+
+	if (!exec(store, "BEGIN IMMEDIATE", error))
+		return FALSE;
+	if (sqlite3_prepare_v2(store->db,
+			       "DELETE FROM source_items WHERE source = ?", -1,
+			       &del, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(store->db,
+			       "INSERT OR REPLACE INTO source_items VALUES "
+			       "(?, ?, ?)",
+			       -1, &ins, NULL) != SQLITE_OK) {
+		fail(store, error, "cannot save the items");
+		goto rollback;
+	}
+	sqlite3_bind_text(del, 1, s->name, -1, SQLITE_STATIC);
+	if (sqlite3_step(del) != SQLITE_DONE) {
+		fail(store, error, "cannot save the items");
+		goto rollback;
+	}
+	for (guint i = 0; i < events->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(events, i);
+		g_autoptr(GVariant) v = evf_event_serialize(ev);
+
+		sqlite3_reset(ins);
+		sqlite3_bind_text(ins, 1, s->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, ev->uid, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(ins, 3, g_variant_get_data(v),
+				  (int)g_variant_get_size(v), SQLITE_STATIC);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			fail(store, error, "cannot save the items");
+			goto rollback;
+		}
+	}
+	if (!put_source(store, s, error) || !exec(store, "COMMIT", error))
+		goto rollback;
+	return TRUE;
+
+rollback:
+	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	return FALSE;
+}
+
+GPtrArray *
+evf_store_get_source_items(EvfStore *store, const char *name)
+{
+	g_autoptr(sqlite3_stmt) st = NULL;
+	GPtrArray *out =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
+
+	if (sqlite3_prepare_v2(store->db,
+			       "SELECT item FROM source_items WHERE source = ? "
+			       "ORDER BY uid",
+			       -1, &st, NULL) != SQLITE_OK)
+		return out;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		gsize len = (gsize)sqlite3_column_bytes(st, 0);
+		g_autoptr(GBytes) b =
+		    g_bytes_new(sqlite3_column_blob(st, 0), len);
+		g_autoptr(GVariant) v = g_variant_ref_sink(
+		    g_variant_new_from_bytes(G_VARIANT_TYPE_VARDICT, b, FALSE));
+		EvfEvent *ev = evf_event_deserialize(v);
+
+		/* A row that does not read back is dropped, not fatal. */
+		if (ev != NULL)
+			g_ptr_array_add(out, ev);
+	}
+	return out;
+}
+
+gboolean
+evf_store_forget_source(EvfStore *store, const char *name, GError **error)
+{
+	g_autoptr(sqlite3_stmt) a = NULL;
+	g_autoptr(sqlite3_stmt) b = NULL;
+
+	if (sqlite3_prepare_v2(store->db,
+			       "DELETE FROM source_items WHERE source = ?", -1,
+			       &a, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(store->db, "DELETE FROM sources WHERE name = ?",
+			       -1, &b, NULL) != SQLITE_OK)
+		return fail(store, error, "cannot forget a source");
+	sqlite3_bind_text(a, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(b, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(a) != SQLITE_DONE || sqlite3_step(b) != SQLITE_DONE)
+		return fail(store, error, "cannot forget a source");
 	return TRUE;
 }

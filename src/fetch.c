@@ -1,0 +1,479 @@
+/*
+ * fetch.c: see fetch.h. The GLib wiring follows curl's ghiper.c example:
+ * libcurl tells which sockets to watch and when to time out; GLib calls
+ * back into curl_multi_socket_action.
+ *
+ * libcurl 7.88 (Debian 12) enforces CURLOPT_MAXFILESIZE only on a
+ * Content-Length announced up front, and not on decompressed data, and
+ * follows redirects without limit by default: the cap is counted here, in
+ * the write callback, on decoded bytes, and the redirect limit is set.
+ * Addresses are checked in the open-socket callback, after resolution and
+ * for every connection including redirects, so DNS rebinding cannot slip
+ * a private address past the check.
+ */
+#include "autoconf.h"
+#include "fetch.h"
+
+#include "util.h"
+
+#include <arpa/inet.h>
+#include <gio/gio.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+struct _EvfFetcher {
+	CURLM *multi;
+	char *user_agent;
+	guint timer;
+	GHashTable *sockets; /* curl_socket_t → Watch */
+	guint pending;
+};
+
+typedef struct {
+	EvfFetcher *fetcher;
+	CURL *easy;
+	struct curl_slist *headers;
+	GByteArray *body;
+	gsize max_bytes;
+	gboolean too_large;
+	gboolean allow_private;
+	gboolean refused_private;
+	EvfFetchResult *res;
+	EvfFetchDone done;
+	gpointer user_data;
+	char errbuf[CURL_ERROR_SIZE];
+} Transfer;
+
+typedef struct {
+	GIOChannel *channel;
+	guint source;
+} Watch;
+
+void
+evf_fetch_result_free(EvfFetchResult *res)
+{
+	if (res == NULL)
+		return;
+	g_free(res->name);
+	g_free(res->url);
+	g_free(res->error);
+	if (res->body != NULL)
+		g_bytes_unref(res->body);
+	g_free(res->etag);
+	g_free(res->last_modified);
+	g_free(res->moved_to);
+	g_free(res->content_type);
+	g_free(res);
+}
+
+gboolean
+evf_fetch_address_is_private(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		guint32 a = ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
+
+		return (a >> 24) == 0 || (a >> 24) == 10 || (a >> 24) == 127 ||
+		       (a >> 22) == (100u << 2 | 1) ||    /* 100.64/10 */
+		       (a >> 16) == (169u << 8 | 254) ||  /* 169.254/16 */
+		       (a >> 20) == (172u << 4 | 1) ||    /* 172.16/12 */
+		       (a >> 16) == (192u << 8 | 168) ||  /* 192.168/16 */
+		       (a >> 8) == (192u << 16 | 0 << 8 | 0) || /* 192.0.0/24 */
+		       (a >> 28) >= 14;			  /* 224/4, 240/4 */
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct in6_addr *a =
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr;
+
+		if (IN6_IS_ADDR_V4MAPPED(a) || IN6_IS_ADDR_V4COMPAT(a)) {
+			struct sockaddr_in v4 = { .sin_family = AF_INET };
+
+			memcpy(&v4.sin_addr, &a->s6_addr[12], 4);
+			return evf_fetch_address_is_private(
+			    (struct sockaddr *)&v4);
+		}
+		return IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_LOOPBACK(a) ||
+		       IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_SITELOCAL(a) ||
+		       IN6_IS_ADDR_MULTICAST(a) ||
+		       (a->s6_addr[0] & 0xfe) == 0xfc; /* fc00::/7 */
+	}
+	return TRUE;
+}
+
+/* A source whose own URL names a private host may use private addresses
+ * (a partner on the intranet, or a test server); others never may, even
+ * through a redirect. */
+static gboolean
+url_is_private(const char *url)
+{
+	g_autoptr(GUri) uri = g_uri_parse(url, G_URI_FLAGS_NONE, NULL);
+	const char *host = uri ? g_uri_get_host(uri) : NULL;
+	g_autoptr(GInetAddress) ia = NULL;
+	g_autoptr(GSocketAddress) sa = NULL;
+	struct sockaddr_storage ss;
+
+	if (host == NULL)
+		return FALSE;
+	if (g_ascii_strcasecmp(host, "localhost") == 0)
+		return TRUE;
+	ia = g_inet_address_new_from_string(host);
+	if (ia == NULL)
+		return FALSE;
+	sa = g_inet_socket_address_new(ia, 0);
+	if (!g_socket_address_to_native(sa, &ss, sizeof ss, NULL))
+		return FALSE;
+	return evf_fetch_address_is_private((struct sockaddr *)&ss);
+}
+
+static curl_socket_t
+open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *addr)
+{
+	Transfer *t = clientp;
+
+	if (!t->allow_private && evf_fetch_address_is_private(&addr->addr)) {
+		t->refused_private = TRUE;
+		return CURL_SOCKET_BAD;
+	}
+	return socket(addr->family, addr->socktype | SOCK_CLOEXEC,
+		      addr->protocol);
+}
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *userp)
+{
+	Transfer *t = userp;
+	gsize len = size * n;
+
+	/* Decoded bytes: this is where a gzip bomb is stopped. */
+	if (t->body->len + len > t->max_bytes) {
+		t->too_large = TRUE;
+		return CURL_WRITEFUNC_ERROR;
+	}
+	g_byte_array_append(t->body, (const guint8 *)data, (guint)len);
+	return len;
+}
+
+static char *
+header_value(const char *line, gsize len, const char *name)
+{
+	gsize n = strlen(name);
+
+	if (len <= n + 1 || g_ascii_strncasecmp(line, name, n) != 0 ||
+	    line[n] != ':')
+		return NULL;
+	return g_strstrip(g_strndup(line + n + 1, len - n - 1));
+}
+
+static size_t
+on_header(char *data, size_t size, size_t n, void *userp)
+{
+	Transfer *t = userp;
+	gsize len = size * n;
+	char *v;
+
+	/* Each response of a redirect chain starts with its status line:
+	 * only the last response's headers count. */
+	if (len > 5 && strncmp(data, "HTTP/", 5) == 0) {
+		g_clear_pointer(&t->res->etag, g_free);
+		g_clear_pointer(&t->res->last_modified, g_free);
+		t->res->max_age = -1;
+		return len;
+	}
+	if ((v = header_value(data, len, "ETag")) != NULL) {
+		g_free(t->res->etag);
+		t->res->etag = evf_text_oneline(v);
+		g_free(v);
+	} else if ((v = header_value(data, len, "Last-Modified")) != NULL) {
+		g_free(t->res->last_modified);
+		t->res->last_modified = evf_text_oneline(v);
+		g_free(v);
+	} else if ((v = header_value(data, len, "Cache-Control")) != NULL) {
+		g_auto(GStrv) parts = g_strsplit(v, ",", -1);
+
+		for (guint i = 0; parts[i] != NULL; i++) {
+			const char *p = g_strstrip(parts[i]);
+
+			if (g_ascii_strncasecmp(p, "max-age=", 8) == 0)
+				t->res->max_age =
+				    g_ascii_strtoll(p + 8, NULL, 10);
+		}
+		g_free(v);
+	} else if ((v = header_value(data, len, "Location")) != NULL) {
+		long code = 0;
+
+		curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+		if (code == 301 || code == 308) {
+			g_free(t->res->moved_to);
+			t->res->moved_to = evf_text_oneline(v);
+		}
+		g_free(v);
+	}
+	return len;
+}
+
+static const char *
+describe(Transfer *t, CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_OPERATION_TIMEDOUT:
+		return "timed out (the server is too slow or does not answer)";
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return "unknown host (DNS)";
+	case CURLE_COULDNT_CONNECT:
+		return t->refused_private
+			   ? "refused: the address is private or local"
+			   : "cannot connect";
+	case CURLE_TOO_MANY_REDIRECTS:
+		return "too many redirects (more than 5)";
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		return "refused: only http and https are fetched";
+	case CURLE_FILESIZE_EXCEEDED:
+	case CURLE_WRITE_ERROR:
+		return t->too_large || rc == CURLE_FILESIZE_EXCEEDED
+			   ? "too large (over the source's max_bytes)"
+			   : "cannot store the body";
+	case CURLE_PARTIAL_FILE:
+		return "truncated: the connection closed before the end";
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+		return "TLS failed (certificate or handshake)";
+	case CURLE_BAD_CONTENT_ENCODING:
+		return "bad content encoding";
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+		return "the connection broke";
+	default:
+		return t->errbuf[0] != '\0' ? t->errbuf : curl_easy_strerror(rc);
+	}
+}
+
+static void
+finish(EvfFetcher *f, CURL *easy, CURLcode rc)
+{
+	Transfer *t = NULL;
+	EvfFetchResult *res;
+	curl_off_t retry = 0;
+	char *ct = NULL;
+
+	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
+	res = t->res;
+	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &res->status);
+	if (curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry) == CURLE_OK)
+		res->retry_after = (gint64)retry;
+	if (curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK &&
+	    ct != NULL)
+		res->content_type = evf_text_oneline(ct);
+
+	if (rc != CURLE_OK) {
+		res->error = g_strdup(describe(t, rc));
+	} else if (res->status == 304) {
+		res->not_modified = TRUE;
+	} else if (res->status < 200 || res->status > 299) {
+		res->error = g_strdup_printf(
+		    "HTTP %ld%s", res->status,
+		    res->status == 410   ? " (gone)"
+		    : res->status == 404 ? " (not found)"
+		    : res->status == 429 ? " (too many requests)"
+		    : res->status >= 500 ? " (server error)"
+					 : "");
+	} else if (t->body->len == 0) {
+		res->error = g_strdup("empty body");
+	} else {
+		gsize len = t->body->len;
+
+		res->body = g_bytes_new_take(
+		    g_byte_array_free(g_steal_pointer(&t->body), FALSE), len);
+	}
+
+	curl_multi_remove_handle(f->multi, easy);
+	curl_easy_cleanup(easy);
+	curl_slist_free_all(t->headers);
+	if (t->body != NULL)
+		g_byte_array_unref(t->body);
+	f->pending--;
+	t->done(res, t->user_data);
+	g_free(t);
+}
+
+static void
+check_done(EvfFetcher *f)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(f->multi, &left)) != NULL)
+		if (msg->msg == CURLMSG_DONE)
+			finish(f, msg->easy_handle, msg->data.result);
+}
+
+static gboolean
+on_timeout(gpointer data)
+{
+	EvfFetcher *f = data;
+	int running;
+
+	f->timer = 0;
+	curl_multi_socket_action(f->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	check_done(f);
+	return G_SOURCE_REMOVE;
+}
+
+static int
+on_timer(CURLM *multi, long ms, void *userp)
+{
+	EvfFetcher *f = userp;
+
+	if (f->timer != 0) {
+		g_source_remove(f->timer);
+		f->timer = 0;
+	}
+	if (ms >= 0)
+		f->timer = g_timeout_add((guint)ms, on_timeout, f);
+	return 0;
+}
+
+static gboolean
+on_io(GIOChannel *ch, GIOCondition cond, gpointer data)
+{
+	EvfFetcher *f = data;
+	int fd = g_io_channel_unix_get_fd(ch);
+	int action = 0, running;
+
+	if (cond & G_IO_IN)
+		action |= CURL_CSELECT_IN;
+	if (cond & G_IO_OUT)
+		action |= CURL_CSELECT_OUT;
+	if (cond & (G_IO_ERR | G_IO_HUP))
+		action |= CURL_CSELECT_ERR;
+	curl_multi_socket_action(f->multi, fd, action, &running);
+	check_done(f);
+	return G_SOURCE_CONTINUE;
+}
+
+static void
+watch_free(gpointer p)
+{
+	Watch *w = p;
+
+	g_source_remove(w->source);
+	g_io_channel_unref(w->channel);
+	g_free(w);
+}
+
+static int
+on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *sockp)
+{
+	EvfFetcher *f = userp;
+	GIOCondition cond = 0;
+	Watch *w;
+
+	g_hash_table_remove(f->sockets, GINT_TO_POINTER(s));
+	if (what == CURL_POLL_REMOVE)
+		return 0;
+	if (what & CURL_POLL_IN)
+		cond |= G_IO_IN | G_IO_HUP | G_IO_ERR;
+	if (what & CURL_POLL_OUT)
+		cond |= G_IO_OUT | G_IO_ERR;
+	w = g_new0(Watch, 1);
+	w->channel = g_io_channel_unix_new(s);
+	w->source = g_io_add_watch(w->channel, cond, on_io, f);
+	g_hash_table_insert(f->sockets, GINT_TO_POINTER(s), w);
+	return 0;
+}
+
+EvfFetcher *
+evf_fetcher_new(const char *user_agent)
+{
+	EvfFetcher *f = g_new0(EvfFetcher, 1);
+
+	f->multi = curl_multi_init();
+	f->user_agent = g_strdup(user_agent);
+	f->sockets = g_hash_table_new_full(NULL, NULL, NULL, watch_free);
+	curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
+	curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+	curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
+	/* Be polite: one connection per partner host at a time. */
+	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
+	return f;
+}
+
+void
+evf_fetcher_free(EvfFetcher *f)
+{
+	if (f == NULL)
+		return;
+	if (f->timer != 0)
+		g_source_remove(f->timer);
+	g_hash_table_unref(f->sockets);
+	curl_multi_cleanup(f->multi);
+	g_free(f->user_agent);
+	g_free(f);
+}
+
+guint
+evf_fetcher_pending(EvfFetcher *f)
+{
+	return f->pending;
+}
+
+void
+evf_fetcher_add(EvfFetcher *f, const EvfFetchRequest *req, EvfFetchDone done,
+		gpointer user_data)
+{
+	Transfer *t = g_new0(Transfer, 1);
+	CURL *e = curl_easy_init();
+	long low_time = MIN(30, MAX(2, (long)req->timeout / 3));
+
+	t->fetcher = f;
+	t->easy = e;
+	t->body = g_byte_array_new();
+	t->max_bytes = req->max_bytes;
+	t->allow_private = url_is_private(req->url);
+	t->done = done;
+	t->user_data = user_data;
+	t->res = g_new0(EvfFetchResult, 1);
+	t->res->name = g_strdup(req->name);
+	t->res->url = g_strdup(req->url);
+	t->res->max_age = -1;
+
+	if (req->etag != NULL) {
+		g_autofree char *h = g_strdup_printf("If-None-Match: %s",
+						     req->etag);
+		t->headers = curl_slist_append(t->headers, h);
+	}
+	if (req->last_modified != NULL) {
+		g_autofree char *h = g_strdup_printf("If-Modified-Since: %s",
+						     req->last_modified);
+		t->headers = curl_slist_append(t->headers, h);
+	}
+	curl_easy_setopt(e, CURLOPT_URL, req->url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)req->timeout);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1000L);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, low_time);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
+			 (curl_off_t)req->max_bytes);
+	curl_easy_setopt(e, CURLOPT_PROXY, "");
+	curl_easy_setopt(e, CURLOPT_USERAGENT, f->user_agent);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t);
+	curl_easy_setopt(e, CURLOPT_MAXLIFETIME_CONN, 300L);
+	f->pending++;
+	curl_multi_add_handle(f->multi, e);
+}

@@ -1,0 +1,33 @@
+/*
+ * merge.h: one catalogue from the site's own events and its partners'
+ * items. Pure: events in, events out.
+ *
+ * Identity: a partner's UID is kept when no other event has it, else it is
+ * namespaced (a UUIDv5 of the source and the UID), deterministically.
+ * Duplicates: the same URL, or the same start day and a near-identical
+ * title; an undated local listing matches a partner item of the same title
+ * (and takes its date). Precedence: local events first, then partners by
+ * priority (higher first), then by name. What loses is kept as "also
+ * listed by" on the winner.
+ */
+#pragma once
+
+#include <glib.h>
+#include "config.h"
+
+/* (transfer full) (element-type EvfEvent): @local (EvfEvent*) and the
+ * partner items in @partners (source name → GPtrArray of EvfEvent*, the
+ * sources' last good items), filtered and labelled by their source's
+ * configuration, merged and sorted by uid. Only sources of @cfg that are
+ * enabled contribute. The events are shared, not copied: partner items are
+ * changed in place (uid, slug, source, categories). */
+GPtrArray *evf_merge(const EvfConfig *cfg, GPtrArray *local,
+		     GHashTable *partners);
+
+/* (transfer full): @title reduced for comparison: transliterated, lower
+ * case, words of letters and digits separated by single spaces. */
+char *evf_merge_normalize_title(const char *title);
+
+/* Whether two normalised titles are near-identical (same words, allowing
+ * one in five to differ). */
+gboolean evf_merge_titles_match(const char *a, const char *b);
