@@ -9,6 +9,8 @@
 
 #include "catalog.h"
 #include "gzip.h"
+#include "merge.h"
+#include "partner.h"
 #include "publish.h"
 #include "render.h"
 #include "store.h"
@@ -50,7 +52,8 @@ evf_build_check(const EvfConfig *cfg, gint64 now, GPtrArray *diags)
 
 /* The digest of everything a build depends on besides the state. */
 static char *
-inputs_digest(const EvfConfig *cfg, const char *events_digest)
+inputs_digest(const EvfConfig *cfg, const char *events_digest,
+              const char *partners)
 {
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
 	g_autofree char *conf = NULL;
@@ -62,7 +65,8 @@ inputs_digest(const EvfConfig *cfg, const char *events_digest)
 	if (g_file_get_contents(cfg->path, &conf, &len, NULL))
 		g_checksum_update(sum, (const guchar *)conf, len);
 	g_checksum_update(sum, (const guchar *)events_digest,
-	                  strlen(events_digest));
+	                  strlen(events_digest) + 1);
+	g_checksum_update(sum, (const guchar *)partners, strlen(partners));
 	return g_strdup(g_checksum_get_string(sum));
 }
 
@@ -108,6 +112,9 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autofree char *events_digest = NULL;
 	g_autofree char *digest = NULL;
 	g_autofree char *old_digest = NULL;
+	g_autofree char *partners_rev = NULL;
+	g_autoptr(GHashTable) partners = NULL;
+	g_autoptr(GPtrArray) local = NULL;
 	g_autofree char *old_manifest = NULL;
 	g_autofree char *manifest = NULL;
 	g_autofree char *state_dir = g_path_get_dirname(cfg->state_path);
@@ -134,7 +141,8 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	if (store == NULL)
 		return FALSE;
 
-	digest = inputs_digest(cfg, events_digest);
+	partners_rev = evf_partner_revision(store);
+	digest = inputs_digest(cfg, events_digest, partners_rev);
 	old_digest = evf_store_get_meta(store, "inputs");
 	old_manifest = evf_store_get_meta(store, "manifest");
 	if (g_strcmp0(digest, old_digest) == 0 && old_manifest != NULL &&
@@ -145,9 +153,11 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		return TRUE;
 	}
 
-	events = evf_catalog_parse(cfg, cache, files, now, diags);
-	if (events == NULL)
+	local = evf_catalog_parse(cfg, cache, files, now, diags);
+	if (local == NULL)
 		return FALSE;
+	partners = evf_partner_items(cfg, store);
+	events = evf_merge(cfg, local, partners);
 	if (!evf_store_track(store, events, now, &updated, error))
 		return FALSE;
 	out = evf_render_site(cfg, events, updated, error);

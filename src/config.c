@@ -237,7 +237,7 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		gint64 n;
 
 		if (!g_ascii_string_to_signed(value, 10, spec->min, spec->max,
-					      &n, NULL))
+		                              &n, NULL))
 			return "not a whole number within its bounds";
 		*num = n;
 		return NULL;
@@ -252,7 +252,7 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		    g_ascii_strcasecmp(end, "K") == 0)
 			n *= 1024;
 		else if (g_ascii_strcasecmp(end, "MiB") == 0 ||
-			 g_ascii_strcasecmp(end, "M") == 0)
+		         g_ascii_strcasecmp(end, "M") == 0)
 			n *= 1024 * 1024;
 		else if (*end != '\0')
 			return "not a size (such as 1048576, 512KiB or 10MiB)";
@@ -351,8 +351,7 @@ site_field(EvfConfig *cfg, const char *group, const char *key)
 }
 
 static void
-apply_source(EvfSourceConfig *src, const KeySpec *spec, char *canon,
-	     gint64 num)
+apply_source(EvfSourceConfig *src, const KeySpec *spec, char *canon, gint64 num)
 {
 	GStrv *list;
 
@@ -376,7 +375,7 @@ apply_source(EvfSourceConfig *src, const KeySpec *spec, char *canon,
 
 		list = strcmp(spec->key, "categories") == 0 ? &src->categories
 		       : strcmp(spec->key, "include") == 0  ? &src->include
-							    : &src->exclude;
+		                                            : &src->exclude;
 		for (guint i = 0; parts[i] != NULL; i++)
 			if (parts[i][0] != '\0')
 				g_strv_builder_add(b, parts[i]);

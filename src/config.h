@@ -8,17 +8,17 @@
 #include <glib.h>
 
 typedef struct {
-	char *name;     /* [source NAME] */
-	char *title;    /* shown in attribution; default: NAME in capitals */
+	char *name;  /* [source NAME] */
+	char *title; /* shown in attribution; default: NAME in capitals */
 	char *url;
 	gboolean enabled;
-	gint64 interval; /* seconds between fetches */
-	char *format;    /* auto, ics, rss or atom */
-	GStrv categories; /* added to every item */
-	GStrv include;    /* keep only items mentioning one of these */
-	GStrv exclude;    /* drop items mentioning one of these */
-	gint priority;    /* the higher wins between partners */
-	guint timeout;    /* seconds for one fetch */
+	gint64 interval;   /* seconds between fetches */
+	char *format;      /* auto, ics, rss or atom */
+	GStrv categories;  /* added to every item */
+	GStrv include;     /* keep only items mentioning one of these */
+	GStrv exclude;     /* drop items mentioning one of these */
+	gint priority;     /* the higher wins between partners */
+	guint timeout;     /* seconds for one fetch */
 	guint64 max_bytes; /* of a decoded body */
 } EvfSourceConfig;
 
@@ -64,7 +64,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfConfig, evf_config_free)
 
 /* (transfer none) (nullable): the source called @name. */
 const EvfSourceConfig *evf_config_source(const EvfConfig *cfg,
-					 const char *name);
+                                         const char *name);
 
 /* (transfer full): the absolute URL of @path (relative to the site root). */
 char *evf_config_url(const EvfConfig *cfg, const char *path);

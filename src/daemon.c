@@ -13,7 +13,10 @@
 
 #include "build.h"
 #include "config.h"
+#include "fetch.h"
 #include "httpd.h"
+#include "partner.h"
+#include "store.h"
 #include "snapshot.h"
 #include "util.h"
 
@@ -21,6 +24,7 @@
 #include <gio/gunixsocketaddress.h>
 #include <glib-unix.h>
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 
 #define SETTLE_MS 50   /* coalesce bursts of file events */
@@ -36,6 +40,10 @@ typedef struct {
 	GFileMonitor *events_monitor;
 	GFileMonitor *config_monitor;
 	guint rebuild_source;
+	EvfStore *store; /* for the partner sources */
+	EvfFetcher *fetcher;
+	GHashTable *in_flight; /* source names being fetched */
+	guint tick;
 	GMainLoop *loop;
 	int status;
 } Daemon;
@@ -120,6 +128,73 @@ rebuild(Daemon *d, gboolean fresh)
 		          st.written);
 	}
 	return TRUE;
+}
+
+static void
+update_status(Daemon *d)
+{
+	g_autoptr(GBytes) json = NULL;
+
+	if (d->httpd == NULL || d->store == NULL)
+		return;
+	json = evf_partner_status_json(d->cfg, d->store, g_get_real_time());
+	evf_httpd_set_status(d->httpd, json);
+}
+
+static void schedule_rebuild(Daemon *d);
+
+static void
+on_fetched(EvfFetchResult *res, gpointer data)
+{
+	Daemon *d = data;
+	g_autoptr(EvfFetchResult) owned = res;
+	g_autofree char *why = NULL;
+	gboolean changed = FALSE;
+
+	g_hash_table_remove(d->in_flight, res->name);
+	/* A source removed by a reload while it was being fetched. */
+	if (evf_config_source(d->cfg, res->name) == NULL)
+		return;
+	if (!evf_partner_apply(d->cfg, d->store, res, g_get_real_time(),
+	                       &changed, &why)) {
+		g_autofree char *shown = evf_log_escape(why);
+		g_warning("source %s: %s; keeping its last good items",
+		          res->name, shown);
+	}
+	if (changed)
+		schedule_rebuild(d);
+	update_status(d);
+}
+
+/* Starts the fetches that are due. */
+static gboolean
+on_tick(gpointer data)
+{
+	Daemon *d = data;
+	gint64 now = g_get_real_time();
+
+	for (guint i = 0; i < d->cfg->sources->len; i++) {
+		const EvfSourceConfig *src =
+		    g_ptr_array_index(d->cfg->sources, i);
+		g_autoptr(EvfSourceState) st = NULL;
+		EvfFetchRequest req = { 0 };
+
+		if (g_hash_table_contains(d->in_flight, src->name) ||
+		    !evf_partner_due(src, d->store, now))
+			continue;
+		st = evf_store_get_source(d->store, src->name);
+		req.name = src->name;
+		req.url = src->url;
+		if (g_strcmp0(st->url, src->url) == 0 && st->held == 0) {
+			req.etag = st->etag;
+			req.last_modified = st->last_modified;
+		}
+		req.timeout = src->timeout;
+		req.max_bytes = src->max_bytes;
+		g_hash_table_add(d->in_flight, g_strdup(src->name));
+		evf_fetcher_add(d->fetcher, &req, on_fetched, d);
+	}
+	return G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -217,6 +292,7 @@ reload(Daemon *d)
 	watch(d);
 	g_message("configuration reloaded");
 	rebuild(d, fresh);
+	update_status(d);
 	sd_notify("READY=1");
 }
 
@@ -267,6 +343,24 @@ evf_daemon_run(const char *config_path, const char *listen)
 	if (d.cfg == NULL)
 		return 1;
 	d.cache = evf_catalog_cache_new();
+	{
+		g_autofree char *dir = g_path_get_dirname(d.cfg->state_path);
+		g_autofree char *ua = evf_partner_user_agent(d.cfg);
+
+		if (g_mkdir_with_parents(dir, 0755) < 0 ||
+		    (d.store = evf_store_open(d.cfg->state_path, &error)) ==
+		        NULL) {
+			fprintf(stderr, "evfeed: error: %s\n",
+			        error != NULL ? error->message
+			                      : g_strerror(errno));
+			evf_catalog_cache_free(d.cache);
+			evf_config_free(d.cfg);
+			return 1;
+		}
+		d.fetcher = evf_fetcher_new(ua);
+		d.in_flight = g_hash_table_new_full(g_str_hash, g_str_equal,
+		                                    g_free, NULL);
+	}
 
 	if (!rebuild(&d, TRUE)) {
 		/* Serve the last good output while the events are fixed. */
@@ -289,12 +383,16 @@ evf_daemon_run(const char *config_path, const char *listen)
 	if (d.httpd == NULL) {
 		fprintf(stderr, "evfeed: error: %s\n", error->message);
 		evf_snapshot_unref(d.snap);
+		evf_fetcher_free(d.fetcher);
+		g_hash_table_unref(d.in_flight);
+		evf_store_free(d.store);
 		evf_catalog_cache_free(d.cache);
 		evf_config_free(d.cfg);
 		return 1;
 	}
 	if (d.snap != NULL)
 		evf_httpd_set_snapshot(d.httpd, d.snap);
+	update_status(&d);
 
 	d.loop = g_main_loop_new(NULL, FALSE);
 	watch(&d);
@@ -303,10 +401,16 @@ evf_daemon_run(const char *config_path, const char *listen)
 	g_unix_signal_add(SIGINT, on_term, &d);
 	announce(&d);
 	sd_notify("READY=1");
+	on_tick(&d);
+	d.tick = g_timeout_add_seconds(1, on_tick, &d);
 
 	g_main_loop_run(d.loop);
 
+	g_source_remove(d.tick);
 	evf_httpd_stop(d.httpd, GRACE_MS);
+	evf_fetcher_free(d.fetcher);
+	g_hash_table_unref(d.in_flight);
+	evf_store_free(d.store);
 	g_clear_object(&d.events_monitor);
 	g_clear_object(&d.config_monitor);
 	if (d.rebuild_source != 0)

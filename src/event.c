@@ -66,7 +66,8 @@ evf_event_pubdate(const EvfEvent *ev)
 {
 	/* A partner's date may lie in the future; a listing is never
 	 * announced before evfeed first saw it. */
-	if (ev->published != 0 && (ev->created == 0 || ev->published <= ev->created))
+	if (ev->published != 0 &&
+	    (ev->created == 0 || ev->published <= ev->created))
 		return ev->published;
 	return ev->created;
 }
@@ -102,14 +103,14 @@ evf_event_serialize(const EvfEvent *ev)
 	g_variant_dict_insert(&d, "all_day", "b", ev->all_day);
 	if (!ev->tba && ev->all_day) {
 		g_variant_dict_insert(&d, "start_date", "u",
-				      g_date_get_julian(&ev->start_date));
+		                      g_date_get_julian(&ev->start_date));
 		g_variant_dict_insert(&d, "end_date", "u",
-				      g_date_get_julian(&ev->end_date));
+		                      g_date_get_julian(&ev->end_date));
 	} else if (!ev->tba) {
 		g_variant_dict_insert(&d, "start", "x",
-				      g_date_time_to_unix(ev->start));
+		                      g_date_time_to_unix(ev->start));
 		g_variant_dict_insert(&d, "end", "x",
-				      g_date_time_to_unix(ev->end));
+		                      g_date_time_to_unix(ev->end));
 	}
 	put_str(&d, "tzid", ev->tzid);
 	put_str(&d, "location", ev->location);
@@ -188,7 +189,7 @@ evf_event_deserialize(GVariant *v)
 		    !g_variant_dict_lookup(&d, "end", "x", &end) || end < start)
 			return NULL;
 		tz = ev->tzid != NULL ? g_time_zone_new_identifier(ev->tzid)
-				      : g_time_zone_new_utc();
+		                      : g_time_zone_new_utc();
 		if (tz == NULL)
 			return NULL;
 		s = g_date_time_new_from_unix_utc(start);
@@ -199,8 +200,8 @@ evf_event_deserialize(GVariant *v)
 		ev->end = g_date_time_to_timezone(e, tz);
 	}
 	ev->location = get_str(&d, "location");
-	ev->has_geo = g_variant_dict_lookup(&d, "geo", "(dd)", &ev->lat,
-					    &ev->lon);
+	ev->has_geo =
+	    g_variant_dict_lookup(&d, "geo", "(dd)", &ev->lat, &ev->lon);
 	get_list(&d, "organizers", ev->organizers);
 	ev->organizer_email = get_str(&d, "organizer_email");
 	get_list(&d, "categories", ev->categories);

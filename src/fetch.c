@@ -24,6 +24,7 @@
 #include <sys/socket.h>
 
 struct _EvfFetcher {
+	GMainContext *context; /* the thread-default one at creation */
 	CURLM *multi;
 	char *user_agent;
 	guint timer;
@@ -47,6 +48,7 @@ typedef struct {
 } Transfer;
 
 typedef struct {
+	GMainContext *context;
 	GIOChannel *channel;
 	guint source;
 } Watch;
@@ -72,15 +74,16 @@ gboolean
 evf_fetch_address_is_private(const struct sockaddr *sa)
 {
 	if (sa->sa_family == AF_INET) {
-		guint32 a = ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
+		guint32 a =
+		    ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
 
 		return (a >> 24) == 0 || (a >> 24) == 10 || (a >> 24) == 127 ||
-		       (a >> 22) == (100u << 2 | 1) ||    /* 100.64/10 */
-		       (a >> 16) == (169u << 8 | 254) ||  /* 169.254/16 */
-		       (a >> 20) == (172u << 4 | 1) ||    /* 172.16/12 */
-		       (a >> 16) == (192u << 8 | 168) ||  /* 192.168/16 */
+		       (a >> 22) == (100u << 2 | 1) ||          /* 100.64/10 */
+		       (a >> 16) == (169u << 8 | 254) ||        /* 169.254/16 */
+		       (a >> 20) == (172u << 4 | 1) ||          /* 172.16/12 */
+		       (a >> 16) == (192u << 8 | 168) ||        /* 192.168/16 */
 		       (a >> 8) == (192u << 16 | 0 << 8 | 0) || /* 192.0.0/24 */
-		       (a >> 28) >= 14;			  /* 224/4, 240/4 */
+		       (a >> 28) >= 14; /* 224/4, 240/4 */
 	}
 	if (sa->sa_family == AF_INET6) {
 		const struct in6_addr *a =
@@ -136,7 +139,7 @@ open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *addr)
 		return CURL_SOCKET_BAD;
 	}
 	return socket(addr->family, addr->socktype | SOCK_CLOEXEC,
-		      addr->protocol);
+	              addr->protocol);
 }
 
 static size_t
@@ -222,8 +225,8 @@ describe(Transfer *t, CURLcode rc)
 		return "unknown host (DNS)";
 	case CURLE_COULDNT_CONNECT:
 		return t->refused_private
-			   ? "refused: the address is private or local"
-			   : "cannot connect";
+		           ? "refused: the address is private or local"
+		           : "cannot connect";
 	case CURLE_TOO_MANY_REDIRECTS:
 		return "too many redirects (more than 5)";
 	case CURLE_UNSUPPORTED_PROTOCOL:
@@ -231,8 +234,8 @@ describe(Transfer *t, CURLcode rc)
 	case CURLE_FILESIZE_EXCEEDED:
 	case CURLE_WRITE_ERROR:
 		return t->too_large || rc == CURLE_FILESIZE_EXCEEDED
-			   ? "too large (over the source's max_bytes)"
-			   : "cannot store the body";
+		           ? "too large (over the source's max_bytes)"
+		           : "cannot store the body";
 	case CURLE_PARTIAL_FILE:
 		return "truncated: the connection closed before the end";
 	case CURLE_SSL_CONNECT_ERROR:
@@ -245,7 +248,8 @@ describe(Transfer *t, CURLcode rc)
 	case CURLE_GOT_NOTHING:
 		return "the connection broke";
 	default:
-		return t->errbuf[0] != '\0' ? t->errbuf : curl_easy_strerror(rc);
+		return t->errbuf[0] != '\0' ? t->errbuf
+		                            : curl_easy_strerror(rc);
 	}
 }
 
@@ -277,7 +281,7 @@ finish(EvfFetcher *f, CURL *easy, CURLcode rc)
 		    : res->status == 404 ? " (not found)"
 		    : res->status == 429 ? " (too many requests)"
 		    : res->status >= 500 ? " (server error)"
-					 : "");
+		                         : "");
 	} else if (t->body->len == 0) {
 		res->error = g_strdup("empty body");
 	} else {
@@ -308,6 +312,15 @@ check_done(EvfFetcher *f)
 			finish(f, msg->easy_handle, msg->data.result);
 }
 
+static void
+remove_source(GMainContext *ctx, guint id)
+{
+	GSource *src = g_main_context_find_source_by_id(ctx, id);
+
+	if (src != NULL)
+		g_source_destroy(src);
+}
+
 static gboolean
 on_timeout(gpointer data)
 {
@@ -326,11 +339,16 @@ on_timer(CURLM *multi, long ms, void *userp)
 	EvfFetcher *f = userp;
 
 	if (f->timer != 0) {
-		g_source_remove(f->timer);
+		remove_source(f->context, f->timer);
 		f->timer = 0;
 	}
-	if (ms >= 0)
-		f->timer = g_timeout_add((guint)ms, on_timeout, f);
+	if (ms >= 0) {
+		GSource *src = g_timeout_source_new((guint)ms);
+
+		g_source_set_callback(src, on_timeout, f, NULL);
+		f->timer = g_source_attach(src, f->context);
+		g_source_unref(src);
+	}
 	return 0;
 }
 
@@ -357,7 +375,7 @@ watch_free(gpointer p)
 {
 	Watch *w = p;
 
-	g_source_remove(w->source);
+	remove_source(w->context, w->source);
 	g_io_channel_unref(w->channel);
 	g_free(w);
 }
@@ -377,8 +395,16 @@ on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *sockp)
 	if (what & CURL_POLL_OUT)
 		cond |= G_IO_OUT | G_IO_ERR;
 	w = g_new0(Watch, 1);
+	w->context = f->context;
 	w->channel = g_io_channel_unix_new(s);
-	w->source = g_io_add_watch(w->channel, cond, on_io, f);
+	{
+		GSource *src = g_io_create_watch(w->channel, cond);
+
+		g_source_set_callback(src, (GSourceFunc)(void (*)(void))on_io,
+		                      f, NULL);
+		w->source = g_source_attach(src, f->context);
+		g_source_unref(src);
+	}
 	g_hash_table_insert(f->sockets, GINT_TO_POINTER(s), w);
 	return 0;
 }
@@ -388,6 +414,7 @@ evf_fetcher_new(const char *user_agent)
 {
 	EvfFetcher *f = g_new0(EvfFetcher, 1);
 
+	f->context = g_main_context_ref_thread_default();
 	f->multi = curl_multi_init();
 	f->user_agent = g_strdup(user_agent);
 	f->sockets = g_hash_table_new_full(NULL, NULL, NULL, watch_free);
@@ -406,9 +433,10 @@ evf_fetcher_free(EvfFetcher *f)
 	if (f == NULL)
 		return;
 	if (f->timer != 0)
-		g_source_remove(f->timer);
+		remove_source(f->context, f->timer);
 	g_hash_table_unref(f->sockets);
 	curl_multi_cleanup(f->multi);
+	g_main_context_unref(f->context);
 	g_free(f->user_agent);
 	g_free(f);
 }
@@ -421,7 +449,7 @@ evf_fetcher_pending(EvfFetcher *f)
 
 void
 evf_fetcher_add(EvfFetcher *f, const EvfFetchRequest *req, EvfFetchDone done,
-		gpointer user_data)
+                gpointer user_data)
 {
 	Transfer *t = g_new0(Transfer, 1);
 	CURL *e = curl_easy_init();
@@ -440,13 +468,13 @@ evf_fetcher_add(EvfFetcher *f, const EvfFetchRequest *req, EvfFetchDone done,
 	t->res->max_age = -1;
 
 	if (req->etag != NULL) {
-		g_autofree char *h = g_strdup_printf("If-None-Match: %s",
-						     req->etag);
+		g_autofree char *h =
+		    g_strdup_printf("If-None-Match: %s", req->etag);
 		t->headers = curl_slist_append(t->headers, h);
 	}
 	if (req->last_modified != NULL) {
 		g_autofree char *h = g_strdup_printf("If-Modified-Since: %s",
-						     req->last_modified);
+		                                     req->last_modified);
 		t->headers = curl_slist_append(t->headers, h);
 	}
 	curl_easy_setopt(e, CURLOPT_URL, req->url);
@@ -463,7 +491,7 @@ evf_fetcher_add(EvfFetcher *f, const EvfFetchRequest *req, EvfFetchDone done,
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
-			 (curl_off_t)req->max_bytes);
+	                 (curl_off_t)req->max_bytes);
 	curl_easy_setopt(e, CURLOPT_PROXY, "");
 	curl_easy_setopt(e, CURLOPT_USERAGENT, f->user_agent);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);

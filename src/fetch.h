@@ -14,24 +14,24 @@
 typedef struct {
 	const char *name; /* the source, for the result */
 	const char *url;
-	const char *etag;	   /* nullable: If-None-Match */
+	const char *etag;          /* nullable: If-None-Match */
 	const char *last_modified; /* nullable: If-Modified-Since */
-	guint timeout;		   /* seconds, the whole transfer */
-	gsize max_bytes;	   /* of the decoded body */
+	guint timeout;             /* seconds, the whole transfer */
+	gsize max_bytes;           /* of the decoded body */
 } EvfFetchRequest;
 
 typedef struct {
 	char *name;
 	char *url;
-	long status;	    /* HTTP status; 0 when no answer */
-	char *error;	    /* nullable: why it failed, in words */
-	GBytes *body;	    /* the whole decoded body of a 2xx; else NULL */
+	long status;           /* HTTP status; 0 when no answer */
+	char *error;           /* nullable: why it failed, in words */
+	GBytes *body;          /* the whole decoded body of a 2xx; else NULL */
 	gboolean not_modified; /* 304 */
-	char *etag;	    /* nullable: the answer's validators */
+	char *etag;            /* nullable: the answer's validators */
 	char *last_modified;
 	gint64 retry_after; /* seconds asked for by Retry-After; 0: none */
-	gint64 max_age;	    /* Cache-Control max-age; -1: none */
-	char *moved_to;	    /* nullable: a 301/308 redirect's target */
+	gint64 max_age;     /* Cache-Control max-age; -1: none */
+	char *moved_to;     /* nullable: a 301/308 redirect's target */
 	char *content_type; /* nullable */
 } EvfFetchResult;
 
@@ -51,7 +51,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfFetcher, evf_fetcher_free)
 /* Starts a transfer; @done is called from the main loop with the result
  * (transfer full) when it ends, whatever the outcome. */
 void evf_fetcher_add(EvfFetcher *f, const EvfFetchRequest *req,
-		     EvfFetchDone done, gpointer user_data);
+                     EvfFetchDone done, gpointer user_data);
 
 /* Transfers not yet done. */
 guint evf_fetcher_pending(EvfFetcher *f);

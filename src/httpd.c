@@ -28,6 +28,7 @@ struct _EvfHttpd {
 	struct MHD_Daemon *daemon;
 	GMutex lock; /* guards snap (the pointer, not the snapshot) */
 	EvfSnapshot *snap;
+	GBytes *status; /* /status.json, guarded by lock */
 	struct MHD_Response *not_found;
 	struct MHD_Response *not_allowed;
 	struct MHD_Response *unavailable;
@@ -121,6 +122,42 @@ client_address(struct MHD_Connection *c)
 	return g_strdup(host);
 }
 
+static void
+release_bytes(void *cls)
+{
+	g_bytes_unref(cls);
+}
+
+/* The partner sources' status: live, so never cached. */
+static enum MHD_Result
+answer_status(EvfHttpd *h, struct MHD_Connection *c, guint *status,
+              gsize *bytes)
+{
+	GBytes *json = NULL;
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+
+	g_mutex_lock(&h->lock);
+	if (h->status != NULL)
+		json = g_bytes_ref(h->status);
+	g_mutex_unlock(&h->lock);
+	if (json == NULL) {
+		*status = MHD_HTTP_NOT_FOUND;
+		return MHD_queue_response(c, *status, h->not_found);
+	}
+	*bytes = g_bytes_get_size(json);
+	r = MHD_create_response_from_buffer_with_free_callback_cls(
+	    *bytes, (void *)g_bytes_get_data(json, NULL), release_bytes, json);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	                        "application/json; charset=utf-8");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	*status = MHD_HTTP_OK;
+	rc = MHD_queue_response(c, *status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
 static enum MHD_Result
 answer(EvfHttpd *h, struct MHD_Connection *c, const char *method,
        const char *url, guint *status, gsize *bytes)
@@ -145,6 +182,8 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const char *method,
 	}
 
 	path = url[0] == '/' ? url + 1 : url;
+	if (strcmp(path, "status.json") == 0)
+		return answer_status(h, c, status, bytes);
 	if (path[0] == '\0')
 		path = "index.html";
 	if (strchr(path, '%') == NULL && strstr(path, "..") == NULL)
@@ -321,6 +360,19 @@ evf_httpd_set_snapshot(EvfHttpd *h, EvfSnapshot *snap)
 }
 
 void
+evf_httpd_set_status(EvfHttpd *h, GBytes *json)
+{
+	GBytes *old;
+
+	g_mutex_lock(&h->lock);
+	old = h->status;
+	h->status = json != NULL ? g_bytes_ref(json) : NULL;
+	g_mutex_unlock(&h->lock);
+	if (old != NULL)
+		g_bytes_unref(old);
+}
+
+void
 evf_httpd_stop(EvfHttpd *h, guint grace_ms)
 {
 	gint64 deadline = g_get_monotonic_time() + grace_ms * 1000;
@@ -346,6 +398,8 @@ evf_httpd_stop(EvfHttpd *h, guint grace_ms)
 	MHD_destroy_response(h->not_allowed);
 	MHD_destroy_response(h->unavailable);
 	evf_snapshot_unref(h->snap);
+	if (h->status != NULL)
+		g_bytes_unref(h->status);
 	g_mutex_clear(&h->lock);
 	g_free(h);
 }

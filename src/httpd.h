@@ -31,6 +31,9 @@ char *evf_httpd_address(EvfHttpd *httpd);
 /* Serves @snap from now on (takes a reference). */
 void evf_httpd_set_snapshot(EvfHttpd *httpd, EvfSnapshot *snap);
 
+/* Serves @json (transfer none; nullable) at /status.json from now on. */
+void evf_httpd_set_status(EvfHttpd *httpd, GBytes *json);
+
 /* Stops accepting connections, waits up to @grace_ms for responses in
  * flight to finish, then stops and frees the server. */
 void evf_httpd_stop(EvfHttpd *httpd, guint grace_ms);

@@ -9,12 +9,16 @@
 #include "catalog.h"
 #include "config.h"
 #include "daemon.h"
+#include "partner.h"
+#include "store.h"
 #include "util.h"
 
+#include <curl/curl.h>
 #include <libical/ical.h>
 #include <libxml/parser.h>
 #include <locale.h>
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 
 #define EXIT_USAGE 2
@@ -39,7 +43,13 @@ static const char summary[] =
     "Commands:\n"
     "  check    check the event files and report every problem\n"
     "  build    write the calendar and feeds into the output folder\n"
-    "  serve    build, serve over HTTP, and rebuild when files change\n"
+    "  fetch [SOURCE]\n"
+    "           fetch the partner sources once (or only SOURCE); exit\n"
+    "           status 1 when any failed\n"
+    "  sources  show each partner source: status, items, last success,\n"
+    "           next fetch, last error\n"
+    "  serve    build, serve over HTTP, fetch partners on schedule, and\n"
+    "           rebuild when files change\n"
     "           (SIGHUP reloads the configuration; SIGTERM stops)\n"
     "\n"
     "Exit status: 0 success, 1 errors in the input or at run time, 2 "
@@ -72,6 +82,59 @@ cmd_check(void)
 		        evf_diags_errors(diags) == 1 ? "" : "s");
 		return 1;
 	}
+	return 0;
+}
+
+static EvfStore *
+open_store(const EvfConfig *cfg)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *dir = g_path_get_dirname(cfg->state_path);
+	EvfStore *store;
+
+	if (g_mkdir_with_parents(dir, 0755) < 0) {
+		fprintf(stderr, "evfeed: error: cannot create '%s': %s\n", dir,
+		        g_strerror(errno));
+		return NULL;
+	}
+	store = evf_store_open(cfg->state_path, &error);
+	if (store == NULL)
+		fprintf(stderr, "evfeed: error: %s\n", error->message);
+	return store;
+}
+
+static int
+cmd_fetch(const char *only)
+{
+	g_autoptr(EvfConfig) cfg = load_config();
+	g_autoptr(EvfStore) store = NULL;
+	g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GError) error = NULL;
+
+	if (cfg == NULL || (store = open_store(cfg)) == NULL)
+		return 1;
+	if (!evf_partner_fetch_all(cfg, store, only, failures, &error)) {
+		fprintf(stderr, "evfeed: error: %s\n", error->message);
+		return 1;
+	}
+	for (guint i = 0; i < failures->len; i++) {
+		g_autofree char *line =
+		    evf_log_escape(g_ptr_array_index(failures, i));
+		fprintf(stderr, "evfeed: source %s\n", line);
+	}
+	evf_partner_print_table(cfg, store, g_get_real_time(), stdout);
+	return failures->len > 0 ? 1 : 0;
+}
+
+static int
+cmd_sources(void)
+{
+	g_autoptr(EvfConfig) cfg = load_config();
+	g_autoptr(EvfStore) store = NULL;
+
+	if (cfg == NULL || (store = open_store(cfg)) == NULL)
+		return 1;
+	evf_partner_print_table(cfg, store, g_get_real_time(), stdout);
 	return 0;
 }
 
@@ -134,6 +197,7 @@ main(int argc, char **argv)
 	setlocale(LC_CTYPE, "");
 	icalerror_set_errors_are_fatal(0);
 	xmlInitParser();
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 
 	g_option_context_add_main_entries(ctx, global_entries, NULL);
 	g_option_context_set_description(ctx, summary);
@@ -152,6 +216,8 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cmd = argv[1];
+	if (strcmp(cmd, "fetch") == 0 && argc <= 3)
+		return cmd_fetch(argc == 3 ? argv[2] : NULL);
 	if (argc > 2) {
 		fprintf(stderr, "evfeed: %s: unexpected argument '%s'\n", cmd,
 		        argv[2]);
@@ -161,6 +227,8 @@ main(int argc, char **argv)
 		return cmd_check();
 	if (strcmp(cmd, "build") == 0)
 		return cmd_build();
+	if (strcmp(cmd, "sources") == 0)
+		return cmd_sources();
 	if (strcmp(cmd, "serve") == 0)
 		return evf_daemon_run(opt_config != NULL ? opt_config
 		                                         : "evfeed.conf",

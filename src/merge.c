@@ -54,8 +54,9 @@ evf_merge_titles_match(const char *a, const char *b)
 	while (g_hash_table_iter_next(&it, &key, NULL))
 		common += g_hash_table_contains(sb, key);
 	all = g_hash_table_size(sa) + g_hash_table_size(sb) - common;
-	/* Jaccard similarity of the word sets at least 0.8. */
-	return all > 0 && common * 5 >= all * 4;
+	/* Jaccard similarity of the word sets at least 3/4: with the same
+	 * start day, a word or two rephrased is the same event. */
+	return all > 0 && common * 4 >= all * 3;
 }
 
 /* The calendar day an event starts on, as a Julian day; 0 for tba. */
@@ -70,8 +71,8 @@ start_day(const EvfEvent *ev)
 		return g_date_get_julian(&ev->start_date);
 	g_date_clear(&d, 1);
 	g_date_set_dmy(&d, g_date_time_get_day_of_month(ev->start),
-		       g_date_time_get_month(ev->start),
-		       g_date_time_get_year(ev->start));
+	               g_date_time_get_month(ev->start),
+	               g_date_time_get_year(ev->start));
 	return g_date_get_julian(&d);
 }
 
@@ -167,13 +168,11 @@ mentions(const EvfEvent *ev, GStrv words)
 	g_autoptr(GString) hay = g_string_new(ev->title);
 	g_autofree char *folded = NULL;
 
-	g_string_append_printf(hay, "\n%s\n",
-			       ev->description_text ? ev->description_text
-						    : "");
+	g_string_append_printf(
+	    hay, "\n%s\n", ev->description_text ? ev->description_text : "");
 	for (guint i = 0; i < ev->categories->len; i++)
-		g_string_append_printf(hay, "%s\n",
-				       (char *)g_ptr_array_index(ev->categories,
-								 i));
+		g_string_append_printf(
+		    hay, "%s\n", (char *)g_ptr_array_index(ev->categories, i));
 	folded = g_utf8_casefold(hay->str, -1);
 	for (guint i = 0; words != NULL && words[i] != NULL; i++) {
 		g_autofree char *w = g_utf8_casefold(words[i], -1);
@@ -199,7 +198,7 @@ static gint
 uid_cmp(gconstpointer a, gconstpointer b)
 {
 	return strcmp((*(EvfEvent *const *)a)->uid,
-		      (*(EvfEvent *const *)b)->uid);
+	              (*(EvfEvent *const *)b)->uid);
 }
 
 /* Labels a partner item with its source, its categories and an identity
@@ -232,7 +231,8 @@ label(EvfEvent *ev, const EvfSourceConfig *src, GHashTable *uids)
 GPtrArray *
 evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 {
-	g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func(entry_free);
+	g_autoptr(GPtrArray) entries =
+	    g_ptr_array_new_with_free_func(entry_free);
 	g_autoptr(GPtrArray) sources = g_ptr_array_new();
 	g_autoptr(GHashTable) uids = g_hash_table_new(g_str_hash, g_str_equal);
 	GPtrArray *out =
@@ -260,9 +260,9 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 	g_ptr_array_sort(sources, source_cmp);
 	for (guint s = 0; s < sources->len; s++) {
 		const EvfSourceConfig *src = g_ptr_array_index(sources, s);
-		GPtrArray *items = partners != NULL
-				       ? g_hash_table_lookup(partners, src->name)
-				       : NULL;
+		GPtrArray *items =
+		    partners != NULL ? g_hash_table_lookup(partners, src->name)
+		                     : NULL;
 
 		for (guint i = 0; items != NULL && i < items->len; i++) {
 			EvfEvent *ev = g_ptr_array_index(items, i);
@@ -278,10 +278,10 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 			cand.day = start_day(ev);
 			for (guint k = 0; k < entries->len && !winner; k++)
 				if (same_event(g_ptr_array_index(entries, k),
-					       &cand))
+				               &cand))
 					winner = g_ptr_array_index(entries, k);
 			if (winner != NULL) {
-				add_unique(winner->ev->also_listed, src->title);
+				add_unique(winner->ev->also_listed, src->name);
 				if (winner->local && winner->ev->tba &&
 				    !ev->tba) {
 					take_dates(winner->ev, ev);

@@ -22,12 +22,12 @@
  * enabled contribute. The events are shared, not copied: partner items are
  * changed in place (uid, slug, source, categories). */
 GPtrArray *evf_merge(const EvfConfig *cfg, GPtrArray *local,
-		     GHashTable *partners);
+                     GHashTable *partners);
 
 /* (transfer full): @title reduced for comparison: transliterated, lower
  * case, words of letters and digits separated by single spaces. */
 char *evf_merge_normalize_title(const char *title);
 
-/* Whether two normalised titles are near-identical (same words, allowing
- * one in five to differ). */
+/* Whether two normalised titles are near-identical: the same, or word
+ * sets with a Jaccard similarity of at least 3/4. */
 gboolean evf_merge_titles_match(const char *a, const char *b);

@@ -60,9 +60,62 @@ evf_render_event_link(const EvfConfig *cfg, const EvfEvent *ev)
 	return g_strdup_printf("%s#%s", cfg->url, ev->slug);
 }
 
-char *
-evf_render_event_html(const EvfEvent *ev)
+static const char *
+source_title(const EvfConfig *cfg, const char *name)
 {
+	const EvfSourceConfig *src = evf_config_source(cfg, name);
+
+	return src != NULL ? src->title : name;
+}
+
+GPtrArray *
+evf_render_sources(const EvfConfig *cfg, const EvfEvent *ev)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+
+	if (ev->source != NULL)
+		g_ptr_array_add(out, g_strdup(ev->source_title != NULL
+		                                  ? ev->source_title
+		                                  : ev->source));
+	for (guint i = 0; i < ev->also_listed->len; i++)
+		g_ptr_array_add(
+		    out, g_strdup(source_title(
+		             cfg, g_ptr_array_index(ev->also_listed, i))));
+	return out;
+}
+
+static char *
+also_listed(const EvfConfig *cfg, const EvfEvent *ev)
+{
+	GString *s = g_string_new(NULL);
+
+	for (guint i = 0; i < ev->also_listed->len; i++)
+		g_string_append_printf(
+		    s, "%s%s", i > 0 ? ", " : "",
+		    source_title(cfg, g_ptr_array_index(ev->also_listed, i)));
+	return g_string_free(s, s->len == 0);
+}
+
+char *
+evf_render_attribution(const EvfConfig *cfg, const EvfEvent *ev)
+{
+	g_autofree char *also = also_listed(cfg, ev);
+	GString *s = g_string_new(NULL);
+
+	if (ev->source != NULL)
+		g_string_append_printf(s, "Source: %s <%s>", ev->source_title,
+		                       ev->url != NULL ? ev->url
+		                                       : ev->source_url);
+	if (also != NULL)
+		g_string_append_printf(s, "%sAlso listed by: %s",
+		                       s->len > 0 ? "\n" : "", also);
+	return g_string_free(s, s->len == 0);
+}
+
+char *
+evf_render_event_html(const EvfConfig *cfg, const EvfEvent *ev)
+{
+	g_autofree char *also = also_listed(cfg, ev);
 	g_autoptr(GString) s = g_string_new("<p>");
 	g_autofree char *when = evf_event_format_when(ev);
 	g_autofree char *line = NULL;
@@ -90,6 +143,17 @@ evf_render_event_html(const EvfEvent *ev)
 	if (ev->url != NULL) {
 		g_autofree char *l = g_markup_printf_escaped(
 		    "<br><a href=\"%s\">More information</a>", ev->url);
+		g_string_append(s, l);
+	}
+	if (ev->source != NULL) {
+		g_autofree char *l = g_markup_printf_escaped(
+		    "<br><strong>Source:</strong> <a href=\"%s\">%s</a>",
+		    ev->source_url, ev->source_title);
+		g_string_append(s, l);
+	}
+	if (also != NULL) {
+		g_autofree char *l = g_markup_printf_escaped(
+		    "<br><strong>Also listed by:</strong> %s", also);
 		g_string_append(s, l);
 	}
 	g_string_append(s, "</p>");
@@ -268,6 +332,34 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 			            ->modified);
 		if (!render_scope(files, cfg, tzs, dir, title, c->events,
 		                  cat_updated, error))
+			return NULL;
+	}
+	for (guint i = 0; i < cfg->sources->len; i++) {
+		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
+		g_autoptr(GPtrArray) mine = g_ptr_array_new();
+		g_autofree char *dir = NULL;
+		g_autofree char *title = NULL;
+		gint64 src_updated = 0;
+
+		for (guint k = 0; k < events->len; k++) {
+			EvfEvent *ev = g_ptr_array_index(events, k);
+			gboolean listed = g_strcmp0(ev->source, src->name) == 0;
+
+			for (guint j = 0; j < ev->also_listed->len; j++)
+				listed |= strcmp(g_ptr_array_index(
+				                     ev->also_listed, j),
+				                 src->name) == 0;
+			if (listed) {
+				g_ptr_array_add(mine, ev);
+				src_updated = MAX(src_updated, ev->modified);
+			}
+		}
+		if (mine->len == 0)
+			continue;
+		dir = g_strdup_printf("source/%s/", src->name);
+		title = g_strdup_printf("%s: %s", cfg->title, src->title);
+		if (!render_scope(files, cfg, tzs, dir, title, mine,
+		                  src_updated, error))
 			return NULL;
 	}
 	for (guint i = 0; i < events->len; i++) {

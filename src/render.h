@@ -39,8 +39,18 @@ char *evf_render_view_id(const EvfConfig *cfg, const char *path);
 /* (transfer full): the URL a reader follows for an event: its `url`, else
  * its anchor on the site's page. */
 char *evf_render_event_link(const EvfConfig *cfg, const EvfEvent *ev);
-/* (transfer full): the HTML shown in feeds: when, where, who, body. */
-char *evf_render_event_html(const EvfEvent *ev);
+/* (transfer full): the HTML shown in feeds: when, where, who, body, and
+ * where the listing comes from. */
+char *evf_render_event_html(const EvfConfig *cfg, const EvfEvent *ev);
+
+/* (transfer full) (element-type utf8): the names shown for the sources of
+ * @ev: its own partner source first, then those that also list it. */
+GPtrArray *evf_render_sources(const EvfConfig *cfg, const EvfEvent *ev);
+
+/* (transfer full) (nullable): the attribution as plain text, e.g.
+ * "Source: OSCE <https://…>\nAlso listed by: UNODC", or NULL when the
+ * event is the site's own and nobody else lists it. */
+char *evf_render_attribution(const EvfConfig *cfg, const EvfEvent *ev);
 
 /* A rendered file of the output layout. */
 typedef struct {

@@ -18,15 +18,16 @@ struct _EvfStore {
 	char *path;
 };
 
-static const char schema[] = "CREATE TABLE IF NOT EXISTS meta ("
-                             "  key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-                             "CREATE TABLE IF NOT EXISTS events ("
-                             "  uid TEXT PRIMARY KEY,"
-                             "  fingerprint TEXT NOT NULL,"
-                             "  sequence INTEGER NOT NULL,"
-                             "  created INTEGER NOT NULL,"
-                             "  modified INTEGER NOT NULL,"
-                             "  present INTEGER NOT NULL);"
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS meta ("
+    "  key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS events ("
+    "  uid TEXT PRIMARY KEY,"
+    "  fingerprint TEXT NOT NULL,"
+    "  sequence INTEGER NOT NULL,"
+    "  created INTEGER NOT NULL,"
+    "  modified INTEGER NOT NULL,"
+    "  present INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS sources ("
     "  name TEXT PRIMARY KEY, url TEXT, etag TEXT, last_modified TEXT,"
     "  body_hash TEXT, last_attempt INTEGER NOT NULL DEFAULT 0,"
@@ -332,7 +333,7 @@ source_from_row(sqlite3_stmt *st)
 }
 
 #define SOURCE_COLUMNS                                                        \
-	"name, url, etag, last_modified, body_hash, last_attempt, "          \
+	"name, url, etag, last_modified, body_hash, last_attempt, "           \
 	"last_success, next_fetch, last_error, failures, items, held, gone, " \
 	"moved_to"
 
@@ -343,9 +344,9 @@ evf_store_get_source(EvfStore *store, const char *name)
 	EvfSourceState *s;
 
 	if (sqlite3_prepare_v2(store->db,
-			       "SELECT " SOURCE_COLUMNS
-			       " FROM sources WHERE name = ?",
-			       -1, &st, NULL) == SQLITE_OK) {
+	                       "SELECT " SOURCE_COLUMNS
+	                       " FROM sources WHERE name = ?",
+	                       -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			return source_from_row(st);
@@ -363,9 +364,9 @@ evf_store_list_sources(EvfStore *store)
 	    (GDestroyNotify)evf_source_state_free);
 
 	if (sqlite3_prepare_v2(store->db,
-			       "SELECT " SOURCE_COLUMNS
-			       " FROM sources ORDER BY name",
-			       -1, &st, NULL) != SQLITE_OK)
+	                       "SELECT " SOURCE_COLUMNS
+	                       " FROM sources ORDER BY name",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return out;
 	while (sqlite3_step(st) == SQLITE_ROW)
 		g_ptr_array_add(out, source_from_row(st));
@@ -378,10 +379,10 @@ put_source(EvfStore *store, const EvfSourceState *s, GError **error)
 	g_autoptr(sqlite3_stmt) st = NULL;
 
 	if (sqlite3_prepare_v2(store->db,
-			       "INSERT OR REPLACE INTO sources (" SOURCE_COLUMNS
-			       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-			       "?, ?)",
-			       -1, &st, NULL) != SQLITE_OK)
+	                       "INSERT OR REPLACE INTO sources (" SOURCE_COLUMNS
+	                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	                       "?, ?)",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return fail(store, error, "cannot save a source");
 	sqlite3_bind_text(st, 1, s->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, s->url, -1, SQLITE_STATIC);
@@ -403,15 +404,14 @@ put_source(EvfStore *store, const EvfSourceState *s, GError **error)
 }
 
 gboolean
-evf_store_put_source(EvfStore *store, const EvfSourceState *s,
-		     GError **error)
+evf_store_put_source(EvfStore *store, const EvfSourceState *s, GError **error)
 {
 	return put_source(store, s, error);
 }
 
 gboolean
 evf_store_set_source_items(EvfStore *store, const EvfSourceState *s,
-			   GPtrArray *events, GError **error)
+                           GPtrArray *events, GError **error)
 {
 	g_autoptr(sqlite3_stmt) del = NULL;
 	g_autoptr(sqlite3_stmt) ins = NULL;
@@ -419,12 +419,12 @@ evf_store_set_source_items(EvfStore *store, const EvfSourceState *s,
 	if (!exec(store, "BEGIN IMMEDIATE", error))
 		return FALSE;
 	if (sqlite3_prepare_v2(store->db,
-			       "DELETE FROM source_items WHERE source = ?", -1,
-			       &del, NULL) != SQLITE_OK ||
+	                       "DELETE FROM source_items WHERE source = ?", -1,
+	                       &del, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(store->db,
-			       "INSERT OR REPLACE INTO source_items VALUES "
-			       "(?, ?, ?)",
-			       -1, &ins, NULL) != SQLITE_OK) {
+	                       "INSERT OR REPLACE INTO source_items VALUES "
+	                       "(?, ?, ?)",
+	                       -1, &ins, NULL) != SQLITE_OK) {
 		fail(store, error, "cannot save the items");
 		goto rollback;
 	}
@@ -441,7 +441,7 @@ evf_store_set_source_items(EvfStore *store, const EvfSourceState *s,
 		sqlite3_bind_text(ins, 1, s->name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 2, ev->uid, -1, SQLITE_STATIC);
 		sqlite3_bind_blob(ins, 3, g_variant_get_data(v),
-				  (int)g_variant_get_size(v), SQLITE_STATIC);
+		                  (int)g_variant_get_size(v), SQLITE_STATIC);
 		if (sqlite3_step(ins) != SQLITE_DONE) {
 			fail(store, error, "cannot save the items");
 			goto rollback;
@@ -464,9 +464,9 @@ evf_store_get_source_items(EvfStore *store, const char *name)
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
 
 	if (sqlite3_prepare_v2(store->db,
-			       "SELECT item FROM source_items WHERE source = ? "
-			       "ORDER BY uid",
-			       -1, &st, NULL) != SQLITE_OK)
+	                       "SELECT item FROM source_items WHERE source = ? "
+	                       "ORDER BY uid",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return out;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -491,10 +491,10 @@ evf_store_forget_source(EvfStore *store, const char *name, GError **error)
 	g_autoptr(sqlite3_stmt) b = NULL;
 
 	if (sqlite3_prepare_v2(store->db,
-			       "DELETE FROM source_items WHERE source = ?", -1,
-			       &a, NULL) != SQLITE_OK ||
+	                       "DELETE FROM source_items WHERE source = ?", -1,
+	                       &a, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(store->db, "DELETE FROM sources WHERE name = ?",
-			       -1, &b, NULL) != SQLITE_OK)
+	                       -1, &b, NULL) != SQLITE_OK)
 		return fail(store, error, "cannot forget a source");
 	sqlite3_bind_text(a, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(b, 1, name, -1, SQLITE_STATIC);

@@ -30,19 +30,19 @@ gboolean evf_store_track(EvfStore *store, GPtrArray *events, gint64 now,
 /* What is known of a partner source between fetches. */
 typedef struct {
 	char *name;
-	char *url;	     /* the URL it was last fetched from */
-	char *etag;	     /* validators of the last good answer */
+	char *url;  /* the URL it was last fetched from */
+	char *etag; /* validators of the last good answer */
 	char *last_modified;
 	char *body_hash;     /* of the last body parsed */
 	gint64 last_attempt; /* µs; 0: never */
 	gint64 last_success; /* µs */
 	gint64 next_fetch;   /* µs */
 	char *last_error;    /* nullable: in words */
-	guint failures;	     /* in a row */
-	guint items;	     /* kept in the state */
-	guint held;	     /* fetches in a row that found far fewer items */
-	gboolean gone;	     /* 410: no longer fetched */
-	char *moved_to;	     /* nullable: a permanent redirect's target */
+	guint failures;      /* in a row */
+	guint items;         /* kept in the state */
+	guint held;          /* fetches in a row that found far fewer items */
+	gboolean gone;       /* 410: no longer fetched */
+	char *moved_to;      /* nullable: a permanent redirect's target */
 } EvfSourceState;
 
 void evf_source_state_free(EvfSourceState *st);
@@ -52,19 +52,19 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfSourceState, evf_source_state_free)
  * fetched) when there is none. */
 EvfSourceState *evf_store_get_source(EvfStore *store, const char *name);
 gboolean evf_store_put_source(EvfStore *store, const EvfSourceState *st,
-			      GError **error);
+                              GError **error);
 /* (transfer full) (element-type EvfSourceState): every source known. */
 GPtrArray *evf_store_list_sources(EvfStore *store);
 /* Replaces the last good items of @name by @events, and saves @st, in one
  * transaction. */
 gboolean evf_store_set_source_items(EvfStore *store, const EvfSourceState *st,
-				    GPtrArray *events, GError **error);
+                                    GPtrArray *events, GError **error);
 /* (transfer full) (element-type EvfEvent): the last good items of @name,
  * in uid order. */
 GPtrArray *evf_store_get_source_items(EvfStore *store, const char *name);
 /* Forgets a source that is no longer configured: its items and state. */
 gboolean evf_store_forget_source(EvfStore *store, const char *name,
-				 GError **error);
+                                 GError **error);
 
 /* A small key → value table for the build (input digest, manifest). */
 char *evf_store_get_meta(EvfStore *store, const char *key);

@@ -38,7 +38,7 @@ entry(xmlTextWriter *w, const EvfView *view, const EvfEvent *ev)
 	g_autofree char *id = evf_render_tag_id(cfg, ev);
 	g_autofree char *title = evf_event_display_title(ev);
 	g_autofree char *link = evf_render_event_link(cfg, ev);
-	g_autofree char *html = evf_render_event_html(ev);
+	g_autofree char *html = evf_render_event_html(cfg, ev);
 	g_autofree char *updated = evf_xml_rfc3339(ev->modified);
 	g_autofree char *published = evf_xml_rfc3339(evf_event_pubdate(ev));
 	gboolean ok = TRUE;
@@ -63,6 +63,14 @@ entry(xmlTextWriter *w, const EvfView *view, const EvfEvent *ev)
 		ok &= xmlTextWriterStartElement(w, BAD_CAST "category") >= 0;
 		ok &= xmlTextWriterWriteAttribute(w, BAD_CAST "term",
 		                                  BAD_CAST term) >= 0;
+		ok &= xmlTextWriterEndElement(w) >= 0;
+	}
+	if (ev->source != NULL) {
+		/* RFC 4287 §4.2.11: the feed the entry was copied from. */
+		ok &= xmlTextWriterStartElement(w, BAD_CAST "source") >= 0;
+		ok &= evf_xml_element(w, "id", ev->source_url);
+		ok &= evf_xml_element(w, "title", ev->source_title);
+		ok &= link_element(w, "self", NULL, ev->source_url);
 		ok &= xmlTextWriterEndElement(w) >= 0;
 	}
 	ok &= xmlTextWriterStartElement(w, BAD_CAST "content") >= 0;

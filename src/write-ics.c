@@ -129,7 +129,7 @@ param_text(const char *text)
 }
 
 static icalcomponent *
-vevent_new(const EvfEvent *ev)
+vevent_new(const EvfConfig *cfg, const EvfEvent *ev)
 {
 	icalcomponent *ve = icalcomponent_new_vevent();
 	g_autofree char *summary = evf_event_display_title(ev);
@@ -153,9 +153,18 @@ vevent_new(const EvfEvent *ev)
 		    ve, icalproperty_new_rrule(
 		            icalrecurrencetype_from_string(ev->rrule)));
 	icalcomponent_add_property(ve, icalproperty_new_summary(summary));
-	if (ev->description_text != NULL && ev->description_text[0] != '\0')
-		icalcomponent_add_property(
-		    ve, icalproperty_new_description(ev->description_text));
+	{
+		g_autofree char *attribution = evf_render_attribution(cfg, ev);
+		g_autofree char *text = g_strjoin(
+		    "\n\n",
+		    ev->description_text != NULL ? ev->description_text : "",
+		    attribution, NULL);
+
+		g_strstrip(text);
+		if (text[0] != '\0')
+			icalcomponent_add_property(
+			    ve, icalproperty_new_description(text));
+	}
 	if (ev->location != NULL)
 		icalcomponent_add_property(
 		    ve, icalproperty_new_location(ev->location));
@@ -172,6 +181,18 @@ vevent_new(const EvfEvent *ev)
 		for (guint i = 0; i < ev->categories->len; i++) {
 			g_autofree char *c =
 			    protect_text(g_ptr_array_index(ev->categories, i));
+			icalcomponent_add_property(
+			    ve, icalproperty_new_categories(c));
+		}
+	}
+	{
+		/* Where it is listed, as categories too, so that clients can
+		 * colour or filter by partner. */
+		g_autoptr(GPtrArray) sources = evf_render_sources(cfg, ev);
+
+		for (guint i = 0; i < sources->len; i++) {
+			g_autofree char *c =
+			    protect_text(g_ptr_array_index(sources, i));
 			icalcomponent_add_property(
 			    ve, icalproperty_new_categories(c));
 		}
@@ -232,10 +253,10 @@ vevent_new(const EvfEvent *ev)
 
 /* (transfer none): the event's VEVENT text, serialised on first use. */
 static const char *
-vevent_text(EvfEvent *ev)
+vevent_text(const EvfConfig *cfg, EvfEvent *ev)
 {
 	if (ev->vevent == NULL) {
-		g_autoptr(icalcomponent) ve = vevent_new(ev);
+		g_autoptr(icalcomponent) ve = vevent_new(cfg, ev);
 
 		ev->vevent = icalcomponent_as_ical_string_r(ve);
 		unprotect(ev->vevent);
@@ -343,7 +364,7 @@ evf_write_ics(const EvfView *view, GError **error)
 	g_string_append_len(out, head, head_len - strlen(tail));
 	for (guint i = 0; i < view->events->len; i++)
 		g_string_append(
-		    out, vevent_text(g_ptr_array_index(view->events, i)));
+		    out, vevent_text(cfg, g_ptr_array_index(view->events, i)));
 	g_string_append(out, tail);
 	return g_string_free_to_bytes(out);
 }

@@ -62,7 +62,7 @@ evf_write_rss(const EvfView *view, GError **error)
 		const EvfEvent *ev = g_ptr_array_index(view->events, i);
 		g_autofree char *title = evf_event_display_title(ev);
 		g_autofree char *link = evf_render_event_link(cfg, ev);
-		g_autofree char *html = evf_render_event_html(ev);
+		g_autofree char *html = evf_render_event_html(cfg, ev);
 		g_autofree char *guid = evf_render_tag_id(cfg, ev);
 		g_autofree char *pub =
 		    evf_date_rfc822(evf_event_pubdate(ev), FALSE);
@@ -81,6 +81,16 @@ evf_write_rss(const EvfView *view, GError **error)
 			ok &= evf_xml_element(
 			    w, "category",
 			    g_ptr_array_index(ev->categories, k));
+		if (ev->source != NULL) {
+			ok &= xmlTextWriterStartElement(w, BAD_CAST "source") >=
+			      0;
+			ok &= xmlTextWriterWriteAttribute(
+			          w, BAD_CAST "url", BAD_CAST ev->source_url) >=
+			      0;
+			ok &= xmlTextWriterWriteString(
+			          w, BAD_CAST ev->source_title) >= 0;
+			ok &= xmlTextWriterEndElement(w) >= 0;
+		}
 		ok &= evf_xml_event(w, ev);
 		ok &= xmlTextWriterEndElement(w) >= 0;
 	}

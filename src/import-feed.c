@@ -1,0 +1,2198 @@
+/*
+ * import-feed.c: a partner's RSS 0.9x/2.0, RSS 1.0 (RDF) or Atom 1.0
+ * document → events (see import.h), plus the format sniffer shared with the
+ * iCalendar importer.
+ *
+ * The bytes are hostile until proven otherwise. Before libxml2 sees them,
+ * the encoding must be one in which markup bytes mean what they say (UTF-8
+ * and the ASCII-compatible charsets; UTF-16 with a byte order mark is
+ * converted first), so that a scan of the DOCTYPE can refuse any entity
+ * declaration. libxml2 then streams the document (xmlTextReader, never
+ * substituting entities, never loading a DTD, network or file: a deny-all
+ * external entity loader is installed once), and a declared entity or an
+ * entity reference that still shows up fails the import. Anything that is
+ * not well-formed fails it too: no recover mode.
+ *
+ * Items are read one at a time (each item's subtree expanded, then
+ * skipped) into plain records; only the items kept (no duplicate id, some
+ * content, the newest EVF_IMPORT_MAX_ITEMS) go through the HTML sanitiser
+ * and become events. What was dropped or guessed is said in the warnings.
+ */
+#include "autoconf.h"
+#include "import.h"
+
+#include "autocleanups.h"
+#include "html.h"
+#include "util.h"
+
+#include <libxml/hash.h>
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlreader.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FEED_BYTES  (16 * 1024 * 1024)
+#define MAX_WARNINGS    100
+#define MAX_CATEGORIES  32
+#define MAX_FIELD       1024 /* bytes: uid, location, organiser, category */
+#define MAX_RAW_TITLE   (16 * 1024)
+#define MAX_SLUG        80
+#define FIRST_INSTANT   G_GINT64_CONSTANT(-2208988800) /* 1900-01-01 UTC */
+#define END_INSTANT     G_GINT64_CONSTANT(7289654400)  /* 2201-01-01 UTC */
+#define TITLE_FROM_TEXT 80 /* characters of the text when there is no title */
+
+#define NS_ATOM       "http://www.w3.org/2005/Atom"
+#define NS_RDF        "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+#define NS_RSS1       "http://purl.org/rss/1.0/"
+#define NS_RSS090     "http://my.netscape.com/rdf/simple/0.9/"
+#define NS_CONTENT    "http://purl.org/rss/1.0/modules/content/"
+#define NS_DC         "http://purl.org/dc/elements/1.1/"
+#define NS_EV         "http://purl.org/rss/1.0/modules/event/"
+#define REL_ALTERNATE "http://www.iana.org/assignments/relation/alternate"
+
+#if LIBXML_VERSION >= 21200
+typedef const xmlError *XmlErrorArg;
+#else
+typedef xmlErrorPtr XmlErrorArg;
+#endif
+
+typedef enum {
+	KIND_RSS,
+	KIND_RDF,
+	KIND_ATOM,
+} Kind;
+
+/* One item as read: bounded strings, not yet sanitised HTML. */
+typedef struct {
+	guint index;
+	guint line;
+	char *uid;       /* guid, atom:id or rdf:about; else derived */
+	char *title_raw; /* at most MAX_RAW_TITLE bytes */
+	gboolean title_html;
+	char *link; /* absolute and safe, or NULL */
+	char *desc; /* HTML, at most EVF_IMPORT_MAX_DESCRIPTION bytes */
+	char *desc_base;
+	gboolean desc_cut;
+	gint64 published;
+	GPtrArray *categories;    /* char*, clean, distinct; or NULL */
+	GPtrArray *category_keys; /* char*: their case folds; or NULL */
+	char *start;              /* ev:startdate as written */
+	char *end;
+	char *location;
+	char *organizer;
+} Item;
+
+typedef struct {
+	Kind kind;
+	const char *feed_url;
+	GPtrArray *bases; /* char*: the base URL at each depth */
+	GPtrArray *items; /* Item* */
+	GPtrArray *warnings;
+	guint warnings_dropped;
+	/* the parser's first error (the first fatal one if any) */
+	char *err_msg;
+	int err_line;
+	gboolean err_fatal;
+	gboolean root_seen;
+} Ctx;
+
+static void
+item_free(gpointer p)
+{
+	Item *it = p;
+
+	g_free(it->uid);
+	g_free(it->title_raw);
+	g_free(it->link);
+	g_free(it->desc);
+	g_free(it->desc_base);
+	if (it->categories != NULL)
+		g_ptr_array_unref(it->categories);
+	if (it->category_keys != NULL)
+		g_ptr_array_unref(it->category_keys);
+	g_free(it->start);
+	g_free(it->end);
+	g_free(it->location);
+	g_free(it->organizer);
+	g_free(it);
+}
+
+void
+evf_import_free(EvfImport *imp)
+{
+	if (imp == NULL)
+		return;
+	g_clear_pointer(&imp->events, g_ptr_array_unref);
+	g_clear_pointer(&imp->warnings, g_ptr_array_unref);
+	g_free(imp);
+}
+
+static void set_error(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+static void
+set_error(GError **error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (error != NULL)
+		*error =
+		    g_error_new_valist(EVF_ERROR, EVF_ERROR_INVALID, fmt, ap);
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------ text */
+
+/* XML white space */
+static gboolean
+is_space(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+/* Cuts valid UTF-8 @s to at most @max bytes, on a character boundary. */
+static gboolean
+cut_utf8(char *s, gsize max)
+{
+	gsize n = strlen(s);
+
+	if (n <= max)
+		return FALSE;
+	n = max;
+	while (n > 0 && ((guchar)s[n] & 0xc0) == 0x80)
+		n--;
+	s[n] = '\0';
+	return TRUE;
+}
+
+static gboolean
+is_blank(const char *s)
+{
+	if (s == NULL)
+		return TRUE;
+	for (; *s != '\0'; s++)
+		if (!g_ascii_isspace(*s))
+			return FALSE;
+	return TRUE;
+}
+
+/* (transfer full): @s on one line, sanitised, at most @max bytes; NULL
+ * when nothing is left. */
+static char *
+clean_line(const char *s, gsize max)
+{
+	g_autofree char *raw = NULL;
+	g_autofree char *line = NULL;
+
+	if (s == NULL)
+		return NULL;
+	/* Most values (ids, dates, names) are clean already. */
+	{
+		gsize n = 0;
+		gboolean clean = s[0] != ' ';
+
+		for (; clean && s[n] != '\0' && n <= max; n++)
+			clean = (guchar)s[n] >= 0x20 && (guchar)s[n] < 0x7f &&
+			        !(s[n] == ' ' &&
+			          (s[n + 1] == ' ' || s[n + 1] == '\0'));
+		if (clean && s[n] == '\0')
+			return n > 0 ? g_strdup(s) : NULL;
+	}
+	/* Bound the work on a huge value before folding it. */
+	raw = g_utf8_make_valid(s, -1);
+	cut_utf8(raw, 4 * max);
+	line = evf_text_oneline(raw);
+	cut_utf8(line, max);
+	g_strchomp(line);
+	if (line[0] == '\0')
+		return NULL;
+	return g_steal_pointer(&line);
+}
+
+/* (transfer full): a value from outside, quoted in a warning. */
+static char *
+quote(const char *s)
+{
+	g_autofree char *line = clean_line(s, 4 * 60);
+
+	if (line == NULL)
+		return g_strdup("");
+	if (g_utf8_strlen(line, -1) > 60) {
+		g_autofree char *head = g_utf8_substring(line, 0, 57);
+
+		return g_strconcat(head, "...", NULL);
+	}
+	return g_steal_pointer(&line);
+}
+
+static void warn(Ctx *c, guint line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+static void
+warn(Ctx *c, guint line, const char *fmt, ...)
+{
+	va_list ap;
+	g_autofree char *msg = NULL;
+
+	if (c->warnings->len >= MAX_WARNINGS) {
+		c->warnings_dropped++;
+		return;
+	}
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	if (line > 0) {
+		g_autofree char *full =
+		    g_strdup_printf("line %u: %s", line, msg);
+
+		g_ptr_array_add(c->warnings, evf_log_escape(full));
+	} else {
+		g_ptr_array_add(c->warnings, evf_log_escape(msg));
+	}
+}
+
+/* (transfer full): plain text as HTML paragraphs. */
+static char *
+text_to_html(const char *text)
+{
+	g_autofree char *clean = evf_text_sanitize(text, -1);
+	g_auto(GStrv) paras = g_regex_split_simple("\n[ \t]*\n", clean, 0, 0);
+	GString *out = g_string_new(NULL);
+
+	for (guint i = 0; paras[i] != NULL; i++) {
+		g_autofree char *esc = NULL;
+		g_auto(GStrv) lines = NULL;
+
+		g_strstrip(paras[i]);
+		if (paras[i][0] == '\0')
+			continue;
+		esc = g_markup_escape_text(paras[i], -1);
+		lines = g_strsplit(esc, "\n", -1);
+		g_string_append(out, "<p>");
+		for (guint j = 0; lines[j] != NULL; j++)
+			g_string_append_printf(out, "%s%s", j > 0 ? "<br>" : "",
+			                       lines[j]);
+		g_string_append(out, "</p>\n");
+	}
+	return g_string_free(out, FALSE);
+}
+
+static gboolean
+is_void_element(const char *name)
+{
+	static const char *const voids[] = {
+		"area",  "base", "br",   "col",    "embed", "hr",  "img",
+		"input", "link", "meta", "source", "track", "wbr",
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(voids); i++)
+		if (g_ascii_strcasecmp(name, voids[i]) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* Markup inside an element (Atom xhtml, or HTML that an RSS feed left
+ * unescaped) as HTML for the sanitiser: local names, no namespaces. */
+static void
+dump_html(GString *out, xmlNode *first, gsize max)
+{
+	for (xmlNode *n = first; n != NULL && out->len <= max; n = n->next) {
+		if (n->type == XML_TEXT_NODE ||
+		    n->type == XML_CDATA_SECTION_NODE) {
+			const char *text = (const char *)n->content;
+			g_autofree char *esc = NULL;
+
+			/* Indentation between blocks is no text. */
+			if (is_blank(text) && strchr(text, '\n') != NULL) {
+				g_string_append_c(out, '\n');
+				continue;
+			}
+			esc = g_markup_escape_text(text, -1);
+			g_string_append(out, esc);
+			continue;
+		}
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		g_string_append_printf(out, "<%s", (const char *)n->name);
+		for (xmlAttr *a = n->properties; a != NULL; a = a->next) {
+			g_autofree xmlChar *v = NULL;
+			g_autofree char *esc = NULL;
+
+			/* xml:base, xml:lang and foreign attributes */
+			if (a->ns != NULL)
+				continue;
+			v = xmlNodeGetContent((xmlNode *)a);
+			esc =
+			    g_markup_escape_text(v ? (const char *)v : "", -1);
+			g_string_append_printf(out, " %s=\"%s\"",
+			                       (const char *)a->name, esc);
+		}
+		g_string_append_c(out, '>');
+		if (is_void_element((const char *)n->name))
+			continue;
+		dump_html(out, n->children, max);
+		g_string_append_printf(out, "</%s>", (const char *)n->name);
+	}
+}
+
+/* ------------------------------------------------------------ XML nodes */
+
+static const char *
+ns_of(xmlNode *n)
+{
+	return n->ns != NULL ? (const char *)n->ns->href : NULL;
+}
+
+static gboolean
+is_core(Ctx *c, xmlNode *n)
+{
+	const char *ns = ns_of(n);
+
+	switch (c->kind) {
+	case KIND_RSS:
+		return ns == NULL;
+	case KIND_RDF:
+		return ns != NULL &&
+		       (strcmp(ns, NS_RSS1) == 0 || strcmp(ns, NS_RSS090) == 0);
+	case KIND_ATOM:
+		return ns != NULL && strcmp(ns, NS_ATOM) == 0;
+	}
+	return FALSE;
+}
+
+static gboolean
+in_ns(xmlNode *n, const char *ns)
+{
+	return n->ns != NULL && strcmp((const char *)n->ns->href, ns) == 0;
+}
+
+static gboolean
+named(xmlNode *n, const char *local)
+{
+	return strcmp((const char *)n->name, local) == 0;
+}
+
+/* (transfer full): the text of @n, never NULL. */
+static char *
+text_of(xmlNode *n)
+{
+	xmlNode *only = n->children;
+	xmlChar *v;
+
+	/* The usual case, one text node, without libxml2's buffer. */
+	if (only != NULL && only->next == NULL && only->type == XML_TEXT_NODE)
+		return g_strdup(
+		    only->content != NULL ? (const char *)only->content : "");
+	v = xmlNodeGetContent(n);
+
+	/* libxml2 allocates with malloc(), so g_free() may release it. */
+	return v != NULL ? (char *)v : g_strdup("");
+}
+
+/* (transfer full): the text of @n, bounded. */
+static char *
+text_cut(xmlNode *n, gsize max, gboolean *cut)
+{
+	char *v = text_of(n);
+	gboolean was_cut = cut_utf8(v, max);
+
+	if (cut != NULL)
+		*cut = was_cut;
+	return v;
+}
+
+static gboolean
+has_element_children(xmlNode *n)
+{
+	for (xmlNode *ch = n->children; ch != NULL; ch = ch->next)
+		if (ch->type == XML_ELEMENT_NODE)
+			return TRUE;
+	return FALSE;
+}
+
+/* (transfer full): an RSS description as HTML: its text (escaped HTML), or
+ * its child elements when a feed put the markup there unescaped. */
+static char *
+html_of(xmlNode *n, gboolean *cut)
+{
+	g_autoptr(GString) out = NULL;
+	char *s;
+
+	if (!has_element_children(n))
+		return text_cut(n, EVF_IMPORT_MAX_DESCRIPTION, cut);
+	out = g_string_new(NULL);
+	dump_html(out, n->children, EVF_IMPORT_MAX_DESCRIPTION);
+	s = g_strndup(out->str, out->len);
+	*cut = cut_utf8(s, EVF_IMPORT_MAX_DESCRIPTION);
+	return s;
+}
+
+static gboolean
+has_entity_ref(xmlNode *first, const char **name, guint *line)
+{
+	for (xmlNode *n = first; n != NULL; n = n->next) {
+		if (n->type == XML_ENTITY_REF_NODE) {
+			*name = (const char *)n->name;
+			*line = (guint)xmlGetLineNo(n);
+			return TRUE;
+		}
+		if (n->type == XML_ELEMENT_NODE &&
+		    has_entity_ref(n->children, name, line))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* (transfer full): @parent with @n's xml:base applied; NULL when @n has
+ * none (its base is @parent). */
+static char *
+base_of(const char *parent, xmlNode *n)
+{
+	g_autofree xmlChar *attr = NULL;
+	g_autofree char *trimmed = NULL;
+	char *resolved;
+
+	if (xmlHasNsProp(n, (const xmlChar *)"base", XML_XML_NAMESPACE) == NULL)
+		return NULL;
+	attr = xmlGetNsProp(n, (const xmlChar *)"base", XML_XML_NAMESPACE);
+	if (attr == NULL)
+		return NULL;
+	trimmed = g_strstrip(g_strdup((const char *)attr));
+	resolved =
+	    g_uri_resolve_relative(parent, trimmed, G_URI_FLAGS_ENCODED, NULL);
+	return resolved != NULL ? resolved : g_strdup(parent);
+}
+
+/* An Atom text construct (RFC 4287 §3.1) or content (§4.1.3). */
+typedef enum {
+	TEXT_NONE, /* out of line or a type we do not read */
+	TEXT_PLAIN,
+	TEXT_HTML,
+} TextType;
+
+static TextType
+atom_text(xmlNode *n, gsize max, char **out, gboolean *cut)
+{
+	g_autofree xmlChar *type = xmlGetProp(n, (const xmlChar *)"type");
+	g_autofree xmlChar *src = xmlGetProp(n, (const xmlChar *)"src");
+	const char *t = type != NULL ? (const char *)type : "text";
+
+	*out = NULL;
+	*cut = FALSE;
+	if (src != NULL)
+		return TEXT_NONE;
+	if (g_ascii_strcasecmp(t, "html") == 0 ||
+	    g_ascii_strcasecmp(t, "text/html") == 0) {
+		*out = text_cut(n, max, cut);
+		return TEXT_HTML;
+	}
+	if (g_ascii_strcasecmp(t, "xhtml") == 0 ||
+	    g_ascii_strcasecmp(t, "application/xhtml+xml") == 0) {
+		xmlNode *div = NULL;
+		guint elements = 0;
+		g_autoptr(GString) s = g_string_new(NULL);
+
+		for (xmlNode *ch = n->children; ch != NULL; ch = ch->next)
+			if (ch->type == XML_ELEMENT_NODE) {
+				div = ch;
+				elements++;
+			}
+		/* The content is the div's; be lenient without one. */
+		if (elements == 1 && named(div, "div"))
+			dump_html(s, div->children, max);
+		else
+			dump_html(s, n->children, max);
+		*out = g_strndup(s->str, s->len);
+		*cut = cut_utf8(*out, max);
+		return TEXT_HTML;
+	}
+	if (g_ascii_strcasecmp(t, "text") == 0 ||
+	    g_ascii_strncasecmp(t, "text/", 5) == 0) {
+		*out = text_cut(n, max, cut);
+		return TEXT_PLAIN;
+	}
+	return TEXT_NONE;
+}
+
+/* ------------------------------------------------------------ dates */
+
+static gboolean
+digits(const char *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!g_ascii_isdigit(s[i]))
+			return FALSE;
+	return TRUE;
+}
+
+static int
+number(const char *s, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+/* W3C-DTF / RFC 3339, and the usual slips: lower-case t and z, a space
+ * for the T or before the offset, no seconds. A date alone is midnight
+ * UTC with *date_only set; a time without an offset is UTC with *zoned
+ * unset. */
+static GDateTime *
+parse_w3c(const char *text, gboolean *date_only, gboolean *zoned)
+{
+	g_autoptr(GTimeZone) utc = g_time_zone_new_utc();
+	char in[64], t[80];
+	gsize len, k;
+	const char *s = text, *p;
+	int y, m, d;
+
+	*date_only = FALSE;
+	*zoned = FALSE;
+	/* Trimmed, into @in; a date is short. */
+	while (is_space(*s))
+		s++;
+	len = strlen(s);
+	while (len > 0 && is_space(s[len - 1]))
+		len--;
+	if (len < 10 || len >= sizeof in)
+		return NULL;
+	memcpy(in, s, len);
+	in[len] = '\0';
+	if (!digits(in, 4) || in[4] != '-' || !digits(in + 5, 2) ||
+	    in[7] != '-' || !digits(in + 8, 2))
+		return NULL;
+	y = number(in, 4);
+	m = number(in + 5, 2);
+	d = number(in + 8, 2);
+	if (!g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+		return NULL;
+	if (in[10] == '\0') {
+		*date_only = TRUE;
+		return g_date_time_new(utc, y, m, d, 0, 0, 0);
+	}
+	if (in[10] != 'T' && in[10] != 't' && in[10] != ' ')
+		return NULL;
+	/* The normal form into @t, which has room for @in and ":00". */
+	memcpy(t, in, 10);
+	t[10] = 'T';
+	k = 11;
+	p = in + 11;
+	while (*p == ' ')
+		p++;
+	if (!digits(p, 2) || p[2] != ':' || !digits(p + 3, 2))
+		return NULL;
+	memcpy(t + k, p, 5);
+	k += 5;
+	p += 5;
+	if (p[0] == ':' && digits(p + 1, 2)) {
+		memcpy(t + k, p, 3);
+		k += 3;
+		p += 3;
+		if (p[0] == '.' || p[0] == ',') {
+			t[k++] = '.';
+			for (p++; g_ascii_isdigit(*p); p++)
+				t[k++] = *p;
+		}
+	} else {
+		memcpy(t + k, ":00", 3);
+		k += 3;
+	}
+	while (*p == ' ')
+		p++;
+	if (*p == 'Z' || *p == 'z') {
+		t[k++] = 'Z';
+		p++;
+		*zoned = TRUE;
+	} else if (*p == '+' || *p == '-') {
+		/* ±hh, ±hhmm or ±hh:mm; GLib checks the numbers. */
+		t[k++] = *p;
+		for (p++; g_ascii_isdigit(*p) || *p == ':'; p++)
+			t[k++] = *p;
+		*zoned = TRUE;
+	}
+	if (*p != '\0')
+		return NULL;
+	t[k] = '\0';
+	return g_date_time_new_from_iso8601(t, utc);
+}
+
+static int
+name_index(const char *tok, const char *const *names, int n)
+{
+	gsize len = strlen(tok);
+
+	if (len < 3)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (len <= strlen(names[i]) &&
+		    g_ascii_strncasecmp(tok, names[i], len) == 0)
+			return i;
+	return -1;
+}
+
+static int
+month_of(const char *tok)
+{
+	static const char *const months[] = {
+		"january",   "february", "march",    "april",
+		"may",       "june",     "july",     "august",
+		"september", "october",  "november", "december",
+	};
+
+	if (g_ascii_strcasecmp(tok, "sept") == 0)
+		return 9;
+	return name_index(tok, months, 12) + 1;
+}
+
+static gboolean
+is_weekday(const char *tok)
+{
+	static const char *const days[] = {
+		"monday", "tuesday",  "wednesday", "thursday",
+		"friday", "saturday", "sunday",
+	};
+
+	return name_index(tok, days, 7) >= 0;
+}
+
+/* Offset in seconds east of UTC of an RFC 822 zone: named (RFC 822
+ * §5.1), numeric with or without a colon, or after "GMT". Unknown names
+ * and military letters mean UTC (RFC 5322 §4.3). */
+static gboolean
+zone_offset(const char *tok, int *offset)
+{
+	static const struct {
+		const char *name;
+		int hours;
+	} zones[] = {
+		{ "GMT", 0 },  { "UT", 0 },   { "UTC", 0 },  { "Z", 0 },
+		{ "EST", -5 }, { "EDT", -4 }, { "CST", -6 }, { "CDT", -5 },
+		{ "MST", -7 }, { "MDT", -6 }, { "PST", -8 }, { "PDT", -7 },
+	};
+	const char *p = tok;
+	int sign, hh, mm = 0;
+
+	if (g_ascii_isalpha(*p)) {
+		gsize n = 0;
+
+		while (g_ascii_isalpha(p[n]))
+			n++;
+		if (p[n] == '\0') {
+			*offset = 0;
+			for (gsize i = 0; i < G_N_ELEMENTS(zones); i++)
+				if (g_ascii_strcasecmp(p, zones[i].name) == 0)
+					*offset = zones[i].hours * 3600;
+			return TRUE;
+		}
+		/* "GMT+0200" */
+		if ((n == 3 && (g_ascii_strncasecmp(p, "GMT", 3) == 0 ||
+		                g_ascii_strncasecmp(p, "UTC", 3) == 0)) ||
+		    (n == 2 && g_ascii_strncasecmp(p, "UT", 2) == 0))
+			p += n;
+		else
+			return FALSE;
+	}
+	if (*p != '+' && *p != '-')
+		return FALSE;
+	sign = *p == '-' ? -1 : 1;
+	p++;
+	if (!digits(p, 2))
+		return FALSE;
+	hh = number(p, 2);
+	p += 2;
+	if (*p == ':')
+		p++;
+	if (*p != '\0') {
+		if (!digits(p, 2) || p[2] != '\0')
+			return FALSE;
+		mm = number(p, 2);
+	}
+	if (hh > 23 || mm > 59)
+		return FALSE;
+	*offset = sign * (hh * 3600 + mm * 60);
+	return TRUE;
+}
+
+/* H:MM, HH:MM or HH:MM:SS (a fraction of a second is dropped). */
+static gboolean
+clock_of(const char *tok, int *h, int *m, int *s)
+{
+	const char *p = tok;
+	int v[3] = { 0, 0, 0 };
+	int n = 0;
+
+	for (;;) {
+		int len = 0;
+
+		while (g_ascii_isdigit(p[len]))
+			len++;
+		if (len < 1 || len > 2 || n == 3)
+			return FALSE;
+		v[n++] = number(p, len);
+		p += len;
+		if (*p != ':')
+			break;
+		p++;
+	}
+	if (n == 3 && *p == '.' && digits(p + 1, (int)strlen(p + 1)))
+		p += strlen(p);
+	if (n < 2 || *p != '\0')
+		return FALSE;
+	*h = v[0];
+	*m = v[1];
+	*s = v[2] == 60 ? 59 : v[2]; /* a leap second */
+	return *h <= 23 && *m <= 59 && *s <= 59;
+}
+
+static int
+day_of(const char *tok)
+{
+	gsize len = tok != NULL ? strlen(tok) : 0;
+
+	if (len < 1 || len > 2 || !digits(tok, (int)len))
+		return -1;
+	return atoi(tok);
+}
+
+/* Four digits, or two (RFC 5322 §4.3: below 50 is 20xx) or three (+1900). */
+static int
+year_of(const char *tok)
+{
+	gsize len = tok != NULL ? strlen(tok) : 0;
+	int y;
+
+	if (len < 2 || len > 4 || !digits(tok, (int)len))
+		return -1;
+	y = atoi(tok);
+	if (len == 2)
+		y += y < 50 ? 2000 : 1900;
+	else if (len == 3)
+		y += 1900;
+	return y;
+}
+
+#define MAX_TOKENS 16
+
+static const char *
+token(char **t, guint k)
+{
+	return k < MAX_TOKENS ? t[k] : NULL;
+}
+
+/* RFC 822 / RFC 5322 dates as feeds write them: with or without the
+ * weekday (its value is not checked), day and month in either order,
+ * full or lower-case month names, two-digit years, no seconds, no time
+ * at all (*date_only), AM/PM, named or numeric zones or none (UTC, with
+ * *zoned unset), runs of spaces, and ctime's "Tue Jun 10 04:00:00 2003". */
+static GDateTime *
+parse_rfc822(const char *text, gboolean *date_only, gboolean *zoned)
+{
+	char buf[256];
+	char *t[MAX_TOKENS + 1] = { NULL };
+	guint n = 0, i = 0, k = 0;
+	g_autoptr(GTimeZone) tz = NULL;
+	int depth = 0, day = -1, month = -1, year = -1;
+	int h = 0, mi = 0, sec = 0, offset = 0;
+	gboolean have_time = FALSE, have_zone = FALSE;
+
+	/* Words into @t; commas are spaces, comments in parentheses go. */
+	for (const char *p = text; *p != '\0'; p++) {
+		char ch = *p == ',' ? ' ' : *p;
+
+		if (ch == '(') {
+			depth++;
+			ch = ' ';
+		} else if (ch == ')' && depth > 0) {
+			depth--;
+			ch = ' ';
+		} else if (depth > 0) {
+			continue;
+		}
+		if (k + 1 >= sizeof buf)
+			return NULL;
+		if (is_space(ch)) {
+			if (k > 0 && buf[k - 1] != '\0')
+				buf[k++] = '\0';
+			continue;
+		}
+		if (k == 0 || buf[k - 1] == '\0') {
+			if (n == MAX_TOKENS)
+				return NULL;
+			t[n++] = buf + k;
+		}
+		buf[k++] = ch;
+	}
+	buf[k] = '\0';
+	if (n == 0)
+		return NULL;
+
+	if (g_ascii_isalpha(t[0][0]) && month_of(t[0]) < 1) {
+		char *dot = strchr(t[0], '.');
+
+		if (dot != NULL)
+			*dot = '\0';
+		if (!is_weekday(t[0]))
+			return NULL;
+		i++;
+	}
+	if (token(t, i) == NULL)
+		return NULL;
+	if (g_ascii_isdigit(t[i][0]) && strchr(t[i], '-') != NULL) {
+		/* 15-Jan-2024 */
+		char *mon = strchr(t[i], '-') + 1;
+		char *yr = strchr(mon, '-');
+
+		if (yr == NULL || strchr(yr + 1, '-') != NULL)
+			return NULL;
+		mon[-1] = '\0';
+		*yr++ = '\0';
+		day = day_of(t[i]);
+		month = month_of(mon);
+		if ((year = year_of(yr)) < 0)
+			return NULL;
+		i++;
+	} else if (g_ascii_isdigit(t[i][0])) {
+		/* 15 Jan */
+		day = day_of(t[i]);
+		month = token(t, i + 1) ? month_of(t[i + 1]) : -1;
+		i += 2;
+	} else {
+		/* Jan 15 */
+		month = month_of(t[i]);
+		day = day_of(token(t, i + 1));
+		i += 2;
+	}
+	if (month < 1 || day < 1)
+		return NULL;
+	/* ctime puts the time before the year. */
+	if (year < 0 && token(t, i) != NULL && strchr(t[i], ':') != NULL) {
+		if (!clock_of(t[i], &h, &mi, &sec))
+			return NULL;
+		have_time = TRUE;
+		i++;
+	}
+	if (year < 0 && (year = year_of(token(t, i++))) < 0)
+		return NULL;
+	if (!have_time && token(t, i) != NULL && strchr(t[i], ':') != NULL) {
+		if (!clock_of(t[i], &h, &mi, &sec))
+			return NULL;
+		have_time = TRUE;
+		i++;
+	}
+	if (have_time && token(t, i) != NULL &&
+	    (g_ascii_strcasecmp(t[i], "AM") == 0 ||
+	     g_ascii_strcasecmp(t[i], "PM") == 0)) {
+		if (h < 1 || h > 12)
+			return NULL;
+		h = h % 12 + (g_ascii_strcasecmp(t[i], "PM") == 0 ? 12 : 0);
+		i++;
+	}
+	if (token(t, i) != NULL) {
+		if (!zone_offset(t[i], &offset))
+			return NULL;
+		have_zone = TRUE;
+		i++;
+		/* "GMT +0200": the offset counts */
+		if (token(t, i) != NULL && (t[i][0] == '+' || t[i][0] == '-')) {
+			if (!zone_offset(t[i], &offset))
+				return NULL;
+			i++;
+		}
+	}
+	if (token(t, i) != NULL)
+		return NULL;
+	if (!g_date_valid_dmy((GDateDay)day, (GDateMonth)month,
+	                      (GDateYear)year))
+		return NULL;
+	*date_only = !have_time;
+	*zoned = have_zone;
+	tz = g_time_zone_new_offset(offset);
+	return g_date_time_new(tz, year, month, day, h, mi, sec);
+}
+
+/* In 1900–2200 (UTC). */
+static gboolean
+year_ok(GDateTime *dt)
+{
+	gint64 t = g_date_time_to_unix(dt);
+
+	return t >= FIRST_INSTANT && t < END_INSTANT;
+}
+
+/* Any date a feed may hold, as an instant. */
+static GDateTime *
+parse_date(const char *text, gboolean *date_only, gboolean *zoned)
+{
+	GDateTime *dt = parse_w3c(text, date_only, zoned);
+
+	if (dt != NULL)
+		return dt;
+	return parse_rfc822(text, date_only, zoned);
+}
+
+static gint64
+usec_of(GDateTime *dt)
+{
+	return g_date_time_to_unix(dt) * G_USEC_PER_SEC +
+	       g_date_time_get_microsecond(dt);
+}
+
+/* ------------------------------------------------------------ items */
+
+static void
+add_category(Ctx *c, Item *it, const char *raw)
+{
+	g_autofree char *cat = clean_line(raw, MAX_FIELD);
+	g_autofree char *key = NULL;
+
+	if (cat == NULL)
+		return;
+	if (it->categories == NULL) {
+		it->categories = g_ptr_array_new_with_free_func(g_free);
+		it->category_keys = g_ptr_array_new_with_free_func(g_free);
+	}
+	key = g_utf8_casefold(cat, -1);
+	for (guint i = 0; i < it->category_keys->len; i++)
+		if (strcmp(key, g_ptr_array_index(it->category_keys, i)) == 0)
+			return;
+	/* One more key past the cap marks that the warning was given. */
+	if (it->categories->len >= MAX_CATEGORIES) {
+		if (it->category_keys->len == MAX_CATEGORIES) {
+			warn(c, it->line,
+			     "more than %d categories, the rest left out",
+			     MAX_CATEGORIES);
+			g_ptr_array_add(it->category_keys, g_strdup(""));
+		}
+		return;
+	}
+	g_ptr_array_add(it->categories, g_steal_pointer(&cat));
+	g_ptr_array_add(it->category_keys, g_steal_pointer(&key));
+}
+
+/* What an item says, before choosing among alternatives. */
+typedef struct {
+	char *guid;
+	gboolean guid_permalink;
+	char *guid_base;
+	char *title;
+	gboolean title_html;
+	char *dc_title;
+	char *link;
+	char *description; /* RSS description, or Atom summary */
+	char *desc_base;
+	gboolean desc_cut;
+	char *content; /* content:encoded, or Atom content */
+	char *content_base;
+	gboolean content_cut;
+	char *pubdate; /* pubDate, or atom:published */
+	char *updated; /* atom:updated */
+	char *dc_date;
+} Fields;
+
+static void
+fields_clear(Fields *f)
+{
+	g_free(f->guid);
+	g_free(f->guid_base);
+	g_free(f->title);
+	g_free(f->dc_title);
+	g_free(f->link);
+	g_free(f->description);
+	g_free(f->desc_base);
+	g_free(f->content);
+	g_free(f->content_base);
+	g_free(f->pubdate);
+	g_free(f->updated);
+	g_free(f->dc_date);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Fields, fields_clear)
+
+static void
+read_core(Ctx *c, Item *it, Fields *f, xmlNode *n, const char *base)
+{
+	gboolean cut = FALSE;
+	char *s = NULL;
+
+	if (named(n, "title") && f->title == NULL) {
+		if (c->kind == KIND_ATOM) {
+			TextType t = atom_text(n, MAX_RAW_TITLE, &s, &cut);
+
+			f->title_html = t == TEXT_HTML;
+			f->title = s;
+		} else {
+			f->title = text_cut(n, MAX_RAW_TITLE, NULL);
+		}
+	} else if (named(n, "link") && f->link == NULL) {
+		if (c->kind == KIND_ATOM) {
+			g_autofree xmlChar *rel =
+			    xmlGetProp(n, (const xmlChar *)"rel");
+			g_autofree xmlChar *href =
+			    xmlGetProp(n, (const xmlChar *)"href");
+
+			/* RFC 4287 §4.2.7.2: no rel is "alternate" */
+			if (href != NULL &&
+			    (rel == NULL ||
+			     strcmp(g_strstrip((char *)rel), "alternate") ==
+			         0 ||
+			     strcmp((char *)rel, REL_ALTERNATE) == 0))
+				f->link =
+				    evf_html_safe_url((const char *)href, base);
+		} else {
+			g_autofree char *v = text_cut(n, 8 * MAX_FIELD, NULL);
+
+			f->link = evf_html_safe_url(v, base);
+		}
+	} else if (named(n, "description") && c->kind != KIND_ATOM &&
+	           f->description == NULL) {
+		f->description = html_of(n, &f->desc_cut);
+		f->desc_base = g_strdup(base);
+	} else if (named(n, "summary") && c->kind == KIND_ATOM &&
+	           f->description == NULL) {
+		TextType t = atom_text(n, EVF_IMPORT_MAX_DESCRIPTION, &s, &cut);
+
+		if (t == TEXT_PLAIN)
+			f->description = text_to_html(s);
+		else if (t == TEXT_HTML)
+			f->description = g_strdup(s);
+		f->desc_cut = cut;
+		g_free(f->desc_base);
+		f->desc_base = g_strdup(base);
+		g_free(s);
+	} else if (named(n, "content") && c->kind == KIND_ATOM &&
+	           f->content == NULL) {
+		TextType t = atom_text(n, EVF_IMPORT_MAX_DESCRIPTION, &s, &cut);
+
+		if (t == TEXT_PLAIN)
+			f->content = text_to_html(s);
+		else if (t == TEXT_HTML)
+			f->content = g_strdup(s);
+		f->content_cut = cut;
+		g_free(f->content_base);
+		f->content_base = g_strdup(base);
+		g_free(s);
+	} else if (((named(n, "guid") && c->kind == KIND_RSS) ||
+	            (named(n, "id") && c->kind == KIND_ATOM)) &&
+	           f->guid == NULL) {
+		g_autofree char *perma = NULL;
+
+		if (xmlHasProp(n, (const xmlChar *)"isPermaLink") != NULL)
+			perma = g_strstrip((char *)xmlGetProp(
+			    n, (const xmlChar *)"isPermaLink"));
+		/* RSS 2.0: a guid is a permalink unless it says not */
+		f->guid = text_cut(n, 8 * MAX_FIELD, NULL);
+		f->guid_permalink =
+		    c->kind == KIND_RSS &&
+		    (perma == NULL || g_ascii_strcasecmp(perma, "false") != 0);
+		f->guid_base = g_strdup(base);
+	} else if ((named(n, "pubDate") && c->kind == KIND_RSS) ||
+	           (named(n, "published") && c->kind == KIND_ATOM)) {
+		if (f->pubdate == NULL)
+			f->pubdate = text_cut(n, 256, NULL);
+	} else if (named(n, "updated") && c->kind == KIND_ATOM) {
+		if (f->updated == NULL)
+			f->updated = text_cut(n, 256, NULL);
+	} else if (named(n, "category")) {
+		if (c->kind == KIND_ATOM) {
+			g_autofree xmlChar *label =
+			    xmlGetProp(n, (const xmlChar *)"label");
+			g_autofree xmlChar *term =
+			    xmlGetProp(n, (const xmlChar *)"term");
+
+			add_category(c, it,
+			             !is_blank((const char *)label)
+			                 ? (const char *)label
+			                 : (const char *)term);
+		} else {
+			g_autofree char *v = text_cut(n, 4 * MAX_FIELD, NULL);
+
+			add_category(c, it, v);
+		}
+	}
+}
+
+static void
+read_extension(Ctx *c, Item *it, Fields *f, xmlNode *n, const char *base)
+{
+	if (in_ns(n, NS_CONTENT) && named(n, "encoded") && f->content == NULL &&
+	    c->kind != KIND_ATOM) {
+		f->content = html_of(n, &f->content_cut);
+		f->content_base = g_strdup(base);
+	} else if (in_ns(n, NS_DC)) {
+		if (named(n, "date") && f->dc_date == NULL)
+			f->dc_date = text_cut(n, 256, NULL);
+		else if (named(n, "subject")) {
+			g_autofree char *v = text_cut(n, 4 * MAX_FIELD, NULL);
+
+			add_category(c, it, v);
+		} else if (named(n, "title") && f->dc_title == NULL)
+			f->dc_title = text_cut(n, MAX_RAW_TITLE, NULL);
+	} else if (in_ns(n, NS_EV)) {
+		if (named(n, "startdate") && it->start == NULL)
+			it->start = text_cut(n, 256, NULL);
+		else if (named(n, "enddate") && it->end == NULL)
+			it->end = text_cut(n, 256, NULL);
+		else if (named(n, "location") && it->location == NULL) {
+			g_autofree char *v = text_cut(n, 4 * MAX_FIELD, NULL);
+
+			it->location = clean_line(v, MAX_FIELD);
+		} else if (named(n, "organizer") && it->organizer == NULL) {
+			g_autofree char *v = text_cut(n, 4 * MAX_FIELD, NULL);
+
+			it->organizer = clean_line(v, MAX_FIELD);
+		}
+	}
+}
+
+static gint64
+published_of(Ctx *c, Item *it, const char *text, const char *what)
+{
+	g_autoptr(GDateTime) dt = NULL;
+	gboolean date_only, zoned;
+	g_autofree char *q = NULL;
+
+	if (is_blank(text))
+		return 0;
+	dt = parse_date(text, &date_only, &zoned);
+	if (dt != NULL && year_ok(dt))
+		return usec_of(dt);
+	q = quote(text);
+	if (dt == NULL) {
+		warn(c, it->line, "%s '%s' is not a date, left out", what, q);
+		return 0;
+	}
+	warn(c, it->line, "%s '%s' is out of range, left out", what, q);
+	return 0;
+}
+
+/* Reads one expanded item (or entry) into a record. */
+static gboolean
+read_item(Ctx *c, xmlNode *node, const char *item_base, GError **error)
+{
+	g_auto(Fields) f = { 0 };
+	Item *it;
+	const char *name = NULL;
+	guint line = 0;
+
+	if (has_entity_ref(node->children, &name, &line)) {
+		set_error(error,
+		          "entity references are not allowed ('&%s;' at line "
+		          "%u)",
+		          name, line);
+		return FALSE;
+	}
+	it = g_new0(Item, 1);
+	it->index = c->items->len;
+	it->line = (guint)xmlGetLineNo(node);
+	g_ptr_array_add(c->items, it);
+
+	if (c->kind == KIND_RDF) {
+		g_autofree xmlChar *about = xmlGetNsProp(
+		    node, (const xmlChar *)"about", (const xmlChar *)NS_RDF);
+
+		if (about != NULL)
+			f.guid = g_strdup((const char *)about);
+	}
+	for (xmlNode *n = node->children; n != NULL; n = n->next) {
+		g_autofree char *own = NULL;
+		const char *base;
+
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		own = base_of(item_base, n);
+		base = own != NULL ? own : item_base;
+		if (is_core(c, n))
+			read_core(c, it, &f, n, base);
+		else
+			read_extension(c, it, &f, n, base);
+	}
+
+	/* The identity: guid, id or about, else the link. */
+	it->uid = clean_line(f.guid, 8 * MAX_FIELD);
+	if (it->uid != NULL && strlen(it->uid) > MAX_FIELD) {
+		g_autofree char *long_uid = g_steal_pointer(&it->uid);
+
+		it->uid = evf_uuid5(EVF_UUID_NAMESPACE, long_uid);
+	}
+	it->link = g_steal_pointer(&f.link);
+	if (it->link == NULL && f.guid_permalink && f.guid != NULL)
+		it->link = evf_html_safe_url(f.guid, f.guid_base);
+	if (it->link != NULL) {
+		/* Too long, or with characters no text may hold: no link. */
+		g_autofree char *clean = evf_text_sanitize(it->link, -1);
+
+		if (strlen(it->link) > 8 * MAX_FIELD ||
+		    strcmp(clean, it->link) != 0)
+			g_clear_pointer(&it->link, g_free);
+	}
+	if (it->uid == NULL && it->link != NULL)
+		it->uid = g_strdup(it->link);
+
+	if (f.title != NULL) {
+		it->title_raw = g_steal_pointer(&f.title);
+		it->title_html = f.title_html;
+	} else {
+		it->title_raw = g_steal_pointer(&f.dc_title);
+	}
+	if (!is_blank(f.content)) {
+		it->desc = g_steal_pointer(&f.content);
+		it->desc_base = g_steal_pointer(&f.content_base);
+		it->desc_cut = f.content_cut;
+	} else if (!is_blank(f.description)) {
+		it->desc = g_steal_pointer(&f.description);
+		it->desc_base = g_steal_pointer(&f.desc_base);
+		it->desc_cut = f.desc_cut;
+	}
+
+	it->published = published_of(
+	    c, it, f.pubdate, c->kind == KIND_ATOM ? "published" : "pubDate");
+	if (it->published == 0)
+		it->published = published_of(c, it, f.updated, "updated");
+	if (it->published == 0)
+		it->published = published_of(c, it, f.dc_date, "dc:date");
+	return TRUE;
+}
+
+/* ------------------------------------------------------------ events */
+
+/* (transfer full): the title as plain text on one line, bounded. */
+static char *
+title_of(const Item *it, gboolean *cut)
+{
+	g_autofree char *text = NULL;
+	g_autofree char *line = NULL;
+
+	*cut = FALSE;
+	if (it->title_raw == NULL)
+		return g_strdup("");
+	if (it->title_html) {
+		g_autofree char *safe = evf_html_sanitize(it->title_raw, NULL);
+
+		text = evf_html_to_text(safe);
+	} else {
+		text = g_strdup(it->title_raw);
+	}
+	line = evf_text_oneline(text);
+	if (strlen(line) <= EVF_IMPORT_MAX_TITLE)
+		return g_steal_pointer(&line);
+	*cut = TRUE;
+	cut_utf8(line, EVF_IMPORT_MAX_TITLE - strlen("\u2026"));
+	g_strchomp(line);
+	return g_strconcat(line, "\u2026", NULL);
+}
+
+/* (transfer full): the start of @text as a title. */
+static char *
+title_from_text(const char *text)
+{
+	g_autofree char *line = evf_text_oneline(text);
+
+	if (g_utf8_strlen(line, -1) <= TITLE_FROM_TEXT)
+		return g_steal_pointer(&line);
+	{
+		g_autofree char *head =
+		    g_utf8_substring(line, 0, TITLE_FROM_TEXT - 1);
+
+		g_strchomp(head);
+		return g_strconcat(head, "\u2026", NULL);
+	}
+}
+
+/* (transfer full): sanitised HTML of at most EVF_IMPORT_MAX_DESCRIPTION
+ * bytes; the sanitiser may lengthen its input (entities, end tags), so
+ * the input is cut until the output fits. */
+static char *
+sanitize_bounded(const char *html, const char *base, gboolean *cut)
+{
+	gsize limit = EVF_IMPORT_MAX_DESCRIPTION;
+
+	for (int round = 0; round < 8 && limit > 0; round++) {
+		g_autofree char *raw = g_strdup(html);
+		g_autofree char *out = NULL;
+		gsize n;
+
+		if (cut_utf8(raw, limit))
+			*cut = TRUE;
+		out = evf_html_sanitize(raw, base);
+		n = strlen(out);
+		if (n <= EVF_IMPORT_MAX_DESCRIPTION)
+			return g_steal_pointer(&out);
+		*cut = TRUE;
+		limit = (gsize)((double)MIN(limit, strlen(raw)) *
+		                EVF_IMPORT_MAX_DESCRIPTION / (double)n * 0.97);
+	}
+	return g_strdup("");
+}
+
+static char *
+slug_of(const char *uid)
+{
+	g_autofree char *slug = evf_slugify(uid);
+	g_autofree char *hex = NULL;
+
+	if (strlen(slug) <= MAX_SLUG)
+		return g_steal_pointer(&slug);
+	/* A long id (a URL): its start, and a digest to keep it distinct. */
+	hex = g_compute_checksum_for_string(G_CHECKSUM_SHA256, uid, -1);
+	slug[MAX_SLUG - 11] = '\0';
+	while (slug[0] != '\0' && slug[strlen(slug) - 1] == '-')
+		slug[strlen(slug) - 1] = '\0';
+	return g_strdup_printf("%s-%.10s", slug, hex);
+}
+
+/* ev:startdate/ev:enddate (mod_event, W3C-DTF) → the event's dates. */
+static void
+event_dates(Ctx *c, const Item *it, EvfEvent *ev)
+{
+	g_autoptr(GDateTime) start = NULL;
+	g_autoptr(GDateTime) end = NULL;
+	gboolean start_day = FALSE, end_day = FALSE, zoned = FALSE;
+	gboolean end_zoned = FALSE;
+	g_autofree char *qs = quote(it->start);
+	g_autofree char *qe = quote(it->end);
+
+	ev->tba = TRUE;
+	if (is_blank(it->start))
+		return;
+	start = parse_date(it->start, &start_day, &zoned);
+	if (start == NULL) {
+		warn(c, it->line,
+		     "ev:startdate '%s' is not a date, listed without one", qs);
+		return;
+	}
+	if (!year_ok(start)) {
+		warn(c, it->line,
+		     "ev:startdate '%s' is out of range, listed without a date",
+		     qs);
+		return;
+	}
+	if (!is_blank(it->end)) {
+		end = parse_date(it->end, &end_day, &end_zoned);
+		if (end == NULL || !year_ok(end)) {
+			warn(c, it->line, "ev:enddate '%s' is %s, left out", qe,
+			     end == NULL ? "not a date" : "out of range");
+			g_clear_pointer(&end, g_date_time_unref);
+		}
+	}
+	ev->tba = FALSE;
+	if (start_day) {
+		int y, m, d;
+
+		ev->all_day = TRUE;
+		g_date_time_get_ymd(start, &y, &m, &d);
+		g_date_set_dmy(&ev->start_date, (GDateDay)d, (GDateMonth)m,
+		               (GDateYear)y);
+		ev->end_date = ev->start_date;
+		if (end != NULL) {
+			GDate last;
+
+			/* A time on the last day still means that day. */
+			g_date_time_get_ymd(end, &y, &m, &d);
+			g_date_clear(&last, 1);
+			g_date_set_dmy(&last, (GDateDay)d, (GDateMonth)m,
+			               (GDateYear)y);
+			if (g_date_compare(&last, &ev->start_date) < 0)
+				warn(c, it->line,
+				     "ev:enddate '%s' is before ev:startdate "
+				     "'%s', one day assumed",
+				     qe, qs);
+			else
+				ev->end_date = last;
+		}
+		g_date_add_days(&ev->end_date, 1);
+		return;
+	}
+	if (!zoned)
+		warn(c, it->line,
+		     "ev:startdate '%s' has no time zone, UTC "
+		     "assumed",
+		     qs);
+	ev->start = g_date_time_to_utc(start);
+	if (end != NULL && end_day) {
+		warn(c, it->line,
+		     "ev:enddate '%s' has no time, one hour assumed", qe);
+		g_clear_pointer(&end, g_date_time_unref);
+	}
+	if (end != NULL && g_date_time_compare(end, start) <= 0) {
+		warn(c, it->line,
+		     "ev:enddate '%s' is not after ev:startdate '%s', one "
+		     "hour assumed",
+		     qe, qs);
+		g_clear_pointer(&end, g_date_time_unref);
+	}
+	ev->end = end != NULL ? g_date_time_to_utc(end)
+	                      : g_date_time_add_hours(ev->start, 1);
+}
+
+/* (transfer full): the event of a kept item; NULL when, sanitised, it
+ * has neither title nor text. */
+static EvfEvent *
+event_of(Ctx *c, const Item *it)
+{
+	g_autoptr(EvfEvent) ev = evf_event_new();
+	gboolean cut = it->desc_cut, title_cut;
+	g_autofree char *title = title_of(it, &title_cut);
+
+	ev->uid = g_strdup(it->uid);
+	ev->slug = slug_of(it->uid);
+	ev->uid_line = 1;
+	ev->url = g_strdup(it->link);
+	if (it->desc != NULL) {
+		g_autofree char *html =
+		    sanitize_bounded(it->desc, it->desc_base, &cut);
+		g_autofree char *text = NULL;
+
+		/* Character references may bring back what the text
+		 * hygiene takes out (C1 controls, U+FFFF…). */
+		ev->description_html = evf_text_sanitize(html, -1);
+		text = evf_html_to_text(ev->description_html);
+		ev->description_text = evf_text_sanitize(text, -1);
+	} else {
+		ev->description_html = g_strdup("");
+		ev->description_text = g_strdup("");
+	}
+	if (cut)
+		warn(c, it->line, "description cut to %d bytes",
+		     EVF_IMPORT_MAX_DESCRIPTION);
+	if (title[0] == '\0') {
+		g_free(title);
+		title = title_from_text(ev->description_text);
+	}
+	if (title[0] == '\0')
+		return NULL;
+	if (title_cut)
+		warn(c, it->line, "title cut to %d bytes",
+		     EVF_IMPORT_MAX_TITLE);
+	ev->title = g_steal_pointer(&title);
+	ev->published = it->published;
+	for (guint i = 0; it->categories && i < it->categories->len; i++)
+		g_ptr_array_add(ev->categories,
+		                g_strdup(g_ptr_array_index(it->categories, i)));
+	ev->location = g_strdup(it->location);
+	if (it->organizer != NULL)
+		g_ptr_array_add(ev->organizers, g_strdup(it->organizer));
+	event_dates(c, it, ev);
+	evf_event_update_fingerprint(ev);
+	return g_steal_pointer(&ev);
+}
+
+/* Newest first; equal dates in document order. */
+static gint
+cmp_newest(gconstpointer a, gconstpointer b)
+{
+	const Item *x = *(Item *const *)a;
+	const Item *y = *(Item *const *)b;
+
+	if (x->published != y->published)
+		return x->published > y->published ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static gint
+cmp_document(gconstpointer a, gconstpointer b)
+{
+	const Item *x = *(Item *const *)a;
+	const Item *y = *(Item *const *)b;
+
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static EvfImport *
+import_items(Ctx *c)
+{
+	g_autoptr(EvfImport) imp = g_new0(EvfImport, 1);
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GPtrArray) kept = g_ptr_array_new();
+	guint candidates;
+
+	imp->events =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
+	for (guint i = 0; i < c->items->len; i++) {
+		Item *it = g_ptr_array_index(c->items, i);
+
+		if (is_blank(it->title_raw) && is_blank(it->desc)) {
+			warn(c, it->line,
+			     "item without title or description "
+			     "left out");
+			imp->skipped++;
+			continue;
+		}
+		if (it->uid == NULL) {
+			/* Neither id nor link: a digest of the title (of the
+			 * text when there is no title). */
+			gboolean cut;
+			g_autofree char *title = title_of(it, &cut);
+			g_autofree char *name =
+			    g_strconcat(title[0] != '\0' ? title : it->desc,
+			                "\n", it->link ? it->link : "", NULL);
+
+			it->uid = evf_uuid5(EVF_UUID_NAMESPACE, name);
+		}
+		if (g_hash_table_contains(seen, it->uid)) {
+			g_autofree char *q = quote(it->uid);
+
+			warn(c, it->line,
+			     "duplicate id '%s' left out, the first is kept",
+			     q);
+			imp->skipped++;
+			continue;
+		}
+		g_hash_table_add(seen, it->uid);
+		g_ptr_array_add(kept, it);
+	}
+	candidates = kept->len;
+	if (kept->len > EVF_IMPORT_MAX_ITEMS) {
+		g_ptr_array_sort(kept, cmp_newest);
+		g_ptr_array_set_size(kept, EVF_IMPORT_MAX_ITEMS);
+		g_ptr_array_sort(kept, cmp_document);
+		warn(c, 0, "%u items, the newest %d kept", candidates,
+		     EVF_IMPORT_MAX_ITEMS);
+	}
+	for (guint i = 0; i < kept->len; i++) {
+		const Item *it = g_ptr_array_index(kept, i);
+		EvfEvent *ev = event_of(c, it);
+
+		if (ev == NULL) {
+			warn(c, it->line,
+			     "item without title or description "
+			     "left out");
+			imp->skipped++;
+			continue;
+		}
+		g_ptr_array_add(imp->events, ev);
+	}
+	if (c->warnings_dropped > 0)
+		g_ptr_array_add(c->warnings,
+		                g_strdup_printf("and %u more warnings",
+		                                c->warnings_dropped));
+	imp->warnings = g_ptr_array_ref(c->warnings);
+	return g_steal_pointer(&imp);
+}
+
+/* ------------------------------------------------------------ bytes */
+
+static gboolean
+starts(const char *p, const char *end, const char *s)
+{
+	gsize n = strlen(s);
+
+	return (gsize)(end - p) >= n && memcmp(p, s, n) == 0;
+}
+
+static gboolean
+starts_ci(const char *p, const char *end, const char *s)
+{
+	gsize n = strlen(s);
+
+	return (gsize)(end - p) >= n && g_ascii_strncasecmp(p, s, n) == 0;
+}
+
+static const char *
+find(const char *p, const char *end, const char *s)
+{
+	gsize n = strlen(s);
+
+	for (; (gsize)(end - p) >= n; p++)
+		if (memcmp(p, s, n) == 0)
+			return p;
+	return NULL;
+}
+
+static const char *
+find_ci(const char *p, const char *end, const char *s)
+{
+	gsize n = strlen(s);
+
+	for (; (gsize)(end - p) >= n; p++)
+		if (g_ascii_strncasecmp(p, s, n) == 0)
+			return p;
+	return NULL;
+}
+
+static guint
+line_at(const char *data, const char *p)
+{
+	guint line = 1;
+
+	for (const char *q = data; q < p; q++)
+		if (*q == '\n')
+			line++;
+	return line;
+}
+
+/* Past the XML declaration, comments, processing instructions and white
+ * space: where the DOCTYPE or the root element starts, or NULL. */
+static const char *
+skip_prolog(const char *p, const char *end)
+{
+	for (;;) {
+		const char *q;
+
+		while (p < end && is_space(*p))
+			p++;
+		if (starts(p, end, "<?")) {
+			if ((q = find(p + 2, end, "?>")) == NULL)
+				return NULL;
+			p = q + 2;
+		} else if (starts(p, end, "<!--")) {
+			if ((q = find(p + 4, end, "-->")) == NULL)
+				return NULL;
+			p = q + 3;
+		} else {
+			return p < end ? p : NULL;
+		}
+	}
+}
+
+/* (transfer full): the name of the root element as written, NULL when
+ * it cannot be told from the first bytes. Used to sniff, and to name
+ * what a document is when the parser gives up before its root. */
+static char *
+root_name(const char *p, const char *end)
+{
+	gsize n;
+
+	p = skip_prolog(p, end);
+	if (p != NULL && starts_ci(p, end, "<!DOCTYPE")) {
+		char quote = 0;
+		gboolean subset = FALSE;
+
+		for (p += 9; p < end; p++) {
+			if (quote != 0) {
+				if (*p == quote)
+					quote = 0;
+			} else if (*p == '"' || *p == '\'') {
+				quote = *p;
+			} else if (*p == '[') {
+				subset = TRUE;
+			} else if (*p == ']') {
+				subset = FALSE;
+			} else if (*p == '>' && !subset) {
+				break;
+			}
+		}
+		p = p < end ? skip_prolog(p + 1, end) : NULL;
+	}
+	if (p == NULL || *p != '<')
+		return NULL;
+	p++;
+	for (n = 0; p + n < end && (g_ascii_isalnum(p[n]) || p[n] == ':' ||
+	                            p[n] == '-' || p[n] == '_' || p[n] == '.');
+	     n++)
+		;
+	if (n == 0 || n > 256)
+		return NULL;
+	return g_strndup(p, n);
+}
+
+static const char *
+local_name(const char *qname)
+{
+	const char *colon = strrchr(qname, ':');
+
+	return colon != NULL ? colon + 1 : qname;
+}
+
+/* Refuses an entity declaration in the internal DTD subset. The bytes
+ * are UTF-8 or an ASCII-compatible charset here (see check_encoding),
+ * in which "<!ENTITY" cannot hide. Anything like one in the subset, even
+ * in a comment or a literal, is refused: feeds have no use for either. */
+static gboolean
+check_doctype(const char *data, gsize len, GError **error)
+{
+	const char *end = data + len;
+	const char *p = skip_prolog(data, end);
+	const char *subset, *hit;
+	char quote = 0;
+
+	if (p == NULL || !starts_ci(p, end, "<!DOCTYPE"))
+		return TRUE;
+	for (p += 9; p < end; p++) {
+		if (quote != 0) {
+			if (*p == quote)
+				quote = 0;
+		} else if (*p == '"' || *p == '\'') {
+			quote = *p;
+		} else if (*p == '>') {
+			return TRUE; /* no internal subset */
+		} else if (*p == '[') {
+			break;
+		}
+	}
+	subset = p;
+	/* To "]" S* ">" outside literals, comments and processing
+	 * instructions; to the end when the subset does not end. */
+	for (quote = 0; p < end; p++) {
+		if (quote != 0) {
+			if (*p == quote)
+				quote = 0;
+		} else if (starts(p, end, "<!--") || starts(p, end, "<?")) {
+			const char *q =
+			    find(p + 2, end, p[1] == '!' ? "-->" : "?>");
+
+			if (q == NULL) {
+				p = end;
+				break;
+			}
+			p = q + 1;
+		} else if (*p == '"' || *p == '\'') {
+			quote = *p;
+		} else if (*p == ']') {
+			const char *q = p + 1;
+
+			while (q < end && is_space(*q))
+				q++;
+			if (q < end && *q == '>')
+				break;
+		}
+	}
+	hit = find_ci(subset, p, "<!ENTITY");
+	if (hit != NULL) {
+		set_error(error,
+		          "entity declarations are not allowed (line %u)",
+		          line_at(data, hit));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Charsets in which every ASCII byte is that character (so that
+ * check_doctype is sound) and that iconv knows. UTF-7, UTF-16/32
+ * without a byte order mark, EBCDIC and unknown names are refused. */
+static gboolean
+encoding_allowed(const char *name)
+{
+	static const char *const allowed[] = {
+		"utf8",       "usascii",   "ascii",    "latin1", "latin2",
+		"koi8r",      "koi8u",     "shiftjis", "sjis",   "xsjis",
+		"windows31j", "cp932",     "eucjp",    "euckr",  "euccn",
+		"gb2312",     "gbk",       "gb18030",  "big5",   "big5hkscs",
+		"tis620",     "macintosh", "macroman",
+	};
+	g_autoptr(GString) n = g_string_new(NULL);
+	const char *tail;
+
+	for (const char *p = name; *p != '\0'; p++)
+		if (g_ascii_isalnum(*p))
+			g_string_append_c(n, g_ascii_tolower(*p));
+	for (gsize i = 0; i < G_N_ELEMENTS(allowed); i++)
+		if (strcmp(n->str, allowed[i]) == 0)
+			return TRUE;
+	/* iso-8859-1 … iso-8859-16 */
+	if (g_str_has_prefix(n->str, "iso8859")) {
+		tail = n->str + strlen("iso8859");
+		return (strlen(tail) == 1 || strlen(tail) == 2) &&
+		       digits(tail, (int)strlen(tail)) && atoi(tail) >= 1 &&
+		       atoi(tail) <= 16;
+	}
+	/* windows-1250 … windows-1258 */
+	if (g_str_has_prefix(n->str, "windows125"))
+		tail = n->str + strlen("windows125");
+	else if (g_str_has_prefix(n->str, "cp125"))
+		tail = n->str + strlen("cp125");
+	else
+		return FALSE;
+	return strlen(tail) == 1 && tail[0] >= '0' && tail[0] <= '8';
+}
+
+/* The encoding named by the XML declaration at the start of @p, if any:
+ * (transfer full) in *name. FALSE when the declaration cannot be read. */
+static gboolean
+declared_encoding(const char *p, const char *end, char **name)
+{
+	const char *decl_end, *q;
+	char quote;
+
+	*name = NULL;
+	if (!starts(p, end, "<?xml") || (gsize)(end - p) < 6 || !is_space(p[5]))
+		return TRUE;
+	decl_end = find(p, MIN(end, p + 1024), "?>");
+	if (decl_end == NULL)
+		return FALSE;
+	q = find(p, decl_end, "encoding");
+	if (q == NULL)
+		return TRUE;
+	for (q += 8; q < decl_end && is_space(*q); q++)
+		;
+	if (q >= decl_end || *q != '=')
+		return FALSE;
+	for (q++; q < decl_end && is_space(*q); q++)
+		;
+	if (q >= decl_end || (*q != '"' && *q != '\''))
+		return FALSE;
+	quote = *q++;
+	for (const char *e = q; e < decl_end; e++)
+		if (*e == quote) {
+			*name = g_strndup(q, e - q);
+			return TRUE;
+		}
+	return FALSE;
+}
+
+static gboolean
+check_encoding(const char *data, gsize len, GError **error)
+{
+	const char *end = data + len;
+	const char *p = data;
+	g_autofree char *name = NULL;
+
+	if (starts(p, end, "\xef\xbb\xbf"))
+		p += 3;
+	/* UTF-16 and UTF-32 without a byte order mark, and EBCDIC. */
+	if ((end - p >= 2 && (p[0] == '\0' || p[1] == '\0')) ||
+	    starts(p, end, "\x4c\x6f\xa7\x94")) {
+		set_error(error, "unsupported encoding (neither UTF-8 nor "
+		                 "ASCII-compatible, and no byte order mark)");
+		return FALSE;
+	}
+	if (!declared_encoding(p, end, &name)) {
+		set_error(error,
+		          "not well-formed XML at line 1: unreadable XML "
+		          "declaration");
+		return FALSE;
+	}
+	if (name != NULL && !encoding_allowed(name)) {
+		g_autofree char *q = quote(name);
+
+		set_error(error, "unsupported encoding '%s'", q);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* ------------------------------------------------------------ parsing */
+
+static xmlParserInputPtr
+deny_external(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	return NULL;
+}
+
+static void
+setup_libxml(void)
+{
+	static gsize once = 0;
+
+	if (g_once_init_enter(&once)) {
+		xmlInitParser();
+		/* For every parser in the process: nothing in evfeed needs
+		 * an external entity, and NONET alone lets file:// through
+		 * (libxml2 2.9). */
+		xmlSetExternalEntityLoader(deny_external);
+		g_once_init_leave(&once, 1);
+	}
+}
+
+static void
+on_xml_error(void *data, XmlErrorArg e)
+{
+	Ctx *c = data;
+	g_autofree char *msg = NULL;
+
+	if (e == NULL || e->level < XML_ERR_ERROR)
+		return;
+	if (c->err_msg != NULL && (c->err_fatal || e->level != XML_ERR_FATAL))
+		return;
+	msg = g_strdup(e->message != NULL ? e->message : "parse error");
+	g_strdelimit(msg, "\n", '\0');
+	g_free(c->err_msg);
+	c->err_msg = clean_line(msg, 200);
+	if (c->err_msg == NULL)
+		c->err_msg = g_strdup("parse error");
+	c->err_line = e->line;
+	c->err_fatal = e->level == XML_ERR_FATAL;
+}
+
+static gboolean
+check_root(Ctx *c, xmlTextReader *r, xmlNode *root, GError **error)
+{
+	const char *ns = ns_of(root);
+	const char *qname = (const char *)xmlTextReaderConstName(r);
+	/* not xmlTextReaderCurrentDoc(), which keeps the reader from
+	 * freeing the document */
+	xmlDoc *doc = root->doc;
+	g_autofree char *q = quote(qname);
+
+	/* A second wall behind check_doctype: the subset is complete by
+	 * the time the root element is read. */
+	if (doc != NULL && doc->intSubset != NULL &&
+	    ((doc->intSubset->entities != NULL &&
+	      xmlHashSize((xmlHashTable *)doc->intSubset->entities) > 0) ||
+	     (doc->intSubset->pentities != NULL &&
+	      xmlHashSize((xmlHashTable *)doc->intSubset->pentities) > 0))) {
+		set_error(error, "entity declarations are not allowed");
+		return FALSE;
+	}
+	if (named(root, "rss") && ns == NULL)
+		c->kind = KIND_RSS;
+	else if (named(root, "RDF") && ns != NULL && strcmp(ns, NS_RDF) == 0)
+		c->kind = KIND_RDF;
+	else if (named(root, "feed") && ns != NULL && strcmp(ns, NS_ATOM) == 0)
+		c->kind = KIND_ATOM;
+	else if (ns != NULL && (named(root, "rss") || named(root, "RDF") ||
+	                        named(root, "feed"))) {
+		g_autofree char *qns = quote(ns);
+
+		set_error(error,
+		          "not a feed (root element <%s> in namespace "
+		          "'%s')",
+		          q, qns);
+		return FALSE;
+	} else {
+		set_error(error, "not a feed (root element <%s>)", q);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+is_item(Ctx *c, xmlNode *n, int depth)
+{
+	switch (c->kind) {
+	case KIND_RSS:
+	case KIND_RDF:
+		return (depth == 1 || depth == 2) && named(n, "item") &&
+		       is_core(c, n);
+	case KIND_ATOM:
+		return depth == 1 && named(n, "entry") && is_core(c, n);
+	}
+	return FALSE;
+}
+
+static gboolean
+read_document(Ctx *c, xmlTextReader *r, GError **error)
+{
+	int ret = xmlTextReaderRead(r);
+
+	while (ret == 1) {
+		int type = xmlTextReaderNodeType(r);
+		xmlNode *node;
+		int depth;
+
+		if (type == XML_READER_TYPE_ENTITY_REFERENCE) {
+			g_autofree char *q =
+			    quote((const char *)xmlTextReaderConstName(r));
+
+			set_error(error,
+			          "entity references are not allowed ('&%s;' "
+			          "at line %d)",
+			          q, xmlTextReaderGetParserLineNumber(r));
+			return FALSE;
+		}
+		if (type != XML_READER_TYPE_ELEMENT) {
+			ret = xmlTextReaderRead(r);
+			continue;
+		}
+		node = xmlTextReaderCurrentNode(r);
+		depth = xmlTextReaderDepth(r);
+		if (node == NULL || depth < 0) {
+			ret = -1;
+			break;
+		}
+		if (!c->root_seen) {
+			if (!check_root(c, r, node, error))
+				return FALSE;
+			c->root_seen = TRUE;
+		}
+		/* The base of each open element, for xml:base. */
+		g_ptr_array_set_size(c->bases, depth);
+		{
+			const char *parent =
+			    depth > 0 ? g_ptr_array_index(c->bases, depth - 1)
+			              : c->feed_url;
+			char *own = base_of(parent, node);
+
+			g_ptr_array_add(c->bases,
+			                own != NULL ? own : g_strdup(parent));
+		}
+		if (is_item(c, node, depth)) {
+			xmlNode *item = xmlTextReaderExpand(r);
+
+			if (item == NULL) {
+				ret = -1;
+				break;
+			}
+			if (!read_item(c, item,
+			               g_ptr_array_index(c->bases, depth),
+			               error))
+				return FALSE;
+			ret = xmlTextReaderNext(r);
+			continue;
+		}
+		ret = xmlTextReaderRead(r);
+	}
+	if (ret < 0 || c->err_fatal) {
+		if (c->err_msg != NULL)
+			set_error(error, "not well-formed XML at line %d: %s",
+			          c->err_line, c->err_msg);
+		else
+			set_error(error, "not well-formed XML");
+		return FALSE;
+	}
+	if (!c->root_seen) {
+		set_error(error, "not well-formed XML: no root element");
+		return FALSE;
+	}
+	if (c->err_msg != NULL)
+		warn(c, (guint)c->err_line, "%s", c->err_msg);
+	return TRUE;
+}
+
+EvfImport *
+evf_import_feed(const char *data, gsize len, const char *base_url,
+                GError **error)
+{
+	g_autofree char *converted = NULL;
+	g_autoptr(xmlTextReader) r = NULL;
+	g_autoptr(GPtrArray) items = NULL;
+	g_autoptr(GPtrArray) bases = NULL;
+	g_autoptr(GPtrArray) warnings = NULL;
+	const char *encoding = NULL;
+	int options = XML_PARSE_NONET | XML_PARSE_NOERROR |
+	              XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
+	xmlStructuredErrorFunc old_handler;
+	void *old_data;
+	Ctx c = { 0 };
+	gboolean ok;
+
+	g_return_val_if_fail(data != NULL || len == 0, NULL);
+	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+#if LIBXML_VERSION >= 21300
+	options |= XML_PARSE_NO_XXE;
+#endif
+	if (len > MAX_FEED_BYTES) {
+		set_error(error,
+		          "feed too large (%" G_GSIZE_FORMAT
+		          " bytes, at most 16 MiB)",
+		          len);
+		return NULL;
+	}
+	if (len == 0) {
+		set_error(error, "not well-formed XML: empty document");
+		return NULL;
+	}
+	/* UTF-16 with a byte order mark: to UTF-8 first, so that the
+	 * checks below read the same characters as the parser. */
+	if (len >= 2 && (memcmp(data, "\xfe\xff", 2) == 0 ||
+	                 memcmp(data, "\xff\xfe", 2) == 0)) {
+		gsize n = 0;
+
+		if (len >= 4 && memcmp(data, "\xff\xfe\0\0", 4) == 0) {
+			set_error(error, "unsupported encoding 'UTF-32'");
+			return NULL;
+		}
+		converted = g_convert(data, (gssize)len, "UTF-8", "UTF-16",
+		                      NULL, &n, NULL);
+		if (converted == NULL) {
+			set_error(error, "not well-formed XML: invalid UTF-16");
+			return NULL;
+		}
+		data = converted;
+		len = n;
+		encoding = "UTF-8";
+		options |= XML_PARSE_IGNORE_ENC;
+	} else if (!check_encoding(data, len, error)) {
+		return NULL;
+	}
+	if (len > MAX_FEED_BYTES) {
+		set_error(error,
+		          "feed too large (%" G_GSIZE_FORMAT
+		          " bytes, at most 16 MiB)",
+		          len);
+		return NULL;
+	}
+	if (!check_doctype(data, len, error))
+		return NULL;
+
+	setup_libxml();
+	items = g_ptr_array_new_with_free_func(item_free);
+	bases = g_ptr_array_new_with_free_func(g_free);
+	warnings = g_ptr_array_new_with_free_func(g_free);
+	c.feed_url = base_url;
+	c.items = items;
+	c.bases = bases;
+	c.warnings = warnings;
+
+	/* This thread's libxml2 errors come to us while we parse, and
+	 * never to stderr. */
+	old_handler = xmlStructuredError;
+	old_data = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(&c, on_xml_error);
+	r = xmlReaderForMemory(data, (int)len, NULL, encoding, options);
+	if (r == NULL) {
+		set_error(error, "not well-formed XML: cannot start parsing");
+		ok = FALSE;
+	} else {
+		ok = read_document(&c, r, error);
+	}
+	g_clear_pointer(&r, xmlFreeTextReader);
+	xmlSetStructuredErrorFunc(old_data, old_handler);
+	g_free(c.err_msg);
+	if (!ok && !c.root_seen) {
+		/* An HTML page is seldom well-formed XML: say what it is. */
+		g_autofree char *name = root_name(data, data + len);
+
+		if (name != NULL && strcmp(local_name(name), "rss") != 0 &&
+		    strcmp(local_name(name), "RDF") != 0 &&
+		    strcmp(local_name(name), "feed") != 0) {
+			g_autofree char *q = quote(name);
+
+			g_clear_error(error);
+			set_error(error, "not a feed (root element <%s>)", q);
+		}
+	}
+	if (!ok)
+		return NULL;
+	return import_items(&c);
+}
+
+/* ------------------------------------------------------------ sniffing */
+
+EvfFormat
+evf_import_sniff(const char *data, gsize len)
+{
+	g_autoptr(GString) ascii = NULL;
+	g_autofree char *name = NULL;
+	const char *p, *end;
+
+	if (data == NULL)
+		return EVF_FORMAT_AUTO;
+	len = MIN(len, 65536);
+	/* UTF-16: its ASCII characters are enough to tell. */
+	if (len >= 2 && (memcmp(data, "\xfe\xff", 2) == 0 ||
+	                 memcmp(data, "\xff\xfe", 2) == 0)) {
+		gboolean le = (guchar)data[0] == 0xff;
+
+		ascii = g_string_new(NULL);
+		for (gsize i = 2; i + 1 < len; i += 2) {
+			char lo = le ? data[i] : data[i + 1];
+			char hi = le ? data[i + 1] : data[i];
+
+			if (hi != 0 || lo == 0)
+				break;
+			g_string_append_c(ascii, lo);
+		}
+		data = ascii->str;
+		len = ascii->len;
+	}
+	p = data;
+	end = data + len;
+	if (starts(p, end, "\xef\xbb\xbf"))
+		p += 3;
+	while (p < end && is_space(*p))
+		p++;
+	if (starts_ci(p, end, "BEGIN:VCALENDAR"))
+		return EVF_FORMAT_ICS;
+	name = root_name(p, end);
+	if (name == NULL)
+		return EVF_FORMAT_AUTO;
+	if (strcmp(local_name(name), "rss") == 0 ||
+	    strcmp(local_name(name), "RDF") == 0)
+		return EVF_FORMAT_RSS;
+	if (strcmp(local_name(name), "feed") == 0)
+		return EVF_FORMAT_ATOM;
+	return EVF_FORMAT_AUTO;
+}

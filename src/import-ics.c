@@ -1,0 +1,3110 @@
+/*
+ * import-ics.c: a partner's iCalendar document → events (see import.h).
+ *
+ * libical 3.0 is fragile on hostile input (crashes, gigabytes of memory,
+ * CPU spins), so the bytes first pass a linear pre-check, and libical then
+ * runs in a forked child under memory, CPU, file and descriptor limits. The
+ * child answers through a pipe with a GVariant of plain values; the parent
+ * reads it under a size cap and a deadline, checks it, and turns whatever
+ * went wrong (a crash, a limit, a garbled answer) into one GError.
+ *
+ * Invariants of what comes out: every string is sanitised and bounded,
+ * HTML went through evf_html_sanitize, links are absolute http(s), times
+ * lie within 1900–2200 and are UTC (tzid NULL) or in an IANA zone that
+ * GLib and libical both know. Remote components are never normalised or
+ * serialised again; only values are read from them.
+ */
+#include "autoconf.h"
+#include "import.h"
+
+#include "autocleanups.h"
+#include "html.h"
+#include "util.h"
+
+#include <glib-unix.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define EVF_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define EVF_ASAN 1
+#endif
+#endif
+
+/* The pre-check. */
+#define MAX_LINE         (256 * 1024) /* bytes of an unfolded line */
+#define MAX_NAME         100          /* bytes of a property name */
+#define MAX_PARAMS_BYTES (4 * 1024)   /* bytes between name and value */
+#define MAX_PARAMS       64
+#define MAX_VEVENTS      20000
+#define MAX_DEPTH        8
+
+/* What one event may carry. */
+#define MAX_UID         255
+#define MAX_LOCATION    1024
+#define MAX_URL         2048
+#define MAX_CATEGORY    256
+#define MAX_CATEGORIES  32
+#define MAX_ORGANIZERS  8
+#define MAX_OBSERVANCES 64 /* of a VTIMEZONE used for an unknown zone */
+#define MIN_YEAR        1900
+#define MAX_YEAR        2200
+
+/* Recurrence expansion. */
+#define MAX_STEPS       100000 /* iterator steps per rule */
+#define MAX_STEPS_TOTAL 500000 /* per document */
+
+#define MAX_WARNINGS 100
+
+/* The sandbox. */
+#define CHILD_MEMORY      (G_GUINT64_CONSTANT(512) * 1024 * 1024)
+#define CHILD_CPU_SECONDS 5
+#define CHILD_FILES       16
+#define ANSWER_MAX        (64 * 1024 * 1024)
+#define DEADLINE_SECONDS  10
+
+#define UNTITLED "Untitled event"
+
+/* The child's answer: ok, the error message, the events, a table of
+ * strings, skipped, warnings. One event: uid, title, all_day, start and
+ * end date (julian days; all-day events), start and end (seconds since
+ * 1970; timed events), tzid, location, has_geo, lat, lon, organizers,
+ * categories, url, status, published (µs), and the HTML and the text
+ * description as indexes into the table (NO_STRING: none), since every
+ * occurrence of a series shares them. "" stands for NULL. */
+#define EVENT_TYPE  "(ssbuuxxssbddasassuxuu)"
+#define ANSWER_TYPE "(bsa" EVENT_TYPE "asuas)"
+#define EVENT_NEW   "(ssbuuxxssbdd@as@assuxuu)"
+#define EVENT_GET   "(&s&sbuuxx&s&sbddasas&suxuu)"
+#define ANSWER_NEW  "(bs@a" EVENT_TYPE "@asu@as)"
+#define ANSWER_GET  "(b&s@a" EVENT_TYPE "@asu@as)"
+#define NO_STRING   G_MAXUINT32
+
+/* ------------------------------------------------------ Windows zones */
+
+/* Windows time zone names → IANA, the "001" rows of CLDR's
+ * windowsZones.xml (common/supplemental), with current IANA names. */
+static const struct {
+	const char *windows;
+	const char *iana;
+} windows_zones[] = {
+	{ "Dateline Standard Time", "Etc/GMT+12" },
+	{ "UTC-11", "Etc/GMT+11" },
+	{ "Aleutian Standard Time", "America/Adak" },
+	{ "Hawaiian Standard Time", "Pacific/Honolulu" },
+	{ "Marquesas Standard Time", "Pacific/Marquesas" },
+	{ "Alaskan Standard Time", "America/Anchorage" },
+	{ "UTC-09", "Etc/GMT+9" },
+	{ "Pacific Standard Time (Mexico)", "America/Tijuana" },
+	{ "UTC-08", "Etc/GMT+8" },
+	{ "Pacific Standard Time", "America/Los_Angeles" },
+	{ "US Mountain Standard Time", "America/Phoenix" },
+	{ "Mountain Standard Time (Mexico)", "America/Mazatlan" },
+	{ "Mountain Standard Time", "America/Denver" },
+	{ "Yukon Standard Time", "America/Whitehorse" },
+	{ "Central America Standard Time", "America/Guatemala" },
+	{ "Central Standard Time", "America/Chicago" },
+	{ "Easter Island Standard Time", "Pacific/Easter" },
+	{ "Central Standard Time (Mexico)", "America/Mexico_City" },
+	{ "Canada Central Standard Time", "America/Regina" },
+	{ "SA Pacific Standard Time", "America/Bogota" },
+	{ "Eastern Standard Time (Mexico)", "America/Cancun" },
+	{ "Eastern Standard Time", "America/New_York" },
+	{ "Haiti Standard Time", "America/Port-au-Prince" },
+	{ "Cuba Standard Time", "America/Havana" },
+	{ "US Eastern Standard Time", "America/Indiana/Indianapolis" },
+	{ "Turks And Caicos Standard Time", "America/Grand_Turk" },
+	{ "Paraguay Standard Time", "America/Asuncion" },
+	{ "Atlantic Standard Time", "America/Halifax" },
+	{ "Venezuela Standard Time", "America/Caracas" },
+	{ "Central Brazilian Standard Time", "America/Cuiaba" },
+	{ "SA Western Standard Time", "America/La_Paz" },
+	{ "Pacific SA Standard Time", "America/Santiago" },
+	{ "Newfoundland Standard Time", "America/St_Johns" },
+	{ "Tocantins Standard Time", "America/Araguaina" },
+	{ "E. South America Standard Time", "America/Sao_Paulo" },
+	{ "SA Eastern Standard Time", "America/Cayenne" },
+	{ "Argentina Standard Time", "America/Argentina/Buenos_Aires" },
+	{ "Greenland Standard Time", "America/Nuuk" },
+	{ "Montevideo Standard Time", "America/Montevideo" },
+	{ "Magallanes Standard Time", "America/Punta_Arenas" },
+	{ "Saint Pierre Standard Time", "America/Miquelon" },
+	{ "Bahia Standard Time", "America/Bahia" },
+	{ "UTC-02", "Etc/GMT+2" },
+	{ "Mid-Atlantic Standard Time", "Etc/GMT+2" },
+	{ "Azores Standard Time", "Atlantic/Azores" },
+	{ "Cape Verde Standard Time", "Atlantic/Cape_Verde" },
+	{ "UTC", "Etc/UTC" },
+	{ "GMT Standard Time", "Europe/London" },
+	{ "Greenwich Standard Time", "Atlantic/Reykjavik" },
+	{ "Sao Tome Standard Time", "Africa/Sao_Tome" },
+	{ "Morocco Standard Time", "Africa/Casablanca" },
+	{ "W. Europe Standard Time", "Europe/Berlin" },
+	{ "Central Europe Standard Time", "Europe/Budapest" },
+	{ "Romance Standard Time", "Europe/Paris" },
+	{ "Central European Standard Time", "Europe/Warsaw" },
+	{ "W. Central Africa Standard Time", "Africa/Lagos" },
+	{ "Jordan Standard Time", "Asia/Amman" },
+	{ "GTB Standard Time", "Europe/Bucharest" },
+	{ "Middle East Standard Time", "Asia/Beirut" },
+	{ "Egypt Standard Time", "Africa/Cairo" },
+	{ "E. Europe Standard Time", "Europe/Chisinau" },
+	{ "Syria Standard Time", "Asia/Damascus" },
+	{ "West Bank Standard Time", "Asia/Hebron" },
+	{ "South Africa Standard Time", "Africa/Johannesburg" },
+	{ "FLE Standard Time", "Europe/Kyiv" },
+	{ "Israel Standard Time", "Asia/Jerusalem" },
+	{ "South Sudan Standard Time", "Africa/Juba" },
+	{ "Kaliningrad Standard Time", "Europe/Kaliningrad" },
+	{ "Sudan Standard Time", "Africa/Khartoum" },
+	{ "Libya Standard Time", "Africa/Tripoli" },
+	{ "Namibia Standard Time", "Africa/Windhoek" },
+	{ "Arabic Standard Time", "Asia/Baghdad" },
+	{ "Turkey Standard Time", "Europe/Istanbul" },
+	{ "Arab Standard Time", "Asia/Riyadh" },
+	{ "Belarus Standard Time", "Europe/Minsk" },
+	{ "Russian Standard Time", "Europe/Moscow" },
+	{ "E. Africa Standard Time", "Africa/Nairobi" },
+	{ "Volgograd Standard Time", "Europe/Volgograd" },
+	{ "Iran Standard Time", "Asia/Tehran" },
+	{ "Arabian Standard Time", "Asia/Dubai" },
+	{ "Astrakhan Standard Time", "Europe/Astrakhan" },
+	{ "Azerbaijan Standard Time", "Asia/Baku" },
+	{ "Russia Time Zone 3", "Europe/Samara" },
+	{ "Mauritius Standard Time", "Indian/Mauritius" },
+	{ "Saratov Standard Time", "Europe/Saratov" },
+	{ "Georgian Standard Time", "Asia/Tbilisi" },
+	{ "Caucasus Standard Time", "Asia/Yerevan" },
+	{ "Armenian Standard Time", "Asia/Yerevan" },
+	{ "Afghanistan Standard Time", "Asia/Kabul" },
+	{ "West Asia Standard Time", "Asia/Tashkent" },
+	{ "Ekaterinburg Standard Time", "Asia/Yekaterinburg" },
+	{ "Pakistan Standard Time", "Asia/Karachi" },
+	{ "Qyzylorda Standard Time", "Asia/Qyzylorda" },
+	{ "India Standard Time", "Asia/Kolkata" },
+	{ "Sri Lanka Standard Time", "Asia/Colombo" },
+	{ "Nepal Standard Time", "Asia/Kathmandu" },
+	{ "Central Asia Standard Time", "Asia/Bishkek" },
+	{ "Bangladesh Standard Time", "Asia/Dhaka" },
+	{ "Omsk Standard Time", "Asia/Omsk" },
+	{ "Myanmar Standard Time", "Asia/Yangon" },
+	{ "SE Asia Standard Time", "Asia/Bangkok" },
+	{ "Altai Standard Time", "Asia/Barnaul" },
+	{ "W. Mongolia Standard Time", "Asia/Hovd" },
+	{ "North Asia Standard Time", "Asia/Krasnoyarsk" },
+	{ "N. Central Asia Standard Time", "Asia/Novosibirsk" },
+	{ "Tomsk Standard Time", "Asia/Tomsk" },
+	{ "China Standard Time", "Asia/Shanghai" },
+	{ "North Asia East Standard Time", "Asia/Irkutsk" },
+	{ "Singapore Standard Time", "Asia/Singapore" },
+	{ "W. Australia Standard Time", "Australia/Perth" },
+	{ "Taipei Standard Time", "Asia/Taipei" },
+	{ "Ulaanbaatar Standard Time", "Asia/Ulaanbaatar" },
+	{ "Aus Central W. Standard Time", "Australia/Eucla" },
+	{ "Transbaikal Standard Time", "Asia/Chita" },
+	{ "Tokyo Standard Time", "Asia/Tokyo" },
+	{ "North Korea Standard Time", "Asia/Pyongyang" },
+	{ "Korea Standard Time", "Asia/Seoul" },
+	{ "Yakutsk Standard Time", "Asia/Yakutsk" },
+	{ "Cen. Australia Standard Time", "Australia/Adelaide" },
+	{ "AUS Central Standard Time", "Australia/Darwin" },
+	{ "E. Australia Standard Time", "Australia/Brisbane" },
+	{ "AUS Eastern Standard Time", "Australia/Sydney" },
+	{ "West Pacific Standard Time", "Pacific/Port_Moresby" },
+	{ "Tasmania Standard Time", "Australia/Hobart" },
+	{ "Vladivostok Standard Time", "Asia/Vladivostok" },
+	{ "Lord Howe Standard Time", "Australia/Lord_Howe" },
+	{ "Bougainville Standard Time", "Pacific/Bougainville" },
+	{ "Russia Time Zone 10", "Asia/Srednekolymsk" },
+	{ "Magadan Standard Time", "Asia/Magadan" },
+	{ "Norfolk Standard Time", "Pacific/Norfolk" },
+	{ "Sakhalin Standard Time", "Asia/Sakhalin" },
+	{ "Central Pacific Standard Time", "Pacific/Guadalcanal" },
+	{ "Russia Time Zone 11", "Asia/Kamchatka" },
+	{ "Kamchatka Standard Time", "Asia/Kamchatka" },
+	{ "New Zealand Standard Time", "Pacific/Auckland" },
+	{ "UTC+12", "Etc/GMT-12" },
+	{ "Fiji Standard Time", "Pacific/Fiji" },
+	{ "Chatham Islands Standard Time", "Pacific/Chatham" },
+	{ "UTC+13", "Etc/GMT-13" },
+	{ "Tonga Standard Time", "Pacific/Tongatapu" },
+	{ "Samoa Standard Time", "Pacific/Apia" },
+	{ "Line Islands Standard Time", "Pacific/Kiritimati" },
+};
+
+/* Names of UTC itself: times in them are stored as UTC, tzid NULL. */
+static const char *const utc_names[] = {
+	"UTC",
+	"Etc/UTC",
+	"GMT",
+	"Etc/GMT",
+	"Z",
+	"Zulu",
+	"Etc/Zulu",
+	"Universal",
+	"Etc/Universal",
+	"UCT",
+	"Etc/UCT",
+	"Greenwich",
+	"Etc/Greenwich",
+	"GMT0",
+	"Etc/GMT0",
+	"GMT+0",
+	"GMT-0",
+	"Etc/GMT+0",
+	"Etc/GMT-0",
+	"Coordinated Universal Time",
+};
+
+/* ---------------------------------------------------------- pre-check */
+
+typedef enum { PART_NAME, PART_PARAMS, PART_VALUE } Part;
+typedef enum { COMP_OTHER, COMP_CALENDAR } CompKind;
+
+/* The pre-check's view of one unfolded content line, fed a physical line
+ * at a time. Only the first bytes of the name and the value are kept:
+ * enough to recognise BEGIN/END and the component names that matter. */
+typedef struct {
+	guint lineno;
+	gsize len;
+	gsize name_len;
+	gsize params_len;
+	guint nparams;
+	Part part;
+	gboolean quoted;
+	char name[8];
+	char value[16];
+	gsize value_len;
+} Logical;
+
+typedef struct {
+	Logical cur;
+	gboolean have_line;
+	CompKind stack[MAX_DEPTH];
+	guint depth;
+	guint vevents;
+	gboolean begun; /* a BEGIN:VCALENDAR was seen */
+	gboolean ended; /* a VCALENDAR was closed */
+	char *error;
+} Precheck;
+
+static void
+logical_start(Logical *l, guint lineno)
+{
+	memset(l, 0, sizeof *l);
+	l->lineno = lineno;
+}
+
+/* Feeds bytes of the current unfolded line; FALSE (with an error) as soon
+ * as a limit is crossed. */
+static gboolean
+logical_feed(Precheck *pc, const char *p, gsize n)
+{
+	Logical *l = &pc->cur;
+
+	if (n > MAX_LINE || l->len + n > MAX_LINE) {
+		pc->error = g_strdup_printf("line %u: a content line longer "
+		                            "than %d KiB",
+		                            l->lineno, MAX_LINE / 1024);
+		return FALSE;
+	}
+	l->len += n;
+	for (gsize i = 0; i < n; i++) {
+		char c = p[i];
+
+		switch (l->part) {
+		case PART_NAME:
+			if (c == ';' || c == ':') {
+				l->part = c == ';' ? PART_PARAMS : PART_VALUE;
+				l->nparams += c == ';';
+				break;
+			}
+			if (l->name_len < sizeof l->name)
+				l->name[l->name_len] = c;
+			if (++l->name_len > MAX_NAME) {
+				pc->error = g_strdup_printf(
+				    "line %u: a property name longer than %d "
+				    "bytes",
+				    l->lineno, MAX_NAME);
+				return FALSE;
+			}
+			break;
+		case PART_PARAMS:
+			if (c == '"')
+				l->quoted = !l->quoted;
+			else if (!l->quoted && c == ':') {
+				l->part = PART_VALUE;
+				break;
+			} else if (!l->quoted && c == ';' &&
+			           ++l->nparams > MAX_PARAMS) {
+				pc->error = g_strdup_printf(
+				    "line %u: more than %d parameters",
+				    l->lineno, MAX_PARAMS);
+				return FALSE;
+			}
+			if (++l->params_len > MAX_PARAMS_BYTES) {
+				pc->error = g_strdup_printf(
+				    "line %u: parameters longer than %d KiB",
+				    l->lineno, MAX_PARAMS_BYTES / 1024);
+				return FALSE;
+			}
+			break;
+		case PART_VALUE:
+			if (l->value_len < sizeof l->value)
+				l->value[l->value_len] = c;
+			l->value_len++;
+			/* Nothing more to learn from this line. */
+			if (l->value_len > sizeof l->value)
+				return TRUE;
+			break;
+		}
+	}
+	return TRUE;
+}
+
+static gboolean
+logical_is(const Logical *l, const char *name, const char *value)
+{
+	gsize vlen = MIN(l->value_len, sizeof l->value);
+
+	if (l->name_len != strlen(name) ||
+	    g_ascii_strncasecmp(l->name, name, l->name_len) != 0)
+		return FALSE;
+	if (l->value_len > sizeof l->value)
+		return FALSE;
+	while (vlen > 0 &&
+	       (l->value[vlen - 1] == ' ' || l->value[vlen - 1] == '\t'))
+		vlen--;
+	return vlen == strlen(value) &&
+	       g_ascii_strncasecmp(l->value, value, vlen) == 0;
+}
+
+/* At the end of an unfolded line: the component structure. */
+static gboolean
+logical_end(Precheck *pc)
+{
+	Logical *l = &pc->cur;
+
+	if (l->name_len == 5 && g_ascii_strncasecmp(l->name, "BEGIN", 5) == 0) {
+		gboolean cal = logical_is(l, "BEGIN", "VCALENDAR");
+
+		if (pc->depth >= MAX_DEPTH) {
+			pc->error = g_strdup_printf(
+			    "line %u: components nested deeper than %d",
+			    l->lineno, MAX_DEPTH);
+			return FALSE;
+		}
+		pc->stack[pc->depth++] = cal ? COMP_CALENDAR : COMP_OTHER;
+		pc->begun |= cal;
+		if (logical_is(l, "BEGIN", "VEVENT") &&
+		    ++pc->vevents > MAX_VEVENTS) {
+			pc->error =
+			    g_strdup_printf("more than %d events", MAX_VEVENTS);
+			return FALSE;
+		}
+	} else if (logical_is(l, "END", "VCALENDAR")) {
+		/* Closes the innermost calendar and whatever was left open
+		 * in it; an END without its BEGIN changes nothing. */
+		for (guint d = pc->depth; d > 0; d--) {
+			if (pc->stack[d - 1] == COMP_CALENDAR) {
+				pc->depth = d - 1;
+				pc->ended = TRUE;
+				break;
+			}
+		}
+	} else if (l->name_len == 3 &&
+	           g_ascii_strncasecmp(l->name, "END", 3) == 0) {
+		if (pc->depth > 0 && pc->stack[pc->depth - 1] != COMP_CALENDAR)
+			pc->depth--;
+	}
+	return TRUE;
+}
+
+/* Calls @line for each physical line of @data (without its CR LF or LF)
+ * until it returns FALSE. A UTF-8 byte order mark is skipped. */
+typedef gboolean (*LineFunc)(gpointer user, guint lineno, const char *p,
+                             gsize n);
+
+static void
+each_line(const char *data, gsize len, LineFunc line, gpointer user)
+{
+	const char *p = data, *end = data + len;
+	guint lineno = 0;
+
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *stop = nl != NULL ? nl : end;
+		gsize n = stop - p;
+
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (!line(user, ++lineno, p, n))
+			return;
+		p = nl != NULL ? nl + 1 : end;
+	}
+}
+
+static gboolean
+precheck_line(gpointer user, guint lineno, const char *p, gsize n)
+{
+	Precheck *pc = user;
+
+	/* Blank lines are not content lines: skipped, by libical too. */
+	if (n == 0)
+		return TRUE;
+	if (p[0] == ' ' || p[0] == '\t') {
+		if (!pc->have_line) {
+			pc->error = g_strdup_printf(
+			    "line %u: a continuation line with no line "
+			    "before it",
+			    lineno);
+			return FALSE;
+		}
+		return logical_feed(pc, p + 1, n - 1);
+	}
+	if (pc->have_line && !logical_end(pc))
+		return FALSE;
+	logical_start(&pc->cur, lineno);
+	pc->have_line = TRUE;
+	return logical_feed(pc, p, n);
+}
+
+char *
+evf_import_ics_precheck(const char *data, gsize len)
+{
+	Precheck pc = { 0 };
+	const char *nul;
+
+	g_return_val_if_fail(data != NULL || len == 0, NULL);
+
+	nul = len > 0 ? memchr(data, '\0', len) : NULL;
+	if (nul != NULL)
+		return g_strdup_printf("a NUL byte at offset %" G_GSIZE_FORMAT,
+		                       (gsize)(nul - data));
+	each_line(data, len, precheck_line, &pc);
+	if (pc.error == NULL && pc.have_line)
+		logical_end(&pc);
+	if (pc.error != NULL)
+		return pc.error;
+	if (!pc.begun)
+		return g_strdup("not an iCalendar document (no "
+		                "BEGIN:VCALENDAR)");
+	for (guint d = 0; d < pc.depth; d++)
+		if (pc.stack[d] == COMP_CALENDAR)
+			return g_strdup("truncated: a calendar has no "
+			                "END:VCALENDAR");
+	if (!pc.ended)
+		return g_strdup("truncated: no END:VCALENDAR");
+	return NULL;
+}
+
+/* The document as libical gets it: lines unfolded (a fold inside a UTF-8
+ * sequence is joined back byte for byte), CR LF after each, blank lines
+ * and the byte order mark gone; so libical sees the lines the pre-check
+ * measured. */
+static gboolean
+unfold_line(gpointer user, guint lineno, const char *p, gsize n)
+{
+	GString *out = user;
+
+	if (n == 0)
+		return TRUE;
+	if (p[0] == ' ' || p[0] == '\t') {
+		/* Back over the CR LF that ended the line it continues. */
+		if (out->len >= 2)
+			g_string_truncate(out, out->len - 2);
+		g_string_append_len(out, p + 1, n - 1);
+	} else {
+		g_string_append_len(out, p, n);
+	}
+	g_string_append(out, "\r\n");
+	return TRUE;
+}
+
+static GString *
+unfold(const char *data, gsize len)
+{
+	GString *out = g_string_sized_new(len + 2);
+
+	each_line(data, len, unfold_line, out);
+	return out;
+}
+
+/* ------------------------------------------------------------- context */
+
+typedef enum { ZONE_UTC, ZONE_IANA, ZONE_VTIMEZONE } ZoneKind;
+
+typedef struct {
+	ZoneKind kind;
+	GTimeZone *tz;     /* ZONE_IANA */
+	char *tzid;        /* ZONE_IANA: the IANA name */
+	icaltimezone *itz; /* ZONE_VTIMEZONE, owned by the calendar */
+} Zone;
+
+static void
+zone_free(gpointer p)
+{
+	Zone *z = p;
+
+	if (z == NULL)
+		return;
+	g_clear_pointer(&z->tz, g_time_zone_unref);
+	g_free(z->tzid);
+	g_free(z);
+}
+
+static const Zone zone_utc = { ZONE_UTC, NULL, NULL, NULL };
+
+typedef struct {
+	const char *base_url;
+	gint64 now;          /* seconds */
+	gint64 window_start; /* seconds, recurrence expansion */
+	gint64 window_end;
+	guint32 now_day; /* julian days */
+	guint32 window_start_day;
+	guint32 window_end_day;
+	guint skipped;
+	GPtrArray *warnings;
+	GHashTable *warned;
+	guint warnings_dropped;
+	GHashTable *zones;    /* "<calendar>/<TZID>" → Zone */
+	GHashTable *floating; /* uids with floating times */
+	gulong steps_left;
+	GPtrArray *out; /* the events so far, pruned to the cap */
+	gboolean full;  /* out was pruned: worst_* is the last kept */
+	gint64 worst_start;
+	char *worst_uid;
+	guint dropped;
+	guint unexpanded; /* rules left when the steps ran out */
+} Ctx;
+
+static void ctx_warn(Ctx *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+static void
+ctx_warn(Ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	if (g_hash_table_contains(c->warned, msg)) {
+		g_free(msg);
+		return;
+	}
+	if (c->warnings->len >= MAX_WARNINGS) {
+		c->warnings_dropped++;
+		g_free(msg);
+		return;
+	}
+	g_hash_table_add(c->warned, msg);
+	g_ptr_array_add(c->warnings, g_strdup(msg));
+}
+
+/* (transfer full): a remote string fit for a warning: one line, short,
+ * no control characters. */
+static char *
+shown(const char *s)
+{
+	g_autofree char *one = evf_text_oneline(s != NULL ? s : "");
+	GString *out = g_string_new(NULL);
+	guint n = 0;
+
+	for (const char *p = one; *p != '\0' && n < 60;
+	     p = g_utf8_next_char(p), n++)
+		g_string_append_len(out, p, g_utf8_next_char(p) - p);
+	if (g_utf8_strlen(one, -1) > 60)
+		g_string_append(out, "\u2026");
+	return g_string_free(out, FALSE);
+}
+
+/* ---------------------------------------------------------------- text */
+
+/* Cuts @s (valid UTF-8) to at most @max bytes on a character boundary. */
+static char *
+cut_utf8(char *s, gsize max)
+{
+	gsize n = strlen(s);
+
+	if (n <= max)
+		return s;
+	n = max;
+	while (n > 0 && ((guchar)s[n] & 0xc0) == 0x80)
+		n--;
+	s[n] = '\0';
+	return s;
+}
+
+/* (transfer full) (nullable): @s sanitised, on one line, at most @max
+ * bytes; NULL when nothing is left. */
+static char *
+clean_line(const char *s, gsize max)
+{
+	g_autofree char *one = NULL;
+
+	if (s == NULL)
+		return NULL;
+	one = evf_text_oneline(s);
+	g_strchomp(cut_utf8(one, max));
+	if (one[0] == '\0')
+		return NULL;
+	return g_steal_pointer(&one);
+}
+
+/* (transfer full) (nullable): @s sanitised, line breaks kept, trimmed, at
+ * most @max bytes; NULL when empty. */
+static char *
+clean_text(const char *s, gsize max)
+{
+	g_autofree char *t = NULL;
+
+	if (s == NULL)
+		return NULL;
+	t = evf_text_sanitize(s, -1);
+	g_strstrip(cut_utf8(g_strstrip(t), max));
+	if (t[0] == '\0')
+		return NULL;
+	return g_steal_pointer(&t);
+}
+
+/* Appends @line escaped, cut so that @out stays within @budget bytes;
+ * FALSE when it had to be cut. */
+static gboolean
+append_escaped(GString *out, const char *line, gsize budget)
+{
+	g_autofree char *esc = g_markup_escape_text(line, -1);
+	g_autofree char *part = NULL;
+	gsize keep;
+
+	if (out->len + strlen(esc) <= budget) {
+		g_string_append(out, esc);
+		return TRUE;
+	}
+	/* Escaping grows a byte at most sixfold: shrink the source until
+	 * its escaped form fits. */
+	keep = budget > out->len ? budget - out->len : 0;
+	part = g_strdup(line);
+	for (;;) {
+		g_autofree char *e = NULL;
+
+		cut_utf8(part, keep);
+		e = g_markup_escape_text(part, -1);
+		if (out->len + strlen(e) <= budget) {
+			g_string_append(out, e);
+			return FALSE;
+		}
+		keep = keep * 3 / 4;
+	}
+}
+
+/* (transfer full): plain text as HTML: paragraphs at blank lines, line
+ * breaks kept, at most @budget bytes before sanitising. */
+static char *
+text_to_html(const char *text, gsize budget)
+{
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	GString *out = g_string_new(NULL);
+	gboolean open = FALSE, more = TRUE;
+
+	for (guint i = 0; lines[i] != NULL && more; i++) {
+		const char *l = lines[i];
+
+		if (g_strstrip(lines[i])[0] == '\0') {
+			if (open)
+				g_string_append(out, "</p>\n");
+			open = FALSE;
+			continue;
+		}
+		g_string_append(out, open ? "<br>\n" : "<p>");
+		open = TRUE;
+		more = append_escaped(out, l, budget);
+	}
+	if (open)
+		g_string_append(out, "</p>");
+	return g_string_free(out, FALSE);
+}
+
+/* (transfer full) (nullable): safe HTML of at most the cap from plain
+ * text; the budget shrinks until the sanitised form fits. */
+static char *
+html_from_text(const char *text, const char *base_url)
+{
+	gsize budget = EVF_IMPORT_MAX_DESCRIPTION - 1024;
+
+	for (;;) {
+		g_autofree char *raw = text_to_html(text, budget);
+		g_autofree char *html = evf_html_sanitize(raw, base_url);
+
+		if (strlen(html) <= EVF_IMPORT_MAX_DESCRIPTION)
+			return html[0] != '\0' ? g_steal_pointer(&html) : NULL;
+		budget /= 2;
+	}
+}
+
+/* Whether @s has nothing but white space (no-break spaces too). */
+static gboolean
+blank(const char *s)
+{
+	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p))
+		if (!g_unichar_isspace(g_utf8_get_char(p)))
+			return FALSE;
+	return TRUE;
+}
+
+/* (transfer full) (nullable): a remote HTML description made safe and
+ * brought under the cap; NULL when nothing is left of it. */
+static char *
+html_from_html(const char *raw, const char *base_url)
+{
+	g_autofree char *valid = evf_text_sanitize(raw, -1);
+	gsize keep = strlen(valid);
+
+	for (guint round = 0; round < 8 && keep > 0; round++) {
+		g_autofree char *cut = g_strdup(valid);
+		g_autofree char *html = NULL;
+
+		cut_utf8(cut, keep);
+		html = evf_html_sanitize(cut, base_url);
+		if (strlen(html) <= EVF_IMPORT_MAX_DESCRIPTION) {
+			g_autofree char *text = evf_html_to_text(html);
+
+			if (blank(text))
+				return NULL;
+			return g_steal_pointer(&html);
+		}
+		keep = MIN(keep, (gsize)EVF_IMPORT_MAX_DESCRIPTION) * 3 / 4;
+	}
+	return NULL;
+}
+
+static void
+add_unique(GPtrArray *list, char *s, guint max)
+{
+	if (s == NULL)
+		return;
+	for (guint i = 0; i < list->len; i++) {
+		if (strcmp(g_ptr_array_index(list, i), s) == 0) {
+			g_free(s);
+			return;
+		}
+	}
+	if (list->len >= max) {
+		g_free(s);
+		return;
+	}
+	g_ptr_array_add(list, s);
+}
+
+/* -------------------------------------------------------------- zones */
+
+static gboolean
+is_utc_name(const char *name)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(utc_names); i++)
+		if (g_ascii_strcasecmp(name, utc_names[i]) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* (transfer full) (nullable): the zone when @name is an IANA name that
+ * both GLib and libical know. The name must look like one, so that GLib
+ * never reads it as a POSIX TZ rule. */
+static GTimeZone *
+iana_zone(const char *name)
+{
+	gsize n = strlen(name);
+	GTimeZone *tz;
+
+	if (n == 0 || n > 64 || !g_ascii_isalpha(name[0]) ||
+	    strchr(name, '/') == NULL || name[n - 1] == '/' ||
+	    strstr(name, "//") != NULL)
+		return NULL;
+	for (const char *p = name; *p != '\0'; p++)
+		if (!g_ascii_isalnum(*p) && strchr("/_+-", *p) == NULL)
+			return NULL;
+	tz = g_time_zone_new_identifier(name);
+	if (tz == NULL)
+		return NULL;
+	if (icaltimezone_get_builtin_timezone(name) == NULL) {
+		g_time_zone_unref(tz);
+		return NULL;
+	}
+	return tz;
+}
+
+/* The VTIMEZONE of @cal named @tzid, as libical reads it, when it is
+ * small enough to trust with our CPU. */
+static icaltimezone *
+vtimezone_zone(icalcomponent *cal, const char *tzid)
+{
+	for (icalcomponent *vtz = icalcomponent_get_first_component(
+	         cal, ICAL_VTIMEZONE_COMPONENT);
+	     vtz != NULL; vtz = icalcomponent_get_next_component(
+	                      cal, ICAL_VTIMEZONE_COMPONENT)) {
+		icalproperty *p =
+		    icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY);
+		const char *name = p != NULL ? icalproperty_get_tzid(p) : NULL;
+
+		if (name == NULL || strcmp(name, tzid) != 0)
+			continue;
+		if (icalcomponent_count_components(vtz, ICAL_ANY_COMPONENT) >
+		        MAX_OBSERVANCES ||
+		    (icalcomponent_get_first_component(
+		         vtz, ICAL_XSTANDARD_COMPONENT) == NULL &&
+		     icalcomponent_get_first_component(
+		         vtz, ICAL_XDAYLIGHT_COMPONENT) == NULL))
+			return NULL;
+		/* Observances recur yearly; libical expands any other rule
+		 * for as long as it likes. */
+		for (icalcomponent *o = icalcomponent_get_first_component(
+		         vtz, ICAL_ANY_COMPONENT);
+		     o != NULL; o = icalcomponent_get_next_component(
+		                    vtz, ICAL_ANY_COMPONENT)) {
+			icalproperty *r = icalcomponent_get_first_property(
+			    o, ICAL_RRULE_PROPERTY);
+
+			if (r != NULL && icalproperty_get_rrule(r).freq !=
+			                     ICAL_YEARLY_RECURRENCE)
+				return NULL;
+		}
+		return icalcomponent_get_timezone(cal, tzid);
+	}
+	return NULL;
+}
+
+/* (transfer full): how @raw (a TZID parameter of @cal) resolves:
+ * UTC, an IANA zone (also through a Windows name or a vendor prefix such
+ * as "/freeassociation.sourceforge.net/"), the calendar's VTIMEZONE, or
+ * else UTC with a warning. */
+static Zone *
+resolve_zone(Ctx *c, icalcomponent *cal, const char *raw)
+{
+	g_autofree char *name = evf_text_oneline(raw);
+	g_autofree char *label = shown(raw);
+	Zone *z = g_new0(Zone, 1);
+	const char *p;
+
+	g_strstrip(name);
+	if (name[0] == '"' && name[1] != '\0' &&
+	    name[strlen(name) - 1] == '"') {
+		name[strlen(name) - 1] = '\0';
+		memmove(name, name + 1, strlen(name));
+	}
+	/* The name itself, then after each '/' (vendor prefixes such as
+	 * "/freeassociation.sourceforge.net/Tzfile/" or "/mozilla.org/
+	 * 20050126_1/"). */
+	for (p = name; p != NULL; p = strchr(p, '/')) {
+		while (*p == '/')
+			p++;
+		if (is_utc_name(p))
+			return z;
+		z->tz = iana_zone(p);
+		if (z->tz != NULL) {
+			z->kind = ZONE_IANA;
+			z->tzid = g_strdup(p);
+			return z;
+		}
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS(windows_zones); i++) {
+		if (g_ascii_strcasecmp(name, windows_zones[i].windows) != 0)
+			continue;
+		if (is_utc_name(windows_zones[i].iana))
+			return z;
+		z->tz = iana_zone(windows_zones[i].iana);
+		if (z->tz != NULL) {
+			z->kind = ZONE_IANA;
+			z->tzid = g_strdup(windows_zones[i].iana);
+			return z;
+		}
+	}
+	z->itz = vtimezone_zone(cal, raw);
+	if (z->itz != NULL) {
+		z->kind = ZONE_VTIMEZONE;
+		ctx_warn(c,
+		         "unknown time zone '%s': times converted to UTC "
+		         "with the calendar's VTIMEZONE",
+		         label);
+		return z;
+	}
+	ctx_warn(c,
+	         "unknown time zone '%s' and no usable VTIMEZONE: times "
+	         "taken as UTC",
+	         label);
+	return z;
+}
+
+/* (transfer none): the zone of the date-time in @prop, from the cache;
+ * floating times are taken as UTC (and noted for @uid). */
+static const Zone *
+prop_zone(Ctx *c, icalcomponent *cal, icalproperty *prop, struct icaltimetype t,
+          const char *uid)
+{
+	icalparameter *param;
+	const char *tzid;
+	g_autofree char *key = NULL;
+	Zone *z;
+
+	if (icaltime_is_utc(t))
+		return &zone_utc;
+	param = icalproperty_get_first_parameter(prop, ICAL_TZID_PARAMETER);
+	tzid = param != NULL ? icalparameter_get_tzid(param) : NULL;
+	if (tzid == NULL || tzid[0] == '\0') {
+		if (uid != NULL)
+			g_hash_table_add(c->floating, g_strdup(uid));
+		return &zone_utc;
+	}
+	key = g_strdup_printf("%p/%s", (void *)cal, tzid);
+	z = g_hash_table_lookup(c->zones, key);
+	if (z == NULL) {
+		z = resolve_zone(c, cal, tzid);
+		g_hash_table_insert(c->zones, g_steal_pointer(&key), z);
+	}
+	return z;
+}
+
+/* -------------------------------------------------------------- times */
+
+static gboolean
+date_ok(int y, int m, int d)
+{
+	return y >= MIN_YEAR && y <= MAX_YEAR && m >= 1 && m <= 12 && d >= 1 &&
+	       d <= g_date_get_days_in_month(m, y);
+}
+
+static gboolean
+time_ok(struct icaltimetype t)
+{
+	if (icaltime_is_null_time(t) || !date_ok(t.year, t.month, t.day))
+		return FALSE;
+	if (t.is_date)
+		return TRUE;
+	return t.hour >= 0 && t.hour < 24 && t.minute >= 0 && t.minute < 60 &&
+	       t.second >= 0 && t.second <= 60;
+}
+
+/* (transfer full) (nullable): the instant of wall time @t in @z; in @z's
+ * zone for IANA zones, else in UTC. NULL when out of range. */
+static GDateTime *
+zone_datetime(const Zone *z, struct icaltimetype t)
+{
+	g_autoptr(GDateTime) dt = NULL;
+
+	if (!time_ok(t))
+		return NULL;
+	t.second = MIN(t.second, 59);
+	t.is_date = 0;
+	switch (z->kind) {
+	case ZONE_IANA:
+		dt = g_date_time_new(z->tz, t.year, t.month, t.day, t.hour,
+		                     t.minute, t.second);
+		break;
+	case ZONE_VTIMEZONE:
+		t.zone = NULL;
+		icaltimezone_convert_time(&t, z->itz,
+		                          icaltimezone_get_utc_timezone());
+		if (!time_ok(t))
+			return NULL;
+		G_GNUC_FALLTHROUGH;
+	case ZONE_UTC:
+		dt = g_date_time_new_utc(t.year, t.month, t.day, t.hour,
+		                         t.minute, MIN(t.second, 59));
+		break;
+	}
+	if (dt == NULL || g_date_time_get_year(dt) < MIN_YEAR ||
+	    g_date_time_get_year(dt) > MAX_YEAR)
+		return NULL;
+	return g_steal_pointer(&dt);
+}
+
+/* The wall time of @unix (seconds) in @z. */
+static struct icaltimetype
+zone_local(const Zone *z, gint64 unix_s)
+{
+	g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc(unix_s);
+	g_autoptr(GDateTime) local = NULL;
+	struct icaltimetype t = icaltime_null_time();
+
+	if (utc == NULL)
+		return t;
+	local = z->kind == ZONE_IANA ? g_date_time_to_timezone(utc, z->tz)
+	                             : g_date_time_ref(utc);
+	t.year = g_date_time_get_year(local);
+	t.month = g_date_time_get_month(local);
+	t.day = g_date_time_get_day_of_month(local);
+	t.hour = g_date_time_get_hour(local);
+	t.minute = g_date_time_get_minute(local);
+	t.second = g_date_time_get_second(local);
+	if (z->kind == ZONE_VTIMEZONE)
+		icaltimezone_convert_time(&t, icaltimezone_get_utc_timezone(),
+		                          z->itz);
+	return t;
+}
+
+static guint32
+julian(int y, int m, int d)
+{
+	GDate date;
+
+	g_date_clear(&date, 1);
+	g_date_set_dmy(&date, (GDateDay)d, (GDateMonth)m, (GDateYear)y);
+	return g_date_get_julian(&date);
+}
+
+static gint64
+julian_to_unix(guint32 j)
+{
+	static const gint64 epoch = 719163; /* julian day of 1970-01-01 */
+
+	return ((gint64)j - epoch) * 86400;
+}
+
+/* Seconds since 1970 of a UTC (or floating, taken as UTC) stamp such as
+ * DTSTAMP; 0 when absent or out of range. */
+static gint64
+stamp_seconds(icalcomponent *ve, icalproperty_kind kind)
+{
+	icalproperty *p = icalcomponent_get_first_property(ve, kind);
+	struct icaltimetype t;
+	g_autoptr(GDateTime) dt = NULL;
+
+	if (p == NULL || icalproperty_get_value(p) == NULL ||
+	    (icalvalue_isa(icalproperty_get_value(p)) != ICAL_DATE_VALUE &&
+	     icalvalue_isa(icalproperty_get_value(p)) != ICAL_DATETIME_VALUE))
+		return 0;
+	t = icalvalue_get_datetime(icalproperty_get_value(p));
+	if (!time_ok(t) || t.year < 1970)
+		return 0;
+	if (t.is_date)
+		t.hour = t.minute = t.second = 0;
+	dt = g_date_time_new_utc(t.year, t.month, t.day, t.hour, t.minute,
+	                         MIN(t.second, 59));
+	return dt != NULL ? g_date_time_to_unix(dt) : 0;
+}
+
+/* The seconds of a DURATION, or -1 when it is negative, zero or longer
+ * than ten years. */
+static gint64
+duration_seconds(struct icaldurationtype d)
+{
+	guint64 s = (guint64)d.weeks * 7 * 86400 + (guint64)d.days * 86400 +
+	            (guint64)d.hours * 3600 + (guint64)d.minutes * 60 +
+	            d.seconds;
+
+	if (d.is_neg || s == 0 || s > G_GUINT64_CONSTANT(3660) * 86400 ||
+	    d.weeks > 600 || d.days > 4000 || d.hours > 100000 ||
+	    d.minutes > 6000000 || d.seconds > 400000000)
+		return -1;
+	return (gint64)s;
+}
+
+/* -------------------------------------------------------------- events */
+
+/* One VEVENT read into an event, with what recurrence needs. */
+typedef struct {
+	EvfEvent *ev;
+	struct icaltimetype dtstart; /* as written, zone cleared */
+	const Zone *zone;            /* timed events */
+	GTimeSpan duration;          /* timed events */
+	gint days;                   /* all-day events */
+} Built;
+
+static void
+built_clear(Built *b)
+{
+	g_clear_pointer(&b->ev, evf_event_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Built, built_clear)
+
+static struct icaltimetype
+prop_time(icalproperty *p)
+{
+	icalvalue *v = p != NULL ? icalproperty_get_value(p) : NULL;
+	icalvalue_kind k = v != NULL ? icalvalue_isa(v) : ICAL_NO_VALUE;
+
+	if (k != ICAL_DATE_VALUE && k != ICAL_DATETIME_VALUE)
+		return icaltime_null_time();
+	return icalvalue_get_datetime(v);
+}
+
+/* The key of an occurrence (its identity within a series): the date for
+ * all-day events, the UTC instant for timed ones. */
+static char *
+stamp_of_day(guint32 j)
+{
+	GDate d;
+
+	g_date_clear(&d, 1);
+	g_date_set_julian(&d, j);
+	return g_strdup_printf("%04d%02d%02d", g_date_get_year(&d),
+	                       g_date_get_month(&d), g_date_get_day(&d));
+}
+
+static char *
+stamp_of_instant(gint64 unix_s)
+{
+	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(unix_s);
+
+	return g_date_time_format(dt, "%Y%m%dT%H%M%SZ");
+}
+
+/* The key (julian day or UTC seconds) of a date or date-time property
+ * value for an event that is @all_day; FALSE when it has none. */
+static gboolean
+prop_key(Ctx *c, icalcomponent *cal, icalproperty *p, struct icaltimetype t,
+         gboolean all_day, const Zone *ev_zone, gint64 *key)
+{
+	if (!time_ok(t))
+		return FALSE;
+	if (all_day) {
+		/* A date-time for an all-day series counts by its date. */
+		*key = julian(t.year, t.month, t.day);
+		return TRUE;
+	}
+	if (t.is_date) {
+		/* A date for a timed series: midnight in its zone. */
+		g_autoptr(GDateTime) dt = NULL;
+
+		t.is_date = 0;
+		t.hour = t.minute = t.second = 0;
+		dt = zone_datetime(ev_zone, t);
+		if (dt == NULL)
+			return FALSE;
+		*key = g_date_time_to_unix(dt);
+		return TRUE;
+	}
+	{
+		g_autoptr(GDateTime) dt =
+		    zone_datetime(prop_zone(c, cal, p, t, NULL), t);
+
+		if (dt == NULL)
+			return FALSE;
+		*key = g_date_time_to_unix(dt);
+		return TRUE;
+	}
+}
+
+static void
+read_dates_all_day(Ctx *c, icalcomponent *ve, Built *b, const char *label)
+{
+	EvfEvent *ev = b->ev;
+	icalproperty *pe =
+	    icalcomponent_get_first_property(ve, ICAL_DTEND_PROPERTY);
+	icalproperty *pd =
+	    icalcomponent_get_first_property(ve, ICAL_DURATION_PROPERTY);
+	guint32 start = g_date_get_julian(&ev->start_date);
+	guint32 end = 0;
+
+	if (pe != NULL) {
+		struct icaltimetype t = prop_time(pe);
+
+		if (time_ok(t)) {
+			end = julian(t.year, t.month, t.day);
+			if (!t.is_date && (t.hour || t.minute || t.second))
+				end++;
+		}
+	} else if (pd != NULL) {
+		gint64 s = duration_seconds(icalproperty_get_duration(pd));
+
+		if (s > 0)
+			end = start + (guint32)((s + 86399) / 86400);
+	}
+	if (end != 0 && end <= start) {
+		ctx_warn(c,
+		         "'%s': the end is not after the start: the event "
+		         "lasts one day",
+		         label);
+		end = 0;
+	}
+	if (end == 0 || end - start > 3660)
+		end = start + 1;
+	g_date_set_julian(&ev->end_date, end);
+	if (!g_date_valid(&ev->end_date) ||
+	    g_date_get_year(&ev->end_date) > MAX_YEAR)
+		g_date_set_julian(&ev->end_date, start + 1);
+	b->days = (gint)(g_date_get_julian(&ev->end_date) - start);
+}
+
+static void
+read_dates_timed(Ctx *c, icalcomponent *cal, icalcomponent *ve, Built *b,
+                 const char *uid, const char *label)
+{
+	EvfEvent *ev = b->ev;
+	icalproperty *pe =
+	    icalcomponent_get_first_property(ve, ICAL_DTEND_PROPERTY);
+	icalproperty *pd =
+	    icalcomponent_get_first_property(ve, ICAL_DURATION_PROPERTY);
+	g_autoptr(GDateTime) end = NULL;
+
+	if (pe != NULL) {
+		struct icaltimetype t = prop_time(pe);
+
+		if (time_ok(t) && t.is_date) {
+			t.is_date = 0;
+			t.hour = t.minute = t.second = 0;
+			end = zone_datetime(b->zone, t);
+		} else if (time_ok(t)) {
+			end = zone_datetime(prop_zone(c, cal, pe, t, uid), t);
+		}
+	} else if (pd != NULL) {
+		gint64 s = duration_seconds(icalproperty_get_duration(pd));
+
+		if (s > 0)
+			end = g_date_time_add_seconds(ev->start, (gdouble)s);
+	}
+	if (end != NULL && g_date_time_compare(end, ev->start) < 0) {
+		ctx_warn(c,
+		         "'%s': DTEND is before DTSTART: the event ends one "
+		         "hour after its start",
+		         label);
+		g_clear_pointer(&end, g_date_time_unref);
+	}
+	if (end != NULL &&
+	    g_date_time_difference(end, ev->start) > 3660 * G_TIME_SPAN_DAY)
+		g_clear_pointer(&end, g_date_time_unref);
+	if (end == NULL)
+		end = g_date_time_add_hours(ev->start, 1);
+	ev->end =
+	    g_date_time_to_timezone(end, g_date_time_get_timezone(ev->start));
+	b->duration = g_date_time_difference(ev->end, ev->start);
+}
+
+/* Outlook writes some all-day events as midnight to midnight with
+ * X-MICROSOFT-CDO-ALLDAYEVENT:TRUE: they become all-day events. */
+static void
+outlook_all_day(icalcomponent *ve, Built *b)
+{
+	EvfEvent *ev = b->ev;
+	gboolean flagged = FALSE;
+
+	for (icalproperty *p =
+	         icalcomponent_get_first_property(ve, ICAL_X_PROPERTY);
+	     p != NULL;
+	     p = icalcomponent_get_next_property(ve, ICAL_X_PROPERTY)) {
+		const char *name = icalproperty_get_x_name(p);
+		const char *value = icalproperty_get_x(p);
+
+		if (name != NULL && value != NULL &&
+		    g_ascii_strcasecmp(name, "X-MICROSOFT-CDO-ALLDAYEVENT") ==
+		        0 &&
+		    g_ascii_strcasecmp(value, "TRUE") == 0)
+			flagged = TRUE;
+	}
+	if (!flagged || ev->all_day || g_date_time_get_hour(ev->start) != 0 ||
+	    g_date_time_get_minute(ev->start) != 0 ||
+	    g_date_time_get_second(ev->start) != 0 ||
+	    g_date_time_get_hour(ev->end) != 0 ||
+	    g_date_time_get_minute(ev->end) != 0 ||
+	    g_date_time_get_second(ev->end) != 0 ||
+	    g_date_time_compare(ev->end, ev->start) <= 0)
+		return;
+	ev->all_day = TRUE;
+	g_date_set_dmy(&ev->start_date,
+	               (GDateDay)g_date_time_get_day_of_month(ev->start),
+	               (GDateMonth)g_date_time_get_month(ev->start),
+	               (GDateYear)g_date_time_get_year(ev->start));
+	g_date_set_dmy(&ev->end_date,
+	               (GDateDay)g_date_time_get_day_of_month(ev->end),
+	               (GDateMonth)g_date_time_get_month(ev->end),
+	               (GDateYear)g_date_time_get_year(ev->end));
+	g_clear_pointer(&ev->start, g_date_time_unref);
+	g_clear_pointer(&ev->end, g_date_time_unref);
+	g_clear_pointer(&ev->tzid, g_free);
+	b->dtstart.is_date = 1;
+	b->dtstart.hour = b->dtstart.minute = b->dtstart.second = 0;
+	b->days = (gint)(g_date_get_julian(&ev->end_date) -
+	                 g_date_get_julian(&ev->start_date));
+	b->duration = 0;
+}
+
+static gboolean
+read_dates(Ctx *c, icalcomponent *cal, icalcomponent *ve, Built *b,
+           const char *uid, const char *label)
+{
+	EvfEvent *ev = b->ev;
+	icalproperty *ps =
+	    icalcomponent_get_first_property(ve, ICAL_DTSTART_PROPERTY);
+	struct icaltimetype t = prop_time(ps);
+
+	if (!time_ok(t))
+		return FALSE;
+	b->dtstart = t;
+	b->dtstart.zone = NULL;
+	if (t.is_date) {
+		ev->all_day = TRUE;
+		g_date_set_dmy(&ev->start_date, (GDateDay)t.day,
+		               (GDateMonth)t.month, (GDateYear)t.year);
+		read_dates_all_day(c, ve, b, label);
+		return TRUE;
+	}
+	b->zone = prop_zone(c, cal, ps, t, uid);
+	ev->start = zone_datetime(b->zone, t);
+	if (ev->start == NULL)
+		return FALSE;
+	if (b->zone->kind == ZONE_IANA)
+		ev->tzid = g_strdup(b->zone->tzid);
+	read_dates_timed(c, cal, ve, b, uid, label);
+	outlook_all_day(ve, b);
+	return TRUE;
+}
+
+static void
+read_description(Ctx *c, icalcomponent *ve, EvfEvent *ev)
+{
+	icalproperty *pd =
+	    icalcomponent_get_first_property(ve, ICAL_DESCRIPTION_PROPERTY);
+	g_autofree char *html = NULL;
+
+	ev->description_text =
+	    clean_text(pd != NULL ? icalproperty_get_description(pd) : NULL,
+	               EVF_IMPORT_MAX_DESCRIPTION);
+	for (icalproperty *p =
+	         icalcomponent_get_first_property(ve, ICAL_X_PROPERTY);
+	     p != NULL && html == NULL;
+	     p = icalcomponent_get_next_property(ve, ICAL_X_PROPERTY)) {
+		const char *name = icalproperty_get_x_name(p);
+		icalparameter *fmt;
+		const char *type, *value;
+
+		if (name == NULL || g_ascii_strcasecmp(name, "X-ALT-DESC") != 0)
+			continue;
+		fmt =
+		    icalproperty_get_first_parameter(p, ICAL_FMTTYPE_PARAMETER);
+		type = fmt != NULL ? icalparameter_get_fmttype(fmt) : NULL;
+		value = icalproperty_get_x(p);
+		if (type != NULL && value != NULL &&
+		    g_ascii_strncasecmp(type, "text/html", 9) == 0)
+			html = html_from_html(value, c->base_url);
+	}
+	if (html == NULL && ev->description_text != NULL)
+		html = html_from_text(ev->description_text, c->base_url);
+	if (html != NULL && ev->description_text == NULL) {
+		g_autofree char *text = evf_html_to_text(html);
+
+		ev->description_text =
+		    clean_text(text, EVF_IMPORT_MAX_DESCRIPTION);
+	}
+	ev->description_html = g_steal_pointer(&html);
+}
+
+static void
+read_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev)
+{
+	icalproperty *p;
+
+	p = icalcomponent_get_first_property(ve, ICAL_SUMMARY_PROPERTY);
+	ev->title = clean_line(p != NULL ? icalproperty_get_summary(p) : NULL,
+	                       EVF_IMPORT_MAX_TITLE);
+	if (ev->title == NULL)
+		ev->title = g_strdup(UNTITLED);
+	p = icalcomponent_get_first_property(ve, ICAL_LOCATION_PROPERTY);
+	ev->location = clean_line(
+	    p != NULL ? icalproperty_get_location(p) : NULL, MAX_LOCATION);
+	p = icalcomponent_get_first_property(ve, ICAL_URL_PROPERTY);
+	if (p != NULL && icalproperty_get_url(p) != NULL) {
+		g_autofree char *raw =
+		    clean_line(icalproperty_get_url(p), MAX_URL);
+		g_autofree char *url =
+		    raw != NULL ? evf_html_safe_url(raw, c->base_url) : NULL;
+
+		if (url != NULL && strlen(url) <= MAX_URL &&
+		    (g_ascii_strncasecmp(url, "http://", 7) == 0 ||
+		     g_ascii_strncasecmp(url, "https://", 8) == 0))
+			ev->url = g_steal_pointer(&url);
+	}
+	/* libical splits CATEGORIES at unescaped commas, one property per
+	 * value, and unescapes "\,". */
+	for (p = icalcomponent_get_first_property(ve, ICAL_CATEGORIES_PROPERTY);
+	     p != NULL;
+	     p = icalcomponent_get_next_property(ve, ICAL_CATEGORIES_PROPERTY))
+		add_unique(
+		    ev->categories,
+		    clean_line(icalproperty_get_categories(p), MAX_CATEGORY),
+		    MAX_CATEGORIES);
+	for (p = icalcomponent_get_first_property(ve, ICAL_ORGANIZER_PROPERTY);
+	     p != NULL;
+	     p = icalcomponent_get_next_property(ve, ICAL_ORGANIZER_PROPERTY)) {
+		icalparameter *cn =
+		    icalproperty_get_first_parameter(p, ICAL_CN_PARAMETER);
+
+		if (cn != NULL)
+			add_unique(
+			    ev->organizers,
+			    clean_line(icalparameter_get_cn(cn), MAX_LOCATION),
+			    MAX_ORGANIZERS);
+	}
+	for (p = icalcomponent_get_first_property(ve, ICAL_CONTACT_PROPERTY);
+	     p != NULL;
+	     p = icalcomponent_get_next_property(ve, ICAL_CONTACT_PROPERTY))
+		add_unique(
+		    ev->organizers,
+		    clean_line(icalproperty_get_contact(p), MAX_LOCATION),
+		    MAX_ORGANIZERS);
+	p = icalcomponent_get_first_property(ve, ICAL_STATUS_PROPERTY);
+	if (p != NULL) {
+		switch (icalproperty_get_status(p)) {
+		case ICAL_STATUS_TENTATIVE:
+			ev->status = EVF_STATUS_TENTATIVE;
+			break;
+		case ICAL_STATUS_CANCELLED:
+			ev->status = EVF_STATUS_CANCELLED;
+			break;
+		default:
+			ev->status = EVF_STATUS_CONFIRMED;
+			break;
+		}
+	}
+	p = icalcomponent_get_first_property(ve, ICAL_GEO_PROPERTY);
+	if (p != NULL) {
+		struct icalgeotype g = icalproperty_get_geo(p);
+
+		if (isfinite(g.lat) && isfinite(g.lon) && fabs(g.lat) <= 90 &&
+		    fabs(g.lon) <= 180 && (g.lat != 0 || g.lon != 0)) {
+			ev->has_geo = TRUE;
+			ev->lat = g.lat;
+			ev->lon = g.lon;
+		}
+	}
+	{
+		gint64 created = stamp_seconds(ve, ICAL_CREATED_PROPERTY);
+		gint64 stamp = stamp_seconds(ve, ICAL_DTSTAMP_PROPERTY);
+
+		ev->published =
+		    (created != 0 ? created : stamp) * G_USEC_PER_SEC;
+	}
+	read_description(c, ve, ev);
+}
+
+/* Reads @ve into @b; FALSE (with a warning) when it has no usable
+ * DTSTART. */
+static gboolean
+build(Ctx *c, icalcomponent *cal, icalcomponent *ve, const char *uid, Built *b)
+{
+	g_autofree char *label = shown(uid);
+
+	memset(b, 0, sizeof *b);
+	b->ev = evf_event_new();
+	b->ev->uid = g_strdup(uid);
+	if (!read_dates(c, cal, ve, b, uid, label)) {
+		ctx_warn(c,
+		         "'%s': no valid DTSTART within %d-%d: the event is "
+		         "left out",
+		         label, MIN_YEAR, MAX_YEAR);
+		built_clear(b);
+		return FALSE;
+	}
+	read_fields(c, ve, b->ev);
+	return TRUE;
+}
+
+/* (transfer full): a copy of @src's content, for one occurrence. */
+static EvfEvent *
+event_copy(const EvfEvent *src)
+{
+	EvfEvent *ev = evf_event_new();
+
+	ev->uid = g_strdup(src->uid);
+	ev->title = g_strdup(src->title);
+	ev->all_day = src->all_day;
+	ev->start_date = src->start_date;
+	ev->end_date = src->end_date;
+	ev->start = src->start != NULL ? g_date_time_ref(src->start) : NULL;
+	ev->end = src->end != NULL ? g_date_time_ref(src->end) : NULL;
+	ev->tzid = g_strdup(src->tzid);
+	ev->location = g_strdup(src->location);
+	ev->has_geo = src->has_geo;
+	ev->lat = src->lat;
+	ev->lon = src->lon;
+	for (guint i = 0; i < src->organizers->len; i++)
+		g_ptr_array_add(ev->organizers, g_strdup(g_ptr_array_index(
+		                                    src->organizers, i)));
+	for (guint i = 0; i < src->categories->len; i++)
+		g_ptr_array_add(ev->categories, g_strdup(g_ptr_array_index(
+		                                    src->categories, i)));
+	ev->url = g_strdup(src->url);
+	ev->status = src->status;
+	ev->published = src->published;
+	ev->description_html = g_strdup(src->description_html);
+	ev->description_text = g_strdup(src->description_text);
+	return ev;
+}
+
+/* --------------------------------------------------------- the items */
+
+/* A VEVENT and what decides between two with the same identity. */
+typedef struct {
+	icalcomponent *cal; /* borrowed */
+	icalcomponent *ve;
+	char *uid;
+	char *rid; /* overrides: the stamp of the occurrence replaced */
+	gint64 rid_key;
+	gboolean rid_date;
+	gint sequence;
+	gint64 modified;
+	gint64 stamp;
+	guint order;
+	gboolean used;
+} Item;
+
+static void
+item_free(gpointer p)
+{
+	Item *it = p;
+
+	g_free(it->uid);
+	g_free(it->rid);
+	g_free(it);
+}
+
+/* Whether @a replaces @b: the higher SEQUENCE, then the later
+ * LAST-MODIFIED, then the later DTSTAMP; else the first one stays. */
+static gboolean
+item_wins(const Item *a, const Item *b)
+{
+	if (a->sequence != b->sequence)
+		return a->sequence > b->sequence;
+	if (a->modified != b->modified)
+		return a->modified > b->modified;
+	if (a->stamp != b->stamp)
+		return a->stamp > b->stamp;
+	return a->order < b->order;
+}
+
+/* The stamp of the occurrence an override replaces; NULL when its
+ * RECURRENCE-ID is unusable. */
+static char *
+override_stamp(Ctx *c, Item *it)
+{
+	icalproperty *p = icalcomponent_get_first_property(
+	    it->ve, ICAL_RECURRENCEID_PROPERTY);
+	struct icaltimetype t = prop_time(p);
+	gint64 key;
+
+	if (!prop_key(c, it->cal, p, t, t.is_date, &zone_utc, &key))
+		return NULL;
+	it->rid_key = key;
+	it->rid_date = t.is_date;
+	return t.is_date ? stamp_of_day((guint32)key) : stamp_of_instant(key);
+}
+
+/* --------------------------------------------------------- recurrence */
+
+typedef struct {
+	gint64 key; /* julian day or UTC seconds */
+} Occ;
+
+static gint
+occ_cmp(gconstpointer a, gconstpointer b)
+{
+	gint64 x = ((const Occ *)a)->key, y = ((const Occ *)b)->key;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The window and "now" in the unit of @b's keys. */
+static void
+window_of(const Ctx *c, const Built *b, gint64 *ws, gint64 *we, gint64 *now)
+{
+	if (b->ev->all_day) {
+		*ws = c->window_start_day;
+		*we = c->window_end_day;
+		*now = c->now_day;
+	} else {
+		*ws = c->window_start;
+		*we = c->window_end;
+		*now = c->now;
+	}
+}
+
+/* The key of @t, an occurrence of @b's series (wall time in its zone);
+ * FALSE when out of range. */
+static gboolean
+occ_key(const Built *b, struct icaltimetype t, gint64 *key)
+{
+	g_autoptr(GDateTime) dt = NULL;
+
+	if (b->ev->all_day) {
+		if (!date_ok(t.year, t.month, t.day))
+			return FALSE;
+		*key = julian(t.year, t.month, t.day);
+		return TRUE;
+	}
+	if (b->zone->kind == ZONE_UTC) {
+		/* The common case, without a GDateTime per step. */
+		if (!time_ok(t))
+			return FALSE;
+		*key = julian_to_unix(julian(t.year, t.month, t.day)) +
+		       t.hour * 3600 + t.minute * 60 + MIN(t.second, 59);
+		return TRUE;
+	}
+	dt = zone_datetime(b->zone, t);
+	if (dt == NULL)
+		return FALSE;
+	*key = g_date_time_to_unix(dt);
+	return TRUE;
+}
+
+typedef struct {
+	GHashTable *keys;  /* gint64 keys excluded */
+	GHashTable *dates; /* timed series: julian days excluded */
+} Exclusions;
+
+static gboolean
+excluded(const Built *b, const Exclusions *x, gint64 key)
+{
+	if (g_hash_table_contains(x->keys, &key))
+		return TRUE;
+	if (!b->ev->all_day && g_hash_table_size(x->dates) > 0) {
+		struct icaltimetype t = zone_local(b->zone, key);
+		guint32 j = julian(t.year, t.month, t.day);
+
+		return g_hash_table_contains(x->dates, GUINT_TO_POINTER(j));
+	}
+	return FALSE;
+}
+
+static void
+read_exdates(Ctx *c, icalcomponent *cal, icalcomponent *ve, const Built *b,
+             Exclusions *x)
+{
+	for (icalproperty *p =
+	         icalcomponent_get_first_property(ve, ICAL_EXDATE_PROPERTY);
+	     p != NULL;
+	     p = icalcomponent_get_next_property(ve, ICAL_EXDATE_PROPERTY)) {
+		struct icaltimetype t = prop_time(p);
+		gint64 key;
+
+		if (!time_ok(t))
+			continue;
+		if (!b->ev->all_day && t.is_date) {
+			g_hash_table_add(
+			    x->dates,
+			    GUINT_TO_POINTER(julian(t.year, t.month, t.day)));
+			continue;
+		}
+		if (prop_key(c, cal, p, t, b->ev->all_day, b->zone, &key))
+			g_hash_table_add(x->keys, g_memdup2(&key, sizeof key));
+	}
+}
+
+/* For sub-daily rules without COUNT, a start for the iterator shortly
+ * before @target (seconds), aligned on the rule's period from DTSTART:
+ * libical's icalrecur_iterator_set_start does not keep the INTERVAL's
+ * phase. */
+static gboolean
+jump_start(const Built *b, const struct icalrecurrencetype *rt, gint64 target_s,
+           struct icaltimetype *start)
+{
+	gint64 unit, period, from, to, k;
+	struct icaltimetype target;
+
+	switch (rt->freq) {
+	case ICAL_SECONDLY_RECURRENCE:
+		unit = 1;
+		break;
+	case ICAL_MINUTELY_RECURRENCE:
+		unit = 60;
+		break;
+	case ICAL_HOURLY_RECURRENCE:
+		unit = 3600;
+		break;
+	default:
+		return FALSE;
+	}
+	if (b->ev->all_day || rt->count != 0)
+		return FALSE;
+	target = zone_local(b->zone, target_s - 2 * 3600);
+	if (icaltime_is_null_time(target))
+		return FALSE;
+	from = icaltime_as_timet(b->dtstart);
+	to = icaltime_as_timet(target);
+	if (to <= from)
+		return FALSE;
+	period = unit * rt->interval;
+	k = (to - from) / period;
+	*start = b->dtstart;
+	icaltime_adjust(start, (int)(k * period / 86400), 0, 0,
+	                (int)(k * period % 86400));
+	return TRUE;
+}
+
+/* Whether no month of BYMONTH has a day of BYMONTHDAY (30 February):
+ * libical spends a tenth of a second finding that out for each rule. */
+static gboolean
+rule_impossible(const struct icalrecurrencetype *rt)
+{
+	if (rt->by_month[0] == ICAL_RECURRENCE_ARRAY_MAX ||
+	    rt->by_month_day[0] == ICAL_RECURRENCE_ARRAY_MAX)
+		return FALSE;
+	for (int i = 0; i < ICAL_BY_MONTH_SIZE &&
+	                rt->by_month[i] != ICAL_RECURRENCE_ARRAY_MAX;
+	     i++) {
+		int m = rt->by_month[i];
+		int days = m == 2 ? 29
+		                  : g_date_get_days_in_month(
+		                        m >= 1 && m <= 12 ? m : 1, 2001);
+
+		if (m < 1 || m > 12)
+			return FALSE;
+		for (int j = 0;
+		     j < ICAL_BY_MONTHDAY_SIZE &&
+		     rt->by_month_day[j] != ICAL_RECURRENCE_ARRAY_MAX;
+		     j++)
+			if (ABS(rt->by_month_day[j]) <= days)
+				return FALSE;
+	}
+	return TRUE;
+}
+
+/* The occurrences of one RRULE within the window, into @occ, until
+ * @future_max of them are not in the past. */
+static void
+expand_rule(Ctx *c, const Built *b, struct icalrecurrencetype rt,
+            const Exclusions *x, GArray *occ, guint future_max)
+{
+	struct icaltimetype dt = b->dtstart;
+	struct icaltimetype jump;
+	icalrecur_iterator *it;
+	gint64 ws, we, now;
+	guint steps = 0, future = 0;
+
+	g_autofree char *label = shown(b->ev->uid);
+
+	window_of(c, b, &ws, &we, &now);
+	if (rt.freq == ICAL_NO_RECURRENCE || rt.interval < 1) {
+		ctx_warn(c, "'%s': an invalid RRULE is ignored", label);
+		return;
+	}
+	if (rule_impossible(&rt))
+		return;
+	if (c->steps_left == 0) {
+		c->unexpanded++;
+		return;
+	}
+	/* UNTIL is UTC (or a date); the iteration runs in wall time. */
+	if (!icaltime_is_null_time(rt.until)) {
+		if (!time_ok(rt.until)) {
+			rt.until = icaltime_null_time();
+		} else if (b->ev->all_day) {
+			rt.until.is_date = 1;
+			rt.until.zone = NULL;
+		} else if (rt.until.is_date) {
+			rt.until.is_date = 0;
+			rt.until.hour = 23;
+			rt.until.minute = 59;
+			rt.until.second = 59;
+			rt.until.zone = NULL;
+		} else if (icaltime_is_utc(rt.until)) {
+			g_autoptr(GDateTime) u = g_date_time_new_utc(
+			    rt.until.year, rt.until.month, rt.until.day,
+			    rt.until.hour, rt.until.minute,
+			    MIN(rt.until.second, 59));
+
+			if (u != NULL)
+				rt.until =
+				    zone_local(b->zone, g_date_time_to_unix(u));
+			rt.until.zone = NULL;
+		} else {
+			rt.until.zone = NULL;
+		}
+	}
+	it = icalrecur_iterator_new(rt, dt);
+	if (it == NULL) {
+		icalerror_clear_errno();
+		return;
+	}
+	/* Without COUNT the iterator may skip what lies before the window.
+	 * A sub-daily series gives its share of occurrences within hours
+	 * of now: it starts there (or at the window when it ends before
+	 * now). */
+	if (rt.count == 0 && !b->ev->all_day &&
+	    rt.freq < ICAL_DAILY_RECURRENCE) {
+		gint64 target = now;
+
+		if (!icaltime_is_null_time(rt.until) &&
+		    icaltime_as_timet(rt.until) < now)
+			target = ws;
+		if (icaltime_as_timet(dt) < target - 86400 &&
+		    jump_start(b, &rt, target, &jump))
+			icalrecur_iterator_set_start(it, jump);
+	} else if (rt.count == 0 && b->ev->all_day &&
+	           (gint64)julian(dt.year, dt.month, dt.day) < ws - 1) {
+		GDate d;
+
+		g_date_clear(&d, 1);
+		g_date_set_julian(&d, (guint32)(ws - 1));
+		jump = icaltime_null_time();
+		jump.year = g_date_get_year(&d);
+		jump.month = g_date_get_month(&d);
+		jump.day = g_date_get_day(&d);
+		jump.is_date = 1;
+		icalrecur_iterator_set_start(it, jump);
+	} else if (rt.count == 0 && !b->ev->all_day &&
+	           icaltime_as_timet(dt) < ws - 2 * 86400) {
+		jump = zone_local(b->zone, ws - 86400);
+		if (!icaltime_is_null_time(jump))
+			icalrecur_iterator_set_start(it, jump);
+	}
+	while (future < future_max) {
+		struct icaltimetype t;
+		gint64 key;
+
+		if (c->steps_left == 0) {
+			c->unexpanded++;
+			break;
+		}
+		if (steps >= MAX_STEPS) {
+			ctx_warn(c,
+			         "'%s': the recurrence was not expanded fully "
+			         "(too many steps)",
+			         label);
+			break;
+		}
+		steps++;
+		c->steps_left--;
+		t = icalrecur_iterator_next(it);
+		if (icaltime_is_null_time(t))
+			break;
+		if (!occ_key(b, t, &key)) {
+			if (t.year > MAX_YEAR)
+				break;
+			continue;
+		}
+		if (key > we)
+			break;
+		if (key < ws || excluded(b, x, key))
+			continue;
+		g_array_append_val(occ, ((Occ){ key }));
+		if (key >= now)
+			future++;
+	}
+	icalrecur_iterator_free(it);
+	icalerror_clear_errno();
+}
+
+static void
+add_rdates(Ctx *c, icalcomponent *cal, icalcomponent *ve, const Built *b,
+           const Exclusions *x, GArray *occ)
+{
+	gint64 ws, we, now;
+
+	window_of(c, b, &ws, &we, &now);
+	for (icalproperty *p =
+	         icalcomponent_get_first_property(ve, ICAL_RDATE_PROPERTY);
+	     p != NULL;
+	     p = icalcomponent_get_next_property(ve, ICAL_RDATE_PROPERTY)) {
+		struct icaldatetimeperiodtype r = icalproperty_get_rdate(p);
+		struct icaltimetype t =
+		    icaltime_is_null_time(r.time) ? r.period.start : r.time;
+		gint64 key;
+
+		if (!prop_key(c, cal, p, t, b->ev->all_day, b->zone, &key))
+			continue;
+		if (key >= ws && key <= we && !excluded(b, x, key))
+			g_array_append_val(occ, ((Occ){ key }));
+	}
+}
+
+/* Keeps at most @max of the sorted keys in @occ: those not in the past
+ * first, soonest first, then the most recent past ones. */
+static void
+keep_nearest(GArray *occ, gint64 now, guint max)
+{
+	g_autoptr(GArray) kept = g_array_new(FALSE, FALSE, sizeof(Occ));
+	guint first_future = occ->len;
+
+	for (guint i = 0; i < occ->len; i++) {
+		if (g_array_index(occ, Occ, i).key >= now) {
+			first_future = i;
+			break;
+		}
+	}
+	for (guint i = first_future; i < occ->len && kept->len < max; i++)
+		g_array_append_val(kept, g_array_index(occ, Occ, i));
+	for (guint i = first_future; i > 0 && kept->len < max; i--)
+		g_array_append_val(kept, g_array_index(occ, Occ, i - 1));
+	g_array_sort(kept, occ_cmp);
+	g_array_set_size(occ, 0);
+	g_array_append_vals(occ, kept->data, kept->len);
+}
+
+static gint64
+event_start_seconds(const EvfEvent *ev)
+{
+	return ev->all_day ? julian_to_unix(g_date_get_julian(&ev->start_date))
+	                   : g_date_time_to_unix(ev->start);
+}
+
+/* The order in which events are kept under the cap: upcoming ones
+ * first, soonest first; then past ones, latest first; then by uid. */
+static gint
+rank_cmp(gint64 now, gint64 sx, const char *ux, gint64 sy, const char *uy)
+{
+	gboolean fx = sx >= now, fy = sy >= now;
+
+	if (fx != fy)
+		return fx ? -1 : 1;
+	if (sx != sy)
+		return (fx ? sx < sy : sx > sy) ? -1 : 1;
+	return strcmp(ux, uy);
+}
+
+static gint
+nearest_first(gconstpointer a, gconstpointer b, gpointer data)
+{
+	const EvfEvent *x = *(EvfEvent *const *)a;
+	const EvfEvent *y = *(EvfEvent *const *)b;
+
+	return rank_cmp(*(const gint64 *)data, event_start_seconds(x), x->uid,
+	                event_start_seconds(y), y->uid);
+}
+
+/* Keeps the best EVF_IMPORT_MAX_ITEMS of the events so far. */
+static void
+prune(Ctx *c)
+{
+	EvfEvent *last;
+
+	g_ptr_array_sort_with_data(c->out, nearest_first, &c->now);
+	if (c->out->len <= EVF_IMPORT_MAX_ITEMS)
+		return;
+	c->dropped += c->out->len - EVF_IMPORT_MAX_ITEMS;
+	g_ptr_array_set_size(c->out, EVF_IMPORT_MAX_ITEMS);
+	last = g_ptr_array_index(c->out, c->out->len - 1);
+	c->full = TRUE;
+	c->worst_start = event_start_seconds(last);
+	g_free(c->worst_uid);
+	c->worst_uid = g_strdup(last->uid);
+}
+
+/* Whether an event starting at @start (seconds) with @uid can still be
+ * among those kept; when not, it need not be made (and is counted). */
+static gboolean
+wanted(Ctx *c, gint64 start, const char *uid)
+{
+	if (!c->full ||
+	    rank_cmp(c->now, start, uid, c->worst_start, c->worst_uid) < 0)
+		return TRUE;
+	c->dropped++;
+	return FALSE;
+}
+
+/* Takes @ev into the result; the array never holds more than twice the
+ * cap, however many occurrences a document describes. */
+static void
+keep(Ctx *c, EvfEvent *ev)
+{
+	if (!wanted(c, event_start_seconds(ev), ev->uid)) {
+		evf_event_unref(ev);
+		return;
+	}
+	g_ptr_array_add(c->out, ev);
+	if (c->out->len >= 2 * EVF_IMPORT_MAX_ITEMS)
+		prune(c);
+}
+
+/* An occurrence of @b at @key, from the base event. */
+static EvfEvent *
+occurrence(const Built *b, gint64 key)
+{
+	EvfEvent *ev = event_copy(b->ev);
+
+	if (ev->all_day) {
+		g_date_set_julian(&ev->start_date, (guint32)key);
+		g_date_set_julian(&ev->end_date, (guint32)key + b->days);
+	} else {
+		g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc(key);
+
+		g_clear_pointer(&ev->start, g_date_time_unref);
+		g_clear_pointer(&ev->end, g_date_time_unref);
+		ev->start = g_date_time_to_timezone(
+		    utc, g_date_time_get_timezone(b->ev->start));
+		ev->end = g_date_time_add(ev->start, b->duration);
+	}
+	return ev;
+}
+
+/* The occurrences of the recurring @master within the window, each with
+ * the uid "<uid>/<stamp>"; overrides (same UID, a RECURRENCE-ID) replace
+ * theirs. */
+static void
+expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
+{
+	g_autoptr(GArray) occ = g_array_new(FALSE, FALSE, sizeof(Occ));
+	Exclusions x = {
+		g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+		                      NULL),
+		g_hash_table_new(g_direct_hash, g_direct_equal),
+	};
+	gint64 ws, we, now, key;
+	guint n = 0;
+
+	window_of(c, b, &ws, &we, &now);
+	read_exdates(c, master->cal, master->ve, b, &x);
+	for (icalproperty *p = icalcomponent_get_first_property(
+	         master->ve, ICAL_RRULE_PROPERTY);
+	     p != NULL; p = icalcomponent_get_next_property(
+	                    master->ve, ICAL_RRULE_PROPERTY))
+		expand_rule(c, b, icalproperty_get_rrule(p), &x, occ,
+		            EVF_IMPORT_MAX_OCCURRENCES);
+	add_rdates(c, master->cal, master->ve, b, &x, occ);
+	/* DTSTART is always the first instance. */
+	if (occ_key(b, b->dtstart, &key) && key >= ws && key <= we &&
+	    !excluded(b, &x, key))
+		g_array_append_val(occ, ((Occ){ key }));
+	g_array_sort(occ, occ_cmp);
+	for (guint i = 0; i < occ->len; i++)
+		if (n == 0 || g_array_index(occ, Occ, n - 1).key !=
+		                  g_array_index(occ, Occ, i).key)
+			g_array_index(occ, Occ, n++) =
+			    g_array_index(occ, Occ, i);
+	g_array_set_size(occ, n);
+	keep_nearest(occ, now, EVF_IMPORT_MAX_OCCURRENCES);
+	n = occ->len;
+
+	for (guint i = 0; i < occ->len; i++) {
+		gint64 k = g_array_index(occ, Occ, i).key;
+		g_autofree char *stamp = b->ev->all_day
+		                             ? stamp_of_day((guint32)k)
+		                             : stamp_of_instant(k);
+		g_autofree char *uid =
+		    g_strdup_printf("%s/%s", master->uid, stamp);
+		EvfEvent *ev = NULL;
+
+		for (guint j = 0; overrides != NULL && j < overrides->len;
+		     j++) {
+			Item *o = g_ptr_array_index(overrides, j);
+			g_auto(Built) ob = { 0 };
+
+			if (o->rid == NULL || strcmp(o->rid, stamp) != 0)
+				continue;
+			o->used = TRUE;
+			if (build(c, o->cal, o->ve, uid, &ob))
+				ev = g_steal_pointer(&ob.ev);
+			break;
+		}
+		if (ev == NULL) {
+			if (!wanted(c,
+			            b->ev->all_day ? julian_to_unix((guint32)k)
+			                           : k,
+			            uid))
+				continue;
+			ev = occurrence(b, k);
+			g_free(ev->uid);
+			ev->uid = g_strdup(uid);
+		}
+		keep(c, ev);
+	}
+	/* Overrides of occurrences not produced here (moved in from outside
+	 * the window, or of an instance the rule does not give) stand alone
+	 * when they fall in the window, within the same cap; those of an
+	 * excluded instance stay out. */
+	for (guint j = 0; overrides != NULL && j < overrides->len; j++) {
+		Item *o = g_ptr_array_index(overrides, j);
+		g_auto(Built) ob = { 0 };
+		g_autofree char *uid = NULL;
+		gint64 ows, owe, onow, okey;
+
+		if (o->used || o->rid == NULL)
+			continue;
+		o->used = TRUE;
+		if (n >= EVF_IMPORT_MAX_OCCURRENCES ||
+		    (o->rid_date == b->ev->all_day &&
+		     excluded(b, &x, o->rid_key)))
+			continue;
+		uid = g_strdup_printf("%s/%s", master->uid, o->rid);
+		if (!build(c, o->cal, o->ve, uid, &ob))
+			continue;
+		window_of(c, &ob, &ows, &owe, &onow);
+		okey = ob.ev->all_day
+		           ? (gint64)g_date_get_julian(&ob.ev->start_date)
+		           : g_date_time_to_unix(ob.ev->start);
+		if (okey < ows || okey > owe)
+			continue;
+		keep(c, g_steal_pointer(&ob.ev));
+		n++;
+	}
+	g_hash_table_unref(x.keys);
+	g_hash_table_unref(x.dates);
+}
+
+/* --------------------------------------------------------- the document */
+
+static char *
+item_uid(icalcomponent *ve)
+{
+	icalproperty *p =
+	    icalcomponent_get_first_property(ve, ICAL_UID_PROPERTY);
+
+	return clean_line(p != NULL ? icalproperty_get_uid(p) : NULL,
+	                  MAX_UID + 1);
+}
+
+/* The VEVENTs of a document by identity: one per UID (the series or
+ * single events) and one per UID and RECURRENCE-ID (overrides). */
+typedef struct {
+	GPtrArray *masters;      /* Item*, in document order */
+	GHashTable *master_at;   /* uid → index in masters */
+	GHashTable *overrides;   /* uid → GPtrArray of Item* */
+	GHashTable *override_at; /* "uid\x1frid" → index in its list */
+	guint order;
+} Gathered;
+
+static void
+gathered_clear(Gathered *g)
+{
+	g_clear_pointer(&g->master_at, g_hash_table_unref);
+	g_clear_pointer(&g->override_at, g_hash_table_unref);
+	g_clear_pointer(&g->overrides, g_hash_table_unref);
+	g_clear_pointer(&g->masters, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Gathered, gathered_clear)
+
+static void
+gathered_init(Gathered *g)
+{
+	g->masters = g_ptr_array_new_with_free_func(item_free);
+	g->master_at =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g->overrides = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	                                     (GDestroyNotify)g_ptr_array_unref);
+	g->override_at =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g->order = 0;
+}
+
+/* Keeps @it in @list at the place @key says, or at its end; the loser
+ * of the two goes. */
+static gboolean
+place(GPtrArray *list, GHashTable *at, char *key, Item *it)
+{
+	gpointer found;
+
+	if (g_hash_table_lookup_extended(at, key, NULL, &found)) {
+		guint i = GPOINTER_TO_UINT(found);
+		Item *old = g_ptr_array_index(list, i);
+
+		g_free(key);
+		if (item_wins(it, old)) {
+			list->pdata[i] = it;
+			item_free(old);
+			return TRUE;
+		}
+		item_free(it);
+		return FALSE;
+	}
+	g_hash_table_insert(at, key, GUINT_TO_POINTER(list->len));
+	g_ptr_array_add(list, it);
+	return TRUE;
+}
+
+/* Gathers the VEVENTs of @cal into @g. */
+static void
+gather(Ctx *c, icalcomponent *cal, Gathered *g)
+{
+	for (icalcomponent *ve =
+	         icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+	     ve != NULL; ve = icalcomponent_get_next_component(
+	                     cal, ICAL_VEVENT_COMPONENT)) {
+		g_autofree char *uid = item_uid(ve);
+		g_autofree char *label = NULL;
+		icalproperty *p;
+		Item *it;
+
+		g->order++;
+		if (uid == NULL || strlen(uid) > MAX_UID) {
+			ctx_warn(c, "%s",
+			         uid == NULL
+			             ? "an event without a UID is left out"
+			             : "an event with a UID longer than "
+			               "255 bytes is left out");
+			c->skipped++;
+			continue;
+		}
+		label = shown(uid);
+		p = icalcomponent_get_first_property(ve, ICAL_CLASS_PROPERTY);
+		if (p != NULL &&
+		    (icalproperty_get_class(p) == ICAL_CLASS_PRIVATE ||
+		     icalproperty_get_class(p) == ICAL_CLASS_CONFIDENTIAL)) {
+			ctx_warn(c, "'%s': a private event is left out", label);
+			c->skipped++;
+			continue;
+		}
+		it = g_new0(Item, 1);
+		it->cal = cal;
+		it->ve = ve;
+		it->uid = g_steal_pointer(&uid);
+		p = icalcomponent_get_first_property(ve,
+		                                     ICAL_SEQUENCE_PROPERTY);
+		it->sequence =
+		    p != NULL ? MAX(icalproperty_get_sequence(p), 0) : 0;
+		it->modified = stamp_seconds(ve, ICAL_LASTMODIFIED_PROPERTY);
+		it->stamp = stamp_seconds(ve, ICAL_DTSTAMP_PROPERTY);
+		it->order = g->order;
+		if (icalcomponent_get_first_property(
+		        ve, ICAL_RECURRENCEID_PROPERTY) != NULL) {
+			GPtrArray *list;
+
+			it->rid = override_stamp(c, it);
+			if (it->rid == NULL) {
+				ctx_warn(c,
+				         "'%s': an override with an invalid "
+				         "RECURRENCE-ID is left out",
+				         label);
+				c->skipped++;
+				item_free(it);
+				continue;
+			}
+			list = g_hash_table_lookup(g->overrides, it->uid);
+			if (list == NULL) {
+				list =
+				    g_ptr_array_new_with_free_func(item_free);
+				g_hash_table_insert(g->overrides,
+				                    g_strdup(it->uid), list);
+			}
+			place(list, g->override_at,
+			      g_strconcat(it->uid, "\x1f", it->rid, NULL), it);
+			continue;
+		}
+		if (g_hash_table_contains(g->master_at, it->uid))
+			ctx_warn(c,
+			         "'%s': given more than once: the copy with "
+			         "the highest SEQUENCE (then the latest "
+			         "LAST-MODIFIED, DTSTAMP) is used",
+			         label);
+		place(g->masters, g->master_at, g_strdup(it->uid), it);
+	}
+}
+
+static gint
+item_order_cmp(gconstpointer a, gconstpointer b)
+{
+	const Item *x = *(Item *const *)a, *y = *(Item *const *)b;
+
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static gboolean
+is_recurring(icalcomponent *ve)
+{
+	return icalcomponent_get_first_property(ve, ICAL_RRULE_PROPERTY) !=
+	           NULL ||
+	       icalcomponent_get_first_property(ve, ICAL_RDATE_PROPERTY) !=
+	           NULL;
+}
+
+static void
+ctx_clear(Ctx *c)
+{
+	g_clear_pointer(&c->warnings, g_ptr_array_unref);
+	g_clear_pointer(&c->warned, g_hash_table_unref);
+	g_clear_pointer(&c->zones, g_hash_table_unref);
+	g_clear_pointer(&c->floating, g_hash_table_unref);
+	g_clear_pointer(&c->out, g_ptr_array_unref);
+	g_clear_pointer(&c->worst_uid, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Ctx, ctx_clear)
+
+static void
+ctx_init(Ctx *c, const char *base_url, gint64 now_us)
+{
+	g_autoptr(GDateTime) now = NULL;
+	g_autoptr(GDateTime) ws = NULL;
+	g_autoptr(GDateTime) we = NULL;
+
+	memset(c, 0, sizeof *c);
+	c->base_url = base_url;
+	c->now = now_us / G_USEC_PER_SEC;
+	now = g_date_time_new_from_unix_utc(c->now);
+	if (now == NULL)
+		now = g_date_time_new_from_unix_utc(0);
+	ws = g_date_time_add_years(now, -1);
+	we = g_date_time_add_years(now, 2);
+	c->window_start = g_date_time_to_unix(ws);
+	c->window_end = g_date_time_to_unix(we);
+	c->now_day =
+	    julian(g_date_time_get_year(now), g_date_time_get_month(now),
+	           g_date_time_get_day_of_month(now));
+	c->window_start_day =
+	    julian(g_date_time_get_year(ws), g_date_time_get_month(ws),
+	           g_date_time_get_day_of_month(ws));
+	c->window_end_day =
+	    julian(g_date_time_get_year(we), g_date_time_get_month(we),
+	           g_date_time_get_day_of_month(we));
+	c->warnings = g_ptr_array_new_with_free_func(g_free);
+	c->warned =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	c->zones =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, zone_free);
+	c->floating =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	c->steps_left = MAX_STEPS_TOTAL;
+	c->out =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
+}
+
+/* The events of the calendars in @root. */
+static EvfImport *
+import_root(Ctx *c, icalcomponent *root)
+{
+	g_auto(Gathered) g = { 0 };
+	g_autoptr(GList) lists = NULL;
+	g_autoptr(GPtrArray) orphans = g_ptr_array_new();
+	g_autoptr(GHashTable) uids = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GPtrArray) all = NULL;
+	EvfImport *imp;
+
+	gathered_init(&g);
+	if (icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT) {
+		gather(c, root, &g);
+	} else {
+		for (icalcomponent *cal = icalcomponent_get_first_component(
+		         root, ICAL_VCALENDAR_COMPONENT);
+		     cal != NULL; cal = icalcomponent_get_next_component(
+		                      root, ICAL_VCALENDAR_COMPONENT))
+			gather(c, cal, &g);
+	}
+
+	for (guint i = 0; i < g.masters->len; i++) {
+		Item *m = g_ptr_array_index(g.masters, i);
+		GPtrArray *ovr = g_hash_table_lookup(g.overrides, m->uid);
+		g_auto(Built) b = { 0 };
+
+		if (!build(c, m->cal, m->ve, m->uid, &b)) {
+			c->skipped++;
+			continue;
+		}
+		if (is_recurring(m->ve))
+			expand(c, m, &b, ovr);
+		else
+			keep(c, g_steal_pointer(&b.ev));
+		if (ovr != NULL)
+			for (guint j = 0; j < ovr->len; j++)
+				((Item *)g_ptr_array_index(ovr, j))->used =
+				    TRUE;
+	}
+	/* Overrides whose series is not in the document (or has no usable
+	 * DTSTART) stand alone, in document order. */
+	lists = g_hash_table_get_values(g.overrides);
+	for (GList *l = lists; l != NULL; l = l->next) {
+		GPtrArray *list = l->data;
+
+		for (guint j = 0; j < list->len; j++)
+			if (!((Item *)g_ptr_array_index(list, j))->used)
+				g_ptr_array_add(orphans,
+				                g_ptr_array_index(list, j));
+	}
+	g_ptr_array_sort(orphans, item_order_cmp);
+	for (guint j = 0; j < orphans->len; j++) {
+		Item *o = g_ptr_array_index(orphans, j);
+		g_autofree char *uid = g_strdup_printf("%s/%s", o->uid, o->rid);
+		g_auto(Built) b = { 0 };
+
+		if (build(c, o->cal, o->ve, uid, &b))
+			keep(c, g_steal_pointer(&b.ev));
+		else
+			c->skipped++;
+	}
+
+	/* The cap, and one event per uid (a UID may look like another
+	 * series' occurrence). */
+	prune(c);
+	all = g_steal_pointer(&c->out);
+	c->out =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
+	for (guint i = 0; i < all->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(all, i);
+
+		if (g_hash_table_contains(uids, ev->uid))
+			continue;
+		g_hash_table_add(uids, ev->uid);
+		g_ptr_array_add(c->out, evf_event_ref(ev));
+	}
+	if (c->unexpanded > 0)
+		ctx_warn(c,
+		         "%u recurrence rules were not expanded fully: at "
+		         "most %d steps are taken for a calendar",
+		         c->unexpanded, MAX_STEPS_TOTAL);
+	if (c->dropped > 0)
+		ctx_warn(c,
+		         "%u events and occurrences are left out: at most %d "
+		         "are taken, the nearest to now",
+		         c->dropped, EVF_IMPORT_MAX_ITEMS);
+	g_ptr_array_sort(c->out, evf_event_cmp_start);
+	if (g_hash_table_size(c->floating) == 1)
+		ctx_warn(c, "an event has floating times (no time zone): "
+		            "taken as UTC");
+	else if (g_hash_table_size(c->floating) > 1)
+		ctx_warn(c,
+		         "%u events have floating times (no time zone): "
+		         "taken as UTC",
+		         g_hash_table_size(c->floating));
+	if (c->warnings_dropped > 0)
+		g_ptr_array_add(c->warnings,
+		                g_strdup_printf("and %u more warnings",
+		                                c->warnings_dropped));
+
+	imp = g_new0(EvfImport, 1);
+	imp->events = g_steal_pointer(&c->out);
+	for (guint i = 0; i < imp->events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(imp->events, i);
+
+		ev->slug = evf_slugify(ev->uid);
+		evf_event_update_fingerprint(ev);
+	}
+	imp->skipped = c->skipped;
+	imp->warnings = g_steal_pointer(&c->warnings);
+	return imp;
+}
+
+EvfImport *
+evf_import_ics_unsandboxed(const char *data, gsize len, const char *base_url,
+                           gint64 now, GError **error)
+{
+	g_autofree char *why = NULL;
+	g_autoptr(GString) text = NULL;
+	g_autoptr(icalcomponent) root = NULL;
+	g_auto(Ctx) c = { 0 };
+
+	g_return_val_if_fail(data != NULL || len == 0, NULL);
+	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+	why = evf_import_ics_precheck(data, len);
+	if (why != NULL) {
+		g_set_error(error, EVF_ERROR, EVF_ERROR_INVALID,
+		            "the calendar was refused: %s", why);
+		return NULL;
+	}
+	text = unfold(data, len);
+	icalerror_set_errors_are_fatal(0);
+	icalerror_clear_errno();
+	root = icalparser_parse_string(text->str);
+	icalerror_clear_errno();
+	if (root == NULL ||
+	    (icalcomponent_isa(root) != ICAL_VCALENDAR_COMPONENT &&
+	     icalcomponent_get_first_component(
+	         root, ICAL_VCALENDAR_COMPONENT) == NULL)) {
+		g_set_error(error, EVF_ERROR, EVF_ERROR_INVALID,
+		            "the calendar could not be parsed: libical found "
+		            "no VCALENDAR");
+		return NULL;
+	}
+	ctx_init(&c, base_url, now);
+	return import_root(&c, root);
+}
+
+/* ------------------------------------------------------------- the wire */
+
+static guint32
+string_index(GHashTable *index, GPtrArray *strings, const char *s)
+{
+	gpointer found;
+
+	if (s == NULL)
+		return NO_STRING;
+	if (g_hash_table_lookup_extended(index, s, NULL, &found))
+		return GPOINTER_TO_UINT(found);
+	g_ptr_array_add(strings, (gpointer)s);
+	g_hash_table_insert(index, (gpointer)s,
+	                    GUINT_TO_POINTER(strings->len - 1));
+	return strings->len - 1;
+}
+
+static GVariant *
+strv_variant(GPtrArray *list)
+{
+	return g_variant_new_strv((const char *const *)list->pdata, list->len);
+}
+
+/* (transfer floating): @imp, or the failure @error, as sent by the
+ * child. */
+static GVariant *
+answer_variant(const EvfImport *imp, const GError *error)
+{
+	g_autoptr(GHashTable) index = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GPtrArray) strings = g_ptr_array_new();
+	GVariantBuilder events;
+
+	g_variant_builder_init(&events, G_VARIANT_TYPE("a" EVENT_TYPE));
+	for (guint i = 0; imp != NULL && i < imp->events->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(imp->events, i);
+		guint32 html =
+		    string_index(index, strings, ev->description_html);
+		guint32 text =
+		    string_index(index, strings, ev->description_text);
+
+		g_variant_builder_add(
+		    &events, EVENT_NEW, ev->uid, ev->title, ev->all_day,
+		    ev->all_day ? g_date_get_julian(&ev->start_date) : 0,
+		    ev->all_day ? g_date_get_julian(&ev->end_date) : 0,
+		    ev->all_day ? (gint64)0 : g_date_time_to_unix(ev->start),
+		    ev->all_day ? (gint64)0 : g_date_time_to_unix(ev->end),
+		    ev->tzid != NULL ? ev->tzid : "",
+		    ev->location != NULL ? ev->location : "", ev->has_geo,
+		    ev->lat, ev->lon, strv_variant(ev->organizers),
+		    strv_variant(ev->categories),
+		    ev->url != NULL ? ev->url : "", (guint32)ev->status,
+		    ev->published, html, text);
+	}
+	if (imp == NULL) {
+		g_autoptr(GPtrArray) none = g_ptr_array_new();
+
+		return g_variant_new(ANSWER_NEW, FALSE, error->message,
+		                     g_variant_builder_end(&events),
+		                     strv_variant(strings), 0,
+		                     strv_variant(none));
+	}
+	return g_variant_new(
+	    ANSWER_NEW, TRUE, "", g_variant_builder_end(&events),
+	    strv_variant(strings), imp->skipped, strv_variant(imp->warnings));
+}
+
+static char *
+optional(const char *s, gsize max)
+{
+	return s[0] != '\0' ? clean_line(s, max) : NULL;
+}
+
+/* The child's table of descriptions, each checked again on first use. */
+typedef struct {
+	const char **strings;
+	gsize n;
+	const char *base_url;
+	char **html; /* sanitised, NULL until used */
+	char **text;
+	gboolean *html_done;
+	gboolean *text_done;
+} Table;
+
+static void
+table_clear(Table *t)
+{
+	for (gsize i = 0; i < t->n; i++) {
+		g_free(t->html[i]);
+		g_free(t->text[i]);
+	}
+	g_free(t->strings);
+	g_free(t->html);
+	g_free(t->text);
+	g_free(t->html_done);
+	g_free(t->text_done);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Table, table_clear)
+
+static const char *
+table_html(Table *t, guint32 i)
+{
+	if (!t->html_done[i]) {
+		char *h = evf_html_sanitize(t->strings[i], t->base_url);
+
+		if (h[0] == '\0')
+			g_clear_pointer(&h, g_free);
+		t->html[i] = h;
+		t->html_done[i] = TRUE;
+	}
+	return t->html[i];
+}
+
+static const char *
+table_text(Table *t, guint32 i)
+{
+	if (!t->text_done[i]) {
+		t->text[i] =
+		    clean_text(t->strings[i], EVF_IMPORT_MAX_DESCRIPTION);
+		t->text_done[i] = TRUE;
+	}
+	return t->text[i];
+}
+
+/* (transfer full) (nullable): an event as the child sent it, checked
+ * again: the child read hostile bytes with a fragile library, so its
+ * answer is trusted no more than the bytes. NULL when it breaks an
+ * invariant. */
+static EvfEvent *
+event_from_variant(GVariant *v, Table *table)
+{
+	g_autoptr(EvfEvent) ev = evf_event_new();
+	g_autoptr(GVariantIter) orgs = NULL;
+	g_autoptr(GVariantIter) cats = NULL;
+	const char *uid, *title, *tzid, *location, *url, *s;
+	guint32 sd, ed, status, ih, it;
+	gint64 start, end;
+
+	g_variant_get(v, EVENT_GET, &uid, &title, &ev->all_day, &sd, &ed,
+	              &start, &end, &tzid, &location, &ev->has_geo, &ev->lat,
+	              &ev->lon, &orgs, &cats, &url, &status, &ev->published,
+	              &ih, &it);
+	ev->uid = clean_line(uid, MAX_UID + 40);
+	ev->title = clean_line(title, EVF_IMPORT_MAX_TITLE);
+	if (ev->uid == NULL || ev->title == NULL ||
+	    status > EVF_STATUS_CANCELLED || ev->published < 0 ||
+	    (ih != NO_STRING && ih >= table->n) ||
+	    (it != NO_STRING && it >= table->n))
+		return NULL;
+	if (ev->has_geo && (!isfinite(ev->lat) || !isfinite(ev->lon) ||
+	                    fabs(ev->lat) > 90 || fabs(ev->lon) > 180))
+		return NULL;
+	if (ev->all_day) {
+		if (!g_date_valid_julian(sd) || !g_date_valid_julian(ed) ||
+		    ed <= sd || tzid[0] != '\0')
+			return NULL;
+		g_date_set_julian(&ev->start_date, sd);
+		g_date_set_julian(&ev->end_date, ed);
+		if (g_date_get_year(&ev->start_date) < MIN_YEAR ||
+		    g_date_get_year(&ev->start_date) > MAX_YEAR ||
+		    g_date_get_year(&ev->end_date) > MAX_YEAR + 11)
+			return NULL;
+	} else {
+		g_autoptr(GDateTime) s_utc =
+		    g_date_time_new_from_unix_utc(start);
+		g_autoptr(GDateTime) e_utc = g_date_time_new_from_unix_utc(end);
+		g_autoptr(GTimeZone) tz = NULL;
+
+		if (s_utc == NULL || e_utc == NULL || end < start ||
+		    g_date_time_get_year(s_utc) < MIN_YEAR ||
+		    g_date_time_get_year(s_utc) > MAX_YEAR)
+			return NULL;
+		if (tzid[0] != '\0') {
+			tz = iana_zone(tzid);
+			if (tz == NULL)
+				return NULL;
+			ev->tzid = g_strdup(tzid);
+		} else {
+			tz = g_time_zone_new_utc();
+		}
+		ev->start = g_date_time_to_timezone(s_utc, tz);
+		ev->end = g_date_time_to_timezone(e_utc, tz);
+	}
+	ev->location = optional(location, MAX_LOCATION);
+	if (url[0] != '\0') {
+		g_autofree char *safe = evf_html_safe_url(url, table->base_url);
+
+		if (safe != NULL && strlen(safe) <= MAX_URL &&
+		    (g_ascii_strncasecmp(safe, "http://", 7) == 0 ||
+		     g_ascii_strncasecmp(safe, "https://", 8) == 0))
+			ev->url = g_steal_pointer(&safe);
+	}
+	while (g_variant_iter_next(orgs, "&s", &s))
+		add_unique(ev->organizers, clean_line(s, MAX_LOCATION),
+		           MAX_ORGANIZERS);
+	while (g_variant_iter_next(cats, "&s", &s))
+		add_unique(ev->categories, clean_line(s, MAX_CATEGORY),
+		           MAX_CATEGORIES);
+	ev->status = (EvfStatus)status;
+	if (ih != NO_STRING)
+		ev->description_html = g_strdup(table_html(table, ih));
+	if (it != NO_STRING)
+		ev->description_text = g_strdup(table_text(table, it));
+	ev->slug = evf_slugify(ev->uid);
+	evf_event_update_fingerprint(ev);
+	return g_steal_pointer(&ev);
+}
+
+static EvfImport *
+garbled(GError **error)
+{
+	g_set_error(error, EVF_ERROR, EVF_ERROR_INVALID,
+	            "the calendar could not be parsed: the parser's answer "
+	            "is garbled");
+	return NULL;
+}
+
+/* (transfer full) (nullable): the import in the child's @answer; NULL
+ * with @error when it failed or is garbled. */
+static EvfImport *
+import_from_answer(GBytes *answer, const char *base_url, GError **error)
+{
+	g_autoptr(GVariant) v = NULL;
+	g_autoptr(GVariant) events = NULL;
+	g_autoptr(GVariant) strings = NULL;
+	g_autoptr(GVariant) warnings = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+	g_auto(Table) table = { 0 };
+	gboolean ok;
+	const char *message;
+	guint32 skipped;
+	gsize n;
+
+	if (g_bytes_get_size(answer) == 0)
+		return garbled(error);
+	v = g_variant_ref_sink(g_variant_new_from_bytes(
+	    G_VARIANT_TYPE(ANSWER_TYPE), answer, FALSE));
+	if (!g_variant_is_normal_form(v))
+		return garbled(error);
+	g_variant_get(v, ANSWER_GET, &ok, &message, &events, &strings, &skipped,
+	              &warnings);
+	if (!ok) {
+		g_autofree char *m = clean_line(message, 1024);
+
+		if (m == NULL)
+			return garbled(error);
+		g_set_error(error, EVF_ERROR, EVF_ERROR_INVALID, "%s", m);
+		return NULL;
+	}
+	n = g_variant_n_children(events);
+	if (n > EVF_IMPORT_MAX_ITEMS)
+		return garbled(error);
+	table.strings = g_variant_get_strv(strings, &table.n);
+	table.base_url = base_url;
+	table.html = g_new0(char *, table.n + 1);
+	table.text = g_new0(char *, table.n + 1);
+	table.html_done = g_new0(gboolean, table.n + 1);
+	table.text_done = g_new0(gboolean, table.n + 1);
+	for (gsize i = 0; i < table.n; i++)
+		if (strlen(table.strings[i]) > EVF_IMPORT_MAX_DESCRIPTION)
+			return garbled(error);
+
+	imp = g_new0(EvfImport, 1);
+	imp->events =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
+	imp->warnings = g_ptr_array_new_with_free_func(g_free);
+	imp->skipped = skipped;
+	for (gsize i = 0; i < n; i++) {
+		g_autoptr(GVariant) e = g_variant_get_child_value(events, i);
+		EvfEvent *ev = event_from_variant(e, &table);
+
+		if (ev == NULL)
+			return garbled(error);
+		g_ptr_array_add(imp->events, ev);
+	}
+	for (gsize i = 0;
+	     i < g_variant_n_children(warnings) && i <= MAX_WARNINGS; i++) {
+		g_autoptr(GVariant) w = g_variant_get_child_value(warnings, i);
+		char *line = clean_line(g_variant_get_string(w, NULL), 1024);
+
+		if (line != NULL)
+			g_ptr_array_add(imp->warnings, line);
+	}
+	return g_steal_pointer(&imp);
+}
+
+/* ----------------------------------------------------------- the child */
+
+static gboolean
+write_all(int fd, const char *p, gsize n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return FALSE;
+		p += w;
+		n -= (gsize)w;
+	}
+	return TRUE;
+}
+
+/* Bytes of address space the process has now (VmSize). */
+static guint64
+address_space(void)
+{
+	char buf[64] = { 0 };
+	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	return g_ascii_strtoull(buf, NULL, 10) * (guint64)sysconf(_SC_PAGESIZE);
+}
+
+/* Resident bytes of this process now. */
+static guint64
+resident(void)
+{
+	g_autofree char *statm = NULL;
+	g_auto(GStrv) f = NULL;
+
+	if (!g_file_get_contents("/proc/self/statm", &statm, NULL, NULL))
+		return 0;
+	f = g_strsplit(statm, " ", 3);
+	if (f[0] == NULL || f[1] == NULL)
+		return 0;
+	return g_ascii_strtoull(f[1], NULL, 10) *
+	       (guint64)sysconf(_SC_PAGESIZE);
+}
+
+static void
+set_limit(int resource, rlim_t soft, rlim_t hard)
+{
+	struct rlimit rl = { soft, hard };
+
+	(void)setrlimit(resource, &rl);
+}
+
+/* The child: confines itself, parses, answers on @fd and exits. Only
+ * _exit: the parent's atexit handlers and stdio buffers are not ours. */
+static void G_GNUC_NORETURN
+child_main(int fd, const char *data, gsize len, const char *base_url,
+           gint64 now)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+	g_autoptr(GVariant) answer = NULL;
+	sigset_t all;
+	int null;
+	guint64 as;
+
+	/* Descriptors: /dev/null for 0, 1 and 2 (libical prints warnings
+	 * about hostile input, as many as the input likes; sanitizer
+	 * reports are kept), the answer on 3, nothing else of the
+	 * parent's. */
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+#ifndef EVF_ASAN
+		dup2(null, 2);
+#endif
+	}
+	if (fd != 3) {
+		if (dup2(fd, 3) < 0)
+			_exit(120);
+		fd = 3;
+	}
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, 4U, ~0U, 0U) < 0)
+#endif
+		for (int i = 4; i < 65536; i++)
+			close(i);
+
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	signal(SIGXCPU, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGSEGV, SIG_DFL);
+	signal(SIGABRT, SIG_DFL);
+	/* A write to a file fails instead of killing us (RLIMIT_FSIZE). */
+	signal(SIGXFSZ, SIG_IGN);
+
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	as = address_space();
+	set_limit(RLIMIT_CORE, 0, 0);
+	set_limit(RLIMIT_CPU, CHILD_CPU_SECONDS, CHILD_CPU_SECONDS + 1);
+	set_limit(RLIMIT_FSIZE, 0, 0);
+	set_limit(RLIMIT_NOFILE, CHILD_FILES, CHILD_FILES);
+#ifndef EVF_ASAN
+	/* The limit counts what the child inherited too: the budget is
+	 * on top of that. AddressSanitizer reserves terabytes of shadow
+	 * memory, so under it only the other limits apply. */
+	set_limit(RLIMIT_AS, (rlim_t)(as + CHILD_MEMORY),
+	          (rlim_t)(as + CHILD_MEMORY));
+#else
+	(void)as;
+#endif
+
+	imp = evf_import_ics_unsandboxed(data, len, base_url, now, &error);
+	answer = g_variant_ref_sink(answer_variant(imp, error));
+	if (!write_all(fd, g_variant_get_data(answer),
+	               g_variant_get_size(answer)))
+		_exit(121);
+	_exit(0);
+}
+
+/* --------------------------------------------------------- the parent */
+
+typedef enum {
+	READ_EOF,
+	READ_TIMEOUT,
+	READ_TOO_LARGE,
+	READ_ERROR,
+} ReadEnd;
+
+static ReadEnd
+read_answer(int fd, gint64 deadline, GByteArray *buf, int *err)
+{
+	char chunk[65536];
+
+	for (;;) {
+		gint64 left = deadline - g_get_monotonic_time();
+		struct pollfd p = { fd, POLLIN, 0 };
+		ssize_t n;
+		int r;
+
+		if (left <= 0)
+			return READ_TIMEOUT;
+		r = poll(&p, 1, (int)MIN(left / 1000 + 1, 1000));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			*err = errno;
+			return READ_ERROR;
+		}
+		if (r == 0)
+			continue;
+		n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0) {
+			*err = errno;
+			return READ_ERROR;
+		}
+		if (n == 0)
+			return READ_EOF;
+		if (buf->len + (gsize)n > ANSWER_MAX)
+			return READ_TOO_LARGE;
+		g_byte_array_append(buf, (const guint8 *)chunk, (guint)n);
+	}
+}
+
+static void
+reaped_late(GPid pid, gint status, gpointer data)
+{
+	g_spawn_close_pid(pid);
+}
+
+/* Reaps @pid, killing it at @deadline. A child that a SIGKILL does not
+ * end within a second (stuck in the kernel) is left to the main loop to
+ * reap, so that the caller never waits much longer than the deadline;
+ * FALSE then, and when it cannot be waited for (SIGCHLD ignored). */
+static gboolean
+reap(pid_t pid, gint64 deadline, int *status, struct rusage *ru)
+{
+	gboolean killed = FALSE;
+
+	for (;;) {
+		pid_t r = wait4(pid, status, WNOHANG, ru);
+		gint64 now = g_get_monotonic_time();
+
+		if (r == pid)
+			return TRUE;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return FALSE;
+		if (!killed && now >= deadline) {
+			kill(pid, SIGKILL);
+			killed = TRUE;
+		}
+		if (killed && now >= deadline + G_USEC_PER_SEC) {
+			g_child_watch_add(pid, reaped_late, NULL);
+			return FALSE;
+		}
+		g_usleep(1000);
+	}
+}
+
+EvfImport *
+evf_import_ics(const char *data, gsize len, const char *base_url, gint64 now,
+               GError **error)
+{
+	g_autofree char *why = NULL;
+	g_autoptr(GByteArray) buf = NULL;
+	g_autoptr(GBytes) answer = NULL;
+	struct rusage ru = { 0 };
+	gint64 deadline;
+	guint64 rss;
+	ReadEnd end;
+	int fds[2], status = 0, read_errno = 0;
+	gboolean reaped;
+	pid_t pid;
+	const char *problem = NULL;
+	g_autofree char *detail = NULL;
+	g_autoptr(GError) pipe_error = NULL;
+
+	g_return_val_if_fail(data != NULL || len == 0, NULL);
+	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+	/* Cheap refusals need no child. */
+	why = evf_import_ics_precheck(data, len);
+	if (why != NULL) {
+		g_set_error(error, EVF_ERROR, EVF_ERROR_INVALID,
+		            "the calendar was refused: %s", why);
+		return NULL;
+	}
+	if (!g_unix_open_pipe(fds, FD_CLOEXEC, &pipe_error)) {
+		g_set_error(error, EVF_ERROR, EVF_ERROR_FAILED,
+		            "cannot parse the calendar: %s",
+		            pipe_error->message);
+		return NULL;
+	}
+	rss = resident();
+	deadline = g_get_monotonic_time() + DEADLINE_SECONDS * G_USEC_PER_SEC;
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+
+		close(fds[0]);
+		close(fds[1]);
+		g_set_error(error, EVF_ERROR, EVF_ERROR_FAILED,
+		            "cannot parse the calendar: fork: %s",
+		            g_strerror(e));
+		return NULL;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		child_main(fds[1], data, len, base_url, now);
+	}
+	close(fds[1]);
+	buf = g_byte_array_new();
+	end = read_answer(fds[0], deadline, buf, &read_errno);
+	close(fds[0]);
+	if (end != READ_EOF) {
+		kill(pid, SIGKILL);
+		deadline = MIN(deadline, g_get_monotonic_time());
+	}
+	reaped = reap(pid, deadline, &status, &ru);
+
+	if (end == READ_TIMEOUT) {
+		problem = "the parser took longer than the time limit";
+		detail = g_strdup_printf("%d s", DEADLINE_SECONDS);
+	} else if (end == READ_TOO_LARGE) {
+		problem = "the parser's answer is too large";
+		detail = g_strdup_printf("more than %d MiB",
+		                         ANSWER_MAX / 1024 / 1024);
+	} else if (reaped && WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+		gint64 cpu = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec;
+		guint64 grown = (guint64)ru.ru_maxrss * 1024;
+
+		grown = grown > rss ? grown - rss : 0;
+		if (sig == SIGXCPU ||
+		    (sig == SIGKILL && cpu >= CHILD_CPU_SECONDS)) {
+			problem = "the parser was killed";
+			detail = g_strdup("CPU limit");
+		} else if (grown >= CHILD_MEMORY / 2) {
+			problem = "the parser ran out of memory";
+			detail = g_strdup("memory limit");
+		} else {
+			problem = "the parser crashed";
+			detail = g_strdup_printf("signal %d", sig);
+		}
+	} else if (reaped && WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+		problem = "the parser failed";
+		detail = g_strdup_printf("exit status %d", WEXITSTATUS(status));
+	} else if (end == READ_ERROR) {
+		problem = "the parser's answer could not be read";
+		detail = g_strdup(g_strerror(read_errno));
+	}
+	if (problem != NULL) {
+		g_set_error(error, EVF_ERROR, EVF_ERROR_INVALID,
+		            "the calendar could not be parsed: %s (%s)",
+		            problem, detail);
+		return NULL;
+	}
+	answer = g_byte_array_free_to_bytes(g_steal_pointer(&buf));
+	return import_from_answer(answer, base_url, error);
+}

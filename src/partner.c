@@ -1,0 +1,448 @@
+/*
+ * partner.c: see partner.h.
+ */
+#include "autoconf.h"
+#include "partner.h"
+
+#include "event.h"
+#include "import.h"
+#include "util.h"
+
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#define DAY (G_GINT64_CONSTANT(86400) * G_USEC_PER_SEC)
+
+char *
+evf_partner_user_agent(const EvfConfig *cfg)
+{
+	return g_strdup_printf("evfeed/%s (+%s)", PACKAGE_VERSION, cfg->url);
+}
+
+gboolean
+evf_partner_due(const EvfSourceConfig *src, EvfStore *store, gint64 now)
+{
+	g_autoptr(EvfSourceState) st = NULL;
+
+	if (!src->enabled)
+		return FALSE;
+	st = evf_store_get_source(store, src->name);
+	/* A new URL starts afresh, even for a source that was gone. */
+	if (g_strcmp0(st->url, src->url) != 0)
+		return TRUE;
+	return !st->gone && st->next_fetch <= now;
+}
+
+/* Up to a tenth more, so that sources do not all come back at once. */
+static gint64
+jitter(gint64 delay)
+{
+	return delay + (gint64)(g_random_double() * (double)delay / 10.0);
+}
+
+static void
+schedule(const EvfSourceConfig *src, EvfSourceState *st,
+         const EvfFetchResult *res, gint64 now)
+{
+	gint64 delay = src->interval * G_USEC_PER_SEC;
+
+	if (st->failures > 0) {
+		/* Exponential backoff that settles at one probe a day and
+		 * never gives up. */
+		guint n = MIN(st->failures - 1, 20);
+
+		delay = MIN(delay << n, DAY);
+	}
+	if (res != NULL && res->retry_after > 0)
+		delay = MAX(delay,
+		            MIN(res->retry_after, 7 * 86400) * G_USEC_PER_SEC);
+	if (res != NULL && res->max_age > 0)
+		delay =
+		    MAX(delay, MIN(res->max_age, 7 * 86400) * G_USEC_PER_SEC);
+	st->next_fetch = now + jitter(delay);
+}
+
+static void
+set_str(char **field, const char *value)
+{
+	g_free(*field);
+	*field = g_strdup(value);
+}
+
+static EvfImport *
+parse(const EvfSourceConfig *src, const EvfFetchResult *res, gint64 now,
+      GError **error)
+{
+	gsize len;
+	const char *data = g_bytes_get_data(res->body, &len);
+	EvfFormat format = EVF_FORMAT_AUTO;
+
+	if (g_strcmp0(src->format, "ics") == 0)
+		format = EVF_FORMAT_ICS;
+	else if (g_strcmp0(src->format, "rss") == 0)
+		format = EVF_FORMAT_RSS;
+	else if (g_strcmp0(src->format, "atom") == 0)
+		format = EVF_FORMAT_ATOM;
+	else
+		format = evf_import_sniff(data, len);
+	switch (format) {
+	case EVF_FORMAT_ICS:
+		return evf_import_ics(data, len, res->url, now, error);
+	case EVF_FORMAT_RSS:
+	case EVF_FORMAT_ATOM:
+		return evf_import_feed(data, len, res->url, error);
+	default:
+		g_set_error(error, EVF_ERROR, EVF_ERROR_INVALID,
+		            "not a calendar or a feed (Content-Type %s)",
+		            res->content_type ? res->content_type : "unknown");
+		return NULL;
+	}
+}
+
+gboolean
+evf_partner_apply(const EvfConfig *cfg, EvfStore *store, EvfFetchResult *res,
+                  gint64 now, gboolean *changed, char **why)
+{
+	const EvfSourceConfig *src = evf_config_source(cfg, res->name);
+	g_autoptr(EvfSourceState) st = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+	g_autofree char *hash = NULL;
+	g_autofree char *failure = NULL;
+
+	*changed = FALSE;
+	*why = NULL;
+	g_return_val_if_fail(src != NULL, FALSE);
+	st = evf_store_get_source(store, src->name);
+	if (g_strcmp0(st->url, src->url) != 0) {
+		g_clear_pointer(&st->etag, g_free);
+		g_clear_pointer(&st->last_modified, g_free);
+		g_clear_pointer(&st->body_hash, g_free);
+		g_clear_pointer(&st->moved_to, g_free);
+		st->gone = FALSE;
+		st->failures = 0;
+		st->held = 0;
+		set_str(&st->url, src->url);
+	}
+	st->last_attempt = now;
+	if (res->moved_to != NULL && g_strcmp0(st->moved_to, res->moved_to)) {
+		g_autofree char *to = evf_log_escape(res->moved_to);
+
+		g_message("source %s: moved permanently to %s; update its url "
+		          "in the configuration",
+		          src->name, to);
+		set_str(&st->moved_to, res->moved_to);
+	}
+
+	if (res->error != NULL) {
+		failure = g_strdup(res->error);
+		if (res->status == 410) {
+			st->gone = TRUE;
+			g_warning("source %s: the feed is gone (HTTP 410): no "
+			          "longer fetched; its last items stay listed "
+			          "until the source is removed or its url "
+			          "changes",
+			          src->name);
+		}
+	} else if (!res->not_modified) {
+		hash =
+		    g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, res->body);
+		if (g_strcmp0(hash, st->body_hash) != 0) {
+			imp = parse(src, res, now, &error);
+			if (imp == NULL)
+				failure = g_strdup_printf("cannot parse: %s",
+				                          error->message);
+		}
+	}
+
+	if (failure != NULL) {
+		st->failures++;
+		set_str(&st->last_error, failure);
+		schedule(src, st, res, now);
+		if (!evf_store_put_source(store, st, &error))
+			g_warning("%s", error->message);
+		*why = g_steal_pointer(&failure);
+		return FALSE;
+	}
+
+	st->failures = 0;
+	st->last_success = now;
+	g_clear_pointer(&st->last_error, g_free);
+	if (imp != NULL) {
+		guint n = imp->events->len;
+		guint old = st->items;
+
+		if (old > 0 && (n == 0 || n * 2 < old) &&
+		    st->held < EVF_PARTNER_HOLD_FETCHES) {
+			/* A partner that suddenly lists far fewer items is
+			 * more often broken than emptied: keep the previous
+			 * items until the next fetches say the same. The
+			 * validators are not kept, so those fetches are
+			 * full answers, not 304s. */
+			st->held++;
+			st->last_error = g_strdup_printf(
+			    "held: %u items where there were %u; the previous "
+			    "items stay until %u more fetches confirm",
+			    n, old, EVF_PARTNER_HOLD_FETCHES - st->held + 1);
+			schedule(src, st, res, now);
+			if (!evf_store_put_source(store, st, &error))
+				g_warning("%s", error->message);
+			return TRUE;
+		}
+		st->held = 0;
+		st->items = n;
+		set_str(&st->body_hash, hash);
+		set_str(&st->etag, res->etag);
+		set_str(&st->last_modified, res->last_modified);
+		schedule(src, st, res, now);
+		if (!evf_store_set_source_items(store, st, imp->events,
+		                                &error)) {
+			*why = g_strdup(error->message);
+			return FALSE;
+		}
+		{
+			g_autofree char *rev =
+			    g_strdup_printf("%" G_GINT64_FORMAT, now);
+			evf_store_set_meta(store, "partners", rev, NULL);
+		}
+		*changed = TRUE;
+		return TRUE;
+	}
+	/* 304, or the same bytes again. */
+	if (res->etag != NULL)
+		set_str(&st->etag, res->etag);
+	if (res->last_modified != NULL)
+		set_str(&st->last_modified, res->last_modified);
+	st->held = 0;
+	schedule(src, st, res, now);
+	if (!evf_store_put_source(store, st, &error))
+		g_warning("%s", error->message);
+	return TRUE;
+}
+
+typedef struct {
+	const EvfConfig *cfg;
+	EvfStore *store;
+	GPtrArray *failures;
+	GMainLoop *loop;
+	guint pending;
+} Pass;
+
+static void
+on_fetched(EvfFetchResult *res, gpointer data)
+{
+	Pass *p = data;
+	g_autoptr(EvfFetchResult) owned = res;
+	g_autofree char *why = NULL;
+	gboolean changed;
+
+	if (!evf_partner_apply(p->cfg, p->store, res, g_get_real_time(),
+	                       &changed, &why))
+		g_ptr_array_add(p->failures,
+		                g_strdup_printf("%s: %s", res->name, why));
+	if (--p->pending == 0)
+		g_main_loop_quit(p->loop);
+}
+
+/* The request for @src, with the validators of its last good answer. */
+static void
+request_for(const EvfSourceConfig *src, const EvfSourceState *st,
+            EvfFetchRequest *req)
+{
+	gboolean same_url = g_strcmp0(st->url, src->url) == 0;
+
+	req->name = src->name;
+	req->url = src->url;
+	req->etag = same_url && st->held == 0 ? st->etag : NULL;
+	req->last_modified =
+	    same_url && st->held == 0 ? st->last_modified : NULL;
+	req->timeout = src->timeout;
+	req->max_bytes = src->max_bytes;
+}
+
+gboolean
+evf_partner_fetch_all(const EvfConfig *cfg, EvfStore *store, const char *only,
+                      GPtrArray *failures, GError **error)
+{
+	g_autofree char *ua = evf_partner_user_agent(cfg);
+	g_autoptr(GMainContext) ctx = g_main_context_new();
+	g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)evf_source_state_free);
+	Pass p = { .cfg = cfg, .store = store, .failures = failures };
+	EvfFetcher *fetcher;
+
+	g_main_context_push_thread_default(ctx);
+	fetcher = evf_fetcher_new(ua);
+	p.loop = g_main_loop_new(ctx, FALSE);
+	for (guint i = 0; i < cfg->sources->len; i++) {
+		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
+		EvfSourceState *st;
+		EvfFetchRequest req = { 0 };
+
+		if (!src->enabled ||
+		    (only != NULL && strcmp(only, src->name) != 0))
+			continue;
+		st = evf_store_get_source(store, src->name);
+		g_ptr_array_add(states, st);
+		request_for(src, st, &req);
+		p.pending++;
+		evf_fetcher_add(fetcher, &req, on_fetched, &p);
+	}
+	if (p.pending > 0)
+		g_main_loop_run(p.loop);
+	g_main_loop_unref(p.loop);
+	evf_fetcher_free(fetcher);
+	g_main_context_pop_thread_default(ctx);
+	if (only != NULL && states->len == 0) {
+		g_set_error(error, EVF_ERROR, EVF_ERROR_INVALID,
+		            "no enabled source called '%s'", only);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+GHashTable *
+evf_partner_items(const EvfConfig *cfg, EvfStore *store)
+{
+	GHashTable *items = g_hash_table_new_full(
+	    g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
+	g_autoptr(GPtrArray) known = evf_store_list_sources(store);
+
+	for (guint i = 0; i < known->len; i++) {
+		EvfSourceState *st = g_ptr_array_index(known, i);
+
+		if (evf_config_source(cfg, st->name) == NULL) {
+			g_message("source %s is no longer configured: its "
+			          "items are removed",
+			          st->name);
+			evf_store_forget_source(store, st->name, NULL);
+			evf_store_set_meta(store, "partners", st->name, NULL);
+		}
+	}
+	for (guint i = 0; i < cfg->sources->len; i++) {
+		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
+
+		if (src->enabled)
+			g_hash_table_insert(
+			    items, g_strdup(src->name),
+			    evf_store_get_source_items(store, src->name));
+	}
+	return items;
+}
+
+char *
+evf_partner_revision(EvfStore *store)
+{
+	char *rev = evf_store_get_meta(store, "partners");
+
+	return rev != NULL ? rev : g_strdup("");
+}
+
+static char *
+format_time(gint64 usec)
+{
+	g_autoptr(GDateTime) t = NULL;
+
+	if (usec <= 0)
+		return NULL;
+	t = g_date_time_new_from_unix_utc(usec / G_USEC_PER_SEC);
+	return g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static const char *
+status_word(const EvfSourceConfig *src, const EvfSourceState *st)
+{
+	if (!src->enabled)
+		return "disabled";
+	if (g_strcmp0(st->url, src->url) != 0)
+		return "new";
+	if (st->gone)
+		return "gone";
+	if (st->failures > 0)
+		return "failing";
+	if (st->held > 0)
+		return "held";
+	return "ok";
+}
+
+GBytes *
+evf_partner_status_json(const EvfConfig *cfg, EvfStore *store, gint64 now)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree char *text = NULL;
+	gsize len = 0;
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "sources");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < cfg->sources->len; i++) {
+		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
+		g_autoptr(EvfSourceState) st =
+		    evf_store_get_source(store, src->name);
+		g_autofree char *ok = format_time(st->last_success);
+		g_autofree char *tried = format_time(st->last_attempt);
+		g_autofree char *next = format_time(st->next_fetch);
+
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "name");
+		json_builder_add_string_value(b, src->name);
+		json_builder_set_member_name(b, "title");
+		json_builder_add_string_value(b, src->title);
+		json_builder_set_member_name(b, "url");
+		json_builder_add_string_value(b, src->url);
+		json_builder_set_member_name(b, "status");
+		json_builder_add_string_value(b, status_word(src, st));
+		json_builder_set_member_name(b, "items");
+		json_builder_add_int_value(b, st->items);
+		json_builder_set_member_name(b, "last_success");
+		ok ? json_builder_add_string_value(b, ok)
+		   : json_builder_add_null_value(b);
+		json_builder_set_member_name(b, "last_attempt");
+		tried ? json_builder_add_string_value(b, tried)
+		      : json_builder_add_null_value(b);
+		json_builder_set_member_name(b, "last_error");
+		st->last_error
+		    ? json_builder_add_string_value(b, st->last_error)
+		    : json_builder_add_null_value(b);
+		json_builder_set_member_name(b, "failures");
+		json_builder_add_int_value(b, st->failures);
+		json_builder_set_member_name(b, "next_fetch");
+		next && src->enabled && !st->gone
+		    ? json_builder_add_string_value(b, next)
+		    : json_builder_add_null_value(b);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	json_generator_set_root(gen, root);
+	json_generator_set_pretty(gen, TRUE);
+	text = json_generator_to_data(gen, &len);
+	return g_bytes_new_take(g_steal_pointer(&text), len);
+}
+
+void
+evf_partner_print_table(const EvfConfig *cfg, EvfStore *store, gint64 now,
+                        FILE *out)
+{
+	fprintf(out, "%-12s %-8s %6s  %-20s  %-20s  %s\n", "SOURCE", "STATUS",
+	        "ITEMS", "LAST SUCCESS", "NEXT FETCH", "LAST ERROR");
+	for (guint i = 0; i < cfg->sources->len; i++) {
+		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
+		g_autoptr(EvfSourceState) st =
+		    evf_store_get_source(store, src->name);
+		g_autofree char *ok = format_time(st->last_success);
+		g_autofree char *next = format_time(st->next_fetch);
+		const char *word = status_word(src, st);
+
+		fprintf(out, "%-12s %-8s %6u  %-20s  %-20s  %s\n", src->name,
+		        word, st->items, ok ? ok : "never",
+		        !src->enabled || st->gone      ? "-"
+		        : next && st->next_fetch > now ? next
+		                                       : "now",
+		        st->last_error ? st->last_error : "-");
+	}
+}

@@ -1,0 +1,57 @@
+/*
+ * partner.h: partner sources, between the fetcher and the state. Nothing a
+ * partner does (failing, answering garbage, suddenly listing nothing) can
+ * take away what it listed before: the last good items stay in the state
+ * until a good answer replaces them, and a sudden drop in their number is
+ * held until later fetches confirm it.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdio.h>
+#include "config.h"
+#include "fetch.h"
+#include "store.h"
+
+/* Fetches after which a sudden drop (under half the items, or none) is
+ * believed. */
+#define EVF_PARTNER_HOLD_FETCHES 2
+
+/* (transfer full): the User-Agent: evfeed, its version and the site. */
+char *evf_partner_user_agent(const EvfConfig *cfg);
+
+/* Whether @src should be fetched at @now (µs): enabled, not gone, due. */
+gboolean evf_partner_due(const EvfSourceConfig *src, EvfStore *store,
+                         gint64 now);
+
+/* Records @res (the fetch of a configured source) in the state: parses a
+ * new body, keeps or replaces the source's items, and schedules the next
+ * fetch (interval, Retry-After, max-age, backoff with jitter). Sets
+ * *changed when the stored items changed. Returns FALSE when the fetch
+ * failed, with *why (transfer full) saying why in words. */
+gboolean evf_partner_apply(const EvfConfig *cfg, EvfStore *store,
+                           EvfFetchResult *res, gint64 now, gboolean *changed,
+                           char **why);
+
+/* One pass over the enabled sources (or only @only), due or not, in
+ * parallel; waits for all of them. Each failure adds "NAME: why" to
+ * @failures. FALSE with @error when @only names no enabled source. */
+gboolean evf_partner_fetch_all(const EvfConfig *cfg, EvfStore *store,
+                               const char *only, GPtrArray *failures,
+                               GError **error);
+
+/* (transfer full): source name → GPtrArray of its last good items, for the
+ * enabled sources; sources no longer configured are forgotten. */
+GHashTable *evf_partner_items(const EvfConfig *cfg, EvfStore *store);
+
+/* (transfer full): a revision of all partner items, for build digests. */
+char *evf_partner_revision(EvfStore *store);
+
+/* (transfer full): the state of every configured source as JSON (the
+ * daemon's /status.json). */
+GBytes *evf_partner_status_json(const EvfConfig *cfg, EvfStore *store,
+                                gint64 now);
+
+/* Prints the `evfeed sources` table. */
+void evf_partner_print_table(const EvfConfig *cfg, EvfStore *store, gint64 now,
+                             FILE *out);

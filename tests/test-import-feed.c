@@ -1,0 +1,1562 @@
+/*
+ * test-import-feed.c: partner RSS, RDF and Atom documents → events
+ * (src/import-feed.c): what is read from each format, how links, HTML and
+ * dates are made safe and exact, and how hostile or broken documents are
+ * refused (HARDENING.md §3 C1–C12, C23). Fixtures are in
+ * tests/data/import/feed/; the very large inputs are generated here.
+ */
+#include "autoconf.h"
+
+#include <gio/gio.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <libxml/parser.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "event.h"
+#include "import.h"
+#include "util.h"
+
+/* A failed check fails its test only; this one cannot go on without. */
+#define REQUIRE(x)                   \
+	do {                         \
+		g_assert_nonnull(x); \
+		if ((x) == NULL)     \
+			return;      \
+	} while (0)
+
+static char *
+fixture(const char *name, gsize *len)
+{
+	g_autofree char *path = g_test_build_filename(
+	    G_TEST_DIST, "data", "import", "feed", name, NULL);
+	g_autoptr(GError) error = NULL;
+	char *data = NULL;
+
+	if (!g_file_get_contents(path, &data, len, &error))
+		g_error("fixture '%s': %s", name, error->message);
+	return data;
+}
+
+/* The import of a fixture that must succeed. */
+static EvfImport *
+import_ok(const char *name, const char *base_url)
+{
+	gsize len;
+	g_autofree char *data = fixture(name, &len);
+	g_autoptr(GError) error = NULL;
+	EvfImport *imp = evf_import_feed(data, len, base_url, &error);
+
+	g_assert_no_error(error);
+	if (imp != NULL) {
+		g_assert_nonnull(imp->events);
+		g_assert_nonnull(imp->warnings);
+	}
+	return imp;
+}
+
+/* The error of a fixture that must be refused. */
+static GError *
+import_fails(const char *name)
+{
+	gsize len;
+	g_autofree char *data = fixture(name, &len);
+	GError *error = NULL;
+	g_autoptr(EvfImport) imp =
+	    evf_import_feed(data, len, "https://partner.example/feed", &error);
+
+	g_assert_null(imp);
+	g_assert_nonnull(error);
+	if (error != NULL)
+		g_assert_error(error, EVF_ERROR, EVF_ERROR_INVALID);
+	return error;
+}
+
+static EvfImport *
+import_string(const char *xml, const char *base_url, GError **error)
+{
+	return evf_import_feed(xml, strlen(xml), base_url, error);
+}
+
+static EvfEvent *
+find(EvfImport *imp, const char *uid)
+{
+	for (guint i = 0; imp != NULL && i < imp->events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(imp->events, i);
+
+		if (g_strcmp0(ev->uid, uid) == 0)
+			return ev;
+	}
+	g_test_message("no event with uid '%s'", uid);
+	return NULL;
+}
+
+static gint64
+usec(const char *iso)
+{
+	g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601(iso, NULL);
+
+	g_assert_nonnull(dt);
+	return g_date_time_to_unix(dt) * G_USEC_PER_SEC +
+	       g_date_time_get_microsecond(dt);
+}
+
+static gboolean
+has_warning(EvfImport *imp, const char *needle)
+{
+	for (guint i = 0; i < imp->warnings->len; i++)
+		if (strstr(g_ptr_array_index(imp->warnings, i), needle) != NULL)
+			return TRUE;
+	g_test_message("no warning containing '%s'", needle);
+	return FALSE;
+}
+
+static void
+assert_date(const GDate *d, int year, int month, int day)
+{
+	g_assert_true(g_date_valid(d));
+	g_assert_cmpint(g_date_get_year(d), ==, year);
+	g_assert_cmpint(g_date_get_month(d), ==, month);
+	g_assert_cmpint(g_date_get_day(d), ==, day);
+}
+
+/* @dt is @iso and in UTC */
+static void
+assert_utc(GDateTime *dt, const char *iso)
+{
+	g_assert_nonnull(dt);
+	if (dt == NULL)
+		return;
+	g_assert_cmpint(g_date_time_get_utc_offset(dt), ==, 0);
+	g_assert_cmpint(g_date_time_to_unix(dt) * G_USEC_PER_SEC, ==,
+	                usec(iso));
+}
+
+static gboolean
+contains_ci(const char *haystack, const char *needle)
+{
+	g_autofree char *h = g_ascii_strdown(haystack, -1);
+	g_autofree char *n = g_ascii_strdown(needle, -1);
+
+	return strstr(h, n) != NULL;
+}
+
+static void
+assert_one_line(const char *s)
+{
+	if (s == NULL)
+		return;
+	g_assert_null(strchr(s, '\n'));
+	g_assert_null(strchr(s, '\r'));
+	g_assert_true(g_utf8_validate(s, -1, NULL));
+}
+
+static void
+assert_event_one_line(EvfEvent *ev)
+{
+	assert_one_line(ev->uid);
+	assert_one_line(ev->slug);
+	assert_one_line(ev->title);
+	assert_one_line(ev->url);
+	assert_one_line(ev->location);
+	for (guint i = 0; i < ev->categories->len; i++)
+		assert_one_line(g_ptr_array_index(ev->categories, i));
+	for (guint i = 0; i < ev->organizers->len; i++)
+		assert_one_line(g_ptr_array_index(ev->organizers, i));
+}
+
+/* ------------------------------------------------------------ formats */
+
+static void
+test_rss_mod_event(void)
+{
+	g_autoptr(EvfImport) imp = import_ok(
+	    "rss2-mod-event.xml", "https://www.osce.example/events/rss");
+	EvfEvent *ev;
+	g_autofree char *slug = NULL;
+
+	REQUIRE(imp);
+	g_assert_cmpuint(imp->events->len, ==, 3);
+	g_assert_cmpuint(imp->skipped, ==, 0);
+
+	/* all-day, three days; content:encoded preferred */
+	ev = find(imp, "osce-event-3921");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->title, ==,
+	                "Regional Workshop on Combating Illicit Cross-border "
+	                "Trafficking in Cultural Property");
+	g_assert_cmpstr(ev->url, ==,
+	                "https://www.osce.example/event/"
+	                "cultural-property-workshop");
+	g_assert_cmpint(ev->published, ==, usec("2018-05-14T06:30:00Z"));
+	g_assert_false(ev->tba);
+	g_assert_true(ev->all_day);
+	assert_date(&ev->start_date, 2018, 10, 16);
+	assert_date(&ev->end_date, 2018, 10, 19);
+	g_assert_null(ev->start);
+	g_assert_null(ev->tzid);
+	g_assert_cmpstr(ev->location, ==, "Ljubljana, Slovenia");
+	g_assert_cmpuint(ev->organizers->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(ev->organizers, 0), ==,
+	                "OSCE Mission to Skopje");
+	g_assert_cmpuint(ev->categories->len, ==, 3);
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 0), ==, "Security");
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 1), ==,
+	                "Cultural heritage");
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 2), ==,
+	                "South East Europe");
+	g_assert_nonnull(strstr(ev->description_html,
+	                        "<strong>illicit trafficking</strong>"));
+	g_assert_null(strstr(ev->description_html, "teaser"));
+	g_assert_nonnull(strstr(ev->description_html,
+	                        "href=\"https://www.osce.example/event/"
+	                        "cultural-property-workshop/info\""));
+	g_assert_nonnull(strstr(ev->description_text,
+	                        "OSCE website <https://www.osce.example/event/"
+	                        "cultural-property-workshop/info>"));
+	slug = evf_slugify(ev->uid);
+	g_assert_cmpstr(ev->slug, ==, slug);
+	g_assert_nonnull(ev->fingerprint);
+	g_assert_cmpuint(strlen(ev->fingerprint), ==, 64);
+
+	/* timed, with offsets: UTC instants */
+	ev = find(imp, "https://www.osce.example/event/counter-terrorism-2018");
+	REQUIRE(ev);
+	g_assert_false(ev->tba);
+	g_assert_false(ev->all_day);
+	assert_utc(ev->start, "2018-05-22T07:00:00Z");
+	assert_utc(ev->end, "2018-05-24T15:30:00Z");
+	g_assert_null(ev->tzid);
+	g_assert_cmpstr(ev->location, ==, "Brdo pri Kranju");
+	g_assert_cmpstr(ev->description_html, ==,
+	                "<p>The conference will be jointly organised by the "
+	                "Ministry of Defence.</p>");
+	g_assert_cmpstr(ev->description_text, ==,
+	                "The conference will be jointly organised by the "
+	                "Ministry of Defence.");
+
+	/* a permalink guid is the link; one day by default */
+	ev = find(imp, "https://www.osce.example/event/asrc-2018");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->url, ==,
+	                "https://www.osce.example/event/asrc-2018");
+	g_assert_true(ev->all_day);
+	assert_date(&ev->start_date, 2018, 6, 26);
+	assert_date(&ev->end_date, 2018, 6, 27);
+
+	for (guint i = 0; i < imp->events->len; i++)
+		assert_event_one_line(g_ptr_array_index(imp->events, i));
+}
+
+static void
+test_rss_fingerprints(void)
+{
+	g_autoptr(EvfImport) a = import_ok("rss2-mod-event.xml", NULL);
+	g_autoptr(EvfImport) b = import_ok("rss2-mod-event.xml", NULL);
+
+	REQUIRE(a);
+	REQUIRE(b);
+	g_assert_cmpuint(a->events->len, ==, b->events->len);
+	for (guint i = 0; i < a->events->len; i++) {
+		EvfEvent *x = g_ptr_array_index(a->events, i);
+		EvfEvent *y = g_ptr_array_index(b->events, i);
+		g_autofree char *before = g_strdup(x->fingerprint);
+
+		/* deterministic, and it is the fingerprint of the event */
+		g_assert_cmpstr(x->fingerprint, ==, y->fingerprint);
+		evf_event_update_fingerprint(x);
+		g_assert_cmpstr(x->fingerprint, ==, before);
+		if (i > 0)
+			g_assert_cmpstr(
+			    x->fingerprint, !=,
+			    ((EvfEvent *)g_ptr_array_index(a->events, 0))
+			        ->fingerprint);
+	}
+}
+
+static void
+test_rdf(void)
+{
+	g_autoptr(EvfImport) imp = import_ok("rss1-rdf.xml", NULL);
+	EvfEvent *ev;
+
+	REQUIRE(imp);
+	g_assert_cmpuint(imp->events->len, ==, 2);
+	ev =
+	    find(imp, "https://partner.example/events/illicit-financial-flows");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->title, ==,
+	                "Inter-Regional Meeting on Countering Illicit "
+	                "Financial Flows");
+	g_assert_cmpstr(
+	    ev->url, ==,
+	    "https://partner.example/events/illicit-financial-flows");
+	g_assert_cmpint(ev->published, ==, usec("2018-06-01T10:00:00Z"));
+	g_assert_true(ev->all_day);
+	assert_date(&ev->start_date, 2018, 6, 28);
+	assert_date(&ev->end_date, 2018, 6, 30);
+	g_assert_cmpstr(ev->location, ==, "Zagreb, Croatia");
+	g_assert_cmpstr(g_ptr_array_index(ev->organizers, 0), ==, "UNODC");
+	g_assert_cmpuint(ev->categories->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 0), ==,
+	                "Financial flows");
+	g_assert_nonnull(strstr(ev->description_text, "Zagreb, Croatia"));
+
+	ev = find(imp, "https://partner.example/events/tba-meeting");
+	REQUIRE(ev);
+	g_assert_true(ev->tba);
+	g_assert_cmpint(ev->published, ==, usec("2018-06-02T00:00:00Z"));
+}
+
+static void
+test_atom_mod_event(void)
+{
+	g_autoptr(EvfImport) imp = import_ok("atom-mod-event.xml", NULL);
+	EvfEvent *ev;
+
+	REQUIRE(imp);
+	g_assert_cmpuint(imp->events->len, ==, 2);
+
+	ev = find(imp, "tag:dcaf.example,2018:event/criminal-justice-security");
+	REQUIRE(ev);
+	/* type="html": markup stripped, entities read once */
+	g_assert_cmpstr(ev->title, ==,
+	                "Criminal Justice & Security in Central and Eastern "
+	                "Europe");
+	/* rel="alternate" among edit and enclosure links */
+	g_assert_cmpstr(
+	    ev->url, ==,
+	    "https://dcaf.example/events/criminal-justice-security");
+	g_assert_cmpint(ev->published, ==, usec("2018-08-20T07:15:00Z"));
+	g_assert_cmpuint(ev->categories->len, ==, 2);
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 0), ==, "Conference");
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 1), ==, "research");
+	/* xhtml content: the div's inside, no namespaces; preferred to the
+	 * summary */
+	g_assert_nonnull(strstr(ev->description_html,
+	                        "<strong>University of Maribor</strong>"));
+	g_assert_nonnull(strstr(ev->description_html,
+	                        "href=\"https://www.fvv.example/conference\""));
+	g_assert_null(strstr(ev->description_html, "xmlns"));
+	g_assert_null(strstr(ev->description_html, "<div"));
+	g_assert_null(strstr(ev->description_html, "Summary that"));
+	/* the indentation between the paragraphs is no text */
+	g_assert_nonnull(strstr(ev->description_text,
+	                        "International Conference.\n\nPlease visit"));
+	g_assert_true(ev->all_day);
+	assert_date(&ev->start_date, 2018, 9, 25);
+	assert_date(&ev->end_date, 2018, 9, 28);
+	g_assert_cmpstr(ev->location, ==, "Ljubljana, Slovenia");
+	g_assert_cmpstr(g_ptr_array_index(ev->organizers, 0), ==,
+	                "University of Maribor");
+
+	ev = find(imp, "tag:dcaf.example,2018:event/briefing");
+	REQUIRE(ev);
+	/* type="text": what looks like markup is text */
+	g_assert_cmpstr(ev->title, ==, "Briefing: <not markup> & plain text");
+	g_assert_cmpstr(ev->url, ==, "https://dcaf.example/events/briefing");
+	/* no published: updated */
+	g_assert_cmpint(ev->published, ==, usec("2018-08-01T08:00:00Z"));
+	g_assert_nonnull(strstr(ev->description_html,
+	                        "<p>First paragraph with &lt;b&gt; in it "
+	                        "&amp; more.</p>"));
+	g_assert_nonnull(
+	    strstr(ev->description_html, "<p>Second paragraph,<br>"));
+	g_assert_nonnull(strstr(ev->description_text,
+	                        "First paragraph with <b> in it & more.\n\n"
+	                        "Second paragraph,\non two lines."));
+	g_assert_false(ev->all_day);
+	assert_utc(ev->start, "2018-10-02T14:00:00Z");
+	assert_utc(ev->end, "2018-10-02T15:00:00Z");
+}
+
+static void
+check_xml_base(const char *base_url)
+{
+	g_autoptr(EvfImport) imp = import_ok("atom-xml-base.xml", base_url);
+	EvfEvent *ev;
+
+	REQUIRE(imp);
+	ev = find(imp, "tag:dcaf.example,2018:a");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->url, ==,
+	                "https://dcaf.example/news/2018/event-1.html");
+	g_assert_nonnull(
+	    strstr(ev->description_html,
+	           "src=\"https://dcaf.example/media/poster.png\""));
+	g_assert_nonnull(
+	    strstr(ev->description_html,
+	           "href=\"https://dcaf.example/programme.html\""));
+
+	ev = find(imp, "tag:dcaf.example,2018:b");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->url, ==, "https://dcaf.example/root/event-2.html");
+	g_assert_nonnull(
+	    strstr(ev->description_html,
+	           "href=\"https://dcaf.example/news/details.html\""));
+
+	ev = find(imp, "tag:dcaf.example,2018:c");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->url, ==, "https://other.example/base/event-3.html");
+}
+
+static void
+test_atom_xml_base(void)
+{
+	/* xml:base wins over the feed's URL, and needs none */
+	check_xml_base("https://feeds.example/dcaf.atom");
+	check_xml_base(NULL);
+}
+
+static void
+test_rss_relative_links(void)
+{
+	g_autoptr(EvfImport) imp =
+	    import_ok("rss2-relative-links.xml",
+	              "https://partner.example/feeds/events.xml");
+	g_autoptr(EvfImport) nobase =
+	    import_ok("rss2-relative-links.xml", NULL);
+	EvfEvent *ev;
+
+	REQUIRE(imp);
+	ev = find(imp, "rel-1");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->url, ==,
+	                "https://partner.example/feeds/events/workshop.html");
+	g_assert_nonnull(strstr(ev->description_html,
+	                        "href=\"https://partner.example/docs/"
+	                        "agenda.pdf\""));
+	ev = find(imp, "/events/permalink.html");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->url, ==,
+	                "https://partner.example/events/permalink.html");
+
+	/* Without any base, a relative link cannot be made absolute: it
+	 * goes, its text stays. */
+	REQUIRE(nobase);
+	ev = find(nobase, "rel-1");
+	REQUIRE(ev);
+	g_assert_null(ev->url);
+	g_assert_null(strstr(ev->description_html, "href"));
+	g_assert_nonnull(strstr(ev->description_html, "the agenda"));
+	ev = find(nobase, "/events/permalink.html");
+	REQUIRE(ev);
+	g_assert_null(ev->url);
+}
+
+/* ------------------------------------------------------------ HTML */
+
+static void
+assert_harmless(const char *html)
+{
+	g_assert_nonnull(html);
+	if (html == NULL)
+		return;
+	g_assert_false(contains_ci(html, "<script"));
+	g_assert_false(contains_ci(html, "alert("));
+	g_assert_false(contains_ci(html, "javascript:"));
+	g_assert_false(contains_ci(html, "data:"));
+	g_assert_false(contains_ci(html, " on"));
+	g_assert_false(contains_ci(html, "<iframe"));
+	g_assert_false(contains_ci(html, "<style"));
+}
+
+static void
+test_html_rss_hostile(void)
+{
+	g_autoptr(EvfImport) imp =
+	    import_ok("rss2-html-hostile.xml", "https://partner.example/rss");
+	EvfEvent *ev;
+
+	REQUIRE(imp);
+	ev = find(imp, "hostile-1");
+	REQUIRE(ev);
+	g_assert_null(ev->url); /* javascript: link */
+	assert_harmless(ev->description_html);
+	assert_harmless(ev->description_text);
+	g_assert_nonnull(strstr(ev->description_html, "<b>world</b>"));
+	g_assert_nonnull(strstr(ev->description_html,
+	                        "href=\"https://partner.example/ok\""));
+	g_assert_nonnull(strstr(ev->description_html,
+	                        "src=\"https://partner.example/a.png\""));
+
+	ev = find(imp, "hostile-2");
+	REQUIRE(ev);
+	assert_harmless(ev->description_html);
+	g_assert_nonnull(strstr(ev->description_html, "<em>element</em>"));
+}
+
+static void
+test_html_atom_hostile(void)
+{
+	g_autoptr(EvfImport) imp = import_ok("atom-html-hostile.xml", NULL);
+	EvfEvent *ev;
+
+	REQUIRE(imp);
+	ev = find(imp, "tag:partner.example,2018:hostile-1");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->title, ==, "Safe title");
+	g_assert_null(ev->url);
+	assert_harmless(ev->description_html);
+	g_assert_nonnull(strstr(ev->description_html, "Text"));
+}
+
+/* ------------------------------------------------------------ dates */
+
+typedef struct {
+	const char *uid;
+	const char *want; /* ISO 8601; NULL: left out with a warning */
+	const char *warning;
+} DateCase;
+
+static void
+check_dates(const char *name, const DateCase *cases, gsize n)
+{
+	g_autoptr(EvfImport) imp = import_ok(name, NULL);
+
+	REQUIRE(imp);
+	for (gsize i = 0; i < n; i++) {
+		EvfEvent *ev = find(imp, cases[i].uid);
+
+		g_test_message("case %s", cases[i].uid);
+		g_assert_nonnull(ev);
+		if (ev == NULL)
+			continue;
+		g_assert_true(ev->tba);
+		if (cases[i].want != NULL)
+			g_assert_cmpint(ev->published, ==, usec(cases[i].want));
+		else
+			g_assert_cmpint(ev->published, ==, 0);
+		if (cases[i].warning != NULL)
+			g_assert_true(has_warning(imp, cases[i].warning));
+	}
+}
+
+static void
+test_dates_rfc822(void)
+{
+	static const DateCase cases[] = {
+		{ "d01", "2024-01-15T09:00:00Z" }, /* the standard form */
+		{ "d02", "2024-01-15T09:00:00Z" }, /* no weekday */
+		{ "d03", "2024-01-15T09:00:00Z" }, /* wrong weekday */
+		{ "d04", "2024-01-15T09:00:00Z" }, /* 2-digit year */
+		{ "d05", "1999-01-15T09:00:00Z" },
+		{ "d06", "2024-01-15T09:00:00Z" }, /* UTC */
+		{ "d07", "2024-01-15T09:00:00Z" }, /* UT */
+		{ "d08", "2024-01-15T09:00:00Z" }, /* Z */
+		{ "d09", "2024-01-15T09:00:00Z" }, /* EST */
+		{ "d10", "2024-07-15T09:00:00Z" }, /* EDT */
+		{ "d11", "2024-01-15T09:00:00Z" }, /* CST */
+		{ "d12", "2024-07-15T09:00:00Z" }, /* CDT */
+		{ "d13", "2024-01-15T09:00:00Z" }, /* MST */
+		{ "d14", "2024-07-15T09:00:00Z" }, /* MDT */
+		{ "d15", "2024-01-15T09:00:00Z" }, /* PST */
+		{ "d16", "2024-07-15T09:00:00Z" }, /* PDT */
+		{ "d17", "2024-01-15T09:00:00Z" }, /* +0200 */
+		{ "d18", "2024-01-15T09:00:00Z" }, /* +02:00 */
+		{ "d19", "2024-01-15T09:00:00Z" }, /* -0530 */
+		{ "d20", "2024-01-15T09:00:00Z" }, /* no seconds */
+		{ "d21", "2024-01-15T09:00:00Z" }, /* extra spaces */
+		{ "d22", "2024-01-15T09:00:00Z" }, /* lower case */
+		{ "d23", "2024-01-15T09:00:00Z" }, /* full names */
+		{ "d24", "2024-01-15T09:00:00Z" }, /* upper case */
+		{ "d25", "2024-02-05T09:00:00Z" }, /* one-digit day */
+		{ "d26", "2024-01-15T09:00:00Z" }, /* no zone */
+		{ "d27", "2024-01-15T09:00:00Z" }, /* comment */
+		{ "d28", "2024-01-15T09:00:00Z" }, /* ctime */
+		{ "d29", "2024-09-15T09:00:00Z" }, /* Sept */
+		{ "d30", "2024-01-15T21:00:00Z" }, /* PM */
+		{ "d31", "2024-01-15T00:00:00Z" }, /* no time */
+		{ "d32", "2024-01-15T08:00:00Z" }, /* GMT+0100 */
+		{ "d33", "2024-01-15T09:00:00Z" }, /* fraction */
+		{ "d34", "2024-01-15T09:00:00Z" }, /* ISO in pubDate */
+		{ "d35", "2024-01-15T09:00:00Z" }, /* unknown zone: UTC */
+		{ "d36", "2024-01-15T09:00:00Z" }, /* month first */
+		{ "d37", "2024-01-15T09:00:00Z" }, /* no space after comma */
+		{ "d38", "2024-01-15T09:00:00Z" }, /* 15-Jan-2024 */
+		{ "x01", NULL, "pubDate 'soon' is not a date" },
+		{ "x02", NULL,
+		  "'Mon, 32 Jan 2024 09:00:00 GMT' is not a date" },
+		{ "x03", NULL,
+		  "'Mon, 15 Foo 2024 09:00:00 GMT' is not a date" },
+		{ "x04", NULL,
+		  "'Mon, 15 Jan 2024 25:00:00 GMT' is not a date" },
+		{ "x05", NULL,
+		  "'Mon, 15 Jan 1850 09:00:00 GMT' is out of range" },
+		{ "x06", NULL,
+		  "'Mon, 15 Jan 2300 09:00:00 GMT' is out of range" },
+		{ "x07", NULL,
+		  "'Wed, 29 Feb 2023 09:00:00 GMT' is not a date" },
+		{ "x08", NULL,
+		  "'Mon, 15 Jan 2024 09:00:00 +2500' is not a date" },
+	};
+
+	check_dates("rss2-sloppy-dates.xml", cases, G_N_ELEMENTS(cases));
+}
+
+static void
+test_dates_w3c(void)
+{
+	static const DateCase cases[] = {
+		{ "w01", "2024-01-15T09:00:00Z" },
+		{ "w02", "2024-01-15T00:00:00Z" }, /* date only */
+		{ "w03", "2024-01-15T09:00:00Z" }, /* no seconds */
+		{ "w04", "2024-01-15T09:00:00.123456Z" },
+		{ "w05", "2024-01-15T09:00:00Z" }, /* lower-case t and z */
+		{ "w06", "2024-01-15T09:00:00Z" }, /* space for T */
+		{ "w07", "2024-01-15T09:00:00Z" },
+		{ "w08", "2024-01-15T09:00:00Z" }, /* +0200 */
+		{ "w09", "2024-01-15T09:00:00Z" },
+		{ "w10", "2024-01-15T09:00:00Z" }, /* no zone: UTC */
+		{ "w11", "2024-01-15T09:00:00Z" },
+		{ "w12", "2024-01-15T09:00:00.5Z" },
+		{ "w13", "2024-01-15T09:00:00Z" }, /* white space around */
+		{ "w14", "2024-01-15T09:00:00Z" },
+		{ "w15", "2024-01-15T09:00:00Z" }, /* updated only */
+		{ "w16", "2024-01-15T09:00:00Z", "published '2024-13-01" },
+		{ "w17", "2024-01-15T09:00:00Z" }, /* space before Z */
+		{ "y01", NULL, "published '2024-02-30' is not a date" },
+		{ "y02", NULL, "published '2024-01-15T09:00:00+25:00' is not" },
+		{ "y03", NULL,
+		  "published '1899-12-31T23:59:59Z' is out of range" },
+	};
+
+	check_dates("atom-w3c-dates.xml", cases, G_N_ELEMENTS(cases));
+}
+
+static void
+test_event_dates(void)
+{
+	g_autoptr(EvfImport) imp = import_ok("event-dates.xml", NULL);
+	EvfEvent *ev;
+
+	REQUIRE(imp);
+	ev = find(imp, "end-before-start");
+	REQUIRE(ev);
+	assert_utc(ev->start, "2024-03-10T10:00:00Z");
+	assert_utc(ev->end, "2024-03-10T11:00:00Z");
+	g_assert_true(has_warning(imp, "ev:enddate '2024-03-10T08:00:00Z' is "
+	                               "not after"));
+
+	ev = find(imp, "timed-no-end");
+	REQUIRE(ev);
+	g_assert_false(ev->tba);
+	g_assert_false(ev->all_day);
+	g_assert_null(ev->tzid);
+	assert_utc(ev->start, "2024-03-10T09:00:00Z");
+	assert_utc(ev->end, "2024-03-10T10:00:00Z");
+
+	ev = find(imp, "day-end-before-start");
+	REQUIRE(ev);
+	g_assert_true(ev->all_day);
+	assert_date(&ev->start_date, 2024, 3, 10);
+	assert_date(&ev->end_date, 2024, 3, 11);
+	g_assert_true(has_warning(imp, "ev:enddate '2024-03-08' is before"));
+
+	ev = find(imp, "day-new-year");
+	REQUIRE(ev);
+	assert_date(&ev->start_date, 2024, 12, 31);
+	assert_date(&ev->end_date, 2025, 1, 2);
+
+	ev = find(imp, "too-early");
+	REQUIRE(ev);
+	g_assert_true(ev->tba);
+	g_assert_true(has_warning(imp, "ev:startdate '1800-01-01' is out of "
+	                               "range"));
+	ev = find(imp, "too-late");
+	REQUIRE(ev);
+	g_assert_true(ev->tba);
+	g_assert_null(ev->start);
+
+	ev = find(imp, "garbage");
+	REQUIRE(ev);
+	g_assert_true(ev->tba);
+	g_assert_true(has_warning(imp, "ev:startdate 'next Tuesday' is not a "
+	                               "date"));
+
+	ev = find(imp, "no-zone");
+	REQUIRE(ev);
+	assert_utc(ev->start, "2024-03-10T10:00:00Z");
+	assert_utc(ev->end, "2024-03-10T12:00:00Z");
+	g_assert_true(has_warning(imp, "no time zone, UTC assumed"));
+
+	ev = find(imp, "bad-end");
+	REQUIRE(ev);
+	g_assert_true(ev->all_day);
+	assert_date(&ev->end_date, 2024, 3, 11);
+	g_assert_true(
+	    has_warning(imp, "ev:enddate '2024-02-30' is not a date"));
+}
+
+/* ------------------------------------------------------------ items */
+
+static void
+test_items_listings(void)
+{
+	g_autoptr(EvfImport) imp = import_ok("listings.xml", NULL);
+	g_autoptr(EvfImport) again = import_ok("listings.xml", NULL);
+	EvfEvent *ev;
+	const char *derived = NULL;
+
+	REQUIRE(imp);
+	REQUIRE(again);
+	/* "empty" has neither title nor description; "script-only" has
+	 * nothing left once sanitised */
+	g_assert_cmpuint(imp->events->len, ==, 4);
+	g_assert_cmpuint(imp->skipped, ==, 2);
+	g_assert_null(find(imp, "empty"));
+	g_assert_null(find(imp, "script-only"));
+	for (guint i = 0; i < imp->events->len; i++) {
+		ev = g_ptr_array_index(imp->events, i);
+		g_assert_true(ev->tba);
+		g_assert_null(ev->start);
+		g_assert_false(ev->all_day);
+	}
+
+	/* no guid: the link is the id */
+	ev = find(imp, "https://partner.example/events/workshop");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->url, ==, "https://partner.example/events/workshop");
+
+	/* no title: the start of the text */
+	ev = find(imp, "no-title");
+	REQUIRE(ev);
+	g_assert_true(
+	    g_str_has_prefix(ev->title, "An item with a description only: "));
+	g_assert_true(g_str_has_suffix(ev->title, "\u2026"));
+	g_assert_cmpint(g_utf8_strlen(ev->title, -1), <=, 80);
+
+	ev = find(imp, "script-only-but-titled");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->description_html, ==, "");
+
+	/* neither guid nor link: a digest, the same every time */
+	for (guint i = 0; i < imp->events->len; i++) {
+		ev = g_ptr_array_index(imp->events, i);
+		if (g_strcmp0(ev->title, "Title only, neither guid nor link") ==
+		    0)
+			derived = ev->uid;
+	}
+	REQUIRE(derived);
+	g_assert_true(g_regex_match_simple(
+	    "^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
+	    "[0-9a-f]{12}$",
+	    derived, 0, 0));
+	g_assert_nonnull(find(again, derived));
+}
+
+static void
+test_items_duplicate_guids(void)
+{
+	g_autoptr(EvfImport) imp = import_ok("duplicate-guids.xml", NULL);
+	EvfEvent *ev;
+
+	REQUIRE(imp);
+	g_assert_cmpuint(imp->events->len, ==, 2);
+	g_assert_cmpuint(imp->skipped, ==, 1);
+	ev = find(imp, "event-42");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->title, ==, "First occurrence");
+	g_assert_cmpint(ev->published, ==, usec("2024-01-01T10:00:00Z"));
+	g_assert_nonnull(find(imp, "event-43"));
+	g_assert_true(has_warning(imp, "duplicate id 'event-42'"));
+}
+
+static void
+test_items_one_line(void)
+{
+	const char *xml =
+	    "<rss version=\"2.0\" "
+	    "xmlns:ev=\"http://purl.org/rss/1.0/modules/event/\"><channel>"
+	    "<item><title>Line one\r\nLine\ttwo&#13;three\xc2\x85 "
+	    "four\xc2\x80</title>"
+	    "<guid isPermaLink=\"false\">id\r\nwith lines</guid>"
+	    "<link>\n  https://partner.example/a  \n</link>"
+	    "<category>cat\none</category><category>  </category>"
+	    "<ev:location>Main\r\nHall</ev:location>"
+	    "<ev:organizer>\nOrg\n</ev:organizer>"
+	    "<ev:startdate>\n2024-05-01\n</ev:startdate>"
+	    "<description>&lt;p&gt;a&amp;#x85;b\xc2\x85"
+	    "c&amp;#xffff;d"
+	    "&lt;/p&gt;</description>"
+	    "</item></channel></rss>";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = import_string(xml, NULL, &error);
+	EvfEvent *ev;
+
+	g_assert_no_error(error);
+	REQUIRE(imp);
+	g_assert_cmpuint(imp->events->len, ==, 1);
+	ev = g_ptr_array_index(imp->events, 0);
+	assert_event_one_line(ev);
+	/* C1 controls go too */
+	g_assert_cmpstr(ev->title, ==, "Line one Line two three four");
+	g_assert_cmpstr(ev->uid, ==, "id with lines");
+	g_assert_cmpstr(ev->url, ==, "https://partner.example/a");
+	g_assert_cmpstr(ev->location, ==, "Main Hall");
+	g_assert_cmpstr(g_ptr_array_index(ev->organizers, 0), ==, "Org");
+	g_assert_cmpuint(ev->categories->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 0), ==, "cat one");
+	g_assert_true(ev->all_day);
+	assert_date(&ev->start_date, 2024, 5, 1);
+	/* nor do character references bring them back */
+	g_assert_null(strstr(ev->description_html, "\xc2\x85"));
+	g_assert_null(strstr(ev->description_text, "\xc2\x85"));
+	g_assert_null(strstr(ev->description_text, "\xef\xbf\xbf"));
+	g_assert_cmpstr(ev->description_text, ==, "abcd");
+}
+
+static void
+test_items_categories_capped(void)
+{
+	g_autoptr(GString) xml = g_string_new("<rss><channel><item>"
+	                                      "<title>Many</title>");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+	EvfEvent *ev;
+
+	for (int i = 0; i < 100; i++)
+		g_string_append_printf(xml, "<category>c%d</category>", i);
+	g_string_append(xml, "</item></channel></rss>");
+	imp = import_string(xml->str, NULL, &error);
+	g_assert_no_error(error);
+	REQUIRE(imp);
+	ev = g_ptr_array_index(imp->events, 0);
+	g_assert_cmpuint(ev->categories->len, ==, 32);
+	g_assert_true(has_warning(imp, "categories"));
+}
+
+/* ------------------------------------------------------------ limits */
+
+static void
+test_limits_empty_feeds(void)
+{
+	static const char *const names[] = { "empty-rss.xml",
+		                             "empty-atom.xml" };
+
+	for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+		g_autoptr(EvfImport) imp = import_ok(names[i], NULL);
+
+		REQUIRE(imp);
+		g_assert_cmpuint(imp->events->len, ==, 0);
+		g_assert_cmpuint(imp->skipped, ==, 0);
+		g_assert_cmpuint(imp->warnings->len, ==, 0);
+	}
+}
+
+static void
+test_limits_many_items(void)
+{
+	g_autoptr(GString) xml = g_string_sized_new(16 * 1024 * 1024);
+	g_autoptr(GDateTime) t0 = g_date_time_new_utc(2020, 1, 1, 0, 0, 0);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+	gint64 start;
+	double secs;
+
+	g_string_append(xml, "<?xml version=\"1.0\"?><rss version=\"2.0\">"
+	                     "<channel><title>Many</title>");
+	/* Item i is i minutes newer than item 0, but in two halves, so
+	 * that the newest are not simply the last ones. */
+	for (int i = 0; i < 100000; i++) {
+		int minutes = i < 50000 ? 2 * i : 2 * (i - 50000) + 1;
+		g_autoptr(GDateTime) t = g_date_time_add_minutes(t0, minutes);
+		g_autofree char *date =
+		    g_date_time_format(t, "%a, %d %b %Y %H:%M:%S +0000");
+
+		g_string_append_printf(xml,
+		                       "<item><title>Item %d</title><guid "
+		                       "isPermaLink=\"false\">item-%d</guid>"
+		                       "<pubDate>%s</pubDate></item>",
+		                       i, i, date);
+	}
+	g_string_append(xml, "</channel></rss>");
+	start = g_get_monotonic_time();
+	imp = evf_import_feed(xml->str, xml->len, NULL, &error);
+	secs = (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
+	g_test_message("100000 items in %.2f s", secs);
+	g_assert_no_error(error);
+	REQUIRE(imp);
+	g_assert_cmpuint(imp->events->len, ==, EVF_IMPORT_MAX_ITEMS);
+	g_assert_true(has_warning(imp, "100000 items, the newest 500 kept"));
+	/* the newest 500: items 49750–49999 and 99750–99999, in document
+	 * order */
+	for (guint i = 0; i < imp->events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(imp->events, i);
+		int n = atoi(ev->uid + strlen("item-"));
+		int want = i < 250 ? 49750 + (int)i : 99750 + (int)i - 250;
+
+		g_assert_cmpint(n, ==, want);
+	}
+	/* Linear work, done in well under a second; sanitizers that unwind
+	 * the stack on every allocation make it some 60 times slower. */
+#if !defined(__SANITIZE_ADDRESS__)
+	g_assert_cmpfloat(secs, <, 5.0);
+#endif
+}
+
+static void
+test_limits_ties_in_document_order(void)
+{
+	g_autoptr(GString) xml = g_string_new("<rss><channel>");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+
+	for (int i = 0; i < 600; i++)
+		g_string_append_printf(xml,
+		                       "<item><title>Undated %d</title><guid>"
+		                       "u-%d</guid></item>",
+		                       i, i);
+	g_string_append(xml, "</channel></rss>");
+	imp = import_string(xml->str, NULL, &error);
+	g_assert_no_error(error);
+	REQUIRE(imp);
+	g_assert_cmpuint(imp->events->len, ==, 500);
+	g_assert_cmpstr(((EvfEvent *)g_ptr_array_index(imp->events, 0))->uid,
+	                ==, "u-0");
+	g_assert_cmpstr(((EvfEvent *)g_ptr_array_index(imp->events, 499))->uid,
+	                ==, "u-499");
+}
+
+static void
+test_limits_huge_title(void)
+{
+	g_autoptr(GString) xml = g_string_new("<rss><channel><item><title>A");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+	EvfEvent *ev;
+
+	/* 1 MB of two-byte characters after one byte: a cut at 1024 bytes
+	 * would fall inside one */
+	for (int i = 0; i < 512 * 1024; i++)
+		g_string_append(xml, "\xc3\xa9");
+	g_string_append(xml, "</title><guid>big</guid></item></channel></rss>");
+	imp = import_string(xml->str, NULL, &error);
+	g_assert_no_error(error);
+	REQUIRE(imp);
+	ev = find(imp, "big");
+	REQUIRE(ev);
+	g_assert_cmpuint(strlen(ev->title), <=, EVF_IMPORT_MAX_TITLE);
+	g_assert_cmpuint(strlen(ev->title), >=, EVF_IMPORT_MAX_TITLE - 8);
+	g_assert_true(g_utf8_validate(ev->title, -1, NULL));
+	g_assert_true(g_str_has_prefix(ev->title, "A\xc3\xa9\xc3\xa9"));
+	g_assert_true(g_str_has_suffix(ev->title, "\xc3\xa9\u2026"));
+	g_assert_true(has_warning(imp, "title cut to 1024 bytes"));
+}
+
+static void
+test_limits_huge_description(void)
+{
+	g_autoptr(GString) xml = g_string_new("<rss><channel>");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+	EvfEvent *ev;
+
+	g_string_append(xml, "<item><guid>paras</guid><title>P</title>"
+	                     "<description>");
+	for (int i = 0; i < 20000; i++)
+		g_string_append(xml, "&lt;p&gt;para\xc3\xa9&lt;/p&gt;");
+	g_string_append(xml, "</description></item>");
+	/* each & becomes &amp;: the sanitiser lengthens its input fivefold */
+	g_string_append(xml, "<item><guid>amps</guid><title>A</title>"
+	                     "<description>");
+	for (int i = 0; i < 100000; i++)
+		g_string_append(xml, "&amp;");
+	g_string_append(xml, "</description></item></channel></rss>");
+	imp = import_string(xml->str, NULL, &error);
+	g_assert_no_error(error);
+	REQUIRE(imp);
+	ev = find(imp, "paras");
+	REQUIRE(ev);
+	g_assert_cmpuint(strlen(ev->description_html), <=,
+	                 EVF_IMPORT_MAX_DESCRIPTION);
+	g_assert_cmpuint(strlen(ev->description_html), >, 55000);
+	g_assert_true(g_utf8_validate(ev->description_html, -1, NULL));
+	ev = find(imp, "amps");
+	REQUIRE(ev);
+	g_assert_cmpuint(strlen(ev->description_html), <=,
+	                 EVF_IMPORT_MAX_DESCRIPTION);
+	g_assert_cmpuint(strlen(ev->description_html), >, 30000);
+	g_assert_true(has_warning(imp, "description cut to 65536 bytes"));
+}
+
+static void
+test_limits_too_large(void)
+{
+	const char *feed = "<rss version=\"2.0\"><channel><title>t</title>"
+	                   "</channel></rss>";
+	gsize max = 16 * 1024 * 1024;
+	g_autofree char *data = g_malloc(max + 1);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+
+	/* exactly 16 MiB is read (white space after the root is allowed) */
+	memset(data, ' ', max + 1);
+	memcpy(data, feed, strlen(feed));
+	imp = evf_import_feed(data, max, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(imp);
+	g_clear_pointer(&imp, evf_import_free);
+
+	imp = evf_import_feed(data, max + 1, NULL, &error);
+	g_assert_null(imp);
+	g_assert_error(error, EVF_ERROR, EVF_ERROR_INVALID);
+	if (error != NULL)
+		g_assert_true(
+		    g_str_has_prefix(error->message, "feed too large"));
+}
+
+static void
+test_limits_warnings_capped(void)
+{
+	g_autoptr(GString) xml = g_string_new("<rss><channel>");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+
+	for (int i = 0; i < 300; i++)
+		g_string_append_printf(xml,
+		                       "<item><title>t</title><guid>g%d</guid>"
+		                       "<pubDate>never</pubDate></item>",
+		                       i);
+	g_string_append(xml, "</channel></rss>");
+	imp = import_string(xml->str, NULL, &error);
+	g_assert_no_error(error);
+	REQUIRE(imp);
+	g_assert_cmpuint(imp->events->len, ==, 300);
+	g_assert_cmpuint(imp->warnings->len, ==, 101);
+	g_assert_cmpstr(g_ptr_array_index(imp->warnings, 100), ==,
+	                "and 200 more warnings");
+}
+
+/* ------------------------------------------------------------ hostile */
+
+/* A TCP listener on 127.0.0.1 that counts connections: the proof that a
+ * document made nothing reach the network. */
+typedef struct {
+	GSocket *socket;
+	guint16 port;
+	GThread *thread;
+	gint stop;
+	gint connections;
+} Listener;
+
+static gpointer
+listener_run(gpointer data)
+{
+	Listener *l = data;
+
+	while (!g_atomic_int_get(&l->stop)) {
+		g_autoptr(GSocket) conn = NULL;
+
+		if (!g_socket_condition_timed_wait(l->socket, G_IO_IN, 20000,
+		                                   NULL, NULL))
+			continue;
+		conn = g_socket_accept(l->socket, NULL, NULL);
+		if (conn != NULL)
+			g_atomic_int_inc(&l->connections);
+	}
+	return NULL;
+}
+
+static void
+listener_start(Listener *l)
+{
+	g_autoptr(GInetAddress) lo =
+	    g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+	g_autoptr(GSocketAddress) any = g_inet_socket_address_new(lo, 0);
+	g_autoptr(GSocketAddress) bound = NULL;
+	g_autoptr(GError) error = NULL;
+
+	memset(l, 0, sizeof *l);
+	l->socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+	                         G_SOCKET_PROTOCOL_TCP, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_socket_bind(l->socket, any, TRUE, &error));
+	g_assert_true(g_socket_listen(l->socket, &error));
+	g_assert_no_error(error);
+	bound = g_socket_get_local_address(l->socket, &error);
+	g_assert_no_error(error);
+	l->port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
+	l->thread = g_thread_new("listener", listener_run, l);
+}
+
+static int
+listener_stop(Listener *l)
+{
+	g_atomic_int_set(&l->stop, 1);
+	g_thread_join(l->thread);
+	g_object_unref(l->socket);
+	return g_atomic_int_get(&l->connections);
+}
+
+static void
+assert_refused_with(const char *name, const char *prefix)
+{
+	g_autoptr(GError) error = import_fails(name);
+
+	if (error != NULL) {
+		g_test_message("%s: %s", name, error->message);
+		g_assert_true(g_str_has_prefix(error->message, prefix));
+	}
+}
+
+static void
+test_xxe_file(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("evf-import-XXXXXX", NULL);
+	g_autofree char *secret = g_build_filename(dir, "secret", NULL);
+	g_autofree char *uri = g_filename_to_uri(secret, NULL, NULL);
+	g_autofree char *xml = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+
+	assert_refused_with("xxe-file.xml",
+	                    "entity declarations are not allowed (line 3)");
+
+	g_assert_true(g_file_set_contents(secret, "TOPSECRET", -1, NULL));
+	xml = g_strdup_printf("<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n"
+	                      "<!ENTITY s SYSTEM \"%s\">]>\n<rss><channel>"
+	                      "<item><title>&s;</title></item></channel></rss>",
+	                      uri);
+	imp = import_string(xml, NULL, &error);
+	g_assert_null(imp);
+	g_assert_error(error, EVF_ERROR, EVF_ERROR_INVALID);
+	if (error != NULL)
+		g_assert_null(strstr(error->message, "TOPSECRET"));
+	g_unlink(secret);
+	g_rmdir(dir);
+}
+
+static void
+test_xxe_http(void)
+{
+	Listener l;
+	g_autofree char *xml = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+
+	assert_refused_with("xxe-http.xml",
+	                    "entity declarations are not allowed");
+
+	listener_start(&l);
+	xml = g_strdup_printf("<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n"
+	                      "<!ENTITY p SYSTEM \"http://127.0.0.1:%u/x\">]>"
+	                      "\n<rss><channel><item><title>&p;</title>"
+	                      "</item></channel></rss>",
+	                      l.port);
+	imp = import_string(xml, NULL, &error);
+	g_assert_null(imp);
+	g_assert_nonnull(error);
+	g_assert_cmpint(listener_stop(&l), ==, 0);
+}
+
+static void
+test_parameter_entity(void)
+{
+	Listener l;
+	g_autofree char *xml = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+
+	assert_refused_with("parameter-entity.xml",
+	                    "entity declarations are not allowed");
+
+	listener_start(&l);
+	xml = g_strdup_printf("<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n"
+	                      "<!ENTITY %% r SYSTEM \"http://127.0.0.1:%u/"
+	                      "x.dtd\"> %%r;]>\n<rss><channel/></rss>",
+	                      l.port);
+	imp = import_string(xml, NULL, &error);
+	g_assert_null(imp);
+	g_assert_nonnull(error);
+	g_assert_cmpint(listener_stop(&l), ==, 0);
+}
+
+static void
+test_external_dtd(void)
+{
+	Listener l;
+	g_autofree char *xml = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+	g_autoptr(EvfImport) fix = import_ok("external-dtd.xml", NULL);
+	g_autoptr(EvfImport) pub = import_ok("rss091-public-dtd.xml", NULL);
+
+	/* An external subset alone is harmless: parsed, never fetched. */
+	REQUIRE(fix);
+	g_assert_nonnull(find(fix, "ext-dtd-1"));
+	REQUIRE(pub);
+	g_assert_nonnull(find(pub, "https://partner.example/old-style"));
+
+	listener_start(&l);
+	xml = g_strdup_printf("<?xml version=\"1.0\"?>\n<!DOCTYPE rss SYSTEM "
+	                      "\"http://127.0.0.1:%u/rss.dtd\">\n<rss><channel>"
+	                      "<item><title>t</title><guid>g</guid></item>"
+	                      "</channel></rss>",
+	                      l.port);
+	imp = import_string(xml, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(imp);
+	g_assert_cmpint(listener_stop(&l), ==, 0);
+}
+
+static void
+test_entity_reference(void)
+{
+	/* &nbsp; that only the (unread) external DTD declares */
+	assert_refused_with("rss091-entity-ref.xml",
+	                    "entity references are not allowed ('&eacute;' "
+	                    "at line 10)");
+}
+
+static void
+test_billion_laughs(void)
+{
+	gint64 start = g_get_monotonic_time();
+	g_autoptr(GError) error = import_fails("billion-laughs.xml");
+	double secs = (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
+
+	g_assert_nonnull(error);
+	if (error != NULL)
+		g_assert_true(g_str_has_prefix(
+		    error->message, "entity declarations are not allowed"));
+	g_assert_cmpfloat(secs, <, 1.0);
+}
+
+static void
+test_utf7_hidden_entity(void)
+{
+	/* In UTF-7, "<!ENTITY" need not be those bytes. */
+	assert_refused_with("utf7-entity.xml", "unsupported encoding 'UTF-7'");
+}
+
+static void
+test_deny_all_loader(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("evf-import-XXXXXX", NULL);
+	g_autofree char *secret = g_build_filename(dir, "secret", NULL);
+	g_autofree char *uri = g_filename_to_uri(secret, NULL, NULL);
+	g_autofree char *xml = NULL;
+	g_autoptr(EvfImport) imp = import_ok("empty-rss.xml", NULL);
+	xmlDoc *doc;
+	xmlChar *text;
+
+	/* Once an import has run, no parser in the process can load an
+	 * external entity, even one asked to substitute entities. */
+	g_assert_true(g_file_set_contents(secret, "TOPSECRET", -1, NULL));
+	xml = g_strdup_printf("<?xml version=\"1.0\"?>\n<!DOCTYPE r [\n"
+	                      "<!ENTITY s SYSTEM \"%s\">]>\n<r>[&s;]</r>",
+	                      uri);
+	doc = xmlReadMemory(xml, (int)strlen(xml), NULL, NULL,
+	                    XML_PARSE_NOENT | XML_PARSE_DTDLOAD |
+	                        XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	text =
+	    doc != NULL ? xmlNodeGetContent(xmlDocGetRootElement(doc)) : NULL;
+	g_assert_true(text == NULL ||
+	              strstr((const char *)text, "TOPSECRET") == NULL);
+	xmlFree(text);
+	xmlFreeDoc(doc);
+	g_unlink(secret);
+	g_rmdir(dir);
+}
+
+static void
+test_deep_nesting(void)
+{
+	g_autoptr(GString) xml = g_string_new("<rss><channel><item>");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+
+	for (int i = 0; i < 100000; i++)
+		g_string_append(xml, "<a>");
+	for (int i = 0; i < 100000; i++)
+		g_string_append(xml, "</a>");
+	g_string_append(xml, "</item></channel></rss>");
+	imp = import_string(xml->str, NULL, &error);
+	g_assert_null(imp);
+	g_assert_error(error, EVF_ERROR, EVF_ERROR_INVALID);
+	if (error != NULL)
+		g_assert_true(g_str_has_prefix(error->message,
+		                               "not well-formed XML at line 1: "
+		                               "Excessive depth"));
+}
+
+/* ------------------------------------------------------------ encodings */
+
+static void
+test_encoding_invalid_utf8(void)
+{
+	assert_refused_with("invalid-utf8.xml",
+	                    "not well-formed XML at line 4: ");
+}
+
+static void
+test_encoding_control_chars(void)
+{
+	assert_refused_with("control-char.xml",
+	                    "not well-formed XML at line 4: ");
+	assert_refused_with("control-char-ref.xml",
+	                    "not well-formed XML at line 4: ");
+}
+
+static void
+test_encoding_windows_1252(void)
+{
+	g_autoptr(EvfImport) imp = import_ok("windows-1252.xml", NULL);
+	EvfEvent *ev;
+
+	REQUIRE(imp);
+	ev = find(imp, "cp1252");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->title, ==,
+	                "\u201cCaf\u00e9\u201d costs 5 \u20ac \u2013 "
+	                "na\u00efve");
+	g_assert_cmpstr(ev->description_text, ==, "R\u00e9sum\u00e9");
+}
+
+static void
+test_encoding_latin1(void)
+{
+	g_autoptr(EvfImport) imp = import_ok("iso-8859-1.xml", NULL);
+	EvfEvent *ev;
+
+	REQUIRE(imp);
+	ev = find(imp, "latin1");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->title, ==, "Z\u00fcrich \u00e0 la carte \u00a9");
+}
+
+static void
+test_encoding_utf16(void)
+{
+	g_autoptr(EvfImport) imp = import_ok("utf16.xml", NULL);
+	EvfEvent *ev;
+
+	REQUIRE(imp);
+	ev = find(imp, "utf16");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->title, ==, "Ljubljana \u017dale \u2013 \U0001F389");
+}
+
+static void
+test_encoding_unknown(void)
+{
+	assert_refused_with("unknown-encoding.xml",
+	                    "unsupported encoding 'x-foo'");
+}
+
+/* ------------------------------------------------------------ errors */
+
+static void
+test_errors_not_a_feed(void)
+{
+	assert_refused_with("html-page.html",
+	                    "not a feed (root element <html>)");
+	assert_refused_with("image.svg", "not a feed (root element <svg>)");
+	assert_refused_with("atom03.xml",
+	                    "not a feed (root element <feed> in namespace "
+	                    "'http://purl.org/atom/ns#')");
+}
+
+static void
+test_errors_malformed(void)
+{
+	assert_refused_with("malformed-unclosed.xml",
+	                    "not well-formed XML at line 5: ");
+	assert_refused_with("malformed-junk.xml",
+	                    "not well-formed XML at line 3: ");
+}
+
+static void
+test_errors_empty_input(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = evf_import_feed("", 0, NULL, &error);
+
+	g_assert_null(imp);
+	g_assert_error(error, EVF_ERROR, EVF_ERROR_INVALID);
+	g_clear_error(&error);
+	imp = evf_import_feed(" \n", 2, NULL, &error);
+	g_assert_null(imp);
+	g_assert_error(error, EVF_ERROR, EVF_ERROR_INVALID);
+}
+
+static void
+test_errors_nothing_on_stderr(void)
+{
+	if (g_test_subprocess()) {
+		static const char *const names[] = {
+			"invalid-utf8.xml",       "control-char.xml",
+			"malformed-unclosed.xml", "billion-laughs.xml",
+			"unknown-encoding.xml",   "rss091-entity-ref.xml",
+			"external-dtd.xml",       "rss2-html-hostile.xml",
+			"atom-html-hostile.xml",  "utf16.xml",
+		};
+
+		for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+			gsize len;
+			g_autofree char *data = fixture(names[i], &len);
+			g_autoptr(EvfImport) imp =
+			    evf_import_feed(data, len, NULL, NULL);
+		}
+		return;
+	}
+	/* libxml2 reports to the importer, never to the daemon's log */
+	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+	g_test_trap_assert_passed();
+	g_test_trap_assert_stderr("");
+}
+
+static void
+test_free_null(void)
+{
+	g_autoptr(EvfImport) none = NULL;
+
+	evf_import_free(NULL);
+	g_assert_null(none);
+}
+
+/* ------------------------------------------------------------ sniffing */
+
+static void
+test_sniff(void)
+{
+	static const struct {
+		const char *name;
+		EvfFormat want;
+	} files[] = {
+		{ "rss2-mod-event.xml", EVF_FORMAT_RSS },
+		{ "rss1-rdf.xml", EVF_FORMAT_RSS },
+		{ "rss091-public-dtd.xml", EVF_FORMAT_RSS },
+		{ "billion-laughs.xml", EVF_FORMAT_RSS },
+		{ "utf16.xml", EVF_FORMAT_RSS },
+		{ "atom-mod-event.xml", EVF_FORMAT_ATOM },
+		{ "html-page.html", EVF_FORMAT_AUTO },
+		{ "image.svg", EVF_FORMAT_AUTO },
+	};
+	static const struct {
+		const char *data;
+		EvfFormat want;
+	} strings[] = {
+		{ "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n", EVF_FORMAT_ICS },
+		{ "\xef\xbb\xbf \r\n\tBEGIN:VCALENDAR\r\n", EVF_FORMAT_ICS },
+		{ "begin:vcalendar\n", EVF_FORMAT_ICS },
+		{ "<!-- c --><?pi x?>\n<feed xmlns=\"x\">", EVF_FORMAT_ATOM },
+		{ "<atom:feed xmlns:atom=\"x\"/>", EVF_FORMAT_ATOM },
+		{ "<rdf:RDF>", EVF_FORMAT_RSS },
+		{ "<rss>", EVF_FORMAT_RSS },
+		{ "<!DOCTYPE rss [<!ELEMENT x ANY>]><rss>", EVF_FORMAT_RSS },
+		{ "<rssfeed>", EVF_FORMAT_AUTO },
+		{ "{\"version\": \"https://jsonfeed.org/version/1.1\"}",
+		  EVF_FORMAT_AUTO },
+		{ "", EVF_FORMAT_AUTO },
+		{ "<", EVF_FORMAT_AUTO },
+		{ "<!--", EVF_FORMAT_AUTO },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
+		gsize len;
+		g_autofree char *data = fixture(files[i].name, &len);
+
+		g_test_message("%s", files[i].name);
+		g_assert_cmpint(evf_import_sniff(data, len), ==, files[i].want);
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS(strings); i++) {
+		g_autofree char *esc = g_strescape(strings[i].data, NULL);
+
+		g_test_message("'%s'", esc);
+		g_assert_cmpint(
+		    evf_import_sniff(strings[i].data, strlen(strings[i].data)),
+		    ==, strings[i].want);
+	}
+	/* only @len bytes are read */
+	g_assert_cmpint(evf_import_sniff("<rss>", 3), ==, EVF_FORMAT_AUTO);
+	g_assert_cmpint(evf_import_sniff(NULL, 0), ==, EVF_FORMAT_AUTO);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	/* A failed check fails its test only, and the others still run. */
+	g_test_set_nonfatal_assertions();
+
+	g_test_add_func("/import-feed/rss/mod-event", test_rss_mod_event);
+	g_test_add_func("/import-feed/rss/fingerprints", test_rss_fingerprints);
+	g_test_add_func("/import-feed/rss/relative-links",
+	                test_rss_relative_links);
+	g_test_add_func("/import-feed/rdf/rss1", test_rdf);
+	g_test_add_func("/import-feed/atom/mod-event", test_atom_mod_event);
+	g_test_add_func("/import-feed/atom/xml-base", test_atom_xml_base);
+
+	g_test_add_func("/import-feed/html/rss-hostile", test_html_rss_hostile);
+	g_test_add_func("/import-feed/html/atom-hostile",
+	                test_html_atom_hostile);
+
+	g_test_add_func("/import-feed/dates/rfc822-sloppy", test_dates_rfc822);
+	g_test_add_func("/import-feed/dates/w3c", test_dates_w3c);
+	g_test_add_func("/import-feed/dates/mod-event", test_event_dates);
+
+	g_test_add_func("/import-feed/items/listings", test_items_listings);
+	g_test_add_func("/import-feed/items/duplicate-guids",
+	                test_items_duplicate_guids);
+	g_test_add_func("/import-feed/items/one-line", test_items_one_line);
+	g_test_add_func("/import-feed/items/categories-capped",
+	                test_items_categories_capped);
+
+	g_test_add_func("/import-feed/limits/empty-feeds",
+	                test_limits_empty_feeds);
+	g_test_add_func("/import-feed/limits/100000-items",
+	                test_limits_many_items);
+	g_test_add_func("/import-feed/limits/ties-in-document-order",
+	                test_limits_ties_in_document_order);
+	g_test_add_func("/import-feed/limits/huge-title",
+	                test_limits_huge_title);
+	g_test_add_func("/import-feed/limits/huge-description",
+	                test_limits_huge_description);
+	g_test_add_func("/import-feed/limits/too-large", test_limits_too_large);
+	g_test_add_func("/import-feed/limits/warnings-capped",
+	                test_limits_warnings_capped);
+
+	g_test_add_func("/import-feed/rss/xxe-file-rejected", test_xxe_file);
+	g_test_add_func("/import-feed/rss/xxe-http-rejected", test_xxe_http);
+	g_test_add_func("/import-feed/rss/parameter-entity-rejected",
+	                test_parameter_entity);
+	g_test_add_func("/import-feed/rss/external-dtd-not-fetched",
+	                test_external_dtd);
+	g_test_add_func("/import-feed/rss/entity-reference-rejected",
+	                test_entity_reference);
+	g_test_add_func("/import-feed/rss/billion-laughs-rejected",
+	                test_billion_laughs);
+	g_test_add_func("/import-feed/rss/utf7-hidden-entity-rejected",
+	                test_utf7_hidden_entity);
+	g_test_add_func("/import-feed/security/deny-all-loader",
+	                test_deny_all_loader);
+	g_test_add_func("/import-feed/security/deep-nesting",
+	                test_deep_nesting);
+
+	g_test_add_func("/import-feed/encoding/invalid-utf8",
+	                test_encoding_invalid_utf8);
+	g_test_add_func("/import-feed/encoding/control-chars",
+	                test_encoding_control_chars);
+	g_test_add_func("/import-feed/encoding/windows-1252",
+	                test_encoding_windows_1252);
+	g_test_add_func("/import-feed/encoding/iso-8859-1",
+	                test_encoding_latin1);
+	g_test_add_func("/import-feed/encoding/utf16-bom", test_encoding_utf16);
+	g_test_add_func("/import-feed/encoding/unknown", test_encoding_unknown);
+
+	g_test_add_func("/import-feed/errors/not-a-feed",
+	                test_errors_not_a_feed);
+	g_test_add_func("/import-feed/errors/malformed", test_errors_malformed);
+	g_test_add_func("/import-feed/errors/empty-input",
+	                test_errors_empty_input);
+	g_test_add_func("/import-feed/errors/nothing-on-stderr",
+	                test_errors_nothing_on_stderr);
+	g_test_add_func("/import-feed/free-null", test_free_null);
+
+	g_test_add_func("/import-feed/sniff", test_sniff);
+
+	return g_test_run();
+}

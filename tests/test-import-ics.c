@@ -1,0 +1,1389 @@
+/*
+ * test-import-ics.c: partner calendars as src/import-ics.c reads them: the
+ * linear pre-check (one test per limit), what real exporters write (an
+ * Outlook export, LF-only lines, folds inside UTF-8 characters, Windows
+ * and vendor-prefixed TZIDs), how events are chosen (SEQUENCE, overrides,
+ * EXDATE, caps) and the sandbox: every file of libical's fuzz regression
+ * corpus goes through the forked child without hurting this process.
+ */
+#include "autoconf.h"
+
+#include "event.h"
+#include "import.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define EVF_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define EVF_ASAN 1
+#endif
+#endif
+
+/* "Now" for every test: 2018-06-01T00:00:00Z. */
+#define NOW  (G_GINT64_CONSTANT(1527811200) * G_USEC_PER_SEC)
+#define BASE "https://partner.example/events/"
+
+#define ZAGREB_UID                                                            \
+	"040000008200E00074C5B7101A82E00800000000D0A7C0F6C3E3D30100000000000" \
+	"0000010000000A2D5B1C54D1C8A4C9F3F5E6B9D6C7A11"
+#define LJUBLJANA_UID                                                         \
+	"040000008200E00074C5B7101A82E00800000000F1E2D3C4B5A6D30100000000000" \
+	"0000010000000B3C4D5E6F708192A3B4C5D6E7F809102"
+#define VIENNA_UID                                                             \
+	"040000008200E00074C5B7101A82E008000000001122334455667788000000000000" \
+	"000010000000CAFEBABEDEADBEEF0011223344556677"
+#define MIDNIGHT_UID                                                            \
+	"040000008200E00074C5B7101A82E0080000000099AABBCCDDEEFF000000000000000" \
+	"00010000000ABCDEF0123456789ABCDEF0123456789"
+
+static GBytes *
+read_data(const char *dir, const char *name)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *path = g_test_build_filename(
+	    G_TEST_DIST, "data", "import", dir, name, NULL);
+	char *data = NULL;
+	gsize len = 0;
+
+	g_file_get_contents(path, &data, &len, &error);
+	g_assert_no_error(error);
+	return g_bytes_new_take(data, len);
+}
+
+static void
+log_import(const EvfImport *imp)
+{
+	g_test_message("%u events, %u skipped", imp->events->len, imp->skipped);
+	for (guint i = 0; i < imp->warnings->len; i++)
+		g_test_message("warning: %s", (const char *)g_ptr_array_index(
+		                                  imp->warnings, i));
+}
+
+/* Through the sandbox, as the daemon does. */
+static EvfImport *
+import_text(const char *data, gsize len, GError **error)
+{
+	EvfImport *imp = evf_import_ics(data, len, BASE, NOW, error);
+
+	if (imp != NULL)
+		log_import(imp);
+	return imp;
+}
+
+static EvfImport *
+import_fixture(const char *name)
+{
+	g_autoptr(GBytes) b = read_data("ics", name);
+	g_autoptr(GError) error = NULL;
+	gsize len;
+	const char *data = g_bytes_get_data(b, &len);
+	EvfImport *imp = import_text(data, len, &error);
+
+	g_assert_no_error(error);
+	g_assert_nonnull(imp);
+	return imp;
+}
+
+/* (transfer full): @body (lines separated by \n) as a calendar with CR LF
+ * line ends. */
+static char *
+calendar(const char *body)
+{
+	g_auto(GStrv) lines = g_strsplit(body, "\n", -1);
+	g_autofree char *joined = g_strjoinv("\r\n", lines);
+
+	return g_strconcat("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+	                   "PRODID:-//Example//Partner Calendar//EN\r\n",
+	                   joined, "\r\nEND:VCALENDAR\r\n", NULL);
+}
+
+static EvfImport *
+import_body(const char *body)
+{
+	g_autofree char *text = calendar(body);
+	g_autoptr(GError) error = NULL;
+	EvfImport *imp = import_text(text, strlen(text), &error);
+
+	g_assert_no_error(error);
+	g_assert_nonnull(imp);
+	return imp;
+}
+
+static EvfEvent *
+find(const EvfImport *imp, const char *uid)
+{
+	for (guint i = 0; i < imp->events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(imp->events, i);
+
+		if (strcmp(ev->uid, uid) == 0)
+			return ev;
+	}
+	return NULL;
+}
+
+static gboolean
+has_warning(const EvfImport *imp, const char *needle)
+{
+	for (guint i = 0; i < imp->warnings->len; i++)
+		if (strstr(g_ptr_array_index(imp->warnings, i), needle) != NULL)
+			return TRUE;
+	return FALSE;
+}
+
+static void
+assert_utc(const GDateTime *dt, const char *iso)
+{
+	g_autoptr(GDateTime) utc = g_date_time_to_utc((GDateTime *)dt);
+	g_autofree char *s = g_date_time_format(utc, "%Y-%m-%dT%H:%M:%SZ");
+
+	g_assert_cmpstr(s, ==, iso);
+}
+
+static void
+assert_date(const GDate *d, int y, int m, int day)
+{
+	g_assert_true(g_date_valid(d));
+	g_assert_cmpint(g_date_get_year(d), ==, y);
+	g_assert_cmpint(g_date_get_month(d), ==, m);
+	g_assert_cmpint(g_date_get_day(d), ==, day);
+}
+
+static void
+assert_refused(const char *text, gsize len, const char *needle)
+{
+	g_autofree char *why = evf_import_ics_precheck(text, len);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+
+	g_assert_nonnull(why);
+	g_test_message("refused: %s", why);
+	g_assert_nonnull(strstr(why, needle));
+	imp = evf_import_ics(text, len, BASE, NOW, &error);
+	g_assert_null(imp);
+	g_assert_error(error, EVF_ERROR, EVF_ERROR_INVALID);
+	g_assert_nonnull(strstr(error->message, needle));
+}
+
+static void
+assert_accepted(const char *text, gsize len)
+{
+	g_autofree char *why = evf_import_ics_precheck(text, len);
+
+	g_assert_cmpstr(why, ==, NULL);
+}
+
+/* ----------------------------------------------------------- pre-check */
+
+static void
+test_precheck_accepts(void)
+{
+	static const char lf[] = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\n"
+	                         "END:VEVENT\nEND:VCALENDAR";
+	static const char bom[] = "\xef\xbb\xbf"
+	                          "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n";
+	static const char folded[] =
+	    "BEGIN:VCAL\r\n ENDAR\r\nEND:VCA\r\n\tLENDAR";
+	static const char lower[] = "begin:vcalendar\r\nend:vcalendar\r\n";
+	static const char blank[] =
+	    "\r\nBEGIN:VCALENDAR\r\n\r\nEND:VCALENDAR\r\n";
+
+	assert_accepted(lf, strlen(lf));
+	assert_accepted(bom, strlen(bom));
+	assert_accepted(folded, strlen(folded));
+	assert_accepted(lower, strlen(lower));
+	assert_accepted(blank, strlen(blank));
+}
+
+static void
+test_precheck_nul(void)
+{
+	static const char text[] =
+	    "BEGIN:VCALENDAR\r\nX-A:a\0b\r\nEND:VCALENDAR";
+
+	assert_refused(text, sizeof text - 1, "NUL byte at offset 22");
+}
+
+/* A content line of @n bytes, folded every 75 octets as a writer would. */
+static char *
+calendar_with_line_of(gsize n)
+{
+	GString *s = g_string_new("BEGIN:VCALENDAR\r\nX-LONG:");
+	gsize col = 7;
+
+	for (gsize i = 7; i < n; i++) {
+		if (col == 75) {
+			g_string_append(s, "\r\n ");
+			col = 1;
+		}
+		g_string_append_c(s, 'a');
+		col++;
+	}
+	g_string_append(s, "\r\nEND:VCALENDAR\r\n");
+	return g_string_free(s, FALSE);
+}
+
+static void
+test_precheck_long_line(void)
+{
+	g_autofree char *ok = calendar_with_line_of(256 * 1024);
+	g_autofree char *bad = calendar_with_line_of(256 * 1024 + 1);
+
+	assert_accepted(ok, strlen(ok));
+	assert_refused(bad, strlen(bad),
+	               "line 2: a content line longer than "
+	               "256 KiB");
+}
+
+static void
+test_precheck_long_name(void)
+{
+	g_autofree char *n100 = g_strnfill(98, 'A');
+	g_autofree char *n101 = g_strnfill(99, 'A');
+	g_autofree char *ok =
+	    g_strdup_printf("BEGIN:VCALENDAR\r\nX-%s:v\r\nEND:VCALENDAR", n100);
+	g_autofree char *bad =
+	    g_strdup_printf("BEGIN:VCALENDAR\r\nX-%s:v\r\nEND:VCALENDAR", n101);
+
+	assert_accepted(ok, strlen(ok));
+	assert_refused(bad, strlen(bad), "a property name longer than 100");
+}
+
+static void
+test_precheck_long_params(void)
+{
+	/* After the name's ';': 4096 bytes of parameters, then one more;
+	 * the colon inside the quoted value does not end them. */
+	g_autofree char *v4091 = g_strnfill(4089, 'v');
+	g_autofree char *v4092 = g_strnfill(4090, 'v');
+	g_autofree char *ok = g_strdup_printf(
+	    "BEGIN:VCALENDAR\r\nX-A;X-P=\"%s:\":x\r\nEND:VCALENDAR", v4091);
+	g_autofree char *bad = g_strdup_printf(
+	    "BEGIN:VCALENDAR\r\nX-A;X-P=\"%s:\":x\r\nEND:VCALENDAR", v4092);
+
+	g_assert_cmpuint(strlen("X-P=\"") + 4089 + 2, ==, 4096);
+	assert_accepted(ok, strlen(ok));
+	assert_refused(bad, strlen(bad), "parameters longer than 4 KiB");
+}
+
+static void
+test_precheck_many_params(void)
+{
+	GString *ok = g_string_new("BEGIN:VCALENDAR\r\nX-A");
+	g_autofree char *bad = NULL;
+	g_autofree char *okstr = NULL;
+
+	for (int i = 0; i < 64; i++)
+		g_string_append_printf(ok, ";X-P%d=\"a;b\"", i);
+	bad = g_strdup_printf("%s;X-ONE-MORE=x:v\r\nEND:VCALENDAR", ok->str);
+	g_string_append(ok, ":v\r\nEND:VCALENDAR");
+	okstr = g_string_free(ok, FALSE);
+	assert_accepted(okstr, strlen(okstr));
+	assert_refused(bad, strlen(bad), "more than 64 parameters");
+}
+
+static void
+test_precheck_nesting(void)
+{
+	GString *s = g_string_new("BEGIN:VCALENDAR\r\n");
+	g_autofree char *ok = NULL;
+	g_autofree char *bad = NULL;
+
+	for (int i = 0; i < 7; i++)
+		g_string_append(s, "BEGIN:X-NEST\r\n");
+	ok = g_strconcat(s->str, "END:VCALENDAR\r\n", NULL);
+	g_string_append(s, "BEGIN:X-NEST\r\n");
+	bad = g_strconcat(s->str, "END:VCALENDAR\r\n", NULL);
+	g_string_free(s, TRUE);
+	assert_accepted(ok, strlen(ok));
+	assert_refused(bad, strlen(bad),
+	               "line 9: components nested deeper "
+	               "than 8");
+}
+
+static char *
+calendar_of_events(guint n)
+{
+	GString *s = g_string_new("BEGIN:VCALENDAR\r\n");
+
+	for (guint i = 0; i < n; i++)
+		g_string_append_printf(s,
+		                       "BEGIN:VEVENT\r\nUID:e%u\r\n"
+		                       "DTSTART;VALUE=DATE:20180701\r\n"
+		                       "END:VEVENT\r\n",
+		                       i);
+	g_string_append(s, "END:VCALENDAR\r\n");
+	return g_string_free(s, FALSE);
+}
+
+static void
+test_precheck_too_many_events(void)
+{
+	g_autofree char *ok = calendar_of_events(20000);
+	g_autofree char *bad = calendar_of_events(20001);
+	gint64 t0 = g_get_monotonic_time();
+
+	assert_accepted(ok, strlen(ok));
+	assert_refused(bad, strlen(bad), "more than 20000 events");
+	g_assert_cmpint(g_get_monotonic_time() - t0, <, 2 * G_USEC_PER_SEC);
+}
+
+static void
+test_precheck_not_calendar(void)
+{
+	static const char html[] = "<!DOCTYPE html><html><body>Log in</body>"
+	                           "</html>\n";
+	static const char vevent[] = "BEGIN:VEVENT\r\nUID:a\r\nEND:VEVENT\r\n";
+
+	assert_refused(html, strlen(html), "no BEGIN:VCALENDAR");
+	assert_refused(vevent, strlen(vevent), "no BEGIN:VCALENDAR");
+	assert_refused("", 0, "no BEGIN:VCALENDAR");
+}
+
+static void
+test_precheck_truncated(void)
+{
+	g_autoptr(GBytes) b = read_data("ics", "truncated.ics");
+	static const char no_end[] = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n"
+	                             "UID:a\r\nDTSTART:20180701T100000Z\r\n"
+	                             "END:VEVENT\r\n";
+	static const char second_cut[] = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+	                                 "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n";
+	gsize len;
+	const char *data = g_bytes_get_data(b, &len);
+
+	assert_refused(data, len, "END:VCALENDAR");
+	assert_refused(no_end, strlen(no_end), "END:VCALENDAR");
+	assert_refused(second_cut, strlen(second_cut), "END:VCALENDAR");
+}
+
+static void
+test_precheck_leading_continuation(void)
+{
+	static const char text[] = " BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n";
+
+	assert_refused(text, strlen(text), "line 1: a continuation line");
+}
+
+/* ------------------------------------------------------ real exporters */
+
+static void
+test_outlook(void)
+{
+	g_autoptr(EvfImport) imp = import_fixture("outlook-export.ics");
+	EvfEvent *zagreb = find(imp, ZAGREB_UID);
+	EvfEvent *ljubljana = find(imp, LJUBLJANA_UID);
+	EvfEvent *vienna = find(imp, VIENNA_UID);
+	EvfEvent *midnight = find(imp, MIDNIGHT_UID);
+	g_autofree char *when = NULL;
+
+	/* Four public events; the private one is left out. */
+	g_assert_cmpuint(imp->events->len, ==, 4);
+	g_assert_cmpuint(imp->skipped, ==, 1);
+	g_assert_true(has_warning(imp, "a private event is left out"));
+
+	/* The UNODC meeting in Zagreb, 28-29 June 2018, all day. */
+	g_assert_nonnull(zagreb);
+	g_assert_cmpstr(zagreb->title, ==,
+	                "Inter-Regional Meeting on Countering Illicit "
+	                "Financial Flows");
+	g_assert_true(zagreb->all_day);
+	g_assert_null(zagreb->start);
+	g_assert_null(zagreb->tzid);
+	assert_date(&zagreb->start_date, 2018, 6, 28);
+	assert_date(&zagreb->end_date, 2018, 6, 30);
+	when = evf_event_format_when(zagreb);
+	g_assert_cmpstr(when, ==, "28\u201329 June 2018");
+	g_assert_cmpstr(zagreb->location, ==, "Zagreb, Croatia");
+	g_assert_cmpuint(zagreb->categories->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(zagreb->categories, 0), ==,
+	                "Meeting");
+	/* CREATED, not DTSTAMP. */
+	g_assert_cmpint(zagreb->published, ==,
+	                G_GINT64_CONSTANT(1523349014) * G_USEC_PER_SEC);
+	/* X-ALT-DESC is the HTML (sanitised), DESCRIPTION the text. */
+	g_assert_nonnull(strstr(zagreb->description_html,
+	                        "<a href=\"https://www.unodc.org/\">"));
+	g_assert_nonnull(
+	    strstr(zagreb->description_html, "in Zagreb, Croatia."));
+	g_assert_null(strstr(zagreb->description_html, "script"));
+	g_assert_null(strstr(zagreb->description_html, "alert"));
+	g_assert_null(strstr(zagreb->description_html, "Generator"));
+	g_assert_null(strstr(zagreb->description_html, "FONT"));
+	g_assert_true(g_str_has_prefix(zagreb->description_text,
+	                               "Between the 28-29 June, UNODC is "
+	                               "organizing"));
+	g_assert_nonnull(
+	    strstr(zagreb->description_text, "\n\nProgramme: www.unodc.org"));
+	g_assert_cmpstr(zagreb->slug, ==,
+	                "040000008200e00074c5b7101a82e0080000"
+	                "0000d0a7c0f6c3e3d30100000000000000001"
+	                "0000000a2d5b1c54d1c8a4c9f3f5e6b9d6c7a"
+	                "11");
+	g_assert_nonnull(zagreb->fingerprint);
+
+	/* "Central Europe Standard Time" (quoted) is Europe/Budapest. */
+	g_assert_nonnull(ljubljana);
+	g_assert_false(ljubljana->all_day);
+	g_assert_cmpstr(ljubljana->tzid, ==, "Europe/Budapest");
+	assert_utc(ljubljana->start, "2018-05-22T07:00:00Z");
+	assert_utc(ljubljana->end, "2018-05-22T15:00:00Z");
+	g_assert_cmpstr(ljubljana->description_html, ==,
+	                "<p>Regional conference on counter-terrorism "
+	                "challenges in South Eastern Europe.</p>");
+
+	/* "W. Europe Standard Time" (unquoted) is Europe/Berlin. */
+	g_assert_nonnull(vienna);
+	g_assert_cmpstr(vienna->tzid, ==, "Europe/Berlin");
+	assert_utc(vienna->start, "2018-09-25T07:00:00Z");
+	assert_utc(vienna->end, "2018-09-27T11:00:00Z");
+	g_assert_null(vienna->description_html);
+	g_assert_null(vienna->description_text);
+
+	/* Midnight to midnight with X-MICROSOFT-CDO-ALLDAYEVENT: all day. */
+	g_assert_nonnull(midnight);
+	g_assert_true(midnight->all_day);
+	g_assert_null(midnight->tzid);
+	assert_date(&midnight->start_date, 2018, 10, 15);
+	assert_date(&midnight->end_date, 2018, 10, 16);
+}
+
+static void
+test_lf_only(void)
+{
+	g_autoptr(EvfImport) imp = import_fixture("lf-only.ics");
+	EvfEvent *ev = find(imp, "lf-only-1@partner.example");
+
+	g_assert_cmpuint(imp->events->len, ==, 1);
+	g_assert_nonnull(ev);
+	g_assert_cmpstr(ev->title, ==, "Lines end in LF only");
+	assert_utc(ev->start, "2018-07-04T08:00:00Z");
+	assert_utc(ev->end, "2018-07-04T10:00:00Z");
+	g_assert_null(ev->tzid);
+}
+
+static void
+test_long_lines(void)
+{
+	/* Unfolded lines far over 75 octets are read whole; the title and
+	 * the description are cut, on a character boundary. */
+	g_autofree char *title = NULL;
+	g_autofree char *desc = g_strnfill(100 * 1024, 'd');
+	g_autofree char *body = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+	GString *t = g_string_new("x");
+	EvfEvent *ev;
+
+	while (t->len < 3000)
+		g_string_append(t, "\u010d");
+	title = g_string_free(t, FALSE);
+	body = g_strdup_printf("BEGIN:VEVENT\nUID:long@partner.example\n"
+	                       "DTSTART:20180701T100000Z\nSUMMARY:%s\n"
+	                       "DESCRIPTION:%s\nEND:VEVENT",
+	                       title, desc);
+	imp = import_body(body);
+	ev = find(imp, "long@partner.example");
+	g_assert_nonnull(ev);
+	g_assert_cmpuint(strlen(ev->title), <=, EVF_IMPORT_MAX_TITLE);
+	g_assert_cmpuint(strlen(ev->title), >=, EVF_IMPORT_MAX_TITLE - 1);
+	g_assert_true(g_utf8_validate(ev->title, -1, NULL));
+	g_assert_cmpuint(strlen(ev->description_text), ==,
+	                 EVF_IMPORT_MAX_DESCRIPTION);
+	g_assert_cmpuint(strlen(ev->description_html), <=,
+	                 EVF_IMPORT_MAX_DESCRIPTION);
+	g_assert_true(g_str_has_prefix(ev->description_html, "<p>ddd"));
+}
+
+static void
+test_fold_mid_utf8(void)
+{
+	g_autoptr(EvfImport) imp = import_fixture("fold-mid-utf8.ics");
+	EvfEvent *ev = find(imp, "fold-utf8-1@partner.example");
+
+	g_assert_nonnull(ev);
+	/* Folded inside "–" and inside "đ": joined back byte for byte. */
+	g_assert_cmpstr(ev->title, ==,
+	                "Sastanak \u2013 me\u0111unarodna suradnja u Zagrebu");
+	/* An invalid byte becomes U+FFFD. */
+	g_assert_cmpstr(ev->location, ==, "Zagreb \ufffd Croatia");
+	g_assert_true(ev->all_day);
+	assert_date(&ev->start_date, 2018, 9, 10);
+	assert_date(&ev->end_date, 2018, 9, 11);
+}
+
+/* ---------------------------------------------------------- time zones */
+
+static void
+test_tzid_no_vtimezone(void)
+{
+	g_autoptr(EvfImport) imp = import_fixture("tzid-no-vtimezone.ics");
+	EvfEvent *iana = find(imp, "iana@partner.example");
+	EvfEvent *prefixed = find(imp, "prefixed@partner.example");
+	EvfEvent *mozilla = find(imp, "mozilla@partner.example");
+	EvfEvent *unknown = find(imp, "unknown@partner.example");
+	EvfEvent *floating = find(imp, "floating@partner.example");
+
+	g_assert_cmpuint(imp->events->len, ==, 5);
+	g_assert_cmpstr(iana->tzid, ==, "Europe/Zagreb");
+	assert_utc(iana->start, "2018-06-28T07:00:00Z");
+	g_assert_cmpint(g_date_time_get_hour(iana->start), ==, 9);
+
+	g_assert_cmpstr(prefixed->tzid, ==, "Europe/Vienna");
+	assert_utc(prefixed->start, "2018-12-03T13:00:00Z");
+	g_assert_cmpstr(mozilla->tzid, ==, "America/New_York");
+	assert_utc(mozilla->start, "2018-07-04T16:00:00Z");
+
+	/* Unknown and without a VTIMEZONE: UTC, with a warning. */
+	g_assert_null(unknown->tzid);
+	assert_utc(unknown->start, "2018-08-01T10:00:00Z");
+	g_assert_true(
+	    has_warning(imp, "unknown time zone 'Mars/Olympus_Mons'"));
+
+	/* Floating: UTC, with a warning. */
+	g_assert_null(floating->tzid);
+	assert_utc(floating->start, "2018-08-02T10:00:00Z");
+	assert_utc(floating->end, "2018-08-02T12:00:00Z");
+	g_assert_true(has_warning(imp, "floating times"));
+}
+
+static void
+test_tzid_custom_vtimezone(void)
+{
+	g_autoptr(EvfImport) imp = import_fixture("tzid-custom-vtimezone.ics");
+	EvfEvent *ev = find(imp, "custom-zone@partner.example");
+
+	/* Not an IANA name: the VTIMEZONE's offset (+05:30) gives the
+	 * instant, stored in UTC. */
+	g_assert_nonnull(ev);
+	g_assert_null(ev->tzid);
+	assert_utc(ev->start, "2018-08-15T04:30:00Z");
+	assert_utc(ev->end, "2018-08-15T06:00:00Z");
+	g_assert_true(has_warning(imp, "unknown time zone 'Partner Local "
+	                               "Time': times converted to UTC"));
+}
+
+static void
+test_tzid_windows(void)
+{
+	g_autoptr(EvfImport) imp = import_fixture("windows-zones.ics");
+	EvfEvent *eastern = find(imp, "eastern@partner.example");
+	EvfEvent *tokyo = find(imp, "tokyo@partner.example");
+	EvfEvent *london = find(imp, "london@partner.example");
+	EvfEvent *utc = find(imp, "utc@partner.example");
+
+	g_assert_cmpstr(eastern->tzid, ==, "America/New_York");
+	assert_utc(eastern->start, "2018-07-04T13:00:00Z");
+	assert_utc(eastern->end, "2018-07-04T14:00:00Z");
+	g_assert_cmpstr(tokyo->tzid, ==, "Asia/Tokyo");
+	assert_utc(tokyo->start, "2018-07-04T00:00:00Z");
+	/* GMT Standard Time is London, with summer time. */
+	g_assert_cmpstr(london->tzid, ==, "Europe/London");
+	assert_utc(london->start, "2018-07-04T08:00:00Z");
+	g_assert_null(utc->tzid);
+	assert_utc(utc->start, "2018-07-04T09:00:00Z");
+	g_assert_cmpuint(imp->warnings->len, ==, 0);
+}
+
+/* The most common Windows zone names and their IANA zones (CLDR). */
+static const char *const windows_zones[][2] = {
+	{ "Dateline Standard Time", "Etc/GMT+12" },
+	{ "Hawaiian Standard Time", "Pacific/Honolulu" },
+	{ "Alaskan Standard Time", "America/Anchorage" },
+	{ "Pacific Standard Time", "America/Los_Angeles" },
+	{ "US Mountain Standard Time", "America/Phoenix" },
+	{ "Mountain Standard Time", "America/Denver" },
+	{ "Central America Standard Time", "America/Guatemala" },
+	{ "Central Standard Time", "America/Chicago" },
+	{ "Central Standard Time (Mexico)", "America/Mexico_City" },
+	{ "Canada Central Standard Time", "America/Regina" },
+	{ "SA Pacific Standard Time", "America/Bogota" },
+	{ "Eastern Standard Time", "America/New_York" },
+	{ "Atlantic Standard Time", "America/Halifax" },
+	{ "Newfoundland Standard Time", "America/St_Johns" },
+	{ "E. South America Standard Time", "America/Sao_Paulo" },
+	{ "Argentina Standard Time", "America/Argentina/Buenos_Aires" },
+	{ "Pacific SA Standard Time", "America/Santiago" },
+	{ "Azores Standard Time", "Atlantic/Azores" },
+	{ "GMT Standard Time", "Europe/London" },
+	{ "Greenwich Standard Time", "Atlantic/Reykjavik" },
+	{ "Morocco Standard Time", "Africa/Casablanca" },
+	{ "W. Europe Standard Time", "Europe/Berlin" },
+	{ "Central Europe Standard Time", "Europe/Budapest" },
+	{ "Romance Standard Time", "Europe/Paris" },
+	{ "Central European Standard Time", "Europe/Warsaw" },
+	{ "W. Central Africa Standard Time", "Africa/Lagos" },
+	{ "GTB Standard Time", "Europe/Bucharest" },
+	{ "FLE Standard Time", "Europe/Kyiv" },
+	{ "E. Europe Standard Time", "Europe/Chisinau" },
+	{ "Egypt Standard Time", "Africa/Cairo" },
+	{ "South Africa Standard Time", "Africa/Johannesburg" },
+	{ "Israel Standard Time", "Asia/Jerusalem" },
+	{ "Turkey Standard Time", "Europe/Istanbul" },
+	{ "Russian Standard Time", "Europe/Moscow" },
+	{ "Arab Standard Time", "Asia/Riyadh" },
+	{ "E. Africa Standard Time", "Africa/Nairobi" },
+	{ "Iran Standard Time", "Asia/Tehran" },
+	{ "Arabian Standard Time", "Asia/Dubai" },
+	{ "Afghanistan Standard Time", "Asia/Kabul" },
+	{ "Pakistan Standard Time", "Asia/Karachi" },
+	{ "India Standard Time", "Asia/Kolkata" },
+	{ "Nepal Standard Time", "Asia/Kathmandu" },
+	{ "Bangladesh Standard Time", "Asia/Dhaka" },
+	{ "SE Asia Standard Time", "Asia/Bangkok" },
+	{ "China Standard Time", "Asia/Shanghai" },
+	{ "Singapore Standard Time", "Asia/Singapore" },
+	{ "Taipei Standard Time", "Asia/Taipei" },
+	{ "W. Australia Standard Time", "Australia/Perth" },
+	{ "Tokyo Standard Time", "Asia/Tokyo" },
+	{ "Korea Standard Time", "Asia/Seoul" },
+	{ "Cen. Australia Standard Time", "Australia/Adelaide" },
+	{ "E. Australia Standard Time", "Australia/Brisbane" },
+	{ "AUS Eastern Standard Time", "Australia/Sydney" },
+	{ "New Zealand Standard Time", "Pacific/Auckland" },
+	{ "Fiji Standard Time", "Pacific/Fiji" },
+};
+
+static void
+test_tzid_windows_table(void)
+{
+	GString *body = g_string_new(NULL);
+	g_autoptr(EvfImport) imp = NULL;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(windows_zones); i++)
+		g_string_append_printf(body,
+		                       "BEGIN:VEVENT\nUID:w%" G_GSIZE_FORMAT
+		                       "\n"
+		                       "DTSTART;TZID=\"%s\":20180704T120000\n"
+		                       "END:VEVENT\n",
+		                       i, windows_zones[i][0]);
+	g_string_truncate(body, body->len - 1);
+	imp = import_body(body->str);
+	g_string_free(body, TRUE);
+	g_assert_cmpuint(imp->events->len, ==, G_N_ELEMENTS(windows_zones));
+	for (gsize i = 0; i < G_N_ELEMENTS(windows_zones); i++) {
+		g_autofree char *uid = g_strdup_printf("w%" G_GSIZE_FORMAT, i);
+		EvfEvent *ev = find(imp, uid);
+		g_autoptr(GTimeZone) tz =
+		    g_time_zone_new_identifier(windows_zones[i][1]);
+		g_autoptr(GDateTime) want = NULL;
+
+		g_assert_nonnull(ev);
+		g_assert_cmpstr(ev->tzid, ==, windows_zones[i][1]);
+		g_assert_nonnull(tz);
+		want = g_date_time_new(tz, 2018, 7, 4, 12, 0, 0);
+		g_assert_cmpint(g_date_time_to_unix(ev->start), ==,
+		                g_date_time_to_unix(want));
+	}
+}
+
+/* -------------------------------------------------- choosing the events */
+
+static void
+test_duplicate_uid(void)
+{
+	g_autoptr(EvfImport) imp = import_fixture("duplicate-uid.ics");
+	EvfEvent *dup = find(imp, "dup@partner.example");
+	EvfEvent *same = find(imp, "same-sequence@partner.example");
+
+	g_assert_cmpuint(imp->events->len, ==, 2);
+	/* The highest SEQUENCE, wherever it is in the file. */
+	g_assert_cmpstr(dup->title, ==, "Third version");
+	assert_utc(dup->start, "2018-09-12T08:00:00Z");
+	/* The same SEQUENCE: the later LAST-MODIFIED. */
+	g_assert_cmpstr(same->title, ==, "Later edit");
+	g_assert_true(has_warning(imp, "'dup@partner.example': given more "
+	                               "than once"));
+}
+
+static void
+test_rrule_override_exdate(void)
+{
+	g_autoptr(EvfImport) imp = import_fixture("recurrence.ics");
+	EvfEvent *ev;
+
+	/* Six Mondays; 11 June excluded; 18 June moved to Tuesday
+	 * afternoon; 25 June cancelled (kept, as cancelled). */
+	g_assert_nonnull(find(imp, "weekly@partner.example/20180604T080000Z"));
+	g_assert_null(find(imp, "weekly@partner.example/20180611T080000Z"));
+	ev = find(imp, "weekly@partner.example/20180604T080000Z");
+	g_assert_cmpstr(ev->tzid, ==, "Europe/Vienna");
+	g_assert_cmpstr(ev->location, ==, "Online");
+	assert_utc(ev->end, "2018-06-04T09:30:00Z");
+	ev = find(imp, "weekly@partner.example/20180618T080000Z");
+	g_assert_nonnull(ev);
+	g_assert_cmpstr(ev->title, ==,
+	                "Weekly coordination call (moved to Tuesday)");
+	assert_utc(ev->start, "2018-06-19T12:00:00Z");
+	assert_utc(ev->end, "2018-06-19T13:00:00Z");
+	ev = find(imp, "weekly@partner.example/20180625T080000Z");
+	g_assert_nonnull(ev);
+	g_assert_cmpint(ev->status, ==, EVF_STATUS_CANCELLED);
+	g_assert_nonnull(find(imp, "weekly@partner.example/20180702T080000Z"));
+	g_assert_nonnull(find(imp, "weekly@partner.example/20180709T080000Z"));
+	g_assert_null(find(imp, "weekly@partner.example/20180716T080000Z"));
+	g_assert_null(find(imp, "weekly@partner.example"));
+
+	/* A yearly all-day series from 2015: only the window (from a year
+	 * ago), without the excluded 2018 date. */
+	g_assert_null(find(imp, "yearly@partner.example/20160626"));
+	ev = find(imp, "yearly@partner.example/20170626");
+	g_assert_nonnull(ev);
+	g_assert_true(ev->all_day);
+	assert_date(&ev->end_date, 2017, 6, 27);
+	g_assert_null(find(imp, "yearly@partner.example/20180626"));
+	g_assert_nonnull(find(imp, "yearly@partner.example/20190626"));
+	g_assert_null(find(imp, "yearly@partner.example/20200626"));
+
+	/* An override without its series stands alone. */
+	ev = find(imp, "orphan@partner.example/20180705");
+	g_assert_nonnull(ev);
+	assert_date(&ev->start_date, 2018, 7, 6);
+	g_assert_cmpuint(imp->events->len, ==, 8);
+}
+
+static void
+test_rrule_override_edges(void)
+{
+	g_autoptr(EvfImport) imp = import_body(
+	    "BEGIN:VEVENT\nUID:edge@partner.example\n"
+	    "DTSTART:20160606T090000Z\n"
+	    "RRULE:FREQ=WEEKLY;UNTIL=20181231T235959Z\n"
+	    "EXDATE:20180611T090000Z\nSUMMARY:Series\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:edge@partner.example\n"
+	    "RECURRENCE-ID:20180611T090000Z\nDTSTART:20180612T090000Z\n"
+	    "SUMMARY:Override of an excluded instance\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:edge@partner.example\n"
+	    "RECURRENCE-ID:20170529T090000Z\nDTSTART:20170607T090000Z\n"
+	    "SUMMARY:Moved into the window\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:edge@partner.example\n"
+	    "RECURRENCE-ID:20180618T090000Z\nSEQUENCE:1\n"
+	    "DTSTART:20180618T100000Z\nSUMMARY:Newer override\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:edge@partner.example\n"
+	    "RECURRENCE-ID:20180618T090000Z\nSEQUENCE:0\n"
+	    "DTSTART:20180618T110000Z\nSUMMARY:Older override\nEND:VEVENT");
+	EvfEvent *ev;
+
+	g_assert_null(find(imp, "edge@partner.example/20180611T090000Z"));
+	ev = find(imp, "edge@partner.example/20170529T090000Z");
+	g_assert_nonnull(ev);
+	g_assert_cmpstr(ev->title, ==, "Moved into the window");
+	/* Two overrides of one instance: the higher SEQUENCE. */
+	ev = find(imp, "edge@partner.example/20180618T090000Z");
+	g_assert_cmpstr(ev->title, ==, "Newer override");
+	assert_utc(ev->start, "2018-06-18T10:00:00Z");
+	/* The window is a year back, UNTIL ends the series. */
+	g_assert_nonnull(find(imp, "edge@partner.example/20170605T090000Z"));
+	g_assert_nonnull(find(imp, "edge@partner.example/20181231T090000Z"));
+	g_assert_null(find(imp, "edge@partner.example/20190107T090000Z"));
+	/* 83 Mondays from 5 June 2017 to 31 December 2018, one excluded,
+	 * one moved in. */
+	g_assert_cmpuint(imp->events->len, ==, 83);
+}
+
+static void
+test_rrule_secondly(void)
+{
+	gint64 t0 = g_get_monotonic_time();
+	g_autoptr(EvfImport) imp = import_fixture("secondly-1970.ics");
+	guint secondly = 0, minutely = 0;
+
+	/* Bounded (the occurrence cap) and fast, from now on. */
+	g_assert_cmpint(g_get_monotonic_time() - t0, <, 3 * G_USEC_PER_SEC);
+	for (guint i = 0; i < imp->events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(imp->events, i);
+		gint64 s = g_date_time_to_unix(ev->start);
+
+		g_assert_cmpint(s, >=, NOW / G_USEC_PER_SEC - 366 * 86400);
+		g_assert_cmpint(s, <=, NOW / G_USEC_PER_SEC + 731 * 86400);
+		if (g_str_has_prefix(ev->uid, "secondly@"))
+			secondly++;
+		if (g_str_has_prefix(ev->uid, "minutely@")) {
+			minutely++;
+			/* INTERVAL=7 keeps its phase from 1970. */
+			g_assert_cmpint(s % 420, ==, 0);
+		}
+	}
+	g_assert_cmpuint(secondly, ==, EVF_IMPORT_MAX_OCCURRENCES);
+	g_assert_cmpuint(minutely, ==, EVF_IMPORT_MAX_OCCURRENCES);
+	g_assert_nonnull(
+	    find(imp, "secondly@partner.example/20180601T000000Z"));
+	g_assert_nonnull(
+	    find(imp, "secondly@partner.example/20180601T000139Z"));
+}
+
+static void
+test_rrule_count_max(void)
+{
+	gint64 t0 = g_get_monotonic_time();
+	g_autoptr(EvfImport) imp = import_fixture("count-max.ics");
+	guint daily = 0;
+
+	g_assert_cmpint(g_get_monotonic_time() - t0, <, 5 * G_USEC_PER_SEC);
+	/* COUNT=2147483647 every second from 1970: the step cap ends it
+	 * long before the window. */
+	g_assert_true(has_warning(imp, "'count-secondly@partner.example': "
+	                               "the recurrence was not expanded "
+	                               "fully"));
+	for (guint i = 0; i < imp->events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(imp->events, i);
+
+		g_assert_false(g_str_has_prefix(ev->uid, "count-secondly@"));
+		daily += g_str_has_prefix(ev->uid, "count-daily@");
+	}
+	/* Every day: the next hundred from now. */
+	g_assert_cmpuint(daily, ==, EVF_IMPORT_MAX_OCCURRENCES);
+	g_assert_nonnull(find(imp, "count-daily@partner.example/"
+	                           "20180601T090000Z"));
+	g_assert_nonnull(find(imp, "count-daily@partner.example/"
+	                           "20180908T090000Z"));
+	g_assert_null(find(imp, "count-daily@partner.example/"
+	                        "20180531T090000Z"));
+}
+
+static void
+test_rrule_impossible(void)
+{
+	gint64 t0 = g_get_monotonic_time();
+	g_autoptr(EvfImport) imp = import_fixture("impossible-rule.ics");
+
+	g_assert_cmpint(g_get_monotonic_time() - t0, <, 2 * G_USEC_PER_SEC);
+	/* 30 February never comes. */
+	for (guint i = 0; i < imp->events->len; i++)
+		g_assert_false(g_str_has_prefix(
+		    ((EvfEvent *)g_ptr_array_index(imp->events, i))->uid,
+		    "february-30@"));
+}
+
+static void
+test_rrule_window(void)
+{
+	g_autoptr(EvfImport) imp = import_body(
+	    "BEGIN:VEVENT\nUID:open@partner.example\n"
+	    "DTSTART;TZID=Europe/Vienna:20100104T100000\n"
+	    "DTEND;TZID=Europe/Vienna:20100104T110000\n"
+	    "RRULE:FREQ=WEEKLY;BYDAY=MO\nSUMMARY:Every Monday\nEND:VEVENT");
+	EvfEvent *first, *last;
+
+	/* An open weekly series: the next hundred Mondays, from now. */
+	g_assert_cmpuint(imp->events->len, ==, EVF_IMPORT_MAX_OCCURRENCES);
+	first = g_ptr_array_index(imp->events, 0);
+	last = g_ptr_array_index(imp->events, imp->events->len - 1);
+	g_assert_cmpstr(first->uid, ==,
+	                "open@partner.example/20180604T080000Z");
+	/* Ten o'clock in Vienna, in summer and in winter. */
+	assert_utc(first->start, "2018-06-04T08:00:00Z");
+	assert_utc(last->start, "2020-04-27T08:00:00Z");
+	g_assert_cmpint(g_date_time_get_hour(last->start), ==, 10);
+	g_assert_cmpint(g_date_time_difference(last->end, last->start), ==,
+	                G_TIME_SPAN_HOUR);
+	g_assert_cmpstr(last->slug, ==,
+	                "open-partner-example-20200427t080000z");
+}
+
+/* ------------------------------------------------------- broken events */
+
+static void
+test_dtstart_bad(void)
+{
+	g_autoptr(EvfImport) imp = import_fixture("bad-dtstart.ics");
+
+	/* Missing, garbage, 30 February, no UID: skipped and counted. */
+	g_assert_cmpuint(imp->events->len, ==, 1);
+	g_assert_nonnull(find(imp, "good@partner.example"));
+	g_assert_cmpuint(imp->skipped, ==, 4);
+	g_assert_true(has_warning(imp, "'garbage@partner.example': no valid "
+	                               "DTSTART"));
+}
+
+static void
+test_dtstart_out_of_range(void)
+{
+	g_autoptr(EvfImport) imp = import_fixture("out-of-range.ics");
+
+	g_assert_cmpuint(imp->skipped, ==, 4);
+	g_assert_cmpuint(imp->events->len, ==, 2);
+	g_assert_null(find(imp, "year-0@partner.example"));
+	g_assert_null(find(imp, "year-9999@partner.example"));
+	g_assert_null(find(imp, "year-1899@partner.example"));
+	g_assert_null(find(imp, "year-2201@partner.example"));
+	g_assert_nonnull(find(imp, "year-1900@partner.example"));
+	g_assert_nonnull(find(imp, "year-2200@partner.example"));
+}
+
+static void
+test_dtend_before_dtstart(void)
+{
+	g_autoptr(EvfImport) imp = import_body(
+	    "BEGIN:VEVENT\nUID:backwards@partner.example\n"
+	    "DTSTART:20180701T100000Z\nDTEND:20180701T080000Z\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:no-end@partner.example\n"
+	    "DTSTART:20180702T100000Z\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:duration@partner.example\n"
+	    "DTSTART:20180703T100000Z\nDURATION:PT90M\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:days@partner.example\n"
+	    "DTSTART;VALUE=DATE:20180704\nDURATION:P3D\nEND:VEVENT");
+	EvfEvent *ev = find(imp, "backwards@partner.example");
+
+	assert_utc(ev->end, "2018-07-01T11:00:00Z");
+	g_assert_true(has_warning(imp, "'backwards@partner.example': DTEND "
+	                               "is before DTSTART"));
+	assert_utc(find(imp, "no-end@partner.example")->end,
+	           "2018-07-02T11:00:00Z");
+	assert_utc(find(imp, "duration@partner.example")->end,
+	           "2018-07-03T11:30:00Z");
+	assert_date(&find(imp, "days@partner.example")->end_date, 2018, 7, 7);
+	/* No title: a placeholder. */
+	g_assert_cmpstr(ev->title, ==, "Untitled event");
+}
+
+/* ------------------------------------------------------------ the caps */
+
+static void
+test_limits_summary(void)
+{
+	/* 200 KiB of "č" after one ASCII letter: the cut falls inside a
+	 * character, so it must step back to 1023 bytes. */
+	GString *s = g_string_new("x");
+	g_autofree char *summary = NULL;
+	g_autofree char *body = NULL;
+	g_autofree char *huge = NULL;
+	g_autofree char *text = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+	EvfEvent *ev;
+
+	while (s->len < 200 * 1024)
+		g_string_append(s, "\u010d");
+	summary = g_string_free(s, FALSE);
+	body = g_strdup_printf("BEGIN:VEVENT\nUID:big@partner.example\n"
+	                       "DTSTART:20180701T100000Z\nSUMMARY:%s\n"
+	                       "END:VEVENT",
+	                       summary);
+	imp = import_body(body);
+	ev = find(imp, "big@partner.example");
+	g_assert_cmpuint(strlen(ev->title), ==, 1023);
+	g_assert_true(g_utf8_validate(ev->title, -1, NULL));
+
+	/* 1 MB on one line is over the pre-check's line limit. */
+	huge = g_strnfill(1024 * 1024, 'a');
+	g_free(body);
+	body = g_strdup_printf("BEGIN:VEVENT\nUID:huge@partner.example\n"
+	                       "DTSTART:20180701T100000Z\nSUMMARY:%s\n"
+	                       "END:VEVENT",
+	                       huge);
+	text = calendar(body);
+	assert_refused(text, strlen(text), "a content line longer than");
+}
+
+static void
+test_limits_items(void)
+{
+	GString *body = g_string_new(NULL);
+	g_autoptr(EvfImport) imp = NULL;
+	GDate d;
+
+	/* 600 one-day events from 1 January 2017, one a day: the 84 from
+	 * now on and the 416 most recent before it are kept. */
+	g_date_clear(&d, 1);
+	g_date_set_dmy(&d, 1, G_DATE_JANUARY, 2017);
+	for (int i = 0; i < 600; i++) {
+		g_string_append_printf(
+		    body,
+		    "BEGIN:VEVENT\nUID:day-%d@partner."
+		    "example\nDTSTART;VALUE=DATE:%04d%02d%02d\n"
+		    "END:VEVENT\n",
+		    i, g_date_get_year(&d), g_date_get_month(&d),
+		    g_date_get_day(&d));
+		g_date_add_days(&d, 1);
+	}
+	g_string_truncate(body, body->len - 1);
+	imp = import_body(body->str);
+	g_string_free(body, TRUE);
+	g_assert_cmpuint(imp->events->len, ==, EVF_IMPORT_MAX_ITEMS);
+	g_assert_null(find(imp, "day-99@partner.example"));
+	g_assert_nonnull(find(imp, "day-100@partner.example"));
+	g_assert_nonnull(find(imp, "day-599@partner.example"));
+	assert_date(
+	    &((EvfEvent *)g_ptr_array_index(imp->events, 0))->start_date, 2017,
+	    4, 11);
+	g_assert_true(
+	    has_warning(imp, "100 events and occurrences are left out"));
+}
+
+/* --------------------------------------------------------- the fields */
+
+static void
+test_fields(void)
+{
+	g_autoptr(EvfImport) imp = import_body(
+	    "BEGIN:VEVENT\nUID:fields@partner.example\n"
+	    "DTSTAMP:20180520T101500Z\n"
+	    "DTSTART;TZID=Europe/Ljubljana:20180910T090000\n"
+	    "DTEND;TZID=Europe/Ljubljana:20180910T170000\n"
+	    "SUMMARY:  Workshop\\non\\, asset   recovery  \n"
+	    "DESCRIPTION:Agenda & <b>speakers</b>\\nline two\\n\\nSecond "
+	    "paragraph.\n"
+	    "LOCATION:Hotel Union\\, Ljubljana\n"
+	    "URL:/workshops/asset-recovery\n"
+	    "CATEGORIES:Crime,Justice\\, Law,Crime\n"
+	    "CATEGORIES:Training\n"
+	    "ORGANIZER;CN=\"UNODC, Vienna\":mailto:unodc@example.org\n"
+	    "CONTACT:Jane Doe\\, programme officer\n"
+	    "STATUS:TENTATIVE\n"
+	    "GEO:46.0511;14.5051\n"
+	    "END:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:links@partner.example\n"
+	    "DTSTART:20180911T090000Z\nCREATED:20180401T000000Z\n"
+	    "DTSTAMP:20180520T000000Z\n"
+	    "URL:javascript:alert(1)\nSTATUS:CANCELLED\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:mailto@partner.example\n"
+	    "DTSTART:20180912T090000Z\nURL:mailto:x@example.org\nEND:VEVENT");
+	EvfEvent *ev = find(imp, "fields@partner.example");
+	EvfEvent *links = find(imp, "links@partner.example");
+
+	g_assert_cmpstr(ev->title, ==, "Workshop on, asset recovery");
+	g_assert_cmpstr(ev->location, ==, "Hotel Union, Ljubljana");
+	g_assert_cmpstr(ev->url, ==,
+	                "https://partner.example/workshops/asset-recovery");
+	g_assert_cmpuint(ev->categories->len, ==, 3);
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 0), ==, "Crime");
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 1), ==,
+	                "Justice, Law");
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 2), ==, "Training");
+	g_assert_cmpuint(ev->organizers->len, ==, 2);
+	g_assert_cmpstr(g_ptr_array_index(ev->organizers, 0), ==,
+	                "UNODC, Vienna");
+	g_assert_cmpstr(g_ptr_array_index(ev->organizers, 1), ==,
+	                "Jane Doe, programme officer");
+	g_assert_null(ev->organizer_email);
+	g_assert_cmpint(ev->status, ==, EVF_STATUS_TENTATIVE);
+	g_assert_true(ev->has_geo);
+	g_assert_cmpfloat_with_epsilon(ev->lat, 46.0511, 1e-9);
+	g_assert_cmpfloat_with_epsilon(ev->lon, 14.5051, 1e-9);
+	g_assert_cmpstr(ev->tzid, ==, "Europe/Ljubljana");
+	/* No CREATED: DTSTAMP. */
+	g_assert_cmpint(ev->published, ==,
+	                G_GINT64_CONSTANT(1526811300) * G_USEC_PER_SEC);
+	/* The text as written; the HTML escapes it, in paragraphs. */
+	g_assert_cmpstr(ev->description_text, ==,
+	                "Agenda & <b>speakers</b>\nline two\n\nSecond "
+	                "paragraph.");
+	g_assert_cmpstr(ev->description_html, ==,
+	                "<p>Agenda &amp; &lt;b&gt;speakers&lt;/b&gt;<br>\n"
+	                "line two</p>\n<p>Second paragraph.</p>");
+	g_assert_cmpstr(ev->slug, ==, "fields-partner-example");
+
+	g_assert_null(links->url);
+	g_assert_cmpint(links->status, ==, EVF_STATUS_CANCELLED);
+	g_assert_cmpint(links->published, ==,
+	                G_GINT64_CONSTANT(1522540800) * G_USEC_PER_SEC);
+	g_assert_null(find(imp, "mailto@partner.example")->url);
+}
+
+/* ---------------------------------------------------------- the sandbox */
+
+static void
+assert_same_import(const EvfImport *a, const EvfImport *b)
+{
+	g_assert_cmpuint(a->events->len, ==, b->events->len);
+	g_assert_cmpuint(a->skipped, ==, b->skipped);
+	g_assert_cmpuint(a->warnings->len, ==, b->warnings->len);
+	for (guint i = 0; i < a->events->len; i++) {
+		EvfEvent *x = g_ptr_array_index(a->events, i);
+		EvfEvent *y = g_ptr_array_index(b->events, i);
+
+		g_assert_cmpstr(x->uid, ==, y->uid);
+		g_assert_cmpstr(x->slug, ==, y->slug);
+		g_assert_cmpstr(x->description_text, ==, y->description_text);
+		g_assert_cmpstr(x->fingerprint, ==, y->fingerprint);
+	}
+	for (guint i = 0; i < a->warnings->len; i++)
+		g_assert_cmpstr(g_ptr_array_index(a->warnings, i), ==,
+		                g_ptr_array_index(b->warnings, i));
+}
+
+static void
+test_sandbox_same_result(void)
+{
+	static const char *const names[] = {
+		"outlook-export.ics",        "lf-only.ics",
+		"fold-mid-utf8.ics",         "tzid-no-vtimezone.ics",
+		"tzid-custom-vtimezone.ics", "windows-zones.ics",
+		"duplicate-uid.ics",         "recurrence.ics",
+		"secondly-1970.ics",         "count-max.ics",
+		"impossible-rule.ics",       "bad-dtstart.ics",
+		"out-of-range.ics",
+	};
+
+	/* What crosses the pipe is what the parser found. */
+	for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+		g_autoptr(GBytes) b = read_data("ics", names[i]);
+		g_autoptr(GError) error = NULL;
+		g_autoptr(EvfImport) sandboxed = NULL;
+		g_autoptr(EvfImport) direct = NULL;
+		gsize len;
+		const char *data = g_bytes_get_data(b, &len);
+
+		g_test_message("%s", names[i]);
+		sandboxed = evf_import_ics(data, len, BASE, NOW, &error);
+		g_assert_no_error(error);
+		direct =
+		    evf_import_ics_unsandboxed(data, len, BASE, NOW, &error);
+		g_assert_no_error(error);
+		assert_same_import(sandboxed, direct);
+	}
+}
+
+/* Every input returns within 12 s with events or a clear error, and this
+ * process survives. */
+static void
+assert_survives(const char *name, const char *data, gsize len)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+	gint64 t0 = g_get_monotonic_time(), took;
+
+	imp = evf_import_ics(data, len, BASE, NOW, &error);
+	took = g_get_monotonic_time() - t0;
+	g_test_message("%s: %.2f s: %s", name, took / 1e6,
+	               imp != NULL ? "parsed" : error->message);
+	g_assert_cmpint(took, <, 12 * G_USEC_PER_SEC);
+	g_assert_true((imp == NULL) != (error == NULL));
+	if (imp == NULL) {
+		g_assert_error(error, EVF_ERROR, EVF_ERROR_INVALID);
+		g_assert_cmpuint(strlen(error->message), >, 0);
+	} else {
+		g_assert_nonnull(imp->events);
+		g_assert_nonnull(imp->warnings);
+	}
+}
+
+static gint
+compare_names(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static GPtrArray *
+corpus_names(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *path = g_test_build_filename(
+	    G_TEST_DIST, "data", "import", "libical-regressions", NULL);
+	g_autoptr(GDir) dir = g_dir_open(path, 0, &error);
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	const char *name;
+
+	g_assert_no_error(error);
+	while ((name = g_dir_read_name(dir)) != NULL)
+		g_ptr_array_add(names, g_strdup(name));
+	g_ptr_array_sort(names, compare_names);
+	g_assert_cmpuint(names->len, ==, 33);
+	return names;
+}
+
+static void
+test_sandbox_corpus(void)
+{
+	g_autoptr(GPtrArray) names = corpus_names();
+
+	for (guint i = 0; i < names->len; i++) {
+		const char *name = g_ptr_array_index(names, i);
+		g_autoptr(GBytes) b = read_data("libical-regressions", name);
+		gsize len;
+		const char *data = g_bytes_get_data(b, &len);
+
+		assert_survives(name, data, len);
+	}
+}
+
+/* The same inputs inside a calendar, so that more of them reach libical
+ * in the child. */
+static void
+test_sandbox_corpus_wrapped(void)
+{
+	g_autoptr(GPtrArray) names = corpus_names();
+
+	for (guint i = 0; i < names->len; i++) {
+		const char *name = g_ptr_array_index(names, i);
+		g_autoptr(GBytes) b = read_data("libical-regressions", name);
+		gsize len;
+		const char *data = g_bytes_get_data(b, &len);
+		g_autoptr(GByteArray) w = g_byte_array_new();
+
+		g_byte_array_append(w, (const guint8 *)"BEGIN:VCALENDAR\r\n",
+		                    17);
+		g_byte_array_append(w, (const guint8 *)data, (guint)len);
+		g_byte_array_append(w, (const guint8 *)"\r\nEND:VCALENDAR\r\n",
+		                    17);
+		assert_survives(name, (const char *)w->data, w->len);
+	}
+}
+
+static guint64
+resident_kib(void)
+{
+	g_autofree char *status = NULL;
+	const char *p;
+
+	if (!g_file_get_contents("/proc/self/status", &status, NULL, NULL))
+		return 0;
+	p = strstr(status, "VmRSS:");
+	return p != NULL ? g_ascii_strtoull(p + 6, NULL, 10) : 0;
+}
+
+static void
+test_sandbox_memory_limit(void)
+{
+	static const char *const giants[] = { "fuzz42521679", "fuzz56539" };
+	guint64 before;
+
+	/* The two inputs that make libical 3.0.16 take 2.4 GB end in an
+	 * error without this process growing. */
+	for (gsize i = 0; i < G_N_ELEMENTS(giants); i++) {
+		g_autoptr(GBytes) b =
+		    read_data("libical-regressions", giants[i]);
+		g_autoptr(GError) error = NULL;
+		g_autoptr(EvfImport) imp = NULL;
+		gsize len;
+		const char *data = g_bytes_get_data(b, &len);
+
+		before = resident_kib();
+		imp = evf_import_ics(data, len, BASE, NOW, &error);
+		g_assert_null(imp);
+		g_assert_error(error, EVF_ERROR, EVF_ERROR_INVALID);
+		g_assert_cmpuint(resident_kib(), <, before + 64 * 1024);
+	}
+
+#ifdef EVF_ASAN
+	g_test_skip("RLIMIT_AS is not set under AddressSanitizer");
+#else
+	/* Within every pre-check limit, yet libical needs about 350 bytes
+	 * for each of these three million properties: over 1 GB. The child
+	 * runs out of its address space; this process does not grow. */
+	GString *s = g_string_sized_new(22 * 1024 * 1024);
+
+	g_string_append(s, "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n"
+	                   "UID:big@partner.example\r\n"
+	                   "DTSTART:20180701T100000Z\r\n");
+	for (int i = 0; i < 3000000; i++)
+		g_string_append(s, "X-A:b\r\n");
+	g_string_append(s, "END:VEVENT\r\nEND:VCALENDAR\r\n");
+	before = resident_kib();
+	{
+		g_autoptr(GError) error = NULL;
+		g_autoptr(EvfImport) imp = NULL;
+		gint64 t0 = g_get_monotonic_time();
+
+		imp = evf_import_ics(s->str, s->len, BASE, NOW, &error);
+		g_test_message("%.2f s: %s",
+		               (g_get_monotonic_time() - t0) / 1e6,
+		               error != NULL ? error->message : "parsed");
+		g_assert_null(imp);
+		g_assert_error(error, EVF_ERROR, EVF_ERROR_INVALID);
+		g_assert_nonnull(strstr(error->message, "memory limit"));
+		g_assert_cmpint(g_get_monotonic_time() - t0, <,
+		                12 * G_USEC_PER_SEC);
+	}
+	g_assert_cmpuint(resident_kib(), <, before + 64 * 1024);
+	g_string_free(s, TRUE);
+#endif
+}
+
+static void
+test_sandbox_cpu_limit(void)
+{
+	/* Within every limit of the pre-check and of the expansion, yet one
+	 * step of libical's iterator spins for minutes looking for a second
+	 * on 29 February: the child is killed, this process goes on. */
+	g_autofree char *text =
+	    calendar("BEGIN:VEVENT\nUID:spin@partner.example\n"
+	             "DTSTART:19700301T000000Z\n"
+	             "RRULE:FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=29\nEND:VEVENT");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+	gint64 t0 = g_get_monotonic_time();
+
+	imp = evf_import_ics(text, strlen(text), BASE, NOW, &error);
+	g_test_message("%.2f s: %s", (g_get_monotonic_time() - t0) / 1e6,
+	               error != NULL ? error->message : "parsed");
+	g_assert_null(imp);
+	g_assert_error(error, EVF_ERROR, EVF_ERROR_INVALID);
+	g_assert_true(g_str_has_prefix(error->message,
+	                               "the calendar could not be parsed: "));
+	g_assert_cmpint(g_get_monotonic_time() - t0, <, 12 * G_USEC_PER_SEC);
+	/* The CPU limit (5 s); on a machine too busy to give the child 5 s
+	 * of CPU in 10 s, the clock. */
+	if (strstr(error->message, "(10 s)") != NULL)
+		g_test_incomplete("the wall-clock deadline came first");
+	else
+		g_assert_nonnull(strstr(error->message, "(CPU limit)"));
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	/* Nothing may depend on the local zone. */
+	g_setenv("TZ", "America/New_York", TRUE);
+
+	g_test_add_func("/import-ics/precheck/accepts", test_precheck_accepts);
+	g_test_add_func("/import-ics/precheck/nul", test_precheck_nul);
+	g_test_add_func("/import-ics/precheck/long-line",
+	                test_precheck_long_line);
+	g_test_add_func("/import-ics/precheck/long-name",
+	                test_precheck_long_name);
+	g_test_add_func("/import-ics/precheck/long-params",
+	                test_precheck_long_params);
+	g_test_add_func("/import-ics/precheck/many-params",
+	                test_precheck_many_params);
+	g_test_add_func("/import-ics/precheck/nesting", test_precheck_nesting);
+	g_test_add_func("/import-ics/precheck/too-many-events",
+	                test_precheck_too_many_events);
+	g_test_add_func("/import-ics/precheck/not-calendar",
+	                test_precheck_not_calendar);
+	g_test_add_func("/import-ics/precheck/truncated",
+	                test_precheck_truncated);
+	g_test_add_func("/import-ics/precheck/leading-continuation",
+	                test_precheck_leading_continuation);
+	g_test_add_func("/import-ics/outlook", test_outlook);
+	g_test_add_func("/import-ics/lf-only", test_lf_only);
+	g_test_add_func("/import-ics/long-lines", test_long_lines);
+	g_test_add_func("/import-ics/fold-mid-utf8", test_fold_mid_utf8);
+	g_test_add_func("/import-ics/tzid/no-vtimezone",
+	                test_tzid_no_vtimezone);
+	g_test_add_func("/import-ics/tzid/custom-vtimezone",
+	                test_tzid_custom_vtimezone);
+	g_test_add_func("/import-ics/tzid/windows", test_tzid_windows);
+	g_test_add_func("/import-ics/tzid/windows-table",
+	                test_tzid_windows_table);
+	g_test_add_func("/import-ics/duplicate-uid", test_duplicate_uid);
+	g_test_add_func("/import-ics/rrule/override-exdate",
+	                test_rrule_override_exdate);
+	g_test_add_func("/import-ics/rrule/override-edges",
+	                test_rrule_override_edges);
+	g_test_add_func("/import-ics/rrule/secondly", test_rrule_secondly);
+	g_test_add_func("/import-ics/rrule/count-max", test_rrule_count_max);
+	g_test_add_func("/import-ics/rrule/impossible", test_rrule_impossible);
+	g_test_add_func("/import-ics/rrule/window", test_rrule_window);
+	g_test_add_func("/import-ics/dtstart/bad", test_dtstart_bad);
+	g_test_add_func("/import-ics/dtstart/out-of-range",
+	                test_dtstart_out_of_range);
+	g_test_add_func("/import-ics/dtend-before-dtstart",
+	                test_dtend_before_dtstart);
+	g_test_add_func("/import-ics/limits/summary", test_limits_summary);
+	g_test_add_func("/import-ics/limits/items", test_limits_items);
+	g_test_add_func("/import-ics/fields", test_fields);
+	g_test_add_func("/import-ics/sandbox/same-result",
+	                test_sandbox_same_result);
+	g_test_add_func("/import-ics/sandbox/corpus", test_sandbox_corpus);
+	g_test_add_func("/import-ics/sandbox/corpus-wrapped",
+	                test_sandbox_corpus_wrapped);
+	g_test_add_func("/import-ics/sandbox/memory-limit",
+	                test_sandbox_memory_limit);
+	g_test_add_func("/import-ics/sandbox/cpu-limit",
+	                test_sandbox_cpu_limit);
+	return g_test_run();
+}

@@ -1,0 +1,337 @@
+/*
+ * test-merge.c: every rule of the merge: identity (kept, or namespaced
+ * deterministically on collision), duplicates (same URL; same day and a
+ * near-identical title; an undated local listing and a partner's item of
+ * the same title), precedence (local, then priority, then name),
+ * "also listed by", filters and added categories, disabled sources.
+ */
+#include "autoconf.h"
+
+#include "config.h"
+#include "event.h"
+#include "merge.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static EvfConfig *
+config(const char *sources)
+{
+	g_autofree char *dir = g_dir_make_tmp("evfeed-merge-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "evfeed.conf", NULL);
+	g_autofree char *text = g_strdup_printf(
+	    "[site]\nurl=https://events.example.org/\n%s", sources);
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+	EvfConfig *cfg;
+
+	g_assert_true(g_file_set_contents(path, text, -1, NULL));
+	cfg = evf_config_load(path, diags);
+	evf_diags_print(diags, stderr);
+	g_assert_nonnull(cfg);
+	g_assert_cmpint(system(cmd), ==, 0);
+	return cfg;
+}
+
+static EvfEvent *
+dated(const char *uid, const char *title, int y, int m, int d)
+{
+	EvfEvent *ev = evf_event_new();
+
+	ev->uid = g_strdup(uid);
+	ev->slug = evf_slugify(uid);
+	ev->title = g_strdup(title);
+	ev->all_day = TRUE;
+	g_date_clear(&ev->start_date, 1);
+	g_date_set_dmy(&ev->start_date, d, m, y);
+	ev->end_date = ev->start_date;
+	g_date_add_days(&ev->end_date, 1);
+	evf_event_update_fingerprint(ev);
+	return ev;
+}
+
+static EvfEvent *
+undated(const char *uid, const char *title)
+{
+	EvfEvent *ev = evf_event_new();
+
+	ev->uid = g_strdup(uid);
+	ev->slug = evf_slugify(uid);
+	ev->title = g_strdup(title);
+	ev->tba = TRUE;
+	evf_event_update_fingerprint(ev);
+	return ev;
+}
+
+static GPtrArray *
+list(EvfEvent *first, ...)
+{
+	GPtrArray *a =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
+	va_list ap;
+
+	va_start(ap, first);
+	for (EvfEvent *ev = first; ev != NULL; ev = va_arg(ap, EvfEvent *))
+		g_ptr_array_add(a, ev);
+	va_end(ap);
+	return a;
+}
+
+static GHashTable *
+partners(void)
+{
+	return g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+	                             (GDestroyNotify)g_ptr_array_unref);
+}
+
+static EvfEvent *
+find(GPtrArray *out, const char *title)
+{
+	for (guint i = 0; i < out->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(out, i);
+
+		if (strcmp(ev->title, title) == 0)
+			return ev;
+	}
+	return NULL;
+}
+
+static gboolean
+has(GPtrArray *list, const char *s)
+{
+	for (guint i = 0; i < list->len; i++)
+		if (strcmp(g_ptr_array_index(list, i), s) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+static void
+test_normalize(void)
+{
+	g_autofree char *a = evf_merge_normalize_title(
+	    "Inter-Regional Meeting between South-Eastern Europe");
+	g_autofree char *b = evf_merge_normalize_title(
+	    "  inter regional   MEETING between South Eastern Europe!");
+	g_autofree char *c = evf_merge_normalize_title("Konferenca Žalec");
+
+	g_assert_cmpstr(a, ==, b);
+	g_assert_cmpstr(c, ==, "konferenca zalec");
+	g_assert_true(evf_merge_titles_match(a, b));
+	g_assert_true(evf_merge_titles_match(
+	    "twelfth biennial international conference criminal justice "
+	    "security",
+	    "12th biennial international conference criminal justice "
+	    "security"));
+	g_assert_false(evf_merge_titles_match("workshop on cyber security",
+	                                      "workshop on border security"));
+	g_assert_false(evf_merge_titles_match("", ""));
+}
+
+static void
+test_uid_kept_or_namespaced(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source osce]\nurl=https://osce.example/rss\n");
+	g_autoptr(GPtrArray) local =
+	    list(dated("shared-uid", "Our own event", 2018, 5, 1), NULL);
+	g_autoptr(GHashTable) p = partners();
+	g_autoptr(GPtrArray) out = NULL;
+	g_autofree char *expected =
+	    evf_uuid5(EVF_UUID_NAMESPACE, "osce\x1fshared-uid");
+	EvfEvent *a, *b;
+
+	g_hash_table_insert(
+	    p, "osce",
+	    list(dated("shared-uid", "Their event", 2019, 1, 1),
+	         dated("their-own-uid", "Another of theirs", 2019, 2, 1),
+	         NULL));
+	out = evf_merge(cfg, local, p);
+	g_assert_cmpuint(out->len, ==, 3);
+	a = find(out, "Their event");
+	b = find(out, "Another of theirs");
+	/* A clash: namespaced, the same way every time. */
+	g_assert_cmpstr(a->uid, ==, expected);
+	/* Unique: kept as the partner wrote it. */
+	g_assert_cmpstr(b->uid, ==, "their-own-uid");
+	g_assert_cmpstr(find(out, "Our own event")->uid, ==, "shared-uid");
+	g_assert_cmpstr(b->source, ==, "osce");
+	g_assert_cmpstr(b->source_title, ==, "OSCE");
+	g_assert_cmpstr(b->source_url, ==, "https://osce.example/rss");
+	g_assert_true(g_str_has_prefix(b->slug, "osce-"));
+}
+
+static void
+test_duplicates(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source unodc]\nurl=https://unodc.example/cal.ics\n");
+	g_autoptr(GPtrArray) local =
+	    list(dated("zagreb",
+	               "Inter-Regional Meeting between South Eastern "
+	               "Europe and West and Central Asia",
+	               2018, 6, 28),
+	         dated("url-one", "Seminar A", 2018, 3, 1), NULL);
+	g_autoptr(GHashTable) p = partners();
+	g_autoptr(GPtrArray) out = NULL;
+	EvfEvent *theirs_by_url =
+	    dated("x1", "Completely other words", 2019, 9, 9);
+	EvfEvent *zagreb = find(local, "Seminar A");
+
+	zagreb->url = g_strdup("https://example.org/seminar-a/");
+	theirs_by_url->url = g_strdup("http://www.example.org/seminar-a");
+	g_hash_table_insert(
+	    p, "unodc",
+	    list(dated("x2",
+	               "Inter-Regional Meeting between South-Eastern "
+	               "Europe and West and Central Asia!",
+	               2018, 6, 28),
+	         theirs_by_url,
+	         /* Same title, another day: another event. */
+	         dated("x3", "Seminar A", 2018, 4, 1), NULL));
+	out = evf_merge(cfg, local, p);
+	/* Two of ours, and only the seminar on another day of theirs. */
+	g_assert_cmpuint(out->len, ==, 3);
+	g_assert_true(has(find(out, "Inter-Regional Meeting between South "
+	                            "Eastern Europe and West and Central "
+	                            "Asia")
+	                      ->also_listed,
+	                  "unodc"));
+	g_assert_true(has(zagreb->also_listed, "unodc"));
+	g_assert_null(find(out, "Completely other words"));
+}
+
+static void
+test_undated_listing_takes_date(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source osce]\nurl=https://osce.example/rss\n");
+	g_autoptr(GPtrArray) local =
+	    list(undated("workshop", "Regional Workshop on Cultural Property"),
+	         NULL);
+	g_autoptr(GHashTable) p = partners();
+	g_autoptr(GPtrArray) out = NULL;
+	EvfEvent *ours;
+
+	g_hash_table_insert(
+	    p, "osce",
+	    list(dated("osce-1", "Regional workshop on cultural property", 2018,
+	               11, 20),
+	         NULL));
+	out = evf_merge(cfg, local, p);
+	g_assert_cmpuint(out->len, ==, 1);
+	ours = g_ptr_array_index(out, 0);
+	g_assert_cmpstr(ours->uid, ==, "workshop");
+	g_assert_null(ours->source);
+	g_assert_true(has(ours->also_listed, "osce"));
+	g_assert_false(ours->tba);
+	g_assert_cmpint(g_date_get_day(&ours->start_date), ==, 20);
+}
+
+static void
+test_priority(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source aaa]\nurl=https://a.example/\npriority=1\n"
+	           "[source zzz]\nurl=https://z.example/\npriority=5\n"
+	           "[source mmm]\nurl=https://m.example/\npriority=5\n");
+	g_autoptr(GPtrArray) local =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
+	g_autoptr(GHashTable) p = partners();
+	g_autoptr(GPtrArray) out = NULL;
+	EvfEvent *winner;
+
+	g_hash_table_insert(
+	    p, "aaa", list(dated("a", "Joint Conference", 2020, 1, 1), NULL));
+	g_hash_table_insert(
+	    p, "zzz", list(dated("z", "Joint Conference", 2020, 1, 1), NULL));
+	g_hash_table_insert(
+	    p, "mmm", list(dated("m", "Joint conference.", 2020, 1, 1), NULL));
+	out = evf_merge(cfg, local, p);
+	g_assert_cmpuint(out->len, ==, 1);
+	winner = g_ptr_array_index(out, 0);
+	/* Highest priority first; between equals, by name. */
+	g_assert_cmpstr(winner->source, ==, "mmm");
+	g_assert_cmpuint(winner->also_listed->len, ==, 2);
+	g_assert_cmpstr(g_ptr_array_index(winner->also_listed, 0), ==, "zzz");
+	g_assert_cmpstr(g_ptr_array_index(winner->also_listed, 1), ==, "aaa");
+}
+
+static void
+test_filters_and_categories(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source osce]\nurl=https://osce.example/\n"
+	           "include=security, police\nexclude=vacancy\n"
+	           "categories=partner, osce\n"
+	           "[source off]\nurl=https://off.example/\nenabled=false\n");
+	g_autoptr(GPtrArray) local =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
+	g_autoptr(GHashTable) p = partners();
+	g_autoptr(GPtrArray) out = NULL;
+	EvfEvent *kept;
+
+	g_hash_table_insert(
+	    p, "osce",
+	    list(dated("1", "Border Security Workshop", 2020, 1, 1),
+	         dated("2", "Vacancy notice: security officer", 2020, 1, 2),
+	         dated("3", "Cultural festival", 2020, 1, 3), NULL));
+	g_hash_table_insert(
+	    p, "off", list(dated("4", "Security summit", 2020, 1, 4), NULL));
+	out = evf_merge(cfg, local, p);
+	g_assert_cmpuint(out->len, ==, 1);
+	kept = g_ptr_array_index(out, 0);
+	g_assert_cmpstr(kept->title, ==, "Border Security Workshop");
+	g_assert_true(has(kept->categories, "partner"));
+	g_assert_true(has(kept->categories, "osce"));
+}
+
+static void
+test_deterministic(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source osce]\nurl=https://osce.example/\n");
+	g_autofree char *first = NULL;
+
+	for (int round = 0; round < 2; round++) {
+		g_autoptr(GPtrArray) local =
+		    list(dated("b", "Second", 2020, 1, 2),
+		         dated("a", "First", 2020, 1, 1), NULL);
+		g_autoptr(GHashTable) p = partners();
+		g_autoptr(GPtrArray) out = NULL;
+		GString *ids = g_string_new(NULL);
+
+		g_hash_table_insert(p, "osce",
+		                    list(dated("a", "Clash", 2021, 1, 1),
+		                         dated("c", "Third", 2020, 1, 3),
+		                         NULL));
+		out = evf_merge(cfg, local, p);
+		for (guint i = 0; i < out->len; i++)
+			g_string_append_printf(
+			    ids, "%s;",
+			    ((EvfEvent *)g_ptr_array_index(out, i))->uid);
+		if (first == NULL)
+			first = g_string_free(ids, FALSE);
+		else {
+			g_assert_cmpstr(ids->str, ==, first);
+			g_string_free(ids, TRUE);
+		}
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/merge/normalize", test_normalize);
+	g_test_add_func("/merge/uid/kept-or-namespaced",
+	                test_uid_kept_or_namespaced);
+	g_test_add_func("/merge/duplicates", test_duplicates);
+	g_test_add_func("/merge/undated-listing-takes-date",
+	                test_undated_listing_takes_date);
+	g_test_add_func("/merge/priority", test_priority);
+	g_test_add_func("/merge/filters-and-categories",
+	                test_filters_and_categories);
+	g_test_add_func("/merge/deterministic", test_deterministic);
+	return g_test_run();
+}
