@@ -1479,13 +1479,11 @@ read_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev)
 			ev->lon = g.lon;
 		}
 	}
-	{
-		gint64 created = stamp_seconds(ve, ICAL_CREATED_PROPERTY);
-		gint64 stamp = stamp_seconds(ve, ICAL_DTSTAMP_PROPERTY);
-
-		ev->published =
-		    (created != 0 ? created : stamp) * G_USEC_PER_SEC;
-	}
+	/* CREATED only: many servers stamp DTSTAMP anew on every export,
+	 * which would make every fetch look like an edit (SEQUENCE + 1).
+	 * Without CREATED, the listing dates from when evfeed first saw it. */
+	ev->published =
+	    stamp_seconds(ve, ICAL_CREATED_PROPERTY) * G_USEC_PER_SEC;
 	read_description(c, ve, ev);
 }
 
@@ -2871,6 +2869,9 @@ child_main(int fd, const char *data, gsize len, const char *base_url,
 	 * about hostile input, as many as the input likes; sanitizer
 	 * reports are kept), the answer on 3, nothing else of the
 	 * parent's. */
+	fd = fcntl(fd, F_DUPFD, 3);
+	if (fd < 0)
+		_exit(120);
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null >= 0) {
 		dup2(null, 0);
@@ -2917,6 +2918,8 @@ child_main(int fd, const char *data, gsize len, const char *base_url,
 #endif
 
 	imp = evf_import_ics_unsandboxed(data, len, base_url, now, &error);
+	if (imp == NULL && error == NULL)
+		_exit(122);
 	answer = g_variant_ref_sink(answer_variant(imp, error));
 	if (!write_all(fd, g_variant_get_data(answer),
 	               g_variant_get_size(answer)))
@@ -3090,7 +3093,8 @@ evf_import_ics(const char *data, gsize len, const char *base_url, gint64 now,
 			detail = g_strdup("memory limit");
 		} else {
 			problem = "the parser crashed";
-			detail = g_strdup_printf("signal %d", sig);
+			detail = g_strdup_printf("signal %d, %s", sig,
+			                         g_strsignal(sig));
 		}
 	} else if (reaped && WIFEXITED(status) && WEXITSTATUS(status) != 0) {
 		problem = "the parser failed";
