@@ -292,6 +292,7 @@ typedef struct {
 	Logical cur;
 	gboolean have_line;
 	CompKind stack[MAX_DEPTH];
+	char names[MAX_DEPTH][16]; /* what each open component is */
 	guint depth;
 	guint vevents;
 	gboolean begun; /* a BEGIN:VCALENDAR was seen */
@@ -405,6 +406,9 @@ logical_end(Precheck *pc)
 			    l->lineno, MAX_DEPTH);
 			return FALSE;
 		}
+		g_strlcpy(pc->names[pc->depth], l->value,
+		          MIN(sizeof pc->names[0], l->value_len + 1));
+		g_strchomp(pc->names[pc->depth]);
 		pc->stack[pc->depth++] = cal ? COMP_CALENDAR : COMP_OTHER;
 		pc->begun |= cal;
 		if (logical_is(l, "BEGIN", "VEVENT") &&
@@ -413,20 +417,34 @@ logical_end(Precheck *pc)
 			    g_strdup_printf("more than %d events", MAX_VEVENTS);
 			return FALSE;
 		}
-	} else if (logical_is(l, "END", "VCALENDAR")) {
-		/* Closes the innermost calendar and whatever was left open
-		 * in it; an END without its BEGIN changes nothing. */
-		for (guint d = pc->depth; d > 0; d--) {
-			if (pc->stack[d - 1] == COMP_CALENDAR) {
-				pc->depth = d - 1;
-				pc->ended = TRUE;
-				break;
-			}
-		}
 	} else if (l->name_len == 3 &&
 	           g_ascii_strncasecmp(l->name, "END", 3) == 0) {
-		if (pc->depth > 0 && pc->stack[pc->depth - 1] != COMP_CALENDAR)
-			pc->depth--;
+		/* Components close in the order they opened: anything else
+		 * is a broken body (a cut or a mangled export), refused as a
+		 * whole rather than half-merged. */
+		g_autofree char *what =
+		    g_strndup(l->value, MIN(l->value_len, sizeof l->value));
+
+		g_strchomp(what);
+		if (pc->depth == 0) {
+			pc->error =
+			    g_strdup_printf("line %u: END:%s without its BEGIN",
+			                    l->lineno, what);
+			return FALSE;
+		}
+		if (g_ascii_strcasecmp(what, pc->names[pc->depth - 1]) != 0) {
+			pc->error = g_strdup_printf(
+			    "line %u: END:%s while %s is open", l->lineno, what,
+			    pc->names[pc->depth - 1]);
+			return FALSE;
+		}
+		pc->depth--;
+		if (pc->stack[pc->depth] == COMP_CALENDAR)
+			pc->ended = TRUE;
+	} else if (pc->depth == 0 && pc->begun) {
+		pc->error = g_strdup_printf(
+		    "line %u: content after END:VCALENDAR", l->lineno);
+		return FALSE;
 	}
 	return TRUE;
 }
@@ -2490,6 +2508,25 @@ evf_import_ics_unsandboxed(const char *data, gsize len, const char *base_url,
 		return NULL;
 	}
 	text = unfold(data, len);
+	{
+		/* Checked once the folds are undone (a fold may split a
+		 * character). Invalid UTF-8 is refused like the XML
+		 * importer refuses it: the last good items stay, rather than
+		 * text with replacement characters in it. */
+		const char *bad = NULL;
+
+		if (!g_utf8_validate_len(text->str, text->len, &bad)) {
+			guint line = 1;
+
+			for (const char *p = text->str; p < bad; p++)
+				line += *p == '\n';
+			g_set_error(error, EVF_ERROR, EVF_ERROR_INVALID,
+			            "the calendar was refused: invalid UTF-8 "
+			            "in unfolded line %u",
+			            line);
+			return NULL;
+		}
+	}
 	icalerror_set_errors_are_fatal(0);
 	icalerror_clear_errno();
 	root = icalparser_parse_string(text->str);

@@ -292,12 +292,18 @@ test_precheck_nesting(void)
 	g_autofree char *ok = NULL;
 	g_autofree char *bad = NULL;
 
-	for (int i = 0; i < 7; i++)
+	GString *ends = g_string_new("END:VCALENDAR\r\n");
+
+	for (int i = 0; i < 7; i++) {
 		g_string_append(s, "BEGIN:X-NEST\r\n");
-	ok = g_strconcat(s->str, "END:VCALENDAR\r\n", NULL);
+		g_string_prepend(ends, "END:X-NEST\r\n");
+	}
+	ok = g_strconcat(s->str, ends->str, NULL);
 	g_string_append(s, "BEGIN:X-NEST\r\n");
-	bad = g_strconcat(s->str, "END:VCALENDAR\r\n", NULL);
+	g_string_prepend(ends, "END:X-NEST\r\n");
+	bad = g_strconcat(s->str, ends->str, NULL);
 	g_string_free(s, TRUE);
+	g_string_free(ends, TRUE);
 	assert_accepted(ok, strlen(ok));
 	assert_refused(bad, strlen(bad),
 	               "line 9: components nested deeper "
@@ -358,6 +364,56 @@ test_precheck_truncated(void)
 	assert_refused(data, len, "END:VCALENDAR");
 	assert_refused(no_end, strlen(no_end), "END:VCALENDAR");
 	assert_refused(second_cut, strlen(second_cut), "END:VCALENDAR");
+}
+
+static void
+test_precheck_structure(void)
+{
+	/* A mangled body is refused whole: its partner's last good items
+	 * stay, rather than a few survivors of a broken export. */
+	static const char unclosed[] =
+	    "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\n"
+	    "BEGIN:VEVENT\r\nUID:b\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+	static const char stray[] = "BEGIN:VCALENDAR\r\nEND:VTODO\r\n"
+	                            "END:VCALENDAR\r\n";
+	static const char crossed[] =
+	    "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nEND:VCALENDAR\r\n"
+	    "END:VEVENT\r\n";
+	static const char after[] = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+	                            "END:VEVENT\r\n";
+	static const char trailing[] = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+	                               "SUMMARY:junk\r\n";
+	static const char two[] = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+	                          "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n";
+	g_autofree char *ok = evf_import_ics_precheck(two, strlen(two));
+
+	assert_refused(unclosed, strlen(unclosed),
+	               "END:VCALENDAR while VEVENT");
+	assert_refused(stray, strlen(stray), "END:VTODO while VCALENDAR");
+	assert_refused(crossed, strlen(crossed), "while VEVENT is open");
+	assert_refused(after, strlen(after), "END:VEVENT without its BEGIN");
+	assert_refused(trailing, strlen(trailing), "after END:VCALENDAR");
+	/* Several calendars one after the other are a valid stream. */
+	g_assert_null(ok);
+}
+
+static void
+test_invalid_utf8(void)
+{
+	/* Valid once unfolded or not at all: a byte that is not UTF-8 is a
+	 * broken body, refused like the XML importer refuses it. */
+	static const char text[] = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n"
+	                           "UID:a\r\nDTSTART:20180701T100000Z\r\n"
+	                           "SUMMARY:bad \xff byte\r\nEND:VEVENT\r\n"
+	                           "END:VCALENDAR\r\n";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = evf_import_ics_unsandboxed(
+	    text, strlen(text), "https://partner.example/", 0, &error);
+
+	g_assert_null(imp);
+	g_assert_error(error, EVF_ERROR, EVF_ERROR_INVALID);
+	g_assert_nonnull(strstr(error->message, "invalid UTF-8"));
+	g_assert_nonnull(strstr(error->message, "line 5"));
 }
 
 static void
@@ -507,8 +563,7 @@ test_fold_mid_utf8(void)
 	/* Folded inside "–" and inside "đ": joined back byte for byte. */
 	g_assert_cmpstr(ev->title, ==,
 	                "Sastanak \u2013 me\u0111unarodna suradnja u Zagrebu");
-	/* An invalid byte becomes U+FFFD. */
-	g_assert_cmpstr(ev->location, ==, "Zagreb \ufffd Croatia");
+	g_assert_cmpstr(ev->location, ==, "Zagreb \u2013 Croatia");
 	g_assert_true(ev->all_day);
 	assert_date(&ev->start_date, 2018, 9, 10);
 	assert_date(&ev->end_date, 2018, 9, 11);
@@ -1063,9 +1118,10 @@ test_fields(void)
 	g_assert_cmpfloat_with_epsilon(ev->lat, 46.0511, 1e-9);
 	g_assert_cmpfloat_with_epsilon(ev->lon, 14.5051, 1e-9);
 	g_assert_cmpstr(ev->tzid, ==, "Europe/Ljubljana");
-	/* No CREATED: DTSTAMP. */
-	g_assert_cmpint(ev->published, ==,
-	                G_GINT64_CONSTANT(1526811300) * G_USEC_PER_SEC);
+	/* No CREATED: no date of its own (the listing dates from when it
+	 * was first seen). DTSTAMP is not used: servers re-stamp it on
+	 * every export. */
+	g_assert_cmpint(ev->published, ==, 0);
 	/* The text as written; the HTML escapes it, in paragraphs. */
 	g_assert_cmpstr(ev->description_text, ==,
 	                "Agenda & <b>speakers</b>\nline two\n\nSecond "
@@ -1346,6 +1402,9 @@ main(int argc, char **argv)
 	                test_precheck_not_calendar);
 	g_test_add_func("/import-ics/precheck/truncated",
 	                test_precheck_truncated);
+	g_test_add_func("/import-ics/invalid-utf8", test_invalid_utf8);
+	g_test_add_func("/import-ics/precheck/structure",
+	                test_precheck_structure);
 	g_test_add_func("/import-ics/precheck/leading-continuation",
 	                test_precheck_leading_continuation);
 	g_test_add_func("/import-ics/outlook", test_outlook);
