@@ -252,6 +252,8 @@ render_scope(GPtrArray *files, const EvfConfig *cfg, EvfTzSet *tzs,
 		{ "calendar.ics", evf_write_ics, TRUE },
 		{ "rss.xml", evf_write_rss, FALSE },
 		{ "atom.xml", evf_write_atom, FALSE },
+		{ "calendar.json", evf_write_jcal, TRUE },
+		{ "feed.json", evf_write_jsonfeed, FALSE },
 	};
 	g_autoptr(GPtrArray) dated = g_ptr_array_new();
 	g_autoptr(GPtrArray) newest = g_ptr_array_new();

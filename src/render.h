@@ -30,6 +30,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfView, evf_view_free)
 GBytes *evf_write_ics(const EvfView *view, GError **error);
 GBytes *evf_write_rss(const EvfView *view, GError **error);
 GBytes *evf_write_atom(const EvfView *view, GError **error);
+/* JSON Feed 1.1 of the view's items, with an "_event" extension. */
+GBytes *evf_write_jsonfeed(const EvfView *view, GError **error);
+/* jCal (RFC 7265): exactly what evf_write_ics writes for @view, as JSON. */
+GBytes *evf_write_jcal(const EvfView *view, GError **error);
 
 /* (transfer full): the tag: URI (RFC 4151) of an event, used as RSS guid and
  * Atom id: tag:<host>,<tag_date>:event:<uid>. */

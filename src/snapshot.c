@@ -53,6 +53,10 @@ content_type(const char *path)
 		return "application/rss+xml; charset=utf-8";
 	if (g_str_has_suffix(path, "atom.xml"))
 		return "application/atom+xml; charset=utf-8";
+	if (g_str_has_suffix(path, "feed.json"))
+		return "application/feed+json; charset=utf-8";
+	if (g_str_has_suffix(path, "calendar.json"))
+		return "application/calendar+json; charset=utf-8";
 	if (g_str_has_suffix(path, ".json"))
 		return "application/json; charset=utf-8";
 	if (g_str_has_suffix(path, ".html"))

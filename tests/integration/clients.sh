@@ -325,6 +325,27 @@ check_feeds()
 	fi
 }
 
+# check_json DIR: calendar.json (jCal) back to iCalendar by ical.js, event
+# by event equal to calendar.ics; feed.json against the JSON Feed rules.
+check_json()
+{
+	rel=${1#"$tmp"/}
+	if "$NODE" "$clients/check-jcal.js" "$1/calendar.json" \
+		"$1/calendar.ics" >"$tmp/jcal.out" 2>&1; then
+		pass "$rel: calendar.json is calendar.ics, event by event (ical.js)"
+	else
+		fail "$rel: calendar.json is calendar.ics, event by event (ical.js)"
+		diag_file "$tmp/jcal.out"
+	fi
+	if "$PYTHON3" "$clients/check_jsonfeed.py" "$1/feed.json" \
+		>"$tmp/jsonfeed.out" 2>&1; then
+		pass "$rel: feed.json follows JSON Feed 1.1"
+	else
+		fail "$rel: feed.json follows JSON Feed 1.1"
+		diag_file "$tmp/jsonfeed.out"
+	fi
+}
+
 # no_scripts DIR: nothing under DIR carries script.
 no_scripts()
 {
@@ -380,6 +401,7 @@ check_site()
 	# The feeds, with the calendar's events as the expected listings.
 	cal=$tmp/$(printf '%s' "$1/public/calendar.ics" | tr '/' '_').js.jsonl
 	check_feeds "$pub" "$site" "$cal"
+	check_json "$pub"
 	if [ -d "$pub/category" ]; then
 		for d in "$pub"/category/*/; do
 			[ -d "$d" ] || continue
@@ -394,6 +416,7 @@ check_site()
 				tr '/' '_').js.jsonl
 			check_feeds "$d" \
 				"${site}category/$(urlpath "$slug")/" "$cal"
+			check_json "$d"
 		done
 	fi
 

@@ -1,0 +1,693 @@
+/*
+ * write-json.c: a view → JSON Feed 1.1 (feed.json) and jCal, RFC 7265
+ * (calendar.json), through json-glib, which does all the escaping. Members
+ * are added in a fixed order, so the bytes are a function of the view alone;
+ * the feed is pretty printed (two spaces), the jCal on one line; both end in
+ * a newline.
+ *
+ * The JSON Feed carries the same items as the RSS and Atom feeds, with the
+ * same ids (the tag: URIs) and dates; what a calendar needs to know about
+ * each event goes into the "_event" extension object.
+ *
+ * The jCal is evf_write_ics's output read back with libical and converted
+ * property by property, so that the two can never disagree: names in lower
+ * case, TEXT unescaped, dates in the extended ISO 8601 form, RECUR as an
+ * object, X- properties as "unknown" with their raw (escaped) value. libical
+ * reads each value of a multi-valued property as a property of its own,
+ * which is how evf_write_ics writes CATEGORIES anyway.
+ */
+#include "autoconf.h"
+#include "render.h"
+
+#include "autocleanups.h"
+#include "util.h"
+#include "xmlout.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#define JSONFEED_VERSION "https://jsonfeed.org/version/1.1"
+
+/* (transfer full): the builder's document with a final newline, pretty
+ * printed or on one line. */
+static GBytes *
+builder_bytes(JsonBuilder *b, gboolean pretty)
+{
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(JsonNode) root = json_builder_get_root(b);
+	g_autofree char *text = NULL;
+	gsize len = 0;
+
+	json_generator_set_pretty(gen, pretty);
+	json_generator_set_indent(gen, 2);
+	json_generator_set_indent_char(gen, ' ');
+	json_generator_set_root(gen, root);
+	text = json_generator_to_data(gen, &len);
+	return g_bytes_new_take(g_strconcat(text, "\n", NULL), len + 1);
+}
+
+/* ------------------------------------------------------------ JSON Feed */
+
+/* A string member, sanitised as every text that leaves evfeed is; NULL
+ * @text gives null. */
+static void
+member_string(JsonBuilder *b, const char *name, const char *text)
+{
+	json_builder_set_member_name(b, name);
+	if (text == NULL) {
+		json_builder_add_null_value(b);
+	} else {
+		g_autofree char *clean = evf_text_sanitize(text, -1);
+
+		json_builder_add_string_value(b, clean);
+	}
+}
+
+/* A string member that is left out when @text is NULL. */
+static void
+member_optional(JsonBuilder *b, const char *name, const char *text)
+{
+	if (text != NULL)
+		member_string(b, name, text);
+}
+
+static void
+member_bool(JsonBuilder *b, const char *name, gboolean value)
+{
+	json_builder_set_member_name(b, name);
+	json_builder_add_boolean_value(b, value);
+}
+
+static void
+member_strings(JsonBuilder *b, const char *name, GPtrArray *texts, guint from)
+{
+	json_builder_set_member_name(b, name);
+	json_builder_begin_array(b);
+	for (guint i = from; i < texts->len; i++) {
+		g_autofree char *clean =
+		    evf_text_sanitize(g_ptr_array_index(texts, i), -1);
+
+		json_builder_add_string_value(b, clean);
+	}
+	json_builder_end_array(b);
+}
+
+/* The plain-text twin of evf_render_event_html: status, when, where and
+ * who, the description, then where the listing comes from. */
+static char *
+event_text(const EvfConfig *cfg, const EvfEvent *ev)
+{
+	g_autoptr(GString) s = g_string_new(NULL);
+	g_autofree char *when = evf_event_format_when(ev);
+	g_autofree char *attribution = evf_render_attribution(cfg, ev);
+
+	if (ev->status == EVF_STATUS_CANCELLED)
+		g_string_append(s, "This event is cancelled.\n");
+	else if (ev->status == EVF_STATUS_TENTATIVE)
+		g_string_append(s, "Tentative.\n");
+	g_string_append_printf(s, "When: %s\n", when);
+	if (ev->location != NULL)
+		g_string_append_printf(s, "Where: %s\n", ev->location);
+	for (guint i = 0; i < ev->organizers->len; i++)
+		g_string_append_printf(
+		    s, "%s%s", i == 0 ? "Organiser: " : "; ",
+		    (const char *)g_ptr_array_index(ev->organizers, i));
+	if (ev->organizers->len > 0)
+		g_string_append_c(s, '\n');
+	if (ev->description_text != NULL && ev->description_text[0] != '\0')
+		g_string_append_printf(s, "\n%s\n", ev->description_text);
+	if (attribution != NULL)
+		g_string_append_printf(s, "\n%s\n", attribution);
+	return g_strchomp(g_strdup(s->str));
+}
+
+static const char *
+status_name(EvfStatus status)
+{
+	switch (status) {
+	case EVF_STATUS_TENTATIVE:
+		return "tentative";
+	case EVF_STATUS_CANCELLED:
+		return "cancelled";
+	case EVF_STATUS_CONFIRMED:
+	default:
+		return "confirmed";
+	}
+}
+
+/* The "_event" extension: the event as a calendar sees it. start and end
+ * are W3C-DTF, the end inclusive for all-day events; both null when the
+ * date is to be announced. */
+static void
+event_extension(JsonBuilder *b, const EvfConfig *cfg, const EvfEvent *ev)
+{
+	g_autofree char *about =
+	    g_strconcat(cfg->url, "#json-feed-event", NULL);
+	g_autofree char *start = evf_event_w3c_start(ev);
+	g_autofree char *end = evf_event_w3c_end(ev);
+	g_autoptr(GPtrArray) sources = evf_render_sources(cfg, ev);
+
+	json_builder_set_member_name(b, "_event");
+	json_builder_begin_object(b);
+	member_string(b, "about", about);
+	member_string(b, "start", start);
+	member_string(b, "end", end);
+	member_bool(b, "all_day", !ev->tba && ev->all_day);
+	member_string(b, "timezone", ev->tba ? NULL : ev->tzid);
+	member_optional(b, "rrule", ev->rrule);
+	member_string(b, "location", ev->location);
+	if (ev->has_geo) {
+		json_builder_set_member_name(b, "geo");
+		json_builder_begin_array(b);
+		json_builder_add_double_value(b, ev->lat);
+		json_builder_add_double_value(b, ev->lon);
+		json_builder_end_array(b);
+	}
+	member_string(b, "status", status_name(ev->status));
+	member_bool(b, "tba", ev->tba);
+	member_strings(b, "organizers", ev->organizers, 0);
+	if (ev->source != NULL) {
+		json_builder_set_member_name(b, "source");
+		json_builder_begin_object(b);
+		member_string(b, "name", ev->source);
+		member_string(b, "title", ev->source_title);
+		member_string(b, "url", ev->source_url);
+		json_builder_end_object(b);
+	}
+	/* evf_render_sources lists the event's own source first. */
+	member_strings(b, "also_listed_by", sources, ev->source != NULL);
+	json_builder_end_object(b);
+}
+
+static void
+item(JsonBuilder *b, const EvfConfig *cfg, const EvfEvent *ev)
+{
+	g_autofree char *id = evf_render_tag_id(cfg, ev);
+	g_autofree char *link = evf_render_event_link(cfg, ev);
+	g_autofree char *title = evf_event_display_title(ev);
+	g_autofree char *html = evf_render_event_html(cfg, ev);
+	g_autofree char *text = event_text(cfg, ev);
+	g_autofree char *published = evf_xml_rfc3339(evf_event_pubdate(ev));
+	g_autofree char *modified = evf_xml_rfc3339(ev->modified);
+
+	json_builder_begin_object(b);
+	member_string(b, "id", id);
+	member_string(b, "url", link);
+	member_string(b, "title", title);
+	member_string(b, "content_html", html);
+	member_string(b, "content_text", text);
+	member_optional(b, "image", ev->image);
+	member_string(b, "date_published", published);
+	member_string(b, "date_modified", modified);
+	if (ev->categories->len > 0)
+		member_strings(b, "tags", ev->categories, 0);
+	if (!ev->tba) {
+		/* The event's own calendar, as Atom's rel="related" link. */
+		g_autofree char *path =
+		    g_strdup_printf("events/%s.ics", ev->slug);
+		g_autofree char *ics = evf_config_url(cfg, path);
+
+		json_builder_set_member_name(b, "attachments");
+		json_builder_begin_array(b);
+		json_builder_begin_object(b);
+		member_string(b, "url", ics);
+		member_string(b, "mime_type", "text/calendar");
+		json_builder_end_object(b);
+		json_builder_end_array(b);
+	}
+	event_extension(b, cfg, ev);
+	json_builder_end_object(b);
+}
+
+GBytes *
+evf_write_jsonfeed(const EvfView *view, GError **error)
+{
+	const EvfConfig *cfg;
+	g_autoptr(JsonBuilder) b = NULL;
+
+	g_return_val_if_fail(view != NULL, NULL);
+	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+	cfg = view->config;
+	b = json_builder_new();
+	json_builder_begin_object(b);
+	member_string(b, "version", JSONFEED_VERSION);
+	member_string(b, "title", view->title);
+	member_string(b, "home_page_url", cfg->url);
+	member_string(b, "feed_url", view->self_url);
+	if (cfg->description[0] != '\0')
+		member_string(b, "description", cfg->description);
+	member_string(b, "language", cfg->language);
+	json_builder_set_member_name(b, "authors");
+	json_builder_begin_array(b);
+	json_builder_begin_object(b);
+	member_string(b, "name", cfg->title);
+	member_string(b, "url", cfg->url);
+	json_builder_end_object(b);
+	json_builder_end_array(b);
+	json_builder_set_member_name(b, "items");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < view->events->len; i++)
+		item(b, cfg, g_ptr_array_index(view->events, i));
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	return builder_bytes(b, TRUE);
+}
+
+/* ----------------------------------------------------------------- jCal */
+
+/* The jCal value type of a libical value kind (RFC 7265 §3.6); NULL for a
+ * kind evf_write_ics never writes. libical's enumerated kinds (STATUS,
+ * METHOD…) are TEXT in iCalendar. */
+static const char *
+value_type(icalvalue_kind kind)
+{
+	switch (kind) {
+	case ICAL_TEXT_VALUE:
+	case ICAL_ACTION_VALUE:
+	case ICAL_CLASS_VALUE:
+	case ICAL_METHOD_VALUE:
+	case ICAL_STATUS_VALUE:
+	case ICAL_TRANSP_VALUE:
+		return "text";
+	case ICAL_BOOLEAN_VALUE:
+		return "boolean";
+	case ICAL_CALADDRESS_VALUE:
+		return "cal-address";
+	case ICAL_DATE_VALUE:
+		return "date";
+	case ICAL_DATETIME_VALUE:
+		return "date-time";
+	case ICAL_DURATION_VALUE:
+		return "duration";
+	case ICAL_FLOAT_VALUE:
+	case ICAL_GEO_VALUE:
+		return "float";
+	case ICAL_INTEGER_VALUE:
+		return "integer";
+	case ICAL_RECUR_VALUE:
+		return "recur";
+	case ICAL_URI_VALUE:
+		return "uri";
+	case ICAL_UTCOFFSET_VALUE:
+		return "utc-offset";
+	case ICAL_X_VALUE:
+		return "unknown";
+	default:
+		return NULL;
+	}
+}
+
+/* A string value. json-glib writes U+001F as it is, which JSON does not
+ * allow; the loaders keep controls out of events, and this keeps them out
+ * of the jCal whatever comes. */
+static void
+add_string(JsonBuilder *b, const char *text)
+{
+	g_autofree char *clean = evf_text_sanitize(text, -1);
+
+	json_builder_add_string_value(b, clean);
+}
+
+static char *
+format_date(struct icaltimetype t)
+{
+	return g_strdup_printf("%04d-%02d-%02d", t.year, t.month, t.day);
+}
+
+static char *
+format_date_time(struct icaltimetype t)
+{
+	return g_strdup_printf("%04d-%02d-%02dT%02d:%02d:%02d%s", t.year,
+	                       t.month, t.day, t.hour, t.minute, t.second,
+	                       icaltime_is_utc(t) ? "Z" : "");
+}
+
+/* (transfer full) (nullable): a basic-format iCalendar DATE or DATE-TIME
+ * ("20370329T010000Z") in jCal's extended form, NULL if it is neither. */
+static char *
+reformat_time(const char *s)
+{
+	gsize n = strlen(s);
+
+	for (gsize i = 0; i < n; i++)
+		if (!g_ascii_isdigit(s[i]) && !(i == 8 && s[i] == 'T') &&
+		    !(i == 15 && s[i] == 'Z'))
+			return NULL;
+	if (n == 8)
+		return g_strdup_printf("%.4s-%.2s-%.2s", s, s + 4, s + 6);
+	if ((n == 15 || n == 16) && s[8] == 'T')
+		return g_strdup_printf("%.4s-%.2s-%.2sT%.2s:%.2s:%.2s%s", s,
+		                       s + 4, s + 6, s + 9, s + 11, s + 13,
+		                       n == 16 ? "Z" : "");
+	return NULL;
+}
+
+/* A RECUR value as an object (RFC 7265 §3.6.10): lower-case keys in the
+ * order libical writes them, numbers as numbers, a part with several
+ * values as an array. Read from libical's text form, which is the same in
+ * libical 3 and 4 (unlike struct icalrecurrencetype). */
+static gboolean
+add_recur(JsonBuilder *b, const char *rule, GError **error)
+{
+	g_auto(GStrv) parts = g_strsplit(rule, ";", -1);
+
+	json_builder_begin_object(b);
+	for (guint i = 0; parts[i] != NULL; i++) {
+		char *eq = strchr(parts[i], '=');
+		g_auto(GStrv) values = NULL;
+		g_autofree char *key = NULL;
+		guint n;
+
+		if (eq == NULL || eq == parts[i] || eq[1] == '\0')
+			return evf_throw(error, "invalid RRULE part '%s'",
+			                 parts[i]);
+		*eq = '\0';
+		key = g_ascii_strdown(parts[i], -1);
+		json_builder_set_member_name(b, key);
+		if (strcmp(key, "until") == 0) {
+			g_autofree char *until = reformat_time(eq + 1);
+
+			if (until == NULL)
+				return evf_throw(
+				    error, "invalid RRULE UNTIL '%s'", eq + 1);
+			json_builder_add_string_value(b, until);
+			continue;
+		}
+		values = g_strsplit(eq + 1, ",", -1);
+		n = g_strv_length(values);
+		if (n > 1)
+			json_builder_begin_array(b);
+		for (guint k = 0; k < n; k++) {
+			gint64 number;
+
+			if (g_ascii_string_to_signed(values[k], 10, G_MININT32,
+			                             G_MAXINT32, &number, NULL))
+				json_builder_add_int_value(b, number);
+			else
+				add_string(b, values[k]);
+		}
+		if (n > 1)
+			json_builder_end_array(b);
+	}
+	json_builder_end_object(b);
+	return TRUE;
+}
+
+/* (transfer full): @text escaped as an iCalendar TEXT value (RFC 5545
+ * §3.3.11). libical unescapes X- property values when it reads them;
+ * evf_write_ics escapes them as TEXT, so this gives back the raw value. */
+static char *
+escape_text(const char *text)
+{
+	GString *s = g_string_new(NULL);
+
+	for (const char *p = text; *p != '\0'; p++) {
+		if (*p == '\\' || *p == ';' || *p == ',')
+			g_string_append_c(s, '\\');
+		if (*p == '\n')
+			g_string_append(s, "\\n");
+		else
+			g_string_append_c(s, *p);
+	}
+	return g_string_free(s, FALSE);
+}
+
+static gboolean
+add_value(JsonBuilder *b, icalvalue *v, GError **error)
+{
+	icalvalue_kind kind = icalvalue_isa(v);
+
+	switch (kind) {
+	case ICAL_TEXT_VALUE:
+		add_string(b, icalvalue_get_text(v));
+		return TRUE;
+	case ICAL_X_VALUE: {
+		g_autofree char *raw = escape_text(icalvalue_get_x(v));
+
+		add_string(b, raw);
+		return TRUE;
+	}
+	case ICAL_DATE_VALUE: {
+		g_autofree char *s = format_date(icalvalue_get_date(v));
+
+		json_builder_add_string_value(b, s);
+		return TRUE;
+	}
+	case ICAL_DATETIME_VALUE: {
+		g_autofree char *s =
+		    format_date_time(icalvalue_get_datetime(v));
+
+		json_builder_add_string_value(b, s);
+		return TRUE;
+	}
+	case ICAL_UTCOFFSET_VALUE: {
+		int off = icalvalue_get_utcoffset(v);
+		int abs_off = ABS(off);
+		g_autofree char *s =
+		    g_strdup_printf("%c%02d:%02d", off < 0 ? '-' : '+',
+		                    abs_off / 3600, abs_off / 60 % 60);
+
+		if (abs_off % 60 != 0) {
+			g_autofree char *hms =
+			    g_strdup_printf("%s:%02d", s, abs_off % 60);
+
+			json_builder_add_string_value(b, hms);
+		} else {
+			json_builder_add_string_value(b, s);
+		}
+		return TRUE;
+	}
+	case ICAL_INTEGER_VALUE:
+		json_builder_add_int_value(b, icalvalue_get_integer(v));
+		return TRUE;
+	case ICAL_FLOAT_VALUE:
+		json_builder_add_double_value(b, icalvalue_get_float(v));
+		return TRUE;
+	case ICAL_BOOLEAN_VALUE:
+		json_builder_add_boolean_value(b, icalvalue_get_boolean(v));
+		return TRUE;
+	default:
+		break;
+	}
+
+	/* The rest from libical's text form, which is not escaped for these
+	 * kinds: the text form of struct icalgeotype and of struct
+	 * icalrecurrencetype did not change between libical 3 and 4. */
+	{
+		g_autofree char *s = icalvalue_as_ical_string_r(v);
+
+		if (kind == ICAL_RECUR_VALUE)
+			return add_recur(b, s, error);
+		if (kind == ICAL_GEO_VALUE) {
+			/* RFC 7265 §3.4.1.2: a structured value, an array. */
+			char *semi = strchr(s, ';');
+
+			if (semi == NULL)
+				return evf_throw(error, "invalid GEO '%s'", s);
+			*semi = '\0';
+			json_builder_begin_array(b);
+			json_builder_add_double_value(b,
+			                              g_ascii_strtod(s, NULL));
+			json_builder_add_double_value(
+			    b, g_ascii_strtod(semi + 1, NULL));
+			json_builder_end_array(b);
+			return TRUE;
+		}
+		add_string(b, s);
+		return TRUE;
+	}
+}
+
+/* (transfer full): a parameter's value; libical keeps string-valued
+ * parameters as they are and gives enumerated ones only in text form,
+ * NAME=VALUE, quoted when needed. */
+static char *
+parameter_value(icalparameter *param)
+{
+	const char *x = icalparameter_get_xvalue(param);
+	g_autofree char *text = NULL;
+	const char *eq;
+	gsize n;
+
+	if (x != NULL)
+		return g_strdup(x);
+	text = icalparameter_as_ical_string_r(param);
+	eq = strchr(text, '=');
+	if (eq == NULL)
+		return g_strdup("");
+	eq++;
+	n = strlen(eq);
+	if (n >= 2 && eq[0] == '"' && eq[n - 1] == '"')
+		return g_strndup(eq + 1, n - 2);
+	return g_strdup(eq);
+}
+
+static char *
+parameter_name(icalparameter *param)
+{
+	icalparameter_kind kind = icalparameter_isa(param);
+
+	if (kind == ICAL_X_PARAMETER)
+		return g_ascii_strdown(icalparameter_get_xname(param), -1);
+	if (kind == ICAL_IANA_PARAMETER)
+		return g_ascii_strdown(icalparameter_get_iana_name(param), -1);
+	return g_ascii_strdown(icalparameter_kind_to_string(kind), -1);
+}
+
+/* [name, {params}, type, value] (RFC 7265 §3.4). */
+static gboolean
+add_property(JsonBuilder *b, icalproperty *prop, GError **error)
+{
+	g_autofree char *raw_name = icalproperty_get_property_name_r(prop);
+	g_autofree char *name = g_ascii_strdown(raw_name, -1);
+	icalvalue *v = icalproperty_get_value(prop);
+	const char *type;
+
+	if (v == NULL)
+		return evf_throw(error, "property %s has no value", raw_name);
+	type = value_type(icalvalue_isa(v));
+	if (type == NULL)
+		return evf_throw(error, "property %s: no jCal form for %s",
+		                 raw_name,
+		                 icalvalue_kind_to_string(icalvalue_isa(v)));
+	json_builder_begin_array(b);
+	json_builder_add_string_value(b, name);
+	json_builder_begin_object(b);
+	for (icalparameter *param =
+	         icalproperty_get_first_parameter(prop, ICAL_ANY_PARAMETER);
+	     param != NULL; param = icalproperty_get_next_parameter(
+	                        prop, ICAL_ANY_PARAMETER)) {
+		g_autofree char *pname = NULL;
+		g_autofree char *pvalue = NULL;
+
+		/* §3.4.1.1: the type says it; VALUE is not a parameter. */
+		if (icalparameter_isa(param) == ICAL_VALUE_PARAMETER)
+			continue;
+		pname = parameter_name(param);
+		pvalue = parameter_value(param);
+		json_builder_set_member_name(b, pname);
+		add_string(b, pvalue);
+	}
+	json_builder_end_object(b);
+	json_builder_add_string_value(b, type);
+	if (!add_value(b, v, error)) {
+		g_prefix_error(error, "property %s: ", raw_name);
+		return FALSE;
+	}
+	json_builder_end_array(b);
+	return TRUE;
+}
+
+typedef struct {
+	icalcomponent *comp;
+	gsize offset;
+} Child;
+
+static gint
+child_cmp(gconstpointer a, gconstpointer b)
+{
+	const Child *x = a, *y = b;
+
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* (transfer full) (element-type Child): the sub-components of @comp in the
+ * order of @ics, the text it was read from. libical puts each VTIMEZONE
+ * it adds first (so its parser reverses them); the TZID line, unique in
+ * a calendar, says where each one was. */
+static GArray *
+children(icalcomponent *comp, const char *ics)
+{
+	GArray *out = g_array_new(FALSE, FALSE, sizeof(Child));
+
+	for (icalcomponent *c =
+	         icalcomponent_get_first_component(comp, ICAL_ANY_COMPONENT);
+	     c != NULL;
+	     c = icalcomponent_get_next_component(comp, ICAL_ANY_COMPONENT)) {
+		icalproperty *tzid =
+		    icalcomponent_get_first_property(c, ICAL_TZID_PROPERTY);
+		Child child = { c, G_MAXSIZE };
+
+		if (icalcomponent_isa(c) == ICAL_VTIMEZONE_COMPONENT &&
+		    tzid != NULL) {
+			g_autofree char *line = g_strdup_printf(
+			    "\r\nTZID:%s\r\n", icalproperty_get_tzid(tzid));
+			const char *at = strstr(ics, line);
+
+			if (at != NULL)
+				child.offset = (gsize)(at - ics);
+		}
+		g_array_append_val(out, child);
+	}
+	/* Stable: the rest keep libical's order, which is the text's. */
+	g_array_sort(out, child_cmp);
+	return out;
+}
+
+/* [name, [properties], [components]] (RFC 7265 §3.3), in the order of the
+ * iCalendar text @ics. */
+static gboolean
+add_component(JsonBuilder *b, icalcomponent *comp, const char *ics,
+              GError **error)
+{
+	g_autofree char *name = g_ascii_strdown(
+	    icalcomponent_kind_to_string(icalcomponent_isa(comp)), -1);
+	g_autoptr(GArray) subs = children(comp, ics);
+
+	json_builder_begin_array(b);
+	json_builder_add_string_value(b, name);
+	json_builder_begin_array(b);
+	for (icalproperty *p =
+	         icalcomponent_get_first_property(comp, ICAL_ANY_PROPERTY);
+	     p != NULL;
+	     p = icalcomponent_get_next_property(comp, ICAL_ANY_PROPERTY)) {
+		/* libical's note that it could not read something: our own
+		 * calendar must read back whole. */
+		if (icalproperty_isa(p) == ICAL_XLICERROR_PROPERTY)
+			return evf_throw(error, "%s: %s", name,
+			                 icalproperty_get_xlicerror(p));
+		if (!add_property(b, p, error))
+			return FALSE;
+	}
+	json_builder_end_array(b);
+	json_builder_begin_array(b);
+	for (guint i = 0; i < subs->len; i++)
+		if (!add_component(b, g_array_index(subs, Child, i).comp, ics,
+		                   error))
+			return FALSE;
+	json_builder_end_array(b);
+	json_builder_end_array(b);
+	return TRUE;
+}
+
+GBytes *
+evf_write_jcal(const EvfView *view, GError **error)
+{
+	g_autoptr(GBytes) ics = NULL;
+	g_autofree char *text = NULL;
+	g_autoptr(icalcomponent) cal = NULL;
+	g_autoptr(JsonBuilder) b = json_builder_new();
+
+	g_return_val_if_fail(view != NULL, NULL);
+	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+	ics = evf_write_ics(view, error);
+	if (ics == NULL)
+		return NULL;
+	text = g_strndup(g_bytes_get_data(ics, NULL), g_bytes_get_size(ics));
+	cal = icalparser_parse_string(text);
+	if (cal == NULL || icalcomponent_isa(cal) != ICAL_VCALENDAR_COMPONENT) {
+		evf_throw(error,
+		          "cannot write '%s': iCalendar does not read back",
+		          view->path);
+		return NULL;
+	}
+	if (!add_component(b, cal, text, error)) {
+		g_prefix_error(error, "cannot write '%s': ", view->path);
+		return NULL;
+	}
+	/* On one line: pretty printed, jCal is three times the size of the
+	 * iCalendar it holds. */
+	return builder_bytes(b, FALSE);
+}
