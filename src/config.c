@@ -215,13 +215,19 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		*num = (gint64)n;
 		return NULL;
 	}
-	case KEY_DURATION:
+	case KEY_DURATION: {
+		struct icaldurationtype d;
+
 		if (!parse_duration(value, num))
 			return "not a duration (such as PT1H, 30m, 1h or 1d)";
 		if (*num < spec->min || *num > spec->max)
 			return "duration out of bounds";
-		*canon = g_strdup(value);
+		/* Kept in ISO 8601 whatever the spelling: it goes as is into
+		 * REFRESH-INTERVAL and X-PUBLISHED-TTL. */
+		d = icaldurationtype_from_int((int)*num);
+		*canon = icaldurationtype_as_ical_string_r(d);
 		return NULL;
+	}
 	case KEY_BOOL:
 		if (strcmp(value, "true") == 0)
 			*num = 1;
@@ -484,7 +490,7 @@ evf_config_load(const char *path, GPtrArray *diags)
 	g_autoptr(EvfConfig) cfg = g_new0(EvfConfig, 1);
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GBytes) bytes = NULL;
+	gsize len = 0;
 	g_auto(GStrv) groups = NULL;
 	g_autofree char *text = NULL;
 	guint before = evf_diags_errors(diags);
@@ -494,13 +500,17 @@ evf_config_load(const char *path, GPtrArray *diags)
 	cfg->dir = g_path_get_dirname(cfg->path);
 	cfg->sources = g_ptr_array_new_with_free_func(source_free);
 
-	bytes = evf_file_read(cfg->path, 1024 * 1024, &error);
-	if (bytes == NULL) {
+	/* Unlike event files, the configuration may be a symbolic link
+	 * (/etc/evfeed/evfeed.conf pointing into a deployment). */
+	if (!g_file_get_contents(cfg->path, &text, &len, &error)) {
 		evf_diags_add(diags, path, 0, 0, "%s", error->message);
 		return NULL;
 	}
-	text =
-	    g_strndup(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes));
+	if (len > 1024 * 1024) {
+		evf_diags_add(diags, path, 0, 0,
+		              "the configuration is larger than 1 MiB");
+		return NULL;
+	}
 	if (!g_key_file_load_from_data(kf, text, -1, G_KEY_FILE_NONE, &error)) {
 		evf_diags_add(diags, path, 0, 0, "%s", error->message);
 		return NULL;

@@ -388,11 +388,13 @@ test_feeds_refresh(Fixture *f, gconstpointer data)
 	static const struct {
 		const char *value;
 		gint64 seconds;
+		const char *iso; /* as the calendars carry it */
 	} cases[] = {
-		{ "PT1H", 3600 }, { "1h", 3600 },      { "PT5M", 300 },
-		{ "30m", 1800 },  { "PT1H30M", 5400 }, { "P1D", 86400 },
-		{ "2d", 172800 }, { "P7D", 604800 },   { "3600", 3600 },
-		{ "900s", 900 },
+		{ "PT1H", 3600, "PT1H" },       { "1h", 3600, "PT1H" },
+		{ "PT5M", 300, "PT5M" },        { "30m", 1800, "PT30M" },
+		{ "PT1H30M", 5400, "PT1H30M" }, { "P1D", 86400, "P1D" },
+		{ "2d", 172800, "P2D" },        { "P7D", 604800, "P1W" },
+		{ "3600", 3600, "PT1H" },       { "900s", 900, "PT15M" },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -402,7 +404,7 @@ test_feeds_refresh(Fixture *f, gconstpointer data)
 
 		if (cfg == NULL)
 			continue;
-		g_assert_cmpstr(cfg->refresh, ==, cases[i].value);
+		g_assert_cmpstr(cfg->refresh, ==, cases[i].iso);
 		g_assert_cmpint(cfg->refresh_seconds, ==, cases[i].seconds);
 	}
 }
