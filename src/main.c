@@ -9,6 +9,8 @@
 #include "catalog.h"
 #include "config.h"
 #include "daemon.h"
+#include "eventfile.h"
+#include "eventwrite.h"
 #include "partner.h"
 #include "store.h"
 #include "util.h"
@@ -19,12 +21,19 @@
 #include <locale.h>
 #include <stdio.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <string.h>
 
 #define EXIT_USAGE 2
 
 static char *opt_config = NULL;
 static char *opt_listen = NULL;
+static char *opt_start = NULL;
+static char *opt_end = NULL;
+static char *opt_timezone = NULL;
+static char *opt_location = NULL;
+static char **opt_categories = NULL;
 static gboolean opt_version = FALSE;
 
 static const GOptionEntry global_entries[] = {
@@ -34,6 +43,16 @@ static const GOptionEntry global_entries[] = {
 	  "serve: listen on ADDR:PORT instead of [server] listen (port 0 "
 	  "picks a free port)",
 	  "ADDR:PORT" },
+	{ "start", 's', 0, G_OPTION_ARG_STRING, &opt_start,
+	  "new: the start (YYYY-MM-DD, YYYY-MM-DDTHH:MM, or tba)", "DATE" },
+	{ "end", 'e', 0, G_OPTION_ARG_STRING, &opt_end,
+	  "new: the end (all-day: the last day, inclusive)", "DATE" },
+	{ "timezone", 0, 0, G_OPTION_ARG_STRING, &opt_timezone,
+	  "new: the time zone of a timed start (IANA name)", "ZONE" },
+	{ "location", 0, 0, G_OPTION_ARG_STRING, &opt_location,
+	  "new: where it takes place", "PLACE" },
+	{ "category", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_categories,
+	  "new: a category (repeat for more)", "NAME" },
 	{ "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,
 	  "Print the version and exit", NULL },
 	{ NULL }
@@ -46,6 +65,8 @@ static const char summary[] =
     "  fetch [SOURCE]\n"
     "           fetch the partner sources once (or only SOURCE); exit\n"
     "           status 1 when any failed\n"
+    "  new TITLE --start DATE [--end DATE] [--category C]...\n"
+    "           write a new event file with a fresh uid; prints its path\n"
     "  sources  show each partner source: status, items, last success,\n"
     "           next fetch, last error\n"
     "  serve    build, serve over HTTP, fetch partners on schedule, and\n"
@@ -139,6 +160,78 @@ cmd_sources(void)
 }
 
 static int
+cmd_new(const char *title)
+{
+	g_autoptr(EvfConfig) cfg = load_config();
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfEvent) ev = NULL;
+	g_autofree char *uid = g_uuid_string_random();
+	g_autofree char *draft = NULL;
+	g_autofree char *text = NULL;
+	g_autofree char *name = NULL;
+	g_autofree char *path = NULL;
+	g_autofree char *shown = NULL;
+	const char *fields[] = { "title",      title,        "start",
+		                 opt_start,    "end",        opt_end,
+		                 "timezone",   opt_timezone, "location",
+		                 opt_location, "uid",        uid,
+		                 NULL };
+	int fd;
+
+	if (cfg == NULL)
+		return 1;
+	if (opt_start == NULL) {
+		fprintf(stderr, "evfeed: new: --start DATE is required "
+		                "(YYYY-MM-DD, YYYY-MM-DDTHH:MM, or tba)\n");
+		return 2;
+	}
+	/* The dates as the user wrote them go through the same checks as
+	 * any event file; the file is then written from the result. */
+	draft = evf_eventwrite_fields(fields, NULL, &error);
+	if (draft != NULL)
+		ev = evf_eventfile_parse("new", "new", draft, strlen(draft),
+		                         cfg, g_get_real_time(), diags);
+	if (ev == NULL) {
+		evf_diags_print(diags, stderr);
+		if (error != NULL)
+			fprintf(stderr, "evfeed: error: %s\n", error->message);
+		return 1;
+	}
+	for (guint i = 0; opt_categories != NULL && opt_categories[i]; i++)
+		g_ptr_array_add(ev->categories,
+		                evf_text_oneline(opt_categories[i]));
+	text = evf_eventwrite_format(cfg, ev, NULL, &error);
+	if (text == NULL) {
+		fprintf(stderr, "evfeed: error: %s\n", error->message);
+		return 1;
+	}
+	name = evf_eventwrite_filename(ev);
+	if (g_mkdir_with_parents(cfg->events_dir, 0755) < 0) {
+		fprintf(stderr, "evfeed: error: cannot create '%s': %s\n",
+		        cfg->events_dir, g_strerror(errno));
+		return 1;
+	}
+	path = g_build_filename(cfg->events_dir, name, NULL);
+	shown = evf_catalog_display_path(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "evfeed: error: cannot create '%s': %s\n",
+		        shown, g_strerror(errno));
+		return 1;
+	}
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
+	    close(fd) < 0) {
+		fprintf(stderr, "evfeed: error: cannot write '%s': %s\n", shown,
+		        g_strerror(errno));
+		unlink(path);
+		return 1;
+	}
+	printf("%s\n", shown);
+	return 0;
+}
+
+static int
 cmd_build(void)
 {
 	g_autoptr(EvfConfig) cfg = load_config();
@@ -216,6 +309,14 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cmd = argv[1];
+	if (strcmp(cmd, "new") == 0) {
+		if (argc != 3) {
+			fprintf(stderr, "evfeed: new: give the title, in "
+			                "quotes\n");
+			return EXIT_USAGE;
+		}
+		return cmd_new(argv[2]);
+	}
 	if (strcmp(cmd, "fetch") == 0 && argc <= 3)
 		return cmd_fetch(argc == 3 ? argv[2] : NULL);
 	if (argc > 2) {

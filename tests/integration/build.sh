@@ -124,4 +124,35 @@ TZ=Pacific/Chatham "$EVFEED" build --config "$tmp/copy/evfeed.conf" >/dev/null 2
 cmp -s "$tmp/s1" "$tmp/s2"
 ok $? "the same inputs and state give the same bytes elsewhere"
 
+# evfeed new writes a file that evfeed check accepts, and never overwrites.
+mkdir "$tmp/new"
+mkdir "$tmp/new/events"
+write_config "$tmp/new" "$tmp/new/events"
+f=$("$EVFEED" new "Workshop: Border Security; Part 2" --config "$tmp/new/evfeed.conf" \
+	--start 2026-03-10T09:00 --end 2026-03-10T17:00 \
+	--location "Skopje, North Macedonia" --category workshop \
+	--category "border security, customs" 2>"$tmp/err")
+ok $? "new: exit 0"
+test -f "$f" || test -f "$tmp/new/events/$(basename "$f")"
+ok $? "new prints the path of the file it wrote ($f)"
+"$EVFEED" check --config "$tmp/new/evfeed.conf" >"$tmp/out" 2>&1
+ok $? "check accepts what new wrote"
+grep -q '^uid: ' "$tmp/new/events"/*.md
+ok $? "new gives the event a fixed uid"
+"$EVFEED" build --config "$tmp/new/evfeed.conf" >/dev/null 2>&1 &&
+	grep -q 'CATEGORIES:border security\\, customs' "$tmp/new/public/calendar.ics" &&
+	grep -q 'DTSTART;TZID=Europe/Ljubljana:20260310T090000' "$tmp/new/public/calendar.ics"
+ok $? "its event is in the calendar as given"
+"$EVFEED" new "Workshop: Border Security; Part 2" --config "$tmp/new/evfeed.conf" \
+	--start 2026-03-10T09:00 >/dev/null 2>"$tmp/err"
+test $? -eq 1 && grep -q 'exists' "$tmp/err"
+ok $? "new refuses to overwrite a file"
+"$EVFEED" new "Bad" --config "$tmp/new/evfeed.conf" --start 2026-02-30 \
+	>/dev/null 2>"$tmp/err"
+test $? -eq 1 && grep -q 'February 2026 has 28 days' "$tmp/err"
+ok $? "new checks the dates like check does"
+"$EVFEED" new "No date" --config "$tmp/new/evfeed.conf" >/dev/null 2>&1
+test $? -eq 2
+ok $? "new without --start: exit 2"
+
 done_testing

@@ -1,0 +1,234 @@
+/*
+ * eventwrite.c: see eventwrite.h.
+ */
+#include "autoconf.h"
+#include "eventwrite.h"
+
+#include "autocleanups.h"
+#include "util.h"
+
+#include <string.h>
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_emitter_t, yaml_emitter_delete)
+
+typedef struct {
+	yaml_emitter_t *e;
+	gboolean ok;
+} Out;
+
+static void
+emit(Out *o, yaml_event_t *ev)
+{
+	if (o->ok && !yaml_emitter_emit(o->e, ev))
+		o->ok = FALSE;
+}
+
+static void
+scalar(Out *o, const char *text)
+{
+	yaml_event_t ev;
+
+	if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)text,
+	                                  (int)strlen(text), 1, 1,
+	                                  YAML_ANY_SCALAR_STYLE)) {
+		o->ok = FALSE;
+		return;
+	}
+	emit(o, &ev);
+}
+
+static void
+pair(Out *o, const char *key, const char *value)
+{
+	if (value == NULL)
+		return;
+	scalar(o, key);
+	scalar(o, value);
+}
+
+static void
+list(Out *o, const char *key, GPtrArray *items)
+{
+	yaml_event_t ev;
+
+	if (items->len == 0)
+		return;
+	scalar(o, key);
+	yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+	                                     YAML_FLOW_SEQUENCE_STYLE);
+	emit(o, &ev);
+	for (guint i = 0; i < items->len; i++)
+		scalar(o, g_ptr_array_index(items, i));
+	yaml_sequence_end_event_initialize(&ev);
+	emit(o, &ev);
+}
+
+static int
+write_handler(void *data, unsigned char *buffer, size_t size)
+{
+	g_string_append_len(data, (const char *)buffer, (gssize)size);
+	return 1;
+}
+
+static char *
+wall_time(GDateTime *t, gboolean utc)
+{
+	return g_date_time_format(t, utc ? "%Y-%m-%dT%H:%M:%SZ"
+	                                 : "%Y-%m-%dT%H:%M:%S");
+}
+
+static void
+begin(Out *o, GString *yaml)
+{
+	yaml_event_t e;
+
+	yaml_emitter_initialize(o->e);
+	yaml_emitter_set_output(o->e, write_handler, yaml);
+	yaml_emitter_set_unicode(o->e, 1);
+	yaml_emitter_set_width(o->e, -1);
+	yaml_stream_start_event_initialize(&e, YAML_UTF8_ENCODING);
+	emit(o, &e);
+	yaml_document_start_event_initialize(&e, NULL, NULL, NULL, 1);
+	emit(o, &e);
+	yaml_mapping_start_event_initialize(&e, NULL, NULL, 1,
+	                                    YAML_BLOCK_MAPPING_STYLE);
+	emit(o, &e);
+}
+
+/* Ends the front matter and returns the whole file. */
+static char *
+finish(Out *o, GString *yaml, const char *body, GError **error)
+{
+	yaml_event_t e;
+	GString *out;
+
+	yaml_mapping_end_event_initialize(&e);
+	emit(o, &e);
+	yaml_document_end_event_initialize(&e, 1);
+	emit(o, &e);
+	yaml_stream_end_event_initialize(&e);
+	emit(o, &e);
+	if (!o->ok || !yaml_emitter_flush(o->e)) {
+		evf_throw(error, "cannot write the front matter: %s",
+		          o->e->problem ? o->e->problem : "libyaml failed");
+		return NULL;
+	}
+	out = g_string_new(NULL);
+	/* libyaml writes "---" and "..." around a document: the front matter
+	 * takes the "---" lines of an event file instead. */
+	{
+		const char *y = yaml->str;
+
+		if (g_str_has_prefix(y, "---\n"))
+			y += 4;
+		g_string_append(out, "---\n");
+		g_string_append(out, y);
+		if (g_str_has_suffix(out->str, "...\n"))
+			g_string_truncate(out, out->len - 4);
+		g_string_append(out, "---\n");
+	}
+	if (body != NULL && body[0] != '\0') {
+		g_string_append(out, body);
+		if (!g_str_has_suffix(body, "\n"))
+			g_string_append_c(out, '\n');
+	}
+	return g_string_free(out, FALSE);
+}
+
+char *
+evf_eventwrite_fields(const char *const *fields, const char *body,
+                      GError **error)
+{
+	g_auto(yaml_emitter_t) emitter = { 0 };
+	g_autoptr(GString) yaml = g_string_new(NULL);
+	Out o = { &emitter, TRUE };
+
+	begin(&o, yaml);
+	for (guint i = 0; fields[i] != NULL; i += 2)
+		pair(&o, fields[i], fields[i + 1]);
+	return finish(&o, yaml, body, error);
+}
+
+char *
+evf_eventwrite_format(const EvfConfig *cfg, const EvfEvent *ev,
+                      const char *body, GError **error)
+{
+	g_auto(yaml_emitter_t) emitter = { 0 };
+	g_autoptr(GString) yaml = g_string_new(NULL);
+	g_autofree char *start = NULL;
+	g_autofree char *end = NULL;
+	g_autofree char *geo = NULL;
+	Out o = { &emitter, TRUE };
+
+	begin(&o, yaml);
+	pair(&o, "title", ev->title);
+	if (ev->tba) {
+		pair(&o, "start", "tba");
+	} else if (ev->all_day) {
+		GDate last = ev->end_date;
+
+		g_date_subtract_days(&last, 1);
+		start = g_strdup_printf("%04d-%02d-%02d",
+		                        g_date_get_year(&ev->start_date),
+		                        g_date_get_month(&ev->start_date),
+		                        g_date_get_day(&ev->start_date));
+		if (g_date_compare(&last, &ev->start_date) > 0)
+			end = g_strdup_printf(
+			    "%04d-%02d-%02d", g_date_get_year(&last),
+			    g_date_get_month(&last), g_date_get_day(&last));
+		pair(&o, "start", start);
+		pair(&o, "end", end);
+	} else {
+		start = wall_time(ev->start, ev->tzid == NULL);
+		end = wall_time(ev->end, ev->tzid == NULL);
+		pair(&o, "start", start);
+		pair(&o, "end", end);
+		if (ev->tzid != NULL && strcmp(ev->tzid, cfg->timezone) != 0)
+			pair(&o, "timezone", ev->tzid);
+	}
+	pair(&o, "location", ev->location);
+	if (ev->has_geo) {
+		geo = g_strdup_printf("%.6f, %.6f", ev->lat, ev->lon);
+		pair(&o, "geo", geo);
+	}
+	if (ev->organizers->len == 1)
+		pair(&o, "organizer", g_ptr_array_index(ev->organizers, 0));
+	else
+		list(&o, "organizer", ev->organizers);
+	pair(&o, "organizer_email", ev->organizer_email);
+	list(&o, "categories", ev->categories);
+	pair(&o, "url", ev->url);
+	if (ev->status == EVF_STATUS_TENTATIVE)
+		pair(&o, "status", "tentative");
+	else if (ev->status == EVF_STATUS_CANCELLED)
+		pair(&o, "status", "cancelled");
+	pair(&o, "image", ev->image);
+	pair(&o, "recurrence", ev->rrule);
+	pair(&o, "uid", ev->uid);
+
+	return finish(&o, yaml, body, error);
+}
+
+char *
+evf_eventwrite_filename(const EvfEvent *ev)
+{
+	g_autofree char *slug = evf_slugify(ev->title);
+
+	if (strlen(slug) > 60) {
+		slug[60] = '\0';
+		g_strchomp(slug);
+		while (slug[0] != '\0' && slug[strlen(slug) - 1] == '-')
+			slug[strlen(slug) - 1] = '\0';
+	}
+	if (ev->tba)
+		return g_strdup_printf("tba-%s.md", slug);
+	if (ev->all_day)
+		return g_strdup_printf("%04d-%02d-%02d-%s.md",
+		                       g_date_get_year(&ev->start_date),
+		                       g_date_get_month(&ev->start_date),
+		                       g_date_get_day(&ev->start_date), slug);
+	return g_strdup_printf("%04d-%02d-%02d-%s.md",
+	                       g_date_time_get_year(ev->start),
+	                       g_date_time_get_month(ev->start),
+	                       g_date_time_get_day_of_month(ev->start), slug);
+}
