@@ -33,6 +33,8 @@ evf_build_last_manifest(const EvfConfig *cfg)
 	if (!g_file_test(cfg->state_path, G_FILE_TEST_EXISTS))
 		return NULL;
 	store = evf_store_open(cfg->state_path, NULL);
+	if (store == NULL)
+		store = evf_store_open_readonly(cfg->state_path, NULL);
 	return store != NULL ? evf_store_get_meta(store, "manifest") : NULL;
 }
 
@@ -116,6 +118,7 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(GHashTable) partners = NULL;
 	g_autoptr(GPtrArray) local = NULL;
 	g_autofree char *old_manifest = NULL;
+	g_autofree char *publishing = NULL;
 	g_autofree char *manifest = NULL;
 	g_autofree char *state_dir = g_path_get_dirname(cfg->state_path);
 	g_autoptr(GPtrArray) files = NULL;
@@ -140,6 +143,9 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	store = evf_store_open(cfg->state_path, error);
 	if (store == NULL)
 		return FALSE;
+	/* Temporary files of a build that was killed go first, whatever
+	 * this build then does. */
+	evf_publish_clean(cfg->output_dir);
 
 	partners_rev = evf_partner_revision(store);
 	digest = inputs_digest(cfg, events_digest, partners_rev);
@@ -165,13 +171,24 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		return FALSE;
 	add_gzip_siblings(out);
 
-	evf_publish_clean(cfg->output_dir);
-	stale = manifest_paths(old_manifest);
+	/* What is about to be published is recorded first: if this build is
+	 * killed after its renames but before it records the manifest, the
+	 * next one still knows which files it may have left. */
+	manifest = evf_publish_manifest(out);
+	publishing = evf_store_get_meta(store, "publishing");
+	if (!evf_store_set_meta(store, "publishing", manifest, error))
+		return FALSE;
+	{
+		g_autofree char *both =
+		    g_strconcat(old_manifest ? old_manifest : "",
+		                publishing ? publishing : "", NULL);
+		stale = manifest_paths(both);
+	}
 	if (!evf_publish(cfg->output_dir, out, (const char *const *)stale,
 	                 &stats->written, error))
 		return FALSE;
-	manifest = evf_publish_manifest(out);
 	if (!evf_store_set_meta(store, "manifest", manifest, error) ||
+	    !evf_store_set_meta(store, "publishing", "", error) ||
 	    !evf_store_set_meta(store, "inputs", digest, error))
 		return FALSE;
 	stats->events = events->len;

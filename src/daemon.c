@@ -25,6 +25,7 @@
 #include <glib-unix.h>
 #include <stdio.h>
 #include <errno.h>
+#include <unistd.h>
 #include <string.h>
 
 #define SETTLE_MS 50   /* coalesce bursts of file events */
@@ -172,6 +173,14 @@ on_tick(gpointer data)
 {
 	Daemon *d = data;
 	gint64 now = g_get_real_time();
+
+	if (d->store == NULL) {
+		d->store = evf_store_open(d->cfg->state_path, NULL);
+		if (d->store == NULL)
+			return G_SOURCE_CONTINUE;
+		g_message("the state can be opened again");
+		schedule_rebuild(d);
+	}
 
 	for (guint i = 0; i < d->cfg->sources->len; i++) {
 		const EvfSourceConfig *src =
@@ -347,16 +356,32 @@ evf_daemon_run(const char *config_path, const char *listen)
 		g_autofree char *dir = g_path_get_dirname(d.cfg->state_path);
 		g_autofree char *ua = evf_partner_user_agent(d.cfg);
 
-		if (g_mkdir_with_parents(dir, 0755) < 0 ||
-		    (d.store = evf_store_open(d.cfg->state_path, &error)) ==
-		        NULL) {
-			fprintf(stderr, "evfeed: error: %s\n",
-			        error != NULL ? error->message
-			                      : g_strerror(errno));
+		if (g_mkdir_with_parents(dir, 0755) < 0) {
+			int e = errno;
+
+			g_set_error(&error, G_FILE_ERROR,
+			            g_file_error_from_errno(e),
+			            "cannot create the state folder '%s': %s",
+			            dir, g_strerror(e));
+		} else {
+			d.store = evf_store_open(d.cfg->state_path, &error);
+		}
+		if (d.store == NULL && (!g_file_test(dir, G_FILE_TEST_IS_DIR) ||
+		                        access(dir, W_OK) < 0)) {
+			/* A read-only or missing state folder is a mistake
+			 * of the setup: say so at start. */
+			fprintf(stderr, "evfeed: error: %s\n", error->message);
 			evf_catalog_cache_free(d.cache);
 			evf_config_free(d.cfg);
 			return 1;
 		}
+		if (d.store == NULL)
+			/* A full disk: serve what was published, and try
+			 * again on every tick. */
+			g_warning("%s; serving the last published output until "
+			          "the state can be opened",
+			          error->message);
+		g_clear_error(&error);
 		d.fetcher = evf_fetcher_new(ua);
 		d.in_flight = g_hash_table_new_full(g_str_hash, g_str_equal,
 		                                    g_free, NULL);

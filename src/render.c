@@ -241,8 +241,8 @@ view_new(const EvfConfig *cfg, EvfTzSet *tzs, const char *path,
 /* Adds the three files of a scope (the site or a category). */
 static gboolean
 render_scope(GPtrArray *files, const EvfConfig *cfg, EvfTzSet *tzs,
-             const char *dir, const char *title, GPtrArray *events,
-             gint64 updated, GError **error)
+             const char *dir, const char *title, const char *category,
+             GPtrArray *events, gint64 updated, gint64 now, GError **error)
 {
 	static const struct {
 		const char *name;
@@ -285,6 +285,25 @@ render_scope(GPtrArray *files, const EvfConfig *cfg, EvfTzSet *tzs,
 		}
 		g_ptr_array_add(files, f);
 	}
+	/* The page and its archive: every event of the scope, which the
+	 * writer splits into upcoming, to be announced and past. */
+	for (guint k = 0; k < 2; k++) {
+		g_autofree char *path = g_strconcat(
+		    dir, k == 0 ? "index.html" : "archive.html", NULL);
+		g_autoptr(EvfView) v = view_new(cfg, tzs, path, title, updated);
+		EvfFile *f;
+
+		v->category = g_strdup(category);
+		g_ptr_array_extend(v->events, events, NULL, NULL);
+		f = g_new0(EvfFile, 1);
+		f->path = g_steal_pointer(&path);
+		f->bytes = evf_write_page(v, now, k == 1, error);
+		if (f->bytes == NULL) {
+			evf_file_free(f);
+			return FALSE;
+		}
+		g_ptr_array_add(files, f);
+	}
 	return TRUE;
 }
 
@@ -317,8 +336,8 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 			                   : g_date_time_get_year(ev->start));
 	}
 
-	if (!render_scope(files, cfg, tzs, "", cfg->title, events, updated,
-	                  error))
+	if (!render_scope(files, cfg, tzs, "", cfg->title, NULL, events,
+	                  updated, updated, error))
 		return NULL;
 	for (guint i = 0; i < cats->len; i++) {
 		Category *c = g_ptr_array_index(cats, i);
@@ -332,8 +351,8 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 			    MAX(cat_updated,
 			        ((EvfEvent *)g_ptr_array_index(c->events, k))
 			            ->modified);
-		if (!render_scope(files, cfg, tzs, dir, title, c->events,
-		                  cat_updated, error))
+		if (!render_scope(files, cfg, tzs, dir, title, c->name,
+		                  c->events, cat_updated, updated, error))
 			return NULL;
 	}
 	for (guint i = 0; i < cfg->sources->len; i++) {
@@ -360,8 +379,8 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 			continue;
 		dir = g_strdup_printf("source/%s/", src->name);
 		title = g_strdup_printf("%s: %s", cfg->title, src->title);
-		if (!render_scope(files, cfg, tzs, dir, title, mine,
-		                  src_updated, error))
+		if (!render_scope(files, cfg, tzs, dir, title, NULL, mine,
+		                  src_updated, updated, error))
 			return NULL;
 	}
 	for (guint i = 0; i < events->len; i++) {
@@ -384,6 +403,13 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 			return NULL;
 		}
 		g_ptr_array_add(files, f);
+	}
+	{
+		EvfFile *css = g_new0(EvfFile, 1);
+
+		css->path = g_strdup("style.css");
+		css->bytes = evf_write_stylesheet();
+		g_ptr_array_add(files, css);
 	}
 	g_ptr_array_sort(files, file_cmp);
 	return g_steal_pointer(&files);

@@ -34,6 +34,17 @@ GBytes *evf_write_atom(const EvfView *view, GError **error);
 GBytes *evf_write_jsonfeed(const EvfView *view, GError **error);
 /* jCal (RFC 7265): exactly what evf_write_ics writes for @view, as JSON. */
 GBytes *evf_write_jcal(const EvfView *view, GError **error);
+/* The HTML page of a scope: @view holds all its events in any order (tba
+ * included) and its path ends in index.html or archive.html. An event is
+ * past once it has ended by @now (µs), which is the site's last change, not
+ * the wall clock, so that the page stays deterministic: an event moves to
+ * the archive at the next change to the site after it ends. With @archive,
+ * the past events newest first; else the others by date, then the tba
+ * ones. */
+GBytes *evf_write_page(const EvfView *view, gint64 now, gboolean archive,
+                       GError **error);
+/* (transfer full): style.css, the one stylesheet of every page. */
+GBytes *evf_write_stylesheet(void);
 
 /* (transfer full): the tag: URI (RFC 4151) of an event, used as RSS guid and
  * Atom id: tag:<host>,<tag_date>:event:<uid>. */

@@ -11,6 +11,7 @@
 #include "util.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <string.h>
 
 struct _EvfStore {
@@ -43,8 +44,13 @@ static const char schema[] =
 static gboolean
 fail(EvfStore *store, GError **error, const char *what)
 {
-	g_set_error(error, EVF_ERROR, EVF_ERROR_IO, "state '%s': %s: %s",
-	            store->path, what, sqlite3_errmsg(store->db));
+	int sys = sqlite3_system_errno(store->db);
+
+	/* "disk I/O error" alone hides a full disk: say what the system
+	 * said. */
+	g_set_error(error, EVF_ERROR, EVF_ERROR_IO, "state '%s': %s: %s%s%s",
+	            store->path, what, sqlite3_errmsg(store->db),
+	            sys != 0 ? ": " : "", sys != 0 ? g_strerror(sys) : "");
 	return FALSE;
 }
 
@@ -66,18 +72,20 @@ evf_store_free(EvfStore *store)
 	g_free(store);
 }
 
-EvfStore *
-evf_store_open(const char *path, GError **error)
+static EvfStore *
+store_open(const char *path, int *code, GError **error)
 {
 	g_autoptr(EvfStore) store = g_new0(EvfStore, 1);
 	int rc;
 
+	*code = SQLITE_OK;
 	store->path = g_strdup(path);
 	rc = sqlite3_open_v2(path, &store->db,
 	                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	                         SQLITE_OPEN_NOMUTEX,
 	                     NULL);
 	if (rc != SQLITE_OK) {
+		*code = rc & 0xff;
 		if (store->db == NULL) {
 			evf_throw(error, "cannot open state '%s'", path);
 			return NULL;
@@ -90,7 +98,74 @@ evf_store_open(const char *path, GError **error)
 	if (!exec(store, "PRAGMA journal_mode=WAL", error) ||
 	    !exec(store, "PRAGMA synchronous=NORMAL", error) ||
 	    !exec(store, schema, error)) {
+		*code = sqlite3_errcode(store->db) & 0xff;
 		g_prefix_error(error, "cannot open state: ");
+		return NULL;
+	}
+	return g_steal_pointer(&store);
+}
+
+EvfStore *
+evf_store_open(const char *path, GError **error)
+{
+	g_autoptr(GError) first = NULL;
+	g_autoptr(GDateTime) now = NULL;
+	g_autofree char *stamp = NULL;
+	g_autofree char *aside = NULL;
+	EvfStore *store;
+	int code;
+
+	store = store_open(path, &code, &first);
+	if (store != NULL)
+		return store;
+	if (code != SQLITE_NOTADB && code != SQLITE_CORRUPT) {
+		g_propagate_error(error, g_steal_pointer(&first));
+		return NULL;
+	}
+	/* Not a database, or a damaged one: the state is a cache of what
+	 * the event files and the partners say, so it is moved aside (kept
+	 * for a post-mortem) and started afresh rather than crash-looping.
+	 * SEQUENCE numbers start again from 0. */
+	now = g_date_time_new_now_utc();
+	stamp = g_date_time_format(now, "%Y%m%dT%H%M%SZ");
+	aside = g_strdup_printf("%s.corrupt-%s", path, stamp);
+	if (rename(path, aside) < 0) {
+		g_propagate_error(error, g_steal_pointer(&first));
+		return NULL;
+	}
+	for (guint i = 0; i < 2; i++) {
+		const char *suffix = i == 0 ? "-wal" : "-shm";
+		g_autofree char *from = g_strconcat(path, suffix, NULL);
+		g_autofree char *to = g_strconcat(aside, suffix, NULL);
+
+		rename(from, to);
+	}
+	g_warning("%s; moved it to '%s' and started a new state",
+	          first->message, aside);
+	return store_open(path, &code, error);
+}
+
+EvfStore *
+evf_store_open_readonly(const char *path, GError **error)
+{
+	g_autoptr(EvfStore) store = g_new0(EvfStore, 1);
+	g_autofree char *base = g_filename_to_uri(path, NULL, error);
+	g_autofree char *uri = NULL;
+
+	if (base == NULL)
+		return NULL;
+	/* immutable: no -shm or -wal is created, so it works on a full or
+	 * read-only disk (a state closed cleanly has its WAL folded in). */
+	uri = g_strconcat(base, "?immutable=1", NULL);
+	store->path = g_strdup(path);
+	if (sqlite3_open_v2(uri, &store->db,
+	                    SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+	                        SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK) {
+		if (store->db != NULL)
+			fail(store, error, "cannot open for reading");
+		else
+			evf_throw(error, "cannot open state '%s'", path);
 		return NULL;
 	}
 	return g_steal_pointer(&store);

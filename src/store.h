@@ -13,6 +13,10 @@ typedef struct _EvfStore EvfStore;
 /* (transfer full): the state at @path, created if missing (its folder must
  * exist and be writable). */
 EvfStore *evf_store_open(const char *path, GError **error);
+/* (transfer full): the state at @path for reading only, without writing
+ * anything beside it (for a full disk); NULL when there is none. */
+EvfStore *evf_store_open_readonly(const char *path, GError **error);
+
 void evf_store_free(EvfStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfStore, evf_store_free)
 

@@ -92,6 +92,28 @@ protect_text(const char *text)
 	return g_string_free(s, FALSE);
 }
 
+/* libical 3.0.16 sometimes folds a line between its own CR and LF (a long
+ * value without spaces whose end falls on the fold), writing CR, CR LF,
+ * SPACE, LF. Values never hold a raw CR, so that sequence is always this
+ * mistake: it becomes the CR LF it should have been. In place. */
+static void
+repair_folds(char *ics)
+{
+	static const char bad[] = "\r\r\n \n";
+	char *w = ics, *r = ics, *hit;
+
+	while ((hit = strstr(r, bad)) != NULL) {
+		gsize n = (gsize)(hit - r);
+
+		memmove(w, r, n);
+		w += n;
+		memcpy(w, "\r\n", 2);
+		w += 2;
+		r = hit + strlen(bad);
+	}
+	memmove(w, r, strlen(r) + 1);
+}
+
 /* Replaces the placeholders by their escapes, in place (same length). */
 static void
 unprotect(char *ics)
@@ -259,6 +281,7 @@ vevent_text(const EvfConfig *cfg, EvfEvent *ev)
 		g_autoptr(icalcomponent) ve = vevent_new(cfg, ev);
 
 		ev->vevent = icalcomponent_as_ical_string_r(ve);
+		repair_folds(ev->vevent);
 		unprotect(ev->vevent);
 	}
 	return ev->vevent;
@@ -357,6 +380,7 @@ evf_write_ics(const EvfView *view, GError **error)
 	}
 
 	head = icalcomponent_as_ical_string_r(cal);
+	repair_folds(head);
 	unprotect(head);
 	head_len = strlen(head);
 	g_assert(g_str_has_suffix(head, tail));

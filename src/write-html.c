@@ -1,0 +1,1147 @@
+/*
+ * write-html.c: a view → the subscriber page (index.html, archive.html of a
+ * scope) and the site's one stylesheet. The page is HTML5 written through
+ * xmlTextWriter, which does all the escaping; only the event descriptions,
+ * already reduced to an allowlist by evf_html_sanitize, are written raw.
+ *
+ * Upcoming or past: an event is past once it has ended by @now, which the
+ * caller passes as the site's last change rather than the wall clock, so
+ * that the same catalogue and state give the same page. The cost: an event
+ * that has ended stays under "upcoming" until the next change to the site
+ * (any edit, or a partner's listing changing), which the footer says.
+ *
+ * Invariants: the bytes depend on the view and @now only (no wall clock, no
+ * locale: month names are spelled here); every URL is absolute from the
+ * site's url except the stylesheet's, which is relative so that a copy of
+ * the output folder still shows styled; elements that may not be empty in
+ * HTML are always closed with an end tag (never "<div/>"), and only void
+ * elements (meta, link, img) are written self-closed. No script, ever.
+ */
+#include "autoconf.h"
+#include "render.h"
+
+#include "autocleanups.h"
+#include "util.h"
+
+#include <libical/ical.h>
+#include <string.h>
+
+static const char *const month_names[] = {
+	"",        "January",  "February", "March",  "April",
+	"May",     "June",     "July",     "August", "September",
+	"October", "November", "December",
+};
+
+/* Recurrences are followed this far to decide whether a series is over;
+ * a longer series counts as upcoming. */
+#define MAX_OCCURRENCES 100000
+
+typedef struct {
+	xmlTextWriter *w;
+	gboolean ok;
+	const EvfConfig *cfg;
+	const EvfView *view;
+	char *dir;     /* the scope's folder: "" or "category/x/" */
+	gboolean root; /* the scope is the whole site */
+	gboolean archive;
+	gint64 now;
+} Page;
+
+/* ------------------------------------------------------------ writing */
+
+static void
+start(Page *p, const char *name)
+{
+	p->ok &= xmlTextWriterStartElement(p->w, BAD_CAST name) >= 0;
+}
+
+/* Closes a non-void element with an end tag, even when it is empty. */
+static void
+end(Page *p)
+{
+	p->ok &= xmlTextWriterFullEndElement(p->w) >= 0;
+}
+
+/* Closes a void element (meta, link, img): "<link …/>". */
+static void
+end_void(Page *p)
+{
+	p->ok &= xmlTextWriterEndElement(p->w) >= 0;
+}
+
+static void
+attr(Page *p, const char *name, const char *value)
+{
+	g_autofree char *clean = NULL;
+
+	if (value == NULL)
+		return;
+	clean = evf_text_sanitize(value, -1);
+	p->ok &= xmlTextWriterWriteAttribute(p->w, BAD_CAST name,
+	                                     BAD_CAST clean) >= 0;
+}
+
+static void
+text(Page *p, const char *s)
+{
+	g_autofree char *clean = NULL;
+
+	if (s == NULL || s[0] == '\0')
+		return;
+	clean = evf_text_sanitize(s, -1);
+	p->ok &= xmlTextWriterWriteString(p->w, BAD_CAST clean) >= 0;
+}
+
+/* A line break between blocks, so that the source reads well. */
+static void
+nl(Page *p)
+{
+	p->ok &= xmlTextWriterWriteRaw(p->w, BAD_CAST "\n") >= 0;
+}
+
+/* <name class="cls">text</name> */
+static void
+element(Page *p, const char *name, const char *cls, const char *s)
+{
+	start(p, name);
+	attr(p, "class", cls);
+	text(p, s);
+	end(p);
+}
+
+static void
+link_to(Page *p, const char *href, const char *cls, const char *s)
+{
+	start(p, "a");
+	attr(p, "href", href);
+	attr(p, "class", cls);
+	text(p, s);
+	end(p);
+}
+
+/* Text for screen readers only, to tell apart links that read the same. */
+static void
+hidden_text(Page *p, const char *s)
+{
+	element(p, "span", "vh", s);
+}
+
+/* --------------------------------------------------------------- URLs */
+
+static char *
+site_url(const Page *p, const char *dir, const char *name)
+{
+	g_autofree char *path = g_strconcat(dir, name, NULL);
+
+	return evf_config_url(p->cfg, path);
+}
+
+/* (transfer full): the page of the scope in @dir; the root is the site's
+ * url itself, which the daemon and any web server map to index.html. */
+static char *
+page_url(const Page *p, const char *dir, gboolean archive)
+{
+	if (archive)
+		return site_url(p, dir, "archive.html");
+	if (dir[0] == '\0')
+		return g_strdup(p->cfg->url);
+	return site_url(p, dir, "index.html");
+}
+
+/* (transfer full): @url with its http or https scheme swapped for webcal. */
+static char *
+webcal_url(const char *url)
+{
+	if (g_str_has_prefix(url, "https://"))
+		return g_strconcat("webcal://", url + strlen("https://"), NULL);
+	if (g_str_has_prefix(url, "http://"))
+		return g_strconcat("webcal://", url + strlen("http://"), NULL);
+	return g_strdup(url);
+}
+
+static char *
+query_escape(const char *s)
+{
+	return g_uri_escape_string(s, NULL, FALSE);
+}
+
+/* ------------------------------------------------------------- events */
+
+/* Midnight at the start of @d in the site's time zone, in unix seconds:
+ * all-day dates are the site's. */
+static gint64
+day_start(const Page *p, const GDate *d)
+{
+	g_autoptr(GTimeZone) tz = g_time_zone_new_identifier(p->cfg->timezone);
+	g_autoptr(GDateTime) t = NULL;
+
+	if (tz == NULL)
+		tz = g_time_zone_new_utc();
+	t = g_date_time_new(tz, g_date_get_year(d), g_date_get_month(d),
+	                    g_date_get_day(d), 0, 0, 0);
+	return g_date_time_to_unix(t);
+}
+
+/* The end of the occurrence of @ev that starts at @at, unix seconds. */
+static gint64
+occurrence_end(const Page *p, const EvfEvent *ev, struct icaltimetype at)
+{
+	if (ev->all_day) {
+		GDate d;
+
+		g_date_clear(&d, 1);
+		g_date_set_dmy(&d, (GDateDay)at.day, (GDateMonth)at.month,
+		               (GDateYear)at.year);
+		g_date_add_days(&d, g_date_get_julian(&ev->end_date) -
+		                        g_date_get_julian(&ev->start_date));
+		return day_start(p, &d);
+	}
+	return icaltime_as_timet_with_zone(at,
+	                                   icaltimezone_get_utc_timezone()) +
+	       (g_date_time_to_unix(ev->end) - g_date_time_to_unix(ev->start));
+}
+
+/* Whether @ev had ended by @now: its end, or the end of its last
+ * occurrence, is not after @now. A series without COUNT or UNTIL never
+ * ends; occurrences are stepped in UTC (one may move by the DST hour), and
+ * a series longer than MAX_OCCURRENCES counts as running. */
+static gboolean
+is_past(const Page *p, const EvfEvent *ev)
+{
+	struct icalrecurrencetype rt;
+	struct icaltimetype first;
+	icalrecur_iterator *it;
+	gboolean past = TRUE;
+	gint64 end_s;
+
+	if (ev->tba)
+		return FALSE;
+	end_s = ev->all_day ? day_start(p, &ev->end_date)
+	                    : g_date_time_to_unix(ev->end);
+	if (ev->rrule == NULL)
+		return end_s * G_USEC_PER_SEC <= p->now;
+
+	icalerror_clear_errno();
+	rt = icalrecurrencetype_from_string(ev->rrule);
+	icalerror_clear_errno();
+	if (rt.freq == ICAL_NO_RECURRENCE)
+		return end_s * G_USEC_PER_SEC <= p->now;
+	if (rt.count == 0 && icaltime_is_null_time(rt.until))
+		return FALSE;
+	if (ev->all_day) {
+		first = icaltime_from_day_of_year(
+		    g_date_get_day_of_year(&ev->start_date),
+		    g_date_get_year(&ev->start_date));
+		first.is_date = 1;
+	} else {
+		first = icaltime_from_timet_with_zone(
+		    g_date_time_to_unix(ev->start), 0,
+		    icaltimezone_get_utc_timezone());
+	}
+	it = icalrecur_iterator_new(rt, first);
+	if (it == NULL) {
+		icalerror_clear_errno();
+		return end_s * G_USEC_PER_SEC <= p->now;
+	}
+	for (guint i = 0;; i++) {
+		struct icaltimetype next = icalrecur_iterator_next(it);
+
+		if (icaltime_is_null_time(next))
+			break;
+		if (i == MAX_OCCURRENCES ||
+		    occurrence_end(p, ev, next) * G_USEC_PER_SEC > p->now) {
+			past = FALSE;
+			break;
+		}
+	}
+	icalrecur_iterator_free(it);
+	icalerror_clear_errno();
+	return past;
+}
+
+static void
+start_month(const EvfEvent *ev, int *year, int *month)
+{
+	if (ev->all_day) {
+		*year = g_date_get_year(&ev->start_date);
+		*month = g_date_get_month(&ev->start_date);
+	} else {
+		*year = g_date_time_get_year(ev->start);
+		*month = g_date_time_get_month(ev->start);
+	}
+}
+
+static gint
+cmp_start_desc(gconstpointer a, gconstpointer b)
+{
+	return evf_event_cmp_start(b, a);
+}
+
+/* (transfer full) (nullable): a recurrence said in words, e.g. "Repeats
+ * weekly, 4 times". */
+static char *
+format_rrule(const char *rrule)
+{
+	static const char *const units[] = {
+		[ICAL_YEARLY_RECURRENCE] = "year",
+		[ICAL_MONTHLY_RECURRENCE] = "month",
+		[ICAL_WEEKLY_RECURRENCE] = "week",
+		[ICAL_DAILY_RECURRENCE] = "day",
+		[ICAL_HOURLY_RECURRENCE] = "hour",
+	};
+	static const char *const adverbs[] = {
+		[ICAL_YEARLY_RECURRENCE] = "yearly",
+		[ICAL_MONTHLY_RECURRENCE] = "monthly",
+		[ICAL_WEEKLY_RECURRENCE] = "weekly",
+		[ICAL_DAILY_RECURRENCE] = "daily",
+		[ICAL_HOURLY_RECURRENCE] = "hourly",
+	};
+	struct icalrecurrencetype rt;
+	GString *s;
+
+	icalerror_clear_errno();
+	rt = icalrecurrencetype_from_string(rrule);
+	icalerror_clear_errno();
+	if ((guint)rt.freq >= G_N_ELEMENTS(units) || units[rt.freq] == NULL)
+		return NULL;
+	s = g_string_new("Repeats ");
+	if (rt.interval > 1)
+		g_string_append_printf(s, "every %d %ss", rt.interval,
+		                       units[rt.freq]);
+	else
+		g_string_append(s, adverbs[rt.freq]);
+	if (rt.count > 0)
+		g_string_append_printf(s, ", %d times", rt.count);
+	else if (!icaltime_is_null_time(rt.until))
+		g_string_append_printf(
+		    s, ", until %d %s %d", rt.until.day,
+		    month_names[CLAMP(rt.until.month, 0, 12)], rt.until.year);
+	return g_string_free(s, FALSE);
+}
+
+/* A category of the scope, with the slug of its folder. */
+typedef struct {
+	char *slug;
+	char *name;
+} Category;
+
+static void
+category_free(gpointer data)
+{
+	Category *c = data;
+
+	g_free(c->slug);
+	g_free(c->name);
+	g_free(c);
+}
+
+static gint
+category_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp((*(Category *const *)a)->slug,
+	              (*(Category *const *)b)->slug);
+}
+
+/* (transfer full) (element-type Category): the categories of @events,
+ * sorted by slug, named as first met (as render.c names their feeds). */
+static GPtrArray *
+categories_of(GPtrArray *events)
+{
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+	GPtrArray *out = g_ptr_array_new_with_free_func(category_free);
+
+	for (guint i = 0; i < events->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(events, i);
+
+		for (guint k = 0; k < ev->categories->len; k++) {
+			const char *name = g_ptr_array_index(ev->categories, k);
+			g_autofree char *slug = evf_slugify(name);
+			Category *c;
+
+			if (g_hash_table_contains(seen, slug))
+				continue;
+			c = g_new0(Category, 1);
+			c->slug = g_steal_pointer(&slug);
+			c->name = g_strdup(name);
+			g_hash_table_add(seen, c->slug);
+			g_ptr_array_add(out, c);
+		}
+	}
+	g_ptr_array_sort(out, category_cmp);
+	return out;
+}
+
+/* ---------------------------------------------------------- the page */
+
+static void
+head_link(Page *p, const char *rel, const char *type, const char *title,
+          const char *href)
+{
+	start(p, "link");
+	attr(p, "rel", rel);
+	attr(p, "type", type);
+	attr(p, "title", title);
+	attr(p, "href", href);
+	end_void(p);
+	nl(p);
+}
+
+static void
+write_head(Page *p, const char *title)
+{
+	const EvfView *view = p->view;
+	g_autofree char *canonical = page_url(p, p->dir, p->archive);
+	g_autofree char *ics = site_url(p, p->dir, "calendar.ics");
+	g_autofree char *rss = site_url(p, p->dir, "rss.xml");
+	g_autofree char *atom = site_url(p, p->dir, "atom.xml");
+	g_autofree char *json = site_url(p, p->dir, "feed.json");
+	g_autofree char *css = NULL;
+	g_autofree char *t_ics = g_strconcat(view->title, " (iCalendar)", NULL);
+	g_autofree char *t_rss = g_strconcat(view->title, " (RSS)", NULL);
+	g_autofree char *t_atom = g_strconcat(view->title, " (Atom)", NULL);
+	g_autofree char *t_json =
+	    g_strconcat(view->title, " (JSON Feed)", NULL);
+	GString *up = g_string_new(NULL);
+
+	/* "../" once per folder between the page and the root. */
+	for (const char *c = view->path; *c != '\0'; c++)
+		if (*c == '/')
+			g_string_append(up, "../");
+	g_string_append(up, "style.css");
+	css = g_string_free(up, FALSE);
+
+	start(p, "head");
+	nl(p);
+	start(p, "meta");
+	attr(p, "charset", "utf-8");
+	end_void(p);
+	nl(p);
+	start(p, "meta");
+	attr(p, "name", "viewport");
+	attr(p, "content", "width=device-width, initial-scale=1");
+	end_void(p);
+	nl(p);
+	element(p, "title", NULL, title);
+	nl(p);
+	if (p->cfg->description[0] != '\0') {
+		start(p, "meta");
+		attr(p, "name", "description");
+		attr(p, "content", p->cfg->description);
+		end_void(p);
+		nl(p);
+	}
+	start(p, "meta");
+	attr(p, "name", "generator");
+	attr(p, "content", "evfeed " PACKAGE_VERSION);
+	end_void(p);
+	nl(p);
+	head_link(p, "stylesheet", NULL, NULL, css);
+	head_link(p, "canonical", NULL, NULL, canonical);
+	head_link(p, "alternate", "text/calendar", t_ics, ics);
+	head_link(p, "alternate", "application/rss+xml", t_rss, rss);
+	head_link(p, "alternate", "application/atom+xml", t_atom, atom);
+	head_link(p, "alternate", "application/feed+json", t_json, json);
+	end(p);
+	nl(p);
+}
+
+static void
+write_header(Page *p)
+{
+	g_autofree char *home = page_url(p, "", FALSE);
+	g_autofree char *upcoming = page_url(p, p->dir, FALSE);
+	g_autofree char *past = page_url(p, p->dir, TRUE);
+
+	start(p, "a");
+	attr(p, "class", "skip");
+	attr(p, "href", "#main");
+	text(p, "Skip to the events");
+	end(p);
+	nl(p);
+	start(p, "header");
+	attr(p, "class", "banner");
+	nl(p);
+	start(p, "p");
+	attr(p, "class", "site-title");
+	link_to(p, home, NULL, p->cfg->title);
+	end(p);
+	nl(p);
+	start(p, "nav");
+	attr(p, "aria-label", "Pages");
+	start(p, "ul");
+	start(p, "li");
+	start(p, "a");
+	attr(p, "href", upcoming);
+	if (!p->archive)
+		attr(p, "aria-current", "page");
+	text(p, "Upcoming events");
+	end(p);
+	end(p);
+	start(p, "li");
+	start(p, "a");
+	attr(p, "href", past);
+	if (p->archive)
+		attr(p, "aria-current", "page");
+	text(p, "Past events");
+	end(p);
+	end(p);
+	start(p, "li");
+	link_to(p, "#subscribe", NULL, "Subscribe");
+	end(p);
+	if (!p->root) {
+		start(p, "li");
+		link_to(p, home, NULL, "All events");
+		end(p);
+	}
+	end(p);
+	end(p);
+	nl(p);
+	end(p);
+	nl(p);
+}
+
+/* One <li> of a subscribe list. */
+static void
+subscribe_item(Page *p, const char *href, const char *label, const char *hint,
+               const char *scope)
+{
+	start(p, "li");
+	start(p, "a");
+	attr(p, "href", href);
+	text(p, label);
+	if (scope != NULL)
+		hidden_text(p, scope);
+	if (hint != NULL) {
+		text(p, " ");
+		element(p, "span", "hint", hint);
+	}
+	end(p);
+	end(p);
+	nl(p);
+}
+
+/* The subscribe links of the scope in @dir; @scope (nullable) tells the
+ * links of one category from another's for screen readers. */
+static void
+write_subscribe_list(Page *p, const char *dir, const char *title,
+                     const char *scope)
+{
+	g_autofree char *ics = site_url(p, dir, "calendar.ics");
+	g_autofree char *webcal = webcal_url(ics);
+	g_autofree char *webcal_q = query_escape(webcal);
+	g_autofree char *ics_q = query_escape(ics);
+	g_autofree char *title_q = query_escape(title);
+	g_autofree char *google = g_strconcat(
+	    "https://calendar.google.com/calendar/r?cid=", webcal_q, NULL);
+	g_autofree char *outlook = g_strconcat(
+	    "https://outlook.live.com/calendar/0/addfromweb?url=", ics_q,
+	    "&name=", title_q, NULL);
+	g_autofree char *rss = site_url(p, dir, "rss.xml");
+	g_autofree char *atom = site_url(p, dir, "atom.xml");
+	g_autofree char *json = site_url(p, dir, "feed.json");
+
+	start(p, "ul");
+	attr(p, "class", "subscribe");
+	nl(p);
+	subscribe_item(p, webcal, "Apple Calendar", "and Outlook on a desktop",
+	               scope);
+	subscribe_item(p, google, "Google Calendar", NULL, scope);
+	subscribe_item(p, outlook, "Outlook.com", NULL, scope);
+	subscribe_item(p, ics, "iCalendar link",
+	               "for Thunderbird and other calendars", scope);
+	subscribe_item(p, rss, "RSS", NULL, scope);
+	subscribe_item(p, atom, "Atom", NULL, scope);
+	subscribe_item(p, json, "JSON Feed", NULL, scope);
+	end(p);
+	nl(p);
+}
+
+static void
+write_subscribe(Page *p)
+{
+	start(p, "section");
+	attr(p, "id", "subscribe");
+	attr(p, "aria-labelledby", "subscribe-h");
+	nl(p);
+	start(p, "h2");
+	attr(p, "id", "subscribe-h");
+	text(p, "Subscribe");
+	end(p);
+	nl(p);
+	element(p, "p", NULL,
+	        "Add these events to your calendar, and it stays up to date "
+	        "by itself; or follow them in a feed reader.");
+	nl(p);
+	write_subscribe_list(p, p->dir, p->view->title, NULL);
+	end(p);
+	nl(p);
+}
+
+static void
+write_categories(Page *p, GPtrArray *cats)
+{
+	if (cats->len == 0)
+		return;
+	start(p, "section");
+	attr(p, "id", "categories");
+	attr(p, "aria-labelledby", "categories-h");
+	nl(p);
+	start(p, "h2");
+	attr(p, "id", "categories-h");
+	text(p, "Categories");
+	end(p);
+	nl(p);
+	element(p, "p", NULL,
+	        "Each category has its own page, calendar and feeds.");
+	nl(p);
+	start(p, "ul");
+	attr(p, "class", "categories");
+	nl(p);
+	for (guint i = 0; i < cats->len; i++) {
+		const Category *c = g_ptr_array_index(cats, i);
+		g_autofree char *dir = g_strdup_printf("category/%s/", c->slug);
+		g_autofree char *url = page_url(p, dir, FALSE);
+		g_autofree char *title =
+		    g_strdup_printf("%s: %s", p->cfg->title, c->name);
+		g_autofree char *scope = g_strdup_printf(" (%s)", c->name);
+
+		start(p, "li");
+		start(p, "details");
+		start(p, "summary");
+		text(p, c->name);
+		end(p);
+		nl(p);
+		start(p, "p");
+		start(p, "a");
+		attr(p, "href", url);
+		text(p, "Upcoming events");
+		hidden_text(p, scope);
+		end(p);
+		end(p);
+		nl(p);
+		write_subscribe_list(p, dir, title, scope);
+		end(p);
+		end(p);
+		nl(p);
+	}
+	end(p);
+	nl(p);
+	end(p);
+	nl(p);
+}
+
+/* One row of an event's details: <dt>label</dt><dd class=…>value</dd>. */
+static void
+detail(Page *p, const char *label, const char *cls, const char *value)
+{
+	if (value == NULL)
+		return;
+	element(p, "dt", NULL, label);
+	element(p, "dd", cls, value);
+	nl(p);
+}
+
+static void
+write_when(Page *p, const EvfEvent *ev)
+{
+	g_autofree char *when = evf_event_format_when(ev);
+	g_autofree char *w3c_start = evf_event_w3c_start(ev);
+	g_autofree char *w3c_end = evf_event_w3c_end(ev);
+	g_autofree char *repeats =
+	    ev->rrule != NULL ? format_rrule(ev->rrule) : NULL;
+
+	element(p, "dt", NULL, "When");
+	start(p, "dd");
+	if (ev->tba) {
+		text(p, when);
+	} else {
+		/* The range is read as one phrase; dt-end carries only its
+		 * machine-readable value. */
+		start(p, "time");
+		attr(p, "class", "dt-start");
+		attr(p, "datetime", w3c_start);
+		text(p, when);
+		end(p);
+		start(p, "time");
+		attr(p, "class", "dt-end");
+		attr(p, "datetime", w3c_end);
+		end(p);
+	}
+	if (repeats != NULL) {
+		text(p, "; ");
+		text(p, repeats);
+	}
+	end(p);
+	nl(p);
+}
+
+static void
+write_event(Page *p, const EvfEvent *ev, const char *heading)
+{
+	gboolean cancelled = ev->status == EVF_STATUS_CANCELLED;
+	g_autoptr(GPtrArray) sources = evf_render_sources(p->cfg, ev);
+	g_autofree char *ics = NULL;
+	g_autofree char *which = g_strconcat(": ", ev->title, NULL);
+
+	start(p, "article");
+	attr(p, "class", cancelled ? "h-event cancelled" : "h-event");
+	attr(p, "id", ev->slug);
+	nl(p);
+	/* p-name reads like the calendar's SUMMARY: "Cancelled: …". */
+	start(p, heading);
+	attr(p, "class", "p-name");
+	if (cancelled) {
+		element(p, "span", "status", "Cancelled:");
+		text(p, " ");
+		element(p, "s", NULL, ev->title);
+	} else {
+		text(p, ev->title);
+	}
+	end(p);
+	nl(p);
+	if (ev->status == EVF_STATUS_TENTATIVE) {
+		element(p, "p", "status", "Tentative: the date may change.");
+		nl(p);
+	}
+	start(p, "dl");
+	attr(p, "class", "details");
+	nl(p);
+	write_when(p, ev);
+	detail(p, "Where", "p-location", ev->location);
+	if (ev->organizers->len > 0) {
+		element(p, "dt", NULL,
+		        ev->organizers->len > 1 ? "Organisers" : "Organiser");
+		start(p, "dd");
+		for (guint i = 0; i < ev->organizers->len; i++) {
+			if (i > 0)
+				text(p, "; ");
+			element(p, "span", "p-organizer",
+			        g_ptr_array_index(ev->organizers, i));
+		}
+		end(p);
+		nl(p);
+	}
+	if (ev->categories->len > 0) {
+		element(p, "dt", NULL,
+		        ev->categories->len > 1 ? "Categories" : "Category");
+		start(p, "dd");
+		start(p, "ul");
+		attr(p, "class", "tags");
+		for (guint i = 0; i < ev->categories->len; i++) {
+			const char *name = g_ptr_array_index(ev->categories, i);
+			g_autofree char *slug = evf_slugify(name);
+			g_autofree char *dir =
+			    g_strdup_printf("category/%s/", slug);
+			g_autofree char *url = page_url(p, dir, FALSE);
+
+			start(p, "li");
+			link_to(p, url, "p-category", name);
+			end(p);
+		}
+		end(p);
+		end(p);
+		nl(p);
+	}
+	if (ev->source != NULL) {
+		element(p, "dt", NULL, "Source");
+		start(p, "dd");
+		link_to(p, ev->source_url, NULL,
+		        sources->len > 0 ? (char *)sources->pdata[0]
+		                         : ev->source);
+		end(p);
+		nl(p);
+	}
+	if (sources->len > (ev->source != NULL ? 1u : 0u)) {
+		element(p, "dt", NULL, "Also listed by");
+		start(p, "dd");
+		for (guint i = ev->source != NULL ? 1 : 0; i < sources->len;
+		     i++) {
+			if (i > (ev->source != NULL ? 1u : 0u))
+				text(p, ", ");
+			text(p, g_ptr_array_index(sources, i));
+		}
+		end(p);
+		nl(p);
+	}
+	end(p);
+	nl(p);
+	if (ev->image != NULL) {
+		start(p, "img");
+		attr(p, "class", "u-photo");
+		attr(p, "src", ev->image);
+		attr(p, "alt", "");
+		attr(p, "loading", "lazy");
+		end_void(p);
+		nl(p);
+	}
+	if (ev->description_html != NULL && ev->description_html[0] != '\0') {
+		start(p, "div");
+		attr(p, "class", "e-description");
+		nl(p);
+		/* Already reduced to the allowlist by evf_html_sanitize. */
+		p->ok &= xmlTextWriterWriteRaw(
+		             p->w, BAD_CAST ev->description_html) >= 0;
+		nl(p);
+		end(p);
+		nl(p);
+	}
+	start(p, "p");
+	attr(p, "class", "actions");
+	if (!ev->tba) {
+		g_autofree char *path =
+		    g_strdup_printf("events/%s.ics", ev->slug);
+
+		ics = evf_config_url(p->cfg, path);
+		start(p, "a");
+		attr(p, "class", "button");
+		attr(p, "href", ics);
+		attr(p, "type", "text/calendar");
+		text(p, "Add to calendar");
+		hidden_text(p, which);
+		end(p);
+	}
+	if (ev->url != NULL) {
+		if (!ev->tba)
+			text(p, " ");
+		start(p, "a");
+		attr(p, "class", "u-url");
+		attr(p, "href", ev->url);
+		text(p, "More information");
+		hidden_text(p, which);
+		end(p);
+	}
+	end(p);
+	nl(p);
+	end(p);
+	nl(p);
+}
+
+/* Events grouped under month headings (h2), each event an h3. */
+static void
+write_months(Page *p, GPtrArray *events)
+{
+	int year = 0, month = 0;
+	gboolean open = FALSE;
+
+	for (guint i = 0; i < events->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(events, i);
+		int y, m;
+
+		start_month(ev, &y, &m);
+		if (y != year || m != month) {
+			g_autofree char *id =
+			    g_strdup_printf("m-%04d-%02d", y, m);
+			g_autofree char *heading =
+			    g_strdup_printf("%s %d", month_names[m], y);
+
+			if (open) {
+				end(p);
+				nl(p);
+			}
+			start(p, "section");
+			attr(p, "class", "month");
+			attr(p, "aria-labelledby", id);
+			nl(p);
+			start(p, "h2");
+			attr(p, "id", id);
+			text(p, heading);
+			end(p);
+			nl(p);
+			open = TRUE;
+			year = y;
+			month = m;
+		}
+		write_event(p, ev, "h3");
+	}
+	if (open) {
+		end(p);
+		nl(p);
+	}
+}
+
+static void
+write_footer(Page *p)
+{
+	g_autoptr(GTimeZone) tz = g_time_zone_new_identifier(p->cfg->timezone);
+	g_autoptr(GDateTime) utc =
+	    g_date_time_new_from_unix_utc(p->now / G_USEC_PER_SEC);
+	g_autoptr(GDateTime) t = NULL;
+	g_autofree char *w3c = NULL;
+	g_autofree char *shown = NULL;
+
+	if (tz == NULL)
+		tz = g_time_zone_new_utc();
+	t = g_date_time_to_timezone(utc, tz);
+	w3c = g_date_time_format(t, "%Y-%m-%dT%H:%M:%S%:z");
+	shown = g_strdup_printf(
+	    "%d %s %d, %02d:%02d (%s)", g_date_time_get_day_of_month(t),
+	    month_names[g_date_time_get_month(t)], g_date_time_get_year(t),
+	    g_date_time_get_hour(t), g_date_time_get_minute(t),
+	    p->cfg->timezone);
+
+	start(p, "footer");
+	attr(p, "class", "contentinfo");
+	nl(p);
+	start(p, "p");
+	text(p, "Last change to these listings: ");
+	start(p, "time");
+	attr(p, "datetime", w3c);
+	text(p, shown);
+	end(p);
+	text(p, ". Events that had ended by then are listed under past "
+	        "events.");
+	end(p);
+	nl(p);
+	end(p);
+	nl(p);
+}
+
+GBytes *
+evf_write_page(const EvfView *view, gint64 now, gboolean archive,
+               GError **error)
+{
+	g_autoptr(xmlBuffer) buf = xmlBufferCreate();
+	g_autoptr(xmlTextWriter) w = xmlNewTextWriterMemory(buf, 0);
+	g_autoptr(GPtrArray) listed = g_ptr_array_new();
+	g_autoptr(GPtrArray) tba = g_ptr_array_new();
+	g_autoptr(GPtrArray) cats = NULL;
+	g_autofree char *dir = NULL;
+	g_autofree char *h1 = NULL;
+	g_autofree char *title = NULL;
+	g_autofree char *site_prefix = NULL;
+	const char *slash, *scope;
+	Page page = { 0 }, *p = &page;
+
+	g_return_val_if_fail(view != NULL && view->config != NULL, NULL);
+
+	slash = strrchr(view->path, '/');
+	dir = slash != NULL ? g_strndup(view->path, slash + 1 - view->path)
+	                    : g_strdup("");
+	p->w = w;
+	p->ok = w != NULL;
+	p->cfg = view->config;
+	p->view = view;
+	p->dir = dir;
+	p->root = dir[0] == '\0';
+	p->archive = archive;
+	p->now = now;
+
+	for (guint i = 0; i < view->events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(view->events, i);
+
+		if (ev->tba)
+			g_ptr_array_add(tba, ev);
+		else if (is_past(p, ev) == archive)
+			g_ptr_array_add(listed, ev);
+	}
+	g_ptr_array_sort(listed,
+	                 archive ? cmp_start_desc : evf_event_cmp_start);
+	g_ptr_array_sort(tba, evf_event_cmp_start);
+
+	/* A scope's name: its category, else its title without the site's
+	 * ("Site: OSCE" → "OSCE"). */
+	site_prefix = g_strconcat(p->cfg->title, ": ", NULL);
+	scope = view->category != NULL ? view->category : view->title;
+	if (view->category == NULL && g_str_has_prefix(scope, site_prefix))
+		scope += strlen(site_prefix);
+	h1 = g_strdup_printf("%s%s%s",
+	                     archive ? "Past events" : "Upcoming events",
+	                     p->root ? "" : ": ", p->root ? "" : scope);
+	title = p->root ? g_strdup_printf("%s – %s", h1, view->title)
+	                : g_strdup_printf("%s – %s", h1, p->cfg->title);
+
+	if (!p->ok)
+		goto fail;
+	p->ok &=
+	    xmlTextWriterWriteDTD(w, BAD_CAST "html", NULL, NULL, NULL) >= 0;
+	nl(p);
+	start(p, "html");
+	attr(p, "lang", p->cfg->language);
+	nl(p);
+	write_head(p, title);
+	start(p, "body");
+	nl(p);
+	write_header(p);
+	start(p, "main");
+	attr(p, "id", "main");
+	attr(p, "tabindex", "-1");
+	nl(p);
+	element(p, "h1", NULL, h1);
+	nl(p);
+	if (p->root && !archive && p->cfg->description[0] != '\0') {
+		element(p, "p", "lead", p->cfg->description);
+		nl(p);
+	}
+	if (!archive)
+		write_subscribe(p);
+	if (listed->len == 0) {
+		g_autofree char *past = page_url(p, p->dir, !archive);
+
+		start(p, "p");
+		attr(p, "class", "empty");
+		text(p, archive ? "No past events yet. "
+		                : "No upcoming events at the moment. ");
+		link_to(p, past, NULL,
+		        archive ? "See the upcoming events."
+		                : "See the past events.");
+		end(p);
+		nl(p);
+	}
+	write_months(p, listed);
+	if (!archive && tba->len > 0) {
+		start(p, "section");
+		attr(p, "class", "month");
+		attr(p, "aria-labelledby", "tba");
+		nl(p);
+		start(p, "h2");
+		attr(p, "id", "tba");
+		text(p, "Date to be announced");
+		end(p);
+		nl(p);
+		for (guint i = 0; i < tba->len; i++)
+			write_event(p, g_ptr_array_index(tba, i), "h3");
+		end(p);
+		nl(p);
+	}
+	if (archive)
+		write_subscribe(p);
+	if (p->root) {
+		cats = categories_of(view->events);
+		write_categories(p, cats);
+	}
+	end(p); /* main */
+	nl(p);
+	write_footer(p);
+	end(p); /* body */
+	nl(p);
+	end(p); /* html */
+	nl(p);
+	p->ok &= xmlTextWriterEndDocument(w) >= 0;
+	p->ok &= xmlTextWriterFlush(w) >= 0;
+	if (!p->ok)
+		goto fail;
+	return g_bytes_new(xmlBufferContent(buf), xmlBufferLength(buf));
+
+fail:
+	evf_throw(error, "cannot write '%s'", view->path);
+	return NULL;
+}
+
+static const char stylesheet[] =
+    "/* evfeed: the subscriber page. No script; readable from 320 px. */\n"
+    ":root {\n"
+    "  color-scheme: light dark;\n"
+    "  --fg: #1b1b1b; --bg: #ffffff; --muted: #4a4a4a;\n"
+    "  --link: #0b57a4; --accent: #0b57a4; --accent-fg: #ffffff;\n"
+    "  --line: #c8c8c8; --panel: #f3f5f8; --focus: #b3410e;\n"
+    "}\n"
+    "@media (prefers-color-scheme: dark) {\n"
+    "  :root {\n"
+    "    --fg: #ececec; --bg: #16181c; --muted: #c2c2c2;\n"
+    "    --link: #8cc4ff; --accent: #8cc4ff; --accent-fg: #111111;\n"
+    "    --line: #474b52; --panel: #22252b; --focus: #ffb35c;\n"
+    "  }\n"
+    "}\n"
+    "*, *::before, *::after { box-sizing: border-box; }\n"
+    "html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }\n"
+    "body {\n"
+    "  margin: 0; color: var(--fg); background: var(--bg);\n"
+    "  font: 1.0625rem/1.55 system-ui, -apple-system, \"Segoe UI\", "
+    "Roboto, \"Noto Sans\", sans-serif;\n"
+    "  overflow-wrap: anywhere;\n"
+    "}\n"
+    ".banner, main, .contentinfo {\n"
+    "  max-width: 48rem; margin: 0 auto; padding: 0 1rem;\n"
+    "}\n"
+    "a { color: var(--link); text-underline-offset: 0.15em; }\n"
+    "a:hover { text-decoration-thickness: 2px; }\n"
+    ":focus-visible {\n"
+    "  outline: 3px solid var(--focus); outline-offset: 2px;\n"
+    "  border-radius: 2px;\n"
+    "}\n"
+    "main:focus { outline: none; }\n"
+    ".skip {\n"
+    "  position: absolute; left: 0.5rem; top: -10rem; z-index: 1;\n"
+    "  padding: 0.5rem 1rem; background: var(--bg); color: var(--link);\n"
+    "}\n"
+    ".skip:focus { top: 0.5rem; }\n"
+    ".vh {\n"
+    "  position: absolute; width: 1px; height: 1px; overflow: hidden;\n"
+    "  clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap;\n"
+    "}\n"
+    ".banner { padding-top: 1rem; border-bottom: 1px solid var(--line); }\n"
+    ".site-title { margin: 0; font-size: 1.25rem; font-weight: 700; }\n"
+    ".site-title a { color: var(--fg); text-decoration: none; }\n"
+    "nav ul {\n"
+    "  display: flex; flex-wrap: wrap; gap: 0.25rem 1.25rem;\n"
+    "  margin: 0.5rem 0 0.75rem; padding: 0; list-style: none;\n"
+    "}\n"
+    "nav a[aria-current] { font-weight: 700; text-decoration: none; }\n"
+    "h1 { font-size: 1.9rem; line-height: 1.2; margin: 1.5rem 0 0.5rem; }\n"
+    "h2 {\n"
+    "  font-size: 1.35rem; margin: 2rem 0 0.75rem;\n"
+    "  padding-bottom: 0.25rem; border-bottom: 2px solid var(--line);\n"
+    "}\n"
+    "h3 { font-size: 1.15rem; line-height: 1.3; margin: 0 0 0.5rem; }\n"
+    ".lead { font-size: 1.125rem; color: var(--muted); }\n"
+    "#subscribe, .categories details {\n"
+    "  background: var(--panel); border-radius: 6px; padding: 0.25rem "
+    "1rem 0.75rem;\n"
+    "}\n"
+    "#subscribe h2 { border: 0; margin-top: 0.75rem; }\n"
+    ".subscribe {\n"
+    "  display: flex; flex-wrap: wrap; gap: 0.5rem; margin: 0.5rem 0;\n"
+    "  padding: 0; list-style: none;\n"
+    "}\n"
+    ".subscribe li { display: flex; }\n"
+    ".subscribe a, .button {\n"
+    "  display: inline-block; padding: 0.4rem 0.8rem; border-radius: "
+    "4px;\n"
+    "  background: var(--accent); color: var(--accent-fg);\n"
+    "  text-decoration: none; font-weight: 600;\n"
+    "}\n"
+    ".hint { display: block; font-size: 0.875rem; font-weight: 400; }\n"
+    ".categories { margin: 0; padding: 0; list-style: none; }\n"
+    ".categories li { margin: 0.5rem 0; }\n"
+    ".categories .subscribe li { margin: 0; }\n"
+    "summary { cursor: pointer; font-weight: 600; padding: 0.5rem 0; }\n"
+    ".h-event {\n"
+    "  margin: 0 0 1.25rem; padding: 1rem; border: 1px solid "
+    "var(--line);\n"
+    "  border-radius: 6px;\n"
+    "}\n"
+    ".details {\n"
+    "  display: grid; grid-template-columns: max-content minmax(0, 1fr);\n"
+    "  gap: 0.2rem 0.75rem; margin: 0 0 0.75rem;\n"
+    "}\n"
+    ".details dt { font-weight: 600; }\n"
+    ".details dd { margin: 0; min-width: 0; }\n"
+    ".tags { display: inline; margin: 0; padding: 0; list-style: none; }\n"
+    ".tags li { display: inline; }\n"
+    ".tags li + li::before { content: \", \"; }\n"
+    ".status { font-weight: 700; }\n"
+    ".cancelled .p-name s { text-decoration: line-through; }\n"
+    ".cancelled { border-style: dashed; }\n"
+    ".e-description { max-width: 100%; }\n"
+    ".e-description img, .u-photo { max-width: 100%; height: auto; }\n"
+    ".e-description pre { overflow-x: auto; white-space: pre-wrap; }\n"
+    ".e-description table { display: block; overflow-x: auto; }\n"
+    ".actions { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; "
+    "align-items: center; margin: 0.75rem 0 0; }\n"
+    ".contentinfo {\n"
+    "  margin-top: 2rem; padding-bottom: 2rem; border-top: 1px solid "
+    "var(--line);\n"
+    "  color: var(--muted); font-size: 0.9375rem;\n"
+    "}\n"
+    "@media print {\n"
+    "  :root { --fg: #000; --bg: #fff; --link: #000; --panel: #fff; }\n"
+    "  .skip, nav, #subscribe, #categories, .button { display: none; }\n"
+    "  .h-event { break-inside: avoid; border: 0; padding: 0; }\n"
+    "  .u-url::after { content: \" <\" attr(href) \">\"; }\n"
+    "}\n";
+
+GBytes *
+evf_write_stylesheet(void)
+{
+	return g_bytes_new_static(stylesheet, sizeof stylesheet - 1);
+}

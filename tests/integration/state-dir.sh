@@ -1,0 +1,232 @@
+#!/bin/sh
+# state-dir.sh: a state folder that cannot be used (HARDENING.md §1.6;
+# cases E6 and E7).
+#
+# A read-only state folder, empty or holding the state of an earlier
+# build (read-only with chmod 555 for a user other than root; for root,
+# whom file modes do not stop, a read-only bind mount, and skipped with the
+# reason when that cannot be made), and a state folder that cannot be
+# created (the state path is under a regular file): `evfeed build`,
+# `evfeed fetch` and `evfeed serve` each stop at start with exit status 1
+# and an error that names the path, never a crash, never a served port,
+# and the output folder is left as it was.
+#
+# A file at the state path that is not a database (text), and a database
+# cut short in the middle: no crash, and the message names the path; then,
+# as HARDENING.md E6 asks, the file is moved aside (its bytes kept beside
+# it), the state is rebuilt from the event files, `evfeed build` succeeds
+# and `evfeed serve` starts and serves the calendar.
+#
+# Environment (make check sets it): EVFEED, top_srcdir; optional CURL.
+# EVFEED_KEEP_TMP=1 keeps the temporary folder.
+. "$top_srcdir/tests/integration/lib.sh"
+
+LC_ALL=C
+export LC_ALL
+CURL=${CURL:-curl}
+
+tmp=$(mktmp)
+mounted=
+daemon=
+
+cleanup()
+{
+	test -n "$daemon" && kill -9 "$daemon" 2>/dev/null
+	for m in $mounted; do
+		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
+	done
+	# Folders made read-only for a user other than root.
+	find "$tmp" -type d ! -perm -u+w -exec chmod u+w {} + 2>/dev/null
+	_tap_cleanup
+}
+trap cleanup EXIT
+
+cp -R "$top_srcdir/tests/data/hard-events" "$tmp/events"
+geo=$tmp/events/geo-coordinates.md
+cp "$geo" "$tmp/geo.orig"
+
+# set_title TEXT: a new title for the geo event (so that a build has
+# something to write).
+set_title()
+{
+	sed "s/^title: .*/title: $1/" "$tmp/geo.orig" >"$tmp/edit" && mv "$tmp/edit" "$geo"
+}
+
+# conf NAME STATE: $tmp/NAME/evfeed.conf with the state at STATE; the
+# output in $tmp/NAME/public. Prints the config's path.
+conf()
+{
+	mkdir -p "$tmp/$1"
+	write_config "$tmp/$1" "$tmp/events" "$tmp/$1/public" "$2"
+	echo "$tmp/$1/evfeed.conf"
+}
+
+# run_serve CONF OUT ERR: starts `evfeed serve` and waits up to 20 s for it
+# to be ready or to exit. Sets $serve_status to its exit status, or to
+# "ready" (and $base to its address) when it serves; then the daemon runs,
+# its pid in $daemon.
+run_serve()
+{
+	rm -f "$2" "$3"
+	"$EVFEED" serve --config "$1" --listen 127.0.0.1:0 >"$2" 2>"$3" </dev/null &
+	daemon=$!
+	base=
+	_w=0
+	while [ $_w -lt 400 ]; do
+		if grep -q '^Calendar:' "$2" 2>/dev/null; then
+			base=$(sed -n 's|^Calendar: *\(http://[^/]*\)/calendar.ics$|\1|p' "$2")
+			serve_status=ready
+			return
+		fi
+		if ! kill -0 "$daemon" 2>/dev/null; then
+			wait "$daemon"
+			serve_status=$?
+			daemon=
+			return
+		fi
+		sleep 0.05
+		_w=$((_w + 1))
+	done
+	serve_status=hung
+}
+
+stop_serve()
+{
+	if [ -n "$daemon" ]; then
+		kill -9 "$daemon" 2>/dev/null
+		wait "$daemon" 2>/dev/null
+		daemon=
+	fi
+}
+
+# refuses DESC CONF PATH: build, fetch and serve with CONF each exit 1 at
+# start, name PATH on stderr, and leave the output folder as it was.
+refuses()
+{
+	_dir=$(dirname "$2")
+	mkdir -p "$_dir/public"
+	tree_sums "$_dir/public" >"$_dir/sums.before"
+	for _cmd in build fetch; do
+		"$EVFEED" "$_cmd" --config "$2" >"$_dir/$_cmd.out" 2>"$_dir/$_cmd.err" </dev/null
+		_st=$?
+		test $_st -eq 1 && grep -qF "$3" "$_dir/$_cmd.err"
+		ok $? "$1: evfeed $_cmd exits 1 (status $_st) naming $(basename "$3")"
+		diag_file "$_dir/$_cmd.err"
+	done
+	run_serve "$2" "$_dir/serve.out" "$_dir/serve.err"
+	test "$serve_status" = 1 && grep -qF "$3" "$_dir/serve.err"
+	ok $? "$1: evfeed serve stops at start with status 1 (status $serve_status) naming $(basename "$3")"
+	diag_file "$_dir/serve.err"
+	stop_serve
+	tree_sums "$_dir/public" >"$_dir/sums.after"
+	cmp -s "$_dir/sums.before" "$_dir/sums.after"
+	ok $? "$1: the output folder is left as it was"
+}
+
+# read_only DIR: makes DIR read-only for this user; fails when it cannot.
+read_only()
+{
+	if [ "$(id -u)" -ne 0 ]; then
+		chmod 555 "$1" && ! touch "$1/.probe" 2>/dev/null
+		return
+	fi
+	mkdir "$1.src" || return 1
+	cp -R "$1/." "$1.src/" 2>/dev/null
+	mount --bind "$1.src" "$1" 2>"$tmp/mount.err" || return 1
+	mounted="$1 $mounted"
+	mount -o remount,bind,ro "$1" 2>"$tmp/mount.err" || return 1
+	! touch "$1/.probe" 2>/dev/null
+}
+
+# ---------------------------------------------- a read-only state folder
+
+c=$(conf ro-empty "$tmp/ro-empty/state/state.db")
+mkdir "$tmp/ro-empty/state"
+if read_only "$tmp/ro-empty/state"; then
+	refuses "read-only empty state folder" "$c" "$tmp/ro-empty/state"
+else
+	for d in "evfeed build" "evfeed fetch" "evfeed serve" "output"; do
+		skip "read-only empty state folder: $d" \
+			"cannot make a read-only folder here: $(head -n 1 "$tmp/mount.err" 2>/dev/null)"
+	done
+fi
+
+c=$(conf ro-full "$tmp/ro-full/state/state.db")
+"$EVFEED" build --config "$c" >/dev/null 2>&1
+ok $? "an earlier build made the state of the next case"
+if read_only "$tmp/ro-full/state"; then
+	set_title "Edited with a read-only state"
+	refuses "read-only state folder with a state" "$c" "$tmp/ro-full/state"
+else
+	for d in "evfeed build" "evfeed fetch" "evfeed serve" "output"; do
+		skip "read-only state folder with a state: $d" \
+			"cannot make a read-only folder here: $(head -n 1 "$tmp/mount.err" 2>/dev/null)"
+	done
+fi
+
+# ------------------------------------- a state folder that cannot be made
+
+mkdir "$tmp/nodir"
+echo "a regular file" >"$tmp/nodir/file.txt"
+c=$(conf nodir "$tmp/nodir/file.txt/state.db")
+refuses "state folder under a regular file" "$c" "$tmp/nodir/file.txt"
+
+# ------------------------------------------------ not a database (E6)
+
+# moved_aside DESC CONF STATE ORIG: the E6 behaviour for a bad file at STATE
+# whose original bytes are in ORIG.
+moved_aside()
+{
+	_dir=$(dirname "$2")
+	"$EVFEED" build --config "$2" >"$_dir/build.out" 2>"$_dir/build.err" </dev/null
+	_st=$?
+	test $_st -le 1
+	ok $? "$1: evfeed build does not crash (status $_st)"
+	diag_file "$_dir/build.err"
+	grep -qF "$3" "$_dir/build.err"
+	ok $? "$1: the message names the state file"
+	_sum=$(sha256sum <"$4" | cut -d' ' -f1)
+	_kept=
+	for _f in "$(dirname "$3")"/*; do
+		case $_f in "$3" | "$3-wal" | "$3-shm") continue ;; esac
+		if [ -f "$_f" ] && [ "$(sha256sum <"$_f" | cut -d' ' -f1)" = "$_sum" ]; then
+			_kept=$_f
+		fi
+	done
+	test $_st -eq 0 && test -n "$_kept" && test -s "$_dir/public/calendar.ics" &&
+		grep -q 'BEGIN:VEVENT' "$_dir/public/calendar.ics"
+	ok $? "$1: moved aside (its bytes kept${_kept:+ in $(basename "$_kept")}) and the state rebuilt: evfeed build succeeds (HARDENING E6)"
+	run_serve "$2" "$_dir/serve.out" "$_dir/serve.err"
+	_code=
+	if [ "$serve_status" = ready ]; then
+		_code=$("$CURL" -s -o /dev/null -w '%{http_code}' "$base/calendar.ics")
+	fi
+	test "$serve_status" = ready && test "$_code" = 200
+	ok $? "$1: evfeed serve starts and serves the calendar (status $serve_status${_code:+, HTTP $_code})"
+	if [ "$serve_status" != ready ]; then
+		diag_file "$_dir/serve.err"
+	fi
+	stop_serve
+}
+
+mkdir -p "$tmp/notdb"
+i=0
+while [ $i -lt 40 ]; do
+	echo "This is not a database: a note left where the state should be."
+	i=$((i + 1))
+done >"$tmp/notdb/state.db"
+cp "$tmp/notdb/state.db" "$tmp/notdb.orig"
+c=$(conf notdb "$tmp/notdb/state.db")
+moved_aside "a text file at the state path" "$c" "$tmp/notdb/state.db" "$tmp/notdb.orig"
+
+c=$(conf cut "$tmp/cut/state.db")
+"$EVFEED" build --config "$c" >/dev/null 2>&1
+size=$(wc -c <"$tmp/cut/state.db" | tr -d ' ')
+test "$size" -gt 8192
+ok $? "a state to cut short ($size bytes)"
+head -c $((size / 3)) "$tmp/cut/state.db" >"$tmp/cut.orig"
+cp "$tmp/cut.orig" "$tmp/cut/state.db"
+set_title "Edited after the state was cut short"
+moved_aside "a database cut short" "$c" "$tmp/cut/state.db" "$tmp/cut.orig"
+
+done_testing
