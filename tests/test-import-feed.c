@@ -892,7 +892,9 @@ test_limits_many_items(void)
 	/* Linear work, done in well under a second; sanitizers that unwind
 	 * the stack on every allocation make it some 60 times slower. */
 #if !defined(__SANITIZE_ADDRESS__)
-	g_assert_cmpfloat(secs, <, 5.0);
+	/* Linear: about half a second here; a quadratic cost would take
+	 * minutes. The bound is loose for loaded and instrumented runs. */
+	g_assert_cmpfloat(secs, <, 30.0);
 #endif
 }
 
@@ -1221,7 +1223,8 @@ test_billion_laughs(void)
 	if (error != NULL)
 		g_assert_true(g_str_has_prefix(
 		    error->message, "entity declarations are not allowed"));
-	g_assert_cmpfloat(secs, <, 1.0);
+	/* Refused before any expansion; an expansion takes minutes. */
+	g_assert_cmpfloat(secs, <, 5.0);
 }
 
 static void

@@ -1,0 +1,166 @@
+/*
+ * fuzz-markdown.c: the two ways HTML enters a feed. The input, as an event
+ * file's Markdown body (cmark-gfm with the extensions the site uses, then
+ * the allowlist), and the same bytes as a partner's HTML (libxml2's HTML
+ * parser, the allowlist, link resolution) and then as plain text. Both
+ * callers check the bytes first: UTF-8 without NUL, bounded; so does this.
+ * Links resolve against a base URL, as in event files and partner
+ * descriptions, for inputs of even length, and against none, as in partner
+ * titles, for the others.
+ *
+ * Whatever comes out must be safe to put into a feed: no markup but
+ * elements, no comments or processing instructions, no element of the
+ * dropped list, no event handler or style attribute, and every link an
+ * absolute http, https or mailto URL. Anything else aborts.
+ */
+#include "autoconf.h"
+
+#include "fuzz.h"
+
+#include "eventfile.h"
+#include "html.h"
+#include "markdown.h"
+
+#define BASE "https://events.example.org/"
+
+static const char *const never[] = {
+	"script", "style", "iframe", "object",   "embed",    "applet",
+	"form",   "input", "button", "select",   "textarea", "noscript",
+	"svg",    "math",  "frame",  "frameset", "meta",     "link",
+	"base",   "head",  "title",  "template", "html",     "body",
+};
+
+static gboolean
+is_name_char(char ch)
+{
+	return g_ascii_isalnum(ch) || ch == '-' || ch == '_' || ch == ':';
+}
+
+static void
+unsafe(const char *html, const char *why, const char *at)
+{
+	fprintf(stderr, "unsafe output (%s) at offset %td:\n%s\n", why,
+	        at - html, html);
+	abort();
+}
+
+static void
+check_url(const char *html, const char *name, const char *v, gsize n)
+{
+	if (g_ascii_strcasecmp(name, "href") != 0 &&
+	    g_ascii_strcasecmp(name, "src") != 0 &&
+	    g_ascii_strcasecmp(name, "cite") != 0)
+		return;
+	if ((n >= 7 && g_ascii_strncasecmp(v, "http://", 7) == 0) ||
+	    (n >= 8 && g_ascii_strncasecmp(v, "https://", 8) == 0) ||
+	    (n >= 7 && g_ascii_strncasecmp(v, "mailto:", 7) == 0))
+		return;
+	unsafe(html, "link", v);
+}
+
+/* Aborts unless @html (an allowlist's output) is safe, see above. */
+static void
+check_safe(const char *html)
+{
+	const char *p = html;
+
+	while ((p = strchr(p, '<')) != NULL) {
+		const char *tag = p++;
+		g_autofree char *name = NULL;
+		const char *s;
+
+		if (*p == '/')
+			p++;
+		if (*p == '!' || *p == '?')
+			unsafe(html, "comment, declaration or PI", tag);
+		for (s = p; is_name_char(*p); p++)
+			;
+		if (p == s)
+			unsafe(html, "stray '<'", tag);
+		name = g_ascii_strdown(s, p - s);
+		for (gsize i = 0; i < G_N_ELEMENTS(never); i++)
+			if (strcmp(name, never[i]) == 0)
+				unsafe(html, "element", tag);
+		/* The attributes, up to the end of the tag. */
+		for (;;) {
+			g_autofree char *attr = NULL;
+			const char *v;
+			gsize n;
+
+			while (g_ascii_isspace(*p) || *p == '/')
+				p++;
+			if (*p == '>' || *p == '\0')
+				break;
+			for (s = p; *p != '\0' && *p != '=' && *p != '>' &&
+			            *p != '/' && !g_ascii_isspace(*p);
+			     p++)
+				;
+			attr = g_ascii_strdown(s, p - s);
+			if (g_str_has_prefix(attr, "on") ||
+			    strcmp(attr, "style") == 0 ||
+			    strcmp(attr, "srcset") == 0)
+				unsafe(html, "attribute", s);
+			if (*p != '=')
+				continue;
+			p++;
+			if (*p == '"' || *p == '\'') {
+				char q = *p++;
+
+				v = p;
+				while (*p != '\0' && *p != q)
+					p++;
+				n = p - v;
+				if (*p == q)
+					p++;
+			} else {
+				v = p;
+				while (*p != '\0' && *p != '>' &&
+				       !g_ascii_isspace(*p))
+					p++;
+				n = p - v;
+			}
+			check_url(html, attr, v, n);
+		}
+		if (*p == '\0')
+			unsafe(html, "unterminated tag", tag);
+	}
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	evf_fuzz_setup();
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	g_autofree char *text = NULL;
+	g_autofree char *html = NULL;
+	g_autofree char *plain = NULL;
+	g_autofree char *safe = NULL;
+	g_autofree char *safe_text = NULL;
+	const char *base;
+
+	if (size > EVF_EVENTFILE_MAX_BODY)
+		return 0;
+	base = size % 2 == 0 ? BASE : NULL;
+	if (!g_utf8_validate_len((const char *)data, size, NULL))
+		return 0;
+	text = evf_fuzz_strndup(data, size);
+
+	evf_markdown_render(text, BASE, &html, &plain);
+	if (html == NULL || plain == NULL)
+		abort();
+	check_safe(html);
+
+	safe = evf_html_sanitize(text, base);
+	if (safe == NULL)
+		abort();
+	check_safe(safe);
+	safe_text = evf_html_to_text(safe);
+	if (safe_text == NULL)
+		abort();
+	return 0;
+}
