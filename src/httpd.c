@@ -306,7 +306,7 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    (unsigned int)opts->max_per_client, MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned int)opts->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)64 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+	    (size_t)16 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE,
 	    (unsigned int)511, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
 	if (h->daemon == NULL) {
