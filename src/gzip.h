@@ -7,5 +7,6 @@
 
 #include <glib.h>
 
-/* (transfer full): @in compressed at the best level. */
+/* (transfer full): @in compressed at zlib's default level (6): level 9
+ * costs about three times the CPU for a few per cent less. */
 GBytes *evf_gzip(GBytes *in);
