@@ -41,8 +41,9 @@ same bodies.
 
 On stdout, one line per source, "SOURCE NAME FORMAT URL BYTES ITEMS", then
 "CONTROL URL" (a server on 127.0.0.1 whose /stats answers, as JSON, the
-requests, 200s, 304s and body bytes sent since the last /reset, and the
-most responses in progress at once) and "READY". The servers stop when the
+requests, 200s, 304s and body bytes sent since the last /reset, the most
+responses in progress at once and the most source connections open at
+once) and "READY". The servers stop when the
 parent process exits, on SIGTERM, or after --lifetime seconds.
 """
 
@@ -519,12 +520,15 @@ class Stats:
     def reset(self):
         self.requests = self.ok = self.not_modified = self.bytes = 0
         self.active = self.max_active = 0
+        self.max_conns = getattr(self, 'conns', 0)
+        self.conns = getattr(self, 'conns', 0)
 
     def snapshot(self):
         with self.lock:
             return {'requests': self.requests, 'ok': self.ok,
                     'not_modified': self.not_modified, 'bytes': self.bytes,
-                    'max_concurrent': self.max_active}
+                    'max_concurrent': self.max_active,
+                    'max_connections': self.max_conns}
 
 
 STATS = Stats()
@@ -538,6 +542,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, fmt, *args):
         pass
+
+    def setup(self):
+        super().setup()
+        if self.server.body is not None:
+            with STATS.lock:
+                STATS.conns += 1
+                STATS.max_conns = max(STATS.max_conns, STATS.conns)
+
+    def finish(self):
+        try:
+            super().finish()
+        finally:
+            if self.server.body is not None:
+                with STATS.lock:
+                    STATS.conns -= 1
 
     def send(self, status, body, headers):
         self.send_response(status)
