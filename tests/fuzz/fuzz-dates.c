@@ -173,8 +173,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    x, x, x, x);
 	import(atom, ok);
 
-	start = g_strdup_printf("---\ntitle: Dates\nstart: %s\n---\nText.\n",
-	                        date);
+	start =
+	    g_strdup_printf("---\ntitle: Dates\nstart: %s\n---\nText.\n", date);
 	parse_event(start);
 	end = g_strdup_printf("---\ntitle: Dates\nstart: 2018-10-28T01:30\n"
 	                      "end: %s\n---\nText.\n",

@@ -180,9 +180,9 @@ set_timeout(int fd, int option, guint ms)
 }
 
 typedef enum {
-	ANSWER_PARTIAL,   /* no whole head yet */
-	ANSWER_HEAD,      /* a head, and a body that may still come */
-	ANSWER_COMPLETE,  /* a final answer, whole */
+	ANSWER_PARTIAL,  /* no whole head yet */
+	ANSWER_HEAD,     /* a head, and a body that may still come */
+	ANSWER_COMPLETE, /* a final answer, whole */
 } Progress;
 
 /* How far @buf (@len bytes) is from holding a whole final answer. An
@@ -266,8 +266,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		g_error("connect: %s", g_strerror(errno));
 
 	while (off < req->len) {
-		ssize_t n = send(fd, req->data + off, req->len - off,
-		                 MSG_NOSIGNAL);
+		ssize_t n =
+		    send(fd, req->data + off, req->len - off, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -298,8 +298,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (answer->len > 0 &&
 	    memcmp(answer->data, "HTTP/1.", MIN(answer->len, 7)) != 0) {
-		g_autofree char *start = g_strndup(
-		    (const char *)answer->data, MIN(answer->len, 64));
+		g_autofree char *start =
+		    g_strndup((const char *)answer->data, MIN(answer->len, 64));
 
 		fprintf(stderr, "not an HTTP answer: '%s'\n", start);
 		abort();

@@ -11,7 +11,8 @@
  * Whatever comes out must be safe to put into a feed: no markup but
  * elements, no comments or processing instructions, no element of the
  * dropped list, no event handler or style attribute, and every link an
- * absolute http, https or mailto URL. Anything else aborts.
+ * absolute URL whose scheme is http, https or mailto. Anything else
+ * aborts.
  */
 #include "autoconf.h"
 
@@ -51,8 +52,8 @@ check_url(const char *html, const char *name, const char *v, gsize n)
 	    g_ascii_strcasecmp(name, "src") != 0 &&
 	    g_ascii_strcasecmp(name, "cite") != 0)
 		return;
-	if ((n >= 7 && g_ascii_strncasecmp(v, "http://", 7) == 0) ||
-	    (n >= 8 && g_ascii_strncasecmp(v, "https://", 8) == 0) ||
+	if ((n >= 5 && g_ascii_strncasecmp(v, "http:", 5) == 0) ||
+	    (n >= 6 && g_ascii_strncasecmp(v, "https:", 6) == 0) ||
 	    (n >= 7 && g_ascii_strncasecmp(v, "mailto:", 7) == 0))
 		return;
 	unsafe(html, "link", v);

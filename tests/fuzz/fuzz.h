@@ -101,9 +101,12 @@ evf_fuzz_check_import(const EvfImport *imp)
 	for (guint i = 0; i < imp->events->len; i++) {
 		const EvfEvent *ev = g_ptr_array_index(imp->events, i);
 		const char *const strings[] = {
-			ev->uid,         ev->title,
-			ev->location,    ev->url,
-			ev->description_html, ev->description_text,
+			ev->uid,
+			ev->title,
+			ev->location,
+			ev->url,
+			ev->description_html,
+			ev->description_text,
 		};
 
 		if (ev->uid == NULL || ev->uid[0] == '\0')

@@ -73,8 +73,8 @@ replay(const char *path)
 	names = g_ptr_array_new_with_free_func(g_free);
 	while ((name = g_dir_read_name(dir)) != NULL)
 		if (name[0] != '.')
-			g_ptr_array_add(names, g_build_filename(path, name,
-			                                        NULL));
+			g_ptr_array_add(names,
+			                g_build_filename(path, name, NULL));
 	g_ptr_array_sort(names, compare_names);
 	for (guint i = 0; i < names->len; i++)
 		replay(g_ptr_array_index(names, i));
