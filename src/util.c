@@ -316,7 +316,9 @@ evf_file_read(const char *path, gsize max, GError **error)
 	int fd;
 	GString *buf;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* O_NONBLOCK: a FIFO named like an event file must not hang the
+	 * reader; fstat then refuses anything but a regular file. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0) {
 		int e = errno;
 		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e),

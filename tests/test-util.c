@@ -13,6 +13,8 @@
 
 #include "util.h"
 
+#include <sys/stat.h>
+
 /* ------------------------------------------------------------ uuid5 */
 
 static void
@@ -514,9 +516,17 @@ test_file_read_not_regular(TmpDir *t, gconstpointer data)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GBytes) b = evf_file_read(t->dir, 100, &error);
+	g_autofree char *fifo = g_build_filename(t->dir, "pipe.md", NULL);
+	g_autoptr(GError) error2 = NULL;
+	g_autoptr(GBytes) b2 = NULL;
 
 	g_assert_null(b);
 	g_assert_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL);
+	/* A FIFO with no writer must not block the reader. */
+	g_assert_cmpint(mkfifo(fifo, 0600), ==, 0);
+	b2 = evf_file_read(fifo, 100, &error2);
+	g_assert_null(b2);
+	g_assert_error(error2, G_FILE_ERROR, G_FILE_ERROR_INVAL);
 }
 
 static void
