@@ -24,7 +24,8 @@
 # rebuild), restarted and killed with SIGKILL EVFEED_CRASH_KILLS times
 # (200) at a random moment: 0-300 ms after the start, or after the daemon
 # is ready, 0-300 ms after an edit of an event's title (now and then a
-# category too). Some rounds also run `evfeed fetch` and kill it at its own
+# category too), or after such an edit 0-3 ms after the first temporary
+# file of the rebuild shows in the output folder. Some rounds also run `evfeed fetch` and kill it at its own
 # random moment; some change the source URL so that the daemon fetches at
 # its start. After every kill: every file parses (ICS: BEGIN:VCALENDAR ...
 # END:VCALENDAR CRLF and python-icalendar; XML: xmllint --noout; JSON:
@@ -69,10 +70,11 @@ tmp=$(mktmp)
 py=$tmp/crashcheck.py
 daemon=
 fetcher=
+watcher=
 server=
 checker=
 # shellcheck disable=SC2154
-trap 'for p in $daemon $fetcher $server $checker; do kill -9 "$p" 2>/dev/null; done; _tap_cleanup' EXIT
+trap 'for p in $daemon $fetcher $server $checker $watcher; do kill -9 "$p" 2>/dev/null; done; _tap_cleanup' EXIT
 
 cat >"$py" <<'EOF'
 """Checks for crash.sh. Subcommands:
@@ -91,6 +93,10 @@ cat >"$py" <<'EOF'
                              events
   server                     the partner fixture: prints "PORT n", serves an
                              RSS feed whose titles change on every request
+  watch-kill PID OUT US MS   prints "WATCHING", then polls OUT for a
+                             temporary file; on sight waits US microseconds
+                             and kills PID with SIGKILL ("KILLED"); gives up
+                             after MS milliseconds ("MISSED")
 """
 import gzip
 import os
@@ -417,10 +423,32 @@ def server():
     srv.serve_forever(poll_interval=0.2)
 
 
+def watch_kill(pid, out, extra_us, limit_ms):
+    import signal
+    sys.stdout.write('WATCHING\n')
+    sys.stdout.flush()
+    end = time.monotonic() + limit_ms / 1000.0
+    while time.monotonic() < end:
+        try:
+            names = os.listdir(out)
+        except OSError:
+            names = []
+        if any(is_temp(n) for n in names):
+            time.sleep(extra_us / 1e6)
+            os.kill(pid, signal.SIGKILL)
+            sys.stdout.write('KILLED\n')
+            return
+    sys.stdout.write('MISSED\n')
+
+
 def plan(seed, n, files):
     r = random.Random(seed)
     for k in range(1, n + 1):
-        mode = 'start' if r.random() < 0.35 else 'edit'
+        x = r.random()
+        # Some edits are killed the moment the rebuild they cause has a
+        # temporary file out: a random moment of the writing itself, which
+        # timed kills alone reach only now and then on a fast disk.
+        mode = 'start' if x < 0.35 else 'write' if x < 0.6 else 'edit'
         fetch = 1 if r.random() < 0.3 else 0
         newurl = 1 if r.random() < 0.3 else 0
         print(k, mode, r.randint(0, 300), r.choice(files), fetch,
@@ -446,6 +474,9 @@ def main():
         compare(sys.argv[2], sys.argv[3], sys.argv[4])
     elif cmd == 'server':
         server()
+    elif cmd == 'watch-kill':
+        watch_kill(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]),
+                   int(sys.argv[5]))
 
 
 main()
@@ -754,6 +785,7 @@ bad_served=0
 with_temps=0
 with_wal=0
 fetch_killed=0
+watch_killed=0
 ready=0
 seen_cal=no
 : >"$tmp/failures"
@@ -775,7 +807,7 @@ while read -r k mode delay file fetch fdelay newurl; do
 			2>"$tmp/fetch.err" </dev/null 3>&- 4<&- &
 		fetcher=$!
 	fi
-	if [ "$mode" = edit ]; then
+	if [ "$mode" != start ]; then
 		if wait_ready; then
 			ready=$((ready + 1))
 			# The kill before left these; the start must have removed them.
@@ -795,13 +827,34 @@ while read -r k mode delay file fetch fdelay newurl; do
 					note "kill $k" "GET /$t answered $code"
 				fi
 			fi
-			edit_event "$file" "$k"
+			if [ "$mode" = write ]; then
+				# The delay, in tens of microseconds, after the
+				# first temporary file is seen.
+				rm -f "$tmp/watch.out"
+				"$PYTHON3" "$py" watch-kill "$daemon" "$out" \
+					$((delay * 10)) 3000 >"$tmp/watch.out" &
+				watcher=$!
+				_w=0
+				until grep -q WATCHING "$tmp/watch.out" 2>/dev/null ||
+					[ $_w -ge 500 ]; do
+					sleep 0.01
+					_w=$((_w + 1))
+				done
+				edit_event "$file" "$k"
+				wait "$watcher"
+				watcher=
+				grep -q KILLED "$tmp/watch.out" && watch_killed=$((watch_killed + 1))
+			else
+				edit_event "$file" "$k"
+			fi
 		else
 			bad_start=$((bad_start + 1))
 			note "kill $k" "evfeed serve did not become ready after the previous kill: $(tail -n 2 "$tmp/serve.err" | tr '\n' ' ')"
 		fi
 	fi
-	if [ -n "$fetcher" ] && [ "$fdelay" -lt "$delay" ]; then
+	if [ "$mode" = write ]; then
+		:
+	elif [ -n "$fetcher" ] && [ "$fdelay" -lt "$delay" ]; then
 		ms "$fdelay"
 		kill -9 "$fetcher" 2>/dev/null
 		ms $((delay - fdelay))
@@ -860,7 +913,7 @@ while read -r k mode delay file fetch fdelay newurl; do
 	fi
 done <"$tmp/plan"
 
-diag "$ready restarts reached readiness; $with_temps kills left temporary files (killed while writing); $with_wal left a non-empty WAL; $fetch_killed evfeed fetch runs killed"
+diag "$ready restarts reached readiness; $with_temps kills left temporary files (killed while writing); $with_wal left a non-empty WAL; $fetch_killed evfeed fetch runs killed; $watch_killed killed on sight of a temporary file"
 if [ -s "$tmp/failures" ]; then
 	diag "first failures (EVFEED_KEEP_TMP=1 keeps every start's log in serve.log):"
 	head -n 15 "$tmp/failures" | while read -r l; do diag "  $l"; done
