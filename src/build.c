@@ -22,6 +22,7 @@ void
 evf_build_stats_clear(EvfBuildStats *stats)
 {
 	g_clear_pointer(&stats->manifest, g_free);
+	g_clear_pointer(&stats->changed, g_ptr_array_unref);
 	memset(stats, 0, sizeof *stats);
 }
 
@@ -90,21 +91,14 @@ manifest_paths(const char *manifest)
 	return g_strv_builder_end(b);
 }
 
-/* A precompressed "x.gz" beside every file, for the daemon and for
- * nginx's gzip_static; deterministic like the files themselves. */
-static void
-add_gzip_siblings(GPtrArray *files)
+/* Which files get a precompressed "x.gz" beside them, for the daemon and
+ * for nginx's gzip_static: all but the one-event calendars, which are
+ * small and fetched once, by a click, not polled. They are half the files
+ * of a site, and a file costs more to create than to compress. */
+static gboolean
+compress_file(const char *path)
 {
-	guint n = files->len;
-
-	for (guint i = 0; i < n; i++) {
-		EvfFile *f = g_ptr_array_index(files, i);
-		EvfFile *gz = g_new0(EvfFile, 1);
-
-		gz->path = g_strconcat(f->path, ".gz", NULL);
-		gz->bytes = evf_gzip(f->bytes);
-		g_ptr_array_add(files, gz);
-	}
+	return !g_str_has_prefix(path, "events/");
 }
 
 gboolean
@@ -129,6 +123,7 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	gint64 updated = 0;
 
 	evf_build_stats_clear(stats);
+	stats->changed = g_ptr_array_new_with_free_func(g_free);
 	files = evf_catalog_read(cfg, cache, diags, &events_digest);
 	if (files == NULL || evf_diags_errors(diags) > 0)
 		return FALSE;
@@ -169,7 +164,12 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	out = evf_render_site(cfg, events, updated, error);
 	if (out == NULL)
 		return FALSE;
-	add_gzip_siblings(out);
+	{
+		g_autoptr(GPtrArray) gz =
+		    evf_gzip_siblings(cfg->output_dir, out, compress_file);
+
+		g_ptr_array_extend_and_steal(out, g_steal_pointer(&gz));
+	}
 
 	/* What is about to be published is recorded first: if this build is
 	 * killed after its renames but before it records the manifest, the
@@ -185,7 +185,7 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		stale = manifest_paths(both);
 	}
 	if (!evf_publish(cfg->output_dir, out, (const char *const *)stale,
-	                 &stats->written, error))
+	                 &stats->written, stats->changed, error))
 		return FALSE;
 	if (!evf_store_set_meta(store, "manifest", manifest, error) ||
 	    !evf_store_set_meta(store, "publishing", "", error) ||

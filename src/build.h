@@ -14,6 +14,7 @@ typedef struct {
 	guint written;    /* files whose bytes changed */
 	gboolean skipped; /* nothing changed since the last build */
 	char *manifest;   /* what the output folder holds ("path size" lines) */
+	GPtrArray *changed; /* (element-type utf8): the paths written */
 } EvfBuildStats;
 
 void evf_build_stats_clear(EvfBuildStats *stats);

@@ -283,6 +283,7 @@ evf_catalog_parse(const EvfConfig *cfg, EvfCatalogCache *cache,
 			 * writers recompute what depends on the build. */
 			ev = evf_event_ref(e->event);
 			g_clear_pointer(&ev->vevent, g_free);
+			g_clear_pointer(&ev->jcal, g_free);
 			g_ptr_array_add(events, ev);
 			continue;
 		}

@@ -48,6 +48,7 @@ static const KeySpec keys[] = {
 	{ "paths", "state", KEY_PATH, "evfeed.db", 0, 0 },
 	{ "feeds", "max_items", KEY_UINT, "50", 1, 1000 },
 	{ "feeds", "refresh", KEY_DURATION, "PT1H", 300, 7 * 86400 },
+	{ "feeds", "hub", KEY_URL, "", 0, 0 },
 	{ "server", "listen", KEY_STRING, "127.0.0.1:8080", 0, 0 },
 	{ "server", "threads", KEY_UINT, "2", 1, 64 },
 	{ "server", "max_connections", KEY_UINT, "4000", 16, 60000 },
@@ -95,33 +96,54 @@ key_find(const char *group, const char *key)
 	return NULL;
 }
 
-/* The line of "[group]" or of "key=" inside it, for diagnostics: GKeyFile
- * keeps no positions. 0 when not found. */
-static guint
-find_line(const char *text, const char *group, const char *key)
+/* Where each "[group]", and each "key=" inside one, first appears, for
+ * diagnostics (GKeyFile keeps no positions): "[group]" and "[group]\nkey"
+ * → line. Built in one pass, so that a file of many mistakes is reported
+ * in linear time. */
+static GHashTable *
+index_lines(const char *text)
 {
-	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-	g_autofree char *header = g_strdup_printf("[%s]", group);
-	gboolean in_group = FALSE;
+	GHashTable *lines =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_auto(GStrv) split = g_strsplit(text, "\n", -1);
+	const char *header = NULL;
 
-	for (guint i = 0; lines[i] != NULL; i++) {
-		g_autofree char *l = g_strstrip(g_strdup(lines[i]));
+	for (guint i = 0; split[i] != NULL; i++) {
+		char *l = g_strstrip(split[i]);
+		const char *eq;
+		char *name;
 
 		if (l[0] == '[') {
-			in_group = strcmp(l, header) == 0;
-			if (in_group && key == NULL)
-				return i + 1;
+			header = l;
+			name = g_strdup(l);
+		} else if (header != NULL && (eq = strchr(l, '=')) != NULL) {
+			int n = (int)(eq - l);
+
+			while (n > 0 && (l[n - 1] == ' ' || l[n - 1] == '\t'))
+				n--;
+			name = g_strdup_printf("%s\n%.*s", header, n, l);
+		} else {
 			continue;
 		}
-		if (in_group && key != NULL && g_str_has_prefix(l, key)) {
-			const char *rest = l + strlen(key);
-			while (*rest == ' ' || *rest == '\t')
-				rest++;
-			if (*rest == '=')
-				return i + 1;
-		}
+		if (g_hash_table_contains(lines, name))
+			g_free(name);
+		else
+			g_hash_table_insert(lines, name,
+			                    GUINT_TO_POINTER(i + 1));
 	}
-	return 0;
+	return lines;
+}
+
+/* The line of "[group]" or of "key=" inside it in @lines (index_lines);
+ * 0 when not found. */
+static guint
+find_line(GHashTable *lines, const char *group, const char *key)
+{
+	g_autofree char *name = key != NULL
+	                            ? g_strdup_printf("[%s]\n%s", group, key)
+	                            : g_strdup_printf("[%s]", group);
+
+	return GPOINTER_TO_UINT(g_hash_table_lookup(lines, name));
 }
 
 static gboolean
@@ -176,6 +198,17 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		     g_uri_get_fragment(uri) != NULL))
 			return "the site's URL cannot have a query or a "
 			       "fragment";
+		if (strcmp(spec->key, "hub") == 0 && value[0] == '\0') {
+			*canon = NULL; /* no hub */
+			return NULL;
+		}
+		/* The hub goes into HTTP Link headers as <URL>: GLib's
+		 * parser lets through what would break them. */
+		if (strcmp(spec->key, "hub") == 0 &&
+		    !g_regex_match_simple(
+		        "^[][A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+$", value, 0, 0))
+			return "not an absolute http or https URL (characters "
+			       "outside URLs must be percent-encoded)";
 		if (uri == NULL || g_uri_get_host(uri) == NULL ||
 		    g_uri_get_host(uri)[0] == '\0' ||
 		    (g_strcmp0(scheme, "http") != 0 &&
@@ -322,6 +355,7 @@ evf_config_free(EvfConfig *cfg)
 	g_free(cfg->output_dir);
 	g_free(cfg->state_path);
 	g_free(cfg->refresh);
+	g_free(cfg->hub);
 	g_free(cfg->listen);
 	if (cfg->sources != NULL)
 		g_ptr_array_unref(cfg->sources);
@@ -347,6 +381,7 @@ site_field(EvfConfig *cfg, const char *group, const char *key)
 		{ "paths", "output", G_STRUCT_OFFSET(EvfConfig, output_dir) },
 		{ "paths", "state", G_STRUCT_OFFSET(EvfConfig, state_path) },
 		{ "feeds", "refresh", G_STRUCT_OFFSET(EvfConfig, refresh) },
+		{ "feeds", "hub", G_STRUCT_OFFSET(EvfConfig, hub) },
 		{ "server", "listen", G_STRUCT_OFFSET(EvfConfig, listen) },
 	};
 	for (guint i = 0; i < G_N_ELEMENTS(map); i++)
@@ -448,7 +483,7 @@ apply(EvfConfig *cfg, EvfSourceConfig *src, const KeySpec *spec, char *canon,
 
 /* Applies the value of @spec (from @kf, else its default) to @cfg. */
 static void
-load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, const char *text,
+load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
          const char *group, const KeySpec *spec, EvfSourceConfig *src,
          GPtrArray *diags)
 {
@@ -461,7 +496,7 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, const char *text,
 	if (value == NULL) {
 		if (src != NULL && strcmp(spec->key, "url") == 0) {
 			evf_diags_add(diags, shown,
-			              find_line(text, group, NULL), 0,
+			              find_line(lines, group, NULL), 0,
 			              "[%s]: url is required", group);
 			return;
 		}
@@ -476,7 +511,7 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, const char *text,
 	}
 	reason = check_value(cfg, spec, value, &canon, &num);
 	if (reason != NULL) {
-		evf_diags_add(diags, shown, find_line(text, group, spec->key),
+		evf_diags_add(diags, shown, find_line(lines, group, spec->key),
 		              0, "[%s] %s: %s: '%s'", group, spec->key, reason,
 		              value);
 		return;
@@ -493,6 +528,7 @@ evf_config_load(const char *path, GPtrArray *diags)
 	gsize len = 0;
 	g_auto(GStrv) groups = NULL;
 	g_autofree char *text = NULL;
+	g_autoptr(GHashTable) lines = NULL;
 	guint before = evf_diags_errors(diags);
 	g_autoptr(GUri) uri = NULL;
 
@@ -515,6 +551,7 @@ evf_config_load(const char *path, GPtrArray *diags)
 		evf_diags_add(diags, path, 0, 0, "%s", error->message);
 		return NULL;
 	}
+	lines = index_lines(text);
 
 	groups = g_key_file_get_groups(kf, NULL);
 	for (guint i = 0; groups[i] != NULL; i++) {
@@ -525,7 +562,7 @@ evf_config_load(const char *path, GPtrArray *diags)
 		if (!is_source && strcmp(g, "site") != 0 &&
 		    strcmp(g, "paths") != 0 && strcmp(g, "feeds") != 0 &&
 		    strcmp(g, "server") != 0) {
-			evf_diags_add(diags, path, find_line(text, g, NULL), 0,
+			evf_diags_add(diags, path, find_line(lines, g, NULL), 0,
 			              "unknown section [%s]", g);
 			continue;
 		}
@@ -533,13 +570,13 @@ evf_config_load(const char *path, GPtrArray *diags)
 			if (key_find(is_source ? "source" : g, names[k]) ==
 			    NULL)
 				evf_diags_add(
-				    diags, path, find_line(text, g, names[k]),
+				    diags, path, find_line(lines, g, names[k]),
 				    0, "[%s]: unknown key '%s'", g, names[k]);
 	}
 
 	for (guint i = 0; i < G_N_ELEMENTS(keys); i++)
 		if (strcmp(keys[i].group, "source") != 0)
-			load_key(cfg, path, kf, text, keys[i].group, &keys[i],
+			load_key(cfg, path, kf, lines, keys[i].group, &keys[i],
 			         NULL, diags);
 
 	for (guint i = 0; groups[i] != NULL; i++) {
@@ -552,7 +589,7 @@ evf_config_load(const char *path, GPtrArray *diags)
 		if (!g_regex_match_simple("^[a-z0-9][a-z0-9_-]*$", name, 0,
 		                          0)) {
 			evf_diags_add(diags, path,
-			              find_line(text, groups[i], NULL), 0,
+			              find_line(lines, groups[i], NULL), 0,
 			              "[%s]: a source name is made of a-z, "
 			              "0-9, '-' and '_'",
 			              groups[i]);
@@ -563,7 +600,7 @@ evf_config_load(const char *path, GPtrArray *diags)
 		g_ptr_array_add(cfg->sources, src);
 		for (guint k = 0; k < G_N_ELEMENTS(keys); k++)
 			if (strcmp(keys[k].group, "source") == 0)
-				load_key(cfg, path, kf, text, groups[i],
+				load_key(cfg, path, kf, lines, groups[i],
 				         &keys[k], src, diags);
 		if (src->title == NULL || src->title[0] == '\0') {
 			g_free(src->title);

@@ -44,6 +44,7 @@ typedef struct {
 	guint max_items;
 	char *refresh;          /* ISO 8601 duration, e.g. PT1H */
 	gint64 refresh_seconds; /* the same in seconds */
+	char *hub;              /* nullable: the WebSub hub's URL */
 
 	/* [server] */
 	char *listen;

@@ -19,6 +19,7 @@
 #include "store.h"
 #include "snapshot.h"
 #include "util.h"
+#include "websub.h"
 
 #include <gio/gio.h>
 #include <gio/gunixsocketaddress.h>
@@ -28,8 +29,10 @@
 #include <unistd.h>
 #include <string.h>
 
-#define SETTLE_MS 50   /* coalesce bursts of file events */
-#define GRACE_MS  3000 /* for responses in flight at shutdown */
+#define SETTLE_MS  50   /* coalesce bursts of file events */
+#define GRACE_MS   3000 /* for responses in flight at shutdown */
+#define PING_SECS  10   /* for one WebSub ping */
+#define PING_TRIES 5    /* retries after 2, 8, 32 and 128 s */
 
 typedef struct {
 	char *config_path;
@@ -43,6 +46,7 @@ typedef struct {
 	guint rebuild_source;
 	EvfStore *store; /* for the partner sources */
 	EvfFetcher *fetcher;
+	EvfWebsub *websub;
 	GHashTable *in_flight; /* source names being fetched */
 	guint tick;
 	GMainLoop *loop;
@@ -85,8 +89,8 @@ publish_snapshot(Daemon *d, const char *manifest, gboolean fresh)
 	EvfSnapshot *snap;
 
 	snap = evf_snapshot_load(d->cfg->output_dir, manifest,
-	                         d->cfg->refresh_seconds,
-	                         fresh ? NULL : d->snap, &error);
+	                         d->cfg->refresh_seconds, d->cfg->hub,
+	                         d->cfg->url, fresh ? NULL : d->snap, &error);
 	if (snap == NULL) {
 		g_warning("cannot load the output: %s; still serving the "
 		          "previous version",
@@ -128,6 +132,15 @@ rebuild(Daemon *d, gboolean fresh)
 		g_message("published %u events (%u files changed)", st.events,
 		          st.written);
 	}
+	/* Only now that the new bytes are served: the hub fetches them
+	 * as soon as it is told. */
+	if (d->cfg->hub != NULL) {
+		g_autoptr(GPtrArray) topics =
+		    evf_websub_topics(d->cfg, st.changed);
+
+		if (topics->len > 0)
+			evf_websub_publish(d->websub, d->cfg->hub, topics);
+	}
 	return TRUE;
 }
 
@@ -145,19 +158,20 @@ update_status(Daemon *d)
 static void schedule_rebuild(Daemon *d);
 
 static void
-on_fetched(EvfFetchResult *res, gpointer data)
+on_parsed(EvfPartnerParse *job, gpointer data)
 {
 	Daemon *d = data;
-	g_autoptr(EvfFetchResult) owned = res;
+	g_autoptr(EvfPartnerParse) owned = job;
+	EvfFetchResult *res = evf_partner_parse_result(job);
 	g_autofree char *why = NULL;
 	gboolean changed = FALSE;
 
 	g_hash_table_remove(d->in_flight, res->name);
-	/* A source removed by a reload while it was being fetched. */
-	if (evf_config_source(d->cfg, res->name) == NULL)
+	/* A source removed by a reload while it was being fetched, or the
+	 * state lost meanwhile. */
+	if (evf_config_source(d->cfg, res->name) == NULL || d->store == NULL)
 		return;
-	if (!evf_partner_apply(d->cfg, d->store, res, g_get_real_time(),
-	                       &changed, &why)) {
+	if (!evf_partner_apply_parsed(d->cfg, d->store, job, &changed, &why)) {
 		g_autofree char *shown = evf_log_escape(why);
 		g_warning("source %s: %s; keeping its last good items",
 		          res->name, shown);
@@ -165,6 +179,21 @@ on_fetched(EvfFetchResult *res, gpointer data)
 	if (changed)
 		schedule_rebuild(d);
 	update_status(d);
+}
+
+/* The body is parsed off the loop, which keeps serving meanwhile. */
+static void
+on_fetched(EvfFetchResult *res, gpointer data)
+{
+	Daemon *d = data;
+
+	if (evf_config_source(d->cfg, res->name) == NULL || d->store == NULL) {
+		g_hash_table_remove(d->in_flight, res->name);
+		evf_fetch_result_free(res);
+		return;
+	}
+	evf_partner_parse_async(d->cfg, d->store, res, g_get_real_time(),
+	                        on_parsed, d);
 }
 
 /* Starts the fetches that are due. */
@@ -383,6 +412,7 @@ evf_daemon_run(const char *config_path, const char *listen)
 			          error->message);
 		g_clear_error(&error);
 		d.fetcher = evf_fetcher_new(ua);
+		d.websub = evf_websub_new(ua, PING_SECS, PING_TRIES);
 		d.in_flight = g_hash_table_new_full(g_str_hash, g_str_equal,
 		                                    g_free, NULL);
 	}
@@ -408,6 +438,7 @@ evf_daemon_run(const char *config_path, const char *listen)
 	if (d.httpd == NULL) {
 		fprintf(stderr, "evfeed: error: %s\n", error->message);
 		evf_snapshot_unref(d.snap);
+		evf_websub_free(d.websub);
 		evf_fetcher_free(d.fetcher);
 		g_hash_table_unref(d.in_flight);
 		evf_store_free(d.store);
@@ -433,6 +464,7 @@ evf_daemon_run(const char *config_path, const char *listen)
 
 	g_source_remove(d.tick);
 	evf_httpd_stop(d.httpd, GRACE_MS);
+	evf_websub_free(d.websub);
 	evf_fetcher_free(d.fetcher);
 	g_hash_table_unref(d.in_flight);
 	evf_store_free(d.store);

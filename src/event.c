@@ -46,6 +46,7 @@ event_clear(gpointer p)
 	g_ptr_array_unref(ev->also_listed);
 	g_free(ev->fingerprint);
 	g_free(ev->vevent);
+	g_free(ev->jcal);
 }
 
 EvfEvent *

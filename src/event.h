@@ -60,8 +60,10 @@ typedef struct {
 	gint64 modified;   /* LAST-MODIFIED, µs; unique within a site */
 	guint sequence;
 
-	/* render cache: this event's VEVENT, as libical wrote it */
+	/* render cache: this event's VEVENT, as libical wrote it, and the
+	 * same as jCal */
 	char *vevent;
+	char *jcal;
 } EvfEvent;
 
 /* Events are reference counted: the daemon's catalogue cache keeps the

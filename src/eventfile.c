@@ -12,6 +12,7 @@
 
 #include "autocleanups.h"
 #include "markdown.h"
+#include "rrule.h"
 #include "util.h"
 
 #include <libical/ical.h>
@@ -373,7 +374,13 @@ static gboolean
 want_when(Ctx *c, const char *key, const Node *n, const char *zone,
           gboolean allow_tba, When *out)
 {
-	g_autoptr(GRegex) re = NULL;
+	static GRegex *form;
+	GRegex *re =
+	    evf_regex_once(&form,
+	                   "^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+	                   "(?:[T ]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?"
+	                   "(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",
+	                   G_REGEX_CASELESS);
 	g_autoptr(GMatchInfo) m = NULL;
 	g_autofree char *s = want_string(c, key, n);
 	int y, mo, d, h = 0, mi = 0, sec = 0;
@@ -390,10 +397,6 @@ want_when(Ctx *c, const char *key, const Node *n, const char *zone,
 		out->tba = TRUE;
 		return TRUE;
 	}
-	re = g_regex_new("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
-	                 "(?:[T ]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?"
-	                 "(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",
-	                 G_REGEX_CASELESS, 0, NULL);
 	if (!g_regex_match(re, s, 0, &m)) {
 		ctx_error(c, n,
 		          "%s: invalid date '%s' (expected YYYY-MM-DD, "
@@ -493,6 +496,7 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	struct icaltimetype start;
 	icalrecur_iterator *it;
 	gboolean any = FALSE;
+	const char *why;
 
 	if (strpbrk(rrule, "\r\n") != NULL)
 		return g_strdup("line breaks are not allowed");
@@ -510,6 +514,8 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		                "supported for events");
 	if (rt.interval < 1)
 		return g_strdup("INTERVAL must be at least 1");
+	if ((why = evf_rrule_refusal(&rt)) != NULL)
+		return g_strdup_printf("RRULE '%s': %s", rrule, why);
 	if (!icaltime_is_null_time(rt.until)) {
 		if (rt.count != 0)
 			return g_strdup("COUNT and UNTIL cannot both be "
@@ -753,6 +759,7 @@ read_geo(Ctx *c, const Node *n, EvfEvent *ev)
 static void
 read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 {
+	static GRegex *email_form, *uid_form;
 	const Node *n;
 
 	check_keys(c, map);
@@ -771,8 +778,11 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 	if ((n = lookup(map, "organizer_email")) != NULL &&
 	    (ev->organizer_email = want_string(c, "organizer_email", n)) !=
 	        NULL &&
-	    !g_regex_match_simple("^[^@\\s<>\"]+@[^@\\s<>\"]+\\.[^@\\s<>\"]+$",
-	                          ev->organizer_email, 0, 0))
+	    !g_regex_match(evf_regex_once(&email_form,
+	                                  "^[^@\\s<>\"]+@[^@\\s<>\"]+\\."
+	                                  "[^@\\s<>\"]+$",
+	                                  0),
+	                   ev->organizer_email, 0, NULL))
 		ctx_error(c, n, "organizer_email: not an e-mail address: '%s'",
 		          ev->organizer_email);
 	if ((n = lookup(map, "categories")) != NULL)
@@ -804,7 +814,9 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 
 		if (s != NULL &&
 		    (strlen(s) > MAX_UID ||
-		     !g_regex_match_simple("^[\\x21-\\x7e]+$", s, 0, 0)))
+		     !g_regex_match(
+		         evf_regex_once(&uid_form, "^[\\x21-\\x7e]+$", 0), s, 0,
+		         NULL)))
 			ctx_error(c, n,
 			          "uid: use 1 to %d printable ASCII "
 			          "characters without spaces",
@@ -876,7 +888,8 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 	g_autoptr(Node) map = NULL;
 	const char *end = data + len, *p, *fm, *fm_end = NULL, *body;
 	const char *invalid = NULL;
-	guint line, col, body_line;
+	g_autoptr(GError) md_error = NULL;
+	guint line, col, body_line, md_line = 1;
 
 	if (len == 0) {
 		evf_diags_add(diags, path, 1, 1,
@@ -950,6 +963,11 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		return NULL;
 
 	ev->description_md = evf_text_sanitize(body, end - body);
+	if (!evf_markdown_check(ev->description_md, &md_line, &md_error)) {
+		evf_diags_add(diags, path, body_line + md_line - 1, 1,
+		              "description: %s", md_error->message);
+		return NULL;
+	}
 	g_strstrip(ev->description_md);
 	evf_markdown_render(ev->description_md, cfg->url, &ev->description_html,
 	                    &ev->description_text);

@@ -7,7 +7,10 @@
 #include "autocleanups.h"
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_emitter_t, yaml_emitter_delete)
 
@@ -158,6 +161,7 @@ evf_eventwrite_format(const EvfConfig *cfg, const EvfEvent *ev,
 	g_autofree char *start = NULL;
 	g_autofree char *end = NULL;
 	g_autofree char *geo = NULL;
+	g_autofree char *published = NULL;
 	Out o = { &emitter, TRUE };
 
 	begin(&o, yaml);
@@ -204,6 +208,13 @@ evf_eventwrite_format(const EvfConfig *cfg, const EvfEvent *ev,
 		pair(&o, "status", "cancelled");
 	pair(&o, "image", ev->image);
 	pair(&o, "recurrence", ev->rrule);
+	if (ev->published > 0) {
+		g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc(
+		    ev->published / G_USEC_PER_SEC);
+
+		published = t != NULL ? wall_time(t, TRUE) : NULL;
+		pair(&o, "published", published);
+	}
 	pair(&o, "uid", ev->uid);
 
 	return finish(&o, yaml, body, error);
@@ -231,4 +242,36 @@ evf_eventwrite_filename(const EvfEvent *ev)
 	                       g_date_time_get_year(ev->start),
 	                       g_date_time_get_month(ev->start),
 	                       g_date_time_get_day_of_month(ev->start), slug);
+}
+
+gboolean
+evf_eventwrite_create(const char *path, const char *shown, const char *text,
+                      GError **error)
+{
+	gsize len = strlen(text);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	int e;
+
+	if (fd < 0) {
+		e = errno;
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e),
+		            "cannot create '%s': %s", shown, g_strerror(e));
+		return FALSE;
+	}
+	if (write(fd, text, len) != (ssize_t)len) {
+		e = errno != 0 ? errno : ENOSPC;
+		close(fd);
+		unlink(path);
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e),
+		            "cannot write '%s': %s", shown, g_strerror(e));
+		return FALSE;
+	}
+	if (close(fd) < 0) {
+		e = errno;
+		unlink(path);
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e),
+		            "cannot write '%s': %s", shown, g_strerror(e));
+		return FALSE;
+	}
+	return TRUE;
 }

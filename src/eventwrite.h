@@ -24,3 +24,9 @@ char *evf_eventwrite_fields(const char *const *fields, const char *body,
 /* (transfer full): a file name for @ev: "<start date>-<slug of the
  * title>.md", or "tba-<slug>.md". */
 char *evf_eventwrite_filename(const EvfEvent *ev);
+
+/* Creates the file @path (@shown in messages) with @text. An existing
+ * file is never overwritten: that fails with G_FILE_ERROR_EXIST. A file
+ * that could not be written whole is removed. */
+gboolean evf_eventwrite_create(const char *path, const char *shown,
+                               const char *text, GError **error);

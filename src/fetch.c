@@ -28,7 +28,8 @@ struct _EvfFetcher {
 	CURLM *multi;
 	char *user_agent;
 	guint timer;
-	GHashTable *sockets; /* curl_socket_t → Watch */
+	GHashTable *sockets;   /* curl_socket_t → Watch */
+	GHashTable *transfers; /* the Transfers in flight */
 	guint pending;
 };
 
@@ -41,6 +42,7 @@ typedef struct {
 	gboolean too_large;
 	gboolean allow_private;
 	gboolean refused_private;
+	gboolean post;
 	EvfFetchResult *res;
 	EvfFetchDone done;
 	gpointer user_data;
@@ -282,7 +284,7 @@ finish(EvfFetcher *f, CURL *easy, CURLcode rc)
 		    : res->status == 429 ? " (too many requests)"
 		    : res->status >= 500 ? " (server error)"
 		                         : "");
-	} else if (t->body->len == 0) {
+	} else if (t->body->len == 0 && !t->post) {
 		res->error = g_strdup("empty body");
 	} else {
 		gsize len = t->body->len;
@@ -291,6 +293,7 @@ finish(EvfFetcher *f, CURL *easy, CURLcode rc)
 		    g_byte_array_free(g_steal_pointer(&t->body), FALSE), len);
 	}
 
+	g_hash_table_remove(f->transfers, t);
 	curl_multi_remove_handle(f->multi, easy);
 	curl_easy_cleanup(easy);
 	curl_slist_free_all(t->headers);
@@ -299,6 +302,28 @@ finish(EvfFetcher *f, CURL *easy, CURLcode rc)
 	f->pending--;
 	t->done(res, t->user_data);
 	g_free(t);
+}
+
+/* A transfer dropped unfinished: its callback is never called. */
+static void
+transfer_drop(gpointer p)
+{
+	Transfer *t = p;
+
+	curl_multi_remove_handle(t->fetcher->multi, t->easy);
+	curl_easy_cleanup(t->easy);
+	curl_slist_free_all(t->headers);
+	if (t->body != NULL)
+		g_byte_array_unref(t->body);
+	evf_fetch_result_free(t->res);
+	g_free(t);
+}
+
+static gboolean
+drop_one(gpointer key, gpointer value, gpointer data)
+{
+	transfer_drop(key);
+	return TRUE;
 }
 
 static void
@@ -418,6 +443,7 @@ evf_fetcher_new(const char *user_agent)
 	f->multi = curl_multi_init();
 	f->user_agent = g_strdup(user_agent);
 	f->sockets = g_hash_table_new_full(NULL, NULL, NULL, watch_free);
+	f->transfers = g_hash_table_new(NULL, NULL);
 	curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
 	curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
 	curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, on_timer);
@@ -432,6 +458,10 @@ evf_fetcher_free(EvfFetcher *f)
 {
 	if (f == NULL)
 		return;
+	/* Transfers still in flight are dropped first, while the socket
+	 * table they may still be using is there. */
+	g_hash_table_foreach_steal(f->transfers, drop_one, NULL);
+	g_hash_table_unref(f->transfers);
 	if (f->timer != 0)
 		remove_source(f->context, f->timer);
 	g_hash_table_unref(f->sockets);
@@ -502,6 +532,17 @@ evf_fetcher_add(EvfFetcher *f, const EvfFetchRequest *req, EvfFetchDone done,
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t);
 	curl_easy_setopt(e, CURLOPT_MAXLIFETIME_CONN, 300L);
+	if (req->form != NULL) {
+		/* A ping is not repeated to wherever a redirect points. */
+		t->post = TRUE;
+		t->headers = curl_slist_append(
+		    t->headers,
+		    "Content-Type: application/x-www-form-urlencoded");
+		curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, req->form);
+		curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+	}
 	f->pending++;
+	g_hash_table_add(f->transfers, t);
 	curl_multi_add_handle(f->multi, e);
 }

@@ -1,6 +1,7 @@
 /*
  * fetch.h: the only module that touches the network. Partner feeds are
- * fetched with libcurl's multi interface driven by the GLib main loop:
+ * fetched (and WebSub hubs pinged) with libcurl's multi interface driven by
+ * the GLib main loop:
  * sources in parallel, one connection per host at a time, conditional
  * requests, and hard limits (http and https only, 5 redirects, timeouts,
  * a byte cap on the decoded body, no private addresses unless the source
@@ -18,6 +19,10 @@ typedef struct {
 	const char *last_modified; /* nullable: If-Modified-Since */
 	guint timeout;             /* seconds, the whole transfer */
 	gsize max_bytes;           /* of the decoded body */
+	/* nullable: POST this application/x-www-form-urlencoded body instead
+	 * of a GET, without following redirects; an empty 2xx answer is
+	 * then a success */
+	const char *form;
 } EvfFetchRequest;
 
 typedef struct {

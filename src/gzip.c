@@ -4,10 +4,20 @@
 #include "autoconf.h"
 #include "gzip.h"
 
+#include "render.h"
+#include "util.h"
+
+#include <string.h>
 #include <zlib.h>
 
 GBytes *
 evf_gzip(GBytes *in)
+{
+	return evf_gzip_level(in, 6);
+}
+
+GBytes *
+evf_gzip_level(GBytes *in, int level)
 {
 	gsize len;
 	const guint8 *data = g_bytes_get_data(in, &len);
@@ -17,7 +27,8 @@ evf_gzip(GBytes *in)
 	int rc;
 
 	/* 15 + 16: a gzip wrapper whose header zlib fills with zeros. */
-	rc = deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+	rc = deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8,
+	                  Z_DEFAULT_STRATEGY);
 	g_assert(rc == Z_OK);
 	bound = deflateBound(&zs, len);
 	out = g_malloc(bound);
@@ -30,4 +41,90 @@ evf_gzip(GBytes *in)
 	len = zs.total_out;
 	deflateEnd(&zs);
 	return g_bytes_new_take(g_realloc(out, len), len);
+}
+
+gboolean
+evf_gunzip_equal(GBytes *gz, GBytes *plain)
+{
+	gsize gz_len, len;
+	const guint8 *in = g_bytes_get_data(gz, &gz_len);
+	const guint8 *want = g_bytes_get_data(plain, &len);
+	guint8 buf[65536];
+	z_stream zs = { 0 };
+	gsize at = 0;
+	int rc;
+
+	if (inflateInit2(&zs, 15 + 16) != Z_OK)
+		return FALSE;
+	zs.next_in = (Bytef *)in;
+	zs.avail_in = (uInt)gz_len;
+	do {
+		gsize got;
+
+		zs.next_out = buf;
+		zs.avail_out = sizeof buf;
+		rc = inflate(&zs, Z_NO_FLUSH);
+		if (rc != Z_OK && rc != Z_STREAM_END)
+			break;
+		got = sizeof buf - zs.avail_out;
+		if (got > len - at || memcmp(buf, want + at, got) != 0) {
+			rc = Z_DATA_ERROR;
+			break;
+		}
+		at += got;
+	} while (rc == Z_OK);
+	inflateEnd(&zs);
+	/* The whole of @gz is one member, and it held all of @plain. */
+	return rc == Z_STREAM_END && at == len && zs.avail_in == 0;
+}
+
+typedef struct {
+	const char *dir;
+	EvfFile *plain;
+	EvfFile *gz;
+} Job;
+
+static void
+sibling(gpointer data, gpointer user_data)
+{
+	Job *j = data;
+	g_autofree char *old_path =
+	    j->dir != NULL ? g_build_filename(j->dir, j->gz->path, NULL) : NULL;
+	g_autoptr(GBytes) old = NULL;
+
+	/* A .gz bigger than its file would not have been written. */
+	if (old_path != NULL)
+		old = evf_file_read(
+		    old_path, g_bytes_get_size(j->plain->bytes) + 1024, NULL);
+	if (old != NULL && evf_gunzip_equal(old, j->plain->bytes))
+		j->gz->bytes = g_steal_pointer(&old);
+	else
+		j->gz->bytes = evf_gzip(j->plain->bytes);
+}
+
+GPtrArray *
+evf_gzip_siblings(const char *dir, GPtrArray *files,
+                  gboolean (*compress)(const char *path))
+{
+	GPtrArray *out =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_file_free);
+	g_autofree Job *jobs = g_new0(Job, files->len);
+	GThreadPool *pool = g_thread_pool_new(
+	    sibling, NULL, (gint)MAX(1u, g_get_num_processors()), FALSE, NULL);
+
+	for (guint i = 0; i < files->len; i++) {
+		Job *j = &jobs[i];
+
+		j->plain = g_ptr_array_index(files, i);
+		if (!compress(j->plain->path))
+			continue;
+		j->dir = dir;
+		j->gz = g_new0(EvfFile, 1);
+		j->gz->path = g_strconcat(j->plain->path, ".gz", NULL);
+		g_ptr_array_add(out, j->gz);
+		g_thread_pool_push(pool, j, NULL);
+	}
+	/* Waits for every job. */
+	g_thread_pool_free(pool, FALSE, TRUE);
+	return out;
 }

@@ -8,6 +8,7 @@
 #include "html.h"
 
 #include "autocleanups.h"
+#include "util.h"
 
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
@@ -61,8 +62,7 @@ evf_html_safe_url(const char *url, const char *base_url)
 	 * would not exist on the page a reader ends up on. */
 	if (trimmed[0] == '\0' || trimmed[0] == '#')
 		return NULL;
-	abs = g_uri_resolve_relative(base_url, trimmed, G_URI_FLAGS_ENCODED,
-	                             NULL);
+	abs = evf_uri_resolve(base_url, trimmed);
 	if (abs == NULL)
 		return NULL;
 	uri = g_uri_parse(abs, G_URI_FLAGS_ENCODED, NULL);
@@ -289,7 +289,7 @@ evf_html_to_text(const char *html)
 	g_autofree char *wrapped = NULL;
 	g_autoptr(xmlDoc) doc = NULL;
 	g_autoptr(GString) out = g_string_new(NULL);
-	g_autoptr(GRegex) blank = NULL;
+	static GRegex *blanks;
 	xmlNode *root;
 	char *text;
 
@@ -307,7 +307,7 @@ evf_html_to_text(const char *html)
 		    strcmp((const char *)n->name, "body") == 0)
 			text_of(n->children, out);
 	/* Paragraphs apart by one blank line, as in the Markdown text. */
-	blank = g_regex_new("\n{2,}", 0, 0, NULL);
-	text = g_regex_replace_literal(blank, out->str, -1, 0, "\n\n", 0, NULL);
+	text = g_regex_replace_literal(evf_regex_once(&blanks, "\n{2,}", 0),
+	                               out->str, -1, 0, "\n\n", 0, NULL);
 	return g_strstrip(text);
 }

@@ -88,9 +88,14 @@ accepts_gzip(const char *value)
 	codings = g_strsplit(value, ",", -1);
 	for (guint i = 0; codings[i] != NULL; i++) {
 		g_auto(GStrv) parts = g_strsplit(codings[i], ";", -1);
-		const char *name = g_strstrip(parts[0]);
+		const char *name;
 		gboolean zero = FALSE;
 
+		/* An empty element ("a,,b", "identity,"): g_strsplit()
+		 * gives no parts at all. RFC 9110 §5.6.1 allows it. */
+		if (parts[0] == NULL)
+			continue;
+		name = g_strstrip(parts[0]);
 		for (guint k = 1; parts[k] != NULL; k++) {
 			const char *p = g_strstrip(parts[k]);
 
@@ -319,6 +324,23 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 		MHD_destroy_response(h->unavailable);
 		g_free(h);
 		return NULL;
+	}
+	{
+		/* libmicrohttpd's idle timeout counts from its last write to
+		 * the socket. Linux lets a send buffer grow to tcp_wmem's
+		 * maximum (4 MiB by default), so a whole calendar went out in
+		 * one write and a client still downloading it for longer than
+		 * the timeout had its kept-alive connection closed under it
+		 * (bench/load). With 256 KiB (which Linux doubles), writes
+		 * follow the client's progress. Accepted sockets inherit the
+		 * listener's size. */
+		const union MHD_DaemonInfo *info =
+		    MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_LISTEN_FD);
+		int size = 256 * 1024;
+
+		if (info != NULL)
+			(void)setsockopt(info->listen_fd, SOL_SOCKET, SO_SNDBUF,
+			                 &size, sizeof size);
 	}
 	return h;
 }

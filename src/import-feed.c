@@ -458,8 +458,7 @@ base_of(const char *parent, xmlNode *n)
 	if (attr == NULL)
 		return NULL;
 	trimmed = g_strstrip(g_strdup((const char *)attr));
-	resolved =
-	    g_uri_resolve_relative(parent, trimmed, G_URI_FLAGS_ENCODED, NULL);
+	resolved = evf_uri_resolve(parent, trimmed);
 	return resolved != NULL ? resolved : g_strdup(parent);
 }
 

@@ -19,6 +19,7 @@
 
 #include "autocleanups.h"
 #include "html.h"
+#include "rrule.h"
 #include "util.h"
 
 #include <glib-unix.h>
@@ -57,13 +58,23 @@
 #define MAX_CATEGORY    256
 #define MAX_CATEGORIES  32
 #define MAX_ORGANIZERS  8
+#define MAX_RRULE       1024
 #define MAX_OBSERVANCES 64 /* of a VTIMEZONE used for an unknown zone */
 #define MIN_YEAR        1900
 #define MAX_YEAR        2200
 
+/* Years of yearly observances libical may expand, from each one's DTSTART
+ * to MAX_YEAR, summed over the VTIMEZONEs of a document (about 6 µs each):
+ * two from 1601, as Outlook writes them, count 1,200. */
+#define MAX_ZONE_YEARS 100000
+
 /* Recurrence expansion. */
 #define MAX_STEPS       100000 /* iterator steps per rule */
 #define MAX_STEPS_TOTAL 500000 /* per document */
+/* What libical steps through inside its iterator for sub-daily rules, per
+ * document, in units of about 0.6 µs: a second of a SECONDLY rule, 1/3
+ * minute of a MINUTELY one, 1/10 hour of an HOURLY one (span_weight). */
+#define MAX_SPAN_TOTAL 2000000
 
 #define MAX_WARNINGS 100
 
@@ -80,13 +91,14 @@
  * strings, skipped, warnings. One event: uid, title, all_day, start and
  * end date (julian days; all-day events), start and end (seconds since
  * 1970; timed events), tzid, location, has_geo, lat, lon, organizers,
- * categories, url, status, published (µs), and the HTML and the text
+ * categories, url, status, published (µs), the HTML and the text
  * description as indexes into the table (NO_STRING: none), since every
- * occurrence of a series shares them. "" stands for NULL. */
-#define EVENT_TYPE  "(ssbuuxxssbddasassuxuu)"
+ * occurrence of a series shares them, then the RRULE and the organiser's
+ * e-mail address (series mode only). "" stands for NULL. */
+#define EVENT_TYPE  "(ssbuuxxssbddasassuxuuss)"
 #define ANSWER_TYPE "(bsa" EVENT_TYPE "asuas)"
-#define EVENT_NEW   "(ssbuuxxssbdd@as@assuxuu)"
-#define EVENT_GET   "(&s&sbuuxx&s&sbddasas&suxuu)"
+#define EVENT_NEW   "(ssbuuxxssbdd@as@assuxuuss)"
+#define EVENT_GET   "(&s&sbuuxx&s&sbddasas&suxuu&s&s)"
 #define ANSWER_NEW  "(bs@a" EVENT_TYPE "@asu@as)"
 #define ANSWER_GET  "(b&s@a" EVENT_TYPE "@asu@as)"
 #define NO_STRING   G_MAXUINT32
@@ -607,6 +619,10 @@ typedef struct {
 	char *worst_uid;
 	guint dropped;
 	guint unexpanded; /* rules left when the steps ran out */
+	guint zone_years; /* of MAX_ZONE_YEARS, used so far */
+	gint64 span_left; /* of MAX_SPAN_TOTAL */
+	gboolean series;  /* one event per series, RRULE kept (migration) */
+	guint max_items;  /* events kept */
 } Ctx;
 
 static void ctx_warn(Ctx *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -865,9 +881,10 @@ iana_zone(const char *name)
 }
 
 /* The VTIMEZONE of @cal named @tzid, as libical reads it, when it is
- * small enough to trust with our CPU. */
+ * small enough to trust with our CPU, and the document's VTIMEZONEs so far
+ * with it. */
 static icaltimezone *
-vtimezone_zone(icalcomponent *cal, const char *tzid)
+vtimezone_zone(Ctx *c, icalcomponent *cal, const char *tzid)
 {
 	for (icalcomponent *vtz = icalcomponent_get_first_component(
 	         cal, ICAL_VTIMEZONE_COMPONENT);
@@ -876,6 +893,7 @@ vtimezone_zone(icalcomponent *cal, const char *tzid)
 		icalproperty *p =
 		    icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY);
 		const char *name = p != NULL ? icalproperty_get_tzid(p) : NULL;
+		guint years = 0;
 
 		if (name == NULL || strcmp(name, tzid) != 0)
 			continue;
@@ -887,18 +905,29 @@ vtimezone_zone(icalcomponent *cal, const char *tzid)
 		         vtz, ICAL_XDAYLIGHT_COMPONENT) == NULL))
 			return NULL;
 		/* Observances recur yearly; libical expands any other rule
-		 * for as long as it likes. */
+		 * for as long as it likes, and a yearly one from its DTSTART
+		 * on (year 1 in a hostile calendar). */
 		for (icalcomponent *o = icalcomponent_get_first_component(
 		         vtz, ICAL_ANY_COMPONENT);
 		     o != NULL; o = icalcomponent_get_next_component(
 		                    vtz, ICAL_ANY_COMPONENT)) {
 			icalproperty *r = icalcomponent_get_first_property(
 			    o, ICAL_RRULE_PROPERTY);
+			icalproperty *d = icalcomponent_get_first_property(
+			    o, ICAL_DTSTART_PROPERTY);
+			int from =
+			    d != NULL ? icalproperty_get_dtstart(d).year : 0;
 
 			if (r != NULL && icalproperty_get_rrule(r).freq !=
 			                     ICAL_YEARLY_RECURRENCE)
 				return NULL;
+			years += r == NULL
+			             ? 1
+			             : MAX_YEAR - CLAMP(from, 0, MAX_YEAR) + 1;
 		}
+		if (c->zone_years + years > MAX_ZONE_YEARS)
+			return NULL;
+		c->zone_years += years;
 		return icalcomponent_get_timezone(cal, tzid);
 	}
 	return NULL;
@@ -949,7 +978,7 @@ resolve_zone(Ctx *c, icalcomponent *cal, const char *raw)
 			return z;
 		}
 	}
-	z->itz = vtimezone_zone(cal, raw);
+	z->itz = vtimezone_zone(c, cal, raw);
 	if (z->itz != NULL) {
 		z->kind = ZONE_VTIMEZONE;
 		ctx_warn(c,
@@ -1419,6 +1448,35 @@ read_description(Ctx *c, icalcomponent *ve, EvfEvent *ev)
 	ev->description_html = g_steal_pointer(&html);
 }
 
+/* Series mode (migration) keeps what an event file holds beyond a
+ * partner listing: the organiser's e-mail address (as an event file
+ * accepts it), and the title without the "Cancelled: " that evfeed's own
+ * calendar puts before a cancelled event's title, so that a round trip
+ * through evfeed's calendar.ics is stable. */
+static void
+read_series_fields(icalcomponent *ve, EvfEvent *ev)
+{
+	static const char prefix[] = "Cancelled: ";
+	icalproperty *p =
+	    icalcomponent_get_first_property(ve, ICAL_ORGANIZER_PROPERTY);
+	const char *v = p != NULL ? icalproperty_get_organizer(p) : NULL;
+
+	if (v != NULL && g_ascii_strncasecmp(v, "mailto:", 7) == 0) {
+		g_autofree char *mail = clean_line(v + 7, MAX_UID);
+
+		if (mail != NULL &&
+		    g_regex_match_simple(
+		        "^[^@\\s<>\"]+@[^@\\s<>\"]+\\.[^@\\s<>\"]+$", mail, 0,
+		        0))
+			ev->organizer_email = g_steal_pointer(&mail);
+	}
+	if (ev->status == EVF_STATUS_CANCELLED &&
+	    g_str_has_prefix(ev->title, prefix) &&
+	    ev->title[strlen(prefix)] != '\0')
+		memmove(ev->title, ev->title + strlen(prefix),
+		        strlen(ev->title) - strlen(prefix) + 1);
+}
+
 static void
 read_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev)
 {
@@ -1502,6 +1560,8 @@ read_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev)
 	 * Without CREATED, the listing dates from when evfeed first saw it. */
 	ev->published =
 	    stamp_seconds(ve, ICAL_CREATED_PROPERTY) * G_USEC_PER_SEC;
+	if (c->series)
+		read_series_fields(ve, ev);
 	read_description(c, ve, ev);
 }
 
@@ -1758,32 +1818,28 @@ jump_start(const Built *b, const struct icalrecurrencetype *rt, gint64 target_s,
 	return TRUE;
 }
 
-/* Whether no month of BYMONTH has a day of BYMONTHDAY (30 February):
- * libical spends a tenth of a second finding that out for each rule. */
+/* For a sub-daily rule, the seconds of one step of libical's iterator
+ * (*@unit) and its cost in MAX_SPAN_TOTAL's units; FALSE for other rules,
+ * which libical steps through a day or more at a time. */
 static gboolean
-rule_impossible(const struct icalrecurrencetype *rt)
+span_weight(const struct icalrecurrencetype *rt, gint64 *unit, gint64 *weight)
 {
-	if (rt->by_month[0] == ICAL_RECURRENCE_ARRAY_MAX ||
-	    rt->by_month_day[0] == ICAL_RECURRENCE_ARRAY_MAX)
+	switch (rt->freq) {
+	case ICAL_SECONDLY_RECURRENCE:
+		*unit = 1;
+		*weight = 1;
+		return TRUE;
+	case ICAL_MINUTELY_RECURRENCE:
+		*unit = 60;
+		*weight = 3;
+		return TRUE;
+	case ICAL_HOURLY_RECURRENCE:
+		*unit = 3600;
+		*weight = 10;
+		return TRUE;
+	default:
 		return FALSE;
-	for (int i = 0; i < ICAL_BY_MONTH_SIZE &&
-	                rt->by_month[i] != ICAL_RECURRENCE_ARRAY_MAX;
-	     i++) {
-		int m = rt->by_month[i];
-		int days = m == 2 ? 29
-		                  : g_date_get_days_in_month(
-		                        m >= 1 && m <= 12 ? m : 1, 2001);
-
-		if (m < 1 || m > 12)
-			return FALSE;
-		for (int j = 0;
-		     j < ICAL_BY_MONTHDAY_SIZE &&
-		     rt->by_month_day[j] != ICAL_RECURRENCE_ARRAY_MAX;
-		     j++)
-			if (ABS(rt->by_month_day[j]) <= days)
-				return FALSE;
 	}
-	return TRUE;
 }
 
 /* The occurrences of one RRULE within the window, into @occ, until
@@ -1797,6 +1853,9 @@ expand_rule(Ctx *c, const Built *b, struct icalrecurrencetype rt,
 	icalrecur_iterator *it;
 	gint64 ws, we, now;
 	guint steps = 0, future = 0;
+	const char *why;
+	gint64 unit = 0, weight = 0, pos;
+	gboolean sub_daily = span_weight(&rt, &unit, &weight);
 
 	g_autofree char *label = shown(b->ev->uid);
 
@@ -1805,8 +1864,12 @@ expand_rule(Ctx *c, const Built *b, struct icalrecurrencetype rt,
 		ctx_warn(c, "'%s': an invalid RRULE is ignored", label);
 		return;
 	}
-	if (rule_impossible(&rt))
+	/* Rules libical would spin on inside one step, which no cap on
+	 * the steps bounds. */
+	if ((why = evf_rrule_refusal(&rt)) != NULL) {
+		ctx_warn(c, "'%s': the RRULE is not expanded: %s", label, why);
 		return;
+	}
 	if (c->steps_left == 0) {
 		c->unexpanded++;
 		return;
@@ -1843,6 +1906,7 @@ expand_rule(Ctx *c, const Built *b, struct icalrecurrencetype rt,
 		icalerror_clear_errno();
 		return;
 	}
+	pos = icaltime_as_timet(dt);
 	/* Without COUNT the iterator may skip what lies before the window.
 	 * A sub-daily series gives its share of occurrences within hours
 	 * of now: it starts there (or at the window when it ends before
@@ -1855,8 +1919,10 @@ expand_rule(Ctx *c, const Built *b, struct icalrecurrencetype rt,
 		    icaltime_as_timet(rt.until) < now)
 			target = ws;
 		if (icaltime_as_timet(dt) < target - 86400 &&
-		    jump_start(b, &rt, target, &jump))
+		    jump_start(b, &rt, target, &jump)) {
 			icalrecur_iterator_set_start(it, jump);
+			pos = icaltime_as_timet(jump);
+		}
 	} else if (rt.count == 0 && b->ev->all_day &&
 	           (gint64)julian(dt.year, dt.month, dt.day) < ws - 1) {
 		GDate d;
@@ -1869,17 +1935,24 @@ expand_rule(Ctx *c, const Built *b, struct icalrecurrencetype rt,
 		jump.day = g_date_get_day(&d);
 		jump.is_date = 1;
 		icalrecur_iterator_set_start(it, jump);
+		pos = icaltime_as_timet(jump);
 	} else if (rt.count == 0 && !b->ev->all_day &&
 	           icaltime_as_timet(dt) < ws - 2 * 86400) {
 		jump = zone_local(b->zone, ws - 86400);
-		if (!icaltime_is_null_time(jump))
+		if (!icaltime_is_null_time(jump)) {
 			icalrecur_iterator_set_start(it, jump);
+			pos = icaltime_as_timet(jump);
+		}
 	}
 	while (future < future_max) {
 		struct icaltimetype t;
 		gint64 key;
 
-		if (c->steps_left == 0) {
+		/* A sparse sub-daily rule costs libical the whole span
+		 * between two occurrences inside one step: what the steps
+		 * spanned is charged too (a SECONDLY rule at 03:07:09 with
+		 * COUNT=100000 took minutes). */
+		if (c->steps_left == 0 || (sub_daily && c->span_left == 0)) {
 			c->unexpanded++;
 			break;
 		}
@@ -1893,6 +1966,17 @@ expand_rule(Ctx *c, const Built *b, struct icalrecurrencetype rt,
 		steps++;
 		c->steps_left--;
 		t = icalrecur_iterator_next(it);
+		/* The end of a rule is not charged: the rules libical steps
+		 * to the end of time for are refused before. */
+		if (sub_daily && !icaltime_is_null_time(t)) {
+			gint64 to = icaltime_as_timet(t);
+			gint64 span = to > pos ? (to - pos) / unit : 0;
+
+			c->span_left -= span < c->span_left / weight
+			                    ? span * weight
+			                    : c->span_left;
+			pos = MAX(pos, to);
+		}
 		if (icaltime_is_null_time(t))
 			break;
 		if (!occ_key(b, t, &key)) {
@@ -1996,10 +2080,10 @@ prune(Ctx *c)
 	EvfEvent *last;
 
 	g_ptr_array_sort_with_data(c->out, nearest_first, &c->now);
-	if (c->out->len <= EVF_IMPORT_MAX_ITEMS)
+	if (c->out->len <= c->max_items)
 		return;
-	c->dropped += c->out->len - EVF_IMPORT_MAX_ITEMS;
-	g_ptr_array_set_size(c->out, EVF_IMPORT_MAX_ITEMS);
+	c->dropped += c->out->len - c->max_items;
+	g_ptr_array_set_size(c->out, c->max_items);
 	last = g_ptr_array_index(c->out, c->out->len - 1);
 	c->full = TRUE;
 	c->worst_start = event_start_seconds(last);
@@ -2029,7 +2113,7 @@ keep(Ctx *c, EvfEvent *ev)
 		return;
 	}
 	g_ptr_array_add(c->out, ev);
-	if (c->out->len >= 2 * EVF_IMPORT_MAX_ITEMS)
+	if (c->out->len >= 2 * c->max_items)
 		prune(c);
 }
 
@@ -2158,6 +2242,39 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
 	g_hash_table_unref(x.dates);
 }
 
+/* Series mode: the event itself, its first RRULE kept as the event
+ * file's `recurrence`. What an event file cannot hold (EXDATE, RDATE,
+ * more RRULEs, overrides) is left out, for the caller to report. */
+static void
+keep_series(Ctx *c, Item *m, Built *b)
+{
+	icalproperty *p =
+	    icalcomponent_get_first_property(m->ve, ICAL_RRULE_PROPERTY);
+	g_autofree char *label = shown(m->uid);
+
+	if (p != NULL) {
+		struct icalrecurrencetype rt = icalproperty_get_rrule(p);
+		char *rule = NULL;
+
+		if (rt.freq != ICAL_NO_RECURRENCE && rt.interval >= 1)
+			rule = icalproperty_get_value_as_string_r(p);
+		if (rule != NULL && strlen(rule) <= MAX_RRULE)
+			b->ev->rrule = clean_line(rule, MAX_RRULE);
+		else
+			ctx_warn(c, "'%s': an invalid RRULE is ignored", label);
+		if (rule != NULL)
+			icalmemory_free_buffer(rule);
+		icalerror_clear_errno();
+		if (b->ev->rrule != NULL && !b->ev->all_day &&
+		    b->zone->kind == ZONE_VTIMEZONE)
+			ctx_warn(c,
+			         "'%s': the series recurs in UTC, not in its "
+			         "own time zone",
+			         label);
+	}
+	keep(c, g_steal_pointer(&b->ev));
+}
+
 /* --------------------------------------------------------- the document */
 
 static char *
@@ -2257,7 +2374,9 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 		if (p != NULL &&
 		    (icalproperty_get_class(p) == ICAL_CLASS_PRIVATE ||
 		     icalproperty_get_class(p) == ICAL_CLASS_CONFIDENTIAL)) {
-			ctx_warn(c, "'%s': a private event is left out", label);
+			if (!c->series)
+				ctx_warn(c, "'%s': a private event is left out",
+				         label);
 			c->skipped++;
 			continue;
 		}
@@ -2371,6 +2490,8 @@ ctx_init(Ctx *c, const char *base_url, gint64 now_us)
 	c->floating =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	c->steps_left = MAX_STEPS_TOTAL;
+	c->span_left = MAX_SPAN_TOTAL;
+	c->max_items = EVF_IMPORT_MAX_ITEMS;
 	c->out =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
 }
@@ -2406,7 +2527,9 @@ import_root(Ctx *c, icalcomponent *root)
 			c->skipped++;
 			continue;
 		}
-		if (is_recurring(m->ve))
+		if (c->series)
+			keep_series(c, m, &b);
+		else if (is_recurring(m->ve))
 			expand(c, m, &b, ovr);
 		else
 			keep(c, g_steal_pointer(&b.ev));
@@ -2432,7 +2555,10 @@ import_root(Ctx *c, icalcomponent *root)
 		g_autofree char *uid = g_strdup_printf("%s/%s", o->uid, o->rid);
 		g_auto(Built) b = { 0 };
 
-		if (build(c, o->cal, o->ve, uid, &b))
+		/* An event file holds no override: the caller reports it. */
+		if (c->series)
+			c->skipped++;
+		else if (build(c, o->cal, o->ve, uid, &b))
 			keep(c, g_steal_pointer(&b.ev));
 		else
 			c->skipped++;
@@ -2459,9 +2585,9 @@ import_root(Ctx *c, icalcomponent *root)
 		         c->unexpanded, MAX_STEPS_TOTAL);
 	if (c->dropped > 0)
 		ctx_warn(c,
-		         "%u events and occurrences are left out: at most %d "
+		         "%u events and occurrences are left out: at most %u "
 		         "are taken, the nearest to now",
-		         c->dropped, EVF_IMPORT_MAX_ITEMS);
+		         c->dropped, c->max_items);
 	g_ptr_array_sort(c->out, evf_event_cmp_start);
 	if (g_hash_table_size(c->floating) == 1)
 		ctx_warn(c, "an event has floating times (no time zone): "
@@ -2489,9 +2615,10 @@ import_root(Ctx *c, icalcomponent *root)
 	return imp;
 }
 
-EvfImport *
-evf_import_ics_unsandboxed(const char *data, gsize len, const char *base_url,
-                           gint64 now, GError **error)
+/* Both modes, in this process. */
+static EvfImport *
+parse_calendar(const char *data, gsize len, const char *base_url, gint64 now,
+               gboolean series, GError **error)
 {
 	g_autofree char *why = NULL;
 	g_autoptr(GString) text = NULL;
@@ -2541,7 +2668,18 @@ evf_import_ics_unsandboxed(const char *data, gsize len, const char *base_url,
 		return NULL;
 	}
 	ctx_init(&c, base_url, now);
+	if (series) {
+		c.series = TRUE;
+		c.max_items = MAX_VEVENTS;
+	}
 	return import_root(&c, root);
+}
+
+EvfImport *
+evf_import_ics_unsandboxed(const char *data, gsize len, const char *base_url,
+                           gint64 now, GError **error)
+{
+	return parse_calendar(data, len, base_url, now, FALSE, error);
 }
 
 /* ------------------------------------------------------------- the wire */
@@ -2595,7 +2733,8 @@ answer_variant(const EvfImport *imp, const GError *error)
 		    ev->lat, ev->lon, strv_variant(ev->organizers),
 		    strv_variant(ev->categories),
 		    ev->url != NULL ? ev->url : "", (guint32)ev->status,
-		    ev->published, html, text);
+		    ev->published, html, text, ev->rrule ? ev->rrule : "",
+		    ev->organizer_email ? ev->organizer_email : "");
 	}
 	if (imp == NULL) {
 		g_autoptr(GPtrArray) none = g_ptr_array_new();
@@ -2678,14 +2817,14 @@ event_from_variant(GVariant *v, Table *table)
 	g_autoptr(EvfEvent) ev = evf_event_new();
 	g_autoptr(GVariantIter) orgs = NULL;
 	g_autoptr(GVariantIter) cats = NULL;
-	const char *uid, *title, *tzid, *location, *url, *s;
+	const char *uid, *title, *tzid, *location, *url, *s, *rrule, *email;
 	guint32 sd, ed, status, ih, it;
 	gint64 start, end;
 
 	g_variant_get(v, EVENT_GET, &uid, &title, &ev->all_day, &sd, &ed,
 	              &start, &end, &tzid, &location, &ev->has_geo, &ev->lat,
 	              &ev->lon, &orgs, &cats, &url, &status, &ev->published,
-	              &ih, &it);
+	              &ih, &it, &rrule, &email);
 	ev->uid = clean_line(uid, MAX_UID + 40);
 	ev->title = clean_line(title, EVF_IMPORT_MAX_TITLE);
 	if (ev->uid == NULL || ev->title == NULL ||
@@ -2747,6 +2886,15 @@ event_from_variant(GVariant *v, Table *table)
 		ev->description_html = g_strdup(table_html(table, ih));
 	if (it != NO_STRING)
 		ev->description_text = g_strdup(table_text(table, it));
+	/* What libical writes of a rule, and an address: short, ASCII, no
+	 * space. The event file's reader checks them again. */
+	if (strlen(rrule) > MAX_RRULE ||
+	    strspn(rrule, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789=;,:+-") !=
+	        strlen(rrule) ||
+	    strlen(email) > MAX_UID || strpbrk(email, " \t\r\n<>\"") != NULL)
+		return NULL;
+	ev->rrule = optional(rrule, MAX_RRULE);
+	ev->organizer_email = optional(email, MAX_UID);
 	ev->slug = evf_slugify(ev->uid);
 	evf_event_update_fingerprint(ev);
 	return g_steal_pointer(&ev);
@@ -2764,7 +2912,8 @@ garbled(GError **error)
 /* (transfer full) (nullable): the import in the child's @answer; NULL
  * with @error when it failed or is garbled. */
 static EvfImport *
-import_from_answer(GBytes *answer, const char *base_url, GError **error)
+import_from_answer(GBytes *answer, const char *base_url, guint max_items,
+                   GError **error)
 {
 	g_autoptr(GVariant) v = NULL;
 	g_autoptr(GVariant) events = NULL;
@@ -2794,7 +2943,7 @@ import_from_answer(GBytes *answer, const char *base_url, GError **error)
 		return NULL;
 	}
 	n = g_variant_n_children(events);
-	if (n > EVF_IMPORT_MAX_ITEMS)
+	if (n > max_items)
 		return garbled(error);
 	table.strings = g_variant_get_strv(strings, &table.n);
 	table.base_url = base_url;
@@ -2893,7 +3042,7 @@ set_limit(int resource, rlim_t soft, rlim_t hard)
  * _exit: the parent's atexit handlers and stdio buffers are not ours. */
 static void G_GNUC_NORETURN
 child_main(int fd, const char *data, gsize len, const char *base_url,
-           gint64 now)
+           gint64 now, gboolean series)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(EvfImport) imp = NULL;
@@ -2954,7 +3103,7 @@ child_main(int fd, const char *data, gsize len, const char *base_url,
 	(void)as;
 #endif
 
-	imp = evf_import_ics_unsandboxed(data, len, base_url, now, &error);
+	imp = parse_calendar(data, len, base_url, now, series, &error);
 	if (imp == NULL && error == NULL)
 		_exit(122);
 	answer = g_variant_ref_sink(answer_variant(imp, error));
@@ -3047,9 +3196,10 @@ reap(pid_t pid, gint64 deadline, int *status, struct rusage *ru)
 	}
 }
 
-EvfImport *
-evf_import_ics(const char *data, gsize len, const char *base_url, gint64 now,
-               GError **error)
+/* Either mode, parsed in a child. */
+static EvfImport *
+parse_sandboxed(const char *data, gsize len, const char *base_url, gint64 now,
+                gboolean series, GError **error)
 {
 	g_autofree char *why = NULL;
 	g_autoptr(GByteArray) buf = NULL;
@@ -3096,7 +3246,7 @@ evf_import_ics(const char *data, gsize len, const char *base_url, gint64 now,
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		child_main(fds[1], data, len, base_url, now);
+		child_main(fds[1], data, len, base_url, now, series);
 	}
 	close(fds[1]);
 	buf = g_byte_array_new();
@@ -3147,5 +3297,30 @@ evf_import_ics(const char *data, gsize len, const char *base_url, gint64 now,
 		return NULL;
 	}
 	answer = g_byte_array_free_to_bytes(g_steal_pointer(&buf));
-	return import_from_answer(answer, base_url, error);
+	return import_from_answer(answer, base_url,
+	                          series ? MAX_VEVENTS : EVF_IMPORT_MAX_ITEMS,
+	                          error);
+}
+
+EvfImport *
+evf_import_ics(const char *data, gsize len, const char *base_url, gint64 now,
+               GError **error)
+{
+	return parse_sandboxed(data, len, base_url, now, FALSE, error);
+}
+
+/* Series mode has no window: "now" only orders events under a cap that
+ * the pre-check's limit on VEVENTs already enforces. */
+EvfImport *
+evf_import_ics_series(const char *data, gsize len, const char *base_url,
+                      GError **error)
+{
+	return parse_sandboxed(data, len, base_url, 0, TRUE, error);
+}
+
+EvfImport *
+evf_import_ics_series_unsandboxed(const char *data, gsize len,
+                                  const char *base_url, GError **error)
+{
+	return parse_calendar(data, len, base_url, 0, TRUE, error);
 }

@@ -67,6 +67,21 @@ EvfImport *evf_import_ics_unsandboxed(const char *data, gsize len,
                                       const char *base_url, gint64 now,
                                       GError **error);
 
+/* (transfer full): the same parse in series mode, for `evfeed import`
+ * (migrating a site): nothing is expanded, and there is no window and no
+ * cap but the pre-check's. Each event (UID) comes out once, with its uid
+ * as written and its first RRULE as ev->rrule (as libical writes it,
+ * unchecked); EXDATE, RDATE, further RRULEs and overrides (RECURRENCE-ID)
+ * are left out, and not warned about: the caller reports what the
+ * document had. Also sets ev->organizer_email from a mailto: ORGANIZER,
+ * and strips the "Cancelled: " that evfeed's own calendar puts before the
+ * title of a cancelled event. Private events are left out. */
+EvfImport *evf_import_ics_series(const char *data, gsize len,
+                                 const char *base_url, GError **error);
+EvfImport *evf_import_ics_series_unsandboxed(const char *data, gsize len,
+                                             const char *base_url,
+                                             GError **error);
+
 /* The linear pre-check alone: NULL when the bytes may go to libical, else
  * (transfer full) why not. */
 char *evf_import_ics_precheck(const char *data, gsize len);

@@ -11,9 +11,11 @@
 #include "daemon.h"
 #include "eventfile.h"
 #include "eventwrite.h"
+#include "migrate.h"
 #include "partner.h"
 #include "store.h"
 #include "util.h"
+#include "websub.h"
 
 #include <curl/curl.h>
 #include <libical/ical.h>
@@ -26,6 +28,7 @@
 #include <string.h>
 
 #define EXIT_USAGE 2
+#define PING_SECS  10 /* for all the WebSub pings of a build */
 
 static char *opt_config = NULL;
 static char *opt_listen = NULL;
@@ -35,6 +38,7 @@ static char *opt_timezone = NULL;
 static char *opt_location = NULL;
 static char **opt_categories = NULL;
 static gboolean opt_version = FALSE;
+static gboolean opt_dry_run = FALSE;
 
 static const GOptionEntry global_entries[] = {
 	{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
@@ -53,6 +57,8 @@ static const GOptionEntry global_entries[] = {
 	  "new: where it takes place", "PLACE" },
 	{ "category", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_categories,
 	  "new: a category (repeat for more)", "NAME" },
+	{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &opt_dry_run,
+	  "import: show the files that would be written, write none", NULL },
 	{ "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,
 	  "Print the version and exit", NULL },
 	{ NULL }
@@ -67,6 +73,9 @@ static const char summary[] =
     "           status 1 when any failed\n"
     "  new TITLE --start DATE [--end DATE] [--category C]...\n"
     "           write a new event file with a fresh uid; prints its path\n"
+    "  import FILE.ics|URL [--dry-run]\n"
+    "           turn a calendar into event files (keeping uids, never\n"
+    "           overwriting); reports what it could not carry over\n"
     "  sources  show each partner source: status, items, last success,\n"
     "           next fetch, last error\n"
     "  serve    build, serve over HTTP, fetch partners on schedule, and\n"
@@ -177,7 +186,6 @@ cmd_new(const char *title)
 		                 "timezone",   opt_timezone, "location",
 		                 opt_location, "uid",        uid,
 		                 NULL };
-	int fd;
 
 	if (cfg == NULL)
 		return 1;
@@ -214,21 +222,56 @@ cmd_new(const char *title)
 	}
 	path = g_build_filename(cfg->events_dir, name, NULL);
 	shown = evf_catalog_display_path(path);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		fprintf(stderr, "evfeed: error: cannot create '%s': %s\n",
-		        shown, g_strerror(errno));
-		return 1;
-	}
-	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
-	    close(fd) < 0) {
-		fprintf(stderr, "evfeed: error: cannot write '%s': %s\n", shown,
-		        g_strerror(errno));
-		unlink(path);
+	if (!evf_eventwrite_create(path, shown, text, &error)) {
+		fprintf(stderr, "evfeed: error: %s\n", error->message);
 		return 1;
 	}
 	printf("%s\n", shown);
 	return 0;
+}
+
+static int
+cmd_import(const char *source)
+{
+	g_autoptr(EvfConfig) cfg = load_config();
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	guint written;
+
+	if (cfg == NULL)
+		return 1;
+	written = evf_migrate_run(cfg, source, opt_dry_run, g_get_real_time(),
+	                          stdout, diags);
+	fflush(stdout);
+	evf_diags_print(diags, stderr);
+	fprintf(stderr, "evfeed: %s %u event%s",
+	        opt_dry_run ? "would import" : "imported", written,
+	        written == 1 ? "" : "s");
+	if (evf_diags_errors(diags) > 0) {
+		fprintf(stderr, "; %u error%s\n", evf_diags_errors(diags),
+		        evf_diags_errors(diags) == 1 ? "" : "s");
+		return 1;
+	}
+	fprintf(stderr, "\n");
+	return 0;
+}
+
+/* Tells the WebSub hub about the feeds among @changed. The files are
+ * written whatever the hub says: a failed ping is reported, not an error
+ * of the build. */
+static void
+ping_hub(const EvfConfig *cfg, GPtrArray *changed)
+{
+	g_autoptr(GPtrArray) topics = evf_websub_topics(cfg, changed);
+	g_autofree char *ua = evf_partner_user_agent(cfg);
+	g_autoptr(GError) error = NULL;
+
+	if (topics->len == 0)
+		return;
+	if (evf_websub_ping_now(cfg->hub, topics, ua, PING_SECS, &error))
+		printf("WebSub:    told %s about %u feeds\n", cfg->hub,
+		       topics->len);
+	else
+		fprintf(stderr, "evfeed: warning: %s\n", error->message);
 }
 
 static int
@@ -273,6 +316,8 @@ cmd_build(void)
 		g_autofree char *atom = evf_config_url(cfg, "atom.xml");
 		printf("Feeds:     %s\n           %s\n", rss, atom);
 	}
+	if (cfg->hub != NULL)
+		ping_hub(cfg, st.changed);
 	return 0;
 }
 
@@ -316,6 +361,14 @@ main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		return cmd_new(argv[2]);
+	}
+	if (strcmp(cmd, "import") == 0) {
+		if (argc != 3) {
+			fprintf(stderr, "evfeed: import: give one calendar "
+			                "file or URL\n");
+			return EXIT_USAGE;
+		}
+		return cmd_import(argv[2]);
 	}
 	if (strcmp(cmd, "fetch") == 0 && argc <= 3)
 		return cmd_fetch(argc == 3 ? argv[2] : NULL);

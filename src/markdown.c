@@ -16,6 +16,92 @@
 
 static const int options = CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_FOOTNOTES;
 
+/* The number of block quote and list markers that open the line at @p:
+ * each one is a container that cmark nests. */
+static guint
+line_depth(const char *p)
+{
+	guint depth = 0;
+
+	for (;;) {
+		const char *q;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '>') {
+			p++;
+		} else if (*p == '-' || *p == '*' || *p == '+') {
+			if (p[1] != ' ' && p[1] != '\t' && p[1] != '\n' &&
+			    p[1] != '\0')
+				break;
+			p++;
+		} else if (g_ascii_isdigit(*p)) {
+			for (q = p; g_ascii_isdigit(*q) && q - p < 9; q++)
+				;
+			if ((*q != '.' && *q != ')') ||
+			    (q[1] != ' ' && q[1] != '\t' && q[1] != '\n' &&
+			     q[1] != '\0'))
+				break;
+			p = q + 1;
+		} else {
+			break;
+		}
+		depth++;
+	}
+	return depth;
+}
+
+gboolean
+evf_markdown_check(const char *markdown, guint *line, GError **error)
+{
+	guint brackets = 0;
+	guint n = 1;
+
+	g_return_val_if_fail(markdown != NULL, FALSE);
+	for (const char *p = markdown; *p != '\0'; n++) {
+		const char *nl = strchr(p, '\n');
+		const char *end = nl != NULL ? nl : p + strlen(p);
+		guint columns = 0;
+		gboolean blank = TRUE;
+
+		if (line_depth(p) > EVF_MARKDOWN_MAX_DEPTH) {
+			if (line != NULL)
+				*line = n;
+			return evf_throw(error,
+			                 "more than %d nested lists or block "
+			                 "quotes on one line",
+			                 EVF_MARKDOWN_MAX_DEPTH);
+		}
+		for (const char *q = p; q < end; q++) {
+			if (*q == '|')
+				columns++;
+			else if (*q == '[')
+				brackets++;
+			if (*q != ' ' && *q != '\t')
+				blank = FALSE;
+		}
+		/* Inline content (where brackets pair up) never spans a
+		 * blank line. */
+		if (blank)
+			brackets = 0;
+		if (columns > EVF_MARKDOWN_MAX_COLUMNS ||
+		    brackets > EVF_MARKDOWN_MAX_BRACKETS) {
+			if (line != NULL)
+				*line = n;
+			if (columns > EVF_MARKDOWN_MAX_COLUMNS)
+				return evf_throw(error,
+				                 "more than %d table columns "
+				                 "('|') on one line",
+				                 EVF_MARKDOWN_MAX_COLUMNS);
+			return evf_throw(error,
+			                 "more than %d '[' in one paragraph",
+			                 EVF_MARKDOWN_MAX_BRACKETS);
+		}
+		p = nl != NULL ? nl + 1 : end;
+	}
+	return TRUE;
+}
+
 /* Replaces @node by its children. */
 static void
 unwrap(cmark_node *node)
@@ -134,6 +220,16 @@ evf_markdown_render(const char *markdown, const char *base_url, char **html,
 	cmark_llist *extensions = NULL;
 	char *raw;
 
+	/* Beyond the caps, the text as it is: cmark could take minutes. */
+	if (!evf_markdown_check(markdown, NULL, NULL)) {
+		g_autofree char *clean = evf_text_sanitize(markdown, -1);
+		g_autofree char *escaped = g_markup_escape_text(clean, -1);
+		g_autofree char *para = g_strdup_printf("<p>%s</p>", escaped);
+
+		*html = evf_html_sanitize(para, base_url);
+		*text = g_strstrip(g_steal_pointer(&clean));
+		return;
+	}
 	doc = parse(markdown, &extensions, &parser);
 	tidy(doc, base_url);
 

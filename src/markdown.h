@@ -10,6 +10,18 @@
 /* Renders @markdown (UTF-8, already size-checked). Relative links resolve
  * against @base_url. Raw HTML is dropped, and so are links to anything but
  * http, https and mailto (their text stays). Sets *html and *text
- * (transfer full). */
+ * (transfer full). A text beyond the caps of evf_markdown_check() is not
+ * parsed: its HTML is the text, escaped, in one paragraph. */
 void evf_markdown_render(const char *markdown, const char *base_url,
                          char **html, char **text);
+
+/* cmark-gfm 0.29.0.gfm.6 is quadratic in each of these; beyond them a text
+ * is not given to it (CVE-2023-22486 and the like, fixed upstream later). */
+#define EVF_MARKDOWN_MAX_DEPTH    32   /* list and quote markers on a line */
+#define EVF_MARKDOWN_MAX_COLUMNS  128  /* '|' on a line (table cells) */
+#define EVF_MARKDOWN_MAX_BRACKETS 1000 /* '[' between two blank lines */
+
+/* Whether @markdown stays within the caps above, in one linear pass. If
+ * not, sets *@line (nullable) to the first line (from 1) that goes beyond,
+ * and @error to what is exceeded. */
+gboolean evf_markdown_check(const char *markdown, guint *line, GError **error);

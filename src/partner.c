@@ -71,18 +71,18 @@ set_str(char **field, const char *value)
 }
 
 static EvfImport *
-parse(const EvfSourceConfig *src, const EvfFetchResult *res, gint64 now,
+parse(const char *format_name, const EvfFetchResult *res, gint64 now,
       GError **error)
 {
 	gsize len;
 	const char *data = g_bytes_get_data(res->body, &len);
 	EvfFormat format = EVF_FORMAT_AUTO;
 
-	if (g_strcmp0(src->format, "ics") == 0)
+	if (g_strcmp0(format_name, "ics") == 0)
 		format = EVF_FORMAT_ICS;
-	else if (g_strcmp0(src->format, "rss") == 0)
+	else if (g_strcmp0(format_name, "rss") == 0)
 		format = EVF_FORMAT_RSS;
-	else if (g_strcmp0(src->format, "atom") == 0)
+	else if (g_strcmp0(format_name, "atom") == 0)
 		format = EVF_FORMAT_ATOM;
 	else
 		format = evf_import_sniff(data, len);
@@ -100,15 +100,119 @@ parse(const EvfSourceConfig *src, const EvfFetchResult *res, gint64 now,
 	}
 }
 
-gboolean
-evf_partner_apply(const EvfConfig *cfg, EvfStore *store, EvfFetchResult *res,
-                  gint64 now, gboolean *changed, char **why)
+/* ------------------------------------------------- parsing off the loop */
+
+struct _EvfPartnerParse {
+	/* what the loop hands over */
+	EvfFetchResult *res;
+	char *format;   /* the source's format when the fetch ended */
+	char *old_hash; /* the digest of the body the items came from */
+	gint64 now;
+	/* what the worker gives back */
+	char *hash; /* NULL: no new body (an error, a 304) */
+	EvfImport *imp;
+	GError *error;
+	/* where and to whom */
+	GMainContext *ctx;
+	EvfPartnerParsed done;
+	gpointer data;
+};
+
+void
+evf_partner_parse_free(EvfPartnerParse *job)
 {
+	if (job == NULL)
+		return;
+	g_clear_pointer(&job->res, evf_fetch_result_free);
+	g_free(job->format);
+	g_free(job->old_hash);
+	g_free(job->hash);
+	g_clear_pointer(&job->imp, evf_import_free);
+	g_clear_error(&job->error);
+	g_clear_pointer(&job->ctx, g_main_context_unref);
+	g_free(job);
+}
+
+EvfFetchResult *
+evf_partner_parse_result(EvfPartnerParse *job)
+{
+	return job->res;
+}
+
+/* The part that may take long: a digest of the body, and the parser when
+ * the body is new. Touches nothing but @job. */
+static void
+parse_body(EvfPartnerParse *job)
+{
+	EvfFetchResult *res = job->res;
+
+	if (res->error != NULL || res->not_modified)
+		return;
+	job->hash = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, res->body);
+	if (g_strcmp0(job->hash, job->old_hash) != 0)
+		job->imp = parse(job->format, res, job->now, &job->error);
+}
+
+static gboolean
+deliver(gpointer data)
+{
+	EvfPartnerParse *job = data;
+
+	job->done(job, job->data);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+parse_in_pool(gpointer data, gpointer unused)
+{
+	EvfPartnerParse *job = data;
+
+	parse_body(job);
+	g_main_context_invoke(job->ctx, deliver, job);
+}
+
+void
+evf_partner_parse_async(const EvfConfig *cfg, EvfStore *store,
+                        EvfFetchResult *res, gint64 now, EvfPartnerParsed done,
+                        gpointer data)
+{
+	/* As many parsers at once as processors: more would not go faster,
+	 * and each holds a body and its items. */
+	static GThreadPool *pool;
+	const EvfSourceConfig *src = evf_config_source(cfg, res->name);
+	g_autoptr(EvfSourceState) st = evf_store_get_source(store, res->name);
+	EvfPartnerParse *job = g_new0(EvfPartnerParse, 1);
+
+	if (g_once_init_enter(&pool)) {
+		GThreadPool *p = g_thread_pool_new(
+		    parse_in_pool, NULL, (gint)MAX(1u, g_get_num_processors()),
+		    FALSE, NULL);
+
+		g_once_init_leave(&pool, p);
+	}
+	job->res = res;
+	job->format = g_strdup(src != NULL ? src->format : NULL);
+	/* A new URL starts afresh (see evf_partner_apply_parsed). */
+	if (src != NULL && g_strcmp0(st->url, src->url) == 0)
+		job->old_hash = g_strdup(st->body_hash);
+	job->now = now;
+	job->ctx = g_main_context_ref_thread_default();
+	job->done = done;
+	job->data = data;
+	g_thread_pool_push(pool, job, NULL);
+}
+
+gboolean
+evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
+                         EvfPartnerParse *job, gboolean *changed, char **why)
+{
+	EvfFetchResult *res = job->res;
+	gint64 now = job->now;
 	const EvfSourceConfig *src = evf_config_source(cfg, res->name);
 	g_autoptr(EvfSourceState) st = NULL;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(EvfImport) imp = NULL;
-	g_autofree char *hash = NULL;
+	EvfImport *imp = job->imp;
+	const char *hash = job->hash;
 	g_autofree char *failure = NULL;
 
 	*changed = FALSE;
@@ -145,15 +249,9 @@ evf_partner_apply(const EvfConfig *cfg, EvfStore *store, EvfFetchResult *res,
 			          "changes",
 			          src->name);
 		}
-	} else if (!res->not_modified) {
-		hash =
-		    g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, res->body);
-		if (g_strcmp0(hash, st->body_hash) != 0) {
-			imp = parse(src, res, now, &error);
-			if (imp == NULL)
-				failure = g_strdup_printf("cannot parse: %s",
-				                          error->message);
-		}
+	} else if (job->error != NULL) {
+		failure =
+		    g_strdup_printf("cannot parse: %s", job->error->message);
 	}
 
 	if (failure != NULL) {
@@ -230,19 +328,27 @@ typedef struct {
 } Pass;
 
 static void
-on_fetched(EvfFetchResult *res, gpointer data)
+on_parsed(EvfPartnerParse *job, gpointer data)
 {
 	Pass *p = data;
-	g_autoptr(EvfFetchResult) owned = res;
 	g_autofree char *why = NULL;
 	gboolean changed;
 
-	if (!evf_partner_apply(p->cfg, p->store, res, g_get_real_time(),
-	                       &changed, &why))
+	if (!evf_partner_apply_parsed(p->cfg, p->store, job, &changed, &why))
 		g_ptr_array_add(p->failures,
-		                g_strdup_printf("%s: %s", res->name, why));
+		                g_strdup_printf("%s: %s", job->res->name, why));
+	evf_partner_parse_free(job);
 	if (--p->pending == 0)
 		g_main_loop_quit(p->loop);
+}
+
+static void
+on_fetched(EvfFetchResult *res, gpointer data)
+{
+	Pass *p = data;
+
+	evf_partner_parse_async(p->cfg, p->store, res, g_get_real_time(),
+	                        on_parsed, p);
 }
 
 /* The request for @src, with the validators of its last good answer. */

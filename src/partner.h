@@ -24,14 +24,32 @@ char *evf_partner_user_agent(const EvfConfig *cfg);
 gboolean evf_partner_due(const EvfSourceConfig *src, EvfStore *store,
                          gint64 now);
 
-/* Records @res (the fetch of a configured source) in the state: parses a
- * new body, keeps or replaces the source's items, and schedules the next
- * fetch (interval, Retry-After, max-age, backoff with jitter). Sets
- * *changed when the stored items changed. Returns FALSE when the fetch
- * failed, with *why (transfer full) saying why in words. */
-gboolean evf_partner_apply(const EvfConfig *cfg, EvfStore *store,
-                           EvfFetchResult *res, gint64 now, gboolean *changed,
-                           char **why);
+/* A fetch result on its way from the fetcher to the state. */
+typedef struct _EvfPartnerParse EvfPartnerParse;
+typedef void (*EvfPartnerParsed)(EvfPartnerParse *job, gpointer data);
+
+/* Parses @res (transfer full; the fetch of a configured source at @now)
+ * off the main loop: a digest of the body, and when the body is new, the
+ * parser, in a pool of as many threads as processors, so that the loop
+ * keeps serving and fetching. Then calls @done with the job on the
+ * caller's thread-default main context. */
+void evf_partner_parse_async(const EvfConfig *cfg, EvfStore *store,
+                             EvfFetchResult *res, gint64 now,
+                             EvfPartnerParsed done, gpointer data);
+/* (transfer none): the fetch result @job was made for. */
+EvfFetchResult *evf_partner_parse_result(EvfPartnerParse *job);
+void evf_partner_parse_free(EvfPartnerParse *job);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfPartnerParse, evf_partner_parse_free)
+
+/* Records @job (parsed by evf_partner_parse_async) in the state: keeps or
+ * replaces the source's items, and schedules the next fetch (interval,
+ * Retry-After, max-age, backoff with jitter). Sets *changed when the
+ * stored items changed. Returns FALSE when the fetch failed, with *why
+ * (transfer full) saying why in words. On the loop, with the current
+ * configuration, in which the source must still be. */
+gboolean evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
+                                  EvfPartnerParse *job, gboolean *changed,
+                                  char **why);
 
 /* One pass over the enabled sources (or only @only), due or not, in
  * parallel; waits for all of them. Each failure adds "NAME: why" to

@@ -23,6 +23,7 @@
 #define TEMP_MARK ".evfeed-tmp-"
 
 typedef struct {
+	const char *path; /* borrowed: the EvfFile's */
 	char *final;
 	char *temp;
 } Pending;
@@ -132,7 +133,7 @@ sync_dir(const char *dir, gboolean whole_fs, GError **error)
 
 gboolean
 evf_publish(const char *dir, GPtrArray *files, const char *const *stale,
-            guint *written, GError **error)
+            guint *written, GPtrArray *changed, GError **error)
 {
 	g_autoptr(GPtrArray) pending =
 	    g_ptr_array_new_with_free_func(pending_free);
@@ -157,6 +158,7 @@ evf_publish(const char *dir, GPtrArray *files, const char *const *stale,
 		if (g_mkdir_with_parents(parent, 0755) < 0)
 			return io_error(error, "create", parent, errno);
 		p = g_new0(Pending, 1);
+		p->path = f->path;
 		p->final = g_steal_pointer(&final);
 		g_ptr_array_add(pending, p);
 		p->temp = write_temp(p->final, f->bytes, error);
@@ -173,6 +175,8 @@ evf_publish(const char *dir, GPtrArray *files, const char *const *stale,
 			return io_error(error, "replace", p->final, errno);
 		g_clear_pointer(&p->temp, g_free);
 		(*written)++;
+		if (changed != NULL)
+			g_ptr_array_add(changed, g_strdup(p->path));
 	}
 	for (guint i = 0; stale != NULL && stale[i] != NULL; i++) {
 		g_autofree char *path = NULL;

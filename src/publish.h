@@ -12,9 +12,11 @@
  * files whose bytes differ are written. Then removes the files named in
  * @stale (relative paths; nullable) that are not in @files. On error every
  * temporary file is removed and the old files stay as they were.
- * *written is the number of files written. */
+ * *written is the number of files written; @changed (nullable, element-type
+ * utf8, owning its strings) gets the path of each, once it is in place. */
 gboolean evf_publish(const char *dir, GPtrArray *files,
-                     const char *const *stale, guint *written, GError **error);
+                     const char *const *stale, guint *written,
+                     GPtrArray *changed, GError **error);
 
 /* (transfer full): one line per file: "path size" — what a build leaves in
  * the state to know what it published. */

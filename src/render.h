@@ -28,6 +28,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfView, evf_view_free)
 
 /* Writers: (transfer full) the file's bytes, or NULL with @error set. */
 GBytes *evf_write_ics(const EvfView *view, GError **error);
+/* (transfer full) (nullable): the VCALENDAR that evf_write_ics writes for
+ * @view without its VEVENTs (its properties and VTIMEZONEs), ending with
+ * END:VCALENDAR and CRLF. */
+char *evf_ics_head(const EvfView *view, GError **error);
+/* (transfer none): @ev's VEVENT text as it stands in every calendar,
+ * serialised on first use and cached on the event. */
+const char *evf_ics_vevent(const EvfConfig *cfg, EvfEvent *ev);
 GBytes *evf_write_rss(const EvfView *view, GError **error);
 GBytes *evf_write_atom(const EvfView *view, GError **error);
 /* JSON Feed 1.1 of the view's items, with an "_event" extension. */

@@ -7,6 +7,7 @@
 #include "snapshot.h"
 
 #include "util.h"
+#include "websub.h"
 
 #include <microhttpd.h>
 #include <string.h>
@@ -28,6 +29,7 @@ entry_clear(gpointer p)
 	g_free(e->etag);
 	g_free(e->etag_gzip);
 	g_free(e->last_modified);
+	g_free(e->link);
 	if (e->ok != NULL)
 		MHD_destroy_response(e->ok);
 	if (e->ok_gzip != NULL)
@@ -106,6 +108,8 @@ add_headers(struct MHD_Response *r, const EvfEntry *e, const char *etag,
 	                        e->last_modified);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	if (e->link != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LINK, e->link);
 	if (full) {
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 		                        e->content_type);
@@ -118,7 +122,7 @@ add_headers(struct MHD_Response *r, const EvfEntry *e, const char *etag,
 
 static EvfEntry *
 entry_new(const char *dir, const char *path, const struct stat *st,
-          gint64 max_age, GError **error)
+          gint64 max_age, const char *link, GError **error)
 {
 	EvfEntry *e = g_rc_box_new0(EvfEntry);
 	g_autofree char *full = g_build_filename(dir, path, NULL);
@@ -127,6 +131,7 @@ entry_new(const char *dir, const char *path, const struct stat *st,
 	    g_strdup_printf("public, max-age=%" G_GINT64_FORMAT, max_age);
 
 	e->path = g_strdup(path);
+	e->link = g_strdup(link);
 	e->content_type = content_type(path);
 	e->body = evf_file_read(full, G_MAXINT32, error);
 	if (e->body == NULL) {
@@ -174,7 +179,8 @@ same_file(const EvfEntry *e, const struct stat *st, const char *gz)
 
 EvfSnapshot *
 evf_snapshot_load(const char *dir, const char *manifest, gint64 max_age,
-                  EvfSnapshot *previous, GError **error)
+                  const char *hub, const char *site_url, EvfSnapshot *previous,
+                  GError **error)
 {
 	EvfSnapshot *snap = g_new0(EvfSnapshot, 1);
 	g_auto(GStrv) lines = g_strsplit(manifest ? manifest : "", "\n", -1);
@@ -186,6 +192,7 @@ evf_snapshot_load(const char *dir, const char *manifest, gint64 max_age,
 		char *sp = strrchr(lines[i], ' ');
 		g_autofree char *full = NULL;
 		g_autofree char *gz = NULL;
+		g_autofree char *link = NULL;
 		EvfEntry *e = NULL;
 		struct stat st;
 
@@ -196,6 +203,12 @@ evf_snapshot_load(const char *dir, const char *manifest, gint64 max_age,
 			continue;
 		full = g_build_filename(dir, lines[i], NULL);
 		gz = g_strconcat(full, ".gz", NULL);
+		if (hub != NULL && evf_websub_is_feed(lines[i])) {
+			g_autofree char *self =
+			    g_strconcat(site_url, lines[i], NULL);
+
+			link = evf_websub_link_header(hub, self);
+		}
 		if (stat(full, &st) < 0) {
 			int err = errno;
 			g_set_error(
@@ -208,11 +221,12 @@ evf_snapshot_load(const char *dir, const char *manifest, gint64 max_age,
 			EvfEntry *old =
 			    g_hash_table_lookup(previous->entries, lines[i]);
 
-			if (old != NULL && same_file(old, &st, gz))
+			if (old != NULL && same_file(old, &st, gz) &&
+			    g_strcmp0(old->link, link) == 0)
 				e = g_rc_box_acquire(old);
 		}
 		if (e == NULL)
-			e = entry_new(dir, lines[i], &st, max_age, error);
+			e = entry_new(dir, lines[i], &st, max_age, link, error);
 		if (e == NULL) {
 			evf_snapshot_unref(snap);
 			return NULL;

@@ -19,6 +19,7 @@ typedef struct {
 	char *etag_gzip;
 	gint64 mtime; /* seconds, the file's: what nginx would send */
 	char *last_modified;
+	char *link; /* nullable: the WebSub Link header of a feed */
 	/* ready MHD responses, shared by every request */
 	struct MHD_Response *ok;
 	struct MHD_Response *ok_gzip;
@@ -34,9 +35,12 @@ typedef struct _EvfSnapshot EvfSnapshot;
 /* (transfer full): a snapshot of the files named in @manifest (the
  * publisher's "path size" lines) under @dir; "x.gz" files become the gzip
  * variant of "x". Entries of @previous (nullable) whose file is unchanged
- * are shared, not read again. @max_age is the Cache-Control max-age. */
+ * are shared, not read again. @max_age is the Cache-Control max-age. With
+ * a WebSub @hub (nullable), the feeds' answers carry a Link header naming
+ * it and their own URL under @site_url (with its trailing '/'). */
 EvfSnapshot *evf_snapshot_load(const char *dir, const char *manifest,
-                               gint64 max_age, EvfSnapshot *previous,
+                               gint64 max_age, const char *hub,
+                               const char *site_url, EvfSnapshot *previous,
                                GError **error);
 
 EvfSnapshot *evf_snapshot_ref(EvfSnapshot *snap);

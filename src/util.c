@@ -206,6 +206,47 @@ evf_slugify(const char *text)
 	return g_string_free(s, FALSE);
 }
 
+GRegex *
+evf_regex_once(GRegex **slot, const char *pattern, GRegexCompileFlags flags)
+{
+	if (g_once_init_enter(slot)) {
+		GRegex *re = g_regex_new(pattern, flags, 0, NULL);
+
+		g_assert(re != NULL);
+		g_once_init_leave(slot, re);
+	}
+	return *slot;
+}
+
+/* Whether the @n bytes of @text are valid UTF-8 that evf_text_sanitize
+ * would keep as they are: no NUL, CR, other C0 or C1 control, DEL, U+FFFE
+ * or U+FFFF. Most text is, and is then only copied. */
+static gboolean
+text_clean(const char *text, gsize n)
+{
+	const guchar *p = (const guchar *)text;
+
+	for (gsize i = 0; i < n; i++) {
+		guchar c = p[i];
+
+		if (c >= 0x20 && c < 0x7f)
+			continue;
+		if (c < 0x20 && c != '\t' && c != '\n')
+			return FALSE;
+		if (c == 0x7f)
+			return FALSE;
+		/* C1: U+0080-U+009F, C2 80-C2 9F */
+		if (c == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 &&
+		    p[i + 1] <= 0x9f)
+			return FALSE;
+		/* U+FFFE, U+FFFF: EF BF BE, EF BF BF */
+		if (c == 0xef && i + 2 < n && p[i + 1] == 0xbf &&
+		    (p[i + 2] == 0xbe || p[i + 2] == 0xbf))
+			return FALSE;
+	}
+	return g_utf8_validate_len(text, n, NULL);
+}
+
 char *
 evf_text_sanitize(const char *text, gssize len)
 {
@@ -214,6 +255,12 @@ evf_text_sanitize(const char *text, gssize len)
 
 	if (text == NULL)
 		return NULL;
+	{
+		gsize n = len < 0 ? strlen(text) : (gsize)len;
+
+		if (text_clean(text, n))
+			return g_strndup(text, n);
+	}
 	{
 		/* NUL is a C0 control like the others: drop it before
 		 * g_utf8_make_valid, which would make it U+FFFD. */
@@ -291,6 +338,29 @@ static const char *const days[] = { "",    "Mon", "Tue", "Wed",
 static const char *const months[] = { "",    "Jan", "Feb", "Mar", "Apr",
 	                              "May", "Jun", "Jul", "Aug", "Sep",
 	                              "Oct", "Nov", "Dec" };
+
+char *
+evf_uri_resolve(const char *base, const char *ref)
+{
+	g_autoptr(GUri) base_uri = NULL;
+	g_autoptr(GUri) uri = NULL;
+	const char *path;
+
+	g_return_val_if_fail(ref != NULL, NULL);
+	if (base != NULL &&
+	    (base_uri = g_uri_parse(base, G_URI_FLAGS_ENCODED, NULL)) == NULL)
+		return NULL;
+	uri = g_uri_parse_relative(base_uri, ref, G_URI_FLAGS_ENCODED, NULL);
+	if (uri == NULL)
+		return NULL;
+	/* Removing dot segments can leave "//y" as the path of a URI
+	 * without authority; g_uri_to_string() of GLib 2.74 then fails a
+	 * critical assertion instead of writing "/.//y" (RFC 3986 §5.2.4). */
+	path = g_uri_get_path(uri);
+	if (g_uri_get_host(uri) == NULL && path[0] == '/' && path[1] == '/')
+		return NULL;
+	return g_uri_to_string(uri);
+}
 
 char *
 evf_date_rfc822(gint64 usec, gboolean gmt)

@@ -61,6 +61,11 @@ char *evf_slugify(const char *text);
  * UTF-8 becomes U+FFFD, C0 controls other than TAB and LF are dropped (CR LF
  * becomes LF), and so are DEL, the C1 controls, U+FFFE and U+FFFF. */
 char *evf_text_sanitize(const char *text, gssize len);
+/* (transfer none): @pattern compiled on first use into *@slot, a static
+ * variable of the caller's, and kept for the life of the process, so that
+ * a pattern used for every event is compiled once (thread-safe). */
+GRegex *evf_regex_once(GRegex **slot, const char *pattern,
+                       GRegexCompileFlags flags);
 
 /* (transfer full): @text on one line: sanitized, runs of white space
  * (including newlines) folded into one space, trimmed. */
@@ -68,6 +73,13 @@ char *evf_text_oneline(const char *text);
 
 /* (transfer full): @s with control characters escaped, for logs. */
 char *evf_log_escape(const char *s);
+
+/* (transfer full) (nullable): @ref resolved against @base (nullable: @ref
+ * must then be absolute), as g_uri_resolve_relative() with
+ * G_URI_FLAGS_ENCODED; NULL when either does not parse, or when the result
+ * has no host and a path that starts with "//" ("http:x/..//y"), which
+ * GLib 2.74 cannot write back and which names no resource anyway. */
+char *evf_uri_resolve(const char *base, const char *ref);
 
 /* (transfer full): @usec (since 1970, UTC) as an RFC 822 / RFC 9110 date,
  * in English whatever the locale: "Mon, 15 Jan 2024 09:00:00 +0000", or

@@ -109,6 +109,8 @@ evf_write_atom(const EvfView *view, GError **error)
 		ok &= evf_xml_element(w, "subtitle", cfg->description);
 	ok &= evf_xml_element(w, "updated", updated);
 	ok &= link_element(w, "self", "application/atom+xml", view->self_url);
+	if (cfg->hub != NULL)
+		ok &= link_element(w, "hub", NULL, cfg->hub);
 	ok &= link_element(w, "alternate", "text/html", cfg->url);
 	ok &= xmlTextWriterStartElement(w, BAD_CAST "author") >= 0;
 	ok &= evf_xml_element(w, "name", cfg->title);

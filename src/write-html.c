@@ -45,6 +45,7 @@ typedef struct {
 	gboolean root; /* the scope is the whole site */
 	gboolean archive;
 	gint64 now;
+	GTimeZone *tz; /* the site's */
 } Page;
 
 /* ------------------------------------------------------------ writing */
@@ -172,13 +173,10 @@ query_escape(const char *s)
 static gint64
 day_start(const Page *p, const GDate *d)
 {
-	g_autoptr(GTimeZone) tz = g_time_zone_new_identifier(p->cfg->timezone);
-	g_autoptr(GDateTime) t = NULL;
-
-	if (tz == NULL)
-		tz = g_time_zone_new_utc();
-	t = g_date_time_new(tz, g_date_get_year(d), g_date_get_month(d),
+	g_autoptr(GDateTime) t =
+	    g_date_time_new(p->tz, g_date_get_year(d), g_date_get_month(d),
 	                    g_date_get_day(d), 0, 0, 0);
+
 	return g_date_time_to_unix(t);
 }
 
@@ -765,7 +763,10 @@ write_event(Page *p, const EvfEvent *ev, const char *heading)
 	}
 	end(p);
 	nl(p);
-	if (ev->image != NULL) {
+	/* The archive lists past events without their pictures and
+	 * descriptions: it grows with every event ever held, and it must
+	 * stay light enough for a phone. Each event's .ics has the whole. */
+	if (ev->image != NULL && !p->archive) {
 		start(p, "img");
 		attr(p, "class", "u-photo");
 		attr(p, "src", ev->image);
@@ -774,7 +775,8 @@ write_event(Page *p, const EvfEvent *ev, const char *heading)
 		end_void(p);
 		nl(p);
 	}
-	if (ev->description_html != NULL && ev->description_html[0] != '\0') {
+	if (ev->description_html != NULL && ev->description_html[0] != '\0' &&
+	    !p->archive) {
 		start(p, "div");
 		attr(p, "class", "e-description");
 		nl(p);
@@ -862,16 +864,12 @@ write_months(Page *p, GPtrArray *events)
 static void
 write_footer(Page *p)
 {
-	g_autoptr(GTimeZone) tz = g_time_zone_new_identifier(p->cfg->timezone);
 	g_autoptr(GDateTime) utc =
 	    g_date_time_new_from_unix_utc(p->now / G_USEC_PER_SEC);
-	g_autoptr(GDateTime) t = NULL;
+	g_autoptr(GDateTime) t = g_date_time_to_timezone(utc, p->tz);
 	g_autofree char *w3c = NULL;
 	g_autofree char *shown = NULL;
 
-	if (tz == NULL)
-		tz = g_time_zone_new_utc();
-	t = g_date_time_to_timezone(utc, tz);
 	w3c = g_date_time_format(t, "%Y-%m-%dT%H:%M:%S%:z");
 	shown = g_strdup_printf(
 	    "%d %s %d, %02d:%02d (%s)", g_date_time_get_day_of_month(t),
@@ -909,6 +907,9 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	g_autofree char *h1 = NULL;
 	g_autofree char *title = NULL;
 	g_autofree char *site_prefix = NULL;
+	g_autoptr(GTimeZone) tz = g_time_zone_new_identifier(
+	    view != NULL && view->config != NULL ? view->config->timezone
+	                                         : NULL);
 	const char *slash, *scope;
 	Page page = { 0 }, *p = &page;
 
@@ -925,6 +926,10 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	p->root = dir[0] == '\0';
 	p->archive = archive;
 	p->now = now;
+	/* Looked up once a page: GLib reads the zone file each time. */
+	if (tz == NULL)
+		tz = g_time_zone_new_utc();
+	p->tz = tz;
 
 	for (guint i = 0; i < view->events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(view->events, i);

@@ -273,9 +273,8 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev)
 	return ve;
 }
 
-/* (transfer none): the event's VEVENT text, serialised on first use. */
-static const char *
-vevent_text(const EvfConfig *cfg, EvfEvent *ev)
+const char *
+evf_ics_vevent(const EvfConfig *cfg, EvfEvent *ev)
 {
 	if (ev->vevent == NULL) {
 		g_autoptr(icalcomponent) ve = vevent_new(cfg, ev);
@@ -309,18 +308,15 @@ str_cmp(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-GBytes *
-evf_write_ics(const EvfView *view, GError **error)
+char *
+evf_ics_head(const EvfView *view, GError **error)
 {
 	const EvfConfig *cfg = view->config;
 	g_autoptr(icalcomponent) cal = icalcomponent_new_vcalendar();
 	g_autoptr(GPtrArray) zones = g_ptr_array_new();
-	g_autofree char *head = NULL;
 	g_autofree char *prodid =
 	    g_strdup_printf("-//evfeed//evfeed %s//EN", PACKAGE_VERSION);
-	GString *out;
-	const char *tail = "END:VCALENDAR\r\n";
-	gsize head_len;
+	char *head;
 
 	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
 	icalcomponent_add_property(cal, icalproperty_new_prodid(prodid));
@@ -382,13 +378,27 @@ evf_write_ics(const EvfView *view, GError **error)
 	head = icalcomponent_as_ical_string_r(cal);
 	repair_folds(head);
 	unprotect(head);
+	return head;
+}
+
+GBytes *
+evf_write_ics(const EvfView *view, GError **error)
+{
+	const char *tail = "END:VCALENDAR\r\n";
+	g_autofree char *head = evf_ics_head(view, error);
+	gsize head_len;
+	GString *out;
+
+	if (head == NULL)
+		return NULL;
 	head_len = strlen(head);
 	g_assert(g_str_has_suffix(head, tail));
 	out = g_string_sized_new(head_len + view->events->len * 1024);
 	g_string_append_len(out, head, head_len - strlen(tail));
 	for (guint i = 0; i < view->events->len; i++)
 		g_string_append(
-		    out, vevent_text(cfg, g_ptr_array_index(view->events, i)));
+		    out, evf_ics_vevent(view->config,
+		                        g_ptr_array_index(view->events, i)));
 	g_string_append(out, tail);
 	return g_string_free_to_bytes(out);
 }

@@ -245,6 +245,15 @@ evf_write_jsonfeed(const EvfView *view, GError **error)
 	member_string(b, "url", cfg->url);
 	json_builder_end_object(b);
 	json_builder_end_array(b);
+	if (cfg->hub != NULL) {
+		json_builder_set_member_name(b, "hubs");
+		json_builder_begin_array(b);
+		json_builder_begin_object(b);
+		member_string(b, "type", "WebSub");
+		member_string(b, "url", cfg->hub);
+		json_builder_end_object(b);
+		json_builder_end_array(b);
+	}
 	json_builder_set_member_name(b, "items");
 	json_builder_begin_array(b);
 	for (guint i = 0; i < view->events->len; i++)
@@ -661,33 +670,94 @@ add_component(JsonBuilder *b, icalcomponent *comp, const char *ics,
 	return TRUE;
 }
 
+/* (transfer full) (nullable): @comp as jCal on one line, in the order of
+ * @ics, the text it was read from. */
+static char *
+component_json(icalcomponent *comp, const char *ics, GError **error)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(JsonNode) root = NULL;
+
+	if (!add_component(b, comp, ics, error))
+		return NULL;
+	root = json_builder_get_root(b);
+	json_generator_set_root(gen, root);
+	return json_generator_to_data(gen, NULL);
+}
+
+/* (transfer full) (nullable): the component libical reads from @ics, which
+ * must be one of @kind and read back whole. */
+static char *
+ics_to_json(const char *ics, icalcomponent_kind kind, GError **error)
+{
+	g_autoptr(icalcomponent) comp = icalparser_parse_string(ics);
+
+	if (comp == NULL || icalcomponent_isa(comp) != kind) {
+		evf_throw(error, "iCalendar does not read back");
+		return NULL;
+	}
+	return component_json(comp, ics, error);
+}
+
+/* (transfer none) (nullable): @ev's VEVENT as jCal, made from the same
+ * text as in the calendars once and cached on the event, since an event
+ * appears in several calendars. */
+static const char *
+vevent_json(const EvfConfig *cfg, EvfEvent *ev, GError **error)
+{
+	if (ev->jcal == NULL)
+		ev->jcal = ics_to_json(evf_ics_vevent(cfg, ev),
+		                       ICAL_VEVENT_COMPONENT, error);
+	return ev->jcal;
+}
+
+/* The calendar's properties and VTIMEZONEs are read back from the text
+ * evf_write_ics writes around the events; each event's VEVENT comes from
+ * its cache, so that jCal costs each event one parse per build, not one
+ * per calendar it is in. */
 GBytes *
 evf_write_jcal(const EvfView *view, GError **error)
 {
-	g_autoptr(GBytes) ics = NULL;
-	g_autofree char *text = NULL;
-	g_autoptr(icalcomponent) cal = NULL;
-	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autofree char *head = NULL;
+	g_autofree char *head_json = NULL;
+	gboolean zones;
+	gsize len;
+	GString *out;
 
 	g_return_val_if_fail(view != NULL, NULL);
 	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-	ics = evf_write_ics(view, error);
-	if (ics == NULL)
-		return NULL;
-	text = g_strndup(g_bytes_get_data(ics, NULL), g_bytes_get_size(ics));
-	cal = icalparser_parse_string(text);
-	if (cal == NULL || icalcomponent_isa(cal) != ICAL_VCALENDAR_COMPONENT) {
-		evf_throw(error,
-		          "cannot write '%s': iCalendar does not read back",
-		          view->path);
-		return NULL;
-	}
-	if (!add_component(b, cal, text, error)) {
+	head = evf_ics_head(view, error);
+	if (head != NULL)
+		head_json = ics_to_json(head, ICAL_VCALENDAR_COMPONENT, error);
+	if (head_json == NULL) {
 		g_prefix_error(error, "cannot write '%s': ", view->path);
 		return NULL;
 	}
+	/* ["vcalendar",[properties],[components]]: the events go at the
+	 * end of the components, after the VTIMEZONEs. */
+	len = strlen(head_json);
+	g_assert(len > 2 && g_str_has_suffix(head_json, "]]"));
+	zones = !g_str_has_suffix(head_json, "[]]");
+	out = g_string_sized_new(len + view->events->len * 2048);
+	g_string_append_len(out, head_json, len - 2);
+	for (guint i = 0; i < view->events->len; i++) {
+		const char *ev = vevent_json(
+		    view->config, g_ptr_array_index(view->events, i), error);
+
+		if (ev == NULL) {
+			g_prefix_error(error,
+			               "cannot write '%s': ", view->path);
+			g_string_free(out, TRUE);
+			return NULL;
+		}
+		if (i > 0 || zones)
+			g_string_append_c(out, ',');
+		g_string_append(out, ev);
+	}
 	/* On one line: pretty printed, jCal is three times the size of the
 	 * iCalendar it holds. */
-	return builder_bytes(b, FALSE);
+	g_string_append(out, "]]\n");
+	return g_string_free_to_bytes(out);
 }

@@ -57,6 +57,15 @@ evf_write_rss(const EvfView *view, GError **error)
 	ok &= xmlTextWriterWriteAttribute(w, BAD_CAST "type",
 	                                  BAD_CAST "application/rss+xml") >= 0;
 	ok &= xmlTextWriterEndElement(w) >= 0;
+	if (cfg->hub != NULL) {
+		/* WebSub discovery (§4): the hub beside the self link. */
+		ok &= xmlTextWriterStartElement(w, BAD_CAST "atom:link") >= 0;
+		ok &= xmlTextWriterWriteAttribute(w, BAD_CAST "href",
+		                                  BAD_CAST cfg->hub) >= 0;
+		ok &= xmlTextWriterWriteAttribute(w, BAD_CAST "rel",
+		                                  BAD_CAST "hub") >= 0;
+		ok &= xmlTextWriterEndElement(w) >= 0;
+	}
 
 	for (guint i = 0; i < view->events->len; i++) {
 		const EvfEvent *ev = g_ptr_array_index(view->events, i);

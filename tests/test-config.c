@@ -7,7 +7,9 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -422,6 +424,34 @@ test_feeds_refresh_bounds(Fixture *f, gconstpointer data)
 }
 
 static void
+test_feeds_hub(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) none = assert_loads(f, "[feeds]\n");
+	g_autoptr(EvfConfig) empty = assert_loads(f, "[feeds]\nhub=\n");
+	g_autoptr(EvfConfig) hub = assert_loads(
+	    f, "[feeds]\nhub=https://hub.example.net/publish?x=1\n");
+
+	if (none != NULL)
+		g_assert_null(none->hub);
+	if (empty != NULL)
+		g_assert_null(empty->hub);
+	/* Kept as written: no '/' is added, unlike the site's URL. */
+	if (hub != NULL)
+		g_assert_cmpstr(hub->hub, ==,
+		                "https://hub.example.net/publish?x=1");
+	assert_refused(f, "[feeds]\nhub=ftp://hub.example.net/\n", 2, "hub");
+	assert_refused(f, "[feeds]\nhub=/hub\n", 2, "hub");
+	assert_refused(f, "[feeds]\nhub=https://\n", 2, "hub");
+	/* What would break out of <…> in a Link header. */
+	assert_refused(f, "[feeds]\nhub=https://hub.example.net/a>b\n", 2,
+	               "hub");
+	assert_refused(f, "[feeds]\nhub=https://hub.example.net/a b\n", 2,
+	               "hub");
+	assert_refused(f, "[feeds]\nhub=https://hub.example.net/a\"b\n", 2,
+	               "hub");
+}
+
+static void
 test_feeds_max_items_bounds(Fixture *f, gconstpointer data)
 {
 	g_autoptr(EvfConfig) one = assert_loads(f, "[feeds]\nmax_items=1\n");
@@ -469,6 +499,36 @@ test_errors_unknown_key(Fixture *f, gconstpointer data)
 	/* A key of another section is unknown where it is. */
 	assert_refused(f, "[site]\nmax_items=20\n", 2,
 	               "unknown key 'max_items'");
+}
+
+/* 16,000 unknown keys: each diagnostic once searched the whole file for
+ * its line, 16,000 × 16,000 lines, over 10 s
+ * (tests/fuzz/corpus/config/regress-unknown-keys-quadratic). Every key is
+ * still reported, at its own line. */
+static void
+test_errors_many_unknown_keys(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GString) text = g_string_new("[site]\n");
+	g_autoptr(EvfConfig) cfg = NULL;
+	clock_t t0;
+
+	for (guint i = 0; i < 16000; i++)
+		g_string_append_printf(text, "x%u=\n", i);
+	t0 = clock();
+	cfg = load_text(f, text->str);
+	g_assert_cmpfloat((double)(clock() - t0) / CLOCKS_PER_SEC, <, 5.0);
+	g_assert_null(cfg);
+	g_assert_cmpuint(evf_diags_errors(f->diags), ==, 16000);
+	for (guint i = 0; i < f->diags->len; i++) {
+		const EvfDiag *d = g_ptr_array_index(f->diags, i);
+		guint key;
+
+		if (sscanf(d->message, "[site]: unknown key 'x%u'", &key) != 1)
+			continue;
+		if (d->line != key + 2)
+			g_test_message("%s at line %u", d->message, d->line);
+		g_assert_cmpuint(d->line, ==, key + 2);
+	}
 }
 
 static void
@@ -780,9 +840,11 @@ main(int argc, char **argv)
 	ADD("/config/feeds/refresh", test_feeds_refresh);
 	ADD("/config/feeds/refresh-bounds", test_feeds_refresh_bounds);
 	ADD("/config/feeds/max-items-bounds", test_feeds_max_items_bounds);
+	ADD("/config/feeds/hub", test_feeds_hub);
 
 	ADD("/config/errors/unknown-section", test_errors_unknown_section);
 	ADD("/config/errors/unknown-key", test_errors_unknown_key);
+	ADD("/config/errors/many-unknown-keys", test_errors_many_unknown_keys);
 	ADD("/config/errors/line-of-key-in-its-section",
 	    test_errors_line_of_key_in_its_section);
 	ADD("/config/errors/all-reported", test_errors_all_reported);

@@ -8,6 +8,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "event.h"
@@ -892,6 +893,38 @@ test_error_unknown_status(void)
 	             4, 9, "status: unknown status 'postponed'");
 }
 
+/* What cmark-gfm is quadratic in is refused before it, with the line. */
+static void
+test_error_markdown_caps(void)
+{
+	static const char head[] = "---\n"
+	                           "title: T\n"
+	                           "start: 2018-09-25\n"
+	                           "---\n"
+	                           "Intro.\n"
+	                           "\n";
+	g_autoptr(GString) deep = g_string_new(head);
+	g_autoptr(GString) wide = g_string_new(head);
+	g_autoptr(GString) brackets = g_string_new(head);
+
+	for (guint i = 0; i < 33; i++)
+		g_string_append(deep, "- ");
+	g_string_append(deep, "x\n");
+	assert_error(deep->str, 7, 1,
+	             "description: more than 32 nested lists or block quotes");
+
+	g_string_append(wide, "a\n");
+	for (guint i = 0; i < 200; i++)
+		g_string_append(wide, "|-");
+	assert_error(wide->str, 8, 1,
+	             "description: more than 128 table "
+	             "columns");
+
+	for (guint i = 0; i < 1001; i++)
+		g_string_append(brackets, "![[]()");
+	assert_error(brackets->str, 7, 1, "description: more than 1000 '['");
+}
+
 static void
 test_error_bad_rrule(void)
 {
@@ -921,6 +954,48 @@ test_error_rrule_never_occurs(void)
 	             "recurrence: FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=31\n"
 	             "---\n",
 	             4, 13, "never occurs");
+}
+
+/* Impossible or sparse HOURLY rules took libical 10 to 30 s to find
+ * empty: refused before it iterates (src/rrule.c). */
+static void
+test_error_rrule_hourly_spins(void)
+{
+	static const char *const rules[] = {
+		"FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30",
+		"FREQ=HOURLY;BYMONTH=4,6;BYMONTHDAY=31,-31",
+		"FREQ=HOURLY;BYYEARDAY=366;BYMONTH=2",
+		"FREQ=HOURLY;BYWEEKNO=1;BYMONTH=7",
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(rules); i++) {
+		g_autofree char *text =
+		    g_strdup_printf("---\n"
+		                    "title: Workshop\n"
+		                    "start: 2018-05-22T09:00\n"
+		                    "recurrence: %s\n"
+		                    "---\n",
+		                    rules[i]);
+		clock_t t0 = clock();
+
+		assert_error(text, 4, 13, rules[i]);
+		g_assert_cmpfloat((double)(clock() - t0) / CLOCKS_PER_SEC, <,
+		                  2.0);
+	}
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22T09:00\n"
+	             "recurrence: FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30\n"
+	             "---\n",
+	             4, 13, "never occurs");
+	/* possible, if rare: kept */
+	g_autoptr(EvfEvent) ev =
+	    parse_ok("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22T09:00\n"
+	             "recurrence: FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=29\n"
+	             "---\n");
+	g_assert_nonnull(ev);
 }
 
 static void
@@ -1473,9 +1548,13 @@ main(int argc, char **argv)
 	                test_error_duplicate_key);
 	g_test_add_func("/eventfile/keys/bad-values", test_error_bad_values);
 
+	g_test_add_func("/eventfile/limits/markdown-caps",
+	                test_error_markdown_caps);
 	g_test_add_func("/eventfile/rrule/invalid", test_error_bad_rrule);
 	g_test_add_func("/eventfile/rrule/never-occurs",
 	                test_error_rrule_never_occurs);
+	g_test_add_func("/eventfile/rrule/hourly-spins-refused",
+	                test_error_rrule_hourly_spins);
 	g_test_add_func("/eventfile/rrule/secondly-refused",
 	                test_error_rrule_secondly);
 	g_test_add_func("/eventfile/rrule/until", test_error_rrule_until);

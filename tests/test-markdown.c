@@ -7,6 +7,7 @@
 
 #include <glib.h>
 #include <string.h>
+#include <time.h>
 
 #include "html.h"
 #include "markdown.h"
@@ -593,6 +594,163 @@ test_safe_url_no_markup_characters(void)
 	}
 }
 
+/* ---------------------------------------------------------- limits */
+
+/* @markdown must be refused by evf_markdown_check at @line, with @needle
+ * in the message, and still render, quickly, as its escaped text. */
+static void
+assert_over_cap(const char *markdown, guint line, const char *needle)
+{
+	g_autoptr(GError) error = NULL;
+	g_auto(Rendered) r = { 0 };
+	guint got = 0;
+	clock_t t0;
+	double cpu;
+
+	g_assert_false(evf_markdown_check(markdown, &got, &error));
+	g_assert_nonnull(error);
+	if (error == NULL)
+		return;
+	g_test_message("line %u: %s", got, error->message);
+	g_assert_cmpuint(got, ==, line);
+	g_assert_nonnull(strstr(error->message, needle));
+
+	t0 = clock();
+	evf_markdown_render(markdown, BASE, &r.html, &r.text);
+	cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	g_test_message("rendered in %.2f s of CPU", cpu);
+	g_assert_cmpfloat(cpu, <, 3.0);
+	g_assert_nonnull(r.html);
+	g_assert_nonnull(r.text);
+	g_assert_true(g_str_has_prefix(r.html, "<p>"));
+	g_assert_false(contains(r.html, "<ul>"));
+	g_assert_false(contains(r.html, "<table>"));
+	g_assert_false(contains(r.html, "<img"));
+}
+
+static void
+assert_within_caps(const char *markdown)
+{
+	g_autoptr(GError) error = NULL;
+	guint line = 0;
+
+	g_assert_true(evf_markdown_check(markdown, &line, &error));
+	g_assert_no_error(error);
+}
+
+static char *
+repeat(const char *s, guint n)
+{
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	for (guint i = 0; i < n; i++)
+		g_string_append(out, s);
+	return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+/* "- - - … x": cmark-gfm takes seconds at 16,000 levels, minutes at
+ * 100,000 (quadratic, in its renderers). */
+static void
+test_limits_nesting(void)
+{
+	g_autofree char *ok = repeat("- ", EVF_MARKDOWN_MAX_DEPTH);
+	g_autofree char *deep = repeat("- ", EVF_MARKDOWN_MAX_DEPTH + 1);
+	g_autofree char *quotes = repeat("> ", EVF_MARKDOWN_MAX_DEPTH + 1);
+	g_autofree char *mixed = repeat(" 1. >\t* ", 11);
+	g_autofree char *huge = repeat("- ", 64000);
+	g_autofree char *ok_text = g_strconcat(ok, "x\n", ok, "y", NULL);
+	g_autofree char *deep_text = g_strconcat("a\n\n", deep, "x", NULL);
+	g_autofree char *huge_text = g_strconcat(huge, "x\n", NULL);
+	g_autoptr(GString) many = g_string_new(NULL);
+
+	assert_within_caps(ok_text);
+	/* thematic breaks and emphasis are not markers */
+	assert_within_caps("-----------------------------------------------"
+	                   "-----\n*a* **b** -x +y 1.5 2)z");
+	assert_over_cap(deep_text, 3, "nested lists or block quotes");
+	assert_over_cap(quotes, 1, "nested lists or block quotes");
+	assert_over_cap(mixed, 1, "nested lists or block quotes");
+	assert_over_cap(huge_text, 1, "nested lists or block quotes");
+
+	/* deep but within the caps: about 2 s per MiB without sanitizers */
+	while (many->len < 16 * 1024)
+		g_string_append_printf(many, "%sx\n\n", ok);
+	{
+		g_auto(Rendered) r = { 0 };
+		clock_t t0 = clock();
+		double cpu;
+
+		assert_within_caps(many->str);
+		evf_markdown_render(many->str, BASE, &r.html, &r.text);
+		cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
+		g_test_message("16 KiB at depth %d: %.2f s of CPU",
+		               EVF_MARKDOWN_MAX_DEPTH, cpu);
+		g_assert_cmpfloat(cpu, <, 10.0);
+		g_assert_true(contains(r.html, "<ul>"));
+	}
+}
+
+/* A table 45,000 columns wide: over 10 s in cmark-gfm's table
+ * extension (tests/fuzz/corpus/markdown/regress-cmark-table-columns). */
+static void
+test_limits_table_columns(void)
+{
+	g_autofree char *ok = repeat("|a", EVF_MARKDOWN_MAX_COLUMNS - 1);
+	g_autofree char *ok_sep = repeat("|-", EVF_MARKDOWN_MAX_COLUMNS - 1);
+	g_autofree char *wide = repeat("|a", 45000);
+	g_autofree char *wide_sep = repeat("|-", 45000);
+	g_autofree char *ok_text =
+	    g_strdup_printf("%s|\n%s|\n%s|\n", ok, ok_sep, ok);
+	g_autofree char *wide_text =
+	    g_strdup_printf("x\n%s|\n%s|\n%s|\n", wide, wide_sep, wide);
+	g_auto(Rendered) r = { 0 };
+
+	assert_within_caps(ok_text);
+	render(ok_text, BASE, &r);
+	g_assert_true(contains(r.html, "<table>"));
+	assert_over_cap(wide_text, 2, "table columns");
+}
+
+/* "![[]()" 66,667 times: quadratic in cmark-gfm's bracket stack
+ * (CVE-2023-22486; tests/fuzz/corpus/markdown/regress-cmark-image-brackets).
+ * Inline content never spans a blank line, so the count starts again
+ * after one. */
+static void
+test_limits_brackets(void)
+{
+	g_autofree char *ok = repeat("![[]()", EVF_MARKDOWN_MAX_BRACKETS / 2);
+	g_autofree char *images = repeat("![[]()", 66667);
+	g_autofree char *split = g_strconcat(ok, "\n \n", ok, NULL);
+	g_autofree char *joined = g_strconcat(ok, "\nx\n", ok, "[", NULL);
+
+	assert_within_caps(split);
+	assert_over_cap(joined, 3, "'[' in one paragraph");
+	assert_over_cap(images, 1, "'[' in one paragraph");
+}
+
+/* Dot segments that leave a path starting with "//" and no host: GLib 2.74
+ * fails an assertion writing such a URI back (a critical, fatal here). The
+ * link is dropped, the text kept. */
+static void
+test_safe_url_dot_segments(void)
+{
+	g_auto(Rendered) a = { 0 };
+	g_auto(Rendered) b = { 0 };
+
+	check_url("http:x/..//y", BASE, NULL);
+	check_url("mailto:x/..//y@example.org", BASE, NULL);
+	check_url("http:x/..//y", NULL, NULL);
+	check_url("https://example.org/x/..//y", BASE,
+	          "https://example.org//y");
+
+	render("<a href=\"http:x/..//y\">h</a> [i](http:x/..//y)", BASE, &a);
+	g_assert_false(contains(a.html, "href"));
+	g_assert_true(contains(a.html, "i"));
+	render("<x/..//y@example.org>", BASE, &b);
+	g_assert_false(contains(b.html, "href"));
+	g_assert_true(contains(b.text, "x/..//y@example.org"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -653,6 +811,12 @@ main(int argc, char **argv)
 	g_test_add_func("/markdown/safe-url/upper-case-scheme",
 	                test_safe_url_upper_case_scheme);
 	g_test_add_func("/markdown/safe-url/refused", test_safe_url_refused);
+	g_test_add_func("/markdown/limits/nesting", test_limits_nesting);
+	g_test_add_func("/markdown/limits/table-columns",
+	                test_limits_table_columns);
+	g_test_add_func("/markdown/limits/brackets", test_limits_brackets);
+	g_test_add_func("/markdown/safe-url/dot-segments",
+	                test_safe_url_dot_segments);
 	g_test_add_func("/markdown/safe-url/no-markup-characters",
 	                test_safe_url_no_markup_characters);
 

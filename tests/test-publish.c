@@ -83,6 +83,7 @@ test_write_and_skip(void)
 	g_autofree char *dir = g_dir_make_tmp("evfeed-pub-XXXXXX", NULL);
 	g_autoptr(GPtrArray) v1 = files();
 	g_autoptr(GPtrArray) v2 = files();
+	g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GError) error = NULL;
 	g_autofree char *a = NULL, *b = NULL;
 	guint written = 0;
@@ -90,7 +91,7 @@ test_write_and_skip(void)
 
 	g_ptr_array_add(v1, file("a.ics", "one"));
 	g_ptr_array_add(v1, file("category/x/b.xml", "two"));
-	g_assert_true(evf_publish(dir, v1, NULL, &written, &error));
+	g_assert_true(evf_publish(dir, v1, NULL, &written, NULL, &error));
 	g_assert_no_error(error);
 	g_assert_cmpuint(written, ==, 2);
 	ia = inode(dir, "a.ics");
@@ -98,8 +99,11 @@ test_write_and_skip(void)
 
 	g_ptr_array_add(v2, file("a.ics", "one"));
 	g_ptr_array_add(v2, file("category/x/b.xml", "two, edited"));
-	g_assert_true(evf_publish(dir, v2, NULL, &written, &error));
+	g_assert_true(evf_publish(dir, v2, NULL, &written, changed, &error));
 	g_assert_cmpuint(written, ==, 1);
+	/* What changed is named, for the WebSub pings; nothing else is. */
+	g_assert_cmpuint(changed->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(changed, 0), ==, "category/x/b.xml");
 	/* The unchanged file was not even rewritten. */
 	g_assert_cmpuint(inode(dir, "a.ics"), ==, ia);
 	/* The changed one was replaced by a new file, never edited in
@@ -128,13 +132,13 @@ test_stale_removed(void)
 
 	g_ptr_array_add(v1, file("a.ics", "one"));
 	g_ptr_array_add(v1, file("category/x/b.xml", "two"));
-	g_assert_true(evf_publish(dir, v1, NULL, &written, &error));
+	g_assert_true(evf_publish(dir, v1, NULL, &written, NULL, &error));
 	manifest = evf_publish_manifest(v1);
 	g_assert_cmpstr(manifest, ==, "a.ics 3\ncategory/x/b.xml 3\n");
 	g_assert_true(evf_publish_manifest_present(dir, manifest));
 
 	g_ptr_array_add(v2, file("a.ics", "one"));
-	g_assert_true(evf_publish(dir, v2, stale, &written, &error));
+	g_assert_true(evf_publish(dir, v2, stale, &written, NULL, &error));
 	g_assert_no_error(error);
 	g_assert_null(slurp(dir, "category/x/b.xml"));
 	gone = g_build_filename(dir, "category", "x", NULL);
@@ -155,13 +159,13 @@ test_failure_keeps_old(void)
 	guint written;
 
 	g_ptr_array_add(v1, file("a.ics", "one"));
-	g_assert_true(evf_publish(dir, v1, NULL, &written, &error));
+	g_assert_true(evf_publish(dir, v1, NULL, &written, NULL, &error));
 	/* A file where a folder must go: the second file cannot be
 	 * written, after the first one's temporary file was. */
 	g_assert_true(g_file_set_contents(blocker, "x", -1, NULL));
 	g_ptr_array_add(v2, file("a.ics", "one, edited"));
 	g_ptr_array_add(v2, file("blocker/b.xml", "two"));
-	g_assert_false(evf_publish(dir, v2, NULL, &written, &error));
+	g_assert_false(evf_publish(dir, v2, NULL, &written, NULL, &error));
 	g_assert_nonnull(error);
 	g_assert_cmpuint(written, ==, 0);
 	a = slurp(dir, "a.ics");

@@ -13,6 +13,7 @@
 #include "render.h"
 #include "store.h"
 #include "util.h"
+#include "websub.h"
 
 #include <libical/ical.h>
 #include <stdlib.h>
@@ -42,8 +43,10 @@ site_free(Site *s)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Site, site_free)
 
+/* Renders the site of @events_dir, with @feeds (nullable) as the body of
+ * the [feeds] section of its configuration. */
 static Site *
-site_render(const char *events_dir)
+site_render_with(const char *events_dir, const char *feeds)
 {
 	Site *s = g_new0(Site, 1);
 	g_autofree char *conf = NULL;
@@ -66,8 +69,9 @@ site_render(const char *events_dir)
 	                       "[paths]\n"
 	                       "events=%s\n"
 	                       "output=public\n"
-	                       "state=state.db\n",
-	                       events_dir);
+	                       "state=state.db\n"
+	                       "[feeds]\n%s",
+	                       events_dir, feeds != NULL ? feeds : "");
 	g_assert_true(g_file_set_contents(conf, text, -1, NULL));
 	s->cfg = evf_config_load(conf, diags);
 	g_assert_nonnull(s->cfg);
@@ -84,6 +88,12 @@ site_render(const char *events_dir)
 	s->files = evf_render_site(s->cfg, s->events, updated, &error);
 	g_assert_no_error(error);
 	return s;
+}
+
+static Site *
+site_render(const char *events_dir)
+{
+	return site_render_with(events_dir, NULL);
 }
 
 static GBytes *
@@ -281,6 +291,67 @@ test_category_with_comma(void)
 	g_assert_true(found);
 }
 
+/* With [feeds] hub, every feed of every scope names the hub beside its
+ * self link, and differs from the feed without a hub by that alone; other
+ * files do not change at all. */
+static void
+test_websub_hub(void)
+{
+	static const char hub[] = "https://hub.example.net/?a=1&b=2";
+	static const char *const added[] = {
+		"    <atom:link href=\"https://hub.example.net/?a=1&amp;b=2\" "
+		"rel=\"hub\"/>\n",
+		"  <link rel=\"hub\" href=\"https://hub.example.net/?a=1&amp;"
+		"b=2\"/>\n",
+		"  \"hubs\" : [\n    {\n      \"type\" : \"WebSub\",\n"
+		"      \"url\" : \"https://hub.example.net/?a=1&b=2\"\n    }\n"
+		"  ],\n",
+	};
+	g_autofree char *dir =
+	    g_test_build_filename(G_TEST_DIST, "..", "feeds", "events", NULL);
+	g_autofree char *feeds = g_strdup_printf("hub=%s\n", hub);
+	g_autoptr(Site) plain = site_render(dir);
+	g_autoptr(Site) with = site_render_with(dir, feeds);
+	guint nfeeds = 0;
+
+	g_assert_cmpstr(with->cfg->hub, ==, hub);
+	g_assert_cmpuint(with->files->len, ==, plain->files->len);
+	for (guint i = 0; i < with->files->len; i++) {
+		EvfFile *f = g_ptr_array_index(with->files, i);
+		GBytes *before = find_file(plain, f->path);
+		g_autofree char *text = NULL;
+		g_autofree char *old = NULL;
+		const char *link;
+		char *at;
+		guint kind;
+
+		g_assert_nonnull(before);
+		if (!evf_websub_is_feed(f->path)) {
+			g_assert_true(g_bytes_equal(before, f->bytes));
+			continue;
+		}
+		nfeeds++;
+		kind = g_str_has_suffix(f->path, "rss.xml")    ? 0
+		       : g_str_has_suffix(f->path, "atom.xml") ? 1
+		                                               : 2;
+		link = added[kind];
+		text = g_strndup(g_bytes_get_data(f->bytes, NULL),
+		                 g_bytes_get_size(f->bytes));
+		old = g_strndup(g_bytes_get_data(before, NULL),
+		                g_bytes_get_size(before));
+		at = strstr(text, link);
+		if (at == NULL)
+			g_error("%s: no hub link '%s'", f->path, link);
+		/* Once, and only that. */
+		g_assert_null(strstr(at + 1, link));
+		memmove(at, at + strlen(link), strlen(at + strlen(link)) + 1);
+		g_assert_cmpstr(text, ==, old);
+	}
+	/* The site's, and three for each of its categories. */
+	g_assert_cmpuint(nfeeds, >=, 6);
+	g_assert_cmpuint(nfeeds % 3, ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -292,5 +363,6 @@ main(int argc, char **argv)
 	g_test_add_func("/write/ics/properties", test_ics_properties);
 	g_test_add_func("/write/ics/category-with-comma",
 	                test_category_with_comma);
+	g_test_add_func("/write/websub/hub", test_websub_hub);
 	return g_test_run();
 }

@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -119,7 +120,8 @@ make_snapshot(void)
 			write_file(dir, name, gz, manifest);
 		}
 	}
-	snap = evf_snapshot_load(dir, manifest->str, 3600, NULL, &error);
+	snap = evf_snapshot_load(dir, manifest->str, 3600, NULL, NULL, NULL,
+	                         &error);
 	if (snap == NULL)
 		g_error("cannot load the snapshot: %s", error->message);
 	for (gsize i = G_N_ELEMENTS(files); i > 0; i--) {
@@ -228,6 +230,29 @@ progress(const char *buf, gsize len)
 	}
 }
 
+/* connect() that survives a signal (libFuzzer's timer interrupts blocking
+ * calls): the connection then completes on its own; wait for it. */
+static gboolean
+connect_to(int fd, const struct sockaddr_in *sa)
+{
+	struct pollfd p = { fd, POLLOUT, 0 };
+	int err = 0, n;
+	socklen_t len = sizeof err;
+
+	if (connect(fd, (const struct sockaddr *)sa, sizeof *sa) == 0)
+		return TRUE;
+	if (errno != EINTR && errno != EINPROGRESS)
+		return FALSE;
+	while ((n = poll(&p, 1, SEND_TIMEOUT_MS)) < 0 && errno == EINTR)
+		;
+	if (n <= 0)
+		return FALSE;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		return FALSE;
+	errno = err;
+	return err == 0;
+}
+
 /* Whether @data holds CR LF CR LF, the end of a request's head. */
 static gboolean
 has_blank_line(const uint8_t *data, size_t size)
@@ -262,7 +287,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons(port);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+	if (!connect_to(fd, &sa))
 		g_error("connect: %s", g_strerror(errno));
 
 	while (off < req->len) {

@@ -4,9 +4,11 @@
  * bytes go once through LLVMFuzzerTestOneInput, the same entry point the
  * fuzzer calls, and the result is printed as TAP ("ok N - path"). A crash,
  * a sanitizer report or an abort in the harness ends the run, and the TAP
- * driver reports the missing plan. Linked with one fuzz-<target>.c as
- * tests/fuzz/replay-<target>, it replays that target's corpus under
- * `make check`: without arguments it reads
+ * driver reports the missing plan. An input that needs more than
+ * CPU_LIMIT seconds of CPU (all threads) fails, as libFuzzer's -timeout
+ * would report it, and ends the run with "Bail out!". Linked with one
+ * fuzz-<target>.c as tests/fuzz/replay-<target>, it replays that target's
+ * corpus under `make check`: without arguments it reads
  * $G_TEST_SRCDIR/fuzz/corpus/<target>, <target> taken from its own name,
  * so that it runs as `tests/fuzz/replay-<target> tests/fuzz/corpus/<target>`
  * from the source tree.
@@ -16,11 +18,36 @@
 #include "fuzz.h"
 
 #include <glib.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#define CPU_LIMIT 10 /* seconds, as the fuzzers' -timeout=10 */
 
 static guint count;
 static gboolean failed;
+/* What the CPU timer writes when it fires: the failed test, and that the
+ * run ends there (the input cannot be left safely half done). */
+static char on_timeout[4096];
+static gsize on_timeout_len;
+
+static void
+cpu_limit_reached(int sig)
+{
+	if (write(STDOUT_FILENO, on_timeout, on_timeout_len) < 0)
+		_exit(2);
+	_exit(1);
+}
+
+static void
+cpu_timer(guint seconds)
+{
+	struct itimerval t = { { 0, 0 }, { seconds, 0 } };
+
+	setitimer(ITIMER_PROF, &t, NULL);
+}
 
 static void
 replay_file(const char *path)
@@ -38,9 +65,17 @@ replay_file(const char *path)
 	 * copy of that size, for the sanitizers to see any overread. */
 	{
 		g_autofree guint8 *copy = g_malloc(len > 0 ? len : 1);
+		int n;
 
 		memcpy(copy, data, len);
+		n = g_snprintf(on_timeout, sizeof on_timeout,
+		               "not ok %u - %s # more than %d s of CPU\n"
+		               "Bail out! stopped at an input that spins\n",
+		               count + 1, path, CPU_LIMIT);
+		on_timeout_len = MIN((gsize)n, sizeof on_timeout - 1);
+		cpu_timer(CPU_LIMIT);
 		LLVMFuzzerTestOneInput(copy, len);
+		cpu_timer(0);
 	}
 	printf("ok %u - %s\n", ++count, path);
 	fflush(stdout);
@@ -104,6 +139,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	LLVMFuzzerInitialize(&argc, &argv);
+	signal(SIGPROF, cpu_limit_reached);
 	if (corpus != NULL)
 		replay(corpus);
 	for (int i = 1; i < argc; i++)

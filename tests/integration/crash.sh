@@ -688,16 +688,7 @@ cp "$det/ref.json" "$run/ref.json"
 
 "$PYTHON3" "$py" server >"$tmp/server.out" 2>"$tmp/server.err" &
 server=$!
-i=0
-while ! grep -q '^PORT [0-9]' "$tmp/server.out" 2>/dev/null && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-port=$(sed -n 's/^PORT \([0-9][0-9]*\)$/\1/p' "$tmp/server.out")
-if [ -z "$port" ]; then
-	diag_file "$tmp/server.err"
-	bail_out "the partner fixture server did not start"
-fi
+fixture_port "$tmp/server.out" "$tmp/server.err" "the partner fixture server"
 
 # conf URLTAG: the daemon's configuration; URLTAG makes a new source URL,
 # which the daemon fetches at once when it starts.

@@ -209,3 +209,20 @@ fi
 if [ -z "${top_srcdir:-}" ] || [ ! -d "$top_srcdir/tests" ]; then
 	bail_out "top_srcdir is not set to the source tree (run the tests with make check)"
 fi
+
+# fixture_port OUT ERR WHAT: waits up to 10 s for the "PORT n" line that a
+# fixture server writes to the file OUT once it listens, and sets $port;
+# else shows the server's stderr (the file ERR) and bails out, naming WHAT.
+fixture_port()
+{
+	_i=0
+	while ! grep -q '^PORT [0-9]' "$1" 2>/dev/null && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	port=$(sed -n 's/^PORT \([0-9][0-9]*\)$/\1/p' "$1")
+	if [ -z "$port" ]; then
+		diag_file "$2"
+		bail_out "$3 did not start"
+	fi
+}

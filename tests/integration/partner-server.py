@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """partner-server.py: partner feeds that misbehave on request, for the tests
-of partner syndication (tests/integration/partners.sh).
+of partner syndication (tests/integration/partners.sh), and a WebSub hub
+that records the pings it gets (tests/integration/websub.sh).
 
 usage: partner-server.py [--lifetime SECONDS] [--verbose]
 
@@ -25,6 +26,15 @@ Control (GET or POST):
                                    headers and the status it got
   /control/secret-hits             how many times /secret was requested
   /control/secret-token            what /secret answers (to look for it)
+  /control/hub/<mode>              how /hub answers from now on: "normal"
+                                   (204) or "500"
+  /control/hub-posts               JSON: every request /hub got, in order,
+                                   each {"method", "content_type", "body",
+                                   "form" (the body parsed), "status",
+                                   "time"}
+
+WebSub hub:
+  /hub            records the request and answers as /control/hub says
 
 Modes:
   normal          the feed
@@ -627,6 +637,8 @@ class State:
                          for name in feeds.info}
         self.redirects = {name: 0 for name in feeds.info}
         self.secret_hits = 0
+        self.hub_mode = 'normal'
+        self.hub_posts = []
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -711,8 +723,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         length = int(self.headers.get('Content-Length') or 0)
+        self.post_body = b''
         if length:
-            self.rfile.read(min(length, 65536))
+            self.post_body = self.rfile.read(min(length, 65536))
         self.route(head_only=False)
 
     def route(self, head_only):
@@ -721,6 +734,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.close_connection = True
         if path == '/control' or path.startswith('/control/'):
             return self.control(path, urllib.parse.parse_qs(url.query))
+        if path == '/hub':
+            return self.hub()
         if path == '/secret':
             with self.state.lock:
                 self.state.secret_hits += 1
@@ -739,6 +754,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.answer(200, b'%d\n' % n)
         if parts == ['secret-token']:
             return self.answer(200, st.feeds.secret.encode() + b'\n')
+        if parts == ['hub-posts']:
+            with st.lock:
+                body = json.dumps(st.hub_posts, indent=1, sort_keys=True)
+            return self.answer(200, body.encode() + b'\n',
+                               'application/json')
+        if len(parts) == 2 and parts[0] == 'hub':
+            if parts[1] not in ('normal', '500'):
+                return self.answer(400, b'unknown mode\n')
+            with st.lock:
+                st.hub_mode = parts[1]
+            return self.answer(200, ('hub %s\n' % parts[1]).encode())
         if len(parts) == 2 and parts[0] == 'requests':
             with st.lock:
                 r = st.requests.get(parts[1])
@@ -763,6 +789,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 st.modes[n] = mode
                 st.redirects[n] = 0
         return self.answer(200, ('%s %s\n' % (feed, mode)).encode())
+
+    def hub(self):
+        body = getattr(self, 'post_body', b'')
+        text = body.decode('utf-8', 'replace')
+        st = self.state
+        with st.lock:
+            status = 500 if st.hub_mode == '500' else 204
+            st.hub_posts.append({
+                'method': self.command,
+                'content_type': self.headers.get('Content-Type'),
+                'body': text,
+                'form': urllib.parse.parse_qs(text, keep_blank_values=True),
+                'status': status,
+                'time': time.time(),
+            })
+        if status == 500:
+            return self.answer(500, b'hub failure\n')
+        return self.answer(204)
 
     def feed(self, feed, head_only):
         st = self.state

@@ -67,16 +67,7 @@ py=$tmp/inspect.py
 server=$!
 trap 'kill "$server" 2>/dev/null; _tap_cleanup' EXIT
 
-i=0
-while ! grep -q '^PORT [0-9]' "$tmp/server.out" 2>/dev/null && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-port=$(sed -n 's/^PORT \([0-9][0-9]*\)$/\1/p' "$tmp/server.out")
-if [ -z "$port" ]; then
-	diag_file "$tmp/server.err"
-	bail_out "the fixture server did not start"
-fi
+fixture_port "$tmp/server.out" "$tmp/server.err" "the fixture server"
 base=http://127.0.0.1:$port
 diag "fixture server at $base"
 

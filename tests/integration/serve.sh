@@ -123,6 +123,11 @@ test -z "$(head_of /calendar.ics -H 'Accept-Encoding: gzip;q=0' | header Content
 ok $? "no gzip when q=0"
 test -z "$(head_of /calendar.ics -H 'Accept-Encoding: identity' | header Content-Encoding)"
 ok $? "no gzip when not asked for"
+# Empty list elements are allowed (RFC 9110 §5.6.1); they once crashed the
+# server (tests/fuzz/corpus/http/regress-accept-encoding-empty-element).
+test "$(head_of /calendar.ics -H 'Accept-Encoding: identity,,gzip' | header Content-Encoding)" = gzip &&
+	test -z "$(head_of /calendar.ics -H 'Accept-Encoding: identity,' | header Content-Encoding)"
+ok $? "empty elements in Accept-Encoding are skipped"
 gtag=$(head_of /calendar.ics -H 'Accept-Encoding: gzip' | header ETag)
 test "$gtag" != "$etag" &&
 	test "$(head_of /calendar.ics -H 'Accept-Encoding: gzip' -H "If-None-Match: $gtag" | status)" = 304

@@ -1,0 +1,828 @@
+/*
+ * migrate.c: `evfeed import` (see migrate.h). The calendar is read once
+ * by libical in import-ics.c's sandbox, in series mode, for the values;
+ * and once more here, line by line, for what libical does not keep: where
+ * each VEVENT and each property is in the file, so that what an event
+ * file cannot hold is reported as a compiler reports a problem. That
+ * second reading looks only at property names and the UID; it never
+ * interprets values.
+ *
+ * Every event file is checked by the event file reader before it is
+ * written, and the whole folder by `evfeed check`'s code after: an import
+ * never leaves a folder that does not build.
+ */
+#include "autoconf.h"
+#include "migrate.h"
+
+#include "build.h"
+#include "catalog.h"
+#include "eventfile.h"
+#include "eventwrite.h"
+#include "fetch.h"
+#include "import.h"
+#include "partner.h"
+#include "util.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define MAX_SUFFIX 99 /* "-2" … "-99" for names taken in the same run */
+
+/* ---------------------------------------------------------- the lines */
+
+typedef struct {
+	char *name; /* upper case; components as "BEGIN:VALARM" */
+	char *value;
+	guint line;
+} Prop;
+
+typedef struct {
+	guint line; /* of BEGIN:VEVENT */
+	char *uid;  /* nullable */
+	gboolean override;
+	GArray *props; /* Prop */
+} Vevent;
+
+static void
+prop_clear(gpointer p)
+{
+	Prop *pr = p;
+
+	g_free(pr->name);
+	g_free(pr->value);
+}
+
+static void
+vevent_free(gpointer p)
+{
+	Vevent *v = p;
+
+	g_free(v->uid);
+	g_array_unref(v->props);
+	g_free(v);
+}
+
+/* The value of an unfolded content line: after the first ':' outside a
+ * quoted parameter value; NULL when there is none. */
+static const char *
+line_value(const char *line)
+{
+	gboolean quoted = FALSE;
+
+	for (const char *p = line; *p != '\0'; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (*p == ':' && !quoted)
+			return p + 1;
+	}
+	return NULL;
+}
+
+/* (transfer full): a TEXT value unescaped (RFC 5545 §3.3.11), on one
+ * line, as import-ics.c reads a UID. */
+static char *
+text_value(const char *v)
+{
+	g_autoptr(GString) s = g_string_new(NULL);
+
+	for (const char *p = v; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] != '\0') {
+			p++;
+			g_string_append_c(s, *p == 'n' || *p == 'N' ? ' ' : *p);
+		} else {
+			g_string_append_c(s, *p);
+		}
+	}
+	return evf_text_oneline(s->str);
+}
+
+typedef struct {
+	GPtrArray *vevents; /* Vevent* in document order */
+	GArray *others;     /* Prop: components that are not events */
+	GPtrArray *stack;   /* names of the open components */
+	Vevent *cur;
+	guint skip_depth; /* inside a component of a VEVENT */
+} Scan;
+
+/* One unfolded content line that starts on @lineno. */
+static void
+scan_line(Scan *s, const char *line, guint lineno)
+{
+	const char *value = line_value(line);
+	gsize n = strcspn(line, ";:");
+	g_autofree char *name = g_ascii_strup(line, (gssize)n);
+	g_autofree char *comp = NULL;
+	const char *top = s->stack->len > 0
+	                      ? g_ptr_array_index(s->stack, s->stack->len - 1)
+	                      : "";
+
+	if (value == NULL || name[0] == '\0')
+		return;
+	if (strcmp(name, "BEGIN") == 0 || strcmp(name, "END") == 0) {
+		comp = g_ascii_strup(value, -1);
+		g_strstrip(comp);
+	}
+	if (strcmp(name, "BEGIN") == 0) {
+		if (s->cur != NULL && s->skip_depth == 0) {
+			Prop p = { g_strconcat("BEGIN:", comp, NULL),
+				   g_strdup(""), lineno };
+
+			g_array_append_val(s->cur->props, p);
+		}
+		if (s->cur != NULL) {
+			s->skip_depth++;
+		} else if (strcmp(comp, "VEVENT") == 0 &&
+		           strcmp(top, "VCALENDAR") == 0) {
+			s->cur = g_new0(Vevent, 1);
+			s->cur->line = lineno;
+			s->cur->props = g_array_new(FALSE, FALSE, sizeof(Prop));
+			g_array_set_clear_func(s->cur->props, prop_clear);
+			g_ptr_array_add(s->vevents, s->cur);
+		} else if (strcmp(top, "VCALENDAR") == 0 &&
+		           strcmp(comp, "VTIMEZONE") != 0) {
+			Prop p = { g_strdup(comp), g_strdup(""), lineno };
+
+			g_array_append_val(s->others, p);
+		}
+		if (s->skip_depth == 0)
+			g_ptr_array_add(s->stack, g_steal_pointer(&comp));
+		return;
+	}
+	if (strcmp(name, "END") == 0) {
+		if (s->skip_depth > 0) {
+			s->skip_depth--;
+			return;
+		}
+		if (s->stack->len > 0)
+			g_ptr_array_set_size(s->stack, s->stack->len - 1);
+		if (strcmp(comp, "VEVENT") == 0)
+			s->cur = NULL;
+		return;
+	}
+	if (s->cur == NULL || s->skip_depth > 0)
+		return;
+	if (strcmp(name, "UID") == 0 && s->cur->uid == NULL)
+		s->cur->uid = text_value(value);
+	if (strcmp(name, "RECURRENCE-ID") == 0)
+		s->cur->override = TRUE;
+	{
+		Prop p = { g_steal_pointer(&name), g_strndup(value, 64),
+			   lineno };
+
+		g_array_append_val(s->cur->props, p);
+	}
+}
+
+/* (transfer full) (element-type Vevent): the VEVENTs of @data with the
+ * lines of their properties; *others the other components. */
+static GPtrArray *
+scan(const char *data, gsize len, GArray **others)
+{
+	Scan s = { 0 };
+	g_autoptr(GString) logical = g_string_new(NULL);
+	guint lineno = 0, start = 0;
+	const char *p = data, *end = data + len;
+
+	s.vevents = g_ptr_array_new_with_free_func(vevent_free);
+	s.others = g_array_new(FALSE, FALSE, sizeof(Prop));
+	g_array_set_clear_func(s.others, prop_clear);
+	s.stack = g_ptr_array_new_with_free_func(g_free);
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (gsize)(end - p));
+		const char *e = nl != NULL ? nl : end;
+		gsize n = (gsize)(e - p);
+
+		lineno++;
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n > 0 && (p[0] == ' ' || p[0] == '\t')) {
+			g_string_append_len(logical, p + 1, (gssize)n - 1);
+		} else {
+			if (start != 0)
+				scan_line(&s, logical->str, start);
+			g_string_truncate(logical, 0);
+			g_string_append_len(logical, p, (gssize)n);
+			start = lineno;
+		}
+		p = nl != NULL ? nl + 1 : end;
+	}
+	if (start != 0)
+		scan_line(&s, logical->str, start);
+	g_ptr_array_unref(s.stack);
+	*others = s.others;
+	return s.vevents;
+}
+
+/* ------------------------------------------------------------ Markdown */
+
+/* The length of the web address at @p that the autolink extension links
+ * (http://, https:// or www., then anything), up to white space, as the
+ * extension reads it; 0 when there is none. */
+static gsize
+address_len(const char *p)
+{
+	static const char *const prefixes[] = { "https://", "http://", "www." };
+
+	for (gsize i = 0; i < G_N_ELEMENTS(prefixes); i++) {
+		gsize k = strlen(prefixes[i]);
+
+		if (g_ascii_strncasecmp(p, prefixes[i], k) == 0 &&
+		    p[k] != '\0' && p[k] != ' ' && p[k] != '\t')
+			return strcspn(p, " \t");
+	}
+	return 0;
+}
+
+/* Appends one line of text, escaped. No '<' is ever left as it is, so
+ * that nothing can open an HTML tag or an autolink; '>' then only needs
+ * care where it would start a quote. */
+static void
+escape_line(GString *out, const char *line)
+{
+	const char *p = line;
+	gboolean start = TRUE;
+
+	while (*p != '\0') {
+		gsize a = p == line || strchr(" \t(\"'*_~", p[-1]) != NULL
+		              ? address_len(p)
+		              : 0;
+
+		if (a > 0) {
+			/* The autolink extension reads an address before
+			 * escapes are undone, up to white space: a
+			 * backslash there would become part of the link. */
+			for (gsize i = 0; i < a; i++) {
+				if (p[i] == '<')
+					g_string_append(out, "&lt;");
+				else
+					g_string_append_c(out, p[i]);
+			}
+			p += a;
+			start = FALSE;
+			continue;
+		}
+		if (strchr("\\`*_[]<|~&!#", *p) != NULL ||
+		    (start && strchr("+-=>", *p) != NULL)) {
+			g_string_append_c(out, '\\');
+			g_string_append_c(out, *p);
+		} else if (start && g_ascii_isdigit(*p)) {
+			/* "1." or "1)" would start an ordered list. */
+			gsize d = strspn(p, "0123456789");
+
+			g_string_append_len(out, p, (gssize)d);
+			p += d;
+			if (*p == '.' || *p == ')') {
+				g_string_append_c(out, '\\');
+				g_string_append_c(out, *p);
+			} else {
+				continue;
+			}
+		} else {
+			g_string_append_c(out, *p);
+		}
+		start = FALSE;
+		p++;
+	}
+}
+
+char *
+evf_migrate_markdown(const char *text)
+{
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	GString *out = g_string_new(NULL);
+	gboolean in_para = FALSE, gap = FALSE;
+
+	for (guint i = 0; lines[i] != NULL; i++) {
+		/* Leading white space would make a code block. */
+		char *l = g_strstrip(lines[i]);
+
+		if (l[0] == '\0') {
+			gap = in_para;
+			continue;
+		}
+		if (in_para)
+			g_string_append(out, gap ? "\n\n" : "\n");
+		escape_line(out, l);
+		in_para = TRUE;
+		gap = FALSE;
+	}
+	if (out->len > 0)
+		g_string_append_c(out, '\n');
+	return g_string_free(out, FALSE);
+}
+
+/* ------------------------------------------------------------- reading */
+
+typedef struct {
+	GMainLoop *loop;
+	EvfFetchResult *res;
+} Wait;
+
+static void
+on_fetched(EvfFetchResult *res, gpointer data)
+{
+	Wait *w = data;
+
+	w->res = res;
+	g_main_loop_quit(w->loop);
+}
+
+/* (transfer full) (nullable): the body at @url, fetched as a partner
+ * source is (fetch.c's limits), with the main loop run until it ends. */
+static GBytes *
+fetch(const EvfConfig *cfg, const char *url, GError **error)
+{
+	g_autofree char *ua = evf_partner_user_agent(cfg);
+	g_autoptr(GMainContext) ctx = g_main_context_new();
+	g_autoptr(EvfFetchResult) res = NULL;
+	EvfFetchRequest req = { 0 };
+	EvfFetcher *fetcher;
+	Wait w = { 0 };
+
+	req.name = "import";
+	req.url = url;
+	req.timeout = EVF_MIGRATE_TIMEOUT;
+	req.max_bytes = EVF_MIGRATE_MAX_BYTES;
+	g_main_context_push_thread_default(ctx);
+	fetcher = evf_fetcher_new(ua);
+	w.loop = g_main_loop_new(ctx, FALSE);
+	evf_fetcher_add(fetcher, &req, on_fetched, &w);
+	g_main_loop_run(w.loop);
+	g_main_loop_unref(w.loop);
+	evf_fetcher_free(fetcher);
+	g_main_context_pop_thread_default(ctx);
+	res = w.res;
+	if (res->error != NULL) {
+		evf_throw(error, "cannot fetch: %s", res->error);
+		return NULL;
+	}
+	if (res->body == NULL) {
+		evf_throw(error, "cannot fetch: HTTP status %ld", res->status);
+		return NULL;
+	}
+	return g_bytes_ref(res->body);
+}
+
+/* (transfer full) (nullable): the bytes of @source, a file or a URL;
+ * *url (transfer full) the URL fetched, else NULL. */
+static GBytes *
+read_source(const EvfConfig *cfg, const char *source, char **url,
+            GError **error)
+{
+	g_autofree char *scheme = g_uri_parse_scheme(source);
+
+	*url = NULL;
+	if (scheme == NULL || strlen(scheme) < 2) /* "C:" is a path */
+		return evf_file_read(source, EVF_MIGRATE_MAX_BYTES, error);
+	if (g_ascii_strcasecmp(scheme, "webcal") == 0)
+		*url = g_strconcat("https", source + strlen(scheme), NULL);
+	else if (g_ascii_strcasecmp(scheme, "http") == 0 ||
+	         g_ascii_strcasecmp(scheme, "https") == 0)
+		*url = g_strdup(source);
+	else {
+		evf_throw(error,
+		          "only http, https and webcal URLs can be fetched, "
+		          "not %s",
+		          scheme);
+		return NULL;
+	}
+	return fetch(cfg, *url, error);
+}
+
+/* ------------------------------------------------------------- the run */
+
+typedef struct {
+	const EvfConfig *cfg;
+	const char *source; /* as diagnostics name it */
+	gboolean dry_run;
+	gint64 now;
+	FILE *out;
+	GPtrArray *diags;
+	GHashTable *existing; /* uid → display path of its file */
+	GHashTable *taken;    /* file names written in this run */
+	GHashTable *by_uid;   /* uid → the first Vevent with it */
+	GHashTable *imported; /* uids written */
+	gboolean events_dir_made;
+} Run;
+
+/* (transfer full): a uid fit for a message. */
+static char *
+label(const char *uid)
+{
+	g_autofree char *one = evf_text_oneline(uid != NULL ? uid : "");
+	glong n = g_utf8_strlen(one, -1);
+	g_autofree char *head = NULL;
+
+	if (n <= 40)
+		return g_steal_pointer(&one);
+	/* Long uids (Outlook's are 112 hex digits) differ at both ends. */
+	head = g_utf8_substring(one, 0, 20);
+	return g_strconcat(head, "\u2026",
+	                   g_utf8_offset_to_pointer(one, n - 19), NULL);
+}
+
+static guint
+line_of(Run *r, const char *uid)
+{
+	Vevent *v = g_hash_table_lookup(r->by_uid, uid);
+
+	return v != NULL ? v->line : 0;
+}
+
+/* The uids of the events folder, which must pass `evfeed check`. */
+static gboolean
+load_existing(Run *r)
+{
+	g_autoptr(GPtrArray) files = NULL;
+	g_autoptr(GPtrArray) events = NULL;
+	g_autofree char *digest = NULL;
+
+	if (!g_file_test(r->cfg->events_dir, G_FILE_TEST_IS_DIR))
+		return TRUE;
+	files = evf_catalog_read(r->cfg, NULL, r->diags, &digest);
+	if (files != NULL)
+		events =
+		    evf_catalog_parse(r->cfg, NULL, files, r->now, r->diags);
+	if (events == NULL) {
+		g_autofree char *shown =
+		    evf_catalog_display_path(r->cfg->events_dir);
+
+		evf_diags_add(r->diags, shown, 0, 0,
+		              "the events folder has errors: nothing is "
+		              "imported until 'evfeed check' passes");
+		return FALSE;
+	}
+	for (guint i = 0; i < events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(events, i);
+
+		g_hash_table_insert(r->existing, g_strdup(ev->uid),
+		                    g_strdup(ev->path));
+	}
+	return TRUE;
+}
+
+/* Checks @ev's RRULE as an event file would; a rule it would refuse is
+ * dropped (the first occurrence stays) and reported. */
+static void
+check_rrule(Run *r, EvfEvent *ev, guint line)
+{
+	g_autofree char *why = NULL;
+	g_autofree char *l = NULL;
+
+	if (ev->rrule == NULL ||
+	    (why = evf_eventfile_check_rrule(ev, ev->rrule)) == NULL)
+		return;
+	l = label(ev->uid);
+	evf_diags_warn(r->diags, r->source, line, 0,
+	               "'%s': RRULE is not carried over (%s): only the first "
+	               "occurrence is imported",
+	               l, why);
+	g_clear_pointer(&ev->rrule, g_free);
+}
+
+/* (transfer full): the file name for @ev: `evfeed new`'s, with "-2", "-3"…
+ * when an event of this run already took it. */
+static char *
+file_name(Run *r, const EvfEvent *ev)
+{
+	g_autofree char *name = evf_eventwrite_filename(ev);
+	g_autofree char *stem = g_strndup(name, strlen(name) - 3);
+
+	for (guint n = 2;
+	     g_hash_table_contains(r->taken, name) && n <= MAX_SUFFIX; n++) {
+		g_free(name);
+		name = g_strdup_printf("%s-%u.md", stem, n);
+	}
+	return g_steal_pointer(&name);
+}
+
+/* Writes the event file of @ev; FALSE (with an error) when it is not. */
+static gboolean
+import_event(Run *r, EvfEvent *ev)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) check = evf_diags_new();
+	g_autoptr(EvfEvent) back = NULL;
+	g_autofree char *l = label(ev->uid);
+	g_autofree char *body = NULL;
+	g_autofree char *text = NULL;
+	g_autofree char *name = NULL;
+	g_autofree char *stem = NULL;
+	g_autofree char *path = NULL;
+	g_autofree char *shown = NULL;
+	guint line = line_of(r, ev->uid);
+	const char *there = g_hash_table_lookup(r->existing, ev->uid);
+
+	if (there != NULL) {
+		evf_diags_add(r->diags, r->source, line, 0,
+		              "'%s': the events folder has this uid already "
+		              "(%s): not imported",
+		              l, there);
+		return FALSE;
+	}
+	check_rrule(r, ev, line);
+	if (ev->description_text != NULL)
+		body = evf_migrate_markdown(ev->description_text);
+	text = evf_eventwrite_format(r->cfg, ev, body, &error);
+	if (text == NULL) {
+		evf_diags_add(r->diags, r->source, line, 0,
+		              "'%s': %s: not imported", l, error->message);
+		return FALSE;
+	}
+	name = file_name(r, ev);
+	stem = g_strndup(name, strlen(name) - 3);
+	path = g_build_filename(r->cfg->events_dir, name, NULL);
+	shown = evf_catalog_display_path(path);
+
+	/* The file as `evfeed check` will read it. */
+	back = evf_eventfile_parse(shown, stem, text, strlen(text), r->cfg,
+	                           r->now, check);
+	if (back == NULL || g_strcmp0(back->uid, ev->uid) != 0) {
+		for (guint i = 0; i < check->len; i++) {
+			g_autofree char *d =
+			    evf_diag_format(g_ptr_array_index(check, i));
+
+			evf_diags_add(r->diags, r->source, line, 0,
+			              "'%s': the event file would not be "
+			              "valid: %s",
+			              l, d);
+		}
+		if (check->len == 0)
+			evf_diags_add(r->diags, r->source, line, 0,
+			              "'%s': the event file would not keep "
+			              "the uid: not imported",
+			              l);
+		return FALSE;
+	}
+	if (g_file_test(path, G_FILE_TEST_EXISTS)) {
+		evf_diags_add(r->diags, r->source, line, 0,
+		              "'%s': '%s' exists and is not overwritten: not "
+		              "imported",
+		              l, shown);
+		return FALSE;
+	}
+	g_hash_table_add(r->taken, g_strdup(name));
+	if (r->dry_run) {
+		fprintf(r->out, "would write %s\n", shown);
+		return TRUE;
+	}
+	if (!r->events_dir_made &&
+	    g_mkdir_with_parents(r->cfg->events_dir, 0755) < 0) {
+		g_autofree char *dir =
+		    evf_catalog_display_path(r->cfg->events_dir);
+
+		evf_diags_add(r->diags, dir, 0, 0, "cannot create it: %s",
+		              g_strerror(errno));
+		return FALSE;
+	}
+	r->events_dir_made = TRUE;
+	if (!evf_eventwrite_create(path, shown, text, &error)) {
+		evf_diags_add(r->diags, r->source, line, 0,
+		              "'%s': %s: not imported", l, error->message);
+		return FALSE;
+	}
+	fprintf(r->out, "%s\n", shown);
+	return TRUE;
+}
+
+/* Properties an event file holds (import-ics.c reads them), and those
+ * evfeed writes anew for every event (a public, free listing with its
+ * own revision stamps), which need no report. */
+static const char *const carried[] = {
+	"UID",
+	"DTSTART",
+	"DTEND",
+	"DURATION",
+	"SUMMARY",
+	"LOCATION",
+	"DESCRIPTION",
+	"URL",
+	"CATEGORIES",
+	"STATUS",
+	"ORGANIZER",
+	"CONTACT",
+	"GEO",
+	"CREATED",
+	"X-ALT-DESC",
+	"X-MICROSOFT-CDO-ALLDAYEVENT",
+	"DTSTAMP",
+	"LAST-MODIFIED",
+	"SEQUENCE",
+	"CLASS",
+	"TRANSP",
+	"X-MICROSOFT-CDO-BUSYSTATUS",
+	"X-MICROSOFT-CDO-INTENDEDSTATUS",
+};
+
+static gboolean
+is_carried(const char *name)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(carried); i++)
+		if (strcmp(name, carried[i]) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* Reports what the VEVENT @v (imported as @ev) had that its event file
+ * cannot hold. X- properties, being vendors' own, once per name and file
+ * (counted in @x_names). */
+static void
+report_properties(Run *r, const Vevent *v, const EvfEvent *ev,
+                  GHashTable *x_names)
+{
+	g_autofree char *l = label(v->uid);
+	guint rrules = 0;
+
+	for (guint i = 0; i < v->props->len; i++) {
+		const Prop *p = &g_array_index(v->props, Prop, i);
+
+		if (strcmp(p->name, "RRULE") == 0) {
+			if (rrules++ > 0 || ev->rrule == NULL)
+				evf_diags_warn(r->diags, r->source, p->line, 0,
+				               "'%s': RRULE is not carried "
+				               "over: only %s",
+				               l,
+				               ev->rrule != NULL
+				                   ? "the first RRULE is"
+				                   : "the first occurrence "
+				                     "is imported");
+		} else if (strcmp(p->name, "EXDATE") == 0) {
+			evf_diags_warn(r->diags, r->source, p->line, 0,
+			               "'%s': EXDATE is not carried over: the "
+			               "excluded occurrences are back in the "
+			               "series",
+			               l);
+		} else if (strcmp(p->name, "RDATE") == 0) {
+			evf_diags_warn(r->diags, r->source, p->line, 0,
+			               "'%s': RDATE is not carried over: those "
+			               "occurrences are missing",
+			               l);
+		} else if (g_str_has_prefix(p->name, "BEGIN:")) {
+			evf_diags_warn(r->diags, r->source, p->line, 0,
+			               "'%s': %s is not carried over", l,
+			               p->name + strlen("BEGIN:"));
+		} else if (g_str_has_prefix(p->name, "X-") &&
+		           !is_carried(p->name)) {
+			guint n = GPOINTER_TO_UINT(
+			    g_hash_table_lookup(x_names, p->name));
+
+			if (n == 0)
+				evf_diags_warn(r->diags, r->source, p->line, 0,
+				               "'%s': %s is not carried over "
+				               "(said once for the whole "
+				               "calendar)",
+				               l, p->name);
+			g_hash_table_insert(x_names, g_strdup(p->name),
+			                    GUINT_TO_POINTER(n + 1));
+		} else if (!is_carried(p->name)) {
+			evf_diags_warn(r->diags, r->source, p->line, 0,
+			               "'%s': %s is not carried over", l,
+			               p->name);
+		}
+	}
+}
+
+/* Whether the VEVENT @v is one that import-ics.c leaves out by policy (a
+ * private event) rather than for a fault. */
+static gboolean
+is_private(const Vevent *v)
+{
+	for (guint i = 0; i < v->props->len; i++) {
+		const Prop *p = &g_array_index(v->props, Prop, i);
+
+		if (strcmp(p->name, "CLASS") == 0 &&
+		    (g_ascii_strncasecmp(p->value, "PRIVATE", 7) == 0 ||
+		     g_ascii_strncasecmp(p->value, "CONFIDENTIAL", 12) == 0))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Reports, against the calendar's lines, each VEVENT not imported and
+ * what the imported ones could not carry over. */
+static void
+report(Run *r, GPtrArray *vevents, GArray *others, EvfImport *imp)
+{
+	g_autoptr(GHashTable) events =
+	    g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GHashTable) x_names =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+	for (guint i = 0; i < imp->events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(imp->events, i);
+
+		g_hash_table_insert(events, ev->uid, ev);
+	}
+	for (guint i = 0; i < others->len; i++) {
+		const Prop *p = &g_array_index(others, Prop, i);
+
+		evf_diags_warn(r->diags, r->source, p->line, 0,
+		               "a %s is not imported: only events are",
+		               p->name);
+	}
+	for (guint i = 0; i < vevents->len; i++) {
+		const Vevent *v = g_ptr_array_index(vevents, i);
+		g_autofree char *l = label(v->uid);
+		const EvfEvent *ev =
+		    v->uid != NULL ? g_hash_table_lookup(events, v->uid) : NULL;
+
+		if (v->override) {
+			evf_diags_warn(r->diags, r->source, v->line, 0,
+			               "'%s': a changed occurrence "
+			               "(RECURRENCE-ID) is not carried over",
+			               l);
+		} else if (ev == NULL && is_private(v)) {
+			evf_diags_warn(r->diags, r->source, v->line, 0,
+			               "'%s': a private event is not "
+			               "imported",
+			               l);
+		} else if (ev == NULL) {
+			evf_diags_add(r->diags, r->source, v->line, 0,
+			              "'%s': the event could not be read: not "
+			              "imported",
+			              l);
+		} else if (g_hash_table_contains(r->imported, v->uid)) {
+			report_properties(r, v, ev, x_names);
+		}
+	}
+}
+
+guint
+evf_migrate_run(const EvfConfig *cfg, const char *source, gboolean dry_run,
+                gint64 now, FILE *out, GPtrArray *diags)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) bytes = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+	g_autoptr(GPtrArray) vevents = NULL;
+	g_autoptr(GArray) others = NULL;
+	g_autofree char *url = NULL;
+	g_autoptr(GHashTable) existing =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(GHashTable) taken =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GHashTable) by_uid =
+	    g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GHashTable) imported =
+	    g_hash_table_new(g_str_hash, g_str_equal);
+	Run r = { cfg,   source,   dry_run, now,    out,
+		  diags, existing, taken,   by_uid, imported };
+	const char *data;
+	gsize len;
+	guint written = 0;
+
+	if (!load_existing(&r))
+		return 0;
+	bytes = read_source(cfg, source, &url, &error);
+	if (bytes == NULL) {
+		evf_diags_add(diags, source, 0, 0, "%s", error->message);
+		return 0;
+	}
+	data = g_bytes_get_data(bytes, &len);
+	if (evf_import_sniff(data, len) != EVF_FORMAT_ICS) {
+		evf_diags_add(diags, source, 0, 0,
+		              "not an iCalendar document (no BEGIN:VCALENDAR)");
+		return 0;
+	}
+	imp = evf_import_ics_series(data, len, url != NULL ? url : cfg->url,
+	                            &error);
+	if (imp == NULL) {
+		evf_diags_add(diags, source, 0, 0, "%s", error->message);
+		return 0;
+	}
+	for (guint i = 0; i < imp->warnings->len; i++)
+		evf_diags_warn(
+		    diags, source, 0, 0, "%s",
+		    (const char *)g_ptr_array_index(imp->warnings, i));
+	vevents = scan(data, len, &others);
+	for (guint i = 0; i < vevents->len; i++) {
+		Vevent *v = g_ptr_array_index(vevents, i);
+
+		if (v->uid != NULL && !v->override &&
+		    !g_hash_table_contains(r.by_uid, v->uid))
+			g_hash_table_insert(r.by_uid, v->uid, v);
+	}
+	for (guint i = 0; i < imp->events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(imp->events, i);
+
+		if (import_event(&r, ev)) {
+			g_hash_table_add(r.imported, ev->uid);
+			written++;
+		}
+	}
+	report(&r, vevents, others, imp);
+	if (!dry_run && written > 0) {
+		g_autoptr(GPtrArray) after = evf_diags_new();
+		g_autofree char *shown =
+		    evf_catalog_display_path(cfg->events_dir);
+
+		if (!evf_build_check(cfg, now, after))
+			evf_diags_add(diags, shown, 0, 0,
+			              "the events folder does not pass "
+			              "'evfeed check' after the import");
+		g_ptr_array_extend_and_steal(diags, g_steal_pointer(&after));
+	}
+	return written;
+}

@@ -1,0 +1,85 @@
+/*
+ * rrule.c: recurrence rules that libical 3.0.16 spins on, recognised from
+ * the rule alone. For a sub-daily rule libical steps through every
+ * second, minute or hour between two occurrences, inside one call of
+ * icalrecur_iterator_next(), and until the end of its range when there is
+ * none: 30 February every hour takes 10 to 30 s to be found empty, a
+ * secondly rule limited to 31 December runs through 18 million seconds to
+ * reach it. No cap on the number of calls bounds that; refusing the rule
+ * before the iterator exists does. Event files (eventfile.c) and partners'
+ * calendars (import-ics.c) share this one check.
+ */
+#include "autoconf.h"
+#include "rrule.h"
+
+static gboolean
+has(const short *by)
+{
+	return by[0] != ICAL_RECURRENCE_ARRAY_MAX;
+}
+
+/* Whether no month of BYMONTH has a day of BYMONTHDAY (30 February). */
+static gboolean
+no_month_has_the_day(const struct icalrecurrencetype *rt)
+{
+	if (!has(rt->by_month) || !has(rt->by_month_day))
+		return FALSE;
+	for (int i = 0; i < ICAL_BY_MONTH_SIZE &&
+	                rt->by_month[i] != ICAL_RECURRENCE_ARRAY_MAX;
+	     i++) {
+		int m = rt->by_month[i];
+		int days;
+
+		if (m < 1 || m > 12)
+			return FALSE;
+		days = m == 2 ? 29 : g_date_get_days_in_month(m, 2001);
+		for (int j = 0;
+		     j < ICAL_BY_MONTHDAY_SIZE &&
+		     rt->by_month_day[j] != ICAL_RECURRENCE_ARRAY_MAX;
+		     j++)
+			if (ABS(rt->by_month_day[j]) <= days)
+				return FALSE;
+	}
+	return TRUE;
+}
+
+const char *
+evf_rrule_refusal(const struct icalrecurrencetype *rt)
+{
+	gboolean month_level, year_level;
+
+	g_return_val_if_fail(rt != NULL, NULL);
+	if (no_month_has_the_day(rt))
+		return "it never occurs: no month of BYMONTH has a day of "
+		       "BYMONTHDAY";
+	/* Day-level filters on a sub-daily rule: each one can put a month
+	 * to years between occurrences, all of it stepped through. */
+	month_level = has(rt->by_month) || has(rt->by_month_day);
+	year_level = has(rt->by_year_day) || has(rt->by_week_no);
+	switch (rt->freq) {
+	case ICAL_SECONDLY_RECURRENCE:
+		if (month_level || year_level || has(rt->by_day))
+			return "FREQ=SECONDLY with BYMONTH, BYMONTHDAY, "
+			       "BYYEARDAY, BYWEEKNO or BYDAY would take "
+			       "libical minutes to step through";
+		break;
+	case ICAL_MINUTELY_RECURRENCE:
+		if (month_level || year_level)
+			return "FREQ=MINUTELY with BYMONTH, BYMONTHDAY, "
+			       "BYYEARDAY or BYWEEKNO would take libical "
+			       "minutes to step through";
+		break;
+	case ICAL_HOURLY_RECURRENCE:
+		/* Day of the year or week number against the month or the
+		 * weekday: often impossible (day 366 in February), and then
+		 * stepped through to the end. */
+		if (year_level && (month_level || has(rt->by_day)))
+			return "FREQ=HOURLY with BYYEARDAY or BYWEEKNO and "
+			       "BYMONTH, BYMONTHDAY or BYDAY would take "
+			       "libical minutes to step through";
+		break;
+	default:
+		break;
+	}
+	return NULL;
+}

@@ -1,0 +1,277 @@
+#!/bin/sh
+# import.sh: `evfeed import` migrates a calendar into event files. An
+# Outlook export and evfeed's own calendar.ics (of the sample and the hard
+# events) round-trip: imported into an empty folder and built again, every
+# event has the same UID, SUMMARY, DTSTART and DTEND instants and LOCATION
+# (and RRULE) as python-icalendar reads them. Also: `evfeed check` passes
+# after an import, nothing is ever overwritten (neither a file nor a uid),
+# what cannot be carried over is reported as FILE:LINE: warning lines,
+# --dry-run writes nothing, and a calendar is fetched from a URL.
+. "$top_srcdir/tests/integration/lib.sh"
+
+PYTHON3=${PYTHON3:-/usr/bin/python3}
+if ! "$PYTHON3" -c 'import icalendar' >/dev/null 2>&1; then
+	skip_all "python3-icalendar is not installed"
+fi
+ics=$top_srcdir/tests/data/import/ics
+outlook=$ics/outlook-export.ics
+uncarried=$top_srcdir/tests/data/import/migrate/uncarried.ics
+
+# compare ORIGINAL REBUILT: every public VEVENT of ORIGINAL is in REBUILT
+# with the same UID, SUMMARY, LOCATION, RRULE and start and end instants
+# (an Outlook all-day event written as midnight to midnight compares by
+# its dates); REBUILT has no other event. Prints what differs.
+compare()
+{
+	"$PYTHON3" - "$1" "$2" <<'EOF'
+import datetime, sys
+import icalendar
+
+def events(path):
+    cal = icalendar.Calendar.from_ical(open(path, 'rb').read())
+    out = {}
+    for ev in cal.walk('VEVENT'):
+        if str(ev.get('CLASS', 'PUBLIC')).upper() in ('PRIVATE', 'CONFIDENTIAL'):
+            continue
+        out[str(ev['UID'])] = ev
+    return out
+
+def when(ev, key, allday):
+    if key not in ev:
+        return None
+    v = ev.decoded(key)
+    if allday and isinstance(v, datetime.datetime):
+        return v.date()
+    if isinstance(v, datetime.datetime):
+        if v.tzinfo is None:
+            raise SystemExit('%s: floating %s' % (ev['UID'], key))
+        return v.astimezone(datetime.timezone.utc)
+    return v
+
+def text(ev, key):
+    v = ev.get(key)
+    return None if v is None else str(v)
+
+def summary(ev):
+    s = text(ev, 'SUMMARY')
+    # evfeed's own calendar writes "Cancelled: " before the title of a
+    # cancelled event; it must be there as often on both sides.
+    return s
+
+a, b = events(sys.argv[1]), events(sys.argv[2])
+bad = 0
+if sorted(a) != sorted(b):
+    print('uids differ: only in the original: %s; only in the rebuilt: %s'
+          % (sorted(set(a) - set(b)), sorted(set(b) - set(a))))
+    bad += 1
+for uid in sorted(set(a) & set(b)):
+    x, y = a[uid], b[uid]
+    allday = not isinstance(y.decoded('DTSTART'), datetime.datetime)
+    for what, f in (('SUMMARY', summary),
+                    ('LOCATION', lambda e: text(e, 'LOCATION')),
+                    ('RRULE', lambda e: e.get('RRULE')),
+                    ('DTSTART', lambda e: when(e, 'DTSTART', allday)),
+                    ('DTEND', lambda e: when(e, 'DTEND', allday))):
+        if f(x) != f(y):
+            print('%s: %s: %r != %r' % (uid, what, f(x), f(y)))
+            bad += 1
+print('%d events compared' % len(set(a) & set(b)))
+sys.exit(1 if bad or not a else 0)
+EOF
+}
+
+# ------------------------------------------------------------ Outlook
+tmp=$(mktmp)
+write_config "$tmp" "$tmp/events"
+conf=$tmp/evfeed.conf
+(cd "$tmp" && "$EVFEED" --config "$conf" import "$outlook") \
+	>"$tmp/out" 2>"$tmp/err"
+ok $? "Outlook export: import exits 0"
+test "$(wc -l <"$tmp/out")" -eq 4 && test "$(ls "$tmp/events" | wc -l)" -eq 4
+ok $? "Outlook export: four event files written and printed"
+grep -q '^events/2018-05-22-counter-terrorism-challenges-in-south-eastern-europe\.md$' "$tmp/out"
+ok $? "Outlook export: files named as evfeed new names them"
+grep -q "outlook-export\.ics:134: warning: '.*': a private event is not imported" "$tmp/err"
+ok $? "Outlook export: the private event is reported, with its line"
+grep -q "outlook-export\.ics:58: warning: '.*': PRIORITY is not carried over" "$tmp/err"
+ok $? "Outlook export: PRIORITY reported at its line"
+grep -q '040000008200E00074C5B7101A82E00800000000F1E2D3C4B5A6D301000000000000000010000000B3C4D5E6F708192A3B4C5D6E7F809102' \
+	"$tmp/events/2018-05-22-counter-terrorism-challenges-in-south-eastern-europe.md"
+ok $? "Outlook export: the UID is kept"
+check "Outlook export: evfeed check passes" "$EVFEED" --config "$conf" check
+check "Outlook export: evfeed build passes" "$EVFEED" --config "$conf" build
+check "Outlook export: summary, times, location and UID round-trip" \
+	compare "$outlook" "$tmp/public/calendar.ics"
+
+# Again into the same folder: every uid is there already.
+tree_sums "$tmp/events" >"$tmp/sums"
+(cd "$tmp" && "$EVFEED" --config "$conf" import "$outlook") \
+	>"$tmp/out" 2>"$tmp/err"
+test $? -eq 1
+ok $? "import again: exit 1"
+test "$(grep -c 'the events folder has this uid already' "$tmp/err")" -eq 4
+ok $? "import again: each of the four is refused"
+tree_sums "$tmp/events" | cmp -s - "$tmp/sums"
+ok $? "import again: nothing changed"
+
+# A different event already has the file name one of them would take.
+tmp=$(mktmp)
+mkdir "$tmp/events"
+write_config "$tmp" "$tmp/events"
+conf=$tmp/evfeed.conf
+taken=$tmp/events/2018-09-25-criminal-justice-and-security-conference.md
+printf -- '---\ntitle: Someone else'"'"'s event\nstart: 2018-01-01\nuid: mine\n---\nKeep me.\n' >"$taken"
+cp "$taken" "$tmp/before"
+(cd "$tmp" && "$EVFEED" --config "$conf" import "$outlook") \
+	>"$tmp/out" 2>"$tmp/err"
+test $? -eq 1
+ok $? "existing file: exit 1"
+cmp -s "$taken" "$tmp/before"
+ok $? "existing file: not overwritten"
+grep -q "outlook-export\.ics:107: error: '.*': 'events/2018-09-25-criminal-justice-and-security-conference\.md' exists and is not overwritten" "$tmp/err"
+ok $? "existing file: reported at the event's line"
+test "$(ls "$tmp/events" | wc -l)" -eq 4
+ok $? "existing file: the three others are imported"
+check "existing file: evfeed check passes" "$EVFEED" --config "$conf" check
+
+# A folder with errors: nothing is imported.
+tmp=$(mktmp)
+mkdir "$tmp/events"
+write_config "$tmp" "$tmp/events"
+printf -- '---\ntitle: Broken\nstart: 2018-02-30\n---\n' >"$tmp/events/broken.md"
+"$EVFEED" --config "$tmp/evfeed.conf" import "$outlook" >/dev/null 2>"$tmp/err"
+test $? -eq 1 && test "$(ls "$tmp/events" | wc -l)" -eq 1 &&
+	grep -q 'broken.md:3:8: error' "$tmp/err"
+ok $? "a folder that does not check: nothing is imported"
+
+# ------------------------------------------------------ evfeed's own
+# The sample and the hard events, built; their calendar imported into an
+# empty folder and built again.
+tmp=$(mktmp)
+mkdir "$tmp/a" "$tmp/a/events" "$tmp/b"
+cp "$top_srcdir"/feeds/events/*.md "$top_srcdir"/tests/data/hard-events/*.md \
+	"$tmp/a/events/"
+write_config "$tmp/a" "$tmp/a/events"
+write_config "$tmp/b" "$tmp/b/events"
+check "own calendar: the original builds" \
+	"$EVFEED" --config "$tmp/a/evfeed.conf" build
+"$EVFEED" --config "$tmp/b/evfeed.conf" import "$tmp/a/public/calendar.ics" \
+	>"$tmp/out" 2>"$tmp/err"
+ok $? "own calendar: import exits 0"
+test "$(ls "$tmp/b/events" | wc -l)" -eq "$(grep -c '^BEGIN:VEVENT' "$tmp/a/public/calendar.ics")"
+ok $? "own calendar: one file per event"
+check "own calendar: evfeed check passes" \
+	"$EVFEED" --config "$tmp/b/evfeed.conf" check
+check "own calendar: the import builds" \
+	"$EVFEED" --config "$tmp/b/evfeed.conf" build
+check "own calendar: summary, times, location, RRULE and UID round-trip" \
+	compare "$tmp/a/public/calendar.ics" "$tmp/b/public/calendar.ics"
+grep -q '^status: cancelled$' "$tmp/b/events/2018-05-03-briefing-on-regional-police-cooperation.md" &&
+	grep -q '^title: Briefing on Regional Police Cooperation$' "$tmp/b/events/2018-05-03-briefing-on-regional-police-cooperation.md"
+ok $? "own calendar: a cancelled event keeps its title without 'Cancelled: '"
+grep -q '^recurrence: FREQ=WEEKLY;COUNT=4$' "$tmp/b/events/2018-10-09-weekly-seminar-on-countering-violent-extremism.md"
+ok $? "own calendar: a recurring event stays one file with its rule"
+grep -q '^organizer_email: events@example.org$' "$tmp/b/events/2018-10-16-conference-on-security-sector-reform-with-every-optional-key.md"
+ok $? "own calendar: the organiser's address is kept"
+! grep -q '<script' "$tmp/b/events/"*.md
+ok $? "own calendar: no raw HTML in the bodies"
+# A second generation is the same as the first: the round trip is stable.
+mkdir "$tmp/c"
+write_config "$tmp/c" "$tmp/c/events"
+"$EVFEED" --config "$tmp/c/evfeed.conf" import "$tmp/b/public/calendar.ics" >/dev/null 2>&1
+(cd "$tmp/b/events" && for f in *.md; do grep -v '^published: ' "$f"; done) >"$tmp/gen1"
+(cd "$tmp/c/events" && for f in *.md; do grep -v '^published: ' "$f"; done) >"$tmp/gen2"
+cmp -s "$tmp/gen1" "$tmp/gen2"
+ok $? "own calendar: importing the import's calendar gives the same files"
+
+# ------------------------------------------------ what is not carried
+tmp=$(mktmp)
+write_config "$tmp" "$tmp/events"
+"$EVFEED" --config "$tmp/evfeed.conf" import "$uncarried" >"$tmp/out" 2>"$tmp/err"
+test $? -eq 1
+ok $? "uncarried: an event that cannot be read makes the exit status 1"
+for want in \
+	"11: warning: 'series@old.example.org': EXDATE is not carried over" \
+	"12: warning: 'series@old.example.org': RDATE is not carried over" \
+	"15: warning: 'series@old.example.org': ATTENDEE is not carried over" \
+	"16: warning: 'series@old.example.org': ATTENDEE is not carried over" \
+	"17: warning: 'series@old.example.org': ATTACH is not carried over" \
+	"18: warning: 'series@old.example.org': VALARM is not carried over" \
+	"23: warning: 'series@old.example.org': X-OLD-SITE-COLOUR is not carried over" \
+	"25: warning: 'series@old.example.org': a changed occurrence (RECURRENCE-ID) is not carried over" \
+	"40: warning: 'single@old.example.org': RESOURCES is not carried over" \
+	"42: warning: a VTODO is not imported" \
+	"46: error: 'broken@old.example.org': the event could not be read"; do
+	grep -qF "uncarried.ics:$want" "$tmp/err"
+	ok $? "uncarried: ${want#*: }"
+done
+test "$(grep -c 'X-OLD-SITE-COLOUR' "$tmp/err")" -eq 1
+ok $? "uncarried: an X- property is reported once per calendar"
+grep -q '^recurrence: FREQ=WEEKLY;COUNT=6;BYDAY=MO$' "$tmp/events/2018-06-04-weekly-coordination-call.md" &&
+	grep -q '^timezone: Europe/Vienna$' "$tmp/events/2018-06-04-weekly-coordination-call.md"
+ok $? "uncarried: the series keeps its rule and its zone"
+check "uncarried: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
+
+# ------------------------------------------------------------ dry run
+tmp=$(mktmp)
+write_config "$tmp" "$tmp/events"
+(cd "$tmp" && "$EVFEED" --config "$tmp/evfeed.conf" import --dry-run "$outlook") \
+	>"$tmp/out" 2>&1
+ok $? "--dry-run: exit 0"
+test ! -e "$tmp/events" &&
+	grep -q '^would write events/2018-06-28-inter-regional-meeting-on-countering-illicit-financial-flows\.md$' "$tmp/out"
+ok $? "--dry-run: says what it would write, writes nothing"
+
+# ------------------------------------------------------------ a URL
+tmp=$(mktmp)
+write_config "$tmp" "$tmp/events"
+# Serves the fixtures' folder on a free port of 127.0.0.1, prints it, and
+# stops by itself after two requests or 30 seconds.
+"$PYTHON3" - "$ics" >"$tmp/port" 2>"$tmp/server.log" <<'EOF' &
+import functools, http.server, sys, time
+handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                            directory=sys.argv[1])
+server = http.server.HTTPServer(('127.0.0.1', 0), handler)
+server.timeout = 1
+print(server.server_address[1], flush=True)
+end = time.monotonic() + 30
+served = 0
+while served < 2 and time.monotonic() < end:
+    before = time.monotonic()
+    server.handle_request()
+    if time.monotonic() - before < server.timeout:
+        served += 1
+EOF
+server=$!
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	test -s "$tmp/port" && break
+	sleep 0.5
+done
+port=$(cat "$tmp/port")
+test -n "$port"
+ok $? "the test server is listening"
+with_timeout 60 "$EVFEED" --config "$tmp/evfeed.conf" import \
+	"http://127.0.0.1:$port/outlook-export.ics" >"$tmp/out" 2>"$tmp/err"
+ok $? "URL: import exits 0"
+test "$(ls "$tmp/events" | wc -l)" -eq 4
+ok $? "URL: the four events are written"
+grep -q "^http://127.0.0.1:$port/outlook-export.ics:134: warning:" "$tmp/err"
+ok $? "URL: reports name the URL and the line"
+with_timeout 60 "$EVFEED" --config "$tmp/evfeed.conf" import \
+	"http://127.0.0.1:$port/no-such.ics" >"$tmp/out" 2>"$tmp/err"
+test $? -eq 1 && grep -q 'no-such.ics: error: cannot fetch' "$tmp/err"
+ok $? "URL: a 404 is an error"
+wait "$server"
+"$EVFEED" --config "$tmp/evfeed.conf" import "ftp://127.0.0.1/x.ics" >/dev/null 2>"$tmp/err"
+test $? -eq 1 && grep -q 'only http, https and webcal' "$tmp/err"
+ok $? "URL: other schemes are refused"
+
+# ------------------------------------------------------ usage errors
+"$EVFEED" --config "$tmp/evfeed.conf" import >/dev/null 2>&1
+test $? -eq 2
+ok $? "import without a calendar: exit 2"
+"$EVFEED" --config "$tmp/evfeed.conf" import "$tmp/missing.ics" >/dev/null 2>"$tmp/err"
+test $? -eq 1 && grep -q 'missing.ics' "$tmp/err"
+ok $? "a missing file: exit 1 naming it"
+
+done_testing
