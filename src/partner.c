@@ -70,23 +70,30 @@ set_str(char **field, const char *value)
 	*field = g_strdup(value);
 }
 
+/* The format of @res: the source's, else what its bytes look like. */
+static EvfFormat
+format_of(const char *format_name, const EvfFetchResult *res)
+{
+	gsize len;
+	const char *data = g_bytes_get_data(res->body, &len);
+
+	if (g_strcmp0(format_name, "ics") == 0)
+		return EVF_FORMAT_ICS;
+	if (g_strcmp0(format_name, "rss") == 0)
+		return EVF_FORMAT_RSS;
+	if (g_strcmp0(format_name, "atom") == 0)
+		return EVF_FORMAT_ATOM;
+	return evf_import_sniff(data, len);
+}
+
 static EvfImport *
 parse(const char *format_name, const EvfFetchResult *res, gint64 now,
       GError **error)
 {
 	gsize len;
 	const char *data = g_bytes_get_data(res->body, &len);
-	EvfFormat format = EVF_FORMAT_AUTO;
 
-	if (g_strcmp0(format_name, "ics") == 0)
-		format = EVF_FORMAT_ICS;
-	else if (g_strcmp0(format_name, "rss") == 0)
-		format = EVF_FORMAT_RSS;
-	else if (g_strcmp0(format_name, "atom") == 0)
-		format = EVF_FORMAT_ATOM;
-	else
-		format = evf_import_sniff(data, len);
-	switch (format) {
+	switch (format_of(format_name, res)) {
 	case EVF_FORMAT_ICS:
 		return evf_import_ics(data, len, res->url, now, error);
 	case EVF_FORMAT_RSS:
@@ -110,6 +117,7 @@ struct _EvfPartnerParse {
 	gint64 now;
 	/* what the worker gives back */
 	char *hash; /* NULL: no new body (an error, a 304) */
+	gboolean on_loop; /* a new calendar, to parse on the loop */
 	EvfImport *imp;
 	GError *error;
 	/* where and to whom */
@@ -139,8 +147,17 @@ evf_partner_parse_result(EvfPartnerParse *job)
 	return job->res;
 }
 
-/* The part that may take long: a digest of the body, and the parser when
- * the body is new. Touches nothing but @job. */
+/* iCalendar is parsed in a forked child (import-ics.c), and a child gets
+ * a copy of every lock as it stood at the fork: one held then by another
+ * thread (libxml2's, GLib's) is never released in the child, which hangs
+ * until its time limit. So the fork happens on the loop's thread, the one
+ * that serialises items into the state, and with this lock taken for
+ * writing, which waits for the feeds being parsed in the pool (each holds
+ * it for reading). */
+static GRWLock fork_lock;
+
+/* The part that may take long: a digest of the body, and for a feed the
+ * parser when the body is new. Touches nothing but @job. */
 static void
 parse_body(EvfPartnerParse *job)
 {
@@ -149,8 +166,15 @@ parse_body(EvfPartnerParse *job)
 	if (res->error != NULL || res->not_modified)
 		return;
 	job->hash = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, res->body);
-	if (g_strcmp0(job->hash, job->old_hash) != 0)
-		job->imp = parse(job->format, res, job->now, &job->error);
+	if (g_strcmp0(job->hash, job->old_hash) == 0)
+		return;
+	if (format_of(job->format, res) == EVF_FORMAT_ICS) {
+		job->on_loop = TRUE;
+		return;
+	}
+	g_rw_lock_reader_lock(&fork_lock);
+	job->imp = parse(job->format, res, job->now, &job->error);
+	g_rw_lock_reader_unlock(&fork_lock);
 }
 
 static gboolean
@@ -158,6 +182,11 @@ deliver(gpointer data)
 {
 	EvfPartnerParse *job = data;
 
+	if (job->on_loop) {
+		g_rw_lock_writer_lock(&fork_lock);
+		job->imp = parse(job->format, job->res, job->now, &job->error);
+		g_rw_lock_writer_unlock(&fork_lock);
+	}
 	job->done(job, job->data);
 	return G_SOURCE_REMOVE;
 }

@@ -28,11 +28,13 @@ gboolean evf_partner_due(const EvfSourceConfig *src, EvfStore *store,
 typedef struct _EvfPartnerParse EvfPartnerParse;
 typedef void (*EvfPartnerParsed)(EvfPartnerParse *job, gpointer data);
 
-/* Parses @res (transfer full; the fetch of a configured source at @now)
- * off the main loop: a digest of the body, and when the body is new, the
+/* Parses @res (transfer full; the fetch of a configured source at @now):
+ * a digest of the body and, when the body is a new RSS or Atom feed, the
  * parser, in a pool of as many threads as processors, so that the loop
- * keeps serving and fetching. Then calls @done with the job on the
- * caller's thread-default main context. */
+ * keeps fetching meanwhile. A new iCalendar body is parsed when the job is
+ * back on the caller's thread, since its sandbox is a fork (see
+ * partner.c). Then calls @done with the job on the caller's
+ * thread-default main context. */
 void evf_partner_parse_async(const EvfConfig *cfg, EvfStore *store,
                              EvfFetchResult *res, gint64 now,
                              EvfPartnerParsed done, gpointer data);
