@@ -67,7 +67,8 @@ evf_gunzip_equal(GBytes *gz, GBytes *plain)
 		if (rc != Z_OK && rc != Z_STREAM_END)
 			break;
 		got = sizeof buf - zs.avail_out;
-		if (got > len - at || memcmp(buf, want + at, got) != 0) {
+		if (got > len - at ||
+		    (got > 0 && memcmp(buf, want + at, got) != 0)) {
 			rc = Z_DATA_ERROR;
 			break;
 		}
