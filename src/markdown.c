@@ -148,8 +148,11 @@ tidy(cmark_node *doc, const char *base_url)
 	cmark_iter_free(iter);
 	for (guint i = 0; i < strip->len; i++)
 		unwrap(g_ptr_array_index(strip, i));
-	for (guint i = 0; i < drop->len; i++)
-		cmark_node_free(g_ptr_array_index(drop, i));
+	/* Last entered first: a dropped node inside a dropped image (raw
+	 * HTML in its alt text) goes before the image frees it with its
+	 * subtree. */
+	for (guint i = drop->len; i > 0; i--)
+		cmark_node_free(g_ptr_array_index(drop, i - 1));
 }
 
 /* For the plain text, writes each link's target after its text, unless

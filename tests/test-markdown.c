@@ -212,6 +212,30 @@ test_render_unsafe_image_dropped(void)
 	g_assert_cmpuint(count(r.html, "<img"), ==, 1);
 }
 
+/* Raw HTML or an image in the alt text of a dropped image: both are
+ * dropped, the inner one first (freeing the image first freed them, and
+ * the second free crashed: tests/fuzz/corpus/markdown/
+ * regress-image-html-double-free). */
+static void
+test_render_unsafe_image_with_html(void)
+{
+	static const char *const cases[] = {
+		"![<b>](#frag)",
+		"A ![a <b>x</b> <i>y</i>](javascript:x) b",
+		"![x ![y](#f) <b>z</b>](#g) c",
+		"[l ![<b>](#f)](javascript:x) d",
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_auto(Rendered) r = { 0 };
+
+		render(cases[i], BASE, &r);
+		g_assert_false(contains(r.html, "<img"));
+		g_assert_false(contains(r.html, "<b>"));
+		assert_absent(&r, "javascript");
+	}
+}
+
 static void
 test_render_autolinks(void)
 {
@@ -772,6 +796,8 @@ main(int argc, char **argv)
 	                test_render_javascript_link);
 	g_test_add_func("/markdown/render/unsafe-image-dropped",
 	                test_render_unsafe_image_dropped);
+	g_test_add_func("/markdown/render/unsafe-image-with-html",
+	                test_render_unsafe_image_with_html);
 	g_test_add_func("/markdown/render/autolinks", test_render_autolinks);
 	g_test_add_func("/markdown/render/tables", test_render_tables);
 	g_test_add_func("/markdown/render/strikethrough",
