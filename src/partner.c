@@ -116,7 +116,7 @@ struct _EvfPartnerParse {
 	char *old_hash; /* the digest of the body the items came from */
 	gint64 now;
 	/* what the worker gives back */
-	char *hash; /* NULL: no new body (an error, a 304) */
+	char *hash;       /* NULL: no new body (an error, a 304) */
 	gboolean on_loop; /* a new calendar, to parse on the loop */
 	EvfImport *imp;
 	GError *error;
