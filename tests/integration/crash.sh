@@ -950,6 +950,14 @@ while ! grep -q 'published' "$tmp/serve.err" 2>/dev/null && [ $i -lt 100 ]; do
 	i=$((i + 1))
 done
 sleep 1.5
+# A rebuild may still be writing (the fetch of the new URL causes one, and
+# the sanitizers slow it down): its temporary files are there for a moment.
+# What a kill left behind would stay.
+i=0
+while [ -n "$(temps "$out")" ] && [ $i -lt 200 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 test -z "$(temps "$out")"
 ok $? "no temporary file is left in the output folder"
 
