@@ -153,6 +153,34 @@ big=$(head -c 100000 /dev/zero | tr '\0' a)
 code=$("$CURL" -s -o /dev/null -w '%{http_code}' -H "X-Big: $big" "$base/calendar.ics")
 test "$code" = 431 || test "$code" = 413
 ok $? "a 100 KB header: $code"
+# Ten thousand small headers: the same limit (HARDENING D7b), never an
+# answer.
+code=$("${PYTHON3:-/usr/bin/python3}" - "${base##*:}" <<'PY'
+import socket
+import sys
+
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=10)
+head = ('GET /calendar.ics HTTP/1.1\r\nHost: x\r\n' +
+        ''.join('X-H%d: v\r\n' % i for i in range(10000)) + '\r\n')
+try:
+    s.sendall(head.encode())
+except OSError:
+    pass
+try:
+    line = s.recv(64).split(b'\r\n')[0].decode('latin-1')
+except OSError:
+    line = ''
+print(line.split(' ')[1] if line.startswith('HTTP/') else 'closed')
+PY
+)
+test "$code" = 431 || test "$code" = 413 || test "$code" = closed
+ok $? "10,000 headers: $code"
+# No Range support (HARDENING D9): a Range request gets the whole body.
+code=$("$CURL" -s -o "$tmp/ranged" -w '%{http_code}' -H 'Range: bytes=0-9' \
+	"$base/calendar.ics")
+"$CURL" -s -o "$tmp/whole" "$base/calendar.ics"
+test "$code" = 200 && test -s "$tmp/whole" && cmp -s "$tmp/ranged" "$tmp/whole"
+ok $? "a Range request: 200 with the whole body ($code)"
 
 # A live edit is served within a second, with SEQUENCE + 1.
 f=$tmp/events/2018-06-28-illicit-financial-flows-zagreb.md
