@@ -97,9 +97,10 @@ sibling(gpointer data, gpointer user_data)
 	if (old_path != NULL)
 		old = evf_file_read(
 		    old_path, g_bytes_get_size(j->plain->bytes) + 1024, NULL);
-	if (old != NULL && evf_gunzip_equal(old, j->plain->bytes))
+	if (old != NULL && evf_gunzip_equal(old, j->plain->bytes)) {
 		j->gz->bytes = g_steal_pointer(&old);
-	else
+		j->gz->on_disk = TRUE;
+	} else
 		j->gz->bytes = evf_gzip(j->plain->bytes);
 }
 

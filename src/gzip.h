@@ -20,7 +20,8 @@ gboolean evf_gunzip_equal(GBytes *gz, GBytes *plain);
  * in their order: x.gz for each x whose @compress returns TRUE. Where
  * @dir already holds an x.gz that decompresses to x's new bytes, those
  * bytes are taken as they are instead of compressing x again (a rebuild
- * after one edit compresses only what changed). The work is shared among
+ * after one edit compresses only what changed), and marked on_disk, so
+ * that publishing does not read them a second time. The work is shared among
  * as many threads as there are processors. */
 GPtrArray *evf_gzip_siblings(const char *dir, GPtrArray *files,
                              gboolean (*compress)(const char *path));

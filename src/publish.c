@@ -153,7 +153,8 @@ evf_publish(const char *dir, GPtrArray *files, const char *const *stale,
 		Pending *p;
 
 		g_hash_table_add(keep, f->path);
-		if (same_content(final, f->bytes))
+		/* A sibling just read from there needs no second look. */
+		if (f->on_disk || same_content(final, f->bytes))
 			continue;
 		if (g_mkdir_with_parents(parent, 0755) < 0)
 			return io_error(error, "create", parent, errno);

@@ -78,6 +78,7 @@ char *evf_render_attribution(const EvfConfig *cfg, const EvfEvent *ev);
 typedef struct {
 	char *path; /* relative to the output root */
 	GBytes *bytes;
+	gboolean on_disk; /* @bytes were read from the output folder's copy */
 } EvfFile;
 void evf_file_free(EvfFile *f);
 

@@ -178,6 +178,9 @@ test_siblings_reuse(void)
 	gc = gz->pdata[2];
 	/* Taken as it was: */
 	g_assert_true(g_bytes_equal(ga->bytes, a_fast));
+	g_assert_true(ga->on_disk);
+	g_assert_false(gb->on_disk);
+	g_assert_false(gc->on_disk);
 	/* compressed again: */
 	g_assert_true(g_bytes_equal(gb->bytes, b_fresh));
 	g_assert_true(
