@@ -189,15 +189,36 @@ row_free(gpointer p)
 	g_free(r);
 }
 
+/* Marks @t as taken in @used, which maps each taken time to a time after
+ * it that may be free: a "next free slot" forest whose paths unique_time()
+ * shortens as it walks them, so that stamping thousands of new events at
+ * the same instant costs linear time, not quadratic. */
+static void
+take_time(GHashTable *used, gint64 t)
+{
+	gint64 *key = g_new(gint64, 2);
+
+	key[0] = t;
+	key[1] = t + 1;
+	g_hash_table_replace(used, key, key);
+}
+
 /* A LAST-MODIFIED at @now that no other event has, and later than @after. */
 static gint64
 unique_time(GHashTable *used, gint64 now, gint64 after)
 {
-	gint64 t = MAX(now, after + 1);
+	gint64 first = MAX(now, after + 1);
+	gint64 t = first;
+	gint64 *hop;
 
-	while (g_hash_table_contains(used, &t))
-		t++;
-	g_hash_table_add(used, g_memdup2(&t, sizeof t));
+	while ((hop = g_hash_table_lookup(used, &t)) != NULL)
+		t = hop[1];
+	take_time(used, t);
+	for (gint64 u = first; u != t;) {
+		hop = g_hash_table_lookup(used, &u);
+		u = hop[1];
+		hop[1] = t + 1;
+	}
 	return t;
 }
 
@@ -259,7 +280,7 @@ evf_store_track(EvfStore *store, GPtrArray *events, gint64 now, gint64 *updated,
 		r->created = sqlite3_column_int64(sel, 3);
 		r->modified = sqlite3_column_int64(sel, 4);
 		r->present = sqlite3_column_int(sel, 5);
-		g_hash_table_add(used, g_memdup2(&r->modified, sizeof(gint64)));
+		take_time(used, r->modified);
 		g_hash_table_insert(
 		    rows, g_strdup((const char *)sqlite3_column_text(sel, 0)),
 		    r);

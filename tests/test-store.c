@@ -121,6 +121,64 @@ test_unchanged_and_edit(Fixture *f, gconstpointer data)
 	g_assert_cmpint(u2, ==, b2->modified);
 }
 
+/* Thousands of events seen at once, then all edited at an instant that
+ * falls among their first stamps: every LAST-MODIFIED distinct, each edit
+ * later than the stamp it replaces, and the stamps packed from @now on
+ * (the order of the list), with none skipped. */
+static void
+test_many_at_once(Fixture *f, gconstpointer data)
+{
+	enum { N = 5000 };
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfStore) store = evf_store_open(f->path, &error);
+	g_autoptr(GPtrArray) first =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
+	g_autoptr(GPtrArray) edited =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
+	g_autoptr(GHashTable) seen =
+	    g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	gint64 u0 = 0, u1 = 0;
+
+	for (guint i = 0; i < N; i++) {
+		g_autofree char *uid = g_strdup_printf("e%05u", i);
+
+		g_ptr_array_add(first, event(uid, "1"));
+		g_ptr_array_add(edited, event(uid, i % 2 ? "2" : "1"));
+	}
+	g_assert_true(evf_store_track(store, first, T0, &u0, &error));
+	g_assert_no_error(error);
+	for (guint i = 0; i < N; i++) {
+		EvfEvent *ev = g_ptr_array_index(first, i);
+
+		g_assert_cmpint(ev->modified, ==, T0 + i);
+	}
+	g_assert_cmpint(u0, ==, T0 + N - 1);
+
+	/* Half edited at T0 + 10: each new stamp after its old one, after
+	 * T0 + 10, and taken by no other event. */
+	g_assert_true(evf_store_track(store, edited, T0 + 10, &u1, &error));
+	g_assert_no_error(error);
+	for (guint i = 0; i < N; i++) {
+		EvfEvent *old = g_ptr_array_index(first, i);
+		EvfEvent *ev = g_ptr_array_index(edited, i);
+
+		g_assert_false(g_hash_table_contains(seen, &ev->modified));
+		g_hash_table_add(seen,
+		                 g_memdup2(&ev->modified, sizeof(gint64)));
+		if (i % 2 == 0) {
+			g_assert_cmpint(ev->modified, ==, old->modified);
+			continue;
+		}
+		g_assert_cmpuint(ev->sequence, ==, 1);
+		g_assert_cmpint(ev->modified, >, old->modified);
+		g_assert_cmpint(ev->modified, >=, T0 + 10);
+	}
+	/* The edits stamped in order: T0 + 10 up to T0 + N - 1 are all
+	 * taken, so the first edited event got T0 + N. */
+	g_assert_cmpint(((EvfEvent *)g_ptr_array_index(edited, 1))->modified,
+	                ==, T0 + N);
+}
+
 static void
 test_state_survives_reopen(Fixture *f, gconstpointer data)
 {
@@ -199,6 +257,8 @@ main(int argc, char **argv)
 	           teardown);
 	g_test_add("/store/unchanged-and-edit", Fixture, NULL, setup,
 	           test_unchanged_and_edit, teardown);
+	g_test_add("/store/many-at-once", Fixture, NULL, setup,
+	           test_many_at_once, teardown);
 	g_test_add("/store/reopen", Fixture, NULL, setup,
 	           test_state_survives_reopen, teardown);
 	g_test_add("/store/removal-and-return", Fixture, NULL, setup,
