@@ -217,6 +217,9 @@ on_tick(gpointer data)
 		g_autoptr(EvfSourceState) st = NULL;
 		EvfFetchRequest req = { 0 };
 
+		/* The others wait for the next tick. */
+		if (g_hash_table_size(d->in_flight) >= evf_partner_window())
+			break;
 		if (g_hash_table_contains(d->in_flight, src->name) ||
 		    !evf_partner_due(src, d->store, now))
 			continue;

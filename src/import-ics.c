@@ -3,10 +3,14 @@
  *
  * libical 3.0 is fragile on hostile input (crashes, gigabytes of memory,
  * CPU spins), so the bytes first pass a linear pre-check, and libical then
- * runs in a forked child under memory, CPU, file and descriptor limits. The
- * child answers through a pipe with a GVariant of plain values; the parent
- * reads it under a size cap and a deadline, checks it, and turns whatever
- * went wrong (a crash, a limit, a garbled answer) into one GError.
+ * runs in a child process under memory, CPU, file and descriptor limits.
+ * The child is this program run again (an exec of /proc/self/exe): it
+ * inherits neither the parent's memory nor a lock that another of the
+ * parent's threads held at the fork, so any thread may start one, and
+ * several run at once. The calendar reaches it in a memfd; it answers
+ * through a pipe with a GVariant of plain values; the parent reads that
+ * under a size cap and a deadline, checks it, and turns whatever went
+ * wrong (a crash, a limit, a garbled answer) into one GError.
  *
  * Invariants of what comes out: every string is sanitised and bounded,
  * HTML went through evf_html_sanitize, links are absolute http(s), times
@@ -14,6 +18,7 @@
  * GLib and libical both know. Remote components are never normalised or
  * serialised again; only values are read from them.
  */
+#define _GNU_SOURCE /* memfd_create */
 #include "autoconf.h"
 #include "import.h"
 
@@ -29,8 +34,10 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -84,6 +91,12 @@
 #define CHILD_FILES       16
 #define ANSWER_MAX        (64 * 1024 * 1024)
 #define DEADLINE_SECONDS  10
+/* How the child is told what to do: "<series 0|1> <now>" and the base URL
+ * in its environment, the answer pipe on descriptor 3, the calendar on 4. */
+#define CHILD_ENV "EVFEED_ICS_CHILD"
+#define BASE_ENV  "EVFEED_ICS_BASE"
+#define ANSWER_FD 3
+#define INPUT_FD  4
 
 #define UNTITLED "Untitled event"
 
@@ -3038,43 +3051,25 @@ set_limit(int resource, rlim_t soft, rlim_t hard)
 	(void)setrlimit(resource, &rl);
 }
 
-/* The child: confines itself, parses, answers on @fd and exits. Only
- * _exit: the parent's atexit handlers and stdio buffers are not ours. */
+/* The child: confines itself, parses, answers on ANSWER_FD and exits.
+ * Only _exit: atexit handlers and stdio buffers are not the child's. */
 static void G_GNUC_NORETURN
-child_main(int fd, const char *data, gsize len, const char *base_url,
-           gint64 now, gboolean series)
+child_main(const char *data, gsize len, const char *base_url, gint64 now,
+           gboolean series)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(EvfImport) imp = NULL;
 	g_autoptr(GVariant) answer = NULL;
 	sigset_t all;
-	int null;
 	guint64 as;
 
-	/* Descriptors: /dev/null for 0, 1 and 2 (libical prints warnings
+	/* Descriptors: 0, 1 and 2 are /dev/null (libical prints warnings
 	 * about hostile input, as many as the input likes; sanitizer
-	 * reports are kept), the answer on 3, nothing else of the
-	 * parent's. */
-	fd = fcntl(fd, F_DUPFD, 3);
-	if (fd < 0)
-		_exit(120);
-	null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null >= 0) {
-		dup2(null, 0);
-		dup2(null, 1);
-#ifndef EVF_ASAN
-		dup2(null, 2);
-#endif
-	}
-	if (fd != 3) {
-		if (dup2(fd, 3) < 0)
-			_exit(120);
-		fd = 3;
-	}
+	 * reports are kept), the answer is on 3, and nothing else. */
 #ifdef SYS_close_range
-	if (syscall(SYS_close_range, 4U, ~0U, 0U) < 0)
+	if (syscall(SYS_close_range, ANSWER_FD + 1U, ~0U, 0U) < 0)
 #endif
-		for (int i = 4; i < 65536; i++)
+		for (int i = ANSWER_FD + 1; i < 65536; i++)
 			close(i);
 
 	sigemptyset(&all);
@@ -3094,9 +3089,9 @@ child_main(int fd, const char *data, gsize len, const char *base_url,
 	set_limit(RLIMIT_FSIZE, 0, 0);
 	set_limit(RLIMIT_NOFILE, CHILD_FILES, CHILD_FILES);
 #ifndef EVF_ASAN
-	/* The limit counts what the child inherited too: the budget is
-	 * on top of that. AddressSanitizer reserves terabytes of shadow
-	 * memory, so under it only the other limits apply. */
+	/* The budget is on top of what the program has mapped at start.
+	 * AddressSanitizer reserves terabytes of shadow memory, so under
+	 * it only the other limits apply. */
 	set_limit(RLIMIT_AS, (rlim_t)(as + CHILD_MEMORY),
 	          (rlim_t)(as + CHILD_MEMORY));
 #else
@@ -3107,10 +3102,39 @@ child_main(int fd, const char *data, gsize len, const char *base_url,
 	if (imp == NULL && error == NULL)
 		_exit(122);
 	answer = g_variant_ref_sink(answer_variant(imp, error));
-	if (!write_all(fd, g_variant_get_data(answer),
+	if (!write_all(ANSWER_FD, g_variant_get_data(answer),
 	               g_variant_get_size(answer)))
 		_exit(121);
 	_exit(0);
+}
+
+/* The child's way in: runs before main() in every program built with
+ * this library, and does nothing unless the program was started as a
+ * child (CHILD_ENV set). */
+static void __attribute__((constructor)) child_entry(void)
+{
+	const char *spec = getenv(CHILD_ENV);
+	const char *base = getenv(BASE_ENV);
+	const char *data = "";
+	struct stat st;
+	gsize len = 0;
+
+	if (spec == NULL)
+		return;
+	if (fstat(INPUT_FD, &st) < 0 || st.st_size < 0)
+		_exit(123);
+	if (st.st_size > 0) {
+		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
+		               INPUT_FD, 0);
+
+		if (p == MAP_FAILED)
+			_exit(123);
+		data = p;
+		len = (gsize)st.st_size;
+	}
+	close(INPUT_FD);
+	child_main(data, len, base != NULL && base[0] != '\0' ? base : NULL,
+	           g_ascii_strtoll(spec + 1, NULL, 10), spec[0] == '1');
 }
 
 /* --------------------------------------------------------- the parent */
@@ -3196,6 +3220,101 @@ reap(pid_t pid, gint64 deadline, int *status, struct rusage *ru)
 	}
 }
 
+/* The program to run as the child: this one. The link's target rather
+ * than /proc/self/exe itself, which under valgrind is the tool. */
+static const char *
+self_path(void)
+{
+	static char *path;
+
+	if (g_once_init_enter(&path)) {
+		char *p = g_file_read_link("/proc/self/exe", NULL);
+
+		if (p == NULL || !g_path_is_absolute(p) ||
+		    g_str_has_suffix(p, " (deleted)")) {
+			g_free(p);
+			p = g_strdup("/proc/self/exe");
+		}
+		g_once_init_leave(&path, p);
+	}
+	return path;
+}
+
+/* A copy of @fd at 5 or above, close-on-exec, so that the child's dup2()
+ * onto 0–4 neither clobbers it nor is a no-op that keeps the flag. */
+static int
+high_fd(int fd)
+{
+	int h = fcntl(fd, F_DUPFD_CLOEXEC, INPUT_FD + 1);
+
+	close(fd);
+	return h;
+}
+
+/* Starts the child on @data; its answer comes on *@answer_fd. Any thread
+ * may call this: between fork() and exec only async-signal-safe calls
+ * run, with everything they need made before. -1 with errno set. */
+static pid_t
+spawn_child(const char *data, gsize len, const char *base_url, gint64 now,
+            gboolean series, int *answer_fd)
+{
+	static const char *const kept[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS",
+		                            "LSAN_OPTIONS" };
+	g_autoptr(GPtrArray) env = g_ptr_array_new_with_free_func(g_free);
+	char *argv[] = { (char *)"evfeed (iCalendar parser)", NULL };
+	const char *path = self_path();
+	int fds[2] = { -1, -1 }, input = -1, null = -1, e;
+	pid_t pid = -1;
+
+	g_ptr_array_add(env, g_strdup_printf("%s=%d %" G_GINT64_FORMAT,
+	                                     CHILD_ENV, series ? 1 : 0, now));
+	g_ptr_array_add(
+	    env,
+	    g_strconcat(BASE_ENV, "=", base_url != NULL ? base_url : "", NULL));
+	for (gsize i = 0; i < G_N_ELEMENTS(kept); i++) {
+		const char *v = g_getenv(kept[i]);
+
+		if (v != NULL)
+			g_ptr_array_add(env,
+			                g_strconcat(kept[i], "=", v, NULL));
+	}
+	g_ptr_array_add(env, NULL);
+
+	input = memfd_create("evfeed-calendar", MFD_CLOEXEC);
+	if (input < 0 || !write_all(input, data, len) ||
+	    (input = high_fd(input)) < 0)
+		goto fail;
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0 || (null = high_fd(null)) < 0)
+		goto fail;
+	if (pipe2(fds, O_CLOEXEC) < 0 || (fds[1] = high_fd(fds[1])) < 0)
+		goto fail;
+	pid = fork();
+	if (pid == 0) {
+		if (dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
+#ifndef EVF_ASAN
+		    dup2(null, 2) < 0 ||
+#endif
+		    dup2(fds[1], ANSWER_FD) < 0 || dup2(input, INPUT_FD) < 0)
+			_exit(124);
+		execve(path, argv, (char **)env->pdata);
+		_exit(125);
+	}
+fail:
+	e = errno;
+	if (input >= 0)
+		close(input);
+	if (null >= 0)
+		close(null);
+	if (fds[1] >= 0)
+		close(fds[1]);
+	if (pid < 0 && fds[0] >= 0)
+		close(fds[0]);
+	*answer_fd = pid < 0 ? -1 : fds[0];
+	errno = e;
+	return pid;
+}
+
 /* Either mode, parsed in a child. */
 static EvfImport *
 parse_sandboxed(const char *data, gsize len, const char *base_url, gint64 now,
@@ -3208,12 +3327,11 @@ parse_sandboxed(const char *data, gsize len, const char *base_url, gint64 now,
 	gint64 deadline;
 	guint64 rss;
 	ReadEnd end;
-	int fds[2], status = 0, read_errno = 0;
+	int fd = -1, status = 0, read_errno = 0;
 	gboolean reaped;
 	pid_t pid;
 	const char *problem = NULL;
 	g_autofree char *detail = NULL;
-	g_autoptr(GError) pipe_error = NULL;
 
 	g_return_val_if_fail(data != NULL || len == 0, NULL);
 	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
@@ -3225,33 +3343,21 @@ parse_sandboxed(const char *data, gsize len, const char *base_url, gint64 now,
 		            "the calendar was refused: %s", why);
 		return NULL;
 	}
-	if (!g_unix_open_pipe(fds, FD_CLOEXEC, &pipe_error)) {
-		g_set_error(error, EVF_ERROR, EVF_ERROR_FAILED,
-		            "cannot parse the calendar: %s",
-		            pipe_error->message);
-		return NULL;
-	}
 	rss = resident();
 	deadline = g_get_monotonic_time() + DEADLINE_SECONDS * G_USEC_PER_SEC;
-	pid = fork();
+	pid = spawn_child(data, len, base_url, now, series, &fd);
 	if (pid < 0) {
 		int e = errno;
 
-		close(fds[0]);
-		close(fds[1]);
 		g_set_error(error, EVF_ERROR, EVF_ERROR_FAILED,
-		            "cannot parse the calendar: fork: %s",
+		            "cannot parse the calendar: cannot start the "
+		            "parser: %s",
 		            g_strerror(e));
 		return NULL;
 	}
-	if (pid == 0) {
-		close(fds[0]);
-		child_main(fds[1], data, len, base_url, now, series);
-	}
-	close(fds[1]);
 	buf = g_byte_array_new();
-	end = read_answer(fds[0], deadline, buf, &read_errno);
-	close(fds[0]);
+	end = read_answer(fd, deadline, buf, &read_errno);
+	close(fd);
 	if (end != READ_EOF) {
 		kill(pid, SIGKILL);
 		deadline = MIN(deadline, g_get_monotonic_time());

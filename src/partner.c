@@ -116,8 +116,7 @@ struct _EvfPartnerParse {
 	char *old_hash; /* the digest of the body the items came from */
 	gint64 now;
 	/* what the worker gives back */
-	char *hash;       /* NULL: no new body (an error, a 304) */
-	gboolean on_loop; /* a new calendar, to parse on the loop */
+	char *hash; /* NULL: no new body (an error, a 304) */
 	EvfImport *imp;
 	GError *error;
 	/* where and to whom */
@@ -147,17 +146,8 @@ evf_partner_parse_result(EvfPartnerParse *job)
 	return job->res;
 }
 
-/* iCalendar is parsed in a forked child (import-ics.c), and a child gets
- * a copy of every lock as it stood at the fork: one held then by another
- * thread (libxml2's, GLib's) is never released in the child, which hangs
- * until its time limit. So the fork happens on the loop's thread, the one
- * that serialises items into the state, and with this lock taken for
- * writing, which waits for the feeds being parsed in the pool (each holds
- * it for reading). */
-static GRWLock fork_lock;
-
-/* The part that may take long: a digest of the body, and for a feed the
- * parser when the body is new. Touches nothing but @job. */
+/* The part that may take long: a digest of the body, and the parser when
+ * the body is new. Touches nothing but @job. */
 static void
 parse_body(EvfPartnerParse *job)
 {
@@ -168,13 +158,7 @@ parse_body(EvfPartnerParse *job)
 	job->hash = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, res->body);
 	if (g_strcmp0(job->hash, job->old_hash) == 0)
 		return;
-	if (format_of(job->format, res) == EVF_FORMAT_ICS) {
-		job->on_loop = TRUE;
-		return;
-	}
-	g_rw_lock_reader_lock(&fork_lock);
 	job->imp = parse(job->format, res, job->now, &job->error);
-	g_rw_lock_reader_unlock(&fork_lock);
 }
 
 static gboolean
@@ -182,11 +166,6 @@ deliver(gpointer data)
 {
 	EvfPartnerParse *job = data;
 
-	if (job->on_loop) {
-		g_rw_lock_writer_lock(&fork_lock);
-		job->imp = parse(job->format, job->res, job->now, &job->error);
-		g_rw_lock_writer_unlock(&fork_lock);
-	}
 	job->done(job, job->data);
 	return G_SOURCE_REMOVE;
 }
@@ -348,13 +327,37 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 	return TRUE;
 }
 
+guint
+evf_partner_window(void)
+{
+	return 4 + 2 * MAX(1u, g_get_num_processors());
+}
+
 typedef struct {
 	const EvfConfig *cfg;
 	EvfStore *store;
 	GPtrArray *failures;
 	GMainLoop *loop;
+	EvfFetcher *fetcher;
+	GQueue waiting; /* of EvfFetchRequest, borrowing their strings */
+	guint active;   /* fetched or being parsed */
 	guint pending;
 } Pass;
+
+static void on_fetched(EvfFetchResult *res, gpointer data);
+
+/* Starts fetches while fewer than the window are in progress. */
+static void
+start_more(Pass *p)
+{
+	while (p->active < evf_partner_window() &&
+	       !g_queue_is_empty(&p->waiting)) {
+		g_autofree EvfFetchRequest *req = g_queue_pop_head(&p->waiting);
+
+		p->active++;
+		evf_fetcher_add(p->fetcher, req, on_fetched, p);
+	}
+}
 
 static void
 on_parsed(EvfPartnerParse *job, gpointer data)
@@ -367,6 +370,8 @@ on_parsed(EvfPartnerParse *job, gpointer data)
 		g_ptr_array_add(p->failures,
 		                g_strdup_printf("%s: %s", job->res->name, why));
 	evf_partner_parse_free(job);
+	p->active--;
+	start_more(p);
 	if (--p->pending == 0)
 		g_main_loop_quit(p->loop);
 }
@@ -405,29 +410,34 @@ evf_partner_fetch_all(const EvfConfig *cfg, EvfStore *store, const char *only,
 	g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)evf_source_state_free);
 	Pass p = { .cfg = cfg, .store = store, .failures = failures };
-	EvfFetcher *fetcher;
 
 	g_main_context_push_thread_default(ctx);
-	fetcher = evf_fetcher_new(ua);
+	p.fetcher = evf_fetcher_new(ua);
 	p.loop = g_main_loop_new(ctx, FALSE);
 	for (guint i = 0; i < cfg->sources->len; i++) {
 		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
 		EvfSourceState *st;
-		EvfFetchRequest req = { 0 };
+		EvfFetchRequest *req;
 
 		if (!src->enabled ||
 		    (only != NULL && strcmp(only, src->name) != 0))
 			continue;
 		st = evf_store_get_source(store, src->name);
 		g_ptr_array_add(states, st);
-		request_for(src, st, &req);
+		/* Gone (HTTP 410): not fetched again until its URL changes,
+		 * here as on the daemon's schedule (evf_partner_due). */
+		if (st->gone && g_strcmp0(st->url, src->url) == 0)
+			continue;
+		req = g_new0(EvfFetchRequest, 1);
+		request_for(src, st, req);
 		p.pending++;
-		evf_fetcher_add(fetcher, &req, on_fetched, &p);
+		g_queue_push_tail(&p.waiting, req);
 	}
+	start_more(&p);
 	if (p.pending > 0)
 		g_main_loop_run(p.loop);
 	g_main_loop_unref(p.loop);
-	evf_fetcher_free(fetcher);
+	evf_fetcher_free(p.fetcher);
 	g_main_context_pop_thread_default(ctx);
 	if (only != NULL && states->len == 0) {
 		g_set_error(error, EVF_ERROR, EVF_ERROR_INVALID,

@@ -24,17 +24,21 @@ char *evf_partner_user_agent(const EvfConfig *cfg);
 gboolean evf_partner_due(const EvfSourceConfig *src, EvfStore *store,
                          gint64 now);
 
+/* How many sources may be in progress at once (being fetched, or fetched
+ * and waiting for their parser): a few more than the parsers can take, so
+ * that they always have work. It bounds the memory of a pass by the byte
+ * caps of that many sources, whatever the number of sources. */
+guint evf_partner_window(void);
+
 /* A fetch result on its way from the fetcher to the state. */
 typedef struct _EvfPartnerParse EvfPartnerParse;
 typedef void (*EvfPartnerParsed)(EvfPartnerParse *job, gpointer data);
 
 /* Parses @res (transfer full; the fetch of a configured source at @now):
- * a digest of the body and, when the body is a new RSS or Atom feed, the
- * parser, in a pool of as many threads as processors, so that the loop
- * keeps fetching meanwhile. A new iCalendar body is parsed when the job is
- * back on the caller's thread, since its sandbox is a fork (see
- * partner.c). Then calls @done with the job on the caller's
- * thread-default main context. */
+ * a digest of the body and, when the body is new, the parser (for
+ * iCalendar, its sandboxed child), in a pool of as many threads as
+ * processors, so that the loop keeps fetching meanwhile. Then calls @done
+ * with the job on the caller's thread-default main context. */
 void evf_partner_parse_async(const EvfConfig *cfg, EvfStore *store,
                              EvfFetchResult *res, gint64 now,
                              EvfPartnerParsed done, gpointer data);

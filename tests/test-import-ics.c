@@ -1359,6 +1359,86 @@ test_sandbox_same_result(void)
 	}
 }
 
+/* Parsers started from several threads at once, while other threads
+ * hold the locks of GLib and libxml2 (feeds being parsed, time zones
+ * looked up): every child answers as the parser does in this process. A
+ * child that inherited a lock held at its fork would hang until the time
+ * limit and answer with an error. */
+typedef struct {
+	GBytes *calendar;
+	GBytes *feed;
+	const EvfImport *expected;
+	gint stop;
+} Crowd;
+
+static gpointer
+crowd_parse(gpointer data)
+{
+	Crowd *c = data;
+	gsize len;
+	const char *bytes = g_bytes_get_data(c->calendar, &len);
+
+	for (guint i = 0; i < 4; i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(EvfImport) imp =
+		    evf_import_ics(bytes, len, BASE, NOW, &error);
+
+		g_assert_no_error(error);
+		assert_same_import(imp, c->expected);
+	}
+	return NULL;
+}
+
+static gpointer
+crowd_busy(gpointer data)
+{
+	Crowd *c = data;
+	gsize len;
+	const char *bytes = g_bytes_get_data(c->feed, &len);
+
+	while (!g_atomic_int_get(&c->stop)) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(EvfImport) imp =
+		    evf_import_feed(bytes, len, BASE, &error);
+		g_autoptr(GTimeZone) tz =
+		    g_time_zone_new_identifier("Europe/Zagreb");
+
+		g_assert_no_error(error);
+		g_assert_nonnull(tz);
+	}
+	return NULL;
+}
+
+static void
+test_sandbox_threads(void)
+{
+	g_autoptr(GBytes) calendar = read_data("ics", "outlook-export.ics");
+	g_autoptr(GBytes) feed = read_data("feed", "listings.xml");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) expected = NULL;
+	Crowd c = { calendar, feed, NULL, 0 };
+	GThread *busy[2], *parsers[4];
+	gsize len;
+	const char *bytes = g_bytes_get_data(calendar, &len);
+	gint64 t0 = g_get_monotonic_time();
+
+	expected = evf_import_ics_unsandboxed(bytes, len, BASE, NOW, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(expected->events->len, >, 0);
+	c.expected = expected;
+	for (guint i = 0; i < G_N_ELEMENTS(busy); i++)
+		busy[i] = g_thread_new("busy", crowd_busy, &c);
+	for (guint i = 0; i < G_N_ELEMENTS(parsers); i++)
+		parsers[i] = g_thread_new("parser", crowd_parse, &c);
+	for (guint i = 0; i < G_N_ELEMENTS(parsers); i++)
+		g_thread_join(parsers[i]);
+	g_atomic_int_set(&c.stop, 1);
+	for (guint i = 0; i < G_N_ELEMENTS(busy); i++)
+		g_thread_join(busy[i]);
+	g_test_message("16 children in %.2f s",
+	               (g_get_monotonic_time() - t0) / 1e6);
+}
+
 /* Every input returns within 12 s with events or a clear error, and this
  * process survives. */
 static void
@@ -1617,6 +1697,7 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/fields", test_fields);
 	g_test_add_func("/import-ics/sandbox/same-result",
 	                test_sandbox_same_result);
+	g_test_add_func("/import-ics/sandbox/threads", test_sandbox_threads);
 	g_test_add_func("/import-ics/sandbox/corpus", test_sandbox_corpus);
 	g_test_add_func("/import-ics/sandbox/corpus-wrapped",
 	                test_sandbox_corpus_wrapped);
