@@ -161,14 +161,16 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	events = evf_merge(cfg, local, partners);
 	if (!evf_store_track(store, events, now, &updated, error))
 		return FALSE;
-	out = evf_render_site(cfg, events, updated, error);
-	if (out == NULL)
-		return FALSE;
 	{
-		g_autoptr(GPtrArray) gz =
-		    evf_gzip_siblings(cfg->output_dir, out, compress_file);
+		EvfGzipper *gz =
+		    evf_gzipper_new(cfg->output_dir, compress_file);
+		g_autoptr(GPtrArray) siblings = NULL;
 
-		g_ptr_array_extend_and_steal(out, g_steal_pointer(&gz));
+		out = evf_render_site(cfg, events, updated, gz, error);
+		siblings = evf_gzipper_finish(gz);
+		if (out == NULL)
+			return FALSE;
+		g_ptr_array_extend_and_steal(out, g_steal_pointer(&siblings));
 	}
 
 	/* What is about to be published is recorded first: if this build is

@@ -260,12 +260,58 @@ check_unique(GPtrArray *events, GPtrArray *diags)
 	}
 }
 
+/* One event file to parse, on a thread of its own choosing. */
+typedef struct {
+	const EvfConfig *cfg;
+	gint64 now;
+	EvfSourceFile *file;
+	EvfEvent *event;  /* (nullable): the result */
+	GPtrArray *diags; /* the file's own, merged in order after */
+} ParseJob;
+
+static void
+parse_job(gpointer data, gpointer unused)
+{
+	ParseJob *j = data;
+	gsize len;
+	const char *bytes = g_bytes_get_data(j->file->bytes, &len);
+
+	j->event = evf_eventfile_parse(j->file->display, j->file->stem, bytes,
+	                               len, j->cfg, j->now, j->diags);
+}
+
+/* Parses the files of @jobs on as many threads as there are processors
+ * (a handful of files is not worth the threads): each file is parsed on
+ * its own, into its own diagnostics. */
+static void
+parse_all(GArray *jobs)
+{
+	GThreadPool *pool;
+
+	if (jobs->len < 16) {
+		for (guint i = 0; i < jobs->len; i++)
+			parse_job(&g_array_index(jobs, ParseJob, i), NULL);
+		return;
+	}
+	/* What the parsers share is set up once, before the threads. */
+	evf_eventfile_init();
+	pool = g_thread_pool_new(parse_job, NULL,
+	                         (gint)MAX(1u, g_get_num_processors()), FALSE,
+	                         NULL);
+	for (guint i = 0; i < jobs->len; i++)
+		g_thread_pool_push(pool, &g_array_index(jobs, ParseJob, i),
+		                   NULL);
+	g_thread_pool_free(pool, FALSE, TRUE);
+}
+
 GPtrArray *
 evf_catalog_parse(const EvfConfig *cfg, EvfCatalogCache *cache,
                   GPtrArray *files, gint64 now, GPtrArray *diags)
 {
 	g_autoptr(GPtrArray) events =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
+	g_autoptr(GArray) jobs = g_array_new(FALSE, TRUE, sizeof(ParseJob));
+	g_autofree CacheEntry **entries = g_new0(CacheEntry *, files->len);
 	guint before = evf_diags_errors(diags);
 
 	for (guint i = 0; i < files->len; i++) {
@@ -274,26 +320,38 @@ evf_catalog_parse(const EvfConfig *cfg, EvfCatalogCache *cache,
 		CacheEntry *e = cache != NULL
 		                    ? g_hash_table_lookup(cache->files, name)
 		                    : NULL;
-		gsize len;
-		const char *data = g_bytes_get_data(f->bytes, &len);
-		EvfEvent *ev;
+		ParseJob j = { cfg, now, f, NULL, NULL };
+
+		entries[i] = e;
+		/* Unchanged since it was parsed: no job. */
+		if (e != NULL && e->bytes == f->bytes && e->event != NULL)
+			continue;
+		j.diags = evf_diags_new();
+		g_array_append_val(jobs, j);
+	}
+	parse_all(jobs);
+
+	for (guint i = 0, k = 0; i < files->len; i++) {
+		EvfSourceFile *f = g_ptr_array_index(files, i);
+		CacheEntry *e = entries[i];
+		ParseJob *j;
 
 		if (e != NULL && e->bytes == f->bytes && e->event != NULL) {
-			/* Unchanged since it was parsed: the state and the
-			 * writers recompute what depends on the build. */
-			ev = evf_event_ref(e->event);
-			g_clear_pointer(&ev->vevent, g_free);
-			g_clear_pointer(&ev->jcal, g_free);
+			/* The state and the writers recompute what depends
+			 * on the build. */
+			EvfEvent *ev = evf_event_ref(e->event);
+
+			evf_event_clear_renders(ev);
 			g_ptr_array_add(events, ev);
 			continue;
 		}
-		ev = evf_eventfile_parse(f->display, f->stem, data, len, cfg,
-		                         now, diags);
-		if (ev == NULL)
+		j = &g_array_index(jobs, ParseJob, k++);
+		g_ptr_array_extend_and_steal(diags, j->diags);
+		if (j->event == NULL)
 			continue;
-		g_ptr_array_add(events, ev);
+		g_ptr_array_add(events, j->event);
 		if (e != NULL && e->bytes == f->bytes)
-			e->event = evf_event_ref(ev);
+			e->event = evf_event_ref(j->event);
 	}
 	check_unique(events, diags);
 	if (evf_diags_errors(diags) > before)

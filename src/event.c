@@ -45,8 +45,16 @@ event_clear(gpointer p)
 	g_free(ev->source_url);
 	g_ptr_array_unref(ev->also_listed);
 	g_free(ev->fingerprint);
-	g_free(ev->vevent);
-	g_free(ev->jcal);
+	evf_event_clear_renders(ev);
+}
+
+void
+evf_event_clear_renders(EvfEvent *ev)
+{
+	g_clear_pointer(&ev->vevent, g_free);
+	g_clear_pointer(&ev->jcal, g_free);
+	g_clear_pointer(&ev->article[0], g_free);
+	g_clear_pointer(&ev->article[1], g_free);
 }
 
 EvfEvent *

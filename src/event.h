@@ -60,10 +60,11 @@ typedef struct {
 	gint64 modified;   /* LAST-MODIFIED, µs; unique within a site */
 	guint sequence;
 
-	/* render cache: this event's VEVENT, as libical wrote it, and the
-	 * same as jCal */
+	/* render cache: this event's VEVENT, as libical wrote it, the
+	 * same as jCal, and its article on a page and on an archive page */
 	char *vevent;
 	char *jcal;
+	char *article[2];
 } EvfEvent;
 
 /* Events are reference counted: the daemon's catalogue cache keeps the
@@ -71,6 +72,8 @@ typedef struct {
 EvfEvent *evf_event_new(void);
 EvfEvent *evf_event_ref(EvfEvent *ev);
 void evf_event_unref(EvfEvent *ev);
+/* Drops what the writers cached on @ev, which depends on the build. */
+void evf_event_clear_renders(EvfEvent *ev);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfEvent, evf_event_unref)
 
 /* (transfer full): @ev as a self-describing GVariant (a{sv}) of its

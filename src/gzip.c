@@ -13,7 +13,7 @@
 GBytes *
 evf_gzip(GBytes *in)
 {
-	return evf_gzip_level(in, 6);
+	return evf_gzip_level(in, 5);
 }
 
 GBytes *
@@ -81,9 +81,18 @@ evf_gunzip_equal(GBytes *gz, GBytes *plain)
 
 typedef struct {
 	const char *dir;
-	EvfFile *plain;
+	GBytes *plain;
 	EvfFile *gz;
 } Job;
+
+static void
+job_free(gpointer data)
+{
+	Job *j = data;
+
+	g_bytes_unref(j->plain);
+	g_free(j);
+}
 
 static void
 sibling(gpointer data, gpointer user_data)
@@ -95,38 +104,84 @@ sibling(gpointer data, gpointer user_data)
 
 	/* A .gz bigger than its file would not have been written. */
 	if (old_path != NULL)
-		old = evf_file_read(
-		    old_path, g_bytes_get_size(j->plain->bytes) + 1024, NULL);
-	if (old != NULL && evf_gunzip_equal(old, j->plain->bytes)) {
+		old = evf_file_read(old_path, g_bytes_get_size(j->plain) + 1024,
+		                    NULL);
+	if (old != NULL && evf_gunzip_equal(old, j->plain)) {
 		j->gz->bytes = g_steal_pointer(&old);
 		j->gz->on_disk = TRUE;
 	} else
-		j->gz->bytes = evf_gzip(j->plain->bytes);
+		j->gz->bytes = evf_gzip(j->plain);
+}
+
+struct _EvfGzipper {
+	char *dir;
+	gboolean (*compress)(const char *path);
+	GThreadPool *pool;
+	GPtrArray *jobs; /* of Job */
+};
+
+EvfGzipper *
+evf_gzipper_new(const char *dir, gboolean (*compress)(const char *path))
+{
+	EvfGzipper *g = g_new0(EvfGzipper, 1);
+
+	g->dir = g_strdup(dir);
+	g->compress = compress;
+	g->pool = g_thread_pool_new(
+	    sibling, NULL, (gint)MAX(1u, g_get_num_processors()), FALSE, NULL);
+	g->jobs = g_ptr_array_new_with_free_func(job_free);
+	return g;
+}
+
+void
+evf_gzipper_add(EvfGzipper *g, gpointer file)
+{
+	EvfFile *plain = file;
+	Job *j;
+
+	if (!g->compress(plain->path))
+		return;
+	j = g_new0(Job, 1);
+	j->dir = g->dir;
+	j->plain = g_bytes_ref(plain->bytes);
+	j->gz = g_new0(EvfFile, 1);
+	j->gz->path = g_strconcat(plain->path, ".gz", NULL);
+	g_ptr_array_add(g->jobs, j);
+	g_thread_pool_push(g->pool, j, NULL);
+}
+
+static gint
+path_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp((*(EvfFile *const *)a)->path,
+	              (*(EvfFile *const *)b)->path);
+}
+
+GPtrArray *
+evf_gzipper_finish(EvfGzipper *g)
+{
+	GPtrArray *out =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_file_free);
+
+	/* Waits for every job. */
+	g_thread_pool_free(g->pool, FALSE, TRUE);
+	for (guint i = 0; i < g->jobs->len; i++)
+		g_ptr_array_add(out,
+		                ((Job *)g_ptr_array_index(g->jobs, i))->gz);
+	g_ptr_array_sort(out, path_cmp);
+	g_ptr_array_unref(g->jobs);
+	g_free(g->dir);
+	g_free(g);
+	return out;
 }
 
 GPtrArray *
 evf_gzip_siblings(const char *dir, GPtrArray *files,
                   gboolean (*compress)(const char *path))
 {
-	GPtrArray *out =
-	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_file_free);
-	g_autofree Job *jobs = g_new0(Job, files->len);
-	GThreadPool *pool = g_thread_pool_new(
-	    sibling, NULL, (gint)MAX(1u, g_get_num_processors()), FALSE, NULL);
+	EvfGzipper *g = evf_gzipper_new(dir, compress);
 
-	for (guint i = 0; i < files->len; i++) {
-		Job *j = &jobs[i];
-
-		j->plain = g_ptr_array_index(files, i);
-		if (!compress(j->plain->path))
-			continue;
-		j->dir = dir;
-		j->gz = g_new0(EvfFile, 1);
-		j->gz->path = g_strconcat(j->plain->path, ".gz", NULL);
-		g_ptr_array_add(out, j->gz);
-		g_thread_pool_push(pool, j, NULL);
-	}
-	/* Waits for every job. */
-	g_thread_pool_free(pool, FALSE, TRUE);
-	return out;
+	for (guint i = 0; i < files->len; i++)
+		evf_gzipper_add(g, g_ptr_array_index(files, i));
+	return evf_gzipper_finish(g);
 }

@@ -5,8 +5,10 @@
 #include "autoconf.h"
 #include "render.h"
 
+#include "gzip.h"
 #include "util.h"
 
+#include <libical/ical.h>
 #include <string.h>
 
 void
@@ -238,11 +240,21 @@ view_new(const EvfConfig *cfg, EvfTzSet *tzs, const char *path,
 	return v;
 }
 
-/* Adds the three files of a scope (the site or a category). */
+/* Adds @f to @files, and hands it to @gz (if any) to compress. */
+static void
+add_file(GPtrArray *files, EvfGzipper *gz, EvfFile *f)
+{
+	g_ptr_array_add(files, f);
+	if (gz != NULL)
+		evf_gzipper_add(gz, f);
+}
+
+/* Adds the files of a scope (the site or a category). */
 static gboolean
-render_scope(GPtrArray *files, const EvfConfig *cfg, EvfTzSet *tzs,
-             const char *dir, const char *title, const char *category,
-             GPtrArray *events, gint64 updated, gint64 now, GError **error)
+render_scope(GPtrArray *files, EvfGzipper *gz, const EvfConfig *cfg,
+             EvfTzSet *tzs, const char *dir, const char *title,
+             const char *category, GPtrArray *events, gint64 updated,
+             gint64 now, GError **error)
 {
 	static const struct {
 		const char *name;
@@ -283,7 +295,7 @@ render_scope(GPtrArray *files, const EvfConfig *cfg, EvfTzSet *tzs,
 			evf_file_free(f);
 			return FALSE;
 		}
-		g_ptr_array_add(files, f);
+		add_file(files, gz, f);
 	}
 	/* The page and its archive: every event of the scope, which the
 	 * writer splits into upcoming, to be announced and past. */
@@ -302,9 +314,38 @@ render_scope(GPtrArray *files, const EvfConfig *cfg, EvfTzSet *tzs,
 			evf_file_free(f);
 			return FALSE;
 		}
-		g_ptr_array_add(files, f);
+		add_file(files, gz, f);
 	}
 	return TRUE;
+}
+
+static void
+prepare_event(gpointer data, gpointer user_data)
+{
+	EvfEvent *ev = data;
+
+	/* A failure shows again, with its error, when a writer asks. */
+	if (!ev->tba)
+		(void)evf_jcal_vevent(user_data, ev, NULL);
+	evf_page_prepare(user_data, ev);
+}
+
+/* What every scope an event is in uses (its VEVENT and jCal, its articles
+ * on the pages), made first on all processors: each is a function of the
+ * event and the configuration alone (libical keeps its scratch memory and
+ * errors per thread; each writer has its own libxml2 buffer). */
+static void
+prepare_events(const EvfConfig *cfg, GPtrArray *events)
+{
+	GThreadPool *pool;
+
+	(void)icaltimezone_get_utc_timezone(); /* set up on first use */
+	pool = g_thread_pool_new(prepare_event, (gpointer)cfg,
+	                         (gint)MAX(1u, g_get_num_processors()), FALSE,
+	                         NULL);
+	for (guint i = 0; i < events->len; i++)
+		g_thread_pool_push(pool, g_ptr_array_index(events, i), NULL);
+	g_thread_pool_free(pool, FALSE, TRUE);
 }
 
 static gint
@@ -316,12 +357,14 @@ file_cmp(gconstpointer a, gconstpointer b)
 
 GPtrArray *
 evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
-                GError **error)
+                EvfGzipper *gz, GError **error)
 {
 	g_autoptr(GPtrArray) files =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_file_free);
 	g_autoptr(EvfTzSet) tzs = evf_tz_set_new();
 	g_autoptr(GPtrArray) cats = categories_of(events);
+
+	prepare_events(cfg, events);
 
 	for (guint i = 0; i < events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(events, i);
@@ -336,7 +379,7 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 			                   : g_date_time_get_year(ev->start));
 	}
 
-	if (!render_scope(files, cfg, tzs, "", cfg->title, NULL, events,
+	if (!render_scope(files, gz, cfg, tzs, "", cfg->title, NULL, events,
 	                  updated, updated, error))
 		return NULL;
 	for (guint i = 0; i < cats->len; i++) {
@@ -351,7 +394,7 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 			    MAX(cat_updated,
 			        ((EvfEvent *)g_ptr_array_index(c->events, k))
 			            ->modified);
-		if (!render_scope(files, cfg, tzs, dir, title, c->name,
+		if (!render_scope(files, gz, cfg, tzs, dir, title, c->name,
 		                  c->events, cat_updated, updated, error))
 			return NULL;
 	}
@@ -379,7 +422,7 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 			continue;
 		dir = g_strdup_printf("source/%s/", src->name);
 		title = g_strdup_printf("%s: %s", cfg->title, src->title);
-		if (!render_scope(files, cfg, tzs, dir, title, NULL, mine,
+		if (!render_scope(files, gz, cfg, tzs, dir, title, NULL, mine,
 		                  src_updated, updated, error))
 			return NULL;
 	}
@@ -402,14 +445,14 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 			evf_file_free(f);
 			return NULL;
 		}
-		g_ptr_array_add(files, f);
+		add_file(files, gz, f);
 	}
 	{
 		EvfFile *css = g_new0(EvfFile, 1);
 
 		css->path = g_strdup("style.css");
 		css->bytes = evf_write_stylesheet();
-		g_ptr_array_add(files, css);
+		add_file(files, gz, css);
 	}
 	g_ptr_array_sort(files, file_cmp);
 	return g_steal_pointer(&files);

@@ -9,6 +9,7 @@
 #include <glib.h>
 #include "config.h"
 #include "event.h"
+#include "gzip.h"
 #include "tz.h"
 
 typedef struct {
@@ -35,6 +36,12 @@ char *evf_ics_head(const EvfView *view, GError **error);
 /* (transfer none): @ev's VEVENT text as it stands in every calendar,
  * serialised on first use and cached on the event. */
 const char *evf_ics_vevent(const EvfConfig *cfg, EvfEvent *ev);
+/* (transfer none) (nullable): @ev's VEVENT as jCal, read back from
+ * evf_ics_vevent's text, cached on the event likewise. */
+const char *evf_jcal_vevent(const EvfConfig *cfg, EvfEvent *ev, GError **error);
+/* Makes @ev's articles for the pages (see evf_write_page) ahead, so that
+ * this can run on other threads than the writers'. */
+void evf_page_prepare(const EvfConfig *cfg, EvfEvent *ev);
 GBytes *evf_write_rss(const EvfView *view, GError **error);
 GBytes *evf_write_atom(const EvfView *view, GError **error);
 /* JSON Feed 1.1 of the view's items, with an "_event" extension. */
@@ -83,6 +90,8 @@ typedef struct {
 void evf_file_free(EvfFile *f);
 
 /* (transfer full) (element-type EvfFile): every file of the site, sorted by
- * path. @events is the whole catalogue; @updated the site's latest change. */
+ * path. @events is the whole catalogue; @updated the site's latest change.
+ * Each file is handed to @gz (if not NULL) as soon as it is made, so that
+ * compression runs beside the rendering. */
 GPtrArray *evf_render_site(const EvfConfig *cfg, GPtrArray *events,
-                           gint64 updated, GError **error);
+                           gint64 updated, EvfGzipper *gz, GError **error);

@@ -818,6 +818,46 @@ write_event(Page *p, const EvfEvent *ev, const char *heading)
 	nl(p);
 }
 
+/* Writes @ev's article (an h3 under a month or "to be announced"): a
+ * function of the event, the configuration and whether the page is an
+ * archive, so it is made once per build and kept on the event, which is
+ * on the pages of every scope it is in. */
+static void
+write_article(Page *p, EvfEvent *ev)
+{
+	char **slot = &ev->article[p->archive ? 1 : 0];
+
+	if (*slot == NULL) {
+		g_autoptr(xmlBuffer) buf = xmlBufferCreate();
+		g_autoptr(xmlTextWriter) w = xmlNewTextWriterMemory(buf, 0);
+		Page q = {
+			.w = w, .ok = TRUE, .cfg = p->cfg, .archive = p->archive
+		};
+
+		write_event(&q, ev, "h3");
+		if (!q.ok || xmlTextWriterFlush(w) < 0) {
+			p->ok = FALSE;
+			return;
+		}
+		*slot = g_strndup((const char *)xmlBufferContent(buf),
+		                  (gsize)xmlBufferLength(buf));
+	}
+	p->ok &= xmlTextWriterWriteRaw(p->w, BAD_CAST * slot) >= 0;
+}
+
+void
+evf_page_prepare(const EvfConfig *cfg, EvfEvent *ev)
+{
+	g_autoptr(xmlBuffer) buf = xmlBufferCreate();
+	g_autoptr(xmlTextWriter) w = xmlNewTextWriterMemory(buf, 0);
+
+	for (int archive = 0; archive < 2; archive++) {
+		Page p = { .w = w, .ok = TRUE, .cfg = cfg, .archive = archive };
+
+		write_article(&p, ev);
+	}
+}
+
 /* Events grouped under month headings (h2), each event an h3. */
 static void
 write_months(Page *p, GPtrArray *events)
@@ -826,7 +866,7 @@ write_months(Page *p, GPtrArray *events)
 	gboolean open = FALSE;
 
 	for (guint i = 0; i < events->len; i++) {
-		const EvfEvent *ev = g_ptr_array_index(events, i);
+		EvfEvent *ev = g_ptr_array_index(events, i);
 		int y, m;
 
 		start_month(ev, &y, &m);
@@ -853,7 +893,7 @@ write_months(Page *p, GPtrArray *events)
 			year = y;
 			month = m;
 		}
-		write_event(p, ev, "h3");
+		write_article(p, ev);
 	}
 	if (open) {
 		end(p);
@@ -1004,7 +1044,7 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 		end(p);
 		nl(p);
 		for (guint i = 0; i < tba->len; i++)
-			write_event(p, g_ptr_array_index(tba, i), "h3");
+			write_article(p, g_ptr_array_index(tba, i));
 		end(p);
 		nl(p);
 	}

@@ -700,11 +700,10 @@ ics_to_json(const char *ics, icalcomponent_kind kind, GError **error)
 	return component_json(comp, ics, error);
 }
 
-/* (transfer none) (nullable): @ev's VEVENT as jCal, made from the same
- * text as in the calendars once and cached on the event, since an event
+/* Made from the same text as in the calendars once, since an event
  * appears in several calendars. */
-static const char *
-vevent_json(const EvfConfig *cfg, EvfEvent *ev, GError **error)
+const char *
+evf_jcal_vevent(const EvfConfig *cfg, EvfEvent *ev, GError **error)
 {
 	if (ev->jcal == NULL)
 		ev->jcal = ics_to_json(evf_ics_vevent(cfg, ev),
@@ -743,7 +742,7 @@ evf_write_jcal(const EvfView *view, GError **error)
 	out = g_string_sized_new(len + view->events->len * 2048);
 	g_string_append_len(out, head_json, len - 2);
 	for (guint i = 0; i < view->events->len; i++) {
-		const char *ev = vevent_json(
+		const char *ev = evf_jcal_vevent(
 		    view->config, g_ptr_array_index(view->events, i), error);
 
 		if (ev == NULL) {

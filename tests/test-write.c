@@ -85,7 +85,7 @@ site_render_with(const char *events_dir, const char *feeds)
 	store = evf_store_open(s->cfg->state_path, &error);
 	g_assert_no_error(error);
 	g_assert_true(evf_store_track(store, s->events, NOW, &updated, &error));
-	s->files = evf_render_site(s->cfg, s->events, updated, &error);
+	s->files = evf_render_site(s->cfg, s->events, updated, NULL, &error);
 	g_assert_no_error(error);
 	return s;
 }

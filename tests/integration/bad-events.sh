@@ -224,4 +224,29 @@ else
 	find "$t/public" -type f | sed 's/^/# /'
 fi
 
+# The same among 200 good files, which evfeed parses on several threads:
+# the same diagnostics, in the same order, as the bad files alone gave.
+u=$(mktmp)
+mkdir "$u/events"
+for f in $files; do
+	place "$f" "$u/events"
+done
+write_good "$u/events"
+for i in $(seq 100 299); do
+	cp "$u/events/good-event.md" "$u/events/good-$i.md"
+done
+rm "$u/events/good-event.md"
+write_config "$u" "$u/events"
+run check "$u/evfeed.conf" "$u/check"
+test "$status" -eq 1
+ok $? "among 200 good files: check exits with status 1"
+sed "s|$t/||g" "$t/check.err" | grep ': error: ' >"$u/alone"
+sed "s|$u/||g" "$u/check.err" | grep ': error: ' >"$u/among"
+if [ -s "$u/alone" ] && cmp -s "$u/alone" "$u/among"; then
+	pass "among 200 good files: the same errors in the same order"
+else
+	fail "among 200 good files: the same errors in the same order"
+	diff "$u/alone" "$u/among" | head -20 | sed 's/^/# /'
+fi
+
 done_testing
