@@ -110,6 +110,7 @@ typedef struct {
 	char *url;   /* normalised, nullable */
 	guint32 day;
 	gboolean local;
+	guint pos; /* in the order of the merge: earlier entries win */
 } Entry;
 
 static void
@@ -122,17 +123,128 @@ entry_free(gpointer p)
 	g_free(e);
 }
 
-static gboolean
-same_event(const Entry *a, const Entry *b)
+/* The entries kept so far, and what finds the first one that is the same
+ * event as a candidate without comparing it with every entry: the same
+ * URL; for an undated local listing, the same title; else the same start
+ * day and near-identical titles. */
+typedef struct {
+	GPtrArray *entries;       /* of Entry, owned, in order */
+	GHashTable *by_url;       /* URL → the first Entry with it */
+	GHashTable *tba_by_title; /* title → undated local Entries, in order */
+	GHashTable *by_day;       /* start day → dated Entries, in order */
+} Index;
+
+static void
+index_init(Index *x)
 {
-	if (a->url != NULL && b->url != NULL && strcmp(a->url, b->url) == 0)
-		return TRUE;
+	x->entries = g_ptr_array_new_with_free_func(entry_free);
+	x->by_url = g_hash_table_new(g_str_hash, g_str_equal);
+	x->tba_by_title = g_hash_table_new_full(
+	    g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
+	x->by_day = g_hash_table_new_full(NULL, NULL, NULL,
+	                                  (GDestroyNotify)g_ptr_array_unref);
+}
+
+static void
+index_clear(Index *x)
+{
+	g_hash_table_unref(x->by_url);
+	g_hash_table_unref(x->tba_by_title);
+	g_hash_table_unref(x->by_day);
+	g_ptr_array_unref(x->entries);
+}
+
+/* Adds @e to the list of @table under @key, in the order of pos. */
+static void
+index_list_add(GHashTable *table, gpointer key, Entry *e)
+{
+	GPtrArray *list = g_hash_table_lookup(table, key);
+	guint at;
+
+	if (list == NULL) {
+		list = g_ptr_array_new();
+		g_hash_table_insert(table, key, list);
+	}
+	for (at = list->len;
+	     at > 0 && ((Entry *)g_ptr_array_index(list, at - 1))->pos > e->pos;
+	     at--)
+		;
+	g_ptr_array_insert(list, (gint)at, e);
+}
+
+static gboolean
+undated_local(const Entry *e)
+{
+	return e->local && e->ev->tba;
+}
+
+/* Files @e under its start day or its title (see Index). */
+static void
+index_file(Index *x, Entry *e)
+{
+	if (undated_local(e)) {
+		if (e->title[0] != '\0')
+			index_list_add(x->tba_by_title, e->title, e);
+	} else if (e->day != 0) {
+		index_list_add(x->by_day, GUINT_TO_POINTER(e->day), e);
+	}
+}
+
+static void
+index_add(Index *x, Entry *e)
+{
+	e->pos = x->entries->len;
+	g_ptr_array_add(x->entries, e);
+	if (e->url != NULL && !g_hash_table_contains(x->by_url, e->url))
+		g_hash_table_insert(x->by_url, e->url, e);
+	index_file(x, e);
+}
+
+/* An undated local listing that took a partner's dates is filed anew. */
+static void
+index_dated(Index *x, Entry *e)
+{
+	GPtrArray *list = g_hash_table_lookup(x->tba_by_title, e->title);
+
+	if (list != NULL)
+		g_ptr_array_remove(list, e);
+	index_file(x, e);
+}
+
+/* The first entry that is the same event as @cand (a partner's item). */
+static Entry *
+index_find(Index *x, const Entry *cand)
+{
+	Entry *best = NULL;
+	GPtrArray *list;
+
+	if (cand->url != NULL)
+		best = g_hash_table_lookup(x->by_url, cand->url);
 	/* An undated local listing and a partner's item of the same title:
 	 * the partner announces what we list as "to be announced". */
-	if ((a->local && a->ev->tba) || (b->local && b->ev->tba))
-		return strcmp(a->title, b->title) == 0 && a->title[0] != '\0';
-	return a->day != 0 && a->day == b->day &&
-	       evf_merge_titles_match(a->title, b->title);
+	list = cand->title[0] != '\0'
+	           ? g_hash_table_lookup(x->tba_by_title, cand->title)
+	           : NULL;
+	if (list != NULL && list->len > 0) {
+		Entry *e = g_ptr_array_index(list, 0);
+
+		if (best == NULL || e->pos < best->pos)
+			best = e;
+	}
+	list = cand->day != 0
+	           ? g_hash_table_lookup(x->by_day, GUINT_TO_POINTER(cand->day))
+	           : NULL;
+	for (guint i = 0; list != NULL && i < list->len; i++) {
+		Entry *e = g_ptr_array_index(list, i);
+
+		if (best != NULL && e->pos > best->pos)
+			break;
+		if (evf_merge_titles_match(e->title, cand->title)) {
+			best = e;
+			break;
+		}
+	}
+	return best;
 }
 
 static void
@@ -231,13 +343,13 @@ label(EvfEvent *ev, const EvfSourceConfig *src, GHashTable *uids)
 GPtrArray *
 evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 {
-	g_autoptr(GPtrArray) entries =
-	    g_ptr_array_new_with_free_func(entry_free);
 	g_autoptr(GPtrArray) sources = g_ptr_array_new();
 	g_autoptr(GHashTable) uids = g_hash_table_new(g_str_hash, g_str_equal);
 	GPtrArray *out =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
+	Index x;
 
+	index_init(&x);
 	for (guint i = 0; i < local->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(local, i);
 		Entry *e = g_new0(Entry, 1);
@@ -247,7 +359,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 		e->title = evf_merge_normalize_title(ev->title);
 		e->url = normalize_url(ev->url);
 		e->day = start_day(ev);
-		g_ptr_array_add(entries, e);
+		index_add(&x, e);
 		g_hash_table_add(uids, ev->uid);
 	}
 
@@ -267,7 +379,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 		for (guint i = 0; items != NULL && i < items->len; i++) {
 			EvfEvent *ev = g_ptr_array_index(items, i);
 			Entry cand = { .ev = ev };
-			Entry *winner = NULL;
+			Entry *winner;
 
 			if ((src->include != NULL && src->include[0] != NULL &&
 			     !mentions(ev, src->include)) ||
@@ -276,16 +388,13 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 			cand.title = evf_merge_normalize_title(ev->title);
 			cand.url = normalize_url(ev->url);
 			cand.day = start_day(ev);
-			for (guint k = 0; k < entries->len && !winner; k++)
-				if (same_event(g_ptr_array_index(entries, k),
-				               &cand))
-					winner = g_ptr_array_index(entries, k);
+			winner = index_find(&x, &cand);
 			if (winner != NULL) {
 				add_unique(winner->ev->also_listed, src->name);
-				if (winner->local && winner->ev->tba &&
-				    !ev->tba) {
+				if (undated_local(winner) && !ev->tba) {
 					take_dates(winner->ev, ev);
 					winner->day = start_day(winner->ev);
+					index_dated(&x, winner);
 				}
 				g_free(cand.title);
 				g_free(cand.url);
@@ -293,21 +402,17 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 			}
 			label(ev, src, uids);
 			g_hash_table_add(uids, ev->uid);
-			{
-				Entry *e = g_new0(Entry, 1);
-
-				*e = cand;
-				g_ptr_array_add(entries, e);
-			}
+			index_add(&x, g_memdup2(&cand, sizeof cand));
 		}
 	}
 
-	for (guint i = 0; i < entries->len; i++) {
-		Entry *e = g_ptr_array_index(entries, i);
+	for (guint i = 0; i < x.entries->len; i++) {
+		Entry *e = g_ptr_array_index(x.entries, i);
 
 		evf_event_update_fingerprint(e->ev);
 		g_ptr_array_add(out, evf_event_ref(e->ev));
 	}
+	index_clear(&x);
 	g_ptr_array_sort(out, uid_cmp);
 	return out;
 }

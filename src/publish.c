@@ -156,7 +156,8 @@ evf_publish(const char *dir, GPtrArray *files, const char *const *stale,
 		/* A sibling just read from there needs no second look. */
 		if (f->on_disk || same_content(final, f->bytes))
 			continue;
-		if (g_mkdir_with_parents(parent, 0755) < 0)
+		if (!g_hash_table_contains(dirs, parent) &&
+		    g_mkdir_with_parents(parent, 0755) < 0)
 			return io_error(error, "create", parent, errno);
 		p = g_new0(Pending, 1);
 		p->path = f->path;

@@ -818,44 +818,41 @@ write_event(Page *p, const EvfEvent *ev, const char *heading)
 	nl(p);
 }
 
-/* Writes @ev's article (an h3 under a month or "to be announced"): a
- * function of the event, the configuration and whether the page is an
- * archive, so it is made once per build and kept on the event, which is
- * on the pages of every scope it is in. */
-static void
-write_article(Page *p, EvfEvent *ev)
+/* (transfer none) (nullable): @ev's article (an h3 under a month or "to be
+ * announced") on a page, or an archive page: a function of the event and
+ * the configuration, so it is made once per build and kept on the event,
+ * which is on the pages of every scope it is in. */
+static const char *
+article(const EvfConfig *cfg, EvfEvent *ev, gboolean archive)
 {
-	char **slot = &ev->article[p->archive ? 1 : 0];
+	char **slot = &ev->article[archive ? 1 : 0];
 
 	if (*slot == NULL) {
 		g_autoptr(xmlBuffer) buf = xmlBufferCreate();
 		g_autoptr(xmlTextWriter) w = xmlNewTextWriterMemory(buf, 0);
-		Page q = {
-			.w = w, .ok = TRUE, .cfg = p->cfg, .archive = p->archive
-		};
+		Page p = { .w = w, .ok = TRUE, .cfg = cfg, .archive = archive };
 
-		write_event(&q, ev, "h3");
-		if (!q.ok || xmlTextWriterFlush(w) < 0) {
-			p->ok = FALSE;
-			return;
-		}
-		*slot = g_strndup((const char *)xmlBufferContent(buf),
-		                  (gsize)xmlBufferLength(buf));
+		write_event(&p, ev, "h3");
+		if (p.ok && xmlTextWriterFlush(w) >= 0)
+			*slot = g_strndup((const char *)xmlBufferContent(buf),
+			                  (gsize)xmlBufferLength(buf));
 	}
-	p->ok &= xmlTextWriterWriteRaw(p->w, BAD_CAST * slot) >= 0;
+	return *slot;
+}
+
+static void
+write_article(Page *p, EvfEvent *ev)
+{
+	const char *a = article(p->cfg, ev, p->archive);
+
+	p->ok &= a != NULL && xmlTextWriterWriteRaw(p->w, BAD_CAST a) >= 0;
 }
 
 void
 evf_page_prepare(const EvfConfig *cfg, EvfEvent *ev)
 {
-	g_autoptr(xmlBuffer) buf = xmlBufferCreate();
-	g_autoptr(xmlTextWriter) w = xmlNewTextWriterMemory(buf, 0);
-
-	for (int archive = 0; archive < 2; archive++) {
-		Page p = { .w = w, .ok = TRUE, .cfg = cfg, .archive = archive };
-
-		write_article(&p, ev);
-	}
+	(void)article(cfg, ev, FALSE);
+	(void)article(cfg, ev, TRUE);
 }
 
 /* Events grouped under month headings (h2), each event an h3. */
