@@ -228,6 +228,48 @@ test_undated_listing_takes_date(void)
 	g_assert_cmpint(g_date_get_day(&ours->start_date), ==, 20);
 }
 
+/* Once the listing has a partner's date, the next source's item of that
+ * day and a near-identical title is the same event too (the listing is
+ * then found by its day, no longer by its title); an item of the same
+ * title on another day, or of a listing that stayed undated, is not. */
+static void
+test_listing_dated_then_matched(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source osce]\nurl=https://osce.example/rss\n"
+	           "[source unodc]\nurl=https://unodc.example/ics\n");
+	g_autoptr(GPtrArray) local =
+	    list(undated("workshop", "Regional Workshop on Cultural Property"),
+	         undated("forum", "Forum on Border Security"), NULL);
+	g_autoptr(GHashTable) p = partners();
+	g_autoptr(GPtrArray) out = NULL;
+	EvfEvent *ours, *forum;
+
+	g_hash_table_insert(
+	    p, "osce",
+	    list(dated("osce-1", "Regional workshop on cultural property", 2018,
+	               11, 20),
+	         NULL));
+	g_hash_table_insert(
+	    p, "unodc",
+	    list(dated("unodc-1", "Regional Workshop on the Cultural Property",
+	               2018, 11, 20),
+	         dated("unodc-2", "Forum on Border Security, second meeting",
+	               2019, 3, 1),
+	         NULL));
+	out = evf_merge(cfg, local, p);
+	ours = find(out, "Regional Workshop on Cultural Property");
+	g_assert_nonnull(ours);
+	g_assert_true(has(ours->also_listed, "osce"));
+	g_assert_true(has(ours->also_listed, "unodc"));
+	g_assert_null(find(out, "Regional Workshop on the Cultural Property"));
+	forum = find(out, "Forum on Border Security");
+	g_assert_nonnull(forum);
+	g_assert_true(forum->tba);
+	g_assert_nonnull(find(out, "Forum on Border Security, second meeting"));
+	g_assert_cmpuint(out->len, ==, 3);
+}
+
 static void
 test_priority(void)
 {
@@ -329,6 +371,8 @@ main(int argc, char **argv)
 	g_test_add_func("/merge/duplicates", test_duplicates);
 	g_test_add_func("/merge/undated-listing-takes-date",
 	                test_undated_listing_takes_date);
+	g_test_add_func("/merge/listing-dated-then-matched",
+	                test_listing_dated_then_matched);
 	g_test_add_func("/merge/priority", test_priority);
 	g_test_add_func("/merge/filters-and-categories",
 	                test_filters_and_categories);
