@@ -72,31 +72,40 @@ evf_fetch_result_free(EvfFetchResult *res)
 	g_free(res);
 }
 
+/* Whether the IPv4 address @be (in network byte order) is not public. */
+static gboolean
+ipv4_is_private(guint32 be)
+{
+	guint32 a = ntohl(be);
+
+	return (a >> 24) == 0 || (a >> 24) == 10 || (a >> 24) == 127 ||
+	       (a >> 22) == (100u << 2 | 1) ||          /* 100.64/10 */
+	       (a >> 16) == (169u << 8 | 254) ||        /* 169.254/16 */
+	       (a >> 20) == (172u << 4 | 1) ||          /* 172.16/12 */
+	       (a >> 16) == (192u << 8 | 168) ||        /* 192.168/16 */
+	       (a >> 8) == (192u << 16 | 0 << 8 | 0) || /* 192.0.0/24 */
+	       (a >> 28) >= 14;                         /* 224/4, 240/4 */
+}
+
 gboolean
 evf_fetch_address_is_private(const struct sockaddr *sa)
 {
-	if (sa->sa_family == AF_INET) {
-		guint32 a =
-		    ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
-
-		return (a >> 24) == 0 || (a >> 24) == 10 || (a >> 24) == 127 ||
-		       (a >> 22) == (100u << 2 | 1) ||          /* 100.64/10 */
-		       (a >> 16) == (169u << 8 | 254) ||        /* 169.254/16 */
-		       (a >> 20) == (172u << 4 | 1) ||          /* 172.16/12 */
-		       (a >> 16) == (192u << 8 | 168) ||        /* 192.168/16 */
-		       (a >> 8) == (192u << 16 | 0 << 8 | 0) || /* 192.0.0/24 */
-		       (a >> 28) >= 14; /* 224/4, 240/4 */
-	}
+	if (sa->sa_family == AF_INET)
+		return ipv4_is_private(
+		    ((const struct sockaddr_in *)sa)->sin_addr.s_addr);
 	if (sa->sa_family == AF_INET6) {
 		const struct in6_addr *a =
 		    &((const struct sockaddr_in6 *)sa)->sin6_addr;
 
+		/* The IPv4 address inside is judged as it is: a struct
+		 * sockaddr_in made here and passed back to this function is
+		 * read through another type, and GCC 12 -O2 dropped the store
+		 * of its family (the answer was whatever the stack held). */
 		if (IN6_IS_ADDR_V4MAPPED(a) || IN6_IS_ADDR_V4COMPAT(a)) {
-			struct sockaddr_in v4 = { .sin_family = AF_INET };
+			guint32 v4;
 
-			memcpy(&v4.sin_addr, &a->s6_addr[12], 4);
-			return evf_fetch_address_is_private(
-			    (struct sockaddr *)&v4);
+			memcpy(&v4, &a->s6_addr[12], 4);
+			return ipv4_is_private(v4);
 		}
 		return IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_LOOPBACK(a) ||
 		       IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_SITELOCAL(a) ||

@@ -1,14 +1,27 @@
 #!/usr/bin/python3
 """partner-server.py: partner feeds that misbehave on request, for the tests
-of partner syndication (tests/integration/partners.sh), and a WebSub hub
-that records the pings it gets (tests/integration/websub.sh).
+of partner syndication (tests/integration/partners.sh, hostile-fetch.sh),
+and a WebSub hub that records the pings it gets
+(tests/integration/websub.sh).
 
 usage: partner-server.py [--lifetime SECONDS] [--verbose]
+                         [--tls-cert FILE --tls-key FILE]
 
-Listens on 127.0.0.1 on a free port and prints "PORT <n>" as its first line
-on stdout. Stops by itself after --lifetime seconds (default 300) or as soon
-as its parent process is gone, so that a test that dies cannot leave it
-behind.
+Listens on 127.0.0.1 on a free port and prints "PORT <n>" on stdout, after
+the lines of the other listeners below. Stops by itself after --lifetime
+seconds (default 300) or as soon as its parent process is gone, so that a
+test that dies cannot leave it behind.
+
+Other listeners, on 127.0.0.1 too, each on a free port printed as a line
+"<NAME> <n>" before the PORT line (tests/integration/hostile-fetch.sh):
+  STALL-PORT   a listener whose accept queue is full: a connection to it
+               never completes (the kernel drops the SYN)
+  MUTE-PORT    accepts connections and never sends a byte (a TLS handshake
+               that stalls)
+  SINK-PORT    counts the connections it gets and closes them at once: a
+               proxy or a redirect target that must never be reached
+  TLS-PORT     only with --tls-cert and --tls-key (PEM files): the feeds and
+               the controls over HTTPS with that certificate
 
 Feeds, each with an ETag and a Last-Modified, answering If-None-Match and
 If-Modified-Since with 304:
@@ -26,6 +39,7 @@ Control (GET or POST):
                                    headers and the status it got
   /control/secret-hits             how many times /secret was requested
   /control/secret-token            what /secret answers (to look for it)
+  /control/sink-hits               how many connections SINK-PORT got
   /control/hub/<mode>              how /hub answers from now on: "normal"
                                    (204) or "500"
   /control/hub-posts               JSON: every request /hub got, in order,
@@ -64,6 +78,24 @@ Modes:
                   components)
   empty           a valid feed or calendar with no items
   fewer           the same feed with only one of its items
+  empty-body      200 with the feed's Content-Type and no body at all
+  new-etag        the normal feed with a new ETag on every answer, and a 200
+                  even to If-None-Match
+  big-length      200 with Content-Length: 1 GiB, then not a byte of body
+                  until the client leaves
+  404             404 Not Found
+  410             410 Gone
+  429-retry-day   429 with Retry-After: 86400
+  503-retry-date  503 with Retry-After: an HTTP date three days ahead
+  503-retry-month 503 with Retry-After: 2592000 (30 days)
+  gzip-gzip       the feed gzipped twice, Content-Encoding: gzip, gzip
+  gzip-gzip-bomb  the gzip bomb gzipped once more, Content-Encoding: gzip,
+                  gzip
+  gzip-x6         the feed gzipped six times, one more than libcurl decodes
+  redirect-file   302 to file:///etc/passwd
+  redirect-ftp    302 to ftp://127.0.0.1:<SINK-PORT>/feed; likewise
+  redirect-gopher gopher:// and dict:// (the sink counts a connection if the
+  redirect-dict   redirect is followed)
 
 Standard library only.
 """
@@ -77,6 +109,7 @@ import os
 import secrets
 import select
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -87,7 +120,10 @@ MODES = (
     'normal', '304', '500', '503-retry', 'hang', 'drip', 'huge', 'gzip-bomb',
     'redirect-loop', 'wrong-type', 'truncated', 'cut-connection', 'malformed',
     'xxe-url', 'xxe-file', 'billion-laughs', 'bad-utf8', 'secondly', 'deep',
-    'empty', 'fewer',
+    'empty', 'fewer', 'empty-body', 'new-etag', 'big-length', '404', '410',
+    '429-retry-day', '503-retry-date', '503-retry-month', 'gzip-gzip',
+    'gzip-gzip-bomb', 'gzip-x6', 'redirect-file', 'redirect-ftp',
+    'redirect-gopher', 'redirect-dict',
 )
 
 # The Last-Modified of each feed's normal answer; the other bodies carry
@@ -428,6 +464,7 @@ class Feeds:
                          'secondly', 'deep', 'empty', 'fewer'):
                 self.bodies[(feed, mode)] = self.make(feed, mode)
         self._bomb = None
+        self._bomb_twice = None
         self._bomb_lock = threading.Lock()
 
     # -- XML feeds
@@ -613,6 +650,14 @@ class Feeds:
                 self._bomb = b''.join(parts)
             return self._bomb
 
+    def bomb_twice(self):
+        """The bomb gzipped once more, for Content-Encoding: gzip, gzip."""
+        bomb = self.bomb()
+        with self._bomb_lock:
+            if self._bomb_twice is None:
+                self._bomb_twice = gzip_bytes(bomb)
+            return self._bomb_twice
+
 
 BAD_BYTES = (b'\xff\xfe invalid \xc3\x28 overlong \xc0\xaf surrogate '
              b'\xed\xa0\x80 cut \xe2\x82 controls \x01\x02\x08\x0b\x0c\x1b'
@@ -621,6 +666,14 @@ BAD_BYTES = (b'\xff\xfe invalid \xc3\x28 overlong \xc0\xaf surrogate '
 
 def etag_of(data):
     return '"%s"' % hashlib.sha256(data).hexdigest()[:32]
+
+
+def gzip_bytes(data, times=1):
+    """@data in @times nested gzip members."""
+    for _ in range(times):
+        z = zlib.compressobj(9, zlib.DEFLATED, 31)
+        data = z.compress(data) + z.flush()
+    return data
 
 
 # --------------------------------------------------------------- server
@@ -639,6 +692,9 @@ class State:
         self.secret_hits = 0
         self.hub_mode = 'normal'
         self.hub_posts = []
+        self.sink_port = 0
+        self.sink_hits = 0
+        self.answers = 0  # of new-etag, for a new ETag every time
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -754,6 +810,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.answer(200, b'%d\n' % n)
         if parts == ['secret-token']:
             return self.answer(200, st.feeds.secret.encode() + b'\n')
+        if parts == ['sink-hits']:
+            with st.lock:
+                n = st.sink_hits
+            return self.answer(200, b'%d\n' % n)
         if parts == ['hub-posts']:
             with st.lock:
                 body = json.dumps(st.hub_posts, indent=1, sort_keys=True)
@@ -837,6 +897,63 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         b'</body></html>\n', 'text/html',
                         [('Retry-After', '120')])
             return 503
+        if mode in ('404', '410'):
+            self.answer(int(mode), b'<html><body><h1>%s</h1></body></html>\n'
+                        % mode.encode(), 'text/html')
+            return int(mode)
+        retry = {
+            '429-retry-day': (429, '86400'),
+            '503-retry-date': (503, email.utils.formatdate(
+                time.time() + 3 * 86400, usegmt=True)),
+            '503-retry-month': (503, '2592000'),
+        }
+        if mode in retry:
+            status, after = retry[mode]
+            self.answer(status, b'<html><body><h1>Not now</h1>'
+                        b'</body></html>\n', 'text/html',
+                        [('Retry-After', after)])
+            return status
+        if mode == 'empty-body':
+            self.answer(200, b'', ctype, head_only=head_only)
+            return 200
+        if mode == 'new-etag':
+            with st.lock:
+                st.answers += 1
+                n = st.answers
+            self.answer(200, normal, ctype, [('ETag', '"new-%d"' % n)],
+                        head_only)
+            return 200
+        if mode == 'big-length':
+            self.send_response(200)
+            self.send_header('Content-Type', ctype)
+            self.send_header('Content-Length', str(1 << 30))
+            self.end_headers()
+            self.wfile.flush()
+            while time.time() < st.deadline:
+                if self.client_gone(1.0):
+                    break
+            return 200
+        layers = {'gzip-gzip': 2, 'gzip-x6': 6}
+        if mode in layers or mode == 'gzip-gzip-bomb':
+            if mode in layers:
+                body = gzip_bytes(normal, layers[mode])
+                n = layers[mode]
+            else:
+                body = feeds.bomb_twice()
+                n = 2
+            self.answer(200, body, ctype,
+                        [('Content-Encoding', ', '.join(['gzip'] * n))],
+                        head_only)
+            return 200
+        if mode.startswith('redirect-') and mode != 'redirect-loop':
+            scheme = mode[len('redirect-'):]
+            if scheme == 'file':
+                where = 'file:///etc/passwd'
+            else:
+                where = '%s://127.0.0.1:%d/feed' % (scheme, st.sink_port)
+            self.answer(302, b'moved\n', headers=[('Location', where)],
+                        head_only=head_only)
+            return 302
         if mode == 'hang':
             while time.time() < st.deadline:
                 if self.client_gone(1.0):
@@ -937,6 +1054,54 @@ class Server(http.server.ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+class TLSServer(Server):
+    """The same feeds over HTTPS. The handshake happens in the request's
+    thread, so that a client that gives up on the certificate stops only
+    its own connection."""
+
+    def __init__(self, address, handler, context):
+        super().__init__(address, handler)
+        self.context = context
+
+    def finish_request(self, request, client_address):
+        request.settimeout(10)
+        with self.context.wrap_socket(request, server_side=True) as tls:
+            super().finish_request(tls, client_address)
+
+
+def listener(backlog=16):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(('127.0.0.1', 0))
+    s.listen(backlog)
+    return s
+
+
+def stall_listener():
+    """A listener whose accept queue is full, and stays full: the one
+    connection it may hold is made here and never accepted, so the SYN of
+    any other is dropped and its connect() never completes."""
+    s = listener(0)
+    filler = socket.create_connection(s.getsockname())
+    return s, filler
+
+
+def serve_mute(sock):
+    """Accepts connections and never sends a byte."""
+    held = []
+    while True:
+        conn, _ = sock.accept()
+        held.append(conn)
+
+
+def serve_sink(sock, state):
+    """Counts the connections, and closes them at once."""
+    while True:
+        conn, _ = sock.accept()
+        with state.lock:
+            state.sink_hits += 1
+        conn.close()
+
+
 def watchdog(deadline, parent):
     while True:
         time.sleep(0.5)
@@ -950,7 +1115,12 @@ def main():
                     help='stop after this many seconds (default 300)')
     ap.add_argument('--verbose', action='store_true',
                     help='log requests and errors on stderr')
+    ap.add_argument('--tls-cert', help='also serve HTTPS with this '
+                    'certificate (PEM)')
+    ap.add_argument('--tls-key', help='the key of --tls-cert (PEM)')
     args = ap.parse_args()
+    if (args.tls_cert is None) != (args.tls_key is None):
+        ap.error('--tls-cert and --tls-key go together')
 
     parent = os.getppid()
     deadline = time.time() + args.lifetime
@@ -962,7 +1132,29 @@ def main():
                      daemon=True).start()
     # The bomb takes a second to make: make it before anyone asks.
     threading.Thread(target=server.state.feeds.bomb, daemon=True).start()
-    sys.stdout.write('PORT %d\n' % port)
+
+    ports = []
+    server.stall = stall_listener()
+    ports.append(('STALL-PORT', server.stall[0].getsockname()[1]))
+    mute = listener()
+    ports.append(('MUTE-PORT', mute.getsockname()[1]))
+    threading.Thread(target=serve_mute, args=(mute,), daemon=True).start()
+    sink = listener()
+    server.state.sink_port = sink.getsockname()[1]
+    ports.append(('SINK-PORT', server.state.sink_port))
+    threading.Thread(target=serve_sink, args=(sink, server.state),
+                     daemon=True).start()
+    if args.tls_cert is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        tls = TLSServer(('127.0.0.1', 0), Handler, context)
+        tls.verbose = args.verbose
+        tls.state = server.state
+        ports.append(('TLS-PORT', tls.server_address[1]))
+        threading.Thread(target=tls.serve_forever, args=(0.5,),
+                         daemon=True).start()
+    sys.stdout.write(''.join('%s %d\n' % p for p in ports) +
+                     'PORT %d\n' % port)
     sys.stdout.flush()
     try:
         server.serve_forever(poll_interval=0.5)
