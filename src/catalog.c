@@ -286,7 +286,7 @@ parse_job(gpointer data, gpointer unused)
 static void
 parse_all(GArray *jobs)
 {
-	GThreadPool *pool;
+	g_autoptr(GPtrArray) items = g_ptr_array_sized_new(jobs->len);
 
 	if (jobs->len < 16) {
 		for (guint i = 0; i < jobs->len; i++)
@@ -295,13 +295,9 @@ parse_all(GArray *jobs)
 	}
 	/* What the parsers share is set up once, before the threads. */
 	evf_eventfile_init();
-	pool = g_thread_pool_new(parse_job, NULL,
-	                         (gint)MAX(1u, g_get_num_processors()), FALSE,
-	                         NULL);
 	for (guint i = 0; i < jobs->len; i++)
-		g_thread_pool_push(pool, &g_array_index(jobs, ParseJob, i),
-		                   NULL);
-	g_thread_pool_free(pool, FALSE, TRUE);
+		g_ptr_array_add(items, &g_array_index(jobs, ParseJob, i));
+	evf_parallel_for(items, parse_job, NULL);
 }
 
 GPtrArray *

@@ -33,6 +33,7 @@
 #define GRACE_MS   3000 /* for responses in flight at shutdown */
 #define PING_SECS  10   /* for one WebSub ping */
 #define PING_TRIES 5    /* retries after 2, 8, 32 and 128 s */
+#define RETRY_SECS 60   /* the shortest [source] interval */
 
 typedef struct {
 	char *config_path;
@@ -48,6 +49,7 @@ typedef struct {
 	EvfFetcher *fetcher;
 	EvfWebsub *websub;
 	GHashTable *in_flight; /* source names being fetched */
+	GHashTable *started;   /* source URL -> monotonic start of its fetch */
 	guint tick;
 	GMainLoop *loop;
 	int status;
@@ -202,6 +204,8 @@ on_tick(gpointer data)
 {
 	Daemon *d = data;
 	gint64 now = g_get_real_time();
+	gint64 mono = g_get_monotonic_time();
+	gint64 *started;
 
 	if (d->store == NULL) {
 		d->store = evf_store_open(d->cfg->state_path, NULL);
@@ -220,7 +224,14 @@ on_tick(gpointer data)
 		/* The others wait for the next tick. */
 		if (g_hash_table_size(d->in_flight) >= evf_partner_window())
 			break;
+		/* A fetch whose outcome could not be saved (a full disk, a
+		 * locked or damaged state) leaves its source due in the state:
+		 * it is not fetched again on every tick, but at most once in
+		 * the shortest interval, whatever the state says. */
+		started = g_hash_table_lookup(d->started, src->url);
 		if (g_hash_table_contains(d->in_flight, src->name) ||
+		    (started != NULL &&
+		     mono - *started < RETRY_SECS * G_USEC_PER_SEC) ||
 		    !evf_partner_due(src, d->store, now))
 			continue;
 		st = evf_store_get_source(d->store, src->name);
@@ -233,6 +244,8 @@ on_tick(gpointer data)
 		req.timeout = src->timeout;
 		req.max_bytes = src->max_bytes;
 		g_hash_table_add(d->in_flight, g_strdup(src->name));
+		g_hash_table_insert(d->started, g_strdup(src->url),
+		                    g_memdup2(&mono, sizeof mono));
 		evf_fetcher_add(d->fetcher, &req, on_fetched, d);
 	}
 	return G_SOURCE_CONTINUE;
@@ -418,6 +431,8 @@ evf_daemon_run(const char *config_path, const char *listen)
 		d.websub = evf_websub_new(ua, PING_SECS, PING_TRIES);
 		d.in_flight = g_hash_table_new_full(g_str_hash, g_str_equal,
 		                                    g_free, NULL);
+		d.started = g_hash_table_new_full(g_str_hash, g_str_equal,
+		                                  g_free, g_free);
 	}
 
 	if (!rebuild(&d, TRUE)) {
@@ -444,6 +459,7 @@ evf_daemon_run(const char *config_path, const char *listen)
 		evf_websub_free(d.websub);
 		evf_fetcher_free(d.fetcher);
 		g_hash_table_unref(d.in_flight);
+		g_hash_table_unref(d.started);
 		evf_store_free(d.store);
 		evf_catalog_cache_free(d.cache);
 		evf_config_free(d.cfg);
@@ -470,6 +486,7 @@ evf_daemon_run(const char *config_path, const char *listen)
 	evf_websub_free(d.websub);
 	evf_fetcher_free(d.fetcher);
 	g_hash_table_unref(d.in_flight);
+	g_hash_table_unref(d.started);
 	evf_store_free(d.store);
 	g_clear_object(&d.events_monitor);
 	g_clear_object(&d.config_monitor);

@@ -163,8 +163,20 @@ evf_gzipper_finish(EvfGzipper *g)
 	GPtrArray *out =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_file_free);
 
-	/* Waits for every job. */
-	g_thread_pool_free(g->pool, FALSE, TRUE);
+	/* Waits for every job. A pool that could not start a single thread
+	 * (out of memory, or of threads) would never run its queue and the
+	 * build would wait for ever: what it did not run is done here. */
+	if (g_thread_pool_get_num_threads(g->pool) > 0) {
+		g_thread_pool_free(g->pool, FALSE, TRUE);
+	} else {
+		g_thread_pool_free(g->pool, TRUE, TRUE);
+		for (guint i = 0; i < g->jobs->len; i++) {
+			Job *j = g_ptr_array_index(g->jobs, i);
+
+			if (j->gz->bytes == NULL)
+				sibling(j, NULL);
+		}
+	}
 	for (guint i = 0; i < g->jobs->len; i++)
 		g_ptr_array_add(out,
 		                ((Job *)g_ptr_array_index(g->jobs, i))->gz);

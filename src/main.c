@@ -20,6 +20,7 @@
 #include <curl/curl.h>
 #include <libical/ical.h>
 #include <libxml/parser.h>
+#include <libxml/xmlmemory.h>
 #include <locale.h>
 #include <stdio.h>
 #include <errno.h>
@@ -321,6 +322,24 @@ cmd_build(void)
 	return 0;
 }
 
+/* libxml2's allocator. libxml2 2.9.14 does not stop on a failed
+ * allocation: its HTML parser then loops for ever, printing "Memory
+ * error" (a build under a memory limit, tests/integration/adversity.sh).
+ * Through GLib's allocator it ends the process like any other allocation
+ * failure, and the published output stays whole. Never 0 bytes: GLib
+ * answers those with NULL, which libxml2 would take for a failure. */
+static void *
+xml_malloc(size_t size)
+{
+	return g_malloc(MAX(size, 1));
+}
+
+static void *
+xml_realloc(void *mem, size_t size)
+{
+	return g_realloc(mem, MAX(size, 1));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -334,6 +353,7 @@ main(int argc, char **argv)
 	 * locale; only the character set is taken from it. */
 	setlocale(LC_CTYPE, "");
 	icalerror_set_errors_are_fatal(0);
+	xmlMemSetup(g_free, xml_malloc, xml_realloc, g_strdup);
 	xmlInitParser();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 

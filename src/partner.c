@@ -170,13 +170,35 @@ deliver(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* What the pool is handed: the job, and whether someone took it. A job
+ * that the pool cannot run, because no thread of it could start (out of
+ * memory, or of threads: systemd's TasksMax), is run by the caller
+ * instead, and never twice should a thread start later. */
+typedef struct {
+	EvfPartnerParse *job;
+	gint taken;
+} Ticket;
+
+static void
+run_ticket(Ticket *t)
+{
+	GSource *idle;
+
+	if (!g_atomic_int_compare_and_exchange(&t->taken, 0, 1))
+		return;
+	parse_body(t->job);
+	/* Delivered from the loop, never from inside the caller. */
+	idle = g_idle_source_new();
+	g_source_set_callback(idle, deliver, t->job, NULL);
+	g_source_attach(idle, t->job->ctx);
+	g_source_unref(idle);
+}
+
 static void
 parse_in_pool(gpointer data, gpointer unused)
 {
-	EvfPartnerParse *job = data;
-
-	parse_body(job);
-	g_main_context_invoke(job->ctx, deliver, job);
+	run_ticket(data);
+	g_atomic_rc_box_release(data);
 }
 
 void
@@ -190,6 +212,7 @@ evf_partner_parse_async(const EvfConfig *cfg, EvfStore *store,
 	const EvfSourceConfig *src = evf_config_source(cfg, res->name);
 	g_autoptr(EvfSourceState) st = evf_store_get_source(store, res->name);
 	EvfPartnerParse *job = g_new0(EvfPartnerParse, 1);
+	Ticket *t;
 
 	if (g_once_init_enter(&pool)) {
 		GThreadPool *p = g_thread_pool_new(
@@ -207,7 +230,13 @@ evf_partner_parse_async(const EvfConfig *cfg, EvfStore *store,
 	job->ctx = g_main_context_ref_thread_default();
 	job->done = done;
 	job->data = data;
-	g_thread_pool_push(pool, job, NULL);
+	t = g_atomic_rc_box_new0(Ticket);
+	t->job = job;
+	/* One reference for the pool, one for here. */
+	if (!g_thread_pool_push(pool, g_atomic_rc_box_acquire(t), NULL) &&
+	    g_thread_pool_get_num_threads(pool) == 0)
+		run_ticket(t);
+	g_atomic_rc_box_release(t);
 }
 
 gboolean

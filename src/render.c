@@ -337,15 +337,8 @@ prepare_event(gpointer data, gpointer user_data)
 static void
 prepare_events(const EvfConfig *cfg, GPtrArray *events)
 {
-	GThreadPool *pool;
-
 	(void)icaltimezone_get_utc_timezone(); /* set up on first use */
-	pool = g_thread_pool_new(prepare_event, (gpointer)cfg,
-	                         (gint)MAX(1u, g_get_num_processors()), FALSE,
-	                         NULL);
-	for (guint i = 0; i < events->len; i++)
-		g_thread_pool_push(pool, g_ptr_array_index(events, i), NULL);
-	g_thread_pool_free(pool, FALSE, TRUE);
+	evf_parallel_for(events, prepare_event, (gpointer)cfg);
 }
 
 static gint

@@ -206,6 +206,43 @@ evf_slugify(const char *text)
 	return g_string_free(s, FALSE);
 }
 
+typedef struct {
+	GPtrArray *items;
+	GFunc func;
+	gpointer data;
+	gint next; /* the next item to take, atomically */
+} Spread;
+
+static void
+spread_run(gpointer task, gpointer unused)
+{
+	Spread *s = task;
+	gint i;
+
+	while ((i = g_atomic_int_add(&s->next, 1)) < (gint)s->items->len)
+		s->func(g_ptr_array_index(s->items, i), s->data);
+}
+
+void
+evf_parallel_for(GPtrArray *items, GFunc func, gpointer data)
+{
+	guint helpers = MAX(1u, g_get_num_processors()) - 1;
+	Spread s = { items, func, data, 0 };
+	GThreadPool *pool = NULL;
+
+	if (helpers > 0 && items->len > 1) {
+		pool = g_thread_pool_new(spread_run, NULL, (gint)helpers, FALSE,
+		                         NULL);
+		for (guint i = 0; i < helpers; i++)
+			g_thread_pool_push(pool, &s, NULL);
+	}
+	spread_run(&s, NULL);
+	/* Every item is taken by now: a helper that never started would
+	 * find nothing, and the others are waited for. */
+	if (pool != NULL)
+		g_thread_pool_free(pool, TRUE, TRUE);
+}
+
 GRegex *
 evf_regex_once(GRegex **slot, const char *pattern, GRegexCompileFlags flags)
 {

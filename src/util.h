@@ -61,6 +61,13 @@ char *evf_slugify(const char *text);
  * UTF-8 becomes U+FFFD, C0 controls other than TAB and LF are dropped (CR LF
  * becomes LF), and so are DEL, the C1 controls, U+FFFE and U+FFFF. */
 char *evf_text_sanitize(const char *text, gssize len);
+/* Calls @func(item, @data) for every item of @items, on as many threads as
+ * there are processors (the caller's among them), and returns when all are
+ * done. Should no thread start (out of memory, or of threads: systemd's
+ * TasksMax), the caller does it all: work is never left in a pool that
+ * cannot run it. */
+void evf_parallel_for(GPtrArray *items, GFunc func, gpointer data);
+
 /* (transfer none): @pattern compiled on first use into *@slot, a static
  * variable of the caller's, and kept for the life of the process, so that
  * a pattern used for every event is compiled once (thread-safe). */

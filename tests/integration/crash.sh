@@ -730,18 +730,7 @@ start_daemon()
 # wait_ready: waits up to 10 s for the daemon's Calendar line; sets $base.
 wait_ready()
 {
-	base=
-	_w=0
-	while [ $_w -lt 500 ]; do
-		if grep -q '^Calendar:' "$tmp/serve.out" 2>/dev/null; then
-			base=$(sed -n 's|^Calendar: *\(http://[^/]*\)/calendar.ics$|\1|p' "$tmp/serve.out")
-			return 0
-		fi
-		kill -0 "$daemon" 2>/dev/null || return 1
-		sleep 0.02
-		_w=$((_w + 1))
-	done
-	return 1
+	serve_wait "$tmp/serve.out" "$daemon" 10
 }
 
 # ms N: sleeps N milliseconds.

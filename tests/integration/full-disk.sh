@@ -107,19 +107,9 @@ start_serve()
 {
 	rm -f "$2" "$3"
 	"$EVFEED" serve --config "$conf" --listen 127.0.0.1:0 >"$2" 2>"$3" </dev/null &
-	eval "$1=\$!"
-	base=
-	_w=0
-	while [ $_w -lt 200 ]; do
-		if grep -q '^Calendar:' "$2" 2>/dev/null; then
-			base=$(sed -n 's|^Calendar: *\(http://[^/]*\)/calendar.ics$|\1|p' "$2")
-			return 0
-		fi
-		eval "kill -0 \$$1" 2>/dev/null || return 1
-		sleep 0.05
-		_w=$((_w + 1))
-	done
-	return 1
+	_ss_pid=$!
+	eval "$1=\$_ss_pid"
+	serve_wait "$2" "$_ss_pid" 10
 }
 
 etag()

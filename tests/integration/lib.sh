@@ -27,6 +27,16 @@
 #                           unless OUTPUT and STATE say otherwise
 #   tree_sums DIR           print "sha256  ./path" for every file below DIR,
 #                           sorted by path
+#   retitle FILE TEXT       give the event file FILE the title TEXT (written
+#                           beside it and renamed into place)
+#   serve_start CONF OUT ERR
+#                           start `evfeed serve` and wait until it serves
+#                           (sets $serve_pid and $base)
+#   serve_wait OUT PID SECS wait until the daemon PID prints its Calendar
+#                           line to OUT (sets $base)
+#   serve_stop [SIGNAL]     stop it (sets $serve_status)
+#   state_integrity STATE   print what PRAGMA integrity_check says of the
+#                           SQLite state STATE ("ok")
 
 _tap_n=0
 _tap_failed=0
@@ -225,4 +235,84 @@ fixture_port()
 		diag_file "$2"
 		bail_out "$3 did not start"
 	fi
+}
+
+# retitle FILE TEXT: the event file FILE with the title TEXT, written beside
+# it and renamed into place, as an editor saves it.
+retitle()
+{
+	sed "s/^title: .*/title: $2/" "$1" >"$1.retitle" && mv "$1.retitle" "$1"
+}
+
+# serve_start CONF OUT ERR: starts `evfeed serve --config CONF` on
+# 127.0.0.1 and a free port, its stdout in OUT and its stderr in ERR, and
+# waits up to 60 s for its Calendar line. Sets $serve_pid, and $base to
+# "http://127.0.0.1:PORT"; returns 1 with $base empty when the daemon exits
+# or hangs instead. serve_stop stops it.
+serve_start()
+{
+	rm -f "$2" "$3"
+	"$EVFEED" serve --config "$1" --listen 127.0.0.1:0 >"$2" 2>"$3" </dev/null &
+	serve_pid=$!
+	serve_wait "$2" "$serve_pid" 60
+}
+
+# serve_wait OUT PID SECONDS: waits up to SECONDS for the daemon PID to
+# print its Calendar line to OUT. Sets $base to "http://127.0.0.1:PORT"
+# and returns 0 then; returns 1 with $base empty when the daemon exits or
+# hangs instead.
+serve_wait()
+{
+	base=
+	_sw_n=0
+	while [ $_sw_n -lt $(($3 * 50)) ]; do
+		if grep -q '^Calendar:' "$1" 2>/dev/null; then
+			base=$(sed -n 's|^Calendar: *\(http://[^/]*\)/calendar.ics$|\1|p' "$1")
+			return 0
+		fi
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.02
+		_sw_n=$((_sw_n + 1))
+	done
+	return 1
+}
+
+# serve_stop [SIGNAL]: sends SIGNAL (TERM by default; 0 sends nothing) to
+# the daemon of serve_start and waits up to 30 s for it to end, then kills
+# it. Sets $serve_status to its exit status (137 when it had to be killed).
+serve_stop()
+{
+	kill -"${1:-TERM}" "$serve_pid" 2>/dev/null
+	_ss_n=0
+	while kill -0 "$serve_pid" 2>/dev/null && [ $_ss_n -lt 600 ]; do
+		sleep 0.05
+		_ss_n=$((_ss_n + 1))
+	done
+	kill -9 "$serve_pid" 2>/dev/null
+	wait "$serve_pid"
+	serve_status=$?
+	serve_pid=
+}
+
+# state_integrity STATE: PRAGMA integrity_check of the SQLite state STATE,
+# on a copy of it and its WAL so that the next evfeed still finds the state
+# as it was left; prints "ok", or the problems on one line.
+state_integrity()
+{
+	_si_dir=$(mktmp)
+	cp "$1" "$_si_dir/state.db" || return
+	if [ -e "$1-wal" ]; then
+		cp "$1-wal" "$_si_dir/state.db-wal"
+	fi
+	"${PYTHON3:-/usr/bin/python3}" - "$_si_dir/state.db" <<'PY' 2>&1 | tr '\n' ' ' | sed 's/ $//'
+import sqlite3
+import sys
+
+try:
+    rows = sqlite3.connect(sys.argv[1]).execute('PRAGMA integrity_check')
+    print(' '.join(r[0] for r in rows))
+except sqlite3.Error as e:
+    print('sqlite3: %s' % e)
+PY
+	rm -rf "$_si_dir"
 }

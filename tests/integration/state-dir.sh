@@ -70,24 +70,15 @@ run_serve()
 	rm -f "$2" "$3"
 	"$EVFEED" serve --config "$1" --listen 127.0.0.1:0 >"$2" 2>"$3" </dev/null &
 	daemon=$!
-	base=
-	_w=0
-	while [ $_w -lt 400 ]; do
-		if grep -q '^Calendar:' "$2" 2>/dev/null; then
-			base=$(sed -n 's|^Calendar: *\(http://[^/]*\)/calendar.ics$|\1|p' "$2")
-			serve_status=ready
-			return
-		fi
-		if ! kill -0 "$daemon" 2>/dev/null; then
-			wait "$daemon"
-			serve_status=$?
-			daemon=
-			return
-		fi
-		sleep 0.05
-		_w=$((_w + 1))
-	done
-	serve_status=hung
+	if serve_wait "$2" "$daemon" 20; then
+		serve_status=ready
+	elif ! kill -0 "$daemon" 2>/dev/null; then
+		wait "$daemon"
+		serve_status=$?
+		daemon=
+	else
+		serve_status=hung
+	fi
 }
 
 stop_serve()

@@ -1,0 +1,120 @@
+/*
+ * fail-sync.c: an LD_PRELOAD shim for tests/integration/adversity.sh
+ * (HARDENING.md E8): fsync, fdatasync and syncfs that fail with EIO, the
+ * way a disk that lost a write answers, without flushing anything.
+ *
+ *   EVFEED_FAIL_SYNC       the calls that fail, separated by commas
+ *                          ("syncfs", "fsync,fdatasync"); unset: none
+ *   EVFEED_FAIL_SYNC_PATH  only on a file or folder whose path starts with
+ *                          this (absolute, as /proc/self/fd shows it);
+ *                          unset: everywhere
+ *   EVFEED_FAIL_SYNC_LOG   a file that gets one line "CALL PATH" for every
+ *                          call made to fail, so that a test can count the
+ *                          retries
+ *   EVFEED_FAIL_THREADS    set: pthread_create fails with EAGAIN, as when a
+ *                          process is at its limit of tasks (systemd's
+ *                          TasksMax) or of memory
+ *
+ * Every other call goes straight to the system call. libc only, no GLib:
+ * the shim must load into any build of evfeed, the sanitizer one included.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Whether @call is listed in the comma-separated @list. */
+static int
+listed(const char *list, const char *call)
+{
+	size_t n = strlen(call);
+
+	while (list != NULL && *list != '\0') {
+		const char *end = strchr(list, ',');
+		size_t len = end != NULL ? (size_t)(end - list) : strlen(list);
+
+		if (len == n && strncmp(list, call, n) == 0)
+			return 1;
+		list = end != NULL ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+static int
+should_fail(const char *call, int fd)
+{
+	const char *under = getenv("EVFEED_FAIL_SYNC_PATH");
+	const char *log = getenv("EVFEED_FAIL_SYNC_LOG");
+	char link[64];
+	char path[PATH_MAX];
+	ssize_t len;
+
+	if (!listed(getenv("EVFEED_FAIL_SYNC"), call))
+		return 0;
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	len = readlink(link, path, sizeof path - 1);
+	if (len < 0)
+		return 0;
+	path[len] = '\0';
+	if (under != NULL && strncmp(path, under, strlen(under)) != 0)
+		return 0;
+	if (log != NULL) {
+		int out =
+		    open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+
+		if (out >= 0) {
+			dprintf(out, "%s %s\n", call, path);
+			close(out);
+		}
+	}
+	return 1;
+}
+
+/* @call on @fd: EIO when it is to fail, else the system call @number. */
+static int
+sync_call(const char *call, long number, int fd)
+{
+	if (should_fail(call, fd)) {
+		errno = EIO;
+		return -1;
+	}
+	return (int)syscall(number, fd);
+}
+
+int
+fsync(int fd)
+{
+	return sync_call("fsync", SYS_fsync, fd);
+}
+
+int
+fdatasync(int fd)
+{
+	return sync_call("fdatasync", SYS_fdatasync, fd);
+}
+
+int
+syncfs(int fd)
+{
+	return sync_call("syncfs", SYS_syncfs, fd);
+}
+
+int
+pthread_create(pthread_t *thread, const pthread_attr_t *attr,
+               void *(*start)(void *), void *arg)
+{
+	int (*real)(pthread_t *, const pthread_attr_t *, void *(*)(void *),
+	            void *);
+
+	if (getenv("EVFEED_FAIL_THREADS") != NULL)
+		return EAGAIN;
+	*(void **)&real = dlsym(RTLD_NEXT, "pthread_create");
+	return real != NULL ? real(thread, attr, start, arg) : EAGAIN;
+}
