@@ -29,34 +29,65 @@ evf_merge_normalize_title(const char *title)
 	return g_string_free(s, FALSE);
 }
 
+static gint
+word_cmp(gconstpointer a, gconstpointer b, gpointer unused)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* (transfer full): the distinct words of @title, sorted. */
+static GStrv
+title_words(const char *title)
+{
+	GStrv w = g_strsplit(title, " ", -1);
+	guint n = 0, len = 0;
+
+	for (guint i = 0; w[i] != NULL; i++) {
+		if (w[i][0] == '\0')
+			g_free(w[i]);
+		else
+			w[len++] = w[i];
+	}
+	g_qsort_with_data(w, (gint)len, sizeof *w, word_cmp, NULL);
+	for (guint i = 0; i < len; i++) {
+		if (n > 0 && strcmp(w[i], w[n - 1]) == 0)
+			g_free(w[i]);
+		else
+			w[n++] = w[i];
+	}
+	w[n] = NULL;
+	return w;
+}
+
+/* Jaccard similarity of two sets of words (title_words) at least 3/4:
+ * with the same start day, a word or two rephrased is the same event. */
+static gboolean
+words_match(char *const *a, char *const *b)
+{
+	guint i = 0, j = 0, common = 0, all;
+
+	while (a[i] != NULL && b[j] != NULL) {
+		int c = strcmp(a[i], b[j]);
+
+		common += c == 0;
+		i += c <= 0;
+		j += c >= 0;
+	}
+	all = g_strv_length((GStrv)a) + g_strv_length((GStrv)b) - common;
+	return all > 0 && common * 4 >= all * 3;
+}
+
 gboolean
 evf_merge_titles_match(const char *a, const char *b)
 {
 	g_auto(GStrv) wa = NULL;
 	g_auto(GStrv) wb = NULL;
-	g_autoptr(GHashTable) sa = g_hash_table_new(g_str_hash, g_str_equal);
-	g_autoptr(GHashTable) sb = g_hash_table_new(g_str_hash, g_str_equal);
-	GHashTableIter it;
-	gpointer key;
-	guint common = 0, all;
 
 	if (strcmp(a, b) == 0)
 		return a[0] != '\0';
-	wa = g_strsplit(a, " ", -1);
-	wb = g_strsplit(b, " ", -1);
-	for (guint i = 0; wa[i] != NULL; i++)
-		if (wa[i][0] != '\0')
-			g_hash_table_add(sa, wa[i]);
-	for (guint i = 0; wb[i] != NULL; i++)
-		if (wb[i][0] != '\0')
-			g_hash_table_add(sb, wb[i]);
-	g_hash_table_iter_init(&it, sa);
-	while (g_hash_table_iter_next(&it, &key, NULL))
-		common += g_hash_table_contains(sb, key);
-	all = g_hash_table_size(sa) + g_hash_table_size(sb) - common;
-	/* Jaccard similarity of the word sets at least 3/4: with the same
-	 * start day, a word or two rephrased is the same event. */
-	return all > 0 && common * 4 >= all * 3;
+	wa = title_words(a);
+	wb = title_words(b);
+	return words_match(wa, wb);
 }
 
 /* The calendar day an event starts on, as a Julian day; 0 for tba. */
@@ -110,7 +141,8 @@ typedef struct {
 	char *url;   /* normalised, nullable */
 	guint32 day;
 	gboolean local;
-	guint pos; /* in the order of the merge: earlier entries win */
+	guint pos;   /* in the order of the merge: earlier entries win */
+	GStrv words; /* title_words of the title */
 } Entry;
 
 static void
@@ -120,6 +152,7 @@ entry_free(gpointer p)
 
 	g_free(e->title);
 	g_free(e->url);
+	g_strfreev(e->words);
 	g_free(e);
 }
 
@@ -239,7 +272,9 @@ index_find(Index *x, const Entry *cand)
 
 		if (best != NULL && e->pos > best->pos)
 			break;
-		if (evf_merge_titles_match(e->title, cand->title)) {
+		if (strcmp(e->title, cand->title) == 0
+		        ? e->title[0] != '\0'
+		        : words_match(e->words, cand->words)) {
 			best = e;
 			break;
 		}
@@ -340,6 +375,12 @@ label(EvfEvent *ev, const EvfSourceConfig *src, GHashTable *uids)
 	ev->slug = g_strdup_printf("%s-%.12s", src->name, digest);
 }
 
+static void
+fingerprint(gpointer ev, gpointer unused)
+{
+	evf_event_update_fingerprint(ev);
+}
+
 GPtrArray *
 evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 {
@@ -357,6 +398,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 		e->ev = ev;
 		e->local = TRUE;
 		e->title = evf_merge_normalize_title(ev->title);
+		e->words = title_words(e->title);
 		e->url = normalize_url(ev->url);
 		e->day = start_day(ev);
 		index_add(&x, e);
@@ -386,6 +428,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 			    mentions(ev, src->exclude))
 				continue;
 			cand.title = evf_merge_normalize_title(ev->title);
+			cand.words = title_words(cand.title);
 			cand.url = normalize_url(ev->url);
 			cand.day = start_day(ev);
 			winner = index_find(&x, &cand);
@@ -398,6 +441,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 				}
 				g_free(cand.title);
 				g_free(cand.url);
+				g_strfreev(cand.words);
 				continue;
 			}
 			label(ev, src, uids);
@@ -406,13 +450,13 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 		}
 	}
 
-	for (guint i = 0; i < x.entries->len; i++) {
-		Entry *e = g_ptr_array_index(x.entries, i);
-
-		evf_event_update_fingerprint(e->ev);
-		g_ptr_array_add(out, evf_event_ref(e->ev));
-	}
+	for (guint i = 0; i < x.entries->len; i++)
+		g_ptr_array_add(
+		    out, evf_event_ref(
+		             ((Entry *)g_ptr_array_index(x.entries, i))->ev));
 	index_clear(&x);
+	/* Each event's fingerprint reads that event alone. */
+	evf_parallel_for(out, fingerprint, NULL);
 	g_ptr_array_sort(out, uid_cmp);
 	return out;
 }

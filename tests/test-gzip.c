@@ -5,21 +5,12 @@
  */
 #include "autoconf.h"
 
+#include "files.h"
 #include "gzip.h"
 #include "render.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
-
-static EvfFile *
-file(const char *path, const char *text)
-{
-	EvfFile *f = g_new0(EvfFile, 1);
-
-	f->path = g_strdup(path);
-	f->bytes = g_bytes_new(text, strlen(text));
-	return f;
-}
 
 /* (transfer full): @text gzipped at @level, as another program (or an
  * older evfeed) may have written it. */

@@ -5,6 +5,7 @@
  */
 #include "autoconf.h"
 
+#include "files.h"
 #include "publish.h"
 #include "render.h"
 
@@ -12,16 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static EvfFile *
-file(const char *path, const char *text)
-{
-	EvfFile *f = g_new0(EvfFile, 1);
-
-	f->path = g_strdup(path);
-	f->bytes = g_bytes_new(text, strlen(text));
-	return f;
-}
 
 static GPtrArray *
 files(void)

@@ -32,6 +32,8 @@
 #   serve_start CONF OUT ERR
 #                           start `evfeed serve` and wait until it serves
 #                           (sets $serve_pid and $base)
+#   wait_until SECS CMD...  run CMD every 0.1 s until it succeeds (status 0)
+#                           or SECS seconds have passed (status 1)
 #   serve_wait OUT PID SECS wait until the daemon PID prints its Calendar
 #                           line to OUT (sets $base)
 #   serve_stop [SIGNAL]     stop it (sets $serve_status)
@@ -255,6 +257,19 @@ serve_start()
 	"$EVFEED" serve --config "$1" --listen 127.0.0.1:0 >"$2" 2>"$3" </dev/null &
 	serve_pid=$!
 	serve_wait "$2" "$serve_pid" 60
+}
+
+# wait_until SECS CMD...: runs CMD every 0.1 s until it succeeds, for at
+# most SECS seconds; the status of the last run.
+wait_until()
+{
+	_wu_n=$(($1 * 10))
+	shift
+	until "$@"; do
+		[ "$_wu_n" -le 0 ] && return 1
+		sleep 0.1
+		_wu_n=$((_wu_n - 1))
+	done
 }
 
 # serve_wait OUT PID SECONDS: waits up to SECONDS for the daemon PID to

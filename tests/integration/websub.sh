@@ -209,28 +209,24 @@ changed_urls()
 
 # wait_count N SECS: waits until the hub got at least N requests; fails
 # after SECS seconds.
+at_least_requests()
+{
+	[ "$(count)" -ge "$1" ]
+}
 wait_count()
 {
-	_w=0
-	while [ "$(count)" -lt "$1" ]; do
-		[ $_w -ge $(($2 * 10 * slow)) ] && return 1
-		sleep 0.1
-		_w=$((_w + 1))
-	done
-	return 0
+	wait_until $(($2 * slow)) at_least_requests "$1"
 }
 
 # wait_log PATTERN N SECS: waits until the log holds N lines matching
 # PATTERN.
+at_least_lines()
+{
+	[ "$(grep -c -- "$1" "$tmp/serve.err")" -ge "$2" ]
+}
 wait_log()
 {
-	_w=0
-	while [ "$(grep -c -- "$1" "$tmp/serve.err")" -lt "$2" ]; do
-		[ $_w -ge $(($3 * 10 * slow)) ] && return 1
-		sleep 0.1
-		_w=$((_w + 1))
-	done
-	return 0
+	wait_until $(($3 * slow)) at_least_lines "$1" "$2"
 }
 
 # same_lists DESC EXPECTED GOT: pass when the two files are equal, else
