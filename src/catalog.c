@@ -284,20 +284,12 @@ parse_job(gpointer data, gpointer unused)
  * (a handful of files is not worth the threads): each file is parsed on
  * its own, into its own diagnostics. */
 static void
-parse_all(GArray *jobs)
+parse_all(GPtrArray *jobs)
 {
-	g_autoptr(GPtrArray) items = g_ptr_array_sized_new(jobs->len);
-
-	if (jobs->len < 16) {
-		for (guint i = 0; i < jobs->len; i++)
-			parse_job(&g_array_index(jobs, ParseJob, i), NULL);
-		return;
-	}
-	/* What the parsers share is set up once, before the threads. */
-	evf_eventfile_init();
-	for (guint i = 0; i < jobs->len; i++)
-		g_ptr_array_add(items, &g_array_index(jobs, ParseJob, i));
-	evf_parallel_for(items, parse_job, NULL);
+	if (jobs->len < 16)
+		g_ptr_array_foreach(jobs, parse_job, NULL);
+	else
+		evf_parallel_for(jobs, parse_job, NULL);
 }
 
 GPtrArray *
@@ -306,7 +298,7 @@ evf_catalog_parse(const EvfConfig *cfg, EvfCatalogCache *cache,
 {
 	g_autoptr(GPtrArray) events =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
-	g_autoptr(GArray) jobs = g_array_new(FALSE, TRUE, sizeof(ParseJob));
+	g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func(g_free);
 	g_autofree CacheEntry **entries = g_new0(CacheEntry *, files->len);
 	guint before = evf_diags_errors(diags);
 
@@ -316,14 +308,18 @@ evf_catalog_parse(const EvfConfig *cfg, EvfCatalogCache *cache,
 		CacheEntry *e = cache != NULL
 		                    ? g_hash_table_lookup(cache->files, name)
 		                    : NULL;
-		ParseJob j = { cfg, now, f, NULL, NULL };
+		ParseJob *j;
 
 		entries[i] = e;
 		/* Unchanged since it was parsed: no job. */
 		if (e != NULL && e->bytes == f->bytes && e->event != NULL)
 			continue;
-		j.diags = evf_diags_new();
-		g_array_append_val(jobs, j);
+		j = g_new0(ParseJob, 1);
+		j->cfg = cfg;
+		j->now = now;
+		j->file = f;
+		j->diags = evf_diags_new();
+		g_ptr_array_add(jobs, j);
 	}
 	parse_all(jobs);
 
@@ -341,7 +337,7 @@ evf_catalog_parse(const EvfConfig *cfg, EvfCatalogCache *cache,
 			g_ptr_array_add(events, ev);
 			continue;
 		}
-		j = &g_array_index(jobs, ParseJob, k++);
+		j = g_ptr_array_index(jobs, k++);
 		g_ptr_array_extend_and_steal(diags, j->diags);
 		if (j->event == NULL)
 			continue;

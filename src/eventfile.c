@@ -878,14 +878,6 @@ is_delimiter(const char *p, const char *end, const char *mark)
 	return TRUE;
 }
 
-void
-evf_eventfile_init(void)
-{
-	evf_markdown_init();
-	/* libical sets its UTC zone up on first use, without a lock. */
-	(void)icaltimezone_get_utc_timezone();
-}
-
 EvfEvent *
 evf_eventfile_parse(const char *path, const char *stem, const char *data,
                     gsize len, const EvfConfig *cfg, gint64 now,

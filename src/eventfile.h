@@ -16,10 +16,6 @@
 /* Files larger than this are not even read. */
 #define EVF_EVENTFILE_MAX_FILE (16 * 1024 * 1024)
 
-/* Sets up what parsers on several threads share; call it once before
- * calling evf_eventfile_parse on more than one thread. */
-void evf_eventfile_init(void);
-
 /* (transfer full) (nullable): the event in @data (@len bytes) read from
  * @path (as shown in diagnostics); @stem is the file name without ".md" and
  * gives the default uid and the slug. @now (µs since 1970, UTC) bounds

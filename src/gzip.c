@@ -186,14 +186,3 @@ evf_gzipper_finish(EvfGzipper *g)
 	g_free(g);
 	return out;
 }
-
-GPtrArray *
-evf_gzip_siblings(const char *dir, GPtrArray *files,
-                  gboolean (*compress)(const char *path))
-{
-	EvfGzipper *g = evf_gzipper_new(dir, compress);
-
-	for (guint i = 0; i < files->len; i++)
-		evf_gzipper_add(g, g_ptr_array_index(files, i));
-	return evf_gzipper_finish(g);
-}

@@ -35,7 +35,3 @@ void evf_gzipper_add(EvfGzipper *g, gpointer file);
 /* (transfer full) (element-type EvfFile): waits for every sibling and
  * frees @g; the siblings sorted by path. */
 GPtrArray *evf_gzipper_finish(EvfGzipper *g);
-
-/* (transfer full): the gzip siblings of @files at once, as above. */
-GPtrArray *evf_gzip_siblings(const char *dir, GPtrArray *files,
-                             gboolean (*compress)(const char *path));

@@ -27,7 +27,6 @@
 #include "rrule.h"
 #include "util.h"
 
-#include <glib-unix.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>

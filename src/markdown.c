@@ -12,7 +12,6 @@
 #include "util.h"
 
 #include <cmark-gfm-core-extensions.h>
-#include <libxml/parser.h>
 #include <string.h>
 
 static const int options = CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_FOOTNOTES;
@@ -191,18 +190,6 @@ show_link_targets(cmark_node *doc)
 		node = cmark_node_new(CMARK_NODE_TEXT);
 		cmark_node_set_literal(node, label);
 		cmark_node_insert_after(link, node);
-	}
-}
-
-void
-evf_markdown_init(void)
-{
-	static gsize once = 0;
-
-	if (g_once_init_enter(&once)) {
-		cmark_gfm_core_extensions_ensure_registered();
-		xmlInitParser();
-		g_once_init_leave(&once, 1);
 	}
 }
 

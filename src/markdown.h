@@ -12,11 +12,6 @@
  * http, https and mailto (their text stays). Sets *html and *text
  * (transfer full). A text beyond the caps of evf_markdown_check() is not
  * parsed: its HTML is the text, escaped, in one paragraph. */
-/* Sets up what every Markdown parser of the process shares (cmark-gfm's
- * extension registry, libxml2 for the sanitiser). Call it once on one
- * thread before parsing on several; a single thread needs no call. */
-void evf_markdown_init(void);
-
 void evf_markdown_render(const char *markdown, const char *base_url,
                          char **html, char **text);
 

@@ -70,30 +70,23 @@ set_str(char **field, const char *value)
 	*field = g_strdup(value);
 }
 
-/* The format of @res: the source's, else what its bytes look like. */
-static EvfFormat
-format_of(const char *format_name, const EvfFetchResult *res)
-{
-	gsize len;
-	const char *data = g_bytes_get_data(res->body, &len);
-
-	if (g_strcmp0(format_name, "ics") == 0)
-		return EVF_FORMAT_ICS;
-	if (g_strcmp0(format_name, "rss") == 0)
-		return EVF_FORMAT_RSS;
-	if (g_strcmp0(format_name, "atom") == 0)
-		return EVF_FORMAT_ATOM;
-	return evf_import_sniff(data, len);
-}
-
 static EvfImport *
 parse(const char *format_name, const EvfFetchResult *res, gint64 now,
       GError **error)
 {
 	gsize len;
 	const char *data = g_bytes_get_data(res->body, &len);
+	EvfFormat format = EVF_FORMAT_AUTO;
 
-	switch (format_of(format_name, res)) {
+	if (g_strcmp0(format_name, "ics") == 0)
+		format = EVF_FORMAT_ICS;
+	else if (g_strcmp0(format_name, "rss") == 0)
+		format = EVF_FORMAT_RSS;
+	else if (g_strcmp0(format_name, "atom") == 0)
+		format = EVF_FORMAT_ATOM;
+	else
+		format = evf_import_sniff(data, len);
+	switch (format) {
 	case EVF_FORMAT_ICS:
 		return evf_import_ics(data, len, res->url, now, error);
 	case EVF_FORMAT_RSS:
@@ -156,9 +149,8 @@ parse_body(EvfPartnerParse *job)
 	if (res->error != NULL || res->not_modified)
 		return;
 	job->hash = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, res->body);
-	if (g_strcmp0(job->hash, job->old_hash) == 0)
-		return;
-	job->imp = parse(job->format, res, job->now, &job->error);
+	if (g_strcmp0(job->hash, job->old_hash) != 0)
+		job->imp = parse(job->format, res, job->now, &job->error);
 }
 
 static gboolean
@@ -170,35 +162,41 @@ deliver(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-/* What the pool is handed: the job, and whether someone took it. A job
- * that the pool cannot run, because no thread of it could start (out of
- * memory, or of threads: systemd's TasksMax), is run by the caller
- * instead, and never twice should a thread start later. */
-typedef struct {
-	EvfPartnerParse *job;
-	gint taken;
-} Ticket;
-
-static void
-run_ticket(Ticket *t)
-{
-	GSource *idle;
-
-	if (!g_atomic_int_compare_and_exchange(&t->taken, 0, 1))
-		return;
-	parse_body(t->job);
-	/* Delivered from the loop, never from inside the caller. */
-	idle = g_idle_source_new();
-	g_source_set_callback(idle, deliver, t->job, NULL);
-	g_source_attach(idle, t->job->ctx);
-	g_source_unref(idle);
-}
-
 static void
 parse_in_pool(gpointer data, gpointer unused)
 {
-	run_ticket(data);
-	g_atomic_rc_box_release(data);
+	EvfPartnerParse *job = data;
+	GSource *idle;
+
+	parse_body(job);
+	/* Delivered from the loop, never from inside the caller. */
+	idle = g_idle_source_new();
+	g_source_set_callback(idle, deliver, job, NULL);
+	g_source_attach(idle, job->ctx);
+	g_source_unref(idle);
+}
+
+/* (nullable): the parsers' threads, as many as processors (more would not
+ * go faster, and each holds a body and its items), all started at once;
+ * NULL when none could start (out of memory, or of threads: systemd's
+ * TasksMax), and bodies are then parsed on the caller's thread. */
+static GThreadPool *
+parsers(void)
+{
+	static gsize once = 0;
+	static GThreadPool *pool;
+
+	if (g_once_init_enter(&once)) {
+		pool = g_thread_pool_new(parse_in_pool, NULL,
+		                         (gint)MAX(1u, g_get_num_processors()),
+		                         TRUE, NULL);
+		if (pool != NULL && g_thread_pool_get_num_threads(pool) == 0) {
+			g_thread_pool_free(pool, TRUE, FALSE);
+			pool = NULL;
+		}
+		g_once_init_leave(&once, 1);
+	}
+	return pool;
 }
 
 void
@@ -206,21 +204,11 @@ evf_partner_parse_async(const EvfConfig *cfg, EvfStore *store,
                         EvfFetchResult *res, gint64 now, EvfPartnerParsed done,
                         gpointer data)
 {
-	/* As many parsers at once as processors: more would not go faster,
-	 * and each holds a body and its items. */
-	static GThreadPool *pool;
+	GThreadPool *pool = parsers();
 	const EvfSourceConfig *src = evf_config_source(cfg, res->name);
 	g_autoptr(EvfSourceState) st = evf_store_get_source(store, res->name);
 	EvfPartnerParse *job = g_new0(EvfPartnerParse, 1);
-	Ticket *t;
 
-	if (g_once_init_enter(&pool)) {
-		GThreadPool *p = g_thread_pool_new(
-		    parse_in_pool, NULL, (gint)MAX(1u, g_get_num_processors()),
-		    FALSE, NULL);
-
-		g_once_init_leave(&pool, p);
-	}
 	job->res = res;
 	job->format = g_strdup(src != NULL ? src->format : NULL);
 	/* A new URL starts afresh (see evf_partner_apply_parsed). */
@@ -230,13 +218,10 @@ evf_partner_parse_async(const EvfConfig *cfg, EvfStore *store,
 	job->ctx = g_main_context_ref_thread_default();
 	job->done = done;
 	job->data = data;
-	t = g_atomic_rc_box_new0(Ticket);
-	t->job = job;
-	/* One reference for the pool, one for here. */
-	if (!g_thread_pool_push(pool, g_atomic_rc_box_acquire(t), NULL) &&
-	    g_thread_pool_get_num_threads(pool) == 0)
-		run_ticket(t);
-	g_atomic_rc_box_release(t);
+	if (pool != NULL)
+		g_thread_pool_push(pool, job, NULL);
+	else
+		parse_in_pool(job, NULL);
 }
 
 gboolean

@@ -8,7 +8,6 @@
 #include "gzip.h"
 #include "util.h"
 
-#include <libical/ical.h>
 #include <string.h>
 
 void
@@ -319,6 +318,11 @@ render_scope(GPtrArray *files, EvfGzipper *gz, const EvfConfig *cfg,
 	return TRUE;
 }
 
+/* What every scope an event is in uses (its VEVENT and jCal, its articles
+ * on the pages), made first for every event, on all processors: each is a
+ * function of the event and the configuration alone (libical keeps its
+ * scratch memory and errors per thread; each writer has its own libxml2
+ * buffer). */
 static void
 prepare_event(gpointer data, gpointer user_data)
 {
@@ -328,17 +332,6 @@ prepare_event(gpointer data, gpointer user_data)
 	if (!ev->tba)
 		(void)evf_jcal_vevent(user_data, ev, NULL);
 	evf_page_prepare(user_data, ev);
-}
-
-/* What every scope an event is in uses (its VEVENT and jCal, its articles
- * on the pages), made first on all processors: each is a function of the
- * event and the configuration alone (libical keeps its scratch memory and
- * errors per thread; each writer has its own libxml2 buffer). */
-static void
-prepare_events(const EvfConfig *cfg, GPtrArray *events)
-{
-	(void)icaltimezone_get_utc_timezone(); /* set up on first use */
-	evf_parallel_for(events, prepare_event, (gpointer)cfg);
 }
 
 static gint
@@ -357,7 +350,7 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 	g_autoptr(EvfTzSet) tzs = evf_tz_set_new();
 	g_autoptr(GPtrArray) cats = categories_of(events);
 
-	prepare_events(cfg, events);
+	evf_parallel_for(events, prepare_event, (gpointer)cfg);
 
 	for (guint i = 0; i < events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(events, i);

@@ -6,6 +6,10 @@
 #include "autoconf.h"
 #include "util.h"
 
+#include <cmark-gfm-core-extensions.h>
+#include <libical/ical.h>
+#include <libxml/parser.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -223,6 +227,21 @@ spread_run(gpointer task, gpointer unused)
 		s->func(g_ptr_array_index(s->items, i), s->data);
 }
 
+/* What the libraries share between threads and set up, without a lock,
+ * on first use: done once, before any helper starts. */
+static void
+shared_setup(void)
+{
+	static gsize once = 0;
+
+	if (g_once_init_enter(&once)) {
+		cmark_gfm_core_extensions_ensure_registered();
+		xmlInitParser();
+		(void)icaltimezone_get_utc_timezone();
+		g_once_init_leave(&once, 1);
+	}
+}
+
 void
 evf_parallel_for(GPtrArray *items, GFunc func, gpointer data)
 {
@@ -231,6 +250,7 @@ evf_parallel_for(GPtrArray *items, GFunc func, gpointer data)
 	GThreadPool *pool = NULL;
 
 	if (helpers > 0 && items->len > 1) {
+		shared_setup();
 		pool = g_thread_pool_new(spread_run, NULL, (gint)helpers, FALSE,
 		                         NULL);
 		for (guint i = 0; i < helpers; i++)

@@ -63,9 +63,10 @@ char *evf_slugify(const char *text);
 char *evf_text_sanitize(const char *text, gssize len);
 /* Calls @func(item, @data) for every item of @items, on as many threads as
  * there are processors (the caller's among them), and returns when all are
- * done. Should no thread start (out of memory, or of threads: systemd's
- * TasksMax), the caller does it all: work is never left in a pool that
- * cannot run it. */
+ * done. What libical, libxml2 and cmark-gfm set up on first use without a
+ * lock is set up before the threads start. Should no thread start (out of
+ * memory, or of threads: systemd's TasksMax), the caller does it all: work is
+ * never left in a pool that cannot run it. */
 void evf_parallel_for(GPtrArray *items, GFunc func, gpointer data);
 
 /* (transfer none): @pattern compiled on first use into *@slot, a static
