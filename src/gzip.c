@@ -7,6 +7,7 @@
 #include "render.h"
 #include "util.h"
 
+#include <libdeflate.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -21,26 +22,21 @@ evf_gzip_level(GBytes *in, int level)
 {
 	gsize len;
 	const guint8 *data = g_bytes_get_data(in, &len);
-	z_stream zs = { 0 };
-	uLong bound;
+	struct libdeflate_compressor *c = libdeflate_alloc_compressor(level);
+	gsize bound, n;
 	guint8 *out;
-	int rc;
 
-	/* 15 + 16: a gzip wrapper whose header zlib fills with zeros. */
-	rc = deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8,
-	                  Z_DEFAULT_STRATEGY);
-	g_assert(rc == Z_OK);
-	bound = deflateBound(&zs, len);
+	/* NULL only for a level out of range, or when memory is exhausted,
+	 * which GLib's allocator treats as fatal too. */
+	if (c == NULL)
+		g_error("cannot compress at level %d: out of memory", level);
+	bound = libdeflate_gzip_compress_bound(c, len);
 	out = g_malloc(bound);
-	zs.next_in = (Bytef *)data;
-	zs.avail_in = (uInt)len;
-	zs.next_out = out;
-	zs.avail_out = (uInt)bound;
-	rc = deflate(&zs, Z_FINISH);
-	g_assert(rc == Z_STREAM_END);
-	len = zs.total_out;
-	deflateEnd(&zs);
-	return g_bytes_new_take(g_realloc(out, len), len);
+	n = libdeflate_gzip_compress(c, data, len, out, bound);
+	libdeflate_free_compressor(c);
+	/* The bound is the worst case: this cannot fail. */
+	g_assert(n > 0);
+	return g_bytes_new_take(g_realloc(out, n), n);
 }
 
 gboolean
@@ -117,6 +113,7 @@ struct _EvfGzipper {
 	char *dir;
 	gboolean (*compress)(const char *path);
 	GThreadPool *pool;
+	GMutex lock;      /* for jobs: files come from several threads */
 	GPtrArray *jobs; /* of Job */
 };
 
@@ -129,6 +126,7 @@ evf_gzipper_new(const char *dir, gboolean (*compress)(const char *path))
 	g->compress = compress;
 	g->pool = g_thread_pool_new(
 	    sibling, NULL, (gint)MAX(1u, g_get_num_processors()), FALSE, NULL);
+	g_mutex_init(&g->lock);
 	g->jobs = g_ptr_array_new_with_free_func(job_free);
 	return g;
 }
@@ -146,7 +144,9 @@ evf_gzipper_add(EvfGzipper *g, gpointer file)
 	j->plain = g_bytes_ref(plain->bytes);
 	j->gz = g_new0(EvfFile, 1);
 	j->gz->path = g_strconcat(plain->path, ".gz", NULL);
+	g_mutex_lock(&g->lock);
 	g_ptr_array_add(g->jobs, j);
+	g_mutex_unlock(&g->lock);
 	g_thread_pool_push(g->pool, j, NULL);
 }
 
@@ -182,6 +182,7 @@ evf_gzipper_finish(EvfGzipper *g)
 		                ((Job *)g_ptr_array_index(g->jobs, i))->gz);
 	g_ptr_array_sort(out, path_cmp);
 	g_ptr_array_unref(g->jobs);
+	g_mutex_clear(&g->lock);
 	g_free(g->dir);
 	g_free(g);
 	return out;

@@ -239,21 +239,71 @@ view_new(const EvfConfig *cfg, EvfTzSet *tzs, const char *path,
 	return v;
 }
 
-/* Adds @f to @files, and hands it to @gz (if any) to compress. */
+/* One scope (the site, a category or a partner source) and what it gives:
+ * scopes are rendered on all processors, each into its own files. */
+typedef struct {
+	char *dir;
+	char *title;
+	const char *category; /* borrowed; NULL but for a category */
+	GPtrArray *events;    /* borrowed */
+	gint64 updated;
+	GPtrArray *files; /* (element-type EvfFile): what it gave */
+	GError *error;
+} Scope;
+
 static void
-add_file(GPtrArray *files, EvfGzipper *gz, EvfFile *f)
+scope_free(gpointer p)
 {
-	g_ptr_array_add(files, f);
-	if (gz != NULL)
-		evf_gzipper_add(gz, f);
+	Scope *sc = p;
+
+	g_free(sc->dir);
+	g_free(sc->title);
+	g_ptr_array_unref(sc->files);
+	g_clear_error(&sc->error);
+	g_free(sc);
 }
 
-/* Adds the files of a scope (the site or a category). */
-static gboolean
-render_scope(GPtrArray *files, EvfGzipper *gz, const EvfConfig *cfg,
-             EvfTzSet *tzs, const char *dir, const char *title,
-             const char *category, GPtrArray *events, gint64 updated,
-             gint64 now, GError **error)
+static Scope *
+scope_new(char *dir, char *title, const char *category, GPtrArray *events,
+          gint64 updated)
+{
+	Scope *sc = g_new0(Scope, 1);
+
+	sc->dir = dir;
+	sc->title = title;
+	sc->category = category;
+	sc->events = events;
+	sc->updated = updated;
+	sc->files =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_file_free);
+	return sc;
+}
+
+/* What every scope shares. */
+typedef struct {
+	const EvfConfig *cfg;
+	EvfTzSet *tzs;
+	EvfGzipper *gz;
+	gint64 now; /* the site's last change */
+} Site;
+
+/* Adds a file of @path and @bytes to @files, and hands it to the gzipper
+ * (if any) to compress while the rest is rendered. */
+static void
+add_file(GPtrArray *files, const Site *site, char *path, GBytes *bytes)
+{
+	EvfFile *f = g_new0(EvfFile, 1);
+
+	f->path = path;
+	f->bytes = bytes;
+	g_ptr_array_add(files, f);
+	if (site->gz != NULL)
+		evf_gzipper_add(site->gz, f);
+}
+
+/* Renders the files of a scope. */
+static void
+render_scope(gpointer data, gpointer user_data)
 {
 	static const struct {
 		const char *name;
@@ -266,11 +316,14 @@ render_scope(GPtrArray *files, EvfGzipper *gz, const EvfConfig *cfg,
 		{ "calendar.json", evf_write_jcal, TRUE },
 		{ "feed.json", evf_write_jsonfeed, FALSE },
 	};
+	Scope *sc = data;
+	const Site *site = user_data;
+	const EvfConfig *cfg = site->cfg;
 	g_autoptr(GPtrArray) dated = g_ptr_array_new();
 	g_autoptr(GPtrArray) newest = g_ptr_array_new();
 
-	for (guint i = 0; i < events->len; i++) {
-		EvfEvent *ev = g_ptr_array_index(events, i);
+	for (guint i = 0; i < sc->events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(sc->events, i);
 		if (!ev->tba)
 			g_ptr_array_add(dated, ev);
 		g_ptr_array_add(newest, ev);
@@ -281,39 +334,119 @@ render_scope(GPtrArray *files, EvfGzipper *gz, const EvfConfig *cfg,
 		g_ptr_array_set_size(newest, cfg->max_items);
 
 	for (guint k = 0; k < G_N_ELEMENTS(kinds); k++) {
-		g_autofree char *path = g_strconcat(dir, kinds[k].name, NULL);
-		g_autoptr(EvfView) v = view_new(cfg, tzs, path, title, updated);
-		GPtrArray *src = kinds[k].calendar ? dated : newest;
-		EvfFile *f;
+		g_autofree char *path =
+		    g_strconcat(sc->dir, kinds[k].name, NULL);
+		g_autoptr(EvfView) v =
+		    view_new(cfg, site->tzs, path, sc->title, sc->updated);
+		GBytes *bytes;
 
-		g_ptr_array_extend(v->events, src, NULL, NULL);
-		f = g_new0(EvfFile, 1);
-		f->path = g_steal_pointer(&path);
-		f->bytes = kinds[k].write(v, error);
-		if (f->bytes == NULL) {
-			evf_file_free(f);
-			return FALSE;
-		}
-		add_file(files, gz, f);
+		g_ptr_array_extend(v->events, kinds[k].calendar ? dated : newest,
+		                   NULL, NULL);
+		bytes = kinds[k].write(v, &sc->error);
+		if (bytes == NULL)
+			return;
+		add_file(sc->files, site, g_steal_pointer(&path), bytes);
 	}
 	/* The page and its archive: every event of the scope, which the
 	 * writer splits into upcoming, to be announced and past. */
 	for (guint k = 0; k < 2; k++) {
 		g_autofree char *path = g_strconcat(
-		    dir, k == 0 ? "index.html" : "archive.html", NULL);
-		g_autoptr(EvfView) v = view_new(cfg, tzs, path, title, updated);
-		EvfFile *f;
+		    sc->dir, k == 0 ? "index.html" : "archive.html", NULL);
+		g_autoptr(EvfView) v =
+		    view_new(cfg, site->tzs, path, sc->title, sc->updated);
+		GBytes *bytes;
 
-		v->category = g_strdup(category);
-		g_ptr_array_extend(v->events, events, NULL, NULL);
-		f = g_new0(EvfFile, 1);
-		f->path = g_steal_pointer(&path);
-		f->bytes = evf_write_page(v, now, k == 1, error);
-		if (f->bytes == NULL) {
-			evf_file_free(f);
-			return FALSE;
+		v->category = g_strdup(sc->category);
+		g_ptr_array_extend(v->events, sc->events, NULL, NULL);
+		bytes = evf_write_page(v, site->now, k == 1, &sc->error);
+		if (bytes == NULL)
+			return;
+		add_file(sc->files, site, g_steal_pointer(&path), bytes);
+	}
+}
+
+/* The largest scopes first, so that no processor is left with a big one
+ * at the end while the others wait. */
+static gint
+scope_cmp_size(gconstpointer a, gconstpointer b)
+{
+	const Scope *x = *(Scope *const *)a, *y = *(Scope *const *)b;
+
+	return (x->events->len < y->events->len) -
+	       (x->events->len > y->events->len);
+}
+
+/* An event's own calendar. */
+typedef struct {
+	EvfEvent *ev;
+	GHashTable *heads; /* borrowed: zone ("" for none) → head */
+	GBytes *bytes;
+} Single;
+
+static const char *
+zone_key(const EvfEvent *ev)
+{
+	return ev->tzid != NULL ? ev->tzid : "";
+}
+
+static EvfView *
+single_view(const Site *site, EvfEvent *ev)
+{
+	g_autofree char *path = g_strdup_printf("events/%s.ics", ev->slug);
+	EvfView *v = view_new(site->cfg, site->tzs, path, ev->title,
+	                      ev->modified);
+
+	v->single = TRUE;
+	g_ptr_array_add(v->events, ev);
+	return v;
+}
+
+static void
+render_single(gpointer data, gpointer user_data)
+{
+	Single *one = data;
+	g_autoptr(EvfView) v = single_view(user_data, one->ev);
+
+	one->bytes = evf_write_ics_with_head(
+	    v, g_hash_table_lookup(one->heads, zone_key(one->ev)));
+}
+
+/* Adds every dated event's own calendar. Their heads depend on the
+ * event's zone alone, and are made once per zone. */
+static gboolean
+render_singles(GPtrArray *files, const Site *site, GPtrArray *events,
+               GError **error)
+{
+	g_autoptr(GHashTable) heads =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+	g_autoptr(GPtrArray) singles = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint i = 0; i < events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(events, i);
+		Single *one;
+
+		if (ev->tba)
+			continue;
+		if (!g_hash_table_contains(heads, zone_key(ev))) {
+			g_autoptr(EvfView) v = single_view(site, ev);
+			char *head = evf_ics_head(v, error);
+
+			if (head == NULL)
+				return FALSE;
+			g_hash_table_insert(heads, (gpointer)zone_key(ev), head);
 		}
-		add_file(files, gz, f);
+		one = g_new0(Single, 1);
+		one->ev = ev;
+		one->heads = heads;
+		g_ptr_array_add(singles, one);
+	}
+	evf_parallel_for(singles, render_single, (gpointer)site);
+	for (guint i = 0; i < singles->len; i++) {
+		Single *one = g_ptr_array_index(singles, i);
+
+		add_file(files, site,
+		         g_strdup_printf("events/%s.ics", one->ev->slug),
+		         one->bytes);
 	}
 	return TRUE;
 }
@@ -349,6 +482,10 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_file_free);
 	g_autoptr(EvfTzSet) tzs = evf_tz_set_new();
 	g_autoptr(GPtrArray) cats = categories_of(events);
+	g_autoptr(GPtrArray) scopes = g_ptr_array_new_with_free_func(scope_free);
+	g_autoptr(GPtrArray) mine = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)g_ptr_array_unref);
+	Site site = { cfg, tzs, gz, updated };
 
 	evf_parallel_for(events, prepare_event, (gpointer)cfg);
 
@@ -365,14 +502,10 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 			                   : g_date_time_get_year(ev->start));
 	}
 
-	if (!render_scope(files, gz, cfg, tzs, "", cfg->title, NULL, events,
-	                  updated, updated, error))
-		return NULL;
+	g_ptr_array_add(scopes, scope_new(g_strdup(""), g_strdup(cfg->title),
+	                                  NULL, events, updated));
 	for (guint i = 0; i < cats->len; i++) {
 		Category *c = g_ptr_array_index(cats, i);
-		g_autofree char *dir = g_strdup_printf("category/%s/", c->slug);
-		g_autofree char *title =
-		    g_strdup_printf("%s: %s", cfg->title, c->name);
 		gint64 cat_updated = 0;
 
 		for (guint k = 0; k < c->events->len; k++)
@@ -380,66 +513,55 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 			    MAX(cat_updated,
 			        ((EvfEvent *)g_ptr_array_index(c->events, k))
 			            ->modified);
-		if (!render_scope(files, gz, cfg, tzs, dir, title, c->name,
-		                  c->events, cat_updated, updated, error))
-			return NULL;
+		g_ptr_array_add(
+		    scopes,
+		    scope_new(g_strdup_printf("category/%s/", c->slug),
+		              g_strdup_printf("%s: %s", cfg->title, c->name),
+		              c->name, c->events, cat_updated));
 	}
 	for (guint i = 0; i < cfg->sources->len; i++) {
 		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
-		g_autoptr(GPtrArray) mine = g_ptr_array_new();
-		g_autofree char *dir = NULL;
-		g_autofree char *title = NULL;
+		GPtrArray *listed = g_ptr_array_new();
 		gint64 src_updated = 0;
 
+		g_ptr_array_add(mine, listed);
 		for (guint k = 0; k < events->len; k++) {
 			EvfEvent *ev = g_ptr_array_index(events, k);
-			gboolean listed = g_strcmp0(ev->source, src->name) == 0;
+			gboolean is = g_strcmp0(ev->source, src->name) == 0;
 
 			for (guint j = 0; j < ev->also_listed->len; j++)
-				listed |= strcmp(g_ptr_array_index(
-				                     ev->also_listed, j),
-				                 src->name) == 0;
-			if (listed) {
-				g_ptr_array_add(mine, ev);
+				is |= strcmp(g_ptr_array_index(
+				                 ev->also_listed, j),
+				             src->name) == 0;
+			if (is) {
+				g_ptr_array_add(listed, ev);
 				src_updated = MAX(src_updated, ev->modified);
 			}
 		}
-		if (mine->len == 0)
+		if (listed->len == 0)
 			continue;
-		dir = g_strdup_printf("source/%s/", src->name);
-		title = g_strdup_printf("%s: %s", cfg->title, src->title);
-		if (!render_scope(files, gz, cfg, tzs, dir, title, NULL, mine,
-		                  src_updated, updated, error))
-			return NULL;
+		g_ptr_array_add(
+		    scopes,
+		    scope_new(g_strdup_printf("source/%s/", src->name),
+		              g_strdup_printf("%s: %s", cfg->title, src->title),
+		              NULL, listed, src_updated));
 	}
-	for (guint i = 0; i < events->len; i++) {
-		EvfEvent *ev = g_ptr_array_index(events, i);
-		g_autoptr(EvfView) v = NULL;
-		g_autofree char *path = NULL;
-		EvfFile *f;
+	g_ptr_array_sort(scopes, scope_cmp_size);
+	evf_parallel_for(scopes, render_scope, &site);
+	for (guint i = 0; i < scopes->len; i++) {
+		Scope *sc = g_ptr_array_index(scopes, i);
 
-		if (ev->tba)
-			continue;
-		path = g_strdup_printf("events/%s.ics", ev->slug);
-		v = view_new(cfg, tzs, path, ev->title, ev->modified);
-		v->single = TRUE;
-		g_ptr_array_add(v->events, ev);
-		f = g_new0(EvfFile, 1);
-		f->path = g_steal_pointer(&path);
-		f->bytes = evf_write_ics(v, error);
-		if (f->bytes == NULL) {
-			evf_file_free(f);
+		if (sc->error != NULL) {
+			g_propagate_error(error, g_steal_pointer(&sc->error));
 			return NULL;
 		}
-		add_file(files, gz, f);
+		g_ptr_array_extend_and_steal(files,
+		                             g_steal_pointer(&sc->files));
+		sc->files = g_ptr_array_new();
 	}
-	{
-		EvfFile *css = g_new0(EvfFile, 1);
-
-		css->path = g_strdup("style.css");
-		css->bytes = evf_write_stylesheet();
-		add_file(files, gz, css);
-	}
+	if (!render_singles(files, &site, events, error))
+		return NULL;
+	add_file(files, &site, g_strdup("style.css"), evf_write_stylesheet());
 	g_ptr_array_sort(files, file_cmp);
 	return g_steal_pointer(&files);
 }

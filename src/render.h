@@ -33,12 +33,24 @@ GBytes *evf_write_ics(const EvfView *view, GError **error);
  * @view without its VEVENTs (its properties and VTIMEZONEs), ending with
  * END:VCALENDAR and CRLF. */
 char *evf_ics_head(const EvfView *view, GError **error);
+/* (transfer full): evf_write_ics with the @head evf_ics_head gives for
+ * @view, or for any view of the same kind and zones (a one-event calendar's
+ * head depends on its event's zone alone). */
+GBytes *evf_write_ics_with_head(const EvfView *view, const char *head);
 /* (transfer none): @ev's VEVENT text as it stands in every calendar,
  * serialised on first use and cached on the event. */
 const char *evf_ics_vevent(const EvfConfig *cfg, EvfEvent *ev);
-/* (transfer none) (nullable): @ev's VEVENT as jCal, read back from
- * evf_ics_vevent's text, cached on the event likewise. */
+/* (transfer none) (nullable): @ev's VEVENT as jCal, made from the
+ * component evf_ics_vevent's text is made from, cached on the event
+ * likewise. */
 const char *evf_jcal_vevent(const EvfConfig *cfg, EvfEvent *ev, GError **error);
+/* (transfer full) (nullable): @comp as jCal on one line, its
+ * sub-components in the order of @ics, its text. */
+char *evf_jcal_component(icalcomponent *comp, const char *ics, GError **error);
+/* (transfer full): a value of a property evf_write_ics built, with the
+ * placeholders it uses for ',' and ';' (see write-ics.c) back as they
+ * were. */
+char *evf_ics_plain(const char *value);
 /* Makes @ev's articles for the pages (see evf_write_page) ahead, so that
  * this can run on other threads than the writers'. */
 void evf_page_prepare(const EvfConfig *cfg, EvfEvent *ev);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 struct _EvfTzSet {
+	GMutex lock; /* the writers of a build run on several threads */
 	GHashTable *years; /* tzid → earliest year (GINT_TO_POINTER) */
 	GHashTable *built; /* tzid → icalcomponent */
 };
@@ -21,6 +22,7 @@ evf_tz_set_new(void)
 {
 	EvfTzSet *set = g_new0(EvfTzSet, 1);
 
+	g_mutex_init(&set->lock);
 	set->years =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	set->built = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
@@ -35,12 +37,14 @@ evf_tz_set_free(EvfTzSet *set)
 		return;
 	g_hash_table_unref(set->years);
 	g_hash_table_unref(set->built);
+	g_mutex_clear(&set->lock);
 	g_free(set);
 }
 
 void
 evf_tz_set_use(EvfTzSet *set, const char *tzid, int year)
 {
+	g_autoptr(GMutexLocker) locked = g_mutex_locker_new(&set->lock);
 	gpointer old;
 
 	if (g_hash_table_lookup_extended(set->years, tzid, NULL, &old) &&
@@ -84,17 +88,22 @@ build(const char *tzid, int year)
 }
 
 icalcomponent *
-evf_tz_set_get(EvfTzSet *set, const char *tzid)
+evf_tz_set_clone(EvfTzSet *set, const char *tzid)
 {
+	g_autoptr(GMutexLocker) locked = g_mutex_locker_new(&set->lock);
 	icalcomponent *vtz = g_hash_table_lookup(set->built, tzid);
 	gpointer year = NULL;
 
-	if (vtz != NULL)
-		return vtz;
-	if (!g_hash_table_lookup_extended(set->years, tzid, NULL, &year))
-		year = GINT_TO_POINTER(1970);
-	vtz = build(tzid, GPOINTER_TO_INT(year));
-	if (vtz != NULL)
+	if (vtz == NULL) {
+		if (!g_hash_table_lookup_extended(set->years, tzid, NULL,
+		                                  &year))
+			year = GINT_TO_POINTER(1970);
+		vtz = build(tzid, GPOINTER_TO_INT(year));
+		if (vtz == NULL)
+			return NULL;
 		g_hash_table_insert(set->built, g_strdup(tzid), vtz);
-	return vtz;
+	}
+	/* Cloned under the lock too: libical promises nothing about two
+	 * threads reading one component. */
+	return icalcomponent_clone(vtz);
 }

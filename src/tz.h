@@ -18,6 +18,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfTzSet, evf_tz_set_free)
 /* Notes that @tzid is used from @year on (the earliest year wins). */
 void evf_tz_set_use(EvfTzSet *set, const char *tzid, int year);
 
-/* (transfer none) (nullable): the VTIMEZONE for @tzid, built on first use
- * from the earliest year noted (or 1970), NULL for an unknown zone. */
-icalcomponent *evf_tz_set_get(EvfTzSet *set, const char *tzid);
+/* (transfer full) (nullable): a copy of the VTIMEZONE for @tzid, built on
+ * first use from the earliest year noted (or 1970), NULL for an unknown
+ * zone. Any thread may call this and evf_tz_set_use. */
+icalcomponent *evf_tz_set_clone(EvfTzSet *set, const char *tzid);

@@ -92,6 +92,26 @@ protect_text(const char *text)
 	return g_string_free(s, FALSE);
 }
 
+char *
+evf_ics_plain(const char *value)
+{
+	GString *s;
+
+	if (strchr(value, PH_COMMA[0]) == NULL)
+		return g_strdup(value);
+	s = g_string_new(NULL);
+	for (const char *p = value; *p != '\0'; p++) {
+		if (g_str_has_prefix(p, PH_COMMA) ||
+		    g_str_has_prefix(p, PH_SEMI)) {
+			g_string_append_c(s, p[1] == '\x80' ? ',' : ';');
+			p++;
+		} else {
+			g_string_append_c(s, *p);
+		}
+	}
+	return g_string_free(s, FALSE);
+}
+
 /* libical 3.0.16 sometimes folds a line between its own CR and LF (a long
  * value without spaces whose end falls on the fold), writing CR, CR LF,
  * SPACE, LF. Values never hold a raw CR, so that sequence is always this
@@ -273,17 +293,37 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev)
 	return ve;
 }
 
-const char *
-evf_ics_vevent(const EvfConfig *cfg, EvfEvent *ev)
+/* Serialises @ev's VEVENT and makes its jCal from the same component:
+ * both once per build, since the event appears in several calendars. */
+static gboolean
+prepare(const EvfConfig *cfg, EvfEvent *ev, GError **error)
 {
-	if (ev->vevent == NULL) {
-		g_autoptr(icalcomponent) ve = vevent_new(cfg, ev);
+	g_autoptr(icalcomponent) ve = vevent_new(cfg, ev);
 
+	if (ev->vevent == NULL) {
 		ev->vevent = icalcomponent_as_ical_string_r(ve);
 		repair_folds(ev->vevent);
 		unprotect(ev->vevent);
 	}
+	if (ev->jcal == NULL)
+		ev->jcal = evf_jcal_component(ve, ev->vevent, error);
+	return ev->jcal != NULL;
+}
+
+const char *
+evf_ics_vevent(const EvfConfig *cfg, EvfEvent *ev)
+{
+	if (ev->vevent == NULL)
+		(void)prepare(cfg, ev, NULL);
 	return ev->vevent;
+}
+
+const char *
+evf_jcal_vevent(const EvfConfig *cfg, EvfEvent *ev, GError **error)
+{
+	if (ev->jcal == NULL)
+		(void)prepare(cfg, ev, error);
+	return ev->jcal;
 }
 
 /* A property whose value is ours (a URI or a duration), not user text. */
@@ -365,14 +405,14 @@ evf_ics_head(const EvfView *view, GError **error)
 	g_ptr_array_sort(zones, str_cmp);
 	for (guint k = 0; k < zones->len; k++) {
 		icalcomponent *vtz =
-		    evf_tz_set_get(view->tzs, g_ptr_array_index(zones, k));
+		    evf_tz_set_clone(view->tzs, g_ptr_array_index(zones, k));
 
 		if (vtz == NULL) {
 			evf_throw(error, "no time zone data for '%s'",
 			          (const char *)g_ptr_array_index(zones, k));
 			return NULL;
 		}
-		icalcomponent_add_component(cal, icalcomponent_clone(vtz));
+		icalcomponent_add_component(cal, vtz);
 	}
 
 	head = icalcomponent_as_ical_string_r(cal);
@@ -382,16 +422,12 @@ evf_ics_head(const EvfView *view, GError **error)
 }
 
 GBytes *
-evf_write_ics(const EvfView *view, GError **error)
+evf_write_ics_with_head(const EvfView *view, const char *head)
 {
 	const char *tail = "END:VCALENDAR\r\n";
-	g_autofree char *head = evf_ics_head(view, error);
-	gsize head_len;
+	gsize head_len = strlen(head);
 	GString *out;
 
-	if (head == NULL)
-		return NULL;
-	head_len = strlen(head);
 	g_assert(g_str_has_suffix(head, tail));
 	out = g_string_sized_new(head_len + view->events->len * 1024);
 	g_string_append_len(out, head, head_len - strlen(tail));
@@ -401,4 +437,12 @@ evf_write_ics(const EvfView *view, GError **error)
 		                        g_ptr_array_index(view->events, i)));
 	g_string_append(out, tail);
 	return g_string_free_to_bytes(out);
+}
+
+GBytes *
+evf_write_ics(const EvfView *view, GError **error)
+{
+	g_autofree char *head = evf_ics_head(view, error);
+
+	return head != NULL ? evf_write_ics_with_head(view, head) : NULL;
 }

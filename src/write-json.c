@@ -9,12 +9,14 @@
  * same ids (the tag: URIs) and dates; what a calendar needs to know about
  * each event goes into the "_event" extension object.
  *
- * The jCal is evf_write_ics's output read back with libical and converted
- * property by property, so that the two can never disagree: names in lower
- * case, TEXT unescaped, dates in the extended ISO 8601 form, RECUR as an
- * object, X- properties as "unknown" with their raw (escaped) value. libical
- * reads each value of a multi-valued property as a property of its own,
- * which is how evf_write_ics writes CATEGORIES anyway.
+ * The jCal is converted property by property from the libical components
+ * that evf_write_ics serialises, so that the two can never disagree: each
+ * VEVENT from the component its text was made from, the calendar's head
+ * from its text read back. Names in lower case, TEXT unescaped, dates in
+ * the extended ISO 8601 form, RECUR as an object, X- properties as
+ * "unknown" with their raw (escaped) value. evf_write_ics writes each
+ * category as a CATEGORIES property of its own, which is how libical reads
+ * a multi-valued one anyway.
  */
 #include "autoconf.h"
 #include "render.h"
@@ -428,11 +430,15 @@ add_value(JsonBuilder *b, icalvalue *v, GError **error)
 	icalvalue_kind kind = icalvalue_isa(v);
 
 	switch (kind) {
-	case ICAL_TEXT_VALUE:
-		add_string(b, icalvalue_get_text(v));
+	case ICAL_TEXT_VALUE: {
+		g_autofree char *text = evf_ics_plain(icalvalue_get_text(v));
+
+		add_string(b, text);
 		return TRUE;
+	}
 	case ICAL_X_VALUE: {
-		g_autofree char *raw = escape_text(icalvalue_get_x(v));
+		g_autofree char *text = evf_ics_plain(icalvalue_get_x(v));
+		g_autofree char *raw = escape_text(text);
 
 		add_string(b, raw);
 		return TRUE;
@@ -700,15 +706,10 @@ ics_to_json(const char *ics, icalcomponent_kind kind, GError **error)
 	return component_json(comp, ics, error);
 }
 
-/* Made from the same text as in the calendars once, since an event
- * appears in several calendars. */
-const char *
-evf_jcal_vevent(const EvfConfig *cfg, EvfEvent *ev, GError **error)
+char *
+evf_jcal_component(icalcomponent *comp, const char *ics, GError **error)
 {
-	if (ev->jcal == NULL)
-		ev->jcal = ics_to_json(evf_ics_vevent(cfg, ev),
-		                       ICAL_VEVENT_COMPONENT, error);
-	return ev->jcal;
+	return component_json(comp, ics, error);
 }
 
 /* The calendar's properties and VTIMEZONEs are read back from the text
