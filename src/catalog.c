@@ -51,38 +51,105 @@ evf_catalog_cache_free(EvfCatalogCache *cache)
 	g_free(cache);
 }
 
-/* The bytes of @path from @cache when the file is unchanged, else read
- * (and remembered). */
-static GBytes *
-read_cached(EvfCatalogCache *cache, const char *name, const char *path,
-            GError **error)
-{
-	CacheEntry *e;
+/* One file of the events folder, read on any thread. */
+typedef struct {
+	EvfSourceFile *file;
 	struct stat st;
-	GBytes *bytes;
+	gboolean known;  /* st is the file's, and the cache may hold it */
+	gboolean cached; /* its bytes came from the cache */
+	GError *error;
+	char *digest; /* SHA-256 of its name, size and bytes */
+} ReadJob;
 
-	if (cache == NULL || lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
-		return evf_file_read(path, EVF_EVENTFILE_MAX_FILE, error);
-	e = g_hash_table_lookup(cache->files, name);
-	if (e != NULL && e->dev == (guint64)st.st_dev &&
-	    e->ino == (guint64)st.st_ino && e->size == (guint64)st.st_size &&
-	    e->mtime_s == st.st_mtim.tv_sec &&
-	    e->mtime_ns == st.st_mtim.tv_nsec)
-		return g_bytes_ref(e->bytes);
-	bytes = evf_file_read(path, EVF_EVENTFILE_MAX_FILE, error);
-	if (bytes == NULL) {
+static void
+read_job_free(gpointer p)
+{
+	ReadJob *j = p;
+
+	evf_source_file_free(j->file);
+	g_clear_error(&j->error);
+	g_free(j->digest);
+	g_free(j);
+}
+
+/* Reads a file, or takes its bytes from the cache (user_data, nullable)
+ * when its identity is unchanged. The cache is only looked at here: it is
+ * updated after, on one thread. */
+static void
+read_job(gpointer data, gpointer user_data)
+{
+	ReadJob *j = data;
+	EvfCatalogCache *cache = user_data;
+	EvfSourceFile *f = j->file;
+	g_autoptr(GChecksum) sum = NULL;
+	g_autofree char *name = NULL;
+	g_autofree char *size = NULL;
+	const guchar *bytes;
+	gsize len;
+
+	j->known = cache != NULL && lstat(f->path, &j->st) == 0 &&
+	           S_ISREG(j->st.st_mode);
+	if (j->known) {
+		g_autofree char *key = g_strconcat(f->stem, ".md", NULL);
+		CacheEntry *e = g_hash_table_lookup(cache->files, key);
+
+		if (e != NULL && e->dev == (guint64)j->st.st_dev &&
+		    e->ino == (guint64)j->st.st_ino &&
+		    e->size == (guint64)j->st.st_size &&
+		    e->mtime_s == j->st.st_mtim.tv_sec &&
+		    e->mtime_ns == j->st.st_mtim.tv_nsec) {
+			f->bytes = g_bytes_ref(e->bytes);
+			j->cached = TRUE;
+		}
+	}
+	if (f->bytes == NULL)
+		f->bytes =
+		    evf_file_read(f->path, EVF_EVENTFILE_MAX_FILE, &j->error);
+	if (f->bytes == NULL)
+		return;
+	sum = g_checksum_new(G_CHECKSUM_SHA256);
+	bytes = g_bytes_get_data(f->bytes, &len);
+	name = g_strconcat(f->stem, ".md", NULL);
+	size = g_strdup_printf("%" G_GSIZE_FORMAT ":", len);
+	g_checksum_update(sum, (const guchar *)name, strlen(name) + 1);
+	g_checksum_update(sum, (const guchar *)size, strlen(size));
+	g_checksum_update(sum, bytes, len);
+	j->digest = g_strdup(g_checksum_get_string(sum));
+}
+
+/* Remembers, or forgets, what @j read. */
+static void
+cache_update(EvfCatalogCache *cache, ReadJob *j)
+{
+	g_autofree char *name = NULL;
+	CacheEntry *e;
+
+	if (cache == NULL || !j->known || j->cached)
+		return;
+	name = g_strconcat(j->file->stem, ".md", NULL);
+	if (j->file->bytes == NULL) {
 		g_hash_table_remove(cache->files, name);
-		return NULL;
+		return;
 	}
 	e = g_new0(CacheEntry, 1);
-	e->dev = st.st_dev;
-	e->ino = st.st_ino;
-	e->size = st.st_size;
-	e->mtime_s = st.st_mtim.tv_sec;
-	e->mtime_ns = st.st_mtim.tv_nsec;
-	e->bytes = g_bytes_ref(bytes);
-	g_hash_table_replace(cache->files, g_strdup(name), e);
-	return bytes;
+	e->dev = j->st.st_dev;
+	e->ino = j->st.st_ino;
+	e->size = j->st.st_size;
+	e->mtime_s = j->st.st_mtim.tv_sec;
+	e->mtime_ns = j->st.st_mtim.tv_nsec;
+	e->bytes = g_bytes_ref(j->file->bytes);
+	g_hash_table_replace(cache->files, g_steal_pointer(&name), e);
+}
+
+/* Runs @func on each of @jobs, on as many threads as there are processors
+ * (a handful of files is not worth the threads). */
+static void
+run_all(GPtrArray *jobs, GFunc func, gpointer data)
+{
+	if (jobs->len < 16)
+		g_ptr_array_foreach(jobs, func, data);
+	else
+		evf_parallel_for(jobs, func, data);
 }
 
 void
@@ -124,6 +191,7 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)evf_source_file_free);
+	g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func(read_job_free);
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
 	const char *name;
 
@@ -143,37 +211,35 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 
 	for (guint i = 0; i < names->len; i++) {
 		const char *n = g_ptr_array_index(names, i);
-		EvfSourceFile *f = g_new0(EvfSourceFile, 1);
-		g_autoptr(GError) err = NULL;
+		ReadJob *j = g_new0(ReadJob, 1);
 
-		f->path = g_build_filename(cfg->events_dir, n, NULL);
-		f->display = evf_catalog_display_path(f->path);
-		f->stem = g_strndup(n, strlen(n) - 3);
-		f->bytes = read_cached(cache, n, f->path, &err);
+		j->file = g_new0(EvfSourceFile, 1);
+		j->file->path = g_build_filename(cfg->events_dir, n, NULL);
+		j->file->display = evf_catalog_display_path(j->file->path);
+		j->file->stem = g_strndup(n, strlen(n) - 3);
+		g_ptr_array_add(jobs, j);
+	}
+	run_all(jobs, read_job, cache);
+	for (guint i = 0; i < jobs->len; i++) {
+		ReadJob *j = g_ptr_array_index(jobs, i);
+		EvfSourceFile *f = j->file;
+
+		cache_update(cache, j);
 		if (f->bytes == NULL) {
-			if (g_error_matches(err, EVF_ERROR, EVF_ERROR_INVALID))
+			if (g_error_matches(j->error, EVF_ERROR,
+			                    EVF_ERROR_INVALID))
 				evf_diags_add(diags, f->display, 1, 1,
 				              "file is too large (the limit is "
 				              "%d MiB)",
 				              EVF_EVENTFILE_MAX_FILE >> 20);
 			else
 				evf_diags_add(diags, f->display, 0, 0, "%s",
-				              err->message);
-			evf_source_file_free(f);
+				              j->error->message);
 			continue;
 		}
-		g_checksum_update(sum, (const guchar *)n, strlen(n) + 1);
-		{
-			gsize len;
-			const guchar *data = g_bytes_get_data(f->bytes, &len);
-			g_autofree char *size =
-			    g_strdup_printf("%" G_GSIZE_FORMAT ":", len);
-
-			g_checksum_update(sum, (const guchar *)size,
-			                  strlen(size));
-			g_checksum_update(sum, data, len);
-		}
-		g_ptr_array_add(files, f);
+		g_checksum_update(sum, (const guchar *)j->digest,
+		                  strlen(j->digest));
+		g_ptr_array_add(files, g_steal_pointer(&j->file));
 	}
 	if (cache != NULL) {
 		/* Forget the files that are gone. */
@@ -280,18 +346,6 @@ parse_job(gpointer data, gpointer unused)
 	                               len, j->cfg, j->now, j->diags);
 }
 
-/* Parses the files of @jobs on as many threads as there are processors
- * (a handful of files is not worth the threads): each file is parsed on
- * its own, into its own diagnostics. */
-static void
-parse_all(GPtrArray *jobs)
-{
-	if (jobs->len < 16)
-		g_ptr_array_foreach(jobs, parse_job, NULL);
-	else
-		evf_parallel_for(jobs, parse_job, NULL);
-}
-
 GPtrArray *
 evf_catalog_parse(const EvfConfig *cfg, EvfCatalogCache *cache,
                   GPtrArray *files, gint64 now, GPtrArray *diags)
@@ -321,7 +375,7 @@ evf_catalog_parse(const EvfConfig *cfg, EvfCatalogCache *cache,
 		j->diags = evf_diags_new();
 		g_ptr_array_add(jobs, j);
 	}
-	parse_all(jobs);
+	run_all(jobs, parse_job, NULL);
 
 	for (guint i = 0, k = 0; i < files->len; i++) {
 		EvfSourceFile *f = g_ptr_array_index(files, i);

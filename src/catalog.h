@@ -28,7 +28,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfCatalogCache, evf_catalog_cache_free)
 
 /* (transfer full) (element-type EvfSourceFile): every *.md file of the
  * events folder (hidden files left out), sorted by name; *digest (transfer
- * full) is a SHA-256 over names and contents. Unreadable files become
+ * full) is a SHA-256 over each file's SHA-256 of its name, size and
+ * contents (made on all processors). Unreadable files become
  * diagnostics; NULL when the folder itself cannot be read. With @cache
  * (nullable), files whose identity is unchanged are not read again. */
 GPtrArray *evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache,

@@ -23,9 +23,10 @@
 #define TEMP_MARK ".evfeed-tmp-"
 
 typedef struct {
-	const char *path; /* borrowed: the EvfFile's */
+	const EvfFile *file; /* borrowed */
 	char *final;
-	char *temp;
+	char *temp;    /* the file written, until it is renamed */
+	GError *error; /* why it could not be written */
 } Pending;
 
 static void
@@ -37,6 +38,7 @@ pending_free(gpointer p)
 		unlink(x->temp);
 	g_free(x->final);
 	g_free(x->temp);
+	g_clear_error(&x->error);
 	g_free(x);
 }
 
@@ -91,7 +93,7 @@ write_temp(const char *final, GBytes *bytes, GError **error)
 
 	if (fd < 0) {
 		int e = errno;
-		io_error(error, "create a file in", dir, e);
+		io_error(error, "create a temporary file for", final, e);
 		g_free(temp);
 		return NULL;
 	}
@@ -131,15 +133,33 @@ sync_dir(const char *dir, gboolean whole_fs, GError **error)
 	return TRUE;
 }
 
+/* Writes one file's temporary twin, unless the file holds its bytes
+ * already. Files are written on all processors: most of the time goes to
+ * copying their bytes into the page cache. */
+static void
+write_one(gpointer data, gpointer user_data)
+{
+	Pending *p = data;
+
+	(void)user_data;
+	/* A sibling just read from there needs no second look. */
+	if (p->file->on_disk || same_content(p->final, p->file->bytes))
+		return;
+	p->temp = write_temp(p->final, p->file->bytes, &p->error);
+}
+
 gboolean
 evf_publish(const char *dir, GPtrArray *files, const char *const *stale,
             guint *written, GPtrArray *changed, GError **error)
 {
 	g_autoptr(GPtrArray) pending =
 	    g_ptr_array_new_with_free_func(pending_free);
+	g_autoptr(GHashTable) made = g_hash_table_new_full(
+	    g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr(GHashTable) dirs =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr(GHashTable) keep = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GPtrArray) renames = g_ptr_array_new(); /* of pending's */
 	GHashTableIter it;
 	gpointer key;
 
@@ -148,37 +168,51 @@ evf_publish(const char *dir, GPtrArray *files, const char *const *stale,
 		return io_error(error, "create", dir, errno);
 	for (guint i = 0; i < files->len; i++) {
 		EvfFile *f = g_ptr_array_index(files, i);
-		g_autofree char *final = g_build_filename(dir, f->path, NULL);
-		g_autofree char *parent = g_path_get_dirname(final);
-		Pending *p;
+		Pending *p = g_new0(Pending, 1);
+		g_autofree char *parent = NULL;
 
 		g_hash_table_add(keep, f->path);
-		/* A sibling just read from there needs no second look. */
-		if (f->on_disk || same_content(final, f->bytes))
-			continue;
-		if (!g_hash_table_contains(dirs, parent) &&
-		    g_mkdir_with_parents(parent, 0755) < 0)
-			return io_error(error, "create", parent, errno);
-		p = g_new0(Pending, 1);
-		p->path = f->path;
-		p->final = g_steal_pointer(&final);
+		p->file = f;
+		p->final = g_build_filename(dir, f->path, NULL);
 		g_ptr_array_add(pending, p);
-		p->temp = write_temp(p->final, f->bytes, error);
-		if (p->temp == NULL)
-			return FALSE;
-		g_hash_table_add(dirs, g_steal_pointer(&parent));
+		parent = g_path_get_dirname(p->final);
+		if (!g_hash_table_contains(made, parent)) {
+			if (g_mkdir_with_parents(parent, 0755) < 0)
+				return io_error(error, "create", parent, errno);
+			g_hash_table_add(made, g_steal_pointer(&parent));
+		}
 	}
-	if (pending->len > 0 && !sync_dir(dir, TRUE, error))
-		return FALSE;
+	evf_parallel_for(pending, write_one, NULL);
+	/* The first failure in file order is the one reported; every
+	 * temporary file goes with @pending. */
 	for (guint i = 0; i < pending->len; i++) {
 		Pending *p = g_ptr_array_index(pending, i);
+
+		if (p->error != NULL) {
+			g_propagate_error(error, g_steal_pointer(&p->error));
+			return FALSE;
+		}
+	}
+	/* Only what is written is renamed, and its folder flushed. */
+	for (guint i = 0; i < pending->len; i++) {
+		Pending *p = g_ptr_array_index(pending, i);
+
+		if (p->temp == NULL)
+			continue;
+		g_ptr_array_add(renames, p);
+		g_hash_table_add(dirs, g_path_get_dirname(p->final));
+	}
+	if (renames->len > 0 && !sync_dir(dir, TRUE, error))
+		return FALSE;
+	for (guint i = 0; i < renames->len; i++) {
+		Pending *p = g_ptr_array_index(renames, i);
 
 		if (rename(p->temp, p->final) < 0)
 			return io_error(error, "replace", p->final, errno);
 		g_clear_pointer(&p->temp, g_free);
 		(*written)++;
 		if (changed != NULL)
-			g_ptr_array_add(changed, g_strdup(p->path));
+			g_ptr_array_add(changed, g_strdup(p->file->path));
 	}
 	for (guint i = 0; stale != NULL && stale[i] != NULL; i++) {
 		g_autofree char *path = NULL;

@@ -166,6 +166,64 @@ test_failure_keeps_old(void)
 	rm_rf(dir);
 }
 
+/* Many files, written on all processors: each gets its bytes; then one
+ * among them cannot be written (a name that fits but whose temporary
+ * twin's is too long), and then none is replaced, and no temporary file
+ * is left, whichever thread got there first. */
+static void
+test_many_files_one_failure(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("evfeed-pub-XXXXXX", NULL);
+	g_autoptr(GPtrArray) v1 = files();
+	g_autoptr(GPtrArray) v2 = files();
+	g_autoptr(GError) error = NULL;
+	g_autofree char *long_name = g_strnfill(250, 'x');
+	guint written = 0;
+
+	for (guint i = 0; i < 300; i++) {
+		g_autofree char *path = g_strdup_printf("events/e%03u.ics", i);
+		g_autofree char *text = g_strdup_printf("event %u", i);
+
+		g_ptr_array_add(v1, file(path, text));
+	}
+	g_assert_true(evf_publish(dir, v1, NULL, &written, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(written, ==, 300);
+	for (guint i = 0; i < 300; i++) {
+		g_autofree char *path = g_strdup_printf("events/e%03u.ics", i);
+		g_autofree char *want = g_strdup_printf("event %u", i);
+		g_autofree char *got = slurp(dir, path);
+
+		g_assert_cmpstr(got, ==, want);
+	}
+
+	for (guint i = 0; i < 300; i++) {
+		g_autofree char *path = g_strdup_printf("events/e%03u.ics", i);
+		g_autofree char *text = g_strdup_printf("event %u, edited", i);
+
+		g_ptr_array_add(v2, file(path, text));
+		if (i == 150) {
+			g_autofree char *bad =
+			    g_strconcat("events/", long_name, NULL);
+
+			g_ptr_array_add(v2, file(bad, "cannot be"));
+		}
+	}
+	g_assert_false(evf_publish(dir, v2, NULL, &written, NULL, &error));
+	g_assert_nonnull(error);
+	g_assert_nonnull(strstr(error->message, long_name));
+	g_assert_cmpuint(written, ==, 0);
+	for (guint i = 0; i < 300; i++) {
+		g_autofree char *path = g_strdup_printf("events/e%03u.ics", i);
+		g_autofree char *want = g_strdup_printf("event %u", i);
+		g_autofree char *got = slurp(dir, path);
+
+		g_assert_cmpstr(got, ==, want);
+	}
+	g_assert_cmpuint(count_temps(dir), ==, 0);
+	rm_rf(dir);
+}
+
 static void
 test_clean(void)
 {
@@ -191,6 +249,8 @@ main(int argc, char **argv)
 	g_test_add_func("/publish/write-and-skip", test_write_and_skip);
 	g_test_add_func("/publish/stale-removed", test_stale_removed);
 	g_test_add_func("/publish/failure-keeps-old", test_failure_keeps_old);
+	g_test_add_func("/publish/many-files-one-failure",
+	                test_many_files_one_failure);
 	g_test_add_func("/publish/clean", test_clean);
 	return g_test_run();
 }
