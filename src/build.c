@@ -119,6 +119,7 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(GPtrArray) events = NULL;
 	g_autoptr(GPtrArray) out = NULL;
 	g_autoptr(EvfStore) store = NULL;
+	g_autoptr(EvfStage) stage = NULL;
 	g_auto(GStrv) stale = NULL;
 	gint64 updated = 0;
 
@@ -161,9 +162,13 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	events = evf_merge(cfg, local, partners);
 	if (!evf_store_track(store, events, now, &updated, error))
 		return FALSE;
+	/* Each file is written beside its final name as soon as it is
+	 * made, and let go: memory holds what is being made, not the
+	 * site. */
+	stage = evf_stage_new(cfg->output_dir);
 	{
 		EvfGzipper *gz =
-		    evf_gzipper_new(cfg->output_dir, compress_file);
+		    evf_gzipper_new(cfg->output_dir, compress_file, stage);
 		g_autoptr(GPtrArray) siblings = NULL;
 
 		out = evf_render_site(cfg, events, updated, gz, error);
@@ -186,8 +191,8 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		                publishing ? publishing : "", NULL);
 		stale = manifest_paths(both);
 	}
-	if (!evf_publish(cfg->output_dir, out, (const char *const *)stale,
-	                 &stats->written, stats->changed, error))
+	if (!evf_stage_commit(stage, (const char *const *)stale,
+	                      &stats->written, stats->changed, error))
 		return FALSE;
 	if (!evf_store_set_meta(store, "manifest", manifest, error) ||
 	    !evf_store_set_meta(store, "publishing", "", error) ||

@@ -4,7 +4,6 @@
 #include "autoconf.h"
 #include "gzip.h"
 
-#include "render.h"
 #include "util.h"
 
 #include <libdeflate.h>
@@ -77,8 +76,10 @@ evf_gunzip_equal(GBytes *gz, GBytes *plain)
 
 typedef struct {
 	const char *dir;
-	GBytes *plain;
+	EvfStage *stage; /* nullable */
+	GBytes *plain;   /* until it is compressed */
 	EvfFile *gz;
+	gboolean done;
 } Job;
 
 static void
@@ -86,7 +87,7 @@ job_free(gpointer data)
 {
 	Job *j = data;
 
-	g_bytes_unref(j->plain);
+	g_clear_pointer(&j->plain, g_bytes_unref);
 	g_free(j);
 }
 
@@ -107,23 +108,33 @@ sibling(gpointer data, gpointer user_data)
 		j->gz->on_disk = TRUE;
 	} else
 		j->gz->bytes = evf_gzip(j->plain);
+	j->gz->size = g_bytes_get_size(j->gz->bytes);
+	g_clear_pointer(&j->plain, g_bytes_unref);
+	if (j->stage != NULL) {
+		evf_stage_add(j->stage, j->gz);
+		g_clear_pointer(&j->gz->bytes, g_bytes_unref);
+	}
+	j->done = TRUE;
 }
 
 struct _EvfGzipper {
 	char *dir;
 	gboolean (*compress)(const char *path);
+	EvfStage *stage; /* nullable */
 	GThreadPool *pool;
 	GMutex lock;      /* for jobs: files come from several threads */
 	GPtrArray *jobs; /* of Job */
 };
 
 EvfGzipper *
-evf_gzipper_new(const char *dir, gboolean (*compress)(const char *path))
+evf_gzipper_new(const char *dir, gboolean (*compress)(const char *path),
+                EvfStage *stage)
 {
 	EvfGzipper *g = g_new0(EvfGzipper, 1);
 
 	g->dir = g_strdup(dir);
 	g->compress = compress;
+	g->stage = stage;
 	g->pool = g_thread_pool_new(
 	    sibling, NULL, (gint)MAX(1u, g_get_num_processors()), FALSE, NULL);
 	g_mutex_init(&g->lock);
@@ -132,22 +143,25 @@ evf_gzipper_new(const char *dir, gboolean (*compress)(const char *path))
 }
 
 void
-evf_gzipper_add(EvfGzipper *g, gpointer file)
+evf_gzipper_add(EvfGzipper *g, EvfFile *file)
 {
-	EvfFile *plain = file;
-	Job *j;
+	if (g->compress(file->path)) {
+		Job *j = g_new0(Job, 1);
 
-	if (!g->compress(plain->path))
-		return;
-	j = g_new0(Job, 1);
-	j->dir = g->dir;
-	j->plain = g_bytes_ref(plain->bytes);
-	j->gz = g_new0(EvfFile, 1);
-	j->gz->path = g_strconcat(plain->path, ".gz", NULL);
-	g_mutex_lock(&g->lock);
-	g_ptr_array_add(g->jobs, j);
-	g_mutex_unlock(&g->lock);
-	g_thread_pool_push(g->pool, j, NULL);
+		j->dir = g->dir;
+		j->stage = g->stage;
+		j->plain = g_bytes_ref(file->bytes);
+		j->gz = g_new0(EvfFile, 1);
+		j->gz->path = g_strconcat(file->path, ".gz", NULL);
+		g_mutex_lock(&g->lock);
+		g_ptr_array_add(g->jobs, j);
+		g_mutex_unlock(&g->lock);
+		g_thread_pool_push(g->pool, j, NULL);
+	}
+	if (g->stage != NULL) {
+		evf_stage_add(g->stage, file);
+		g_clear_pointer(&file->bytes, g_bytes_unref);
+	}
 }
 
 static gint
@@ -173,7 +187,7 @@ evf_gzipper_finish(EvfGzipper *g)
 		for (guint i = 0; i < g->jobs->len; i++) {
 			Job *j = g_ptr_array_index(g->jobs, i);
 
-			if (j->gz->bytes == NULL)
+			if (!j->done)
 				sibling(j, NULL);
 		}
 	}

@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include "publish.h"
+
 /* (transfer full): @in compressed at libdeflate level 5. On a site's own
  * calendars, jCal and pages (bench/build, 10,000 events: 202 MB) that is as
  * small as zlib's level 5 (18.40 MB either way) in 60 % of zlib's time;
@@ -27,13 +29,20 @@ gboolean evf_gunzip_equal(GBytes *gz, GBytes *plain);
  * TRUE. Where @dir already holds an x.gz that decompresses to x's new
  * bytes, those bytes are taken as they are instead of compressing x again
  * (a rebuild after one edit compresses only what changed), and marked
- * on_disk, so that publishing does not read them a second time. */
+ * on_disk, so that publishing does not read them a second time.
+ *
+ * With a @stage, each file handed over and each sibling is written to it
+ * at once, and its bytes are let go (its size stays): a build holds in
+ * memory only the files being made, not the whole site. */
 typedef struct _EvfGzipper EvfGzipper;
 EvfGzipper *evf_gzipper_new(const char *dir,
-                            gboolean (*compress)(const char *path));
-/* Queues @file (EvfFile, from render.h, with its path and bytes set;
- * it need not outlive the call). Any thread may call this. */
-void evf_gzipper_add(EvfGzipper *g, gpointer file);
+                            gboolean (*compress)(const char *path),
+                            EvfStage *stage);
+/* Queues @file (with its path and bytes set; it need not outlive the
+ * call, and with a stage its bytes are gone when this returns). Any
+ * thread may call this. */
+void evf_gzipper_add(EvfGzipper *g, EvfFile *file);
 /* (transfer full) (element-type EvfFile): waits for every sibling and
- * frees @g; the siblings sorted by path. */
+ * frees @g; the siblings sorted by path (without their bytes, with a
+ * stage). */
 GPtrArray *evf_gzipper_finish(EvfGzipper *g);

@@ -11,7 +11,6 @@
 #include "autoconf.h"
 #include "publish.h"
 
-#include "render.h"
 #include "util.h"
 
 #include <errno.h>
@@ -22,8 +21,30 @@
 
 #define TEMP_MARK ".evfeed-tmp-"
 
+EvfFile *
+evf_file_new(char *path, GBytes *bytes)
+{
+	EvfFile *f = g_new0(EvfFile, 1);
+
+	f->path = path;
+	f->bytes = bytes;
+	f->size = g_bytes_get_size(bytes);
+	return f;
+}
+
+void
+evf_file_free(EvfFile *f)
+{
+	if (f == NULL)
+		return;
+	g_free(f->path);
+	if (f->bytes != NULL)
+		g_bytes_unref(f->bytes);
+	g_free(f);
+}
+
 typedef struct {
-	const EvfFile *file; /* borrowed */
+	char *path;  /* relative to the output folder */
 	char *final;
 	char *temp;    /* the file written, until it is renamed */
 	GError *error; /* why it could not be written */
@@ -36,10 +57,49 @@ pending_free(gpointer p)
 
 	if (x->temp != NULL)
 		unlink(x->temp);
+	g_free(x->path);
 	g_free(x->final);
 	g_free(x->temp);
 	g_clear_error(&x->error);
 	g_free(x);
+}
+
+static gint
+pending_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp((*(Pending *const *)a)->path,
+	              (*(Pending *const *)b)->path);
+}
+
+struct _EvfStage {
+	char *dir;
+	GMutex lock;       /* files come from several threads */
+	GHashTable *made;  /* the folders made so far */
+	GPtrArray *files;  /* of Pending */
+};
+
+EvfStage *
+evf_stage_new(const char *dir)
+{
+	EvfStage *st = g_new0(EvfStage, 1);
+
+	st->dir = g_strdup(dir);
+	g_mutex_init(&st->lock);
+	st->made = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	st->files = g_ptr_array_new_with_free_func(pending_free);
+	return st;
+}
+
+void
+evf_stage_free(EvfStage *st)
+{
+	if (st == NULL)
+		return;
+	g_ptr_array_unref(st->files);
+	g_hash_table_unref(st->made);
+	g_mutex_clear(&st->lock);
+	g_free(st->dir);
+	g_free(st);
 }
 
 static gboolean
@@ -133,29 +193,43 @@ sync_dir(const char *dir, gboolean whole_fs, GError **error)
 	return TRUE;
 }
 
-/* Writes one file's temporary twin, unless the file holds its bytes
- * already. Files are written on all processors: most of the time goes to
- * copying their bytes into the page cache. */
-static void
-write_one(gpointer data, gpointer user_data)
+/* Makes the folder @path is in, once. */
+static gboolean
+make_parent(EvfStage *st, const char *path, GError **error)
 {
-	Pending *p = data;
+	g_autofree char *parent = g_path_get_dirname(path);
+	g_autoptr(GMutexLocker) locked = g_mutex_locker_new(&st->lock);
 
-	(void)user_data;
+	if (g_hash_table_contains(st->made, parent))
+		return TRUE;
+	if (g_mkdir_with_parents(parent, 0755) < 0)
+		return io_error(error, "create", parent, errno);
+	g_hash_table_add(st->made, g_steal_pointer(&parent));
+	return TRUE;
+}
+
+void
+evf_stage_add(EvfStage *st, const EvfFile *f)
+{
+	Pending *p = g_new0(Pending, 1);
+
+	p->path = g_strdup(f->path);
+	p->final = g_build_filename(st->dir, f->path, NULL);
 	/* A sibling just read from there needs no second look. */
-	if (p->file->on_disk || same_content(p->final, p->file->bytes))
-		return;
-	p->temp = write_temp(p->final, p->file->bytes, &p->error);
+	if (make_parent(st, p->final, &p->error) && !f->on_disk &&
+	    !same_content(p->final, f->bytes))
+		p->temp = write_temp(p->final, f->bytes, &p->error);
+	g_mutex_lock(&st->lock);
+	g_ptr_array_add(st->files, p);
+	g_mutex_unlock(&st->lock);
 }
 
 gboolean
-evf_publish(const char *dir, GPtrArray *files, const char *const *stale,
-            guint *written, GPtrArray *changed, GError **error)
+evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
+                 GPtrArray *changed, GError **error)
 {
-	g_autoptr(GPtrArray) pending =
-	    g_ptr_array_new_with_free_func(pending_free);
-	g_autoptr(GHashTable) made = g_hash_table_new_full(
-	    g_str_hash, g_str_equal, g_free, NULL);
+	const char *dir = st->dir;
+	GPtrArray *pending = st->files;
 	g_autoptr(GHashTable) dirs =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr(GHashTable) keep = g_hash_table_new(g_str_hash, g_str_equal);
@@ -166,25 +240,10 @@ evf_publish(const char *dir, GPtrArray *files, const char *const *stale,
 	*written = 0;
 	if (g_mkdir_with_parents(dir, 0755) < 0)
 		return io_error(error, "create", dir, errno);
-	for (guint i = 0; i < files->len; i++) {
-		EvfFile *f = g_ptr_array_index(files, i);
-		Pending *p = g_new0(Pending, 1);
-		g_autofree char *parent = NULL;
-
-		g_hash_table_add(keep, f->path);
-		p->file = f;
-		p->final = g_build_filename(dir, f->path, NULL);
-		g_ptr_array_add(pending, p);
-		parent = g_path_get_dirname(p->final);
-		if (!g_hash_table_contains(made, parent)) {
-			if (g_mkdir_with_parents(parent, 0755) < 0)
-				return io_error(error, "create", parent, errno);
-			g_hash_table_add(made, g_steal_pointer(&parent));
-		}
-	}
-	evf_parallel_for(pending, write_one, NULL);
-	/* The first failure in file order is the one reported; every
-	 * temporary file goes with @pending. */
+	/* In path order, whatever order the threads staged them in: the
+	 * first failure is the one reported; every temporary file goes
+	 * with the stage. */
+	g_ptr_array_sort(pending, pending_cmp);
 	for (guint i = 0; i < pending->len; i++) {
 		Pending *p = g_ptr_array_index(pending, i);
 
@@ -192,11 +251,9 @@ evf_publish(const char *dir, GPtrArray *files, const char *const *stale,
 			g_propagate_error(error, g_steal_pointer(&p->error));
 			return FALSE;
 		}
-	}
-	/* Only what is written is renamed, and its folder flushed. */
-	for (guint i = 0; i < pending->len; i++) {
-		Pending *p = g_ptr_array_index(pending, i);
-
+		g_hash_table_add(keep, p->path);
+		/* Only what is written is renamed, and its folder
+		 * flushed. */
 		if (p->temp == NULL)
 			continue;
 		g_ptr_array_add(renames, p);
@@ -212,7 +269,7 @@ evf_publish(const char *dir, GPtrArray *files, const char *const *stale,
 		g_clear_pointer(&p->temp, g_free);
 		(*written)++;
 		if (changed != NULL)
-			g_ptr_array_add(changed, g_strdup(p->file->path));
+			g_ptr_array_add(changed, g_strdup(p->path));
 	}
 	for (guint i = 0; stale != NULL && stale[i] != NULL; i++) {
 		g_autofree char *path = NULL;
@@ -245,6 +302,22 @@ evf_publish(const char *dir, GPtrArray *files, const char *const *stale,
 	return TRUE;
 }
 
+static void
+stage_one(gpointer data, gpointer user_data)
+{
+	evf_stage_add(user_data, data);
+}
+
+gboolean
+evf_publish(const char *dir, GPtrArray *files, const char *const *stale,
+            guint *written, GPtrArray *changed, GError **error)
+{
+	g_autoptr(EvfStage) st = evf_stage_new(dir);
+
+	evf_parallel_for(files, stage_one, st);
+	return evf_stage_commit(st, stale, written, changed, error);
+}
+
 char *
 evf_publish_manifest(GPtrArray *files)
 {
@@ -254,7 +327,7 @@ evf_publish_manifest(GPtrArray *files)
 		EvfFile *f = g_ptr_array_index(files, i);
 
 		g_string_append_printf(s, "%s %" G_GSIZE_FORMAT "\n", f->path,
-		                       g_bytes_get_size(f->bytes));
+		                       f->size);
 	}
 	return g_string_free(s, FALSE);
 }

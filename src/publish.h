@@ -8,12 +8,41 @@
 
 #include <glib.h>
 
-/* Writes @files (EvfFile*) under @dir, creating folders as needed; only
- * files whose bytes differ are written. Then removes the files named in
- * @stale (relative paths; nullable) that are not in @files. On error every
- * temporary file is removed and the old files stay as they were.
- * *written is the number of files written; @changed (nullable, element-type
- * utf8, owning its strings) gets the path of each, once it is in place. */
+/* A rendered file of the output layout. */
+typedef struct {
+	char *path; /* relative to the output root */
+	GBytes *bytes; /* NULL once written to a stage (see gzip.h) */
+	gsize size;
+	gboolean on_disk; /* @bytes were read from the output folder's copy */
+} EvfFile;
+/* (transfer full): a file of @path and @bytes (both transfer full). */
+EvfFile *evf_file_new(char *path, GBytes *bytes);
+void evf_file_free(EvfFile *f);
+
+/* The files of a build, written beside their final names as they are made
+ * (any thread may add them), then put in place together. Freeing a stage
+ * removes the temporary files it did not put in place. */
+typedef struct _EvfStage EvfStage;
+EvfStage *evf_stage_new(const char *dir);
+void evf_stage_free(EvfStage *st);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfStage, evf_stage_free)
+/* Writes @f (with its bytes) to a temporary file in its folder under the
+ * stage's, creating folders as needed, unless the file there holds these
+ * bytes already (or @f is marked on_disk). A failure is kept for
+ * evf_stage_commit. @f need not outlive the call. */
+void evf_stage_add(EvfStage *st, const EvfFile *f);
+/* Fails with the first failure of evf_stage_add in path order. Else
+ * flushes the file system, renames the temporary files over the old ones
+ * and removes the files named in @stale (relative paths; nullable) that
+ * were not staged. *written is the number of files written; @changed
+ * (nullable, element-type utf8, owning its strings) gets the path of each,
+ * in path order, once it is in place. */
+gboolean evf_stage_commit(EvfStage *st, const char *const *stale,
+                          guint *written, GPtrArray *changed, GError **error);
+
+/* Stages @files (EvfFile*) under @dir, on all processors, and commits
+ * them: only files whose bytes differ are written. On error every
+ * temporary file is removed and the old files stay as they were. */
 gboolean evf_publish(const char *dir, GPtrArray *files,
                      const char *const *stale, guint *written,
                      GPtrArray *changed, GError **error);

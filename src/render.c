@@ -24,17 +24,6 @@ evf_view_free(EvfView *view)
 	g_free(view);
 }
 
-void
-evf_file_free(EvfFile *f)
-{
-	if (f == NULL)
-		return;
-	g_free(f->path);
-	if (f->bytes != NULL)
-		g_bytes_unref(f->bytes);
-	g_free(f);
-}
-
 char *
 evf_render_tag_id(const EvfConfig *cfg, const EvfEvent *ev)
 {
@@ -292,10 +281,8 @@ typedef struct {
 static void
 add_file(GPtrArray *files, const Site *site, char *path, GBytes *bytes)
 {
-	EvfFile *f = g_new0(EvfFile, 1);
+	EvfFile *f = evf_file_new(path, bytes);
 
-	f->path = path;
-	f->bytes = bytes;
 	g_ptr_array_add(files, f);
 	if (site->gz != NULL)
 		evf_gzipper_add(site->gz, f);
@@ -380,7 +367,7 @@ scope_cmp_size(gconstpointer a, gconstpointer b)
 typedef struct {
 	EvfEvent *ev;
 	GHashTable *heads; /* borrowed: zone ("" for none) → head */
-	GBytes *bytes;
+	EvfFile *file;
 } Single;
 
 static const char *
@@ -405,14 +392,20 @@ static void
 render_single(gpointer data, gpointer user_data)
 {
 	Single *one = data;
-	g_autoptr(EvfView) v = single_view(user_data, one->ev);
+	const Site *site = user_data;
+	g_autoptr(EvfView) v = single_view(site, one->ev);
 
-	one->bytes = evf_write_ics_with_head(
-	    v, g_hash_table_lookup(one->heads, zone_key(one->ev)));
+	one->file = evf_file_new(
+	    g_strdup(v->path),
+	    evf_write_ics_with_head(
+	        v, g_hash_table_lookup(one->heads, zone_key(one->ev))));
+	if (site->gz != NULL)
+		evf_gzipper_add(site->gz, one->file);
 }
 
-/* Adds every dated event's own calendar. Their heads depend on the
- * event's zone alone, and are made once per zone. */
+/* Adds every dated event's own calendar, made (and handed to the
+ * gzipper) on all processors. Their heads depend on the event's zone
+ * alone, and are made once per zone. */
 static gboolean
 render_singles(GPtrArray *files, const Site *site, GPtrArray *events,
                GError **error)
@@ -441,13 +434,9 @@ render_singles(GPtrArray *files, const Site *site, GPtrArray *events,
 		g_ptr_array_add(singles, one);
 	}
 	evf_parallel_for(singles, render_single, (gpointer)site);
-	for (guint i = 0; i < singles->len; i++) {
-		Single *one = g_ptr_array_index(singles, i);
-
-		add_file(files, site,
-		         g_strdup_printf("events/%s.ics", one->ev->slug),
-		         one->bytes);
-	}
+	for (guint i = 0; i < singles->len; i++)
+		g_ptr_array_add(files, ((Single *)g_ptr_array_index(singles, i))
+		                           ->file);
 	return TRUE;
 }
 

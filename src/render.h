@@ -93,13 +93,6 @@ GPtrArray *evf_render_sources(const EvfConfig *cfg, const EvfEvent *ev);
  * event is the site's own and nobody else lists it. */
 char *evf_render_attribution(const EvfConfig *cfg, const EvfEvent *ev);
 
-/* A rendered file of the output layout. */
-typedef struct {
-	char *path; /* relative to the output root */
-	GBytes *bytes;
-	gboolean on_disk; /* @bytes were read from the output folder's copy */
-} EvfFile;
-void evf_file_free(EvfFile *f);
 
 /* (transfer full) (element-type EvfFile): every file of the site, sorted by
  * path. @events is the whole catalogue; @updated the site's latest change.

@@ -95,21 +95,21 @@ protect_text(const char *text)
 char *
 evf_ics_plain(const char *value)
 {
-	GString *s;
+	char *out = g_strdup(value);
+	char *w = out;
 
-	if (strchr(value, PH_COMMA[0]) == NULL)
-		return g_strdup(value);
-	s = g_string_new(NULL);
-	for (const char *p = value; *p != '\0'; p++) {
-		if (g_str_has_prefix(p, PH_COMMA) ||
-		    g_str_has_prefix(p, PH_SEMI)) {
-			g_string_append_c(s, p[1] == '\x80' ? ',' : ';');
-			p++;
+	/* Each placeholder is two bytes, C2 80 or C2 81, for one. */
+	for (const char *r = out; *r != '\0'; r++) {
+		if (r[0] == PH_COMMA[0] &&
+		    (r[1] == PH_COMMA[1] || r[1] == PH_SEMI[1])) {
+			*w++ = r[1] == PH_COMMA[1] ? ',' : ';';
+			r++;
 		} else {
-			g_string_append_c(s, *p);
+			*w++ = *r;
 		}
 	}
-	return g_string_free(s, FALSE);
+	*w = '\0';
+	return out;
 }
 
 /* libical 3.0.16 sometimes folds a line between its own CR and LF (a long

@@ -11,9 +11,5 @@
 static inline EvfFile *
 file(const char *path, const char *text)
 {
-	EvfFile *f = g_new0(EvfFile, 1);
-
-	f->path = g_strdup(path);
-	f->bytes = g_bytes_new(text, strlen(text));
-	return f;
+	return evf_file_new(g_strdup(path), g_bytes_new(text, strlen(text)));
 }

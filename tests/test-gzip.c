@@ -17,7 +17,7 @@ static GPtrArray *
 siblings(const char *dir, GPtrArray *files,
          gboolean (*compress)(const char *path))
 {
-	EvfGzipper *g = evf_gzipper_new(dir, compress);
+	EvfGzipper *g = evf_gzipper_new(dir, compress, NULL);
 
 	for (guint i = 0; i < files->len; i++)
 		evf_gzipper_add(g, g_ptr_array_index(files, i));
