@@ -48,6 +48,47 @@ event_clear(gpointer p)
 	evf_event_clear_renders(ev);
 }
 
+static GPtrArray *
+strings_copy(GPtrArray *list)
+{
+	return g_ptr_array_copy(list, (GCopyFunc)(void (*)(void))g_strdup,
+	                        NULL);
+}
+
+EvfEvent *
+evf_event_copy(const EvfEvent *ev)
+{
+	EvfEvent *c = g_rc_box_new0(EvfEvent);
+
+	/* Every field, then the owned ones replaced by copies of their
+	 * own; not the renders, which belong to a build. */
+	*c = *ev;
+	c->uid = g_strdup(ev->uid);
+	c->slug = g_strdup(ev->slug);
+	c->path = g_strdup(ev->path);
+	c->title = g_strdup(ev->title);
+	c->start = ev->start != NULL ? g_date_time_ref(ev->start) : NULL;
+	c->end = ev->end != NULL ? g_date_time_ref(ev->end) : NULL;
+	c->tzid = g_strdup(ev->tzid);
+	c->location = g_strdup(ev->location);
+	c->organizers = strings_copy(ev->organizers);
+	c->organizer_email = g_strdup(ev->organizer_email);
+	c->categories = strings_copy(ev->categories);
+	c->url = g_strdup(ev->url);
+	c->image = g_strdup(ev->image);
+	c->rrule = g_strdup(ev->rrule);
+	c->description_md = g_strdup(ev->description_md);
+	c->description_html = g_strdup(ev->description_html);
+	c->description_text = g_strdup(ev->description_text);
+	c->source = g_strdup(ev->source);
+	c->source_title = g_strdup(ev->source_title);
+	c->source_url = g_strdup(ev->source_url);
+	c->also_listed = strings_copy(ev->also_listed);
+	c->fingerprint = g_strdup(ev->fingerprint);
+	c->vevent = c->jcal = c->article[0] = c->article[1] = NULL;
+	return c;
+}
+
 void
 evf_event_clear_renders(EvfEvent *ev)
 {

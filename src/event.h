@@ -72,6 +72,9 @@ typedef struct {
 EvfEvent *evf_event_new(void);
 EvfEvent *evf_event_ref(EvfEvent *ev);
 void evf_event_unref(EvfEvent *ev);
+/* (transfer full): a new event with @ev's content, provenance and state,
+ * sharing nothing with it (and without its renders). */
+EvfEvent *evf_event_copy(const EvfEvent *ev);
 /* Drops what the writers cached on @ev, which depends on the build. */
 void evf_event_clear_renders(EvfEvent *ev);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfEvent, evf_event_unref)

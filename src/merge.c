@@ -141,6 +141,7 @@ typedef struct {
 	char *url;   /* normalised, nullable */
 	guint32 day;
 	gboolean local;
+	gboolean own; /* ev is this merge's copy of a local event */
 	guint pos;   /* in the order of the merge: earlier entries win */
 	GStrv words; /* title_words of the title */
 } Entry;
@@ -150,6 +151,8 @@ entry_free(gpointer p)
 {
 	Entry *e = p;
 
+	if (e->own)
+		evf_event_unref(e->ev);
 	g_free(e->title);
 	g_free(e->url);
 	g_strfreev(e->words);
@@ -375,6 +378,18 @@ label(EvfEvent *ev, const EvfSourceConfig *src, GHashTable *uids)
 	ev->slug = g_strdup_printf("%s-%.12s", src->name, digest);
 }
 
+/* Makes @e's event one this merge may change: a local event is copied
+ * first, since it is the catalogue's, which the daemon keeps for the next
+ * build (where the partner that listed it may not any more). */
+static void
+writable(Entry *e)
+{
+	if (!e->local || e->own)
+		return;
+	e->ev = evf_event_copy(e->ev);
+	e->own = TRUE;
+}
+
 static void
 fingerprint(gpointer ev, gpointer unused)
 {
@@ -388,6 +403,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 	g_autoptr(GHashTable) uids = g_hash_table_new(g_str_hash, g_str_equal);
 	GPtrArray *out =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
+	g_autoptr(GPtrArray) changed = g_ptr_array_new(); /* of out's */
 	Index x;
 
 	index_init(&x);
@@ -433,6 +449,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 			cand.day = start_day(ev);
 			winner = index_find(&x, &cand);
 			if (winner != NULL) {
+				writable(winner);
 				add_unique(winner->ev->also_listed, src->name);
 				if (undated_local(winner) && !ev->tba) {
 					take_dates(winner->ev, ev);
@@ -450,13 +467,18 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 		}
 	}
 
-	for (guint i = 0; i < x.entries->len; i++)
-		g_ptr_array_add(
-		    out, evf_event_ref(
-		             ((Entry *)g_ptr_array_index(x.entries, i))->ev));
+	for (guint i = 0; i < x.entries->len; i++) {
+		Entry *e = g_ptr_array_index(x.entries, i);
+
+		g_ptr_array_add(out, evf_event_ref(e->ev));
+		/* The local events this merge left alone keep the
+		 * fingerprint their file gave them. */
+		if (!e->local || e->own)
+			g_ptr_array_add(changed, e->ev);
+	}
 	index_clear(&x);
 	/* Each event's fingerprint reads that event alone. */
-	evf_parallel_for(out, fingerprint, NULL);
+	evf_parallel_for(changed, fingerprint, NULL);
 	g_ptr_array_sort(out, uid_cmp);
 	return out;
 }

@@ -19,8 +19,10 @@
  * partner items in @partners (source name → GPtrArray of EvfEvent*, the
  * sources' last good items), filtered and labelled by their source's
  * configuration, merged and sorted by uid. Only sources of @cfg that are
- * enabled contribute. The events are shared, not copied: partner items are
- * changed in place (uid, slug, source, categories). */
+ * enabled contribute. Partner items are shared and changed in place (uid,
+ * slug, source, categories); a local event that a partner also lists is
+ * copied before it is changed (its dates, its "also listed by"), and the
+ * others are shared as they are: @local is never changed. */
 GPtrArray *evf_merge(const EvfConfig *cfg, GPtrArray *local,
                      GHashTable *partners);
 

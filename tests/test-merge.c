@@ -97,6 +97,18 @@ find(GPtrArray *out, const char *title)
 	return NULL;
 }
 
+static EvfEvent *
+find_uid(GPtrArray *out, const char *uid)
+{
+	for (guint i = 0; i < out->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(out, i);
+
+		if (strcmp(ev->uid, uid) == 0)
+			return ev;
+	}
+	g_assert_not_reached();
+}
+
 static gboolean
 has(GPtrArray *list, const char *s)
 {
@@ -197,7 +209,9 @@ test_duplicates(void)
 	                            "Asia")
 	                      ->also_listed,
 	                  "unodc"));
-	g_assert_true(has(zagreb->also_listed, "unodc"));
+	/* The merge's copy of the seminar, not ours, says so. */
+	g_assert_true(has(find_uid(out, "url-one")->also_listed, "unodc"));
+	g_assert_cmpuint(zagreb->also_listed->len, ==, 0);
 	g_assert_null(find(out, "Completely other words"));
 }
 
@@ -226,6 +240,52 @@ test_undated_listing_takes_date(void)
 	g_assert_true(has(ours->also_listed, "osce"));
 	g_assert_false(ours->tba);
 	g_assert_cmpint(g_date_get_day(&ours->start_date), ==, 20);
+}
+
+/* The daemon keeps its local events from one build to the next: a merge
+ * changes a copy, never them. Once the partner's item is gone, the next
+ * merge gives the listing undated and listed by nobody else again, with
+ * its own fingerprint. */
+static void
+test_local_events_left_alone(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source osce]\nurl=https://osce.example/rss\n");
+	g_autoptr(GPtrArray) local =
+	    list(undated("workshop", "Regional Workshop on Cultural Property"),
+	         dated("meeting", "Expert Meeting", 2018, 6, 28), NULL);
+	EvfEvent *listing = g_ptr_array_index(local, 0);
+	g_autofree char *fingerprint = g_strdup(listing->fingerprint);
+	g_autoptr(GHashTable) p = partners();
+	g_autoptr(GHashTable) none = partners();
+	g_autoptr(GPtrArray) out = NULL;
+	g_autoptr(GPtrArray) again = NULL;
+	EvfEvent *ours;
+
+	g_hash_table_insert(
+	    p, "osce",
+	    list(dated("osce-1", "Regional workshop on cultural property", 2018,
+	               11, 20),
+	         NULL));
+	out = evf_merge(cfg, local, p);
+	ours = find(out, "Regional Workshop on Cultural Property");
+	g_assert_nonnull(ours);
+	g_assert_false(ours->tba);
+	g_assert_true(has(ours->also_listed, "osce"));
+	g_assert_cmpstr(ours->fingerprint, !=, fingerprint);
+	/* The catalogue's event is as its file made it. */
+	g_assert_true(ours != listing);
+	g_assert_true(listing->tba);
+	g_assert_cmpuint(listing->also_listed->len, ==, 0);
+	g_assert_cmpstr(listing->fingerprint, ==, fingerprint);
+	/* An event the merge did not change is the catalogue's own. */
+	g_assert_true(find(out, "Expert Meeting") == local->pdata[1]);
+
+	again = evf_merge(cfg, local, none);
+	ours = find(again, "Regional Workshop on Cultural Property");
+	g_assert_true(ours->tba);
+	g_assert_cmpuint(ours->also_listed->len, ==, 0);
+	g_assert_cmpstr(ours->fingerprint, ==, fingerprint);
 }
 
 /* Once the listing has a partner's date, the next source's item of that
@@ -373,6 +433,8 @@ main(int argc, char **argv)
 	                test_undated_listing_takes_date);
 	g_test_add_func("/merge/listing-dated-then-matched",
 	                test_listing_dated_then_matched);
+	g_test_add_func("/merge/local-events-left-alone",
+	                test_local_events_left_alone);
 	g_test_add_func("/merge/priority", test_priority);
 	g_test_add_func("/merge/filters-and-categories",
 	                test_filters_and_categories);
