@@ -109,6 +109,15 @@ find_uid(GPtrArray *out, const char *uid)
 	g_assert_not_reached();
 }
 
+/* OSCE's item for the workshop, with a date. */
+static GPtrArray *
+workshop_dated(void)
+{
+	return list(dated("osce-1", "Regional workshop on cultural property",
+	                  2018, 11, 20),
+	            NULL);
+}
+
 static gboolean
 has(GPtrArray *list, const char *s)
 {
@@ -227,11 +236,7 @@ test_undated_listing_takes_date(void)
 	g_autoptr(GPtrArray) out = NULL;
 	EvfEvent *ours;
 
-	g_hash_table_insert(
-	    p, "osce",
-	    list(dated("osce-1", "Regional workshop on cultural property", 2018,
-	               11, 20),
-	         NULL));
+	g_hash_table_insert(p, "osce", workshop_dated());
 	out = evf_merge(cfg, local, p);
 	g_assert_cmpuint(out->len, ==, 1);
 	ours = g_ptr_array_index(out, 0);
@@ -262,11 +267,7 @@ test_local_events_left_alone(void)
 	g_autoptr(GPtrArray) again = NULL;
 	EvfEvent *ours;
 
-	g_hash_table_insert(
-	    p, "osce",
-	    list(dated("osce-1", "Regional workshop on cultural property", 2018,
-	               11, 20),
-	         NULL));
+	g_hash_table_insert(p, "osce", workshop_dated());
 	out = evf_merge(cfg, local, p);
 	ours = find(out, "Regional Workshop on Cultural Property");
 	g_assert_nonnull(ours);
@@ -305,11 +306,7 @@ test_listing_dated_then_matched(void)
 	g_autoptr(GPtrArray) out = NULL;
 	EvfEvent *ours, *forum;
 
-	g_hash_table_insert(
-	    p, "osce",
-	    list(dated("osce-1", "Regional workshop on cultural property", 2018,
-	               11, 20),
-	         NULL));
+	g_hash_table_insert(p, "osce", workshop_dated());
 	g_hash_table_insert(
 	    p, "unodc",
 	    list(dated("unodc-1", "Regional Workshop on the Cultural Property",
