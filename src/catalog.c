@@ -383,12 +383,10 @@ evf_catalog_parse(const EvfConfig *cfg, EvfCatalogCache *cache,
 		ParseJob *j;
 
 		if (e != NULL && e->bytes == f->bytes && e->event != NULL) {
-			/* The state and the writers recompute what depends
-			 * on the build. */
-			EvfEvent *ev = evf_event_ref(e->event);
-
-			evf_event_clear_renders(ev);
-			g_ptr_array_add(events, ev);
+			/* The state sets its identity again; what the
+			 * writers made from it last time is kept if that is
+			 * the same (evf_event_renders_for). */
+			g_ptr_array_add(events, evf_event_ref(e->event));
 			continue;
 		}
 		j = g_ptr_array_index(jobs, k++);

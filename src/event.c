@@ -98,6 +98,18 @@ evf_event_clear_renders(EvfEvent *ev)
 	g_clear_pointer(&ev->article[1], g_free);
 }
 
+void
+evf_event_renders_for(EvfEvent *ev)
+{
+	if (ev->rendered_created != ev->created ||
+	    ev->rendered_modified != ev->modified ||
+	    ev->rendered_sequence != ev->sequence)
+		evf_event_clear_renders(ev);
+	ev->rendered_created = ev->created;
+	ev->rendered_modified = ev->modified;
+	ev->rendered_sequence = ev->sequence;
+}
+
 EvfEvent *
 evf_event_ref(EvfEvent *ev)
 {

@@ -61,10 +61,14 @@ typedef struct {
 	guint sequence;
 
 	/* render cache: this event's VEVENT, as libical wrote it, the
-	 * same as jCal, and its article on a page and on an archive page */
+	 * same as jCal, and its article on a page and on an archive page;
+	 * and the state they were made for (see evf_event_renders_for) */
 	char *vevent;
 	char *jcal;
 	char *article[2];
+	gint64 rendered_created;
+	gint64 rendered_modified;
+	guint rendered_sequence;
 } EvfEvent;
 
 /* Events are reference counted: the daemon's catalogue cache keeps the
@@ -75,8 +79,14 @@ void evf_event_unref(EvfEvent *ev);
 /* (transfer full): a new event with @ev's content, provenance and state,
  * sharing nothing with it (and without its renders). */
 EvfEvent *evf_event_copy(const EvfEvent *ev);
-/* Drops what the writers cached on @ev, which depends on the build. */
+/* Drops what the writers cached on @ev. */
 void evf_event_clear_renders(EvfEvent *ev);
+/* Keeps what the writers cached on @ev only if it was made for the state
+ * @ev has now (created, modified, sequence: the rest of what the writers
+ * read is the event's content and the configuration, which the daemon's
+ * cache holds fixed), and notes that state as the one any render made
+ * from now on is for. */
+void evf_event_renders_for(EvfEvent *ev);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfEvent, evf_event_unref)
 
 /* (transfer full): @ev as a self-describing GVariant (a{sv}) of its

@@ -442,13 +442,17 @@ render_singles(GPtrArray *files, const Site *site, GPtrArray *events,
 
 /* What every scope an event is in uses (its VEVENT and jCal, its articles
  * on the pages), made first for every event, on all processors: each is a
- * function of the event and the configuration alone (libical keeps its
- * scratch memory and errors per thread; each writer has its own libxml2
- * buffer). */
+ * function of the event, its state and the configuration alone (libical
+ * keeps its scratch memory and errors per thread; each writer has its own
+ * libxml2 buffer). The daemon keeps an unchanged file's event from one
+ * build to the next, and with it these, as long as its state is the
+ * same. */
 static void
 prepare_event(gpointer data, gpointer user_data)
 {
 	EvfEvent *ev = data;
+
+	evf_event_renders_for(ev);
 
 	/* A failure shows again, with its error, when a writer asks. */
 	if (!ev->tba)

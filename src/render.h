@@ -97,6 +97,8 @@ char *evf_render_attribution(const EvfConfig *cfg, const EvfEvent *ev);
 /* (transfer full) (element-type EvfFile): every file of the site, sorted by
  * path. @events is the whole catalogue; @updated the site's latest change.
  * Each file is handed to @gz (if not NULL) as soon as it is made, so that
- * compression runs beside the rendering. */
+ * compression runs beside the rendering; when @gz writes to a stage, the
+ * files come back with their sizes but without their bytes. Scopes and
+ * one-event calendars are made on all processors. */
 GPtrArray *evf_render_site(const EvfConfig *cfg, GPtrArray *events,
                            gint64 updated, EvfGzipper *gz, GError **error);

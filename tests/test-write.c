@@ -27,6 +27,7 @@ typedef struct {
 	EvfConfig *cfg;
 	GPtrArray *events;
 	GPtrArray *files;
+	gint64 updated;
 } Site;
 
 static void
@@ -87,6 +88,7 @@ site_render_with(const char *events_dir, const char *feeds)
 	g_assert_true(evf_store_track(store, s->events, NOW, &updated, &error));
 	s->files = evf_render_site(s->cfg, s->events, updated, NULL, &error);
 	g_assert_no_error(error);
+	s->updated = updated;
 	return s;
 }
 
@@ -186,6 +188,66 @@ check_lines(const char *path, GBytes *bytes)
 		if (*p == ' ' && n > 1)
 			g_assert_false(((guchar)p[1] & 0xc0) == 0x80);
 		p = nl + 1;
+	}
+}
+
+/* The daemon keeps an unchanged file's event, and with it what the writers
+ * made from it, from one build to the next: kept while the event's state
+ * is the same, made again when it is not (here the state said SEQUENCE 7),
+ * and the bytes are those of a fresh build either way. */
+static void
+test_renders_kept_for_same_state(void)
+{
+	g_autofree char *dir =
+	    g_test_build_filename(G_TEST_DIST, "data", "hard-events", NULL);
+	g_autoptr(Site) s = site_render(dir);
+	g_autoptr(GPtrArray) again = NULL;
+	g_autoptr(GPtrArray) changed = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *line = NULL;
+	EvfEvent *ev = NULL;
+	const char *vevent;
+
+	for (guint i = 0; i < s->events->len && ev == NULL; i++) {
+		EvfEvent *e = g_ptr_array_index(s->events, i);
+
+		if (!e->tba && e->sequence != 7)
+			ev = e;
+	}
+	g_assert_nonnull(ev);
+	vevent = ev->vevent;
+	g_assert_nonnull(vevent);
+
+	again = evf_render_site(s->cfg, s->events, s->updated, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(ev->vevent == vevent);
+	for (guint i = 0; i < s->files->len; i++) {
+		EvfFile *a = g_ptr_array_index(s->files, i);
+		EvfFile *b = g_ptr_array_index(again, i);
+
+		g_assert_cmpstr(a->path, ==, b->path);
+		g_assert_true(g_bytes_equal(a->bytes, b->bytes));
+	}
+
+	ev->sequence = 7;
+	changed = evf_render_site(s->cfg, s->events, s->updated, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(strstr(ev->vevent, "\r\nSEQUENCE:7\r\n"));
+	g_assert_nonnull(strstr(ev->jcal, "[\"sequence\",{},\"integer\",7]"));
+	line = g_strdup_printf("UID:%s\r\n", ev->uid);
+	for (guint i = 0; i < changed->len; i++) {
+		EvfFile *f = g_ptr_array_index(changed, i);
+		g_autofree char *text = NULL;
+		const char *at;
+
+		if (strcmp(f->path, "calendar.ics") != 0)
+			continue;
+		text = g_strndup(g_bytes_get_data(f->bytes, NULL),
+		                 g_bytes_get_size(f->bytes));
+		at = strstr(text, line);
+		g_assert_nonnull(at);
+		g_assert_true(strstr(at, "\r\nSEQUENCE:7\r\n") <
+		              strstr(at, "END:VEVENT"));
 	}
 }
 
@@ -361,6 +423,8 @@ main(int argc, char **argv)
 	g_test_add_func("/write/golden/hard", test_golden);
 	g_test_add_func("/write/golden/sample", test_golden_sample);
 	g_test_add_func("/write/ics/properties", test_ics_properties);
+	g_test_add_func("/write/renders-kept-for-the-same-state",
+	                test_renders_kept_for_same_state);
 	g_test_add_func("/write/ics/category-with-comma",
 	                test_category_with_comma);
 	g_test_add_func("/write/websub/hub", test_websub_hub);
