@@ -272,9 +272,16 @@ def main():
             fields = f.read().rsplit(')', 1)[1].split()
         print(int(fields[11]) + int(fields[12]))
     elif cmd == 'sockets':
+        # A connection the daemon closes between the listing and the
+        # readlink is not counted: it is gone.
         fds = '/proc/%s/fd' % args[0]
-        print(sum(1 for fd in os.listdir(fds)
-                  if os.readlink(os.path.join(fds, fd)).startswith('socket:')))
+        n = 0
+        for fd in os.listdir(fds):
+            try:
+                n += os.readlink(os.path.join(fds, fd)).startswith('socket:')
+            except FileNotFoundError:
+                pass
+        print(n)
 
 
 main()
