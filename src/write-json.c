@@ -550,9 +550,25 @@ parameter_name(icalparameter *param)
 	return g_ascii_strdown(icalparameter_kind_to_string(kind), -1);
 }
 
-/* [name, {params}, type, value] (RFC 7265 §3.4). */
+/* Whether @prop has a parameter that jCal shows: any but VALUE. */
 static gboolean
-add_property(JsonBuilder *b, icalproperty *prop, GError **error)
+has_parameters(icalproperty *prop)
+{
+	for (icalparameter *param =
+	         icalproperty_get_first_parameter(prop, ICAL_ANY_PARAMETER);
+	     param != NULL; param = icalproperty_get_next_parameter(
+	                        prop, ICAL_ANY_PARAMETER))
+		if (icalparameter_isa(param) != ICAL_VALUE_PARAMETER)
+			return TRUE;
+	return FALSE;
+}
+
+/* [name, {params}, type, value] (RFC 7265 §3.4). Most properties have no
+ * parameters: they share @no_params, one empty object, instead of each
+ * making its own (json-glib gives each object a hash table). */
+static gboolean
+add_property(JsonBuilder *b, icalproperty *prop, JsonNode *no_params,
+             GError **error)
 {
 	g_autofree char *raw_name = icalproperty_get_property_name_r(prop);
 	g_autofree char *name = g_ascii_strdown(raw_name, -1);
@@ -568,23 +584,28 @@ add_property(JsonBuilder *b, icalproperty *prop, GError **error)
 		                 icalvalue_kind_to_string(icalvalue_isa(v)));
 	json_builder_begin_array(b);
 	json_builder_add_string_value(b, name);
-	json_builder_begin_object(b);
-	for (icalparameter *param =
-	         icalproperty_get_first_parameter(prop, ICAL_ANY_PARAMETER);
-	     param != NULL; param = icalproperty_get_next_parameter(
-	                        prop, ICAL_ANY_PARAMETER)) {
-		g_autofree char *pname = NULL;
-		g_autofree char *pvalue = NULL;
+	if (!has_parameters(prop)) {
+		json_builder_add_value(b, json_node_copy(no_params));
+	} else {
+		json_builder_begin_object(b);
+		for (icalparameter *param = icalproperty_get_first_parameter(
+		         prop, ICAL_ANY_PARAMETER);
+		     param != NULL; param = icalproperty_get_next_parameter(
+		                        prop, ICAL_ANY_PARAMETER)) {
+			g_autofree char *pname = NULL;
+			g_autofree char *pvalue = NULL;
 
-		/* §3.4.1.1: the type says it; VALUE is not a parameter. */
-		if (icalparameter_isa(param) == ICAL_VALUE_PARAMETER)
-			continue;
-		pname = parameter_name(param);
-		pvalue = parameter_value(param);
-		json_builder_set_member_name(b, pname);
-		add_string(b, pvalue);
+			/* §3.4.1.1: the type says it; VALUE is not a
+			 * parameter. */
+			if (icalparameter_isa(param) == ICAL_VALUE_PARAMETER)
+				continue;
+			pname = parameter_name(param);
+			pvalue = parameter_value(param);
+			json_builder_set_member_name(b, pname);
+			add_string(b, pvalue);
+		}
+		json_builder_end_object(b);
 	}
-	json_builder_end_object(b);
 	json_builder_add_string_value(b, type);
 	if (!add_value(b, v, error)) {
 		g_prefix_error(error, "property %s: ", raw_name);
@@ -644,7 +665,7 @@ children(icalcomponent *comp, const char *ics)
  * iCalendar text @ics. */
 static gboolean
 add_component(JsonBuilder *b, icalcomponent *comp, const char *ics,
-              GError **error)
+              JsonNode *no_params, GError **error)
 {
 	g_autofree char *name = g_ascii_strdown(
 	    icalcomponent_kind_to_string(icalcomponent_isa(comp)), -1);
@@ -662,14 +683,14 @@ add_component(JsonBuilder *b, icalcomponent *comp, const char *ics,
 		if (icalproperty_isa(p) == ICAL_XLICERROR_PROPERTY)
 			return evf_throw(error, "%s: %s", name,
 			                 icalproperty_get_xlicerror(p));
-		if (!add_property(b, p, error))
+		if (!add_property(b, p, no_params, error))
 			return FALSE;
 	}
 	json_builder_end_array(b);
 	json_builder_begin_array(b);
 	for (guint i = 0; i < subs->len; i++)
 		if (!add_component(b, g_array_index(subs, Child, i).comp, ics,
-		                   error))
+		                   no_params, error))
 			return FALSE;
 	json_builder_end_array(b);
 	json_builder_end_array(b);
@@ -684,8 +705,11 @@ component_json(icalcomponent *comp, const char *ics, GError **error)
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(JsonGenerator) gen = json_generator_new();
 	g_autoptr(JsonNode) root = NULL;
+	g_autoptr(JsonNode) no_params = json_node_new(JSON_NODE_OBJECT);
+	g_autoptr(JsonObject) empty = json_object_new();
 
-	if (!add_component(b, comp, ics, error))
+	json_node_set_object(no_params, empty);
+	if (!add_component(b, comp, ics, no_params, error))
 		return NULL;
 	root = json_builder_get_root(b);
 	json_generator_set_root(gen, root);
