@@ -191,7 +191,8 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)evf_source_file_free);
-	g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func(read_job_free);
+	g_autoptr(GPtrArray) jobs =
+	    g_ptr_array_new_with_free_func(read_job_free);
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
 	const char *name;
 

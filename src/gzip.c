@@ -122,7 +122,7 @@ struct _EvfGzipper {
 	gboolean (*compress)(const char *path);
 	EvfStage *stage; /* nullable */
 	GThreadPool *pool;
-	GMutex lock;      /* for jobs: files come from several threads */
+	GMutex lock;     /* for jobs: files come from several threads */
 	GPtrArray *jobs; /* of Job */
 };
 

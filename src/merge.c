@@ -142,8 +142,8 @@ typedef struct {
 	guint32 day;
 	gboolean local;
 	gboolean own; /* ev is this merge's copy of a local event */
-	guint pos;   /* in the order of the merge: earlier entries win */
-	GStrv words; /* title_words of the title */
+	guint pos;    /* in the order of the merge: earlier entries win */
+	GStrv words;  /* title_words of the title */
 } Entry;
 
 static void

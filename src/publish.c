@@ -44,7 +44,7 @@ evf_file_free(EvfFile *f)
 }
 
 typedef struct {
-	char *path;  /* relative to the output folder */
+	char *path; /* relative to the output folder */
 	char *final;
 	char *temp;    /* the file written, until it is renamed */
 	GError *error; /* why it could not be written */
@@ -73,9 +73,9 @@ pending_cmp(gconstpointer a, gconstpointer b)
 
 struct _EvfStage {
 	char *dir;
-	GMutex lock;       /* files come from several threads */
-	GHashTable *made;  /* the folders made so far */
-	GPtrArray *files;  /* of Pending */
+	GMutex lock;      /* files come from several threads */
+	GHashTable *made; /* the folders made so far */
+	GPtrArray *files; /* of Pending */
 };
 
 EvfStage *

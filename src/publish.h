@@ -10,7 +10,7 @@
 
 /* A rendered file of the output layout. */
 typedef struct {
-	char *path; /* relative to the output root */
+	char *path;    /* relative to the output root */
 	GBytes *bytes; /* NULL once written to a stage (see gzip.h) */
 	gsize size;
 	gboolean on_disk; /* @bytes were read from the output folder's copy */

@@ -327,8 +327,8 @@ render_scope(gpointer data, gpointer user_data)
 		    view_new(cfg, site->tzs, path, sc->title, sc->updated);
 		GBytes *bytes;
 
-		g_ptr_array_extend(v->events, kinds[k].calendar ? dated : newest,
-		                   NULL, NULL);
+		g_ptr_array_extend(
+		    v->events, kinds[k].calendar ? dated : newest, NULL, NULL);
 		bytes = kinds[k].write(v, &sc->error);
 		if (bytes == NULL)
 			return;
@@ -380,8 +380,8 @@ static EvfView *
 single_view(const Site *site, EvfEvent *ev)
 {
 	g_autofree char *path = g_strdup_printf("events/%s.ics", ev->slug);
-	EvfView *v = view_new(site->cfg, site->tzs, path, ev->title,
-	                      ev->modified);
+	EvfView *v =
+	    view_new(site->cfg, site->tzs, path, ev->title, ev->modified);
 
 	v->single = TRUE;
 	g_ptr_array_add(v->events, ev);
@@ -426,7 +426,8 @@ render_singles(GPtrArray *files, const Site *site, GPtrArray *events,
 
 			if (head == NULL)
 				return FALSE;
-			g_hash_table_insert(heads, (gpointer)zone_key(ev), head);
+			g_hash_table_insert(heads, (gpointer)zone_key(ev),
+			                    head);
 		}
 		one = g_new0(Single, 1);
 		one->ev = ev;
@@ -435,8 +436,8 @@ render_singles(GPtrArray *files, const Site *site, GPtrArray *events,
 	}
 	evf_parallel_for(singles, render_single, (gpointer)site);
 	for (guint i = 0; i < singles->len; i++)
-		g_ptr_array_add(files, ((Single *)g_ptr_array_index(singles, i))
-		                           ->file);
+		g_ptr_array_add(
+		    files, ((Single *)g_ptr_array_index(singles, i))->file);
 	return TRUE;
 }
 
@@ -475,9 +476,10 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_file_free);
 	g_autoptr(EvfTzSet) tzs = evf_tz_set_new();
 	g_autoptr(GPtrArray) cats = categories_of(events);
-	g_autoptr(GPtrArray) scopes = g_ptr_array_new_with_free_func(scope_free);
-	g_autoptr(GPtrArray) mine = g_ptr_array_new_with_free_func(
-	    (GDestroyNotify)g_ptr_array_unref);
+	g_autoptr(GPtrArray) scopes =
+	    g_ptr_array_new_with_free_func(scope_free);
+	g_autoptr(GPtrArray) mine =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
 	Site site = { cfg, tzs, gz, updated };
 
 	evf_parallel_for(events, prepare_event, (gpointer)cfg);
@@ -523,9 +525,9 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 			gboolean is = g_strcmp0(ev->source, src->name) == 0;
 
 			for (guint j = 0; j < ev->also_listed->len; j++)
-				is |= strcmp(g_ptr_array_index(
-				                 ev->also_listed, j),
-				             src->name) == 0;
+				is |= strcmp(
+				          g_ptr_array_index(ev->also_listed, j),
+				          src->name) == 0;
 			if (is) {
 				g_ptr_array_add(listed, ev);
 				src_updated = MAX(src_updated, ev->modified);

@@ -93,7 +93,6 @@ GPtrArray *evf_render_sources(const EvfConfig *cfg, const EvfEvent *ev);
  * event is the site's own and nobody else lists it. */
 char *evf_render_attribution(const EvfConfig *cfg, const EvfEvent *ev);
 
-
 /* (transfer full) (element-type EvfFile): every file of the site, sorted by
  * path. @events is the whole catalogue; @updated the site's latest change.
  * Each file is handed to @gz (if not NULL) as soon as it is made, so that

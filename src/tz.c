@@ -12,7 +12,7 @@
 #include <string.h>
 
 struct _EvfTzSet {
-	GMutex lock; /* the writers of a build run on several threads */
+	GMutex lock;       /* the writers of a build run on several threads */
 	GHashTable *years; /* tzid → earliest year (GINT_TO_POINTER) */
 	GHashTable *built; /* tzid → icalcomponent */
 };

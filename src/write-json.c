@@ -556,8 +556,8 @@ has_parameters(icalproperty *prop)
 {
 	for (icalparameter *param =
 	         icalproperty_get_first_parameter(prop, ICAL_ANY_PARAMETER);
-	     param != NULL; param = icalproperty_get_next_parameter(
-	                        prop, ICAL_ANY_PARAMETER))
+	     param != NULL;
+	     param = icalproperty_get_next_parameter(prop, ICAL_ANY_PARAMETER))
 		if (icalparameter_isa(param) != ICAL_VALUE_PARAMETER)
 			return TRUE;
 	return FALSE;
