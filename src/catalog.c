@@ -53,6 +53,7 @@ evf_catalog_cache_free(EvfCatalogCache *cache)
 
 /* One file of the events folder, read on any thread. */
 typedef struct {
+	const char *name; /* borrowed: its name in the folder */
 	EvfSourceFile *file;
 	struct stat st;
 	gboolean known;  /* st is the file's, and the cache may hold it */
@@ -82,7 +83,6 @@ read_job(gpointer data, gpointer user_data)
 	EvfCatalogCache *cache = user_data;
 	EvfSourceFile *f = j->file;
 	g_autoptr(GChecksum) sum = NULL;
-	g_autofree char *name = NULL;
 	g_autofree char *size = NULL;
 	const guchar *bytes;
 	gsize len;
@@ -90,8 +90,7 @@ read_job(gpointer data, gpointer user_data)
 	j->known = cache != NULL && lstat(f->path, &j->st) == 0 &&
 	           S_ISREG(j->st.st_mode);
 	if (j->known) {
-		g_autofree char *key = g_strconcat(f->stem, ".md", NULL);
-		CacheEntry *e = g_hash_table_lookup(cache->files, key);
+		CacheEntry *e = g_hash_table_lookup(cache->files, j->name);
 
 		if (e != NULL && e->dev == (guint64)j->st.st_dev &&
 		    e->ino == (guint64)j->st.st_ino &&
@@ -109,9 +108,8 @@ read_job(gpointer data, gpointer user_data)
 		return;
 	sum = g_checksum_new(G_CHECKSUM_SHA256);
 	bytes = g_bytes_get_data(f->bytes, &len);
-	name = g_strconcat(f->stem, ".md", NULL);
 	size = g_strdup_printf("%" G_GSIZE_FORMAT ":", len);
-	g_checksum_update(sum, (const guchar *)name, strlen(name) + 1);
+	g_checksum_update(sum, (const guchar *)j->name, strlen(j->name) + 1);
 	g_checksum_update(sum, (const guchar *)size, strlen(size));
 	g_checksum_update(sum, bytes, len);
 	j->digest = g_strdup(g_checksum_get_string(sum));
@@ -121,14 +119,12 @@ read_job(gpointer data, gpointer user_data)
 static void
 cache_update(EvfCatalogCache *cache, ReadJob *j)
 {
-	g_autofree char *name = NULL;
 	CacheEntry *e;
 
 	if (cache == NULL || !j->known || j->cached)
 		return;
-	name = g_strconcat(j->file->stem, ".md", NULL);
 	if (j->file->bytes == NULL) {
-		g_hash_table_remove(cache->files, name);
+		g_hash_table_remove(cache->files, j->name);
 		return;
 	}
 	e = g_new0(CacheEntry, 1);
@@ -138,7 +134,7 @@ cache_update(EvfCatalogCache *cache, ReadJob *j)
 	e->mtime_s = j->st.st_mtim.tv_sec;
 	e->mtime_ns = j->st.st_mtim.tv_nsec;
 	e->bytes = g_bytes_ref(j->file->bytes);
-	g_hash_table_replace(cache->files, g_steal_pointer(&name), e);
+	g_hash_table_replace(cache->files, g_strdup(j->name), e);
 }
 
 /* Runs @func on each of @jobs, on as many threads as there are processors
@@ -214,6 +210,7 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 		const char *n = g_ptr_array_index(names, i);
 		ReadJob *j = g_new0(ReadJob, 1);
 
+		j->name = n;
 		j->file = g_new0(EvfSourceFile, 1);
 		j->file->path = g_build_filename(cfg->events_dir, n, NULL);
 		j->file->display = evf_catalog_display_path(j->file->path);

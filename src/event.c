@@ -48,11 +48,16 @@ event_clear(gpointer p)
 	evf_event_clear_renders(ev);
 }
 
+static gpointer
+string_copy(gconstpointer s, gpointer unused)
+{
+	return g_strdup(s);
+}
+
 static GPtrArray *
 strings_copy(GPtrArray *list)
 {
-	return g_ptr_array_copy(list, (GCopyFunc)(void (*)(void))g_strdup,
-	                        NULL);
+	return g_ptr_array_copy(list, string_copy, NULL);
 }
 
 EvfEvent *

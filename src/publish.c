@@ -302,22 +302,6 @@ evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
 	return TRUE;
 }
 
-static void
-stage_one(gpointer data, gpointer user_data)
-{
-	evf_stage_add(user_data, data);
-}
-
-gboolean
-evf_publish(const char *dir, GPtrArray *files, const char *const *stale,
-            guint *written, GPtrArray *changed, GError **error)
-{
-	g_autoptr(EvfStage) st = evf_stage_new(dir);
-
-	evf_parallel_for(files, stage_one, st);
-	return evf_stage_commit(st, stale, written, changed, error);
-}
-
 char *
 evf_publish_manifest(GPtrArray *files)
 {

@@ -40,13 +40,6 @@ void evf_stage_add(EvfStage *st, const EvfFile *f);
 gboolean evf_stage_commit(EvfStage *st, const char *const *stale,
                           guint *written, GPtrArray *changed, GError **error);
 
-/* Stages @files (EvfFile*) under @dir, on all processors, and commits
- * them: only files whose bytes differ are written. On error every
- * temporary file is removed and the old files stay as they were. */
-gboolean evf_publish(const char *dir, GPtrArray *files,
-                     const char *const *stale, guint *written,
-                     GPtrArray *changed, GError **error);
-
 /* (transfer full): one line per file: "path size" — what a build leaves in
  * the state to know what it published. */
 char *evf_publish_manifest(GPtrArray *files);

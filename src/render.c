@@ -236,7 +236,8 @@ typedef struct {
 	const char *category; /* borrowed; NULL but for a category */
 	GPtrArray *events;    /* borrowed */
 	gint64 updated;
-	GPtrArray *files; /* (element-type EvfFile): what it gave */
+	GPtrArray *files; /* (element-type EvfFile): what it gave, until
+	                   * the site takes them */
 	GError *error;
 } Scope;
 
@@ -247,7 +248,7 @@ scope_free(gpointer p)
 
 	g_free(sc->dir);
 	g_free(sc->title);
-	g_ptr_array_unref(sc->files);
+	g_clear_pointer(&sc->files, g_ptr_array_unref);
 	g_clear_error(&sc->error);
 	g_free(sc);
 }
@@ -366,9 +367,14 @@ scope_cmp_size(gconstpointer a, gconstpointer b)
 /* An event's own calendar. */
 typedef struct {
 	EvfEvent *ev;
-	GHashTable *heads; /* borrowed: zone ("" for none) → head */
 	EvfFile *file;
 } Single;
+
+/* What every one-event calendar shares. */
+typedef struct {
+	const Site *site;
+	GHashTable *heads; /* zone ("" for none) → head */
+} Singles;
 
 static const char *
 zone_key(const EvfEvent *ev)
@@ -392,15 +398,15 @@ static void
 render_single(gpointer data, gpointer user_data)
 {
 	Single *one = data;
-	const Site *site = user_data;
-	g_autoptr(EvfView) v = single_view(site, one->ev);
+	const Singles *all = user_data;
+	g_autoptr(EvfView) v = single_view(all->site, one->ev);
 
 	one->file = evf_file_new(
 	    g_strdup(v->path),
 	    evf_write_ics_with_head(
-	        v, g_hash_table_lookup(one->heads, zone_key(one->ev))));
-	if (site->gz != NULL)
-		evf_gzipper_add(site->gz, one->file);
+	        v, g_hash_table_lookup(all->heads, zone_key(one->ev))));
+	if (all->site->gz != NULL)
+		evf_gzipper_add(all->site->gz, one->file);
 }
 
 /* Adds every dated event's own calendar, made (and handed to the
@@ -431,10 +437,10 @@ render_singles(GPtrArray *files, const Site *site, GPtrArray *events,
 		}
 		one = g_new0(Single, 1);
 		one->ev = ev;
-		one->heads = heads;
 		g_ptr_array_add(singles, one);
 	}
-	evf_parallel_for(singles, render_single, (gpointer)site);
+	evf_parallel_for(singles, render_single,
+	                 &(Singles){ .site = site, .heads = heads });
 	for (guint i = 0; i < singles->len; i++)
 		g_ptr_array_add(
 		    files, ((Single *)g_ptr_array_index(singles, i))->file);
@@ -552,7 +558,6 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 		}
 		g_ptr_array_extend_and_steal(files,
 		                             g_steal_pointer(&sc->files));
-		sc->files = g_ptr_array_new();
 	}
 	if (!render_singles(files, &site, events, error))
 		return NULL;

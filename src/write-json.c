@@ -697,10 +697,8 @@ add_component(JsonBuilder *b, icalcomponent *comp, const char *ics,
 	return TRUE;
 }
 
-/* (transfer full) (nullable): @comp as jCal on one line, in the order of
- * @ics, the text it was read from. */
-static char *
-component_json(icalcomponent *comp, const char *ics, GError **error)
+char *
+evf_jcal_component(icalcomponent *comp, const char *ics, GError **error)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(JsonGenerator) gen = json_generator_new();
@@ -716,24 +714,19 @@ component_json(icalcomponent *comp, const char *ics, GError **error)
 	return json_generator_to_data(gen, NULL);
 }
 
-/* (transfer full) (nullable): the component libical reads from @ics, which
- * must be one of @kind and read back whole. */
+/* (transfer full) (nullable): the VCALENDAR libical reads from @ics,
+ * which must read back whole. */
 static char *
-ics_to_json(const char *ics, icalcomponent_kind kind, GError **error)
+calendar_json(const char *ics, GError **error)
 {
 	g_autoptr(icalcomponent) comp = icalparser_parse_string(ics);
 
-	if (comp == NULL || icalcomponent_isa(comp) != kind) {
+	if (comp == NULL ||
+	    icalcomponent_isa(comp) != ICAL_VCALENDAR_COMPONENT) {
 		evf_throw(error, "iCalendar does not read back");
 		return NULL;
 	}
-	return component_json(comp, ics, error);
-}
-
-char *
-evf_jcal_component(icalcomponent *comp, const char *ics, GError **error)
-{
-	return component_json(comp, ics, error);
+	return evf_jcal_component(comp, ics, error);
 }
 
 /* The calendar's properties and VTIMEZONEs are read back from the text
@@ -754,7 +747,7 @@ evf_write_jcal(const EvfView *view, GError **error)
 
 	head = evf_ics_head(view, error);
 	if (head != NULL)
-		head_json = ics_to_json(head, ICAL_VCALENDAR_COMPONENT, error);
+		head_json = calendar_json(head, error);
 	if (head_json == NULL) {
 		g_prefix_error(error, "cannot write '%s': ", view->path);
 		return NULL;

@@ -8,6 +8,7 @@
 #include "files.h"
 #include "publish.h"
 #include "render.h"
+#include "util.h"
 
 #include <glib/gstdio.h>
 #include <stdlib.h>
@@ -18,6 +19,24 @@ static GPtrArray *
 files(void)
 {
 	return g_ptr_array_new_with_free_func((GDestroyNotify)evf_file_free);
+}
+
+static void
+stage_one(gpointer data, gpointer user_data)
+{
+	evf_stage_add(user_data, data);
+}
+
+/* Stages @files under @dir, on all processors as a build does, and
+ * commits them. */
+static gboolean
+publish(const char *dir, GPtrArray *files, const char *const *stale,
+        guint *written, GPtrArray *changed, GError **error)
+{
+	g_autoptr(EvfStage) st = evf_stage_new(dir);
+
+	evf_parallel_for(files, stage_one, st);
+	return evf_stage_commit(st, stale, written, changed, error);
 }
 
 static char *
@@ -82,7 +101,7 @@ test_write_and_skip(void)
 
 	g_ptr_array_add(v1, file("a.ics", "one"));
 	g_ptr_array_add(v1, file("category/x/b.xml", "two"));
-	g_assert_true(evf_publish(dir, v1, NULL, &written, NULL, &error));
+	g_assert_true(publish(dir, v1, NULL, &written, NULL, &error));
 	g_assert_no_error(error);
 	g_assert_cmpuint(written, ==, 2);
 	ia = inode(dir, "a.ics");
@@ -90,7 +109,7 @@ test_write_and_skip(void)
 
 	g_ptr_array_add(v2, file("a.ics", "one"));
 	g_ptr_array_add(v2, file("category/x/b.xml", "two, edited"));
-	g_assert_true(evf_publish(dir, v2, NULL, &written, changed, &error));
+	g_assert_true(publish(dir, v2, NULL, &written, changed, &error));
 	g_assert_cmpuint(written, ==, 1);
 	/* What changed is named, for the WebSub pings; nothing else is. */
 	g_assert_cmpuint(changed->len, ==, 1);
@@ -123,13 +142,13 @@ test_stale_removed(void)
 
 	g_ptr_array_add(v1, file("a.ics", "one"));
 	g_ptr_array_add(v1, file("category/x/b.xml", "two"));
-	g_assert_true(evf_publish(dir, v1, NULL, &written, NULL, &error));
+	g_assert_true(publish(dir, v1, NULL, &written, NULL, &error));
 	manifest = evf_publish_manifest(v1);
 	g_assert_cmpstr(manifest, ==, "a.ics 3\ncategory/x/b.xml 3\n");
 	g_assert_true(evf_publish_manifest_present(dir, manifest));
 
 	g_ptr_array_add(v2, file("a.ics", "one"));
-	g_assert_true(evf_publish(dir, v2, stale, &written, NULL, &error));
+	g_assert_true(publish(dir, v2, stale, &written, NULL, &error));
 	g_assert_no_error(error);
 	g_assert_null(slurp(dir, "category/x/b.xml"));
 	gone = g_build_filename(dir, "category", "x", NULL);
@@ -150,13 +169,13 @@ test_failure_keeps_old(void)
 	guint written;
 
 	g_ptr_array_add(v1, file("a.ics", "one"));
-	g_assert_true(evf_publish(dir, v1, NULL, &written, NULL, &error));
+	g_assert_true(publish(dir, v1, NULL, &written, NULL, &error));
 	/* A file where a folder must go: the second file cannot be
 	 * written, after the first one's temporary file was. */
 	g_assert_true(g_file_set_contents(blocker, "x", -1, NULL));
 	g_ptr_array_add(v2, file("a.ics", "one, edited"));
 	g_ptr_array_add(v2, file("blocker/b.xml", "two"));
-	g_assert_false(evf_publish(dir, v2, NULL, &written, NULL, &error));
+	g_assert_false(publish(dir, v2, NULL, &written, NULL, &error));
 	g_assert_nonnull(error);
 	g_assert_cmpuint(written, ==, 0);
 	a = slurp(dir, "a.ics");
@@ -186,7 +205,7 @@ test_many_files_one_failure(void)
 
 		g_ptr_array_add(v1, file(path, text));
 	}
-	g_assert_true(evf_publish(dir, v1, NULL, &written, NULL, &error));
+	g_assert_true(publish(dir, v1, NULL, &written, NULL, &error));
 	g_assert_no_error(error);
 	g_assert_cmpuint(written, ==, 300);
 	for (guint i = 0; i < 300; i++) {
@@ -209,7 +228,7 @@ test_many_files_one_failure(void)
 			g_ptr_array_add(v2, file(bad, "cannot be"));
 		}
 	}
-	g_assert_false(evf_publish(dir, v2, NULL, &written, NULL, &error));
+	g_assert_false(publish(dir, v2, NULL, &written, NULL, &error));
 	g_assert_nonnull(error);
 	g_assert_nonnull(strstr(error->message, long_name));
 	g_assert_cmpuint(written, ==, 0);
