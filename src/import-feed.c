@@ -990,6 +990,24 @@ typedef struct {
 	char *dc_date;
 } Fields;
 
+/* An Atom summary or content as HTML (NULL when out of line or of a type
+ * we do not read), whether it was cut, and the base its links resolve
+ * against. */
+static void
+atom_html(xmlNode *n, const char *base, char **html, gboolean *cut,
+          char **html_base)
+{
+	g_autofree char *s = NULL;
+	TextType t = atom_text(n, EVF_IMPORT_MAX_DESCRIPTION, &s, cut);
+
+	if (t == TEXT_PLAIN)
+		*html = text_to_html(s);
+	else if (t == TEXT_HTML)
+		*html = g_strdup(s);
+	g_free(*html_base);
+	*html_base = g_strdup(base);
+}
+
 static void
 fields_clear(Fields *f)
 {
@@ -1050,28 +1068,12 @@ read_core(Ctx *c, Item *it, Fields *f, xmlNode *n, const char *base)
 		f->desc_base = g_strdup(base);
 	} else if (named(n, "summary") && c->kind == KIND_ATOM &&
 	           f->description == NULL) {
-		TextType t = atom_text(n, EVF_IMPORT_MAX_DESCRIPTION, &s, &cut);
-
-		if (t == TEXT_PLAIN)
-			f->description = text_to_html(s);
-		else if (t == TEXT_HTML)
-			f->description = g_strdup(s);
-		f->desc_cut = cut;
-		g_free(f->desc_base);
-		f->desc_base = g_strdup(base);
-		g_free(s);
+		atom_html(n, base, &f->description, &f->desc_cut,
+		          &f->desc_base);
 	} else if (named(n, "content") && c->kind == KIND_ATOM &&
 	           f->content == NULL) {
-		TextType t = atom_text(n, EVF_IMPORT_MAX_DESCRIPTION, &s, &cut);
-
-		if (t == TEXT_PLAIN)
-			f->content = text_to_html(s);
-		else if (t == TEXT_HTML)
-			f->content = g_strdup(s);
-		f->content_cut = cut;
-		g_free(f->content_base);
-		f->content_base = g_strdup(base);
-		g_free(s);
+		atom_html(n, base, &f->content, &f->content_cut,
+		          &f->content_base);
 	} else if (((named(n, "guid") && c->kind == KIND_RSS) ||
 	            (named(n, "id") && c->kind == KIND_ATOM)) &&
 	           f->guid == NULL) {
@@ -1602,10 +1604,8 @@ find(const char *p, const char *end, const char *s)
 static const char *
 find_ci(const char *p, const char *end, const char *s)
 {
-	gsize n = strlen(s);
-
-	for (; (gsize)(end - p) >= n; p++)
-		if (g_ascii_strncasecmp(p, s, n) == 0)
+	for (; p < end; p++)
+		if (starts_ci(p, end, s))
 			return p;
 	return NULL;
 }

@@ -154,16 +154,10 @@ evf_render_event_html(const EvfConfig *cfg, const EvfEvent *ev)
 	return g_strdup(s->str);
 }
 
-typedef struct {
-	char *slug;
-	char *name;
-	GPtrArray *events; /* borrowed */
-} Category;
-
 static void
 category_free(gpointer p)
 {
-	Category *c = p;
+	EvfCategory *c = p;
 
 	g_free(c->slug);
 	g_free(c->name);
@@ -174,13 +168,12 @@ category_free(gpointer p)
 static gint
 category_cmp(gconstpointer a, gconstpointer b)
 {
-	return strcmp((*(Category *const *)a)->slug,
-	              (*(Category *const *)b)->slug);
+	return strcmp((*(EvfCategory *const *)a)->slug,
+	              (*(EvfCategory *const *)b)->slug);
 }
 
-/* The site's categories, sorted by slug, each with its events. */
-static GPtrArray *
-categories_of(GPtrArray *events)
+GPtrArray *
+evf_render_categories(GPtrArray *events)
 {
 	g_autoptr(GHashTable) by_slug =
 	    g_hash_table_new(g_str_hash, g_str_equal);
@@ -192,10 +185,10 @@ categories_of(GPtrArray *events)
 		for (guint k = 0; k < ev->categories->len; k++) {
 			const char *name = g_ptr_array_index(ev->categories, k);
 			g_autofree char *slug = evf_slugify(name);
-			Category *c = g_hash_table_lookup(by_slug, slug);
+			EvfCategory *c = g_hash_table_lookup(by_slug, slug);
 
 			if (c == NULL) {
-				c = g_new0(Category, 1);
+				c = g_new0(EvfCategory, 1);
 				c->slug = g_steal_pointer(&slug);
 				c->name = g_strdup(name);
 				c->events = g_ptr_array_new();
@@ -481,7 +474,7 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 	g_autoptr(GPtrArray) files =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_file_free);
 	g_autoptr(EvfTzSet) tzs = evf_tz_set_new();
-	g_autoptr(GPtrArray) cats = categories_of(events);
+	g_autoptr(GPtrArray) cats = evf_render_categories(events);
 	g_autoptr(GPtrArray) scopes =
 	    g_ptr_array_new_with_free_func(scope_free);
 	g_autoptr(GPtrArray) mine =
@@ -506,7 +499,7 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 	g_ptr_array_add(scopes, scope_new(g_strdup(""), g_strdup(cfg->title),
 	                                  NULL, events, updated));
 	for (guint i = 0; i < cats->len; i++) {
-		Category *c = g_ptr_array_index(cats, i);
+		EvfCategory *c = g_ptr_array_index(cats, i);
 		gint64 cat_updated = 0;
 
 		for (guint k = 0; k < c->events->len; k++)

@@ -93,6 +93,18 @@ GPtrArray *evf_render_sources(const EvfConfig *cfg, const EvfEvent *ev);
  * event is the site's own and nobody else lists it. */
 char *evf_render_attribution(const EvfConfig *cfg, const EvfEvent *ev);
 
+/* A category of the site: the slug of its folder, its name as first met,
+ * and its events (borrowed) in the order given. */
+typedef struct {
+	char *slug;
+	char *name;
+	GPtrArray *events;
+} EvfCategory;
+
+/* (transfer full) (element-type EvfCategory): the categories of @events,
+ * sorted by slug. */
+GPtrArray *evf_render_categories(GPtrArray *events);
+
 /* (transfer full) (element-type EvfFile): every file of the site, sorted by
  * path. @events is the whole catalogue; @updated the site's latest change.
  * Each file is handed to @gz (if not NULL) as soon as it is made, so that

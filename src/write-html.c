@@ -120,6 +120,23 @@ link_to(Page *p, const char *href, const char *cls, const char *s)
 	end(p);
 }
 
+/* Opens a section (with @id or @cls) labelled by its h2 heading. */
+static void
+start_section(Page *p, const char *id, const char *cls, const char *heading_id,
+              const char *heading)
+{
+	start(p, "section");
+	attr(p, "id", id);
+	attr(p, "class", cls);
+	attr(p, "aria-labelledby", heading_id);
+	nl(p);
+	start(p, "h2");
+	attr(p, "id", heading_id);
+	text(p, heading);
+	end(p);
+	nl(p);
+}
+
 /* Text for screen readers only, to tell apart links that read the same. */
 static void
 hidden_text(Page *p, const char *s)
@@ -317,58 +334,6 @@ format_rrule(const char *rrule)
 	return g_string_free(s, FALSE);
 }
 
-/* A category of the scope, with the slug of its folder. */
-typedef struct {
-	char *slug;
-	char *name;
-} Category;
-
-static void
-category_free(gpointer data)
-{
-	Category *c = data;
-
-	g_free(c->slug);
-	g_free(c->name);
-	g_free(c);
-}
-
-static gint
-category_cmp(gconstpointer a, gconstpointer b)
-{
-	return strcmp((*(Category *const *)a)->slug,
-	              (*(Category *const *)b)->slug);
-}
-
-/* (transfer full) (element-type Category): the categories of @events,
- * sorted by slug, named as first met (as render.c names their feeds). */
-static GPtrArray *
-categories_of(GPtrArray *events)
-{
-	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
-	GPtrArray *out = g_ptr_array_new_with_free_func(category_free);
-
-	for (guint i = 0; i < events->len; i++) {
-		const EvfEvent *ev = g_ptr_array_index(events, i);
-
-		for (guint k = 0; k < ev->categories->len; k++) {
-			const char *name = g_ptr_array_index(ev->categories, k);
-			g_autofree char *slug = evf_slugify(name);
-			Category *c;
-
-			if (g_hash_table_contains(seen, slug))
-				continue;
-			c = g_new0(Category, 1);
-			c->slug = g_steal_pointer(&slug);
-			c->name = g_strdup(name);
-			g_hash_table_add(seen, c->slug);
-			g_ptr_array_add(out, c);
-		}
-	}
-	g_ptr_array_sort(out, category_cmp);
-	return out;
-}
-
 /* ---------------------------------------------------------- the page */
 
 static void
@@ -557,15 +522,7 @@ write_subscribe_list(Page *p, const char *dir, const char *title,
 static void
 write_subscribe(Page *p)
 {
-	start(p, "section");
-	attr(p, "id", "subscribe");
-	attr(p, "aria-labelledby", "subscribe-h");
-	nl(p);
-	start(p, "h2");
-	attr(p, "id", "subscribe-h");
-	text(p, "Subscribe");
-	end(p);
-	nl(p);
+	start_section(p, "subscribe", NULL, "subscribe-h", "Subscribe");
 	element(p, "p", NULL,
 	        "Add these events to your calendar, and it stays up to date "
 	        "by itself; or follow them in a feed reader.");
@@ -580,15 +537,7 @@ write_categories(Page *p, GPtrArray *cats)
 {
 	if (cats->len == 0)
 		return;
-	start(p, "section");
-	attr(p, "id", "categories");
-	attr(p, "aria-labelledby", "categories-h");
-	nl(p);
-	start(p, "h2");
-	attr(p, "id", "categories-h");
-	text(p, "Categories");
-	end(p);
-	nl(p);
+	start_section(p, "categories", NULL, "categories-h", "Categories");
 	element(p, "p", NULL,
 	        "Each category has its own page, calendar and feeds.");
 	nl(p);
@@ -596,7 +545,7 @@ write_categories(Page *p, GPtrArray *cats)
 	attr(p, "class", "categories");
 	nl(p);
 	for (guint i = 0; i < cats->len; i++) {
-		const Category *c = g_ptr_array_index(cats, i);
+		const EvfCategory *c = g_ptr_array_index(cats, i);
 		g_autofree char *dir = g_strdup_printf("category/%s/", c->slug);
 		g_autofree char *url = page_url(p, dir, FALSE);
 		g_autofree char *title =
@@ -877,15 +826,7 @@ write_months(Page *p, GPtrArray *events)
 				end(p);
 				nl(p);
 			}
-			start(p, "section");
-			attr(p, "class", "month");
-			attr(p, "aria-labelledby", id);
-			nl(p);
-			start(p, "h2");
-			attr(p, "id", id);
-			text(p, heading);
-			end(p);
-			nl(p);
+			start_section(p, NULL, "month", id, heading);
 			open = TRUE;
 			year = y;
 			month = m;
@@ -1031,15 +972,7 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	}
 	write_months(p, listed);
 	if (!archive && tba->len > 0) {
-		start(p, "section");
-		attr(p, "class", "month");
-		attr(p, "aria-labelledby", "tba");
-		nl(p);
-		start(p, "h2");
-		attr(p, "id", "tba");
-		text(p, "Date to be announced");
-		end(p);
-		nl(p);
+		start_section(p, NULL, "month", "tba", "Date to be announced");
 		for (guint i = 0; i < tba->len; i++)
 			write_article(p, g_ptr_array_index(tba, i));
 		end(p);
@@ -1048,7 +981,7 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	if (archive)
 		write_subscribe(p);
 	if (p->root) {
-		cats = categories_of(view->events);
+		cats = evf_render_categories(view->events);
 		write_categories(p, cats);
 	}
 	end(p); /* main */
