@@ -3,8 +3,10 @@
 # sample feeds/events) and read every output back with clients nobody here
 # wrote:
 #   - every .ics with ical.js (Thunderbird's parser, tests/clients/check-ics.js)
-#     and with python-icalendar (tests/clients/check_ics.py); both must accept
-#     it and agree on every event's instants;
+#     with python-icalendar (tests/clients/check_ics.py) and with
+#     python-vobject (tests/clients/check_vobject.py, which reads the file's
+#     own VTIMEZONEs); all must accept it and agree on every event's
+#     instants;
 #   - every rss.xml/atom.xml with feedparser, xmllint (Atom: the RFC 4287
 #     RELAX NG schema) and the W3C Feed Validation Service's rules
 #     (tests/clients/check_feeds.py);
@@ -15,7 +17,8 @@
 #   top_srcdir  the source tree              (default: two folders up)
 #   NODE        node                         (default: node)
 #   NODE_PATH   where ical.js is             (default: $(npm root -g))
-#   PYTHON3     python with icalendar and feedparser (default: /usr/bin/python3)
+#   PYTHON3     python with icalendar, vobject and feedparser
+#               (default: /usr/bin/python3)
 #   XMLLINT     libxml2's xmllint            (default: xmllint)
 # CLIENTS_KEEP_TMP=1 keeps the temporary folder for a post-mortem.
 #
@@ -127,6 +130,16 @@ else
 	have_py=0
 fi
 
+if "$PYTHON3" -c 'import vobject' >"$tmp/vobject.err" 2>&1; then
+	pass "python-vobject imports in $PYTHON3"
+	have_vobject=1
+else
+	fail "python-vobject imports in $PYTHON3"
+	diag "run tools/install-deps (python3-vobject)"
+	diag_file "$tmp/vobject.err"
+	have_vobject=0
+fi
+
 if "$XMLLINT" --version >/dev/null 2>&1; then
 	pass "xmllint runs ($XMLLINT)"
 else
@@ -215,15 +228,32 @@ ics_py()
 	return 1
 }
 
-# same_events NAME JS PY: both clients saw the same events at the same
-# instants.
+# ics_vobject FILE OUT: check_vobject.py; its JSON lines go to OUT.
+ics_vobject()
+{
+	desc="python-vobject reads ${1#"$tmp"/} with its own VTIMEZONEs"
+	if [ "$have_vobject" != 1 ]; then
+		fail "$desc: python3-vobject is not installed"
+		return 1
+	fi
+	if "$PYTHON3" "$clients/check_vobject.py" "$1" >"$2" 2>"$2.err"; then
+		pass "$desc"
+		return 0
+	fi
+	fail "$desc"
+	diag_file "$2.err"
+	return 1
+}
+
+# same_events NAME JS OTHER LABEL: ical.js and the client LABEL saw the
+# same events at the same instants.
 same_events()
 {
 	if [ "$have_py" != 1 ]; then
-		fail "$1: ical.js and python-icalendar agree (no python)"
+		fail "$1: ical.js and $4 agree (no python)"
 		return
 	fi
-	if "$PYTHON3" - "$2" "$3" >"$tmp/cmp.out" 2>&1 <<'EOF'
+	if "$PYTHON3" - "$2" "$3" "$4" >"$tmp/cmp.out" 2>&1 <<'EOF'
 import json, sys
 
 FIELDS = ('start_utc', 'end_utc', 'allday', 'summary', 'location',
@@ -238,26 +268,26 @@ def load(path):
                 out[(ev['uid'], ev.get('recurrence_id'))] = ev
     return out
 
-js, py = load(sys.argv[1]), load(sys.argv[2])
+js, py, other = load(sys.argv[1]), load(sys.argv[2]), sys.argv[3]
 bad = 0
 for key in sorted(set(js) | set(py), key=str):
     if key not in py:
         print('only ical.js sees %r' % (key,)); bad += 1; continue
     if key not in js:
-        print('only python-icalendar sees %r' % (key,)); bad += 1; continue
+        print('only %s sees %r' % (other, key)); bad += 1; continue
     for f in FIELDS:
         if js[key].get(f) != py[key].get(f):
-            print('%r %s: ical.js %r, python-icalendar %r'
-                  % (key[0], f, js[key].get(f), py[key].get(f)))
+            print('%r %s: ical.js %r, %s %r'
+                  % (key[0], f, js[key].get(f), other, py[key].get(f)))
             bad += 1
 if not js and not py:
     print('(no events on either side)')
 sys.exit(1 if bad else 0)
 EOF
 	then
-		pass "$1: ical.js and python-icalendar agree on every event"
+		pass "$1: ical.js and $4 agree on every event"
 	else
-		fail "$1: ical.js and python-icalendar agree on every event"
+		fail "$1: ical.js and $4 agree on every event"
 		diag_file "$tmp/cmp.out"
 	fi
 }
@@ -278,7 +308,16 @@ check_ics()
 	if [ -f "$tmp/$key.js.jsonl" ] && [ -f "$tmp/$key.py.jsonl" ] &&
 		{ [ $js_ok = 1 ] || [ -s "$tmp/$key.js.jsonl" ]; } &&
 		{ [ $py_ok = 1 ] || [ -s "$tmp/$key.py.jsonl" ]; }; then
-		same_events "$rel" "$tmp/$key.js.jsonl" "$tmp/$key.py.jsonl"
+		same_events "$rel" "$tmp/$key.js.jsonl" "$tmp/$key.py.jsonl" \
+			python-icalendar
+	fi
+	vobject_ok=0
+	ics_vobject "$f" "$tmp/$key.vo.jsonl" && vobject_ok=1
+	if [ -f "$tmp/$key.js.jsonl" ] && [ -f "$tmp/$key.vo.jsonl" ] &&
+		{ [ $js_ok = 1 ] || [ -s "$tmp/$key.js.jsonl" ]; } &&
+		{ [ $vobject_ok = 1 ] || [ -s "$tmp/$key.vo.jsonl" ]; }; then
+		same_events "$rel" "$tmp/$key.js.jsonl" "$tmp/$key.vo.jsonl" \
+			python-vobject
 	fi
 }
 
