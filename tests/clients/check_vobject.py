@@ -45,6 +45,16 @@ def child(comp, name):
     return lst[0].value if lst else None
 
 
+def tzids(ve):
+    """The TZID parameter of each date property of @ve, as written."""
+    out = {}
+    for name in ('DTSTART', 'DTEND', 'RECURRENCE-ID'):
+        lst = ve.contents.get(name.lower())
+        if lst:
+            out[name] = lst[0].params.get('TZID', [None])[0]
+    return out
+
+
 def main(argv):
     if len(argv) != 2:
         sys.stderr.write('usage: check_vobject.py FILE\n')
@@ -55,9 +65,11 @@ def main(argv):
     try:
         with open(path, encoding='utf-8', newline='') as f:
             text = f.read()
-        cal = vobject.readOne(text)
-        # Parameters as written: the reading above takes TZID off.
-        raw = vobject.readOne(text, transform=False)
+        cal = vobject.readOne(text, transform=False)
+        # TZID parameters as written: making the values native takes them
+        # off.
+        named = [tzids(ve) for ve in cal.contents.get('vevent', [])]
+        cal.transformChildrenToNative()
     except Exception as e:  # any parser failure is a test failure
         sys.stderr.write('%s: vobject cannot parse it: %s\n' % (path, e))
         return 1
@@ -75,16 +87,12 @@ def main(argv):
             problems.append('VTIMEZONE %s: vobject did not read it' % tzid)
 
     out = []
-    raw_events = raw.contents.get('vevent', [])
     for i, ve in enumerate(cal.contents.get('vevent', [])):
         uid = child(ve, 'UID')
         label = 'VEVENT "%s"' % uid if uid else 'VEVENT #%d' % (i + 1)
         start = child(ve, 'DTSTART')
         end = child(ve, 'DTEND')
-        for name in ('DTSTART', 'DTEND', 'RECURRENCE-ID'):
-            lst = raw_events[i].contents.get(name.lower(), []) \
-                if i < len(raw_events) else []
-            tzid = lst[0].params.get('TZID', [None])[0] if lst else None
+        for name, tzid in sorted(named[i].items()):
             if tzid is not None and tzid not in declared:
                 problems.append('%s: %s names %s, which has no VTIMEZONE'
                                 % (label, name, tzid))

@@ -186,19 +186,21 @@ build()
 	return 1
 }
 
-# ics_js FILE OUT [--single]: check-ics.js; its JSON lines go to OUT.
-ics_js()
+# ics_client DESC HAVE PACKAGE OUT CMD...: a client (installed when HAVE is
+# 1, from PACKAGE) reads a calendar: CMD's JSON lines, one per event, go to
+# OUT, its complaints to OUT.err; the check is DESC.
+ics_client()
 {
-	f=$1
-	out=$2
-	shift 2
-	desc="ical.js reads ${f#"$tmp"/}${1:+ ($*)}"
-	if [ "$have_node" != 1 ]; then
-		fail "$desc: ical.js is not installed, run tools/install-deps"
+	desc=$1
+	have=$2
+	package=$3
+	out=$4
+	shift 4
+	if [ "$have" != 1 ]; then
+		fail "$desc: $package is not installed, run tools/install-deps"
 		return 1
 	fi
-	if "$NODE" "$clients/check-ics.js" "$f" "$@" >"$out" \
-		2>"$out.err"; then
+	if "$@" >"$out" 2>"$out.err"; then
 		pass "$desc"
 		return 0
 	fi
@@ -207,42 +209,11 @@ ics_js()
 	return 1
 }
 
-# ics_py FILE OUT [--single]: check_ics.py; its JSON lines go to OUT.
-ics_py()
+# listed OUT OK: a client's events can be compared: it accepted the file
+# (OK is 1), or it rejected it but got as far as listing events.
+listed()
 {
-	f=$1
-	out=$2
-	shift 2
-	desc="python-icalendar reads ${f#"$tmp"/}${1:+ ($*)}"
-	if [ "$have_py" != 1 ]; then
-		fail "$desc: python3-icalendar is not installed"
-		return 1
-	fi
-	if "$PYTHON3" "$clients/check_ics.py" "$f" "$@" >"$out" \
-		2>"$out.err"; then
-		pass "$desc"
-		return 0
-	fi
-	fail "$desc"
-	diag_file "$out.err"
-	return 1
-}
-
-# ics_vobject FILE OUT: check_vobject.py; its JSON lines go to OUT.
-ics_vobject()
-{
-	desc="python-vobject reads ${1#"$tmp"/} with its own VTIMEZONEs"
-	if [ "$have_vobject" != 1 ]; then
-		fail "$desc: python3-vobject is not installed"
-		return 1
-	fi
-	if "$PYTHON3" "$clients/check_vobject.py" "$1" >"$2" 2>"$2.err"; then
-		pass "$desc"
-		return 0
-	fi
-	fail "$desc"
-	diag_file "$2.err"
-	return 1
+	[ -f "$1" ] && { [ "$2" = 1 ] || [ -s "$1" ]; }
 }
 
 # same_events NAME JS OTHER LABEL: ical.js and the client LABEL saw the
@@ -292,32 +263,33 @@ EOF
 	fi
 }
 
-# check_ics FILE [--single]: both clients, then compare them.
+# check_ics FILE [--single]: every client, then each compared with
+# ical.js.
 check_ics()
 {
 	f=$1
 	shift
 	rel=${f#"$tmp"/}
 	key=$(printf '%s' "$rel" | tr '/' '_')
+	js=$tmp/$key.js.jsonl
+	py=$tmp/$key.py.jsonl
+	vo=$tmp/$key.vo.jsonl
 	js_ok=0
 	py_ok=0
-	ics_js "$f" "$tmp/$key.js.jsonl" "$@" && js_ok=1
-	ics_py "$f" "$tmp/$key.py.jsonl" "$@" && py_ok=1
-	# Compare whenever both clients could run; a file one of them
-	# rejected is still compared if it got as far as listing events.
-	if [ -f "$tmp/$key.js.jsonl" ] && [ -f "$tmp/$key.py.jsonl" ] &&
-		{ [ $js_ok = 1 ] || [ -s "$tmp/$key.js.jsonl" ]; } &&
-		{ [ $py_ok = 1 ] || [ -s "$tmp/$key.py.jsonl" ]; }; then
-		same_events "$rel" "$tmp/$key.js.jsonl" "$tmp/$key.py.jsonl" \
-			python-icalendar
+	vo_ok=0
+	ics_client "ical.js reads $rel${1:+ ($*)}" "$have_node" ical.js "$js" \
+		"$NODE" "$clients/check-ics.js" "$f" "$@" && js_ok=1
+	ics_client "python-icalendar reads $rel${1:+ ($*)}" "$have_py" \
+		python3-icalendar "$py" \
+		"$PYTHON3" "$clients/check_ics.py" "$f" "$@" && py_ok=1
+	ics_client "python-vobject reads $rel with its own VTIMEZONEs" \
+		"$have_vobject" python3-vobject "$vo" \
+		"$PYTHON3" "$clients/check_vobject.py" "$f" && vo_ok=1
+	if listed "$js" $js_ok && listed "$py" $py_ok; then
+		same_events "$rel" "$js" "$py" python-icalendar
 	fi
-	vobject_ok=0
-	ics_vobject "$f" "$tmp/$key.vo.jsonl" && vobject_ok=1
-	if [ -f "$tmp/$key.js.jsonl" ] && [ -f "$tmp/$key.vo.jsonl" ] &&
-		{ [ $js_ok = 1 ] || [ -s "$tmp/$key.js.jsonl" ]; } &&
-		{ [ $vobject_ok = 1 ] || [ -s "$tmp/$key.vo.jsonl" ]; }; then
-		same_events "$rel" "$tmp/$key.js.jsonl" "$tmp/$key.vo.jsonl" \
-			python-vobject
+	if listed "$js" $js_ok && listed "$vo" $vo_ok; then
+		same_events "$rel" "$js" "$vo" python-vobject
 	fi
 }
 
