@@ -272,6 +272,9 @@ check_unique(GPtrArray *events, GPtrArray *diags)
 	g_autoptr(GHashTable) slugs = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GHashTable) cats =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	/* The event that first named each category (keys are cats'). */
+	g_autoptr(GHashTable) namers =
+	    g_hash_table_new(g_str_hash, g_str_equal);
 
 	for (guint i = 0; i < events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(events, i);
@@ -305,19 +308,25 @@ check_unique(GPtrArray *events, GPtrArray *diags)
 
 			if (seen == NULL) {
 				g_hash_table_insert(cats, slug, (char *)name);
+				g_hash_table_insert(namers, slug, ev);
 				continue;
 			}
 			if (g_utf8_collate(seen, name) != 0) {
 				g_autofree char *a = g_utf8_casefold(seen, -1);
 				g_autofree char *b = g_utf8_casefold(name, -1);
 
+				const EvfEvent *namer =
+				    g_hash_table_lookup(namers, slug);
+
 				if (strcmp(a, b) != 0)
 					evf_diags_add(
-					    diags, ev->path, 1, 1,
+					    diags, ev->path,
+					    MAX(ev->categories_line, 1),
+					    MAX(ev->categories_col, 1),
 					    "category '%s' has the same "
 					    "address (category/%s/) as "
-					    "category '%s'",
-					    name, slug, seen);
+					    "category '%s' of %s",
+					    name, slug, seen, namer->path);
 			}
 			g_free(slug);
 		}

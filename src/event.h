@@ -21,6 +21,8 @@ typedef struct {
 	char *path;     /* where it was read from (diagnostics) */
 	guint uid_line; /* where `uid:` is in that file; 1 when derived */
 	guint uid_col;
+	guint categories_line; /* where `categories:` is; 0 when absent */
+	guint categories_col;
 
 	/* content */
 	char *title;

@@ -569,17 +569,27 @@ static const char *const known_keys[] = {
 	"published",  "image", "recurrence",
 };
 
-/* Finds the value of @key in the mapping; NULL when absent. */
-static const Node *
-lookup(const Node *map, const char *key)
+/* The index of @key among the mapping's items (its value follows it);
+ * -1 when absent. */
+static gint
+key_index(const Node *map, const char *key)
 {
 	for (guint i = 0; i + 1 < map->items->len; i += 2) {
 		const Node *k = g_ptr_array_index(map->items, i);
 
 		if (k->kind == NODE_SCALAR && strcmp(k->value, key) == 0)
-			return g_ptr_array_index(map->items, i + 1);
+			return (gint)i;
 	}
-	return NULL;
+	return -1;
+}
+
+/* Finds the value of @key in the mapping; NULL when absent. */
+static const Node *
+lookup(const Node *map, const char *key)
+{
+	gint i = key_index(map, key);
+
+	return i < 0 ? NULL : g_ptr_array_index(map->items, i + 1);
 }
 
 static void
@@ -761,6 +771,7 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 {
 	static GRegex *email_form, *uid_form;
 	const Node *n;
+	gint i;
 
 	check_keys(c, map);
 	if ((n = lookup(map, "title")) == NULL)
@@ -785,8 +796,16 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 	                   ev->organizer_email, 0, NULL))
 		ctx_error(c, n, "organizer_email: not an e-mail address: '%s'",
 		          ev->organizer_email);
-	if ((n = lookup(map, "categories")) != NULL)
-		want_list(c, "categories", n, ev->categories);
+	/* Categories clash across files (catalog.c): that error points at
+	 * the key. */
+	if ((i = key_index(map, "categories")) >= 0) {
+		const Node *k = g_ptr_array_index(map->items, i);
+
+		want_list(c, "categories", g_ptr_array_index(map->items, i + 1),
+		          ev->categories);
+		ev->categories_line = k->line;
+		ev->categories_col = k->col;
+	}
 	if ((n = lookup(map, "url")) != NULL)
 		ev->url = want_url(c, "url", n);
 	if ((n = lookup(map, "image")) != NULL)

@@ -60,6 +60,9 @@ place()
 	duplicate-uid-a.md | duplicate-uid-b.md)
 		cp "$data/duplicate-uid-a.md" "$data/duplicate-uid-b.md" "$2/"
 		;;
+	category-clash-b.md)
+		cp "$data/category-clash-a.md" "$data/category-clash-b.md" "$2/"
+		;;
 	big-description.md)
 		write_big "$2"
 		;;
