@@ -7,6 +7,7 @@
 #include "autoconf.h"
 #include "config.h"
 
+#include "tz.h"
 #include "util.h"
 
 #include <libical/ical.h>
@@ -226,10 +227,16 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		*canon = g_canonicalize_filename(value, cfg->dir);
 		return NULL;
 	case KEY_ZONE: {
-		GTimeZone *tz = g_time_zone_new_identifier(value);
-		icaltimezone *itz = icaltimezone_get_builtin_timezone(value);
+		GTimeZone *tz;
 
-		if (tz == NULL || (itz == NULL && strcmp(value, "UTC") != 0)) {
+		/* UTC under any of its names, spelled one way. */
+		if (evf_tz_is_utc(value)) {
+			*canon = g_strdup("UTC");
+			return NULL;
+		}
+		tz = g_time_zone_new_identifier(value);
+		if (tz == NULL ||
+		    icaltimezone_get_builtin_timezone(value) == NULL) {
 			if (tz != NULL)
 				g_time_zone_unref(tz);
 			return "unknown time zone (expected an IANA name such "

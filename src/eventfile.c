@@ -13,6 +13,7 @@
 #include "autocleanups.h"
 #include "markdown.h"
 #include "rrule.h"
+#include "tz.h"
 #include "util.h"
 
 #include <libical/ical.h>
@@ -644,17 +645,17 @@ read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 		tzid = want_string(c, "timezone", zone);
 		if (tzid == NULL)
 			return;
-		tz = g_time_zone_new_identifier(tzid);
-		if (tz == NULL || strchr(tzid, '/') == NULL ||
-		    icaltimezone_get_builtin_timezone(tzid) == NULL) {
-			if (strcmp(tzid, "UTC") != 0 || tz == NULL) {
-				ctx_error(c, zone,
-				          "timezone: unknown time zone '%s' "
-				          "(expected an IANA name such as "
-				          "Europe/Ljubljana)",
-				          tzid);
-				return;
-			}
+		if (evf_tz_is_utc(tzid)) {
+			g_free(tzid);
+			tzid = g_strdup("UTC");
+		} else if ((tz = g_time_zone_new_identifier(tzid)) == NULL ||
+		           strchr(tzid, '/') == NULL ||
+		           icaltimezone_get_builtin_timezone(tzid) == NULL) {
+			ctx_error(c, zone,
+			          "timezone: unknown time zone '%s' (expected "
+			          "an IANA name such as Europe/Ljubljana)",
+			          tzid);
+			return;
 		}
 	} else {
 		tzid = g_strdup(c->cfg->timezone);
@@ -695,7 +696,9 @@ read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 		g_date_add_days(&ev->end_date, 1);
 		return;
 	}
-	if (!s.has_offset)
+	/* UTC needs no VTIMEZONE (libical has none to give): its times are
+	 * written with Z, as an offset's are. */
+	if (!s.has_offset && !evf_tz_is_utc(tzid))
 		ev->tzid = g_strdup(tzid);
 	ev->start = g_date_time_ref(s.time);
 	if (end != NULL) {

@@ -25,6 +25,7 @@
 #include "autocleanups.h"
 #include "html.h"
 #include "rrule.h"
+#include "tz.h"
 #include "util.h"
 
 #include <errno.h>
@@ -265,30 +266,6 @@ static const struct {
 	{ "Tonga Standard Time", "Pacific/Tongatapu" },
 	{ "Samoa Standard Time", "Pacific/Apia" },
 	{ "Line Islands Standard Time", "Pacific/Kiritimati" },
-};
-
-/* Names of UTC itself: times in them are stored as UTC, tzid NULL. */
-static const char *const utc_names[] = {
-	"UTC",
-	"Etc/UTC",
-	"GMT",
-	"Etc/GMT",
-	"Z",
-	"Zulu",
-	"Etc/Zulu",
-	"Universal",
-	"Etc/Universal",
-	"UCT",
-	"Etc/UCT",
-	"Greenwich",
-	"Etc/Greenwich",
-	"GMT0",
-	"Etc/GMT0",
-	"GMT+0",
-	"GMT-0",
-	"Etc/GMT+0",
-	"Etc/GMT-0",
-	"Coordinated Universal Time",
 };
 
 /* ---------------------------------------------------------- pre-check */
@@ -857,15 +834,6 @@ add_unique(GPtrArray *list, char *s, guint max)
 
 /* -------------------------------------------------------------- zones */
 
-static gboolean
-is_utc_name(const char *name)
-{
-	for (gsize i = 0; i < G_N_ELEMENTS(utc_names); i++)
-		if (g_ascii_strcasecmp(name, utc_names[i]) == 0)
-			return TRUE;
-	return FALSE;
-}
-
 /* (transfer full) (nullable): the zone when @name is an IANA name that
  * both GLib and libical know. The name must look like one, so that GLib
  * never reads it as a POSIX TZ rule. */
@@ -969,7 +937,7 @@ resolve_zone(Ctx *c, icalcomponent *cal, const char *raw)
 	for (p = name; p != NULL; p = strchr(p, '/')) {
 		while (*p == '/')
 			p++;
-		if (is_utc_name(p))
+		if (evf_tz_is_utc(p))
 			return z;
 		z->tz = iana_zone(p);
 		if (z->tz != NULL) {
@@ -981,7 +949,7 @@ resolve_zone(Ctx *c, icalcomponent *cal, const char *raw)
 	for (gsize i = 0; i < G_N_ELEMENTS(windows_zones); i++) {
 		if (g_ascii_strcasecmp(name, windows_zones[i].windows) != 0)
 			continue;
-		if (is_utc_name(windows_zones[i].iana))
+		if (evf_tz_is_utc(windows_zones[i].iana))
 			return z;
 		z->tz = iana_zone(windows_zones[i].iana);
 		if (z->tz != NULL) {

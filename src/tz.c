@@ -17,6 +17,41 @@ struct _EvfTzSet {
 	GHashTable *built; /* tzid → icalcomponent */
 };
 
+/* UTC's names: tzdata's "Etc" zone and the links to it, and what
+ * partners' calendars write for it (Outlook's Windows name, a bare Z). */
+static const char *const utc_names[] = {
+	"UTC",
+	"Etc/UTC",
+	"GMT",
+	"Etc/GMT",
+	"Z",
+	"Zulu",
+	"Etc/Zulu",
+	"Universal",
+	"Etc/Universal",
+	"UCT",
+	"Etc/UCT",
+	"Greenwich",
+	"Etc/Greenwich",
+	"GMT0",
+	"Etc/GMT0",
+	"GMT+0",
+	"GMT-0",
+	"Etc/GMT+0",
+	"Etc/GMT-0",
+	"Coordinated Universal Time",
+};
+
+gboolean
+evf_tz_is_utc(const char *name)
+{
+	g_return_val_if_fail(name != NULL, FALSE);
+	for (gsize i = 0; i < G_N_ELEMENTS(utc_names); i++)
+		if (g_ascii_strcasecmp(name, utc_names[i]) == 0)
+			return TRUE;
+	return FALSE;
+}
+
 EvfTzSet *
 evf_tz_set_new(void)
 {

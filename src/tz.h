@@ -22,3 +22,11 @@ void evf_tz_set_use(EvfTzSet *set, const char *tzid, int year);
  * first use from the earliest year noted (or 1970), NULL for an unknown
  * zone. Any thread may call this and evf_tz_set_use. */
 icalcomponent *evf_tz_set_clone(EvfTzSet *set, const char *tzid);
+
+/* Whether @name names UTC itself, in any case: UTC, Etc/UTC, GMT, Zulu,
+ * …, and what calendars write for it (Z, "Coordinated Universal Time").
+ * Times in it are written with Z and need no VTIMEZONE: libical has none
+ * for "UTC", and a one-observance VTIMEZONE of offset 0 is read by some
+ * clients as a zone of its own. Zones that merely have offset 0
+ * (Africa/Abidjan, Atlantic/Reykjavik) are places, and keep theirs. */
+gboolean evf_tz_is_utc(const char *name);

@@ -388,7 +388,7 @@ evf_ics_head(const EvfView *view, GError **error)
 	/* One VTIMEZONE per zone in use; the site's zone always, in a
 	 * subscription calendar, so that it is never empty of components
 	 * and X-WR-TIMEZONE names a zone it defines. */
-	if (!view->single && strcmp(cfg->timezone, "UTC") != 0)
+	if (!view->single && !evf_tz_is_utc(cfg->timezone))
 		g_ptr_array_add(zones, cfg->timezone);
 	for (guint i = 0; i < view->events->len; i++) {
 		const EvfEvent *ev = g_ptr_array_index(view->events, i);

@@ -409,6 +409,27 @@ test_dates_utc_z(void)
 	                utc_us(2018, 5, 22, 9, 30, 0));
 }
 
+/* UTC, named as the zone: UTC instants, without a zone to define. */
+static void
+test_dates_timezone_utc(void)
+{
+	g_autoptr(EvfEvent) ev = parse_ok("---\n"
+	                                  "title: Online Briefing\n"
+	                                  "start: 2018-05-22T07:00\n"
+	                                  "end: 2018-05-22T09:30\n"
+	                                  "timezone: UTC\n"
+	                                  "---\n");
+
+	if (ev == NULL)
+		return;
+	g_assert_null(ev->tzid);
+	g_assert_cmpint(g_date_time_get_utc_offset(ev->start), ==, 0);
+	g_assert_cmpint(unix_of(ev->start) * G_USEC_PER_SEC, ==,
+	                utc_us(2018, 5, 22, 7, 0, 0));
+	g_assert_cmpint(unix_of(ev->end) * G_USEC_PER_SEC, ==,
+	                utc_us(2018, 5, 22, 9, 30, 0));
+}
+
 static void
 test_dates_utc_offset(void)
 {
@@ -1491,6 +1512,8 @@ main(int argc, char **argv)
 	                test_dates_timed_seconds_and_space);
 	g_test_add_func("/eventfile/dates/timezone-key",
 	                test_dates_timezone_key);
+	g_test_add_func("/eventfile/dates/timezone-utc",
+	                test_dates_timezone_utc);
 	g_test_add_func("/eventfile/dates/utc-z", test_dates_utc_z);
 	g_test_add_func("/eventfile/dates/utc-offset", test_dates_utc_offset);
 	g_test_add_func("/eventfile/dates/tba", test_dates_tba);

@@ -149,7 +149,8 @@ fi
 
 # --------------------------------------------------------------- helpers
 
-# write_config DIR EVENTS: DIR/evfeed.conf for a site built from EVENTS.
+# write_config DIR EVENTS [ZONE]: DIR/evfeed.conf for a site built from
+# EVENTS, in ZONE (default Europe/Ljubljana).
 write_config()
 {
 	cat >"$1/evfeed.conf" <<EOF
@@ -157,7 +158,7 @@ write_config()
 title=Client Test
 url=$site
 tag_date=2018
-timezone=Europe/Ljubljana
+timezone=${3:-Europe/Ljubljana}
 language=en
 
 [paths]
@@ -171,11 +172,11 @@ refresh=PT1H
 EOF
 }
 
-# build NAME EVENTS: build the site into $tmp/NAME/public.
+# build NAME EVENTS [ZONE]: build the site into $tmp/NAME/public.
 build()
 {
 	mkdir -p "$tmp/$1"
-	write_config "$tmp/$1" "$2"
+	write_config "$tmp/$1" "$2" "${3:-}"
 	if "$EVFEED" build --config "$tmp/$1/evfeed.conf" \
 		>"$tmp/$1/build.out" 2>&1; then
 		pass "$1: evfeed build"
@@ -443,6 +444,28 @@ fi
 
 if build hard "$top_srcdir/tests/data/hard-events"; then
 	check_site hard
+fi
+
+# A site in UTC, with events in UTC's other names: every time with a Z,
+# no TZID and no VTIMEZONE (libical has none for UTC; a build once failed
+# on it).
+if build zones "$top_srcdir/tests/data/zone-events" UTC; then
+	check_site zones
+	pub=$tmp/zones/public
+	if ! grep -q 'TZID' "$pub/calendar.ics" &&
+		! grep -q 'BEGIN:VTIMEZONE' "$pub/calendar.ics"; then
+		pass "zones: no TZID and no VTIMEZONE for UTC"
+	else
+		fail "zones: no TZID and no VTIMEZONE for UTC"
+		grep -n 'TZID' "$pub/calendar.ics" | sed 's/^/# /'
+	fi
+	for t in 20240521T070000Z 20240604T130000Z 20241112T100000Z; do
+		if grep -q "^DTSTART:$t" "$pub/calendar.ics"; then
+			pass "zones: DTSTART:$t"
+		else
+			fail "zones: DTSTART:$t"
+		fi
+	done
 fi
 
 if build sample "$top_srcdir/feeds/events"; then
