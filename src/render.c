@@ -372,7 +372,9 @@ typedef struct {
 static const char *
 zone_key(const EvfEvent *ev)
 {
-	return ev->tzid != NULL ? ev->tzid : "";
+	const char *tzid = evf_ics_tzid(ev);
+
+	return tzid != NULL ? tzid : "";
 }
 
 static EvfView *
@@ -485,15 +487,21 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 
 	for (guint i = 0; i < events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(events, i);
+		const char *tzid = ev->tba ? NULL : evf_ics_tzid(ev);
+		int year;
 
-		if (ev->tzid != NULL)
-			evf_tz_set_use(tzs, ev->tzid,
-			               g_date_time_get_year(ev->start));
-		else if (!ev->tba)
-			evf_tz_set_use(tzs, cfg->timezone,
-			               ev->all_day
-			                   ? g_date_get_year(&ev->start_date)
-			                   : g_date_time_get_year(ev->start));
+		if (ev->tba)
+			continue;
+		year = ev->all_day ? g_date_get_year(&ev->start_date)
+		                   : g_date_time_get_year(ev->start);
+		/* The site's zone, for its X-WR-TIMEZONE, from the year of
+		 * the events, but no earlier than its irregular years end. */
+		if (tzid != NULL)
+			evf_tz_set_use(tzs, tzid, year);
+		else
+			evf_tz_set_use(
+			    tzs, cfg->timezone,
+			    MAX(year, evf_tz_regular_from(cfg->timezone)));
 	}
 
 	g_ptr_array_add(scopes, scope_new(g_strdup(""), g_strdup(cfg->title),

@@ -122,6 +122,75 @@ build(const char *tzid, int year)
 	return vtz;
 }
 
+/* Whether one of @vtz's observances lists its onsets in RDATEs. */
+static gboolean
+has_rdate(icalcomponent *vtz)
+{
+	for (icalcomponent *o =
+	         icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT);
+	     o != NULL;
+	     o = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT))
+		if (icalcomponent_get_first_property(o, ICAL_RDATE_PROPERTY) !=
+		    NULL)
+			return TRUE;
+	return FALSE;
+}
+
+/* Whether @tzid's VTIMEZONE from @year on has RRULE observances only. */
+static gboolean
+regular(const char *tzid, int year)
+{
+	g_autoptr(icalcomponent) vtz = build(tzid, year);
+
+	return vtz != NULL && !has_rdate(vtz);
+}
+
+#define FIRST_YEAR 1970
+#define LAST_YEAR  2100
+
+int
+evf_tz_regular_from(const char *tzid)
+{
+	G_LOCK_DEFINE_STATIC(cache);
+	static GHashTable *cache; /* tzid → year + 1 (0: never) */
+	int lo = FIRST_YEAR, hi = LAST_YEAR, found;
+
+	g_return_val_if_fail(tzid != NULL, -1);
+	G_LOCK(cache);
+	if (cache == NULL)
+		cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+		                              NULL);
+	if (g_hash_table_contains(cache, tzid)) {
+		found = GPOINTER_TO_INT(g_hash_table_lookup(cache, tzid)) - 1;
+		G_UNLOCK(cache);
+		return found;
+	}
+	G_UNLOCK(cache);
+
+	/* Irregular years are history, or a rule tzdata lists date by date
+	 * (Ramadan, in Gaza and Morocco): find where they end, assuming
+	 * they do not come back. */
+	if (regular(tzid, lo)) {
+		found = lo;
+	} else if (!regular(tzid, hi)) {
+		found = -1;
+	} else {
+		while (hi - lo > 1) {
+			int mid = lo + (hi - lo) / 2;
+
+			if (regular(tzid, mid))
+				hi = mid;
+			else
+				lo = mid;
+		}
+		found = hi;
+	}
+	G_LOCK(cache);
+	g_hash_table_insert(cache, g_strdup(tzid), GINT_TO_POINTER(found + 1));
+	G_UNLOCK(cache);
+	return found;
+}
+
 icalcomponent *
 evf_tz_set_clone(EvfTzSet *set, const char *tzid)
 {
@@ -132,7 +201,8 @@ evf_tz_set_clone(EvfTzSet *set, const char *tzid)
 	if (vtz == NULL) {
 		if (!g_hash_table_lookup_extended(set->years, tzid, NULL,
 		                                  &year))
-			year = GINT_TO_POINTER(1970);
+			year = GINT_TO_POINTER(
+			    MAX(FIRST_YEAR, evf_tz_regular_from(tzid)));
 		vtz = build(tzid, GPOINTER_TO_INT(year));
 		if (vtz == NULL)
 			return NULL;

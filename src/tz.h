@@ -19,8 +19,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfTzSet, evf_tz_set_free)
 void evf_tz_set_use(EvfTzSet *set, const char *tzid, int year);
 
 /* (transfer full) (nullable): a copy of the VTIMEZONE for @tzid, built on
- * first use from the earliest year noted (or 1970), NULL for an unknown
- * zone. Any thread may call this and evf_tz_set_use. */
+ * first use from the earliest year noted (or the first regular year, see
+ * below, or 1970), NULL for an unknown zone. Any thread may call this and
+ * evf_tz_set_use. */
 icalcomponent *evf_tz_set_clone(EvfTzSet *set, const char *tzid);
 
 /* Whether @name names UTC itself, in any case: UTC, Etc/UTC, GMT, Zulu,
@@ -30,3 +31,10 @@ icalcomponent *evf_tz_set_clone(EvfTzSet *set, const char *tzid);
  * clients as a zone of its own. Zones that merely have offset 0
  * (Africa/Abidjan, Atlantic/Reykjavik) are places, and keep theirs. */
 gboolean evf_tz_is_utc(const char *name);
+
+/* The first year (1970 at the earliest) from which @tzid's VTIMEZONE has
+ * RRULE observances only, as Outlook needs (it ignores RDATE lists); -1
+ * when it never has (Asia/Gaza). Before it are irregular years: Sydney's
+ * Olympic summer of 2000, Brazil's and Chile's yearly decrees, Morocco's
+ * and Palestine's Ramadan breaks. Any thread may call this. */
+int evf_tz_regular_from(const char *tzid);

@@ -39,10 +39,23 @@ date_value(const GDate *d)
 	return t;
 }
 
+const char *
+evf_ics_tzid(const EvfEvent *ev)
+{
+	int from;
+
+	if (ev->tzid == NULL || ev->all_day || ev->rrule != NULL)
+		return ev->tzid;
+	from = evf_tz_regular_from(ev->tzid);
+	return from >= 0 && g_date_time_get_year(ev->start) >= from ? ev->tzid
+	                                                            : NULL;
+}
+
 /* A DTSTART or DTEND property for @t, in the event's zone. */
 static icalproperty *
 time_property(const EvfEvent *ev, gboolean end)
 {
+	const char *tzid = evf_ics_tzid(ev);
 	icalproperty *p;
 
 	if (ev->all_day) {
@@ -51,7 +64,7 @@ time_property(const EvfEvent *ev, gboolean end)
 		return end ? icalproperty_new_dtend(t)
 		           : icalproperty_new_dtstart(t);
 	}
-	if (ev->tzid == NULL) {
+	if (tzid == NULL) {
 		gint64 s = g_date_time_to_unix(end ? ev->end : ev->start);
 		struct icaltimetype t = utc_time(s * G_USEC_PER_SEC);
 		return end ? icalproperty_new_dtend(t)
@@ -70,7 +83,7 @@ time_property(const EvfEvent *ev, gboolean end)
 		 * TZID parameter is added by hand. */
 		p = end ? icalproperty_new_dtend(t)
 		        : icalproperty_new_dtstart(t);
-		icalproperty_add_parameter(p, icalparameter_new_tzid(ev->tzid));
+		icalproperty_add_parameter(p, icalparameter_new_tzid(tzid));
 		return p;
 	}
 }
@@ -391,16 +404,16 @@ evf_ics_head(const EvfView *view, GError **error)
 	if (!view->single && !evf_tz_is_utc(cfg->timezone))
 		g_ptr_array_add(zones, cfg->timezone);
 	for (guint i = 0; i < view->events->len; i++) {
-		const EvfEvent *ev = g_ptr_array_index(view->events, i);
+		const char *tzid =
+		    evf_ics_tzid(g_ptr_array_index(view->events, i));
 		gboolean seen = FALSE;
 
-		if (ev->tzid == NULL)
+		if (tzid == NULL)
 			continue;
 		for (guint k = 0; k < zones->len; k++)
-			seen |=
-			    strcmp(g_ptr_array_index(zones, k), ev->tzid) == 0;
+			seen |= strcmp(g_ptr_array_index(zones, k), tzid) == 0;
 		if (!seen)
-			g_ptr_array_add(zones, ev->tzid);
+			g_ptr_array_add(zones, (char *)tzid);
 	}
 	g_ptr_array_sort(zones, str_cmp);
 	for (guint k = 0; k < zones->len; k++) {

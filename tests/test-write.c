@@ -414,6 +414,25 @@ test_websub_hub(void)
 	g_assert_cmpuint(nfeeds % 3, ==, 0);
 }
 
+/* Where each zone's irregular years end (from the tzdata libical reads, so
+ * the bounds are loose): Ljubljana never had any since 1970; Sydney's end
+ * with the change of 2008; Gaza's Ramadan breaks go on for decades. */
+static void
+test_tz_regular_from(void)
+{
+	int sydney = evf_tz_regular_from("Australia/Sydney");
+	int gaza = evf_tz_regular_from("Asia/Gaza");
+
+	g_assert_cmpint(evf_tz_regular_from("Europe/Ljubljana"), ==, 1970);
+	g_assert_cmpint(evf_tz_regular_from("Asia/Tokyo"), ==, 1970);
+	g_assert_cmpint(sydney, >, 2000);
+	g_assert_cmpint(sydney, <=, 2009);
+	g_assert_true(gaza == -1 || gaza > 2030);
+	g_assert_cmpint(evf_tz_regular_from("Mars/Olympus_Mons"), ==, -1);
+	/* Asked again: the same, from the cache. */
+	g_assert_cmpint(evf_tz_regular_from("Australia/Sydney"), ==, sydney);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -421,6 +440,7 @@ main(int argc, char **argv)
 	icalerror_set_errors_are_fatal(0);
 	g_setenv("TZ", "America/New_York", TRUE);
 	g_test_add_func("/write/golden/hard", test_golden);
+	g_test_add_func("/write/tz/regular-from", test_tz_regular_from);
 	g_test_add_func("/write/golden/sample", test_golden_sample);
 	g_test_add_func("/write/ics/properties", test_ics_properties);
 	g_test_add_func("/write/renders-kept-for-the-same-state",
