@@ -92,7 +92,9 @@ evf_tz_set_use(EvfTzSet *set, const char *tzid, int year)
 static icalcomponent *
 build(const char *tzid, int year)
 {
-	icaltimezone *zone = icaltimezone_get_builtin_timezone(tzid);
+	/* libical has no "UTC" zone, only tzdata's Etc/UTC. */
+	icaltimezone *zone = icaltimezone_get_builtin_timezone(
+	    evf_tz_is_utc(tzid) ? "Etc/UTC" : tzid);
 	icalcomponent *vtz;
 	struct icaltimetype start = icaltime_null_time();
 	icalproperty *p, *next;

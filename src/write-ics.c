@@ -415,6 +415,10 @@ evf_ics_head(const EvfView *view, GError **error)
 		if (!seen)
 			g_ptr_array_add(zones, (char *)tzid);
 	}
+	/* A calendar needs a component (RFC 5545 §3.6): one without events
+	 * in a site in UTC, which needs no VTIMEZONE, gets UTC's. */
+	if (!view->single && zones->len == 0 && view->events->len == 0)
+		g_ptr_array_add(zones, (char *)"UTC");
 	g_ptr_array_sort(zones, str_cmp);
 	for (guint k = 0; k < zones->len; k++) {
 		icalcomponent *vtz =

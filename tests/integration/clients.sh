@@ -474,6 +474,12 @@ if build zones "$top_srcdir/tests/data/zone-events" UTC; then
 	else
 		fail "zones: Sydney 2024 keeps its zone"
 	fi
+	if [ "$(grep -c '^BEGIN:VEVENT' "$pub/category/statistics/calendar.ics")" = 0 ] &&
+		grep -q '^TZID:UTC' "$pub/category/statistics/calendar.ics"; then
+		pass "zones: a calendar without events in a UTC site has UTC's VTIMEZONE"
+	else
+		fail "zones: a calendar without events in a UTC site has UTC's VTIMEZONE"
+	fi
 	for t in 20240521T070000Z 20240604T130000Z 20241112T100000Z \
 		20240422T070000Z 20051029T230000Z; do
 		if grep -q "^DTSTART:$t" "$pub/calendar.ics"; then
