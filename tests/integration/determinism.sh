@@ -77,6 +77,27 @@ for run in b:America/New_York c:Asia/Kolkata; do
 	    "$t/first.sums" "$d/public"
 done
 
+# Locales whose case rules (Turkish dotless i), decimal comma (German) or
+# digits and direction (Arabic) would show in the output if any code
+# followed them: tools/install-deps generates them.
+mkdir "$t/l"
+for loc in tr_TR.UTF-8 de_DE.UTF-8 ar_EG.UTF-8; do
+	want=$(printf '%s' "$loc" | tr 'A-Z' 'a-z' | sed 's/utf-8$/utf8/')
+	if ! locale -a 2>/dev/null | tr 'A-Z' 'a-z' | grep -qx "$want"; then
+		skip "build under LC_ALL=$loc" \
+		    "the locale is not installed (tools/install-deps makes it)"
+		continue
+	fi
+	rm -rf "$t/l/public" "$t/l/state.db" "$t/l/state.db-wal"
+	copy_state "$t/a/state.db" "$t/l/state.db"
+	write_config "$t/l" "$t/events"
+	LC_ALL=$loc TZ=UTC with_timeout 300 "$EVFEED" build \
+	    --config "$t/l/evfeed.conf" >"$t/l/build.out" 2>"$t/l/build.err"
+	ok $? "build under LC_ALL=$loc succeeds"
+	same_tree "build under LC_ALL=$loc is byte-identical to the first" \
+	    "$t/first.sums" "$t/l/public"
+done
+
 # The edit. The binary stamps LAST-MODIFIED with the current time in whole
 # seconds, so wait for the next second before the edited build.
 cp "$t/a/public/calendar.ics" "$t/before.ics"
