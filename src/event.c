@@ -5,6 +5,8 @@
 #include "autoconf.h"
 #include "event.h"
 
+#include "html.h"
+
 #include <string.h>
 
 EvfEvent *
@@ -494,4 +496,37 @@ evf_event_cmp_pubdate_desc(gconstpointer a, gconstpointer b)
 	if (px != py)
 		return px > py ? -1 : 1;
 	return strcmp(x->uid, y->uid);
+}
+
+/* Strips *@s in place; whether it changed. */
+static gboolean
+strip_tags(char **s)
+{
+	char *plain;
+
+	if (*s == NULL || (plain = evf_text_strip_tags(*s, NULL)) == NULL)
+		return FALSE;
+	if (plain[0] == '\0') {
+		g_free(plain);
+		return FALSE;
+	}
+	g_free(*s);
+	*s = plain;
+	return TRUE;
+}
+
+void
+evf_event_plain_text(EvfEvent *ev)
+{
+	gboolean changed = FALSE;
+	GPtrArray *lists[] = { ev->organizers, ev->categories };
+
+	g_return_if_fail(ev != NULL);
+	changed |= strip_tags(&ev->title);
+	changed |= strip_tags(&ev->location);
+	for (guint k = 0; k < G_N_ELEMENTS(lists); k++)
+		for (guint i = 0; i < lists[k]->len; i++)
+			changed |= strip_tags((char **)&lists[k]->pdata[i]);
+	if (changed)
+		evf_event_update_fingerprint(ev);
 }

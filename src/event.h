@@ -107,6 +107,11 @@ char *evf_event_display_title(const EvfEvent *ev);
 
 /* Computes ev->fingerprint from every content field. */
 void evf_event_update_fingerprint(EvfEvent *ev);
+/* Removes HTML tags (evf_text_strip_tags) from the plain-text fields of a
+ * partner's event: title, location, organizers and categories; a field of
+ * tags alone stays as it was. Updates the fingerprint when anything
+ * changed. */
+void evf_event_plain_text(EvfEvent *ev);
 
 /* (transfer full): a human date range such as "25–27 September 2018" or
  * "22 May 2018, 09:00–17:00 (Europe/Ljubljana)"; "Date to be announced". */

@@ -11,6 +11,7 @@
 #include "eventfile.h"
 
 #include "autocleanups.h"
+#include "html.h"
 #include "markdown.h"
 #include "rrule.h"
 #include "tz.h"
@@ -297,12 +298,37 @@ want_string(Ctx *c, const char *key, const Node *n)
 	return evf_text_oneline(n->value);
 }
 
-/* Adds the strings of a scalar or a list of scalars to @out. */
+/* A string for a plain-text field (title, place, organizer, category):
+ * HTML tags in it are removed, with a warning; none is left empty. */
+static char *
+want_text(Ctx *c, const char *key, const Node *n)
+{
+	g_autofree char *s = want_string(c, key, n);
+	g_autofree char *tag = NULL;
+	char *plain;
+
+	if (s == NULL || (plain = evf_text_strip_tags(s, &tag)) == NULL)
+		return g_steal_pointer(&s);
+	if (plain[0] == '\0') {
+		ctx_error(c, n,
+		          "%s: nothing but HTML tags ('%s'); write plain "
+		          "text",
+		          key, tag);
+		g_free(plain);
+		return NULL;
+	}
+	evf_diags_warn(c->diags, c->path, n->line, n->col,
+	               "%s: HTML tags removed ('%s'): it is plain text", key,
+	               tag);
+	return plain;
+}
+
+/* Adds the plain texts of a scalar or a list of scalars to @out. */
 static void
 want_list(Ctx *c, const char *key, const Node *n, GPtrArray *out)
 {
 	if (n->kind == NODE_SCALAR) {
-		char *s = want_string(c, key, n);
+		char *s = want_text(c, key, n);
 		if (s != NULL)
 			g_ptr_array_add(out, s);
 		return;
@@ -313,7 +339,7 @@ want_list(Ctx *c, const char *key, const Node *n, GPtrArray *out)
 		return;
 	}
 	for (guint i = 0; i < n->items->len; i++) {
-		char *s = want_string(c, key, g_ptr_array_index(n->items, i));
+		char *s = want_text(c, key, g_ptr_array_index(n->items, i));
 		gboolean dup = FALSE;
 
 		if (s == NULL)
@@ -779,12 +805,12 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 	check_keys(c, map);
 	if ((n = lookup(map, "title")) == NULL)
 		ctx_error(c, map, "missing key 'title'");
-	else if ((ev->title = want_string(c, "title", n)) != NULL &&
+	else if ((ev->title = want_text(c, "title", n)) != NULL &&
 	         ev->title[0] == '\0')
 		ctx_error(c, n, "title: empty value");
 	read_dates(c, map, ev);
 	if ((n = lookup(map, "location")) != NULL)
-		ev->location = want_string(c, "location", n);
+		ev->location = want_text(c, "location", n);
 	if ((n = lookup(map, "geo")) != NULL)
 		read_geo(c, n, ev);
 	if ((n = lookup(map, "organizer")) != NULL)

@@ -311,3 +311,52 @@ evf_html_to_text(const char *html)
 	                               out->str, -1, 0, "\n\n", 0, NULL);
 	return g_strstrip(text);
 }
+
+typedef struct {
+	gboolean changed;
+	char *first;
+} Strip;
+
+static gboolean
+strip_known_tag(const GMatchInfo *m, GString *out, gpointer data)
+{
+	Strip *st = data;
+	g_autofree char *whole = g_match_info_fetch(m, 0);
+	g_autofree char *name = g_match_info_fetch(m, 1);
+	g_autofree char *lower = g_ascii_strdown(name, -1);
+
+	if (htmlTagLookup((const xmlChar *)lower) == NULL) {
+		g_string_append(out, whole);
+		return FALSE;
+	}
+	if (st->first == NULL)
+		st->first = g_steal_pointer(&whole);
+	st->changed = TRUE;
+	return FALSE;
+}
+
+char *
+evf_text_strip_tags(const char *text, char **first)
+{
+	static GRegex *tag;
+	Strip st = { FALSE, NULL };
+	g_autofree char *out = NULL;
+
+	g_return_val_if_fail(text != NULL, NULL);
+	if (first != NULL)
+		*first = NULL;
+	if (strchr(text, '<') == NULL)
+		return NULL;
+	out = g_regex_replace_eval(
+	    evf_regex_once(&tag, "</?([A-Za-z][A-Za-z0-9]*)(?:[\\s/][^<>]*)?>",
+	                   0),
+	    text, -1, 0, 0, strip_known_tag, &st, NULL);
+	if (out == NULL || !st.changed) {
+		g_free(st.first);
+		return NULL;
+	}
+	if (first != NULL)
+		*first = g_steal_pointer(&st.first);
+	g_free(st.first);
+	return evf_text_oneline(g_strstrip(out));
+}

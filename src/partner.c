@@ -71,8 +71,8 @@ set_str(char **field, const char *value)
 }
 
 static EvfImport *
-parse(const char *format_name, const EvfFetchResult *res, gint64 now,
-      GError **error)
+import_body(const char *format_name, const EvfFetchResult *res, gint64 now,
+            GError **error)
 {
 	gsize len;
 	const char *data = g_bytes_get_data(res->body, &len);
@@ -98,6 +98,20 @@ parse(const char *format_name, const EvfFetchResult *res, gint64 now,
 		            res->content_type ? res->content_type : "unknown");
 		return NULL;
 	}
+}
+
+/* The partner's events, whose plain-text fields hold plain text only: a
+ * title in HTML would show its tags in feed readers. */
+static EvfImport *
+parse(const char *format_name, const EvfFetchResult *res, gint64 now,
+      GError **error)
+{
+	EvfImport *imp = import_body(format_name, res, now, error);
+
+	if (imp != NULL)
+		for (guint i = 0; i < imp->events->len; i++)
+			evf_event_plain_text(g_ptr_array_index(imp->events, i));
+	return imp;
 }
 
 /* ------------------------------------------------- parsing off the loop */

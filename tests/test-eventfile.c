@@ -409,6 +409,50 @@ test_dates_utc_z(void)
 	                utc_us(2018, 5, 22, 9, 30, 0));
 }
 
+/* HTML tags in plain-text fields go, each with a warning at its value;
+ * text that only looks like a tag stays. */
+static void
+test_plain_text_tags(void)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(EvfEvent) ev =
+	    parse("---\n"
+	          "title: \"<script>alert(1)</script> Workshop <2024>\"\n"
+	          "start: 2018-05-22\n"
+	          "location: <b>Ljubljana</b>\n"
+	          "categories: [\"<i>cyber</i>\", a < b]\n"
+	          "---\n",
+	          diags);
+	const EvfDiag *d;
+
+	g_assert_nonnull(ev);
+	g_assert_cmpuint(evf_diags_errors(diags), ==, 0);
+	g_assert_cmpuint(diags->len, ==, 3);
+	if (ev == NULL || diags->len != 3)
+		return;
+	g_assert_cmpstr(ev->title, ==, "alert(1) Workshop <2024>");
+	g_assert_cmpstr(ev->location, ==, "Ljubljana");
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 0), ==, "cyber");
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 1), ==, "a < b");
+	d = g_ptr_array_index(diags, 0);
+	g_assert_true(d->warning);
+	g_assert_cmpuint(d->line, ==, 2);
+	g_assert_cmpuint(d->col, ==, 8);
+	g_assert_nonnull(
+	    strstr(d->message, "title: HTML tags removed ('<script>')"));
+	d = g_ptr_array_index(diags, 2);
+	g_assert_cmpuint(d->line, ==, 5);
+	g_assert_cmpuint(d->col, ==, 14);
+	g_assert_nonnull(strstr(d->message, "categories"));
+
+	/* Nothing left: an error. */
+	assert_error("---\n"
+	             "title: \"<b></b>\"\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             2, 8, "title: nothing but HTML tags ('<b>')");
+}
+
 /* UTC, named as the zone: UTC instants, without a zone to define. */
 static void
 test_dates_timezone_utc(void)
@@ -1514,6 +1558,8 @@ main(int argc, char **argv)
 	                test_dates_timezone_key);
 	g_test_add_func("/eventfile/dates/timezone-utc",
 	                test_dates_timezone_utc);
+	g_test_add_func("/eventfile/text/plain-text-tags",
+	                test_plain_text_tags);
 	g_test_add_func("/eventfile/dates/utc-z", test_dates_utc_z);
 	g_test_add_func("/eventfile/dates/utc-offset", test_dates_utc_offset);
 	g_test_add_func("/eventfile/dates/tba", test_dates_tba);

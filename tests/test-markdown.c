@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "event.h"
 #include "html.h"
 #include "markdown.h"
 
@@ -775,6 +776,49 @@ test_safe_url_dot_segments(void)
 	g_assert_true(contains(b.text, "x/..//y@example.org"));
 }
 
+/* Tags of HTML elements go from plain text; what is not one stays. */
+static void
+test_strip_tags(void)
+{
+	g_autofree char *first = NULL;
+	g_autofree char *a = evf_text_strip_tags(
+	    "<B>Bold</B> <img src=x onerror=alert(1)> <br/> x", &first);
+	g_autofree char *b = evf_text_strip_tags("<i\n>tag</i >", NULL);
+
+	g_assert_cmpstr(a, ==, "Bold x");
+	g_assert_cmpstr(first, ==, "<B>");
+	g_assert_cmpstr(b, ==, "tag");
+	g_assert_null(evf_text_strip_tags("plain & simple", NULL));
+	g_assert_null(evf_text_strip_tags("R&D <2024> <not markup> a<b", NULL));
+	g_assert_null(evf_text_strip_tags("<", NULL));
+}
+
+/* A partner's event loses the tags of its plain-text fields, and its
+ * fingerprint follows. */
+static void
+test_event_plain_text(void)
+{
+	g_autoptr(EvfEvent) ev = evf_event_new();
+	g_autofree char *before = NULL;
+
+	ev->all_day = TRUE;
+	g_date_set_dmy(&ev->start_date, 22, G_DATE_MAY, 2018);
+	g_date_set_dmy(&ev->end_date, 23, G_DATE_MAY, 2018);
+	ev->title = g_strdup("<b>Workshop</b>");
+	ev->location = g_strdup("Skopje");
+	g_ptr_array_add(ev->organizers, g_strdup("<em>OSCE</em>"));
+	g_ptr_array_add(ev->categories, g_strdup("<i></i>"));
+	evf_event_update_fingerprint(ev);
+	before = g_strdup(ev->fingerprint);
+	evf_event_plain_text(ev);
+	g_assert_cmpstr(ev->title, ==, "Workshop");
+	g_assert_cmpstr(ev->location, ==, "Skopje");
+	g_assert_cmpstr(g_ptr_array_index(ev->organizers, 0), ==, "OSCE");
+	/* Tags alone: left as they were. */
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 0), ==, "<i></i>");
+	g_assert_cmpstr(ev->fingerprint, !=, before);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -841,6 +885,8 @@ main(int argc, char **argv)
 	g_test_add_func("/markdown/limits/table-columns",
 	                test_limits_table_columns);
 	g_test_add_func("/markdown/limits/brackets", test_limits_brackets);
+	g_test_add_func("/markdown/strip-tags", test_strip_tags);
+	g_test_add_func("/markdown/event-plain-text", test_event_plain_text);
 	g_test_add_func("/markdown/safe-url/dot-segments",
 	                test_safe_url_dot_segments);
 	g_test_add_func("/markdown/safe-url/no-markup-characters",
