@@ -504,7 +504,7 @@ strip_tags(char **s)
 {
 	char *plain;
 
-	if (*s == NULL || (plain = evf_text_strip_tags(*s, NULL)) == NULL)
+	if (*s == NULL || (plain = evf_text_plain(*s, NULL)) == NULL)
 		return FALSE;
 	if (plain[0] == '\0') {
 		g_free(plain);

@@ -107,7 +107,7 @@ char *evf_event_display_title(const EvfEvent *ev);
 
 /* Computes ev->fingerprint from every content field. */
 void evf_event_update_fingerprint(EvfEvent *ev);
-/* Removes HTML tags (evf_text_strip_tags) from the plain-text fields of a
+/* Removes HTML tags (evf_text_plain) from the plain-text fields of a
  * partner's event: title, location, organizers and categories; a field of
  * tags alone stays as it was. Updates the fingerprint when anything
  * changed. */

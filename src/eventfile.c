@@ -299,7 +299,8 @@ want_string(Ctx *c, const char *key, const Node *n)
 }
 
 /* A string for a plain-text field (title, place, organizer, category):
- * HTML tags in it are removed, with a warning; none is left empty. */
+ * HTML in it (tags, character references) is turned into plain text, with
+ * a warning; none is left empty. */
 static char *
 want_text(Ctx *c, const char *key, const Node *n)
 {
@@ -307,19 +308,18 @@ want_text(Ctx *c, const char *key, const Node *n)
 	g_autofree char *tag = NULL;
 	char *plain;
 
-	if (s == NULL || (plain = evf_text_strip_tags(s, &tag)) == NULL)
+	if (s == NULL || (plain = evf_text_plain(s, &tag)) == NULL)
 		return g_steal_pointer(&s);
 	if (plain[0] == '\0') {
 		ctx_error(c, n,
-		          "%s: nothing but HTML tags ('%s'); write plain "
+		          "%s: nothing but HTML ('%s'); write plain "
 		          "text",
 		          key, tag);
 		g_free(plain);
 		return NULL;
 	}
 	evf_diags_warn(c->diags, c->path, n->line, n->col,
-	               "%s: HTML tags removed ('%s'): it is plain text", key,
-	               tag);
+	               "%s: HTML ('%s') turned into plain text", key, tag);
 	return plain;
 }
 

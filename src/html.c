@@ -317,40 +317,80 @@ typedef struct {
 	char *first;
 } Strip;
 
+static void
+strip_note(Strip *st, const char *what)
+{
+	if (st->first == NULL)
+		st->first = g_strdup(what);
+	st->changed = TRUE;
+}
+
 static gboolean
 strip_known_tag(const GMatchInfo *m, GString *out, gpointer data)
 {
-	Strip *st = data;
 	g_autofree char *whole = g_match_info_fetch(m, 0);
 	g_autofree char *name = g_match_info_fetch(m, 1);
 	g_autofree char *lower = g_ascii_strdown(name, -1);
 
-	if (htmlTagLookup((const xmlChar *)lower) == NULL) {
+	if (htmlTagLookup((const xmlChar *)lower) == NULL)
+		g_string_append(out, whole);
+	else
+		strip_note(data, whole);
+	return FALSE;
+}
+
+/* A character reference of HTML: named (libxml2's table) or numeric. */
+static gboolean
+decode_reference(const GMatchInfo *m, GString *out, gpointer data)
+{
+	g_autofree char *whole = g_match_info_fetch(m, 0);
+	g_autofree char *ref = g_match_info_fetch(m, 1);
+	guint64 c = 0;
+
+	if (ref[0] != '#') {
+		const htmlEntityDesc *e =
+		    htmlEntityLookup((const xmlChar *)ref);
+
+		if (e != NULL)
+			c = e->value;
+	} else if (ref[1] == 'x' || ref[1] == 'X') {
+		c = g_ascii_strtoull(ref + 2, NULL, 16);
+	} else {
+		c = g_ascii_strtoull(ref + 1, NULL, 10);
+	}
+	if (c == 0 || c > 0x10FFFF || !g_unichar_validate((gunichar)c)) {
 		g_string_append(out, whole);
 		return FALSE;
 	}
-	if (st->first == NULL)
-		st->first = g_steal_pointer(&whole);
-	st->changed = TRUE;
+	g_string_append_unichar(out, (gunichar)c);
+	strip_note(data, whole);
 	return FALSE;
 }
 
 char *
-evf_text_strip_tags(const char *text, char **first)
+evf_text_plain(const char *text, char **first)
 {
-	static GRegex *tag;
+	static GRegex *reference, *tag;
 	Strip st = { FALSE, NULL };
+	g_autofree char *decoded = NULL;
 	g_autofree char *out = NULL;
 
 	g_return_val_if_fail(text != NULL, NULL);
 	if (first != NULL)
 		*first = NULL;
-	if (strchr(text, '<') == NULL)
+	if (strpbrk(text, "<&") == NULL)
 		return NULL;
-	out = g_regex_replace_eval(
-	    evf_regex_once(&tag, "</?([A-Za-z][A-Za-z0-9]*)(?:[\\s/][^<>]*)?>",
+	decoded = g_regex_replace_eval(
+	    evf_regex_once(&reference,
+	                   "&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|"
+	                   "[A-Za-z][A-Za-z0-9]{1,31});",
 	                   0),
-	    text, -1, 0, 0, strip_known_tag, &st, NULL);
+	    text, -1, 0, 0, decode_reference, &st, NULL);
+	if (decoded != NULL)
+		out = g_regex_replace_eval(
+		    evf_regex_once(
+		        &tag, "</?([A-Za-z][A-Za-z0-9]*)(?:[\\s/][^<>]*)?>", 0),
+		    decoded, -1, 0, 0, strip_known_tag, &st, NULL);
 	if (out == NULL || !st.changed) {
 		g_free(st.first);
 		return NULL;
@@ -358,5 +398,9 @@ evf_text_strip_tags(const char *text, char **first)
 	if (first != NULL)
 		*first = g_steal_pointer(&st.first);
 	g_free(st.first);
-	return evf_text_oneline(g_strstrip(out));
+	{
+		g_autofree char *clean = evf_text_sanitize(out, -1);
+
+		return evf_text_oneline(g_strstrip(clean));
+	}
 }

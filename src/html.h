@@ -22,10 +22,11 @@ char *evf_html_to_text(const char *html);
  * to (http, https, mailto), else NULL. */
 char *evf_html_safe_url(const char *url, const char *base_url);
 
-/* (transfer full) (nullable): plain text @text without the HTML tags in it
- * (opening or closing tags of an element libxml2's HTML parser knows:
- * <b>, </script>; "<2024>" stays), NULL when it has none. Feed readers
- * would show them as markup, and the W3C validator warns of them
- * (ContainsHTML) in a title or a category. @first, if given, is set to the
- * first tag removed (transfer full). */
-char *evf_text_strip_tags(const char *text, char **first);
+/* (transfer full) (nullable): plain text @text without the HTML in it,
+ * NULL when it has none: character references decoded ("&amp;" → "&",
+ * named ones from libxml2's table), then tags removed (opening or closing
+ * tags of an element libxml2's HTML parser knows: <b>, </script>; "<2024>"
+ * stays). Feed readers would show them as markup, and the W3C validator
+ * warns of both (ContainsHTML) in a title or a category. @first, if given,
+ * is set to the first piece of HTML found (transfer full). */
+char *evf_text_plain(const char *text, char **first);

@@ -780,17 +780,30 @@ test_safe_url_dot_segments(void)
 static void
 test_strip_tags(void)
 {
-	g_autofree char *first = NULL;
-	g_autofree char *a = evf_text_strip_tags(
+	char *first = NULL;
+	g_autofree char *a = evf_text_plain(
 	    "<B>Bold</B> <img src=x onerror=alert(1)> <br/> x", &first);
-	g_autofree char *b = evf_text_strip_tags("<i\n>tag</i >", NULL);
+	g_autofree char *b = evf_text_plain("<i\n>tag</i >", NULL);
 
 	g_assert_cmpstr(a, ==, "Bold x");
 	g_assert_cmpstr(first, ==, "<B>");
+	g_clear_pointer(&first, g_free);
 	g_assert_cmpstr(b, ==, "tag");
-	g_assert_null(evf_text_strip_tags("plain & simple", NULL));
-	g_assert_null(evf_text_strip_tags("R&D <2024> <not markup> a<b", NULL));
-	g_assert_null(evf_text_strip_tags("<", NULL));
+	g_assert_null(evf_text_plain("plain & simple", NULL));
+	{
+		/* Character references, also escaped twice over. */
+		g_autofree char *c = evf_text_plain(
+		    "R&amp;D &#8211; &#x41;&eacute; &lt;b&gt;x&lt;/b&gt; &bogus; "
+		    "&#0; &#xD800;",
+		    &first);
+
+		g_assert_cmpstr(c, ==,
+		                "R&D \u2013 A\u00e9 x &bogus; &#0; &#xD800;");
+		g_assert_cmpstr(first, ==, "&amp;");
+		g_clear_pointer(&first, g_free);
+	}
+	g_assert_null(evf_text_plain("R&D <2024> <not markup> a<b", NULL));
+	g_assert_null(evf_text_plain("<", NULL));
 }
 
 /* A partner's event loses the tags of its plain-text fields, and its
