@@ -18,6 +18,7 @@
 #include "util.h"
 
 #include <libical/ical.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_DEPTH  16
@@ -524,11 +525,18 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	icalrecur_iterator *it;
 	gboolean any = FALSE;
 	const char *why;
+	g_autofree char *rscale = NULL;
 
 	if (strpbrk(rrule, "\r\n") != NULL)
 		return g_strdup("line breaks are not allowed");
 	icalerror_clear_errno();
 	rt = icalrecurrencetype_from_string(rrule);
+	/* libical strdup()s RSCALE's value and leaves it to the caller. */
+	if (rt.rscale != NULL) {
+		rscale = g_strdup(rt.rscale);
+		free(rt.rscale);
+		rt.rscale = NULL;
+	}
 	if (rt.freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR) {
 		icalerror_clear_errno();
 		return g_strdup_printf("invalid RRULE '%s' (expected e.g. "
@@ -539,6 +547,13 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	    rt.freq == ICAL_MINUTELY_RECURRENCE)
 		return g_strdup("FREQ=SECONDLY and FREQ=MINUTELY are not "
 		                "supported for events");
+	/* RFC 7529: Outlook and Google know no other calendar than the
+	 * Gregorian, and would put the occurrences on other days. */
+	if (rscale != NULL)
+		return g_strdup_printf("RSCALE=%s is not supported: most "
+		                       "calendar clients ignore it and would "
+		                       "show other dates",
+		                       rscale);
 	if (rt.interval < 1)
 		return g_strdup("INTERVAL must be at least 1");
 	if ((why = evf_rrule_refusal(&rt)) != NULL)

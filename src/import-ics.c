@@ -2236,10 +2236,17 @@ keep_series(Ctx *c, Item *m, Built *b)
 		struct icalrecurrencetype rt = icalproperty_get_rrule(p);
 		char *rule = NULL;
 
-		if (rt.freq != ICAL_NO_RECURRENCE && rt.interval >= 1)
+		/* An event file refuses RSCALE (evf_eventfile_check_rrule). */
+		if (rt.freq != ICAL_NO_RECURRENCE && rt.interval >= 1 &&
+		    rt.rscale == NULL)
 			rule = icalproperty_get_value_as_string_r(p);
 		if (rule != NULL && strlen(rule) <= MAX_RRULE)
 			b->ev->rrule = clean_line(rule, MAX_RRULE);
+		else if (rt.rscale != NULL)
+			ctx_warn(c,
+			         "'%s': an RRULE in a calendar other than the "
+			         "Gregorian (RSCALE) is ignored",
+			         label);
 		else
 			ctx_warn(c, "'%s': an invalid RRULE is ignored", label);
 		if (rule != NULL)

@@ -1078,6 +1078,12 @@ test_error_rrule_secondly(void)
 	             "recurrence: FREQ=MINUTELY\n"
 	             "---\n",
 	             4, 13, "FREQ=MINUTELY");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22T09:00\n"
+	             "recurrence: RSCALE=HEBREW;FREQ=YEARLY;COUNT=3\n"
+	             "---\n",
+	             4, 13, "RSCALE=HEBREW is not supported");
 }
 
 static void

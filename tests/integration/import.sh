@@ -212,6 +212,20 @@ grep -q '^recurrence: FREQ=WEEKLY;COUNT=6;BYDAY=MO$' "$tmp/events/2018-06-04-wee
 ok $? "uncarried: the series keeps its rule and its zone"
 check "uncarried: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
 
+# ----------------------------------------------- a non-Gregorian rule
+# RSCALE (RFC 7529): an event file refuses it, since most clients would put
+# the occurrences on other days; the import says so and keeps the event.
+tmp=$(mktmp)
+write_config "$tmp" "$tmp/events"
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:rscale@old.example.org\r\nDTSTAMP:20180101T000000Z\r\nDTSTART;VALUE=DATE:20180522\r\nSUMMARY:Yearly by the Hebrew calendar\r\nRRULE:RSCALE=HEBREW;FREQ=YEARLY;COUNT=3\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+	>"$tmp/rscale.ics"
+"$EVFEED" --config "$tmp/evfeed.conf" import "$tmp/rscale.ics" >"$tmp/out" 2>"$tmp/err"
+ok $? "rscale: exit 0"
+grep -q "warning: 'rscale@old.example.org': an RRULE in a calendar other than the Gregorian (RSCALE) is ignored" "$tmp/err" &&
+	! grep -q '^recurrence:' "$tmp/events/"*.md
+ok $? "rscale: the rule is reported and left out"
+check "rscale: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
+
 # ------------------------------------------------------------ dry run
 tmp=$(mktmp)
 write_config "$tmp" "$tmp/events"
