@@ -498,9 +498,9 @@ evf_event_cmp_pubdate_desc(gconstpointer a, gconstpointer b)
 	return strcmp(x->uid, y->uid);
 }
 
-/* Strips *@s in place; whether it changed. */
+/* Makes *@s plain text in place (evf_text_plain); whether it changed. */
 static gboolean
-strip_tags(char **s)
+make_plain(char **s)
 {
 	char *plain;
 
@@ -522,11 +522,11 @@ evf_event_plain_text(EvfEvent *ev)
 	GPtrArray *lists[] = { ev->organizers, ev->categories };
 
 	g_return_if_fail(ev != NULL);
-	changed |= strip_tags(&ev->title);
-	changed |= strip_tags(&ev->location);
+	changed |= make_plain(&ev->title);
+	changed |= make_plain(&ev->location);
 	for (guint k = 0; k < G_N_ELEMENTS(lists); k++)
 		for (guint i = 0; i < lists[k]->len; i++)
-			changed |= strip_tags((char **)&lists[k]->pdata[i]);
+			changed |= make_plain((char **)&lists[k]->pdata[i]);
 	if (changed)
 		evf_event_update_fingerprint(ev);
 }

@@ -107,10 +107,10 @@ char *evf_event_display_title(const EvfEvent *ev);
 
 /* Computes ev->fingerprint from every content field. */
 void evf_event_update_fingerprint(EvfEvent *ev);
-/* Removes HTML tags (evf_text_plain) from the plain-text fields of a
- * partner's event: title, location, organizers and categories; a field of
- * tags alone stays as it was. Updates the fingerprint when anything
- * changed. */
+/* Turns the HTML in the plain-text fields of a partner's event (title,
+ * location, organizers, categories) into plain text (evf_text_plain); a
+ * field of tags alone stays as it was. Updates the fingerprint when
+ * anything changed. */
 void evf_event_plain_text(EvfEvent *ev);
 
 /* (transfer full): a human date range such as "25–27 September 2018" or

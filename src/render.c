@@ -487,11 +487,12 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 
 	for (guint i = 0; i < events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(events, i);
-		const char *tzid = ev->tba ? NULL : evf_ics_tzid(ev);
+		const char *tzid;
 		int year;
 
 		if (ev->tba)
 			continue;
+		tzid = evf_ics_tzid(ev);
 		year = ev->all_day ? g_date_get_year(&ev->start_date)
 		                   : g_date_time_get_year(ev->start);
 		/* The site's zone, for its X-WR-TIMEZONE, from the year of
