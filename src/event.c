@@ -134,8 +134,9 @@ gint64
 evf_event_pubdate(const EvfEvent *ev)
 {
 	/* A partner's date may lie in the future; a listing is never
-	 * announced before evfeed first saw it. */
-	if (ev->published != 0 &&
+	 * announced after evfeed first saw it. A date before 1990 is a
+	 * partner's placeholder (0, the epoch), not an announcement. */
+	if (ev->published >= EVF_EARLIEST_PUBDATE &&
 	    (ev->created == 0 || ev->published <= ev->created))
 		return ev->published;
 	return ev->created;

@@ -99,7 +99,13 @@ GVariant *evf_event_serialize(const EvfEvent *ev);
  * well-formed serialised event. The fingerprint is recomputed. */
 EvfEvent *evf_event_deserialize(GVariant *v);
 
-/* The publication date: `published` from the file, else first seen. */
+/* 1990-01-01T00:00:00Z: feed validators call an earlier publication date
+ * implausible (the W3C's ImplausibleDate). */
+#define EVF_EARLIEST_PUBDATE (G_GINT64_CONSTANT(631152000) * G_USEC_PER_SEC)
+
+/* The publication date: `published` from the file (or the partner), else
+ * first seen; never later than first seen, nor before
+ * EVF_EARLIEST_PUBDATE. */
 gint64 evf_event_pubdate(const EvfEvent *ev);
 
 /* (transfer full): the title as shown, "Cancelled: " first if cancelled. */

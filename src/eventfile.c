@@ -771,6 +771,10 @@ read_published(Ctx *c, const Node *n, EvfEvent *ev)
 	}
 	if (ev->published > c->now)
 		ctx_error(c, n, "published: in the future");
+	else if (ev->published < EVF_EARLIEST_PUBDATE)
+		ctx_error(c, n,
+		          "published: before 1990 (UTC), which feed validators "
+		          "report as implausible");
 }
 
 static void

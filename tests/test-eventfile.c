@@ -1334,6 +1334,31 @@ test_error_published_future(void)
 	             "published: 2018-06-01T00:00:01Z\n"
 	             "---\n",
 	             4, 12, "published: in the future");
+	/* Before 1990 in UTC: 1 January 1990 in Ljubljana is 1989 there. */
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "published: 1990-01-01\n"
+	             "---\n",
+	             4, 12, "published: before 1990");
+	{
+		g_autoptr(EvfEvent) old =
+		    parse_ok("---\n"
+		             "title: Workshop\n"
+		             "start: 2018-05-22\n"
+		             "published: 1990-01-01T00:00Z\n"
+		             "---\n");
+
+		g_assert_nonnull(old);
+		/* A partner's placeholder date gives way to first seen. */
+		if (old != NULL) {
+			old->created = NOW;
+			g_assert_cmpint(evf_event_pubdate(old), ==,
+			                EVF_EARLIEST_PUBDATE);
+			old->published = 1;
+			g_assert_cmpint(evf_event_pubdate(old), ==, NOW);
+		}
+	}
 	/* A date is midnight in the site's zone: 1 June 00:00 in Ljubljana
 	 * is 31 May 22:00Z, not in the future. */
 	{
