@@ -516,8 +516,26 @@ make_plain(char **s)
 	return TRUE;
 }
 
+/* Makes *@s, a link, a URI in place (evf_uri_from_iri); whether it
+ * changed. */
+static gboolean
+make_uri(char **s)
+{
+	char *uri;
+
+	if (*s == NULL || (uri = evf_uri_from_iri(*s)) == NULL)
+		return FALSE;
+	if (strcmp(uri, *s) == 0) {
+		g_free(uri);
+		return FALSE;
+	}
+	g_free(*s);
+	*s = uri;
+	return TRUE;
+}
+
 void
-evf_event_plain_text(EvfEvent *ev)
+evf_event_tidy(EvfEvent *ev)
 {
 	gboolean changed = FALSE;
 	GPtrArray *lists[] = { ev->organizers, ev->categories };
@@ -525,6 +543,8 @@ evf_event_plain_text(EvfEvent *ev)
 	g_return_if_fail(ev != NULL);
 	changed |= make_plain(&ev->title);
 	changed |= make_plain(&ev->location);
+	changed |= make_uri(&ev->url);
+	changed |= make_uri(&ev->image);
 	for (guint k = 0; k < G_N_ELEMENTS(lists); k++)
 		for (guint i = 0; i < lists[k]->len; i++)
 			changed |= make_plain((char **)&lists[k]->pdata[i]);

@@ -113,11 +113,12 @@ char *evf_event_display_title(const EvfEvent *ev);
 
 /* Computes ev->fingerprint from every content field. */
 void evf_event_update_fingerprint(EvfEvent *ev);
-/* Turns the HTML in the plain-text fields of a partner's event (title,
- * location, organizers, categories) into plain text (evf_text_plain); a
- * field of tags alone stays as it was. Updates the fingerprint when
- * anything changed. */
-void evf_event_plain_text(EvfEvent *ev);
+/* What a partner's event holds, in the form evfeed writes: its plain-text
+ * fields (title, location, organizers, categories) without HTML
+ * (evf_text_plain; a field of tags alone stays as it was), its links (url,
+ * image) URIs (evf_uri_from_iri). Updates the fingerprint when anything
+ * changed. */
+void evf_event_tidy(EvfEvent *ev);
 
 /* (transfer full): a human date range such as "25–27 September 2018" or
  * "22 May 2018, 09:00–17:00 (Europe/Ljubljana)"; "Date to be announced". */

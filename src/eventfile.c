@@ -372,7 +372,9 @@ want_url(Ctx *c, const char *key, const Node *n)
 		          key, s);
 		return NULL;
 	}
-	return g_steal_pointer(&s);
+	/* A link with non-ASCII characters in it (an IRI) is written as
+	 * the URI it stands for. */
+	return evf_uri_from_iri(s);
 }
 
 /* A date or date-time as written by an editor. */

@@ -404,3 +404,39 @@ evf_text_plain(const char *text, char **first)
 		return evf_text_oneline(g_strstrip(clean));
 	}
 }
+
+/* (transfer full) (nullable): @part with non-ASCII and other characters
+ * URIs do not allow percent-encoded; NULL for NULL. */
+static char *
+uri_part(const char *part)
+{
+	/* RFC 3986's reserved characters and '%', kept as they are: only
+	 * what a URI cannot hold is encoded. */
+	return part != NULL
+	           ? g_uri_escape_string(part, "!$&'()*+,;=:@/?#[]%~", FALSE)
+	           : NULL;
+}
+
+char *
+evf_uri_from_iri(const char *iri)
+{
+	g_autoptr(GUri) u = NULL;
+	g_autofree char *host = NULL;
+	g_autofree char *path = NULL;
+	g_autofree char *query = NULL;
+	g_autofree char *fragment = NULL;
+
+	g_return_val_if_fail(iri != NULL, NULL);
+	u = g_uri_parse(iri, G_URI_FLAGS_ENCODED, NULL);
+	if (u == NULL)
+		return NULL;
+	if (g_uri_get_host(u) != NULL &&
+	    (host = g_hostname_to_ascii(g_uri_get_host(u))) == NULL)
+		return NULL;
+	path = uri_part(g_uri_get_path(u));
+	query = uri_part(g_uri_get_query(u));
+	fragment = uri_part(g_uri_get_fragment(u));
+	return g_uri_join(G_URI_FLAGS_ENCODED, g_uri_get_scheme(u),
+	                  g_uri_get_userinfo(u), host, g_uri_get_port(u), path,
+	                  query, fragment);
+}

@@ -22,6 +22,13 @@ char *evf_html_to_text(const char *html);
  * to (http, https, mailto), else NULL. */
 char *evf_html_safe_url(const char *url, const char *base_url);
 
+/* (transfer full) (nullable): the URI of the absolute IRI @iri (RFC 3987
+ * §3.1): its host in ASCII (IDNA, GLib's g_hostname_to_ascii), every other
+ * non-ASCII character percent-encoded as UTF-8; existing escapes and the
+ * ASCII characters URIs allow are kept. RSS links, iCalendar URL values
+ * and the W3C validator want URIs. NULL when @iri does not parse. */
+char *evf_uri_from_iri(const char *iri);
+
 /* (transfer full) (nullable): plain text @text without the HTML in it,
  * NULL when it has none: character references decoded ("&amp;" → "&",
  * named ones from libxml2's table), then tags removed (opening or closing

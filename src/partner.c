@@ -100,8 +100,9 @@ import_body(const char *format_name, const EvfFetchResult *res, gint64 now,
 	}
 }
 
-/* The partner's events, whose plain-text fields hold plain text only: a
- * title in HTML would show its tags in feed readers. */
+/* The partner's events, whose plain-text fields hold plain text only (a
+ * title in HTML would show its tags in feed readers) and whose links are
+ * URIs (evf_event_tidy). */
 static EvfImport *
 parse(const char *format_name, const EvfFetchResult *res, gint64 now,
       GError **error)
@@ -110,7 +111,7 @@ parse(const char *format_name, const EvfFetchResult *res, gint64 now,
 
 	if (imp != NULL)
 		for (guint i = 0; i < imp->events->len; i++)
-			evf_event_plain_text(g_ptr_array_index(imp->events, i));
+			evf_event_tidy(g_ptr_array_index(imp->events, i));
 	return imp;
 }
 

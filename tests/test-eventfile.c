@@ -453,6 +453,24 @@ test_plain_text_tags(void)
 	             2, 8, "title: nothing but HTML ('<b>')");
 }
 
+/* A link with non-ASCII characters (an IRI) is kept as its URI, which
+ * RSS and iCalendar need. */
+static void
+test_url_iri(void)
+{
+	g_autoptr(EvfEvent) ev =
+	    parse_ok("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "url: \"https://b\u00fccher.example/s\u00e9ance?q=%20\"\n"
+	             "---\n");
+
+	if (ev == NULL)
+		return;
+	g_assert_cmpstr(ev->url, ==,
+	                "https://xn--bcher-kva.example/s%C3%A9ance?q=%20");
+}
+
 /* UTC, named as the zone: UTC instants, without a zone to define. */
 static void
 test_dates_timezone_utc(void)
@@ -1591,6 +1609,7 @@ main(int argc, char **argv)
 	                test_dates_timezone_utc);
 	g_test_add_func("/eventfile/text/plain-text-tags",
 	                test_plain_text_tags);
+	g_test_add_func("/eventfile/text/url-iri", test_url_iri);
 	g_test_add_func("/eventfile/dates/utc-z", test_dates_utc_z);
 	g_test_add_func("/eventfile/dates/utc-offset", test_dates_utc_offset);
 	g_test_add_func("/eventfile/dates/tba", test_dates_tba);

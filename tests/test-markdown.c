@@ -806,8 +806,8 @@ test_strip_tags(void)
 	g_assert_null(evf_text_plain("<", NULL));
 }
 
-/* A partner's event loses the tags of its plain-text fields, and its
- * fingerprint follows. */
+/* A partner's event loses the tags of its plain-text fields, its link
+ * becomes a URI, and its fingerprint follows. */
 static void
 test_event_plain_text(void)
 {
@@ -819,17 +819,46 @@ test_event_plain_text(void)
 	g_date_set_dmy(&ev->end_date, 23, G_DATE_MAY, 2018);
 	ev->title = g_strdup("<b>Workshop</b>");
 	ev->location = g_strdup("Skopje");
+	ev->url = g_strdup("https://b\u00fccher.example/s\u00e9ance?x=%C3%BC");
 	g_ptr_array_add(ev->organizers, g_strdup("<em>OSCE</em>"));
 	g_ptr_array_add(ev->categories, g_strdup("<i></i>"));
 	evf_event_update_fingerprint(ev);
 	before = g_strdup(ev->fingerprint);
-	evf_event_plain_text(ev);
+	evf_event_tidy(ev);
 	g_assert_cmpstr(ev->title, ==, "Workshop");
 	g_assert_cmpstr(ev->location, ==, "Skopje");
+	g_assert_cmpstr(ev->url, ==,
+	                "https://xn--bcher-kva.example/s%C3%A9ance?x=%C3%BC");
 	g_assert_cmpstr(g_ptr_array_index(ev->organizers, 0), ==, "OSCE");
 	/* Tags alone: left as they were. */
 	g_assert_cmpstr(g_ptr_array_index(ev->categories, 0), ==, "<i></i>");
 	g_assert_cmpstr(ev->fingerprint, !=, before);
+}
+
+/* IRIs become URIs: the host by IDNA, the rest percent-encoded; what is
+ * a URI already stays as it is. */
+static void
+test_uri_from_iri(void)
+{
+	static const struct {
+		const char *iri, *uri;
+	} cases[] = {
+		{ "https://\u4f8b\u3048.jp/\u30d1\u30b9?q=\u00fc#\u00e9",
+		  "https://xn--r8jz45g.jp/%E3%83%91%E3%82%B9?q=%C3%BC#%C3%A9" },
+		{ "https://e.example.org/a%20b?x=%C3%BC&y=1#top",
+		  "https://e.example.org/a%20b?x=%C3%BC&y=1#top" },
+		{ "https://e.example.org:8443/\u00fc/(x);y=z",
+		  "https://e.example.org:8443/%C3%BC/(x);y=z" },
+		{ "mailto:\u00e9@e.example.org",
+		  "mailto:%C3%A9@e.example.org" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *uri = evf_uri_from_iri(cases[i].iri);
+
+		g_assert_cmpstr(uri, ==, cases[i].uri);
+	}
+	g_assert_null(evf_uri_from_iri("not a uri"));
 }
 
 int
@@ -899,6 +928,7 @@ main(int argc, char **argv)
 	                test_limits_table_columns);
 	g_test_add_func("/markdown/limits/brackets", test_limits_brackets);
 	g_test_add_func("/markdown/strip-tags", test_strip_tags);
+	g_test_add_func("/markdown/uri-from-iri", test_uri_from_iri);
 	g_test_add_func("/markdown/event-plain-text", test_event_plain_text);
 	g_test_add_func("/markdown/safe-url/dot-segments",
 	                test_safe_url_dot_segments);
