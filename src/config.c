@@ -7,6 +7,7 @@
 #include "autoconf.h"
 #include "config.h"
 
+#include "html.h"
 #include "tz.h"
 #include "util.h"
 
@@ -215,10 +216,18 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		    (g_strcmp0(scheme, "http") != 0 &&
 		     g_strcmp0(scheme, "https") != 0))
 			return "not an absolute http or https URL";
-		*canon = g_str_has_suffix(value, "/") ||
-		                 strcmp(spec->group, "site") != 0
-		             ? g_strdup(value)
-		             : g_strconcat(value, "/", NULL);
+		{
+			/* Non-ASCII characters (an IRI) as the URI they
+			 * stand for: feeds, calendars and HTTP need URIs. */
+			g_autofree char *ascii = evf_uri_from_iri(value);
+
+			if (ascii == NULL)
+				return "not an absolute http or https URL";
+			*canon = g_str_has_suffix(ascii, "/") ||
+			                 strcmp(spec->group, "site") != 0
+			             ? g_steal_pointer(&ascii)
+			             : g_strconcat(ascii, "/", NULL);
+		}
 		return NULL;
 	}
 	case KEY_PATH:

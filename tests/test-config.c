@@ -315,6 +315,21 @@ test_site_host_lower_case(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(cfg->url, ==, "https://Events.EXAMPLE.org:8443/Path/");
 }
 
+/* A URL with non-ASCII characters (an IRI) becomes its URI: every link,
+ * self link and tag: id is built from it. */
+static void
+test_site_url_iri(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) cfg = assert_loads(
+	    f, "[site]\nurl=https://b\u00fccher.example/s\u00e9ance\n");
+
+	if (cfg == NULL)
+		return;
+	g_assert_cmpstr(cfg->url, ==,
+	                "https://xn--bcher-kva.example/s%C3%A9ance/");
+	g_assert_cmpstr(cfg->host, ==, "xn--bcher-kva.example");
+}
+
 static void
 test_site_url_not_http(Fixture *f, gconstpointer data)
 {
@@ -830,6 +845,7 @@ main(int argc, char **argv)
 
 	ADD("/config/site/url-trailing-slash", test_site_url_trailing_slash);
 	ADD("/config/site/host-lower-case", test_site_host_lower_case);
+	ADD("/config/site/url-iri", test_site_url_iri);
 	ADD("/config/site/url-not-http", test_site_url_not_http);
 	ADD("/config/site/url-query-or-fragment-refused",
 	    test_site_url_query_or_fragment);

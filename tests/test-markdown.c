@@ -851,6 +851,9 @@ test_uri_from_iri(void)
 		  "https://e.example.org:8443/%C3%BC/(x);y=z" },
 		{ "mailto:\u00e9@e.example.org",
 		  "mailto:%C3%A9@e.example.org" },
+		{ "http://[::1]:8080/a", "http://[::1]:8080/a" },
+		{ "https://Events.EXAMPLE.org/Path",
+		  "https://Events.EXAMPLE.org/Path" },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
