@@ -292,11 +292,15 @@ want_string(Ctx *c, const char *key, const Node *n)
 		          kind_name(n));
 		return NULL;
 	}
-	if (is_null(n)) {
-		ctx_error(c, n, "%s: empty value", key);
-		return NULL;
+	if (!is_null(n)) {
+		char *s = evf_text_oneline(n->value);
+
+		if (s[0] != '\0')
+			return s;
+		g_free(s);
 	}
-	return evf_text_oneline(n->value);
+	ctx_error(c, n, "%s: empty value", key);
+	return NULL;
 }
 
 /* A string for a plain-text field (title, place, organizer, category):
@@ -345,10 +349,16 @@ want_list(Ctx *c, const char *key, const Node *n, GPtrArray *out)
 
 		if (s == NULL)
 			continue;
-		for (guint k = 0; k < out->len; k++)
-			dup |=
-			    g_utf8_collate(g_ptr_array_index(out, k), s) == 0;
-		if (s[0] == '\0' || dup)
+		/* the same name in another case is the same category
+		 * (category/<slug>/): kept once, as first written */
+		for (guint k = 0; k < out->len && !dup; k++) {
+			g_autofree char *a =
+			    g_utf8_casefold(g_ptr_array_index(out, k), -1);
+			g_autofree char *b = g_utf8_casefold(s, -1);
+
+			dup = g_utf8_collate(a, b) == 0;
+		}
+		if (dup)
 			g_free(s);
 		else
 			g_ptr_array_add(out, s);
@@ -505,7 +515,7 @@ want_when(Ctx *c, const char *key, const Node *n, const char *zone,
 		g_autoptr(GTimeZone) tz = g_time_zone_new_identifier(zone);
 
 		g_assert(tz != NULL);
-		out->time = g_date_time_new(tz, y, mo, d, h, mi, sec);
+		out->time = evf_tz_datetime_new(tz, y, mo, d, h, mi, sec);
 		if (out->time == NULL || g_date_time_get_hour(out->time) != h ||
 		    g_date_time_get_minute(out->time) != mi ||
 		    g_date_time_get_day_of_month(out->time) != d) {
@@ -514,6 +524,18 @@ want_when(Ctx *c, const char *key, const Node *n, const char *zone,
 			          "exist in %s (the clocks go forward)",
 			          key, h, mi, y, mo, d, zone);
 			return FALSE;
+		}
+		if (evf_tz_is_ambiguous(out->time)) {
+			g_autofree char *at =
+			    g_date_time_format(out->time, "%H:%M%:z");
+
+			evf_diags_warn(
+			    c->diags, c->path, n->line, n->col,
+			    "%s: %02d:%02d on %04d-%02d-%02d occurs "
+			    "twice in %s (the clocks go back); taken "
+			    "as the first, %s; write the offset to "
+			    "choose",
+			    key, h, mi, y, mo, d, zone, at);
 		}
 	}
 	return TRUE;
@@ -764,7 +786,7 @@ read_published(Ctx *c, const Node *n, EvfEvent *ev)
 	if (w.date_only) {
 		g_autoptr(GTimeZone) tz =
 		    g_time_zone_new_identifier(c->cfg->timezone);
-		g_autoptr(GDateTime) t = g_date_time_new(
+		g_autoptr(GDateTime) t = evf_tz_datetime_new(
 		    tz, g_date_get_year(&w.date), g_date_get_month(&w.date),
 		    g_date_get_day(&w.date), 0, 0, 0);
 		ev->published = g_date_time_to_unix(t) * G_USEC_PER_SEC;

@@ -1036,8 +1036,8 @@ zone_datetime(const Zone *z, struct icaltimetype t)
 	t.is_date = 0;
 	switch (z->kind) {
 	case ZONE_IANA:
-		dt = g_date_time_new(z->tz, t.year, t.month, t.day, t.hour,
-		                     t.minute, t.second);
+		dt = evf_tz_datetime_new(z->tz, t.year, t.month, t.day, t.hour,
+		                         t.minute, t.second);
 		break;
 	case ZONE_VTIMEZONE:
 		t.zone = NULL;

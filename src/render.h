@@ -43,8 +43,11 @@ const char *evf_ics_vevent(const EvfConfig *cfg, EvfEvent *ev);
 /* The zone @ev's times are written in (TZID=), NULL for UTC: its own,
  * unless that zone is irregular in the event's year (evf_tz_regular_from),
  * when a single occurrence is written in UTC, exactly and without a
- * VTIMEZONE Outlook cannot read. A recurring event keeps its zone, whose
- * rules its later occurrences follow. */
+ * VTIMEZONE Outlook cannot read, or unless its start or end is a wall time
+ * that occurs twice (evf_tz_is_ambiguous), when a single occurrence is
+ * written in UTC too, the instant every client then agrees on. A
+ * recurring event keeps its zone, whose rules its later occurrences
+ * follow. */
 const char *evf_ics_tzid(const EvfEvent *ev);
 /* (transfer none) (nullable): @ev's VEVENT as jCal, made from the
  * component evf_ics_vevent's text is made from, cached on the event

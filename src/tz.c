@@ -52,6 +52,58 @@ evf_tz_is_utc(const char *name)
 	return FALSE;
 }
 
+/* (transfer full) (nullable): the other instant whose wall time in @t's
+ * zone is @t's, where the clocks go back about it. A transition within a
+ * day of @t has the offset of one side at @t and the other a day away. */
+static GDateTime *
+twin(GDateTime *t)
+{
+	static const GTimeSpan away[] = { -G_TIME_SPAN_DAY, G_TIME_SPAN_DAY };
+	GTimeSpan off = g_date_time_get_utc_offset(t);
+
+	for (gsize i = 0; i < G_N_ELEMENTS(away); i++) {
+		g_autoptr(GDateTime) probe = g_date_time_add(t, away[i]);
+		GTimeSpan o;
+		GDateTime *other;
+
+		if (probe == NULL)
+			continue;
+		o = g_date_time_get_utc_offset(probe);
+		if (o == off)
+			continue;
+		/* the same wall time, read with the offset @o */
+		other = g_date_time_add(t, off - o);
+		if (other != NULL && g_date_time_get_utc_offset(other) == o)
+			return other;
+		g_clear_pointer(&other, g_date_time_unref);
+	}
+	return NULL;
+}
+
+GDateTime *
+evf_tz_datetime_new(GTimeZone *tz, int y, int mo, int d, int h, int mi,
+                    double s)
+{
+	GDateTime *t = g_date_time_new(tz, y, mo, d, h, mi, s);
+	g_autoptr(GDateTime) other = t != NULL ? twin(t) : NULL;
+
+	if (other != NULL && g_date_time_compare(other, t) < 0) {
+		g_date_time_unref(t);
+		return g_steal_pointer(&other);
+	}
+	return t;
+}
+
+gboolean
+evf_tz_is_ambiguous(GDateTime *t)
+{
+	g_autoptr(GDateTime) other = NULL;
+
+	g_return_val_if_fail(t != NULL, FALSE);
+	other = twin(t);
+	return other != NULL;
+}
+
 EvfTzSet *
 evf_tz_set_new(void)
 {

@@ -38,3 +38,16 @@ gboolean evf_tz_is_utc(const char *name);
  * Olympic summer of 2000, Brazil's and Chile's yearly decrees, Morocco's
  * and Palestine's Ramadan breaks. Any thread may call this. */
 int evf_tz_regular_from(const char *tzid);
+
+/* (transfer full) (nullable): wall time @y-@mo-@d @h:@mi:@s in @tz, as
+ * g_date_time_new() gives it, except where the clocks go back and the wall
+ * time occurs twice: there the first of the two instants, as RFC 5545
+ * §3.3.5 has it (GLib takes standard time, the second). */
+GDateTime *evf_tz_datetime_new(GTimeZone *tz, int y, int mo, int d, int h,
+                               int mi, double s);
+
+/* Whether @t's wall time occurs twice in its zone (where the clocks go
+ * back). Clients disagree on which instant such a time in a zone is:
+ * libical, ical.js and python-icalendar take the second, the RFC and
+ * vobject the first. */
+gboolean evf_tz_is_ambiguous(GDateTime *t);

@@ -45,7 +45,7 @@ entry(xmlTextWriter *w, const EvfView *view, const EvfEvent *ev)
 
 	ok &= xmlTextWriterStartElement(w, BAD_CAST "entry") >= 0;
 	ok &= evf_xml_element(w, "id", id);
-	ok &= evf_xml_element(w, "title", title);
+	ok &= evf_xml_text(w, "title", title);
 	ok &= evf_xml_element(w, "updated", updated);
 	ok &= evf_xml_element(w, "published", published);
 	ok &= link_element(w, "alternate", NULL, link);
@@ -69,7 +69,7 @@ entry(xmlTextWriter *w, const EvfView *view, const EvfEvent *ev)
 		/* RFC 4287 §4.2.11: the feed the entry was copied from. */
 		ok &= xmlTextWriterStartElement(w, BAD_CAST "source") >= 0;
 		ok &= evf_xml_element(w, "id", ev->source_url);
-		ok &= evf_xml_element(w, "title", ev->source_title);
+		ok &= evf_xml_text(w, "title", ev->source_title);
 		ok &= link_element(w, "self", NULL, ev->source_url);
 		ok &= xmlTextWriterEndElement(w) >= 0;
 	}
@@ -104,16 +104,16 @@ evf_write_atom(const EvfView *view, GError **error)
 	ok &= xmlTextWriterWriteAttribute(w, BAD_CAST "xml:lang",
 	                                  BAD_CAST cfg->language) >= 0;
 	ok &= evf_xml_element(w, "id", id);
-	ok &= evf_xml_element(w, "title", view->title);
+	ok &= evf_xml_text(w, "title", view->title);
 	if (cfg->description[0] != '\0')
-		ok &= evf_xml_element(w, "subtitle", cfg->description);
+		ok &= evf_xml_text(w, "subtitle", cfg->description);
 	ok &= evf_xml_element(w, "updated", updated);
 	ok &= link_element(w, "self", "application/atom+xml", view->self_url);
 	if (cfg->hub != NULL)
 		ok &= link_element(w, "hub", NULL, cfg->hub);
 	ok &= link_element(w, "alternate", "text/html", cfg->url);
 	ok &= xmlTextWriterStartElement(w, BAD_CAST "author") >= 0;
-	ok &= evf_xml_element(w, "name", cfg->title);
+	ok &= evf_xml_text(w, "name", cfg->title);
 	ok &= evf_xml_element(w, "uri", cfg->url);
 	ok &= xmlTextWriterEndElement(w) >= 0;
 	ok &= xmlTextWriterStartElement(w, BAD_CAST "generator") >= 0;

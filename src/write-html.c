@@ -21,6 +21,7 @@
 #include "render.h"
 
 #include "autocleanups.h"
+#include "tz.h"
 #include "util.h"
 
 #include <libical/ical.h>
@@ -191,8 +192,8 @@ static gint64
 day_start(const Page *p, const GDate *d)
 {
 	g_autoptr(GDateTime) t =
-	    g_date_time_new(p->tz, g_date_get_year(d), g_date_get_month(d),
-	                    g_date_get_day(d), 0, 0, 0);
+	    evf_tz_datetime_new(p->tz, g_date_get_year(d), g_date_get_month(d),
+	                        g_date_get_day(d), 0, 0, 0);
 
 	return g_date_time_to_unix(t);
 }

@@ -46,6 +46,9 @@ evf_ics_tzid(const EvfEvent *ev)
 
 	if (ev->tzid == NULL || ev->all_day || ev->rrule != NULL)
 		return ev->tzid;
+	/* where the clocks go back, clients disagree on the instant */
+	if (evf_tz_is_ambiguous(ev->start) || evf_tz_is_ambiguous(ev->end))
+		return NULL;
 	from = evf_tz_regular_from(ev->tzid);
 	return from >= 0 && g_date_time_get_year(ev->start) >= from ? ev->tzid
 	                                                            : NULL;

@@ -40,9 +40,9 @@ evf_write_rss(const EvfView *view, GError **error)
 	ok &= xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns:ev",
 	                                  BAD_CAST NS_EV) >= 0;
 	ok &= xmlTextWriterStartElement(w, BAD_CAST "channel") >= 0;
-	ok &= evf_xml_element(w, "title", view->title);
+	ok &= evf_xml_text(w, "title", view->title);
 	ok &= evf_xml_element(w, "link", cfg->url);
-	ok &= evf_xml_element(w, "description", description);
+	ok &= evf_xml_text(w, "description", description);
 	ok &= evf_xml_element(w, "language", cfg->language);
 	ok &= evf_xml_element(w, "lastBuildDate", built);
 	ok &= evf_xml_element(w, "ttl", ttl);
@@ -77,7 +77,7 @@ evf_write_rss(const EvfView *view, GError **error)
 		    evf_date_rfc822(evf_event_pubdate(ev), FALSE);
 
 		ok &= xmlTextWriterStartElement(w, BAD_CAST "item") >= 0;
-		ok &= evf_xml_element(w, "title", title);
+		ok &= evf_xml_text(w, "title", title);
 		ok &= evf_xml_element(w, "link", link);
 		ok &= evf_xml_element(w, "description", html);
 		ok &= xmlTextWriterStartElement(w, BAD_CAST "guid") >= 0;
@@ -87,17 +87,16 @@ evf_write_rss(const EvfView *view, GError **error)
 		ok &= xmlTextWriterEndElement(w) >= 0;
 		ok &= evf_xml_element(w, "pubDate", pub);
 		for (guint k = 0; k < ev->categories->len; k++)
-			ok &= evf_xml_element(
-			    w, "category",
-			    g_ptr_array_index(ev->categories, k));
+			ok &=
+			    evf_xml_text(w, "category",
+			                 g_ptr_array_index(ev->categories, k));
 		if (ev->source != NULL) {
 			ok &= xmlTextWriterStartElement(w, BAD_CAST "source") >=
 			      0;
 			ok &= xmlTextWriterWriteAttribute(
 			          w, BAD_CAST "url", BAD_CAST ev->source_url) >=
 			      0;
-			ok &= xmlTextWriterWriteString(
-			          w, BAD_CAST ev->source_title) >= 0;
+			ok &= evf_xml_write_text(w, ev->source_title);
 			ok &= xmlTextWriterEndElement(w) >= 0;
 		}
 		ok &= evf_xml_event(w, ev);

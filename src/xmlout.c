@@ -6,6 +6,8 @@
 
 #include "util.h"
 
+#include <string.h>
+
 char *
 evf_xml_rfc3339(gint64 usec)
 {
@@ -31,6 +33,44 @@ evf_xml_element(xmlTextWriter *w, const char *name, const char *text)
 }
 
 gboolean
+evf_xml_write_text(xmlTextWriter *w, const char *text)
+{
+	g_autofree char *clean = evf_text_sanitize(text, -1);
+	gboolean ok = TRUE;
+
+	for (const char *p = clean; *p != '\0';) {
+		gsize n = strcspn(p, "&<");
+
+		if (n > 0) {
+			g_autofree char *run = g_strndup(p, n);
+
+			ok &= xmlTextWriterWriteString(w, BAD_CAST run) >= 0;
+			p += n;
+		}
+		if (*p != '\0') {
+			ok &= xmlTextWriterWriteRaw(
+			          w, BAD_CAST(*p == '&' ? "&#x26;"
+			                                : "&#x3C;")) >= 0;
+			p++;
+		}
+	}
+	return ok;
+}
+
+gboolean
+evf_xml_text(xmlTextWriter *w, const char *name, const char *text)
+{
+	gboolean ok;
+
+	if (text == NULL)
+		return TRUE;
+	ok = xmlTextWriterStartElement(w, BAD_CAST name) >= 0;
+	ok &= evf_xml_write_text(w, text);
+	ok &= xmlTextWriterEndElement(w) >= 0;
+	return ok;
+}
+
+gboolean
 evf_xml_event(xmlTextWriter *w, const EvfEvent *ev)
 {
 	g_autofree char *start = evf_event_w3c_start(ev);
@@ -44,8 +84,8 @@ evf_xml_event(xmlTextWriter *w, const EvfEvent *ev)
 		    (char *)g_ptr_array_index(ev->organizers, i));
 	ok &= evf_xml_element(w, "ev:startdate", start);
 	ok &= evf_xml_element(w, "ev:enddate", end);
-	ok &= evf_xml_element(w, "ev:location", ev->location);
-	ok &= evf_xml_element(w, "ev:organizer",
-	                      organizers->len > 0 ? organizers->str : NULL);
+	ok &= evf_xml_text(w, "ev:location", ev->location);
+	ok &= evf_xml_text(w, "ev:organizer",
+	                   organizers->len > 0 ? organizers->str : NULL);
 	return ok;
 }

@@ -16,5 +16,15 @@ char *evf_xml_rfc3339(gint64 usec);
  * success; a NULL @text writes nothing. */
 gboolean evf_xml_element(xmlTextWriter *w, const char *name, const char *text);
 
+/* Writes <name>text</name> for a plain-text element (a title, a category,
+ * a place): as evf_xml_element, with "&" and "<" as the hexadecimal
+ * character references "&#x26;" and "&#x3C;", as the RSS Best Practices
+ * Profile asks; the W3C validator otherwise reports text such as
+ * "Q&amp;A <online>" as HTML (CharacterData, ContainsHTML). */
+gboolean evf_xml_text(xmlTextWriter *w, const char *name, const char *text);
+/* Writes @text as the content of the element just started, as
+ * evf_xml_text does. */
+gboolean evf_xml_write_text(xmlTextWriter *w, const char *text);
+
 /* Writes ev:startdate, ev:enddate, ev:location and ev:organizer. */
 gboolean evf_xml_event(xmlTextWriter *w, const EvfEvent *ev);

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "event.h"
 #include "eventfile.h"
+#include "tz.h"
 #include "util.h"
 
 #define PATH "events/x.md"
@@ -268,8 +269,10 @@ test_valid_block_lists(void)
 		return;
 	g_assert_cmpuint(ev->organizers->len, ==, 2);
 	g_assert_cmpstr(g_ptr_array_index(ev->organizers, 1), ==, "UNODC");
-	/* An exact repetition is dropped. */
-	g_assert_cmpuint(ev->categories->len, ==, 2);
+	/* A repetition is dropped, in another case too: both would be
+	 * category/workshop/. The first spelling stays. */
+	g_assert_cmpuint(ev->categories->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 0), ==, "workshop");
 	g_assert_cmpint(ev->status, ==, EVF_STATUS_CANCELLED);
 }
 
@@ -492,6 +495,73 @@ test_dates_timezone_utc(void)
 	                utc_us(2018, 5, 22, 9, 30, 0));
 }
 
+/* A wall time the clocks go back over happens twice: it is the first of
+ * the two, as in RFC 5545, with a warning; in a zone whose summer offset
+ * is the standard one (Dublin) too, and in the southern hemisphere. */
+static void
+test_dates_fall_back(void)
+{
+	static const struct {
+		const char *zone, *start, *at;
+	} cases[] = {
+		{ "Europe/Berlin", "2024-10-27T02:30", "02:30+02:00" },
+		{ "Europe/Dublin", "2024-10-27T01:30", "01:30+01:00" },
+		{ "Australia/Sydney", "2024-04-07T02:30", "02:30+11:00" },
+		{ "America/New_York", "2024-11-03T01:15", "01:15-04:00" },
+	};
+	const gint64 want[] = {
+		utc_us(2024, 10, 27, 0, 30, 0),
+		utc_us(2024, 10, 27, 0, 30, 0),
+		utc_us(2024, 4, 6, 15, 30, 0),
+		utc_us(2024, 11, 3, 5, 15, 0),
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GPtrArray) diags = evf_diags_new();
+		g_autofree char *text =
+		    g_strdup_printf("---\n"
+		                    "title: Night Shift\n"
+		                    "start: %s\n"
+		                    "timezone: %s\n"
+		                    "---\n",
+		                    cases[i].start, cases[i].zone);
+		g_autoptr(EvfEvent) ev = parse(text, diags);
+		const EvfDiag *d;
+
+		g_assert_nonnull(ev);
+		g_assert_cmpuint(evf_diags_errors(diags), ==, 0);
+		g_assert_cmpuint(diags->len, ==, 1);
+		if (ev == NULL || diags->len != 1)
+			return;
+		g_assert_cmpint(unix_of(ev->start) * G_USEC_PER_SEC, ==,
+		                want[i]);
+		g_assert_true(evf_tz_is_ambiguous(ev->start));
+		d = g_ptr_array_index(diags, 0);
+		g_assert_true(d->warning);
+		g_assert_cmpuint(d->line, ==, 3);
+		g_assert_cmpuint(d->col, ==, 8);
+		g_assert_nonnull(strstr(d->message, "occurs twice"));
+		g_assert_nonnull(strstr(d->message, cases[i].at));
+	}
+
+	/* A day before, and an hour after, it is one instant. */
+	{
+		g_autoptr(EvfEvent) ev = parse_ok("---\n"
+		                                  "title: Night Shift\n"
+		                                  "start: 2024-10-26T02:30\n"
+		                                  "end: 2024-10-27T03:30\n"
+		                                  "timezone: Europe/Berlin\n"
+		                                  "---\n");
+
+		if (ev == NULL)
+			return;
+		g_assert_false(evf_tz_is_ambiguous(ev->start));
+		g_assert_false(evf_tz_is_ambiguous(ev->end));
+		g_assert_cmpint(unix_of(ev->end) * G_USEC_PER_SEC, ==,
+		                utc_us(2024, 10, 27, 2, 30, 0));
+	}
+}
+
 static void
 test_dates_utc_offset(void)
 {
@@ -535,16 +605,23 @@ test_dates_tba(void)
 static void
 test_dates_dst_overlap_accepted(void)
 {
-	/* 02:30 on 28 October 2018 happens twice in Ljubljana: it exists. */
-	g_autoptr(EvfEvent) ev = parse_ok("---\n"
-	                                  "title: Overnight Exercise\n"
-	                                  "start: 2018-10-28T02:30\n"
-	                                  "---\n");
+	/* 02:30 on 28 October 2018 happens twice in Ljubljana: it exists,
+	 * and is the first (with a warning: test_dates_fall_back). */
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(EvfEvent) ev = parse("---\n"
+	                               "title: Overnight Exercise\n"
+	                               "start: 2018-10-28T02:30\n"
+	                               "---\n",
+	                               diags);
 
+	g_assert_nonnull(ev);
+	g_assert_cmpuint(evf_diags_errors(diags), ==, 0);
 	if (ev == NULL)
 		return;
 	g_assert_cmpint(g_date_time_get_hour(ev->start), ==, 2);
 	g_assert_cmpint(g_date_time_get_minute(ev->start), ==, 30);
+	g_assert_cmpint(unix_of(ev->start) * G_USEC_PER_SEC, ==,
+	                utc_us(2018, 10, 28, 0, 30, 0));
 }
 
 /* ----------------------------------------------------------- formats */
@@ -818,6 +895,28 @@ test_error_empty_title(void)
 	             "start: 2018-05-22\n"
 	             "---\n",
 	             2, 8, "title: empty value");
+	/* Nor an empty place, organizer or category, which would be
+	 * written as an empty LOCATION or <ev:location/> */
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "location: \"  \"\n"
+	             "---\n",
+	             4, 11, "location: empty value");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "categories: [policy, \"\"]\n"
+	             "---\n",
+	             4, 22, "categories: empty value");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "organizer:\n"
+	             "  - OSCE\n"
+	             "  - ' '\n"
+	             "---\n",
+	             6, 5, "organizer: empty value");
 }
 
 static void
@@ -1605,6 +1704,8 @@ main(int argc, char **argv)
 	                test_dates_timed_seconds_and_space);
 	g_test_add_func("/eventfile/dates/timezone-key",
 	                test_dates_timezone_key);
+	g_test_add_func("/eventfile/dates/fall-back-twice",
+	                test_dates_fall_back);
 	g_test_add_func("/eventfile/dates/timezone-utc",
 	                test_dates_timezone_utc);
 	g_test_add_func("/eventfile/text/plain-text-tags",

@@ -96,20 +96,44 @@ def kids(el, ns=None, name=None):
 
 
 def text_of(el):
-    """(text content, whether any of it came from a CDATA section)."""
+    """(text content, whether the line the element starts on in the file
+    holds a hexadecimal character reference: see mark_hexref_lines)."""
     parts = []
-    cdata = False
     for c in el.childNodes:
-        if c.nodeType == c.CDATA_SECTION_NODE:
-            cdata = True
-            parts.append(c.data)
-        elif c.nodeType == c.TEXT_NODE:
+        if c.nodeType in (c.CDATA_SECTION_NODE, c.TEXT_NODE):
             parts.append(c.data)
         elif c.nodeType == ELEMENT:
-            t, cd = text_of(c)
-            parts.append(t)
-            cdata = cdata or cd
-    return ''.join(parts), cdata
+            parts.append(text_of(c)[0])
+    return ''.join(parts), getattr(el, 'hexref_line', False)
+
+
+def elements_in_order(node):
+    for c in node.childNodes:
+        if c.nodeType == ELEMENT:
+            yield c
+            yield from elements_in_order(c)
+
+
+def mark_hexref_lines(doc, data):
+    """Notes on each element whether the line it starts on holds "&#x".
+
+    The validator's RSS Profile support reads the raw file: a plain-text
+    element whose lines carry a hexadecimal character reference (such as
+    &#x3C; for "<") is exempt from CharacterData and from ContainsHTML's
+    entity rule; nothing else is (not CDATA, whose "<" and "&" the profile
+    asks to encode instead).  Only the start line counts here, the
+    stricter reading."""
+    raw = data.decode('utf-8', 'replace') if isinstance(data, bytes) \
+        else data
+    hexref = ['&#x' in ln for ln in
+              raw.replace('\r\n', '\n').replace('\r', '\n').split('\n')]
+    starts = []
+    p = xml.parsers.expat.ParserCreate()
+    p.StartElementHandler = \
+        lambda name, attrs: starts.append(p.CurrentLineNumber)
+    p.Parse(data, True)
+    for el, line in zip(elements_in_order(doc), starts):
+        el.hexref_line = hexref[line - 1]
 
 
 def qname(el):
@@ -464,13 +488,14 @@ def scan_html(value):
     return scan.found
 
 
-def nonhtml_problem(value, cdata, rss):
-    """What the validator says about markup in a plain-text element."""
+def nonhtml_problem(value, hexref, rss):
+    """What the validator says about markup in a plain-text element;
+    @hexref: whether its line in the file holds "&#x"."""
     tags = [t for t in re.findall(r'</(\w+)>', value)
             if t.lower() in HTML_ELEMENTS]
     if tags:
         return 'contains </%s>' % tags[0]
-    if cdata:
+    if hexref:
         return None
     for ent in re.findall(r'&(#?\w+)', value):
         if ent in html.entities.name2codepoint or ent == 'apos' or \
@@ -478,7 +503,8 @@ def nonhtml_problem(value, cdata, rss):
             return 'contains the escaped entity &%s; (escaped twice?)' % ent
     if rss and re.search(r'&#[x0-9]|<[/a-zA-Z]', value):
         return ('contains text that looks like markup; the validator '
-                'reports it (CharacterData) unless it is in CDATA')
+                'reports it (CharacterData) unless "<" and "&" are '
+                'written as hexadecimal character references (&#x3C;)')
     return None
 
 
@@ -554,10 +580,12 @@ class FeedChecker:
 
     def parse_dom(self, path, data):
         try:
-            return xml.dom.minidom.parseString(data)
+            doc = xml.dom.minidom.parseString(data)
         except (xml.parsers.expat.ExpatError, ValueError) as e:
             self.report.add(path, 'SAXError', 'document', str(e))
             return None
+        mark_hexref_lines(doc, data)
+        return doc
 
     def feedparser_checks(self, path, data, kind):
         r = self.report
@@ -739,7 +767,7 @@ class FeedChecker:
             el = one(ch, 'channel', name, True, klass)
             if el is None:
                 continue
-            value, cdata = text_of(el)
+            value, hexref = text_of(el)
             if not value.strip():
                 r.add(path, 'NotBlank', 'channel/%s' % name)
             if name == 'link':
@@ -747,7 +775,7 @@ class FeedChecker:
                 if prob:
                     r.add(path, prob[0], 'channel/link', prob[1])
             else:
-                why = nonhtml_problem(value, cdata, True)
+                why = nonhtml_problem(value, hexref, True)
                 if why:
                     r.add(path, 'ContainsHTML', 'channel/%s' % name, why)
 
@@ -856,11 +884,11 @@ class FeedChecker:
             r.add(path, 'ItemMustContainTitleOrDescription', where)
         out = {'title': None, 'start': None, 'pubdate': None}
         if titles:
-            value, cdata = text_of(titles[0])
+            value, hexref = text_of(titles[0])
             out['title'] = value
             if not value.strip():
                 r.add(path, 'NotBlank', where, 'empty <title>')
-            why = nonhtml_problem(value, cdata, True)
+            why = nonhtml_problem(value, hexref, True)
             if why:
                 r.add(path, 'ContainsHTML', where + '/title', why)
         links = kids(item, None, 'link')
@@ -881,10 +909,10 @@ class FeedChecker:
                 not kids(item, None, 'description'):
             r.add(path, 'NeedDescriptionBeforeContent', where)
         for el in kids(item, None, 'category'):
-            value, cdata = text_of(el)
+            value, hexref = text_of(el)
             if not value.strip():
                 r.add(path, 'NotBlank', where, 'empty <category>')
-            why = nonhtml_problem(value, cdata, True)
+            why = nonhtml_problem(value, hexref, True)
             if why:
                 r.add(path, 'ContainsHTML', where + '/category', why)
         for el in kids(item, None, 'author'):
@@ -1128,7 +1156,7 @@ class FeedChecker:
                 r.add(path, 'InvalidTextType' if not content else
                       'InvalidMIMEType', where, 'type=%r' % ttype)
             return
-        value, cdata = text_of(el)
+        value, hexref = text_of(el)
         if ttype == 'xhtml':
             divs = kids(el)
             if len(divs) != 1 or divs[0].namespaceURI != XHTML_NS or \
@@ -1141,7 +1169,7 @@ class FeedChecker:
         elif ttype == 'html':
             self.check_html_value(path, where, value)
         else:
-            why = nonhtml_problem(value, cdata, False)
+            why = nonhtml_problem(value, hexref, False)
             if why:
                 r.add(path, 'ContainsUndeclaredHTML', where, why)
         if not value.strip() and not kids(el):
