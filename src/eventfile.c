@@ -934,6 +934,18 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 			; /* the dates are wrong, and said so */
 		else if ((why = evf_eventfile_check_rrule(ev, s)) != NULL)
 			ctx_error(c, n, "recurrence: %s", why);
+		else if (ev->tzid != NULL && !ev->all_day &&
+		         !evf_tz_is_regular(ev->tzid,
+		                            g_date_time_get_year(ev->start)))
+			/* a single event is published in UTC instead; a
+			 * series follows its zone's changes */
+			ctx_error(
+			    c, n,
+			    "recurrence: in %d the clocks of %s change "
+			    "on dates no yearly rule gives, which Outlook "
+			    "cannot follow in a series: give each date an "
+			    "event file of its own",
+			    g_date_time_get_year(ev->start), ev->tzid);
 		else
 			ev->rrule = g_steal_pointer(&s);
 	}

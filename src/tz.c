@@ -190,17 +190,83 @@ has_rdate(icalcomponent *vtz)
 	return FALSE;
 }
 
-/* Whether @tzid's VTIMEZONE from @year on has RRULE observances only. */
+#define FIRST_YEAR 1970
+#define LAST_YEAR  2100
+/* libical's zones state their rules up to 2037 */
+#define LAST_CHECKED 2036
+/* A cut VTIMEZONE goes wrong, if at all, from the cut on: the years
+ * checked from there */
+#define CHECKED_YEARS 2
+/* how many years before the first it needs a zone's VTIMEZONE may
+ * start */
+#define MAX_BACK 10
+
+/* Whether @vtz gives @tzid's UTC offset, as tzdata has it (read by GLib),
+ * at noon UTC of every day of CHECKED_YEARS years from 1 January @year
+ * (and not after LAST_CHECKED). */
+static gboolean
+faithful(icalcomponent *vtz, const char *tzid, int year)
+{
+	g_autoptr(GTimeZone) tz =
+	    g_time_zone_new_identifier(evf_tz_is_utc(tzid) ? "UTC" : tzid);
+	g_autoptr(GDateTime) first = g_date_time_new_utc(year, 1, 1, 12, 0, 0);
+	g_autoptr(GDateTime) last = g_date_time_new_utc(
+	    MIN(year + CHECKED_YEARS - 1, LAST_CHECKED), 12, 31, 12, 0, 0);
+	icaltimezone *zone;
+	gboolean ok = TRUE;
+
+	if (tz == NULL || first == NULL || last == NULL)
+		return FALSE;
+	zone = icaltimezone_new();
+	icaltimezone_set_component(zone, icalcomponent_clone(vtz));
+	for (gint64 t = g_date_time_to_unix(first);
+	     ok && t <= g_date_time_to_unix(last); t += 24 * 60 * 60) {
+		struct icaltimetype at = icaltime_from_timet_with_zone(
+		    (time_t)t, 0, icaltimezone_get_utc_timezone());
+		int daylight;
+
+		ok = icaltimezone_get_utc_offset_of_utc_time(zone, &at,
+		                                             &daylight) ==
+		     g_time_zone_get_offset(tz,
+		                            g_time_zone_find_interval(
+		                                tz, G_TIME_TYPE_UNIVERSAL, t));
+	}
+	icaltimezone_free(zone, 1);
+	return ok;
+}
+
+/* (transfer full) (nullable): @tzid's VTIMEZONE for times from @year on:
+ * libical's, truncated to start as late as it can and still give tzdata's
+ * offsets from @year on (faithful). libical 3.0 drops the observance in
+ * force at the cut when its rule ended before it: Vancouver's VTIMEZONE
+ * cut at 2026 lost the change to standard time of November 2025 (the
+ * last before British Columbia kept summer time), and read January 2026
+ * as summer time; started at 2025, it is right. NULL when no start up
+ * to MAX_BACK years earlier is. */
+static icalcomponent *
+build_faithful(const char *tzid, int year)
+{
+	for (int from = year; from >= year - MAX_BACK; from--) {
+		icalcomponent *vtz = build(tzid, from);
+
+		if (vtz == NULL)
+			return NULL;
+		if (year > LAST_CHECKED || faithful(vtz, tzid, year))
+			return vtz;
+		icalcomponent_free(vtz);
+	}
+	return NULL;
+}
+
+/* Whether @tzid has a faithful VTIMEZONE from @year on with RRULE
+ * observances only. */
 static gboolean
 regular(const char *tzid, int year)
 {
-	g_autoptr(icalcomponent) vtz = build(tzid, year);
+	g_autoptr(icalcomponent) vtz = build_faithful(tzid, year);
 
 	return vtz != NULL && !has_rdate(vtz);
 }
-
-#define FIRST_YEAR 1970
-#define LAST_YEAR  2100
 
 int
 evf_tz_regular_from(const char *tzid)
@@ -245,6 +311,14 @@ evf_tz_regular_from(const char *tzid)
 	return found;
 }
 
+gboolean
+evf_tz_is_regular(const char *tzid, int year)
+{
+	int from = evf_tz_regular_from(tzid);
+
+	return from >= 0 && year >= from;
+}
+
 icalcomponent *
 evf_tz_set_clone(EvfTzSet *set, const char *tzid)
 {
@@ -257,7 +331,10 @@ evf_tz_set_clone(EvfTzSet *set, const char *tzid)
 		                                  &year))
 			year = GINT_TO_POINTER(
 			    MAX(FIRST_YEAR, evf_tz_regular_from(tzid)));
-		vtz = build(tzid, GPOINTER_TO_INT(year));
+		vtz = build_faithful(tzid, GPOINTER_TO_INT(year));
+		/* none: only a series in an irregular year needs one */
+		if (vtz == NULL)
+			vtz = build(tzid, GPOINTER_TO_INT(year));
 		if (vtz == NULL)
 			return NULL;
 		g_hash_table_insert(set->built, g_strdup(tzid), vtz);

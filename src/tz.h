@@ -33,11 +33,14 @@ icalcomponent *evf_tz_set_clone(EvfTzSet *set, const char *tzid);
 gboolean evf_tz_is_utc(const char *name);
 
 /* The first year (1970 at the earliest) from which @tzid's VTIMEZONE has
- * RRULE observances only, as Outlook needs (it ignores RDATE lists); -1
- * when it never has (Asia/Gaza). Before it are irregular years: Sydney's
+ * RRULE observances only, as Outlook needs (it ignores RDATE lists), and
+ * gives tzdata's offsets (see build_faithful in tz.c); -1 when it never
+ * has (Asia/Gaza). Before it are irregular years: Sydney's
  * Olympic summer of 2000, Brazil's and Chile's yearly decrees, Morocco's
  * and Palestine's Ramadan breaks. Any thread may call this. */
 int evf_tz_regular_from(const char *tzid);
+/* Whether @year is one of @tzid's regular years (evf_tz_regular_from). */
+gboolean evf_tz_is_regular(const char *tzid, int year);
 
 /* (transfer full) (nullable): wall time @y-@mo-@d @h:@mi:@s in @tz, as
  * g_date_time_new() gives it, except where the clocks go back and the wall

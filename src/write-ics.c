@@ -42,16 +42,14 @@ date_value(const GDate *d)
 const char *
 evf_ics_tzid(const EvfEvent *ev)
 {
-	int from;
-
 	if (ev->tzid == NULL || ev->all_day || ev->rrule != NULL)
 		return ev->tzid;
 	/* where the clocks go back, clients disagree on the instant */
 	if (evf_tz_is_ambiguous(ev->start) || evf_tz_is_ambiguous(ev->end))
 		return NULL;
-	from = evf_tz_regular_from(ev->tzid);
-	return from >= 0 && g_date_time_get_year(ev->start) >= from ? ev->tzid
-	                                                            : NULL;
+	return evf_tz_is_regular(ev->tzid, g_date_time_get_year(ev->start))
+	           ? ev->tzid
+	           : NULL;
 }
 
 /* A DTSTART or DTEND property for @t, in the event's zone. */

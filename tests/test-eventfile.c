@@ -855,6 +855,28 @@ test_error_zone_offset_refused(void)
 	             4, 11, "unknown time zone");
 }
 
+/* A series in a zone whose VTIMEZONE needs RDATE lists, which Outlook
+ * ignores, in that year: refused (a single event is written in UTC). */
+static void
+test_error_series_irregular_zone(void)
+{
+	assert_error("---\n"
+	             "title: Weekly consultation\n"
+	             "start: 2025-03-03T10:00\n"
+	             "timezone: Asia/Gaza\n"
+	             "recurrence: FREQ=WEEKLY;COUNT=8\n"
+	             "---\n",
+	             5, 13,
+	             "recurrence: in 2025 the clocks of Asia/Gaza change on "
+	             "dates no yearly rule gives");
+	g_autoptr(EvfEvent) ev = parse_ok("---\n"
+	                                  "title: Consultation\n"
+	                                  "start: 2025-03-03T10:00\n"
+	                                  "timezone: Asia/Gaza\n"
+	                                  "---\n");
+	g_assert_nonnull(ev);
+}
+
 static void
 test_error_dst_gap(void)
 {
@@ -1749,6 +1771,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/date/zone-offset-refused",
 	                test_error_zone_offset_refused);
 	g_test_add_func("/eventfile/date/dst-gap", test_error_dst_gap);
+	g_test_add_func("/eventfile/recurrence/irregular-zone",
+	                test_error_series_irregular_zone);
 	g_test_add_func("/eventfile/date/published-future",
 	                test_error_published_future);
 

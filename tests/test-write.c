@@ -433,6 +433,63 @@ test_tz_regular_from(void)
 	g_assert_cmpint(evf_tz_regular_from("Australia/Sydney"), ==, sydney);
 }
 
+/* Each zone's VTIMEZONE gives tzdata's offsets from the first year it is
+ * used: libical 3.0's truncation once dropped the observance in force at
+ * the cut (Vancouver read January 2026 as summer time, Cairo January
+ * 2025). */
+static void
+test_tz_faithful(void)
+{
+	static const struct {
+		const char *zone;
+		int y, m, d;
+	} cases[] = {
+		{ "America/Vancouver", 2026, 1, 15 },
+		{ "America/Vancouver", 2026, 7, 15 },
+		{ "America/Winnipeg", 2026, 1, 15 },
+		{ "Africa/Cairo", 2025, 1, 15 },
+		{ "Africa/Cairo", 2025, 7, 15 },
+		{ "Europe/Ljubljana", 2018, 1, 15 },
+		{ "Europe/Ljubljana", 2018, 7, 15 },
+		{ "Australia/Sydney", 2024, 1, 15 },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(EvfTzSet) set = evf_tz_set_new();
+		g_autoptr(GTimeZone) tz =
+		    g_time_zone_new_identifier(cases[i].zone);
+		g_autoptr(GDateTime) at = g_date_time_new_utc(
+		    cases[i].y, cases[i].m, cases[i].d, 12, 0, 0);
+		icalcomponent *vtz;
+		icaltimezone *zone = icaltimezone_new();
+		struct icaltimetype t = icaltime_from_timet_with_zone(
+		    (time_t)g_date_time_to_unix(at), 0,
+		    icaltimezone_get_utc_timezone());
+		int daylight;
+
+		evf_tz_set_use(set, cases[i].zone, cases[i].y);
+		vtz = evf_tz_set_clone(set, cases[i].zone);
+		g_assert_nonnull(vtz);
+		for (icalcomponent *o = icalcomponent_get_first_component(
+		         vtz, ICAL_ANY_COMPONENT);
+		     o != NULL; o = icalcomponent_get_next_component(
+		                    vtz, ICAL_ANY_COMPONENT))
+			g_assert_null(icalcomponent_get_first_property(
+			    o, ICAL_RDATE_PROPERTY));
+		icaltimezone_set_component(zone, vtz);
+		g_test_message("%s on %04d-%02d-%02d", cases[i].zone,
+		               cases[i].y, cases[i].m, cases[i].d);
+		g_assert_cmpint(
+		    icaltimezone_get_utc_offset_of_utc_time(zone, &t,
+		                                            &daylight),
+		    ==,
+		    g_time_zone_get_offset(tz, g_time_zone_find_interval(
+		                                   tz, G_TIME_TYPE_UNIVERSAL,
+		                                   g_date_time_to_unix(at))));
+		icaltimezone_free(zone, 1);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -441,6 +498,7 @@ main(int argc, char **argv)
 	g_setenv("TZ", "America/New_York", TRUE);
 	g_test_add_func("/write/golden/hard", test_golden);
 	g_test_add_func("/write/tz/regular-from", test_tz_regular_from);
+	g_test_add_func("/write/tz/faithful", test_tz_faithful);
 	g_test_add_func("/write/golden/sample", test_golden_sample);
 	g_test_add_func("/write/ics/properties", test_ics_properties);
 	g_test_add_func("/write/renders-kept-for-the-same-state",

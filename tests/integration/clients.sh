@@ -462,13 +462,16 @@ fi
 if build zones "$top_srcdir/tests/data/zone-events" UTC; then
 	check_site zones
 	pub=$tmp/zones/public
-	if [ "$(grep -c '^TZID:' "$pub/calendar.ics")" = 1 ] &&
-		grep -q '^TZID:Australia/Sydney' "$pub/calendar.ics" &&
+	# (Vancouver in 2026 and Cairo in 2025: the zones whose VTIMEZONE
+	# libical cut wrong; the clients above agree on their instants)
+	if [ "$(grep '^TZID:' "$pub/calendar.ics" | tr -d '\r' | sort | tr '\n' ' ')" = \
+		'TZID:Africa/Cairo TZID:America/Vancouver TZID:Australia/Sydney ' ] &&
 		[ -z "$(grep 'TZID=' "$pub/calendar.ics" |
-			grep -v 'TZID=Australia/Sydney')" ]; then
-		pass "zones: one VTIMEZONE, Australia/Sydney's; none for UTC or Gaza"
+			grep -v -e 'TZID=Australia/Sydney' -e 'TZID=America/Vancouver' \
+				-e 'TZID=Africa/Cairo')" ]; then
+		pass "zones: VTIMEZONEs for Sydney, Vancouver, Cairo; none for UTC or Gaza"
 	else
-		fail "zones: one VTIMEZONE, Australia/Sydney's; none for UTC or Gaza"
+		fail "zones: VTIMEZONEs for Sydney, Vancouver, Cairo; none for UTC or Gaza"
 		grep -n 'TZID' "$pub/calendar.ics" | sed 's/^/# /'
 	fi
 	if ! grep -q '^RDATE' "$pub/calendar.ics"; then

@@ -226,6 +226,22 @@ grep -q "warning: 'rscale@old.example.org': an RRULE in a calendar other than th
 ok $? "rscale: the rule is reported and left out"
 check "rscale: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
 
+# ------------------------------------------ a series in an irregular zone
+# Gaza's clocks change on dates no yearly rule gives: its VTIMEZONE needs
+# RDATE lists, which Outlook ignores, so an event file refuses a series
+# there; the import keeps the first occurrence and says so.
+tmp=$(mktmp)
+write_config "$tmp" "$tmp/events"
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:gaza-weekly@old.example.org\r\nDTSTAMP:20250101T000000Z\r\nDTSTART;TZID=Asia/Gaza:20250303T100000\r\nDTEND;TZID=Asia/Gaza:20250303T110000\r\nSUMMARY:Weekly consultation in Gaza City\r\nRRULE:FREQ=WEEKLY;COUNT=8\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+	>"$tmp/gaza.ics"
+"$EVFEED" --config "$tmp/evfeed.conf" import "$tmp/gaza.ics" >"$tmp/out" 2>"$tmp/err"
+ok $? "irregular zone: exit 0"
+grep -q "warning: 'gaza-weekly@old.example.org': a series in Asia/Gaza, whose clocks change on dates no yearly rule gives, is kept as its first occurrence" "$tmp/err" &&
+	! grep -q '^recurrence:' "$tmp/events/"*.md &&
+	grep -q '^timezone: Asia/Gaza$' "$tmp/events/"*.md
+ok $? "irregular zone: the rule is reported and left out"
+check "irregular zone: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
+
 # ------------------------------------------------------------ dry run
 tmp=$(mktmp)
 write_config "$tmp" "$tmp/events"
