@@ -206,6 +206,17 @@ evf_slugify(const char *text)
 		    g_compute_checksum_for_string(G_CHECKSUM_SHA256, text, -1);
 
 		g_string_append_printf(s, "x-%.10s", hex);
+	} else if (s->len > EVF_SLUG_MAX) {
+		/* A file or folder name has 255 bytes at most, and a
+		 * temporary one 23 more than events/<slug>.ics: a long text
+		 * keeps its beginning, told apart by its digest. */
+		g_autofree char *hex =
+		    g_compute_checksum_for_string(G_CHECKSUM_SHA256, text, -1);
+
+		g_string_truncate(s, EVF_SLUG_MAX - 11);
+		while (s->len > 0 && s->str[s->len - 1] == '-')
+			g_string_truncate(s, s->len - 1);
+		g_string_append_printf(s, "-%.10s", hex);
 	}
 	return g_string_free(s, FALSE);
 }

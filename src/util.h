@@ -51,10 +51,14 @@ char *evf_uuid5(const char *namespace_uuid, const char *name);
 /* evfeed's own UUID namespace, for identities derived from names. */
 #define EVF_UUID_NAMESPACE "3f0e5a4c-7d2b-5c1e-9a47-2b6d8e1f0c93"
 
+/* The longest slug, in bytes. */
+#define EVF_SLUG_MAX 200
+
 /* (transfer full): a URL path segment made of [a-z0-9-] from @text
  * (transliterated, lower-cased, runs of anything else become one '-').
  * Never empty: "x-" and ten hex digits of the text's SHA-256 when
- * nothing transliterates. */
+ * nothing transliterates. At most EVF_SLUG_MAX bytes: a longer one is
+ * cut, and ends in '-' and ten hex digits of the text's SHA-256. */
 char *evf_slugify(const char *text);
 
 /* (transfer full): @text made safe for XML 1.0 and iCalendar TEXT: invalid

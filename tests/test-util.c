@@ -116,6 +116,33 @@ test_slugify_punctuation_runs(void)
 	check_slug("one ; two :: three", "one-two-three");
 }
 
+/* A file name has 255 bytes at most: a long text's slug keeps 189 of its
+ * own and the digest of the whole, so that two long texts alike in their
+ * first 189 do not share it. */
+static void
+test_slugify_long(void)
+{
+	g_autoptr(GString) a = g_string_new(NULL);
+	g_autofree char *exact = NULL;
+	g_autofree char *sa = NULL;
+	g_autofree char *sb = NULL;
+
+	for (int i = 0; i < 60; i++)
+		g_string_append(a, "Policy ");
+	sa = evf_slugify(a->str);
+	g_string_append(a, "and more");
+	sb = evf_slugify(a->str);
+	g_assert_cmpuint(strlen(sa), <=, EVF_SLUG_MAX);
+	g_assert_cmpuint(strlen(sb), <=, EVF_SLUG_MAX);
+	g_assert_true(g_str_has_prefix(sa, "policy-policy-"));
+	g_assert_cmpstr(sa, !=, sb);
+	g_assert_true(g_regex_match_simple(
+	    "^[a-z0-9]+(-[a-z0-9]+)*-[0-9a-f]{10}$", sa, 0, 0));
+	/* Up to the limit, a slug is what it always was. */
+	exact = g_strnfill(EVF_SLUG_MAX, 'a');
+	check_slug(exact, exact);
+}
+
 static void
 test_slugify_never_empty(void)
 {
@@ -562,6 +589,7 @@ main(int argc, char **argv)
 	g_test_add_func("/util/slugify/accents", test_slugify_accents);
 	g_test_add_func("/util/slugify/punctuation-runs",
 	                test_slugify_punctuation_runs);
+	g_test_add_func("/util/slugify/long", test_slugify_long);
 	g_test_add_func("/util/slugify/never-empty", test_slugify_never_empty);
 
 	g_test_add_func("/util/text-sanitize/invalid-utf8",

@@ -159,4 +159,27 @@ ok $? "new checks the dates like check does"
 test $? -eq 2
 ok $? "new without --start: exit 2"
 
+# Names as long as a file system allows: a 252-byte file name (255 with
+# .md), a 360-byte category and a 400-byte title for `evfeed new`. Their
+# addresses (events/<slug>.ics, category/<slug>/, and the temporary files
+# beside them) must stay within 255 bytes.
+mkdir -p "$tmp/long/events"
+write_config "$tmp/long" "$tmp/long/events"
+stem=$(printf 'a%.0s' $(seq 1 252))
+cat=$(printf 'policy%.0s' $(seq 1 60))
+printf -- '---\ntitle: Long file name\nstart: 2026-06-10\ncategories: ["%s"]\n---\nBody.\n' \
+	"$cat" >"$tmp/long/events/$stem.md"
+"$EVFEED" build --config "$tmp/long/evfeed.conf" >"$tmp/out" 2>&1 &&
+	[ "$(ls "$tmp/long/public/events" | wc -l)" = 1 ] &&
+	[ "$(ls "$tmp/long/public/category" | wc -l)" = 1 ] &&
+	tr -d '\r' <"$tmp/long/public/calendar.ics" |
+	awk '/^ /{ printf "%s", substr($0, 2); next } { printf "\n%s", $0 }' |
+		grep -qx "CATEGORIES:$cat"
+ok $? "long file and category names build"
+"$EVFEED" new "$(printf 'Regional workshop %.0s' $(seq 1 22))" \
+	--config "$tmp/long/evfeed.conf" --start 2026-06-11 >/dev/null 2>"$tmp/err" &&
+	"$EVFEED" build --config "$tmp/long/evfeed.conf" >/dev/null 2>&1 &&
+	[ "$(ls "$tmp/long/public/events" | wc -l)" = 2 ]
+ok $? "new with a 400-byte title writes a file that builds"
+
 done_testing
