@@ -178,6 +178,43 @@ name_cmp(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Whether the folder @path holds a file named *.md. */
+static gboolean
+holds_event_files(const char *path)
+{
+	g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+	const char *name;
+
+	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL)
+		if (name[0] != '.' && g_str_has_suffix(name, ".md"))
+			return TRUE;
+	return FALSE;
+}
+
+/* A warning for @name in the events folder, which is not read, when it
+ * looks like an event file an editor means to publish: one whose name
+ * ends in .md in another case or in .markdown, or a subfolder of .md
+ * files. Editors' backups and other files pass in silence. */
+static void
+warn_unread(const EvfConfig *cfg, const char *name, GPtrArray *diags)
+{
+	g_autofree char *path = g_build_filename(cfg->events_dir, name, NULL);
+	g_autofree char *shown = evf_catalog_display_path(path);
+	g_autofree char *lower = g_ascii_strdown(name, -1);
+
+	if (g_str_has_suffix(lower, ".md") ||
+	    g_str_has_suffix(lower, ".markdown"))
+		evf_diags_warn(diags, shown, 0, 0,
+		               "not read: an event file's name ends in '.md', "
+		               "in lower case");
+	else if (g_file_test(path, G_FILE_TEST_IS_DIR) &&
+	         !g_file_test(path, G_FILE_TEST_IS_SYMLINK) &&
+	         holds_event_files(path))
+		evf_diags_warn(diags, shown, 0, 0,
+		               "not read: event files go directly in the "
+		               "events folder, not in folders within it");
+}
+
 GPtrArray *
 evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
                  char **digest)
@@ -204,6 +241,8 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 		if (name[0] != '.' && g_str_has_suffix(name, ".md") &&
 		    strlen(name) > 3)
 			g_ptr_array_add(names, g_strdup(name));
+		else if (name[0] != '.')
+			warn_unread(cfg, name, diags);
 	g_ptr_array_sort(names, name_cmp);
 
 	for (guint i = 0; i < names->len; i++) {

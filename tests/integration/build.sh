@@ -182,4 +182,20 @@ ok $? "long file and category names build"
 	[ "$(ls "$tmp/long/public/events" | wc -l)" = 2 ]
 ok $? "new with a 400-byte title writes a file that builds"
 
+# What looks like an event file but is not read gets a warning: a name in
+# .MD or .markdown, a folder of .md files. Backups and dot files do not.
+mkdir -p "$tmp/long/events/2026"
+printf -- '---\ntitle: In a folder\nstart: 2026-06-12\n---\n' >"$tmp/long/events/2026/a.md"
+printf -- '---\ntitle: Upper case\nstart: 2026-06-13\n---\n' >"$tmp/long/events/B.MD"
+printf -- '---\ntitle: Long suffix\nstart: 2026-06-14\n---\n' >"$tmp/long/events/c.markdown"
+: >"$tmp/long/events/d.md~"
+: >"$tmp/long/events/.e.md.swp"
+"$EVFEED" check --config "$tmp/long/evfeed.conf" >"$tmp/out" 2>"$tmp/err"
+ok $? "unread files: check passes"
+grep -qx '.*/events/2026: warning: not read: event files go directly in the events folder, not in folders within it' "$tmp/err" &&
+	grep -qx ".*/events/B.MD: warning: not read: an event file's name ends in '.md', in lower case" "$tmp/err" &&
+	grep -qx ".*/events/c.markdown: warning: not read: an event file's name ends in '.md', in lower case" "$tmp/err" &&
+	[ "$(grep -c warning "$tmp/err")" = 3 ]
+ok $? "unread files: a warning for each that looks like an event file"
+
 done_testing
