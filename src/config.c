@@ -544,6 +544,7 @@ evf_config_load(const char *path, GPtrArray *diags)
 	gsize len = 0;
 	g_auto(GStrv) groups = NULL;
 	g_autofree char *text = NULL;
+	const char *body;
 	g_autoptr(GHashTable) lines = NULL;
 	guint before = evf_diags_errors(diags);
 	g_autoptr(GUri) uri = NULL;
@@ -563,11 +564,14 @@ evf_config_load(const char *path, GPtrArray *diags)
 		              "the configuration is larger than 1 MiB");
 		return NULL;
 	}
-	if (!g_key_file_load_from_data(kf, text, -1, G_KEY_FILE_NONE, &error)) {
+	/* Windows editors start a UTF-8 file with a byte order mark, which
+	 * GKeyFile takes for part of the first line. */
+	body = g_str_has_prefix(text, "\xef\xbb\xbf") ? text + 3 : text;
+	if (!g_key_file_load_from_data(kf, body, -1, G_KEY_FILE_NONE, &error)) {
 		evf_diags_add(diags, path, 0, 0, "%s", error->message);
 		return NULL;
 	}
-	lines = index_lines(text);
+	lines = index_lines(body);
 
 	groups = g_key_file_get_groups(kf, NULL);
 	for (guint i = 0; groups[i] != NULL; i++) {

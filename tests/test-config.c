@@ -330,6 +330,25 @@ test_site_url_iri(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(cfg->host, ==, "xn--bcher-kva.example");
 }
 
+/* As Windows editors save it: a byte order mark and CRLF line ends; an
+ * error still points at its line. */
+static void
+test_bom_and_crlf(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) cfg =
+	    assert_loads(f, "\xef\xbb\xbf[site]\r\ntitle=Events \u017d\r\n"
+	                    "timezone=Europe/Zagreb\r\n");
+
+	if (cfg != NULL) {
+		g_assert_cmpstr(cfg->title, ==, "Events \u017d");
+		g_assert_cmpstr(cfg->timezone, ==, "Europe/Zagreb");
+	}
+	assert_refused(f,
+	               "\xef\xbb\xbf[site]\r\ntitle=Events\r\n"
+	               "timezone=Mars/Base\r\n",
+	               3, "timezone");
+}
+
 static void
 test_site_url_not_http(Fixture *f, gconstpointer data)
 {
@@ -846,6 +865,7 @@ main(int argc, char **argv)
 	ADD("/config/site/url-trailing-slash", test_site_url_trailing_slash);
 	ADD("/config/site/host-lower-case", test_site_host_lower_case);
 	ADD("/config/site/url-iri", test_site_url_iri);
+	ADD("/config/bom-and-crlf", test_bom_and_crlf);
 	ADD("/config/site/url-not-http", test_site_url_not_http);
 	ADD("/config/site/url-query-or-fragment-refused",
 	    test_site_url_query_or_fragment);
