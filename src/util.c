@@ -369,6 +369,17 @@ evf_text_oneline(const char *text)
 
 	if (clean == NULL)
 		return g_string_free(s, FALSE);
+	if (strstr(clean, "\xe2\x80\xa8") != NULL ||
+	    strstr(clean, "\xe2\x80\xa9") != NULL) {
+		/* Unicode's line and paragraph separators end lines too */
+		static GRegex *separators;
+		char *spaced = g_regex_replace_literal(
+		    evf_regex_once(&separators, "[\\x{2028}\\x{2029}]", 0),
+		    clean, -1, 0, " ", 0, NULL);
+
+		g_free(clean);
+		clean = spaced;
+	}
 	words = g_strsplit_set(clean, " \t\n", -1);
 	for (guint i = 0; words[i] != NULL; i++) {
 		if (words[i][0] == '\0')

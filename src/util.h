@@ -80,7 +80,8 @@ GRegex *evf_regex_once(GRegex **slot, const char *pattern,
                        GRegexCompileFlags flags);
 
 /* (transfer full): @text on one line: sanitized, runs of white space
- * (including newlines) folded into one space, trimmed. */
+ * (including newlines and U+2028, U+2029) folded into one space,
+ * trimmed. */
 char *evf_text_oneline(const char *text);
 
 /* (transfer full): @s with control characters escaped, for logs. */

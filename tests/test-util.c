@@ -282,6 +282,14 @@ test_text_oneline(void)
 	                "bad\xef\xbf\xbd"
 	                "byte");
 	g_assert_cmpstr(f, ==, "END:VEVENT BEGIN:VEVENT");
+	/* Unicode's line and paragraph separators, which feed readers
+	 * show as line breaks; a no-break space stays */
+	{
+		g_autofree char *g = evf_text_oneline(
+		    "one\u2028two \u2029 three\u00a0four\u2028");
+
+		g_assert_cmpstr(g, ==, "one two three\u00a0four");
+	}
 }
 
 static void
