@@ -6,6 +6,7 @@
 #include "event.h"
 
 #include "html.h"
+#include "util.h"
 
 #include <string.h>
 
@@ -292,7 +293,14 @@ evf_event_deserialize(GVariant *v)
 char *
 evf_event_display_title(const EvfEvent *ev)
 {
-	if (ev->status == EVF_STATUS_CANCELLED)
+	static GRegex *says_so;
+
+	/* Editors and partners often say it in the title already:
+	 * "CANCELLED: …", "[Canceled] …". */
+	if (ev->status == EVF_STATUS_CANCELLED &&
+	    !g_regex_match(evf_regex_once(&says_so, "^\\W*cancell?ed\\b",
+	                                  G_REGEX_CASELESS),
+	                   ev->title, 0, NULL))
 		return g_strconcat("Cancelled: ", ev->title, NULL);
 	return g_strdup(ev->title);
 }

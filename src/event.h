@@ -108,7 +108,8 @@ EvfEvent *evf_event_deserialize(GVariant *v);
  * EVF_EARLIEST_PUBDATE. */
 gint64 evf_event_pubdate(const EvfEvent *ev);
 
-/* (transfer full): the title as shown, "Cancelled: " first if cancelled. */
+/* (transfer full): the title as shown, "Cancelled: " first if cancelled,
+ * unless the title starts by saying so ("CANCELLED: …"). */
 char *evf_event_display_title(const EvfEvent *ev);
 
 /* Computes ev->fingerprint from every content field. */

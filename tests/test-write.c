@@ -490,6 +490,35 @@ test_tz_faithful(void)
 	}
 }
 
+/* A cancelled event's title says so once: "Cancelled: " comes first
+ * unless the editor or the partner wrote it already. */
+static void
+test_cancelled_title(void)
+{
+	static const char *const cases[][2] = {
+		{ "Border workshop", "Cancelled: Border workshop" },
+		{ "CANCELLED: Border workshop", "CANCELLED: Border workshop" },
+		{ "[Canceled] Border workshop", "[Canceled] Border workshop" },
+		{ "Cancelled - Border meeting", "Cancelled - Border meeting" },
+		{ "Cancellation policy workshop",
+		  "Cancelled: Cancellation policy workshop" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(EvfEvent) ev = evf_event_new();
+		g_autofree char *shown = NULL;
+		g_autofree char *confirmed = NULL;
+
+		ev->title = g_strdup(cases[i][0]);
+		ev->status = EVF_STATUS_CANCELLED;
+		shown = evf_event_display_title(ev);
+		g_assert_cmpstr(shown, ==, cases[i][1]);
+		ev->status = EVF_STATUS_CONFIRMED;
+		confirmed = evf_event_display_title(ev);
+		g_assert_cmpstr(confirmed, ==, cases[i][0]);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -499,6 +528,7 @@ main(int argc, char **argv)
 	g_test_add_func("/write/golden/hard", test_golden);
 	g_test_add_func("/write/tz/regular-from", test_tz_regular_from);
 	g_test_add_func("/write/tz/faithful", test_tz_faithful);
+	g_test_add_func("/write/cancelled-title", test_cancelled_title);
 	g_test_add_func("/write/golden/sample", test_golden_sample);
 	g_test_add_func("/write/ics/properties", test_ics_properties);
 	g_test_add_func("/write/renders-kept-for-the-same-state",
