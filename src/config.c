@@ -148,6 +148,41 @@ find_line(GHashTable *lines, const char *group, const char *key)
 	return GPOINTER_TO_UINT(g_hash_table_lookup(lines, name));
 }
 
+/* Whether the canonical path @inner is @outer or inside it. */
+static gboolean
+within(const char *inner, const char *outer)
+{
+	gsize n = strlen(outer);
+
+	return strncmp(inner, outer, n) == 0 &&
+	       (inner[n] == '\0' || inner[n] == '/' ||
+	        (n > 0 && outer[n - 1] == '/'));
+}
+
+/* What the output folder holds is published as it is: neither the event
+ * files nor the state may be in it. (The output may be inside the events
+ * folder, whose subfolders are not read.) */
+static void
+check_paths(const EvfConfig *cfg, const char *path, GHashTable *lines,
+            GPtrArray *diags)
+{
+	guint line = find_line(lines, "paths", "output");
+
+	if (cfg->output_dir == NULL) /* invalid, and said so */
+		return;
+	if (cfg->events_dir != NULL && within(cfg->events_dir, cfg->output_dir))
+		evf_diags_add(diags, path, line ? line : 1, 0,
+		              "[paths] output: the events folder (%s) would "
+		              "be published with it; give each a folder of "
+		              "its own",
+		              cfg->events_dir);
+	if (cfg->state_path != NULL && within(cfg->state_path, cfg->output_dir))
+		evf_diags_add(diags, path, line ? line : 1, 0,
+		              "[paths] output: the state (%s) would be "
+		              "published with it; keep it outside",
+		              cfg->state_path);
+}
+
 static gboolean
 parse_duration(const char *v, gint64 *out)
 {
@@ -628,6 +663,7 @@ evf_config_load(const char *path, GPtrArray *diags)
 		}
 	}
 
+	check_paths(cfg, path, lines, diags);
 	if (evf_diags_errors(diags) > before)
 		return NULL;
 	uri = g_uri_parse(cfg->url, G_URI_FLAGS_NONE, NULL);

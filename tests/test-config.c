@@ -349,6 +349,32 @@ test_bom_and_crlf(Fixture *f, gconstpointer data)
 	               3, "timezone");
 }
 
+/* The output folder is published as it is: not the events folder, nor
+ * the state, in it. The output may be inside the events folder. */
+static void
+test_paths_apart(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) cfg = NULL;
+
+	assert_refused(f, "[paths]\nevents=site\noutput=site\n", 3,
+	               "the events folder");
+	assert_refused(f, "[paths]\nevents=site/events\noutput=site/\n", 3,
+	               "the events folder");
+	assert_refused(f, "[paths]\noutput=.\nstate=evfeed.db\n", 2,
+	               "the state");
+	assert_refused(f,
+	               "[paths]\nevents=e\noutput=www\n"
+	               "state=www/data/evfeed.db\n",
+	               3, "the state");
+	cfg = assert_loads(f, "[paths]\nevents=content\noutput=content/"
+	                      "public\nstate=content-state.db\n");
+	g_assert_nonnull(cfg);
+	g_clear_pointer(&cfg, evf_config_free);
+	/* a name that merely begins like the other */
+	cfg = assert_loads(f, "[paths]\nevents=public-events\noutput=public\n");
+	g_assert_nonnull(cfg);
+}
+
 static void
 test_site_url_not_http(Fixture *f, gconstpointer data)
 {
@@ -866,6 +892,7 @@ main(int argc, char **argv)
 	ADD("/config/site/host-lower-case", test_site_host_lower_case);
 	ADD("/config/site/url-iri", test_site_url_iri);
 	ADD("/config/bom-and-crlf", test_bom_and_crlf);
+	ADD("/config/paths/apart", test_paths_apart);
 	ADD("/config/site/url-not-http", test_site_url_not_http);
 	ADD("/config/site/url-query-or-fragment-refused",
 	    test_site_url_query_or_fragment);
