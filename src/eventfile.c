@@ -992,7 +992,7 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 	const char *end = data + len, *p, *fm, *fm_end = NULL, *body;
 	const char *invalid = NULL;
 	g_autoptr(GError) md_error = NULL;
-	guint line, col, body_line, md_line = 1;
+	guint line, col, body_line, md_line = 1, leading = 0;
 
 	if (len == 0) {
 		evf_diags_add(diags, path, 1, 1,
@@ -1071,9 +1071,19 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		              "description: %s", md_error->message);
 		return NULL;
 	}
+	for (const char *q = ev->description_md; g_ascii_isspace(*q); q++)
+		leading += *q == '\n';
 	g_strstrip(ev->description_md);
-	evf_markdown_render(ev->description_md, cfg->url, &ev->description_html,
-	                    &ev->description_text);
+	md_line =
+	    evf_markdown_render(ev->description_md, cfg->url,
+	                        &ev->description_html, &ev->description_text);
+	if (md_line != 0) {
+		evf_diags_add(diags, path, body_line + leading + md_line - 1, 1,
+		              "description: lists, quotes or emphasis nested "
+		              "more than %d deep",
+		              EVF_MARKDOWN_MAX_NESTING);
+		return NULL;
+	}
 	if (ev->uid == NULL) {
 		ev->uid = evf_uuid5(EVF_UUID_NAMESPACE, stem);
 		ev->uid_line = ev->uid_col = 1;

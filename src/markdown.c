@@ -214,7 +214,43 @@ parse(const char *markdown, cmark_llist **extensions, cmark_parser **parser)
 	return cmark_parser_finish(p);
 }
 
-void
+/* The line (from 1) of the first node of @doc nested deeper than
+ * EVF_MARKDOWN_MAX_NESTING, or 0. */
+static guint
+too_deep(cmark_node *doc)
+{
+	cmark_iter *iter = cmark_iter_new(doc);
+	cmark_event_type ev;
+	guint depth = 0, line = 0;
+
+	while (line == 0 && (ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(iter);
+
+		if (ev == CMARK_EVENT_EXIT)
+			depth--;
+		else if (ev == CMARK_EVENT_ENTER &&
+		         cmark_node_first_child(node) != NULL &&
+		         ++depth > EVF_MARKDOWN_MAX_NESTING)
+			line = MAX(cmark_node_get_start_line(node), 1);
+	}
+	cmark_iter_free(iter);
+	return line;
+}
+
+/* The text as it is, escaped, in one paragraph. */
+static void
+render_as_text(const char *markdown, const char *base_url, char **html,
+               char **text)
+{
+	g_autofree char *clean = evf_text_sanitize(markdown, -1);
+	g_autofree char *escaped = g_markup_escape_text(clean, -1);
+	g_autofree char *para = g_strdup_printf("<p>%s</p>", escaped);
+
+	*html = evf_html_sanitize(para, base_url);
+	*text = g_strstrip(g_steal_pointer(&clean));
+}
+
+guint
 evf_markdown_render(const char *markdown, const char *base_url, char **html,
                     char **text)
 {
@@ -222,18 +258,20 @@ evf_markdown_render(const char *markdown, const char *base_url, char **html,
 	g_autoptr(cmark_node) doc = NULL;
 	cmark_llist *extensions = NULL;
 	char *raw;
+	guint deep;
 
 	/* Beyond the caps, the text as it is: cmark could take minutes. */
 	if (!evf_markdown_check(markdown, NULL, NULL)) {
-		g_autofree char *clean = evf_text_sanitize(markdown, -1);
-		g_autofree char *escaped = g_markup_escape_text(clean, -1);
-		g_autofree char *para = g_strdup_printf("<p>%s</p>", escaped);
-
-		*html = evf_html_sanitize(para, base_url);
-		*text = g_strstrip(g_steal_pointer(&clean));
-		return;
+		render_as_text(markdown, base_url, html, text);
+		return 0;
 	}
 	doc = parse(markdown, &extensions, &parser);
+	/* and beyond what an HTML parser keeps (libxml2 stops at 256
+	 * levels, and would drop the rest) */
+	if ((deep = too_deep(doc)) != 0) {
+		render_as_text(markdown, base_url, html, text);
+		return deep;
+	}
 	tidy(doc, base_url);
 
 	raw = cmark_render_html(doc, options, extensions);
@@ -244,4 +282,5 @@ evf_markdown_render(const char *markdown, const char *base_url, char **html,
 	raw = cmark_render_plaintext(doc, options, 0);
 	*text = g_strstrip(evf_text_sanitize(raw, -1));
 	free(raw);
+	return 0;
 }

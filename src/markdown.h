@@ -11,9 +11,16 @@
  * against @base_url. Raw HTML is dropped, and so are links to anything but
  * http, https and mailto (their text stays). Sets *html and *text
  * (transfer full). A text beyond the caps of evf_markdown_check() is not
- * parsed: its HTML is the text, escaped, in one paragraph. */
-void evf_markdown_render(const char *markdown, const char *base_url,
-                         char **html, char **text);
+ * parsed: its HTML is the text, escaped, in one paragraph; and so is one
+ * whose lists, quotes or emphasis nest deeper than
+ * EVF_MARKDOWN_MAX_NESTING, for which the line (from 1) of the first too
+ * deep is returned. 0 otherwise. */
+guint evf_markdown_render(const char *markdown, const char *base_url,
+                          char **html, char **text);
+
+/* How deep blocks and inlines may nest (an HTML parser keeps 256 levels,
+ * and a list takes two each) */
+#define EVF_MARKDOWN_MAX_NESTING 100
 
 /* cmark-gfm 0.29.0.gfm.6 is quadratic in each of these; beyond them a text
  * is not given to it (CVE-2023-22486 and the like, fixed upstream later). */

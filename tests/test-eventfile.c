@@ -877,6 +877,30 @@ test_error_series_irregular_zone(void)
 	g_assert_nonnull(ev);
 }
 
+/* Lists nested deeper than an HTML parser keeps: an error at the line of
+ * the first too deep, counted in the file (blank lines before the
+ * description too). */
+static void
+test_error_description_too_deep(void)
+{
+	g_autoptr(GString) text = g_string_new("---\n"
+	                                       "title: Workshop\n"
+	                                       "start: 2018-05-22\n"
+	                                       "---\n"
+	                                       "\n"
+	                                       "\n"
+	                                       "Agenda:\n"
+	                                       "\n");
+
+	for (int i = 0; i < 60; i++)
+		g_string_append_printf(text, "%*s- point\n", 2 * i, "");
+	/* lines 9 to 68; the document, then two levels an item: the 50th
+	 * item, on line 58, is the first too deep */
+	assert_error(text->str, 58, 1,
+	             "description: lists, quotes or emphasis nested more than "
+	             "100 deep");
+}
+
 static void
 test_error_dst_gap(void)
 {
@@ -1771,6 +1795,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/date/zone-offset-refused",
 	                test_error_zone_offset_refused);
 	g_test_add_func("/eventfile/date/dst-gap", test_error_dst_gap);
+	g_test_add_func("/eventfile/description/too-deep",
+	                test_error_description_too_deep);
 	g_test_add_func("/eventfile/recurrence/irregular-zone",
 	                test_error_series_irregular_zone);
 	g_test_add_func("/eventfile/date/published-future",

@@ -715,6 +715,45 @@ test_limits_nesting(void)
 	}
 }
 
+/* Lists nested line by line, each within the caps of one line: an HTML
+ * parser keeps 256 levels, and libxml2 dropped what lay deeper without a
+ * word, so nesting deeper than EVF_MARKDOWN_MAX_NESTING is refused: the
+ * line of the first too deep comes back. */
+static void
+test_limits_nesting_across_lines(void)
+{
+	/* the document, then a list and an item a level */
+	const guint fits = (EVF_MARKDOWN_MAX_NESTING - 1) / 2;
+	g_autoptr(GString) ok = g_string_new("Intro.\n\n");
+	g_autoptr(GString) deep = NULL;
+	g_auto(Rendered) r = { 0 };
+	g_auto(Rendered) d = { 0 };
+	guint items = 0;
+
+	for (guint i = 0; i < fits; i++)
+		g_string_append_printf(ok, "%*s- item %u\n", (int)(2 * i), "",
+		                       i + 1);
+	deep = g_string_new(ok->str);
+	for (guint i = fits; i < 4 * fits; i++)
+		g_string_append_printf(deep, "%*s- item %u\n", (int)(2 * i), "",
+		                       i + 1);
+	assert_within_caps(ok->str);
+	assert_within_caps(deep->str);
+
+	g_assert_cmpuint(evf_markdown_render(ok->str, BASE, &r.html, &r.text),
+	                 ==, 0);
+	for (const char *p = r.html; (p = strstr(p, "<li>")) != NULL; p++)
+		items++;
+	g_assert_cmpuint(items, ==, fits);
+	g_assert_true(contains(r.html, "item 49"));
+
+	/* the first item too deep is on line 2 + fits + 1 */
+	g_assert_cmpuint(evf_markdown_render(deep->str, BASE, &d.html, &d.text),
+	                 ==, 2 + fits + 1);
+	g_assert_false(contains(d.html, "<ul>"));
+	g_assert_true(contains(d.text, "item 196"));
+}
+
 /* A table 45,000 columns wide: over 10 s in cmark-gfm's table
  * extension (tests/fuzz/corpus/markdown/regress-cmark-table-columns). */
 static void
@@ -927,6 +966,8 @@ main(int argc, char **argv)
 	                test_safe_url_upper_case_scheme);
 	g_test_add_func("/markdown/safe-url/refused", test_safe_url_refused);
 	g_test_add_func("/markdown/limits/nesting", test_limits_nesting);
+	g_test_add_func("/markdown/limits/nesting-across-lines",
+	                test_limits_nesting_across_lines);
 	g_test_add_func("/markdown/limits/table-columns",
 	                test_limits_table_columns);
 	g_test_add_func("/markdown/limits/brackets", test_limits_brackets);
