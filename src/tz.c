@@ -170,6 +170,28 @@ build(const char *tzid, int year)
 			icalproperty_free(p);
 		}
 	}
+	/* An observance's RRULE ends (UNTIL) at its last onset, in UTC.
+	 * vobject (dateutil) compares that with the onsets in the offset
+	 * they change to, not from, and loses the last one (Fiji's return to
+	 * standard time in January 2021, Tehran's last summer in 2022). A
+	 * day later ends the yearly rule just the same. */
+	for (icalcomponent *o =
+	         icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT);
+	     o != NULL;
+	     o = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
+		icalproperty *rule =
+		    icalcomponent_get_first_property(o, ICAL_RRULE_PROPERTY);
+		struct icalrecurrencetype rt;
+
+		if (rule == NULL)
+			continue;
+		rt = icalproperty_get_rrule(rule);
+		if (rt.freq == ICAL_YEARLY_RECURRENCE &&
+		    !icaltime_is_null_time(rt.until)) {
+			icaltime_adjust(&rt.until, 1, 0, 0, 0);
+			icalproperty_set_rrule(rule, rt);
+		}
+	}
 	/* TZID first, as every client writes it. */
 	p = icalproperty_new_tzid(tzid);
 	icalcomponent_add_property(vtz, p);

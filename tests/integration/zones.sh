@@ -3,7 +3,7 @@
 # back by three clients that know nothing of one another: ical.js, which
 # reads the calendar's VTIMEZONEs as Thunderbird does, python-icalendar
 # and vobject. In each zone, a summer and a winter event and a monthly
-# series; every client must accept the calendar and find every occurrence
+# series in 2025, and winter events in 2018 and 2026; every client must accept the calendar and find every occurrence
 # at the instant Python's own zoneinfo gives for that wall time (the first
 # of two where the clocks go back, as RFC 5545 has it), and the RSS feed
 # must carry the same instants.
@@ -54,7 +54,10 @@ for zone in zones:
     for kind, (y, mo, d, h), hours, rule in (
             ('summer', (2025, 7, 1, 10), 2, None),
             ('winter', (2025, 1, 15, 9), 1, None),
-            ('monthly', (2025, 3, 3, 10), 1, 'FREQ=MONTHLY;COUNT=12')):
+            ('monthly', (2025, 3, 3, 10), 1, 'FREQ=MONTHLY;COUNT=12'),
+            # the sample's year, and the next
+            ('winter-2018', (2018, 1, 15, 9), 1, None),
+            ('winter-2026', (2026, 1, 15, 9), 1, None)):
         title = '%s %s' % (kind, zone)
         with open('%s/%s-%s.md' % (folder, kind, slug), 'w') as f:
             f.write('---\ntitle: %s\nstart: %04d-%02d-%02dT%02d:00\n'
@@ -70,7 +73,7 @@ for zone in zones:
 json.dump(expected, open(out, 'w'))
 print('%d zones' % len(zones))
 EOF
-ok $? "one summer, one winter and one monthly event in each zone"
+ok $? "five events in each zone"
 
 # Series in irregular zones: refused at their recurrence line, and only
 # they.
