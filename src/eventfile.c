@@ -541,14 +541,29 @@ want_when(Ctx *c, const char *key, const Node *n, const char *zone,
 	return TRUE;
 }
 
+/* (transfer full): @t as an event file writes it. */
+static char *
+when_text(struct icaltimetype t)
+{
+	if (t.is_date)
+		return g_strdup_printf("%04d-%02d-%02d", t.year, t.month,
+		                       t.day);
+	if (t.second != 0)
+		return g_strdup_printf("%04d-%02d-%02dT%02d:%02d:%02d", t.year,
+		                       t.month, t.day, t.hour, t.minute,
+		                       t.second);
+	return g_strdup_printf("%04d-%02d-%02dT%02d:%02d", t.year, t.month,
+	                       t.day, t.hour, t.minute);
+}
+
 char *
 evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 {
 	struct icalrecurrencetype rt;
-	struct icaltimetype start;
+	struct icaltimetype start, first;
 	icalrecur_iterator *it;
-	gboolean any = FALSE;
 	const char *why;
+
 	g_autofree char *rscale = NULL;
 
 	if (strpbrk(rrule, "\r\n") != NULL)
@@ -595,34 +610,58 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 			                "(YYYYMMDDTHHMMSSZ) for a timed "
 			                "event");
 	}
-	if (ev->all_day) {
-		start = icaltime_from_day_of_year(
-		    g_date_get_day_of_year(&ev->start_date),
-		    g_date_get_year(&ev->start_date));
-		start.is_date = 1;
-	} else {
-		start = icaltime_from_timet_with_zone(
-		    g_date_time_to_unix(ev->start), 0,
-		    icaltimezone_get_utc_timezone());
-	}
+	/* The rule runs in the event's wall time, as clients read it. */
+	start = evf_rrule_start(ev);
+	/* Where calendar clients part ways: */
+	if (!ev->all_day && ev->tzid != NULL &&
+	    !evf_tz_is_regular(ev->tzid, start.year))
+		/* a single event is published in UTC instead; a series
+		 * follows its zone's changes */
+		return g_strdup_printf("in %d the clocks of %s change on dates "
+		                       "no yearly rule gives, which Outlook "
+		                       "cannot follow in a series: give each "
+		                       "date an event file of its own",
+		                       start.year, ev->tzid);
+	if (rt.by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX)
+		return g_strdup("BYWEEKNO is not supported: Thunderbird "
+		                "(ical.js) puts such a series in other weeks");
+	if (rt.freq == ICAL_YEARLY_RECURRENCE && start.month == 2 &&
+	    start.day == 29 &&
+	    rt.by_month_day[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+	    rt.by_year_day[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+	    rt.by_day[0] == ICAL_RECURRENCE_ARRAY_MAX)
+		return g_strdup("a yearly series from 29 February: calendar "
+		                "clients disagree on the other years "
+		                "(Thunderbird moves it to 1 March, the others "
+		                "leave them out); write "
+		                "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29 for leap "
+		                "years only");
 	/* The rule must produce at least one occurrence within a bounded
-	 * number of steps (libical spins on some impossible rules). */
+	 * number of steps (libical spins on some impossible rules), and its
+	 * first must be the start: RFC 5545 leaves a series undefined whose
+	 * start is not one of its dates, and Thunderbird leaves the start
+	 * out where others show it. */
 	it = icalrecur_iterator_new(rt, start);
 	if (it == NULL) {
 		icalerror_clear_errno();
 		return g_strdup_printf("invalid RRULE '%s'", rrule);
 	}
-	for (guint i = 0; i < 1000 && !any; i++) {
-		struct icaltimetype next = icalrecur_iterator_next(it);
-
-		if (icaltime_is_null_time(next))
-			break;
-		any = TRUE;
-	}
+	first = icalrecur_iterator_next(it);
 	icalrecur_iterator_free(it);
 	icalerror_clear_errno();
-	if (!any)
+	if (icaltime_is_null_time(first))
 		return g_strdup_printf("RRULE '%s' never occurs", rrule);
+	if (icaltime_compare(first, start) != 0) {
+		g_autofree char *a = when_text(start);
+		g_autofree char *b = when_text(first);
+
+		return g_strdup_printf(
+		    "the start, %s, is not one of the "
+		    "rule's dates, the first of which is %s: "
+		    "calendar clients disagree on whether it "
+		    "counts; start on the first",
+		    a, b);
+	}
 	return NULL;
 }
 
@@ -934,18 +973,6 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 			; /* the dates are wrong, and said so */
 		else if ((why = evf_eventfile_check_rrule(ev, s)) != NULL)
 			ctx_error(c, n, "recurrence: %s", why);
-		else if (ev->tzid != NULL && !ev->all_day &&
-		         !evf_tz_is_regular(ev->tzid,
-		                            g_date_time_get_year(ev->start)))
-			/* a single event is published in UTC instead; a
-			 * series follows its zone's changes */
-			ctx_error(
-			    c, n,
-			    "recurrence: in %d the clocks of %s change "
-			    "on dates no yearly rule gives, which Outlook "
-			    "cannot follow in a series: give each date an "
-			    "event file of its own",
-			    g_date_time_get_year(ev->start), ev->tzid);
 		else
 			ev->rrule = g_steal_pointer(&s);
 	}

@@ -2253,18 +2253,7 @@ keep_series(Ctx *c, Item *m, Built *b)
 			icalmemory_free_buffer(rule);
 		icalerror_clear_errno();
 		if (b->ev->rrule != NULL && !b->ev->all_day &&
-		    b->ev->tzid != NULL &&
-		    !evf_tz_is_regular(b->ev->tzid,
-		                       g_date_time_get_year(b->ev->start))) {
-			/* An event file refuses such a series. */
-			ctx_warn(c,
-			         "'%s': a series in %s, whose clocks change on "
-			         "dates no yearly rule gives, is kept as its "
-			         "first occurrence",
-			         label, b->ev->tzid);
-			g_clear_pointer(&b->ev->rrule, g_free);
-		} else if (b->ev->rrule != NULL && !b->ev->all_day &&
-		           b->zone->kind == ZONE_VTIMEZONE)
+		    b->zone->kind == ZONE_VTIMEZONE)
 			ctx_warn(c,
 			         "'%s': the series recurs in UTC, not in its "
 			         "own time zone",

@@ -6,8 +6,19 @@
 
 #include <glib.h>
 #include <libical/ical.h>
+#include "event.h"
 
 /* (transfer none) (nullable): why libical must not iterate @rt, in words
  * ("it never occurs: …"); NULL when it may. Linear in the rule's BY lists,
  * without iterating. */
 const char *evf_rrule_refusal(const struct icalrecurrencetype *rt);
+
+/* Where @ev's RRULE starts as calendar clients run it: the date of an
+ * all-day event, or the wall time of a timed one in its zone (UTC when it
+ * has none), as a floating time. */
+struct icaltimetype evf_rrule_start(const EvfEvent *ev);
+
+/* The instant, in unix seconds, of @at, a wall time of @ev's series in
+ * its zone (the first of two where the clocks go back). */
+gint64 evf_rrule_instant(const EvfEvent *ev, GTimeZone *tz,
+                         struct icaltimetype at);

@@ -21,6 +21,7 @@
 #include "render.h"
 
 #include "autocleanups.h"
+#include "rrule.h"
 #include "tz.h"
 #include "util.h"
 
@@ -198,9 +199,11 @@ day_start(const Page *p, const GDate *d)
 	return g_date_time_to_unix(t);
 }
 
-/* The end of the occurrence of @ev that starts at @at, unix seconds. */
+/* The end of the occurrence of @ev that starts at @at (a wall time in
+ * @tz, the event's zone), unix seconds. */
 static gint64
-occurrence_end(const Page *p, const EvfEvent *ev, struct icaltimetype at)
+occurrence_end(const Page *p, const EvfEvent *ev, GTimeZone *tz,
+               struct icaltimetype at)
 {
 	if (ev->all_day) {
 		GDate d;
@@ -212,8 +215,7 @@ occurrence_end(const Page *p, const EvfEvent *ev, struct icaltimetype at)
 		                        g_date_get_julian(&ev->start_date));
 		return day_start(p, &d);
 	}
-	return icaltime_as_timet_with_zone(at,
-	                                   icaltimezone_get_utc_timezone()) +
+	return evf_rrule_instant(ev, tz, at) +
 	       (g_date_time_to_unix(ev->end) - g_date_time_to_unix(ev->start));
 }
 
@@ -229,6 +231,7 @@ is_past(const Page *p, const EvfEvent *ev)
 	icalrecur_iterator *it;
 	gboolean past = TRUE;
 	gint64 end_s;
+	g_autoptr(GTimeZone) tz = NULL;
 
 	if (ev->tba)
 		return FALSE;
@@ -244,16 +247,10 @@ is_past(const Page *p, const EvfEvent *ev)
 		return end_s * G_USEC_PER_SEC <= p->now;
 	if (rt.count == 0 && icaltime_is_null_time(rt.until))
 		return FALSE;
-	if (ev->all_day) {
-		first = icaltime_from_day_of_year(
-		    g_date_get_day_of_year(&ev->start_date),
-		    g_date_get_year(&ev->start_date));
-		first.is_date = 1;
-	} else {
-		first = icaltime_from_timet_with_zone(
-		    g_date_time_to_unix(ev->start), 0,
-		    icaltimezone_get_utc_timezone());
-	}
+	/* in the event's wall time, as clients run the rule */
+	first = evf_rrule_start(ev);
+	if (ev->tzid != NULL && !ev->all_day)
+		tz = g_time_zone_new_identifier(ev->tzid);
 	it = icalrecur_iterator_new(rt, first);
 	if (it == NULL) {
 		icalerror_clear_errno();
@@ -265,7 +262,7 @@ is_past(const Page *p, const EvfEvent *ev)
 		if (icaltime_is_null_time(next))
 			break;
 		if (i == MAX_OCCURRENCES ||
-		    occurrence_end(p, ev, next) * G_USEC_PER_SEC > p->now) {
+		    occurrence_end(p, ev, tz, next) * G_USEC_PER_SEC > p->now) {
 			past = FALSE;
 			break;
 		}

@@ -1216,14 +1216,72 @@ test_error_rrule_hourly_spins(void)
 	             "recurrence: FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30\n"
 	             "---\n",
 	             4, 13, "never occurs");
-	/* possible, if rare: kept */
+	/* possible, if rare: kept (from its first occurrence) */
 	g_autoptr(EvfEvent) ev =
 	    parse_ok("---\n"
 	             "title: Workshop\n"
-	             "start: 2018-05-22T09:00\n"
+	             "start: 2020-02-29T00:00\n"
 	             "recurrence: FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=29\n"
 	             "---\n");
 	g_assert_nonnull(ev);
+}
+
+/* Rules calendar clients read differently are refused, each with what to
+ * write instead: a start that is not one of the rule's dates (undefined in
+ * RFC 5545; Thunderbird leaves it out, others show it), BYWEEKNO
+ * (Thunderbird repeats it weekly), a yearly series from 29 February
+ * (Thunderbird moves it to 1 March in other years). */
+static void
+test_error_rrule_clients_differ(void)
+{
+	g_autoptr(EvfEvent) a = NULL;
+	g_autoptr(EvfEvent) b = NULL;
+	g_autoptr(EvfEvent) c = NULL;
+
+	assert_error("---\n"
+	             "title: Monthly review\n"
+	             "start: 2025-01-13T09:00\n"
+	             "recurrence: FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;"
+	             "BYSETPOS=-1;COUNT=6\n"
+	             "---\n",
+	             4, 13,
+	             "the start, 2025-01-13T09:00, is not one of the rule's "
+	             "dates, the first of which is 2025-01-31T09:00");
+	/* the rule runs in the event's own wall time: 00:30 on a Monday in
+	 * Ljubljana is Sunday in UTC */
+	a = parse_ok("---\n"
+	             "title: Night shift\n"
+	             "start: 2025-01-13T00:30\n"
+	             "recurrence: FREQ=WEEKLY;BYDAY=MO;COUNT=4\n"
+	             "---\n");
+	g_assert_nonnull(a);
+	assert_error("---\n"
+	             "title: Week twenty\n"
+	             "start: 2025-05-12\n"
+	             "recurrence: FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO\n"
+	             "---\n",
+	             4, 13, "BYWEEKNO is not supported");
+	assert_error("---\n"
+	             "title: Leap day\n"
+	             "start: 2024-02-29\n"
+	             "recurrence: FREQ=YEARLY;COUNT=3\n"
+	             "---\n",
+	             4, 13, "a yearly series from 29 February");
+	b = parse_ok("---\n"
+	             "title: Leap day\n"
+	             "start: 2024-02-29\n"
+	             "recurrence: FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;COUNT=3\n"
+	             "---\n");
+	g_assert_nonnull(b);
+	/* an all-day monthly series from the 30th starts on its start (the
+	 * check once ran libical on a date with hours of -1, and found 29
+	 * March first) */
+	c = parse_ok("---\n"
+	             "title: Month end\n"
+	             "start: 2025-01-30\n"
+	             "recurrence: FREQ=MONTHLY;COUNT=4\n"
+	             "---\n");
+	g_assert_nonnull(c);
 }
 
 static void
@@ -1823,6 +1881,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/rrule/invalid", test_error_bad_rrule);
 	g_test_add_func("/eventfile/rrule/never-occurs",
 	                test_error_rrule_never_occurs);
+	g_test_add_func("/eventfile/rrule/clients-differ",
+	                test_error_rrule_clients_differ);
 	g_test_add_func("/eventfile/rrule/hourly-spins-refused",
 	                test_error_rrule_hourly_spins);
 	g_test_add_func("/eventfile/rrule/secondly-refused",
