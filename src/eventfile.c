@@ -622,6 +622,17 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		                       "cannot follow in a series: give each "
 		                       "date an event file of its own",
 		                       start.year, ev->tzid);
+	if (!ev->all_day && ev->tzid != NULL &&
+	    evf_tz_is_ambiguous(ev->start)) {
+		g_autofree char *a = when_text(start);
+
+		/* a single event is published in UTC instead */
+		return g_strdup_printf("the start, %s, happens twice in %s "
+		                       "(the clocks go back), and calendar "
+		                       "clients disagree on which a series "
+		                       "means: start it at another hour",
+		                       a, ev->tzid);
+	}
 	if (rt.by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX)
 		return g_strdup("BYWEEKNO is not supported: Thunderbird "
 		                "(ical.js) puts such a series in other weeks");

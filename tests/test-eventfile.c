@@ -1255,6 +1255,34 @@ test_error_rrule_clients_differ(void)
 	             "recurrence: FREQ=WEEKLY;BYDAY=MO;COUNT=4\n"
 	             "---\n");
 	g_assert_nonnull(a);
+	/* every year at 02:30 on the last Sunday of October, which happens
+	 * twice: Thunderbird takes the second, vobject the first (after the
+	 * warning at the start) */
+	{
+		g_autoptr(GPtrArray) diags = evf_diags_new();
+		g_autoptr(EvfEvent) ev =
+		    parse("---\n"
+		          "title: Night shift\n"
+		          "start: 2025-10-26T02:30\n"
+		          "recurrence: FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\n"
+		          "---\n",
+		          diags);
+		const EvfDiag *d;
+
+		g_assert_null(ev);
+		g_assert_cmpuint(diags->len, ==, 2);
+		g_assert_cmpuint(evf_diags_errors(diags), ==, 1);
+		if (diags->len == 2) {
+			d = g_ptr_array_index(diags, 1);
+			g_assert_false(d->warning);
+			g_assert_cmpuint(d->line, ==, 4);
+			g_assert_cmpuint(d->col, ==, 13);
+			g_assert_nonnull(strstr(d->message,
+			                        "the start, 2025-10-26T02:30, "
+			                        "happens twice in "
+			                        "Europe/Ljubljana"));
+		}
+	}
 	assert_error("---\n"
 	             "title: Week twenty\n"
 	             "start: 2025-05-12\n"
