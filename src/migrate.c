@@ -404,6 +404,7 @@ typedef struct {
 	GHashTable *taken;    /* file names written in this run */
 	GHashTable *by_uid;   /* uid → the first Vevent with it */
 	GHashTable *imported; /* uids written */
+	GHashTable *dropped;  /* uid → why its RRULE was left out */
 	gboolean events_dir_made;
 } Run;
 
@@ -464,21 +465,17 @@ load_existing(Run *r)
 }
 
 /* Checks @ev's RRULE as an event file would; a rule it would refuse is
- * dropped (the first occurrence stays) and reported. */
+ * dropped (the first occurrence stays), and why is kept for the report
+ * at its RRULE line (report_properties). */
 static void
-check_rrule(Run *r, EvfEvent *ev, guint line)
+check_rrule(Run *r, EvfEvent *ev)
 {
-	g_autofree char *why = NULL;
-	g_autofree char *l = NULL;
+	char *why;
 
 	if (ev->rrule == NULL ||
 	    (why = evf_eventfile_check_rrule(ev, ev->rrule)) == NULL)
 		return;
-	l = label(ev->uid);
-	evf_diags_warn(r->diags, r->source, line, 0,
-	               "'%s': RRULE is not carried over (%s): only the first "
-	               "occurrence is imported",
-	               l, why);
+	g_hash_table_insert(r->dropped, g_strdup(ev->uid), why);
 	g_clear_pointer(&ev->rrule, g_free);
 }
 
@@ -522,7 +519,7 @@ import_event(Run *r, EvfEvent *ev)
 		              l, there);
 		return FALSE;
 	}
-	check_rrule(r, ev, line);
+	check_rrule(r, ev);
 	if (ev->description_text != NULL)
 		body = evf_migrate_markdown(ev->description_text);
 	text = evf_eventwrite_format(r->cfg, ev, body, &error);
@@ -639,7 +636,16 @@ report_properties(Run *r, const Vevent *v, const EvfEvent *ev,
 		const Prop *p = &g_array_index(v->props, Prop, i);
 
 		if (strcmp(p->name, "RRULE") == 0) {
-			if (rrules++ > 0 || ev->rrule == NULL)
+			const char *why =
+			    g_hash_table_lookup(r->dropped, ev->uid);
+
+			if (rrules++ == 0 && why != NULL)
+				evf_diags_warn(r->diags, r->source, p->line, 0,
+				               "'%s': RRULE is not carried "
+				               "over (%s): only the first "
+				               "occurrence is imported",
+				               l, why);
+			else if (rrules > 1 || ev->rrule == NULL)
 				evf_diags_warn(r->diags, r->source, p->line, 0,
 				               "'%s': RRULE is not carried "
 				               "over: only %s",
@@ -767,8 +773,10 @@ evf_migrate_run(const EvfConfig *cfg, const char *source, gboolean dry_run,
 	    g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GHashTable) imported =
 	    g_hash_table_new(g_str_hash, g_str_equal);
-	Run r = { cfg,   source,   dry_run, now,    out,
-		  diags, existing, taken,   by_uid, imported };
+	g_autoptr(GHashTable) dropped =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	Run r = { cfg,      source, dry_run, now,      out,    diags,
+		  existing, taken,  by_uid,  imported, dropped };
 	const char *data;
 	gsize len;
 	guint written = 0;
