@@ -6,6 +6,7 @@
 #include "event.h"
 
 #include "html.h"
+#include "tz.h"
 #include "util.h"
 
 #include <string.h>
@@ -410,8 +411,11 @@ evf_event_format_when(const EvfEvent *ev)
 		g_autofree char *sday = format_day(
 		    g_date_time_get_day_of_month(s), g_date_time_get_month(s),
 		    g_date_time_get_year(s), TRUE, TRUE);
-		g_autofree char *stime = g_date_time_format(s, "%H:%M");
-		g_autofree char *etime = g_date_time_format(e, "%H:%M");
+		/* a wall time that happens twice says which */
+		g_autofree char *stime = g_date_time_format(
+		    s, evf_tz_is_ambiguous(s) ? "%H:%M (UTC%:z)" : "%H:%M");
+		g_autofree char *etime = g_date_time_format(
+		    e, evf_tz_is_ambiguous(e) ? "%H:%M (UTC%:z)" : "%H:%M");
 
 		if (g_date_time_get_year(s) == g_date_time_get_year(e) &&
 		    g_date_time_get_day_of_year(s) ==

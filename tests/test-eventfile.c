@@ -536,6 +536,14 @@ test_dates_fall_back(void)
 		g_assert_cmpint(unix_of(ev->start) * G_USEC_PER_SEC, ==,
 		                want[i]);
 		g_assert_true(evf_tz_is_ambiguous(ev->start));
+		/* and the feeds say which */
+		{
+			g_autofree char *when = evf_event_format_when(ev);
+			g_autofree char *offset =
+			    g_strdup_printf("(UTC%s)", cases[i].at + 5);
+
+			g_assert_nonnull(strstr(when, offset));
+		}
 		d = g_ptr_array_index(diags, 0);
 		g_assert_true(d->warning);
 		g_assert_cmpuint(d->line, ==, 3);
