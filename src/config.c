@@ -11,6 +11,7 @@
 #include "tz.h"
 #include "util.h"
 
+#include <gio/gio.h>
 #include <libical/ical.h>
 #include <string.h>
 
@@ -148,15 +149,14 @@ find_line(GHashTable *lines, const char *group, const char *key)
 	return GPOINTER_TO_UINT(g_hash_table_lookup(lines, name));
 }
 
-/* Whether the canonical path @inner is @outer or inside it. */
+/* Whether the path @inner is @outer or inside it. */
 static gboolean
 within(const char *inner, const char *outer)
 {
-	gsize n = strlen(outer);
+	g_autoptr(GFile) in = g_file_new_for_path(inner);
+	g_autoptr(GFile) out = g_file_new_for_path(outer);
 
-	return strncmp(inner, outer, n) == 0 &&
-	       (inner[n] == '\0' || inner[n] == '/' ||
-	        (n > 0 && outer[n - 1] == '/'));
+	return g_file_equal(in, out) || g_file_has_prefix(in, out);
 }
 
 /* What the output folder holds is published as it is: neither the event

@@ -345,18 +345,19 @@ want_list(Ctx *c, const char *key, const Node *n, GPtrArray *out)
 	}
 	for (guint i = 0; i < n->items->len; i++) {
 		char *s = want_text(c, key, g_ptr_array_index(n->items, i));
+		g_autofree char *folded = NULL;
 		gboolean dup = FALSE;
 
 		if (s == NULL)
 			continue;
 		/* the same name in another case is the same category
 		 * (category/<slug>/): kept once, as first written */
+		folded = g_utf8_casefold(s, -1);
 		for (guint k = 0; k < out->len && !dup; k++) {
-			g_autofree char *a =
+			g_autofree char *other =
 			    g_utf8_casefold(g_ptr_array_index(out, k), -1);
-			g_autofree char *b = g_utf8_casefold(s, -1);
 
-			dup = g_utf8_collate(a, b) == 0;
+			dup = g_utf8_collate(other, folded) == 0;
 		}
 		if (dup)
 			g_free(s);

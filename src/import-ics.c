@@ -1063,18 +1063,13 @@ zone_local(const Zone *z, gint64 unix_s)
 {
 	g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc(unix_s);
 	g_autoptr(GDateTime) local = NULL;
-	struct icaltimetype t = icaltime_null_time();
+	struct icaltimetype t;
 
 	if (utc == NULL)
-		return t;
+		return icaltime_null_time();
 	local = z->kind == ZONE_IANA ? g_date_time_to_timezone(utc, z->tz)
 	                             : g_date_time_ref(utc);
-	t.year = g_date_time_get_year(local);
-	t.month = g_date_time_get_month(local);
-	t.day = g_date_time_get_day_of_month(local);
-	t.hour = g_date_time_get_hour(local);
-	t.minute = g_date_time_get_minute(local);
-	t.second = g_date_time_get_second(local);
+	t = evf_tz_wall_time(local);
 	if (z->kind == ZONE_VTIMEZONE)
 		icaltimezone_convert_time(&t, icaltimezone_get_utc_timezone(),
 		                          z->itz);

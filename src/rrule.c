@@ -94,28 +94,21 @@ evf_rrule_start(const EvfEvent *ev)
 	 * first date weeks off) */
 	struct icaltimetype t = icaltime_null_time();
 
-	if (ev->all_day) {
-		t.is_date = 1;
-		t.year = g_date_get_year(&ev->start_date);
-		t.month = g_date_get_month(&ev->start_date);
-		t.day = g_date_get_day(&ev->start_date);
-	} else {
-		t.year = g_date_time_get_year(ev->start);
-		t.month = g_date_time_get_month(ev->start);
-		t.day = g_date_time_get_day_of_month(ev->start);
-		t.hour = g_date_time_get_hour(ev->start);
-		t.minute = g_date_time_get_minute(ev->start);
-		t.second = g_date_time_get_second(ev->start);
-	}
+	if (!ev->all_day)
+		return evf_tz_wall_time(ev->start);
+	t.is_date = 1;
+	t.year = g_date_get_year(&ev->start_date);
+	t.month = g_date_get_month(&ev->start_date);
+	t.day = g_date_get_day(&ev->start_date);
 	return t;
 }
 
 gint64
-evf_rrule_instant(const EvfEvent *ev, GTimeZone *tz, struct icaltimetype at)
+evf_rrule_instant(GTimeZone *tz, struct icaltimetype at)
 {
 	g_autoptr(GDateTime) t = NULL;
 
-	if (ev->tzid == NULL || tz == NULL || at.is_date)
+	if (tz == NULL || at.is_date)
 		return icaltime_as_timet_with_zone(
 		    at, icaltimezone_get_utc_timezone());
 	t = evf_tz_datetime_new(tz, at.year, at.month, at.day, at.hour,

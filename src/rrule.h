@@ -18,7 +18,7 @@ const char *evf_rrule_refusal(const struct icalrecurrencetype *rt);
  * has none), as a floating time. */
 struct icaltimetype evf_rrule_start(const EvfEvent *ev);
 
-/* The instant, in unix seconds, of @at, a wall time of @ev's series in
- * its zone (the first of two where the clocks go back). */
-gint64 evf_rrule_instant(const EvfEvent *ev, GTimeZone *tz,
-                         struct icaltimetype at);
+/* The instant, in unix seconds, of @at, a wall time of a series in @tz
+ * (the first of two where the clocks go back); in UTC when @tz is NULL or
+ * @at a date. */
+gint64 evf_rrule_instant(GTimeZone *tz, struct icaltimetype at);

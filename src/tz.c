@@ -94,6 +94,20 @@ evf_tz_datetime_new(GTimeZone *tz, int y, int mo, int d, int h, int mi,
 	return t;
 }
 
+struct icaltimetype
+evf_tz_wall_time(GDateTime *t)
+{
+	struct icaltimetype w = icaltime_null_time();
+
+	w.year = g_date_time_get_year(t);
+	w.month = g_date_time_get_month(t);
+	w.day = g_date_time_get_day_of_month(t);
+	w.hour = g_date_time_get_hour(t);
+	w.minute = g_date_time_get_minute(t);
+	w.second = g_date_time_get_second(t);
+	return w;
+}
+
 gboolean
 evf_tz_is_ambiguous(GDateTime *t)
 {

@@ -49,6 +49,9 @@ gboolean evf_tz_is_regular(const char *tzid, int year);
 GDateTime *evf_tz_datetime_new(GTimeZone *tz, int y, int mo, int d, int h,
                                int mi, double s);
 
+/* @t's wall time in its own zone, as a floating libical time. */
+struct icaltimetype evf_tz_wall_time(GDateTime *t);
+
 /* Whether @t's wall time occurs twice in its zone (where the clocks go
  * back). Clients disagree on which instant such a time in a zone is:
  * libical, ical.js and python-icalendar take the second, the RFC and

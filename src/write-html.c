@@ -215,7 +215,7 @@ occurrence_end(const Page *p, const EvfEvent *ev, GTimeZone *tz,
 		                        g_date_get_julian(&ev->start_date));
 		return day_start(p, &d);
 	}
-	return evf_rrule_instant(ev, tz, at) +
+	return evf_rrule_instant(tz, at) +
 	       (g_date_time_to_unix(ev->end) - g_date_time_to_unix(ev->start));
 }
 

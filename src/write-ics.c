@@ -71,15 +71,8 @@ time_property(const EvfEvent *ev, gboolean end)
 		return end ? icalproperty_new_dtend(t)
 		           : icalproperty_new_dtstart(t);
 	} else {
-		GDateTime *dt = end ? ev->end : ev->start;
-		struct icaltimetype t = icaltime_null_time();
-
-		t.year = g_date_time_get_year(dt);
-		t.month = g_date_time_get_month(dt);
-		t.day = g_date_time_get_day_of_month(dt);
-		t.hour = g_date_time_get_hour(dt);
-		t.minute = g_date_time_get_minute(dt);
-		t.second = g_date_time_get_second(dt);
+		struct icaltimetype t =
+		    evf_tz_wall_time(end ? ev->end : ev->start);
 		/* libical 3.0 writes a zoned time as floating unless the
 		 * TZID parameter is added by hand. */
 		p = end ? icalproperty_new_dtend(t)
