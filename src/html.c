@@ -398,11 +398,8 @@ evf_text_plain(const char *text, char **first)
 	if (first != NULL)
 		*first = g_steal_pointer(&st.first);
 	g_free(st.first);
-	{
-		g_autofree char *clean = evf_text_sanitize(out, -1);
-
-		return evf_text_oneline(g_strstrip(clean));
-	}
+	/* (sanitised, on one line, trimmed) */
+	return evf_text_oneline(out);
 }
 
 /* (transfer full) (nullable): @part with non-ASCII and other characters
