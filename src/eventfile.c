@@ -267,12 +267,18 @@ static void G_GNUC_PRINTF(3, 4)
 	c->failed = TRUE;
 }
 
+gboolean
+evf_eventfile_is_null_word(const char *text)
+{
+	return text[0] == '\0' || strcmp(text, "~") == 0 ||
+	       strcmp(text, "null") == 0;
+}
+
 static gboolean
 is_null(const Node *n)
 {
 	return n->kind == NODE_SCALAR && n->plain &&
-	       (n->value[0] == '\0' || strcmp(n->value, "~") == 0 ||
-	        strcmp(n->value, "null") == 0);
+	       evf_eventfile_is_null_word(n->value);
 }
 
 static const char *
@@ -557,6 +563,31 @@ when_text(struct icaltimetype t)
 	                       t.day, t.hour, t.minute);
 }
 
+/* What is wrong with a rule libical refused, when it is one of the
+ * mistakes an editor makes most (libical says only that it failed);
+ * NULL for any other. */
+static const char *
+rrule_mistake(const char *rrule)
+{
+	g_auto(GStrv) parts = NULL;
+	gboolean count = FALSE, until = FALSE;
+
+	if (g_ascii_strncasecmp(rrule, "RRULE:", 6) == 0)
+		return "leave out 'RRULE:' and write what follows it";
+	if (strpbrk(rrule, " \t") != NULL)
+		return "a rule has no spaces";
+	parts = g_strsplit(rrule, ";", -1);
+	for (guint i = 0; parts[i] != NULL; i++) {
+		count |= g_ascii_strncasecmp(parts[i], "COUNT=", 6) == 0;
+		until |= g_ascii_strncasecmp(parts[i], "UNTIL=", 6) == 0;
+		if (g_ascii_strcasecmp(parts[i], "INTERVAL=0") == 0)
+			return "INTERVAL must be at least 1";
+	}
+	if (count && until)
+		return "COUNT and UNTIL cannot both be given";
+	return NULL;
+}
+
 char *
 evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 {
@@ -579,6 +610,9 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	}
 	if (rt.freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR) {
 		icalerror_clear_errno();
+		if ((why = rrule_mistake(rrule)) != NULL)
+			return g_strdup_printf("invalid RRULE '%s': %s", rrule,
+			                       why);
 		return g_strdup_printf("invalid RRULE '%s' (expected e.g. "
 		                       "FREQ=WEEKLY;COUNT=4)",
 		                       rrule);

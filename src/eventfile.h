@@ -27,3 +27,7 @@ EvfEvent *evf_eventfile_parse(const char *path, const char *stem,
 /* Checks an RRULE value for an event starting at @ev's start: returns NULL
  * when it is valid, else (transfer full) the reason. */
 char *evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule);
+
+/* Whether an unquoted YAML scalar @text is read as null (and so as an
+ * empty value): whoever writes a front matter quotes such a text. */
+gboolean evf_eventfile_is_null_word(const char *text);

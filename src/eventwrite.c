@@ -5,6 +5,7 @@
 #include "eventwrite.h"
 
 #include "autocleanups.h"
+#include "eventfile.h"
 #include "util.h"
 
 #include <errno.h>
@@ -31,9 +32,13 @@ scalar(Out *o, const char *text)
 {
 	yaml_event_t ev;
 
+	/* libyaml writes "null" unquoted, which the reader takes for no
+	 * value at all. */
 	if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)text,
 	                                  (int)strlen(text), 1, 1,
-	                                  YAML_ANY_SCALAR_STYLE)) {
+	                                  evf_eventfile_is_null_word(text)
+	                                      ? YAML_SINGLE_QUOTED_SCALAR_STYLE
+	                                      : YAML_ANY_SCALAR_STYLE)) {
 		o->ok = FALSE;
 		return;
 	}

@@ -364,6 +364,16 @@ main(int argc, char **argv)
 		        error->message);
 		return EXIT_USAGE;
 	}
+	/* GOption leaves the "--" that ends the options in place: drop it,
+	 * so that `evfeed new -- "-1 day"` takes "-1 day" as the title. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			memmove(argv + i, argv + i + 1,
+			        (size_t)(argc - i) * sizeof *argv);
+			argc--;
+			break;
+		}
+	}
 	if (opt_version) {
 		printf("evfeed %s\n", PACKAGE_VERSION);
 		return 0;

@@ -470,6 +470,20 @@ evf_file_read(const char *path, gsize max, GError **error)
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0) {
 		int e = errno;
+		struct stat lst;
+
+		/* O_NOFOLLOW answers a symbolic link with ELOOP, whose text
+		 * ("Too many levels of symbolic links") tells an editor
+		 * nothing about what to do. */
+		if (e == ELOOP && lstat(path, &lst) == 0 &&
+		    S_ISLNK(lst.st_mode)) {
+			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_LOOP,
+			            "cannot read '%s': a symbolic link, which "
+			            "evfeed does not follow (copy or move the "
+			            "file itself here)",
+			            path);
+			return NULL;
+		}
 		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e),
 		            "cannot open '%s': %s", path, g_strerror(e));
 		return NULL;

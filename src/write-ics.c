@@ -257,12 +257,14 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev)
 			icalproperty_add_parameter(p, icalparameter_new_cn(cn));
 		}
 		icalcomponent_add_property(ve, p);
-	} else {
-		for (guint i = 0; i < ev->organizers->len; i++)
-			icalcomponent_add_property(
-			    ve, icalproperty_new_contact(
-			            g_ptr_array_index(ev->organizers, i)));
 	}
+	/* Every organiser the ORGANIZER does not name is a CONTACT: the
+	 * others of a list must not vanish from the calendar. */
+	for (guint i = ev->organizer_email != NULL ? 1 : 0;
+	     i < ev->organizers->len; i++)
+		icalcomponent_add_property(
+		    ve, icalproperty_new_contact(
+		            g_ptr_array_index(ev->organizers, i)));
 	icalcomponent_add_property(
 	    ve, icalproperty_new_status(ev->status == EVF_STATUS_CANCELLED
 	                                    ? ICAL_STATUS_CANCELLED

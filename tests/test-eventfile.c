@@ -1173,6 +1173,31 @@ test_error_bad_rrule(void)
 	             "recurrence: invalid RRULE 'FREQ=SOMETIMES;COUNT=3'");
 }
 
+/* The mistakes editors make most are named, not just called invalid. */
+static void
+test_error_rrule_mistakes(void)
+{
+	static const char *const cases[][2] = {
+		{ "RRULE:FREQ=WEEKLY;COUNT=3", "leave out 'RRULE:'" },
+		{ "rrule:FREQ=WEEKLY;COUNT=3", "leave out 'RRULE:'" },
+		{ "\"FREQ=WEEKLY; COUNT=3\"", "a rule has no spaces" },
+		{ "FREQ=WEEKLY;COUNT=3;UNTIL=20180612",
+		  "COUNT and UNTIL cannot both be given" },
+		{ "FREQ=WEEKLY;INTERVAL=0", "INTERVAL must be at least 1" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text = g_strdup_printf("---\n"
+		                                        "title: Workshop\n"
+		                                        "start: 2018-05-22\n"
+		                                        "recurrence: %s\n"
+		                                        "---\n",
+		                                        cases[i][0]);
+
+		assert_error(text, 4, 13, cases[i][1]);
+	}
+}
+
 static void
 test_error_rrule_never_occurs(void)
 {
@@ -1915,6 +1940,7 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/limits/markdown-caps",
 	                test_error_markdown_caps);
 	g_test_add_func("/eventfile/rrule/invalid", test_error_bad_rrule);
+	g_test_add_func("/eventfile/rrule/mistakes", test_error_rrule_mistakes);
 	g_test_add_func("/eventfile/rrule/never-occurs",
 	                test_error_rrule_never_occurs);
 	g_test_add_func("/eventfile/rrule/clients-differ",

@@ -327,16 +327,60 @@ test_ics_properties(void)
 	}
 }
 
-static void
-test_category_with_comma(void)
+/* The calendar @path of the hard-events site, parsed by libical. */
+static icalcomponent *
+parse_hard(const char *path)
 {
 	g_autofree char *dir =
 	    g_test_build_filename(G_TEST_DIST, "data", "hard-events", NULL);
 	g_autoptr(Site) s = site_render(dir);
-	GBytes *cal = find_file(s, "calendar.ics");
-	g_autofree char *text =
-	    g_strndup(g_bytes_get_data(cal, NULL), g_bytes_get_size(cal));
-	icalcomponent *ical = icalparser_parse_string(text);
+	GBytes *cal = find_file(s, path);
+	g_autofree char *text = NULL;
+	icalcomponent *ical;
+
+	g_assert_nonnull(cal);
+	text = g_strndup(g_bytes_get_data(cal, NULL), g_bytes_get_size(cal));
+	ical = icalparser_parse_string(text);
+	g_assert_nonnull(ical);
+	return ical;
+}
+
+/* With organizer_email, the first of a list of organisers is the
+ * ORGANIZER and each other one a CONTACT: none of them is lost. */
+static void
+test_organizers(void)
+{
+	icalcomponent *ical = parse_hard("events/all-optional-keys.ics");
+	icalcomponent *ve;
+	icalproperty *p;
+	icalparameter *cn;
+	guint contacts = 0;
+
+	ve = icalcomponent_get_first_component(ical, ICAL_VEVENT_COMPONENT);
+	g_assert_nonnull(ve);
+	p = icalcomponent_get_first_property(ve, ICAL_ORGANIZER_PROPERTY);
+	g_assert_nonnull(p);
+	g_assert_cmpstr(icalproperty_get_organizer(p), ==,
+	                "mailto:events@example.org");
+	cn = icalproperty_get_first_parameter(p, ICAL_CN_PARAMETER);
+	g_assert_nonnull(cn);
+	g_assert_cmpstr(icalparameter_get_cn(cn), ==,
+	                "Security Sector Reform Network");
+	for (p = icalcomponent_get_first_property(ve, ICAL_CONTACT_PROPERTY);
+	     p != NULL;
+	     p = icalcomponent_get_next_property(ve, ICAL_CONTACT_PROPERTY)) {
+		g_assert_cmpstr(icalproperty_get_contact(p), ==,
+		                "Ministry of Defence of Slovenia");
+		contacts++;
+	}
+	g_assert_cmpuint(contacts, ==, 1);
+	icalcomponent_free(ical);
+}
+
+static void
+test_category_with_comma(void)
+{
+	icalcomponent *ical = parse_hard("calendar.ics");
 	gboolean found = FALSE;
 
 	for (icalcomponent *c =
@@ -533,6 +577,7 @@ main(int argc, char **argv)
 	g_test_add_func("/write/ics/properties", test_ics_properties);
 	g_test_add_func("/write/renders-kept-for-the-same-state",
 	                test_renders_kept_for_same_state);
+	g_test_add_func("/write/ics/organizers", test_organizers);
 	g_test_add_func("/write/ics/category-with-comma",
 	                test_category_with_comma);
 	g_test_add_func("/write/websub/hub", test_websub_hub);

@@ -159,6 +159,26 @@ ok $? "new checks the dates like check does"
 test $? -eq 2
 ok $? "new without --start: exit 2"
 
+# Titles that YAML would read otherwise if written bare (null, ~, a
+# leading dash, a comment mark, a document marker) and, after "--", a
+# title that looks like an option: each is written so that check reads
+# back exactly the title given.
+mkdir -p "$tmp/titles/events"
+write_config "$tmp/titles" "$tmp/titles/events"
+good=0
+for t in null '~' '- draft' '---' 'Q&A # live' '[Draft] review' 'yes' \
+	'Ünïcode: 🎉 and "quotes"'; do
+	"$EVFEED" new --config "$tmp/titles/evfeed.conf" --start 2026-06-01 \
+		-- "$t" >"$tmp/out" 2>"$tmp/err" &&
+		"$EVFEED" build --config "$tmp/titles/evfeed.conf" >/dev/null 2>&1 &&
+		tr -d '\r' <"$tmp/titles/public/events/$(basename "$(cat "$tmp/out")" .md).ics" |
+		awk '/^ /{ printf "%s", substr($0, 2); next } { printf "\n%s", $0 }' |
+			grep -qxF "SUMMARY:$(printf '%s' "$t" | sed 's/[,;]/\\&/g')" &&
+		good=$((good + 1)) || diag "new -- '$t': $(cat "$tmp/err")"
+done
+[ "$good" = 8 ]
+ok $? "new: titles YAML would misread come back as given ($good of 8)"
+
 # Names as long as a file system allows: a 252-byte file name (255 with
 # .md), a 360-byte category and a 400-byte title for `evfeed new`. Their
 # addresses (events/<slug>.ics, category/<slug>/, and the temporary files
