@@ -350,6 +350,16 @@ evf_text_sanitize(const char *text, gssize len)
 				g_string_append_c(s, '\n');
 			continue;
 		}
+		/* Controls that separate words or lines do so still, as a
+		 * space or a line feed, rather than join what they part. */
+		if (c == '\v' || c == '\f') {
+			g_string_append_c(s, ' ');
+			continue;
+		}
+		if (c == 0x85) {
+			g_string_append_c(s, '\n');
+			continue;
+		}
 		/* C1 controls go too: nobody types them, and write-ics.c
 		 * relies on U+0080 and U+0081 never being in a text. */
 		if ((c < 0x20 && c != '\t' && c != '\n') ||

@@ -190,10 +190,13 @@ test_text_sanitize_c0_controls(void)
 	check_sanitize("a\x01"
 	               "b\x1b"
 	               "c\x08"
-	               "d\x0b"
+	               "d",
+	               -1, "abcd");
+	/* VT and FF part words: each becomes a space. */
+	check_sanitize("d\x0b"
 	               "e\x0c"
 	               "f",
-	               -1, "abcdef");
+	               -1, "d e f");
 	/* TAB and LF stay. */
 	check_sanitize("a\tb\nc", -1, "a\tb\nc");
 }
@@ -201,13 +204,16 @@ test_text_sanitize_c0_controls(void)
 static void
 test_text_sanitize_c1_controls(void)
 {
-	/* DEL, U+0080, U+0085 (NEL) and U+009F. */
+	/* DEL, U+0080 and U+009F. */
 	check_sanitize("a\x7f"
 	               "b\xc2\x80"
-	               "c\xc2\x85"
 	               "d\xc2\x9f"
 	               "e",
-	               -1, "abcde");
+	               -1, "abde");
+	/* U+0085 (NEL) ends a line: it becomes a line feed. */
+	check_sanitize("c\xc2\x85"
+	               "d",
+	               -1, "c\nd");
 	/* U+00A0 is not a control. */
 	check_sanitize("a\xc2\xa0"
 	               "b",
