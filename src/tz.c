@@ -155,6 +155,246 @@ evf_tz_set_use(EvfTzSet *set, const char *tzid, int year)
 	g_hash_table_remove(set->built, tzid);
 }
 
+#define FIRST_YEAR 1970
+#define LAST_YEAR  2100
+/* libical's zones list their onsets up to 2037, and from then on follow
+ * the rule at the end of tzdata's files */
+#define LIBICAL_LAST_RULES 2037
+#define LAST_CHECKED       (LIBICAL_LAST_RULES - 1)
+/* A cut VTIMEZONE goes wrong, if at all, from the cut on: the years
+ * checked from there */
+#define CHECKED_YEARS 2
+/* how many years before the first it needs a zone's VTIMEZONE may
+ * start */
+#define MAX_BACK 10
+
+/* The onset of observance @o that follows the last one its RRULE's
+ * UNTIL allows, were the rule not to end; a null time when there is none.
+ * UNTIL is an instant in UTC, the onsets are wall times in the offset
+ * they change from (libical's own iterator compares the two as they
+ * are, which is hours off). */
+static struct icaltimetype
+next_after_until(icalcomponent *o, struct icalrecurrencetype rt)
+{
+	icalproperty *from =
+	    icalcomponent_get_first_property(o, ICAL_TZOFFSETFROM_PROPERTY);
+	time_t until = icaltime_as_timet(rt.until);
+	struct icaltimetype t = icaltime_null_time();
+	icalrecur_iterator *it;
+
+	if (from == NULL)
+		return t;
+	rt.until = icaltime_null_time();
+	it = icalrecur_iterator_new(rt, icalcomponent_get_dtstart(o));
+	if (it == NULL)
+		return t;
+	while (!icaltime_is_null_time(t = icalrecur_iterator_next(it)) &&
+	       icaltime_as_timet(t) - icalproperty_get_tzoffsetfrom(from) <=
+	           until)
+		;
+	icalrecur_iterator_free(it);
+	return t;
+}
+
+/* Whether properties @kind of observances @a and @b have the same
+ * values (or are both absent). */
+static gboolean
+same_property(icalcomponent *a, icalcomponent *b, icalproperty_kind kind)
+{
+	icalproperty *pa = icalcomponent_get_first_property(a, kind);
+	icalproperty *pb = icalcomponent_get_first_property(b, kind);
+
+	if (pa == NULL || pb == NULL)
+		return pa == pb;
+	return strcmp(icalproperty_get_value_as_string(pa),
+	              icalproperty_get_value_as_string(pb)) == 0;
+}
+
+/* Whether observance @b only goes on with @a's rule where @a's UNTIL
+ * stopped it: the same kind and the same yearly rule but for UNTIL; when
+ * @exact, also the same offsets and name, and @b's first onset the one
+ * @a's rule would have had next (when not, tzdata decides: see
+ * join_continued). */
+static gboolean
+continues(icalcomponent *a, icalcomponent *b, gboolean exact)
+{
+	icalproperty *ra =
+	    icalcomponent_get_first_property(a, ICAL_RRULE_PROPERTY);
+	icalproperty *rb =
+	    icalcomponent_get_first_property(b, ICAL_RRULE_PROPERTY);
+	struct icalrecurrencetype ta, tb;
+	struct icaltimetype next, first;
+	g_autofree char *sa = NULL;
+	g_autofree char *sb = NULL;
+
+	if (a == b || ra == NULL || rb == NULL ||
+	    icalcomponent_isa(a) != icalcomponent_isa(b) ||
+	    (exact && (!same_property(a, b, ICAL_TZOFFSETFROM_PROPERTY) ||
+	               !same_property(a, b, ICAL_TZOFFSETTO_PROPERTY) ||
+	               !same_property(a, b, ICAL_TZNAME_PROPERTY))) ||
+	    icalcomponent_get_first_property(a, ICAL_RDATE_PROPERTY) != NULL ||
+	    icalcomponent_get_first_property(b, ICAL_RDATE_PROPERTY) != NULL)
+		return FALSE;
+	ta = icalproperty_get_rrule(ra);
+	tb = icalproperty_get_rrule(rb);
+	if (ta.freq != ICAL_YEARLY_RECURRENCE || ta.count != 0 ||
+	    tb.count != 0 || icaltime_is_null_time(ta.until))
+		return FALSE;
+	ta.until = tb.until = icaltime_null_time();
+	sa = g_strdup(icalrecurrencetype_as_string(&ta));
+	sb = g_strdup(icalrecurrencetype_as_string(&tb));
+	if (strcmp(sa, sb) != 0)
+		return FALSE;
+	if (!exact)
+		return TRUE;
+	next = next_after_until(a, icalproperty_get_rrule(ra));
+	first = icalcomponent_get_dtstart(b);
+	return icaltime_compare(next, first) == 0;
+}
+
+/* Joins, in @vtz, each observance to the one that goes on with its rule
+ * (continues(@exact)); returns how many it joined. */
+static guint
+join(icalcomponent *vtz, gboolean exact)
+{
+	/* libical's components share one iterator per parent: the
+	 * observances are listed first, then compared. */
+	g_autoptr(GPtrArray) obs = g_ptr_array_new();
+	guint joined = 0;
+
+	for (icalcomponent *o =
+	         icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT);
+	     o != NULL;
+	     o = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT))
+		g_ptr_array_add(obs, o);
+	for (guint i = 0; i < obs->len; i++) {
+		icalcomponent *a = g_ptr_array_index(obs, i);
+
+		for (guint j = 0; j < obs->len; j++) {
+			icalcomponent *b = g_ptr_array_index(obs, j);
+
+			if (!continues(a, b, exact))
+				continue;
+			icalproperty_set_rrule(
+			    icalcomponent_get_first_property(
+			        a, ICAL_RRULE_PROPERTY),
+			    icalproperty_get_rrule(
+			        icalcomponent_get_first_property(
+			            b, ICAL_RRULE_PROPERTY)));
+			icalcomponent_remove_component(vtz, b);
+			icalcomponent_free(b);
+			g_ptr_array_remove_index(obs, j);
+			joined++;
+			/* @a's rule changed: look for its next part again */
+			i = (guint)-1;
+			break;
+		}
+	}
+	return joined;
+}
+
+static gboolean faithful_years(icalcomponent *vtz, const char *tzid, int first,
+                               int last);
+
+/* An observance from an offset to the same one changes the zone's name
+ * at most (Vancouver's PDT becoming MST in November 2026, for good), or
+ * nothing at all (libical ends its list of onsets with one on 19 January
+ * 2038, where a 32-bit time_t ends: Bangkok from +07:00 to +07:00). Ruby's
+ * icalendar (2.8) fails on an observance that has not begun at the time
+ * it reads, and the offsets are the same without: every such observance
+ * goes but the first, which says what the offset is at all. */
+static void
+drop_no_ops(icalcomponent *vtz)
+{
+	g_autoptr(GPtrArray) drop = g_ptr_array_new();
+	icalcomponent *first = NULL;
+
+	for (icalcomponent *o =
+	         icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT);
+	     o != NULL;
+	     o = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT))
+		if (first == NULL ||
+		    icaltime_compare(icalcomponent_get_dtstart(o),
+		                     icalcomponent_get_dtstart(first)) < 0)
+			first = o;
+	for (icalcomponent *o =
+	         icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT);
+	     o != NULL;
+	     o = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
+		icalproperty *from = icalcomponent_get_first_property(
+		    o, ICAL_TZOFFSETFROM_PROPERTY);
+		icalproperty *to = icalcomponent_get_first_property(
+		    o, ICAL_TZOFFSETTO_PROPERTY);
+
+		if (o != first && from != NULL && to != NULL &&
+		    icalproperty_get_tzoffsetfrom(from) ==
+		        icalproperty_get_tzoffsetto(to))
+			g_ptr_array_add(drop, o);
+	}
+	for (guint i = 0; i < drop->len; i++) {
+		icalcomponent_remove_component(vtz, g_ptr_array_index(drop, i));
+		icalcomponent_free(g_ptr_array_index(drop, i));
+	}
+}
+
+/* Whether an observance of @vtz starts in LIBICAL_LAST_RULES or later. */
+static gboolean
+has_late_start(icalcomponent *vtz)
+{
+	for (icalcomponent *o =
+	         icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT);
+	     o != NULL;
+	     o = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT))
+		if (icalcomponent_get_dtstart(o).year >= LIBICAL_LAST_RULES)
+			return TRUE;
+	return FALSE;
+}
+
+/* libical's zones end each rule in 2037, where the list of onsets in
+ * tzdata's files ends, and start the same rule again as a second
+ * observance, from the rule at the files' end: Ruby's icalendar (2.8)
+ * fails on a VTIMEZONE with an observance that has not begun yet at a
+ * time it reads, and every reader does more work. The two become one
+ * observance with the second's rule.
+ *
+ * Where libical read the rule at the files' end otherwise (St John's
+ * summer time from 2038 as -01:30 at 01:00, not -02:30 at 02:00; a
+ * Santiago observance from -03:00 to -03:00 on 19 January 2038), the
+ * first rule simply goes on, when that gives tzdata's offsets (GLib's
+ * reading) from @year, the first year served, to a few years past
+ * 2037. */
+static void
+join_continued(icalcomponent *vtz, const char *tzid, int year)
+{
+	icalcomponent *loose;
+
+	join(vtz, TRUE);
+	if (!has_late_start(vtz)) {
+		drop_no_ops(vtz);
+		return;
+	}
+	loose = icalcomponent_clone(vtz);
+	if (join(loose, FALSE) > 0 &&
+	    faithful_years(loose, tzid, year,
+	                   LIBICAL_LAST_RULES + CHECKED_YEARS + 1)) {
+		/* swap the observances over, keeping @vtz itself */
+		icalcomponent *o;
+
+		while ((o = icalcomponent_get_first_component(
+		            vtz, ICAL_ANY_COMPONENT)) != NULL) {
+			icalcomponent_remove_component(vtz, o);
+			icalcomponent_free(o);
+		}
+		while ((o = icalcomponent_get_first_component(
+		            loose, ICAL_ANY_COMPONENT)) != NULL) {
+			icalcomponent_remove_component(loose, o);
+			icalcomponent_add_component(vtz, o);
+		}
+	}
+	icalcomponent_free(loose);
+	drop_no_ops(vtz);
+}
+
 static icalcomponent *
 build(const char *tzid, int year)
 {
@@ -184,6 +424,11 @@ build(const char *tzid, int year)
 			icalproperty_free(p);
 		}
 	}
+	/* TZID first, as every client writes it (and libical reads none
+	 * without, join_continued's check among them). */
+	p = icalproperty_new_tzid(tzid);
+	icalcomponent_add_property(vtz, p);
+	join_continued(vtz, tzid, year);
 	/* An observance's RRULE ends (UNTIL) at its last onset, in UTC.
 	 * vobject (dateutil) compares that with the onsets in the offset
 	 * they change to, not from, and loses the last one (Fiji's return to
@@ -206,9 +451,6 @@ build(const char *tzid, int year)
 			icalproperty_set_rrule(rule, rt);
 		}
 	}
-	/* TZID first, as every client writes it. */
-	p = icalproperty_new_tzid(tzid);
-	icalcomponent_add_property(vtz, p);
 	return vtz;
 }
 
@@ -226,28 +468,18 @@ has_rdate(icalcomponent *vtz)
 	return FALSE;
 }
 
-#define FIRST_YEAR 1970
-#define LAST_YEAR  2100
-/* libical's zones state their rules up to 2037 */
-#define LAST_CHECKED 2036
-/* A cut VTIMEZONE goes wrong, if at all, from the cut on: the years
- * checked from there */
-#define CHECKED_YEARS 2
-/* how many years before the first it needs a zone's VTIMEZONE may
- * start */
-#define MAX_BACK 10
-
 /* Whether @vtz gives @tzid's UTC offset, as tzdata has it (read by GLib),
- * at noon UTC of every day of CHECKED_YEARS years from 1 January @year
- * (and not after LAST_CHECKED). */
+ * at noon UTC of every day from 1 January @first to 31 December @last. */
 static gboolean
-faithful(icalcomponent *vtz, const char *tzid, int year)
+faithful_years(icalcomponent *vtz, const char *tzid, int first_year,
+               int last_year)
 {
 	g_autoptr(GTimeZone) tz =
 	    g_time_zone_new_identifier(evf_tz_is_utc(tzid) ? "UTC" : tzid);
-	g_autoptr(GDateTime) first = g_date_time_new_utc(year, 1, 1, 12, 0, 0);
-	g_autoptr(GDateTime) last = g_date_time_new_utc(
-	    MIN(year + CHECKED_YEARS - 1, LAST_CHECKED), 12, 31, 12, 0, 0);
+	g_autoptr(GDateTime) first =
+	    g_date_time_new_utc(first_year, 1, 1, 12, 0, 0);
+	g_autoptr(GDateTime) last =
+	    g_date_time_new_utc(last_year, 12, 31, 12, 0, 0);
 	icaltimezone *zone;
 	gboolean ok = TRUE;
 
@@ -269,6 +501,15 @@ faithful(icalcomponent *vtz, const char *tzid, int year)
 	}
 	icaltimezone_free(zone, 1);
 	return ok;
+}
+
+/* Whether @vtz is faithful (faithful_years) for CHECKED_YEARS years from
+ * @year on, not after LAST_CHECKED. */
+static gboolean
+faithful(icalcomponent *vtz, const char *tzid, int year)
+{
+	return faithful_years(vtz, tzid, year,
+	                      MIN(year + CHECKED_YEARS - 1, LAST_CHECKED));
 }
 
 /* (transfer full) (nullable): @tzid's VTIMEZONE for times from @year on:

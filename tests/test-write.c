@@ -536,6 +536,113 @@ test_tz_faithful(void)
 
 /* A cancelled event's title says so once: "Cancelled: " comes first
  * unless the editor or the partner wrote it already. */
+/* The observances of the VTIMEZONE of @zone cut at @year. */
+static guint
+observances(const char *zone, int year)
+{
+	g_autoptr(EvfTzSet) set = evf_tz_set_new();
+	icalcomponent *vtz;
+	guint n;
+
+	evf_tz_set_use(set, zone, year);
+	vtz = evf_tz_set_clone(set, zone);
+	g_assert_nonnull(vtz);
+	n = (guint)icalcomponent_count_components(vtz, ICAL_ANY_COMPONENT);
+	icalcomponent_free(vtz);
+	return n;
+}
+
+/* libical's zones end each yearly rule in 2037 and start it again as a
+ * second observance, or add one that changes nothing (Ruby's icalendar
+ * 2.8 fails on both), and read some rules from 2038 on wrong (St
+ * John's). A zone whose rules have not
+ * changed for years has one STANDARD and one DAYLIGHT; and for every zone
+ * of tzdata's zone1970.tab that is regular from 2026, the VTIMEZONE cut
+ * at 2026 gives tzdata's offset (GLib's reading) on three days of every
+ * month up to 2040, past the years where libical's rules change. (Later,
+ * libical's own reading of some of tzdata's end rules is off: Cairo's
+ * "Friday after the last Thursday of October" is in November in 2041.) */
+static void
+test_tz_joined(void)
+{
+	static const char *const two[] = {
+		"Europe/Ljubljana", "Europe/Dublin",    "America/New_York",
+		"America/St_Johns", "Australia/Sydney", "Pacific/Auckland",
+		"America/Santiago", "Asia/Jerusalem",   "Pacific/Chatham",
+	};
+	g_autofree char *tab = NULL;
+	g_auto(GStrv) lines = NULL;
+	guint zones = 0;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(two); i++) {
+		g_test_message("%s", two[i]);
+		g_assert_cmpuint(observances(two[i], 2026), ==, 2);
+	}
+	/* observances from an offset to the same go, but the first: libical
+	 * ends Bangkok's with one on 19 January 2038; Vancouver's PDT becomes
+	 * MST in November 2026 (tzdata 2026) */
+	g_assert_cmpuint(observances("Asia/Bangkok", 2026), ==, 1);
+	g_assert_cmpuint(observances("America/Vancouver", 2026), ==, 2);
+	if (!g_file_get_contents("/usr/share/zoneinfo/zone1970.tab", &tab, NULL,
+	                         NULL)) {
+		g_test_skip("no /usr/share/zoneinfo/zone1970.tab");
+		return;
+	}
+	lines = g_strsplit(tab, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		g_auto(GStrv) f = g_strsplit(lines[i], "\t", -1);
+		g_autoptr(EvfTzSet) set = evf_tz_set_new();
+		g_autoptr(GTimeZone) tz = NULL;
+		icaltimezone *zone;
+		gboolean ok = TRUE;
+		int last;
+
+		if (lines[i][0] == '#' || g_strv_length(f) < 3 ||
+		    !evf_tz_is_regular(f[2], 2026))
+			continue;
+		tz = g_time_zone_new_identifier(f[2]);
+		g_assert_nonnull(tz);
+		evf_tz_set_use(set, f[2], 2026);
+		zone = icaltimezone_new();
+		icaltimezone_set_component(zone, evf_tz_set_clone(set, f[2]));
+		/* GLib 2.74 reads Dublin's rule at the end of tzdata's file
+		 * (summer time as standard, winter as a negative daylight
+		 * saving) as +02:00 in winter from 2038 (zdump: +00:00) */
+		last = strcmp(f[2], "Europe/Dublin") == 0 ? 2037 : 2040;
+		for (int y = 2026; ok && y <= last; y++)
+			for (int m = 1; ok && m <= 12; m++)
+				for (int d = 1; ok && d <= 28; d += 9) {
+					g_autoptr(GDateTime) at =
+					    g_date_time_new_utc(y, m, d, 12, 0,
+					                        0);
+					gint64 u = g_date_time_to_unix(at);
+					struct icaltimetype t =
+					    icaltime_from_timet_with_zone(
+					        (time_t)u, 0,
+					        icaltimezone_get_utc_timezone());
+					int daylight, want, got;
+
+					got =
+					    icaltimezone_get_utc_offset_of_utc_time(
+					        zone, &t, &daylight);
+					want = g_time_zone_get_offset(
+					    tz,
+					    g_time_zone_find_interval(
+					        tz, G_TIME_TYPE_UNIVERSAL, u));
+					if (got != want)
+						g_test_message(
+						    "%s on %04d-%02d-%02d: %d, "
+						    "not %d",
+						    f[2], y, m, d, got, want);
+					ok = got == want;
+				}
+		g_assert_true(ok);
+		icaltimezone_free(zone, 1);
+		zones++;
+	}
+	g_assert_cmpuint(zones, >, 200);
+}
+
 static void
 test_cancelled_title(void)
 {
@@ -572,6 +679,7 @@ main(int argc, char **argv)
 	g_test_add_func("/write/golden/hard", test_golden);
 	g_test_add_func("/write/tz/regular-from", test_tz_regular_from);
 	g_test_add_func("/write/tz/faithful", test_tz_faithful);
+	g_test_add_func("/write/tz/joined", test_tz_joined);
 	g_test_add_func("/write/cancelled-title", test_cancelled_title);
 	g_test_add_func("/write/golden/sample", test_golden_sample);
 	g_test_add_func("/write/ics/properties", test_ics_properties);
