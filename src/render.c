@@ -482,6 +482,8 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 	g_autoptr(GPtrArray) mine =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
 	Site site = { cfg, tzs, gz, updated };
+	gboolean site_zone_used = FALSE;
+	int first_year = G_MAXINT;
 
 	evf_parallel_for(events, prepare_event, (gpointer)cfg);
 
@@ -495,14 +497,33 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 		tzid = evf_ics_tzid(ev);
 		year = ev->all_day ? g_date_get_year(&ev->start_date)
 		                   : g_date_time_get_year(ev->start);
+		first_year = MIN(first_year, year);
 		/* The site's zone, for its X-WR-TIMEZONE, from the year of
 		 * the events, but no earlier than its irregular years end. */
-		if (tzid != NULL)
+		if (tzid != NULL) {
 			evf_tz_set_use(tzs, tzid, year);
-		else
+		} else {
 			evf_tz_set_use(
 			    tzs, cfg->timezone,
 			    MAX(year, evf_tz_regular_from(cfg->timezone)));
+			site_zone_used = TRUE;
+		}
+	}
+	/* Every calendar carries the site's zone. With no event in it, its
+	 * VTIMEZONE starts with the first event's year, or with the last
+	 * change's when there is none, rather than with tzdata's first
+	 * regular year (1970 in most zones). */
+	if (!site_zone_used) {
+		if (first_year == G_MAXINT && updated > 0) {
+			g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc(
+			    updated / G_USEC_PER_SEC);
+
+			first_year = g_date_time_get_year(t);
+		}
+		if (first_year != G_MAXINT)
+			evf_tz_set_use(tzs, cfg->timezone,
+			               MAX(first_year,
+			                   evf_tz_regular_from(cfg->timezone)));
 	}
 
 	g_ptr_array_add(scopes, scope_new(g_strdup(""), g_strdup(cfg->title),

@@ -643,6 +643,46 @@ test_tz_joined(void)
 	g_assert_cmpuint(zones, >, 200);
 }
 
+/* The site's zone, in every calendar for its X-WR-TIMEZONE, starts with
+ * the events' first year when no event is in it: not with 1970, which
+ * gave Ljubljana four observances. */
+static void
+test_tz_site_zone_unused(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("evfeed-zone-XXXXXX", NULL);
+	g_autofree char *file = g_build_filename(dir, "st-johns.md", NULL);
+	g_autoptr(Site) s = NULL;
+	icalcomponent *ical;
+	icaltimezone *zone;
+	g_autofree char *cmd = NULL;
+
+	g_assert_true(g_file_set_contents(file,
+	                                  "---\n"
+	                                  "title: Harbour meeting\n"
+	                                  "start: 2026-07-01T10:00\n"
+	                                  "timezone: America/St_Johns\n"
+	                                  "---\n",
+	                                  -1, NULL));
+	s = site_render(dir);
+	{
+		GBytes *cal = find_file(s, "calendar.ics");
+		g_autofree char *text = g_strndup(g_bytes_get_data(cal, NULL),
+		                                  g_bytes_get_size(cal));
+
+		ical = icalparser_parse_string(text);
+	}
+	g_assert_nonnull(ical);
+	zone = icalcomponent_get_timezone(ical, "Europe/Ljubljana");
+	g_assert_nonnull(zone);
+	g_assert_cmpint(
+	    icalcomponent_count_components(icaltimezone_get_component(zone),
+	                                   ICAL_ANY_COMPONENT),
+	    ==, 2);
+	icalcomponent_free(ical);
+	cmd = g_strdup_printf("rm -rf '%s'", dir);
+	g_assert_cmpint(system(cmd), ==, 0);
+}
+
 static void
 test_cancelled_title(void)
 {
@@ -680,6 +720,7 @@ main(int argc, char **argv)
 	g_test_add_func("/write/tz/regular-from", test_tz_regular_from);
 	g_test_add_func("/write/tz/faithful", test_tz_faithful);
 	g_test_add_func("/write/tz/joined", test_tz_joined);
+	g_test_add_func("/write/tz/site-zone-unused", test_tz_site_zone_unused);
 	g_test_add_func("/write/cancelled-title", test_cancelled_title);
 	g_test_add_func("/write/golden/sample", test_golden_sample);
 	g_test_add_func("/write/ics/properties", test_ics_properties);
