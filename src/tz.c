@@ -182,10 +182,24 @@ next_after_until(icalcomponent *o, struct icalrecurrencetype rt)
 	struct icaltimetype t = icaltime_null_time();
 	icalrecur_iterator *it;
 
+	struct icaltimetype start = icalcomponent_get_dtstart(o);
+
 	if (from == NULL)
 		return t;
+	/* libical's iterator takes some 70,000 instructions a year: with
+	 * the month and day given by the rule, not by DTSTART, it may start
+	 * a year before UNTIL (the start itself comes first, and is before
+	 * UNTIL too) */
+	if (rt.by_month[0] != ICAL_RECURRENCE_ARRAY_MAX &&
+	    (rt.by_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	     rt.by_month_day[0] != ICAL_RECURRENCE_ARRAY_MAX) &&
+	    start.year < rt.until.year - 1) {
+		start.year = rt.until.year - 1;
+		start.month = 1;
+		start.day = 1;
+	}
 	rt.until = icaltime_null_time();
-	it = icalrecur_iterator_new(rt, icalcomponent_get_dtstart(o));
+	it = icalrecur_iterator_new(rt, start);
 	if (it == NULL)
 		return t;
 	while (!icaltime_is_null_time(t = icalrecur_iterator_next(it)) &&
@@ -196,18 +210,34 @@ next_after_until(icalcomponent *o, struct icalrecurrencetype rt)
 	return t;
 }
 
-/* Whether properties @kind of observances @a and @b have the same
- * values (or are both absent). */
+/* Whether observances @a and @b change between the same offsets under
+ * the same name. */
 static gboolean
-same_property(icalcomponent *a, icalcomponent *b, icalproperty_kind kind)
+same_change(icalcomponent *a, icalcomponent *b)
 {
-	icalproperty *pa = icalcomponent_get_first_property(a, kind);
-	icalproperty *pb = icalcomponent_get_first_property(b, kind);
+	static const icalproperty_kind kinds[] = {
+		ICAL_TZOFFSETFROM_PROPERTY,
+		ICAL_TZOFFSETTO_PROPERTY,
+		ICAL_TZNAME_PROPERTY,
+	};
 
-	if (pa == NULL || pb == NULL)
-		return pa == pb;
-	return strcmp(icalproperty_get_value_as_string(pa),
-	              icalproperty_get_value_as_string(pb)) == 0;
+	for (gsize i = 0; i < G_N_ELEMENTS(kinds); i++) {
+		icalproperty *pa =
+		    icalcomponent_get_first_property(a, kinds[i]);
+		icalproperty *pb =
+		    icalcomponent_get_first_property(b, kinds[i]);
+
+		if (pa == NULL || pb == NULL) {
+			if (pa != pb)
+				return FALSE;
+			continue;
+		}
+		if (icalvalue_compare(icalproperty_get_value(pa),
+		                      icalproperty_get_value(pb)) !=
+		    ICAL_XLICCOMPARETYPE_EQUAL)
+			return FALSE;
+	}
+	return TRUE;
 }
 
 /* Whether observance @b only goes on with @a's rule where @a's UNTIL
@@ -223,15 +253,13 @@ continues(icalcomponent *a, icalcomponent *b, gboolean exact)
 	icalproperty *rb =
 	    icalcomponent_get_first_property(b, ICAL_RRULE_PROPERTY);
 	struct icalrecurrencetype ta, tb;
-	struct icaltimetype next, first;
+	struct icaltimetype next, first, until;
 	g_autofree char *sa = NULL;
 	g_autofree char *sb = NULL;
 
 	if (a == b || ra == NULL || rb == NULL ||
 	    icalcomponent_isa(a) != icalcomponent_isa(b) ||
-	    (exact && (!same_property(a, b, ICAL_TZOFFSETFROM_PROPERTY) ||
-	               !same_property(a, b, ICAL_TZOFFSETTO_PROPERTY) ||
-	               !same_property(a, b, ICAL_TZNAME_PROPERTY))) ||
+	    (exact && !same_change(a, b)) ||
 	    icalcomponent_get_first_property(a, ICAL_RDATE_PROPERTY) != NULL ||
 	    icalcomponent_get_first_property(b, ICAL_RDATE_PROPERTY) != NULL)
 		return FALSE;
@@ -240,15 +268,23 @@ continues(icalcomponent *a, icalcomponent *b, gboolean exact)
 	if (ta.freq != ICAL_YEARLY_RECURRENCE || ta.count != 0 ||
 	    tb.count != 0 || icaltime_is_null_time(ta.until))
 		return FALSE;
+	until = ta.until;
+	/* @b begins after @a ends, a day's offsets aside */
+	first = icalcomponent_get_dtstart(b);
+	if (icaltime_as_timet(first) + 24 * 60 * 60 < icaltime_as_timet(until))
+		return FALSE;
 	ta.until = tb.until = icaltime_null_time();
 	sa = g_strdup(icalrecurrencetype_as_string(&ta));
 	sb = g_strdup(icalrecurrencetype_as_string(&tb));
 	if (strcmp(sa, sb) != 0)
 		return FALSE;
+	/* loosely, only the rule at the end of tzdata's files, as libical
+	 * read it, may go: nothing before */
 	if (!exact)
-		return TRUE;
+		return icalcomponent_get_dtstart(b).year >=
+		           LIBICAL_LAST_RULES &&
+		       until.year >= LIBICAL_LAST_RULES - 1;
 	next = next_after_until(a, icalproperty_get_rrule(ra));
-	first = icalcomponent_get_dtstart(b);
 	return icaltime_compare(next, first) == 0;
 }
 
@@ -358,13 +394,13 @@ has_late_start(icalcomponent *vtz)
  * observance with the second's rule.
  *
  * Where libical read the rule at the files' end otherwise (St John's
- * summer time from 2038 as -01:30 at 01:00, not -02:30 at 02:00; a
- * Santiago observance from -03:00 to -03:00 on 19 January 2038), the
- * first rule simply goes on, when that gives tzdata's offsets (GLib's
- * reading) from @year, the first year served, to a few years past
+ * summer time from 2038 as -01:30 at 01:00, not -02:30 at 02:00; Troll's
+ * return to +00 as from +00; a Santiago observance from -03:00 to -03:00
+ * on 19 January 2038), the rule before it simply goes on, when that
+ * gives tzdata's offsets (GLib's reading) from 2036 to a few years past
  * 2037. */
 static void
-join_continued(icalcomponent *vtz, const char *tzid, int year)
+join_continued(icalcomponent *vtz, const char *tzid)
 {
 	icalcomponent *loose;
 
@@ -375,7 +411,7 @@ join_continued(icalcomponent *vtz, const char *tzid, int year)
 	}
 	loose = icalcomponent_clone(vtz);
 	if (join(loose, FALSE) > 0 &&
-	    faithful_years(loose, tzid, year,
+	    faithful_years(loose, tzid, LIBICAL_LAST_RULES - 1,
 	                   LIBICAL_LAST_RULES + CHECKED_YEARS + 1)) {
 		/* swap the observances over, keeping @vtz itself */
 		icalcomponent *o;
@@ -428,7 +464,7 @@ build(const char *tzid, int year)
 	 * without, join_continued's check among them). */
 	p = icalproperty_new_tzid(tzid);
 	icalcomponent_add_property(vtz, p);
-	join_continued(vtz, tzid, year);
+	join_continued(vtz, tzid);
 	/* An observance's RRULE ends (UNTIL) at its last onset, in UTC.
 	 * vobject (dateutil) compares that with the onsets in the offset
 	 * they change to, not from, and loses the last one (Fiji's return to
