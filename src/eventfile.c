@@ -563,9 +563,8 @@ when_text(struct icaltimetype t)
 	                       t.day, t.hour, t.minute);
 }
 
-/* What is wrong with a rule libical refused, when it is one of the
- * mistakes an editor makes most (libical says only that it failed);
- * NULL for any other. */
+/* The mistakes an editor makes most, named before libical reads the
+ * rule (it says only that it failed); NULL when none is made. */
 static const char *
 rrule_mistake(const char *rrule)
 {
@@ -580,7 +579,8 @@ rrule_mistake(const char *rrule)
 	for (guint i = 0; parts[i] != NULL; i++) {
 		count |= g_ascii_strncasecmp(parts[i], "COUNT=", 6) == 0;
 		until |= g_ascii_strncasecmp(parts[i], "UNTIL=", 6) == 0;
-		if (g_ascii_strcasecmp(parts[i], "INTERVAL=0") == 0)
+		if (g_ascii_strncasecmp(parts[i], "INTERVAL=", 9) == 0 &&
+		    g_ascii_strtoll(parts[i] + 9, NULL, 10) < 1)
 			return "INTERVAL must be at least 1";
 	}
 	if (count && until)
@@ -600,6 +600,8 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 
 	if (strpbrk(rrule, "\r\n") != NULL)
 		return g_strdup("line breaks are not allowed");
+	if ((why = rrule_mistake(rrule)) != NULL)
+		return g_strdup_printf("invalid RRULE '%s': %s", rrule, why);
 	icalerror_clear_errno();
 	rt = icalrecurrencetype_from_string(rrule);
 	/* libical strdup()s RSCALE's value and leaves it to the caller. */
@@ -610,9 +612,6 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	}
 	if (rt.freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR) {
 		icalerror_clear_errno();
-		if ((why = rrule_mistake(rrule)) != NULL)
-			return g_strdup_printf("invalid RRULE '%s': %s", rrule,
-			                       why);
 		return g_strdup_printf("invalid RRULE '%s' (expected e.g. "
 		                       "FREQ=WEEKLY;COUNT=4)",
 		                       rrule);
@@ -628,14 +627,9 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		                       "calendar clients ignore it and would "
 		                       "show other dates",
 		                       rscale);
-	if (rt.interval < 1)
-		return g_strdup("INTERVAL must be at least 1");
 	if ((why = evf_rrule_refusal(&rt)) != NULL)
 		return g_strdup_printf("RRULE '%s': %s", rrule, why);
 	if (!icaltime_is_null_time(rt.until)) {
-		if (rt.count != 0)
-			return g_strdup("COUNT and UNTIL cannot both be "
-			                "given");
 		if (ev->all_day && !rt.until.is_date)
 			return g_strdup("UNTIL must be a date (YYYYMMDD) for "
 			                "an all-day event");

@@ -168,6 +168,22 @@ evf_tz_set_use(EvfTzSet *set, const char *tzid, int year)
  * start */
 #define MAX_BACK 10
 
+/* (transfer container) @vtz's observances, listed once: libical's
+ * components share one iterator per parent, which whoever changes @vtz
+ * or looks at two of them at a time would upset. */
+static GPtrArray *
+observances(icalcomponent *vtz)
+{
+	GPtrArray *obs = g_ptr_array_new();
+
+	for (icalcomponent *o =
+	         icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT);
+	     o != NULL;
+	     o = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT))
+		g_ptr_array_add(obs, o);
+	return obs;
+}
+
 /* The onset of observance @o that follows the last one its RRULE's
  * UNTIL allows, were the rule not to end; a null time when there is none.
  * UNTIL is an instant in UTC, the onsets are wall times in the offset
@@ -180,9 +196,8 @@ next_after_until(icalcomponent *o, struct icalrecurrencetype rt)
 	    icalcomponent_get_first_property(o, ICAL_TZOFFSETFROM_PROPERTY);
 	time_t until = icaltime_as_timet(rt.until);
 	struct icaltimetype t = icaltime_null_time();
-	icalrecur_iterator *it;
-
 	struct icaltimetype start = icalcomponent_get_dtstart(o);
+	icalrecur_iterator *it;
 
 	if (from == NULL)
 		return t;
@@ -281,8 +296,7 @@ continues(icalcomponent *a, icalcomponent *b, gboolean exact)
 	/* loosely, only the rule at the end of tzdata's files, as libical
 	 * read it, may go: nothing before */
 	if (!exact)
-		return icalcomponent_get_dtstart(b).year >=
-		           LIBICAL_LAST_RULES &&
+		return first.year >= LIBICAL_LAST_RULES &&
 		       until.year >= LIBICAL_LAST_RULES - 1;
 	next = next_after_until(a, icalproperty_get_rrule(ra));
 	return icaltime_compare(next, first) == 0;
@@ -293,16 +307,9 @@ continues(icalcomponent *a, icalcomponent *b, gboolean exact)
 static guint
 join(icalcomponent *vtz, gboolean exact)
 {
-	/* libical's components share one iterator per parent: the
-	 * observances are listed first, then compared. */
-	g_autoptr(GPtrArray) obs = g_ptr_array_new();
+	g_autoptr(GPtrArray) obs = observances(vtz);
 	guint joined = 0;
 
-	for (icalcomponent *o =
-	         icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT);
-	     o != NULL;
-	     o = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT))
-		g_ptr_array_add(obs, o);
 	for (guint i = 0; i < obs->len; i++) {
 		icalcomponent *a = g_ptr_array_index(obs, i);
 
@@ -342,21 +349,19 @@ static gboolean faithful_years(icalcomponent *vtz, const char *tzid, int first,
 static void
 drop_no_ops(icalcomponent *vtz)
 {
-	g_autoptr(GPtrArray) drop = g_ptr_array_new();
+	g_autoptr(GPtrArray) obs = observances(vtz);
 	icalcomponent *first = NULL;
 
-	for (icalcomponent *o =
-	         icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT);
-	     o != NULL;
-	     o = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT))
+	for (guint i = 0; i < obs->len; i++) {
+		icalcomponent *o = g_ptr_array_index(obs, i);
+
 		if (first == NULL ||
 		    icaltime_compare(icalcomponent_get_dtstart(o),
 		                     icalcomponent_get_dtstart(first)) < 0)
 			first = o;
-	for (icalcomponent *o =
-	         icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT);
-	     o != NULL;
-	     o = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
+	}
+	for (guint i = 0; i < obs->len; i++) {
+		icalcomponent *o = g_ptr_array_index(obs, i);
 		icalproperty *from = icalcomponent_get_first_property(
 		    o, ICAL_TZOFFSETFROM_PROPERTY);
 		icalproperty *to = icalcomponent_get_first_property(
@@ -364,29 +369,40 @@ drop_no_ops(icalcomponent *vtz)
 
 		if (o != first && from != NULL && to != NULL &&
 		    icalproperty_get_tzoffsetfrom(from) ==
-		        icalproperty_get_tzoffsetto(to))
-			g_ptr_array_add(drop, o);
-	}
-	for (guint i = 0; i < drop->len; i++) {
-		icalcomponent_remove_component(vtz, g_ptr_array_index(drop, i));
-		icalcomponent_free(g_ptr_array_index(drop, i));
+		        icalproperty_get_tzoffsetto(to)) {
+			icalcomponent_remove_component(vtz, o);
+			icalcomponent_free(o);
+		}
 	}
 }
 
-/* Whether an observance of @vtz starts in LIBICAL_LAST_RULES or later. */
 static gboolean
-has_late_start(icalcomponent *vtz)
+starts_late(icalcomponent *o)
 {
-	for (icalcomponent *o =
-	         icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT);
-	     o != NULL;
-	     o = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT))
-		if (icalcomponent_get_dtstart(o).year >= LIBICAL_LAST_RULES)
+	return icalcomponent_get_dtstart(o).year >= LIBICAL_LAST_RULES;
+}
+
+static gboolean
+lists_rdates(icalcomponent *o)
+{
+	return icalcomponent_get_first_property(o, ICAL_RDATE_PROPERTY) != NULL;
+}
+
+/* Whether one of @vtz's observances is @what. */
+static gboolean
+any_observance(icalcomponent *vtz, gboolean (*what)(icalcomponent *o))
+{
+	g_autoptr(GPtrArray) obs = observances(vtz);
+
+	for (guint i = 0; i < obs->len; i++)
+		if (what(g_ptr_array_index(obs, i)))
 			return TRUE;
 	return FALSE;
 }
 
-/* libical's zones end each rule in 2037, where the list of onsets in
+/* (transfer full) @vtz (transfer full), cleaned of libical's artifacts.
+ *
+ * libical's zones end each rule in 2037, where the list of onsets in
  * tzdata's files ends, and start the same rule again as a second
  * observance, from the rule at the files' end: Ruby's icalendar (2.8)
  * fails on a VTIMEZONE with an observance that has not begun yet at a
@@ -399,36 +415,24 @@ has_late_start(icalcomponent *vtz)
  * on 19 January 2038), the rule before it simply goes on, when that
  * gives tzdata's offsets (GLib's reading) from 2036 to a few years past
  * 2037. */
-static void
+static icalcomponent *
 join_continued(icalcomponent *vtz, const char *tzid)
 {
-	icalcomponent *loose;
-
 	join(vtz, TRUE);
-	if (!has_late_start(vtz)) {
-		drop_no_ops(vtz);
-		return;
-	}
-	loose = icalcomponent_clone(vtz);
-	if (join(loose, FALSE) > 0 &&
-	    faithful_years(loose, tzid, LIBICAL_LAST_RULES - 1,
-	                   LIBICAL_LAST_RULES + CHECKED_YEARS + 1)) {
-		/* swap the observances over, keeping @vtz itself */
-		icalcomponent *o;
+	if (any_observance(vtz, starts_late)) {
+		icalcomponent *loose = icalcomponent_clone(vtz);
 
-		while ((o = icalcomponent_get_first_component(
-		            vtz, ICAL_ANY_COMPONENT)) != NULL) {
-			icalcomponent_remove_component(vtz, o);
-			icalcomponent_free(o);
-		}
-		while ((o = icalcomponent_get_first_component(
-		            loose, ICAL_ANY_COMPONENT)) != NULL) {
-			icalcomponent_remove_component(loose, o);
-			icalcomponent_add_component(vtz, o);
+		if (join(loose, FALSE) > 0 &&
+		    faithful_years(loose, tzid, LIBICAL_LAST_RULES - 1,
+		                   LIBICAL_LAST_RULES + CHECKED_YEARS + 1)) {
+			icalcomponent_free(vtz);
+			vtz = loose;
+		} else {
+			icalcomponent_free(loose);
 		}
 	}
-	icalcomponent_free(loose);
 	drop_no_ops(vtz);
+	return vtz;
 }
 
 static icalcomponent *
@@ -460,11 +464,6 @@ build(const char *tzid, int year)
 			icalproperty_free(p);
 		}
 	}
-	/* TZID first, as every client writes it (and libical reads none
-	 * without, join_continued's check among them). */
-	p = icalproperty_new_tzid(tzid);
-	icalcomponent_add_property(vtz, p);
-	join_continued(vtz, tzid);
 	/* An observance's RRULE ends (UNTIL) at its last onset, in UTC.
 	 * vobject (dateutil) compares that with the onsets in the offset
 	 * they change to, not from, and loses the last one (Fiji's return to
@@ -487,21 +486,10 @@ build(const char *tzid, int year)
 			icalproperty_set_rrule(rule, rt);
 		}
 	}
+	/* TZID first, as every client writes it. */
+	p = icalproperty_new_tzid(tzid);
+	icalcomponent_add_property(vtz, p);
 	return vtz;
-}
-
-/* Whether one of @vtz's observances lists its onsets in RDATEs. */
-static gboolean
-has_rdate(icalcomponent *vtz)
-{
-	for (icalcomponent *o =
-	         icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT);
-	     o != NULL;
-	     o = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT))
-		if (icalcomponent_get_first_property(o, ICAL_RDATE_PROPERTY) !=
-		    NULL)
-			return TRUE;
-	return FALSE;
 }
 
 /* Whether @vtz gives @tzid's UTC offset, as tzdata has it (read by GLib),
@@ -578,7 +566,7 @@ regular(const char *tzid, int year)
 {
 	g_autoptr(icalcomponent) vtz = build_faithful(tzid, year);
 
-	return vtz != NULL && !has_rdate(vtz);
+	return vtz != NULL && !any_observance(vtz, lists_rdates);
 }
 
 int
@@ -650,6 +638,9 @@ evf_tz_set_clone(EvfTzSet *set, const char *tzid)
 			vtz = build(tzid, GPOINTER_TO_INT(year));
 		if (vtz == NULL)
 			return NULL;
+		/* once, for what is published: the offsets stay the same, so
+		 * the checks above need not see it */
+		vtz = join_continued(vtz, tzid);
 		g_hash_table_insert(set->built, g_strdup(tzid), vtz);
 	}
 	/* Cloned under the lock too: libical promises nothing about two
