@@ -272,20 +272,16 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		return NULL;
 	case KEY_ZONE: {
 		GTimeZone *tz;
+		const char *problem;
 
 		/* UTC under any of its names, spelled one way. */
 		if (evf_tz_is_utc(value)) {
 			*canon = g_strdup("UTC");
 			return NULL;
 		}
-		tz = g_time_zone_new_identifier(value);
-		if (tz == NULL ||
-		    icaltimezone_get_builtin_timezone(value) == NULL) {
-			if (tz != NULL)
-				g_time_zone_unref(tz);
-			return "unknown time zone (expected an IANA name such "
-			       "as Europe/Ljubljana)";
-		}
+		tz = evf_tz_new(value, &problem);
+		if (tz == NULL)
+			return problem;
 		g_time_zone_unref(tz);
 		*canon = g_strdup(value);
 		return NULL;

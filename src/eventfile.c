@@ -135,6 +135,31 @@ read_collection(Reader *r, Node *n, yaml_event_type_t end, guint depth)
 	return g_steal_pointer(&coll);
 }
 
+/* Whether @tag, of a node of @kind ("str", "seq" or "map"), is absent or
+ * only says that kind; any other (!!binary, !!timestamp, an application's
+ * own) would be read as plain text without a word, and is refused. */
+static gboolean
+tag_allowed(Reader *r, const yaml_mark_t mark, const yaml_char_t *tag,
+            const char *kind)
+{
+	static const char core[] = "tag:yaml.org,2002:";
+	const char *t = (const char *)tag;
+	g_autofree char *shown = NULL;
+	g_autofree char *msg = NULL;
+
+	if (t == NULL ||
+	    (g_str_has_prefix(t, core) && strcmp(t + strlen(core), kind) == 0))
+		return TRUE;
+	shown = g_str_has_prefix(t, core)
+	            ? g_strconcat("!!", t + strlen(core), NULL)
+	            : evf_text_oneline(t);
+	msg = g_strdup_printf("YAML tags such as '%s' are not supported; "
+	                      "write the value as plain text",
+	                      shown);
+	reader_error(r, mark, msg);
+	return FALSE;
+}
+
 static Node *
 read_node(Reader *r, yaml_event_t *ev, guint depth)
 {
@@ -159,6 +184,8 @@ read_node(Reader *r, yaml_event_t *ev, guint depth)
 		anchor = ev->data.scalar.anchor;
 		if (anchor != NULL)
 			break;
+		if (!tag_allowed(r, ev->start_mark, ev->data.scalar.tag, "str"))
+			return NULL;
 		if (strlen((const char *)ev->data.scalar.value) !=
 		    ev->data.scalar.length) {
 			reader_error(r, ev->start_mark,
@@ -168,13 +195,18 @@ read_node(Reader *r, yaml_event_t *ev, guint depth)
 		n = node_new(r, NODE_SCALAR, ev->start_mark);
 		n->value = g_strndup((const char *)ev->data.scalar.value,
 		                     ev->data.scalar.length);
-		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		/* !!str null is the word null */
+		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+		           ev->data.scalar.tag == NULL;
 		return n;
 	}
 	case YAML_SEQUENCE_START_EVENT:
 		anchor = ev->data.sequence_start.anchor;
 		if (anchor != NULL)
 			break;
+		if (!tag_allowed(r, ev->start_mark, ev->data.sequence_start.tag,
+		                 "seq"))
+			return NULL;
 		return read_collection(
 		    r, node_new(r, NODE_SEQUENCE, ev->start_mark),
 		    YAML_SEQUENCE_END_EVENT, depth);
@@ -182,6 +214,9 @@ read_node(Reader *r, yaml_event_t *ev, guint depth)
 		anchor = ev->data.mapping_start.anchor;
 		if (anchor != NULL)
 			break;
+		if (!tag_allowed(r, ev->start_mark, ev->data.mapping_start.tag,
+		                 "map"))
+			return NULL;
 		return read_collection(
 		    r, node_new(r, NODE_MAPPING, ev->start_mark),
 		    YAML_MAPPING_END_EVENT, depth);
@@ -785,6 +820,7 @@ read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 
 	if (zone != NULL) {
 		g_autoptr(GTimeZone) tz = NULL;
+		const char *problem;
 
 		tzid = want_string(c, "timezone", zone);
 		if (tzid == NULL)
@@ -792,13 +828,8 @@ read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 		if (evf_tz_is_utc(tzid)) {
 			g_free(tzid);
 			tzid = g_strdup("UTC");
-		} else if ((tz = g_time_zone_new_identifier(tzid)) == NULL ||
-		           strchr(tzid, '/') == NULL ||
-		           icaltimezone_get_builtin_timezone(tzid) == NULL) {
-			ctx_error(c, zone,
-			          "timezone: unknown time zone '%s' (expected "
-			          "an IANA name such as Europe/Ljubljana)",
-			          tzid);
+		} else if ((tz = evf_tz_new(tzid, &problem)) == NULL) {
+			ctx_error(c, zone, "timezone: %s: '%s'", problem, tzid);
 			return;
 		}
 	} else {

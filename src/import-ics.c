@@ -834,30 +834,14 @@ add_unique(GPtrArray *list, char *s, guint max)
 
 /* -------------------------------------------------------------- zones */
 
-/* (transfer full) (nullable): the zone when @name is an IANA name that
- * both GLib and libical know. The name must look like one, so that GLib
- * never reads it as a POSIX TZ rule. */
+/* (transfer full) (nullable): the zone when @name is one evfeed
+ * publishes (evf_tz_new). */
 static GTimeZone *
 iana_zone(const char *name)
 {
-	gsize n = strlen(name);
-	GTimeZone *tz;
+	const char *problem;
 
-	if (n == 0 || n > 64 || !g_ascii_isalpha(name[0]) ||
-	    strchr(name, '/') == NULL || name[n - 1] == '/' ||
-	    strstr(name, "//") != NULL)
-		return NULL;
-	for (const char *p = name; *p != '\0'; p++)
-		if (!g_ascii_isalnum(*p) && strchr("/_+-", *p) == NULL)
-			return NULL;
-	tz = g_time_zone_new_identifier(name);
-	if (tz == NULL)
-		return NULL;
-	if (icaltimezone_get_builtin_timezone(name) == NULL) {
-		g_time_zone_unref(tz);
-		return NULL;
-	}
-	return tz;
+	return evf_tz_new(name, &problem);
 }
 
 /* The VTIMEZONE of @cal named @tzid, as libical reads it, when it is

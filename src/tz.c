@@ -52,6 +52,92 @@ evf_tz_is_utc(const char *name)
 	return FALSE;
 }
 
+/* (transfer full) (nullable): tzdata's names, its zones and links as
+ * tzdata.zi lists them, in the folder GLib reads zones from; NULL when
+ * the file is not there. */
+static GHashTable *
+tzdata_names_read(void)
+{
+	const char *dir = g_getenv("TZDIR");
+	g_autofree char *path = g_build_filename(
+	    dir != NULL && dir[0] != '\0' ? dir : "/usr/share/zoneinfo",
+	    "tzdata.zi", NULL);
+	g_autofree char *text = NULL;
+	g_auto(GStrv) lines = NULL;
+	GHashTable *names;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return NULL;
+	names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	lines = g_strsplit(text, "\n", -1);
+	for (char **l = lines; *l != NULL; l++) {
+		g_auto(GStrv) f = NULL;
+
+		/* "Z NAME ..." for a zone, "L TARGET NAME" for a link */
+		if (((*l)[0] != 'Z' && (*l)[0] != 'L') || (*l)[1] != ' ')
+			continue;
+		f = g_strsplit_set(*l, " \t", 4);
+		if ((*l)[0] == 'Z' && f[1] != NULL)
+			g_hash_table_add(names, g_strdup(f[1]));
+		else if ((*l)[0] == 'L' && f[1] != NULL && f[2] != NULL)
+			g_hash_table_add(names, g_strdup(f[2]));
+	}
+	return names;
+}
+
+static gboolean
+tzdata_lists(const char *name)
+{
+	static gsize once;
+	static GHashTable *names;
+
+	if (g_once_init_enter(&once)) {
+		names = tzdata_names_read();
+		g_once_init_leave(&once, 1);
+	}
+	/* without the list, the shape checked by the caller must do */
+	return names == NULL || g_hash_table_contains(names, name);
+}
+
+GTimeZone *
+evf_tz_new(const char *name, const char **problem)
+{
+	static const char *const unknown =
+	    "unknown time zone (expected an IANA name such as "
+	    "Europe/Ljubljana)";
+	gsize n = strlen(name);
+	GTimeZone *tz;
+
+	*problem = unknown;
+	/* a name, never a POSIX TZ rule, an absolute path or tzdata's
+	 * right/ and posix/ copies */
+	if (n == 0 || n > 64 || !g_ascii_isalpha(name[0]) ||
+	    name[n - 1] == '/' || strstr(name, "//") != NULL ||
+	    g_str_has_prefix(name, "right/") ||
+	    g_str_has_prefix(name, "posix/"))
+		return NULL;
+	for (const char *p = name; *p != '\0'; p++)
+		if (!g_ascii_isalnum(*p) && strchr("/_+-", *p) == NULL)
+			return NULL;
+	if (!tzdata_lists(name))
+		return NULL;
+	if (strchr(name, '/') == NULL) {
+		*problem = "an old tzdata name without a region "
+		           "(expected a Region/City name such as "
+		           "Europe/Ljubljana or America/New_York)";
+		return NULL;
+	}
+	tz = g_time_zone_new_identifier(name);
+	if (tz == NULL)
+		return NULL;
+	if (icaltimezone_get_builtin_timezone(name) == NULL) {
+		g_time_zone_unref(tz);
+		return NULL;
+	}
+	*problem = NULL;
+	return tz;
+}
+
 /* (transfer full) (nullable): the other instant whose wall time in @t's
  * zone is @t's, where the clocks go back about it. A transition within a
  * day of @t has the offset of one side at @t and the other a day away. */

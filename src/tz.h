@@ -32,6 +32,15 @@ icalcomponent *evf_tz_set_clone(EvfTzSet *set, const char *tzid);
  * (Africa/Abidjan, Atlantic/Reykjavik) are places, and keep theirs. */
 gboolean evf_tz_is_utc(const char *name);
 
+/* (transfer full) (nullable): the zone named @name, when evfeed publishes
+ * it: a Region/City name of tzdata's (a zone or a link, as tzdata.zi lists
+ * them) that GLib and libical both read. Otherwise NULL, and @problem says
+ * why, in words for an editor: tzdata's old names without a region (EST,
+ * CET, Japan) are refused, as are its right/ and posix/ copies, files
+ * such as localtime that are not zones, and anything GLib would read as a
+ * POSIX TZ rule. UTC's names are the caller's (evf_tz_is_utc). */
+GTimeZone *evf_tz_new(const char *name, const char **problem);
+
 /* The first year (1970 at the earliest) from which @tzid's VTIMEZONE has
  * RRULE observances only, as Outlook needs (it ignores RDATE lists), and
  * gives tzdata's offsets (see build_faithful in tz.c); -1 when it never

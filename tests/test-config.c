@@ -422,6 +422,12 @@ test_site_timezone(Fixture *f, gconstpointer data)
 	assert_refused(f, "[site]\ntimezone=europe/ljubljana\n", 2,
 	               "time zone");
 	assert_refused(f, "[site]\ntimezone=+02:00\n", 2, "time zone");
+	/* the machine's own zone, tzdata's copies, an old name */
+	assert_refused(f, "[site]\ntimezone=localtime\n", 2, "time zone");
+	assert_refused(f, "[site]\ntimezone=right/Europe/Berlin\n", 2,
+	               "time zone");
+	assert_refused(f, "[site]\ntimezone=CET\n", 2,
+	               "old tzdata name without a region");
 	assert_refused(f, "[site]\ntimezone=\n", 2, "time zone");
 }
 

@@ -849,7 +849,73 @@ test_error_unknown_zone(void)
 	             "start: 2018-05-22T09:00\n"
 	             "timezone: Mars/Base\n"
 	             "---\n",
-	             4, 11, "timezone: unknown time zone 'Mars/Base'");
+	             4, 11, "timezone: unknown time zone");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22T09:00\n"
+	             "timezone: Mars/Base\n"
+	             "---\n",
+	             4, 11, "'Mars/Base'");
+}
+
+/* An event file in zone @name, quoted. */
+static char *
+zone_event(const char *name)
+{
+	return g_strdup_printf("---\ntitle: Workshop\nstart: 2018-05-22T09:00\n"
+	                       "timezone: \"%s\"\n---\n",
+	                       name);
+}
+
+/* Only tzdata's Region/City names, its zones and links: not its old names
+ * without a region (EST has no summer time, whatever the editor meant),
+ * nor its right/ and posix/ copies, nor files in its folder that are no
+ * zone (localtime is the machine's own). */
+static void
+test_zone_names(void)
+{
+	static const char *const old[] = { "EST", "EST5EDT", "CET",
+		                           "MET", "Japan",   "Factory" };
+	static const char *const unknown[] = {
+		"right/Europe/Berlin",
+		"posix/Europe/Berlin",
+		"localtime",
+		"posixrules",
+		"Europe",
+		"Europe/",
+		"/Europe/Berlin",
+		"../zoneinfo/Europe/Berlin",
+		"Europe/Berlin,M3.5.0",
+		"EST5EDT,M3.2.0/2,M11.1.0/2",
+		"zone.tab",
+		"Europe/Nowhere",
+	};
+	static const char *const known[][2] = {
+		{ "Europe/Ljubljana", "Europe/Ljubljana" },
+		{ "US/Eastern", "US/Eastern" },
+		{ "Europe/Kiev", "Europe/Kiev" },
+		{ "Etc/GMT+5", "Etc/GMT+5" },
+		{ "America/Argentina/Buenos_Aires",
+		  "America/Argentina/Buenos_Aires" },
+		{ "Etc/UTC", NULL },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(old); i++) {
+		g_autofree char *text = zone_event(old[i]);
+
+		assert_error(text, 4, 11, "old tzdata name without a region");
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS(unknown); i++) {
+		g_autofree char *text = zone_event(unknown[i]);
+
+		assert_error(text, 4, 11, "unknown time zone");
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS(known); i++) {
+		g_autofree char *text = zone_event(known[i][0]);
+		g_autoptr(EvfEvent) ev = parse_ok(text);
+
+		g_assert_cmpstr(ev->tzid, ==, known[i][1]);
+	}
 }
 
 static void
@@ -1459,6 +1525,40 @@ test_error_alias_bomb(void)
 	             4, 14, "anchors and aliases are not supported");
 }
 
+/* A YAML tag would change what a value means, and is refused: but for
+ * the ones that only say what the node is (!!str, !!seq, !!map). */
+static void
+test_error_tags(void)
+{
+	assert_error("---\n"
+	             "title: !!binary V29ya3Nob3A=\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             2, 8, "YAML tags such as '!!binary' are not supported");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: !local 2018-05-22\n"
+	             "---\n",
+	             3, 8, "YAML tags such as '!local' are not supported");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "categories: !!set {a, b}\n"
+	             "---\n",
+	             4, 13, "YAML tags such as '!!set' are not supported");
+	{
+		g_autoptr(EvfEvent) ev = parse_ok("---\n"
+		                                  "!!map\n"
+		                                  "title: !!str null\n"
+		                                  "start: !!str 2018-05-22\n"
+		                                  "categories: !!seq [a]\n"
+		                                  "---\n");
+
+		g_assert_cmpstr(ev->title, ==, "null");
+		g_assert_cmpuint(ev->categories->len, ==, 1);
+	}
+}
+
 /* A front matter whose categories are @levels nested lists. */
 static char *
 nested(guint levels)
@@ -1913,6 +2013,7 @@ main(int argc, char **argv)
 	                test_error_unknown_zone);
 	g_test_add_func("/eventfile/date/zone-offset-refused",
 	                test_error_zone_offset_refused);
+	g_test_add_func("/eventfile/zone-names", test_zone_names);
 	g_test_add_func("/eventfile/date/dst-gap", test_error_dst_gap);
 	g_test_add_func("/eventfile/description/too-deep",
 	                test_error_description_too_deep);
@@ -1974,6 +2075,7 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/syntax/anchor-refused", test_error_anchor);
 	g_test_add_func("/eventfile/syntax/alias-refused", test_error_alias);
 	g_test_add_func("/eventfile/syntax/alias-bomb", test_error_alias_bomb);
+	g_test_add_func("/eventfile/syntax/tags", test_error_tags);
 	g_test_add_func("/eventfile/syntax/several-errors",
 	                test_error_several_reported);
 

@@ -735,6 +735,46 @@ test_tzid_windows_table(void)
 	}
 }
 
+/* A partner's TZID is published only as a Region/City name of tzdata's:
+ * its right/ and posix/ copies are read as the zone after the prefix;
+ * its old names without a region, and the machine's own "localtime", are
+ * unknown (UTC, with a warning). */
+static void
+test_tzid_tzdata_names(void)
+{
+	static const char *const cases[][3] = {
+		{ "right/Europe/Berlin", "Europe/Berlin",
+		  "2018-07-04T10:00:00Z" },
+		{ "posix/Asia/Tokyo", "Asia/Tokyo", "2018-07-04T03:00:00Z" },
+		{ "EST", NULL, "2018-07-04T12:00:00Z" },
+		{ "localtime", NULL, "2018-07-04T12:00:00Z" },
+	};
+	GString *body = g_string_new(NULL);
+	g_autoptr(EvfImport) imp = NULL;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++)
+		g_string_append_printf(body,
+		                       "BEGIN:VEVENT\nUID:z%" G_GSIZE_FORMAT
+		                       "\n"
+		                       "DTSTART;TZID=%s:20180704T120000\n"
+		                       "END:VEVENT\n",
+		                       i, cases[i][0]);
+	g_string_truncate(body, body->len - 1);
+	imp = import_body(body->str);
+	g_string_free(body, TRUE);
+	g_assert_cmpuint(imp->events->len, ==, G_N_ELEMENTS(cases));
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *uid = g_strdup_printf("z%" G_GSIZE_FORMAT, i);
+		EvfEvent *ev = find(imp, uid);
+
+		g_assert_nonnull(ev);
+		g_assert_cmpstr(ev->tzid, ==, cases[i][1]);
+		assert_utc(ev->start, cases[i][2]);
+	}
+	g_assert_true(has_warning(imp, "unknown time zone 'EST'"));
+	g_assert_true(has_warning(imp, "unknown time zone 'localtime'"));
+}
+
 /* -------------------------------------------------- choosing the events */
 
 static void
@@ -1672,6 +1712,8 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/tzid/windows", test_tzid_windows);
 	g_test_add_func("/import-ics/tzid/windows-table",
 	                test_tzid_windows_table);
+	g_test_add_func("/import-ics/tzid/tzdata-names",
+	                test_tzid_tzdata_names);
 	g_test_add_func("/import-ics/duplicate-uid", test_duplicate_uid);
 	g_test_add_func("/import-ics/rrule/override-exdate",
 	                test_rrule_override_exdate);

@@ -88,7 +88,7 @@ write_config "$tmp" "$tmp/events"
 	>"$tmp/out" 2>"$tmp/err" &
 pid=$!
 # The server must stop even if this script dies.
-trap 'kill -9 $pid 2>/dev/null' EXIT
+trap 'kill -9 $pid 2>/dev/null; _tap_cleanup' EXIT
 
 i=0
 while ! grep -q '^Calendar:' "$tmp/out" 2>/dev/null && [ $i -lt 100 ]; do
@@ -126,5 +126,5 @@ ok $? "screenshots kept in $artefacts"
 kill -TERM $pid
 wait $pid
 ok $? "SIGTERM: exit status 0"
-trap - EXIT
+trap _tap_cleanup EXIT
 done_testing

@@ -20,7 +20,7 @@ write_config "$tmp" "$tmp/events"
 	>"$tmp/out" 2>"$tmp/err" &
 pid=$!
 # The server must stop even if this script dies.
-trap 'kill -9 $pid 2>/dev/null' EXIT
+trap 'kill -9 $pid 2>/dev/null; _tap_cleanup' EXIT
 
 i=0
 while ! grep -q '^Calendar:' "$tmp/out" 2>/dev/null && [ $i -lt $((100 * slow)) ]; do
@@ -249,7 +249,7 @@ CONF
 "$EVFEED" serve --config "$tmp/evfeed.conf" --listen 127.0.0.1:0 \
 	>"$tmp/out2" 2>"$tmp/err2" &
 pid=$!
-trap 'kill -9 $pid 2>/dev/null' EXIT
+trap 'kill -9 $pid 2>/dev/null; _tap_cleanup' EXIT
 i=0
 while ! grep -q '^Calendar:' "$tmp/out2" 2>/dev/null && [ $i -lt $((100 * slow)) ]; do
 	sleep 0.1
@@ -316,5 +316,5 @@ PY
 grep -q '^READY=1 RELOADING=1 READY=1 STOPPING=1 exit 0$' "$tmp/notify.out"
 ok $? "sd_notify: READY, RELOADING/READY on SIGHUP, STOPPING"
 diag_file "$tmp/notify.out"
-trap - EXIT
+trap _tap_cleanup EXIT
 done_testing

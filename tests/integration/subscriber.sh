@@ -23,7 +23,7 @@ write_config "$tmp" "$top_srcdir/feeds/events"
 "$EVFEED" serve --config "$tmp/evfeed.conf" --listen 127.0.0.1:0 \
 	>"$tmp/out" 2>"$tmp/err" &
 pid=$!
-trap 'kill -9 $pid 2>/dev/null' EXIT
+trap 'kill -9 $pid 2>/dev/null; _tap_cleanup' EXIT
 i=0
 while ! grep -q '^Calendar:' "$tmp/out" 2>/dev/null && [ $i -lt $((100 * slow)) ]; do
 	sleep 0.1
@@ -73,5 +73,5 @@ ok $st "feedparser reads both feeds, then gets 304 with the ETag and with the da
 kill -TERM $pid
 wait $pid
 ok $? "SIGTERM: exit status 0"
-trap - EXIT
+trap _tap_cleanup EXIT
 done_testing
