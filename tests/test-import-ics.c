@@ -702,31 +702,51 @@ static const char *const windows_zones[][2] = {
 	{ "Fiji Standard Time", "Pacific/Fiji" },
 };
 
-static void
-test_tzid_windows_table(void)
+/* (transfer full): a calendar of one event per row of @table (@n rows of
+ * @columns strings), "z<row>" at noon on 4 July 2018 in the zone named by
+ * the row's first string, as a partner publishes it. */
+static EvfImport *
+import_tzids(const char *const *table, gsize n, gsize columns)
 {
-	GString *body = g_string_new(NULL);
-	g_autoptr(EvfImport) imp = NULL;
+	g_autoptr(GString) body = g_string_new(NULL);
+	EvfImport *imp;
 
-	for (gsize i = 0; i < G_N_ELEMENTS(windows_zones); i++)
+	for (gsize i = 0; i < n; i++)
 		g_string_append_printf(body,
-		                       "BEGIN:VEVENT\nUID:w%" G_GSIZE_FORMAT
+		                       "BEGIN:VEVENT\nUID:z%" G_GSIZE_FORMAT
 		                       "\n"
 		                       "DTSTART;TZID=\"%s\":20180704T120000\n"
 		                       "END:VEVENT\n",
-		                       i, windows_zones[i][0]);
+		                       i, table[i * columns]);
 	g_string_truncate(body, body->len - 1);
 	imp = import_body(body->str);
-	g_string_free(body, TRUE);
-	g_assert_cmpuint(imp->events->len, ==, G_N_ELEMENTS(windows_zones));
+	g_assert_cmpuint(imp->events->len, ==, n);
+	return imp;
+}
+
+/* The event "z@i" of import_tzids. */
+static EvfEvent *
+find_row(const EvfImport *imp, gsize i)
+{
+	g_autofree char *uid = g_strdup_printf("z%" G_GSIZE_FORMAT, i);
+	EvfEvent *ev = find(imp, uid);
+
+	g_assert_nonnull(ev);
+	return ev;
+}
+
+static void
+test_tzid_windows_table(void)
+{
+	g_autoptr(EvfImport) imp =
+	    import_tzids(windows_zones[0], G_N_ELEMENTS(windows_zones), 2);
+
 	for (gsize i = 0; i < G_N_ELEMENTS(windows_zones); i++) {
-		g_autofree char *uid = g_strdup_printf("w%" G_GSIZE_FORMAT, i);
-		EvfEvent *ev = find(imp, uid);
+		EvfEvent *ev = find_row(imp, i);
 		g_autoptr(GTimeZone) tz =
 		    g_time_zone_new_identifier(windows_zones[i][1]);
 		g_autoptr(GDateTime) want = NULL;
 
-		g_assert_nonnull(ev);
 		g_assert_cmpstr(ev->tzid, ==, windows_zones[i][1]);
 		g_assert_nonnull(tz);
 		want = g_date_time_new(tz, 2018, 7, 4, 12, 0, 0);
@@ -749,25 +769,12 @@ test_tzid_tzdata_names(void)
 		{ "EST", NULL, "2018-07-04T12:00:00Z" },
 		{ "localtime", NULL, "2018-07-04T12:00:00Z" },
 	};
-	GString *body = g_string_new(NULL);
-	g_autoptr(EvfImport) imp = NULL;
+	g_autoptr(EvfImport) imp =
+	    import_tzids(cases[0], G_N_ELEMENTS(cases), 3);
 
-	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++)
-		g_string_append_printf(body,
-		                       "BEGIN:VEVENT\nUID:z%" G_GSIZE_FORMAT
-		                       "\n"
-		                       "DTSTART;TZID=%s:20180704T120000\n"
-		                       "END:VEVENT\n",
-		                       i, cases[i][0]);
-	g_string_truncate(body, body->len - 1);
-	imp = import_body(body->str);
-	g_string_free(body, TRUE);
-	g_assert_cmpuint(imp->events->len, ==, G_N_ELEMENTS(cases));
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
-		g_autofree char *uid = g_strdup_printf("z%" G_GSIZE_FORMAT, i);
-		EvfEvent *ev = find(imp, uid);
+		EvfEvent *ev = find_row(imp, i);
 
-		g_assert_nonnull(ev);
 		g_assert_cmpstr(ev->tzid, ==, cases[i][1]);
 		assert_utc(ev->start, cases[i][2]);
 	}
