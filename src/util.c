@@ -181,6 +181,18 @@ evf_uuid5(const char *namespace_uuid, const char *name)
 	                       digest[12], digest[13], digest[14], digest[15]);
 }
 
+/* (transfer full): the digest that tells slugs apart: of @text in NFC and
+ * case-folded, as the ASCII part of a slug is lower case, so that what
+ * reads the same (Αστυνομία, αστυνομία; é composed or not) has one. */
+static char *
+slug_digest(const char *text)
+{
+	g_autofree char *nfc = g_utf8_normalize(text, -1, G_NORMALIZE_NFC);
+	g_autofree char *folded = g_utf8_casefold(nfc != NULL ? nfc : "", -1);
+
+	return g_compute_checksum_for_string(G_CHECKSUM_SHA256, folded, -1);
+}
+
 char *
 evf_slugify(const char *text)
 {
@@ -202,16 +214,14 @@ evf_slugify(const char *text)
 		/* Nothing transliterates (Cyrillic, Greek, CJK…): a stable
 		 * name from the text's digest, so that two such texts do not
 		 * share one address. */
-		g_autofree char *hex =
-		    g_compute_checksum_for_string(G_CHECKSUM_SHA256, text, -1);
+		g_autofree char *hex = slug_digest(text);
 
 		g_string_append_printf(s, "x-%.10s", hex);
 	} else if (s->len > EVF_SLUG_MAX) {
 		/* A file or folder name has 255 bytes at most, and a
 		 * temporary one 23 more than events/<slug>.ics: a long text
 		 * keeps its beginning, told apart by its digest. */
-		g_autofree char *hex =
-		    g_compute_checksum_for_string(G_CHECKSUM_SHA256, text, -1);
+		g_autofree char *hex = slug_digest(text);
 
 		g_string_truncate(s, EVF_SLUG_MAX - 11);
 		while (s->len > 0 && s->str[s->len - 1] == '-')
@@ -397,6 +407,17 @@ evf_text_oneline(const char *text)
 		if (s->len > 0)
 			g_string_append_c(s, ' ');
 		g_string_append(s, words[i]);
+	}
+	/* In NFC, as the web has text (W3C's character model): "Café"
+	 * with é composed or not is one category, one title, in every
+	 * client. */
+	if (!g_str_is_ascii(s->str)) {
+		char *nfc = g_utf8_normalize(s->str, -1, G_NORMALIZE_NFC);
+
+		if (nfc != NULL) {
+			g_string_free(s, TRUE);
+			return nfc;
+		}
 	}
 	return g_string_free(s, FALSE);
 }

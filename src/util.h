@@ -56,9 +56,9 @@ char *evf_uuid5(const char *namespace_uuid, const char *name);
 
 /* (transfer full): a URL path segment made of [a-z0-9-] from @text
  * (transliterated, lower-cased, runs of anything else become one '-').
- * Never empty: "x-" and ten hex digits of the text's SHA-256 when
- * nothing transliterates. At most EVF_SLUG_MAX bytes: a longer one is
- * cut, and ends in '-' and ten hex digits of the text's SHA-256. */
+ * Never empty: "x-" and ten hex digits of a SHA-256 of the text (in NFC,
+ * case-folded) when nothing transliterates. At most EVF_SLUG_MAX bytes: a
+ * longer one is cut, and ends in '-' and ten hex digits of the same. */
 char *evf_slugify(const char *text);
 
 /* (transfer full): @text made safe for XML 1.0 and iCalendar TEXT: invalid
@@ -81,7 +81,7 @@ GRegex *evf_regex_once(GRegex **slot, const char *pattern,
 
 /* (transfer full): @text on one line: sanitized, runs of white space
  * (including newlines and U+2028, U+2029) folded into one space,
- * trimmed. */
+ * trimmed, in Unicode's NFC. */
 char *evf_text_oneline(const char *text);
 
 /* (transfer full): @s with control characters escaped, for logs. */

@@ -157,6 +157,20 @@ test_slugify_never_empty(void)
 	check_slug("\xe6\x97\xa5\xe6\x9c\xac", "x-cf2abf0c5b");
 	g_assert_cmpstr(a, !=, b);
 	g_assert_true(g_str_has_prefix(b, "x-"));
+	{
+		/* What reads the same has one: Greek in either case, й
+		 * composed (U+0439) or not (и, U+0306). */
+		g_autofree char *upper = evf_slugify(
+		    "\xce\x91\xcf\x83\xcf\x84\xcf\x85\xce\xbd\xce\xbf\xce\xbc\xce\xaf\xce\xb1");
+		g_autofree char *lower = evf_slugify(
+		    "\xce\xb1\xcf\x83\xcf\x84\xcf\x85\xce\xbd\xce\xbf\xce\xbc\xce\xaf\xce\xb1");
+		g_autofree char *composed = evf_slugify("\xd0\xb9");
+		g_autofree char *decomposed = evf_slugify("\xd0\xb8\xcc\x86");
+
+		g_assert_true(g_str_has_prefix(upper, "x-"));
+		g_assert_cmpstr(upper, ==, lower);
+		g_assert_cmpstr(composed, ==, decomposed);
+	}
 }
 
 /* ---------------------------------------------------- text hygiene */
@@ -295,6 +309,15 @@ test_text_oneline(void)
 		    "one\u2028two \u2029 three\u00a0four\u2028");
 
 		g_assert_cmpstr(g, ==, "one two three\u00a0four");
+	}
+	/* In NFC: e and U+0301 become é; Å (U+212B, the ångström sign)
+	 * becomes U+00C5; an emoji's sequence stays as it is. */
+	{
+		g_autofree char *h = evf_text_oneline(
+		    "Cafe\u0301 \u212b \U0001F469\u200d\U0001F52C");
+
+		g_assert_cmpstr(h, ==,
+		                "Caf\u00e9 \u00c5 \U0001F469\u200d\U0001F52C");
 	}
 }
 
