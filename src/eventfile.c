@@ -1079,6 +1079,20 @@ is_delimiter(const char *p, const char *end, const char *mark)
 	return TRUE;
 }
 
+/* Whether @data looks like UTF-16, as Windows editors save "Unicode":
+ * with its byte order mark, or with a NUL before or after the '-' that
+ * starts a front matter. */
+static gboolean
+utf16(const char *data, gsize len)
+{
+	const guchar *b = (const guchar *)data;
+
+	return len >= 2 &&
+	       ((b[0] == 0xff && b[1] == 0xfe) ||
+	        (b[0] == 0xfe && b[1] == 0xff) || (b[0] == '-' && b[1] == 0) ||
+	        (b[0] == 0 && b[1] == '-'));
+}
+
 EvfEvent *
 evf_eventfile_parse(const char *path, const char *stem, const char *data,
                     gsize len, const EvfConfig *cfg, gint64 now,
@@ -1099,11 +1113,19 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		return NULL;
 	}
 	if (!g_utf8_validate_len(data, len, &invalid)) {
+		if (utf16(data, len)) {
+			evf_diags_add(
+			    diags, path, 1, 1,
+			    "the file is in UTF-16: save it as UTF-8");
+			return NULL;
+		}
 		position(data, invalid - data, &line, &col);
 		evf_diags_add(diags, path, line, col,
-		              *invalid == '\0' ? "a NUL character is not "
-		                                 "allowed"
-		                               : "invalid UTF-8");
+		              *invalid == '\0'
+		                  ? "a NUL character is not allowed"
+		                  : "invalid UTF-8 (a file saved as "
+		                    "Windows-1252 or ISO 8859? save it as "
+		                    "UTF-8)");
 		return NULL;
 	}
 	p = data;

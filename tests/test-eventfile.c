@@ -1106,6 +1106,30 @@ test_error_invalid_utf8(void)
 
 	/* Columns count characters: "title: Café ab" is 14. */
 	assert_error(text, 2, 15, "invalid UTF-8");
+	/* é as Windows-1252 writes it: the likely cause is named */
+	assert_error("---\ntitle: Caf\xe9\nstart: 2018-05-22\n---\n", 2, 11,
+	             "invalid UTF-8 (a file saved as Windows-1252 or ISO "
+	             "8859? save it as UTF-8)");
+}
+
+/* What Windows editors save as "Unicode", with or without its byte order
+ * mark: one error that says so, not one about a NUL or an invalid byte. */
+static void
+test_error_utf16(void)
+{
+	static const char le_bom[] = "\xff\xfe-\0-\0-\0\n\0";
+	static const char be_bom[] = "\xfe\xff\0-\0-\0-\0\n";
+	static const char le[] = "-\0-\0-\0\n\0";
+	static const char be[] = "\0-\0-\0-\0\n";
+
+	assert_error_len(le_bom, sizeof le_bom - 1, 1, 1,
+	                 "the file is in UTF-16: save it as UTF-8");
+	assert_error_len(be_bom, sizeof be_bom - 1, 1, 1,
+	                 "the file is in UTF-16: save it as UTF-8");
+	assert_error_len(le, sizeof le - 1, 1, 1,
+	                 "the file is in UTF-16: save it as UTF-8");
+	assert_error_len(be, sizeof be - 1, 1, 1,
+	                 "the file is in UTF-16: save it as UTF-8");
 }
 
 static void
@@ -2060,6 +2084,7 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/syntax/yaml-error", test_error_yaml_syntax);
 	g_test_add_func("/eventfile/syntax/invalid-utf8",
 	                test_error_invalid_utf8);
+	g_test_add_func("/eventfile/syntax/utf16", test_error_utf16);
 	g_test_add_func("/eventfile/syntax/invalid-utf8-body",
 	                test_error_invalid_utf8_body);
 	g_test_add_func("/eventfile/syntax/nul-byte", test_error_nul_byte);
