@@ -319,6 +319,30 @@ test_text_oneline(void)
 		g_assert_cmpstr(h, ==,
 		                "Caf\u00e9 \u00c5 \U0001F469\u200d\U0001F52C");
 	}
+	/* Run by run, from one ASCII character to the next: a mark after
+	 * an ASCII letter composes with it, runs of any number make a text
+	 * of any length, and one run of more than 1 KiB (и and a breve,
+	 * over and over) is left as it is: normalising it would cost the
+	 * square of its length. */
+	{
+		g_autoptr(GString) words = g_string_new(NULL);
+		g_autoptr(GString) want = g_string_new(NULL);
+		g_autoptr(GString) run = g_string_new("x");
+		g_autofree char *w = NULL;
+		g_autofree char *r = NULL;
+
+		for (int i = 0; i < 1000; i++) {
+			g_string_append(words, "e\u0301\u0438\u0306 ");
+			g_string_append(want, "\u00e9\u0439 ");
+		}
+		g_string_truncate(want, want->len - 1);
+		w = evf_text_oneline(words->str);
+		g_assert_true(strcmp(w, want->str) == 0);
+		while (run->len <= 1024)
+			g_string_append(run, "\u0438\u0306");
+		r = evf_text_oneline(run->str);
+		g_assert_true(strcmp(r, run->str) == 0);
+	}
 }
 
 static void
