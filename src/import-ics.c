@@ -834,16 +834,6 @@ add_unique(GPtrArray *list, char *s, guint max)
 
 /* -------------------------------------------------------------- zones */
 
-/* (transfer full) (nullable): the zone when @name is one evfeed
- * publishes (evf_tz_new). */
-static GTimeZone *
-iana_zone(const char *name)
-{
-	const char *problem;
-
-	return evf_tz_new(name, &problem);
-}
-
 /* The VTIMEZONE of @cal named @tzid, as libical reads it, when it is
  * small enough to trust with our CPU, and the document's VTIMEZONEs so far
  * with it. */
@@ -923,7 +913,7 @@ resolve_zone(Ctx *c, icalcomponent *cal, const char *raw)
 			p++;
 		if (evf_tz_is_utc(p))
 			return z;
-		z->tz = iana_zone(p);
+		z->tz = evf_tz_new(p, NULL);
 		if (z->tz != NULL) {
 			z->kind = ZONE_IANA;
 			z->tzid = g_strdup(p);
@@ -935,7 +925,7 @@ resolve_zone(Ctx *c, icalcomponent *cal, const char *raw)
 			continue;
 		if (evf_tz_is_utc(windows_zones[i].iana))
 			return z;
-		z->tz = iana_zone(windows_zones[i].iana);
+		z->tz = evf_tz_new(windows_zones[i].iana, NULL);
 		if (z->tz != NULL) {
 			z->kind = ZONE_IANA;
 			z->tzid = g_strdup(windows_zones[i].iana);
@@ -2822,7 +2812,7 @@ event_from_variant(GVariant *v, Table *table)
 		    g_date_time_get_year(s_utc) > MAX_YEAR)
 			return NULL;
 		if (tzid[0] != '\0') {
-			tz = iana_zone(tzid);
+			tz = evf_tz_new(tzid, NULL);
 			if (tz == NULL)
 				return NULL;
 			ev->tzid = g_strdup(tzid);

@@ -106,8 +106,11 @@ evf_tz_new(const char *name, const char **problem)
 	    "unknown time zone (expected an IANA name such as "
 	    "Europe/Ljubljana)";
 	gsize n = strlen(name);
+	const char *unused;
 	GTimeZone *tz;
 
+	if (problem == NULL)
+		problem = &unused;
 	*problem = unknown;
 	/* a name, never a POSIX TZ rule, an absolute path or tzdata's
 	 * right/ and posix/ copies */

@@ -34,10 +34,10 @@ gboolean evf_tz_is_utc(const char *name);
 
 /* (transfer full) (nullable): the zone named @name, when evfeed publishes
  * it: a Region/City name of tzdata's (a zone or a link, as tzdata.zi lists
- * them) that GLib and libical both read. Otherwise NULL, and @problem says
- * why, in words for an editor: tzdata's old names without a region (EST,
- * CET, Japan) are refused, as are its right/ and posix/ copies, files
- * such as localtime that are not zones, and anything GLib would read as a
+ * them) that GLib and libical both read. Otherwise NULL, and @problem
+ * (nullable) says why, in words for an editor: tzdata's old names without a
+ * region (EST, CET, Japan) are refused, as are its right/ and posix/ copies,
+ * files such as localtime that are not zones, and anything GLib would read as a
  * POSIX TZ rule. UTC's names are the caller's (evf_tz_is_utc). */
 GTimeZone *evf_tz_new(const char *name, const char **problem);
 
