@@ -511,21 +511,32 @@ evf_event_cmp_pubdate_desc(gconstpointer a, gconstpointer b)
 	return strcmp(x->uid, y->uid);
 }
 
-/* Makes *@s plain text in place (evf_text_plain); whether it changed. */
+/* Makes *@s plain text (evf_text_plain) in NFC (evf_text_nfc) in place;
+ * whether it changed. */
 static gboolean
 make_plain(char **s)
 {
 	char *plain;
+	char *normal;
+	gboolean changed = FALSE;
 
-	if (*s == NULL || (plain = evf_text_plain(*s, NULL)) == NULL)
+	if (*s == NULL)
 		return FALSE;
-	if (plain[0] == '\0') {
+	if ((plain = evf_text_plain(*s, NULL)) != NULL && plain[0] != '\0') {
+		g_free(*s);
+		*s = plain;
+		changed = TRUE;
+	} else {
 		g_free(plain);
-		return FALSE;
 	}
-	g_free(*s);
-	*s = plain;
-	return TRUE;
+	normal = evf_text_nfc(*s);
+	if (strcmp(normal, *s) != 0) {
+		g_free(*s);
+		*s = normal;
+		return TRUE;
+	}
+	g_free(normal);
+	return changed;
 }
 
 /* Makes *@s, a link, a URI in place (evf_uri_from_iri); whether it

@@ -116,9 +116,9 @@ char *evf_event_display_title(const EvfEvent *ev);
 void evf_event_update_fingerprint(EvfEvent *ev);
 /* What a partner's event holds, in the form evfeed writes: its plain-text
  * fields (title, location, organizers, categories) without HTML
- * (evf_text_plain; a field of tags alone stays as it was), its links (url,
- * image) URIs (evf_uri_from_iri). Updates the fingerprint when anything
- * changed. */
+ * (evf_text_plain; a field of tags alone stays as it was) and in NFC
+ * (evf_text_nfc), as an event file's are; its links (url, image) URIs
+ * (evf_uri_from_iri). Updates the fingerprint when anything changed. */
 void evf_event_tidy(EvfEvent *ev);
 
 /* (transfer full): a human date range such as "25–27 September 2018" or

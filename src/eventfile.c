@@ -344,29 +344,31 @@ want_string(Ctx *c, const char *key, const Node *n)
 	return NULL;
 }
 
-/* A string for a plain-text field (title, place, organizer, category):
- * HTML in it (tags, character references) is turned into plain text, with
- * a warning; none is left empty. */
+/* A string for a plain-text field (title, place, organizer, category),
+ * in NFC: HTML in it (tags, character references) is turned into plain
+ * text, with a warning; none is left empty. */
 static char *
 want_text(Ctx *c, const char *key, const Node *n)
 {
 	g_autofree char *s = want_string(c, key, n);
 	g_autofree char *tag = NULL;
-	char *plain;
+	g_autofree char *plain = NULL;
 
-	if (s == NULL || (plain = evf_text_plain(s, &tag)) == NULL)
-		return g_steal_pointer(&s);
+	if (s == NULL)
+		return NULL;
+	plain = evf_text_plain(s, &tag);
+	if (plain == NULL)
+		return evf_text_nfc(s);
 	if (plain[0] == '\0') {
 		ctx_error(c, n,
 		          "%s: nothing but HTML ('%s'); write plain "
 		          "text",
 		          key, tag);
-		g_free(plain);
 		return NULL;
 	}
 	evf_diags_warn(c->diags, c->path, n->line, n->col,
 	               "%s: HTML ('%s') turned into plain text", key, tag);
-	return plain;
+	return evf_text_nfc(plain);
 }
 
 /* Adds the plain texts of a scalar or a list of scalars to @out. */

@@ -182,21 +182,25 @@ evf_uuid5(const char *namespace_uuid, const char *name)
 }
 
 /* The longest run of characters, from one ASCII character to the next,
- * that nfc() normalises. */
+ * that evf_text_nfc() normalises. */
 #define NFC_RUN_MAX 1024
 
-/* (transfer full): valid UTF-8 @text in Unicode's NFC. GLib 2.74's
- * g_utf8_normalize moves the rest of the text for every pair it composes,
- * so a long run of accented letters costs the square of its length
- * (200 KiB of "č": 0.45 s). An ASCII character never composes with what
- * comes before it, so the text is normalised run by run, each run from
- * one ASCII character to the next, and a run longer than NFC_RUN_MAX
+/* GLib 2.74's g_utf8_normalize moves the rest of the text for every pair
+ * it composes, so a long run of accented letters costs the square of its
+ * length (200 KiB of "č": 0.45 s). An ASCII character never composes with
+ * what comes before it, so the text is normalised run by run, each run
+ * from one ASCII character to the next, and a run longer than NFC_RUN_MAX
  * bytes (no word is) is left as it is. */
-static char *
-nfc(const char *text)
+char *
+evf_text_nfc(const char *text)
 {
-	GString *out = g_string_sized_new(strlen(text));
+	GString *out;
 	const char *p = text;
+
+	g_return_val_if_fail(text != NULL, NULL);
+	if (g_str_is_ascii(text))
+		return g_strdup(text);
+	out = g_string_sized_new(strlen(text));
 
 	while (*p != '\0') {
 		const char *q = p + 1;
@@ -231,7 +235,7 @@ slug_digest(const char *text)
 	if (!g_utf8_validate(text, -1, NULL))
 		return g_compute_checksum_for_string(G_CHECKSUM_SHA256, text,
 		                                     -1);
-	normal = nfc(text);
+	normal = evf_text_nfc(text);
 	folded = g_utf8_casefold(normal, -1);
 	return g_compute_checksum_for_string(G_CHECKSUM_SHA256, folded, -1);
 }
@@ -450,15 +454,6 @@ evf_text_oneline(const char *text)
 		if (s->len > 0)
 			g_string_append_c(s, ' ');
 		g_string_append(s, words[i]);
-	}
-	/* In NFC, as the web has text (W3C's character model): "Café"
-	 * with é composed or not is one category, one title, in every
-	 * client. */
-	if (!g_str_is_ascii(s->str)) {
-		char *normal = nfc(s->str);
-
-		g_string_free(s, TRUE);
-		return normal;
 	}
 	return g_string_free(s, FALSE);
 }

@@ -81,8 +81,16 @@ GRegex *evf_regex_once(GRegex **slot, const char *pattern,
 
 /* (transfer full): @text on one line: sanitized, runs of white space
  * (including newlines and U+2028, U+2029) folded into one space,
- * trimmed, in Unicode's NFC. */
+ * trimmed. */
 char *evf_text_oneline(const char *text);
+
+/* (transfer full): valid UTF-8 @text in Unicode's NFC, as the web has
+ * text (W3C's character model), for the texts people read and compare
+ * (a title, a category): "Café" with é composed or not is one category
+ * in every client. Identifiers and protocol values (UIDs, URLs, ETags)
+ * are left as they came. In time linear in the length of @text: a run
+ * of more than 1 KiB without an ASCII character is left as it is. */
+char *evf_text_nfc(const char *text);
 
 /* (transfer full): @s with control characters escaped, for logs. */
 char *evf_log_escape(const char *s);

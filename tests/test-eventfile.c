@@ -867,6 +867,26 @@ zone_event(const char *name)
 	                       name);
 }
 
+/* The texts people read and compare are in NFC (an event file's uid is
+ * ASCII; a partner's stays as it came, see test-markdown). */
+static void
+test_text_nfc(void)
+{
+	g_autoptr(EvfEvent) ev = parse_ok("---\n"
+	                                  "title: Cafe\u0301 talks\n"
+	                                  "start: 2018-05-22\n"
+	                                  "location: Nis\u030c\n"
+	                                  "organizer: Cafe\u0301 Society\n"
+	                                  "categories: [Cafe\u0301]\n"
+	                                  "---\n");
+
+	g_assert_cmpstr(ev->title, ==, "Caf\u00e9 talks");
+	g_assert_cmpstr(ev->location, ==, "Ni\u0161");
+	g_assert_cmpstr(g_ptr_array_index(ev->organizers, 0), ==,
+	                "Caf\u00e9 Society");
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 0), ==, "Caf\u00e9");
+}
+
 /* Only tzdata's Region/City names, its zones and links: not its old names
  * without a region (EST has no summer time, whatever the editor meant),
  * nor its right/ and posix/ copies, nor files in its folder that are no
@@ -2038,6 +2058,7 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/date/zone-offset-refused",
 	                test_error_zone_offset_refused);
 	g_test_add_func("/eventfile/zone-names", test_zone_names);
+	g_test_add_func("/eventfile/text-nfc", test_text_nfc);
 	g_test_add_func("/eventfile/date/dst-gap", test_error_dst_gap);
 	g_test_add_func("/eventfile/description/too-deep",
 	                test_error_description_too_deep);

@@ -755,6 +755,19 @@ test_tzid_windows_table(void)
 	}
 }
 
+/* A partner's UID is an identifier, kept byte for byte: not put in NFC
+ * as its title is (by evf_event_tidy, later). */
+static void
+test_uid_bytes_kept(void)
+{
+	g_autoptr(EvfImport) imp =
+	    import_body("BEGIN:VEVENT\nUID:cafe\u0301@partner.example\n"
+	                "DTSTART:20180701T100000Z\nSUMMARY:Cafe\u0301\n"
+	                "END:VEVENT");
+
+	g_assert_nonnull(find(imp, "cafe\u0301@partner.example"));
+}
+
 /* A partner's TZID is published only as a Region/City name of tzdata's:
  * its right/ and posix/ copies are read as the zone after the prefix;
  * its old names without a region, and the machine's own "localtime", are
@@ -1719,6 +1732,7 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/tzid/windows", test_tzid_windows);
 	g_test_add_func("/import-ics/tzid/windows-table",
 	                test_tzid_windows_table);
+	g_test_add_func("/import-ics/uid-bytes-kept", test_uid_bytes_kept);
 	g_test_add_func("/import-ics/tzid/tzdata-names",
 	                test_tzid_tzdata_names);
 	g_test_add_func("/import-ics/duplicate-uid", test_duplicate_uid);

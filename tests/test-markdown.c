@@ -845,8 +845,9 @@ test_strip_tags(void)
 	g_assert_null(evf_text_plain("<", NULL));
 }
 
-/* A partner's event loses the tags of its plain-text fields, its link
- * becomes a URI, and its fingerprint follows. */
+/* A partner's event loses the tags of its plain-text fields, which are
+ * put in NFC as an event file's are, its link becomes a URI, its UID (an
+ * identifier) stays as it came, and its fingerprint follows. */
 static void
 test_event_plain_text(void)
 {
@@ -856,11 +857,14 @@ test_event_plain_text(void)
 	ev->all_day = TRUE;
 	g_date_set_dmy(&ev->start_date, 22, G_DATE_MAY, 2018);
 	g_date_set_dmy(&ev->end_date, 23, G_DATE_MAY, 2018);
+	ev->uid = g_strdup("cafe\u0301@partner.example");
 	ev->title = g_strdup("<b>Workshop</b>");
 	ev->location = g_strdup("Skopje");
 	ev->url = g_strdup("https://b\u00fccher.example/s\u00e9ance?x=%C3%BC");
 	g_ptr_array_add(ev->organizers, g_strdup("<em>OSCE</em>"));
+	g_ptr_array_add(ev->organizers, g_strdup("Cafe\u0301 Society"));
 	g_ptr_array_add(ev->categories, g_strdup("<i></i>"));
+	g_ptr_array_add(ev->categories, g_strdup("Cafe\u0301"));
 	evf_event_update_fingerprint(ev);
 	before = g_strdup(ev->fingerprint);
 	evf_event_tidy(ev);
@@ -871,6 +875,10 @@ test_event_plain_text(void)
 	g_assert_cmpstr(g_ptr_array_index(ev->organizers, 0), ==, "OSCE");
 	/* Tags alone: left as they were. */
 	g_assert_cmpstr(g_ptr_array_index(ev->categories, 0), ==, "<i></i>");
+	g_assert_cmpstr(g_ptr_array_index(ev->organizers, 1), ==,
+	                "Caf\u00e9 Society");
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 1), ==, "Caf\u00e9");
+	g_assert_cmpstr(ev->uid, ==, "cafe\u0301@partner.example");
 	g_assert_cmpstr(ev->fingerprint, !=, before);
 }
 

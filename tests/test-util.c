@@ -310,10 +310,16 @@ test_text_oneline(void)
 
 		g_assert_cmpstr(g, ==, "one two three\u00a0four");
 	}
+}
+
+/* Texts people read and compare are in NFC. */
+static void
+test_text_nfc(void)
+{
 	/* In NFC: e and U+0301 become é; Å (U+212B, the ångström sign)
 	 * becomes U+00C5; an emoji's sequence stays as it is. */
 	{
-		g_autofree char *h = evf_text_oneline(
+		g_autofree char *h = evf_text_nfc(
 		    "Cafe\u0301 \u212b \U0001F469\u200d\U0001F52C");
 
 		g_assert_cmpstr(h, ==,
@@ -335,13 +341,20 @@ test_text_oneline(void)
 			g_string_append(words, "e\u0301\u0438\u0306 ");
 			g_string_append(want, "\u00e9\u0439 ");
 		}
-		g_string_truncate(want, want->len - 1);
-		w = evf_text_oneline(words->str);
+		w = evf_text_nfc(words->str);
 		g_assert_true(strcmp(w, want->str) == 0);
 		while (run->len <= 1024)
 			g_string_append(run, "\u0438\u0306");
-		r = evf_text_oneline(run->str);
+		r = evf_text_nfc(run->str);
 		g_assert_true(strcmp(r, run->str) == 0);
+	}
+	/* ASCII, and what is already NFC, come back as they were */
+	{
+		g_autofree char *a = evf_text_nfc("Workshop, 2018");
+		g_autofree char *b = evf_text_nfc("Caf\u00e9");
+
+		g_assert_cmpstr(a, ==, "Workshop, 2018");
+		g_assert_cmpstr(b, ==, "Caf\u00e9");
 	}
 }
 
@@ -673,6 +686,7 @@ main(int argc, char **argv)
 	g_test_add_func("/util/text-sanitize/keeps-unicode",
 	                test_text_sanitize_keeps_unicode);
 	g_test_add_func("/util/text-oneline", test_text_oneline);
+	g_test_add_func("/util/text-nfc", test_text_nfc);
 	g_test_add_func("/util/log-escape", test_log_escape);
 
 	g_test_add_func("/util/diags/format", test_diags_format);
