@@ -52,6 +52,42 @@ evf_tz_is_utc(const char *name)
 	return FALSE;
 }
 
+/* libical 3.0 loads a built-in zone's component on first use and then
+ * replaces the zone's location string, which the search for a built-in
+ * zone compares for every zone: two threads, one loading and one
+ * searching, read freed memory (AddressSanitizer saw it in a build of
+ * every zone). Every use of libical's built-in zones goes
+ * through the two functions below, under this lock. */
+G_LOCK_DEFINE_STATIC(builtin_zones);
+
+/* Whether libical has a built-in zone named @name. */
+static gboolean
+builtin_known(const char *name)
+{
+	gboolean known;
+
+	G_LOCK(builtin_zones);
+	known = icaltimezone_get_builtin_timezone(name) != NULL;
+	G_UNLOCK(builtin_zones);
+	return known;
+}
+
+/* (transfer full) (nullable): a copy of libical's built-in VTIMEZONE
+ * named @name. */
+static icalcomponent *
+builtin_clone(const char *name)
+{
+	icaltimezone *zone;
+	icalcomponent *c = NULL;
+
+	G_LOCK(builtin_zones);
+	zone = icaltimezone_get_builtin_timezone(name);
+	if (zone != NULL && (c = icaltimezone_get_component(zone)) != NULL)
+		c = icalcomponent_clone(c);
+	G_UNLOCK(builtin_zones);
+	return c;
+}
+
 /* (transfer full) (nullable): tzdata's names, its zones and links as
  * tzdata.zi lists them, in the folder GLib reads zones from; NULL when
  * the file is not there. */
@@ -133,7 +169,7 @@ evf_tz_new(const char *name, const char **problem)
 	tz = g_time_zone_new_identifier(name);
 	if (tz == NULL)
 		return NULL;
-	if (icaltimezone_get_builtin_timezone(name) == NULL) {
+	if (!builtin_known(name)) {
 		g_time_zone_unref(tz);
 		return NULL;
 	}
@@ -528,15 +564,13 @@ static icalcomponent *
 build(const char *tzid, int year)
 {
 	/* libical has no "UTC" zone, only tzdata's Etc/UTC. */
-	icaltimezone *zone = icaltimezone_get_builtin_timezone(
-	    evf_tz_is_utc(tzid) ? "Etc/UTC" : tzid);
-	icalcomponent *vtz;
+	icalcomponent *vtz =
+	    builtin_clone(evf_tz_is_utc(tzid) ? "Etc/UTC" : tzid);
 	struct icaltimetype start = icaltime_null_time();
 	icalproperty *p, *next;
 
-	if (zone == NULL || icaltimezone_get_component(zone) == NULL)
+	if (vtz == NULL)
 		return NULL;
-	vtz = icalcomponent_clone(icaltimezone_get_component(zone));
 	start.year = year;
 	start.month = 1;
 	start.day = 1;
