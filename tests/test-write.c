@@ -552,6 +552,31 @@ observances(const char *zone, int year)
 	return n;
 }
 
+/* (transfer full) (nullable): the zones of tzdata's zone1970.tab; NULL,
+ * with the test skipped, when there is none. */
+static GPtrArray *
+zone1970_names(void)
+{
+	g_autofree char *tab = NULL;
+	g_auto(GStrv) lines = NULL;
+	GPtrArray *names;
+
+	if (!g_file_get_contents("/usr/share/zoneinfo/zone1970.tab", &tab, NULL,
+	                         NULL)) {
+		g_test_skip("no /usr/share/zoneinfo/zone1970.tab");
+		return NULL;
+	}
+	names = g_ptr_array_new_with_free_func(g_free);
+	lines = g_strsplit(tab, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		g_auto(GStrv) f = g_strsplit(lines[i], "\t", -1);
+
+		if (lines[i][0] != '#' && g_strv_length(f) >= 3)
+			g_ptr_array_add(names, g_strdup(f[2]));
+	}
+	return names;
+}
+
 /* libical's zones end each yearly rule in 2037 and start it again as a
  * second observance, or add one that changes nothing (Ruby's icalendar
  * 2.8 fails on both), and read some rules from 2038 on wrong (St
@@ -570,8 +595,7 @@ test_tz_joined(void)
 		"America/St_Johns", "Australia/Sydney", "Pacific/Auckland",
 		"America/Santiago", "Asia/Jerusalem",   "Pacific/Chatham",
 	};
-	g_autofree char *tab = NULL;
-	g_auto(GStrv) lines = NULL;
+	g_autoptr(GPtrArray) names = NULL;
 	guint zones = 0;
 
 	for (gsize i = 0; i < G_N_ELEMENTS(two); i++) {
@@ -583,32 +607,28 @@ test_tz_joined(void)
 	 * MST in November 2026 (tzdata 2026) */
 	g_assert_cmpuint(observances("Asia/Bangkok", 2026), ==, 1);
 	g_assert_cmpuint(observances("America/Vancouver", 2026), ==, 2);
-	if (!g_file_get_contents("/usr/share/zoneinfo/zone1970.tab", &tab, NULL,
-	                         NULL)) {
-		g_test_skip("no /usr/share/zoneinfo/zone1970.tab");
+	names = zone1970_names();
+	if (names == NULL)
 		return;
-	}
-	lines = g_strsplit(tab, "\n", -1);
-	for (guint i = 0; lines[i] != NULL; i++) {
-		g_auto(GStrv) f = g_strsplit(lines[i], "\t", -1);
+	for (guint i = 0; i < names->len; i++) {
+		const char *name = g_ptr_array_index(names, i);
 		g_autoptr(EvfTzSet) set = evf_tz_set_new();
 		g_autoptr(GTimeZone) tz = NULL;
 		icaltimezone *zone;
 		gboolean ok = TRUE;
 		int last;
 
-		if (lines[i][0] == '#' || g_strv_length(f) < 3 ||
-		    !evf_tz_is_regular(f[2], 2026))
+		if (!evf_tz_is_regular(name, 2026))
 			continue;
-		tz = g_time_zone_new_identifier(f[2]);
+		tz = g_time_zone_new_identifier(name);
 		g_assert_nonnull(tz);
-		evf_tz_set_use(set, f[2], 2026);
+		evf_tz_set_use(set, name, 2026);
 		zone = icaltimezone_new();
-		icaltimezone_set_component(zone, evf_tz_set_clone(set, f[2]));
+		icaltimezone_set_component(zone, evf_tz_set_clone(set, name));
 		/* GLib 2.74 reads Dublin's rule at the end of tzdata's file
 		 * (summer time as standard, winter as a negative daylight
 		 * saving) as +02:00 in winter from 2038 (zdump: +00:00) */
-		last = strcmp(f[2], "Europe/Dublin") == 0 ? 2037 : 2040;
+		last = strcmp(name, "Europe/Dublin") == 0 ? 2037 : 2040;
 		for (int y = 2026; ok && y <= last; y++)
 			for (int m = 1; ok && m <= 12; m++)
 				for (int d = 1; ok && d <= 28; d += 9) {
@@ -633,7 +653,7 @@ test_tz_joined(void)
 						g_test_message(
 						    "%s on %04d-%02d-%02d: %d, "
 						    "not %d",
-						    f[2], y, m, d, got, want);
+						    name, y, m, d, got, want);
 					ok = got == want;
 				}
 		g_assert_true(ok);
@@ -713,7 +733,7 @@ test_cancelled_title(void)
 /* Threads that look up and build libical's built-in zones at once, as a
  * build's parsing threads do: the zones of zone1970.tab, a fourth in
  * each of four threads (under AddressSanitizer, a use after free without
- * the lock in tz.c). Registered first, so that no zone is loaded before. */
+ * the lock in tz.c). Registered first: most zones load here. */
 typedef struct {
 	GPtrArray *names;
 	guint first; /* this thread's: every fourth from here */
@@ -737,24 +757,12 @@ zones_thread(gpointer data)
 static void
 test_tz_threads(void)
 {
-	g_autofree char *tab = NULL;
-	g_auto(GStrv) lines = NULL;
-	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) names = zone1970_names();
 	GThread *threads[4];
 	ZonesSlice slices[4];
 
-	if (!g_file_get_contents("/usr/share/zoneinfo/zone1970.tab", &tab, NULL,
-	                         NULL)) {
-		g_test_skip("no /usr/share/zoneinfo/zone1970.tab");
+	if (names == NULL)
 		return;
-	}
-	lines = g_strsplit(tab, "\n", -1);
-	for (guint i = 0; lines[i] != NULL; i++) {
-		g_auto(GStrv) f = g_strsplit(lines[i], "\t", -1);
-
-		if (lines[i][0] != '#' && g_strv_length(f) >= 3)
-			g_ptr_array_add(names, g_strdup(f[2]));
-	}
 	for (guint t = 0; t < G_N_ELEMENTS(threads); t++) {
 		slices[t] = (ZonesSlice){ names, t };
 		threads[t] = g_thread_new("zones", zones_thread, &slices[t]);
