@@ -629,7 +629,7 @@ char *
 evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 {
 	struct icalrecurrencetype rt;
-	struct icaltimetype start, first;
+	struct icaltimetype start, first, second;
 	icalrecur_iterator *it;
 	const char *why;
 
@@ -718,12 +718,20 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	 * first must be the start: RFC 5545 leaves a series undefined whose
 	 * start is not one of its dates, and Thunderbird leaves the start
 	 * out where others show it. */
+	evf_rrule_until_local(ev, &rt);
 	it = icalrecur_iterator_new(rt, start);
 	if (it == NULL) {
 		icalerror_clear_errno();
 		return g_strdup_printf("invalid RRULE '%s'", rrule);
 	}
 	first = icalrecur_iterator_next(it);
+	/* A rule that gives its first date and no other (COUNT=1, or an
+	 * UNTIL before the second) is a series of one, which Outlook
+	 * refuses as a whole. The second date is found within the rule's
+	 * own period (UNTIL or COUNT ends it sooner): the first one shows
+	 * the rule is possible. */
+	second =
+	    icaltime_is_null_time(first) ? first : icalrecur_iterator_next(it);
 	icalrecur_iterator_free(it);
 	icalerror_clear_errno();
 	if (icaltime_is_null_time(first))
@@ -739,6 +747,11 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		    "counts; start on the first",
 		    a, b);
 	}
+	if (icaltime_is_null_time(second))
+		return g_strdup_printf("RRULE '%s' gives one date only, the "
+		                       "start: Outlook refuses a series of "
+		                       "one; leave out recurrence",
+		                       rrule);
 	return NULL;
 }
 

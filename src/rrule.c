@@ -103,6 +103,25 @@ evf_rrule_start(const EvfEvent *ev)
 	return t;
 }
 
+void
+evf_rrule_until_local(const EvfEvent *ev, struct icalrecurrencetype *rt)
+{
+	g_autoptr(GDateTime) u = NULL;
+	g_autoptr(GDateTime) w = NULL;
+
+	if (ev->all_day || icaltime_is_null_time(rt->until) ||
+	    rt->until.is_date || !icaltime_is_utc(rt->until))
+		return;
+	u = g_date_time_new_utc(rt->until.year, rt->until.month, rt->until.day,
+	                        rt->until.hour, rt->until.minute,
+	                        MIN(rt->until.second, 59));
+	if (u == NULL)
+		return;
+	w = g_date_time_to_timezone(u, g_date_time_get_timezone(ev->start));
+	if (w != NULL)
+		rt->until = evf_tz_wall_time(w);
+}
+
 gint64
 evf_rrule_instant(GTimeZone *tz, struct icaltimetype at)
 {

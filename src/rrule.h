@@ -18,6 +18,11 @@ const char *evf_rrule_refusal(const struct icalrecurrencetype *rt);
  * has none), as a floating time. */
 struct icaltimetype evf_rrule_start(const EvfEvent *ev);
 
+/* Makes @rt's UNTIL, when a UTC time, the wall time of @ev's zone at that
+ * instant: libical's iterator compares UNTIL with the wall times from
+ * evf_rrule_start() as they are, where clients compare instants. */
+void evf_rrule_until_local(const EvfEvent *ev, struct icalrecurrencetype *rt);
+
 /* The instant, in unix seconds, of @at, a wall time of a series in @tz
  * (the first of two where the clocks go back); in UTC when @tz is NULL or
  * @at a date. */

@@ -249,6 +249,7 @@ is_past(const Page *p, const EvfEvent *ev)
 		return FALSE;
 	/* in the event's wall time, as clients run the rule */
 	first = evf_rrule_start(ev);
+	evf_rrule_until_local(ev, &rt);
 	if (ev->tzid != NULL && !ev->all_day)
 		tz = g_time_zone_new_identifier(ev->tzid);
 	it = icalrecur_iterator_new(rt, first);

@@ -1283,6 +1283,19 @@ test_error_bad_rrule(void)
 	             "recurrence: invalid RRULE 'FREQ=SOMETIMES;COUNT=3'");
 }
 
+/* (transfer full): an event file of a workshop from @start, repeating by
+ * @rule (its recurrence at line 4, column 13). */
+static char *
+series_text(const char *start, const char *rule)
+{
+	return g_strdup_printf("---\n"
+	                       "title: Workshop\n"
+	                       "start: %s\n"
+	                       "recurrence: %s\n"
+	                       "---\n",
+	                       start, rule);
+}
+
 /* The mistakes editors make most are named, not just called invalid. */
 static void
 test_error_rrule_mistakes(void)
@@ -1297,12 +1310,7 @@ test_error_rrule_mistakes(void)
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
-		g_autofree char *text = g_strdup_printf("---\n"
-		                                        "title: Workshop\n"
-		                                        "start: 2018-05-22\n"
-		                                        "recurrence: %s\n"
-		                                        "---\n",
-		                                        cases[i][0]);
+		g_autofree char *text = series_text("2018-05-22", cases[i][0]);
 
 		assert_error(text, 4, 13, cases[i][1]);
 	}
@@ -1327,6 +1335,51 @@ test_error_rrule_never_occurs(void)
 	             4, 13, "never occurs");
 }
 
+/* A rule that gives the start and no other date is a series of one,
+ * which Outlook refuses (`RRULE:FREQ=YEARLY;COUNT=1`): refused, with what
+ * to write instead. Two dates are a series. */
+static void
+test_error_rrule_one_date(void)
+{
+	static const char *const cases[][2] = {
+		{ "2018-05-22", "FREQ=YEARLY;COUNT=1" },
+		{ "2018-05-22", "FREQ=WEEKLY;UNTIL=20180528" },
+		{ "2018-05-22T09:00", "FREQ=DAILY;UNTIL=20180523T065959Z" },
+		{ "2018-05-22T09:00", "FREQ=MONTHLY;BYMONTHDAY=22;COUNT=1" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text = series_text(cases[i][0], cases[i][1]);
+		g_autofree char *want = g_strdup_printf(
+		    "RRULE '%s' gives one date only, the start: Outlook "
+		    "refuses a series of one; leave out recurrence",
+		    cases[i][1]);
+
+		assert_error(text, 4, 13, want);
+	}
+	/* the second date falls on UNTIL, which counts: two dates */
+	{
+		g_autoptr(EvfEvent) a =
+		    parse_ok("---\n"
+		             "title: Workshop\n"
+		             "start: 2018-05-22T09:00\n"
+		             "recurrence: FREQ=DAILY;UNTIL=20180523T070000Z\n"
+		             "---\n");
+		g_autoptr(EvfEvent) b =
+		    parse_ok("---\n"
+		             "title: Workshop\n"
+		             "start: 2018-05-22\n"
+		             "recurrence: FREQ=YEARLY;COUNT=2\n"
+		             "---\n");
+
+		g_assert_nonnull(a);
+		g_assert_cmpstr(a->rrule, ==,
+		                "FREQ=DAILY;UNTIL=20180523T070000Z");
+		g_assert_nonnull(b);
+		g_assert_cmpstr(b->rrule, ==, "FREQ=YEARLY;COUNT=2");
+	}
+}
+
 /* Impossible or sparse HOURLY rules took libical 10 to 30 s to find
  * empty: refused before it iterates (src/rrule.c). */
 static void
@@ -1341,12 +1394,7 @@ test_error_rrule_hourly_spins(void)
 
 	for (gsize i = 0; i < G_N_ELEMENTS(rules); i++) {
 		g_autofree char *text =
-		    g_strdup_printf("---\n"
-		                    "title: Workshop\n"
-		                    "start: 2018-05-22T09:00\n"
-		                    "recurrence: %s\n"
-		                    "---\n",
-		                    rules[i]);
+		    series_text("2018-05-22T09:00", rules[i]);
 		clock_t t0 = clock();
 
 		assert_error(text, 4, 13, rules[i]);
@@ -2089,6 +2137,7 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/rrule/mistakes", test_error_rrule_mistakes);
 	g_test_add_func("/eventfile/rrule/never-occurs",
 	                test_error_rrule_never_occurs);
+	g_test_add_func("/eventfile/rrule/one-date", test_error_rrule_one_date);
 	g_test_add_func("/eventfile/rrule/clients-differ",
 	                test_error_rrule_clients_differ);
 	g_test_add_func("/eventfile/rrule/hourly-spins-refused",

@@ -703,6 +703,43 @@ test_tz_site_zone_unused(void)
 	g_assert_cmpint(system(cmd), ==, 0);
 }
 
+/* A series' UNTIL is an instant (UTC); the series runs in its zone's wall
+ * time: the occurrence at 09:00 in Ljubljana on the day of UNTIL
+ * 07:00Z is its last, and at NOW (14:00 there) it is still running, so
+ * the event is on the page of upcoming events, not among the past ones. */
+static void
+test_page_series_until(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("evfeed-until-XXXXXX", NULL);
+	g_autofree char *file = g_build_filename(dir, "drill.md", NULL);
+	g_autoptr(Site) s = NULL;
+	g_autofree char *cmd = NULL;
+	GBytes *upcoming, *past;
+
+	g_assert_true(g_file_set_contents(
+	    file,
+	    "---\n"
+	    "title: Daily border drill\n"
+	    "start: 2025-05-30T09:00\n"
+	    "end: 2025-05-30T15:00\n"
+	    "recurrence: FREQ=DAILY;UNTIL=20250601T070000Z\n"
+	    "---\n",
+	    -1, NULL));
+	s = site_render(dir);
+	upcoming = find_file(s, "index.html");
+	past = find_file(s, "archive.html");
+	g_assert_nonnull(upcoming);
+	g_assert_nonnull(past);
+	g_assert_nonnull(g_strstr_len(g_bytes_get_data(upcoming, NULL),
+	                              (gssize)g_bytes_get_size(upcoming),
+	                              "Daily border drill"));
+	g_assert_null(g_strstr_len(g_bytes_get_data(past, NULL),
+	                           (gssize)g_bytes_get_size(past),
+	                           "Daily border drill"));
+	cmd = g_strdup_printf("rm -rf '%s'", dir);
+	g_assert_cmpint(system(cmd), ==, 0);
+}
+
 static void
 test_cancelled_title(void)
 {
@@ -784,6 +821,7 @@ main(int argc, char **argv)
 	g_test_add_func("/write/tz/joined", test_tz_joined);
 	g_test_add_func("/write/tz/site-zone-unused", test_tz_site_zone_unused);
 	g_test_add_func("/write/cancelled-title", test_cancelled_title);
+	g_test_add_func("/write/page/series-until", test_page_series_until);
 	g_test_add_func("/write/golden/sample", test_golden_sample);
 	g_test_add_func("/write/ics/properties", test_ics_properties);
 	g_test_add_func("/write/renders-kept-for-the-same-state",
