@@ -24,10 +24,11 @@ typedef enum {
 	KEY_DURATION, /* ISO 8601 (PT1H) or 90s, 30m, 1h, 2d */
 	KEY_BOOL,
 	KEY_TAGDATE,
-	KEY_LIST,   /* words separated by ',' or ';' */
-	KEY_INT,    /* signed, within bounds */
-	KEY_SIZE,   /* bytes: 1048576, 512KiB, 10MiB */
-	KEY_FORMAT, /* auto, ics, rss, atom */
+	KEY_LIST,     /* words separated by ',' or ';' */
+	KEY_INT,      /* signed, within bounds */
+	KEY_SIZE,     /* bytes: 1048576, 512KiB, 10MiB */
+	KEY_FORMAT,   /* auto, ics, rss, atom */
+	KEY_LANGUAGE, /* a BCP 47 tag: en, sl, en-GB */
 } KeyType;
 
 typedef struct {
@@ -45,7 +46,7 @@ static const KeySpec keys[] = {
 	{ "site", "url", KEY_URL, "http://127.0.0.1:8080/", 0, 0 },
 	{ "site", "tag_date", KEY_TAGDATE, "2018", 0, 0 },
 	{ "site", "timezone", KEY_ZONE, "UTC", 0, 0 },
-	{ "site", "language", KEY_STRING, "en", 0, 0 },
+	{ "site", "language", KEY_LANGUAGE, "en", 0, 0 },
 	{ "paths", "events", KEY_PATH, "events", 0, 0 },
 	{ "paths", "output", KEY_PATH, "public", 0, 0 },
 	{ "paths", "state", KEY_PATH, "evfeed.db", 0, 0 },
@@ -269,6 +270,20 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		if (value[0] == '\0')
 			return "empty path";
 		*canon = g_canonicalize_filename(value, cfg->dir);
+		return NULL;
+	case KEY_LANGUAGE:
+		/* RFC 5646's form: a language of two or three letters, then
+		 * subtags (script, region, variant) after '-'. The feed
+		 * validators refuse anything else, and 'en_US' (a locale's
+		 * name) is the slip people make. */
+		if (strchr(value, '_') != NULL)
+			return "a language tag joins its parts with '-', not "
+			       "'_' (such as en-GB)";
+		if (!g_regex_match_simple("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+		                          value, 0, 0))
+			return "not a language tag (BCP 47) such as en, sl or "
+			       "en-GB";
+		*canon = g_strdup(value);
 		return NULL;
 	case KEY_ZONE: {
 		GTimeZone *tz;

@@ -574,3 +574,15 @@ evf_event_tidy(EvfEvent *ev)
 	if (changed)
 		evf_event_update_fingerprint(ev);
 }
+
+void
+evf_event_settle_dates(EvfEvent *ev)
+{
+	GDate *dates[] = { &ev->start_date, &ev->end_date };
+
+	for (gsize i = 0; i < G_N_ELEMENTS(dates); i++)
+		if (g_date_valid(dates[i])) {
+			(void)g_date_get_julian(dates[i]);
+			(void)g_date_get_year(dates[i]);
+		}
+}

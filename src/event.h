@@ -89,6 +89,12 @@ void evf_event_clear_renders(EvfEvent *ev);
  * cache holds fixed), and notes that state as the one any render made
  * from now on is for. */
 void evf_event_renders_for(EvfEvent *ev);
+/* Works out both forms of @ev's dates (day-month-year and Julian day),
+ * which GLib otherwise works out, and stores, on the first read of each:
+ * two threads reading a date for the first time at once write it both,
+ * and GLib's check of that aborts the process under G_DEBUG=fatal-criticals.
+ * Call it before threads share @ev. */
+void evf_event_settle_dates(EvfEvent *ev);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfEvent, evf_event_unref)
 
 /* (transfer full): @ev as a self-describing GVariant (a{sv}) of its

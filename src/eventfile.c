@@ -344,9 +344,26 @@ want_string(Ctx *c, const char *key, const Node *n)
 	return NULL;
 }
 
+/* Whether @s shows anything: a character other than white space (such as
+ * U+00A0 or U+3000) and invisible ones (U+200B, U+FEFF), which a reader
+ * would show as a blank title. */
+static gboolean
+shows_anything(const char *s)
+{
+	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar ch = g_utf8_get_char(p);
+
+		if (!g_unichar_isspace(ch) &&
+		    g_unichar_type(ch) != G_UNICODE_FORMAT &&
+		    g_unichar_type(ch) != G_UNICODE_CONTROL)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* A string for a plain-text field (title, place, organizer, category),
  * in NFC: HTML in it (tags, character references) is turned into plain
- * text, with a warning; none is left empty. */
+ * text, with a warning; none is left empty or blank. */
 static char *
 want_text(Ctx *c, const char *key, const Node *n)
 {
@@ -357,15 +374,22 @@ want_text(Ctx *c, const char *key, const Node *n)
 	if (s == NULL)
 		return NULL;
 	plain = evf_text_plain(s, &tag);
-	if (plain == NULL)
-		return evf_text_nfc(s);
-	if (plain[0] == '\0') {
+	if (plain != NULL && plain[0] == '\0') {
 		ctx_error(c, n,
 		          "%s: nothing but HTML ('%s'); write plain "
 		          "text",
 		          key, tag);
 		return NULL;
 	}
+	if (!shows_anything(plain != NULL ? plain : s)) {
+		ctx_error(c, n,
+		          "%s: nothing but white space or invisible "
+		          "characters",
+		          key);
+		return NULL;
+	}
+	if (plain == NULL)
+		return evf_text_nfc(s);
 	evf_diags_warn(c->diags, c->path, n->line, n->col,
 	               "%s: HTML ('%s') turned into plain text", key, tag);
 	return evf_text_nfc(plain);

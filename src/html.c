@@ -196,17 +196,23 @@ char *
 evf_html_sanitize(const char *html, const char *base_url)
 {
 	g_autofree char *wrapped = NULL;
+	g_autofree char *clean = NULL;
+	g_autofree char *dumped = NULL;
 	g_autoptr(xmlDoc) doc = NULL;
 	g_autoptr(xmlBuffer) buf = NULL;
 	xmlNode *root, *body = NULL;
 
 	if (html == NULL || html[0] == '\0')
 		return g_strdup("");
+	/* Characters XML 1.0 does not allow, such as U+FFFF, which a
+	 * Markdown character reference (&#xFFFF;) gives: libxml2 would take
+	 * the whole text for ISO 8859-1 on meeting one. */
+	clean = evf_text_sanitize(html, -1);
 	/* A fixed frame, so that the fragment always lands in <body> and a
 	 * <meta> in it cannot switch the encoding. */
 	wrapped = g_strconcat("<!DOCTYPE html><html><head><meta "
 	                      "charset=\"utf-8\"></head><body>",
-	                      html, "</body></html>", NULL);
+	                      clean, "</body></html>", NULL);
 	doc = htmlReadMemory(wrapped, (int)strlen(wrapped), NULL, "UTF-8",
 	                     HTML_PARSE_NONET | HTML_PARSE_NOERROR |
 	                         HTML_PARSE_NOWARNING | HTML_PARSE_NOIMPLIED);
@@ -223,8 +229,10 @@ evf_html_sanitize(const char *html, const char *base_url)
 	buf = xmlBufferCreate();
 	for (xmlNode *n = body->children; n != NULL; n = n->next)
 		htmlNodeDump(buf, doc, n);
-	return g_strstrip(g_strndup((const char *)xmlBufferContent(buf),
-	                            xmlBufferLength(buf)));
+	/* and those its own character references give (&#x85;) */
+	dumped = evf_text_sanitize((const char *)xmlBufferContent(buf),
+	                           xmlBufferLength(buf));
+	return g_strstrip(g_steal_pointer(&dumped));
 }
 
 static gboolean
@@ -402,15 +410,18 @@ evf_text_plain(const char *text, char **first)
 	return evf_text_oneline(out);
 }
 
-/* (transfer full) (nullable): @part with non-ASCII and other characters
- * URIs do not allow percent-encoded; NULL for NULL. */
+/* (transfer full) (nullable): @part (a path, query or fragment) with
+ * non-ASCII and other characters URIs do not allow there percent-encoded;
+ * NULL for NULL. */
 static char *
 uri_part(const char *part)
 {
-	/* RFC 3986's reserved characters and '%', kept as they are: only
-	 * what a URI cannot hold is encoded. */
+	/* What RFC 3986 allows in all three, and '%', kept as it is: its
+	 * sub-delims, ':', '@', '/' and '?'. '#', '[' and ']' belong to the
+	 * URI's frame (a fragment, an IPv6 host) and are encoded inside
+	 * the parts, where feed validators refuse them. */
 	return part != NULL
-	           ? g_uri_escape_string(part, "!$&'()*+,;=:@/?#[]%~", FALSE)
+	           ? g_uri_escape_string(part, "!$&'()*+,;=:@/?%~", FALSE)
 	           : NULL;
 }
 

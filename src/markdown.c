@@ -113,7 +113,22 @@ unwrap(cmark_node *node)
 	cmark_node_free(node);
 }
 
-/* Removes raw HTML, makes links absolute, and drops unsafe ones. */
+/* cmark decodes a character reference such as &#xFFFF; into its text,
+ * and writes U+FFFE and U+FFFF as the single bytes 0xFE and 0xFF, which
+ * are not UTF-8 (its plain-text writer stops at them): such a text is
+ * made valid, as a raw character of the file is. */
+static void
+clean_literal(cmark_node *node)
+{
+	const char *literal = cmark_node_get_literal(node);
+	g_autofree char *clean = evf_text_sanitize(literal, -1);
+
+	if (clean != NULL && strcmp(clean, literal) != 0)
+		cmark_node_set_literal(node, clean);
+}
+
+/* Removes raw HTML, makes links absolute, drops unsafe ones, and makes
+ * texts valid (clean_literal). */
 static void
 tidy(cmark_node *doc, const char *base_url)
 {
@@ -143,6 +158,9 @@ tidy(cmark_node *doc, const char *base_url)
 				                node);
 			else
 				cmark_node_set_url(node, safe);
+		} else if (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE ||
+		           type == CMARK_NODE_CODE_BLOCK) {
+			clean_literal(node);
 		}
 	}
 	cmark_iter_free(iter);

@@ -454,6 +454,8 @@ prepare_event(gpointer data, gpointer user_data)
 {
 	EvfEvent *ev = data;
 
+	/* before the scopes share it */
+	evf_event_settle_dates(ev);
 	evf_event_renders_for(ev);
 
 	/* A failure shows again, with its error, when a writer asks. */

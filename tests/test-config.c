@@ -431,6 +431,38 @@ test_site_timezone(Fixture *f, gconstpointer data)
 	assert_refused(f, "[site]\ntimezone=\n", 2, "time zone");
 }
 
+/* The feeds' <language> and xml:lang: a BCP 47 tag, which the feed
+ * validators check (a locale name such as en_US is an error there). */
+static void
+test_site_language(Fixture *f, gconstpointer data)
+{
+	static const char *const good[] = { "en",         "sl",      "en-GB",
+		                            "sr-Latn-RS", "zh-Hant", "gsw",
+		                            "es-419" };
+	static const char *const bad[] = {
+		"English", "en us",        "e",     "en-", "-en", "en--GB",
+		"1en",     "en-abcdefghi", "\"en\""
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(good); i++) {
+		g_autofree char *text =
+		    g_strdup_printf("[site]\nlanguage=%s\n", good[i]);
+		g_autoptr(EvfConfig) cfg = assert_loads(f, text);
+
+		if (cfg != NULL)
+			g_assert_cmpstr(cfg->language, ==, good[i]);
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autofree char *text =
+		    g_strdup_printf("[site]\nlanguage=%s\n", bad[i]);
+
+		assert_refused(f, text, 2, "not a language tag (BCP 47)");
+	}
+	assert_refused(f, "[site]\nlanguage=en_US\n", 2,
+	               "joins its parts with '-', not '_'");
+	assert_refused(f, "[site]\nlanguage=\n", 2, "language tag");
+}
+
 static void
 test_site_tag_date(Fixture *f, gconstpointer data)
 {
@@ -904,6 +936,7 @@ main(int argc, char **argv)
 	    test_site_url_query_or_fragment);
 	ADD("/config/site/text-one-line", test_site_text_one_line);
 	ADD("/config/site/timezone", test_site_timezone);
+	ADD("/config/site/language", test_site_language);
 	ADD("/config/site/tag-date", test_site_tag_date);
 
 	ADD("/config/feeds/refresh", test_feeds_refresh);

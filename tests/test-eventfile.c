@@ -456,6 +456,50 @@ test_plain_text_tags(void)
 	             2, 8, "title: nothing but HTML ('<b>')");
 }
 
+/* A text that a reader would show blank is refused, as an empty one is:
+ * white space other than ASCII's (U+00A0, U+3000), invisible characters
+ * (U+200B, U+FEFF), or a reference to one. Inside a text they stay. */
+static void
+test_error_blank_text(void)
+{
+	static const char *const values[] = {
+		"\"\u00a0\"",        "\"\u3000 \u2003\"", "\"\u200b\"",
+		"\"\u00a0\ufeff\"",  "\"&nbsp;\"",        "\"&#x200B;\"",
+		"\"<b>&#160;</b>\"",
+	};
+	static const char *const keys[] = { "title", "location", "organizer",
+		                            "categories" };
+
+	for (gsize k = 0; k < G_N_ELEMENTS(keys); k++)
+		for (gsize i = 0; i < G_N_ELEMENTS(values); i++) {
+			g_autofree char *text =
+			    g_strdup_printf("---\n"
+			                    "title: %s\n"
+			                    "start: 2018-05-22\n"
+			                    "%s: %s\n"
+			                    "---\n",
+			                    k == 0 ? values[i] : "Workshop",
+			                    k == 0 ? "status" : keys[k],
+			                    k == 0 ? "confirmed" : values[i]);
+			g_autofree char *want = g_strdup_printf(
+			    "%s: nothing but white space or invisible "
+			    "characters",
+			    keys[k]);
+
+			assert_error(text, k == 0 ? 2 : 4,
+			             k == 0 ? 8 : 3 + strlen(keys[k]), want);
+		}
+	{
+		g_autoptr(EvfEvent) ev = parse_ok("---\n"
+		                                  "title: \"10\u00a0km run\"\n"
+		                                  "start: 2018-05-22\n"
+		                                  "---\n");
+
+		g_assert_nonnull(ev);
+		g_assert_cmpstr(ev->title, ==, "10\u00a0km run");
+	}
+}
+
 /* A link with non-ASCII characters (an IRI) is kept as its URI, which
  * RSS and iCalendar need. */
 static void
@@ -2137,6 +2181,7 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/rrule/mistakes", test_error_rrule_mistakes);
 	g_test_add_func("/eventfile/rrule/never-occurs",
 	                test_error_rrule_never_occurs);
+	g_test_add_func("/eventfile/errors/blank-text", test_error_blank_text);
 	g_test_add_func("/eventfile/rrule/one-date", test_error_rrule_one_date);
 	g_test_add_func("/eventfile/rrule/clients-differ",
 	                test_error_rrule_clients_differ);

@@ -492,6 +492,62 @@ test_html_encoding_fixed(void)
 	g_assert_cmpstr(out, ==, "<p>Caf\xc3\xa9 \xc4\x8d</p>");
 }
 
+/* Characters XML 1.0 does not allow neither reach the output nor make
+ * libxml2 read the rest as ISO 8859-1: a raw U+FFFF, and character
+ * references to U+0085 or U+007F, which libxml2 decodes itself. */
+static void
+test_html_xml_characters(void)
+{
+	g_autofree char *raw =
+	    sanitize("<p>Caf\xc3\xa9 \xef\xbf\xbf \xc4\x8d</p>");
+	g_autofree char *refs =
+	    sanitize("<p title=\"a&#x85;b\">x&#x85;y&#127;z&#x9f;</p>");
+
+	g_assert_cmpstr(raw, ==, "<p>Caf\xc3\xa9  \xc4\x8d</p>");
+	g_assert_true(g_utf8_validate(refs, -1, NULL));
+	g_assert_null(strstr(refs, "\xc2\x85"));
+	g_assert_null(strstr(refs, "\x7f"));
+	g_assert_null(strstr(refs, "\xc2\x9f"));
+	g_assert_nonnull(strstr(refs, "z"));
+}
+
+/* cmark writes &#xFFFF; and &#xFFFE; as the bytes 0xFF and 0xFE, which
+ * are not UTF-8: its plain text stopped there (the rest of the
+ * description was lost from the calendars), and libxml2 read the HTML
+ * as ISO 8859-1. Controls from references go as raw ones do. */
+static void
+test_render_noncharacter_references(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("A &#xFFFF; B &#xFFFE; C &#127; D &#x85; E &#x9F; F\n\n"
+	       "`&#xFFFF;` and \xc3\xa9\n\n"
+	       "```\n&#xFFFF;\n```\n",
+	       BASE, &r);
+	g_assert_true(g_utf8_validate(r.html, -1, NULL));
+	g_assert_true(g_utf8_validate(r.text, -1, NULL));
+	for (const char *p = "BCDEF"; *p != '\0'; p++) {
+		char c[2] = { *p, '\0' };
+
+		g_assert_nonnull(strstr(r.html, c));
+		g_assert_nonnull(strstr(r.text, c));
+	}
+	/* in code, a reference is text, as written */
+	g_assert_nonnull(strstr(r.text, "&#xFFFF; and \xc3\xa9"));
+	g_assert_nonnull(strstr(r.html, "&amp;#xFFFF;\n</code>"));
+	{
+		const char *outs[] = { r.html, r.text };
+
+		for (gsize i = 0; i < G_N_ELEMENTS(outs); i++) {
+			g_assert_null(strstr(outs[i], "\xef\xbf\xbf"));
+			g_assert_null(strstr(outs[i], "\xef\xbf\xbe"));
+			g_assert_null(strstr(outs[i], "\x7f"));
+			g_assert_null(strstr(outs[i], "\xc2\x85"));
+			g_assert_null(strstr(outs[i], "\xc2\x9f"));
+		}
+	}
+}
+
 static void
 test_html_structure_kept(void)
 {
@@ -901,6 +957,13 @@ test_uri_from_iri(void)
 		{ "http://[::1]:8080/a", "http://[::1]:8080/a" },
 		{ "https://Events.EXAMPLE.org/Path",
 		  "https://Events.EXAMPLE.org/Path" },
+		/* only an IPv6 host is written in brackets */
+		{ "https://x.example/?filter[date]=2024",
+		  "https://x.example/?filter%5Bdate%5D=2024" },
+		{ "https://x.example/a[1]/b#frag[x]#y",
+		  "https://x.example/a%5B1%5D/b#frag%5Bx%5D%23y" },
+		{ "http://[2001:db8::1]/x?q=[1]",
+		  "http://[2001:db8::1]/x?q=%5B1%5D" },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -963,6 +1026,10 @@ main(int argc, char **argv)
 	                test_html_text_stays_escaped);
 	g_test_add_func("/markdown/html/encoding-fixed",
 	                test_html_encoding_fixed);
+	g_test_add_func("/markdown/html/xml-characters",
+	                test_html_xml_characters);
+	g_test_add_func("/markdown/render/noncharacter-references",
+	                test_render_noncharacter_references);
 	g_test_add_func("/markdown/html/structure-kept",
 	                test_html_structure_kept);
 	g_test_add_func("/markdown/html/empty", test_html_empty);

@@ -149,6 +149,29 @@ test_golden(void)
 	check_golden(s, "hard", "atom.xml");
 }
 
+/* The scopes' threads share the events: their dates must be read-only
+ * by then. A GDate set in one form (day-month-year, or a Julian day) works
+ * out the other on its first read and stores it, and two threads doing
+ * that at once abort the process under G_DEBUG=fatal-criticals; the
+ * render works out both before it starts the threads. */
+static void
+test_dates_settled(void)
+{
+	g_autoptr(EvfEvent) ev = evf_event_new();
+
+	ev->all_day = TRUE;
+	g_date_set_dmy(&ev->start_date, 22, G_DATE_MAY, 2018);
+	g_date_set_julian(&ev->end_date,
+	                  g_date_get_julian(&ev->start_date) + 2);
+	g_date_set_dmy(&ev->start_date, 22, G_DATE_MAY, 2018);
+	g_assert_false(ev->start_date.julian);
+	g_assert_false(ev->end_date.dmy);
+	evf_event_settle_dates(ev);
+	g_assert_true(ev->start_date.julian && ev->start_date.dmy);
+	g_assert_true(ev->end_date.julian && ev->end_date.dmy);
+	g_assert_cmpuint(g_date_get_day(&ev->end_date), ==, 24);
+}
+
 static void
 test_golden_sample(void)
 {
@@ -822,6 +845,7 @@ main(int argc, char **argv)
 	g_test_add_func("/write/tz/site-zone-unused", test_tz_site_zone_unused);
 	g_test_add_func("/write/cancelled-title", test_cancelled_title);
 	g_test_add_func("/write/page/series-until", test_page_series_until);
+	g_test_add_func("/write/dates-settled", test_dates_settled);
 	g_test_add_func("/write/golden/sample", test_golden_sample);
 	g_test_add_func("/write/ics/properties", test_ics_properties);
 	g_test_add_func("/write/renders-kept-for-the-same-state",
