@@ -90,27 +90,34 @@ evf_merge_titles_match(const char *a, const char *b)
 	return words_match(wa, wb);
 }
 
-/* The calendar day an event starts on, as a Julian day; 0 for tba. */
+/* The day an event starts where it is held, as a Julian day; 0 for tba:
+ * a timed event's day in its own zone, or in the site's when its time was
+ * given in UTC, since an all-day listing of the same event names the day
+ * on the calendar of the place it is held in. */
 static guint32
-start_day(const EvfEvent *ev)
+start_day(const EvfEvent *ev, GTimeZone *site)
 {
+	g_autoptr(GDateTime) here = NULL;
+	GDateTime *t = ev->start;
 	GDate d;
 
 	if (ev->tba)
 		return 0;
 	if (ev->all_day)
 		return g_date_get_julian(&ev->start_date);
+	if (ev->tzid == NULL && site != NULL)
+		t = here = g_date_time_to_timezone(ev->start, site);
 	g_date_clear(&d, 1);
-	g_date_set_dmy(&d, g_date_time_get_day_of_month(ev->start),
-	               g_date_time_get_month(ev->start),
-	               g_date_time_get_year(ev->start));
+	g_date_set_dmy(&d, g_date_time_get_day_of_month(t),
+	               g_date_time_get_month(t), g_date_time_get_year(t));
 	return g_date_get_julian(&d);
 }
 
-/* (transfer full): a URL for comparison: no scheme, no "www.", no trailing
- * slash, host in lower case. */
+/* (transfer full) (nullable): a URL for comparison: no scheme, no "www.",
+ * no trailing slash, host in lower case. NULL for a site's home page: an
+ * organisation links it from any of its events, so it names none of them. */
 static char *
-normalize_url(const char *url)
+page_url(const char *url)
 {
 	g_autoptr(GUri) uri = NULL;
 	g_autofree char *host = NULL;
@@ -130,21 +137,66 @@ normalize_url(const char *url)
 	g_string_append(s, path);
 	while (s->len > strlen(h) && s->str[s->len - 1] == '/')
 		g_string_truncate(s, s->len - 1);
+	if (s->len == strlen(h) && query == NULL) {
+		g_string_free(s, TRUE);
+		return NULL;
+	}
 	if (query != NULL)
 		g_string_append_printf(s, "?%s", query);
 	return g_string_free(s, FALSE);
 }
 
+/* Adds to @shared the page URLs (page_url) that more than one of @events,
+ * the items of one source, link to: a listing page ("our events") rather
+ * than any one event's page, so that it tells nothing about which event an
+ * item is. */
+static void
+note_shared_urls(GPtrArray *events, GHashTable *shared)
+{
+	g_autoptr(GHashTable) seen =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+	for (guint i = 0; events != NULL && i < events->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(events, i);
+		g_autofree char *url = page_url(ev->url);
+
+		if (url == NULL)
+			continue;
+		if (g_hash_table_contains(seen, url))
+			g_hash_table_add(shared, g_steal_pointer(&url));
+		else
+			g_hash_table_add(seen, g_steal_pointer(&url));
+	}
+}
+
 typedef struct {
 	EvfEvent *ev;
-	char *title; /* normalised */
-	char *url;   /* normalised, nullable */
-	guint32 day;
-	gboolean local;
+	const char *source; /* its [source NAME], borrowed; NULL: local */
+	char *title;        /* normalised */
+	char *url;    /* page_url, when it is this event's alone; nullable */
+	guint32 day;  /* start_day */
 	gboolean own; /* ev is this merge's copy of a local event */
 	guint pos;    /* in the order of the merge: earlier entries win */
 	GStrv words;  /* title_words of the title */
 } Entry;
+
+/* (transfer full): the entry of @ev, listed by @source (nullable: the
+ * site's own), whose URL counts unless it is one of @shared. */
+static Entry *
+entry_new(EvfEvent *ev, const char *source, GHashTable *shared, GTimeZone *site)
+{
+	Entry *e = g_new0(Entry, 1);
+
+	e->ev = ev;
+	e->source = source;
+	e->title = evf_merge_normalize_title(ev->title);
+	e->words = title_words(e->title);
+	e->url = page_url(ev->url);
+	if (e->url != NULL && g_hash_table_contains(shared, e->url))
+		g_clear_pointer(&e->url, g_free);
+	e->day = start_day(ev, site);
+	return e;
+}
 
 static void
 entry_free(gpointer p)
@@ -165,7 +217,7 @@ entry_free(gpointer p)
  * day and near-identical titles. */
 typedef struct {
 	GPtrArray *entries;       /* of Entry, owned, in order */
-	GHashTable *by_url;       /* URL → the first Entry with it */
+	GHashTable *by_url;       /* URL → Entries with it, in order */
 	GHashTable *tba_by_title; /* title → undated local Entries, in order */
 	GHashTable *by_day;       /* start day → dated Entries, in order */
 } Index;
@@ -174,7 +226,8 @@ static void
 index_init(Index *x)
 {
 	x->entries = g_ptr_array_new_with_free_func(entry_free);
-	x->by_url = g_hash_table_new(g_str_hash, g_str_equal);
+	x->by_url = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+	                                  (GDestroyNotify)g_ptr_array_unref);
 	x->tba_by_title = g_hash_table_new_full(
 	    g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
 	x->by_day = g_hash_table_new_full(NULL, NULL, NULL,
@@ -211,7 +264,7 @@ index_list_add(GHashTable *table, gpointer key, Entry *e)
 static gboolean
 undated_local(const Entry *e)
 {
-	return e->local && e->ev->tba;
+	return e->source == NULL && e->ev->tba;
 }
 
 /* Files @e under its start day or its title (see Index). */
@@ -231,8 +284,8 @@ index_add(Index *x, Entry *e)
 {
 	e->pos = x->entries->len;
 	g_ptr_array_add(x->entries, e);
-	if (e->url != NULL && !g_hash_table_contains(x->by_url, e->url))
-		g_hash_table_insert(x->by_url, e->url, e);
+	if (e->url != NULL)
+		index_list_add(x->by_url, e->url, e);
 	index_file(x, e);
 }
 
@@ -247,51 +300,121 @@ index_dated(Index *x, Entry *e)
 	index_file(x, e);
 }
 
+static gboolean
+contains(GPtrArray *list, const char *s)
+{
+	return g_ptr_array_find_with_equal_func(list, s, g_str_equal, NULL);
+}
+
+/* Whether @cand may be joined to @e at all. A source's items are distinct
+ * events (each has its own UID, and a UID repeated within one source is
+ * one item by then), so an item is never joined to another of its own
+ * source, directly or through an entry that already took one of them. */
+static gboolean
+joinable(const Entry *e, const Entry *cand)
+{
+	return g_strcmp0(e->source, cand->source) != 0 &&
+	       !contains(e->ev->also_listed, cand->source);
+}
+
+/* Whether the dates of @a and @b allow them to be one event: both all-day
+ * and starting on the same day; both timed and starting at most an hour
+ * apart, as instants, whatever zones they are written in (a partner may
+ * round a time, or be off by a daylight saving hour); one of each and the
+ * timed one starting on the all-day one's first day. An undated item has
+ * no date to disagree with. */
+static gboolean
+same_when(const Entry *a, const Entry *b)
+{
+	if (a->ev->tba || b->ev->tba)
+		return TRUE;
+	if (!a->ev->all_day && !b->ev->all_day)
+		return ABS(g_date_time_difference(
+		           a->ev->start, b->ev->start)) <= G_TIME_SPAN_HOUR;
+	return a->day == b->day;
+}
+
+static gboolean
+same_when_and_title(const Entry *a, const Entry *b)
+{
+	if (!same_when(a, b))
+		return FALSE;
+	return strcmp(a->title, b->title) == 0
+	           ? a->title[0] != '\0'
+	           : words_match(a->words, b->words);
+}
+
+/* The first entry of @list (nullable, in order) that comes before @best
+ * (nullable) and that @cand may join and @same says is the same event;
+ * else @best. */
+static Entry *
+first_in(GPtrArray *list, const Entry *cand, Entry *best,
+         gboolean (*same)(const Entry *, const Entry *))
+{
+	for (guint i = 0; list != NULL && i < list->len; i++) {
+		Entry *e = g_ptr_array_index(list, i);
+
+		if (best != NULL && e->pos >= best->pos)
+			break;
+		if (joinable(e, cand) && same(e, cand))
+			return e;
+	}
+	return best;
+}
+
 /* The first entry that is the same event as @cand (a partner's item). */
 static Entry *
 index_find(Index *x, const Entry *cand)
 {
 	Entry *best = NULL;
-	GPtrArray *list;
 
+	/* The same event page, and dates that agree. */
 	if (cand->url != NULL)
-		best = g_hash_table_lookup(x->by_url, cand->url);
+		best = first_in(g_hash_table_lookup(x->by_url, cand->url), cand,
+		                best, same_when);
 	/* An undated local listing and a partner's item of the same title:
 	 * the partner announces what we list as "to be announced". */
-	list = cand->title[0] != '\0'
-	           ? g_hash_table_lookup(x->tba_by_title, cand->title)
-	           : NULL;
-	if (list != NULL && list->len > 0) {
-		Entry *e = g_ptr_array_index(list, 0);
-
-		if (best == NULL || e->pos < best->pos)
-			best = e;
-	}
-	list = cand->day != 0
-	           ? g_hash_table_lookup(x->by_day, GUINT_TO_POINTER(cand->day))
-	           : NULL;
-	for (guint i = 0; list != NULL && i < list->len; i++) {
-		Entry *e = g_ptr_array_index(list, i);
-
-		if (best != NULL && e->pos > best->pos)
-			break;
-		if (strcmp(e->title, cand->title) == 0
-		        ? e->title[0] != '\0'
-		        : words_match(e->words, cand->words)) {
-			best = e;
-			break;
-		}
-	}
+	if (cand->title[0] != '\0')
+		best =
+		    first_in(g_hash_table_lookup(x->tba_by_title, cand->title),
+		             cand, best, same_when);
+	/* Near-identical titles at the same time. Two timed items an hour
+	 * apart may start on neighbouring days (near midnight, or in zones
+	 * far apart), so a timed item looks at those too. */
+	if (cand->day == 0)
+		return best;
+	for (guint32 d = cand->ev->all_day ? cand->day : cand->day - 1;
+	     d <= (cand->ev->all_day ? cand->day : cand->day + 1); d++)
+		best = first_in(
+		    g_hash_table_lookup(x->by_day, GUINT_TO_POINTER(d)), cand,
+		    best, same_when_and_title);
 	return best;
 }
 
+/* Adds @s to @list unless it is there already. */
 static void
 add_unique(GPtrArray *list, const char *s)
 {
-	for (guint i = 0; i < list->len; i++)
-		if (strcmp(g_ptr_array_index(list, i), s) == 0)
+	if (!contains(list, s))
+		g_ptr_array_add(list, g_strdup(s));
+}
+
+/* Adds @name to @categories unless one of them is the same category: the
+ * same name in another case or spelling that has the same slug, as
+ * category/<slug>/ gathers them. */
+static void
+add_category(GPtrArray *categories, const char *name)
+{
+	g_autofree char *slug = evf_slugify(name);
+
+	for (guint i = 0; i < categories->len; i++) {
+		g_autofree char *other =
+		    evf_slugify(g_ptr_array_index(categories, i));
+
+		if (strcmp(other, slug) == 0)
 			return;
-	g_ptr_array_add(list, g_strdup(s));
+	}
+	g_ptr_array_add(categories, g_strdup(name));
 }
 
 /* @loser's dates go to @winner when the winner has none. */
@@ -365,7 +488,7 @@ label(EvfEvent *ev, const EvfSourceConfig *src, GHashTable *uids)
 	g_free(ev->source_url);
 	ev->source_url = g_strdup(src->url);
 	for (guint i = 0; src->categories != NULL && src->categories[i]; i++)
-		add_unique(ev->categories, src->categories[i]);
+		add_category(ev->categories, src->categories[i]);
 	if (g_hash_table_contains(uids, ev->uid) || strlen(ev->uid) > 200) {
 		g_autofree char *name =
 		    g_strdup_printf("%s\x1f%s", src->name, ev->uid);
@@ -384,7 +507,7 @@ label(EvfEvent *ev, const EvfSourceConfig *src, GHashTable *uids)
 static void
 writable(Entry *e)
 {
-	if (!e->local || e->own)
+	if (e->source != NULL || e->own)
 		return;
 	e->ev = evf_event_copy(e->ev);
 	e->own = TRUE;
@@ -401,25 +524,13 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 {
 	g_autoptr(GPtrArray) sources = g_ptr_array_new();
 	g_autoptr(GHashTable) uids = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GHashTable) shared =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GTimeZone) site = g_time_zone_new_identifier(cfg->timezone);
 	GPtrArray *out =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
 	g_autoptr(GPtrArray) changed = g_ptr_array_new(); /* of out's */
 	Index x;
-
-	index_init(&x);
-	for (guint i = 0; i < local->len; i++) {
-		EvfEvent *ev = g_ptr_array_index(local, i);
-		Entry *e = g_new0(Entry, 1);
-
-		e->ev = ev;
-		e->local = TRUE;
-		e->title = evf_merge_normalize_title(ev->title);
-		e->words = title_words(e->title);
-		e->url = normalize_url(ev->url);
-		e->day = start_day(ev);
-		index_add(&x, e);
-		g_hash_table_add(uids, ev->uid);
-	}
 
 	for (guint i = 0; i < cfg->sources->len; i++) {
 		EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
@@ -428,6 +539,23 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 			g_ptr_array_add(sources, src);
 	}
 	g_ptr_array_sort(sources, source_cmp);
+	/* Every source's listing pages are known before any item is
+	 * matched by its URL. */
+	note_shared_urls(local, shared);
+	for (guint s = 0; partners != NULL && s < sources->len; s++) {
+		const EvfSourceConfig *src = g_ptr_array_index(sources, s);
+
+		note_shared_urls(g_hash_table_lookup(partners, src->name),
+		                 shared);
+	}
+
+	index_init(&x);
+	for (guint i = 0; i < local->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(local, i);
+
+		index_add(&x, entry_new(ev, NULL, shared, site));
+		g_hash_table_add(uids, ev->uid);
+	}
 	for (guint s = 0; s < sources->len; s++) {
 		const EvfSourceConfig *src = g_ptr_array_index(sources, s);
 		GPtrArray *items =
@@ -436,34 +564,29 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 
 		for (guint i = 0; items != NULL && i < items->len; i++) {
 			EvfEvent *ev = g_ptr_array_index(items, i);
-			Entry cand = { .ev = ev };
+			Entry *cand;
 			Entry *winner;
 
 			if ((src->include != NULL && src->include[0] != NULL &&
 			     !mentions(ev, src->include)) ||
 			    mentions(ev, src->exclude))
 				continue;
-			cand.title = evf_merge_normalize_title(ev->title);
-			cand.words = title_words(cand.title);
-			cand.url = normalize_url(ev->url);
-			cand.day = start_day(ev);
-			winner = index_find(&x, &cand);
-			if (winner != NULL) {
-				writable(winner);
-				add_unique(winner->ev->also_listed, src->name);
-				if (undated_local(winner) && !ev->tba) {
-					take_dates(winner->ev, ev);
-					winner->day = start_day(winner->ev);
-					index_dated(&x, winner);
-				}
-				g_free(cand.title);
-				g_free(cand.url);
-				g_strfreev(cand.words);
+			cand = entry_new(ev, src->name, shared, site);
+			winner = index_find(&x, cand);
+			if (winner == NULL) {
+				label(ev, src, uids);
+				g_hash_table_add(uids, ev->uid);
+				index_add(&x, cand);
 				continue;
 			}
-			label(ev, src, uids);
-			g_hash_table_add(uids, ev->uid);
-			index_add(&x, g_memdup2(&cand, sizeof cand));
+			writable(winner);
+			add_unique(winner->ev->also_listed, src->name);
+			if (undated_local(winner) && !ev->tba) {
+				take_dates(winner->ev, ev);
+				winner->day = start_day(winner->ev, site);
+				index_dated(&x, winner);
+			}
+			entry_free(cand);
 		}
 	}
 
@@ -473,7 +596,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 		g_ptr_array_add(out, evf_event_ref(e->ev));
 		/* The local events this merge left alone keep the
 		 * fingerprint their file gave them. */
-		if (!e->local || e->own)
+		if (e->source != NULL || e->own)
 			g_ptr_array_add(changed, e->ev);
 	}
 	index_clear(&x);

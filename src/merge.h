@@ -4,11 +4,17 @@
  *
  * Identity: a partner's UID is kept when no other event has it, else it is
  * namespaced (a UUIDv5 of the source and the UID), deterministically.
- * Duplicates: the same URL, or the same start day and a near-identical
- * title; an undated local listing matches a partner item of the same title
- * (and takes its date). Precedence: local events first, then partners by
- * priority (higher first), then by name. What loses is kept as "also
- * listed by" on the winner.
+ * Duplicates: the same event listed in several places (the site and a
+ * partner, or two partners), never two items of one place, which are
+ * distinct events. Two items are the same event when their dates agree
+ * (all-day: the same start day; timed: starts at most an hour apart; one of
+ * each: the timed one starts on the all-day one's day) and they have the
+ * same event page (a URL that is neither a site's home page nor one that a
+ * place gives to several of its items) or near-identical titles; an undated
+ * local listing matches a partner item of the same title or event page (and
+ * takes its date). Precedence: local events first, then partners by
+ * priority (higher first), then by name. What loses is kept as "also listed
+ * by" on the winner, which never names its own source.
  */
 #pragma once
 

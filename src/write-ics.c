@@ -167,6 +167,21 @@ add_x(icalcomponent *comp, const char *name, const char *value)
 	return p;
 }
 
+/* A CATEGORIES property of @ve for @name, unless @ve has that category
+ * already: one whose name has the same slug in @slugs, as category/<slug>/
+ * gathers them. A source's title is often one of the categories its
+ * configuration adds to its items too. */
+static void
+add_category(icalcomponent *ve, GHashTable *slugs, const char *name)
+{
+	g_autofree char *c = NULL;
+
+	if (!g_hash_table_add(slugs, evf_slugify(name)))
+		return;
+	c = protect_text(name);
+	icalcomponent_add_property(ve, icalproperty_new_categories(c));
+}
+
 /* A parameter value may hold neither DQUOTE nor controls (RFC 5545 §3.2). */
 static char *
 param_text(const char *text)
@@ -226,25 +241,18 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev)
 	}
 	if (ev->url != NULL)
 		icalcomponent_add_property(ve, icalproperty_new_url(ev->url));
-	if (ev->categories->len > 0) {
-		for (guint i = 0; i < ev->categories->len; i++) {
-			g_autofree char *c =
-			    protect_text(g_ptr_array_index(ev->categories, i));
-			icalcomponent_add_property(
-			    ve, icalproperty_new_categories(c));
-		}
-	}
 	{
 		/* Where it is listed, as categories too, so that clients can
 		 * colour or filter by partner. */
 		g_autoptr(GPtrArray) sources = evf_render_sources(cfg, ev);
+		g_autoptr(GHashTable) slugs = g_hash_table_new_full(
+		    g_str_hash, g_str_equal, g_free, NULL);
 
-		for (guint i = 0; i < sources->len; i++) {
-			g_autofree char *c =
-			    protect_text(g_ptr_array_index(sources, i));
-			icalcomponent_add_property(
-			    ve, icalproperty_new_categories(c));
-		}
+		for (guint i = 0; i < ev->categories->len; i++)
+			add_category(ve, slugs,
+			             g_ptr_array_index(ev->categories, i));
+		for (guint i = 0; i < sources->len; i++)
+			add_category(ve, slugs, g_ptr_array_index(sources, i));
 	}
 	if (ev->organizer_email != NULL) {
 		g_autofree char *mailto =

@@ -1,9 +1,12 @@
 /*
  * test-merge.c: every rule of the merge: identity (kept, or namespaced
- * deterministically on collision), duplicates (same URL; same day and a
- * near-identical title; an undated local listing and a partner's item of
- * the same title), precedence (local, then priority, then name),
- * "also listed by", filters and added categories, disabled sources.
+ * deterministically on collision), duplicates (the same event page on the
+ * same day; the same day and a near-identical title; an undated local
+ * listing and a partner's item of the same title), what is never joined
+ * (items of one source, a shared URL on other days, a home page or a
+ * listing page, times more than an hour apart), precedence (local, then
+ * priority, then name), "also listed by", filters and added categories,
+ * disabled sources.
  */
 #include "autoconf.h"
 
@@ -47,6 +50,36 @@ dated(const char *uid, const char *title, int y, int m, int d)
 	g_date_set_dmy(&ev->start_date, d, m, y);
 	ev->end_date = ev->start_date;
 	g_date_add_days(&ev->end_date, 1);
+	evf_event_update_fingerprint(ev);
+	return ev;
+}
+
+/* A timed event, an hour long, in @tzid (NULL: given in UTC). */
+static EvfEvent *
+timed(const char *uid, const char *title, const char *tzid, int y, int m, int d,
+      int h, int min)
+{
+	EvfEvent *ev = evf_event_new();
+	g_autoptr(GTimeZone) tz = tzid != NULL
+	                              ? g_time_zone_new_identifier(tzid)
+	                              : g_time_zone_new_utc();
+
+	g_assert_nonnull(tz);
+	ev->uid = g_strdup(uid);
+	ev->slug = evf_slugify(uid);
+	ev->title = g_strdup(title);
+	ev->tzid = g_strdup(tzid);
+	ev->start = g_date_time_new(tz, y, m, d, h, min, 0);
+	ev->end = g_date_time_add_hours(ev->start, 1);
+	evf_event_update_fingerprint(ev);
+	return ev;
+}
+
+/* @ev, linking to @url. */
+static EvfEvent *
+linked(EvfEvent *ev, const char *url)
+{
+	ev->url = g_strdup(url);
 	evf_event_update_fingerprint(ev);
 	return ev;
 }
@@ -118,13 +151,49 @@ workshop_dated(void)
 	            NULL);
 }
 
+static guint
+count(GPtrArray *list, const char *s)
+{
+	guint n = 0;
+
+	for (guint i = 0; i < list->len; i++)
+		n += strcmp(g_ptr_array_index(list, i), s) == 0;
+	return n;
+}
+
 static gboolean
 has(GPtrArray *list, const char *s)
 {
-	for (guint i = 0; i < list->len; i++)
-		if (strcmp(g_ptr_array_index(list, i), s) == 0)
-			return TRUE;
-	return FALSE;
+	return count(list, s) > 0;
+}
+
+/* That @out has @n events, each listed in one place only. */
+static void
+assert_apart(GPtrArray *out, guint n)
+{
+	g_assert_cmpuint(out->len, ==, n);
+	for (guint i = 0; i < out->len; i++)
+		g_assert_cmpuint(
+		    ((EvfEvent *)g_ptr_array_index(out, i))->also_listed->len,
+		    ==, 0);
+}
+
+/* (transfer full): evf_merge of @local (nullable: the site has no events
+ * of its own) and the partner items that follow: a source's name and the
+ * list of its items (taken), and so on up to a NULL name. */
+static GPtrArray *
+merge(const EvfConfig *cfg, GPtrArray *local, ...)
+{
+	g_autoptr(GPtrArray) none = g_ptr_array_new();
+	g_autoptr(GHashTable) p = partners();
+	const char *name;
+	va_list ap;
+
+	va_start(ap, local);
+	while ((name = va_arg(ap, const char *)) != NULL)
+		g_hash_table_insert(p, (char *)name, va_arg(ap, GPtrArray *));
+	va_end(ap);
+	return evf_merge(cfg, local != NULL ? local : none, p);
 }
 
 static void
@@ -195,8 +264,9 @@ test_duplicates(void)
 	         dated("url-one", "Seminar A", 2018, 3, 1), NULL);
 	g_autoptr(GHashTable) p = partners();
 	g_autoptr(GPtrArray) out = NULL;
+	/* Their page for our seminar, on its day, under another title. */
 	EvfEvent *theirs_by_url =
-	    dated("x1", "Completely other words", 2019, 9, 9);
+	    dated("x1", "Completely other words", 2018, 3, 1);
 	EvfEvent *zagreb = find(local, "Seminar A");
 
 	zagreb->url = g_strdup("https://example.org/seminar-a/");
@@ -222,6 +292,216 @@ test_duplicates(void)
 	g_assert_true(has(find_uid(out, "url-one")->also_listed, "unodc"));
 	g_assert_cmpuint(zagreb->also_listed->len, ==, 0);
 	g_assert_null(find(out, "Completely other words"));
+}
+
+/* A shared URL alone is no duplicate: the same event page on another day
+ * is another event (a series, a yearly conference), and a site's home page
+ * names no event at all, even on the same day. */
+static void
+test_url_needs_same_day(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source unodc]\nurl=https://unodc.example/cal.ics\n");
+	g_autoptr(GPtrArray) local = list(
+	    linked(dated("ours", "Counter-Terrorism Challenges in the Region",
+	                 2018, 5, 22),
+	           "https://www.unodc.org/"),
+	    linked(dated("seminar", "Seminar A", 2018, 3, 1),
+	           "https://example.org/seminar-a"),
+	    NULL);
+	g_autoptr(GPtrArray) out = merge(
+	    cfg, local, "unodc",
+	    list(linked(dated("w", "Regional Workshop on Money Laundering",
+	                      2027, 9, 15),
+	                "https://unodc.org"),
+	         linked(dated("s", "Seminar A follow-up meeting", 2018, 4, 1),
+	                "https://example.org/seminar-a/"),
+	         linked(dated("r", "Launch of the annual drug report", 2018, 5,
+	                      22),
+	                "https://unodc.org/"),
+	         NULL),
+	    NULL);
+
+	assert_apart(out, 5);
+	g_assert_cmpstr(
+	    find(out, "Regional Workshop on Money Laundering")->source, ==,
+	    "unodc");
+}
+
+/* A URL that one source gives to several of its items is its listing
+ * page: the items stay apart, none names its own source as also listing
+ * it, each has the source's category once, and another source's item is
+ * matched by its title, not by that page. */
+static void
+test_url_listing_page(void)
+{
+	static const char page[] = "https://partner.example/events";
+	static const char *const titles[] = {
+		"Border Management Course",
+		"Cybercrime Seminar",
+		"Anti-Corruption Forum",
+		"Police Cooperation Meeting",
+	};
+	g_autoptr(EvfConfig) cfg =
+	    config("[source pa]\nurl=https://pa.example/cal.ics\n"
+	           "title=PA\ncategories=PA\n"
+	           "[source pb]\nurl=https://pb.example/cal.ics\n");
+	g_autoptr(GPtrArray) out = merge(
+	    cfg, NULL, "pa",
+	    list(linked(dated("pa-1", titles[0], 2027, 3, 2), page),
+	         linked(dated("pa-2", titles[1], 2027, 3, 10), page),
+	         linked(dated("pa-3", titles[2], 2027, 3, 17), page),
+	         linked(dated("pa-4", titles[3], 2027, 3, 24), page), NULL),
+	    "pb",
+	    list(
+	        linked(dated("pb-1", "Meeting of cybercrime prosecutors", 2027,
+	                     3, 10),
+	               page),
+	        linked(dated("pb-2", "Police cooperation meeting", 2027, 3, 24),
+	               page),
+	        NULL),
+	    NULL);
+
+	g_assert_cmpuint(out->len, ==, 5);
+	for (guint i = 0; i < G_N_ELEMENTS(titles); i++) {
+		EvfEvent *ev = find(out, titles[i]);
+
+		g_assert_nonnull(ev);
+		g_assert_cmpstr(ev->source, ==, "pa");
+		g_assert_false(has(ev->also_listed, "pa"));
+		g_assert_cmpuint(count(ev->categories, "PA"), ==, 1);
+	}
+	g_assert_cmpuint(find(out, titles[1])->also_listed->len, ==, 0);
+	g_assert_nonnull(find(out, "Meeting of cybercrime prosecutors"));
+	g_assert_cmpuint(find(out, titles[3])->also_listed->len, ==, 1);
+	g_assert_true(has(find(out, titles[3])->also_listed, "pb"));
+}
+
+/* A source's items, each with its own UID, are distinct events, however
+ * alike their titles and times. */
+static void
+test_same_source_kept_apart(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source unodc]\nurl=https://unodc.example/cal.ics\n");
+	g_autoptr(GPtrArray) out = merge(
+	    cfg, NULL, "unodc",
+	    list(timed("t-1",
+	               "Training on Countering the Financing of Terrorism "
+	               "for Judges",
+	               "Europe/Ljubljana", 2027, 4, 5, 9, 0),
+	         timed("t-2",
+	               "Training on Countering the Financing of Terrorism "
+	               "for Prosecutors",
+	               "Europe/Ljubljana", 2027, 4, 5, 14, 0),
+	         linked(dated("w-1", "Regional Workshop", 2027, 5, 10),
+	                "https://unodc.example/workshop"),
+	         linked(dated("w-2", "Regional Workshop", 2027, 5, 10),
+	                "https://unodc.example/workshop"),
+	         NULL),
+	    NULL);
+
+	assert_apart(out, 4);
+}
+
+/* An item joined to another source's stands for that source's event:
+ * another item of the same source is not joined to it too. */
+static void
+test_one_item_per_source(void)
+{
+	static const char judges[] =
+	    "Training on Countering the Financing of Terrorism for Judges";
+	static const char prosecutors[] = "Training on Countering the "
+	                                  "Financing of Terrorism for "
+	                                  "Prosecutors";
+	g_autoptr(EvfConfig) cfg =
+	    config("[source aaa]\nurl=https://a.example/\npriority=1\n"
+	           "[source bbb]\nurl=https://b.example/\n");
+	g_autoptr(GPtrArray) out =
+	    merge(cfg, NULL, "aaa",
+	          list(dated("a-1", judges, 2027, 4, 5), NULL), "bbb",
+	          list(dated("b-1", judges, 2027, 4, 5),
+	               dated("b-2", prosecutors, 2027, 4, 5), NULL),
+	          NULL);
+
+	g_assert_cmpuint(out->len, ==, 2);
+	g_assert_cmpstr(find(out, judges)->source, ==, "aaa");
+	g_assert_true(has(find(out, judges)->also_listed, "bbb"));
+	g_assert_cmpstr(find(out, prosecutors)->source, ==, "bbb");
+	g_assert_cmpuint(find(out, prosecutors)->also_listed->len, ==, 0);
+}
+
+/* Times: timed items are the same event when they start at most an hour
+ * apart, in whatever zones; an all-day item and a timed one when the timed
+ * one starts on the all-day one's day. */
+static void
+test_times(void)
+{
+	static const char conference[] = "Annual Conference on Border Security";
+	g_autoptr(EvfConfig) cfg =
+	    config("[source aaa]\nurl=https://a.example/\npriority=1\n"
+	           "[source bbb]\nurl=https://b.example/\n");
+	g_autoptr(GPtrArray) local =
+	    list(timed("judges", "Training for Judges", "Europe/Ljubljana",
+	               2027, 4, 5, 9, 0),
+	         dated("conference", conference, 2027, 6, 1),
+	         timed("briefing", "Late Briefing", "Europe/Ljubljana", 2027, 4,
+	               6, 0, 30),
+	         NULL);
+	/* aaa: 09:30 in Ljubljana; the conference's first day; the
+	 * briefing on the evening before in New York. bbb: five hours
+	 * later; the conference's second day. */
+	g_autoptr(GPtrArray) out = merge(
+	    cfg, local, "aaa",
+	    list(
+	        timed("a-1", "Training for Judges", NULL, 2027, 4, 5, 7, 30),
+	        timed("a-2", conference, "Europe/Ljubljana", 2027, 6, 1, 10, 0),
+	        timed("a-3", "Late Briefing", "America/New_York", 2027, 4, 5,
+	              18, 30),
+	        NULL),
+	    "bbb",
+	    list(
+	        timed("b-1", "Training for Judges", "Europe/Ljubljana", 2027, 4,
+	              5, 14, 0),
+	        timed("b-2", conference, "Europe/Ljubljana", 2027, 6, 2, 10, 0),
+	        NULL),
+	    NULL);
+	guint judges = 0, conferences = 0;
+
+	g_assert_cmpuint(out->len, ==, 5);
+	g_assert_true(has(find_uid(out, "judges")->also_listed, "aaa"));
+	g_assert_false(has(find_uid(out, "judges")->also_listed, "bbb"));
+	g_assert_true(has(find_uid(out, "conference")->also_listed, "aaa"));
+	g_assert_false(has(find_uid(out, "conference")->also_listed, "bbb"));
+	g_assert_true(has(find_uid(out, "briefing")->also_listed, "aaa"));
+	for (guint i = 0; i < out->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(out, i);
+
+		judges += strcmp(ev->title, "Training for Judges") == 0;
+		conferences += strcmp(ev->title, conference) == 0;
+	}
+	g_assert_cmpuint(judges, ==, 2);
+	g_assert_cmpuint(conferences, ==, 2);
+}
+
+/* A category a source adds is not added again when the item has it in
+ * another case (category/<slug>/ is the same). */
+static void
+test_category_once(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source osce]\nurl=https://osce.example/\n"
+	           "categories=Partner, OSCE\n");
+	EvfEvent *ev = dated("1", "Border Security Workshop", 2020, 1, 1);
+	g_autoptr(GPtrArray) out = NULL;
+	EvfEvent *kept;
+
+	g_ptr_array_add(ev->categories, g_strdup("partner"));
+	out = merge(cfg, NULL, "osce", list(ev, NULL), NULL);
+	kept = g_ptr_array_index(out, 0);
+	g_assert_cmpuint(kept->categories->len, ==, 2);
+	g_assert_cmpstr(g_ptr_array_index(kept->categories, 0), ==, "partner");
+	g_assert_cmpstr(g_ptr_array_index(kept->categories, 1), ==, "OSCE");
 }
 
 static void
@@ -426,6 +706,13 @@ main(int argc, char **argv)
 	g_test_add_func("/merge/uid/kept-or-namespaced",
 	                test_uid_kept_or_namespaced);
 	g_test_add_func("/merge/duplicates", test_duplicates);
+	g_test_add_func("/merge/url/needs-same-day", test_url_needs_same_day);
+	g_test_add_func("/merge/url/listing-page", test_url_listing_page);
+	g_test_add_func("/merge/same-source-kept-apart",
+	                test_same_source_kept_apart);
+	g_test_add_func("/merge/one-item-per-source", test_one_item_per_source);
+	g_test_add_func("/merge/times", test_times);
+	g_test_add_func("/merge/category-once", test_category_once);
 	g_test_add_func("/merge/undated-listing-takes-date",
 	                test_undated_listing_takes_date);
 	g_test_add_func("/merge/listing-dated-then-matched",

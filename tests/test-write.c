@@ -98,6 +98,16 @@ site_render(const char *events_dir)
 	return site_render_with(events_dir, NULL);
 }
 
+/* The hard-case events (tests/data/hard-events), rendered. */
+static Site *
+hard_site(void)
+{
+	g_autofree char *dir =
+	    g_test_build_filename(G_TEST_DIST, "data", "hard-events", NULL);
+
+	return site_render(dir);
+}
+
 static GBytes *
 find_file(Site *s, const char *path)
 {
@@ -140,9 +150,7 @@ check_golden(Site *s, const char *set, const char *path)
 static void
 test_golden(void)
 {
-	g_autofree char *dir =
-	    g_test_build_filename(G_TEST_DIST, "data", "hard-events", NULL);
-	g_autoptr(Site) s = site_render(dir);
+	g_autoptr(Site) s = hard_site();
 
 	check_golden(s, "hard", "calendar.ics");
 	check_golden(s, "hard", "rss.xml");
@@ -221,9 +229,7 @@ check_lines(const char *path, GBytes *bytes)
 static void
 test_renders_kept_for_same_state(void)
 {
-	g_autofree char *dir =
-	    g_test_build_filename(G_TEST_DIST, "data", "hard-events", NULL);
-	g_autoptr(Site) s = site_render(dir);
+	g_autoptr(Site) s = hard_site();
 	g_autoptr(GPtrArray) again = NULL;
 	g_autoptr(GPtrArray) changed = NULL;
 	g_autoptr(GError) error = NULL;
@@ -277,9 +283,7 @@ test_renders_kept_for_same_state(void)
 static void
 test_ics_properties(void)
 {
-	g_autofree char *dir =
-	    g_test_build_filename(G_TEST_DIST, "data", "hard-events", NULL);
-	g_autoptr(Site) s = site_render(dir);
+	g_autoptr(Site) s = hard_site();
 	guint tba = 0, calendars = 0;
 
 	for (guint i = 0; i < s->events->len; i++)
@@ -354,9 +358,7 @@ test_ics_properties(void)
 static icalcomponent *
 parse_hard(const char *path)
 {
-	g_autofree char *dir =
-	    g_test_build_filename(G_TEST_DIST, "data", "hard-events", NULL);
-	g_autoptr(Site) s = site_render(dir);
+	g_autoptr(Site) s = hard_site();
 	GBytes *cal = find_file(s, path);
 	g_autofree char *text = NULL;
 	icalcomponent *ical;
@@ -418,6 +420,42 @@ test_category_with_comma(void)
 			                "arms control, disarmament") == 0;
 	icalcomponent_free(ical);
 	g_assert_true(found);
+}
+
+/* A category is written once, however often it is named: a partner's
+ * title that its configuration also adds as a category, a source that also
+ * lists the event and is one of its categories in another case. */
+static void
+test_category_once(void)
+{
+	g_autoptr(Site) s = hard_site();
+	g_autoptr(EvfEvent) ev = NULL;
+	const char *vevent;
+	guint pa = 0, osce = 0;
+
+	for (guint i = 0; i < s->events->len && ev == NULL; i++) {
+		EvfEvent *e = g_ptr_array_index(s->events, i);
+
+		if (!e->tba && e->source == NULL)
+			ev = evf_event_copy(e);
+	}
+	g_assert_nonnull(ev);
+	ev->source = g_strdup("pa");
+	ev->source_title = g_strdup("PA");
+	ev->source_url = g_strdup("https://pa.example/cal.ics");
+	g_ptr_array_add(ev->categories, g_strdup("PA"));
+	g_ptr_array_add(ev->categories, g_strdup("OSCE"));
+	g_ptr_array_add(ev->also_listed, g_strdup("osce"));
+	vevent = evf_ics_vevent(s->cfg, ev);
+	g_assert_nonnull(vevent);
+	for (const char *p = vevent; (p = strstr(p, "\r\nCATEGORIES:")) != NULL;
+	     p++) {
+		pa += g_str_has_prefix(p, "\r\nCATEGORIES:PA\r\n");
+		osce +=
+		    g_ascii_strncasecmp(p, "\r\nCATEGORIES:OSCE\r\n", 19) == 0;
+	}
+	g_assert_cmpuint(pa, ==, 1);
+	g_assert_cmpuint(osce, ==, 1);
 }
 
 /* With [feeds] hub, every feed of every scope names the hub beside its
@@ -851,6 +889,7 @@ main(int argc, char **argv)
 	g_test_add_func("/write/renders-kept-for-the-same-state",
 	                test_renders_kept_for_same_state);
 	g_test_add_func("/write/ics/organizers", test_organizers);
+	g_test_add_func("/write/ics/category-once", test_category_once);
 	g_test_add_func("/write/ics/category-with-comma",
 	                test_category_with_comma);
 	g_test_add_func("/write/websub/hub", test_websub_hub);
