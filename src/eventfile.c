@@ -579,6 +579,17 @@ want_when(Ctx *c, const char *key, const Node *n, const char *zone,
 		out->has_offset = TRUE;
 		return TRUE;
 	}
+	/* GLib gives the wall time's instant, and where it misreads the
+	 * zone's rule, no instant evfeed would publish is right. */
+	if (!evf_tz_is_utc(zone) && evf_tz_is_misread(zone, y)) {
+		ctx_error(c, n,
+		          "%s: times in %s in %d cannot be converted here: the "
+		          "GLib library misreads the zone's rule after 2037; "
+		          "write the time with its UTC offset "
+		          "(YYYY-MM-DDTHH:MM+HH:MM)",
+		          key, zone, y);
+		return FALSE;
+	}
 	{
 		g_autoptr(GTimeZone) tz = g_time_zone_new_identifier(zone);
 
@@ -649,6 +660,43 @@ rrule_mistake(const char *rrule)
 	return NULL;
 }
 
+/* How many dates of a series with COUNT are looked at for the year of its
+ * last: more, and it is taken to reach every year. */
+#define MAX_COUNTED 100000
+
+/* The first of the years a timed series @ev of rule @rt (its UNTIL in
+ * wall time) from @start spans that is not regular in its zone
+ * (evf_tz_is_regular), 0 when there is none: every occurrence in such a
+ * year would be read an hour off by some client, or every one after a
+ * change it misses. Open-ended series span every year to come. */
+static int
+reaches_irregular_year(const EvfEvent *ev, struct icalrecurrencetype rt,
+                       struct icaltimetype start)
+{
+	int irregular = evf_tz_next_irregular(ev->tzid, start.year, G_MAXINT);
+	icalrecur_iterator *it;
+	struct icaltimetype t;
+	guint n = 0;
+
+	if (irregular == 0)
+		return 0;
+	if (rt.count == 0)
+		return icaltime_is_null_time(rt.until) ||
+		               rt.until.year >= irregular
+		           ? irregular
+		           : 0;
+	/* COUNT: whether a date falls in or after that year */
+	it = icalrecur_iterator_new(rt, start);
+	if (it == NULL)
+		return irregular;
+	while (!icaltime_is_null_time(t = icalrecur_iterator_next(it)) &&
+	       t.year < irregular && ++n < MAX_COUNTED)
+		;
+	icalrecur_iterator_free(it);
+	icalerror_clear_errno();
+	return icaltime_is_null_time(t) ? 0 : irregular;
+}
+
 char *
 evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 {
@@ -656,6 +704,7 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	struct icaltimetype start, first, second;
 	icalrecur_iterator *it;
 	const char *why;
+	int irregular;
 
 	g_autofree char *rscale = NULL;
 
@@ -776,6 +825,15 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		                       "start: Outlook refuses a series of "
 		                       "one; leave out recurrence",
 		                       rrule);
+	if (!ev->all_day && ev->tzid != NULL &&
+	    (irregular = reaches_irregular_year(ev, rt, start)) != 0)
+		return g_strdup_printf(
+		    "the series runs into %d, when the clocks of %s change "
+		    "on other dates than the yearly rules calendars are "
+		    "given for it, so clients would show occurrences an "
+		    "hour off: end it before %d (UNTIL or COUNT), and give "
+		    "later dates a series or event files of their own",
+		    irregular, ev->tzid, irregular);
 	return NULL;
 }
 

@@ -285,7 +285,7 @@ evf_tz_set_use(EvfTzSet *set, const char *tzid, int year)
 /* libical's zones list their onsets up to 2037, and from then on follow
  * the rule at the end of tzdata's files */
 #define LIBICAL_LAST_RULES 2037
-#define LAST_CHECKED       (LIBICAL_LAST_RULES - 1)
+#define LAST_CHECKED       LIBICAL_LAST_RULES
 /* A cut VTIMEZONE goes wrong, if at all, from the cut on: the years
  * checked from there */
 #define CHECKED_YEARS 2
@@ -461,8 +461,9 @@ join(icalcomponent *vtz, gboolean exact)
 	return joined;
 }
 
+typedef struct _ZoneYears ZoneYears;
 static gboolean faithful_years(icalcomponent *vtz, const char *tzid, int first,
-                               int last);
+                               int last, const ZoneYears *z);
 
 /* An observance from an offset to the same one changes the zone's name
  * at most (Vancouver's PDT becoming MST in November 2026, for good), or
@@ -549,7 +550,8 @@ join_continued(icalcomponent *vtz, const char *tzid)
 
 		if (join(loose, FALSE) > 0 &&
 		    faithful_years(loose, tzid, LIBICAL_LAST_RULES - 1,
-		                   LIBICAL_LAST_RULES + CHECKED_YEARS + 1)) {
+		                   LIBICAL_LAST_RULES + CHECKED_YEARS + 1,
+		                   NULL)) {
 			icalcomponent_free(vtz);
 			vtz = loose;
 		} else {
@@ -615,39 +617,244 @@ build(const char *tzid, int year)
 	return vtz;
 }
 
-/* Whether @vtz gives @tzid's UTC offset, as tzdata has it (read by GLib),
- * at noon UTC of every day from 1 January @first to 31 December @last. */
+/* What a year is to a zone (ZoneYears) */
+enum {
+	YEAR_REGULAR,
+	/* the VTIMEZONE published for the zone gives other offsets than
+	 * tzdata's: libical's rules list other days in some years
+	 * (Sao Paulo's end of summer time on 16 February 2014) */
+	YEAR_UNFAITHFUL,
+	/* after 2037, GLib gives other offsets than the VTIMEZONE, which
+	 * follows tzdata's final rule as every client does */
+	YEAR_MISREAD,
+};
+
+/* A zone's years, found once per process. */
+struct _ZoneYears {
+	int from;                                 /* evf_tz_regular_from */
+	guint8 years[LAST_YEAR - FIRST_YEAR + 1]; /* YEAR_* */
+};
+
+/* What @year is to @tzid, the years after LAST_YEAR like it (tzdata's
+ * final rule and libical's both repeat by then). */
+static int
+year_kind(const ZoneYears *z, int year)
+{
+	return z->years[MIN(year, LAST_YEAR) - FIRST_YEAR];
+}
+
+/* One change of a VTIMEZONE's offset: from the instant @at (unix
+ * seconds) on, @to holds, where @from held before. */
+typedef struct {
+	gint64 at;
+	int from;
+	int to;
+} Onset;
+
+static gint
+onset_cmp(gconstpointer a, gconstpointer b)
+{
+	gint64 x = ((const Onset *)a)->at, y = ((const Onset *)b)->at;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Adds to @out an onset at wall time @t, in the offset @from it changes
+ * from to @to (RFC 5545 §3.6.5). */
+static void
+add_onset(GArray *out, struct icaltimetype t, int from, int to)
+{
+	Onset on = { icaltime_as_timet(t) - from, from, to };
+
+	g_array_append_val(out, on);
+}
+
+/* Adds to @out observance @o's onsets from its DTSTART, RDATEs and RRULE,
+ * the rule's from a year before @first_year (or before its UNTIL, when
+ * earlier) to the end of @last_year: enough to know the offset in force
+ * from @first_year on, without stepping through the decades a rule may
+ * have run before (libical's iterator takes some 70,000 instructions a
+ * year). */
+static void
+observance_onsets(icalcomponent *o, int first_year, int last_year, GArray *out)
+{
+	icalproperty *from =
+	    icalcomponent_get_first_property(o, ICAL_TZOFFSETFROM_PROPERTY);
+	icalproperty *to =
+	    icalcomponent_get_first_property(o, ICAL_TZOFFSETTO_PROPERTY);
+	struct icaltimetype start = icalcomponent_get_dtstart(o);
+	int f, t;
+
+	if (from == NULL || to == NULL || icaltime_is_null_time(start))
+		return;
+	f = icalproperty_get_tzoffsetfrom(from);
+	t = icalproperty_get_tzoffsetto(to);
+	add_onset(out, start, f, t);
+	for (icalproperty *p =
+	         icalcomponent_get_first_property(o, ICAL_RDATE_PROPERTY);
+	     p != NULL;
+	     p = icalcomponent_get_next_property(o, ICAL_RDATE_PROPERTY)) {
+		struct icaltimetype d = icalproperty_get_rdate(p).time;
+
+		if (icaltime_is_null_time(d))
+			continue;
+		/* a date takes DTSTART's time (RFC 5545 §3.8.5.2) */
+		if (d.is_date) {
+			d.is_date = 0;
+			d.hour = start.hour;
+			d.minute = start.minute;
+			d.second = start.second;
+		}
+		add_onset(out, d, f, t);
+	}
+	for (icalproperty *p =
+	         icalcomponent_get_first_property(o, ICAL_RRULE_PROPERTY);
+	     p != NULL;
+	     p = icalcomponent_get_next_property(o, ICAL_RRULE_PROPERTY)) {
+		struct icalrecurrencetype rt = icalproperty_get_rrule(p);
+		struct icaltimetype from_here = start, next;
+		icalrecur_iterator *it;
+		int skip_to = first_year - 1;
+
+		if (!icaltime_is_null_time(rt.until))
+			skip_to = MIN(skip_to, rt.until.year - 1);
+		it = icalrecur_iterator_new(rt, start);
+		if (it == NULL)
+			continue;
+		/* A yearly rule (the only kind in libical's zones) started
+		 * on DTSTART's day a year earlier still gives every onset
+		 * from then on, the one in force at the start of @first_year
+		 * among them. */
+		if (rt.freq == ICAL_YEARLY_RECURRENCE && rt.count == 0 &&
+		    skip_to - 1 > start.year) {
+			from_here.year = skip_to - 1;
+			from_here = icaltime_normalize(from_here);
+			icalrecur_iterator_set_start(it, from_here);
+		}
+		while (!icaltime_is_null_time(
+		           next = icalrecur_iterator_next(it)) &&
+		       next.year <= last_year)
+			add_onset(out, next, f, t);
+		icalrecur_iterator_free(it);
+	}
+}
+
+/* The wall year of instant @t at UTC offset @off. */
+static int
+wall_year(gint64 t, int off)
+{
+	g_autoptr(GDateTime) d = g_date_time_new_from_unix_utc(t + off);
+
+	return d != NULL ? g_date_time_get_year(d) : FIRST_YEAR;
+}
+
+/* The first instant in [@lo, @hi) in tzdata's interval @i of @tz or a
+ * later one (GLib's intervals follow one another in time). */
+static gint64
+interval_start(GTimeZone *tz, gint i, gint64 lo, gint64 hi)
+{
+	while (lo < hi) {
+		gint64 mid = lo + (hi - lo) / 2;
+
+		if (g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, mid) >=
+		    i)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* Sets, in @bad (a year a byte, from FIRST_YEAR to LAST_YEAR), each wall
+ * year of @first_year to @last_year in which @vtz gives another UTC offset
+ * than tzdata (as GLib reads it) at any instant. Exactly, not by samples:
+ * between two of the VTIMEZONE's onsets its offset is one, and GLib's
+ * intervals in that span are all compared with it, so a change on another
+ * day, or at another hour of the same day, is found. */
+static void
+unfaithful_years(icalcomponent *vtz, GTimeZone *tz, int first_year,
+                 int last_year, guint8 *bad)
+{
+	g_autoptr(GArray) on = g_array_new(FALSE, FALSE, sizeof(Onset));
+	g_autoptr(GPtrArray) obs = observances(vtz);
+	g_autoptr(GDateTime) first =
+	    g_date_time_new_utc(first_year, 1, 1, 0, 0, 0);
+	g_autoptr(GDateTime) last =
+	    g_date_time_new_utc(last_year + 1, 1, 1, 0, 0, 0);
+	/* wall years run up to 14 hours either side of UTC's */
+	gint64 lo =
+	    g_date_time_to_unix(first) - G_TIME_SPAN_DAY / G_USEC_PER_SEC;
+	gint64 hi =
+	    g_date_time_to_unix(last) + G_TIME_SPAN_DAY / G_USEC_PER_SEC;
+
+	for (guint i = 0; i < obs->len; i++)
+		observance_onsets(g_ptr_array_index(obs, i), first_year,
+		                  last_year, on);
+	if (on->len == 0) {
+		for (int y = first_year; y <= last_year; y++)
+			bad[y - FIRST_YEAR] = 1;
+		return;
+	}
+	g_array_sort(on, onset_cmp);
+	/* span k runs from onset k to onset k + 1; span -1 is before the
+	 * first, in the offset that one changes from */
+	for (gint k = -1; k < (gint)on->len; k++) {
+		gint64 s = k < 0 ? lo : g_array_index(on, Onset, k).at;
+		gint64 e = k + 1 < (gint)on->len
+		               ? g_array_index(on, Onset, k + 1).at
+		               : hi;
+		int off = k < 0 ? g_array_index(on, Onset, 0).from
+		                : g_array_index(on, Onset, k).to;
+		gint i0, i1;
+
+		s = MAX(s, lo);
+		e = MIN(e, hi);
+		if (s >= e)
+			continue;
+		i0 = g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, s);
+		i1 =
+		    g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, e - 1);
+		for (gint i = i0; i <= i1; i++) {
+			int o = g_time_zone_get_offset(tz, i);
+			gint64 a, b;
+
+			if (o == off)
+				continue;
+			a = i == i0 ? s : interval_start(tz, i, s, e);
+			b = i == i1 ? e : interval_start(tz, i + 1, s, e);
+			for (int y = MAX(wall_year(a, MIN(o, off)), first_year);
+			     y <= MIN(wall_year(b - 1, MAX(o, off)), last_year);
+			     y++)
+				bad[y - FIRST_YEAR] = 1;
+		}
+	}
+}
+
+/* (transfer full) (nullable): tzdata's @tzid, as GLib reads it. */
+static GTimeZone *
+tzdata_zone(const char *tzid)
+{
+	return g_time_zone_new_identifier(evf_tz_is_utc(tzid) ? "UTC" : tzid);
+}
+
+/* Whether @vtz gives @tzid's UTC offsets, as tzdata has them (read by
+ * GLib), at every instant of the wall years @first to @last
+ * (unfaithful_years); with @z (nullable), of those it has regular. */
 static gboolean
 faithful_years(icalcomponent *vtz, const char *tzid, int first_year,
-               int last_year)
+               int last_year, const ZoneYears *z)
 {
-	g_autoptr(GTimeZone) tz =
-	    g_time_zone_new_identifier(evf_tz_is_utc(tzid) ? "UTC" : tzid);
-	g_autoptr(GDateTime) first =
-	    g_date_time_new_utc(first_year, 1, 1, 12, 0, 0);
-	g_autoptr(GDateTime) last =
-	    g_date_time_new_utc(last_year, 12, 31, 12, 0, 0);
-	icaltimezone *zone;
-	gboolean ok = TRUE;
+	g_autoptr(GTimeZone) tz = tzdata_zone(tzid);
+	guint8 bad[LAST_YEAR - FIRST_YEAR + 1] = { 0 };
 
-	if (tz == NULL || first == NULL || last == NULL)
+	if (tz == NULL)
 		return FALSE;
-	zone = icaltimezone_new();
-	icaltimezone_set_component(zone, icalcomponent_clone(vtz));
-	for (gint64 t = g_date_time_to_unix(first);
-	     ok && t <= g_date_time_to_unix(last); t += 24 * 60 * 60) {
-		struct icaltimetype at = icaltime_from_timet_with_zone(
-		    (time_t)t, 0, icaltimezone_get_utc_timezone());
-		int daylight;
-
-		ok = icaltimezone_get_utc_offset_of_utc_time(zone, &at,
-		                                             &daylight) ==
-		     g_time_zone_get_offset(tz,
-		                            g_time_zone_find_interval(
-		                                tz, G_TIME_TYPE_UNIVERSAL, t));
-	}
-	icaltimezone_free(zone, 1);
-	return ok;
+	unfaithful_years(vtz, tz, first_year, last_year, bad);
+	for (int y = first_year; y <= last_year; y++)
+		if (bad[y - FIRST_YEAR] &&
+		    (z == NULL || year_kind(z, y) == YEAR_REGULAR))
+			return FALSE;
+	return TRUE;
 }
 
 /* Whether @vtz is faithful (faithful_years) for CHECKED_YEARS years from
@@ -655,8 +862,8 @@ faithful_years(icalcomponent *vtz, const char *tzid, int first_year,
 static gboolean
 faithful(icalcomponent *vtz, const char *tzid, int year)
 {
-	return faithful_years(vtz, tzid, year,
-	                      MIN(year + CHECKED_YEARS - 1, LAST_CHECKED));
+	return faithful_years(
+	    vtz, tzid, year, MIN(year + CHECKED_YEARS - 1, LAST_CHECKED), NULL);
 }
 
 /* (transfer full) (nullable): @tzid's VTIMEZONE for times from @year on:
@@ -692,55 +899,206 @@ regular(const char *tzid, int year)
 	return vtz != NULL && !any_observance(vtz, lists_rdates);
 }
 
-int
-evf_tz_regular_from(const char *tzid)
+/* The first year from which @tzid has a faithful VTIMEZONE with RRULE
+ * observances only; -1 when it never has. Irregular years before it are
+ * history, or a rule tzdata lists date by date (Ramadan, in Gaza and
+ * Morocco): RDATEs, once in the VTIMEZONE, stay in it, so the search
+ * assumes they do not come back. */
+static int
+find_regular_from(const char *tzid)
+{
+	int lo = FIRST_YEAR, hi = LAST_YEAR;
+
+	if (regular(tzid, lo))
+		return lo;
+	if (!regular(tzid, hi))
+		return -1;
+	while (hi - lo > 1) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (regular(tzid, mid))
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
+/* The indexes of @tz's intervals in wall year @year, in @i0 and @i1. */
+static void
+intervals_of_year(GTimeZone *tz, int year, gint *i0, gint *i1)
+{
+	g_autoptr(GDateTime) a = g_date_time_new_utc(year, 1, 1, 0, 0, 0);
+	g_autoptr(GDateTime) b = g_date_time_new_utc(year + 1, 1, 1, 0, 0, 0);
+
+	*i0 = g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL,
+	                                g_date_time_to_unix(a));
+	*i1 = g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL,
+	                                g_date_time_to_unix(b) - 1);
+}
+
+/* The first year after LIBICAL_LAST_RULES from which GLib misreads @tz
+ * (G_MAXINT when it never does). After 2037 tzdata's files hold no more
+ * dates but one rule, which GLib 2.74 reads wrongly where summer time is
+ * negative (Dublin's GMT in winter, IST in summer: +02:00 from November
+ * 2038 on). Its offsets in 2037, the last year of dates, are the
+ * zone's; one that is none of them is GLib's mistake, and from that year
+ * on a disagreement with the VTIMEZONE, which every client follows, is
+ * too. */
+static int
+misread_from(GTimeZone *tz)
+{
+	gint i0, i1, j0, j1;
+
+	intervals_of_year(tz, LIBICAL_LAST_RULES, &i0, &i1);
+	for (int y = LIBICAL_LAST_RULES + 1; y <= LAST_YEAR; y++) {
+		intervals_of_year(tz, y, &j0, &j1);
+		for (gint j = j0; j <= j1; j++) {
+			gboolean known = FALSE;
+
+			for (gint i = i0; i <= i1 && !known; i++)
+				known = g_time_zone_get_offset(tz, i) ==
+				        g_time_zone_get_offset(tz, j);
+			if (!known)
+				return y;
+		}
+	}
+	return G_MAXINT;
+}
+
+/* (transfer full): @tzid's years: from its first regular year on, those
+ * in which the VTIMEZONE evfeed publishes from that year (the one
+ * evf_tz_set_clone builds: every later start gives the same offsets from
+ * its own year on, truncation keeping every onset after the cut) gives
+ * other offsets than tzdata's at any instant. */
+static ZoneYears *
+zone_years_new(const char *tzid)
+{
+	ZoneYears *z = g_new0(ZoneYears, 1);
+	g_autoptr(GTimeZone) tz = tzdata_zone(tzid);
+	guint8 bad[LAST_YEAR - FIRST_YEAR + 1] = { 0 };
+	icalcomponent *vtz;
+	int misread;
+
+	z->from = find_regular_from(tzid);
+	if (z->from < 0 || tz == NULL ||
+	    (vtz = build_faithful(tzid, z->from)) == NULL) {
+		z->from = -1;
+		return z;
+	}
+	vtz = join_continued(vtz, tzid);
+	unfaithful_years(vtz, tz, z->from, LAST_YEAR, bad);
+	icalcomponent_free(vtz);
+	misread = misread_from(tz);
+	for (int y = z->from; y <= LAST_YEAR; y++)
+		if (bad[y - FIRST_YEAR])
+			z->years[y - FIRST_YEAR] =
+			    y >= misread ? YEAR_MISREAD : YEAR_UNFAITHFUL;
+	return z;
+}
+
+/* (transfer none): @tzid's years, found on first use. */
+static const ZoneYears *
+zone_years(const char *tzid)
 {
 	G_LOCK_DEFINE_STATIC(cache);
-	static GHashTable *cache; /* tzid → year + 1 (0: never) */
-	int lo = FIRST_YEAR, hi = LAST_YEAR, found;
+	static GHashTable *cache; /* tzid → ZoneYears, never freed */
+	ZoneYears *z;
 
-	g_return_val_if_fail(tzid != NULL, -1);
 	G_LOCK(cache);
 	if (cache == NULL)
 		cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-		                              NULL);
-	if (g_hash_table_contains(cache, tzid)) {
-		found = GPOINTER_TO_INT(g_hash_table_lookup(cache, tzid)) - 1;
-		G_UNLOCK(cache);
-		return found;
-	}
+		                              g_free);
+	z = g_hash_table_lookup(cache, tzid);
 	G_UNLOCK(cache);
-
-	/* Irregular years are history, or a rule tzdata lists date by date
-	 * (Ramadan, in Gaza and Morocco): find where they end, assuming
-	 * they do not come back. */
-	if (regular(tzid, lo)) {
-		found = lo;
-	} else if (!regular(tzid, hi)) {
-		found = -1;
-	} else {
-		while (hi - lo > 1) {
-			int mid = lo + (hi - lo) / 2;
-
-			if (regular(tzid, mid))
-				hi = mid;
-			else
-				lo = mid;
-		}
-		found = hi;
-	}
+	if (z != NULL)
+		return z;
+	/* found outside the lock, which would hold up every other zone;
+	 * two threads may both find one zone's, and the first kept wins */
+	z = zone_years_new(tzid);
 	G_LOCK(cache);
-	g_hash_table_insert(cache, g_strdup(tzid), GINT_TO_POINTER(found + 1));
+	if (g_hash_table_contains(cache, tzid)) {
+		g_free(z);
+		z = g_hash_table_lookup(cache, tzid);
+	} else {
+		g_hash_table_insert(cache, g_strdup(tzid), z);
+	}
 	G_UNLOCK(cache);
-	return found;
+	return z;
+}
+
+int
+evf_tz_regular_from(const char *tzid)
+{
+	g_return_val_if_fail(tzid != NULL, -1);
+	return zone_years(tzid)->from;
 }
 
 gboolean
 evf_tz_is_regular(const char *tzid, int year)
 {
-	int from = evf_tz_regular_from(tzid);
+	return evf_tz_next_irregular(tzid, year, year) == 0;
+}
 
-	return from >= 0 && year >= from;
+int
+evf_tz_next_irregular(const char *tzid, int first, int last)
+{
+	const ZoneYears *z;
+
+	g_return_val_if_fail(tzid != NULL, first);
+	z = zone_years(tzid);
+	if (z->from < 0 || first < z->from)
+		return first;
+	for (int y = first; y <= last; y++) {
+		if (year_kind(z, y) == YEAR_UNFAITHFUL)
+			return y;
+		/* the years after LAST_YEAR are all like it */
+		if (y >= LAST_YEAR)
+			break;
+	}
+	return 0;
+}
+
+gboolean
+evf_tz_is_misread(const char *tzid, int year)
+{
+	const ZoneYears *z;
+
+	g_return_val_if_fail(tzid != NULL, FALSE);
+	z = zone_years(tzid);
+	return z->from >= 0 && year >= z->from &&
+	       year_kind(z, MAX(year, FIRST_YEAR)) == YEAR_MISREAD;
+}
+
+/* (transfer full) @vtz (transfer full), @tzid's VTIMEZONE from @year on,
+ * or one that starts earlier where @vtz gives other offsets than tzdata's
+ * in a year evf_tz_is_regular promises them for. Cut after 2037, libical
+ * loses the rule join_continued makes go on (St John's summer time as
+ * -01:30); the zone's years are found with the VTIMEZONE from its first
+ * regular year on, which is the last resort. */
+static icalcomponent *
+faithful_published(icalcomponent *vtz, const char *tzid, int year)
+{
+	const ZoneYears *z = zone_years(tzid);
+	int earlier[] = { LIBICAL_LAST_RULES - 1, z->from };
+
+	if (z->from < 0 || year < z->from || year > LAST_YEAR ||
+	    faithful_years(vtz, tzid, year, LAST_YEAR, z))
+		return vtz;
+	for (gsize i = 0; i < G_N_ELEMENTS(earlier); i++) {
+		icalcomponent *other;
+
+		if (earlier[i] >= year || earlier[i] < z->from ||
+		    (other = build_faithful(tzid, earlier[i])) == NULL)
+			continue;
+		other = join_continued(other, tzid);
+		if (faithful_years(other, tzid, year, LAST_YEAR, z)) {
+			icalcomponent_free(vtz);
+			return other;
+		}
+		icalcomponent_free(other);
+	}
+	return vtz;
 }
 
 icalcomponent *
@@ -764,6 +1122,7 @@ evf_tz_set_clone(EvfTzSet *set, const char *tzid)
 		/* once, for what is published: the offsets stay the same, so
 		 * the checks above need not see it */
 		vtz = join_continued(vtz, tzid);
+		vtz = faithful_published(vtz, tzid, GPOINTER_TO_INT(year));
 		g_hash_table_insert(set->built, g_strdup(tzid), vtz);
 	}
 	/* Cloned under the lock too: libical promises nothing about two

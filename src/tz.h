@@ -46,10 +46,25 @@ GTimeZone *evf_tz_new(const char *name, const char **problem);
  * gives tzdata's offsets (see build_faithful in tz.c); -1 when it never
  * has (Asia/Gaza). Before it are irregular years: Sydney's
  * Olympic summer of 2000, Brazil's and Chile's yearly decrees, Morocco's
- * and Palestine's Ramadan breaks. Any thread may call this. */
+ * and Palestine's Ramadan breaks. Any thread may call this; each zone's
+ * years are found once per process. */
 int evf_tz_regular_from(const char *tzid);
-/* Whether @year is one of @tzid's regular years (evf_tz_regular_from). */
+/* Whether @year is one of @tzid's regular years: from
+ * evf_tz_regular_from on, and one in which the VTIMEZONE evfeed publishes
+ * gives tzdata's UTC offsets at every instant. libical's yearly rules miss
+ * days in some years after that (Sao Paulo's end of summer time on 16
+ * February 2014, Easter Island's September changes of 2020 to 2022), and
+ * every client reading the VTIMEZONE would put times an hour off. */
 gboolean evf_tz_is_regular(const char *tzid, int year);
+/* The first of @tzid's years from @first to @last (G_MAXINT: with no end)
+ * that is not regular (evf_tz_is_regular), 0 when all are. */
+int evf_tz_next_irregular(const char *tzid, int first, int last);
+/* Whether GLib, from which evfeed takes a wall time's instant, gives
+ * other offsets in @year than tzdata's final rule, which the VTIMEZONE
+ * follows: GLib 2.74 reads Europe/Dublin's winter "negative summer time"
+ * as +02:00 from November 2038 on. Only years after 2037 are so judged,
+ * where tzdata's files hold one repeating rule and no more dates. */
+gboolean evf_tz_is_misread(const char *tzid, int year);
 
 /* (transfer full) (nullable): wall time @y-@mo-@d @h:@mi:@s in @tz, as
  * g_date_time_new() gives it, except where the clocks go back and the wall

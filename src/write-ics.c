@@ -47,7 +47,8 @@ evf_ics_tzid(const EvfEvent *ev)
 	/* where the clocks go back, clients disagree on the instant */
 	if (evf_tz_is_ambiguous(ev->start) || evf_tz_is_ambiguous(ev->end))
 		return NULL;
-	return evf_tz_is_regular(ev->tzid, g_date_time_get_year(ev->start))
+	return evf_tz_next_irregular(ev->tzid, g_date_time_get_year(ev->start),
+	                             g_date_time_get_year(ev->end)) == 0
 	           ? ev->tzid
 	           : NULL;
 }

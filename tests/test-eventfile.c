@@ -13,6 +13,7 @@
 #include "config.h"
 #include "event.h"
 #include "eventfile.h"
+#include "render.h"
 #include "tz.h"
 #include "util.h"
 
@@ -1382,6 +1383,106 @@ test_error_rrule_never_occurs(void)
 /* A rule that gives the start and no other date is a series of one,
  * which Outlook refuses (`RRULE:FREQ=YEARLY;COUNT=1`): refused, with what
  * to write instead. Two dates are a series. */
+/* The VTIMEZONE evfeed publishes takes libical's yearly rules, which miss
+ * some years' changes: a single event in such a year is written in UTC,
+ * at the instant tzdata (Python's zoneinfo) gives; a series reaching one,
+ * which clients would read an hour off there, is refused. */
+static void
+test_tz_unfaithful_years(void)
+{
+	static const struct {
+		const char *start, *zone, *utc;
+	} cases[] = {
+		{ "2014-02-19T09:00", "America/Sao_Paulo",
+		  "2014-02-19T12:00:00Z" },
+		{ "2020-11-10T10:00", "Pacific/Easter",
+		  "2020-11-10T15:00:00Z" },
+		{ "2014-07-15T10:00", "America/Asuncion",
+		  "2014-07-15T14:00:00Z" },
+		{ "2017-01-20T10:00", "Pacific/Fiji", "2017-01-19T22:00:00Z" },
+		{ "1994-06-01T10:00", "Asia/Bishkek", "1994-06-01T04:00:00Z" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text = g_strdup_printf(
+		    "---\ntitle: Talk\nstart: %s\ntimezone: %s\n---\n",
+		    cases[i].start, cases[i].zone);
+		g_autoptr(EvfEvent) ev = parse_ok(text);
+		g_autoptr(GDateTime) utc = g_date_time_to_utc(ev->start);
+		g_autofree char *at = g_date_time_format(utc, "%FT%TZ");
+
+		g_test_message("%s in %s", cases[i].start, cases[i].zone);
+		g_assert_null(evf_ics_tzid(ev));
+		g_assert_cmpstr(at, ==, cases[i].utc);
+	}
+	/* the years around them keep their zone */
+	g_assert_true(evf_tz_is_regular("America/Sao_Paulo", 2013));
+	g_assert_false(evf_tz_is_regular("America/Sao_Paulo", 2014));
+	g_assert_true(evf_tz_is_regular("America/Sao_Paulo", 2015));
+	g_assert_false(evf_tz_is_regular("Pacific/Easter", 2021));
+	g_assert_true(evf_tz_is_regular("Pacific/Easter", 2023));
+	g_assert_false(evf_tz_is_regular("Atlantic/Stanley", 1990));
+	g_assert_cmpint(
+	    evf_tz_next_irregular("America/Sao_Paulo", 2010, G_MAXINT), ==,
+	    2014);
+	g_assert_cmpint(
+	    evf_tz_next_irregular("Europe/Ljubljana", 1990, G_MAXINT), ==, 0);
+
+	/* 23 of these 60 weeks are in 2014, an hour off in every client */
+	assert_error("---\ntitle: Talk\nstart: 2013-06-05T09:00\n"
+	             "timezone: America/Sao_Paulo\n"
+	             "recurrence: FREQ=WEEKLY;COUNT=60\n---\n",
+	             5, 13,
+	             "the series runs into 2014, when the clocks of "
+	             "America/Sao_Paulo change on other dates than the yearly "
+	             "rules calendars are given for it");
+	assert_error("---\ntitle: Talk\nstart: 2019-06-05T09:00\n"
+	             "timezone: Pacific/Easter\n"
+	             "recurrence: FREQ=MONTHLY\n---\n",
+	             5, 13, "the series runs into 2020");
+	assert_error("---\ntitle: Talk\nstart: 2013-06-05T09:00\n"
+	             "timezone: America/Sao_Paulo\n"
+	             "recurrence: FREQ=WEEKLY;UNTIL=20140301T000000Z\n---\n",
+	             5, 13, "the series runs into 2014");
+	/* ending before it, or starting after it, is fine */
+	{
+		g_autoptr(EvfEvent) a =
+		    parse_ok("---\ntitle: Talk\nstart: 2013-06-05T09:00\n"
+		             "timezone: America/Sao_Paulo\n"
+		             "recurrence: FREQ=WEEKLY;COUNT=20\n---\n");
+		g_autoptr(EvfEvent) b =
+		    parse_ok("---\ntitle: Talk\nstart: 2015-06-03T09:00\n"
+		             "timezone: America/Sao_Paulo\n"
+		             "recurrence: FREQ=WEEKLY\n---\n");
+	}
+}
+
+/* GLib 2.74 reads Dublin's winter as +02:00 after 2037, where tzdata, the
+ * VTIMEZONE and every client have GMT: such a wall time is refused, not
+ * published at a wrong instant. A series from before keeps going, as
+ * clients follow the VTIMEZONE. */
+static void
+test_tz_misread(void)
+{
+	g_assert_false(evf_tz_is_misread("Europe/Dublin", 2037));
+	g_assert_true(evf_tz_is_misread("Europe/Dublin", 2060));
+	g_assert_false(evf_tz_is_misread("Europe/London", 2060));
+	assert_error("---\ntitle: Talk\nstart: 2060-03-27T23:00\n"
+	             "timezone: Europe/Dublin\n---\n",
+	             3, 8,
+	             "start: times in Europe/Dublin in 2060 cannot be "
+	             "converted here");
+	{
+		g_autoptr(EvfEvent) a =
+		    parse_ok("---\ntitle: Talk\nstart: 2026-03-04T19:00\n"
+		             "timezone: Europe/Dublin\n"
+		             "recurrence: FREQ=WEEKLY\n---\n");
+		g_autoptr(EvfEvent) b =
+		    parse_ok("---\ntitle: Talk\nstart: 2060-03-27T23:00Z\n"
+		             "timezone: Europe/Dublin\n---\n");
+	}
+}
+
 static void
 test_error_rrule_one_date(void)
 {
@@ -2183,6 +2284,9 @@ main(int argc, char **argv)
 	                test_error_rrule_never_occurs);
 	g_test_add_func("/eventfile/errors/blank-text", test_error_blank_text);
 	g_test_add_func("/eventfile/rrule/one-date", test_error_rrule_one_date);
+	g_test_add_func("/eventfile/tz/unfaithful-years",
+	                test_tz_unfaithful_years);
+	g_test_add_func("/eventfile/tz/misread", test_tz_misread);
 	g_test_add_func("/eventfile/rrule/clients-differ",
 	                test_error_rrule_clients_differ);
 	g_test_add_func("/eventfile/rrule/hourly-spins-refused",
