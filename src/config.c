@@ -60,6 +60,7 @@ static const KeySpec keys[] = {
 	{ "server", "timeout", KEY_DURATION, "15s", 1, 3600 },
 	{ "server", "access_log", KEY_BOOL, "true", 0, 0 },
 	{ "source", "url", KEY_URL, "", 0, 0 },
+	{ "source", "link", KEY_URL, "", 0, 0 },
 	{ "source", "title", KEY_STRING, "", 0, 0 },
 	{ "source", "interval", KEY_DURATION, "1h", 60, 7 * 86400 },
 	{ "source", "enabled", KEY_BOOL, "true", 0, 0 },
@@ -236,10 +237,28 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		     g_uri_get_fragment(uri) != NULL))
 			return "the site's URL cannot have a query or a "
 			       "fragment";
-		if (strcmp(spec->key, "hub") == 0 && value[0] == '\0') {
-			*canon = NULL; /* no hub */
+		if ((strcmp(spec->key, "hub") == 0 ||
+		     strcmp(spec->key, "link") == 0) &&
+		    value[0] == '\0') {
+			*canon = NULL; /* none */
 			return NULL;
 		}
+		/* Published in every feed, page and header: a source's
+		 * url alone may carry a user name and password, which
+		 * evfeed sends but never publishes. */
+		if (uri != NULL && g_uri_get_userinfo(uri) != NULL &&
+		    (strcmp(spec->group, "source") != 0 ||
+		     strcmp(spec->key, "link") == 0))
+			return "a published URL cannot hold a user name or "
+			       "password";
+		/* tag: identifiers (RFC 4151) are made from the site's
+		 * host, which must be a name. */
+		if (uri != NULL && strcmp(spec->group, "site") == 0 &&
+		    g_uri_get_host(uri) != NULL &&
+		    strchr(g_uri_get_host(uri), ':') != NULL)
+			return "the site's URL needs a host name, not an IPv6 "
+			       "address (its feeds' tag: identifiers are made "
+			       "from it)";
 		/* The hub goes into HTTP Link headers as <URL>: GLib's
 		 * parser lets through what would break them. */
 		if (strcmp(spec->key, "hub") == 0 &&
@@ -384,6 +403,21 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 	g_assert_not_reached();
 }
 
+/* (transfer full): what may be published of a source's @url: without its
+ * user name and password (RFC 3986 §7.5), nor its query and fragment, where
+ * private calendar links keep their keys. */
+static char *
+public_link(const char *url)
+{
+	g_autoptr(GUri) u = g_uri_parse(url, G_URI_FLAGS_ENCODED, NULL);
+
+	if (u == NULL)
+		return g_strdup(url);
+	return g_uri_join(G_URI_FLAGS_ENCODED, g_uri_get_scheme(u), NULL,
+	                  g_uri_get_host(u), g_uri_get_port(u),
+	                  g_uri_get_path(u), NULL, NULL);
+}
+
 static void
 source_free(gpointer p)
 {
@@ -392,6 +426,7 @@ source_free(gpointer p)
 	g_free(s->name);
 	g_free(s->title);
 	g_free(s->url);
+	g_free(s->link);
 	g_free(s->format);
 	g_strfreev(s->categories);
 	g_strfreev(s->include);
@@ -460,6 +495,10 @@ apply_source(EvfSourceConfig *src, const KeySpec *spec, char *canon, gint64 num)
 
 	if (strcmp(spec->key, "url") == 0) {
 		src->url = canon;
+		return;
+	}
+	if (strcmp(spec->key, "link") == 0) {
+		src->link = canon;
 		return;
 	}
 	if (strcmp(spec->key, "title") == 0) {
@@ -672,6 +711,8 @@ evf_config_load(const char *path, GPtrArray *diags)
 			g_free(src->title);
 			src->title = g_ascii_strup(src->name, -1);
 		}
+		if (src->link == NULL && src->url != NULL)
+			src->link = public_link(src->url);
 	}
 
 	check_paths(cfg, path, lines, diags);

@@ -11,6 +11,8 @@ typedef struct {
 	char *name;  /* [source NAME] */
 	char *title; /* shown in attribution; default: NAME in capitals */
 	char *url;
+	char *link; /* the source as published: link=, else url without its
+	             * user name, password, query and fragment */
 	gboolean enabled;
 	gint64 interval;   /* seconds between fetches */
 	char *format;      /* auto, ics, rss or atom */

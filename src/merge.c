@@ -486,7 +486,7 @@ label(EvfEvent *ev, const EvfSourceConfig *src, GHashTable *uids)
 	g_free(ev->source_title);
 	ev->source_title = g_strdup(src->title);
 	g_free(ev->source_url);
-	ev->source_url = g_strdup(src->url);
+	ev->source_url = g_strdup(src->link);
 	for (guint i = 0; src->categories != NULL && src->categories[i]; i++)
 		add_category(ev->categories, src->categories[i]);
 	if (g_hash_table_contains(uids, ev->uid) || strlen(ev->uid) > 200) {

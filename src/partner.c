@@ -566,7 +566,7 @@ evf_partner_status_json(const EvfConfig *cfg, EvfStore *store, gint64 now)
 		json_builder_set_member_name(b, "title");
 		json_builder_add_string_value(b, src->title);
 		json_builder_set_member_name(b, "url");
-		json_builder_add_string_value(b, src->url);
+		json_builder_add_string_value(b, src->link);
 		json_builder_set_member_name(b, "status");
 		json_builder_add_string_value(b, status_word(src, st));
 		json_builder_set_member_name(b, "items");

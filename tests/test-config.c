@@ -780,6 +780,49 @@ test_source_full(Fixture *f, gconstpointer data)
 	g_assert_true(b->enabled);
 }
 
+/* A source's url may carry a user name and password (sent as HTTP basic
+ * authentication) and a key in its query: what is published of it, its
+ * link, carries neither. */
+static void
+test_source_link(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) cfg = assert_loads(
+	    f, "[source a]\n"
+	       "url=https://user:s3cret@pa.example/cal.ics?token=KEY#x\n"
+	       "[source b]\n"
+	       "url=https://pb.example/private-KEY/basic.ics\n"
+	       "link=https://pb.example/events\n"
+	       "[source c]\n"
+	       "url=https://pc.example/my%20events/feed.xml\n");
+
+	if (cfg != NULL && cfg->sources->len == 3) {
+		const EvfSourceConfig *a = g_ptr_array_index(cfg->sources, 0);
+		const EvfSourceConfig *b = g_ptr_array_index(cfg->sources, 1);
+		const EvfSourceConfig *c = g_ptr_array_index(cfg->sources, 2);
+
+		g_assert_cmpstr(
+		    a->url, ==,
+		    "https://user:s3cret@pa.example/cal.ics?token=KEY#x");
+		g_assert_cmpstr(a->link, ==, "https://pa.example/cal.ics");
+		g_assert_cmpstr(b->link, ==, "https://pb.example/events");
+		g_assert_cmpstr(c->link, ==,
+		                "https://pc.example/my%20events/feed.xml");
+	} else {
+		g_test_fail();
+	}
+	assert_refused(f,
+	               "[source a]\nurl=https://pa.example/cal.ics\n"
+	               "link=https://u:p@pa.example/\n",
+	               3, "cannot hold a user name or password");
+	/* published URLs of the site itself */
+	assert_refused(f, "[site]\nurl=https://u:p@events.example.org/\n", 2,
+	               "cannot hold a user name or password");
+	assert_refused(f, "[feeds]\nhub=https://u:p@hub.example/\n", 2,
+	               "cannot hold a user name or password");
+	assert_refused(f, "[site]\nurl=https://[2001:db8::1]/\n", 2,
+	               "needs a host name");
+}
+
 static void
 test_source_url_required(Fixture *f, gconstpointer data)
 {
@@ -960,6 +1003,7 @@ main(int argc, char **argv)
 
 	ADD("/config/source/full", test_source_full);
 	ADD("/config/source/url-required", test_source_url_required);
+	ADD("/config/source/link", test_source_link);
 	ADD("/config/source/bad-values", test_source_bad_values);
 	ADD("/config/source/bad-name", test_source_bad_name);
 

@@ -251,6 +251,28 @@ test_uid_kept_or_namespaced(void)
 	g_assert_true(g_str_has_prefix(b->slug, "osce-"));
 }
 
+/* What names a partner's items' source in the outputs is its published
+ * link: never the user name, password or key of its feed's address. */
+static void
+test_source_link_published(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source osce]\n"
+	           "url=https://user:s3cret@osce.example/rss?token=KEY\n");
+	g_autoptr(GPtrArray) local = list(NULL);
+	g_autoptr(GHashTable) p = partners();
+	g_autoptr(GPtrArray) out = NULL;
+
+	g_hash_table_insert(
+	    p, "osce",
+	    list(dated("their-uid", "Their event", 2019, 1, 1), NULL));
+	out = evf_merge(cfg, local, p);
+
+	g_assert_cmpuint(out->len, ==, 1);
+	g_assert_cmpstr(find(out, "Their event")->source_url, ==,
+	                "https://osce.example/rss");
+}
+
 static void
 test_duplicates(void)
 {
@@ -706,6 +728,8 @@ main(int argc, char **argv)
 	g_test_add_func("/merge/uid/kept-or-namespaced",
 	                test_uid_kept_or_namespaced);
 	g_test_add_func("/merge/duplicates", test_duplicates);
+	g_test_add_func("/merge/source-link-published",
+	                test_source_link_published);
 	g_test_add_func("/merge/url/needs-same-day", test_url_needs_same_day);
 	g_test_add_func("/merge/url/listing-page", test_url_listing_page);
 	g_test_add_func("/merge/same-source-kept-apart",
