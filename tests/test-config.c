@@ -810,17 +810,26 @@ test_source_link(Fixture *f, gconstpointer data)
 	} else {
 		g_test_fail();
 	}
-	assert_refused(f,
-	               "[source a]\nurl=https://pa.example/cal.ics\n"
-	               "link=https://u:p@pa.example/\n",
-	               3, "cannot hold a user name or password");
-	/* published URLs of the site itself */
-	assert_refused(f, "[site]\nurl=https://u:p@events.example.org/\n", 2,
-	               "cannot hold a user name or password");
-	assert_refused(f, "[feeds]\nhub=https://u:p@hub.example/\n", 2,
-	               "cannot hold a user name or password");
-	assert_refused(f, "[site]\nurl=https://[2001:db8::1]/\n", 2,
-	               "needs a host name");
+	/* a link, and the published URLs of the site itself */
+	static const struct {
+		const char *text;
+		guint line;
+		const char *message;
+	} refused[] = {
+		{ "[source a]\nurl=https://pa.example/cal.ics\n"
+		  "link=https://u:p@pa.example/\n",
+		  3, "cannot hold a user name or password" },
+		{ "[site]\nurl=https://u:p@events.example.org/\n", 2,
+		  "cannot hold a user name or password" },
+		{ "[feeds]\nhub=https://u:p@hub.example/\n", 2,
+		  "cannot hold a user name or password" },
+		{ "[site]\nurl=https://[2001:db8::1]/\n", 2,
+		  "needs a host name" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(refused); i++)
+		assert_refused(f, refused[i].text, refused[i].line,
+		               refused[i].message);
 }
 
 static void
