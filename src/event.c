@@ -6,6 +6,7 @@
 #include "event.h"
 
 #include "html.h"
+#include "rrule.h"
 #include "tz.h"
 #include "util.h"
 
@@ -363,6 +364,50 @@ static const char *const month_names[] = {
 	"May",     "June",     "July",     "August", "September",
 	"October", "November", "December",
 };
+
+char *
+evf_event_format_repeats(const EvfEvent *ev)
+{
+	static const char *const units[] = {
+		[ICAL_YEARLY_RECURRENCE] = "year",
+		[ICAL_MONTHLY_RECURRENCE] = "month",
+		[ICAL_WEEKLY_RECURRENCE] = "week",
+		[ICAL_DAILY_RECURRENCE] = "day",
+		[ICAL_HOURLY_RECURRENCE] = "hour",
+	};
+	static const char *const adverbs[] = {
+		[ICAL_YEARLY_RECURRENCE] = "yearly",
+		[ICAL_MONTHLY_RECURRENCE] = "monthly",
+		[ICAL_WEEKLY_RECURRENCE] = "weekly",
+		[ICAL_DAILY_RECURRENCE] = "daily",
+		[ICAL_HOURLY_RECURRENCE] = "hourly",
+	};
+	struct icalrecurrencetype rt;
+	GString *s;
+
+	if (ev->rrule == NULL || ev->tba)
+		return NULL;
+	icalerror_clear_errno();
+	rt = icalrecurrencetype_from_string(ev->rrule);
+	icalerror_clear_errno();
+	if ((guint)rt.freq >= G_N_ELEMENTS(units) || units[rt.freq] == NULL)
+		return NULL;
+	s = g_string_new("Repeats ");
+	if (rt.interval > 1)
+		g_string_append_printf(s, "every %d %ss", rt.interval,
+		                       units[rt.freq]);
+	else
+		g_string_append(s, adverbs[rt.freq]);
+	/* the last day as the event's own zone has it, not UTC's */
+	evf_rrule_until_local(ev, &rt);
+	if (rt.count > 0)
+		g_string_append_printf(s, ", %d times", rt.count);
+	else if (!icaltime_is_null_time(rt.until))
+		g_string_append_printf(
+		    s, ", until %d %s %d", rt.until.day,
+		    month_names[CLAMP(rt.until.month, 0, 12)], rt.until.year);
+	return g_string_free(s, FALSE);
+}
 
 static char *
 format_day(int d, int m, int y, gboolean month, gboolean year)

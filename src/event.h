@@ -130,6 +130,10 @@ void evf_event_tidy(EvfEvent *ev);
 /* (transfer full): a human date range such as "25–27 September 2018" or
  * "22 May 2018, 09:00–17:00 (Europe/Ljubljana)"; "Date to be announced". */
 char *evf_event_format_when(const EvfEvent *ev);
+/* (transfer full) (nullable): @ev's recurrence in words, such as "Repeats
+ * weekly, 4 times" or "Repeats every 2 months, until 30 June 2019" (the
+ * last day in the event's zone); NULL for a single event. */
+char *evf_event_format_repeats(const EvfEvent *ev);
 
 /* (transfer full): W3C-DTF start or end (date, or date-time with offset),
  * NULL for tba; the end is inclusive for all-day events, as people say it. */

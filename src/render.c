@@ -108,6 +108,7 @@ evf_render_event_html(const EvfConfig *cfg, const EvfEvent *ev)
 	g_autofree char *also = also_listed(cfg, ev);
 	g_autoptr(GString) s = g_string_new("<p>");
 	g_autofree char *when = evf_event_format_when(ev);
+	g_autofree char *repeats = evf_event_format_repeats(ev);
 	g_autofree char *line = NULL;
 
 	if (ev->status == EVF_STATUS_CANCELLED)
@@ -117,6 +118,10 @@ evf_render_event_html(const EvfConfig *cfg, const EvfEvent *ev)
 		g_string_append(s, "<strong>Tentative.</strong><br>");
 	line = g_markup_printf_escaped("<strong>When:</strong> %s", when);
 	g_string_append(s, line);
+	if (repeats != NULL) {
+		g_autofree char *l = g_markup_printf_escaped("<br>%s", repeats);
+		g_string_append(s, l);
+	}
 	if (ev->location != NULL) {
 		g_autofree char *l = g_markup_printf_escaped(
 		    "<br><strong>Where:</strong> %s", ev->location);

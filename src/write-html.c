@@ -291,48 +291,6 @@ cmp_start_desc(gconstpointer a, gconstpointer b)
 	return evf_event_cmp_start(b, a);
 }
 
-/* (transfer full) (nullable): a recurrence said in words, e.g. "Repeats
- * weekly, 4 times". */
-static char *
-format_rrule(const char *rrule)
-{
-	static const char *const units[] = {
-		[ICAL_YEARLY_RECURRENCE] = "year",
-		[ICAL_MONTHLY_RECURRENCE] = "month",
-		[ICAL_WEEKLY_RECURRENCE] = "week",
-		[ICAL_DAILY_RECURRENCE] = "day",
-		[ICAL_HOURLY_RECURRENCE] = "hour",
-	};
-	static const char *const adverbs[] = {
-		[ICAL_YEARLY_RECURRENCE] = "yearly",
-		[ICAL_MONTHLY_RECURRENCE] = "monthly",
-		[ICAL_WEEKLY_RECURRENCE] = "weekly",
-		[ICAL_DAILY_RECURRENCE] = "daily",
-		[ICAL_HOURLY_RECURRENCE] = "hourly",
-	};
-	struct icalrecurrencetype rt;
-	GString *s;
-
-	icalerror_clear_errno();
-	rt = icalrecurrencetype_from_string(rrule);
-	icalerror_clear_errno();
-	if ((guint)rt.freq >= G_N_ELEMENTS(units) || units[rt.freq] == NULL)
-		return NULL;
-	s = g_string_new("Repeats ");
-	if (rt.interval > 1)
-		g_string_append_printf(s, "every %d %ss", rt.interval,
-		                       units[rt.freq]);
-	else
-		g_string_append(s, adverbs[rt.freq]);
-	if (rt.count > 0)
-		g_string_append_printf(s, ", %d times", rt.count);
-	else if (!icaltime_is_null_time(rt.until))
-		g_string_append_printf(
-		    s, ", until %d %s %d", rt.until.day,
-		    month_names[CLAMP(rt.until.month, 0, 12)], rt.until.year);
-	return g_string_free(s, FALSE);
-}
-
 /* ---------------------------------------------------------- the page */
 
 static void
@@ -593,8 +551,7 @@ write_when(Page *p, const EvfEvent *ev)
 	g_autofree char *when = evf_event_format_when(ev);
 	g_autofree char *w3c_start = evf_event_w3c_start(ev);
 	g_autofree char *w3c_end = evf_event_w3c_end(ev);
-	g_autofree char *repeats =
-	    ev->rrule != NULL ? format_rrule(ev->rrule) : NULL;
+	g_autofree char *repeats = evf_event_format_repeats(ev);
 
 	element(p, "dt", NULL, "When");
 	start(p, "dd");

@@ -101,6 +101,7 @@ event_text(const EvfConfig *cfg, const EvfEvent *ev)
 {
 	g_autoptr(GString) s = g_string_new(NULL);
 	g_autofree char *when = evf_event_format_when(ev);
+	g_autofree char *repeats = evf_event_format_repeats(ev);
 	g_autofree char *attribution = evf_render_attribution(cfg, ev);
 
 	if (ev->status == EVF_STATUS_CANCELLED)
@@ -108,6 +109,8 @@ event_text(const EvfConfig *cfg, const EvfEvent *ev)
 	else if (ev->status == EVF_STATUS_TENTATIVE)
 		g_string_append(s, "Tentative.\n");
 	g_string_append_printf(s, "When: %s\n", when);
+	if (repeats != NULL)
+		g_string_append_printf(s, "%s\n", repeats);
 	if (ev->location != NULL)
 		g_string_append_printf(s, "Where: %s\n", ev->location);
 	for (guint i = 0; i < ev->organizers->len; i++)

@@ -1341,6 +1341,42 @@ series_text(const char *start, const char *rule)
 	                       start, rule);
 }
 
+/* A series in words, as feeds and pages show it under its first date: the
+ * last day of an UNTIL is the event's own, not UTC's (23:00Z on 31 May is
+ * 1 June in Tokyo). */
+static void
+test_repeats_in_words(void)
+{
+	static const char *const cases[][3] = {
+		{ "2018-05-22", "FREQ=WEEKLY;COUNT=4",
+		  "Repeats weekly, 4 times" },
+		{ "2018-05-22", "FREQ=MONTHLY;INTERVAL=2;UNTIL=20190630",
+		  "Repeats every 2 months, until 30 June 2019" },
+		{ "2018-05-22T08:00", "FREQ=DAILY;UNTIL=20180531T230000Z",
+		  "Repeats daily, until 1 June 2018" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text = NULL;
+		g_autofree char *words = NULL;
+		g_autoptr(EvfEvent) ev = NULL;
+
+		text = g_strdup_printf("---\n"
+		                       "title: Workshop\n"
+		                       "start: %s\n"
+		                       "timezone: Asia/Tokyo\n"
+		                       "recurrence: %s\n"
+		                       "---\n",
+		                       cases[i][0], cases[i][1]);
+		ev = parse_ok(text);
+		g_assert_nonnull(ev);
+		if (ev == NULL)
+			continue;
+		words = evf_event_format_repeats(ev);
+		g_assert_cmpstr(words, ==, cases[i][2]);
+	}
+}
+
 /* The mistakes editors make most are named, not just called invalid. */
 static void
 test_error_rrule_mistakes(void)
@@ -2283,6 +2319,7 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/rrule/never-occurs",
 	                test_error_rrule_never_occurs);
 	g_test_add_func("/eventfile/errors/blank-text", test_error_blank_text);
+	g_test_add_func("/eventfile/rrule/in-words", test_repeats_in_words);
 	g_test_add_func("/eventfile/rrule/one-date", test_error_rrule_one_date);
 	g_test_add_func("/eventfile/tz/unfaithful-years",
 	                test_tz_unfaithful_years);
