@@ -400,12 +400,19 @@ main(int argc, char **argv)
 		}
 		return cmd_import(argv[2]);
 	}
-	if (strcmp(cmd, "fetch") == 0 && argc <= 3)
-		return cmd_fetch(argc == 3 ? argv[2] : NULL);
-	if (argc > 2) {
-		fprintf(stderr, "evfeed: %s: unexpected argument '%s'\n", cmd,
-		        argv[2]);
-		return EXIT_USAGE;
+	{
+		/* fetch takes one argument, the other commands none: the
+		 * first one past those is the unexpected one. */
+		int args = strcmp(cmd, "fetch") == 0 ? 1 : 0;
+
+		if (argc > 2 + args) {
+			fprintf(stderr,
+			        "evfeed: %s: unexpected argument '%s'\n", cmd,
+			        argv[2 + args]);
+			return EXIT_USAGE;
+		}
+		if (args == 1)
+			return cmd_fetch(argc == 3 ? argv[2] : NULL);
 	}
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check();

@@ -25,6 +25,12 @@ ok $? "no command: exit 2"
 "$EVFEED" --no-such-option build 2>/dev/null
 test $? -eq 2
 ok $? "unknown option: exit 2"
+"$EVFEED" --config "$conf" fetch ub zz 2>"$tmp/err"
+test $? -eq 2 && grep -qx "evfeed: fetch: unexpected argument 'zz'" "$tmp/err"
+ok $? "fetch with two sources: exit 2 naming the second"
+"$EVFEED" --config "$conf" sources ub 2>"$tmp/err"
+test $? -eq 2 && grep -qx "evfeed: sources: unexpected argument 'ub'" "$tmp/err"
+ok $? "sources with an argument: exit 2 naming it"
 "$EVFEED" --config "$tmp/missing.conf" check 2>"$tmp/err"
 test $? -eq 1 && grep -q 'missing.conf' "$tmp/err"
 ok $? "missing config: exit 1 naming it"
