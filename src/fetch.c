@@ -29,13 +29,17 @@ struct _EvfFetcher {
 	char *user_agent;
 	guint timer;
 	GHashTable *sockets;   /* curl_socket_t → Watch */
-	GHashTable *transfers; /* the Transfers in flight */
+	GHashTable *transfers; /* the Transfers in flight or waiting */
+	/* host key → GQueue of the Transfers waiting for that host: the key
+	 * is there while one Transfer to that host is in flight */
+	GHashTable *hosts;
 	guint pending;
 };
 
 typedef struct {
 	EvfFetcher *fetcher;
 	CURL *easy;
+	char *host; /* nullable: the key of the request URL's host */
 	struct curl_slist *headers;
 	GByteArray *body;
 	gsize max_bytes;
@@ -43,6 +47,7 @@ typedef struct {
 	gboolean allow_private;
 	gboolean refused_private;
 	gboolean post;
+	gboolean conditional; /* validators were sent */
 	EvfFetchResult *res;
 	EvfFetchDone done;
 	gpointer user_data;
@@ -218,8 +223,19 @@ on_header(char *data, size_t size, size_t n, void *userp)
 
 		curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
 		if (code == 301 || code == 308) {
+			char *base = NULL;
+			g_autofree char *to = NULL;
+
+			/* A relative Location is relative to the URL that
+			 * answered (RFC 9110 §10.2.2): that is the address
+			 * to copy into the configuration. */
+			curl_easy_getinfo(t->easy, CURLINFO_EFFECTIVE_URL,
+			                  &base);
+			if (base != NULL)
+				to = g_uri_resolve_relative(
+				    base, v, G_URI_FLAGS_NONE, NULL);
 			g_free(t->res->moved_to);
-			t->res->moved_to = evf_text_oneline(v);
+			t->res->moved_to = evf_text_oneline(to ? to : v);
 		}
 		g_free(v);
 	}
@@ -264,6 +280,43 @@ describe(Transfer *t, CURLcode rc)
 	}
 }
 
+/* (transfer full) (nullable): what names the host of @url for the
+ * one-connection-per-host rule, as libcurl tells its connections apart:
+ * the host and the port, whatever their spelling. */
+static char *
+host_key(const char *url)
+{
+	g_autoptr(GUri) uri =
+	    g_uri_parse(url, G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
+	const char *scheme;
+	int port;
+
+	if (uri == NULL || g_uri_get_host(uri) == NULL)
+		return NULL;
+	scheme = g_uri_get_scheme(uri);
+	port = g_uri_get_port(uri);
+	if (port < 0)
+		port = g_ascii_strcasecmp(scheme, "https") == 0 ? 443 : 80;
+	return g_strdup_printf("%s:%d", g_uri_get_host(uri), port);
+}
+
+/* The transfer to @host (nullable) ended: the next one waiting for that
+ * host starts, over the same connection when the server keeps it. */
+static void
+host_next(EvfFetcher *f, const char *host)
+{
+	GQueue *waiting;
+
+	if (host == NULL ||
+	    (waiting = g_hash_table_lookup(f->hosts, host)) == NULL)
+		return;
+	if (g_queue_is_empty(waiting))
+		g_hash_table_remove(f->hosts, host);
+	else
+		curl_multi_add_handle(
+		    f->multi, ((Transfer *)g_queue_pop_head(waiting))->easy);
+}
+
 static void
 finish(EvfFetcher *f, CURL *easy, CURLcode rc)
 {
@@ -283,8 +336,15 @@ finish(EvfFetcher *f, CURL *easy, CURLcode rc)
 
 	if (rc != CURLE_OK) {
 		res->error = g_strdup(describe(t, rc));
-	} else if (res->status == 304) {
+	} else if (res->status == 304 && t->conditional) {
 		res->not_modified = TRUE;
+	} else if (res->status == 304) {
+		/* 304 answers a conditional request only (RFC 9110
+		 * §15.4.5): to one without validators it says nothing of
+		 * the feed, and taking it as "unchanged" would hide a
+		 * broken server for ever. */
+		res->error = g_strdup("HTTP 304 (not modified) to a request "
+		                      "without validators");
 	} else if (res->status < 200 || res->status > 299) {
 		res->error = g_strdup_printf(
 		    "HTTP %ld%s", res->status,
@@ -309,6 +369,8 @@ finish(EvfFetcher *f, CURL *easy, CURLcode rc)
 	if (t->body != NULL)
 		g_byte_array_unref(t->body);
 	f->pending--;
+	host_next(f, t->host);
+	g_free(t->host);
 	t->done(res, t->user_data);
 	g_free(t);
 }
@@ -325,6 +387,7 @@ transfer_drop(gpointer p)
 	if (t->body != NULL)
 		g_byte_array_unref(t->body);
 	evf_fetch_result_free(t->res);
+	g_free(t->host);
 	g_free(t);
 }
 
@@ -453,11 +516,18 @@ evf_fetcher_new(const char *user_agent)
 	f->user_agent = g_strdup(user_agent);
 	f->sockets = g_hash_table_new_full(NULL, NULL, NULL, watch_free);
 	f->transfers = g_hash_table_new(NULL, NULL);
+	f->hosts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	                                 (GDestroyNotify)g_queue_free);
 	curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
 	curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
 	curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, on_timer);
 	curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
-	/* Be polite: one connection per partner host at a time. */
+	/* Be polite: one connection per partner host at a time. The
+	 * transfers to one host are queued here (evf_fetcher_add), not in
+	 * libcurl, whose timeout of a transfer runs while it waits for the
+	 * host: a source behind a slow one would time out without having
+	 * been asked. libcurl's own limit stays for the hosts that redirects
+	 * lead to. */
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
 	return f;
 }
@@ -471,6 +541,7 @@ evf_fetcher_free(EvfFetcher *f)
 	 * table they may still be using is there. */
 	g_hash_table_foreach_steal(f->transfers, drop_one, NULL);
 	g_hash_table_unref(f->transfers);
+	g_hash_table_unref(f->hosts);
 	if (f->timer != 0)
 		remove_source(f->context, f->timer);
 	g_hash_table_unref(f->sockets);
@@ -492,7 +563,7 @@ evf_fetcher_add(EvfFetcher *f, const EvfFetchRequest *req, EvfFetchDone done,
 {
 	Transfer *t = g_new0(Transfer, 1);
 	CURL *e = curl_easy_init();
-	long low_time = MIN(30, MAX(2, (long)req->timeout / 3));
+	GQueue *waiting;
 
 	t->fetcher = f;
 	t->easy = e;
@@ -505,6 +576,8 @@ evf_fetcher_add(EvfFetcher *f, const EvfFetchRequest *req, EvfFetchDone done,
 	t->res->name = g_strdup(req->name);
 	t->res->url = g_strdup(req->url);
 	t->res->max_age = -1;
+	t->host = host_key(req->url);
+	t->conditional = req->etag != NULL || req->last_modified != NULL;
 
 	if (req->etag != NULL) {
 		g_autofree char *h =
@@ -524,9 +597,12 @@ evf_fetcher_add(EvfFetcher *f, const EvfFetchRequest *req, EvfFetchDone done,
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 10L);
+	/* The source's timeout is the one limit on a transfer once it is
+	 * connected, as evfeed.conf(5) says: a partner may think for long
+	 * before it answers, or send slowly, as long as it is done within
+	 * that time. A low-speed rule shorter than the timeout would fail
+	 * partners that keep to it. */
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)req->timeout);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1000L);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, low_time);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
@@ -553,5 +629,12 @@ evf_fetcher_add(EvfFetcher *f, const EvfFetchRequest *req, EvfFetchDone done,
 	}
 	f->pending++;
 	g_hash_table_add(f->transfers, t);
+	if (t->host != NULL &&
+	    (waiting = g_hash_table_lookup(f->hosts, t->host)) != NULL) {
+		g_queue_push_tail(waiting, t);
+		return;
+	}
+	if (t->host != NULL)
+		g_hash_table_insert(f->hosts, g_strdup(t->host), g_queue_new());
 	curl_multi_add_handle(f->multi, e);
 }

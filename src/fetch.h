@@ -2,10 +2,11 @@
  * fetch.h: the only module that touches the network. Partner feeds are
  * fetched (and WebSub hubs pinged) with libcurl's multi interface driven by
  * the GLib main loop:
- * sources in parallel, one connection per host at a time, conditional
- * requests, and hard limits (http and https only, 5 redirects, timeouts,
- * a byte cap on the decoded body, no private addresses unless the source
- * itself is one).
+ * sources in parallel, one connection per host at a time (the others to
+ * that host wait, and their timeouts start with their own requests),
+ * conditional requests, and hard limits (http and https only, 5 redirects,
+ * timeouts, a byte cap on the decoded body, no private addresses unless the
+ * source itself is one).
  */
 #pragma once
 
@@ -17,8 +18,8 @@ typedef struct {
 	const char *url;
 	const char *etag;          /* nullable: If-None-Match */
 	const char *last_modified; /* nullable: If-Modified-Since */
-	guint timeout;             /* seconds, the whole transfer */
-	gsize max_bytes;           /* of the decoded body */
+	guint timeout;   /* seconds, the whole transfer from its request */
+	gsize max_bytes; /* of the decoded body */
 	/* nullable: POST this application/x-www-form-urlencoded body instead
 	 * of a GET, without following redirects; an empty 2xx answer is
 	 * then a success */
@@ -31,12 +32,12 @@ typedef struct {
 	long status;           /* HTTP status; 0 when no answer */
 	char *error;           /* nullable: why it failed, in words */
 	GBytes *body;          /* the whole decoded body of a 2xx; else NULL */
-	gboolean not_modified; /* 304 */
+	gboolean not_modified; /* 304 to a conditional request */
 	char *etag;            /* nullable: the answer's validators */
 	char *last_modified;
 	gint64 retry_after; /* seconds asked for by Retry-After; 0: none */
 	gint64 max_age;     /* Cache-Control max-age; -1: none */
-	char *moved_to;     /* nullable: a 301/308 redirect's target */
+	char *moved_to; /* nullable: a 301/308 redirect's target, absolute */
 	char *content_type; /* nullable */
 } EvfFetchResult;
 

@@ -221,8 +221,10 @@ connect(int fd, const struct sockaddr *sa, socklen_t len)
 }
 
 /* An HTTP server on 127.0.0.1, one connection at a time:
- * "/redirect?to=URL" answers 302 to URL (percent-decoded), "/feed" 200,
- * anything else 404. Counts the requests by path. */
+ * "/redirect?to=URL" answers 302 to URL (percent-decoded), "/moved" 301
+ * to "/feed" (a relative reference), "/feed" 200, "/think?ms=N" 200 with
+ * the feed after N milliseconds of silence, "/304" always 304, anything
+ * else 404. Counts the requests by path. */
 typedef struct {
 	int fd;
 	guint16 port;
@@ -273,9 +275,20 @@ server_answer(Server *s, int conn)
 		location = g_strdup_printf("Location: %s\r\n", to);
 		status = "302 Found";
 		body = "moved\n";
+	} else if (strcmp(path, "/moved") == 0) {
+		location = g_strdup("Location: /feed\r\n");
+		status = "301 Moved Permanently";
+		body = "moved\n";
 	} else if (strcmp(path, "/feed") == 0) {
 		status = "200 OK";
 		body = "partner feed\n";
+	} else if (g_str_has_prefix(path, "/think?ms=")) {
+		g_usleep(g_ascii_strtoull(path + 10, NULL, 10) * 1000);
+		status = "200 OK";
+		body = "partner feed\n";
+	} else if (strcmp(path, "/304") == 0) {
+		status = "304 Not Modified";
+		body = "";
 	}
 	answer = g_strdup_printf("HTTP/1.1 %s\r\n"
 	                         "Content-Type: text/plain\r\n"
@@ -283,8 +296,9 @@ server_answer(Server *s, int conn)
 	                         "%sConnection: close\r\n\r\n%s",
 	                         status, strlen(body), location ? location : "",
 	                         body);
-	/* A client that left meanwhile is the test's to notice. */
-	if (write(conn, answer, strlen(answer)) < 0)
+	/* A client that left meanwhile (a timeout) is the test's to notice,
+	 * without a SIGPIPE. */
+	if (send(conn, answer, strlen(answer), MSG_NOSIGNAL) < 0)
 		return;
 }
 
@@ -354,11 +368,34 @@ on_done(EvfFetchResult *res, gpointer data)
 	*(EvfFetchResult **)data = res;
 }
 
+/* Runs the @n requests @reqs in one fetcher, as one pass over the
+ * sources does; @res[i] (transfer full) is the result of @reqs[i]. */
+static void
+fetch_all(const EvfFetchRequest *reqs, guint n, EvfFetchResult **res)
+{
+	g_autoptr(GMainContext) ctx = g_main_context_new();
+	EvfFetcher *f;
+	guint done = 0;
+
+	g_main_context_push_thread_default(ctx);
+	f = evf_fetcher_new("evfeed-test");
+	for (guint i = 0; i < n; i++) {
+		res[i] = NULL;
+		evf_fetcher_add(f, &reqs[i], on_done, &res[i]);
+	}
+	while (done < n) {
+		g_main_context_iteration(ctx, TRUE);
+		for (done = 0; done < n && res[done] != NULL;)
+			done++;
+	}
+	evf_fetcher_free(f);
+	g_main_context_pop_thread_default(ctx);
+}
+
 /* (transfer full): the fetch of @url, as a partner source's. */
 static EvfFetchResult *
 fetch(const char *url)
 {
-	g_autoptr(GMainContext) ctx = g_main_context_new();
 	EvfFetchRequest req = {
 		.name = "test",
 		.url = url,
@@ -366,15 +403,8 @@ fetch(const char *url)
 		.max_bytes = 1024 * 1024,
 	};
 	EvfFetchResult *res = NULL;
-	EvfFetcher *f;
 
-	g_main_context_push_thread_default(ctx);
-	f = evf_fetcher_new("evfeed-test");
-	evf_fetcher_add(f, &req, on_done, &res);
-	while (res == NULL)
-		g_main_context_iteration(ctx, TRUE);
-	evf_fetcher_free(f);
-	g_main_context_pop_thread_default(ctx);
+	fetch_all(&req, 1, &res);
 	return res;
 }
 
@@ -510,6 +540,117 @@ test_redirect_private(void)
 	server_stop(&s);
 }
 
+/* Two sources on one host: the second waits for the first, over one
+ * connection at a time, and its own timeout starts only with its request:
+ * a source that was never asked is never blamed for the other's slowness
+ * (its 1 s timeout is shorter than the first one's answer). */
+static void
+test_host_wait_not_counted(void)
+{
+	g_autofree char *slow = NULL;
+	g_autofree char *quick = NULL;
+	EvfFetchRequest reqs[2] = {
+		{ .name = "slow", .timeout = 20, .max_bytes = 1024 },
+		{ .name = "quick", .timeout = 1, .max_bytes = 1024 },
+	};
+	EvfFetchResult *res[2];
+	Server s;
+
+	server_start(&s);
+	slow = with_port("http://127.0.0.1:PORT/think?ms=1500", s.port);
+	quick = with_port("http://127.0.0.1:PORT/feed", s.port);
+	reqs[0].url = slow;
+	reqs[1].url = quick;
+	fetch_all(reqs, 2, res);
+	for (guint i = 0; i < 2; i++) {
+		g_test_message("%s: %s", res[i]->name,
+		               res[i]->error ? res[i]->error : "fetched");
+		g_assert_cmpstr(res[i]->error, ==, NULL);
+		g_assert_cmpint(res[i]->status, ==, 200);
+		evf_fetch_result_free(res[i]);
+	}
+	g_assert_cmpuint(server_hits(&s, "/feed"), ==, 1);
+	server_stop(&s);
+}
+
+/* evfeed.conf(5): timeout is the longest one fetch may take. A server that
+ * thinks for 3 s before it answers is within a 6 s timeout; the timeout
+ * itself still ends a fetch that takes longer. */
+static void
+test_timeout_think(void)
+{
+	g_autofree char *url = NULL;
+	EvfFetchRequest req = { .name = "test", .max_bytes = 1024 };
+	EvfFetchResult *res = NULL;
+	Server s;
+
+	server_start(&s);
+	url = with_port("http://127.0.0.1:PORT/think?ms=3000", s.port);
+	req.url = url;
+	req.timeout = 6;
+	fetch_all(&req, 1, &res);
+	g_assert_cmpstr(res->error, ==, NULL);
+	g_assert_cmpint(res->status, ==, 200);
+	g_clear_pointer(&res, evf_fetch_result_free);
+	req.timeout = 1;
+	fetch_all(&req, 1, &res);
+	g_assert_cmpstr(
+	    res->error, ==,
+	    "timed out (the server is too slow or does not answer)");
+	g_clear_pointer(&res, evf_fetch_result_free);
+	server_stop(&s);
+}
+
+/* RFC 9110 §15.4.5: a 304 answers a conditional request only. */
+static void
+test_not_modified_unconditional(void)
+{
+	g_autofree char *url = NULL;
+	EvfFetchRequest req = { .name = "test",
+		                .timeout = 20,
+		                .max_bytes = 1024 };
+	EvfFetchResult *res = NULL;
+	Server s;
+
+	server_start(&s);
+	url = with_port("http://127.0.0.1:PORT/304", s.port);
+	req.url = url;
+	fetch_all(&req, 1, &res);
+	g_assert_false(res->not_modified);
+	g_assert_cmpstr(res->error, ==,
+	                "HTTP 304 (not modified) to a request without "
+	                "validators");
+	g_clear_pointer(&res, evf_fetch_result_free);
+	req.etag = "\"1\"";
+	fetch_all(&req, 1, &res);
+	g_assert_true(res->not_modified);
+	g_assert_cmpstr(res->error, ==, NULL);
+	g_clear_pointer(&res, evf_fetch_result_free);
+	req.etag = NULL;
+	req.last_modified = "Mon, 01 Oct 2018 08:00:00 GMT";
+	fetch_all(&req, 1, &res);
+	g_assert_true(res->not_modified);
+	g_clear_pointer(&res, evf_fetch_result_free);
+	server_stop(&s);
+}
+
+/* A permanent redirect's relative Location is resolved against the URL
+ * that answered (RFC 9110 §10.2.2): the address to configure. */
+static void
+test_moved_relative(void)
+{
+	g_autofree char *feed = NULL;
+	g_autoptr(EvfFetchResult) res = NULL;
+	Server s;
+
+	server_start(&s);
+	feed = with_port("http://127.0.0.1:PORT/feed", s.port);
+	res = fetch_counted("http://127.0.0.1:PORT/moved", s.port, 0, 2);
+	g_assert_cmpstr(res->error, ==, NULL);
+	g_assert_cmpstr(res->moved_to, ==, feed);
+	server_stop(&s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -524,5 +665,11 @@ main(int argc, char **argv)
 	                test_socket_public_name);
 	g_test_add_func("/fetch/redirect/public-to-private",
 	                test_redirect_private);
+	g_test_add_func("/fetch/redirect/moved-relative", test_moved_relative);
+	g_test_add_func("/fetch/host/wait-not-counted",
+	                test_host_wait_not_counted);
+	g_test_add_func("/fetch/timeout/think", test_timeout_think);
+	g_test_add_func("/fetch/not-modified/unconditional",
+	                test_not_modified_unconditional);
 	return g_test_run();
 }

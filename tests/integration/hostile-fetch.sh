@@ -266,7 +266,7 @@ ok $? "B3 a TLS handshake that stalls: ends at the 10 s connect timeout" \
 # -------------------------------------------------- B4: Content-Length
 
 # The fixture sends the headers, then nothing: only the announced length
-# can end this before the low-speed limit (20 s) does.
+# can end this before the source's timeout (60 s) does.
 ctl osce big-length
 fetch big osce
 failed big osce "too large (over the source's max_bytes)"
