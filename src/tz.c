@@ -210,8 +210,33 @@ evf_tz_datetime_new(GTimeZone *tz, int y, int mo, int d, int h, int mi,
                     double s)
 {
 	GDateTime *t = g_date_time_new(tz, y, mo, d, h, mi, s);
-	g_autoptr(GDateTime) other = t != NULL ? twin(t) : NULL;
+	g_autoptr(GDateTime) other = NULL;
 
+	if (t == NULL)
+		return NULL;
+	if (g_date_time_get_hour(t) != h || g_date_time_get_minute(t) != mi ||
+	    g_date_time_get_day_of_month(t) != d) {
+		/* In the gap where the clocks go forward, GLib moves to the
+		 * gap's end; RFC 5545 reads the time with the offset before
+		 * the gap (02:30 where 02:00 +01:00 becomes 03:00 +02:00 is
+		 * 03:30 +02:00). */
+		g_autoptr(GDateTime) before =
+		    g_date_time_add(t, -G_TIME_SPAN_DAY);
+		g_autoptr(GDateTime) wall =
+		    g_date_time_new_utc(y, mo, d, h, mi, s);
+
+		if (before != NULL && wall != NULL) {
+			g_autoptr(GDateTime) at = g_date_time_add(
+			    wall, -g_date_time_get_utc_offset(before));
+
+			if (at != NULL) {
+				g_date_time_unref(t);
+				return g_date_time_to_timezone(at, tz);
+			}
+		}
+		return t;
+	}
+	other = twin(t);
 	if (other != NULL && g_date_time_compare(other, t) < 0) {
 		g_date_time_unref(t);
 		return g_steal_pointer(&other);

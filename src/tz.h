@@ -67,9 +67,12 @@ int evf_tz_next_irregular(const char *tzid, int first, int last);
 gboolean evf_tz_is_misread(const char *tzid, int year);
 
 /* (transfer full) (nullable): wall time @y-@mo-@d @h:@mi:@s in @tz, as
- * g_date_time_new() gives it, except where the clocks go back and the wall
- * time occurs twice: there the first of the two instants, as RFC 5545
- * §3.3.5 has it (GLib takes standard time, the second). */
+ * g_date_time_new() gives it, except where RFC 5545 §3.3.5 says otherwise:
+ * where the clocks go back and the wall time occurs twice, the first of
+ * the two instants (GLib takes standard time, the second); where they go
+ * forward and it does not exist, the wall time read with the offset
+ * before the gap (GLib takes the gap's end), so that its hour and minute
+ * differ from @h and @mi. */
 GDateTime *evf_tz_datetime_new(GTimeZone *tz, int y, int mo, int d, int h,
                                int mi, double s);
 

@@ -605,6 +605,42 @@ test_tzid_no_vtimezone(void)
 	g_assert_true(has_warning(imp, "floating times"));
 }
 
+/* RFC 5545 §3.3.5: a wall time in the gap where the clocks go forward is
+ * read with the offset before the gap: 02:30 in Sarajevo on 2027-03-28,
+ * when 02:00 +01:00 becomes 03:00 +02:00, is 01:30Z, 03:30 local (GLib
+ * alone gives 03:00). An event that starts so, and a series whose
+ * occurrence falls there. */
+static void
+test_tzid_spring_forward_gap(void)
+{
+	g_autoptr(EvfImport) imp =
+	    import_body("BEGIN:VEVENT\n"
+	                "UID:gap@partner.example\n"
+	                "DTSTAMP:20180101T000000Z\n"
+	                "DTSTART;TZID=Europe/Sarajevo:20270328T023000\n"
+	                "DTEND;TZID=Europe/Sarajevo:20270328T043000\n"
+	                "SUMMARY:Starts in the gap\n"
+	                "END:VEVENT\n"
+	                "BEGIN:VEVENT\n"
+	                "UID:daily@partner.example\n"
+	                "DTSTAMP:20180101T000000Z\n"
+	                "DTSTART;TZID=Europe/Sarajevo:20190329T023000\n"
+	                "DTEND;TZID=Europe/Sarajevo:20190329T033000\n"
+	                "RRULE:FREQ=DAILY;COUNT=3\n"
+	                "SUMMARY:Every day at 02:30\n"
+	                "END:VEVENT");
+	EvfEvent *ev = find(imp, "gap@partner.example");
+	EvfEvent *occ = find(imp, "daily@partner.example/20190331T013000Z");
+
+	g_assert_nonnull(ev);
+	assert_utc(ev->start, "2027-03-28T01:30:00Z");
+	g_assert_cmpint(g_date_time_get_hour(ev->start), ==, 3);
+	g_assert_cmpint(g_date_time_get_minute(ev->start), ==, 30);
+	assert_utc(ev->end, "2027-03-28T02:30:00Z");
+	g_assert_nonnull(occ);
+	assert_utc(occ->start, "2019-03-31T01:30:00Z");
+}
+
 static void
 test_tzid_custom_vtimezone(void)
 {
@@ -1725,6 +1761,8 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/fold-mid-utf8", test_fold_mid_utf8);
 	g_test_add_func("/import-ics/tzid/no-vtimezone",
 	                test_tzid_no_vtimezone);
+	g_test_add_func("/import-ics/tzid/spring-forward-gap",
+	                test_tzid_spring_forward_gap);
 	g_test_add_func("/import-ics/tzid/vtimezone-expansion-bounded",
 	                test_vtimezone_expansion_bounded);
 	g_test_add_func("/import-ics/tzid/custom-vtimezone",
