@@ -48,7 +48,7 @@ typedef struct {
 	EvfStore *store; /* for the partner sources */
 	EvfFetcher *fetcher;
 	EvfWebsub *websub;
-	GHashTable *in_flight; /* source names being fetched */
+	GHashTable *in_flight; /* source name -> the URL being fetched */
 	GHashTable *started;   /* source URL -> monotonic start of its fetch */
 	guint tick;
 	GMainLoop *loop;
@@ -159,21 +159,50 @@ update_status(Daemon *d)
 
 static void schedule_rebuild(Daemon *d);
 
+/* Whether @res is of a source as now configured: not of one removed by a
+ * reload while it was being fetched, nor of a URL that a reload replaced
+ * (the new one is fetched at once, see on_tick), and the state is there to
+ * take it. */
+static gboolean
+result_is_current(Daemon *d, EvfFetchResult *res)
+{
+	const EvfSourceConfig *src = evf_config_source(d->cfg, res->name);
+
+	return src != NULL && g_strcmp0(src->url, res->url) == 0 &&
+	       d->store != NULL;
+}
+
+/* The fetch of @res is over; another of its source, of a new URL, may
+ * still be in flight. */
+static void
+fetch_ended(Daemon *d, EvfFetchResult *res)
+{
+	if (g_strcmp0(g_hash_table_lookup(d->in_flight, res->name), res->url) ==
+	    0)
+		g_hash_table_remove(d->in_flight, res->name);
+}
+
 static void
 on_parsed(EvfPartnerParse *job, gpointer data)
 {
 	Daemon *d = data;
 	g_autoptr(EvfPartnerParse) owned = job;
 	EvfFetchResult *res = evf_partner_parse_result(job);
+	GPtrArray *notes = evf_partner_parse_notes(job);
 	g_autofree char *why = NULL;
 	gboolean changed = FALSE;
+	gboolean ok;
 
-	g_hash_table_remove(d->in_flight, res->name);
-	/* A source removed by a reload while it was being fetched, or the
-	 * state lost meanwhile. */
-	if (evf_config_source(d->cfg, res->name) == NULL || d->store == NULL)
+	fetch_ended(d, res);
+	if (!result_is_current(d, res))
 		return;
-	if (!evf_partner_apply_parsed(d->cfg, d->store, job, &changed, &why)) {
+	ok = evf_partner_apply_parsed(d->cfg, d->store, job, &changed, &why);
+	for (guint i = 0; i < notes->len; i++) {
+		g_autofree char *shown =
+		    evf_log_escape(g_ptr_array_index(notes, i));
+		g_warning("source %s: %s", res->name, shown);
+	}
+	if (!ok) {
 		g_autofree char *shown = evf_log_escape(why);
 		g_warning("source %s: %s; keeping its last good items",
 		          res->name, shown);
@@ -189,8 +218,8 @@ on_fetched(EvfFetchResult *res, gpointer data)
 {
 	Daemon *d = data;
 
-	if (evf_config_source(d->cfg, res->name) == NULL || d->store == NULL) {
-		g_hash_table_remove(d->in_flight, res->name);
+	if (!result_is_current(d, res)) {
+		fetch_ended(d, res);
 		evf_fetch_result_free(res);
 		return;
 	}
@@ -229,7 +258,8 @@ on_tick(gpointer data)
 		 * it is not fetched again on every tick, but at most once in
 		 * the shortest interval, whatever the state says. */
 		started = g_hash_table_lookup(d->started, src->url);
-		if (g_hash_table_contains(d->in_flight, src->name) ||
+		if (g_strcmp0(g_hash_table_lookup(d->in_flight, src->name),
+		              src->url) == 0 ||
 		    (started != NULL &&
 		     mono - *started < RETRY_SECS * G_USEC_PER_SEC) ||
 		    !evf_partner_due(src, d->store, now))
@@ -243,7 +273,10 @@ on_tick(gpointer data)
 		}
 		req.timeout = src->timeout;
 		req.max_bytes = src->max_bytes;
-		g_hash_table_add(d->in_flight, g_strdup(src->name));
+		/* A fetch of the URL that this one replaced may still be
+		 * in flight: its result will be discarded. */
+		g_hash_table_insert(d->in_flight, g_strdup(src->name),
+		                    g_strdup(src->url));
 		g_hash_table_insert(d->started, g_strdup(src->url),
 		                    g_memdup2(&mono, sizeof mono));
 		evf_fetcher_add(d->fetcher, &req, on_fetched, d);
@@ -346,6 +379,8 @@ reload(Daemon *d)
 	watch(d);
 	g_message("configuration reloaded");
 	rebuild(d, fresh);
+	/* A source with a new URL is fetched now, not at the next tick. */
+	on_tick(d);
 	update_status(d);
 	sd_notify("READY=1");
 }
@@ -430,7 +465,7 @@ evf_daemon_run(const char *config_path, const char *listen)
 		d.fetcher = evf_fetcher_new(ua);
 		d.websub = evf_websub_new(ua, PING_SECS, PING_TRIES);
 		d.in_flight = g_hash_table_new_full(g_str_hash, g_str_equal,
-		                                    g_free, NULL);
+		                                    g_free, g_free);
 		d.started = g_hash_table_new_full(g_str_hash, g_str_equal,
 		                                  g_free, g_free);
 	}

@@ -134,25 +134,34 @@ open_store(const EvfConfig *cfg)
 	return store;
 }
 
+/* Lines "NAME: text" about sources, as "evfeed: source NAME: text". */
+static void
+print_source_lines(GPtrArray *lines)
+{
+	for (guint i = 0; i < lines->len; i++) {
+		g_autofree char *line =
+		    evf_log_escape(g_ptr_array_index(lines, i));
+		fprintf(stderr, "evfeed: source %s\n", line);
+	}
+}
+
 static int
 cmd_fetch(const char *only)
 {
 	g_autoptr(EvfConfig) cfg = load_config();
 	g_autoptr(EvfStore) store = NULL;
+	g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GError) error = NULL;
 
 	if (cfg == NULL || (store = open_store(cfg)) == NULL)
 		return 1;
-	if (!evf_partner_fetch_all(cfg, store, only, failures, &error)) {
+	if (!evf_partner_fetch_all(cfg, store, only, notes, failures, &error)) {
 		fprintf(stderr, "evfeed: error: %s\n", error->message);
 		return 1;
 	}
-	for (guint i = 0; i < failures->len; i++) {
-		g_autofree char *line =
-		    evf_log_escape(g_ptr_array_index(failures, i));
-		fprintf(stderr, "evfeed: source %s\n", line);
-	}
+	print_source_lines(notes);
+	print_source_lines(failures);
 	evf_partner_print_table(cfg, store, g_get_real_time(), stdout);
 	return failures->len > 0 ? 1 : 0;
 }

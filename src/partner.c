@@ -127,6 +127,8 @@ struct _EvfPartnerParse {
 	char *hash; /* NULL: no new body (an error, a 304) */
 	EvfImport *imp;
 	GError *error;
+	/* what evf_partner_apply_parsed finds worth telling */
+	GPtrArray *notes;
 	/* where and to whom */
 	GMainContext *ctx;
 	EvfPartnerParsed done;
@@ -144,6 +146,7 @@ evf_partner_parse_free(EvfPartnerParse *job)
 	g_free(job->hash);
 	g_clear_pointer(&job->imp, evf_import_free);
 	g_clear_error(&job->error);
+	g_clear_pointer(&job->notes, g_ptr_array_unref);
 	g_clear_pointer(&job->ctx, g_main_context_unref);
 	g_free(job);
 }
@@ -152,6 +155,12 @@ EvfFetchResult *
 evf_partner_parse_result(EvfPartnerParse *job)
 {
 	return job->res;
+}
+
+GPtrArray *
+evf_partner_parse_notes(EvfPartnerParse *job)
+{
+	return job->notes;
 }
 
 /* The part that may take long: a digest of the body, and the parser when
@@ -230,6 +239,7 @@ evf_partner_parse_async(const EvfConfig *cfg, EvfStore *store,
 	if (src != NULL && g_strcmp0(st->url, src->url) == 0)
 		job->old_hash = g_strdup(st->body_hash);
 	job->now = now;
+	job->notes = g_ptr_array_new_with_free_func(g_free);
 	job->ctx = g_main_context_ref_thread_default();
 	job->done = done;
 	job->data = data;
@@ -255,6 +265,10 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 	*changed = FALSE;
 	*why = NULL;
 	g_return_val_if_fail(src != NULL, FALSE);
+	/* The configuration gave the source another URL while this one was
+	 * fetched: what it answered says nothing of the source any more. */
+	if (g_strcmp0(res->url, src->url) != 0)
+		return TRUE;
 	st = evf_store_get_source(store, src->name);
 	if (g_strcmp0(st->url, src->url) != 0) {
 		g_clear_pointer(&st->etag, g_free);
@@ -268,11 +282,11 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 	}
 	st->last_attempt = now;
 	if (res->moved_to != NULL && g_strcmp0(st->moved_to, res->moved_to)) {
-		g_autofree char *to = evf_log_escape(res->moved_to);
-
-		g_message("source %s: moved permanently to %s; update its url "
-		          "in the configuration",
-		          src->name, to);
+		g_ptr_array_add(
+		    job->notes,
+		    g_strdup_printf("moved permanently to %s; update "
+		                    "its url in the configuration",
+		                    res->moved_to));
 		set_str(&st->moved_to, res->moved_to);
 	}
 
@@ -280,11 +294,12 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 		failure = g_strdup(res->error);
 		if (res->status == 410) {
 			st->gone = TRUE;
-			g_warning("source %s: the feed is gone (HTTP 410): no "
-			          "longer fetched; its last items stay listed "
-			          "until the source is removed or its url "
-			          "changes",
-			          src->name);
+			g_ptr_array_add(
+			    job->notes,
+			    g_strdup(
+			        "the feed is gone (HTTP 410): no longer "
+			        "fetched; its last items stay listed until "
+			        "the source is removed or its url changes"));
 		}
 	} else if (job->error != NULL) {
 		failure =
@@ -307,6 +322,13 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 	if (imp != NULL) {
 		guint n = imp->events->len;
 		guint old = st->items;
+
+		/* What the importer could not read as written (a time zone
+		 * taken as UTC), once for each new body. */
+		for (guint i = 0;
+		     imp->warnings != NULL && i < imp->warnings->len; i++)
+			g_ptr_array_add(job->notes, g_strdup(g_ptr_array_index(
+			                                imp->warnings, i)));
 
 		if (old > 0 && (n == 0 || n * 2 < old) &&
 		    st->held < EVF_PARTNER_HOLD_FETCHES) {
@@ -365,6 +387,7 @@ evf_partner_window(void)
 typedef struct {
 	const EvfConfig *cfg;
 	EvfStore *store;
+	GPtrArray *notes;
 	GPtrArray *failures;
 	GMainLoop *loop;
 	EvfFetcher *fetcher;
@@ -394,8 +417,14 @@ on_parsed(EvfPartnerParse *job, gpointer data)
 	Pass *p = data;
 	g_autofree char *why = NULL;
 	gboolean changed;
+	gboolean ok =
+	    evf_partner_apply_parsed(p->cfg, p->store, job, &changed, &why);
 
-	if (!evf_partner_apply_parsed(p->cfg, p->store, job, &changed, &why))
+	for (guint i = 0; i < job->notes->len; i++)
+		g_ptr_array_add(p->notes,
+		                g_strdup_printf("%s: %s", job->res->name,
+		                                (char *)job->notes->pdata[i]));
+	if (!ok)
 		g_ptr_array_add(p->failures,
 		                g_strdup_printf("%s: %s", job->res->name, why));
 	evf_partner_parse_free(job);
@@ -432,13 +461,15 @@ request_for(const EvfSourceConfig *src, const EvfSourceState *st,
 
 gboolean
 evf_partner_fetch_all(const EvfConfig *cfg, EvfStore *store, const char *only,
-                      GPtrArray *failures, GError **error)
+                      GPtrArray *notes, GPtrArray *failures, GError **error)
 {
 	g_autofree char *ua = evf_partner_user_agent(cfg);
 	g_autoptr(GMainContext) ctx = g_main_context_new();
 	g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)evf_source_state_free);
-	Pass p = { .cfg = cfg, .store = store, .failures = failures };
+	Pass p = {
+		.cfg = cfg, .store = store, .notes = notes, .failures = failures
+	};
 
 	g_main_context_push_thread_default(ctx);
 	p.fetcher = evf_fetcher_new(ua);

@@ -44,25 +44,34 @@ void evf_partner_parse_async(const EvfConfig *cfg, EvfStore *store,
                              EvfPartnerParsed done, gpointer data);
 /* (transfer none): the fetch result @job was made for. */
 EvfFetchResult *evf_partner_parse_result(EvfPartnerParse *job);
+/* (transfer none) (element-type utf8): what evf_partner_apply_parsed found
+ * worth telling about the source, one line each, unescaped: a permanent
+ * redirect, a 410, and what the importer of a new body could not read as
+ * written (a floating time or an unknown time zone taken as UTC). */
+GPtrArray *evf_partner_parse_notes(EvfPartnerParse *job);
 void evf_partner_parse_free(EvfPartnerParse *job);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfPartnerParse, evf_partner_parse_free)
 
 /* Records @job (parsed by evf_partner_parse_async) in the state: keeps or
  * replaces the source's items, and schedules the next fetch (interval,
  * Retry-After, max-age, backoff with jitter). Sets *changed when the
- * stored items changed. Returns FALSE when the fetch failed, with *why
- * (transfer full) saying why in words. On the loop, with the current
- * configuration, in which the source must still be. */
+ * stored items changed; adds to the job's notes. Returns FALSE when the
+ * fetch failed, with *why (transfer full) saying why in words. On the
+ * loop, with the current configuration, in which the source must still
+ * be. A result for a URL that is no longer the source's (the
+ * configuration changed during the fetch) is discarded: nothing is
+ * recorded, and TRUE is returned. */
 gboolean evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
                                   EvfPartnerParse *job, gboolean *changed,
                                   char **why);
 
 /* One pass over the enabled sources (or only @only), due or not, in
- * parallel; waits for all of them. Each failure adds "NAME: why" to
- * @failures. FALSE with @error when @only names no enabled source. */
+ * parallel; waits for all of them. Each note (evf_partner_parse_notes)
+ * adds "NAME: note" to @notes, each failure "NAME: why" to @failures.
+ * FALSE with @error when @only names no enabled source. */
 gboolean evf_partner_fetch_all(const EvfConfig *cfg, EvfStore *store,
-                               const char *only, GPtrArray *failures,
-                               GError **error);
+                               const char *only, GPtrArray *notes,
+                               GPtrArray *failures, GError **error);
 
 /* (transfer full): source name → GPtrArray of its last good items, for the
  * enabled sources; sources no longer configured are forgotten. */

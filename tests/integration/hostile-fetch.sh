@@ -26,6 +26,13 @@
 #   B22  the same body under a new ETag: not parsed again, nothing written
 #   B23  proxy variables in the environment: not used
 #
+# And what a source's answers say besides its items: a permanent redirect
+# to a relative reference, logged with the absolute address; the warnings
+# of a calendar whose times are floating or in an unknown zone (taken as
+# UTC), in `evfeed fetch` and in the log of `evfeed serve`. And a source
+# whose url a reload changes while its old URL is being fetched: the old
+# answer is discarded and the new URL fetched.
+#
 # A redirect from a public source to a private address cannot be served
 # from loopback alone: tests/test-fetch.c covers it.
 #
@@ -126,6 +133,8 @@ write_conf()
 		hex) echo "url=http://0x7f.1:$port/osce.rss" ;;
 		name) echo "url=http://evfeed-test.localhost:$port/osce.rss" ;;
 		dns) echo "url=http://nonexistent.invalid/osce.rss" ;;
+		moving) printf 'url=%s\ninterval=1h\n' "$moving_url" ;;
+		zoned) printf 'url=%s/unodc.ics\ninterval=1h\n' "$base" ;;
 		esac
 	done >>"$conf"
 }
@@ -517,5 +526,78 @@ test "$rc" -eq 0 && status_is osce ok 3 && test "$(hits osce)" -gt "$before"
 ok $? "B23 http_proxy, HTTPS_PROXY, ALL_PROXY set: fetched directly (exit $rc)"
 test "$(sink_hits)" = "$sink1"
 ok $? "B23 http_proxy, HTTPS_PROXY, ALL_PROXY set: the proxy got no connection"
+
+# ------------------------------------------- what an answer says besides
+
+ctl osce moved-relative
+fetch moved osce
+want="evfeed: source osce: moved permanently to $base/osce.rss?moved; update its url in the configuration"
+test "$rc" -eq 0 && grep -qxF "$want" "$tmp/moved.err"
+ok $? "301 to a relative reference: 'evfeed: source osce: moved permanently to' the absolute URL (exit $rc)"
+diag_file "$tmp/moved.err"
+restore osce
+
+ctl unodc floating
+fetch floating unodc
+grep -qxF "evfeed: source unodc: an event has floating times (no time zone): taken as UTC" \
+	"$tmp/floating.err" &&
+	grep -qxF "evfeed: source unodc: unknown time zone 'Mars/Olympus_Mons' and no usable VTIMEZONE: times taken as UTC" \
+		"$tmp/floating.err" && test "$rc" -eq 0 && status_is unodc ok 5
+ok $? "floating times and an unknown zone: fetch warns that they are taken as UTC (exit $rc)"
+diag_file "$tmp/floating.err"
+restore unodc
+
+# ------------------------------------ a reload changes a url mid-fetch
+
+# moving's old URL answers after 3 s; meanwhile a reload gives it dcaf's.
+# zoned, new, reads the calendar with a floating time and an unknown zone.
+fixture=$base
+moving_url=$fixture/osce.rss
+write_conf moving zoned
+ctl osce late
+ctl unodc floating
+o0=$(hits osce)
+d0=$(hits dcaf)
+osce_asked()
+{
+	test "$(hits osce)" -gt "$o0"
+}
+if serve_start "$conf" "$tmp/serve.out" "$tmp/serve.err"; then
+	daemon=$base
+	base=$fixture
+	wait_until 10 osce_asked || diag "moving's old URL was not requested"
+	moving_url=$fixture/dcaf.atom
+	write_conf moving zoned
+	kill -HUP "$serve_pid"
+	# The old answer comes 3 s after its request, the new one at once.
+	moving_ok()
+	{
+		"$CURL" -sf "$daemon/status.json" | "$PYTHON3" -c '
+import json, sys
+s = [x for x in json.load(sys.stdin)["sources"] if x["name"] == "moving"]
+sys.exit(not (s and s[0]["url"] == sys.argv[1] and s[0]["status"] == "ok"
+              and s[0]["items"] == 2 and s[0]["last_error"] is None))' \
+			"$moving_url"
+	}
+	wait_until 15 moving_ok && sleep 4 && moving_ok
+	ok $? "reload mid-fetch: the new url's 2 items, not the old answer's 3"
+	test "$(hits dcaf)" -gt "$d0"
+	ok $? "reload mid-fetch: the new url is fetched without waiting for the interval"
+	grep -q "source zoned: an event has floating times (no time zone): taken as UTC" \
+		"$tmp/serve.err" &&
+		grep -q "source zoned: unknown time zone 'Mars/Olympus_Mons' and no usable VTIMEZONE: times taken as UTC" \
+			"$tmp/serve.err"
+	ok $? "serve: the log warns of the times taken as UTC"
+	serve_stop
+	test "$serve_status" -eq 0
+	ok $? "reload mid-fetch: SIGTERM: exit status 0 ($serve_status)"
+else
+	diag_file "$tmp/serve.err"
+	fail "reload mid-fetch: evfeed serve starts"
+	serve_stop KILL
+fi
+base=$fixture
+ctl osce normal
+ctl unodc normal
 
 done_testing

@@ -96,6 +96,12 @@ Modes:
   redirect-ftp    302 to ftp://127.0.0.1:<SINK-PORT>/feed; likewise
   redirect-gopher gopher:// and dict:// (the sink counts a connection if the
   redirect-dict   redirect is followed)
+  late            the normal answer, after 3 seconds of silence
+  moved-relative  301 to a relative reference, "<path>?moved", which answers
+                  as normal
+  floating        the calendar plus an event at a floating time (no TZID)
+                  and one in an unknown time zone without a VTIMEZONE
+                  (the feeds answer as normal)
 
 Standard library only.
 """
@@ -123,7 +129,7 @@ MODES = (
     'empty', 'fewer', 'empty-body', 'new-etag', 'big-length', '404', '410',
     '429-retry-day', '503-retry-date', '503-retry-month', 'gzip-gzip',
     'gzip-gzip-bomb', 'gzip-x6', 'redirect-file', 'redirect-ftp',
-    'redirect-gopher', 'redirect-dict',
+    'redirect-gopher', 'redirect-dict', 'late', 'moved-relative', 'floating',
 )
 
 # The Last-Modified of each feed's normal answer; the other bodies carry
@@ -132,6 +138,36 @@ MODES = (
 NORMAL_MTIME = email.utils.parsedate_to_datetime(
     'Mon, 01 Oct 2018 08:00:00 GMT').timestamp()
 START_TIME = float(int(time.time()))
+
+# The events that a mode adds to the calendar.
+EXTRA_EVENTS = {
+    'secondly': [
+        'BEGIN:VEVENT',
+        'UID:every-second-since-1970@unodc.example',
+        'DTSTAMP:20181001T080000Z',
+        'DTSTART:19700101T000000Z',
+        'DTEND:19700101T000001Z',
+        'RRULE:FREQ=SECONDLY',
+        'SUMMARY:SECONDLY every second since 1970',
+        'END:VEVENT',
+    ],
+    'floating': [
+        'BEGIN:VEVENT',
+        'UID:floating@unodc.example',
+        'DTSTAMP:20181001T080000Z',
+        'DTSTART:20181120T090000',
+        'DTEND:20181120T100000',
+        'SUMMARY:FLOATING no time zone',
+        'END:VEVENT',
+        'BEGIN:VEVENT',
+        'UID:unknown-zone@unodc.example',
+        'DTSTAMP:20181001T080000Z',
+        'DTSTART;TZID=Mars/Olympus_Mons:20181121T090000',
+        'DTEND;TZID=Mars/Olympus_Mons:20181121T100000',
+        'SUMMARY:UNKNOWN-ZONE on Mars',
+        'END:VEVENT',
+    ],
+}
 
 HUGE_BYTES = 50 * 1000 * 1000
 BOMB_BYTES = 100 * 1000 * 1000
@@ -461,7 +497,7 @@ class Feeds:
         for feed in self.info:
             for mode in ('normal', 'truncated', 'malformed', 'xxe-url',
                          'xxe-file', 'billion-laughs', 'bad-utf8',
-                         'secondly', 'deep', 'empty', 'fewer'):
+                         'secondly', 'deep', 'empty', 'fewer', 'floating'):
                 self.bodies[(feed, mode)] = self.make(feed, mode)
         self._bomb = None
         self._bomb_twice = None
@@ -550,7 +586,7 @@ class Feeds:
                          '    <updated>2018-10-01T08:00:00Z</updated>\n'
                          '    %s\n  </entry>\n' % nest)
             return self.xml(feed, items, '', extra).encode('utf-8')
-        # secondly: the feeds answer as normal.
+        # secondly, floating: the feeds answer as normal.
         return self.xml(feed, items).encode('utf-8')
 
     # -- the calendar
@@ -586,17 +622,8 @@ class Feeds:
             ]).encode('utf-8').replace(b'@@T@@', BAD_BYTES)
             return ((head + ''.join(events)).encode('utf-8') + bad +
                     ICS_TAIL.encode('utf-8'))
-        if mode == 'secondly':
-            extra = ''.join(fold(line) for line in [
-                'BEGIN:VEVENT',
-                'UID:every-second-since-1970@unodc.example',
-                'DTSTAMP:20181001T080000Z',
-                'DTSTART:19700101T000000Z',
-                'DTEND:19700101T000001Z',
-                'RRULE:FREQ=SECONDLY',
-                'SUMMARY:SECONDLY every second since 1970',
-                'END:VEVENT',
-            ])
+        if mode in EXTRA_EVENTS:
+            extra = ''.join(fold(line) for line in EXTRA_EVENTS[mode])
             return (head + ''.join(events) + extra + ICS_TAIL).encode(
                 'utf-8')
         if mode == 'deep':
@@ -954,6 +981,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.answer(302, b'moved\n', headers=[('Location', where)],
                         head_only=head_only)
             return 302
+        if mode == 'late':
+            time.sleep(3)
+            mode = 'normal'
+        if mode == 'moved-relative':
+            if urllib.parse.urlsplit(self.path).query != 'moved':
+                self.answer(301, b'moved\n', headers=[
+                    ('Location', feeds.info[feed][0] + '?moved')],
+                    head_only=head_only)
+                return 301
+            mode = 'normal'
         if mode == 'hang':
             while time.time() < st.deadline:
                 if self.client_gone(1.0):
