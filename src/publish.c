@@ -6,6 +6,13 @@
  * renamed into place and each folder is fsync'ed. A failed sync is never
  * retried (Linux drops the dirty pages and a second call would lie): the
  * temporary files are removed and the build fails.
+ *
+ * A replaced file's modification time is its Last-Modified, here and in any
+ * web server serving the folder, and Last-Modified has whole seconds: two
+ * versions written within one second would share it, and a client asking
+ * If-Modified-Since with the first would be told that the second is not
+ * modified (RFC 9110 §13.1.3). So each new version of a file is dated at
+ * least one second after the version it replaces (see date_after).
  */
 #define _GNU_SOURCE
 #include "autoconf.h"
@@ -48,6 +55,7 @@ typedef struct {
 	char *final;
 	char *temp;    /* the file written, until it is renamed */
 	GError *error; /* why it could not be written */
+	gint64 after;  /* second of the file it replaces, or -1 */
 } Pending;
 
 static void
@@ -110,15 +118,19 @@ io_error(GError **error, const char *what, const char *path, int e)
 	return FALSE;
 }
 
-/* Whether @path holds exactly @bytes. */
+/* Whether @path holds exactly @bytes. *after is the second of its
+ * modification time, or -1 when there is no such file. */
 static gboolean
-same_content(const char *path, GBytes *bytes)
+same_content(const char *path, GBytes *bytes, gint64 *after)
 {
 	g_autoptr(GBytes) old = NULL;
 	struct stat st;
 
-	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (gsize)st.st_size != g_bytes_get_size(bytes))
+	*after = -1;
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return FALSE;
+	*after = st.st_mtim.tv_sec;
+	if ((gsize)st.st_size != g_bytes_get_size(bytes))
 		return FALSE;
 	old = evf_file_read(path, g_bytes_get_size(bytes), NULL);
 	return old != NULL && g_bytes_equal(old, bytes);
@@ -193,6 +205,42 @@ sync_dir(const char *dir, gboolean whole_fs, GError **error)
 	return TRUE;
 }
 
+/* Dates each file of @renames that replaces one at least one second later
+ * than the file it replaces: one written within the old one's second (or
+ * before it) gets the start of the next second. Then waits, at most a
+ * second, for that second to begin, so that the server never sends a
+ * Last-Modified later than the answer's Date (RFC 9110 §8.8.2.1); an old
+ * file dated further ahead, by a clock set back, is not waited for. A file
+ * that replaces none, or is written in a later second, keeps its time, and
+ * files not written keep theirs: the date moves only with the bytes. */
+static gboolean
+date_after(GPtrArray *renames, GError **error)
+{
+	gint64 latest = -1, wait;
+
+	for (guint i = 0; i < renames->len; i++) {
+		Pending *p = g_ptr_array_index(renames, i);
+		struct timespec times[2] = { { 0, UTIME_OMIT },
+			                     { p->after + 1, 0 } };
+		struct stat st;
+
+		if (p->after < 0)
+			continue;
+		if (stat(p->temp, &st) < 0)
+			return io_error(error, "write", p->final, errno);
+		if (st.st_mtim.tv_sec > p->after)
+			continue;
+		if (utimensat(AT_FDCWD, p->temp, times, 0) < 0)
+			return io_error(error, "set the time of", p->final,
+			                errno);
+		latest = MAX(latest, p->after + 1);
+	}
+	wait = latest * G_USEC_PER_SEC - g_get_real_time();
+	if (latest >= 0 && wait > 0 && wait <= G_USEC_PER_SEC)
+		g_usleep(wait);
+	return TRUE;
+}
+
 /* Makes the folder @path is in, once. */
 static gboolean
 make_parent(EvfStage *st, const char *path, GError **error)
@@ -215,9 +263,10 @@ evf_stage_add(EvfStage *st, const EvfFile *f)
 
 	p->path = g_strdup(f->path);
 	p->final = g_build_filename(st->dir, f->path, NULL);
+	p->after = -1;
 	/* A sibling just read from there needs no second look. */
 	if (make_parent(st, p->final, &p->error) && !f->on_disk &&
-	    !same_content(p->final, f->bytes))
+	    !same_content(p->final, f->bytes, &p->after))
 		p->temp = write_temp(p->final, f->bytes, &p->error);
 	g_mutex_lock(&st->lock);
 	g_ptr_array_add(st->files, p);
@@ -259,6 +308,8 @@ evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
 		g_ptr_array_add(renames, p);
 		g_hash_table_add(dirs, g_path_get_dirname(p->final));
 	}
+	if (!date_after(renames, error))
+		return FALSE;
 	if (renames->len > 0 && !sync_dir(dir, TRUE, error))
 		return FALSE;
 	for (guint i = 0; i < renames->len; i++) {

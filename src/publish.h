@@ -32,7 +32,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfStage, evf_stage_free)
  * evf_stage_commit. @f need not outlive the call. */
 void evf_stage_add(EvfStage *st, const EvfFile *f);
 /* Fails with the first failure of evf_stage_add in path order. Else
- * flushes the file system, renames the temporary files over the old ones
+ * dates each file that replaces another in a later second than the old one
+ * (waiting up to a second for that second), so that each version has its
+ * own Last-Modified, flushes the file system, renames the temporary files
+ * over the old ones
  * and removes the files named in @stale (relative paths; nullable) that
  * were not staged. *written is the number of files written; @changed
  * (nullable, element-type utf8, owning its strings) gets the path of each,

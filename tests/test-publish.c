@@ -127,6 +127,58 @@ test_write_and_skip(void)
 	rm_rf(dir);
 }
 
+static gint64
+mtime(const char *dir, const char *path)
+{
+	g_autofree char *full = g_build_filename(dir, path, NULL);
+	struct stat st;
+
+	g_assert_cmpint(stat(full, &st), ==, 0);
+	return st.st_mtim.tv_sec;
+}
+
+/* Last-Modified has whole seconds: two versions written within one second
+ * must still have different ones, the later one the later, and never one
+ * in the future. */
+static void
+test_newer_second(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("evfeed-pub-XXXXXX", NULL);
+	g_autoptr(GPtrArray) v1 = files();
+	g_autoptr(GPtrArray) v2 = files();
+	g_autoptr(GPtrArray) v3 = files();
+	g_autoptr(GError) error = NULL;
+	gint64 a, b;
+	guint written;
+
+	/* Early in a second, so that both writes fall in it. */
+	g_usleep(G_USEC_PER_SEC - g_get_real_time() % G_USEC_PER_SEC + 10000);
+	g_ptr_array_add(v1, file("a.ics", "one"));
+	g_ptr_array_add(v1, file("b.ics", "two"));
+	g_assert_true(publish(dir, v1, NULL, &written, NULL, &error));
+	a = mtime(dir, "a.ics");
+	b = mtime(dir, "b.ics");
+
+	g_ptr_array_add(v2, file("a.ics", "one, edited"));
+	g_ptr_array_add(v2, file("b.ics", "two"));
+	g_assert_true(publish(dir, v2, NULL, &written, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(mtime(dir, "a.ics"), ==, a + 1);
+	g_assert_cmpint(mtime(dir, "a.ics") * G_USEC_PER_SEC, <=,
+	                g_get_real_time());
+	/* Unchanged bytes keep their date. */
+	g_assert_cmpint(mtime(dir, "b.ics"), ==, b);
+
+	/* Written in a later second anyway: its own time. */
+	g_usleep(G_USEC_PER_SEC + 100000);
+	g_ptr_array_add(v3, file("a.ics", "one, edited again"));
+	g_assert_true(publish(dir, v3, NULL, &written, NULL, &error));
+	g_assert_cmpint(mtime(dir, "a.ics"), >, a + 1);
+	g_assert_cmpint(mtime(dir, "a.ics") * G_USEC_PER_SEC, <=,
+	                g_get_real_time());
+	rm_rf(dir);
+}
+
 static void
 test_stale_removed(void)
 {
@@ -266,6 +318,7 @@ main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/publish/write-and-skip", test_write_and_skip);
+	g_test_add_func("/publish/newer-second", test_newer_second);
 	g_test_add_func("/publish/stale-removed", test_stale_removed);
 	g_test_add_func("/publish/failure-keeps-old", test_failure_keeps_old);
 	g_test_add_func("/publish/many-files-one-failure",

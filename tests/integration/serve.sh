@@ -2,8 +2,9 @@
 # serve.sh: `evfeed serve` driven with curl on 127.0.0.1 and a free port:
 # headers, conditional requests (both validators, If-None-Match winning),
 # HEAD, gzip, 405, 404, path traversal, a live edit served within a second
-# with SEQUENCE + 1 and a new ETag, an invalid edit that keeps the ETag and
-# logs the file, SIGHUP, and SIGTERM with exit status 0.
+# with SEQUENCE + 1 and a new ETag, two edits within one second with two
+# Last-Modified, an invalid edit that keeps the ETag and logs the file,
+# SIGHUP, and SIGTERM with exit status 0.
 . "$top_srcdir/tests/integration/lib.sh"
 
 # Under valgrind (make check-valgrind) everything takes ten times longer.
@@ -201,6 +202,34 @@ ok $? "a live edit is served within $slow second(s) (after ${i}00 ms)"
 	/^END:VEVENT/ { if (loc) print seq }' >"$tmp/seq"
 test "$(cat "$tmp/seq")" = 1
 ok $? "the edited event has SEQUENCE:1"
+
+# Two edits within one second: Last-Modified has whole seconds, yet each
+# version has its own, so that If-Modified-Since with the first version's
+# date gets the second version (RFC 9110 §13.1.3), and no Last-Modified is
+# later than the answer's Date.
+etag_is_not()
+{
+	test "$(head_of /calendar.ics | header ETag)" != "$1"
+}
+"${PYTHON3:-/usr/bin/python3}" -c 'import time; time.sleep(1.02 - time.time() % 1)'
+retitle "$f" "Illicit financial flows, first"
+wait_until $((3 * slow)) etag_is_not "$new"
+h=$(head_of /calendar.ics)
+e1=$(echo "$h" | header ETag)
+lm1=$(echo "$h" | header Last-Modified)
+retitle "$f" "Illicit financial flows, second"
+wait_until $((3 * slow)) etag_is_not "$e1"
+h=$(head_of /calendar.ics)
+new=$(echo "$h" | header ETag)
+lm2=$(echo "$h" | header Last-Modified)
+diag "first: $e1 $lm1; second: $new $lm2"
+test "$new" != "$e1" && test "$lm2" != "$lm1"
+ok $? "two versions within one second have two Last-Modified"
+test "$(head_of /calendar.ics -H "If-Modified-Since: $lm1" | status)" = 200 &&
+	test "$(head_of /calendar.ics -H "If-Modified-Since: $lm2" | status)" = 304
+ok $? "If-Modified-Since with the first version's date: 200"
+test "$(date -d "$lm2" +%s)" -le "$(date -d "$(echo "$h" | header Date)" +%s)"
+ok $? "Last-Modified is never later than Date"
 
 # An invalid edit keeps the last good calendar and logs the file.
 printf -- '---\ntitle: Broken\nstart: 2018-13-01\n---\n' >"$tmp/events/broken.md"
