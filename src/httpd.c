@@ -9,6 +9,13 @@
  * timeout by default; one is always set here, with connection limits in
  * total and per client, and a per-connection memory limit (431 for huge
  * headers).
+ *
+ * HTTP/1.1's message rules (RFC 9112): libmicrohttpd, strict for clients,
+ * answers 400 to an HTTP/1.1 request without Host; it lets two Host lines
+ * and a field name with white space before the colon through, so those get
+ * 400 here (§3.2, §5.1). A target in absolute form, as sent to proxies, is
+ * served by its path (§3.2.2): this server has one site, whatever the
+ * authority says. Conditional requests follow RFC 9110 §13.2.2.
  */
 #include "autoconf.h"
 #include "httpd.h"
@@ -32,6 +39,8 @@ struct _EvfHttpd {
 	struct MHD_Response *not_found;
 	struct MHD_Response *not_allowed;
 	struct MHD_Response *unavailable;
+	struct MHD_Response *bad_request;
+	struct MHD_Response *failed; /* 412 Precondition Failed */
 	gboolean access_log;
 	struct sockaddr_storage addr;
 };
@@ -55,24 +64,164 @@ no_unescape(void *cls, struct MHD_Connection *c, char *s)
 	return strlen(s);
 }
 
-/* Whether @list (an If-None-Match value) names @etag or @etag_gzip.
- * RFC 9110 §13.1.2: weak comparison, so W/ prefixes are ignored; "*"
- * matches any current representation. */
+/* Whether @list (an If-Match or If-None-Match value) names @etag, the
+ * (strong) ETag of the selected representation, or is "*", which matches
+ * any current representation. RFC 9110 §8.8.3.2: the weak comparison
+ * (If-None-Match) ignores W/ prefixes; the strong one (If-Match) never
+ * matches a weak tag. */
 static gboolean
-etag_matches(const char *list, const EvfEntry *e)
+etag_matches(const char *list, const char *etag, gboolean weak)
 {
 	g_auto(GStrv) tags = g_strsplit(list, ",", -1);
 
 	for (guint i = 0; tags[i] != NULL; i++) {
 		const char *t = g_strstrip(tags[i]);
 
-		if (g_str_has_prefix(t, "W/"))
+		if (strcmp(t, "*") == 0)
+			return TRUE;
+		if (g_str_has_prefix(t, "W/")) {
+			if (!weak)
+				continue;
 			t += 2;
-		if (strcmp(t, "*") == 0 || strcmp(t, e->etag) == 0 ||
-		    (e->etag_gzip != NULL && strcmp(t, e->etag_gzip) == 0))
+		}
+		if (strcmp(t, etag) == 0)
 			return TRUE;
 	}
 	return FALSE;
+}
+
+/* The lines of one header field: how many, and whether one lists an
+ * ETag; and whether any field name has white space in it. */
+typedef struct {
+	const char *name;
+	const char *etag; /* nullable: only count */
+	gboolean weak;
+	guint lines;
+	gboolean match;
+	gboolean bad_name;
+} FieldLines;
+
+static enum MHD_Result
+field_line(void *cls, enum MHD_ValueKind kind, const char *key,
+           const char *value)
+{
+	FieldLines *f = cls;
+
+	if (strpbrk(key, " \t") != NULL)
+		f->bad_name = TRUE;
+	if (g_ascii_strcasecmp(key, f->name) != 0)
+		return MHD_YES;
+	f->lines++;
+	if (f->etag != NULL && value != NULL &&
+	    etag_matches(value, f->etag, f->weak))
+		f->match = TRUE;
+	return MHD_YES;
+}
+
+/* Whether the field @name (If-Match, If-None-Match) is there and lists
+ * @etag. Its lines make one list (RFC 9110 §5.3), so each is read, not
+ * only the first. */
+static gboolean
+field_lists(struct MHD_Connection *c, const char *name, const char *etag,
+            gboolean weak)
+{
+	FieldLines f = { name, etag, weak, 0, FALSE, FALSE };
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, field_line, &f);
+	return f.match;
+}
+
+/* The time of @value if it is one HTTP-date in any of its three forms (RFC
+ * 9110 §5.6.7), else -1. curl_getdate() reads them all, but also skips
+ * what it does not know, so that a list of two dates would pass as the
+ * first: the value, without the white space around it (§5.5), must be its
+ * time written back in one of the forms. LC_TIME stays "C" (main() sets
+ * only LC_CTYPE), so the names are English. */
+static gint64
+http_date(const char *value)
+{
+	g_autofree char *v = g_strstrip(g_strdup(value));
+	time_t t = curl_getdate(v, NULL);
+	g_autoptr(GDateTime) d = NULL;
+	g_autofree char *imf = NULL, *rfc850 = NULL, *asc = NULL;
+
+	if (t < 0)
+		return -1;
+	imf = evf_date_rfc822((gint64)t * G_USEC_PER_SEC, TRUE);
+	if (strcmp(v, imf) == 0)
+		return t;
+	d = g_date_time_new_from_unix_utc(t);
+	if (d == NULL)
+		return -1;
+	rfc850 = g_date_time_format(d, "%A, %d-%b-%y %H:%M:%S GMT");
+	asc = g_date_time_format(d, "%a %b %_d %H:%M:%S %Y");
+	if (g_strcmp0(v, rfc850) == 0 || g_strcmp0(v, asc) == 0)
+		return t;
+	return -1;
+}
+
+/* The date of the field @name (If-Modified-Since, If-Unmodified-Since),
+ * or -1 when it must be ignored: absent, on more than one line, or not
+ * one HTTP-date (RFC 9110 §13.1.3, §13.1.4). */
+static gint64
+field_date(struct MHD_Connection *c, const char *name)
+{
+	const char *value =
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+	FieldLines f = { name, NULL, FALSE, 0, FALSE, FALSE };
+
+	if (value == NULL)
+		return -1;
+	MHD_get_connection_values(c, MHD_HEADER_KIND, field_line, &f);
+	return f.lines == 1 ? http_date(value) : -1;
+}
+
+static gboolean
+has_field(struct MHD_Connection *c, const char *name)
+{
+	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name) != NULL;
+}
+
+/* The answer to a GET or HEAD of @e whose selected representation has
+ * @etag: 200, 304 Not Modified or 412 Precondition Failed. RFC 9110
+ * §13.2.2 orders the preconditions: If-Match, else If-Unmodified-Since;
+ * then If-None-Match, else If-Modified-Since. */
+static guint
+preconditions(struct MHD_Connection *c, const EvfEntry *e, const char *etag)
+{
+	gint64 date;
+
+	if (has_field(c, MHD_HTTP_HEADER_IF_MATCH)) {
+		if (!field_lists(c, MHD_HTTP_HEADER_IF_MATCH, etag, FALSE))
+			return MHD_HTTP_PRECONDITION_FAILED;
+	} else {
+		date = field_date(c, MHD_HTTP_HEADER_IF_UNMODIFIED_SINCE);
+		if (date >= 0 && e->mtime > date)
+			return MHD_HTTP_PRECONDITION_FAILED;
+	}
+	if (has_field(c, MHD_HTTP_HEADER_IF_NONE_MATCH))
+		return field_lists(c, MHD_HTTP_HEADER_IF_NONE_MATCH, etag, TRUE)
+		           ? MHD_HTTP_NOT_MODIFIED
+		           : MHD_HTTP_OK;
+	/* Last-Modified moves at least a second with every new version
+	 * (publish.c), so a version dated no later than the client's copy
+	 * is that copy. */
+	date = field_date(c, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+	return date >= 0 && e->mtime <= date ? MHD_HTTP_NOT_MODIFIED
+	                                     : MHD_HTTP_OK;
+}
+
+/* Whether the request's header fields keep RFC 9112's rules that
+ * libmicrohttpd lets through: at most one Host line (§3.2), and no white
+ * space in a field name, before the colon (§5.1), which a proxy could
+ * read as another field than this server does. */
+static gboolean
+well_formed(struct MHD_Connection *c)
+{
+	FieldLines f = { MHD_HTTP_HEADER_HOST, NULL, FALSE, 0, FALSE, FALSE };
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, field_line, &f);
+	return f.lines <= 1 && !f.bad_name;
 }
 
 /* Whether Accept-Encoding allows gzip: listed (or "*") with a non-zero
@@ -168,8 +317,9 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const char *method,
        const char *url, guint *status, gsize *bytes)
 {
 	g_autoptr(EvfSnapshot) snap = NULL;
+	g_autofree char *scheme = NULL, *abs_path = NULL;
 	const EvfEntry *e = NULL;
-	const char *inm, *ims, *path;
+	const char *path;
 	gboolean gzip;
 
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
@@ -186,6 +336,15 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const char *method,
 		return MHD_queue_response(c, *status, h->unavailable);
 	}
 
+	/* The absolute form (RFC 9112 §3.2.2): the path of the URI, kept
+	 * escaped, so that it meets the same table as any other. */
+	if (url[0] != '/' &&
+	    g_uri_split(url, G_URI_FLAGS_ENCODED, &scheme, NULL, NULL, NULL,
+	                &abs_path, NULL, NULL, NULL) &&
+	    scheme != NULL &&
+	    (g_ascii_strcasecmp(scheme, "http") == 0 ||
+	     g_ascii_strcasecmp(scheme, "https") == 0))
+		url = abs_path;
 	path = url[0] == '/' ? url + 1 : url;
 	if (strcmp(path, "status.json") == 0)
 		return answer_status(h, c, status, bytes);
@@ -201,19 +360,12 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const char *method,
 	gzip = e->gzip != NULL &&
 	       accepts_gzip(MHD_lookup_connection_value(
 	           c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
-	inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	                                  MHD_HTTP_HEADER_IF_NONE_MATCH);
-	ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	                                  MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
-	/* If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2). */
-	if ((inm != NULL && etag_matches(inm, e)) ||
-	    (inm == NULL && ims != NULL && curl_getdate(ims, NULL) >= 0 &&
-	     e->mtime <= (gint64)curl_getdate(ims, NULL))) {
-		*status = MHD_HTTP_NOT_MODIFIED;
+	*status = preconditions(c, e, gzip ? e->etag_gzip : e->etag);
+	if (*status == MHD_HTTP_PRECONDITION_FAILED)
+		return MHD_queue_response(c, *status, h->failed);
+	if (*status == MHD_HTTP_NOT_MODIFIED)
 		return MHD_queue_response(
 		    c, *status, gzip ? e->not_modified_gzip : e->not_modified);
-	}
-	*status = MHD_HTTP_OK;
 	*bytes = g_bytes_get_size(gzip ? e->gzip : e->body);
 	return MHD_queue_response(c, *status, gzip ? e->ok_gzip : e->ok);
 }
@@ -232,16 +384,20 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	/* Answer on the second call, once the whole request is read:
 	 * libmicrohttpd closes connections answered on the first call, and
 	 * keep-alive matters to clients that poll. A body (none is expected)
-	 * is read and dropped. */
+	 * is read and dropped. A malformed request is answered at once, and
+	 * its connection closed. */
 	if (*req_cls == NULL) {
 		*req_cls = &first_call_seen;
-		return MHD_YES;
-	}
-	if (*upload_data_size != 0) {
+		if (well_formed(c))
+			return MHD_YES;
+		status = MHD_HTTP_BAD_REQUEST;
+		rc = MHD_queue_response(c, status, h->bad_request);
+	} else if (*upload_data_size != 0) {
 		*upload_data_size = 0;
 		return MHD_YES;
+	} else {
+		rc = answer(h, c, method, url, &status, &bytes);
 	}
-	rc = answer(h, c, method, url, &status, &bytes);
 
 	if (h->access_log) {
 		g_autofree char *client = client_address(c);
@@ -261,6 +417,16 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 
 	g_strchomp(msg);
 	g_debug("microhttpd: %s", msg);
+}
+
+static void
+destroy_responses(EvfHttpd *h)
+{
+	MHD_destroy_response(h->not_found);
+	MHD_destroy_response(h->not_allowed);
+	MHD_destroy_response(h->unavailable);
+	MHD_destroy_response(h->bad_request);
+	MHD_destroy_response(h->failed);
 }
 
 static gboolean
@@ -303,6 +469,11 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 	h->unavailable = text_response("Service Unavailable\n");
 	MHD_add_response_header(h->unavailable, MHD_HTTP_HEADER_RETRY_AFTER,
 	                        "5");
+	h->bad_request = text_response("Bad Request\n");
+	h->failed = text_response("Precondition Failed\n");
+	/* Strict for clients: an HTTP/1.1 request without Host gets 400
+	 * (RFC 9112 §3.2) from the library. It also closes, unanswered, a
+	 * connection whose request target has a space in it. */
 	h->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, handler, h, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&h->addr, MHD_OPTION_THREAD_POOL_SIZE,
@@ -313,15 +484,14 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 	    (unsigned int)opts->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    (size_t)16 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE,
 	    (unsigned int)511, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_END);
 	if (h->daemon == NULL) {
 		evf_throw(error,
 		          "cannot listen on '%s' (in use, or not an "
 		          "address of this machine?)",
 		          opts->listen);
-		MHD_destroy_response(h->not_found);
-		MHD_destroy_response(h->not_allowed);
-		MHD_destroy_response(h->unavailable);
+		destroy_responses(h);
 		g_free(h);
 		return NULL;
 	}
@@ -416,9 +586,7 @@ evf_httpd_stop(EvfHttpd *h, guint grace_ms)
 		g_usleep(10 * 1000);
 	}
 	MHD_stop_daemon(h->daemon);
-	MHD_destroy_response(h->not_found);
-	MHD_destroy_response(h->not_allowed);
-	MHD_destroy_response(h->unavailable);
+	destroy_responses(h);
 	evf_snapshot_unref(h->snap);
 	if (h->status != NULL)
 		g_bytes_unref(h->status);

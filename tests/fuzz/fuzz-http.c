@@ -4,8 +4,10 @@
  * EvfHttpd, with the options evfeed.conf gives by default, serving a small
  * snapshot (identity and gzip bodies, ETags, Last-Modified) and a status
  * document. That covers libmicrohttpd's request parser with the server's
- * limits, the fixed path table, If-None-Match, If-Modified-Since
- * (curl_getdate), Accept-Encoding q-values, methods and the access log.
+ * limits, the fixed path table, the absolute form, the Host and field name
+ * checks, the preconditions (If-Match, If-Unmodified-Since, If-None-Match,
+ * If-Modified-Since with curl_getdate), Accept-Encoding q-values, methods
+ * and the access log.
  * An input without an empty line gets one, so that it is a complete
  * request; the harness then shuts its side, reads one final answer and
  * closes. Whatever comes back must be an HTTP/1.x answer. Every socket has

@@ -134,6 +134,74 @@ test "$gtag" != "$etag" &&
 	test "$(head_of /calendar.ics -H 'Accept-Encoding: gzip' -H "If-None-Match: $gtag" | status)" = 304
 ok $? "the gzip variant has its own ETag, and it validates"
 
+# raw_status REQUEST: the status of the answer to REQUEST, sent as it is
+# with printf's escapes (\r\n), or "closed".
+raw_status()
+{
+	# shellcheck disable=SC2059
+	printf "$1" | "${PYTHON3:-/usr/bin/python3}" -c '
+import socket
+import sys
+
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(sys.stdin.buffer.read())
+try:
+    line = s.recv(64).split(b"\r\n")[0].decode("latin-1")
+except OSError:
+    line = ""
+print(line.split(" ")[1] if line.startswith("HTTP/") else "closed")
+' "${base##*:}"
+}
+
+# Preconditions in RFC 9110 §13.2.2's order; If-None-Match compared with
+# the selected representation's ETag only; lines of one field combined.
+test "$(head_of /calendar.ics -H 'If-Match: "other"' | status)" = 412 &&
+	test "$(head_of /calendar.ics -H "If-Match: W/$etag" | status)" = 412 &&
+	test "$(head_of /calendar.ics -H "If-Match: $gtag" | status)" = 412
+ok $? "If-Match without the current ETag (strong comparison): 412"
+test "$(head_of /calendar.ics -H 'If-Match: *' | status)" = 200 &&
+	test "$(head_of /calendar.ics -H "If-Match: \"other\", $etag" | status)" = 200 &&
+	test "$(head_of /calendar.ics -H 'Accept-Encoding: gzip' -H "If-Match: $gtag" | status)" = 200
+ok $? "If-Match with * or the current ETag: 200"
+test "$(head_of /calendar.ics -I -H 'If-Unmodified-Since: Sat, 01 Jan 2000 00:00:00 GMT' | status)" = 412 &&
+	test "$(head_of /calendar.ics -H "If-Unmodified-Since: $lm" | status)" = 200
+ok $? "If-Unmodified-Since before Last-Modified: 412 (GET and HEAD)"
+test "$(head_of /calendar.ics -H "If-Match: $etag" -H 'If-Unmodified-Since: Sat, 01 Jan 2000 00:00:00 GMT' | status)" = 200 &&
+	test "$(head_of /calendar.ics -H 'If-Match: "other"' -H "If-None-Match: $etag" | status)" = 412
+ok $? "If-Match wins over If-Unmodified-Since, and comes before If-None-Match"
+test "$(head_of /calendar.ics -H "If-Modified-Since: $lm, $lm" | status)" = 200 &&
+	test "$(head_of /calendar.ics -H 'If-Modified-Since: yesterday' | status)" = 200
+ok $? "If-Modified-Since that is not one HTTP-date is ignored"
+asc=$(LC_ALL=C date -u -d "$lm" '+%a %b %e %H:%M:%S %Y')
+r850=$(LC_ALL=C date -u -d "$lm" '+%A, %d-%b-%y %H:%M:%S GMT')
+test "$(head_of /calendar.ics -H "If-Modified-Since: $asc" | status)" = 304 &&
+	test "$(head_of /calendar.ics -H "If-Modified-Since: $r850" | status)" = 304
+ok $? "If-Modified-Since in the obsolete forms ($asc; $r850)"
+test "$(raw_status "GET /calendar.ics HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"other\"\r\nIf-None-Match: $etag\r\n\r\n")" = 304
+ok $? "two If-None-Match lines make one list"
+test "$(head_of /calendar.ics -H "If-None-Match: $gtag" | status)" = 200 &&
+	h=$(head_of /calendar.ics -H 'Accept-Encoding: gzip' -H "If-None-Match: $etag") &&
+	test "$(echo "$h" | status)" = 200 &&
+	h=$(head_of /calendar.ics -H 'Accept-Encoding: gzip' -H "If-None-Match: W/$gtag") &&
+	test "$(echo "$h" | status)" = 304 && test "$(echo "$h" | header ETag)" = "$gtag"
+ok $? "If-None-Match is compared with the selected representation's ETag"
+
+# HTTP/1.1 message rules (RFC 9112 §3.2, §3.2.2, §5.1).
+test "$(raw_status 'GET /calendar.ics HTTP/1.1\r\n\r\n')" = 400 &&
+	test "$(raw_status 'GET /calendar.ics HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n')" = 400
+ok $? "HTTP/1.1 without Host, or with two Host lines: 400"
+test "$(raw_status 'GET /calendar.ics HTTP/1.0\r\n\r\n')" = 200 &&
+	test "$(raw_status 'GET /calendar.ics HTTP/1.1\r\nHost:\r\n\r\n')" = 200
+ok $? "HTTP/1.0 without Host, or an empty Host: 200"
+test "$(raw_status 'GET /calendar.ics HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n')" = 400 &&
+	test "$(raw_status 'GET /calendar.ics HTTP/1.1\r\nHost: x\r\nBad\t: y\r\n\r\n')" = 400
+ok $? "white space before a field's colon: 400"
+test "$(raw_status "GET $base/calendar.ics HTTP/1.1\r\nHost: x\r\n\r\n")" = 200 &&
+	"$CURL" -s --request-target "http://elsewhere.example/rss.xml" "$base/" |
+	cmp -s - "$tmp/public/rss.xml" &&
+	test "$(raw_status "GET $base/events/../calendar.ics HTTP/1.1\r\nHost: x\r\n\r\n")" = 404
+ok $? "a target in absolute form is served by its path"
+
 # Methods, unknown paths, traversal.
 h=$("$CURL" -s -o /dev/null -D - -X POST -d x=1 "$base/calendar.ics" | tr -d '\r')
 test "$(echo "$h" | status)" = 405 && test "$(echo "$h" | header Allow)" = "GET, HEAD"
