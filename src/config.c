@@ -611,7 +611,30 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 		value = g_strdup(v != NULL ? v : "");
 	}
 	reason = check_value(cfg, spec, value, &canon, &num);
+	if (reason == NULL && canon != NULL &&
+	    (strcmp(spec->key, "title") == 0 ||
+	     strcmp(spec->key, "description") == 0)) {
+		/* Titles and descriptions of calendars and feeds are plain
+		 * text, as an event's title is (feed validators warn of HTML
+		 * in them: ContainsHTML). */
+		g_autofree char *tag = NULL;
+		char *plain = evf_text_plain(canon, &tag);
+
+		if (plain != NULL && plain[0] == '\0') {
+			g_free(plain);
+			reason = "nothing but HTML; write plain text";
+		} else if (plain != NULL) {
+			evf_diags_warn(diags, shown,
+			               find_line(lines, group, spec->key), 0,
+			               "[%s] %s: HTML ('%s') turned into plain "
+			               "text",
+			               group, spec->key, tag);
+			g_free(canon);
+			canon = plain;
+		}
+	}
 	if (reason != NULL) {
+		g_free(canon);
 		evf_diags_add(diags, shown, find_line(lines, group, spec->key),
 		              0, "[%s] %s: %s: '%s'", group, spec->key, reason,
 		              value);

@@ -333,6 +333,26 @@ strip_note(Strip *st, const char *what)
 	st->changed = TRUE;
 }
 
+/* Whether @lower names an element of HTML: libxml2 2.9's table is HTML
+ * 4's, and feed validators know HTML5's too (ContainsHTML). */
+static gboolean
+known_element(const char *lower)
+{
+	static const char *const html5[] = {
+		"article", "aside",    "audio",   "bdi",    "canvas",
+		"data",    "datalist", "details", "dialog", "figcaption",
+		"figure",  "footer",   "header",  "hgroup", "main",
+		"mark",    "math",     "meter",   "nav",    "output",
+		"picture", "progress", "rp",      "rt",     "ruby",
+		"search",  "section",  "slot",    "source", "summary",
+		"svg",     "template", "time",    "track",  "video",
+		"wbr",
+	};
+
+	return htmlTagLookup((const xmlChar *)lower) != NULL ||
+	       in_list(lower, html5, G_N_ELEMENTS(html5));
+}
+
 static gboolean
 strip_known_tag(const GMatchInfo *m, GString *out, gpointer data)
 {
@@ -340,7 +360,7 @@ strip_known_tag(const GMatchInfo *m, GString *out, gpointer data)
 	g_autofree char *name = g_match_info_fetch(m, 1);
 	g_autofree char *lower = g_ascii_strdown(name, -1);
 
-	if (htmlTagLookup((const xmlChar *)lower) == NULL)
+	if (!known_element(lower))
 		g_string_append(out, whole);
 	else
 		strip_note(data, whole);

@@ -10,12 +10,12 @@
  * total and per client, and a per-connection memory limit (431 for huge
  * headers).
  *
- * HTTP/1.1's message rules (RFC 9112): libmicrohttpd, strict for clients,
- * answers 400 to an HTTP/1.1 request without Host; it lets two Host lines
- * and a field name with white space before the colon through, so those get
- * 400 here (§3.2, §5.1). A target in absolute form, as sent to proxies, is
- * served by its path (§3.2.2): this server has one site, whatever the
- * authority says. Conditional requests follow RFC 9110 §13.2.2.
+ * HTTP/1.1's message rules (RFC 9112): libmicrohttpd is left lenient for
+ * clients, as its documentation advises in production; an HTTP/1.1 request
+ * without Host, two Host lines and a field name with white space before
+ * the colon get 400 here (§3.2, §5.1). A target in absolute form, as sent to
+ * proxies, is served by its path (§3.2.2): this server has one site, whatever
+ * the authority says. Conditional requests follow RFC 9110 §13.2.2.
  */
 #include "autoconf.h"
 #include "httpd.h"
@@ -212,16 +212,18 @@ preconditions(struct MHD_Connection *c, const EvfEntry *e, const char *etag)
 }
 
 /* Whether the request's header fields keep RFC 9112's rules that
- * libmicrohttpd lets through: at most one Host line (§3.2), and no white
+ * libmicrohttpd, lenient for clients, lets through: one Host line in an
+ * HTTP/1.1 request and at most one in an older one (§3.2), and no white
  * space in a field name, before the colon (§5.1), which a proxy could
  * read as another field than this server does. */
 static gboolean
-well_formed(struct MHD_Connection *c)
+well_formed(struct MHD_Connection *c, const char *version)
 {
 	FieldLines f = { MHD_HTTP_HEADER_HOST, NULL, FALSE, 0, FALSE, FALSE };
+	guint want = g_strcmp0(version, MHD_HTTP_VERSION_1_0) == 0 ? 0 : 1;
 
 	MHD_get_connection_values(c, MHD_HEADER_KIND, field_line, &f);
-	return f.lines <= 1 && !f.bad_name;
+	return f.lines >= want && f.lines <= 1 && !f.bad_name;
 }
 
 /* Whether Accept-Encoding allows gzip: listed (or "*") with a non-zero
@@ -388,7 +390,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	 * its connection closed. */
 	if (*req_cls == NULL) {
 		*req_cls = &first_call_seen;
-		if (well_formed(c))
+		if (well_formed(c, version))
 			return MHD_YES;
 		status = MHD_HTTP_BAD_REQUEST;
 		rc = MHD_queue_response(c, status, h->bad_request);
@@ -471,9 +473,6 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 	                        "5");
 	h->bad_request = text_response("Bad Request\n");
 	h->failed = text_response("Precondition Failed\n");
-	/* Strict for clients: an HTTP/1.1 request without Host gets 400
-	 * (RFC 9112 §3.2) from the library. It also closes, unanswered, a
-	 * connection whose request target has a space in it. */
 	h->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, handler, h, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&h->addr, MHD_OPTION_THREAD_POOL_SIZE,
@@ -484,8 +483,7 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 	    (unsigned int)opts->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    (size_t)16 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE,
 	    (unsigned int)511, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_END);
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
 	if (h->daemon == NULL) {
 		evf_throw(error,
 		          "cannot listen on '%s' (in use, or not an "

@@ -16,6 +16,7 @@
 #include "autocleanups.h"
 #include "util.h"
 
+#include <math.h>
 #include <string.h>
 
 #define PH_COMMA "\xc2\x80"
@@ -183,6 +184,29 @@ add_category(icalcomponent *ve, GHashTable *slugs, const char *name)
 	icalcomponent_add_property(ve, icalproperty_new_categories(c));
 }
 
+/* (transfer full): the mailto: URI (RFC 6068) of the address @addr: in the
+ * part before '@', what a mailto URI gives a meaning to ('?' starts its
+ * headers, '%' an escape, '&', '=', '/', '#') and non-ASCII letters
+ * percent-encoded; a domain of other than ASCII letters in its IDNA form,
+ * as mail systems know it. */
+static char *
+mailto_uri(const char *addr)
+{
+	const char *at = strrchr(addr, '@');
+	g_autofree char *l =
+	    at != NULL ? g_strndup(addr, at - addr) : g_strdup(addr);
+	g_autofree char *ascii = at != NULL && g_hostname_is_non_ascii(at + 1)
+	                             ? g_hostname_to_ascii(at + 1)
+	                             : NULL;
+	g_autofree char *local = g_uri_escape_string(l, "!$'()*+,;:", FALSE);
+	g_autofree char *domain =
+	    at != NULL ? g_uri_escape_string(ascii != NULL ? ascii : at + 1,
+	                                     NULL, FALSE)
+	               : NULL;
+
+	return g_strconcat("mailto:", local, at != NULL ? "@" : "",
+	                   domain != NULL ? domain : "", NULL);
+}
 /* A parameter value may hold neither DQUOTE nor controls (RFC 5545 §3.2). */
 static char *
 param_text(const char *text)
@@ -236,8 +260,10 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev)
 	if (ev->has_geo) {
 		struct icalgeotype geo = { 0 };
 
-		geo.lat = ev->lat;
-		geo.lon = ev->lon;
+		/* libical writes six decimals: rounded here first, so that
+		 * -0.0000001 is 0.000000, not -0.000000 */
+		geo.lat = round(ev->lat * 1e6) / 1e6 + 0.0;
+		geo.lon = round(ev->lon * 1e6) / 1e6 + 0.0;
 		icalcomponent_add_property(ve, icalproperty_new_geo(geo));
 	}
 	if (ev->url != NULL)
@@ -256,8 +282,7 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev)
 			add_category(ve, slugs, g_ptr_array_index(sources, i));
 	}
 	if (ev->organizer_email != NULL) {
-		g_autofree char *mailto =
-		    g_strconcat("mailto:", ev->organizer_email, NULL);
+		g_autofree char *mailto = mailto_uri(ev->organizer_email);
 
 		p = icalproperty_new_organizer(mailto);
 		if (ev->organizers->len > 0) {

@@ -409,6 +409,44 @@ test_site_text_one_line(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(cfg->description, ==, "One sentence.");
 }
 
+/* The titles and descriptions of calendars and feeds are plain text: HTML
+ * in them is turned into plain text, with a warning at its line, and
+ * nothing but HTML is an error. */
+static void
+test_site_text_plain(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) cfg = NULL;
+	guint warnings = 0;
+
+	g_ptr_array_set_size(f->diags, 0);
+	cfg =
+	    load_text(f, "[site]\n"
+	                 "title=Events </b> &amp; <i>talks</i>\n"
+	                 "description=<p>All <script>x</script> 3 &lt; 4</p>\n"
+	                 "[source osce]\n"
+	                 "url=https://osce.example/rss\n"
+	                 "title=<b>OSCE</b>\n");
+	g_assert_nonnull(cfg);
+	if (cfg == NULL)
+		return;
+	g_assert_cmpstr(cfg->title, ==, "Events & talks");
+	g_assert_cmpstr(cfg->description, ==, "All x 3 < 4");
+	g_assert_cmpstr(
+	    ((const EvfSourceConfig *)g_ptr_array_index(cfg->sources, 0))
+	        ->title,
+	    ==, "OSCE");
+	for (guint i = 0; i < f->diags->len; i++) {
+		const EvfDiag *d = g_ptr_array_index(f->diags, i);
+
+		g_assert_true(d->warning);
+		g_assert_nonnull(strstr(d->message, "turned into plain text"));
+		g_assert_cmpuint(d->line, ==, i == 2 ? 6 : i + 2);
+		warnings++;
+	}
+	g_assert_cmpuint(warnings, ==, 3);
+	assert_refused(f, "[site]\ntitle=<b></b>\n", 2, "nothing but HTML");
+}
+
 static void
 test_site_timezone(Fixture *f, gconstpointer data)
 {
@@ -987,6 +1025,7 @@ main(int argc, char **argv)
 	ADD("/config/site/url-query-or-fragment-refused",
 	    test_site_url_query_or_fragment);
 	ADD("/config/site/text-one-line", test_site_text_one_line);
+	ADD("/config/site/text-plain", test_site_text_plain);
 	ADD("/config/site/timezone", test_site_timezone);
 	ADD("/config/site/language", test_site_language);
 	ADD("/config/site/tag-date", test_site_tag_date);

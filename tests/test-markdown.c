@@ -899,6 +899,17 @@ test_strip_tags(void)
 	}
 	g_assert_null(evf_text_plain("R&D <2024> <not markup> a<b", NULL));
 	g_assert_null(evf_text_plain("<", NULL));
+	{
+		/* HTML5's elements, which libxml2's HTML 4 table lacks */
+		g_autofree char *d = evf_text_plain(
+		    "<section>Talk</section> at <time>9:00</time>, "
+		    "<mark>free</mark></nav></video>",
+		    &first);
+
+		g_assert_cmpstr(d, ==, "Talk at 9:00, free");
+		g_assert_cmpstr(first, ==, "<section>");
+		g_clear_pointer(&first, g_free);
+	}
 }
 
 /* A partner's event loses the tags of its plain-text fields, which are

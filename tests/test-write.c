@@ -120,6 +120,18 @@ find_file(Site *s, const char *path)
 	return NULL;
 }
 
+/* (transfer full) (nullable): the site's calendar.ics, parsed by libical. */
+static icalcomponent *
+site_calendar(Site *s)
+{
+	GBytes *cal = find_file(s, "calendar.ics");
+	g_autofree char *text = NULL;
+
+	g_assert_nonnull(cal);
+	text = g_strndup(g_bytes_get_data(cal, NULL), g_bytes_get_size(cal));
+	return icalparser_parse_string(text);
+}
+
 static void
 check_golden(Site *s, const char *set, const char *path)
 {
@@ -400,6 +412,70 @@ test_organizers(void)
 	}
 	g_assert_cmpuint(contacts, ==, 1);
 	icalcomponent_free(ical);
+}
+
+/* An organiser's address as a mailto: URI (RFC 6068): '?' would start
+ * mail headers ("bob" with a subject), so it and other characters with a
+ * meaning there are percent-encoded, and so are non-ASCII letters; a
+ * non-ASCII domain is written in its IDNA form. */
+static void
+test_ics_value_forms(void)
+{
+	static const char *const cases[][2] = {
+		{ "bob?subject=hi@example.org",
+		  "mailto:bob%3Fsubject%3Dhi@example.org" },
+		{ "\u00e5sa@ex\u00e4mple.org",
+		  "mailto:%C3%A5sa@xn--exmple-cua.org" },
+		{ "o'neil+events@example.org",
+		  "mailto:o'neil+events@example.org" },
+	};
+	g_autofree char *dir = g_dir_make_tmp("evfeed-mailto-XXXXXX", NULL);
+	g_autofree char *cmd = NULL;
+	g_autoptr(Site) s = NULL;
+	icalcomponent *ical;
+	guint found = 0;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *name = g_strdup_printf("e%zu.md", i);
+		g_autofree char *file = g_build_filename(dir, name, NULL);
+		g_autofree char *text =
+		    g_strdup_printf("---\n"
+		                    "title: Meeting %zu\n"
+		                    "start: 2026-07-01\n"
+		                    "organizer: Secretariat\n"
+		                    "organizer_email: \"%s\"\n"
+		                    "geo: \"-0.0000001, -179.9999999\"\n"
+		                    "---\n",
+		                    i, cases[i][0]);
+
+		g_assert_true(g_file_set_contents(file, text, -1, NULL));
+	}
+	s = site_render(dir);
+	ical = site_calendar(s);
+	g_assert_nonnull(ical);
+	for (icalcomponent *ve =
+	         icalcomponent_get_first_component(ical, ICAL_VEVENT_COMPONENT);
+	     ve != NULL; ve = icalcomponent_get_next_component(
+	                     ical, ICAL_VEVENT_COMPONENT)) {
+		const char *summary = icalcomponent_get_summary(ve);
+		icalproperty *p = icalcomponent_get_first_property(
+		    ve, ICAL_ORGANIZER_PROPERTY);
+		guint i = (guint)g_ascii_strtoull(summary + strlen("Meeting "),
+		                                  NULL, 10);
+
+		g_assert_nonnull(p);
+		g_assert_cmpuint(i, <, G_N_ELEMENTS(cases));
+		g_assert_cmpstr(icalproperty_get_organizer(p), ==, cases[i][1]);
+		p = icalcomponent_get_first_property(ve, ICAL_GEO_PROPERTY);
+		g_assert_nonnull(p);
+		g_assert_cmpstr(icalproperty_get_value_as_string(p), ==,
+		                "0.000000;-180.000000");
+		found++;
+	}
+	g_assert_cmpuint(found, ==, G_N_ELEMENTS(cases));
+	icalcomponent_free(ical);
+	cmd = g_strdup_printf("rm -rf '%s'", dir);
+	g_assert_cmpint(system(cmd), ==, 0);
 }
 
 static void
@@ -745,13 +821,7 @@ test_tz_site_zone_unused(void)
 	                                  "---\n",
 	                                  -1, NULL));
 	s = site_render(dir);
-	{
-		GBytes *cal = find_file(s, "calendar.ics");
-		g_autofree char *text = g_strndup(g_bytes_get_data(cal, NULL),
-		                                  g_bytes_get_size(cal));
-
-		ical = icalparser_parse_string(text);
-	}
+	ical = site_calendar(s);
 	g_assert_nonnull(ical);
 	zone = icalcomponent_get_timezone(ical, "Europe/Ljubljana");
 	g_assert_nonnull(zone);
@@ -884,6 +954,7 @@ main(int argc, char **argv)
 	g_test_add_func("/write/cancelled-title", test_cancelled_title);
 	g_test_add_func("/write/page/series-until", test_page_series_until);
 	g_test_add_func("/write/dates-settled", test_dates_settled);
+	g_test_add_func("/write/ics/value-forms", test_ics_value_forms);
 	g_test_add_func("/write/golden/sample", test_golden_sample);
 	g_test_add_func("/write/ics/properties", test_ics_properties);
 	g_test_add_func("/write/renders-kept-for-the-same-state",
