@@ -697,6 +697,64 @@ reaches_irregular_year(const EvfEvent *ev, struct icalrecurrencetype rt,
 	return icaltime_is_null_time(t) ? 0 : irregular;
 }
 
+/* The occurrences of a series checked for a wall time where the clocks
+ * change (series_meets_change): enough for years of a weekly series. */
+#define MAX_CHANGE_CHECKS 2000
+
+/* Whether an occurrence of the timed series @rt from @start (wall times of
+ * @ev's zone) after the first falls where the clocks change: in the hour
+ * that does not exist (*@gap) or in the one that happens twice. Clients
+ * disagree on such an occurrence: ical.js and vobject put one in the gap
+ * at other instants, and take other ones of the two in the fold. The
+ * first such occurrence goes into *@at. */
+static gboolean
+series_meets_change(const EvfEvent *ev, struct icalrecurrencetype rt,
+                    struct icaltimetype start, struct icaltimetype *at,
+                    gboolean *gap)
+{
+	GTimeZone *tz = g_date_time_get_timezone(ev->start);
+	icalrecur_iterator *it = NULL;
+	gboolean met = FALSE;
+	int second = start.hour * 3600 + start.minute * 60 + start.second;
+
+	/* A daily or longer series without BYHOUR, BYMINUTE or BYSECOND
+	 * keeps the start's wall time: when the clocks never change at
+	 * that time (in the first two years: a series runs in regular
+	 * years only, reaches_irregular_year, which repeat one rule), no
+	 * occurrence needs looking at. */
+	if (rt.freq >= ICAL_DAILY_RECURRENCE &&
+	    rt.by_hour[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+	    rt.by_minute[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+	    rt.by_second[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+	    !evf_tz_changes_at(tz, start.year, second) &&
+	    !evf_tz_changes_at(tz, start.year + 1, second))
+		return FALSE;
+	it = icalrecur_iterator_new(rt, start);
+	if (it == NULL) {
+		icalerror_clear_errno();
+		return FALSE;
+	}
+	(void)icalrecur_iterator_next(it); /* the start, checked already */
+	for (guint n = 0; n < MAX_CHANGE_CHECKS && !met; n++) {
+		struct icaltimetype t = icalrecur_iterator_next(it);
+		g_autoptr(GDateTime) dt = NULL;
+
+		if (icaltime_is_null_time(t))
+			break;
+		dt = evf_tz_datetime_new(tz, t.year, t.month, t.day, t.hour,
+		                         t.minute, t.second);
+		if (dt == NULL)
+			continue;
+		*gap = g_date_time_get_hour(dt) != t.hour ||
+		       g_date_time_get_minute(dt) != t.minute;
+		met = *gap || evf_tz_is_ambiguous(dt);
+		*at = t;
+	}
+	icalrecur_iterator_free(it);
+	icalerror_clear_errno();
+	return met;
+}
+
 char *
 evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 {
@@ -705,6 +763,7 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	icalrecur_iterator *it;
 	const char *why;
 	int irregular;
+	gboolean gap = FALSE;
 
 	g_autofree char *rscale = NULL;
 
@@ -825,6 +884,17 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		                       "start: Outlook refuses a series of "
 		                       "one; leave out recurrence",
 		                       rrule);
+	if (!ev->all_day && ev->tzid != NULL &&
+	    series_meets_change(ev, rt, start, &first, &gap)) {
+		g_autofree char *a = when_text(first);
+
+		return g_strdup_printf(
+		    "the occurrence of %s %s in %s (the clocks go %s), "
+		    "and calendar clients disagree on when it is: set the "
+		    "series at another hour",
+		    a, gap ? "does not exist" : "happens twice", ev->tzid,
+		    gap ? "forward" : "back");
+	}
 	if (!ev->all_day && ev->tzid != NULL &&
 	    (irregular = reaches_irregular_year(ev, rt, start)) != 0)
 		return g_strdup_printf(

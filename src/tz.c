@@ -268,6 +268,60 @@ evf_tz_is_ambiguous(GDateTime *t)
 	return other != NULL;
 }
 
+/* The offset of @tz at @utc (unix seconds). */
+static gint32
+offset_at(GTimeZone *tz, gint64 utc)
+{
+	return g_time_zone_get_offset(
+	    tz, g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, utc));
+}
+
+gboolean
+evf_tz_changes_at(GTimeZone *tz, int year, int second_of_day)
+{
+	/* Offsets are looked at every twelve hours, and a change between
+	 * two looks is found to the second: no zone changes its clocks
+	 * twice within twelve hours. */
+	const gint64 step = 12 * 3600;
+	g_autoptr(GDateTime) jan = g_date_time_new_utc(year, 1, 1, 0, 0, 0);
+	g_autoptr(GDateTime) next =
+	    g_date_time_new_utc(year + 1, 1, 1, 0, 0, 0);
+	gint64 from, to;
+
+	g_return_val_if_fail(tz != NULL, FALSE);
+	if (jan == NULL || next == NULL)
+		return FALSE;
+	/* a day around, for changes near midnight in far zones */
+	from = g_date_time_to_unix(jan) - 86400;
+	to = g_date_time_to_unix(next) + 86400;
+	for (gint64 t = from; t < to; t += step) {
+		gint32 before = offset_at(tz, t);
+		gint32 after = offset_at(tz, t + step);
+		gint64 lo = t, hi = t + step;
+		gint64 start, len, at;
+
+		if (before == after)
+			continue;
+		while (hi - lo > 1) {
+			gint64 mid = lo + (hi - lo) / 2;
+
+			if (offset_at(tz, mid) == before)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		/* The wall times that do not exist (the clocks go forward)
+		 * begin at the change, read in the old offset; those that
+		 * happen twice (they go back) end there. */
+		len = ABS((gint64)after - before);
+		start = hi + before - (after < before ? len : 0);
+		at = ((second_of_day - start) % 86400 + 86400) % 86400;
+		if (at < len)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 EvfTzSet *
 evf_tz_set_new(void)
 {

@@ -84,3 +84,8 @@ struct icaltimetype evf_tz_wall_time(GDateTime *t);
  * libical, ical.js and python-icalendar take the second, the RFC and
  * vobject the first. */
 gboolean evf_tz_is_ambiguous(GDateTime *t);
+/* Whether in @year (and a day around it) @tz's clocks change where they
+ * show the wall time @second_of_day (seconds after midnight): it does not
+ * exist on the day they go forward, or happens twice on the day they go
+ * back. Looks at the whole year: about 800 lookups of GLib's. */
+gboolean evf_tz_changes_at(GTimeZone *tz, int year, int second_of_day);

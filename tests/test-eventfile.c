@@ -1377,6 +1377,78 @@ test_repeats_in_words(void)
 	}
 }
 
+/* A series whose later occurrence falls where the clocks change is
+ * refused, as a start there is: ical.js and vobject put an occurrence in
+ * the hour that does not exist at other instants, and take other ones of
+ * the hour that happens twice. A series at another hour, or on days the
+ * clocks never change, is kept. */
+static void
+test_error_rrule_meets_change(void)
+{
+	g_autofree char *fold =
+	    series_text("2025-10-24T02:30", "FREQ=DAILY;COUNT=4");
+	g_autofree char *gap =
+	    series_text("2025-03-27T02:30", "FREQ=DAILY;COUNT=5");
+	g_autofree char *hourly =
+	    series_text("2025-03-30T00:00", "FREQ=HOURLY;COUNT=6");
+	static const char *const kept[][2] = {
+		{ "2025-10-24T03:30", "FREQ=DAILY;COUNT=4" },
+		{ "2025-03-24T02:30", "FREQ=WEEKLY" },
+		{ "2025-10-24T02:30", "FREQ=DAILY;COUNT=2" },
+	};
+
+	assert_error(fold, 4, 13,
+	             "the occurrence of 2025-10-26T02:30 happens twice in "
+	             "Europe/Ljubljana (the clocks go back)");
+	assert_error(gap, 4, 13,
+	             "the occurrence of 2025-03-30T02:30 does not exist in "
+	             "Europe/Ljubljana (the clocks go forward)");
+	assert_error(hourly, 4, 13, "does not exist");
+	for (gsize i = 0; i < G_N_ELEMENTS(kept); i++) {
+		g_autofree char *text = series_text(kept[i][0], kept[i][1]);
+		g_autoptr(EvfEvent) ev = parse_ok(text);
+
+		g_assert_nonnull(ev);
+	}
+}
+
+/* Where a zone's clocks change, to the wall time: Ljubljana's from 02:00
+ * to 03:00 (both ways), Lord Howe's half hour, Chatham's at 02:45, and no
+ * change at all in Tokyo. */
+static void
+test_tz_changes_at(void)
+{
+	static const struct {
+		const char *zone;
+		int hour, minute;
+		gboolean changes;
+	} cases[] = {
+		{ "Europe/Ljubljana", 2, 0, TRUE },
+		{ "Europe/Ljubljana", 2, 59, TRUE },
+		{ "Europe/Ljubljana", 3, 0, FALSE },
+		{ "Europe/Ljubljana", 1, 59, FALSE },
+		{ "Australia/Lord_Howe", 1, 45, TRUE },
+		{ "Australia/Lord_Howe", 2, 15, TRUE },
+		{ "Australia/Lord_Howe", 2, 30, FALSE },
+		{ "Pacific/Chatham", 2, 50, TRUE },
+		{ "Pacific/Chatham", 4, 0, FALSE },
+		{ "Asia/Tokyo", 2, 30, FALSE },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GTimeZone) tz =
+		    g_time_zone_new_identifier(cases[i].zone);
+
+		g_assert_nonnull(tz);
+		g_test_message("%s %02d:%02d", cases[i].zone, cases[i].hour,
+		               cases[i].minute);
+		g_assert_cmpint(evf_tz_changes_at(tz, 2025,
+		                                  cases[i].hour * 3600 +
+		                                      cases[i].minute * 60),
+		                ==, cases[i].changes);
+	}
+}
+
 /* The mistakes editors make most are named, not just called invalid. */
 static void
 test_error_rrule_mistakes(void)
@@ -2320,6 +2392,9 @@ main(int argc, char **argv)
 	                test_error_rrule_never_occurs);
 	g_test_add_func("/eventfile/errors/blank-text", test_error_blank_text);
 	g_test_add_func("/eventfile/rrule/in-words", test_repeats_in_words);
+	g_test_add_func("/eventfile/rrule/meets-change",
+	                test_error_rrule_meets_change);
+	g_test_add_func("/eventfile/tz/changes-at", test_tz_changes_at);
 	g_test_add_func("/eventfile/rrule/one-date", test_error_rrule_one_date);
 	g_test_add_func("/eventfile/tz/unfaithful-years",
 	                test_tz_unfaithful_years);
