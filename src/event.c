@@ -517,14 +517,20 @@ evf_event_w3c_end(const EvfEvent *ev)
 	return w3c_time(ev->end);
 }
 
-/* Start as a sortable instant: all-day events at 00:00 UTC of their day. */
-static gint64
-start_key(const EvfEvent *ev)
+/* The day @ev starts, as a Julian day: an all-day event's date, a timed
+ * one's date in its own zone (the day its page lists it under). */
+static guint32
+start_day(const EvfEvent *ev)
 {
+	GDate d;
+
 	if (ev->all_day)
-		return ((gint64)g_date_get_julian(&ev->start_date) - 719163) *
-		       86400;
-	return g_date_time_to_unix(ev->start);
+		return g_date_get_julian(&ev->start_date);
+	g_date_clear(&d, 1);
+	g_date_set_dmy(&d, (GDateDay)g_date_time_get_day_of_month(ev->start),
+	               (GDateMonth)g_date_time_get_month(ev->start),
+	               (GDateYear)g_date_time_get_year(ev->start));
+	return g_date_get_julian(&d);
 }
 
 gint
@@ -536,10 +542,24 @@ evf_event_cmp_start(gconstpointer a, gconstpointer b)
 	if (x->tba != y->tba)
 		return x->tba ? 1 : -1;
 	if (!x->tba) {
-		gint64 kx = start_key(x), ky = start_key(y);
+		guint32 dx = start_day(x), dy = start_day(y);
 
-		if (kx != ky)
-			return kx < ky ? -1 : 1;
+		/* By the day first, as the page groups its months: an
+		 * all-day event has a date, not an instant, and putting it
+		 * at midnight in any one zone would order it against timed
+		 * events of other days. Within a day, the all-day events
+		 * first, then the timed ones by instant. */
+		if (dx != dy)
+			return dx < dy ? -1 : 1;
+		if (x->all_day != y->all_day)
+			return x->all_day ? -1 : 1;
+		if (!x->all_day) {
+			gint64 kx = g_date_time_to_unix(x->start);
+			gint64 ky = g_date_time_to_unix(y->start);
+
+			if (kx != ky)
+				return kx < ky ? -1 : 1;
+		}
 	}
 	return strcmp(x->uid, y->uid);
 }

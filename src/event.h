@@ -141,6 +141,9 @@ char *evf_event_w3c_start(const EvfEvent *ev);
 char *evf_event_w3c_end(const EvfEvent *ev);
 
 /* Sort orders: by start (tba last) then uid; by publication date newest
- * first then uid. */
+ * first then uid. "By start" is by the day an event starts (an all-day
+ * event's date, a timed event's date in its own zone), then all-day
+ * events before timed ones, then the timed ones by instant: the order of
+ * the page's months, and a total order whatever the zones. */
 gint evf_event_cmp_start(gconstpointer a, gconstpointer b);
 gint evf_event_cmp_pubdate_desc(gconstpointer a, gconstpointer b);

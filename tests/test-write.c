@@ -44,10 +44,10 @@ site_free(Site *s)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Site, site_free)
 
-/* Renders the site of @events_dir, with @feeds (nullable) as the body of
- * the [feeds] section of its configuration. */
+/* Renders the site of @events_dir in @zone, with @feeds (nullable) as the
+ * body of the [feeds] section of its configuration. */
 static Site *
-site_render_with(const char *events_dir, const char *feeds)
+site_render_in(const char *events_dir, const char *zone, const char *feeds)
 {
 	Site *s = g_new0(Site, 1);
 	g_autofree char *conf = NULL;
@@ -66,13 +66,13 @@ site_render_with(const char *events_dir, const char *feeds)
 	                       "description=Events, for the golden tests\n"
 	                       "url=https://events.example.org/\n"
 	                       "tag_date=2018\n"
-	                       "timezone=Europe/Ljubljana\n"
+	                       "timezone=%s\n"
 	                       "[paths]\n"
 	                       "events=%s\n"
 	                       "output=public\n"
 	                       "state=state.db\n"
 	                       "[feeds]\n%s",
-	                       events_dir, feeds != NULL ? feeds : "");
+	                       zone, events_dir, feeds != NULL ? feeds : "");
 	g_assert_true(g_file_set_contents(conf, text, -1, NULL));
 	s->cfg = evf_config_load(conf, diags);
 	g_assert_nonnull(s->cfg);
@@ -90,6 +90,12 @@ site_render_with(const char *events_dir, const char *feeds)
 	g_assert_no_error(error);
 	s->updated = updated;
 	return s;
+}
+
+static Site *
+site_render_with(const char *events_dir, const char *feeds)
+{
+	return site_render_in(events_dir, "Europe/Ljubljana", feeds);
 }
 
 static Site *
@@ -118,6 +124,48 @@ find_file(Site *s, const char *path)
 			return f->bytes;
 	}
 	return NULL;
+}
+
+/* (transfer full): the file of @path as a string; it must exist. */
+static char *
+file_text(Site *s, const char *path)
+{
+	GBytes *b = find_file(s, path);
+
+	g_assert_nonnull(b);
+	return g_strndup(g_bytes_get_data(b, NULL), g_bytes_get_size(b));
+}
+
+/* A site in @zone of the events in @files (name, text, …, NULL), rendered
+ * from a folder that is removed at once. */
+static Site *
+site_of(const char *zone, const char *const *files)
+{
+	g_autofree char *dir = g_dir_make_tmp("evfeed-site-XXXXXX", NULL);
+	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+	Site *s;
+
+	for (guint i = 0; files[i] != NULL; i += 2) {
+		g_autofree char *path = g_build_filename(dir, files[i], NULL);
+
+		g_assert_true(
+		    g_file_set_contents(path, files[i + 1], -1, NULL));
+	}
+	s = site_render_in(dir, zone, NULL);
+	g_assert_cmpint(system(cmd), ==, 0);
+	return s;
+}
+
+/* How often @needle is in @haystack. */
+static guint
+count_of(const char *haystack, const char *needle)
+{
+	guint n = 0;
+
+	for (const char *p = haystack; (p = strstr(p, needle)) != NULL;
+	     p += strlen(needle))
+		n++;
+	return n;
 }
 
 /* (transfer full) (nullable): the site's calendar.ics, parsed by libical. */
@@ -871,6 +919,35 @@ test_page_series_until(void)
 	g_assert_cmpint(system(cmd), ==, 0);
 }
 
+/* Months in order and each once: an all-day event is ordered by its date,
+ * not at midnight UTC, against a timed event of the evening before in New
+ * York (01:00 UTC the next day). */
+static void
+test_page_months_in_order(void)
+{
+	static const char *const files[] = {
+		"feb.md",  "---\ntitle: Late\nstart: 2027-02-28T20:00\n---\n",
+		"mar1.md", "---\ntitle: First\nstart: 2027-03-01\n---\n",
+		"mar2.md", "---\ntitle: Second\nstart: 2027-03-02\n---\n",
+		NULL,
+	};
+	g_autoptr(Site) s = site_of("America/New_York", files);
+	g_autofree char *page = file_text(s, "index.html");
+	g_autofree char *ics = file_text(s, "calendar.ics");
+	const char *feb = strstr(page, ">February 2027<");
+	const char *mar = strstr(page, ">March 2027<");
+
+	g_assert_nonnull(feb);
+	g_assert_nonnull(mar);
+	g_assert_true(feb < mar);
+	g_assert_cmpuint(count_of(page, ">March 2027<"), ==, 1);
+	g_assert_true(strstr(page, "Late") < strstr(page, "First"));
+	g_assert_true(strstr(page, "First") < strstr(page, "Second"));
+	/* the calendar in the same order */
+	g_assert_true(strstr(ics, "SUMMARY:Late") <
+	              strstr(ics, "SUMMARY:First"));
+}
+
 static void
 test_cancelled_title(void)
 {
@@ -953,6 +1030,8 @@ main(int argc, char **argv)
 	g_test_add_func("/write/tz/site-zone-unused", test_tz_site_zone_unused);
 	g_test_add_func("/write/cancelled-title", test_cancelled_title);
 	g_test_add_func("/write/page/series-until", test_page_series_until);
+	g_test_add_func("/write/page/months-in-order",
+	                test_page_months_in_order);
 	g_test_add_func("/write/dates-settled", test_dates_settled);
 	g_test_add_func("/write/ics/value-forms", test_ics_value_forms);
 	g_test_add_func("/write/golden/sample", test_golden_sample);
