@@ -68,6 +68,11 @@ typedef struct {
 	char *vevent;
 	char *jcal;
 	char *article[2];
+	/* whether it had ended by past_now, the site's last change, when
+	 * past_known (evf_page_prepare) */
+	gboolean past_known;
+	gboolean past;
+	gint64 past_now;
 	gint64 rendered_created;
 	gint64 rendered_modified;
 	guint rendered_sequence;

@@ -43,11 +43,18 @@ evf_render_view_id(const EvfConfig *cfg, const char *path)
 }
 
 char *
-evf_render_event_link(const EvfConfig *cfg, const EvfEvent *ev)
+evf_render_event_link(const EvfConfig *cfg, const EvfEvent *ev, gint64 now)
 {
+	g_autofree char *archive = NULL;
+
 	if (ev->url != NULL)
 		return g_strdup(ev->url);
-	return g_strdup_printf("%s#%s", cfg->url, ev->slug);
+	/* The site's pages, not a category's: the link is the event's,
+	 * the same in every feed it is in. */
+	if (!evf_page_is_past(cfg, ev, now))
+		return g_strdup_printf("%s#%s", cfg->url, ev->slug);
+	archive = evf_config_url(cfg, "archive.html");
+	return g_strdup_printf("%s#%s", archive, ev->slug);
 }
 
 static const char *
@@ -326,6 +333,7 @@ render_scope(gpointer data, gpointer user_data)
 		    view_new(cfg, site->tzs, path, sc->title, sc->updated);
 		GBytes *bytes;
 
+		v->now = site->now;
 		g_ptr_array_extend(
 		    v->events, kinds[k].calendar ? dated : newest, NULL, NULL);
 		bytes = kinds[k].write(v, &sc->error);
@@ -454,10 +462,18 @@ render_singles(GPtrArray *files, const Site *site, GPtrArray *events,
  * libxml2 buffer). The daemon keeps an unchanged file's event from one
  * build to the next, and with it these, as long as its state is the
  * same. */
+/* What prepare_event needs. */
+typedef struct {
+	const EvfConfig *cfg;
+	GTimeZone *tz; /* the site's */
+	gint64 now;
+} Prepare;
+
 static void
 prepare_event(gpointer data, gpointer user_data)
 {
 	EvfEvent *ev = data;
+	const Prepare *prep = user_data;
 
 	/* before the scopes share it */
 	evf_event_settle_dates(ev);
@@ -465,8 +481,8 @@ prepare_event(gpointer data, gpointer user_data)
 
 	/* A failure shows again, with its error, when a writer asks. */
 	if (!ev->tba)
-		(void)evf_jcal_vevent(user_data, ev, NULL);
-	evf_page_prepare(user_data, ev);
+		(void)evf_jcal_vevent(prep->cfg, ev, NULL);
+	evf_page_prepare(prep->cfg, prep->tz, prep->now, ev);
 }
 
 static gint
@@ -492,7 +508,13 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 	gboolean site_zone_used = FALSE;
 	int first_year = G_MAXINT;
 
-	evf_parallel_for(events, prepare_event, (gpointer)cfg);
+	g_autoptr(GTimeZone) site_tz =
+	    g_time_zone_new_identifier(cfg->timezone);
+
+	if (site_tz == NULL)
+		site_tz = g_time_zone_new_utc();
+	evf_parallel_for(events, prepare_event,
+	                 &(Prepare){ cfg, site_tz, updated });
 
 	for (guint i = 0; i < events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(events, i);

@@ -20,6 +20,7 @@ typedef struct {
 	char *category;    /* the category of a category view, else NULL */
 	GPtrArray *events; /* (element-type EvfEvent) borrowed, sorted */
 	gint64 updated;    /* the latest change the view reflects, unix s */
+	gint64 now;        /* the site's last change, µs: what is past */
 	gboolean single;   /* a one-event .ics: no calendar name */
 	EvfTzSet *tzs;     /* borrowed: the site's VTIMEZONEs */
 } EvfView;
@@ -60,9 +61,15 @@ char *evf_jcal_component(icalcomponent *comp, const char *ics, GError **error);
  * placeholders it uses for ',' and ';' (see write-ics.c) back as they
  * were. */
 char *evf_ics_plain(const char *value);
-/* Makes @ev's articles for the pages (see evf_write_page) ahead, so that
- * this can run on other threads than the writers'. */
-void evf_page_prepare(const EvfConfig *cfg, EvfEvent *ev);
+/* Makes @ev's articles for the pages (see evf_write_page) ahead, and works
+ * out whether it is past at @now (µs, the site's last change; @site_tz is
+ * the site's zone), so that this can run on other threads than the
+ * writers', once a build, before they share @ev. */
+void evf_page_prepare(const EvfConfig *cfg, GTimeZone *site_tz, gint64 now,
+                      EvfEvent *ev);
+/* Whether @ev is on the archive page rather than the page of upcoming
+ * events at @now, as evf_write_page judges it (tba events never are). */
+gboolean evf_page_is_past(const EvfConfig *cfg, const EvfEvent *ev, gint64 now);
 GBytes *evf_write_rss(const EvfView *view, GError **error);
 GBytes *evf_write_atom(const EvfView *view, GError **error);
 /* JSON Feed 1.1 of the view's items, with an "_event" extension. */
@@ -87,8 +94,11 @@ char *evf_render_tag_id(const EvfConfig *cfg, const EvfEvent *ev);
 /* (transfer full): the tag: URI of a view (Atom feed id). */
 char *evf_render_view_id(const EvfConfig *cfg, const char *path);
 /* (transfer full): the URL a reader follows for an event: its `url`, else
- * its anchor on the site's page. */
-char *evf_render_event_link(const EvfConfig *cfg, const EvfEvent *ev);
+ * its anchor on the site's page that lists it at @now (the site's last
+ * change, µs): the page of upcoming events, or the archive once it is past
+ * (evf_page_is_past). */
+char *evf_render_event_link(const EvfConfig *cfg, const EvfEvent *ev,
+                            gint64 now);
 /* (transfer full): the HTML shown in feeds: when, where, who, body, and
  * where the listing comes from. */
 char *evf_render_event_html(const EvfConfig *cfg, const EvfEvent *ev);

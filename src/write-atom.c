@@ -37,7 +37,7 @@ entry(xmlTextWriter *w, const EvfView *view, const EvfEvent *ev)
 	const EvfConfig *cfg = view->config;
 	g_autofree char *id = evf_render_tag_id(cfg, ev);
 	g_autofree char *title = evf_event_display_title(ev);
-	g_autofree char *link = evf_render_event_link(cfg, ev);
+	g_autofree char *link = evf_render_event_link(cfg, ev, view->now);
 	g_autofree char *html = evf_render_event_html(cfg, ev);
 	g_autofree char *updated = evf_xml_rfc3339(ev->modified);
 	g_autofree char *published = evf_xml_rfc3339(evf_event_pubdate(ev));

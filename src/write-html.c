@@ -187,14 +187,14 @@ query_escape(const char *s)
 
 /* ------------------------------------------------------------- events */
 
-/* Midnight at the start of @d in the site's time zone, in unix seconds:
- * all-day dates are the site's. */
+/* Midnight at the start of @d in @site_tz, the site's zone, in unix
+ * seconds: all-day dates are the site's. */
 static gint64
-day_start(const Page *p, const GDate *d)
+day_start(GTimeZone *site_tz, const GDate *d)
 {
-	g_autoptr(GDateTime) t =
-	    evf_tz_datetime_new(p->tz, g_date_get_year(d), g_date_get_month(d),
-	                        g_date_get_day(d), 0, 0, 0);
+	g_autoptr(GDateTime) t = evf_tz_datetime_new(
+	    site_tz, g_date_get_year(d), g_date_get_month(d), g_date_get_day(d),
+	    0, 0, 0);
 
 	return g_date_time_to_unix(t);
 }
@@ -202,7 +202,7 @@ day_start(const Page *p, const GDate *d)
 /* The end of the occurrence of @ev that starts at @at (a wall time in
  * @tz, the event's zone), unix seconds. */
 static gint64
-occurrence_end(const Page *p, const EvfEvent *ev, GTimeZone *tz,
+occurrence_end(GTimeZone *site_tz, const EvfEvent *ev, GTimeZone *tz,
                struct icaltimetype at)
 {
 	if (ev->all_day) {
@@ -213,18 +213,58 @@ occurrence_end(const Page *p, const EvfEvent *ev, GTimeZone *tz,
 		               (GDateYear)at.year);
 		g_date_add_days(&d, g_date_get_julian(&ev->end_date) -
 		                        g_date_get_julian(&ev->start_date));
-		return day_start(p, &d);
+		return day_start(site_tz, &d);
 	}
 	return evf_rrule_instant(tz, at) +
 	       (g_date_time_to_unix(ev->end) - g_date_time_to_unix(ev->start));
 }
 
-/* Whether @ev had ended by @now: its end, or the end of its last
+/* Moves @it, running a rule without COUNT from @first, to just before the
+ * occurrences that may end after @now (unix seconds): libical steps
+ * through ICU, some microseconds an occurrence, and an hourly series
+ * since 1990 has hundreds of thousands of them. Every occurrence it skips
+ * starts over a day before @now less the event's length, so it ended
+ * before @now whatever the zones (an all-day date ends at midnight in the
+ * site's zone, at most 14 hours from UTC's) or a DST hour. */
+static void
+skip_to_near(icalrecur_iterator *it, const EvfEvent *ev,
+             struct icaltimetype first, gint64 now)
+{
+	g_autoptr(GDateTime) utc = NULL;
+	g_autoptr(GDateTime) local = NULL;
+	struct icaltimetype target;
+	gint64 length;
+
+	length = ev->all_day ? ((gint64)g_date_get_julian(&ev->end_date) -
+	                        g_date_get_julian(&ev->start_date)) *
+	                           86400
+	                     : g_date_time_to_unix(ev->end) -
+	                           g_date_time_to_unix(ev->start);
+	utc = g_date_time_new_from_unix_utc(now - length - 2 * 86400);
+	if (utc == NULL)
+		return;
+	if (ev->all_day) {
+		target = first;
+		target.year = g_date_time_get_year(utc);
+		target.month = g_date_time_get_month(utc);
+		target.day = g_date_time_get_day_of_month(utc);
+	} else {
+		local = g_date_time_to_timezone(
+		    utc, g_date_time_get_timezone(ev->start));
+		target = evf_tz_wall_time(local);
+	}
+	if (icaltime_compare(target, first) > 0 &&
+	    !icalrecur_iterator_set_start(it, target))
+		icalerror_clear_errno();
+}
+
+/* Whether @ev had ended by @now (µs): its end, or the end of its last
  * occurrence, is not after @now. A series without COUNT or UNTIL never
- * ends; occurrences are stepped in UTC (one may move by the DST hour), and
- * a series longer than MAX_OCCURRENCES counts as running. */
+ * ends; occurrences are stepped in UTC (one may move by the DST hour), a
+ * series with UNTIL from shortly before @now, and a series with more than
+ * MAX_OCCURRENCES left to step counts as running. */
 static gboolean
-is_past(const Page *p, const EvfEvent *ev)
+compute_past(GTimeZone *site_tz, const EvfEvent *ev, gint64 now)
 {
 	struct icalrecurrencetype rt;
 	struct icaltimetype first;
@@ -235,16 +275,16 @@ is_past(const Page *p, const EvfEvent *ev)
 
 	if (ev->tba)
 		return FALSE;
-	end_s = ev->all_day ? day_start(p, &ev->end_date)
+	end_s = ev->all_day ? day_start(site_tz, &ev->end_date)
 	                    : g_date_time_to_unix(ev->end);
 	if (ev->rrule == NULL)
-		return end_s * G_USEC_PER_SEC <= p->now;
+		return end_s * G_USEC_PER_SEC <= now;
 
 	icalerror_clear_errno();
 	rt = icalrecurrencetype_from_string(ev->rrule);
 	icalerror_clear_errno();
 	if (rt.freq == ICAL_NO_RECURRENCE)
-		return end_s * G_USEC_PER_SEC <= p->now;
+		return end_s * G_USEC_PER_SEC <= now;
 	if (rt.count == 0 && icaltime_is_null_time(rt.until))
 		return FALSE;
 	/* in the event's wall time, as clients run the rule */
@@ -255,15 +295,20 @@ is_past(const Page *p, const EvfEvent *ev)
 	it = icalrecur_iterator_new(rt, first);
 	if (it == NULL) {
 		icalerror_clear_errno();
-		return end_s * G_USEC_PER_SEC <= p->now;
+		return end_s * G_USEC_PER_SEC <= now;
 	}
+	/* libical cannot start a rule with COUNT elsewhere than at its
+	 * start: it counts the occurrences. */
+	if (rt.count == 0)
+		skip_to_near(it, ev, first, now / G_USEC_PER_SEC);
 	for (guint i = 0;; i++) {
 		struct icaltimetype next = icalrecur_iterator_next(it);
 
 		if (icaltime_is_null_time(next))
 			break;
 		if (i == MAX_OCCURRENCES ||
-		    occurrence_end(p, ev, tz, next) * G_USEC_PER_SEC > p->now) {
+		    occurrence_end(site_tz, ev, tz, next) * G_USEC_PER_SEC >
+		        now) {
 			past = FALSE;
 			break;
 		}
@@ -271,6 +316,39 @@ is_past(const Page *p, const EvfEvent *ev)
 	icalrecur_iterator_free(it);
 	icalerror_clear_errno();
 	return past;
+}
+
+/* (transfer full): the site's zone, UTC if GLib cannot read it. */
+static GTimeZone *
+site_zone(const EvfConfig *cfg)
+{
+	GTimeZone *tz = g_time_zone_new_identifier(cfg->timezone);
+
+	return tz != NULL ? tz : g_time_zone_new_utc();
+}
+
+/* Whether @ev had ended by @now: as evf_page_prepare found it for that
+ * @now, else worked out (and not kept: the scopes that ask run on several
+ * threads at once). */
+static gboolean
+is_past(GTimeZone *site_tz, const EvfEvent *ev, gint64 now)
+{
+	if (ev->past_known && ev->past_now == now)
+		return ev->past;
+	return compute_past(site_tz, ev, now);
+}
+
+gboolean
+evf_page_is_past(const EvfConfig *cfg, const EvfEvent *ev, gint64 now)
+{
+	g_autoptr(GTimeZone) tz = NULL;
+
+	if (ev->tba)
+		return FALSE;
+	if (ev->past_known && ev->past_now == now)
+		return ev->past;
+	tz = site_zone(cfg);
+	return compute_past(tz, ev, now);
 }
 
 static void
@@ -754,10 +832,14 @@ write_article(Page *p, EvfEvent *ev)
 }
 
 void
-evf_page_prepare(const EvfConfig *cfg, EvfEvent *ev)
+evf_page_prepare(const EvfConfig *cfg, GTimeZone *site_tz, gint64 now,
+                 EvfEvent *ev)
 {
 	(void)article(cfg, ev, FALSE);
 	(void)article(cfg, ev, TRUE);
+	ev->past = compute_past(site_tz, ev, now);
+	ev->past_now = now;
+	ev->past_known = TRUE;
 }
 
 /* Events grouped under month headings (h2), each event an h3. */
@@ -841,9 +923,7 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	g_autofree char *h1 = NULL;
 	g_autofree char *title = NULL;
 	g_autofree char *site_prefix = NULL;
-	g_autoptr(GTimeZone) tz = g_time_zone_new_identifier(
-	    view != NULL && view->config != NULL ? view->config->timezone
-	                                         : NULL);
+	g_autoptr(GTimeZone) tz = NULL;
 	const char *slash, *scope;
 	Page page = { 0 }, *p = &page;
 
@@ -861,8 +941,7 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	p->archive = archive;
 	p->now = now;
 	/* Looked up once a page: GLib reads the zone file each time. */
-	if (tz == NULL)
-		tz = g_time_zone_new_utc();
+	tz = site_zone(p->cfg);
 	p->tz = tz;
 
 	for (guint i = 0; i < view->events->len; i++) {
@@ -870,7 +949,7 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 
 		if (ev->tba)
 			g_ptr_array_add(tba, ev);
-		else if (is_past(p, ev) == archive)
+		else if (is_past(p->tz, ev, now) == archive)
 			g_ptr_array_add(listed, ev);
 	}
 	g_ptr_array_sort(listed,

@@ -185,10 +185,11 @@ event_extension(JsonBuilder *b, const EvfConfig *cfg, const EvfEvent *ev)
 }
 
 static void
-item(JsonBuilder *b, const EvfConfig *cfg, const EvfEvent *ev)
+item(JsonBuilder *b, const EvfView *view, const EvfEvent *ev)
 {
+	const EvfConfig *cfg = view->config;
 	g_autofree char *id = evf_render_tag_id(cfg, ev);
-	g_autofree char *link = evf_render_event_link(cfg, ev);
+	g_autofree char *link = evf_render_event_link(cfg, ev, view->now);
 	g_autofree char *title = evf_event_display_title(ev);
 	g_autofree char *html = evf_render_event_html(cfg, ev);
 	g_autofree char *text = event_text(cfg, ev);
@@ -262,7 +263,7 @@ evf_write_jsonfeed(const EvfView *view, GError **error)
 	json_builder_set_member_name(b, "items");
 	json_builder_begin_array(b);
 	for (guint i = 0; i < view->events->len; i++)
-		item(b, cfg, g_ptr_array_index(view->events, i));
+		item(b, view, g_ptr_array_index(view->events, i));
 	json_builder_end_array(b);
 	json_builder_end_object(b);
 	return builder_bytes(b, TRUE);

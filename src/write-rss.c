@@ -70,7 +70,8 @@ evf_write_rss(const EvfView *view, GError **error)
 	for (guint i = 0; i < view->events->len; i++) {
 		const EvfEvent *ev = g_ptr_array_index(view->events, i);
 		g_autofree char *title = evf_event_display_title(ev);
-		g_autofree char *link = evf_render_event_link(cfg, ev);
+		g_autofree char *link =
+		    evf_render_event_link(cfg, ev, view->now);
 		g_autofree char *html = evf_render_event_html(cfg, ev);
 		g_autofree char *guid = evf_render_tag_id(cfg, ev);
 		g_autofree char *pub =

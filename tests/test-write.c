@@ -948,6 +948,107 @@ test_page_months_in_order(void)
 	              strstr(ics, "SUMMARY:First"));
 }
 
+/* A feed links an event without `url:` to its anchor on the site's page
+ * that lists it: the archive once it is past, as the page judges it, in
+ * the site's feeds and a category's alike. */
+static void
+test_link_past_to_archive(void)
+{
+	static const char *const files[] = {
+		"held.md",
+		"---\ntitle: Held\nstart: 2025-05-01T10:00\n"
+		"categories: Border\n---\n",
+		"coming.md",
+		"---\ntitle: Coming\nstart: 2025-07-01T10:00\n"
+		"categories: Border\n---\n",
+		NULL,
+	};
+	static const char *const feeds[] = {
+		"rss.xml",
+		"atom.xml",
+		"feed.json",
+		"category/border/rss.xml",
+		"category/border/atom.xml",
+		"category/border/feed.json",
+	};
+	g_autoptr(Site) s = site_of("Europe/Ljubljana", files);
+	g_autofree char *archive = file_text(s, "archive.html");
+	g_autofree char *index = file_text(s, "index.html");
+
+	g_assert_nonnull(strstr(archive, "id=\"held\""));
+	g_assert_nonnull(strstr(index, "id=\"coming\""));
+	for (gsize i = 0; i < G_N_ELEMENTS(feeds); i++) {
+		g_autofree char *feed = file_text(s, feeds[i]);
+
+		g_test_message("%s", feeds[i]);
+		g_assert_nonnull(strstr(
+		    feed, "https://events.example.org/archive.html#held"));
+		g_assert_nonnull(
+		    strstr(feed, "https://events.example.org/#coming"));
+		g_assert_null(strstr(feed, "https://events.example.org/#held"));
+	}
+}
+
+/* Whether the event of @file is on the archive page. */
+static gboolean
+archived(const char *file)
+{
+	const char *const files[] = { "ev.md", file, NULL };
+	g_autoptr(Site) s = site_of("Europe/Ljubljana", files);
+	g_autofree char *archive = file_text(s, "archive.html");
+	g_autofree char *index = file_text(s, "index.html");
+	gboolean past = strstr(archive, "id=\"ev\"") != NULL;
+
+	g_assert_true(past != (strstr(index, "id=\"ev\"") != NULL));
+	return past;
+}
+
+/* A series with UNTIL is followed from shortly before now: the answer is
+ * the one stepping from its start gives, with the steps of its INTERVAL
+ * and BYDAY kept, and a series with more occurrences than are stepped
+ * (an hourly one since 1990) ended when its UNTIL is past. */
+static void
+test_page_series_past(void)
+{
+	/* every other Tuesday from 7 January: the last before UNTIL is
+	 * 27 May, over at NOW (1 June); 3 June is not in the series */
+	g_assert_true(archived("---\ntitle: Every other Tuesday\n"
+	                       "start: 2025-01-07T10:00\n"
+	                       "recurrence: FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;"
+	                       "UNTIL=20250605T000000Z\n---\n"));
+	g_assert_false(archived("---\ntitle: Every other Tuesday\n"
+	                        "start: 2025-01-07T10:00\n"
+	                        "recurrence: FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;"
+	                        "UNTIL=20250611T000000Z\n---\n"));
+	/* every third day from 1 January: 31 May, then 3 June */
+	g_assert_true(archived("---\ntitle: Every third day\n"
+	                       "start: 2025-01-01\n"
+	                       "recurrence: FREQ=DAILY;INTERVAL=3;"
+	                       "UNTIL=20250602\n---\n"));
+	g_assert_false(archived("---\ntitle: Every third day\n"
+	                        "start: 2025-01-01\n"
+	                        "recurrence: FREQ=DAILY;INTERVAL=3;"
+	                        "UNTIL=20250603\n---\n"));
+	/* the first Tuesday of every other month from January: 4 March,
+	 * 6 May, then 1 July */
+	g_assert_true(archived("---\ntitle: First Tuesdays\n"
+	                       "start: 2025-01-07T10:00\n"
+	                       "recurrence: FREQ=MONTHLY;INTERVAL=2;BYDAY=1TU;"
+	                       "UNTIL=20250630T000000Z\n---\n"));
+	g_assert_false(archived("---\ntitle: First Tuesdays\n"
+	                        "start: 2025-01-07T10:00\n"
+	                        "recurrence: FREQ=MONTHLY;INTERVAL=2;"
+	                        "BYDAY=1TU;UNTIL=20250702T000000Z\n---\n"));
+	g_assert_true(archived("---\ntitle: Hourly\n"
+	                       "start: 1990-01-01T00:30\ntimezone: UTC\n"
+	                       "recurrence: FREQ=HOURLY;"
+	                       "UNTIL=20250101T000000Z\n---\n"));
+	g_assert_false(archived("---\ntitle: Hourly\n"
+	                        "start: 1990-01-01T00:30\ntimezone: UTC\n"
+	                        "recurrence: FREQ=HOURLY;"
+	                        "UNTIL=20991231T000000Z\n---\n"));
+}
+
 static void
 test_cancelled_title(void)
 {
@@ -1032,6 +1133,9 @@ main(int argc, char **argv)
 	g_test_add_func("/write/page/series-until", test_page_series_until);
 	g_test_add_func("/write/page/months-in-order",
 	                test_page_months_in_order);
+	g_test_add_func("/write/page/series-past", test_page_series_past);
+	g_test_add_func("/write/link-past-to-archive",
+	                test_link_past_to_archive);
 	g_test_add_func("/write/dates-settled", test_dates_settled);
 	g_test_add_func("/write/ics/value-forms", test_ics_value_forms);
 	g_test_add_func("/write/golden/sample", test_golden_sample);
