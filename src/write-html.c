@@ -16,6 +16,9 @@
  * the output folder still shows styled; elements that may not be empty in
  * HTML are always closed with an end tag (never "<div/>"), and only void
  * elements (meta, link, img) are written self-closed. No script, ever.
+ * The page's own ids ("_main", "_m-2027-03"…) start with '_', which an
+ * event's slug, its article's id, never has ([a-z0-9-]): no event file's
+ * name can take an id of the page.
  */
 #include "autoconf.h"
 #include "render.h"
@@ -452,7 +455,7 @@ write_header(Page *p)
 
 	start(p, "a");
 	attr(p, "class", "skip");
-	attr(p, "href", "#main");
+	attr(p, "href", "#_main");
 	text(p, "Skip to the events");
 	end(p);
 	nl(p);
@@ -484,7 +487,7 @@ write_header(Page *p)
 	end(p);
 	end(p);
 	start(p, "li");
-	link_to(p, "#subscribe", NULL, "Subscribe");
+	link_to(p, "#_subscribe", NULL, "Subscribe");
 	end(p);
 	if (!p->root) {
 		start(p, "li");
@@ -557,7 +560,7 @@ write_subscribe_list(Page *p, const char *dir, const char *title,
 static void
 write_subscribe(Page *p)
 {
-	start_section(p, "subscribe", NULL, "subscribe-h", "Subscribe");
+	start_section(p, "_subscribe", NULL, "_subscribe-h", "Subscribe");
 	element(p, "p", NULL,
 	        "Add these events to your calendar, and it stays up to date "
 	        "by itself; or follow them in a feed reader.");
@@ -572,7 +575,7 @@ write_categories(Page *p, GPtrArray *cats)
 {
 	if (cats->len == 0)
 		return;
-	start_section(p, "categories", NULL, "categories-h", "Categories");
+	start_section(p, "_categories", NULL, "_categories-h", "Categories");
 	element(p, "p", NULL,
 	        "Each category has its own page, calendar and feeds.");
 	nl(p);
@@ -856,7 +859,7 @@ write_months(Page *p, GPtrArray *events)
 		start_month(ev, &y, &m);
 		if (y != year || m != month) {
 			g_autofree char *id =
-			    g_strdup_printf("m-%04d-%02d", y, m);
+			    g_strdup_printf("_m-%04d-%02d", y, m);
 			g_autofree char *heading =
 			    g_strdup_printf("%s %d", month_names[m], y);
 
@@ -981,7 +984,7 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	nl(p);
 	write_header(p);
 	start(p, "main");
-	attr(p, "id", "main");
+	attr(p, "id", "_main");
 	attr(p, "tabindex", "-1");
 	nl(p);
 	element(p, "h1", NULL, h1);
@@ -1007,7 +1010,7 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	}
 	write_months(p, listed);
 	if (!archive && tba->len > 0) {
-		start_section(p, NULL, "month", "tba", "Date to be announced");
+		start_section(p, NULL, "month", "_tba", "Date to be announced");
 		for (guint i = 0; i < tba->len; i++)
 			write_article(p, g_ptr_array_index(tba, i));
 		end(p);
@@ -1094,11 +1097,11 @@ static const char stylesheet[] =
     "}\n"
     "h3 { font-size: 1.15rem; line-height: 1.3; margin: 0 0 0.5rem; }\n"
     ".lead { font-size: 1.125rem; color: var(--muted); }\n"
-    "#subscribe, .categories details {\n"
+    "#_subscribe, .categories details {\n"
     "  background: var(--panel); border-radius: 6px; padding: 0.25rem "
     "1rem 0.75rem;\n"
     "}\n"
-    "#subscribe h2 { border: 0; margin-top: 0.75rem; }\n"
+    "#_subscribe h2 { border: 0; margin-top: 0.75rem; }\n"
     ".subscribe {\n"
     "  display: flex; flex-wrap: wrap; gap: 0.5rem; margin: 0.5rem 0;\n"
     "  padding: 0; list-style: none;\n"
@@ -1145,7 +1148,7 @@ static const char stylesheet[] =
     "}\n"
     "@media print {\n"
     "  :root { --fg: #000; --bg: #fff; --link: #000; --panel: #fff; }\n"
-    "  .skip, nav, #subscribe, #categories, .button { display: none; }\n"
+    "  .skip, nav, #_subscribe, #_categories, .button { display: none; }\n"
     "  .h-event { break-inside: avoid; border: 0; padding: 0; }\n"
     "  .u-url::after { content: \" <\" attr(href) \">\"; }\n"
     "}\n";

@@ -1049,6 +1049,63 @@ test_page_series_past(void)
 	                        "UNTIL=20991231T000000Z\n---\n"));
 }
 
+/* Whether every id of @page is there once. */
+static gboolean
+ids_unique(const char *page)
+{
+	g_autoptr(GHashTable) seen =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+	for (const char *p = page; (p = strstr(p, " id=\"")) != NULL;) {
+		const char *v = p + strlen(" id=\"");
+		const char *e = strchr(v, '"');
+
+		g_assert_nonnull(e);
+		if (!g_hash_table_add(seen, g_strndup(v, (gsize)(e - v)))) {
+			g_test_message("id \"%.*s\" twice", (int)(e - v), v);
+			return FALSE;
+		}
+		p = e;
+	}
+	return g_hash_table_size(seen) > 0;
+}
+
+/* Event files named as the page's own ids (main, subscribe, tba,
+ * categories, a month's) give their events anchors of their own. */
+static void
+test_page_ids_unique(void)
+{
+	static const char *const names[] = {
+		"main.md",       "subscribe.md",    "subscribe-h.md", "tba.md",
+		"categories.md", "categories-h.md", "m-2027-02.md",
+	};
+	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(Site) s = NULL;
+	g_autofree char *index = NULL;
+	g_autofree char *archive = NULL;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+		g_ptr_array_add(files, g_strdup(names[i]));
+		g_ptr_array_add(
+		    files, g_strdup_printf("---\ntitle: Event %zu\nstart: %s\n"
+		                           "categories: Border\n---\n",
+		                           i, i == 3 ? "tba" : "2027-02-10"));
+	}
+	g_ptr_array_add(files, NULL);
+	s = site_of("Europe/Ljubljana", (const char *const *)files->pdata);
+	index = file_text(s, "index.html");
+	archive = file_text(s, "archive.html");
+	for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+		g_autofree char *stem =
+		    g_strndup(names[i], strlen(names[i]) - strlen(".md"));
+		g_autofree char *id = g_strdup_printf(" id=\"%s\"", stem);
+
+		g_assert_cmpuint(count_of(index, id), ==, 1);
+	}
+	g_assert_true(ids_unique(index));
+	g_assert_true(ids_unique(archive));
+}
+
 static void
 test_cancelled_title(void)
 {
@@ -1134,6 +1191,7 @@ main(int argc, char **argv)
 	g_test_add_func("/write/page/months-in-order",
 	                test_page_months_in_order);
 	g_test_add_func("/write/page/series-past", test_page_series_past);
+	g_test_add_func("/write/page/ids-unique", test_page_ids_unique);
 	g_test_add_func("/write/link-past-to-archive",
 	                test_link_past_to_archive);
 	g_test_add_func("/write/dates-settled", test_dates_settled);
