@@ -173,6 +173,28 @@ tidy(cmark_node *doc, const char *base_url)
 		cmark_node_free(g_ptr_array_index(drop, i - 1));
 }
 
+/* Makes a description's headings h4 to h6 (# is h4, ## h5, the rest h6):
+ * on the page a description stands under its event's h3, and a feed
+ * reader shows it under the item's title; a page has one h1, and headings
+ * do not skip levels going down (WCAG 1.3.1). */
+static void
+demote_headings(cmark_node *doc)
+{
+	cmark_iter *iter = cmark_iter_new(doc);
+	cmark_event_type ev;
+
+	while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(iter);
+
+		if (ev == CMARK_EVENT_ENTER &&
+		    cmark_node_get_type(node) == CMARK_NODE_HEADING)
+			cmark_node_set_heading_level(
+			    node,
+			    MIN(cmark_node_get_heading_level(node) + 3, 6));
+	}
+	cmark_iter_free(iter);
+}
+
 /* For the plain text, writes each link's target after its text, unless
  * the text already is the target (autolinks). */
 static void
@@ -291,6 +313,7 @@ evf_markdown_render(const char *markdown, const char *base_url, char **html,
 		return deep;
 	}
 	tidy(doc, base_url);
+	demote_headings(doc);
 
 	raw = cmark_render_html(doc, options, extensions);
 	*html = evf_html_sanitize(raw, base_url);

@@ -278,6 +278,25 @@ test_render_tables(void)
 	g_assert_true(contains(r.text, "Cyber"));
 }
 
+/* A description's headings stand below its event's h3, on the page as
+ * in feeds: # is h4, ## h5, and deeper ones h6. */
+static void
+test_render_headings_demoted(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("# Big\n\n## Sub\n\n### Third\n\n#### Fourth\n\ntext\n", BASE,
+	       &r);
+	g_assert_true(contains(r.html, "<h4>Big</h4>"));
+	g_assert_true(contains(r.html, "<h5>Sub</h5>"));
+	g_assert_true(contains(r.html, "<h6>Third</h6>"));
+	g_assert_true(contains(r.html, "<h6>Fourth</h6>"));
+	g_assert_false(contains(r.html, "<h1"));
+	g_assert_false(contains(r.html, "<h2"));
+	g_assert_false(contains(r.html, "<h3"));
+	g_assert_true(contains(r.text, "Big"));
+}
+
 static void
 test_render_strikethrough(void)
 {
@@ -1010,6 +1029,8 @@ main(int argc, char **argv)
 	                test_render_unsafe_image_with_html);
 	g_test_add_func("/markdown/render/autolinks", test_render_autolinks);
 	g_test_add_func("/markdown/render/tables", test_render_tables);
+	g_test_add_func("/markdown/render/headings-demoted",
+	                test_render_headings_demoted);
 	g_test_add_func("/markdown/render/strikethrough",
 	                test_render_strikethrough);
 	g_test_add_func("/markdown/render/footnotes", test_render_footnotes);
