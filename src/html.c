@@ -181,6 +181,14 @@ clean_children(xmlNode *parent, const char *base)
 			    xmlHasProp(node, (const xmlChar *)"src") == NULL) {
 				xmlUnlinkNode(node);
 				xmlFreeNode(node);
+			} else if (strcmp(name, "img") == 0 &&
+			           xmlHasProp(node, (const xmlChar *)"alt") ==
+			               NULL) {
+				/* Nothing known to say: a screen reader
+				 * then skips it rather than read its
+				 * address. */
+				xmlSetProp(node, (const xmlChar *)"alt",
+				           (const xmlChar *)"");
 			}
 			break;
 		default:

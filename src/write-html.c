@@ -666,17 +666,21 @@ write_event(Page *p, const EvfEvent *ev, const char *heading)
 	g_autoptr(GPtrArray) sources = evf_render_sources(p->cfg, ev);
 	g_autofree char *ics = NULL;
 	g_autofree char *which = g_strconcat(": ", ev->title, NULL);
+	g_autofree char *shown = evf_event_display_title(ev);
 
 	start(p, "article");
 	attr(p, "class", cancelled ? "h-event cancelled" : "h-event");
 	attr(p, "id", ev->slug);
 	nl(p);
-	/* p-name reads like the calendar's SUMMARY: "Cancelled: …". */
+	/* p-name reads like the calendar's SUMMARY: "Cancelled: …", unless
+	 * the title says so already (evf_event_display_title). */
 	start(p, heading);
 	attr(p, "class", "p-name");
 	if (cancelled) {
-		element(p, "span", "status", "Cancelled:");
-		text(p, " ");
+		if (strcmp(shown, ev->title) != 0) {
+			element(p, "span", "status", "Cancelled:");
+			text(p, " ");
+		}
 		element(p, "s", NULL, ev->title);
 	} else {
 		text(p, ev->title);
@@ -772,6 +776,12 @@ write_event(Page *p, const EvfEvent *ev, const char *heading)
 		nl(p);
 		end(p);
 		nl(p);
+	}
+	/* A tba event without a link has no action: no empty paragraph. */
+	if (ev->tba && ev->url == NULL) {
+		end(p);
+		nl(p);
+		return;
 	}
 	start(p, "p");
 	attr(p, "class", "actions");

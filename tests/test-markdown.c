@@ -428,6 +428,18 @@ test_html_mailto_kept(void)
 	                "<a href=\"mailto:events@example.org\">write</a>");
 }
 
+/* An image without alt text gets an empty one, so that a screen reader
+ * skips it rather than read its address; a given one stays. */
+static void
+test_html_img_alt(void)
+{
+	g_autofree char *a = sanitize("<p><img src=x></p>");
+	g_autofree char *b = sanitize("<p><img src=x alt=\"Map\"></p>");
+
+	g_assert_cmpstr(a, ==, "<p><img src=\"" BASE "x\" alt=\"\"></p>");
+	g_assert_cmpstr(b, ==, "<p><img src=\"" BASE "x\" alt=\"Map\"></p>");
+}
+
 static void
 test_html_data_removed(void)
 {
@@ -1048,6 +1060,7 @@ main(int argc, char **argv)
 	                test_html_unknown_unwrapped);
 	g_test_add_func("/markdown/html/mailto-kept", test_html_mailto_kept);
 	g_test_add_func("/markdown/html/data-removed", test_html_data_removed);
+	g_test_add_func("/markdown/html/img-alt", test_html_img_alt);
 	g_test_add_func("/markdown/html/javascript-spellings",
 	                test_html_javascript_spellings);
 	g_test_add_func("/markdown/html/links-absolute",

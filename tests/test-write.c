@@ -1106,6 +1106,32 @@ test_page_ids_unique(void)
 	g_assert_true(ids_unique(archive));
 }
 
+/* A cancelled event whose title says so is not "Cancelled: CANCELLED: …"
+ * on the page, as in the calendar; and a tba event without a link has no
+ * empty paragraph of actions. */
+static void
+test_page_title_and_actions(void)
+{
+	static const char *const files[] = {
+		"said.md",
+		"---\ntitle: \"CANCELLED: Border workshop\"\n"
+		"start: 2027-02-10\nstatus: cancelled\n---\n",
+		"unsaid.md",
+		"---\ntitle: Border drill\nstart: 2027-02-11\n"
+		"status: cancelled\n---\n",
+		"later.md",
+		"---\ntitle: Later\nstart: tba\n---\n",
+		NULL,
+	};
+	g_autoptr(Site) s = site_of("Europe/Ljubljana", files);
+	g_autofree char *index = file_text(s, "index.html");
+
+	g_assert_nonnull(strstr(index, "<s>CANCELLED: Border workshop</s>"));
+	g_assert_cmpuint(count_of(index, ">Cancelled:</span>"), ==, 1);
+	g_assert_nonnull(strstr(index, "<s>Border drill</s>"));
+	g_assert_null(strstr(index, "<p class=\"actions\"></p>"));
+}
+
 static void
 test_cancelled_title(void)
 {
@@ -1192,6 +1218,8 @@ main(int argc, char **argv)
 	                test_page_months_in_order);
 	g_test_add_func("/write/page/series-past", test_page_series_past);
 	g_test_add_func("/write/page/ids-unique", test_page_ids_unique);
+	g_test_add_func("/write/page/title-and-actions",
+	                test_page_title_and_actions);
 	g_test_add_func("/write/link-past-to-archive",
 	                test_link_past_to_archive);
 	g_test_add_func("/write/dates-settled", test_dates_settled);
