@@ -365,6 +365,98 @@ static const char *const month_names[] = {
 	"October", "November", "December",
 };
 
+/* Appends @items (n of them) to @s as "a", "a and b", "a, b and c". */
+static void
+append_list(GString *s, GPtrArray *items)
+{
+	for (guint i = 0; i < items->len; i++) {
+		if (i > 0)
+			g_string_append(s, i + 1 < items->len ? ", " : " and ");
+		g_string_append(s, g_ptr_array_index(items, i));
+	}
+}
+
+/* (transfer none) (nullable): the ordinal of @n in words ("first",
+ * "last"), NULL past the fifth (a yearly rule's 20th Monday), which is
+ * then left unsaid. */
+static const char *
+ordinal(int n)
+{
+	static const char *const words[] = { NULL,    "first",  "second",
+		                             "third", "fourth", "fifth" };
+
+	if (n == -1)
+		return "last";
+	if (n == -2)
+		return "second to last";
+	if (n >= 1 && n < (int)G_N_ELEMENTS(words))
+		return words[n];
+	return NULL;
+}
+
+/* Appends @rt's BYDAY ("on Monday and Wednesday", "on the first
+ * Tuesday", "on weekdays"), else its BYMONTHDAY ("on the 15th", "on the
+ * last day"), to @s; nothing when they are not that simple. */
+static void
+append_days(GString *s, const struct icalrecurrencetype *rt)
+{
+	static const char *const days[] = {
+		"",          "Sunday",   "Monday", "Tuesday",
+		"Wednesday", "Thursday", "Friday", "Saturday",
+	};
+	g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func(g_free);
+	guint plain = 0; /* bits of the days without a position */
+	int i;
+
+	for (i = 0;
+	     i < ICAL_BY_DAY_SIZE && rt->by_day[i] != ICAL_RECURRENCE_ARRAY_MAX;
+	     i++) {
+		int day = icalrecurrencetype_day_day_of_week(rt->by_day[i]);
+		int pos = icalrecurrencetype_day_position(rt->by_day[i]);
+
+		if (day < 1 || day > 7 || (pos != 0 && ordinal(pos) == NULL))
+			return;
+		if (pos == 0) {
+			plain |= 1u << day;
+			g_ptr_array_add(items, g_strdup(days[day]));
+		} else {
+			g_ptr_array_add(items, g_strdup_printf("the %s %s",
+			                                       ordinal(pos),
+			                                       days[day]));
+		}
+	}
+	if (items->len > 0) {
+		g_string_append(s, " on ");
+		/* Monday to Friday */
+		if (plain == 0x7c && items->len == 5)
+			g_string_append(s, "weekdays");
+		else
+			append_list(s, items);
+		return;
+	}
+	for (i = 0; i < ICAL_BY_MONTHDAY_SIZE &&
+	            rt->by_month_day[i] != ICAL_RECURRENCE_ARRAY_MAX;
+	     i++) {
+		int d = rt->by_month_day[i];
+		const char *suffix = (d % 10 == 1 && d != 11)   ? "st"
+		                     : (d % 10 == 2 && d != 12) ? "nd"
+		                     : (d % 10 == 3 && d != 13) ? "rd"
+		                                                : "th";
+
+		if (d == -1)
+			g_ptr_array_add(items, g_strdup("last day"));
+		else if (d >= 1 && d <= 31)
+			g_ptr_array_add(items,
+			                g_strdup_printf("%d%s", d, suffix));
+		else
+			return;
+	}
+	if (items->len > 0) {
+		g_string_append(s, " on the ");
+		append_list(s, items);
+	}
+}
+
 char *
 evf_event_format_repeats(const EvfEvent *ev)
 {
@@ -398,6 +490,7 @@ evf_event_format_repeats(const EvfEvent *ev)
 		                       units[rt.freq]);
 	else
 		g_string_append(s, adverbs[rt.freq]);
+	append_days(s, &rt);
 	/* the last day as the event's own zone has it, not UTC's */
 	evf_rrule_until_local(ev, &rt);
 	if (rt.count > 0)

@@ -136,8 +136,9 @@ void evf_event_tidy(EvfEvent *ev);
  * "22 May 2018, 09:00–17:00 (Europe/Ljubljana)"; "Date to be announced". */
 char *evf_event_format_when(const EvfEvent *ev);
 /* (transfer full) (nullable): @ev's recurrence in words, such as "Repeats
- * weekly, 4 times" or "Repeats every 2 months, until 30 June 2019" (the
- * last day in the event's zone); NULL for a single event. */
+ * weekly, 4 times", "Repeats every 2 weeks on Monday and Wednesday, 6
+ * times" or "Repeats monthly on the first Tuesday, until 30 June 2019"
+ * (the last day in the event's zone); NULL for a single event. */
 char *evf_event_format_repeats(const EvfEvent *ev);
 
 /* (transfer full): W3C-DTF start or end (date, or date-time with offset),

@@ -1354,6 +1354,20 @@ test_repeats_in_words(void)
 		  "Repeats every 2 months, until 30 June 2019" },
 		{ "2018-05-22T08:00", "FREQ=DAILY;UNTIL=20180531T230000Z",
 		  "Repeats daily, until 1 June 2018" },
+		{ "2018-05-21", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE;COUNT=6",
+		  "Repeats every 2 weeks on Monday and Wednesday, 6 times" },
+		{ "2018-05-21", "FREQ=WEEKLY;BYDAY=MO,WE,FR",
+		  "Repeats weekly on Monday, Wednesday and Friday" },
+		{ "2018-05-21", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;COUNT=10",
+		  "Repeats weekly on weekdays, 10 times" },
+		{ "2018-05-01", "FREQ=MONTHLY;BYDAY=1TU",
+		  "Repeats monthly on the first Tuesday" },
+		{ "2018-05-25", "FREQ=MONTHLY;BYDAY=-1FR;UNTIL=20181231",
+		  "Repeats monthly on the last Friday, until 31 December 2018" },
+		{ "2018-05-15", "FREQ=MONTHLY;BYMONTHDAY=15,31",
+		  "Repeats monthly on the 15th and 31st" },
+		{ "2018-05-31", "FREQ=MONTHLY;BYMONTHDAY=-1",
+		  "Repeats monthly on the last day" },
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
