@@ -196,7 +196,12 @@ demote_headings(cmark_node *doc)
 }
 
 /* For the plain text, writes each link's target after its text, unless
- * the text already is the target (autolinks). */
+ * the text already is the target (autolinks). The autolink extension
+ * links "www.example.org" to "http://www.example.org" and an e-mail
+ * address to "mailto:" and the address, so a text equal to the target
+ * without its scheme is an autolink too: writing the target after it
+ * would add an address that an import of the calendar turns into one
+ * more link, each build and import again. */
 static void
 show_link_targets(cmark_node *doc)
 {
@@ -217,16 +222,22 @@ show_link_targets(cmark_node *doc)
 		const char *url = cmark_node_get_url(link);
 		cmark_node *first = cmark_node_first_child(link);
 		const char *text = first ? cmark_node_get_literal(first) : NULL;
+		static const char *const schemes[] = { "mailto:", "http://",
+			                               "https://" };
 		const char *bare = url;
 		g_autofree char *label = NULL;
 		cmark_node *node;
 
-		if (g_str_has_prefix(bare, "mailto:"))
-			bare += strlen("mailto:");
+		for (guint k = 0; k < G_N_ELEMENTS(schemes); k++)
+			if (g_str_has_prefix(url, schemes[k]))
+				bare = url + strlen(schemes[k]);
 		if (text != NULL && cmark_node_next(first) == NULL &&
 		    (strcmp(text, url) == 0 || strcmp(text, bare) == 0))
 			continue;
-		label = g_strdup_printf(" <%s>", bare);
+		/* A web address keeps its scheme after the text; a mail
+		 * address is shown as mail clients show it. */
+		label = g_strdup_printf(
+		    " <%s>", g_str_has_prefix(url, "mailto:") ? bare : url);
 		node = cmark_node_new(CMARK_NODE_TEXT);
 		cmark_node_set_literal(node, label);
 		cmark_node_insert_after(link, node);

@@ -258,6 +258,9 @@ test_render_autolinks(void)
 	g_assert_false(contains(r.text, "<https://example.org/a>"));
 	g_assert_true(contains(r.text, "bare https://www.osce.org/ and"));
 	g_assert_true(contains(r.text, "mail info@example.org."));
+	/* "www." links to "http://www.", still its own target */
+	g_assert_true(contains(r.text, "and www.example.com, mail"));
+	g_assert_false(contains(r.text, "<http://www.example.com>"));
 }
 
 static void

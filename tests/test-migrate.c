@@ -231,6 +231,34 @@ test_markdown_roundtrip(void)
 	}
 }
 
+/* The plain text that evfeed's own calendar holds for a body with
+ * autolinks imports as that body again: nothing is added to it, however
+ * often the site is built and imported. */
+static void
+test_markdown_own_calendar(void)
+{
+	static const char *const bodies[] = {
+		"See www.example.org.\n",
+		"Mail info@example.org or see https://example.org/a and "
+		"(www.example.org/b_c).\n",
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(bodies); i++) {
+		g_autofree char *md = g_strdup(bodies[i]);
+
+		for (guint gen = 0; gen < 3; gen++) {
+			g_autofree char *html = NULL;
+			g_autofree char *text = NULL;
+
+			evf_markdown_render(md, BASE, &html, &text);
+			g_free(md);
+			md = evf_migrate_markdown(text);
+			g_test_message("%s → %s", text, md);
+			g_assert_cmpstr(md, ==, bodies[i]);
+		}
+	}
+}
+
 /* Paragraphs stay paragraphs, and web addresses become links. */
 static void
 test_markdown_structure(void)
@@ -268,5 +296,7 @@ main(int argc, char **argv)
 	g_test_add_func("/migrate/series/sandboxed", test_series_sandboxed);
 	g_test_add_func("/migrate/markdown/roundtrip", test_markdown_roundtrip);
 	g_test_add_func("/migrate/markdown/structure", test_markdown_structure);
+	g_test_add_func("/migrate/markdown/own-calendar",
+	                test_markdown_own_calendar);
 	return g_test_run();
 }
