@@ -6,6 +6,7 @@
 
 #include "autocleanups.h"
 #include "eventfile.h"
+#include "tz.h"
 #include "util.h"
 
 #include <errno.h>
@@ -78,11 +79,26 @@ write_handler(void *data, unsigned char *buffer, size_t size)
 	return 1;
 }
 
+/* (transfer full): @t in UTC with a 'Z' when @utc, else as a wall time
+ * in its zone. Where the clocks go back, a wall time happens twice and
+ * the reader takes the first of the two; the second (an end one hour
+ * after a start at the first, say) is written with its offset, so that
+ * the file reads back as the same instant. */
 static char *
 wall_time(GDateTime *t, gboolean utc)
 {
-	return g_date_time_format(t, utc ? "%Y-%m-%dT%H:%M:%SZ"
-	                                 : "%Y-%m-%dT%H:%M:%S");
+	g_autoptr(GDateTime) back = NULL;
+
+	if (utc)
+		return g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ");
+	back = evf_tz_datetime_new(
+	    g_date_time_get_timezone(t), g_date_time_get_year(t),
+	    g_date_time_get_month(t), g_date_time_get_day_of_month(t),
+	    g_date_time_get_hour(t), g_date_time_get_minute(t),
+	    g_date_time_get_seconds(t));
+	if (back != NULL && !g_date_time_equal(back, t))
+		return g_date_time_format(t, "%Y-%m-%dT%H:%M:%S%:z");
+	return g_date_time_format(t, "%Y-%m-%dT%H:%M:%S");
 }
 
 static void

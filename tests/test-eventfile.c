@@ -13,6 +13,7 @@
 #include "config.h"
 #include "event.h"
 #include "eventfile.h"
+#include "eventwrite.h"
 #include "render.h"
 #include "tz.h"
 #include "util.h"
@@ -2302,6 +2303,41 @@ test_fingerprint_formatting_only(void)
 	g_assert_cmpstr(a, ==, b);
 }
 
+/* Written by `evfeed new` and `evfeed import`, an event reads back as
+ * the same instants, also where the clocks go back and a wall time
+ * happens twice: a default end one hour after a start at the first
+ * 02:30 is the second 02:30, and an end there given with its offset. */
+static void
+test_write_clocks_go_back(void)
+{
+	static const char *const files[] = {
+		"---\ntitle: Night\nstart: 2026-10-25T02:30\n---\n",
+		"---\ntitle: Night\nstart: 2026-10-25T01:30\n"
+		"end: 2026-10-25T02:30+01:00\n---\n",
+		"---\ntitle: Night\nstart: 2026-10-25T02:30+01:00\n"
+		"timezone: Europe/Ljubljana\n---\n",
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
+		g_autoptr(GPtrArray) diags = evf_diags_new();
+		g_autoptr(GPtrArray) back_diags = evf_diags_new();
+		g_autoptr(EvfEvent) ev = parse(files[i], diags);
+		g_autoptr(EvfEvent) back = NULL;
+		g_autoptr(GError) error = NULL;
+		g_autofree char *text = NULL;
+
+		g_assert_nonnull(ev);
+		text = evf_eventwrite_format(cfg, ev, NULL, &error);
+		g_assert_no_error(error);
+		g_test_message("%s", text);
+		back = parse(text, back_diags);
+		g_assert_nonnull(back);
+		g_assert_cmpuint(evf_diags_errors(back_diags), ==, 0);
+		g_assert_true(g_date_time_equal(back->start, ev->start));
+		g_assert_true(g_date_time_equal(back->end, ev->end));
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -2409,6 +2445,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/rrule/meets-change",
 	                test_error_rrule_meets_change);
 	g_test_add_func("/eventfile/tz/changes-at", test_tz_changes_at);
+	g_test_add_func("/eventfile/write/clocks-go-back",
+	                test_write_clocks_go_back);
 	g_test_add_func("/eventfile/rrule/one-date", test_error_rrule_one_date);
 	g_test_add_func("/eventfile/tz/unfaithful-years",
 	                test_tz_unfaithful_years);
