@@ -42,15 +42,8 @@ evf_build_last_manifest(const EvfConfig *cfg)
 gboolean
 evf_build_check(const EvfConfig *cfg, gint64 now, GPtrArray *diags)
 {
-	g_autofree char *digest = NULL;
-	g_autoptr(GPtrArray) files =
-	    evf_catalog_read(cfg, NULL, diags, &digest);
-	g_autoptr(GPtrArray) events = NULL;
-
-	if (files == NULL)
-		return FALSE;
-	events = evf_catalog_parse(cfg, NULL, files, now, diags);
-	return events != NULL && evf_diags_errors(diags) == 0;
+	return evf_catalog_check(cfg, NULL, now, diags) &&
+	       evf_diags_errors(diags) == 0;
 }
 
 /* The digest of everything a build depends on besides the state. */

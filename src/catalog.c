@@ -148,6 +148,20 @@ run_all(GPtrArray *jobs, GFunc func, gpointer data)
 		evf_parallel_for(jobs, func, data);
 }
 
+EvfSourceFile *
+evf_source_file_new(const char *path, const char *text)
+{
+	EvfSourceFile *f = g_new0(EvfSourceFile, 1);
+	g_autofree char *name = g_path_get_basename(path);
+
+	g_return_val_if_fail(g_str_has_suffix(name, ".md"), NULL);
+	f->path = g_strdup(path);
+	f->display = evf_catalog_display_path(path);
+	f->stem = g_strndup(name, strlen(name) - 3);
+	f->bytes = g_bytes_new(text, strlen(text));
+	return f;
+}
+
 void
 evf_source_file_free(EvfSourceFile *f)
 {
@@ -448,4 +462,34 @@ evf_catalog_parse(const EvfConfig *cfg, EvfCatalogCache *cache,
 		return NULL;
 	g_ptr_array_sort(events, uid_cmp);
 	return g_steal_pointer(&events);
+}
+
+gboolean
+evf_catalog_check(const EvfConfig *cfg, GPtrArray *added, gint64 now,
+                  GPtrArray *diags)
+{
+	g_autofree char *digest = NULL;
+	g_autoptr(GPtrArray) files = NULL;
+	g_autoptr(GPtrArray) events = NULL;
+	guint before = evf_diags_errors(diags);
+
+	if (added != NULL && !g_file_test(cfg->events_dir, G_FILE_TEST_EXISTS))
+		files = g_ptr_array_new_with_free_func(
+		    (GDestroyNotify)evf_source_file_free);
+	else
+		files = evf_catalog_read(cfg, NULL, diags, &digest);
+	if (files == NULL)
+		return FALSE;
+	for (guint i = 0; added != NULL && i < added->len; i++) {
+		EvfSourceFile *f = g_ptr_array_index(added, i);
+		EvfSourceFile *copy = g_new0(EvfSourceFile, 1);
+
+		copy->path = g_strdup(f->path);
+		copy->display = g_strdup(f->display);
+		copy->stem = g_strdup(f->stem);
+		copy->bytes = g_bytes_ref(f->bytes);
+		g_ptr_array_add(files, copy);
+	}
+	events = evf_catalog_parse(cfg, NULL, files, now, diags);
+	return events != NULL && evf_diags_errors(diags) == before;
 }

@@ -15,6 +15,9 @@ typedef struct {
 	GBytes *bytes;
 } EvfSourceFile;
 
+/* (transfer full): the event file at @path (absolute, ending in .md)
+ * with the contents @text, such as one about to be written. */
+EvfSourceFile *evf_source_file_new(const char *path, const char *text);
 void evf_source_file_free(EvfSourceFile *f);
 
 /* What a long-running process keeps between builds so that only changed
@@ -41,6 +44,14 @@ GPtrArray *evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache,
  * the events of files whose bytes were not read again are reused. */
 GPtrArray *evf_catalog_parse(const EvfConfig *cfg, EvfCatalogCache *cache,
                              GPtrArray *files, gint64 now, GPtrArray *diags);
+
+/* Whether the events folder passes `evfeed check` with the files @added
+ * (element-type EvfSourceFile) (nullable) read as if they were written
+ * (none of their names may be in the folder): every file's checks and
+ * those across files. Errors go into @diags. With @added, a folder that
+ * does not exist is an empty one. */
+gboolean evf_catalog_check(const EvfConfig *cfg, GPtrArray *added, gint64 now,
+                           GPtrArray *diags);
 
 /* (transfer full): @path as shown to the user: relative to the current
  * folder when it is inside it. */

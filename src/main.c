@@ -191,6 +191,8 @@ cmd_new(const char *title)
 	g_autofree char *name = NULL;
 	g_autofree char *path = NULL;
 	g_autofree char *shown = NULL;
+	g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)evf_source_file_free);
 	const char *fields[] = { "title",      title,        "start",
 		                 opt_start,    "end",        opt_end,
 		                 "timezone",   opt_timezone, "location",
@@ -225,13 +227,31 @@ cmd_new(const char *title)
 		return 1;
 	}
 	name = evf_eventwrite_filename(ev);
+	path = g_build_filename(cfg->events_dir, name, NULL);
+	shown = evf_catalog_display_path(path);
+	if (g_file_test(path, G_FILE_TEST_EXISTS)) {
+		fprintf(stderr,
+		        "evfeed: error: '%s' exists and is not overwritten\n",
+		        shown);
+		return 1;
+	}
+	/* The folder with the new file, as `evfeed check` will read it: its
+	 * categories, and its name's address, must not clash with any
+	 * other file's, nor a build fail once it is written. */
+	g_ptr_array_add(added, evf_source_file_new(path, text));
+	if (!evf_catalog_check(cfg, added, g_get_real_time(), diags)) {
+		evf_diags_print(diags, stderr);
+		fprintf(stderr,
+		        "evfeed: error: '%s' is not written: the events folder "
+		        "would not pass 'evfeed check' with it\n",
+		        shown);
+		return 1;
+	}
 	if (g_mkdir_with_parents(cfg->events_dir, 0755) < 0) {
 		fprintf(stderr, "evfeed: error: cannot create '%s': %s\n",
 		        cfg->events_dir, g_strerror(errno));
 		return 1;
 	}
-	path = g_build_filename(cfg->events_dir, name, NULL);
-	shown = evf_catalog_display_path(path);
 	if (!evf_eventwrite_create(path, shown, text, &error)) {
 		fprintf(stderr, "evfeed: error: %s\n", error->message);
 		return 1;

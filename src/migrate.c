@@ -401,10 +401,15 @@ typedef struct {
 	FILE *out;
 	GPtrArray *diags;
 	GHashTable *existing; /* uid → display path of its file */
-	GHashTable *taken;    /* file names written in this run */
-	GHashTable *by_uid;   /* uid → the first Vevent with it */
-	GHashTable *imported; /* uids written */
-	GHashTable *dropped;  /* uid → why its RRULE was left out */
+	GHashTable *slugs;    /* slug → display path, of the folder's files */
+	GHashTable *taken;    /* slugs of the files of this run */
+	GHashTable *cats;     /* category slug → its first spelling */
+	GPtrArray *added;     /* EvfSourceFile: the files to write */
+	GPtrArray *added_uids;  /* the uid of each */
+	GPtrArray *added_texts; /* and its text */
+	GHashTable *by_uid;     /* uid → the first Vevent with it */
+	GHashTable *imported;   /* uids written */
+	GHashTable *dropped;    /* uid → why its RRULE was left out */
 	gboolean events_dir_made;
 } Run;
 
@@ -432,7 +437,63 @@ line_of(Run *r, const char *uid)
 	return v != NULL ? v->line : 0;
 }
 
-/* The uids of the events folder, which must pass `evfeed check`. */
+/* Remembers the spelling of each category of @ev not seen before. */
+static void
+add_categories(Run *r, const EvfEvent *ev)
+{
+	for (guint k = 0; k < ev->categories->len; k++) {
+		const char *name = g_ptr_array_index(ev->categories, k);
+		char *slug = evf_slugify(name);
+
+		if (g_hash_table_contains(r->cats, slug))
+			g_free(slug);
+		else
+			g_hash_table_insert(r->cats, slug, g_strdup(name));
+	}
+}
+
+/* Gives each category of @ev the spelling that the events folder (or an
+ * event imported before) has for a category of the same address
+ * (category/slug/), which `evfeed check` requires, and leaves out one
+ * that the event has already under another spelling. Each change is
+ * reported at @line. */
+static void
+adopt_categories(Run *r, EvfEvent *ev, guint line, const char *l)
+{
+	g_autoptr(GHashTable) own =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+	for (guint k = 0; k < ev->categories->len;) {
+		char *name = g_ptr_array_index(ev->categories, k);
+		g_autofree char *slug = evf_slugify(name);
+		const char *first = g_hash_table_lookup(own, slug);
+		const char *known = g_hash_table_lookup(r->cats, slug);
+
+		if (first != NULL) {
+			evf_diags_warn(r->diags, r->source, line, 0,
+			               "'%s': category '%s' is left out: the "
+			               "event has it already, as '%s'",
+			               l, name, first);
+			g_ptr_array_remove_index(ev->categories, k);
+			continue;
+		}
+		if (known != NULL && strcmp(known, name) != 0) {
+			evf_diags_warn(
+			    r->diags, r->source, line, 0,
+			    "'%s': category '%s' is written '%s', as "
+			    "another event has it (the same address)",
+			    l, name, known);
+			g_free(name);
+			name = g_strdup(known);
+			g_ptr_array_index(ev->categories, k) = name;
+		}
+		g_hash_table_insert(own, g_steal_pointer(&slug), name);
+		k++;
+	}
+}
+
+/* The uids, slugs and categories of the events folder, which must pass
+ * `evfeed check`. */
 static gboolean
 load_existing(Run *r)
 {
@@ -460,6 +521,9 @@ load_existing(Run *r)
 
 		g_hash_table_insert(r->existing, g_strdup(ev->uid),
 		                    g_strdup(ev->path));
+		g_hash_table_insert(r->slugs, g_strdup(ev->slug),
+		                    g_strdup(ev->path));
+		add_categories(r, ev);
 	}
 	return TRUE;
 }
@@ -479,25 +543,36 @@ check_rrule(Run *r, EvfEvent *ev)
 	g_clear_pointer(&ev->rrule, g_free);
 }
 
+/* Whether the file name @name gives an address (its slug) that a file
+ * of this run has taken. */
+static gboolean
+is_taken(Run *r, const char *name)
+{
+	g_autofree char *stem = g_strndup(name, strlen(name) - 3);
+	g_autofree char *slug = evf_slugify(stem);
+
+	return g_hash_table_contains(r->taken, slug);
+}
+
 /* (transfer full): the file name for @ev: `evfeed new`'s, with "-2", "-3"…
- * when an event of this run already took it. */
+ * when an event of this run already took its address. */
 static char *
 file_name(Run *r, const EvfEvent *ev)
 {
 	g_autofree char *name = evf_eventwrite_filename(ev);
 	g_autofree char *stem = g_strndup(name, strlen(name) - 3);
 
-	for (guint n = 2;
-	     g_hash_table_contains(r->taken, name) && n <= MAX_SUFFIX; n++) {
+	for (guint n = 2; is_taken(r, name) && n <= MAX_SUFFIX; n++) {
 		g_free(name);
 		name = g_strdup_printf("%s-%u.md", stem, n);
 	}
 	return g_steal_pointer(&name);
 }
 
-/* Writes the event file of @ev; FALSE (with an error) when it is not. */
+/* Makes the event file of @ev, to be written with the others of the run
+ * (r->added); FALSE (with an error) when it is not imported. */
 static gboolean
-import_event(Run *r, EvfEvent *ev)
+prepare_event(Run *r, EvfEvent *ev)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GPtrArray) check = evf_diags_new();
@@ -520,6 +595,7 @@ import_event(Run *r, EvfEvent *ev)
 		return FALSE;
 	}
 	check_rrule(r, ev);
+	adopt_categories(r, ev, line, l);
 	if (ev->description_text != NULL)
 		body = evf_migrate_markdown(ev->description_text);
 	text = evf_eventwrite_format(r->cfg, ev, body, &error);
@@ -560,28 +636,66 @@ import_event(Run *r, EvfEvent *ev)
 		              l, shown);
 		return FALSE;
 	}
-	g_hash_table_add(r->taken, g_strdup(name));
-	if (r->dry_run) {
-		fprintf(r->out, "would write %s\n", shown);
-		return TRUE;
-	}
-	if (!r->events_dir_made &&
-	    g_mkdir_with_parents(r->cfg->events_dir, 0755) < 0) {
-		g_autofree char *dir =
-		    evf_catalog_display_path(r->cfg->events_dir);
-
-		evf_diags_add(r->diags, dir, 0, 0, "cannot create it: %s",
-		              g_strerror(errno));
-		return FALSE;
-	}
-	r->events_dir_made = TRUE;
-	if (!evf_eventwrite_create(path, shown, text, &error)) {
+	/* Another name with the same address is taken as well: a file of
+	 * the folder is never renamed, nor a second address made up. */
+	if ((there = g_hash_table_lookup(r->slugs, back->slug)) != NULL) {
 		evf_diags_add(r->diags, r->source, line, 0,
-		              "'%s': %s: not imported", l, error->message);
+		              "'%s': '%s' would have the same address "
+		              "(events/%s.ics) as '%s': not imported",
+		              l, shown, back->slug, there);
 		return FALSE;
 	}
-	fprintf(r->out, "%s\n", shown);
+	add_categories(r, back);
+	g_hash_table_add(r->taken, g_strdup(back->slug));
+	g_ptr_array_add(r->added, evf_source_file_new(path, text));
+	g_ptr_array_add(r->added_uids, ev->uid);
+	g_ptr_array_add(r->added_texts, g_steal_pointer(&text));
 	return TRUE;
+}
+
+/* Writes the files of the run, or says which it would write; the number
+ * written. */
+static guint
+write_added(Run *r)
+{
+	guint written = 0;
+
+	for (guint i = 0; i < r->added->len; i++) {
+		EvfSourceFile *f = g_ptr_array_index(r->added, i);
+		const char *uid = g_ptr_array_index(r->added_uids, i);
+		g_autoptr(GError) error = NULL;
+		g_autofree char *l = label(uid);
+
+		if (r->dry_run) {
+			fprintf(r->out, "would write %s\n", f->display);
+			g_hash_table_add(r->imported, (char *)uid);
+			written++;
+			continue;
+		}
+		if (!r->events_dir_made &&
+		    g_mkdir_with_parents(r->cfg->events_dir, 0755) < 0) {
+			g_autofree char *dir =
+			    evf_catalog_display_path(r->cfg->events_dir);
+
+			evf_diags_add(r->diags, dir, 0, 0,
+			              "cannot create it: %s",
+			              g_strerror(errno));
+			return written;
+		}
+		r->events_dir_made = TRUE;
+		if (!evf_eventwrite_create(f->path, f->display,
+		                           g_ptr_array_index(r->added_texts, i),
+		                           &error)) {
+			evf_diags_add(r->diags, r->source, line_of(r, uid), 0,
+			              "'%s': %s: not imported", l,
+			              error->message);
+			continue;
+		}
+		fprintf(r->out, "%s\n", f->display);
+		g_hash_table_add(r->imported, (char *)uid);
+		written++;
+	}
+	return written;
 }
 
 /* Properties an event file holds (import-ics.c reads them), and those
@@ -767,16 +881,39 @@ evf_migrate_run(const EvfConfig *cfg, const char *source, gboolean dry_run,
 	g_autofree char *url = NULL;
 	g_autoptr(GHashTable) existing =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(GHashTable) slugs =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	g_autoptr(GHashTable) taken =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GHashTable) cats =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)evf_source_file_free);
+	g_autoptr(GPtrArray) added_uids = g_ptr_array_new();
+	g_autoptr(GPtrArray) added_texts =
+	    g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GHashTable) by_uid =
 	    g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GHashTable) imported =
 	    g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GHashTable) dropped =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	Run r = { cfg,      source, dry_run, now,      out,    diags,
-		  existing, taken,  by_uid,  imported, dropped };
+	Run r = { .cfg = cfg,
+		  .source = source,
+		  .dry_run = dry_run,
+		  .now = now,
+		  .out = out,
+		  .diags = diags,
+		  .existing = existing,
+		  .slugs = slugs,
+		  .taken = taken,
+		  .cats = cats,
+		  .added = added,
+		  .added_uids = added_uids,
+		  .added_texts = added_texts,
+		  .by_uid = by_uid,
+		  .imported = imported,
+		  .dropped = dropped };
 	const char *data;
 	gsize len;
 	guint written = 0;
@@ -812,13 +949,21 @@ evf_migrate_run(const EvfConfig *cfg, const char *source, gboolean dry_run,
 		    !g_hash_table_contains(r.by_uid, v->uid))
 			g_hash_table_insert(r.by_uid, v->uid, v);
 	}
-	for (guint i = 0; i < imp->events->len; i++) {
-		EvfEvent *ev = g_ptr_array_index(imp->events, i);
+	for (guint i = 0; i < imp->events->len; i++)
+		prepare_event(&r, g_ptr_array_index(imp->events, i));
+	/* The folder with every new file, as `evfeed check` will read it
+	 * once they are written: nothing is written that would make a
+	 * build fail, and a dry run says so as well. */
+	if (added->len > 0 && !evf_catalog_check(cfg, added, now, diags)) {
+		g_autofree char *shown =
+		    evf_catalog_display_path(cfg->events_dir);
 
-		if (import_event(&r, ev)) {
-			g_hash_table_add(r.imported, ev->uid);
-			written++;
-		}
+		evf_diags_add(diags, shown, 0, 0,
+		              "the events folder would not pass 'evfeed "
+		              "check' with the imported files: nothing is "
+		              "imported");
+	} else {
+		written = write_added(&r);
 	}
 	report(&r, vevents, others, imp);
 	if (!dry_run && written > 0) {

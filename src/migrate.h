@@ -20,7 +20,10 @@
  * child by evf_import_ics_series). Writes one event file per event into
  * cfg->events_dir and prints the path of each on @out (with @dry_run,
  * what would be written, and nothing is). An event whose uid is already
- * in the events folder, or whose file exists, is refused. Every problem
+ * in the events folder, or whose file exists or gives another file's
+ * address, is refused; categories take the spelling the folder has for
+ * their address. The new files are checked with the folder before any
+ * is written, and none is if it would then fail `evfeed check`. Every problem
  * goes into @diags, warnings for what was not carried over ("FILE:LINE:
  * warning: 'UID': ATTENDEE is not carried over") and errors for events
  * not imported; the events folder must pass `evfeed check` before and

@@ -165,6 +165,28 @@ ok $? "new checks the dates like check does"
 test $? -eq 2
 ok $? "new without --start: exit 2"
 
+# new writes nothing that would make the folder fail check: an empty
+# category, two categories with one address, a file name with the address
+# of another file.
+printf -- '---\ntitle: Seminar\nstart: 2026-06-02\n---\n' >"$tmp/new/events/2026-06-02 Seminar.md"
+tree_before=$(ls "$tmp/new/events")
+"$EVFEED" new "Empty" --config "$tmp/new/evfeed.conf" --start 2026-06-03 \
+	--category "" >/dev/null 2>"$tmp/err.empty"
+s1=$?
+"$EVFEED" new "Twice" --config "$tmp/new/evfeed.conf" --start 2026-06-03 \
+	--category Foo --category 'foo!' >/dev/null 2>"$tmp/err.twice"
+s2=$?
+"$EVFEED" new "Seminar" --config "$tmp/new/evfeed.conf" --start 2026-06-02 \
+	>/dev/null 2>"$tmp/err.same"
+s3=$?
+test "$s1$s2$s3" = 111 &&
+	grep -q "categories: empty value" "$tmp/err.empty" &&
+	grep -q "category 'foo!' has the same address" "$tmp/err.twice" &&
+	grep -q "file name gives the same address (events/2026-06-02-seminar.ics) as .*2026-06-02 Seminar.md" "$tmp/err.same" &&
+	[ "$(ls "$tmp/new/events")" = "$tree_before" ] &&
+	"$EVFEED" check --config "$tmp/new/evfeed.conf" >/dev/null 2>&1
+ok $? "new refuses a file that would make check fail, and writes nothing"
+
 # Titles that YAML would read otherwise if written bare (null, ~, a
 # leading dash, a comment mark, a document marker) and, after "--", a
 # title that looks like an option: each is written so that check reads

@@ -144,6 +144,54 @@ test $? -eq 1 && test "$(ls "$tmp/events" | wc -l)" -eq 1 &&
 	grep -q 'broken.md:3:8: error' "$tmp/err"
 ok $? "a folder that does not check: nothing is imported"
 
+# Addresses that clash with the folder's files: another file name with the
+# same address (events/<slug>.ics) is refused as an existing file is; a
+# category with the address of one the folder has takes its spelling, and
+# one the event has already under another spelling is left out. The folder
+# passes check after, and --dry-run says the same as the import.
+tmp=$(mktmp)
+mkdir "$tmp/events"
+write_config "$tmp" "$tmp/events"
+printf -- '---\ntitle: Seminar\nstart: 2026-06-02\n---\n' >"$tmp/events/2026-06-02 Seminar.md"
+printf -- '---\ntitle: Old\nstart: 2026-06-01\ncategories: [police-reform]\n---\n' >"$tmp/events/2026-06-01-old.md"
+cat >"$tmp/clash.ics" <<'EOF'
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//t//t//EN
+BEGIN:VEVENT
+UID:talk@t
+DTSTAMP:20260101T000000Z
+DTSTART;VALUE=DATE:20260603
+SUMMARY:Talk
+CATEGORIES:Police Reform,Foo,foo!
+END:VEVENT
+BEGIN:VEVENT
+UID:seminar@t
+DTSTAMP:20260101T000000Z
+DTSTART;VALUE=DATE:20260602
+SUMMARY:Seminar
+END:VEVENT
+END:VCALENDAR
+EOF
+(cd "$tmp" && "$EVFEED" --config "$tmp/evfeed.conf" import --dry-run clash.ics) \
+	>"$tmp/dry.out" 2>"$tmp/dry.err"
+dry=$?
+(cd "$tmp" && "$EVFEED" --config "$tmp/evfeed.conf" import clash.ics) \
+	>"$tmp/out" 2>"$tmp/err"
+test $? -eq 1 && test $dry -eq 1 &&
+	grep -q "clash.ics:11: error: 'seminar@t': 'events/2026-06-02-seminar.md' would have the same address (events/2026-06-02-seminar.ics) as 'events/2026-06-02 Seminar.md': not imported" "$tmp/err"
+ok $? "same address as another file: refused, exit 1"
+grep -qx 'categories: \[police-reform, Foo\]' "$tmp/events/2026-06-03-talk.md" &&
+	grep -q "category 'Police Reform' is written 'police-reform'" "$tmp/err" &&
+	grep -q "category 'foo!' is left out" "$tmp/err"
+ok $? "categories take the address's existing spelling, once each"
+check "addresses: evfeed check passes after the import" \
+	"$EVFEED" --config "$tmp/evfeed.conf" check
+grep -v '^evfeed: ' "$tmp/err" >"$tmp/err.body" &&
+	grep -v '^evfeed: ' "$tmp/dry.err" | cmp -s - "$tmp/err.body" &&
+	sed 's/^would write //' "$tmp/dry.out" | cmp -s - "$tmp/out"
+ok $? "addresses: --dry-run reports what the import does"
+
 # ------------------------------------------------------ evfeed's own
 # The sample and the hard events, built; their calendar imported into an
 # empty folder and built again.
