@@ -528,6 +528,39 @@ load_existing(Run *r)
 	return TRUE;
 }
 
+/* The line of @uid's property @name (the first), else of its VEVENT. */
+static guint
+prop_line(Run *r, const char *uid, const char *name)
+{
+	Vevent *v = g_hash_table_lookup(r->by_uid, uid);
+
+	for (guint i = 0; v != NULL && i < v->props->len; i++) {
+		const Prop *p = &g_array_index(v->props, Prop, i);
+
+		if (strcmp(p->name, name) == 0)
+			return p->line;
+	}
+	return v != NULL ? v->line : 0;
+}
+
+/* An event file refuses a published date in the future, or before 1990
+ * (feed validators do); a calendar's CREATED can be either (a clock set
+ * wrong, a default of 1970 or 1980). The event is imported without it,
+ * with a warning at CREATED, as it would be without one. */
+static void
+check_published(Run *r, EvfEvent *ev, const char *l)
+{
+	if (ev->published == 0 ||
+	    (ev->published <= r->now && ev->published >= EVF_EARLIEST_PUBDATE))
+		return;
+	evf_diags_warn(
+	    r->diags, r->source, prop_line(r, ev->uid, "CREATED"), 0,
+	    "'%s': CREATED is not carried over (%s): the event "
+	    "is imported without published",
+	    l, ev->published > r->now ? "in the future" : "before 1990");
+	ev->published = 0;
+}
+
 /* Checks @ev's RRULE as an event file would; a rule it would refuse is
  * dropped (the first occurrence stays), and why is kept for the report
  * at its RRULE line (report_properties). */
@@ -595,6 +628,7 @@ prepare_event(Run *r, EvfEvent *ev)
 		return FALSE;
 	}
 	check_rrule(r, ev);
+	check_published(r, ev, l);
 	adopt_categories(r, ev, line, l);
 	if (ev->description_text != NULL)
 		body = evf_migrate_markdown(ev->description_text);

@@ -154,32 +154,13 @@ mkdir "$tmp/events"
 write_config "$tmp" "$tmp/events"
 printf -- '---\ntitle: Seminar\nstart: 2026-06-02\n---\n' >"$tmp/events/2026-06-02 Seminar.md"
 printf -- '---\ntitle: Old\nstart: 2026-06-01\ncategories: [police-reform]\n---\n' >"$tmp/events/2026-06-01-old.md"
-cat >"$tmp/clash.ics" <<'EOF'
-BEGIN:VCALENDAR
-VERSION:2.0
-PRODID:-//t//t//EN
-BEGIN:VEVENT
-UID:talk@t
-DTSTAMP:20260101T000000Z
-DTSTART;VALUE=DATE:20260603
-SUMMARY:Talk
-CATEGORIES:Police Reform,Foo,foo!
-END:VEVENT
-BEGIN:VEVENT
-UID:seminar@t
-DTSTAMP:20260101T000000Z
-DTSTART;VALUE=DATE:20260602
-SUMMARY:Seminar
-END:VEVENT
-END:VCALENDAR
-EOF
-(cd "$tmp" && "$EVFEED" --config "$tmp/evfeed.conf" import --dry-run clash.ics) \
+(cd "$tmp" && "$EVFEED" --config "$tmp/evfeed.conf" import --dry-run "$ics/clash.ics") \
 	>"$tmp/dry.out" 2>"$tmp/dry.err"
 dry=$?
-(cd "$tmp" && "$EVFEED" --config "$tmp/evfeed.conf" import clash.ics) \
+(cd "$tmp" && "$EVFEED" --config "$tmp/evfeed.conf" import "$ics/clash.ics") \
 	>"$tmp/out" 2>"$tmp/err"
 test $? -eq 1 && test $dry -eq 1 &&
-	grep -q "clash.ics:11: error: 'seminar@t': 'events/2026-06-02-seminar.md' would have the same address (events/2026-06-02-seminar.ics) as 'events/2026-06-02 Seminar.md': not imported" "$tmp/err"
+	grep -q "clash\.ics:11: error: 'seminar@t': 'events/2026-06-02-seminar.md' would have the same address (events/2026-06-02-seminar.ics) as 'events/2026-06-02 Seminar.md': not imported" "$tmp/err"
 ok $? "same address as another file: refused, exit 1"
 grep -qx 'categories: \[police-reform, Foo\]' "$tmp/events/2026-06-03-talk.md" &&
 	grep -q "category 'Police Reform' is written 'police-reform'" "$tmp/err" &&
@@ -191,6 +172,18 @@ grep -v '^evfeed: ' "$tmp/err" >"$tmp/err.body" &&
 	grep -v '^evfeed: ' "$tmp/dry.err" | cmp -s - "$tmp/err.body" &&
 	sed 's/^would write //' "$tmp/dry.out" | cmp -s - "$tmp/out"
 ok $? "addresses: --dry-run reports what the import does"
+
+# A CREATED that published would refuse (in the future, before 1990) is
+# left out with a warning at its line; the event is imported.
+tmp=$(mktmp)
+write_config "$tmp" "$tmp/events"
+(cd "$tmp" && "$EVFEED" --config "$tmp/evfeed.conf" import "$ics/created.ics") \
+	>"$tmp/out" 2>"$tmp/err"
+test $? -eq 0 && [ "$(ls "$tmp/events" | wc -l)" = 2 ] &&
+	! grep -q '^published:' "$tmp/events/"*.md &&
+	grep -q "created\.ics:8: warning: 'future@t': CREATED is not carried over (in the future)" "$tmp/err" &&
+	grep -q "created\.ics:15: warning: 'eighties@t': CREATED is not carried over (before 1990)" "$tmp/err"
+ok $? "CREATED in the future or before 1990: imported without published, with a warning"
 
 # ------------------------------------------------------ evfeed's own
 # The sample and the hard events, built; their calendar imported into an
