@@ -2495,7 +2495,10 @@ import_root(Ctx *c, icalcomponent *root)
 				    TRUE;
 	}
 	/* Overrides whose series is not in the document (or has no usable
-	 * DTSTART) stand alone, in document order. */
+	 * DTSTART) stand alone, in document order: Google exports a single
+	 * occurrence one is invited to so. Each is an event of its own, in
+	 * a series import too, under its uid and occurrence, since a client
+	 * that has the series would take an event with its UID for it. */
 	lists = g_hash_table_get_values(g.overrides);
 	for (GList *l = lists; l != NULL; l = l->next) {
 		GPtrArray *list = l->data;
@@ -2511,10 +2514,7 @@ import_root(Ctx *c, icalcomponent *root)
 		g_autofree char *uid = g_strdup_printf("%s/%s", o->uid, o->rid);
 		g_auto(Built) b = { 0 };
 
-		/* An event file holds no override: the caller reports it. */
-		if (c->series)
-			c->skipped++;
-		else if (build(c, o->cal, o->ve, uid, &b))
+		if (build(c, o->cal, o->ve, uid, &b))
 			keep(c, g_steal_pointer(&b.ev));
 		else
 			c->skipped++;

@@ -408,6 +408,7 @@ typedef struct {
 	GPtrArray *added_uids;  /* the uid of each */
 	GPtrArray *added_texts; /* and its text */
 	GHashTable *by_uid;     /* uid → the first Vevent with it */
+	GHashTable *orphans;    /* Vevent → the uid of its event */
 	GHashTable *imported;   /* uids written */
 	GHashTable *dropped;    /* uid → why its RRULE was left out */
 	gboolean events_dir_made;
@@ -427,6 +428,34 @@ label(const char *uid)
 	head = g_utf8_substring(one, 0, 20);
 	return g_strconcat(head, "\u2026",
 	                   g_utf8_offset_to_pointer(one, n - 19), NULL);
+}
+
+/* Finds the VEVENT of each event that import-ics.c made of a changed
+ * occurrence whose series is not in the calendar (a single occurrence
+ * one was invited to): its uid is the VEVENT's, '/' and the occurrence. */
+static void
+match_orphans(Run *r, GPtrArray *vevents, EvfImport *imp)
+{
+	for (guint i = 0; i < imp->events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(imp->events, i);
+
+		if (g_hash_table_contains(r->by_uid, ev->uid))
+			continue;
+		for (guint k = 0; k < vevents->len; k++) {
+			Vevent *v = g_ptr_array_index(vevents, k);
+			gsize n = v->uid != NULL ? strlen(v->uid) : 0;
+
+			if (v->override && n > 0 &&
+			    !g_hash_table_contains(r->by_uid, v->uid) &&
+			    !g_hash_table_contains(r->orphans, v) &&
+			    strncmp(ev->uid, v->uid, n) == 0 &&
+			    ev->uid[n] == '/') {
+				g_hash_table_insert(r->by_uid, ev->uid, v);
+				g_hash_table_insert(r->orphans, v, ev->uid);
+				break;
+			}
+		}
+	}
 }
 
 static guint
@@ -750,6 +779,7 @@ static const char *const carried[] = {
 	"CONTACT",
 	"GEO",
 	"CREATED",
+	"RECURRENCE-ID",
 	"X-ALT-DESC",
 	"X-MICROSOFT-CDO-ALLDAYEVENT",
 	"DTSTAMP",
@@ -882,7 +912,31 @@ report(Run *r, GPtrArray *vevents, GArray *others, EvfImport *imp)
 		const EvfEvent *ev =
 		    v->uid != NULL ? g_hash_table_lookup(events, v->uid) : NULL;
 
-		if (v->override) {
+		if (v->override && g_hash_table_contains(r->orphans, v)) {
+			const char *uid = g_hash_table_lookup(r->orphans, v);
+			g_autofree char *as = label(uid);
+
+			/* one not imported has its error already */
+			if (!g_hash_table_contains(r->imported, uid))
+				continue;
+			evf_diags_warn(
+			    r->diags, r->source, v->line, 0,
+			    "'%s': a changed occurrence "
+			    "(RECURRENCE-ID) whose series is not in "
+			    "the calendar is imported as an event of "
+			    "its own, '%s'",
+			    l, as);
+			report_properties(
+			    r, v, g_hash_table_lookup(events, uid), x_names);
+		} else if (v->override && v->uid != NULL &&
+		           !g_hash_table_contains(r->by_uid, v->uid)) {
+			evf_diags_add(r->diags, r->source, v->line, 0,
+			              "'%s': a changed occurrence "
+			              "(RECURRENCE-ID) whose series is not in "
+			              "the calendar could not be read: not "
+			              "imported",
+			              l);
+		} else if (v->override) {
 			evf_diags_warn(r->diags, r->source, v->line, 0,
 			               "'%s': a changed occurrence "
 			               "(RECURRENCE-ID) is not carried over",
@@ -930,6 +984,7 @@ evf_migrate_run(const EvfConfig *cfg, const char *source, gboolean dry_run,
 	    g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GHashTable) imported =
 	    g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GHashTable) orphans = g_hash_table_new(NULL, NULL);
 	g_autoptr(GHashTable) dropped =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	Run r = { .cfg = cfg,
@@ -946,6 +1001,7 @@ evf_migrate_run(const EvfConfig *cfg, const char *source, gboolean dry_run,
 		  .added_uids = added_uids,
 		  .added_texts = added_texts,
 		  .by_uid = by_uid,
+		  .orphans = orphans,
 		  .imported = imported,
 		  .dropped = dropped };
 	const char *data;
@@ -983,6 +1039,7 @@ evf_migrate_run(const EvfConfig *cfg, const char *source, gboolean dry_run,
 		    !g_hash_table_contains(r.by_uid, v->uid))
 			g_hash_table_insert(r.by_uid, v->uid, v);
 	}
+	match_orphans(&r, vevents, imp);
 	for (guint i = 0; i < imp->events->len; i++)
 		prepare_event(&r, g_ptr_array_index(imp->events, i));
 	/* The folder with every new file, as `evfeed check` will read it

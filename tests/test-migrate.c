@@ -51,13 +51,13 @@ test_series_recurrence(void)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(EvfImport) imp = evf_import_ics_series_unsandboxed(
 	    g_bytes_get_data(b, NULL), g_bytes_get_size(b), BASE, &error);
-	EvfEvent *weekly, *yearly;
+	EvfEvent *weekly, *yearly, *orphan;
 	g_autofree char *start = NULL;
 
 	g_assert_no_error(error);
-	/* The two series, once each, under their own UIDs; no override
-	 * and no occurrence becomes an event of its own. */
-	g_assert_cmpuint(imp->events->len, ==, 2);
+	/* The two series, once each, under their own UIDs; no override of
+	 * them and no occurrence becomes an event of its own. */
+	g_assert_cmpuint(imp->events->len, ==, 3);
 	weekly = find(imp, "weekly@partner.example");
 	yearly = find(imp, "yearly@partner.example");
 	g_assert_nonnull(weekly);
@@ -71,8 +71,14 @@ test_series_recurrence(void)
 	g_assert_true(yearly->all_day);
 	/* 2015, far outside the partner window. */
 	g_assert_cmpint(g_date_get_year(&yearly->start_date), ==, 2015);
-	/* The orphan override is left out (and counted). */
-	g_assert_cmpuint(imp->skipped, ==, 1);
+	/* The override whose series is not in the calendar is an event of
+	 * its own, under its uid and occurrence. */
+	orphan = find(imp, "orphan@partner.example/20180705");
+	g_assert_nonnull(orphan);
+	g_assert_true(orphan->all_day);
+	g_assert_cmpint(g_date_get_day(&orphan->start_date), ==, 6);
+	g_assert_null(orphan->rrule);
+	g_assert_cmpuint(imp->skipped, ==, 0);
 }
 
 static const char cancelled_ics[] =

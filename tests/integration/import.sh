@@ -185,6 +185,20 @@ test $? -eq 0 && [ "$(ls "$tmp/events" | wc -l)" = 2 ] &&
 	grep -q "created\.ics:15: warning: 'eighties@t': CREATED is not carried over (before 1990)" "$tmp/err"
 ok $? "CREATED in the future or before 1990: imported without published, with a warning"
 
+# A single occurrence one is invited to, as Google exports it: a changed
+# occurrence without its series is an event of its own, with a note.
+tmp=$(mktmp)
+write_config "$tmp" "$tmp/events"
+(cd "$tmp" && "$EVFEED" --config "$tmp/evfeed.conf" import "$ics/invited-occurrence.ics") \
+	>"$tmp/out" 2>"$tmp/err"
+test $? -eq 0 &&
+	grep -qx 'uid: 7kq2series@google.com/20260609T080000Z' "$tmp/events/2026-06-10-weekly-board-moved.md" &&
+	grep -qx 'start: 2026-06-10T08:00:00Z' "$tmp/events/2026-06-10-weekly-board-moved.md" &&
+	grep -q "invited-occurrence\.ics:4: warning: '7kq2series@google.com': a changed occurrence (RECURRENCE-ID) whose series is not in the calendar is imported as an event of its own" "$tmp/err" &&
+	grep -q "invited-occurrence\.ics:10: warning: '7kq2series@google.com': ATTENDEE is not carried over" "$tmp/err" &&
+	grep -q 'imported 1 event$' "$tmp/err"
+ok $? "a changed occurrence without its series: imported as an event of its own"
+
 # ------------------------------------------------------ evfeed's own
 # The sample and the hard events, built; their calendar imported into an
 # empty folder and built again.
