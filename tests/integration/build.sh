@@ -187,6 +187,19 @@ test "$s1$s2$s3" = 111 &&
 	"$EVFEED" check --config "$tmp/new/evfeed.conf" >/dev/null 2>&1
 ok $? "new refuses a file that would make check fail, and writes nothing"
 
+# The configuration may be a symbolic link (evfeed.conf(5), FILES); its
+# relative paths resolve against the folder that holds the link.
+mkdir -p "$tmp/link/etc/events" "$tmp/link/deploy/events"
+write_config "$tmp/link/deploy" "$tmp/link/deploy/events"
+sed 's|^events=.*|events=events|' "$tmp/link/deploy/evfeed.conf" >"$tmp/link/deploy/evfeed.conf.new" &&
+	mv "$tmp/link/deploy/evfeed.conf.new" "$tmp/link/deploy/evfeed.conf"
+ln -s ../deploy/evfeed.conf "$tmp/link/etc/evfeed.conf"
+"$EVFEED" new "Linked" --config "$tmp/link/etc/evfeed.conf" --start 2026-06-01 \
+	>/dev/null 2>"$tmp/err" &&
+	test -f "$tmp/link/etc/events/2026-06-01-linked.md" &&
+	"$EVFEED" check --config "$tmp/link/etc/evfeed.conf" >/dev/null 2>&1
+ok $? "a configuration that is a symbolic link is read; paths from the link's folder"
+
 # Titles that YAML would read otherwise if written bare (null, ~, a
 # leading dash, a comment mark, a document marker) and, after "--", a
 # title that looks like an option: each is written so that check reads
