@@ -127,8 +127,11 @@ clean_literal(cmark_node *node)
 		cmark_node_set_literal(node, clean);
 }
 
-/* Removes raw HTML, makes links absolute, drops unsafe ones, and makes
- * texts valid (clean_literal). */
+/* Removes raw HTML, makes links absolute, drops unsafe ones, makes texts
+ * valid (clean_literal), and makes headings h4 to h6 (# is h4, ## h5, the
+ * rest h6): on the page a description stands under its event's h3, and a
+ * feed reader shows it under the item's title; a page has one h1, and
+ * headings do not skip levels going down (WCAG 1.3.1). */
 static void
 tidy(cmark_node *doc, const char *base_url)
 {
@@ -161,6 +164,10 @@ tidy(cmark_node *doc, const char *base_url)
 		} else if (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE ||
 		           type == CMARK_NODE_CODE_BLOCK) {
 			clean_literal(node);
+		} else if (type == CMARK_NODE_HEADING) {
+			cmark_node_set_heading_level(
+			    node,
+			    MIN(cmark_node_get_heading_level(node) + 3, 6));
 		}
 	}
 	cmark_iter_free(iter);
@@ -171,28 +178,6 @@ tidy(cmark_node *doc, const char *base_url)
 	 * subtree. */
 	for (guint i = drop->len; i > 0; i--)
 		cmark_node_free(g_ptr_array_index(drop, i - 1));
-}
-
-/* Makes a description's headings h4 to h6 (# is h4, ## h5, the rest h6):
- * on the page a description stands under its event's h3, and a feed
- * reader shows it under the item's title; a page has one h1, and headings
- * do not skip levels going down (WCAG 1.3.1). */
-static void
-demote_headings(cmark_node *doc)
-{
-	cmark_iter *iter = cmark_iter_new(doc);
-	cmark_event_type ev;
-
-	while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
-		cmark_node *node = cmark_iter_get_node(iter);
-
-		if (ev == CMARK_EVENT_ENTER &&
-		    cmark_node_get_type(node) == CMARK_NODE_HEADING)
-			cmark_node_set_heading_level(
-			    node,
-			    MIN(cmark_node_get_heading_level(node) + 3, 6));
-	}
-	cmark_iter_free(iter);
 }
 
 /* For the plain text, writes each link's target after its text, unless
@@ -324,7 +309,6 @@ evf_markdown_render(const char *markdown, const char *base_url, char **html,
 		return deep;
 	}
 	tidy(doc, base_url);
-	demote_headings(doc);
 
 	raw = cmark_render_html(doc, options, extensions);
 	*html = evf_html_sanitize(raw, base_url);
