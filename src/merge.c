@@ -5,6 +5,7 @@
 #include "merge.h"
 
 #include "event.h"
+#include "tz.h"
 #include "util.h"
 
 #include <string.h>
@@ -526,7 +527,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 	g_autoptr(GHashTable) uids = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GHashTable) shared =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	g_autoptr(GTimeZone) site = g_time_zone_new_identifier(cfg->timezone);
+	g_autoptr(GTimeZone) site = evf_tz_or_utc(cfg->timezone);
 	GPtrArray *out =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
 	g_autoptr(GPtrArray) changed = g_ptr_array_new(); /* of out's */

@@ -6,6 +6,7 @@
 #include "render.h"
 
 #include "gzip.h"
+#include "tz.h"
 #include "util.h"
 
 #include <string.h>
@@ -455,6 +456,13 @@ render_singles(GPtrArray *files, const Site *site, GPtrArray *events,
 	return TRUE;
 }
 
+/* What prepare_event needs. */
+typedef struct {
+	const EvfConfig *cfg;
+	GTimeZone *tz; /* the site's */
+	gint64 now;
+} Prepare;
+
 /* What every scope an event is in uses (its VEVENT and jCal, its articles
  * on the pages), made first for every event, on all processors: each is a
  * function of the event, its state and the configuration alone (libical
@@ -462,12 +470,6 @@ render_singles(GPtrArray *files, const Site *site, GPtrArray *events,
  * libxml2 buffer). The daemon keeps an unchanged file's event from one
  * build to the next, and with it these, as long as its state is the
  * same. */
-/* What prepare_event needs. */
-typedef struct {
-	const EvfConfig *cfg;
-	GTimeZone *tz; /* the site's */
-	gint64 now;
-} Prepare;
 
 static void
 prepare_event(gpointer data, gpointer user_data)
@@ -508,11 +510,8 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 	gboolean site_zone_used = FALSE;
 	int first_year = G_MAXINT;
 
-	g_autoptr(GTimeZone) site_tz =
-	    g_time_zone_new_identifier(cfg->timezone);
+	g_autoptr(GTimeZone) site_tz = evf_tz_or_utc(cfg->timezone);
 
-	if (site_tz == NULL)
-		site_tz = g_time_zone_new_utc();
 	evf_parallel_for(events, prepare_event,
 	                 &(Prepare){ cfg, site_tz, updated });
 

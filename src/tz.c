@@ -244,6 +244,14 @@ evf_tz_datetime_new(GTimeZone *tz, int y, int mo, int d, int h, int mi,
 	return t;
 }
 
+GTimeZone *
+evf_tz_or_utc(const char *name)
+{
+	GTimeZone *tz = name != NULL ? g_time_zone_new_identifier(name) : NULL;
+
+	return tz != NULL ? tz : g_time_zone_new_utc();
+}
+
 struct icaltimetype
 evf_tz_wall_time(GDateTime *t)
 {

@@ -76,6 +76,10 @@ gboolean evf_tz_is_misread(const char *tzid, int year);
 GDateTime *evf_tz_datetime_new(GTimeZone *tz, int y, int mo, int d, int h,
                                int mi, double s);
 
+/* (transfer full): the zone called @name (a name the configuration
+ * checked), or UTC when GLib cannot read it. */
+GTimeZone *evf_tz_or_utc(const char *name);
+
 /* @t's wall time in its own zone, as a floating libical time. */
 struct icaltimetype evf_tz_wall_time(GDateTime *t);
 

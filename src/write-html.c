@@ -321,18 +321,9 @@ compute_past(GTimeZone *site_tz, const EvfEvent *ev, gint64 now)
 	return past;
 }
 
-/* (transfer full): the site's zone, UTC if GLib cannot read it. */
-static GTimeZone *
-site_zone(const EvfConfig *cfg)
-{
-	GTimeZone *tz = g_time_zone_new_identifier(cfg->timezone);
-
-	return tz != NULL ? tz : g_time_zone_new_utc();
-}
-
 /* Whether @ev had ended by @now: as evf_page_prepare found it for that
- * @now, else worked out (and not kept: the scopes that ask run on several
- * threads at once). */
+ * @now, else worked out in @site_tz (and not kept: the scopes that ask run
+ * on several threads at once). */
 static gboolean
 is_past(GTimeZone *site_tz, const EvfEvent *ev, gint64 now)
 {
@@ -344,14 +335,12 @@ is_past(GTimeZone *site_tz, const EvfEvent *ev, gint64 now)
 gboolean
 evf_page_is_past(const EvfConfig *cfg, const EvfEvent *ev, gint64 now)
 {
-	g_autoptr(GTimeZone) tz = NULL;
+	/* the zone only when the answer is not kept */
+	g_autoptr(GTimeZone) tz = ev->past_known && ev->past_now == now
+	                              ? NULL
+	                              : evf_tz_or_utc(cfg->timezone);
 
-	if (ev->tba)
-		return FALSE;
-	if (ev->past_known && ev->past_now == now)
-		return ev->past;
-	tz = site_zone(cfg);
-	return compute_past(tz, ev, now);
+	return is_past(tz, ev, now);
 }
 
 static void
@@ -954,7 +943,7 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	p->archive = archive;
 	p->now = now;
 	/* Looked up once a page: GLib reads the zone file each time. */
-	tz = site_zone(p->cfg);
+	tz = evf_tz_or_utc(p->cfg->timezone);
 	p->tz = tz;
 
 	for (guint i = 0; i < view->events->len; i++) {
