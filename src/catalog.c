@@ -470,26 +470,18 @@ evf_catalog_check(const EvfConfig *cfg, GPtrArray *added, gint64 now,
 {
 	g_autofree char *digest = NULL;
 	g_autoptr(GPtrArray) files = NULL;
+	g_autoptr(GPtrArray) all = g_ptr_array_new(); /* borrowed */
 	g_autoptr(GPtrArray) events = NULL;
 	guint before = evf_diags_errors(diags);
 
-	if (added != NULL && !g_file_test(cfg->events_dir, G_FILE_TEST_EXISTS))
-		files = g_ptr_array_new_with_free_func(
-		    (GDestroyNotify)evf_source_file_free);
-	else
+	if (added == NULL || g_file_test(cfg->events_dir, G_FILE_TEST_EXISTS)) {
 		files = evf_catalog_read(cfg, NULL, diags, &digest);
-	if (files == NULL)
-		return FALSE;
-	for (guint i = 0; added != NULL && i < added->len; i++) {
-		EvfSourceFile *f = g_ptr_array_index(added, i);
-		EvfSourceFile *copy = g_new0(EvfSourceFile, 1);
-
-		copy->path = g_strdup(f->path);
-		copy->display = g_strdup(f->display);
-		copy->stem = g_strdup(f->stem);
-		copy->bytes = g_bytes_ref(f->bytes);
-		g_ptr_array_add(files, copy);
+		if (files == NULL)
+			return FALSE;
+		g_ptr_array_extend(all, files, NULL, NULL);
 	}
-	events = evf_catalog_parse(cfg, NULL, files, now, diags);
+	if (added != NULL)
+		g_ptr_array_extend(all, added, NULL, NULL);
+	events = evf_catalog_parse(cfg, NULL, all, now, diags);
 	return events != NULL && evf_diags_errors(diags) == before;
 }
