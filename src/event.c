@@ -460,19 +460,13 @@ append_days(GString *s, const struct icalrecurrencetype *rt)
 char *
 evf_event_format_repeats(const EvfEvent *ev)
 {
-	static const char *const units[] = {
-		[ICAL_YEARLY_RECURRENCE] = "year",
-		[ICAL_MONTHLY_RECURRENCE] = "month",
-		[ICAL_WEEKLY_RECURRENCE] = "week",
-		[ICAL_DAILY_RECURRENCE] = "day",
-		[ICAL_HOURLY_RECURRENCE] = "hour",
-	};
-	static const char *const adverbs[] = {
-		[ICAL_YEARLY_RECURRENCE] = "yearly",
-		[ICAL_MONTHLY_RECURRENCE] = "monthly",
-		[ICAL_WEEKLY_RECURRENCE] = "weekly",
-		[ICAL_DAILY_RECURRENCE] = "daily",
-		[ICAL_HOURLY_RECURRENCE] = "hourly",
+	/* each frequency's unit ("every 2 weeks") and adverb ("weekly") */
+	static const char *const words[][2] = {
+		[ICAL_YEARLY_RECURRENCE] = { "year", "yearly" },
+		[ICAL_MONTHLY_RECURRENCE] = { "month", "monthly" },
+		[ICAL_WEEKLY_RECURRENCE] = { "week", "weekly" },
+		[ICAL_DAILY_RECURRENCE] = { "day", "daily" },
+		[ICAL_HOURLY_RECURRENCE] = { "hour", "hourly" },
 	};
 	struct icalrecurrencetype rt;
 	GString *s;
@@ -482,14 +476,14 @@ evf_event_format_repeats(const EvfEvent *ev)
 	icalerror_clear_errno();
 	rt = icalrecurrencetype_from_string(ev->rrule);
 	icalerror_clear_errno();
-	if ((guint)rt.freq >= G_N_ELEMENTS(units) || units[rt.freq] == NULL)
+	if ((guint)rt.freq >= G_N_ELEMENTS(words) || words[rt.freq][0] == NULL)
 		return NULL;
 	s = g_string_new("Repeats ");
 	if (rt.interval > 1)
 		g_string_append_printf(s, "every %d %ss", rt.interval,
-		                       units[rt.freq]);
+		                       words[rt.freq][0]);
 	else
-		g_string_append(s, adverbs[rt.freq]);
+		g_string_append(s, words[rt.freq][1]);
 	append_days(s, &rt);
 	/* the last day as the event's own zone has it, not UTC's */
 	evf_rrule_until_local(ev, &rt);
