@@ -104,9 +104,12 @@ key_find(const char *group, const char *key)
 /* Where each "[group]", and each "key=" inside one, first appears, for
  * diagnostics (GKeyFile keeps no positions): "[group]" and "[group]\nkey"
  * → line. Built in one pass, so that a file of many mistakes is reported
- * in linear time. */
+ * in linear time. GKeyFile quietly merges a section that appears twice and
+ * keeps the last of two equal keys; both are reported here as errors, like
+ * a duplicate key in an event file, since one of the two settings would be
+ * an editor's mistake that vanishes. */
 static GHashTable *
-index_lines(const char *text)
+index_lines(const char *text, const char *path, GPtrArray *diags)
 {
 	GHashTable *lines =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -116,27 +119,71 @@ index_lines(const char *text)
 	for (guint i = 0; split[i] != NULL; i++) {
 		char *l = g_strstrip(split[i]);
 		const char *eq;
-		char *name;
+		g_autofree char *name = NULL;
+		int n = 0;
+		guint first;
 
-		if (l[0] == '[') {
+		if (l[0] == '#' || l[0] == '\0') {
+			continue;
+		} else if (l[0] == '[') {
 			header = l;
 			name = g_strdup(l);
 		} else if (header != NULL && (eq = strchr(l, '=')) != NULL) {
-			int n = (int)(eq - l);
-
+			n = (int)(eq - l);
 			while (n > 0 && (l[n - 1] == ' ' || l[n - 1] == '\t'))
 				n--;
 			name = g_strdup_printf("%s\n%.*s", header, n, l);
 		} else {
 			continue;
 		}
-		if (g_hash_table_contains(lines, name))
-			g_free(name);
-		else
-			g_hash_table_insert(lines, name,
+		first = GPOINTER_TO_UINT(g_hash_table_lookup(lines, name));
+		if (first == 0)
+			g_hash_table_insert(lines, g_steal_pointer(&name),
 			                    GUINT_TO_POINTER(i + 1));
+		else if (l[0] == '[')
+			evf_diags_add(diags, path, i + 1, 0,
+			              "section %s appears twice (first on "
+			              "line %u)",
+			              l, first);
+		else
+			evf_diags_add(diags, path, i + 1, 0,
+			              "%s: duplicate key '%.*s' (first on "
+			              "line %u)",
+			              header, n, l, first);
 	}
 	return lines;
+}
+
+/* The line on which GKeyFile stops reading @body (its messages name no
+ * line): the shortest run of first lines that it refuses, found by
+ * halving, since GKeyFile refuses a file at its first bad line. 0 when
+ * every prefix loads. */
+static guint
+parse_error_line(const char *body)
+{
+	g_auto(GStrv) split = g_strsplit(body, "\n", -1);
+	guint lo = 1, hi = g_strv_length(split), found = 0;
+
+	while (lo <= hi) {
+		guint mid = lo + (hi - lo) / 2;
+		char *saved = split[mid];
+		g_autoptr(GKeyFile) kf = g_key_file_new();
+		g_autofree char *prefix = NULL;
+		gboolean ok;
+
+		split[mid] = NULL;
+		prefix = g_strjoinv("\n", split);
+		split[mid] = saved;
+		ok = g_key_file_load_from_data(kf, prefix, -1, G_KEY_FILE_NONE,
+		                               NULL);
+		if (ok) {
+			lo = mid + 1;
+		} else {
+			found = mid;
+			hi = mid - 1;
+		}
+	}
+	return found;
 }
 
 /* The line of "[group]" or of "key=" inside it in @lines (index_lines);
@@ -676,10 +723,11 @@ evf_config_load(const char *path, GPtrArray *diags)
 	 * GKeyFile takes for part of the first line. */
 	body = g_str_has_prefix(text, "\xef\xbb\xbf") ? text + 3 : text;
 	if (!g_key_file_load_from_data(kf, body, -1, G_KEY_FILE_NONE, &error)) {
-		evf_diags_add(diags, path, 0, 0, "%s", error->message);
+		evf_diags_add(diags, path, parse_error_line(body), 0, "%s",
+		              error->message);
 		return NULL;
 	}
-	lines = index_lines(body);
+	lines = index_lines(body, path, diags);
 
 	groups = g_key_file_get_groups(kf, NULL);
 	for (guint i = 0; groups[i] != NULL; i++) {

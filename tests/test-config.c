@@ -770,6 +770,56 @@ test_errors_not_a_key_file(Fixture *f, gconstpointer data)
 
 	g_assert_null(cfg);
 	g_assert_cmpuint(evf_diags_errors(f->diags), ==, 1);
+	/* GKeyFile's messages name no line; the diagnostic does. */
+	assert_refused(f, "[site\ntitle=x\n", 1, "");
+	assert_refused(f,
+	               "# A comment.\n"
+	               "[site]\n"
+	               "title=Events\n"
+	               "\n"
+	               "this line is neither\n"
+	               "[feeds]\n"
+	               "max_items=20\n",
+	               5, "");
+	assert_refused(f, "title=Events\n[site]\n", 1, "");
+	assert_refused(f, "[site]\ntitle=Events\n[feeds\n", 3, "");
+	assert_refused(f, "[site]\r\ntitle=Events\r\nno equals sign", 3, "");
+}
+
+/* GKeyFile merges a section given twice and keeps the last of two equal
+ * keys: an editor's first setting would vanish without a word. */
+static void
+test_errors_given_twice(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) cfg = NULL;
+
+	assert_refused(f,
+	               "[site]\n"
+	               "title=Events\n"
+	               "# title=Commented out\n"
+	               "\n"
+	               "  title = Other events\n",
+	               5, "duplicate key 'title' (first on line 2)");
+	assert_refused(f,
+	               "[feeds]\n"
+	               "max_items=20\n"
+	               "[site]\n"
+	               "title=Events\n"
+	               "[feeds]\n"
+	               "refresh=PT2H\n",
+	               5, "section [feeds] appears twice (first on line 1)");
+	assert_refused(f,
+	               "[source osce]\n"
+	               "url=https://osce.example/events.ics\n"
+	               "[source osce]\n"
+	               "url=https://osce.example/other.ics\n",
+	               4, "duplicate key 'url' (first on line 2)");
+	/* The same key in two sections is no duplicate. */
+	cfg = assert_loads(f, "[site]\n"
+	                      "url=https://events.example.org/\n"
+	                      "[source partner]\n"
+	                      "url=https://partner.example/events.ics\n");
+	g_assert_cmpuint(cfg->sources->len, ==, 1);
 }
 
 static void
@@ -1046,6 +1096,7 @@ main(int argc, char **argv)
 	ADD("/config/errors/diagnostic-format", test_errors_diagnostic_format);
 	ADD("/config/errors/missing-file", test_errors_missing_file);
 	ADD("/config/errors/not-a-key-file", test_errors_not_a_key_file);
+	ADD("/config/errors/given-twice", test_errors_given_twice);
 	ADD("/config/errors/keep-earlier-diags",
 	    test_errors_keep_earlier_diags);
 
