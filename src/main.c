@@ -172,8 +172,19 @@ cmd_sources(void)
 	g_autoptr(EvfConfig) cfg = load_config();
 	g_autoptr(EvfStore) store = NULL;
 
-	if (cfg == NULL || (store = open_store(cfg)) == NULL)
+	g_autoptr(GError) error = NULL;
+
+	if (cfg == NULL)
 		return 1;
+	/* Showing the sources changes nothing: no state is created where
+	 * there is none (nothing was fetched yet), and a damaged one is
+	 * reported, not moved aside. */
+	if (g_file_test(cfg->state_path, G_FILE_TEST_EXISTS) &&
+	    (store = evf_store_open_existing(cfg->state_path, &error)) ==
+	        NULL) {
+		fprintf(stderr, "evfeed: error: %s\n", error->message);
+		return 1;
+	}
 	evf_partner_print_table(cfg, store, g_get_real_time(), stdout);
 	return 0;
 }

@@ -73,17 +73,16 @@ evf_store_free(EvfStore *store)
 }
 
 static EvfStore *
-store_open(const char *path, int *code, GError **error)
+store_open(const char *path, int create, int *code, GError **error)
 {
 	g_autoptr(EvfStore) store = g_new0(EvfStore, 1);
 	int rc;
 
 	*code = SQLITE_OK;
 	store->path = g_strdup(path);
-	rc = sqlite3_open_v2(path, &store->db,
-	                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-	                         SQLITE_OPEN_NOMUTEX,
-	                     NULL);
+	rc = sqlite3_open_v2(
+	    path, &store->db,
+	    SQLITE_OPEN_READWRITE | create | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		*code = rc & 0xff;
 		if (store->db == NULL) {
@@ -115,7 +114,7 @@ evf_store_open(const char *path, GError **error)
 	EvfStore *store;
 	int code;
 
-	store = store_open(path, &code, &first);
+	store = store_open(path, SQLITE_OPEN_CREATE, &code, &first);
 	if (store != NULL)
 		return store;
 	if (code != SQLITE_NOTADB && code != SQLITE_CORRUPT) {
@@ -142,7 +141,15 @@ evf_store_open(const char *path, GError **error)
 	}
 	g_warning("%s; moved it to '%s' and started a new state",
 	          first->message, aside);
-	return store_open(path, &code, error);
+	return store_open(path, SQLITE_OPEN_CREATE, &code, error);
+}
+
+EvfStore *
+evf_store_open_existing(const char *path, GError **error)
+{
+	int code;
+
+	return store_open(path, 0, &code, error);
 }
 
 EvfStore *
@@ -439,10 +446,10 @@ evf_store_get_source(EvfStore *store, const char *name)
 	g_autoptr(sqlite3_stmt) st = NULL;
 	EvfSourceState *s;
 
-	if (sqlite3_prepare_v2(store->db,
-	                       "SELECT " SOURCE_COLUMNS
-	                       " FROM sources WHERE name = ?",
-	                       -1, &st, NULL) == SQLITE_OK) {
+	if (store != NULL && sqlite3_prepare_v2(store->db,
+	                                        "SELECT " SOURCE_COLUMNS
+	                                        " FROM sources WHERE name = ?",
+	                                        -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			return source_from_row(st);

@@ -17,6 +17,11 @@ EvfStore *evf_store_open(const char *path, GError **error);
  * anything beside it (for a full disk); NULL when there is none. */
 EvfStore *evf_store_open_readonly(const char *path, GError **error);
 
+/* (transfer full): the state at @path, which must exist and be a state:
+ * neither created nor, when damaged, moved aside (for commands that only
+ * show it). */
+EvfStore *evf_store_open_existing(const char *path, GError **error);
+
 void evf_store_free(EvfStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfStore, evf_store_free)
 
@@ -53,7 +58,7 @@ void evf_source_state_free(EvfSourceState *st);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfSourceState, evf_source_state_free)
 
 /* (transfer full): the state of source @name; a fresh one (never
- * fetched) when there is none. */
+ * fetched) when there is none, or no @store (NULL: no state yet). */
 EvfSourceState *evf_store_get_source(EvfStore *store, const char *name);
 gboolean evf_store_put_source(EvfStore *store, const EvfSourceState *st,
                               GError **error);

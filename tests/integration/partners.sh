@@ -464,6 +464,23 @@ ok $? "fetch --help"
 # ------------------------------------------------- before the first fetch
 
 write_conf osce unodc dcaf
+# Showing the sources changes nothing: before any fetch or build there is
+# no state, and `evfeed sources` creates none.
+sources_run fresh
+test $? -eq 0 && test ! -e "$tmp/state.db" &&
+	test "$(awk '$1 != "SOURCE" && $4 == "never"' "$tmp/fresh.sources" | wc -l)" -eq 3
+ok $? "sources before any fetch: each never fetched, no state created"
+diag_file "$tmp/fresh.sources.err"
+# A file that is no state is reported and left where it is (build moves
+# it aside and starts afresh; a command that only shows must not).
+echo 'not a database' >"$tmp/state.db"
+sources_run junk
+test $? -eq 1 && grep -q "^evfeed: error: .*state.db" "$tmp/junk.sources.err" &&
+	test "$(cat "$tmp/state.db")" = 'not a database' &&
+	test -z "$(find "$tmp" -maxdepth 1 -name 'state.db.corrupt-*')"
+ok $? "sources with a state that is no database: an error, the file untouched"
+diag_file "$tmp/junk.sources.err"
+rm -f "$tmp/state.db"
 build_run local
 ok $? "build with partner sources never fetched"
 zagreb_ics=$pub/events/2018-06-28-illicit-financial-flows-zagreb.ics
