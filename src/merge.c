@@ -436,6 +436,45 @@ take_dates(EvfEvent *winner, const EvfEvent *loser)
 	winner->tzid = g_strdup(loser->tzid);
 }
 
+/* @s case-folded and in NFKC, each run of white space one space, so that
+ * a phrase matches across a line break or a no-break space. */
+static char *
+fold_words(const char *s)
+{
+	g_autofree char *folded = g_utf8_casefold(s, -1);
+	g_autofree char *nfkc =
+	    g_utf8_normalize(folded, -1, G_NORMALIZE_ALL_COMPOSE);
+	GString *out = g_string_new(NULL);
+	gboolean space = FALSE;
+
+	for (const char *p = nfkc; p != NULL && *p != '\0';
+	     p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (g_unichar_isspace(c)) {
+			space = TRUE;
+			continue;
+		}
+		if (space && out->len > 0)
+			g_string_append_c(out, ' ');
+		space = FALSE;
+		g_string_append_unichar(out, c);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* Whether the UTF-8 character at @p (within @hay) is part of a word. */
+static gboolean
+word_char(const char *p)
+{
+	gunichar c = g_utf8_get_char(p);
+
+	return g_unichar_isalnum(c) || g_unichar_ismark(c);
+}
+
+/* Whether @ev's title, description or categories hold one of @words as a
+ * whole word or phrase, whatever its case: "war" is found in "after the
+ * war," and in "war-torn", not in "software" or "award". */
 static gboolean
 mentions(const EvfEvent *ev, GStrv words)
 {
@@ -447,12 +486,26 @@ mentions(const EvfEvent *ev, GStrv words)
 	for (guint i = 0; i < ev->categories->len; i++)
 		g_string_append_printf(
 		    hay, "%s\n", (char *)g_ptr_array_index(ev->categories, i));
-	folded = g_utf8_casefold(hay->str, -1);
+	folded = fold_words(hay->str);
 	for (guint i = 0; words != NULL && words[i] != NULL; i++) {
-		g_autofree char *w = g_utf8_casefold(words[i], -1);
+		g_autofree char *w = fold_words(words[i]);
+		gsize n = strlen(w);
 
-		if (strstr(folded, w) != NULL)
-			return TRUE;
+		if (n == 0)
+			continue;
+		for (const char *at = strstr(folded, w); at != NULL;
+		     at = strstr(g_utf8_next_char(at), w)) {
+			gboolean starts =
+			    at == folded ||
+			    !word_char(g_utf8_find_prev_char(folded, at)) ||
+			    !word_char(at);
+			gboolean ends =
+			    at[n] == '\0' || !word_char(at + n) ||
+			    !word_char(g_utf8_find_prev_char(folded, at + n));
+
+			if (starts && ends)
+				return TRUE;
+		}
 	}
 	return FALSE;
 }

@@ -687,6 +687,52 @@ test_filters_and_categories(void)
 	g_assert_true(has(kept->categories, "osce"));
 }
 
+/* include and exclude name whole words and phrases: "war" is not in
+ * "software" nor "award", "rule of law" is found across a line break, and
+ * case and compatibility forms do not matter. */
+static void
+test_filters_whole_words(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source osce]\nurl=https://osce.example/\n"
+	           "include=war, rule of law, c++, école\n"
+	           "exclude=award\n");
+	g_autoptr(GPtrArray) local =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
+	g_autoptr(GHashTable) p = partners();
+	g_autoptr(GPtrArray) out = NULL;
+	g_autoptr(GString) kept = g_string_new(NULL);
+	static const char *titles[] = {
+		"Software testing day",                       /* - */
+		"After the WAR: reconstruction",              /* + */
+		"War-torn regions",                           /* + */
+		"Rewarding careers",                          /* - */
+		"The Rule of\nLaw Forum",                     /* + */
+		"Rules of lawn tennis",                       /* - */
+		"C++ for police analysts",                    /* + */
+		"Peace award for war reporting",              /* - (excluded) */
+		"\xef\xbc\xb7\xef\xbc\xa1\xef\xbc\xb2 games", /* + (fullwidth)
+		                                               */
+		"ÉCOLE d'été",                                /* + */
+		"Écoles",                                     /* - */
+	};
+	g_autoptr(GPtrArray) items =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
+
+	for (guint i = 0; i < G_N_ELEMENTS(titles); i++) {
+		g_autofree char *uid = g_strdup_printf("%u", i);
+
+		g_ptr_array_add(items,
+		                dated(uid, titles[i], 2020, 1, (int)i + 1));
+	}
+	g_hash_table_insert(p, "osce", g_steal_pointer(&items));
+	out = evf_merge(cfg, local, p);
+	for (guint i = 0; i < out->len; i++)
+		g_string_append_printf(
+		    kept, "%s;", ((EvfEvent *)g_ptr_array_index(out, i))->uid);
+	g_assert_cmpstr(kept->str, ==, "1;2;4;6;8;9;");
+}
+
 static void
 test_deterministic(void)
 {
@@ -744,6 +790,7 @@ main(int argc, char **argv)
 	g_test_add_func("/merge/local-events-left-alone",
 	                test_local_events_left_alone);
 	g_test_add_func("/merge/priority", test_priority);
+	g_test_add_func("/merge/filters-whole-words", test_filters_whole_words);
 	g_test_add_func("/merge/filters-and-categories",
 	                test_filters_and_categories);
 	g_test_add_func("/merge/deterministic", test_deterministic);
