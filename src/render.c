@@ -26,6 +26,18 @@ evf_view_free(EvfView *view)
 }
 
 char *
+evf_view_home_url(const EvfView *view)
+{
+	const char *slash = strrchr(view->path, '/');
+	g_autofree char *dir =
+	    slash != NULL
+	        ? g_strndup(view->path, (gsize)(slash - view->path + 1))
+	        : g_strdup("");
+
+	return evf_config_url(view->config, dir);
+}
+
+char *
 evf_render_tag_id(const EvfConfig *cfg, const EvfEvent *ev)
 {
 	g_autofree char *uid =

@@ -25,7 +25,16 @@ typedef struct {
 	EvfTzSet *tzs;     /* borrowed: the site's VTIMEZONEs */
 } EvfView;
 
+/* The id, on every page, of the paragraph that describes the JSON Feed's
+ * "_event" extension: the extension's "about" URL is the site's page with
+ * this fragment. */
+#define EVF_JSONFEED_ABOUT_ID "_json-feed-event"
+
 void evf_view_free(EvfView *view);
+/* (transfer full): the URL of the page beside @view's file (its folder:
+ * the site's root, or a category's folder): where a feed's readers go for
+ * the scope the feed lists. */
+char *evf_view_home_url(const EvfView *view);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfView, evf_view_free)
 
 /* Writers: (transfer full) the file's bytes, or NULL with @error set. */

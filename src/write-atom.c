@@ -91,6 +91,7 @@ evf_write_atom(const EvfView *view, GError **error)
 	g_autoptr(xmlTextWriter) w = xmlNewTextWriterMemory(buf, 0);
 	g_autofree char *id = evf_render_view_id(cfg, view->path);
 	g_autofree char *updated = evf_xml_rfc3339(view->updated);
+	g_autofree char *home = evf_view_home_url(view);
 	gboolean ok = TRUE;
 
 	xmlTextWriterSetIndent(w, 1);
@@ -111,7 +112,7 @@ evf_write_atom(const EvfView *view, GError **error)
 	ok &= link_element(w, "self", "application/atom+xml", view->self_url);
 	if (cfg->hub != NULL)
 		ok &= link_element(w, "hub", NULL, cfg->hub);
-	ok &= link_element(w, "alternate", "text/html", cfg->url);
+	ok &= link_element(w, "alternate", "text/html", home);
 	ok &= xmlTextWriterStartElement(w, BAD_CAST "author") >= 0;
 	ok &= evf_xml_text(w, "name", cfg->title);
 	ok &= evf_xml_element(w, "uri", cfg->url);

@@ -555,6 +555,18 @@ write_subscribe(Page *p)
 	        "by itself; or follow them in a feed reader.");
 	nl(p);
 	write_subscribe_list(p, p->dir, p->view->title, NULL);
+	/* What the JSON Feed's "_event" extension holds: its "about" URL
+	 * points here (JSON Feed 1.1, "Extensions"). */
+	start(p, "p");
+	attr(p, "id", EVF_JSONFEED_ABOUT_ID);
+	attr(p, "class", "hint");
+	text(p, "In the JSON Feed, each item's \"_event\" object holds the "
+	        "event as a calendar sees it: its start and end (W3C date "
+	        "and time; for an all-day event, the dates of its first and "
+	        "last day; both null while the date is to be announced), "
+	        "time zone, repeat rule, place, status and organisers.");
+	end(p);
+	nl(p);
 	end(p);
 	nl(p);
 }

@@ -147,7 +147,7 @@ static void
 event_extension(JsonBuilder *b, const EvfConfig *cfg, const EvfEvent *ev)
 {
 	g_autofree char *about =
-	    g_strconcat(cfg->url, "#json-feed-event", NULL);
+	    g_strconcat(cfg->url, "#" EVF_JSONFEED_ABOUT_ID, NULL);
 	g_autofree char *start = evf_event_w3c_start(ev);
 	g_autofree char *end = evf_event_w3c_end(ev);
 	g_autoptr(GPtrArray) sources = evf_render_sources(cfg, ev);
@@ -230,6 +230,7 @@ evf_write_jsonfeed(const EvfView *view, GError **error)
 {
 	const EvfConfig *cfg;
 	g_autoptr(JsonBuilder) b = NULL;
+	g_autofree char *home = NULL;
 
 	g_return_val_if_fail(view != NULL, NULL);
 	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
@@ -239,7 +240,8 @@ evf_write_jsonfeed(const EvfView *view, GError **error)
 	json_builder_begin_object(b);
 	member_string(b, "version", JSONFEED_VERSION);
 	member_string(b, "title", view->title);
-	member_string(b, "home_page_url", cfg->url);
+	home = evf_view_home_url(view);
+	member_string(b, "home_page_url", home);
 	member_string(b, "feed_url", view->self_url);
 	if (cfg->description[0] != '\0')
 		member_string(b, "description", cfg->description);

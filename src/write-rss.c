@@ -23,6 +23,7 @@ evf_write_rss(const EvfView *view, GError **error)
 	g_autoptr(xmlBuffer) buf = xmlBufferCreate();
 	g_autoptr(xmlTextWriter) w = xmlNewTextWriterMemory(buf, 0);
 	g_autofree char *built = evf_date_rfc822(view->updated, FALSE);
+	g_autofree char *home = evf_view_home_url(view);
 	g_autofree char *ttl =
 	    g_strdup_printf("%" G_GINT64_FORMAT, cfg->refresh_seconds / 60);
 	const char *description =
@@ -41,7 +42,7 @@ evf_write_rss(const EvfView *view, GError **error)
 	                                  BAD_CAST NS_EV) >= 0;
 	ok &= xmlTextWriterStartElement(w, BAD_CAST "channel") >= 0;
 	ok &= evf_xml_text(w, "title", view->title);
-	ok &= evf_xml_element(w, "link", cfg->url);
+	ok &= evf_xml_element(w, "link", home);
 	ok &= evf_xml_text(w, "description", description);
 	ok &= evf_xml_element(w, "language", cfg->language);
 	ok &= evf_xml_element(w, "lastBuildDate", built);

@@ -370,6 +370,71 @@ test_feed_sample(void)
 	check_feed(s);
 }
 
+/* Each scope's feeds lead to that scope's page (a category's feed to the
+ * category's page, not to the site's), and the "_event" extension's about
+ * URL names a paragraph that is on the site's page. */
+static void
+test_feed_home_and_about(void)
+{
+	g_autofree char *dir =
+	    g_test_build_filename(G_TEST_DIST, "..", "feeds", "events", NULL);
+	g_autoptr(Site) s = site_render(dir);
+	g_autofree char *index = bytes_text(find_file(s, "index.html"));
+	g_autofree char *anchor =
+	    g_strdup_printf("id=\"%s\"", EVF_JSONFEED_ABOUT_ID);
+	guint scopes = 0;
+
+	g_assert_nonnull(strstr(index, anchor));
+	for (guint i = 0; i < s->files->len; i++) {
+		EvfFile *f = g_ptr_array_index(s->files, i);
+		g_autofree char *scope = NULL;
+		g_autofree char *home = NULL;
+		g_autofree char *page = NULL;
+		g_autofree char *rss = NULL;
+		g_autofree char *atom = NULL;
+		g_autofree char *want_rss = NULL;
+		g_autofree char *want_atom = NULL;
+		g_autoptr(JsonNode) root = NULL;
+		JsonObject *feed;
+		JsonArray *items;
+
+		if (!g_str_has_suffix(f->path, "feed.json"))
+			continue;
+		scopes++;
+		scope =
+		    g_strndup(f->path, strlen(f->path) - strlen("feed.json"));
+		home = evf_config_url(s->cfg, scope);
+		page = g_strconcat(scope, "index.html", NULL);
+		g_assert_nonnull(find_file(s, page));
+		root = parse_json(f->bytes);
+		feed = json_node_get_object(root);
+		g_assert_cmpstr(member_string(feed, "home_page_url"), ==, home);
+		items = json_object_get_array_member(feed, "items");
+		for (guint k = 0; k < json_array_get_length(items); k++) {
+			JsonObject *x = json_object_get_object_member(
+			    json_array_get_object_element(items, k), "_event");
+			g_autofree char *about = g_strconcat(
+			    s->cfg->url, "#", EVF_JSONFEED_ABOUT_ID, NULL);
+
+			g_assert_cmpstr(member_string(x, "about"), ==, about);
+		}
+		g_free(page);
+		page = g_strconcat(scope, "rss.xml", NULL);
+		rss = bytes_text(find_file(s, page));
+		want_rss = g_strdup_printf("<link>%s</link>", home);
+		g_assert_nonnull(strstr(rss, want_rss));
+		g_free(page);
+		page = g_strconcat(scope, "atom.xml", NULL);
+		atom = bytes_text(find_file(s, page));
+		want_atom = g_strdup_printf(
+		    "<link rel=\"alternate\" type=\"text/html\" href=\"%s\"/>",
+		    home);
+		g_assert_nonnull(strstr(atom, want_atom));
+	}
+	/* The site and the sample's categories. */
+	g_assert_cmpuint(scopes, >, 1);
+}
+
 static void
 test_feed_hard(void)
 {
@@ -766,6 +831,8 @@ main(int argc, char **argv)
 	g_setenv("TZ", "America/New_York", TRUE);
 	g_test_add_func("/write-json/feed/sample", test_feed_sample);
 	g_test_add_func("/write-json/feed/hard", test_feed_hard);
+	g_test_add_func("/write-json/feed/home-and-about",
+	                test_feed_home_and_about);
 	g_test_add_func("/write-json/feed/partner", test_feed_partner);
 	g_test_add_func("/write-json/deterministic", test_deterministic);
 	g_test_add_func("/write-json/jcal/sample", test_jcal_sample);
