@@ -7,6 +7,15 @@
  * retried (Linux drops the dirty pages and a second call would lie): the
  * temporary files are removed and the build fails.
  *
+ * A build publishes all its files or none: each file is swapped with the
+ * one it replaces (renameat2 RENAME_EXCHANGE), the old one kept under the
+ * temporary name until every swap has succeeded, so that a swap that
+ * fails half-way (a directory in the way, an I/O error) swaps back those
+ * already made and removes those created, and subscribers keep the whole
+ * last good output rather than some new files beside old ones. (A crash
+ * in the middle cannot be undone: the files are then each whole, some
+ * new and some old, and the next build makes them agree.)
+ *
  * A replaced file's modification time is its Last-Modified, here and in any
  * web server serving the folder, and Last-Modified has whole seconds: two
  * versions written within one second would share it, and a client asking
@@ -22,6 +31,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -56,6 +66,9 @@ typedef struct {
 	char *temp;    /* the file written, until it is renamed */
 	GError *error; /* why it could not be written */
 	gint64 after;  /* second of the file it replaces, or -1 */
+	/* once in place: the old file is now at temp (swapped), or there
+	 * was none (created) */
+	gboolean swapped, created;
 } Pending;
 
 static void
@@ -241,6 +254,58 @@ date_after(GPtrArray *renames, GError **error)
 	return TRUE;
 }
 
+/* Puts @p's temporary file in place of its final one: swapped with the
+ * file there, or renamed where there is none. A file system that cannot
+ * swap gets a plain rename, which cannot be undone. A directory in the
+ * way is refused (a swap would move it to the temporary name). FALSE with
+ * errno set when the file is not in place. */
+static gboolean
+put_in_place(Pending *p)
+{
+	struct stat st;
+
+	/* There was none when it was staged: one system call. */
+	if (p->after < 0 && renameat2(AT_FDCWD, p->temp, AT_FDCWD, p->final,
+	                              RENAME_NOREPLACE) == 0) {
+		p->created = TRUE;
+		return TRUE;
+	}
+	if (lstat(p->final, &st) == 0 && S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		return FALSE;
+	}
+	if (renameat2(AT_FDCWD, p->temp, AT_FDCWD, p->final, RENAME_EXCHANGE) ==
+	    0) {
+		p->swapped = TRUE;
+		return TRUE;
+	}
+	if (errno == ENOENT && renameat2(AT_FDCWD, p->temp, AT_FDCWD, p->final,
+	                                 RENAME_NOREPLACE) == 0) {
+		p->created = TRUE;
+		return TRUE;
+	}
+	if (errno != EINVAL && errno != ENOSYS)
+		return FALSE;
+	return rename(p->temp, p->final) == 0;
+}
+
+/* Undoes put_in_place for the first @n files of @renames, last first:
+ * each old file goes back in place, each created one goes. What cannot
+ * be undone stays as it is. */
+static void
+put_back(GPtrArray *renames, guint n)
+{
+	while (n-- > 0) {
+		Pending *p = g_ptr_array_index(renames, n);
+
+		if (p->swapped && renameat2(AT_FDCWD, p->temp, AT_FDCWD,
+		                            p->final, RENAME_EXCHANGE) == 0)
+			p->swapped = FALSE; /* the new file is at temp again */
+		else if (p->created && unlink(p->final) == 0)
+			g_clear_pointer(&p->temp, g_free);
+	}
+}
+
 /* Makes the folder @path is in, once. */
 static gboolean
 make_parent(EvfStage *st, const char *path, GError **error)
@@ -315,8 +380,19 @@ evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
 	for (guint i = 0; i < renames->len; i++) {
 		Pending *p = g_ptr_array_index(renames, i);
 
-		if (rename(p->temp, p->final) < 0)
-			return io_error(error, "replace", p->final, errno);
+		if (!put_in_place(p)) {
+			int e = errno;
+
+			put_back(renames, i);
+			return io_error(error, "replace", p->final, e);
+		}
+	}
+	for (guint i = 0; i < renames->len; i++) {
+		Pending *p = g_ptr_array_index(renames, i);
+
+		/* the old file, swapped out, or nothing */
+		if (p->swapped)
+			unlink(p->temp);
 		g_clear_pointer(&p->temp, g_free);
 		(*written)++;
 		if (changed != NULL)

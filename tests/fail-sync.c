@@ -11,6 +11,9 @@
  *   EVFEED_FAIL_SYNC_LOG   a file that gets one line "CALL PATH" for every
  *                          call made to fail, so that a test can count the
  *                          retries
+ *   EVFEED_FAIL_RENAME     rename and renameat2 onto a path that ends with
+ *                          this fail with EIO (a disk going bad half-way
+ *                          through putting a build's files in place)
  *   EVFEED_FAIL_THREADS    set: pthread_create fails with EAGAIN, as when a
  *                          process is at its limit of tasks (systemd's
  *                          TasksMax) or of memory
@@ -104,6 +107,38 @@ int
 syncfs(int fd)
 {
 	return sync_call("syncfs", SYS_syncfs, fd);
+}
+
+/* Whether a rename onto @to is to fail (EVFEED_FAIL_RENAME). */
+static int
+rename_fails(const char *to)
+{
+	const char *end = getenv("EVFEED_FAIL_RENAME");
+	size_t n = end != NULL ? strlen(end) : 0, len = strlen(to);
+
+	if (n == 0 || len < n || strcmp(to + len - n, end) != 0)
+		return 0;
+	errno = EIO;
+	return 1;
+}
+
+int
+renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+          unsigned int flags)
+{
+	if (rename_fails(newpath))
+		return -1;
+	return (int)syscall(SYS_renameat2, olddirfd, oldpath, newdirfd, newpath,
+	                    flags);
+}
+
+int
+rename(const char *oldpath, const char *newpath)
+{
+	if (rename_fails(newpath))
+		return -1;
+	return (int)syscall(SYS_renameat2, AT_FDCWD, oldpath, AT_FDCWD, newpath,
+	                    0);
 }
 
 int

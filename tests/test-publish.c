@@ -295,6 +295,54 @@ test_many_files_one_failure(void)
 	rm_rf(dir);
 }
 
+/* A file that can be written but not put in place (a folder stands where
+ * it goes) is found only after the files before it in path order were put
+ * in place: they are put back. The old files are in place again, byte for
+ * byte and as the same files, a new file made meanwhile is gone, and no
+ * temporary file is left. */
+static void
+test_put_back(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("evfeed-pub-XXXXXX", NULL);
+	g_autofree char *folder = g_build_filename(dir, "z.xml", NULL);
+	g_autoptr(GPtrArray) v1 = files();
+	g_autoptr(GPtrArray) v2 = files();
+	g_autoptr(GError) error = NULL;
+	g_autofree char *a = NULL;
+	g_autofree char *b = NULL;
+	g_autofree char *created = NULL;
+	g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func(g_free);
+	ino_t a_ino, b_ino;
+	guint written = 0;
+
+	g_ptr_array_add(v1, file("a.ics", "one"));
+	g_ptr_array_add(v1, file("events/b.ics", "two"));
+	g_assert_true(publish(dir, v1, NULL, &written, NULL, &error));
+	a_ino = inode(dir, "a.ics");
+	b_ino = inode(dir, "events/b.ics");
+	g_assert_cmpint(g_mkdir(folder, 0755), ==, 0);
+	g_ptr_array_add(v2, file("a.ics", "one, edited"));
+	g_ptr_array_add(v2, file("events/b.ics", "two, edited"));
+	g_ptr_array_add(v2, file("events/c.ics", "three, new"));
+	g_ptr_array_add(v2, file("z.xml", "cannot be"));
+	g_assert_false(publish(dir, v2, NULL, &written, changed, &error));
+	g_assert_nonnull(error);
+	g_assert_nonnull(strstr(error->message, "z.xml"));
+	g_assert_cmpuint(written, ==, 0);
+	g_assert_cmpuint(changed->len, ==, 0);
+	a = slurp(dir, "a.ics");
+	b = slurp(dir, "events/b.ics");
+	created = slurp(dir, "events/c.ics");
+	g_assert_cmpstr(a, ==, "one");
+	g_assert_cmpstr(b, ==, "two");
+	g_assert_null(created);
+	g_assert_cmpuint(inode(dir, "a.ics"), ==, a_ino);
+	g_assert_cmpuint(inode(dir, "events/b.ics"), ==, b_ino);
+	g_assert_true(g_file_test(folder, G_FILE_TEST_IS_DIR));
+	g_assert_cmpuint(count_temps(dir), ==, 0);
+	rm_rf(dir);
+}
+
 static void
 test_clean(void)
 {
@@ -323,6 +371,7 @@ main(int argc, char **argv)
 	g_test_add_func("/publish/failure-keeps-old", test_failure_keeps_old);
 	g_test_add_func("/publish/many-files-one-failure",
 	                test_many_files_one_failure);
+	g_test_add_func("/publish/put-back", test_put_back);
 	g_test_add_func("/publish/clean", test_clean);
 	return g_test_run();
 }

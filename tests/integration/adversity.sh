@@ -717,6 +717,27 @@ else
 	test -z "$(LC_ALL=C sort "$tmp/e8.now" | comm -23 - "$tmp/e8.either")"
 	ok $? "E8: after the failed fsync every output was its old or its new version, complete"
 
+	# A rename failing half-way: the files put in place before it are
+	# put back, so that subscribers never get some new files beside old
+	# ones (rss.xml is renamed after calendar.ics and the category files).
+	retitle "$small_event" "Edited before a failing rename"
+	tree_sums "$small/public" >"$tmp/e8r.old"
+	env LD_PRELOAD="$shim" EVFEED_FAIL_RENAME=public/rss.xml \
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+		"$EVFEED" build --config "$small/evfeed.conf" >"$tmp/e8r.out" 2>"$tmp/e8r.err"
+	st=$?
+	test $st -eq 1 && grep -q "rss.xml" "$tmp/e8r.err" &&
+		grep -q 'Input/output error' "$tmp/e8r.err"
+	ok $? "E8: a rename failing with EIO fails the build with status 1 naming the file (status $st)"
+	diag_file "$tmp/e8r.err"
+	tree_sums "$small/public" >"$tmp/e8r.now"
+	cmp -s "$tmp/e8r.old" "$tmp/e8r.now" && test -z "$(temps "$small/public")" &&
+		! grep -q 'Edited before a failing rename' "$small/public/calendar.ics"
+	ok $? "E8: ... every file put in place before it is put back: the previous outputs are byte-identical, no temporary file left"
+	"$EVFEED" build --config "$small/evfeed.conf" >"$tmp/e8r.out" 2>"$tmp/e8r.err" &&
+		grep -q 'SUMMARY:Edited before a failing rename' "$small/public/calendar.ics"
+	ok $? "E8: ... and the next build publishes the edit"
+
 	# SQLite syncs a new WAL's header at the first commit.
 	state_path=$(cd "$small" && pwd -P)/state.db
 	retitle "$small_event" "Edited while the state cannot sync"
