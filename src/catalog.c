@@ -464,6 +464,53 @@ evf_catalog_parse(const EvfConfig *cfg, EvfCatalogCache *cache,
 	return g_steal_pointer(&events);
 }
 
+/* For evf_catalog_check: the folder's own files @files already fail
+ * `evfeed check`, or the files added to it do. Keeps in @diags, from
+ * @start on, only what the folder alone does not give (each diagnostic
+ * counted, so that a second copy of one is new); TRUE when no error is
+ * left, i.e. the folder was broken before and the added files make it no
+ * worse, with a warning that says so. @before: the errors before @start. */
+static gboolean
+only_new_errors(const EvfConfig *cfg, GPtrArray *files, gint64 now,
+                GPtrArray *diags, guint start, guint before)
+{
+	g_autoptr(GPtrArray) base = evf_diags_new();
+	g_autoptr(GPtrArray) events =
+	    evf_catalog_parse(cfg, NULL, files, now, base);
+	g_autoptr(GHashTable) seen =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autofree char *shown = evf_catalog_display_path(cfg->events_dir);
+	guint old_errors = evf_diags_errors(base);
+
+	for (guint i = 0; i < base->len; i++) {
+		char *line = evf_diag_format(g_ptr_array_index(base, i));
+		guint n = GPOINTER_TO_UINT(g_hash_table_lookup(seen, line));
+
+		g_hash_table_replace(seen, line, GUINT_TO_POINTER(n + 1));
+	}
+	for (guint i = start; i < diags->len;) {
+		g_autofree char *line =
+		    evf_diag_format(g_ptr_array_index(diags, i));
+		guint n = GPOINTER_TO_UINT(g_hash_table_lookup(seen, line));
+
+		if (n == 0) {
+			i++;
+			continue;
+		}
+		g_hash_table_replace(seen, g_steal_pointer(&line),
+		                     GUINT_TO_POINTER(n - 1));
+		g_ptr_array_remove_index(diags, i);
+	}
+	if (evf_diags_errors(diags) > before)
+		return FALSE;
+	evf_diags_warn(diags, shown, 0, 0,
+	               "the events folder already fails 'evfeed check' "
+	               "(%u error%s in the files already there: run 'evfeed "
+	               "check'); nothing added brings an error of its own",
+	               old_errors, old_errors == 1 ? "" : "s");
+	return TRUE;
+}
+
 gboolean
 evf_catalog_check(const EvfConfig *cfg, GPtrArray *added, gint64 now,
                   GPtrArray *diags)
@@ -472,7 +519,7 @@ evf_catalog_check(const EvfConfig *cfg, GPtrArray *added, gint64 now,
 	g_autoptr(GPtrArray) files = NULL;
 	g_autoptr(GPtrArray) all = g_ptr_array_new(); /* borrowed */
 	g_autoptr(GPtrArray) events = NULL;
-	guint before = evf_diags_errors(diags);
+	guint before = evf_diags_errors(diags), start = diags->len;
 
 	if (added == NULL || g_file_test(cfg->events_dir, G_FILE_TEST_EXISTS)) {
 		files = evf_catalog_read(cfg, NULL, diags, &digest);
@@ -483,5 +530,9 @@ evf_catalog_check(const EvfConfig *cfg, GPtrArray *added, gint64 now,
 	if (added != NULL)
 		g_ptr_array_extend(all, added, NULL, NULL);
 	events = evf_catalog_parse(cfg, NULL, all, now, diags);
-	return events != NULL && evf_diags_errors(diags) == before;
+	if (events != NULL && evf_diags_errors(diags) == before)
+		return TRUE;
+	if (added == NULL || files == NULL)
+		return FALSE;
+	return only_new_errors(cfg, files, now, diags, start, before);
 }

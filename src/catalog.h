@@ -49,7 +49,10 @@ GPtrArray *evf_catalog_parse(const EvfConfig *cfg, EvfCatalogCache *cache,
  * (element-type EvfSourceFile) (nullable) read as if they were written
  * (none of their names may be in the folder): every file's checks and
  * those across files. Errors go into @diags. With @added, a folder that
- * does not exist is an empty one. */
+ * does not exist is an empty one, and a folder that already fails is
+ * judged by what @added changes: TRUE when the files add no error of
+ * their own, with a warning that the folder fails without them, and
+ * otherwise only their own errors in @diags. */
 gboolean evf_catalog_check(const EvfConfig *cfg, GPtrArray *added, gint64 now,
                            GPtrArray *diags);
 

@@ -189,6 +189,44 @@ cmd_sources(void)
 	return 0;
 }
 
+/* The diagnostics of `new`'s draft (a file named "new" made from the
+ * command line) as the command line's: "new:3:8: error: start: …" is
+ * "evfeed: new: error: --start: …". Others as they are. */
+static void
+print_new_diags(GPtrArray *diags)
+{
+	static const char *const options[][2] = {
+		{ "title", "TITLE" },         { "start", "--start" },
+		{ "end", "--end" },           { "timezone", "--timezone" },
+		{ "location", "--location" }, { "categories", "--category" },
+	};
+
+	for (guint i = 0; i < diags->len; i++) {
+		const EvfDiag *d = g_ptr_array_index(diags, i);
+		const char *m = d->message;
+		const char *colon = strstr(m, ": ");
+		const char *kind = d->warning ? "warning" : "error";
+		const char *option = NULL;
+
+		if (strcmp(d->file, "new") != 0) {
+			g_autofree char *line = evf_diag_format(d);
+
+			fprintf(stderr, "%s\n", line);
+			continue;
+		}
+		for (guint k = 0; colon != NULL && k < G_N_ELEMENTS(options);
+		     k++)
+			if (strlen(options[k][0]) == (gsize)(colon - m) &&
+			    strncmp(m, options[k][0], (gsize)(colon - m)) == 0)
+				option = options[k][1];
+		if (option != NULL)
+			fprintf(stderr, "evfeed: new: %s: %s: %s\n", kind,
+			        option, colon + 2);
+		else
+			fprintf(stderr, "evfeed: new: %s: %s\n", kind, m);
+	}
+}
+
 static int
 cmd_new(const char *title)
 {
@@ -224,7 +262,7 @@ cmd_new(const char *title)
 		ev = evf_eventfile_parse("new", "new", draft, strlen(draft),
 		                         cfg, g_get_real_time(), diags);
 	if (ev == NULL) {
-		evf_diags_print(diags, stderr);
+		print_new_diags(diags);
 		if (error != NULL)
 			fprintf(stderr, "evfeed: error: %s\n", error->message);
 		return 1;
@@ -251,7 +289,7 @@ cmd_new(const char *title)
 	 * other file's, nor a build fail once it is written. */
 	g_ptr_array_add(added, evf_source_file_new(path, text));
 	if (!evf_catalog_check(cfg, added, g_get_real_time(), diags)) {
-		evf_diags_print(diags, stderr);
+		print_new_diags(diags);
 		fprintf(stderr,
 		        "evfeed: error: '%s' is not written: the events folder "
 		        "would not pass 'evfeed check' with it\n",
@@ -267,6 +305,7 @@ cmd_new(const char *title)
 		fprintf(stderr, "evfeed: error: %s\n", error->message);
 		return 1;
 	}
+	print_new_diags(diags); /* warnings */
 	printf("%s\n", shown);
 	return 0;
 }

@@ -159,8 +159,16 @@ test $? -eq 1 && grep -q 'exists' "$tmp/err"
 ok $? "new refuses to overwrite a file"
 "$EVFEED" new "Bad" --config "$tmp/new/evfeed.conf" --start 2026-02-30 \
 	>/dev/null 2>"$tmp/err"
-test $? -eq 1 && grep -q 'February 2026 has 28 days' "$tmp/err"
-ok $? "new checks the dates like check does"
+test $? -eq 1 && grep -q "^evfeed: new: error: --start: invalid date '2026-02-30': February 2026 has 28 days" "$tmp/err"
+ok $? "new checks the dates like check does, naming the option"
+diag_file "$tmp/err"
+"$EVFEED" new "" --config "$tmp/new/evfeed.conf" --start 2026-03-01 \
+	--end 2026-02-01 >/dev/null 2>"$tmp/err"
+test $? -eq 1 && grep -q '^evfeed: new: error: --end: 2026-02-01 is before start' "$tmp/err" &&
+	grep -q '^evfeed: new: error: TITLE: empty value' "$tmp/err" &&
+	! grep -q '^new:' "$tmp/err"
+ok $? "new names each option that is wrong, all at once"
+diag_file "$tmp/err"
 "$EVFEED" new "No date" --config "$tmp/new/evfeed.conf" >/dev/null 2>&1
 test $? -eq 2
 ok $? "new without --start: exit 2"
@@ -186,6 +194,29 @@ test "$s1$s2$s3" = 111 &&
 	[ "$(ls "$tmp/new/events")" = "$tree_before" ] &&
 	"$EVFEED" check --config "$tmp/new/evfeed.conf" >/dev/null 2>&1
 ok $? "new refuses a file that would make check fail, and writes nothing"
+
+# In a folder that already fails check (another editor's draft), new still
+# writes a file that brings no error of its own, with a warning, and still
+# refuses one that does, showing only that file's error.
+mkdir -p "$tmp/broken/events"
+write_config "$tmp/broken" "$tmp/broken/events"
+printf -- '---\ntitle: Draft\nstart: 2026-02-30\n---\n' >"$tmp/broken/events/draft.md"
+"$EVFEED" new "Good one" --config "$tmp/broken/evfeed.conf" --start 2026-06-01 \
+	>"$tmp/out" 2>"$tmp/err"
+st=$?
+test $st -eq 0 && test -f "$tmp/broken/events/2026-06-01-good-one.md" &&
+	grep -q "warning: the events folder already fails 'evfeed check' (1 error" "$tmp/err" &&
+	! grep -q 'draft.md' "$tmp/err"
+ok $? "new in a folder that already fails check: written, with a warning (status $st)"
+diag_file "$tmp/err"
+"$EVFEED" new "Bad one" --config "$tmp/broken/evfeed.conf" --start 2026-06-02 \
+	--category "" >"$tmp/out" 2>"$tmp/err"
+st=$?
+test $st -eq 1 && test ! -e "$tmp/broken/events/2026-06-02-bad-one.md" &&
+	grep -q "2026-06-02-bad-one.md:.*categories: empty value" "$tmp/err" &&
+	! grep -q 'draft.md' "$tmp/err"
+ok $? "new in a folder that already fails check: a file with its own error is refused, only its error shown (status $st)"
+diag_file "$tmp/err"
 
 # The configuration may be a symbolic link (evfeed.conf(5), FILES); its
 # relative paths resolve against the folder that holds the link.
