@@ -139,6 +139,25 @@ is_backref(xmlNode *node)
 	       strstr((const char *)cls, "footnote-backref") != NULL;
 }
 
+/* h1, h2 and h3 become h4, h5 and h6; h4 to h6 stay. A description sits
+ * under its event's heading on a page (h3, under the month's h2, under the
+ * page's h1), so its headings go below it, as Markdown's do (markdown.c:
+ * tidy). The same text may pass here twice (a partner's HTML, then the
+ * description made of it): what comes out is already h4 to h6 and stays
+ * so. */
+static void
+demote_heading(xmlNode *node)
+{
+	const char *name = (const char *)node->name;
+
+	if (name[0] == 'h' && name[1] >= '1' && name[1] <= '3' &&
+	    name[2] == '\0') {
+		char lower[3] = { 'h', (char)(name[1] + 3), '\0' };
+
+		xmlNodeSetName(node, (const xmlChar *)lower);
+	}
+}
+
 static void
 clean_children(xmlNode *parent, const char *base)
 {
@@ -177,6 +196,7 @@ clean_children(xmlNode *parent, const char *base)
 				unwrap(node);
 				break;
 			}
+			demote_heading(node);
 			if (strcmp(name, "img") == 0 &&
 			    xmlHasProp(node, (const xmlChar *)"src") == NULL) {
 				xmlUnlinkNode(node);

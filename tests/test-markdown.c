@@ -586,7 +586,7 @@ static void
 test_html_structure_kept(void)
 {
 	static const char in[] =
-	    "<h2>Agenda</h2><ul><li><em>Day 1</em></li></ul>"
+	    "<h4>Agenda</h4><ul><li><em>Day 1</em></li></ul>"
 	    "<table><thead><tr><th colspan=\"2\">T</th></tr></thead>"
 	    "<tbody><tr><td>a</td><td>b</td></tr></tbody></table>";
 	g_autofree char *out = sanitize(in);
@@ -595,6 +595,23 @@ test_html_structure_kept(void)
 
 	/* Only line breaks between elements may be added. */
 	g_assert_cmpstr(joined, ==, in);
+}
+
+/* A partner's headings go below the event's heading, as Markdown's do: h1
+ * to h3 become h4 to h6, and a second pass changes nothing. */
+static void
+test_html_headings_demoted(void)
+{
+	g_autofree char *once = sanitize("<h1>A</h1><h2>B</h2><H3>C</H3>"
+	                                 "<h4>D</h4><h5>E</h5><h6>F</h6>");
+	g_autofree char *twice = sanitize(once);
+	g_auto(GStrv) lines = g_strsplit(once, "\n", -1);
+	g_autofree char *joined = g_strjoinv("", lines);
+
+	g_assert_cmpstr(joined, ==,
+	                "<h4>A</h4><h5>B</h5><h6>C</h6><h4>D</h4><h5>E</h5>"
+	                "<h6>F</h6>");
+	g_assert_cmpstr(twice, ==, once);
 }
 
 static void
@@ -1081,6 +1098,8 @@ main(int argc, char **argv)
 	g_test_add_func("/markdown/html/structure-kept",
 	                test_html_structure_kept);
 	g_test_add_func("/markdown/html/empty", test_html_empty);
+	g_test_add_func("/markdown/html/headings-demoted",
+	                test_html_headings_demoted);
 	g_test_add_func("/markdown/html/escape-from-body",
 	                test_html_escape_from_body);
 
