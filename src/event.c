@@ -509,23 +509,24 @@ format_day(int d, int m, int y, gboolean month, gboolean year)
 	return g_string_free(s, FALSE);
 }
 
-char *
-evf_event_format_when(const EvfEvent *ev)
+/* An all-day range from @start to @end (exclusive), or a timed one from @s
+ * to @e in @tzid (NULL: UTC), in words. */
+static char *
+format_range(gboolean all_day, const GDate *start, const GDate *end,
+             GDateTime *s, GDateTime *e, const char *tzid)
 {
-	if (ev->tba)
-		return g_strdup("Date to be announced");
-	if (ev->all_day) {
-		GDate last = ev->end_date;
+	if (all_day) {
+		GDate last = *end;
 		int sd, sm, sy, ld, lm, ly;
 
 		g_date_subtract_days(&last, 1);
-		sd = g_date_get_day(&ev->start_date);
-		sm = g_date_get_month(&ev->start_date);
-		sy = g_date_get_year(&ev->start_date);
+		sd = g_date_get_day(start);
+		sm = g_date_get_month(start);
+		sy = g_date_get_year(start);
 		ld = g_date_get_day(&last);
 		lm = g_date_get_month(&last);
 		ly = g_date_get_year(&last);
-		if (g_date_compare(&ev->start_date, &last) >= 0)
+		if (g_date_compare(start, &last) >= 0)
 			return format_day(sd, sm, sy, TRUE, TRUE);
 		{
 			g_autofree char *a = format_day(
@@ -538,8 +539,7 @@ evf_event_format_when(const EvfEvent *ev)
 		}
 	}
 	{
-		GDateTime *s = ev->start, *e = ev->end;
-		const char *zone = ev->tzid != NULL ? ev->tzid : "UTC";
+		const char *zone = tzid != NULL ? tzid : "UTC";
 		g_autofree char *sday = format_day(
 		    g_date_time_get_day_of_month(s), g_date_time_get_month(s),
 		    g_date_time_get_year(s), TRUE, TRUE);
@@ -563,6 +563,51 @@ evf_event_format_when(const EvfEvent *ev)
 			                       sday, stime, eday, etime, zone);
 		}
 	}
+}
+
+char *
+evf_event_format_when(const EvfEvent *ev)
+{
+	if (ev->tba)
+		return g_strdup("Date to be announced");
+	return format_range(ev->all_day, &ev->start_date, &ev->end_date,
+	                    ev->start, ev->end, ev->tzid);
+}
+
+/* The first and last day (exclusive) of @ev's occurrence on @day, a Julian
+ * day (all-day), or its start and end (timed: it starts at @start, unix
+ * seconds, in the event's zone, and lasts as long as the first). */
+static void
+occurrence(const EvfEvent *ev, guint32 day, gint64 start, GDate *first,
+           GDate *end, GDateTime **s, GDateTime **e)
+{
+	g_autoptr(GDateTime) utc = NULL;
+
+	g_date_clear(first, 1);
+	g_date_clear(end, 1);
+	*s = *e = NULL;
+	if (ev->all_day) {
+		g_date_set_julian(first, day);
+		g_date_set_julian(end,
+		                  day + (g_date_get_julian(&ev->end_date) -
+		                         g_date_get_julian(&ev->start_date)));
+		return;
+	}
+	utc = g_date_time_new_from_unix_utc(start);
+	*s = g_date_time_to_timezone(utc, g_date_time_get_timezone(ev->start));
+	*e = g_date_time_add(*s, g_date_time_difference(ev->end, ev->start));
+}
+
+char *
+evf_event_format_occurrence(const EvfEvent *ev, guint32 day, gint64 start)
+{
+	GDate first, end;
+	g_autoptr(GDateTime) s = NULL;
+	g_autoptr(GDateTime) e = NULL;
+
+	g_return_val_if_fail(!ev->tba, NULL);
+	occurrence(ev, day, start, &first, &end, &s, &e);
+	return format_range(ev->all_day, &first, &end, s, e, ev->tzid);
 }
 
 static char *
@@ -591,6 +636,18 @@ evf_event_w3c_start(const EvfEvent *ev)
 }
 
 char *
+evf_event_w3c_occurrence(const EvfEvent *ev, guint32 day, gint64 start)
+{
+	GDate first, end;
+	g_autoptr(GDateTime) s = NULL;
+	g_autoptr(GDateTime) e = NULL;
+
+	g_return_val_if_fail(!ev->tba, NULL);
+	occurrence(ev, day, start, &first, &end, &s, &e);
+	return ev->all_day ? w3c_date(&first) : w3c_time(s);
+}
+
+char *
 evf_event_w3c_end(const EvfEvent *ev)
 {
 	if (ev->tba)
@@ -604,10 +661,8 @@ evf_event_w3c_end(const EvfEvent *ev)
 	return w3c_time(ev->end);
 }
 
-/* The day @ev starts, as a Julian day: an all-day event's date, a timed
- * one's date in its own zone (the day its page lists it under). */
-static guint32
-start_day(const EvfEvent *ev)
+guint32
+evf_event_start_day(const EvfEvent *ev)
 {
 	GDate d;
 
@@ -629,7 +684,8 @@ evf_event_cmp_start(gconstpointer a, gconstpointer b)
 	if (x->tba != y->tba)
 		return x->tba ? 1 : -1;
 	if (!x->tba) {
-		guint32 dx = start_day(x), dy = start_day(y);
+		guint32 dx = evf_event_start_day(x),
+		        dy = evf_event_start_day(y);
 
 		/* By the day first, as the page groups its months: an
 		 * all-day event has a date, not an instant, and putting it
