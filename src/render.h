@@ -72,8 +72,9 @@ char *evf_jcal_component(icalcomponent *comp, const char *ics, GError **error);
 char *evf_ics_plain(const char *value);
 /* Makes @ev's articles for the pages (see evf_write_page) ahead, and works
  * out whether it is past at @now (µs, the site's last change; @site_tz is
- * the site's zone), so that this can run on other threads than the
- * writers', once a build, before they share @ev. */
+ * the site's zone) and, for a running series, the occurrence the page
+ * lists it at (ev->next_day, ev->next_start), so that this can run on
+ * other threads than the writers', once a build, before they share @ev. */
 void evf_page_prepare(const EvfConfig *cfg, GTimeZone *site_tz, gint64 now,
                       EvfEvent *ev);
 /* Whether @ev is on the archive page rather than the page of upcoming
@@ -91,7 +92,8 @@ GBytes *evf_write_jcal(const EvfView *view, GError **error);
  * the wall clock, so that the page stays deterministic: an event moves to
  * the archive at the next change to the site after it ends. With @archive,
  * the past events newest first; else the others by date, then the tba
- * ones. */
+ * ones; there a series whose first occurrence had ended by @now is listed
+ * at its occurrence then current or next, which its article names. */
 GBytes *evf_write_page(const EvfView *view, gint64 now, gboolean archive,
                        GError **error);
 /* (transfer full): style.css, the one stylesheet of every page. */

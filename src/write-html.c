@@ -9,6 +9,10 @@
  * that the same catalogue and state give the same page. The cost: an event
  * that has ended stays under "upcoming" until the next change to the site
  * (any edit, or a partner's listing changing), which the footer says.
+ * A running series is listed, on the page of upcoming events, at its
+ * occurrence then current or next (the first not ended by @now), under
+ * that occurrence's month, and its article names it ("Next"); articles
+ * are kept on the event for the occurrence in ev->next_day, next_start.
  *
  * Invariants: the bytes depend on the view and @now only (no wall clock, no
  * locale: month names are spelled here); every URL is absolute from the
@@ -52,6 +56,24 @@ typedef struct {
 	gint64 now;
 	GTimeZone *tz; /* the site's */
 } Page;
+
+/* A series' occurrence other than its first: the day it starts (a Julian
+ * day, as evf_event_start_day gives it) and, timed, its instant (unix
+ * seconds); day 0 for none. */
+typedef struct {
+	guint32 day;
+	gint64 start;
+} Occurrence;
+
+/* An event as the page lists it: at @next, the occurrence of a running
+ * series then current or next (compute_past), else at its start; @day and
+ * @start are that day and instant, the keys of its order. */
+typedef struct {
+	EvfEvent *ev;
+	Occurrence next;
+	guint32 day;
+	gint64 start;
+} Listed;
 
 /* ------------------------------------------------------------ writing */
 
@@ -261,21 +283,48 @@ skip_to_near(icalrecur_iterator *it, const EvfEvent *ev,
 		icalerror_clear_errno();
 }
 
+/* Notes @at, an occurrence of @ev in @tz (its zone; NULL: UTC) as
+ * evf_rrule_start gives the first, in @l, unless it is the first. */
+static void
+note_occurrence(const EvfEvent *ev, GTimeZone *tz, struct icaltimetype first,
+                struct icaltimetype at, Occurrence *l)
+{
+	GDate d;
+
+	if (icaltime_compare(at, first) == 0)
+		return;
+	g_date_clear(&d, 1);
+	g_date_set_dmy(&d, (GDateDay)at.day, (GDateMonth)at.month,
+	               (GDateYear)at.year);
+	l->day = g_date_get_julian(&d);
+	l->start = ev->all_day ? 0 : evf_rrule_instant(tz, at);
+}
+
 /* Whether @ev had ended by @now (µs): its end, or the end of its last
  * occurrence, is not after @now. A series without COUNT or UNTIL never
  * ends; occurrences are stepped in UTC (one may move by the DST hour), a
- * series with UNTIL from shortly before @now, and a series with more than
- * MAX_OCCURRENCES left to step counts as running. */
+ * series without COUNT from shortly before @now, and a series with more
+ * than MAX_OCCURRENCES left to step counts as running. When it had not
+ * ended, @next (nullable) gets the first occurrence that had not ended by
+ * @now (its day and start; day 0 when that is the first, or when it is
+ * past MAX_OCCURRENCES). */
 static gboolean
-compute_past(GTimeZone *site_tz, const EvfEvent *ev, gint64 now)
+compute_past(GTimeZone *site_tz, const EvfEvent *ev, gint64 now,
+             Occurrence *next)
 {
 	struct icalrecurrencetype rt;
 	struct icaltimetype first;
 	icalrecur_iterator *it;
 	gboolean past = TRUE;
+	gboolean endless;
 	gint64 end_s;
 	g_autoptr(GTimeZone) tz = NULL;
+	Occurrence ignored;
 
+	if (next == NULL)
+		next = &ignored;
+	next->day = 0;
+	next->start = 0;
 	if (ev->tba)
 		return FALSE;
 	end_s = ev->all_day ? day_start(site_tz, &ev->end_date)
@@ -288,7 +337,9 @@ compute_past(GTimeZone *site_tz, const EvfEvent *ev, gint64 now)
 	icalerror_clear_errno();
 	if (rt.freq == ICAL_NO_RECURRENCE)
 		return end_s * G_USEC_PER_SEC <= now;
-	if (rt.count == 0 && icaltime_is_null_time(rt.until))
+	endless = rt.count == 0 && icaltime_is_null_time(rt.until);
+	/* its first occurrence still on: no need to step */
+	if (end_s * G_USEC_PER_SEC > now)
 		return FALSE;
 	/* in the event's wall time, as clients run the rule */
 	first = evf_rrule_start(ev);
@@ -298,38 +349,48 @@ compute_past(GTimeZone *site_tz, const EvfEvent *ev, gint64 now)
 	it = icalrecur_iterator_new(rt, first);
 	if (it == NULL) {
 		icalerror_clear_errno();
-		return end_s * G_USEC_PER_SEC <= now;
+		return !endless && end_s * G_USEC_PER_SEC <= now;
 	}
 	/* libical cannot start a rule with COUNT elsewhere than at its
 	 * start: it counts the occurrences. */
 	if (rt.count == 0)
 		skip_to_near(it, ev, first, now / G_USEC_PER_SEC);
 	for (guint i = 0;; i++) {
-		struct icaltimetype next = icalrecur_iterator_next(it);
+		struct icaltimetype at = icalrecur_iterator_next(it);
 
-		if (icaltime_is_null_time(next))
+		if (icaltime_is_null_time(at))
 			break;
-		if (i == MAX_OCCURRENCES ||
-		    occurrence_end(site_tz, ev, tz, next) * G_USEC_PER_SEC >
-		        now) {
+		if (i == MAX_OCCURRENCES) {
+			past = FALSE;
+			break;
+		}
+		if (occurrence_end(site_tz, ev, tz, at) * G_USEC_PER_SEC >
+		    now) {
+			note_occurrence(ev, tz, first, at, next);
 			past = FALSE;
 			break;
 		}
 	}
 	icalrecur_iterator_free(it);
 	icalerror_clear_errno();
-	return past;
+	return past && !endless;
 }
 
-/* Whether @ev had ended by @now: as evf_page_prepare found it for that
- * @now, else worked out in @site_tz (and not kept: the scopes that ask run
- * on several threads at once). */
+/* Whether @ev had ended by @now, and if not, the occurrence @next
+ * (nullable) it is listed at (compute_past): as evf_page_prepare found
+ * them for that @now, else worked out in @site_tz (and not kept: the
+ * scopes that ask run on several threads at once). */
 static gboolean
-is_past(GTimeZone *site_tz, const EvfEvent *ev, gint64 now)
+is_past(GTimeZone *site_tz, const EvfEvent *ev, gint64 now, Occurrence *next)
 {
-	if (ev->past_known && ev->past_now == now)
+	if (ev->past_known && ev->past_now == now) {
+		if (next != NULL) {
+			next->day = ev->next_day;
+			next->start = ev->next_start;
+		}
 		return ev->past;
-	return compute_past(site_tz, ev, now);
+	}
+	return compute_past(site_tz, ev, now, next);
 }
 
 gboolean
@@ -340,25 +401,41 @@ evf_page_is_past(const EvfConfig *cfg, const EvfEvent *ev, gint64 now)
 	                              ? NULL
 	                              : evf_tz_or_utc(cfg->timezone);
 
-	return is_past(tz, ev, now);
+	return is_past(tz, ev, now, NULL);
 }
 
+/* The month @l is listed under. */
 static void
-start_month(const EvfEvent *ev, int *year, int *month)
+listed_month(const Listed *l, int *year, int *month)
 {
-	if (ev->all_day) {
-		*year = g_date_get_year(&ev->start_date);
-		*month = g_date_get_month(&ev->start_date);
-	} else {
-		*year = g_date_time_get_year(ev->start);
-		*month = g_date_time_get_month(ev->start);
-	}
+	GDate d;
+
+	g_date_clear(&d, 1);
+	g_date_set_julian(&d, l->day);
+	*year = g_date_get_year(&d);
+	*month = g_date_get_month(&d);
+}
+
+/* By start, as evf_event_cmp_start orders events, of the occurrence each
+ * is listed at. */
+static gint
+cmp_listed(gconstpointer a, gconstpointer b)
+{
+	const Listed *x = a, *y = b;
+
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	if (x->ev->all_day != y->ev->all_day)
+		return x->ev->all_day ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return strcmp(x->ev->uid, y->ev->uid);
 }
 
 static gint
-cmp_start_desc(gconstpointer a, gconstpointer b)
+cmp_listed_desc(gconstpointer a, gconstpointer b)
 {
-	return evf_event_cmp_start(b, a);
+	return cmp_listed(b, a);
 }
 
 /* ---------------------------------------------------------- the page */
@@ -660,8 +737,32 @@ write_when(Page *p, const EvfEvent *ev)
 	nl(p);
 }
 
+/* A running series' occurrence then current or next, when it is not the
+ * first (@next as compute_past gives it). */
 static void
-write_event(Page *p, const EvfEvent *ev, const char *heading)
+write_next(Page *p, const EvfEvent *ev, const Occurrence *next)
+{
+	g_autofree char *when = NULL;
+	g_autofree char *w3c = NULL;
+
+	if (next == NULL || next->day == 0)
+		return;
+	when = evf_event_format_occurrence(ev, next->day, next->start);
+	w3c = evf_event_w3c_occurrence(ev, next->day, next->start);
+	element(p, "dt", NULL, "Next");
+	start(p, "dd");
+	start(p, "time");
+	attr(p, "datetime", w3c);
+	text(p, when);
+	end(p);
+	end(p);
+	nl(p);
+}
+
+/* @next (nullable): where a running series is (write_next). */
+static void
+write_event(Page *p, const EvfEvent *ev, const char *heading,
+            const Occurrence *next)
 {
 	gboolean cancelled = ev->status == EVF_STATUS_CANCELLED;
 	g_autoptr(GPtrArray) sources = evf_render_sources(p->cfg, ev);
@@ -696,6 +797,7 @@ write_event(Page *p, const EvfEvent *ev, const char *heading)
 	attr(p, "class", "details");
 	nl(p);
 	write_when(p, ev);
+	write_next(p, ev, next);
 	detail(p, "Where", "p-location", ev->location);
 	if (ev->organizers->len > 0) {
 		element(p, "dt", NULL,
@@ -815,33 +917,56 @@ write_event(Page *p, const EvfEvent *ev, const char *heading)
 	nl(p);
 }
 
-/* (transfer none) (nullable): @ev's article (an h3 under a month or "to be
- * announced") on a page, or an archive page: a function of the event and
- * the configuration, so it is made once per build and kept on the event,
- * which is on the pages of every scope it is in. */
+/* (transfer full) (nullable): @ev's article (an h3 under a month or "to be
+ * announced") on a page, or an archive page, listed at @next (nullable;
+ * see write_next). */
+static char *
+article_new(const EvfConfig *cfg, const EvfEvent *ev, gboolean archive,
+            const Occurrence *next)
+{
+	g_autoptr(xmlBuffer) buf = xmlBufferCreate();
+	g_autoptr(xmlTextWriter) w = xmlNewTextWriterMemory(buf, 0);
+	Page p = { .w = w, .ok = TRUE, .cfg = cfg, .archive = archive };
+
+	write_event(&p, ev, "h3", next);
+	if (!p.ok || xmlTextWriterFlush(w) < 0)
+		return NULL;
+	return g_strndup((const char *)xmlBufferContent(buf),
+	                 (gsize)xmlBufferLength(buf));
+}
+
+/* (transfer none) (nullable): @ev's article on a page (listed at the
+ * occurrence in ev->next_day, ev->next_start), or an archive page: a
+ * function of the event, that occurrence and the configuration, so it is
+ * made once per build and kept on the event, which is on the pages of
+ * every scope it is in. */
 static const char *
 article(const EvfConfig *cfg, EvfEvent *ev, gboolean archive)
 {
 	char **slot = &ev->article[archive ? 1 : 0];
 
 	if (*slot == NULL) {
-		g_autoptr(xmlBuffer) buf = xmlBufferCreate();
-		g_autoptr(xmlTextWriter) w = xmlNewTextWriterMemory(buf, 0);
-		Page p = { .w = w, .ok = TRUE, .cfg = cfg, .archive = archive };
+		Occurrence next = { ev->next_day, ev->next_start };
 
-		write_event(&p, ev, "h3");
-		if (p.ok && xmlTextWriterFlush(w) >= 0)
-			*slot = g_strndup((const char *)xmlBufferContent(buf),
-			                  (gsize)xmlBufferLength(buf));
+		*slot = article_new(cfg, ev, archive, archive ? NULL : &next);
 	}
 	return *slot;
 }
 
+/* @l's article: the one kept on the event unless @l is at another
+ * occurrence than the one it was made for (a page of another @now than
+ * evf_page_prepare's), made for the page alone then. */
 static void
-write_article(Page *p, EvfEvent *ev)
+write_article(Page *p, const Listed *l)
 {
-	const char *a = article(p->cfg, ev, p->archive);
+	g_autofree char *own = NULL;
+	const char *a;
 
+	if (!p->archive && (l->next.day != l->ev->next_day ||
+	                    l->next.start != l->ev->next_start))
+		a = own = article_new(p->cfg, l->ev, FALSE, &l->next);
+	else
+		a = article(p->cfg, l->ev, p->archive);
 	p->ok &= a != NULL && xmlTextWriterWriteRaw(p->w, BAD_CAST a) >= 0;
 }
 
@@ -849,25 +974,32 @@ void
 evf_page_prepare(const EvfConfig *cfg, GTimeZone *site_tz, gint64 now,
                  EvfEvent *ev)
 {
-	(void)article(cfg, ev, FALSE);
-	(void)article(cfg, ev, TRUE);
-	ev->past = compute_past(site_tz, ev, now);
+	Occurrence next = { 0, 0 };
+
+	ev->past = compute_past(site_tz, ev, now, &next);
 	ev->past_now = now;
 	ev->past_known = TRUE;
+	/* the article kept is for the occurrence it names */
+	if (next.day != ev->next_day || next.start != ev->next_start)
+		g_clear_pointer(&ev->article[0], g_free);
+	ev->next_day = next.day;
+	ev->next_start = next.start;
+	(void)article(cfg, ev, FALSE);
+	(void)article(cfg, ev, TRUE);
 }
 
 /* Events grouped under month headings (h2), each event an h3. */
 static void
-write_months(Page *p, GPtrArray *events)
+write_months(Page *p, GArray *listed)
 {
 	int year = 0, month = 0;
 	gboolean open = FALSE;
 
-	for (guint i = 0; i < events->len; i++) {
-		EvfEvent *ev = g_ptr_array_index(events, i);
+	for (guint i = 0; i < listed->len; i++) {
+		const Listed *l = &g_array_index(listed, Listed, i);
 		int y, m;
 
-		start_month(ev, &y, &m);
+		listed_month(l, &y, &m);
 		if (y != year || m != month) {
 			g_autofree char *id =
 			    g_strdup_printf("_m-%04d-%02d", y, m);
@@ -883,7 +1015,7 @@ write_months(Page *p, GPtrArray *events)
 			year = y;
 			month = m;
 		}
-		write_article(p, ev);
+		write_article(p, l);
 	}
 	if (open) {
 		end(p);
@@ -930,7 +1062,7 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 {
 	g_autoptr(xmlBuffer) buf = xmlBufferCreate();
 	g_autoptr(xmlTextWriter) w = xmlNewTextWriterMemory(buf, 0);
-	g_autoptr(GPtrArray) listed = g_ptr_array_new();
+	g_autoptr(GArray) listed = g_array_new(FALSE, FALSE, sizeof(Listed));
 	g_autoptr(GPtrArray) tba = g_ptr_array_new();
 	g_autoptr(GPtrArray) cats = NULL;
 	g_autofree char *dir = NULL;
@@ -959,15 +1091,26 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	p->tz = tz;
 
 	for (guint i = 0; i < view->events->len; i++) {
-		EvfEvent *ev = g_ptr_array_index(view->events, i);
+		Listed l = { .ev = g_ptr_array_index(view->events, i) };
 
-		if (ev->tba)
-			g_ptr_array_add(tba, ev);
-		else if (is_past(p->tz, ev, now) == archive)
-			g_ptr_array_add(listed, ev);
+		if (l.ev->tba) {
+			g_ptr_array_add(tba, l.ev);
+			continue;
+		}
+		if (is_past(p->tz, l.ev, now, &l.next) != archive)
+			continue;
+		/* the archive lists a series at its start; the page of
+		 * upcoming events a running one at its occurrence then */
+		if (archive)
+			l.next.day = 0;
+		l.day =
+		    l.next.day != 0 ? l.next.day : evf_event_start_day(l.ev);
+		l.start = l.next.day != 0 ? l.next.start
+		          : l.ev->all_day ? 0
+		                          : g_date_time_to_unix(l.ev->start);
+		g_array_append_val(listed, l);
 	}
-	g_ptr_array_sort(listed,
-	                 archive ? cmp_start_desc : evf_event_cmp_start);
+	g_array_sort(listed, archive ? cmp_listed_desc : cmp_listed);
 	g_ptr_array_sort(tba, evf_event_cmp_start);
 
 	/* A scope's name: its category, else its title without the site's
@@ -1022,8 +1165,11 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	write_months(p, listed);
 	if (!archive && tba->len > 0) {
 		start_section(p, NULL, "month", "_tba", "Date to be announced");
-		for (guint i = 0; i < tba->len; i++)
-			write_article(p, g_ptr_array_index(tba, i));
+		for (guint i = 0; i < tba->len; i++) {
+			Listed l = { .ev = g_ptr_array_index(tba, i) };
+
+			write_article(p, &l);
+		}
 		end(p);
 		nl(p);
 	}

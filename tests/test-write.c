@@ -1070,6 +1070,229 @@ ids_unique(const char *page)
 	return g_hash_table_size(seen) > 0;
 }
 
+/* The text of the article of id @id on @page, which must have it. */
+static char *
+article_of(const char *page, const char *id)
+{
+	g_autofree char *open = g_strdup_printf(" id=\"%s\"", id);
+	const char *a = strstr(page, open);
+	const char *e;
+
+	g_assert_nonnull(a);
+	e = strstr(a, "</article>");
+	g_assert_nonnull(e);
+	return g_strndup(a, (gsize)(e - a));
+}
+
+/* Where the article of id @id is on @page, which must have it once. */
+static const char *
+at(const char *page, const char *id)
+{
+	g_autofree char *open = g_strdup_printf(" id=\"%s\"", id);
+
+	g_assert_cmpuint(count_of(page, open), ==, 1);
+	return strstr(page, open);
+}
+
+/* A series that started months before now (1 June 2025, 14:00 in
+ * Ljubljana) and still runs is listed under the month of its occurrence
+ * then current or next, among that month's events in order of start, and
+ * its article says when that is; one that has not started yet, at its
+ * start, as a single event. */
+static void
+test_page_series_running(void)
+{
+	static const char *const files[] = {
+		"weekly.md",
+		"---\ntitle: Weekly\nstart: 2025-01-06T18:00\n"
+		"end: 2025-01-06T20:00\nrecurrence: FREQ=WEEKLY\n---\n",
+		"daily.md",
+		"---\ntitle: Daily\nstart: 2025-01-01T13:00\n"
+		"end: 2025-01-01T16:00\n"
+		"recurrence: FREQ=DAILY;UNTIL=20251231T120000Z\n---\n",
+		"before.md",
+		"---\ntitle: Before\nstart: 2025-06-02T10:00\n---\n",
+		"after.md",
+		"---\ntitle: After\nstart: 2025-06-20T10:00\n---\n",
+		"later.md",
+		"---\ntitle: Later\nstart: 2025-07-15T10:00\n---\n",
+		"august.md",
+		"---\ntitle: August\nstart: 2025-08-04T18:00\n"
+		"recurrence: FREQ=WEEKLY;COUNT=4\n---\n",
+		NULL,
+	};
+	g_autoptr(Site) s = site_of("Europe/Ljubljana", files);
+	g_autofree char *page = file_text(s, "index.html");
+	g_autofree char *archive = file_text(s, "archive.html");
+	g_autofree char *weekly = article_of(page, "weekly");
+	g_autofree char *daily = article_of(page, "daily");
+	g_autofree char *august = article_of(page, "august");
+	const char *june = strstr(page, ">June 2025<");
+	const char *july = strstr(page, ">July 2025<");
+
+	g_assert_null(strstr(page, ">January 2025<"));
+	g_assert_nonnull(june);
+	g_assert_nonnull(july);
+	g_assert_cmpuint(count_of(page, ">June 2025<"), ==, 1);
+	g_assert_cmpuint(count_of(page, ">July 2025<"), ==, 1);
+	/* the daily one is on now (13:00–16:00), the weekly one next on
+	 * Monday 2 June at 18:00 */
+	g_assert_true(june < at(page, "daily"));
+	g_assert_true(at(page, "daily") < at(page, "before"));
+	g_assert_true(at(page, "before") < at(page, "weekly"));
+	g_assert_true(at(page, "weekly") < at(page, "after"));
+	g_assert_true(at(page, "after") < july);
+	g_assert_true(july < at(page, "later"));
+	g_assert_true(at(page, "later") < strstr(page, ">August 2025<"));
+	g_assert_true(strstr(page, ">August 2025<") < at(page, "august"));
+	g_assert_nonnull(strstr(weekly,
+	                        "<dt>Next</dt><dd><time "
+	                        "datetime=\"2025-06-02T18:00:00+02:00\">"
+	                        "2 June 2025, 18:00\u201320:00 "
+	                        "(Europe/Ljubljana)</time></dd>"));
+	/* the first date stays the series' start */
+	g_assert_nonnull(strstr(weekly, ">6 January 2025, 18:00\u201320:00 "
+	                                "(Europe/Ljubljana)</time>"));
+	g_assert_nonnull(strstr(daily, "<dt>Next</dt><dd><time "
+	                               "datetime=\"2025-06-01T13:00:00+02:00\">"
+	                               "1 June 2025, 13:00\u201316:00 "
+	                               "(Europe/Ljubljana)</time></dd>"));
+	g_assert_null(strstr(august, "<dt>Next</dt>"));
+	g_assert_null(strstr(archive, "id=\"weekly\""));
+	g_assert_null(strstr(archive, "<dt>Next</dt>"));
+	g_assert_true(ids_unique(page));
+}
+
+/* All-day series: a yearly one is listed on its next date, before the
+ * timed events of that day and after the days before it; one of three
+ * days that is on at now, under the month it began in, May. */
+static void
+test_page_series_running_all_day(void)
+{
+	static const char *const files[] = {
+		"yearly.md",
+		"---\ntitle: Yearly\nstart: 2020-03-10\n"
+		"recurrence: FREQ=YEARLY\n---\n",
+		"festival.md",
+		"---\ntitle: Festival\nstart: 2020-05-30\nend: 2020-06-01\n"
+		"recurrence: FREQ=YEARLY\n---\n",
+		"december.md",
+		"---\ntitle: December\nstart: 2025-12-01\n---\n",
+		"first.md",
+		"---\ntitle: First\nstart: 2026-03-01\n---\n",
+		"same-day.md",
+		"---\ntitle: Same day\nstart: 2026-03-10T09:00\n---\n",
+		"june.md",
+		"---\ntitle: June\nstart: 2025-06-05\n---\n",
+		NULL,
+	};
+	g_autoptr(Site) s = site_of("Europe/Ljubljana", files);
+	g_autofree char *page = file_text(s, "index.html");
+	g_autofree char *yearly = article_of(page, "yearly");
+	g_autofree char *festival = article_of(page, "festival");
+	const char *may = strstr(page, ">May 2025<");
+	const char *june = strstr(page, ">June 2025<");
+	const char *march = strstr(page, ">March 2026<");
+
+	g_assert_null(strstr(page, ">March 2020<"));
+	g_assert_null(strstr(page, ">May 2020<"));
+	g_assert_nonnull(may);
+	g_assert_nonnull(june);
+	g_assert_nonnull(march);
+	g_assert_true(may < at(page, "festival"));
+	g_assert_true(at(page, "festival") < june);
+	g_assert_true(june < at(page, "june"));
+	g_assert_true(at(page, "june") < at(page, "december"));
+	g_assert_true(at(page, "december") < march);
+	g_assert_true(march < at(page, "first"));
+	g_assert_true(at(page, "first") < at(page, "yearly"));
+	g_assert_true(at(page, "yearly") < at(page, "same-day"));
+	g_assert_nonnull(strstr(yearly, "<dt>Next</dt><dd><time "
+	                                "datetime=\"2026-03-10\">10 March 2026"
+	                                "</time></dd>"));
+	g_assert_nonnull(strstr(festival, "<dt>Next</dt><dd><time "
+	                                  "datetime=\"2025-05-30\">30 May "
+	                                  "\u2013 1 June 2025</time></dd>"));
+	g_assert_true(ids_unique(page));
+}
+
+/* A series in another zone than the site's is listed on the day of its
+ * next occurrence in its own zone, at its wall time there (21:00 in New
+ * York, in summer time now where it began in winter): after a Ljubljana
+ * event of the same day, before one of the next day that starts earlier
+ * as an instant. */
+static void
+test_page_series_running_zone(void)
+{
+	static const char *const files[] = {
+		"ny.md",
+		"---\ntitle: New York\nstart: 2025-01-06T21:00\n"
+		"end: 2025-01-06T22:00\ntimezone: America/New_York\n"
+		"recurrence: FREQ=WEEKLY\n---\n",
+		"evening.md",
+		"---\ntitle: Evening\nstart: 2025-06-02T23:00\n---\n",
+		"night.md",
+		"---\ntitle: Night\nstart: 2025-06-03T02:00\n---\n",
+		NULL,
+	};
+	g_autoptr(Site) s = site_of("Europe/Ljubljana", files);
+	g_autofree char *page = file_text(s, "index.html");
+	g_autofree char *ny = article_of(page, "ny");
+
+	g_assert_null(strstr(page, ">January 2025<"));
+	g_assert_true(strstr(page, ">June 2025<") < at(page, "evening"));
+	g_assert_true(at(page, "evening") < at(page, "ny"));
+	g_assert_true(at(page, "ny") < at(page, "night"));
+	g_assert_nonnull(strstr(ny, "<dt>Next</dt><dd><time "
+	                            "datetime=\"2025-06-02T21:00:00-04:00\">"
+	                            "2 June 2025, 21:00\u201322:00 "
+	                            "(America/New_York)</time></dd>"));
+}
+
+/* The article of a running series is kept on the event from one build to
+ * the next, as every article is, but made again when the next occurrence
+ * moves with the site's last change; built again at the first change, the
+ * page is the first's. */
+static void
+test_page_series_running_later(void)
+{
+	static const char *const files[] = {
+		"weekly.md",
+		"---\ntitle: Weekly\nstart: 2025-01-06T18:00\n"
+		"end: 2025-01-06T20:00\nrecurrence: FREQ=WEEKLY\n---\n",
+		NULL,
+	};
+	g_autoptr(Site) s = site_of("Europe/Ljubljana", files);
+	g_autofree char *first = file_text(s, "index.html");
+	g_autoptr(GPtrArray) later = NULL;
+	g_autoptr(GPtrArray) again = NULL;
+	g_autoptr(GError) error = NULL;
+	const char *next = "<time datetime=\"2025-06-09T18:00:00+02:00\">"
+	                   "9 June 2025, 18:00\u201320:00";
+
+	g_assert_null(strstr(first, next));
+	later = evf_render_site(s->cfg, s->events,
+	                        s->updated + 7 * G_TIME_SPAN_DAY, NULL, &error);
+	g_assert_no_error(error);
+	again = evf_render_site(s->cfg, s->events, s->updated, NULL, &error);
+	g_assert_no_error(error);
+	for (guint i = 0; i < later->len; i++) {
+		EvfFile *a = g_ptr_array_index(later, i);
+		EvfFile *b = g_ptr_array_index(again, i);
+		g_autofree char *text = NULL;
+
+		if (strcmp(a->path, "index.html") != 0)
+			continue;
+		text = g_strndup(g_bytes_get_data(a->bytes, NULL),
+		                 g_bytes_get_size(a->bytes));
+		g_assert_nonnull(strstr(text, next));
+		g_assert_null(strstr(text, "2 June 2025, 18:00"));
+		g_assert_cmpmem(first, strlen(first),
+		                g_bytes_get_data(b->bytes, NULL),
+		                g_bytes_get_size(b->bytes));
+	}
+}
+
 /* Event files named as the page's own ids (main, subscribe, tba,
  * categories, a month's) give their events anchors of their own. */
 static void
@@ -1217,6 +1440,13 @@ main(int argc, char **argv)
 	g_test_add_func("/write/page/months-in-order",
 	                test_page_months_in_order);
 	g_test_add_func("/write/page/series-past", test_page_series_past);
+	g_test_add_func("/write/page/series-running", test_page_series_running);
+	g_test_add_func("/write/page/series-running-all-day",
+	                test_page_series_running_all_day);
+	g_test_add_func("/write/page/series-running-zone",
+	                test_page_series_running_zone);
+	g_test_add_func("/write/page/series-running-later",
+	                test_page_series_running_later);
 	g_test_add_func("/write/page/ids-unique", test_page_ids_unique);
 	g_test_add_func("/write/page/title-and-actions",
 	                test_page_title_and_actions);
