@@ -562,6 +562,97 @@ unfold(const char *data, gsize len)
 	return out;
 }
 
+/* Where each VEVENT starts. libical keeps no line numbers, so the lines
+ * of the BEGIN:VEVENTs whose component is a VCALENDAR are found here, in
+ * document order, which is the order of libical's VEVENTs: the Nth VEVENT
+ * of the document is the one at the Nth line. A line is judged once it is
+ * whole (a continuation line may follow it); VEVENTs anywhere else (a
+ * VEVENT inside a VEVENT) are not counted, as libical does not list them
+ * among a calendar's events. */
+typedef struct {
+	GArray *lines; /* guint */
+	guint start;   /* of the logical line being read */
+	char head[24]; /* its first bytes */
+	gsize n;
+	gboolean calendar[MAX_DEPTH + 1]; /* each open component */
+	guint depth;
+	gboolean broken;
+} Starts;
+
+static void
+starts_end(Starts *st)
+{
+	char *colon;
+	gboolean begin;
+
+	if (st->start == 0 || st->broken)
+		return;
+	st->head[MIN(st->n, sizeof st->head - 1)] = '\0';
+	colon = strchr(st->head, ':');
+	if (colon == NULL)
+		return;
+	*colon = '\0';
+	begin = g_ascii_strcasecmp(st->head, "BEGIN") == 0;
+	if (!begin && g_ascii_strcasecmp(st->head, "END") != 0)
+		return;
+	g_strchomp(colon + 1);
+	if (!begin) {
+		if (st->depth == 0)
+			st->broken = TRUE;
+		else
+			st->depth--;
+		return;
+	}
+	if (st->depth >= MAX_DEPTH) {
+		st->broken = TRUE;
+		return;
+	}
+	if (g_ascii_strcasecmp(colon + 1, "VEVENT") == 0 && st->depth > 0 &&
+	    st->calendar[st->depth - 1])
+		g_array_append_val(st->lines, st->start);
+	st->calendar[st->depth++] =
+	    g_ascii_strcasecmp(colon + 1, "VCALENDAR") == 0;
+}
+
+static gboolean
+starts_line(gpointer user, guint lineno, const char *p, gsize n)
+{
+	Starts *st = user;
+	gsize have;
+
+	if (n == 0)
+		return TRUE;
+	if (p[0] == ' ' || p[0] == '\t') {
+		p++;
+		n--;
+	} else {
+		starts_end(st);
+		st->start = lineno;
+		st->n = 0;
+	}
+	have = MIN(st->n, sizeof st->head - 1);
+	memcpy(st->head + have, p, MIN(n, sizeof st->head - 1 - have));
+	st->n += n;
+	return TRUE;
+}
+
+/* (transfer full): the line of each VEVENT of a calendar's, in order;
+ * NULL when the structure cannot be followed. */
+static GArray *
+vevent_lines(const char *data, gsize len)
+{
+	Starts st = { 0 };
+
+	st.lines = g_array_new(FALSE, FALSE, sizeof(guint));
+	each_line(data, len, starts_line, &st);
+	starts_end(&st);
+	if (st.broken) {
+		g_array_unref(st.lines);
+		return NULL;
+	}
+	return st.lines;
+}
+
 /* ------------------------------------------------------------- context */
 
 typedef enum { ZONE_UTC, ZONE_IANA, ZONE_VTIMEZONE } ZoneKind;
@@ -607,11 +698,12 @@ typedef struct {
 	gint64 worst_start;
 	char *worst_uid;
 	guint dropped;
-	guint unexpanded; /* rules left when the steps ran out */
-	guint zone_years; /* of MAX_ZONE_YEARS, used so far */
-	gint64 span_left; /* of MAX_SPAN_TOTAL */
-	gboolean series;  /* one event per series, RRULE kept (migration) */
-	guint max_items;  /* events kept */
+	guint unexpanded;  /* rules left when the steps ran out */
+	guint zone_years;  /* of MAX_ZONE_YEARS, used so far */
+	gint64 span_left;  /* of MAX_SPAN_TOTAL */
+	gboolean series;   /* one event per series, RRULE kept (migration) */
+	guint max_items;   /* events kept */
+	GHashTable *lines; /* VEVENT → the line of its BEGIN:VEVENT */
 } Ctx;
 
 static void ctx_warn(Ctx *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -652,6 +744,40 @@ shown(const char *s)
 		g_string_append_len(out, p, g_utf8_next_char(p) - p);
 	if (g_utf8_strlen(one, -1) > 60)
 		g_string_append(out, "\u2026");
+	return g_string_free(out, FALSE);
+}
+
+/* (transfer full): how a warning names the event @ve (whose uid is @uid):
+ * "line N: 'uid' (\"summary\")", the line of its BEGIN:VEVENT first
+ * when known, the summary when there is one. Warnings about one event
+ * start with it, so that an editor can find the event. */
+static gboolean blank(const char *s);
+
+static char *
+event_label(Ctx *c, icalcomponent *ve, const char *uid)
+{
+	GString *out = g_string_new(NULL);
+	guint line = c->lines != NULL
+	                 ? GPOINTER_TO_UINT(g_hash_table_lookup(c->lines, ve))
+	                 : 0;
+	icalproperty *p =
+	    icalcomponent_get_first_property(ve, ICAL_SUMMARY_PROPERTY);
+	const char *summary = p != NULL ? icalproperty_get_summary(p) : NULL;
+
+	if (line > 0)
+		g_string_append_printf(out, "line %u: ", line);
+	if (uid != NULL) {
+		g_autofree char *u = shown(uid);
+
+		g_string_append_printf(out, "'%s'", u);
+	} else {
+		g_string_append(out, "an event without a UID");
+	}
+	if (summary != NULL && !blank(summary)) {
+		g_autofree char *t = shown(summary);
+
+		g_string_append_printf(out, " (\"%s\")", t);
+	}
 	return g_string_free(out, FALSE);
 }
 
@@ -1116,12 +1242,14 @@ typedef struct {
 	const Zone *zone;            /* timed events */
 	GTimeSpan duration;          /* timed events */
 	gint days;                   /* all-day events */
+	char *label;                 /* event_label() */
 } Built;
 
 static void
 built_clear(Built *b)
 {
 	g_clear_pointer(&b->ev, evf_event_unref);
+	g_clear_pointer(&b->label, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Built, built_clear)
@@ -1221,7 +1349,7 @@ read_dates_all_day(Ctx *c, icalcomponent *ve, Built *b, const char *label)
 	}
 	if (end != 0 && end <= start) {
 		ctx_warn(c,
-		         "'%s': the end is not after the start: the event "
+		         "%s: the end is not after the start: the event "
 		         "lasts one day",
 		         label);
 		end = 0;
@@ -1264,7 +1392,7 @@ read_dates_timed(Ctx *c, icalcomponent *cal, icalcomponent *ve, Built *b,
 	}
 	if (end != NULL && g_date_time_compare(end, ev->start) < 0) {
 		ctx_warn(c,
-		         "'%s': DTEND is before DTSTART: the event ends one "
+		         "%s: DTEND is before DTSTART: the event ends one "
 		         "hour after its start",
 		         label);
 		g_clear_pointer(&end, g_date_time_unref);
@@ -1519,16 +1647,15 @@ read_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev)
 static gboolean
 build(Ctx *c, icalcomponent *cal, icalcomponent *ve, const char *uid, Built *b)
 {
-	g_autofree char *label = shown(uid);
-
 	memset(b, 0, sizeof *b);
 	b->ev = evf_event_new();
 	b->ev->uid = g_strdup(uid);
-	if (!read_dates(c, cal, ve, b, uid, label)) {
+	b->label = event_label(c, ve, uid);
+	if (!read_dates(c, cal, ve, b, uid, b->label)) {
 		ctx_warn(c,
-		         "'%s': no valid DTSTART within %d-%d: the event is "
+		         "%s: no valid DTSTART within %d-%d: the event is "
 		         "left out",
-		         label, MIN_YEAR, MAX_YEAR);
+		         b->label, MIN_YEAR, MAX_YEAR);
 		built_clear(b);
 		return FALSE;
 	}
@@ -1806,17 +1933,17 @@ expand_rule(Ctx *c, const Built *b, struct icalrecurrencetype rt,
 	gint64 unit = 0, weight = 0, pos;
 	gboolean sub_daily = span_weight(&rt, &unit, &weight);
 
-	g_autofree char *label = shown(b->ev->uid);
+	const char *label = b->label;
 
 	window_of(c, b, &ws, &we, &now);
 	if (rt.freq == ICAL_NO_RECURRENCE || rt.interval < 1) {
-		ctx_warn(c, "'%s': an invalid RRULE is ignored", label);
+		ctx_warn(c, "%s: an invalid RRULE is ignored", label);
 		return;
 	}
 	/* Rules libical would spin on inside one step, which no cap on
 	 * the steps bounds. */
 	if ((why = evf_rrule_refusal(&rt)) != NULL) {
-		ctx_warn(c, "'%s': the RRULE is not expanded: %s", label, why);
+		ctx_warn(c, "%s: the RRULE is not expanded: %s", label, why);
 		return;
 	}
 	if (c->steps_left == 0) {
@@ -1907,7 +2034,7 @@ expand_rule(Ctx *c, const Built *b, struct icalrecurrencetype rt,
 		}
 		if (steps >= MAX_STEPS) {
 			ctx_warn(c,
-			         "'%s': the recurrence was not expanded fully "
+			         "%s: the recurrence was not expanded fully "
 			         "(too many steps)",
 			         label);
 			break;
@@ -2199,7 +2326,7 @@ keep_series(Ctx *c, Item *m, Built *b)
 {
 	icalproperty *p =
 	    icalcomponent_get_first_property(m->ve, ICAL_RRULE_PROPERTY);
-	g_autofree char *label = shown(m->uid);
+	const char *label = b->label;
 
 	if (p != NULL) {
 		struct icalrecurrencetype rt = icalproperty_get_rrule(p);
@@ -2213,18 +2340,18 @@ keep_series(Ctx *c, Item *m, Built *b)
 			b->ev->rrule = clean_line(rule, MAX_RRULE);
 		else if (rt.rscale != NULL)
 			ctx_warn(c,
-			         "'%s': an RRULE in a calendar other than the "
+			         "%s: an RRULE in a calendar other than the "
 			         "Gregorian (RSCALE) is ignored",
 			         label);
 		else
-			ctx_warn(c, "'%s': an invalid RRULE is ignored", label);
+			ctx_warn(c, "%s: an invalid RRULE is ignored", label);
 		if (rule != NULL)
 			icalmemory_free_buffer(rule);
 		icalerror_clear_errno();
 		if (b->ev->rrule != NULL && !b->ev->all_day &&
 		    b->zone->kind == ZONE_VTIMEZONE)
 			ctx_warn(c,
-			         "'%s': the series recurs in UTC, not in its "
+			         "%s: the series recurs in UTC, not in its "
 			         "own time zone",
 			         label);
 	}
@@ -2317,21 +2444,23 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 
 		g->order++;
 		if (uid == NULL || strlen(uid) > MAX_UID) {
-			ctx_warn(c, "%s",
+			g_autofree char *where = event_label(c, ve, uid);
+
+			ctx_warn(c, "%s: %s", where,
 			         uid == NULL
-			             ? "an event without a UID is left out"
-			             : "an event with a UID longer than "
-			               "255 bytes is left out");
+			             ? "left out"
+			             : "the UID is longer than 255 bytes: "
+			               "the event is left out");
 			c->skipped++;
 			continue;
 		}
-		label = shown(uid);
+		label = event_label(c, ve, uid);
 		p = icalcomponent_get_first_property(ve, ICAL_CLASS_PROPERTY);
 		if (p != NULL &&
 		    (icalproperty_get_class(p) == ICAL_CLASS_PRIVATE ||
 		     icalproperty_get_class(p) == ICAL_CLASS_CONFIDENTIAL)) {
 			if (!c->series)
-				ctx_warn(c, "'%s': a private event is left out",
+				ctx_warn(c, "%s: a private event is left out",
 				         label);
 			c->skipped++;
 			continue;
@@ -2354,7 +2483,7 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 			it->rid = override_stamp(c, it);
 			if (it->rid == NULL) {
 				ctx_warn(c,
-				         "'%s': an override with an invalid "
+				         "%s: an override with an invalid "
 				         "RECURRENCE-ID is left out",
 				         label);
 				c->skipped++;
@@ -2374,7 +2503,7 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 		}
 		if (g_hash_table_contains(g->master_at, it->uid))
 			ctx_warn(c,
-			         "'%s': given more than once: the copy with "
+			         "%s: given more than once: the copy with "
 			         "the highest SEQUENCE (then the latest "
 			         "LAST-MODIFIED, DTSTAMP) is used",
 			         label);
@@ -2408,6 +2537,7 @@ ctx_clear(Ctx *c)
 	g_clear_pointer(&c->floating, g_hash_table_unref);
 	g_clear_pointer(&c->out, g_ptr_array_unref);
 	g_clear_pointer(&c->worst_uid, g_free);
+	g_clear_pointer(&c->lines, g_hash_table_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Ctx, ctx_clear)
@@ -2571,6 +2701,40 @@ import_root(Ctx *c, icalcomponent *root)
 	return imp;
 }
 
+/* (transfer full) (nullable): each VEVENT of @root → the line of @data
+ * where it starts; NULL when the count of BEGIN:VEVENTs found in @data is
+ * not libical's, since the Nth would then not be the Nth. */
+static GHashTable *
+place_vevents(icalcomponent *root, const char *data, gsize len)
+{
+	g_autoptr(GArray) lines = vevent_lines(data, len);
+	g_autoptr(GPtrArray) vevents = g_ptr_array_new();
+	g_autoptr(GHashTable) at = NULL;
+	gboolean one = icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT;
+
+	if (lines == NULL)
+		return NULL;
+	for (icalcomponent *cal = one ? root
+	                              : icalcomponent_get_first_component(
+	                                    root, ICAL_VCALENDAR_COMPONENT);
+	     cal != NULL; cal = one ? NULL
+	                            : icalcomponent_get_next_component(
+	                                  root, ICAL_VCALENDAR_COMPONENT))
+		for (icalcomponent *ve = icalcomponent_get_first_component(
+		         cal, ICAL_VEVENT_COMPONENT);
+		     ve != NULL; ve = icalcomponent_get_next_component(
+		                     cal, ICAL_VEVENT_COMPONENT))
+			g_ptr_array_add(vevents, ve);
+	if (vevents->len != lines->len)
+		return NULL;
+	at = g_hash_table_new(g_direct_hash, g_direct_equal);
+	for (guint i = 0; i < vevents->len; i++)
+		g_hash_table_insert(
+		    at, vevents->pdata[i],
+		    GUINT_TO_POINTER(g_array_index(lines, guint, i)));
+	return g_steal_pointer(&at);
+}
+
 /* Both modes, in this process. */
 static EvfImport *
 parse_calendar(const char *data, gsize len, const char *base_url, gint64 now,
@@ -2628,6 +2792,7 @@ parse_calendar(const char *data, gsize len, const char *base_url, gint64 now,
 		c.series = TRUE;
 		c.max_items = MAX_VEVENTS;
 	}
+	c.lines = place_vevents(root, data, len);
 	return import_root(&c, root);
 }
 

@@ -465,6 +465,42 @@ line_of(Run *r, const char *uid)
 	return v != NULL ? v->line : 0;
 }
 
+/* (transfer full): how a message names an event: its uid (label()) in
+ * quotes, and the SUMMARY of its VEVENT (@v, else the one of @uid) when
+ * there is one, so that an editor finds it. */
+static char *
+named(Run *r, const Vevent *v, const char *uid)
+{
+	g_autofree char *l = label(uid);
+
+	if (v == NULL && uid != NULL)
+		v = g_hash_table_lookup(r->by_uid, uid);
+	for (guint i = 0; v != NULL && i < v->props->len; i++) {
+		const Prop *p = &g_array_index(v->props, Prop, i);
+		g_autofree char *text = NULL;
+
+		if (strcmp(p->name, "SUMMARY") != 0)
+			continue;
+		{
+			/* (the value was cut to 64 bytes, maybe inside a
+			 * character) */
+			g_autofree char *valid =
+			    g_utf8_make_valid(p->value, -1);
+
+			text = text_value(valid);
+		}
+		if (text == NULL || text[0] == '\0')
+			break;
+		if (g_utf8_strlen(text, -1) > 60) {
+			g_autofree char *head = g_utf8_substring(text, 0, 60);
+
+			return g_strdup_printf("'%s' (\"%s\u2026\")", l, head);
+		}
+		return g_strdup_printf("'%s' (\"%s\")", l, text);
+	}
+	return g_strdup_printf("'%s'", l);
+}
+
 /* Remembers the spelling of each category of @ev not seen before. */
 static void
 add_categories(Run *r, const EvfEvent *ev)
@@ -499,7 +535,7 @@ adopt_categories(Run *r, EvfEvent *ev, guint line, const char *l)
 
 		if (first != NULL) {
 			evf_diags_warn(r->diags, r->source, line, 0,
-			               "'%s': category '%s' is left out: the "
+			               "%s: category '%s' is left out: the "
 			               "event has it already, as '%s'",
 			               l, name, first);
 			g_ptr_array_remove_index(ev->categories, k);
@@ -508,7 +544,7 @@ adopt_categories(Run *r, EvfEvent *ev, guint line, const char *l)
 		if (known != NULL && strcmp(known, name) != 0) {
 			evf_diags_warn(
 			    r->diags, r->source, line, 0,
-			    "'%s': category '%s' is written '%s', as "
+			    "%s: category '%s' is written '%s', as "
 			    "another event has it (the same address)",
 			    l, name, known);
 			g_free(name);
@@ -583,7 +619,7 @@ check_published(Run *r, EvfEvent *ev, const char *l)
 		return;
 	evf_diags_warn(
 	    r->diags, r->source, prop_line(r, ev->uid, "CREATED"), 0,
-	    "'%s': CREATED is not carried over (%s): the event "
+	    "%s: CREATED is not carried over (%s): the event "
 	    "is imported without published",
 	    l, ev->published > r->now ? "in the future" : "before 1990");
 	ev->published = 0;
@@ -638,7 +674,7 @@ prepare_event(Run *r, EvfEvent *ev)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GPtrArray) check = evf_diags_new();
 	g_autoptr(EvfEvent) back = NULL;
-	g_autofree char *l = label(ev->uid);
+	g_autofree char *l = named(r, NULL, ev->uid);
 	g_autofree char *body = NULL;
 	g_autofree char *text = NULL;
 	g_autofree char *name = NULL;
@@ -650,7 +686,7 @@ prepare_event(Run *r, EvfEvent *ev)
 
 	if (there != NULL) {
 		evf_diags_add(r->diags, r->source, line, 0,
-		              "'%s': the events folder has this uid already "
+		              "%s: the events folder has this uid already "
 		              "(%s): not imported",
 		              l, there);
 		return FALSE;
@@ -663,7 +699,7 @@ prepare_event(Run *r, EvfEvent *ev)
 	text = evf_eventwrite_format(r->cfg, ev, body, &error);
 	if (text == NULL) {
 		evf_diags_add(r->diags, r->source, line, 0,
-		              "'%s': %s: not imported", l, error->message);
+		              "%s: %s: not imported", l, error->message);
 		return FALSE;
 	}
 	name = file_name(r, ev);
@@ -680,20 +716,20 @@ prepare_event(Run *r, EvfEvent *ev)
 			    evf_diag_format(g_ptr_array_index(check, i));
 
 			evf_diags_add(r->diags, r->source, line, 0,
-			              "'%s': the event file would not be "
+			              "%s: the event file would not be "
 			              "valid: %s",
 			              l, d);
 		}
 		if (check->len == 0)
 			evf_diags_add(r->diags, r->source, line, 0,
-			              "'%s': the event file would not keep "
+			              "%s: the event file would not keep "
 			              "the uid: not imported",
 			              l);
 		return FALSE;
 	}
 	if (g_file_test(path, G_FILE_TEST_EXISTS)) {
 		evf_diags_add(r->diags, r->source, line, 0,
-		              "'%s': '%s' exists and is not overwritten: not "
+		              "%s: '%s' exists and is not overwritten: not "
 		              "imported",
 		              l, shown);
 		return FALSE;
@@ -702,7 +738,7 @@ prepare_event(Run *r, EvfEvent *ev)
 	 * the folder is never renamed, nor a second address made up. */
 	if ((there = g_hash_table_lookup(r->slugs, back->slug)) != NULL) {
 		evf_diags_add(r->diags, r->source, line, 0,
-		              "'%s': '%s' would have the same address "
+		              "%s: '%s' would have the same address "
 		              "(events/%s.ics) as '%s': not imported",
 		              l, shown, back->slug, there);
 		return FALSE;
@@ -726,7 +762,7 @@ write_added(Run *r)
 		EvfSourceFile *f = g_ptr_array_index(r->added, i);
 		const char *uid = g_ptr_array_index(r->added_uids, i);
 		g_autoptr(GError) error = NULL;
-		g_autofree char *l = label(uid);
+		g_autofree char *l = named(r, NULL, uid);
 
 		if (r->dry_run) {
 			fprintf(r->out, "would write %s\n", f->display);
@@ -749,7 +785,7 @@ write_added(Run *r)
 		                           g_ptr_array_index(r->added_texts, i),
 		                           &error)) {
 			evf_diags_add(r->diags, r->source, line_of(r, uid), 0,
-			              "'%s': %s: not imported", l,
+			              "%s: %s: not imported", l,
 			              error->message);
 			continue;
 		}
@@ -806,7 +842,7 @@ static void
 report_properties(Run *r, const Vevent *v, const EvfEvent *ev,
                   GHashTable *x_names)
 {
-	g_autofree char *l = label(v->uid);
+	g_autofree char *l = named(r, v, v->uid);
 	guint rrules = 0;
 
 	for (guint i = 0; i < v->props->len; i++) {
@@ -818,13 +854,13 @@ report_properties(Run *r, const Vevent *v, const EvfEvent *ev,
 
 			if (rrules++ == 0 && why != NULL)
 				evf_diags_warn(r->diags, r->source, p->line, 0,
-				               "'%s': RRULE is not carried "
+				               "%s: RRULE is not carried "
 				               "over (%s): only the first "
 				               "occurrence is imported",
 				               l, why);
 			else if (rrules > 1 || ev->rrule == NULL)
 				evf_diags_warn(r->diags, r->source, p->line, 0,
-				               "'%s': RRULE is not carried "
+				               "%s: RRULE is not carried "
 				               "over: only %s",
 				               l,
 				               ev->rrule != NULL
@@ -833,18 +869,18 @@ report_properties(Run *r, const Vevent *v, const EvfEvent *ev,
 				                     "is imported");
 		} else if (strcmp(p->name, "EXDATE") == 0) {
 			evf_diags_warn(r->diags, r->source, p->line, 0,
-			               "'%s': EXDATE is not carried over: the "
+			               "%s: EXDATE is not carried over: the "
 			               "excluded occurrences are back in the "
 			               "series",
 			               l);
 		} else if (strcmp(p->name, "RDATE") == 0) {
 			evf_diags_warn(r->diags, r->source, p->line, 0,
-			               "'%s': RDATE is not carried over: those "
+			               "%s: RDATE is not carried over: those "
 			               "occurrences are missing",
 			               l);
 		} else if (g_str_has_prefix(p->name, "BEGIN:")) {
 			evf_diags_warn(r->diags, r->source, p->line, 0,
-			               "'%s': %s is not carried over", l,
+			               "%s: %s is not carried over", l,
 			               p->name + strlen("BEGIN:"));
 		} else if (g_str_has_prefix(p->name, "X-") &&
 		           !is_carried(p->name)) {
@@ -853,7 +889,7 @@ report_properties(Run *r, const Vevent *v, const EvfEvent *ev,
 
 			if (n == 0)
 				evf_diags_warn(r->diags, r->source, p->line, 0,
-				               "'%s': %s is not carried over "
+				               "%s: %s is not carried over "
 				               "(said once for the whole "
 				               "calendar)",
 				               l, p->name);
@@ -861,7 +897,7 @@ report_properties(Run *r, const Vevent *v, const EvfEvent *ev,
 			                    GUINT_TO_POINTER(n + 1));
 		} else if (!is_carried(p->name)) {
 			evf_diags_warn(r->diags, r->source, p->line, 0,
-			               "'%s': %s is not carried over", l,
+			               "%s: %s is not carried over", l,
 			               p->name);
 		}
 	}
@@ -907,7 +943,7 @@ report(Run *r, GPtrArray *vevents, GArray *others, EvfImport *imp)
 	}
 	for (guint i = 0; i < vevents->len; i++) {
 		const Vevent *v = g_ptr_array_index(vevents, i);
-		g_autofree char *l = label(v->uid);
+		g_autofree char *l = named(r, v, v->uid);
 		const EvfEvent *ev =
 		    v->uid != NULL ? g_hash_table_lookup(events, v->uid) : NULL;
 
@@ -920,7 +956,7 @@ report(Run *r, GPtrArray *vevents, GArray *others, EvfImport *imp)
 				continue;
 			evf_diags_warn(
 			    r->diags, r->source, v->line, 0,
-			    "'%s': a changed occurrence "
+			    "%s: a changed occurrence "
 			    "(RECURRENCE-ID) whose series is not in "
 			    "the calendar is imported as an event of "
 			    "its own, '%s'",
@@ -930,24 +966,24 @@ report(Run *r, GPtrArray *vevents, GArray *others, EvfImport *imp)
 		} else if (v->override && v->uid != NULL &&
 		           !g_hash_table_contains(r->by_uid, v->uid)) {
 			evf_diags_add(r->diags, r->source, v->line, 0,
-			              "'%s': a changed occurrence "
+			              "%s: a changed occurrence "
 			              "(RECURRENCE-ID) whose series is not in "
 			              "the calendar could not be read: not "
 			              "imported",
 			              l);
 		} else if (v->override) {
 			evf_diags_warn(r->diags, r->source, v->line, 0,
-			               "'%s': a changed occurrence "
+			               "%s: a changed occurrence "
 			               "(RECURRENCE-ID) is not carried over",
 			               l);
 		} else if (ev == NULL && is_private(v)) {
 			evf_diags_warn(r->diags, r->source, v->line, 0,
-			               "'%s': a private event is not "
+			               "%s: a private event is not "
 			               "imported",
 			               l);
 		} else if (ev == NULL) {
 			evf_diags_add(r->diags, r->source, v->line, 0,
-			              "'%s': the event could not be read: not "
+			              "%s: the event could not be read: not "
 			              "imported",
 			              l);
 		} else if (g_hash_table_contains(r->imported, v->uid)) {
@@ -1026,10 +1062,22 @@ evf_migrate_run(const EvfConfig *cfg, const char *source, gboolean dry_run,
 		evf_diags_add(diags, source, 0, 0, "%s", error->message);
 		return 0;
 	}
-	for (guint i = 0; i < imp->warnings->len; i++)
-		evf_diags_warn(
-		    diags, source, 0, 0, "%s",
-		    (const char *)g_ptr_array_index(imp->warnings, i));
+	/* The importer puts "line N: " before a warning about one event: it
+	 * becomes the FILE:LINE: of the diagnostic. */
+	for (guint i = 0; i < imp->warnings->len; i++) {
+		const char *w = g_ptr_array_index(imp->warnings, i);
+		guint64 line = 0;
+		char *rest = NULL;
+
+		if (g_str_has_prefix(w, "line ")) {
+			line = g_ascii_strtoull(w + 5, &rest, 10);
+			if (rest == w + 5 || !g_str_has_prefix(rest, ": ") ||
+			    line > G_MAXUINT)
+				line = 0;
+		}
+		evf_diags_warn(diags, source, (guint)line, 0, "%s",
+		               line > 0 ? rest + 2 : w);
+	}
 	vevents = scan(data, len, &others);
 	for (guint i = 0; i < vevents->len; i++) {
 		Vevent *v = g_ptr_array_index(vevents, i);

@@ -135,6 +135,16 @@ has_warning(const EvfImport *imp, const char *needle)
 	return FALSE;
 }
 
+/* Whether warning @i is exactly @text. */
+static void
+assert_warning(const EvfImport *imp, const char *text)
+{
+	for (guint i = 0; i < imp->warnings->len; i++)
+		if (strcmp(g_ptr_array_index(imp->warnings, i), text) == 0)
+			return;
+	g_error("no warning '%s'", text);
+}
+
 static void
 assert_utc(const GDateTime *dt, const char *iso)
 {
@@ -846,8 +856,8 @@ test_duplicate_uid(void)
 	assert_utc(dup->start, "2018-09-12T08:00:00Z");
 	/* The same SEQUENCE: the later LAST-MODIFIED. */
 	g_assert_cmpstr(same->title, ==, "Later edit");
-	g_assert_true(has_warning(imp, "'dup@partner.example': given more "
-	                               "than once"));
+	g_assert_true(has_warning(imp, "'dup@partner.example' (\"Third "
+	                               "version\"): given more than once"));
 }
 
 static void
@@ -976,9 +986,9 @@ test_rrule_count_max(void)
 	g_assert_cmpint(g_get_monotonic_time() - t0, <, 10 * G_USEC_PER_SEC);
 	/* COUNT=2147483647 every second from 1970: the step cap ends it
 	 * long before the window. */
-	g_assert_true(has_warning(imp, "'count-secondly@partner.example': "
-	                               "the recurrence was not expanded "
-	                               "fully"));
+	assert_warning(imp, "line 4: 'count-secondly@partner.example' "
+	                    "(\"Two billion seconds\"): the recurrence was "
+	                    "not expanded fully (too many steps)");
 	for (guint i = 0; i < imp->events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(imp->events, i);
 
@@ -1212,8 +1222,8 @@ test_dtstart_bad(void)
 	g_assert_cmpuint(imp->events->len, ==, 1);
 	g_assert_nonnull(find(imp, "good@partner.example"));
 	g_assert_cmpuint(imp->skipped, ==, 4);
-	g_assert_true(has_warning(imp, "'garbage@partner.example': no valid "
-	                               "DTSTART"));
+	g_assert_true(has_warning(imp, "'garbage@partner.example'"));
+	g_assert_true(has_warning(imp, "no valid DTSTART"));
 }
 
 static void
@@ -1246,8 +1256,9 @@ test_dtend_before_dtstart(void)
 	EvfEvent *ev = find(imp, "backwards@partner.example");
 
 	assert_utc(ev->end, "2018-07-01T11:00:00Z");
-	g_assert_true(has_warning(imp, "'backwards@partner.example': DTEND "
-	                               "is before DTSTART"));
+	assert_warning(imp, "line 4: 'backwards@partner.example': DTEND is "
+	                    "before DTSTART: the event ends one hour after "
+	                    "its start");
 	assert_utc(find(imp, "no-end@partner.example")->end,
 	           "2018-07-02T11:00:00Z");
 	assert_utc(find(imp, "duration@partner.example")->end,
@@ -1255,6 +1266,71 @@ test_dtend_before_dtstart(void)
 	assert_date(&find(imp, "days@partner.example")->end_date, 2018, 7, 7);
 	/* No title: a placeholder. */
 	g_assert_cmpstr(ev->title, ==, "Untitled event");
+}
+
+/* ------------------------------------------------------ the warnings */
+
+/* A warning about one event names it (UID, SUMMARY) and says the line of
+ * its BEGIN:VEVENT: VTIMEZONEs, VALARMs and a component nested in a
+ * VEVENT do not shift the count, nor do folded lines or blank ones. */
+static void
+test_warnings_where(void)
+{
+	static const char body[] =
+	    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"            /* 1-2 */
+	    "PRODID:-//Example//Partner Calendar//EN\r\n"   /* 3 */
+	    "BEGIN:VTIMEZONE\r\nTZID:Custom\r\n"            /* 4-5 */
+	    "BEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n" /* 6-7 */
+	    "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0100\r\n"    /* 8-9 */
+	    "END:STANDARD\r\nEND:VTIMEZONE\r\n"             /* 10-11 */
+	    "BEGIN:VEVENT\r\nUID:a@partner.example\r\n"     /* 12-13 */
+	    "SUMMARY:Al\r\n pha\r\n"                        /* 14-15 */
+	    "DTSTART:20180701T100000Z\r\n"                  /* 16 */
+	    "DTEND:20180701T080000Z\r\n"                    /* 17 */
+	    "BEGIN:VALARM\r\nACTION:DISPLAY\r\n"            /* 18-19 */
+	    "TRIGGER:-PT5M\r\nEND:VALARM\r\n"               /* 20-21 */
+	    "BEGIN:X-THING\r\nBEGIN:VEVENT\r\n"             /* 22-23 */
+	    "END:VEVENT\r\nEND:X-THING\r\n"                 /* 24-25 */
+	    "END:VEVENT\r\n\r\n"                            /* 26-27 */
+	    "BEGIN:VEVENT\r\nUID:b\x01@partner.example\r\n" /* 28-29 */
+	    "DTSTART:20180702T100000Z\r\n"                  /* 30 */
+	    "DTEND:20180702T090000Z\r\nEND:VEVENT\r\n"      /* 31-32 */
+	    "BEGIN:VEVENT\r\nSUMMARY:No UID\r\n"            /* 33-34 */
+	    "DTSTART:20180703T100000Z\r\nEND:VEVENT\r\n"    /* 35-36 */
+	    "END:VCALENDAR\r\n";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = import_text(body, sizeof body - 1, &error);
+
+	g_assert_no_error(error);
+	g_assert_cmpuint(imp->events->len, ==, 2);
+	assert_warning(imp, "line 12: 'a@partner.example' (\"Alpha\"): DTEND "
+	                    "is before DTSTART: the event ends one hour after "
+	                    "its start");
+	/* The UID's control character is not in the warning. */
+	g_assert_true(has_warning(imp, "line 28: 'b"));
+	g_assert_true(has_warning(imp, "@partner.example': DTEND is before"));
+	for (guint i = 0; i < imp->warnings->len; i++)
+		g_assert_null(strchr(g_ptr_array_index(imp->warnings, i), 1));
+	assert_warning(imp, "line 33: an event without a UID (\"No UID\"): "
+	                    "left out");
+}
+
+/* Series mode (evfeed import) tells the same, through the sandbox too. */
+static void
+test_warnings_where_series(void)
+{
+	g_autofree char *text =
+	    calendar("BEGIN:VEVENT\nUID:s@partner.example\nSUMMARY:Series\n"
+	             "DTSTART:20180701T100000Z\n"
+	             "RRULE:FREQ=WEEKLY;RSCALE=HEBREW\nEND:VEVENT");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp =
+	    evf_import_ics_series(text, strlen(text), BASE, &error);
+
+	g_assert_no_error(error);
+	assert_warning(imp, "line 4: 's@partner.example' (\"Series\"): an "
+	                    "RRULE in a calendar other than the Gregorian "
+	                    "(RSCALE) is ignored");
 }
 
 /* ------------------------------------------------------------ the caps */
@@ -1798,6 +1874,9 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/fields", test_fields);
 	g_test_add_func("/import-ics/sandbox/same-result",
 	                test_sandbox_same_result);
+	g_test_add_func("/import-ics/warnings/where", test_warnings_where);
+	g_test_add_func("/import-ics/warnings/where-series",
+	                test_warnings_where_series);
 	g_test_add_func("/import-ics/sandbox/threads", test_sandbox_threads);
 	g_test_add_func("/import-ics/sandbox/corpus", test_sandbox_corpus);
 	g_test_add_func("/import-ics/sandbox/corpus-wrapped",

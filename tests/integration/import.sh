@@ -91,9 +91,9 @@ test "$(wc -l <"$tmp/out")" -eq 4 && test "$(ls "$tmp/events" | wc -l)" -eq 4
 ok $? "Outlook export: four event files written and printed"
 grep -q '^events/2018-05-22-counter-terrorism-challenges-in-south-eastern-europe\.md$' "$tmp/out"
 ok $? "Outlook export: files named as evfeed new names them"
-grep -q "outlook-export\.ics:134: warning: '.*': a private event is not imported" "$tmp/err"
+grep -q "outlook-export\.ics:134: warning: '.*' (\"Dentist\"): a private event is not imported" "$tmp/err"
 ok $? "Outlook export: the private event is reported, with its line"
-grep -q "outlook-export\.ics:58: warning: '.*': PRIORITY is not carried over" "$tmp/err"
+grep -q "outlook-export\.ics:58: warning: '.*' (\"Inter-Regional Meeting on Countering Illicit Financial Flows\"): PRIORITY is not carried over" "$tmp/err"
 ok $? "Outlook export: PRIORITY reported at its line"
 grep -q '040000008200E00074C5B7101A82E00800000000F1E2D3C4B5A6D301000000000000000010000000B3C4D5E6F708192A3B4C5D6E7F809102' \
 	"$tmp/events/2018-05-22-counter-terrorism-challenges-in-south-eastern-europe.md"
@@ -128,7 +128,7 @@ test $? -eq 1
 ok $? "existing file: exit 1"
 cmp -s "$taken" "$tmp/before"
 ok $? "existing file: not overwritten"
-grep -q "outlook-export\.ics:107: error: '.*': 'events/2018-09-25-criminal-justice-and-security-conference\.md' exists and is not overwritten" "$tmp/err"
+grep -q "outlook-export\.ics:107: error: '.*' (\"Criminal Justice and Security Conference\"): 'events/2018-09-25-criminal-justice-and-security-conference\.md' exists and is not overwritten" "$tmp/err"
 ok $? "existing file: reported at the event's line"
 test "$(ls "$tmp/events" | wc -l)" -eq 4
 ok $? "existing file: the three others are imported"
@@ -160,7 +160,7 @@ dry=$?
 (cd "$tmp" && "$EVFEED" --config "$tmp/evfeed.conf" import "$ics/clash.ics") \
 	>"$tmp/out" 2>"$tmp/err"
 test $? -eq 1 && test $dry -eq 1 &&
-	grep -q "clash\.ics:11: error: 'seminar@t': 'events/2026-06-02-seminar.md' would have the same address (events/2026-06-02-seminar.ics) as 'events/2026-06-02 Seminar.md': not imported" "$tmp/err"
+	grep -q "clash\.ics:11: error: 'seminar@t' (\"Seminar\"): 'events/2026-06-02-seminar.md' would have the same address (events/2026-06-02-seminar.ics) as 'events/2026-06-02 Seminar.md': not imported" "$tmp/err"
 ok $? "same address as another file: refused, exit 1"
 grep -qx 'categories: \[police-reform, Foo\]' "$tmp/events/2026-06-03-talk.md" &&
 	grep -q "category 'Police Reform' is written 'police-reform'" "$tmp/err" &&
@@ -181,8 +181,8 @@ write_config "$tmp" "$tmp/events"
 	>"$tmp/out" 2>"$tmp/err"
 test $? -eq 0 && [ "$(ls "$tmp/events" | wc -l)" = 2 ] &&
 	! grep -q '^published:' "$tmp/events/"*.md &&
-	grep -q "created\.ics:8: warning: 'future@t': CREATED is not carried over (in the future)" "$tmp/err" &&
-	grep -q "created\.ics:15: warning: 'eighties@t': CREATED is not carried over (before 1990)" "$tmp/err"
+	grep -q "created\.ics:8: warning: 'future@t' (\"Future\"): CREATED is not carried over (in the future)" "$tmp/err" &&
+	grep -q "created\.ics:15: warning: 'eighties@t' (\"Eighties\"): CREATED is not carried over (before 1990)" "$tmp/err"
 ok $? "CREATED in the future or before 1990: imported without published, with a warning"
 
 # A single occurrence one is invited to, as Google exports it: a changed
@@ -194,8 +194,8 @@ write_config "$tmp" "$tmp/events"
 test $? -eq 0 &&
 	grep -qx 'uid: 7kq2series@google.com/20260609T080000Z' "$tmp/events/2026-06-10-weekly-board-moved.md" &&
 	grep -qx 'start: 2026-06-10T08:00:00Z' "$tmp/events/2026-06-10-weekly-board-moved.md" &&
-	grep -q "invited-occurrence\.ics:4: warning: '7kq2series@google.com': a changed occurrence (RECURRENCE-ID) whose series is not in the calendar is imported as an event of its own" "$tmp/err" &&
-	grep -q "invited-occurrence\.ics:10: warning: '7kq2series@google.com': ATTENDEE is not carried over" "$tmp/err" &&
+	grep -q "invited-occurrence\.ics:4: warning: '7kq2series@google.com' (\"Weekly board (moved)\"): a changed occurrence (RECURRENCE-ID) whose series is not in the calendar is imported as an event of its own" "$tmp/err" &&
+	grep -q "invited-occurrence\.ics:10: warning: '7kq2series@google.com' (\"Weekly board (moved)\"): ATTENDEE is not carried over" "$tmp/err" &&
 	grep -q 'imported 1 event$' "$tmp/err"
 ok $? "a changed occurrence without its series: imported as an event of its own"
 
@@ -246,17 +246,17 @@ write_config "$tmp" "$tmp/events"
 test $? -eq 1
 ok $? "uncarried: an event that cannot be read makes the exit status 1"
 for want in \
-	"11: warning: 'series@old.example.org': EXDATE is not carried over" \
-	"12: warning: 'series@old.example.org': RDATE is not carried over" \
-	"15: warning: 'series@old.example.org': ATTENDEE is not carried over" \
-	"16: warning: 'series@old.example.org': ATTENDEE is not carried over" \
-	"17: warning: 'series@old.example.org': ATTACH is not carried over" \
-	"18: warning: 'series@old.example.org': VALARM is not carried over" \
-	"23: warning: 'series@old.example.org': X-OLD-SITE-COLOUR is not carried over" \
-	"25: warning: 'series@old.example.org': a changed occurrence (RECURRENCE-ID) is not carried over" \
-	"40: warning: 'single@old.example.org': RESOURCES is not carried over" \
+	"11: warning: 'series@old.example.org' (\"Weekly coordination call\"): EXDATE is not carried over" \
+	"12: warning: 'series@old.example.org' (\"Weekly coordination call\"): RDATE is not carried over" \
+	"15: warning: 'series@old.example.org' (\"Weekly coordination call\"): ATTENDEE is not carried over" \
+	"16: warning: 'series@old.example.org' (\"Weekly coordination call\"): ATTENDEE is not carried over" \
+	"17: warning: 'series@old.example.org' (\"Weekly coordination call\"): ATTACH is not carried over" \
+	"18: warning: 'series@old.example.org' (\"Weekly coordination call\"): VALARM is not carried over" \
+	"23: warning: 'series@old.example.org' (\"Weekly coordination call\"): X-OLD-SITE-COLOUR is not carried over" \
+	"25: warning: 'series@old.example.org' (\"Weekly coordination call (moved to Tuesday)\"): a changed occurrence (RECURRENCE-ID) is not carried over" \
+	"40: warning: 'single@old.example.org' (\"A single event\"): RESOURCES is not carried over" \
 	"42: warning: a VTODO is not imported" \
-	"46: error: 'broken@old.example.org': the event could not be read"; do
+	"46: error: 'broken@old.example.org' (\"No start\"): the event could not be read"; do
 	grep -qF "uncarried.ics:$want" "$tmp/err"
 	ok $? "uncarried: ${want#*: }"
 done
@@ -292,7 +292,7 @@ DTSTAMP:20180101T000000Z
 DTSTART;VALUE=DATE:20180522
 SUMMARY:Yearly by the Hebrew calendar
 RRULE:RSCALE=HEBREW;FREQ=YEARLY;COUNT=3'
-grep -q "warning: 'rscale@old.example.org': an RRULE in a calendar other than the Gregorian (RSCALE) is ignored" "$tmp/err" &&
+grep -q "warning: 'rscale@old.example.org' (\"Yearly by the Hebrew calendar\"): an RRULE in a calendar other than the Gregorian (RSCALE) is ignored" "$tmp/err" &&
 	! grep -q '^recurrence:' "$tmp/events/"*.md
 ok $? "rscale: the rule is reported and left out"
 check "rscale: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
@@ -307,7 +307,7 @@ DTSTART;TZID=Asia/Gaza:20250303T100000
 DTEND;TZID=Asia/Gaza:20250303T110000
 SUMMARY:Weekly consultation in Gaza City
 RRULE:FREQ=WEEKLY;COUNT=8'
-grep -q "warning: 'gaza-weekly@old.example.org': RRULE is not carried over (in 2025 the clocks of Asia/Gaza change on dates no yearly rule gives, which Outlook cannot follow in a series: give each date an event file of its own): only the first occurrence is imported" "$tmp/err" &&
+grep -q "warning: 'gaza-weekly@old.example.org' (\"Weekly consultation in Gaza City\"): RRULE is not carried over (in 2025 the clocks of Asia/Gaza change on dates no yearly rule gives, which Outlook cannot follow in a series: give each date an event file of its own): only the first occurrence is imported" "$tmp/err" &&
 	[ "$(grep -c 'RRULE is not carried over' "$tmp/err")" = 1 ] &&
 	grep -q 'gaza.ics:10: warning:' "$tmp/err" &&
 	! grep -q '^recurrence:' "$tmp/events/"*.md &&
@@ -368,6 +368,25 @@ wait "$server"
 "$EVFEED" --config "$tmp/evfeed.conf" import "ftp://127.0.0.1/x.ics" >/dev/null 2>"$tmp/err"
 test $? -eq 1 && grep -q 'only http, https and webcal' "$tmp/err"
 ok $? "URL: other schemes are refused"
+
+# ---------------------------------------------- warnings that say where
+# Each warning about an event names it (UID and SUMMARY) at the line of
+# its BEGIN:VEVENT (or of the property), past a VTIMEZONE and a VALARM.
+where=$top_srcdir/tests/data/import/migrate/where.ics
+tmp=$(mktmp)
+write_config "$tmp" "$tmp/events"
+"$EVFEED" --config "$tmp/evfeed.conf" import "$where" >"$tmp/out" 2>"$tmp/err"
+test $? -eq 0
+ok $? "where: import exits 0"
+for want in \
+	"28: warning: 'links@old.example.org' (\"Open day\"): VALARM is not carried over" \
+	"40: warning: 'backwards@old.example.org' (\"Backwards\"): DTEND is before DTSTART: the event ends one hour after its start"; do
+	grep -qF "where.ics:$want" "$tmp/err"
+	ok $? "where: ${want#*: }"
+done
+[ "$(grep -c 'warning:' "$tmp/err")" = "$(grep -c 'where\.ics:[0-9][0-9]*: warning:' "$tmp/err")" ]
+ok $? "where: every warning has the file and a line"
+check "where: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
 
 # ------------------------------------------------------ usage errors
 "$EVFEED" --config "$tmp/evfeed.conf" import >/dev/null 2>&1
