@@ -940,22 +940,39 @@ html_from_html(const char *raw, const char *base_url)
 	return NULL;
 }
 
-static void
+/* Adds @s (transfer full) to @list unless it is there; FALSE when the
+ * list already holds @max and @s is left out. */
+static gboolean
 add_unique(GPtrArray *list, char *s, guint max)
 {
 	if (s == NULL)
-		return;
+		return TRUE;
 	for (guint i = 0; i < list->len; i++) {
 		if (strcmp(g_ptr_array_index(list, i), s) == 0) {
 			g_free(s);
-			return;
+			return TRUE;
 		}
 	}
 	if (list->len >= max) {
 		g_free(s);
-		return;
+		return FALSE;
 	}
 	g_ptr_array_add(list, s);
+	return TRUE;
+}
+
+/* (transfer full) (nullable): clean_line(), with a warning naming @what
+ * when @s is cut. */
+static char *
+clean_line_told(Ctx *c, const char *label, const char *what, const char *s,
+                gsize max)
+{
+	char *line = clean_line(s, max);
+
+	if (line != NULL && strlen(line) >= max - 4 && strlen(s) > max)
+		ctx_warn(c, "%s: %s cut to %" G_GSIZE_FORMAT " bytes", label,
+		         what, max);
+	return line;
 }
 
 /* -------------------------------------------------------------- zones */
@@ -1531,7 +1548,7 @@ read_description(Ctx *c, icalcomponent *ve, EvfEvent *ev)
  * calendar puts before a cancelled event's title, so that a round trip
  * through evfeed's calendar.ics is stable. */
 static void
-read_series_fields(icalcomponent *ve, EvfEvent *ev)
+read_series_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev, const char *label)
 {
 	static const char prefix[] = "Cancelled: ";
 	icalproperty *p =
@@ -1547,6 +1564,14 @@ read_series_fields(icalcomponent *ve, EvfEvent *ev)
 		        0))
 			ev->organizer_email = g_steal_pointer(&mail);
 	}
+	if (v != NULL && ev->organizer_email == NULL) {
+		g_autofree char *q = shown(v);
+
+		ctx_warn(c,
+		         "%s: ORGANIZER '%s' is left out: not an e-mail "
+		         "address (mailto:)",
+		         label, q);
+	}
 	if (ev->status == EVF_STATUS_CANCELLED &&
 	    g_str_has_prefix(ev->title, prefix) &&
 	    ev->title[strlen(prefix)] != '\0')
@@ -1555,17 +1580,21 @@ read_series_fields(icalcomponent *ve, EvfEvent *ev)
 }
 
 static void
-read_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev)
+read_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev, const char *label)
 {
 	icalproperty *p;
 
+	gboolean capped = FALSE;
+
 	p = icalcomponent_get_first_property(ve, ICAL_SUMMARY_PROPERTY);
-	ev->title = clean_line(p != NULL ? icalproperty_get_summary(p) : NULL,
-	                       EVF_IMPORT_MAX_TITLE);
+	ev->title = clean_line_told(
+	    c, label, "SUMMARY", p != NULL ? icalproperty_get_summary(p) : NULL,
+	    EVF_IMPORT_MAX_TITLE);
 	if (ev->title == NULL)
 		ev->title = g_strdup(UNTITLED);
 	p = icalcomponent_get_first_property(ve, ICAL_LOCATION_PROPERTY);
-	ev->location = clean_line(
+	ev->location = clean_line_told(
+	    c, label, "LOCATION",
 	    p != NULL ? icalproperty_get_location(p) : NULL, MAX_LOCATION);
 	p = icalcomponent_get_first_property(ve, ICAL_URL_PROPERTY);
 	if (p != NULL && icalproperty_get_url(p) != NULL) {
@@ -1576,37 +1605,67 @@ read_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev)
 
 		if (url != NULL && strlen(url) <= MAX_URL &&
 		    (g_ascii_strncasecmp(url, "http://", 7) == 0 ||
-		     g_ascii_strncasecmp(url, "https://", 8) == 0))
+		     g_ascii_strncasecmp(url, "https://", 8) == 0)) {
 			ev->url = g_steal_pointer(&url);
+		} else if (raw != NULL) {
+			g_autofree char *q = shown(raw);
+
+			ctx_warn(c, "%s: URL '%s' is left out: %s", label, q,
+			         url != NULL && strlen(url) > MAX_URL
+			             ? "longer than 2048 bytes"
+			             : "not an http or https address");
+		}
 	}
 	/* libical splits CATEGORIES at unescaped commas, one property per
 	 * value, and unescapes "\,". */
 	for (p = icalcomponent_get_first_property(ve, ICAL_CATEGORIES_PROPERTY);
 	     p != NULL;
 	     p = icalcomponent_get_next_property(ve, ICAL_CATEGORIES_PROPERTY))
-		add_unique(
-		    ev->categories,
-		    clean_line(icalproperty_get_categories(p), MAX_CATEGORY),
-		    MAX_CATEGORIES);
+		capped |=
+		    !add_unique(ev->categories,
+		                clean_line_told(c, label, "a category",
+		                                icalproperty_get_categories(p),
+		                                MAX_CATEGORY),
+		                MAX_CATEGORIES);
+	if (capped)
+		ctx_warn(c, "%s: categories past the first %d are left out",
+		         label, MAX_CATEGORIES);
+	capped = FALSE;
 	for (p = icalcomponent_get_first_property(ve, ICAL_ORGANIZER_PROPERTY);
 	     p != NULL;
 	     p = icalcomponent_get_next_property(ve, ICAL_ORGANIZER_PROPERTY)) {
 		icalparameter *cn =
 		    icalproperty_get_first_parameter(p, ICAL_CN_PARAMETER);
 
-		if (cn != NULL)
-			add_unique(
+		if (cn != NULL) {
+			capped |= !add_unique(
 			    ev->organizers,
 			    clean_line(icalparameter_get_cn(cn), MAX_LOCATION),
 			    MAX_ORGANIZERS);
+		} else if (!c->series) {
+			/* An address alone is not published (the series
+			 * mode keeps it in organizer_email). */
+			g_autofree char *q =
+			    shown(icalproperty_get_organizer(p));
+
+			ctx_warn(c,
+			         "%s: ORGANIZER '%s' is left out: it has no "
+			         "name (CN), and addresses are not published",
+			         label, q);
+		}
 	}
 	for (p = icalcomponent_get_first_property(ve, ICAL_CONTACT_PROPERTY);
 	     p != NULL;
 	     p = icalcomponent_get_next_property(ve, ICAL_CONTACT_PROPERTY))
-		add_unique(
+		capped |= !add_unique(
 		    ev->organizers,
 		    clean_line(icalproperty_get_contact(p), MAX_LOCATION),
 		    MAX_ORGANIZERS);
+	if (capped)
+		ctx_warn(c,
+		         "%s: organizers and contacts past the first %d are "
+		         "left out",
+		         label, MAX_ORGANIZERS);
 	p = icalcomponent_get_first_property(ve, ICAL_STATUS_PROPERTY);
 	if (p != NULL) {
 		switch (icalproperty_get_status(p)) {
@@ -1624,13 +1683,30 @@ read_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev)
 	p = icalcomponent_get_first_property(ve, ICAL_GEO_PROPERTY);
 	if (p != NULL) {
 		struct icalgeotype g = icalproperty_get_geo(p);
+		char *raw = icalproperty_get_value_as_string_r(p);
+		g_autofree char *q = shown(raw);
 
 		if (isfinite(g.lat) && isfinite(g.lon) && fabs(g.lat) <= 90 &&
 		    fabs(g.lon) <= 180 && (g.lat != 0 || g.lon != 0)) {
 			ev->has_geo = TRUE;
 			ev->lat = g.lat;
 			ev->lon = g.lon;
+		} else if (isfinite(g.lat) && isfinite(g.lon) &&
+		           fabs(g.lat) <= 90 && fabs(g.lon) <= 180) {
+			ctx_warn(c,
+			         "%s: GEO '%s' is left out: 0;0 is taken for "
+			         "a placeholder",
+			         label, q);
+		} else {
+			ctx_warn(c,
+			         "%s: GEO '%s' is left out: not a latitude "
+			         "within -90..90 and a longitude within "
+			         "-180..180",
+			         label, q);
 		}
+		if (raw != NULL)
+			icalmemory_free_buffer(raw);
+		icalerror_clear_errno();
 	}
 	/* CREATED only: many servers stamp DTSTAMP anew on every export,
 	 * which would make every fetch look like an edit (SEQUENCE + 1).
@@ -1638,7 +1714,7 @@ read_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev)
 	ev->published =
 	    stamp_seconds(ve, ICAL_CREATED_PROPERTY) * G_USEC_PER_SEC;
 	if (c->series)
-		read_series_fields(ve, ev);
+		read_series_fields(c, ve, ev, label);
 	read_description(c, ve, ev);
 }
 
@@ -1659,7 +1735,7 @@ build(Ctx *c, icalcomponent *cal, icalcomponent *ve, const char *uid, Built *b)
 		built_clear(b);
 		return FALSE;
 	}
-	read_fields(c, ve, b->ev);
+	read_fields(c, ve, b->ev, b->label);
 	return TRUE;
 }
 

@@ -1333,6 +1333,74 @@ test_warnings_where_series(void)
 	                    "(RSCALE) is ignored");
 }
 
+/* What is not carried over says so: a URL that is not http(s), a GEO out
+ * of range or 0;0, an ORGANIZER with neither a name nor (series mode) an
+ * address, categories past the cap. */
+static void
+test_warnings_dropped(void)
+{
+	GString *cats = g_string_new("CATEGORIES:");
+	g_autofree char *body = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+	g_autoptr(EvfImport) series = NULL;
+	g_autofree char *text = NULL;
+	g_autoptr(GError) error = NULL;
+	EvfEvent *ev;
+
+	for (int i = 0; i < 40; i++)
+		g_string_append_printf(cats, "%sc%d", i ? "," : "", i);
+	body =
+	    g_strconcat("BEGIN:VEVENT\nUID:u@partner.example\nSUMMARY:Links\n"
+	                "DTSTART:20180701T100000Z\nDTEND:20180701T110000Z\n"
+	                "URL:ftp://files.example.org/a\nGEO:95;10\n"
+	                "ORGANIZER:mailto:someone@example.org\n",
+	                cats->str,
+	                "\nEND:VEVENT\n"
+	                "BEGIN:VEVENT\nUID:v@partner.example\n"
+	                "DTSTART:20180702T100000Z\nDTEND:20180702T110000Z\n"
+	                "URL:javascript:alert(1)\nGEO:0;0\n"
+	                "ORGANIZER;CN=Bob:bob\nEND:VEVENT",
+	                NULL);
+	g_string_free(cats, TRUE);
+	imp = import_body(body);
+	ev = find(imp, "u@partner.example");
+	g_assert_null(ev->url);
+	g_assert_false(ev->has_geo);
+	g_assert_cmpuint(ev->categories->len, ==, 32);
+	assert_warning(imp, "line 4: 'u@partner.example' (\"Links\"): URL "
+	                    "'ftp://files.example.org/a' is left out: not an "
+	                    "http or https address");
+	g_assert_true(has_warning(imp, "line 4: 'u@partner.example' "
+	                               "(\"Links\"): GEO '95"));
+	g_assert_true(has_warning(imp, "is left out: not a latitude within "
+	                               "-90..90 and a longitude within "
+	                               "-180..180"));
+	assert_warning(imp, "line 4: 'u@partner.example' (\"Links\"): "
+	                    "ORGANIZER 'mailto:someone@example.org' is left "
+	                    "out: it has no name (CN), and addresses are not "
+	                    "published");
+	assert_warning(imp, "line 4: 'u@partner.example' (\"Links\"): "
+	                    "categories past the first 32 are left out");
+	assert_warning(imp, "line 14: 'v@partner.example': URL "
+	                    "'javascript:alert(1)' is left out: not an http "
+	                    "or https address");
+	g_assert_true(has_warning(imp, "line 14: 'v@partner.example': GEO "));
+	g_assert_true(
+	    has_warning(imp, "is left out: 0;0 is taken for a placeholder"));
+	/* A name is kept: nothing to say in partner mode. */
+	g_assert_false(has_warning(imp, "ORGANIZER 'bob'"));
+
+	/* Series mode keeps the address: one that is not one is told. */
+	text = calendar(body);
+	series =
+	    evf_import_ics_series_unsandboxed(text, strlen(text), BASE, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(find(series, "u@partner.example")->organizer_email, ==,
+	                "someone@example.org");
+	assert_warning(series, "line 14: 'v@partner.example': ORGANIZER 'bob' "
+	                       "is left out: not an e-mail address (mailto:)");
+}
+
 /* ------------------------------------------------------------ the caps */
 
 static void
@@ -1877,6 +1945,7 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/warnings/where", test_warnings_where);
 	g_test_add_func("/import-ics/warnings/where-series",
 	                test_warnings_where_series);
+	g_test_add_func("/import-ics/warnings/dropped", test_warnings_dropped);
 	g_test_add_func("/import-ics/sandbox/threads", test_sandbox_threads);
 	g_test_add_func("/import-ics/sandbox/corpus", test_sandbox_corpus);
 	g_test_add_func("/import-ics/sandbox/corpus-wrapped",

@@ -371,7 +371,9 @@ ok $? "URL: other schemes are refused"
 
 # ---------------------------------------------- warnings that say where
 # Each warning about an event names it (UID and SUMMARY) at the line of
-# its BEGIN:VEVENT (or of the property), past a VTIMEZONE and a VALARM.
+# its BEGIN:VEVENT (or of the property), past a VTIMEZONE and a VALARM;
+# what is left out says so (a URL that is not http(s), a GEO out of
+# range, an ORGANIZER that is not an address).
 where=$top_srcdir/tests/data/import/migrate/where.ics
 tmp=$(mktmp)
 write_config "$tmp" "$tmp/events"
@@ -379,6 +381,9 @@ write_config "$tmp" "$tmp/events"
 test $? -eq 0
 ok $? "where: import exits 0"
 for want in \
+	"19: warning: 'links@old.example.org' (\"Open day\"): URL 'ftp://files.old.example.org/programme.pdf' is left out: not an http or https address" \
+	"19: warning: 'links@old.example.org' (\"Open day\"): GEO '95.000000;14.500000' is left out: not a latitude within -90..90 and a longitude within -180..180" \
+	"19: warning: 'links@old.example.org' (\"Open day\"): ORGANIZER 'front desk' is left out: not an e-mail address (mailto:)" \
 	"28: warning: 'links@old.example.org' (\"Open day\"): VALARM is not carried over" \
 	"40: warning: 'backwards@old.example.org' (\"Backwards\"): DTEND is before DTSTART: the event ends one hour after its start"; do
 	grep -qF "where.ics:$want" "$tmp/err"
