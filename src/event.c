@@ -549,6 +549,10 @@ format_range(gboolean all_day, const GDate *start, const GDate *end,
 		g_autofree char *etime = g_date_time_format(
 		    e, evf_tz_is_ambiguous(e) ? "%H:%M (UTC%:z)" : "%H:%M");
 
+		/* An event that ends at its start has no end to show. */
+		if (g_date_time_equal(s, e))
+			return g_strdup_printf("%s, %s (%s)", sday, stime,
+			                       zone);
 		if (g_date_time_get_year(s) == g_date_time_get_year(e) &&
 		    g_date_time_get_day_of_year(s) ==
 		        g_date_time_get_day_of_year(e))

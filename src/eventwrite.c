@@ -205,7 +205,11 @@ evf_eventwrite_format(const EvfConfig *cfg, const EvfEvent *ev,
 		pair(&o, "end", end);
 	} else {
 		start = wall_time(ev->start, ev->tzid == NULL);
-		end = wall_time(ev->end, ev->tzid == NULL);
+		/* An event file cannot end at its start: such an event
+		 * (a VEVENT without an end) gets no end, and the reader's
+		 * default (evfeed-event(5)). */
+		if (!g_date_time_equal(ev->start, ev->end))
+			end = wall_time(ev->end, ev->tzid == NULL);
 		pair(&o, "start", start);
 		pair(&o, "end", end);
 		if (ev->tzid != NULL && strcmp(ev->tzid, cfg->timezone) != 0)

@@ -1234,8 +1234,8 @@ stamp_seconds(icalcomponent *ve, icalproperty_kind kind)
 	return dt != NULL ? g_date_time_to_unix(dt) : 0;
 }
 
-/* The seconds of a DURATION, or -1 when it is negative, zero or longer
- * than ten years. */
+/* The seconds of a DURATION (0 for PT0S: a timed event that ends at its
+ * start), or -1 when it is negative or longer than ten years. */
 static gint64
 duration_seconds(struct icaldurationtype d)
 {
@@ -1243,9 +1243,9 @@ duration_seconds(struct icaldurationtype d)
 	            (guint64)d.hours * 3600 + (guint64)d.minutes * 60 +
 	            d.seconds;
 
-	if (d.is_neg || s == 0 || s > G_GUINT64_CONSTANT(3660) * 86400 ||
-	    d.weeks > 600 || d.days > 4000 || d.hours > 100000 ||
-	    d.minutes > 6000000 || d.seconds > 400000000)
+	if (d.is_neg || s > G_GUINT64_CONSTANT(3660) * 86400 || d.weeks > 600 ||
+	    d.days > 4000 || d.hours > 100000 || d.minutes > 6000000 ||
+	    d.seconds > 400000000)
 		return -1;
 	return (gint64)s;
 }
@@ -1404,8 +1404,12 @@ read_dates_timed(Ctx *c, icalcomponent *cal, icalcomponent *ve, Built *b,
 	} else if (pd != NULL) {
 		gint64 s = duration_seconds(icalproperty_get_duration(pd));
 
-		if (s > 0)
+		if (s >= 0)
 			end = g_date_time_add_seconds(ev->start, (gdouble)s);
+	} else {
+		/* RFC 5545 §3.6.1: a timed VEVENT without DTEND or
+		 * DURATION ends at its start. */
+		end = g_date_time_ref(ev->start);
 	}
 	if (end != NULL && g_date_time_compare(end, ev->start) < 0) {
 		ctx_warn(c,

@@ -625,6 +625,31 @@ check_published(Run *r, EvfEvent *ev, const char *l)
 	ev->published = 0;
 }
 
+/* A timed VEVENT without DTEND or DURATION ends at its start (RFC 5545
+ * §3.6.1), and so does one whose end is its start; an event file cannot
+ * say so (its end must be after its start), so the file gets no end and
+ * the reader's default of one hour after the start, with a warning. */
+static void
+check_end(Run *r, const EvfEvent *ev, const char *l)
+{
+	guint line;
+	gboolean none;
+
+	if (ev->tba || ev->all_day || !g_date_time_equal(ev->start, ev->end))
+		return;
+	line = prop_line(r, ev->uid, "DTEND");
+	none =
+	    line == line_of(r, ev->uid) &&
+	    (line = prop_line(r, ev->uid, "DURATION")) == line_of(r, ev->uid);
+	evf_diags_warn(r->diags, r->source, line, 0,
+	               "%s: %s: the event file gets no end, which evfeed "
+	               "reads as one hour after the start",
+	               l,
+	               none ? "no end in the source (no DTEND or DURATION, so "
+	                      "it ends at its start)"
+	                    : "the event ends at its start");
+}
+
 /* Checks @ev's RRULE as an event file would; a rule it would refuse is
  * dropped (the first occurrence stays), and why is kept for the report
  * at its RRULE line (report_properties). */
@@ -693,6 +718,7 @@ prepare_event(Run *r, EvfEvent *ev)
 	}
 	check_rrule(r, ev);
 	check_published(r, ev, l);
+	check_end(r, ev, l);
 	adopt_categories(r, ev, line, l);
 	if (ev->description_text != NULL)
 		body = evf_migrate_markdown(ev->description_text);

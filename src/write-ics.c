@@ -236,7 +236,12 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev)
 	icalcomponent_add_property(
 	    ve, icalproperty_new_sequence((int)ev->sequence));
 	icalcomponent_add_property(ve, time_property(ev, FALSE));
-	icalcomponent_add_property(ve, time_property(ev, TRUE));
+	/* An event that ends at its start (a partner's VEVENT without an
+	 * end) has no DTEND: RFC 5545 §3.8.2.2 wants a DTEND after the
+	 * DTSTART, and §3.6.1 reads a DATE-TIME DTSTART alone as ending
+	 * there. */
+	if (ev->all_day || !g_date_time_equal(ev->start, ev->end))
+		icalcomponent_add_property(ve, time_property(ev, TRUE));
 	if (ev->rrule != NULL)
 		icalcomponent_add_property(
 		    ve, icalproperty_new_rrule(

@@ -2338,6 +2338,34 @@ test_write_clocks_go_back(void)
 	}
 }
 
+/* An event that ends at its start (a VEVENT without an end, imported)
+ * cannot say so in a file, whose end must be after its start: the file
+ * has no end, and it reads back with the default end, one hour later. */
+static void
+test_write_ends_at_start(void)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(EvfEvent) ev =
+	    parse("---\ntitle: Doors\nstart: 2026-05-04T10:00\n---\n", diags);
+	g_autoptr(EvfEvent) back = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *text = NULL;
+
+	g_assert_nonnull(ev);
+	g_date_time_unref(ev->end);
+	ev->end = g_date_time_ref(ev->start);
+	text = evf_eventwrite_format(cfg, ev, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(text);
+	g_assert_null(strstr(text, "end:"));
+	back = parse(text, diags);
+	g_assert_nonnull(back);
+	g_assert_cmpuint(evf_diags_errors(diags), ==, 0);
+	g_assert_true(g_date_time_equal(back->start, ev->start));
+	g_assert_cmpint(g_date_time_difference(back->end, back->start), ==,
+	                G_TIME_SPAN_HOUR);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -2447,6 +2475,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/tz/changes-at", test_tz_changes_at);
 	g_test_add_func("/eventfile/write/clocks-go-back",
 	                test_write_clocks_go_back);
+	g_test_add_func("/eventfile/write/ends-at-start",
+	                test_write_ends_at_start);
 	g_test_add_func("/eventfile/rrule/one-date", test_error_rrule_one_date);
 	g_test_add_func("/eventfile/tz/unfaithful-years",
 	                test_tz_unfaithful_years);

@@ -1252,15 +1252,21 @@ test_dtend_before_dtstart(void)
 	    "BEGIN:VEVENT\nUID:duration@partner.example\n"
 	    "DTSTART:20180703T100000Z\nDURATION:PT90M\nEND:VEVENT\n"
 	    "BEGIN:VEVENT\nUID:days@partner.example\n"
-	    "DTSTART;VALUE=DATE:20180704\nDURATION:P3D\nEND:VEVENT");
+	    "DTSTART;VALUE=DATE:20180704\nDURATION:P3D\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:zero@partner.example\n"
+	    "DTSTART:20180705T100000Z\nDURATION:PT0S\nEND:VEVENT");
 	EvfEvent *ev = find(imp, "backwards@partner.example");
 
 	assert_utc(ev->end, "2018-07-01T11:00:00Z");
 	assert_warning(imp, "line 4: 'backwards@partner.example': DTEND is "
 	                    "before DTSTART: the event ends one hour after "
 	                    "its start");
+	/* RFC 5545 §3.6.1: no DTEND nor DURATION, it ends at its start;
+	 * so does a DURATION of nothing. */
 	assert_utc(find(imp, "no-end@partner.example")->end,
-	           "2018-07-02T11:00:00Z");
+	           "2018-07-02T10:00:00Z");
+	assert_utc(find(imp, "zero@partner.example")->end,
+	           "2018-07-05T10:00:00Z");
 	assert_utc(find(imp, "duration@partner.example")->end,
 	           "2018-07-03T11:30:00Z");
 	assert_date(&find(imp, "days@partner.example")->end_date, 2018, 7, 7);

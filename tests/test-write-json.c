@@ -445,6 +445,67 @@ test_feed_hard(void)
 	check_feed(s);
 }
 
+/* A partner's VEVENT without an end ends at its start (RFC 5545
+ * §3.6.1): the calendar has no DTEND for it (§3.8.2.2 wants one after
+ * DTSTART), and the feeds show its start alone, not "10:00–10:00". */
+static void
+test_ends_at_start(void)
+{
+	g_autofree char *dir =
+	    g_test_build_filename(G_TEST_DIST, "..", "feeds", "events", NULL);
+	g_autoptr(Site) s = site_render(dir);
+	g_autoptr(EvfEvent) ev = evf_event_new();
+	g_autoptr(EvfView) iv = site_view(s, "calendar.ics", TRUE);
+	g_autoptr(EvfView) v = site_view(s, "feed.json", FALSE);
+	g_autoptr(GBytes) ics = NULL;
+	g_autoptr(GBytes) feed = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *text = NULL;
+	g_autofree char *when = NULL;
+	icalcomponent *cal, *ve;
+
+	ev->uid = g_strdup("instant@partner.example");
+	ev->slug = g_strdup("instant");
+	ev->title = g_strdup("Doors open");
+	ev->start = g_date_time_new_utc(2019, 3, 3, 10, 0, 0);
+	ev->end = g_date_time_ref(ev->start);
+	ev->source = g_strdup("osce");
+	ev->source_title = g_strdup("OSCE");
+	ev->source_url = g_strdup("https://osce.example/rss");
+	ev->created = NOW;
+	ev->modified = NOW + 1;
+	g_ptr_array_set_size(iv->events, 0);
+	g_ptr_array_add(iv->events, ev);
+	g_ptr_array_set_size(v->events, 0);
+	g_ptr_array_add(v->events, ev);
+
+	when = evf_event_format_when(ev);
+	g_assert_cmpstr(when, ==, "3 March 2019, 10:00 (UTC)");
+
+	ics = evf_write_ics(iv, &error);
+	g_assert_no_error(error);
+	text = g_strndup(g_bytes_get_data(ics, NULL), g_bytes_get_size(ics));
+	cal = icalparser_parse_string(text);
+	g_assert_nonnull(cal);
+	ve = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+	g_assert_nonnull(ve);
+	g_assert_nonnull(
+	    icalcomponent_get_first_property(ve, ICAL_DTSTART_PROPERTY));
+	g_assert_null(
+	    icalcomponent_get_first_property(ve, ICAL_DTEND_PROPERTY));
+	g_assert_null(
+	    icalcomponent_get_first_property(ve, ICAL_DURATION_PROPERTY));
+	icalcomponent_free(cal);
+
+	feed = evf_write_jsonfeed(v, &error);
+	g_assert_no_error(error);
+	g_clear_pointer(&text, g_free);
+	text = g_strndup(g_bytes_get_data(feed, NULL), g_bytes_get_size(feed));
+	g_assert_nonnull(strstr(text, "10:00 (UTC)"));
+	g_assert_null(strstr(text, "10:00\u201310:00"));
+	g_assert_null(strstr(text, "10:00–10:00"));
+}
+
 /* A partner's listing, also listed by a second partner: "_event" names
  * both, and the item's own source has its feed's URL. */
 static void
@@ -834,6 +895,7 @@ main(int argc, char **argv)
 	g_test_add_func("/write-json/feed/home-and-about",
 	                test_feed_home_and_about);
 	g_test_add_func("/write-json/feed/partner", test_feed_partner);
+	g_test_add_func("/write-json/ends-at-start", test_ends_at_start);
 	g_test_add_func("/write-json/deterministic", test_deterministic);
 	g_test_add_func("/write-json/jcal/sample", test_jcal_sample);
 	g_test_add_func("/write-json/jcal/hard", test_jcal_hard);

@@ -373,7 +373,8 @@ ok $? "URL: other schemes are refused"
 # Each warning about an event names it (UID and SUMMARY) at the line of
 # its BEGIN:VEVENT (or of the property), past a VTIMEZONE and a VALARM;
 # what is left out says so (a URL that is not http(s), a GEO out of
-# range, an ORGANIZER that is not an address).
+# range, an ORGANIZER that is not an address); an event without an end
+# (RFC 5545: it ends at its start) gets a file without one, and a warning.
 where=$top_srcdir/tests/data/import/migrate/where.ics
 tmp=$(mktmp)
 write_config "$tmp" "$tmp/events"
@@ -385,12 +386,16 @@ for want in \
 	"19: warning: 'links@old.example.org' (\"Open day\"): GEO '95.000000;14.500000' is left out: not a latitude within -90..90 and a longitude within -180..180" \
 	"19: warning: 'links@old.example.org' (\"Open day\"): ORGANIZER 'front desk' is left out: not an e-mail address (mailto:)" \
 	"28: warning: 'links@old.example.org' (\"Open day\"): VALARM is not carried over" \
-	"40: warning: 'backwards@old.example.org' (\"Backwards\"): DTEND is before DTSTART: the event ends one hour after its start"; do
+	"40: warning: 'backwards@old.example.org' (\"Backwards\"): DTEND is before DTSTART: the event ends one hour after its start" \
+	"34: warning: 'doors@old.example.org' (\"Doors open\"): no end in the source (no DTEND or DURATION, so it ends at its start): the event file gets no end, which evfeed reads as one hour after the start"; do
 	grep -qF "where.ics:$want" "$tmp/err"
 	ok $? "where: ${want#*: }"
 done
 [ "$(grep -c 'warning:' "$tmp/err")" = "$(grep -c 'where\.ics:[0-9][0-9]*: warning:' "$tmp/err")" ]
 ok $? "where: every warning has the file and a line"
+grep -qx 'start: 2026-06-05T18:00:00' "$tmp/events/2026-06-05-doors-open.md" &&
+	! grep -q '^end:' "$tmp/events/2026-06-05-doors-open.md"
+ok $? "where: the event without an end has no end: key"
 check "where: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
 
 # ------------------------------------------------------ usage errors
