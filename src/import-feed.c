@@ -81,6 +81,7 @@ typedef struct {
 	char *end;
 	char *location;
 	char *organizer;
+	gboolean categories_capped;
 } Item;
 
 typedef struct {
@@ -249,6 +250,41 @@ warn(Ctx *c, guint line, const char *fmt, ...)
 	} else {
 		g_ptr_array_add(c->warnings, evf_log_escape(msg));
 	}
+}
+
+static char *title_of(const Item *it, gboolean *cut);
+
+/* Like warn(), about the item @it: named by its id and title (as far as
+ * they are known yet), so that an editor finds it. */
+static void warn_item(Ctx *c, const Item *it, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
+
+static void
+warn_item(Ctx *c, const Item *it, const char *fmt, ...)
+{
+	va_list ap;
+	g_autofree char *msg = NULL;
+	g_autofree char *id = it->uid != NULL ? quote(it->uid) : NULL;
+	g_autofree char *title = NULL;
+
+	if (it->title_raw != NULL) {
+		gboolean cut;
+		g_autofree char *text = title_of(it, &cut);
+
+		title = is_blank(text) ? NULL : quote(text);
+	}
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	if (id != NULL && title != NULL)
+		warn(c, it->line, "'%s' (\"%s\"): %s", id, title, msg);
+	else if (id != NULL)
+		warn(c, it->line, "'%s': %s", id, msg);
+	else if (title != NULL)
+		warn(c, it->line, "an item without an id (\"%s\"): %s", title,
+		     msg);
+	else
+		warn(c, it->line, "%s", msg);
 }
 
 /* (transfer full): plain text as HTML paragraphs. */
@@ -959,9 +995,8 @@ add_category(Ctx *c, Item *it, const char *raw)
 	/* One more key past the cap marks that the warning was given. */
 	if (it->categories->len >= MAX_CATEGORIES) {
 		if (it->category_keys->len == MAX_CATEGORIES) {
-			warn(c, it->line,
-			     "more than %d categories, the rest left out",
-			     MAX_CATEGORIES);
+			/* told once the item has its id and title */
+			it->categories_capped = TRUE;
 			g_ptr_array_add(it->category_keys, g_strdup(""));
 		}
 		return;
@@ -979,7 +1014,8 @@ typedef struct {
 	gboolean title_html;
 	char *dc_title;
 	char *link;
-	char *description; /* RSS description, or Atom summary */
+	char *link_refused; /* a link left out: not http(s), or not a URL */
+	char *description;  /* RSS description, or Atom summary */
 	char *desc_base;
 	gboolean desc_cut;
 	char *content; /* content:encoded, or Atom content */
@@ -1016,6 +1052,7 @@ fields_clear(Fields *f)
 	g_free(f->title);
 	g_free(f->dc_title);
 	g_free(f->link);
+	g_free(f->link_refused);
 	g_free(f->description);
 	g_free(f->desc_base);
 	g_free(f->content);
@@ -1054,13 +1091,20 @@ read_core(Ctx *c, Item *it, Fields *f, xmlNode *n, const char *base)
 			    (rel == NULL ||
 			     strcmp(g_strstrip((char *)rel), "alternate") ==
 			         0 ||
-			     strcmp((char *)rel, REL_ALTERNATE) == 0))
+			     strcmp((char *)rel, REL_ALTERNATE) == 0)) {
 				f->link =
 				    evf_html_safe_url((const char *)href, base);
+				if (f->link == NULL && f->link_refused == NULL)
+					f->link_refused =
+					    g_strdup((const char *)href);
+			}
 		} else {
 			g_autofree char *v = text_cut(n, 8 * MAX_FIELD, NULL);
 
 			f->link = evf_html_safe_url(v, base);
+			if (f->link == NULL && !is_blank(v) &&
+			    f->link_refused == NULL)
+				f->link_refused = g_strdup(v);
 		}
 	} else if (named(n, "description") && c->kind != KIND_ATOM &&
 	           f->description == NULL) {
@@ -1161,10 +1205,10 @@ published_of(Ctx *c, Item *it, const char *text, const char *what)
 		return usec_of(dt);
 	q = quote(text);
 	if (dt == NULL) {
-		warn(c, it->line, "%s '%s' is not a date, left out", what, q);
+		warn_item(c, it, "%s '%s' is not a date, left out", what, q);
 		return 0;
 	}
-	warn(c, it->line, "%s '%s' is out of range, left out", what, q);
+	warn_item(c, it, "%s '%s' is out of range, left out", what, q);
 	return 0;
 }
 
@@ -1225,8 +1269,10 @@ read_item(Ctx *c, xmlNode *node, const char *item_base, GError **error)
 		g_autofree char *clean = evf_text_sanitize(it->link, -1);
 
 		if (strlen(it->link) > 8 * MAX_FIELD ||
-		    strcmp(clean, it->link) != 0)
-			g_clear_pointer(&it->link, g_free);
+		    strcmp(clean, it->link) != 0) {
+			g_free(f.link_refused);
+			f.link_refused = g_steal_pointer(&it->link);
+		}
 	}
 	if (it->uid == NULL && it->link != NULL)
 		it->uid = g_strdup(it->link);
@@ -1247,6 +1293,17 @@ read_item(Ctx *c, xmlNode *node, const char *item_base, GError **error)
 		it->desc_cut = f.desc_cut;
 	}
 
+	if (it->link == NULL && f.link_refused != NULL) {
+		g_autofree char *q = quote(f.link_refused);
+
+		warn_item(c, it,
+		          "link '%s' left out: not an http or https address "
+		          "(or too long, or with control characters)",
+		          q);
+	}
+	if (it->categories_capped)
+		warn_item(c, it, "more than %d categories, the rest left out",
+		          MAX_CATEGORIES);
 	it->published = published_of(
 	    c, it, f.pubdate, c->kind == KIND_ATOM ? "published" : "pubDate");
 	if (it->published == 0)
@@ -1359,21 +1416,23 @@ event_dates(Ctx *c, const Item *it, EvfEvent *ev)
 		return;
 	start = parse_date(it->start, &start_day, &zoned);
 	if (start == NULL) {
-		warn(c, it->line,
-		     "ev:startdate '%s' is not a date, listed without one", qs);
+		warn_item(c, it,
+		          "ev:startdate '%s' is not a date, listed without one",
+		          qs);
 		return;
 	}
 	if (!year_ok(start)) {
-		warn(c, it->line,
-		     "ev:startdate '%s' is out of range, listed without a date",
-		     qs);
+		warn_item(
+		    c, it,
+		    "ev:startdate '%s' is out of range, listed without a date",
+		    qs);
 		return;
 	}
 	if (!is_blank(it->end)) {
 		end = parse_date(it->end, &end_day, &end_zoned);
 		if (end == NULL || !year_ok(end)) {
-			warn(c, it->line, "ev:enddate '%s' is %s, left out", qe,
-			     end == NULL ? "not a date" : "out of range");
+			warn_item(c, it, "ev:enddate '%s' is %s, left out", qe,
+			          end == NULL ? "not a date" : "out of range");
 			g_clear_pointer(&end, g_date_time_unref);
 		}
 	}
@@ -1395,10 +1454,11 @@ event_dates(Ctx *c, const Item *it, EvfEvent *ev)
 			g_date_set_dmy(&last, (GDateDay)d, (GDateMonth)m,
 			               (GDateYear)y);
 			if (g_date_compare(&last, &ev->start_date) < 0)
-				warn(c, it->line,
-				     "ev:enddate '%s' is before ev:startdate "
-				     "'%s', one day assumed",
-				     qe, qs);
+				warn_item(
+				    c, it,
+				    "ev:enddate '%s' is before ev:startdate "
+				    "'%s', one day assumed",
+				    qe, qs);
 			else
 				ev->end_date = last;
 		}
@@ -1406,21 +1466,21 @@ event_dates(Ctx *c, const Item *it, EvfEvent *ev)
 		return;
 	}
 	if (!zoned)
-		warn(c, it->line,
-		     "ev:startdate '%s' has no time zone, UTC "
-		     "assumed",
-		     qs);
+		warn_item(c, it,
+		          "ev:startdate '%s' has no time zone, UTC "
+		          "assumed",
+		          qs);
 	ev->start = g_date_time_to_utc(start);
 	if (end != NULL && end_day) {
-		warn(c, it->line,
-		     "ev:enddate '%s' has no time, one hour assumed", qe);
+		warn_item(c, it,
+		          "ev:enddate '%s' has no time, one hour assumed", qe);
 		g_clear_pointer(&end, g_date_time_unref);
 	}
 	if (end != NULL && g_date_time_compare(end, start) <= 0) {
-		warn(c, it->line,
-		     "ev:enddate '%s' is not after ev:startdate '%s', one "
-		     "hour assumed",
-		     qe, qs);
+		warn_item(c, it,
+		          "ev:enddate '%s' is not after ev:startdate '%s', one "
+		          "hour assumed",
+		          qe, qs);
 		g_clear_pointer(&end, g_date_time_unref);
 	}
 	ev->end = end != NULL ? g_date_time_to_utc(end)
@@ -1455,8 +1515,8 @@ event_of(Ctx *c, const Item *it)
 		ev->description_text = g_strdup("");
 	}
 	if (cut)
-		warn(c, it->line, "description cut to %d bytes",
-		     EVF_IMPORT_MAX_DESCRIPTION);
+		warn_item(c, it, "description cut to %d bytes",
+		          EVF_IMPORT_MAX_DESCRIPTION);
 	if (title[0] == '\0') {
 		g_free(title);
 		title = title_from_text(ev->description_text);
@@ -1464,8 +1524,7 @@ event_of(Ctx *c, const Item *it)
 	if (title[0] == '\0')
 		return NULL;
 	if (title_cut)
-		warn(c, it->line, "title cut to %d bytes",
-		     EVF_IMPORT_MAX_TITLE);
+		warn_item(c, it, "title cut to %d bytes", EVF_IMPORT_MAX_TITLE);
 	ev->title = g_steal_pointer(&title);
 	ev->published = it->published;
 	for (guint i = 0; it->categories && i < it->categories->len; i++)
@@ -1514,9 +1573,9 @@ import_items(Ctx *c)
 		Item *it = g_ptr_array_index(c->items, i);
 
 		if (is_blank(it->title_raw) && is_blank(it->desc)) {
-			warn(c, it->line,
-			     "item without title or description "
-			     "left out");
+			warn_item(c, it,
+			          "item without title or description "
+			          "left out");
 			imp->skipped++;
 			continue;
 		}
@@ -1534,9 +1593,9 @@ import_items(Ctx *c)
 		if (g_hash_table_contains(seen, it->uid)) {
 			g_autofree char *q = quote(it->uid);
 
-			warn(c, it->line,
-			     "duplicate id '%s' left out, the first is kept",
-			     q);
+			warn_item(
+			    c, it,
+			    "duplicate id '%s' left out, the first is kept", q);
 			imp->skipped++;
 			continue;
 		}
@@ -1556,9 +1615,9 @@ import_items(Ctx *c)
 		EvfEvent *ev = event_of(c, it);
 
 		if (ev == NULL) {
-			warn(c, it->line,
-			     "item without title or description "
-			     "left out");
+			warn_item(c, it,
+			          "item without title or description "
+			          "left out");
 			imp->skipped++;
 			continue;
 		}

@@ -1516,6 +1516,59 @@ test_sniff(void)
 	g_assert_cmpint(evf_import_sniff(NULL, 0), ==, EVF_FORMAT_AUTO);
 }
 
+/* A warning about one item names it (id and title) after its line; a link
+ * that is left out (not http or https) says so. */
+static void
+test_warnings_name_the_item(void)
+{
+	static const char rss[] =
+	    "<rss version=\"2.0\" xmlns:ev=\"http://purl.org/rss/1.0/modules/"
+	    "event/\">\n"                                         /* 1 */
+	    "<channel><title>t</title>\n"                         /* 2 */
+	    "<link>https://partner.example/</link>\n"             /* 3 */
+	    "<description>d</description>\n"                      /* 4 */
+	    "<item><title>Open day</title>\n"                     /* 5 */
+	    "<guid isPermaLink=\"false\">ev-1</guid>\n"           /* 6 */
+	    "<link>javascript:alert(1)</link>\n"                  /* 7 */
+	    "<ev:startdate>next Tuesday</ev:startdate>\n"         /* 8 */
+	    "</item>\n"                                           /* 9 */
+	    "<item><title>Talk</title>\n"                         /* 10 */
+	    "<link>ftp://files.partner.example/talk.pdf</link>\n" /* 11 */
+	    "<description>x</description></item>\n"               /* 12 */
+	    "</channel></rss>\n";
+	static const char atom[] =
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"      /* 1 */
+	    "<title>t</title><id>urn:feed</id>\n"                 /* 2 */
+	    "<updated>2024-01-01T00:00:00Z</updated>\n"           /* 3 */
+	    "<entry><title>Seminar</title><id>urn:seminar</id>\n" /* 4 */
+	    "<updated>2024-01-01T00:00:00Z</updated>\n"           /* 5 */
+	    "<link href=\"ftp://x.example/s\"/></entry>\n"        /* 6 */
+	    "</feed>\n";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) r =
+	    import_string(rss, "https://partner.example/feed", &error);
+	g_autoptr(EvfImport) a = NULL;
+
+	g_assert_no_error(error);
+	REQUIRE(r);
+	g_assert_null(find(r, "ev-1")->url);
+	g_assert_true(has_warning(r, "line 5: 'ev-1' (\"Open day\"): link "
+	                             "'javascript:alert(1)' left out: not an "
+	                             "http or https address"));
+	g_assert_true(has_warning(r, "line 5: 'ev-1' (\"Open day\"): "
+	                             "ev:startdate 'next Tuesday' is not a "
+	                             "date"));
+	g_assert_true(has_warning(r, "line 10: an item without an id "
+	                             "(\"Talk\"): link "
+	                             "'ftp://files.partner.example/talk.pdf' "
+	                             "left out"));
+	a = import_string(atom, "https://partner.example/feed", &error);
+	g_assert_no_error(error);
+	REQUIRE(a);
+	g_assert_true(has_warning(a, "line 4: 'urn:seminar' (\"Seminar\"): "
+	                             "link 'ftp://x.example/s' left out"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1523,6 +1576,8 @@ main(int argc, char **argv)
 	/* A failed check fails its test only, and the others still run. */
 	g_test_set_nonfatal_assertions();
 
+	g_test_add_func("/import-feed/warnings/name-the-item",
+	                test_warnings_name_the_item);
 	g_test_add_func("/import-feed/rss/mod-event", test_rss_mod_event);
 	g_test_add_func("/import-feed/rss/fingerprints", test_rss_fingerprints);
 	g_test_add_func("/import-feed/rss/relative-links",
