@@ -463,13 +463,31 @@ fold_words(const char *s)
 	return g_string_free(out, FALSE);
 }
 
-/* Whether the UTF-8 character at @p (within @hay) is part of a word. */
+/* Whether the UTF-8 character at @p is part of a word that spaces set
+ * apart. Scripts written without spaces between words (Chinese, Japanese,
+ * Thai, Lao, Khmer, Myanmar…) have no such edges: a term in them is found
+ * anywhere, as before whole words were asked for. */
 static gboolean
 word_char(const char *p)
 {
+	static const GUnicodeScript unspaced[] = {
+		G_UNICODE_SCRIPT_HAN,      G_UNICODE_SCRIPT_HIRAGANA,
+		G_UNICODE_SCRIPT_KATAKANA, G_UNICODE_SCRIPT_BOPOMOFO,
+		G_UNICODE_SCRIPT_THAI,     G_UNICODE_SCRIPT_LAO,
+		G_UNICODE_SCRIPT_KHMER,    G_UNICODE_SCRIPT_MYANMAR,
+		G_UNICODE_SCRIPT_TIBETAN,  G_UNICODE_SCRIPT_YI,
+		G_UNICODE_SCRIPT_JAVANESE, G_UNICODE_SCRIPT_BALINESE,
+	};
 	gunichar c = g_utf8_get_char(p);
+	GUnicodeScript script;
 
-	return g_unichar_isalnum(c) || g_unichar_ismark(c);
+	if (!g_unichar_isalnum(c) && !g_unichar_ismark(c))
+		return FALSE;
+	script = g_unichar_get_script(c);
+	for (guint i = 0; i < G_N_ELEMENTS(unspaced); i++)
+		if (script == unspaced[i])
+			return FALSE;
+	return TRUE;
 }
 
 /* Whether @ev's title, description or categories hold one of @words as a

@@ -695,8 +695,9 @@ test_filters_whole_words(void)
 {
 	g_autoptr(EvfConfig) cfg =
 	    config("[source osce]\nurl=https://osce.example/\n"
-	           "include=war, rule of law, c++, école\n"
-	           "exclude=award\n");
+	           "include=war, rule of law, c++, école, 東京, "
+	           "ความปลอดภัย\n"
+	           "exclude=award, 東京会議\n");
 	g_autoptr(GPtrArray) local =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
 	g_autoptr(GHashTable) p = partners();
@@ -715,7 +716,14 @@ test_filters_whole_words(void)
 		                                               */
 		"ÉCOLE d'été",                                /* + */
 		"Écoles",                                     /* - */
+		/* scripts written without spaces: found anywhere */
+		"今日は東京で会議", /* + */
+		"สัมมนาความปลอดภัย",  /* + */
+		"東京会議の案内",   /* - (excluded) */
 	};
+	static const gboolean want[] = { FALSE, TRUE, TRUE,  FALSE, TRUE,
+		                         FALSE, TRUE, FALSE, TRUE,  TRUE,
+		                         FALSE, TRUE, TRUE,  FALSE };
 	g_autoptr(GPtrArray) items =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
 
@@ -729,8 +737,16 @@ test_filters_whole_words(void)
 	out = evf_merge(cfg, local, p);
 	for (guint i = 0; i < out->len; i++)
 		g_string_append_printf(
-		    kept, "%s;", ((EvfEvent *)g_ptr_array_index(out, i))->uid);
-	g_assert_cmpstr(kept->str, ==, "1;2;4;6;8;9;");
+		    kept, ";%s;", ((EvfEvent *)g_ptr_array_index(out, i))->uid);
+	G_STATIC_ASSERT(G_N_ELEMENTS(want) == G_N_ELEMENTS(titles));
+	for (guint i = 0; i < G_N_ELEMENTS(titles); i++) {
+		g_autofree char *uid = g_strdup_printf(";%u;", i);
+
+		if ((strstr(kept->str, uid) != NULL) != want[i])
+			g_test_message("'%s' %s", titles[i],
+			               want[i] ? "dropped" : "kept");
+		g_assert_true((strstr(kept->str, uid) != NULL) == want[i]);
+	}
 }
 
 static void
