@@ -244,16 +244,36 @@ occurrence_end(GTimeZone *site_tz, const EvfEvent *ev, GTimeZone *tz,
 	       (g_date_time_to_unix(ev->end) - g_date_time_to_unix(ev->start));
 }
 
-/* Moves @it, running a rule without COUNT from @first, to just before the
- * occurrences that may end after @now (unix seconds): libical steps
- * through ICU, some microseconds an occurrence, and an hourly series
+/* @t's wall clock read as UTC, unix seconds: the clock libical steps an
+ * hourly rule on. */
+static gint64
+naive_seconds(struct icaltimetype t)
+{
+	g_autoptr(GDateTime) d = g_date_time_new_utc(
+	    t.year, t.month, t.day, t.is_date ? 0 : t.hour,
+	    t.is_date ? 0 : t.minute, t.is_date ? 0 : t.second);
+
+	return d != NULL ? g_date_time_to_unix(d) : 0;
+}
+
+/* Moves @it, running the rule @rt without COUNT from @first, to just
+ * before the occurrences that may end after @now (unix seconds): libical
+ * steps through ICU, some microseconds an occurrence, and an hourly series
  * since 1990 has hundreds of thousands of them. Every occurrence it skips
  * starts over a day before @now less the event's length, so it ended
  * before @now whatever the zones (an all-day date ends at midnight in the
- * site's zone, at most 14 hours from UTC's) or a DST hour. */
+ * site's zone, at most 14 hours from UTC's) or a DST hour.
+ *
+ * A rule by hours is started afresh on its own grid instead (its first
+ * step on the wall clock from @first that is not after that point, a
+ * whole number of INTERVAL hours): libical's set_start moves the grid of
+ * such a rule (an hourly rule of interval 5 from 1 April 03:00, started
+ * on 30 May 07:00, gives 08:00, 13:00…). The fresh start is itself given
+ * as an occurrence, whatever the rule's BY parts say, but it ended long
+ * before @now. */
 static void
-skip_to_near(icalrecur_iterator *it, const EvfEvent *ev,
-             struct icaltimetype first, gint64 now)
+skip_to_near(icalrecur_iterator **it, const struct icalrecurrencetype *rt,
+             const EvfEvent *ev, struct icaltimetype first, gint64 now)
 {
 	g_autoptr(GDateTime) utc = NULL;
 	g_autoptr(GDateTime) local = NULL;
@@ -278,9 +298,34 @@ skip_to_near(icalrecur_iterator *it, const EvfEvent *ev,
 		    utc, g_date_time_get_timezone(ev->start));
 		target = evf_tz_wall_time(local);
 	}
-	if (icaltime_compare(target, first) > 0 &&
-	    !icalrecur_iterator_set_start(it, target))
+	if (icaltime_compare(target, first) <= 0)
+		return;
+	if (rt->freq == ICAL_HOURLY_RECURRENCE) {
+		gint64 step = 3600 * (gint64)MAX(rt->interval, 1);
+		gint64 from = naive_seconds(first);
+		g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc(
+		    from + (naive_seconds(target) - from) / step * step);
+		icalrecur_iterator *fresh;
+
+		if (at == NULL)
+			return;
+		target = first;
+		target.year = g_date_time_get_year(at);
+		target.month = g_date_time_get_month(at);
+		target.day = g_date_time_get_day_of_month(at);
+		target.hour = g_date_time_get_hour(at);
+		target.minute = g_date_time_get_minute(at);
+		target.second = g_date_time_get_second(at);
+		fresh = icalrecur_iterator_new(*rt, target);
+		if (fresh == NULL) {
+			icalerror_clear_errno();
+			return;
+		}
+		icalrecur_iterator_free(*it);
+		*it = fresh;
+	} else if (!icalrecur_iterator_set_start(*it, target)) {
 		icalerror_clear_errno();
+	}
 }
 
 /* Notes @at, an occurrence of @ev in @tz (its zone; NULL: UTC) as
@@ -354,7 +399,7 @@ compute_past(GTimeZone *site_tz, const EvfEvent *ev, gint64 now,
 	/* libical cannot start a rule with COUNT elsewhere than at its
 	 * start: it counts the occurrences. */
 	if (rt.count == 0)
-		skip_to_near(it, ev, first, now / G_USEC_PER_SEC);
+		skip_to_near(&it, &rt, ev, first, now / G_USEC_PER_SEC);
 	for (guint i = 0;; i++) {
 		struct icaltimetype at = icalrecur_iterator_next(it);
 

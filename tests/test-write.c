@@ -1163,6 +1163,44 @@ test_page_series_running(void)
 	g_assert_true(ids_unique(page));
 }
 
+/* Hourly series with an interval: the occurrence named is one of the
+ * rule's (libical's set_start moves the grid of an hourly rule, so the
+ * skip ahead starts the rule afresh on its own grid), and a series whose
+ * last occurrence is still to come is not past. At now, 1 June 2025 12:00
+ * UTC. */
+static void
+test_page_series_running_grid(void)
+{
+	static const char *const files[] = {
+		"five-hours.md",
+		"---\ntitle: Five hours\nstart: 2025-04-01T03:00\n"
+		"end: 2025-04-01T03:30\nrecurrence: FREQ=HOURLY;INTERVAL=5\n---\n",
+		"seven-hours.md",
+		"---\ntitle: Seven hours\nstart: 2025-05-20T01:00\n"
+		"end: 2025-05-20T01:10\nrecurrence: FREQ=HOURLY;INTERVAL=7\n---\n",
+		"until.md",
+		"---\ntitle: Until\nstart: 2025-04-01T03:00\n"
+		"end: 2025-04-01T03:30\n"
+		"recurrence: FREQ=HOURLY;INTERVAL=5;UNTIL=20250601T140000Z\n---\n",
+		NULL,
+	};
+	g_autoptr(Site) s = site_of("UTC", files);
+	g_autofree char *page = file_text(s, "index.html");
+	g_autofree char *archive = file_text(s, "archive.html");
+	g_autofree char *five = article_of(page, "five-hours");
+	g_autofree char *seven = article_of(page, "seven-hours");
+	g_autofree char *until = article_of(page, "until");
+
+	/* 1475 hours (295 × 5) after the start */
+	g_assert_nonnull(strstr(five, "datetime=\"2025-06-01T14:00:00Z\">"
+	                              "1 June 2025, 14:00\u201314:30 (UTC)"));
+	/* 301 hours (43 × 7) after the start */
+	g_assert_nonnull(strstr(seven, "datetime=\"2025-06-01T14:00:00Z\">"
+	                               "1 June 2025, 14:00\u201314:10 (UTC)"));
+	g_assert_nonnull(strstr(until, "datetime=\"2025-06-01T14:00:00Z\">"));
+	g_assert_null(strstr(archive, "id=\"until\""));
+}
+
 /* All-day series: a yearly one is listed on its next date, before the
  * timed events of that day and after the days before it; one of three
  * days that is on at now, under the month it began in, May. */
@@ -1441,6 +1479,8 @@ main(int argc, char **argv)
 	                test_page_months_in_order);
 	g_test_add_func("/write/page/series-past", test_page_series_past);
 	g_test_add_func("/write/page/series-running", test_page_series_running);
+	g_test_add_func("/write/page/series-running-grid",
+	                test_page_series_running_grid);
 	g_test_add_func("/write/page/series-running-all-day",
 	                test_page_series_running_all_day);
 	g_test_add_func("/write/page/series-running-zone",
