@@ -464,15 +464,29 @@ evf_catalog_parse(const EvfConfig *cfg, EvfCatalogCache *cache,
 	return g_steal_pointer(&events);
 }
 
+/* Counts each of @diags from @from to @to in @seen, by its line. */
+static void
+count_diags(GHashTable *seen, GPtrArray *diags, guint from, guint to)
+{
+	for (guint i = from; i < to; i++) {
+		char *line = evf_diag_format(g_ptr_array_index(diags, i));
+		guint n = GPOINTER_TO_UINT(g_hash_table_lookup(seen, line));
+
+		g_hash_table_replace(seen, line, GUINT_TO_POINTER(n + 1));
+	}
+}
+
 /* For evf_catalog_check: the folder's own files @files already fail
  * `evfeed check`, or the files added to it do. Keeps in @diags, from
  * @start on, only what the folder alone does not give (each diagnostic
  * counted, so that a second copy of one is new); TRUE when no error is
  * left, i.e. the folder was broken before and the added files make it no
- * worse, with a warning that says so. @before: the errors before @start. */
+ * worse, with a warning that says so. @diags from @start to @read_end are
+ * what reading the folder gave (files that cannot be read), which are the
+ * folder's own; @before: the errors before @start. */
 static gboolean
 only_new_errors(const EvfConfig *cfg, GPtrArray *files, gint64 now,
-                GPtrArray *diags, guint start, guint before)
+                GPtrArray *diags, guint start, guint read_end, guint before)
 {
 	g_autoptr(GPtrArray) base = evf_diags_new();
 	g_autoptr(GPtrArray) events =
@@ -482,12 +496,13 @@ only_new_errors(const EvfConfig *cfg, GPtrArray *files, gint64 now,
 	g_autofree char *shown = evf_catalog_display_path(cfg->events_dir);
 	guint old_errors = evf_diags_errors(base);
 
-	for (guint i = 0; i < base->len; i++) {
-		char *line = evf_diag_format(g_ptr_array_index(base, i));
-		guint n = GPOINTER_TO_UINT(g_hash_table_lookup(seen, line));
-
-		g_hash_table_replace(seen, line, GUINT_TO_POINTER(n + 1));
-	}
+	/* the folder's own: what parsing it alone gives, and what reading
+	 * it gave */
+	count_diags(seen, base, 0, base->len);
+	count_diags(seen, diags, start, read_end);
+	for (guint i = start; i < read_end; i++)
+		old_errors +=
+		    !((EvfDiag *)g_ptr_array_index(diags, i))->warning;
 	for (guint i = start; i < diags->len;) {
 		g_autofree char *line =
 		    evf_diag_format(g_ptr_array_index(diags, i));
@@ -520,12 +535,14 @@ evf_catalog_check(const EvfConfig *cfg, GPtrArray *added, gint64 now,
 	g_autoptr(GPtrArray) all = g_ptr_array_new(); /* borrowed */
 	g_autoptr(GPtrArray) events = NULL;
 	guint before = evf_diags_errors(diags), start = diags->len;
+	guint read_end = start;
 
 	if (added == NULL || g_file_test(cfg->events_dir, G_FILE_TEST_EXISTS)) {
 		files = evf_catalog_read(cfg, NULL, diags, &digest);
 		if (files == NULL)
 			return FALSE;
 		g_ptr_array_extend(all, files, NULL, NULL);
+		read_end = diags->len;
 	}
 	if (added != NULL)
 		g_ptr_array_extend(all, added, NULL, NULL);
@@ -534,5 +551,5 @@ evf_catalog_check(const EvfConfig *cfg, GPtrArray *added, gint64 now,
 		return TRUE;
 	if (added == NULL || files == NULL)
 		return FALSE;
-	return only_new_errors(cfg, files, now, diags, start, before);
+	return only_new_errors(cfg, files, now, diags, start, read_end, before);
 }

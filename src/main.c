@@ -190,10 +190,11 @@ cmd_sources(void)
 }
 
 /* The diagnostics of `new`'s draft (a file named "new" made from the
- * command line) as the command line's: "new:3:8: error: start: …" is
- * "evfeed: new: error: --start: …". Others as they are. */
+ * command line) and of the file it would write, @shown (nullable), as the
+ * command line's: "new:3:8: error: start: …" is "evfeed: new: error:
+ * --start: …". Others as they are. */
 static void
-print_new_diags(GPtrArray *diags)
+print_new_diags(GPtrArray *diags, const char *shown)
 {
 	static const char *const options[][2] = {
 		{ "title", "TITLE" },         { "start", "--start" },
@@ -208,22 +209,26 @@ print_new_diags(GPtrArray *diags)
 		const char *kind = d->warning ? "warning" : "error";
 		const char *option = NULL;
 
-		if (strcmp(d->file, "new") != 0) {
+		gboolean draft = strcmp(d->file, "new") == 0;
+
+		if (draft || (shown != NULL && strcmp(d->file, shown) == 0))
+			for (guint k = 0;
+			     colon != NULL && k < G_N_ELEMENTS(options); k++)
+				if (strlen(options[k][0]) ==
+				        (gsize)(colon - m) &&
+				    strncmp(m, options[k][0],
+				            (gsize)(colon - m)) == 0)
+					option = options[k][1];
+		if (option != NULL) {
+			fprintf(stderr, "evfeed: new: %s: %s: %s\n", kind,
+			        option, colon + 2);
+		} else if (draft) {
+			fprintf(stderr, "evfeed: new: %s: %s\n", kind, m);
+		} else {
 			g_autofree char *line = evf_diag_format(d);
 
 			fprintf(stderr, "%s\n", line);
-			continue;
 		}
-		for (guint k = 0; colon != NULL && k < G_N_ELEMENTS(options);
-		     k++)
-			if (strlen(options[k][0]) == (gsize)(colon - m) &&
-			    strncmp(m, options[k][0], (gsize)(colon - m)) == 0)
-				option = options[k][1];
-		if (option != NULL)
-			fprintf(stderr, "evfeed: new: %s: %s: %s\n", kind,
-			        option, colon + 2);
-		else
-			fprintf(stderr, "evfeed: new: %s: %s\n", kind, m);
 	}
 }
 
@@ -262,7 +267,7 @@ cmd_new(const char *title)
 		ev = evf_eventfile_parse("new", "new", draft, strlen(draft),
 		                         cfg, g_get_real_time(), diags);
 	if (ev == NULL) {
-		print_new_diags(diags);
+		print_new_diags(diags, NULL);
 		if (error != NULL)
 			fprintf(stderr, "evfeed: error: %s\n", error->message);
 		return 1;
@@ -289,7 +294,7 @@ cmd_new(const char *title)
 	 * other file's, nor a build fail once it is written. */
 	g_ptr_array_add(added, evf_source_file_new(path, text));
 	if (!evf_catalog_check(cfg, added, g_get_real_time(), diags)) {
-		print_new_diags(diags);
+		print_new_diags(diags, shown);
 		fprintf(stderr,
 		        "evfeed: error: '%s' is not written: the events folder "
 		        "would not pass 'evfeed check' with it\n",
@@ -305,7 +310,7 @@ cmd_new(const char *title)
 		fprintf(stderr, "evfeed: error: %s\n", error->message);
 		return 1;
 	}
-	print_new_diags(diags); /* warnings */
+	print_new_diags(diags, shown); /* warnings */
 	printf("%s\n", shown);
 	return 0;
 }

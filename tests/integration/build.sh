@@ -188,7 +188,7 @@ s2=$?
 	>/dev/null 2>"$tmp/err.same"
 s3=$?
 test "$s1$s2$s3" = 111 &&
-	grep -q "categories: empty value" "$tmp/err.empty" &&
+	grep -q "^evfeed: new: error: --category: empty value" "$tmp/err.empty" &&
 	grep -q "category 'foo!' has the same address" "$tmp/err.twice" &&
 	grep -q "file name gives the same address (events/2026-06-02-seminar.ics) as .*2026-06-02 Seminar.md" "$tmp/err.same" &&
 	[ "$(ls "$tmp/new/events")" = "$tree_before" ] &&
@@ -201,20 +201,23 @@ ok $? "new refuses a file that would make check fail, and writes nothing"
 mkdir -p "$tmp/broken/events"
 write_config "$tmp/broken" "$tmp/broken/events"
 printf -- '---\ntitle: Draft\nstart: 2026-02-30\n---\n' >"$tmp/broken/events/draft.md"
+# and files that cannot be read: a dangling link, a folder
+ln -s nowhere "$tmp/broken/events/dangling.md"
+mkdir "$tmp/broken/events/folder.md"
 "$EVFEED" new "Good one" --config "$tmp/broken/evfeed.conf" --start 2026-06-01 \
 	>"$tmp/out" 2>"$tmp/err"
 st=$?
 test $st -eq 0 && test -f "$tmp/broken/events/2026-06-01-good-one.md" &&
-	grep -q "warning: the events folder already fails 'evfeed check' (1 error" "$tmp/err" &&
-	! grep -q 'draft.md' "$tmp/err"
+	grep -q "warning: the events folder already fails 'evfeed check' (3 errors" "$tmp/err" &&
+	! grep -q 'draft.md\|dangling.md\|folder.md' "$tmp/err"
 ok $? "new in a folder that already fails check: written, with a warning (status $st)"
 diag_file "$tmp/err"
 "$EVFEED" new "Bad one" --config "$tmp/broken/evfeed.conf" --start 2026-06-02 \
 	--category "" >"$tmp/out" 2>"$tmp/err"
 st=$?
 test $st -eq 1 && test ! -e "$tmp/broken/events/2026-06-02-bad-one.md" &&
-	grep -q "2026-06-02-bad-one.md:.*categories: empty value" "$tmp/err" &&
-	! grep -q 'draft.md' "$tmp/err"
+	grep -q "^evfeed: new: error: --category: empty value" "$tmp/err" &&
+	! grep -q 'draft.md\|dangling.md\|folder.md' "$tmp/err"
 ok $? "new in a folder that already fails check: a file with its own error is refused, only its error shown (status $st)"
 diag_file "$tmp/err"
 
