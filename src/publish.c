@@ -94,9 +94,11 @@ pending_cmp(gconstpointer a, gconstpointer b)
 
 struct _EvfStage {
 	char *dir;
-	GMutex lock;      /* files come from several threads */
-	GHashTable *made; /* the folders made so far */
-	GPtrArray *files; /* of Pending */
+	GMutex lock;        /* files come from several threads */
+	GHashTable *made;   /* the folders made so far */
+	GPtrArray *created; /* those of them that were not there before */
+	GPtrArray *files;   /* of Pending */
+	gboolean committed;
 };
 
 EvfStage *
@@ -107,8 +109,19 @@ evf_stage_new(const char *dir)
 	st->dir = g_strdup(dir);
 	g_mutex_init(&st->lock);
 	st->made = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	st->created = g_ptr_array_new_with_free_func(g_free);
 	st->files = g_ptr_array_new_with_free_func(pending_free);
 	return st;
+}
+
+/* Longest path first: a folder before the one it is in. */
+static gint
+path_cmp_deepest(gconstpointer a, gconstpointer b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	gsize lx = strlen(x), ly = strlen(y);
+
+	return lx != ly ? (lx < ly) - (lx > ly) : strcmp(x, y);
 }
 
 void
@@ -116,7 +129,15 @@ evf_stage_free(EvfStage *st)
 {
 	if (st == NULL)
 		return;
-	g_ptr_array_unref(st->files);
+	g_ptr_array_unref(st->files); /* and their temporary files */
+	/* A stage that did not publish leaves no folder it made (a new
+	 * category's): those still empty go, the deepest first. */
+	if (!st->committed) {
+		g_ptr_array_sort(st->created, path_cmp_deepest);
+		for (guint i = 0; i < st->created->len; i++)
+			rmdir(g_ptr_array_index(st->created, i));
+	}
+	g_ptr_array_unref(st->created);
 	g_hash_table_unref(st->made);
 	g_mutex_clear(&st->lock);
 	g_free(st->dir);
@@ -312,9 +333,20 @@ make_parent(EvfStage *st, const char *path, GError **error)
 {
 	g_autofree char *parent = g_path_get_dirname(path);
 	g_autoptr(GMutexLocker) locked = g_mutex_locker_new(&st->lock);
+	char *up;
 
 	if (g_hash_table_contains(st->made, parent))
 		return TRUE;
+	/* the folders that are not there yet, up to the output folder */
+	up = g_strdup(parent);
+	while (strlen(up) > strlen(st->dir) &&
+	       !g_file_test(up, G_FILE_TEST_EXISTS)) {
+		char *next = g_path_get_dirname(up);
+
+		g_ptr_array_add(st->created, up);
+		up = next;
+	}
+	g_free(up);
 	if (g_mkdir_with_parents(parent, 0755) < 0)
 		return io_error(error, "create", parent, errno);
 	g_hash_table_add(st->made, g_steal_pointer(&parent));
@@ -387,6 +419,7 @@ evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
 			return io_error(error, "replace", p->final, e);
 		}
 	}
+	st->committed = TRUE;
 	for (guint i = 0; i < renames->len; i++) {
 		Pending *p = g_ptr_array_index(renames, i);
 

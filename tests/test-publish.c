@@ -298,13 +298,15 @@ test_many_files_one_failure(void)
 /* A file that can be written but not put in place (a folder stands where
  * it goes) is found only after the files before it in path order were put
  * in place: they are put back. The old files are in place again, byte for
- * byte and as the same files, a new file made meanwhile is gone, and no
- * temporary file is left. */
+ * byte and as the same files, a new file made meanwhile is gone, and
+ * neither a temporary file nor a folder made for the new files is left. */
 static void
 test_put_back(void)
 {
 	g_autofree char *dir = g_dir_make_tmp("evfeed-pub-XXXXXX", NULL);
 	g_autofree char *folder = g_build_filename(dir, "z.xml", NULL);
+	g_autofree char *made = g_build_filename(dir, "category", NULL);
+	g_autofree char *events = g_build_filename(dir, "events", NULL);
 	g_autoptr(GPtrArray) v1 = files();
 	g_autoptr(GPtrArray) v2 = files();
 	g_autoptr(GError) error = NULL;
@@ -324,6 +326,7 @@ test_put_back(void)
 	g_ptr_array_add(v2, file("a.ics", "one, edited"));
 	g_ptr_array_add(v2, file("events/b.ics", "two, edited"));
 	g_ptr_array_add(v2, file("events/c.ics", "three, new"));
+	g_ptr_array_add(v2, file("category/new/rss.xml", "new folders"));
 	g_ptr_array_add(v2, file("z.xml", "cannot be"));
 	g_assert_false(publish(dir, v2, NULL, &written, changed, &error));
 	g_assert_nonnull(error);
@@ -340,6 +343,10 @@ test_put_back(void)
 	g_assert_cmpuint(inode(dir, "events/b.ics"), ==, b_ino);
 	g_assert_true(g_file_test(folder, G_FILE_TEST_IS_DIR));
 	g_assert_cmpuint(count_temps(dir), ==, 0);
+	/* No folder the failed build made is left; those there before
+	 * stay. */
+	g_assert_false(g_file_test(made, G_FILE_TEST_EXISTS));
+	g_assert_true(g_file_test(events, G_FILE_TEST_IS_DIR));
 	rm_rf(dir);
 }
 
