@@ -690,8 +690,9 @@ typedef struct {
 	GPtrArray *warnings;
 	GHashTable *warned;
 	guint warnings_dropped;
-	GHashTable *zones;    /* "<calendar>/<TZID>" → Zone */
-	GHashTable *floating; /* uids with floating times */
+	GHashTable *zones;         /* "<calendar>/<TZID>" → Zone */
+	GHashTable *floating;      /* uids with floating times */
+	const char *floating_zone; /* the X-WR-TIMEZONE some were taken in */
 	gulong steps_left;
 	GPtrArray *out; /* the events so far, pruned to the cap */
 	gboolean full;  /* out was pruned: worst_* is the last kept */
@@ -1091,8 +1092,44 @@ resolve_zone(Ctx *c, icalcomponent *cal, const char *raw)
 	return z;
 }
 
+/* (transfer none) (nullable): the IANA zone @cal names in
+ * X-WR-TIMEZONE, the default zone Apple's and Google's calendars give its
+ * floating times, from the cache; NULL when it names none evfeed knows. */
+static const Zone *
+calendar_default_zone(Ctx *c, icalcomponent *cal)
+{
+	g_autofree char *key = g_strdup_printf("%p/X-WR-TIMEZONE", (void *)cal);
+	Zone *z = g_hash_table_lookup(c->zones, key);
+
+	if (z == NULL) {
+		const char *name = NULL;
+
+		for (icalproperty *p =
+		         icalcomponent_get_first_property(cal, ICAL_X_PROPERTY);
+		     p != NULL && name == NULL;
+		     p = icalcomponent_get_next_property(cal, ICAL_X_PROPERTY))
+			if (g_ascii_strcasecmp(icalproperty_get_x_name(p),
+			                       "X-WR-TIMEZONE") == 0)
+				name = icalproperty_get_x(p);
+		z = g_new0(Zone, 1);
+		if (name != NULL && !blank(name)) {
+			g_autofree char *one = evf_text_oneline(name);
+
+			g_strstrip(one);
+			z->tz = evf_tz_new(one, NULL);
+			if (z->tz != NULL) {
+				z->kind = ZONE_IANA;
+				z->tzid = g_steal_pointer(&one);
+			}
+		}
+		g_hash_table_insert(c->zones, g_steal_pointer(&key), z);
+	}
+	return z->kind == ZONE_IANA ? z : NULL;
+}
+
 /* (transfer none): the zone of the date-time in @prop, from the cache;
- * floating times are taken as UTC (and noted for @uid). */
+ * floating times are taken in the calendar's X-WR-TIMEZONE, or else as
+ * UTC (and noted for @uid). */
 static const Zone *
 prop_zone(Ctx *c, icalcomponent *cal, icalproperty *prop, struct icaltimetype t,
           const char *uid)
@@ -1107,9 +1144,13 @@ prop_zone(Ctx *c, icalcomponent *cal, icalproperty *prop, struct icaltimetype t,
 	param = icalproperty_get_first_parameter(prop, ICAL_TZID_PARAMETER);
 	tzid = param != NULL ? icalparameter_get_tzid(param) : NULL;
 	if (tzid == NULL || tzid[0] == '\0') {
+		const Zone *dflt = calendar_default_zone(c, cal);
+
 		if (uid != NULL)
 			g_hash_table_add(c->floating, g_strdup(uid));
-		return &zone_utc;
+		if (dflt != NULL)
+			c->floating_zone = dflt->tzid;
+		return dflt != NULL ? dflt : &zone_utc;
 	}
 	key = g_strdup_printf("%p/%s", (void *)cal, tzid);
 	z = g_hash_table_lookup(c->zones, key);
@@ -2755,14 +2796,32 @@ import_root(Ctx *c, icalcomponent *root)
 		         "are taken, the nearest to now",
 		         c->dropped, c->max_items);
 	g_ptr_array_sort(c->out, evf_event_cmp_start);
-	if (g_hash_table_size(c->floating) == 1)
-		ctx_warn(c, "an event has floating times (no time zone): "
-		            "taken as UTC");
-	else if (g_hash_table_size(c->floating) > 1)
-		ctx_warn(c,
-		         "%u events have floating times (no time zone): "
-		         "taken as UTC",
-		         g_hash_table_size(c->floating));
+	if (g_hash_table_size(c->floating) > 0) {
+		g_autofree char *in =
+		    c->floating_zone != NULL
+		        ? g_strdup_printf("taken in the calendar's "
+		                          "X-WR-TIMEZONE, %s",
+		                          c->floating_zone)
+		        : g_strdup("taken as UTC");
+
+		if (g_hash_table_size(c->floating) == 1) {
+			GHashTableIter it;
+			gpointer uid = NULL;
+			g_autofree char *u = NULL;
+
+			g_hash_table_iter_init(&it, c->floating);
+			g_hash_table_iter_next(&it, &uid, NULL);
+			u = shown(uid);
+			ctx_warn(c,
+			         "'%s': an event has floating times (no time "
+			         "zone): %s",
+			         u, in);
+		} else
+			ctx_warn(c,
+			         "%u events have floating times (no time "
+			         "zone): %s",
+			         g_hash_table_size(c->floating), in);
+	}
 	if (c->warnings_dropped > 0)
 		g_ptr_array_add(c->warnings,
 		                g_strdup_printf("and %u more warnings",

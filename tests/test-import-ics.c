@@ -615,6 +615,45 @@ test_tzid_no_vtimezone(void)
 	g_assert_true(has_warning(imp, "floating times"));
 }
 
+/* Floating times in a calendar that names its default zone in
+ * X-WR-TIMEZONE (Apple's and Google's exports) are taken in that zone, as
+ * those calendars take them; one it does not name, or names unknown, as
+ * UTC; each with a warning that says which. */
+static void
+test_tzid_floating_default(void)
+{
+	g_autoptr(EvfImport) vienna = import_body(
+	    "X-WR-TIMEZONE:Europe/Vienna\n"
+	    "BEGIN:VEVENT\nUID:f@partner.example\nDTSTAMP:20180601T000000Z\n"
+	    "SUMMARY:Floating\nDTSTART:20180802T100000\n"
+	    "DTEND:20180802T120000\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:z@partner.example\nDTSTAMP:20180601T000000Z\n"
+	    "SUMMARY:Zoned\nDTSTART:20180802T100000Z\n"
+	    "DTEND:20180802T120000Z\nEND:VEVENT");
+	g_autoptr(EvfImport) mars = import_body(
+	    "X-WR-TIMEZONE:Mars/Olympus_Mons\n"
+	    "BEGIN:VEVENT\nUID:f@partner.example\nDTSTAMP:20180601T000000Z\n"
+	    "SUMMARY:Floating\nDTSTART:20180802T100000\n"
+	    "DTEND:20180802T120000\nEND:VEVENT");
+	EvfEvent *f = find(vienna, "f@partner.example");
+	EvfEvent *z = find(vienna, "z@partner.example");
+	EvfEvent *m = find(mars, "f@partner.example");
+
+	g_assert_cmpstr(f->tzid, ==, "Europe/Vienna");
+	assert_utc(f->start, "2018-08-02T08:00:00Z");
+	assert_utc(f->end, "2018-08-02T10:00:00Z");
+	g_assert_true(has_warning(
+	    vienna, "floating times (no time zone): taken in the calendar's "
+	            "X-WR-TIMEZONE, Europe/Vienna"));
+	/* a time in UTC stays so */
+	g_assert_null(z->tzid);
+	assert_utc(z->start, "2018-08-02T10:00:00Z");
+	g_assert_null(m->tzid);
+	assert_utc(m->start, "2018-08-02T10:00:00Z");
+	g_assert_true(has_warning(mars, "floating times (no time zone): taken "
+	                                "as UTC"));
+}
+
 /* RFC 5545 §3.3.5: a wall time in the gap where the clocks go forward is
  * read with the offset before the gap: 02:30 in Sarajevo on 2027-03-28,
  * when 02:00 +01:00 becomes 03:00 +02:00, is 01:30Z, 03:30 local (GLib
@@ -1909,6 +1948,8 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/lf-only", test_lf_only);
 	g_test_add_func("/import-ics/long-lines", test_long_lines);
 	g_test_add_func("/import-ics/fold-mid-utf8", test_fold_mid_utf8);
+	g_test_add_func("/import-ics/tzid/floating-default",
+	                test_tzid_floating_default);
 	g_test_add_func("/import-ics/tzid/no-vtimezone",
 	                test_tzid_no_vtimezone);
 	g_test_add_func("/import-ics/tzid/spring-forward-gap",
