@@ -690,9 +690,9 @@ typedef struct {
 	GPtrArray *warnings;
 	GHashTable *warned;
 	guint warnings_dropped;
-	GHashTable *zones;         /* "<calendar>/<TZID>" → Zone */
-	GHashTable *floating;      /* uids with floating times */
-	const char *floating_zone; /* the X-WR-TIMEZONE some were taken in */
+	GHashTable *zones;    /* "<calendar>/<TZID>" → Zone */
+	GHashTable *floating; /* uids with floating times */
+	char *floating_zone;  /* the X-WR-TIMEZONE some were taken in */
 	gulong steps_left;
 	GPtrArray *out; /* the events so far, pruned to the cap */
 	gboolean full;  /* out was pruned: worst_* is the last kept */
@@ -1092,39 +1092,38 @@ resolve_zone(Ctx *c, icalcomponent *cal, const char *raw)
 	return z;
 }
 
-/* (transfer none) (nullable): the IANA zone @cal names in
- * X-WR-TIMEZONE, the default zone Apple's and Google's calendars give its
- * floating times, from the cache; NULL when it names none evfeed knows. */
+/* (transfer none) (nullable): the zone @cal names in X-WR-TIMEZONE, the
+ * default zone Apple's and Google's calendars give its floating times,
+ * read as a TZID is (an IANA name, quoted or with a vendor prefix, a
+ * Windows name, or one of the calendar's VTIMEZONEs), from the cache; NULL
+ * when it names none, or none evfeed knows (resolve_zone warns). *name
+ * is what to call it in a warning. */
 static const Zone *
-calendar_default_zone(Ctx *c, icalcomponent *cal)
+calendar_default_zone(Ctx *c, icalcomponent *cal, const char **name)
 {
-	g_autofree char *key = g_strdup_printf("%p/X-WR-TIMEZONE", (void *)cal);
-	Zone *z = g_hash_table_lookup(c->zones, key);
+	const char *value = NULL;
+	g_autofree char *key = NULL;
+	Zone *z;
 
+	for (icalproperty *p =
+	         icalcomponent_get_first_property(cal, ICAL_X_PROPERTY);
+	     p != NULL && value == NULL;
+	     p = icalcomponent_get_next_property(cal, ICAL_X_PROPERTY))
+		if (g_ascii_strcasecmp(icalproperty_get_x_name(p),
+		                       "X-WR-TIMEZONE") == 0)
+			value = icalproperty_get_x(p);
+	if (value == NULL || blank(value))
+		return NULL;
+	key = g_strdup_printf("%p/%s", (void *)cal, value);
+	z = g_hash_table_lookup(c->zones, key);
 	if (z == NULL) {
-		const char *name = NULL;
-
-		for (icalproperty *p =
-		         icalcomponent_get_first_property(cal, ICAL_X_PROPERTY);
-		     p != NULL && name == NULL;
-		     p = icalcomponent_get_next_property(cal, ICAL_X_PROPERTY))
-			if (g_ascii_strcasecmp(icalproperty_get_x_name(p),
-			                       "X-WR-TIMEZONE") == 0)
-				name = icalproperty_get_x(p);
-		z = g_new0(Zone, 1);
-		if (name != NULL && !blank(name)) {
-			g_autofree char *one = evf_text_oneline(name);
-
-			g_strstrip(one);
-			z->tz = evf_tz_new(one, NULL);
-			if (z->tz != NULL) {
-				z->kind = ZONE_IANA;
-				z->tzid = g_steal_pointer(&one);
-			}
-		}
+		z = resolve_zone(c, cal, value);
 		g_hash_table_insert(c->zones, g_steal_pointer(&key), z);
 	}
-	return z->kind == ZONE_IANA ? z : NULL;
+	if (z->kind == ZONE_UTC)
+		return NULL;
+	*name = z->kind == ZONE_IANA ? z->tzid : value;
+	return z;
 }
 
 /* (transfer none): the zone of the date-time in @prop, from the cache;
@@ -1144,12 +1143,13 @@ prop_zone(Ctx *c, icalcomponent *cal, icalproperty *prop, struct icaltimetype t,
 	param = icalproperty_get_first_parameter(prop, ICAL_TZID_PARAMETER);
 	tzid = param != NULL ? icalparameter_get_tzid(param) : NULL;
 	if (tzid == NULL || tzid[0] == '\0') {
-		const Zone *dflt = calendar_default_zone(c, cal);
+		const char *name = NULL;
+		const Zone *dflt = calendar_default_zone(c, cal, &name);
 
 		if (uid != NULL)
 			g_hash_table_add(c->floating, g_strdup(uid));
-		if (dflt != NULL)
-			c->floating_zone = dflt->tzid;
+		if (dflt != NULL && c->floating_zone == NULL)
+			c->floating_zone = g_strdup(name);
 		return dflt != NULL ? dflt : &zone_utc;
 	}
 	key = g_strdup_printf("%p/%s", (void *)cal, tzid);
@@ -2439,6 +2439,48 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
 	g_hash_table_unref(x.dates);
 }
 
+/* Gives @rt's UNTIL the form an event file takes (evfeed-event(5)): a
+ * UTC date-time for a timed event, a date for an all-day one. A floating
+ * UNTIL (RFC 5545 §3.3.10: that of a floating start) is read in the zone
+ * the start was read in, a date as the end of that day; a date-time for
+ * an all-day event gives its date. TRUE when @rt was changed. */
+static gboolean
+until_as_event_file(const Built *b, struct icalrecurrencetype *rt)
+{
+	struct icaltimetype u = rt->until;
+	g_autoptr(GDateTime) at = NULL;
+	g_autoptr(GDateTime) utc = NULL;
+
+	if (icaltime_is_null_time(u) || !time_ok(u))
+		return FALSE;
+	if (b->ev->all_day) {
+		if (u.is_date)
+			return FALSE;
+		u.is_date = 1;
+		u.hour = u.minute = u.second = 0;
+		u.zone = NULL;
+		rt->until = u;
+		return TRUE;
+	}
+	if (!u.is_date && icaltime_is_utc(u))
+		return FALSE;
+	if (u.is_date) {
+		u.is_date = 0;
+		u.hour = 23;
+		u.minute = 59;
+		u.second = 59;
+	}
+	u.zone = NULL;
+	at = zone_datetime(b->zone, u);
+	if (at == NULL)
+		return FALSE;
+	utc = g_date_time_to_utc(at);
+	u = evf_tz_wall_time(utc);
+	u.zone = icaltimezone_get_utc_timezone();
+	rt->until = u;
+	return TRUE;
+}
+
 /* Series mode: the event itself, its first RRULE kept as the event
  * file's `recurrence`. What an event file cannot hold (EXDATE, RDATE,
  * more RRULEs, overrides) is left out, for the caller to report. */
@@ -2456,7 +2498,9 @@ keep_series(Ctx *c, Item *m, Built *b)
 		/* An event file refuses RSCALE (evf_eventfile_check_rrule). */
 		if (rt.freq != ICAL_NO_RECURRENCE && rt.interval >= 1 &&
 		    rt.rscale == NULL)
-			rule = icalproperty_get_value_as_string_r(p);
+			rule = until_as_event_file(b, &rt)
+			           ? icalrecurrencetype_as_string_r(&rt)
+			           : icalproperty_get_value_as_string_r(p);
 		if (rule != NULL && strlen(rule) <= MAX_RRULE)
 			b->ev->rrule = clean_line(rule, MAX_RRULE);
 		else if (rt.rscale != NULL)
@@ -2656,6 +2700,7 @@ ctx_clear(Ctx *c)
 	g_clear_pointer(&c->warned, g_hash_table_unref);
 	g_clear_pointer(&c->zones, g_hash_table_unref);
 	g_clear_pointer(&c->floating, g_hash_table_unref);
+	g_clear_pointer(&c->floating_zone, g_free);
 	g_clear_pointer(&c->out, g_ptr_array_unref);
 	g_clear_pointer(&c->worst_uid, g_free);
 	g_clear_pointer(&c->lines, g_hash_table_unref);

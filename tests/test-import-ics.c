@@ -652,6 +652,59 @@ test_tzid_floating_default(void)
 	assert_utc(m->start, "2018-08-02T10:00:00Z");
 	g_assert_true(has_warning(mars, "floating times (no time zone): taken "
 	                                "as UTC"));
+	/* X-WR-TIMEZONE is read as a TZID is: quoted, or a Windows name */
+	for (guint i = 0; i < 2; i++) {
+		g_autofree char *body = g_strdup_printf(
+		    "X-WR-TIMEZONE:%s\n"
+		    "BEGIN:VEVENT\nUID:f@partner.example\n"
+		    "DTSTAMP:20180601T000000Z\nSUMMARY:Floating\n"
+		    "DTSTART:20180802T100000\nDTEND:20180802T120000\n"
+		    "END:VEVENT",
+		    i == 0 ? "\"Europe/Berlin\"" : "W. Europe Standard Time");
+		g_autoptr(EvfImport) other = import_body(body);
+		EvfEvent *o = find(other, "f@partner.example");
+
+		g_assert_cmpstr(o->tzid, ==, "Europe/Berlin");
+		assert_utc(o->start, "2018-08-02T08:00:00Z");
+	}
+}
+
+/* Series mode (evfeed import) writes an UNTIL an event file takes: a
+ * floating one (that of a floating start, RFC 5545 §3.3.10) read in the
+ * zone the start was read in, a date for a timed event as the end of that
+ * day, a date-time for an all-day event as its date. */
+static void
+test_series_until_forms(void)
+{
+	g_autofree char *text = calendar(
+	    "X-WR-TIMEZONE:Europe/Berlin\n"
+	    "BEGIN:VEVENT\nUID:a1@partner.example\nDTSTAMP:20260601T000000Z\n"
+	    "SUMMARY:Floating\nDTSTART:20260715T100000\n"
+	    "DTEND:20260715T110000\n"
+	    "RRULE:FREQ=WEEKLY;UNTIL=20260815T100000\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:a2@partner.example\nDTSTAMP:20260601T000000Z\n"
+	    "SUMMARY:Date\nDTSTART;TZID=Europe/Vienna:20260716T100000\n"
+	    "DTEND;TZID=Europe/Vienna:20260716T110000\n"
+	    "RRULE:FREQ=WEEKLY;UNTIL=20260813\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:a3@partner.example\nDTSTAMP:20260601T000000Z\n"
+	    "SUMMARY:All day\nDTSTART;VALUE=DATE:20260717\n"
+	    "RRULE:FREQ=WEEKLY;UNTIL=20260814T000000Z\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:a4@partner.example\nDTSTAMP:20260601T000000Z\n"
+	    "SUMMARY:UTC\nDTSTART:20260718T100000Z\n"
+	    "RRULE:FREQ=DAILY;UNTIL=20260720T100000Z\nEND:VEVENT");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp =
+	    evf_import_ics_series_unsandboxed(text, strlen(text), BASE, &error);
+
+	g_assert_no_error(error);
+	g_assert_cmpstr(find(imp, "a1@partner.example")->rrule, ==,
+	                "FREQ=WEEKLY;UNTIL=20260815T080000Z");
+	g_assert_cmpstr(find(imp, "a2@partner.example")->rrule, ==,
+	                "FREQ=WEEKLY;UNTIL=20260813T215959Z");
+	g_assert_cmpstr(find(imp, "a3@partner.example")->rrule, ==,
+	                "FREQ=WEEKLY;UNTIL=20260814");
+	g_assert_cmpstr(find(imp, "a4@partner.example")->rrule, ==,
+	                "FREQ=DAILY;UNTIL=20260720T100000Z");
 }
 
 /* RFC 5545 §3.3.5: a wall time in the gap where the clocks go forward is
@@ -1950,6 +2003,8 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/fold-mid-utf8", test_fold_mid_utf8);
 	g_test_add_func("/import-ics/tzid/floating-default",
 	                test_tzid_floating_default);
+	g_test_add_func("/import-ics/series/until-forms",
+	                test_series_until_forms);
 	g_test_add_func("/import-ics/tzid/no-vtimezone",
 	                test_tzid_no_vtimezone);
 	g_test_add_func("/import-ics/tzid/spring-forward-gap",
