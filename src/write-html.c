@@ -309,13 +309,8 @@ skip_to_near(icalrecur_iterator **it, const struct icalrecurrencetype *rt,
 
 		if (at == NULL)
 			return;
-		target = first;
-		target.year = g_date_time_get_year(at);
-		target.month = g_date_time_get_month(at);
-		target.day = g_date_time_get_day_of_month(at);
-		target.hour = g_date_time_get_hour(at);
-		target.minute = g_date_time_get_minute(at);
-		target.second = g_date_time_get_second(at);
+		target = evf_tz_wall_time(at);
+		target.zone = first.zone;
 		fresh = icalrecur_iterator_new(*rt, target);
 		if (fresh == NULL) {
 			icalerror_clear_errno();
