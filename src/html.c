@@ -196,7 +196,6 @@ clean_children(xmlNode *parent, const char *base)
 				unwrap(node);
 				break;
 			}
-			demote_heading(node);
 			if (strcmp(name, "img") == 0 &&
 			    xmlHasProp(node, (const xmlChar *)"src") == NULL) {
 				xmlUnlinkNode(node);
@@ -209,6 +208,10 @@ clean_children(xmlNode *parent, const char *base)
 				 * address. */
 				xmlSetProp(node, (const xmlChar *)"alt",
 				           (const xmlChar *)"");
+			} else {
+				/* last: renaming frees the name that @name
+				 * points to */
+				demote_heading(node);
 			}
 			break;
 		default:
