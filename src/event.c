@@ -602,18 +602,6 @@ occurrence(const EvfEvent *ev, guint32 day, gint64 start, GDate *first,
 	*e = g_date_time_add(*s, g_date_time_difference(ev->end, ev->start));
 }
 
-char *
-evf_event_format_occurrence(const EvfEvent *ev, guint32 day, gint64 start)
-{
-	GDate first, end;
-	g_autoptr(GDateTime) s = NULL;
-	g_autoptr(GDateTime) e = NULL;
-
-	g_return_val_if_fail(!ev->tba, NULL);
-	occurrence(ev, day, start, &first, &end, &s, &e);
-	return format_range(ev->all_day, &first, &end, s, e, ev->tzid);
-}
-
 static char *
 w3c_date(const GDate *d)
 {
@@ -640,7 +628,8 @@ evf_event_w3c_start(const EvfEvent *ev)
 }
 
 char *
-evf_event_w3c_occurrence(const EvfEvent *ev, guint32 day, gint64 start)
+evf_event_format_occurrence(const EvfEvent *ev, guint32 day, gint64 start,
+                            char **w3c)
 {
 	GDate first, end;
 	g_autoptr(GDateTime) s = NULL;
@@ -648,7 +637,8 @@ evf_event_w3c_occurrence(const EvfEvent *ev, guint32 day, gint64 start)
 
 	g_return_val_if_fail(!ev->tba, NULL);
 	occurrence(ev, day, start, &first, &end, &s, &e);
-	return ev->all_day ? w3c_date(&first) : w3c_time(s);
+	*w3c = ev->all_day ? w3c_date(&first) : w3c_time(s);
+	return format_range(ev->all_day, &first, &end, s, e, ev->tzid);
 }
 
 char *
@@ -680,6 +670,24 @@ evf_event_start_day(const EvfEvent *ev)
 }
 
 gint
+evf_event_cmp_at(const EvfEvent *x, guint32 dx, gint64 sx, const EvfEvent *y,
+                 guint32 dy, gint64 sy)
+{
+	/* By the day first, as the page groups its months: an all-day
+	 * event has a date, not an instant, and putting it at midnight in
+	 * any one zone would order it against timed events of other days.
+	 * Within a day, the all-day events first, then the timed ones by
+	 * instant. */
+	if (dx != dy)
+		return dx < dy ? -1 : 1;
+	if (x->all_day != y->all_day)
+		return x->all_day ? -1 : 1;
+	if (!x->all_day && sx != sy)
+		return sx < sy ? -1 : 1;
+	return strcmp(x->uid, y->uid);
+}
+
+gint
 evf_event_cmp_start(gconstpointer a, gconstpointer b)
 {
 	const EvfEvent *x = *(EvfEvent *const *)a;
@@ -687,28 +695,12 @@ evf_event_cmp_start(gconstpointer a, gconstpointer b)
 
 	if (x->tba != y->tba)
 		return x->tba ? 1 : -1;
-	if (!x->tba) {
-		guint32 dx = evf_event_start_day(x),
-		        dy = evf_event_start_day(y);
-
-		/* By the day first, as the page groups its months: an
-		 * all-day event has a date, not an instant, and putting it
-		 * at midnight in any one zone would order it against timed
-		 * events of other days. Within a day, the all-day events
-		 * first, then the timed ones by instant. */
-		if (dx != dy)
-			return dx < dy ? -1 : 1;
-		if (x->all_day != y->all_day)
-			return x->all_day ? -1 : 1;
-		if (!x->all_day) {
-			gint64 kx = g_date_time_to_unix(x->start);
-			gint64 ky = g_date_time_to_unix(y->start);
-
-			if (kx != ky)
-				return kx < ky ? -1 : 1;
-		}
-	}
-	return strcmp(x->uid, y->uid);
+	if (x->tba)
+		return strcmp(x->uid, y->uid);
+	return evf_event_cmp_at(x, evf_event_start_day(x),
+	                        x->all_day ? 0 : g_date_time_to_unix(x->start),
+	                        y, evf_event_start_day(y),
+	                        y->all_day ? 0 : g_date_time_to_unix(y->start));
 }
 
 gint

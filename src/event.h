@@ -146,9 +146,10 @@ char *evf_event_format_when(const EvfEvent *ev);
  * Julian day, as evf_event_start_day gives it), at @start (unix seconds,
  * timed events only), in words as evf_event_format_when says the first
  * ("7 December 2026, 18:00–20:00 (Europe/Ljubljana)"); the occurrence is
- * as long as the first. @ev is not tba. */
-char *evf_event_format_occurrence(const EvfEvent *ev, guint32 day,
-                                  gint64 start);
+ * as long as the first. *@w3c (transfer full) gets its start in W3C-DTF,
+ * as evf_event_w3c_start gives the first's. @ev is not tba. */
+char *evf_event_format_occurrence(const EvfEvent *ev, guint32 day, gint64 start,
+                                  char **w3c);
 /* (transfer full) (nullable): @ev's recurrence in words, such as "Repeats
  * weekly, 4 times", "Repeats every 2 weeks on Monday and Wednesday, 6
  * times" or "Repeats monthly on the first Tuesday, until 30 June 2019"
@@ -159,9 +160,6 @@ char *evf_event_format_repeats(const EvfEvent *ev);
  * NULL for tba; the end is inclusive for all-day events, as people say it. */
 char *evf_event_w3c_start(const EvfEvent *ev);
 char *evf_event_w3c_end(const EvfEvent *ev);
-/* (transfer full): W3C-DTF start of the occurrence of
- * evf_event_format_occurrence. */
-char *evf_event_w3c_occurrence(const EvfEvent *ev, guint32 day, gint64 start);
 
 /* Sort orders: by start (tba last) then uid; by publication date newest
  * first then uid. "By start" is by the day an event starts (an all-day
@@ -169,6 +167,11 @@ char *evf_event_w3c_occurrence(const EvfEvent *ev, guint32 day, gint64 start);
  * events before timed ones, then the timed ones by instant: the order of
  * the page's months, and a total order whatever the zones. */
 gint evf_event_cmp_start(gconstpointer a, gconstpointer b);
+/* That order for @x and @y (not tba) taken at the days @dx, @dy (Julian)
+ * and instants @sx, @sy (unix seconds, timed events) of one of their
+ * occurrences each. */
+gint evf_event_cmp_at(const EvfEvent *x, guint32 dx, gint64 sx,
+                      const EvfEvent *y, guint32 dy, gint64 sy);
 /* The day @ev (not tba) starts, as a Julian day: an all-day event's date, a
  * timed one's date in its own zone (the day its page lists it under). */
 guint32 evf_event_start_day(const EvfEvent *ev);

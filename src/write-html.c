@@ -463,13 +463,8 @@ cmp_listed(gconstpointer a, gconstpointer b)
 {
 	const Listed *x = a, *y = b;
 
-	if (x->day != y->day)
-		return x->day < y->day ? -1 : 1;
-	if (x->ev->all_day != y->ev->all_day)
-		return x->ev->all_day ? -1 : 1;
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return strcmp(x->ev->uid, y->ev->uid);
+	return evf_event_cmp_at(x->ev, x->day, x->start, y->ev, y->day,
+	                        y->start);
 }
 
 static gint
@@ -787,8 +782,7 @@ write_next(Page *p, const EvfEvent *ev, const Occurrence *next)
 
 	if (next == NULL || next->day == 0)
 		return;
-	when = evf_event_format_occurrence(ev, next->day, next->start);
-	w3c = evf_event_w3c_occurrence(ev, next->day, next->start);
+	when = evf_event_format_occurrence(ev, next->day, next->start, &w3c);
 	element(p, "dt", NULL, "Next");
 	start(p, "dd");
 	start(p, "time");
