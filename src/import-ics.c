@@ -299,6 +299,11 @@ typedef struct {
 	gboolean begun; /* a BEGIN:VCALENDAR was seen */
 	gboolean ended; /* a VCALENDAR was closed */
 	char *error;
+	/* (nullable) the line of each BEGIN:VEVENT whose component is a
+	 * VCALENDAR, in document order, which is the order of libical's
+	 * VEVENTs (libical keeps no line numbers; it does not list a VEVENT
+	 * inside another component among a calendar's events) */
+	GArray *vevent_lines;
 } Precheck;
 
 static void
@@ -418,6 +423,10 @@ logical_end(Precheck *pc)
 			    g_strdup_printf("more than %d events", MAX_VEVENTS);
 			return FALSE;
 		}
+		if (pc->vevent_lines != NULL && pc->depth >= 2 &&
+		    pc->stack[pc->depth - 2] == COMP_CALENDAR &&
+		    logical_is(l, "BEGIN", "VEVENT"))
+			g_array_append_val(pc->vevent_lines, l->lineno);
 	} else if (l->name_len == 3 &&
 	           g_ascii_strncasecmp(l->name, "END", 3) == 0) {
 		/* Components close in the order they opened: anything else
@@ -501,13 +510,13 @@ precheck_line(gpointer user, guint lineno, const char *p, gsize n)
 	return logical_feed(pc, p, n);
 }
 
-char *
-evf_import_ics_precheck(const char *data, gsize len)
+/* evf_import_ics_precheck, noting in @vevent_lines (nullable) the line of
+ * each of the calendars' VEVENTs (see Precheck). */
+static char *
+precheck(const char *data, gsize len, GArray *vevent_lines)
 {
-	Precheck pc = { 0 };
+	Precheck pc = { .vevent_lines = vevent_lines };
 	const char *nul;
-
-	g_return_val_if_fail(data != NULL || len == 0, NULL);
 
 	nul = len > 0 ? memchr(data, '\0', len) : NULL;
 	if (nul != NULL)
@@ -528,6 +537,13 @@ evf_import_ics_precheck(const char *data, gsize len)
 	if (!pc.ended)
 		return g_strdup("truncated: no END:VCALENDAR");
 	return NULL;
+}
+
+char *
+evf_import_ics_precheck(const char *data, gsize len)
+{
+	g_return_val_if_fail(data != NULL || len == 0, NULL);
+	return precheck(data, len, NULL);
 }
 
 /* The document as libical gets it: lines unfolded (a fold inside a UTF-8
@@ -560,97 +576,6 @@ unfold(const char *data, gsize len)
 
 	each_line(data, len, unfold_line, out);
 	return out;
-}
-
-/* Where each VEVENT starts. libical keeps no line numbers, so the lines
- * of the BEGIN:VEVENTs whose component is a VCALENDAR are found here, in
- * document order, which is the order of libical's VEVENTs: the Nth VEVENT
- * of the document is the one at the Nth line. A line is judged once it is
- * whole (a continuation line may follow it); VEVENTs anywhere else (a
- * VEVENT inside a VEVENT) are not counted, as libical does not list them
- * among a calendar's events. */
-typedef struct {
-	GArray *lines; /* guint */
-	guint start;   /* of the logical line being read */
-	char head[24]; /* its first bytes */
-	gsize n;
-	gboolean calendar[MAX_DEPTH + 1]; /* each open component */
-	guint depth;
-	gboolean broken;
-} Starts;
-
-static void
-starts_end(Starts *st)
-{
-	char *colon;
-	gboolean begin;
-
-	if (st->start == 0 || st->broken)
-		return;
-	st->head[MIN(st->n, sizeof st->head - 1)] = '\0';
-	colon = strchr(st->head, ':');
-	if (colon == NULL)
-		return;
-	*colon = '\0';
-	begin = g_ascii_strcasecmp(st->head, "BEGIN") == 0;
-	if (!begin && g_ascii_strcasecmp(st->head, "END") != 0)
-		return;
-	g_strchomp(colon + 1);
-	if (!begin) {
-		if (st->depth == 0)
-			st->broken = TRUE;
-		else
-			st->depth--;
-		return;
-	}
-	if (st->depth >= MAX_DEPTH) {
-		st->broken = TRUE;
-		return;
-	}
-	if (g_ascii_strcasecmp(colon + 1, "VEVENT") == 0 && st->depth > 0 &&
-	    st->calendar[st->depth - 1])
-		g_array_append_val(st->lines, st->start);
-	st->calendar[st->depth++] =
-	    g_ascii_strcasecmp(colon + 1, "VCALENDAR") == 0;
-}
-
-static gboolean
-starts_line(gpointer user, guint lineno, const char *p, gsize n)
-{
-	Starts *st = user;
-	gsize have;
-
-	if (n == 0)
-		return TRUE;
-	if (p[0] == ' ' || p[0] == '\t') {
-		p++;
-		n--;
-	} else {
-		starts_end(st);
-		st->start = lineno;
-		st->n = 0;
-	}
-	have = MIN(st->n, sizeof st->head - 1);
-	memcpy(st->head + have, p, MIN(n, sizeof st->head - 1 - have));
-	st->n += n;
-	return TRUE;
-}
-
-/* (transfer full): the line of each VEVENT of a calendar's, in order;
- * NULL when the structure cannot be followed. */
-static GArray *
-vevent_lines(const char *data, gsize len)
-{
-	Starts st = { 0 };
-
-	st.lines = g_array_new(FALSE, FALSE, sizeof(guint));
-	each_line(data, len, starts_line, &st);
-	starts_end(&st);
-	if (st.broken) {
-		g_array_unref(st.lines);
-		return NULL;
-	}
-	return st.lines;
 }
 
 /* ------------------------------------------------------------- context */
@@ -736,16 +661,7 @@ ctx_warn(Ctx *c, const char *fmt, ...)
 static char *
 shown(const char *s)
 {
-	g_autofree char *one = evf_text_oneline(s != NULL ? s : "");
-	GString *out = g_string_new(NULL);
-	guint n = 0;
-
-	for (const char *p = one; *p != '\0' && n < 60;
-	     p = g_utf8_next_char(p), n++)
-		g_string_append_len(out, p, g_utf8_next_char(p) - p);
-	if (g_utf8_strlen(one, -1) > 60)
-		g_string_append(out, "\u2026");
-	return g_string_free(out, FALSE);
+	return evf_text_short(s, 60);
 }
 
 /* (transfer full): how a warning names the event @ve (whose uid is @uid):
@@ -1092,6 +1008,21 @@ resolve_zone(Ctx *c, icalcomponent *cal, const char *raw)
 	return z;
 }
 
+/* (transfer none): the zone @name stands for in @cal (resolve_zone), once
+ * per calendar and name. */
+static const Zone *
+cached_zone(Ctx *c, icalcomponent *cal, const char *name)
+{
+	g_autofree char *key = g_strdup_printf("%p/%s", (void *)cal, name);
+	Zone *z = g_hash_table_lookup(c->zones, key);
+
+	if (z == NULL) {
+		z = resolve_zone(c, cal, name);
+		g_hash_table_insert(c->zones, g_steal_pointer(&key), z);
+	}
+	return z;
+}
+
 /* (transfer none) (nullable): the zone @cal names in X-WR-TIMEZONE, the
  * default zone Apple's and Google's calendars give its floating times,
  * read as a TZID is (an IANA name, quoted or with a vendor prefix, a
@@ -1102,8 +1033,7 @@ static const Zone *
 calendar_default_zone(Ctx *c, icalcomponent *cal, const char **name)
 {
 	const char *value = NULL;
-	g_autofree char *key = NULL;
-	Zone *z;
+	const Zone *z;
 
 	for (icalproperty *p =
 	         icalcomponent_get_first_property(cal, ICAL_X_PROPERTY);
@@ -1114,12 +1044,7 @@ calendar_default_zone(Ctx *c, icalcomponent *cal, const char **name)
 			value = icalproperty_get_x(p);
 	if (value == NULL || blank(value))
 		return NULL;
-	key = g_strdup_printf("%p/%s", (void *)cal, value);
-	z = g_hash_table_lookup(c->zones, key);
-	if (z == NULL) {
-		z = resolve_zone(c, cal, value);
-		g_hash_table_insert(c->zones, g_steal_pointer(&key), z);
-	}
+	z = cached_zone(c, cal, value);
 	if (z->kind == ZONE_UTC)
 		return NULL;
 	*name = z->kind == ZONE_IANA ? z->tzid : value;
@@ -1135,8 +1060,6 @@ prop_zone(Ctx *c, icalcomponent *cal, icalproperty *prop, struct icaltimetype t,
 {
 	icalparameter *param;
 	const char *tzid;
-	g_autofree char *key = NULL;
-	Zone *z;
 
 	if (icaltime_is_utc(t))
 		return &zone_utc;
@@ -1152,13 +1075,7 @@ prop_zone(Ctx *c, icalcomponent *cal, icalproperty *prop, struct icaltimetype t,
 			c->floating_zone = g_strdup(name);
 		return dflt != NULL ? dflt : &zone_utc;
 	}
-	key = g_strdup_printf("%p/%s", (void *)cal, tzid);
-	z = g_hash_table_lookup(c->zones, key);
-	if (z == NULL) {
-		z = resolve_zone(c, cal, tzid);
-		g_hash_table_insert(c->zones, g_steal_pointer(&key), z);
-	}
-	return z;
+	return cached_zone(c, cal, tzid);
 }
 
 /* -------------------------------------------------------------- times */
@@ -1628,7 +1545,6 @@ static void
 read_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev, const char *label)
 {
 	icalproperty *p;
-
 	gboolean capped = FALSE;
 
 	p = icalcomponent_get_first_property(ve, ICAL_SUMMARY_PROPERTY);
@@ -1655,10 +1571,11 @@ read_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev, const char *label)
 		} else if (raw != NULL) {
 			g_autofree char *q = shown(raw);
 
-			ctx_warn(c, "%s: URL '%s' is left out: %s", label, q,
-			         url != NULL && strlen(url) > MAX_URL
-			             ? "longer than 2048 bytes"
-			             : "not an http or https address");
+			ctx_warn(
+			    c, "%s: URL '%s' is left out: %s", label, q,
+			    url != NULL && strlen(url) > MAX_URL
+			        ? "longer than " G_STRINGIFY(MAX_URL) " bytes"
+			        : "not an http or https address");
 		}
 	}
 	/* libical splits CATEGORIES at unescaped commas, one property per
@@ -1728,30 +1645,25 @@ read_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev, const char *label)
 	p = icalcomponent_get_first_property(ve, ICAL_GEO_PROPERTY);
 	if (p != NULL) {
 		struct icalgeotype g = icalproperty_get_geo(p);
-		char *raw = icalproperty_get_value_as_string_r(p);
-		g_autofree char *q = shown(raw);
+		gboolean within = isfinite(g.lat) && isfinite(g.lon) &&
+		                  fabs(g.lat) <= 90 && fabs(g.lon) <= 180;
 
-		if (isfinite(g.lat) && isfinite(g.lon) && fabs(g.lat) <= 90 &&
-		    fabs(g.lon) <= 180 && (g.lat != 0 || g.lon != 0)) {
+		if (within && (g.lat != 0 || g.lon != 0)) {
 			ev->has_geo = TRUE;
 			ev->lat = g.lat;
 			ev->lon = g.lon;
-		} else if (isfinite(g.lat) && isfinite(g.lon) &&
-		           fabs(g.lat) <= 90 && fabs(g.lon) <= 180) {
-			ctx_warn(c,
-			         "%s: GEO '%s' is left out: 0;0 is taken for "
-			         "a placeholder",
-			         label, q);
 		} else {
-			ctx_warn(c,
-			         "%s: GEO '%s' is left out: not a latitude "
-			         "within -90..90 and a longitude within "
-			         "-180..180",
-			         label, q);
+			char *raw = icalproperty_get_value_as_string_r(p);
+			g_autofree char *q = shown(raw);
+
+			ctx_warn(c, "%s: GEO '%s' is left out: %s", label, q,
+			         within ? "0;0 is taken for a placeholder"
+			                : "not a latitude within -90..90 and a "
+			                  "longitude within -180..180");
+			if (raw != NULL)
+				icalmemory_free_buffer(raw);
+			icalerror_clear_errno();
 		}
-		if (raw != NULL)
-			icalmemory_free_buffer(raw);
-		icalerror_clear_errno();
 	}
 	/* CREATED only: many servers stamp DTSTAMP anew on every export,
 	 * which would make every fetch look like an edit (SEQUENCE + 1).
@@ -2885,19 +2797,16 @@ import_root(Ctx *c, icalcomponent *root)
 	return imp;
 }
 
-/* (transfer full) (nullable): each VEVENT of @root → the line of @data
- * where it starts; NULL when the count of BEGIN:VEVENTs found in @data is
+/* (transfer full) (nullable): each VEVENT of @root → its line in @lines
+ * (the pre-check's); NULL when the count of BEGIN:VEVENTs found there is
  * not libical's, since the Nth would then not be the Nth. */
 static GHashTable *
-place_vevents(icalcomponent *root, const char *data, gsize len)
+place_vevents(icalcomponent *root, GArray *lines)
 {
-	g_autoptr(GArray) lines = vevent_lines(data, len);
 	g_autoptr(GPtrArray) vevents = g_ptr_array_new();
 	g_autoptr(GHashTable) at = NULL;
 	gboolean one = icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT;
 
-	if (lines == NULL)
-		return NULL;
 	for (icalcomponent *cal = one ? root
 	                              : icalcomponent_get_first_component(
 	                                    root, ICAL_VCALENDAR_COMPONENT);
@@ -2927,12 +2836,13 @@ parse_calendar(const char *data, gsize len, const char *base_url, gint64 now,
 	g_autofree char *why = NULL;
 	g_autoptr(GString) text = NULL;
 	g_autoptr(icalcomponent) root = NULL;
+	g_autoptr(GArray) lines = g_array_new(FALSE, FALSE, sizeof(guint));
 	g_auto(Ctx) c = { 0 };
 
 	g_return_val_if_fail(data != NULL || len == 0, NULL);
 	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-	why = evf_import_ics_precheck(data, len);
+	why = precheck(data, len, lines);
 	if (why != NULL) {
 		g_set_error(error, EVF_ERROR, EVF_ERROR_INVALID,
 		            "the calendar was refused: %s", why);
@@ -2976,7 +2886,7 @@ parse_calendar(const char *data, gsize len, const char *base_url, gint64 now,
 		c.series = TRUE;
 		c.max_items = MAX_VEVENTS;
 	}
-	c.lines = place_vevents(root, data, len);
+	c.lines = place_vevents(root, lines);
 	return import_root(&c, root);
 }
 

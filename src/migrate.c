@@ -477,26 +477,19 @@ named(Run *r, const Vevent *v, const char *uid)
 		v = g_hash_table_lookup(r->by_uid, uid);
 	for (guint i = 0; v != NULL && i < v->props->len; i++) {
 		const Prop *p = &g_array_index(v->props, Prop, i);
+		g_autofree char *valid = NULL;
 		g_autofree char *text = NULL;
+		g_autofree char *cut = NULL;
 
 		if (strcmp(p->name, "SUMMARY") != 0)
 			continue;
-		{
-			/* (the value was cut to 64 bytes, maybe inside a
-			 * character) */
-			g_autofree char *valid =
-			    g_utf8_make_valid(p->value, -1);
-
-			text = text_value(valid);
-		}
+		/* (the value was cut to 64 bytes, maybe inside a character) */
+		valid = g_utf8_make_valid(p->value, -1);
+		text = text_value(valid);
 		if (text == NULL || text[0] == '\0')
 			break;
-		if (g_utf8_strlen(text, -1) > 60) {
-			g_autofree char *head = g_utf8_substring(text, 0, 60);
-
-			return g_strdup_printf("'%s' (\"%s\u2026\")", l, head);
-		}
-		return g_strdup_printf("'%s' (\"%s\")", l, text);
+		cut = evf_text_short(text, 60);
+		return g_strdup_printf("'%s' (\"%s\")", l, cut);
 	}
 	return g_strdup_printf("'%s'", l);
 }

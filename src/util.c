@@ -459,6 +459,18 @@ evf_text_oneline(const char *text)
 }
 
 char *
+evf_text_short(const char *text, glong max)
+{
+	g_autofree char *one = evf_text_oneline(text != NULL ? text : "");
+	g_autofree char *head = NULL;
+
+	if (g_utf8_strlen(one, -1) <= max)
+		return g_steal_pointer(&one);
+	head = g_utf8_substring(one, 0, max);
+	return g_strconcat(head, "\u2026", NULL);
+}
+
+char *
 evf_log_escape(const char *s)
 {
 	g_autofree char *valid = NULL;

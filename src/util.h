@@ -83,6 +83,9 @@ GRegex *evf_regex_once(GRegex **slot, const char *pattern,
  * (including newlines and U+2028, U+2029) folded into one space,
  * trimmed. */
 char *evf_text_oneline(const char *text);
+/* (transfer full): @text (nullable: "") on one line (evf_text_oneline),
+ * cut to @max characters with "…" after them, for a message. */
+char *evf_text_short(const char *text, glong max);
 
 /* (transfer full): valid UTF-8 @text in Unicode's NFC, as the web has
  * text (W3C's character model), for the texts people read and compare
