@@ -992,13 +992,9 @@ add_category(Ctx *c, Item *it, const char *raw)
 	for (guint i = 0; i < it->category_keys->len; i++)
 		if (strcmp(key, g_ptr_array_index(it->category_keys, i)) == 0)
 			return;
-	/* One more key past the cap marks that the warning was given. */
+	/* told once the item has its id and title (read_item) */
 	if (it->categories->len >= MAX_CATEGORIES) {
-		if (it->category_keys->len == MAX_CATEGORIES) {
-			/* told once the item has its id and title */
-			it->categories_capped = TRUE;
-			g_ptr_array_add(it->category_keys, g_strdup(""));
-		}
+		it->categories_capped = TRUE;
 		return;
 	}
 	g_ptr_array_add(it->categories, g_steal_pointer(&cat));
