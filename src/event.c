@@ -80,6 +80,7 @@ evf_event_copy(const EvfEvent *ev)
 	c->start = ev->start != NULL ? g_date_time_ref(ev->start) : NULL;
 	c->end = ev->end != NULL ? g_date_time_ref(ev->end) : NULL;
 	c->tzid = g_strdup(ev->tzid);
+	c->utc_offset = ev->utc_offset;
 	c->location = g_strdup(ev->location);
 	c->organizers = strings_copy(ev->organizers);
 	c->organizer_email = g_strdup(ev->organizer_email);
@@ -186,6 +187,8 @@ evf_event_serialize(const EvfEvent *ev)
 		                      g_date_time_to_unix(ev->end));
 	}
 	put_str(&d, "tzid", ev->tzid);
+	if (ev->utc_offset != 0)
+		g_variant_dict_insert(&d, "utc_offset", "i", ev->utc_offset);
 	put_str(&d, "location", ev->location);
 	if (ev->has_geo)
 		g_variant_dict_insert(&d, "geo", "(dd)", ev->lat, ev->lon);
@@ -264,6 +267,11 @@ evf_event_deserialize(GVariant *v)
 		tz = ev->tzid != NULL ? g_time_zone_new_identifier(ev->tzid)
 		                      : g_time_zone_new_utc();
 		if (tz == NULL)
+			return NULL;
+		/* an offset is kept for a time in UTC */
+		g_variant_dict_lookup(&d, "utc_offset", "i", &ev->utc_offset);
+		if (ev->utc_offset != 0 &&
+		    (ev->tzid != NULL || !evf_utc_offset_valid(ev->utc_offset)))
 			return NULL;
 		s = g_date_time_new_from_unix_utc(start);
 		e = g_date_time_new_from_unix_utc(end);
@@ -355,6 +363,14 @@ evf_event_update_fingerprint(EvfEvent *ev)
 	fp_add(sum, ev->description_html);
 	fp_add(sum, ev->source);
 	fp_add_list(sum, ev->also_listed);
+	/* last, and only when given, so that other events keep the
+	 * fingerprint they had before it was known */
+	if (ev->utc_offset != 0) {
+		g_autofree char *offset =
+		    g_strdup_printf("offset %d", ev->utc_offset);
+
+		fp_add(sum, offset);
+	}
 	g_free(ev->fingerprint);
 	ev->fingerprint = g_strdup(g_checksum_get_string(sum));
 }
@@ -509,13 +525,30 @@ format_day(int d, int m, int y, gboolean month, gboolean year)
 	return g_string_free(s, FALSE);
 }
 
-/* An all-day range from @start to @end (exclusive), or a timed one from @s
- * to @e in @tzid (NULL: UTC), in words. */
-static char *
-format_range(gboolean all_day, const GDate *start, const GDate *end,
-             GDateTime *s, GDateTime *e, const char *tzid)
+gboolean
+evf_utc_offset_valid(gint32 seconds)
 {
-	if (all_day) {
+	return seconds >= -12 * 3600 && seconds <= 14 * 3600;
+}
+
+GDateTime *
+evf_event_shown_time(const EvfEvent *ev, GDateTime *t)
+{
+	g_autoptr(GTimeZone) tz = NULL;
+
+	if (ev->tzid != NULL || ev->utc_offset == 0)
+		return g_date_time_ref(t);
+	tz = g_time_zone_new_offset(ev->utc_offset);
+	return g_date_time_to_timezone(t, tz);
+}
+
+/* An all-day range of @ev from @start to @end (exclusive), or a timed one
+ * from @start_time to @end_time, in words, in the zone @ev is shown in. */
+static char *
+format_range(const EvfEvent *ev, const GDate *start, const GDate *end,
+             GDateTime *start_time, GDateTime *end_time)
+{
+	if (ev->all_day) {
 		GDate last = *end;
 		int sd, sm, sy, ld, lm, ly;
 
@@ -539,7 +572,15 @@ format_range(gboolean all_day, const GDate *start, const GDate *end,
 		}
 	}
 	{
-		const char *zone = tzid != NULL ? tzid : "UTC";
+		g_autoptr(GDateTime) s = evf_event_shown_time(ev, start_time);
+		g_autoptr(GDateTime) e = evf_event_shown_time(ev, end_time);
+		g_autofree char *offset =
+		    ev->tzid == NULL && ev->utc_offset != 0
+		        ? g_date_time_format(s, "UTC%:z")
+		        : NULL;
+		const char *zone = ev->tzid != NULL ? ev->tzid
+		                   : offset != NULL ? offset
+		                                    : "UTC";
 		g_autofree char *sday = format_day(
 		    g_date_time_get_day_of_month(s), g_date_time_get_month(s),
 		    g_date_time_get_year(s), TRUE, TRUE);
@@ -574,8 +615,8 @@ evf_event_format_when(const EvfEvent *ev)
 {
 	if (ev->tba)
 		return g_strdup("Date to be announced");
-	return format_range(ev->all_day, &ev->start_date, &ev->end_date,
-	                    ev->start, ev->end, ev->tzid);
+	return format_range(ev, &ev->start_date, &ev->end_date, ev->start,
+	                    ev->end);
 }
 
 /* The first and last day (exclusive) of @ev's occurrence on @day, a Julian
@@ -638,7 +679,7 @@ evf_event_format_occurrence(const EvfEvent *ev, guint32 day, gint64 start,
 	g_return_val_if_fail(!ev->tba, NULL);
 	occurrence(ev, day, start, &first, &end, &s, &e);
 	*w3c = ev->all_day ? w3c_date(&first) : w3c_time(s);
-	return format_range(ev->all_day, &first, &end, s, e, ev->tzid);
+	return format_range(ev, &first, &end, s, e);
 }
 
 char *
@@ -658,14 +699,28 @@ evf_event_w3c_end(const EvfEvent *ev)
 guint32
 evf_event_start_day(const EvfEvent *ev)
 {
-	GDate d;
-
 	if (ev->all_day)
 		return g_date_get_julian(&ev->start_date);
+	return evf_event_day_at(ev, g_date_time_to_unix(ev->start));
+}
+
+guint32
+evf_event_day_at(const EvfEvent *ev, gint64 instant)
+{
+	g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc(instant);
+	g_autoptr(GDateTime) here = NULL;
+	g_autoptr(GDateTime) t = NULL;
+	GDate d;
+
+	if (utc == NULL)
+		return 0;
+	here =
+	    g_date_time_to_timezone(utc, g_date_time_get_timezone(ev->start));
+	t = evf_event_shown_time(ev, here);
 	g_date_clear(&d, 1);
-	g_date_set_dmy(&d, (GDateDay)g_date_time_get_day_of_month(ev->start),
-	               (GDateMonth)g_date_time_get_month(ev->start),
-	               (GDateYear)g_date_time_get_year(ev->start));
+	g_date_set_dmy(&d, (GDateDay)g_date_time_get_day_of_month(t),
+	               (GDateMonth)g_date_time_get_month(t),
+	               (GDateYear)g_date_time_get_year(t));
 	return g_date_get_julian(&d);
 }
 

@@ -33,6 +33,10 @@ typedef struct {
 	GDateTime *start;
 	GDateTime *end;
 	char *tzid; /* timed events in a zone: its IANA name; NULL for UTC */
+	/* a timed event without a zone (tzid NULL), whose times were
+	 * written with this offset from UTC (seconds; 0: with Z): start and
+	 * end are in UTC, and are shown at this offset */
+	gint32 utc_offset;
 	char *location;
 	gboolean has_geo;
 	double lat;
@@ -139,8 +143,10 @@ void evf_event_update_fingerprint(EvfEvent *ev);
  * (evf_uri_from_iri). Updates the fingerprint when anything changed. */
 void evf_event_tidy(EvfEvent *ev);
 
-/* (transfer full): a human date range such as "25–27 September 2018" or
- * "22 May 2018, 09:00–17:00 (Europe/Ljubljana)"; "Date to be announced". */
+/* (transfer full): a human date range such as "25–27 September 2018",
+ * "22 May 2018, 09:00–17:00 (Europe/Ljubljana)" or, for times written with
+ * an offset, "1 March 2026, 00:30–02:00 (UTC+02:00)"; "Date to be
+ * announced". */
 char *evf_event_format_when(const EvfEvent *ev);
 /* (transfer full): the dates of @ev's occurrence that starts on @day (a
  * Julian day, as evf_event_start_day gives it), at @start (unix seconds,
@@ -161,6 +167,14 @@ char *evf_event_format_repeats(const EvfEvent *ev);
 char *evf_event_w3c_start(const EvfEvent *ev);
 char *evf_event_w3c_end(const EvfEvent *ev);
 
+/* Whether @seconds is an offset from UTC in use somewhere: -12:00 to
+ * +14:00. */
+gboolean evf_utc_offset_valid(gint32 seconds);
+/* (transfer full): @t, a time of @ev, in the zone @ev's times are shown
+ * in: its own zone, or for a time written with an offset from UTC, that
+ * offset's. */
+GDateTime *evf_event_shown_time(const EvfEvent *ev, GDateTime *t);
+
 /* Sort orders: by start (tba last) then uid; by publication date newest
  * first then uid. "By start" is by the day an event starts (an all-day
  * event's date, a timed event's date in its own zone), then all-day
@@ -173,6 +187,10 @@ gint evf_event_cmp_start(gconstpointer a, gconstpointer b);
 gint evf_event_cmp_at(const EvfEvent *x, guint32 dx, gint64 sx,
                       const EvfEvent *y, guint32 dy, gint64 sy);
 /* The day @ev (not tba) starts, as a Julian day: an all-day event's date, a
- * timed one's date in its own zone (the day its page lists it under). */
+ * timed one's date in its own zone, or at the offset from UTC its start was
+ * written with (the day its page lists it under). */
 guint32 evf_event_start_day(const EvfEvent *ev);
+/* The day (Julian) on which @instant (unix seconds) falls where @ev (timed)
+ * is shown (evf_event_shown_time); 0 out of range. */
+guint32 evf_event_day_at(const EvfEvent *ev, gint64 instant);
 gint evf_event_cmp_pubdate_desc(gconstpointer a, gconstpointer b);

@@ -462,6 +462,7 @@ typedef struct {
 	GDate date;
 	GDateTime *time;     /* in its zone: the event's, or UTC */
 	gboolean has_offset; /* written with Z or ±hh:mm */
+	gint32 offset;       /* that offset, seconds */
 } When;
 
 static void
@@ -574,9 +575,18 @@ want_when(Ctx *c, const char *key, const Node *n, const char *zone,
 			          offs);
 			return FALSE;
 		}
+		if (!evf_utc_offset_valid(g_time_zone_get_offset(tz, 0))) {
+			ctx_error(c, n,
+			          "%s: invalid UTC offset '%s': the offsets "
+			          "in use run from -12:00 to +14:00",
+			          key, offs);
+			return FALSE;
+		}
 		t = g_date_time_new(tz, y, mo, d, h, mi, sec);
 		out->time = g_date_time_to_utc(t);
 		out->has_offset = TRUE;
+		out->offset =
+		    (gint32)(g_date_time_get_utc_offset(t) / G_USEC_PER_SEC);
 		return TRUE;
 	}
 	/* GLib gives the wall time's instant, and where it misreads the
@@ -1042,6 +1052,8 @@ read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 	 * written with Z, as an offset's are. */
 	if (!s.has_offset && !evf_tz_is_utc(tzid))
 		ev->tzid = g_strdup(tzid);
+	/* shown at the offset they were written with */
+	ev->utc_offset = s.offset;
 	ev->start = g_date_time_ref(s.time);
 	if (end != NULL) {
 		ev->end = g_date_time_to_timezone(

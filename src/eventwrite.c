@@ -85,12 +85,17 @@ write_handler(void *data, unsigned char *buffer, size_t size)
  * after a start at the first, say) is written with its offset, so that
  * the file reads back as the same instant. */
 static char *
-wall_time(GDateTime *t, gboolean utc)
+wall_time(const EvfEvent *ev, GDateTime *t)
 {
 	g_autoptr(GDateTime) back = NULL;
 
-	if (utc)
-		return g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ");
+	if (ev->tzid == NULL) {
+		g_autoptr(GDateTime) shown = evf_event_shown_time(ev, t);
+
+		return g_date_time_format(shown, ev->utc_offset != 0
+		                                     ? "%Y-%m-%dT%H:%M:%S%:z"
+		                                     : "%Y-%m-%dT%H:%M:%SZ");
+	}
 	back = evf_tz_datetime_new(
 	    g_date_time_get_timezone(t), g_date_time_get_year(t),
 	    g_date_time_get_month(t), g_date_time_get_day_of_month(t),
@@ -204,12 +209,12 @@ evf_eventwrite_format(const EvfConfig *cfg, const EvfEvent *ev,
 		pair(&o, "start", start);
 		pair(&o, "end", end);
 	} else {
-		start = wall_time(ev->start, ev->tzid == NULL);
+		start = wall_time(ev, ev->start);
 		/* An event file cannot end at its start: such an event
 		 * (a VEVENT without an end) gets no end, and the reader's
 		 * default (evfeed-event(5)). */
 		if (!g_date_time_equal(ev->start, ev->end))
-			end = wall_time(ev->end, ev->tzid == NULL);
+			end = wall_time(ev, ev->end);
 		pair(&o, "start", start);
 		pair(&o, "end", end);
 		if (ev->tzid != NULL && strcmp(ev->tzid, cfg->timezone) != 0)
@@ -237,7 +242,9 @@ evf_eventwrite_format(const EvfConfig *cfg, const EvfEvent *ev,
 		g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc(
 		    ev->published / G_USEC_PER_SEC);
 
-		published = t != NULL ? wall_time(t, TRUE) : NULL;
+		published = t != NULL
+		                ? g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ")
+		                : NULL;
 		pair(&o, "published", published);
 	}
 	pair(&o, "uid", ev->uid);
@@ -249,6 +256,7 @@ char *
 evf_eventwrite_filename(const EvfEvent *ev)
 {
 	g_autofree char *slug = evf_slugify(ev->title);
+	g_autoptr(GDateTime) shown = NULL;
 
 	if (strlen(slug) > 60) {
 		slug[60] = '\0';
@@ -263,10 +271,11 @@ evf_eventwrite_filename(const EvfEvent *ev)
 		                       g_date_get_year(&ev->start_date),
 		                       g_date_get_month(&ev->start_date),
 		                       g_date_get_day(&ev->start_date), slug);
+	shown = evf_event_shown_time(ev, ev->start);
 	return g_strdup_printf("%04d-%02d-%02d-%s.md",
-	                       g_date_time_get_year(ev->start),
-	                       g_date_time_get_month(ev->start),
-	                       g_date_time_get_day_of_month(ev->start), slug);
+	                       g_date_time_get_year(shown),
+	                       g_date_time_get_month(shown),
+	                       g_date_time_get_day_of_month(shown), slug);
 }
 
 gboolean

@@ -1467,6 +1467,12 @@ event_dates(Ctx *c, const Item *it, EvfEvent *ev)
 		          "assumed",
 		          qs);
 	ev->start = g_date_time_to_utc(start);
+	/* shown at the offset the partner gave, as an event file's is */
+	if (zoned &&
+	    evf_utc_offset_valid(
+	        (gint32)(g_date_time_get_utc_offset(start) / G_USEC_PER_SEC)))
+		ev->utc_offset = (gint32)(g_date_time_get_utc_offset(start) /
+		                          G_USEC_PER_SEC);
 	if (end != NULL && end_day) {
 		warn_item(c, it,
 		          "ev:enddate '%s' has no time, one hour assumed", qe);

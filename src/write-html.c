@@ -333,11 +333,17 @@ note_occurrence(const EvfEvent *ev, GTimeZone *tz, struct icaltimetype first,
 
 	if (icaltime_compare(at, first) == 0)
 		return;
+	if (!ev->all_day) {
+		/* on the day the page shows its start */
+		l->start = evf_rrule_instant(tz, at);
+		l->day = evf_event_day_at(ev, l->start);
+		return;
+	}
 	g_date_clear(&d, 1);
 	g_date_set_dmy(&d, (GDateDay)at.day, (GDateMonth)at.month,
 	               (GDateYear)at.year);
 	l->day = g_date_get_julian(&d);
-	l->start = ev->all_day ? 0 : evf_rrule_instant(tz, at);
+	l->start = 0;
 }
 
 /* Whether @ev had ended by @now (µs): its end, or the end of its last

@@ -639,6 +639,92 @@ test_dates_utc_offset(void)
 	                utc_us(2018, 5, 22, 13, 0, 0));
 }
 
+/* A time written with an offset is shown at that offset: on the page, in
+ * the feeds' words and in the file `new` and `import` write, named by its
+ * day there; its instant stays UTC for the calendar. */
+static void
+test_dates_utc_offset_shown(void)
+{
+	g_autoptr(EvfEvent) ev = parse_ok("---\n"
+	                                  "title: Night Session\n"
+	                                  "start: 2026-03-01T00:30+02:00\n"
+	                                  "end: 2026-03-01T03:00+03:00\n"
+	                                  "---\n");
+	g_autoptr(EvfEvent) utc = parse_ok("---\n"
+	                                   "title: Night Session\n"
+	                                   "start: 2026-02-28T22:30Z\n"
+	                                   "end: 2026-03-01T00:00Z\n"
+	                                   "---\n");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) v = NULL;
+	g_autoptr(EvfEvent) back = NULL;
+	g_autofree char *when = NULL;
+	g_autofree char *name = NULL;
+	g_autofree char *text = NULL;
+	g_autofree char *occurrence = NULL;
+	g_autofree char *w3c = NULL;
+	GDate day;
+
+	if (ev == NULL || utc == NULL)
+		return;
+	g_assert_null(ev->tzid);
+	g_assert_cmpint(ev->utc_offset, ==, 2 * 3600);
+	g_assert_cmpint(utc->utc_offset, ==, 0);
+	g_assert_cmpint(unix_of(ev->start) * G_USEC_PER_SEC, ==,
+	                utc_us(2026, 2, 28, 22, 30, 0));
+	g_assert_cmpint(g_date_time_get_utc_offset(ev->start), ==, 0);
+
+	when = evf_event_format_when(ev);
+	g_assert_cmpstr(when, ==, "1 March 2026, 00:30\u201302:00 (UTC+02:00)");
+	g_clear_pointer(&when, g_free);
+	when = evf_event_format_when(utc);
+	g_assert_cmpstr(when, ==,
+	                "28 February 2026, 22:30 \u2013 1 March 2026, 00:00 "
+	                "(UTC)");
+	occurrence = evf_event_format_occurrence(
+	    ev, 0, unix_of(ev->start) + 7 * 86400, &w3c);
+	g_assert_cmpstr(occurrence, ==,
+	                "8 March 2026, 00:30\u201302:00 (UTC+02:00)");
+
+	g_date_clear(&day, 1);
+	g_date_set_dmy(&day, 1, G_DATE_MARCH, 2026);
+	g_assert_cmpuint(evf_event_start_day(ev), ==, g_date_get_julian(&day));
+	g_assert_cmpuint(evf_event_start_day(utc), ==,
+	                 g_date_get_julian(&day) - 1);
+
+	name = evf_eventwrite_filename(ev);
+	g_assert_cmpstr(name, ==, "2026-03-01-night-session.md");
+	text = evf_eventwrite_format(cfg, ev, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(strstr(text, "start: 2026-03-01T00:30:00+02:00\n"));
+	g_assert_nonnull(strstr(text, "end: 2026-03-01T02:00:00+02:00\n"));
+
+	/* kept where events are stored, and part of what an edit is */
+	v = evf_event_serialize(ev);
+	back = evf_event_deserialize(v);
+	g_assert_nonnull(back);
+	if (back == NULL)
+		return;
+	g_assert_cmpint(back->utc_offset, ==, 2 * 3600);
+	g_assert_cmpstr(back->fingerprint, ==, ev->fingerprint);
+	g_assert_cmpstr(ev->fingerprint, !=, utc->fingerprint);
+}
+
+static void
+test_error_offset_out_of_use(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22T09:00+19:00\n"
+	             "---\n",
+	             3, 8, "the offsets in use run from -12:00 to +14:00");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22T09:00-1230\n"
+	             "---\n",
+	             3, 8, "invalid UTC offset '-1230'");
+}
+
 static void
 test_dates_tba(void)
 {
@@ -2401,6 +2487,10 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/text/url-iri", test_url_iri);
 	g_test_add_func("/eventfile/dates/utc-z", test_dates_utc_z);
 	g_test_add_func("/eventfile/dates/utc-offset", test_dates_utc_offset);
+	g_test_add_func("/eventfile/dates/utc-offset-shown",
+	                test_dates_utc_offset_shown);
+	g_test_add_func("/eventfile/date/offset-out-of-use",
+	                test_error_offset_out_of_use);
 	g_test_add_func("/eventfile/dates/tba", test_dates_tba);
 	g_test_add_func("/eventfile/dates/dst-overlap-accepted",
 	                test_dates_dst_overlap_accepted);

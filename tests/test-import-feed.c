@@ -683,6 +683,14 @@ test_event_dates(void)
 	g_assert_null(ev->tzid);
 	assert_utc(ev->start, "2024-03-10T09:00:00Z");
 	assert_utc(ev->end, "2024-03-10T10:00:00Z");
+	/* shown at the offset the partner wrote (+01:00) */
+	g_assert_cmpint(ev->utc_offset, ==, 3600);
+	{
+		g_autofree char *when = evf_event_format_when(ev);
+
+		g_assert_cmpstr(when, ==,
+		                "10 March 2024, 10:00\u201311:00 (UTC+01:00)");
+	}
 
 	ev = find(imp, "day-end-before-start");
 	REQUIRE(ev);
@@ -716,6 +724,7 @@ test_event_dates(void)
 	REQUIRE(ev);
 	assert_utc(ev->start, "2024-03-10T10:00:00Z");
 	assert_utc(ev->end, "2024-03-10T12:00:00Z");
+	g_assert_cmpint(ev->utc_offset, ==, 0);
 	g_assert_true(has_warning(imp, "no time zone, UTC assumed"));
 
 	ev = find(imp, "bad-end");

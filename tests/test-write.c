@@ -1287,6 +1287,33 @@ test_page_series_running_zone(void)
 	                            "(America/New_York)</time></dd>"));
 }
 
+/* A series written with an offset from UTC is listed, and its occurrence
+ * shown, on the day of that offset: at -12:00 the occurrence that runs at
+ * the site's last change (1 June 2025, 11:00–13:00 UTC) is on 31 May. */
+static void
+test_page_series_running_offset(void)
+{
+	static const char *const files[] = {
+		"baker.md",
+		"---\ntitle: Baker Island\nstart: 2025-01-04T23:00-12:00\n"
+		"end: 2025-01-05T01:00-12:00\nrecurrence: FREQ=WEEKLY\n---\n",
+		"june.md",
+		"---\ntitle: June\nstart: 2025-06-01T18:00\n---\n",
+		NULL,
+	};
+	g_autoptr(Site) s = site_of("Europe/Ljubljana", files);
+	g_autofree char *page = file_text(s, "index.html");
+	g_autofree char *baker = article_of(page, "baker");
+
+	g_assert_true(strstr(page, ">May 2025<") < at(page, "baker"));
+	g_assert_true(at(page, "baker") < strstr(page, ">June 2025<"));
+	g_assert_true(strstr(page, ">June 2025<") < at(page, "june"));
+	g_assert_nonnull(strstr(baker, "<dt>Next</dt><dd><time "
+	                               "datetime=\"2025-06-01T11:00:00Z\">"
+	                               "31 May 2025, 23:00 \u2013 1 June 2025, "
+	                               "01:00 (UTC-12:00)</time></dd>"));
+}
+
 /* The article of a running series is kept on the event from one build to
  * the next, as every article is, but made again when the next occurrence
  * moves with the site's last change; built again at the first change, the
@@ -1485,6 +1512,8 @@ main(int argc, char **argv)
 	                test_page_series_running_all_day);
 	g_test_add_func("/write/page/series-running-zone",
 	                test_page_series_running_zone);
+	g_test_add_func("/write/page/series-running-offset",
+	                test_page_series_running_offset);
 	g_test_add_func("/write/page/series-running-later",
 	                test_page_series_running_later);
 	g_test_add_func("/write/page/ids-unique", test_page_ids_unique);
