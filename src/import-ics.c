@@ -2523,11 +2523,14 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 		if (uid == NULL || strlen(uid) > MAX_UID) {
 			g_autofree char *where = event_label(c, ve, uid);
 
-			ctx_warn(c, "%s: %s", where,
-			         uid == NULL
-			             ? "left out"
-			             : "the UID is longer than 255 bytes: "
-			               "the event is left out");
+			/* (in series mode, the caller says why an event
+			 * without a UID is not imported) */
+			if (uid != NULL || !c->series)
+				ctx_warn(c, "%s: %s", where,
+				         uid == NULL
+				             ? "left out"
+				             : "the UID is longer than 255 "
+				               "bytes: the event is left out");
 			c->skipped++;
 			continue;
 		}

@@ -75,7 +75,8 @@ EvfImport *evf_import_ics_unsandboxed(const char *data, gsize len,
  * are left out, and not warned about: the caller reports what the
  * document had. Also sets ev->organizer_email from a mailto: ORGANIZER,
  * and strips the "Cancelled: " that evfeed's own calendar puts before the
- * title of a cancelled event. Private events are left out. */
+ * title of a cancelled event. Private events, and events without a UID,
+ * are left out, and not warned about. */
 EvfImport *evf_import_ics_series(const char *data, gsize len,
                                  const char *base_url, GError **error);
 EvfImport *evf_import_ics_series_unsandboxed(const char *data, gsize len,

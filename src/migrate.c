@@ -465,21 +465,15 @@ line_of(Run *r, const char *uid)
 	return v != NULL ? v->line : 0;
 }
 
-/* (transfer full): how a message names an event: its uid (label()) in
- * quotes, and the SUMMARY of its VEVENT (@v, else the one of @uid) when
- * there is one, so that an editor finds it. */
+/* (transfer full) (nullable): the SUMMARY of @v (nullable), shortened to
+ * 60 characters; NULL when it has none. */
 static char *
-named(Run *r, const Vevent *v, const char *uid)
+summary_of(const Vevent *v)
 {
-	g_autofree char *l = label(uid);
-
-	if (v == NULL && uid != NULL)
-		v = g_hash_table_lookup(r->by_uid, uid);
 	for (guint i = 0; v != NULL && i < v->props->len; i++) {
 		const Prop *p = &g_array_index(v->props, Prop, i);
 		g_autofree char *valid = NULL;
 		g_autofree char *text = NULL;
-		g_autofree char *cut = NULL;
 
 		if (strcmp(p->name, "SUMMARY") != 0)
 			continue;
@@ -487,10 +481,26 @@ named(Run *r, const Vevent *v, const char *uid)
 		valid = g_utf8_make_valid(p->value, -1);
 		text = text_value(valid);
 		if (text == NULL || text[0] == '\0')
-			break;
-		cut = evf_text_short(text, 60);
-		return g_strdup_printf("'%s' (\"%s\")", l, cut);
+			return NULL;
+		return evf_text_short(text, 60);
 	}
+	return NULL;
+}
+
+/* (transfer full): how a message names an event: its uid (label()) in
+ * quotes, and the SUMMARY of its VEVENT (@v, else the one of @uid) when
+ * there is one, so that an editor finds it. */
+static char *
+named(Run *r, const Vevent *v, const char *uid)
+{
+	g_autofree char *l = label(uid);
+	g_autofree char *title = NULL;
+
+	if (v == NULL && uid != NULL)
+		v = g_hash_table_lookup(r->by_uid, uid);
+	title = summary_of(v);
+	if (title != NULL)
+		return g_strdup_printf("'%s' (\"%s\")", l, title);
 	return g_strdup_printf("'%s'", l);
 }
 
@@ -1000,6 +1010,18 @@ report(Run *r, GPtrArray *vevents, GArray *others, EvfImport *imp)
 			               "%s: a private event is not "
 			               "imported",
 			               l);
+		} else if (ev == NULL &&
+		           (v->uid == NULL || v->uid[0] == '\0')) {
+			g_autofree char *t = summary_of(v);
+			g_autofree char *q =
+			    t != NULL ? g_strdup_printf(" (\"%s\")", t) : NULL;
+
+			evf_diags_add(
+			    r->diags, r->source, v->line, 0,
+			    "an event without a UID%s: not imported: "
+			    "RFC 5545 requires one; add a UID line to "
+			    "it",
+			    q != NULL ? q : "");
 		} else if (ev == NULL) {
 			evf_diags_add(r->diags, r->source, v->line, 0,
 			              "%s: the event could not be read: not "

@@ -398,6 +398,27 @@ grep -qx 'start: 2026-06-05T18:00:00' "$tmp/events/2026-06-05-doors-open.md" &&
 ok $? "where: the event without an end has no end: key"
 check "where: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
 
+# ------------------------------------------------ an event without a UID
+tmp=$(mktmp)
+write_config "$tmp" "$tmp/events"
+printf '%s\r\n' BEGIN:VCALENDAR VERSION:2.0 'PRODID:-//Old site//EN' \
+	BEGIN:VEVENT DTSTAMP:20260101T000000Z DTSTART:20260301T100000Z \
+	DTEND:20260301T110000Z \
+	'SUMMARY:No UID here' END:VEVENT \
+	BEGIN:VEVENT UID:kept@old.example.org DTSTAMP:20260101T000000Z \
+	DTSTART:20260302T100000Z DTEND:20260302T110000Z 'SUMMARY:Has a UID' \
+	END:VEVENT \
+	END:VCALENDAR >"$tmp/nouid.ics"
+"$EVFEED" --config "$tmp/evfeed.conf" import "$tmp/nouid.ics" >"$tmp/out" 2>"$tmp/err"
+test $? -eq 1
+ok $? "no UID: import exits 1"
+test "$(cat "$tmp/err")" = "$(printf '%s\n' \
+	"$tmp/nouid.ics:4: error: an event without a UID (\"No UID here\"): not imported: RFC 5545 requires one; add a UID line to it" \
+	'evfeed: imported 1 event; 1 error')"
+ok $? "no UID: said once, as an error naming the event and its line"
+test "$(ls "$tmp/events")" = 2026-03-02-has-a-uid.md
+ok $? "no UID: the other event is imported"
+
 # ------------------------------------------------------ usage errors
 "$EVFEED" --config "$tmp/evfeed.conf" import >/dev/null 2>&1
 test $? -eq 2
