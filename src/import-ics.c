@@ -106,12 +106,12 @@
  * 1970; timed events), tzid, location, has_geo, lat, lon, organizers,
  * categories, url, status, published (µs), the HTML and the text
  * description as indexes into the table (NO_STRING: none), since every
- * occurrence of a series shares them, then the RRULE and the organiser's
- * e-mail address (series mode only). "" stands for NULL. */
-#define EVENT_TYPE  "(ssbuuxxssbddasassuxuuss)"
+ * occurrence of a series shares them, then the RRULE, the organiser's
+ * e-mail address and the image (series mode only). "" stands for NULL. */
+#define EVENT_TYPE  "(ssbuuxxssbddasassuxuusss)"
 #define ANSWER_TYPE "(bsa" EVENT_TYPE "asuas)"
-#define EVENT_NEW   "(ssbuuxxssbdd@as@assuxuuss)"
-#define EVENT_GET   "(&s&sbuuxx&s&sbddasas&suxuu&s&s)"
+#define EVENT_NEW   "(ssbuuxxssbdd@as@assuxuusss)"
+#define EVENT_GET   "(&s&sbuuxx&s&sbddasas&suxuu&s&s&s)"
 #define ANSWER_NEW  "(bs@a" EVENT_TYPE "@asu@as)"
 #define ANSWER_GET  "(b&s@a" EVENT_TYPE "@asu@as)"
 #define NO_STRING   G_MAXUINT32
@@ -1534,6 +1534,32 @@ read_series_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev, const char *label)
 		         "address (mailto:)",
 		         label, q);
 	}
+	/* The first IMAGE that links to an http or https URI (RFC 7986
+	 * §5.10), as an event file's image; the caller reports the others
+	 * (inline BINARY ones among them) as not carried over. */
+	for (p = icalcomponent_get_first_property(ve, ICAL_IMAGE_PROPERTY);
+	     p != NULL;
+	     p = icalcomponent_get_next_property(ve, ICAL_IMAGE_PROPERTY)) {
+		icalvalue *val = icalproperty_get_value(p);
+		const char *uri =
+		    val != NULL && icalvalue_isa(val) == ICAL_URI_VALUE
+		        ? icalvalue_get_uri(val)
+		        : NULL;
+		g_autofree char *raw = NULL;
+		g_autofree char *url = NULL;
+
+		if (uri == NULL ||
+		    (g_ascii_strncasecmp(uri, "http://", 7) != 0 &&
+		     g_ascii_strncasecmp(uri, "https://", 8) != 0))
+			continue;
+		raw = clean_line(uri, MAX_URL);
+		url = raw != NULL ? evf_html_safe_url(raw, c->base_url) : NULL;
+		if (url != NULL && strlen(url) <= MAX_URL &&
+		    (g_ascii_strncasecmp(url, "http://", 7) == 0 ||
+		     g_ascii_strncasecmp(url, "https://", 8) == 0))
+			ev->image = g_steal_pointer(&url);
+		break;
+	}
 	if (ev->status == EVF_STATUS_CANCELLED &&
 	    g_str_has_prefix(ev->title, prefix) &&
 	    ev->title[strlen(prefix)] != '\0')
@@ -2952,7 +2978,8 @@ answer_variant(const EvfImport *imp, const GError *error)
 		    strv_variant(ev->categories),
 		    ev->url != NULL ? ev->url : "", (guint32)ev->status,
 		    ev->published, html, text, ev->rrule ? ev->rrule : "",
-		    ev->organizer_email ? ev->organizer_email : "");
+		    ev->organizer_email ? ev->organizer_email : "",
+		    ev->image ? ev->image : "");
 	}
 	if (imp == NULL) {
 		g_autoptr(GPtrArray) none = g_ptr_array_new();
@@ -3036,13 +3063,14 @@ event_from_variant(GVariant *v, Table *table)
 	g_autoptr(GVariantIter) orgs = NULL;
 	g_autoptr(GVariantIter) cats = NULL;
 	const char *uid, *title, *tzid, *location, *url, *s, *rrule, *email;
+	const char *image;
 	guint32 sd, ed, status, ih, it;
 	gint64 start, end;
 
 	g_variant_get(v, EVENT_GET, &uid, &title, &ev->all_day, &sd, &ed,
 	              &start, &end, &tzid, &location, &ev->has_geo, &ev->lat,
 	              &ev->lon, &orgs, &cats, &url, &status, &ev->published,
-	              &ih, &it, &rrule, &email);
+	              &ih, &it, &rrule, &email, &image);
 	ev->uid = clean_line(uid, MAX_UID + 40);
 	ev->title = clean_line(title, EVF_IMPORT_MAX_TITLE);
 	if (ev->uid == NULL || ev->title == NULL ||
@@ -3111,6 +3139,15 @@ event_from_variant(GVariant *v, Table *table)
 	        strlen(rrule) ||
 	    strlen(email) > MAX_UID || strpbrk(email, " \t\r\n<>\"") != NULL)
 		return NULL;
+	if (image[0] != '\0') {
+		g_autofree char *safe =
+		    evf_html_safe_url(image, table->base_url);
+
+		if (safe != NULL && strlen(safe) <= MAX_URL &&
+		    (g_ascii_strncasecmp(safe, "http://", 7) == 0 ||
+		     g_ascii_strncasecmp(safe, "https://", 8) == 0))
+			ev->image = g_steal_pointer(&safe);
+	}
 	ev->rrule = optional(rrule, MAX_RRULE);
 	ev->organizer_email = optional(email, MAX_UID);
 	ev->slug = evf_slugify(ev->uid);

@@ -872,7 +872,7 @@ report_properties(Run *r, const Vevent *v, const EvfEvent *ev,
                   GHashTable *x_names)
 {
 	g_autofree char *l = named(r, v, v->uid);
-	guint rrules = 0;
+	guint rrules = 0, links = 0;
 
 	for (guint i = 0; i < v->props->len; i++) {
 		const Prop *p = &g_array_index(v->props, Prop, i);
@@ -907,6 +907,20 @@ report_properties(Run *r, const Vevent *v, const EvfEvent *ev,
 			               "%s: RDATE is not carried over: those "
 			               "occurrences are missing",
 			               l);
+		} else if (strcmp(p->name, "IMAGE") == 0) {
+			/* the first link is the image, as import-ics.c
+			 * takes it */
+			gboolean link =
+			    g_ascii_strncasecmp(p->value, "http://", 7) == 0 ||
+			    g_ascii_strncasecmp(p->value, "https://", 8) == 0;
+
+			if (!link || links++ > 0 || ev->image == NULL)
+				evf_diags_warn(
+				    r->diags, r->source, p->line, 0,
+				    "%s: IMAGE is not carried over%s", l,
+				    !link       ? " (not an http or https link)"
+				    : links > 1 ? ": only the first link is"
+				                : " (not a valid link)");
 		} else if (g_str_has_prefix(p->name, "BEGIN:")) {
 			evf_diags_warn(r->diags, r->source, p->line, 0,
 			               "%s: %s is not carried over", l,

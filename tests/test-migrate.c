@@ -87,6 +87,9 @@ static const char cancelled_ics[] =
     "DTSTART:20180503T080000Z\r\nDTEND:20180503T100000Z\r\n"
     "SUMMARY:Cancelled: Briefing\r\nSTATUS:CANCELLED\r\n"
     "ORGANIZER;CN=Council:mailto:events@example.org\r\n"
+    "IMAGE;VALUE=BINARY;ENCODING=BASE64;FMTTYPE=image/png:iVBORw0KGgo=\r\n"
+    "IMAGE;VALUE=URI;DISPLAY=BADGE:https://example.org/logo.png\r\n"
+    "IMAGE;VALUE=URI:https://example.org/other.png\r\n"
     "END:VEVENT\r\n"
     "BEGIN:VEVENT\r\nUID:kept@example.org\r\nDTSTAMP:20180101T000000Z\r\n"
     "DTSTART;VALUE=DATE:19900101\r\n"
@@ -113,10 +116,13 @@ test_series_fields(void)
 	g_assert_cmpstr(gone->title, ==, "Briefing");
 	g_assert_cmpstr(gone->organizer_email, ==, "events@example.org");
 	g_assert_cmpuint(gone->organizers->len, ==, 1);
+	/* The first IMAGE that links to http or https is the image. */
+	g_assert_cmpstr(gone->image, ==, "https://example.org/logo.png");
 	/* Not cancelled: the title is what it says. */
 	g_assert_cmpstr(kept->title, ==, "Cancelled: a title of its own");
 	g_assert_null(kept->organizer_email);
 	g_assert_null(kept->rrule);
+	g_assert_null(kept->image);
 }
 
 /* Partner imports stay as they were: expanded, no RRULE, the title as
@@ -135,6 +141,7 @@ test_expanding_unchanged(void)
 	g_assert_nonnull(gone);
 	g_assert_cmpstr(gone->title, ==, "Cancelled: Briefing");
 	g_assert_null(gone->organizer_email);
+	g_assert_null(gone->image);
 }
 
 /* The sandboxed child gives the same events, the RRULE and the address
@@ -179,10 +186,13 @@ test_series_sandboxed(void)
 		g_assert_cmpstr(a->uid, ==, b->uid);
 		g_assert_cmpstr(a->rrule, ==, b->rrule);
 		g_assert_cmpstr(a->organizer_email, ==, b->organizer_email);
+		g_assert_cmpstr(a->image, ==, b->image);
 		g_assert_cmpstr(a->fingerprint, ==, b->fingerprint);
 	}
 	g_assert_cmpstr(find(out, "e7@example.org")->rrule, ==,
 	                "FREQ=DAILY;COUNT=3");
+	g_assert_cmpstr(find(out, "gone@example.org")->image, ==,
+	                "https://example.org/logo.png");
 }
 
 /* Text that looks like Markdown or HTML renders back as the same text. */

@@ -228,6 +228,9 @@ grep -q '^recurrence: FREQ=WEEKLY;COUNT=4$' "$tmp/b/events/2018-10-09-weekly-sem
 ok $? "own calendar: a recurring event stays one file with its rule"
 grep -q '^organizer_email: events@example.org$' "$tmp/b/events/2018-10-16-conference-on-security-sector-reform-with-every-optional-key.md"
 ok $? "own calendar: the organiser's address is kept"
+grep -q '^image: https://events.example.org/images/ssr-conference.png$' "$tmp/b/events/2018-10-16-conference-on-security-sector-reform-with-every-optional-key.md" &&
+	! grep -q 'IMAGE is not carried over' "$tmp/err"
+ok $? "own calendar: the image is kept"
 ! grep -q '<script' "$tmp/b/events/"*.md
 ok $? "own calendar: no raw HTML in the bodies"
 # A second generation is the same as the first: the round trip is stable.
