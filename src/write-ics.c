@@ -207,14 +207,23 @@ mailto_uri(const char *addr)
 	return g_strconcat("mailto:", local, at != NULL ? "@" : "",
 	                   domain != NULL ? domain : "", NULL);
 }
-/* A parameter value may hold neither DQUOTE nor controls (RFC 5545 §3.2). */
+/* A parameter value may hold neither DQUOTE nor controls (RFC 5545 §3.2).
+ * RFC 6868 readers (ical.js) take "^n", "^'" and "^^" for escapes: a '^'
+ * before 'n', '\'' or '^' is written as "^^" (§3), so that they read the
+ * text back; any other '^' they keep as it is, as older readers do. */
 static char *
 param_text(const char *text)
 {
-	char *s = evf_text_oneline(text);
+	g_autofree char *s = evf_text_oneline(text);
+	GString *out = g_string_sized_new(strlen(s));
 
 	g_strdelimit(s, "\"", '\'');
-	return s;
+	for (const char *p = s; *p != '\0'; p++) {
+		g_string_append_c(out, *p);
+		if (*p == '^' && strchr("n'^", p[1]) != NULL && p[1] != '\0')
+			g_string_append_c(out, '^');
+	}
+	return g_string_free(out, FALSE);
 }
 
 static icalcomponent *

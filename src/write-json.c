@@ -520,9 +520,34 @@ add_value(JsonBuilder *b, icalvalue *v, GError **error)
 	}
 }
 
+/* (transfer full): @v with the escapes of RFC 6868 (§3) read: "^n" a
+ * line break, "^'" a DQUOTE, "^^" a '^'; any other '^' stays. jCal's
+ * parameter values are the text itself (RFC 7265 §3.5). */
+static char *
+rfc6868_decode(const char *v)
+{
+	GString *out = g_string_sized_new(strlen(v));
+
+	for (const char *p = v; *p != '\0'; p++) {
+		if (p[0] == '^' && p[1] == 'n') {
+			g_string_append_c(out, '\n');
+			p++;
+		} else if (p[0] == '^' && p[1] == '\'') {
+			g_string_append_c(out, '"');
+			p++;
+		} else if (p[0] == '^' && p[1] == '^') {
+			g_string_append_c(out, '^');
+			p++;
+		} else {
+			g_string_append_c(out, *p);
+		}
+	}
+	return g_string_free(out, FALSE);
+}
+
 /* (transfer full): a parameter's value; libical keeps string-valued
- * parameters as they are and gives enumerated ones only in text form,
- * NAME=VALUE, quoted when needed. */
+ * parameters as they are written (RFC 6868 escapes included) and gives
+ * enumerated ones only in text form, NAME=VALUE, quoted when needed. */
 static char *
 parameter_value(icalparameter *param)
 {
@@ -532,7 +557,7 @@ parameter_value(icalparameter *param)
 	gsize n;
 
 	if (x != NULL)
-		return g_strdup(x);
+		return rfc6868_decode(x);
 	text = icalparameter_as_ical_string_r(param);
 	eq = strchr(text, '=');
 	if (eq == NULL)

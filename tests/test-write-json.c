@@ -864,6 +864,86 @@ check_jcal(Site *s, gboolean hard)
 	icalcomponent_free(cal);
 }
 
+/* An organiser's name with '^' where RFC 6868 (§3) reads an escape ("^n",
+ * "^'", "^^"): the CN parameter of calendar.ics has it as "^^", so that
+ * ical.js and other RFC 6868 readers get the name back, and jCal, whose
+ * values are not escaped, has the name itself. */
+static void
+test_cn_caret(void)
+{
+	static const char name[] = "Caret^nName ^' and ^^ x ^";
+	g_autofree char *dir =
+	    g_test_build_filename(G_TEST_DIST, "..", "feeds", "events", NULL);
+	g_autoptr(Site) s = site_render(dir);
+	g_autoptr(EvfEvent) ev = evf_event_new();
+	g_autoptr(EvfView) iv = site_view(s, "calendar.ics", TRUE);
+	g_autoptr(EvfView) v = site_view(s, "calendar.json", TRUE);
+	g_autoptr(GBytes) ics = NULL;
+	g_autoptr(GBytes) jcal = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autofree char *text = NULL;
+	GString *read = g_string_new(NULL);
+	const char *cn, *p;
+	JsonArray *vcal, *vevent, *organizer;
+
+	ev->uid = g_strdup("caret@example.org");
+	ev->slug = g_strdup("caret");
+	ev->title = g_strdup("Caret");
+	ev->start = g_date_time_new_utc(2019, 3, 3, 10, 0, 0);
+	ev->end = g_date_time_new_utc(2019, 3, 3, 11, 0, 0);
+	ev->organizer_email = g_strdup("x@example.org");
+	g_ptr_array_add(ev->organizers, g_strdup(name));
+	ev->created = NOW;
+	ev->modified = NOW + 1;
+	g_ptr_array_set_size(iv->events, 0);
+	g_ptr_array_add(iv->events, ev);
+	g_ptr_array_set_size(v->events, 0);
+	g_ptr_array_add(v->events, ev);
+
+	ics = evf_write_ics(iv, &error);
+	g_assert_no_error(error);
+	text = g_strndup(g_bytes_get_data(ics, NULL), g_bytes_get_size(ics));
+	cn = strstr(text, "\r\nORGANIZER;CN=");
+	g_assert_nonnull(cn);
+	/* read as RFC 6868 says */
+	for (p = cn + strlen("\r\nORGANIZER;CN="); *p != ':'; p++) {
+		if (p[0] == '^' && p[1] == 'n')
+			g_string_append_c(read, '\n'), p++;
+		else if (p[0] == '^' && p[1] == '\'')
+			g_string_append_c(read, '"'), p++;
+		else if (p[0] == '^' && p[1] == '^')
+			g_string_append_c(read, '^'), p++;
+		else
+			g_string_append_c(read, *p);
+	}
+	g_assert_cmpstr(read->str, ==, name);
+	g_string_free(read, TRUE);
+
+	jcal = evf_write_jcal(v, &error);
+	g_assert_no_error(error);
+	json_parser_load_from_data(parser, g_bytes_get_data(jcal, NULL),
+	                           (gssize)g_bytes_get_size(jcal), &error);
+	g_assert_no_error(error);
+	vcal = json_node_get_array(json_parser_get_root(parser));
+	vevent = NULL;
+	for (guint i = 0;
+	     i < json_array_get_length(json_array_get_array_element(vcal, 2));
+	     i++) {
+		JsonArray *c = json_array_get_array_element(
+		    json_array_get_array_element(vcal, 2), i);
+
+		if (strcmp(json_array_get_string_element(c, 0), "vevent") == 0)
+			vevent = c;
+	}
+	g_assert_nonnull(vevent);
+	organizer = jcal_property(vevent, "organizer");
+	g_assert_nonnull(organizer);
+	g_assert_cmpstr(json_object_get_string_member(
+	                    json_array_get_object_element(organizer, 1), "cn"),
+	                ==, name);
+}
+
 static void
 test_jcal_sample(void)
 {
@@ -896,6 +976,7 @@ main(int argc, char **argv)
 	                test_feed_home_and_about);
 	g_test_add_func("/write-json/feed/partner", test_feed_partner);
 	g_test_add_func("/write-json/ends-at-start", test_ends_at_start);
+	g_test_add_func("/write-json/jcal/cn-caret", test_cn_caret);
 	g_test_add_func("/write-json/deterministic", test_deterministic);
 	g_test_add_func("/write-json/jcal/sample", test_jcal_sample);
 	g_test_add_func("/write-json/jcal/hard", test_jcal_hard);
