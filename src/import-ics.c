@@ -569,13 +569,85 @@ unfold_line(gpointer user, guint lineno, const char *p, gsize n)
 	return TRUE;
 }
 
+/* Appends to @out the unfolded line @line (@n bytes, no CR LF): a
+ * CATEGORIES line as one line per value. libical 3.0 splits a list of
+ * values at a ',' unless a '\\' is one or three bytes before it, so
+ * "A\\,B,C" (the values "A,B" and "C") and "R\\;D,E" came out as one
+ * category, and "A\\\\,B" (the values "A\\" and "B") too. The values
+ * are split here at the commas RFC 5545 §3.3.11 leaves unescaped (the
+ * parameters, which no category needs, left out); past twice the cap of
+ * an event's categories, what is left stays on one line, as it was. */
+static void
+append_line(GString *out, const char *line, gsize n)
+{
+	static const char name[] = "CATEGORIES";
+	const gsize len = sizeof name - 1;
+	const char *value = NULL, *end = line + n, *item;
+	gboolean quoted = FALSE;
+	guint items = 0;
+
+	if (n > len && g_ascii_strncasecmp(line, name, len) == 0 &&
+	    (line[len] == ';' || line[len] == ':')) {
+		for (const char *p = line + len; p < end; p++) {
+			if (*p == '"')
+				quoted = !quoted;
+			else if (*p == ':' && !quoted) {
+				value = p + 1;
+				break;
+			}
+		}
+	}
+	if (value == NULL) {
+		g_string_append_len(out, line, (gssize)n);
+		g_string_append(out, "\r\n");
+		return;
+	}
+	item = value;
+	for (const char *p = value; p <= end; p++) {
+		if (p < end && *p == '\\' && p + 1 < end) {
+			p++;
+			continue;
+		}
+		if (p < end && (*p != ',' || items + 1 >= 2 * MAX_CATEGORIES))
+			continue;
+		if (p > item) {
+			g_string_append(out, name);
+			g_string_append_c(out, ':');
+			g_string_append_len(out, item, p - item);
+			g_string_append(out, "\r\n");
+			items++;
+		}
+		item = p + 1;
+	}
+}
+
+/* Feeds @out's unfolded lines (each ending in CR LF) through
+ * append_line, into a new string. */
+static GString *
+split_values(GString *in)
+{
+	GString *out = g_string_sized_new(in->len + 2);
+	const char *p = in->str, *end = in->str + in->len;
+
+	while (p < end) {
+		const char *eol = strstr(p, "\r\n");
+
+		if (eol == NULL)
+			eol = end;
+		append_line(out, p, eol - p);
+		p = eol + (eol < end ? 2 : 0);
+	}
+	g_string_free(in, TRUE);
+	return out;
+}
+
 static GString *
 unfold(const char *data, gsize len)
 {
 	GString *out = g_string_sized_new(len + 2);
 
 	each_line(data, len, unfold_line, out);
-	return out;
+	return split_values(out);
 }
 
 /* ------------------------------------------------------------- context */
@@ -1604,8 +1676,8 @@ read_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev, const char *label)
 			        : "not an http or https address");
 		}
 	}
-	/* libical splits CATEGORIES at unescaped commas, one property per
-	 * value, and unescapes "\,". */
+	/* One CATEGORIES property per value (append_line splits the
+	 * lists), which libical unescapes. */
 	for (p = icalcomponent_get_first_property(ve, ICAL_CATEGORIES_PROPERTY);
 	     p != NULL;
 	     p = icalcomponent_get_next_property(ve, ICAL_CATEGORIES_PROPERTY))

@@ -1574,6 +1574,32 @@ test_limits_items(void)
 
 /* --------------------------------------------------------- the fields */
 
+/* A list of categories is split at the commas that are not escaped
+ * (RFC 5545 §3.3.11), wherever the escapes are: libical alone took a
+ * comma three bytes after a backslash for an escaped one, and an escaped
+ * backslash before a comma for an escaped comma. */
+static void
+test_categories_escaped(void)
+{
+	static const char *const want[] = {
+		"A,B", "C", "R;D", "E", "F\\", "G", "H", "I,J,K",
+	};
+	g_autoptr(EvfImport) imp =
+	    import_body("BEGIN:VEVENT\nUID:cats@partner.example\nSUMMARY:Cats\n"
+	                "DTSTART:20180910T090000Z\n"
+	                "CATEGORIES:A\\,B,C\n"
+	                "CATEGORIES;LANGUAGE=\"e:n\":R\\;D,E,F\\\\,G\n"
+	                "categories:,H,,I\\,J\\,K,\n"
+	                "END:VEVENT");
+	EvfEvent *ev = find(imp, "cats@partner.example");
+
+	g_assert_nonnull(ev);
+	g_assert_cmpuint(ev->categories->len, ==, G_N_ELEMENTS(want));
+	for (gsize i = 0; i < G_N_ELEMENTS(want); i++)
+		g_assert_cmpstr(g_ptr_array_index(ev->categories, i), ==,
+		                want[i]);
+}
+
 static void
 test_fields(void)
 {
@@ -2042,6 +2068,8 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/limits/summary", test_limits_summary);
 	g_test_add_func("/import-ics/limits/items", test_limits_items);
 	g_test_add_func("/import-ics/fields", test_fields);
+	g_test_add_func("/import-ics/categories-escaped",
+	                test_categories_escaped);
 	g_test_add_func("/import-ics/sandbox/same-result",
 	                test_sandbox_same_result);
 	g_test_add_func("/import-ics/warnings/where", test_warnings_where);
