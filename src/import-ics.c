@@ -268,6 +268,22 @@ static const struct {
 	{ "Line Islands Standard Time", "Pacific/Kiritimati" },
 };
 
+/* tzdata's old names without a region, which Java and PHP write as
+ * TZIDs and event files refuse (evf_tz_new) → the zones tzdata 2024b made
+ * them links to: the same offsets since 1970, but for EET before 1981 and
+ * WET before 1996. */
+static const struct {
+	const char *old;
+	const char *iana;
+} sysv_zones[] = {
+	{ "CET", "Europe/Brussels" },         { "MET", "Europe/Brussels" },
+	{ "EET", "Europe/Athens" },           { "WET", "Europe/Lisbon" },
+	{ "EST", "America/Panama" },          { "MST", "America/Phoenix" },
+	{ "HST", "Pacific/Honolulu" },        { "EST5EDT", "America/New_York" },
+	{ "CST6CDT", "America/Chicago" },     { "MST7MDT", "America/Denver" },
+	{ "PST8PDT", "America/Los_Angeles" },
+};
+
 /* ---------------------------------------------------------- pre-check */
 
 typedef enum { PART_NAME, PART_PARAMS, PART_VALUE } Part;
@@ -1049,6 +1065,16 @@ resolve_zone(Ctx *c, icalcomponent *cal, const char *raw)
 		if (z->tz != NULL) {
 			z->kind = ZONE_IANA;
 			z->tzid = g_strdup(p);
+			return z;
+		}
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS(sysv_zones); i++) {
+		if (g_ascii_strcasecmp(name, sysv_zones[i].old) != 0)
+			continue;
+		z->tz = evf_tz_new(sysv_zones[i].iana, NULL);
+		if (z->tz != NULL) {
+			z->kind = ZONE_IANA;
+			z->tzid = g_strdup(sysv_zones[i].iana);
 			return z;
 		}
 	}

@@ -908,8 +908,9 @@ test_uid_bytes_kept(void)
 
 /* A partner's TZID is published only as a Region/City name of tzdata's:
  * its right/ and posix/ copies are read as the zone after the prefix;
- * its old names without a region, and the machine's own "localtime", are
- * unknown (UTC, with a warning). */
+ * its old names without a region (as Java and PHP write them) as the
+ * zones tzdata links them to, not as UTC: 12:00 CET in July is 10:00 UTC;
+ * the machine's own "localtime" is unknown (UTC, with a warning). */
 static void
 test_tzid_tzdata_names(void)
 {
@@ -917,7 +918,9 @@ test_tzid_tzdata_names(void)
 		{ "right/Europe/Berlin", "Europe/Berlin",
 		  "2018-07-04T10:00:00Z" },
 		{ "posix/Asia/Tokyo", "Asia/Tokyo", "2018-07-04T03:00:00Z" },
-		{ "EST", NULL, "2018-07-04T12:00:00Z" },
+		{ "EST", "America/Panama", "2018-07-04T17:00:00Z" },
+		{ "CET", "Europe/Brussels", "2018-07-04T10:00:00Z" },
+		{ "PST8PDT", "America/Los_Angeles", "2018-07-04T19:00:00Z" },
 		{ "localtime", NULL, "2018-07-04T12:00:00Z" },
 	};
 	g_autoptr(EvfImport) imp =
@@ -929,7 +932,8 @@ test_tzid_tzdata_names(void)
 		g_assert_cmpstr(ev->tzid, ==, cases[i][1]);
 		assert_utc(ev->start, cases[i][2]);
 	}
-	g_assert_true(has_warning(imp, "unknown time zone 'EST'"));
+	g_assert_false(has_warning(imp, "unknown time zone 'EST'"));
+	g_assert_false(has_warning(imp, "unknown time zone 'CET'"));
 	g_assert_true(has_warning(imp, "unknown time zone 'localtime'"));
 }
 
