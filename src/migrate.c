@@ -115,6 +115,16 @@ scan_line(Scan *s, const char *line, guint lineno)
 	                      ? g_ptr_array_index(s->stack, s->stack->len - 1)
 	                      : "";
 
+	/* A line of an event that is no property (no ':'), such as one
+	 * folded without the leading space: libical drops it, and the
+	 * report says so. */
+	if (value == NULL && s->cur != NULL && s->skip_depth == 0 &&
+	    line[strspn(line, " \t")] != '\0') {
+		Prop p = { g_strdup(""), g_strndup(line, 64), lineno };
+
+		g_array_append_val(s->cur->props, p);
+		return;
+	}
 	if (value == NULL || name[0] == '\0')
 		return;
 	if (strcmp(name, "BEGIN") == 0 || strcmp(name, "END") == 0) {
@@ -877,7 +887,19 @@ report_properties(Run *r, const Vevent *v, const EvfEvent *ev,
 	for (guint i = 0; i < v->props->len; i++) {
 		const Prop *p = &g_array_index(v->props, Prop, i);
 
-		if (strcmp(p->name, "RRULE") == 0) {
+		if (p->name[0] == '\0') {
+			g_autofree char *valid =
+			    g_utf8_make_valid(p->value, -1);
+			g_autofree char *cut = evf_text_short(valid, 60);
+
+			evf_diags_warn(
+			    r->diags, r->source, p->line, 0,
+			    "%s: the line '%s' is not a property "
+			    "(no ':'): it is left out (a line that "
+			    "goes on from the one before starts with "
+			    "a space)",
+			    l, cut);
+		} else if (strcmp(p->name, "RRULE") == 0) {
 			const char *why =
 			    g_hash_table_lookup(r->dropped, ev->uid);
 

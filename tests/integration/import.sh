@@ -318,6 +318,22 @@ grep -q "warning: 'gaza-weekly@old.example.org' (\"Weekly consultation in Gaza C
 ok $? "gaza: the series is reported once, at its RRULE line, and kept as its first occurrence"
 check "gaza: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
 
+# ------------------------------------------------- a line without ':'
+# An exporter that wraps a long line without the leading space of a fold
+# leaves a line that is no property: libical drops it, and the import
+# says so at that line rather than losing the text without a word.
+import_one unfolded 'UID:unfolded@old.example.org
+DTSTAMP:20180101T000000Z
+DTSTART:20180522T090000Z
+SUMMARY:Wrapped description
+DESCRIPTION:The first half of a long description
+that the exporter wrapped without a space
+LOCATION:Skopje'
+grep -q "unfolded\.ics:10: warning: 'unfolded@old.example.org' (\"Wrapped description\"): the line 'that the exporter wrapped without a space' is not a property (no ':'): it is left out" "$tmp/err" &&
+	grep -q '^location: Skopje$' "$tmp/events/"*.md
+ok $? "unfolded: a line that is no property is reported at its line"
+check "unfolded: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
+
 # ------------------------------------------------------------ dry run
 tmp=$(mktmp)
 write_config "$tmp" "$tmp/events"
