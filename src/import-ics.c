@@ -1458,10 +1458,22 @@ read_dates_timed(Ctx *c, icalcomponent *cal, icalcomponent *ve, Built *b,
 			end = zone_datetime(prop_zone(c, cal, pe, t, uid), t);
 		}
 	} else if (pd != NULL) {
-		gint64 s = duration_seconds(icalproperty_get_duration(pd));
+		struct icaldurationtype d = icalproperty_get_duration(pd);
+		gint64 s = duration_seconds(d);
+		gint days = (gint)(d.weeks * 7 + d.days);
 
-		if (s >= 0)
-			end = g_date_time_add_seconds(ev->start, (gdouble)s);
+		/* Days and weeks are nominal (RFC 5545 §3.3.6): P1D ends at
+		 * the same wall time the next day in the event's zone, 23
+		 * hours later where the clocks go forward; hours, minutes
+		 * and seconds are exact. */
+		if (s >= 0) {
+			g_autoptr(GDateTime) day =
+			    g_date_time_add_days(ev->start, days);
+
+			if (day != NULL)
+				end = g_date_time_add_seconds(
+				    day, (gdouble)(s - (gint64)days * 86400));
+		}
 	} else {
 		/* RFC 5545 §3.6.1: a timed VEVENT without DTEND or
 		 * DURATION ends at its start. */

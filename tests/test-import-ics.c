@@ -1370,6 +1370,38 @@ test_dtend_before_dtstart(void)
 	g_assert_cmpstr(ev->title, ==, "Untitled event");
 }
 
+/* A DURATION's days and weeks are nominal (RFC 5545 §3.3.6), its hours
+ * exact: P1D from noon the day before London's clocks go forward ends at
+ * noon the next day, 23 hours later; PT24H a day's hours later, at 13:00;
+ * P1DT2H at 14:00, 25 hours later. */
+static void
+test_duration_nominal_days(void)
+{
+	g_autoptr(EvfImport) imp = import_body(
+	    "BEGIN:VEVENT\nUID:p1d@partner.example\n"
+	    "DTSTART;TZID=Europe/London:20250329T120000\nDURATION:P1D\n"
+	    "END:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:pt24h@partner.example\n"
+	    "DTSTART;TZID=Europe/London:20250329T120000\nDURATION:PT24H\n"
+	    "END:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:p1dt2h@partner.example\n"
+	    "DTSTART;TZID=Europe/London:20250329T120000\nDURATION:P1DT2H\n"
+	    "END:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:p1w@partner.example\n"
+	    "DTSTART;TZID=Europe/London:20251021T090000\nDURATION:P1W\n"
+	    "END:VEVENT");
+
+	assert_utc(find(imp, "p1d@partner.example")->end,
+	           "2025-03-30T11:00:00Z");
+	assert_utc(find(imp, "pt24h@partner.example")->end,
+	           "2025-03-30T12:00:00Z");
+	assert_utc(find(imp, "p1dt2h@partner.example")->end,
+	           "2025-03-30T13:00:00Z");
+	/* 09:00 BST to 09:00 GMT a week later, across the change back */
+	assert_utc(find(imp, "p1w@partner.example")->end,
+	           "2025-10-28T09:00:00Z");
+}
+
 /* ------------------------------------------------------ the warnings */
 
 /* A warning about one event names it (UID, SUMMARY) and says the line of
@@ -2072,6 +2104,8 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/limits/summary", test_limits_summary);
 	g_test_add_func("/import-ics/limits/items", test_limits_items);
 	g_test_add_func("/import-ics/fields", test_fields);
+	g_test_add_func("/import-ics/duration-nominal-days",
+	                test_duration_nominal_days);
 	g_test_add_func("/import-ics/categories-escaped",
 	                test_categories_escaped);
 	g_test_add_func("/import-ics/sandbox/same-result",
