@@ -1677,6 +1677,33 @@ read_series_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev, const char *label)
 		        strlen(ev->title) - strlen(prefix) + 1);
 }
 
+/* libical drops a GEO it cannot read, such as "46.05,14.51" (a comma for
+ * the ';'), and leaves only an X-LIC-ERROR in its place: the position
+ * would be lost without a word. */
+static void
+warn_unread_geo(Ctx *c, icalcomponent *ve, const char *label)
+{
+	static const char mark[] = "GEO property. Removing entire property: ";
+
+	for (icalproperty *p =
+	         icalcomponent_get_first_property(ve, ICAL_XLICERROR_PROPERTY);
+	     p != NULL;
+	     p = icalcomponent_get_next_property(ve, ICAL_XLICERROR_PROPERTY)) {
+		const char *e = icalproperty_get_xlicerror(p);
+		const char *v = e != NULL ? strstr(e, mark) : NULL;
+		g_autofree char *q = NULL;
+
+		if (v == NULL)
+			continue;
+		q = shown(v + strlen(mark));
+		ctx_warn(c,
+		         "%s: GEO '%s' is left out: not a latitude and a "
+		         "longitude separated by ';'",
+		         label, q);
+		return;
+	}
+}
+
 static void
 read_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev, const char *label)
 {
@@ -1779,6 +1806,8 @@ read_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev, const char *label)
 		}
 	}
 	p = icalcomponent_get_first_property(ve, ICAL_GEO_PROPERTY);
+	if (p == NULL)
+		warn_unread_geo(c, ve, label);
 	if (p != NULL) {
 		struct icalgeotype g = icalproperty_get_geo(p);
 		gboolean within = isfinite(g.lat) && isfinite(g.lon) &&

@@ -1370,6 +1370,22 @@ test_dtend_before_dtstart(void)
 	g_assert_cmpstr(ev->title, ==, "Untitled event");
 }
 
+/* A GEO libical cannot read (a comma for the ';') is reported, not lost
+ * without a word. */
+static void
+test_geo_unread(void)
+{
+	g_autoptr(EvfImport) imp =
+	    import_body("BEGIN:VEVENT\nUID:geo@partner.example\n"
+	                "SUMMARY:Comma\nDTSTART:20180701T100000Z\n"
+	                "GEO:46.05,14.51\nEND:VEVENT");
+
+	g_assert_false(find(imp, "geo@partner.example")->has_geo);
+	assert_warning(imp, "line 4: 'geo@partner.example' (\"Comma\"): GEO "
+	                    "'46.05,14.51' is left out: not a latitude and a "
+	                    "longitude separated by ';'");
+}
+
 /* A DURATION's days and weeks are nominal (RFC 5545 §3.3.6), its hours
  * exact: P1D from noon the day before London's clocks go forward ends at
  * noon the next day, 23 hours later; PT24H a day's hours later, at 13:00;
@@ -2104,6 +2120,7 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/limits/summary", test_limits_summary);
 	g_test_add_func("/import-ics/limits/items", test_limits_items);
 	g_test_add_func("/import-ics/fields", test_fields);
+	g_test_add_func("/import-ics/geo-unread", test_geo_unread);
 	g_test_add_func("/import-ics/duration-nominal-days",
 	                test_duration_nominal_days);
 	g_test_add_func("/import-ics/categories-escaped",
