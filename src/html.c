@@ -36,10 +36,55 @@ static const char *const dropped_elements[] = {
 	"title",    "meta",  "link",   "base",
 };
 
-static const char *const allowed_attributes[] = {
-	"href",     "src",     "alt",     "title", "width", "height", "cite",
-	"datetime", "colspan", "rowspan", "align", "start", "lang",
+/* The attributes kept, each on the elements HTML5 gives it to (NULL: on
+ * every element) and only with a value HTML5 allows there (NULL: any), so
+ * that the pages stay valid HTML5: a partner's <img width="100%">, <td
+ * colspan="0"> or <span href="…"> would not be. URLs are checked apart. */
+static const struct {
+	const char *name;
+	const char *elements; /* " a img " */
+	const char *value;    /* a regular expression */
+} allowed_attributes[] = {
+	{ "title", NULL, NULL },
+	{ "lang", NULL, "^([A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*)?$" },
+	{ "href", " a ", NULL },
+	{ "src", " img ", NULL },
+	{ "alt", " img ", NULL },
+	{ "width", " img ", "^[0-9]{1,5}$" },
+	{ "height", " img ", "^[0-9]{1,5}$" },
+	{ "cite", " blockquote q del ins ", NULL },
+	{ "datetime", " del ins time ",
+	  "^[0-9]{4}-[0-9]{2}(-[0-9]{2}([T ][0-9]{2}:[0-9]{2}"
+	  "(:[0-9]{2}(\\.[0-9]{1,3})?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?$" },
+	{ "colspan", " td th ", "^[1-9][0-9]{0,2}$" },
+	{ "rowspan", " td th ", "^[0-9]{1,4}$" },
+	/* what GFM tables carry */
+	{ "align", " td th ", "^(left|center|right)$" },
+	{ "start", " ol ", "^-?[0-9]{1,9}$" },
 };
+
+/* Whether the attribute @name="@value" may stay on @element. */
+static gboolean
+attribute_allowed(const char *element, const char *name, const char *value)
+{
+	static GRegex *compiled[G_N_ELEMENTS(allowed_attributes)];
+	g_autofree char *padded = g_strdup_printf(" %s ", element);
+
+	for (gsize i = 0; i < G_N_ELEMENTS(allowed_attributes); i++) {
+		if (g_ascii_strcasecmp(name, allowed_attributes[i].name) != 0)
+			continue;
+		if (allowed_attributes[i].elements != NULL &&
+		    strstr(allowed_attributes[i].elements, padded) == NULL)
+			return FALSE;
+		return allowed_attributes[i].value == NULL ||
+		       g_regex_match(evf_regex_once(&compiled[i],
+		                                    allowed_attributes[i].value,
+		                                    G_REGEX_CASELESS),
+		                     value != NULL ? (const char *)value : "",
+		                     0, NULL);
+	}
+	return FALSE;
+}
 
 static gboolean
 in_list(const char *name, const char *const *list, gsize n)
@@ -89,9 +134,10 @@ clean_attributes(xmlNode *node, const char *base)
 	while (attr != NULL) {
 		xmlAttr *next = attr->next;
 		const char *name = (const char *)attr->name;
+		g_autofree xmlChar *value = xmlNodeGetContent((xmlNode *)attr);
 
-		if (!in_list(name, allowed_attributes,
-		             G_N_ELEMENTS(allowed_attributes))) {
+		if (!attribute_allowed((const char *)node->name, name,
+		                       (const char *)value)) {
 			xmlRemoveProp(attr);
 		} else if (strcmp(name, "href") == 0 ||
 		           strcmp(name, "src") == 0 ||
@@ -190,9 +236,15 @@ clean_children(xmlNode *parent, const char *base)
 				break;
 			}
 			clean_attributes(node, base);
-			/* A link left without a target is just its text. */
-			if (strcmp(name, "a") == 0 &&
-			    xmlHasProp(node, (const xmlChar *)"href") == NULL) {
+			/* A link left without a target is just its text;
+			 * so is a time without a machine-readable one, whose
+			 * text HTML5 would then want to be one. */
+			if ((strcmp(name, "a") == 0 &&
+			     xmlHasProp(node, (const xmlChar *)"href") ==
+			         NULL) ||
+			    (strcmp(name, "time") == 0 &&
+			     xmlHasProp(node, (const xmlChar *)"datetime") ==
+			         NULL)) {
 				unwrap(node);
 				break;
 			}

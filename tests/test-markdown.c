@@ -443,6 +443,39 @@ test_html_img_alt(void)
 	g_assert_cmpstr(b, ==, "<p><img src=\"" BASE "x\" alt=\"Map\"></p>");
 }
 
+/* A partner's attributes stay only where HTML5 allows them, with values
+ * it allows, so that the pages that show them are valid HTML5. */
+static void
+test_html_attributes_valid_html5(void)
+{
+	g_autofree char *out = sanitize(
+	    "<p align=\"left\" lang=\"en GB\"><img src=\"a.png\" "
+	    "width=\"100%\" height=\"-1\" align=\"right\" alt=\"a\"> "
+	    "<span alt=\"x\" href=\"https://a.example/\" "
+	    "datetime=\"2020\" cite=\"c\" lang=\"sl\">s</span> "
+	    "<a href=\"x\" src=\"y\" alt=\"z\" width=\"1\">a</a> "
+	    "<time>next Tuesday</time> <time datetime=\"soon\">later</time> "
+	    "<time datetime=\"2024-01-15T09:00Z\">then</time></p>"
+	    "<table><tr><td colspan=\"0\" rowspan=\"x\" "
+	    "align=\"middle\" width=\"50%\">c</td>"
+	    "<th colspan=\"2\" align=\"center\">h</th></tr></table>"
+	    "<ol start=\"x\"><li>i</li></ol><ol start=\"3\"><li>j</li></ol>"
+	    "<img src=\"b.png\" width=\"640\" height=\"480\">");
+
+	g_assert_true(contains(out, "<p>"));
+	g_assert_true(contains(out, "<img src=\"" BASE "a.png\" alt=\"a\">"));
+	g_assert_true(contains(out, "<span lang=\"sl\">s</span>"));
+	g_assert_true(contains(out, "<a href=\"" BASE "x\">a</a>"));
+	g_assert_true(contains(out, " next Tuesday later <time "
+	                            "datetime=\"2024-01-15T09:00Z\">then"));
+	g_assert_true(contains(out, "<td>c</td>"));
+	g_assert_true(contains(out, "<th colspan=\"2\" align=\"center\">"));
+	g_assert_true(contains(out, "<ol><li>i</li></ol>"));
+	g_assert_true(contains(out, "<ol start=\"3\">"));
+	g_assert_true(contains(out, "<img src=\"" BASE
+	                            "b.png\" width=\"640\" height=\"480\""));
+}
+
 static void
 test_html_data_removed(void)
 {
@@ -1080,6 +1113,8 @@ main(int argc, char **argv)
 	                test_html_unknown_unwrapped);
 	g_test_add_func("/markdown/html/mailto-kept", test_html_mailto_kept);
 	g_test_add_func("/markdown/html/data-removed", test_html_data_removed);
+	g_test_add_func("/markdown/html/attributes-valid-html5",
+	                test_html_attributes_valid_html5);
 	g_test_add_func("/markdown/html/img-alt", test_html_img_alt);
 	g_test_add_func("/markdown/html/javascript-spellings",
 	                test_html_javascript_spellings);
