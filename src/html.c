@@ -275,6 +275,99 @@ clean_children(xmlNode *parent, const char *base)
 	}
 }
 
+static gboolean
+is_element(const xmlNode *node, const char *names)
+{
+	g_autofree char *padded = NULL;
+
+	if (node == NULL || node->type != XML_ELEMENT_NODE)
+		return FALSE;
+	padded = g_strdup_printf(" %s ", (const char *)node->name);
+	return strstr(names, padded) != NULL;
+}
+
+/* Moves @node from inside a table to just before it, where HTML5 parsers
+ * put it ("foster parenting"). */
+static void
+foster(xmlNode *node, xmlNode *parent)
+{
+	xmlNode *table = parent;
+
+	while (!is_element(table, " table "))
+		table = table->parent;
+	xmlUnlinkNode(node);
+	xmlAddPrevSibling(table, node);
+}
+
+/* Gives tables the structure HTML5 parsers expect, as libxml2's HTML 4
+ * parser leaves what a partner wrote: a cell is in a row (a row is made for
+ * cells right in a table or its body), rows and bodies are in a table, and
+ * what else stands between them goes before the table. The W3C Feed
+ * Validation Service parses feed HTML with html5lib in strict mode and
+ * calls "<table><td>" or a stray "<td>" invalid HTML (NotHtml). */
+static void
+fix_tables(xmlNode *parent)
+{
+	gboolean section = is_element(parent, " table thead tbody tfoot "),
+	         row = is_element(parent, " tr ");
+	xmlNode *node = parent->children;
+
+	while (node != NULL) {
+		xmlNode *next = node->next;
+
+		if (section || row) {
+			if (node->type == XML_TEXT_NODE) {
+				const char *t = (const char *)node->content;
+
+				if (t[strspn(t, " \t\n\r\f")] != '\0')
+					foster(node, parent);
+				node = next;
+				continue;
+			}
+			if (row ? !is_element(node, " td th ")
+			        : !is_element(node, " tr td th ") &&
+			              !(is_element(node,
+			                           " thead tbody tfoot ") &&
+			                is_element(parent, " table "))) {
+				foster(node, parent);
+				fix_tables(node);
+				node = next;
+				continue;
+			}
+			if (section && is_element(node, " td th ")) {
+				xmlNode *tr =
+				    xmlNewDocNode(node->doc, NULL,
+				                  (const xmlChar *)"tr", NULL);
+
+				xmlAddPrevSibling(node, tr);
+				while (is_element(node, " td th ")) {
+					next = node->next;
+					xmlUnlinkNode(node);
+					xmlAddChild(tr, node);
+					node = next;
+				}
+				fix_tables(tr);
+				continue;
+			}
+		} else if (is_element(node, " td th tr thead tbody tfoot ")) {
+			/* out of place: its content stays where it is, a
+			 * cell's apart from the next one's */
+			if (is_element(node, " td th "))
+				xmlAddNextSibling(
+				    node, xmlNewDocText(node->doc,
+				                        (const xmlChar *)" "));
+			next = node->children != NULL ? node->children
+			                              : node->next;
+			unwrap(node);
+			node = next;
+			continue;
+		}
+		if (node->type == XML_ELEMENT_NODE)
+			fix_tables(node);
+		node = next;
+	}
+}
+
 char *
 evf_html_sanitize(const char *html, const char *base_url)
 {
@@ -309,6 +402,7 @@ evf_html_sanitize(const char *html, const char *base_url)
 	if (body == NULL)
 		return g_strdup("");
 	clean_children(body, base_url);
+	fix_tables(body);
 	buf = xmlBufferCreate();
 	for (xmlNode *n = body->children; n != NULL; n = n->next)
 		htmlNodeDump(buf, doc, n);

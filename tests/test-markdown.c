@@ -476,6 +476,35 @@ test_html_attributes_valid_html5(void)
 	                            "b.png\" width=\"640\" height=\"480\""));
 }
 
+/* Table parts where HTML5 parsers expect them: the W3C validator parses
+ * feed HTML with html5lib in strict mode, and "<table><td>" or a cell
+ * outside a table is invalid HTML to it (NotHtml). */
+static void
+test_html_table_structure(void)
+{
+	g_autofree char *a = sanitize("<table><td>x</td><td>y</td></table>");
+	g_autofree char *b = sanitize("<p>A <td>cell</td><td>and</td> more</p>"
+	                              "<ul><tr><td>row</td></tr></ul>");
+	g_autofree char *c =
+	    sanitize("<table><tr><td>1</td></tr><span>note</span></table>");
+	g_autofree char *d =
+	    sanitize("<table><thead><th>h</th></thead><tr><div>d</div>"
+	             "<td>2</td></tr></table>");
+	g_auto(GStrv) la = g_strsplit(a, "\n", -1);
+	g_autofree char *ja = g_strjoinv("", la);
+
+	g_assert_cmpstr(ja, ==, "<table><tr><td>x</td><td>y</td></tr></table>");
+	g_assert_false(contains(b, "<td"));
+	g_assert_false(contains(b, "<tr"));
+	g_assert_true(contains(b, "cell and"));
+	g_assert_true(contains(b, "row"));
+	g_assert_true(g_str_has_prefix(c, "<span>note</span>"));
+	g_assert_true(contains(c, "<table><tr><td>1</td></tr></table>"));
+	g_assert_true(g_str_has_prefix(d, "<div>d</div>"));
+	g_assert_true(contains(d, "<thead><tr><th>h</th></tr></thead>"));
+	g_assert_true(contains(d, "<tr><td>2</td></tr>"));
+}
+
 static void
 test_html_data_removed(void)
 {
@@ -1113,6 +1142,8 @@ main(int argc, char **argv)
 	                test_html_unknown_unwrapped);
 	g_test_add_func("/markdown/html/mailto-kept", test_html_mailto_kept);
 	g_test_add_func("/markdown/html/data-removed", test_html_data_removed);
+	g_test_add_func("/markdown/html/table-structure",
+	                test_html_table_structure);
 	g_test_add_func("/markdown/html/attributes-valid-html5",
 	                test_html_attributes_valid_html5);
 	g_test_add_func("/markdown/html/img-alt", test_html_img_alt);
