@@ -368,6 +368,83 @@ fix_tables(xmlNode *parent)
 	}
 }
 
+/* The elements that end an open paragraph where they start, in HTML5
+ * (of those the allowlist keeps). */
+#define CLOSES_P                                                              \
+	" blockquote dd div dl dt figcaption figure h1 h2 h3 h4 h5 h6 hr li " \
+	"ol p pre section table ul "
+
+/* Elements that an open li, dt or dd may be in, between it and another
+ * one, for HTML5 to take the second for the end of the first. */
+#define PHRASING                                                         \
+	" a abbr b cite code del em i ins kbd mark q s samp small span " \
+	"strong sub sup time u var p div "
+
+/* Whether @node holds, outside any table, an element that would end a
+ * paragraph it is in. */
+static gboolean
+holds_block(const xmlNode *node)
+{
+	for (const xmlNode *c = node->children; c != NULL; c = c->next)
+		if (is_element(c, CLOSES_P) ||
+		    (c->type == XML_ELEMENT_NODE && holds_block(c)))
+			return TRUE;
+	return FALSE;
+}
+
+/* Whether an li, dt or dd @node is inside another of @names through
+ * phrasing elements only. */
+static gboolean
+inside_item(const xmlNode *node, const char *names)
+{
+	for (const xmlNode *a = node->parent; a != NULL; a = a->parent) {
+		if (is_element(a, names))
+			return TRUE;
+		if (!is_element(a, PHRASING))
+			return FALSE;
+	}
+	return FALSE;
+}
+
+/* Undoes the nesting that an HTML5 parser would not build: libxml2's HTML 4
+ * parser keeps a <section>, <figure> or a <div> in an inline element in a
+ * paragraph, a heading in a heading, a list item in a list item of the
+ * same list. An HTML5 parser ends the outer element where the inner one
+ * starts, and then meets an end tag it calls a parse error (the W3C Feed
+ * Validation Service: NotHtml). The outer paragraph, the inner heading or
+ * item is unwrapped to its content; an empty item goes. */
+static void
+fix_nesting(xmlNode *parent)
+{
+	xmlNode *node = parent->children;
+
+	while (node != NULL) {
+		xmlNode *next = node->next;
+
+		if (node->type != XML_ELEMENT_NODE) {
+			node = next;
+			continue;
+		}
+		fix_nesting(node);
+		/* libxml2 writes an empty one without its end tag, which
+		 * leaves it open over what follows. */
+		if (is_element(node, " li dt dd ") && node->children == NULL) {
+			xmlUnlinkNode(node);
+			xmlFreeNode(node);
+			node = next;
+			continue;
+		}
+		if ((is_element(node, " p ") && holds_block(node)) ||
+		    (is_element(node, " h1 h2 h3 h4 h5 h6 ") &&
+		     is_element(parent, " h1 h2 h3 h4 h5 h6 ")) ||
+		    (is_element(node, " li ") && inside_item(node, " li ")) ||
+		    (is_element(node, " dt dd ") &&
+		     inside_item(node, " dt dd ")))
+			unwrap(node);
+		node = next;
+	}
+}
+
 char *
 evf_html_sanitize(const char *html, const char *base_url)
 {
@@ -403,6 +480,7 @@ evf_html_sanitize(const char *html, const char *base_url)
 		return g_strdup("");
 	clean_children(body, base_url);
 	fix_tables(body);
+	fix_nesting(body);
 	buf = xmlBufferCreate();
 	for (xmlNode *n = body->children; n != NULL; n = n->next)
 		htmlNodeDump(buf, doc, n);

@@ -505,6 +505,31 @@ test_html_table_structure(void)
 	g_assert_true(contains(d, "<tr><td>2</td></tr>"));
 }
 
+/* Nesting that an HTML5 parser would end early, and then call the end tag
+ * that follows a parse error (NotHtml to the W3C validator): a section or
+ * a div in a paragraph, a heading in a heading, an item in an item; and an
+ * empty item, which libxml2 writes without its end tag. */
+static void
+test_html_nesting(void)
+{
+	g_autofree char *a =
+	    sanitize("<p><figure><img src=\"a.png\" alt=\"a\"><figcaption>c"
+	             "</figcaption></figure></p><p>x <span><div>d</div></span>"
+	             "</p><p>plain</p>");
+	g_autofree char *b = sanitize("<h4>A <h5>B</h5></h4>");
+	g_autofree char *c = sanitize("<ul><li>1 <b><li>2</li></b></li></ul>");
+	g_autofree char *d = sanitize("<b>x<li></li></b>");
+
+	g_assert_true(g_str_has_prefix(a, "<figure>"));
+	g_assert_true(contains(a, "x <span><div>d</div></span>"));
+	g_assert_false(contains(a, "<p>x"));
+	g_assert_true(contains(a, "<p>plain</p>"));
+	g_assert_true(contains(b, "<h4>A B</h4>"));
+	g_assert_true(contains(c, "<li>1 <b>2</b>"));
+	g_assert_null(strstr(strstr(c, "<li>") + 1, "<li>"));
+	g_assert_cmpstr(d, ==, "<b>x</b>");
+}
+
 static void
 test_html_data_removed(void)
 {
@@ -1142,6 +1167,7 @@ main(int argc, char **argv)
 	                test_html_unknown_unwrapped);
 	g_test_add_func("/markdown/html/mailto-kept", test_html_mailto_kept);
 	g_test_add_func("/markdown/html/data-removed", test_html_data_removed);
+	g_test_add_func("/markdown/html/nesting", test_html_nesting);
 	g_test_add_func("/markdown/html/table-structure",
 	                test_html_table_structure);
 	g_test_add_func("/markdown/html/attributes-valid-html5",
