@@ -593,15 +593,18 @@ strip_note(Strip *st, const char *what)
 static gboolean
 known_element(const char *lower)
 {
+	/* and the names, HTML5's or older, that the W3C validator also
+	 * counts as HTML (command, comment, m, xmp…) */
 	static const char *const html5[] = {
-		"article", "aside",    "audio",   "bdi",    "canvas",
-		"data",    "datalist", "details", "dialog", "figcaption",
-		"figure",  "footer",   "header",  "hgroup", "main",
-		"mark",    "math",     "meter",   "nav",    "output",
-		"picture", "progress", "rp",      "rt",     "ruby",
-		"search",  "section",  "slot",    "source", "summary",
-		"svg",     "template", "time",    "track",  "video",
-		"wbr",
+		"article", "aside",    "audio",     "bdi",      "canvas",
+		"data",    "datalist", "details",   "dialog",   "figcaption",
+		"figure",  "footer",   "header",    "hgroup",   "main",
+		"mark",    "math",     "meter",     "nav",      "output",
+		"picture", "progress", "rp",        "rt",       "ruby",
+		"search",  "section",  "slot",      "source",   "summary",
+		"svg",     "template", "time",      "track",    "video",
+		"wbr",     "command",  "comment",   "datagrid", "eventsource",
+		"listing", "m",        "plaintext", "xmp",
 	};
 
 	return htmlTagLookup((const xmlChar *)lower) != NULL ||

@@ -1048,6 +1048,17 @@ test_strip_tags(void)
 		g_assert_cmpstr(first, ==, "<section>");
 		g_clear_pointer(&first, g_free);
 	}
+	{
+		/* and those the W3C validator also counts as HTML end tags
+		 * in a title (ContainsHTML) */
+		g_autofree char *e = evf_text_plain(
+		    "Call for <comment>views</comment>: 5 km</m> "
+		    "<xmp>x</xmp></listing></plaintext></command></datagrid>"
+		    "</eventsource>",
+		    NULL);
+
+		g_assert_cmpstr(e, ==, "Call for views: 5 km x");
+	}
 }
 
 /* A partner's event loses the tags of its plain-text fields, which are
