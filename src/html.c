@@ -54,12 +54,13 @@ static const struct {
 	{ "height", " img ", "^[0-9]{1,5}$" },
 	{ "cite", " blockquote q del ins ", NULL },
 	{ "datetime", " del ins time ",
-	  "^[0-9]{4}-[0-9]{2}(-[0-9]{2}([T ][0-9]{2}:[0-9]{2}"
-	  "(:[0-9]{2}(\\.[0-9]{1,3})?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?$" },
+	  "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+	  "([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,3})?)?"
+	  "(Z|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])?)?$" },
 	{ "colspan", " td th ", "^[1-9][0-9]{0,2}$" },
 	{ "rowspan", " td th ", "^[0-9]{1,4}$" },
 	/* what GFM tables carry */
-	{ "align", " td th ", "^(left|center|right)$" },
+	{ "align", " td th ", "(?i)^(left|center|right)$" },
 	{ "start", " ol ", "^-?[0-9]{1,9}$" },
 };
 
@@ -77,11 +78,10 @@ attribute_allowed(const char *element, const char *name, const char *value)
 		    strstr(allowed_attributes[i].elements, padded) == NULL)
 			return FALSE;
 		return allowed_attributes[i].value == NULL ||
-		       g_regex_match(evf_regex_once(&compiled[i],
-		                                    allowed_attributes[i].value,
-		                                    G_REGEX_CASELESS),
-		                     value != NULL ? (const char *)value : "",
-		                     0, NULL);
+		       g_regex_match(
+		           evf_regex_once(&compiled[i],
+		                          allowed_attributes[i].value, 0),
+		           value != NULL ? (const char *)value : "", 0, NULL);
 	}
 	return FALSE;
 }

@@ -455,10 +455,12 @@ test_html_attributes_valid_html5(void)
 	    "datetime=\"2020\" cite=\"c\" lang=\"sl\">s</span> "
 	    "<a href=\"x\" src=\"y\" alt=\"z\" width=\"1\">a</a> "
 	    "<time>next Tuesday</time> <time datetime=\"soon\">later</time> "
-	    "<time datetime=\"2024-01-15T09:00Z\">then</time></p>"
+	    "<time datetime=\"2024-01-15T09:00Z\">then</time> "
+	    "<time datetime=\"2024-13-45\">bad</time> "
+	    "<del datetime=\"2024-01-15t09:00z\">old</del></p>"
 	    "<table><tr><td colspan=\"0\" rowspan=\"x\" "
 	    "align=\"middle\" width=\"50%\">c</td>"
-	    "<th colspan=\"2\" align=\"center\">h</th></tr></table>"
+	    "<th colspan=\"2\" align=\"CENTER\">h</th></tr></table>"
 	    "<ol start=\"x\"><li>i</li></ol><ol start=\"3\"><li>j</li></ol>"
 	    "<img src=\"b.png\" width=\"640\" height=\"480\">");
 
@@ -468,8 +470,9 @@ test_html_attributes_valid_html5(void)
 	g_assert_true(contains(out, "<a href=\"" BASE "x\">a</a>"));
 	g_assert_true(contains(out, " next Tuesday later <time "
 	                            "datetime=\"2024-01-15T09:00Z\">then"));
+	g_assert_true(contains(out, "</time> bad <del>old</del>"));
 	g_assert_true(contains(out, "<td>c</td>"));
-	g_assert_true(contains(out, "<th colspan=\"2\" align=\"center\">"));
+	g_assert_true(contains(out, "<th colspan=\"2\" align=\"CENTER\">"));
 	g_assert_true(contains(out, "<ol><li>i</li></ol>"));
 	g_assert_true(contains(out, "<ol start=\"3\">"));
 	g_assert_true(contains(out, "<img src=\"" BASE
