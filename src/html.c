@@ -64,18 +64,31 @@ static const struct {
 	{ "start", " ol ", "^-?[0-9]{1,9}$" },
 };
 
+/* Whether @name is one of @names (" a img "), without allocating: this
+ * runs for every element of every description. */
+static gboolean
+in_names(const char *name, const char *names)
+{
+	gsize n = strlen(name);
+
+	for (const char *p = strstr(names, name); p != NULL && n > 0;
+	     p = strstr(p + 1, name))
+		if (p > names && p[-1] == ' ' && p[n] == ' ')
+			return TRUE;
+	return FALSE;
+}
+
 /* Whether the attribute @name="@value" may stay on @element. */
 static gboolean
 attribute_allowed(const char *element, const char *name, const char *value)
 {
 	static GRegex *compiled[G_N_ELEMENTS(allowed_attributes)];
-	g_autofree char *padded = g_strdup_printf(" %s ", element);
 
 	for (gsize i = 0; i < G_N_ELEMENTS(allowed_attributes); i++) {
 		if (g_ascii_strcasecmp(name, allowed_attributes[i].name) != 0)
 			continue;
 		if (allowed_attributes[i].elements != NULL &&
-		    strstr(allowed_attributes[i].elements, padded) == NULL)
+		    !in_names(element, allowed_attributes[i].elements))
 			return FALSE;
 		return allowed_attributes[i].value == NULL ||
 		       g_regex_match(
@@ -278,12 +291,8 @@ clean_children(xmlNode *parent, const char *base)
 static gboolean
 is_element(const xmlNode *node, const char *names)
 {
-	g_autofree char *padded = NULL;
-
-	if (node == NULL || node->type != XML_ELEMENT_NODE)
-		return FALSE;
-	padded = g_strdup_printf(" %s ", (const char *)node->name);
-	return strstr(names, padded) != NULL;
+	return node != NULL && node->type == XML_ELEMENT_NODE &&
+	       in_names((const char *)node->name, names);
 }
 
 /* Moves @node from inside a table to just before it, where HTML5 parsers
