@@ -80,6 +80,12 @@ test "$(head_of /atom.xml | header Content-Type)" = "application/atom+xml; chars
 ok $? "Atom Content-Type"
 test "$(head_of /category/conference/calendar.ics | status)" = 200
 ok $? "category calendar served"
+# The home page that a category's feeds name: its folder.
+home=$(sed -n 's|^ *<link>https://[^/]*/\(category/conference/\)</link>$|\1|p' \
+	"$tmp/public/category/conference/rss.xml")
+test "$home" = category/conference/ &&
+	"$CURL" -s "$base/$home" | cmp -s - "$tmp/public/$home/index.html"
+ok $? "a category's folder serves its index.html, its feeds' home page"
 ev=$(cd "$tmp/public/events" && ls *.ics | head -n 1)
 test "$(head_of "/events/$ev" | status)" = 200
 ok $? "one-event file served"
