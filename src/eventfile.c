@@ -995,38 +995,47 @@ read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 	g_auto(When) s = { 0 };
 	g_auto(When) e = { 0 };
 
+	gboolean dates_ok = TRUE;
+
 	if (zone != NULL) {
 		g_autoptr(GTimeZone) tz = NULL;
 		const char *problem;
 
 		tzid = want_string(c, "timezone", zone);
-		if (tzid == NULL)
-			return;
-		if (evf_tz_is_utc(tzid)) {
+		if (tzid != NULL && evf_tz_is_utc(tzid)) {
 			g_free(tzid);
 			tzid = g_strdup("UTC");
-		} else if ((tz = evf_tz_new(tzid, &problem)) == NULL) {
+		} else if (tzid != NULL &&
+		           (tz = evf_tz_new(tzid, &problem)) == NULL) {
 			ctx_error(c, zone, "timezone: %s: '%s'", problem, tzid);
-			return;
+			g_clear_pointer(&tzid, g_free);
 		}
 	} else {
 		tzid = g_strdup(c->cfg->timezone);
+	}
+	/* Every mistake is reported at once: without a zone, the dates are
+	 * still read for their form (in UTC, where every wall time exists),
+	 * and a wrong start leaves the end to be read on its own. */
+	if (tzid == NULL) {
+		dates_ok = FALSE;
+		tzid = g_strdup("UTC");
 	}
 	if (start == NULL) {
 		ctx_error(c, map,
 		          "missing key 'start' (a date, a date-time "
 		          "or tba)");
-		return;
-	}
-	if (!want_when(c, "start", start, tzid, TRUE, &s))
-		return;
-	if (s.tba) {
+		dates_ok = FALSE;
+	} else if (!want_when(c, "start", start, tzid, TRUE, &s)) {
+		dates_ok = FALSE;
+	} else if (s.tba) {
 		ev->tba = TRUE;
 		if (end != NULL)
 			ctx_error(c, end, "end: not allowed when start is tba");
 		return;
 	}
 	if (end != NULL && !want_when(c, "end", end, tzid, FALSE, &e))
+		return;
+	if (!dates_ok)
 		return;
 	if (end != NULL && e.date_only != s.date_only) {
 		ctx_error(c, end, "end: must be a %s like start",

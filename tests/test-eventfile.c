@@ -973,6 +973,78 @@ test_error_end_with_tba(void)
 	             4, 6, "end: not allowed when start is tba");
 }
 
+/* Parses @text, which must be refused with exactly the errors @want
+ * ("line:col: message part", in order). */
+static void
+assert_errors(const char *text, const char *const *want)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(EvfEvent) ev = parse(text, diags);
+	guint n = g_strv_length((GStrv)want);
+
+	g_assert_null(ev);
+	g_assert_cmpuint(diags->len, ==, n);
+	g_assert_cmpuint(evf_diags_errors(diags), ==, n);
+	for (guint i = 0; i < n && i < diags->len; i++) {
+		const EvfDiag *d = g_ptr_array_index(diags, i);
+		g_autofree char *got =
+		    g_strdup_printf("%u:%u: %s", d->line, d->col, d->message);
+
+		if (!g_str_has_prefix(got, want[i]))
+			g_test_message("'%s' is not '%s'", got, want[i]);
+		g_assert_true(g_str_has_prefix(got, want[i]));
+	}
+}
+
+/* A wrong start, or a wrong time zone, hides no mistake in the other
+ * dates: each is reported at once. */
+static void
+test_error_dates_all_at_once(void)
+{
+	static const char *const both[] = {
+		"3:8: start: invalid date '2018-13-01'",
+		"4:6: end: invalid date '2018-02-30'",
+		NULL,
+	};
+	static const char *const zone[] = {
+		"3:11: timezone: unknown time zone",
+		"4:8: start: invalid time '2018-05-22T25:00'",
+		"5:6: end: invalid date '2018-05-32'",
+		NULL,
+	};
+	static const char *const no_start[] = {
+		"2:1: missing key 'start'",
+		"3:6: end: invalid date 'soon'",
+		NULL,
+	};
+
+	assert_errors("---\n"
+	              "title: Workshop\n"
+	              "start: 2018-13-01\n"
+	              "end: 2018-02-30\n"
+	              "---\n",
+	              both);
+	assert_errors("---\n"
+	              "title: Workshop\n"
+	              "timezone: Mars/Base\n"
+	              "start: 2018-05-22T25:00\n"
+	              "end: 2018-05-32\n"
+	              "---\n",
+	              zone);
+	assert_errors("---\n"
+	              "title: Workshop\n"
+	              "end: soon\n"
+	              "---\n",
+	              no_start);
+	/* a zone that is wrong leaves the dates read for their form only */
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "timezone: Mars/Base\n"
+	             "start: 2018-03-25T02:30\n"
+	             "---\n",
+	             3, 11, "timezone: unknown time zone");
+}
+
 static void
 test_error_unknown_zone(void)
 {
@@ -2524,6 +2596,8 @@ main(int argc, char **argv)
 	                test_error_end_with_tba);
 	g_test_add_func("/eventfile/date/unknown-zone",
 	                test_error_unknown_zone);
+	g_test_add_func("/eventfile/date/all-at-once",
+	                test_error_dates_all_at_once);
 	g_test_add_func("/eventfile/date/zone-offset-refused",
 	                test_error_zone_offset_refused);
 	g_test_add_func("/eventfile/zone-names", test_zone_names);
