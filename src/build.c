@@ -16,7 +16,11 @@
 #include "store.h"
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 void
 evf_build_stats_clear(EvfBuildStats *stats)
@@ -84,6 +88,37 @@ manifest_paths(const char *manifest)
 	return g_strv_builder_end(b);
 }
 
+/* A lock on the state folder, held by one build at a time; -1 for none. */
+typedef int EvfBuildLock;
+
+static void
+build_lock_release(EvfBuildLock fd)
+{
+	close(fd); /* and the lock with it */
+}
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC(EvfBuildLock, build_lock_release, -1)
+
+/* Takes the lock of the state folder @dir, waiting for a build that holds
+ * it (another `evfeed build`, or `evfeed serve` rebuilding) to end: two
+ * builds at once would each remove the other's temporary files as those
+ * of a killed build, and publish in turns. A folder that cannot be locked
+ * (a file system without flock) is used without: -1. */
+static EvfBuildLock
+build_lock(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
 /* Which files get a precompressed "x.gz" beside them, for the daemon and
  * for nginx's gzip_static: all but the one-event calendars, which are
  * small and fetched once, by a click, not polled. They are half the files
@@ -98,6 +133,8 @@ gboolean
 evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
               GPtrArray *diags, EvfBuildStats *stats, GError **error)
 {
+	/* released last, after the stage has removed what it left */
+	g_auto(EvfBuildLock) lock = -1;
 	g_autofree char *events_digest = NULL;
 	g_autofree char *digest = NULL;
 	g_autofree char *old_digest = NULL;
@@ -129,6 +166,7 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		            state_dir, g_strerror(e));
 		return FALSE;
 	}
+	lock = build_lock(state_dir);
 	store = evf_store_open(cfg->state_path, error);
 	if (store == NULL)
 		return FALSE;

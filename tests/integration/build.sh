@@ -293,4 +293,39 @@ grep -qx '.*/events/2026: warning: not read: event files go directly in the even
 	[ "$(grep -c warning "$tmp/err")" = 3 ]
 ok $? "unread files: a warning for each that looks like an event file"
 
+# Two builds at once (cron's beside serve's, or two cron runs): the second
+# waits for the first, rather than removing its temporary files as those
+# of a killed build. The first is stopped while it has some, so that the
+# second has every chance to.
+mkdir -p "$tmp/race/events"
+i=0
+while [ $i -lt 400 ]; do
+	i=$((i + 1))
+	printf -- '---\ntitle: Event %d\nstart: 2026-06-%02d\ncategories: [c%d]\n---\nBody\n' \
+		$i $((i % 28 + 1)) $((i % 40)) >"$tmp/race/events/e$i.md"
+done
+write_config "$tmp/race" "$tmp/race/events"
+"$EVFEED" build --config "$tmp/race/evfeed.conf" >/dev/null 2>&1
+for f in "$tmp/race/events"/*.md; do
+	printf 'Edited.\n' >>"$f"
+done
+"$EVFEED" build --config "$tmp/race/evfeed.conf" >/dev/null 2>"$tmp/err" &
+first=$!
+wait_until 30 sh -c "find '$tmp/race/public' -name '.*.evfeed-tmp-*' | grep -q ."
+kill -STOP $first
+"$EVFEED" build --config "$tmp/race/evfeed.conf" >/dev/null 2>"$tmp/err2" &
+second=$!
+sleep 2
+kill -CONT $first
+wait $first
+first_rc=$?
+wait $second
+second_rc=$?
+diag_file "$tmp/err"
+diag_file "$tmp/err2"
+test $first_rc -eq 0 && test $second_rc -eq 0 &&
+	test -z "$(find "$tmp/race/public" -name '.*')" &&
+	grep -q 'Edited' "$tmp/race/public/rss.xml"
+ok $? "two builds at once both succeed, one after the other"
+
 done_testing
