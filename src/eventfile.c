@@ -57,14 +57,74 @@ typedef struct {
 	yaml_parser_t parser;
 	guint events;
 	gboolean failed;
+	/* (nullable): the character index at which each line of the front
+	 * matter starts, where libyaml counts lines otherwise than the file
+	 * has them (see line_starts) */
+	GArray *starts;
 } Reader;
+
+/* Where the lines of @text (@len bytes of UTF-8) start, counted in
+ * characters as libyaml counts a mark's index; NULL when libyaml's own
+ * line numbers are the file's. YAML 1.1 also breaks lines at NEL
+ * (U+0085, what a Windows-1252 '…' becomes when read as Latin-1), at
+ * U+2028 and U+2029 and at a CR alone, where an editor shows none: every
+ * line after one would be reported a line too far. */
+static GArray *
+line_starts(const char *text, gsize len)
+{
+	g_autoptr(GArray) starts = g_array_new(FALSE, FALSE, sizeof(gsize));
+	gboolean other = FALSE;
+	gsize index = 0;
+
+	g_array_append_val(starts, index);
+	for (const char *p = text, *end = text + len; p < end;
+	     p = g_utf8_next_char(p), index++) {
+		gunichar ch = g_utf8_get_char(p);
+
+		if (ch == '\n') {
+			gsize next = index + 1;
+
+			g_array_append_val(starts, next);
+		}
+		other |= ch == 0x85 || ch == 0x2028 || ch == 0x2029 ||
+		         (ch == '\r' && (p + 1 == end || p[1] != '\n'));
+	}
+	return other ? g_steal_pointer(&starts) : NULL;
+}
+
+/* The line and column of the file at which @mark is. */
+static void
+mark_position(const Reader *r, yaml_mark_t mark, guint *line, guint *col)
+{
+	guint lo = 0, hi;
+
+	if (r->starts == NULL) {
+		*line = mark.line + 1 + r->line_offset;
+		*col = mark.column + 1;
+		return;
+	}
+	/* the last line that starts at or before the mark */
+	hi = r->starts->len;
+	while (hi - lo > 1) {
+		guint mid = lo + (hi - lo) / 2;
+
+		if (g_array_index(r->starts, gsize, mid) <= mark.index)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*line = lo + 1 + r->line_offset;
+	*col = mark.index - g_array_index(r->starts, gsize, lo) + 1;
+}
 
 static void
 reader_error(Reader *r, yaml_mark_t mark, const char *msg)
 {
+	guint line, col;
+
+	mark_position(r, mark, &line, &col);
 	if (!r->failed)
-		evf_diags_add(r->diags, r->path, mark.line + 1 + r->line_offset,
-		              mark.column + 1, "%s", msg);
+		evf_diags_add(r->diags, r->path, line, col, "%s", msg);
 	r->failed = TRUE;
 }
 
@@ -104,8 +164,7 @@ node_new(Reader *r, NodeKind kind, yaml_mark_t mark)
 	Node *n = g_new0(Node, 1);
 
 	n->kind = kind;
-	n->line = mark.line + 1 + r->line_offset;
-	n->col = mark.column + 1;
+	mark_position(r, mark, &n->line, &n->col);
 	if (kind != NODE_SCALAR)
 		n->items = g_ptr_array_new_with_free_func(node_free);
 	return n;
@@ -234,7 +293,10 @@ static Node *
 read_front_matter(const char *path, const char *text, gsize len,
                   guint line_offset, GPtrArray *diags)
 {
-	Reader r = { .path = path, .line_offset = line_offset, .diags = diags };
+	Reader r = { .path = path,
+		     .line_offset = line_offset,
+		     .diags = diags,
+		     .starts = line_starts(text, len) };
 	g_autoptr(Node) root = NULL;
 	gboolean done = FALSE;
 
@@ -271,10 +333,11 @@ read_front_matter(const char *path, const char *text, gsize len,
 		}
 	}
 	yaml_parser_delete(&r.parser);
+	if (root == NULL && !r.failed)
+		root = node_new(&r, NODE_MAPPING, (yaml_mark_t){ 0 });
+	g_clear_pointer(&r.starts, g_array_unref);
 	if (r.failed)
 		return NULL;
-	if (root == NULL)
-		root = node_new(&r, NODE_MAPPING, (yaml_mark_t){ 0 });
 	return g_steal_pointer(&root);
 }
 

@@ -1045,6 +1045,45 @@ test_error_dates_all_at_once(void)
 	             3, 11, "timezone: unknown time zone");
 }
 
+/* YAML breaks lines at NEL (U+0085), U+2028, U+2029 and a CR alone as
+ * well, where an editor shows none: the lines after one are still those
+ * of the file. */
+static void
+test_error_position_after_yaml_breaks(void)
+{
+	static const char *const nel[] = {
+		"4:8: start: invalid date '2018-13-01'",
+		"5:6: end: invalid date '2018-13-02'",
+		NULL,
+	};
+
+	/* a '…' of Windows-1252 read as Latin-1 */
+	assert_errors("---\n"
+	              "title: \"Workshop\xc2\x85 and \xc2\x85more\"\n"
+	              "location: \"Ljubljana\xe2\x80\xa9Slovenia\"\n"
+	              "start: 2018-13-01\n"
+	              "end: 2018-13-02\n"
+	              "---\n",
+	              nel);
+	assert_error("---\n"
+	             "title: \"Workshop\xe2\x80\xa8on\"\n"
+	             "start: 2018-13-01\n"
+	             "---\n",
+	             3, 8, "no month 13");
+	assert_error("---\n"
+	             "title: \"Workshop\ron\"\n"
+	             "start: 2018-13-01\n"
+	             "---\n",
+	             3, 8, "no month 13");
+	/* and the column is counted from the line's start */
+	assert_error("---\n"
+	             "title: \"\xc5\xa0\xe2\x80\xa8x\"\n"
+	             "url: [x]\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             3, 6, "url: expected a string");
+}
+
 static void
 test_error_unknown_zone(void)
 {
@@ -2598,6 +2637,8 @@ main(int argc, char **argv)
 	                test_error_unknown_zone);
 	g_test_add_func("/eventfile/date/all-at-once",
 	                test_error_dates_all_at_once);
+	g_test_add_func("/eventfile/syntax/position-after-yaml-breaks",
+	                test_error_position_after_yaml_breaks);
 	g_test_add_func("/eventfile/date/zone-offset-refused",
 	                test_error_zone_offset_refused);
 	g_test_add_func("/eventfile/zone-names", test_zone_names);
