@@ -722,6 +722,39 @@ evf_config_load(const char *path, GPtrArray *diags)
 	/* Windows editors start a UTF-8 file with a byte order mark, which
 	 * GKeyFile takes for part of the first line. */
 	body = g_str_has_prefix(text, "\xef\xbb\xbf") ? text + 3 : text;
+	/* GKeyFile loads a value that is not UTF-8, and then reads it as
+	 * no value at all: the site would have no title, and only the build
+	 * would fail, on what the writers make of that. (Comments are not
+	 * read, and may stay in another encoding.) */
+	{
+		g_auto(GStrv) split = NULL;
+		const char *nul = memchr(text, '\0', len);
+
+		/* and would stop reading at a NUL, without a word */
+		if (nul != NULL) {
+			guint line = 1;
+
+			for (const char *p = body; p < nul; p++)
+				line += *p == '\n';
+			evf_diags_add(diags, path, line, 0,
+			              "a NUL character is not allowed");
+			return NULL;
+		}
+		split = g_strsplit(body, "\n", -1);
+
+		for (guint i = 0; split[i] != NULL; i++) {
+			const char *l = split[i];
+
+			while (*l == ' ' || *l == '\t')
+				l++;
+			if (*l != '#' && !g_utf8_validate(l, -1, NULL)) {
+				evf_diags_add(diags, path, i + 1, 0,
+				              "invalid UTF-8: save the file as "
+				              "UTF-8");
+				return NULL;
+			}
+		}
+	}
 	if (!g_key_file_load_from_data(kf, body, -1, G_KEY_FILE_NONE, &error)) {
 		evf_diags_add(diags, path, parse_error_line(body), 0, "%s",
 		              error->message);
@@ -748,6 +781,32 @@ evf_config_load(const char *path, GPtrArray *diags)
 				evf_diags_add(
 				    diags, path, find_line(lines, g, names[k]),
 				    0, "[%s]: unknown key '%s'", g, names[k]);
+	}
+
+	/* GKeyFile leaves a key with a locale ("title[en]") out of
+	 * g_key_file_get_keys, and reads it only when asked for that
+	 * locale: each would be a setting silently ignored. */
+	{
+		GHashTableIter it;
+		gpointer name, line;
+
+		g_hash_table_iter_init(&it, lines);
+		while (g_hash_table_iter_next(&it, &name, &line)) {
+			const char *n = name;
+			const char *nl = strchr(n, '\n');
+			g_autofree char *g = NULL;
+
+			if (nl == NULL || strchr(nl + 1, '[') == NULL ||
+			    nl - n < 2)
+				continue;
+			g = g_strndup(n + 1, (gsize)(nl - n) - 2);
+			if (g_str_has_prefix(g, "source ") ||
+			    strcmp(g, "site") == 0 || strcmp(g, "paths") == 0 ||
+			    strcmp(g, "feeds") == 0 || strcmp(g, "server") == 0)
+				evf_diags_add(
+				    diags, path, GPOINTER_TO_UINT(line), 0,
+				    "[%s]: unknown key '%s'", g, nl + 1);
+		}
 	}
 
 	for (guint i = 0; i < G_N_ELEMENTS(keys); i++)

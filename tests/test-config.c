@@ -637,6 +637,56 @@ test_errors_unknown_key(Fixture *f, gconstpointer data)
 	               "unknown key 'max_items'");
 }
 
+/* A key with a locale, as GKeyFile has them ("title[en]"), is a key
+ * evfeed does not know, though GKeyFile lists no such key. */
+static void
+test_errors_locale_key(Fixture *f, gconstpointer data)
+{
+	assert_refused(f,
+	               "[site]\n"
+	               "title=Events\n"
+	               "title[sl]=Dogodki\n",
+	               3, "[site]: unknown key 'title[sl]'");
+	assert_refused(f,
+	               "[source osce]\n"
+	               "url=https://www.osce.org/rss.xml\n"
+	               "title[de]=OSZE\n",
+	               3, "[source osce]: unknown key 'title[de]'");
+}
+
+/* A value that is not UTF-8, which GKeyFile then reads as none, and a NUL,
+ * after which it reads nothing, are refused at their line; a comment in
+ * another encoding is not read, and stays allowed. */
+static void
+test_errors_encoding(Fixture *f, gconstpointer data)
+{
+	static const char nul[] = "[site]\ntitle=Events\0\n[sites]\n";
+	g_autofree char *path = g_build_filename(f->dir, "evfeed.conf", NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfConfig) cfg = NULL;
+	g_autoptr(EvfConfig) ok = NULL;
+	const EvfDiag *d;
+
+	assert_refused(f,
+	               "[site]\n"
+	               "url=https://events.example.org/\n"
+	               "title=Caf\xe9 Events\n",
+	               3, "invalid UTF-8");
+	ok = assert_loads(f, "# Caf\xe9\n[site]\ntitle=Caf\xc3\xa9\n");
+	g_assert_cmpstr(ok->title, ==, "Caf\xc3\xa9");
+
+	g_file_set_contents(path, nul, sizeof nul - 1, &error);
+	g_assert_no_error(error);
+	g_ptr_array_set_size(f->diags, 0);
+	cfg = evf_config_load(path, f->diags);
+	log_diags(f->diags);
+	g_assert_null(cfg);
+	g_assert_cmpuint(f->diags->len, ==, 1);
+	d = g_ptr_array_index(f->diags, 0);
+	g_assert_cmpuint(d->line, ==, 2);
+	g_assert_cmpstr(d->message, ==, "a NUL character is not allowed");
+}
+
 /* 16,000 unknown keys: each diagnostic once searched the whole file for
  * its line, 16,000 × 16,000 lines, over 10 s
  * (tests/fuzz/corpus/config/regress-unknown-keys-quadratic). Every key is
@@ -1087,6 +1137,8 @@ main(int argc, char **argv)
 
 	ADD("/config/errors/unknown-section", test_errors_unknown_section);
 	ADD("/config/errors/unknown-key", test_errors_unknown_key);
+	ADD("/config/errors/locale-key", test_errors_locale_key);
+	ADD("/config/errors/encoding", test_errors_encoding);
 	ADD("/config/errors/many-unknown-keys", test_errors_many_unknown_keys);
 	ADD("/config/errors/line-of-key-in-its-section",
 	    test_errors_line_of_key_in_its_section);
