@@ -192,7 +192,8 @@ cmd_sources(void)
 /* The diagnostics of `new`'s draft (a file named "new" made from the
  * command line) and of the file it would write, @shown (nullable), as the
  * command line's: "new:3:8: error: start: …" is "evfeed: new: error:
- * --start: …". Others as they are. */
+ * --start: …". Others as they are. The draft and the file say the same
+ * of an option, which is said once. */
 static void
 print_new_diags(GPtrArray *diags, const char *shown)
 {
@@ -201,6 +202,8 @@ print_new_diags(GPtrArray *diags, const char *shown)
 		{ "end", "--end" },           { "timezone", "--timezone" },
 		{ "location", "--location" }, { "categories", "--category" },
 	};
+	g_autoptr(GHashTable) said =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
 	for (guint i = 0; i < diags->len; i++) {
 		const EvfDiag *d = g_ptr_array_index(diags, i);
@@ -208,6 +211,7 @@ print_new_diags(GPtrArray *diags, const char *shown)
 		const char *colon = strstr(m, ": ");
 		const char *kind = d->warning ? "warning" : "error";
 		const char *option = NULL;
+		char *line;
 
 		gboolean draft = strcmp(d->file, "new") == 0;
 
@@ -219,16 +223,16 @@ print_new_diags(GPtrArray *diags, const char *shown)
 				    strncmp(m, options[k][0],
 				            (gsize)(colon - m)) == 0)
 					option = options[k][1];
-		if (option != NULL) {
-			fprintf(stderr, "evfeed: new: %s: %s: %s\n", kind,
-			        option, colon + 2);
-		} else if (draft) {
-			fprintf(stderr, "evfeed: new: %s: %s\n", kind, m);
-		} else {
-			g_autofree char *line = evf_diag_format(d);
-
+		if (option != NULL)
+			line = g_strdup_printf("evfeed: new: %s: %s: %s", kind,
+			                       option, colon + 2);
+		else if (draft)
+			line = g_strdup_printf("evfeed: new: %s: %s", kind, m);
+		else
+			line = evf_diag_format(d);
+		/* (the table owns it) */
+		if (g_hash_table_add(said, line))
 			fprintf(stderr, "%s\n", line);
-		}
 	}
 }
 

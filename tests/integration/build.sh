@@ -195,6 +195,17 @@ test "$s1$s2$s3" = 111 &&
 	"$EVFEED" check --config "$tmp/new/evfeed.conf" >/dev/null 2>&1
 ok $? "new refuses a file that would make check fail, and writes nothing"
 
+# A warning about an option is said once, though both the draft made from
+# the command line and the file it writes give it.
+"$EVFEED" new "Night owls" --config "$tmp/new/evfeed.conf" \
+	--start 2026-10-25T02:30 >"$tmp/out" 2>"$tmp/err"
+st=$?
+test $st -eq 0 &&
+	[ "$(grep -c 'warning: --start: 02:30 on 2026-10-25 occurs twice' "$tmp/err")" = 1 ] &&
+	[ "$(wc -l <"$tmp/err")" = 1 ]
+ok $? "new: a warning about an option once (status $st)"
+diag_file "$tmp/err"
+
 # In a folder that already fails check (another editor's draft), new still
 # writes a file that brings no error of its own, with a warning, and still
 # refuses one that does, showing only that file's error.
