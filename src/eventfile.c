@@ -1442,9 +1442,19 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		              "description: %s", md_error->message);
 		return NULL;
 	}
-	for (const char *q = ev->description_md; g_ascii_isspace(*q); q++)
-		leading += *q == '\n';
-	g_strstrip(ev->description_md);
+	/* Blank lines around the description go, and nothing else: the
+	 * indentation of its first line is Markdown's (a code block). */
+	{
+		const char *first = ev->description_md;
+
+		for (const char *q = first; g_ascii_isspace(*q); q++)
+			if (*q == '\n') {
+				leading++;
+				first = q + 1;
+			}
+		memmove(ev->description_md, first, strlen(first) + 1);
+		g_strchomp(ev->description_md);
+	}
 	md_line =
 	    evf_markdown_render(ev->description_md, cfg->url,
 	                        &ev->description_html, &ev->description_text);

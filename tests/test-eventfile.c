@@ -810,6 +810,47 @@ test_format_bom_positions(void)
 	             3, 8, "no month 13");
 }
 
+/* The blank lines before the description go, but not the indentation of
+ * its first line: a description may open with an indented code block. */
+static void
+test_format_body_opens_with_code(void)
+{
+	g_autoptr(EvfEvent) ev = parse_ok("---\n"
+	                                  "title: Workshop\n"
+	                                  "start: 2018-05-22\n"
+	                                  "---\n"
+	                                  "\n"
+	                                  "  \t\n"
+	                                  "    evfeed build\n"
+	                                  "\n"
+	                                  "Then publish.\n"
+	                                  "\n\n");
+
+	if (ev == NULL)
+		return;
+	g_assert_cmpstr(ev->description_md, ==,
+	                "    evfeed build\n\nThen publish.");
+	g_assert_nonnull(strstr(ev->description_html,
+	                        "<pre><code>evfeed build\n</code></pre>"));
+	/* and a problem in it is still reported at its line: the 50th of
+	 * lists nested in one another, on line 58 */
+	{
+		g_autoptr(GString) deep = g_string_new("---\n"
+		                                       "title: Workshop\n"
+		                                       "start: 2018-05-22\n"
+		                                       "---\n"
+		                                       "\n"
+		                                       "  \t\n"
+		                                       "    code\n"
+		                                       "\n");
+
+		for (guint i = 0; i < 60; i++)
+			g_string_append_printf(deep, "%*s- a\n", (int)(2 * i),
+			                       "");
+		assert_error(deep->str, 58, 1, "nested more than 100 deep");
+	}
+}
+
 static void
 test_format_dots_close(void)
 {
@@ -2612,6 +2653,8 @@ main(int argc, char **argv)
 	                test_format_crlf_positions);
 	g_test_add_func("/eventfile/format/bom-positions",
 	                test_format_bom_positions);
+	g_test_add_func("/eventfile/format/body-opens-with-code",
+	                test_format_body_opens_with_code);
 	g_test_add_func("/eventfile/format/dots-close", test_format_dots_close);
 	g_test_add_func("/eventfile/format/comments-and-quotes",
 	                test_format_comments_and_quotes);
