@@ -828,16 +828,13 @@ series_meets_change(const EvfEvent *ev, struct icalrecurrencetype rt,
 	return met;
 }
 
-char *
-evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
+/* (transfer full): what is wrong with the rule @rrule in itself, whatever
+ * the event's dates, or NULL with the rule in *@out. */
+static char *
+rrule_form(const char *rrule, struct icalrecurrencetype *out)
 {
 	struct icalrecurrencetype rt;
-	struct icaltimetype start, first, second;
-	icalrecur_iterator *it;
 	const char *why;
-	int irregular;
-	gboolean gap = FALSE;
-
 	g_autofree char *rscale = NULL;
 
 	if (strpbrk(rrule, "\r\n") != NULL)
@@ -871,6 +868,22 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		                       rscale);
 	if ((why = evf_rrule_refusal(&rt)) != NULL)
 		return g_strdup_printf("RRULE '%s': %s", rrule, why);
+	*out = rt;
+	return NULL;
+}
+
+char *
+evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
+{
+	struct icalrecurrencetype rt;
+	struct icaltimetype start, first, second;
+	icalrecur_iterator *it;
+	char *problem;
+	int irregular;
+	gboolean gap = FALSE;
+
+	if ((problem = rrule_form(rrule, &rt)) != NULL)
+		return problem;
 	if (!icaltime_is_null_time(rt.until)) {
 		if (ev->all_day && !rt.until.is_date)
 			return g_strdup("UNTIL must be a date (YYYYMMDD) for "
@@ -1291,9 +1304,14 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 			ctx_error(c, n,
 			          "recurrence: not allowed when start is "
 			          "tba");
-		else if (ev->start == NULL && !ev->all_day)
-			; /* the dates are wrong, and said so */
-		else if ((why = evf_eventfile_check_rrule(ev, s)) != NULL)
+		else if (ev->start == NULL && !ev->all_day) {
+			/* the dates are wrong, and said so: the rule is
+			 * read on its own */
+			struct icalrecurrencetype rt;
+
+			if ((why = rrule_form(s, &rt)) != NULL)
+				ctx_error(c, n, "recurrence: %s", why);
+		} else if ((why = evf_eventfile_check_rrule(ev, s)) != NULL)
 			ctx_error(c, n, "recurrence: %s", why);
 		else
 			ev->rrule = g_steal_pointer(&s);

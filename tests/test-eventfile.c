@@ -1038,7 +1038,7 @@ assert_errors(const char *text, const char *const *want)
 }
 
 /* A wrong start, or a wrong time zone, hides no mistake in the other
- * dates: each is reported at once. */
+ * dates, nor in the rule itself: each is reported at once. */
 static void
 test_error_dates_all_at_once(void)
 {
@@ -1051,6 +1051,11 @@ test_error_dates_all_at_once(void)
 		"3:11: timezone: unknown time zone",
 		"4:8: start: invalid time '2018-05-22T25:00'",
 		"5:6: end: invalid date '2018-05-32'",
+		NULL,
+	};
+	static const char *const rule[] = {
+		"3:8: start: invalid date '2018-13-01'",
+		"4:13: recurrence: FREQ=SECONDLY and FREQ=MINUTELY",
 		NULL,
 	};
 	static const char *const no_start[] = {
@@ -1072,6 +1077,12 @@ test_error_dates_all_at_once(void)
 	              "end: 2018-05-32\n"
 	              "---\n",
 	              zone);
+	assert_errors("---\n"
+	              "title: Workshop\n"
+	              "start: 2018-13-01\n"
+	              "recurrence: FREQ=MINUTELY;COUNT=3\n"
+	              "---\n",
+	              rule);
 	assert_errors("---\n"
 	              "title: Workshop\n"
 	              "end: soon\n"
