@@ -139,11 +139,26 @@ next_event(Reader *r, yaml_event_t *ev)
 		return FALSE;
 	}
 	if (!yaml_parser_parse(&r->parser, ev)) {
-		g_autofree char *msg = g_strdup_printf(
-		    "%s%s%s",
+		const char *context = r->parser.context;
+		g_autofree char *opened = NULL;
+		g_autofree char *msg = NULL;
+		guint line, col, at_line, at_col;
+
+		/* A '[' or '{' left open is found lines later, where the
+		 * next key is: the message says where it opened, as a
+		 * compiler's note does. */
+		mark_position(r, r->parser.context_mark, &line, &col);
+		mark_position(r, r->parser.problem_mark, &at_line, &at_col);
+		if (context != NULL && strstr(context, "flow ") != NULL &&
+		    line != at_line)
+			opened = g_strdup_printf(" that opens on line %u, "
+			                         "column %u",
+			                         line, col);
+		msg = g_strdup_printf(
+		    "%s%s%s%s",
 		    r->parser.problem ? r->parser.problem : "YAML syntax error",
-		    r->parser.context ? " " : "",
-		    r->parser.context ? r->parser.context : "");
+		    context ? " " : "", context ? context : "",
+		    opened ? opened : "");
 		/* An unterminated string is reported where it opens, as a
 		 * compiler does, not at the end of the front matter. */
 		reader_error(

@@ -1097,6 +1097,28 @@ test_error_dates_all_at_once(void)
 	             3, 11, "timezone: unknown time zone");
 }
 
+/* A '[' or '{' left open is found where the next key is, lines later:
+ * the message says where it opened. */
+static void
+test_error_flow_left_open(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "categories: [workshop, justice\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             4, 6,
+	             "while parsing a flow sequence that opens on line 3, "
+	             "column 13");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "geo: {lat: 46.05\n"
+	             "location: Ljubljana\n"
+	             "---\n",
+	             5, 9, "flow mapping that opens on line 4, column 6");
+}
+
 /* YAML breaks lines at NEL (U+0085), U+2028, U+2029 and a CR alone as
  * well, where an editor shows none: the lines after one are still those
  * of the file. */
@@ -2691,6 +2713,8 @@ main(int argc, char **argv)
 	                test_error_unknown_zone);
 	g_test_add_func("/eventfile/date/all-at-once",
 	                test_error_dates_all_at_once);
+	g_test_add_func("/eventfile/syntax/flow-left-open",
+	                test_error_flow_left_open);
 	g_test_add_func("/eventfile/syntax/position-after-yaml-breaks",
 	                test_error_position_after_yaml_breaks);
 	g_test_add_func("/eventfile/date/zone-offset-refused",
