@@ -14,6 +14,7 @@
 #include "publish.h"
 #include "render.h"
 #include "store.h"
+#include "tz.h"
 #include "util.h"
 
 #include <errno.h>
@@ -57,10 +58,13 @@ inputs_digest(const EvfConfig *cfg, const char *events_digest,
 {
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
 	g_autofree char *conf = NULL;
+	g_autofree char *tzdata = evf_tz_data_version();
 	gsize len = 0;
 
 	g_checksum_update(sum, (const guchar *)PACKAGE_VERSION,
 	                  strlen(PACKAGE_VERSION));
+	/* New time zone rules change the times the files give. */
+	g_checksum_update(sum, (const guchar *)tzdata, strlen(tzdata) + 1);
 	g_checksum_update(sum, (const guchar *)cfg->path, strlen(cfg->path));
 	if (g_file_get_contents(cfg->path, &conf, &len, NULL))
 		g_checksum_update(sum, (const guchar *)conf, len);

@@ -88,16 +88,37 @@ builtin_clone(const char *name)
 	return c;
 }
 
+/* The path of tzdata.zi in the folder GLib reads zones from. */
+static char *
+tzdata_zi_path(void)
+{
+	const char *dir = g_getenv("TZDIR");
+
+	return g_build_filename(
+	    dir != NULL && dir[0] != '\0' ? dir : "/usr/share/zoneinfo",
+	    "tzdata.zi", NULL);
+}
+
+char *
+evf_tz_data_version(void)
+{
+	g_autofree char *path = tzdata_zi_path();
+	g_autofree char *text = NULL;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return g_strdup("");
+	/* "# version 2024a" */
+	text[strcspn(text, "\n")] = '\0';
+	return g_steal_pointer(&text);
+}
+
 /* (transfer full) (nullable): tzdata's names, its zones and links as
  * tzdata.zi lists them, in the folder GLib reads zones from; NULL when
  * the file is not there. */
 static GHashTable *
 tzdata_names_read(void)
 {
-	const char *dir = g_getenv("TZDIR");
-	g_autofree char *path = g_build_filename(
-	    dir != NULL && dir[0] != '\0' ? dir : "/usr/share/zoneinfo",
-	    "tzdata.zi", NULL);
+	g_autofree char *path = tzdata_zi_path();
 	g_autofree char *text = NULL;
 	g_auto(GStrv) lines = NULL;
 	GHashTable *names;

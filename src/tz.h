@@ -32,6 +32,11 @@ icalcomponent *evf_tz_set_clone(EvfTzSet *set, const char *tzid);
  * (Africa/Abidjan, Atlantic/Reykjavik) are places, and keep theirs. */
 gboolean evf_tz_is_utc(const char *name);
 
+/* (transfer full): the first line of tzdata.zi, which names the version
+ * of the time zone data ("# version 2024a"), in the folder GLib reads
+ * zones from; "" when there is none. */
+char *evf_tz_data_version(void);
+
 /* (transfer full) (nullable): the zone named @name, when evfeed publishes
  * it: a Region/City name of tzdata's (a zone or a link, as tzdata.zi lists
  * them) that GLib and libical both read. Otherwise NULL, and @problem

@@ -339,4 +339,21 @@ test $first_rc -eq 0 && test $second_rc -eq 0 &&
 	grep -q 'Edited' "$tmp/race/public/rss.xml"
 ok $? "two builds at once both succeed, one after the other"
 
+# New time zone data can change the times published: a rebuild after it is
+# no "nothing changed", though no event file changed.
+if [ -f /usr/share/zoneinfo/tzdata.zi ]; then
+	mkdir "$tmp/zi"
+	cp -a /usr/share/zoneinfo/. "$tmp/zi/"
+	TZDIR=$tmp/zi "$EVFEED" build --config "$conf" >/dev/null 2>&1 &&
+		TZDIR=$tmp/zi "$EVFEED" build --config "$conf" >"$tmp/out" 2>&1 &&
+		grep -q 'nothing changed' "$tmp/out" &&
+		sed -i '1s/.*/# version 9999z/' "$tmp/zi/tzdata.zi" &&
+		TZDIR=$tmp/zi "$EVFEED" build --config "$conf" >"$tmp/out" 2>&1 &&
+		! grep -q 'nothing changed' "$tmp/out"
+	ok $? "new time zone data: the next build is not skipped"
+	diag_file "$tmp/out"
+else
+	skip "new time zone data: the next build is not skipped" "no tzdata.zi"
+fi
+
 done_testing
