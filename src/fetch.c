@@ -48,6 +48,7 @@ typedef struct {
 	gboolean refused_private;
 	gboolean post;
 	gboolean conditional; /* validators were sent */
+	gboolean temporary;   /* a redirect so far was not permanent */
 	EvfFetchResult *res;
 	EvfFetchDone done;
 	gpointer user_data;
@@ -222,7 +223,9 @@ on_header(char *data, size_t size, size_t n, void *userp)
 		long code = 0;
 
 		curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
-		if (code == 301 || code == 308) {
+		/* Behind a temporary redirect, a permanent one moves the
+		 * temporary address, not the configured one. */
+		if ((code == 301 || code == 308) && !t->temporary) {
 			char *base = NULL;
 			g_autofree char *to = NULL;
 
@@ -236,6 +239,8 @@ on_header(char *data, size_t size, size_t n, void *userp)
 				    base, v, G_URI_FLAGS_NONE, NULL);
 			g_free(t->res->moved_to);
 			t->res->moved_to = evf_text_oneline(to ? to : v);
+		} else if (code >= 300 && code <= 399) {
+			t->temporary = TRUE;
 		}
 		g_free(v);
 	}

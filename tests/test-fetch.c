@@ -651,6 +651,24 @@ test_moved_relative(void)
 	server_stop(&s);
 }
 
+/* Only a chain of permanent redirects moves the source: behind a
+ * temporary one (302), a 301 moves the temporary address, not the
+ * configured one (RFC 9110 §15.4.3), which stays the one to use. */
+static void
+test_moved_behind_temporary(void)
+{
+	g_autoptr(EvfFetchResult) res = NULL;
+	Server s;
+
+	server_start(&s);
+	res = fetch_counted("http://127.0.0.1:PORT/redirect?to=/moved", s.port,
+	                    0, 3);
+	g_assert_cmpstr(res->error, ==, NULL);
+	g_assert_cmpint(res->status, ==, 200);
+	g_assert_cmpstr(res->moved_to, ==, NULL);
+	server_stop(&s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -666,6 +684,8 @@ main(int argc, char **argv)
 	g_test_add_func("/fetch/redirect/public-to-private",
 	                test_redirect_private);
 	g_test_add_func("/fetch/redirect/moved-relative", test_moved_relative);
+	g_test_add_func("/fetch/redirect/moved-behind-temporary",
+	                test_moved_behind_temporary);
 	g_test_add_func("/fetch/host/wait-not-counted",
 	                test_host_wait_not_counted);
 	g_test_add_func("/fetch/timeout/think", test_timeout_think);
