@@ -2100,9 +2100,28 @@ read_document(Ctx *c, xmlTextReader *r, GError **error)
 	return TRUE;
 }
 
+/* Whether @data (after a UTF-8 byte order mark, if any) says its own
+ * encoding: with a byte order mark or in its XML declaration. */
+static gboolean
+says_encoding(const char *data, gsize len)
+{
+	g_autofree char *name = NULL;
+
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		return TRUE;
+	return !declared_encoding(data, data + len, &name) || name != NULL;
+}
+
 EvfImport *
 evf_import_feed(const char *data, gsize len, const char *base_url,
                 GError **error)
+{
+	return evf_import_feed_charset(data, len, base_url, NULL, error);
+}
+
+EvfImport *
+evf_import_feed_charset(const char *data, gsize len, const char *base_url,
+                        const char *charset, GError **error)
 {
 	g_autofree char *converted = NULL;
 	g_autoptr(xmlTextReader) r = NULL;
@@ -2156,6 +2175,23 @@ evf_import_feed(const char *data, gsize len, const char *base_url,
 		options |= XML_PARSE_IGNORE_ENC;
 	} else if (!check_encoding(data, len, error)) {
 		return NULL;
+	} else if (charset != NULL && encoding_allowed(charset) &&
+	           !says_encoding(data, len) &&
+	           !g_utf8_validate_len(data, len, NULL)) {
+		/* The document says nothing of its encoding, and is not
+		 * UTF-8, the default it would be read in: the charset of
+		 * its Content-Type names it (RFC 7303 §3.2, XML 1.0 §4.3.3).
+		 * A charset that does not fit the bytes changes nothing. */
+		gsize n = 0;
+
+		converted = g_convert(data, (gssize)len, "UTF-8", charset, NULL,
+		                      &n, NULL);
+		if (converted != NULL) {
+			data = converted;
+			len = n;
+			encoding = "UTF-8";
+			options |= XML_PARSE_IGNORE_ENC;
+		}
 	}
 	if (len > MAX_FEED_BYTES) {
 		set_error(error,

@@ -50,6 +50,14 @@ EvfFormat evf_import_sniff(const char *data, gsize len);
 EvfImport *evf_import_feed(const char *data, gsize len, const char *base_url,
                            GError **error);
 
+/* The same, for a document served with @charset (nullable), the charset
+ * parameter of its Content-Type: the encoding of a document that names
+ * none itself (no byte order mark, no encoding in its XML declaration)
+ * and is not UTF-8. */
+EvfImport *evf_import_feed_charset(const char *data, gsize len,
+                                   const char *base_url, const char *charset,
+                                   GError **error);
+
 /* (transfer full): the VEVENTs of an iCalendar document, parsed by
  * libical in a short-lived child process under memory and CPU limits
  * after a linear pre-check of the bytes. Recurring events are expanded

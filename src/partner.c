@@ -70,10 +70,41 @@ set_str(char **field, const char *value)
 	*field = g_strdup(value);
 }
 
+/* (transfer full) (nullable): the charset parameter of the media type
+ * @type (RFC 9110 §8.3.1), unquoted. */
+static char *
+charset_of(const char *type)
+{
+	g_auto(GStrv) params = NULL;
+
+	if (type == NULL)
+		return NULL;
+	params = g_strsplit(type, ";", -1);
+	for (guint i = 1; params[i] != NULL; i++) {
+		char *p = g_strstrip(params[i]);
+		char *v;
+
+		if (g_ascii_strncasecmp(p, "charset", 7) != 0)
+			continue;
+		for (v = p + 7; *v == ' ' || *v == '\t'; v++)
+			;
+		if (*v != '=')
+			continue;
+		v = g_strstrip(v + 1);
+		if (v[0] == '"' && strlen(v) >= 2 && v[strlen(v) - 1] == '"') {
+			v[strlen(v) - 1] = '\0';
+			v++;
+		}
+		return v[0] != '\0' ? g_strdup(v) : NULL;
+	}
+	return NULL;
+}
+
 static EvfImport *
 import_body(const char *format_name, const EvfFetchResult *res, gint64 now,
             GError **error)
 {
+	g_autofree char *charset = charset_of(res->content_type);
 	gsize len;
 	const char *data = g_bytes_get_data(res->body, &len);
 	EvfFormat format = EVF_FORMAT_AUTO;
@@ -91,7 +122,8 @@ import_body(const char *format_name, const EvfFetchResult *res, gint64 now,
 		return evf_import_ics(data, len, res->url, now, error);
 	case EVF_FORMAT_RSS:
 	case EVF_FORMAT_ATOM:
-		return evf_import_feed(data, len, res->url, error);
+		return evf_import_feed_charset(data, len, res->url, charset,
+		                               error);
 	default:
 		g_set_error(error, EVF_ERROR, EVF_ERROR_INVALID,
 		            "not a calendar or a feed (Content-Type %s)",

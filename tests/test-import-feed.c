@@ -1389,6 +1389,58 @@ test_encoding_utf16(void)
 	g_assert_cmpstr(ev->title, ==, "Ljubljana \u017dale \u2013 \U0001F389");
 }
 
+/* A document that names no encoding of its own is in the charset of its
+ * Content-Type (RFC 7303 §3.2); one that names it, or is UTF-8, keeps
+ * it, and a charset that does not fit the bytes changes nothing. */
+static void
+test_encoding_http_charset(void)
+{
+	static const char latin1[] =
+	    "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>"
+	    "<title>T</title><item><guid>latin1</guid>"
+	    "<title>Z\xfcrich Caf\xe9</title></item></channel></rss>\n";
+	static const char declared[] =
+	    "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<rss "
+	    "version=\"2.0\"><channel><title>T</title><item>"
+	    "<guid>latin1</guid><title>Z\xfcrich Caf\xe9</title></item>"
+	    "</channel></rss>\n";
+	static const char utf8[] =
+	    "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>"
+	    "<title>T</title><item><guid>latin1</guid>"
+	    "<title>Z\xc3\xbcrich Caf\xc3\xa9</title></item></channel>"
+	    "</rss>\n";
+	static const char *const ok[][2] = {
+		{ latin1, "ISO-8859-1" }, { latin1, "windows-1252" },
+		{ latin1, "latin1" },     { declared, "utf-8" },
+		{ declared, NULL },       { utf8, "ISO-8859-1" },
+		{ utf8, "utf-8" },        { utf8, NULL },
+	};
+	static const char *const refused[] = { NULL, "utf-8", "UTF-7",
+		                               "x-unknown" };
+
+	for (gsize i = 0; i < G_N_ELEMENTS(ok); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(EvfImport) imp = evf_import_feed_charset(
+		    ok[i][0], strlen(ok[i][0]), NULL, ok[i][1], &error);
+		EvfEvent *ev;
+
+		g_test_message("%" G_GSIZE_FORMAT ": charset %s", i,
+		               ok[i][1] ? ok[i][1] : "none");
+		g_assert_no_error(error);
+		ev = find(imp, "latin1");
+		REQUIRE(ev);
+		g_assert_cmpstr(ev->title, ==, "Z\u00fcrich Caf\u00e9");
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS(refused); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(EvfImport) imp = evf_import_feed_charset(
+		    latin1, strlen(latin1), NULL, refused[i], &error);
+
+		g_assert_null(imp);
+		g_assert_error(error, EVF_ERROR, EVF_ERROR_INVALID);
+	}
+}
+
 static void
 test_encoding_unknown(void)
 {
@@ -1651,6 +1703,8 @@ main(int argc, char **argv)
 	g_test_add_func("/import-feed/encoding/iso-8859-1",
 	                test_encoding_latin1);
 	g_test_add_func("/import-feed/encoding/utf16-bom", test_encoding_utf16);
+	g_test_add_func("/import-feed/encoding/http-charset",
+	                test_encoding_http_charset);
 	g_test_add_func("/import-feed/encoding/unknown", test_encoding_unknown);
 
 	g_test_add_func("/import-feed/errors/not-a-feed",

@@ -547,6 +547,18 @@ ok $? "floating times and an unknown zone: fetch warns that they are taken as UT
 diag_file "$tmp/floating.err"
 restore unodc
 
+# A feed that names no encoding and is not UTF-8: the charset of its
+# Content-Type says what it is (RFC 7303 §3.2).
+ctl osce latin1
+fetch latin1 osce
+n=$(published osce)
+test "$rc" -eq 0 && status_is osce ok 4 && test "$n" = 4 &&
+	grep -qF "<title>Z$(printf '\303\274')rich Caf$(printf '\303\251') Forum</title>" \
+		"$tmp/public/source/osce/rss.xml"
+ok $? "ISO-8859-1 without an XML encoding, named by the Content-Type charset: read (exit $rc)"
+diag_file "$tmp/latin1.err"
+restore osce
+
 # ------------------------------------ a reload changes a url mid-fetch
 
 # moving's old URL answers after 3 s; meanwhile a reload gives it dcaf's.

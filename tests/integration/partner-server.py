@@ -78,6 +78,9 @@ Modes:
                   components)
   empty           a valid feed or calendar with no items
   fewer           the same feed with only one of its items
+  latin1          the feed plus an item titled "Zürich Café Forum", in
+                  ISO-8859-1 with no encoding in its XML declaration, served
+                  with "; charset=ISO-8859-1" (the calendar: as normal)
   empty-body      200 with the feed's Content-Type and no body at all
   new-etag        the normal feed with a new ETag on every answer, and a 200
                   even to If-None-Match
@@ -130,6 +133,7 @@ MODES = (
     '429-retry-day', '503-retry-date', '503-retry-month', 'gzip-gzip',
     'gzip-gzip-bomb', 'gzip-x6', 'redirect-file', 'redirect-ftp',
     'redirect-gopher', 'redirect-dict', 'late', 'moved-relative', 'floating',
+    'latin1',
 )
 
 # The Last-Modified of each feed's normal answer; the other bodies carry
@@ -497,7 +501,8 @@ class Feeds:
         for feed in self.info:
             for mode in ('normal', 'truncated', 'malformed', 'xxe-url',
                          'xxe-file', 'billion-laughs', 'bad-utf8',
-                         'secondly', 'deep', 'empty', 'fewer', 'floating'):
+                         'secondly', 'deep', 'empty', 'fewer', 'floating',
+                         'latin1'):
                 self.bodies[(feed, mode)] = self.make(feed, mode)
         self._bomb = None
         self._bomb_twice = None
@@ -586,6 +591,11 @@ class Feeds:
                          '    <updated>2018-10-01T08:00:00Z</updated>\n'
                          '    %s\n  </entry>\n' % nest)
             return self.xml(feed, items, '', extra).encode('utf-8')
+        if mode == 'latin1':
+            text = self.xml(feed, items, '', self.xml_item(
+                feed, 'latin1', 'Z\u00fcrich Caf\u00e9 Forum'))
+            return text.replace(' encoding="UTF-8"', '', 1).replace(
+                ' encoding="utf-8"', '', 1).encode('iso-8859-1')
         # secondly, floating: the feeds answer as normal.
         return self.xml(feed, items).encode('utf-8')
 
@@ -1054,6 +1064,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.answer(200, page, 'text/html; charset=utf-8',
                         head_only=head_only)
             return 200
+        if mode == 'latin1' and feed != 'unodc':
+            ctype = ctype.replace('charset=utf-8', 'charset=ISO-8859-1')
         if mode == 'cut-connection':
             self.send_response(200)
             self.send_header('Content-Type', ctype)
