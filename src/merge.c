@@ -10,22 +10,73 @@
 
 #include <string.h>
 
+/* Appends to @s the letters and digits of @text, an ASCII string, in
+ * lower case, a space between words; *space: a word ended before. */
+static void
+append_ascii(GString *s, const char *text, gboolean *space)
+{
+	for (const char *p = text; *p != '\0'; p++) {
+		if (g_ascii_isalnum(*p)) {
+			if (*space && s->len > 0)
+				g_string_append_c(s, ' ');
+			g_string_append_c(s, g_ascii_tolower(*p));
+			*space = FALSE;
+		} else {
+			*space = TRUE;
+		}
+	}
+}
+
 char *
 evf_merge_normalize_title(const char *title)
 {
-	g_autofree char *ascii = g_str_to_ascii(title, "C");
+	/* Decomposed, so that a letter and its accents are apart. */
+	g_autofree char *nfkd = g_utf8_normalize(title, -1, G_NORMALIZE_ALL);
 	GString *s = g_string_new(NULL);
 	gboolean space = FALSE;
 
-	for (const char *p = ascii; *p != '\0'; p++) {
-		if (g_ascii_isalnum(*p)) {
-			if (space && s->len > 0)
-				g_string_append_c(s, ' ');
-			g_string_append_c(s, g_ascii_tolower(*p));
-			space = FALSE;
-		} else {
-			space = TRUE;
+	if (nfkd == NULL) {
+		/* Not UTF-8: its ASCII only. */
+		g_autofree char *ascii = g_str_to_ascii(title, "C");
+
+		append_ascii(s, ascii, &space);
+		return g_string_free(s, FALSE);
+	}
+	for (const char *p = nfkd; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		char one[8];
+		g_autofree char *ascii = NULL;
+
+		if ((guchar)*p < 0x80) {
+			one[0] = *p;
+			one[1] = '\0';
+			append_ascii(s, one, &space);
+			continue;
 		}
+		/* An accent: the letter before it is enough. */
+		if (g_unichar_ismark(c))
+			continue;
+		if (!g_unichar_isalnum(c)) {
+			space = TRUE;
+			continue;
+		}
+		one[g_unichar_to_utf8(c, one)] = '\0';
+		ascii = g_str_to_ascii(one, "C");
+		if (strchr(ascii, '?') == NULL) {
+			append_ascii(s, ascii, &space);
+			continue;
+		}
+		/* No ASCII for it (Cyrillic, Greek, CJK…): the letter itself,
+		 * case-folded, so that titles in those scripts keep their
+		 * words. */
+		if (space && s->len > 0)
+			g_string_append_c(s, ' ');
+		{
+			g_autofree char *folded = g_utf8_casefold(one, -1);
+
+			g_string_append(s, folded);
+		}
+		space = FALSE;
 	}
 	return g_string_free(s, FALSE);
 }

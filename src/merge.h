@@ -32,8 +32,9 @@
 GPtrArray *evf_merge(const EvfConfig *cfg, GPtrArray *local,
                      GHashTable *partners);
 
-/* (transfer full): @title reduced for comparison: transliterated, lower
- * case, words of letters and digits separated by single spaces. */
+/* (transfer full): @title reduced for comparison: transliterated where
+ * ASCII has the letter (the others kept), lower case, words of letters
+ * and digits separated by single spaces. */
 char *evf_merge_normalize_title(const char *title);
 
 /* Whether two normalised titles are near-identical: the same, or word

@@ -316,6 +316,51 @@ test_duplicates(void)
 	g_assert_null(find(out, "Completely other words"));
 }
 
+/* Titles in scripts that do not transliterate to ASCII (Cyrillic, Greek)
+ * are compared by their letters, not by what is left of them: two events
+ * of one day whose titles differ only in such words are two events, and
+ * the same title in another case is one. */
+static void
+test_duplicates_other_scripts(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source mup]\nurl=https://mup.example/rss\n");
+	g_autoptr(GPtrArray) local =
+	    list(dated("conf",
+	               "\u041a\u043e\u043d\u0444\u0435\u0440\u0435"
+	               "\u043d\u0446\u0438\u0458\u0430 OSCE 2026",
+	               2026, 5, 12),
+	         dated("greek",
+	               "\u03a3\u03cd\u03bd\u03bf\u03b4\u03bf\u03c2 "
+	               "2026",
+	               2026, 5, 12),
+	         NULL);
+	g_autoptr(GPtrArray) out =
+	    merge(cfg, local, "mup",
+	          list(dated("sem",
+	                     "\u0421\u0435\u043c\u0438\u043d\u0430\u0440 "
+	                     "OSCE 2026",
+	                     2026, 5, 12),
+	               dated("same",
+	                     "\u03a3\u03a5\u039d\u039f\u0394\u039f\u03a3 "
+	                     "2026",
+	                     2026, 5, 12),
+	               NULL),
+	          NULL);
+	g_autofree char *a = evf_merge_normalize_title(
+	    "\u041a\u043e\u043d\u0444\u0435\u0440\u0435\u043d\u0446\u0438"
+	    "\u0458\u0430 OSCE 2026");
+	g_autofree char *b = evf_merge_normalize_title(
+	    "\u0421\u0435\u043c\u0438\u043d\u0430\u0440 OSCE 2026");
+
+	g_assert_false(evf_merge_titles_match(a, b));
+	/* The seminar is its own event; the synod in capitals is ours. */
+	g_assert_cmpuint(out->len, ==, 3);
+	g_assert_nonnull(find(out, "\u0421\u0435\u043c\u0438\u043d\u0430"
+	                           "\u0440 OSCE 2026"));
+	g_assert_true(has(find_uid(out, "greek")->also_listed, "mup"));
+}
+
 /* A shared URL alone is no duplicate: the same event page on another day
  * is another event (a series, a yearly conference), and a site's home page
  * names no event at all, even on the same day. */
@@ -790,6 +835,8 @@ main(int argc, char **argv)
 	g_test_add_func("/merge/uid/kept-or-namespaced",
 	                test_uid_kept_or_namespaced);
 	g_test_add_func("/merge/duplicates", test_duplicates);
+	g_test_add_func("/merge/duplicates/other-scripts",
+	                test_duplicates_other_scripts);
 	g_test_add_func("/merge/source-link-published",
 	                test_source_link_published);
 	g_test_add_func("/merge/url/needs-same-day", test_url_needs_same_day);
