@@ -1913,7 +1913,8 @@ check_encoding(const char *data, gsize len, GError **error)
 		          "declaration");
 		return FALSE;
 	}
-	if (name != NULL && !encoding_allowed(name)) {
+	/* After a UTF-8 byte order mark, the declaration is not read. */
+	if (name != NULL && p == data && !encoding_allowed(name)) {
 		g_autofree char *q = quote(name);
 
 		set_error(error, "unsupported encoding '%s'", q);
@@ -2175,6 +2176,14 @@ evf_import_feed_charset(const char *data, gsize len, const char *base_url,
 		options |= XML_PARSE_IGNORE_ENC;
 	} else if (!check_encoding(data, len, error)) {
 		return NULL;
+	} else if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+		/* A UTF-8 byte order mark says what the bytes are, whatever
+		 * the XML declaration names (XML 1.0 Appendix F, RFC 7303
+		 * §3.3); libxml2 would switch to the declared encoding. */
+		data += 3;
+		len -= 3;
+		encoding = "UTF-8";
+		options |= XML_PARSE_IGNORE_ENC;
 	} else if (charset != NULL && encoding_allowed(charset) &&
 	           !says_encoding(data, len) &&
 	           !g_utf8_validate_len(data, len, NULL)) {

@@ -1441,6 +1441,34 @@ test_encoding_http_charset(void)
 	}
 }
 
+/* A UTF-8 byte order mark says what the bytes are, whatever the XML
+ * declaration names (XML 1.0 Appendix F, RFC 7303 §3.3): never read as
+ * the declared ISO-8859-1 (mojibake) or refused for a declared UTF-16. */
+static void
+test_encoding_bom_wins(void)
+{
+	static const char *const decls[] = { "ISO-8859-1", "windows-1252",
+		                             "UTF-16", "utf-8" };
+
+	for (gsize i = 0; i < G_N_ELEMENTS(decls); i++) {
+		g_autofree char *xml = g_strdup_printf(
+		    "\xef\xbb\xbf<?xml version=\"1.0\" encoding=\"%s\"?>\n"
+		    "<rss version=\"2.0\"><channel><title>T</title><item>"
+		    "<guid>bom</guid><title>Z\xc3\xbcrich</title></item>"
+		    "</channel></rss>\n",
+		    decls[i]);
+		g_autoptr(GError) error = NULL;
+		g_autoptr(EvfImport) imp = import_string(xml, NULL, &error);
+		EvfEvent *ev;
+
+		g_test_message("declared %s", decls[i]);
+		g_assert_no_error(error);
+		ev = find(imp, "bom");
+		REQUIRE(ev);
+		g_assert_cmpstr(ev->title, ==, "Z\u00fcrich");
+	}
+}
+
 static void
 test_encoding_unknown(void)
 {
@@ -1705,6 +1733,8 @@ main(int argc, char **argv)
 	g_test_add_func("/import-feed/encoding/utf16-bom", test_encoding_utf16);
 	g_test_add_func("/import-feed/encoding/http-charset",
 	                test_encoding_http_charset);
+	g_test_add_func("/import-feed/encoding/bom-wins",
+	                test_encoding_bom_wins);
 	g_test_add_func("/import-feed/encoding/unknown", test_encoding_unknown);
 
 	g_test_add_func("/import-feed/errors/not-a-feed",
