@@ -119,6 +119,19 @@ import_body(const char *format_name, const EvfFetchResult *res, gint64 now,
 		format = evf_import_sniff(data, len);
 	switch (format) {
 	case EVF_FORMAT_ICS:
+		/* UTF-8 unless the Content-Type names another charset (RFC
+		 * 5545 §8.1); bytes that are UTF-8 stay so, whatever it
+		 * says. */
+		if (charset != NULL && !g_utf8_validate_len(data, len, NULL)) {
+			gsize n = 0;
+			g_autofree char *utf8 =
+			    g_convert(data, (gssize)len, "UTF-8", charset, NULL,
+			              &n, NULL);
+
+			if (utf8 != NULL)
+				return evf_import_ics(utf8, n, res->url, now,
+				                      error);
+		}
 		return evf_import_ics(data, len, res->url, now, error);
 	case EVF_FORMAT_RSS:
 	case EVF_FORMAT_ATOM:

@@ -558,6 +558,15 @@ test "$rc" -eq 0 && status_is osce ok 4 && test "$n" = 4 &&
 ok $? "ISO-8859-1 without an XML encoding, named by the Content-Type charset: read (exit $rc)"
 diag_file "$tmp/latin1.err"
 restore osce
+ctl unodc latin1
+fetch latin1 unodc
+n=$(published unodc)
+test "$rc" -eq 0 && status_is unodc ok 4 && test "$n" = 4 &&
+	grep -qF "SUMMARY:Z$(printf '\303\274')rich Caf$(printf '\303\251') Forum $(printf '\342\200\223 \342\202\254')" \
+		"$tmp/public/source/unodc/calendar.ics"
+ok $? "a calendar in windows-1252, named by the Content-Type charset: read (exit $rc)"
+diag_file "$tmp/latin1.err"
+restore unodc
 
 # ------------------------------------ a reload changes a url mid-fetch
 

@@ -80,7 +80,9 @@ Modes:
   fewer           the same feed with only one of its items
   latin1          the feed plus an item titled "Zürich Café Forum", in
                   ISO-8859-1 with no encoding in its XML declaration, served
-                  with "; charset=ISO-8859-1" (the calendar: as normal)
+                  with "; charset=ISO-8859-1"; the calendar plus such an
+                  event, in windows-1252, served with
+                  "; charset=windows-1252"
   empty-body      200 with the feed's Content-Type and no body at all
   new-etag        the normal feed with a new ETag on every answer, and a 200
                   even to If-None-Match
@@ -632,6 +634,17 @@ class Feeds:
             ]).encode('utf-8').replace(b'@@T@@', BAD_BYTES)
             return ((head + ''.join(events)).encode('utf-8') + bad +
                     ICS_TAIL.encode('utf-8'))
+        if mode == 'latin1':
+            extra = ''.join(fold(line) for line in [
+                'BEGIN:VEVENT',
+                'UID:latin1@unodc.example',
+                'DTSTAMP:20181001T080000Z',
+                'DTSTART;VALUE=DATE:20181219',
+                'SUMMARY:Z\u00fcrich Caf\u00e9 Forum \u2013 \u20ac',
+                'END:VEVENT',
+            ])
+            return (head + ''.join(events) + extra + ICS_TAIL).encode(
+                'cp1252')
         if mode in EXTRA_EVENTS:
             extra = ''.join(fold(line) for line in EXTRA_EVENTS[mode])
             return (head + ''.join(events) + extra + ICS_TAIL).encode(
@@ -1064,8 +1077,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.answer(200, page, 'text/html; charset=utf-8',
                         head_only=head_only)
             return 200
-        if mode == 'latin1' and feed != 'unodc':
-            ctype = ctype.replace('charset=utf-8', 'charset=ISO-8859-1')
+        if mode == 'latin1':
+            ctype = ctype.replace('charset=utf-8', 'charset=windows-1252'
+                                  if feed == 'unodc' else
+                                  'charset=ISO-8859-1')
         if mode == 'cut-connection':
             self.send_response(200)
             self.send_header('Content-Type', ctype)
