@@ -262,6 +262,37 @@ accepts_gzip(const char *value)
 	return star;
 }
 
+typedef struct {
+	const char *name;
+	GString *list; /* nullable: no line yet */
+} FieldList;
+
+static enum MHD_Result
+list_line(void *cls, enum MHD_ValueKind kind, const char *key,
+          const char *value)
+{
+	FieldList *f = cls;
+
+	if (value == NULL || g_ascii_strcasecmp(key, f->name) != 0)
+		return MHD_YES;
+	if (f->list == NULL)
+		f->list = g_string_new(value);
+	else
+		g_string_append_printf(f->list, ",%s", value);
+	return MHD_YES;
+}
+
+/* (transfer full) (nullable): the lines of the field @name joined into
+ * the one list they make (RFC 9110 §5.3); NULL when it is absent. */
+static char *
+field_list(struct MHD_Connection *c, const char *name)
+{
+	FieldList f = { name, NULL };
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, list_line, &f);
+	return f.list != NULL ? g_string_free(f.list, FALSE) : NULL;
+}
+
 static char *
 client_address(struct MHD_Connection *c)
 {
@@ -361,9 +392,14 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const char *method,
 		return MHD_queue_response(c, *status, h->not_found);
 	}
 
-	gzip = e->gzip != NULL &&
-	       accepts_gzip(MHD_lookup_connection_value(
-	           c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+	if (e->gzip != NULL) {
+		g_autofree char *codings =
+		    field_list(c, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+
+		gzip = accepts_gzip(codings);
+	} else {
+		gzip = FALSE;
+	}
 	*status = preconditions(c, e, gzip ? e->etag_gzip : e->etag);
 	if (*status == MHD_HTTP_PRECONDITION_FAILED)
 		return MHD_queue_response(c, *status, h->failed);

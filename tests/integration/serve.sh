@@ -135,6 +135,11 @@ ok $? "no gzip when not asked for"
 test "$(head_of /calendar.ics -H 'Accept-Encoding: identity,,gzip' | header Content-Encoding)" = gzip &&
 	test -z "$(head_of /calendar.ics -H 'Accept-Encoding: identity,' | header Content-Encoding)"
 ok $? "empty elements in Accept-Encoding are skipped"
+# The lines of one field make one list (RFC 9110 §5.3): a later line's
+# gzip;q=0 refuses gzip as on the same line.
+test -z "$(head_of /calendar.ics -H 'Accept-Encoding: *' -H 'Accept-Encoding: gzip;q=0' | header Content-Encoding)" &&
+	test "$(head_of /calendar.ics -H 'Accept-Encoding: identity' -H 'Accept-Encoding: gzip' | header Content-Encoding)" = gzip
+ok $? "two Accept-Encoding lines make one list"
 gtag=$(head_of /calendar.ics -H 'Accept-Encoding: gzip' | header ETag)
 test "$gtag" != "$etag" &&
 	test "$(head_of /calendar.ics -H 'Accept-Encoding: gzip' -H "If-None-Match: $gtag" | status)" = 304
