@@ -8,7 +8,11 @@
  * like any path that is not in the table. libmicrohttpd 0.9.75 has no idle
  * timeout by default; one is always set here, with connection limits in
  * total and per client, and a per-connection memory limit (431 for huge
- * headers).
+ * headers). Its timeout counts from the last byte received, so a client
+ * that sends its request a byte at a time (slowloris) would hold its
+ * connection for ever: each request must also be whole within the timeout
+ * of the connection's start or of the previous answer, or a watchdog
+ * shuts its socket down.
  *
  * HTTP/1.1's message rules (RFC 9112): libmicrohttpd is left lenient for
  * clients, as its documentation advises in production; an HTTP/1.1 request
@@ -31,8 +35,22 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* A connection, from libmicrohttpd's start notification to its close
+ * notification (which comes before it closes the socket). */
+typedef struct {
+	int fd;
+	gint64 deadline; /* monotonic µs; G_MAXINT64: answering */
+} Conn;
+
 struct _EvfHttpd {
 	struct MHD_Daemon *daemon;
+	gint64 timeout; /* µs */
+	/* The watchdog of slow requests. */
+	GMutex conns_lock;
+	GCond conns_cond;
+	GHashTable *conns; /* set of Conn, owned */
+	gboolean stopping; /* guarded by conns_lock */
+	GThread *watchdog;
 	GMutex lock; /* guards snap (the pointer, not the snapshot) */
 	EvfSnapshot *snap;
 	GBytes *status; /* /status.json, guarded by lock */
@@ -410,6 +428,113 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const char *method,
 	return MHD_queue_response(c, *status, gzip ? e->ok_gzip : e->ok);
 }
 
+/* The request on @c was read whole (it is being answered) or, when
+ * @answering is FALSE, answered: the next one may take the timeout from
+ * now. */
+static void
+set_deadline(EvfHttpd *h, struct MHD_Connection *c, gboolean answering)
+{
+	const union MHD_ConnectionInfo *info =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	Conn *conn = info != NULL ? info->socket_context : NULL;
+
+	if (conn == NULL)
+		return;
+	g_mutex_lock(&h->conns_lock);
+	conn->deadline =
+	    answering ? G_MAXINT64 : g_get_monotonic_time() + h->timeout;
+	g_mutex_unlock(&h->conns_lock);
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+              enum MHD_ConnectionNotificationCode code)
+{
+	EvfHttpd *h = cls;
+	Conn *conn = *socket_context;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *info = MHD_get_connection_info(
+		    c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		if (info == NULL)
+			return;
+		conn = g_new0(Conn, 1);
+		conn->fd = info->connect_fd;
+		conn->deadline = g_get_monotonic_time() + h->timeout;
+		g_mutex_lock(&h->conns_lock);
+		g_hash_table_add(h->conns, conn);
+		g_mutex_unlock(&h->conns_lock);
+		*socket_context = conn;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && conn != NULL) {
+		g_mutex_lock(&h->conns_lock);
+		g_hash_table_remove(h->conns, conn);
+		g_mutex_unlock(&h->conns_lock);
+		*socket_context = NULL;
+	}
+}
+
+/* An answer was sent (or given up): the next request's time starts. */
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
+             enum MHD_RequestTerminationCode code)
+{
+	set_deadline(cls, c, FALSE);
+}
+
+/* Shuts down the socket of each connection whose request is not whole
+ * by its deadline; libmicrohttpd then reads its end and closes it. The
+ * lock keeps a socket from being closed (and its number reused) while it
+ * is looked at. */
+static gpointer
+watchdog(gpointer data)
+{
+	EvfHttpd *h = data;
+
+	g_mutex_lock(&h->conns_lock);
+	while (!h->stopping) {
+		gint64 now = g_get_monotonic_time();
+		GHashTableIter it;
+		gpointer key;
+
+		g_hash_table_iter_init(&it, h->conns);
+		while (g_hash_table_iter_next(&it, &key, NULL)) {
+			Conn *conn = key;
+
+			if (conn->deadline <= now) {
+				(void)shutdown(conn->fd, SHUT_RDWR);
+				conn->deadline = G_MAXINT64;
+			}
+		}
+		g_cond_wait_until(&h->conns_cond, &h->conns_lock,
+		                  now + G_USEC_PER_SEC / 4);
+	}
+	g_mutex_unlock(&h->conns_lock);
+	return NULL;
+}
+
+/* Stops the watchdog and frees what it watches; the daemon is stopped. */
+static void
+watchdog_stop(EvfHttpd *h)
+{
+	if (h->watchdog != NULL) {
+		g_mutex_lock(&h->conns_lock);
+		h->stopping = TRUE;
+		g_cond_signal(&h->conns_cond);
+		g_mutex_unlock(&h->conns_lock);
+		g_thread_join(h->watchdog);
+		h->watchdog = NULL;
+	}
+}
+
+static void
+conns_clear(EvfHttpd *h)
+{
+	g_hash_table_unref(h->conns);
+	g_cond_clear(&h->conns_cond);
+	g_mutex_clear(&h->conns_lock);
+}
+
 static enum MHD_Result
 handler(void *cls, struct MHD_Connection *c, const char *url,
         const char *method, const char *version, const char *upload_data,
@@ -431,11 +556,13 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		if (well_formed(c, version))
 			return MHD_YES;
 		status = MHD_HTTP_BAD_REQUEST;
+		set_deadline(h, c, TRUE);
 		rc = MHD_queue_response(c, status, h->bad_request);
 	} else if (*upload_data_size != 0) {
 		*upload_data_size = 0;
 		return MHD_YES;
 	} else {
+		set_deadline(h, c, TRUE);
 		rc = answer(h, c, method, url, &status, &bytes);
 	}
 
@@ -494,9 +621,14 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 	                     MHD_USE_ERROR_LOG | MHD_USE_ITC;
 
 	g_mutex_init(&h->lock);
+	g_mutex_init(&h->conns_lock);
+	g_cond_init(&h->conns_cond);
+	h->conns = g_hash_table_new_full(NULL, NULL, g_free, NULL);
+	h->timeout = (gint64)opts->timeout * G_USEC_PER_SEC;
 	h->access_log = opts->access_log;
 	if (!parse_listen(opts->listen, &h->addr, error)) {
 		g_prefix_error(error, "listen '%s': ", opts->listen);
+		conns_clear(h);
 		g_free(h);
 		return NULL;
 	}
@@ -521,13 +653,16 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 	    (unsigned int)opts->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    (size_t)16 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE,
 	    (unsigned int)511, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_END);
 	if (h->daemon == NULL) {
 		evf_throw(error,
 		          "cannot listen on '%s' (in use, or not an "
 		          "address of this machine?)",
 		          opts->listen);
 		destroy_responses(h);
+		conns_clear(h);
 		g_free(h);
 		return NULL;
 	}
@@ -548,6 +683,10 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 			(void)setsockopt(info->listen_fd, SOL_SOCKET, SO_SNDBUF,
 			                 &size, sizeof size);
 	}
+	h->watchdog = g_thread_try_new("evfeed-watchdog", watchdog, h, NULL);
+	if (h->watchdog == NULL)
+		g_warning("cannot start a thread: requests sent slowly are "
+		          "cut only when idle for the timeout");
 	return h;
 }
 
@@ -622,6 +761,8 @@ evf_httpd_stop(EvfHttpd *h, guint grace_ms)
 		g_usleep(10 * 1000);
 	}
 	MHD_stop_daemon(h->daemon);
+	watchdog_stop(h);
+	conns_clear(h);
 	destroy_responses(h);
 	evf_snapshot_unref(h->snap);
 	if (h->status != NULL)

@@ -347,7 +347,8 @@ wait $pid
 ok $? "SIGTERM: exit status 0"
 
 # Limits: a second server with a 1 s idle timeout and 2 connections per
-# client. Half-sent requests are cut at the timeout; a third connection
+# client. Half-sent requests are cut at the timeout, and so is one sent a
+# byte at a time (slowloris), never idle for long; a third connection
 # from the same address is refused while two are open.
 cat >>"$tmp/evfeed.conf" <<CONF
 [server]
@@ -388,12 +389,32 @@ try:
 except OSError:
     data = b""
 print("idle-closed-after %.1f" % (time.time() - t0))
+b.close()
+d = socket.create_connection(("127.0.0.1", port))
+d.settimeout(0.3)
+t0 = time.time()
+head = b"GET /calendar.ics HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"s" * 1000
+for i in range(len(head)):
+    if time.time() - t0 > 10 * int(sys.argv[2]):
+        break
+    try:
+        d.sendall(head[i:i + 1])
+        if d.recv(100) == b"":
+            break
+    except socket.timeout:
+        pass
+    except OSError:
+        break
+print("slow-closed-after %.1f" % (time.time() - t0))
 PY
 grep -q third-refused "$tmp/limits"
 ok $? "per-client connection limit"
 secs=$(sed -n 's/idle-closed-after //p' "$tmp/limits")
 awk -v s="$secs" -v k=$slow 'BEGIN { exit !(s != "" && s < 3.5 * k) }'
 ok $? "an idle half-sent request is closed at the timeout (${secs}s)"
+secs=$(sed -n 's/slow-closed-after //p' "$tmp/limits")
+awk -v s="$secs" -v k=$slow 'BEGIN { exit !(s != "" && s < 3.5 * k) }'
+ok $? "a request sent a byte at a time is closed at the timeout (${secs}s)"
 kill -TERM $pid
 wait $pid
 ok $? "SIGTERM: exit status 0 (second server)"
