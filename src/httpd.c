@@ -368,7 +368,7 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const char *method,
        const char *url, guint *status, gsize *bytes)
 {
 	g_autoptr(EvfSnapshot) snap = NULL;
-	g_autofree char *scheme = NULL, *abs_path = NULL, *dir_index = NULL;
+	g_autofree char *scheme = NULL, *abs_path = NULL, *index = NULL;
 	const EvfEntry *e = NULL;
 	const char *path;
 	gboolean gzip;
@@ -399,10 +399,10 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const char *method,
 	path = url[0] == '/' ? url + 1 : url;
 	if (strcmp(path, "status.json") == 0)
 		return answer_status(h, c, status, bytes);
-	/* A folder is its index.html, as static web servers have it: a
-	 * category's feeds name its folder as their home page. */
+	/* A folder is its index.html, as a static server (nginx's index)
+	 * serves it: "/" and "/category/<slug>/" alike. */
 	if (path[0] == '\0' || g_str_has_suffix(path, "/"))
-		path = dir_index = g_strconcat(path, "index.html", NULL);
+		path = index = g_strconcat(path, "index.html", NULL);
 	if (strchr(path, '%') == NULL && strstr(path, "..") == NULL)
 		e = evf_snapshot_lookup(snap, path);
 	if (e == NULL) {

@@ -213,6 +213,14 @@ test "$(raw_status "GET $base/calendar.ics HTTP/1.1\r\nHost: x\r\n\r\n")" = 200 
 	test "$(raw_status "GET $base/events/../calendar.ics HTTP/1.1\r\nHost: x\r\n\r\n")" = 404
 ok $? "a target in absolute form is served by its path"
 
+# A folder's address ending in / is its index.html, as a static server
+# (nginx's index) serves it: the category pages, like the home page.
+page=$(cd "$tmp/public" && ls -d category/*/index.html | head -n 1)
+test -n "$page" &&
+	"$CURL" -sf "$base/${page%index.html}" | cmp -s - "$tmp/public/$page" &&
+	test "$(head_of "/${page%index.html}" | header Content-Type)" = "text/html; charset=utf-8"
+ok $? "/${page%index.html} serves its index.html"
+
 # Methods, unknown paths, traversal.
 h=$("$CURL" -s -o /dev/null -D - -X POST -d x=1 "$base/calendar.ics" | tr -d '\r')
 test "$(echo "$h" | status)" = 405 && test "$(echo "$h" | header Allow)" = "GET, HEAD"
