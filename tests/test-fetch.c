@@ -651,6 +651,25 @@ test_moved_relative(void)
 	server_stop(&s);
 }
 
+/* The address to configure never repeats the user name and password of
+ * the configured URL: it goes to the log and the state, and evfeed.conf(5)
+ * promises they are only sent to the partner. */
+static void
+test_moved_without_credentials(void)
+{
+	g_autofree char *feed = NULL;
+	g_autoptr(EvfFetchResult) res = NULL;
+	Server s;
+
+	server_start(&s);
+	feed = with_port("http://127.0.0.1:PORT/feed", s.port);
+	res = fetch_counted("http://user:s3cret@127.0.0.1:PORT/moved", s.port,
+	                    0, 2);
+	g_assert_cmpstr(res->error, ==, NULL);
+	g_assert_cmpstr(res->moved_to, ==, feed);
+	server_stop(&s);
+}
+
 /* Only a chain of permanent redirects moves the source: behind a
  * temporary one (302), a 301 moves the temporary address, not the
  * configured one (RFC 9110 §15.4.3), which stays the one to use. */
@@ -684,6 +703,8 @@ main(int argc, char **argv)
 	g_test_add_func("/fetch/redirect/public-to-private",
 	                test_redirect_private);
 	g_test_add_func("/fetch/redirect/moved-relative", test_moved_relative);
+	g_test_add_func("/fetch/redirect/moved-without-credentials",
+	                test_moved_without_credentials);
 	g_test_add_func("/fetch/redirect/moved-behind-temporary",
 	                test_moved_behind_temporary);
 	g_test_add_func("/fetch/host/wait-not-counted",
