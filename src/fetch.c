@@ -185,19 +185,6 @@ header_value(const char *line, gsize len, const char *name)
 	return g_strstrip(g_strndup(line + n + 1, len - n - 1));
 }
 
-/* (transfer full): @url without its user name and password, which are
- * for the partner's ears only (evfeed.conf(5)); @url itself when it is
- * no URI. */
-static char *
-without_userinfo(const char *url)
-{
-	g_autoptr(GUri) uri = g_uri_parse(url, G_URI_FLAGS_ENCODED, NULL);
-
-	if (uri == NULL || g_uri_get_userinfo(uri) == NULL)
-		return g_strdup(url);
-	return g_uri_to_string_partial(uri, G_URI_HIDE_USERINFO);
-}
-
 static size_t
 on_header(char *data, size_t size, size_t n, void *userp)
 {
@@ -251,7 +238,7 @@ on_header(char *data, size_t size, size_t n, void *userp)
 			if (base != NULL)
 				to = g_uri_resolve_relative(
 				    base, v, G_URI_FLAGS_NONE, NULL);
-			bare = without_userinfo(to ? to : v);
+			bare = evf_uri_without_userinfo(to ? to : v);
 			g_free(t->res->moved_to);
 			t->res->moved_to = evf_text_oneline(bare);
 		} else if (code >= 300 && code <= 399) {

@@ -105,6 +105,9 @@ import_body(const char *format_name, const EvfFetchResult *res, gint64 now,
             GError **error)
 {
 	g_autofree char *charset = charset_of(res->content_type);
+	/* Relative links resolve against the URL without its credentials,
+	 * which are never published. */
+	g_autofree char *base = evf_uri_without_userinfo(res->url);
 	gsize len;
 	const char *data = g_bytes_get_data(res->body, &len);
 	EvfFormat format = EVF_FORMAT_AUTO;
@@ -129,14 +132,13 @@ import_body(const char *format_name, const EvfFetchResult *res, gint64 now,
 			              &n, NULL);
 
 			if (utf8 != NULL)
-				return evf_import_ics(utf8, n, res->url, now,
+				return evf_import_ics(utf8, n, base, now,
 				                      error);
 		}
-		return evf_import_ics(data, len, res->url, now, error);
+		return evf_import_ics(data, len, base, now, error);
 	case EVF_FORMAT_RSS:
 	case EVF_FORMAT_ATOM:
-		return evf_import_feed_charset(data, len, res->url, charset,
-		                               error);
+		return evf_import_feed_charset(data, len, base, charset, error);
 	default:
 		g_set_error(error, EVF_ERROR, EVF_ERROR_INVALID,
 		            "not a calendar or a feed (Content-Type %s)",

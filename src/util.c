@@ -521,6 +521,16 @@ evf_uri_resolve(const char *base, const char *ref)
 }
 
 char *
+evf_uri_without_userinfo(const char *url)
+{
+	g_autoptr(GUri) uri = g_uri_parse(url, G_URI_FLAGS_ENCODED, NULL);
+
+	if (uri == NULL || g_uri_get_userinfo(uri) == NULL)
+		return g_strdup(url);
+	return g_uri_to_string_partial(uri, G_URI_HIDE_USERINFO);
+}
+
+char *
 evf_date_rfc822(gint64 usec, gboolean gmt)
 {
 	g_autoptr(GDateTime) t =

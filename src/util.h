@@ -105,6 +105,11 @@ char *evf_log_escape(const char *s);
  * GLib 2.74 cannot write back and which names no resource anyway. */
 char *evf_uri_resolve(const char *base, const char *ref);
 
+/* (transfer full): @url without its user name and password (the
+ * credentials of a partner, never to be published or logged); @url itself
+ * when it has none or is no URI. */
+char *evf_uri_without_userinfo(const char *url);
+
 /* (transfer full): @usec (since 1970, UTC) as an RFC 822 / RFC 9110 date,
  * in English whatever the locale: "Mon, 15 Jan 2024 09:00:00 +0000", or
  * with "GMT" as the zone when @gmt (the HTTP form). */

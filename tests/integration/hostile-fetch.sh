@@ -135,6 +135,7 @@ write_conf()
 		dns) echo "url=http://nonexistent.invalid/osce.rss" ;;
 		moving) printf 'url=%s\ninterval=1h\n' "$moving_url" ;;
 		zoned) printf 'url=%s/unodc.ics\ninterval=1h\n' "$base" ;;
+		cred) echo "url=http://evfeed:s3cret-pw@127.0.0.1:$port/osce.rss" ;;
 		esac
 	done >>"$conf"
 }
@@ -567,6 +568,23 @@ test "$rc" -eq 0 && status_is unodc ok 4 && test "$n" = 4 &&
 ok $? "a calendar in windows-1252, named by the Content-Type charset: read (exit $rc)"
 diag_file "$tmp/latin1.err"
 restore unodc
+
+# A source whose url holds a user name and password: its items' relative
+# links resolve against the url without them, which are never published
+# (evfeed.conf(5)).
+write_conf cred
+ctl osce relative
+fetch cred cred
+n=$(published cred)
+test "$rc" -eq 0 && test "$n" = 4 &&
+	grep -qF "http://127.0.0.1:$port/events/relative-item" \
+		"$tmp/public/source/cred/calendar.ics" &&
+	grep -qF "http://127.0.0.1:$port/more/relative.html" \
+		"$tmp/public/source/cred/feed.json" &&
+	! grep -r -q -F 's3cret-pw' "$tmp/public"
+ok $? "a url with a password: relative links resolve without it, never published (exit $rc)"
+grep -r -l -F 's3cret-pw' "$tmp/public" | while read -r f; do diag "password in $f"; done
+ctl osce normal
 
 # ------------------------------------ a reload changes a url mid-fetch
 

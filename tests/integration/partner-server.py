@@ -83,6 +83,8 @@ Modes:
                   with "; charset=ISO-8859-1"; the calendar plus such an
                   event, in windows-1252, served with
                   "; charset=windows-1252"
+  relative        the feed plus an item whose link and description link
+                  are relative references (the calendar: as normal)
   empty-body      200 with the feed's Content-Type and no body at all
   new-etag        the normal feed with a new ETag on every answer, and a 200
                   even to If-None-Match
@@ -135,7 +137,7 @@ MODES = (
     '429-retry-day', '503-retry-date', '503-retry-month', 'gzip-gzip',
     'gzip-gzip-bomb', 'gzip-x6', 'redirect-file', 'redirect-ftp',
     'redirect-gopher', 'redirect-dict', 'late', 'moved-relative', 'floating',
-    'latin1',
+    'latin1', 'relative',
 )
 
 # The Last-Modified of each feed's normal answer; the other bodies carry
@@ -504,7 +506,7 @@ class Feeds:
             for mode in ('normal', 'truncated', 'malformed', 'xxe-url',
                          'xxe-file', 'billion-laughs', 'bad-utf8',
                          'secondly', 'deep', 'empty', 'fewer', 'floating',
-                         'latin1'):
+                         'latin1', 'relative'):
                 self.bodies[(feed, mode)] = self.make(feed, mode)
         self._bomb = None
         self._bomb_twice = None
@@ -598,6 +600,15 @@ class Feeds:
                 feed, 'latin1', 'Z\u00fcrich Caf\u00e9 Forum'))
             return text.replace(' encoding="UTF-8"', '', 1).replace(
                 ' encoding="utf-8"', '', 1).encode('iso-8859-1')
+        if mode == 'relative' and feed == 'osce':
+            extra = ('    <item>\n      <title>RELATIVE links</title>\n'
+                     '      <link>events/relative-item</link>\n'
+                     '      <guid isPermaLink="false">relative</guid>\n'
+                     '      <description>&lt;a href="more/relative.html"'
+                     '&gt;More&lt;/a&gt;</description>\n'
+                     '      <ev:startdate>2018-12-20</ev:startdate>\n'
+                     '    </item>\n')
+            return self.xml(feed, items, '', extra).encode('utf-8')
         # secondly, floating: the feeds answer as normal.
         return self.xml(feed, items).encode('utf-8')
 
