@@ -363,6 +363,27 @@ answer_status(EvfHttpd *h, struct MHD_Connection *c, guint *status,
 	return rc;
 }
 
+/* 301 to the folder @path (no leading '/') with its final '/'. */
+static enum MHD_Result
+answer_moved(struct MHD_Connection *c, const char *path, guint *status)
+{
+	static const char text[] = "Moved Permanently\n";
+	g_autofree char *to = g_strconcat("/", path, "/", NULL);
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+	    strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result rc;
+
+	MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, to);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	                        "text/plain; charset=utf-8");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+	                        "public, max-age=3600");
+	*status = MHD_HTTP_MOVED_PERMANENTLY;
+	rc = MHD_queue_response(c, *status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
 static enum MHD_Result
 answer(EvfHttpd *h, struct MHD_Connection *c, const char *method,
        const char *url, guint *status, gsize *bytes)
@@ -403,9 +424,20 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const char *method,
 	 * serves it: "/" and "/category/<slug>/" alike. */
 	if (path[0] == '\0' || g_str_has_suffix(path, "/"))
 		path = index = g_strconcat(path, "index.html", NULL);
-	if (strchr(path, '%') == NULL && strstr(path, "..") == NULL)
-		e = evf_snapshot_lookup(snap, path);
+	if (strchr(path, '%') != NULL || strstr(path, "..") != NULL) {
+		*status = MHD_HTTP_NOT_FOUND;
+		return MHD_queue_response(c, *status, h->not_found);
+	}
+	e = evf_snapshot_lookup(snap, path);
 	if (e == NULL) {
+		g_autofree char *folder =
+		    g_strconcat(path, "/index.html", NULL);
+
+		/* A folder named without its final '/' is sent there, as a
+		 * static server does, so that the page's relative links
+		 * (../../style.css) resolve. */
+		if (evf_snapshot_lookup(snap, folder) != NULL)
+			return answer_moved(c, path, status);
 		*status = MHD_HTTP_NOT_FOUND;
 		return MHD_queue_response(c, *status, h->not_found);
 	}

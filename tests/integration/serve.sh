@@ -220,6 +220,11 @@ test -n "$page" &&
 	"$CURL" -sf "$base/${page%index.html}" | cmp -s - "$tmp/public/$page" &&
 	test "$(head_of "/${page%index.html}" | header Content-Type)" = "text/html; charset=utf-8"
 ok $? "/${page%index.html} serves its index.html"
+h=$(head_of "/${page%/index.html}")
+test "$(echo "$h" | status)" = 301 &&
+	test "$(echo "$h" | header Location)" = "/${page%index.html}" &&
+	test "$(head_of /category | status)" = 404
+ok $? "/${page%/index.html} without its final / is moved there (301)"
 
 # Methods, unknown paths, traversal.
 h=$("$CURL" -s -o /dev/null -D - -X POST -d x=1 "$base/calendar.ics" | tr -d '\r')
