@@ -47,10 +47,12 @@ import xml.parsers.expat
 
 try:
     import feedparser
+    import html5lib
+    import html5lib.html5parser
 except ImportError as e:
-    sys.stderr.write('check_feeds.py: cannot import feedparser (%s); run '
-                     'tools/install-deps (Debian package python3-feedparser)\n'
-                     % e)
+    sys.stderr.write('check_feeds.py: cannot import %s; run '
+                     'tools/install-deps (Debian packages python3-feedparser '
+                     'and python3-html5lib)\n' % e)
     sys.exit(3)
 
 ATOM_NS = 'http://www.w3.org/2005/Atom'
@@ -475,6 +477,19 @@ class HtmlScan(html.parser.HTMLParser):
             self.found.append(('SecurityRisk', '<?import'))
 
 
+def html5_problem(value):
+    """What html5lib in strict mode, the parser the W3C validator reads
+    HTML content with, says about @value: the validator reports NotHtml
+    for any parse error (a cell outside a row, a block inside <p>, an end
+    tag without its start); None when it parses cleanly."""
+    parser = html5lib.HTMLParser(strict=True)
+    try:
+        parser.parseFragment(value)
+    except html5lib.html5parser.ParseError as e:
+        return str(e)
+    return None
+
+
 def scan_html(value):
     scan = HtmlScan()
     try:
@@ -482,6 +497,9 @@ def scan_html(value):
         scan.close()
     except Exception as e:  # html.parser is lenient, but be safe
         scan.found.append(('NotHtml', str(e)))
+    problem = html5_problem(value)
+    if problem is not None:
+        scan.found.append(('NotHtml', 'html5lib (strict): %s' % problem))
     if re.search(r'<\?import', value, re.I) and \
             ('SecurityRisk', '<?import') not in scan.found:
         scan.found.append(('SecurityRisk', '<?import'))

@@ -482,6 +482,27 @@ if build hard "$top_srcdir/tests/data/hard-events"; then
 	else
 		fail "hard: '&' and '<' in plain text as hexadecimal references"
 	fi
+	# and that the checker reads HTML as the validator does, with
+	# html5lib in strict mode: a cell outside a row parses with libxml2
+	# and Python's html.parser, but the validator calls it NotHtml
+	bad=$tmp/hard-bad
+	mkdir -p "$bad"
+	cp "$tmp/hard/public/atom.xml" "$bad/atom.xml"
+	sed '0,/<description>&lt;p&gt;/s//<description>\&lt;table\&gt;\&lt;td\&gt;x\&lt;\/td\&gt;\&lt;\/table\&gt;\&lt;p\&gt;/' \
+		"$tmp/hard/public/rss.xml" >"$bad/rss.xml"
+	if ! cmp -s "$bad/rss.xml" "$tmp/hard/public/rss.xml" &&
+		! "$PYTHON3" "$clients/check_feeds.py" --rss "$bad/rss.xml" \
+			--atom "$bad/atom.xml" --self-rss "${site}rss.xml" \
+			--self-atom "${site}atom.xml" --max-items 50 \
+			--xmllint "$XMLLINT" \
+			--atom-rng "$top_srcdir/tests/data/atom.rng" \
+			>"$tmp/bad.out" 2>&1 &&
+		grep -q 'NotHtml.*html5lib (strict): Unexpected table cell' "$tmp/bad.out"; then
+		pass "the feed checker refuses a table cell outside a row (html5lib, strict)"
+	else
+		fail "the feed checker refuses a table cell outside a row (html5lib, strict)"
+		diag_file "$tmp/bad.out"
+	fi
 fi
 
 # A site in UTC, with events in UTC's other names: every time with a Z,
