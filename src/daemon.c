@@ -28,12 +28,14 @@
 #include <errno.h>
 #include <unistd.h>
 #include <string.h>
+#include <time.h>
 
-#define SETTLE_MS  50   /* coalesce bursts of file events */
-#define GRACE_MS   3000 /* for responses in flight at shutdown */
-#define PING_SECS  10   /* for one WebSub ping */
-#define PING_TRIES 5    /* retries after 2, 8, 32 and 128 s */
-#define RETRY_SECS 60   /* the shortest [source] interval */
+#define SETTLE_MS     50   /* coalesce bursts of file events */
+#define GRACE_MS      3000 /* for responses in flight at shutdown */
+#define PING_SECS     10   /* for one WebSub ping */
+#define PING_TRIES    5    /* retries after 2, 8, 32 and 128 s */
+#define RETRY_SECS    60   /* the shortest [source] interval */
+#define CLOCK_STEP_US (2 * G_USEC_PER_SEC) /* a step of the wall clock */
 
 typedef struct {
 	char *config_path;
@@ -51,6 +53,7 @@ typedef struct {
 	GHashTable *in_flight; /* source name -> the URL being fetched */
 	GHashTable *started;   /* source URL -> monotonic start of its fetch */
 	guint tick;
+	gint64 skew; /* wall clock − boot clock at the last tick, µs; 0: none */
 	GMainLoop *loop;
 	int status;
 } Daemon;
@@ -227,6 +230,41 @@ on_fetched(EvfFetchResult *res, gpointer data)
 	                        on_parsed, d);
 }
 
+/* The boot clock, µs: as the monotonic clock, but going on while the
+ * machine sleeps, as the wall clock does. */
+static gint64
+boot_time(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_BOOTTIME, &ts) != 0)
+		return g_get_monotonic_time();
+	return (gint64)ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* The fetch times in the state are wall-clock times. When the wall clock
+ * steps (set by hand, or by NTP after a long time off), they move with it,
+ * so that the fetches keep to their intervals (HARDENING.md E9): a clock
+ * set back an hour would otherwise hold every fetch back an hour, one set
+ * a day ahead make all of them due at once. Slewing, a few µs a second,
+ * is not a step. */
+static void
+follow_clock(Daemon *d, gint64 now)
+{
+	gint64 skew = now - boot_time();
+	gint64 step = skew - d->skew;
+	g_autoptr(GError) error = NULL;
+
+	if (d->skew != 0 && ABS(step) > CLOCK_STEP_US) {
+		g_message("the clock moved %+.0f s: the partner sources' fetch "
+		          "times move with it",
+		          (double)step / G_USEC_PER_SEC);
+		if (!evf_store_shift_schedules(d->store, step, &error))
+			g_warning("%s", error->message);
+	}
+	d->skew = skew;
+}
+
 /* Starts the fetches that are due. */
 static gboolean
 on_tick(gpointer data)
@@ -243,6 +281,7 @@ on_tick(gpointer data)
 		g_message("the state can be opened again");
 		schedule_rebuild(d);
 	}
+	follow_clock(d, now);
 
 	for (guint i = 0; i < d->cfg->sources->len; i++) {
 		const EvfSourceConfig *src =

@@ -20,6 +20,21 @@ evf_partner_user_agent(const EvfConfig *cfg)
 	return g_strdup_printf("evfeed/%s (+%s)", PACKAGE_VERSION, cfg->url);
 }
 
+/* When @st's next fetch is due at @now (µs): as the state says, unless
+ * that is farther ahead than evfeed ever schedules one (the longest
+ * interval or Retry-After, a tenth more): a time the wall clock set when it
+ * was ahead, which would otherwise hold the source back until the clock
+ * caught up again, maybe for months. Such a fetch is due now. */
+static gint64
+next_fetch_at(const EvfSourceConfig *src, const EvfSourceState *st, gint64 now)
+{
+	gint64 longest = MAX(src->interval * G_USEC_PER_SEC, 7 * DAY);
+
+	if (st->next_fetch > now + longest + longest / 10 + G_USEC_PER_SEC)
+		return now;
+	return st->next_fetch;
+}
+
 gboolean
 evf_partner_due(const EvfSourceConfig *src, EvfStore *store, gint64 now)
 {
@@ -31,7 +46,7 @@ evf_partner_due(const EvfSourceConfig *src, EvfStore *store, gint64 now)
 	/* A new URL starts afresh, even for a source that was gone. */
 	if (g_strcmp0(st->url, src->url) != 0)
 		return TRUE;
-	return !st->gone && st->next_fetch <= now;
+	return !st->gone && next_fetch_at(src, st, now) <= now;
 }
 
 /* Up to a tenth more, so that sources do not all come back at once. */
@@ -636,7 +651,8 @@ evf_partner_status_json(const EvfConfig *cfg, EvfStore *store, gint64 now)
 		    evf_store_get_source(store, src->name);
 		g_autofree char *ok = format_time(st->last_success);
 		g_autofree char *tried = format_time(st->last_attempt);
-		g_autofree char *next = format_time(st->next_fetch);
+		g_autofree char *next =
+		    format_time(next_fetch_at(src, st, now));
 
 		json_builder_begin_object(b);
 		json_builder_set_member_name(b, "name");
@@ -687,14 +703,15 @@ evf_partner_print_table(const EvfConfig *cfg, EvfStore *store, gint64 now,
 		g_autoptr(EvfSourceState) st =
 		    evf_store_get_source(store, src->name);
 		g_autofree char *ok = format_time(st->last_success);
-		g_autofree char *next = format_time(st->next_fetch);
+		gint64 at = next_fetch_at(src, st, now);
+		g_autofree char *next = format_time(at);
 		const char *word = status_word(src, st);
 
 		fprintf(out, "%-12s %-8s %6u  %-20s  %-20s  %s\n", src->name,
 		        word, st->items, ok ? ok : "never",
-		        !src->enabled || st->gone      ? "-"
-		        : next && st->next_fetch > now ? next
-		                                       : "now",
+		        !src->enabled || st->gone ? "-"
+		        : next && at > now        ? next
+		                                  : "now",
 		        st->last_error ? st->last_error : "-");
 	}
 }

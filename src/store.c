@@ -588,6 +588,22 @@ evf_store_get_source_items(EvfStore *store, const char *name)
 }
 
 gboolean
+evf_store_shift_schedules(EvfStore *store, gint64 delta, GError **error)
+{
+	g_autoptr(sqlite3_stmt) st = NULL;
+
+	if (sqlite3_prepare_v2(store->db,
+	                       "UPDATE sources SET next_fetch = next_fetch + ? "
+	                       "WHERE next_fetch > 0",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return fail(store, error, "cannot move the fetch schedule");
+	sqlite3_bind_int64(st, 1, delta);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return fail(store, error, "cannot move the fetch schedule");
+	return TRUE;
+}
+
+gboolean
 evf_store_forget_source(EvfStore *store, const char *name, GError **error)
 {
 	g_autoptr(sqlite3_stmt) a = NULL;

@@ -71,6 +71,10 @@ gboolean evf_store_set_source_items(EvfStore *store, const EvfSourceState *st,
 /* (transfer full) (element-type EvfEvent): the last good items of @name,
  * in uid order. */
 GPtrArray *evf_store_get_source_items(EvfStore *store, const char *name);
+/* Moves every source's next fetch by @delta µs (the step the wall clock
+ * just made, so that the fetches stay as far ahead as they were). */
+gboolean evf_store_shift_schedules(EvfStore *store, gint64 delta,
+                                   GError **error);
 /* Forgets a source that is no longer configured: its items and state. */
 gboolean evf_store_forget_source(EvfStore *store, const char *name,
                                  GError **error);

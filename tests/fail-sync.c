@@ -17,6 +17,12 @@
  *   EVFEED_FAIL_THREADS    set: pthread_create fails with EAGAIN, as when a
  *                          process is at its limit of tasks (systemd's
  *                          TasksMax) or of memory
+ *   EVFEED_CLOCK_STEP_FILE a file holding a number of seconds that the wall
+ *                          clock (CLOCK_REALTIME, gettimeofday) is moved
+ *                          by, read at every reading of the clock: a test
+ *                          steps the clock of a running process by writing
+ *                          it (HARDENING.md E9); the monotonic and boot
+ *                          clocks go on as they were
  *
  * Every other call goes straight to the system call. libc only, no GLib:
  * the shim must load into any build of evfeed, the sanitizer one included.
@@ -31,6 +37,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Whether @call is listed in the comma-separated @list. */
@@ -152,4 +160,49 @@ pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 		return EAGAIN;
 	*(void **)&real = dlsym(RTLD_NEXT, "pthread_create");
 	return real != NULL ? real(thread, attr, start, arg) : EAGAIN;
+}
+
+/* The seconds in EVFEED_CLOCK_STEP_FILE; 0 when unset or unreadable. */
+static long long
+clock_step(void)
+{
+	const char *path = getenv("EVFEED_CLOCK_STEP_FILE");
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	if (path == NULL)
+		return 0;
+	fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strtoll(buf, NULL, 10);
+}
+
+int
+clock_gettime(clockid_t id, struct timespec *ts)
+{
+	int r = (int)syscall(SYS_clock_gettime, id, ts);
+
+	if (r == 0 && (id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE))
+		ts->tv_sec += (time_t)clock_step();
+	return r;
+}
+
+int
+gettimeofday(struct timeval *restrict tv, void *restrict tz)
+{
+	struct timespec ts;
+
+	(void)tz;
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return -1;
+	tv->tv_sec = ts.tv_sec;
+	tv->tv_usec = ts.tv_nsec / 1000;
+	return 0;
 }

@@ -57,9 +57,13 @@
 # E9   The fetch times moved in the state: 400 days back (the clock jumped
 #      forward) makes each source due, fetched exactly once by the daemon,
 #      then scheduled an hour from now; 400 days ahead (the clock jumped
-#      back) delays them: `evfeed sources` shows the far date, the daemon
+#      back a day) delays them: `evfeed sources` shows the date, the daemon
 #      fetches nothing and idles (under half a second of CPU in 4 s), and
-#      `evfeed fetch` puts the schedule right.
+#      `evfeed fetch` puts the schedule right; 400 days ahead, farther than
+#      evfeed ever schedules, makes them due: fetched once, then an hour
+#      from now. The wall clock of a running daemon stepped (fail-sync.so,
+#      EVFEED_CLOCK_STEP_FILE): a day forward makes nothing due, an hour
+#      back leaves a fetch due in 3 s due in 3 s.
 # E10  SIGTERM while a fetch hangs or drips (the source's timeout 30 s):
 #      exit status 0 within 5 s, the sources and their items exactly as
 #      before (nothing committed), the outputs byte-identical,
@@ -548,6 +552,12 @@ requests()
 	"$CURL" -sf "$partner/control/requests/$1" | sed -n 's/^ *"count": *\([0-9]*\).*/\1/p'
 }
 
+# fetched SOURCE COUNT: whether SOURCE has had other than COUNT requests.
+fetched()
+{
+	[ "$(requests "$1")" != "$2" ]
+}
+
 cat >>"$small/evfeed.conf" <<EOF
 
 [source osce]
@@ -817,35 +827,44 @@ clock_jump()
 	d0=$(requests dcaf)
 }
 
+# once_then_hourly WHAT: each source fetched exactly once by the daemon
+# since the counts $o0 and $d0; the daemon stopped, with status 0; then
+# each source scheduled an hour from now.
+once_then_hourly()
+{
+	o1=$(requests osce)
+	d1=$(requests dcaf)
+	test $((o1 - o0)) -eq 1 && test $((d1 - d0)) -eq 1
+	ok $? "$1: the daemon fetches each source exactly once (osce $((o1 - o0)), dcaf $((d1 - d0)))"
+	serve_stop
+	test "$serve_status" -eq 0
+	ok $? "$1: SIGTERM: exit status 0 ($serve_status)"
+	now=$(now_us)
+	late=$(sql "$small/state.db" "SELECT count(*) FROM sources
+		WHERE next_fetch BETWEEN $now + 3000000000 AND $now + 4000000000 + 360000000")
+	test "$late" = 2
+	ok $? "$1: each source is then scheduled an hour from now, not from the past ($late of 2)"
+}
+
 # E9 forward: the fetch times 400 days back.
 clock_jump -400
 test "$(awk '$1 == "osce" || $1 == "dcaf"' "$tmp/e9.sources" | grep -c ' now ')" -eq 2
 ok $? "E9 forward: evfeed sources shows both sources due now"
 if serve_start "$small/evfeed.conf" "$tmp/e9.out" "$tmp/e9.err"; then
 	sleep 4
-	o1=$(requests osce)
-	d1=$(requests dcaf)
-	test $((o1 - o0)) -eq 1 && test $((d1 - d0)) -eq 1
-	ok $? "E9 forward: the daemon fetches each source exactly once in 4 s (osce $((o1 - o0)), dcaf $((d1 - d0)))"
-	serve_stop
-	test "$serve_status" -eq 0
-	ok $? "E9 forward: SIGTERM: exit status 0 ($serve_status)"
-	now=$(now_us)
-	late=$(sql "$small/state.db" "SELECT count(*) FROM sources
-		WHERE next_fetch BETWEEN $now + 3000000000 AND $now + 4000000000 + 360000000")
-	test "$late" = 2
-	ok $? "E9 forward: each source is then scheduled an hour from now, not from the past ($late of 2)"
+	once_then_hourly "E9 forward"
 else
 	diag_file "$tmp/e9.err"
 	fail "E9 forward: evfeed serve starts"
 	serve_stop KILL
 fi
 
-# E9 back: the fetch times 400 days ahead.
-clock_jump 400
-year=$(date -u -d "@$(($(date +%s) + 400 * 86400))" +%Y)
-test "$(awk '($1 == "osce" || $1 == "dcaf") && $5 ~ /^'"$year"'-/' "$tmp/e9.sources" | wc -l)" -eq 2
-ok $? "E9 back: evfeed sources shows the next fetch 400 days ahead ($year)"
+# E9 back: the fetch times a day ahead, as a clock set back a day leaves
+# them, and as evfeed may schedule them (Retry-After, backoff): kept.
+clock_jump 1
+day=$(date -u -d "@$(($(date +%s) + 86400))" +%Y-%m-%d)
+test "$(awk '($1 == "osce" || $1 == "dcaf") && $5 ~ /^'"$day"'T/' "$tmp/e9.sources" | wc -l)" -eq 2
+ok $? "E9 back: evfeed sources shows the next fetch a day ahead ($day)"
 if serve_start "$small/evfeed.conf" "$tmp/e9.out" "$tmp/e9.err"; then
 	sleep 1
 	cpu0=$("$PYTHON3" "$py" cpu "$serve_pid")
@@ -872,6 +891,74 @@ now=$(now_us)
 late=$(sql "$small/state.db" "SELECT count(*) FROM sources WHERE next_fetch < $now + 5 * 3600000000")
 test $st -eq 0 && test "$late" = 2
 ok $? "E9 back: evfeed fetch puts the schedule right (status $st; $late of 2 due within hours)"
+
+# E9 far back: the fetch times 400 days ahead, farther than evfeed ever
+# schedules one (a week and a tenth): only a clock that was that far ahead
+# set them, and they would hold the sources back for 400 days. Due now.
+clock_jump 400
+test "$(awk '($1 == "osce" || $1 == "dcaf") && $5 == "now"' "$tmp/e9.sources" | wc -l)" -eq 2
+ok $? "E9 far back: evfeed sources shows both sources due now"
+if serve_start "$small/evfeed.conf" "$tmp/e9.out" "$tmp/e9.err"; then
+	wait_until 10 fetched dcaf "$d0"
+	sleep 3
+	once_then_hourly "E9 far back"
+else
+	diag_file "$tmp/e9.err"
+	fail "E9 far back: evfeed serve starts"
+	serve_stop KILL
+fi
+
+# E9 steps: the wall clock of a running daemon stepped (fail-sync.so moves
+# it by the seconds in a file, the boot clock going on): the fetch times
+# move with it, and the fetches keep to their intervals.
+if [ ! -f "$shim" ] ||
+	! with_shim none / "$EVFEED" --version >/dev/null 2>"$tmp/shim.err"; then
+	skip "E9 steps: the clock of a running daemon" "evfeed does not start with $shim preloaded"
+else
+	step=$tmp/clock-step
+	echo 0 >"$step"
+	sql "$small/state.db" "UPDATE sources SET next_fetch = $(now_us) + 3600000000"
+	o0=$(requests osce)
+	d0=$(requests dcaf)
+	LD_PRELOAD=$shim EVFEED_CLOCK_STEP_FILE=$step
+	ASAN_OPTIONS_SAVED=${ASAN_OPTIONS-}
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+	export LD_PRELOAD EVFEED_CLOCK_STEP_FILE ASAN_OPTIONS
+	serve_start "$small/evfeed.conf" "$tmp/e9s.out" "$tmp/e9s.err"
+	started=$?
+	unset LD_PRELOAD EVFEED_CLOCK_STEP_FILE
+	ASAN_OPTIONS=$ASAN_OPTIONS_SAVED
+	if [ $started -eq 0 ]; then
+		sleep 2
+		# a day forward: nothing becomes due
+		echo 86400 >"$step"
+		wait_until 10 grep -q 'the clock moved +86400 s' "$tmp/e9s.err"
+		ok $? "E9 steps: the daemon notices the clock set a day forward"
+		sleep 3
+		o1=$(requests osce)
+		d1=$(requests dcaf)
+		test "$o1" = "$o0" && test "$d1" = "$d0"
+		ok $? "E9 steps: a day forward makes no fetch due (osce $((o1 - o0)), dcaf $((d1 - d0)))"
+		# an hour back: a fetch due in 3 s stays due in 3 s
+		sql "$small/state.db" "UPDATE sources SET next_fetch = $(now_us) + (86400 + 3) * 1000000 WHERE name = 'osce'"
+		echo $((86400 - 3600)) >"$step"
+		wait_until 10 grep -q 'the clock moved -3600 s' "$tmp/e9s.err"
+		ok $? "E9 steps: the daemon notices the clock set an hour back"
+		wait_until 8 fetched osce "$o0"
+		sleep 1
+		o1=$(requests osce)
+		d1=$(requests dcaf)
+		test $((o1 - o0)) -eq 1 && test "$d1" = "$d0"
+		ok $? "E9 steps: after an hour back, the fetch due in 3 s is made (osce $((o1 - o0)), dcaf $((d1 - d0)))"
+		serve_stop
+		test "$serve_status" -eq 0
+		ok $? "E9 steps: SIGTERM: exit status 0 ($serve_status)"
+	else
+		diag_file "$tmp/e9s.err"
+		fail "E9 steps: evfeed serve starts"
+		serve_stop KILL
+	fi
+fi
 
 # --------------------------------------- E10: SIGTERM during a partner fetch
 
