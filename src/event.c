@@ -696,12 +696,28 @@ evf_event_w3c_end(const EvfEvent *ev)
 	return w3c_time(ev->end);
 }
 
+/* The Julian day of @t's date. */
+static guint32
+julian_day(GDateTime *t)
+{
+	GDate d;
+
+	g_date_clear(&d, 1);
+	g_date_set_dmy(&d, (GDateDay)g_date_time_get_day_of_month(t),
+	               (GDateMonth)g_date_time_get_month(t),
+	               (GDateYear)g_date_time_get_year(t));
+	return g_date_get_julian(&d);
+}
+
 guint32
 evf_event_start_day(const EvfEvent *ev)
 {
 	if (ev->all_day)
 		return g_date_get_julian(&ev->start_date);
-	return evf_event_day_at(ev, g_date_time_to_unix(ev->start));
+	/* (the sorts call this: only an offset needs a new time) */
+	if (ev->tzid == NULL && ev->utc_offset != 0)
+		return evf_event_day_at(ev, g_date_time_to_unix(ev->start));
+	return julian_day(ev->start);
 }
 
 guint32
@@ -710,18 +726,13 @@ evf_event_day_at(const EvfEvent *ev, gint64 instant)
 	g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc(instant);
 	g_autoptr(GDateTime) here = NULL;
 	g_autoptr(GDateTime) t = NULL;
-	GDate d;
 
 	if (utc == NULL)
 		return 0;
 	here =
 	    g_date_time_to_timezone(utc, g_date_time_get_timezone(ev->start));
 	t = evf_event_shown_time(ev, here);
-	g_date_clear(&d, 1);
-	g_date_set_dmy(&d, (GDateDay)g_date_time_get_day_of_month(t),
-	               (GDateMonth)g_date_time_get_month(t),
-	               (GDateYear)g_date_time_get_year(t));
-	return g_date_get_julian(&d);
+	return julian_day(t);
 }
 
 gint
