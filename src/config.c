@@ -101,6 +101,20 @@ key_find(const char *group, const char *key)
 	return NULL;
 }
 
+/* Whether [@group] is a section evfeed reads: one of the keys' groups, or
+ * "source NAME". */
+static gboolean
+known_group(const char *group)
+{
+	if (g_str_has_prefix(group, "source "))
+		return TRUE;
+	for (guint i = 0; i < G_N_ELEMENTS(keys); i++)
+		if (strcmp(keys[i].group, "source") != 0 &&
+		    strcmp(keys[i].group, group) == 0)
+			return TRUE;
+	return FALSE;
+}
+
 /* Where each "[group]", and each "key=" inside one, first appears, for
  * diagnostics (GKeyFile keeps no positions): "[group]" and "[group]\nkey"
  * → line. Built in one pass, so that a file of many mistakes is reported
@@ -768,9 +782,7 @@ evf_config_load(const char *path, GPtrArray *diags)
 		gboolean is_source = g_str_has_prefix(g, "source ");
 		g_auto(GStrv) names = g_key_file_get_keys(kf, g, NULL, NULL);
 
-		if (!is_source && strcmp(g, "site") != 0 &&
-		    strcmp(g, "paths") != 0 && strcmp(g, "feeds") != 0 &&
-		    strcmp(g, "server") != 0) {
+		if (!known_group(g)) {
 			evf_diags_add(diags, path, find_line(lines, g, NULL), 0,
 			              "unknown section [%s]", g);
 			continue;
@@ -800,9 +812,7 @@ evf_config_load(const char *path, GPtrArray *diags)
 			    nl - n < 2)
 				continue;
 			g = g_strndup(n + 1, (gsize)(nl - n) - 2);
-			if (g_str_has_prefix(g, "source ") ||
-			    strcmp(g, "site") == 0 || strcmp(g, "paths") == 0 ||
-			    strcmp(g, "feeds") == 0 || strcmp(g, "server") == 0)
+			if (known_group(g))
 				evf_diags_add(
 				    diags, path, GPOINTER_TO_UINT(line), 0,
 				    "[%s]: unknown key '%s'", g, nl + 1);
