@@ -72,24 +72,32 @@ typedef struct {
 static GArray *
 line_starts(const char *text, gsize len)
 {
-	g_autoptr(GArray) starts = g_array_new(FALSE, FALSE, sizeof(gsize));
-	gboolean other = FALSE;
+	GArray *starts;
 	gsize index = 0;
+	gboolean other = FALSE;
 
+	/* (every event file is read: the bytes are looked at first) */
+	for (gsize i = 0; i < len && !other; i++)
+		other = (text[i] == '\r' &&
+		         (i + 1 == len || text[i + 1] != '\n')) ||
+		        (i + 1 < len && (guchar)text[i] == 0xc2 &&
+		         (guchar)text[i + 1] == 0x85) ||
+		        (i + 2 < len && (guchar)text[i] == 0xe2 &&
+		         (guchar)text[i + 1] == 0x80 &&
+		         ((guchar)text[i + 2] == 0xa8 ||
+		          (guchar)text[i + 2] == 0xa9));
+	if (!other)
+		return NULL;
+	starts = g_array_new(FALSE, FALSE, sizeof(gsize));
 	g_array_append_val(starts, index);
 	for (const char *p = text, *end = text + len; p < end;
-	     p = g_utf8_next_char(p), index++) {
-		gunichar ch = g_utf8_get_char(p);
-
-		if (ch == '\n') {
+	     p = g_utf8_next_char(p), index++)
+		if (*p == '\n') {
 			gsize next = index + 1;
 
 			g_array_append_val(starts, next);
 		}
-		other |= ch == 0x85 || ch == 0x2028 || ch == 0x2029 ||
-		         (ch == '\r' && (p + 1 == end || p[1] != '\n'));
-	}
-	return other ? g_steal_pointer(&starts) : NULL;
+	return starts;
 }
 
 /* The line and column of the file at which @mark is. */
