@@ -1404,6 +1404,7 @@ event_dates(Ctx *c, const Item *it, EvfEvent *ev)
 	g_autoptr(GDateTime) end = NULL;
 	gboolean start_day = FALSE, end_day = FALSE, zoned = FALSE;
 	gboolean end_zoned = FALSE;
+	gint32 offset;
 	g_autofree char *qs = quote(it->start);
 	g_autofree char *qe = quote(it->end);
 
@@ -1468,11 +1469,9 @@ event_dates(Ctx *c, const Item *it, EvfEvent *ev)
 		          qs);
 	ev->start = g_date_time_to_utc(start);
 	/* shown at the offset the partner gave, as an event file's is */
-	if (zoned &&
-	    evf_utc_offset_valid(
-	        (gint32)(g_date_time_get_utc_offset(start) / G_USEC_PER_SEC)))
-		ev->utc_offset = (gint32)(g_date_time_get_utc_offset(start) /
-		                          G_USEC_PER_SEC);
+	offset = (gint32)(g_date_time_get_utc_offset(start) / G_USEC_PER_SEC);
+	if (zoned && evf_utc_offset_valid(offset))
+		ev->utc_offset = offset;
 	if (end != NULL && end_day) {
 		warn_item(c, it,
 		          "ev:enddate '%s' has no time, one hour assumed", qe);

@@ -220,7 +220,7 @@ param_text(const char *text)
 	g_strdelimit(s, "\"", '\'');
 	for (const char *p = s; *p != '\0'; p++) {
 		g_string_append_c(out, *p);
-		if (*p == '^' && strchr("n'^", p[1]) != NULL && p[1] != '\0')
+		if (*p == '^' && p[1] != '\0' && strchr("n'^", p[1]) != NULL)
 			g_string_append_c(out, '^');
 	}
 	return g_string_free(out, FALSE);
