@@ -819,6 +819,25 @@ clean_line(const char *s, gsize max)
 	return g_steal_pointer(&one);
 }
 
+/* (transfer full) (nullable): @url (nullable) made safe and absolute
+ * against @base (evf_html_safe_url), when it is then an http or https
+ * address of at most MAX_URL bytes; else NULL, and *@too_long (nullable)
+ * says whether its length was the reason. */
+static char *
+web_url(const char *url, const char *base, gboolean *too_long)
+{
+	g_autofree char *safe =
+	    url != NULL ? evf_html_safe_url(url, base) : NULL;
+
+	if (too_long != NULL)
+		*too_long = safe != NULL && strlen(safe) > MAX_URL;
+	if (safe == NULL || strlen(safe) > MAX_URL ||
+	    (g_ascii_strncasecmp(safe, "http://", 7) != 0 &&
+	     g_ascii_strncasecmp(safe, "https://", 8) != 0))
+		return NULL;
+	return g_steal_pointer(&safe);
+}
+
 /* (transfer full) (nullable): @s sanitised, line breaks kept, trimmed, at
  * most @max bytes; NULL when empty. */
 static char *
@@ -1656,18 +1675,13 @@ read_series_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev, const char *label)
 		        ? icalvalue_get_uri(val)
 		        : NULL;
 		g_autofree char *raw = NULL;
-		g_autofree char *url = NULL;
 
 		if (uri == NULL ||
 		    (g_ascii_strncasecmp(uri, "http://", 7) != 0 &&
 		     g_ascii_strncasecmp(uri, "https://", 8) != 0))
 			continue;
 		raw = clean_line(uri, MAX_URL);
-		url = raw != NULL ? evf_html_safe_url(raw, c->base_url) : NULL;
-		if (url != NULL && strlen(url) <= MAX_URL &&
-		    (g_ascii_strncasecmp(url, "http://", 7) == 0 ||
-		     g_ascii_strncasecmp(url, "https://", 8) == 0))
-			ev->image = g_steal_pointer(&url);
+		ev->image = web_url(raw, c->base_url, NULL);
 		break;
 	}
 	if (ev->status == EVF_STATUS_CANCELLED &&
@@ -1724,21 +1738,16 @@ read_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev, const char *label)
 	if (p != NULL && icalproperty_get_url(p) != NULL) {
 		g_autofree char *raw =
 		    clean_line(icalproperty_get_url(p), MAX_URL);
-		g_autofree char *url =
-		    raw != NULL ? evf_html_safe_url(raw, c->base_url) : NULL;
+		gboolean too_long;
 
-		if (url != NULL && strlen(url) <= MAX_URL &&
-		    (g_ascii_strncasecmp(url, "http://", 7) == 0 ||
-		     g_ascii_strncasecmp(url, "https://", 8) == 0)) {
-			ev->url = g_steal_pointer(&url);
-		} else if (raw != NULL) {
+		ev->url = web_url(raw, c->base_url, &too_long);
+		if (ev->url == NULL && raw != NULL) {
 			g_autofree char *q = shown(raw);
 
-			ctx_warn(
-			    c, "%s: URL '%s' is left out: %s", label, q,
-			    url != NULL && strlen(url) > MAX_URL
-			        ? "longer than " G_STRINGIFY(MAX_URL) " bytes"
-			        : "not an http or https address");
+			ctx_warn(c, "%s: URL '%s' is left out: %s", label, q,
+			         too_long ? "longer than " G_STRINGIFY(
+			                        MAX_URL) " bytes"
+			                  : "not an http or https address");
 		}
 	}
 	/* One CATEGORIES property per value (append_line splits the
@@ -3252,14 +3261,8 @@ event_from_variant(GVariant *v, Table *table)
 		ev->end = g_date_time_to_timezone(e_utc, tz);
 	}
 	ev->location = optional(location, MAX_LOCATION);
-	if (url[0] != '\0') {
-		g_autofree char *safe = evf_html_safe_url(url, table->base_url);
-
-		if (safe != NULL && strlen(safe) <= MAX_URL &&
-		    (g_ascii_strncasecmp(safe, "http://", 7) == 0 ||
-		     g_ascii_strncasecmp(safe, "https://", 8) == 0))
-			ev->url = g_steal_pointer(&safe);
-	}
+	if (url[0] != '\0')
+		ev->url = web_url(url, table->base_url, NULL);
 	while (g_variant_iter_next(orgs, "&s", &s))
 		add_unique(ev->organizers, clean_line(s, MAX_LOCATION),
 		           MAX_ORGANIZERS);
@@ -3278,15 +3281,8 @@ event_from_variant(GVariant *v, Table *table)
 	        strlen(rrule) ||
 	    strlen(email) > MAX_UID || strpbrk(email, " \t\r\n<>\"") != NULL)
 		return NULL;
-	if (image[0] != '\0') {
-		g_autofree char *safe =
-		    evf_html_safe_url(image, table->base_url);
-
-		if (safe != NULL && strlen(safe) <= MAX_URL &&
-		    (g_ascii_strncasecmp(safe, "http://", 7) == 0 ||
-		     g_ascii_strncasecmp(safe, "https://", 8) == 0))
-			ev->image = g_steal_pointer(&safe);
-	}
+	if (image[0] != '\0')
+		ev->image = web_url(image, table->base_url, NULL);
 	ev->rrule = optional(rrule, MAX_RRULE);
 	ev->organizer_email = optional(email, MAX_UID);
 	ev->slug = evf_slugify(ev->uid);
