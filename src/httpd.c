@@ -50,6 +50,7 @@ struct _EvfHttpd {
 	GCond conns_cond;
 	GHashTable *conns; /* set of Conn, owned */
 	gboolean stopping; /* guarded by conns_lock */
+	gint64 wake_at;    /* when the watchdog looks next; guarded too */
 	GThread *watchdog;
 	GMutex lock; /* guards snap (the pointer, not the snapshot) */
 	EvfSnapshot *snap;
@@ -460,6 +461,17 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const char *method,
 	return MHD_queue_response(c, *status, gzip ? e->ok_gzip : e->ok);
 }
 
+/* Wakes the watchdog when @conn's deadline comes before the time it would
+ * look next. Called with conns_lock held. */
+static void
+watch(EvfHttpd *h, const Conn *conn)
+{
+	if (conn->deadline < h->wake_at) {
+		h->wake_at = conn->deadline;
+		g_cond_signal(&h->conns_cond);
+	}
+}
+
 /* The request on @c was read whole (it is being answered) or, when
  * @answering is FALSE, answered: the next one may take the timeout from
  * now. */
@@ -475,6 +487,7 @@ set_deadline(EvfHttpd *h, struct MHD_Connection *c, gboolean answering)
 	g_mutex_lock(&h->conns_lock);
 	conn->deadline =
 	    answering ? G_MAXINT64 : g_get_monotonic_time() + h->timeout;
+	watch(h, conn);
 	g_mutex_unlock(&h->conns_lock);
 }
 
@@ -496,6 +509,7 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 		conn->deadline = g_get_monotonic_time() + h->timeout;
 		g_mutex_lock(&h->conns_lock);
 		g_hash_table_add(h->conns, conn);
+		watch(h, conn);
 		g_mutex_unlock(&h->conns_lock);
 		*socket_context = conn;
 	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && conn != NULL) {
@@ -517,7 +531,8 @@ on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 /* Shuts down the socket of each connection whose request is not whole
  * by its deadline; libmicrohttpd then reads its end and closes it. The
  * lock keeps a socket from being closed (and its number reused) while it
- * is looked at. */
+ * is looked at. It sleeps until the next deadline (watch() wakes it for
+ * an earlier one), and while no request is under way, until one is. */
 static gpointer
 watchdog(gpointer data)
 {
@@ -529,6 +544,7 @@ watchdog(gpointer data)
 		GHashTableIter it;
 		gpointer key;
 
+		h->wake_at = G_MAXINT64;
 		g_hash_table_iter_init(&it, h->conns);
 		while (g_hash_table_iter_next(&it, &key, NULL)) {
 			Conn *conn = key;
@@ -537,9 +553,13 @@ watchdog(gpointer data)
 				(void)shutdown(conn->fd, SHUT_RDWR);
 				conn->deadline = G_MAXINT64;
 			}
+			h->wake_at = MIN(h->wake_at, conn->deadline);
 		}
-		g_cond_wait_until(&h->conns_cond, &h->conns_lock,
-		                  now + G_USEC_PER_SEC / 4);
+		if (h->wake_at == G_MAXINT64)
+			g_cond_wait(&h->conns_cond, &h->conns_lock);
+		else
+			g_cond_wait_until(&h->conns_cond, &h->conns_lock,
+			                  h->wake_at);
 	}
 	g_mutex_unlock(&h->conns_lock);
 	return NULL;
@@ -656,6 +676,7 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 	g_mutex_init(&h->conns_lock);
 	g_cond_init(&h->conns_cond);
 	h->conns = g_hash_table_new_full(NULL, NULL, g_free, NULL);
+	h->wake_at = G_MAXINT64;
 	h->timeout = (gint64)opts->timeout * G_USEC_PER_SEC;
 	h->access_log = opts->access_log;
 	if (!parse_listen(opts->listen, &h->addr, error)) {
