@@ -537,7 +537,8 @@ evf_event_shown_time(const EvfEvent *ev, GDateTime *t)
 	g_autoptr(GTimeZone) tz = NULL;
 
 	if (ev->tzid != NULL || ev->utc_offset == 0)
-		return g_date_time_ref(t);
+		return g_date_time_to_timezone(
+		    t, g_date_time_get_timezone(ev->start));
 	tz = g_time_zone_new_offset(ev->utc_offset);
 	return g_date_time_to_timezone(t, tz);
 }
@@ -724,14 +725,11 @@ guint32
 evf_event_day_at(const EvfEvent *ev, gint64 instant)
 {
 	g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc(instant);
-	g_autoptr(GDateTime) here = NULL;
 	g_autoptr(GDateTime) t = NULL;
 
 	if (utc == NULL)
 		return 0;
-	here =
-	    g_date_time_to_timezone(utc, g_date_time_get_timezone(ev->start));
-	t = evf_event_shown_time(ev, here);
+	t = evf_event_shown_time(ev, utc);
 	return julian_day(t);
 }
 

@@ -170,9 +170,9 @@ char *evf_event_w3c_end(const EvfEvent *ev);
 /* Whether @seconds is an offset from UTC in use somewhere: -12:00 to
  * +14:00. */
 gboolean evf_utc_offset_valid(gint32 seconds);
-/* (transfer full): @t, a time of @ev, in the zone @ev's times are shown
- * in: its own zone, or for a time written with an offset from UTC, that
- * offset's. */
+/* (transfer full): the instant @t in the zone @ev's times are shown in:
+ * its own zone, or for a time written with an offset from UTC, that
+ * offset's. @ev is timed. */
 GDateTime *evf_event_shown_time(const EvfEvent *ev, GDateTime *t);
 
 /* Sort orders: by start (tba last) then uid; by publication date newest
