@@ -9,6 +9,7 @@
 
 #include "autocleanups.h"
 #include "util.h"
+#include "xmlout.h"
 
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
@@ -490,7 +491,7 @@ evf_html_sanitize(const char *html, const char *base_url)
 	clean_children(body, base_url);
 	fix_tables(body);
 	fix_nesting(body);
-	buf = xmlBufferCreate();
+	buf = evf_xml_buffer_new();
 	for (xmlNode *n = body->children; n != NULL; n = n->next)
 		htmlNodeDump(buf, doc, n);
 	/* and those its own character references give (&#x85;) */

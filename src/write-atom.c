@@ -87,7 +87,7 @@ GBytes *
 evf_write_atom(const EvfView *view, GError **error)
 {
 	const EvfConfig *cfg = view->config;
-	g_autoptr(xmlBuffer) buf = xmlBufferCreate();
+	g_autoptr(xmlBuffer) buf = evf_xml_buffer_new();
 	g_autoptr(xmlTextWriter) w = xmlNewTextWriterMemory(buf, 0);
 	g_autofree char *id = evf_render_view_id(cfg, view->path);
 	g_autofree char *updated = evf_xml_rfc3339(view->updated);

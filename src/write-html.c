@@ -31,6 +31,7 @@
 #include "rrule.h"
 #include "tz.h"
 #include "util.h"
+#include "xmlout.h"
 
 #include <libical/ical.h>
 #include <string.h>
@@ -964,7 +965,7 @@ static char *
 article_new(const EvfConfig *cfg, const EvfEvent *ev, gboolean archive,
             const Occurrence *next)
 {
-	g_autoptr(xmlBuffer) buf = xmlBufferCreate();
+	g_autoptr(xmlBuffer) buf = evf_xml_buffer_new();
 	g_autoptr(xmlTextWriter) w = xmlNewTextWriterMemory(buf, 0);
 	Page p = { .w = w, .ok = TRUE, .cfg = cfg, .archive = archive };
 
@@ -1100,7 +1101,7 @@ GBytes *
 evf_write_page(const EvfView *view, gint64 now, gboolean archive,
                GError **error)
 {
-	g_autoptr(xmlBuffer) buf = xmlBufferCreate();
+	g_autoptr(xmlBuffer) buf = evf_xml_buffer_new();
 	g_autoptr(xmlTextWriter) w = xmlNewTextWriterMemory(buf, 0);
 	g_autoptr(GArray) listed = g_array_new(FALSE, FALSE, sizeof(Listed));
 	g_autoptr(GPtrArray) tba = g_ptr_array_new();

@@ -20,7 +20,7 @@ GBytes *
 evf_write_rss(const EvfView *view, GError **error)
 {
 	const EvfConfig *cfg = view->config;
-	g_autoptr(xmlBuffer) buf = xmlBufferCreate();
+	g_autoptr(xmlBuffer) buf = evf_xml_buffer_new();
 	g_autoptr(xmlTextWriter) w = xmlNewTextWriterMemory(buf, 0);
 	g_autofree char *built = evf_date_rfc822(view->updated, FALSE);
 	g_autofree char *home = evf_view_home_url(view);

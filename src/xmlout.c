@@ -8,6 +8,16 @@
 
 #include <string.h>
 
+xmlBuffer *
+evf_xml_buffer_new(void)
+{
+	xmlBuffer *buf = xmlBufferCreate();
+
+	if (buf != NULL)
+		xmlBufferSetAllocationScheme(buf, XML_BUFFER_ALLOC_DOUBLEIT);
+	return buf;
+}
+
 char *
 evf_xml_rfc3339(gint64 usec)
 {

@@ -9,6 +9,13 @@
 #include <libxml/xmlwriter.h>
 #include "event.h"
 
+/* (transfer full): an empty buffer that doubles as it grows. libxml2 2.9
+ * grows a buffer by what is added ("exact"), so that writing a document of
+ * n bytes in small pieces copies it about n / 4000 times over, and with
+ * realloc unable to grow in place (as under AddressSanitizer) its cost is
+ * quadratic: a 200 kB fragment took seconds. */
+xmlBuffer *evf_xml_buffer_new(void);
+
 /* (transfer full): @usec as RFC 3339 in UTC; fractions only when not 0. */
 char *evf_xml_rfc3339(gint64 usec);
 
