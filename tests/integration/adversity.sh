@@ -540,7 +540,7 @@ small_event=$small/events/2018-06-28-illicit-financial-flows-zagreb.md
 
 # ------------------------------------------------------- partner sources
 
-"$PYTHON3" "$top_srcdir/tests/integration/partner-server.py" --lifetime 600 \
+"$PYTHON3" "$top_srcdir/tests/integration/partner-server.py" --lifetime 3600 \
 	>"$tmp/server.out" 2>"$tmp/server.err" &
 server=$!
 fixture_port "$tmp/server.out" "$tmp/server.err" "the fixture server"

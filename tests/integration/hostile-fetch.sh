@@ -66,7 +66,7 @@ if command -v openssl >/dev/null 2>&1 &&
 	set -- --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem"
 fi
 
-"$PYTHON3" "$top_srcdir/tests/integration/partner-server.py" --lifetime 600 \
+"$PYTHON3" "$top_srcdir/tests/integration/partner-server.py" --lifetime 3600 \
 	"$@" >"$tmp/server.out" 2>"$tmp/server.err" &
 server=$!
 trap 'kill "$server" 2>/dev/null; _tap_cleanup' EXIT

@@ -62,7 +62,7 @@ py=$tmp/inspect.py
 
 # ------------------------------------------------------------ the server
 
-"$PYTHON3" "$top_srcdir/tests/integration/partner-server.py" --lifetime 600 \
+"$PYTHON3" "$top_srcdir/tests/integration/partner-server.py" --lifetime 3600 \
 	>"$tmp/server.out" 2>"$tmp/server.err" &
 server=$!
 trap 'kill "$server" 2>/dev/null; _tap_cleanup' EXIT

@@ -55,7 +55,7 @@ pid=
 
 # ------------------------------------------------------------ the hub
 
-"$PYTHON3" "$top_srcdir/tests/integration/partner-server.py" --lifetime 600 \
+"$PYTHON3" "$top_srcdir/tests/integration/partner-server.py" --lifetime 3600 \
 	>"$tmp/server.out" 2>"$tmp/server.err" &
 server=$!
 trap 'kill "$server" 2>/dev/null; [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; _tap_cleanup' EXIT
