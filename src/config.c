@@ -453,12 +453,30 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 			"^[0-9]{4}$", "^[0-9]{4}-[0-9]{2}$",
 			"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 		};
-		for (guint i = 0; i < G_N_ELEMENTS(forms); i++)
-			if (g_regex_match_simple(forms[i], value, 0, 0)) {
-				*canon = g_strdup(value);
-				return NULL;
-			}
-		return "not a date of the form YYYY, YYYY-MM or YYYY-MM-DD";
+		g_autoptr(GDateTime) now = NULL;
+		guint year = 0, month = 1, day = 1;
+		gboolean form = FALSE;
+
+		for (guint i = 0; i < G_N_ELEMENTS(forms) && !form; i++)
+			form = g_regex_match_simple(forms[i], value, 0, 0);
+		if (!form)
+			return "not a date of the form YYYY, YYYY-MM or "
+			       "YYYY-MM-DD";
+		sscanf(value, "%4u-%2u-%2u", &year, &month, &day);
+		/* RFC 4151 §2.1: a day on which the domain was held, so
+		 * one that exists and has come; the feed validators refuse
+		 * every identifier made with any other (InvalidTAG). */
+		if (month < 1 || month > 12 || day < 1 || day > 31 ||
+		    year < 1 || !g_date_valid_dmy(day, month, year))
+			return "not a date that exists";
+		now = g_date_time_new_now_utc();
+		if (year * 10000 + month * 100 + day >
+		    (guint)(g_date_time_get_year(now) * 10000 +
+		            g_date_time_get_month(now) * 100 +
+		            g_date_time_get_day_of_month(now)))
+			return "a date in the future";
+		*canon = g_strdup(value);
+		return NULL;
 	}
 	}
 	g_assert_not_reached();

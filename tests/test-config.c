@@ -504,6 +504,9 @@ test_site_language(Fixture *f, gconstpointer data)
 static void
 test_site_tag_date(Fixture *f, gconstpointer data)
 {
+	static const char *const impossible[] = { "2018-13",    "2018-00",
+		                                  "2018-02-29", "2018-04-31",
+		                                  "0000",       "9999" };
 	g_autoptr(EvfConfig) a = assert_loads(f, "[site]\ntag_date=2018\n");
 	g_autoptr(EvfConfig) b = assert_loads(f, "[site]\ntag_date=2018-05\n");
 	g_autoptr(EvfConfig) c =
@@ -516,6 +519,18 @@ test_site_tag_date(Fixture *f, gconstpointer data)
 	assert_refused(f, "[site]\ntag_date=2018/05/22\n", 2, "tag_date");
 	assert_refused(f, "[site]\ntag_date=2018-05-22T00:00\n", 2, "tag_date");
 	assert_refused(f, "[site]\ntag_date=\n", 2, "tag_date");
+	/* The validators refuse a tag: whose date does not exist or has
+	 * not come (RFC 4151 §2.1). */
+	for (guint i = 0; i < G_N_ELEMENTS(impossible); i++) {
+		g_autofree char *text =
+		    g_strdup_printf("[site]\ntag_date=%s\n", impossible[i]);
+
+		assert_refused(f, text, 2, "tag_date");
+	}
+	{
+		g_autoptr(EvfConfig) leap =
+		    assert_loads(f, "[site]\ntag_date=2016-02-29\n");
+	}
 }
 
 /* ------------------------------------------------------------- feeds */
