@@ -3245,9 +3245,7 @@ event_from_variant(GVariant *v, Table *table)
 		g_autoptr(GDateTime) e_utc = g_date_time_new_from_unix_utc(end);
 		g_autoptr(GTimeZone) tz = NULL;
 
-		if (s_utc == NULL || e_utc == NULL || end < start ||
-		    g_date_time_get_year(s_utc) < MIN_YEAR ||
-		    g_date_time_get_year(s_utc) > MAX_YEAR)
+		if (s_utc == NULL || e_utc == NULL || end < start)
 			return NULL;
 		if (tzid[0] != '\0') {
 			tz = evf_tz_new(tzid, NULL);
@@ -3259,6 +3257,13 @@ event_from_variant(GVariant *v, Table *table)
 		}
 		ev->start = g_date_time_to_timezone(s_utc, tz);
 		ev->end = g_date_time_to_timezone(e_utc, tz);
+		/* The child bounds the year where the start is held
+		 * (zone_datetime), as event files do: in UTC, 2200's last
+		 * evening in New York is 2201. */
+		if (ev->start == NULL || ev->end == NULL ||
+		    g_date_time_get_year(ev->start) < MIN_YEAR ||
+		    g_date_time_get_year(ev->start) > MAX_YEAR)
+			return NULL;
 	}
 	ev->location = optional(location, MAX_LOCATION);
 	if (url[0] != '\0')

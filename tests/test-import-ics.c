@@ -669,6 +669,38 @@ test_tzid_floating_default(void)
 	}
 }
 
+/* The years of an event file (1900 to 2200) are wall years in the
+ * event's zone: the last evening of 2200 in New York is 2201 in UTC, the
+ * first night of 1900 in Vienna 1899. Such an event is read, and the
+ * rest of the calendar with it, rather than the whole answer of the
+ * parser's child refused as garbled. */
+static void
+test_tzid_edge_years(void)
+{
+	g_autoptr(EvfImport) imp = import_body(
+	    "BEGIN:VEVENT\nUID:late@partner.example\n"
+	    "DTSTAMP:20180601T000000Z\nSUMMARY:Late\n"
+	    "DTSTART;TZID=America/New_York:22001231T230000\n"
+	    "DTEND;TZID=America/New_York:22001231T235900\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:early@partner.example\n"
+	    "DTSTAMP:20180601T000000Z\nSUMMARY:Early\n"
+	    "DTSTART;TZID=Europe/Vienna:19000101T003000\n"
+	    "DTEND;TZID=Europe/Vienna:19000101T013000\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:plain@partner.example\n"
+	    "DTSTAMP:20180601T000000Z\nSUMMARY:Plain\n"
+	    "DTSTART:20180802T100000Z\nEND:VEVENT");
+	EvfEvent *late = find(imp, "late@partner.example");
+	EvfEvent *early = find(imp, "early@partner.example");
+
+	g_assert_nonnull(find(imp, "plain@partner.example"));
+	g_assert_nonnull(late);
+	g_assert_cmpstr(late->tzid, ==, "America/New_York");
+	assert_utc(late->start, "2201-01-01T04:00:00Z");
+	g_assert_nonnull(early);
+	g_assert_cmpstr(early->tzid, ==, "Europe/Vienna");
+	g_assert_cmpint(g_date_time_get_year(early->start), ==, 1900);
+}
+
 /* Series mode (evfeed import) writes an UNTIL an event file takes: a
  * floating one (that of a floating start, RFC 5545 §3.3.10) read in the
  * zone the start was read in, a date for a timed event as the end of that
@@ -2081,6 +2113,7 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/fold-mid-utf8", test_fold_mid_utf8);
 	g_test_add_func("/import-ics/tzid/floating-default",
 	                test_tzid_floating_default);
+	g_test_add_func("/import-ics/tzid/edge-years", test_tzid_edge_years);
 	g_test_add_func("/import-ics/series/until-forms",
 	                test_series_until_forms);
 	g_test_add_func("/import-ics/tzid/no-vtimezone",
