@@ -244,6 +244,23 @@ address_len(const char *p)
 	return 0;
 }
 
+/* The length of the web address at @p in @line that the autolink
+ * extension links, as address_len; 0 when there is none. It links a
+ * "www." address after white space or one of '(', '*', '_' and '~' (GFM's
+ * extended autolinks), but an "http://" or "https://" one after anything
+ * but a letter, which it reads as part of the scheme: an address in
+ * angle brackets, as evfeed's own calendar writes a link's, or after '['
+ * or '=', is linked too. */
+static gsize
+address_at(const char *line, const char *p)
+{
+	if (p == line || strchr(" \t(\"'*_~", p[-1]) != NULL)
+		return address_len(p);
+	if (!g_ascii_isalpha(p[-1]) && g_ascii_strncasecmp(p, "www.", 4) != 0)
+		return address_len(p);
+	return 0;
+}
+
 /* Appends one line of text, escaped. No '<' is ever left as it is, so
  * that nothing can open an HTML tag or an autolink; '>' then only needs
  * care where it would start a quote. */
@@ -254,9 +271,7 @@ escape_line(GString *out, const char *line)
 	gboolean start = TRUE;
 
 	while (*p != '\0') {
-		gsize a = p == line || strchr(" \t(\"'*_~", p[-1]) != NULL
-		              ? address_len(p)
-		              : 0;
+		gsize a = address_at(line, p);
 
 		if (a > 0) {
 			/* The autolink extension reads an address before

@@ -214,6 +214,12 @@ test_markdown_roundtrip(void)
 		"(<https://www.gov.si/en/>).",
 		"a <b href=x>not a tag</b> > not a quote",
 		"https://localhost/_not_emphasis_ and (https://example.org/a_)_",
+		/* as evfeed's own calendar writes a link: its address in
+		 * angle brackets, after any character */
+		"abs <https://x.org/p?q=1&r=2>, [https://x.org/a_b_c] and "
+		"x=https://x.org/~me*[y]",
+		"<https://x.org/?a=1&amp;b=*2*_c_\\d> and "
+		"<http://x.org/`e`>",
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(texts); i++) {
