@@ -1206,19 +1206,24 @@ read_geo(Ctx *c, const Node *n, EvfEvent *ev)
 	double lat, lon;
 	char *end1 = NULL, *end2 = NULL;
 
-	if (n->kind == NODE_SEQUENCE && n->items->len == 2) {
-		const Node *a = g_ptr_array_index(n->items, 0);
-		const Node *b = g_ptr_array_index(n->items, 1);
+	/* A list is one of geo's forms: any other than two numbers is
+	 * refused as a wrong position, not as a list. */
+	if (n->kind == NODE_SEQUENCE) {
+		const Node *a =
+		    n->items->len == 2 ? g_ptr_array_index(n->items, 0) : NULL;
+		const Node *b =
+		    n->items->len == 2 ? g_ptr_array_index(n->items, 1) : NULL;
 
-		if (a->kind == NODE_SCALAR && b->kind == NODE_SCALAR)
+		if (a != NULL && a->kind == NODE_SCALAR &&
+		    b->kind == NODE_SCALAR)
 			s = g_strdup_printf("%s,%s", a->value, b->value);
-	}
-	if (s == NULL)
+	} else {
 		s = want_string(c, "geo", n);
-	if (s == NULL)
-		return;
-	parts = g_strsplit(s, ",", -1);
-	if (g_strv_length(parts) == 2) {
+		if (s == NULL)
+			return;
+	}
+	parts = s != NULL ? g_strsplit(s, ",", -1) : NULL;
+	if (parts != NULL && g_strv_length(parts) == 2) {
 		lat = g_ascii_strtod(g_strstrip(parts[0]), &end1);
 		lon = g_ascii_strtod(g_strstrip(parts[1]), &end2);
 		if (end1 != parts[0] && *end1 == '\0' && end2 != parts[1] &&

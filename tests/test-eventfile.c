@@ -2402,6 +2402,14 @@ test_error_bad_values(void)
 	             "geo: 91, 14\n"
 	             "---\n",
 	             4, 6, "geo:");
+	/* A list is one of geo's forms: one of three numbers is refused
+	 * for its length, not for being a list. */
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "geo: [46.05, 14.51, 300]\n"
+	             "---\n",
+	             4, 6, "geo: expected 'latitude, longitude'");
 	assert_error("---\n"
 	             "title: Workshop\n"
 	             "start: 2018-05-22\n"
