@@ -542,6 +542,11 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 		 * the events, but no earlier than its irregular years end. */
 		if (tzid != NULL) {
 			evf_tz_set_use(tzs, tzid, year);
+			evf_tz_set_use_until(
+			    tzs, tzid,
+			    ev->rrule != NULL ? G_MAXINT
+			    : ev->all_day ? (int)g_date_get_year(&ev->end_date)
+			                  : g_date_time_get_year(ev->end));
 		} else {
 			evf_tz_set_use(
 			    tzs, cfg->timezone,

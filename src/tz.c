@@ -15,6 +15,7 @@
 struct _EvfTzSet {
 	GMutex lock;       /* the writers of a build run on several threads */
 	GHashTable *years; /* tzid → earliest year (GINT_TO_POINTER) */
+	GHashTable *lasts; /* tzid → latest year (GINT_TO_POINTER) */
 	GHashTable *built; /* tzid → icalcomponent */
 };
 
@@ -365,6 +366,8 @@ evf_tz_set_new(void)
 	g_mutex_init(&set->lock);
 	set->years =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	set->lasts =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	set->built = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	                                   (GDestroyNotify)icalcomponent_free);
 	return set;
@@ -376,6 +379,7 @@ evf_tz_set_free(EvfTzSet *set)
 	if (set == NULL)
 		return;
 	g_hash_table_unref(set->years);
+	g_hash_table_unref(set->lasts);
 	g_hash_table_unref(set->built);
 	g_mutex_clear(&set->lock);
 	g_free(set);
@@ -391,6 +395,47 @@ evf_tz_set_use(EvfTzSet *set, const char *tzid, int year)
 	    GPOINTER_TO_INT(old) <= year)
 		return;
 	g_hash_table_insert(set->years, g_strdup(tzid), GINT_TO_POINTER(year));
+	g_hash_table_remove(set->built, tzid);
+}
+
+/* Removes the observances of @vtz that begin after @year, and so are in
+ * force at no time that uses it, keeping one at least. Ruby's icalendar
+ * (2.8) fails on a VTIMEZONE with an observance that has not begun yet at
+ * a time it reads (it compares each observance's last onset, nil for
+ * that one): a zone whose rules changed after the times of a calendar,
+ * as New York's in 2007 after an event of 2006, would make it refuse
+ * the whole calendar. */
+static GPtrArray *observances(icalcomponent *vtz);
+
+static void
+drop_after(icalcomponent *vtz, int year)
+{
+	g_autoptr(GPtrArray) obs = observances(vtz);
+	guint kept = obs->len;
+
+	for (guint i = 0; i < obs->len && kept > 1; i++) {
+		icalcomponent *o = g_ptr_array_index(obs, i);
+		icalproperty *p =
+		    icalcomponent_get_first_property(o, ICAL_DTSTART_PROPERTY);
+
+		if (p == NULL || icalproperty_get_dtstart(p).year <= year)
+			continue;
+		icalcomponent_remove_component(vtz, o);
+		icalcomponent_free(o);
+		kept--;
+	}
+}
+
+void
+evf_tz_set_use_until(EvfTzSet *set, const char *tzid, int year)
+{
+	g_autoptr(GMutexLocker) locked = g_mutex_locker_new(&set->lock);
+	gpointer old;
+
+	if (g_hash_table_lookup_extended(set->lasts, tzid, NULL, &old) &&
+	    GPOINTER_TO_INT(old) >= year)
+		return;
+	g_hash_table_insert(set->lasts, g_strdup(tzid), GINT_TO_POINTER(year));
 	g_hash_table_remove(set->built, tzid);
 }
 
@@ -1237,6 +1282,8 @@ evf_tz_set_clone(EvfTzSet *set, const char *tzid)
 		 * the checks above need not see it */
 		vtz = join_continued(vtz, tzid);
 		vtz = faithful_published(vtz, tzid, GPOINTER_TO_INT(year));
+		if (g_hash_table_lookup_extended(set->lasts, tzid, NULL, &year))
+			drop_after(vtz, GPOINTER_TO_INT(year));
 		g_hash_table_insert(set->built, g_strdup(tzid), vtz);
 	}
 	/* Cloned under the lock too: libical promises nothing about two

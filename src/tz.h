@@ -18,6 +18,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfTzSet, evf_tz_set_free)
 /* Notes that @tzid is used from @year on (the earliest year wins). */
 void evf_tz_set_use(EvfTzSet *set, const char *tzid, int year);
 
+/* Notes that @tzid is used up to @year (the latest year wins; G_MAXINT
+ * for a series without an end). Without a note, it is used forever. */
+void evf_tz_set_use_until(EvfTzSet *set, const char *tzid, int year);
+
 /* (transfer full) (nullable): a copy of the VTIMEZONE for @tzid, built on
  * first use from the earliest year noted (or the first regular year, see
  * below, or 1970), NULL for an unknown zone. Any thread may call this and

@@ -882,6 +882,62 @@ test_tz_site_zone_unused(void)
 	g_assert_cmpint(system(cmd), ==, 0);
 }
 
+/* The number of observances of @tzid's VTIMEZONE in @s's calendar.ics
+ * that begin after @year. */
+static guint
+observances_after(Site *s, const char *tzid, int year)
+{
+	icalcomponent *ical = site_calendar(s);
+	icaltimezone *zone;
+	icalcomponent *vtz;
+	guint n = 0;
+
+	g_assert_nonnull(ical);
+	zone = icalcomponent_get_timezone(ical, tzid);
+	g_assert_nonnull(zone);
+	vtz = icaltimezone_get_component(zone);
+	for (icalcomponent *o =
+	         icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT);
+	     o != NULL;
+	     o = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT))
+		if (icalcomponent_get_dtstart(o).year > year)
+			n++;
+	icalcomponent_free(ical);
+	return n;
+}
+
+/* A zone's VTIMEZONE ends with the last year its times need: Ruby's
+ * icalendar (2.8) refuses a whole calendar with an observance that has
+ * not begun at a time it reads, such as New York's rules of 2007 for a
+ * meeting of 2006. A series without an end needs every later rule. */
+static void
+test_tz_last_year(void)
+{
+	static const char *const past[] = {
+		"ny.md",
+		"---\ntitle: Old meeting\nstart: 2006-06-01T10:00\n"
+		"timezone: America/New_York\n---\n",
+		NULL,
+	};
+	static const char *const series[] = {
+		"ny.md",
+		"---\ntitle: Old meeting\nstart: 2006-06-01T10:00\n"
+		"timezone: America/New_York\n---\n",
+		"weekly.md",
+		"---\ntitle: Weekly\nstart: 2005-06-01T10:00\n"
+		"timezone: America/New_York\nrecurrence: FREQ=WEEKLY\n---\n",
+		NULL,
+	};
+	g_autoptr(Site) a = site_of("Europe/Ljubljana", past);
+	g_autoptr(Site) b = site_of("Europe/Ljubljana", series);
+	g_autofree char *text = file_text(a, "events/ny.ics");
+
+	g_assert_cmpuint(observances_after(a, "America/New_York", 2006), ==, 0);
+	g_assert_nonnull(strstr(text, "DTSTART;TZID=America/New_York:"
+	                              "20060601T100000"));
+	g_assert_cmpuint(observances_after(b, "America/New_York", 2006), >, 0);
+}
+
 /* A series' UNTIL is an instant (UTC); the series runs in its zone's wall
  * time: the occurrence at 09:00 in Ljubljana on the day of UNTIL
  * 07:00Z is its last, and at NOW (14:00 there) it is still running, so
@@ -1500,6 +1556,7 @@ main(int argc, char **argv)
 	g_test_add_func("/write/tz/faithful", test_tz_faithful);
 	g_test_add_func("/write/tz/joined", test_tz_joined);
 	g_test_add_func("/write/tz/site-zone-unused", test_tz_site_zone_unused);
+	g_test_add_func("/write/tz/last-year", test_tz_last_year);
 	g_test_add_func("/write/cancelled-title", test_cancelled_title);
 	g_test_add_func("/write/page/series-until", test_page_series_until);
 	g_test_add_func("/write/page/months-in-order",
