@@ -542,11 +542,13 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 		 * the events, but no earlier than its irregular years end. */
 		if (tzid != NULL) {
 			evf_tz_set_use(tzs, tzid, year);
-			evf_tz_set_use_until(
-			    tzs, tzid,
-			    ev->rrule != NULL ? G_MAXINT
-			    : ev->all_day ? (int)g_date_get_year(&ev->end_date)
-			                  : g_date_time_get_year(ev->end));
+			/* all-day dates refer to no VTIMEZONE */
+			if (!ev->all_day)
+				evf_tz_set_use_until(
+				    tzs, tzid,
+				    ev->rrule != NULL
+				        ? G_MAXINT64
+				        : evf_tz_wall_key(ev->end));
 		} else {
 			evf_tz_set_use(
 			    tzs, cfg->timezone,

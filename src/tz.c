@@ -15,7 +15,7 @@
 struct _EvfTzSet {
 	GMutex lock;       /* the writers of a build run on several threads */
 	GHashTable *years; /* tzid → earliest year (GINT_TO_POINTER) */
-	GHashTable *lasts; /* tzid → latest year (GINT_TO_POINTER) */
+	GHashTable *lasts; /* tzid → latest wall time (gint64, wall_key) */
 	GHashTable *built; /* tzid → icalcomponent */
 };
 
@@ -367,7 +367,7 @@ evf_tz_set_new(void)
 	set->years =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	set->lasts =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	set->built = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	                                   (GDestroyNotify)icalcomponent_free);
 	return set;
@@ -398,17 +398,36 @@ evf_tz_set_use(EvfTzSet *set, const char *tzid, int year)
 	g_hash_table_remove(set->built, tzid);
 }
 
-/* Removes the observances of @vtz that begin after @year, and so are in
- * force at no time that uses it, keeping one at least. Ruby's icalendar
- * (2.8) fails on a VTIMEZONE with an observance that has not begun yet at
- * a time it reads (it compares each observance's last onset, nil for
- * that one): a zone whose rules changed after the times of a calendar,
- * as New York's in 2007 after an event of 2006, would make it refuse
- * the whole calendar. */
 static GPtrArray *observances(icalcomponent *vtz);
 
+/* A wall time as one number that sorts as it does: YYYYMMDDhhmmss. */
+static gint64
+wall_key(struct icaltimetype t)
+{
+	return ((((t.year * G_GINT64_CONSTANT(100) + t.month) * 100 + t.day) *
+	             100 +
+	         t.hour) *
+	            100 +
+	        t.minute) *
+	           100 +
+	       t.second;
+}
+
+gint64
+evf_tz_wall_key(GDateTime *t)
+{
+	return wall_key(evf_tz_wall_time(t));
+}
+
+/* Removes the observances of @vtz that begin after the wall time @last
+ * (wall_key), and so are in force at no time that uses it, keeping one
+ * at least. Ruby's icalendar (2.8) fails on a VTIMEZONE with an
+ * observance that has not begun yet at a time it reads (it compares the
+ * last onset of each, nil for that one): a zone whose rules changed after
+ * the times of a calendar, as New York's in March 2007 after an event of
+ * 2006 or of January 2007, would make it refuse the whole calendar. */
 static void
-drop_after(icalcomponent *vtz, int year)
+drop_after(icalcomponent *vtz, gint64 last)
 {
 	g_autoptr(GPtrArray) obs = observances(vtz);
 	guint kept = obs->len;
@@ -418,7 +437,7 @@ drop_after(icalcomponent *vtz, int year)
 		icalproperty *p =
 		    icalcomponent_get_first_property(o, ICAL_DTSTART_PROPERTY);
 
-		if (p == NULL || icalproperty_get_dtstart(p).year <= year)
+		if (p == NULL || wall_key(icalproperty_get_dtstart(p)) <= last)
 			continue;
 		icalcomponent_remove_component(vtz, o);
 		icalcomponent_free(o);
@@ -427,15 +446,15 @@ drop_after(icalcomponent *vtz, int year)
 }
 
 void
-evf_tz_set_use_until(EvfTzSet *set, const char *tzid, int year)
+evf_tz_set_use_until(EvfTzSet *set, const char *tzid, gint64 last)
 {
 	g_autoptr(GMutexLocker) locked = g_mutex_locker_new(&set->lock);
-	gpointer old;
+	gint64 *old = g_hash_table_lookup(set->lasts, tzid);
 
-	if (g_hash_table_lookup_extended(set->lasts, tzid, NULL, &old) &&
-	    GPOINTER_TO_INT(old) >= year)
+	if (old != NULL && *old >= last)
 		return;
-	g_hash_table_insert(set->lasts, g_strdup(tzid), GINT_TO_POINTER(year));
+	g_hash_table_insert(set->lasts, g_strdup(tzid),
+	                    g_memdup2(&last, sizeof last));
 	g_hash_table_remove(set->built, tzid);
 }
 
@@ -1282,8 +1301,9 @@ evf_tz_set_clone(EvfTzSet *set, const char *tzid)
 		 * the checks above need not see it */
 		vtz = join_continued(vtz, tzid);
 		vtz = faithful_published(vtz, tzid, GPOINTER_TO_INT(year));
-		if (g_hash_table_lookup_extended(set->lasts, tzid, NULL, &year))
-			drop_after(vtz, GPOINTER_TO_INT(year));
+		if (g_hash_table_lookup(set->lasts, tzid) != NULL)
+			drop_after(vtz, *(gint64 *)g_hash_table_lookup(
+			                    set->lasts, tzid));
 		g_hash_table_insert(set->built, g_strdup(tzid), vtz);
 	}
 	/* Cloned under the lock too: libical promises nothing about two

@@ -18,9 +18,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfTzSet, evf_tz_set_free)
 /* Notes that @tzid is used from @year on (the earliest year wins). */
 void evf_tz_set_use(EvfTzSet *set, const char *tzid, int year);
 
-/* Notes that @tzid is used up to @year (the latest year wins; G_MAXINT
- * for a series without an end). Without a note, it is used forever. */
-void evf_tz_set_use_until(EvfTzSet *set, const char *tzid, int year);
+/* Notes that @tzid is used up to the wall time @last, an
+ * evf_tz_wall_key (the latest wins; G_MAXINT64 for a series). Without a
+ * note, it is used forever. */
+void evf_tz_set_use_until(EvfTzSet *set, const char *tzid, gint64 last);
+
+/* @t's wall time as one number that sorts as times do. */
+gint64 evf_tz_wall_key(GDateTime *t);
 
 /* (transfer full) (nullable): a copy of the VTIMEZONE for @tzid, built on
  * first use from the earliest year noted (or the first regular year, see

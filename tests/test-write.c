@@ -883,9 +883,9 @@ test_tz_site_zone_unused(void)
 }
 
 /* The number of observances of @tzid's VTIMEZONE in @s's calendar.ics
- * that begin after @year. */
+ * that begin after the wall time @last, as YYYYMMDDhhmm. */
 static guint
-observances_after(Site *s, const char *tzid, int year)
+observances_after(Site *s, const char *tzid, gint64 last)
 {
 	icalcomponent *ical = site_calendar(s);
 	icaltimezone *zone;
@@ -899,17 +899,25 @@ observances_after(Site *s, const char *tzid, int year)
 	for (icalcomponent *o =
 	         icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT);
 	     o != NULL;
-	     o = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT))
-		if (icalcomponent_get_dtstart(o).year > year)
+	     o = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
+		struct icaltimetype t = icalcomponent_get_dtstart(o);
+
+		if (((t.year * G_GINT64_CONSTANT(100) + t.month) * 100 +
+		     t.day) *
+		            10000 +
+		        t.hour * 100 + t.minute >
+		    last)
 			n++;
+	}
 	icalcomponent_free(ical);
 	return n;
 }
 
-/* A zone's VTIMEZONE ends with the last year its times need: Ruby's
+/* A zone's VTIMEZONE ends with the last time its events need: Ruby's
  * icalendar (2.8) refuses a whole calendar with an observance that has
- * not begun at a time it reads, such as New York's rules of 2007 for a
- * meeting of 2006. A series without an end needs every later rule. */
+ * not begun at a time it reads, such as New York's rules of March 2007
+ * for a meeting of 2006 or of January 2007. A series needs every later
+ * rule. */
 static void
 test_tz_last_year(void)
 {
@@ -928,14 +936,25 @@ test_tz_last_year(void)
 		"timezone: America/New_York\nrecurrence: FREQ=WEEKLY\n---\n",
 		NULL,
 	};
+	static const char *const january[] = {
+		"ny.md",
+		"---\ntitle: Winter meeting\nstart: 2007-01-15T10:00\n"
+		"timezone: America/New_York\n---\n",
+		NULL,
+	};
 	g_autoptr(Site) a = site_of("Europe/Ljubljana", past);
 	g_autoptr(Site) b = site_of("Europe/Ljubljana", series);
+	g_autoptr(Site) c = site_of("Europe/Ljubljana", january);
 	g_autofree char *text = file_text(a, "events/ny.ics");
 
-	g_assert_cmpuint(observances_after(a, "America/New_York", 2006), ==, 0);
+	g_assert_cmpuint(observances_after(a, "America/New_York", 200606011100),
+	                 ==, 0);
 	g_assert_nonnull(strstr(text, "DTSTART;TZID=America/New_York:"
 	                              "20060601T100000"));
-	g_assert_cmpuint(observances_after(b, "America/New_York", 2006), >, 0);
+	g_assert_cmpuint(observances_after(b, "America/New_York", 200606011100),
+	                 >, 0);
+	g_assert_cmpuint(observances_after(c, "America/New_York", 200701151100),
+	                 ==, 0);
 }
 
 /* A series' UNTIL is an instant (UTC); the series runs in its zone's wall
