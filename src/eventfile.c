@@ -496,6 +496,11 @@ want_list(Ctx *c, const char *key, const Node *n, GPtrArray *out)
 		          kind_name(n));
 		return;
 	}
+	/* '[]' is a value left empty, as '~' is: leave the key out. */
+	if (n->items->len == 0) {
+		ctx_error(c, n, "%s: empty value", key);
+		return;
+	}
 	for (guint i = 0; i < n->items->len; i++) {
 		char *s = want_text(c, key, g_ptr_array_index(n->items, i));
 		g_autofree char *folded = NULL;

@@ -2402,6 +2402,13 @@ test_error_bad_values(void)
 	             "geo: 91, 14\n"
 	             "---\n",
 	             4, 6, "geo:");
+	/* An empty list is a value left empty. */
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "categories: []\n"
+	             "---\n",
+	             4, 13, "categories: empty value");
 	/* A list is one of geo's forms: one of three numbers is refused
 	 * for its length, not for being a list. */
 	assert_error("---\n"
