@@ -422,6 +422,7 @@ evf_ics_head(const EvfView *view, GError **error)
 	    cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
 	if (!view->single) {
 		icalproperty *p = icalproperty_new(ICAL_NAME_PROPERTY);
+		g_autofree char *home = evf_view_home_url(view);
 
 		icalproperty_set_value(p, icalvalue_new_text(view->title));
 		icalcomponent_add_property(cal, p);
@@ -433,7 +434,8 @@ evf_ics_head(const EvfView *view, GError **error)
 			add_x(cal, "X-WR-CALDESC", cfg->description);
 		}
 		add_x(cal, "X-WR-TIMEZONE", cfg->timezone);
-		add_parsed(cal, "URL;VALUE=URI:%s", cfg->url);
+		/* the page of this calendar's events: a category's own */
+		add_parsed(cal, "URL;VALUE=URI:%s", home);
 		add_parsed(cal, "SOURCE;VALUE=URI:%s", view->self_url);
 		add_parsed(cal, "REFRESH-INTERVAL;VALUE=DURATION:%s",
 		           cfg->refresh);

@@ -344,7 +344,7 @@ static void
 test_ics_properties(void)
 {
 	g_autoptr(Site) s = hard_site();
-	guint tba = 0, calendars = 0;
+	guint tba = 0, calendars = 0, category_urls = 0;
 
 	for (guint i = 0; i < s->events->len; i++)
 		tba += ((EvfEvent *)g_ptr_array_index(s->events, i))->tba;
@@ -389,6 +389,26 @@ test_ics_properties(void)
 			g_assert_nonnull(strstr(
 			    text, "REFRESH-INTERVAL;VALUE=DURATION:PT1H"));
 			g_assert_nonnull(strstr(text, "X-PUBLISHED-TTL:PT1H"));
+			/* URL: the page of this calendar's own events (a
+			 * category's is its folder's), as the feeds link */
+			{
+				const char *slash = strrchr(f->path, '/');
+				int dir = slash != NULL
+				              ? (int)(slash - f->path + 1)
+				              : 0;
+				g_autofree char *home = g_strdup_printf(
+				    "https://events.example.org/%.*s", dir,
+				    f->path);
+				icalproperty *url =
+				    icalcomponent_get_first_property(
+				        cal, ICAL_URL_PROPERTY);
+
+				g_assert_nonnull(url);
+				g_assert_cmpstr(icalproperty_get_url(url), ==,
+				                home);
+				if (dir > 0)
+					category_urls++;
+			}
 			/* Never empty of components. */
 			g_assert_nonnull(icalcomponent_get_first_component(
 			    cal, ICAL_ANY_COMPONENT));
@@ -396,6 +416,7 @@ test_ics_properties(void)
 		icalcomponent_free(cal);
 	}
 	g_assert_cmpuint(calendars, >, 3);
+	g_assert_cmpuint(category_urls, >, 0);
 	/* tba events are in the feeds only. */
 	{
 		GBytes *cal = find_file(s, "calendar.ics");
