@@ -704,7 +704,7 @@ typedef struct {
 	GHashTable *warned;
 	guint warnings_dropped;
 	GHashTable *zones;    /* "<calendar>/<TZID>" → Zone */
-	GHashTable *floating; /* uids with floating times */
+	GHashTable *floating; /* uid → event_label, for floating times */
 	char *floating_zone;  /* the X-WR-TIMEZONE some were taken in */
 	gulong steps_left;
 	GPtrArray *out; /* the events so far, pruned to the cap */
@@ -1186,8 +1186,15 @@ prop_zone(Ctx *c, icalcomponent *cal, icalproperty *prop, struct icaltimetype t,
 		const char *name = NULL;
 		const Zone *dflt = calendar_default_zone(c, cal, &name);
 
-		if (uid != NULL)
-			g_hash_table_add(c->floating, g_strdup(uid));
+		if (uid != NULL && !g_hash_table_contains(c->floating, uid)) {
+			icalcomponent *ve = icalproperty_get_parent(prop);
+			g_autofree char *u = ve == NULL ? shown(uid) : NULL;
+
+			g_hash_table_insert(c->floating, g_strdup(uid),
+			                    ve != NULL
+			                        ? event_label(c, ve, uid)
+			                        : g_strdup_printf("'%s'", u));
+		}
 		if (dflt != NULL && c->floating_zone == NULL)
 			c->floating_zone = g_strdup(name);
 		return dflt != NULL ? dflt : &zone_utc;
@@ -2829,7 +2836,7 @@ ctx_init(Ctx *c, const char *base_url, gint64 now_us)
 	c->zones =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, zone_free);
 	c->floating =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	c->steps_left = MAX_STEPS_TOTAL;
 	c->span_left = MAX_SPAN_TOTAL;
 	c->max_items = EVF_IMPORT_MAX_ITEMS;
@@ -2940,16 +2947,12 @@ import_root(Ctx *c, icalcomponent *root)
 
 		if (g_hash_table_size(c->floating) == 1) {
 			GHashTableIter it;
-			gpointer uid = NULL;
-			g_autofree char *u = NULL;
+			gpointer label = NULL;
 
 			g_hash_table_iter_init(&it, c->floating);
-			g_hash_table_iter_next(&it, &uid, NULL);
-			u = shown(uid);
-			ctx_warn(c,
-			         "'%s': an event has floating times (no time "
-			         "zone): %s",
-			         u, in);
+			g_hash_table_iter_next(&it, NULL, &label);
+			ctx_warn(c, "%s: floating times (no time zone): %s",
+			         (const char *)label, in);
 		} else
 			ctx_warn(c,
 			         "%u events have floating times (no time "

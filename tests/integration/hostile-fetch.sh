@@ -540,11 +540,11 @@ restore osce
 
 ctl unodc floating
 fetch floating unodc
-grep -qxF "evfeed: source unodc: 'floating@unodc.example': an event has floating times (no time zone): taken as UTC" \
+grep -qxE "evfeed: source unodc: line [1-9][0-9]*: 'floating@unodc\.example' \(\"FLOATING no time zone\"\): floating times \(no time zone\): taken as UTC" \
 	"$tmp/floating.err" &&
 	grep -qxF "evfeed: source unodc: unknown time zone 'Mars/Olympus_Mons' and no usable VTIMEZONE: times taken as UTC" \
 		"$tmp/floating.err" && test "$rc" -eq 0 && status_is unodc ok 5
-ok $? "floating times and an unknown zone: fetch warns that they are taken as UTC (exit $rc)"
+ok $? "floating times and an unknown zone: fetch warns that they are taken as UTC, naming the event by line, UID and SUMMARY (exit $rc)"
 diag_file "$tmp/floating.err"
 restore unodc
 
@@ -622,7 +622,7 @@ sys.exit(not (s and s[0]["url"] == sys.argv[1] and s[0]["status"] == "ok"
 	ok $? "reload mid-fetch: the new url's 2 items, not the old answer's 3"
 	test "$(hits dcaf)" -gt "$d0"
 	ok $? "reload mid-fetch: the new url is fetched without waiting for the interval"
-	grep -q "source zoned: 'floating@unodc.example': an event has floating times (no time zone): taken as UTC" \
+	grep -qE "source zoned: line [1-9][0-9]*: 'floating@unodc\.example' \(\"FLOATING no time zone\"\): floating times \(no time zone\): taken as UTC" \
 		"$tmp/serve.err" &&
 		grep -q "source zoned: unknown time zone 'Mars/Olympus_Mons' and no usable VTIMEZONE: times taken as UTC" \
 			"$tmp/serve.err"
