@@ -297,7 +297,7 @@ is_element(const xmlNode *node, const char *names)
 }
 
 /* Moves @node from inside a table to just before it, where HTML5 parsers
- * put it ("foster parenting"). */
+ * put it ("foster parenting"). @parent must be in a table. */
 static void
 foster(xmlNode *node, xmlNode *parent)
 {
@@ -339,6 +339,20 @@ fix_tables(xmlNode *parent)
 			              !(is_element(node,
 			                           " thead tbody tfoot ") &&
 			                is_element(parent, " table "))) {
+				/* A row or body in a row or body (an unknown
+				 * element between them was unwrapped) goes
+				 * as a stray one does, its content staying:
+				 * fostered before the table, it would be a
+				 * row or body with no table around it. */
+				if (is_element(node,
+				               " tr thead tbody tfoot ")) {
+					next = node->children != NULL
+					           ? node->children
+					           : node->next;
+					unwrap(node);
+					node = next;
+					continue;
+				}
 				foster(node, parent);
 				fix_tables(node);
 				node = next;

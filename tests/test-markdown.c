@@ -508,6 +508,37 @@ test_html_table_structure(void)
 	g_assert_true(contains(d, "<tr><td>2</td></tr>"));
 }
 
+/* A row in a row, or a body in a body, as an unknown element between
+ * them leaves once it is unwrapped: the inner one cannot be moved before
+ * the table as other strays are, since its text would have no table to go
+ * before then (tests/fuzz/corpus/markdown/regress-html-row-in-row). */
+static void
+test_html_table_row_in_row(void)
+{
+	g_autofree char *a =
+	    sanitize("<table><tr><td>1</td><foo><tr>x<td>2</td></tr></foo>"
+	             "</tr></table>");
+	g_autofree char *b = sanitize("<table><tbody><foo><tbody>y<tr><td>3"
+	                              "</td></tr></tbody></foo></tbody>"
+	                              "</table>");
+	g_autofree char *c =
+	    sanitize("<table><tr><foo><thead>z<th>h</th></thead></foo></tr>"
+	             "</table>");
+
+	g_auto(GStrv) la = g_strsplit(a, "\n", -1);
+	g_autofree char *ja = g_strjoinv("", la);
+	g_auto(GStrv) lb = g_strsplit(b, "\n", -1);
+	g_autofree char *jb = g_strjoinv("", lb);
+	g_auto(GStrv) lc = g_strsplit(c, "\n", -1);
+	g_autofree char *jc = g_strjoinv("", lc);
+
+	g_assert_cmpstr(ja, ==,
+	                "x<table><tr><td>1</td><td>2</td></tr></table>");
+	g_assert_cmpstr(jb, ==,
+	                "y<table><tbody><tr><td>3</td></tr></tbody></table>");
+	g_assert_cmpstr(jc, ==, "z<table><tr><th>h</th></tr></table>");
+}
+
 /* Nesting that an HTML5 parser would end early, and then call the end tag
  * that follows a parse error (NotHtml to the W3C validator): a section or
  * a div in a paragraph, a heading in a heading, an item in an item; and an
@@ -1184,6 +1215,8 @@ main(int argc, char **argv)
 	g_test_add_func("/markdown/html/nesting", test_html_nesting);
 	g_test_add_func("/markdown/html/table-structure",
 	                test_html_table_structure);
+	g_test_add_func("/markdown/html/table-row-in-row",
+	                test_html_table_row_in_row);
 	g_test_add_func("/markdown/html/attributes-valid-html5",
 	                test_html_attributes_valid_html5);
 	g_test_add_func("/markdown/html/img-alt", test_html_img_alt);
