@@ -1582,12 +1582,17 @@ import_items(Ctx *c)
 		}
 		if (it->uid == NULL) {
 			/* Neither id nor link: a digest of the title (of the
-			 * text when there is no title). */
+			 * text when there is no title). A title that is not
+			 * blank may still come out empty (markup, or only
+			 * characters the text hygiene takes out), and then
+			 * there may be no text: the title as written. */
 			gboolean cut;
 			g_autofree char *title = title_of(it, &cut);
-			g_autofree char *name =
-			    g_strconcat(title[0] != '\0' ? title : it->desc,
-			                "\n", it->link ? it->link : "", NULL);
+			const char *what = title[0] != '\0'   ? title
+			                   : it->desc != NULL ? it->desc
+			                                      : it->title_raw;
+			g_autofree char *name = g_strconcat(
+			    what, "\n", it->link ? it->link : "", NULL);
 
 			it->uid = evf_uuid5(EVF_UUID_NAMESPACE, name);
 		}

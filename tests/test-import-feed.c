@@ -809,6 +809,39 @@ test_items_duplicate_guids(void)
 	g_assert_true(has_warning(imp, "duplicate id 'event-42'"));
 }
 
+/* An item with neither id nor link, whose title is not blank but comes
+ * out empty (a DEL, or markup alone) and which has no text: left out,
+ * where its digest once took the missing text for a string
+ * (tests/fuzz/corpus/import-feed/regress-empty-title-no-id). */
+static void
+test_items_title_empty_once_clean(void)
+{
+	static const char *const feeds[] = {
+		"<rss version=\"2.0\"><channel><title>t</title>"
+		"<item><title>&#127;</title></item></channel></rss>",
+		"<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title>"
+		"<entry><title type=\"html\">&lt;b&gt;&lt;/b&gt;</title>"
+		"</entry></feed>",
+		"<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title>"
+		"<entry><title type=\"xhtml\"><div xmlns=\""
+		"http://www.w3.org/1999/xhtml\"><br/></div></title>"
+		"</entry></feed>",
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(feeds); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(EvfImport) imp =
+		    import_string(feeds[i], NULL, &error);
+
+		g_assert_no_error(error);
+		REQUIRE(imp);
+		g_assert_cmpuint(imp->events->len, ==, 0);
+		g_assert_cmpuint(imp->skipped, ==, 1);
+		g_assert_true(
+		    has_warning(imp, "without title or description left out"));
+	}
+}
+
 static void
 test_items_one_line(void)
 {
@@ -1688,6 +1721,8 @@ main(int argc, char **argv)
 	g_test_add_func("/import-feed/items/duplicate-guids",
 	                test_items_duplicate_guids);
 	g_test_add_func("/import-feed/items/one-line", test_items_one_line);
+	g_test_add_func("/import-feed/items/title-empty-once-clean",
+	                test_items_title_empty_once_clean);
 	g_test_add_func("/import-feed/items/categories-capped",
 	                test_items_categories_capped);
 
