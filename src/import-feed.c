@@ -37,6 +37,7 @@
 #define MAX_CATEGORIES  32
 #define MAX_FIELD       1024 /* bytes: uid, location, organiser, category */
 #define MAX_RAW_TITLE   (16 * 1024)
+#define MAX_BASE        (8 * MAX_FIELD) /* bytes of a resolved xml:base */
 #define MAX_SLUG        80
 #define FIRST_INSTANT   G_GINT64_CONSTANT(-2208988800) /* 1900-01-01 UTC */
 #define END_INSTANT     G_GINT64_CONSTANT(7289654400)  /* 2201-01-01 UTC */
@@ -87,7 +88,8 @@ typedef struct {
 typedef struct {
 	Kind kind;
 	const char *feed_url;
-	GPtrArray *bases; /* char*: the base URL at each depth */
+	GPtrArray *bases; /* GRefString* (nullable): the base URL at each
+	                     depth, shared with the parent's when the same */
 	GPtrArray *items; /* Item* */
 	GPtrArray *warnings;
 	guint warnings_dropped;
@@ -479,8 +481,11 @@ has_entity_ref(xmlNode *first, const char **name, guint *line)
 	return FALSE;
 }
 
-/* (transfer full): @parent with @n's xml:base applied; NULL when @n has
- * none (its base is @parent). */
+/* (transfer full) (nullable): @parent with @n's xml:base applied; NULL
+ * when @n has none, or one that does not resolve or resolves to more than
+ * MAX_BASE bytes (its base is @parent). A base longer than any link kept
+ * would cost its length again at each element under it with an xml:base
+ * of its own. */
 static char *
 base_of(const char *parent, xmlNode *n)
 {
@@ -495,7 +500,16 @@ base_of(const char *parent, xmlNode *n)
 		return NULL;
 	trimmed = g_strstrip(g_strdup((const char *)attr));
 	resolved = evf_uri_resolve(parent, trimmed);
-	return resolved != NULL ? resolved : g_strdup(parent);
+	if (resolved != NULL && strlen(resolved) > MAX_BASE)
+		g_clear_pointer(&resolved, g_free);
+	return resolved;
+}
+
+static void
+base_release(gpointer base)
+{
+	if (base != NULL)
+		g_ref_string_release(base);
 }
 
 /* An Atom text construct (RFC 4287 §3.1) or content (§4.1.3). */
@@ -2061,16 +2075,25 @@ read_document(Ctx *c, xmlTextReader *r, GError **error)
 				return FALSE;
 			c->root_seen = TRUE;
 		}
-		/* The base of each open element, for xml:base. */
+		/* The base of each open element, for xml:base: the
+		 * parent's, shared, unless it has its own. (A copy for each
+		 * element cost the base's length times their number.) */
 		g_ptr_array_set_size(c->bases, depth);
 		{
-			const char *parent =
+			char *parent =
 			    depth > 0 ? g_ptr_array_index(c->bases, depth - 1)
-			              : c->feed_url;
-			char *own = base_of(parent, node);
+			              : NULL;
+			g_autofree char *own =
+			    base_of(depth > 0 ? parent : c->feed_url, node);
+			char *base = NULL;
 
-			g_ptr_array_add(c->bases,
-			                own != NULL ? own : g_strdup(parent));
+			if (own != NULL)
+				base = g_ref_string_new(own);
+			else if (depth > 0 && parent != NULL)
+				base = g_ref_string_acquire(parent);
+			else if (depth == 0 && c->feed_url != NULL)
+				base = g_ref_string_new(c->feed_url);
+			g_ptr_array_add(c->bases, base);
 		}
 		if (is_item(c, node, depth)) {
 			xmlNode *item = xmlTextReaderExpand(r);
@@ -2218,7 +2241,7 @@ evf_import_feed_charset(const char *data, gsize len, const char *base_url,
 
 	setup_libxml();
 	items = g_ptr_array_new_with_free_func(item_free);
-	bases = g_ptr_array_new_with_free_func(g_free);
+	bases = g_ptr_array_new_with_free_func(base_release);
 	warnings = g_ptr_array_new_with_free_func(g_free);
 	c.feed_url = base_url;
 	c.items = items;

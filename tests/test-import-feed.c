@@ -925,6 +925,45 @@ test_limits_empty_feeds(void)
 	}
 }
 
+/* A 2 MB xml:base over 200,000 elements: each element's base was a copy
+ * of its parent's, 400 GB in all. A base longer than a link may be is
+ * not taken (the feed's URL stays the base), and the others are shared. */
+static void
+test_limits_long_xml_base(void)
+{
+	g_autoptr(GString) xml = g_string_new(NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+	EvfEvent *ev;
+	gint64 start;
+	double secs;
+
+	g_string_append(xml, "<rss version=\"2.0\" xml:base=\"https://"
+	                     "partner.example/");
+	for (int i = 0; i < 2 * 1024 * 1024; i++)
+		g_string_append_c(xml, 'a');
+	g_string_append(xml, "/\"><channel><title>t</title>");
+	for (int i = 0; i < 200000; i++)
+		g_string_append(xml, "<x/>");
+	g_string_append(xml, "<item><title>a</title><link>b</link></item>"
+	                     "</channel></rss>");
+	start = g_get_monotonic_time();
+	imp = evf_import_feed(xml->str, xml->len,
+	                      "https://partner.example/news/feed.xml", &error);
+	secs = (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
+	g_test_message("2 MB xml:base, 200000 elements in %.2f s", secs);
+	g_assert_no_error(error);
+	REQUIRE(imp);
+	g_assert_cmpuint(imp->events->len, ==, 1);
+	ev = g_ptr_array_index(imp->events, 0);
+	g_assert_cmpstr(ev->url, ==, "https://partner.example/news/b");
+#if !defined(__SANITIZE_ADDRESS__)
+	/* Linear: under a second here; the copies took most of a
+	 * minute. */
+	g_assert_cmpfloat(secs, <, 30.0);
+#endif
+}
+
 static void
 test_limits_many_items(void)
 {
@@ -1732,6 +1771,8 @@ main(int argc, char **argv)
 	                test_limits_many_items);
 	g_test_add_func("/import-feed/limits/ties-in-document-order",
 	                test_limits_ties_in_document_order);
+	g_test_add_func("/import-feed/limits/long-xml-base",
+	                test_limits_long_xml_base);
 	g_test_add_func("/import-feed/limits/huge-title",
 	                test_limits_huge_title);
 	g_test_add_func("/import-feed/limits/huge-description",
