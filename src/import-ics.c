@@ -868,10 +868,12 @@ append_escaped(GString *out, const char *line, gsize budget)
 		return TRUE;
 	}
 	/* Escaping grows a byte at most sixfold: shrink the source until
-	 * its escaped form fits. */
+	 * its escaped form fits. The markup before the line may have used
+	 * up the budget already, and then not even nothing fits: the line
+	 * goes. */
 	keep = budget > out->len ? budget - out->len : 0;
 	part = g_strdup(line);
-	for (;;) {
+	while (keep > 0) {
 		g_autofree char *e = NULL;
 
 		cut_utf8(part, keep);
@@ -882,6 +884,7 @@ append_escaped(GString *out, const char *line, gsize budget)
 		}
 		keep = keep * 3 / 4;
 	}
+	return FALSE;
 }
 
 /* (transfer full): plain text as HTML: paragraphs at blank lines, line

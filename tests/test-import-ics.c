@@ -1624,6 +1624,30 @@ test_limits_summary(void)
 	assert_refused(text, strlen(text), "a content line longer than");
 }
 
+/* A plain-text description whose first paragraph line fills the HTML
+ * budget but for a few bytes: the "<br>" before the next line used them
+ * up, and the loop that shortened that line until it fitted ran forever
+ * (tests/fuzz/corpus/import-ics/regress-description-budget-spent). */
+static void
+test_limits_description_budget(void)
+{
+	g_autofree char *line =
+	    g_strnfill(EVF_IMPORT_MAX_DESCRIPTION - 1028, 'a');
+	g_autofree char *body = g_strdup_printf(
+	    "BEGIN:VEVENT\nUID:budget@partner.example\n"
+	    "DTSTART:20180701T100000Z\nSUMMARY:s\nDESCRIPTION:%s\\nx\n"
+	    "END:VEVENT",
+	    line);
+	g_autoptr(EvfImport) imp = import_body(body);
+	EvfEvent *ev = find(imp, "budget@partner.example");
+
+	g_assert_nonnull(ev);
+	g_assert_true(g_str_has_suffix(ev->description_text, "a\nx"));
+	g_assert_nonnull(strstr(ev->description_html, line));
+	g_assert_cmpuint(strlen(ev->description_html), <=,
+	                 EVF_IMPORT_MAX_DESCRIPTION);
+}
+
 static void
 test_limits_items(void)
 {
@@ -2155,6 +2179,8 @@ main(int argc, char **argv)
 	                test_dtend_before_dtstart);
 	g_test_add_func("/import-ics/limits/summary", test_limits_summary);
 	g_test_add_func("/import-ics/limits/items", test_limits_items);
+	g_test_add_func("/import-ics/limits/description-budget",
+	                test_limits_description_budget);
 	g_test_add_func("/import-ics/fields", test_fields);
 	g_test_add_func("/import-ics/geo-unread", test_geo_unread);
 	g_test_add_func("/import-ics/duration-nominal-days",
