@@ -101,6 +101,9 @@ key_find(const char *group, const char *key)
 	return NULL;
 }
 
+/* Bytes of a section's name: a source's names a folder of the output. */
+#define MAX_SECTION 128
+
 /* Whether [@group] is a section evfeed reads: one of the keys' groups, or
  * "source NAME". */
 static gboolean
@@ -776,6 +779,7 @@ evf_config_load(const char *path, GPtrArray *diags)
 
 		for (guint i = 0; split[i] != NULL; i++) {
 			const char *l = split[i];
+			gsize n;
 
 			while (*l == ' ' || *l == '\t')
 				l++;
@@ -783,6 +787,19 @@ evf_config_load(const char *path, GPtrArray *diags)
 				evf_diags_add(diags, path, i + 1, 0,
 				              "invalid UTF-8: save the file as "
 				              "UTF-8");
+				return NULL;
+			}
+			/* The section's name is in every key's index entry
+			 * and in messages about its keys: a long one would
+			 * make their cost its length times their number. */
+			for (n = strlen(l); n > 0 && g_ascii_isspace(l[n - 1]);
+			     n--)
+				;
+			if (*l == '[' && n > MAX_SECTION + 2) {
+				evf_diags_add(diags, path, i + 1, 0,
+				              "a section name longer than %d "
+				              "bytes",
+				              MAX_SECTION);
 				return NULL;
 			}
 		}

@@ -887,6 +887,44 @@ test_errors_given_twice(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(cfg->sources->len, ==, 1);
 }
 
+/* A section name of 300 KB over 20,000 keys: it was copied into the
+ * index entry of every key and into the message of each, its length
+ * times their number. Names are bounded, as a source's names a folder. */
+static void
+test_errors_section_name_too_long(Fixture *f, gconstpointer data)
+{
+	g_autofree char *name = g_strnfill(128 - strlen("source "), 'a');
+	g_autofree char *at_bound = g_strdup_printf(
+	    "[site]\nurl=https://events.example.org/\n[source %s]\n"
+	    "url=https://partner.example/events.ics\n",
+	    name);
+	g_autofree char *over = g_strdup_printf(
+	    "[site]\nurl=https://events.example.org/\n[source %sa]\n"
+	    "url=https://partner.example/events.ics\n",
+	    name);
+	g_autoptr(GString) huge =
+	    g_string_new("[site]\ntitle=Events\n[source ");
+	g_autoptr(EvfConfig) cfg = NULL;
+	gint64 start;
+	double secs;
+
+	cfg = assert_loads(f, at_bound);
+	g_assert_cmpuint(cfg->sources->len, ==, 1);
+	assert_refused(f, over, 3, "a section name longer than 128 bytes");
+
+	for (int i = 0; i < 300 * 1024; i++)
+		g_string_append_c(huge, 'a');
+	g_string_append(huge, "]\n");
+	for (int i = 0; i < 20000; i++)
+		g_string_append(huge, "x=\n");
+	start = g_get_monotonic_time();
+	assert_refused(f, huge->str, 3, "a section name longer than 128 bytes");
+	secs = (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
+	g_test_message("refused in %.2f s", secs);
+	/* Linear: a few milliseconds; the copies took a minute. */
+	g_assert_cmpfloat(secs, <, 10.0);
+}
+
 static void
 test_errors_keep_earlier_diags(Fixture *f, gconstpointer data)
 {
@@ -1164,6 +1202,8 @@ main(int argc, char **argv)
 	ADD("/config/errors/missing-file", test_errors_missing_file);
 	ADD("/config/errors/not-a-key-file", test_errors_not_a_key_file);
 	ADD("/config/errors/given-twice", test_errors_given_twice);
+	ADD("/config/errors/section-name-too-long",
+	    test_errors_section_name_too_long);
 	ADD("/config/errors/keep-earlier-diags",
 	    test_errors_keep_earlier_diags);
 
