@@ -485,6 +485,8 @@ want_text(Ctx *c, const char *key, const Node *n)
 static void
 want_list(Ctx *c, const char *key, const Node *n, GPtrArray *out)
 {
+	g_autoptr(GHashTable) seen = NULL;
+
 	if (n->kind == NODE_SCALAR) {
 		char *s = want_text(c, key, n);
 		if (s != NULL)
@@ -501,26 +503,34 @@ want_list(Ctx *c, const char *key, const Node *n, GPtrArray *out)
 		ctx_error(c, n, "%s: empty value", key);
 		return;
 	}
+	/* The same name in another case is the same category
+	 * (category/<slug>/): kept once, as first written. Equal collation
+	 * keys are what g_utf8_collate() calls equal; a set of them finds
+	 * a repeat in one pass, where comparing each name with all before
+	 * it took seconds for a few thousand. */
+	seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (guint k = 0; k < out->len; k++) {
+		g_autofree char *folded =
+		    g_utf8_casefold(g_ptr_array_index(out, k), -1);
+
+		g_hash_table_add(seen, g_utf8_collate_key(folded, -1));
+	}
 	for (guint i = 0; i < n->items->len; i++) {
 		char *s = want_text(c, key, g_ptr_array_index(n->items, i));
 		g_autofree char *folded = NULL;
-		gboolean dup = FALSE;
+		char *collated;
 
 		if (s == NULL)
 			continue;
-		/* the same name in another case is the same category
-		 * (category/<slug>/): kept once, as first written */
 		folded = g_utf8_casefold(s, -1);
-		for (guint k = 0; k < out->len && !dup; k++) {
-			g_autofree char *other =
-			    g_utf8_casefold(g_ptr_array_index(out, k), -1);
-
-			dup = g_utf8_collate(other, folded) == 0;
-		}
-		if (dup)
+		collated = g_utf8_collate_key(folded, -1);
+		if (g_hash_table_contains(seen, collated)) {
+			g_free(collated);
 			g_free(s);
-		else
+		} else {
+			g_hash_table_add(seen, collated);
 			g_ptr_array_add(out, s);
+		}
 	}
 }
 

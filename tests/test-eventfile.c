@@ -278,6 +278,36 @@ test_valid_block_lists(void)
 	g_assert_cmpint(ev->status, ==, EVF_STATUS_CANCELLED);
 }
 
+/* 8,000 categories in 50 KB of front matter: each was compared with all
+ * before it (case-folded and collated again each time), 20 s. The
+ * repeats are still found, in another case too. */
+static void
+test_valid_many_categories(void)
+{
+	g_autoptr(GString) text =
+	    g_string_new("---\ntitle: Workshop\nstart: 2018-05-22\n"
+	                 "categories: [");
+	g_autoptr(EvfEvent) ev = NULL;
+	gint64 start;
+	double secs;
+
+	for (int i = 0; i < 8000; i++)
+		g_string_append_printf(text, "c%d, ", i);
+	g_string_append(text, "C7999, c0]\n---\n");
+	start = g_get_monotonic_time();
+	ev = parse_ok(text->str);
+	secs = (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
+	g_test_message("8000 categories in %.2f s", secs);
+	if (ev == NULL)
+		return;
+	g_assert_cmpuint(ev->categories->len, ==, 8000);
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 7999), ==, "c7999");
+#if !defined(__SANITIZE_ADDRESS__)
+	/* Linear: a tenth of a second here. */
+	g_assert_cmpfloat(secs, <, 10.0);
+#endif
+}
+
 /* ------------------------------------------------------------- dates */
 
 static void
@@ -2665,6 +2695,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/valid/full-event", test_valid_full_event);
 	g_test_add_func("/eventfile/valid/minimal", test_valid_minimal);
 	g_test_add_func("/eventfile/valid/block-lists", test_valid_block_lists);
+	g_test_add_func("/eventfile/valid/many-categories",
+	                test_valid_many_categories);
 
 	g_test_add_func("/eventfile/dates/all-day-end-exclusive",
 	                test_dates_all_day_end_exclusive);
