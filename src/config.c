@@ -456,9 +456,10 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 			"^[0-9]{4}$", "^[0-9]{4}-[0-9]{2}$",
 			"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 		};
-		g_autoptr(GDateTime) now = NULL;
+		g_autoptr(GDateTime) now = g_date_time_new_now_utc();
 		guint year = 0, month = 1, day = 1;
 		gboolean form = FALSE;
+		GDate date, today;
 
 		for (guint i = 0; i < G_N_ELEMENTS(forms) && !form; i++)
 			form = g_regex_match_simple(forms[i], value, 0, 0);
@@ -469,14 +470,18 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		/* RFC 4151 §2.1: a day on which the domain was held, so
 		 * one that exists and has come; the feed validators refuse
 		 * every identifier made with any other (InvalidTAG). */
-		if (month < 1 || month > 12 || day < 1 || day > 31 ||
-		    year < 1 || !g_date_valid_dmy(day, month, year))
+		if (!g_date_valid_dmy((GDateDay)day, (GDateMonth)month,
+		                      (GDateYear)year))
 			return "not a date that exists";
-		now = g_date_time_new_now_utc();
-		if (year * 10000 + month * 100 + day >
-		    (guint)(g_date_time_get_year(now) * 10000 +
-		            g_date_time_get_month(now) * 100 +
-		            g_date_time_get_day_of_month(now)))
+		g_date_clear(&date, 1);
+		g_date_set_dmy(&date, (GDateDay)day, (GDateMonth)month,
+		               (GDateYear)year);
+		g_date_clear(&today, 1);
+		g_date_set_dmy(&today,
+		               (GDateDay)g_date_time_get_day_of_month(now),
+		               (GDateMonth)g_date_time_get_month(now),
+		               (GDateYear)g_date_time_get_year(now));
+		if (g_date_compare(&date, &today) > 0)
 			return "a date in the future";
 		*canon = g_strdup(value);
 		return NULL;
