@@ -87,7 +87,8 @@ typedef struct {
 
 typedef struct {
 	Kind kind;
-	const char *feed_url;
+	char *feed_base;  /* GRefString (nullable): the feed's own URL, the
+	                     base of its root element */
 	GPtrArray *bases; /* GRefString* (nullable): the base URL at each
 	                     depth, shared with the parent's when the same */
 	GPtrArray *items; /* Item* */
@@ -2082,18 +2083,14 @@ read_document(Ctx *c, xmlTextReader *r, GError **error)
 		{
 			char *parent =
 			    depth > 0 ? g_ptr_array_index(c->bases, depth - 1)
-			              : NULL;
-			g_autofree char *own =
-			    base_of(depth > 0 ? parent : c->feed_url, node);
-			char *base = NULL;
+			              : c->feed_base;
+			g_autofree char *own = base_of(parent, node);
 
-			if (own != NULL)
-				base = g_ref_string_new(own);
-			else if (depth > 0 && parent != NULL)
-				base = g_ref_string_acquire(parent);
-			else if (depth == 0 && c->feed_url != NULL)
-				base = g_ref_string_new(c->feed_url);
-			g_ptr_array_add(c->bases, base);
+			g_ptr_array_add(c->bases,
+			                own != NULL ? g_ref_string_new(own)
+			                : parent != NULL
+			                    ? g_ref_string_acquire(parent)
+			                    : NULL);
 		}
 		if (is_item(c, node, depth)) {
 			xmlNode *item = xmlTextReaderExpand(r);
@@ -2243,7 +2240,7 @@ evf_import_feed_charset(const char *data, gsize len, const char *base_url,
 	items = g_ptr_array_new_with_free_func(item_free);
 	bases = g_ptr_array_new_with_free_func(base_release);
 	warnings = g_ptr_array_new_with_free_func(g_free);
-	c.feed_url = base_url;
+	c.feed_base = base_url != NULL ? g_ref_string_new(base_url) : NULL;
 	c.items = items;
 	c.bases = bases;
 	c.warnings = warnings;
@@ -2261,6 +2258,7 @@ evf_import_feed_charset(const char *data, gsize len, const char *base_url,
 		ok = read_document(&c, r, error);
 	}
 	g_clear_pointer(&r, xmlFreeTextReader);
+	base_release(c.feed_base);
 	xmlSetStructuredErrorFunc(old_data, old_handler);
 	g_free(c.err_msg);
 	if (!ok && !c.root_seen) {
