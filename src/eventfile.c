@@ -1223,19 +1223,16 @@ read_geo(Ctx *c, const Node *n, EvfEvent *ev)
 
 	/* A list is one of geo's forms: any other than two numbers is
 	 * refused as a wrong position, not as a list. */
-	if (n->kind == NODE_SEQUENCE) {
-		const Node *a =
-		    n->items->len == 2 ? g_ptr_array_index(n->items, 0) : NULL;
-		const Node *b =
-		    n->items->len == 2 ? g_ptr_array_index(n->items, 1) : NULL;
-
-		if (a != NULL && a->kind == NODE_SCALAR &&
-		    b->kind == NODE_SCALAR)
-			s = g_strdup_printf("%s,%s", a->value, b->value);
-	} else {
+	if (n->kind != NODE_SEQUENCE) {
 		s = want_string(c, "geo", n);
 		if (s == NULL)
 			return;
+	} else if (n->items->len == 2) {
+		const Node *a = g_ptr_array_index(n->items, 0);
+		const Node *b = g_ptr_array_index(n->items, 1);
+
+		if (a->kind == NODE_SCALAR && b->kind == NODE_SCALAR)
+			s = g_strdup_printf("%s,%s", a->value, b->value);
 	}
 	parts = s != NULL ? g_strsplit(s, ",", -1) : NULL;
 	if (parts != NULL && g_strv_length(parts) == 2) {
