@@ -546,9 +546,7 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 			if (!ev->all_day)
 				evf_tz_set_use_until(
 				    tzs, tzid,
-				    ev->rrule != NULL
-				        ? G_MAXINT64
-				        : evf_tz_wall_key(ev->end));
+				    ev->rrule != NULL ? NULL : ev->end);
 		} else {
 			evf_tz_set_use(
 			    tzs, cfg->timezone,

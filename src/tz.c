@@ -15,7 +15,8 @@
 struct _EvfTzSet {
 	GMutex lock;       /* the writers of a build run on several threads */
 	GHashTable *years; /* tzid → earliest year (GINT_TO_POINTER) */
-	GHashTable *lasts; /* tzid → latest wall time (gint64, wall_key) */
+	GHashTable *lasts; /* tzid → latest wall time (icaltimetype), NULL
+	                    * for a zone used without end */
 	GHashTable *built; /* tzid → icalcomponent */
 };
 
@@ -400,34 +401,15 @@ evf_tz_set_use(EvfTzSet *set, const char *tzid, int year)
 
 static GPtrArray *observances(icalcomponent *vtz);
 
-/* A wall time as one number that sorts as it does: YYYYMMDDhhmmss. */
-static gint64
-wall_key(struct icaltimetype t)
-{
-	return ((((t.year * G_GINT64_CONSTANT(100) + t.month) * 100 + t.day) *
-	             100 +
-	         t.hour) *
-	            100 +
-	        t.minute) *
-	           100 +
-	       t.second;
-}
-
-gint64
-evf_tz_wall_key(GDateTime *t)
-{
-	return wall_key(evf_tz_wall_time(t));
-}
-
-/* Removes the observances of @vtz that begin after the wall time @last
- * (wall_key), and so are in force at no time that uses it, keeping one
+/* Removes the observances of @vtz that begin after the wall time @last,
+ * and so are in force at no time that uses it, keeping one
  * at least. Ruby's icalendar (2.8) fails on a VTIMEZONE with an
  * observance that has not begun yet at a time it reads (it compares the
  * last onset of each, nil for that one): a zone whose rules changed after
  * the times of a calendar, as New York's in March 2007 after an event of
  * 2006 or of January 2007, would make it refuse the whole calendar. */
 static void
-drop_after(icalcomponent *vtz, gint64 last)
+drop_after(icalcomponent *vtz, struct icaltimetype last)
 {
 	g_autoptr(GPtrArray) obs = observances(vtz);
 	guint kept = obs->len;
@@ -437,7 +419,9 @@ drop_after(icalcomponent *vtz, gint64 last)
 		icalproperty *p =
 		    icalcomponent_get_first_property(o, ICAL_DTSTART_PROPERTY);
 
-		if (p == NULL || wall_key(icalproperty_get_dtstart(p)) <= last)
+		/* both floating: libical compares them field by field */
+		if (p == NULL ||
+		    icaltime_compare(icalproperty_get_dtstart(p), last) <= 0)
 			continue;
 		icalcomponent_remove_component(vtz, o);
 		icalcomponent_free(o);
@@ -446,15 +430,25 @@ drop_after(icalcomponent *vtz, gint64 last)
 }
 
 void
-evf_tz_set_use_until(EvfTzSet *set, const char *tzid, gint64 last)
+evf_tz_set_use_until(EvfTzSet *set, const char *tzid, GDateTime *last)
 {
 	g_autoptr(GMutexLocker) locked = g_mutex_locker_new(&set->lock);
-	gint64 *old = g_hash_table_lookup(set->lasts, tzid);
+	struct icaltimetype wall;
+	gpointer old;
 
-	if (old != NULL && *old >= last)
-		return;
+	if (g_hash_table_lookup_extended(set->lasts, tzid, NULL, &old)) {
+		if (old == NULL)
+			return; /* used without end already */
+		if (last != NULL &&
+		    icaltime_compare(*(struct icaltimetype *)old,
+		                     evf_tz_wall_time(last)) >= 0)
+			return;
+	}
+	if (last != NULL)
+		wall = evf_tz_wall_time(last);
 	g_hash_table_insert(set->lasts, g_strdup(tzid),
-	                    g_memdup2(&last, sizeof last));
+	                    last != NULL ? g_memdup2(&wall, sizeof wall)
+	                                 : NULL);
 	g_hash_table_remove(set->built, tzid);
 }
 
@@ -1285,6 +1279,7 @@ evf_tz_set_clone(EvfTzSet *set, const char *tzid)
 	g_autoptr(GMutexLocker) locked = g_mutex_locker_new(&set->lock);
 	icalcomponent *vtz = g_hash_table_lookup(set->built, tzid);
 	gpointer year = NULL;
+	struct icaltimetype *last;
 
 	if (vtz == NULL) {
 		if (!g_hash_table_lookup_extended(set->years, tzid, NULL,
@@ -1301,9 +1296,9 @@ evf_tz_set_clone(EvfTzSet *set, const char *tzid)
 		 * the checks above need not see it */
 		vtz = join_continued(vtz, tzid);
 		vtz = faithful_published(vtz, tzid, GPOINTER_TO_INT(year));
-		if (g_hash_table_lookup(set->lasts, tzid) != NULL)
-			drop_after(vtz, *(gint64 *)g_hash_table_lookup(
-			                    set->lasts, tzid));
+		last = g_hash_table_lookup(set->lasts, tzid);
+		if (last != NULL)
+			drop_after(vtz, *last);
 		g_hash_table_insert(set->built, g_strdup(tzid), vtz);
 	}
 	/* Cloned under the lock too: libical promises nothing about two

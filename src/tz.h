@@ -18,13 +18,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfTzSet, evf_tz_set_free)
 /* Notes that @tzid is used from @year on (the earliest year wins). */
 void evf_tz_set_use(EvfTzSet *set, const char *tzid, int year);
 
-/* Notes that @tzid is used up to the wall time @last, an
- * evf_tz_wall_key (the latest wins; G_MAXINT64 for a series). Without a
- * note, it is used forever. */
-void evf_tz_set_use_until(EvfTzSet *set, const char *tzid, gint64 last);
-
-/* @t's wall time as one number that sorts as times do. */
-gint64 evf_tz_wall_key(GDateTime *t);
+/* Notes that @tzid is used up to the wall time of @last (the latest
+ * wins), or without end when @last is NULL (a series). Without a note,
+ * it is used forever. */
+void evf_tz_set_use_until(EvfTzSet *set, const char *tzid, GDateTime *last);
 
 /* (transfer full) (nullable): a copy of the VTIMEZONE for @tzid, built on
  * first use from the earliest year noted (or the first regular year, see

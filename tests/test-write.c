@@ -904,9 +904,10 @@ test_tz_site_zone_unused(void)
 }
 
 /* The number of observances of @tzid's VTIMEZONE in @s's calendar.ics
- * that begin after the wall time @last, as YYYYMMDDhhmm. */
+ * that begin after the wall time @last, as iCalendar text
+ * (YYYYMMDDThhmmss). */
 static guint
-observances_after(Site *s, const char *tzid, gint64 last)
+observances_after(Site *s, const char *tzid, const char *last)
 {
 	icalcomponent *ical = site_calendar(s);
 	icaltimezone *zone;
@@ -921,13 +922,8 @@ observances_after(Site *s, const char *tzid, gint64 last)
 	         icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT);
 	     o != NULL;
 	     o = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
-		struct icaltimetype t = icalcomponent_get_dtstart(o);
-
-		if (((t.year * G_GINT64_CONSTANT(100) + t.month) * 100 +
-		     t.day) *
-		            10000 +
-		        t.hour * 100 + t.minute >
-		    last)
+		if (icaltime_compare(icalcomponent_get_dtstart(o),
+		                     icaltime_from_string(last)) > 0)
 			n++;
 	}
 	icalcomponent_free(ical);
@@ -968,14 +964,14 @@ test_tz_last_year(void)
 	g_autoptr(Site) c = site_of("Europe/Ljubljana", january);
 	g_autofree char *text = file_text(a, "events/ny.ics");
 
-	g_assert_cmpuint(observances_after(a, "America/New_York", 200606011100),
-	                 ==, 0);
+	g_assert_cmpuint(
+	    observances_after(a, "America/New_York", "20060601T110000"), ==, 0);
 	g_assert_nonnull(strstr(text, "DTSTART;TZID=America/New_York:"
 	                              "20060601T100000"));
-	g_assert_cmpuint(observances_after(b, "America/New_York", 200606011100),
-	                 >, 0);
-	g_assert_cmpuint(observances_after(c, "America/New_York", 200701151100),
-	                 ==, 0);
+	g_assert_cmpuint(
+	    observances_after(b, "America/New_York", "20060601T110000"), >, 0);
+	g_assert_cmpuint(
+	    observances_after(c, "America/New_York", "20070115T110000"), ==, 0);
 }
 
 /* A series' UNTIL is an instant (UTC); the series runs in its zone's wall
