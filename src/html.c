@@ -110,7 +110,7 @@ in_list(const char *name, const char *const *list, gsize n)
 }
 
 char *
-evf_html_safe_url(const char *url, const char *base_url)
+evf_html_safe_url_parsed(const char *url, GUri *base)
 {
 	g_autofree char *trimmed = g_strstrip(g_strdup(url));
 	g_autofree char *abs = NULL;
@@ -121,10 +121,7 @@ evf_html_safe_url(const char *url, const char *base_url)
 	 * would not exist on the page a reader ends up on. */
 	if (trimmed[0] == '\0' || trimmed[0] == '#')
 		return NULL;
-	abs = evf_uri_resolve(base_url, trimmed);
-	if (abs == NULL)
-		return NULL;
-	uri = g_uri_parse(abs, G_URI_FLAGS_ENCODED, NULL);
+	uri = evf_uri_resolve_parsed(base, trimmed);
 	if (uri == NULL)
 		return NULL;
 	scheme = g_uri_get_scheme(uri);
@@ -132,16 +129,35 @@ evf_html_safe_url(const char *url, const char *base_url)
 	    g_ascii_strcasecmp(scheme, "https") != 0 &&
 	    g_ascii_strcasecmp(scheme, "mailto") != 0)
 		return NULL;
+	abs = g_uri_to_string(uri);
 	/* No raw spaces or quotes in a URL that goes into markup. */
 	if (strpbrk(abs, " \t\r\n\"<>") != NULL)
 		return NULL;
 	return g_steal_pointer(&abs);
 }
 
-static void clean_children(xmlNode *parent, const char *base);
+char *
+evf_html_safe_url(const char *url, const char *base_url)
+{
+	g_autoptr(GUri) base = NULL;
+
+	if (base_url != NULL &&
+	    (base = g_uri_parse(base_url, G_URI_FLAGS_ENCODED, NULL)) == NULL)
+		return NULL;
+	return evf_html_safe_url_parsed(url, base);
+}
+
+/* The base of the links of one text, parsed once for all of them. */
+typedef struct {
+	GUri *uri;      /* nullable: links must then be absolute */
+	gboolean valid; /* FALSE: a base was given and does not parse, so no
+	                   link resolves */
+} Base;
+
+static void clean_children(xmlNode *parent, const Base *base);
 
 static void
-clean_attributes(xmlNode *node, const char *base)
+clean_attributes(xmlNode *node, const Base *base)
 {
 	xmlAttr *attr = node->properties;
 
@@ -159,7 +175,10 @@ clean_attributes(xmlNode *node, const char *base)
 			g_autofree xmlChar *v =
 			    xmlNodeGetContent((xmlNode *)attr);
 			g_autofree char *safe =
-			    v ? evf_html_safe_url((const char *)v, base) : NULL;
+			    v != NULL && base->valid
+			        ? evf_html_safe_url_parsed((const char *)v,
+			                                   base->uri)
+			        : NULL;
 
 			if (safe == NULL)
 				xmlRemoveProp(attr);
@@ -219,7 +238,7 @@ demote_heading(xmlNode *node)
 }
 
 static void
-clean_children(xmlNode *parent, const char *base)
+clean_children(xmlNode *parent, const Base *base)
 {
 	xmlNode *node = parent->children;
 
@@ -478,6 +497,7 @@ evf_html_sanitize(const char *html, const char *base_url)
 	g_autoptr(xmlDoc) doc = NULL;
 	g_autoptr(xmlBuffer) buf = NULL;
 	xmlNode *root, *body = NULL;
+	Base base = { NULL, TRUE };
 
 	if (html == NULL || html[0] == '\0')
 		return g_strdup("");
@@ -502,7 +522,12 @@ evf_html_sanitize(const char *html, const char *base_url)
 			body = n;
 	if (body == NULL)
 		return g_strdup("");
-	clean_children(body, base_url);
+	base.uri = base_url != NULL
+	               ? g_uri_parse(base_url, G_URI_FLAGS_ENCODED, NULL)
+	               : NULL;
+	base.valid = base_url == NULL || base.uri != NULL;
+	clean_children(body, &base);
+	g_clear_pointer(&base.uri, g_uri_unref);
 	fix_tables(body);
 	fix_nesting(body);
 	buf = evf_xml_buffer_new();

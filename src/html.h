@@ -22,6 +22,10 @@ char *evf_html_to_text(const char *html);
  * to (http, https, mailto), else NULL. */
 char *evf_html_safe_url(const char *url, const char *base_url);
 
+/* (transfer full) (nullable): the same against @base already parsed
+ * (nullable: @url must then be absolute), for many links under one base. */
+char *evf_html_safe_url_parsed(const char *url, GUri *base);
+
 /* (transfer full) (nullable): the URI of the absolute IRI @iri (RFC 3987
  * §3.1): its host in ASCII (IDNA, GLib's g_hostname_to_ascii), every other
  * non-ASCII character percent-encoded as UTF-8; existing escapes and the

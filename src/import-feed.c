@@ -37,7 +37,8 @@
 #define MAX_CATEGORIES  32
 #define MAX_FIELD       1024 /* bytes: uid, location, organiser, category */
 #define MAX_RAW_TITLE   (16 * 1024)
-#define MAX_BASE        (8 * MAX_FIELD) /* bytes of a resolved xml:base */
+#define MAX_BASE        (8 * MAX_FIELD)    /* bytes of a resolved xml:base */
+#define MAX_RESOLVED    (64 * 1024 * 1024) /* bytes of bases: may_resolve */
 #define MAX_SLUG        80
 #define FIRST_INSTANT   G_GINT64_CONSTANT(-2208988800) /* 1900-01-01 UTC */
 #define END_INSTANT     G_GINT64_CONSTANT(7289654400)  /* 2201-01-01 UTC */
@@ -64,6 +65,54 @@ typedef enum {
 	KIND_ATOM,
 } Kind;
 
+/* A base URL (RFC 3986 §5.1, xml:base), parsed once: elements, items and
+ * links under it share it (reference counted), as it may be kilobytes long
+ * and parsing it again for each of them would cost that much each time. */
+typedef struct Base {
+	char *text; /* (nullable): no base, links must be absolute */
+	gsize len;  /* of @text */
+	GUri *uri;  /* NULL when @text is NULL or does not parse (then no
+	               relative link resolves) */
+} Base;
+
+static void
+base_clear(gpointer p)
+{
+	Base *b = p;
+
+	g_free(b->text);
+	if (b->uri != NULL)
+		g_uri_unref(b->uri);
+}
+
+/* (transfer full): @text (transfer full, nullable) with @uri (transfer
+ * full, nullable: parsed from @text). */
+static Base *
+base_new(char *text, GUri *uri)
+{
+	Base *b = g_rc_box_new0(Base);
+
+	b->text = text;
+	b->len = text != NULL ? strlen(text) : 0;
+	b->uri = uri != NULL || text == NULL
+	             ? uri
+	             : g_uri_parse(text, G_URI_FLAGS_ENCODED, NULL);
+	return b;
+}
+
+static Base *
+base_acquire(Base *b)
+{
+	return b != NULL ? g_rc_box_acquire(b) : NULL;
+}
+
+static void
+base_release(gpointer b)
+{
+	if (b != NULL)
+		g_rc_box_release_full(b, base_clear);
+}
+
 /* One item as read: bounded strings, not yet sanitised HTML. */
 typedef struct {
 	guint index;
@@ -71,9 +120,9 @@ typedef struct {
 	char *uid;       /* guid, atom:id or rdf:about; else derived */
 	char *title_raw; /* at most MAX_RAW_TITLE bytes */
 	gboolean title_html;
-	char *link; /* absolute and safe, or NULL */
-	char *desc; /* HTML, at most EVF_IMPORT_MAX_DESCRIPTION bytes */
-	char *desc_base;
+	char *link;      /* absolute and safe, or NULL */
+	char *desc;      /* HTML, at most EVF_IMPORT_MAX_DESCRIPTION bytes */
+	Base *desc_base; /* (nullable) shared */
 	gboolean desc_cut;
 	gint64 published;
 	GPtrArray *categories;    /* char*, clean, distinct; or NULL */
@@ -87,10 +136,10 @@ typedef struct {
 
 typedef struct {
 	Kind kind;
-	char *feed_base;  /* GRefString (nullable): the feed's own URL, the
-	                     base of its root element */
-	GPtrArray *bases; /* GRefString* (nullable): the base URL at each
-	                     depth, shared with the parent's when the same */
+	Base *feed_base;  /* the feed's own URL, the base of its root
+	                     element */
+	GPtrArray *bases; /* Base*: the base URL at each depth, shared
+	                     with the parent's when the same */
 	GPtrArray *items; /* Item* */
 	GPtrArray *warnings;
 	guint warnings_dropped;
@@ -99,6 +148,8 @@ typedef struct {
 	int err_line;
 	gboolean err_fatal;
 	gboolean root_seen;
+	gsize resolved; /* bytes of bases resolved against */
+	gboolean resolved_capped;
 } Ctx;
 
 static void
@@ -110,7 +161,7 @@ item_free(gpointer p)
 	g_free(it->title_raw);
 	g_free(it->link);
 	g_free(it->desc);
-	g_free(it->desc_base);
+	base_release(it->desc_base);
 	if (it->categories != NULL)
 		g_ptr_array_unref(it->categories);
 	if (it->category_keys != NULL)
@@ -253,6 +304,41 @@ warn(Ctx *c, guint line, const char *fmt, ...)
 	} else {
 		g_ptr_array_add(c->warnings, evf_log_escape(msg));
 	}
+}
+
+/* Whether @ref may be resolved against @base, at line @line: a relative
+ * reference costs the base's length, and a feed may spend MAX_RESOLVED
+ * bytes on them: some 8,000 resolutions against the longest base, over
+ * 500,000 against a base of 100 bytes. */
+static gboolean
+may_resolve(Ctx *c, const Base *base, const char *ref, guint line)
+{
+	if (base->uri == NULL || g_uri_peek_scheme(ref) != NULL)
+		return TRUE;
+	c->resolved += base->len;
+	if (c->resolved <= MAX_RESOLVED)
+		return TRUE;
+	if (!c->resolved_capped)
+		warn(c, line,
+		     "more than %d MiB of base URLs to resolve relative "
+		     "references against: the rest of the feed's relative "
+		     "links and xml:base attributes are left out",
+		     MAX_RESOLVED / (1024 * 1024));
+	c->resolved_capped = TRUE;
+	return FALSE;
+}
+
+/* (transfer full) (nullable): @url resolved against @base (nullable) when
+ * safe to link to, as evf_html_safe_url(); @line for a warning. */
+static char *
+safe_url(Ctx *c, const char *url, const Base *base, guint line)
+{
+	if (base == NULL)
+		return evf_html_safe_url_parsed(url, NULL);
+	if ((base->text != NULL && base->uri == NULL) ||
+	    !may_resolve(c, base, url, line))
+		return NULL;
+	return evf_html_safe_url_parsed(url, base->uri);
 }
 
 static char *title_of(const Item *it, gboolean *cut);
@@ -487,30 +573,31 @@ has_entity_ref(xmlNode *first, const char **name, guint *line)
  * MAX_BASE bytes (its base is @parent). A base longer than any link kept
  * would cost its length again at each element under it with an xml:base
  * of its own. */
-static char *
-base_of(const char *parent, xmlNode *n)
+static Base *
+base_of(Ctx *c, const Base *parent, xmlNode *n)
 {
 	g_autofree xmlChar *attr = NULL;
 	g_autofree char *trimmed = NULL;
-	char *resolved;
+	g_autoptr(GUri) uri = NULL;
+	g_autofree char *text = NULL;
 
 	if (xmlHasNsProp(n, (const xmlChar *)"base", XML_XML_NAMESPACE) == NULL)
 		return NULL;
 	attr = xmlGetNsProp(n, (const xmlChar *)"base", XML_XML_NAMESPACE);
 	if (attr == NULL)
 		return NULL;
+	if (parent->text != NULL && parent->uri == NULL)
+		return NULL;
 	trimmed = g_strstrip(g_strdup((const char *)attr));
-	resolved = evf_uri_resolve(parent, trimmed);
-	if (resolved != NULL && strlen(resolved) > MAX_BASE)
-		g_clear_pointer(&resolved, g_free);
-	return resolved;
-}
-
-static void
-base_release(gpointer base)
-{
-	if (base != NULL)
-		g_ref_string_release(base);
+	if (!may_resolve(c, parent, trimmed, (guint)xmlGetLineNo(n)))
+		return NULL;
+	uri = evf_uri_resolve_parsed(parent->uri, trimmed);
+	if (uri == NULL)
+		return NULL;
+	text = g_uri_to_string(uri);
+	if (strlen(text) > MAX_BASE)
+		return NULL;
+	return base_new(g_steal_pointer(&text), g_steal_pointer(&uri));
 }
 
 /* An Atom text construct (RFC 4287 §3.1) or content (§4.1.3). */
@@ -1020,17 +1107,17 @@ add_category(Ctx *c, Item *it, const char *raw)
 typedef struct {
 	char *guid;
 	gboolean guid_permalink;
-	char *guid_base;
+	Base *guid_base;
 	char *title;
 	gboolean title_html;
 	char *dc_title;
 	char *link;
 	char *link_refused; /* a link left out: not http(s), or not a URL */
 	char *description;  /* RSS description, or Atom summary */
-	char *desc_base;
+	Base *desc_base;
 	gboolean desc_cut;
 	char *content; /* content:encoded, or Atom content */
-	char *content_base;
+	Base *content_base;
 	gboolean content_cut;
 	char *pubdate; /* pubDate, or atom:published */
 	char *updated; /* atom:updated */
@@ -1041,8 +1128,7 @@ typedef struct {
  * we do not read), whether it was cut, and the base its links resolve
  * against. */
 static void
-atom_html(xmlNode *n, const char *base, char **html, gboolean *cut,
-          char **html_base)
+atom_html(xmlNode *n, Base *base, char **html, gboolean *cut, Base **html_base)
 {
 	g_autofree char *s = NULL;
 	TextType t = atom_text(n, EVF_IMPORT_MAX_DESCRIPTION, &s, cut);
@@ -1051,23 +1137,23 @@ atom_html(xmlNode *n, const char *base, char **html, gboolean *cut,
 		*html = text_to_html(s);
 	else if (t == TEXT_HTML)
 		*html = g_strdup(s);
-	g_free(*html_base);
-	*html_base = g_strdup(base);
+	base_release(*html_base);
+	*html_base = base_acquire(base);
 }
 
 static void
 fields_clear(Fields *f)
 {
 	g_free(f->guid);
-	g_free(f->guid_base);
+	base_release(f->guid_base);
 	g_free(f->title);
 	g_free(f->dc_title);
 	g_free(f->link);
 	g_free(f->link_refused);
 	g_free(f->description);
-	g_free(f->desc_base);
+	base_release(f->desc_base);
 	g_free(f->content);
-	g_free(f->content_base);
+	base_release(f->content_base);
 	g_free(f->pubdate);
 	g_free(f->updated);
 	g_free(f->dc_date);
@@ -1076,7 +1162,7 @@ fields_clear(Fields *f)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Fields, fields_clear)
 
 static void
-read_core(Ctx *c, Item *it, Fields *f, xmlNode *n, const char *base)
+read_core(Ctx *c, Item *it, Fields *f, xmlNode *n, Base *base)
 {
 	gboolean cut = FALSE;
 	char *s = NULL;
@@ -1103,8 +1189,8 @@ read_core(Ctx *c, Item *it, Fields *f, xmlNode *n, const char *base)
 			     strcmp(g_strstrip((char *)rel), "alternate") ==
 			         0 ||
 			     strcmp((char *)rel, REL_ALTERNATE) == 0)) {
-				f->link =
-				    evf_html_safe_url((const char *)href, base);
+				f->link = safe_url(c, (const char *)href, base,
+				                   (guint)xmlGetLineNo(n));
 				if (f->link == NULL && f->link_refused == NULL)
 					f->link_refused =
 					    g_strdup((const char *)href);
@@ -1112,7 +1198,7 @@ read_core(Ctx *c, Item *it, Fields *f, xmlNode *n, const char *base)
 		} else {
 			g_autofree char *v = text_cut(n, 8 * MAX_FIELD, NULL);
 
-			f->link = evf_html_safe_url(v, base);
+			f->link = safe_url(c, v, base, (guint)xmlGetLineNo(n));
 			if (f->link == NULL && !is_blank(v) &&
 			    f->link_refused == NULL)
 				f->link_refused = g_strdup(v);
@@ -1120,7 +1206,8 @@ read_core(Ctx *c, Item *it, Fields *f, xmlNode *n, const char *base)
 	} else if (named(n, "description") && c->kind != KIND_ATOM &&
 	           f->description == NULL) {
 		f->description = html_of(n, &f->desc_cut);
-		f->desc_base = g_strdup(base);
+		base_release(f->desc_base);
+		f->desc_base = base_acquire(base);
 	} else if (named(n, "summary") && c->kind == KIND_ATOM &&
 	           f->description == NULL) {
 		atom_html(n, base, &f->description, &f->desc_cut,
@@ -1142,7 +1229,8 @@ read_core(Ctx *c, Item *it, Fields *f, xmlNode *n, const char *base)
 		f->guid_permalink =
 		    c->kind == KIND_RSS &&
 		    (perma == NULL || g_ascii_strcasecmp(perma, "false") != 0);
-		f->guid_base = g_strdup(base);
+		base_release(f->guid_base);
+		f->guid_base = base_acquire(base);
 	} else if ((named(n, "pubDate") && c->kind == KIND_RSS) ||
 	           (named(n, "published") && c->kind == KIND_ATOM)) {
 		if (f->pubdate == NULL)
@@ -1170,12 +1258,13 @@ read_core(Ctx *c, Item *it, Fields *f, xmlNode *n, const char *base)
 }
 
 static void
-read_extension(Ctx *c, Item *it, Fields *f, xmlNode *n, const char *base)
+read_extension(Ctx *c, Item *it, Fields *f, xmlNode *n, Base *base)
 {
 	if (in_ns(n, NS_CONTENT) && named(n, "encoded") && f->content == NULL &&
 	    c->kind != KIND_ATOM) {
 		f->content = html_of(n, &f->content_cut);
-		f->content_base = g_strdup(base);
+		base_release(f->content_base);
+		f->content_base = base_acquire(base);
 	} else if (in_ns(n, NS_DC)) {
 		if (named(n, "date") && f->dc_date == NULL)
 			f->dc_date = text_cut(n, 256, NULL);
@@ -1225,7 +1314,7 @@ published_of(Ctx *c, Item *it, const char *text, const char *what)
 
 /* Reads one expanded item (or entry) into a record. */
 static gboolean
-read_item(Ctx *c, xmlNode *node, const char *item_base, GError **error)
+read_item(Ctx *c, xmlNode *node, Base *item_base, GError **error)
 {
 	g_auto(Fields) f = { 0 };
 	Item *it;
@@ -1252,17 +1341,18 @@ read_item(Ctx *c, xmlNode *node, const char *item_base, GError **error)
 			f.guid = g_strdup((const char *)about);
 	}
 	for (xmlNode *n = node->children; n != NULL; n = n->next) {
-		g_autofree char *own = NULL;
-		const char *base;
+		Base *own = NULL;
+		Base *base;
 
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		own = base_of(item_base, n);
+		own = base_of(c, item_base, n);
 		base = own != NULL ? own : item_base;
 		if (is_core(c, n))
 			read_core(c, it, &f, n, base);
 		else
 			read_extension(c, it, &f, n, base);
+		base_release(own);
 	}
 
 	/* The identity: guid, id or about, else the link. */
@@ -1274,7 +1364,7 @@ read_item(Ctx *c, xmlNode *node, const char *item_base, GError **error)
 	}
 	it->link = g_steal_pointer(&f.link);
 	if (it->link == NULL && f.guid_permalink && f.guid != NULL)
-		it->link = evf_html_safe_url(f.guid, f.guid_base);
+		it->link = safe_url(c, f.guid, f.guid_base, it->line);
 	if (it->link != NULL) {
 		/* Too long, or with characters no text may hold: no link. */
 		g_autofree char *clean = evf_text_sanitize(it->link, -1);
@@ -1517,8 +1607,9 @@ event_of(Ctx *c, const Item *it)
 	ev->uid_line = 1;
 	ev->url = g_strdup(it->link);
 	if (it->desc != NULL) {
-		g_autofree char *html =
-		    sanitize_bounded(it->desc, it->desc_base, &cut);
+		g_autofree char *html = sanitize_bounded(
+		    it->desc,
+		    it->desc_base != NULL ? it->desc_base->text : NULL, &cut);
 		g_autofree char *text = NULL;
 
 		/* Character references may bring back what the text
@@ -2081,16 +2172,16 @@ read_document(Ctx *c, xmlTextReader *r, GError **error)
 		 * element cost the base's length times their number.) */
 		g_ptr_array_set_size(c->bases, depth);
 		{
-			char *parent =
+			Base *parent =
 			    depth > 0 ? g_ptr_array_index(c->bases, depth - 1)
-			              : c->feed_base;
-			g_autofree char *own = base_of(parent, node);
+			              : NULL;
+			Base *own;
 
-			g_ptr_array_add(c->bases,
-			                own != NULL ? g_ref_string_new(own)
-			                : parent != NULL
-			                    ? g_ref_string_acquire(parent)
-			                    : NULL);
+			if (parent == NULL)
+				parent = c->feed_base;
+			own = base_of(c, parent, node);
+			g_ptr_array_add(
+			    c->bases, own != NULL ? own : base_acquire(parent));
 		}
 		if (is_item(c, node, depth)) {
 			xmlNode *item = xmlTextReaderExpand(r);
@@ -2240,7 +2331,7 @@ evf_import_feed_charset(const char *data, gsize len, const char *base_url,
 	items = g_ptr_array_new_with_free_func(item_free);
 	bases = g_ptr_array_new_with_free_func(base_release);
 	warnings = g_ptr_array_new_with_free_func(g_free);
-	c.feed_base = base_url != NULL ? g_ref_string_new(base_url) : NULL;
+	c.feed_base = base_new(g_strdup(base_url), NULL);
 	c.items = items;
 	c.bases = bases;
 	c.warnings = warnings;

@@ -497,18 +497,14 @@ static const char *const months[] = { "",    "Jan", "Feb", "Mar", "Apr",
 	                              "May", "Jun", "Jul", "Aug", "Sep",
 	                              "Oct", "Nov", "Dec" };
 
-char *
-evf_uri_resolve(const char *base, const char *ref)
+GUri *
+evf_uri_resolve_parsed(GUri *base, const char *ref)
 {
-	g_autoptr(GUri) base_uri = NULL;
 	g_autoptr(GUri) uri = NULL;
 	const char *path;
 
 	g_return_val_if_fail(ref != NULL, NULL);
-	if (base != NULL &&
-	    (base_uri = g_uri_parse(base, G_URI_FLAGS_ENCODED, NULL)) == NULL)
-		return NULL;
-	uri = g_uri_parse_relative(base_uri, ref, G_URI_FLAGS_ENCODED, NULL);
+	uri = g_uri_parse_relative(base, ref, G_URI_FLAGS_ENCODED, NULL);
 	if (uri == NULL)
 		return NULL;
 	/* Removing dot segments can leave "//y" as the path of a URI
@@ -517,7 +513,21 @@ evf_uri_resolve(const char *base, const char *ref)
 	path = g_uri_get_path(uri);
 	if (g_uri_get_host(uri) == NULL && path[0] == '/' && path[1] == '/')
 		return NULL;
-	return g_uri_to_string(uri);
+	return g_steal_pointer(&uri);
+}
+
+char *
+evf_uri_resolve(const char *base, const char *ref)
+{
+	g_autoptr(GUri) base_uri = NULL;
+	g_autoptr(GUri) uri = NULL;
+
+	g_return_val_if_fail(ref != NULL, NULL);
+	if (base != NULL &&
+	    (base_uri = g_uri_parse(base, G_URI_FLAGS_ENCODED, NULL)) == NULL)
+		return NULL;
+	uri = evf_uri_resolve_parsed(base_uri, ref);
+	return uri != NULL ? g_uri_to_string(uri) : NULL;
 }
 
 char *

@@ -105,6 +105,12 @@ char *evf_log_escape(const char *s);
  * GLib 2.74 cannot write back and which names no resource anyway. */
 char *evf_uri_resolve(const char *base, const char *ref);
 
+/* (transfer full) (nullable): as evf_uri_resolve(), against @base already
+ * parsed (nullable; G_URI_FLAGS_ENCODED): what is resolved against one base
+ * many times is parsed once, not again for each reference (a base may be
+ * kilobytes long). */
+GUri *evf_uri_resolve_parsed(GUri *base, const char *ref);
+
 /* (transfer full): @url without its user name and password (the
  * credentials of a partner, never to be published or logged); @url itself
  * when it has none or is no URI. */
