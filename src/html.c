@@ -551,47 +551,91 @@ is_block(const char *name)
 	return in_list(name, blocks, G_N_ELEMENTS(blocks));
 }
 
+/* The plain text being written, with what tells whether a link's text is
+ * its target without copying that text (a link's text holds those of the
+ * links inside it, up to the parser's depth): how many of its bytes are
+ * not white space, and where the last of them ends. */
+typedef struct {
+	GString *out;
+	gsize solid;     /* bytes not g_ascii_isspace() */
+	gsize solid_end; /* offset just after the last of them */
+} Text;
+
 static void
-text_of(xmlNode *node, GString *out)
+put(Text *t, const char *s)
+{
+	gsize at = t->out->len;
+
+	g_string_append(t->out, s);
+	for (gsize i = at; i < t->out->len; i++)
+		if (!g_ascii_isspace(t->out->str[i])) {
+			t->solid++;
+			t->solid_end = i + 1;
+		}
+}
+
+/* Whether the text written since offset @start (when @solid bytes of it
+ * were not white space), without the white space around it, is @s: as
+ * strcmp() with a g_strstrip()ped copy of it, in time of @s's length. */
+static gboolean
+label_is(const Text *t, gsize start, gsize solid, const char *s)
+{
+	gsize n = strlen(s), in_s = 0;
+
+	if (t->solid == solid)
+		return n == 0;
+	if (n == 0 || g_ascii_isspace(s[0]) || t->solid_end - start < n)
+		return FALSE;
+	for (gsize i = 0; i < n; i++)
+		if (!g_ascii_isspace(s[i]))
+			in_s++;
+	/* @s ends where the text's last non-blank byte does, and holds all
+	 * the text's non-blank bytes: then what comes before it is blank */
+	return in_s == t->solid - solid &&
+	       memcmp(t->out->str + t->solid_end - n, s, n) == 0;
+}
+
+static void
+text_of(xmlNode *node, Text *t)
 {
 	for (xmlNode *n = node; n != NULL; n = n->next) {
 		if (n->type == XML_TEXT_NODE ||
 		    n->type == XML_CDATA_SECTION_NODE) {
-			g_string_append(out, (const char *)n->content);
+			put(t, (const char *)n->content);
 			continue;
 		}
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		if (is_block((const char *)n->name) && out->len > 0 &&
-		    out->str[out->len - 1] != '\n')
-			g_string_append_c(out, '\n');
+		if (is_block((const char *)n->name) && t->out->len > 0 &&
+		    t->out->str[t->out->len - 1] != '\n')
+			put(t, "\n");
 		if (strcmp((const char *)n->name, "li") == 0)
-			g_string_append(out, "- ");
+			put(t, "- ");
 		{
-			gsize start = out->len;
+			gsize start = t->out->len, solid = t->solid;
 			g_autofree xmlChar *href =
 			    strcmp((const char *)n->name, "a") == 0
 			        ? xmlGetProp(n, (const xmlChar *)"href")
 			        : NULL;
 
-			text_of(n->children, out);
+			text_of(n->children, t);
 			if (href != NULL) {
-				const char *t = (const char *)href;
+				const char *h = (const char *)href;
 				const char *bare =
-				    g_str_has_prefix(t, "mailto:") ? t + 7 : t;
-				g_autofree char *label = g_strndup(
-				    out->str + start, out->len - start);
+				    g_str_has_prefix(h, "mailto:") ? h + 7 : h;
 
-				g_strstrip(label);
-				if (strcmp(label, t) != 0 &&
-				    strcmp(label, bare) != 0)
-					g_string_append_printf(out, " <%s>",
-					                       bare);
+				if (!label_is(t, start, solid, h) &&
+				    !label_is(t, start, solid, bare)) {
+					g_autofree char *target =
+					    g_strdup_printf(" <%s>", bare);
+
+					put(t, target);
+				}
 			}
 		}
 		if (is_block((const char *)n->name) &&
-		    (out->len == 0 || out->str[out->len - 1] != '\n'))
-			g_string_append_c(out, '\n');
+		    (t->out->len == 0 || t->out->str[t->out->len - 1] != '\n'))
+			put(t, "\n");
 	}
 }
 
@@ -601,6 +645,7 @@ evf_html_to_text(const char *html)
 	g_autofree char *wrapped = NULL;
 	g_autoptr(xmlDoc) doc = NULL;
 	g_autoptr(GString) out = g_string_new(NULL);
+	Text t = { out, 0, 0 };
 	static GRegex *blanks;
 	xmlNode *root;
 	char *text;
@@ -617,7 +662,7 @@ evf_html_to_text(const char *html)
 	for (xmlNode *n = root ? root->children : NULL; n != NULL; n = n->next)
 		if (n->type == XML_ELEMENT_NODE &&
 		    strcmp((const char *)n->name, "body") == 0)
-			text_of(n->children, out);
+			text_of(n->children, &t);
 	/* Paragraphs apart by one blank line, as in the Markdown text. */
 	text = g_regex_replace_literal(evf_regex_once(&blanks, "\n{2,}", 0),
 	                               out->str, -1, 0, "\n\n", 0, NULL);
