@@ -39,6 +39,7 @@
 #define MAX_RAW_TITLE   (16 * 1024)
 #define MAX_BASE        (8 * MAX_FIELD)    /* bytes of a resolved xml:base */
 #define MAX_RESOLVED    (64 * 1024 * 1024) /* bytes of bases: may_resolve */
+#define MAX_DESC_LINKS  (1024 * 1024)      /* bytes of bases: links_base */
 #define MAX_SLUG        80
 #define FIRST_INSTANT   G_GINT64_CONSTANT(-2208988800) /* 1900-01-01 UTC */
 #define END_INSTANT     G_GINT64_CONSTANT(7289654400)  /* 2201-01-01 UTC */
@@ -1593,6 +1594,39 @@ event_dates(Ctx *c, const Item *it, EvfEvent *ev)
 	                      : g_date_time_add_hours(ev->start, 1);
 }
 
+/* The base URL the links in @it's description resolve against: its own,
+ * unless resolving them would cost too much. Each link costs the base's
+ * length to resolve and makes a link as long, which sanitize_bounded may
+ * build only to cut (4,000 links under a base of 8 KiB are 32 MB): a
+ * description may spend MAX_DESC_LINKS bytes of bases, and a feed
+ * MAX_RESOLVED in all (with its xml:base attributes and other links).
+ * Beyond, its relative links are left out, with a warning. */
+static const char *
+links_base(Ctx *c, const Item *it)
+{
+	gsize links = 0, cost;
+
+	if (it->desc_base == NULL || it->desc_base->uri == NULL)
+		return it->desc_base != NULL ? it->desc_base->text : NULL;
+	/* an upper bound: the names of the attributes that may hold one */
+	for (const char *p = it->desc; *p != '\0'; p++)
+		if (g_ascii_strncasecmp(p, "href", 4) == 0 ||
+		    g_ascii_strncasecmp(p, "src", 3) == 0 ||
+		    g_ascii_strncasecmp(p, "cite", 4) == 0)
+			links++;
+	cost = links * it->desc_base->len;
+	c->resolved += cost;
+	if (cost <= MAX_DESC_LINKS && c->resolved <= MAX_RESOLVED)
+		return it->desc_base->text;
+	warn_item(c, it,
+	          "%" G_GSIZE_FORMAT " links in the description under a "
+	          "base URL of %" G_GSIZE_FORMAT
+	          " bytes, too many to resolve: its relative links are "
+	          "left out",
+	          links, it->desc_base->len);
+	return NULL;
+}
+
 /* (transfer full): the event of a kept item; NULL when, sanitised, it
  * has neither title nor text. */
 static EvfEvent *
@@ -1607,9 +1641,8 @@ event_of(Ctx *c, const Item *it)
 	ev->uid_line = 1;
 	ev->url = g_strdup(it->link);
 	if (it->desc != NULL) {
-		g_autofree char *html = sanitize_bounded(
-		    it->desc,
-		    it->desc_base != NULL ? it->desc_base->text : NULL, &cut);
+		g_autofree char *html =
+		    sanitize_bounded(it->desc, links_base(c, it), &cut);
 		g_autofree char *text = NULL;
 
 		/* Character references may bring back what the text
