@@ -1005,6 +1005,29 @@ test_limits_nested_links(void)
 	g_assert_cmpfloat(deep_cpu, <, 2.0 * one_cpu + 0.02);
 }
 
+/* 256 KiB of paragraphs ("a", a blank line, 87,000 times, as a
+ * partner's description may hold): the blank lines were squeezed with
+ * GRegex, which takes time of the text's length at each match (7 s). */
+static void
+test_limits_to_text_paragraphs(void)
+{
+	g_autoptr(GString) html = g_string_new(NULL);
+	g_autofree char *text = NULL;
+	clock_t t0;
+	double cpu;
+
+	while (html->len < 256 * 1024)
+		g_string_append(html, "a\n\n\n");
+	t0 = clock();
+	text = evf_html_to_text(html->str);
+	cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	g_test_message("256 KiB of paragraphs: %.2f s of CPU", cpu);
+	g_assert_cmpfloat(cpu, <, 0.5);
+	g_assert_true(g_str_has_prefix(text, "a\n\na\n\na"));
+	g_assert_true(g_str_has_suffix(text, "a\n\na"));
+	g_assert_null(strstr(text, "\n\n\n"));
+}
+
 /* "- - - … x": cmark-gfm takes seconds at 16,000 levels, minutes at
  * 100,000 (quadratic, in its renderers). */
 static void
@@ -1352,6 +1375,8 @@ main(int argc, char **argv)
 	                test_safe_url_upper_case_scheme);
 	g_test_add_func("/markdown/safe-url/refused", test_safe_url_refused);
 	g_test_add_func("/markdown/limits/nesting", test_limits_nesting);
+	g_test_add_func("/markdown/limits/to-text-paragraphs",
+	                test_limits_to_text_paragraphs);
 	g_test_add_func("/markdown/limits/nested-links",
 	                test_limits_nested_links);
 	g_test_add_func("/markdown/limits/nesting-across-lines",
