@@ -377,29 +377,51 @@ warn_item(Ctx *c, const Item *it, const char *fmt, ...)
 		warn(c, it->line, "%s", msg);
 }
 
-/* (transfer full): plain text as HTML paragraphs. */
+/* @para (trimmed in place) as an HTML paragraph, its lines apart by
+ * <br>; nothing when it is blank. */
+static void
+add_paragraph(GString *out, char *para)
+{
+	g_autofree char *esc = NULL;
+	g_auto(GStrv) lines = NULL;
+
+	g_strstrip(para);
+	if (para[0] == '\0')
+		return;
+	esc = g_markup_escape_text(para, -1);
+	lines = g_strsplit(esc, "\n", -1);
+	g_string_append(out, "<p>");
+	for (guint j = 0; lines[j] != NULL; j++)
+		g_string_append_printf(out, "%s%s", j > 0 ? "<br>" : "",
+		                       lines[j]);
+	g_string_append(out, "</p>\n");
+}
+
+/* (transfer full): plain text as HTML paragraphs, apart where a line holds
+ * only spaces and tabs. (Line by line: splitting with GRegex takes time of
+ * the text's length at each paragraph.) */
 static char *
 text_to_html(const char *text)
 {
 	g_autofree char *clean = evf_text_sanitize(text, -1);
-	g_auto(GStrv) paras = g_regex_split_simple("\n[ \t]*\n", clean, 0, 0);
+	g_autoptr(GString) para = g_string_new(NULL);
 	GString *out = g_string_new(NULL);
 
-	for (guint i = 0; paras[i] != NULL; i++) {
-		g_autofree char *esc = NULL;
-		g_auto(GStrv) lines = NULL;
+	for (const char *line = clean; line != NULL;) {
+		const char *end = strchr(line, '\n');
+		gsize len = end != NULL ? (gsize)(end - line) : strlen(line);
 
-		g_strstrip(paras[i]);
-		if (paras[i][0] == '\0')
-			continue;
-		esc = g_markup_escape_text(paras[i], -1);
-		lines = g_strsplit(esc, "\n", -1);
-		g_string_append(out, "<p>");
-		for (guint j = 0; lines[j] != NULL; j++)
-			g_string_append_printf(out, "%s%s", j > 0 ? "<br>" : "",
-			                       lines[j]);
-		g_string_append(out, "</p>\n");
+		if (strspn(line, " \t") >= len) {
+			add_paragraph(out, para->str);
+			g_string_truncate(para, 0);
+		} else {
+			if (para->len > 0)
+				g_string_append_c(para, '\n');
+			g_string_append_len(para, line, (gssize)len);
+		}
+		line = end != NULL ? end + 1 : NULL;
 	}
+	add_paragraph(out, para->str);
 	return g_string_free(out, FALSE);
 }
 
