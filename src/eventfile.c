@@ -1524,7 +1524,15 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		return NULL;
 	}
 	if (ev->uid == NULL) {
-		ev->uid = evf_uuid5(EVF_UUID_NAMESPACE, stem);
+		/* The name as written, composed: macOS and some sync tools
+		 * write a name decomposed (NFD), which would otherwise give
+		 * the same file another identity. A name that is not UTF-8
+		 * is taken as its bytes. */
+		g_autofree char *name = g_utf8_validate(stem, -1, NULL)
+		                            ? evf_text_nfc(stem)
+		                            : g_strdup(stem);
+
+		ev->uid = evf_uuid5(EVF_UUID_NAMESPACE, name);
 		ev->uid_line = ev->uid_col = 1;
 	}
 	evf_event_update_fingerprint(ev);

@@ -2511,6 +2511,40 @@ test_error_several_reported(void)
 
 /* ------------------------------------------------------------ identity */
 
+/* The same name decomposed (NFD, as macOS writes it) is the same event:
+ * its identity is that of the name composed (NFC), which is what it was
+ * before; a name that is not UTF-8 is taken as its bytes. */
+static void
+test_uid_default_nfc(void)
+{
+	static const char text[] = "---\n"
+	                           "title: Caf\xc3\xa9 meeting\n"
+	                           "start: 2018-05-22\n"
+	                           "---\n";
+	const char *nfc = "2018-05-22-caf\xc3\xa9-sr\xc4\x91"
+	                  "an";
+	const char *nfd = "2018-05-22-cafe\xcc\x81-sr\xc4\x91"
+	                  "an";
+	const char *latin1 = "2018-05-22-caf\xe9";
+	g_autofree char *want = evf_uuid5(EVF_UUID_NAMESPACE, nfc);
+	g_autofree char *want_bytes = evf_uuid5(EVF_UUID_NAMESPACE, latin1);
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(EvfEvent) a = parse_full(nfc, text, strlen(text), diags);
+	g_autoptr(EvfEvent) b = parse_full(nfd, text, strlen(text), diags);
+	g_autoptr(EvfEvent) c = parse_full(latin1, text, strlen(text), diags);
+
+	g_assert_cmpuint(diags->len, ==, 0);
+	if (a == NULL || b == NULL || c == NULL) {
+		g_test_fail();
+		return;
+	}
+	g_assert_cmpstr(a->uid, ==, want);
+	g_assert_cmpstr(b->uid, ==, want);
+	g_assert_cmpstr(c->uid, ==, want_bytes);
+	/* and the slug, the address, is the same too */
+	g_assert_cmpstr(a->slug, ==, b->slug);
+}
+
 static void
 test_uid_default(void)
 {
@@ -2863,6 +2897,8 @@ main(int argc, char **argv)
 	                test_error_body_too_large);
 
 	g_test_add_func("/eventfile/identity/default-uid", test_uid_default);
+	g_test_add_func("/eventfile/identity/default-uid-nfc",
+	                test_uid_default_nfc);
 	g_test_add_func("/eventfile/identity/fingerprint-title-change",
 	                test_fingerprint_title_change);
 	g_test_add_func("/eventfile/identity/fingerprint-formatting-only",

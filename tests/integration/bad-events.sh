@@ -252,4 +252,39 @@ else
 	diff "$u/alone" "$u/among" | head -20 | sed 's/^/# /'
 fi
 
+# The same name written twice, composed (NFC) and decomposed (NFD, as a
+# Mac or a sync tool writes it): one event, so one identity, and the two
+# files are reported as sharing it, each naming the other.
+v=$(mktmp)
+mkdir "$v/events"
+nfc=$(printf 'caf\303\251')
+nfd=$(printf 'cafe\314\201')
+for n in "$nfc" "$nfd"; do
+	cat >"$v/events/$n.md" <<'EOF'
+---
+title: Café meeting
+start: 2018-05-22
+---
+The same event, saved twice.
+EOF
+done
+write_config "$v" "$v/events"
+for cmd in check build; do
+	run "$cmd" "$v/evfeed.conf" "$v/$cmd"
+	test "$status" -eq 1
+	ok $? "names in NFC and NFD: $cmd exits with status 1"
+	if has_diag "$v/$cmd.err" "$nfc.md" 1 "duplicate uid.*also used by .*/$nfd[.]md" &&
+	    has_diag "$v/$cmd.err" "$nfd.md" 1 "duplicate uid.*also used by .*/$nfc[.]md"; then
+		pass "names in NFC and NFD: $cmd reports one uid for both files"
+	else
+		fail "names in NFC and NFD: $cmd reports one uid for both files"
+		diag_file "$v/$cmd.err"
+	fi
+done
+if [ -z "$(find "$v/public" -type f 2>/dev/null)" ]; then
+	pass "names in NFC and NFD: build publishes nothing"
+else
+	fail "names in NFC and NFD: build publishes nothing"
+fi
+
 done_testing
