@@ -52,6 +52,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Node, node_free)
 
 typedef struct {
 	const char *path;
+	const char *text; /* the front matter, @len bytes */
+	gsize len;
 	guint line_offset; /* file line of the front matter's first line, - 1 */
 	GPtrArray *diags;
 	yaml_parser_t parser;
@@ -136,6 +138,116 @@ reader_error(Reader *r, yaml_mark_t mark, const char *msg)
 	r->failed = TRUE;
 }
 
+/* (transfer full): the line @line of the file, which is in the front
+ * matter, without its line break. */
+static char *
+front_matter_line(const Reader *r, guint line)
+{
+	const char *p = r->text, *end = r->text + r->len, *nl;
+
+	for (guint i = r->line_offset + 1; i < line && p < end; i++) {
+		nl = memchr(p, '\n', end - p);
+		p = nl != NULL ? nl + 1 : end;
+	}
+	nl = memchr(p, '\n', end - p);
+	return g_strndup(p, (nl != NULL ? nl : end) - p);
+}
+
+/* (transfer full): @value as a YAML quoted string: in double quotes
+ * unless it holds one or a backslash, else in single quotes. */
+static char *
+quoted(const char *value)
+{
+	g_auto(GStrv) parts = NULL;
+	g_autofree char *doubled = NULL;
+
+	if (strpbrk(value, "\"\\") == NULL)
+		return g_strdup_printf("\"%s\"", value);
+	parts = g_strsplit(value, "'", -1);
+	doubled = g_strjoinv("''", parts);
+	return g_strdup_printf("'%s'", doubled);
+}
+
+/* (transfer full): what an editor did wrong on @text, the line of the
+ * file at which libyaml found @problem, in words that say how to put it
+ * right; NULL when that is not known. YAML gives meaning to a value's
+ * first character and to ': ' in it, which titles copied from a listing
+ * often have. */
+static char *
+syntax_hint(const char *text, const char *problem)
+{
+	static GRegex *key_line, *list_item;
+	g_autoptr(GMatchInfo) m = NULL;
+	g_autofree char *indent = NULL, *key = NULL, *space = NULL;
+	g_autofree char *value = NULL, *fixed = NULL;
+	gsize n;
+
+	if (strstr(problem, "cannot start any token") != NULL &&
+	    strchr(text, '\t') != NULL)
+		return g_strdup("a tab character: YAML indents and separates "
+		                "with spaces only");
+	if (g_regex_match(evf_regex_once(&list_item, "^\\s*- ", 0), text, 0,
+	                  NULL) &&
+	    strstr(problem, "expected key") != NULL)
+		return g_strdup("the items of a list must start in the same "
+		                "column, one under the other");
+	if (strstr(problem, "<document start>") != NULL)
+		return g_strdup("every key starts at the beginning of its "
+		                "line, with no space before it");
+	if (!g_regex_match(evf_regex_once(&key_line,
+	                                  "^( *)([A-Za-z_][A-Za-z0-9_]*):"
+	                                  "([ \\t]*)(.*?)\\s*$",
+	                                  0),
+	                   text, 0, &m))
+		return strstr(problem, "could not find expected ':'") != NULL
+		           ? g_strdup("expected a line 'key: value' (the "
+		                      "description goes after the closing "
+		                      "'---')")
+		           : NULL;
+	indent = g_match_info_fetch(m, 1);
+	key = g_match_info_fetch(m, 2);
+	space = g_match_info_fetch(m, 3);
+	value = g_match_info_fetch(m, 4);
+	if (indent[0] != '\0')
+		return g_strdup_printf("'%s' is indented: every key starts at "
+		                       "the beginning of its line",
+		                       key);
+	if (space[0] == '\0' && value[0] != '\0')
+		return g_strdup_printf("a space is missing after '%s:' (write "
+		                       "'%s: %s')",
+		                       key, key, value);
+	n = strlen(value);
+	if (n >= 2 && (value[0] == '"' || value[0] == '\'') &&
+	    strchr(value + 1, value[0]) != value + n - 1) {
+		/* "The "Big" Event": the text after a closing quote */
+		g_autofree char *inner = value[n - 1] == value[0]
+		                             ? g_strndup(value + 1, n - 2)
+		                             : g_strdup(value);
+
+		fixed = quoted(inner);
+		return g_strdup_printf(
+		    "%s: text after the closing quote; to have %s "
+		    "in a value, put the value in the other kind of quotes: "
+		    "%s: %s",
+		    key, value[0] == '"' ? "a '\"'" : "an apostrophe", key,
+		    fixed);
+	}
+	if (value[0] != '\0' && (strchr("@`%*&!|>?[{", value[0]) != NULL ||
+	                         (value[0] == '-' && value[1] == ' '))) {
+		fixed = quoted(value);
+		return g_strdup_printf("%s: a value that begins with '%c' must "
+		                       "be put in quotes: %s: %s",
+		                       key, value[0], key, fixed);
+	}
+	if (strstr(value, ": ") != NULL) {
+		fixed = quoted(value);
+		return g_strdup_printf("%s: a value that holds ': ' must be "
+		                       "put in quotes: %s: %s",
+		                       key, key, fixed);
+	}
+	return NULL;
+}
+
 /* Takes the next event; FALSE (with a diagnostic) on a syntax error. */
 static gboolean
 next_event(Reader *r, yaml_event_t *ev)
@@ -148,8 +260,11 @@ next_event(Reader *r, yaml_event_t *ev)
 	}
 	if (!yaml_parser_parse(&r->parser, ev)) {
 		const char *context = r->parser.context;
+		yaml_mark_t at = r->parser.problem_mark;
 		g_autofree char *opened = NULL;
 		g_autofree char *msg = NULL;
+		g_autofree char *text = NULL;
+		g_autofree char *hint = NULL;
 		guint line, col, at_line, at_col;
 
 		/* A '[' or '{' left open is found lines later, where the
@@ -168,14 +283,29 @@ next_event(Reader *r, yaml_event_t *ev)
 		    context ? " " : "", context ? context : "",
 		    opened ? opened : "");
 		/* An unterminated string is reported where it opens, as a
-		 * compiler does, not at the end of the front matter. */
-		reader_error(
-		    r,
-		    r->parser.context != NULL &&
-		            strstr(r->parser.context, "quoted scalar") != NULL
-		        ? r->parser.context_mark
-		        : r->parser.problem_mark,
-		    msg);
+		 * compiler does, not at the end of the front matter; so is
+		 * a key without its ':' (found on the next line) and an
+		 * alias or anchor without a name. */
+		if (context != NULL &&
+		    (strstr(context, "quoted scalar") != NULL ||
+		     strstr(context, "simple key") != NULL ||
+		     strstr(context, "an alias") != NULL ||
+		     strstr(context, "an anchor") != NULL))
+			at = r->parser.context_mark;
+		mark_position(r, at, &line, &col);
+		text = front_matter_line(r, line);
+		if (context != NULL && strstr(context, "quoted scalar") != NULL)
+			hint = g_strdup("the quote that opens here is not "
+			                "closed: end the value with the same "
+			                "quote");
+		else if (r->parser.problem != NULL)
+			hint = syntax_hint(text, r->parser.problem);
+		if (hint != NULL) {
+			g_autofree char *yaml = g_steal_pointer(&msg);
+
+			msg = g_strdup_printf("%s (YAML: %s)", hint, yaml);
+		}
+		reader_error(r, at, msg);
 		return FALSE;
 	}
 	return TRUE;
@@ -236,7 +366,8 @@ tag_allowed(Reader *r, const yaml_mark_t mark, const yaml_char_t *tag,
 	            ? g_strconcat("!!", t + strlen(core), NULL)
 	            : evf_text_oneline(t);
 	msg = g_strdup_printf("YAML tags such as '%s' are not supported; "
-	                      "write the value as plain text",
+	                      "write the value as plain text, in quotes "
+	                      "if it begins with '!'",
 	                      shown);
 	reader_error(r, mark, msg);
 	return FALSE;
@@ -258,7 +389,8 @@ read_node(Reader *r, yaml_event_t *ev, guint depth)
 	switch (ev->type) {
 	case YAML_ALIAS_EVENT:
 		reader_error(r, ev->start_mark,
-		             "YAML aliases are not supported");
+		             "YAML aliases are not supported; to begin a "
+		             "text with '*', put it in quotes");
 		return NULL;
 	case YAML_SCALAR_EVENT: {
 		Node *n;
@@ -307,7 +439,8 @@ read_node(Reader *r, yaml_event_t *ev, guint depth)
 		return NULL;
 	}
 	reader_error(r, ev->start_mark,
-	             "YAML anchors and aliases are not supported");
+	             "YAML anchors and aliases are not supported; to begin a "
+	             "text with '&' or '*', put it in quotes");
 	return NULL;
 }
 
@@ -317,6 +450,8 @@ read_front_matter(const char *path, const char *text, gsize len,
                   guint line_offset, GPtrArray *diags)
 {
 	Reader r = { .path = path,
+		     .text = text,
+		     .len = len,
 		     .line_offset = line_offset,
 		     .diags = diags,
 		     .starts = line_starts(text, len) };
@@ -348,9 +483,21 @@ read_front_matter(const char *path, const char *text, gsize len,
 			}
 			root = read_node(&r, &ev, 1);
 			if (root != NULL && root->kind != NODE_MAPPING) {
-				reader_error(&r, ev.start_mark,
-				             "front matter must be a mapping "
-				             "of keys to values");
+				/* a first line that is no 'key: value' */
+				g_autofree char *first =
+				    front_matter_line(&r, root->line);
+				g_autofree char *hint =
+				    root->kind == NODE_SCALAR
+				        ? syntax_hint(first, "could not find "
+				                             "expected ':'")
+				        : NULL;
+				g_autofree char *msg = g_strdup_printf(
+				    "front matter must be a mapping of keys to "
+				    "values%s%s",
+				    hint != NULL ? ": " : "",
+				    hint != NULL ? hint : "");
+
+				reader_error(&r, ev.start_mark, msg);
 			}
 			break;
 		}

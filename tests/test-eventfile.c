@@ -1462,6 +1462,111 @@ test_error_yaml_syntax(void)
 	             2, 9, "mapping values are not allowed");
 }
 
+/* A YAML syntax error is said in an editor's words, at the line that
+ * needs the change: most come from a title copied from a listing that
+ * begins with a character YAML reserves or holds ': '. */
+static void
+test_error_yaml_hints(void)
+{
+	static const struct {
+		const char *line; /* line 2 of the front matter */
+		guint line_no, col;
+		const char *needle;
+	} cases[] = {
+		{ "title: @home event", 2, 8,
+		  "title: a value that begins with '@' must be put in quotes: "
+		  "title: \"@home event\"" },
+		{ "title: `code` event", 2, 8,
+		  "a value that begins with '`' must be put in quotes" },
+		{ "title: %done", 2, 8,
+		  "a value that begins with '%' must be put in quotes" },
+		{ "title: *Important* event", 2, 8,
+		  "title: a value that begins with '*' must be put in quotes: "
+		  "title: \"*Important* event\"" },
+		{ "title: & Co", 2, 8,
+		  "a value that begins with '&' must be put in quotes" },
+		{ "title: | Important", 2, 10,
+		  "a value that begins with '|' must be put in quotes" },
+		{ "title: > 100 participants", 2, 10,
+		  "a value that begins with '>' must be put in quotes" },
+		{ "title: ? what", 2, 8,
+		  "a value that begins with '?' must be put in quotes" },
+		{ "title: - draft", 2, 8,
+		  "a value that begins with '-' must be put in quotes" },
+		{ "title: [DRAFT] Event", 2, 16,
+		  "title: a value that begins with '[' must be put in quotes: "
+		  "title: \"[DRAFT] Event\"" },
+		{ "title: Conference: Criminal Justice", 2, 18,
+		  "title: a value that holds ': ' must be put in quotes: "
+		  "title: \"Conference: Criminal Justice\"" },
+		{ "title:\tConference: Criminal Justice", 2, 18,
+		  "a value that holds ': ' must be put in quotes" },
+		{ "title: \"The \"Big\" Event\"", 2, 14,
+		  "title: text after the closing quote; to have a '\"' in a "
+		  "value, put the value in the other kind of quotes: "
+		  "title: 'The \"Big\" Event'" },
+		{ "title: 'It's here'", 2, 12,
+		  "to have an apostrophe in a value, put the value in the other "
+		  "kind of quotes: title: \"It's here\"" },
+		{ "title: \"OSCE\" workshop", 2, 15,
+		  "title: '\"OSCE\" workshop'" },
+		{ "title:Workshop", 2, 1,
+		  "front matter must be a mapping of keys to values: a space "
+		  "is missing after 'title:' (write 'title: Workshop')" },
+		{ "Workshop on borders", 2, 1,
+		  "front matter must be a mapping of keys to values: expected "
+		  "a line 'key: value'" },
+		{ "title: \"Workshop", 2, 8,
+		  "the quote that opens here is not closed" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text = g_strdup_printf(
+		    "---\n%s\nstart: 2018-05-22\n---\n", cases[i].line);
+
+		assert_error(text, cases[i].line_no, cases[i].col,
+		             cases[i].needle);
+	}
+	/* the items of a list, and a tab */
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "categories:\n"
+	             "  - security\n"
+	             " - borders\n"
+	             "---\n",
+	             6, 2, "the items of a list must start in the same column");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "organizer:\n"
+	             "\t- OSCE\n"
+	             "---\n",
+	             5, 1,
+	             "a tab character: YAML indents and separates with "
+	             "spaces only");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             " start: 2018-05-22\n"
+	             "---\n",
+	             3, 7,
+	             "'start' is indented: every key starts at the "
+	             "beginning of its line");
+	/* a key without its ':', found only on the next line, is
+	 * reported at its own */
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start:2018-05-22\n"
+	             "location: Ljubljana\n"
+	             "---\n",
+	             3, 1, "a space is missing after 'start:'");
+	/* anchors, aliases and tags say how to begin a text so */
+	assert_error("---\ntitle: &more\nstart: 2018-05-22\n---\n", 2, 8,
+	             "to begin a text with '&' or '*', put it in quotes");
+	assert_error("---\ntitle: !Important\nstart: 2018-05-22\n---\n", 2, 8,
+	             "in quotes if it begins with '!'");
+}
+
 static void
 test_error_invalid_utf8(void)
 {
@@ -2859,6 +2964,7 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/syntax/unclosed-quote",
 	                test_error_unclosed_quote);
 	g_test_add_func("/eventfile/syntax/yaml-error", test_error_yaml_syntax);
+	g_test_add_func("/eventfile/syntax/yaml-hints", test_error_yaml_hints);
 	g_test_add_func("/eventfile/syntax/invalid-utf8",
 	                test_error_invalid_utf8);
 	g_test_add_func("/eventfile/syntax/utf16", test_error_utf16);
