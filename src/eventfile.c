@@ -1210,6 +1210,118 @@ lookup(const Node *map, const char *key)
 	return i < 0 ? NULL : g_ptr_array_index(map->items, i + 1);
 }
 
+/* The number of single-character edits from @a to @b (ASCII, short),
+ * G_MAXUINT when longer than a key. */
+static guint
+edit_distance(const char *a, const char *b)
+{
+	guint la = strlen(a), lb = strlen(b), row[32];
+
+	if (la >= G_N_ELEMENTS(row) || lb >= G_N_ELEMENTS(row))
+		return G_MAXUINT;
+	for (guint j = 0; j <= lb; j++)
+		row[j] = j;
+	for (guint i = 1; i <= la; i++) {
+		guint diag = row[0];
+
+		row[0] = i;
+		for (guint j = 1; j <= lb; j++) {
+			guint up = row[j];
+			guint cost = g_ascii_tolower(a[i - 1]) ==
+			                     g_ascii_tolower(b[j - 1])
+			                 ? 0
+			                 : 1;
+
+			row[j] =
+			    MIN(MIN(row[j] + 1, row[j - 1] + 1), diag + cost);
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* (transfer full): what an editor most likely meant by the unknown key
+ * @key, said as the end of its diagnostic. */
+static char *
+key_advice(const char *key)
+{
+	static const char *const meant[][2] = {
+		{ "date", "start" },
+		{ "time", "start" },
+		{ "begin", "start" },
+		{ "place", "location" },
+		{ "venue", "location" },
+		{ "where", "location" },
+		{ "category", "categories" },
+		{ "tags", "categories" },
+		{ "tag", "categories" },
+		{ "link", "url" },
+		{ "website", "url" },
+		{ "web", "url" },
+		{ "organiser", "organizer" },
+		{ "organizers", "organizer" },
+		{ "organisers", "organizer" },
+		{ "email", "organizer_email" },
+		{ "tz", "timezone" },
+		{ "zone", "timezone" },
+		{ "time_zone", "timezone" },
+		{ "rrule", "recurrence" },
+		{ "repeat", "recurrence" },
+		{ "state", "status" },
+		{ "name", "title" },
+		{ "finish", "end" },
+		{ "until", "end" },
+		{ "id", "uid" },
+	};
+	const char *best = NULL;
+	guint best_d = 3;
+
+	for (guint j = 0; j < G_N_ELEMENTS(known_keys); j++)
+		if (g_ascii_strcasecmp(known_keys[j], key) == 0)
+			return g_strdup_printf("keys are written in lower "
+			                       "case: '%s'",
+			                       known_keys[j]);
+	if (g_ascii_strcasecmp(key, "description") == 0 ||
+	    g_ascii_strcasecmp(key, "summary") == 0 ||
+	    g_ascii_strcasecmp(key, "body") == 0)
+		return g_strdup("the description is not a key: write it "
+		                "after the closing '---'");
+	for (guint j = 0; j < G_N_ELEMENTS(meant); j++)
+		if (g_ascii_strcasecmp(meant[j][0], key) == 0)
+			return g_strdup_printf("did you mean '%s'?",
+			                       meant[j][1]);
+	/* a typing slip: one or two letters off a key not much shorter */
+	for (guint j = 0; j < G_N_ELEMENTS(known_keys); j++) {
+		guint d = edit_distance(key, known_keys[j]);
+
+		if (d < best_d && d < strlen(known_keys[j]) / 2 + 1) {
+			best = known_keys[j];
+			best_d = d;
+		}
+	}
+	if (best != NULL)
+		return g_strdup_printf("did you mean '%s'?", best);
+	return g_strdup("known keys: title, start, end, timezone, location, "
+	                "geo, organizer, organizer_email, categories, url, "
+	                "status, uid, published, image, recurrence");
+}
+
+/* Whether @map has a key that is @key in another case ('Title'), which
+ * check_keys reports. */
+static gboolean
+has_key_in_other_case(const Node *map, const char *key)
+{
+	for (guint i = 0; i + 1 < map->items->len; i += 2) {
+		const Node *k = g_ptr_array_index(map->items, i);
+
+		if (k->kind == NODE_SCALAR &&
+		    g_ascii_strcasecmp(k->value, key) == 0 &&
+		    strcmp(k->value, key) != 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 static void
 check_keys(Ctx *c, const Node *map)
 {
@@ -1235,14 +1347,12 @@ check_keys(Ctx *c, const Node *map)
 		g_hash_table_insert(seen, k->value, (gpointer)k);
 		for (guint j = 0; j < G_N_ELEMENTS(known_keys); j++)
 			known |= strcmp(known_keys[j], k->value) == 0;
-		if (!known)
-			ctx_error(c, k,
-			          "unknown key '%s' (known keys: title, "
-			          "start, end, timezone, location, geo, "
-			          "organizer, organizer_email, categories, "
-			          "url, status, uid, published, image, "
-			          "recurrence)",
-			          k->value);
+		if (!known) {
+			g_autofree char *advice = key_advice(k->value);
+
+			ctx_error(c, k, "unknown key '%s' (%s)", k->value,
+			          advice);
+		}
 	}
 }
 
@@ -1282,9 +1392,10 @@ read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 		tzid = g_strdup("UTC");
 	}
 	if (start == NULL) {
-		ctx_error(c, map,
-		          "missing key 'start' (a date, a date-time "
-		          "or tba)");
+		if (!has_key_in_other_case(map, "start"))
+			ctx_error(c, map,
+			          "missing key 'start' (a date, a date-time "
+			          "or tba)");
 		dates_ok = FALSE;
 	} else if (!want_when(c, "start", start, tzid, TRUE, &s)) {
 		dates_ok = FALSE;
@@ -1407,10 +1518,11 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 	gint i;
 
 	check_keys(c, map);
-	if ((n = lookup(map, "title")) == NULL)
-		ctx_error(c, map, "missing key 'title'");
-	else if ((ev->title = want_text(c, "title", n)) != NULL &&
-	         ev->title[0] == '\0')
+	if ((n = lookup(map, "title")) == NULL) {
+		if (!has_key_in_other_case(map, "title"))
+			ctx_error(c, map, "missing key 'title'");
+	} else if ((ev->title = want_text(c, "title", n)) != NULL &&
+	           ev->title[0] == '\0')
 		ctx_error(c, n, "title: empty value");
 	read_dates(c, map, ev);
 	if ((n = lookup(map, "location")) != NULL)

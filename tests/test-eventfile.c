@@ -1462,6 +1462,47 @@ test_error_yaml_syntax(void)
 	             2, 9, "mapping values are not allowed");
 }
 
+/* An unknown key says what the editor most likely meant; a required key
+ * written in another case is reported once, as that. */
+static void
+test_error_key_advice(void)
+{
+	static const struct {
+		const char *line;
+		const char *needle;
+	} cases[] = {
+		{ "Location: Ljubljana",
+		  "unknown key 'Location' (keys are written in lower case: "
+		  "'location')" },
+		{ "locaton: Ljubljana",
+		  "unknown key 'locaton' (did you mean 'location'?)" },
+		{ "organiser: OSCE",
+		  "unknown key 'organiser' (did you mean 'organizer'?)" },
+		{ "venue: Ljubljana",
+		  "unknown key 'venue' (did you mean 'location'?)" },
+		{ "category: security",
+		  "unknown key 'category' (did you mean 'categories'?)" },
+		{ "description: A workshop",
+		  "the description is not a key: write it after the closing "
+		  "'---'" },
+		{ "wibble: 1", "(known keys: title, start, end, timezone," },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text = g_strdup_printf(
+		    "---\ntitle: Workshop\nstart: 2018-05-22\n%s\n---\n",
+		    cases[i].line);
+
+		assert_error(text, 4, 1, cases[i].needle);
+	}
+	assert_error("---\nTitle: Workshop\nstart: 2018-05-22\n---\n", 2, 1,
+	             "unknown key 'Title' (keys are written in lower case: "
+	             "'title')");
+	assert_error("---\ntitle: Workshop\nSTART: 2018-05-22\n---\n", 3, 1,
+	             "unknown key 'START' (keys are written in lower case: "
+	             "'start')");
+}
+
 /* A YAML syntax error is said in an editor's words, at the line that
  * needs the change: most come from a title copied from a listing that
  * begins with a character YAML reserves or holds ': '. */
@@ -2965,6 +3006,7 @@ main(int argc, char **argv)
 	                test_error_unclosed_quote);
 	g_test_add_func("/eventfile/syntax/yaml-error", test_error_yaml_syntax);
 	g_test_add_func("/eventfile/syntax/yaml-hints", test_error_yaml_hints);
+	g_test_add_func("/eventfile/syntax/key-advice", test_error_key_advice);
 	g_test_add_func("/eventfile/syntax/invalid-utf8",
 	                test_error_invalid_utf8);
 	g_test_add_func("/eventfile/syntax/utf16", test_error_utf16);
