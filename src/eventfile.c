@@ -1671,6 +1671,7 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 	g_autoptr(Node) map = NULL;
 	const char *end = data + len, *p, *fm, *fm_end = NULL, *body;
 	const char *invalid = NULL;
+	g_autofree char *lf = NULL;
 	g_autoptr(GError) md_error = NULL;
 	guint line, col, body_line, md_line = 1, leading = 0;
 
@@ -1695,6 +1696,19 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		                    "Windows-1252 or ISO 8859? save it as "
 		                    "UTF-8)");
 		return NULL;
+	}
+	/* Lines that end in CR alone, as old Mac editors save them, are
+	 * read as lines: the same bytes but for the line ends, so the
+	 * same positions. (A CR alone among lines that end otherwise is
+	 * left to YAML and Markdown.) */
+	if (memchr(data, '\n', len) == NULL &&
+	    memchr(data, '\r', len) != NULL) {
+		lf = g_memdup2(data, len);
+		for (gsize i = 0; i < len; i++)
+			if (lf[i] == '\r')
+				lf[i] = '\n';
+		data = lf;
+		end = data + len;
 	}
 	p = data;
 	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)

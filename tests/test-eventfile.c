@@ -829,6 +829,34 @@ test_format_crlf_positions(void)
 	             3, 8, "no month 13");
 }
 
+/* Lines that end in CR alone (old Mac editors) are lines, and an error
+ * is at the line an editor shows. */
+static void
+test_format_cr_only(void)
+{
+	static const char text[] = "---\r"
+	                           "title: Workshop\r"
+	                           "start: 2018-05-22\r"
+	                           "location: Ljubljana\r"
+	                           "---\r"
+	                           "First paragraph.\r"
+	                           "\r"
+	                           "Second paragraph.\r";
+	g_autoptr(EvfEvent) ev = parse_ok(text);
+
+	if (ev == NULL)
+		return;
+	g_assert_cmpstr(ev->title, ==, "Workshop");
+	g_assert_cmpstr(ev->location, ==, "Ljubljana");
+	g_assert_cmpstr(ev->description_md, ==,
+	                "First paragraph.\n\nSecond paragraph.");
+	assert_error("---\r"
+	             "title: Workshop\r"
+	             "start: 2018-13-01\r"
+	             "---\r",
+	             3, 8, "no month 13");
+}
+
 static void
 test_format_bom_positions(void)
 {
@@ -2909,6 +2937,7 @@ main(int argc, char **argv)
 
 	g_test_add_func("/eventfile/format/crlf-and-bom",
 	                test_format_crlf_and_bom);
+	g_test_add_func("/eventfile/format/cr-only", test_format_cr_only);
 	g_test_add_func("/eventfile/format/crlf-positions",
 	                test_format_crlf_positions);
 	g_test_add_func("/eventfile/format/bom-positions",
