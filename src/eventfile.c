@@ -694,8 +694,26 @@ want_url(Ctx *c, const char *key, const Node *n)
 	    (g_ascii_strcasecmp(g_uri_get_scheme(uri), "http") != 0 &&
 	     g_ascii_strcasecmp(g_uri_get_scheme(uri), "https") != 0) ||
 	    strpbrk(s, " \"<>") != NULL) {
-		ctx_error(c, n, "%s: not an absolute http or https URL: '%s'",
-		          key, s);
+		static GRegex *host_first;
+		g_autofree char *how = NULL;
+		gboolean bare = g_regex_match(
+		    evf_regex_once(&host_first,
+		                   "^[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+(:[0-9]+)?"
+		                   "([/?#][^ \"<>]*)?$",
+		                   0),
+		    s, 0, NULL);
+
+		/* www.osce.org/event: the scheme left out */
+		if (bare)
+			how = g_strdup_printf(" (write it with its scheme: "
+			                      "'https://%s')",
+			                      s);
+		else if (strchr(s, ' ') != NULL &&
+		         (g_str_has_prefix(s, "http://") ||
+		          g_str_has_prefix(s, "https://")))
+			how = g_strdup(" (write each space in it as %20)");
+		ctx_error(c, n, "%s: not an absolute http or https URL: '%s'%s",
+		          key, s, how != NULL ? how : "");
 		return NULL;
 	}
 	/* A link with non-ASCII characters in it (an IRI) is written as
@@ -773,8 +791,10 @@ want_when(Ctx *c, const char *key, const Node *n, const char *zone,
 	}
 	hs = g_match_info_fetch(m, 4);
 	if (y < 1900 || y > 2200) {
-		ctx_error(c, n, "%s: invalid date '%s': year out of range", key,
-		          s);
+		ctx_error(c, n,
+		          "%s: invalid date '%s': the year must be from "
+		          "1900 to 2200 (year out of range)",
+		          key, s);
 		return FALSE;
 	}
 	if (mo < 1 || mo > 12) {

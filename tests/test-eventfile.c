@@ -2591,6 +2591,33 @@ test_error_published_future(void)
 	}
 }
 
+/* A URL with its scheme left out, or with a space, and a year out of
+ * range say what would be right. */
+static void
+test_error_value_advice(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "url: www.osce.org/event/123\n"
+	             "---\n",
+	             4, 6,
+	             "url: not an absolute http or https URL: "
+	             "'www.osce.org/event/123' (write it with its scheme: "
+	             "'https://www.osce.org/event/123')");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "image: https://www.osce.org/my image.png\n"
+	             "---\n",
+	             4, 8, "(write each space in it as %20)");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 0201-05-22\n"
+	             "---\n",
+	             3, 8, "the year must be from 1900 to 2200");
+}
+
 static void
 test_error_bad_values(void)
 {
@@ -3036,6 +3063,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/syntax/yaml-error", test_error_yaml_syntax);
 	g_test_add_func("/eventfile/syntax/yaml-hints", test_error_yaml_hints);
 	g_test_add_func("/eventfile/syntax/key-advice", test_error_key_advice);
+	g_test_add_func("/eventfile/syntax/value-advice",
+	                test_error_value_advice);
 	g_test_add_func("/eventfile/syntax/invalid-utf8",
 	                test_error_invalid_utf8);
 	g_test_add_func("/eventfile/syntax/utf16", test_error_utf16);
