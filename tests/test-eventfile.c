@@ -2591,6 +2591,36 @@ test_error_published_future(void)
 	}
 }
 
+/* A time zone name in the wrong case, with a space, a Windows name and
+ * an offset say what to write instead. */
+static void
+test_error_zone_advice(void)
+{
+	static const struct {
+		const char *zone;
+		const char *needle;
+	} cases[] = {
+		{ "europe/ljubljana", "(did you mean 'Europe/Ljubljana'?)" },
+		{ "\"America/New York\"",
+		  "(did you mean 'America/New_York'?)" },
+		{ "Central European Standard Time",
+		  "(a Windows name: write the IANA name of a city in the zone, "
+		  "such as Europe/Ljubljana)" },
+		{ "\"+02:00\"", "(an offset is written with the time, as in "
+		                "2018-05-22T09:30+02:00" },
+		{ "UTC+2", "(an offset is written with the time" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text =
+		    g_strdup_printf("---\ntitle: Workshop\nstart: "
+		                    "2018-05-22T09:30\ntimezone: %s\n---\n",
+		                    cases[i].zone);
+
+		assert_error(text, 4, 11, cases[i].needle);
+	}
+}
+
 /* A URL with its scheme left out, or with a space, and a year out of
  * range say what would be right. */
 static void
@@ -3063,6 +3093,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/syntax/yaml-error", test_error_yaml_syntax);
 	g_test_add_func("/eventfile/syntax/yaml-hints", test_error_yaml_hints);
 	g_test_add_func("/eventfile/syntax/key-advice", test_error_key_advice);
+	g_test_add_func("/eventfile/syntax/zone-advice",
+	                test_error_zone_advice);
 	g_test_add_func("/eventfile/syntax/value-advice",
 	                test_error_value_advice);
 	g_test_add_func("/eventfile/syntax/invalid-utf8",
