@@ -1592,11 +1592,18 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 	if ((n = lookup(map, "organizer_email")) != NULL &&
 	    (ev->organizer_email = want_string(c, "organizer_email", n)) !=
 	        NULL &&
-	    !g_regex_match(evf_regex_once(&email_form,
-	                                  "^[^@\\s<>\"]+@[^@\\s<>\"]+\\."
-	                                  "[^@\\s<>\"]+$",
-	                                  0),
-	                   ev->organizer_email, 0, NULL))
+	    g_ascii_strncasecmp(ev->organizer_email, "mailto:", 7) == 0)
+		/* the calendars add it: mailto:mailto:… */
+		ctx_error(c, n,
+		          "organizer_email: write the address without "
+		          "'mailto:' ('%s')",
+		          ev->organizer_email + 7);
+	else if (n != NULL && ev->organizer_email != NULL &&
+	         !g_regex_match(evf_regex_once(&email_form,
+	                                       "^[^@\\s<>\"]+@[^@\\s<>\"]+\\."
+	                                       "[^@\\s<>\"]+$",
+	                                       0),
+	                        ev->organizer_email, 0, NULL))
 		ctx_error(c, n, "organizer_email: not an e-mail address: '%s'",
 		          ev->organizer_email);
 	/* Categories clash across files (catalog.c): that error points at

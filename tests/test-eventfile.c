@@ -2591,6 +2591,22 @@ test_error_published_future(void)
 	}
 }
 
+/* An address with 'mailto:' in front, which the calendars would publish
+ * as mailto:mailto:, is refused with the address to write. */
+static void
+test_error_email_mailto(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "organizer: OSCE\n"
+	             "organizer_email: mailto:office@osce.org\n"
+	             "---\n",
+	             5, 18,
+	             "organizer_email: write the address without 'mailto:' "
+	             "('office@osce.org')");
+}
+
 /* A time zone name in the wrong case, with a space, a Windows name and
  * an offset say what to write instead. */
 static void
@@ -3093,6 +3109,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/syntax/yaml-error", test_error_yaml_syntax);
 	g_test_add_func("/eventfile/syntax/yaml-hints", test_error_yaml_hints);
 	g_test_add_func("/eventfile/syntax/key-advice", test_error_key_advice);
+	g_test_add_func("/eventfile/syntax/email-mailto",
+	                test_error_email_mailto);
 	g_test_add_func("/eventfile/syntax/zone-advice",
 	                test_error_zone_advice);
 	g_test_add_func("/eventfile/syntax/value-advice",
