@@ -101,6 +101,30 @@ key_find(const char *group, const char *key)
 	return NULL;
 }
 
+/* The key of @group that the unknown @key most likely misspells: the
+ * same in another case, or one or two letters off; NULL when none. */
+static const char *
+near_key(const char *group, const char *key)
+{
+	const char *best = NULL;
+	guint best_d = 3;
+
+	for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
+		guint d;
+
+		if (strcmp(keys[i].group, group) != 0)
+			continue;
+		if (g_ascii_strcasecmp(keys[i].key, key) == 0)
+			return keys[i].key;
+		d = evf_edit_distance(keys[i].key, key);
+		if (d < best_d && d < strlen(keys[i].key) / 2 + 1) {
+			best = keys[i].key;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
 /* Bytes of a section's name: a source's names a folder of the output. */
 #define MAX_SECTION 128
 
@@ -169,6 +193,64 @@ index_lines(const char *text, const char *path, GPtrArray *diags)
 			              header, n, l, first);
 	}
 	return lines;
+}
+
+/* Reports every line of @body that is no section header, "key=value" or
+ * comment, or that comes before the first section; GKeyFile refuses the
+ * file at the first, in words an editor has to puzzle out. Whether one
+ * was found. */
+static gboolean
+check_lines(const char *body, const char *path, GPtrArray *diags)
+{
+	static GRegex *colon_form;
+	g_auto(GStrv) split = g_strsplit(body, "\n", -1);
+	gboolean in_group = FALSE, found = FALSE;
+
+	for (guint i = 0; split[i] != NULL; i++) {
+		char *l = g_strstrip(split[i]);
+		g_autoptr(GMatchInfo) m = NULL;
+		g_autofree char *shown = NULL;
+
+		if (l[0] == '#' || l[0] == '\0')
+			continue;
+		if (l[0] == '[') {
+			in_group = TRUE;
+			continue;
+		}
+		shown = evf_text_oneline(l);
+		if (strchr(l, '=') != NULL) {
+			if (!in_group)
+				evf_diags_add(
+				    diags, path, i + 1, 0,
+				    "'%s' comes before any section: put "
+				    "it under the section it belongs to, "
+				    "such as [site]",
+				    shown);
+			found |= !in_group;
+			continue;
+		}
+		found = TRUE;
+		if (g_regex_match(evf_regex_once(&colon_form,
+		                                 "^([A-Za-z_][A-Za-z0-9_]*)"
+		                                 "\\s*:\\s*(.*)$",
+		                                 0),
+		                  l, 0, &m)) {
+			g_autofree char *key = g_match_info_fetch(m, 1);
+			g_autofree char *value = g_match_info_fetch(m, 2);
+
+			evf_diags_add(diags, path, i + 1, 0,
+			              "expected key=value: '%s' (write "
+			              "'%s=%s')",
+			              shown, key, value);
+		} else {
+			evf_diags_add(diags, path, i + 1, 0,
+			              "expected key=value, a [section] or a "
+			              "comment (a line that begins with '#'): "
+			              "'%s'",
+			              shown);
+		}
+	}
+	return found;
 }
 
 /* The line on which GKeyFile stops reading @body (its messages name no
@@ -721,10 +803,18 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 		}
 	}
 	if (reason != NULL) {
+		/* "max_items=50 # fifty": GKeyFile has no comments after a
+		 * value */
+		gboolean comment =
+		    strstr(value, " #") != NULL || strstr(value, "\t#") != NULL;
+
 		g_free(canon);
 		evf_diags_add(diags, shown, find_line(lines, group, spec->key),
-		              0, "[%s] %s: %s: '%s'", group, spec->key, reason,
-		              value);
+		              0, "[%s] %s: %s: '%s'%s", group, spec->key,
+		              reason, value,
+		              comment ? " (a '#' after a value is part of it: "
+		                        "put a comment on a line of its own)"
+		                      : "");
 		return;
 	}
 	apply(cfg, src, spec, canon, num);
@@ -809,6 +899,8 @@ evf_config_load(const char *path, GPtrArray *diags)
 			}
 		}
 	}
+	if (check_lines(body, path, diags))
+		return NULL;
 	if (!g_key_file_load_from_data(kf, body, -1, G_KEY_FILE_NONE, &error)) {
 		evf_diags_add(diags, path, parse_error_line(body), 0, "%s",
 		              error->message);
@@ -823,16 +915,28 @@ evf_config_load(const char *path, GPtrArray *diags)
 		g_auto(GStrv) names = g_key_file_get_keys(kf, g, NULL, NULL);
 
 		if (!known_group(g)) {
+			g_autofree char *lower = g_ascii_strdown(g, -1);
+
 			evf_diags_add(diags, path, find_line(lines, g, NULL), 0,
-			              "unknown section [%s]", g);
+			              "unknown section [%s]%s%s%s", g,
+			              known_group(lower) ? " (did you mean ["
+			                                 : "",
+			              known_group(lower) ? lower : "",
+			              known_group(lower) ? "]?)" : "");
 			continue;
 		}
 		for (guint k = 0; names != NULL && names[k] != NULL; k++)
 			if (key_find(is_source ? "source" : g, names[k]) ==
-			    NULL)
+			    NULL) {
+				const char *meant = near_key(
+				    is_source ? "source" : g, names[k]);
+
 				evf_diags_add(
 				    diags, path, find_line(lines, g, names[k]),
-				    0, "[%s]: unknown key '%s'", g, names[k]);
+				    0, "[%s]: unknown key '%s'%s%s%s", g,
+				    names[k], meant ? " (did you mean '" : "",
+				    meant ? meant : "", meant ? "'?)" : "");
+			}
 	}
 
 	/* GKeyFile leaves a key with a locale ("title[en]") out of

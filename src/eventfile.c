@@ -1230,36 +1230,6 @@ lookup(const Node *map, const char *key)
 	return i < 0 ? NULL : g_ptr_array_index(map->items, i + 1);
 }
 
-/* The number of single-character edits from @a to @b (ASCII, short),
- * G_MAXUINT when longer than a key. */
-static guint
-edit_distance(const char *a, const char *b)
-{
-	guint la = strlen(a), lb = strlen(b), row[32];
-
-	if (la >= G_N_ELEMENTS(row) || lb >= G_N_ELEMENTS(row))
-		return G_MAXUINT;
-	for (guint j = 0; j <= lb; j++)
-		row[j] = j;
-	for (guint i = 1; i <= la; i++) {
-		guint diag = row[0];
-
-		row[0] = i;
-		for (guint j = 1; j <= lb; j++) {
-			guint up = row[j];
-			guint cost = g_ascii_tolower(a[i - 1]) ==
-			                     g_ascii_tolower(b[j - 1])
-			                 ? 0
-			                 : 1;
-
-			row[j] =
-			    MIN(MIN(row[j] + 1, row[j - 1] + 1), diag + cost);
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
 /* (transfer full): what an editor most likely meant by the unknown key
  * @key, said as the end of its diagnostic. */
 static char *
@@ -1312,7 +1282,7 @@ key_advice(const char *key)
 			                       meant[j][1]);
 	/* a typing slip: one or two letters off a key not much shorter */
 	for (guint j = 0; j < G_N_ELEMENTS(known_keys); j++) {
-		guint d = edit_distance(key, known_keys[j]);
+		guint d = evf_edit_distance(key, known_keys[j]);
 
 		if (d < best_d && d < strlen(known_keys[j]) / 2 + 1) {
 			best = known_keys[j];

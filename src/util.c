@@ -629,3 +629,31 @@ evf_file_read(const char *path, gsize max, GError **error)
 	data = g_string_free(buf, FALSE);
 	return g_bytes_new_take(g_steal_pointer(&data), len);
 }
+
+guint
+evf_edit_distance(const char *a, const char *b)
+{
+	guint la = strlen(a), lb = strlen(b), row[32];
+
+	if (la >= G_N_ELEMENTS(row) || lb >= G_N_ELEMENTS(row))
+		return G_MAXUINT;
+	for (guint j = 0; j <= lb; j++)
+		row[j] = j;
+	for (guint i = 1; i <= la; i++) {
+		guint diag = row[0];
+
+		row[0] = i;
+		for (guint j = 1; j <= lb; j++) {
+			guint up = row[j];
+			guint cost = g_ascii_tolower(a[i - 1]) ==
+			                     g_ascii_tolower(b[j - 1])
+			                 ? 0
+			                 : 1;
+
+			row[j] =
+			    MIN(MIN(row[j] + 1, row[j - 1] + 1), diag + cost);
+			diag = up;
+		}
+	}
+	return row[lb];
+}

@@ -121,5 +121,10 @@ char *evf_uri_without_userinfo(const char *url);
  * with "GMT" as the zone when @gmt (the HTTP form). */
 char *evf_date_rfc822(gint64 usec, gboolean gmt);
 
+/* The number of single-character insertions, deletions and changes
+ * from @a to @b, ASCII letters compared in any case; G_MAXUINT when one
+ * is longer than 31 bytes (for names such as keys). */
+guint evf_edit_distance(const char *a, const char *b);
+
 /* Reads a whole file; fails when it is larger than @max bytes. */
 GBytes *evf_file_read(const char *path, gsize max, GError **error);

@@ -652,6 +652,46 @@ test_errors_unknown_key(Fixture *f, gconstpointer data)
 	               "unknown key 'max_items'");
 }
 
+/* Lines GKeyFile cannot read are each reported, in an editor's words,
+ * not only the first; so is a key before any section. */
+static void
+test_errors_lines(Fixture *f, gconstpointer data)
+{
+	const char *text = "title=Events\n"
+	                   "[site]\n"
+	                   "url: https://events.example.org/\n"
+	                   "timezone Europe/Ljubljana\n";
+
+	assert_refused(f, text, 1,
+	               "'title=Events' comes before any section: put it "
+	               "under the section it belongs to, such as [site]");
+	assert_refused(f, text, 3,
+	               "expected key=value: 'url: https://events.example.org/' "
+	               "(write 'url=https://events.example.org/')");
+	assert_refused(f, text, 4,
+	               "expected key=value, a [section] or a comment");
+}
+
+/* A misspelt key or section names the one meant, and a comment after a
+ * value says that it is part of it. */
+static void
+test_errors_advice(Fixture *f, gconstpointer data)
+{
+	assert_refused(f, "[site]\ntitel=Events\n", 2,
+	               "[site]: unknown key 'titel' (did you mean 'title'?)");
+	assert_refused(f, "[feeds]\nMax_Items=20\n", 2,
+	               "unknown key 'Max_Items' (did you mean 'max_items'?)");
+	assert_refused(f,
+	               "[source osce]\nurl=https://osce.example/\n"
+	               "intervall=1h\n",
+	               3, "unknown key 'intervall' (did you mean 'interval'?)");
+	assert_refused(f, "[Site]\ntitle=Events\n", 1,
+	               "unknown section [Site] (did you mean [site]?)");
+	assert_refused(f, "[feeds]\nmax_items=50 # the default\n", 2,
+	               "(a '#' after a value is part of it: put a comment on "
+	               "a line of its own)");
+}
+
 /* A key with a locale, as GKeyFile has them ("title[en]"), is a key
  * evfeed does not know, though GKeyFile lists no such key. */
 static void
@@ -1191,6 +1231,8 @@ main(int argc, char **argv)
 	ADD("/config/errors/unknown-section", test_errors_unknown_section);
 	ADD("/config/errors/unknown-key", test_errors_unknown_key);
 	ADD("/config/errors/locale-key", test_errors_locale_key);
+	ADD("/config/errors/lines", test_errors_lines);
+	ADD("/config/errors/advice", test_errors_advice);
 	ADD("/config/errors/encoding", test_errors_encoding);
 	ADD("/config/errors/many-unknown-keys", test_errors_many_unknown_keys);
 	ADD("/config/errors/line-of-key-in-its-section",

@@ -647,6 +647,20 @@ test_file_read_symlink(TmpDir *t, gconstpointer data)
 		g_assert_nonnull(strstr(error->message, "a symbolic link"));
 }
 
+static void
+test_edit_distance(void)
+{
+	g_assert_cmpuint(evf_edit_distance("title", "title"), ==, 0);
+	g_assert_cmpuint(evf_edit_distance("Title", "title"), ==, 0);
+	g_assert_cmpuint(evf_edit_distance("titel", "title"), ==, 2);
+	g_assert_cmpuint(evf_edit_distance("locaton", "location"), ==, 1);
+	g_assert_cmpuint(evf_edit_distance("", "uid"), ==, 3);
+	g_assert_cmpuint(evf_edit_distance("uid", ""), ==, 3);
+	g_assert_cmpuint(
+	    evf_edit_distance("a_key_name_far_longer_than_any_key", "url"), ==,
+	    G_MAXUINT);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -693,6 +707,7 @@ main(int argc, char **argv)
 	g_test_add_func("/util/diags/sorted", test_diags_sorted);
 	g_test_add_func("/util/diags/errors-and-warnings",
 	                test_diags_errors_and_warnings);
+	g_test_add_func("/util/edit-distance", test_edit_distance);
 	g_test_add_func("/util/diags/escape-controls",
 	                test_diags_escape_controls);
 
