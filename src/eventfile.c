@@ -1799,9 +1799,8 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		              (gsize)(end - body));
 		return NULL;
 	}
-	if (c.failed)
-		return NULL;
-
+	/* The description is checked whatever the front matter's
+	 * mistakes, so that every one in the file is reported at once. */
 	ev->description_md = evf_text_sanitize(body, end - body);
 	if (!evf_markdown_check(ev->description_md, &md_line, &md_error)) {
 		evf_diags_add(diags, path, body_line + md_line - 1, 1,
@@ -1831,6 +1830,8 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		              EVF_MARKDOWN_MAX_NESTING);
 		return NULL;
 	}
+	if (c.failed)
+		return NULL;
 	if (ev->uid == NULL) {
 		/* The name as written, composed: macOS and some sync tools
 		 * write a name decomposed (NFD), which would otherwise give

@@ -2607,6 +2607,36 @@ test_error_email_mailto(void)
 	             "('office@osce.org')");
 }
 
+/* A mistake in the description is reported with those of the front
+ * matter, not only once they are put right. */
+static void
+test_error_front_matter_and_description(void)
+{
+	g_autoptr(GString) text = g_string_new("---\n"
+	                                       "title: Workshop\n"
+	                                       "start: 2018-13-22\n"
+	                                       "---\n"
+	                                       "First line.\n");
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(EvfEvent) ev = NULL;
+	const EvfDiag *d;
+
+	for (guint i = 0; i < 40; i++)
+		g_string_append(text, "> ");
+	g_string_append(text, "deep\n");
+	ev = parse(text->str, diags);
+	g_assert_null(ev);
+	g_assert_cmpuint(evf_diags_errors(diags), ==, 2);
+	if (diags->len != 2)
+		return;
+	d = g_ptr_array_index(diags, 0);
+	g_assert_cmpuint(d->line, ==, 3);
+	g_assert_nonnull(strstr(d->message, "no month 13"));
+	d = g_ptr_array_index(diags, 1);
+	g_assert_cmpuint(d->line, ==, 6);
+	g_assert_nonnull(strstr(d->message, "description: more than 32"));
+}
+
 /* A time zone name in the wrong case, with a space, a Windows name and
  * an offset say what to write instead. */
 static void
@@ -3109,6 +3139,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/syntax/yaml-error", test_error_yaml_syntax);
 	g_test_add_func("/eventfile/syntax/yaml-hints", test_error_yaml_hints);
 	g_test_add_func("/eventfile/syntax/key-advice", test_error_key_advice);
+	g_test_add_func("/eventfile/syntax/front-matter-and-description",
+	                test_error_front_matter_and_description);
 	g_test_add_func("/eventfile/syntax/email-mailto",
 	                test_error_email_mailto);
 	g_test_add_func("/eventfile/syntax/zone-advice",
