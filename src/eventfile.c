@@ -212,6 +212,13 @@ syntax_hint(const char *text, const char *problem)
 		return g_strdup_printf("'%s' is indented: every key starts at "
 		                       "the beginning of its line",
 		                       key);
+	if (space[0] == '\0' && value[0] != '\0' && (guchar)value[0] >= 0x80 &&
+	    g_unichar_isspace(g_utf8_get_char_validated(value, -1)))
+		/* title:\u00a0X, as a word processor writes it */
+		return g_strdup_printf("the space after '%s:' is a no-break "
+		                       "space (U+%04X), which YAML does not "
+		                       "count as one: type an ordinary space",
+		                       key, g_utf8_get_char(value));
 	if (space[0] == '\0' && value[0] != '\0')
 		return g_strdup_printf("a space is missing after '%s:' (write "
 		                       "'%s: %s')",
@@ -773,11 +780,21 @@ want_when(Ctx *c, const char *key, const Node *n, const char *zone,
 		return TRUE;
 	}
 	if (!g_regex_match(re, s, 0, &m)) {
+		/* 2018–09–25, as a word processor turns the hyphens */
+		gboolean dashes = strstr(s, "\u2010") != NULL ||
+		                  strstr(s, "\u2011") != NULL ||
+		                  strstr(s, "\u2012") != NULL ||
+		                  strstr(s, "\u2013") != NULL ||
+		                  strstr(s, "\u2014") != NULL ||
+		                  strstr(s, "\u2212") != NULL;
+
 		ctx_error(c, n,
 		          "%s: invalid date '%s' (expected YYYY-MM-DD, "
 		          "YYYY-MM-DDTHH:MM[:SS] with an optional Z or "
-		          "+HH:MM%s)",
-		          key, s, allow_tba ? ", or tba" : "");
+		          "+HH:MM%s)%s",
+		          key, s, allow_tba ? ", or tba" : "",
+		          dashes ? "; it has a dash where a hyphen '-' goes"
+		                 : "");
 		return FALSE;
 	}
 	{
@@ -1751,7 +1768,12 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 	if (!is_delimiter(p, end, "---")) {
 		evf_diags_add(diags, path, 1, 1,
 		              "expected front matter: the first line must be "
-		              "'---'");
+		              "'---'%s",
+		              is_delimiter(p, end, "+++")
+		                  ? " (TOML front matter between '+++' lines "
+		                    "is not read: write YAML between '---' "
+		                    "lines)"
+		                  : "");
 		return NULL;
 	}
 	fm = memchr(p, '\n', end - p);

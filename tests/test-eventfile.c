@@ -2637,6 +2637,33 @@ test_error_front_matter_and_description(void)
 	g_assert_nonnull(strstr(d->message, "description: more than 32"));
 }
 
+/* What a word processor or another site generator leaves in a file: a
+ * no-break space after a key, dashes in a date, TOML front matter. */
+static void
+test_error_typography(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start:\xc2\xa0"
+	             "2018-05-22\n"
+	             "---\n",
+	             3, 1,
+	             "the space after 'start:' is a no-break space (U+00A0), "
+	             "which YAML does not count as one: type an ordinary "
+	             "space");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018\xe2\x80\x93"
+	             "05\xe2\x80\x93"
+	             "22\n"
+	             "---\n",
+	             3, 8, "it has a dash where a hyphen '-' goes");
+	assert_error("+++\n"
+	             "title = \"Workshop\"\n"
+	             "+++\n",
+	             1, 1, "TOML front matter between '+++' lines is not read");
+}
+
 /* A time zone name in the wrong case, with a space, a Windows name and
  * an offset say what to write instead. */
 static void
@@ -3139,6 +3166,7 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/syntax/yaml-error", test_error_yaml_syntax);
 	g_test_add_func("/eventfile/syntax/yaml-hints", test_error_yaml_hints);
 	g_test_add_func("/eventfile/syntax/key-advice", test_error_key_advice);
+	g_test_add_func("/eventfile/syntax/typography", test_error_typography);
 	g_test_add_func("/eventfile/syntax/front-matter-and-description",
 	                test_error_front_matter_and_description);
 	g_test_add_func("/eventfile/syntax/email-mailto",
