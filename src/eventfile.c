@@ -182,6 +182,27 @@ syntax_hint(const char *text, const char *problem)
 	g_autofree char *value = NULL, *fixed = NULL;
 	gsize n;
 
+	{
+		/* what YAML 1.1 breaks a line at, where an editor shows
+		 * none: pasted from a word processor */
+		const char *cr = strchr(text, '\r');
+		const char *at =
+		    cr != NULL && cr[1] != '\0'      ? "a carriage return (CR)"
+		    : strstr(text, "\u2028") != NULL ? "a line separator "
+		                                       "(U+2028)"
+		    : strstr(text, "\u2029") != NULL
+		        ? "a paragraph separator (U+2029)"
+		    : strstr(text, "\xc2\x85") != NULL
+		        ? "a next line character "
+		          "(U+0085)"
+		        : NULL;
+
+		if (at != NULL)
+			return g_strdup_printf("the line holds %s, which YAML "
+			                       "takes for a line break: delete "
+			                       "it, or put the value in quotes",
+			                       at);
+	}
 	if (strstr(problem, "cannot start any token") != NULL &&
 	    strchr(text, '\t') != NULL)
 		return g_strdup("a tab character: YAML indents and separates "

@@ -2662,6 +2662,20 @@ test_error_typography(void)
 	             "title = \"Workshop\"\n"
 	             "+++\n",
 	             1, 1, "TOML front matter between '+++' lines is not read");
+	/* a line break that an editor does not show */
+	assert_error("---\n"
+	             "title: Work\xe2\x80\xa8shop\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             2, 13,
+	             "the line holds a line separator (U+2028), which YAML "
+	             "takes for a line break: delete it, or put the value in "
+	             "quotes");
+	assert_error("---\n"
+	             "title: Work\rshop\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             2, 13, "the line holds a carriage return (CR)");
 }
 
 /* A time zone name in the wrong case, with a space, a Windows name and
