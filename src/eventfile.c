@@ -547,6 +547,7 @@ typedef struct {
 	const EvfConfig *cfg;
 	gint64 now;
 	gboolean failed;
+	gboolean in_list; /* reading the items of a list */
 } Ctx;
 
 static void G_GNUC_PRINTF(3, 4)
@@ -589,6 +590,26 @@ kind_name(const Node *n)
 static char *
 want_string(Ctx *c, const char *key, const Node *n)
 {
+	if (n->kind == NODE_MAPPING && n->items->len == 2) {
+		/* "- OSCE: Mission to Serbia", a text with ': ' in it */
+		const Node *k = g_ptr_array_index(n->items, 0);
+		const Node *v = g_ptr_array_index(n->items, 1);
+
+		if (c->in_list && k->kind == NODE_SCALAR &&
+		    v->kind == NODE_SCALAR && k->line == v->line &&
+		    !is_null(v)) {
+			g_autofree char *text =
+			    g_strdup_printf("%s: %s", k->value, v->value);
+			g_autofree char *fixed = quoted(text);
+
+			ctx_error(c, n,
+			          "%s: expected a string, not a mapping: a "
+			          "text that holds ': ' must be put in "
+			          "quotes: %s",
+			          key, fixed);
+			return NULL;
+		}
+	}
 	if (n->kind != NODE_SCALAR) {
 		ctx_error(c, n, "%s: expected a string, not %s", key,
 		          kind_name(n));
@@ -691,10 +712,13 @@ want_list(Ctx *c, const char *key, const Node *n, GPtrArray *out)
 		g_hash_table_add(seen, g_utf8_collate_key(folded, -1));
 	}
 	for (guint i = 0; i < n->items->len; i++) {
-		char *s = want_text(c, key, g_ptr_array_index(n->items, i));
 		g_autofree char *folded = NULL;
 		char *collated;
+		char *s;
 
+		c->in_list = TRUE;
+		s = want_text(c, key, g_ptr_array_index(n->items, i));
+		c->in_list = FALSE;
 		if (s == NULL)
 			continue;
 		folded = g_utf8_casefold(s, -1);

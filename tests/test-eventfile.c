@@ -2678,6 +2678,31 @@ test_error_typography(void)
 	             2, 13, "the line holds a carriage return (CR)");
 }
 
+/* An item of a list with ': ' in it is a mapping to YAML: the message
+ * says to quote it. */
+static void
+test_error_list_item_colon(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "organizer:\n"
+	             "  - OSCE: Mission to Serbia\n"
+	             "  - UNODC\n"
+	             "---\n",
+	             5, 5,
+	             "organizer: expected a string, not a mapping: a text "
+	             "that holds ': ' must be put in quotes: \"OSCE: Mission "
+	             "to Serbia\"");
+	/* a mapping as the value of a key is not taken for one */
+	assert_error("---\n"
+	             "title:\n"
+	             "  en: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             3, 3, "title: expected a string, not a mapping");
+}
+
 /* A time zone name in the wrong case, with a space, a Windows name and
  * an offset say what to write instead. */
 static void
@@ -3180,6 +3205,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/syntax/yaml-error", test_error_yaml_syntax);
 	g_test_add_func("/eventfile/syntax/yaml-hints", test_error_yaml_hints);
 	g_test_add_func("/eventfile/syntax/key-advice", test_error_key_advice);
+	g_test_add_func("/eventfile/syntax/list-item-colon",
+	                test_error_list_item_colon);
 	g_test_add_func("/eventfile/syntax/typography", test_error_typography);
 	g_test_add_func("/eventfile/syntax/front-matter-and-description",
 	                test_error_front_matter_and_description);
