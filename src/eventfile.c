@@ -622,7 +622,11 @@ want_string(Ctx *c, const char *key, const Node *n)
 			return s;
 		g_free(s);
 	}
-	ctx_error(c, n, "%s: empty value", key);
+	ctx_error(c, n, "%s: empty value%s", key,
+	          n->plain && strcmp(n->value, "null") == 0
+	              ? " (YAML reads null as no value: put it in quotes to "
+	                "mean the word, or leave the key out)"
+	              : "");
 	return NULL;
 }
 

@@ -2678,6 +2678,19 @@ test_error_typography(void)
 	             2, 13, "the line holds a carriage return (CR)");
 }
 
+/* The word null is no value to YAML: the message says how to mean it. */
+static void
+test_error_null_word(void)
+{
+	assert_error("---\n"
+	             "title: null\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             2, 8,
+	             "title: empty value (YAML reads null as no value: put it "
+	             "in quotes to mean the word, or leave the key out)");
+}
+
 /* An item of a list with ': ' in it is a mapping to YAML: the message
  * says to quote it. */
 static void
@@ -3205,6 +3218,7 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/syntax/yaml-error", test_error_yaml_syntax);
 	g_test_add_func("/eventfile/syntax/yaml-hints", test_error_yaml_hints);
 	g_test_add_func("/eventfile/syntax/key-advice", test_error_key_advice);
+	g_test_add_func("/eventfile/syntax/null-word", test_error_null_word);
 	g_test_add_func("/eventfile/syntax/list-item-colon",
 	                test_error_list_item_colon);
 	g_test_add_func("/eventfile/syntax/typography", test_error_typography);
