@@ -260,6 +260,20 @@ syntax_hint(const char *text, const char *problem)
 		    key, value[0] == '"' ? "a '\"'" : "an apostrophe", key,
 		    fixed);
 	}
+	/* '[' and '{' open the lists that these keys take: the mistake is
+	 * inside, and YAML's message says where */
+	if ((value[0] == '[' || value[0] == '{') &&
+	    (strcmp(key, "categories") == 0 || strcmp(key, "organizer") == 0 ||
+	     strcmp(key, "geo") == 0)) {
+		const char *close = strrchr(value, value[0] == '[' ? ']' : '}');
+
+		if (close != NULL && close[1] != '\0')
+			return g_strdup_printf("%s: text after the list's "
+			                       "closing '%c': put every item "
+			                       "inside the brackets",
+			                       key, *close);
+		return NULL;
+	}
 	if (value[0] != '\0' && (strchr("@`%*&!|>?[{", value[0]) != NULL ||
 	                         (value[0] == '-' && value[1] == ' '))) {
 		fixed = quoted(value);
@@ -293,13 +307,14 @@ next_event(Reader *r, yaml_event_t *ev)
 		g_autofree char *msg = NULL;
 		g_autofree char *text = NULL;
 		g_autofree char *hint = NULL;
-		guint line, col, at_line, at_col;
+		guint line, col, at_line, at_col, open_line;
 
 		/* A '[' or '{' left open is found lines later, where the
 		 * next key is: the message says where it opened, as a
 		 * compiler's note does. */
 		mark_position(r, r->parser.context_mark, &line, &col);
 		mark_position(r, r->parser.problem_mark, &at_line, &at_col);
+		open_line = line;
 		if (context != NULL && strstr(context, "flow ") != NULL &&
 		    line != at_line)
 			opened = g_strdup_printf(" that opens on line %u, "
@@ -322,7 +337,18 @@ next_event(Reader *r, yaml_event_t *ev)
 			at = r->parser.context_mark;
 		mark_position(r, at, &line, &col);
 		text = front_matter_line(r, line);
-		if (context != NULL && strstr(context, "quoted scalar") != NULL)
+		if (opened != NULL && r->parser.problem != NULL &&
+		    strstr(r->parser.problem, "did not find expected ','") !=
+		        NULL) {
+			gboolean seq = strstr(context, "sequence") != NULL;
+
+			hint = g_strdup_printf(
+			    "the '%c' on line %u is not closed: end the %s "
+			    "with '%c' on that line",
+			    seq ? '[' : '{', open_line,
+			    seq ? "list" : "mapping", seq ? ']' : '}');
+		} else if (context != NULL &&
+		           strstr(context, "quoted scalar") != NULL)
 			hint = g_strdup("the quote that opens here is not "
 			                "closed: end the value with the same "
 			                "quote");

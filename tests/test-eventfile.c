@@ -1629,6 +1629,24 @@ test_error_yaml_hints(void)
 	             "location: Ljubljana\n"
 	             "---\n",
 	             3, 1, "a space is missing after 'start:'");
+	/* a list's brackets: text after the closing one, and one left
+	 * open, which is found on the next line */
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "categories: [workshop, justice] policy\n"
+	             "---\n",
+	             4, 33,
+	             "categories: text after the list's closing ']': put every "
+	             "item inside the brackets");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "categories: [workshop, justice\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             4, 6,
+	             "the '[' on line 3 is not closed: end the list with ']' "
+	             "on that line");
 	/* anchors, aliases and tags say how to begin a text so */
 	assert_error("---\ntitle: &more\nstart: 2018-05-22\n---\n", 2, 8,
 	             "to begin a text with '&' or '*', put it in quotes");
