@@ -213,11 +213,27 @@ check_lines(const char *body, const char *path, GPtrArray *diags)
 
 		if (l[0] == '#' || l[0] == '\0')
 			continue;
+		shown = evf_text_oneline(l);
 		if (l[0] == '[') {
 			in_group = TRUE;
+			if (l[strlen(l) - 1] != ']' || strchr(l, ']') == NULL ||
+			    strchr(l, ']')[1] != '\0') {
+				evf_diags_add(diags, path, i + 1, 0,
+				              "a section header is '[name]' "
+				              "alone on its line: '%s'",
+				              shown);
+				found = TRUE;
+			}
 			continue;
 		}
-		shown = evf_text_oneline(l);
+		if (l[0] == '=') {
+			evf_diags_add(diags, path, i + 1, 0,
+			              "expected key=value: the key before '=' "
+			              "is missing: '%s'",
+			              shown);
+			found = TRUE;
+			continue;
+		}
 		if (strchr(l, '=') != NULL) {
 			if (!in_group)
 				evf_diags_add(

@@ -670,6 +670,14 @@ test_errors_lines(Fixture *f, gconstpointer data)
 	               "(write 'url=https://events.example.org/')");
 	assert_refused(f, text, 4,
 	               "expected key=value, a [section] or a comment");
+	text = "[site] # the site\n"
+	       "=Events\n";
+	assert_refused(f, text, 1,
+	               "a section header is '[name]' alone on its line: "
+	               "'[site] # the site'");
+	assert_refused(f, text, 2,
+	               "expected key=value: the key before '=' is missing: "
+	               "'=Events'");
 }
 
 /* A misspelt key or section names the one meant, and a comment after a
