@@ -826,6 +826,54 @@ static const char *const month_names[] = {
 	"October", "November", "December",
 };
 
+/* (transfer full): how to write @s, which is not of a date's form, as
+ * the end of its diagnostic; "" when that is not known. */
+static char *
+date_advice(const char *s)
+{
+	static GRegex *dmy, *fraction, *zone_word, *ampm;
+	g_autoptr(GMatchInfo) m = NULL;
+
+	/* 25.09.2018 and 25/09/2018, as Europeans write a date */
+	if (g_regex_match(evf_regex_once(&dmy,
+	                                 "^([0-9]{1,2})[./]([0-9]{1,2})[./]"
+	                                 "([0-9]{4})$",
+	                                 0),
+	                  s, 0, &m)) {
+		g_autofree char *d = g_match_info_fetch(m, 1);
+		g_autofree char *mo = g_match_info_fetch(m, 2);
+		g_autofree char *y = g_match_info_fetch(m, 3);
+
+		/* 09/05/2018 is May or September: only a day past 12 says */
+		if (atoi(d) > 12 && atoi(mo) <= 12)
+			return g_strdup_printf("; write the year first: "
+			                       "%s-%02d-%02d",
+			                       y, atoi(mo), atoi(d));
+		return g_strdup("; write the year first, then the month and "
+		                "the day");
+	}
+	if (g_regex_match(evf_regex_once(&fraction,
+	                                 "T[0-9]{1,2}:[0-9]{2}:[0-9]{2}[.,]"
+	                                 "[0-9]+",
+	                                 G_REGEX_CASELESS),
+	                  s, 0, NULL))
+		return g_strdup("; leave out the fraction of a second");
+	if (g_regex_match(evf_regex_once(&ampm, "[0-9] ?[AP]\\.?M\\.?$",
+	                                 G_REGEX_CASELESS),
+	                  s, 0, NULL))
+		return g_strdup("; write the hour from 00 to 23, without AM "
+		                "or PM");
+	if (g_regex_match(evf_regex_once(&zone_word,
+	                                 "[T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?"
+	                                 " +[A-Za-z][A-Za-z/_+-]*$",
+	                                 0),
+	                  s, 0, NULL))
+		return g_strdup("; name the time zone in 'timezone:', or write "
+		                "the offset after the time, such as "
+		                "T09:30+02:00");
+	return g_strdup("");
+}
+
 /* Parses @n as a date or date-time; wall times are in @zone. */
 static gboolean
 want_when(Ctx *c, const char *key, const Node *n, const char *zone,
@@ -863,13 +911,16 @@ want_when(Ctx *c, const char *key, const Node *n, const char *zone,
 		                  strstr(s, "\u2014") != NULL ||
 		                  strstr(s, "\u2212") != NULL;
 
+		g_autofree char *advice = date_advice(s);
+
 		ctx_error(c, n,
 		          "%s: invalid date '%s' (expected YYYY-MM-DD, "
 		          "YYYY-MM-DDTHH:MM[:SS] with an optional Z or "
-		          "+HH:MM%s)%s",
+		          "+HH:MM%s)%s%s",
 		          key, s, allow_tba ? ", or tba" : "",
 		          dashes ? "; it has a dash where a hyphen '-' goes"
-		                 : "");
+		                 : "",
+		          advice);
 		return FALSE;
 	}
 	{

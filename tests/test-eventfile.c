@@ -2734,6 +2734,35 @@ test_error_list_item_colon(void)
 	             3, 3, "title: expected a string, not a mapping");
 }
 
+/* A date in another form than an event file's says how to write it. */
+static void
+test_error_date_advice(void)
+{
+	static const struct {
+		const char *date;
+		const char *needle;
+	} cases[] = {
+		{ "25.09.2018", "; write the year first: 2018-09-25" },
+		{ "25/9/2018", "; write the year first: 2018-09-25" },
+		{ "09/05/2018",
+		  "; write the year first, then the month and the day" },
+		{ "2018-09-25T09:00:00.000Z",
+		  "; leave out the fraction of a second" },
+		{ "2018-09-25 9:00 PM",
+		  "; write the hour from 00 to 23, without AM or PM" },
+		{ "2018-09-25T09:00 CET",
+		  "; name the time zone in 'timezone:', or write the offset "
+		  "after the time" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text = g_strdup_printf(
+		    "---\ntitle: Workshop\nstart: %s\n---\n", cases[i].date);
+
+		assert_error(text, 3, 8, cases[i].needle);
+	}
+}
+
 /* A time zone name in the wrong case, with a space, a Windows name and
  * an offset say what to write instead. */
 static void
@@ -3236,6 +3265,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/syntax/yaml-error", test_error_yaml_syntax);
 	g_test_add_func("/eventfile/syntax/yaml-hints", test_error_yaml_hints);
 	g_test_add_func("/eventfile/syntax/key-advice", test_error_key_advice);
+	g_test_add_func("/eventfile/syntax/date-advice",
+	                test_error_date_advice);
 	g_test_add_func("/eventfile/syntax/null-word", test_error_null_word);
 	g_test_add_func("/eventfile/syntax/list-item-colon",
 	                test_error_list_item_colon);
