@@ -1581,8 +1581,14 @@ read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 	if (!dates_ok)
 		return;
 	if (end != NULL && e.date_only != s.date_only) {
-		ctx_error(c, end, "end: must be a %s like start",
-		          s.date_only ? "date" : "date-time");
+		ctx_error(c, end, "end: must be a %s like start%s",
+		          s.date_only ? "date" : "date-time",
+		          s.date_only
+		              ? " (an all-day event ends on a day; to "
+		                "give times, give start one too)"
+		              : " (a timed event ends at a time, such "
+		                "as YYYY-MM-DDT17:00; to make it all-day, "
+		                "leave the time out of start)");
 		return;
 	}
 	ev->all_day = s.date_only;

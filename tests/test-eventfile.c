@@ -1059,6 +1059,23 @@ test_error_end_kind_differs(void)
 	             "end: 2018-05-22T17:00\n"
 	             "---\n",
 	             4, 6, "end: must be a date like start");
+	/* and says how to make them agree */
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "end: 2018-05-22T17:00\n"
+	             "---\n",
+	             4, 6,
+	             "(an all-day event ends on a day; to give times, give "
+	             "start one too)");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22T09:00\n"
+	             "end: 2018-05-23\n"
+	             "---\n",
+	             4, 6,
+	             "end: must be a date-time like start (a timed event ends "
+	             "at a time");
 }
 
 static void
