@@ -1729,6 +1729,17 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 	 * the key. */
 	if ((i = key_index(map, "categories")) >= 0) {
 		const Node *k = g_ptr_array_index(map->items, i);
+		const Node *v = g_ptr_array_index(map->items, i + 1);
+
+		/* "categories: Security, Terrorism", as a listing shows
+		 * them: most likely two meant */
+		if (v->kind == NODE_SCALAR && v->plain &&
+		    strchr(v->value, ',') != NULL)
+			evf_diags_warn(c->diags, c->path, v->line, v->col,
+			               "categories: '%s' is one category, "
+			               "commas and all; for several, write a "
+			               "list: [%s]",
+			               v->value, v->value);
 
 		want_list(c, "categories", g_ptr_array_index(map->items, i + 1),
 		          ev->categories);

@@ -2780,6 +2780,43 @@ test_error_date_advice(void)
 	}
 }
 
+/* Categories written as a listing shows them, "Security, Terrorism",
+ * are one category, with a warning that says how to write two; quoted,
+ * the comma is meant. */
+static void
+test_warn_categories_commas(void)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(EvfEvent) ev = parse("---\n"
+	                               "title: Workshop\n"
+	                               "start: 2018-05-22\n"
+	                               "categories: Security, Terrorism\n"
+	                               "---\n",
+	                               diags);
+	const EvfDiag *d;
+
+	g_assert_nonnull(ev);
+	g_assert_cmpuint(evf_diags_errors(diags), ==, 0);
+	g_assert_cmpuint(diags->len, ==, 1);
+	if (ev == NULL || diags->len != 1)
+		return;
+	g_assert_cmpuint(ev->categories->len, ==, 1);
+	d = g_ptr_array_index(diags, 0);
+	g_assert_true(d->warning);
+	g_assert_cmpuint(d->line, ==, 4);
+	g_assert_cmpuint(d->col, ==, 13);
+	g_assert_nonnull(strstr(d->message,
+	                        "categories: 'Security, Terrorism' is one "
+	                        "category, commas and all; for several, "
+	                        "write a list: [Security, Terrorism]"));
+	g_clear_pointer(&ev, evf_event_unref);
+	ev = parse_ok("---\n"
+	              "title: Workshop\n"
+	              "start: 2018-05-22\n"
+	              "categories: \"Crime, Justice and Security\"\n"
+	              "---\n");
+}
+
 /* A time zone name in the wrong case, with a space, a Windows name and
  * an offset say what to write instead. */
 static void
@@ -3282,6 +3319,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/syntax/yaml-error", test_error_yaml_syntax);
 	g_test_add_func("/eventfile/syntax/yaml-hints", test_error_yaml_hints);
 	g_test_add_func("/eventfile/syntax/key-advice", test_error_key_advice);
+	g_test_add_func("/eventfile/warn/categories-commas",
+	                test_warn_categories_commas);
 	g_test_add_func("/eventfile/syntax/date-advice",
 	                test_error_date_advice);
 	g_test_add_func("/eventfile/syntax/null-word", test_error_null_word);
