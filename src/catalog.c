@@ -317,6 +317,27 @@ uid_cmp(gconstpointer a, gconstpointer b)
 	              (*(EvfEvent *const *)b)->uid);
 }
 
+/* Why the file of @self has the uid of @other's too, said to @self's
+ * editor, when it was not written in both (uid_line 1: made from the file
+ * name): "" when it was. Two names that give one uid are one name in
+ * Unicode's NFC: they differ only in how their accented letters are
+ * encoded, and look alike. */
+static const char *
+uid_clash_reason(const EvfEvent *self, const EvfEvent *other)
+{
+	if (self->uid_line == 1 && other->uid_line == 1)
+		return " (both made from the file name: the two names differ "
+		       "only in how their accented letters are encoded, "
+		       "composed or not; rename or remove one)";
+	if (self->uid_line == 1)
+		return " (made from this file's name, as it has no 'uid:'; "
+		       "the other file's 'uid:' copies it: change that one)";
+	if (other->uid_line == 1)
+		return " (the other file's uid is made from its name, as it "
+		       "has no 'uid:'; this 'uid:' copies it: change it)";
+	return "";
+}
+
 /* Checks across files: one uid, one slug and one category URL each. */
 static void
 check_unique(GPtrArray *events, GPtrArray *diags)
@@ -335,14 +356,14 @@ check_unique(GPtrArray *events, GPtrArray *diags)
 
 		other = g_hash_table_lookup(uids, ev->uid);
 		if (other != NULL) {
-			evf_diags_add(diags, ev->path, ev->uid_line,
-			              ev->uid_col,
-			              "duplicate uid '%s': also used by %s",
-			              ev->uid, other->path);
-			evf_diags_add(diags, other->path, other->uid_line,
-			              other->uid_col,
-			              "duplicate uid '%s': also used by %s",
-			              ev->uid, ev->path);
+			evf_diags_add(
+			    diags, ev->path, ev->uid_line, ev->uid_col,
+			    "duplicate uid '%s': also used by %s%s", ev->uid,
+			    other->path, uid_clash_reason(ev, other));
+			evf_diags_add(
+			    diags, other->path, other->uid_line, other->uid_col,
+			    "duplicate uid '%s': also used by %s%s", ev->uid,
+			    ev->path, uid_clash_reason(other, ev));
 		} else {
 			g_hash_table_insert(uids, ev->uid, ev);
 		}
