@@ -1524,6 +1524,41 @@ zone_advice(const char *tzid)
 	return g_strdup("");
 }
 
+/* tzdata's Etc/GMT+5 is five hours west of Greenwich, UTC-05:00 (POSIX
+ * counts offsets westward): an editor who writes it for UTC+05:00 gets
+ * every time ten hours off. A valid name, so a warning that says which
+ * offset it is. */
+static void
+warn_etc_sign(Ctx *c, const Node *zone, const char *tzid)
+{
+	static GRegex *etc;
+	g_autoptr(GMatchInfo) m = NULL;
+	g_autofree char *sign = NULL, *hours = NULL;
+	g_autofree char *other = NULL, *instead = NULL;
+	g_autoptr(GTimeZone) tz = NULL;
+	gboolean east;
+
+	if (!g_regex_match(evf_regex_once(&etc, "^Etc/GMT([+-])([0-9]+)$", 0),
+	                   tzid, 0, &m))
+		return;
+	sign = g_match_info_fetch(m, 1);
+	hours = g_match_info_fetch(m, 2);
+	if (atoi(hours) == 0)
+		return;
+	east = sign[0] == '-';
+	other = g_strdup_printf("Etc/GMT%s%s", east ? "+" : "-", hours);
+	/* Etc/GMT-14 has no Etc/GMT+14 */
+	if ((tz = evf_tz_new(other, NULL)) != NULL)
+		instead = g_strdup_printf("for UTC%s%02d:00 write %s, or "
+		                          "better a city's zone",
+		                          sign, atoi(hours), other);
+	evf_diags_warn(c->diags, c->path, zone->line, zone->col,
+	               "timezone: '%s' is UTC%s%02d:00: tzdata's Etc/GMT "
+	               "names have the sign reversed (%s)",
+	               tzid, east ? "+" : "-", atoi(hours),
+	               instead != NULL ? instead : "a city's zone is clearer");
+}
+
 static void
 read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 {
@@ -1551,6 +1586,8 @@ read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 			ctx_error(c, zone, "timezone: %s: '%s'%s", problem,
 			          tzid, advice);
 			g_clear_pointer(&tzid, g_free);
+		} else if (tzid != NULL) {
+			warn_etc_sign(c, zone, tzid);
 		}
 	} else {
 		tzid = g_strdup(c->cfg->timezone);
@@ -1866,6 +1903,7 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 	g_autoptr(Node) map = NULL;
 	const char *end = data + len, *p, *fm, *fm_end = NULL, *body;
 	const char *invalid = NULL;
+	gsize bad_at = G_MAXSIZE; /* of invalid UTF-8 or a NUL, reported */
 	g_autofree char *lf = NULL;
 	g_autoptr(GError) md_error = NULL;
 	guint line, col, body_line, md_line = 1, leading = 0;
@@ -1890,7 +1928,8 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		                  : "invalid UTF-8 (a file saved as "
 		                    "Windows-1252 or ISO 8859? save it as "
 		                    "UTF-8)");
-		return NULL;
+		/* in the description, the front matter is still checked */
+		bad_at = invalid - data;
 	}
 	/* Lines that end in CR alone, as old Mac editors save them, are
 	 * read as lines: the same bytes but for the line ends, so the
@@ -1949,6 +1988,8 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 	}
 	body = memchr(fm_end, '\n', end - fm_end);
 	body = body != NULL ? body + 1 : end;
+	if (bad_at < (gsize)(body - data))
+		return NULL;
 
 	ev->path = g_strdup(path);
 	ev->slug = evf_slugify(stem);
@@ -1995,7 +2036,7 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		              EVF_MARKDOWN_MAX_NESTING);
 		return NULL;
 	}
-	if (c.failed)
+	if (c.failed || bad_at != G_MAXSIZE)
 		return NULL;
 	if (ev->uid == NULL) {
 		/* The name as written, composed: macOS and some sync tools

@@ -1306,7 +1306,6 @@ test_zone_names(void)
 		{ "Europe/Ljubljana", "Europe/Ljubljana" },
 		{ "US/Eastern", "US/Eastern" },
 		{ "Europe/Kiev", "Europe/Kiev" },
-		{ "Etc/GMT+5", "Etc/GMT+5" },
 		{ "America/Argentina/Buenos_Aires",
 		  "America/Argentina/Buenos_Aires" },
 		{ "Etc/UTC", NULL },
@@ -1327,6 +1326,50 @@ test_zone_names(void)
 		g_autoptr(EvfEvent) ev = parse_ok(text);
 
 		g_assert_cmpstr(ev->tzid, ==, known[i][1]);
+	}
+}
+
+/* tzdata's Etc/GMT+5 is UTC-05:00: a valid zone, published as written,
+ * with a warning that says which offset it is, since an editor who means
+ * UTC+05:00 gets every time ten hours off. Etc/GMT-14 has no Etc/GMT+14
+ * to suggest; Etc/GMT+0 is UTC. */
+static void
+test_zone_etc_sign(void)
+{
+	static const struct {
+		const char *name;
+		const char *says;
+	} cases[] = {
+		{ "Etc/GMT+5", "timezone: 'Etc/GMT+5' is UTC-05:00: tzdata's "
+		               "Etc/GMT names have the sign reversed (for "
+		               "UTC+05:00 write Etc/GMT-5, or better a city's "
+		               "zone)" },
+		{ "Etc/GMT-14",
+		  "timezone: 'Etc/GMT-14' is UTC+14:00: tzdata's "
+		  "Etc/GMT names have the sign reversed (a city's "
+		  "zone is clearer)" },
+		{ "Etc/GMT+0", NULL },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text = zone_event(cases[i].name);
+		g_autoptr(GPtrArray) diags = evf_diags_new();
+		g_autoptr(EvfEvent) ev = parse(text, diags);
+		const EvfDiag *d;
+
+		g_assert_nonnull(ev);
+		g_assert_cmpuint(evf_diags_errors(diags), ==, 0);
+		if (cases[i].says == NULL) {
+			g_assert_cmpuint(diags->len, ==, 0);
+			continue;
+		}
+		g_assert_cmpstr(ev->tzid, ==, cases[i].name);
+		g_assert_cmpuint(diags->len, ==, 1);
+		d = g_ptr_array_index(diags, 0);
+		g_assert_true(d->warning);
+		g_assert_cmpuint(d->line, ==, 4);
+		g_assert_cmpuint(d->col, ==, 11);
+		g_assert_cmpstr(d->message, ==, cases[i].says);
 	}
 }
 
@@ -1674,6 +1717,11 @@ test_error_yaml_hints(void)
 static void
 test_error_invalid_utf8(void)
 {
+	static const char *const body_and_front[] = {
+		"5:4: invalid UTF-8",
+		"3:8: start: invalid date '2018-13-01'",
+		NULL,
+	};
 	static const char text[] = "---\n"
 	                           "title: Caf\xc3\xa9 ab\xff"
 	                           "cd\n"
@@ -1686,6 +1734,16 @@ test_error_invalid_utf8(void)
 	assert_error("---\ntitle: Caf\xe9\nstart: 2018-05-22\n---\n", 2, 11,
 	             "invalid UTF-8 (a file saved as Windows-1252 or ISO "
 	             "8859? save it as UTF-8)");
+	/* in the description, the front matter's mistakes come too */
+	assert_errors("---\n"
+	              "title: Workshop\n"
+	              "start: 2018-13-01\n"
+	              "---\n"
+	              "Caf\xe9 and more.\n",
+	              body_and_front);
+	assert_error("---\ntitle: Workshop\nstart: 2018-05-22\n---\n"
+	             "Caf\xe9.\n",
+	             5, 4, "invalid UTF-8");
 }
 
 /* What Windows editors save as "Unicode", with or without its byte order
@@ -3259,6 +3317,7 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/date/zone-offset-refused",
 	                test_error_zone_offset_refused);
 	g_test_add_func("/eventfile/zone-names", test_zone_names);
+	g_test_add_func("/eventfile/zone-etc-sign", test_zone_etc_sign);
 	g_test_add_func("/eventfile/text-nfc", test_text_nfc);
 	g_test_add_func("/eventfile/date/dst-gap", test_error_dst_gap);
 	g_test_add_func("/eventfile/description/too-deep",
