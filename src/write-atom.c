@@ -109,10 +109,13 @@ evf_write_atom(const EvfView *view, GError **error)
 	if (cfg->description[0] != '\0')
 		ok &= evf_xml_text(w, "subtitle", cfg->description);
 	ok &= evf_xml_element(w, "updated", updated);
+	/* The page first: readers that take a feed's first link for its
+	 * home page (as @extractus/feed-extractor 8 does) would otherwise
+	 * send their users to the feed itself. */
+	ok &= link_element(w, "alternate", "text/html", home);
 	ok &= link_element(w, "self", "application/atom+xml", view->self_url);
 	if (cfg->hub != NULL)
 		ok &= link_element(w, "hub", NULL, cfg->hub);
-	ok &= link_element(w, "alternate", "text/html", home);
 	ok &= xmlTextWriterStartElement(w, BAD_CAST "author") >= 0;
 	ok &= evf_xml_text(w, "name", cfg->title);
 	ok &= evf_xml_element(w, "uri", cfg->url);

@@ -603,6 +603,37 @@ test_category_once(void)
 	g_assert_cmpuint(osce, ==, 1);
 }
 
+/* Every Atom feed's first link, the one naive readers take for the
+ * feed's home page, is its rel="alternate" page, not its self link or
+ * its hub. */
+static void
+test_atom_alternate_first(void)
+{
+	g_autofree char *dir =
+	    g_test_build_filename(G_TEST_DIST, "..", "feeds", "events", NULL);
+	g_autoptr(Site) s =
+	    site_render_with(dir, "hub=https://hub.example.net/\n");
+	guint natom = 0;
+
+	for (guint i = 0; i < s->files->len; i++) {
+		EvfFile *f = g_ptr_array_index(s->files, i);
+		g_autofree char *text = NULL;
+		const char *link;
+
+		if (!g_str_has_suffix(f->path, "atom.xml"))
+			continue;
+		natom++;
+		text = g_strndup(g_bytes_get_data(f->bytes, NULL),
+		                 g_bytes_get_size(f->bytes));
+		link = strstr(text, "<link ");
+		g_assert_nonnull(link);
+		if (!g_str_has_prefix(link, "<link rel=\"alternate\" "
+		                            "type=\"text/html\""))
+			g_error("%s: the first link is %.60s", f->path, link);
+	}
+	g_assert_cmpuint(natom, >=, 2);
+}
+
 /* With [feeds] hub, every feed of every scope names the hub beside its
  * self link, and differs from the feed without a hub by that alone; other
  * files do not change at all. */
@@ -1625,5 +1656,7 @@ main(int argc, char **argv)
 	g_test_add_func("/write/ics/category-with-comma",
 	                test_category_with_comma);
 	g_test_add_func("/write/websub/hub", test_websub_hub);
+	g_test_add_func("/write/atom/alternate-first",
+	                test_atom_alternate_first);
 	return g_test_run();
 }
