@@ -54,6 +54,38 @@ evf_ics_tzid(const EvfEvent *ev)
 	           : NULL;
 }
 
+/* A monthly or yearly rule that takes its day from DTSTART, on a day that
+ * not every month (or February 29, every year) has, with that day written
+ * out: BYMONTHDAY (and BYMONTH for a yearly rule). RFC 5545 §3.3.10 reads
+ * both the same, and skips the months without the day; node-ical 0.26
+ * (rrule-temporal) moves such an occurrence to the month's last day and
+ * keeps that day from then on, 31 January giving 28 February, 28 March,
+ * 28 April, unless the day is in the rule. */
+static struct icalrecurrencetype
+explicit_day(struct icalrecurrencetype r, struct icaltimetype start)
+{
+	if ((r.freq != ICAL_MONTHLY_RECURRENCE &&
+	     r.freq != ICAL_YEARLY_RECURRENCE) ||
+	    start.day <= 28 ||
+	    (r.freq == ICAL_YEARLY_RECURRENCE &&
+	     !(start.month == 2 && start.day == 29) &&
+	     r.by_month[0] == ICAL_RECURRENCE_ARRAY_MAX) ||
+	    r.by_month_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	    r.by_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	    r.by_year_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	    r.by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	    r.by_set_pos[0] != ICAL_RECURRENCE_ARRAY_MAX)
+		return r;
+	r.by_month_day[0] = (short)start.day;
+	r.by_month_day[1] = ICAL_RECURRENCE_ARRAY_MAX;
+	if (r.freq == ICAL_YEARLY_RECURRENCE &&
+	    r.by_month[0] == ICAL_RECURRENCE_ARRAY_MAX) {
+		r.by_month[0] = (short)start.month;
+		r.by_month[1] = ICAL_RECURRENCE_ARRAY_MAX;
+	}
+	return r;
+}
+
 /* A DTSTART or DTEND property for @t, in the event's zone. */
 static icalproperty *
 time_property(const EvfEvent *ev, gboolean end)
@@ -253,8 +285,9 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev)
 		icalcomponent_add_property(ve, time_property(ev, TRUE));
 	if (ev->rrule != NULL)
 		icalcomponent_add_property(
-		    ve, icalproperty_new_rrule(
-		            icalrecurrencetype_from_string(ev->rrule)));
+		    ve, icalproperty_new_rrule(explicit_day(
+		            icalrecurrencetype_from_string(ev->rrule),
+		            icalcomponent_get_dtstart(ve))));
 	icalcomponent_add_property(ve, icalproperty_new_summary(summary));
 	{
 		g_autofree char *attribution = evf_render_attribution(cfg, ev);

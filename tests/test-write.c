@@ -603,6 +603,81 @@ test_category_once(void)
 	g_assert_cmpuint(osce, ==, 1);
 }
 
+/* A monthly or yearly rule on a day that some months (or years) lack has
+ * the day in the rule, as it has no effect on its dates and node-ical
+ * reads it right only so; other rules are as the event file has them. */
+static void
+test_ics_rule_day_explicit(void)
+{
+	static const char *const files[] = {
+		"m31.md",
+		"---\ntitle: On the 31st\nstart: 2026-01-31T10:00\n"
+		"recurrence: FREQ=MONTHLY;COUNT=4\n---\n",
+		"m30.md",
+		"---\ntitle: On the 30th\nstart: 2026-01-30\n"
+		"recurrence: FREQ=MONTHLY;INTERVAL=2;UNTIL=20261231\n---\n",
+		"y31.md",
+		"---\ntitle: New year's eve\nstart: 2026-12-31T20:00\n"
+		"recurrence: FREQ=YEARLY;COUNT=3\n---\n",
+		"m15.md",
+		"---\ntitle: Mid-month\nstart: 2026-01-15T10:00\n"
+		"recurrence: FREQ=MONTHLY;COUNT=4\n---\n",
+		"last.md",
+		"---\ntitle: Last Friday\nstart: 2026-01-30T10:00\n"
+		"recurrence: FREQ=MONTHLY;BYDAY=-1FR;COUNT=4\n---\n",
+		NULL,
+	};
+	static const char *const want[] = {
+		"m31",
+		"RRULE:FREQ=MONTHLY;COUNT=4;BYMONTHDAY=31\r\n",
+		"m30",
+		"RRULE:FREQ=MONTHLY;UNTIL=20261231;INTERVAL=2;BYMONTHDAY=30\r\n",
+		"y31",
+		"RRULE:FREQ=YEARLY;COUNT=3\r\n",
+		"m15",
+		"RRULE:FREQ=MONTHLY;COUNT=4\r\n",
+		"last",
+		"RRULE:FREQ=MONTHLY;COUNT=4;BYDAY=-1FR\r\n",
+	};
+	g_autoptr(Site) s = site_of("Europe/Ljubljana", files);
+	g_autoptr(GTimeZone) tz =
+	    g_time_zone_new_identifier("Europe/Ljubljana");
+	g_autoptr(EvfEvent) leap = NULL;
+	const char *vevent;
+
+	for (guint i = 0; i < G_N_ELEMENTS(want); i += 2) {
+		g_autofree char *path =
+		    g_strdup_printf("events/%s.ics", want[i]);
+		g_autofree char *text = file_text(s, path);
+
+		if (strstr(text, want[i + 1]) == NULL)
+			g_error("%s: no %s in\n%s", path, want[i + 1], text);
+	}
+
+	/* An event file may not have a yearly series from 29 February, but
+	 * a partner's calendar may. */
+	for (guint i = 0; i < s->events->len && leap == NULL; i++) {
+		EvfEvent *e = g_ptr_array_index(s->events, i);
+
+		if (strcmp(e->title, "On the 31st") == 0)
+			leap = evf_event_copy(e);
+	}
+	g_assert_nonnull(leap);
+	g_assert_null(leap->vevent);
+	g_date_time_unref(leap->start);
+	g_date_time_unref(leap->end);
+	leap->start = g_date_time_new(tz, 2028, 2, 29, 10, 0, 0);
+	leap->end = g_date_time_new(tz, 2028, 2, 29, 11, 0, 0);
+	g_free(leap->rrule);
+	leap->rrule = g_strdup("FREQ=YEARLY;COUNT=3");
+	vevent = evf_ics_vevent(s->cfg, leap);
+	g_assert_nonnull(vevent);
+	g_assert_nonnull(strstr(vevent, "DTSTART;TZID=Europe/Ljubljana:"
+	                                "20280229T100000\r\n"));
+	g_assert_nonnull(strstr(
+	    vevent, "RRULE:FREQ=YEARLY;COUNT=3;BYMONTHDAY=29;BYMONTH=2\r\n"));
+}
+
 /* Every Atom feed's first link, the one naive readers take for the
  * feed's home page, is its rel="alternate" page, not its self link or
  * its hub. */
@@ -1656,6 +1731,8 @@ main(int argc, char **argv)
 	g_test_add_func("/write/ics/category-with-comma",
 	                test_category_with_comma);
 	g_test_add_func("/write/websub/hub", test_websub_hub);
+	g_test_add_func("/write/ics/rule-day-explicit",
+	                test_ics_rule_day_explicit);
 	g_test_add_func("/write/atom/alternate-first",
 	                test_atom_alternate_first);
 	return g_test_run();
