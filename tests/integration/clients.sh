@@ -8,6 +8,11 @@
 #     own VTIMEZONEs) and with Ruby's icalendar (tests/clients/check_ics.rb,
 #     which does too); all must accept it and agree on every event's
 #     instants;
+#   - every calendar with a recurring event with ical.js and with node-ical
+#     (tests/clients/check-recurrence.js), whose rules go through another
+#     library (rrule-temporal) and whose zones come from the system: both
+#     must give the same occurrences, also with the machine in another
+#     zone (TZ=Pacific/Chatham, TZ=America/St_Johns);
 #   - every rss.xml/atom.xml with feedparser, xmllint (Atom: the RFC 4287
 #     RELAX NG schema) and the W3C Feed Validation Service's rules
 #     (tests/clients/check_feeds.py);
@@ -17,7 +22,7 @@
 #   EVFEED      the evfeed binary            (default: $top_srcdir/evfeed)
 #   top_srcdir  the source tree              (default: two folders up)
 #   NODE        node                         (default: node)
-#   NODE_PATH   where ical.js is             (default: $(npm root -g))
+#   NODE_PATH   where ical.js and node-ical are (default: $(npm root -g))
 #   PYTHON3     python with icalendar, vobject and feedparser
 #               (default: /usr/bin/python3)
 #   XMLLINT     libxml2's xmllint            (default: xmllint)
@@ -121,6 +126,16 @@ else
 		"node and ical.js 2.2.1, or set NODE and NODE_PATH"
 	diag_file "$tmp/node.err"
 	have_node=0
+fi
+
+if "$NODE" -e "require('node-ical')" >"$tmp/node-ical.err" 2>&1; then
+	pass "node-ical loads in $NODE (NODE_PATH=$NODE_PATH)"
+	have_nodeical=1
+else
+	fail "node-ical loads in $NODE (NODE_PATH=$NODE_PATH)"
+	diag "node-ical is missing: run tools/install-deps (as root)"
+	diag_file "$tmp/node-ical.err"
+	have_nodeical=0
 fi
 
 if "$PYTHON3" -c 'import icalendar, feedparser' >"$tmp/py.err" 2>&1; then
@@ -277,6 +292,29 @@ EOF
 	fi
 }
 
+# same_series FILE: ical.js and node-ical expand FILE's recurring events
+# alike, with the machine in UTC and in two zones with odd offsets.
+same_series()
+{
+	rel=${1#"$tmp"/}
+	if [ "$have_node" != 1 ] || [ "$have_nodeical" != 1 ]; then
+		fail "$rel: ical.js and node-ical expand the series alike" \
+			"(run tools/install-deps)"
+		return
+	fi
+	for zone in UTC Pacific/Chatham America/St_Johns; do
+		if TZ=$zone "$NODE" "$clients/check-recurrence.js" "$1" \
+			>"$tmp/series.out" 2>"$tmp/series.err"; then
+			pass "$rel: ical.js and node-ical expand the series alike" \
+				"(TZ=$zone)"
+		else
+			fail "$rel: ical.js and node-ical expand the series alike" \
+				"(TZ=$zone)"
+			diag_file "$tmp/series.err"
+		fi
+	done
+}
+
 # check_ics FILE [--single]: every client, then each compared with
 # ical.js.
 check_ics()
@@ -312,6 +350,10 @@ check_ics()
 		ics_client "Ruby's icalendar reads $rel with its own VTIMEZONEs" \
 			"$have_ruby" ruby-icalendar "$rb" \
 			"$RUBY" "$clients/check_ics.rb" "$f" && rb_ok=1
+	fi
+	if awk '/^BEGIN:VEVENT/ { e = 1 } /^END:VEVENT/ { e = 0 }
+		e && /^RRULE/ { found = 1 } END { exit !found }' "$f"; then
+		same_series "$f"
 	fi
 	if listed "$js" $js_ok && listed "$py" $py_ok; then
 		same_events "$rel" "$js" "$py" python-icalendar
@@ -550,6 +592,54 @@ if build zones "$top_srcdir/tests/data/zone-events" UTC; then
 		else
 			fail "zones: DTSTART:$t"
 		fi
+	done
+fi
+
+# Series whose day not every month has: RFC 5545 skips those months, and
+# node-ical moved such an occurrence to the month's last day (and kept that
+# day) unless the rule names it; and series across the odd changes of
+# Chatham's and St John's clocks.
+mkdir -p "$tmp/rules-events"
+cat >"$tmp/rules-events/on-the-31st.md" <<'EOF'
+---
+title: Monthly Briefing on the 31st
+start: 2026-01-31T10:00
+end: 2026-01-31T11:00
+recurrence: FREQ=MONTHLY;COUNT=6
+---
+Every month that has a 31st.
+EOF
+cat >"$tmp/rules-events/on-the-30th.md" <<'EOF'
+---
+title: Reading Day on the 30th
+start: 2027-01-30
+recurrence: FREQ=MONTHLY;INTERVAL=1;UNTIL=20271231
+---
+All day, every month that has a 30th.
+EOF
+cat >"$tmp/rules-events/st-johns-weekly.md" <<'EOF'
+---
+title: Weekly Call from St. John's
+start: 2026-10-24T21:30
+end: 2026-10-24T22:30
+timezone: America/St_Johns
+recurrence: FREQ=WEEKLY;COUNT=4
+---
+Across the end of daylight saving time in Newfoundland.
+EOF
+cat >"$tmp/rules-events/chatham-daily.md" <<'EOF'
+---
+title: Daily Watch on the Chatham Islands
+start: 2026-09-25T09:00
+end: 2026-09-25T10:00
+recurrence: FREQ=DAILY;COUNT=4
+---
+Across the start of daylight saving time on the Chatham Islands.
+EOF
+if build rules "$tmp/rules-events" Pacific/Chatham; then
+	check_ics "$tmp/rules/public/calendar.ics"
+	for f in "$tmp/rules/public/events/"*.ics; do
+		check_ics "$f" --single
 	done
 fi
 
