@@ -1373,6 +1373,18 @@ lookup(const Node *map, const char *key)
 	return i < 0 ? NULL : g_ptr_array_index(map->items, i + 1);
 }
 
+/* (transfer full): "known keys: title, start, …". */
+static char *
+known_keys_list(void)
+{
+	GString *out = g_string_new("known keys: ");
+
+	for (guint j = 0; j < G_N_ELEMENTS(known_keys); j++)
+		g_string_append_printf(out, "%s%s", j > 0 ? ", " : "",
+		                       known_keys[j]);
+	return g_string_free(out, FALSE);
+}
+
 /* (transfer full): what an editor most likely meant by the unknown key
  * @key, said as the end of its diagnostic. */
 static char *
@@ -1434,9 +1446,7 @@ key_advice(const char *key)
 	}
 	if (best != NULL)
 		return g_strdup_printf("did you mean '%s'?", best);
-	return g_strdup("known keys: title, start, end, timezone, location, "
-	                "geo, organizer, organizer_email, categories, url, "
-	                "status, uid, published, image, recurrence");
+	return known_keys_list();
 }
 
 /* Whether @map has a key that is @key in another case ('Title'), which

@@ -42,14 +42,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define EVF_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define EVF_ASAN 1
-#endif
-#endif
-
 /* The pre-check. */
 #define MAX_LINE         (256 * 1024) /* bytes of an unfolded line */
 #define MAX_NAME         100          /* bytes of a property name */

@@ -8,6 +8,17 @@
 #include <glib.h>
 #include <stdio.h>
 
+/* EVF_ASAN is defined when AddressSanitizer instruments the build (gcc
+ * says so with __SANITIZE_ADDRESS__, clang with __has_feature): limits
+ * and timings that it changes are told apart with it. */
+#if defined(__SANITIZE_ADDRESS__)
+#define EVF_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define EVF_ASAN 1
+#endif
+#endif
+
 #define EVF_ERROR (evf_error_quark())
 GQuark evf_error_quark(void);
 

@@ -15,14 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define EVF_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define EVF_ASAN 1
-#endif
-#endif
-
 #include "event.h"
 #include "import.h"
 #include "util.h"

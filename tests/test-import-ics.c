@@ -16,14 +16,6 @@
 #include <string.h>
 #include <time.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define EVF_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define EVF_ASAN 1
-#endif
-#endif
-
 /* "Now" for every test: 2018-06-01T00:00:00Z. */
 #define NOW  (G_GINT64_CONSTANT(1527811200) * G_USEC_PER_SEC)
 #define BASE "https://partner.example/events/"
