@@ -196,36 +196,64 @@ row_free(gpointer p)
 	g_free(r);
 }
 
-/* Marks @t as taken in @used, which maps each taken time to a time after
- * it that may be free: a "next free slot" forest whose paths unique_time()
- * shortens as it walks them, so that stamping thousands of new events at
- * the same instant costs linear time, not quadratic. */
-static void
-take_time(GHashTable *used, gint64 t)
-{
-	gint64 *key = g_new(gint64, 2);
+/* New stamps are whole milliseconds: feed readers such as ROME take the
+ * digits after the second as milliseconds, so that ".075372" would read as
+ * 75 s later; three digits mean the same to every reader. */
+#define STAMP_STEP G_GINT64_CONSTANT(1000)
 
-	key[0] = t;
-	key[1] = t + 1;
-	g_hash_table_replace(used, key, key);
+/* @t rounded up to a whole step. */
+static gint64
+ceil_step(gint64 t)
+{
+	gint64 r = t % STAMP_STEP;
+
+	return r == 0 ? t : t + (r > 0 ? STAMP_STEP - r : -r);
 }
 
-/* A LAST-MODIFIED at @now that no other event has, and later than @after. */
-static gint64
-unique_time(GHashTable *used, gint64 now, gint64 after)
+/* Distinct times for the @n changes of one build, in ascending order.
+ * They go backwards from the build's time, so that nothing is published
+ * in the future however many events change at once, and stay after the
+ * site's last change (@floor), so that one build's listings are newer
+ * than the last's; only when that window is full (thousands of changes
+ * within seconds of the last build) do they go on after @now. @used holds
+ * every time already taken; *@up is left at the first time after them
+ * that may be free. */
+static GArray *
+free_times(GHashTable *used, gint64 now, gint64 floor, guint n, gint64 *up)
 {
-	gint64 first = MAX(now, after + 1);
-	gint64 t = first;
-	gint64 *hop;
+	GArray *times = g_array_sized_new(FALSE, FALSE, sizeof(gint64), n);
+	gint64 t = now - now % STAMP_STEP;
+	gint64 u = ceil_step(MAX(t, floor) + 1);
+	guint down;
 
-	while ((hop = g_hash_table_lookup(used, &t)) != NULL)
-		t = hop[1];
-	take_time(used, t);
-	for (gint64 u = first; u != t;) {
-		hop = g_hash_table_lookup(used, &u);
-		u = hop[1];
-		hop[1] = t + 1;
+	for (; times->len < n && t > floor; t -= STAMP_STEP)
+		if (!g_hash_table_contains(used, &t))
+			g_array_append_val(times, t);
+	down = times->len;
+	for (guint i = 0; i < down / 2; i++) {
+		gint64 x = g_array_index(times, gint64, i);
+
+		g_array_index(times, gint64, i) =
+		    g_array_index(times, gint64, down - 1 - i);
+		g_array_index(times, gint64, down - 1 - i) = x;
 	}
+	for (; times->len < n; u += STAMP_STEP)
+		if (!g_hash_table_contains(used, &u))
+			g_array_append_val(times, u);
+	*up = u;
+	return times;
+}
+
+/* The first time from *@up on that is free and after @after (for a state
+ * whose last change was lost). */
+static gint64
+free_time_after(GHashTable *used, gint64 *up, gint64 after)
+{
+	gint64 t = MAX(*up, ceil_step(after + 1));
+
+	while (g_hash_table_contains(used, &t))
+		t += STAMP_STEP;
+	*up = t + STAMP_STEP;
 	return t;
 }
 
@@ -253,6 +281,9 @@ evf_store_track(EvfStore *store, GPtrArray *events, gint64 now, gint64 *updated,
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, row_free);
 	g_autoptr(GHashTable) used =
 	    g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	g_autoptr(GPtrArray) changed = g_ptr_array_new();
+	g_autoptr(GArray) times = NULL;
+	gint64 up, removed_at;
 	g_autoptr(sqlite3_stmt) sel = NULL;
 	g_autoptr(sqlite3_stmt) put = NULL;
 	g_autofree char *last = NULL;
@@ -287,7 +318,7 @@ evf_store_track(EvfStore *store, GPtrArray *events, gint64 now, gint64 *updated,
 		r->created = sqlite3_column_int64(sel, 3);
 		r->modified = sqlite3_column_int64(sel, 4);
 		r->present = sqlite3_column_int(sel, 5);
-		take_time(used, r->modified);
+		g_hash_table_add(used, g_memdup2(&r->modified, sizeof(gint64)));
 		g_hash_table_insert(
 		    rows, g_strdup((const char *)sqlite3_column_text(sel, 0)),
 		    r);
@@ -297,34 +328,60 @@ evf_store_track(EvfStore *store, GPtrArray *events, gint64 now, gint64 *updated,
 		goto rollback;
 	}
 
-	/* Changes made at once are stamped in the order of @events, which
-	 * the catalogue keeps sorted. */
+	/* First the rows that change: new events, and those edited or back
+	 * after removal. */
 	for (guint i = 0; i < events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(events, i);
 		Row *r = g_hash_table_lookup(rows, ev->uid);
 
 		if (r == NULL) {
 			r = g_new0(Row, 1);
-			r->fingerprint = g_strdup(ev->fingerprint);
-			r->modified = unique_time(used, now, 0);
-			r->created = r->modified;
-			r->present = TRUE;
+			r->sequence = 0;
+			r->modified = G_MININT64;
 			g_hash_table_insert(rows, g_strdup(ev->uid), r);
-			if (!save_row(store, put, ev->uid, r, error))
-				goto rollback;
-			last_change = MAX(last_change, r->modified);
+			g_ptr_array_add(changed, ev);
 		} else if (!r->present ||
 		           strcmp(r->fingerprint, ev->fingerprint) != 0) {
-			g_free(r->fingerprint);
-			r->fingerprint = g_strdup(ev->fingerprint);
 			r->sequence++;
-			r->modified = unique_time(used, now, r->modified);
-			r->present = TRUE;
-			if (!save_row(store, put, ev->uid, r, error))
-				goto rollback;
-			last_change = MAX(last_change, r->modified);
+			g_ptr_array_add(changed, ev);
 		}
 		r->seen = TRUE;
+	}
+	/* Changes made at once are stamped in the order of @events, which
+	 * the catalogue keeps sorted. */
+	/* A removal is a change of the site too: it moves the site's time
+	 * to @now, or just after the last change if that is later. */
+	removed_at = MAX(now - now % STAMP_STEP, ceil_step(last_change + 1));
+	times = free_times(used, now, last_change, changed->len, &up);
+	for (guint i = 0; i < changed->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(changed, i);
+		Row *r = g_hash_table_lookup(rows, ev->uid);
+		gint64 t = g_array_index(times, gint64, i);
+		/* The calendars show LAST-MODIFIED in whole seconds: an
+		 * edit moves it to a later second, even one made within the
+		 * second of the last. */
+		gint64 after = r->modified == G_MININT64
+		                   ? G_MININT64
+		                   : r->modified -
+		                         r->modified % G_USEC_PER_SEC +
+		                         G_USEC_PER_SEC - 1;
+
+		if (t <= after)
+			t = free_time_after(used, &up, after);
+		if (r->modified == G_MININT64)
+			r->created = t;
+		r->modified = t;
+		g_free(r->fingerprint);
+		r->fingerprint = g_strdup(ev->fingerprint);
+		r->present = TRUE;
+		if (!save_row(store, put, ev->uid, r, error))
+			goto rollback;
+		last_change = MAX(last_change, r->modified);
+	}
+	for (guint i = 0; i < events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(events, i);
+		Row *r = g_hash_table_lookup(rows, ev->uid);
+
 		ev->created = r->created;
 		ev->modified = r->modified;
 		ev->sequence = r->sequence;
@@ -338,10 +395,10 @@ evf_store_track(EvfStore *store, GPtrArray *events, gint64 now, gint64 *updated,
 		r->present = FALSE;
 		if (!save_row(store, put, key, r, error))
 			goto rollback;
-		last_change = MAX(last_change, now);
+		last_change = MAX(last_change, removed_at);
 	}
 	if (last_change == 0)
-		last_change = now;
+		last_change = removed_at;
 	{
 		g_autofree char *v =
 		    g_strdup_printf("%" G_GINT64_FORMAT, last_change);

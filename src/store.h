@@ -30,9 +30,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfStore, evf_store_free)
  * and modified now with SEQUENCE 0; a changed one (another fingerprint, or
  * back after removal) gets SEQUENCE + 1 and a new LAST-MODIFIED; events no
  * longer present are marked removed. Every LAST-MODIFIED is unique within
- * the site (changes made at the same moment get consecutive microseconds
- * in the order of @events), so no two feed entries share an `updated`.
- * *updated is the time of the site's latest change. One transaction. */
+ * the site, so no two feed entries share an `updated`: changes made at the
+ * same moment get whole milliseconds counted back from @now (in the order
+ * of @events, the last one latest), after the site's last change, and
+ * only when those are all taken ones after @now. *updated is the time of
+ * the site's latest change. One transaction. */
 gboolean evf_store_track(EvfStore *store, GPtrArray *events, gint64 now,
                          gint64 *updated, GError **error);
 

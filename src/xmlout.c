@@ -21,14 +21,18 @@ evf_xml_buffer_new(void)
 char *
 evf_xml_rfc3339(gint64 usec)
 {
-	g_autoptr(GDateTime) t =
-	    g_date_time_new_from_unix_utc(usec / G_USEC_PER_SEC);
+	g_autoptr(GDateTime) epoch = g_date_time_new_from_unix_utc(0);
+	g_autoptr(GDateTime) t = g_date_time_add(epoch, usec);
 	g_autofree char *base = g_date_time_format(t, "%Y-%m-%dT%H:%M:%S");
-	gint64 frac = usec % G_USEC_PER_SEC;
+	int frac = g_date_time_get_microsecond(t);
 
+	/* Whole milliseconds (evfeed's own stamps) get three digits: some
+	 * readers (ROME) take any fraction as milliseconds. */
 	if (frac == 0)
 		return g_strconcat(base, "Z", NULL);
-	return g_strdup_printf("%s.%06" G_GINT64_FORMAT "Z", base, frac);
+	if (frac % 1000 == 0)
+		return g_strdup_printf("%s.%03dZ", base, frac / 1000);
+	return g_strdup_printf("%s.%06dZ", base, frac);
 }
 
 gboolean

@@ -77,10 +77,34 @@ test_first_sight(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(a->sequence, ==, 0);
 	g_assert_cmpuint(b->sequence, ==, 0);
 	g_assert_cmpint(a->created, ==, a->modified);
-	g_assert_cmpint(a->modified, >=, T0);
-	/* Two events seen at once still get distinct LAST-MODIFIED. */
-	g_assert_cmpint(a->modified, !=, b->modified);
-	g_assert_cmpint(updated, ==, MAX(a->modified, b->modified));
+	/* Two events seen at once still get distinct LAST-MODIFIED, whole
+	 * milliseconds in the order of the list, the last one at @now: none
+	 * in the future. */
+	g_assert_cmpint(b->modified, ==, T0);
+	g_assert_cmpint(a->modified, ==, T0 - 1000);
+	g_assert_cmpint(updated, ==, b->modified);
+}
+
+/* A build's time that is not a whole millisecond: the stamps are, and
+ * none is after it. */
+static void
+test_whole_milliseconds(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfStore) store = evf_store_open(f->path, &error);
+	g_autoptr(GPtrArray) list = events("1", "2");
+	gint64 now = T0 + 1234567, updated = 0;
+
+	g_assert_true(evf_store_track(store, list, now, &updated, &error));
+	g_assert_no_error(error);
+	for (guint i = 0; i < list->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(list, i);
+
+		g_assert_cmpint(ev->modified % 1000, ==, 0);
+		g_assert_cmpint(ev->modified, <=, now);
+		g_assert_cmpint(ev->modified, >, now - 1000 * list->len);
+	}
+	g_assert_cmpint(updated, ==, T0 + 1234000);
 }
 
 static void
@@ -121,10 +145,38 @@ test_unchanged_and_edit(Fixture *f, gconstpointer data)
 	g_assert_cmpint(u2, ==, b2->modified);
 }
 
-/* Thousands of events seen at once, then all edited at an instant that
- * falls among their first stamps: every LAST-MODIFIED distinct, each edit
- * later than the stamp it replaces, and the stamps packed from @now on
- * (the order of the list), with none skipped. */
+/* An edit within the second of the last build: the calendars show
+ * LAST-MODIFIED in whole seconds, and it must still be later there. */
+static void
+test_edit_within_second(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfStore) store = evf_store_open(f->path, &error);
+	g_autoptr(GPtrArray) first = events("1", "2");
+	g_autoptr(GPtrArray) edited = events("1", "2-edited");
+	EvfEvent *b0, *b1;
+	gint64 u0, u1;
+
+	g_assert_true(evf_store_track(store, first, T0 + 200000, &u0, &error));
+	g_assert_true(evf_store_track(store, edited, T0 + 500000, &u1, &error));
+	g_assert_no_error(error);
+	b0 = g_ptr_array_index(first, 1);
+	b1 = g_ptr_array_index(edited, 1);
+	g_assert_cmpuint(b1->sequence, ==, 1);
+	g_assert_cmpint(b1->modified / G_USEC_PER_SEC, >,
+	                b0->modified / G_USEC_PER_SEC);
+	g_assert_cmpint(b1->modified, ==, T0 + G_USEC_PER_SEC);
+	g_assert_cmpint(u1, ==, b1->modified);
+}
+
+/* Thousands of events seen at once, then half of them edited a moment
+ * later (within the same millisecond as the last stamp), then one more
+ * event a second later: every LAST-MODIFIED distinct and a whole
+ * millisecond, the first build's counted back from @now in the order of
+ * the list, each edit later than the stamp it replaces and than the last
+ * build's latest (the window back to it being empty, they go on after
+ * @now, in the order of the list), and a later build's event after all
+ * of them. */
 static void
 test_many_at_once(Fixture *f, gconstpointer data)
 {
@@ -135,27 +187,31 @@ test_many_at_once(Fixture *f, gconstpointer data)
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
 	g_autoptr(GPtrArray) edited =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
+	g_autoptr(GPtrArray) later =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
 	g_autoptr(GHashTable) seen =
 	    g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
-	gint64 u0 = 0, u1 = 0;
+	gint64 u0 = 0, u1 = 0, u2 = 0, prev = 0;
+	EvfEvent *extra;
 
 	for (guint i = 0; i < N; i++) {
 		g_autofree char *uid = g_strdup_printf("e%05u", i);
 
 		g_ptr_array_add(first, event(uid, "1"));
 		g_ptr_array_add(edited, event(uid, i % 2 ? "2" : "1"));
+		g_ptr_array_add(later, event(uid, i % 2 ? "2" : "1"));
 	}
+	g_ptr_array_add(later, event("f", "1"));
 	g_assert_true(evf_store_track(store, first, T0, &u0, &error));
 	g_assert_no_error(error);
 	for (guint i = 0; i < N; i++) {
 		EvfEvent *ev = g_ptr_array_index(first, i);
 
-		g_assert_cmpint(ev->modified, ==, T0 + i);
+		g_assert_cmpint(ev->modified, ==,
+		                T0 - (gint64)(N - 1 - i) * 1000);
 	}
-	g_assert_cmpint(u0, ==, T0 + N - 1);
+	g_assert_cmpint(u0, ==, T0);
 
-	/* Half edited at T0 + 10: each new stamp after its old one, after
-	 * T0 + 10, and taken by no other event. */
 	g_assert_true(evf_store_track(store, edited, T0 + 10, &u1, &error));
 	g_assert_no_error(error);
 	for (guint i = 0; i < N; i++) {
@@ -165,18 +221,27 @@ test_many_at_once(Fixture *f, gconstpointer data)
 		g_assert_false(g_hash_table_contains(seen, &ev->modified));
 		g_hash_table_add(seen,
 		                 g_memdup2(&ev->modified, sizeof(gint64)));
+		g_assert_cmpint(ev->modified % 1000, ==, 0);
 		if (i % 2 == 0) {
 			g_assert_cmpint(ev->modified, ==, old->modified);
 			continue;
 		}
 		g_assert_cmpuint(ev->sequence, ==, 1);
-		g_assert_cmpint(ev->modified, >, old->modified);
-		g_assert_cmpint(ev->modified, >=, T0 + 10);
+		g_assert_cmpint(ev->modified, >, u0);
+		g_assert_cmpint(ev->modified, >, prev);
+		prev = ev->modified;
 	}
-	/* The edits stamped in order: T0 + 10 up to T0 + N - 1 are all
-	 * taken, so the first edited event got T0 + N. */
+	/* Packed: the first edit right after the last build's latest. */
 	g_assert_cmpint(((EvfEvent *)g_ptr_array_index(edited, 1))->modified,
-	                ==, T0 + N);
+	                ==, T0 + 1000);
+	g_assert_cmpint(u1, ==, T0 + (gint64)(N / 2) * 1000);
+
+	g_assert_true(evf_store_track(store, later, T0 + 60 * G_USEC_PER_SEC,
+	                              &u2, &error));
+	g_assert_no_error(error);
+	extra = g_ptr_array_index(later, N);
+	g_assert_cmpint(extra->modified, ==, T0 + 60 * G_USEC_PER_SEC);
+	g_assert_cmpint(u2, ==, extra->modified);
 }
 
 static void
@@ -255,8 +320,12 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add("/store/first-sight", Fixture, NULL, setup, test_first_sight,
 	           teardown);
+	g_test_add("/store/whole-milliseconds", Fixture, NULL, setup,
+	           test_whole_milliseconds, teardown);
 	g_test_add("/store/unchanged-and-edit", Fixture, NULL, setup,
 	           test_unchanged_and_edit, teardown);
+	g_test_add("/store/edit-within-second", Fixture, NULL, setup,
+	           test_edit_within_second, teardown);
 	g_test_add("/store/many-at-once", Fixture, NULL, setup,
 	           test_many_at_once, teardown);
 	g_test_add("/store/reopen", Fixture, NULL, setup,

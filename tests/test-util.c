@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "xmlout.h"
 
 #include <sys/stat.h>
 
@@ -661,6 +662,38 @@ test_edit_distance(void)
 	    G_MAXUINT);
 }
 
+/* RFC 3339 times for the feeds: whole milliseconds (evfeed's own stamps)
+ * with three digits, which every reader takes alike (ROME reads any
+ * fraction as milliseconds, so ".075372" would be 75 s later); others
+ * (a partner's) with six; none when the second is whole; before 1970
+ * too. */
+static void
+test_rfc3339(void)
+{
+	static const struct {
+		gint64 usec;
+		const char *text;
+	} cases[] = {
+		{ G_GINT64_CONSTANT(1748779200000000), "2025-06-01T12:00:00Z" },
+		{ G_GINT64_CONSTANT(1748779199999000),
+		  "2025-06-01T11:59:59.999Z" },
+		{ G_GINT64_CONSTANT(1748779200075000),
+		  "2025-06-01T12:00:00.075Z" },
+		{ G_GINT64_CONSTANT(1748779200075372),
+		  "2025-06-01T12:00:00.075372Z" },
+		{ G_GINT64_CONSTANT(1748779200000001),
+		  "2025-06-01T12:00:00.000001Z" },
+		{ G_GINT64_CONSTANT(-1500), "1969-12-31T23:59:59.998500Z" },
+		{ G_GINT64_CONSTANT(-1000000), "1969-12-31T23:59:59Z" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *got = evf_xml_rfc3339(cases[i].usec);
+
+		g_assert_cmpstr(got, ==, cases[i].text);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -676,6 +709,7 @@ main(int argc, char **argv)
 	                test_uuid5_upper_case_namespace);
 	g_test_add_func("/util/uuid5/shape", test_uuid5_shape);
 
+	g_test_add_func("/util/rfc3339", test_rfc3339);
 	g_test_add_func("/util/slugify/ascii", test_slugify_ascii);
 	g_test_add_func("/util/slugify/accents", test_slugify_accents);
 	g_test_add_func("/util/slugify/punctuation-runs",
