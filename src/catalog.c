@@ -229,6 +229,38 @@ warn_unread(const EvfConfig *cfg, const char *name, GPtrArray *diags)
 		               "events folder, not in folders within it");
 }
 
+/* Why the event file @f could not be read (@error from evf_file_read), in
+ * an editor's words, without a line and column, which do not apply (but
+ * a file too large is reported at its start, as before): the name is
+ * already at the start of the line, so the message does not repeat it. */
+static void
+report_unreadable(const EvfSourceFile *f, const GError *error, GPtrArray *diags)
+{
+	const char *what = error->message;
+
+	if (g_error_matches(error, EVF_ERROR, EVF_ERROR_INVALID)) {
+		evf_diags_add(diags, f->display, 1, 1,
+		              "file is too large (the limit is %d MiB)",
+		              EVF_EVENTFILE_MAX_FILE >> 20);
+		return;
+	}
+	if (g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_LOOP))
+		what = "a symbolic link, which evfeed does not follow: copy or "
+		       "move the file itself here";
+	else if (g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_INVAL))
+		what = g_file_test(f->path, G_FILE_TEST_IS_DIR)
+		           ? "a folder named like an event file: rename it "
+		             "so that its name does not end in '.md' (event "
+		             "files go directly in the events folder)"
+		           : "not a regular file (a pipe, socket or device), "
+		             "so it is not read";
+	else if (g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_ACCES))
+		what = "permission denied: evfeed's user cannot read it";
+	else if (g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+		what = "removed while evfeed was reading the folder";
+	evf_diags_add(diags, f->display, 0, 0, "%s", what);
+}
+
 GPtrArray *
 evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
                  char **digest)
@@ -277,15 +309,7 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 
 		cache_update(cache, j);
 		if (f->bytes == NULL) {
-			if (g_error_matches(j->error, EVF_ERROR,
-			                    EVF_ERROR_INVALID))
-				evf_diags_add(diags, f->display, 1, 1,
-				              "file is too large (the limit is "
-				              "%d MiB)",
-				              EVF_EVENTFILE_MAX_FILE >> 20);
-			else
-				evf_diags_add(diags, f->display, 0, 0, "%s",
-				              j->error->message);
+			report_unreadable(f, j->error, diags);
 			continue;
 		}
 		g_checksum_update(sum, (const guchar *)j->digest,
@@ -407,6 +431,46 @@ check_unique(GPtrArray *events, GPtrArray *diags)
 	}
 }
 
+/* A warning for each event that has the title and the start of an
+ * earlier file's: most often a file copied or renamed with the old one
+ * left in place, which would be listed twice under two identities. Both
+ * may be meant (then the warning can be ignored), so it is no error. */
+static void
+warn_copies(GPtrArray *events, GPtrArray *diags)
+{
+	g_autoptr(GHashTable) seen =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+	for (guint i = 0; i < events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(events, i);
+		g_autofree char *title = g_utf8_casefold(ev->title, -1);
+		g_autofree char *when = NULL;
+		char *key;
+		EvfEvent *other;
+
+		if (ev->tba)
+			when = g_strdup("tba");
+		else if (ev->all_day)
+			when = g_strdup_printf("d%u", evf_event_start_day(ev));
+		else
+			when = g_strdup_printf("t%" G_GINT64_FORMAT,
+			                       g_date_time_to_unix(ev->start));
+		key = g_strconcat(when, " ", title, NULL);
+		other = g_hash_table_lookup(seen, key);
+		if (other == NULL) {
+			g_hash_table_insert(seen, key, ev);
+			continue;
+		}
+		g_free(key);
+		evf_diags_warn(
+		    diags, ev->path, 0, 0,
+		    "the same title and start as %s: subscribers "
+		    "will see the event twice; if one file is a copy "
+		    "of the other, delete it",
+		    other->path);
+	}
+}
+
 /* One event file to parse, on a thread of its own choosing. */
 typedef struct {
 	const EvfConfig *cfg;
@@ -479,6 +543,7 @@ evf_catalog_parse(const EvfConfig *cfg, EvfCatalogCache *cache,
 			e->event = evf_event_ref(j->event);
 	}
 	check_unique(events, diags);
+	warn_copies(events, diags);
 	if (evf_diags_errors(diags) > before)
 		return NULL;
 	g_ptr_array_sort(events, uid_cmp);

@@ -232,6 +232,42 @@ test $st -eq 1 && test ! -e "$tmp/broken/events/2026-06-02-bad-one.md" &&
 ok $? "new in a folder that already fails check: a file with its own error is refused, only its error shown (status $st)"
 diag_file "$tmp/err"
 
+# Files that cannot be read are reported under the name the editor knows,
+# saying what to do, without the folder's absolute path again (and without
+# a line and column, which do not apply: evfeed(1), DIAGNOSTICS).
+mkfifo "$tmp/broken/events/pipe.md"
+(cd "$tmp/broken" && "$EVFEED" check --config evfeed.conf) >"$tmp/out" 2>"$tmp/err"
+st=$?
+test $st -eq 1 &&
+	grep -q "^events/dangling.md: error: a symbolic link, which evfeed does not follow: copy or move the file itself here$" "$tmp/err" &&
+	grep -q "^events/folder.md: error: a folder named like an event file: rename it so that its name does not end in '.md'" "$tmp/err" &&
+	grep -q "^events/pipe.md: error: not a regular file" "$tmp/err" &&
+	! grep -q "$tmp" "$tmp/err"
+ok $? "unreadable event files: each in an editor's words, no absolute path (status $st)"
+diag_file "$tmp/err"
+rm -f "$tmp/broken/events/pipe.md"
+
+# The same event saved under a second name (a copy, or a rename with the
+# old file left behind) would be listed twice under two identities: a
+# warning on the later file, naming the first; not an error, as both may
+# be meant. The sample's events, all different, bring none.
+mkdir -p "$tmp/twice/events"
+write_config "$tmp/twice" "$tmp/twice/events"
+cp "$top_srcdir"/feeds/events/*.md "$tmp/twice/events/"
+(cd "$tmp/twice" && "$EVFEED" check --config evfeed.conf) >"$tmp/out" 2>"$tmp/err"
+st=$?
+test $st -eq 0 && ! grep -q 'warning' "$tmp/err"
+ok $? "the sample: no warning of a copy (status $st)"
+cp "$tmp/twice/events/2018-06-28-illicit-financial-flows-zagreb.md" \
+	"$tmp/twice/events/zagreb-meeting.md"
+(cd "$tmp/twice" && "$EVFEED" build --config evfeed.conf) >"$tmp/out" 2>"$tmp/err"
+st=$?
+test $st -eq 0 &&
+	grep -q "^events/zagreb-meeting.md: warning: the same title and start as events/2018-06-28-illicit-financial-flows-zagreb.md: subscribers will see the event twice" "$tmp/err" &&
+	[ "$(grep -c warning "$tmp/err")" = 1 ]
+ok $? "a copy of an event file under another name: one warning, naming the original (status $st)"
+diag_file "$tmp/err"
+
 # The configuration may be a symbolic link (evfeed.conf(5), FILES); its
 # relative paths resolve against the folder that holds the link.
 mkdir -p "$tmp/link/etc/events" "$tmp/link/deploy/events"
