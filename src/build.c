@@ -133,6 +133,58 @@ compress_file(const char *path)
 	return !g_str_has_prefix(path, "events/");
 }
 
+/* Google Calendar leaves out events of a subscribed calendar larger than
+ * about this (PRIOR-ART: "Google will only accept feeds less than 1 MB"),
+ * without a word to its users. */
+#define GOOGLE_CALENDAR_BYTES 1000000
+
+/* A warning when calendars in @out are over that size: the site's by
+ * name, the others (categories, sources) counted. */
+static void
+warn_large_calendars(const EvfConfig *cfg, GPtrArray *out, GPtrArray *diags)
+{
+	const EvfFile *site = NULL;
+	guint others = 0;
+	g_autoptr(GString) what = g_string_new(NULL);
+	g_autofree char *full = NULL;
+	g_autofree char *shown = NULL;
+
+	for (guint i = 0; i < out->len; i++) {
+		const EvfFile *f = g_ptr_array_index(out, i);
+
+		if (f->size <= GOOGLE_CALENDAR_BYTES ||
+		    !g_str_has_suffix(f->path, "calendar.ics"))
+			continue;
+		if (strcmp(f->path, "calendar.ics") == 0)
+			site = f;
+		else
+			others++;
+	}
+	if (site == NULL && others == 0)
+		return;
+	full = g_build_filename(cfg->output_dir, "calendar.ics", NULL);
+	shown = evf_catalog_display_path(full);
+	if (site != NULL)
+		g_string_printf(what, "%.1f MB", (double)site->size / 1e6);
+	else
+		g_string_printf(what, "under 1 MB");
+	if (others > 0)
+		g_string_append_printf(what,
+		                       ", and %u category or source calendar%s "
+		                       "over it",
+		                       others, others == 1 ? " is" : "s are");
+	evf_diags_warn(diags, shown, 0, 0,
+	               "%s: Google Calendar leaves out events of subscribed "
+	               "calendars over about 1 MB, without telling its users; "
+	               "%s",
+	               what->str,
+	               cfg->past_limited
+	                   ? "lower [feeds] past_days, which leaves out events "
+	                     "long past"
+	                   : "set [feeds] past_days to leave out events long "
+	                     "past (evfeed.conf(5))");
+}
+
 gboolean
 evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
               GPtrArray *diags, EvfBuildStats *stats, GError **error)
@@ -210,6 +262,7 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		siblings = evf_gzipper_finish(gz);
 		if (out == NULL)
 			return FALSE;
+		warn_large_calendars(cfg, out, diags);
 		g_ptr_array_extend_and_steal(out, g_steal_pointer(&siblings));
 	}
 

@@ -431,7 +431,7 @@ check_unique(GPtrArray *events, GPtrArray *diags)
 	}
 }
 
-/* A warning for each event that has the title and the start of an
+/* A warning for each dated event that has the title and the start of an
  * earlier file's: most often a file copied or renamed with the old one
  * left in place, which would be listed twice under two identities. Both
  * may be meant (then the warning can be ignored), so it is no error. */
@@ -448,9 +448,11 @@ warn_copies(GPtrArray *events, GPtrArray *diags)
 		char *key;
 		EvfEvent *other;
 
+		/* Two listings of one title whose dates are both still to
+		 * be announced may well be two events. */
 		if (ev->tba)
-			when = g_strdup("tba");
-		else if (ev->all_day)
+			continue;
+		if (ev->all_day)
 			when = g_strdup_printf("d%u", evf_event_start_day(ev));
 		else
 			when = g_strdup_printf("t%" G_GINT64_FORMAT,

@@ -53,6 +53,7 @@ static const KeySpec keys[] = {
 	{ "feeds", "max_items", KEY_UINT, "50", 1, 1000 },
 	{ "feeds", "refresh", KEY_DURATION, "PT1H", 300, 7 * 86400 },
 	{ "feeds", "hub", KEY_URL, "", 0, 0 },
+	{ "feeds", "past_days", KEY_UINT, "", 0, 36500 },
 	{ "server", "listen", KEY_STRING, "127.0.0.1:8080", 0, 0 },
 	{ "server", "threads", KEY_UINT, "2", 1, 64 },
 	{ "server", "max_connections", KEY_UINT, "4000", 16, 60000 },
@@ -485,6 +486,12 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 	case KEY_UINT: {
 		guint64 n;
 
+		/* a key whose default is empty (past_days): none */
+		if (value[0] == '\0' && spec->def[0] == '\0') {
+			*num = -1;
+			return NULL;
+		}
+
 		if (!g_ascii_string_to_unsigned(value, 10, spec->min, spec->max,
 		                                &n, NULL))
 			return "not a whole number within its bounds";
@@ -754,6 +761,11 @@ apply(EvfConfig *cfg, EvfSourceConfig *src, const KeySpec *spec, char *canon,
 			g_free(canon);
 			return;
 		}
+	if (strcmp(spec->key, "past_days") == 0) {
+		cfg->past_limited = num >= 0;
+		cfg->past_days = num >= 0 ? (guint)num : 0;
+		return;
+	}
 	if (strcmp(spec->group, "server") == 0 &&
 	    strcmp(spec->key, "access_log") == 0) {
 		cfg->access_log = num != 0;

@@ -47,6 +47,10 @@ typedef struct {
 	char *refresh;          /* ISO 8601 duration, e.g. PT1H */
 	gint64 refresh_seconds; /* the same in seconds */
 	char *hub;              /* nullable: the WebSub hub's URL */
+	/* past_days: how long an event stays in the calendars after it
+	 * ends, when past_limited; else it stays for ever */
+	gboolean past_limited;
+	guint past_days;
 
 	/* [server] */
 	char *listen;

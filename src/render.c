@@ -293,6 +293,9 @@ typedef struct {
 	EvfTzSet *tzs;
 	EvfGzipper *gz;
 	gint64 now; /* the site's last change */
+	/* (nullable) the events left out of the calendars: ended more than
+	 * [feeds] past_days before @now */
+	GHashTable *long_past;
 } Site;
 
 /* Adds a file of @path and @bytes to @files, and hands it to the gzipper
@@ -330,7 +333,8 @@ render_scope(gpointer data, gpointer user_data)
 
 	for (guint i = 0; i < sc->events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(sc->events, i);
-		if (!ev->tba)
+		if (!ev->tba && (site->long_past == NULL ||
+		                 !g_hash_table_contains(site->long_past, ev)))
 			g_ptr_array_add(dated, ev);
 		g_ptr_array_add(newest, ev);
 	}
@@ -518,7 +522,8 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 	    g_ptr_array_new_with_free_func(scope_free);
 	g_autoptr(GPtrArray) mine =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
-	Site site = { cfg, tzs, gz, updated };
+	g_autoptr(GHashTable) long_past = NULL;
+	Site site = { cfg, tzs, gz, updated, NULL };
 	gboolean site_zone_used = FALSE;
 	int first_year = G_MAXINT;
 
@@ -526,6 +531,21 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 
 	evf_parallel_for(events, prepare_event,
 	                 &(Prepare){ cfg, site_tz, updated });
+	/* Counted back from the site's last change, as the pages' past is,
+	 * so that the same inputs and state give the same calendars. */
+	if (cfg->past_limited) {
+		gint64 cutoff =
+		    updated - (gint64)cfg->past_days * 86400 * G_USEC_PER_SEC;
+
+		long_past = g_hash_table_new(NULL, NULL);
+		for (guint i = 0; i < events->len; i++) {
+			EvfEvent *ev = g_ptr_array_index(events, i);
+
+			if (evf_page_ended_by(site_tz, ev, cutoff))
+				g_hash_table_add(long_past, ev);
+		}
+		site.long_past = long_past;
+	}
 
 	for (guint i = 0; i < events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(events, i);

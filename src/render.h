@@ -80,6 +80,10 @@ void evf_page_prepare(const EvfConfig *cfg, GTimeZone *site_tz, gint64 now,
 /* Whether @ev is on the archive page rather than the page of upcoming
  * events at @now, as evf_write_page judges it (tba events never are). */
 gboolean evf_page_is_past(const EvfConfig *cfg, const EvfEvent *ev, gint64 now);
+/* Whether @ev (a series: its last occurrence) had ended by @t (µs), an
+ * all-day event's days counted in @site_tz; never for tba events or
+ * series without an end. */
+gboolean evf_page_ended_by(GTimeZone *site_tz, const EvfEvent *ev, gint64 t);
 GBytes *evf_write_rss(const EvfView *view, GError **error);
 GBytes *evf_write_atom(const EvfView *view, GError **error);
 /* JSON Feed 1.1 of the view's items, with an "_event" extension. */

@@ -451,6 +451,12 @@ evf_page_is_past(const EvfConfig *cfg, const EvfEvent *ev, gint64 now)
 	return is_past(tz, ev, now, NULL);
 }
 
+gboolean
+evf_page_ended_by(GTimeZone *site_tz, const EvfEvent *ev, gint64 t)
+{
+	return is_past(site_tz, ev, t, NULL);
+}
+
 /* The month @l is listed under. */
 static void
 listed_month(const Listed *l, int *year, int *month)
