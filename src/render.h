@@ -48,7 +48,8 @@ char *evf_ics_head(const EvfView *view, GError **error);
  * head depends on its event's zone alone). */
 GBytes *evf_write_ics_with_head(const EvfView *view, const char *head);
 /* (transfer none): @ev's VEVENT text as it stands in every calendar,
- * serialised on first use and cached on the event. */
+ * serialised on first use and cached on the event: two VEVENTs for a
+ * series whose first occurrence has an override (see write-ics.c). */
 const char *evf_ics_vevent(const EvfConfig *cfg, EvfEvent *ev);
 /* The zone @ev's times are written in (TZID=), NULL for UTC: its own,
  * unless that zone is irregular in the event's year (evf_tz_regular_from),
@@ -61,7 +62,7 @@ const char *evf_ics_vevent(const EvfConfig *cfg, EvfEvent *ev);
 const char *evf_ics_tzid(const EvfEvent *ev);
 /* (transfer none) (nullable): @ev's VEVENT as jCal, made from the
  * component evf_ics_vevent's text is made from, cached on the event
- * likewise. */
+ * likewise; with an override, the two components separated by ','. */
 const char *evf_jcal_vevent(const EvfConfig *cfg, EvfEvent *ev, GError **error);
 /* (transfer full) (nullable): @comp as jCal on one line, its
  * sub-components in the order of @ics, its text. */

@@ -116,6 +116,77 @@ time_property(const EvfEvent *ev, gboolean end)
 	}
 }
 
+/* @t's wall time as if it were UTC, for lengths on the wall clock. */
+static GDateTime *
+wall_as_utc(GDateTime *t)
+{
+	struct icaltimetype w = evf_tz_wall_time(t);
+
+	return g_date_time_new_utc(w.year, w.month, w.day, w.hour, w.minute,
+	                           w.second);
+}
+
+/* Whether the series @ev says how long each occurrence lasts with a
+ * DURATION, which @dur receives, rather than with a DTEND; @first is set
+ * when its first occurrence needs an override all the same.
+ *
+ * RFC 5545 §3.8.5.3 gives every occurrence the exact duration of the
+ * first (DTEND - DTSTART): a first occurrence across a change of the
+ * clocks would give all the others an hour more or less on the wall
+ * clock than the editor wrote. A DURATION of whole days and a remainder
+ * (§3.3.6: the days nominal, the rest exact) keeps the editor's wall
+ * clock end wherever the last partial day holds no change. Where the
+ * first occurrence's does, it ends elsewhere, and an override
+ * (RECURRENCE-ID) gives it the editor's DTEND. Every other event keeps
+ * its DTEND. */
+static gboolean
+series_duration(const EvfEvent *ev, struct icaldurationtype *dur,
+                gboolean *first)
+{
+	g_autoptr(GDateTime) wall_start = NULL;
+	g_autoptr(GDateTime) wall_end = NULL;
+	g_autoptr(GDateTime) day = NULL;
+	g_autoptr(GDateTime) at = NULL;
+	g_autoptr(GDateTime) end = NULL;
+	g_autoptr(GTimeZone) tz = NULL;
+	gint64 wall, exact, rest;
+
+	if (ev->rrule == NULL || ev->all_day || evf_ics_tzid(ev) == NULL)
+		return FALSE;
+	wall_start = wall_as_utc(ev->start);
+	wall_end = wall_as_utc(ev->end);
+	if (wall_start == NULL || wall_end == NULL)
+		return FALSE;
+	wall =
+	    g_date_time_difference(wall_end, wall_start) / G_TIME_SPAN_SECOND;
+	exact = g_date_time_difference(ev->end, ev->start) / G_TIME_SPAN_SECOND;
+	/* an end before the start on the wall clock has no DURATION */
+	if (wall == exact || wall <= 0)
+		return FALSE;
+
+	*dur = icaldurationtype_null_duration();
+	dur->days = (unsigned int)(wall / 86400);
+	rest = wall % 86400;
+	dur->hours = (unsigned int)(rest / 3600);
+	dur->minutes = (unsigned int)(rest / 60 % 60);
+	dur->seconds = (unsigned int)(rest % 60);
+
+	/* where the first occurrence ends by RFC 5545: the days on the wall
+	 * clock, read in the zone as a DTSTART would be, then the rest */
+	tz = evf_tz_or_utc(ev->tzid);
+	day = g_date_time_add_days(wall_start, (gint)dur->days);
+	if (day != NULL)
+		at = evf_tz_datetime_new(
+		    tz, g_date_time_get_year(day), g_date_time_get_month(day),
+		    g_date_time_get_day_of_month(day),
+		    g_date_time_get_hour(day), g_date_time_get_minute(day),
+		    g_date_time_get_second(day));
+	if (at != NULL)
+		end = g_date_time_add_seconds(at, (gdouble)rest);
+	*first = end == NULL || !g_date_time_equal(end, ev->end);
+	return TRUE;
+}
+
 /* (transfer full): @text with ',' and ';' as placeholders. */
 static char *
 protect_text(const char *text)
@@ -258,11 +329,18 @@ param_text(const char *text)
 	return g_string_free(out, FALSE);
 }
 
+/* @ev's VEVENT or, with @first, the override of its first occurrence
+ * that series_duration asks for: the same properties, with the editor's
+ * DTSTART and DTEND, a RECURRENCE-ID and no RRULE (an override replaces
+ * the whole occurrence in clients). */
 static icalcomponent *
-vevent_new(const EvfConfig *cfg, const EvfEvent *ev)
+vevent_new(const EvfConfig *cfg, const EvfEvent *ev, gboolean first)
 {
 	icalcomponent *ve = icalcomponent_new_vevent();
 	g_autofree char *summary = evf_event_display_title(ev);
+	struct icaldurationtype dur;
+	gboolean overridden = FALSE;
+	gboolean duration = !first && series_duration(ev, &dur, &overridden);
 	icalproperty *p;
 
 	icalcomponent_add_property(ve, icalproperty_new_uid(ev->uid));
@@ -277,13 +355,22 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev)
 	icalcomponent_add_property(
 	    ve, icalproperty_new_sequence((int)ev->sequence));
 	icalcomponent_add_property(ve, time_property(ev, FALSE));
+	if (first) {
+		/* the first start, in DTSTART's form */
+		p = icalproperty_new_recurrenceid(evf_tz_wall_time(ev->start));
+		icalproperty_add_parameter(
+		    p, icalparameter_new_tzid(evf_ics_tzid(ev)));
+		icalcomponent_add_property(ve, p);
+	}
 	/* An event that ends at its start (a partner's VEVENT without an
 	 * end) has no DTEND: RFC 5545 §3.8.2.2 wants a DTEND after the
 	 * DTSTART, and §3.6.1 reads a DATE-TIME DTSTART alone as ending
-	 * there. */
-	if (ev->all_day || !g_date_time_equal(ev->start, ev->end))
+	 * there. Never both DTEND and DURATION (§3.6.1). */
+	if (duration)
+		icalcomponent_add_property(ve, icalproperty_new_duration(dur));
+	else if (ev->all_day || !g_date_time_equal(ev->start, ev->end))
 		icalcomponent_add_property(ve, time_property(ev, TRUE));
-	if (ev->rrule != NULL)
+	if (ev->rrule != NULL && !first)
 		icalcomponent_add_property(
 		    ve, icalproperty_new_rrule(explicit_day(
 		            icalrecurrencetype_from_string(ev->rrule),
@@ -388,15 +475,36 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev)
 static gboolean
 prepare(const EvfConfig *cfg, EvfEvent *ev, GError **error)
 {
-	g_autoptr(icalcomponent) ve = vevent_new(cfg, ev);
+	g_autoptr(icalcomponent) ve = vevent_new(cfg, ev, FALSE);
+	g_autoptr(icalcomponent) first = NULL;
+	struct icaldurationtype dur;
+	gboolean overridden = FALSE;
 
+	/* the override of the first occurrence, if any, right after the
+	 * series, in every calendar and in the jCal alike */
+	if (series_duration(ev, &dur, &overridden) && overridden)
+		first = vevent_new(cfg, ev, TRUE);
 	if (ev->vevent == NULL) {
-		ev->vevent = icalcomponent_as_ical_string_r(ve);
+		g_autofree char *series = icalcomponent_as_ical_string_r(ve);
+		g_autofree char *over =
+		    first != NULL ? icalcomponent_as_ical_string_r(first)
+		                  : NULL;
+
+		ev->vevent = g_strconcat(series, over, NULL);
 		repair_folds(ev->vevent);
 		unprotect(ev->vevent);
 	}
-	if (ev->jcal == NULL)
-		ev->jcal = evf_jcal_component(ve, ev->vevent, error);
+	if (ev->jcal == NULL) {
+		g_autofree char *series =
+		    evf_jcal_component(ve, ev->vevent, error);
+		g_autofree char *over =
+		    series != NULL && first != NULL
+		        ? evf_jcal_component(first, ev->vevent, error)
+		        : NULL;
+
+		if (series != NULL && (first == NULL || over != NULL))
+			ev->jcal = g_strjoin(",", series, over, NULL);
+	}
 	return ev->jcal != NULL;
 }
 
