@@ -678,6 +678,153 @@ test_ics_rule_day_explicit(void)
 	    vevent, "RRULE:FREQ=YEARLY;COUNT=3;BYMONTHDAY=29;BYMONTH=2\r\n"));
 }
 
+/* The VEVENTs of @ics, in order, as libical reads them. */
+static GPtrArray *
+vevents_of(const char *ics, icalcomponent **cal)
+{
+	GPtrArray *out = g_ptr_array_new();
+
+	*cal = icalparser_parse_string(ics);
+	g_assert_nonnull(*cal);
+	for (icalcomponent *c =
+	         icalcomponent_get_first_component(*cal, ICAL_VEVENT_COMPONENT);
+	     c != NULL;
+	     c = icalcomponent_get_next_component(*cal, ICAL_VEVENT_COMPONENT))
+		g_ptr_array_add(out, c);
+	return out;
+}
+
+/* @a and @b have the same @kind of property, with the same text. */
+static void
+assert_same_property(icalcomponent *a, icalcomponent *b, icalproperty_kind kind)
+{
+	icalproperty *pa = icalcomponent_get_first_property(a, kind);
+	icalproperty *pb = icalcomponent_get_first_property(b, kind);
+	g_autofree char *ta = NULL;
+	g_autofree char *tb = NULL;
+
+	g_assert_nonnull(pa);
+	g_assert_nonnull(pb);
+	ta = icalproperty_as_ical_string_r(pa);
+	tb = icalproperty_as_ical_string_r(pb);
+	g_assert_cmpstr(ta, ==, tb);
+}
+
+/* A series whose first occurrence spans a change of the clocks: RFC 5545
+ * §3.8.5.3 would give every occurrence the first one's exact duration
+ * from a DTEND, an hour off the editor's wall clock. It has a DURATION
+ * of nominal days and an exact rest; where the change is in the first
+ * occurrence's last partial day, an override gives that one the
+ * editor's end too. Other series and single events keep their DTEND. */
+static void
+test_ics_series_across_change(void)
+{
+	static const char *const files[] = {
+		"conference.md",
+		"---\ntitle: Yearly Conference\nstart: 2026-10-23T09:00\n"
+		"end: 2026-10-25T17:00\ncategories: [conference]\n"
+		"recurrence: FREQ=YEARLY;COUNT=3\n---\n",
+		"night.md",
+		"---\ntitle: Night Shift\nstart: 2026-11-01T00:30\n"
+		"end: 2026-11-01T02:30\ntimezone: America/St_Johns\n"
+		"categories: [shift]\nstatus: tentative\n"
+		"recurrence: FREQ=WEEKLY;COUNT=4\n---\nAll night.\n",
+		"before.md",
+		"---\ntitle: Night Shift Before\nstart: 2026-10-25T00:30\n"
+		"end: 2026-10-25T02:30\ntimezone: America/St_Johns\n"
+		"recurrence: FREQ=WEEKLY;COUNT=4\n---\n",
+		"once.md",
+		"---\ntitle: Weekend Once\nstart: 2026-10-23T09:00\n"
+		"end: 2026-10-25T17:00\n---\n",
+		NULL,
+	};
+	static const icalproperty_kind same[] = {
+		ICAL_DTSTAMP_PROPERTY,      ICAL_CREATED_PROPERTY,
+		ICAL_LASTMODIFIED_PROPERTY, ICAL_SEQUENCE_PROPERTY,
+		ICAL_DTSTART_PROPERTY,      ICAL_SUMMARY_PROPERTY,
+		ICAL_DESCRIPTION_PROPERTY,  ICAL_CATEGORIES_PROPERTY,
+		ICAL_STATUS_PROPERTY,       ICAL_CLASS_PROPERTY,
+		ICAL_TRANSP_PROPERTY,
+	};
+	g_autoptr(Site) s = site_of("Europe/Ljubljana", files);
+	g_autofree char *conference = file_text(s, "events/conference.ics");
+	g_autofree char *night = file_text(s, "events/night.ics");
+	g_autofree char *before = file_text(s, "events/before.ics");
+	g_autofree char *once = file_text(s, "events/once.ics");
+	g_autofree char *cal = file_text(s, "calendar.ics");
+	g_autofree char *shift = file_text(s, "category/shift/calendar.ics");
+	g_autofree char *jcal = file_text(s, "calendar.json");
+	icalcomponent *parsed = NULL;
+	g_autoptr(GPtrArray) ves = NULL;
+	const char *series_end, *over;
+	icalcomponent *a, *b;
+
+	/* the change falls before the last day's 09:00: days do it */
+	g_assert_nonnull(strstr(conference,
+	                        "DTSTART;TZID=Europe/Ljubljana:20261023T090000"
+	                        "\r\nDURATION:P2DT8H\r\n"
+	                        "RRULE:FREQ=YEARLY;COUNT=3\r\n"));
+	g_assert_null(strstr(conference, "DTEND"));
+	g_assert_null(strstr(conference, "RECURRENCE-ID"));
+	g_assert_cmpuint(count_of(conference, "BEGIN:VEVENT\r\n"), ==, 1);
+	g_assert_nonnull(strstr(cal, "\r\nDURATION:P2DT8H\r\n"));
+	g_assert_nonnull(
+	    strstr(jcal, "[\"duration\",{},\"duration\",\"P2DT8H\"]"));
+
+	/* the change falls within 00:30-02:30: an override for the first */
+	g_assert_nonnull(strstr(night,
+	                        "DTSTART;TZID=America/St_Johns:20261101T003000"
+	                        "\r\nDURATION:PT2H\r\n"
+	                        "RRULE:FREQ=WEEKLY;COUNT=4\r\n"));
+	g_assert_cmpuint(count_of(night, "BEGIN:VEVENT\r\n"), ==, 2);
+	series_end = strstr(night, "END:VEVENT\r\n");
+	over = strstr(night, "BEGIN:VEVENT\r\n");
+	g_assert_nonnull(series_end);
+	over = strstr(over + 1, "BEGIN:VEVENT\r\n");
+	/* right after the series */
+	g_assert_true(over == series_end + strlen("END:VEVENT\r\n"));
+	g_assert_nonnull(strstr(
+	    over, "DTSTART;TZID=America/St_Johns:20261101T003000\r\n"
+	          "RECURRENCE-ID;TZID=America/St_Johns:20261101T003000"
+	          "\r\nDTEND;TZID=America/St_Johns:20261101T023000\r\n"));
+	g_assert_null(strstr(over, "RRULE"));
+	g_assert_null(strstr(over, "DURATION"));
+	g_assert_null(strstr(night, "\r\nDTEND;TZID=America/St_Johns:"
+	                            "20261101T023000\r\nRRULE"));
+	/* the same two in every calendar that lists the series */
+	g_assert_nonnull(strstr(cal, strstr(night, "BEGIN:VEVENT")));
+	g_assert_nonnull(strstr(shift, strstr(night, "BEGIN:VEVENT")));
+	g_assert_nonnull(strstr(cal, "\r\nTZID:America/St_Johns\r\n"));
+	g_assert_nonnull(strstr(shift, "\r\nTZID:America/St_Johns\r\n"));
+	g_assert_nonnull(
+	    strstr(jcal, "[\"recurrence-id\",{\"tzid\":\"America/St_Johns\"},"
+	                 "\"date-time\",\"2026-11-01T00:30:00\"]"));
+	g_assert_cmpuint(count_of(jcal, "[\"vevent\","), ==,
+	                 count_of(cal, "BEGIN:VEVENT\r\n"));
+
+	/* the override has every property the series has but its rule */
+	ves = vevents_of(night, &parsed);
+	g_assert_cmpuint(ves->len, ==, 2);
+	a = g_ptr_array_index(ves, 0);
+	b = g_ptr_array_index(ves, 1);
+	g_assert_cmpstr(icalcomponent_get_uid(a), ==, icalcomponent_get_uid(b));
+	for (gsize i = 0; i < G_N_ELEMENTS(same); i++)
+		assert_same_property(a, b, same[i]);
+	g_assert_cmpint(icalcomponent_count_properties(a, ICAL_ANY_PROPERTY), ==
+	                , icalcomponent_count_properties(b, ICAL_ANY_PROPERTY));
+
+	/* no change within the first occurrence, or no series: DTEND */
+	g_assert_nonnull(
+	    strstr(before, "DTSTART;TZID=America/St_Johns:20261025T003000"
+	                   "\r\nDTEND;TZID=America/St_Johns:20261025T023000"
+	                   "\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\n"));
+	g_assert_null(strstr(before, "DURATION"));
+	g_assert_cmpuint(count_of(before, "BEGIN:VEVENT\r\n"), ==, 1);
+	g_assert_nonnull(strstr(once, "\r\nDTEND;TZID=Europe/Ljubljana:"
+	                              "20261025T170000\r\n"));
+	g_assert_null(strstr(once, "DURATION"));
+}
+
 /* Every Atom feed's first link, the one naive readers take for the
  * feed's home page, is its rel="alternate" page, not its self link or
  * its hub. */
@@ -1733,6 +1880,8 @@ main(int argc, char **argv)
 	g_test_add_func("/write/websub/hub", test_websub_hub);
 	g_test_add_func("/write/ics/rule-day-explicit",
 	                test_ics_rule_day_explicit);
+	g_test_add_func("/write/ics/series-across-change",
+	                test_ics_series_across_change);
 	g_test_add_func("/write/atom/alternate-first",
 	                test_atom_alternate_first);
 	return g_test_run();
