@@ -3,7 +3,8 @@
 // share no code: ical.js (Thunderbird's, which reads the file's VTIMEZONEs)
 // and node-ical (the most used iCalendar package on npm, whose rules go
 // through rrule-temporal and whose zones come from the system's tz
-// database), and check that both give the same occurrences.
+// database), and check that both give the same occurrences, and that each
+// timed occurrence ends where the editor meant it to.
 //
 // usage: node check-recurrence.js FILE
 //
@@ -12,6 +13,23 @@
 // are compared (a series without an end is cut there). Every disagreement
 // is printed to stderr as "FILE: UID: problem" and makes the exit status 1;
 // on stdout, one line per series: "UID COUNT".
+//
+// The end of each timed occurrence is decided by RFC 5545, computed here
+// with ical.js's reading of the zone: an override (RECURRENCE-ID) ends at
+// its own DTEND; otherwise a DTEND gives every occurrence the first one's
+// exact duration (§3.8.5.3), and a DURATION's days are nominal, the same
+// wall time days later, and its time exact (§3.3.6). That end must be
+// what the editor meant: the occurrence's wall-clock start plus the
+// wall-clock length the editor wrote, that of the first occurrence as
+// written (its override's DTSTART to DTEND, else DTSTART to DTEND, else
+// the DURATION read on the wall clock). Both clients must give that end,
+// but where they are known to misread RFC 5545, which is tolerated and
+// noted on stdout ("UID: N tolerated"):
+//   - ical.js 2.2.1 adds the series' duration (DTEND - DTSTART, exact, or
+//     the whole DURATION) to each start on the wall clock;
+//   - node-ical 0.26 adds it exactly (a DURATION's days as 24 hours): a
+//     series with DURATION:P2DT8H whose first occurrence the clocks go
+//     back in ends that one an hour early.
 'use strict';
 
 const fs = require('fs');
@@ -35,27 +53,106 @@ const nodeIcal = load('node-ical');
 const pad = (n) => String(n).padStart(2, '0');
 const instant = (d) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+// The wall-clock fields of an ICAL.Time as seconds, as if it were UTC.
+const wallSeconds = (t) => Date.UTC(t.year, t.month - 1, t.day, t.hour,
+    t.minute, t.second) / 1000;
+
+// The instant of the wall time @secs (wallSeconds' form) in @zone.
+function wallInstant(secs, zone) {
+	const d = new Date(secs * 1000);
+	return ICAL.Time.fromData({
+		year: d.getUTCFullYear(), month: d.getUTCMonth() + 1,
+		day: d.getUTCDate(), hour: d.getUTCHours(),
+		minute: d.getUTCMinutes(), second: d.getUTCSeconds(),
+	}, zone).toUnixTime();
+}
+
+// A DURATION as [nominal days, exact seconds].
+function durationParts(d) {
+	const sign = d.isNegative ? -1 : 1;
+	return [sign * (d.weeks * 7 + d.days),
+	    sign * ((d.hours * 60 + d.minutes) * 60 + d.seconds)];
+}
+
+const fmtUnix = (u) => instant(new Date(u * 1000));
+
+// Each series of the file: its occurrences by ical.js, with the ends RFC
+// 5545 and the editor give them (timed series only).
 function icalJs(text) {
 	const comp = new ICAL.Component(ICAL.parse(text));
 	const out = new Map();
 
 	for (const v of comp.getAllSubcomponents('vtimezone'))
 		ICAL.TimezoneService.register(v);
-	for (const ve of comp.getAllSubcomponents('vevent')) {
-		const ev = new ICAL.Event(ve);
+	const events = comp.getAllSubcomponents('vevent')
+	    .map((ve) => new ICAL.Event(ve));
+	for (const ev of events) {
 		if (!ev.isRecurring() || ev.isRecurrenceException())
 			continue;
+		const overrides = new Map();
+		for (const o of events) {
+			if (o.isRecurrenceException() && o.uid === ev.uid) {
+				ev.relateException(o);
+				overrides.set(o.recurrenceId.toUnixTime(), o);
+			}
+		}
+		const dtstart = ev.startDate;
+		const dtend = ev.component.getFirstPropertyValue('dtend');
+		const dur = ev.component.getFirstPropertyValue('duration');
+		const first = overrides.get(dtstart.toUnixTime());
+		let wallLength = null;
+		if (first)
+			wallLength = wallSeconds(first.endDate) -
+			    wallSeconds(first.startDate);
+		else if (dtend)
+			wallLength = wallSeconds(dtend) - wallSeconds(dtstart);
+		else if (dur)
+			wallLength = durationParts(dur)[0] * 86400 +
+			    durationParts(dur)[1];
+		const exact = dtend ? dtend.toUnixTime() - dtstart.toUnixTime()
+		    : dur ? dur.toSeconds() : 0;
 		const list = [];
 		const it = ev.iterator();
 		for (let t; list.length < LIMIT && (t = it.next());) {
-			list.push(t.isDate ? t.toString().slice(0, 10)
-			                   : instant(t.toJSDate()));
+			if (t.isDate) {
+				list.push({ start: t.toString().slice(0, 10) });
+				continue;
+			}
+			const start = t.toUnixTime();
+			const o = overrides.get(start);
+			let rfc;
+			if (o) {
+				rfc = o.endDate.toUnixTime();
+			} else if (dur) {
+				const [days, rest] = durationParts(dur);
+				const w = t.clone();
+				w.adjust(days, 0, 0, 0);
+				rfc = w.toUnixTime() + rest;
+			} else {
+				rfc = start + exact;
+			}
+			const wall = t.clone();
+			wall.addDuration(ICAL.Duration.fromSeconds(
+			    dtend ? exact : dur ? dur.toSeconds() : 0));
+			list.push({
+				start: instant(t.toJSDate()),
+				end: fmtUnix(ev.getOccurrenceDetails(t).endDate
+				    .toUnixTime()),
+				rfc: fmtUnix(rfc),
+				editor: wallLength === null ? null : fmtUnix(
+				    wallInstant(wallSeconds(t) + wallLength,
+				        t.zone)),
+				// ical.js's misreading, and node-ical's
+				icaljsWall: o ? null : fmtUnix(wall.toUnixTime()),
+				nodeExact: o ? null : fmtUnix(start + exact),
+			});
 		}
 		out.set(ev.uid, list);
 	}
 	return out;
 }
 
+// Each series of the file: its occurrences by node-ical, with their ends.
 function nodeIcalJs(path) {
 	const data = nodeIcal.sync.parseFile(path);
 	const out = new Map();
@@ -67,9 +164,18 @@ function nodeIcalJs(path) {
 		const allDay = ev.start && ev.start.dateOnly;
 		// node-ical gives an all-day occurrence as the local midnight
 		// of its date.
-		const list = ev.rrule.all((d, i) => i < LIMIT).map((d) => allDay
-		    ? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
-		    : instant(d));
+		const dates = ev.rrule.all((d, i) => i < LIMIT);
+		const ends = new Map();
+		if (!allDay && dates.length > 0) {
+			for (const inst of nodeIcal.expandRecurringEvent(ev, {
+				from: dates[0], to: dates[dates.length - 1],
+			}))
+				ends.set(instant(inst.start), instant(inst.end));
+		}
+		const list = dates.map((d) => allDay
+		    ? { start: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-` +
+		          `${pad(d.getDate())}` }
+		    : { start: instant(d), end: ends.get(instant(d)) });
 		out.set(ev.uid, list);
 	}
 	return out;
@@ -101,14 +207,46 @@ function main() {
 		}
 		const x = a.get(uid), y = b.get(uid);
 		const n = Math.max(x.length, y.length);
+		let same = true;
 		for (let i = 0; i < n; i++) {
-			if (x[i] !== y[i]) {
+			const xs = x[i] ? x[i].start : '(none)';
+			const ys = y[i] ? y[i].start : '(none)';
+			if (xs !== ys) {
 				problem(uid, `occurrence ${i + 1}: ical.js ` +
-				    `${x[i] || '(none)'}, node-ical ${y[i] || '(none)'}`);
+				    `${xs}, node-ical ${ys}`);
+				same = false;
 				break;
 			}
 		}
+		let tolerated = 0;
+		for (let i = 0; same && i < n; i++) {
+			const o = x[i];
+			if (o.rfc === undefined)
+				continue;
+			const at = `occurrence ${i + 1} (${o.start})`;
+			if (o.editor !== o.rfc) {
+				problem(uid, `${at}: ends at ${o.rfc} by RFC 5545, ` +
+				    `the editor meant ${o.editor}`);
+				continue;
+			}
+			if (o.end !== o.rfc) {
+				if (o.end === o.icaljsWall)
+					tolerated++;
+				else
+					problem(uid, `${at}: ical.js ends it at ` +
+					    `${o.end}, RFC 5545 at ${o.rfc}`);
+			}
+			if (y[i].end !== o.rfc) {
+				if (y[i].end === o.nodeExact)
+					tolerated++;
+				else
+					problem(uid, `${at}: node-ical ends it at ` +
+					    `${y[i].end}, RFC 5545 at ${o.rfc}`);
+			}
+		}
 		process.stdout.write(`${uid} ${x.length}\n`);
+		if (tolerated > 0)
+			process.stdout.write(`${uid}: ${tolerated} tolerated\n`);
 	}
 	process.exit(bad ? 1 : 0);
 }
