@@ -688,6 +688,8 @@ if build rules "$tmp/rules-events" Pacific/Chatham; then
 			"for St. John's first night"
 	fi
 	check_ics "$tmp/rules/public/calendar.ics"
+	# the overrides in the jCal too
+	check_json "$tmp/rules/public"
 	for f in "$tmp/rules/public/events/"*.ics; do
 		check_ics "$f" --single
 	done
