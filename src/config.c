@@ -637,6 +637,7 @@ evf_config_free(EvfConfig *cfg)
 	g_free(cfg->description);
 	g_free(cfg->url);
 	g_free(cfg->host);
+	g_free(cfg->uid_namespace);
 	g_free(cfg->tag_date);
 	g_free(cfg->timezone);
 	g_free(cfg->language);
@@ -1032,6 +1033,13 @@ evf_config_load(const char *path, GPtrArray *diags)
 		return NULL;
 	uri = g_uri_parse(cfg->url, G_URI_FLAGS_NONE, NULL);
 	cfg->host = g_ascii_strdown(g_uri_get_host(uri), -1);
+	{
+		/* not the scheme: a site that moves to https keeps them */
+		g_autofree char *site =
+		    g_strconcat(cfg->host, g_uri_get_path(uri), NULL);
+
+		cfg->uid_namespace = evf_uuid5(EVF_UUID_NAMESPACE, site);
+	}
 	return g_steal_pointer(&cfg);
 }
 

@@ -31,8 +31,12 @@ typedef struct {
 	/* [site] */
 	char *title;
 	char *description;
-	char *url;      /* public base URL, with a trailing '/' */
-	char *host;     /* lower-case host of url, the tag: authority */
+	char *url;  /* public base URL, with a trailing '/' */
+	char *host; /* lower-case host of url, the tag: authority */
+	/* the UUID namespace of identities made from file names: a UUIDv5
+	 * of url's host and path, so that two sites' files of one name are
+	 * two events (RFC 5545 wants a UID unique the world over) */
+	char *uid_namespace;
 	char *tag_date; /* YYYY[-MM[-DD]], the date in tag: ids */
 	char *timezone; /* IANA name */
 	char *language;

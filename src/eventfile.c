@@ -2057,7 +2057,7 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		                            ? evf_text_nfc(stem)
 		                            : g_strdup(stem);
 
-		ev->uid = evf_uuid5(EVF_UUID_NAMESPACE, name);
+		ev->uid = evf_uuid5(cfg->uid_namespace, name);
 		ev->uid_line = ev->uid_col = 1;
 	}
 	evf_event_update_fingerprint(ev);

@@ -315,6 +315,44 @@ test_site_host_lower_case(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(cfg->url, ==, "https://Events.EXAMPLE.org:8443/Path/");
 }
 
+/* Identities made from file names are of the site: its host and path
+ * (two sites' files of one name are two events), not its scheme or port
+ * (a site that moves to https keeps them) nor the case of its host. */
+static void
+test_site_uid_namespace(Fixture *f, gconstpointer data)
+{
+	static const struct {
+		const char *url;
+		gboolean same;
+	} cases[] = {
+		{ "https://events.example.org/", TRUE },
+		{ "http://events.example.org", TRUE },
+		{ "https://Events.Example.ORG:8443/", TRUE },
+		{ "https://events.example.org/a/", FALSE },
+		{ "https://events.example.org/A/", FALSE },
+		{ "https://other.example.org/", FALSE },
+	};
+	g_autofree char *want =
+	    evf_uuid5(EVF_UUID_NAMESPACE, "events.example.org/");
+	g_autoptr(GHashTable) seen =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text =
+		    g_strdup_printf("[site]\nurl=%s\n", cases[i].url);
+		g_autoptr(EvfConfig) cfg = assert_loads(f, text);
+
+		if (cfg == NULL)
+			continue;
+		if (cases[i].same)
+			g_assert_cmpstr(cfg->uid_namespace, ==, want);
+		else
+			g_assert_false(
+			    g_hash_table_contains(seen, cfg->uid_namespace));
+		g_hash_table_add(seen, g_strdup(cfg->uid_namespace));
+	}
+}
+
 /* A URL with non-ASCII characters (an IRI) becomes its URI: every link,
  * self link and tag: id is built from it. */
 static void
@@ -1220,6 +1258,7 @@ main(int argc, char **argv)
 	ADD("/config/site/url-trailing-slash", test_site_url_trailing_slash);
 	ADD("/config/site/host-lower-case", test_site_host_lower_case);
 	ADD("/config/site/url-iri", test_site_url_iri);
+	ADD("/config/site/uid-namespace", test_site_uid_namespace);
 	ADD("/config/bom-and-crlf", test_bom_and_crlf);
 	ADD("/config/paths/apart", test_paths_apart);
 	ADD("/config/site/url-not-http", test_site_url_not_http);

@@ -3041,8 +3041,8 @@ test_uid_default_nfc(void)
 	const char *nfd = "2018-05-22-cafe\xcc\x81-sr\xc4\x91"
 	                  "an";
 	const char *latin1 = "2018-05-22-caf\xe9";
-	g_autofree char *want = evf_uuid5(EVF_UUID_NAMESPACE, nfc);
-	g_autofree char *want_bytes = evf_uuid5(EVF_UUID_NAMESPACE, latin1);
+	g_autofree char *want = evf_uuid5(cfg->uid_namespace, nfc);
+	g_autofree char *want_bytes = evf_uuid5(cfg->uid_namespace, latin1);
 	g_autoptr(GPtrArray) diags = evf_diags_new();
 	g_autoptr(EvfEvent) a = parse_full(nfc, text, strlen(text), diags);
 	g_autoptr(EvfEvent) b = parse_full(nfd, text, strlen(text), diags);
@@ -3072,7 +3072,7 @@ test_uid_default(void)
 	                            "start: 2019-01-01\n"
 	                            "---\n";
 	const char *stem = "2018-05-22-counter-terrorism-challenges-see";
-	g_autofree char *want = evf_uuid5(EVF_UUID_NAMESPACE, stem);
+	g_autofree char *want = evf_uuid5(cfg->uid_namespace, stem);
 	g_autoptr(GPtrArray) diags = evf_diags_new();
 	g_autoptr(EvfEvent) a = parse_full(stem, text, strlen(text), diags);
 	g_autoptr(EvfEvent) b = parse_full(stem, text, strlen(text), diags);
