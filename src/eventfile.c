@@ -1176,6 +1176,29 @@ series_meets_change(const EvfEvent *ev, struct icalrecurrencetype rt,
 	return met;
 }
 
+/* (transfer full) (nullable): why the UNTIL @u that libical read is no
+ * date or time. libical takes its digits as they come, 30 February and
+ * hour 25 too, and writes them back so: node-ical then fails on the whole
+ * calendar, and python3-icalendar drops the rule, showing one date. */
+static char *
+until_mistake(const struct icaltimetype *u)
+{
+	if (icaltime_is_null_time(*u))
+		return NULL;
+	if (u->month < 1 || u->month > 12)
+		return g_strdup_printf("invalid UNTIL: no month %d", u->month);
+	if (u->year < 1)
+		return g_strdup("invalid UNTIL: no year 0");
+	if (u->day < 1 || !g_date_valid_dmy(u->day, u->month, u->year))
+		return g_strdup_printf(
+		    "invalid UNTIL: %s %d has %d days", month_names[u->month],
+		    u->year, g_date_get_days_in_month(u->month, u->year));
+	if (!u->is_date && (u->hour > 23 || u->minute > 59 || u->second > 59))
+		return g_strdup("invalid UNTIL: hours go to 23, minutes and "
+		                "seconds to 59");
+	return NULL;
+}
+
 /* (transfer full): what is wrong with the rule @rrule in itself, whatever
  * the event's dates, or NULL with the rule in *@out. */
 static char *
@@ -1184,6 +1207,7 @@ rrule_form(const char *rrule, struct icalrecurrencetype *out)
 	struct icalrecurrencetype rt;
 	const char *why;
 	g_autofree char *rscale = NULL;
+	g_autofree char *problem = NULL;
 
 	if (strpbrk(rrule, "\r\n") != NULL)
 		return g_strdup("line breaks are not allowed");
@@ -1214,6 +1238,8 @@ rrule_form(const char *rrule, struct icalrecurrencetype *out)
 		                       "calendar clients ignore it and would "
 		                       "show other dates",
 		                       rscale);
+	if ((problem = until_mistake(&rt.until)) != NULL)
+		return g_strdup_printf("RRULE '%s': %s", rrule, problem);
 	if ((why = evf_rrule_refusal(&rt)) != NULL)
 		return g_strdup_printf("RRULE '%s': %s", rrule, why);
 	*out = rt;

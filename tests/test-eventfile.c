@@ -2052,6 +2052,48 @@ test_error_rrule_mistakes(void)
 	}
 }
 
+/* An UNTIL that is no date or time is refused, as a start would be:
+ * libical reads its digits as they come and would publish them so, and
+ * node-ical then fails on the whole calendar. */
+static void
+test_error_rrule_until_invalid(void)
+{
+	static const char *const cases[][3] = {
+		{ "2018-02-01", "FREQ=DAILY;UNTIL=20180231",
+		  "invalid UNTIL: February 2018 has 28 days" },
+		{ "2018-02-01", "FREQ=DAILY;UNTIL=20181301",
+		  "invalid UNTIL: no month 13" },
+		{ "2018-02-01", "FREQ=DAILY;UNTIL=20190229",
+		  "invalid UNTIL: February 2019 has 28 days" },
+		{ "2018-02-01T10:00", "FREQ=DAILY;UNTIL=20180210T250000Z",
+		  "invalid UNTIL: hours go to 23" },
+		{ "2018-02-01T10:00", "FREQ=DAILY;UNTIL=20180210T236000Z",
+		  "invalid UNTIL: hours go to 23" },
+		{ "2018-02-01T10:00", "FREQ=DAILY;UNTIL=20180210T235960Z",
+		  "invalid UNTIL: hours go to 23" },
+		{ "2018-02-01T10:00", "FREQ=DAILY;UNTIL=20180431T100000Z",
+		  "invalid UNTIL: April 2018 has 30 days" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text = series_text(cases[i][0], cases[i][1]);
+
+		g_test_message("%s", cases[i][1]);
+		assert_error(text, 4, 13, cases[i][2]);
+	}
+	/* also when the start is wrong, and the rule is read on its own */
+	assert_errors(
+	    "---\n"
+	    "title: Workshop\n"
+	    "start: 2018-02-30\n"
+	    "recurrence: FREQ=DAILY;UNTIL=20180231\n"
+	    "---\n",
+	    (const char *const[]){ "3:8: start: invalid date '2018-02-30'",
+	                           "4:13: recurrence: RRULE "
+	                           "'FREQ=DAILY;UNTIL=20180231': invalid UNTIL",
+	                           NULL });
+}
+
 static void
 test_error_rrule_never_occurs(void)
 {
@@ -3347,6 +3389,8 @@ main(int argc, char **argv)
 	                test_error_markdown_caps);
 	g_test_add_func("/eventfile/rrule/invalid", test_error_bad_rrule);
 	g_test_add_func("/eventfile/rrule/mistakes", test_error_rrule_mistakes);
+	g_test_add_func("/eventfile/rrule/until-invalid",
+	                test_error_rrule_until_invalid);
 	g_test_add_func("/eventfile/rrule/never-occurs",
 	                test_error_rrule_never_occurs);
 	g_test_add_func("/eventfile/errors/blank-text", test_error_blank_text);
