@@ -772,7 +772,10 @@ want_url(Ctx *c, const char *key, const Node *n)
 	if (s == NULL)
 		return NULL;
 	uri = g_uri_parse(s, G_URI_FLAGS_ENCODED, NULL);
+	/* GLib gives 'https:///x' and 'https://' an empty host, not none:
+	 * no address, and an error in an RSS link (InvalidFullLink). */
 	if (uri == NULL || g_uri_get_host(uri) == NULL ||
+	    g_uri_get_host(uri)[0] == '\0' ||
 	    (g_ascii_strcasecmp(g_uri_get_scheme(uri), "http") != 0 &&
 	     g_ascii_strcasecmp(g_uri_get_scheme(uri), "https") != 0) ||
 	    strpbrk(s, " \"<>") != NULL) {

@@ -129,6 +129,12 @@ evf_html_safe_url_parsed(const char *url, GUri *base)
 	    g_ascii_strcasecmp(scheme, "https") != 0 &&
 	    g_ascii_strcasecmp(scheme, "mailto") != 0)
 		return NULL;
+	/* An http or https link needs a host: 'http:x' (absolute by RFC
+	 * 3986, with no '//'), '///x' and '//' resolve to none, or to an
+	 * empty one, which no reader can follow. */
+	if (g_ascii_strcasecmp(scheme, "mailto") != 0 &&
+	    (g_uri_get_host(uri) == NULL || g_uri_get_host(uri)[0] == '\0'))
+		return NULL;
 	abs = g_uri_to_string(uri);
 	/* No raw spaces or quotes in a URL that goes into markup. */
 	if (strpbrk(abs, " \t\r\n\"<>") != NULL)

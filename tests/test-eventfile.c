@@ -2983,6 +2983,25 @@ test_error_bad_values(void)
 	             "url: javascript:alert(1)\n"
 	             "---\n",
 	             4, 6, "url: not an absolute http or https URL");
+	/* GLib reads an empty host here, not none */
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "url: http:///event/123\n"
+	             "---\n",
+	             4, 6, "url: not an absolute http or https URL");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "image: https://\n"
+	             "---\n",
+	             4, 8, "image: not an absolute http or https URL");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "url: https://:8080/\n"
+	             "---\n",
+	             4, 6, "url: not an absolute http or https URL");
 	assert_error("---\n"
 	             "title: Workshop\n"
 	             "start: 2018-05-22\n"

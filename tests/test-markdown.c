@@ -813,6 +813,14 @@ test_safe_url_refused(void)
 		"ftp://ftp.example.org/",
 		"gopher://example.org/",
 		"webcal://example.org/calendar.ics",
+		/* http or https without a host, or with an empty one */
+		"http:agenda.html",
+		"https:agenda.html",
+		"///agenda.html",
+		"//",
+		"https://",
+		"https:///agenda.html",
+		"http://:8080/agenda.html",
 		/* a fragment of the text itself: in a feed reader it would
 		 * point at the site's page, where it does not exist */
 		"#frag",
