@@ -1953,6 +1953,20 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		              "with a line '---')");
 		return NULL;
 	}
+	/* Lines that end in CR alone, as old Mac editors save them, are
+	 * read as lines: the same bytes but for the line ends, so the
+	 * same positions. (A CR alone among lines that end otherwise is
+	 * left to YAML and Markdown.) Before the check of the bytes,
+	 * so that an invalid one is reported at its line too. */
+	if (memchr(data, '\n', len) == NULL &&
+	    memchr(data, '\r', len) != NULL) {
+		lf = g_memdup2(data, len);
+		for (gsize i = 0; i < len; i++)
+			if (lf[i] == '\r')
+				lf[i] = '\n';
+		data = lf;
+		end = data + len;
+	}
 	if (!g_utf8_validate_len(data, len, &invalid)) {
 		if (utf16(data, len)) {
 			evf_diags_add(
@@ -1969,19 +1983,6 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		                    "UTF-8)");
 		/* in the description, the front matter is still checked */
 		bad_at = invalid - data;
-	}
-	/* Lines that end in CR alone, as old Mac editors save them, are
-	 * read as lines: the same bytes but for the line ends, so the
-	 * same positions. (A CR alone among lines that end otherwise is
-	 * left to YAML and Markdown.) */
-	if (memchr(data, '\n', len) == NULL &&
-	    memchr(data, '\r', len) != NULL) {
-		lf = g_memdup2(data, len);
-		for (gsize i = 0; i < len; i++)
-			if (lf[i] == '\r')
-				lf[i] = '\n';
-		data = lf;
-		end = data + len;
 	}
 	p = data;
 	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)

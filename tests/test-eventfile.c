@@ -1746,6 +1746,20 @@ test_error_invalid_utf8(void)
 	             5, 4, "invalid UTF-8");
 }
 
+/* In a file whose lines end in CR alone, an invalid byte is at the line
+ * an editor shows, as any other mistake there. */
+static void
+test_error_invalid_utf8_cr_only(void)
+{
+	assert_error("---\r"
+	             "title: Workshop\r"
+	             "start: 2018-05-22\r"
+	             "---\r"
+	             "Fine.\r"
+	             "Caf\xe9.\r",
+	             6, 4, "invalid UTF-8");
+}
+
 /* What Windows editors save as "Unicode", with or without its byte order
  * mark: one error that says so, not one about a NUL or an invalid byte. */
 static void
@@ -3462,6 +3476,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/syntax/utf16", test_error_utf16);
 	g_test_add_func("/eventfile/syntax/invalid-utf8-body",
 	                test_error_invalid_utf8_body);
+	g_test_add_func("/eventfile/syntax/invalid-utf8-cr-only",
+	                test_error_invalid_utf8_cr_only);
 	g_test_add_func("/eventfile/syntax/nul-byte", test_error_nul_byte);
 	g_test_add_func("/eventfile/syntax/escaped-nul",
 	                test_error_escaped_nul);
