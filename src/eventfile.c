@@ -25,6 +25,15 @@
 #define MAX_EVENTS 10000
 #define MAX_UID    200
 
+/* U+FFFD, which stands for a character that a wrong encoding lost (a
+ * text copied from a page or a file read as another encoding): an event
+ * file with it is refused, so that the character meant is written, and
+ * the W3C feed validator warns of it in a feed (BadCharacters). */
+#define REPLACEMENT "\xef\xbf\xbd"
+#define REPLACEMENT_ERROR                                               \
+	"the replacement character U+FFFD (\xef\xbf\xbd) stands for a " \
+	"character lost to a wrong encoding: write the character meant"
+
 typedef enum { NODE_SCALAR, NODE_SEQUENCE, NODE_MAPPING } NodeKind;
 
 typedef struct Node {
@@ -639,6 +648,11 @@ want_string(Ctx *c, const char *key, const Node *n)
 	if (n->kind != NODE_SCALAR) {
 		ctx_error(c, n, "%s: expected a string, not %s", key,
 		          kind_name(n));
+		return NULL;
+	}
+	/* written so, or as a YAML escape ("\uFFFD") */
+	if (strstr(n->value, REPLACEMENT) != NULL) {
+		ctx_error(c, n, "%s: %s", key, REPLACEMENT_ERROR);
 		return NULL;
 	}
 	if (!is_null(n)) {
@@ -1946,6 +1960,7 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 	g_autofree char *lf = NULL;
 	g_autoptr(GError) md_error = NULL;
 	guint line, col, body_line, md_line = 1, leading = 0;
+	gboolean replaced = FALSE; /* a U+FFFD in the description */
 
 	if (len == 0) {
 		evf_diags_add(diags, path, 1, 1,
@@ -2030,6 +2045,19 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 	body = body != NULL ? body + 1 : end;
 	if (bad_at < (gsize)(body - data))
 		return NULL;
+	/* U+FFFD in the front matter is reported with its key
+	 * (want_string); in the description, here. */
+	{
+		const char *limit = bad_at != G_MAXSIZE ? data + bad_at : end;
+		const char *r = g_strstr_len(body, limit - body, REPLACEMENT);
+
+		if (r != NULL) {
+			position(data, r - data, &line, &col);
+			evf_diags_add(diags, path, line, col, "description: %s",
+			              REPLACEMENT_ERROR);
+			replaced = TRUE;
+		}
+	}
 
 	ev->path = g_strdup(path);
 	ev->slug = evf_slugify(stem);
@@ -2076,7 +2104,7 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		              EVF_MARKDOWN_MAX_NESTING);
 		return NULL;
 	}
-	if (c.failed || bad_at != G_MAXSIZE)
+	if (c.failed || bad_at != G_MAXSIZE || replaced)
 		return NULL;
 	if (ev->uid == NULL) {
 		/* The name as written, composed: macOS and some sync tools

@@ -113,17 +113,33 @@ unwrap(cmark_node *node)
 	cmark_node_free(node);
 }
 
+/* (transfer full): @text made valid, as a raw character of the file is,
+ * and without U+FFFD, which cmark writes for a reference to no character
+ * (&#0;, &#xD800;) and the W3C feed validator warns of (BadCharacters);
+ * one written as such is refused with the file's other mistakes. */
+static char *
+clean_text(const char *text)
+{
+	g_autofree char *valid = evf_text_sanitize(text, -1);
+	g_auto(GStrv) parts = g_strsplit(valid, "\xef\xbf\xbd", -1);
+
+	return g_strjoinv("", parts);
+}
+
 /* cmark decodes a character reference such as &#xFFFF; into its text,
  * and writes U+FFFE and U+FFFF as the single bytes 0xFE and 0xFF, which
  * are not UTF-8 (its plain-text writer stops at them): such a text is
- * made valid, as a raw character of the file is. */
+ * made clean (clean_text). */
 static void
 clean_literal(cmark_node *node)
 {
 	const char *literal = cmark_node_get_literal(node);
-	g_autofree char *clean = evf_text_sanitize(literal, -1);
+	g_autofree char *clean = NULL;
 
-	if (clean != NULL && strcmp(clean, literal) != 0)
+	if (literal == NULL)
+		return;
+	clean = clean_text(literal);
+	if (strcmp(clean, literal) != 0)
 		cmark_node_set_literal(node, clean);
 }
 
@@ -155,12 +171,21 @@ tidy(cmark_node *doc, const char *base_url)
 			g_autofree char *safe =
 			    url ? evf_html_safe_url(url, base_url) : NULL;
 
+			const char *title = cmark_node_get_title(node);
+
 			if (safe == NULL)
 				g_ptr_array_add(type == CMARK_NODE_LINK ? strip
 				                                        : drop,
 				                node);
 			else
 				cmark_node_set_url(node, safe);
+			/* a title's references are decoded too */
+			if (safe != NULL && title != NULL && title[0] != '\0') {
+				g_autofree char *clean = clean_text(title);
+
+				if (strcmp(clean, title) != 0)
+					cmark_node_set_title(node, clean);
+			}
 		} else if (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE ||
 		           type == CMARK_NODE_CODE_BLOCK) {
 			clean_literal(node);

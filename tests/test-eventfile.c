@@ -1760,6 +1760,34 @@ test_error_invalid_utf8_cr_only(void)
 	             6, 4, "invalid UTF-8");
 }
 
+/* U+FFFD stands for a character that a wrong encoding lost, and the W3C
+ * feed validator warns of it in a feed (BadCharacters): each one is an
+ * error at its place, whether written as such or as a YAML escape, in
+ * the front matter and in the description, all reported at once. */
+static void
+test_error_replacement_character(void)
+{
+	static const char *const all[] = {
+		"7:9: description: the replacement character U+FFFD",
+		"2:8: title: the replacement character U+FFFD",
+		"4:11: location: the replacement character U+FFFD",
+		"5:18: categories: the replacement character U+FFFD",
+		NULL,
+	};
+
+	assert_errors("---\n"
+	              "title: Caf\xef\xbf\xbd Europa\n"
+	              "start: 2018-05-22\n"
+	              "location: \"Ljubljana \\uFFFD\"\n"
+	              "categories: [ok, \"b\xef\xbf\xbd\"]\n"
+	              "---\n"
+	              "Caf\xc3\xa9 Caf\xef\xbf\xbd.\n",
+	              all);
+	assert_error("---\rtitle: Workshop\rstart: 2018-05-22\r---\r"
+	             "Fine.\r\xef\xbf\xbd\r",
+	             6, 1, "description: the replacement character U+FFFD");
+}
+
 /* What Windows editors save as "Unicode", with or without its byte order
  * mark: one error that says so, not one about a NUL or an invalid byte. */
 static void
@@ -3478,6 +3506,8 @@ main(int argc, char **argv)
 	                test_error_invalid_utf8_body);
 	g_test_add_func("/eventfile/syntax/invalid-utf8-cr-only",
 	                test_error_invalid_utf8_cr_only);
+	g_test_add_func("/eventfile/syntax/replacement-character",
+	                test_error_replacement_character);
 	g_test_add_func("/eventfile/syntax/nul-byte", test_error_nul_byte);
 	g_test_add_func("/eventfile/syntax/escaped-nul",
 	                test_error_escaped_nul);

@@ -703,6 +703,28 @@ test_render_noncharacter_references(void)
 	}
 }
 
+/* A reference to no character (&#0;, a surrogate, one past U+10FFFF)
+ * is U+FFFD to cmark, of which the W3C feed validator warns in a feed
+ * (BadCharacters): it goes, in texts and in link titles. */
+static void
+test_render_replacement_references(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("A &#0; B &#xD800; C &#1114112; D &#xFFFD; E "
+	       "[link](x.html \"F&#0;G\")\n",
+	       BASE, &r);
+	g_assert_null(strstr(r.html, "\xef\xbf\xbd"));
+	g_assert_null(strstr(r.text, "\xef\xbf\xbd"));
+	for (const char *p = "ABCDE"; *p != '\0'; p++) {
+		char c[2] = { *p, '\0' };
+
+		g_assert_nonnull(strstr(r.html, c));
+		g_assert_nonnull(strstr(r.text, c));
+	}
+	g_assert_nonnull(strstr(r.html, "title=\"FG\""));
+}
+
 static void
 test_html_structure_kept(void)
 {
@@ -1369,6 +1391,8 @@ main(int argc, char **argv)
 	                test_html_xml_characters);
 	g_test_add_func("/markdown/render/noncharacter-references",
 	                test_render_noncharacter_references);
+	g_test_add_func("/markdown/render/replacement-references",
+	                test_render_replacement_references);
 	g_test_add_func("/markdown/html/structure-kept",
 	                test_html_structure_kept);
 	g_test_add_func("/markdown/html/empty", test_html_empty);
