@@ -1092,6 +1092,11 @@ rrule_mistake(const char *rrule)
 		if (g_ascii_strncasecmp(parts[i], "INTERVAL=", 9) == 0 &&
 		    g_ascii_strtoll(parts[i] + 9, NULL, 10) < 1)
 			return "INTERVAL must be at least 1";
+		/* libical reads it into an int, and would publish what is
+		 * left of a larger one (COUNT=99999999999 as 1215752191) */
+		if (g_ascii_strncasecmp(parts[i], "COUNT=", 6) == 0 &&
+		    g_ascii_strtoll(parts[i] + 6, NULL, 10) > G_MAXINT32)
+			return "COUNT is too large";
 	}
 	if (count && until)
 		return "COUNT and UNTIL cannot both be given";
@@ -1285,6 +1290,17 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 			                "(YYYYMMDDTHHMMSSZ) for a timed "
 			                "event");
 	}
+	/* RFC 5545 3.3.10: no BYHOUR, BYMINUTE or BYSECOND with a DATE
+	 * start; and a series of days by hours makes Thunderbird (ical.js)
+	 * throw ("Same occurrence found twice") and Python's dateutil give
+	 * times of day. */
+	if (ev->all_day && (rt.freq == ICAL_HOURLY_RECURRENCE ||
+	                    rt.by_hour[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	                    rt.by_minute[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	                    rt.by_second[0] != ICAL_RECURRENCE_ARRAY_MAX))
+		return g_strdup("an all-day event repeats by days at most: "
+		                "FREQ=HOURLY, BYHOUR, BYMINUTE and BYSECOND "
+		                "are for an event with a time");
 	/* The rule runs in the event's wall time, as clients read it. */
 	start = evf_rrule_start(ev);
 	/* Where calendar clients part ways: */

@@ -2085,6 +2085,8 @@ test_error_rrule_mistakes(void)
 		{ "FREQ=WEEKLY;COUNT=3;UNTIL=20180612",
 		  "COUNT and UNTIL cannot both be given" },
 		{ "FREQ=WEEKLY;INTERVAL=0", "INTERVAL must be at least 1" },
+		{ "FREQ=WEEKLY;COUNT=99999999999", "COUNT is too large" },
+		{ "FREQ=WEEKLY;COUNT=2147483648", "COUNT is too large" },
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -2134,6 +2136,37 @@ test_error_rrule_until_invalid(void)
 	                           "4:13: recurrence: RRULE "
 	                           "'FREQ=DAILY;UNTIL=20180231': invalid UNTIL",
 	                           NULL });
+}
+
+/* A series of whole days does not repeat by hours: Thunderbird (ical.js)
+ * throws on it, and RFC 5545 forbids BYHOUR, BYMINUTE and BYSECOND with
+ * a date. A timed event may. */
+static void
+test_error_rrule_all_day_by_hours(void)
+{
+	static const char *const rules[] = {
+		"FREQ=HOURLY;COUNT=3",
+		"FREQ=HOURLY;INTERVAL=24;COUNT=3",
+		"FREQ=DAILY;BYHOUR=9,10;COUNT=4",
+		"FREQ=DAILY;BYMINUTE=5;COUNT=4",
+		"FREQ=WEEKLY;BYSECOND=1;COUNT=4",
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(rules); i++) {
+		g_autofree char *text = series_text("2018-05-22", rules[i]);
+
+		g_test_message("%s", rules[i]);
+		assert_error(text, 4, 13,
+		             "recurrence: an all-day event repeats by days "
+		             "at most");
+	}
+	{
+		g_autofree char *text =
+		    series_text("2018-05-22T09:00", "FREQ=HOURLY;COUNT=3");
+		g_autoptr(EvfEvent) ev = parse_ok(text);
+
+		g_assert_nonnull(ev);
+	}
 }
 
 static void
@@ -3452,6 +3485,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/rrule/mistakes", test_error_rrule_mistakes);
 	g_test_add_func("/eventfile/rrule/until-invalid",
 	                test_error_rrule_until_invalid);
+	g_test_add_func("/eventfile/rrule/all-day-by-hours",
+	                test_error_rrule_all_day_by_hours);
 	g_test_add_func("/eventfile/rrule/never-occurs",
 	                test_error_rrule_never_occurs);
 	g_test_add_func("/eventfile/errors/blank-text", test_error_blank_text);
