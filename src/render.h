@@ -55,9 +55,10 @@ const char *evf_ics_vevent(const EvfConfig *cfg, EvfEvent *ev);
  * unless that zone is irregular in the event's year (evf_tz_regular_from),
  * when a single occurrence is written in UTC, exactly and without a
  * VTIMEZONE Outlook cannot read, or unless its start or end is a wall time
- * that occurs twice (evf_tz_is_ambiguous), when a single occurrence is
- * written in UTC too, the instant every client then agrees on. A
- * recurring event keeps its zone, whose rules its later occurrences
+ * that occurs twice (evf_tz_is_ambiguous), or it ends in 2036 or later
+ * (where readers with zone data up to 2037 go wrong), when a single
+ * occurrence is written in UTC too, the instant every client then agrees
+ * on. A recurring event keeps its zone, whose rules its later occurrences
  * follow. */
 const char *evf_ics_tzid(const EvfEvent *ev);
 /* (transfer none) (nullable): @ev's VEVENT as jCal, made from the

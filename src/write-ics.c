@@ -40,13 +40,22 @@ date_value(const GDate *d)
 	return t;
 }
 
+/* From this year on, readers whose zone data stop in 2037 go wrong:
+ * python3-icalendar (through pytz) reads summer 2040 in Ljubljana as
+ * winter, and node-ical 0.26 matches no zone to a VTIMEZONE from 2036 on
+ * and takes the time as floating. */
+#define FAR_YEAR 2036
+
 const char *
 evf_ics_tzid(const EvfEvent *ev)
 {
 	if (ev->tzid == NULL || ev->all_day || ev->rrule != NULL)
 		return ev->tzid;
-	/* where the clocks go back, clients disagree on the instant */
-	if (evf_tz_is_ambiguous(ev->start) || evf_tz_is_ambiguous(ev->end))
+	/* where the clocks go back, clients disagree on the instant; so
+	 * they do in far years (a series cannot be moved to UTC: its rule
+	 * runs on the wall clock) */
+	if (evf_tz_is_ambiguous(ev->start) || evf_tz_is_ambiguous(ev->end) ||
+	    g_date_time_get_year(ev->end) >= FAR_YEAR)
 		return NULL;
 	return evf_tz_next_irregular(ev->tzid, g_date_time_get_year(ev->start),
 	                             g_date_time_get_year(ev->end)) == 0

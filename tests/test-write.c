@@ -603,6 +603,50 @@ test_category_once(void)
 	g_assert_cmpuint(osce, ==, 1);
 }
 
+/* A single event that ends in 2036 or later is given in UTC: readers whose
+ * zone data stop in 2037 (python3-icalendar through pytz, node-ical) put
+ * it an hour off, or take it as floating. One that ends before keeps its
+ * zone, and so does a series, whose rule runs on the wall clock. */
+static void
+test_ics_far_year_utc(void)
+{
+	static const char *const files[] = {
+		"far.md",
+		"---\ntitle: Far\nstart: 2040-06-15T09:00\n"
+		"end: 2040-06-15T17:00\n---\n",
+		"near.md",
+		"---\ntitle: Near\nstart: 2035-06-15T09:00\n"
+		"end: 2035-06-15T17:00\n---\n",
+		"across.md",
+		"---\ntitle: Across\nstart: 2035-12-31T20:00\n"
+		"end: 2036-01-01T02:00\n---\n",
+		"series.md",
+		"---\ntitle: Series\nstart: 2040-06-15T09:00\n"
+		"recurrence: FREQ=WEEKLY;COUNT=3\n---\n",
+		NULL,
+	};
+	static const char *const want[] = {
+		"far",
+		"DTSTART:20400615T070000Z\r\nDTEND:20400615T150000Z\r\n",
+		"near",
+		"DTSTART;TZID=Europe/Ljubljana:20350615T090000\r\n",
+		"across",
+		"DTSTART:20351231T190000Z\r\nDTEND:20360101T010000Z\r\n",
+		"series",
+		"DTSTART;TZID=Europe/Ljubljana:20400615T090000\r\n",
+	};
+	g_autoptr(Site) s = site_of("Europe/Ljubljana", files);
+
+	for (guint i = 0; i < G_N_ELEMENTS(want); i += 2) {
+		g_autofree char *path =
+		    g_strdup_printf("events/%s.ics", want[i]);
+		g_autofree char *text = file_text(s, path);
+
+		if (strstr(text, want[i + 1]) == NULL)
+			g_error("%s: no %s in\n%s", path, want[i + 1], text);
+	}
+}
+
 /* A monthly or yearly rule on a day that some months (or years) lack has
  * the day in the rule, as it has no effect on its dates and node-ical
  * reads it right only so; other rules are as the event file has them. */
@@ -1880,6 +1924,7 @@ main(int argc, char **argv)
 	g_test_add_func("/write/websub/hub", test_websub_hub);
 	g_test_add_func("/write/ics/rule-day-explicit",
 	                test_ics_rule_day_explicit);
+	g_test_add_func("/write/ics/far-year-utc", test_ics_far_year_utc);
 	g_test_add_func("/write/ics/series-across-change",
 	                test_ics_series_across_change);
 	g_test_add_func("/write/atom/alternate-first",
