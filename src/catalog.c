@@ -221,6 +221,11 @@ warn_unread(const EvfConfig *cfg, const char *name, GPtrArray *diags)
 		evf_diags_warn(diags, shown, 0, 0,
 		               "not read: an event file's name ends in '.md', "
 		               "in lower case");
+	else if (g_str_has_suffix(g_strchomp(lower), ".md"))
+		evf_diags_warn(
+		    diags, shown, 0, 0,
+		    "not read: the name has a space after its '.md', "
+		    "where an event file's name ends");
 	else if (g_file_test(path, G_FILE_TEST_IS_DIR) &&
 	         !g_file_test(path, G_FILE_TEST_IS_SYMLINK) &&
 	         holds_event_files(path))

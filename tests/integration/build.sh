@@ -325,11 +325,13 @@ ok $? "long file and category names build"
 ok $? "new with a 400-byte title writes a file that builds"
 
 # What looks like an event file but is not read gets a warning: a name in
-# .MD or .markdown, a folder of .md files. Backups and dot files do not.
+# .MD or .markdown, or with a space after its .md, a folder of .md files.
+# Backups and dot files do not.
 mkdir -p "$tmp/long/events/2026"
 printf -- '---\ntitle: In a folder\nstart: 2026-06-12\n---\n' >"$tmp/long/events/2026/a.md"
 printf -- '---\ntitle: Upper case\nstart: 2026-06-13\n---\n' >"$tmp/long/events/B.MD"
 printf -- '---\ntitle: Long suffix\nstart: 2026-06-14\n---\n' >"$tmp/long/events/c.markdown"
+printf -- '---\ntitle: Space after\nstart: 2026-06-15\n---\n' >"$tmp/long/events/f.md "
 : >"$tmp/long/events/d.md~"
 : >"$tmp/long/events/.e.md.swp"
 "$EVFEED" check --config "$tmp/long/evfeed.conf" >"$tmp/out" 2>"$tmp/err"
@@ -337,7 +339,8 @@ ok $? "unread files: check passes"
 grep -qx '.*/events/2026: warning: not read: event files go directly in the events folder, not in folders within it' "$tmp/err" &&
 	grep -qx ".*/events/B.MD: warning: not read: an event file's name ends in '.md', in lower case" "$tmp/err" &&
 	grep -qx ".*/events/c.markdown: warning: not read: an event file's name ends in '.md', in lower case" "$tmp/err" &&
-	[ "$(grep -c warning "$tmp/err")" = 3 ]
+	grep -qx ".*/events/f.md : warning: not read: the name has a space after its '.md', where an event file's name ends" "$tmp/err" &&
+	[ "$(grep -c warning "$tmp/err")" = 4 ]
 ok $? "unread files: a warning for each that looks like an event file"
 
 # Two builds at once (cron's beside serve's, or two cron runs): the second
