@@ -1327,6 +1327,28 @@ duration_seconds(struct icaldurationtype d)
 	return (gint64)s;
 }
 
+/* (transfer full) (nullable): the end of what starts at @start (an
+ * instant of an event in @z) and lasts @days on the wall clock in @z,
+ * then @rest seconds exactly, as RFC 5545 §3.3.6 reads a DURATION: P1D
+ * ends at the same wall time the next day, 23 hours later where the
+ * clocks go forward; a wall time the clocks skip or repeat is read as a
+ * DTSTART would be (zone_datetime). */
+static GDateTime *
+nominal_end(const Zone *z, GDateTime *start, gint days, gint64 rest)
+{
+	struct icaltimetype t = zone_local(z, g_date_time_to_unix(start));
+	g_autoptr(GDateTime) day = NULL;
+
+	if (icaltime_is_null_time(t))
+		return NULL;
+	t.zone = NULL;
+	icaltime_adjust(&t, days, 0, 0, 0);
+	day = zone_datetime(z, t);
+	if (day == NULL)
+		return NULL;
+	return g_date_time_add_seconds(day, (gdouble)rest);
+}
+
 /* -------------------------------------------------------------- events */
 
 /* One VEVENT read into an event, with what recurrence needs. */
@@ -1335,8 +1357,15 @@ typedef struct {
 	struct icaltimetype dtstart; /* as written, zone cleared */
 	const Zone *zone;            /* timed events */
 	GTimeSpan duration;          /* timed events */
-	gint days;                   /* all-day events */
-	char *label;                 /* event_label() */
+	/* timed events with a DURATION of days or weeks: its days, nominal
+	 * (on the wall clock in the event's zone), and the rest, exact,
+	 * which every occurrence lasts (RFC 5545 §3.3.6); else days is 0
+	 * and every occurrence lasts @duration, the first's exact length
+	 * (§3.8.5.3) */
+	gint nominal_days;
+	gint64 exact_rest; /* seconds */
+	gint days;         /* all-day events */
+	char *label;       /* event_label() */
 } Built;
 
 static void
@@ -1483,17 +1512,16 @@ read_dates_timed(Ctx *c, icalcomponent *cal, icalcomponent *ve, Built *b,
 		gint64 s = duration_seconds(d);
 		gint days = (gint)(d.weeks * 7 + d.days);
 
-		/* Days and weeks are nominal (RFC 5545 §3.3.6): P1D ends at
-		 * the same wall time the next day in the event's zone, 23
-		 * hours later where the clocks go forward; hours, minutes
-		 * and seconds are exact. */
+		/* Days and weeks are nominal (RFC 5545 §3.3.6), in the
+		 * first occurrence as in every other; hours, minutes and
+		 * seconds are exact. */
 		if (s >= 0) {
-			g_autoptr(GDateTime) day =
-			    g_date_time_add_days(ev->start, days);
-
-			if (day != NULL)
-				end = g_date_time_add_seconds(
-				    day, (gdouble)(s - (gint64)days * 86400));
+			end = nominal_end(b->zone, ev->start, days,
+			                  s - (gint64)days * 86400);
+			if (days > 0 && end != NULL) {
+				b->nominal_days = days;
+				b->exact_rest = s - (gint64)days * 86400;
+			}
 		}
 	} else {
 		/* RFC 5545 §3.6.1: a timed VEVENT without DTEND or
@@ -1510,8 +1538,10 @@ read_dates_timed(Ctx *c, icalcomponent *cal, icalcomponent *ve, Built *b,
 	if (end != NULL &&
 	    g_date_time_difference(end, ev->start) > 3660 * G_TIME_SPAN_DAY)
 		g_clear_pointer(&end, g_date_time_unref);
-	if (end == NULL)
+	if (end == NULL) {
 		end = g_date_time_add_hours(ev->start, 1);
+		b->nominal_days = 0;
+	}
 	ev->end =
 	    g_date_time_to_timezone(end, g_date_time_get_timezone(ev->start));
 	b->duration = g_date_time_difference(ev->end, ev->start);
@@ -2418,7 +2448,15 @@ occurrence(const Built *b, gint64 key)
 		g_clear_pointer(&ev->end, g_date_time_unref);
 		ev->start = g_date_time_to_timezone(
 		    utc, g_date_time_get_timezone(b->ev->start));
-		ev->end = g_date_time_add(ev->start, b->duration);
+		/* a DURATION's days on this occurrence's wall clock, not
+		 * the first's exact length: a Friday 09:00 to Sunday 17:00
+		 * whose first spans the end of summer time ends at 17:00
+		 * again the next year */
+		if (b->nominal_days > 0)
+			ev->end = nominal_end(b->zone, ev->start,
+			                      b->nominal_days, b->exact_rest);
+		if (ev->end == NULL)
+			ev->end = g_date_time_add(ev->start, b->duration);
 	}
 	return ev;
 }

@@ -1445,6 +1445,104 @@ test_duration_nominal_days(void)
 	           "2025-10-28T09:00:00Z");
 }
 
+/* Every occurrence of a series with a DURATION lasts its days on its own
+ * wall clock and the rest exactly (RFC 5545 §3.3.6), not the first's
+ * exact length: a yearly conference from Friday 23 October 2026 09:00 in
+ * Ljubljana, P2DT8H, ends on the Sunday at 17:00 though the clocks go
+ * back that night (2 days and 9 hours), and at 17:00 again in 2027 and
+ * 2028, when they do not (2 days and 8 hours). With a DTEND every
+ * occurrence lasts as long as the first exactly (§3.8.5.3), an hour more
+ * on the wall clock in 2027. */
+static void
+test_duration_series_nominal(void)
+{
+	/* 2027-01-01T00:00:00Z: the window holds the three */
+	const gint64 now = G_GINT64_CONSTANT(1798761600) * G_USEC_PER_SEC;
+	g_autofree char *text =
+	    calendar("BEGIN:VEVENT\nUID:conf@partner.example\n"
+	             "DTSTAMP:20260601T000000Z\nSUMMARY:Conference\n"
+	             "DTSTART;TZID=Europe/Ljubljana:20261023T090000\n"
+	             "DURATION:P2DT8H\nRRULE:FREQ=YEARLY;COUNT=3\nEND:VEVENT\n"
+	             "BEGIN:VEVENT\nUID:week@partner.example\n"
+	             "DTSTAMP:20260601T000000Z\nSUMMARY:Week\n"
+	             "DTSTART;TZID=Europe/Ljubljana:20261019T090000\n"
+	             "DURATION:P1W\nRRULE:FREQ=WEEKLY;COUNT=2\nEND:VEVENT\n"
+	             "BEGIN:VEVENT\nUID:dtend@partner.example\n"
+	             "DTSTAMP:20260601T000000Z\nSUMMARY:Exact\n"
+	             "DTSTART;TZID=Europe/Ljubljana:20261023T090000\n"
+	             "DTEND;TZID=Europe/Ljubljana:20261025T170000\n"
+	             "RRULE:FREQ=YEARLY;COUNT=2\nEND:VEVENT");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp =
+	    evf_import_ics(text, strlen(text), BASE, now, &error);
+	EvfEvent *ev;
+
+	g_assert_no_error(error);
+	log_import(imp);
+	ev = find(imp, "conf@partner.example/20261023T070000Z");
+	g_assert_nonnull(ev);
+	assert_utc(ev->end, "2026-10-25T16:00:00Z");
+	ev = find(imp, "conf@partner.example/20271023T070000Z");
+	g_assert_nonnull(ev);
+	assert_utc(ev->end, "2027-10-25T15:00:00Z");
+	ev = find(imp, "conf@partner.example/20281023T070000Z");
+	g_assert_nonnull(ev);
+	assert_utc(ev->end, "2028-10-25T15:00:00Z");
+	/* a week from Monday 09:00 to Monday 09:00, whether the clocks go
+	 * back within it (the first) or not (the second) */
+	ev = find(imp, "week@partner.example/20261019T070000Z");
+	g_assert_nonnull(ev);
+	assert_utc(ev->end, "2026-10-26T08:00:00Z");
+	ev = find(imp, "week@partner.example/20261026T080000Z");
+	g_assert_nonnull(ev);
+	assert_utc(ev->end, "2026-11-02T08:00:00Z");
+	ev = find(imp, "dtend@partner.example/20271023T070000Z");
+	g_assert_nonnull(ev);
+	assert_utc(ev->end, "2027-10-25T16:00:00Z");
+}
+
+/* evfeed's own calendar: a weekly night in St. John's from 00:30 to 02:30
+ * the night the clocks go back at 02:00 is DURATION:PT2H (the later ones)
+ * and an override of the first with its DTEND. The override takes the
+ * first occurrence's place: four nights, each 00:30 to 02:30. */
+static void
+test_duration_series_first_override(void)
+{
+	/* 2026-06-01T00:00:00Z */
+	const gint64 now = G_GINT64_CONSTANT(1780272000) * G_USEC_PER_SEC;
+	g_autofree char *text = calendar(
+	    "BEGIN:VEVENT\nUID:night@site.example\nDTSTAMP:20261101T000000Z\n"
+	    "SUMMARY:Night Watch\nSEQUENCE:0\n"
+	    "DTSTART;TZID=America/St_Johns:20261101T003000\n"
+	    "DURATION:PT2H\nRRULE:FREQ=WEEKLY;COUNT=4\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:night@site.example\nDTSTAMP:20261101T000000Z\n"
+	    "SUMMARY:Night Watch\nSEQUENCE:0\n"
+	    "DTSTART;TZID=America/St_Johns:20261101T003000\n"
+	    "RECURRENCE-ID;TZID=America/St_Johns:20261101T003000\n"
+	    "DTEND;TZID=America/St_Johns:20261101T023000\nEND:VEVENT");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp =
+	    evf_import_ics(text, strlen(text), BASE, now, &error);
+	static const char *const nights[][2] = {
+		{ "20261101T030000Z", "2026-11-01T06:00:00Z" },
+		{ "20261108T040000Z", "2026-11-08T06:00:00Z" },
+		{ "20261115T040000Z", "2026-11-15T06:00:00Z" },
+		{ "20261122T040000Z", "2026-11-22T06:00:00Z" },
+	};
+
+	g_assert_no_error(error);
+	log_import(imp);
+	g_assert_cmpuint(imp->events->len, ==, G_N_ELEMENTS(nights));
+	for (gsize i = 0; i < G_N_ELEMENTS(nights); i++) {
+		g_autofree char *uid =
+		    g_strconcat("night@site.example/", nights[i][0], NULL);
+		EvfEvent *ev = find(imp, uid);
+
+		g_assert_nonnull(ev);
+		assert_utc(ev->end, nights[i][1]);
+	}
+}
+
 /* ------------------------------------------------------ the warnings */
 
 /* A warning about one event names it (UID, SUMMARY) and says the line of
@@ -2177,6 +2275,10 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/geo-unread", test_geo_unread);
 	g_test_add_func("/import-ics/duration-nominal-days",
 	                test_duration_nominal_days);
+	g_test_add_func("/import-ics/duration/series-nominal",
+	                test_duration_series_nominal);
+	g_test_add_func("/import-ics/duration/series-first-override",
+	                test_duration_series_first_override);
 	g_test_add_func("/import-ics/categories-escaped",
 	                test_categories_escaped);
 	g_test_add_func("/import-ics/sandbox/same-result",
