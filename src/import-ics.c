@@ -1364,8 +1364,11 @@ typedef struct {
 	 * (§3.8.5.3) */
 	gint nominal_days;
 	gint64 exact_rest; /* seconds */
-	gint days;         /* all-day events */
-	char *label;       /* event_label() */
+	/* timed events with a DURATION: how long it is on the wall clock
+	 * (a day as 24 hours), seconds; else -1 */
+	gint64 wall_length;
+	gint days;   /* all-day events */
+	char *label; /* event_label() */
 } Built;
 
 static void
@@ -1497,6 +1500,7 @@ read_dates_timed(Ctx *c, icalcomponent *cal, icalcomponent *ve, Built *b,
 	    icalcomponent_get_first_property(ve, ICAL_DURATION_PROPERTY);
 	g_autoptr(GDateTime) end = NULL;
 
+	b->wall_length = -1;
 	if (pe != NULL) {
 		struct icaltimetype t = prop_time(pe);
 
@@ -1518,6 +1522,7 @@ read_dates_timed(Ctx *c, icalcomponent *cal, icalcomponent *ve, Built *b,
 		if (s >= 0) {
 			end = nominal_end(b->zone, ev->start, days,
 			                  s - (gint64)days * 86400);
+			b->wall_length = end != NULL ? s : -1;
 			if (days > 0 && end != NULL) {
 				b->nominal_days = days;
 				b->exact_rest = s - (gint64)days * 86400;
@@ -1541,6 +1546,7 @@ read_dates_timed(Ctx *c, icalcomponent *cal, icalcomponent *ve, Built *b,
 	if (end == NULL) {
 		end = g_date_time_add_hours(ev->start, 1);
 		b->nominal_days = 0;
+		b->wall_length = -1;
 	}
 	ev->end =
 	    g_date_time_to_timezone(end, g_date_time_get_timezone(ev->start));
@@ -2607,11 +2613,88 @@ until_as_event_file(const Built *b, struct icalrecurrencetype *rt)
 	return TRUE;
 }
 
+/* (transfer full) (nullable): the instant of @o's DTSTART or DTEND
+ * (@kind), a date-time. */
+static GDateTime *
+item_time(Ctx *c, Item *o, icalproperty_kind kind)
+{
+	icalproperty *p = icalcomponent_get_first_property(o->ve, kind);
+	struct icaltimetype t = prop_time(p);
+
+	if (p == NULL || !time_ok(t) || t.is_date)
+		return NULL;
+	return zone_datetime(prop_zone(c, o->cal, p, t, NULL), t);
+}
+
+/* Series mode, a timed series with a DURATION whose first occurrence
+ * has a change of the clocks within the DURATION's exact rest (00:30 to
+ * 02:30 as PT2H the night the clocks go back at 02:00): by RFC 5545
+ * §3.3.6 the first ends at 01:30, the others at 02:30 on the wall clock.
+ * An event file's series lasts as long on the wall clock as its first
+ * occurrence does as written (evfeed-event(5)): the first occurrence
+ * ends as the others do, after the DURATION's length on the wall clock,
+ * so that the DURATION is what evfeed writes again. That is where the
+ * override evfeed writes for such a first occurrence ends (and what it
+ * means); without one, the first occurrence moves, and the caller is
+ * told. */
+static void
+series_wall_end(Ctx *c, Built *b, GPtrArray *overrides)
+{
+	EvfEvent *ev = b->ev;
+	struct icaltimetype t;
+	g_autoptr(GDateTime) end = NULL;
+	gint64 first;
+	gboolean told = FALSE;
+
+	if (ev->rrule == NULL || ev->all_day || b->wall_length < 0 ||
+	    b->zone->kind != ZONE_IANA)
+		return;
+	t = zone_local(b->zone, g_date_time_to_unix(ev->start));
+	if (icaltime_is_null_time(t))
+		return;
+	t.zone = NULL;
+	icaltime_adjust(&t, 0, 0, 0, (int)b->wall_length);
+	end = zone_datetime(b->zone, t);
+	if (end == NULL || g_date_time_equal(end, ev->end))
+		return;
+	first = g_date_time_to_unix(ev->start);
+	for (guint i = 0; overrides != NULL && i < overrides->len; i++) {
+		Item *o = g_ptr_array_index(overrides, i);
+		g_autoptr(GDateTime) os = NULL;
+		g_autoptr(GDateTime) oe = NULL;
+
+		if (o->rid == NULL || o->rid_date || o->rid_key != first)
+			continue;
+		os = item_time(c, o, ICAL_DTSTART_PROPERTY);
+		oe = item_time(c, o, ICAL_DTEND_PROPERTY);
+		told = os != NULL && oe != NULL &&
+		       g_date_time_equal(os, ev->start) &&
+		       g_date_time_equal(oe, end);
+	}
+	if (!told) {
+		g_autoptr(GDateTime) was = g_date_time_to_timezone(
+		    ev->end, g_date_time_get_timezone(ev->start));
+		g_autoptr(GDateTime) now = g_date_time_to_timezone(
+		    end, g_date_time_get_timezone(ev->start));
+		g_autofree char *w = g_date_time_format(was, "%H:%M %Z");
+		g_autofree char *n = g_date_time_format(now, "%H:%M %Z");
+
+		ctx_warn(c,
+		         "%s: the clocks change within the first occurrence: "
+		         "by RFC 5545 its DURATION ends it at %s, an hour off "
+		         "the length of the others on the wall clock; it ends "
+		         "at %s, as long on the wall clock as they are",
+		         b->label, w, n);
+	}
+	g_date_time_unref(ev->end);
+	ev->end = g_steal_pointer(&end);
+}
+
 /* Series mode: the event itself, its first RRULE kept as the event
  * file's `recurrence`. What an event file cannot hold (EXDATE, RDATE,
  * more RRULEs, overrides) is left out, for the caller to report. */
 static void
-keep_series(Ctx *c, Item *m, Built *b)
+keep_series(Ctx *c, Item *m, Built *b, GPtrArray *overrides)
 {
 	icalproperty *p =
 	    icalcomponent_get_first_property(m->ve, ICAL_RRULE_PROPERTY);
@@ -2645,6 +2728,7 @@ keep_series(Ctx *c, Item *m, Built *b)
 			         "%s: the series recurs in UTC, not in its "
 			         "own time zone",
 			         label);
+		series_wall_end(c, b, overrides);
 	}
 	keep(c, g_steal_pointer(&b->ev));
 }
@@ -2909,7 +2993,7 @@ import_root(Ctx *c, icalcomponent *root)
 			continue;
 		}
 		if (c->series)
-			keep_series(c, m, &b);
+			keep_series(c, m, &b, ovr);
 		else if (is_recurring(m->ve))
 			expand(c, m, &b, ovr);
 		else

@@ -1543,6 +1543,69 @@ test_duration_series_first_override(void)
 	}
 }
 
+/* Series mode (evfeed import): an event file's series lasts as long on
+ * the wall clock as its first occurrence as written, so a series with a
+ * DURATION gets the first occurrence that DURATION is on the wall clock,
+ * and evfeed writes the same DURATION again. evfeed's St. John's night,
+ * DURATION:PT2H with an override of the first night to 02:30, becomes
+ * 00:30 to 02:30 (not 01:30, where PT2H alone ends the first night), and
+ * without a word; the same series without the override says that its
+ * first occurrence moved. A P2DT8H conference over the end of summer
+ * time keeps its end, which is on the wall clock already. */
+static void
+test_duration_series_mode(void)
+{
+	static const char night[] =
+	    "BEGIN:VEVENT\nUID:night@site.example\nDTSTAMP:20261101T000000Z\n"
+	    "SUMMARY:Night Watch\n"
+	    "DTSTART;TZID=America/St_Johns:20261101T003000\n"
+	    "DURATION:PT2H\nRRULE:FREQ=WEEKLY;COUNT=4\nEND:VEVENT\n";
+	g_autofree char *with = calendar(
+	    "BEGIN:VEVENT\nUID:conf@site.example\nDTSTAMP:20261101T000000Z\n"
+	    "SUMMARY:Conference\n"
+	    "DTSTART;TZID=Europe/Ljubljana:20261023T090000\n"
+	    "DURATION:P2DT8H\nRRULE:FREQ=YEARLY;COUNT=3\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:night@site.example\nDTSTAMP:20261101T000000Z\n"
+	    "SUMMARY:Night Watch\n"
+	    "DTSTART;TZID=America/St_Johns:20261101T003000\n"
+	    "DURATION:PT2H\nRRULE:FREQ=WEEKLY;COUNT=4\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:night@site.example\nDTSTAMP:20261101T000000Z\n"
+	    "SUMMARY:Night Watch\n"
+	    "DTSTART;TZID=America/St_Johns:20261101T003000\n"
+	    "RECURRENCE-ID;TZID=America/St_Johns:20261101T003000\n"
+	    "DTEND;TZID=America/St_Johns:20261101T023000\nEND:VEVENT");
+	g_autofree char *without = calendar(night);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp =
+	    evf_import_ics_series_unsandboxed(with, strlen(with), BASE, &error);
+	g_autoptr(EvfImport) alone = NULL;
+	EvfEvent *ev;
+
+	g_assert_no_error(error);
+	log_import(imp);
+	g_assert_cmpuint(imp->events->len, ==, 2);
+	ev = find(imp, "conf@site.example");
+	assert_utc(ev->end, "2026-10-25T16:00:00Z");
+	ev = find(imp, "night@site.example");
+	g_assert_cmpstr(ev->rrule, ==, "FREQ=WEEKLY;COUNT=4");
+	assert_utc(ev->start, "2026-11-01T03:00:00Z");
+	assert_utc(ev->end, "2026-11-01T06:00:00Z");
+	g_assert_false(has_warning(imp, "clocks"));
+
+	alone = evf_import_ics_series_unsandboxed(without, strlen(without),
+	                                          BASE, &error);
+	g_assert_no_error(error);
+	log_import(alone);
+	ev = find(alone, "night@site.example");
+	assert_utc(ev->end, "2026-11-01T06:00:00Z");
+	assert_warning(alone,
+	               "line 4: 'night@site.example' (\"Night Watch\"): the "
+	               "clocks change within the first occurrence: by RFC "
+	               "5545 its DURATION ends it at 01:30 NST, an hour off "
+	               "the length of the others on the wall clock; it ends "
+	               "at 02:30 NST, as long on the wall clock as they are");
+}
+
 /* ------------------------------------------------------ the warnings */
 
 /* A warning about one event names it (UID, SUMMARY) and says the line of
@@ -2279,6 +2342,8 @@ main(int argc, char **argv)
 	                test_duration_series_nominal);
 	g_test_add_func("/import-ics/duration/series-first-override",
 	                test_duration_series_first_override);
+	g_test_add_func("/import-ics/duration/series-mode",
+	                test_duration_series_mode);
 	g_test_add_func("/import-ics/categories-escaped",
 	                test_categories_escaped);
 	g_test_add_func("/import-ics/sandbox/same-result",
