@@ -3,10 +3,12 @@
 # Outlook export and evfeed's own calendar.ics (of the sample and the hard
 # events) round-trip: imported into an empty folder and built again, every
 # event has the same UID, SUMMARY, DTSTART and DTEND instants and LOCATION
-# (and RRULE) as python-icalendar reads them. Also: `evfeed check` passes
-# after an import, nothing is ever overwritten (neither a file nor a uid),
-# what cannot be carried over is reported as FILE:LINE: warning lines,
-# --dry-run writes nothing, and a calendar is fetched from a URL.
+# (and RRULE) as python-icalendar reads them, and a series across a change
+# of the clocks keeps its DURATION and its first occurrence's override.
+# Also: `evfeed check` passes after an import, nothing is ever overwritten
+# (neither a file nor a uid), what cannot be carried over is reported as
+# FILE:LINE: warning lines, --dry-run writes nothing, and a calendar is
+# fetched from a URL.
 . "$top_srcdir/tests/integration/lib.sh"
 
 PYTHON3=${PYTHON3:-/usr/bin/python3}
@@ -241,6 +243,62 @@ write_config "$tmp/c" "$tmp/c/events"
 (cd "$tmp/c/events" && for f in *.md; do grep -v '^published: ' "$f"; done) >"$tmp/gen2"
 cmp -s "$tmp/gen1" "$tmp/gen2"
 ok $? "own calendar: importing the import's calendar gives the same files"
+
+# ----------------------------------- series across a change of the clocks
+# evfeed writes a series whose first occurrence spans a change of the
+# clocks with DURATION, and overrides the first occurrence where the
+# change falls within the DURATION's hours (St. John's night: PT2H and an
+# override to 02:30). Imported and built again, the calendar says the same:
+# the same DTSTART, DURATION, DTEND, RRULE and RECURRENCE-ID lines, not
+# PT1H for the night (the first occurrence's end by PT2H alone).
+tmp=$(mktmp)
+mkdir "$tmp/a" "$tmp/a/events" "$tmp/b"
+cat >"$tmp/a/events/conference-over-the-change.md" <<'EOF'
+---
+title: Yearly Conference over the End of Summer Time
+start: 2026-10-23T09:00
+end: 2026-10-25T17:00
+timezone: Europe/Ljubljana
+recurrence: FREQ=YEARLY;COUNT=3
+---
+Friday 09:00 to Sunday 17:00, each year.
+EOF
+cat >"$tmp/a/events/st-johns-night.md" <<'EOF'
+---
+title: Night Watch in St. John's
+start: 2026-11-01T00:30
+end: 2026-11-01T02:30
+timezone: America/St_Johns
+recurrence: FREQ=WEEKLY;COUNT=4
+---
+00:30 to 02:30; the clocks go back at 02:00 the first night.
+EOF
+write_config "$tmp/a" "$tmp/a/events"
+write_config "$tmp/b" "$tmp/b/events"
+# times_of CALENDAR: the lines that say when each VEVENT is
+times_of()
+{
+	grep -E '^(BEGIN:VEVENT|DTSTART|DTEND|DURATION|RRULE|RECURRENCE-ID)' "$1"
+}
+check "clock changes: the original builds" \
+	"$EVFEED" --config "$tmp/a/evfeed.conf" build
+grep -q '^DURATION:PT2H' "$tmp/a/public/calendar.ics" &&
+	grep -q '^DURATION:P2DT8H' "$tmp/a/public/calendar.ics" &&
+	grep -q '^RECURRENCE-ID;TZID=America/St_Johns:20261101T003000' \
+		"$tmp/a/public/calendar.ics"
+ok $? "clock changes: the original has the DURATIONs and the override"
+"$EVFEED" --config "$tmp/b/evfeed.conf" import "$tmp/a/public/calendar.ics" \
+	>"$tmp/out" 2>"$tmp/err"
+ok $? "clock changes: import exits 0"
+grep -qx 'end: 2026-11-01T02:30:00' "$tmp/b/events/"*st-john-s.md &&
+	grep -qx 'end: 2026-10-25T17:00:00' "$tmp/b/events/"*summer-time.md
+ok $? "clock changes: the first occurrences end where the editor wrote"
+check "clock changes: the import builds" \
+	"$EVFEED" --config "$tmp/b/evfeed.conf" build
+times_of "$tmp/a/public/calendar.ics" >"$tmp/a.times"
+times_of "$tmp/b/public/calendar.ics" >"$tmp/b.times"
+check "clock changes: the calendar says when as the original did" \
+	diff "$tmp/a.times" "$tmp/b.times"
 
 # ------------------------------------------------ what is not carried
 tmp=$(mktmp)
