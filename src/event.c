@@ -620,9 +620,49 @@ evf_event_format_when(const EvfEvent *ev)
 	                    ev->end);
 }
 
+/* @t's wall time as if it were UTC, for lengths on the wall clock. */
+static GDateTime *
+wall_as_utc(GDateTime *t)
+{
+	struct icaltimetype w = evf_tz_wall_time(t);
+
+	return g_date_time_new_utc(w.year, w.month, w.day, w.hour, w.minute,
+	                           w.second);
+}
+
+GDateTime *
+evf_event_occurrence_end(const EvfEvent *ev, GDateTime *start)
+{
+	g_autoptr(GDateTime) wall_start = wall_as_utc(ev->start);
+	g_autoptr(GDateTime) wall_end = wall_as_utc(ev->end);
+	g_autoptr(GDateTime) at = NULL;
+	GTimeSpan exact = g_date_time_difference(ev->end, ev->start);
+	struct icaltimetype w;
+	gint64 wall;
+
+	/* the first's length on the wall clock, as its DURATION says it
+	 * (write-ics.c): whole days on the wall clock, the rest exact */
+	if (ev->tzid != NULL && wall_start != NULL && wall_end != NULL) {
+		wall = g_date_time_difference(wall_end, wall_start) /
+		       G_TIME_SPAN_SECOND;
+		if (wall > 0 && wall * G_TIME_SPAN_SECOND != exact) {
+			w = evf_tz_wall_time(start);
+			icaltime_adjust(&w, (int)(wall / 86400), 0, 0, 0);
+			at = evf_tz_datetime_new(
+			    g_date_time_get_timezone(start), w.year, w.month,
+			    w.day, w.hour, w.minute, w.second);
+			if (at != NULL)
+				return g_date_time_add_seconds(
+				    at, (gdouble)(wall % 86400));
+		}
+	}
+	return g_date_time_add(start, exact);
+}
+
 /* The first and last day (exclusive) of @ev's occurrence on @day, a Julian
  * day (all-day), or its start and end (timed: it starts at @start, unix
- * seconds, in the event's zone, and lasts as long as the first). */
+ * seconds, in the event's zone, and ends as evf_event_occurrence_end
+ * says). */
 static void
 occurrence(const EvfEvent *ev, guint32 day, gint64 start, GDate *first,
            GDate *end, GDateTime **s, GDateTime **e)
@@ -641,7 +681,7 @@ occurrence(const EvfEvent *ev, guint32 day, gint64 start, GDate *first,
 	}
 	utc = g_date_time_new_from_unix_utc(start);
 	*s = g_date_time_to_timezone(utc, g_date_time_get_timezone(ev->start));
-	*e = g_date_time_add(*s, g_date_time_difference(ev->end, ev->start));
+	*e = evf_event_occurrence_end(ev, *s);
 }
 
 static char *

@@ -148,12 +148,18 @@ void evf_event_tidy(EvfEvent *ev);
  * an offset, "1 March 2026, 00:30–02:00 (UTC+02:00)"; "Date to be
  * announced". */
 char *evf_event_format_when(const EvfEvent *ev);
+/* (transfer full): the end of the occurrence of the timed series @ev that
+ * starts at @start: as long on the wall clock as the first, as its
+ * DURATION says (evfeed-event(5)): the whole days on the wall clock in
+ * the event's zone, the rest exactly (RFC 5545 §3.3.6); as long exactly as
+ * the first where that is the same. */
+GDateTime *evf_event_occurrence_end(const EvfEvent *ev, GDateTime *start);
 /* (transfer full): the dates of @ev's occurrence that starts on @day (a
  * Julian day, as evf_event_start_day gives it), at @start (unix seconds,
  * timed events only), in words as evf_event_format_when says the first
- * ("7 December 2026, 18:00–20:00 (Europe/Ljubljana)"); the occurrence is
- * as long as the first. *@w3c (transfer full) gets its start in W3C-DTF,
- * as evf_event_w3c_start gives the first's. @ev is not tba. */
+ * ("7 December 2026, 18:00–20:00 (Europe/Ljubljana)"); the occurrence
+ * ends as evf_event_occurrence_end says. *@w3c (transfer full) gets its start
+ * in W3C-DTF, as evf_event_w3c_start gives the first's. @ev is not tba. */
 char *evf_event_format_occurrence(const EvfEvent *ev, guint32 day, gint64 start,
                                   char **w3c);
 /* (transfer full) (nullable): @ev's recurrence in words, such as "Repeats

@@ -241,8 +241,19 @@ occurrence_end(GTimeZone *site_tz, const EvfEvent *ev, GTimeZone *tz,
 		                        g_date_get_julian(&ev->start_date));
 		return day_start(site_tz, &d);
 	}
-	return evf_rrule_instant(tz, at) +
-	       (g_date_time_to_unix(ev->end) - g_date_time_to_unix(ev->start));
+	{
+		g_autoptr(GDateTime) utc =
+		    g_date_time_new_from_unix_utc(evf_rrule_instant(tz, at));
+		g_autoptr(GDateTime) start = NULL;
+		g_autoptr(GDateTime) end = NULL;
+
+		if (utc == NULL)
+			return evf_rrule_instant(tz, at);
+		start = g_date_time_to_timezone(
+		    utc, g_date_time_get_timezone(ev->start));
+		end = evf_event_occurrence_end(ev, start);
+		return g_date_time_to_unix(end);
+	}
 }
 
 /* @t's wall clock read as UTC, unix seconds: the clock libical steps an

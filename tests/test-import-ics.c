@@ -1543,6 +1543,22 @@ test_duration_series_first_override(void)
 	}
 }
 
+/* That @ev's occurrence at @start (UTC) is @when in words. */
+static void
+assert_occurrence(const EvfEvent *ev, const char *start, const char *when)
+{
+	g_autoptr(GDateTime) at = g_date_time_new_from_iso8601(start, NULL);
+	g_autofree char *w3c = NULL;
+	g_autofree char *s = NULL;
+	gint64 t;
+
+	g_assert_nonnull(ev);
+	g_assert_nonnull(at);
+	t = g_date_time_to_unix(at);
+	s = evf_event_format_occurrence(ev, evf_event_day_at(ev, t), t, &w3c);
+	g_assert_cmpstr(s, ==, when);
+}
+
 /* Series mode (evfeed import): an event file's series lasts as long on
  * the wall clock as its first occurrence as written, so a series with a
  * DURATION gets the first occurrence that DURATION is on the wall clock,
@@ -1591,6 +1607,15 @@ test_duration_series_mode(void)
 	assert_utc(ev->start, "2026-11-01T03:00:00Z");
 	assert_utc(ev->end, "2026-11-01T06:00:00Z");
 	g_assert_false(has_warning(imp, "clocks"));
+	/* the occurrences the page lists end on the wall clock too */
+	assert_occurrence(
+	    find(imp, "conf@site.example"), "2027-10-23T07:00:00Z",
+	    "23 October 2027, 09:00 \u2013 25 October 2027, 17:00 "
+	    "(Europe/Ljubljana)");
+	assert_occurrence(find(imp, "night@site.example"),
+	                  "2026-11-08T04:00:00Z",
+	                  "8 November 2026, 00:30\u201302:30 "
+	                  "(America/St_Johns)");
 
 	alone = evf_import_ics_series_unsandboxed(without, strlen(without),
 	                                          BASE, &error);

@@ -1438,6 +1438,27 @@ test_page_series_past(void)
 	                        "UNTIL=20991231T000000Z\n---\n"));
 }
 
+/* Each occurrence of a series lasts as long on the wall clock as the
+ * first, as its DURATION says, though the first spans the end of summer
+ * time (an hour more exactly): from Saturday 10:00 to Sunday 13:30 weekly
+ * from 26 October 2024, the last, from 31 May 2025, had ended at 13:30
+ * by NOW (1 June 2025, 14:00 in Ljubljana), not at 14:30; one to 14:30
+ * had not. */
+static void
+test_page_series_past_wall_length(void)
+{
+	g_assert_true(archived("---\ntitle: Weekend\n"
+	                       "start: 2024-10-26T10:00\n"
+	                       "end: 2024-10-27T13:30\n"
+	                       "recurrence: FREQ=WEEKLY;"
+	                       "UNTIL=20250531T235959Z\n---\n"));
+	g_assert_false(archived("---\ntitle: Weekend\n"
+	                        "start: 2024-10-26T10:00\n"
+	                        "end: 2024-10-27T14:30\n"
+	                        "recurrence: FREQ=WEEKLY;"
+	                        "UNTIL=20250531T235959Z\n---\n"));
+}
+
 /* Whether every id of @page is there once. */
 static gboolean
 ids_unique(const char *page)
@@ -1895,6 +1916,8 @@ main(int argc, char **argv)
 	g_test_add_func("/write/page/months-in-order",
 	                test_page_months_in_order);
 	g_test_add_func("/write/page/series-past", test_page_series_past);
+	g_test_add_func("/write/page/series-past-wall-length",
+	                test_page_series_past_wall_length);
 	g_test_add_func("/write/page/series-running", test_page_series_running);
 	g_test_add_func("/write/page/series-running-grid",
 	                test_page_series_running_grid);
