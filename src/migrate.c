@@ -999,6 +999,64 @@ is_private(const Vevent *v)
 	return FALSE;
 }
 
+/* (nullable): the value of @v's first @name property. */
+static const char *
+value_of(const Vevent *v, const char *name)
+{
+	for (guint i = 0; i < v->props->len; i++) {
+		const Prop *p = &g_array_index(v->props, Prop, i);
+
+		if (strcmp(p->name, name) == 0)
+			return p->value;
+	}
+	return NULL;
+}
+
+/* Whether @v is the override evfeed's calendar gives the first occurrence
+ * of a series whose DURATION does not end it where its editor did (a
+ * change of the clocks within the DURATION's hours): the series' DTSTART,
+ * as its RECURRENCE-ID too, the series' other properties, and a DTEND
+ * where the imported series @ev ends its first occurrence. The event file
+ * holds all it says. (Values are compared as scan() keeps them, their
+ * first 64 bytes.) */
+static gboolean
+first_carried(Run *r, const Vevent *v, const EvfEvent *ev)
+{
+	const Vevent *series =
+	    v->uid != NULL ? g_hash_table_lookup(r->by_uid, v->uid) : NULL;
+	const char *start = value_of(v, "DTSTART");
+	const char *end = value_of(v, "DTEND");
+	const char *first = series != NULL ? value_of(series, "DTSTART") : NULL;
+	g_autofree char *wall = NULL;
+
+	if (ev == NULL || ev->rrule == NULL || ev->all_day ||
+	    ev->tzid == NULL || start == NULL || end == NULL || first == NULL ||
+	    g_strcmp0(value_of(v, "RECURRENCE-ID"), start) != 0 ||
+	    strcmp(start, first) != 0)
+		return FALSE;
+	wall = g_date_time_format(ev->end, "%Y%m%dT%H%M%S");
+	if (strcmp(end, wall) != 0)
+		return FALSE;
+	for (guint i = 0; i < v->props->len; i++) {
+		const Prop *p = &g_array_index(v->props, Prop, i);
+		gboolean same = FALSE;
+
+		if (strcmp(p->name, "RECURRENCE-ID") == 0 ||
+		    strcmp(p->name, "DTEND") == 0 ||
+		    strcmp(p->name, "DTSTAMP") == 0)
+			continue;
+		for (guint j = 0; j < series->props->len && !same; j++) {
+			const Prop *q = &g_array_index(series->props, Prop, j);
+
+			same = strcmp(p->name, q->name) == 0 &&
+			       strcmp(p->value, q->value) == 0;
+		}
+		if (!same)
+			return FALSE;
+	}
+	return TRUE;
+}
+
 /* Reports, against the calendar's lines, each VEVENT not imported and
  * what the imported ones could not carry over. */
 static void
@@ -1051,6 +1109,8 @@ report(Run *r, GPtrArray *vevents, GArray *others, EvfImport *imp)
 			              "the calendar could not be read: not "
 			              "imported",
 			              l);
+		} else if (v->override && first_carried(r, v, ev)) {
+			continue;
 		} else if (v->override) {
 			evf_diags_warn(r->diags, r->source, v->line, 0,
 			               "%s: a changed occurrence "
