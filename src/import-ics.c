@@ -2690,6 +2690,38 @@ series_wall_end(Ctx *c, Built *b, GPtrArray *overrides)
 	ev->end = g_steal_pointer(&end);
 }
 
+/* Series mode, a timed series with a DTEND whose first occurrence spans
+ * a change of the clocks: by RFC 5545 §3.8.5.3 every occurrence lasts
+ * exactly as long as the first, an hour more or less on the wall clock;
+ * an event file's series lasts as long on the wall clock as the first
+ * (evfeed-event(5)), which is what the editor most likely meant, but not
+ * what the calendar said: the caller is told. */
+static void
+series_dtend_length(Ctx *c, Built *b)
+{
+	EvfEvent *ev = b->ev;
+	struct icaltimetype ws, we;
+	gint64 wall;
+
+	if (ev->rrule == NULL || ev->all_day || b->wall_length >= 0 ||
+	    b->zone->kind != ZONE_IANA)
+		return;
+	ws = evf_tz_wall_time(ev->start);
+	we = evf_tz_wall_time(ev->end);
+	ws.zone = we.zone = NULL;
+	wall = icaltime_as_timet(we) - icaltime_as_timet(ws);
+	if (wall <= 0 || wall * G_TIME_SPAN_SECOND ==
+	                     g_date_time_difference(ev->end, ev->start))
+		return;
+	ctx_warn(c,
+	         "%s: the clocks change within the first occurrence: by its "
+	         "DTEND (RFC 5545) every occurrence lasts exactly as long, an "
+	         "hour more or less on the wall clock than the first; in the "
+	         "event file each lasts as long on the wall clock as the "
+	         "first",
+	         b->label);
+}
+
 /* Series mode: the event itself, its first RRULE kept as the event
  * file's `recurrence`. What an event file cannot hold (EXDATE, RDATE,
  * more RRULEs, overrides) is left out, for the caller to report. */
@@ -2729,6 +2761,7 @@ keep_series(Ctx *c, Item *m, Built *b, GPtrArray *overrides)
 			         "own time zone",
 			         label);
 		series_wall_end(c, b, overrides);
+		series_dtend_length(c, b);
 	}
 	keep(c, g_steal_pointer(&b->ev));
 }

@@ -1631,6 +1631,44 @@ test_duration_series_mode(void)
 	               "at 02:30 NST, as long on the wall clock as they are");
 }
 
+/* Series mode: a series with a DTEND whose first occurrence spans a
+ * change of the clocks lasts exactly as long each time by RFC 5545 (to
+ * 18:00 in 2027 for a conference to Sunday 17:00 over the end of summer
+ * time), an event file's as long on the wall clock: the import keeps the
+ * first occurrence and says so. One that spans no change says nothing. */
+static void
+test_duration_series_mode_dtend(void)
+{
+	g_autofree char *text =
+	    calendar("BEGIN:VEVENT\nUID:conf@partner.example\n"
+	             "DTSTAMP:20260601T000000Z\nSUMMARY:Conference\n"
+	             "DTSTART;TZID=Europe/Ljubljana:20261023T090000\n"
+	             "DTEND;TZID=Europe/Ljubljana:20261025T170000\n"
+	             "RRULE:FREQ=YEARLY;COUNT=3\nEND:VEVENT\n"
+	             "BEGIN:VEVENT\nUID:summer@partner.example\n"
+	             "DTSTAMP:20260601T000000Z\nSUMMARY:Summer\n"
+	             "DTSTART;TZID=Europe/Ljubljana:20260703T090000\n"
+	             "DTEND;TZID=Europe/Ljubljana:20260705T170000\n"
+	             "RRULE:FREQ=YEARLY;COUNT=3\nEND:VEVENT");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp =
+	    evf_import_ics_series_unsandboxed(text, strlen(text), BASE, &error);
+
+	g_assert_no_error(error);
+	log_import(imp);
+	assert_utc(find(imp, "conf@partner.example")->end,
+	           "2026-10-25T16:00:00Z");
+	assert_warning(imp, "line 4: 'conf@partner.example' (\"Conference\"): "
+	                    "the clocks change within the first occurrence: "
+	                    "by its DTEND (RFC 5545) every occurrence lasts "
+	                    "exactly as long, an hour more or less on the "
+	                    "wall clock than the first; in the event file "
+	                    "each lasts as long on the wall clock as the "
+	                    "first");
+	g_assert_false(has_warning(imp, "Summer"));
+	g_assert_cmpuint(imp->warnings->len, ==, 1);
+}
+
 /* ------------------------------------------------------ the warnings */
 
 /* A warning about one event names it (UID, SUMMARY) and says the line of
@@ -2369,6 +2407,8 @@ main(int argc, char **argv)
 	                test_duration_series_first_override);
 	g_test_add_func("/import-ics/duration/series-mode",
 	                test_duration_series_mode);
+	g_test_add_func("/import-ics/duration/series-mode-dtend",
+	                test_duration_series_mode_dtend);
 	g_test_add_func("/import-ics/categories-escaped",
 	                test_categories_escaped);
 	g_test_add_func("/import-ics/sandbox/same-result",
