@@ -2667,9 +2667,9 @@ series_wall_end(Ctx *c, Built *b, GPtrArray *overrides)
 			continue;
 		os = item_time(c, o, ICAL_DTSTART_PROPERTY);
 		oe = item_time(c, o, ICAL_DTEND_PROPERTY);
-		told = os != NULL && oe != NULL &&
-		       g_date_time_equal(os, ev->start) &&
-		       g_date_time_equal(oe, end);
+		told = told || (os != NULL && oe != NULL &&
+		                g_date_time_equal(os, ev->start) &&
+		                g_date_time_equal(oe, end));
 	}
 	if (!told) {
 		g_autoptr(GDateTime) was = g_date_time_to_timezone(
