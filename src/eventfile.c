@@ -1823,13 +1823,10 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 		          "organizer_email: write the address without "
 		          "'mailto:' ('%s')",
 		          ev->organizer_email + 7);
-	/* nor what a mailto: URI gives a meaning of its own (RFC 6068):
-	 * ',' between addresses, '?' before headers, '#', '%' */
 	else if (n != NULL && ev->organizer_email != NULL &&
 	         !g_regex_match(evf_regex_once(&email_form,
-	                                       "^[^@\\s<>\",?#%]+@"
-	                                       "[^@\\s<>\",?#%/]+\\."
-	                                       "[^@\\s<>\",?#%/]+$",
+	                                       "^[^@\\s<>\"]+@[^@\\s<>\"]+\\."
+	                                       "[^@\\s<>\"]+$",
 	                                       0),
 	                        ev->organizer_email, 0, NULL))
 		ctx_error(c, n, "organizer_email: not an e-mail address: '%s'",
