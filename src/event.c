@@ -630,33 +630,59 @@ wall_as_utc(GDateTime *t)
 	                           w.second);
 }
 
-GDateTime *
-evf_event_occurrence_end(const EvfEvent *ev, GDateTime *start)
+gint64
+evf_event_wall_length(const EvfEvent *ev)
 {
-	g_autoptr(GDateTime) wall_start = wall_as_utc(ev->start);
-	g_autoptr(GDateTime) wall_end = wall_as_utc(ev->end);
-	g_autoptr(GDateTime) at = NULL;
+	g_autoptr(GDateTime) wall_start = NULL;
+	g_autoptr(GDateTime) wall_end = NULL;
+
+	if (ev->tzid == NULL || ev->all_day || ev->start == NULL ||
+	    ev->end == NULL)
+		return -1;
+	wall_start = wall_as_utc(ev->start);
+	wall_end = wall_as_utc(ev->end);
+	if (wall_start == NULL || wall_end == NULL)
+		return -1;
+	return g_date_time_difference(wall_end, wall_start) /
+	       G_TIME_SPAN_SECOND;
+}
+
+GDateTime *
+evf_event_duration_end(const EvfEvent *ev, GDateTime *start)
+{
 	GTimeSpan exact = g_date_time_difference(ev->end, ev->start);
+	gint64 wall = evf_event_wall_length(ev);
+	g_autoptr(GDateTime) at = NULL;
 	struct icaltimetype w;
-	gint64 wall;
 
 	/* the first's length on the wall clock, as its DURATION says it
 	 * (write-ics.c): whole days on the wall clock, the rest exact */
-	if (ev->tzid != NULL && wall_start != NULL && wall_end != NULL) {
-		wall = g_date_time_difference(wall_end, wall_start) /
-		       G_TIME_SPAN_SECOND;
-		if (wall > 0 && wall * G_TIME_SPAN_SECOND != exact) {
-			w = evf_tz_wall_time(start);
-			icaltime_adjust(&w, (int)(wall / 86400), 0, 0, 0);
-			at = evf_tz_datetime_new(
-			    g_date_time_get_timezone(start), w.year, w.month,
-			    w.day, w.hour, w.minute, w.second);
-			if (at != NULL)
-				return g_date_time_add_seconds(
-				    at, (gdouble)(wall % 86400));
-		}
+	if (wall > 0 && wall * G_TIME_SPAN_SECOND != exact) {
+		w = evf_tz_wall_time(start);
+		icaltime_adjust(&w, (int)(wall / 86400), 0, 0, 0);
+		at = evf_tz_datetime_new(g_date_time_get_timezone(start),
+		                         w.year, w.month, w.day, w.hour,
+		                         w.minute, w.second);
+		return at != NULL ? g_date_time_add_seconds(
+		                        at, (gdouble)(wall % 86400))
+		                  : NULL;
 	}
 	return g_date_time_add(start, exact);
+}
+
+GDateTime *
+evf_event_occurrence_end(const EvfEvent *ev, GDateTime *start)
+{
+	GDateTime *end;
+
+	/* the first ends where its editor said (the calendars override
+	 * it where its DURATION would not) */
+	if (g_date_time_equal(start, ev->start))
+		return g_date_time_ref(ev->end);
+	end = evf_event_duration_end(ev, start);
+	return end != NULL ? end
+	                   : g_date_time_add(start, g_date_time_difference(
+	                                                ev->end, ev->start));
 }
 
 /* The first and last day (exclusive) of @ev's occurrence on @day, a Julian

@@ -148,11 +148,21 @@ void evf_event_tidy(EvfEvent *ev);
  * an offset, "1 March 2026, 00:30–02:00 (UTC+02:00)"; "Date to be
  * announced". */
 char *evf_event_format_when(const EvfEvent *ev);
+/* The length of the timed event @ev in its zone's wall clock, in seconds
+ * (an hour more or less than the exact one across a change of the
+ * clocks); -1 when it has no zone of its own or is all-day. */
+gint64 evf_event_wall_length(const EvfEvent *ev);
+/* (transfer full) (nullable): where an occurrence of the timed series @ev
+ * that starts at @start ends by RFC 5545 as the calendars write the
+ * series: as long on the wall clock as the first, by its DURATION
+ * (evfeed-event(5)): the whole days on the wall clock in the event's
+ * zone, the rest exactly (§3.3.6); as long exactly as the first where
+ * that is the same. NULL for a wall time that cannot be read. */
+GDateTime *evf_event_duration_end(const EvfEvent *ev, GDateTime *start);
 /* (transfer full): the end of the occurrence of the timed series @ev that
- * starts at @start: as long on the wall clock as the first, as its
- * DURATION says (evfeed-event(5)): the whole days on the wall clock in
- * the event's zone, the rest exactly (RFC 5545 §3.3.6); as long exactly as
- * the first where that is the same. */
+ * starts at @start: the editor's for the first (which the calendars
+ * override where the DURATION would not end it there), else as
+ * evf_event_duration_end says. */
 GDateTime *evf_event_occurrence_end(const EvfEvent *ev, GDateTime *start);
 /* (transfer full): the dates of @ev's occurrence that starts on @day (a
  * Julian day, as evf_event_start_day gives it), at @start (unix seconds,

@@ -655,26 +655,7 @@ recurrence: FREQ=DAILY;COUNT=4
 ---
 Across the start of daylight saving time on the Chatham Islands.
 EOF
-cat >"$tmp/rules-events/conference-over-the-change.md" <<'EOF'
----
-title: Yearly Conference over the End of Summer Time
-start: 2026-10-23T09:00
-end: 2026-10-25T17:00
-timezone: Europe/Ljubljana
-recurrence: FREQ=YEARLY;COUNT=3
----
-Friday 09:00 to Sunday 17:00, each year.
-EOF
-cat >"$tmp/rules-events/st-johns-night.md" <<'EOF'
----
-title: Night Watch in St. John's
-start: 2026-11-01T00:30
-end: 2026-11-01T02:30
-timezone: America/St_Johns
-recurrence: FREQ=WEEKLY;COUNT=4
----
-00:30 to 02:30; the clocks go back at 02:00 the first night.
-EOF
+cp "$top_srcdir"/tests/data/clock-change-series/*.md "$tmp/rules-events/"
 if build rules "$tmp/rules-events" Pacific/Chatham; then
 	# that the fixtures still have what they test
 	cal=$tmp/rules/public/calendar.ics

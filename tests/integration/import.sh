@@ -254,26 +254,7 @@ ok $? "own calendar: importing the import's calendar gives the same files"
 # override is not reported as left out, since the event file holds it.
 tmp=$(mktmp)
 mkdir "$tmp/a" "$tmp/a/events" "$tmp/b"
-cat >"$tmp/a/events/conference-over-the-change.md" <<'EOF'
----
-title: Yearly Conference over the End of Summer Time
-start: 2026-10-23T09:00
-end: 2026-10-25T17:00
-timezone: Europe/Ljubljana
-recurrence: FREQ=YEARLY;COUNT=3
----
-Friday 09:00 to Sunday 17:00, each year.
-EOF
-cat >"$tmp/a/events/st-johns-night.md" <<'EOF'
----
-title: Night Watch in St. John's
-start: 2026-11-01T00:30
-end: 2026-11-01T02:30
-timezone: America/St_Johns
-recurrence: FREQ=WEEKLY;COUNT=4
----
-00:30 to 02:30; the clocks go back at 02:00 the first night.
-EOF
+cp "$top_srcdir"/tests/data/clock-change-series/*.md "$tmp/a/events/"
 write_config "$tmp/a" "$tmp/a/events"
 write_config "$tmp/b" "$tmp/b/events"
 # times_of CALENDAR: the lines that say when each VEVENT is
