@@ -125,16 +125,6 @@ time_property(const EvfEvent *ev, gboolean end)
 	}
 }
 
-/* @t's wall time as if it were UTC, for lengths on the wall clock. */
-static GDateTime *
-wall_as_utc(GDateTime *t)
-{
-	struct icaltimetype w = evf_tz_wall_time(t);
-
-	return g_date_time_new_utc(w.year, w.month, w.day, w.hour, w.minute,
-	                           w.second);
-}
-
 /* Whether the series @ev says how long each occurrence lasts with a
  * DURATION, which @dur receives, rather than with a DTEND; @first is set
  * when its first occurrence needs an override all the same.
@@ -152,22 +142,12 @@ static gboolean
 series_duration(const EvfEvent *ev, struct icaldurationtype *dur,
                 gboolean *first)
 {
-	g_autoptr(GDateTime) wall_start = NULL;
-	g_autoptr(GDateTime) wall_end = NULL;
-	g_autoptr(GDateTime) day = NULL;
-	g_autoptr(GDateTime) at = NULL;
 	g_autoptr(GDateTime) end = NULL;
-	g_autoptr(GTimeZone) tz = NULL;
 	gint64 wall, exact, rest;
 
 	if (ev->rrule == NULL || ev->all_day || evf_ics_tzid(ev) == NULL)
 		return FALSE;
-	wall_start = wall_as_utc(ev->start);
-	wall_end = wall_as_utc(ev->end);
-	if (wall_start == NULL || wall_end == NULL)
-		return FALSE;
-	wall =
-	    g_date_time_difference(wall_end, wall_start) / G_TIME_SPAN_SECOND;
+	wall = evf_event_wall_length(ev);
 	exact = g_date_time_difference(ev->end, ev->start) / G_TIME_SPAN_SECOND;
 	/* an end before the start on the wall clock has no DURATION */
 	if (wall == exact || wall <= 0)
@@ -180,18 +160,8 @@ series_duration(const EvfEvent *ev, struct icaldurationtype *dur,
 	dur->minutes = (unsigned int)(rest / 60 % 60);
 	dur->seconds = (unsigned int)(rest % 60);
 
-	/* where the first occurrence ends by RFC 5545: the days on the wall
-	 * clock, read in the zone as a DTSTART would be, then the rest */
-	tz = evf_tz_or_utc(ev->tzid);
-	day = g_date_time_add_days(wall_start, (gint)dur->days);
-	if (day != NULL)
-		at = evf_tz_datetime_new(
-		    tz, g_date_time_get_year(day), g_date_time_get_month(day),
-		    g_date_time_get_day_of_month(day),
-		    g_date_time_get_hour(day), g_date_time_get_minute(day),
-		    g_date_time_get_second(day));
-	if (at != NULL)
-		end = g_date_time_add_seconds(at, (gdouble)rest);
+	/* where the first occurrence ends by RFC 5545 */
+	end = evf_event_duration_end(ev, ev->start);
 	*first = end == NULL || !g_date_time_equal(end, ev->end);
 	return TRUE;
 }
@@ -298,7 +268,8 @@ add_category(icalcomponent *ve, GHashTable *slugs, const char *name)
 
 /* (transfer full): the mailto: URI (RFC 6068) of the address @addr: in the
  * part before '@', what a mailto URI gives a meaning to ('?' starts its
- * headers, '%' an escape, '&', '=', '/', '#') and non-ASCII letters
+ * headers, '%' an escape, ',' another address, '&', '=', '/', '#') and
+ * non-ASCII letters
  * percent-encoded; a domain of other than ASCII letters in its IDNA form,
  * as mail systems know it. */
 static char *
@@ -310,7 +281,7 @@ mailto_uri(const char *addr)
 	g_autofree char *ascii = at != NULL && g_hostname_is_non_ascii(at + 1)
 	                             ? g_hostname_to_ascii(at + 1)
 	                             : NULL;
-	g_autofree char *local = g_uri_escape_string(l, "!$'()*+,;:", FALSE);
+	g_autofree char *local = g_uri_escape_string(l, "!$'()*+;:", FALSE);
 	g_autofree char *domain =
 	    at != NULL ? g_uri_escape_string(ascii != NULL ? ascii : at + 1,
 	                                     NULL, FALSE)
