@@ -868,6 +868,7 @@ test_ics_series_across_change(void)
 	g_assert_nonnull(strstr(once, "\r\nDTEND;TZID=Europe/Ljubljana:"
 	                              "20261025T170000\r\n"));
 	g_assert_null(strstr(once, "DURATION"));
+	icalcomponent_free(parsed);
 }
 
 /* Every Atom feed's first link, the one naive readers take for the
