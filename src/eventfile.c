@@ -7,6 +7,7 @@
  * and embedded NULs silently; both are checked here. Positions in the front
  * matter are mapped back to lines of the whole file.
  */
+#define _GNU_SOURCE /* memmem */
 #include "autoconf.h"
 #include "eventfile.h"
 
@@ -2065,7 +2066,10 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 	 * (want_string); in the description, here. */
 	{
 		const char *limit = bad_at != G_MAXSIZE ? data + bad_at : end;
-		const char *r = g_strstr_len(body, limit - body, REPLACEMENT);
+		/* glibc's memmem, not GLib's byte-by-byte g_strstr_len: it
+		 * runs over every description */
+		const char *r = memmem(body, limit - body, REPLACEMENT,
+		                       strlen(REPLACEMENT));
 
 		if (r != NULL) {
 			position(data, r - data, &line, &col);
