@@ -126,23 +126,23 @@ time_property(const EvfEvent *ev, gboolean end)
 }
 
 /* Whether the series @ev says how long each occurrence lasts with a
- * DURATION, which @dur receives, rather than with a DTEND; @first is set
- * when its first occurrence needs an override all the same.
+ * DURATION, which @dur receives, rather than with a DTEND, and has an
+ * override of its first occurrence.
  *
  * RFC 5545 §3.8.5.3 gives every occurrence the exact duration of the
  * first (DTEND - DTSTART): a first occurrence across a change of the
  * clocks would give all the others an hour more or less on the wall
  * clock than the editor wrote. A DURATION of whole days and a remainder
  * (§3.3.6: the days nominal, the rest exact) keeps the editor's wall
- * clock end wherever the last partial day holds no change. Where the
- * first occurrence's does, it ends elsewhere, and an override
- * (RECURRENCE-ID) gives it the editor's DTEND. Every other event keeps
- * its DTEND. */
+ * clock end wherever the last partial day holds no change. The first
+ * occurrence, which spans the change, also gets an override
+ * (RECURRENCE-ID) with the editor's DTEND: where the change is in its
+ * last partial day the DURATION ends it elsewhere, and node-ical 0.26,
+ * which adds a DURATION's days as 24 exact hours, would end it an hour
+ * off in any case. Every other event keeps its DTEND. */
 static gboolean
-series_duration(const EvfEvent *ev, struct icaldurationtype *dur,
-                gboolean *first)
+series_duration(const EvfEvent *ev, struct icaldurationtype *dur)
 {
-	g_autoptr(GDateTime) end = NULL;
 	gint64 wall, exact, rest;
 
 	if (ev->rrule == NULL || ev->all_day || evf_ics_tzid(ev) == NULL)
@@ -160,9 +160,6 @@ series_duration(const EvfEvent *ev, struct icaldurationtype *dur,
 	dur->minutes = (unsigned int)(rest / 60 % 60);
 	dur->seconds = (unsigned int)(rest % 60);
 
-	/* where the first occurrence ends by RFC 5545 */
-	end = evf_event_duration_end(ev, ev->start);
-	*first = end == NULL || !g_date_time_equal(end, ev->end);
 	return TRUE;
 }
 
@@ -319,8 +316,7 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev, gboolean first)
 	icalcomponent *ve = icalcomponent_new_vevent();
 	g_autofree char *summary = evf_event_display_title(ev);
 	struct icaldurationtype dur;
-	gboolean overridden = FALSE;
-	gboolean duration = !first && series_duration(ev, &dur, &overridden);
+	gboolean duration = !first && series_duration(ev, &dur);
 	icalproperty *p;
 
 	icalcomponent_add_property(ve, icalproperty_new_uid(ev->uid));
@@ -458,11 +454,10 @@ prepare(const EvfConfig *cfg, EvfEvent *ev, GError **error)
 	g_autoptr(icalcomponent) ve = vevent_new(cfg, ev, FALSE);
 	g_autoptr(icalcomponent) first = NULL;
 	struct icaldurationtype dur;
-	gboolean overridden = FALSE;
 
 	/* the override of the first occurrence, if any, right after the
 	 * series, in every calendar and in the jCal alike */
-	if (series_duration(ev, &dur, &overridden) && overridden)
+	if (series_duration(ev, &dur))
 		first = vevent_new(cfg, ev, TRUE);
 	if (ev->vevent == NULL) {
 		g_autofree char *series = icalcomponent_as_ical_string_r(ve);

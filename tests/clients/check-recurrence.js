@@ -27,9 +27,10 @@
 // noted on stdout ("UID: N tolerated"):
 //   - ical.js 2.2.1 adds the series' duration (DTEND - DTSTART, exact, or
 //     the whole DURATION) to each start on the wall clock;
-//   - node-ical 0.26 adds it exactly (a DURATION's days as 24 hours): a
-//     series with DURATION:P2DT8H whose first occurrence the clocks go
-//     back in ends that one an hour early.
+//   - node-ical 0.26 adds it exactly (a DURATION's days as 24 hours): an
+//     occurrence of a series with DURATION:P2DT8H that the clocks change
+//     in ends an hour off (evfeed overrides the first such occurrence,
+//     the first of the series, so that it ends right there too).
 // ical.js reads a wall time that occurs twice as the later of the two
 // instants, where RFC 5545 takes the first: a series whose DTEND is such
 // a time would be misjudged here (evfeed's fixtures have none).
