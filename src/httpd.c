@@ -59,7 +59,8 @@ struct _EvfHttpd {
 	struct MHD_Response *not_allowed;
 	struct MHD_Response *unavailable;
 	struct MHD_Response *bad_request;
-	struct MHD_Response *failed; /* 412 Precondition Failed */
+	struct MHD_Response *not_implemented; /* 501 */
+	struct MHD_Response *failed;          /* 412 Precondition Failed */
 	gboolean access_log;
 	struct sockaddr_storage addr;
 };
@@ -310,6 +311,45 @@ field_list(struct MHD_Connection *c, const char *name)
 
 	MHD_get_connection_values(c, MHD_HEADER_KIND, list_line, &f);
 	return f.list != NULL ? g_string_free(f.list, FALSE) : NULL;
+}
+
+/* 0 when the request's body has the one length that every reader of
+ * the request agrees on, else the status that refuses it (RFC 9112 §6.1,
+ * §6.3): 400 when its Transfer-Encoding does not end in chunked (its
+ * length cannot be known), when it also has a Content-Length, or in an
+ * HTTP/1.0 request (either is how requests are smuggled past a proxy that
+ * reads the other length); 501 for a transfer coding other than chunked.
+ * libmicrohttpd lets them through: it waited until the timeout for the end
+ * of a body in "chunked, gzip", and kept the connection of a request with
+ * both lengths open for the next one. The refusal closes it. */
+static guint
+framing_error(struct MHD_Connection *c, const char *version)
+{
+	g_autofree char *te = field_list(c, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	g_auto(GStrv) codings = NULL;
+	gboolean chunked_last = FALSE;
+	guint chunked = 0, others = 0;
+
+	if (te == NULL)
+		return 0;
+	if (has_field(c, MHD_HTTP_HEADER_CONTENT_LENGTH) ||
+	    g_strcmp0(version, MHD_HTTP_VERSION_1_0) == 0)
+		return MHD_HTTP_BAD_REQUEST;
+	codings = g_strsplit(te, ",", -1);
+	for (guint i = 0; codings[i] != NULL; i++) {
+		const char *name = g_strstrip(codings[i]);
+
+		if (name[0] == '\0')
+			continue;
+		chunked_last = g_ascii_strcasecmp(name, "chunked") == 0;
+		if (chunked_last)
+			chunked++;
+		else
+			others++;
+	}
+	if (!chunked_last || chunked > 1)
+		return MHD_HTTP_BAD_REQUEST;
+	return others > 0 ? MHD_HTTP_NOT_IMPLEMENTED : 0;
 }
 
 static char *
@@ -605,11 +645,15 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	 * its connection closed. */
 	if (*req_cls == NULL) {
 		*req_cls = &first_call_seen;
-		if (well_formed(c, version))
+		status = well_formed(c, version) ? framing_error(c, version)
+		                                 : MHD_HTTP_BAD_REQUEST;
+		if (status == 0)
 			return MHD_YES;
-		status = MHD_HTTP_BAD_REQUEST;
 		set_deadline(h, c, TRUE);
-		rc = MHD_queue_response(c, status, h->bad_request);
+		rc = MHD_queue_response(c, status,
+		                        status == MHD_HTTP_NOT_IMPLEMENTED
+		                            ? h->not_implemented
+		                            : h->bad_request);
 	} else if (*upload_data_size != 0) {
 		*upload_data_size = 0;
 		return MHD_YES;
@@ -645,6 +689,7 @@ destroy_responses(EvfHttpd *h)
 	MHD_destroy_response(h->not_allowed);
 	MHD_destroy_response(h->unavailable);
 	MHD_destroy_response(h->bad_request);
+	MHD_destroy_response(h->not_implemented);
 	MHD_destroy_response(h->failed);
 }
 
@@ -695,6 +740,7 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 	MHD_add_response_header(h->unavailable, MHD_HTTP_HEADER_RETRY_AFTER,
 	                        "5");
 	h->bad_request = text_response("Bad Request\n");
+	h->not_implemented = text_response("Not Implemented\n");
 	h->failed = text_response("Precondition Failed\n");
 	h->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, handler, h, MHD_OPTION_SOCK_ADDR,

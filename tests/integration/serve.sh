@@ -164,6 +164,35 @@ print(line.split(" ")[1] if line.startswith("HTTP/") else "closed")
 ' "${base##*:}"
 }
 
+# raw_answers REQUESTS: the status of each answer the server sends to
+# REQUESTS (printf format), space-separated, then "closed" when it closes
+# the connection within 3 s of its last answer, or "open".
+raw_answers()
+{
+	# shellcheck disable=SC2059
+	printf "$1" | "${PYTHON3:-/usr/bin/python3}" -c '
+import re
+import socket
+import sys
+
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3)
+s.sendall(sys.stdin.buffer.read())
+got = b""
+end = "closed"
+while True:
+    try:
+        b = s.recv(65536)
+    except OSError:
+        end = "open"
+        break
+    if not b:
+        break
+    got += b
+codes = re.findall(rb"HTTP/1\.[01] (\d{3}) ", got)
+print(" ".join([c.decode() for c in codes] + [end]))
+' "${base##*:}"
+}
+
 # Preconditions in RFC 9110 §13.2.2's order; If-None-Match compared with
 # the selected representation's ETag only; lines of one field combined.
 test "$(head_of /calendar.ics -H 'If-Match: "other"' | status)" = 412 &&
@@ -207,6 +236,18 @@ ok $? "HTTP/1.0 without Host, or an empty Host: 200"
 test "$(raw_status 'GET /calendar.ics HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n')" = 400 &&
 	test "$(raw_status 'GET /calendar.ics HTTP/1.1\r\nHost: x\r\nBad\t: y\r\n\r\n')" = 400
 ok $? "white space before a field's colon: 400"
+# A body's length must be the one every reader of the request finds
+# (RFC 9112 §6.1, §6.3): a front proxy that reads the other one would
+# take what follows for a request of its own (request smuggling).
+test "$(raw_answers 'GET /rss.xml HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /calendar.ics HTTP/1.1\r\nHost: x\r\n\r\n')" = "400 closed"
+ok $? "Transfer-Encoding with Content-Length: 400, and the connection closed"
+test "$(raw_answers 'GET /rss.xml HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n')" = "400 closed" &&
+	test "$(raw_answers 'GET /rss.xml HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n')" = "400 closed"
+ok $? "a Transfer-Encoding that does not end in chunked, or in HTTP/1.0: 400"
+test "$(raw_answers 'GET /rss.xml HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n')" = "501 closed"
+ok $? "a transfer coding other than chunked: 501"
+test "$(raw_answers 'GET /rss.xml HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\nGET /atom.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')" = "200 200 closed"
+ok $? "a chunked body alone is read and dropped, and the connection kept"
 test "$(raw_status "GET $base/calendar.ics HTTP/1.1\r\nHost: x\r\n\r\n")" = 200 &&
 	"$CURL" -s --request-target "http://elsewhere.example/rss.xml" "$base/" |
 	cmp -s - "$tmp/public/rss.xml" &&
