@@ -404,6 +404,41 @@ answer_status(EvfHttpd *h, struct MHD_Connection *c, guint *status,
 	return rc;
 }
 
+/* (transfer full) (nullable): the path of the request target @url, with
+ * its leading '/': the origin form as it is, or the path of the absolute
+ * form, as sent to proxies (RFC 9112 §3.2.2), kept escaped, so that it
+ * meets the same table as any other. NULL for any other target, such as
+ * "calendar.ics" or "*": no address of this server (§3.2: 400). */
+static char *
+target_path(const char *url)
+{
+	g_autofree char *scheme = NULL, *host = NULL, *path = NULL;
+
+	if (url[0] == '/')
+		return g_strdup(url);
+	if (!g_uri_split(url, G_URI_FLAGS_ENCODED, &scheme, NULL, &host, NULL,
+	                 &path, NULL, NULL, NULL) ||
+	    scheme == NULL || host == NULL ||
+	    (g_ascii_strcasecmp(scheme, "http") != 0 &&
+	     g_ascii_strcasecmp(scheme, "https") != 0))
+		return NULL;
+	return path[0] == '/' ? g_steal_pointer(&path)
+	                      : g_strconcat("/", path, NULL);
+}
+
+/* Whether @url is a request target this server can answer @method for:
+ * the origin or absolute form, or "*" for OPTIONS (which gets 405). */
+static gboolean
+target_ok(const char *method, const char *url)
+{
+	g_autofree char *path = NULL;
+
+	if (strcmp(url, "*") == 0)
+		return strcmp(method, MHD_HTTP_METHOD_OPTIONS) == 0;
+	path = target_path(url);
+	return path != NULL;
+}
+
 /* 301 to the folder @path (no leading '/') with its final '/'. */
 static enum MHD_Result
 answer_moved(struct MHD_Connection *c, const char *path, guint *status)
@@ -430,7 +465,7 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const char *method,
        const char *url, guint *status, gsize *bytes)
 {
 	g_autoptr(EvfSnapshot) snap = NULL;
-	g_autofree char *scheme = NULL, *abs_path = NULL, *index = NULL;
+	g_autofree char *target = NULL, *index = NULL;
 	const EvfEntry *e = NULL;
 	const char *path;
 	gboolean gzip;
@@ -449,16 +484,12 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const char *method,
 		return MHD_queue_response(c, *status, h->unavailable);
 	}
 
-	/* The absolute form (RFC 9112 §3.2.2): the path of the URI, kept
-	 * escaped, so that it meets the same table as any other. */
-	if (url[0] != '/' &&
-	    g_uri_split(url, G_URI_FLAGS_ENCODED, &scheme, NULL, NULL, NULL,
-	                &abs_path, NULL, NULL, NULL) &&
-	    scheme != NULL &&
-	    (g_ascii_strcasecmp(scheme, "http") == 0 ||
-	     g_ascii_strcasecmp(scheme, "https") == 0))
-		url = abs_path;
-	path = url[0] == '/' ? url + 1 : url;
+	target = target_path(url);
+	if (target == NULL) {
+		*status = MHD_HTTP_BAD_REQUEST;
+		return MHD_queue_response(c, *status, h->bad_request);
+	}
+	path = target + 1;
 	if (strcmp(path, "status.json") == 0)
 		return answer_status(h, c, status, bytes);
 	/* A folder is its index.html, as a static server (nginx's index)
@@ -645,8 +676,9 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	 * its connection closed. */
 	if (*req_cls == NULL) {
 		*req_cls = &first_call_seen;
-		status = well_formed(c, version) ? framing_error(c, version)
-		                                 : MHD_HTTP_BAD_REQUEST;
+		status = well_formed(c, version) && target_ok(method, url)
+		             ? framing_error(c, version)
+		             : MHD_HTTP_BAD_REQUEST;
 		if (status == 0)
 			return MHD_YES;
 		set_deadline(h, c, TRUE);

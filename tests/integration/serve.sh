@@ -253,6 +253,12 @@ test "$(raw_status "GET $base/calendar.ics HTTP/1.1\r\nHost: x\r\n\r\n")" = 200 
 	cmp -s - "$tmp/public/rss.xml" &&
 	test "$(raw_status "GET $base/events/../calendar.ics HTTP/1.1\r\nHost: x\r\n\r\n")" = 404
 ok $? "a target in absolute form is served by its path"
+for t in calendar.ics '*' 'http:calendar.ics' 'webcal://x/calendar.ics'; do
+	test "$(raw_status "GET $t HTTP/1.1\r\nHost: x\r\n\r\n")" = 400
+	ok $? "a target neither in origin nor in absolute form ($t): 400"
+done
+test "$(raw_status 'OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n')" = 405
+ok $? "OPTIONS *: 405"
 
 # A folder's address ending in / is its index.html, as a static server
 # (nginx's index) serves it: the category pages, like the home page.
