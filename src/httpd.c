@@ -231,19 +231,42 @@ preconditions(struct MHD_Connection *c, const EvfEntry *e, const char *etag)
 	                                     : MHD_HTTP_OK;
 }
 
+/* Whether @value is a Host field value (RFC 9112 §3.2, RFC 3986 §3.2.2):
+ * empty, or a host (a name, an IPv4 address or an IPv6 one in brackets)
+ * and maybe ':' and a port. g_uri_is_valid() checks the port and the
+ * brackets but lets any byte through in a name, such as white space. */
+static gboolean
+host_valid(const char *value)
+{
+	static const char allowed[] = "abcdefghijklmnopqrstuvwxyz"
+	                              "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                              "0123456789-._~%!$&'()*+,;=:[]";
+	g_autofree char *uri = NULL;
+
+	if (value[strspn(value, allowed)] != '\0')
+		return FALSE;
+	uri = g_strconcat("http://", value, "/", NULL);
+	return g_uri_is_valid(uri, G_URI_FLAGS_NONE, NULL);
+}
+
 /* Whether the request's header fields keep RFC 9112's rules that
  * libmicrohttpd, lenient for clients, lets through: one Host line in an
- * HTTP/1.1 request and at most one in an older one (§3.2), and no white
- * space in a field name, before the colon (§5.1), which a proxy could
- * read as another field than this server does. */
+ * HTTP/1.1 request and at most one in an older one, with a valid value
+ * (§3.2), and no white space in a field name, before the colon (§5.1),
+ * which a proxy could read as another field than this server does. */
 static gboolean
 well_formed(struct MHD_Connection *c, const char *version)
 {
 	FieldLines f = { MHD_HTTP_HEADER_HOST, NULL, FALSE, 0, FALSE, FALSE };
 	guint want = g_strcmp0(version, MHD_HTTP_VERSION_1_0) == 0 ? 0 : 1;
+	const char *host;
 
 	MHD_get_connection_values(c, MHD_HEADER_KIND, field_line, &f);
-	return f.lines >= want && f.lines <= 1 && !f.bad_name;
+	if (f.lines < want || f.lines > 1 || f.bad_name)
+		return FALSE;
+	host = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	                                   MHD_HTTP_HEADER_HOST);
+	return host == NULL || host_valid(host);
 }
 
 /* Whether Accept-Encoding allows gzip: listed (or "*") with a non-zero

@@ -233,6 +233,13 @@ ok $? "HTTP/1.1 without Host, or with two Host lines: 400"
 test "$(raw_status 'GET /calendar.ics HTTP/1.0\r\n\r\n')" = 200 &&
 	test "$(raw_status 'GET /calendar.ics HTTP/1.1\r\nHost:\r\n\r\n')" = 200
 ok $? "HTTP/1.0 without Host, or an empty Host: 200"
+for v in 'a b' 'x:port' '[::1' 'x/y' 'user@x'; do
+	test "$(raw_status "GET /calendar.ics HTTP/1.1\r\nHost: $v\r\n\r\n")" = 400
+	ok $? "an invalid Host ($v): 400"
+done
+test "$(raw_status 'GET /calendar.ics HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n')" = 200 &&
+	test "$(raw_status 'GET /calendar.ics HTTP/1.1\r\nHost: Events.Example.org.\r\n\r\n')" = 200
+ok $? "a Host with an IPv6 address and a port, or a name: 200"
 test "$(raw_status 'GET /calendar.ics HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n')" = 400 &&
 	test "$(raw_status 'GET /calendar.ics HTTP/1.1\r\nHost: x\r\nBad\t: y\r\n\r\n')" = 400
 ok $? "white space before a field's colon: 400"
