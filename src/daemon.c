@@ -25,6 +25,7 @@
 #include <gio/gunixsocketaddress.h>
 #include <glib-unix.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <errno.h>
 #include <unistd.h>
 #include <string.h>
@@ -46,6 +47,8 @@ typedef struct {
 	EvfSnapshot *snap;
 	GFileMonitor *events_monitor;
 	GFileMonitor *config_monitor;
+	GFileMonitor *target_monitor; /* nullable: the file a linked config
+	                               * names */
 	guint rebuild_source;
 	EvfStore *store; /* for the partner sources */
 	EvfFetcher *fetcher;
@@ -351,17 +354,35 @@ on_changed(GFileMonitor *mon, GFile *file, GFile *other,
 
 	if (event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
 		return;
-	if (mon == d->config_monitor)
+	if (mon == d->config_monitor || mon == d->target_monitor)
 		reload(d);
 	else
 		schedule_rebuild(d);
+}
+
+/* (nullable): a monitor of the file @path whose changes reload the
+ * configuration; NULL, with a warning, when it cannot be watched. */
+static GFileMonitor *
+watch_file(Daemon *d, const char *path)
+{
+	g_autoptr(GFile) file = g_file_new_for_path(path);
+	g_autoptr(GError) error = NULL;
+	GFileMonitor *mon =
+	    g_file_monitor_file(file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
+
+	if (mon == NULL) {
+		g_warning("cannot watch '%s': %s", path, error->message);
+		return NULL;
+	}
+	g_file_monitor_set_rate_limit(mon, SETTLE_MS);
+	g_signal_connect(mon, "changed", G_CALLBACK(on_changed), d);
+	return mon;
 }
 
 static void
 watch(Daemon *d)
 {
 	g_autoptr(GFile) events = g_file_new_for_path(d->cfg->events_dir);
-	g_autoptr(GFile) conf = g_file_new_for_path(d->cfg->path);
 	g_autoptr(GError) error = NULL;
 
 	g_clear_object(&d->events_monitor);
@@ -377,15 +398,19 @@ watch(Daemon *d)
 		g_signal_connect(d->events_monitor, "changed",
 		                 G_CALLBACK(on_changed), d);
 	}
-	d->config_monitor =
-	    g_file_monitor_file(conf, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
-	if (d->config_monitor == NULL) {
-		g_warning("cannot watch '%s': %s", d->cfg->path,
-		          error->message);
-	} else {
-		g_file_monitor_set_rate_limit(d->config_monitor, SETTLE_MS);
-		g_signal_connect(d->config_monitor, "changed",
-		                 G_CALLBACK(on_changed), d);
+	d->config_monitor = watch_file(d, d->cfg->path);
+	/* A configuration that is a symbolic link, as /etc/evfeed/evfeed.conf
+	 * into a deployment, changes when the file it names is edited, which
+	 * a monitor of the link itself never hears of. The link is resolved
+	 * again at each reload, so that a link pointed elsewhere is followed
+	 * too. */
+	g_clear_object(&d->target_monitor);
+	if (g_file_test(d->cfg->path, G_FILE_TEST_IS_SYMLINK)) {
+		char *target = realpath(d->cfg->path, NULL);
+
+		if (target != NULL)
+			d->target_monitor = watch_file(d, target);
+		free(target);
 	}
 }
 
@@ -403,6 +428,8 @@ reload(Daemon *d)
 	if (cfg == NULL) {
 		g_warning("the configuration has errors; keeping the previous "
 		          "one");
+		/* A link pointed at a file with errors: its fix is watched. */
+		watch(d);
 		sd_notify("READY=1");
 		return;
 	}
@@ -564,6 +591,7 @@ evf_daemon_run(const char *config_path, const char *listen)
 	evf_store_free(d.store);
 	g_clear_object(&d.events_monitor);
 	g_clear_object(&d.config_monitor);
+	g_clear_object(&d.target_monitor);
 	if (d.rebuild_source != 0)
 		g_source_remove(d.rebuild_source);
 	g_main_loop_unref(d.loop);

@@ -422,7 +422,11 @@ cat >>"$tmp/evfeed.conf" <<CONF
 timeout=1s
 max_per_client=2
 CONF
-"$EVFEED" serve --config "$tmp/evfeed.conf" --listen 127.0.0.1:0 \
+# It reads its configuration through a symbolic link, as from /etc into
+# a deployment (evfeed(1), FILES).
+mkdir "$tmp/etc"
+ln -s ../evfeed.conf "$tmp/etc/evfeed.conf"
+"$EVFEED" serve --config "$tmp/etc/evfeed.conf" --listen 127.0.0.1:0 \
 	>"$tmp/out2" 2>"$tmp/err2" &
 pid=$!
 trap 'kill -9 $pid 2>/dev/null; _tap_cleanup' EXIT
@@ -482,6 +486,24 @@ ok $? "an idle half-sent request is closed at the timeout (${secs}s)"
 secs=$(sed -n 's/slow-closed-after //p' "$tmp/limits")
 awk -v s="$secs" -v k=$slow 'BEGIN { exit !(s != "" && s < 3.5 * k) }'
 ok $? "a request sent a byte at a time is closed at the timeout (${secs}s)"
+# An edit of the file that the link names reloads the configuration, as
+# an edit of a configuration file does.
+base=http://127.0.0.1:$port
+cc_is()
+{
+	test "$(head_of /calendar.ics | header Cache-Control)" = "$1"
+}
+sed 's/^refresh=.*/refresh=PT3H/' "$tmp/evfeed.conf" >"$tmp/conf.new" &&
+	cat "$tmp/conf.new" >"$tmp/evfeed.conf"
+wait_until $((3 * slow)) cc_is "public, max-age=10800"
+ok $? "a configuration through a symbolic link: an edit of its file is used"
+# The link pointed at a file with errors, then that file mended.
+printf '[site]\ntitel=x\n' >"$tmp/other.conf"
+ln -s ../other.conf "$tmp/etc/new.conf" && mv -T "$tmp/etc/new.conf" "$tmp/etc/evfeed.conf"
+wait_until $((3 * slow)) grep -q "unknown key 'titel'" "$tmp/err2"
+sed 's/^refresh=.*/refresh=PT4H/' "$tmp/evfeed.conf" >"$tmp/other.conf"
+wait_until $((3 * slow)) cc_is "public, max-age=14400"
+ok $? "a symbolic link pointed at a file with errors: the mended file is used"
 kill -TERM $pid
 wait $pid
 ok $? "SIGTERM: exit status 0 (second server)"
