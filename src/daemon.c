@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <unistd.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define SETTLE_MS     50   /* coalesce bursts of file events */
@@ -46,6 +47,8 @@ typedef struct {
 	EvfHttpd *httpd;
 	EvfSnapshot *snap;
 	GFileMonitor *events_monitor;
+	guint64 events_id[2]; /* device and inode it watches; 0: none */
+	GFileMonitor *events_path_monitor; /* the folder's name */
 	GFileMonitor *config_monitor;
 	GFileMonitor *target_monitor; /* nullable: the file a linked config
 	                               * names */
@@ -268,6 +271,39 @@ follow_clock(Daemon *d, gint64 now)
 	d->skew = skew;
 }
 
+/* The device and inode of the folder @path names now, or zeros. */
+static void
+folder_id(const char *path, guint64 id[2])
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		id[0] = id[1] = 0;
+		return;
+	}
+	id[0] = st.st_dev;
+	id[1] = st.st_ino;
+}
+
+static void watch(Daemon *d);
+
+/* A monitor stays on the folder it was set on: when the events folder is
+ * replaced (moved away and another put in its place, or a link on its
+ * path pointed at another release), neither the swap nor any later edit
+ * in the new folder would be heard of. Each tick looks whether the path
+ * names another folder; if so, it is watched and built from. */
+static void
+follow_events(Daemon *d)
+{
+	guint64 id[2];
+
+	folder_id(d->cfg->events_dir, id);
+	if (id[0] == d->events_id[0] && id[1] == d->events_id[1])
+		return;
+	watch(d);
+	schedule_rebuild(d);
+}
+
 /* Starts the fetches that are due. */
 static gboolean
 on_tick(gpointer data)
@@ -285,6 +321,7 @@ on_tick(gpointer data)
 		schedule_rebuild(d);
 	}
 	follow_clock(d, now);
+	follow_events(d);
 
 	for (guint i = 0; i < d->cfg->sources->len; i++) {
 		const EvfSourceConfig *src =
@@ -356,12 +393,14 @@ on_changed(GFileMonitor *mon, GFile *file, GFile *other,
 		return;
 	if (mon == d->config_monitor || mon == d->target_monitor)
 		reload(d);
+	else if (mon == d->events_path_monitor)
+		follow_events(d);
 	else
 		schedule_rebuild(d);
 }
 
-/* (nullable): a monitor of the file @path whose changes reload the
- * configuration; NULL, with a warning, when it cannot be watched. */
+/* (nullable): a monitor of the file @path, for on_changed(); NULL, with
+ * a warning, when it cannot be watched. */
 static GFileMonitor *
 watch_file(Daemon *d, const char *path)
 {
@@ -387,6 +426,7 @@ watch(Daemon *d)
 
 	g_clear_object(&d->events_monitor);
 	g_clear_object(&d->config_monitor);
+	folder_id(d->cfg->events_dir, d->events_id);
 	d->events_monitor = g_file_monitor_directory(
 	    events, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
 	if (d->events_monitor == NULL) {
@@ -398,6 +438,10 @@ watch(Daemon *d)
 		g_signal_connect(d->events_monitor, "changed",
 		                 G_CALLBACK(on_changed), d);
 	}
+	/* The folder's own name, in its parent: the folder replaced there
+	 * is followed at once rather than at the next tick. */
+	g_clear_object(&d->events_path_monitor);
+	d->events_path_monitor = watch_file(d, d->cfg->events_dir);
 	d->config_monitor = watch_file(d, d->cfg->path);
 	/* A configuration that is a symbolic link, as /etc/evfeed/evfeed.conf
 	 * into a deployment, changes when the file it names is edited, which
@@ -592,6 +636,7 @@ evf_daemon_run(const char *config_path, const char *listen)
 	g_clear_object(&d.events_monitor);
 	g_clear_object(&d.config_monitor);
 	g_clear_object(&d.target_monitor);
+	g_clear_object(&d.events_path_monitor);
 	if (d.rebuild_source != 0)
 		g_source_remove(d.rebuild_source);
 	g_main_loop_unref(d.loop);

@@ -423,8 +423,10 @@ timeout=1s
 max_per_client=2
 CONF
 # It reads its configuration through a symbolic link, as from /etc into
-# a deployment (evfeed(1), FILES).
+# a deployment (evfeed(1), FILES), and its events folder is a link to a
+# release, as a deployment has it.
 mkdir "$tmp/etc"
+mv "$tmp/events" "$tmp/release1" && ln -s release1 "$tmp/events"
 ln -s ../evfeed.conf "$tmp/etc/evfeed.conf"
 "$EVFEED" serve --config "$tmp/etc/evfeed.conf" --listen 127.0.0.1:0 \
 	>"$tmp/out2" 2>"$tmp/err2" &
@@ -504,6 +506,21 @@ wait_until $((3 * slow)) grep -q "unknown key 'titel'" "$tmp/err2"
 sed 's/^refresh=.*/refresh=PT4H/' "$tmp/evfeed.conf" >"$tmp/other.conf"
 wait_until $((3 * slow)) cc_is "public, max-age=14400"
 ok $? "a symbolic link pointed at a file with errors: the mended file is used"
+# The events folder's link pointed at another release: that release is
+# served, and so are the edits made in it afterwards. (Two seconds: a
+# version within the second of the one before waits for the next.)
+served_has()
+{
+	"$CURL" -s "$base/calendar.ics" | grep -q "$1"
+}
+cp -R "$tmp/release1" "$tmp/release2"
+retitle "$tmp/release2/$(basename "$f")" "Release two"
+ln -s release2 "$tmp/new-link" && mv -T "$tmp/new-link" "$tmp/events"
+wait_until $((2 * slow)) served_has "SUMMARY:Release two$(printf '\r')"
+ok $? "the events folder's link pointed at another folder: it is served"
+retitle "$tmp/release2/$(basename "$f")" "Release two edited"
+wait_until $((2 * slow)) served_has "SUMMARY:Release two edited"
+ok $? "an edit in the folder the link now names: it is served"
 kill -TERM $pid
 wait $pid
 ok $? "SIGTERM: exit status 0 (second server)"
