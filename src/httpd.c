@@ -3,9 +3,11 @@
  *
  * Every answer is prepared ahead of time in the snapshot (200 and 304, each
  * with and without gzip), so a request costs a table lookup and a queue.
- * The URL is not unescaped: every published path is plain ASCII, so a '%'
- * (%2e%2e, %2f, %00) can only be an attempt at something else and gets 404
- * like any path that is not in the table. libmicrohttpd 0.9.75 has no idle
+ * The path is unescaped once, here rather than by libmicrohttpd, and
+ * checked after: an encoded character is that character (RFC 9110
+ * §4.2.3), so '/calendar%2Eics' is '/calendar.ics', while an encoded '/' or
+ * NUL, and '..' however written, get 404 like any path that is not in the
+ * table. libmicrohttpd 0.9.75 has no idle
  * timeout by default; one is always set here, with connection limits in
  * total and per client, and a per-connection memory limit (431 for huge
  * headers). Its timeout counts from the last byte received, so a client
@@ -488,7 +490,7 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const char *method,
        const char *url, guint *status, gsize *bytes)
 {
 	g_autoptr(EvfSnapshot) snap = NULL;
-	g_autofree char *target = NULL, *index = NULL;
+	g_autofree char *target = NULL, *decoded = NULL, *index = NULL;
 	const EvfEntry *e = NULL;
 	const char *path;
 	gboolean gzip;
@@ -512,7 +514,12 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const char *method,
 		*status = MHD_HTTP_BAD_REQUEST;
 		return MHD_queue_response(c, *status, h->bad_request);
 	}
-	path = target + 1;
+	decoded = g_uri_unescape_string(target, "/");
+	if (decoded == NULL) {
+		*status = MHD_HTTP_NOT_FOUND;
+		return MHD_queue_response(c, *status, h->not_found);
+	}
+	path = decoded + 1;
 	if (strcmp(path, "status.json") == 0)
 		return answer_status(h, c, status, bytes);
 	/* A folder is its index.html, as a static server (nginx's index)

@@ -296,6 +296,13 @@ for p in '/../../etc/passwd' '/%2e%2e/%2e%2e/etc/passwd' '/category/..%2f..%2fet
 	test "$("$CURL" -s --path-as-is -o /dev/null -w '%{http_code}' "$base$p")" = 404
 	ok $? "traversal $p: 404"
 done
+# An encoded character is that character (RFC 9110 §4.2.3), decoded once.
+for p in '/calendar%2Eics' '/%63alendar.ics'; do
+	"$CURL" -sf --path-as-is "$base$p" | cmp -s - "$tmp/public/calendar.ics"
+	ok $? "$p is /calendar.ics"
+done
+test "$("$CURL" -s --path-as-is -o /dev/null -w '%{http_code}' "$base/calendar%252Eics")" = 404
+ok $? "/calendar%252Eics is not decoded twice: 404"
 big=$(head -c 100000 /dev/zero | tr '\0' a)
 code=$("$CURL" -s -o /dev/null -w '%{http_code}' -H "X-Big: $big" "$base/calendar.ics")
 test "$code" = 431 || test "$code" = 413
