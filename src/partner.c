@@ -399,11 +399,15 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 			 * items until the next fetches say the same. The
 			 * validators are not kept, so those fetches are
 			 * full answers, not 304s. */
+			guint left;
+
 			st->held++;
+			left = EVF_PARTNER_HOLD_FETCHES - st->held + 1;
 			st->last_error = g_strdup_printf(
 			    "held: %u items where there were %u; the previous "
-			    "items stay until %u more fetches confirm",
-			    n, old, EVF_PARTNER_HOLD_FETCHES - st->held + 1);
+			    "items stay until %u more %s",
+			    n, old, left,
+			    left == 1 ? "fetch confirms" : "fetches confirm");
 			schedule(src, st, res, now);
 			if (!evf_store_put_source(store, st, &error))
 				g_warning("%s", error->message);

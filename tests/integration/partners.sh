@@ -912,6 +912,13 @@ held()
 		echo "$_line" | awk -v n="$_old" '$2 == "held" && $3 == n { f = 1 }
 			END { exit !f }'
 		ok $? "$_t: fetch $_n held: $_f keeps its $_old items"
+		if [ "$_n" = 1 ]; then
+			_w='until 2 more fetches confirm'
+		else
+			_w='until 1 more fetch confirms'
+		fi
+		echo "$_line" | grep -q "$_w\$"
+		ok $? "$_t: fetch $_n held: sources says '$_w'"
 		build_run "$_f.$_m.$_n"
 		cmp -s "$tmp/good.uids" "$tmp/$_f.$_m.$_n.uids" &&
 			cmp -s "$tmp/good.guids" "$tmp/$_f.$_m.$_n.guids"
