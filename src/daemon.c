@@ -48,6 +48,7 @@ typedef struct {
 	EvfSnapshot *snap;
 	GFileMonitor *events_monitor;
 	guint64 events_id[2]; /* device and inode it watches; 0: none */
+	guint64 config_id[2]; /* those of the configuration, likewise */
 	GFileMonitor *events_path_monitor; /* the folder's name */
 	GFileMonitor *config_monitor;
 	GFileMonitor *target_monitor; /* nullable: the file a linked config
@@ -271,9 +272,9 @@ follow_clock(Daemon *d, gint64 now)
 	d->skew = skew;
 }
 
-/* The device and inode of the folder @path names now, or zeros. */
+/* The device and inode of the file or folder @path names now, or zeros. */
 static void
-folder_id(const char *path, guint64 id[2])
+file_id(const char *path, guint64 id[2])
 {
 	struct stat st;
 
@@ -297,11 +298,29 @@ follow_events(Daemon *d)
 {
 	guint64 id[2];
 
-	folder_id(d->cfg->events_dir, id);
+	file_id(d->cfg->events_dir, id);
 	if (id[0] == d->events_id[0] && id[1] == d->events_id[1])
 		return;
 	watch(d);
 	schedule_rebuild(d);
+}
+
+static void reload(Daemon *d);
+
+/* The same for the configuration, when its path names another file
+ * than at the last reload, as when a link to the folder that holds it
+ * is pointed at another release: the monitors of its name and of the
+ * file it links to would not hear of it. Whether it reloaded. */
+static gboolean
+follow_config(Daemon *d)
+{
+	guint64 id[2];
+
+	file_id(d->cfg->path, id);
+	if (id[0] == d->config_id[0] && id[1] == d->config_id[1])
+		return FALSE;
+	reload(d);
+	return TRUE;
 }
 
 /* Starts the fetches that are due. */
@@ -322,6 +341,9 @@ on_tick(gpointer data)
 	}
 	follow_clock(d, now);
 	follow_events(d);
+	/* A reload ticks itself. */
+	if (follow_config(d))
+		return G_SOURCE_CONTINUE;
 
 	for (guint i = 0; i < d->cfg->sources->len; i++) {
 		const EvfSourceConfig *src =
@@ -381,8 +403,6 @@ schedule_rebuild(Daemon *d)
 	d->rebuild_source = g_timeout_add(SETTLE_MS, on_settled, d);
 }
 
-static void reload(Daemon *d);
-
 static void
 on_changed(GFileMonitor *mon, GFile *file, GFile *other,
            GFileMonitorEvent event, gpointer data)
@@ -426,7 +446,8 @@ watch(Daemon *d)
 
 	g_clear_object(&d->events_monitor);
 	g_clear_object(&d->config_monitor);
-	folder_id(d->cfg->events_dir, d->events_id);
+	file_id(d->cfg->events_dir, d->events_id);
+	file_id(d->cfg->path, d->config_id);
 	d->events_monitor = g_file_monitor_directory(
 	    events, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
 	if (d->events_monitor == NULL) {

@@ -432,7 +432,7 @@ CONF
 # It reads its configuration through a symbolic link, as from /etc into
 # a deployment (evfeed(1), FILES), and its events folder is a link to a
 # release, as a deployment has it.
-mkdir "$tmp/etc"
+mkdir "$tmp/etc1" && ln -s etc1 "$tmp/etc"
 mv "$tmp/events" "$tmp/release1" && ln -s release1 "$tmp/events"
 ln -s ../evfeed.conf "$tmp/etc/evfeed.conf"
 "$EVFEED" serve --config "$tmp/etc/evfeed.conf" --listen 127.0.0.1:0 \
@@ -528,6 +528,13 @@ ok $? "the events folder's link pointed at another folder: it is served"
 retitle "$tmp/release2/$(basename "$f")" "Release two edited"
 wait_until $((2 * slow)) served_has "SUMMARY:Release two edited"
 ok $? "an edit in the folder the link now names: it is served"
+# The link to the folder that holds the configuration pointed at another
+# folder, with another configuration in it: that one is used.
+mkdir "$tmp/etc2"
+sed 's/^refresh=.*/refresh=PT5H/' "$tmp/evfeed.conf" >"$tmp/etc2/evfeed.conf"
+ln -s etc2 "$tmp/new-etc" && mv -T "$tmp/new-etc" "$tmp/etc"
+wait_until $((2 * slow)) cc_is "public, max-age=18000"
+ok $? "the link to the configuration's folder pointed elsewhere: its configuration is used"
 kill -TERM $pid
 wait $pid
 ok $? "SIGTERM: exit status 0 (second server)"
