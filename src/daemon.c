@@ -49,6 +49,11 @@ typedef struct {
 	GFileMonitor *events_monitor;
 	guint64 events_id[2]; /* device and inode it watches; 0: none */
 	guint64 config_id[2]; /* those of the configuration, likewise */
+	/* after a reload that failed: the configuration file as it was
+	 * read (device, inode, mtime in ns, size), to try again when it
+	 * changes, whether or not a monitor was there to hear of it */
+	gboolean config_bad;
+	guint64 config_stamp[4];
 	GFileMonitor *events_path_monitor; /* the folder's name */
 	GFileMonitor *config_monitor;
 	GFileMonitor *target_monitor; /* nullable: the file a linked config
@@ -286,6 +291,34 @@ file_id(const char *path, guint64 id[2])
 	id[1] = st.st_ino;
 }
 
+/* @path's file (followed through links) as stamp[]: device, inode,
+ * modification time (ns) and size, or zeros. */
+static void
+file_stamp(const char *path, guint64 stamp[4])
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		memset(stamp, 0, 4 * sizeof *stamp);
+		return;
+	}
+	stamp[0] = st.st_dev;
+	stamp[1] = st.st_ino;
+	stamp[2] = (guint64)st.st_mtim.tv_sec * G_GUINT64_CONSTANT(1000000000) +
+	           (guint64)st.st_mtim.tv_nsec;
+	stamp[3] = (guint64)st.st_size;
+}
+
+/* Whether @path names another file or folder than @id. */
+static gboolean
+names_another(const char *path, const guint64 id[2])
+{
+	guint64 now[2];
+
+	file_id(path, now);
+	return now[0] != id[0] || now[1] != id[1];
+}
+
 static void watch(Daemon *d);
 
 /* A monitor stays on the folder it was set on: when the events folder is
@@ -296,10 +329,7 @@ static void watch(Daemon *d);
 static void
 follow_events(Daemon *d)
 {
-	guint64 id[2];
-
-	file_id(d->cfg->events_dir, id);
-	if (id[0] == d->events_id[0] && id[1] == d->events_id[1])
+	if (!names_another(d->cfg->events_dir, d->events_id))
 		return;
 	watch(d);
 	schedule_rebuild(d);
@@ -314,10 +344,18 @@ static void reload(Daemon *d);
 static gboolean
 follow_config(Daemon *d)
 {
-	guint64 id[2];
+	guint64 stamp[4];
 
-	file_id(d->cfg->path, id);
-	if (id[0] == d->config_id[0] && id[1] == d->config_id[1])
+	if (d->config_bad) {
+		/* an edit that came before the monitors of a failed reload
+		 * were set up would not be heard of */
+		file_stamp(d->config_path, stamp);
+		if (memcmp(stamp, d->config_stamp, sizeof stamp) != 0) {
+			reload(d);
+			return TRUE;
+		}
+	}
+	if (!names_another(d->cfg->path, d->config_id))
 		return FALSE;
 	reload(d);
 	return TRUE;
@@ -488,8 +526,11 @@ reload(Daemon *d)
 	gboolean fresh;
 
 	sd_notify("RELOADING=1");
+	/* before the read: an edit after it changes the stamp */
+	file_stamp(d->config_path, d->config_stamp);
 	cfg = evf_config_load(d->config_path, diags);
 	log_diags(diags);
+	d->config_bad = cfg == NULL;
 	if (cfg == NULL) {
 		g_warning("the configuration has errors; keeping the previous "
 		          "one");
