@@ -2700,16 +2700,12 @@ static void
 series_dtend_length(Ctx *c, Built *b)
 {
 	EvfEvent *ev = b->ev;
-	struct icaltimetype ws, we;
 	gint64 wall;
 
 	if (ev->rrule == NULL || ev->all_day || b->wall_length >= 0 ||
 	    b->zone->kind != ZONE_IANA)
 		return;
-	ws = evf_tz_wall_time(ev->start);
-	we = evf_tz_wall_time(ev->end);
-	ws.zone = we.zone = NULL;
-	wall = icaltime_as_timet(we) - icaltime_as_timet(ws);
+	wall = evf_event_wall_length(ev);
 	if (wall <= 0 || wall * G_TIME_SPAN_SECOND ==
 	                     g_date_time_difference(ev->end, ev->start))
 		return;

@@ -336,8 +336,7 @@ evf_store_track(EvfStore *store, GPtrArray *events, gint64 now, gint64 *updated,
 
 		if (r == NULL) {
 			r = g_new0(Row, 1);
-			r->sequence = 0;
-			r->modified = G_MININT64;
+			r->modified = G_MININT64; /* none yet: created too */
 			g_hash_table_insert(rows, g_strdup(ev->uid), r);
 			g_ptr_array_add(changed, ev);
 		} else if (!r->present ||

@@ -306,17 +306,17 @@ param_text(const char *text)
 	return g_string_free(out, FALSE);
 }
 
-/* @ev's VEVENT or, with @first, the override of its first occurrence
- * that series_duration asks for: the same properties, with the editor's
+/* @ev's VEVENT, with a DURATION of @dur (nullable) instead of its DTEND,
+ * or, with @first, the override of its first occurrence that
+ * series_duration asks for: the same properties, with the editor's
  * DTSTART and DTEND, a RECURRENCE-ID and no RRULE (an override replaces
  * the whole occurrence in clients). */
 static icalcomponent *
-vevent_new(const EvfConfig *cfg, const EvfEvent *ev, gboolean first)
+vevent_new(const EvfConfig *cfg, const EvfEvent *ev,
+           const struct icaldurationtype *dur, gboolean first)
 {
 	icalcomponent *ve = icalcomponent_new_vevent();
 	g_autofree char *summary = evf_event_display_title(ev);
-	struct icaldurationtype dur;
-	gboolean duration = !first && series_duration(ev, &dur);
 	icalproperty *p;
 
 	icalcomponent_add_property(ve, icalproperty_new_uid(ev->uid));
@@ -342,8 +342,8 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev, gboolean first)
 	 * end) has no DTEND: RFC 5545 §3.8.2.2 wants a DTEND after the
 	 * DTSTART, and §3.6.1 reads a DATE-TIME DTSTART alone as ending
 	 * there. Never both DTEND and DURATION (§3.6.1). */
-	if (duration)
-		icalcomponent_add_property(ve, icalproperty_new_duration(dur));
+	if (dur != NULL)
+		icalcomponent_add_property(ve, icalproperty_new_duration(*dur));
 	else if (ev->all_day || !g_date_time_equal(ev->start, ev->end))
 		icalcomponent_add_property(ve, time_property(ev, TRUE));
 	if (ev->rrule != NULL && !first)
@@ -451,14 +451,15 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev, gboolean first)
 static gboolean
 prepare(const EvfConfig *cfg, EvfEvent *ev, GError **error)
 {
-	g_autoptr(icalcomponent) ve = vevent_new(cfg, ev, FALSE);
-	g_autoptr(icalcomponent) first = NULL;
 	struct icaldurationtype dur;
-
+	gboolean duration = series_duration(ev, &dur);
+	g_autoptr(icalcomponent) ve =
+	    vevent_new(cfg, ev, duration ? &dur : NULL, FALSE);
 	/* the override of the first occurrence, if any, right after the
 	 * series, in every calendar and in the jCal alike */
-	if (series_duration(ev, &dur))
-		first = vevent_new(cfg, ev, TRUE);
+	g_autoptr(icalcomponent) first =
+	    duration ? vevent_new(cfg, ev, NULL, TRUE) : NULL;
+
 	if (ev->vevent == NULL) {
 		g_autofree char *series = icalcomponent_as_ical_string_r(ve);
 		g_autofree char *over =
