@@ -12,6 +12,7 @@
 #include "util.h"
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 #include <libical/ical.h>
 #include <string.h>
 
@@ -380,6 +381,90 @@ parse_duration(const char *v, gint64 *out)
 	return TRUE;
 }
 
+/* ISO 639 as Debian's iso-codes lists it: each two-letter (639-1) and
+ * three-letter (639-2, terminological and bibliographic) code, mapped to
+ * the language's two-letter code, or to "" where it has none. NULL when
+ * the list cannot be read. */
+static GHashTable *
+iso_639(void)
+{
+	static GHashTable *codes;
+	static gsize done = 0;
+
+	if (g_once_init_enter(&done)) {
+		g_autoptr(JsonParser) parser = json_parser_new();
+		JsonNode *root;
+		JsonArray *list = NULL;
+
+		if (json_parser_load_from_file(parser, EVF_ISO_639_FILE,
+		                               NULL) &&
+		    (root = json_parser_get_root(parser)) != NULL &&
+		    JSON_NODE_HOLDS_OBJECT(root))
+			list = json_object_get_array_member(
+			    json_node_get_object(root), "639-2");
+		if (list != NULL) {
+			codes = g_hash_table_new_full(g_str_hash, g_str_equal,
+			                              g_free, g_free);
+			for (guint i = 0; i < json_array_get_length(list);
+			     i++) {
+				JsonObject *o =
+				    json_array_get_object_element(list, i);
+				static const char *const names[] = {
+					"alpha_2", "alpha_3", "bibliographic"
+				};
+				const char *two;
+
+				if (o == NULL)
+					continue;
+				two =
+				    json_object_get_string_member_with_default(
+				        o, "alpha_2", "");
+				for (guint n = 0; n < G_N_ELEMENTS(names);
+				     n++) {
+					const char *code =
+					    json_object_get_string_member_with_default(
+					        o, names[n], NULL);
+
+					if (code != NULL)
+						g_hash_table_replace(
+						    codes, g_strdup(code),
+						    g_strdup(two));
+				}
+			}
+		}
+		g_once_init_leave(&done, 1);
+	}
+	return codes;
+}
+
+/* Why the first subtag of the language tag @tag is no language, or NULL.
+ * RFC 5646 §2.2.1: a language with a two-letter code is written with it,
+ * and the feed validators know ISO 639's codes only. */
+static const char *
+language_problem(const char *tag)
+{
+	GHashTable *codes = iso_639();
+	g_autofree char *primary = NULL;
+	const char *two;
+
+	if (codes == NULL)
+		return NULL; /* nothing to check against */
+	primary = g_ascii_strdown(tag, strcspn(tag, "-"));
+	two = g_hash_table_lookup(codes, primary);
+	if (two == NULL)
+		return "no language of ISO 639 has this code (such as en, sl "
+		       "or de)";
+	if (two[0] != '\0' && strcmp(two, primary) != 0) {
+		g_autofree char *why = g_strdup_printf(
+		    "a language with a two-letter code is written with it "
+		    "('%s', not '%s')",
+		    two, primary);
+
+		return g_intern_string(why);
+	}
+	return NULL;
+}
+
 /* Checks @value against @spec; on success stores the canonical form in
  * *canon (strings) or *num (numbers), else returns the reason. */
 static const char *
@@ -465,6 +550,8 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		                          value, 0, 0))
 			return "not a language tag (BCP 47) such as en, sl or "
 			       "en-GB";
+		if (language_problem(value) != NULL)
+			return language_problem(value);
 		*canon = g_strdup(value);
 		return NULL;
 	case KEY_ZONE: {

@@ -514,7 +514,7 @@ test_site_language(Fixture *f, gconstpointer data)
 {
 	static const char *const good[] = { "en",         "sl",      "en-GB",
 		                            "sr-Latn-RS", "zh-Hant", "gsw",
-		                            "es-419" };
+		                            "es-419",     "EN-gb",   "fil" };
 	static const char *const bad[] = {
 		"English", "en us",        "e",     "en-", "-en", "en--GB",
 		"1en",     "en-abcdefghi", "\"en\""
@@ -534,9 +534,27 @@ test_site_language(Fixture *f, gconstpointer data)
 
 		assert_refused(f, text, 2, "not a language tag (BCP 47)");
 	}
-	assert_refused(f, "[site]\nlanguage=en_US\n", 2,
-	               "joins its parts with '-', not '_'");
-	assert_refused(f, "[site]\nlanguage=\n", 2, "language tag");
+	static const struct {
+		const char *value, *reason;
+	} refused[] = {
+		{ "en_US", "joins its parts with '-', not '_'" },
+		{ "", "language tag" },
+		/* Well formed, but no language (the W3C validator's
+		 * InvalidLanguage) */
+		{ "xx", "no language of ISO 639 has this code" },
+		{ "zz-ZZ", "no language of ISO 639 has this code" },
+		{ "abc", "no language of ISO 639 has this code" },
+		/* BCP 47 has no three-letter code where a two-letter one is */
+		{ "eng", "('en', not 'eng')" },
+		{ "GER-de", "('de', not 'ger')" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(refused); i++) {
+		g_autofree char *text =
+		    g_strdup_printf("[site]\nlanguage=%s\n", refused[i].value);
+
+		assert_refused(f, text, 2, refused[i].reason);
+	}
 }
 
 static void
