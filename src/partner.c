@@ -311,6 +311,44 @@ evf_partner_parse_async(const EvfConfig *cfg, EvfStore *store,
 		parse_in_pool(job, NULL);
 }
 
+/* The state's key for what the importer said of @name's items last
+ * taken. */
+static char *
+warnings_key(const char *name)
+{
+	return g_strconcat("warnings/", name, NULL);
+}
+
+/* Keeps what the importer said of the items just taken (@warnings,
+ * nullable), for `evfeed sources` and status.json: a fetch prints it
+ * only once, when the body is new. */
+static void
+keep_warnings(EvfStore *store, const char *name, GPtrArray *warnings)
+{
+	g_autofree char *key = warnings_key(name);
+	g_autoptr(GString) text = g_string_new(NULL);
+	g_autoptr(GError) error = NULL;
+
+	for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+		g_string_append_printf(text, "%s%s", i > 0 ? "\n" : "",
+		                       (const char *)warnings->pdata[i]);
+	if (!evf_store_set_meta(store, key, text->str, &error))
+		g_warning("%s", error->message);
+}
+
+/* (transfer full): what the importer said of @name's items last taken; an
+ * empty list when nothing. */
+static GStrv
+kept_warnings(EvfStore *store, const char *name)
+{
+	g_autofree char *key = warnings_key(name);
+	g_autofree char *text =
+	    store != NULL ? evf_store_get_meta(store, key) : NULL;
+
+	return text != NULL && text[0] != '\0' ? g_strsplit(text, "\n", -1)
+	                                       : g_new0(char *, 1);
+}
+
 gboolean
 evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
                          EvfPartnerParse *job, gboolean *changed, char **why)
@@ -415,6 +453,7 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 		}
 		st->held = 0;
 		st->items = n;
+		keep_warnings(store, src->name, imp->warnings);
 		set_str(&st->body_hash, hash);
 		set_str(&st->etag, res->etag);
 		set_str(&st->last_modified, res->last_modified);
@@ -588,6 +627,7 @@ evf_partner_items(const EvfConfig *cfg, EvfStore *store)
 			          "items are removed",
 			          st->name);
 			evf_store_forget_source(store, st->name, NULL);
+			keep_warnings(store, st->name, NULL);
 			evf_store_set_meta(store, "partners", st->name, NULL);
 		}
 	}
@@ -657,6 +697,7 @@ evf_partner_status_json(const EvfConfig *cfg, EvfStore *store, gint64 now)
 		g_autofree char *tried = format_time(st->last_attempt);
 		g_autofree char *next =
 		    format_time(next_fetch_at(src, st, now));
+		g_auto(GStrv) warnings = kept_warnings(store, src->name);
 
 		json_builder_begin_object(b);
 		json_builder_set_member_name(b, "name");
@@ -681,6 +722,11 @@ evf_partner_status_json(const EvfConfig *cfg, EvfStore *store, gint64 now)
 		    : json_builder_add_null_value(b);
 		json_builder_set_member_name(b, "failures");
 		json_builder_add_int_value(b, st->failures);
+		json_builder_set_member_name(b, "warnings");
+		json_builder_begin_array(b);
+		for (guint k = 0; warnings[k] != NULL; k++)
+			json_builder_add_string_value(b, warnings[k]);
+		json_builder_end_array(b);
 		json_builder_set_member_name(b, "next_fetch");
 		next && src->enabled && !st->gone
 		    ? json_builder_add_string_value(b, next)
@@ -700,6 +746,8 @@ void
 evf_partner_print_table(const EvfConfig *cfg, EvfStore *store, gint64 now,
                         FILE *out)
 {
+	gboolean said = FALSE;
+
 	fprintf(out, "%-12s %-8s %6s  %-20s  %-20s  %s\n", "SOURCE", "STATUS",
 	        "ITEMS", "LAST SUCCESS", "NEXT FETCH", "LAST ERROR");
 	for (guint i = 0; i < cfg->sources->len; i++) {
@@ -717,5 +765,22 @@ evf_partner_print_table(const EvfConfig *cfg, EvfStore *store, gint64 now,
 		        : next && at > now        ? next
 		                                  : "now",
 		        st->last_error ? st->last_error : "-");
+	}
+	/* What the importer could not carry over as the partner wrote it
+	 * (a time zone taken as UTC), below the table. */
+	for (guint i = 0; i < cfg->sources->len; i++) {
+		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
+		g_auto(GStrv) warnings = kept_warnings(store, src->name);
+
+		for (guint k = 0; warnings[k] != NULL; k++) {
+			g_autofree char *line = evf_log_escape(warnings[k]);
+
+			if (!said) {
+				fprintf(out, "\nWarnings about the items in "
+				             "use:\n");
+				said = TRUE;
+			}
+			fprintf(out, "%s: %s\n", src->name, line);
+		}
 	}
 }

@@ -546,7 +546,25 @@ grep -qxE "evfeed: source unodc: line [1-9][0-9]*: 'floating@unodc\.example' \(\
 		"$tmp/floating.err" && test "$rc" -eq 0 && status_is unodc ok 5
 ok $? "floating times and an unknown zone: fetch warns that they are taken as UTC, naming the event by line, UID and SUMMARY (exit $rc)"
 diag_file "$tmp/floating.err"
+# The fetch says so once, for a new body; `evfeed sources` and status.json
+# keep saying it while those items are in use, and stop when they are not.
+sources_warns()
+{
+	"$EVFEED" sources --config "$conf" </dev/null 2>/dev/null \
+		>"$tmp/warns.sources"
+	grep -qxF "unodc: unknown time zone 'Mars/Olympus_Mons' and no usable VTIMEZONE: times taken as UTC" \
+		"$tmp/warns.sources" &&
+		grep -qE "^unodc: line [1-9][0-9]*: 'floating@unodc\.example' .*taken as UTC\$" \
+			"$tmp/warns.sources"
+}
+fetch floating-again unodc
+sources_warns && test "$rc" -eq 0 && ! grep -q 'taken as UTC' "$tmp/floating-again.err"
+ok $? "floating times and an unknown zone: sources keeps showing the warnings after a fetch of the same body, which no longer prints them"
+diag_file "$tmp/warns.sources"
 restore unodc
+! sources_warns && status_is unodc ok 3 && ! grep -q 'unodc:' "$tmp/warns.sources"
+ok $? "a body without them: sources shows no warnings for the source"
+diag_file "$tmp/warns.sources"
 
 # A feed that names no encoding and is not UTF-8: the charset of its
 # Content-Type says what it is (RFC 7303 §3.2).
@@ -627,6 +645,14 @@ sys.exit(not (s and s[0]["url"] == sys.argv[1] and s[0]["status"] == "ok"
 		grep -q "source zoned: unknown time zone 'Mars/Olympus_Mons' and no usable VTIMEZONE: times taken as UTC" \
 			"$tmp/serve.err"
 	ok $? "serve: the log warns of the times taken as UTC"
+	"$CURL" -sf "$daemon/status.json" | "$PYTHON3" -c '
+import json, sys
+s = [x for x in json.load(sys.stdin)["sources"] if x["name"] == "zoned"]
+w = s[0]["warnings"] if s else []
+sys.exit(not (any("Mars/Olympus_Mons" in x and "taken as UTC" in x
+                  for x in w) and
+              any("floating@unodc.example" in x for x in w)))'
+	ok $? "serve: status.json lists the warnings about zoned's items"
 	serve_stop
 	test "$serve_status" -eq 0
 	ok $? "reload mid-fetch: SIGTERM: exit status 0 ($serve_status)"
