@@ -66,6 +66,9 @@
  * to MAX_YEAR, summed over the VTIMEZONEs of a document (about 6 µs each):
  * two from 1601, as Outlook writes them, count 1,200. */
 #define MAX_ZONE_YEARS 100000
+/* VTIMEZONEs per document compared with every IANA zone's clocks
+ * (vtimezone_as_iana), some milliseconds each */
+#define MAX_ZONE_MATCHES 8
 
 /* Recurrence expansion. */
 #define MAX_STEPS       100000 /* iterator steps per rule */
@@ -704,12 +707,13 @@ typedef struct {
 	gint64 worst_start;
 	char *worst_uid;
 	guint dropped;
-	guint unexpanded;  /* rules left when the steps ran out */
-	guint zone_years;  /* of MAX_ZONE_YEARS, used so far */
-	gint64 span_left;  /* of MAX_SPAN_TOTAL */
-	gboolean series;   /* one event per series, RRULE kept (migration) */
-	guint max_items;   /* events kept */
-	GHashTable *lines; /* VEVENT → the line of its BEGIN:VEVENT */
+	guint unexpanded;   /* rules left when the steps ran out */
+	guint zone_years;   /* of MAX_ZONE_YEARS, used so far */
+	guint zone_matches; /* of MAX_ZONE_MATCHES */
+	gint64 span_left;   /* of MAX_SPAN_TOTAL */
+	gboolean series;    /* one event per series, RRULE kept (migration) */
+	guint max_items;    /* events kept */
+	GHashTable *lines;  /* VEVENT → the line of its BEGIN:VEVENT */
 } Ctx;
 
 static void ctx_warn(Ctx *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -1049,12 +1053,173 @@ vtimezone_zone(Ctx *c, icalcomponent *cal, const char *tzid)
 	return NULL;
 }
 
+/* ----------------------------------------- a VTIMEZONE as an IANA zone */
+
+/* The years around its first use in which a calendar's own VTIMEZONE and
+ * an IANA zone must keep the same time for one to stand for the other. */
+#define ALIKE_YEARS_BEFORE 1
+#define ALIKE_YEARS_AFTER  10
+
+typedef struct {
+	gint64 at;  /* seconds since 1970 */
+	int offset; /* of the VTIMEZONE, seconds east of UTC */
+} Sample;
+
+static int
+vtimezone_offset(icaltimezone *itz, gint64 unix_s)
+{
+	struct icaltimetype t = icaltime_from_timet_with_zone(
+	    (time_t)unix_s, 0, icaltimezone_get_utc_timezone());
+
+	return icaltimezone_get_utc_offset_of_utc_time(itz, &t, NULL);
+}
+
+static int
+zone_offset(GTimeZone *tz, gint64 unix_s)
+{
+	return g_time_zone_get_offset(
+	    tz, g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, unix_s));
+}
+
+/* (transfer full): @itz's offsets from @from to @to (seconds): at each
+ * midnight UTC, and every quarter of an hour of each day in which they
+ * change, so that a zone with the same samples changes its clocks on the
+ * same days at the same times. */
+static GArray *
+vtimezone_samples(icaltimezone *itz, gint64 from, gint64 to)
+{
+	GArray *s = g_array_new(FALSE, FALSE, sizeof(Sample));
+	int before = vtimezone_offset(itz, from);
+
+	for (gint64 day = from; day < to; day += 86400) {
+		int after = vtimezone_offset(itz, day + 86400);
+		Sample one = { day, before };
+
+		g_array_append_val(s, one);
+		if (after != before)
+			for (gint64 q = day + 900; q < day + 86400; q += 900) {
+				Sample in = { q, vtimezone_offset(itz, q) };
+
+				g_array_append_val(s, in);
+			}
+		before = after;
+	}
+	return s;
+}
+
+/* Whether @place's last part ("New_York" as "new york") is a word of
+ * @text (lower case). */
+static gboolean
+names_place(const char *text, const char *place)
+{
+	const char *slash = strrchr(place, '/');
+	g_autofree char *city = g_ascii_strdown(slash + 1, -1);
+	gsize n = strlen(city);
+
+	g_strdelimit(city, "_", ' ');
+	for (const char *p = strstr(text, city); p != NULL;
+	     p = strstr(p + 1, city))
+		if ((p == text || !g_ascii_isalnum(p[-1])) &&
+		    !g_ascii_isalnum(p[n]))
+			return TRUE;
+	return FALSE;
+}
+
+/* (transfer full): the TZNAMEs of @itz's observances (CET, CEST). */
+static GHashTable *
+vtimezone_names(icaltimezone *itz)
+{
+	GHashTable *names = g_hash_table_new(g_str_hash, g_str_equal);
+	icalcomponent *vtz = icaltimezone_get_component(itz);
+
+	for (icalcomponent *o = vtz != NULL ? icalcomponent_get_first_component(
+	                                          vtz, ICAL_ANY_COMPONENT)
+	                                    : NULL;
+	     o != NULL;
+	     o = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
+		icalproperty *n =
+		    icalcomponent_get_first_property(o, ICAL_TZNAME_PROPERTY);
+
+		if (n != NULL && icalproperty_get_tzname(n) != NULL)
+			g_hash_table_add(names,
+			                 (char *)icalproperty_get_tzname(n));
+	}
+	return names;
+}
+
+/* Whether @tz calls its times at @samples by names @names (the
+ * VTIMEZONE's TZNAMEs) has: an IANA zone that keeps the same clocks under
+ * the same names, such as Asia/Kolkata for IST rather than Asia/Colombo. */
+static gboolean
+calls_alike(GTimeZone *tz, GArray *samples, GHashTable *names)
+{
+	if (g_hash_table_size(names) == 0)
+		return FALSE;
+	for (guint k = 0; k < samples->len; k++) {
+		gint64 at = g_array_index(samples, Sample, k).at;
+		int i =
+		    g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, at);
+
+		if (!g_hash_table_contains(names,
+		                           g_time_zone_get_abbreviation(tz, i)))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* (transfer full) (nullable): the IANA zone that keeps the same time as
+ * the calendar's own VTIMEZONE @itz, named @name, in the years around
+ * @year: one whose place @name names ("(UTC+01:00) Amsterdam, Berlin,
+ * ..." is Europe/Amsterdam), else the first by name. A series in it then
+ * recurs in its wall time, not in UTC. NULL when none does. */
+static char *
+vtimezone_as_iana(icaltimezone *itz, const char *name, int year)
+{
+	const GPtrArray *places = evf_tz_places();
+	g_autoptr(GDateTime) from = g_date_time_new_utc(
+	    CLAMP(year - ALIKE_YEARS_BEFORE, MIN_YEAR, MAX_YEAR), 1, 1, 0, 0,
+	    0);
+	g_autoptr(GDateTime) to = g_date_time_new_utc(
+	    CLAMP(year + ALIKE_YEARS_AFTER + 1, MIN_YEAR, MAX_YEAR), 1, 1, 0, 0,
+	    0);
+	g_autoptr(GArray) samples = NULL;
+	g_autofree char *text = g_ascii_strdown(name, -1);
+	g_autoptr(GHashTable) tznames = vtimezone_names(itz);
+	const char *first = NULL;
+	const char *called = NULL;
+
+	if (from == NULL || to == NULL)
+		return NULL;
+	samples = vtimezone_samples(itz, g_date_time_to_unix(from),
+	                            g_date_time_to_unix(to));
+	for (guint i = 0; i < places->len; i++) {
+		const char *place = g_ptr_array_index(places, i);
+		g_autoptr(GTimeZone) tz = evf_tz_new(place, NULL);
+		gboolean alike = tz != NULL;
+
+		for (guint k = 0; alike && k < samples->len; k++) {
+			const Sample *one = &g_array_index(samples, Sample, k);
+
+			alike = zone_offset(tz, one->at) == one->offset;
+		}
+		if (!alike)
+			continue;
+		if (names_place(text, place))
+			return g_strdup(place);
+		if (called == NULL && calls_alike(tz, samples, tznames))
+			called = place;
+		if (first == NULL)
+			first = place;
+	}
+	return g_strdup(called != NULL ? called : first);
+}
+
 /* (transfer full): how @raw (a TZID parameter of @cal) resolves:
  * UTC, an IANA zone (also through a Windows name or a vendor prefix such
  * as "/freeassociation.sourceforge.net/"), the calendar's VTIMEZONE, or
  * else UTC with a warning. */
 static Zone *
-resolve_zone(Ctx *c, icalcomponent *cal, const char *raw)
+resolve_zone(Ctx *c, icalcomponent *cal, const char *raw, int year)
 {
 	g_autofree char *name = evf_text_oneline(raw);
 	g_autofree char *label = shown(raw);
@@ -1106,6 +1271,17 @@ resolve_zone(Ctx *c, icalcomponent *cal, const char *raw)
 	}
 	z->itz = vtimezone_zone(c, cal, raw);
 	if (z->itz != NULL) {
+		g_autofree char *iana =
+		    c->zone_matches++ < MAX_ZONE_MATCHES
+		        ? vtimezone_as_iana(z->itz, name, year)
+		        : NULL;
+
+		if (iana != NULL && (z->tz = evf_tz_new(iana, NULL)) != NULL) {
+			z->kind = ZONE_IANA;
+			z->tzid = g_steal_pointer(&iana);
+			z->itz = NULL;
+			return z;
+		}
 		z->kind = ZONE_VTIMEZONE;
 		ctx_warn(c,
 		         "unknown time zone '%s': times converted to UTC "
@@ -1123,13 +1299,13 @@ resolve_zone(Ctx *c, icalcomponent *cal, const char *raw)
 /* (transfer none): the zone @name stands for in @cal (resolve_zone), once
  * per calendar and name. */
 static const Zone *
-cached_zone(Ctx *c, icalcomponent *cal, const char *name)
+cached_zone(Ctx *c, icalcomponent *cal, const char *name, int year)
 {
 	g_autofree char *key = g_strdup_printf("%p/%s", (void *)cal, name);
 	Zone *z = g_hash_table_lookup(c->zones, key);
 
 	if (z == NULL) {
-		z = resolve_zone(c, cal, name);
+		z = resolve_zone(c, cal, name, year);
 		g_hash_table_insert(c->zones, g_steal_pointer(&key), z);
 	}
 	return z;
@@ -1142,7 +1318,7 @@ cached_zone(Ctx *c, icalcomponent *cal, const char *name)
  * when it names none, or none evfeed knows (resolve_zone warns). *name
  * is what to call it in a warning. */
 static const Zone *
-calendar_default_zone(Ctx *c, icalcomponent *cal, const char **name)
+calendar_default_zone(Ctx *c, icalcomponent *cal, int year, const char **name)
 {
 	const char *value = NULL;
 	const Zone *z;
@@ -1156,7 +1332,7 @@ calendar_default_zone(Ctx *c, icalcomponent *cal, const char **name)
 			value = icalproperty_get_x(p);
 	if (value == NULL || blank(value))
 		return NULL;
-	z = cached_zone(c, cal, value);
+	z = cached_zone(c, cal, value, year);
 	if (z->kind == ZONE_UTC)
 		return NULL;
 	*name = z->kind == ZONE_IANA ? z->tzid : value;
@@ -1179,7 +1355,7 @@ prop_zone(Ctx *c, icalcomponent *cal, icalproperty *prop, struct icaltimetype t,
 	tzid = param != NULL ? icalparameter_get_tzid(param) : NULL;
 	if (tzid == NULL || tzid[0] == '\0') {
 		const char *name = NULL;
-		const Zone *dflt = calendar_default_zone(c, cal, &name);
+		const Zone *dflt = calendar_default_zone(c, cal, t.year, &name);
 
 		if (uid != NULL && !g_hash_table_contains(c->floating, uid)) {
 			icalcomponent *ve = icalproperty_get_parent(prop);
@@ -1194,7 +1370,7 @@ prop_zone(Ctx *c, icalcomponent *cal, icalproperty *prop, struct icaltimetype t,
 			c->floating_zone = g_strdup(name);
 		return dflt != NULL ? dflt : &zone_utc;
 	}
-	return cached_zone(c, cal, tzid);
+	return cached_zone(c, cal, tzid, t.year);
 }
 
 /* -------------------------------------------------------------- times */

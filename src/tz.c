@@ -1305,3 +1305,49 @@ evf_tz_set_clone(EvfTzSet *set, const char *tzid)
 	 * threads reading one component. */
 	return icalcomponent_clone(vtz);
 }
+
+static gint
+name_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* (transfer full): tzdata's zones that are places ("Europe/Berlin", not
+ * "Etc/GMT-1", "CET" or a link), sorted; empty without tzdata.zi. */
+static GPtrArray *
+tzdata_places_read(void)
+{
+	g_autofree char *path = tzdata_zi_path();
+	g_autofree char *text = NULL;
+	g_auto(GStrv) lines = NULL;
+	GPtrArray *places = g_ptr_array_new_with_free_func(g_free);
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return places;
+	lines = g_strsplit(text, "\n", -1);
+	for (char **l = lines; *l != NULL; l++) {
+		g_auto(GStrv) f = NULL;
+
+		if ((*l)[0] != 'Z' || (*l)[1] != ' ')
+			continue;
+		f = g_strsplit_set(*l, " \t", 3);
+		if (f[1] != NULL && strchr(f[1], '/') != NULL &&
+		    !g_str_has_prefix(f[1], "Etc/"))
+			g_ptr_array_add(places, g_strdup(f[1]));
+	}
+	g_ptr_array_sort(places, name_cmp);
+	return places;
+}
+
+const GPtrArray *
+evf_tz_places(void)
+{
+	static gsize once;
+	static GPtrArray *places;
+
+	if (g_once_init_enter(&once)) {
+		places = tzdata_places_read();
+		g_once_init_leave(&once, 1);
+	}
+	return places;
+}

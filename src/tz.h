@@ -51,6 +51,10 @@ char *evf_tz_data_version(void);
  * POSIX TZ rule. UTC's names are the caller's (evf_tz_is_utc). */
 GTimeZone *evf_tz_new(const char *name, const char **problem);
 
+/* (transfer none): the names of tzdata's zones that are places, such as
+ * Europe/Berlin (no links, no Etc/), sorted; empty without tzdata. */
+const GPtrArray *evf_tz_places(void);
+
 /* The first year (1970 at the earliest) from which @tzid's VTIMEZONE has
  * RRULE observances only, as Outlook needs (it ignores RDATE lists), and
  * gives tzdata's offsets (see build_faithful in tz.c); -1 when it never

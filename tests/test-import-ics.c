@@ -777,13 +777,116 @@ test_tzid_custom_vtimezone(void)
 	EvfEvent *ev = find(imp, "custom-zone@partner.example");
 
 	/* Not an IANA name: the VTIMEZONE's offset (+05:30) gives the
-	 * instant, stored in UTC. */
+	 * instant; the zone that keeps that time and calls it IST as the
+	 * VTIMEZONE does (not Asia/Colombo, also at +05:30) is the zone. */
 	g_assert_nonnull(ev);
-	g_assert_null(ev->tzid);
+	g_assert_cmpstr(ev->tzid, ==, "Asia/Kolkata");
 	assert_utc(ev->start, "2018-08-15T04:30:00Z");
 	assert_utc(ev->end, "2018-08-15T06:00:00Z");
-	g_assert_true(has_warning(imp, "unknown time zone 'Partner Local "
-	                               "Time': times converted to UTC"));
+	g_assert_false(has_warning(imp, "Partner Local Time"));
+}
+
+/* A calendar's own VTIMEZONE that keeps the time of an IANA zone stands
+ * for it, so that its series recur in their wall time: the zone whose
+ * place the TZID names (Outlook's display names), else one whose
+ * abbreviations are its TZNAMEs. One that no place keeps: UTC, with a
+ * warning. */
+static void
+test_tzid_custom_series(void)
+{
+	g_autoptr(EvfImport) imp =
+	    import_fixture("custom-vtimezone-series.ics");
+	static const struct {
+		const char *uid, *tzid;
+		int hour;
+	} want[] = {
+		/* 09:00 in Amsterdam, before and after the clocks go
+		 * forward on 25 March */
+		{ "weekly-amsterdam@partner.example/20180319T080000Z",
+		  "Europe/Amsterdam", 9 },
+		{ "weekly-amsterdam@partner.example/20180326T070000Z",
+		  "Europe/Amsterdam", 9 },
+		{ "weekly-amsterdam@partner.example/20180409T070000Z",
+		  "Europe/Amsterdam", 9 },
+		/* 14:00 central European time, before and after 28 October */
+		{ "weekly-cet@partner.example/20181022T120000Z", NULL, 14 },
+		{ "weekly-cet@partner.example/20181029T130000Z", NULL, 14 },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(want); i++) {
+		EvfEvent *ev = find(imp, want[i].uid);
+
+		g_assert_nonnull(ev);
+		if (ev == NULL)
+			continue;
+		g_assert_nonnull(ev->tzid);
+		if (want[i].tzid != NULL)
+			g_assert_cmpstr(ev->tzid, ==, want[i].tzid);
+		g_assert_cmpint(g_date_time_get_hour(ev->start), ==,
+		                want[i].hour);
+		g_assert_cmpint(g_date_time_difference(ev->end, ev->start), ==,
+		                G_TIME_SPAN_HOUR);
+	}
+	/* CET and CEST: a zone that calls its times so, not one that keeps
+	 * the same clocks under other names */
+	{
+		EvfEvent *ev =
+		    find(imp, "weekly-cet@partner.example/20181022T120000Z");
+		g_autoptr(GTimeZone) tz = NULL;
+
+		g_assert_nonnull(ev);
+		tz = g_time_zone_new_identifier(ev->tzid);
+		g_assert_nonnull(tz);
+		g_assert_cmpstr(
+		    g_date_time_get_timezone_abbreviation(ev->start), ==,
+		    "CEST");
+	}
+	g_assert_false(has_warning(imp, "Amsterdam"));
+	g_assert_false(has_warning(imp, "Heure normale"));
+	/* +01:17 is no place's time: in UTC, each occurrence at its wall time */
+	g_assert_nonnull(find(imp, "weekly-odd@partner.example/"
+	                           "20180319T074300Z"));
+	g_assert_nonnull(find(imp, "weekly-odd@partner.example/"
+	                           "20180326T064300Z"));
+	g_assert_true(has_warning(imp, "unknown time zone 'Somewhere odd': "
+	                               "times converted to UTC"));
+}
+
+/* evfeed import: the series keeps its RRULE, and an event file its zone:
+ * the IANA zone that keeps the VTIMEZONE's time, or else UTC, in which
+ * the series' times move by an hour at each change of the clocks. */
+static void
+test_tzid_custom_series_mode(void)
+{
+	g_autoptr(GBytes) b = read_data("ics", "custom-vtimezone-series.ics");
+	g_autoptr(GError) error = NULL;
+	gsize len;
+	const char *data = g_bytes_get_data(b, &len);
+	g_autoptr(EvfImport) imp =
+	    evf_import_ics_series_unsandboxed(data, len, BASE, &error);
+	EvfEvent *amsterdam, *odd;
+
+	g_assert_no_error(error);
+	g_assert_nonnull(imp);
+	if (imp == NULL)
+		return;
+	log_import(imp);
+	amsterdam = find(imp, "weekly-amsterdam@partner.example");
+	odd = find(imp, "weekly-odd@partner.example");
+	g_assert_nonnull(amsterdam);
+	g_assert_nonnull(odd);
+	if (amsterdam == NULL || odd == NULL)
+		return;
+	g_assert_cmpstr(amsterdam->tzid, ==, "Europe/Amsterdam");
+	g_assert_cmpstr(amsterdam->rrule, ==, "FREQ=WEEKLY;COUNT=4;BYDAY=MO");
+	assert_utc(amsterdam->start, "2018-03-19T08:00:00Z");
+	g_assert_cmpint(g_date_time_get_hour(amsterdam->start), ==, 9);
+	g_assert_false(has_warning(imp, "weekly-amsterdam@partner.example' "
+	                                "(\"Weekly at nine across the change "
+	                                "of the clocks\"): the series recurs "
+	                                "in UTC"));
+	g_assert_null(odd->tzid);
+	g_assert_true(has_warning(imp, "the series recurs in UTC"));
 }
 
 static void
@@ -2365,6 +2468,10 @@ main(int argc, char **argv)
 	                test_tzid_spring_forward_gap);
 	g_test_add_func("/import-ics/tzid/vtimezone-expansion-bounded",
 	                test_vtimezone_expansion_bounded);
+	g_test_add_func("/import-ics/tzid/custom-series",
+	                test_tzid_custom_series);
+	g_test_add_func("/import-ics/tzid/custom-series-mode",
+	                test_tzid_custom_series_mode);
 	g_test_add_func("/import-ics/tzid/custom-vtimezone",
 	                test_tzid_custom_vtimezone);
 	g_test_add_func("/import-ics/tzid/windows", test_tzid_windows);
