@@ -66,10 +66,15 @@ entry(xmlTextWriter *w, const EvfView *view, const EvfEvent *ev)
 		ok &= xmlTextWriterEndElement(w) >= 0;
 	}
 	if (ev->source != NULL) {
-		/* RFC 4287 §4.2.11: the feed the entry was copied from. */
+		/* RFC 4287 §4.2.11: the feed the entry was copied from, with
+		 * the id, title and updated it SHOULD carry (the W3C validator
+		 * warns of each one missing). Its updated is the last change
+		 * to this entry that came from it, the latest change of that
+		 * feed this site has seen and copied. */
 		ok &= xmlTextWriterStartElement(w, BAD_CAST "source") >= 0;
 		ok &= evf_xml_element(w, "id", ev->source_url);
 		ok &= evf_xml_text(w, "title", ev->source_title);
+		ok &= evf_xml_element(w, "updated", updated);
 		ok &= link_element(w, "self", NULL, ev->source_url);
 		ok &= xmlTextWriterEndElement(w) >= 0;
 	}

@@ -14,6 +14,7 @@
 #include "store.h"
 #include "util.h"
 #include "websub.h"
+#include "xmlout.h"
 
 #include <libical/ical.h>
 #include <stdlib.h>
@@ -602,6 +603,55 @@ test_category_once(void)
 	}
 	g_assert_cmpuint(pa, ==, 1);
 	g_assert_cmpuint(osce, ==, 1);
+}
+
+/* A partner's entry in the Atom feed names its source with the id, title
+ * and updated that RFC 4287 §4.2.11 says it SHOULD carry: the W3C Feed
+ * Validation Service warns (MissingSourceElement) of each one missing. */
+static void
+test_atom_source_complete(void)
+{
+	g_autoptr(Site) s = hard_site();
+	g_autoptr(EvfEvent) ev = NULL;
+	g_autoptr(EvfView) v = g_new0(EvfView, 1);
+	g_autoptr(GBytes) atom = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *text = NULL;
+	g_autofree char *want = NULL;
+	g_autofree char *updated = NULL;
+	const char *src, *end;
+
+	for (guint i = 0; i < s->events->len && ev == NULL; i++) {
+		EvfEvent *e = g_ptr_array_index(s->events, i);
+
+		if (!e->tba && e->source == NULL)
+			ev = evf_event_copy(e);
+	}
+	g_assert_nonnull(ev);
+	ev->source = g_strdup("pa");
+	ev->source_title = g_strdup("PA");
+	ev->source_url = g_strdup("https://pa.example/feed.xml");
+	v->config = s->cfg;
+	v->path = g_strdup("atom.xml");
+	v->self_url = evf_config_url(s->cfg, "atom.xml");
+	v->title = g_strdup(s->cfg->title);
+	v->updated = s->updated;
+	v->events = g_ptr_array_new();
+	g_ptr_array_add(v->events, ev);
+	atom = evf_write_atom(v, &error);
+	g_assert_no_error(error);
+	text = g_strndup(g_bytes_get_data(atom, NULL), g_bytes_get_size(atom));
+	src = strstr(text, "<source>");
+	g_assert_nonnull(src);
+	end = strstr(src, "</source>");
+	g_assert_nonnull(end);
+	text[end - text] = '\0';
+	g_assert_nonnull(strstr(src, "<id>https://pa.example/feed.xml</id>"));
+	g_assert_nonnull(strstr(src, "<title>PA</title>"));
+	/* the entry's own updated: the latest change copied from there */
+	updated = evf_xml_rfc3339(ev->modified);
+	want = g_strdup_printf("<updated>%s</updated>", updated);
+	g_assert_nonnull(strstr(src, want));
 }
 
 /* A single event that ends in 2036 or later is given in UTC: readers whose
@@ -1948,6 +1998,8 @@ main(int argc, char **argv)
 	                test_renders_kept_for_same_state);
 	g_test_add_func("/write/ics/organizers", test_organizers);
 	g_test_add_func("/write/ics/category-once", test_category_once);
+	g_test_add_func("/write/atom/source-complete",
+	                test_atom_source_complete);
 	g_test_add_func("/write/ics/category-with-comma",
 	                test_category_with_comma);
 	g_test_add_func("/write/websub/hub", test_websub_hub);

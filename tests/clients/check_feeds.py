@@ -1213,6 +1213,15 @@ class FeedChecker:
         for name in ('published', 'content', 'summary', 'rights', 'source'):
             if len(kids(entry, ATOM_NS, name)) > 1:
                 r.add(path, 'DuplicateElement', where, '<%s> twice' % name)
+        for src in kids(entry, ATOM_NS, 'source'):
+            # feed.py's source.validate_metadata(): a copied entry's
+            # <source> without the source feed's id, title or updated
+            # (RFC 4287 4.2.11: SHOULD be preserved) is a warning.
+            for name in ('id', 'title', 'updated'):
+                if not kids(src, ATOM_NS, name):
+                    r.add(path, 'MissingSourceElement', where + '/source',
+                          'no <%s>' % name)
+            self.check_atom_common(path, where + '/source', src)
         if not feed_has_author and not kids(entry, ATOM_NS, 'author'):
             r.add(path, 'MissingElement', where,
                   'no <author> here and none on the feed')
