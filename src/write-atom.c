@@ -31,6 +31,30 @@ link_element(xmlTextWriter *w, const char *rel, const char *type,
 	return ok;
 }
 
+/* (transfer full): the site's title as the name of the feed's author,
+ * less any e-mail address in angle brackets ("Events <events@example.org>"):
+ * an Atom name is a name, and the W3C Feed Validation Service warns
+ * (ContainsEmail) of an address in one. The feed's title keeps it. A title
+ * that is nothing but addresses gives them without their brackets. */
+static char *
+author_name(const char *title)
+{
+	g_autoptr(GRegex) re = g_regex_new("\\s*<([^<>@\\s]+@[^<>@\\s]+)>",
+	                                   G_REGEX_CASELESS, 0, NULL);
+	char *name = g_regex_replace_literal(re, title, -1, 0, "", 0, NULL);
+
+	if (name == NULL)
+		return g_strdup(title);
+	if (*g_strstrip(name) == '\0') {
+		g_free(name);
+		name = g_regex_replace(re, title, -1, 0, " \\1", 0, NULL);
+		if (name == NULL)
+			return g_strdup(title);
+		g_strstrip(name);
+	}
+	return name;
+}
+
 static gboolean
 entry(xmlTextWriter *w, const EvfView *view, const EvfEvent *ev)
 {
@@ -97,6 +121,7 @@ evf_write_atom(const EvfView *view, GError **error)
 	g_autofree char *id = evf_render_view_id(cfg, view->path);
 	g_autofree char *updated = evf_xml_rfc3339(view->updated);
 	g_autofree char *home = evf_view_home_url(view);
+	g_autofree char *author = author_name(cfg->title);
 	gboolean ok = TRUE;
 
 	xmlTextWriterSetIndent(w, 1);
@@ -122,7 +147,7 @@ evf_write_atom(const EvfView *view, GError **error)
 	if (cfg->hub != NULL)
 		ok &= link_element(w, "hub", NULL, cfg->hub);
 	ok &= xmlTextWriterStartElement(w, BAD_CAST "author") >= 0;
-	ok &= evf_xml_text(w, "name", cfg->title);
+	ok &= evf_xml_text(w, "name", author);
 	ok &= evf_xml_element(w, "uri", cfg->url);
 	ok &= xmlTextWriterEndElement(w) >= 0;
 	ok &= xmlTextWriterStartElement(w, BAD_CAST "generator") >= 0;

@@ -654,6 +654,53 @@ test_atom_source_complete(void)
 	g_assert_nonnull(strstr(src, want));
 }
 
+/* An e-mail address in angle brackets in the site's title stays in the
+ * Atom feed's title but not in its author's name, where the W3C Feed
+ * Validation Service warns of it (ContainsEmail); a title that is nothing
+ * but an address gives the address without its brackets. */
+static void
+test_atom_author_no_email(void)
+{
+	static const char *const cases[] = {
+		"R&D Events <events@example.org> & Co",
+		"<name>R&#x26;D Events &#x26; Co</name>",
+		"<Events@Example.org>",
+		"<name>Events@Example.org</name>",
+		"A <a@b.example>, B <c.d+e@f.example>",
+		"<name>A, B</name>",
+		"Plain <title> & text",
+		"<name>Plain &#x3C;title&gt; &#x26; text</name>",
+	};
+	g_autoptr(Site) s = hard_site();
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i += 2) {
+		g_autoptr(EvfView) v = g_new0(EvfView, 1);
+		g_autoptr(GBytes) atom = NULL;
+		g_autoptr(GError) error = NULL;
+		g_autofree char *text = NULL;
+		const char *author;
+
+		g_free(s->cfg->title);
+		s->cfg->title = g_strdup(cases[i]);
+		v->config = s->cfg;
+		v->path = g_strdup("atom.xml");
+		v->self_url = evf_config_url(s->cfg, "atom.xml");
+		v->title = g_strdup(s->cfg->title);
+		v->updated = s->updated;
+		v->events = g_ptr_array_new();
+		atom = evf_write_atom(v, &error);
+		g_assert_no_error(error);
+		text = g_strndup(g_bytes_get_data(atom, NULL),
+		                 g_bytes_get_size(atom));
+		author = strstr(text, "<author>");
+		g_assert_nonnull(author);
+		if (!g_str_has_prefix(author + strlen("<author>\n    "),
+		                      cases[i + 1]))
+			g_error("%s: the author is %.60s", cases[i], author);
+		g_assert_null(strstr(author, "@example.org&gt;"));
+	}
+}
+
 /* A single event that ends in 2036 or later is given in UTC: readers whose
  * zone data stop in 2037 (python3-icalendar through pytz, node-ical) put
  * it an hour off, or take it as floating. One that ends before keeps its
@@ -2000,6 +2047,8 @@ main(int argc, char **argv)
 	g_test_add_func("/write/ics/category-once", test_category_once);
 	g_test_add_func("/write/atom/source-complete",
 	                test_atom_source_complete);
+	g_test_add_func("/write/atom/author-no-email",
+	                test_atom_author_no_email);
 	g_test_add_func("/write/ics/category-with-comma",
 	                test_category_with_comma);
 	g_test_add_func("/write/websub/hub", test_websub_hub);

@@ -381,6 +381,11 @@ def parse_w3cdtf(value):
                                      m.group(8)))
 
 
+# An e-mail address in angle brackets, as the validator's nonemail finds
+# it (case-insensitively): local part, '@', a dotted domain or IPv4 prefix.
+BRACKETED_EMAIL = re.compile(
+    r"<[A-Z0-9_\-+.']+@(([0-9]{1,3}\.){3}|([A-Z0-9\-]+\.)+)"
+    r"[A-Z0-9][-A-Z0-9]*>", re.I)
 LANGUAGE = re.compile(r'^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$')
 MIME = re.compile(r'^[^\s()<>,;:\\"/\[\]?=]+/[^\s()<>,;:\\"/\[\]?=]+'
                   r'(\s*;\s*[^\s()<>,;:\\"/\[\]?=]+=("[^"]*"|'
@@ -1148,6 +1153,12 @@ class FeedChecker:
         names = kids(person, ATOM_NS, 'name')
         if len(names) != 1 or not text_of(names[0])[0].strip():
             r.add(path, 'MissingElement', where, 'needs one non-empty <name>')
+        for n in names:
+            # validators.py's nonemail: an address in angle brackets in a
+            # name is a warning (it belongs in <email>).
+            m = BRACKETED_EMAIL.search(text_of(n)[0])
+            if m:
+                r.add(path, 'ContainsEmail', where + '/name', m.group(0))
         for e in kids(person, ATOM_NS, 'email'):
             if not re.match(r'^[A-Za-z0-9_\-+.\']+@[A-Za-z0-9\-.]+'
                             r'\.[A-Za-z]{2,}$', text_of(e)[0].strip()):
