@@ -63,6 +63,7 @@ entry(xmlTextWriter *w, const EvfView *view, const EvfEvent *ev)
 	g_autofree char *title = evf_event_display_title(ev);
 	g_autofree char *link = evf_render_event_link(cfg, ev, view->now);
 	g_autofree char *html = evf_render_event_html(cfg, ev);
+	g_autofree char *clean_html = evf_xml_clean(html);
 	g_autofree char *updated = evf_xml_rfc3339(ev->modified);
 	g_autofree char *published = evf_xml_rfc3339(evf_event_pubdate(ev));
 	gboolean ok = TRUE;
@@ -82,7 +83,7 @@ entry(xmlTextWriter *w, const EvfView *view, const EvfEvent *ev)
 	}
 	for (guint k = 0; k < ev->categories->len; k++) {
 		g_autofree char *term =
-		    evf_text_sanitize(g_ptr_array_index(ev->categories, k), -1);
+		    evf_xml_clean(g_ptr_array_index(ev->categories, k));
 
 		ok &= xmlTextWriterStartElement(w, BAD_CAST "category") >= 0;
 		ok &= xmlTextWriterWriteAttribute(w, BAD_CAST "term",
@@ -105,7 +106,7 @@ entry(xmlTextWriter *w, const EvfView *view, const EvfEvent *ev)
 	ok &= xmlTextWriterStartElement(w, BAD_CAST "content") >= 0;
 	ok &= xmlTextWriterWriteAttribute(w, BAD_CAST "type",
 	                                  BAD_CAST "html") >= 0;
-	ok &= xmlTextWriterWriteString(w, BAD_CAST html) >= 0;
+	ok &= xmlTextWriterWriteString(w, BAD_CAST clean_html) >= 0;
 	ok &= xmlTextWriterEndElement(w) >= 0;
 	ok &= evf_xml_event(w, ev);
 	ok &= xmlTextWriterEndElement(w) >= 0;

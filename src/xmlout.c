@@ -35,6 +35,19 @@ evf_xml_rfc3339(gint64 usec)
 	return g_strdup_printf("%s.%06dZ", base, frac);
 }
 
+char *
+evf_xml_clean(const char *text)
+{
+	char *clean = evf_text_sanitize(text, -1);
+	g_auto(GStrv) parts = NULL;
+
+	if (clean == NULL || strstr(clean, "\xef\xbf\xbd") == NULL)
+		return clean;
+	parts = g_strsplit(clean, "\xef\xbf\xbd", -1);
+	g_free(clean);
+	return g_strjoinv("?", parts);
+}
+
 gboolean
 evf_xml_element(xmlTextWriter *w, const char *name, const char *text)
 {
@@ -42,14 +55,14 @@ evf_xml_element(xmlTextWriter *w, const char *name, const char *text)
 
 	if (text == NULL)
 		return TRUE;
-	clean = evf_text_sanitize(text, -1);
+	clean = evf_xml_clean(text);
 	return xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST clean) >= 0;
 }
 
 gboolean
 evf_xml_write_text(xmlTextWriter *w, const char *text)
 {
-	g_autofree char *clean = evf_text_sanitize(text, -1);
+	g_autofree char *clean = evf_xml_clean(text);
 	gboolean ok = TRUE;
 
 	for (const char *p = clean; *p != '\0';) {

@@ -19,7 +19,14 @@ xmlBuffer *evf_xml_buffer_new(void);
 /* (transfer full): @usec as RFC 3339 in UTC; fractions only when not 0. */
 char *evf_xml_rfc3339(gint64 usec);
 
-/* Writes <name>text</name>; @text is sanitised for XML 1.0. TRUE on
+/* (transfer full): @text sanitised for XML 1.0 (evf_text_sanitize), with
+ * each U+FFFD REPLACEMENT CHARACTER (the mark of a character lost to a
+ * wrong encoding, in a partner's text or made from bytes that were not
+ * UTF-8) as "?": feed readers and the W3C Feed Validation Service take
+ * U+FFFD for text decoded wrongly (BadCharacters). NULL for NULL. */
+char *evf_xml_clean(const char *text);
+
+/* Writes <name>text</name>; @text is cleaned by evf_xml_clean. TRUE on
  * success; a NULL @text writes nothing. */
 gboolean evf_xml_element(xmlTextWriter *w, const char *name, const char *text);
 

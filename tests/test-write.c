@@ -701,6 +701,60 @@ test_atom_author_no_email(void)
 	}
 }
 
+/* Text whose characters were lost to a wrong encoding, as a partner's
+ * feed may bring it (U+FFFD, or bytes that are not UTF-8, which the
+ * writers make U+FFFD), reaches the RSS and Atom feeds with "?" for each
+ * lost character: feed readers and the W3C Feed Validation Service take
+ * U+FFFD for text decoded wrongly (BadCharacters). */
+static void
+test_feeds_no_replacement_character(void)
+{
+	static const char *const paths[] = { "rss.xml", "atom.xml" };
+	g_autoptr(Site) s = hard_site();
+	g_autoptr(EvfEvent) ev = NULL;
+
+	for (guint i = 0; i < s->events->len && ev == NULL; i++) {
+		EvfEvent *e = g_ptr_array_index(s->events, i);
+
+		if (!e->tba && e->source == NULL)
+			ev = evf_event_copy(e);
+	}
+	g_assert_nonnull(ev);
+	g_free(ev->title);
+	ev->title = g_strdup("Caf\xef\xbf\xbd conference in Z\xfcrich");
+	g_free(ev->location);
+	ev->location = g_strdup("Caf\xef\xbf\xbd Central");
+	g_ptr_array_add(ev->categories, g_strdup("caf\xef\xbf\xbd"));
+	g_free(ev->description_html);
+	ev->description_html = g_strdup("<p>Caf\xef\xbf\xbd</p>");
+	for (guint k = 0; k < G_N_ELEMENTS(paths); k++) {
+		g_autoptr(EvfView) v = g_new0(EvfView, 1);
+		g_autoptr(GBytes) out = NULL;
+		g_autoptr(GError) error = NULL;
+		g_autofree char *text = NULL;
+
+		v->config = s->cfg;
+		v->path = g_strdup(paths[k]);
+		v->self_url = evf_config_url(s->cfg, paths[k]);
+		v->title = g_strdup(s->cfg->title);
+		v->updated = s->updated;
+		v->events = g_ptr_array_new();
+		g_ptr_array_add(v->events, ev);
+		out = k == 0 ? evf_write_rss(v, &error)
+		             : evf_write_atom(v, &error);
+		g_assert_no_error(error);
+		text = g_strndup(g_bytes_get_data(out, NULL),
+		                 g_bytes_get_size(out));
+		g_assert_true(g_utf8_validate(text, -1, NULL));
+		if (strstr(text, "\xef\xbf\xbd") != NULL)
+			g_error("%s: U+FFFD at %.40s", paths[k],
+			        strstr(text, "\xef\xbf\xbd"));
+		g_assert_nonnull(strstr(text, "Caf? conference in Z?rich"));
+		g_assert_nonnull(strstr(text, "Caf? Central"));
+		g_assert_nonnull(strstr(text, "caf?"));
+	}
+}
+
 /* A single event that ends in 2036 or later is given in UTC: readers whose
  * zone data stop in 2037 (python3-icalendar through pytz, node-ical) put
  * it an hour off, or take it as floating. One that ends before keeps its
@@ -2049,6 +2103,8 @@ main(int argc, char **argv)
 	                test_atom_source_complete);
 	g_test_add_func("/write/atom/author-no-email",
 	                test_atom_author_no_email);
+	g_test_add_func("/write/feeds/no-replacement-character",
+	                test_feeds_no_replacement_character);
 	g_test_add_func("/write/ics/category-with-comma",
 	                test_category_with_comma);
 	g_test_add_func("/write/websub/hub", test_websub_hub);

@@ -575,6 +575,16 @@ class FeedChecker:
                       % ref)
                 break
         c1 = re.search('[\x80-\x9f\ufffd]', text)
+        for m in re.finditer(r'&#(x[0-9a-fA-F]+|[0-9]+);', text):
+            # the validator looks at the parsed text: a reference to one
+            # is as bad as the character
+            ref = m.group(1)
+            cp = int(ref[1:], 16) if ref[0] in 'xX' else int(ref)
+            if c1 is None and (0x80 <= cp <= 0x9f or cp == 0xfffd):
+                r.add(path, 'BadCharacters', 'document',
+                      '&#%s; at offset %d (mis-decoded text?)'
+                      % (ref, m.start()))
+                break
         if c1:
             r.add(path, 'BadCharacters', 'document',
                   'U+%04X at offset %d (mis-decoded text?)'
