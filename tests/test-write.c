@@ -755,6 +755,57 @@ test_feeds_no_replacement_character(void)
 	}
 }
 
+/* Text whose UTF-8 was read as Latin-1 on its way ("CafÃ©", as partners'
+ * feeds carry it) reaches the RSS and Atom feeds mended ("Café"): the W3C
+ * Feed Validation Service takes "Ã" or "Â" before a character from U+0080
+ * to U+00BF for text encoded twice (BadCharacters). Text encoded twice
+ * twice is mended too; "Ã" before anything else is left alone. */
+static void
+test_feeds_utf8_read_as_latin1(void)
+{
+	static const char *const paths[] = { "rss.xml", "atom.xml" };
+	g_autoptr(Site) s = hard_site();
+	g_autoptr(EvfEvent) ev = NULL;
+
+	for (guint i = 0; i < s->events->len && ev == NULL; i++) {
+		EvfEvent *e = g_ptr_array_index(s->events, i);
+
+		if (!e->tba && e->source == NULL)
+			ev = evf_event_copy(e);
+	}
+	g_assert_nonnull(ev);
+	g_free(ev->title);
+	ev->title = g_strdup("Caf\xc3\x83\xc2\xa9 in Z\xc3\x83\xc2\xbc"
+	                     "rich, S\xc3\x83O Paulo");
+	g_free(ev->location);
+	ev->location = g_strdup("K\xc3\x83\xc2\x83\xc3\x82\xc2\xb6ln");
+	g_ptr_array_add(ev->categories, g_strdup("M\xc3\x83\xc2\xbcnchen"));
+	for (guint k = 0; k < G_N_ELEMENTS(paths); k++) {
+		g_autoptr(EvfView) v = g_new0(EvfView, 1);
+		g_autoptr(GBytes) out = NULL;
+		g_autoptr(GError) error = NULL;
+		g_autofree char *text = NULL;
+
+		v->config = s->cfg;
+		v->path = g_strdup(paths[k]);
+		v->self_url = evf_config_url(s->cfg, paths[k]);
+		v->title = g_strdup(s->cfg->title);
+		v->updated = s->updated;
+		v->events = g_ptr_array_new();
+		g_ptr_array_add(v->events, ev);
+		out = k == 0 ? evf_write_rss(v, &error)
+		             : evf_write_atom(v, &error);
+		g_assert_no_error(error);
+		text = g_strndup(g_bytes_get_data(out, NULL),
+		                 g_bytes_get_size(out));
+		g_assert_nonnull(strstr(
+		    text, "Caf\xc3\xa9 in Z\xc3\xbcrich, S\xc3\x83O Paulo"));
+		g_assert_nonnull(strstr(text, "K\xc3\xb6ln"));
+		g_assert_nonnull(strstr(text, "M\xc3\xbcnchen"));
+		g_assert_null(strstr(text, "\xc3\x83\xc2"));
+	}
+}
+
 /* A single event that ends in 2036 or later is given in UTC: readers whose
  * zone data stop in 2037 (python3-icalendar through pytz, node-ical) put
  * it an hour off, or take it as floating. One that ends before keeps its
@@ -2105,6 +2156,8 @@ main(int argc, char **argv)
 	                test_atom_author_no_email);
 	g_test_add_func("/write/feeds/no-replacement-character",
 	                test_feeds_no_replacement_character);
+	g_test_add_func("/write/feeds/utf8-read-as-latin1",
+	                test_feeds_utf8_read_as_latin1);
 	g_test_add_func("/write/ics/category-with-comma",
 	                test_category_with_comma);
 	g_test_add_func("/write/websub/hub", test_websub_hub);

@@ -585,6 +585,14 @@ class FeedChecker:
                       '&#%s; at offset %d (mis-decoded text?)'
                       % (ref, m.start()))
                 break
+        twice = re.search('[\xc2\xc3][\x80-\xbf]', text)
+        if twice:
+            # base.py's characters(): a character from U+0080 to U+00BF
+            # after U+00C2 or U+00C3 is UTF-8 read as Latin-1 (the
+            # validator asks, besides, that the whole run of text be such)
+            r.add(path, 'BadCharacters', 'document',
+                  '%r at offset %d (UTF-8 read as Latin-1?)'
+                  % (twice.group(), twice.start()))
         if c1:
             r.add(path, 'BadCharacters', 'document',
                   'U+%04X at offset %d (mis-decoded text?)'
