@@ -965,6 +965,11 @@ class FeedChecker:
             prob = check_uri(url or '')
             if prob:
                 r.add(path, prob[0], where + '/source@url', prob[1])
+            # item.py's source is nonhtml, as a title is
+            value, hexref = text_of(el)
+            why = nonhtml_problem(value, hexref, True)
+            if why:
+                r.add(path, 'ContainsHTML', where + '/source', why)
 
         pub = kids(item, None, 'pubDate')
         if pub:
