@@ -55,6 +55,30 @@ author_name(const char *title)
 	return name;
 }
 
+/* (transfer full): @url as an Atom id: in the normal form of RFC 3986
+ * §6.2.2 and §6.2.3 (lower-case scheme and host, no default port, "/" for
+ * an empty http path), which the W3C Feed Validation Service asks of an id
+ * (NonCanonicalURI); @url itself if it does not parse. */
+static char *
+canonical_id(const char *url)
+{
+	const GUriFlags flags =
+	    G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE;
+	g_autoptr(GUri) uri = g_uri_parse(url, flags, NULL);
+	g_autoptr(GUri) norm = NULL;
+	g_autofree char *host = NULL;
+
+	if (uri == NULL)
+		return g_strdup(url);
+	if (g_uri_get_host(uri) != NULL)
+		host = g_ascii_strdown(g_uri_get_host(uri), -1);
+	norm =
+	    g_uri_build(flags, g_uri_get_scheme(uri), g_uri_get_userinfo(uri),
+	                host, g_uri_get_port(uri), g_uri_get_path(uri),
+	                g_uri_get_query(uri), g_uri_get_fragment(uri));
+	return g_uri_to_string(norm);
+}
+
 static gboolean
 entry(xmlTextWriter *w, const EvfView *view, const EvfEvent *ev)
 {
@@ -96,8 +120,10 @@ entry(xmlTextWriter *w, const EvfView *view, const EvfEvent *ev)
 		 * warns of each one missing). Its updated is the last change
 		 * to this entry that came from it, the latest change of that
 		 * feed this site has seen and copied. */
+		g_autofree char *source_id = canonical_id(ev->source_url);
+
 		ok &= xmlTextWriterStartElement(w, BAD_CAST "source") >= 0;
-		ok &= evf_xml_element(w, "id", ev->source_url);
+		ok &= evf_xml_element(w, "id", source_id);
 		ok &= evf_xml_text(w, "title", ev->source_title);
 		ok &= evf_xml_element(w, "updated", updated);
 		ok &= link_element(w, "self", NULL, ev->source_url);

@@ -607,19 +607,22 @@ test_category_once(void)
 
 /* A partner's entry in the Atom feed names its source with the id, title
  * and updated that RFC 4287 §4.2.11 says it SHOULD carry: the W3C Feed
- * Validation Service warns (MissingSourceElement) of each one missing. */
+ * Validation Service warns (MissingSourceElement) of each one missing. The
+ * id, the source's link, is in the normal form the validator asks of an id
+ * (NonCanonicalURI): lower-case host, no default port. */
 static void
 test_atom_source_complete(void)
 {
+	static const char *const cases[] = {
+		"https://pa.example/feed.xml",
+		"<id>https://pa.example/feed.xml</id>",
+		"HTTPS://PA.Example:443/Feed.xml?a=%7e",
+		"<id>https://pa.example/Feed.xml?a=~</id>",
+		"http://Pa.Example:8080",
+		"<id>http://pa.example:8080/</id>",
+	};
 	g_autoptr(Site) s = hard_site();
 	g_autoptr(EvfEvent) ev = NULL;
-	g_autoptr(EvfView) v = g_new0(EvfView, 1);
-	g_autoptr(GBytes) atom = NULL;
-	g_autoptr(GError) error = NULL;
-	g_autofree char *text = NULL;
-	g_autofree char *want = NULL;
-	g_autofree char *updated = NULL;
-	const char *src, *end;
 
 	for (guint i = 0; i < s->events->len && ev == NULL; i++) {
 		EvfEvent *e = g_ptr_array_index(s->events, i);
@@ -630,28 +633,42 @@ test_atom_source_complete(void)
 	g_assert_nonnull(ev);
 	ev->source = g_strdup("pa");
 	ev->source_title = g_strdup("PA");
-	ev->source_url = g_strdup("https://pa.example/feed.xml");
-	v->config = s->cfg;
-	v->path = g_strdup("atom.xml");
-	v->self_url = evf_config_url(s->cfg, "atom.xml");
-	v->title = g_strdup(s->cfg->title);
-	v->updated = s->updated;
-	v->events = g_ptr_array_new();
-	g_ptr_array_add(v->events, ev);
-	atom = evf_write_atom(v, &error);
-	g_assert_no_error(error);
-	text = g_strndup(g_bytes_get_data(atom, NULL), g_bytes_get_size(atom));
-	src = strstr(text, "<source>");
-	g_assert_nonnull(src);
-	end = strstr(src, "</source>");
-	g_assert_nonnull(end);
-	text[end - text] = '\0';
-	g_assert_nonnull(strstr(src, "<id>https://pa.example/feed.xml</id>"));
-	g_assert_nonnull(strstr(src, "<title>PA</title>"));
-	/* the entry's own updated: the latest change copied from there */
-	updated = evf_xml_rfc3339(ev->modified);
-	want = g_strdup_printf("<updated>%s</updated>", updated);
-	g_assert_nonnull(strstr(src, want));
+	for (guint k = 0; k < G_N_ELEMENTS(cases); k += 2) {
+		g_autoptr(EvfView) v = g_new0(EvfView, 1);
+		g_autoptr(GBytes) atom = NULL;
+		g_autoptr(GError) error = NULL;
+		g_autofree char *text = NULL;
+		g_autofree char *want = NULL;
+		g_autofree char *updated = NULL;
+		const char *src, *end;
+
+		g_free(ev->source_url);
+		ev->source_url = g_strdup(cases[k]);
+		v->config = s->cfg;
+		v->path = g_strdup("atom.xml");
+		v->self_url = evf_config_url(s->cfg, "atom.xml");
+		v->title = g_strdup(s->cfg->title);
+		v->updated = s->updated;
+		v->events = g_ptr_array_new();
+		g_ptr_array_add(v->events, ev);
+		atom = evf_write_atom(v, &error);
+		g_assert_no_error(error);
+		text = g_strndup(g_bytes_get_data(atom, NULL),
+		                 g_bytes_get_size(atom));
+		src = strstr(text, "<source>");
+		g_assert_nonnull(src);
+		end = strstr(src, "</source>");
+		g_assert_nonnull(end);
+		text[end - text] = '\0';
+		if (strstr(src, cases[k + 1]) == NULL)
+			g_error("%s: the source is %s", cases[k], src);
+		g_assert_nonnull(strstr(src, "<title>PA</title>"));
+		/* the entry's own updated: the latest change copied from
+		 * there */
+		updated = evf_xml_rfc3339(ev->modified);
+		want = g_strdup_printf("<updated>%s</updated>", updated);
+		g_assert_nonnull(strstr(src, want));
+	}
 }
 
 /* An e-mail address in angle brackets in the site's title stays in the
