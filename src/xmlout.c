@@ -45,6 +45,10 @@ utf8_read_as_latin1(const char *text)
 	g_autoptr(GString) s = NULL;
 	gboolean again = TRUE;
 
+	/* U+00C2, U+00C3: most text has neither, and is left at once */
+	if (strstr(text, "\xc3\x82") == NULL &&
+	    strstr(text, "\xc3\x83") == NULL)
+		return NULL;
 	while (again) {
 		const char *p = s != NULL ? s->str : text;
 		GString *out = g_string_sized_new(strlen(p));
