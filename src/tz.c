@@ -745,9 +745,14 @@ build(const char *tzid, int year)
 
 	if (vtz == NULL)
 		return NULL;
-	start.year = year;
-	start.month = 1;
-	start.day = 1;
+	/* Cut where wall year @year begins first anywhere, at midnight at
+	 * UTC+14:00: every time of that year in the zone comes after the
+	 * first observance's onset. ical.js reads a time before it as UTC:
+	 * cut at midnight UTC, 08:00 in Tokyo on 1 January was 08:00Z. */
+	start.year = year - 1;
+	start.month = 12;
+	start.day = 31;
+	start.hour = 10;
 	start.zone = icaltimezone_get_utc_timezone();
 	icaltimezone_truncate_vtimezone(vtz, start, icaltime_null_time(), 1);
 	for (p = icalcomponent_get_first_property(vtz, ICAL_ANY_PROPERTY);

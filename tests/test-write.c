@@ -1391,6 +1391,70 @@ test_tz_joined(void)
 	g_assert_cmpuint(zones, >, 200);
 }
 
+/* Each zone's VTIMEZONE, cut at the year of its first time, begins
+ * before that year's first wall time: ical.js (Thunderbird) reads a time
+ * before the first observance as UTC, and cut at midnight UTC, the
+ * VTIMEZONE began after 08:00 on 1 January in Tokyo and in every other
+ * zone east of Greenwich (and after Ljubljana's first hour of 1970), and
+ * clients put such times hours off. */
+static void
+test_tz_covers_new_year(void)
+{
+	g_autoptr(GPtrArray) zones = zone1970_names();
+	static const int years[] = { 1970, 2027 };
+
+	if (zones == NULL)
+		return;
+	g_ptr_array_add(zones, g_strdup("Etc/GMT-14"));
+	for (guint i = 0; i < zones->len; i++) {
+		const char *name = g_ptr_array_index(zones, i);
+		g_autoptr(GTimeZone) tz = g_time_zone_new_identifier(name);
+
+		g_assert_nonnull(tz);
+		for (gsize k = 0; k < G_N_ELEMENTS(years); k++) {
+			g_autoptr(EvfTzSet) set = evf_tz_set_new();
+			g_autoptr(GDateTime) midnight = NULL;
+			icalcomponent *vtz;
+			gint64 first = G_MAXINT64;
+
+			if (evf_tz_regular_from(name) < 0 ||
+			    evf_tz_regular_from(name) > years[k])
+				continue;
+			evf_tz_set_use(set, name, years[k]);
+			vtz = evf_tz_set_clone(set, name);
+			g_assert_nonnull(vtz);
+			for (icalcomponent *o =
+			         icalcomponent_get_first_component(
+			             vtz, ICAL_ANY_COMPONENT);
+			     o != NULL; o = icalcomponent_get_next_component(
+			                    vtz, ICAL_ANY_COMPONENT)) {
+				icalproperty *from =
+				    icalcomponent_get_first_property(
+				        o, ICAL_TZOFFSETFROM_PROPERTY);
+
+				g_assert_nonnull(from);
+				first = MIN(
+				    first,
+				    (gint64)icaltime_as_timet(
+				        icalcomponent_get_dtstart(o)) -
+				        icalproperty_get_tzoffsetfrom(from));
+			}
+			icalcomponent_free(vtz);
+			midnight = g_date_time_new(tz, years[k], 1, 1, 0, 0, 0);
+			/* read as UTC, as some zones were (Rothera's, empty
+			 * until 1976): no matter */
+			if (g_date_time_get_utc_offset(midnight) == 0)
+				continue;
+			if (first > g_date_time_to_unix(midnight))
+				g_test_message(
+				    "%s in %d begins at %" G_GINT64_FORMAT,
+				    name, years[k], first);
+			g_assert_cmpint(first, <=,
+			                g_date_time_to_unix(midnight));
+		}
+	}
+}
+
 /* The site's zone, in every calendar for its X-WR-TIMEZONE, starts with
  * the events' first year when no event is in it: not with 1970, which
  * gave Ljubljana four observances. */
@@ -2136,6 +2200,7 @@ main(int argc, char **argv)
 	g_test_add_func("/write/tz/joined", test_tz_joined);
 	g_test_add_func("/write/tz/site-zone-unused", test_tz_site_zone_unused);
 	g_test_add_func("/write/tz/last-year", test_tz_last_year);
+	g_test_add_func("/write/tz/covers-new-year", test_tz_covers_new_year);
 	g_test_add_func("/write/cancelled-title", test_cancelled_title);
 	g_test_add_func("/write/page/series-until", test_page_series_until);
 	g_test_add_func("/write/page/months-in-order",

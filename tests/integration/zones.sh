@@ -57,6 +57,9 @@ for zone in zones:
             ('monthly', (2025, 3, 3, 10), 1, 'FREQ=MONTHLY;COUNT=12'),
             # the sample's year, and the next
             ('winter-2018', (2018, 1, 15, 9), 1, None),
+            # the first morning of the first year each VTIMEZONE is
+            # for: east of Greenwich, before midnight UTC
+            ('new-year-2018', (2018, 1, 1, 8), 1, None),
             ('winter-2026', (2026, 1, 15, 9), 1, None)):
         title = '%s %s' % (kind, zone)
         with open('%s/%s-%s.md' % (folder, kind, slug), 'w') as f:
@@ -73,7 +76,7 @@ for zone in zones:
 json.dump(expected, open(out, 'w'))
 print('%d zones' % len(zones))
 EOF
-ok $? "five events in each zone"
+ok $? "six events in each zone"
 
 # Series in irregular zones: refused at their recurrence line, and only
 # they.
