@@ -108,7 +108,11 @@ time_property(const EvfEvent *ev, gboolean end)
 		return end ? icalproperty_new_dtend(t)
 		           : icalproperty_new_dtstart(t);
 	}
-	if (tzid == NULL) {
+	/* an end that happens twice (the clocks go back), which clients
+	 * read as either instant, only in the override of a series'
+	 * first occurrence (series_duration): a single event's times are
+	 * all in UTC then (evf_ics_tzid) */
+	if (tzid == NULL || (end && evf_tz_is_ambiguous(ev->end))) {
 		gint64 s = g_date_time_to_unix(end ? ev->end : ev->start);
 		struct icaltimetype t = utc_time(s * G_USEC_PER_SEC);
 		return end ? icalproperty_new_dtend(t)
@@ -139,7 +143,9 @@ time_property(const EvfEvent *ev, gboolean end)
  * (RECURRENCE-ID) with the editor's DTEND: where the change is in its
  * last partial day the DURATION ends it elsewhere, and node-ical 0.26,
  * which adds a DURATION's days as 24 exact hours, would end it an hour
- * off in any case. Every other event keeps its DTEND. */
+ * off in any case. So does a series whose first occurrence ends at a
+ * wall time that happens twice, where the clocks go back: clients read
+ * such a DTEND as either instant. Every other event keeps its DTEND. */
 static gboolean
 series_duration(const EvfEvent *ev, struct icaldurationtype *dur)
 {
@@ -149,8 +155,12 @@ series_duration(const EvfEvent *ev, struct icaldurationtype *dur)
 		return FALSE;
 	wall = evf_event_wall_length(ev);
 	exact = g_date_time_difference(ev->end, ev->start) / G_TIME_SPAN_SECOND;
-	/* an end before the start on the wall clock has no DURATION */
-	if (wall == exact || wall <= 0)
+	/* an end before the start on the wall clock has no DURATION; an
+	 * end at a wall time that happens twice needs one all the same:
+	 * ical.js and python-icalendar read such a DTEND as the later of
+	 * the two instants, where the editor meant the first (the
+	 * override's DTEND is then in UTC, time_property) */
+	if (wall <= 0 || (wall == exact && !evf_tz_is_ambiguous(ev->end)))
 		return FALSE;
 
 	*dur = icaldurationtype_null_duration();

@@ -1262,6 +1262,51 @@ test_tz_faithful(void)
 	}
 }
 
+/* A series whose first occurrence ends at a wall time that happens
+ * twice, where the clocks go back (here written with the offset that says
+ * which): ical.js and python-icalendar read such a DTEND as the later of
+ * the two, an hour more for the first of 02:30+02:00 and, by its exact
+ * duration, for every other. The series says how long it lasts with a DURATION
+ * (exact, and no change falls within it), and the override of its first
+ * occurrence ends at an instant in UTC. */
+static void
+test_ics_series_end_in_fold(void)
+{
+	static const char *const files[] = {
+		"fold.md",
+		"---\ntitle: Night Before the Change\n"
+		"start: 2026-10-24T23:00\nend: 2026-10-25T02:30+02:00\n"
+		"recurrence: FREQ=DAILY;COUNT=3\n---\n",
+		"later.md",
+		"---\ntitle: Night Into the Change\n"
+		"start: 2026-10-24T23:00\nend: 2026-10-25T02:30+01:00\n"
+		"recurrence: FREQ=DAILY;COUNT=3\n---\n",
+		NULL,
+	};
+	g_autoptr(Site) s = site_of("Europe/Ljubljana", files);
+	g_autofree char *ics = file_text(s, "events/fold.ics");
+	g_autofree char *later = file_text(s, "events/later.ics");
+	const char *over;
+
+	g_assert_nonnull(strstr(ics,
+	                        "DTSTART;TZID=Europe/Ljubljana:20261024T230000"
+	                        "\r\nDURATION:PT3H30M\r\n"
+	                        "RRULE:FREQ=DAILY;COUNT=3\r\n"));
+	g_assert_cmpuint(count_of(ics, "BEGIN:VEVENT\r\n"), ==, 2);
+	over = strstr(ics, "RECURRENCE-ID;");
+	g_assert_nonnull(over);
+	/* 02:30 at +02:00, the first of the two */
+	g_assert_nonnull(strstr(over, "\r\nDTEND:20261025T003000Z\r\n"));
+	g_assert_null(strstr(ics, "DTEND;TZID="));
+	/* the second: the first occurrence lasts an hour more than the
+	 * others, which keep the wall clock's 23:00 to 02:30 */
+	g_assert_nonnull(strstr(later, "\r\nDURATION:PT3H30M\r\n"));
+	over = strstr(later, "RECURRENCE-ID;");
+	g_assert_nonnull(over);
+	g_assert_nonnull(strstr(over, "\r\nDTEND:20261025T013000Z\r\n"));
+	g_assert_null(strstr(later, "DTEND;TZID="));
+}
+
 /* A cancelled event's title says so once: "Cancelled: " comes first
  * unless the editor or the partner wrote it already. */
 /* The observances of the VTIMEZONE of @zone cut at @year. */
@@ -2246,6 +2291,8 @@ main(int argc, char **argv)
 	g_test_add_func("/write/ics/rule-day-explicit",
 	                test_ics_rule_day_explicit);
 	g_test_add_func("/write/ics/far-year-utc", test_ics_far_year_utc);
+	g_test_add_func("/write/ics/series-end-in-fold",
+	                test_ics_series_end_in_fold);
 	g_test_add_func("/write/ics/series-across-change",
 	                test_ics_series_across_change);
 	g_test_add_func("/write/atom/alternate-first",

@@ -32,8 +32,8 @@
 //     in ends an hour off (evfeed overrides the first such occurrence,
 //     the first of the series, so that it ends right there too).
 // ical.js reads a wall time that occurs twice as the later of the two
-// instants, where RFC 5545 takes the first: a series whose DTEND is such
-// a time would be misjudged here (evfeed's fixtures have none).
+// instants, where RFC 5545 takes the first: the editor's end is worked
+// out here with the first.
 'use strict';
 
 const fs = require('fs');
@@ -61,14 +61,47 @@ const instant = (d) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 const wallSeconds = (t) => Date.UTC(t.year, t.month - 1, t.day, t.hour,
     t.minute, t.second) / 1000;
 
-// The instant of the wall time @secs (wallSeconds' form) in @zone.
+// The wall time of the instant @unix in @zone (wallSeconds' form), from
+// the onsets ical.js lists for the zone's VTIMEZONE, in UTC (its own
+// convertToZone takes the offset at the UTC time read as a wall time, an
+// hour off in the hours after a change).
+function wallOf(unix, zone) {
+	let off = 0;
+	if (zone && zone.tzid !== 'UTC' && zone.tzid !== 'floating' &&
+	    zone.component) {
+		zone._ensureCoverage(new Date(unix * 1000).getUTCFullYear() + 1);
+		for (const c of zone.changes) {
+			const at = Date.UTC(c.year, c.month - 1, c.day, c.hour,
+			    c.minute, c.second) / 1000;
+			if (at > unix)
+				break;
+			off = c.utcOffset;
+		}
+	}
+	return unix + off;
+}
+
+// The instant of the wall time @secs (wallSeconds' form) in @zone, as
+// RFC 5545 (§3.3.5) and evfeed read it (ical.js itself reads both cases
+// otherwise): of a wall time that occurs twice, where the clocks go back,
+// the first; one that does not exist, where they go forward, with the
+// offset from before the change.
 function wallInstant(secs, zone) {
 	const d = new Date(secs * 1000);
-	return ICAL.Time.fromData({
+	const at = ICAL.Time.fromData({
 		year: d.getUTCFullYear(), month: d.getUTCMonth() + 1,
 		day: d.getUTCDate(), hour: d.getUTCHours(),
 		minute: d.getUTCMinutes(), second: d.getUTCSeconds(),
 	}, zone).toUnixTime();
+	if (wallOf(at, zone) !== secs)
+		return secs - (wallOf(at - 86400, zone) - (at - 86400));
+	// the clocks go back by three hours at most, in quarters
+	let first = at;
+	for (let back = 900; back <= 3 * 3600; back += 900) {
+		if (wallOf(at - back, zone) === secs)
+			first = at - back;
+	}
+	return first;
 }
 
 // A DURATION as [nominal days, exact seconds].
@@ -105,9 +138,11 @@ function icalJs(text) {
 		const dur = ev.component.getFirstPropertyValue('duration');
 		const first = overrides.get(dtstart.toUnixTime());
 		let wallLength = null;
+		// (its end read in the zone of its start: an end that occurs
+		// twice there is written in UTC)
 		if (first)
-			wallLength = wallSeconds(first.endDate) -
-			    wallSeconds(first.startDate);
+			wallLength = wallOf(first.endDate.toUnixTime(),
+			    first.startDate.zone) - wallSeconds(first.startDate);
 		else if (dtend)
 			wallLength = wallSeconds(dtend) - wallSeconds(dtstart);
 		else if (dur)
