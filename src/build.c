@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void
@@ -61,8 +62,20 @@ inputs_digest(const EvfConfig *cfg, const char *events_digest,
 	g_autofree char *tzdata = evf_tz_data_version();
 	gsize len = 0;
 
+	struct stat self;
+
 	g_checksum_update(sum, (const guchar *)PACKAGE_VERSION,
 	                  strlen(PACKAGE_VERSION));
+	/* Another evfeed, even of the same version (a fix, a package's
+	 * revision), may write other bytes: the program is an input. */
+	if (stat("/proc/self/exe", &self) == 0) {
+		const gint64 id[] = { (gint64)self.st_dev, (gint64)self.st_ino,
+			              (gint64)self.st_size,
+			              (gint64)self.st_mtim.tv_sec,
+			              (gint64)self.st_mtim.tv_nsec };
+
+		g_checksum_update(sum, (const guchar *)id, sizeof id);
+	}
 	/* New time zone rules change the times the files give. */
 	g_checksum_update(sum, (const guchar *)tzdata, strlen(tzdata) + 1);
 	g_checksum_update(sum, (const guchar *)cfg->path, strlen(cfg->path));

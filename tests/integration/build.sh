@@ -395,4 +395,22 @@ else
 	skip "new time zone data: the next build is not skipped" "no tzdata.zi"
 fi
 
+# Another evfeed (an upgrade, even to the same version) may write other
+# bytes: the first build it makes is not skipped.
+if [ -f "$EVFEED" ] && head -c 4 "$EVFEED" | grep -q 'ELF'; then
+	cp -p "$EVFEED" "$tmp/evfeed-new"
+	"$tmp/evfeed-new" build --config "$conf" >/dev/null 2>&1 &&
+		"$tmp/evfeed-new" build --config "$conf" >"$tmp/out" 2>&1 &&
+		grep -q 'nothing changed' "$tmp/out" &&
+		touch -d '2030-01-01 00:00:00' "$tmp/evfeed-new" &&
+		"$tmp/evfeed-new" build --config "$conf" >"$tmp/out" 2>&1 &&
+		! grep -q 'nothing changed' "$tmp/out" &&
+		"$tmp/evfeed-new" build --config "$conf" >"$tmp/out" 2>&1 &&
+		grep -q 'nothing changed' "$tmp/out"
+	ok $? "another evfeed program: its first build is not skipped, its next one is"
+	diag_file "$tmp/out"
+else
+	skip "another evfeed program: its first build is not skipped" "EVFEED is not a program file"
+fi
+
 done_testing
