@@ -150,52 +150,85 @@ compress_file(const char *path)
  * about this (PRIOR-ART: "Google will only accept feeds less than 1 MB"),
  * without a word to its users. */
 #define GOOGLE_CALENDAR_BYTES 1000000
+/* feedvalidator.org reads at most 2,000,000 bytes of a feed */
+#define FEED_BYTES 2000000
 
-/* A warning when calendars in @out are over that size: the site's by
- * name, the others (categories, sources) counted. */
-static void
-warn_large_calendars(const EvfConfig *cfg, GPtrArray *out, GPtrArray *diags)
+/* The site's file @name in @out when it is over @limit bytes, else NULL;
+ * *others: how many of the categories' and sources' files of that name
+ * are. */
+static const EvfFile *
+large_files(GPtrArray *out, const char *name, gsize limit, guint *others)
 {
 	const EvfFile *site = NULL;
-	guint others = 0;
+	g_autofree char *tail = g_strconcat("/", name, NULL);
+
+	*others = 0;
+	for (guint i = 0; i < out->len; i++) {
+		const EvfFile *f = g_ptr_array_index(out, i);
+
+		if (f->size <= limit)
+			continue;
+		if (strcmp(f->path, name) == 0)
+			site = f;
+		else if (g_str_has_suffix(f->path, tail))
+			(*others)++;
+	}
+	return site;
+}
+
+/* A warning when files @name (each a @noun) in @out are over @limit bytes,
+ * @why: the site's by name and size, the others (categories, sources)
+ * counted. */
+static void
+warn_large(const EvfConfig *cfg, GPtrArray *out, GPtrArray *diags,
+           const char *name, const char *noun, gsize limit, const char *why)
+{
+	guint others;
+	const EvfFile *site = large_files(out, name, limit, &others);
 	g_autoptr(GString) what = g_string_new(NULL);
 	g_autofree char *full = NULL;
 	g_autofree char *shown = NULL;
 
-	for (guint i = 0; i < out->len; i++) {
-		const EvfFile *f = g_ptr_array_index(out, i);
-
-		if (f->size <= GOOGLE_CALENDAR_BYTES ||
-		    !g_str_has_suffix(f->path, "calendar.ics"))
-			continue;
-		if (strcmp(f->path, "calendar.ics") == 0)
-			site = f;
-		else
-			others++;
-	}
 	if (site == NULL && others == 0)
 		return;
-	full = g_build_filename(cfg->output_dir, "calendar.ics", NULL);
+	full = g_build_filename(cfg->output_dir, name, NULL);
 	shown = evf_catalog_display_path(full);
 	if (site != NULL)
 		g_string_printf(what, "%.1f MB", (double)site->size / 1e6);
 	else
-		g_string_printf(what, "under 1 MB");
+		g_string_printf(what, "under %.0f MB", (double)limit / 1e6);
 	if (others > 0)
 		g_string_append_printf(what,
-		                       ", and %u category or source calendar%s "
+		                       ", and %u category or source %s%s "
 		                       "over it",
-		                       others, others == 1 ? " is" : "s are");
-	evf_diags_warn(diags, shown, 0, 0,
-	               "%s: Google Calendar leaves out events of subscribed "
-	               "calendars over about 1 MB, without telling its users; "
-	               "%s",
-	               what->str,
-	               cfg->past_limited
-	                   ? "lower [feeds] past_days, which leaves out events "
-	                     "long past"
-	                   : "set [feeds] past_days to leave out events long "
-	                     "past (evfeed.conf(5))");
+		                       others, noun,
+		                       others == 1 ? " is" : "s are");
+	evf_diags_warn(diags, shown, 0, 0, "%s: %s", what->str, why);
+}
+
+/* What readers do with calendars and feeds that are too large. */
+static void
+warn_large_outputs(const EvfConfig *cfg, GPtrArray *out, GPtrArray *diags)
+{
+	g_autofree char *feeds = g_strdup_printf(
+	    "feed validators (the W3C's, feedvalidator.org) and some feed "
+	    "readers refuse a feed over 2 MB; lower [feeds] max_items (now "
+	    "%u), or shorten the longest descriptions",
+	    cfg->max_items);
+
+	warn_large(cfg, out, diags, "calendar.ics", "calendar",
+	           GOOGLE_CALENDAR_BYTES,
+	           cfg->past_limited
+	               ? "Google Calendar leaves out events of subscribed "
+	                 "calendars over about 1 MB, without telling its "
+	                 "users; lower [feeds] past_days, which leaves out "
+	                 "events long past"
+	               : "Google Calendar leaves out events of subscribed "
+	                 "calendars over about 1 MB, without telling its "
+	                 "users; set [feeds] past_days to leave out events "
+	                 "long past (evfeed.conf(5))");
+	warn_large(cfg, out, diags, "rss.xml", "feed", FEED_BYTES, feeds);
+	warn_large(cfg, out, diags, "atom.xml", "feed", FEED_BYTES, feeds);
 }
 
 gboolean
@@ -275,7 +308,7 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		siblings = evf_gzipper_finish(gz);
 		if (out == NULL)
 			return FALSE;
-		warn_large_calendars(cfg, out, diags);
+		warn_large_outputs(cfg, out, diags);
 		g_ptr_array_extend_and_steal(out, g_steal_pointer(&siblings));
 	}
 

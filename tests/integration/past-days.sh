@@ -128,5 +128,31 @@ diag_file "$big/err"
 test "$(wc -c <"$tmp/public/calendar.ics")" -lt 1000000 &&
 	! grep -q 'Google' "$tmp/err"
 ok $? "a small calendar brings no such warning"
+! grep -q 'feed validators' "$big/err" "$tmp/err"
+ok $? "feeds under 2 MB bring no warning about their size"
+
+# Feeds over 2 MB, which feed validators refuse: three events of 0.9 MB
+# (each within the 1 MiB an event's description may have).
+large=$(mktmp)
+mkdir "$large/events"
+for n in 1 2 3; do
+	{
+		printf -- '---\ntitle: Long report %s\nstart: 2018-06-1%s\n---\n' "$n" "$n"
+		i=0
+		while [ $i -lt 2900 ]; do
+			printf 'Paragraph %s of a long report, with enough words in it to make the whole description nearly a megabyte long, as a pasted report can be. The rest of the line repeats it: lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.\n\n' "$i"
+			i=$((i + 1))
+		done
+	} >"$large/events/report-$n.md"
+done
+write_config "$large" "$large/events"
+(cd "$large" && "$EVFEED" build --config evfeed.conf) >"$large/out" 2>"$large/err"
+st=$?
+size=$(wc -c <"$large/public/rss.xml")
+test $st -eq 0 && test "$size" -gt 2000000 &&
+	grep -q '^public/rss.xml: warning: [0-9.]* MB: feed validators .* refuse a feed over 2 MB; lower \[feeds\] max_items (now 50)' "$large/err" &&
+	grep -q '^public/atom.xml: warning: [0-9.]* MB: feed validators' "$large/err"
+ok $? "an rss.xml of $size bytes: a warning for it and for atom.xml, naming max_items (status $st)"
+diag_file "$large/err"
 
 done_testing
