@@ -386,7 +386,33 @@ def parse_w3cdtf(value):
 BRACKETED_EMAIL = re.compile(
     r"<[A-Z0-9_\-+.']+@(([0-9]{1,3}\.){3}|([A-Z0-9\-]+\.)+)"
     r"[A-Z0-9][-A-Z0-9]*>", re.I)
-LANGUAGE = re.compile(r'^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$')
+LANGUAGE_FORM = re.compile(r'^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$')
+
+
+def iso_639_codes():
+    """ISO 639's two- and three-letter codes, as Debian's iso-codes lists
+    them: the validator looks up a tag's first subtag in such a list."""
+    with open('/usr/share/iso-codes/json/iso_639-2.json',
+              encoding='utf-8') as f:
+        langs = json.load(f)['639-2']
+    return {lang[key] for lang in langs
+            for key in ('alpha_2', 'alpha_3', 'bibliographic') if key in lang}
+
+
+ISO_639 = iso_639_codes()
+
+
+class _Language:
+    """LANGUAGE.match(tag): well formed, and its language is one of ISO
+    639's (the validator's InvalidLanguage)."""
+
+    @staticmethod
+    def match(tag):
+        return (LANGUAGE_FORM.match(tag) is not None and
+                tag.split('-')[0].lower() in ISO_639)
+
+
+LANGUAGE = _Language()
 MIME = re.compile(r'^[^\s()<>,;:\\"/\[\]?=]+/[^\s()<>,;:\\"/\[\]?=]+'
                   r'(\s*;\s*[^\s()<>,;:\\"/\[\]?=]+=("[^"]*"|'
                   r'[^\s()<>,;:\\"/\[\]?=]+))*$')
@@ -1088,6 +1114,12 @@ class FeedChecker:
                   % (feed.namespaceURI, feed.localName))
             return None
 
+        for el in [feed] + list(feed.getElementsByTagName('*')):
+            if el.hasAttributeNS(XML_NS, 'lang'):
+                lang = el.getAttributeNS(XML_NS, 'lang')
+                if not LANGUAGE.match(lang):
+                    r.add(path, 'InvalidLanguage', el.tagName,
+                          'xml:lang=%r' % lang)
         seen_entry = False
         for c in kids(feed):
             if c.namespaceURI == ATOM_NS:
