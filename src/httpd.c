@@ -44,6 +44,13 @@ typedef struct {
 	gint64 deadline; /* monotonic µs; G_MAXINT64: answering */
 } Conn;
 
+/* A request, from libmicrohttpd's URI log callback, which sees its target
+ * whole (before the query is cut off), to its completion. */
+typedef struct {
+	char *target;  /* as sent, up to its first NUL */
+	gboolean seen; /* the handler was called */
+} Request;
+
 struct _EvfHttpd {
 	struct MHD_Daemon *daemon;
 	gint64 timeout; /* µs */
@@ -227,10 +234,98 @@ preconditions(struct MHD_Connection *c, const EvfEntry *e, const char *etag)
 		           : MHD_HTTP_OK;
 	/* Last-Modified moves at least a second with every new version
 	 * (publish.c), so a version dated no later than the client's copy
-	 * is that copy. */
+	 * is that copy. A date later than now is no Last-Modified this
+	 * server sent, and must be ignored (§13.1.3): a client that made
+	 * one up, or whose clock runs ahead, would otherwise be told that
+	 * every later version is the one it has. */
 	date = field_date(c, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+	if (date > g_get_real_time() / G_USEC_PER_SEC)
+		return MHD_HTTP_OK;
 	return date >= 0 && e->mtime <= date ? MHD_HTTP_NOT_MODIFIED
 	                                     : MHD_HTTP_OK;
+}
+
+/* Whether the bytes from @p to @end are all among @allowed, or NUL. */
+static gboolean
+only(const char *p, const char *end, const char *allowed)
+{
+	for (; p < end; p++)
+		if (*p != '\0' && strchr(allowed, *p) == NULL)
+			return FALSE;
+	return TRUE;
+}
+
+/* The request's header as libmicrohttpd read it: its fields, walked in
+ * order through the buffer they are in. */
+typedef struct {
+	const char *at;  /* the end of what was walked */
+	const char *end; /* the end of the header */
+	gboolean intact;
+} Walk;
+
+static enum MHD_Result
+walk_field(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+           const char *value, size_t value_size)
+{
+	Walk *w = cls;
+	const char *key_end = key + key_size;
+
+	/* A field that is not where its line was (libmicrohttpd copies
+	 * the name of a field folded over two lines, and glues the
+	 * second line's text to it), or that leaves out more than white
+	 * space before it, between its name and its value, or after. */
+	if (key < w->at || key_end > w->end || !only(w->at, key, " \t\r\n") ||
+	    memchr(key, '\r', key_size) != NULL ||
+	    (value != NULL && (value < key_end || value + value_size > w->end ||
+	                       !only(key_end, value, " \t:") ||
+	                       memchr(value, '\r', value_size) != NULL))) {
+		w->intact = FALSE;
+		return MHD_NO;
+	}
+	w->at = value != NULL ? value + value_size : key_end;
+	return MHD_YES;
+}
+
+/* Whether libmicrohttpd gives the request as it came: RFC 9110 §5.5 and
+ * RFC 9112 §2.2, §5.2 make a NUL or a bare CR in a field value, or a
+ * field folded over lines (obs-fold), grounds for 400, and a NUL is
+ * never part of a request line (§3), nor is white space or a control
+ * character part of its target. libmicrohttpd 0.9.75 takes a NUL
+ * for the end of what holds it, so that "/calendar.ics\0junk" is
+ * "/calendar.ics" and "a\0b" is "a", keeps a bare CR in a value, and
+ * mangles a folded field's name; a strict mode changes none of that. It
+ * parses in place, so what it leaves out lies between the parts it gives
+ * (@method, the target, @version, each field): there, only the white
+ * space, colons and line ends that separate them may be, or the NULs it
+ * wrote over them. @rq holds the target as the URI log callback saw it,
+ * before the query was cut off. */
+static gboolean
+request_intact(struct MHD_Connection *c, const Request *rq, const char *method,
+               const char *url, const char *version)
+{
+	const union MHD_ConnectionInfo *info =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+	const char *method_end = method + strlen(method);
+	const char *version_end = version + strlen(version);
+	Walk w;
+
+	if (info == NULL || rq == NULL || rq->target == NULL)
+		return FALSE;
+	/* No URI holds white space or a control character (RFC 3986 §2),
+	 * and a request line with them in its target is one that another
+	 * server may split elsewhere (RFC 9112 §3). */
+	for (const char *p = rq->target; *p != '\0'; p++)
+		if ((guchar)*p <= 0x20 || *p == 0x7f)
+			return FALSE;
+	w.end = method + info->header_size;
+	if (url < method_end || version < url + strlen(rq->target) ||
+	    version_end > w.end || !only(method_end, url, " ") ||
+	    !only(url + strlen(rq->target), version, " "))
+		return FALSE;
+	w.at = version_end;
+	w.intact = TRUE;
+	MHD_get_connection_values_n(c, MHD_HEADER_KIND, walk_field, &w);
+	return w.intact && only(w.at, w.end, " \t\r\n");
 }
 
 /* Whether @value is a Host field value (RFC 9112 §3.2, RFC 3986 §3.2.2):
@@ -464,12 +559,22 @@ target_ok(const char *method, const char *url)
 	return path != NULL;
 }
 
-/* 301 to the folder @path (no leading '/') with its final '/'. */
+/* 301 to the folder @path (no leading '/') with its final '/', and the
+ * query of @target, the request target as sent, if it has one: a
+ * static server keeps it (nginx does), and a link that names the folder
+ * without its '/' must not lose it. What the query holds beyond the
+ * characters RFC 3986 §3.4 allows in one is percent-encoded. */
 static enum MHD_Result
-answer_moved(struct MHD_Connection *c, const char *path, guint *status)
+answer_moved(struct MHD_Connection *c, const char *path, const char *target,
+             guint *status)
 {
 	static const char text[] = "Moved Permanently\n";
-	g_autofree char *to = g_strconcat("/", path, "/", NULL);
+	const char *query = target != NULL ? strchr(target, '?') : NULL;
+	g_autofree char *escaped =
+	    query != NULL
+	        ? g_uri_escape_string(query, "!$&'()*+,;=:@/?%", FALSE)
+	        : NULL;
+	g_autofree char *to = g_strconcat("/", path, "/", escaped, NULL);
 	struct MHD_Response *r = MHD_create_response_from_buffer(
 	    strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
 	enum MHD_Result rc;
@@ -486,8 +591,8 @@ answer_moved(struct MHD_Connection *c, const char *path, guint *status)
 }
 
 static enum MHD_Result
-answer(EvfHttpd *h, struct MHD_Connection *c, const char *method,
-       const char *url, guint *status, gsize *bytes)
+answer(EvfHttpd *h, struct MHD_Connection *c, const Request *rq,
+       const char *method, const char *url, guint *status, gsize *bytes)
 {
 	g_autoptr(EvfSnapshot) snap = NULL;
 	g_autofree char *target = NULL, *decoded = NULL, *index = NULL;
@@ -539,7 +644,7 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const char *method,
 		 * static server does, so that the page's relative links
 		 * (../../style.css) resolve. */
 		if (evf_snapshot_lookup(snap, folder) != NULL)
-			return answer_moved(c, path, status);
+			return answer_moved(c, path, rq->target, status);
 		*status = MHD_HTTP_NOT_FOUND;
 		return MHD_queue_response(c, *status, h->not_found);
 	}
@@ -621,11 +726,34 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 	}
 }
 
+/* (transfer full): the state of a request whose target is @uri, as
+ * *req_cls until on_completed(). libmicrohttpd calls this once per
+ * request, with the whole target, before it cuts off the query. */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	Request *rq = g_new0(Request, 1);
+
+	rq->target = g_strdup(uri);
+	return rq;
+}
+
+static void
+request_free(Request *rq)
+{
+	if (rq == NULL)
+		return;
+	g_free(rq->target);
+	g_free(rq);
+}
+
 /* An answer was sent (or given up): the next request's time starts. */
 static void
 on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
              enum MHD_RequestTerminationCode code)
 {
+	request_free(*req_cls);
+	*req_cls = NULL;
 	set_deadline(cls, c, FALSE);
 }
 
@@ -693,8 +821,8 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
         const char *method, const char *version, const char *upload_data,
         size_t *upload_data_size, void **req_cls)
 {
-	static int first_call_seen;
 	EvfHttpd *h = cls;
+	Request *rq = *req_cls;
 	guint status = 0;
 	gsize bytes = 0;
 	enum MHD_Result rc;
@@ -703,10 +831,15 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	 * libmicrohttpd closes connections answered on the first call, and
 	 * keep-alive matters to clients that poll. A body (none is expected)
 	 * is read and dropped. A malformed request is answered at once, and
-	 * its connection closed. */
-	if (*req_cls == NULL) {
-		*req_cls = &first_call_seen;
-		status = well_formed(c, version) && target_ok(method, url)
+	 * its connection closed. A request that on_uri() did not see is
+	 * not known whole: 400. */
+	if (rq == NULL)
+		*req_cls = rq = g_new0(Request, 1);
+	if (!rq->seen) {
+		rq->seen = TRUE;
+		status = request_intact(c, rq, method, url, version) &&
+		                 well_formed(c, version) &&
+		                 target_ok(method, url)
 		             ? framing_error(c, version)
 		             : MHD_HTTP_BAD_REQUEST;
 		if (status == 0)
@@ -721,7 +854,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	} else {
 		set_deadline(h, c, TRUE);
-		rc = answer(h, c, method, url, &status, &bytes);
+		rc = answer(h, c, rq, method, url, &status, &bytes);
 	}
 
 	if (h->access_log) {
@@ -814,6 +947,7 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 	    (unsigned int)opts->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    (size_t)16 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE,
 	    (unsigned int)511, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_END);

@@ -110,6 +110,12 @@ test "$(head_of /calendar.ics -H "If-Modified-Since: $lm" | status)" = 304
 ok $? "If-Modified-Since: 304"
 test "$(head_of /calendar.ics -H 'If-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT' | status)" = 200
 ok $? "If-Modified-Since in the past: 200"
+# A date later than the server's time is invalid and ignored (RFC 9110
+# §13.1.3): it is no Last-Modified this server sent.
+soon=$(LC_ALL=C date -u -d '+1 hour' '+%a, %d %b %Y %H:%M:%S GMT')
+test "$(head_of /calendar.ics -H "If-Modified-Since: $soon" | status)" = 200 &&
+	test "$(head_of /calendar.ics -H 'If-Modified-Since: Fri, 01 Jan 2100 00:00:00 GMT' | status)" = 200
+ok $? "If-Modified-Since later than now ($soon): 200"
 test "$(head_of /calendar.ics -H 'If-None-Match: "stale"' -H "If-Modified-Since: $lm" | status)" = 200
 ok $? "If-None-Match wins over If-Modified-Since"
 
@@ -266,6 +272,45 @@ for t in calendar.ics '*' 'http:calendar.ics' 'webcal://x/calendar.ics'; do
 done
 test "$(raw_status 'OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n')" = 405
 ok $? "OPTIONS *: 405"
+# refused TARGET-OR-FIELD LABEL: a request with the target TARGET (when
+# it starts with '/') or the header field FIELD gets 400, and its
+# connection is closed.
+refused()
+{
+	case $1 in
+	/*) _r="GET $1 HTTP/1.1\r\nHost: x\r\n\r\n" ;;
+	*) _r="GET /calendar.ics HTTP/1.1\r\nHost: x\r\n$1\r\n\r\n" ;;
+	esac
+	test "$(raw_answers "$_r")" = "400 closed"
+	ok $? "$2: 400, closed"
+}
+# A NUL is never part of a request line, and one in a field value, a bare
+# CR there and a field folded over two lines (obs-fold) are grounds for
+# 400 (RFC 9110 §5.5, RFC 9112 §2.2, §3, §5.2). libmicrohttpd took a NUL
+# for the end of what held it ("/calendar.ics\0junk" was served as
+# /calendar.ics, "a\0b" read as "a"), kept a bare CR, and glued a folded
+# line's text onto the field's name.
+refused '/calendar.ics\000junk' "a NUL in the target"
+refused '/calendar.ics?a\000b' "a NUL in the target's query"
+refused '/calendar.ics x' "white space in the target"
+refused '/calendar.ics\001' "a control character in the target"
+test "$(raw_status 'GET\000x /calendar.ics HTTP/1.1\r\nHost: x\r\n\r\n')" = 400 &&
+	test "$(raw_status 'GET /calendar.ics HTTP/1.1\000x\r\nHost: x\r\n\r\n')" = 400
+ok $? "a NUL in the method or the version: 400"
+refused 'X-A: a\000b\r\nConnection: close' "a NUL in a field value"
+refused 'Connection: close\r\nX-A: a\000b' "a NUL in the last field value"
+refused "If-None-Match: $etag\\000x" "a NUL after a matching ETag"
+refused 'X-A: a\rb' "a bare CR in a field value"
+refused 'X-A: a\r\n b' "a field folded with a space (obs-fold)"
+refused 'X-A: a\r\n\tb' "a field folded with a tab (obs-fold)"
+test "$(raw_status 'GET /calendar.ics HTTP/1.1\r\n Host: x\r\n\r\n')" = 400
+ok $? "white space before the first header field: 400"
+# The controls: what libmicrohttpd leaves out here is white space and
+# line ends only.
+test "$(raw_status 'GET /calendar.ics HTTP/1.1\r\nHost: x\r\nX-A:   a   \r\nX-E:\r\nX-B:b\r\n\r\n')" = 200 &&
+	test "$(raw_status '\r\nGET /calendar.ics HTTP/1.1\r\nHost: x\r\n\r\n')" = 200 &&
+	test "$(raw_status 'GET /calendar.ics?a=b&c HTTP/1.1\nHost: x\n\n')" = 200
+ok $? "white space around field values, an empty value, an empty line before the request, LF line ends: 200"
 
 # A folder's address ending in / is its index.html, as a static server
 # (nginx's index) serves it: the category pages, like the home page.
@@ -279,6 +324,11 @@ test "$(echo "$h" | status)" = 301 &&
 	test "$(echo "$h" | header Location)" = "/${page%index.html}" &&
 	test "$(head_of /category | status)" = 404
 ok $? "/${page%/index.html} without its final / is moved there (301)"
+# The query goes with it, as a static server keeps it.
+h=$(head_of "/${page%/index.html}?utm_source=x&q=%41%20b")
+test "$(echo "$h" | status)" = 301 &&
+	test "$(echo "$h" | header Location)" = "/${page%index.html}?utm_source=x&q=%41%20b"
+ok $? "the 301 to the folder keeps the query"
 
 # Methods, unknown paths, traversal.
 h=$("$CURL" -s -o /dev/null -D - -X POST -d x=1 "$base/calendar.ics" | tr -d '\r')
