@@ -574,18 +574,36 @@ on_term(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* What a new user reads first: where to look and what to subscribe to.
+ * The addresses of this server work for a preview; subscribers are given
+ * the public one ([site] url), which every link in the output names, and
+ * which is this server only when it is exactly its address, or when a web
+ * server there passes requests on to it. */
 static void
 announce(Daemon *d)
 {
 	g_autofree char *addr = evf_httpd_address(d->httpd);
+	g_autofree char *here = g_strdup_printf("http://%s/", addr);
+	gboolean loopback =
+	    g_str_has_prefix(addr, "127.") || g_str_has_prefix(addr, "[::1]:");
 
-	printf("evfeed %s: serving %s on http://%s/\n", PACKAGE_VERSION,
-	       d->cfg->output_dir, addr);
+	printf("evfeed %s: serving %s on %s%s\n", PACKAGE_VERSION,
+	       d->cfg->output_dir, here,
+	       loopback ? " (from this machine only)" : "");
 	printf("Calendar:  http://%s/calendar.ics\n", addr);
 	printf("           webcal://%s/calendar.ics\n", addr);
 	printf("Feeds:     http://%s/rss.xml\n", addr);
 	printf("           http://%s/atom.xml\n", addr);
-	printf("Public:    %scalendar.ics\n", d->cfg->url);
+	if (strcmp(d->cfg->url, here) == 0)
+		printf("Public:    the same ([site] url)\n");
+	else
+		printf(
+		    "Public:    %scalendar.ics\n"
+		    "           (from [site] url: what the calendar and the "
+		    "feeds link to and\n"
+		    "           subscribers use; point a web server there at "
+		    "this one)\n",
+		    d->cfg->url);
 	fflush(stdout);
 }
 
