@@ -114,6 +114,13 @@ test -z "$lenh" || test "$lenh" = "$len"
 ok $? "304 never claims a length of 0"
 test "$(head_of /calendar.ics -H "If-None-Match: \"other\", $etag" | status)" = 304
 ok $? "If-None-Match with a list"
+# The weak comparison (RFC 9110 §8.8.3.2, §13.1.2) and "*", which matches
+# any current representation.
+test "$(head_of /calendar.ics -H "If-None-Match: W/$etag" | status)" = 304 &&
+	test "$(head_of /calendar.ics -H 'If-None-Match: W/"other"' | status)" = 200 &&
+	test "$(head_of /calendar.ics -H 'If-None-Match: *' | status)" = 304 &&
+	test "$(head_of /nothing-here.ics -H 'If-None-Match: *' | status)" = 404
+ok $? "If-None-Match with a weak tag or *: 304 for a file that exists"
 test "$(head_of /calendar.ics -H "If-Modified-Since: $lm" | status)" = 304
 ok $? "If-Modified-Since: 304"
 test "$(head_of /calendar.ics -H 'If-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT' | status)" = 200
@@ -345,6 +352,12 @@ ok $? "POST: 405 with Allow"
 for m in PUT DELETE OPTIONS TRACE; do
 	test "$("$CURL" -s -o /dev/null -w '%{http_code}' -X $m "$base/calendar.ics")" = 405
 	ok $? "$m: 405"
+done
+# A method this server does not know at all (they are case-sensitive) is
+# not implemented (RFC 9110 §9.1): 501, not 405.
+for m in FOO get PROPFIND; do
+	test "$("$CURL" -s -o /dev/null -w '%{http_code}' -X $m "$base/calendar.ics")" = 501
+	ok $? "unknown method $m: 501"
 done
 test "$(head_of /nothing-here.ics | status)" = 404
 ok $? "unknown path: 404"
