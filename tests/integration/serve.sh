@@ -476,6 +476,33 @@ test "$(head_of /calendar.ics | status)" = 200
 ok $? "still serving"
 rm "$tmp/events/broken.md"
 
+# An event file rewritten in place, with its size and its modification
+# time as they were, as a filesystem whose timestamps have whole seconds
+# leaves them after a second save within the second: the change is heard
+# of, but the build takes the file from its cache, which src/catalog.c
+# keys on the inode, the size and the modification time. Known to fail
+# (TODO): the edit is not served until the file changes again.
+sleep 1
+stamp=$(stat -c %y "$f")
+"${PYTHON3:-/usr/bin/python3}" - "$f" <<'PY'
+import re
+import sys
+
+with open(sys.argv[1], 'r+') as fh:
+    text = fh.read()
+    new = re.sub(r'(?m)^title: .*$', lambda m: 'title: ' + 'Z' * (len(m.group(0)) - 7), text, count=1)
+    assert len(new) == len(text)
+    fh.seek(0)
+    fh.write(new)
+PY
+touch -d "$stamp" "$f"
+title_served()
+{
+	"$CURL" -s "$base/calendar.ics" | grep -q '^SUMMARY:ZZZZZZZZ'
+}
+wait_until $((3 * slow)) title_served
+ok $? "an edit in place that keeps the size and the modification time is served # TODO src/catalog.c trusts its cache"
+
 # SIGHUP reloads the configuration (a new refresh interval shows).
 sed 's/^refresh=.*/refresh=PT2H/' "$tmp/evfeed.conf" >"$tmp/conf.new" &&
 	mv "$tmp/conf.new" "$tmp/evfeed.conf"
