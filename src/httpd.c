@@ -438,18 +438,30 @@ field_list(struct MHD_Connection *c, const char *name)
  * §6.3): 400 when its Transfer-Encoding does not end in chunked (its
  * length cannot be known), when it also has a Content-Length, or in an
  * HTTP/1.0 request (either is how requests are smuggled past a proxy that
- * reads the other length); 501 for a transfer coding other than chunked.
- * libmicrohttpd lets them through: it waited until the timeout for the end
- * of a body in "chunked, gzip", and kept the connection of a request with
- * both lengths open for the next one. The refusal closes it. */
+ * reads the other length), and when Content-Length lines disagree (RFC
+ * 9110 §8.6; the same value twice is one length); 501 for a transfer
+ * coding other than chunked. libmicrohttpd lets them through: it waited
+ * until the timeout for the end of a body in "chunked, gzip", kept the
+ * connection of a request with both lengths open for the next one, and
+ * read a body by the first of two Content-Length lines, taking the rest
+ * for the next request. The refusal closes it. */
 static guint
 framing_error(struct MHD_Connection *c, const char *version)
 {
 	g_autofree char *te = field_list(c, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	g_autofree char *cl = field_list(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	g_auto(GStrv) codings = NULL;
 	gboolean chunked_last = FALSE;
 	guint chunked = 0, others = 0;
 
+	if (cl != NULL) {
+		g_auto(GStrv) lengths = g_strsplit(cl, ",", -1);
+
+		for (guint i = 1; lengths[i] != NULL; i++)
+			if (strcmp(g_strstrip(lengths[i]),
+			           g_strstrip(lengths[0])) != 0)
+				return MHD_HTTP_BAD_REQUEST;
+	}
 	if (te == NULL)
 		return 0;
 	if (has_field(c, MHD_HTTP_HEADER_CONTENT_LENGTH) ||

@@ -274,6 +274,11 @@ test "$(raw_answers 'GET /rss.xml HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chun
 ok $? "a Transfer-Encoding that does not end in chunked, or in HTTP/1.0: 400"
 test "$(raw_answers 'GET /rss.xml HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n')" = "501 closed"
 ok $? "a transfer coding other than chunked: 501"
+# libmicrohttpd read the body by the first of two Content-Length lines and
+# took the rest ("f") for the start of the next request.
+test "$(raw_answers 'GET /rss.xml HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nabcdefGET /atom.xml HTTP/1.1\r\nHost: x\r\n\r\n')" = "400 closed" &&
+	test "$(raw_answers 'GET /rss.xml HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nabcdeGET /atom.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')" = "200 200 closed"
+ok $? "two Content-Length lines that disagree: 400, closed (the same length twice: read once)"
 test "$(raw_answers 'GET /rss.xml HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\nGET /atom.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')" = "200 200 closed"
 ok $? "a chunked body alone is read and dropped, and the connection kept"
 test "$(raw_status "GET $base/calendar.ics HTTP/1.1\r\nHost: x\r\n\r\n")" = 200 &&
