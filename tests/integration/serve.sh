@@ -279,6 +279,31 @@ ok $? "a transfer coding other than chunked: 501"
 test "$(raw_answers 'GET /rss.xml HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nabcdefGET /atom.xml HTTP/1.1\r\nHost: x\r\n\r\n')" = "400 closed" &&
 	test "$(raw_answers 'GET /rss.xml HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nabcdeGET /atom.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')" = "200 200 closed"
 ok $? "two Content-Length lines that disagree: 400, closed (the same length twice: read once)"
+# A large body (none is expected) is read and dropped, never kept, and the
+# next request on the connection is answered.
+code=$("${PYTHON3:-/usr/bin/python3}" - "${base##*:}" <<'PY'
+import re
+import socket
+import sys
+
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=10)
+s.sendall(b'POST /calendar.ics HTTP/1.1\r\nHost: x\r\nContent-Length: 4000000\r\n\r\n' +
+          b'a' * 4000000 +
+          b'GET /rss.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+got = b''
+try:
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        got += b
+except OSError:
+    pass
+print(' '.join(c.decode() for c in re.findall(rb'HTTP/1\.1 (\d{3}) ', got)))
+PY
+)
+test "$code" = "405 200"
+ok $? "a 4 MB body is read and dropped, and the next request answered ($code)"
 test "$(raw_answers 'GET /rss.xml HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\nGET /atom.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')" = "200 200 closed"
 ok $? "a chunked body alone is read and dropped, and the connection kept"
 test "$(raw_status "GET $base/calendar.ics HTTP/1.1\r\nHost: x\r\n\r\n")" = 200 &&
