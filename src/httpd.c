@@ -237,9 +237,10 @@ preconditions(struct MHD_Connection *c, const EvfEntry *e, const char *etag)
 	 * is that copy. A date later than now is no Last-Modified this
 	 * server sent, and must be ignored (§13.1.3): a client that made
 	 * one up, or whose clock runs ahead, would otherwise be told that
-	 * every later version is the one it has. */
+	 * every later version is the one it has. (Unless it is the file's
+	 * own date, ahead of a clock that was set back.) */
 	date = field_date(c, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
-	if (date > g_get_real_time() / G_USEC_PER_SEC)
+	if (date > g_get_real_time() / G_USEC_PER_SEC && date > e->mtime)
 		return MHD_HTTP_OK;
 	return date >= 0 && e->mtime <= date ? MHD_HTTP_NOT_MODIFIED
 	                                     : MHD_HTTP_OK;
