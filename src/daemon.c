@@ -578,18 +578,30 @@ on_term(gpointer data)
  * The addresses of this server work for a preview; subscribers are given
  * the public one ([site] url), which every link in the output names, and
  * which is this server only when it is exactly its address, or when a web
- * server there passes requests on to it. */
+ * server there passes requests on to it. A server listening on every
+ * address (0.0.0.0, [::]) is named by the machine's name: the wildcard
+ * is no address a client can ask. */
 static void
 announce(Daemon *d)
 {
 	g_autofree char *addr = evf_httpd_address(d->httpd);
-	g_autofree char *here = g_strdup_printf("http://%s/", addr);
+	g_autofree char *here = NULL;
 	gboolean loopback =
 	    g_str_has_prefix(addr, "127.") || g_str_has_prefix(addr, "[::1]:");
+	gboolean every = g_str_has_prefix(addr, "0.0.0.0:") ||
+	                 g_str_has_prefix(addr, "[::]:");
 
+	if (every) {
+		g_autofree char *any = g_steal_pointer(&addr);
+
+		addr = g_strconcat(g_get_host_name(), strrchr(any, ':'), NULL);
+	}
+	here = g_strdup_printf("http://%s/", addr);
 	printf("evfeed %s: serving %s on %s%s\n", PACKAGE_VERSION,
 	       d->cfg->output_dir, here,
-	       loopback ? " (from this machine only)" : "");
+	       loopback ? " (from this machine only)"
+	       : every  ? " (listening on every address of this machine)"
+	                : "");
 	printf("Calendar:  http://%s/calendar.ics\n", addr);
 	printf("           webcal://%s/calendar.ics\n", addr);
 	printf("Feeds:     http://%s/rss.xml\n", addr);

@@ -711,5 +711,28 @@ PY
 grep -q '^READY=1 RELOADING=1 READY=1 STOPPING=1 exit 0$' "$tmp/notify.out"
 ok $? "sd_notify: READY, RELOADING/READY on SIGHUP, STOPPING"
 diag_file "$tmp/notify.out"
+
+# Listening on every address (0.0.0.0), the start-up lines name the
+# machine: the wildcard is no address a client can ask for. The daemon
+# runs in a network namespace of its own (unshare -n), where nothing but
+# its own loopback could reach it.
+if unshare -n true 2>/dev/null; then
+	unshare -n "$EVFEED" serve --config "$tmp/evfeed.conf" --listen 0.0.0.0:0 \
+		>"$tmp/out3" 2>"$tmp/err3" </dev/null &
+	pid=$!
+	trap 'kill -9 $pid 2>/dev/null; _tap_cleanup' EXIT
+	wait_until $((10 * slow)) grep -q '^Calendar:' "$tmp/out3"
+	name=$("${PYTHON3:-/usr/bin/python3}" -c 'import socket; print(socket.gethostname())')
+	grep -q "^Calendar:  http://$name:[0-9]*/calendar.ics\$" "$tmp/out3" &&
+		grep -q "(listening on every address of this machine)\$" "$tmp/out3" &&
+		! grep -q '0\.0\.0\.0' "$tmp/out3"
+	ok $? "listening on 0.0.0.0: the start-up lines name the machine ($name)"
+	diag_file "$tmp/out3"
+	kill -TERM $pid
+	wait $pid
+else
+	skip "listening on 0.0.0.0: the start-up lines name the machine" \
+		"unshare -n is not permitted here"
+fi
 trap _tap_cleanup EXIT
 done_testing
