@@ -19,9 +19,13 @@
  * HTTP/1.1's message rules (RFC 9112): libmicrohttpd is left lenient for
  * clients, as its documentation advises in production; an HTTP/1.1 request
  * without Host, two Host lines and a field name with white space before
- * the colon get 400 here (§3.2, §5.1). A target in absolute form, as sent to
- * proxies, is served by its path (§3.2.2): this server has one site, whatever
- * the authority says. Conditional requests follow RFC 9110 §13.2.2.
+ * the colon get 400 here (§3.2, §5.1), and so does what libmicrohttpd
+ * would read otherwise than a proxy in front of it: a NUL in the request
+ * line or a field value, a bare CR, a folded field, white space in the
+ * target, two lengths for one body (request_intact, framing_error). A
+ * target in absolute form, as sent to proxies, is served by its path
+ * (§3.2.2): this server has one site, whatever the authority says.
+ * Conditional requests follow RFC 9110 §13.2.2.
  */
 #include "autoconf.h"
 #include "httpd.h"
