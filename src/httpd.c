@@ -619,19 +619,6 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const Request *rq,
 
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
-		/* RFC 9110 §9.1, §15.5.6, §15.6.2: a method that is known
-		 * but not allowed here, 405 with Allow; one that is not
-		 * known (methods are case-sensitive), 501. */
-		static const char *const known[] = { "POST",    "PUT",
-			                             "DELETE",  "CONNECT",
-			                             "OPTIONS", "TRACE",
-			                             "PATCH",   NULL };
-
-		if (!g_strv_contains(known, method)) {
-			*status = MHD_HTTP_NOT_IMPLEMENTED;
-			return MHD_queue_response(c, *status,
-			                          h->not_implemented);
-		}
 		*status = MHD_HTTP_METHOD_NOT_ALLOWED;
 		return MHD_queue_response(c, *status, h->not_allowed);
 	}
