@@ -19,6 +19,7 @@
 #include "util.h"
 
 #include <libical/ical.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1755,13 +1756,72 @@ read_published(Ctx *c, const Node *n, EvfEvent *ev)
 		          "report as implausible");
 }
 
+/* The digits a coordinate may have: three before the point (180), and
+ * after it as many as a map's "copy coordinates" gives (a double's
+ * shortest form, up to 17 significant digits); more say a slip of the
+ * keyboard, not a place. */
+#define GEO_MAX_INT_DIGITS     3
+#define GEO_MAX_DECIMAL_DIGITS 17
+
+/* (transfer full) (nullable): why @s is no coordinate, or NULL with its
+ * value in *@out. A coordinate is written as RFC 5545 writes GEO's floats
+ * (3.3.8): an optional sign, digits, and an optional point with digits
+ * after it, with spaces around it allowed. strtod() alone would also take
+ * hexadecimal ('0x10'), exponents ('1e1'), 'inf' and 'nan', which are no
+ * one's way of giving a place, and every calendar client reads GEO in
+ * RFC 5545's form only. */
+static char *
+geo_number(const char *s, double *out)
+{
+	static GRegex *form;
+	g_autoptr(GMatchInfo) m = NULL;
+	g_autofree char *whole = NULL, *decimals = NULL;
+	g_autofree char *shown = evf_text_oneline(s);
+
+	if (!g_regex_match(evf_regex_once(&form,
+	                                  "^[ \\t]*[+-]?([0-9]+)"
+	                                  "(?:\\.([0-9]+))?[ \\t]*$",
+	                                  0),
+	                   s, 0, &m)) {
+		gunichar space = 0;
+
+		/* '46.05,\u00a014.51', as a word processor writes it */
+		for (const char *p = s; *p != '\0' && space == 0;
+		     p = g_utf8_next_char(p))
+			if ((guchar)*p >= 0x80 &&
+			    g_unichar_isspace(g_utf8_get_char(p)))
+				space = g_utf8_get_char(p);
+		if (space != 0)
+			return g_strdup_printf("'%s' holds a no-break or other "
+			                       "space (U+%04X): type an "
+			                       "ordinary space",
+			                       g_strstrip(shown), space);
+		return g_strdup_printf("'%s' is not a number in decimal "
+		                       "degrees (digits, with an optional "
+		                       "sign and decimal point, such as "
+		                       "46.05 or -0.5)",
+		                       g_strstrip(shown));
+	}
+	whole = g_match_info_fetch(m, 1);
+	decimals = g_match_info_fetch(m, 2);
+	if (strlen(whole) > GEO_MAX_INT_DIGITS ||
+	    (decimals != NULL && strlen(decimals) > GEO_MAX_DECIMAL_DIGITS))
+		return g_strdup_printf("'%s' has too many digits (at most %d "
+		                       "before the decimal point and %d after "
+		                       "it)",
+		                       g_strstrip(shown), GEO_MAX_INT_DIGITS,
+		                       GEO_MAX_DECIMAL_DIGITS);
+	*out = g_ascii_strtod(s, NULL);
+	return NULL;
+}
+
 static void
 read_geo(Ctx *c, const Node *n, EvfEvent *ev)
 {
 	g_autofree char *s = NULL;
+	g_autofree char *why = NULL;
 	g_auto(GStrv) parts = NULL;
-	double lat, lon;
-	char *end1 = NULL, *end2 = NULL;
+	double lat = 0, lon = 0;
 
 	/* A list is one of geo's forms: any other than two numbers is
 	 * refused as a wrong position, not as a list. */
@@ -1773,25 +1833,45 @@ read_geo(Ctx *c, const Node *n, EvfEvent *ev)
 		const Node *a = g_ptr_array_index(n->items, 0);
 		const Node *b = g_ptr_array_index(n->items, 1);
 
-		if (a->kind == NODE_SCALAR && b->kind == NODE_SCALAR)
+		if (a->kind == NODE_SCALAR && b->kind == NODE_SCALAR &&
+		    strchr(a->value, ',') == NULL &&
+		    strchr(b->value, ',') == NULL)
 			s = g_strdup_printf("%s,%s", a->value, b->value);
 	}
 	parts = s != NULL ? g_strsplit(s, ",", -1) : NULL;
-	if (parts != NULL && g_strv_length(parts) == 2) {
-		lat = g_ascii_strtod(g_strstrip(parts[0]), &end1);
-		lon = g_ascii_strtod(g_strstrip(parts[1]), &end2);
-		if (end1 != parts[0] && *end1 == '\0' && end2 != parts[1] &&
-		    *end2 == '\0' && lat >= -90 && lat <= 90 && lon >= -180 &&
-		    lon <= 180) {
-			ev->has_geo = TRUE;
-			ev->lat = lat;
-			ev->lon = lon;
-			return;
-		}
+	if (parts == NULL || g_strv_length(parts) != 2) {
+		ctx_error(c, n,
+		          "geo: expected 'latitude, longitude' in degrees, "
+		          "such as '46.05, 14.51'%s",
+		          s != NULL && strchr(s, ',') == NULL &&
+		                  strchr(s, ';') != NULL
+		              ? " (separate the two with a comma)"
+		              : "");
+		return;
 	}
-	ctx_error(c, n,
-	          "geo: expected 'latitude, longitude' in degrees, "
-	          "such as '46.05, 14.51'");
+	if ((why = geo_number(parts[0], &lat)) != NULL ||
+	    (why = geo_number(parts[1], &lon)) != NULL) {
+		ctx_error(c, n, "geo: %s", why);
+		return;
+	}
+	if (lat < -90 || lat > 90 || lon < -180 || lon > 180) {
+		gboolean bad_lat = lat < -90 || lat > 90;
+
+		ctx_error(c, n, "geo: %s %s is out of range (%s)%s",
+		          bad_lat ? "latitude" : "longitude",
+		          g_strstrip(bad_lat ? parts[0] : parts[1]),
+		          bad_lat ? "-90 to 90" : "-180 to 180",
+		          fabs(lon) <= 90 && fabs(lat) <= 180
+		              ? ": the latitude comes first"
+		              : "");
+		return;
+	}
+	ev->has_geo = TRUE;
+	/* to the six decimals (about 0.1 m) that the calendars carry
+	 * (libical writes six), so that every output gives the same place;
+	 * + 0.0 makes a -0 0 */
+	ev->lat = round(lat * 1e6) / 1e6 + 0.0;
+	ev->lon = round(lon * 1e6) / 1e6 + 0.0;
 }
 
 static void

@@ -6,6 +6,7 @@
 #include "autoconf.h"
 
 #include <glib.h>
+#include <math.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <time.h>
@@ -3112,6 +3113,89 @@ test_error_bad_values(void)
 	             4, 6, "uid:");
 }
 
+/* geo in RFC 5545's form of a float (3.3.8): what strtod() reads besides
+ * (hexadecimal, exponents, inf and nan), an absurd number of digits and a
+ * place out of range are refused, each with why; spaces around the
+ * numbers are fine; the place is kept to the six decimals calendars
+ * carry, so that every output gives the same. */
+static void
+test_geo_forms(void)
+{
+	static const struct {
+		const char *geo;
+		double lat, lon;
+	} good[] = {
+		{ "\"46.05, 14.51\"", 46.05, 14.51 },
+		{ "\" 45 ,  15 \"", 45, 15 },
+		{ "\"+45,-15\"", 45, -15 },
+		{ "[46.05, \"14.51\"]", 46.05, 14.51 },
+		{ "\"-90, 180\"", -90, 180 },
+		{ "\"46.056946561047856, 14.505751493845474\"", 46.056947,
+		  14.505751 },
+	};
+	static const struct {
+		const char *geo;
+		const char *needle;
+	} bad[] = {
+		{ "\"0x10, 5\"", "geo: '0x10' is not a number in decimal" },
+		{ "[0x10, 5]", "geo: '0x10' is not a number in decimal" },
+		{ "\"1e1, 5\"", "geo: '1e1' is not a number" },
+		{ "[1e1, 5]", "geo: '1e1' is not a number" },
+		{ "\"inf, nan\"", "geo: 'inf' is not a number" },
+		{ "[.inf, .nan]", "geo: '.inf' is not a number" },
+		{ "\"5, nan\"", "geo: 'nan' is not a number" },
+		{ "\".5, 5\"", "geo: '.5' is not a number" },
+		{ "\"5., 5\"", "geo: '5.' is not a number" },
+		{ "\"45,15,3\"", "geo: expected 'latitude, longitude'" },
+		{ "\"45;15\"", "(separate the two with a comma)" },
+		{ "\"91, 5\"", "geo: latitude 91 is out of range (-90 to 90): "
+		               "the latitude comes first" },
+		{ "\"5, -180.5\"", "geo: longitude -180.5 is out of range "
+		                   "(-180 to 180)" },
+		{ "\"0000045, 15\"", "geo: '0000045' has too many digits" },
+		{ "\"45.123456789012345678, 15\"",
+		  "geo: '45.123456789012345678' has too many digits" },
+		{ "\"45,\\u00a015\"", "(U+00A0): type an ordinary space" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(good); i++) {
+		g_autofree char *text = g_strdup_printf("---\n"
+		                                        "title: Workshop\n"
+		                                        "start: 2018-05-22\n"
+		                                        "geo: %s\n"
+		                                        "---\n",
+		                                        good[i].geo);
+		g_autoptr(EvfEvent) ev = parse_ok(text);
+
+		g_test_message("geo: %s", good[i].geo);
+		g_assert_true(ev->has_geo);
+		g_assert_cmpfloat(ev->lat, ==, good[i].lat);
+		g_assert_cmpfloat(ev->lon, ==, good[i].lon);
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autofree char *text = g_strdup_printf("---\n"
+		                                        "title: Workshop\n"
+		                                        "start: 2018-05-22\n"
+		                                        "geo: %s\n"
+		                                        "---\n",
+		                                        bad[i].geo);
+
+		g_test_message("geo: %s", bad[i].geo);
+		assert_error(text, 4, 6, bad[i].needle);
+	}
+	/* -0 is 0: no calendar shows a place at -0.000000 */
+	{
+		g_autoptr(EvfEvent) ev = parse_ok("---\n"
+		                                  "title: Workshop\n"
+		                                  "start: 2018-05-22\n"
+		                                  "geo: \"-0, -0.0000001\"\n"
+		                                  "---\n");
+
+		g_assert_false(signbit(ev->lat));
+		g_assert_false(signbit(ev->lon));
+	}
+}
+
 static gint
 diag_cmp_position(gconstpointer a, gconstpointer b)
 {
@@ -3379,6 +3463,7 @@ main(int argc, char **argv)
 
 	g_test_add_func("/eventfile/valid/full-event", test_valid_full_event);
 	g_test_add_func("/eventfile/valid/minimal", test_valid_minimal);
+	g_test_add_func("/eventfile/geo/forms", test_geo_forms);
 	g_test_add_func("/eventfile/valid/block-lists", test_valid_block_lists);
 	g_test_add_func("/eventfile/valid/many-categories",
 	                test_valid_many_categories);
