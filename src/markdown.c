@@ -143,6 +143,26 @@ clean_literal(cmark_node *node)
 		cmark_node_set_literal(node, clean);
 }
 
+char *
+evf_markdown_link(const char *uri)
+{
+	g_autoptr(GUri) u = NULL;
+	g_autofree char *host = NULL;
+	const char *h;
+
+	g_return_val_if_fail(uri != NULL, NULL);
+	u = g_uri_parse(uri, G_URI_FLAGS_ENCODED, NULL);
+	if (u == NULL || (h = g_uri_get_host(u)) == NULL)
+		return g_strdup(uri);
+	host = g_ascii_strdown(h, -1);
+	if (strcmp(host, h) == 0)
+		return g_strdup(uri);
+	return g_uri_join(G_URI_FLAGS_ENCODED, g_uri_get_scheme(u),
+	                  g_uri_get_userinfo(u), host, g_uri_get_port(u),
+	                  g_uri_get_path(u), g_uri_get_query(u),
+	                  g_uri_get_fragment(u));
+}
+
 /* Removes raw HTML, makes links absolute, drops unsafe ones, makes texts
  * valid (clean_literal), and makes headings h4 to h6 (# is h4, ## h5, the
  * rest h6): on the page a description stands under its event's h3, and a
@@ -170,6 +190,8 @@ tidy(cmark_node *doc, const char *base_url)
 			const char *url = cmark_node_get_url(node);
 			g_autofree char *safe =
 			    url ? evf_html_safe_url(url, base_url) : NULL;
+			g_autofree char *link =
+			    safe ? evf_markdown_link(safe) : NULL;
 
 			const char *title = cmark_node_get_title(node);
 
@@ -178,7 +200,7 @@ tidy(cmark_node *doc, const char *base_url)
 				                                        : drop,
 				                node);
 			else
-				cmark_node_set_url(node, safe);
+				cmark_node_set_url(node, link);
 			/* a title's references are decoded too */
 			if (safe != NULL && title != NULL && title[0] != '\0') {
 				g_autofree char *clean = clean_text(title);
@@ -205,13 +227,46 @@ tidy(cmark_node *doc, const char *base_url)
 		cmark_node_free(g_ptr_array_index(drop, i - 1));
 }
 
+/* Whether the text @text of a link shows its target @url (made by tidy())
+ * already: it is the target, or the target without its scheme, as the
+ * autolink extension finds one ("www.example.org" for
+ * "http://www.example.org", an e-mail address for "mailto:" and the
+ * address); and either of them as written before tidy() made the host
+ * lower case (<HTTP://Example.ORG/x>). */
+static gboolean
+shows_target(const char *text, const char *url)
+{
+	static const char *const schemes[] = { "mailto:", "http://",
+		                               "https://" };
+	const char *bare = url;
+
+	for (guint k = 0; k < G_N_ELEMENTS(schemes); k++)
+		if (g_str_has_prefix(url, schemes[k]))
+			bare = url + strlen(schemes[k]);
+	if (strcmp(text, url) == 0 || strcmp(text, bare) == 0)
+		return TRUE;
+	/* (parsed only where the case alone differs: a text may have
+	 * thousands of links) */
+	if (g_ascii_strcasecmp(text, url) != 0 &&
+	    g_ascii_strcasecmp(text, bare) != 0)
+		return FALSE;
+	for (guint k = 0; k <= G_N_ELEMENTS(schemes); k++) {
+		g_autofree char *written =
+		    k == 0 ? g_strdup(text)
+		           : g_strconcat(schemes[k - 1], text, NULL);
+		g_autofree char *safe = evf_html_safe_url(written, NULL);
+		g_autofree char *link = safe ? evf_markdown_link(safe) : NULL;
+
+		if (link != NULL && strcmp(link, url) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* For the plain text, writes each link's target after its text, unless
- * the text already is the target (autolinks). The autolink extension
- * links "www.example.org" to "http://www.example.org" and an e-mail
- * address to "mailto:" and the address, so a text equal to the target
- * without its scheme is an autolink too: writing the target after it
- * would add an address that an import of the calendar turns into one
- * more link, each build and import again. */
+ * the text already is the target (autolinks, shows_target): writing the
+ * target after it would add an address that an import of the calendar
+ * turns into one more link, each build and import again. */
 static void
 show_link_targets(cmark_node *doc)
 {
@@ -232,22 +287,18 @@ show_link_targets(cmark_node *doc)
 		const char *url = cmark_node_get_url(link);
 		cmark_node *first = cmark_node_first_child(link);
 		const char *text = first ? cmark_node_get_literal(first) : NULL;
-		static const char *const schemes[] = { "mailto:", "http://",
-			                               "https://" };
-		const char *bare = url;
 		g_autofree char *label = NULL;
 		cmark_node *node;
 
-		for (guint k = 0; k < G_N_ELEMENTS(schemes); k++)
-			if (g_str_has_prefix(url, schemes[k]))
-				bare = url + strlen(schemes[k]);
 		if (text != NULL && cmark_node_next(first) == NULL &&
-		    (strcmp(text, url) == 0 || strcmp(text, bare) == 0))
+		    shows_target(text, url))
 			continue;
 		/* A web address keeps its scheme after the text; a mail
 		 * address is shown as mail clients show it. */
-		label = g_strdup_printf(
-		    " <%s>", g_str_has_prefix(url, "mailto:") ? bare : url);
+		label =
+		    g_strdup_printf(" <%s>", g_str_has_prefix(url, "mailto:")
+		                                 ? url + strlen("mailto:")
+		                                 : url);
 		node = cmark_node_new(CMARK_NODE_TEXT);
 		cmark_node_set_literal(node, label);
 		cmark_node_insert_after(link, node);

@@ -551,6 +551,33 @@ test_url_iri(void)
 	                "https://xn--bcher-kva.example/s%C3%A9ance?q=%20");
 }
 
+/* A link's host is case-insensitive: url and image are published with it
+ * in lower case, as the description's links and an IDNA host are; the
+ * rest keeps its case. */
+static void
+test_url_host_case(void)
+{
+	g_autoptr(EvfEvent) ev = parse_ok(
+	    "---\n"
+	    "title: Workshop\n"
+	    "start: 2018-05-22\n"
+	    "url: HTTPS://Example.ORG/Path/Page?Q=A#Frag\n"
+	    "image: https://Images.Example.ORG:8443/Pic.PNG\n"
+	    "---\n"
+	    "See [the page](https://EXAMPLE.org/Path/Page?Q=A#Frag).\n");
+
+	if (ev == NULL)
+		return;
+	g_assert_cmpstr(ev->url, ==, "https://example.org/Path/Page?Q=A#Frag");
+	g_assert_cmpstr(ev->image, ==,
+	                "https://images.example.org:8443/Pic.PNG");
+	g_assert_nonnull(
+	    strstr(ev->description_html,
+	           "href=\"https://example.org/Path/Page?Q=A#Frag\""));
+	g_assert_nonnull(strstr(ev->description_text,
+	                        "<https://example.org/Path/Page?Q=A#Frag>"));
+}
+
 /* UTC, named as the zone: UTC instants, without a zone to define. */
 static void
 test_dates_timezone_utc(void)
@@ -3487,6 +3514,7 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/text/plain-text-tags",
 	                test_plain_text_tags);
 	g_test_add_func("/eventfile/text/url-iri", test_url_iri);
+	g_test_add_func("/eventfile/text/url-host-case", test_url_host_case);
 	g_test_add_func("/eventfile/dates/utc-z", test_dates_utc_z);
 	g_test_add_func("/eventfile/dates/utc-offset", test_dates_utc_offset);
 	g_test_add_func("/eventfile/dates/utc-offset-shown",

@@ -263,6 +263,72 @@ test_render_autolinks(void)
 	g_assert_false(contains(r.text, "<http://www.example.com>"));
 }
 
+/* A host is case-insensitive (RFC 3986 6.2.2.1): every link is published
+ * with its host in lower case, however written, as the event file's url
+ * is; the path, query and fragment keep theirs. A text that is its
+ * target but for that case is not followed by the target again. */
+static void
+test_render_link_host_case(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render(
+	    "[Inline](https://Example.ORG/Path/A?Q=B#C), "
+	    "angle <HTTP://Example.ORG/Auto>, bare https://Example.ORG/Bare "
+	    "and www.Example.ORG/Www, [ref][r], [port](https://Ex.ORG:8443/P) "
+	    "![Pic](HTTPS://Img.Example.ORG/Pic.PNG), "
+	    "mail <Info@Example.ORG>.\n\n"
+	    "[r]: https://Ref.Example.ORG/R\n",
+	    BASE, &r);
+	g_assert_true(
+	    contains(r.html, "href=\"https://example.org/Path/A?Q=B#C\""));
+	g_assert_true(contains(r.html, "href=\"http://example.org/Auto\""));
+	g_assert_true(contains(r.html, "href=\"https://example.org/Bare\""));
+	g_assert_true(contains(r.html, "href=\"http://www.example.org/Www\""));
+	g_assert_true(contains(r.html, "href=\"https://ref.example.org/R\""));
+	g_assert_true(contains(r.html, "href=\"https://ex.org:8443/P\""));
+	g_assert_true(
+	    contains(r.html, "src=\"https://img.example.org/Pic.PNG\""));
+	/* an address's local part is the mailbox's own */
+	g_assert_true(contains(r.html, "href=\"mailto:Info@Example.ORG\""));
+	g_assert_false(g_regex_match_simple(
+	    "(href|src)=\"[a-z]+://[^/\"]*[A-Z]", r.html, 0, 0));
+	g_assert_true(
+	    contains(r.text, "Inline <https://example.org/Path/A?Q=B#C>"));
+	g_assert_true(contains(r.text, "ref <https://ref.example.org/R>"));
+	g_assert_true(contains(r.text, "port <https://ex.org:8443/P>"));
+	/* the text shows the target, in the case it was written */
+	g_assert_true(contains(r.text, "angle HTTP://Example.ORG/Auto, bare"));
+	g_assert_true(contains(r.text, "bare https://Example.ORG/Bare and"));
+	g_assert_true(contains(r.text, "and www.Example.ORG/Www, "));
+	g_assert_true(contains(r.text, "mail Info@Example.ORG."));
+	g_assert_cmpuint(count(r.text, "<"), ==, 3);
+}
+
+static void
+test_link_normal(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "https://Events.EXAMPLE.org/Path?Q=A#F",
+		  "https://events.example.org/Path?Q=A#F" },
+		{ "https://events.example.org/Path",
+		  "https://events.example.org/Path" },
+		{ "http://User:Pw@Ex.ORG:8080/%C3%BC",
+		  "http://User:Pw@ex.org:8080/%C3%BC" },
+		{ "http://[2001:DB8::1]/X", "http://[2001:db8::1]/X" },
+		{ "mailto:Info@Example.ORG", "mailto:Info@Example.ORG" },
+		{ "not a uri", "not a uri" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *link = evf_markdown_link(cases[i].in);
+
+		g_assert_cmpstr(link, ==, cases[i].out);
+	}
+}
+
 static void
 test_render_tables(void)
 {
@@ -1349,6 +1415,9 @@ main(int argc, char **argv)
 	g_test_add_func("/markdown/render/unsafe-image-with-html",
 	                test_render_unsafe_image_with_html);
 	g_test_add_func("/markdown/render/autolinks", test_render_autolinks);
+	g_test_add_func("/markdown/render/link-host-case",
+	                test_render_link_host_case);
+	g_test_add_func("/markdown/link-normal", test_link_normal);
 	g_test_add_func("/markdown/render/tables", test_render_tables);
 	g_test_add_func("/markdown/render/headings-demoted",
 	                test_render_headings_demoted);
