@@ -319,6 +319,7 @@ next_event(Reader *r, yaml_event_t *ev)
 		g_autofree char *text = NULL;
 		g_autofree char *hint = NULL;
 		guint line, col, at_line, at_col, open_line;
+		gboolean escape;
 
 		/* A '[' or '{' left open is found lines later, where the
 		 * next key is: the message says where it opened, as a
@@ -340,7 +341,10 @@ next_event(Reader *r, yaml_event_t *ev)
 		 * compiler does, not at the end of the front matter; so is
 		 * a key without its ':' (found on the next line) and an
 		 * alias or anchor without a name. */
-		if (context != NULL &&
+		escape = r->parser.problem != NULL &&
+		         (strstr(r->parser.problem, "escape") != NULL ||
+		          strstr(r->parser.problem, "hexdecimal") != NULL);
+		if (context != NULL && !escape &&
 		    (strstr(context, "quoted scalar") != NULL ||
 		     strstr(context, "simple key") != NULL ||
 		     strstr(context, "an alias") != NULL ||
@@ -358,6 +362,35 @@ next_event(Reader *r, yaml_event_t *ev)
 			    "with '%c' on that line",
 			    seq ? '[' : '{', open_line,
 			    seq ? "list" : "mapping", seq ? ']' : '}');
+		} else if (escape) {
+			/* "C:\Users", "AI\ML", "\ud800": the quote is
+			 * closed, and libyaml stops a few characters past the
+			 * backslash that begins the escape: the message points
+			 * at that one. */
+			const char *p = text, *slash = NULL;
+			guint slash_col = 0;
+			g_autofree char *shown = NULL;
+
+			for (guint i = 1; i <= col && *p != '\0';
+			     i++, p = g_utf8_next_char(p))
+				if (*p == '\\') {
+					slash = p;
+					slash_col = i;
+				}
+			if (slash != NULL) {
+				at.index -= col - slash_col;
+				at.column -= col - slash_col;
+				shown = g_strndup(
+				    slash, g_utf8_next_char(slash + 1) - slash);
+			}
+			hint = g_strdup_printf(
+			    "in double quotes a backslash begins an escape "
+			    "(such as \\n or \\u00e9), and %s%s%s is none, or "
+			    "names no character: write a backslash as \\\\, "
+			    "or put the value in single quotes",
+			    shown != NULL ? "'" : "",
+			    shown != NULL ? shown : "this one",
+			    shown != NULL ? "'" : "");
 		} else if (context != NULL &&
 		           strstr(context, "quoted scalar") != NULL)
 			hint = g_strdup("the quote that opens here is not "

@@ -3223,6 +3223,44 @@ test_geo_forms(void)
 	}
 }
 
+/* A backslash in double quotes that begins no escape, or one of no
+ * character ("C:\Users", "AI\ML", "\ud800"): the quote is closed, so the
+ * error is the escape's, at its backslash, not an unclosed quote. */
+static void
+test_error_bad_escape(void)
+{
+	assert_error("---\n"
+	             "title: \"C:\\Users\\x\"\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             2, 11, "and '\\U' is none, or names no character");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "location: \"AI\\ML lab\"\n"
+	             "---\n",
+	             4, 14, "and '\\M' is none");
+	assert_error("---\n"
+	             "title: \"\\\\ lone \\ud800 s\"\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             2, 17,
+	             "and '\\u' is none, or names no character: "
+	             "write a backslash as \\\\, or put the value in "
+	             "single quotes");
+	assert_error("---\n"
+	             "title: \"big \\U00110000\"\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             2, 13, "'\\U' is none");
+	/* an unclosed one is still said so, where it opens */
+	assert_error("---\n"
+	             "title: \"open\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             2, 8, "the quote that opens here is not closed");
+}
+
 static gint
 diag_cmp_position(gconstpointer a, gconstpointer b)
 {
@@ -3603,6 +3641,7 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/rrule/never-occurs",
 	                test_error_rrule_never_occurs);
 	g_test_add_func("/eventfile/errors/blank-text", test_error_blank_text);
+	g_test_add_func("/eventfile/errors/bad-escape", test_error_bad_escape);
 	g_test_add_func("/eventfile/rrule/in-words", test_repeats_in_words);
 	g_test_add_func("/eventfile/rrule/meets-change",
 	                test_error_rrule_meets_change);
