@@ -4,6 +4,7 @@
  * would leave an "omitted" comment, so the nodes are removed instead, and
  * the HTML goes through the allowlist of html.c as a second wall.
  */
+#define _GNU_SOURCE /* strcasestr */
 #include "autoconf.h"
 #include "markdown.h"
 
@@ -163,6 +164,53 @@ evf_markdown_link(const char *uri)
 	                  g_uri_get_fragment(u));
 }
 
+/* (transfer full) (nullable): the address that a link or image written
+ * as @url goes to (absolute, evf_html_safe_url(), with its host in lower
+ * case, evf_markdown_link()); NULL for none to publish. Besides what
+ * evf_html_safe_url() refuses: a relative reference whose first segment
+ * holds ':' is no URI reference (RFC 3986 4.2: it would read as a
+ * scheme), and GLib's decoding of '%6Aavascript:x' made it a page under
+ * the site's address with "javascript:" in it; and no address with
+ * "javascript:" anywhere in it is published, which filters, mail clients
+ * and readers take for script wherever it stands. */
+static char *
+link_target(const char *url, const char *base_url)
+{
+	static GRegex *scheme;
+	g_autofree char *safe = NULL;
+	gsize first = strcspn(url, "/?#");
+
+	if (!g_regex_match(
+	        evf_regex_once(&scheme, "^[A-Za-z][A-Za-z0-9+.-]*:", 0), url, 0,
+	        NULL) &&
+	    memchr(url, ':', first) != NULL)
+		return NULL;
+	safe = evf_html_safe_url(url, base_url);
+	if (safe == NULL || strcasestr(safe, "javascript:") != NULL)
+		return NULL;
+	return evf_markdown_link(safe);
+}
+
+/* Whether the paragraph @para shows nothing: its raw HTML dropped, it
+ * would be an empty <p></p> on the page and in the feeds. */
+static gboolean
+is_blank_paragraph(cmark_node *para)
+{
+	for (cmark_node *c = cmark_node_first_child(para); c != NULL;
+	     c = cmark_node_next(c)) {
+		cmark_node_type t = cmark_node_get_type(c);
+		const char *literal = cmark_node_get_literal(c);
+
+		if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+			continue;
+		if (t == CMARK_NODE_TEXT && literal != NULL &&
+		    literal[strspn(literal, " \t\n")] == '\0')
+			continue;
+		return FALSE;
+	}
+	return TRUE;
+}
+
 /* Removes raw HTML, makes links absolute, drops unsafe ones, makes texts
  * valid (clean_literal), and makes headings h4 to h6 (# is h4, ## h5, the
  * rest h6): on the page a description stands under its event's h3, and a
@@ -188,21 +236,19 @@ tidy(cmark_node *doc, const char *base_url)
 		} else if (type == CMARK_NODE_LINK ||
 		           type == CMARK_NODE_IMAGE) {
 			const char *url = cmark_node_get_url(node);
-			g_autofree char *safe =
-			    url ? evf_html_safe_url(url, base_url) : NULL;
 			g_autofree char *link =
-			    safe ? evf_markdown_link(safe) : NULL;
+			    url ? link_target(url, base_url) : NULL;
 
 			const char *title = cmark_node_get_title(node);
 
-			if (safe == NULL)
+			if (link == NULL)
 				g_ptr_array_add(type == CMARK_NODE_LINK ? strip
 				                                        : drop,
 				                node);
 			else
 				cmark_node_set_url(node, link);
 			/* a title's references are decoded too */
-			if (safe != NULL && title != NULL && title[0] != '\0') {
+			if (link != NULL && title != NULL && title[0] != '\0') {
 				g_autofree char *clean = clean_text(title);
 
 				if (strcmp(clean, title) != 0)
@@ -223,8 +269,18 @@ tidy(cmark_node *doc, const char *base_url)
 	/* Last entered first: a dropped node inside a dropped image (raw
 	 * HTML in its alt text) goes before the image frees it with its
 	 * subtree. */
-	for (guint i = drop->len; i > 0; i--)
-		cmark_node_free(g_ptr_array_index(drop, i - 1));
+	for (guint i = drop->len; i > 0; i--) {
+		cmark_node *node = g_ptr_array_index(drop, i - 1);
+		cmark_node *parent = cmark_node_parent(node);
+
+		cmark_node_free(node);
+		/* (a paragraph is never dropped itself, and one emptied
+		 * holds no other node to drop) */
+		if (parent != NULL &&
+		    cmark_node_get_type(parent) == CMARK_NODE_PARAGRAPH &&
+		    is_blank_paragraph(parent))
+			cmark_node_free(parent);
+	}
 }
 
 /* Whether the text @text of a link shows its target @url (made by tidy())
@@ -392,7 +448,21 @@ evf_markdown_render(const char *markdown, const char *base_url, char **html,
 
 	show_link_targets(doc);
 	raw = cmark_render_plaintext(doc, options, 0);
-	*text = g_strstrip(evf_text_sanitize(raw, -1));
+	/* Blank lines around it go, but not the indentation of its first
+	 * line: cmark writes a list's items each indented alike ("  - "),
+	 * and without the first one's a calendar showed every other item
+	 * as one level deeper. */
+	{
+		g_autofree char *clean = evf_text_sanitize(raw, -1);
+		const char *first = clean;
+
+		for (const char *q = clean; g_ascii_isspace(*q); q++)
+			if (*q == '\n')
+				first = q + 1;
+		if (first[strspn(first, " \t")] == '\0')
+			first = "";
+		*text = g_strchomp(g_strdup(first));
+	}
 	free(raw);
 	return 0;
 }

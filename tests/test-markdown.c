@@ -329,6 +329,63 @@ test_link_normal(void)
 	}
 }
 
+/* No address with "javascript:" in it is published, however it is
+ * spelled: '%6Aavascript:' is no URI reference (a first segment with ':'),
+ * which GLib decoded into a page of the site named "javascript:…"; and one
+ * in a query or path goes too. Other links with ':' stay. */
+static void
+test_render_javascript_anywhere(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("[a](%6Aavascript:alert(1)) [b](./javascript:alert(2)) "
+	       "[c](?next=JavaScript:alert(3)) "
+	       "![d](https://e.example/x?javascript:alert(4)) "
+	       "[e](https://e.example/a:b) [f](a/b:c) [g](mailto:x@e.example)",
+	       BASE, &r);
+	assert_absent(&r, "javascript");
+	assert_absent(&r, "alert");
+	g_assert_true(
+	    contains(r.html, "<a href=\"https://e.example/a:b\">e</a>"));
+	g_assert_true(
+	    contains(r.html, "href=\"https://events.example.org/a/b:c\""));
+	g_assert_true(contains(r.html, "href=\"mailto:x@e.example\""));
+	/* the texts of the links stay, the image goes */
+	g_assert_true(contains(r.text, "a b c "));
+	g_assert_false(contains(r.html, "<img"));
+}
+
+/* A paragraph of raw HTML alone, dropped, leaves no empty <p></p>. */
+static void
+test_render_no_empty_paragraph(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("Before.\n\n"
+	       "<object data=\"x\"></object><embed src=x>\n\n"
+	       "<span onclick=\"x()\"></span>\n<b></b>\n\n"
+	       "After <b>bold</b>.\n",
+	       BASE, &r);
+	g_assert_cmpstr(r.html, ==, "<p>Before.</p>\n<p>After bold.</p>");
+	g_assert_cmpstr(r.text, ==, "Before.\n\nAfter bold.");
+}
+
+/* The plain text of a list that opens the description: cmark writes every
+ * item indented alike, and the first one keeps its indentation, so that a
+ * calendar does not show the others one level deeper. */
+static void
+test_render_list_text(void)
+{
+	g_auto(Rendered) r = { 0 };
+	g_auto(Rendered) p = { 0 };
+
+	render("- one\n- two\n  - nested\n- three\n", BASE, &r);
+	g_assert_cmpstr(r.text, ==,
+	                "  - one\n  - two\n      - nested\n  - three");
+	render("\n\nPara\n\n- one\n- two\n\n", BASE, &p);
+	g_assert_cmpstr(p.text, ==, "Para\n\n  - one\n  - two");
+}
+
 static void
 test_render_tables(void)
 {
@@ -1418,6 +1475,11 @@ main(int argc, char **argv)
 	g_test_add_func("/markdown/render/link-host-case",
 	                test_render_link_host_case);
 	g_test_add_func("/markdown/link-normal", test_link_normal);
+	g_test_add_func("/markdown/render/javascript-anywhere",
+	                test_render_javascript_anywhere);
+	g_test_add_func("/markdown/render/no-empty-paragraph",
+	                test_render_no_empty_paragraph);
+	g_test_add_func("/markdown/render/list-text", test_render_list_text);
 	g_test_add_func("/markdown/render/tables", test_render_tables);
 	g_test_add_func("/markdown/render/headings-demoted",
 	                test_render_headings_demoted);
