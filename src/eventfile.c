@@ -851,6 +851,15 @@ want_url(Ctx *c, const char *key, const Node *n)
 		          key, s, how != NULL ? how : "");
 		return NULL;
 	}
+	/* as the description's links (markdown.c): filters and readers
+	 * take it for script wherever it stands */
+	if (strcasestr(s, "javascript:") != NULL) {
+		ctx_error(c, n,
+		          "%s: an address with 'javascript:' in it is not "
+		          "published: '%s'",
+		          key, s);
+		return NULL;
+	}
 	/* A link with non-ASCII characters in it (an IRI) is written as
 	 * the URI it stands for, with its host in lower case as the
 	 * description's links are. */

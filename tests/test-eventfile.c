@@ -3111,6 +3111,15 @@ test_error_bad_values(void)
 	             "geo: 91, 14\n"
 	             "---\n",
 	             4, 6, "geo:");
+	/* as a description's link with it is (markdown.c) */
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "url: https://e.example/a?next=JavaScript:alert(1)\n"
+	             "---\n",
+	             4, 6,
+	             "url: an address with 'javascript:' in it is not "
+	             "published");
 	/* An empty list is a value left empty. */
 	assert_error("---\n"
 	             "title: Workshop\n"
