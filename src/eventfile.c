@@ -2102,6 +2102,7 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 	g_autofree char *lf = NULL;
 	g_autoptr(GError) md_error = NULL;
 	guint line, col, body_line, md_line = 1, leading = 0;
+	guint near_end = 0;        /* a line '--- …' that does not close it */
 	gboolean replaced = FALSE; /* a U+FFFD in the description */
 
 	if (len == 0) {
@@ -2152,6 +2153,10 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		                  ? " (TOML front matter between '+++' lines "
 		                    "is not read: write YAML between '---' "
 		                    "lines)"
+		              : (gsize)(end - p) > 3 &&
+		                      memcmp(p, "---", 3) == 0 && p[3] != '-'
+		                  ? " alone, with nothing after it on its line "
+		                    "(a comment goes on a line of its own)"
 		                  : "");
 		return NULL;
 	}
@@ -2166,10 +2171,21 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 			fm_end = q;
 			break;
 		}
+		/* '--- # end', meant to close it */
+		if (near_end == 0 && (gsize)(end - q) > 4 &&
+		    memcmp(q, "---", 3) == 0 && (q[3] == ' ' || q[3] == '\t'))
+			near_end = line;
 		if (nl == NULL)
 			break;
 		q = nl + 1;
 		line++;
+	}
+	if (fm_end == NULL && near_end != 0) {
+		evf_diags_add(diags, path, near_end, 1,
+		              "front matter is not closed: the line that "
+		              "closes it is '---' alone, with nothing after "
+		              "it on its line");
+		return NULL;
 	}
 	if (fm_end == NULL) {
 		evf_diags_add(diags, path, 1, 1,

@@ -1888,6 +1888,38 @@ test_error_no_closing_marker(void)
 	             1, 1, "front matter is not closed");
 }
 
+/* A comment after a delimiter ('--- # end'): that line closes nothing, and
+ * is named, where the error was at the file's first line. */
+static void
+test_error_delimiter_with_text(void)
+{
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "--- # end of the front matter\n"
+	             "The body.\n",
+	             4, 1,
+	             "front matter is not closed: the line that closes it "
+	             "is '---' alone, with nothing after it on its line");
+	assert_error("--- # event\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             1, 1,
+	             "the first line must be '---' alone, with nothing "
+	             "after it on its line");
+	/* one that closes it, with the comment in the description */
+	{
+		g_autoptr(EvfEvent) ev = parse_ok("---\n"
+		                                  "title: Workshop\n"
+		                                  "start: 2018-05-22\n"
+		                                  "---\n"
+		                                  "--- # a rule\n");
+
+		g_assert_nonnull(ev);
+	}
+}
+
 static void
 test_error_no_front_matter(void)
 {
@@ -3651,6 +3683,8 @@ main(int argc, char **argv)
 	                test_error_rrule_never_occurs);
 	g_test_add_func("/eventfile/errors/blank-text", test_error_blank_text);
 	g_test_add_func("/eventfile/errors/bad-escape", test_error_bad_escape);
+	g_test_add_func("/eventfile/errors/delimiter-with-text",
+	                test_error_delimiter_with_text);
 	g_test_add_func("/eventfile/rrule/in-words", test_repeats_in_words);
 	g_test_add_func("/eventfile/rrule/meets-change",
 	                test_error_rrule_meets_change);
