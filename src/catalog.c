@@ -14,6 +14,13 @@
 typedef struct {
 	guint64 dev, ino, size;
 	gint64 mtime_s, mtime_ns;
+	/* The change time, which no program can set back (an edit in place
+	 * that keeps the size and restores the modification time); racy:
+	 * the file changed in the second it was read, which a file system
+	 * with whole seconds cannot tell from a later change (git's "racy
+	 * clean"): it is read again. */
+	gint64 ctime_s, ctime_ns;
+	gboolean racy;
 	GBytes *bytes;
 	EvfEvent *event; /* nullable: not parsed, or invalid */
 } CacheEntry;
@@ -96,7 +103,9 @@ read_job(gpointer data, gpointer user_data)
 		    e->ino == (guint64)j->st.st_ino &&
 		    e->size == (guint64)j->st.st_size &&
 		    e->mtime_s == j->st.st_mtim.tv_sec &&
-		    e->mtime_ns == j->st.st_mtim.tv_nsec) {
+		    e->mtime_ns == j->st.st_mtim.tv_nsec &&
+		    e->ctime_s == j->st.st_ctim.tv_sec &&
+		    e->ctime_ns == j->st.st_ctim.tv_nsec && !e->racy) {
 			f->bytes = g_bytes_ref(e->bytes);
 			j->cached = TRUE;
 		}
@@ -133,6 +142,9 @@ cache_update(EvfCatalogCache *cache, ReadJob *j)
 	e->size = j->st.st_size;
 	e->mtime_s = j->st.st_mtim.tv_sec;
 	e->mtime_ns = j->st.st_mtim.tv_nsec;
+	e->ctime_s = j->st.st_ctim.tv_sec;
+	e->ctime_ns = j->st.st_ctim.tv_nsec;
+	e->racy = e->ctime_s >= g_get_real_time() / G_USEC_PER_SEC;
 	e->bytes = g_bytes_ref(j->file->bytes);
 	g_hash_table_replace(cache->files, g_strdup(j->name), e);
 }

@@ -511,9 +511,9 @@ rm "$tmp/events/broken.md"
 # An event file rewritten in place, with its size and its modification
 # time as they were, as a filesystem whose timestamps have whole seconds
 # leaves them after a second save within the second: the change is heard
-# of, but the build takes the file from its cache, which src/catalog.c
-# keys on the inode, the size and the modification time. Known to fail
-# (TODO): the edit is not served until the file changes again.
+# of, and the build must not take the file from its cache, which
+# src/catalog.c keys on the inode, the size, the modification time and the
+# change time (which no program can set back).
 sleep 1
 stamp=$(stat -c %y "$f")
 "${PYTHON3:-/usr/bin/python3}" - "$f" <<'PY'
@@ -533,7 +533,7 @@ title_served()
 	"$CURL" -s "$base/calendar.ics" | grep -q '^SUMMARY:ZZZZZZZZ'
 }
 wait_until $((3 * slow)) title_served
-ok $? "an edit in place that keeps the size and the modification time is served # TODO src/catalog.c trusts its cache"
+ok $? "an edit in place that keeps the size and the modification time is served"
 
 # SIGHUP reloads the configuration (a new refresh interval shows).
 sed 's/^refresh=.*/refresh=PT2H/' "$tmp/evfeed.conf" >"$tmp/conf.new" &&
