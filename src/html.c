@@ -822,12 +822,12 @@ evf_uri_from_iri(const char *iri)
 	u = g_uri_parse(iri, G_URI_FLAGS_ENCODED, NULL);
 	if (u == NULL)
 		return NULL;
-	/* An ASCII host stays as it is written (IDNA would lower its
-	 * case). */
+	/* A host in lower case (RFC 3986 §6.2.2.1), as IDNA gives a
+	 * non-ASCII one: one site, one spelling of its links. */
 	if (g_uri_get_host(u) != NULL &&
 	    (host = g_hostname_is_non_ascii(g_uri_get_host(u))
 	                ? g_hostname_to_ascii(g_uri_get_host(u))
-	                : g_strdup(g_uri_get_host(u))) == NULL)
+	                : g_ascii_strdown(g_uri_get_host(u), -1)) == NULL)
 		return NULL;
 	path = uri_part(g_uri_get_path(u));
 	query = uri_part(g_uri_get_query(u));

@@ -27,7 +27,8 @@ char *evf_html_safe_url(const char *url, const char *base_url);
 char *evf_html_safe_url_parsed(const char *url, GUri *base);
 
 /* (transfer full) (nullable): the URI of the absolute IRI @iri (RFC 3987
- * §3.1): its host in ASCII (IDNA, GLib's g_hostname_to_ascii), every other
+ * §3.1): its host in ASCII (IDNA, GLib's g_hostname_to_ascii) and in
+ * lower case (RFC 3986 §6.2.2.1), every other
  * non-ASCII character percent-encoded as UTF-8; existing escapes and the
  * ASCII characters URIs allow are kept. RSS links, iCalendar URL values
  * and the W3C validator want URIs. NULL when @iri does not parse. */
