@@ -1235,7 +1235,9 @@ series_meets_change(const EvfEvent *ev, struct icalrecurrencetype rt,
 		                         t.minute, t.second);
 		if (dt == NULL)
 			continue;
-		*gap = g_date_time_get_hour(dt) != t.hour ||
+		/* (a day too: Apia skipped 30 December 2011) */
+		*gap = g_date_time_get_day_of_month(dt) != t.day ||
+		       g_date_time_get_hour(dt) != t.hour ||
 		       g_date_time_get_minute(dt) != t.minute;
 		met = *gap || evf_tz_is_ambiguous(dt);
 		*at = t;

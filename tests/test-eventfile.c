@@ -2089,6 +2089,13 @@ test_error_rrule_meets_change(void)
 	             "the occurrence of 2025-03-30T02:30 does not exist in "
 	             "Europe/Ljubljana (the clocks go forward)");
 	assert_error(hourly, 4, 13, "does not exist");
+	/* A whole day the clocks skipped: Samoa's 30 December 2011 */
+	assert_error("---\ntitle: Workshop\nstart: 2011-12-28T10:00\n"
+	             "recurrence: FREQ=DAILY;COUNT=4\n"
+	             "timezone: Pacific/Apia\n---\n",
+	             4, 13,
+	             "the occurrence of 2011-12-30T10:00 does not exist in "
+	             "Pacific/Apia (the clocks go forward)");
 	for (gsize i = 0; i < G_N_ELEMENTS(kept); i++) {
 		g_autofree char *text = series_text(kept[i][0], kept[i][1]);
 		g_autoptr(EvfEvent) ev = parse_ok(text);
