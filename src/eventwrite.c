@@ -80,10 +80,9 @@ write_handler(void *data, unsigned char *buffer, size_t size)
 }
 
 /* (transfer full): @t in UTC with a 'Z' when @utc, else as a wall time
- * in its zone. Where the clocks go back, a wall time happens twice and
- * the reader takes the first of the two; the second (an end one hour
- * after a start at the first, say) is written with its offset, so that
- * the file reads back as the same instant. */
+ * in its zone. Where the clocks go back, a wall time happens twice: one
+ * there is written with its offset, so that the file reads back as the
+ * same instant without the reader's warning. */
 static char *
 wall_time(const EvfEvent *ev, GDateTime *t)
 {
@@ -101,7 +100,10 @@ wall_time(const EvfEvent *ev, GDateTime *t)
 	    g_date_time_get_month(t), g_date_time_get_day_of_month(t),
 	    g_date_time_get_hour(t), g_date_time_get_minute(t),
 	    g_date_time_get_seconds(t));
-	if (back != NULL && !g_date_time_equal(back, t))
+	/* (one of the two in the hour that happens twice: with its offset,
+	 * which the file's reader would otherwise warn of) */
+	if (back != NULL &&
+	    (!g_date_time_equal(back, t) || evf_tz_is_ambiguous(t)))
 		return g_date_time_format(t, "%Y-%m-%dT%H:%M:%S%:z");
 	return g_date_time_format(t, "%Y-%m-%dT%H:%M:%S");
 }

@@ -1034,7 +1034,15 @@ first_carried(Run *r, const Vevent *v, const EvfEvent *ev)
 	    g_strcmp0(value_of(v, "RECURRENCE-ID"), start) != 0 ||
 	    strcmp(start, first) != 0)
 		return FALSE;
-	wall = g_date_time_format(ev->end, "%Y%m%dT%H%M%S");
+	/* its end as a wall time, or in UTC (one in the hour that happens
+	 * twice, write-ics.c) */
+	if (g_str_has_suffix(end, "Z")) {
+		g_autoptr(GDateTime) utc = g_date_time_to_utc(ev->end);
+
+		wall = g_date_time_format(utc, "%Y%m%dT%H%M%SZ");
+	} else {
+		wall = g_date_time_format(ev->end, "%Y%m%dT%H%M%S");
+	}
 	if (strcmp(end, wall) != 0)
 		return FALSE;
 	for (guint i = 0; i < v->props->len; i++) {

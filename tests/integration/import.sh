@@ -274,6 +274,12 @@ ok $? "clock changes: the original has the DURATIONs and the override"
 ok $? "clock changes: import exits 0"
 ! grep -q 'not carried over' "$tmp/err"
 ok $? "clock changes: the override of the first night is carried over"
+diag_file "$tmp/err"
+# An end in the hour that happens twice is written with its offset: the
+# event file reads back without a warning.
+! grep -q 'occurs twice' "$tmp/err" &&
+	grep -q '^end: 2026-10-25T02:30:00+02:00$' "$tmp"/b/events/*night-duty*.md
+ok $? "clock changes: an end in the hour that happens twice is written with its offset"
 grep -qx 'end: 2026-11-01T02:30:00' "$tmp/b/events/"*st-john-s.md &&
 	grep -qx 'end: 2026-10-25T17:00:00' "$tmp/b/events/"*summer-time.md
 ok $? "clock changes: the first occurrences end where the editor wrote"
