@@ -816,7 +816,6 @@ static char *
 want_url(Ctx *c, const char *key, const Node *n)
 {
 	g_autofree char *s = want_string(c, key, n);
-	g_autofree char *uri_text = NULL;
 	g_autoptr(GUri) uri = NULL;
 
 	if (s == NULL)
@@ -863,8 +862,7 @@ want_url(Ctx *c, const char *key, const Node *n)
 	/* A link with non-ASCII characters in it (an IRI) is written as
 	 * the URI it stands for, with its host in lower case as the
 	 * description's links are. */
-	uri_text = evf_uri_from_iri(s);
-	return uri_text != NULL ? evf_markdown_link(uri_text) : NULL;
+	return evf_uri_from_iri(s);
 }
 
 /* A date or date-time as written by an editor. */

@@ -110,12 +110,33 @@ in_list(const char *name, const char *const *list, gsize n)
 }
 
 char *
+evf_uri_lower_host(const char *uri)
+{
+	g_autoptr(GUri) u = NULL;
+	g_autofree char *host = NULL;
+	const char *h;
+
+	g_return_val_if_fail(uri != NULL, NULL);
+	u = g_uri_parse(uri, G_URI_FLAGS_ENCODED, NULL);
+	if (u == NULL || (h = g_uri_get_host(u)) == NULL)
+		return g_strdup(uri);
+	host = g_ascii_strdown(h, -1);
+	if (strcmp(host, h) == 0)
+		return g_strdup(uri);
+	return g_uri_join(G_URI_FLAGS_ENCODED, g_uri_get_scheme(u),
+	                  g_uri_get_userinfo(u), host, g_uri_get_port(u),
+	                  g_uri_get_path(u), g_uri_get_query(u),
+	                  g_uri_get_fragment(u));
+}
+
+char *
 evf_html_safe_url_parsed(const char *url, GUri *base)
 {
 	g_autofree char *trimmed = g_strstrip(g_strdup(url));
 	g_autofree char *abs = NULL;
 	g_autoptr(GUri) uri = NULL;
 	const char *scheme;
+	const char *host;
 
 	/* An empty link, or one to a fragment of this text: its target
 	 * would not exist on the page a reader ends up on. */
@@ -136,6 +157,15 @@ evf_html_safe_url_parsed(const char *url, GUri *base)
 	    (g_uri_get_host(uri) == NULL || g_uri_get_host(uri)[0] == '\0'))
 		return NULL;
 	abs = g_uri_to_string(uri);
+	/* Every link with its host in lower case: one page, one spelling */
+	host = g_uri_get_host(uri);
+	if (host != NULL &&
+	    host[strcspn(host, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")] != '\0') {
+		char *lower = evf_uri_lower_host(abs);
+
+		g_free(abs);
+		abs = lower;
+	}
 	/* No raw spaces or quotes in a URL that goes into markup. */
 	if (strpbrk(abs, " \t\r\n\"<>") != NULL)
 		return NULL;

@@ -34,6 +34,14 @@ char *evf_html_safe_url_parsed(const char *url, GUri *base);
  * and the W3C validator want URIs. NULL when @iri does not parse. */
 char *evf_uri_from_iri(const char *iri);
 
+/* (transfer full): @uri with its host in lower case, as RFC 3986
+ * (6.2.2.1) normalises it: a host is case-insensitive, so
+ * https://Example.ORG/Path and https://example.org/Path are one page,
+ * published alike; the path, query and fragment are kept as written. A
+ * string that does not parse is returned as it is. evf_html_safe_url()
+ * and evf_uri_from_iri() give every link so. */
+char *evf_uri_lower_host(const char *uri);
+
 /* (transfer full) (nullable): plain text @text without the HTML in it,
  * NULL when it has none: character references decoded ("&amp;" → "&",
  * named ones from libxml2's table), then tags removed (opening or closing

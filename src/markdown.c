@@ -144,29 +144,9 @@ clean_literal(cmark_node *node)
 		cmark_node_set_literal(node, clean);
 }
 
-char *
-evf_markdown_link(const char *uri)
-{
-	g_autoptr(GUri) u = NULL;
-	g_autofree char *host = NULL;
-	const char *h;
-
-	g_return_val_if_fail(uri != NULL, NULL);
-	u = g_uri_parse(uri, G_URI_FLAGS_ENCODED, NULL);
-	if (u == NULL || (h = g_uri_get_host(u)) == NULL)
-		return g_strdup(uri);
-	host = g_ascii_strdown(h, -1);
-	if (strcmp(host, h) == 0)
-		return g_strdup(uri);
-	return g_uri_join(G_URI_FLAGS_ENCODED, g_uri_get_scheme(u),
-	                  g_uri_get_userinfo(u), host, g_uri_get_port(u),
-	                  g_uri_get_path(u), g_uri_get_query(u),
-	                  g_uri_get_fragment(u));
-}
-
 /* (transfer full) (nullable): the address that a link or image written
  * as @url goes to (absolute, evf_html_safe_url(), with its host in lower
- * case, evf_markdown_link()); NULL for none to publish. Besides what
+ * case); NULL for none to publish. Besides what
  * evf_html_safe_url() refuses: a relative reference whose first segment
  * holds ':' is no URI reference (RFC 3986 4.2: it would read as a
  * scheme), and GLib's decoding of '%6Aavascript:x' made it a page under
@@ -188,7 +168,7 @@ link_target(const char *url, const char *base_url)
 	safe = evf_html_safe_url(url, base_url);
 	if (safe == NULL || strcasestr(safe, "javascript:") != NULL)
 		return NULL;
-	return evf_markdown_link(safe);
+	return g_steal_pointer(&safe);
 }
 
 /* Whether the paragraph @para shows nothing: its raw HTML dropped, it
@@ -310,8 +290,7 @@ shows_target(const char *text, const char *url)
 		g_autofree char *written =
 		    k == 0 ? g_strdup(text)
 		           : g_strconcat(schemes[k - 1], text, NULL);
-		g_autofree char *safe = evf_html_safe_url(written, NULL);
-		g_autofree char *link = safe ? evf_markdown_link(safe) : NULL;
+		g_autofree char *link = evf_html_safe_url(written, NULL);
 
 		if (link != NULL && strcmp(link, url) == 0)
 			return TRUE;

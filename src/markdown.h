@@ -33,11 +33,3 @@ guint evf_markdown_render(const char *markdown, const char *base_url,
  * and @error to what is exceeded. */
 gboolean evf_markdown_check(const char *markdown, guint *line, GError **error);
 
-/* (transfer full): @uri (a URI, as evf_html_safe_url() or evf_uri_from_iri()
- * give one) as every output writes a link of an event file: with its host
- * in lower case, as RFC 3986 (6.2.2.1) normalises it. A host is
- * case-insensitive, so https://Example.ORG/Path and https://example.org/Path
- * are one page, published alike (an IDNA host is lower case already); the
- * path, query and fragment are the site's, and kept as written. A string
- * that does not parse is returned as it is. */
-char *evf_markdown_link(const char *uri);

@@ -323,7 +323,7 @@ test_link_normal(void)
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-		g_autofree char *link = evf_markdown_link(cases[i].in);
+		g_autofree char *link = evf_uri_lower_host(cases[i].in);
 
 		g_assert_cmpstr(link, ==, cases[i].out);
 	}
