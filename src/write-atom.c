@@ -8,6 +8,7 @@
 #include "render.h"
 
 #include "autocleanups.h"
+#include "html.h"
 #include "util.h"
 #include "xmlout.h"
 
@@ -62,21 +63,14 @@ author_name(const char *title)
 static char *
 canonical_id(const char *url)
 {
-	const GUriFlags flags =
-	    G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE;
-	g_autoptr(GUri) uri = g_uri_parse(url, flags, NULL);
-	g_autoptr(GUri) norm = NULL;
-	g_autofree char *host = NULL;
+	g_autoptr(GUri) uri = g_uri_parse(
+	    url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
+	g_autofree char *norm = NULL;
 
 	if (uri == NULL)
 		return g_strdup(url);
-	if (g_uri_get_host(uri) != NULL)
-		host = g_ascii_strdown(g_uri_get_host(uri), -1);
-	norm =
-	    g_uri_build(flags, g_uri_get_scheme(uri), g_uri_get_userinfo(uri),
-	                host, g_uri_get_port(uri), g_uri_get_path(uri),
-	                g_uri_get_query(uri), g_uri_get_fragment(uri));
-	return g_uri_to_string(norm);
+	norm = g_uri_to_string(uri);
+	return evf_uri_lower_host(norm);
 }
 
 static gboolean
