@@ -120,20 +120,32 @@ evf_tz_data_version(void)
 	return g_strdup(line);
 }
 
-/* (transfer full) (nullable): tzdata's names, its zones and links as
- * tzdata.zi lists them, in the folder GLib reads zones from; NULL when
- * the file is not there. */
-static GHashTable *
-tzdata_names_read(void)
+/* What tzdata.zi lists, in the folder GLib reads zones from: names, its
+ * zones and links (NULL when the file is not there), and places, its
+ * zones that are places ("Europe/Berlin", not "Etc/GMT-1", "CET" or a
+ * link), sorted. */
+typedef struct {
+	GHashTable *names;
+	GPtrArray *places;
+} Tzdata;
+
+static gint
+name_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+tzdata_read(Tzdata *t)
 {
 	g_autofree char *path = tzdata_zi_path();
 	g_autofree char *text = NULL;
 	g_auto(GStrv) lines = NULL;
-	GHashTable *names;
 
+	t->places = g_ptr_array_new_with_free_func(g_free);
 	if (!g_file_get_contents(path, &text, NULL, NULL))
-		return NULL;
-	names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		return;
+	t->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	lines = g_strsplit(text, "\n", -1);
 	for (char **l = lines; *l != NULL; l++) {
 		g_auto(GStrv) f = NULL;
@@ -142,26 +154,45 @@ tzdata_names_read(void)
 		if (((*l)[0] != 'Z' && (*l)[0] != 'L') || (*l)[1] != ' ')
 			continue;
 		f = g_strsplit_set(*l, " \t", 4);
-		if ((*l)[0] == 'Z' && f[1] != NULL)
-			g_hash_table_add(names, g_strdup(f[1]));
-		else if ((*l)[0] == 'L' && f[1] != NULL && f[2] != NULL)
-			g_hash_table_add(names, g_strdup(f[2]));
+		if ((*l)[0] == 'Z' && f[1] != NULL) {
+			g_hash_table_add(t->names, g_strdup(f[1]));
+			if (strchr(f[1], '/') != NULL &&
+			    !g_str_has_prefix(f[1], "Etc/"))
+				g_ptr_array_add(t->places, g_strdup(f[1]));
+		} else if ((*l)[0] == 'L' && f[1] != NULL && f[2] != NULL) {
+			g_hash_table_add(t->names, g_strdup(f[2]));
+		}
 	}
-	return names;
+	g_ptr_array_sort(t->places, name_cmp);
+}
+
+/* (transfer none): tzdata.zi's lists, read once. */
+static const Tzdata *
+tzdata(void)
+{
+	static gsize once;
+	static Tzdata t;
+
+	if (g_once_init_enter(&once)) {
+		tzdata_read(&t);
+		g_once_init_leave(&once, 1);
+	}
+	return &t;
 }
 
 static gboolean
 tzdata_lists(const char *name)
 {
-	static gsize once;
-	static GHashTable *names;
+	GHashTable *names = tzdata()->names;
 
-	if (g_once_init_enter(&once)) {
-		names = tzdata_names_read();
-		g_once_init_leave(&once, 1);
-	}
 	/* without the list, the shape checked by the caller must do */
 	return names == NULL || g_hash_table_contains(names, name);
+}
+
+const GPtrArray *
+evf_tz_places(void)
+{
+	return tzdata()->places;
 }
 
 GTimeZone *
@@ -1309,50 +1340,4 @@ evf_tz_set_clone(EvfTzSet *set, const char *tzid)
 	/* Cloned under the lock too: libical promises nothing about two
 	 * threads reading one component. */
 	return icalcomponent_clone(vtz);
-}
-
-static gint
-name_cmp(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* (transfer full): tzdata's zones that are places ("Europe/Berlin", not
- * "Etc/GMT-1", "CET" or a link), sorted; empty without tzdata.zi. */
-static GPtrArray *
-tzdata_places_read(void)
-{
-	g_autofree char *path = tzdata_zi_path();
-	g_autofree char *text = NULL;
-	g_auto(GStrv) lines = NULL;
-	GPtrArray *places = g_ptr_array_new_with_free_func(g_free);
-
-	if (!g_file_get_contents(path, &text, NULL, NULL))
-		return places;
-	lines = g_strsplit(text, "\n", -1);
-	for (char **l = lines; *l != NULL; l++) {
-		g_auto(GStrv) f = NULL;
-
-		if ((*l)[0] != 'Z' || (*l)[1] != ' ')
-			continue;
-		f = g_strsplit_set(*l, " \t", 3);
-		if (f[1] != NULL && strchr(f[1], '/') != NULL &&
-		    !g_str_has_prefix(f[1], "Etc/"))
-			g_ptr_array_add(places, g_strdup(f[1]));
-	}
-	g_ptr_array_sort(places, name_cmp);
-	return places;
-}
-
-const GPtrArray *
-evf_tz_places(void)
-{
-	static gsize once;
-	static GPtrArray *places;
-
-	if (g_once_init_enter(&once)) {
-		places = tzdata_places_read();
-		g_once_init_leave(&once, 1);
-	}
-	return places;
 }
