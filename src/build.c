@@ -215,18 +215,16 @@ warn_large_outputs(const EvfConfig *cfg, GPtrArray *out, GPtrArray *diags)
 	    "readers refuse a feed over 2 MB; lower [feeds] max_items (now "
 	    "%u), or shorten the longest descriptions",
 	    cfg->max_items);
+	g_autofree char *calendars = g_strdup_printf(
+	    "Google Calendar leaves out events of subscribed calendars over "
+	    "about 1 MB, without telling its users; %s",
+	    cfg->past_limited ? "lower [feeds] past_days, which leaves out "
+	                        "events long past"
+	                      : "set [feeds] past_days to leave out events "
+	                        "long past (evfeed.conf(5))");
 
 	warn_large(cfg, out, diags, "calendar.ics", "calendar",
-	           GOOGLE_CALENDAR_BYTES,
-	           cfg->past_limited
-	               ? "Google Calendar leaves out events of subscribed "
-	                 "calendars over about 1 MB, without telling its "
-	                 "users; lower [feeds] past_days, which leaves out "
-	                 "events long past"
-	               : "Google Calendar leaves out events of subscribed "
-	                 "calendars over about 1 MB, without telling its "
-	                 "users; set [feeds] past_days to leave out events "
-	                 "long past (evfeed.conf(5))");
+	           GOOGLE_CALENDAR_BYTES, calendars);
 	warn_large(cfg, out, diags, "rss.xml", "feed", FEED_BYTES, feeds);
 	warn_large(cfg, out, diags, "atom.xml", "feed", FEED_BYTES, feeds);
 }

@@ -538,7 +538,9 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 			return "empty path";
 		*canon = g_canonicalize_filename(value, cfg->dir);
 		return NULL;
-	case KEY_LANGUAGE:
+	case KEY_LANGUAGE: {
+		const char *problem;
+
 		/* RFC 5646's form: a language of two or three letters, then
 		 * subtags (script, region, variant) after '-'. The feed
 		 * validators refuse anything else, and 'en_US' (a locale's
@@ -550,10 +552,11 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		                          value, 0, 0))
 			return "not a language tag (BCP 47) such as en, sl or "
 			       "en-GB";
-		if (language_problem(value) != NULL)
-			return language_problem(value);
-		*canon = g_strdup(value);
-		return NULL;
+		problem = language_problem(value);
+		if (problem == NULL)
+			*canon = g_strdup(value);
+		return problem;
+	}
 	case KEY_ZONE: {
 		GTimeZone *tz;
 		const char *problem;
