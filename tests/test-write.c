@@ -605,6 +605,42 @@ test_category_once(void)
 	g_assert_cmpuint(osce, ==, 1);
 }
 
+/* (transfer full): a copy of the first dated local event of @s. */
+static EvfEvent *
+local_event_copy(const Site *s)
+{
+	for (guint i = 0; i < s->events->len; i++) {
+		EvfEvent *e = g_ptr_array_index(s->events, i);
+
+		if (!e->tba && e->source == NULL)
+			return evf_event_copy(e);
+	}
+	return NULL;
+}
+
+/* (transfer full): the feed @path of @s ("rss.xml" or "atom.xml", by its
+ * writer), with @ev alone in it (nullable: no entry), as text. */
+static char *
+feed_text(const Site *s, const char *path, EvfEvent *ev)
+{
+	g_autoptr(EvfView) v = g_new0(EvfView, 1);
+	g_autoptr(GBytes) out = NULL;
+	g_autoptr(GError) error = NULL;
+
+	v->config = s->cfg;
+	v->path = g_strdup(path);
+	v->self_url = evf_config_url(s->cfg, path);
+	v->title = g_strdup(s->cfg->title);
+	v->updated = s->updated;
+	v->events = g_ptr_array_new();
+	if (ev != NULL)
+		g_ptr_array_add(v->events, ev);
+	out = g_str_has_prefix(path, "rss") ? evf_write_rss(v, &error)
+	                                    : evf_write_atom(v, &error);
+	g_assert_no_error(error);
+	return g_strndup(g_bytes_get_data(out, NULL), g_bytes_get_size(out));
+}
+
 /* A partner's entry in the Atom feed names its source with the id, title
  * and updated that RFC 4287 §4.2.11 says it SHOULD carry: the W3C Feed
  * Validation Service warns (MissingSourceElement) of each one missing. The
@@ -622,21 +658,12 @@ test_atom_source_complete(void)
 		"<id>http://pa.example:8080/</id>",
 	};
 	g_autoptr(Site) s = hard_site();
-	g_autoptr(EvfEvent) ev = NULL;
+	g_autoptr(EvfEvent) ev = local_event_copy(s);
 
-	for (guint i = 0; i < s->events->len && ev == NULL; i++) {
-		EvfEvent *e = g_ptr_array_index(s->events, i);
-
-		if (!e->tba && e->source == NULL)
-			ev = evf_event_copy(e);
-	}
 	g_assert_nonnull(ev);
 	ev->source = g_strdup("pa");
 	ev->source_title = g_strdup("PA");
 	for (guint k = 0; k < G_N_ELEMENTS(cases); k += 2) {
-		g_autoptr(EvfView) v = g_new0(EvfView, 1);
-		g_autoptr(GBytes) atom = NULL;
-		g_autoptr(GError) error = NULL;
 		g_autofree char *text = NULL;
 		g_autofree char *want = NULL;
 		g_autofree char *updated = NULL;
@@ -644,17 +671,7 @@ test_atom_source_complete(void)
 
 		g_free(ev->source_url);
 		ev->source_url = g_strdup(cases[k]);
-		v->config = s->cfg;
-		v->path = g_strdup("atom.xml");
-		v->self_url = evf_config_url(s->cfg, "atom.xml");
-		v->title = g_strdup(s->cfg->title);
-		v->updated = s->updated;
-		v->events = g_ptr_array_new();
-		g_ptr_array_add(v->events, ev);
-		atom = evf_write_atom(v, &error);
-		g_assert_no_error(error);
-		text = g_strndup(g_bytes_get_data(atom, NULL),
-		                 g_bytes_get_size(atom));
+		text = feed_text(s, "atom.xml", ev);
 		src = strstr(text, "<source>");
 		g_assert_nonnull(src);
 		end = strstr(src, "</source>");
@@ -691,24 +708,12 @@ test_atom_author_no_email(void)
 	g_autoptr(Site) s = hard_site();
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i += 2) {
-		g_autoptr(EvfView) v = g_new0(EvfView, 1);
-		g_autoptr(GBytes) atom = NULL;
-		g_autoptr(GError) error = NULL;
 		g_autofree char *text = NULL;
 		const char *author;
 
 		g_free(s->cfg->title);
 		s->cfg->title = g_strdup(cases[i]);
-		v->config = s->cfg;
-		v->path = g_strdup("atom.xml");
-		v->self_url = evf_config_url(s->cfg, "atom.xml");
-		v->title = g_strdup(s->cfg->title);
-		v->updated = s->updated;
-		v->events = g_ptr_array_new();
-		atom = evf_write_atom(v, &error);
-		g_assert_no_error(error);
-		text = g_strndup(g_bytes_get_data(atom, NULL),
-		                 g_bytes_get_size(atom));
+		text = feed_text(s, "atom.xml", NULL);
 		author = strstr(text, "<author>");
 		g_assert_nonnull(author);
 		if (!g_str_has_prefix(author + strlen("<author>\n    "),
@@ -728,14 +733,8 @@ test_feeds_no_replacement_character(void)
 {
 	static const char *const paths[] = { "rss.xml", "atom.xml" };
 	g_autoptr(Site) s = hard_site();
-	g_autoptr(EvfEvent) ev = NULL;
+	g_autoptr(EvfEvent) ev = local_event_copy(s);
 
-	for (guint i = 0; i < s->events->len && ev == NULL; i++) {
-		EvfEvent *e = g_ptr_array_index(s->events, i);
-
-		if (!e->tba && e->source == NULL)
-			ev = evf_event_copy(e);
-	}
 	g_assert_nonnull(ev);
 	g_free(ev->title);
 	ev->title = g_strdup("Caf\xef\xbf\xbd conference in Z\xfcrich");
@@ -745,23 +744,8 @@ test_feeds_no_replacement_character(void)
 	g_free(ev->description_html);
 	ev->description_html = g_strdup("<p>Caf\xef\xbf\xbd</p>");
 	for (guint k = 0; k < G_N_ELEMENTS(paths); k++) {
-		g_autoptr(EvfView) v = g_new0(EvfView, 1);
-		g_autoptr(GBytes) out = NULL;
-		g_autoptr(GError) error = NULL;
-		g_autofree char *text = NULL;
+		g_autofree char *text = feed_text(s, paths[k], ev);
 
-		v->config = s->cfg;
-		v->path = g_strdup(paths[k]);
-		v->self_url = evf_config_url(s->cfg, paths[k]);
-		v->title = g_strdup(s->cfg->title);
-		v->updated = s->updated;
-		v->events = g_ptr_array_new();
-		g_ptr_array_add(v->events, ev);
-		out = k == 0 ? evf_write_rss(v, &error)
-		             : evf_write_atom(v, &error);
-		g_assert_no_error(error);
-		text = g_strndup(g_bytes_get_data(out, NULL),
-		                 g_bytes_get_size(out));
 		g_assert_true(g_utf8_validate(text, -1, NULL));
 		if (strstr(text, "\xef\xbf\xbd") != NULL)
 			g_error("%s: U+FFFD at %.40s", paths[k],
@@ -782,14 +766,8 @@ test_feeds_utf8_read_as_latin1(void)
 {
 	static const char *const paths[] = { "rss.xml", "atom.xml" };
 	g_autoptr(Site) s = hard_site();
-	g_autoptr(EvfEvent) ev = NULL;
+	g_autoptr(EvfEvent) ev = local_event_copy(s);
 
-	for (guint i = 0; i < s->events->len && ev == NULL; i++) {
-		EvfEvent *e = g_ptr_array_index(s->events, i);
-
-		if (!e->tba && e->source == NULL)
-			ev = evf_event_copy(e);
-	}
 	g_assert_nonnull(ev);
 	g_free(ev->title);
 	ev->title = g_strdup("Caf\xc3\x83\xc2\xa9 in Z\xc3\x83\xc2\xbc"
@@ -798,23 +776,8 @@ test_feeds_utf8_read_as_latin1(void)
 	ev->location = g_strdup("K\xc3\x83\xc2\x83\xc3\x82\xc2\xb6ln");
 	g_ptr_array_add(ev->categories, g_strdup("M\xc3\x83\xc2\xbcnchen"));
 	for (guint k = 0; k < G_N_ELEMENTS(paths); k++) {
-		g_autoptr(EvfView) v = g_new0(EvfView, 1);
-		g_autoptr(GBytes) out = NULL;
-		g_autoptr(GError) error = NULL;
-		g_autofree char *text = NULL;
+		g_autofree char *text = feed_text(s, paths[k], ev);
 
-		v->config = s->cfg;
-		v->path = g_strdup(paths[k]);
-		v->self_url = evf_config_url(s->cfg, paths[k]);
-		v->title = g_strdup(s->cfg->title);
-		v->updated = s->updated;
-		v->events = g_ptr_array_new();
-		g_ptr_array_add(v->events, ev);
-		out = k == 0 ? evf_write_rss(v, &error)
-		             : evf_write_atom(v, &error);
-		g_assert_no_error(error);
-		text = g_strndup(g_bytes_get_data(out, NULL),
-		                 g_bytes_get_size(out));
 		g_assert_nonnull(strstr(
 		    text, "Caf\xc3\xa9 in Z\xc3\xbcrich, S\xc3\x83O Paulo"));
 		g_assert_nonnull(strstr(text, "K\xc3\xb6ln"));
