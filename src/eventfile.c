@@ -26,6 +26,10 @@
 #define MAX_DEPTH  16
 #define MAX_EVENTS 10000
 #define MAX_UID    200
+/* Each category gets its own calendar, feeds and pages, which list each
+ * of its events with all of that event's categories: an event with n of
+ * them is written n times with n names, and 2,000 made a gigabyte. */
+#define MAX_CATEGORIES 100
 
 /* U+FFFD, which stands for a character that a wrong encoding lost (a
  * text copied from a page or a file read as another encoding): an event
@@ -756,11 +760,13 @@ want_text(Ctx *c, const char *key, const Node *n)
 	return evf_text_nfc(plain);
 }
 
-/* Adds the plain texts of a scalar or a list of scalars to @out. */
+/* Adds the plain texts of a scalar or a list of scalars to @out, at most
+ * @max different ones. */
 static void
-want_list(Ctx *c, const char *key, const Node *n, GPtrArray *out)
+want_list(Ctx *c, const char *key, const Node *n, guint max, GPtrArray *out)
 {
 	g_autoptr(GHashTable) seen = NULL;
+	gboolean over = FALSE;
 
 	if (n->kind == NODE_SCALAR) {
 		char *s = want_text(c, key, n);
@@ -803,6 +809,18 @@ want_list(Ctx *c, const char *key, const Node *n, GPtrArray *out)
 		folded = g_utf8_casefold(s, -1);
 		collated = g_utf8_collate_key(folded, -1);
 		if (g_hash_table_contains(seen, collated)) {
+			g_free(collated);
+			g_free(s);
+		} else if (out->len == max) {
+			/* one error for the list, at the first one too many;
+			 * the rest are still read for their own mistakes */
+			if (!over)
+				ctx_error(c, g_ptr_array_index(n->items, i),
+				          "%s: more than %u; an event can have "
+				          "at most %u (each has its own "
+				          "calendar, feeds and page)",
+				          key, max, max);
+			over = TRUE;
 			g_free(collated);
 			g_free(s);
 		} else {
@@ -1939,7 +1957,7 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 	if ((n = lookup(map, "geo")) != NULL)
 		read_geo(c, n, ev);
 	if ((n = lookup(map, "organizer")) != NULL)
-		want_list(c, "organizer", n, ev->organizers);
+		want_list(c, "organizer", n, G_MAXUINT, ev->organizers);
 	if ((n = lookup(map, "organizer_email")) != NULL &&
 	    (ev->organizer_email = want_string(c, "organizer_email", n)) !=
 	        NULL &&
@@ -1974,7 +1992,7 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 			               v->value, v->value);
 
 		want_list(c, "categories", g_ptr_array_index(map->items, i + 1),
-		          ev->categories);
+		          MAX_CATEGORIES, ev->categories);
 		ev->categories_line = k->line;
 		ev->categories_col = k->col;
 	}
