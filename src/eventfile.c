@@ -661,6 +661,48 @@ kind_name(const Node *n)
 }
 
 /* (transfer full): a one-line string, or NULL with a diagnostic. */
+/* libyaml refuses control characters written as such; in double quotes
+ * an escape makes one, most often by mistake: "C:\alpha" holds a bell,
+ * "C:\files" a form feed. No client shows them, and dropping them
+ * silently would publish "C:lpha". Line breaks (\n, \r, \N) and tabs
+ * are text. */
+static gboolean
+want_no_controls(Ctx *c, const char *key, const Node *n)
+{
+	static const struct {
+		gunichar c;
+		const char *escape;
+	} named[] = {
+		{ 0x07, "\\a" }, { 0x08, "\\b" }, { 0x0b, "\\v" },
+		{ 0x0c, "\\f" }, { 0x1b, "\\e" },
+	};
+	g_autofree char *escape = NULL;
+	gunichar bad = 0;
+
+	/* (a NUL, "\0", is refused where the value is read) */
+	for (const char *p = n->value; bad == 0 && *p != '\0';
+	     p = g_utf8_next_char(p)) {
+		gunichar u = g_utf8_get_char(p);
+
+		if ((u < 0x20 && u != '\t' && u != '\n' && u != '\r') ||
+		    (u >= 0x7f && u <= 0x9f && u != 0x85))
+			bad = u;
+	}
+	if (bad == 0)
+		return TRUE;
+	for (guint i = 0; i < G_N_ELEMENTS(named); i++)
+		if (named[i].c == bad)
+			escape = g_strdup(named[i].escape);
+	if (escape == NULL)
+		escape = g_strdup_printf("\\x%02x", bad);
+	ctx_error(c, n,
+	          "%s: '%s' in double quotes is the control character U+%04X, "
+	          "which no calendar or feed shows: write a backslash as "
+	          "\\\\, or put the value in single quotes",
+	          key, escape, bad);
+	return FALSE;
+}
+
 static char *
 want_string(Ctx *c, const char *key, const Node *n)
 {
@@ -694,6 +736,8 @@ want_string(Ctx *c, const char *key, const Node *n)
 		ctx_error(c, n, "%s: %s", key, REPLACEMENT_ERROR);
 		return NULL;
 	}
+	if (!want_no_controls(c, key, n))
+		return NULL;
 	if (!is_null(n)) {
 		char *s = evf_text_oneline(n->value);
 

@@ -1030,13 +1030,57 @@ static void
 test_format_title_one_line(void)
 {
 	g_autoptr(EvfEvent) ev = parse_ok("---\n"
-	                                  "title: \"Two\\nlines\\r\\nand\\x01 "
-	                                  "END:VEVENT\"\n"
+	                                  "title: \"Two\\nlines\\r\\nand\\N "
+	                                  "\\tEND:VEVENT\"\n"
 	                                  "start: 2018-05-22\n"
 	                                  "---\n");
 
 	if (ev != NULL)
 		g_assert_cmpstr(ev->title, ==, "Two lines and END:VEVENT");
+}
+
+/* In double quotes a backslash begins an escape, and "C:\alpha" holds a
+ * bell: each control character that no client shows is an error at its
+ * value, naming the escape, not dropped to publish "C:lpha". */
+static void
+test_format_escaped_controls(void)
+{
+	static const struct {
+		const char *value;
+		const char *needle;
+	} cases[] = {
+		{ "\"C:\\alpha\"", "title: '\\a' in double quotes is the "
+		                   "control character U+0007" },
+		{ "\"C:\\files\"", "'\\f' in double quotes is the control "
+		                   "character U+000C" },
+		{ "\"A\\bB\"", "'\\b' in double quotes" },
+		{ "\"A\\vB\"", "'\\v' in double quotes" },
+		{ "\"\\e[31mRed\"", "'\\e' in double quotes" },
+		{ "\"Start\\x01 END\"", "'\\x01' in double quotes" },
+		{ "\"Del\\x7f\"", "'\\x7f' in double quotes" },
+		{ "\"C1\\x9b1m\"", "'\\x9b' in double quotes is the control "
+		                   "character U+009B" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text = g_strdup_printf(
+		    "---\nstart: 2018-05-22\ntitle: %s\n---\n", cases[i].value);
+
+		assert_error(text, 3, 8, cases[i].needle);
+	}
+	/* in a list too, at the item */
+	assert_error("---\ntitle: T\nstart: 2018-05-22\n"
+	             "categories: [ok, \"a\\ab\"]\n---\n",
+	             4, 18, "categories: '\\a' in double quotes");
+	/* single quotes keep the backslash */
+	{
+		g_autoptr(EvfEvent) ev =
+		    parse_ok("---\ntitle: 'C:\\alpha'\nstart: 2018-05-22\n"
+		             "---\n");
+
+		if (ev != NULL)
+			g_assert_cmpstr(ev->title, ==, "C:\\alpha");
+	}
 }
 
 /* ------------------------------------------------------------ errors */
@@ -3684,6 +3728,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/format/dots-close", test_format_dots_close);
 	g_test_add_func("/eventfile/format/comments-and-quotes",
 	                test_format_comments_and_quotes);
+	g_test_add_func("/eventfile/format/escaped-controls",
+	                test_format_escaped_controls);
 	g_test_add_func("/eventfile/format/title-one-line",
 	                test_format_title_one_line);
 
