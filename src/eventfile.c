@@ -1251,33 +1251,56 @@ reaches_irregular_year(const EvfEvent *ev, struct icalrecurrencetype rt,
  * change (series_meets_change): enough for years of a weekly series. */
 #define MAX_CHANGE_CHECKS 2000
 
+/* Whether wall time @t of @tz does not exist (*@gap) or happens twice. */
+static gboolean
+wall_meets_change(GTimeZone *tz, struct icaltimetype t, gboolean *gap)
+{
+	g_autoptr(GDateTime) dt = evf_tz_datetime_new(
+	    tz, t.year, t.month, t.day, t.hour, t.minute, t.second);
+
+	if (dt == NULL)
+		return FALSE;
+	/* (a day too: Apia skipped 30 December 2011) */
+	*gap = g_date_time_get_day_of_month(dt) != t.day ||
+	       g_date_time_get_hour(dt) != t.hour ||
+	       g_date_time_get_minute(dt) != t.minute;
+	return *gap || evf_tz_is_ambiguous(dt);
+}
+
 /* Whether an occurrence of the timed series @rt from @start (wall times of
- * @ev's zone) after the first falls where the clocks change: in the hour
- * that does not exist (*@gap) or in the one that happens twice. Clients
- * disagree on such an occurrence: ical.js and vobject put one in the gap
- * at other instants, and take other ones of the two in the fold. The
- * first such occurrence goes into *@at. */
+ * @ev's zone) after the first begins or ends where the clocks change: in
+ * the hour that does not exist (*@gap) or in the one that happens twice.
+ * Clients disagree on such an occurrence: ical.js and vobject put one in
+ * the gap at other instants, and take other ones of the two in the fold;
+ * an end is the start and the first occurrence's length, which ical.js
+ * adds on the wall clock and others as exact time. The first such
+ * occurrence goes into *@at, and whether its end is the one into *@end. */
 static gboolean
 series_meets_change(const EvfEvent *ev, struct icalrecurrencetype rt,
                     struct icaltimetype start, struct icaltimetype *at,
-                    gboolean *gap)
+                    gboolean *gap, gboolean *end)
 {
 	GTimeZone *tz = g_date_time_get_timezone(ev->start);
 	icalrecur_iterator *it = NULL;
 	gboolean met = FALSE;
 	int second = start.hour * 3600 + start.minute * 60 + start.second;
+	gint64 length = evf_event_wall_length(ev);
+	int end_second = (int)((second + MAX(length, 0)) % 86400);
 
 	/* A daily or longer series without BYHOUR, BYMINUTE or BYSECOND
-	 * keeps the start's wall time: when the clocks never change at
-	 * that time (in the first two years: a series runs in regular
-	 * years only, reaches_irregular_year, which repeat one rule), no
-	 * occurrence needs looking at. */
+	 * keeps the start's wall time, and its end's: when the clocks never
+	 * change at those times (in the first two years: a series runs in
+	 * regular years only, reaches_irregular_year, which repeat one
+	 * rule), no occurrence needs looking at. */
 	if (rt.freq >= ICAL_DAILY_RECURRENCE &&
 	    rt.by_hour[0] == ICAL_RECURRENCE_ARRAY_MAX &&
 	    rt.by_minute[0] == ICAL_RECURRENCE_ARRAY_MAX &&
 	    rt.by_second[0] == ICAL_RECURRENCE_ARRAY_MAX &&
 	    !evf_tz_changes_at(tz, start.year, second) &&
-	    !evf_tz_changes_at(tz, start.year + 1, second))
+	    !evf_tz_changes_at(tz, start.year + 1, second) &&
+	    (length <= 0 ||
+	     (!evf_tz_changes_at(tz, start.year, end_second) &&
+	      !evf_tz_changes_at(tz, start.year + 1, end_second))))
 		return FALSE;
 	it = icalrecur_iterator_new(rt, start);
 	if (it == NULL) {
@@ -1287,20 +1310,18 @@ series_meets_change(const EvfEvent *ev, struct icalrecurrencetype rt,
 	(void)icalrecur_iterator_next(it); /* the start, checked already */
 	for (guint n = 0; n < MAX_CHANGE_CHECKS && !met; n++) {
 		struct icaltimetype t = icalrecur_iterator_next(it);
-		g_autoptr(GDateTime) dt = NULL;
+		struct icaltimetype e;
 
 		if (icaltime_is_null_time(t))
 			break;
-		dt = evf_tz_datetime_new(tz, t.year, t.month, t.day, t.hour,
-		                         t.minute, t.second);
-		if (dt == NULL)
-			continue;
-		/* (a day too: Apia skipped 30 December 2011) */
-		*gap = g_date_time_get_day_of_month(dt) != t.day ||
-		       g_date_time_get_hour(dt) != t.hour ||
-		       g_date_time_get_minute(dt) != t.minute;
-		met = *gap || evf_tz_is_ambiguous(dt);
 		*at = t;
+		*end = FALSE;
+		met = wall_meets_change(tz, t, gap);
+		if (met || length <= 0)
+			continue;
+		e = t;
+		icaltime_adjust(&e, 0, 0, 0, (int)MIN(length, G_MAXINT));
+		*end = met = wall_meets_change(tz, e, gap);
 	}
 	icalrecur_iterator_free(it);
 	icalerror_clear_errno();
@@ -1385,7 +1406,7 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	icalrecur_iterator *it;
 	char *problem;
 	int irregular;
-	gboolean gap = FALSE;
+	gboolean gap = FALSE, at_end = FALSE;
 
 	if ((problem = rrule_form(rrule, &rt)) != NULL)
 		return problem;
@@ -1487,15 +1508,18 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		                       "one; leave out recurrence",
 		                       rrule);
 	if (!ev->all_day && ev->tzid != NULL &&
-	    series_meets_change(ev, rt, start, &first, &gap)) {
+	    series_meets_change(ev, rt, start, &first, &gap, &at_end)) {
 		g_autofree char *a = when_text(first);
 
 		return g_strdup_printf(
 		    "the occurrence of %s %s in %s (the clocks go %s), "
-		    "and calendar clients disagree on when it is: set the "
+		    "and calendar clients disagree on when it %s: set the "
 		    "series at another hour",
-		    a, gap ? "does not exist" : "happens twice", ev->tzid,
-		    gap ? "forward" : "back");
+		    a,
+		    at_end ? (gap ? "ends at a time that does not exist"
+		                  : "ends at a time that happens twice")
+		           : (gap ? "does not exist" : "happens twice"),
+		    ev->tzid, gap ? "forward" : "back", at_end ? "ends" : "is");
 	}
 	if (!ev->all_day && ev->tzid != NULL &&
 	    (irregular = reaches_irregular_year(ev, rt, start)) != 0)

@@ -2207,6 +2207,53 @@ test_error_rrule_meets_change(void)
 	}
 }
 
+/* An occurrence whose end, the start and the first one's length on the
+ * wall clock, does not exist or happens twice: ical.js adds the length
+ * on the wall clock, others as exact time, and they end it at other
+ * instants. */
+static void
+test_error_rrule_end_meets_change(void)
+{
+	static const char *const kept[][3] = {
+		{ "2025-10-24T00:30", "2025-10-24T01:30", "FREQ=DAILY" },
+		{ "2025-03-24T01:30", "2025-03-24T02:30", "FREQ=WEEKLY" },
+		{ "2025-10-23T01:30", "2025-10-23T02:30",
+		  "FREQ=DAILY;COUNT=3" },
+	};
+
+	assert_error("---\ntitle: Workshop\nstart: 2025-10-24T01:30\n"
+	             "end: 2025-10-24T02:30\n"
+	             "recurrence: FREQ=DAILY;COUNT=4\n---\n",
+	             5, 13,
+	             "the occurrence of 2025-10-26T01:30 ends at a time that "
+	             "happens twice in Europe/Ljubljana (the clocks go back), "
+	             "and calendar clients disagree on when it ends");
+	assert_error("---\ntitle: Workshop\nstart: 2025-03-27T01:30\n"
+	             "end: 2025-03-27T02:15\n"
+	             "recurrence: FREQ=DAILY;COUNT=5\n---\n",
+	             5, 13,
+	             "the occurrence of 2025-03-30T01:30 ends at a time that "
+	             "does not exist in Europe/Ljubljana (the clocks go "
+	             "forward)");
+	/* a length of days: the end's day is another */
+	assert_error("---\ntitle: Workshop\nstart: 2025-03-21T02:30\n"
+	             "end: 2025-03-23T02:30\n"
+	             "recurrence: FREQ=WEEKLY;COUNT=3\n"
+	             "timezone: Europe/Paris\n---\n",
+	             5, 13,
+	             "the occurrence of 2025-03-28T02:30 ends at a time that "
+	             "does not exist in Europe/Paris");
+	for (gsize i = 0; i < G_N_ELEMENTS(kept); i++) {
+		g_autofree char *text =
+		    g_strdup_printf("---\ntitle: Workshop\nstart: %s\nend: %s\n"
+		                    "recurrence: %s\n---\n",
+		                    kept[i][0], kept[i][1], kept[i][2]);
+		g_autoptr(EvfEvent) ev = parse_ok(text);
+
+		g_assert_nonnull(ev);
+	}
+}
+
 /* Where a zone's clocks change, to the wall time: Ljubljana's from 02:00
  * to 03:00 (both ways), Lord Howe's half hour, Chatham's at 02:45, and no
  * change at all in Tokyo. */
@@ -3802,6 +3849,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/rrule/in-words", test_repeats_in_words);
 	g_test_add_func("/eventfile/rrule/meets-change",
 	                test_error_rrule_meets_change);
+	g_test_add_func("/eventfile/rrule/end-meets-change",
+	                test_error_rrule_end_meets_change);
 	g_test_add_func("/eventfile/tz/changes-at", test_tz_changes_at);
 	g_test_add_func("/eventfile/write/clocks-go-back",
 	                test_write_clocks_go_back);
