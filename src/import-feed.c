@@ -1695,9 +1695,40 @@ event_of(Ctx *c, const Item *it)
 	ev->location = g_strdup(it->location);
 	if (it->organizer != NULL)
 		g_ptr_array_add(ev->organizers, g_strdup(it->organizer));
+	(void)evf_import_mend_text(ev);
 	event_dates(c, it, ev);
 	evf_event_update_fingerprint(ev);
 	return g_steal_pointer(&ev);
+}
+
+/* Mends *@s in place (evf_text_mend_latin1); whether it changed. */
+static gboolean
+mend(char **s)
+{
+	char *mended;
+
+	if (*s == NULL || (mended = evf_text_mend_latin1(*s)) == NULL)
+		return FALSE;
+	g_free(*s);
+	*s = mended;
+	return TRUE;
+}
+
+gboolean
+evf_import_mend_text(EvfEvent *ev)
+{
+	char **texts[] = { &ev->title, &ev->location, &ev->description_html,
+		           &ev->description_text };
+	GPtrArray *lists[] = { ev->organizers, ev->categories };
+	gboolean changed = FALSE;
+
+	g_return_val_if_fail(ev != NULL, FALSE);
+	for (guint k = 0; k < G_N_ELEMENTS(texts); k++)
+		changed |= mend(texts[k]);
+	for (guint k = 0; k < G_N_ELEMENTS(lists); k++)
+		for (guint i = 0; i < lists[k]->len; i++)
+			changed |= mend((char **)&lists[k]->pdata[i]);
+	return changed;
 }
 
 /* Newest first; equal dates in document order. */

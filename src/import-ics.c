@@ -2061,6 +2061,7 @@ read_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev, const char *label)
 	if (c->series)
 		read_series_fields(c, ve, ev, label);
 	read_description(c, ve, ev);
+	(void)evf_import_mend_text(ev);
 }
 
 /* Reads @ve into @b; FALSE (with a warning) when it has no usable

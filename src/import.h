@@ -4,7 +4,8 @@
  * so that they can be fuzzed; fetch.c brings the bytes, merge.c decides.
  *
  * Every string of an imported event is sanitised (evf_text_sanitize) and
- * bounded; HTML goes through evf_html_sanitize; link targets are absolute.
+ * bounded, and its texts mended where encoded twice (evf_import_mend_text);
+ * HTML goes through evf_html_sanitize; link targets are absolute.
  * An item without an event date becomes a listing: ev->tba is TRUE (feeds
  * only, never the calendar).
  */
@@ -34,6 +35,15 @@ typedef struct {
 
 void evf_import_free(EvfImport *imp);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfImport, evf_import_free)
+
+/* Mends, in place, every text of @ev that its source supplies (title,
+ * location, organizers, categories, description as HTML and as text)
+ * where it was encoded twice on its way (evf_text_mend_latin1: "CafÃ©" →
+ * "Café"), so that every output shows the same mended text; links and
+ * identifiers are left as they came. Both importers do it to each event
+ * they make, and partner.c to items kept in the state from before. Does
+ * not update the fingerprint; returns whether anything changed. */
+gboolean evf_import_mend_text(EvfEvent *ev);
 
 /* What the bytes look like: ICS, RSS or Atom, from the first bytes (after
  * a BOM and white space); AUTO when none. */

@@ -164,16 +164,22 @@ import_body(const char *format_name, const EvfFetchResult *res, gint64 now,
 
 /* The partner's events, whose plain-text fields hold plain text only (a
  * title in HTML would show its tags in feed readers) and whose links are
- * URIs (evf_event_tidy). */
+ * URIs (evf_event_tidy); text encoded twice that only that brings out (a
+ * title "Caf&Atilde;&copy;", whose references it decodes) is mended as the
+ * importers mend the rest (evf_import_mend_text). */
 static EvfImport *
 parse(const char *format_name, const EvfFetchResult *res, gint64 now,
       GError **error)
 {
 	EvfImport *imp = import_body(format_name, res, now, error);
 
-	if (imp != NULL)
-		for (guint i = 0; i < imp->events->len; i++)
-			evf_event_tidy(g_ptr_array_index(imp->events, i));
+	for (guint i = 0; imp != NULL && i < imp->events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(imp->events, i);
+
+		evf_event_tidy(ev);
+		if (evf_import_mend_text(ev))
+			evf_event_update_fingerprint(ev);
+	}
 	return imp;
 }
 
@@ -633,11 +639,22 @@ evf_partner_items(const EvfConfig *cfg, EvfStore *store)
 	}
 	for (guint i = 0; i < cfg->sources->len; i++) {
 		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
+		GPtrArray *kept;
 
-		if (src->enabled)
-			g_hash_table_insert(
-			    items, g_strdup(src->name),
-			    evf_store_get_source_items(store, src->name));
+		if (!src->enabled)
+			continue;
+		kept = evf_store_get_source_items(store, src->name);
+		/* Items kept from before the importers mended text encoded
+		 * twice are mended as the importers now do, so that they
+		 * read the same as after their next new body, and their
+		 * fingerprint is of what is published. */
+		for (guint k = 0; k < kept->len; k++) {
+			EvfEvent *ev = g_ptr_array_index(kept, k);
+
+			if (evf_import_mend_text(ev))
+				evf_event_update_fingerprint(ev);
+		}
+		g_hash_table_insert(items, g_strdup(src->name), kept);
 	}
 	return items;
 }

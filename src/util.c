@@ -428,6 +428,49 @@ evf_text_sanitize(const char *text, gssize len)
 }
 
 char *
+evf_text_mend_latin1(const char *text)
+{
+	g_autoptr(GString) s = NULL;
+	gboolean again = TRUE;
+
+	g_return_val_if_fail(text != NULL, NULL);
+	/* U+00C2, U+00C3: most text has neither, and is left at once */
+	if (strstr(text, "\xc3\x82") == NULL &&
+	    strstr(text, "\xc3\x83") == NULL)
+		return NULL;
+	while (again) {
+		const char *p = s != NULL ? s->str : text;
+		GString *out = g_string_sized_new(strlen(p));
+
+		again = FALSE;
+		while (*p != '\0') {
+			gunichar c = g_utf8_get_char(p);
+			const char *q = g_utf8_next_char(p);
+			gunichar n = *q != '\0' ? g_utf8_get_char(q) : 0;
+			gunichar m = ((c & 0x1f) << 6) | (n & 0x3f);
+
+			/* never a C1 control: text has none (see
+			 * evf_text_sanitize) */
+			if ((c == 0xc2 || c == 0xc3) && n >= 0x80 &&
+			    n <= 0xbf && m > 0x9f) {
+				g_string_append_unichar(out, m);
+				p = g_utf8_next_char(q);
+				again = TRUE;
+				continue;
+			}
+			g_string_append_len(out, p, q - p);
+			p = q;
+		}
+		if (s != NULL)
+			g_string_free(s, TRUE);
+		s = out;
+	}
+	if (strcmp(s->str, text) == 0)
+		return NULL;
+	return g_string_free(g_steal_pointer(&s), FALSE);
+}
+
+char *
 evf_text_oneline(const char *text)
 {
 	g_autofree char *clean = evf_text_sanitize(text, -1);

@@ -35,65 +35,13 @@ evf_xml_rfc3339(gint64 usec)
 	return g_strdup_printf("%s.%06dZ", base, frac);
 }
 
-/* (transfer full): @text with each "Ã©"-like pair undone: U+00C2 or U+00C3
- * and a character from U+0080 to U+00BF, which are the two bytes of one
- * UTF-8 character read as Latin-1, as the character itself; again while
- * any is left (text encoded twice). NULL if there was none. */
-static char *
-utf8_read_as_latin1(const char *text)
-{
-	g_autoptr(GString) s = NULL;
-	gboolean again = TRUE;
-
-	/* U+00C2, U+00C3: most text has neither, and is left at once */
-	if (strstr(text, "\xc3\x82") == NULL &&
-	    strstr(text, "\xc3\x83") == NULL)
-		return NULL;
-	while (again) {
-		const char *p = s != NULL ? s->str : text;
-		GString *out = g_string_sized_new(strlen(p));
-
-		again = FALSE;
-		while (*p != '\0') {
-			gunichar c = g_utf8_get_char(p);
-			const char *q = g_utf8_next_char(p);
-			gunichar n = *q != '\0' ? g_utf8_get_char(q) : 0;
-
-			if ((c == 0xc2 || c == 0xc3) && n >= 0x80 &&
-			    n <= 0xbf) {
-				g_string_append_unichar(out, ((c & 0x1f) << 6) |
-				                                 (n & 0x3f));
-				p = g_utf8_next_char(q);
-				again = TRUE;
-				continue;
-			}
-			g_string_append_len(out, p, q - p);
-			p = q;
-		}
-		if (s != NULL)
-			g_string_free(s, TRUE);
-		s = out;
-		if (!again && strcmp(s->str, text) == 0)
-			return NULL;
-	}
-	return g_string_free(g_steal_pointer(&s), FALSE);
-}
-
 char *
 evf_xml_clean(const char *text)
 {
 	char *clean = evf_text_sanitize(text, -1);
-	char *fixed;
 	g_auto(GStrv) parts = NULL;
 
-	if (clean == NULL)
-		return NULL;
-	fixed = utf8_read_as_latin1(clean);
-	if (fixed != NULL) {
-		g_free(clean);
-		clean = fixed;
-	}
-	if (strstr(clean, "\xef\xbf\xbd") == NULL)
+	if (clean == NULL || strstr(clean, "\xef\xbf\xbd") == NULL)
 		return clean;
 	parts = g_strsplit(clean, "\xef\xbf\xbd", -1);
 	g_free(clean);

@@ -19,13 +19,14 @@ xmlBuffer *evf_xml_buffer_new(void);
 /* (transfer full): @usec as RFC 3339 in UTC; fractions only when not 0. */
 char *evf_xml_rfc3339(gint64 usec);
 
-/* (transfer full): @text sanitised for XML 1.0 (evf_text_sanitize), and
- * rid of what feed readers and the W3C Feed Validation Service take for
- * text decoded wrongly (BadCharacters): each U+FFFD REPLACEMENT CHARACTER
- * (the mark of a character lost to a wrong encoding, in a partner's text
- * or made from bytes that were not UTF-8) as "?", and each UTF-8 character
- * that was read as two Latin-1 ones ("CafÃ©", as partners' feeds carry it)
- * as itself ("Café"). NULL for NULL. */
+/* (transfer full): @text sanitised for XML 1.0 (evf_text_sanitize), with
+ * each U+FFFD REPLACEMENT CHARACTER (the mark of a character lost to a
+ * wrong encoding, in a partner's text or made from bytes that were not
+ * UTF-8) as "?": feed readers and the W3C Feed Validation Service take it
+ * for text decoded wrongly (BadCharacters). Text encoded twice ("CafÃ©")
+ * is mended where partners' text enters evfeed (evf_import_mend_text), so
+ * that the calendars and pages show the same text as the feeds. NULL for
+ * NULL. */
 char *evf_xml_clean(const char *text);
 
 /* Writes <name>text</name>; @text is cleaned by evf_xml_clean. TRUE on

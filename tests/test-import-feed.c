@@ -888,6 +888,83 @@ test_items_one_line(void)
 	g_assert_cmpstr(ev->description_text, ==, "a\nb\ncd");
 }
 
+/* A partner's text encoded twice on its way ("CafÃ©": UTF-8 read as
+ * Latin-1, as feeds of sites with a misconfigured database carry it) is
+ * mended where it enters evfeed, in every text of the item (title, place,
+ * organiser, categories, description), in RSS and in Atom alike, so that
+ * the calendars and pages show the same text as the feeds; text encoded
+ * twice twice too. "SÃO" and "Ã la" are Portuguese, and stay; links and
+ * ids are left as they came. The fingerprint is of the mended text. */
+static void
+test_items_mended(void)
+{
+	static const char *const docs[] = {
+		"<rss version=\"2.0\" "
+		"xmlns:ev=\"http://purl.org/rss/1.0/modules/event/\"><channel>"
+		"<item><title>Caf\xc3\x83\xc2\xa9 in Z\xc3\x83\xc2\xbcrich"
+		"</title>"
+		"<guid isPermaLink=\"false\">caf\xc3\x83\xc2\xa9-1</guid>"
+		"<link>https://partner.example/caf%C3%83%C2%A9</link>"
+		"<category>M\xc3\x83\xc2\xbcnchen</category>"
+		"<category>S\xc3\x83O Paulo, \xc3\x83 la carte</category>"
+		"<ev:location>K\xc3\x83\xc2\x83\xc3\x82\xc2\xb6ln</ev:location>"
+		"<ev:organizer>Universit\xc3\x83\xc2\xa9</ev:organizer>"
+		"<ev:startdate>2024-05-01</ev:startdate>"
+		"<description>&lt;p&gt;Caf\xc3\x83\xc2\xa9 "
+		"cr\xc3\x83\xc2\xa8me&lt;/p&gt;</description>"
+		"</item></channel></rss>",
+		"<feed xmlns=\"http://www.w3.org/2005/Atom\" "
+		"xmlns:ev=\"http://purl.org/rss/1.0/modules/event/\">"
+		"<title>P</title><id>urn:p</id>"
+		"<updated>2024-01-01T00:00:00Z</updated>"
+		"<entry><title>Caf\xc3\x83\xc2\xa9 in Z\xc3\x83\xc2\xbcrich"
+		"</title><id>caf\xc3\x83\xc2\xa9-1</id>"
+		"<updated>2024-01-01T00:00:00Z</updated>"
+		"<link href=\"https://partner.example/caf%C3%83%C2%A9\"/>"
+		"<category term=\"M\xc3\x83\xc2\xbcnchen\"/>"
+		"<category term=\"S\xc3\x83O Paulo, \xc3\x83 la carte\"/>"
+		"<ev:location>K\xc3\x83\xc2\x83\xc3\x82\xc2\xb6ln</ev:location>"
+		"<ev:organizer>Universit\xc3\x83\xc2\xa9</ev:organizer>"
+		"<ev:startdate>2024-05-01</ev:startdate>"
+		"<content type=\"html\">&lt;p&gt;Caf\xc3\x83\xc2\xa9 "
+		"cr\xc3\x83\xc2\xa8me&lt;/p&gt;</content>"
+		"</entry></feed>",
+	};
+
+	for (guint k = 0; k < G_N_ELEMENTS(docs); k++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(EvfImport) imp = import_string(docs[k], NULL, &error);
+		g_autofree char *fingerprint = NULL;
+		EvfEvent *ev;
+
+		g_assert_no_error(error);
+		REQUIRE(imp);
+		g_assert_cmpuint(imp->events->len, ==, 1);
+		ev = g_ptr_array_index(imp->events, 0);
+		g_assert_cmpstr(ev->title, ==, "Caf\xc3\xa9 in Z\xc3\xbcrich");
+		g_assert_cmpstr(ev->location, ==, "K\xc3\xb6ln");
+		g_assert_cmpuint(ev->organizers->len, ==, 1);
+		g_assert_cmpstr(g_ptr_array_index(ev->organizers, 0), ==,
+		                "Universit\xc3\xa9");
+		g_assert_cmpuint(ev->categories->len, ==, 2);
+		g_assert_cmpstr(g_ptr_array_index(ev->categories, 0), ==,
+		                "M\xc3\xbcnchen");
+		g_assert_cmpstr(g_ptr_array_index(ev->categories, 1), ==,
+		                "S\xc3\x83O Paulo, \xc3\x83 la carte");
+		g_assert_nonnull(
+		    strstr(ev->description_html, "Caf\xc3\xa9 cr\xc3\xa8me"));
+		g_assert_cmpstr(ev->description_text, ==,
+		                "Caf\xc3\xa9 cr\xc3\xa8me");
+		/* identity and links as they came */
+		g_assert_cmpstr(ev->uid, ==, "caf\xc3\x83\xc2\xa9-1");
+		g_assert_cmpstr(ev->url, ==,
+		                "https://partner.example/caf%C3%83%C2%A9");
+		fingerprint = g_strdup(ev->fingerprint);
+		evf_event_update_fingerprint(ev);
+		g_assert_cmpstr(ev->fingerprint, ==, fingerprint);
+	}
+}
+
 static void
 test_items_categories_capped(void)
 {
@@ -1956,6 +2033,7 @@ main(int argc, char **argv)
 	                test_warnings_name_the_item);
 	g_test_add_func("/import-feed/rss/mod-event", test_rss_mod_event);
 	g_test_add_func("/import-feed/rss/fingerprints", test_rss_fingerprints);
+	g_test_add_func("/import-feed/items/mended", test_items_mended);
 	g_test_add_func("/import-feed/rss/relative-links",
 	                test_rss_relative_links);
 	g_test_add_func("/import-feed/rdf/rss1", test_rdf);

@@ -2030,6 +2030,63 @@ test_categories_escaped(void)
 		                want[i]);
 }
 
+/* A partner's text encoded twice on its way ("CafÃ©": UTF-8 read as
+ * Latin-1) is mended where it enters evfeed, in every text of the event
+ * (SUMMARY, LOCATION, DESCRIPTION, CATEGORIES, ORGANIZER's CN, CONTACT)
+ * and in each occurrence of a series, so that every output shows the same
+ * text; text encoded twice twice too. "SÃO" and "Ã la" are Portuguese and
+ * stay; the UID and URL are left as they came. The fingerprint is of the
+ * mended text. */
+static void
+test_fields_mended(void)
+{
+	g_autoptr(EvfImport) imp = import_body(
+	    "BEGIN:VEVENT\nUID:caf\xc3\x83\xc2\xa9@partner.example\n"
+	    "DTSTAMP:20180520T101500Z\n"
+	    "DTSTART:20180910T090000Z\nDTEND:20180910T170000Z\n"
+	    "RRULE:FREQ=WEEKLY;COUNT=2\n"
+	    "SUMMARY:Caf\xc3\x83\xc2\xa9 in Z\xc3\x83\xc2\xbcrich\n"
+	    "DESCRIPTION:Caf\xc3\x83\xc2\xa9 cr\xc3\x83\xc2\xa8me\n"
+	    "LOCATION:K\xc3\x83\xc2\x83\xc3\x82\xc2\xb6ln\n"
+	    "URL:https://partner.example/caf%C3%83%C2%A9\n"
+	    "CATEGORIES:M\xc3\x83\xc2\xbcnchen,S\xc3\x83O Paulo\\, "
+	    "\xc3\x83 la carte\n"
+	    "ORGANIZER;CN=\"Universit\xc3\x83\xc2\xa9\":mailto:u@example.org\n"
+	    "CONTACT:Jos\xc3\x83\xc2\xa9\n"
+	    "END:VEVENT");
+
+	g_assert_cmpuint(imp->events->len, ==, 2);
+	for (guint i = 0; i < imp->events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(imp->events, i);
+		g_autofree char *fingerprint = NULL;
+
+		g_assert_true(
+		    g_str_has_prefix(ev->uid, "caf\xc3\x83\xc2\xa9@partner"));
+		g_assert_cmpstr(ev->title, ==, "Caf\xc3\xa9 in Z\xc3\xbcrich");
+		g_assert_cmpstr(ev->location, ==, "K\xc3\xb6ln");
+		g_assert_cmpstr(ev->description_text, ==,
+		                "Caf\xc3\xa9 cr\xc3\xa8me");
+		g_assert_nonnull(
+		    strstr(ev->description_html, "Caf\xc3\xa9 cr\xc3\xa8me"));
+		g_assert_null(strstr(ev->description_html, "\xc3\x83"));
+		g_assert_cmpstr(ev->url, ==,
+		                "https://partner.example/caf%C3%83%C2%A9");
+		g_assert_cmpuint(ev->categories->len, ==, 2);
+		g_assert_cmpstr(g_ptr_array_index(ev->categories, 0), ==,
+		                "M\xc3\xbcnchen");
+		g_assert_cmpstr(g_ptr_array_index(ev->categories, 1), ==,
+		                "S\xc3\x83O Paulo, \xc3\x83 la carte");
+		g_assert_cmpuint(ev->organizers->len, ==, 2);
+		g_assert_cmpstr(g_ptr_array_index(ev->organizers, 0), ==,
+		                "Universit\xc3\xa9");
+		g_assert_cmpstr(g_ptr_array_index(ev->organizers, 1), ==,
+		                "Jos\xc3\xa9");
+		fingerprint = g_strdup(ev->fingerprint);
+		evf_event_update_fingerprint(ev);
+		g_assert_cmpstr(ev->fingerprint, ==, fingerprint);
+	}
+}
+
 static void
 test_fields(void)
 {
@@ -2505,6 +2562,7 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/limits/description-budget",
 	                test_limits_description_budget);
 	g_test_add_func("/import-ics/fields", test_fields);
+	g_test_add_func("/import-ics/fields-mended", test_fields_mended);
 	g_test_add_func("/import-ics/geo-unread", test_geo_unread);
 	g_test_add_func("/import-ics/duration-nominal-days",
 	                test_duration_nominal_days);
