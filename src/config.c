@@ -709,6 +709,7 @@ source_free(gpointer p)
 	g_free(s->title);
 	g_free(s->url);
 	g_free(s->link);
+	g_free(s->feed_link);
 	g_free(s->format);
 	g_strfreev(s->categories);
 	g_strfreev(s->include);
@@ -1114,8 +1115,14 @@ evf_config_load(const char *path, GPtrArray *diags)
 			g_free(src->title);
 			src->title = g_ascii_strup(src->name, -1);
 		}
-		if (src->link == NULL && src->url != NULL)
+		if (src->link == NULL && src->url != NULL) {
+			g_autoptr(GUri) u =
+			    g_uri_parse(src->url, G_URI_FLAGS_ENCODED, NULL);
+
 			src->link = public_link(src->url);
+			if (u != NULL && g_uri_get_query(u) == NULL)
+				src->feed_link = g_strdup(src->link);
+		}
 	}
 
 	check_paths(cfg, path, lines, diags);

@@ -13,6 +13,12 @@ typedef struct {
 	char *url;
 	char *link; /* the source as published: link=, else url without its
 	             * user name, password, query and fragment */
+	/* the feed's own address as published (the self link of an Atom
+	 * <source>, the url of an RSS one): url without its user name,
+	 * password and fragment; NULL when link= is set (url may be a
+	 * secret) or url has a query (a key, often; and without it, another
+	 * address) */
+	char *feed_link;
 	gboolean enabled;
 	gint64 interval;   /* seconds between fetches */
 	char *format;      /* auto, ics, rss or atom */

@@ -56,7 +56,9 @@ typedef struct {
 	/* provenance (merge) */
 	char *source;       /* the [source NAME] it came from; NULL: local */
 	char *source_title; /* that source's name as shown (attribution) */
-	char *source_url;   /* that source's feed URL */
+	char *source_url;   /* that source's link as published (its link=,
+	                     * else its url without user name, password,
+	                     * query and fragment): for people to follow */
 	GPtrArray
 	    *also_listed; /* char*: other sources listing it; never NULL */
 

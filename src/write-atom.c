@@ -12,6 +12,8 @@
 #include "util.h"
 #include "xmlout.h"
 
+#include <string.h>
+
 #define NS_ATOM "http://www.w3.org/2005/Atom"
 #define NS_EV   "http://purl.org/rss/1.0/modules/event/"
 
@@ -73,6 +75,21 @@ canonical_id(const char *url)
 	return evf_uri_lower_host(norm);
 }
 
+/* The media type of a source's feed, as its format says it (NULL: not
+ * known, or a calendar, which the W3C Feed Validation Service would not
+ * take for the type of a self link: SelfNotAtom). */
+static const char *
+feed_type(const EvfSourceConfig *src)
+{
+	if (src == NULL || src->format == NULL)
+		return NULL;
+	if (strcmp(src->format, "rss") == 0)
+		return "application/rss+xml";
+	if (strcmp(src->format, "atom") == 0)
+		return "application/atom+xml";
+	return NULL;
+}
+
 static gboolean
 entry(xmlTextWriter *w, const EvfView *view, const EvfEvent *ev)
 {
@@ -113,14 +130,23 @@ entry(xmlTextWriter *w, const EvfView *view, const EvfEvent *ev)
 		 * the id, title and updated it SHOULD carry (the W3C validator
 		 * warns of each one missing). Its updated is the last change
 		 * to this entry that came from it, the latest change of that
-		 * feed this site has seen and copied. */
+		 * feed this site has seen and copied. Its self link is that
+		 * feed's own address (§4.2.7.2), when it may be published;
+		 * the source's link, what people follow (its home page), is
+		 * its alternate, and its id as it always was. */
+		const EvfSourceConfig *src = evf_config_source(cfg, ev->source);
+		const char *feed = src != NULL ? src->feed_link : NULL;
 		g_autofree char *source_id = canonical_id(ev->source_url);
 
 		ok &= xmlTextWriterStartElement(w, BAD_CAST "source") >= 0;
 		ok &= evf_xml_element(w, "id", source_id);
 		ok &= evf_xml_text(w, "title", ev->source_title);
 		ok &= evf_xml_element(w, "updated", updated);
-		ok &= link_element(w, "self", NULL, ev->source_url);
+		if (feed != NULL)
+			ok &= link_element(w, "self", feed_type(src), feed);
+		if (g_strcmp0(ev->source_url, feed) != 0)
+			ok &=
+			    link_element(w, "alternate", NULL, ev->source_url);
 		ok &= xmlTextWriterEndElement(w) >= 0;
 	}
 	ok &= xmlTextWriterStartElement(w, BAD_CAST "content") >= 0;

@@ -93,11 +93,19 @@ evf_write_rss(const EvfView *view, GError **error)
 			    evf_xml_text(w, "category",
 			                 g_ptr_array_index(ev->categories, k));
 		if (ev->source != NULL) {
+			/* RSS 2.0: the url of the source is its feed's
+			 * ("the XMLization of the source"), when that may
+			 * be published; else the source's link. */
+			const EvfSourceConfig *src =
+			    evf_config_source(cfg, ev->source);
+			const char *url = src != NULL && src->feed_link != NULL
+			                      ? src->feed_link
+			                      : ev->source_url;
+
 			ok &= xmlTextWriterStartElement(w, BAD_CAST "source") >=
 			      0;
-			ok &= xmlTextWriterWriteAttribute(
-			          w, BAD_CAST "url", BAD_CAST ev->source_url) >=
-			      0;
+			ok &= xmlTextWriterWriteAttribute(w, BAD_CAST "url",
+			                                  BAD_CAST url) >= 0;
 			ok &= evf_xml_write_text(w, ev->source_title);
 			ok &= xmlTextWriterEndElement(w) >= 0;
 		}

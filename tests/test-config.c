@@ -1129,6 +1129,38 @@ test_source_link(Fixture *f, gconstpointer data)
 		               refused[i].message);
 }
 
+/* The feed's own address, as the feeds publish it (the self link of an
+ * Atom <source>, the url of an RSS one), is url without its user name,
+ * password and fragment; none when url has a query (where keys go, and
+ * without which it is another address) or when link= is set (to keep a
+ * secret address private, as evfeed.conf(5) offers it). */
+static void
+test_source_feed_link(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) cfg =
+	    assert_loads(f, "[source a]\n"
+	                    "url=https://user:s3cret@pa.example/feed.xml#x\n"
+	                    "[source b]\n"
+	                    "url=https://pb.example/private-KEY/basic.ics\n"
+	                    "link=https://pb.example/events\n"
+	                    "[source c]\n"
+	                    "url=https://pc.example/cal.ics?token=KEY\n");
+
+	if (cfg != NULL && cfg->sources->len == 3) {
+		const EvfSourceConfig *a = g_ptr_array_index(cfg->sources, 0);
+		const EvfSourceConfig *b = g_ptr_array_index(cfg->sources, 1);
+		const EvfSourceConfig *c = g_ptr_array_index(cfg->sources, 2);
+
+		g_assert_cmpstr(a->feed_link, ==,
+		                "https://pa.example/feed.xml");
+		g_assert_null(b->feed_link);
+		g_assert_null(c->feed_link);
+		g_assert_cmpstr(c->link, ==, "https://pc.example/cal.ics");
+	} else {
+		g_test_fail();
+	}
+}
+
 static void
 test_source_url_required(Fixture *f, gconstpointer data)
 {
@@ -1319,6 +1351,7 @@ main(int argc, char **argv)
 	ADD("/config/source/full", test_source_full);
 	ADD("/config/source/url-required", test_source_url_required);
 	ADD("/config/source/link", test_source_link);
+	ADD("/config/source/feed-link", test_source_feed_link);
 	ADD("/config/source/bad-values", test_source_bad_values);
 	ADD("/config/source/bad-name", test_source_bad_name);
 

@@ -688,6 +688,105 @@ test_atom_source_complete(void)
 	}
 }
 
+/* A partner's entry names where it was copied from: in Atom, its source's
+ * self link is the partner's feed itself (RFC 4287 §4.2.7.2), typed by the
+ * source's format when known (not for a calendar, which the W3C validator
+ * would call SelfNotAtom), and the source's link, for people (link=, the
+ * partner's home page), is its alternate; in RSS, the url of <source> is
+ * the feed's (RSS 2.0: "the XMLization of the source"). The feed's address
+ * is published without its user name, password and fragment, and not at
+ * all when it has a query (where keys go) or when link= is set (which
+ * evfeed.conf(5) offers to keep a secret address private): then the
+ * source's link alone is published, as before. */
+static void
+test_source_feed_links(void)
+{
+	static const struct {
+		const char *name;
+		const char *atom; /* the <link>s of the Atom <source> */
+		const char *rss;  /* the RSS <source> */
+	} cases[] = {
+		{ "pa",
+		  "<link rel=\"self\" type=\"application/rss+xml\" "
+		  "href=\"https://pa.example/feed.xml\"/>\n    </source>",
+		  "<source url=\"https://pa.example/feed.xml\">PA</source>" },
+		{ "pb",
+		  "</updated>\n      <link rel=\"alternate\" "
+		  "href=\"https://pb.example/\"/>\n    </source>",
+		  "<source url=\"https://pb.example/\">PB</source>" },
+		{ "pc",
+		  "</updated>\n      <link rel=\"alternate\" "
+		  "href=\"https://pc.example/cal.ics\"/>\n    </source>",
+		  "<source url=\"https://pc.example/cal.ics\">PC</source>" },
+		{ "pd",
+		  "<link rel=\"self\" href=\"https://pd.example/cal.ics\"/>\n"
+		  "    </source>",
+		  "<source url=\"https://pd.example/cal.ics\">PD</source>" },
+	};
+	g_autofree char *dir =
+	    g_test_build_filename(G_TEST_DIST, "data", "hard-events", NULL);
+	g_autoptr(Site) s = site_render_with(
+	    dir, "[source pa]\n"
+	         "title=PA\n"
+	         "url=https://user:s3cret@pa.example/feed.xml#top\n"
+	         "format=rss\n"
+	         "[source pb]\n"
+	         "title=PB\n"
+	         "url=https://pb.example/private-KEY/feed.atom\n"
+	         "link=https://pb.example/\n"
+	         "format=atom\n"
+	         "[source pc]\n"
+	         "title=PC\n"
+	         "url=https://pc.example/cal.ics?token=KEY\n"
+	         "[source pd]\n"
+	         "title=PD\n"
+	         "url=https://pd.example/cal.ics\n"
+	         "format=ics\n");
+	g_autoptr(EvfEvent) ev = local_event_copy(s);
+
+	g_assert_nonnull(ev);
+	for (guint k = 0; k < G_N_ELEMENTS(cases); k++) {
+		const EvfSourceConfig *src =
+		    evf_config_source(s->cfg, cases[k].name);
+		g_autofree char *atom = NULL;
+		g_autofree char *rss = NULL;
+		const char *from;
+
+		g_assert_nonnull(src);
+		/* as merge.c labels a partner's item */
+		g_free(ev->source);
+		ev->source = g_strdup(src->name);
+		g_free(ev->source_title);
+		ev->source_title = g_strdup(src->title);
+		g_free(ev->source_url);
+		ev->source_url = g_strdup(src->link);
+		atom = feed_text(s, "atom.xml", ev);
+		rss = feed_text(s, "rss.xml", ev);
+		from = strstr(atom, "<source>");
+		g_assert_nonnull(from);
+		if (strstr(from, cases[k].atom) == NULL)
+			g_error("%s: the Atom source is %.400s", cases[k].name,
+			        from);
+		/* one self link in it at most, and one alternate */
+		{
+			g_autofree char *one =
+			    g_strndup(from, strstr(from, "</source>") - from);
+			g_auto(GStrv) selfs = g_strsplit(one, "\"self\"", -1);
+			g_auto(GStrv) alts =
+			    g_strsplit(one, "\"alternate\"", -1);
+
+			g_assert_cmpuint(g_strv_length(selfs), <=, 2);
+			g_assert_cmpuint(g_strv_length(alts), <=, 2);
+		}
+		if (strstr(rss, cases[k].rss) == NULL)
+			g_error("%s: the RSS is %s", cases[k].name, rss);
+		g_assert_null(strstr(atom, "s3cret"));
+		g_assert_null(strstr(rss, "s3cret"));
+		g_assert_null(strstr(atom, "KEY"));
+		g_assert_null(strstr(rss, "KEY"));
+	}
+}
+
 /* An e-mail address in angle brackets in the site's title stays in the
  * Atom feed's title but not in its author's name, where the W3C Feed
  * Validation Service warns of it (ContainsEmail); a title that is nothing
@@ -2249,6 +2348,8 @@ main(int argc, char **argv)
 	g_test_add_func("/write/ics/category-once", test_category_once);
 	g_test_add_func("/write/atom/source-complete",
 	                test_atom_source_complete);
+	g_test_add_func("/write/feeds/source-feed-links",
+	                test_source_feed_links);
 	g_test_add_func("/write/atom/author-no-email",
 	                test_atom_author_no_email);
 	g_test_add_func("/write/feeds/no-replacement-character",
