@@ -1,0 +1,200 @@
+#!/bin/sh
+# partner-text.sh: what a site publishes of partners' text and of the
+# partners themselves, end to end: `evfeed fetch` of an RSS feed and of a
+# calendar served on 127.0.0.1 (tests/data/import/partner-text/), whose
+# text was encoded twice on its way ("CafÃ©": UTF-8 read as Latin-1), then
+# `evfeed build`.
+#
+# Every output shows the mended text ("Café Forum in Zürich", "Déjà vu"),
+# and none the broken one: calendar.ics, the events' own .ics files, the
+# source's calendar, calendar.json, feed.json, the page, rss.xml and
+# atom.xml. A second build of the same items changes nothing (their
+# fingerprints are of the mended text, so their SEQUENCE stays).
+#
+# The feeds name each partner's feed as it may be published: the RSS
+# source, fetched with a user name and password, as the self link of its
+# Atom <source> (typed application/rss+xml) and as the url of its RSS
+# <source>, without the password; the calendar source, whose link= is its
+# home page, by that page alone (rel="alternate"), its address never.
+# rss.xml and atom.xml pass tests/clients/check_feeds.py.
+#
+# Environment (make check sets it): EVFEED, top_srcdir; optional PYTHON3,
+# XMLLINT. EVFEED_KEEP_TMP=1 keeps the temporary folder.
+. "$top_srcdir/tests/integration/lib.sh"
+
+LC_ALL=C
+export LC_ALL
+PYTHON3=${PYTHON3:-/usr/bin/python3}
+XMLLINT=${XMLLINT:-xmllint}
+
+"$PYTHON3" -c 'import http.server' >/dev/null 2>&1 ||
+	skip_all "no python3 ($PYTHON3) to serve the partners' files"
+
+tmp=$(mktmp)
+conf=$tmp/evfeed.conf
+pub=$tmp/public
+mkdir "$tmp/events" "$tmp/www" || bail_out "cannot make folders in $tmp"
+cp "$top_srcdir/tests/data/import/partner-text/twice.rss" \
+	"$top_srcdir/tests/data/import/partner-text/twice.ics" "$tmp/www/" ||
+	bail_out "cannot copy the fixtures"
+
+# A static file server on 127.0.0.1 and a free port, that stops by itself
+# after 5 minutes or when this script is gone.
+"$PYTHON3" -c '
+import functools, http.server, os, sys, threading, time
+parent = os.getppid()
+handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                            directory=sys.argv[1])
+httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+print("PORT %d" % httpd.server_address[1], flush=True)
+def watch():
+    end = time.time() + 300
+    while time.time() < end and os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+threading.Thread(target=watch, daemon=True).start()
+httpd.serve_forever()
+' "$tmp/www" >"$tmp/server.out" 2>"$tmp/server.err" &
+server=$!
+trap 'kill "$server" 2>/dev/null; _tap_cleanup' EXIT
+fixture_port "$tmp/server.out" "$tmp/server.err" "the file server"
+base=http://127.0.0.1:$port
+
+write_config "$tmp" "$tmp/events"
+cat >>"$conf" <<EOF
+
+[source twice]
+title=Twice
+url=http://evfeed:s3cret-pw@127.0.0.1:$port/twice.rss
+format=rss
+
+[source cal]
+title=Cal
+url=$base/twice.ics
+link=https://partner.example/
+format=ics
+EOF
+
+with_timeout 120 "$EVFEED" fetch --config "$conf" >"$tmp/fetch.out" \
+	2>"$tmp/fetch.err" </dev/null
+rc=$?
+test "$rc" -eq 0
+ok $? "evfeed fetch of both sources succeeds (exit $rc)" ||
+	diag_file "$tmp/fetch.err"
+
+with_timeout 120 "$EVFEED" build --config "$conf" >"$tmp/build.out" \
+	2>"$tmp/build.err" </dev/null
+rc=$?
+test "$rc" -eq 0
+ok $? "evfeed build succeeds (exit $rc)" || diag_file "$tmp/build.err"
+
+# texts MODE FILE: FILE, as its readers see its text (iCalendar unfolded
+# and unescaped, JSON decoded, XML and HTML references resolved), shows
+# nothing encoded twice ("Ã", "Â") and, with MODE all, both partners'
+# mended texts, with MODE one, one partner's title mended; else says what
+# it shows.
+texts()
+{
+	"$PYTHON3" - "$@" <<'EOF'
+import html, json, re, sys
+mode, path = sys.argv[1], sys.argv[2]
+titles = ["Caf\u00e9 Forum in Z\u00fcrich", "Caf\u00e9 Seminar in K\u00f6ln"]
+others = ["Cr\u00e8me br\u00fbl\u00e9e", "D\u00e9j\u00e0 vu"]
+text = open(path, encoding="utf-8").read()
+if path.endswith(".ics"):
+    text = re.sub(r"\r?\n[ \t]", "", text)
+    text = re.sub(r"\\([,;\\])", r"\1", text)
+elif path.endswith(".json"):
+    text = json.dumps(json.loads(text), ensure_ascii=False)
+else:
+    text = html.unescape(html.unescape(text))
+status = 0
+if mode == "all":
+    for w in titles + others:
+        if w not in text:
+            print("# %s: no %r" % (path, w))
+            status = 1
+elif not any(w in text for w in titles):
+    print("# %s: neither title mended" % path)
+    status = 1
+for bad in ("\u00c3", "\u00c2"):
+    i = text.find(bad)
+    if i >= 0:
+        print("# %s: %r" % (path, text[max(0, i - 30):i + 30]))
+        status = 1
+sys.exit(status)
+EOF
+}
+
+for f in calendar.ics calendar.json feed.json index.html rss.xml atom.xml; do
+	if [ -f "$pub/$f" ]; then
+		texts all "$pub/$f"
+		ok $? "$f shows the partners' text mended, and none encoded twice"
+	else
+		fail "$f shows the partners' text mended (no $f)"
+	fi
+done
+n=0
+for f in "$pub"/events/twice-*.ics "$pub"/events/cal-*.ics \
+	"$pub"/source/twice/calendar.ics "$pub"/source/cal/calendar.ics; do
+	[ -f "$f" ] || continue
+	n=$((n + 1))
+	texts one "$f"
+	ok $? "${f#"$pub"/} shows its text mended, and none encoded twice"
+done
+test "$n" -eq 4
+ok $? "both partner items have their own .ics, both sources a calendar ($n)"
+
+# The partner's feed changes elsewhere (a new body, parsed again): the
+# items' fingerprints are of the mended text, so they did not change, and
+# neither does the calendar, nor any SEQUENCE.
+cp "$pub/calendar.ics" "$tmp/calendar.1"
+sed 's|<description>A partner|<description>Still a partner|' \
+	"$tmp/www/twice.rss" >"$tmp/www/twice.new" &&
+	mv "$tmp/www/twice.new" "$tmp/www/twice.rss" &&
+	touch -d "@$(($(date +%s) + 60))" "$tmp/www/twice.rss"
+with_timeout 120 "$EVFEED" fetch --config "$conf" >"$tmp/fetch2.out" \
+	2>"$tmp/fetch2.err" </dev/null
+with_timeout 120 "$EVFEED" build --config "$conf" >"$tmp/build2.out" \
+	2>"$tmp/build2.err" </dev/null
+rc=$?
+test "$rc" -eq 0
+ok $? "a fetch of a new body and a build succeed (exit $rc)" ||
+	diag_file "$tmp/build2.err"
+test "$(grep -c '^SEQUENCE:0' "$pub/calendar.ics")" -eq 2 &&
+	cmp -s "$tmp/calendar.1" "$pub/calendar.ics"
+ok $? "then calendar.ics is the same, each event at SEQUENCE 0" ||
+	diff "$tmp/calendar.1" "$pub/calendar.ics" | sed 's/^/# /'
+
+# --------------------------------------------------- the partners named
+
+grep -qF "<link rel=\"self\" type=\"application/rss+xml\" href=\"$base/twice.rss\"/>" \
+	"$pub/atom.xml"
+ok $? "atom.xml: the RSS partner's <source> self link is its feed, typed"
+grep -qF "<source url=\"$base/twice.rss\">Twice</source>" "$pub/rss.xml"
+ok $? "rss.xml: the RSS partner's <source url> is its feed"
+grep -qF '<link rel="alternate" href="https://partner.example/"/>' \
+	"$pub/atom.xml"
+ok $? "atom.xml: the calendar partner's <source> links its home page"
+grep -rlF "s3cret" "$pub" >"$tmp/leaks"
+test ! -s "$tmp/leaks"
+ok $? "no output holds the RSS partner's password" || diag_file "$tmp/leaks"
+grep -rlF "twice.ics" "$pub" >"$tmp/leaks"
+test ! -s "$tmp/leaks"
+ok $? "no output holds the address of the calendar partner, which has link=" ||
+	diag_file "$tmp/leaks"
+
+if "$PYTHON3" -c 'import feedparser' >/dev/null 2>&1; then
+	"$PYTHON3" "$top_srcdir/tests/clients/check_feeds.py" \
+		--rss "$pub/rss.xml" --atom "$pub/atom.xml" \
+		--self-rss https://events.example.org/rss.xml \
+		--self-atom https://events.example.org/atom.xml \
+		--xmllint "$XMLLINT" \
+		--atom-rng "$top_srcdir/tests/data/atom.rng" >"$tmp/feeds.out" 2>&1
+	ok $? "rss.xml and atom.xml pass check_feeds.py" ||
+		diag_file "$tmp/feeds.out"
+else
+	skip "rss.xml and atom.xml pass check_feeds.py" "no feedparser"
+fi
+
+done_testing
