@@ -13,6 +13,8 @@
 #include "config.h"
 #include "event.h"
 #include "merge.h"
+#include "partner.h"
+#include "store.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -794,6 +796,49 @@ test_filters_whole_words(void)
 	}
 }
 
+/* Partner items kept in the state from before the importers mended text
+ * encoded twice ("CafÃ©") reach the merge mended too, with the fingerprint
+ * of what is published, as they will be after their source's next new
+ * body: otherwise they would keep "CafÃ©" in every output until the
+ * partner changed its feed, and their SEQUENCE would move then. */
+static void
+test_kept_items_mended(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source osce]\nurl=https://osce.example/rss\n");
+	g_autofree char *dir = g_dir_make_tmp("evfeed-merge-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "state.db", NULL);
+	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfStore) store = evf_store_open(path, &error);
+	g_autoptr(EvfSourceState) st = NULL;
+	g_autoptr(GPtrArray) kept = NULL;
+	g_autoptr(GHashTable) items = NULL;
+	g_autoptr(EvfEvent) want =
+	    dated("their-uid", "Caf\xc3\xa9 in Z\xc3\xbcrich", 2019, 1, 1);
+	GPtrArray *got;
+	EvfEvent *ev;
+
+	g_assert_no_error(error);
+	g_assert_nonnull(store);
+	st = evf_store_get_source(store, "osce");
+	kept = list(dated("their-uid",
+	                  "Caf\xc3\x83\xc2\xa9 in Z\xc3\x83\xc2\xbcrich", 2019,
+	                  1, 1),
+	            NULL);
+	g_assert_true(evf_store_set_source_items(store, st, kept, &error));
+	g_assert_no_error(error);
+	items = evf_partner_items(cfg, store);
+	got = g_hash_table_lookup(items, "osce");
+	g_assert_nonnull(got);
+	g_assert_cmpuint(got->len, ==, 1);
+	ev = g_ptr_array_index(got, 0);
+	g_assert_cmpstr(ev->title, ==, want->title);
+	g_assert_cmpstr(ev->fingerprint, ==, want->fingerprint);
+	g_clear_pointer(&store, evf_store_free);
+	g_assert_cmpint(system(cmd), ==, 0);
+}
+
 static void
 test_deterministic(void)
 {
@@ -857,5 +902,6 @@ main(int argc, char **argv)
 	g_test_add_func("/merge/filters-and-categories",
 	                test_filters_and_categories);
 	g_test_add_func("/merge/deterministic", test_deterministic);
+	g_test_add_func("/merge/kept-items-mended", test_kept_items_mended);
 	return g_test_run();
 }
