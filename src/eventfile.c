@@ -770,6 +770,55 @@ shows_anything(const char *s)
 	return FALSE;
 }
 
+/* The byte at which @text and its mended form (evf_text_mend_latin1)
+ * first differ: where the first character encoded twice begins. */
+static gsize
+first_mended(const char *text, const char *mended)
+{
+	gsize i = 0;
+
+	while (text[i] != '\0' && text[i] == mended[i])
+		i++;
+	/* "Ã" and "é" begin with the same byte */
+	while (i > 0 && ((guchar)text[i] & 0xc0) == 0x80)
+		i--;
+	return i;
+}
+
+/* (transfer full): "'Ã©' looks like 'é' encoded twice ...", of the first
+ * character of @text, at @at, that @mended puts back. */
+static char *
+mended_message(const char *text, gsize at, const char *mended)
+{
+	const char *pair = text + at;
+	const char *pair_end = g_utf8_next_char(g_utf8_next_char(pair));
+	const char *fixed = mended + at;
+
+	return g_strdup_printf(
+	    "'%.*s' looks like '%.*s' encoded twice (UTF-8 read as Latin-1 "
+	    "on its way here), and is published as '%.*s': write it so",
+	    (int)(pair_end - pair), pair,
+	    (int)(g_utf8_next_char(fixed) - fixed), fixed,
+	    (int)(g_utf8_next_char(fixed) - fixed), fixed);
+}
+
+/* @text (transfer full) with what was encoded twice put back, as partners'
+ * texts are (evf_import_mend_text), with a warning at @n: feed validators
+ * warn of such text, and calendars would show "CafÃ©". */
+static char *
+mend_text(Ctx *c, const char *key, const Node *n, char *text)
+{
+	char *mended = evf_text_mend_latin1(text);
+	g_autofree char *msg = NULL;
+
+	if (mended == NULL)
+		return text;
+	msg = mended_message(text, first_mended(text, mended), mended);
+	evf_diags_warn(c->diags, c->path, n->line, n->col, "%s: %s", key, msg);
+	g_free(text);
+	return mended;
+}
+
 /* A string for a plain-text field (title, place, organizer, category),
  * in NFC: HTML in it (tags, character references) is turned into plain
  * text, with a warning; none is left empty or blank. */
@@ -797,11 +846,11 @@ want_text(Ctx *c, const char *key, const Node *n)
 		          key);
 		return NULL;
 	}
-	if (plain == NULL)
-		return evf_text_nfc(s);
-	evf_diags_warn(c->diags, c->path, n->line, n->col,
-	               "%s: HTML ('%s') turned into plain text", key, tag);
-	return evf_text_nfc(plain);
+	if (plain != NULL)
+		evf_diags_warn(c->diags, c->path, n->line, n->col,
+		               "%s: HTML ('%s') turned into plain text", key,
+		               tag);
+	return mend_text(c, key, n, evf_text_nfc(plain != NULL ? plain : s));
 }
 
 /* Adds the plain texts of a scalar or a list of scalars to @out, at most
@@ -2323,6 +2372,27 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 	/* The description is checked whatever the front matter's
 	 * mistakes, so that every one in the file is reported at once. */
 	ev->description_md = evf_text_sanitize(body, end - body);
+	{
+		char *mended = evf_text_mend_latin1(ev->description_md);
+
+		if (mended != NULL) {
+			gsize at = first_mended(ev->description_md, mended);
+			g_autofree char *msg =
+			    mended_message(ev->description_md, at, mended);
+			/* where it is in the file: the same two characters */
+			const char *pair = ev->description_md + at;
+			const char *r = memmem(
+			    body, end - body, pair,
+			    g_utf8_next_char(g_utf8_next_char(pair)) - pair);
+
+			position(data, r != NULL ? r - data : body - data,
+			         &line, &col);
+			evf_diags_warn(diags, path, line, col,
+			               "description: %s", msg);
+			g_free(ev->description_md);
+			ev->description_md = mended;
+		}
+	}
 	if (!evf_markdown_check(ev->description_md, &md_line, &md_error)) {
 		evf_diags_add(diags, path, body_line + md_line - 1, 1,
 		              "description: %s", md_error->message);

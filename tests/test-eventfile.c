@@ -1039,6 +1039,50 @@ test_format_title_one_line(void)
 		g_assert_cmpstr(ev->title, ==, "Two lines and END:VEVENT");
 }
 
+/* Text encoded twice ("CafÃ©": UTF-8 read as Latin-1 on its way, as text
+ * copied from a broken page is) is put back as partners' text is, with a
+ * warning where it is: feed validators warn of such text. */
+static void
+test_format_encoded_twice(void)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(EvfEvent) ev = parse("---\n"
+	                               "title: Caf\xc3\x83\xc2\xa9 Europa\n"
+	                               "start: 2018-05-22\n"
+	                               "location: S\xc3\x83O Paulo\n"
+	                               "categories: [na\xc3\x83\xc2\xafve]\n"
+	                               "---\n"
+	                               "\n"
+	                               "Meet at the caf\xc3\x83\xc2\xa9.\n",
+	                               diags);
+	const EvfDiag *d;
+
+	g_assert_nonnull(ev);
+	g_assert_cmpuint(evf_diags_errors(diags), ==, 0);
+	g_assert_cmpuint(diags->len, ==, 3);
+	if (ev == NULL || diags->len != 3)
+		return;
+	g_assert_cmpstr(ev->title, ==, "Caf\xc3\xa9 Europa");
+	/* "ÃO" is no character encoded twice */
+	g_assert_cmpstr(ev->location, ==, "S\xc3\x83O Paulo");
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 0), ==,
+	                "na\xc3\xafve");
+	g_assert_cmpstr(ev->description_md, ==, "Meet at the caf\xc3\xa9.");
+	g_assert_nonnull(strstr(ev->description_html, "caf\xc3\xa9"));
+	d = g_ptr_array_index(diags, 0);
+	g_assert_cmpuint(d->line, ==, 2);
+	g_assert_cmpuint(d->col, ==, 8);
+	g_assert_nonnull(strstr(d->message, "title: '\xc3\x83\xc2\xa9' looks "
+	                                    "like '\xc3\xa9' encoded twice"));
+	d = g_ptr_array_index(diags, 1);
+	g_assert_cmpuint(d->line, ==, 5);
+	g_assert_nonnull(strstr(d->message, "categories: '\xc3\x83\xc2\xaf'"));
+	d = g_ptr_array_index(diags, 2);
+	g_assert_cmpuint(d->line, ==, 8);
+	g_assert_cmpuint(d->col, ==, 16);
+	g_assert_nonnull(strstr(d->message, "description: '\xc3\x83\xc2\xa9'"));
+}
+
 /* In double quotes a backslash begins an escape, and "C:\alpha" holds a
  * bell: each control character that no client shows is an error at its
  * value, naming the escape, not dropped to publish "C:lpha". */
@@ -3775,6 +3819,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/format/dots-close", test_format_dots_close);
 	g_test_add_func("/eventfile/format/comments-and-quotes",
 	                test_format_comments_and_quotes);
+	g_test_add_func("/eventfile/format/encoded-twice",
+	                test_format_encoded_twice);
 	g_test_add_func("/eventfile/format/escaped-controls",
 	                test_format_escaped_controls);
 	g_test_add_func("/eventfile/format/title-one-line",
