@@ -470,6 +470,77 @@ evf_text_mend_latin1(const char *text)
 	return g_string_free(g_steal_pointer(&s), FALSE);
 }
 
+/* (transfer full): @text (UTF-8) with its bidirectional formatting
+ * characters balanced, as Unicode's bidi algorithm pairs them (UAX #9
+ * §3.3.2): a PDF or PDI that closes nothing goes, and every embedding,
+ * override or isolate left open is closed at the end. A title that opens
+ * a right-to-left override and never closes it would otherwise turn the
+ * text that follows it where it is shown (a date, a place, a link). */
+static char *
+bidi_balanced(const char *text)
+{
+	GString *out = g_string_sized_new(strlen(text) + 8);
+	/* what is open, innermost last: 'E' an embedding or override,
+	 * 'I' an isolate */
+	GString *open = g_string_new(NULL);
+
+	for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if ((c >= 0x202a && c <= 0x202e && c != 0x202c) ||
+		    (c >= 0x2066 && c <= 0x2068)) {
+			g_string_append_c(open, c < 0x2066 ? 'E' : 'I');
+		} else if (c == 0x202c) {
+			/* a PDF closes an embedding opened inside the
+			 * innermost isolate, if any */
+			if (open->len == 0 || open->str[open->len - 1] != 'E')
+				continue;
+			g_string_truncate(open, open->len - 1);
+		} else if (c == 0x2069) {
+			/* a PDI closes the innermost isolate and whatever
+			 * embeddings are open inside it */
+			const char *isolate = strrchr(open->str, 'I');
+
+			if (isolate == NULL)
+				continue;
+			g_string_truncate(open, isolate - open->str);
+		}
+		g_string_append_len(out, p, g_utf8_next_char(p) - p);
+	}
+	for (gsize i = open->len; i > 0; i--)
+		g_string_append_unichar(out, open->str[i - 1] == 'E' ? 0x202c
+		                                                     : 0x2069);
+	g_string_free(open, TRUE);
+	return g_string_free(out, FALSE);
+}
+
+/* Whether @text holds any of the bidirectional formatting characters
+ * U+202A-U+202E, U+2066-U+2069. */
+static gboolean
+has_bidi_controls(const char *text)
+{
+	for (const char *p = text; (p = strchr(p, '\xe2')) != NULL; p++)
+		if ((p[1] == '\x80' && (guchar)p[2] >= 0xaa &&
+		     (guchar)p[2] <= 0xae) ||
+		    (p[1] == '\x81' && (guchar)p[2] >= 0xa6 &&
+		     (guchar)p[2] <= 0xa9))
+			return TRUE;
+	return FALSE;
+}
+
+/* (transfer full): @s, freed, balanced (bidi_balanced) if need be. */
+static char *
+balance(char *s)
+{
+	char *balanced;
+
+	if (!has_bidi_controls(s))
+		return s;
+	balanced = bidi_balanced(s);
+	g_free(s);
+	return balanced;
+}
+
 char *
 evf_text_oneline(const char *text)
 {
@@ -498,7 +569,7 @@ evf_text_oneline(const char *text)
 			g_string_append_c(s, ' ');
 		g_string_append(s, words[i]);
 	}
-	return g_string_free(s, FALSE);
+	return balance(g_string_free(s, FALSE));
 }
 
 char *
@@ -509,7 +580,7 @@ evf_text_short(const char *text, glong max)
 
 	if (g_utf8_strlen(one, -1) <= max)
 		return g_steal_pointer(&one);
-	head = g_utf8_substring(one, 0, max);
+	head = balance(g_utf8_substring(one, 0, max));
 	return g_strconcat(head, "\u2026", NULL);
 }
 

@@ -282,6 +282,42 @@ test_text_sanitize_keeps_unicode(void)
 	check_sanitize(s, -1, s);
 }
 
+/* Bidirectional formatting characters left open would turn the text that
+ * follows a title where it is shown: each is closed at the end, and one
+ * that closes nothing goes (UAX #9's pairing). */
+static void
+test_text_oneline_bidi(void)
+{
+	static const char *const cases[][2] = {
+		/* RLO left open: closed with PDF */
+		{ "Meeting \u202Eevil", "Meeting \u202Eevil\u202C" },
+		/* balanced: as written */
+		{ "a \u202Bb\u202C c \u2067d\u2069",
+		  "a \u202Bb\u202C c \u2067d\u2069" },
+		/* a PDF or PDI that closes nothing goes */
+		{ "\u202Cx\u2069y", "xy" },
+		/* an isolate and an embedding inside it left open: closed
+		 * innermost first */
+		{ "\u2068a\u202Db", "\u2068a\u202Db\u202C\u2069" },
+		/* a PDI closes the embeddings open inside its isolate */
+		{ "\u2066a\u202Ab\u2069 c", "\u2066a\u202Ab\u2069 c" },
+		/* a PDF does not close what is outside an isolate */
+		{ "\u202Ea\u2066b\u202C", "\u202Ea\u2066b\u2069\u202C" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *one = evf_text_oneline(cases[i][0]);
+
+		g_assert_cmpstr(one, ==, cases[i][1]);
+	}
+	/* cut short inside an override: closed before the ellipsis */
+	{
+		g_autofree char *cut = evf_text_short("ab\u202Ecdef\u202C", 4);
+
+		g_assert_cmpstr(cut, ==, "ab\u202Ec\u202C\u2026");
+	}
+}
+
 static void
 test_text_oneline(void)
 {
@@ -734,6 +770,7 @@ main(int argc, char **argv)
 	g_test_add_func("/util/text-sanitize/keeps-unicode",
 	                test_text_sanitize_keeps_unicode);
 	g_test_add_func("/util/text-oneline", test_text_oneline);
+	g_test_add_func("/util/text-oneline/bidi", test_text_oneline_bidi);
 	g_test_add_func("/util/text-nfc", test_text_nfc);
 	g_test_add_func("/util/log-escape", test_log_escape);
 
