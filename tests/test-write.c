@@ -216,6 +216,8 @@ test_golden(void)
 	check_golden(s, "hard", "calendar.ics");
 	check_golden(s, "hard", "rss.xml");
 	check_golden(s, "hard", "atom.xml");
+	check_golden(s, "hard", "calendar.json");
+	check_golden(s, "hard", "feed.json");
 }
 
 /* The scopes' threads share the events: their dates must be read-only
@@ -251,6 +253,8 @@ test_golden_sample(void)
 	check_golden(s, "sample", "calendar.ics");
 	check_golden(s, "sample", "rss.xml");
 	check_golden(s, "sample", "atom.xml");
+	check_golden(s, "sample", "calendar.json");
+	check_golden(s, "sample", "feed.json");
 	check_golden(s, "sample",
 	             "events/2018-09-25-criminal-justice-security-"
 	             "conference.ics");
