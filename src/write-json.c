@@ -273,10 +273,43 @@ evf_write_jsonfeed(const EvfView *view, GError **error)
 
 /* ----------------------------------------------------------------- jCal */
 
-/* The jCal value type of a libical value kind (RFC 7265 §3.6); NULL for a
- * kind evf_write_ics never writes. libical's enumerated kinds (STATUS,
+/* The jCal value types (RFC 7265 §3.6) of the kinds evf_write_ics writes. */
+typedef enum {
+	JCAL_TEXT,
+	JCAL_BOOLEAN,
+	JCAL_CAL_ADDRESS,
+	JCAL_DATE,
+	JCAL_DATE_TIME,
+	JCAL_DURATION,
+	JCAL_FLOAT,
+	JCAL_INTEGER,
+	JCAL_RECUR,
+	JCAL_URI,
+	JCAL_UTC_OFFSET,
+	JCAL_UNKNOWN,
+	JCAL_N_TYPES,
+	JCAL_NONE = JCAL_N_TYPES
+} JcalType;
+
+static const char *const jcal_type_names[JCAL_N_TYPES] = {
+	[JCAL_TEXT] = "text",
+	[JCAL_BOOLEAN] = "boolean",
+	[JCAL_CAL_ADDRESS] = "cal-address",
+	[JCAL_DATE] = "date",
+	[JCAL_DATE_TIME] = "date-time",
+	[JCAL_DURATION] = "duration",
+	[JCAL_FLOAT] = "float",
+	[JCAL_INTEGER] = "integer",
+	[JCAL_RECUR] = "recur",
+	[JCAL_URI] = "uri",
+	[JCAL_UTC_OFFSET] = "utc-offset",
+	[JCAL_UNKNOWN] = "unknown",
+};
+
+/* The jCal value type of a libical value kind; JCAL_NONE for a kind
+ * evf_write_ics never writes. libical's enumerated kinds (STATUS,
  * METHOD…) are TEXT in iCalendar. */
-static const char *
+static JcalType
 value_type(icalvalue_kind kind)
 {
 	switch (kind) {
@@ -286,129 +319,204 @@ value_type(icalvalue_kind kind)
 	case ICAL_METHOD_VALUE:
 	case ICAL_STATUS_VALUE:
 	case ICAL_TRANSP_VALUE:
-		return "text";
+		return JCAL_TEXT;
 	case ICAL_BOOLEAN_VALUE:
-		return "boolean";
+		return JCAL_BOOLEAN;
 	case ICAL_CALADDRESS_VALUE:
-		return "cal-address";
+		return JCAL_CAL_ADDRESS;
 	case ICAL_DATE_VALUE:
-		return "date";
+		return JCAL_DATE;
 	case ICAL_DATETIME_VALUE:
-		return "date-time";
+		return JCAL_DATE_TIME;
 	case ICAL_DURATION_VALUE:
-		return "duration";
+		return JCAL_DURATION;
 	case ICAL_FLOAT_VALUE:
 	case ICAL_GEO_VALUE:
-		return "float";
+		return JCAL_FLOAT;
 	case ICAL_INTEGER_VALUE:
-		return "integer";
+		return JCAL_INTEGER;
 	case ICAL_RECUR_VALUE:
-		return "recur";
+		return JCAL_RECUR;
 	case ICAL_URI_VALUE:
-		return "uri";
+		return JCAL_URI;
 	case ICAL_UTCOFFSET_VALUE:
-		return "utc-offset";
+		return JCAL_UTC_OFFSET;
 	case ICAL_X_VALUE:
-		return "unknown";
+		return JCAL_UNKNOWN;
 	default:
-		return NULL;
+		return JCAL_NONE;
 	}
 }
 
-/* A string value. json-glib writes U+001F as it is, which JSON does not
- * allow; the loaders keep controls out of events, and this keeps them out
- * of the jCal whatever comes. */
-static void
-add_string(JsonBuilder *b, const char *text)
+/* What every jCal shares, made once and then only read: nodes that are in
+ * nearly every property (the empty parameters, the value types, the names
+ * of libical's property kinds). They are sealed, and a JsonNode's
+ * reference count is atomic, so any number of trees on any number of
+ * threads hold them at once, by reference instead of each by a copy. */
+typedef struct {
+	JsonNode *no_params;
+	JsonNode *types[JCAL_N_TYPES];
+	/* a kind's name in lower case, as icalproperty_get_property_name_r
+	 * gives it for a property without an X- (or IANA) name */
+	JsonNode *names[ICAL_NO_PROPERTY + 1];
+} Shared;
+
+/* (transfer full): a sealed string node. */
+static JsonNode *
+sealed_string(const char *text)
+{
+	JsonNode *node = json_node_init_string(json_node_alloc(), text);
+
+	json_node_seal(node);
+	return node;
+}
+
+static const Shared *
+shared_nodes(void)
+{
+	static Shared *shared;
+
+	if (g_once_init_enter(&shared)) {
+		Shared *s = g_new0(Shared, 1);
+		g_autoptr(JsonObject) empty = json_object_new();
+
+		s->no_params = json_node_init_object(json_node_alloc(), empty);
+		json_node_seal(s->no_params);
+		for (guint i = 0; i < JCAL_N_TYPES; i++)
+			s->types[i] = sealed_string(jcal_type_names[i]);
+		for (guint k = 0; k < G_N_ELEMENTS(s->names); k++) {
+			const char *name =
+			    icalproperty_kind_to_string((icalproperty_kind)k);
+
+			if (name != NULL) {
+				g_autofree char *lower =
+				    g_ascii_strdown(name, -1);
+
+				s->names[k] = sealed_string(lower);
+			}
+		}
+		g_once_init_leave(&shared, s);
+	}
+	return shared;
+}
+
+/* (transfer full): a string node. json-glib writes U+001F as it is, which
+ * JSON does not allow; the loaders keep controls out of events, and this
+ * keeps them out of the jCal whatever comes. */
+static JsonNode *
+string_node(const char *text)
 {
 	g_autofree char *clean = evf_text_sanitize(text, -1);
 
-	json_builder_add_string_value(b, clean);
+	return json_node_init_string(json_node_alloc(), clean);
 }
 
-static char *
-format_date(struct icaltimetype t)
+/* (transfer full): a string node of @text, which is ours and clean (a
+ * date, a time, an offset). */
+static JsonNode *
+plain_node(const char *text)
 {
-	return g_strdup_printf("%04d-%02d-%02d", t.year, t.month, t.day);
+	return json_node_init_string(json_node_alloc(), text);
 }
 
-static char *
-format_date_time(struct icaltimetype t)
+static JsonNode *
+array_node(JsonArray *array)
 {
-	return g_strdup_printf("%04d-%02d-%02dT%02d:%02d:%02d%s", t.year,
-	                       t.month, t.day, t.hour, t.minute, t.second,
-	                       icaltime_is_utc(t) ? "Z" : "");
+	JsonNode *node = json_node_alloc();
+
+	json_node_init_array(node, array);
+	return node;
 }
 
-/* (transfer full) (nullable): a basic-format iCalendar DATE or DATE-TIME
- * ("20370329T010000Z") in jCal's extended form, NULL if it is neither. */
-static char *
-reformat_time(const char *s)
+static JsonNode *
+object_node(JsonObject *object)
+{
+	JsonNode *node = json_node_alloc();
+
+	json_node_init_object(node, object);
+	return node;
+}
+
+/* A basic-format iCalendar DATE or DATE-TIME ("20370329T010000Z") in
+ * jCal's extended form into @out; FALSE if it is neither. */
+static gboolean
+reformat_time(const char *s, char out[static 24])
 {
 	gsize n = strlen(s);
 
 	for (gsize i = 0; i < n; i++)
 		if (!g_ascii_isdigit(s[i]) && !(i == 8 && s[i] == 'T') &&
 		    !(i == 15 && s[i] == 'Z'))
-			return NULL;
-	if (n == 8)
-		return g_strdup_printf("%.4s-%.2s-%.2s", s, s + 4, s + 6);
-	if ((n == 15 || n == 16) && s[8] == 'T')
-		return g_strdup_printf("%.4s-%.2s-%.2sT%.2s:%.2s:%.2s%s", s,
-		                       s + 4, s + 6, s + 9, s + 11, s + 13,
-		                       n == 16 ? "Z" : "");
-	return NULL;
+			return FALSE;
+	if (n == 8) {
+		g_snprintf(out, 24, "%.4s-%.2s-%.2s", s, s + 4, s + 6);
+		return TRUE;
+	}
+	if ((n == 15 || n == 16) && s[8] == 'T') {
+		g_snprintf(out, 24, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s%s", s, s + 4,
+		           s + 6, s + 9, s + 11, s + 13, n == 16 ? "Z" : "");
+		return TRUE;
+	}
+	return FALSE;
 }
 
 /* A RECUR value as an object (RFC 7265 §3.6.10): lower-case keys in the
  * order libical writes them, numbers as numbers, a part with several
  * values as an array. Read from libical's text form, which is the same in
  * libical 3 and 4 (unlike struct icalrecurrencetype). */
-static gboolean
-add_recur(JsonBuilder *b, const char *rule, GError **error)
+static JsonNode *
+recur_node(const char *rule, GError **error)
 {
 	g_auto(GStrv) parts = g_strsplit(rule, ";", -1);
+	g_autoptr(JsonObject) recur = json_object_new();
 
-	json_builder_begin_object(b);
 	for (guint i = 0; parts[i] != NULL; i++) {
 		char *eq = strchr(parts[i], '=');
 		g_auto(GStrv) values = NULL;
 		g_autofree char *key = NULL;
+		g_autoptr(JsonArray) several = NULL;
 		guint n;
 
-		if (eq == NULL || eq == parts[i] || eq[1] == '\0')
-			return evf_throw(error, "invalid RRULE part '%s'",
-			                 parts[i]);
+		if (eq == NULL || eq == parts[i] || eq[1] == '\0') {
+			evf_throw(error, "invalid RRULE part '%s'", parts[i]);
+			return NULL;
+		}
 		*eq = '\0';
 		key = g_ascii_strdown(parts[i], -1);
-		json_builder_set_member_name(b, key);
 		if (strcmp(key, "until") == 0) {
-			g_autofree char *until = reformat_time(eq + 1);
+			char until[24];
 
-			if (until == NULL)
-				return evf_throw(
-				    error, "invalid RRULE UNTIL '%s'", eq + 1);
-			json_builder_add_string_value(b, until);
+			if (!reformat_time(eq + 1, until)) {
+				evf_throw(error, "invalid RRULE UNTIL '%s'",
+				          eq + 1);
+				return NULL;
+			}
+			json_object_set_member(recur, key, plain_node(until));
 			continue;
 		}
 		values = g_strsplit(eq + 1, ",", -1);
 		n = g_strv_length(values);
 		if (n > 1)
-			json_builder_begin_array(b);
+			several = json_array_sized_new(n);
 		for (guint k = 0; k < n; k++) {
 			gint64 number;
+			JsonNode *node;
 
 			if (g_ascii_string_to_signed(values[k], 10, G_MININT32,
 			                             G_MAXINT32, &number, NULL))
-				json_builder_add_int_value(b, number);
+				node = json_node_init_int(json_node_alloc(),
+				                          number);
 			else
-				add_string(b, values[k]);
+				node = string_node(values[k]);
+			if (several != NULL)
+				json_array_add_element(several, node);
+			else
+				json_object_set_member(recur, key, node);
 		}
-		if (n > 1)
-			json_builder_end_array(b);
+		if (several != NULL)
+			json_object_set_member(recur, key, array_node(several));
 	}
-	json_builder_end_object(b);
-	return TRUE;
+	return object_node(recur);
 }
 
 /* (transfer full): @text escaped as an iCalendar TEXT value (RFC 5545
@@ -430,64 +538,65 @@ escape_text(const char *text)
 	return g_string_free(s, FALSE);
 }
 
-static gboolean
-add_value(JsonBuilder *b, icalvalue *v, GError **error)
+/* (transfer full) (nullable): the value of a property. */
+static JsonNode *
+value_node(icalvalue *v, GError **error)
 {
 	icalvalue_kind kind = icalvalue_isa(v);
+	/* room for six ints of any value, their separators, "Z" and NUL:
+	 * never cut short, whatever libical holds */
+	char buf[6 * 11 + 8];
 
 	switch (kind) {
 	case ICAL_TEXT_VALUE: {
 		g_autofree char *text = evf_ics_plain(icalvalue_get_text(v));
 
-		add_string(b, text);
-		return TRUE;
+		return string_node(text);
 	}
 	case ICAL_X_VALUE: {
 		g_autofree char *text = evf_ics_plain(icalvalue_get_x(v));
 		g_autofree char *raw = escape_text(text);
 
-		add_string(b, raw);
-		return TRUE;
+		return string_node(raw);
 	}
 	case ICAL_DATE_VALUE: {
-		g_autofree char *s = format_date(icalvalue_get_date(v));
+		struct icaltimetype t = icalvalue_get_date(v);
 
-		json_builder_add_string_value(b, s);
-		return TRUE;
+		g_snprintf(buf, sizeof buf, "%04d-%02d-%02d", t.year, t.month,
+		           t.day);
+		return plain_node(buf);
 	}
 	case ICAL_DATETIME_VALUE: {
-		g_autofree char *s =
-		    format_date_time(icalvalue_get_datetime(v));
+		struct icaltimetype t = icalvalue_get_datetime(v);
 
-		json_builder_add_string_value(b, s);
-		return TRUE;
+		g_snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%s",
+		           t.year, t.month, t.day, t.hour, t.minute, t.second,
+		           icaltime_is_utc(t) ? "Z" : "");
+		return plain_node(buf);
 	}
 	case ICAL_UTCOFFSET_VALUE: {
 		int off = icalvalue_get_utcoffset(v);
 		int abs_off = ABS(off);
-		g_autofree char *s =
-		    g_strdup_printf("%c%02d:%02d", off < 0 ? '-' : '+',
-		                    abs_off / 3600, abs_off / 60 % 60);
 
-		if (abs_off % 60 != 0) {
-			g_autofree char *hms =
-			    g_strdup_printf("%s:%02d", s, abs_off % 60);
-
-			json_builder_add_string_value(b, hms);
-		} else {
-			json_builder_add_string_value(b, s);
-		}
-		return TRUE;
+		if (abs_off % 60 != 0)
+			g_snprintf(buf, sizeof buf, "%c%02d:%02d:%02d",
+			           off < 0 ? '-' : '+', abs_off / 3600,
+			           abs_off / 60 % 60, abs_off % 60);
+		else
+			g_snprintf(buf, sizeof buf, "%c%02d:%02d",
+			           off < 0 ? '-' : '+', abs_off / 3600,
+			           abs_off / 60 % 60);
+		return plain_node(buf);
 	}
 	case ICAL_INTEGER_VALUE:
-		json_builder_add_int_value(b, icalvalue_get_integer(v));
-		return TRUE;
+		return json_node_init_int(json_node_alloc(),
+		                          icalvalue_get_integer(v));
 	case ICAL_FLOAT_VALUE:
-		json_builder_add_double_value(b, icalvalue_get_float(v));
-		return TRUE;
+		return json_node_init_double(json_node_alloc(),
+		                             icalvalue_get_float(v));
 	case ICAL_BOOLEAN_VALUE:
-		json_builder_add_boolean_value(b, icalvalue_get_boolean(v));
-		return TRUE;
+		return json_node_init_boolean(json_node_alloc(),
+		                              icalvalue_get_boolean(v));
 	default:
 		break;
 	}
@@ -499,24 +608,24 @@ add_value(JsonBuilder *b, icalvalue *v, GError **error)
 		g_autofree char *s = icalvalue_as_ical_string_r(v);
 
 		if (kind == ICAL_RECUR_VALUE)
-			return add_recur(b, s, error);
+			return recur_node(s, error);
 		if (kind == ICAL_GEO_VALUE) {
 			/* RFC 7265 §3.4.1.2: a structured value, an array. */
+			g_autoptr(JsonArray) geo = json_array_sized_new(2);
 			char *semi = strchr(s, ';');
 
-			if (semi == NULL)
-				return evf_throw(error, "invalid GEO '%s'", s);
+			if (semi == NULL) {
+				evf_throw(error, "invalid GEO '%s'", s);
+				return NULL;
+			}
 			*semi = '\0';
-			json_builder_begin_array(b);
-			json_builder_add_double_value(b,
+			json_array_add_double_element(geo,
 			                              g_ascii_strtod(s, NULL));
-			json_builder_add_double_value(
-			    b, g_ascii_strtod(semi + 1, NULL));
-			json_builder_end_array(b);
-			return TRUE;
+			json_array_add_double_element(
+			    geo, g_ascii_strtod(semi + 1, NULL));
+			return array_node(geo);
 		}
-		add_string(b, s);
-		return TRUE;
+		return string_node(s);
 	}
 }
 
@@ -581,69 +690,87 @@ parameter_name(icalparameter *param)
 	return g_ascii_strdown(icalparameter_kind_to_string(kind), -1);
 }
 
-/* Whether @prop has a parameter that jCal shows: any but VALUE. */
-static gboolean
-has_parameters(icalproperty *prop)
+/* (transfer full): the parameters of @prop that jCal shows, all but VALUE
+ * (§3.4.1.1: the type says it). Most properties have none: they share
+ * one empty object instead of each making its own (json-glib gives each
+ * object a hash table). */
+static JsonNode *
+parameters_node(const Shared *sh, icalproperty *prop)
 {
+	g_autoptr(JsonObject) params = NULL;
+
 	for (icalparameter *param =
 	         icalproperty_get_first_parameter(prop, ICAL_ANY_PARAMETER);
-	     param != NULL;
-	     param = icalproperty_get_next_parameter(prop, ICAL_ANY_PARAMETER))
-		if (icalparameter_isa(param) != ICAL_VALUE_PARAMETER)
-			return TRUE;
-	return FALSE;
+	     param != NULL; param = icalproperty_get_next_parameter(
+	                        prop, ICAL_ANY_PARAMETER)) {
+		g_autofree char *pname = NULL;
+		g_autofree char *pvalue = NULL;
+
+		if (icalparameter_isa(param) == ICAL_VALUE_PARAMETER)
+			continue;
+		if (params == NULL)
+			params = json_object_new();
+		pname = parameter_name(param);
+		pvalue = parameter_value(param);
+		json_object_set_member(params, pname, string_node(pvalue));
+	}
+	if (params == NULL)
+		return json_node_ref(sh->no_params);
+	return object_node(params);
 }
 
-/* [name, {params}, type, value] (RFC 7265 §3.4). Most properties have no
- * parameters: they share @no_params, one empty object, instead of each
- * making its own (json-glib gives each object a hash table). */
-static gboolean
-add_property(JsonBuilder *b, icalproperty *prop, JsonNode *no_params,
-             GError **error)
+/* (transfer full): @prop's name in lower case, the node of its kind's
+ * name when it has no name of its own (icalproperty_get_property_name_r
+ * gives an X- property's, and in libical 4 an IANA one's). */
+static JsonNode *
+name_node(const Shared *sh, icalproperty *prop)
 {
-	g_autofree char *raw_name = icalproperty_get_property_name_r(prop);
-	g_autofree char *name = g_ascii_strdown(raw_name, -1);
+	icalproperty_kind kind = icalproperty_isa(prop);
+	g_autofree char *raw = NULL;
+	g_autofree char *lower = NULL;
+
+	if (icalproperty_get_x_name(prop) == NULL && kind >= 0 &&
+	    (gsize)kind < G_N_ELEMENTS(sh->names) && sh->names[kind] != NULL)
+		return json_node_ref(sh->names[kind]);
+	raw = icalproperty_get_property_name_r(prop);
+	lower = g_ascii_strdown(raw, -1);
+	return json_node_init_string(json_node_alloc(), lower);
+}
+
+/* (transfer full) (nullable): [name, {params}, type, value]
+ * (RFC 7265 §3.4). */
+static JsonNode *
+property_node(const Shared *sh, icalproperty *prop, GError **error)
+{
 	icalvalue *v = icalproperty_get_value(prop);
-	const char *type;
+	JcalType type = v != NULL ? value_type(icalvalue_isa(v)) : JCAL_NONE;
+	g_autoptr(JsonArray) out = NULL;
+	JsonNode *value;
 
-	if (v == NULL)
-		return evf_throw(error, "property %s has no value", raw_name);
-	type = value_type(icalvalue_isa(v));
-	if (type == NULL)
-		return evf_throw(error, "property %s: no jCal form for %s",
-		                 raw_name,
-		                 icalvalue_kind_to_string(icalvalue_isa(v)));
-	json_builder_begin_array(b);
-	json_builder_add_string_value(b, name);
-	if (!has_parameters(prop)) {
-		json_builder_add_value(b, json_node_copy(no_params));
-	} else {
-		json_builder_begin_object(b);
-		for (icalparameter *param = icalproperty_get_first_parameter(
-		         prop, ICAL_ANY_PARAMETER);
-		     param != NULL; param = icalproperty_get_next_parameter(
-		                        prop, ICAL_ANY_PARAMETER)) {
-			g_autofree char *pname = NULL;
-			g_autofree char *pvalue = NULL;
+	if (v == NULL || type == JCAL_NONE) {
+		g_autofree char *raw = icalproperty_get_property_name_r(prop);
 
-			/* §3.4.1.1: the type says it; VALUE is not a
-			 * parameter. */
-			if (icalparameter_isa(param) == ICAL_VALUE_PARAMETER)
-				continue;
-			pname = parameter_name(param);
-			pvalue = parameter_value(param);
-			json_builder_set_member_name(b, pname);
-			add_string(b, pvalue);
-		}
-		json_builder_end_object(b);
+		if (v == NULL)
+			evf_throw(error, "property %s has no value", raw);
+		else
+			evf_throw(error, "property %s: no jCal form for %s",
+			          raw,
+			          icalvalue_kind_to_string(icalvalue_isa(v)));
+		return NULL;
 	}
-	json_builder_add_string_value(b, type);
-	if (!add_value(b, v, error)) {
-		g_prefix_error(error, "property %s: ", raw_name);
-		return FALSE;
+	value = value_node(v, error);
+	if (value == NULL) {
+		g_autofree char *raw = icalproperty_get_property_name_r(prop);
+
+		g_prefix_error(error, "property %s: ", raw);
+		return NULL;
 	}
-	json_builder_end_array(b);
-	return TRUE;
+	out = json_array_sized_new(4);
+	json_array_add_element(out, name_node(sh, prop));
+	json_array_add_element(out, parameters_node(sh, prop));
+	json_array_add_element(out, json_node_ref(sh->types[type]));
+	json_array_add_element(out, value);
+	return array_node(out);
 }
 
 typedef struct {
@@ -692,57 +819,73 @@ children(icalcomponent *comp, const char *ics)
 	return out;
 }
 
-/* [name, [properties], [components]] (RFC 7265 §3.3), in the order of the
- * iCalendar text @ics. */
-static gboolean
-add_component(JsonBuilder *b, icalcomponent *comp, const char *ics,
-              JsonNode *no_params, GError **error)
+/* (transfer full) (nullable): [name, [properties], [components]]
+ * (RFC 7265 §3.3), in the order of the iCalendar text @ics. */
+static JsonNode *
+component_node(const Shared *sh, icalcomponent *comp, const char *ics,
+               GError **error)
 {
 	g_autofree char *name = g_ascii_strdown(
 	    icalcomponent_kind_to_string(icalcomponent_isa(comp)), -1);
 	g_autoptr(GArray) subs = children(comp, ics);
+	g_autoptr(JsonArray) props = json_array_new();
+	g_autoptr(JsonArray) comps = json_array_sized_new(subs->len);
+	g_autoptr(JsonArray) out = json_array_sized_new(3);
 
-	json_builder_begin_array(b);
-	json_builder_add_string_value(b, name);
-	json_builder_begin_array(b);
 	for (icalproperty *p =
 	         icalcomponent_get_first_property(comp, ICAL_ANY_PROPERTY);
 	     p != NULL;
 	     p = icalcomponent_get_next_property(comp, ICAL_ANY_PROPERTY)) {
+		JsonNode *node;
+
 		/* libical's note that it could not read something: our own
 		 * calendar must read back whole. */
-		if (icalproperty_isa(p) == ICAL_XLICERROR_PROPERTY)
-			return evf_throw(error, "%s: %s", name,
-			                 icalproperty_get_xlicerror(p));
-		if (!add_property(b, p, no_params, error))
-			return FALSE;
+		if (icalproperty_isa(p) == ICAL_XLICERROR_PROPERTY) {
+			evf_throw(error, "%s: %s", name,
+			          icalproperty_get_xlicerror(p));
+			return NULL;
+		}
+		node = property_node(sh, p, error);
+		if (node == NULL)
+			return NULL;
+		json_array_add_element(props, node);
 	}
-	json_builder_end_array(b);
-	json_builder_begin_array(b);
-	for (guint i = 0; i < subs->len; i++)
-		if (!add_component(b, g_array_index(subs, Child, i).comp, ics,
-		                   no_params, error))
-			return FALSE;
-	json_builder_end_array(b);
-	json_builder_end_array(b);
-	return TRUE;
+	for (guint i = 0; i < subs->len; i++) {
+		JsonNode *node = component_node(
+		    sh, g_array_index(subs, Child, i).comp, ics, error);
+
+		if (node == NULL)
+			return NULL;
+		json_array_add_element(comps, node);
+	}
+	json_array_add_string_element(out, name);
+	json_array_add_element(out, array_node(props));
+	json_array_add_element(out, array_node(comps));
+	return array_node(out);
 }
+
+/* Each thread's generator, made on its first jCal. */
+static GPrivate thread_generator = G_PRIVATE_INIT(g_object_unref);
 
 char *
 evf_jcal_component(icalcomponent *comp, const char *ics, GError **error)
 {
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonGenerator) gen = json_generator_new();
-	g_autoptr(JsonNode) root = NULL;
-	g_autoptr(JsonNode) no_params = json_node_new(JSON_NODE_OBJECT);
-	g_autoptr(JsonObject) empty = json_object_new();
+	g_autoptr(JsonNode) root =
+	    component_node(shared_nodes(), comp, ics, error);
+	JsonGenerator *gen = g_private_get(&thread_generator);
+	char *text;
 
-	json_node_set_object(no_params, empty);
-	if (!add_component(b, comp, ics, no_params, error))
+	if (root == NULL)
 		return NULL;
-	root = json_builder_get_root(b);
+	if (gen == NULL) {
+		gen = json_generator_new();
+		g_private_set(&thread_generator, gen);
+	}
 	json_generator_set_root(gen, root);
-	return json_generator_to_data(gen, NULL);
+	text = json_generator_to_data(gen, NULL);
+	/* the tree goes with @root, not with the thread's next jCal */
+	json_generator_set_root(gen, NULL);
+	return text;
 }
 
 /* (transfer full) (nullable): the VCALENDAR libical reads from @ics,

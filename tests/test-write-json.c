@@ -964,6 +964,124 @@ test_jcal_hard(void)
 	check_jcal(s, TRUE);
 }
 
+/* A VEVENT with one property of each kind of value evf_write_ics writes,
+ * an X- property whose name is not in upper case, a parameter and a
+ * VALUE parameter jCal leaves out. */
+static const char component_ics[] =
+    "BEGIN:VEVENT\r\n"
+    "UID:kinds@example.org\r\n"
+    "SEQUENCE:3\r\n"
+    "DTSTART;TZID=Europe/Ljubljana:20250601T100000\r\n"
+    "DTEND;VALUE=DATE:20250603\r\n"
+    "DTSTAMP:20250501T080000Z\r\n"
+    "DURATION:P1DT2H\r\n"
+    "SUMMARY:Kinds\\, all \\; of them\r\n"
+    "GEO:46.5;14.25\r\n"
+    "RRULE:FREQ=WEEKLY;UNTIL=20250701T100000Z;BYDAY=MO,WE;INTERVAL=2\r\n"
+    "URL;VALUE=URI:https://example.org/kinds\r\n"
+    "ORGANIZER;CN=Org:mailto:org@example.org\r\n"
+    "X-Evfeed-Mixed;X-PARAM=a^'b:x\\, y\r\n"
+    "END:VEVENT\r\n";
+
+static const char component_jcal[] =
+    "[\"vevent\",[[\"uid\",{},\"text\",\"kinds@example.org\"],"
+    "[\"sequence\",{},\"integer\",3],"
+    "[\"dtstart\",{\"tzid\":\"Europe/Ljubljana\"},\"date-time\","
+    "\"2025-06-01T10:00:00\"],"
+    "[\"dtend\",{},\"date\",\"2025-06-03\"],"
+    "[\"dtstamp\",{},\"date-time\",\"2025-05-01T08:00:00Z\"],"
+    "[\"duration\",{},\"duration\",\"P1DT2H\"],"
+    "[\"summary\",{},\"text\",\"Kinds, all ; of them\"],"
+    "[\"geo\",{},\"float\",[46.5,14.25]],"
+    "[\"rrule\",{},\"recur\",{\"freq\":\"WEEKLY\","
+    "\"until\":\"2025-07-01T10:00:00Z\",\"interval\":2,"
+    "\"byday\":[\"MO\",\"WE\"]}],"
+    "[\"url\",{},\"uri\",\"https://example.org/kinds\"],"
+    "[\"organizer\",{\"cn\":\"Org\"},\"cal-address\","
+    "\"mailto:org@example.org\"],"
+    "[\"x-evfeed-mixed\",{\"x-param\":\"a\\\"b\"},\"unknown\","
+    "\"x\\\\, y\"]],[]]";
+
+/* Makes component_ics's jCal many times over, from a component of its own
+ * (libical's property iterator is in the component). */
+static gpointer
+jcal_many(gpointer data)
+{
+	icalcomponent *comp = icalcomponent_new_from_string(component_ics);
+	char *wrong = NULL;
+
+	(void)data;
+	g_assert_nonnull(comp);
+	for (guint i = 0; i < 200 && wrong == NULL; i++) {
+		g_autoptr(GError) error = NULL;
+		g_autofree char *jcal =
+		    evf_jcal_component(comp, component_ics, &error);
+
+		g_assert_no_error(error);
+		if (g_strcmp0(jcal, component_jcal) != 0)
+			wrong = g_steal_pointer(&jcal);
+	}
+	icalcomponent_free(comp);
+	return wrong;
+}
+
+/* evf_jcal_component gives the same bytes for each kind of value, on any
+ * number of threads at once (the writers of all scopes share the events'
+ * jCal, made on all processors). */
+static void
+test_jcal_component(void)
+{
+	icalcomponent *comp = icalcomponent_new_from_string(component_ics);
+	g_autoptr(GError) error = NULL;
+	g_autofree char *jcal = NULL;
+	GThread *threads[4];
+
+	g_assert_nonnull(comp);
+	jcal = evf_jcal_component(comp, component_ics, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(jcal, ==, component_jcal);
+	for (guint i = 0; i < G_N_ELEMENTS(threads); i++)
+		threads[i] = g_thread_new("jcal", jcal_many, NULL);
+	for (guint i = 0; i < G_N_ELEMENTS(threads); i++) {
+		g_autofree char *wrong = g_thread_join(threads[i]);
+
+		g_assert_cmpstr(wrong, ==, NULL);
+	}
+	icalcomponent_free(comp);
+}
+
+/* A property libical could not read, or one with a value jCal has no form
+ * for, is an error that names it, whatever came before it. */
+static void
+test_jcal_component_errors(void)
+{
+	icalcomponent *comp = icalcomponent_new_from_string(component_ics);
+	icalcomponent *other = icalcomponent_new_from_string(component_ics);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GError) error2 = NULL;
+	g_autofree char *jcal = NULL;
+	g_autofree char *jcal2 = NULL;
+	struct icaldatetimeperiodtype dtp = { 0 };
+
+	icalcomponent_add_property(
+	    comp, icalproperty_new_xlicerror("cannot read 'THIS'"));
+	jcal = evf_jcal_component(comp, component_ics, &error);
+	g_assert_null(jcal);
+	g_assert_nonnull(error);
+	g_assert_cmpstr(error->message, ==, "vevent: cannot read 'THIS'");
+
+	dtp.period =
+	    icalperiodtype_from_string("20250601T100000Z/20250601T110000Z");
+	icalcomponent_add_property(other, icalproperty_new_rdate(dtp));
+	jcal2 = evf_jcal_component(other, component_ics, &error2);
+	g_assert_null(jcal2);
+	g_assert_nonnull(error2);
+	g_assert_true(g_str_has_prefix(error2->message,
+	                               "property RDATE: no jCal form for "));
+	icalcomponent_free(comp);
+	icalcomponent_free(other);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -980,5 +1098,8 @@ main(int argc, char **argv)
 	g_test_add_func("/write-json/deterministic", test_deterministic);
 	g_test_add_func("/write-json/jcal/sample", test_jcal_sample);
 	g_test_add_func("/write-json/jcal/hard", test_jcal_hard);
+	g_test_add_func("/write-json/jcal/component", test_jcal_component);
+	g_test_add_func("/write-json/jcal/component-errors",
+	                test_jcal_component_errors);
 	return g_test_run();
 }
