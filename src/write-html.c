@@ -1114,6 +1114,23 @@ write_footer(Page *p)
 	nl(p);
 }
 
+/* (transfer full): the page written into @buf, which gives it up: taken
+ * rather than copied (a site's pages are megabytes), and without the room
+ * the buffer grew by doubling, which a snapshot would keep. */
+static GBytes *
+page_bytes(xmlBuffer *buf)
+{
+	gsize len = (gsize)xmlBufferLength(buf);
+	xmlChar *data = xmlBufferDetach(buf);
+	xmlChar *fit;
+
+	g_assert(data != NULL);
+	fit = xmlRealloc(data, len + 1);
+	if (fit != NULL)
+		data = fit;
+	return g_bytes_new_with_free_func(data, len, xmlFree, data);
+}
+
 GBytes *
 evf_write_page(const EvfView *view, gint64 now, gboolean archive,
                GError **error)
@@ -1248,7 +1265,7 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	p->ok &= xmlTextWriterFlush(w) >= 0;
 	if (!p->ok)
 		goto fail;
-	return g_bytes_new(xmlBufferContent(buf), xmlBufferLength(buf));
+	return page_bytes(buf);
 
 fail:
 	evf_throw(error, "cannot write '%s'", view->path);

@@ -30,22 +30,34 @@
 
 #define JSONFEED_VERSION "https://jsonfeed.org/version/1.1"
 
+/* (transfer full): @s's text, taken rather than copied, and without the
+ * room GString keeps (it rounds its size up to a power of two), which a
+ * snapshot would hold on to. */
+static GBytes *
+string_bytes(GString *s)
+{
+	gsize len = s->len;
+	char *data = g_string_free(s, FALSE);
+
+	return g_bytes_new_take(g_realloc(data, len + 1), len);
+}
+
 /* (transfer full): the builder's document with a final newline, pretty
- * printed or on one line. */
+ * printed or on one line, in the buffer the generator wrote it into. */
 static GBytes *
 builder_bytes(JsonBuilder *b, gboolean pretty)
 {
 	g_autoptr(JsonGenerator) gen = json_generator_new();
 	g_autoptr(JsonNode) root = json_builder_get_root(b);
-	g_autofree char *text = NULL;
-	gsize len = 0;
+	GString *text = g_string_new(NULL);
 
 	json_generator_set_pretty(gen, pretty);
 	json_generator_set_indent(gen, 2);
 	json_generator_set_indent_char(gen, ' ');
 	json_generator_set_root(gen, root);
-	text = json_generator_to_data(gen, &len);
-	return g_bytes_new_take(g_strconcat(text, "\n", NULL), len + 1);
+	json_generator_to_gstring(gen, text);
+	g_string_append_c(text, '\n');
+	return string_bytes(text);
 }
 
 /* ------------------------------------------------------------ JSON Feed */
@@ -912,8 +924,10 @@ evf_write_jcal(const EvfView *view, GError **error)
 {
 	g_autofree char *head = NULL;
 	g_autofree char *head_json = NULL;
+	g_autofree const char **evs = NULL;
+	g_autofree gsize *lens = NULL;
 	gboolean zones;
-	gsize len;
+	gsize len, size;
 	GString *out;
 
 	g_return_val_if_fail(view != NULL, NULL);
@@ -931,24 +945,32 @@ evf_write_jcal(const EvfView *view, GError **error)
 	len = strlen(head_json);
 	g_assert(len > 2 && g_str_has_suffix(head_json, "]]"));
 	zones = !g_str_has_suffix(head_json, "[]]");
-	out = g_string_sized_new(len + view->events->len * 2048);
-	g_string_append_len(out, head_json, len - 2);
+	/* The events' jCal first, to know the size: the file is written
+	 * into a buffer that does not grow (each time by copying it). */
+	evs = g_new(const char *, view->events->len);
+	lens = g_new(gsize, view->events->len);
+	size = len - 2 + strlen("]]\n");
 	for (guint i = 0; i < view->events->len; i++) {
-		const char *ev = evf_jcal_vevent(
+		evs[i] = evf_jcal_vevent(
 		    view->config, g_ptr_array_index(view->events, i), error);
-
-		if (ev == NULL) {
+		if (evs[i] == NULL) {
 			g_prefix_error(error,
 			               "cannot write '%s': ", view->path);
-			g_string_free(out, TRUE);
 			return NULL;
 		}
+		lens[i] = strlen(evs[i]);
+		size += lens[i] + (i > 0 || zones);
+	}
+	out = g_string_sized_new(size);
+	g_string_append_len(out, head_json, len - 2);
+	for (guint i = 0; i < view->events->len; i++) {
 		if (i > 0 || zones)
 			g_string_append_c(out, ',');
-		g_string_append(out, ev);
+		g_string_append_len(out, evs[i], lens[i]);
 	}
 	/* On one line: pretty printed, jCal is three times the size of the
 	 * iCalendar it holds. */
 	g_string_append(out, "]]\n");
-	return g_string_free_to_bytes(out);
+	g_assert(out->len == size);
+	return string_bytes(out);
 }
