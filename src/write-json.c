@@ -885,7 +885,8 @@ evf_jcal_component(icalcomponent *comp, const char *ics, GError **error)
 	g_autoptr(JsonNode) root =
 	    component_node(shared_nodes(), comp, ics, error);
 	JsonGenerator *gen = g_private_get(&thread_generator);
-	char *text;
+	GString *text;
+	gsize len;
 
 	if (root == NULL)
 		return NULL;
@@ -893,11 +894,16 @@ evf_jcal_component(icalcomponent *comp, const char *ics, GError **error)
 		gen = json_generator_new();
 		g_private_set(&thread_generator, gen);
 	}
+	/* Room for most events' jCal at once, rather than growing from
+	 * nothing by doubling; the text is kept with its event, so without
+	 * the room left over. */
+	text = g_string_sized_new(4096);
 	json_generator_set_root(gen, root);
-	text = json_generator_to_data(gen, NULL);
+	json_generator_to_gstring(gen, text);
 	/* the tree goes with @root, not with the thread's next jCal */
 	json_generator_set_root(gen, NULL);
-	return text;
+	len = text->len;
+	return g_realloc(g_string_free(text, FALSE), len + 1);
 }
 
 /* (transfer full) (nullable): the VCALENDAR libical reads from @ics,
