@@ -32,4 +32,3 @@ guint evf_markdown_render(const char *markdown, const char *base_url,
  * not, sets *@line (nullable) to the first line (from 1) that goes beyond,
  * and @error to what is exceeded. */
 gboolean evf_markdown_check(const char *markdown, guint *line, GError **error);
-

@@ -843,7 +843,7 @@ test_tzid_custom_series(void)
 	}
 	g_assert_false(has_warning(imp, "Amsterdam"));
 	g_assert_false(has_warning(imp, "Heure normale"));
-	/* +01:17 is no place's time: in UTC, each occurrence at its wall time */
+	/* +01:17 is no place's time: UTC, each occurrence at its wall time */
 	g_assert_nonnull(find(imp, "weekly-odd@partner.example/"
 	                           "20180319T074300Z"));
 	g_assert_nonnull(find(imp, "weekly-odd@partner.example/"
