@@ -33,6 +33,7 @@
 #include <time.h>
 
 #define SETTLE_MS     50   /* coalesce bursts of file events */
+#define RELOAD_MS     250  /* the same for the configuration */
 #define GRACE_MS      3000 /* for responses in flight at shutdown */
 #define PING_SECS     10   /* for one WebSub ping */
 #define PING_TRIES    5    /* retries after 2, 8, 32 and 128 s */
@@ -49,16 +50,16 @@ typedef struct {
 	GFileMonitor *events_monitor;
 	guint64 events_id[2]; /* device and inode it watches; 0: none */
 	guint64 config_id[2]; /* those of the configuration, likewise */
-	/* after a reload that failed: the configuration file as it was
-	 * read (device, inode, mtime in ns, size), to try again when it
-	 * changes, whether or not a monitor was there to hear of it */
-	gboolean config_bad;
+	/* the configuration file as the last reload read it (device,
+	 * inode, mtime in ns, size), to read it again when it changes,
+	 * whether or not a monitor was there to hear of it */
 	guint64 config_stamp[4];
 	GFileMonitor *events_path_monitor; /* the folder's name */
 	GFileMonitor *config_monitor;
 	GFileMonitor *target_monitor; /* nullable: the file a linked config
 	                               * names */
 	guint rebuild_source;
+	guint reload_source;
 	EvfStore *store; /* for the partner sources */
 	EvfFetcher *fetcher;
 	EvfWebsub *websub;
@@ -340,22 +341,17 @@ static void reload(Daemon *d);
 /* The same for the configuration, when its path names another file
  * than at the last reload, as when a link to the folder that holds it
  * is pointed at another release: the monitors of its name and of the
- * file it links to would not hear of it. Whether it reloaded. */
+ * file it links to would not hear of it. And when the file is not as
+ * the last reload read it: an edit made while a reload set up its
+ * monitors anew is heard of by none. Whether it reloaded. */
 static gboolean
 follow_config(Daemon *d)
 {
 	guint64 stamp[4];
 
-	if (d->config_bad) {
-		/* an edit that came before the monitors of a failed reload
-		 * were set up would not be heard of */
-		file_stamp(d->config_path, stamp);
-		if (memcmp(stamp, d->config_stamp, sizeof stamp) != 0) {
-			reload(d);
-			return TRUE;
-		}
-	}
-	if (!names_another(d->cfg->path, d->config_id))
+	file_stamp(d->config_path, stamp);
+	if (memcmp(stamp, d->config_stamp, sizeof stamp) == 0 &&
+	    !names_another(d->cfg->path, d->config_id))
 		return FALSE;
 	reload(d);
 	return TRUE;
@@ -436,9 +432,28 @@ on_settled(gpointer data)
 static void
 schedule_rebuild(Daemon *d)
 {
-	if (d->rebuild_source != 0)
-		g_source_remove(d->rebuild_source);
+	g_clear_handle_id(&d->rebuild_source, g_source_remove);
 	d->rebuild_source = g_timeout_add(SETTLE_MS, on_settled, d);
+}
+
+static gboolean
+on_reload_settled(gpointer data)
+{
+	Daemon *d = data;
+
+	d->reload_source = 0;
+	reload(d);
+	return G_SOURCE_REMOVE;
+}
+
+/* An editor that writes the file in place (truncates it, then writes)
+ * is heard of at the truncation: the file is read once the events
+ * stop, not while it is empty or half written. */
+static void
+schedule_reload(Daemon *d)
+{
+	g_clear_handle_id(&d->reload_source, g_source_remove);
+	d->reload_source = g_timeout_add(RELOAD_MS, on_reload_settled, d);
 }
 
 static void
@@ -450,7 +465,7 @@ on_changed(GFileMonitor *mon, GFile *file, GFile *other,
 	if (event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
 		return;
 	if (mon == d->config_monitor || mon == d->target_monitor)
-		reload(d);
+		schedule_reload(d);
 	else if (mon == d->events_path_monitor)
 		follow_events(d);
 	else
@@ -526,11 +541,21 @@ reload(Daemon *d)
 	gboolean fresh;
 
 	sd_notify("RELOADING=1");
+	g_clear_handle_id(&d->reload_source, g_source_remove);
 	/* before the read: an edit after it changes the stamp */
 	file_stamp(d->config_path, d->config_stamp);
+	if (d->config_stamp[1] != 0 && d->config_stamp[3] == 0) {
+		/* An editor that writes in place has truncated it and not
+		 * yet written: the defaults would name other folders. Its
+		 * write changes the stamp. */
+		g_warning("the configuration file is empty; keeping the "
+		          "previous one");
+		watch(d);
+		sd_notify("READY=1");
+		return;
+	}
 	cfg = evf_config_load(d->config_path, diags);
 	log_diags(diags);
-	d->config_bad = cfg == NULL;
 	if (cfg == NULL) {
 		g_warning("the configuration has errors; keeping the previous "
 		          "one");
@@ -629,6 +654,7 @@ evf_daemon_run(const char *config_path, const char *listen)
 
 	d.config_path = g_strdup(config_path);
 	d.listen = g_strdup(listen);
+	file_stamp(config_path, d.config_stamp);
 	d.cfg = evf_config_load(config_path, diags);
 	log_diags(diags);
 	if (d.cfg == NULL)
@@ -729,8 +755,8 @@ evf_daemon_run(const char *config_path, const char *listen)
 	g_clear_object(&d.config_monitor);
 	g_clear_object(&d.target_monitor);
 	g_clear_object(&d.events_path_monitor);
-	if (d.rebuild_source != 0)
-		g_source_remove(d.rebuild_source);
+	g_clear_handle_id(&d.rebuild_source, g_source_remove);
+	g_clear_handle_id(&d.reload_source, g_source_remove);
 	g_main_loop_unref(d.loop);
 	evf_snapshot_unref(d.snap);
 	evf_catalog_cache_free(d.cache);

@@ -645,6 +645,17 @@ sed 's/^refresh=.*/refresh=PT3H/' "$tmp/evfeed.conf" >"$tmp/conf.new" &&
 	cat "$tmp/conf.new" >"$tmp/evfeed.conf"
 wait_until $((3 * slow)) cc_is "public, max-age=10800"
 ok $? "a configuration through a symbolic link: an edit of its file is used"
+# An editor that writes the file in place truncates it first: it is read
+# once written, not while it is empty (which would name other folders).
+sed 's/^refresh=.*/refresh=PT3H30M/' "$tmp/evfeed.conf" >"$tmp/conf.new"
+{
+	sleep 0.15
+	cat "$tmp/conf.new"
+} >"$tmp/evfeed.conf"
+wait_until $((3 * slow)) cc_is "public, max-age=12600"
+ok $? "a configuration written in place is used once written"
+! grep -q "cannot read the events folder" "$tmp/err2"
+ok $? "a configuration written in place is not read while it is empty"
 # The link pointed at a file with errors, then that file mended.
 printf '[site]\ntitel=x\n' >"$tmp/other.conf"
 ln -s ../other.conf "$tmp/etc/new.conf" && mv -T "$tmp/etc/new.conf" "$tmp/etc/evfeed.conf"
