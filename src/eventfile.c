@@ -770,7 +770,7 @@ shows_anything(const char *s)
 	return FALSE;
 }
 
-/* The byte at which @text and its mended form (evf_text_mend_latin1)
+/* The byte at which @text and its mended form (evf_text_mend)
  * first differ: where the first character encoded twice begins. */
 static gsize
 first_mended(const char *text, const char *mended)
@@ -785,21 +785,43 @@ first_mended(const char *text, const char *mended)
 	return i;
 }
 
-/* (transfer full): "'Ã©' looks like 'é' encoded twice ...", of the first
- * character of @text, at @at, that @mended puts back. */
-static char *
-mended_message(const char *text, gsize at, const char *mended)
+/* The length of the characters at @from that evf_text_mend() puts back
+ * as the one at @fixed: "Ã©" for "é", "â€™" for "’", "ÃƒÂ©" for "é"
+ * encoded twice, twice. */
+static gsize
+mended_span(const char *from, const char *fixed)
 {
-	const char *pair = text + at;
-	const char *pair_end = g_utf8_next_char(g_utf8_next_char(pair));
+	gsize want = g_utf8_next_char(fixed) - fixed;
+	const char *end = from;
+
+	for (int k = 0; k < 16 && *end != '\0'; k++) {
+		g_autofree char *part = NULL;
+		g_autofree char *mended = NULL;
+
+		end = g_utf8_next_char(end);
+		part = g_strndup(from, end - from);
+		mended = evf_text_mend(part);
+		if (mended != NULL && strlen(mended) == want &&
+		    memcmp(mended, fixed, want) == 0)
+			return end - from;
+	}
+	return g_utf8_next_char(g_utf8_next_char(from)) - from;
+}
+
+/* (transfer full): "'Ã©' looks like 'é' encoded twice ...", of the first
+ * character of @text, at @at, that @mended puts back, which @span bytes
+ * of @text became (mended_span()). */
+static char *
+mended_message(const char *text, gsize at, gsize span, const char *mended)
+{
 	const char *fixed = mended + at;
+	int n = (int)(g_utf8_next_char(fixed) - fixed);
 
 	return g_strdup_printf(
 	    "'%.*s' looks like '%.*s' encoded twice (UTF-8 read as Latin-1 "
-	    "on its way here), and is published as '%.*s': write it so",
-	    (int)(pair_end - pair), pair,
-	    (int)(g_utf8_next_char(fixed) - fixed), fixed,
-	    (int)(g_utf8_next_char(fixed) - fixed), fixed);
+	    "or Windows-1252 on its way here), and is published as '%.*s': "
+	    "write it so",
+	    (int)span, text + at, n, fixed, n, fixed);
 }
 
 /* @text (transfer full) with what was encoded twice put back, as partners'
@@ -808,12 +830,15 @@ mended_message(const char *text, gsize at, const char *mended)
 static char *
 mend_text(Ctx *c, const char *key, const Node *n, char *text)
 {
-	char *mended = evf_text_mend_latin1(text);
+	char *mended = evf_text_mend(text);
 	g_autofree char *msg = NULL;
+	gsize at;
 
 	if (mended == NULL)
 		return text;
-	msg = mended_message(text, first_mended(text, mended), mended);
+	at = first_mended(text, mended);
+	msg = mended_message(text, at, mended_span(text + at, mended + at),
+	                     mended);
 	evf_diags_warn(c->diags, c->path, n->line, n->col, "%s: %s", key, msg);
 	g_free(text);
 	return mended;
@@ -2373,17 +2398,17 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 	 * mistakes, so that every one in the file is reported at once. */
 	ev->description_md = evf_text_sanitize(body, end - body);
 	{
-		char *mended = evf_text_mend_latin1(ev->description_md);
+		char *mended = evf_text_mend(ev->description_md);
 
 		if (mended != NULL) {
 			gsize at = first_mended(ev->description_md, mended);
-			g_autofree char *msg =
-			    mended_message(ev->description_md, at, mended);
-			/* where it is in the file: the same two characters */
-			const char *pair = ev->description_md + at;
-			const char *r = memmem(
-			    body, end - body, pair,
-			    g_utf8_next_char(g_utf8_next_char(pair)) - pair);
+			gsize span =
+			    mended_span(ev->description_md + at, mended + at);
+			g_autofree char *msg = mended_message(
+			    ev->description_md, at, span, mended);
+			/* where it is in the file: the same characters */
+			const char *r = memmem(body, end - body,
+			                       ev->description_md + at, span);
 
 			position(data, r != NULL ? r - data : body - data,
 			         &line, &col);

@@ -1701,13 +1701,13 @@ event_of(Ctx *c, const Item *it)
 	return g_steal_pointer(&ev);
 }
 
-/* Mends *@s in place (evf_text_mend_latin1); whether it changed. */
+/* Mends *@s in place (evf_text_mend); whether it changed. */
 static gboolean
 mend(char **s)
 {
 	char *mended;
 
-	if (*s == NULL || (mended = evf_text_mend_latin1(*s)) == NULL)
+	if (*s == NULL || (mended = evf_text_mend(*s)) == NULL)
 		return FALSE;
 	g_free(*s);
 	*s = mended;

@@ -427,43 +427,200 @@ evf_text_sanitize(const char *text, gssize len)
 	return g_string_free(s, FALSE);
 }
 
-char *
-evf_text_mend_latin1(const char *text)
+/* Whether the @len bytes at @text have a character from U+00C2 to
+ * U+00F4: what a UTF-8 lead byte becomes when read as Latin-1 or
+ * Windows-1252. */
+static gboolean
+has_lead(const char *text, gsize len)
 {
-	g_autoptr(GString) s = NULL;
-	gboolean again = TRUE;
+	const char *end = text + len;
 
-	g_return_val_if_fail(text != NULL, NULL);
-	/* U+00C2, U+00C3: most text has neither, and is left at once */
-	if (strstr(text, "\xc3\x82") == NULL &&
-	    strstr(text, "\xc3\x83") == NULL)
+	for (const char *p = memchr(text, 0xc3, len); p != NULL && p + 1 < end;
+	     p = memchr(p + 1, 0xc3, end - p - 1))
+		if ((guchar)p[1] >= 0x82 && (guchar)p[1] <= 0xb4)
+			return TRUE;
+	return FALSE;
+}
+
+/* The byte that Windows-1252 (iconv's WINDOWS-1252) writes @c as, and
+ * for U+0080 to U+00FF Latin-1's; -1 when it has none. */
+static int
+single_byte(gunichar c)
+{
+	char utf8[6];
+	g_autofree char *b = NULL;
+	gsize n = 0;
+
+	if (c <= 0xff)
+		return (int)c;
+	/* Windows-1252's other characters lie between Œ and ™ */
+	if (c < 0x152 || c > 0x2122)
+		return -1;
+	b = g_convert(utf8, g_unichar_to_utf8(c, utf8), "WINDOWS-1252", "UTF-8",
+	              NULL, &n, NULL);
+	return b != NULL && n == 1 ? (guchar)b[0] : -1;
+}
+
+/* Whether @m, a character of @len UTF-8 bytes, is one that text encoded
+ * twice is made of, rather than one that real text read the same way
+ * would make ("CAFÉ…" would make U+0245): the letters of the Latin,
+ * Greek, Cyrillic, Hebrew and Arabic alphabets that the region writes,
+ * punctuation, currency, arrows, symbols and emoji. */
+static gboolean
+mends_to(gunichar m, gsize len)
+{
+	if (len == 2)
+		return (m >= 0xa0 && m <= 0xff) ||
+		       (g_unichar_isalpha(m) && ((m >= 0x100 && m <= 0x17f) ||
+		                                 (m >= 0x218 && m <= 0x21b) ||
+		                                 (m >= 0x386 && m <= 0x3ce) ||
+		                                 (m >= 0x400 && m <= 0x4ff) ||
+		                                 (m >= 0x5d0 && m <= 0x5ea) ||
+		                                 (m >= 0x621 && m <= 0x64a)));
+	if (len == 3)
+		return (m >= 0x2010 && m <= 0x205e) ||
+		       (m >= 0x20a0 && m <= 0x20c0) ||
+		       (m >= 0x2100 && m <= 0x21ff) ||
+		       (m >= 0x2600 && m <= 0x27bf);
+	return m >= 0x1f300 && m <= 0x1faff;
+}
+
+/* (transfer full) (nullable): the word @word (@len bytes, no white
+ * space) as the UTF-8 it was before it was read as Windows-1252 or
+ * Latin-1, when every character of it is one byte there, those bytes
+ * are UTF-8, and each character they make is one mends_to() accepts;
+ * NULL otherwise. A word that holds a real curly quote or accented
+ * letter beside its letters is no such UTF-8 ("“IRMÃ”"). */
+static char *
+word_unread(const char *word, gsize len)
+{
+	g_autoptr(GString) bytes = g_string_sized_new(len);
+	gboolean multi = FALSE;
+
+	for (const char *p = word; p < word + len; p = g_utf8_next_char(p)) {
+		int b = single_byte(g_utf8_get_char(p));
+
+		if (b < 0)
+			return NULL;
+		g_string_append_c(bytes, (char)b);
+	}
+	if (!g_utf8_validate_len(bytes->str, bytes->len, NULL))
 		return NULL;
-	while (again) {
-		const char *p = s != NULL ? s->str : text;
-		GString *out = g_string_sized_new(strlen(p));
+	for (const char *p = bytes->str; *p != '\0'; p = g_utf8_next_char(p)) {
+		gsize n = g_utf8_next_char(p) - p;
 
-		again = FALSE;
-		while (*p != '\0') {
+		if (n == 1)
+			continue;
+		if (!mends_to(g_utf8_get_char(p), n))
+			return NULL;
+		multi = TRUE;
+	}
+	return multi ? g_string_free(g_steal_pointer(&bytes), FALSE) : NULL;
+}
+
+/* Where the characters at @p (before @end) that begin with "â" or "ð"
+ * end when they are the punctuation, symbol or emoji that a UTF-8
+ * character of three or four bytes becomes when read as Windows-1252
+ * ("â€™" for "’"), with that character in *@m; NULL when they are not.
+ * Real text has no such "â" or "ð", and they are put back wherever they
+ * are. "â€" ends "”", whose last byte Windows-1252 has no character for. */
+static const char *
+unread_one(const char *p, const char *end, gunichar *m)
+{
+	gunichar c = g_utf8_get_char(p);
+	gsize len = c == 0xe2 ? 3 : c == 0xf0 ? 4 : 0;
+	char bytes[4];
+	const char *q = g_utf8_next_char(p);
+
+	if (len == 0)
+		return NULL;
+	bytes[0] = (char)c;
+	for (gsize i = 1; i < len; i++) {
+		int b = q < end ? single_byte(g_utf8_get_char(q)) : -1;
+
+		if (b < 0x80 || b > 0xbf) {
+			if (len == 3 && i == 2 && (guchar)bytes[1] == 0x80) {
+				*m = 0x201d;
+				return q;
+			}
+			return NULL;
+		}
+		bytes[i] = (char)b;
+		q = g_utf8_next_char(q);
+	}
+	*m = g_utf8_get_char_validated(bytes, (gssize)len);
+	return *m < 0x110000 && mends_to(*m, len) ? q : NULL;
+}
+
+/* One round of evf_text_mend() over @p into @out; whether it mended. */
+static gboolean
+mend_round(const char *p, GString *out)
+{
+	gboolean mended = FALSE;
+
+	while (*p != '\0') {
+		gsize n = strcspn(p, " \t\n\r");
+		char *word = has_lead(p, n) ? word_unread(p, n) : NULL;
+
+		if (word != NULL) {
+			g_string_append(out, word);
+			g_free(word);
+			mended = TRUE;
+			p += n;
+		}
+		while (n > 0 && word == NULL) {
 			gunichar c = g_utf8_get_char(p);
 			const char *q = g_utf8_next_char(p);
-			gunichar n = *q != '\0' ? g_utf8_get_char(q) : 0;
-			gunichar m = ((c & 0x1f) << 6) | (n & 0x3f);
+			gunichar k = q < p + n ? g_utf8_get_char(q) : 0;
+			gunichar m = ((c & 0x1f) << 6) | (k & 0x3f);
 
-			/* never a C1 control: text has none (see
-			 * evf_text_sanitize) */
-			if ((c == 0xc2 || c == 0xc3) && n >= 0x80 &&
-			    n <= 0xbf && m > 0x9f) {
+			/* "CafÃ©" beside a real "’": U+00C2 or U+00C3
+			 * and a character from U+0080 to U+00BF, never a
+			 * C1 control (text has none: evf_text_sanitize);
+			 * and "â€™" or "ðŸŽ‰" anywhere */
+			const char *r;
+
+			if ((c == 0xc2 || c == 0xc3) && k >= 0x80 &&
+			    k <= 0xbf && m > 0x9f) {
 				g_string_append_unichar(out, m);
-				p = g_utf8_next_char(q);
-				again = TRUE;
-				continue;
+				q = g_utf8_next_char(q);
+				mended = TRUE;
+			} else if ((r = unread_one(p, p + n, &m)) != NULL) {
+				g_string_append_unichar(out, m);
+				q = r;
+				mended = TRUE;
+			} else {
+				g_string_append_len(out, p, q - p);
 			}
-			g_string_append_len(out, p, q - p);
+			n -= q - p;
 			p = q;
 		}
+		n = strspn(p, " \t\n\r");
+		g_string_append_len(out, p, n);
+		p += n;
+	}
+	return mended;
+}
+
+char *
+evf_text_mend(const char *text)
+{
+	g_autoptr(GString) s = NULL;
+
+	g_return_val_if_fail(text != NULL, NULL);
+	/* most text has no U+00C2 to U+00F4, and is left at once */
+	if (!has_lead(text, strlen(text)))
+		return NULL;
+	/* encoded twice, twice: again, a few times at most */
+	for (int round = 0; round < 4; round++) {
+		GString *out = g_string_sized_new(strlen(text));
+		gboolean mended = mend_round(s != NULL ? s->str : text, out);
+
 		if (s != NULL)
 			g_string_free(s, TRUE);
 		s = out;
+		if (!mended || !has_lead(s->str, s->len))
+			break;
 	}
 	if (strcmp(s->str, text) == 0)
 		return NULL;

@@ -90,15 +90,18 @@ void evf_parallel_for(GPtrArray *items, GFunc func, gpointer data);
 GRegex *evf_regex_once(GRegex **slot, const char *pattern,
                        GRegexCompileFlags flags);
 
-/* (transfer full) (nullable): @text (valid UTF-8) with each UTF-8
- * character that was read as two Latin-1 ones on its way put back
- * ("CafÃ©" → "Café", as partners' feeds and calendars carry text encoded
- * twice by a misconfigured database): U+00C2 or U+00C3 followed by a
- * character from U+0080 to U+00BF, the two bytes of one UTF-8 character
- * other than a C1 control; again while any is left (text encoded twice,
- * twice). Anything else is left alone ("SÃO", "Ã la"). NULL when there
- * was nothing to mend. */
-char *evf_text_mend_latin1(const char *text);
+/* (transfer full) (nullable): @text (valid UTF-8) with what was encoded
+ * twice on its way put back, as partners' feeds and calendars carry it
+ * from a misconfigured database: UTF-8 read as Latin-1 or Windows-1252
+ * and written out again as UTF-8 ("CafÃ©" → "Café", "Itâ€™s" → "It’s",
+ * "KoÅ¡ice" → "Košice", "Ð¡ÐµÑ€Ð±Ð¸Ñ˜Ð°" → "Србија"); again while
+ * any is left (encoded twice, twice). A word is put back whole when each
+ * of its characters is one Windows-1252 byte and those bytes are UTF-8
+ * of letters of the region's alphabets, punctuation, currency, arrows,
+ * symbols or emoji; and U+00C2 or U+00C3 followed by a character from
+ * U+00A0 to U+00BF is put back anywhere. Real text is left alone ("SÃO",
+ * "Ã la", "CAFÉ…", "“IRMÃ”"). NULL when there was nothing to mend. */
+char *evf_text_mend(const char *text);
 
 /* (transfer full): @text on one line: sanitized, runs of white space
  * (including newlines and U+2028, U+2029) folded into one space,

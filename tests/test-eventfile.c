@@ -1050,6 +1050,8 @@ test_format_encoded_twice(void)
 	                               "title: Caf\xc3\x83\xc2\xa9 Europa\n"
 	                               "start: 2018-05-22\n"
 	                               "location: S\xc3\x83O Paulo\n"
+	                               "organizer: OSCE\xc3\xa2\xe2\x82\xac"
+	                               "\xe2\x84\xa2s office\n"
 	                               "categories: [na\xc3\x83\xc2\xafve]\n"
 	                               "---\n"
 	                               "\n"
@@ -1059,8 +1061,8 @@ test_format_encoded_twice(void)
 
 	g_assert_nonnull(ev);
 	g_assert_cmpuint(evf_diags_errors(diags), ==, 0);
-	g_assert_cmpuint(diags->len, ==, 3);
-	if (ev == NULL || diags->len != 3)
+	g_assert_cmpuint(diags->len, ==, 4);
+	if (ev == NULL || diags->len != 4)
 		return;
 	g_assert_cmpstr(ev->title, ==, "Caf\xc3\xa9 Europa");
 	/* "ÃO" is no character encoded twice */
@@ -1074,11 +1076,19 @@ test_format_encoded_twice(void)
 	g_assert_cmpuint(d->col, ==, 8);
 	g_assert_nonnull(strstr(d->message, "title: '\xc3\x83\xc2\xa9' looks "
 	                                    "like '\xc3\xa9' encoded twice"));
+	/* Windows-1252: three characters for one */
+	g_assert_cmpstr(g_ptr_array_index(ev->organizers, 0), ==,
+	                "OSCE\xe2\x80\x99s office");
 	d = g_ptr_array_index(diags, 1);
 	g_assert_cmpuint(d->line, ==, 5);
-	g_assert_nonnull(strstr(d->message, "categories: '\xc3\x83\xc2\xaf'"));
+	g_assert_nonnull(strstr(d->message,
+	                        "organizer: '\xc3\xa2\xe2\x82\xac\xe2\x84\xa2' "
+	                        "looks like '\xe2\x80\x99' encoded twice"));
 	d = g_ptr_array_index(diags, 2);
-	g_assert_cmpuint(d->line, ==, 8);
+	g_assert_cmpuint(d->line, ==, 6);
+	g_assert_nonnull(strstr(d->message, "categories: '\xc3\x83\xc2\xaf'"));
+	d = g_ptr_array_index(diags, 3);
+	g_assert_cmpuint(d->line, ==, 9);
 	g_assert_cmpuint(d->col, ==, 16);
 	g_assert_nonnull(strstr(d->message, "description: '\xc3\x83\xc2\xa9'"));
 }

@@ -349,6 +349,88 @@ test_text_oneline(void)
 	}
 }
 
+/* Text encoded twice on its way (UTF-8 read as Latin-1 or Windows-1252
+ * and written out as UTF-8 again) is put back; real text that looks a
+ * little like it is not. Each case: what came, and what is published
+ * (NULL: left as it came). */
+static void
+test_text_mend(void)
+{
+	static const struct {
+		const char *in;
+		const char *out;
+	} cases[] = {
+		/* Latin-1 */
+		{ "Caf\xc3\x83\xc2\xa9", "Caf\xc3\xa9" },
+		{ "na\xc3\x83\xc2\xafve \xc3\x82\xc2\xb0"
+		  "C",
+		  "na\xc3\xafve \xc2\xb0"
+		  "C" },
+		/* Windows-1252: "It’s", “quoted” (the last byte of ” has no
+		 * character there, and is lost), "– 5 €", "™" */
+		{ "It\xc3\xa2\xe2\x82\xac\xe2\x84\xa2s", "It\xe2\x80\x99s" },
+		{ "\xc3\xa2\xe2\x82\xac\xc5\x93Quoted\xc3\xa2\xe2\x82\xac",
+		  "\xe2\x80\x9cQuoted\xe2\x80\x9d" },
+		{ "A \xc3\xa2\xe2\x82\xac\xe2\x80\x9c 5 \xc3\xa2\xe2\x80\x9a\xc2\xac",
+		  "A \xe2\x80\x93 5 \xe2\x82\xac" },
+		{ "OSCE\xc3\xa2\xe2\x80\x9e\xc2\xa2", "OSCE\xe2\x84\xa2" },
+		/* capitals whose second byte Windows-1252 gives a letter or
+		 * a sign: "ÉCOLE", "ÜBER" */
+		{ "\xc3\x83\xe2\x80\xb0"
+		  "COLE",
+		  "\xc3\x89"
+		  "COLE" },
+		{ "\xc3\x83\xc5\x93"
+		  "BER",
+		  "\xc3\x9c"
+		  "BER" },
+		/* the region's letters: Košice, się, župa, Brașov, București */
+		{ "Ko\xc3\x85\xc2\xa1ice", "Ko\xc5\xa1ice" },
+		{ "si\xc3\x84\xe2\x84\xa2 \xc3\x85\xc2\xbeupa",
+		  "si\xc4\x99 \xc5\xbeupa" },
+		{ "Bra\xc3\x85\xc5\xb8ov", "Bra\xc5\x9fov" },
+		{ "Bucure\xc3\x88\xe2\x84\xa2ti", "Bucure\xc8\x99ti" },
+		/* Serbian and Greek */
+		{ "\xc3\x90\xc2\xa1\xc3\x90\xc2\xb5\xc3\x91\xe2\x82\xac"
+		  "\xc3\x90\xc2\xb1\xc3\x90\xc2\xb8\xc3\x91\xcb\x9c\xc3\x90\xc2\xb0",
+		  "\xd0\xa1\xd0\xb5\xd1\x80\xd0\xb1\xd0\xb8\xd1\x98\xd0\xb0" },
+		{ "\xc3\x8e\xe2\x80\xa2\xc3\x8e\xc2\xbb\xc3\x8e\xc2\xbb\xc3\x8e\xc2\xac"
+		  "\xc3\x8e\xc2\xb4\xc3\x8e\xc2\xb1",
+		  "\xce\x95\xce\xbb\xce\xbb\xce\xac\xce\xb4\xce\xb1" },
+		/* an emoji, and an arrow */
+		{ "Party \xc3\xb0\xc5\xb8\xc5\xbd\xe2\x80\xb0",
+		  "Party \xf0\x9f\x8e\x89" },
+		{ "A \xc3\xa2\xe2\x80\xa0\xe2\x80\x99 B", "A \xe2\x86\x92 B" },
+		/* encoded twice, twice */
+		{ "K\xc3\x83\xc6\x92\xc3\x82\xc2\xb6ln", "K\xc3\xb6ln" },
+		/* mended and real side by side: a real "’" after "CafÃ©" */
+		{ "Caf\xc3\x83\xc2\xa9\xe2\x80\x99s",
+		  "Caf\xc3\xa9\xe2\x80\x99s" },
+		/* real text */
+		{ "S\xc3\x83O Paulo, \xc3\x83 la carte", NULL },
+		{ "CAF\xc3\x89\xe2\x80\xa6", NULL },
+		{ "\xc2\xab"
+		  "CAF\xc3\x89\xc2\xbb",
+		  NULL },
+		{ "\xe2\x80\x9cIRM\xc3\x83\xe2\x80\x9d", NULL },
+		{ "\xe2\x80\x9cUn caf\xc3\xa9\xe2\x80\xa6\xe2\x80\x9d", NULL },
+		{ "Z\xc3\xbcrich, \xc3\x85rhus, Pe\xc3\xb1"
+		  "a, \xc3\x98resund",
+		  NULL },
+		{ "Caf\xc3\xa9 \xc3\xa0 la cr\xc3\xa8me, na\xc3\xafve", NULL },
+		{ "\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0, \xe6\x9d\xb1\xe4\xba\xac",
+		  NULL },
+		{ "plain ASCII", NULL },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *got = evf_text_mend(cases[i].in);
+
+		g_test_message("case %u: %s", i, cases[i].in);
+		g_assert_cmpstr(got, ==, cases[i].out);
+	}
+}
+
 /* Texts people read and compare are in NFC. */
 static void
 test_text_nfc(void)
@@ -772,6 +854,7 @@ main(int argc, char **argv)
 	g_test_add_func("/util/text-oneline", test_text_oneline);
 	g_test_add_func("/util/text-oneline/bidi", test_text_oneline_bidi);
 	g_test_add_func("/util/text-nfc", test_text_nfc);
+	g_test_add_func("/util/text-mend", test_text_mend);
 	g_test_add_func("/util/log-escape", test_log_escape);
 
 	g_test_add_func("/util/diags/format", test_diags_format);
