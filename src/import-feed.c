@@ -9,8 +9,10 @@
  * converted first), so that a scan of the DOCTYPE can refuse any entity
  * declaration. libxml2 then streams the document (xmlTextReader, never
  * substituting entities, never loading a DTD, network or file: a deny-all
- * external entity loader is installed once), and a declared entity or an
- * entity reference that still shows up fails the import. Anything that is
+ * external entity loader is installed once), and a declared entity fails
+ * the import. An entity reference that still shows up must be one of
+ * HTML 4's, which the RSS 0.91 DTD declares, and becomes its character;
+ * any other fails the import. Anything that is
  * not well-formed fails it too: no recover mode.
  *
  * Items are read one at a time (each item's subtree expanded, then
@@ -25,6 +27,7 @@
 #include "html.h"
 #include "util.h"
 
+#include <libxml/HTMLparser.h>
 #include <libxml/hash.h>
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
@@ -575,20 +578,55 @@ html_of(xmlNode *n, gboolean *cut)
 	return s;
 }
 
+/* The character HTML 4 gives the entity @name, as UTF-8 into @out; FALSE
+ * for a name it does not have. The RSS 0.91 DTD declares HTML 4's
+ * entities, and a feed with its DOCTYPE may use them: libxml2, which loads
+ * no DTD, leaves each one as a reference. */
 static gboolean
-has_entity_ref(xmlNode *first, const char **name, guint *line)
+html_entity(const xmlChar *name, char out[static 8])
 {
-	for (xmlNode *n = first; n != NULL; n = n->next) {
+	const htmlEntityDesc *e = htmlEntityLookup(name);
+	gint n;
+
+	if (e == NULL || e->value == 0 || !g_unichar_validate(e->value))
+		return FALSE;
+	n = g_unichar_to_utf8(e->value, out);
+	out[n] = '\0';
+	return TRUE;
+}
+
+/* Replaces each entity reference under @first (an expanded item) with the
+ * character HTML 4 gives it; FALSE, with the first other name and its
+ * line, when one is not HTML's. Any other entity would have come from a
+ * DTD, which is never read. */
+static gboolean
+resolve_entity_refs(xmlNode *first, const char **name, guint *line)
+{
+	xmlNode *next;
+
+	for (xmlNode *n = first; n != NULL; n = next) {
+		char ch[8];
+
+		next = n->next;
 		if (n->type == XML_ENTITY_REF_NODE) {
-			*name = (const char *)n->name;
-			*line = (guint)xmlGetLineNo(n);
-			return TRUE;
+			xmlNode *text =
+			    html_entity(n->name, ch)
+			        ? xmlNewDocText(n->doc, (const xmlChar *)ch)
+			        : NULL;
+
+			if (text == NULL) {
+				*name = (const char *)n->name;
+				*line = (guint)xmlGetLineNo(n);
+				return FALSE;
+			}
+			xmlReplaceNode(n, text);
+			xmlFreeNode(n);
+		} else if (n->type == XML_ELEMENT_NODE &&
+		           !resolve_entity_refs(n->children, name, line)) {
+			return FALSE;
 		}
-		if (n->type == XML_ELEMENT_NODE &&
-		    has_entity_ref(n->children, name, line))
-			return TRUE;
 	}
-	return FALSE;
+	return TRUE;
 }
 
 /* (transfer full) (nullable): @parent with @n's xml:base applied; NULL
@@ -1344,11 +1382,13 @@ read_item(Ctx *c, xmlNode *node, Base *item_base, GError **error)
 	const char *name = NULL;
 	guint line = 0;
 
-	if (has_entity_ref(node->children, &name, &line)) {
+	if (!resolve_entity_refs(node->children, &name, &line)) {
+		g_autofree char *q = quote(name);
+
 		set_error(error,
-		          "entity references are not allowed ('&%s;' at line "
-		          "%u)",
-		          name, line);
+		          "unknown entity '&%s;' at line %u (only XML's and "
+		          "HTML 4's are known: no DTD is read)",
+		          q, line);
 		return FALSE;
 	}
 	it = g_new0(Item, 1);
@@ -2225,17 +2265,20 @@ read_document(Ctx *c, xmlTextReader *r, GError **error)
 
 	while (ret == 1) {
 		int type = xmlTextReaderNodeType(r);
+		char ch[8];
 		xmlNode *node;
 		int depth;
 
-		if (type == XML_READER_TYPE_ENTITY_REFERENCE) {
+		if (type == XML_READER_TYPE_ENTITY_REFERENCE &&
+		    !html_entity(xmlTextReaderConstName(r), ch)) {
 			g_autofree char *q =
 			    quote((const char *)xmlTextReaderConstName(r));
 
-			set_error(error,
-			          "entity references are not allowed ('&%s;' "
-			          "at line %d)",
-			          q, xmlTextReaderGetParserLineNumber(r));
+			set_error(
+			    error,
+			    "unknown entity '&%s;' at line %d (only XML's "
+			    "and HTML 4's are known: no DTD is read)",
+			    q, xmlTextReaderGetParserLineNumber(r));
 			return FALSE;
 		}
 		if (type != XML_READER_TYPE_ELEMENT) {

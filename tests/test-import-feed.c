@@ -1622,10 +1622,74 @@ test_external_dtd(void)
 static void
 test_entity_reference(void)
 {
-	/* &nbsp; that only the (unread) external DTD declares */
-	assert_refused_with("rss091-entity-ref.xml",
-	                    "entity references are not allowed ('&eacute;' "
-	                    "at line 10)");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = import_ok("rss091-entity-ref.xml", NULL);
+	g_autoptr(EvfImport) more = NULL;
+	g_autoptr(EvfImport) bad = NULL;
+	g_autoptr(EvfImport) outside = NULL;
+	EvfEvent *ev;
+	const char *head =
+	    "<?xml version=\"1.0\"?>\n<!DOCTYPE rss PUBLIC "
+	    "\"-//Netscape Communications//DTD RSS 0.91//EN\" "
+	    "\"http://my.netscape.com/publish/formats/rss-0.91.dtd\">\n"
+	    "<rss version=\"0.91\"><channel>";
+	g_autofree char *xml = NULL;
+
+	/* &eacute; and &nbsp;, which only the (unread) RSS 0.91 DTD
+	 * declares: HTML 4's characters */
+	REQUIRE(imp);
+	ev = find(imp, "https://partner.example/cafe");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->title, ==, "Caf\u00e9\u00a0talk");
+
+	/* in the channel, in the description's escaped HTML, in CDATA (as
+	 * text: the HTML reads it), an astral one is not HTML 4's */
+	xml = g_strconcat(
+	    head, "<title>Partner &mdash; events</title>\n",
+	    "<item><guid>g1</guid><title>&Alpha;&beta; &amp; &lt;&euro;&gt;"
+	    "</title>\n<description>&lt;p&gt;Na&iuml;ve&hellip;&lt;/p&gt;"
+	    "&lt;p&gt;<![CDATA[&copy; 2026]]>&lt;/p&gt;</description>"
+	    "</item></channel></rss>",
+	    NULL);
+	more = import_string(xml, NULL, &error);
+	g_assert_no_error(error);
+	REQUIRE(more);
+	ev = find(more, "g1");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->title, ==, "\u0391\u03b2 & <\u20ac>");
+	g_assert_nonnull(strstr(ev->description_html, "Na\u00efve\u2026"));
+	g_assert_nonnull(strstr(ev->description_html, "\u00a9 2026"));
+	g_clear_pointer(&xml, g_free);
+
+	/* a name HTML 4 does not have: refused, in an item or outside */
+	xml = g_strconcat(head,
+	                  "<item><guid>g2</guid>\n<title>a &bogus; b</title>"
+	                  "</item></channel></rss>",
+	                  NULL);
+	bad = import_string(xml, NULL, &error);
+	g_assert_null(bad);
+	g_assert_error(error, EVF_ERROR, EVF_ERROR_INVALID);
+	if (error != NULL)
+		g_assert_cmpstr(
+		    error->message, ==,
+		    "unknown entity '&bogus;' at line 4 (only XML's "
+		    "and HTML 4's are known: no DTD is read)");
+	g_clear_error(&error);
+	g_clear_pointer(&xml, g_free);
+	xml = g_strconcat(head,
+	                  "\n<title>&apos;&bogus;</title><item><guid>g3</guid>"
+	                  "<title>t</title></item></channel></rss>",
+	                  NULL);
+	outside = import_string(xml, NULL, &error);
+	g_assert_null(outside);
+	g_assert_error(error, EVF_ERROR, EVF_ERROR_INVALID);
+	if (error != NULL)
+		g_assert_true(g_str_has_prefix(error->message,
+		                               "unknown entity '&bogus;'"));
+
+	/* without a DOCTYPE, an HTML entity is not well-formed */
+	assert_refused_with("rss091-entity-no-doctype.xml",
+	                    "not well-formed XML at line 5");
 }
 
 static void
@@ -2093,7 +2157,7 @@ main(int argc, char **argv)
 	                test_parameter_entity);
 	g_test_add_func("/import-feed/rss/external-dtd-not-fetched",
 	                test_external_dtd);
-	g_test_add_func("/import-feed/rss/entity-reference-rejected",
+	g_test_add_func("/import-feed/rss/html-entities",
 	                test_entity_reference);
 	g_test_add_func("/import-feed/rss/billion-laughs-rejected",
 	                test_billion_laughs);
