@@ -728,6 +728,7 @@ evf_config_free(EvfConfig *cfg)
 	g_free(cfg->description);
 	g_free(cfg->url);
 	g_free(cfg->host);
+	g_free(cfg->base_path);
 	g_free(cfg->uid_namespace);
 	g_free(cfg->tag_date);
 	g_free(cfg->timezone);
@@ -1136,6 +1137,11 @@ evf_config_load(const char *path, GPtrArray *diags)
 		    g_strconcat(cfg->host, g_uri_get_path(uri), NULL);
 
 		cfg->uid_namespace = evf_uuid5(EVF_UUID_NAMESPACE, site);
+	}
+	{
+		const char *p = g_uri_get_path(uri);
+
+		cfg->base_path = g_strdup(p[0] == '/' ? p + 1 : p);
 	}
 	return g_steal_pointer(&cfg);
 }

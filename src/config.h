@@ -39,6 +39,9 @@ typedef struct {
 	char *description;
 	char *url;  /* public base URL, with a trailing '/' */
 	char *host; /* lower-case host of url, the tag: authority */
+	/* url's path after its first '/', decoded ("" at the root, "a b/"
+	 * under /a%20b/): the start of each feed's tag: id */
+	char *base_path;
 	/* the UUID namespace of identities made from file names: a UUIDv5
 	 * of url's host and path, so that two sites' files of one name are
 	 * two events (RFC 5545 wants a UID unique the world over) */

@@ -117,6 +117,22 @@ line_starts(const char *text, gsize len)
 	return starts;
 }
 
+/* Position (1-based line and column) of byte @offset in @data. */
+static void
+position(const char *data, gsize offset, guint *line, guint *col)
+{
+	*line = 1;
+	*col = 1;
+	for (gsize i = 0; i < offset; i++) {
+		if (data[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((guchar)data[i] & 0xc0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
 /* The line and column of the file at which @mark is. */
 static void
 mark_position(const Reader *r, yaml_mark_t mark, guint *line, guint *col)
@@ -305,6 +321,40 @@ syntax_hint(const char *text, const char *problem)
 	return NULL;
 }
 
+/* libyaml's error on a character it does not read (a control character,
+ * U+FFFE): its mark is not set, its byte offset is. */
+static void
+character_error(Reader *r)
+{
+	gsize at = MIN(r->parser.problem_offset, r->len);
+	int value = r->parser.problem_value;
+	guint line, col;
+
+	position(r->text, at, &line, &col);
+	line += r->line_offset;
+	if (r->failed) {
+		return;
+	} else if (value >= 0 && (value & 0xfffe) == 0xfffe) {
+		evf_diags_add(
+		    r->diags, r->path, line, col,
+		    "the noncharacter U+%04X is not allowed: delete it",
+		    (unsigned)value);
+	} else if (value >= 0 && r->parser.problem != NULL &&
+	           strstr(r->parser.problem, "control") != NULL) {
+		evf_diags_add(r->diags, r->path, line, col,
+		              "the control character U+%04X is not allowed: "
+		              "delete it (to have a line break or a tab in a "
+		              "value, write \\n or \\t in double quotes)",
+		              (unsigned)value);
+	} else {
+		evf_diags_add(r->diags, r->path, line, col, "%s",
+		              r->parser.problem != NULL
+		                  ? r->parser.problem
+		                  : "unreadable character");
+	}
+	r->failed = TRUE;
+}
+
 /* Takes the next event; FALSE (with a diagnostic) on a syntax error. */
 static gboolean
 next_event(Reader *r, yaml_event_t *ev)
@@ -325,6 +375,10 @@ next_event(Reader *r, yaml_event_t *ev)
 		guint line, col, at_line, at_col, open_line;
 		gboolean escape;
 
+		if (r->parser.error == YAML_READER_ERROR) {
+			character_error(r);
+			return FALSE;
+		}
 		/* A '[' or '{' left open is found lines later, where the
 		 * next key is: the message says where it opened, as a
 		 * compiler's note does. */
@@ -706,6 +760,8 @@ want_no_controls(Ctx *c, const char *key, const Node *n)
 static char *
 want_string(Ctx *c, const char *key, const Node *n)
 {
+	gunichar bad;
+
 	if (n->kind == NODE_MAPPING && n->items->len == 2) {
 		/* "- OSCE: Mission to Serbia", a text with ': ' in it */
 		const Node *k = g_ptr_array_index(n->items, 0);
@@ -738,6 +794,14 @@ want_string(Ctx *c, const char *key, const Node *n)
 	}
 	if (!want_no_controls(c, key, n))
 		return NULL;
+	if (evf_text_has_noncharacter(n->value, &bad)) {
+		ctx_error(c, n,
+		          "%s: U+%04X is a noncharacter, which Unicode keeps "
+		          "for programs' own use and no calendar or feed may "
+		          "hold: delete it",
+		          key, bad);
+		return NULL;
+	}
 	if (!is_null(n)) {
 		char *s = evf_text_oneline(n->value);
 
@@ -2201,22 +2265,6 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 			ctx_error(c, n, "recurrence: %s", why);
 		else
 			ev->rrule = g_steal_pointer(&s);
-	}
-}
-
-/* Position (1-based line and column) of byte @offset in @data. */
-static void
-position(const char *data, gsize offset, guint *line, guint *col)
-{
-	*line = 1;
-	*col = 1;
-	for (gsize i = 0; i < offset; i++) {
-		if (data[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else if (((guchar)data[i] & 0xc0) != 0x80) {
-			(*col)++;
-		}
 	}
 }
 

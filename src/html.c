@@ -747,26 +747,24 @@ known_element(const char *lower)
 	       in_list(lower, html5, G_N_ELEMENTS(html5));
 }
 
-static gboolean
-strip_known_tag(const GMatchInfo *m, GString *out, gpointer data)
+/* @whole, a tag of element @name: left out when HTML knows the element,
+ * else kept as text (such as "<2024>"). */
+static void
+strip_known_tag(const char *whole, const char *name, GString *out, Strip *st)
 {
-	g_autofree char *whole = g_match_info_fetch(m, 0);
-	g_autofree char *name = g_match_info_fetch(m, 1);
 	g_autofree char *lower = g_ascii_strdown(name, -1);
 
 	if (!known_element(lower))
 		g_string_append(out, whole);
 	else
-		strip_note(data, whole);
-	return FALSE;
+		strip_note(st, whole);
 }
 
-/* A character reference of HTML: named (libxml2's table) or numeric. */
-static gboolean
-decode_reference(const GMatchInfo *m, GString *out, gpointer data)
+/* The character of the reference "&@ref;" of HTML: named (libxml2's
+ * table) or numeric; 0 when it names none. */
+static gunichar
+reference_char(const char *ref)
 {
-	g_autofree char *whole = g_match_info_fetch(m, 0);
-	g_autofree char *ref = g_match_info_fetch(m, 1);
 	guint64 c = 0;
 
 	if (ref[0] != '#') {
@@ -780,40 +778,109 @@ decode_reference(const GMatchInfo *m, GString *out, gpointer data)
 	} else {
 		c = g_ascii_strtoull(ref + 1, NULL, 10);
 	}
-	if (c == 0 || c > 0x10FFFF || !g_unichar_validate((gunichar)c)) {
-		g_string_append(out, whole);
-		return FALSE;
+	if (c == 0 || c > 0x10FFFF || !g_unichar_validate((gunichar)c))
+		return 0;
+	return (gunichar)c;
+}
+
+/* A character reference (group 1) or a tag (group 2 its name), each made
+ * plain text. */
+static gboolean
+plain_piece(const GMatchInfo *m, GString *out, gpointer data)
+{
+	g_autofree char *whole = g_match_info_fetch(m, 0);
+	g_autofree char *part = NULL;
+	gunichar c;
+
+	if (whole[0] == '&') {
+		part = g_match_info_fetch(m, 1);
+		c = reference_char(part);
+		if (c == 0) {
+			g_string_append(out, whole);
+		} else {
+			g_string_append_unichar(out, c);
+			strip_note(data, whole);
+		}
+	} else {
+		part = g_match_info_fetch(m, 2);
+		strip_known_tag(whole, part, out, data);
 	}
-	g_string_append_unichar(out, (gunichar)c);
-	strip_note(data, whole);
 	return FALSE;
+}
+
+/* References, then tags. */
+#define PIECE_PATTERN                          \
+	"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|" \
+	"[A-Za-z][A-Za-z0-9]{1,31});|"         \
+	"</?([A-Za-z][A-Za-z0-9]*)(?:[\\s/][^<>]*)?>"
+
+/* Whether @text holds what the W3C feed validator takes for HTML in a
+ * plain-text element (ContainsHTML): a character reference, or the end
+ * tag of an element of HTML. */
+static gboolean
+reads_as_html(GRegex *piece, const char *text)
+{
+	g_autoptr(GMatchInfo) m = NULL;
+	gboolean html = FALSE;
+
+	g_regex_match(piece, text, 0, &m);
+	while (!html && g_match_info_matches(m)) {
+		g_autofree char *whole = g_match_info_fetch(m, 0);
+		g_autofree char *part = NULL;
+
+		if (whole[0] == '&') {
+			part = g_match_info_fetch(m, 1);
+			html = reference_char(part) != 0;
+		} else if (whole[1] == '/') {
+			g_autofree char *lower = NULL;
+
+			part = g_match_info_fetch(m, 2);
+			lower = g_ascii_strdown(part, -1);
+			html = known_element(lower);
+		}
+		g_match_info_next(m, NULL);
+	}
+	return html;
 }
 
 char *
 evf_text_plain(const char *text, char **first)
 {
-	static GRegex *reference, *tag;
+	static GRegex *piece_re;
+	GRegex *piece;
 	Strip st = { FALSE, NULL };
-	g_autofree char *decoded = NULL;
 	g_autofree char *out = NULL;
+	gboolean any = FALSE;
 
 	g_return_val_if_fail(text != NULL, NULL);
 	if (first != NULL)
 		*first = NULL;
 	if (strpbrk(text, "<&") == NULL)
 		return NULL;
-	decoded = g_regex_replace_eval(
-	    evf_regex_once(&reference,
-	                   "&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|"
-	                   "[A-Za-z][A-Za-z0-9]{1,31});",
-	                   0),
-	    text, -1, 0, 0, decode_reference, &st, NULL);
-	if (decoded != NULL)
-		out = g_regex_replace_eval(
-		    evf_regex_once(
-		        &tag, "</?([A-Za-z][A-Za-z0-9]*)(?:[\\s/][^<>]*)?>", 0),
-		    decoded, -1, 0, 0, strip_known_tag, &st, NULL);
-	if (out == NULL || !st.changed) {
+	piece = evf_regex_once(&piece_re, PIECE_PATTERN, 0);
+	/* One reading turns references and tags into text, and the text
+	 * they give is not read again: "&lt;script&gt;" is the text
+	 * "<script>". Unless that text still reads as HTML ("&lt;b&gt;1
+	 * &lt;/b&gt;", "&amp;amp;"): it is read again, as often as the
+	 * HTML was escaped (a few times at most). */
+	out = g_strdup(text);
+	for (guint round = 0; round < 4; round++) {
+		char *next;
+
+		st.changed = FALSE;
+		next = g_regex_replace_eval(piece, out, -1, 0, 0, plain_piece,
+		                            &st, NULL);
+		if (next == NULL || !st.changed) {
+			g_free(next);
+			break;
+		}
+		any = TRUE;
+		g_free(out);
+		out = next;
+		if (!reads_as_html(piece, out))
+			break;
+	}
+	if (!any) {
 		g_free(st.first);
 		return NULL;
 	}

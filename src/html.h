@@ -44,9 +44,13 @@ char *evf_uri_lower_host(const char *uri);
 
 /* (transfer full) (nullable): plain text @text without the HTML in it,
  * NULL when it has none: character references decoded ("&amp;" → "&",
- * named ones from libxml2's table), then tags removed (opening or closing
- * tags of an element libxml2's HTML parser knows: <b>, </script>; "<2024>"
- * stays). Feed readers would show them as markup, and the W3C validator
- * warns of both (ContainsHTML) in a title or a category. @first, if given,
- * is set to the first piece of HTML found (transfer full). */
+ * named ones from libxml2's table) and tags removed (opening or closing
+ * tags of an element libxml2's HTML parser or HTML5 knows: <b>,
+ * </script>; "<2024>" stays), in one reading, so that "&lt;script&gt;"
+ * is the text "<script>". Text that still holds what the W3C validator
+ * takes for HTML in a title or a category (ContainsHTML: a character
+ * reference, or an end tag such as "</b>") is read again: HTML escaped
+ * once more than it should be. Feed readers would show it as markup.
+ * @first, if given, is set to the first piece of HTML found (transfer
+ * full). */
 char *evf_text_plain(const char *text, char **first);

@@ -50,7 +50,11 @@ evf_render_tag_id(const EvfConfig *cfg, const EvfEvent *ev)
 char *
 evf_render_view_id(const EvfConfig *cfg, const char *path)
 {
-	g_autofree char *p = g_uri_escape_string(path, "/", FALSE);
+	/* under the site's path, so that two sites on one host have two
+	 * ids for their feeds (RFC 4287 §4.2.6) */
+	g_autofree char *full = g_strconcat(
+	    cfg->base_path != NULL ? cfg->base_path : "", path, NULL);
+	g_autofree char *p = g_uri_escape_string(full, "/", FALSE);
 
 	return g_strdup_printf("tag:%s,%s:%s", cfg->host, cfg->tag_date, p);
 }

@@ -108,7 +108,8 @@ GBytes *evf_write_stylesheet(void);
 /* (transfer full): the tag: URI (RFC 4151) of an event, used as RSS guid and
  * Atom id: tag:<host>,<tag_date>:event:<uid>. */
 char *evf_render_tag_id(const EvfConfig *cfg, const EvfEvent *ev);
-/* (transfer full): the tag: URI of a view (Atom feed id). */
+/* (transfer full): the tag: URI of a view (Atom feed id):
+ * tag:<host>,<tag_date>:<the site's path><path>. */
 char *evf_render_view_id(const EvfConfig *cfg, const char *path);
 /* (transfer full): the URL a reader follows for an event: its `url`, else
  * its anchor on the site's page that lists it at @now (the site's last

@@ -343,9 +343,34 @@ evf_regex_once(GRegex **slot, const char *pattern, GRegexCompileFlags flags)
 	return *slot;
 }
 
+/* Whether @c is one of Unicode's 66 noncharacters (U+FDD0 to U+FDEF, and
+ * the last two of each plane: U+FFFE, U+1FFFF…), which it keeps for a
+ * program's own use: no text holds them, HTML's parsers call them an
+ * error, and the W3C feed validator's then warns (NotHtml). */
+static gboolean
+is_noncharacter(gunichar c)
+{
+	return (c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) == 0xfffe;
+}
+
+gboolean
+evf_text_has_noncharacter(const char *text, gunichar *found)
+{
+	for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (is_noncharacter(c)) {
+			if (found != NULL)
+				*found = c;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
 /* Whether the @n bytes of @text are valid UTF-8 that evf_text_sanitize
- * would keep as they are: no NUL, CR, other C0 or C1 control, DEL, U+FFFE
- * or U+FFFF. Most text is, and is then only copied. */
+ * would keep as they are: no NUL, CR, other C0 or C1 control, DEL or
+ * noncharacter. Most text is, and is then only copied. */
 static gboolean
 text_clean(const char *text, gsize n)
 {
@@ -364,9 +389,17 @@ text_clean(const char *text, gsize n)
 		if (c == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 &&
 		    p[i + 1] <= 0x9f)
 			return FALSE;
-		/* U+FFFE, U+FFFF: EF BF BE, EF BF BF */
-		if (c == 0xef && i + 2 < n && p[i + 1] == 0xbf &&
-		    (p[i + 2] == 0xbe || p[i + 2] == 0xbf))
+		/* U+FFFE, U+FFFF: EF BF BE, EF BF BF; U+FDD0-U+FDEF:
+		 * EF B7 90-EF B7 AF */
+		if (c == 0xef && i + 2 < n &&
+		    ((p[i + 1] == 0xbf && (p[i + 2] & 0xfe) == 0xbe) ||
+		     (p[i + 1] == 0xb7 && p[i + 2] >= 0x90 &&
+		      p[i + 2] <= 0xaf)))
+			return FALSE;
+		/* U+1FFFE-U+10FFFF, the last two of each plane: F0-F4,
+		 * then a byte ending in 1111, BF, BE or BF */
+		if (c >= 0xf0 && i + 3 < n && (p[i + 1] & 0x0f) == 0x0f &&
+		    p[i + 2] == 0xbf && (p[i + 3] & 0xfe) == 0xbe)
 			return FALSE;
 	}
 	return g_utf8_validate_len(text, n, NULL);
@@ -420,7 +453,7 @@ evf_text_sanitize(const char *text, gssize len)
 		/* C1 controls go too: nobody types them, and write-ics.c
 		 * relies on U+0080 and U+0081 never being in a text. */
 		if ((c < 0x20 && c != '\t' && c != '\n') ||
-		    (c >= 0x7f && c <= 0x9f) || c == 0xfffe || c == 0xffff)
+		    (c >= 0x7f && c <= 0x9f) || is_noncharacter(c))
 			continue;
 		g_string_append_len(s, p, g_utf8_next_char(p) - p);
 	}

@@ -74,8 +74,13 @@ char *evf_slugify(const char *text);
 
 /* (transfer full): @text made safe for XML 1.0 and iCalendar TEXT: invalid
  * UTF-8 becomes U+FFFD, C0 controls other than TAB and LF are dropped (CR LF
- * becomes LF), and so are DEL, the C1 controls, U+FFFE and U+FFFF. */
+ * becomes LF), and so are DEL, the C1 controls and Unicode's noncharacters
+ * (U+FDD0 to U+FDEF, U+FFFE, U+FFFF, U+1FFFE…). */
 char *evf_text_sanitize(const char *text, gssize len);
+
+/* Whether @text (valid UTF-8) holds one of Unicode's noncharacters; the
+ * first is put in @found, if given. */
+gboolean evf_text_has_noncharacter(const char *text, gunichar *found);
 /* Calls @func(item, @data) for every item of @items, on as many threads as
  * there are processors (the caller's among them), and returns when all are
  * done. What libical, libxml2 and cmark-gfm set up on first use without a

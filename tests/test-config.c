@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "render.h"
 #include "util.h"
 
 typedef struct {
@@ -352,6 +353,41 @@ test_site_uid_namespace(Fixture *f, gconstpointer data)
 			g_assert_false(
 			    g_hash_table_contains(seen, cfg->uid_namespace));
 		g_hash_table_add(seen, g_strdup(cfg->uid_namespace));
+	}
+}
+
+/* Each Atom feed's id is under the site's path (RFC 4287 §4.2.6: two
+ * sites on one host have two feeds), as it always was at the root. */
+static void
+test_site_feed_ids(Fixture *f, gconstpointer data)
+{
+	static const struct {
+		const char *url, *path, *id;
+	} cases[] = {
+		{ "https://events.example.org/", "atom.xml", "atom.xml" },
+		{ "https://events.example.org", "category/x/atom.xml",
+		  "category/x/atom.xml" },
+		{ "https://Events.Example.ORG:8443/Sub%20Dir/", "atom.xml",
+		  "Sub%20Dir/atom.xml" },
+		{ "https://events.example.org/a/b", "source/osce/atom.xml",
+		  "a/b/source/osce/atom.xml" },
+		{ "https://events.example.org/s\u00e9ance/", "atom.xml",
+		  "s%C3%A9ance/atom.xml" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text = g_strdup_printf(
+		    "[site]\nurl=%s\ntag_date=2018\n", cases[i].url);
+		g_autoptr(EvfConfig) cfg = assert_loads(f, text);
+		g_autofree char *id = NULL;
+		g_autofree char *want = NULL;
+
+		if (cfg == NULL)
+			continue;
+		id = evf_render_view_id(cfg, cases[i].path);
+		want = g_strconcat("tag:events.example.org,2018:", cases[i].id,
+		                   NULL);
+		g_assert_cmpstr(id, ==, want);
 	}
 }
 
@@ -1311,6 +1347,7 @@ main(int argc, char **argv)
 	ADD("/config/site/host-lower-case", test_site_host_lower_case);
 	ADD("/config/site/url-iri", test_site_url_iri);
 	ADD("/config/site/uid-namespace", test_site_uid_namespace);
+	ADD("/config/site/feed-ids", test_site_feed_ids);
 	ADD("/config/bom-and-crlf", test_bom_and_crlf);
 	ADD("/config/paths/apart", test_paths_apart);
 	ADD("/config/site/url-not-http", test_site_url_not_http);

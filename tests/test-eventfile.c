@@ -1137,6 +1137,50 @@ test_format_escaped_controls(void)
 	}
 }
 
+/* A control character or a noncharacter written as such: libyaml stops
+ * there, and the error is at the character (libyaml gives its offset,
+ * not its line); a noncharacter libyaml reads (U+FDD0…) is an error at
+ * its value, as it would otherwise be in every output. */
+static void
+test_format_raw_controls(void)
+{
+	assert_error("---\ntitle: Fine\nstart: 2027-02-01\nlocation: here\n"
+	             "\n\n\norganizer: \"someone \x01 here\"\n---\nx\n",
+	             8, 21,
+	             "the control character U+0001 is not allowed: delete it");
+	/* columns in characters, as everywhere */
+	assert_error("---\ntitle: x\nstart: 2027-02-01\n"
+	             "location: \"\xc3\xa9\xc3\xa9 \x7f\"\n---\n",
+	             4, 15, "the control character U+007F");
+	assert_error("---\ntitle: x\nstart: 2027-02-01\n"
+	             "categories: [\"caf\xc3\xa9 \xef\xbf\xbe\"]\n---\n",
+	             4, 20, "the noncharacter U+FFFE is not allowed");
+	assert_error("---\ntitle: \"A \xef\xb7\x90 B\"\nstart: 2027-02-01\n"
+	             "---\n",
+	             2, 8, "title: U+FDD0 is a noncharacter");
+	assert_error("---\ntitle: T\nstart: 2027-02-01\n"
+	             "location: \"x\\uFDEF\"\n---\n",
+	             4, 11, "location: U+FDEF is a noncharacter");
+	assert_error("---\ntitle: T\nstart: 2027-02-01\n"
+	             "organizer: \xf4\x8f\xbf\xbe\n---\n",
+	             4, 12, "organizer: U+10FFFE is a noncharacter");
+	/* in the description they are dropped, as controls are */
+	{
+		g_autoptr(EvfEvent) ev =
+		    parse_ok("---\ntitle: T\nstart: 2027-02-01\n---\n"
+		             "x \xef\xb7\x90y \xf4\x8f\xbf\xbez &#xFDD0;a\n");
+
+		if (ev != NULL) {
+			g_assert_false(evf_text_has_noncharacter(
+			    ev->description_html, NULL));
+			g_assert_false(evf_text_has_noncharacter(
+			    ev->description_text, NULL));
+			g_assert_nonnull(
+			    strstr(ev->description_text, "x y z a"));
+		}
+	}
+}
+
 /* ------------------------------------------------------------ errors */
 
 static void
@@ -3833,6 +3877,8 @@ main(int argc, char **argv)
 	                test_format_encoded_twice);
 	g_test_add_func("/eventfile/format/escaped-controls",
 	                test_format_escaped_controls);
+	g_test_add_func("/eventfile/format/raw-controls",
+	                test_format_raw_controls);
 	g_test_add_func("/eventfile/format/title-one-line",
 	                test_format_title_one_line);
 

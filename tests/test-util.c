@@ -255,6 +255,40 @@ test_text_sanitize_noncharacters(void)
 	/* U+FFFD itself and U+2028 are ordinary characters. */
 	check_sanitize("\xef\xbf\xbd\xe2\x80\xa8", -1,
 	               "\xef\xbf\xbd\xe2\x80\xa8");
+	/* All 66: U+FDD0 to U+FDEF, and the last two of every plane; and
+	 * the characters either side of them. */
+	for (gunichar c = 0xfdc0; c <= 0x10ffff; c++) {
+		char utf8[8] = "x";
+		gint n;
+		gboolean non =
+		    (c >= 0xfdd0 && c <= 0xfdef) || (c & 0xffff) >= 0xfffe;
+		g_autofree char *got = NULL;
+
+		if (c == 0xfe00)
+			c = 0xfff0; /* to the end of plane 0 */
+		else if (c > 0xffff && (c & 0xffff) == 0x10)
+			c += 0xffe0; /* to the end of the next plane */
+		n = g_unichar_to_utf8(c, utf8 + 1);
+		utf8[n + 1] = 'y';
+		got = evf_text_sanitize(utf8, n + 2);
+		if (non) {
+			g_assert_cmpstr(got, ==, "xy");
+			g_assert_true(evf_text_has_noncharacter(utf8, NULL));
+		} else {
+			g_assert_cmpuint(strlen(got), ==, (gsize)n + 2);
+			g_assert_false(evf_text_has_noncharacter(utf8, NULL));
+		}
+	}
+	{
+		gunichar found = 0;
+
+		g_assert_true(
+		    evf_text_has_noncharacter("a\xf4\x8f\xbf\xbe", &found));
+		g_assert_cmpuint(found, ==, 0x10fffe);
+	}
+	/* the characters beside them stay: U+FDCF, U+FDF0, U+1F600 */
+	check_sanitize("\xef\xb7\x8f\xef\xb7\xb0\xf0\x9f\x98\x80", -1,
+	               "\xef\xb7\x8f\xef\xb7\xb0\xf0\x9f\x98\x80");
 }
 
 static void
