@@ -373,10 +373,14 @@ too_deep(cmark_node *doc)
 	while (line == 0 && (ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
 		cmark_node *node = cmark_iter_get_node(iter);
 
+		/* Containers are entered and left, empty ones too (a table
+		 * cell, a footnote reference, "-" alone); leaves are only
+		 * entered. Only a node with children counts, both ways. */
+		if (cmark_node_first_child(node) == NULL)
+			continue;
 		if (ev == CMARK_EVENT_EXIT)
 			depth--;
 		else if (ev == CMARK_EVENT_ENTER &&
-		         cmark_node_first_child(node) != NULL &&
 		         ++depth > EVF_MARKDOWN_MAX_NESTING)
 			line = MAX(cmark_node_get_start_line(node), 1);
 	}

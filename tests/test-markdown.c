@@ -1262,6 +1262,46 @@ test_limits_nesting_across_lines(void)
 	g_assert_true(contains(d.text, "item 196"));
 }
 
+/* Empty containers (table cells, footnote references, a "-" or ">"
+ * alone, a link without text) are entered and left without children:
+ * they do not count toward the nesting, however many there are. */
+static void
+test_limits_nesting_empty_containers(void)
+{
+	static const char *const docs[] = {
+		"| Day | Session |\n|-----|---------|\n| Mon |  |\n"
+		"| Tue |  |\n| Wed |  |\n\nMore text.\n",
+		"A[^x] B[^y] C[^z]\n\n[^x]: one\n[^y]: two\n[^z]: three\n\n"
+		"text\n",
+		"-\n-\n-\n\ntext\n",
+		"#\n#\n#\n\ntext\n",
+		">\n\n>\n\n>\n\ntext\n",
+		"[](http://x.example) [](http://y.example) "
+		"[](http://z.example)\n\ntext\n",
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(docs); i++) {
+		g_auto(Rendered) r = { 0 };
+
+		g_assert_cmpuint(
+		    evf_markdown_render(docs[i], BASE, &r.html, &r.text), ==,
+		    0);
+		g_assert_true(contains(r.text, "ext"));
+	}
+	{
+		/* and many of them: 300 empty cells */
+		g_autoptr(GString) t = g_string_new("| a | b |\n|---|---|\n");
+		g_auto(Rendered) r = { 0 };
+
+		for (guint i = 0; i < 300; i++)
+			g_string_append(t, "| x |  |\n");
+		g_string_append(t, "\nend\n");
+		g_assert_cmpuint(
+		    evf_markdown_render(t->str, BASE, &r.html, &r.text), ==, 0);
+		g_assert_true(contains(r.html, "<table>"));
+	}
+}
+
 /* A table 45,000 columns wide: over 10 s in cmark-gfm's table
  * extension (tests/fuzz/corpus/markdown/regress-cmark-table-columns). */
 static void
@@ -1570,6 +1610,8 @@ main(int argc, char **argv)
 	                test_limits_nested_links);
 	g_test_add_func("/markdown/limits/nesting-across-lines",
 	                test_limits_nesting_across_lines);
+	g_test_add_func("/markdown/limits/nesting-empty-containers",
+	                test_limits_nesting_empty_containers);
 	g_test_add_func("/markdown/limits/table-columns",
 	                test_limits_table_columns);
 	g_test_add_func("/markdown/limits/brackets", test_limits_brackets);
