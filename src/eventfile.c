@@ -1332,6 +1332,14 @@ rrule_mistake(const char *rrule)
 		return "a rule has no spaces";
 	parts = g_strsplit(rrule, ";", -1);
 	for (guint i = 0; parts[i] != NULL; i++) {
+		/* libical stops reading at an empty part, and would publish
+		 * what came before it alone: FREQ=WEEKLY;;COUNT=3 as a
+		 * series without end (one ';' at the end is harmless) */
+		if (parts[i][0] == '\0' && parts[i + 1] != NULL)
+			return i == 0
+			           ? "a rule does not begin with ';'"
+			           : "';;' leaves a part empty: write one ';' "
+			             "between parts";
 		count |= g_ascii_strncasecmp(parts[i], "COUNT=", 6) == 0;
 		until |= g_ascii_strncasecmp(parts[i], "UNTIL=", 6) == 0;
 		if (g_ascii_strncasecmp(parts[i], "INTERVAL=", 9) == 0 &&

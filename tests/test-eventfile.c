@@ -2402,12 +2402,26 @@ test_error_rrule_mistakes(void)
 		{ "FREQ=WEEKLY;INTERVAL=0", "INTERVAL must be at least 1" },
 		{ "FREQ=WEEKLY;COUNT=99999999999", "COUNT is too large" },
 		{ "FREQ=WEEKLY;COUNT=2147483648", "COUNT is too large" },
+		/* libical stops at an empty part: published, the rule
+		 * would have no end */
+		{ "FREQ=WEEKLY;;UNTIL=20180630", "';;' leaves a part empty" },
+		{ "FREQ=DAILY;COUNT=3;;FOO", "';;' leaves a part empty" },
+		{ ";FREQ=DAILY;COUNT=3", "a rule does not begin with ';'" },
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
 		g_autofree char *text = series_text("2018-05-22", cases[i][0]);
 
 		assert_error(text, 4, 13, cases[i][1]);
+	}
+	/* one ';' at the end is harmless */
+	{
+		g_autofree char *text =
+		    series_text("2018-05-22", "FREQ=WEEKLY;COUNT=3;");
+		g_autoptr(EvfEvent) ev = parse_ok(text);
+
+		if (ev != NULL)
+			g_assert_nonnull(strstr(ev->rrule, "COUNT=3"));
 	}
 }
 
