@@ -280,8 +280,15 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	old_manifest = evf_store_get_meta(store, "manifest");
 	if (g_strcmp0(digest, old_digest) == 0 && old_manifest != NULL &&
 	    evf_publish_manifest_present(cfg->output_dir, old_manifest)) {
+		g_autofree char *count = evf_store_get_meta(store, "events");
+
 		stats->skipped = TRUE;
-		stats->events = files->len;
+		/* as the build that made the output counted them, partners'
+		 * events too; the files read, from a state before the count
+		 * was kept */
+		stats->events = count != NULL
+		                    ? (guint)g_ascii_strtoull(count, NULL, 10)
+		                    : files->len;
 		stats->manifest = g_steal_pointer(&old_manifest);
 		return TRUE;
 	}
@@ -326,11 +333,16 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	if (!evf_stage_commit(stage, (const char *const *)stale,
 	                      &stats->written, stats->changed, error))
 		return FALSE;
-	if (!evf_store_set_meta(store, "manifest", manifest, error) ||
-	    !evf_store_set_meta(store, "publishing", "", error) ||
-	    !evf_store_set_meta(store, "inputs", digest, error))
-		return FALSE;
 	stats->events = events->len;
+	{
+		g_autofree char *count = g_strdup_printf("%u", events->len);
+
+		if (!evf_store_set_meta(store, "manifest", manifest, error) ||
+		    !evf_store_set_meta(store, "publishing", "", error) ||
+		    !evf_store_set_meta(store, "events", count, error) ||
+		    !evf_store_set_meta(store, "inputs", digest, error))
+			return FALSE;
+	}
 	stats->files = out->len;
 	stats->manifest = g_steal_pointer(&manifest);
 	return TRUE;

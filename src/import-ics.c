@@ -3038,17 +3038,28 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 			c->skipped++;
 			continue;
 		}
-		label = event_label(c, ve, uid);
 		p = icalcomponent_get_first_property(ve, ICAL_CLASS_PROPERTY);
 		if (p != NULL &&
 		    (icalproperty_get_class(p) == ICAL_CLASS_PRIVATE ||
 		     icalproperty_get_class(p) == ICAL_CLASS_CONFIDENTIAL)) {
-			if (!c->series)
-				ctx_warn(c, "%s: a private event is left out",
-				         label);
+			/* by its line alone: a partner's warnings are
+			 * published (status.json), and a private event's
+			 * summary and UID are not ours to show */
+			guint line = c->lines != NULL
+			                 ? GPOINTER_TO_UINT(g_hash_table_lookup(
+			                       c->lines, ve))
+			                 : 0;
+
+			if (!c->series && line > 0)
+				ctx_warn(c,
+				         "line %u: a private event is left out",
+				         line);
+			else if (!c->series)
+				ctx_warn(c, "a private event is left out");
 			c->skipped++;
 			continue;
 		}
+		label = event_label(c, ve, uid);
 		it = g_new0(Item, 1);
 		it->cal = cal;
 		it->ve = ve;

@@ -390,11 +390,12 @@ cmd_build(void)
 	shown = evf_catalog_display_path(cfg->output_dir);
 	cal = evf_config_url(cfg, "calendar.ics");
 	if (st.skipped)
-		printf("evfeed: %u events, nothing changed in %s/\n", st.events,
-		       shown);
+		printf("evfeed: %u event%s, nothing changed in %s/\n",
+		       st.events, st.events == 1 ? "" : "s", shown);
 	else
-		printf("evfeed: %u events: wrote %u of %u files to %s/\n",
-		       st.events, st.written, st.files, shown);
+		printf("evfeed: %u event%s: wrote %u of %u files to %s/\n",
+		       st.events, st.events == 1 ? "" : "s", st.written,
+		       st.files, shown);
 	printf("Subscribe: %s\n", cal);
 	if (g_str_has_prefix(cal, "https://"))
 		printf("           webcal://%s\n", cal + strlen("https://"));

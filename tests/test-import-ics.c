@@ -443,6 +443,16 @@ test_outlook(void)
 	g_assert_cmpuint(imp->events->len, ==, 4);
 	g_assert_cmpuint(imp->skipped, ==, 1);
 	g_assert_true(has_warning(imp, "a private event is left out"));
+	/* by its line alone: a partner's warnings are published, and the
+	 * private event's summary and UID are not */
+	for (guint i = 0; i < imp->warnings->len; i++) {
+		const char *w = g_ptr_array_index(imp->warnings, i);
+
+		g_assert_null(strstr(w, "Dentist"));
+		g_assert_null(strstr(w, "55AA55AA"));
+	}
+	g_assert_true(
+	    has_warning(imp, "line 134: a private event is left out"));
 
 	/* The UNODC meeting in Zagreb, 28-29 June 2018, all day. */
 	g_assert_nonnull(zagreb);

@@ -549,6 +549,12 @@ done
 
 build_run good
 ok $? "build with the partners' items"
+# An unchanged build counts the same events: the partners' too.
+_n=$(sed -n 's/^evfeed: \([0-9]*\) events\{0,1\}: wrote.*/\1/p' "$tmp/good.build")
+$to "$EVFEED" build --config "$conf" >"$tmp/good.again" 2>&1 </dev/null
+_m=$(sed -n 's/^evfeed: \([0-9]*\) events\{0,1\}, nothing changed.*/\1/p' "$tmp/good.again")
+test -n "$_n" && test "$_n" = "$_m" && test "$_n" -gt 4
+ok $? "an unchanged build counts the partners' events too ($_n, then $_m)"
 cp "$tmp/good.uids" "$tmp/good.uids.saved"
 test -z "$(uniq -d "$tmp/good.uids")"
 ok $? "no UID twice in calendar.ics"
