@@ -2345,6 +2345,22 @@ read_document(Ctx *c, xmlTextReader *r, GError **error)
 	return TRUE;
 }
 
+/* Whether @data declares an encoding that is read as Windows-1252
+ * (evf_charset_is_windows1252) and has a byte that is not ASCII. */
+static gboolean
+declares_windows1252(const char *data, gsize len)
+{
+	g_autofree char *name = NULL;
+
+	if (!declared_encoding(data, data + len, &name) || name == NULL ||
+	    !evf_charset_is_windows1252(name))
+		return FALSE;
+	for (gsize i = 0; i < len; i++)
+		if ((guchar)data[i] >= 0x80)
+			return TRUE;
+	return FALSE;
+}
+
 /* Whether @data (after a UTF-8 byte order mark, if any) says its own
  * encoding: with a byte order mark or in its XML declaration. */
 static gboolean
@@ -2428,6 +2444,26 @@ evf_import_feed_charset(const char *data, gsize len, const char *base_url,
 		len -= 3;
 		encoding = "UTF-8";
 		options |= XML_PARSE_IGNORE_ENC;
+	} else if (declares_windows1252(data, len)) {
+		/* ISO-8859-1 (or US-ASCII) whose bytes 0x80-0x9F are
+		 * Windows-1252's “ ” ’ – €, as feed readers and browsers
+		 * read them: libxml2 would make them C1 controls. */
+		gsize n = 0;
+		g_autofree char *name = NULL;
+
+		declared_encoding(data, data + len, &name);
+		converted = evf_charset_to_utf8(data, len, name, &n);
+		if (converted == NULL) {
+			/* (every byte but the five left out has its
+			 * character) */
+			set_error(error, "not well-formed XML: not in the "
+			                 "encoding it declares");
+			return NULL;
+		}
+		data = converted;
+		len = n;
+		encoding = "UTF-8";
+		options |= XML_PARSE_IGNORE_ENC;
 	} else if (charset != NULL && encoding_allowed(charset) &&
 	           !says_encoding(data, len) &&
 	           !g_utf8_validate_len(data, len, NULL)) {
@@ -2437,8 +2473,7 @@ evf_import_feed_charset(const char *data, gsize len, const char *base_url,
 		 * A charset that does not fit the bytes changes nothing. */
 		gsize n = 0;
 
-		converted = g_convert(data, (gssize)len, "UTF-8", charset, NULL,
-		                      &n, NULL);
+		converted = evf_charset_to_utf8(data, len, charset, &n);
 		if (converted != NULL) {
 			data = converted;
 			len = n;

@@ -143,8 +143,7 @@ import_body(const char *format_name, const EvfFetchResult *res, gint64 now,
 		if (charset != NULL && !g_utf8_validate_len(data, len, NULL)) {
 			gsize n = 0;
 			g_autofree char *utf8 =
-			    g_convert(data, (gssize)len, "UTF-8", charset, NULL,
-			              &n, NULL);
+			    evf_charset_to_utf8(data, len, charset, &n);
 
 			if (utf8 != NULL)
 				return evf_import_ics(utf8, n, base, now,

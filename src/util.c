@@ -368,6 +368,52 @@ evf_text_has_noncharacter(const char *text, gunichar *found)
 	return FALSE;
 }
 
+gboolean
+evf_charset_is_windows1252(const char *label)
+{
+	static const char *const labels[] = {
+		"ansix341968",  "ascii",   "cp1252",   "cp819",
+		"csisolatin1",  "ibm819",  "iso88591", "isoir100",
+		"iso885911987", "l1",      "latin1",   "usascii",
+		"windows1252",  "xcp1252",
+	};
+	g_autoptr(GString) n = g_string_new(NULL);
+
+	for (const char *p = label; *p != '\0'; p++)
+		if (g_ascii_isalnum(*p))
+			g_string_append_c(n, g_ascii_tolower(*p));
+	for (gsize i = 0; i < G_N_ELEMENTS(labels); i++)
+		if (strcmp(n->str, labels[i]) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+char *
+evf_charset_to_utf8(const char *data, gsize len, const char *label,
+                    gsize *out_len)
+{
+	g_autofree char *kept = NULL;
+	gsize k = 0;
+
+	*out_len = 0;
+	if (!evf_charset_is_windows1252(label))
+		return g_convert(data, (gssize)len, "UTF-8", label, NULL,
+		                 out_len, NULL);
+	/* 0x81, 0x8D, 0x8F, 0x90 and 0x9D have no character in
+	 * Windows-1252 (iconv stops at them); as C1 controls they would
+	 * go from the text anyway */
+	kept = g_malloc(len + 1);
+	for (gsize i = 0; i < len; i++) {
+		guchar b = (guchar)data[i];
+
+		if (b != 0x81 && b != 0x8d && b != 0x8f && b != 0x90 &&
+		    b != 0x9d)
+			kept[k++] = data[i];
+	}
+	return g_convert(kept, (gssize)k, "UTF-8", "WINDOWS-1252", NULL,
+	                 out_len, NULL);
+}
+
 /* Whether the @n bytes of @text are valid UTF-8 that evf_text_sanitize
  * would keep as they are: no NUL, CR, other C0 or C1 control, DEL or
  * noncharacter. Most text is, and is then only copied. */

@@ -78,6 +78,19 @@ char *evf_slugify(const char *text);
  * (U+FDD0 to U+FDEF, U+FFFE, U+FFFF, U+1FFFE…). */
 char *evf_text_sanitize(const char *text, gssize len);
 
+/* Whether @label names Windows-1252 as browsers and feed readers read it
+ * (the WHATWG Encoding Standard): ISO-8859-1, Latin-1 and US-ASCII
+ * included, whose bytes 0x80-0x9F are never the C1 controls they would
+ * name but Windows-1252's “ ” ’ – € … */
+gboolean evf_charset_is_windows1252(const char *label);
+
+/* (transfer full) (nullable): the @len bytes at @data, in the charset
+ * @label, as UTF-8 (*@out_len bytes); NULL when iconv does not know it or
+ * the bytes are not in it. A label of Windows-1252 (above) is read as
+ * Windows-1252, whose five bytes without a character are left out. */
+char *evf_charset_to_utf8(const char *data, gsize len, const char *label,
+                          gsize *out_len);
+
 /* Whether @text (valid UTF-8) holds one of Unicode's noncharacters; the
  * first is put in @found, if given. */
 gboolean evf_text_has_noncharacter(const char *text, gunichar *found);

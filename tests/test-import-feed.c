@@ -1810,6 +1810,52 @@ test_encoding_latin1(void)
 	g_assert_cmpstr(ev->title, ==, "Z\u00fcrich \u00e0 la carte \u00a9");
 }
 
+/* ISO-8859-1 or US-ASCII, declared or in the Content-Type, whose bytes
+ * 0x80-0x9F are Windows-1252's, as feed readers and browsers read them
+ * (the WHATWG Encoding Standard): never C1 controls, dropped as such. */
+static void
+test_encoding_latin1_is_windows_1252(void)
+{
+	static const char *const decls[] = { "ISO-8859-1", "iso_8859-1",
+		                             "US-ASCII", "latin1" };
+	static const char body[] =
+	    "<rss version=\"2.0\"><channel><title>T</title><item>"
+	    "<guid>w</guid><title>\x93Smart\x94 \x96 \x80 5 It\x92s "
+	    "Z\xfcrich\x81\x9d</title></item></channel></rss>\n";
+	const char *want = "\u201cSmart\u201d \u2013 \u20ac 5 It\u2019s "
+	                   "Z\u00fcrich";
+
+	for (gsize i = 0; i < G_N_ELEMENTS(decls); i++) {
+		g_autofree char *xml = g_strdup_printf(
+		    "<?xml version=\"1.0\" encoding=\"%s\"?>\n%s", decls[i],
+		    body);
+		g_autoptr(GError) error = NULL;
+		g_autoptr(EvfImport) imp =
+		    evf_import_feed(xml, strlen(xml), NULL, &error);
+		EvfEvent *ev;
+
+		g_test_message("declared %s", decls[i]);
+		g_assert_no_error(error);
+		ev = find(imp, "w");
+		REQUIRE(ev);
+		g_assert_cmpstr(ev->title, ==, want);
+	}
+	{
+		/* no declaration, charset=ISO-8859-1 */
+		g_autofree char *xml =
+		    g_strdup_printf("<?xml version=\"1.0\"?>\n%s", body);
+		g_autoptr(GError) error = NULL;
+		g_autoptr(EvfImport) imp = evf_import_feed_charset(
+		    xml, strlen(xml), NULL, "ISO-8859-1", &error);
+		EvfEvent *ev;
+
+		g_assert_no_error(error);
+		ev = find(imp, "w");
+		REQUIRE(ev);
+		g_assert_cmpstr(ev->title, ==, want);
+	}
+}
+
 static void
 test_encoding_utf16(void)
 {
@@ -2172,6 +2218,8 @@ main(int argc, char **argv)
 	                test_encoding_invalid_utf8);
 	g_test_add_func("/import-feed/encoding/control-chars",
 	                test_encoding_control_chars);
+	g_test_add_func("/import-feed/encoding/latin1-is-windows-1252",
+	                test_encoding_latin1_is_windows_1252);
 	g_test_add_func("/import-feed/encoding/windows-1252",
 	                test_encoding_windows_1252);
 	g_test_add_func("/import-feed/encoding/iso-8859-1",

@@ -572,9 +572,9 @@ ctl osce latin1
 fetch latin1 osce
 n=$(published osce)
 test "$rc" -eq 0 && status_is osce ok 4 && test "$n" = 4 &&
-	grep -qF "<title>Z$(printf '\303\274')rich Caf$(printf '\303\251') Forum</title>" \
+	grep -qF "<title>Z$(printf '\303\274')rich Caf$(printf '\303\251') Forum $(printf '\342\200\223 \342\202\254')</title>" \
 		"$tmp/public/source/osce/rss.xml"
-ok $? "ISO-8859-1 without an XML encoding, named by the Content-Type charset: read (exit $rc)"
+ok $? "ISO-8859-1 without an XML encoding, named by the Content-Type charset: read as windows-1252 (exit $rc)"
 diag_file "$tmp/latin1.err"
 restore osce
 ctl unodc latin1
@@ -583,7 +583,7 @@ n=$(published unodc)
 test "$rc" -eq 0 && status_is unodc ok 4 && test "$n" = 4 &&
 	grep -qF "SUMMARY:Z$(printf '\303\274')rich Caf$(printf '\303\251') Forum $(printf '\342\200\223 \342\202\254')" \
 		"$tmp/public/source/unodc/calendar.ics"
-ok $? "a calendar in windows-1252, named by the Content-Type charset: read (exit $rc)"
+ok $? "a calendar in windows-1252 served as ISO-8859-1: read as windows-1252 (exit $rc)"
 diag_file "$tmp/latin1.err"
 restore unodc
 

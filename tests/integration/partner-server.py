@@ -78,11 +78,11 @@ Modes:
                   components)
   empty           a valid feed or calendar with no items
   fewer           the same feed with only one of its items
-  latin1          the feed plus an item titled "Zürich Café Forum", in
-                  ISO-8859-1 with no encoding in its XML declaration, served
-                  with "; charset=ISO-8859-1"; the calendar plus such an
-                  event, in windows-1252, served with
-                  "; charset=windows-1252"
+  latin1          the feed plus an item titled "Zürich Café Forum – €", in
+                  windows-1252 with no encoding in its XML declaration, served
+                  with "; charset=ISO-8859-1" (which browsers and feed
+                  readers read as windows-1252); the calendar plus such an
+                  event, served so too
   relative        the feed plus an item whose link and description link
                   are relative references (the calendar: as normal)
   empty-body      200 with the feed's Content-Type and no body at all
@@ -597,9 +597,9 @@ class Feeds:
             return self.xml(feed, items, '', extra).encode('utf-8')
         if mode == 'latin1':
             text = self.xml(feed, items, '', self.xml_item(
-                feed, 'latin1', 'Z\u00fcrich Caf\u00e9 Forum'))
+                feed, 'latin1', 'Z\u00fcrich Caf\u00e9 Forum \u2013 \u20ac'))
             return text.replace(' encoding="UTF-8"', '', 1).replace(
-                ' encoding="utf-8"', '', 1).encode('iso-8859-1')
+                ' encoding="utf-8"', '', 1).encode('cp1252')
         if mode == 'relative' and feed == 'osce':
             extra = ('    <item>\n      <title>RELATIVE links</title>\n'
                      '      <link>events/relative-item</link>\n'
@@ -1089,9 +1089,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         head_only=head_only)
             return 200
         if mode == 'latin1':
-            ctype = ctype.replace('charset=utf-8', 'charset=windows-1252'
-                                  if feed == 'unodc' else
-                                  'charset=ISO-8859-1')
+            ctype = ctype.replace('charset=utf-8', 'charset=ISO-8859-1')
         if mode == 'cut-connection':
             self.send_response(200)
             self.send_header('Content-Type', ctype)
