@@ -2067,27 +2067,24 @@ encoding_allowed(const char *name)
 		"gb2312",     "gbk",       "gb18030",  "big5",   "big5hkscs",
 		"tis620",     "macintosh", "macroman",
 	};
-	g_autoptr(GString) n = g_string_new(NULL);
+	g_autofree char *n = evf_charset_key(name);
 	const char *tail;
 
-	for (const char *p = name; *p != '\0'; p++)
-		if (g_ascii_isalnum(*p))
-			g_string_append_c(n, g_ascii_tolower(*p));
 	for (gsize i = 0; i < G_N_ELEMENTS(allowed); i++)
-		if (strcmp(n->str, allowed[i]) == 0)
+		if (strcmp(n, allowed[i]) == 0)
 			return TRUE;
 	/* iso-8859-1 … iso-8859-16 */
-	if (g_str_has_prefix(n->str, "iso8859")) {
-		tail = n->str + strlen("iso8859");
+	if (g_str_has_prefix(n, "iso8859")) {
+		tail = n + strlen("iso8859");
 		return (strlen(tail) == 1 || strlen(tail) == 2) &&
 		       digits(tail, (int)strlen(tail)) && atoi(tail) >= 1 &&
 		       atoi(tail) <= 16;
 	}
 	/* windows-1250 … windows-1258 */
-	if (g_str_has_prefix(n->str, "windows125"))
-		tail = n->str + strlen("windows125");
-	else if (g_str_has_prefix(n->str, "cp125"))
-		tail = n->str + strlen("cp125");
+	if (g_str_has_prefix(n, "windows125"))
+		tail = n + strlen("windows125");
+	else if (g_str_has_prefix(n, "cp125"))
+		tail = n + strlen("cp125");
 	else
 		return FALSE;
 	return strlen(tail) == 1 && tail[0] >= '0' && tail[0] <= '8';

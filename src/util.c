@@ -368,6 +368,17 @@ evf_text_has_noncharacter(const char *text, gunichar *found)
 	return FALSE;
 }
 
+char *
+evf_charset_key(const char *label)
+{
+	GString *n = g_string_new(NULL);
+
+	for (const char *p = label; *p != '\0'; p++)
+		if (g_ascii_isalnum(*p))
+			g_string_append_c(n, g_ascii_tolower(*p));
+	return g_string_free(n, FALSE);
+}
+
 gboolean
 evf_charset_is_windows1252(const char *label)
 {
@@ -377,13 +388,10 @@ evf_charset_is_windows1252(const char *label)
 		"iso885911987", "l1",      "latin1",   "usascii",
 		"windows1252",  "xcp1252",
 	};
-	g_autoptr(GString) n = g_string_new(NULL);
+	g_autofree char *n = evf_charset_key(label);
 
-	for (const char *p = label; *p != '\0'; p++)
-		if (g_ascii_isalnum(*p))
-			g_string_append_c(n, g_ascii_tolower(*p));
 	for (gsize i = 0; i < G_N_ELEMENTS(labels); i++)
-		if (strcmp(n->str, labels[i]) == 0)
+		if (strcmp(n, labels[i]) == 0)
 			return TRUE;
 	return FALSE;
 }

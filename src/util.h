@@ -78,6 +78,11 @@ char *evf_slugify(const char *text);
  * (U+FDD0 to U+FDEF, U+FFFE, U+FFFF, U+1FFFE…). */
 char *evf_text_sanitize(const char *text, gssize len);
 
+/* (transfer full): the charset @label in lower case without its other
+ * characters than letters and digits ("ISO_8859-1" → "iso88591"), as
+ * labels are compared. */
+char *evf_charset_key(const char *label);
+
 /* Whether @label names Windows-1252 as browsers and feed readers read it
  * (the WHATWG Encoding Standard): ISO-8859-1, Latin-1 and US-ASCII
  * included, whose bytes 0x80-0x9F are never the C1 controls they would
