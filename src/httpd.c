@@ -41,6 +41,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* Bytes of memory per connection: its request line and header fields,
+ * and the header of its answer (a folder's redirect holds the request's
+ * query). RFC 9112 §3 would have a request line of 8,000 octets read;
+ * more gets 414 or 431 (HARDENING.md: 32 KiB). */
+#define CONNECTION_MEMORY (32 * 1024)
+
 /* A connection, from libmicrohttpd's start notification to its close
  * notification (which comes before it closes the socket). */
 typedef struct {
@@ -72,8 +78,9 @@ struct _EvfHttpd {
 	struct MHD_Response *not_allowed;
 	struct MHD_Response *unavailable;
 	struct MHD_Response *bad_request;
-	struct MHD_Response *not_implemented; /* 501 */
-	struct MHD_Response *failed;          /* 412 Precondition Failed */
+	struct MHD_Response *not_implemented;  /* 501 */
+	struct MHD_Response *failed;           /* 412 Precondition Failed */
+	struct MHD_Response *status_unchanged; /* 304 of status.json */
 	gboolean access_log;
 	struct sockaddr_storage addr;
 };
@@ -105,20 +112,34 @@ no_unescape(void *cls, struct MHD_Connection *c, char *s)
 static gboolean
 etag_matches(const char *list, const char *etag, gboolean weak)
 {
-	g_auto(GStrv) tags = g_strsplit(list, ",", -1);
+	const char *p = list;
 
-	for (guint i = 0; tags[i] != NULL; i++) {
-		const char *t = g_strstrip(tags[i]);
+	/* #( "*" / ["W/"] quoted tag ): a tag may hold a comma, so the
+	 * list is read tag by tag (§8.8.3), not split at every comma */
+	while (*p != '\0') {
+		gboolean is_weak = FALSE;
+		const char *close;
 
-		if (strcmp(t, "*") == 0)
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		if (*p == '*')
 			return TRUE;
-		if (g_str_has_prefix(t, "W/")) {
-			if (!weak)
-				continue;
-			t += 2;
+		if (p[0] == 'W' && p[1] == '/') {
+			is_weak = TRUE;
+			p += 2;
 		}
-		if (strcmp(t, etag) == 0)
+		if (*p != '"' || (close = strchr(p + 1, '"')) == NULL) {
+			/* not a tag: on to the next comma */
+			p += strcspn(p, ",");
+			continue;
+		}
+		if ((!is_weak || weak) &&
+		    (gsize)(close - p + 1) == strlen(etag) &&
+		    strncmp(p, etag, (gsize)(close - p + 1)) == 0)
 			return TRUE;
+		p = close + 1;
 	}
 	return FALSE;
 }
@@ -528,6 +549,20 @@ answer_status(EvfHttpd *h, struct MHD_Connection *c, guint *status,
 		*status = MHD_HTTP_NOT_FOUND;
 		return MHD_queue_response(c, *status, h->not_found);
 	}
+	/* It has no ETag: If-Match holds only for "*", and If-None-Match
+	 * "*" says the client has it (RFC 9110 §13.1.1, §13.1.2). */
+	if (has_field(c, MHD_HTTP_HEADER_IF_MATCH) &&
+	    !field_lists(c, MHD_HTTP_HEADER_IF_MATCH, "", FALSE)) {
+		g_bytes_unref(json);
+		*status = MHD_HTTP_PRECONDITION_FAILED;
+		return MHD_queue_response(c, *status, h->failed);
+	}
+	if (has_field(c, MHD_HTTP_HEADER_IF_NONE_MATCH) &&
+	    field_lists(c, MHD_HTTP_HEADER_IF_NONE_MATCH, "", TRUE)) {
+		g_bytes_unref(json);
+		*status = MHD_HTTP_NOT_MODIFIED;
+		return MHD_queue_response(c, *status, h->status_unchanged);
+	}
 	*bytes = g_bytes_get_size(json);
 	r = MHD_create_response_from_buffer_with_free_callback_cls(
 	    *bytes, (void *)g_bytes_get_data(json, NULL), release_bytes, json);
@@ -583,8 +618,10 @@ target_ok(const char *method, const char *url)
  * characters RFC 3986 §3.4 allows in one is percent-encoded. */
 static enum MHD_Result
 answer_moved(struct MHD_Connection *c, const char *path, const char *target,
-             guint *status)
+             gint64 max_age, guint *status)
 {
+	g_autofree char *cache =
+	    g_strdup_printf("public, max-age=%" G_GINT64_FORMAT, max_age);
 	static const char text[] = "Moved Permanently\n";
 	const char *query = target != NULL ? strchr(target, '?') : NULL;
 	g_autofree char *escaped =
@@ -599,8 +636,7 @@ answer_moved(struct MHD_Connection *c, const char *path, const char *target,
 	MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, to);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 	                        "text/plain; charset=utf-8");
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
-	                        "public, max-age=3600");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
 	*status = MHD_HTTP_MOVED_PERMANENTLY;
 	rc = MHD_queue_response(c, *status, r);
 	MHD_destroy_response(r);
@@ -661,7 +697,8 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const Request *rq,
 		 * static server does, so that the page's relative links
 		 * (../../style.css) resolve. */
 		if (evf_snapshot_lookup(snap, folder) != NULL)
-			return answer_moved(c, path, rq->target, status);
+			return answer_moved(c, path, rq->target,
+			                    evf_snapshot_max_age(snap), status);
 		*status = MHD_HTTP_NOT_FOUND;
 		return MHD_queue_response(c, *status, h->not_found);
 	}
@@ -903,6 +940,7 @@ destroy_responses(EvfHttpd *h)
 	MHD_destroy_response(h->bad_request);
 	MHD_destroy_response(h->not_implemented);
 	MHD_destroy_response(h->failed);
+	MHD_destroy_response(h->status_unchanged);
 }
 
 static gboolean
@@ -954,6 +992,10 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 	h->bad_request = text_response("Bad Request\n");
 	h->not_implemented = text_response("Not Implemented\n");
 	h->failed = text_response("Precondition Failed\n");
+	h->status_unchanged = MHD_create_response_from_buffer(
+	    0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	MHD_add_response_header(h->status_unchanged,
+	                        MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
 	h->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, handler, h, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&h->addr, MHD_OPTION_THREAD_POOL_SIZE,
@@ -962,7 +1004,7 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    (unsigned int)opts->max_per_client, MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned int)opts->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)16 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+	    (size_t)CONNECTION_MEMORY, MHD_OPTION_LISTEN_BACKLOG_SIZE,
 	    (unsigned int)511, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,

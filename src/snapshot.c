@@ -16,6 +16,7 @@
 struct _EvfSnapshot {
 	gint refcount;
 	GHashTable *entries; /* path → EvfEntry (g_rc_box) */
+	gint64 max_age;      /* the Cache-Control max-age of its answers */
 };
 
 static void
@@ -186,6 +187,7 @@ evf_snapshot_load(const char *dir, const char *manifest, gint64 max_age,
 	g_auto(GStrv) lines = g_strsplit(manifest ? manifest : "", "\n", -1);
 
 	snap->refcount = 1;
+	snap->max_age = max_age;
 	snap->entries =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, entry_unref);
 	for (guint i = 0; lines[i] != NULL; i++) {
@@ -270,4 +272,10 @@ evf_snapshot_etag(EvfSnapshot *snap, const char *path)
 	const EvfEntry *e = evf_snapshot_lookup(snap, path);
 
 	return e != NULL ? e->etag : NULL;
+}
+
+gint64
+evf_snapshot_max_age(EvfSnapshot *snap)
+{
+	return snap->max_age;
 }

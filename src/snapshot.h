@@ -50,5 +50,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfSnapshot, evf_snapshot_unref)
 /* (transfer none) (nullable): the entry for @path (no leading '/'). */
 const EvfEntry *evf_snapshot_lookup(EvfSnapshot *snap, const char *path);
 guint evf_snapshot_size(EvfSnapshot *snap);
+/* The Cache-Control max-age of the snapshot's answers, in seconds. */
+gint64 evf_snapshot_max_age(EvfSnapshot *snap);
 /* (transfer none): the ETag of @path, or NULL. */
 const char *evf_snapshot_etag(EvfSnapshot *snap, const char *path);

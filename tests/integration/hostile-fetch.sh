@@ -653,6 +653,17 @@ sys.exit(not (any("Mars/Olympus_Mons" in x and "taken as UTC" in x
                   for x in w) and
               any("floating@unodc.example" in x for x in w)))'
 	ok $? "serve: status.json lists the warnings about zoned's items"
+	# It has no ETag: If-Match holds for "*" alone, If-None-Match "*"
+	# says the client has it (RFC 9110 §13.1.1-2).
+	sj()
+	{
+		"$CURL" -s -o /dev/null -w '%{http_code}' "$@" "$daemon/status.json"
+	}
+	test "$(sj -H 'If-Match: "nope"')" = 412 &&
+		test "$(sj -H 'If-Match: *')" = 200 &&
+		test "$(sj -H 'If-None-Match: *')" = 304 &&
+		test "$(sj -H 'If-None-Match: "nope"')" = 200
+	ok $? "serve: status.json answers If-Match and If-None-Match"
 	serve_stop
 	test "$serve_status" -eq 0
 	ok $? "reload mid-fetch: SIGTERM: exit status 0 ($serve_status)"
