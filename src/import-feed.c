@@ -40,7 +40,8 @@
 #define MAX_CATEGORIES  32
 #define MAX_FIELD       1024 /* bytes: uid, location, organiser, category */
 #define MAX_RAW_TITLE   (16 * 1024)
-#define MAX_BASE        (8 * MAX_FIELD)    /* bytes of a resolved xml:base */
+#define MAX_BASE        (8 * MAX_FIELD) /* bytes of a resolved xml:base */
+#define MAX_ATTRIBUTES  100 /* of one element; a feed's root has ~20 */
 #define MAX_RESOLVED    (64 * 1024 * 1024) /* bytes of bases: may_resolve */
 #define MAX_DESC_LINKS  (1024 * 1024)      /* bytes of bases: links_base */
 #define MAX_SLUG        80
@@ -2054,6 +2055,69 @@ check_doctype(const char *data, gsize len, GError **error)
 	return TRUE;
 }
 
+/* Refuses an element with more than MAX_ATTRIBUTES attributes before
+ * libxml2 reads it: libxml2 2.9 compares each attribute with every other
+ * (duplicates), and 100,000 of them (1 MB) took it 43 s, 200,000 over
+ * three minutes, whatever the source's timeout. The bytes are UTF-8 or an
+ * ASCII-compatible charset here; comments, CDATA sections, processing
+ * instructions and declarations are skipped, and an '=' outside quotes in
+ * a tag is an attribute. */
+static gboolean
+check_attributes(const char *data, gsize len, GError **error)
+{
+	static const struct {
+		const char *open, *close;
+	} skipped[] = {
+		{ "<!--", "-->" },
+		{ "<![CDATA[", "]]>" },
+		{ "<?", "?>" },
+	};
+	const char *end = data + len;
+	const char *p = data;
+
+	while ((p = memchr(p, '<', (gsize)(end - p))) != NULL) {
+		const char *tag = p;
+		gboolean skip = FALSE;
+		guint n = 0;
+		char quote = 0;
+
+		for (gsize i = 0; i < G_N_ELEMENTS(skipped) && !skip; i++)
+			if (starts(p, end, skipped[i].open)) {
+				const char *q =
+				    find(p + strlen(skipped[i].open), end,
+				         skipped[i].close);
+
+				if (q == NULL)
+					return TRUE; /* libxml2 refuses it */
+				p = q + strlen(skipped[i].close);
+				skip = TRUE;
+			}
+		if (skip)
+			continue;
+		if (starts(p, end, "<!")) {
+			p += 2; /* the DOCTYPE: check_doctype */
+			continue;
+		}
+		for (p++; p < end; p++) {
+			if (quote != 0) {
+				if (*p == quote)
+					quote = 0;
+			} else if (*p == '"' || *p == '\'') {
+				quote = *p;
+			} else if (*p == '>' || *p == '<') {
+				break;
+			} else if (*p == '=' && ++n > MAX_ATTRIBUTES) {
+				set_error(error,
+				          "an element with more than %d "
+				          "attributes (line %u)",
+				          MAX_ATTRIBUTES, line_at(data, tag));
+				return FALSE;
+			}
+		}
+	}
+	return TRUE;
+}
+
 /* Charsets in which every ASCII byte is that character (so that
  * check_doctype is sound) and that iconv knows. UTF-7, UTF-16/32
  * without a byte order mark, EBCDIC and unknown names are refused. */
@@ -2485,7 +2549,8 @@ evf_import_feed_charset(const char *data, gsize len, const char *base_url,
 		          len);
 		return NULL;
 	}
-	if (!check_doctype(data, len, error))
+	if (!check_doctype(data, len, error) ||
+	    !check_attributes(data, len, error))
 		return NULL;
 
 	setup_libxml();
