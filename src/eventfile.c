@@ -1581,15 +1581,6 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	start = evf_rrule_start(ev);
 	/* Where calendar clients part ways: */
 	if (!ev->all_day && ev->tzid != NULL &&
-	    !evf_tz_is_regular(ev->tzid, start.year))
-		/* a single event is published in UTC instead; a series
-		 * follows its zone's changes */
-		return g_strdup_printf("in %d the clocks of %s change on dates "
-		                       "no yearly rule gives, which Outlook "
-		                       "cannot follow in a series: give each "
-		                       "date an event file of its own",
-		                       start.year, ev->tzid);
-	if (!ev->all_day && ev->tzid != NULL &&
 	    evf_tz_is_ambiguous(ev->start)) {
 		g_autofree char *a = when_text(start);
 
@@ -1667,6 +1658,17 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		           : (gap ? "does not exist" : "happens twice"),
 		    ev->tzid, gap ? "forward" : "back", at_end ? "ends" : "is");
 	}
+	/* (after the occurrences that do not exist, which say more: Samoa's
+	 * day skipped in 2011 is also a change no yearly rule gives) */
+	if (!ev->all_day && ev->tzid != NULL &&
+	    !evf_tz_is_regular(ev->tzid, start.year))
+		/* a single event is published in UTC instead; a series
+		 * follows its zone's changes */
+		return g_strdup_printf("in %d the clocks of %s change on dates "
+		                       "no yearly rule gives, which Outlook "
+		                       "cannot follow in a series: give each "
+		                       "date an event file of its own",
+		                       start.year, ev->tzid);
 	if (!ev->all_day && ev->tzid != NULL &&
 	    (irregular = reaches_irregular_year(ev, rt, start)) != 0)
 		return g_strdup_printf(

@@ -1174,6 +1174,44 @@ misread_from(GTimeZone *tz)
 	return G_MAXINT;
 }
 
+/* Marks in @bad (indexed from FIRST_YEAR) each year from @from to
+ * LAST_YEAR in which @vtz's clocks change by an observance without a rule:
+ * one change that Outlook, which reads only yearly rules, never sees
+ * (Morocco's Ramadan breaks, which tzdata gives one by one from 2025;
+ * Samoa's day skipped in December 2011; Moscow's new offset of October
+ * 2014). The first observance is the one in force when the times begin,
+ * and one that changes no offset is libical's own (the one it starts in
+ * 2037). */
+static void
+one_off_years(icalcomponent *vtz, int from, guint8 *bad)
+{
+	g_autoptr(GPtrArray) obs = observances(vtz);
+
+	for (guint i = 0; i < obs->len; i++) {
+		icalcomponent *o = g_ptr_array_index(obs, i);
+		struct icaltimetype start = icalcomponent_get_dtstart(o);
+		icalproperty *f = icalcomponent_get_first_property(
+		    o, ICAL_TZOFFSETFROM_PROPERTY);
+		icalproperty *t = icalcomponent_get_first_property(
+		    o, ICAL_TZOFFSETTO_PROPERTY);
+		gboolean first = TRUE;
+
+		if (icalcomponent_get_first_property(o, ICAL_RRULE_PROPERTY) !=
+		        NULL ||
+		    f == NULL || t == NULL ||
+		    icalproperty_get_tzoffsetfrom(f) ==
+		        icalproperty_get_tzoffsetto(t) ||
+		    start.year < from || start.year > LAST_YEAR)
+			continue;
+		for (guint k = 0; k < obs->len && first; k++)
+			first = icaltime_compare(
+			            start, icalcomponent_get_dtstart(
+			                       g_ptr_array_index(obs, k))) <= 0;
+		if (!first)
+			bad[start.year - FIRST_YEAR] = 1;
+	}
+}
+
 /* (transfer full): @tzid's years: from its first regular year on, those
  * in which the VTIMEZONE evfeed publishes from that year (the one
  * evf_tz_set_clone builds: every later start gives the same offsets from
@@ -1185,6 +1223,7 @@ zone_years_new(const char *tzid)
 	ZoneYears *z = g_new0(ZoneYears, 1);
 	g_autoptr(GTimeZone) tz = tzdata_zone(tzid);
 	guint8 bad[LAST_YEAR - FIRST_YEAR + 1] = { 0 };
+	guint8 one_off[LAST_YEAR - FIRST_YEAR + 1] = { 0 };
 	icalcomponent *vtz;
 	int misread;
 
@@ -1196,10 +1235,13 @@ zone_years_new(const char *tzid)
 	}
 	vtz = join_continued(vtz, tzid);
 	unfaithful_years(vtz, tz, z->from, LAST_YEAR, bad);
+	one_off_years(vtz, z->from, one_off);
 	icalcomponent_free(vtz);
 	misread = misread_from(tz);
 	for (int y = z->from; y <= LAST_YEAR; y++)
-		if (bad[y - FIRST_YEAR])
+		if (one_off[y - FIRST_YEAR])
+			z->years[y - FIRST_YEAR] = YEAR_UNFAITHFUL;
+		else if (bad[y - FIRST_YEAR])
 			z->years[y - FIRST_YEAR] =
 			    y >= misread ? YEAR_MISREAD : YEAR_UNFAITHFUL;
 	return z;

@@ -56,7 +56,7 @@ GTimeZone *evf_tz_new(const char *name, const char **problem);
 const GPtrArray *evf_tz_places(void);
 
 /* The first year (1970 at the earliest) from which @tzid's VTIMEZONE has
- * RRULE observances only, as Outlook needs (it ignores RDATE lists), and
+ * no RDATE list, which Outlook ignores, and
  * gives tzdata's offsets (see build_faithful in tz.c); -1 when it never
  * has (Asia/Gaza). Before it are irregular years: Sydney's
  * Olympic summer of 2000, Brazil's and Chile's yearly decrees, Morocco's
@@ -64,8 +64,11 @@ const GPtrArray *evf_tz_places(void);
  * years are found once per process. */
 int evf_tz_regular_from(const char *tzid);
 /* Whether @year is one of @tzid's regular years: from
- * evf_tz_regular_from on, and one in which the VTIMEZONE evfeed publishes
- * gives tzdata's UTC offsets at every instant. libical's yearly rules miss
+ * evf_tz_regular_from on, in which the clocks change by yearly rules only
+ * (no observance without RRULE changes them: Outlook reads only rules, and
+ * would miss Morocco's Ramadan breaks, Moscow's new offset of 2014), and
+ * in which the VTIMEZONE evfeed publishes gives tzdata's UTC offsets at
+ * every instant. libical's yearly rules miss
  * days in some years after that (Sao Paulo's end of summer time on 16
  * February 2014, Easter Island's September changes of 2020 to 2022), and
  * every client reading the VTIMEZONE would put times an hour off. */

@@ -2559,8 +2559,13 @@ test_tz_unfaithful_years(void)
 	g_assert_false(evf_tz_is_regular("Pacific/Easter", 2021));
 	g_assert_true(evf_tz_is_regular("Pacific/Easter", 2023));
 	g_assert_false(evf_tz_is_regular("Atlantic/Stanley", 1990));
+	/* (2012: summer time ended on 26 February, by a rule of that year
+	 * alone, which libical writes as one observance without a rule) */
 	g_assert_cmpint(
 	    evf_tz_next_irregular("America/Sao_Paulo", 2010, G_MAXINT), ==,
+	    2012);
+	g_assert_cmpint(
+	    evf_tz_next_irregular("America/Sao_Paulo", 2013, G_MAXINT), ==,
 	    2014);
 	g_assert_cmpint(
 	    evf_tz_next_irregular("Europe/Ljubljana", 1990, G_MAXINT), ==, 0);
@@ -2590,7 +2595,44 @@ test_tz_unfaithful_years(void)
 		g_autoptr(EvfEvent) b =
 		    parse_ok("---\ntitle: Talk\nstart: 2015-06-03T09:00\n"
 		             "timezone: America/Sao_Paulo\n"
+		             "recurrence: FREQ=WEEKLY;UNTIL=20171231T000000Z\n"
+		             "---\n");
+		g_autoptr(EvfEvent) c =
+		    parse_ok("---\ntitle: Talk\nstart: 2020-06-03T09:00\n"
+		             "timezone: America/Sao_Paulo\n"
 		             "recurrence: FREQ=WEEKLY\n---\n");
+	}
+	/* and so does one whose clocks change by one observance without a
+	 * rule, which Outlook, reading yearly rules, never sees: Brazil's
+	 * summer time from 4 November 2018, Moscow's
+	 * new offset of 2014, Samoa's skipped day, Morocco's Ramadan
+	 * breaks; not a zone that never changes */
+	assert_error("---\ntitle: Talk\nstart: 2015-06-03T09:00\n"
+	             "timezone: America/Sao_Paulo\n"
+	             "recurrence: FREQ=WEEKLY\n---\n",
+	             5, 13, "the series runs into 2018");
+	assert_error("---\ntitle: Talk\nstart: 2025-01-02T10:00\n"
+	             "timezone: Africa/Casablanca\n"
+	             "recurrence: FREQ=WEEKLY;COUNT=20\n---\n",
+	             5, 13,
+	             "in 2025 the clocks of Africa/Casablanca change on dates "
+	             "no yearly rule gives");
+	g_assert_false(evf_tz_is_regular("America/Sao_Paulo", 2018));
+	g_assert_true(evf_tz_is_regular("America/Sao_Paulo", 2020));
+	g_assert_false(evf_tz_is_regular("Europe/Moscow", 2014));
+	g_assert_true(evf_tz_is_regular("Europe/Moscow", 2015));
+	g_assert_false(evf_tz_is_regular("Pacific/Apia", 2011));
+	g_assert_false(evf_tz_is_regular("Africa/Casablanca", 2026));
+	g_assert_true(evf_tz_is_regular("Asia/Kathmandu", 2027));
+	g_assert_true(evf_tz_is_regular("Europe/Berlin", 2027));
+	{
+		/* a single event there is published in UTC */
+		g_autoptr(EvfEvent) d =
+		    parse_ok("---\ntitle: Talk\nstart: 2025-05-01T10:00\n"
+		             "timezone: Africa/Casablanca\n---\n");
+
+		if (d != NULL)
+			g_assert_null(evf_ics_tzid(d));
 	}
 }
 
