@@ -75,6 +75,7 @@ evf_fetch_result_free(EvfFetchResult *res)
 	g_free(res->last_modified);
 	g_free(res->moved_to);
 	g_free(res->content_type);
+	g_free(res->final_url);
 	g_free(res);
 }
 
@@ -340,6 +341,14 @@ finish(EvfFetcher *f, CURL *easy, CURLcode rc)
 	if (curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK &&
 	    ct != NULL)
 		res->content_type = evf_text_oneline(ct);
+	{
+		char *effective = NULL;
+
+		if (curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL,
+		                      &effective) == CURLE_OK &&
+		    effective != NULL)
+			res->final_url = evf_text_oneline(effective);
+	}
 
 	if (rc != CURLE_OK) {
 		res->error = g_strdup(describe(t, rc));

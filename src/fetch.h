@@ -39,6 +39,9 @@ typedef struct {
 	gint64 max_age;     /* Cache-Control max-age; -1: none */
 	char *moved_to; /* nullable: a 301/308 redirect's target, absolute */
 	char *content_type; /* nullable */
+	/* nullable: the address that answered, after any redirects: the
+	 * base of its relative links (RFC 3986 §5.1.3) */
+	char *final_url;
 } EvfFetchResult;
 
 void evf_fetch_result_free(EvfFetchResult *res);

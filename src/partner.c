@@ -120,9 +120,11 @@ import_body(const char *format_name, const EvfFetchResult *res, gint64 now,
             GError **error)
 {
 	g_autofree char *charset = charset_of(res->content_type);
-	/* Relative links resolve against the URL without its credentials,
-	 * which are never published. */
-	g_autofree char *base = evf_uri_without_userinfo(res->url);
+	/* Relative links resolve against the URL that answered, after any
+	 * redirects (RFC 3986 §5.1.3), without its credentials, which are
+	 * never published. */
+	g_autofree char *base = evf_uri_without_userinfo(
+	    res->final_url != NULL ? res->final_url : res->url);
 	gsize len;
 	const char *data = g_bytes_get_data(res->body, &len);
 	EvfFormat format = EVF_FORMAT_AUTO;

@@ -136,6 +136,7 @@ write_conf()
 		moving) printf 'url=%s\ninterval=1h\n' "$moving_url" ;;
 		zoned) printf 'url=%s/unodc.ics\ninterval=1h\n' "$base" ;;
 		cred) echo "url=http://evfeed:s3cret-pw@127.0.0.1:$port/osce.rss" ;;
+		elsewhere) echo "url=http://127.0.0.1:$port/osce.rss" ;;
 		esac
 	done >>"$conf"
 }
@@ -602,6 +603,18 @@ test "$rc" -eq 0 && test "$n" = 4 &&
 	! grep -r -q -F 's3cret-pw' "$tmp/public"
 ok $? "a url with a password: relative links resolve without it, never published (exit $rc)"
 grep -r -l -F 's3cret-pw' "$tmp/public" | while read -r f; do diag "password in $f"; done
+# Behind a redirect, relative links resolve against the address that
+# answered (RFC 3986 §5.1.3), as feed readers do.
+write_conf elsewhere
+ctl osce relative-elsewhere
+fetch elsewhere elsewhere
+n=$(published elsewhere)
+test "$rc" -eq 0 && test "$n" = 4 &&
+	grep -qF "http://127.0.0.1:$port/sub/events/relative-item" \
+		"$tmp/public/source/elsewhere/calendar.ics" &&
+	grep -qF "http://127.0.0.1:$port/sub/more/relative.html" \
+		"$tmp/public/source/elsewhere/feed.json"
+ok $? "behind a redirect: relative links resolve against the address that answered (exit $rc, $n items)"
 ctl osce normal
 
 # ------------------------------------ a reload changes a url mid-fetch

@@ -106,6 +106,9 @@ Modes:
   late            the normal answer, after 3 seconds of silence
   moved-relative  301 to a relative reference, "<path>?moved", which answers
                   as normal
+  relative-elsewhere
+                  302 to "/sub<path>?moved", which answers as relative:
+                  its relative links are relative to /sub/
   floating        the calendar plus an event at a floating time (no TZID)
                   and one in an unknown time zone without a VTIMEZONE
                   (the feeds answer as normal)
@@ -137,6 +140,7 @@ MODES = (
     '429-retry-day', '503-retry-date', '503-retry-month', 'gzip-gzip',
     'gzip-gzip-bomb', 'gzip-x6', 'redirect-file', 'redirect-ftp',
     'redirect-gopher', 'redirect-dict', 'late', 'moved-relative', 'floating',
+    'relative-elsewhere',
     'latin1', 'relative',
 )
 
@@ -858,7 +862,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.state.secret_hits += 1
             return self.answer(200, self.state.feeds.secret.encode())
         for feed, (fpath, _) in self.state.feeds.info.items():
-            if path == fpath:
+            if path == fpath or path == '/sub' + fpath:
                 return self.feed(feed, head_only)
         return self.answer(404, b'not found\n')
 
@@ -1018,6 +1022,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if mode == 'late':
             time.sleep(3)
             mode = 'normal'
+        if mode == 'relative-elsewhere':
+            if urllib.parse.urlsplit(self.path).query != 'moved':
+                self.answer(302, b'found\n', headers=[
+                    ('Location', '/sub' + feeds.info[feed][0] + '?moved')],
+                    head_only=head_only)
+                return 302
+            mode = 'relative'
         if mode == 'moved-relative':
             if urllib.parse.urlsplit(self.path).query != 'moved':
                 self.answer(301, b'moved\n', headers=[
