@@ -117,7 +117,11 @@ diag_cmp(gconstpointer a, gconstpointer b)
 char *
 evf_diag_format(const EvfDiag *d)
 {
-	GString *s = g_string_new(d->file != NULL ? d->file : "evfeed");
+	/* a file's name may hold a line feed or a terminal's escape, as its
+	 * message may: one diagnostic, one line, nothing run */
+	g_autofree char *file =
+	    d->file != NULL ? evf_log_escape(d->file) : g_strdup("evfeed");
+	GString *s = g_string_new(file);
 
 	if (d->line > 0) {
 		g_string_append_printf(s, ":%u", d->line);
@@ -841,10 +845,16 @@ evf_log_escape(const char *s)
 	for (const char *p = valid; *p != '\0'; p++) {
 		guchar c = (guchar)*p;
 
-		if (c < 0x20 || c == 0x7f)
+		if (c < 0x20 || c == 0x7f) {
 			g_string_append_printf(out, "\\x%02x", c);
-		else
+		} else if (c == 0xc2 && (guchar)p[1] >= 0x80 &&
+		           (guchar)p[1] <= 0x9f) {
+			/* a C1 control (U+0080-U+009F): CSI is an escape */
+			g_string_append_printf(out, "\\u%04x", (guchar)p[1]);
+			p++;
+		} else {
 			g_string_append_c(out, (char)c);
+		}
 	}
 	return g_string_free(out, FALSE);
 }

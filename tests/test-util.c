@@ -519,6 +519,27 @@ test_log_escape(void)
 
 	g_assert_cmpstr(a, ==, "a\\x0ab\\x1b[31m\\x7f");
 	g_assert_cmpstr(b, ==, "(null)");
+	{
+		/* C1 controls too (CSI, U+009B, is an escape), and nothing
+		 * else that is not ASCII */
+		g_autofree char *c =
+		    evf_log_escape("\xc2\x9b"
+		                   "31m \xc2\x85 caf\xc3\xa9 \xc2\xa0");
+
+		g_assert_cmpstr(c, ==,
+		                "\\u009b31m \\u0085 caf\xc3\xa9 \xc2\xa0");
+	}
+	{
+		/* and a file's name in a diagnostic */
+		EvfDiag d = { .file = "events/a\nb\x1b[31m.md",
+			      .line = 1,
+			      .col = 1,
+			      .message = "m" };
+		g_autofree char *line = evf_diag_format(&d);
+
+		g_assert_cmpstr(line, ==,
+		                "events/a\\x0ab\\x1b[31m.md:1:1: error: m");
+	}
 }
 
 /* ------------------------------------------------------ diagnostics */
