@@ -1020,6 +1020,30 @@ want_url(Ctx *c, const char *key, const Node *n)
 
 	if (s == NULL)
 		return NULL;
+	/* An address is not text: an invisible character that reorders or
+	 * joins text (U+202E, U+200B) would be published as the bytes of
+	 * another address, and the closing one texts get added to it. A
+	 * backslash browsers read as '/', others as part of the host. */
+	for (const char *p = n->value; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar u = g_utf8_get_char(p);
+
+		if (g_unichar_type(u) == G_UNICODE_FORMAT) {
+			ctx_error(
+			    c, n,
+			    "%s: U+%04X, an invisible character, cannot be "
+			    "in an address: delete it",
+			    key, u);
+			return NULL;
+		}
+	}
+	if (strchr(s, '\\') != NULL) {
+		ctx_error(c, n,
+		          "%s: a backslash cannot be in an address (browsers "
+		          "read it as '/', other clients otherwise): write '/' "
+		          "or %%5C",
+		          key);
+		return NULL;
+	}
 	uri = g_uri_parse(s, G_URI_FLAGS_ENCODED, NULL);
 	/* GLib gives 'https:///x' and 'https://' an empty host, not none:
 	 * no address, and an error in an RSS link (InvalidFullLink). */

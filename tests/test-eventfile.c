@@ -637,6 +637,25 @@ test_url_host_case(void)
 	                        "<https://example.org/Path/Page?Q=A#Frag>"));
 }
 
+/* An address is not text: an invisible character in it (a bidi override,
+ * a zero-width space) is an error, not published as another address with
+ * the closing character texts get; so is a backslash, which browsers
+ * read as '/' and others as part of the host. */
+static void
+test_url_invisible(void)
+{
+	assert_error("---\ntitle: T\nstart: 2018-05-22\n"
+	             "url: \"https://x.org/a\\u202Eb\"\n---\n",
+	             4, 6, "url: U+202E, an invisible character, cannot be in");
+	assert_error("---\ntitle: T\nstart: 2018-05-22\n"
+	             "url: https://x.org/a\xe2\x80\x8b"
+	             "b\n---\n",
+	             4, 6, "url: U+200B, an invisible character");
+	assert_error("---\ntitle: T\nstart: 2018-05-22\n"
+	             "image: https://x.org\\evil.example/p.png\n---\n",
+	             4, 8, "image: a backslash cannot be in an address");
+}
+
 /* UTC, named as the zone: UTC instants, without a zone to define. */
 static void
 test_dates_timezone_utc(void)
@@ -3918,6 +3937,7 @@ main(int argc, char **argv)
 	                test_plain_text_tags);
 	g_test_add_func("/eventfile/text/url-iri", test_url_iri);
 	g_test_add_func("/eventfile/text/url-host-case", test_url_host_case);
+	g_test_add_func("/eventfile/text/url-invisible", test_url_invisible);
 	g_test_add_func("/eventfile/dates/utc-z", test_dates_utc_z);
 	g_test_add_func("/eventfile/dates/utc-offset", test_dates_utc_offset);
 	g_test_add_func("/eventfile/dates/utc-offset-shown",
