@@ -695,8 +695,10 @@ static void G_GNUC_PRINTF(3, 4)
 gboolean
 evf_eventfile_is_null_word(const char *text)
 {
+	/* YAML 1.2's core schema, as YAML 1.1 and most readers have it */
 	return text[0] == '\0' || strcmp(text, "~") == 0 ||
-	       strcmp(text, "null") == 0;
+	       strcmp(text, "null") == 0 || strcmp(text, "Null") == 0 ||
+	       strcmp(text, "NULL") == 0;
 }
 
 static gboolean
@@ -810,7 +812,7 @@ want_string(Ctx *c, const char *key, const Node *n)
 		g_free(s);
 	}
 	ctx_error(c, n, "%s: empty value%s", key,
-	          n->plain && strcmp(n->value, "null") == 0
+	          n->plain && g_ascii_strcasecmp(n->value, "null") == 0
 	              ? " (YAML reads null as no value: put it in quotes to "
 	                "mean the word, or leave the key out)"
 	              : "");

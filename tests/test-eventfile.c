@@ -3300,6 +3300,22 @@ test_error_null_word(void)
 	             2, 8,
 	             "title: empty value (YAML reads null as no value: put it "
 	             "in quotes to mean the word, or leave the key out)");
+	/* as its other spellings (YAML 1.2's core schema) */
+	assert_error("---\ntitle: T\nstart: 2018-05-22\nlocation: Null\n---\n",
+	             4, 11, "location: empty value (YAML reads null");
+	assert_error("---\ntitle: T\nstart: 2018-05-22\nlocation: NULL\n---\n",
+	             4, 11, "location: empty value (YAML reads null");
+	{
+		g_autoptr(EvfEvent) ev =
+		    parse_ok("---\ntitle: T\nstart: 2018-05-22\n"
+		             "location: \"NULL\"\norganizer: nUll\n---\n");
+
+		if (ev != NULL) {
+			g_assert_cmpstr(ev->location, ==, "NULL");
+			g_assert_cmpstr(g_ptr_array_index(ev->organizers, 0),
+			                ==, "nUll");
+		}
+	}
 }
 
 /* An item of a list with ': ' in it is a mapping to YAML: the message
