@@ -2179,6 +2179,63 @@ read_geo(Ctx *c, const Node *n, EvfEvent *ev)
 	ev->lon = round(lon * 1e6) / 1e6 + 0.0;
 }
 
+/* A series whose start is written with a UTC offset runs at that offset
+ * all year (RFC 5545: its times are UTC): where the event's zone changes
+ * its clocks within a year of the start, the occurrences after the change
+ * are an hour off its wall time, which the editor may not mean. */
+static void
+warn_offset_series(Ctx *c, const Node *map, const EvfEvent *ev, const Node *n)
+{
+	const Node *zone = lookup(map, "timezone");
+	const char *name = zone != NULL && zone->kind == NODE_SCALAR
+	                       ? zone->value
+	                       : c->cfg->timezone;
+	g_autoptr(GTimeZone) tz = NULL;
+	struct icalrecurrencetype rt;
+	icalrecur_iterator *it;
+	struct icaltimetype t;
+	gint64 at, offset;
+	gboolean changes = FALSE;
+
+	if (ev->all_day || ev->tzid != NULL || ev->start == NULL ||
+	    ev->rrule == NULL || name == NULL || evf_tz_is_utc(name) ||
+	    (tz = g_time_zone_new_identifier(name)) == NULL)
+		return;
+	at = g_date_time_to_unix(ev->start);
+	offset = ev->utc_offset;
+	/* the occurrences of the first year, in UTC, as published */
+	rt = icalrecurrencetype_from_string(ev->rrule);
+	free(rt.rscale);
+	rt.rscale = NULL;
+	it = icalrecur_iterator_new(
+	    rt, icaltime_from_timet_with_zone((time_t)at, 0,
+	                                      icaltimezone_get_utc_timezone()));
+	for (guint k = 0; it != NULL && k < 500 && !changes; k++) {
+		gint64 u;
+		gint i;
+
+		t = icalrecur_iterator_next(it);
+		if (icaltime_is_null_time(t))
+			break;
+		u = (gint64)icaltime_as_timet(t);
+		if (u > at + 366 * 24 * 3600)
+			break;
+		i = g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, u);
+		changes = i >= 0 && g_time_zone_get_offset(tz, i) != offset;
+	}
+	if (it != NULL)
+		icalrecur_iterator_free(it);
+	icalerror_clear_errno();
+	if (changes)
+		evf_diags_warn(c->diags, c->path, n->line, n->col,
+		               "recurrence: the start is written with its UTC "
+		               "offset, so the series keeps that offset, and "
+		               "its occurrences after %s changes its clocks "
+		               "are an hour off its time of day: write the "
+		               "start without the offset to follow %s",
+		               name, name);
+}
+
 static void
 read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 {
@@ -2299,8 +2356,10 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 				ctx_error(c, n, "recurrence: %s", why);
 		} else if ((why = evf_eventfile_check_rrule(ev, s)) != NULL)
 			ctx_error(c, n, "recurrence: %s", why);
-		else
+		else {
 			ev->rrule = g_steal_pointer(&s);
+			warn_offset_series(c, map, ev, n);
+		}
 	}
 }
 

@@ -1577,6 +1577,52 @@ test_zone_names(void)
 	}
 }
 
+/* A series whose start is written with its offset keeps that offset (its
+ * times are UTC): when the zone's clocks change while it runs, a warning
+ * says its occurrences are then an hour off; not when they do not. */
+static void
+test_series_offset_start(void)
+{
+	static const struct {
+		const char *start, *zone, *rule;
+		gboolean warns;
+	} cases[] = {
+		{ "2027-03-15T18:00+01:00", "Europe/Berlin",
+		  "FREQ=WEEKLY;COUNT=4", TRUE },
+		{ "2027-01-15T18:00+01:00", NULL, "FREQ=WEEKLY;COUNT=4",
+		  FALSE },
+		{ "2027-01-15T18:00+01:00", NULL, "FREQ=MONTHLY", TRUE },
+		{ "2027-01-15T18:00Z", "UTC", "FREQ=WEEKLY", FALSE },
+		{ "2027-01-15T18:00+05:45", "Asia/Kathmandu", "FREQ=WEEKLY",
+		  FALSE },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text = g_strdup_printf(
+		    "---\ntitle: T\nstart: %s\n%s%s%srecurrence: %s\n---\n",
+		    cases[i].start, cases[i].zone ? "timezone: " : "",
+		    cases[i].zone ? cases[i].zone : "",
+		    cases[i].zone ? "\n" : "", cases[i].rule);
+		g_autoptr(GPtrArray) diags = evf_diags_new();
+		g_autoptr(EvfEvent) ev = parse(text, diags);
+
+		g_test_message("%s %s", cases[i].start, cases[i].rule);
+		g_assert_nonnull(ev);
+		g_assert_cmpuint(evf_diags_errors(diags), ==, 0);
+		g_assert_cmpuint(diags->len, ==, cases[i].warns ? 1 : 0);
+		if (cases[i].warns) {
+			const EvfDiag *d = g_ptr_array_index(diags, 0);
+
+			g_assert_true(d->warning);
+			g_assert_true(g_str_has_prefix(
+			    d->message,
+			    "recurrence: the start is written with "
+			    "its UTC offset, so the series keeps that "
+			    "offset"));
+		}
+	}
+}
+
 /* tzdata's Etc/GMT+5 is UTC-05:00: a valid zone, published as written,
  * with a warning that says which offset it is, since an editor who means
  * UTC+05:00 gets every time ten hours off. Etc/GMT-14 has no Etc/GMT+14
@@ -4073,6 +4119,8 @@ main(int argc, char **argv)
 	                test_error_rrule_secondly);
 	g_test_add_func("/eventfile/rrule/until", test_error_rrule_until);
 	g_test_add_func("/eventfile/rrule/with-tba", test_error_rrule_with_tba);
+	g_test_add_func("/eventfile/rrule/offset-start",
+	                test_series_offset_start);
 
 	g_test_add_func("/eventfile/syntax/tab-indentation",
 	                test_error_tab_indentation);
