@@ -3085,6 +3085,27 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 				item_free(it);
 				continue;
 			}
+			{
+				icalproperty *rid =
+				    icalcomponent_get_first_property(
+				        ve, ICAL_RECURRENCEID_PROPERTY);
+				icalparameter *range =
+				    icalproperty_get_first_parameter(
+				        rid, ICAL_RANGE_PARAMETER);
+
+				/* RFC 5545 §3.8.4.4: it would change every
+				 * later occurrence too; it changes its own */
+				if (range != NULL &&
+				    icalparameter_get_range(range) ==
+				        ICAL_RANGE_THISANDFUTURE)
+					ctx_warn(
+					    c,
+					    "%s: RANGE=THISANDFUTURE is not "
+					    "carried over: only the "
+					    "occurrence it names is changed, "
+					    "not the later ones",
+					    label);
+			}
 			list = g_hash_table_lookup(g->overrides, it->uid);
 			if (list == NULL) {
 				list =

@@ -1181,6 +1181,29 @@ test_rrule_override_edges(void)
 	g_assert_cmpuint(imp->events->len, ==, 83);
 }
 
+/* RANGE=THISANDFUTURE would move every later occurrence too: it is not
+ * carried over, and a warning says so. */
+static void
+test_rrule_override_this_and_future(void)
+{
+	g_autoptr(EvfImport) imp = import_body(
+	    "BEGIN:VEVENT\nUID:range@partner.example\n"
+	    "DTSTART:20180801T090000Z\nRRULE:FREQ=DAILY;COUNT=5\n"
+	    "SUMMARY:Series\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:range@partner.example\n"
+	    "RECURRENCE-ID;RANGE=THISANDFUTURE:20180803T090000Z\n"
+	    "DTSTART:20180803T120000Z\nSUMMARY:Later from here\nEND:VEVENT");
+	EvfEvent *ev = find(imp, "range@partner.example/20180803T090000Z");
+
+	g_assert_nonnull(ev);
+	assert_utc(ev->start, "2018-08-03T12:00:00Z");
+	ev = find(imp, "range@partner.example/20180804T090000Z");
+	g_assert_nonnull(ev);
+	assert_utc(ev->start, "2018-08-04T09:00:00Z");
+	g_assert_true(has_warning(imp, "RANGE=THISANDFUTURE is not carried "
+	                               "over"));
+}
+
 static void
 test_rrule_secondly(void)
 {
@@ -2552,6 +2575,8 @@ main(int argc, char **argv)
 	                test_rrule_override_exdate);
 	g_test_add_func("/import-ics/rrule/override-edges",
 	                test_rrule_override_edges);
+	g_test_add_func("/import-ics/rrule/override-this-and-future",
+	                test_rrule_override_this_and_future);
 	g_test_add_func("/import-ics/rrule/secondly", test_rrule_secondly);
 	g_test_add_func("/import-ics/rrule/count-max", test_rrule_count_max);
 	g_test_add_func("/import-ics/rrule/impossible", test_rrule_impossible);
