@@ -530,6 +530,9 @@ precheck(const char *data, gsize len, GArray *vevent_lines)
 	const char *nul;
 
 	nul = len > 0 ? memchr(data, '\0', len) : NULL;
+	if (nul != NULL && len >= 4 && (data[0] == '\0' || data[1] == '\0'))
+		return g_strdup("the calendar is in UTF-16 or UTF-32 without "
+		                "a byte order mark: iCalendar is UTF-8");
 	if (nul != NULL)
 		return g_strdup_printf("a NUL byte at offset %" G_GSIZE_FORMAT,
 		                       (gsize)(nul - data));
@@ -4061,6 +4064,7 @@ parse_sandboxed(const char *data, gsize len, const char *base_url, gint64 now,
                 gboolean series, GError **error)
 {
 	g_autofree char *why = NULL;
+	g_autofree char *utf8 = NULL;
 	g_autoptr(GByteArray) buf = NULL;
 	g_autoptr(GBytes) answer = NULL;
 	struct rusage ru = { 0 };
@@ -4076,6 +4080,22 @@ parse_sandboxed(const char *data, gsize len, const char *base_url, gint64 now,
 	g_return_val_if_fail(data != NULL || len == 0, NULL);
 	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
+	/* UTF-16 with a byte order mark, as some exports write it: to
+	 * UTF-8, which RFC 5545 §3.1.4 has for iCalendar. */
+	if (len >= 2 && (memcmp(data, "\xff\xfe", 2) == 0 ||
+	                 memcmp(data, "\xfe\xff", 2) == 0)) {
+		gsize n = 0;
+
+		utf8 = g_convert(data, (gssize)len, "UTF-8", "UTF-16", NULL, &n,
+		                 NULL);
+		if (utf8 == NULL) {
+			g_set_error(error, EVF_ERROR, EVF_ERROR_INVALID,
+			            "the calendar was refused: invalid UTF-16");
+			return NULL;
+		}
+		data = utf8;
+		len = n;
+	}
 	/* Cheap refusals need no child. */
 	why = evf_import_ics_precheck(data, len);
 	if (why != NULL) {

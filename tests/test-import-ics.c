@@ -210,6 +210,44 @@ test_precheck_nul(void)
 	assert_refused(text, sizeof text - 1, "NUL byte at offset 22");
 }
 
+/* UTF-16 with a byte order mark is read (to UTF-8 first); without one,
+ * it is named for what it is, not for its first NUL. */
+static void
+test_precheck_utf16(void)
+{
+	static const char utf8[] =
+	    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\n"
+	    "BEGIN:VEVENT\r\nUID:u16@partner.example\r\n"
+	    "DTSTAMP:20180101T000000Z\r\nDTSTART:20180801T090000Z\r\n"
+	    "SUMMARY:Z\xc3\xbcrich \xe2\x82\xac\r\nEND:VEVENT\r\n"
+	    "END:VCALENDAR\r\n";
+	const char *const charsets[] = { "UTF-16LE", "UTF-16BE" };
+
+	for (guint i = 0; i < G_N_ELEMENTS(charsets); i++) {
+		gsize n = 0;
+		g_autofree char *body =
+		    g_convert(utf8, -1, charsets[i], "UTF-8", NULL, &n, NULL);
+		g_autoptr(GByteArray) bom = g_byte_array_new();
+		g_autoptr(GError) error = NULL;
+		g_autoptr(EvfImport) imp = NULL;
+		EvfEvent *ev;
+
+		g_assert_nonnull(body);
+		g_byte_array_append(
+		    bom, (const guint8 *)(i == 0 ? "\xff\xfe" : "\xfe\xff"), 2);
+		g_byte_array_append(bom, (const guint8 *)body, (guint)n);
+		imp = import_text((const char *)bom->data, bom->len, &error);
+		g_assert_no_error(error);
+		ev = find(imp, "u16@partner.example");
+		g_assert_nonnull(ev);
+		g_assert_cmpstr(ev->title, ==, "Z\u00fcrich \u20ac");
+		/* without its byte order mark */
+		assert_refused(body, n,
+		               "in UTF-16 or UTF-32 without a byte "
+		               "order mark");
+	}
+}
+
 /* A content line of @n bytes, folded every 75 octets as a writer would. */
 static char *
 calendar_with_line_of(gsize n)
@@ -2523,6 +2561,7 @@ main(int argc, char **argv)
 
 	g_test_add_func("/import-ics/precheck/accepts", test_precheck_accepts);
 	g_test_add_func("/import-ics/precheck/nul", test_precheck_nul);
+	g_test_add_func("/import-ics/precheck/utf16", test_precheck_utf16);
 	g_test_add_func("/import-ics/precheck/long-line",
 	                test_precheck_long_line);
 	g_test_add_func("/import-ics/precheck/long-name",
