@@ -597,6 +597,22 @@ uid_cmp(gconstpointer a, gconstpointer b)
 	              (*(EvfEvent *const *)b)->uid);
 }
 
+/* Leaves a partner item only the categories the site has: a partner's
+ * own (a blog's tags, by the hundred) would each make a category's page,
+ * calendar and feeds; where one is the site's, the item is listed there
+ * too. */
+static void
+keep_site_categories(EvfEvent *ev, GHashTable *site_categories)
+{
+	for (guint i = ev->categories->len; i > 0; i--) {
+		g_autofree char *slug =
+		    evf_slugify(g_ptr_array_index(ev->categories, i - 1));
+
+		if (!g_hash_table_contains(site_categories, slug))
+			g_ptr_array_remove_index(ev->categories, i - 1);
+	}
+}
+
 /* Labels a partner item with its source, its categories and an identity
  * that cannot clash with one already taken. */
 static void
@@ -647,6 +663,10 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 {
 	g_autoptr(GPtrArray) sources = g_ptr_array_new();
 	g_autoptr(GHashTable) uids = g_hash_table_new(g_str_hash, g_str_equal);
+	/* the slugs of the site's categories: its events', and those the
+	 * sources' categories= give */
+	g_autoptr(GHashTable) site_categories =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr(GHashTable) shared =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr(GTimeZone) site = evf_tz_or_utc(cfg->timezone);
@@ -678,6 +698,18 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 
 		index_add(&x, entry_new(ev, NULL, shared, site));
 		g_hash_table_add(uids, ev->uid);
+		for (guint k = 0; k < ev->categories->len; k++)
+			g_hash_table_add(
+			    site_categories,
+			    evf_slugify(g_ptr_array_index(ev->categories, k)));
+	}
+	for (guint s = 0; s < sources->len; s++) {
+		const EvfSourceConfig *src = g_ptr_array_index(sources, s);
+
+		for (guint i = 0; src->categories != NULL && src->categories[i];
+		     i++)
+			g_hash_table_add(site_categories,
+			                 evf_slugify(src->categories[i]));
 	}
 	for (guint s = 0; s < sources->len; s++) {
 		const EvfSourceConfig *src = g_ptr_array_index(sources, s);
@@ -697,6 +729,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 			cand = entry_new(ev, src->name, shared, site);
 			winner = index_find(&x, cand);
 			if (winner == NULL) {
+				keep_site_categories(ev, site_categories);
 				label(ev, src, uids);
 				g_hash_table_add(uids, ev->uid);
 				index_add(&x, cand);

@@ -573,6 +573,37 @@ test_category_once(void)
 	g_assert_cmpstr(g_ptr_array_index(kept->categories, 1), ==, "OSCE");
 }
 
+/* A partner item keeps only the categories the site has (a local
+ * event's, or the source's categories=): a partner's own tags, by the
+ * hundred on a blog, would each make a category's page, calendar and
+ * feeds. One the site has lists the item there too. */
+static void
+test_site_categories_only(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source osce]\nurl=https://osce.example/\n"
+	           "categories=OSCE\n");
+	EvfEvent *ours = dated("local", "Cyber Conference", 2020, 2, 2);
+	EvfEvent *theirs = dated("1", "Border Security Workshop", 2020, 1, 1);
+	g_autoptr(GPtrArray) out = NULL;
+	EvfEvent *kept;
+
+	g_ptr_array_add(ours->categories, g_strdup("Cyber Security"));
+	g_ptr_array_add(theirs->categories, g_strdup("cyber security"));
+	g_ptr_array_add(theirs->categories, g_strdup("wp-tag-2020"));
+	g_ptr_array_add(theirs->categories, g_strdup("Uncategorized"));
+	g_ptr_array_add(theirs->categories, g_strdup("osce"));
+	out = merge(cfg, list(ours, NULL), "osce", list(theirs, NULL), NULL);
+	kept = find_uid(out, "1");
+	g_assert_nonnull(kept);
+	g_assert_cmpuint(kept->categories->len, ==, 2);
+	g_assert_cmpstr(g_ptr_array_index(kept->categories, 0), ==,
+	                "cyber security");
+	g_assert_cmpstr(g_ptr_array_index(kept->categories, 1), ==, "osce");
+	/* the local event's are its own */
+	g_assert_cmpuint(find_uid(out, "local")->categories->len, ==, 1);
+}
+
 static void
 test_undated_listing_takes_date(void)
 {
@@ -891,6 +922,8 @@ main(int argc, char **argv)
 	g_test_add_func("/merge/one-item-per-source", test_one_item_per_source);
 	g_test_add_func("/merge/times", test_times);
 	g_test_add_func("/merge/category-once", test_category_once);
+	g_test_add_func("/merge/site-categories-only",
+	                test_site_categories_only);
 	g_test_add_func("/merge/undated-listing-takes-date",
 	                test_undated_listing_takes_date);
 	g_test_add_func("/merge/listing-dated-then-matched",
