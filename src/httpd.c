@@ -69,7 +69,8 @@ struct _EvfHttpd {
 	GCond conns_cond;
 	GHashTable *conns; /* set of Conn, owned */
 	gboolean stopping; /* guarded by conns_lock */
-	gint64 wake_at;    /* when the watchdog looks next; guarded too */
+	gint busy;      /* (atomic) requests read whole and not yet answered */
+	gint64 wake_at; /* when the watchdog looks next; guarded too */
 	GThread *watchdog;
 	GMutex lock; /* guards snap (the pointer, not the snapshot) */
 	EvfSnapshot *snap;
@@ -806,6 +807,11 @@ static void
 on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
              enum MHD_RequestTerminationCode code)
 {
+	EvfHttpd *h = cls;
+	Request *rq = *req_cls;
+
+	if (rq != NULL && rq->seen)
+		g_atomic_int_dec_and_test(&h->busy);
 	request_free(*req_cls);
 	*req_cls = NULL;
 	set_deadline(cls, c, FALSE);
@@ -891,6 +897,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		*req_cls = rq = g_new0(Request, 1);
 	if (!rq->seen) {
 		rq->seen = TRUE;
+		g_atomic_int_inc(&h->busy);
 		status = request_intact(c, rq, method, url, version) &&
 		                 well_formed(c, version) &&
 		                 target_ok(method, url)
@@ -1106,14 +1113,12 @@ evf_httpd_stop(EvfHttpd *h, guint grace_ms)
 		if (listener != MHD_INVALID_SOCKET)
 			close(listener);
 	}
-	while (g_get_monotonic_time() < deadline) {
-		const union MHD_DaemonInfo *info = MHD_get_daemon_info(
-		    h->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-
-		if (info == NULL || info->num_connections == 0)
-			break;
+	/* The answers under way are finished; a connection kept alive
+	 * between requests is closed at once (its client asks again
+	 * elsewhere, or later). */
+	while (g_get_monotonic_time() < deadline &&
+	       g_atomic_int_get(&h->busy) > 0)
 		g_usleep(10 * 1000);
-	}
 	MHD_stop_daemon(h->daemon);
 	watchdog_stop(h);
 	conns_clear(h);

@@ -571,8 +571,43 @@ ok $? "alive after SIGHUP"
 grep -q '127.0.0.1 "GET /calendar.ics" 200' "$tmp/err"
 ok $? "access log line"
 
-kill -TERM $pid
+# A connection kept alive between requests holds nothing up: SIGTERM
+# closes it and exits well within the grace of three seconds.
+"${PYTHON3:-/usr/bin/python3}" - "${base##*:}" "$pid" <<'PY'
+import os
+import signal
+import socket
+import sys
+import time
+
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=10)
+s.sendall(b'GET /rss.xml HTTP/1.1\r\nHost: x\r\n\r\n')
+got = b''
+while b'\r\n\r\n' not in got:
+    got += s.recv(65536)
+time.sleep(0.2)
+os.kill(int(sys.argv[2]), signal.SIGTERM)
+t0 = time.monotonic()
+pid = int(sys.argv[2])
+while time.monotonic() - t0 < 10:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        break
+    # a zombie (exited, not yet waited for) counts as gone
+    with open('/proc/%d/stat' % pid) as f:
+        if f.read().split(')')[-1].split()[0] == 'Z':
+            break
+    time.sleep(0.02)
+print('%.2f' % (time.monotonic() - t0), file=sys.stderr)
+sys.exit(0 if time.monotonic() - t0 < 2.0 else 1)
+PY
+idle_rc=$?
 wait $pid
+rc=$?
+test "$idle_rc" -eq 0
+ok $? "SIGTERM with a connection idle between requests: exits at once"
+test "$rc" -eq 0
 ok $? "SIGTERM: exit status 0"
 
 # Limits: a second server with a 1 s idle timeout and 2 connections per
