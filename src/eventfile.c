@@ -558,8 +558,15 @@ read_node(Reader *r, yaml_event_t *ev, guint depth)
 			return NULL;
 		if (strlen((const char *)ev->data.scalar.value) !=
 		    ev->data.scalar.length) {
-			reader_error(r, ev->start_mark,
-			             "a NUL character is not allowed");
+			reader_error(
+			    r, ev->start_mark,
+			    ev->data.scalar.style ==
+			            YAML_DOUBLE_QUOTED_SCALAR_STYLE
+			        ? "'\\0' in double quotes is the NUL "
+			          "character, which no calendar or feed shows: "
+			          "write a backslash as \\\\, or put the value "
+			          "in single quotes"
+			        : "a NUL character is not allowed");
 			return NULL;
 		}
 		n = node_new(r, NODE_SCALAR, ev->start_mark);
@@ -2120,6 +2127,16 @@ geo_number(const char *s, double *out)
 	return NULL;
 }
 
+/* The node of coordinate @k (0: latitude) of geo @n: its item in a list,
+ * where an error about it is; @n itself when written as one text. */
+static const Node *
+geo_item(const Node *n, guint k)
+{
+	return n->kind == NODE_SEQUENCE && k < n->items->len
+	           ? g_ptr_array_index(n->items, k)
+	           : n;
+}
+
 static void
 read_geo(Ctx *c, const Node *n, EvfEvent *ev)
 {
@@ -2154,15 +2171,19 @@ read_geo(Ctx *c, const Node *n, EvfEvent *ev)
 		              : "");
 		return;
 	}
-	if ((why = geo_number(parts[0], &lat)) != NULL ||
-	    (why = geo_number(parts[1], &lon)) != NULL) {
-		ctx_error(c, n, "geo: %s", why);
+	if ((why = geo_number(parts[0], &lat)) != NULL) {
+		ctx_error(c, geo_item(n, 0), "geo: %s", why);
+		return;
+	}
+	if ((why = geo_number(parts[1], &lon)) != NULL) {
+		ctx_error(c, geo_item(n, 1), "geo: %s", why);
 		return;
 	}
 	if (lat < -90 || lat > 90 || lon < -180 || lon > 180) {
 		gboolean bad_lat = lat < -90 || lat > 90;
 
-		ctx_error(c, n, "geo: %s %s is out of range (%s)%s",
+		ctx_error(c, geo_item(n, bad_lat ? 0 : 1),
+		          "geo: %s %s is out of range (%s)%s",
 		          bad_lat ? "latitude" : "longitude",
 		          g_strstrip(bad_lat ? parts[0] : parts[1]),
 		          bad_lat ? "-90 to 90" : "-180 to 180",

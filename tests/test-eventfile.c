@@ -1141,6 +1141,9 @@ test_format_escaped_controls(void)
 
 		assert_error(text, 3, 8, cases[i].needle);
 	}
+	/* \0 too, which libyaml hands over inside the value */
+	assert_error("---\ntitle: \"ab\\0cd\"\nstart: 2018-05-22\n---\n", 2, 8,
+	             "'\\0' in double quotes is the NUL character");
 	/* in a list too, at the item */
 	assert_error("---\ntitle: T\nstart: 2018-05-22\n"
 	             "categories: [ok, \"a\\ab\"]\n---\n",
@@ -3652,8 +3655,13 @@ test_geo_forms(void)
 		                                        bad[i].geo);
 
 		g_test_message("geo: %s", bad[i].geo);
-		assert_error(text, 4, 6, bad[i].needle);
+		/* in a list, at the number (all these at the first) */
+		assert_error(text, 4, bad[i].geo[0] == '[' ? 7 : 6,
+		             bad[i].needle);
 	}
+	assert_error("---\ntitle: Workshop\nstart: 2018-05-22\n"
+	             "geo: [46.05,\n   200]\n---\n",
+	             5, 4, "geo: longitude 200 is out of range");
 	/* -0 is 0: no calendar shows a place at -0.000000 */
 	{
 		g_autoptr(EvfEvent) ev = parse_ok("---\n"
