@@ -562,10 +562,10 @@ read_node(Reader *r, yaml_event_t *ev, guint depth)
 			    r, ev->start_mark,
 			    ev->data.scalar.style ==
 			            YAML_DOUBLE_QUOTED_SCALAR_STYLE
-			        ? "'\\0' in double quotes is the NUL "
-			          "character, which no calendar or feed shows: "
-			          "write a backslash as \\\\, or put the value "
-			          "in single quotes"
+			        ? "a NUL character is not allowed: in double "
+			          "quotes an escape such as '\\0' or '\\x00' "
+			          "makes one; write a backslash as \\\\, or "
+			          "put the value in single quotes"
 			        : "a NUL character is not allowed");
 			return NULL;
 		}

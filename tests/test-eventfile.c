@@ -1143,7 +1143,8 @@ test_format_escaped_controls(void)
 	}
 	/* \0 too, which libyaml hands over inside the value */
 	assert_error("---\ntitle: \"ab\\0cd\"\nstart: 2018-05-22\n---\n", 2, 8,
-	             "'\\0' in double quotes is the NUL character");
+	             "a NUL character is not allowed: in double quotes an "
+	             "escape such as '\\0' or '\\x00' makes one");
 	/* in a list too, at the item */
 	assert_error("---\ntitle: T\nstart: 2018-05-22\n"
 	             "categories: [ok, \"a\\ab\"]\n---\n",
