@@ -666,7 +666,9 @@ unfold(const char *data, gsize len)
 
 /* ------------------------------------------------------------- context */
 
-typedef enum { ZONE_UTC, ZONE_IANA, ZONE_VTIMEZONE } ZoneKind;
+/* ZONE_REFUSED: a VTIMEZONE past the calendar's budget of zones; times
+ * in it are not read (as UTC, they would be hours off) */
+typedef enum { ZONE_UTC, ZONE_IANA, ZONE_VTIMEZONE, ZONE_REFUSED } ZoneKind;
 
 typedef struct {
 	ZoneKind kind;
@@ -1005,9 +1007,9 @@ clean_line_told(Ctx *c, const char *label, const char *what, const char *s,
 
 /* The VTIMEZONE of @cal named @tzid, as libical reads it, when it is
  * small enough to trust with our CPU, and the document's VTIMEZONEs so far
- * with it. */
+ * with it; *@over is set when these are too many. */
 static icaltimezone *
-vtimezone_zone(Ctx *c, icalcomponent *cal, const char *tzid)
+vtimezone_zone(Ctx *c, icalcomponent *cal, const char *tzid, gboolean *over)
 {
 	for (icalcomponent *vtz = icalcomponent_get_first_component(
 	         cal, ICAL_VTIMEZONE_COMPONENT);
@@ -1048,8 +1050,10 @@ vtimezone_zone(Ctx *c, icalcomponent *cal, const char *tzid)
 			             ? 1
 			             : MAX_YEAR - CLAMP(from, 0, MAX_YEAR) + 1;
 		}
-		if (c->zone_years + years > MAX_ZONE_YEARS)
+		if (c->zone_years + years > MAX_ZONE_YEARS) {
+			*over = TRUE;
 			return NULL;
+		}
 		c->zone_years += years;
 		return icalcomponent_get_timezone(cal, tzid);
 	}
@@ -1227,6 +1231,7 @@ resolve_zone(Ctx *c, icalcomponent *cal, const char *raw, int year)
 	g_autofree char *name = evf_text_oneline(raw);
 	g_autofree char *label = shown(raw);
 	Zone *z = g_new0(Zone, 1);
+	gboolean over = FALSE;
 	const char *p;
 
 	g_strstrip(name);
@@ -1272,7 +1277,15 @@ resolve_zone(Ctx *c, icalcomponent *cal, const char *raw, int year)
 			return z;
 		}
 	}
-	z->itz = vtimezone_zone(c, cal, raw);
+	z->itz = vtimezone_zone(c, cal, raw, &over);
+	if (over) {
+		z->kind = ZONE_REFUSED;
+		ctx_warn(c,
+		         "time zone '%s': the calendar defines more time zones "
+		         "than are read; events in it are left out",
+		         label);
+		return z;
+	}
 	if (z->itz != NULL) {
 		g_autofree char *iana =
 		    c->zone_matches++ < MAX_ZONE_MATCHES
@@ -1423,6 +1436,8 @@ zone_datetime(const Zone *z, struct icaltimetype t)
 		dt = g_date_time_new_utc(t.year, t.month, t.day, t.hour,
 		                         t.minute, MIN(t.second, 59));
 		break;
+	case ZONE_REFUSED:
+		return NULL;
 	}
 	if (dt == NULL || g_date_time_get_year(dt) < MIN_YEAR ||
 	    g_date_time_get_year(dt) > MAX_YEAR)

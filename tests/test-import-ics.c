@@ -1219,6 +1219,57 @@ test_rrule_override_edges(void)
 	g_assert_cmpuint(imp->events->len, ==, 83);
 }
 
+/* A calendar of more VTIMEZONEs than are read: the events in those past
+ * the budget are left out, with a warning, never read as UTC (hours
+ * off); the others keep their instants. */
+static void
+test_zones_over_budget(void)
+{
+	g_autoptr(GString) body = g_string_new(NULL);
+	g_autoptr(EvfImport) imp = NULL;
+	const guint zones = 300;
+	guint found = 0;
+
+	for (guint i = 0; i < zones; i++)
+		g_string_append_printf(
+		    body,
+		    "BEGIN:VTIMEZONE\nTZID:Custom %u\n"
+		    "BEGIN:STANDARD\nDTSTART:19701025T030000\n"
+		    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\n"
+		    "TZOFFSETFROM:+0200\nTZOFFSETTO:+0100\nEND:STANDARD\n"
+		    "BEGIN:DAYLIGHT\nDTSTART:19700329T020000\n"
+		    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\n"
+		    "TZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nEND:DAYLIGHT\n"
+		    "END:VTIMEZONE\n",
+		    i);
+	for (guint i = 0; i < zones; i++)
+		g_string_append_printf(
+		    body,
+		    "BEGIN:VEVENT\nUID:z%u@partner.example\n"
+		    "DTSTAMP:20260101T000000Z\n"
+		    "DTSTART;TZID=Custom %u:20260701T100000\n"
+		    "SUMMARY:Meeting %u\nEND:VEVENT\n",
+		    i, i, i);
+	g_string_truncate(body, body->len - 1);
+	imp = import_body(body->str);
+	for (guint i = 0; i < zones; i++) {
+		g_autofree char *uid =
+		    g_strdup_printf("z%u@partner.example", i);
+		EvfEvent *ev = find(imp, uid);
+
+		if (ev == NULL)
+			continue;
+		found++;
+		assert_utc(ev->start, "2026-07-01T08:00:00Z");
+	}
+	g_test_message("%u of %u events kept", found, zones);
+	g_assert_cmpuint(found, >, 0);
+	g_assert_cmpuint(found, <, zones);
+	/* each one left out counts (the warnings are capped at 100, and
+	 * the zones converted with their VTIMEZONE come first) */
+	g_assert_cmpuint(imp->skipped, ==, zones - found);
+}
+
 /* RANGE=THISANDFUTURE would move every later occurrence too: it is not
  * carried over, and a warning says so. */
 static void
@@ -2614,6 +2665,8 @@ main(int argc, char **argv)
 	                test_rrule_override_exdate);
 	g_test_add_func("/import-ics/rrule/override-edges",
 	                test_rrule_override_edges);
+	g_test_add_func("/import-ics/zones/over-budget",
+	                test_zones_over_budget);
 	g_test_add_func("/import-ics/rrule/override-this-and-future",
 	                test_rrule_override_this_and_future);
 	g_test_add_func("/import-ics/rrule/secondly", test_rrule_secondly);
