@@ -355,6 +355,36 @@ character_error(Reader *r)
 	r->failed = TRUE;
 }
 
+/* %YAML 1.1, %TAG: a document's directives, which come before a '---'
+ * that the front matter has had already. libyaml says it found no
+ * document start, on the line after: the error is put at the first line
+ * that begins with '%', when there is one (FALSE when none). */
+static gboolean
+directive_error(Reader *r)
+{
+	yaml_mark_t at = { 0 };
+
+	for (const char *p = r->text, *end = r->text + r->len; p < end;) {
+		const char *nl = memchr(p, '\n', (gsize)(end - p));
+
+		if (*p == '%') {
+			reader_error(
+			    r, at,
+			    "a line that begins with '%' is a YAML "
+			    "directive, which the front matter cannot "
+			    "hold: delete the line, or put a value that "
+			    "begins with '%' in quotes");
+			return TRUE;
+		}
+		if (nl == NULL)
+			break;
+		at.index += (gsize)g_utf8_strlen(p, nl + 1 - p);
+		at.line++;
+		p = nl + 1;
+	}
+	return FALSE;
+}
+
 /* Takes the next event; FALSE (with a diagnostic) on a syntax error. */
 static gboolean
 next_event(Reader *r, yaml_event_t *ev)
@@ -379,6 +409,10 @@ next_event(Reader *r, yaml_event_t *ev)
 			character_error(r);
 			return FALSE;
 		}
+		if (r->parser.problem != NULL &&
+		    strstr(r->parser.problem, "<document start>") != NULL &&
+		    directive_error(r))
+			return FALSE;
 		/* A '[' or '{' left open is found lines later, where the
 		 * next key is: the message says where it opened, as a
 		 * compiler's note does. */

@@ -3368,6 +3368,25 @@ test_error_null_word(void)
 	}
 }
 
+/* A YAML directive (%YAML, %TAG) in the front matter is named at its
+ * line, not as the indentation of the next; a quoted value that goes on
+ * at a '%' is a value. */
+static void
+test_error_directive(void)
+{
+	assert_error("---\n%YAML 1.1\ntitle: T\nstart: 2018-05-22\n---\n", 2, 1,
+	             "a line that begins with '%' is a YAML directive");
+	assert_error("---\ntitle: T\nstart: 2018-05-22\n%TAG ! tag:x\n---\n", 4,
+	             1, "a line that begins with '%' is a YAML directive");
+	{
+		g_autoptr(EvfEvent) ev = parse_ok(
+		    "---\ntitle: \"ab\n%cd\"\nstart: 2018-05-22\n---\n");
+
+		if (ev != NULL)
+			g_assert_cmpstr(ev->title, ==, "ab %cd");
+	}
+}
+
 /* An item of a list with ': ' in it is a mapping to YAML: the message
  * says to quote it. */
 static void
@@ -4137,6 +4156,7 @@ main(int argc, char **argv)
 	                test_error_unclosed_quote);
 	g_test_add_func("/eventfile/syntax/yaml-error", test_error_yaml_syntax);
 	g_test_add_func("/eventfile/syntax/yaml-hints", test_error_yaml_hints);
+	g_test_add_func("/eventfile/syntax/directive", test_error_directive);
 	g_test_add_func("/eventfile/syntax/key-advice", test_error_key_advice);
 	g_test_add_func("/eventfile/warn/categories-commas",
 	                test_warn_categories_commas);
