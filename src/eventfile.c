@@ -2235,9 +2235,10 @@ read_geo(Ctx *c, const Node *n, EvfEvent *ev)
 }
 
 /* A series whose start is written with a UTC offset runs at that offset
- * all year (RFC 5545: its times are UTC): where the event's zone changes
- * its clocks within a year of the start, the occurrences after the change
- * are an hour off its wall time, which the editor may not mean. */
+ * all year (RFC 5545: its times are UTC): where that offset is the event's
+ * zone's at the start, and the zone changes its clocks within a year of
+ * it, the occurrences after the change are an hour off its wall time,
+ * which the editor may not mean. */
 static void
 warn_offset_series(Ctx *c, const Node *map, const EvfEvent *ev, const Node *n)
 {
@@ -2258,6 +2259,15 @@ warn_offset_series(Ctx *c, const Node *map, const EvfEvent *ev, const Node *n)
 		return;
 	at = g_date_time_to_unix(ev->start);
 	offset = ev->utc_offset;
+	/* an offset the zone does not have then is another place's (a
+	 * series at -12:00 on a site in Ljubljana): meant */
+	{
+		gint i =
+		    g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, at);
+
+		if (i < 0 || g_time_zone_get_offset(tz, i) != offset)
+			return;
+	}
 	/* the occurrences of the first year, in UTC, as published */
 	rt = icalrecurrencetype_from_string(ev->rrule);
 	free(rt.rscale);

@@ -1599,6 +1599,8 @@ test_series_offset_start(void)
 		{ "2027-01-15T18:00Z", "UTC", "FREQ=WEEKLY", FALSE },
 		{ "2027-01-15T18:00+05:45", "Asia/Kathmandu", "FREQ=WEEKLY",
 		  FALSE },
+		/* another place's offset, not the zone's: meant */
+		{ "2027-01-04T23:00-12:00", NULL, "FREQ=WEEKLY", FALSE },
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
