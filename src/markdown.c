@@ -303,7 +303,7 @@ shows_target(const char *text, const char *url)
  * target after it would add an address that an import of the calendar
  * turns into one more link, each build and import again. */
 static void
-show_link_targets(cmark_node *doc)
+show_link_targets(cmark_node *doc, const char *base_url)
 {
 	g_autoptr(GPtrArray) links = g_ptr_array_new();
 	cmark_iter *iter = cmark_iter_new(doc);
@@ -319,14 +319,20 @@ show_link_targets(cmark_node *doc)
 	cmark_iter_free(iter);
 	for (guint i = 0; i < links->len; i++) {
 		cmark_node *link = g_ptr_array_index(links, i);
-		const char *url = cmark_node_get_url(link);
+		/* the address the HTML links to (evf_html_sanitize), as
+		 * a URI ("a\b" as "a%5Cb"), or none where it has no link */
+		g_autofree char *uri =
+		    evf_uri_from_iri(cmark_node_get_url(link));
+		g_autofree char *url =
+		    uri != NULL ? evf_html_safe_url(uri, base_url) : NULL;
 		cmark_node *first = cmark_node_first_child(link);
 		const char *text = first ? cmark_node_get_literal(first) : NULL;
 		g_autofree char *label = NULL;
 		cmark_node *node;
 
-		if (text != NULL && cmark_node_next(first) == NULL &&
-		    shows_target(text, url))
+		if (url == NULL ||
+		    (text != NULL && cmark_node_next(first) == NULL &&
+		     shows_target(text, url)))
 			continue;
 		/* A web address keeps its scheme after the text; a mail
 		 * address is shown as mail clients show it. */
@@ -429,7 +435,7 @@ evf_markdown_render(const char *markdown, const char *base_url, char **html,
 	*html = evf_html_sanitize(raw, base_url);
 	free(raw);
 
-	show_link_targets(doc);
+	show_link_targets(doc, base_url);
 	raw = cmark_render_plaintext(doc, options, 0);
 	/* Blank lines around it go, but not the indentation of its first
 	 * line: cmark writes a list's items each indented alike ("  - "),

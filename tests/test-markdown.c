@@ -469,6 +469,23 @@ test_render_text_keeps_targets(void)
 	g_assert_true(contains(r.html, "<strong>here</strong>"));
 	g_assert_true(
 	    contains(r.html, "<a href=\"mailto:events@example.org\">"));
+	{
+		/* the target the HTML links to, as a URI; none where the
+		 * HTML has no link */
+		g_auto(Rendered) u = { 0 };
+
+		render(
+		    "[bs](https://ex.example/a\\b) [js](javascript:alert(1)) "
+		    "[frag](#x) [ftp](ftp://ex.example/f)",
+		    BASE, &u);
+		g_assert_true(
+		    contains(u.html, "href=\"https://ex.example/a%5Cb\""));
+		g_assert_true(
+		    contains(u.text, "bs <https://ex.example/a%5Cb>"));
+		g_assert_false(contains(u.text, "javascript"));
+		g_assert_false(contains(u.text, "<#x>"));
+		g_assert_false(contains(u.text, "ftp:"));
+	}
 }
 
 static void
