@@ -1699,12 +1699,22 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		g_autofree char *a = when_text(start);
 		g_autofree char *b = when_text(first);
 
+		/* a start written with an offset: the rule runs in UTC,
+		 * where the day may be another */
+		gboolean in_utc =
+		    !ev->all_day && ev->tzid == NULL && ev->utc_offset != 0;
+
 		return g_strdup_printf(
-		    "the start, %s, is not one of the "
-		    "rule's dates, the first of which is %s: "
+		    "the start, %s%s, is not one of the "
+		    "rule's dates, the first of which is %s%s: "
 		    "calendar clients disagree on whether it "
-		    "counts; start on the first",
-		    a, b);
+		    "counts; start on the first%s",
+		    a, in_utc ? " UTC" : "", b, in_utc ? " UTC" : "",
+		    in_utc ? " (a series whose start is written with its "
+		             "offset runs in UTC: write the start without "
+		             "it, with timezone:, to have the rule run in "
+		             "local time)"
+		           : "");
 	}
 	if (icaltime_is_null_time(second))
 		return g_strdup_printf("RRULE '%s' gives one date only, the "

@@ -1629,6 +1629,25 @@ test_series_offset_start(void)
 	}
 }
 
+/* A series whose start is written with an offset runs in UTC: a rule's
+ * day that the start's UTC time is not on is said to be in UTC, and how
+ * to have it run in local time. */
+static void
+test_series_offset_day(void)
+{
+	assert_error("---\ntitle: T\nstart: 2027-03-01T01:00+02:00\n"
+	             "recurrence: FREQ=WEEKLY;BYDAY=MO;COUNT=3\n---\n",
+	             4, 13,
+	             "recurrence: the start, 2027-02-28T23:00 UTC, is not one "
+	             "of the rule's dates, the first of which is "
+	             "2027-03-01T23:00 UTC");
+	assert_error("---\ntitle: T\nstart: 2027-03-01T01:00+02:00\n"
+	             "recurrence: FREQ=WEEKLY;BYDAY=MO;COUNT=3\n---\n",
+	             4, 13,
+	             "(a series whose start is written with its offset "
+	             "runs in UTC");
+}
+
 /* tzdata's Etc/GMT+5 is UTC-05:00: a valid zone, published as written,
  * with a warning that says which offset it is, since an editor who means
  * UTC+05:00 gets every time ten hours off. Etc/GMT-14 has no Etc/GMT+14
@@ -4151,6 +4170,7 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/rrule/with-tba", test_error_rrule_with_tba);
 	g_test_add_func("/eventfile/rrule/offset-start",
 	                test_series_offset_start);
+	g_test_add_func("/eventfile/rrule/offset-day", test_series_offset_day);
 
 	g_test_add_func("/eventfile/syntax/tab-indentation",
 	                test_error_tab_indentation);
