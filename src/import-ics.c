@@ -1051,7 +1051,10 @@ vtimezone_zone(Ctx *c, icalcomponent *cal, const char *tzid, gboolean *over)
 			             : MAX_YEAR - CLAMP(from, 0, MAX_YEAR) + 1;
 		}
 		if (c->zone_years + years > MAX_ZONE_YEARS) {
-			*over = TRUE;
+			/* a zone that would fit alone is a good one that
+			 * came after too many others; one that would not
+			 * is unusable */
+			*over = years <= MAX_ZONE_YEARS;
 			return NULL;
 		}
 		c->zone_years += years;
