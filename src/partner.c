@@ -137,6 +137,29 @@ import_body(const char *format_name, const EvfFetchResult *res, gint64 now,
 		format = EVF_FORMAT_ATOM;
 	else
 		format = evf_import_sniff(data, len);
+	/* format= that the body is not: said so, where the parser would
+	 * say only that it does not read it */
+	if (format_name != NULL && g_strcmp0(format_name, "auto") != 0) {
+		EvfFormat is = evf_import_sniff(data, len);
+		gboolean feed =
+		    format == EVF_FORMAT_RSS || format == EVF_FORMAT_ATOM;
+
+		if ((is == EVF_FORMAT_ICS && feed) ||
+		    ((is == EVF_FORMAT_RSS || is == EVF_FORMAT_ATOM) &&
+		     format == EVF_FORMAT_ICS)) {
+			g_set_error(error, EVF_ERROR, EVF_ERROR_INVALID,
+			            "the body is %s, not what format=%s says: "
+			            "set format=%s, or leave format out",
+			            is == EVF_FORMAT_ICS
+			                ? "an iCalendar calendar"
+			                : "a feed",
+			            format_name,
+			            is == EVF_FORMAT_ICS   ? "ics"
+			            : is == EVF_FORMAT_RSS ? "rss"
+			                                   : "atom");
+			return NULL;
+		}
+	}
 	switch (format) {
 	case EVF_FORMAT_ICS:
 		/* UTF-8 unless the Content-Type names another charset (RFC

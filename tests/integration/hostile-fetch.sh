@@ -137,6 +137,7 @@ write_conf()
 		zoned) printf 'url=%s/unodc.ics\ninterval=1h\n' "$base" ;;
 		cred) echo "url=http://evfeed:s3cret-pw@127.0.0.1:$port/osce.rss" ;;
 		elsewhere) echo "url=http://127.0.0.1:$port/osce.rss" ;;
+		misformat) printf 'url=%s/unodc.ics\nformat=rss\n' "$base" ;;
 		esac
 	done >>"$conf"
 }
@@ -615,6 +616,14 @@ test "$rc" -eq 0 && test "$n" = 4 &&
 	grep -qF "http://127.0.0.1:$port/sub/more/relative.html" \
 		"$tmp/public/source/elsewhere/feed.json"
 ok $? "behind a redirect: relative links resolve against the address that answered (exit $rc, $n items)"
+# format= that the body is not: the error says what the body is.
+write_conf misformat
+fetch misformat misformat
+test "$rc" -eq 1 &&
+	grep -q "the body is an iCalendar calendar, not what format=rss says: set format=ics, or leave format out" \
+		"$tmp/misformat.out" "$tmp/misformat.err"
+ok $? "format=rss on a calendar: said so (exit $rc)"
+diag_file "$tmp/misformat.err"
 ctl osce normal
 
 # ------------------------------------ a reload changes a url mid-fetch
