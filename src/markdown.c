@@ -330,9 +330,11 @@ show_link_targets(cmark_node *doc, const char *base_url)
 		g_autofree char *label = NULL;
 		cmark_node *node;
 
+		/* (the text may show the target as written, or as a URI) */
 		if (url == NULL ||
 		    (text != NULL && cmark_node_next(first) == NULL &&
-		     shows_target(text, url)))
+		     (shows_target(text, cmark_node_get_url(link)) ||
+		      shows_target(text, url))))
 			continue;
 		/* A web address keeps its scheme after the text; a mail
 		 * address is shown as mail clients show it. */
