@@ -579,20 +579,19 @@ html_of(xmlNode *n, gboolean *cut)
 	return s;
 }
 
-/* The character HTML 4 gives the entity @name, as UTF-8 into @out; FALSE
- * for a name it does not have. The RSS 0.91 DTD declares HTML 4's
+/* The character HTML 4 gives the entity @name, as UTF-8 into @out (if
+ * given); FALSE for a name it does not have. The RSS 0.91 DTD declares HTML 4's
  * entities, and a feed with its DOCTYPE may use them: libxml2, which loads
  * no DTD, leaves each one as a reference. */
 static gboolean
-html_entity(const xmlChar *name, char out[static 8])
+html_entity(const xmlChar *name, char *out)
 {
 	const htmlEntityDesc *e = htmlEntityLookup(name);
-	gint n;
 
 	if (e == NULL || e->value == 0 || !g_unichar_validate(e->value))
 		return FALSE;
-	n = g_unichar_to_utf8(e->value, out);
-	out[n] = '\0';
+	if (out != NULL)
+		out[g_unichar_to_utf8(e->value, out)] = '\0';
 	return TRUE;
 }
 
@@ -2326,12 +2325,11 @@ read_document(Ctx *c, xmlTextReader *r, GError **error)
 
 	while (ret == 1) {
 		int type = xmlTextReaderNodeType(r);
-		char ch[8];
 		xmlNode *node;
 		int depth;
 
 		if (type == XML_READER_TYPE_ENTITY_REFERENCE &&
-		    !html_entity(xmlTextReaderConstName(r), ch)) {
+		    !html_entity(xmlTextReaderConstName(r), NULL)) {
 			g_autofree char *q =
 			    quote((const char *)xmlTextReaderConstName(r));
 
@@ -2406,20 +2404,21 @@ read_document(Ctx *c, xmlTextReader *r, GError **error)
 	return TRUE;
 }
 
-/* Whether @data declares an encoding that is read as Windows-1252
- * (evf_charset_is_windows1252) and has a byte that is not ASCII. */
-static gboolean
-declares_windows1252(const char *data, gsize len)
+/* (transfer full) (nullable): the encoding @data declares, when it is
+ * one read as Windows-1252 (evf_charset_is_windows1252) and @data has a
+ * byte that is not ASCII. */
+static char *
+declared_windows1252(const char *data, gsize len)
 {
 	g_autofree char *name = NULL;
 
 	if (!declared_encoding(data, data + len, &name) || name == NULL ||
 	    !evf_charset_is_windows1252(name))
-		return FALSE;
+		return NULL;
 	for (gsize i = 0; i < len; i++)
 		if ((guchar)data[i] >= 0x80)
-			return TRUE;
-	return FALSE;
+			return g_steal_pointer(&name);
+	return NULL;
 }
 
 /* Whether @data (after a UTF-8 byte order mark, if any) says its own
@@ -2446,6 +2445,7 @@ evf_import_feed_charset(const char *data, gsize len, const char *base_url,
                         const char *charset, GError **error)
 {
 	g_autofree char *converted = NULL;
+	g_autofree char *latin = NULL;
 	g_autoptr(xmlTextReader) r = NULL;
 	g_autoptr(GPtrArray) items = NULL;
 	g_autoptr(GPtrArray) bases = NULL;
@@ -2485,8 +2485,7 @@ evf_import_feed_charset(const char *data, gsize len, const char *base_url,
 			set_error(error, "unsupported encoding 'UTF-32'");
 			return NULL;
 		}
-		converted = g_convert(data, (gssize)len, "UTF-8", "UTF-16",
-		                      NULL, &n, NULL);
+		converted = evf_charset_to_utf8(data, len, "UTF-16", &n);
 		if (converted == NULL) {
 			set_error(error, "not well-formed XML: invalid UTF-16");
 			return NULL;
@@ -2505,15 +2504,13 @@ evf_import_feed_charset(const char *data, gsize len, const char *base_url,
 		len -= 3;
 		encoding = "UTF-8";
 		options |= XML_PARSE_IGNORE_ENC;
-	} else if (declares_windows1252(data, len)) {
+	} else if ((latin = declared_windows1252(data, len)) != NULL) {
 		/* ISO-8859-1 (or US-ASCII) whose bytes 0x80-0x9F are
 		 * Windows-1252's “ ” ’ – €, as feed readers and browsers
 		 * read them: libxml2 would make them C1 controls. */
 		gsize n = 0;
-		g_autofree char *name = NULL;
 
-		declared_encoding(data, data + len, &name);
-		converted = evf_charset_to_utf8(data, len, name, &n);
+		converted = evf_charset_to_utf8(data, len, latin, &n);
 		if (converted == NULL) {
 			/* (every byte but the five left out has its
 			 * character) */

@@ -759,13 +759,20 @@ shown(const char *s)
  * start with it, so that an editor can find the event. */
 static gboolean blank(const char *s);
 
+/* The line of @ve's BEGIN:VEVENT, 0 when not known. */
+static guint
+event_line(Ctx *c, icalcomponent *ve)
+{
+	return c->lines != NULL
+	           ? GPOINTER_TO_UINT(g_hash_table_lookup(c->lines, ve))
+	           : 0;
+}
+
 static char *
 event_label(Ctx *c, icalcomponent *ve, const char *uid)
 {
 	GString *out = g_string_new(NULL);
-	guint line = c->lines != NULL
-	                 ? GPOINTER_TO_UINT(g_hash_table_lookup(c->lines, ve))
-	                 : 0;
+	guint line = event_line(c, ve);
 	icalproperty *p =
 	    icalcomponent_get_first_property(ve, ICAL_SUMMARY_PROPERTY);
 	const char *summary = p != NULL ? icalproperty_get_summary(p) : NULL;
@@ -3066,10 +3073,7 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 			/* by its line alone: a partner's warnings are
 			 * published (status.json), and a private event's
 			 * summary and UID are not ours to show */
-			guint line = c->lines != NULL
-			                 ? GPOINTER_TO_UINT(g_hash_table_lookup(
-			                       c->lines, ve))
-			                 : 0;
+			guint line = event_line(c, ve);
 
 			if (!c->series && line > 0)
 				ctx_warn(c,
@@ -4104,8 +4108,7 @@ parse_sandboxed(const char *data, gsize len, const char *base_url, gint64 now,
 	                 memcmp(data, "\xfe\xff", 2) == 0)) {
 		gsize n = 0;
 
-		utf8 = g_convert(data, (gssize)len, "UTF-8", "UTF-16", NULL, &n,
-		                 NULL);
+		utf8 = evf_charset_to_utf8(data, len, "UTF-16", &n);
 		if (utf8 == NULL) {
 			g_set_error(error, EVF_ERROR, EVF_ERROR_INVALID,
 			            "the calendar was refused: invalid UTF-16");

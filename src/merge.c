@@ -698,6 +698,12 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 
 		index_add(&x, entry_new(ev, NULL, shared, site));
 		g_hash_table_add(uids, ev->uid);
+	}
+	/* (only where there are partners' items to keep them for) */
+	for (guint i = 0;
+	     partners != NULL && sources->len > 0 && i < local->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(local, i);
+
 		for (guint k = 0; k < ev->categories->len; k++)
 			g_hash_table_add(
 			    site_categories,

@@ -1186,7 +1186,15 @@ static void
 one_off_years(icalcomponent *vtz, int from, guint8 *bad)
 {
 	g_autoptr(GPtrArray) obs = observances(vtz);
+	struct icaltimetype earliest = icaltime_null_time();
 
+	for (guint i = 0; i < obs->len; i++) {
+		struct icaltimetype s =
+		    icalcomponent_get_dtstart(g_ptr_array_index(obs, i));
+
+		if (i == 0 || icaltime_compare(s, earliest) < 0)
+			earliest = s;
+	}
 	for (guint i = 0; i < obs->len; i++) {
 		icalcomponent *o = g_ptr_array_index(obs, i);
 		struct icaltimetype start = icalcomponent_get_dtstart(o);
@@ -1194,20 +1202,14 @@ one_off_years(icalcomponent *vtz, int from, guint8 *bad)
 		    o, ICAL_TZOFFSETFROM_PROPERTY);
 		icalproperty *t = icalcomponent_get_first_property(
 		    o, ICAL_TZOFFSETTO_PROPERTY);
-		gboolean first = TRUE;
 
-		if (icalcomponent_get_first_property(o, ICAL_RRULE_PROPERTY) !=
-		        NULL ||
-		    f == NULL || t == NULL ||
-		    icalproperty_get_tzoffsetfrom(f) ==
-		        icalproperty_get_tzoffsetto(t) ||
-		    start.year < from || start.year > LAST_YEAR)
-			continue;
-		for (guint k = 0; k < obs->len && first; k++)
-			first = icaltime_compare(
-			            start, icalcomponent_get_dtstart(
-			                       g_ptr_array_index(obs, k))) <= 0;
-		if (!first)
+		if (icalcomponent_get_first_property(o, ICAL_RRULE_PROPERTY) ==
+		        NULL &&
+		    f != NULL && t != NULL &&
+		    icalproperty_get_tzoffsetfrom(f) !=
+		        icalproperty_get_tzoffsetto(t) &&
+		    start.year >= from && start.year <= LAST_YEAR &&
+		    icaltime_compare(start, earliest) > 0)
 			bad[start.year - FIRST_YEAR] = 1;
 	}
 }
