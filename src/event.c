@@ -49,6 +49,8 @@ event_clear(gpointer p)
 	g_free(ev->source_title);
 	g_free(ev->source_url);
 	g_ptr_array_unref(ev->also_listed);
+	g_free(ev->series);
+	g_free(ev->series_dates);
 	g_free(ev->fingerprint);
 	evf_event_clear_renders(ev);
 }
@@ -95,6 +97,8 @@ evf_event_copy(const EvfEvent *ev)
 	c->source_title = g_strdup(ev->source_title);
 	c->source_url = g_strdup(ev->source_url);
 	c->also_listed = strings_copy(ev->also_listed);
+	c->series = g_strdup(ev->series);
+	c->series_dates = g_strdup(ev->series_dates);
 	c->fingerprint = g_strdup(ev->fingerprint);
 	c->vevent = c->jcal = c->article[0] = c->article[1] = NULL;
 	return c;
@@ -202,6 +206,7 @@ evf_event_serialize(const EvfEvent *ev)
 	put_str(&d, "rrule", ev->rrule);
 	put_str(&d, "description_html", ev->description_html);
 	put_str(&d, "description_text", ev->description_text);
+	put_str(&d, "series", ev->series);
 	return g_variant_ref_sink(g_variant_dict_end(&d));
 }
 
@@ -296,6 +301,7 @@ evf_event_deserialize(GVariant *v)
 	ev->rrule = get_str(&d, "rrule");
 	ev->description_html = get_str(&d, "description_html");
 	ev->description_text = get_str(&d, "description_text");
+	ev->series = get_str(&d, "series");
 	evf_event_update_fingerprint(ev);
 	return g_steal_pointer(&ev);
 }
@@ -487,6 +493,8 @@ evf_event_format_repeats(const EvfEvent *ev)
 	struct icalrecurrencetype rt;
 	GString *s;
 
+	if (ev->series_dates != NULL)
+		return g_strdup(ev->series_dates);
 	if (ev->rrule == NULL || ev->tba)
 		return NULL;
 	icalerror_clear_errno();

@@ -61,6 +61,13 @@ typedef struct {
 	                     * query and fragment): for people to follow */
 	GPtrArray
 	    *also_listed; /* char*: other sources listing it; never NULL */
+	/* an occurrence of a partner's recurring series, which evfeed
+	 * expanded (uid "<series>/<occurrence>"): the series' UID as the
+	 * source wrote it, which the feeds list once; NULL otherwise */
+	char *series;
+	/* (render) for the one item of such a series in a feed: its
+	 * further dates in words, which evf_event_format_repeats gives */
+	char *series_dates;
 
 	/* from the state (track) */
 	char *fingerprint; /* hex digest of the content above */
@@ -177,7 +184,8 @@ char *evf_event_format_occurrence(const EvfEvent *ev, guint32 day, gint64 start,
 /* (transfer full) (nullable): @ev's recurrence in words, such as "Repeats
  * weekly, 4 times", "Repeats every 2 weeks on Monday and Wednesday, 6
  * times" or "Repeats monthly on the first Tuesday, until 30 June 2019"
- * (the last day in the event's zone); NULL for a single event. */
+ * (the last day in the event's zone); a partner series' further dates
+ * (series_dates) for its item in a feed; NULL for a single event. */
 char *evf_event_format_repeats(const EvfEvent *ev);
 
 /* (transfer full): W3C-DTF start or end (date, or date-time with offset),

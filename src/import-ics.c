@@ -102,11 +102,12 @@
  * categories, url, status, published (µs), the HTML and the text
  * description as indexes into the table (NO_STRING: none), since every
  * occurrence of a series shares them, then the RRULE, the organiser's
- * e-mail address and the image (series mode only). "" stands for NULL. */
-#define EVENT_TYPE  "(ssbuuxxssbddasassuxuusss)"
+ * e-mail address and the image (series mode only), and the series an
+ * expanded occurrence is of. "" stands for NULL. */
+#define EVENT_TYPE  "(ssbuuxxssbddasassuxuussss)"
 #define ANSWER_TYPE "(bsa" EVENT_TYPE "asuas)"
-#define EVENT_NEW   "(ssbuuxxssbdd@as@assuxuusss)"
-#define EVENT_GET   "(&s&sbuuxx&s&sbddasas&suxuu&s&s&s)"
+#define EVENT_NEW   "(ssbuuxxssbdd@as@assuxuussss)"
+#define EVENT_GET   "(&s&sbuuxx&s&sbddasas&suxuu&s&s&s&s)"
 #define ANSWER_NEW  "(bs@a" EVENT_TYPE "@asu@as)"
 #define ANSWER_GET  "(b&s@a" EVENT_TYPE "@asu@as)"
 #define NO_STRING   G_MAXUINT32
@@ -2741,6 +2742,7 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
 			g_free(ev->uid);
 			ev->uid = g_strdup(uid);
 		}
+		ev->series = g_strdup(master->uid);
 		keep(c, ev);
 	}
 	/* Overrides of occurrences not produced here (moved in from outside
@@ -2769,6 +2771,7 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
 		           : g_date_time_to_unix(ob.ev->start);
 		if (okey < ows || okey > owe)
 			continue;
+		ob.ev->series = g_strdup(master->uid);
 		keep(c, g_steal_pointer(&ob.ev));
 		n++;
 	}
@@ -3286,10 +3289,12 @@ import_root(Ctx *c, icalcomponent *root)
 		g_autofree char *uid = g_strdup_printf("%s/%s", o->uid, o->rid);
 		g_auto(Built) b = { 0 };
 
-		if (build(c, o->cal, o->ve, uid, &b))
+		if (build(c, o->cal, o->ve, uid, &b)) {
+			b.ev->series = g_strdup(o->uid);
 			keep(c, g_steal_pointer(&b.ev));
-		else
+		} else {
 			c->skipped++;
+		}
 	}
 
 	/* The cap, and one event per uid (a UID may look like another
@@ -3510,7 +3515,8 @@ answer_variant(const EvfImport *imp, const GError *error)
 		    ev->url != NULL ? ev->url : "", (guint32)ev->status,
 		    ev->published, html, text, ev->rrule ? ev->rrule : "",
 		    ev->organizer_email ? ev->organizer_email : "",
-		    ev->image ? ev->image : "");
+		    ev->image ? ev->image : "",
+		    ev->series != NULL ? ev->series : "");
 	}
 	if (imp == NULL) {
 		g_autoptr(GPtrArray) none = g_ptr_array_new();
@@ -3594,14 +3600,14 @@ event_from_variant(GVariant *v, Table *table)
 	g_autoptr(GVariantIter) orgs = NULL;
 	g_autoptr(GVariantIter) cats = NULL;
 	const char *uid, *title, *tzid, *location, *url, *s, *rrule, *email;
-	const char *image;
+	const char *image, *series;
 	guint32 sd, ed, status, ih, it;
 	gint64 start, end;
 
 	g_variant_get(v, EVENT_GET, &uid, &title, &ev->all_day, &sd, &ed,
 	              &start, &end, &tzid, &location, &ev->has_geo, &ev->lat,
 	              &ev->lon, &orgs, &cats, &url, &status, &ev->published,
-	              &ih, &it, &rrule, &email, &image);
+	              &ih, &it, &rrule, &email, &image, &series);
 	ev->uid = clean_line(uid, MAX_UID + 40);
 	ev->title = clean_line(title, EVF_IMPORT_MAX_TITLE);
 	if (ev->uid == NULL || ev->title == NULL ||
@@ -3673,6 +3679,12 @@ event_from_variant(GVariant *v, Table *table)
 		ev->image = web_url(image, table->base_url, NULL);
 	ev->rrule = optional(rrule, MAX_RRULE);
 	ev->organizer_email = optional(email, MAX_UID);
+	/* an occurrence's uid is its series' and its own: "<series>/…";
+	 * the series is taken from there */
+	if (series[0] != '\0' &&
+	    strncmp(ev->uid, series, strlen(series)) == 0 &&
+	    ev->uid[strlen(series)] == '/')
+		ev->series = g_strndup(ev->uid, strlen(series));
 	ev->slug = evf_slugify(ev->uid);
 	evf_event_update_fingerprint(ev);
 	return g_steal_pointer(&ev);

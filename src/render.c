@@ -314,6 +314,119 @@ add_file(GPtrArray *files, const Site *site, char *path, GBytes *bytes)
 		evf_gzipper_add(site->gz, f);
 }
 
+/* How many of a partner series' further dates its feed item names. */
+#define SERIES_DATES_SHOWN 5
+
+/* The item of a partner's recurring series in a feed: the occurrence
+ * @occ (sorted by start) lists next at @now, or else its last, under an
+ * identity of the series' own, so that a feed reader is told of the
+ * series once, when it was first listed, and not of each occurrence as it
+ * comes into the window. */
+static EvfEvent *
+series_item(const Site *site, GPtrArray *occ)
+{
+	const EvfEvent *first = g_ptr_array_index(occ, 0);
+	g_autofree char *name = g_strdup_printf(
+	    "series\x1f%s\x1f%s", first->source != NULL ? first->source : "",
+	    first->series);
+	g_autoptr(GString) dates = g_string_new(NULL);
+	guint rep = occ->len - 1, further = 0;
+	EvfEvent *item;
+
+	/* the next that takes place; else the next, cancelled or not */
+	for (guint i = occ->len; i-- > 0;) {
+		const EvfEvent *ev = g_ptr_array_index(occ, i);
+
+		if (evf_page_is_past(site->cfg, ev, site->now))
+			break;
+		if (ev->status != EVF_STATUS_CANCELLED ||
+		    ((const EvfEvent *)g_ptr_array_index(occ, rep))->status ==
+		        EVF_STATUS_CANCELLED)
+			rep = i;
+	}
+	item = evf_event_copy(g_ptr_array_index(occ, rep));
+	g_free(item->uid);
+	item->uid = evf_uuid5(EVF_UUID_NAMESPACE, name);
+	item->published = 0;
+	item->created = G_MAXINT64;
+	for (guint i = 0; i < occ->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(occ, i);
+
+		item->created = MIN(item->created, evf_event_pubdate(ev));
+		item->modified = MAX(item->modified, ev->modified);
+		item->sequence = MAX(item->sequence, ev->sequence);
+	}
+	for (guint i = rep + 1; i < occ->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(occ, i);
+		g_autofree char *when = NULL;
+
+		if (ev->status == EVF_STATUS_CANCELLED)
+			continue;
+		if (++further > SERIES_DATES_SHOWN)
+			continue;
+		when = evf_event_format_when(ev);
+		g_string_append_printf(dates, "%s%s",
+		                       further == 1 ? "Further dates: " : "; ",
+		                       when);
+	}
+	if (further > SERIES_DATES_SHOWN)
+		g_string_append_printf(dates, "; and %u more",
+		                       further - SERIES_DATES_SHOWN);
+	if (dates->len > 0)
+		item->series_dates = g_strdup(dates->str);
+	return item;
+}
+
+/* The items of a scope's feeds: its events newest first by publication
+ * date, a partner's series once (series_item), at most [feeds] max_items.
+ * The series' items go to @made, which owns them. */
+static void
+feed_items(const Site *site, GPtrArray *events, GPtrArray *out, GPtrArray *made)
+{
+	g_autoptr(GHashTable) series = NULL;
+
+	for (guint i = 0; i < events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(events, i);
+		g_autofree char *key = NULL;
+		GPtrArray *occ;
+
+		if (ev->series == NULL) {
+			g_ptr_array_add(out, ev);
+			continue;
+		}
+		if (series == NULL)
+			series = g_hash_table_new_full(
+			    g_str_hash, g_str_equal, g_free,
+			    (GDestroyNotify)g_ptr_array_unref);
+		key = g_strdup_printf("%s\x1f%s",
+		                      ev->source != NULL ? ev->source : "",
+		                      ev->series);
+		occ = g_hash_table_lookup(series, key);
+		if (occ == NULL) {
+			occ = g_ptr_array_new();
+			g_hash_table_insert(series, g_steal_pointer(&key), occ);
+		}
+		g_ptr_array_add(occ, ev);
+	}
+	if (series != NULL) {
+		GHashTableIter it;
+		gpointer occ;
+
+		g_hash_table_iter_init(&it, series);
+		while (g_hash_table_iter_next(&it, NULL, &occ)) {
+			EvfEvent *item;
+
+			g_ptr_array_sort(occ, evf_event_cmp_start);
+			item = series_item(site, occ);
+			g_ptr_array_add(made, item);
+			g_ptr_array_add(out, item);
+		}
+	}
+	g_ptr_array_sort(out, evf_event_cmp_pubdate_desc);
+	if (out->len > site->cfg->max_items)
+		g_ptr_array_set_size(out, site->cfg->max_items);
+}
+
 /* Renders the files of a scope. */
 static void
 render_scope(gpointer data, gpointer user_data)
@@ -334,18 +447,17 @@ render_scope(gpointer data, gpointer user_data)
 	const EvfConfig *cfg = site->cfg;
 	g_autoptr(GPtrArray) dated = g_ptr_array_new();
 	g_autoptr(GPtrArray) newest = g_ptr_array_new();
+	g_autoptr(GPtrArray) made =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
 
 	for (guint i = 0; i < sc->events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(sc->events, i);
 		if (!ev->tba && (site->long_past == NULL ||
 		                 !g_hash_table_contains(site->long_past, ev)))
 			g_ptr_array_add(dated, ev);
-		g_ptr_array_add(newest, ev);
 	}
 	g_ptr_array_sort(dated, evf_event_cmp_start);
-	g_ptr_array_sort(newest, evf_event_cmp_pubdate_desc);
-	if (newest->len > cfg->max_items)
-		g_ptr_array_set_size(newest, cfg->max_items);
+	feed_items(site, sc->events, newest, made);
 
 	for (guint k = 0; k < G_N_ELEMENTS(kinds); k++) {
 		g_autofree char *path =

@@ -10,6 +10,8 @@
 
 #include "catalog.h"
 #include "config.h"
+#include "import.h"
+#include "merge.h"
 #include "render.h"
 #include "store.h"
 #include "util.h"
@@ -2305,6 +2307,144 @@ test_tz_threads(void)
 		g_thread_join(threads[t]);
 }
 
+/* A partner's calendar with a weekly series (Mondays 16:00 UTC, 200 of
+ * them from 6 January 2025) and a single event. */
+static const char partner_series[] =
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//PA//Test//EN\r\n"
+    "BEGIN:VEVENT\r\nUID:seminar@pa.example\r\n"
+    "DTSTAMP:20250101T000000Z\r\nDTSTART:20250106T160000Z\r\n"
+    "DTEND:20250106T170000Z\r\nRRULE:FREQ=WEEKLY;COUNT=200\r\n"
+    "SUMMARY:Weekly seminar\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:talk@pa.example\r\n"
+    "DTSTAMP:20250101T000000Z\r\nDTSTART:20250610T160000Z\r\n"
+    "DTEND:20250610T170000Z\r\nSUMMARY:A single talk\r\nEND:VEVENT\r\n"
+    "END:VCALENDAR\r\n";
+
+/* Renders @s's own events with the partner's calendar as fetched at @now
+ * (which moves the window of its series' occurrences), tracked in @s's
+ * state at @now, into @s->files. */
+static void
+render_with_partner(Site *s, gint64 now)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp =
+	    evf_import_ics(partner_series, strlen(partner_series),
+	                   "https://pa.example/", now, &error);
+	g_autoptr(GHashTable) partners =
+	    g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GPtrArray) events = NULL;
+	g_autoptr(EvfStore) store = NULL;
+	guint occurrences = 0;
+	gint64 updated;
+
+	g_assert_no_error(error);
+	for (guint i = 0; i < imp->events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(imp->events, i);
+
+		if (g_strcmp0(ev->series, "seminar@pa.example") == 0)
+			occurrences++;
+	}
+	g_assert_cmpuint(occurrences, ==, EVF_IMPORT_MAX_OCCURRENCES);
+	g_hash_table_insert(partners, "pa", imp->events);
+	events = evf_merge(s->cfg, s->events, partners);
+	store = evf_store_open(s->cfg->state_path, &error);
+	g_assert_no_error(error);
+	g_assert_true(evf_store_track(store, events, now, &updated, &error));
+	g_ptr_array_unref(s->files);
+	s->files = evf_render_site(s->cfg, events, updated, NULL, &error);
+	g_assert_no_error(error);
+}
+
+/* (transfer full): the text of the one element @name ("guid") in the
+ * item of @feed whose title is @title. */
+static char *
+item_element(const char *feed, const char *title, const char *name)
+{
+	g_autofree char *t = g_strdup_printf("<title>%s</title>", title);
+	g_autofree char *open = g_strdup_printf("<%s", name);
+	g_autofree char *close = g_strdup_printf("</%s>", name);
+	const char *p = strstr(feed, t), *end;
+
+	g_assert_nonnull(p);
+	p = strstr(p, open);
+	g_assert_nonnull(p);
+	p = strchr(p, '>') + 1;
+	end = strstr(p, close);
+	g_assert_nonnull(end);
+	return g_strndup(p, (gsize)(end - p));
+}
+
+/* A partner's recurring series, which evfeed expands into its occurrences
+ * for the calendars, is one item in the feeds (PRIOR-ART: partners that
+ * expand recurrences inflate counts): under an id of the series' own, so
+ * that a feed reader is told of it once and not again as each week's
+ * occurrence comes into the window; dated by its next occurrence, with
+ * the further dates in its text; published when the series was first
+ * listed. */
+static void
+test_partner_series_once(void)
+{
+	/* 2025-07-01T12:00:00Z, a month on */
+	const gint64 later =
+	    NOW + G_GINT64_CONSTANT(30) * 86400 * G_USEC_PER_SEC;
+	g_autofree char *dir =
+	    g_test_build_filename(G_TEST_DIST, "data", "hard-events", NULL);
+	g_autoptr(Site) s = site_render_with(
+	    dir, "[source pa]\nurl=https://pa.example/cal.ics\n");
+	g_autofree char *rss = NULL;
+	g_autofree char *atom = NULL;
+	g_autofree char *json = NULL;
+	g_autofree char *ics = NULL;
+	g_autofree char *src_rss = NULL;
+	g_autofree char *guid = NULL;
+	g_autofree char *pub = NULL;
+	g_autofree char *start = NULL;
+	g_autofree char *rss2 = NULL;
+	g_autofree char *guid2 = NULL;
+	g_autofree char *pub2 = NULL;
+	g_autofree char *start2 = NULL;
+
+	render_with_partner(s, NOW);
+	rss = file_text(s, "rss.xml");
+	atom = file_text(s, "atom.xml");
+	json = file_text(s, "feed.json");
+	ics = file_text(s, "calendar.ics");
+	/* every occurrence in the calendar, the series once in each feed */
+	g_assert_cmpuint(count_of(ics, "SUMMARY:Weekly seminar\r\n"), ==,
+	                 EVF_IMPORT_MAX_OCCURRENCES);
+	g_assert_cmpuint(count_of(rss, "<title>Weekly seminar</title>"), ==, 1);
+	g_assert_cmpuint(count_of(atom, "<title>Weekly seminar</title>"), ==,
+	                 1);
+	g_assert_cmpuint(count_of(json, "\"title\" : \"Weekly seminar\""), ==,
+	                 1);
+	g_assert_cmpuint(count_of(rss, "<title>A single talk</title>"), ==, 1);
+	g_assert_cmpuint(count_of(src_rss = file_text(s, "source/pa/rss.xml"),
+	                          "<title>Weekly seminar</title>"),
+	                 ==, 1);
+	/* the next occurrence at the site's last change (1 June 2025, a
+	 * Sunday), and the five after it */
+	start = item_element(rss, "Weekly seminar", "ev:startdate");
+	g_assert_cmpstr(start, ==, "2025-06-02T16:00:00Z");
+	g_assert_nonnull(strstr(rss, "Further dates: 9 June 2025, "));
+	g_assert_nonnull(strstr(json, "Further dates: 9 June 2025, "));
+	g_assert_nonnull(strstr(rss, "; and "));
+	guid = item_element(rss, "Weekly seminar", "guid");
+	g_assert_null(strstr(guid, "seminar"));
+	pub = item_element(rss, "Weekly seminar", "pubDate");
+
+	/* a month on: other occurrences, the same item */
+	render_with_partner(s, later);
+	rss2 = file_text(s, "rss.xml");
+	g_assert_cmpuint(count_of(rss2, "<title>Weekly seminar</title>"), ==,
+	                 1);
+	guid2 = item_element(rss2, "Weekly seminar", "guid");
+	pub2 = item_element(rss2, "Weekly seminar", "pubDate");
+	start2 = item_element(rss2, "Weekly seminar", "ev:startdate");
+	g_assert_cmpstr(guid2, ==, guid);
+	g_assert_cmpstr(pub2, ==, pub);
+	g_assert_cmpstr(start2, ==, "2025-07-07T16:00:00Z");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -2320,6 +2460,7 @@ main(int argc, char **argv)
 	g_test_add_func("/write/tz/last-year", test_tz_last_year);
 	g_test_add_func("/write/tz/covers-new-year", test_tz_covers_new_year);
 	g_test_add_func("/write/cancelled-title", test_cancelled_title);
+	g_test_add_func("/write/partner-series-once", test_partner_series_once);
 	g_test_add_func("/write/page/series-until", test_page_series_until);
 	g_test_add_func("/write/page/months-in-order",
 	                test_page_months_in_order);
