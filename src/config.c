@@ -30,6 +30,7 @@ typedef enum {
 	KEY_SIZE,     /* bytes: 1048576, 512KiB, 10MiB */
 	KEY_FORMAT,   /* auto, ics, rss, atom */
 	KEY_LANGUAGE, /* a BCP 47 tag: en, sl, en-GB */
+	KEY_LISTEN,   /* an address and port: 127.0.0.1:8080, [::1]:80 */
 } KeyType;
 
 typedef struct {
@@ -55,7 +56,7 @@ static const KeySpec keys[] = {
 	{ "feeds", "refresh", KEY_DURATION, "PT1H", 300, 7 * 86400 },
 	{ "feeds", "hub", KEY_URL, "", 0, 0 },
 	{ "feeds", "past_days", KEY_UINT, "", 0, 36500 },
-	{ "server", "listen", KEY_STRING, "127.0.0.1:8080", 0, 0 },
+	{ "server", "listen", KEY_LISTEN, "127.0.0.1:8080", 0, 0 },
 	{ "server", "threads", KEY_UINT, "2", 1, 64 },
 	{ "server", "max_connections", KEY_UINT, "4000", 16, 60000 },
 	{ "server", "max_per_client", KEY_UINT, "256", 0, 60000 },
@@ -465,6 +466,48 @@ language_problem(const char *tag)
 	return NULL;
 }
 
+/* Whether @host, as GLib gives a URI's host (an IPv6 address without
+ * its brackets, decoded), is one: an IP address, or a name of letters
+ * (any script, which IDNA makes ASCII), digits, '-', '_' and dots. */
+static gboolean
+host_valid(const char *host)
+{
+	if (g_hostname_is_ip_address(host))
+		return TRUE;
+	for (const char *p = host; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (c < 0x80
+		        ? !g_ascii_isalnum((char)c) && !strchr("-._", (char)c)
+		        : !g_unichar_isalnum(c) && !g_unichar_ismark(c))
+			return FALSE;
+	}
+	return host[0] != '\0' && g_utf8_validate(host, -1, NULL);
+}
+
+/* "@what from MIN to MAX": what a value of @spec must be, its bounds as
+ * they are written (durations in ISO 8601, sizes in bytes). */
+static const char *
+bounds(const KeySpec *spec, const char *what)
+{
+	g_autofree char *lo = NULL;
+	g_autofree char *hi = NULL;
+	g_autofree char *why = NULL;
+
+	if (spec->type == KEY_DURATION) {
+		lo = icaldurationtype_as_ical_string_r(
+		    icaldurationtype_from_int((int)spec->min));
+		hi = icaldurationtype_as_ical_string_r(
+		    icaldurationtype_from_int((int)spec->max));
+	} else {
+		lo = g_strdup_printf("%" G_GINT64_FORMAT, spec->min);
+		hi = g_strdup_printf("%" G_GINT64_FORMAT "%s", spec->max,
+		                     spec->type == KEY_SIZE ? " bytes" : "");
+	}
+	why = g_strdup_printf("%s from %s to %s", what, lo, hi);
+	return g_intern_string(why);
+}
+
 /* Checks @value against @spec; on success stores the canonical form in
  * *canon (strings) or *num (numbers), else returns the reason. */
 static const char *
@@ -519,6 +562,12 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		    (g_strcmp0(scheme, "http") != 0 &&
 		     g_strcmp0(scheme, "https") != 0))
 			return "not an absolute http or https URL";
+		/* GLib takes a host as written; RFC 3986 §3.2.2 has no
+		 * space or control in one (nor an IRI's host, §3.2.2 of RFC
+		 * 3987, once it is made ASCII) */
+		if (!host_valid(g_uri_get_host(uri)))
+			return "not an absolute http or https URL (its host "
+			       "has a character no host name has)";
 		{
 			/* Non-ASCII characters (an IRI) as the URI they
 			 * stand for: feeds, calendars and HTTP need URIs. */
@@ -531,6 +580,21 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 			             ? g_steal_pointer(&ascii)
 			             : g_strconcat(ascii, "/", NULL);
 		}
+		return NULL;
+	}
+	case KEY_LISTEN: {
+		g_autoptr(GSocketConnectable) addr = NULL;
+		const char *host;
+
+		/* as evfeed serve reads it, without looking the name up */
+		addr = g_network_address_parse(value, 8080, NULL);
+		host = addr != NULL ? g_network_address_get_hostname(
+		                          G_NETWORK_ADDRESS(addr))
+		                    : NULL;
+		if (host == NULL || !host_valid(host))
+			return "not an address and port to listen on (such as "
+			       "127.0.0.1:8080, [::1]:8080 or localhost:8080)";
+		*canon = g_strdup(value);
 		return NULL;
 	}
 	case KEY_PATH:
@@ -584,7 +648,7 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 
 		if (!g_ascii_string_to_unsigned(value, 10, spec->min, spec->max,
 		                                &n, NULL))
-			return "not a whole number within its bounds";
+			return bounds(spec, "not a whole number");
 		*num = (gint64)n;
 		return NULL;
 	}
@@ -594,7 +658,7 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		if (!parse_duration(value, num))
 			return "not a duration (such as PT1H, 30m, 1h or 1d)";
 		if (*num < spec->min || *num > spec->max)
-			return "duration out of bounds";
+			return bounds(spec, "not a duration");
 		/* Kept in ISO 8601 whatever the spelling: it goes as is into
 		 * REFRESH-INTERVAL and X-PUBLISHED-TTL. */
 		d = icaldurationtype_from_int((int)*num);
@@ -617,7 +681,7 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 
 		if (!g_ascii_string_to_signed(value, 10, spec->min, spec->max,
 		                              &n, NULL))
-			return "not a whole number within its bounds";
+			return bounds(spec, "not a whole number");
 		*num = n;
 		return NULL;
 	}
@@ -636,7 +700,7 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		else if (*end != '\0')
 			return "not a size (such as 1048576, 512KiB or 10MiB)";
 		if ((gint64)n < spec->min || (gint64)n > spec->max)
-			return "size out of bounds";
+			return bounds(spec, "not a size");
 		*num = (gint64)n;
 		return NULL;
 	}
@@ -901,6 +965,13 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 		value = g_strdup(v != NULL ? v : "");
 	}
 	reason = check_value(cfg, spec, value, &canon, &num);
+	/* a title left empty (or of spaces and controls alone) is its
+	 * default, as a key left out is */
+	if (reason == NULL && spec->type == KEY_STRING && canon != NULL &&
+	    canon[0] == '\0' && spec->def[0] != '\0') {
+		g_free(canon);
+		canon = g_strdup(spec->def);
+	}
 	if (reason == NULL && canon != NULL &&
 	    (strcmp(spec->key, "title") == 0 ||
 	     strcmp(spec->key, "description") == 0)) {

@@ -947,8 +947,8 @@ test_errors_diagnostic_format(Fixture *f, gconstpointer data)
 	    write_conf(f, "evfeed.conf", "[feeds]\nmax_items=0\n");
 	g_autoptr(EvfConfig) cfg = evf_config_load(path, f->diags);
 	g_autofree char *want = g_strdup_printf(
-	    "%s:2: error: [feeds] max_items: not a whole number within its "
-	    "bounds: '0'",
+	    "%s:2: error: [feeds] max_items: not a whole number from 1 to "
+	    "1000: '0'",
 	    path);
 	g_autofree char *got = NULL;
 
@@ -1322,6 +1322,89 @@ test_sample_loads(void)
 	g_assert_true(g_str_has_suffix(cfg->events_dir, "/feeds/events"));
 }
 
+/* What evfeed serve listens on is checked with the rest, as it reads it:
+ * an address (or a name) and a port. */
+static void
+test_listen_checked(Fixture *f, gconstpointer data)
+{
+	static const char *const bad[] = {
+		"127.0.0.1:65536", "",  "127.0.0.1:8x", "host name:80",
+		"127.0.0.1:-1",    ":",
+	};
+	static const char *const good[] = {
+		"127.0.0.1:8080", "[::1]:8080", "localhost:9000",
+		"0.0.0.0:80",     "127.0.0.1",
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autofree char *text =
+		    g_strdup_printf("[server]\nlisten=%s\n", bad[i]);
+
+		assert_refused(f, text, 2, "[server] listen: not an address");
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(good); i++) {
+		g_autofree char *text =
+		    g_strdup_printf("[server]\nlisten=%s\n", good[i]);
+		g_autoptr(EvfConfig) cfg = assert_loads(f, text);
+
+		g_assert_cmpstr(cfg->listen, ==, good[i]);
+	}
+}
+
+/* A URL's host is a host name or an address: GLib takes one with a
+ * space, which would go raw into every link and tag: id. */
+static void
+test_url_host_checked(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) a = NULL;
+	g_autoptr(EvfConfig) b = NULL;
+
+	assert_refused(f, "[site]\nurl=https://events example.org/\n", 2,
+	               "its host has a character no host name has");
+	assert_refused(f, "[site]\nurl=https://events%20example.org/\n", 2,
+	               "its host has a character no host name has");
+	assert_refused(f, "[site]\nurl=https://ev<x>.org/\n", 2, "[site] url");
+	assert_refused(f, "[source x]\nurl=https://x example/f.ics\n", 2,
+	               "its host has a character no host name has");
+	a = assert_loads(f, "[site]\nurl=https://\xc3\xa9vents.example/\n"
+	                    "[source x]\nurl=http://[::1]:8/f.ics\n");
+	b = assert_loads(f, "[site]\nurl=https://my_host.example.org/\n");
+}
+
+/* A title left empty, or of white space alone, is the default, as the
+ * key left out is; the calendars need a name. */
+static void
+test_empty_title_default(Fixture *f, gconstpointer data)
+{
+	static const char *const texts[] = {
+		"[site]\ntitle=\n",
+		"[site]\ntitle=   \n",
+		"[site]\ntitle=\x01\n",
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(texts); i++) {
+		g_autoptr(EvfConfig) cfg = assert_loads(f, texts[i]);
+
+		g_assert_cmpstr(cfg->title, ==, "Events");
+	}
+}
+
+/* A value out of its bounds is told what the bounds are. */
+static void
+test_bounds_named(Fixture *f, gconstpointer data)
+{
+	assert_refused(f, "[feeds]\nmax_items=0\n", 2,
+	               "max_items: not a whole number from 1 to 1000: '0'");
+	assert_refused(f, "[feeds]\nrefresh=4m\n", 2,
+	               "refresh: not a duration from PT5M to P1W: '4m'");
+	assert_refused(f, "[server]\nthreads=65\n", 2, "from 1 to 64");
+	assert_refused(f, "[source a]\nurl=https://a.example/\nmax_bytes=1\n",
+	               3, "not a size from 1024 to 268435456 bytes");
+	assert_refused(f,
+	               "[source a]\nurl=https://a.example/\npriority=-1001\n",
+	               3, "not a whole number from -1000 to 1000");
+}
+
 #define ADD(path, fn) \
 	g_test_add(path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 
@@ -1333,6 +1416,10 @@ main(int argc, char **argv)
 	g_test_set_nonfatal_assertions();
 
 	ADD("/config/defaults/empty-sections", test_defaults_empty_sections);
+	ADD("/config/server/listen-checked", test_listen_checked);
+	ADD("/config/url/host-checked", test_url_host_checked);
+	ADD("/config/site/empty-title-default", test_empty_title_default);
+	ADD("/config/values/bounds-named", test_bounds_named);
 	ADD("/config/defaults/empty-file", test_defaults_empty_file);
 	ADD("/config/defaults/comments-only", test_defaults_comments_only);
 
