@@ -14,7 +14,10 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <libical/ical.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef enum {
 	KEY_STRING,
@@ -1012,6 +1015,34 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 	apply(cfg, src, spec, canon, num);
 }
 
+/* The configuration file @path and its folder as the kernel finds them,
+ * whatever $PWD says (GLib's current folder is $PWD when that names it,
+ * through symbolic links, and canonicalising takes '..' off by text): the
+ * folder without symbolic links, so that '../events' in the file is the
+ * folder the kernel opens, from a shell or from systemd alike; the file
+ * itself is not resolved (evfeed.conf(5): a symbolic link to it reads
+ * relative paths from the link's folder). */
+static void
+physical_paths(const char *path, char **file, char **dir)
+{
+	g_autofree char *cwd = g_get_current_dir();
+	g_autofree char *base = g_path_get_basename(path);
+	g_autofree char *parent = g_path_get_dirname(path);
+	g_autofree char *real = NULL;
+	char buf[PATH_MAX];
+
+	if (!g_path_is_absolute(parent) && getcwd(buf, sizeof buf) != NULL) {
+		g_free(cwd);
+		cwd = g_strdup(buf);
+	}
+	if (realpath(parent, buf) != NULL)
+		real = g_strdup(buf);
+	else
+		real = g_canonicalize_filename(parent, cwd);
+	*file = g_build_filename(real, base, NULL);
+	*dir = g_steal_pointer(&real);
+}
+
 EvfConfig *
 evf_config_load(const char *path, GPtrArray *diags)
 {
@@ -1026,8 +1057,7 @@ evf_config_load(const char *path, GPtrArray *diags)
 	guint before = evf_diags_errors(diags);
 	g_autoptr(GUri) uri = NULL;
 
-	cfg->path = g_canonicalize_filename(path, NULL);
-	cfg->dir = g_path_get_dirname(cfg->path);
+	physical_paths(path, &cfg->path, &cfg->dir);
 	cfg->sources = g_ptr_array_new_with_free_func(source_free);
 
 	/* Unlike event files, the configuration may be a symbolic link

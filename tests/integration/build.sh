@@ -413,4 +413,30 @@ else
 	skip "another evfeed program: its first build is not skipped" "EVFEED is not a program file"
 fi
 
+# A configuration reached through a folder that is a symbolic link: its
+# relative paths name what the kernel opens from the file's folder, with
+# $PWD exported (a shell, cron) or not (systemd, a daemon's exec).
+ln_site=$tmp/physical
+mkdir -p "$ln_site/real/config" "$ln_site/real/events" "$ln_site/etc/events"
+printf '[site]\nurl=https://events.example.org/\n[paths]\nevents=../events\noutput=../public\nstate=../var/evfeed.db\n' \
+	>"$ln_site/real/config/evfeed.conf"
+for i in 1 2 3; do
+	printf -- '---\ntitle: Real event %s\nstart: 2027-01-0%s\n---\n' "$i" "$i" \
+		>"$ln_site/real/events/real$i.md"
+done
+printf -- '---\ntitle: Stale copy\nstart: 2027-01-01\n---\n' >"$ln_site/etc/events/stale.md"
+ln -s ../real/config "$ln_site/etc/evfeed"
+(cd "$ln_site/etc/evfeed" && PWD=$ln_site/etc/evfeed &&
+	export PWD && "$EVFEED" build >"$tmp/out.pwd" 2>&1) &&
+	(cd "$ln_site/etc/evfeed" && env -u PWD "$EVFEED" build >"$tmp/out.nopwd" 2>&1) &&
+	grep -q '^evfeed: 3 events: wrote' "$tmp/out.pwd" &&
+	grep -q '^evfeed: 3 events, nothing changed' "$tmp/out.nopwd" &&
+	test -s "$ln_site/real/public/calendar.ics" &&
+	test ! -e "$ln_site/etc/public" &&
+	(cd "$ln_site/etc/evfeed" && PWD=$ln_site/etc/evfeed && export PWD &&
+		"$EVFEED" -c ../config/evfeed.conf check >/dev/null 2>&1)
+ok $? "a configuration in a folder reached by a symbolic link: its paths as the kernel finds them, with or without \$PWD"
+diag_file "$tmp/out.pwd"
+diag_file "$tmp/out.nopwd"
+
 done_testing
