@@ -152,6 +152,18 @@ io_error(GError **error, const char *what, const char *path, int e)
 	return FALSE;
 }
 
+/* Makes the output folder @dir when it is not there, readable by the web
+ * server whatever the umask, as the files are (0644). */
+static gboolean
+make_root(const char *dir, GError **error)
+{
+	if (g_file_test(dir, G_FILE_TEST_IS_DIR))
+		return TRUE;
+	if (g_mkdir_with_parents(dir, 0755) < 0 || chmod(dir, 0755) < 0)
+		return io_error(error, "create", dir, errno);
+	return TRUE;
+}
+
 /* Whether @path holds exactly @bytes. *after is the second of its
  * modification time, or -1 when there is no such file. */
 static gboolean
@@ -333,6 +345,7 @@ make_parent(EvfStage *st, const char *path, GError **error)
 {
 	g_autofree char *parent = g_path_get_dirname(path);
 	g_autoptr(GMutexLocker) locked = g_mutex_locker_new(&st->lock);
+	guint before = st->created->len;
 	char *up;
 
 	if (g_hash_table_contains(st->made, parent))
@@ -347,8 +360,16 @@ make_parent(EvfStage *st, const char *path, GError **error)
 		up = next;
 	}
 	g_free(up);
+	if (!make_root(st->dir, error))
+		return FALSE;
 	if (g_mkdir_with_parents(parent, 0755) < 0)
 		return io_error(error, "create", parent, errno);
+	/* readable by the web server whatever the umask, as the files are */
+	for (guint i = before; i < st->created->len; i++)
+		if (chmod(g_ptr_array_index(st->created, i), 0755) < 0)
+			return io_error(error, "create",
+			                g_ptr_array_index(st->created, i),
+			                errno);
 	g_hash_table_add(st->made, g_steal_pointer(&parent));
 	return TRUE;
 }
@@ -384,8 +405,8 @@ evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
 	gpointer key;
 
 	*written = 0;
-	if (g_mkdir_with_parents(dir, 0755) < 0)
-		return io_error(error, "create", dir, errno);
+	if (!make_root(dir, error))
+		return FALSE;
 	/* In path order, whatever order the threads staged them in: the
 	 * first failure is the one reported; every temporary file goes
 	 * with the stage. */

@@ -439,4 +439,17 @@ ok $? "a configuration in a folder reached by a symbolic link: its paths as the 
 diag_file "$tmp/out.pwd"
 diag_file "$tmp/out.nopwd"
 
+# Under a strict umask the folders evfeed makes are as readable as its
+# files (0644): a web server running as another user reads every feed.
+um=$tmp/umask
+mkdir -p "$um"
+cp -R "$tmp/events" "$um/events"
+write_config "$um" "$um/events"
+(umask 077 && "$EVFEED" build --config "$um/evfeed.conf" >/dev/null 2>&1) &&
+	test -d "$um/public/category" &&
+	test -z "$(find "$um/public" -type d ! -perm 0755)" &&
+	test -z "$(find "$um/public" -type f ! -perm 0644)"
+ok $? "under umask 077 the output's folders are 0755 and its files 0644"
+find "$um/public" ! -perm 0755 ! -perm 0644 | head -5 | while read -r f; do diag "$f"; done
+
 done_testing
