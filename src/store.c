@@ -210,6 +210,12 @@ ceil_step(gint64 t)
 	return r == 0 ? t : t + (r > 0 ? STAMP_STEP - r : -r);
 }
 
+/* How far ahead of the clock a stored time must be to have been set by a
+ * clock that was ahead: more than clocks that are right disagree by. */
+#define CLOCK_AHEAD (G_GINT64_CONSTANT(3600) * G_USEC_PER_SEC)
+/* 2026-01-01T00:00:00Z: no clock that is right reads an earlier time. */
+#define CLOCK_SANE (G_GINT64_CONSTANT(1767225600) * G_USEC_PER_SEC)
+
 /* Distinct times for the @n changes of one build, in ascending order.
  * They go backwards from the build's time, so that nothing is published
  * in the future however many events change at once, and stay after the
@@ -257,6 +263,16 @@ free_time_after(GHashTable *used, gint64 *up, gint64 after)
 	return t;
 }
 
+/* The order of the events' rows in @rows (uid → Row) by modification. */
+static gint
+modified_cmp(gconstpointer a, gconstpointer b, gpointer rows)
+{
+	const Row *x = g_hash_table_lookup(rows, (*(EvfEvent *const *)a)->uid);
+	const Row *y = g_hash_table_lookup(rows, (*(EvfEvent *const *)b)->uid);
+
+	return (x->modified > y->modified) - (x->modified < y->modified);
+}
+
 static gboolean
 save_row(EvfStore *store, sqlite3_stmt *st, const char *uid, const Row *r,
          GError **error)
@@ -282,12 +298,15 @@ evf_store_track(EvfStore *store, GPtrArray *events, gint64 now, gint64 *updated,
 	g_autoptr(GHashTable) used =
 	    g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	g_autoptr(GPtrArray) changed = g_ptr_array_new();
+	g_autoptr(GPtrArray) restamped = g_ptr_array_new();
 	g_autoptr(GArray) times = NULL;
 	gint64 up, removed_at;
 	g_autoptr(sqlite3_stmt) sel = NULL;
 	g_autoptr(sqlite3_stmt) put = NULL;
 	g_autofree char *last = NULL;
 	gint64 last_change = 0;
+	gint64 before_now = 0; /* the last change stored that is not ahead */
+	gboolean skewed;
 	GHashTableIter it;
 	gpointer key, value;
 	int rc;
@@ -318,6 +337,8 @@ evf_store_track(EvfStore *store, GPtrArray *events, gint64 now, gint64 *updated,
 		r->created = sqlite3_column_int64(sel, 3);
 		r->modified = sqlite3_column_int64(sel, 4);
 		r->present = sqlite3_column_int(sel, 5);
+		if (r->modified <= now)
+			before_now = MAX(before_now, r->modified);
 		g_hash_table_add(used, g_memdup2(&r->modified, sizeof(gint64)));
 		g_hash_table_insert(
 		    rows, g_strdup((const char *)sqlite3_column_text(sel, 0)),
@@ -327,6 +348,17 @@ evf_store_track(EvfStore *store, GPtrArray *events, gint64 now, gint64 *updated,
 		fail(store, error, "cannot read events");
 		goto rollback;
 	}
+	/* The site's last change far ahead of the clock, and earlier changes
+	 * behind it: a build ran while the clock was ahead. Its times would
+	 * hold every later one in the future, and count upcoming events as
+	 * past, until the clock caught up; they are taken back to the clock
+	 * (with no earlier change to go by, a clock that reads a time before
+	 * this program was written is the one that is wrong, as one reset to
+	 * 1970 is, and the times stay). */
+	skewed = last_change > now + CLOCK_AHEAD &&
+	         (before_now > 0 || now >= CLOCK_SANE);
+	if (skewed)
+		last_change = before_now;
 
 	/* First the rows that change: new events, and those edited or back
 	 * after removal. */
@@ -343,11 +375,21 @@ evf_store_track(EvfStore *store, GPtrArray *events, gint64 now, gint64 *updated,
 		           strcmp(r->fingerprint, ev->fingerprint) != 0) {
 			r->sequence++;
 			g_ptr_array_add(changed, ev);
+		} else if (skewed && r->modified > now + CLOCK_AHEAD) {
+			/* restamped, not changed: the same SEQUENCE */
+			g_ptr_array_add(restamped, ev);
 		}
 		r->seen = TRUE;
 	}
 	/* Changes made at once are stamped in the order of @events, which
-	 * the catalogue keeps sorted. */
+	 * the catalogue keeps sorted, after the times taken back from ahead
+	 * of the clock, in their order. */
+	if (restamped->len > 0) {
+		g_ptr_array_sort_with_data(restamped, modified_cmp, rows);
+		g_ptr_array_extend(restamped, changed, NULL, NULL);
+		g_ptr_array_unref(changed);
+		changed = g_steal_pointer(&restamped);
+	}
 	/* A removal is a change of the site too: it moves the site's time
 	 * to @now, or just after the last change if that is later. */
 	removed_at = MAX(now - now % STAMP_STEP, ceil_step(last_change + 1));
@@ -359,15 +401,16 @@ evf_store_track(EvfStore *store, GPtrArray *events, gint64 now, gint64 *updated,
 		/* The calendars show LAST-MODIFIED in whole seconds: an
 		 * edit moves it to a later second, even one made within the
 		 * second of the last. */
-		gint64 after = r->modified == G_MININT64
-		                   ? G_MININT64
-		                   : r->modified -
-		                         r->modified % G_USEC_PER_SEC +
-		                         G_USEC_PER_SEC - 1;
+		gint64 after =
+		    r->modified == G_MININT64 ||
+		            (skewed && r->modified > now + CLOCK_AHEAD)
+		        ? G_MININT64
+		        : r->modified - r->modified % G_USEC_PER_SEC +
+		              G_USEC_PER_SEC - 1;
 
 		if (t <= after)
 			t = free_time_after(used, &up, after);
-		if (r->modified == G_MININT64)
+		if (r->modified == G_MININT64 || r->created > t)
 			r->created = t;
 		r->modified = t;
 		g_free(r->fingerprint);

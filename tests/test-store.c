@@ -314,6 +314,115 @@ test_unwritable(void)
 	g_assert_nonnull(strstr(error->message, "/nonexistent-folder"));
 }
 
+/* 2027-01-01T00:00:00Z */
+#define C1   (G_GINT64_CONSTANT(1798761600) * G_USEC_PER_SEC)
+#define HOUR (G_GINT64_CONSTANT(3600) * G_USEC_PER_SEC)
+#define DAY  (24 * HOUR)
+
+/* (transfer none): the event @uid of @list. */
+static EvfEvent *
+find(GPtrArray *list, const char *uid)
+{
+	for (guint i = 0; i < list->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(list, i);
+
+		if (strcmp(ev->uid, uid) == 0)
+			return ev;
+	}
+	g_assert_not_reached();
+}
+
+/* A build run while the clock was ahead does not hold later times in the
+ * future once the clock is right again: they are taken back to the clock,
+ * SEQUENCE unchanged, and what was stamped ahead with them; a clock a
+ * little ahead (under an hour) keeps times in order, and a clock that is
+ * the wrong one (1970) does not drag the times back. */
+static void
+test_clock_was_ahead(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfStore) store = evf_store_open(f->path, &error);
+	gint64 updated = 0, a_modified;
+
+	g_assert_no_error(error);
+	/* a new site, first built three days ahead */
+	{
+		g_autoptr(GPtrArray) one = events("1", NULL);
+		g_autoptr(GPtrArray) two = events("1", "2");
+		EvfEvent *a, *b;
+
+		g_assert_true(evf_store_track(store, one, C1 + 3 * DAY,
+		                              &updated, &error));
+		g_assert_cmpint(updated, >, C1 + 2 * DAY);
+		g_assert_true(
+		    evf_store_track(store, two, C1, &updated, &error));
+		a = find(two, "a");
+		b = find(two, "b");
+		g_assert_cmpint(updated, <=, C1);
+		g_assert_cmpint(a->created, <=, C1);
+		g_assert_cmpint(a->modified, <=, C1);
+		g_assert_cmpuint(a->sequence, ==, 0);
+		g_assert_cmpint(b->created, <=, C1);
+		g_assert_cmpint(b->modified, >, a->modified);
+		a_modified = a->modified;
+	}
+	/* established, then 400 days ahead, then right: what was stamped
+	 * ahead comes back, the rest stays */
+	{
+		g_autoptr(GPtrArray) three = events("1", "2");
+		g_autoptr(GPtrArray) four = events("1", "2");
+
+		g_ptr_array_add(three, event("c", "3"));
+		g_ptr_array_add(four, event("c", "3"));
+		g_ptr_array_add(four, event("d", "4"));
+		g_assert_true(evf_store_track(store, three, C1 + 400 * DAY,
+		                              &updated, &error));
+		g_assert_cmpint(find(three, "c")->created, >, C1 + 399 * DAY);
+		g_assert_true(evf_store_track(store, four, C1 + 2 * HOUR,
+		                              &updated, &error));
+		g_assert_cmpint(updated, <=, C1 + 2 * HOUR);
+		g_assert_cmpint(find(four, "a")->modified, ==, a_modified);
+		g_assert_cmpint(find(four, "c")->created, <=, C1 + 2 * HOUR);
+		g_assert_cmpint(find(four, "c")->created, >, a_modified);
+		g_assert_cmpuint(find(four, "c")->sequence, ==, 0);
+		g_assert_cmpint(find(four, "d")->created, >,
+		                find(four, "c")->created);
+		g_assert_cmpint(find(four, "d")->created, <=, C1 + 2 * HOUR);
+	}
+	/* half an hour ahead, then right: still in order */
+	{
+		g_autoptr(GPtrArray) five = events("1", "2");
+		g_autoptr(GPtrArray) six = events("1", "2");
+
+		g_ptr_array_add(five, event("e", "5"));
+		g_ptr_array_add(six, event("e", "5"));
+		g_ptr_array_add(six, event("g", "6"));
+		g_assert_true(evf_store_track(store, five, C1 + 3 * HOUR,
+		                              &updated, &error));
+		g_assert_true(evf_store_track(store, six,
+		                              C1 + G_GINT64_CONSTANT(150) * 60 *
+		                                       G_USEC_PER_SEC,
+		                              &updated, &error));
+		g_assert_cmpint(find(six, "g")->created, >,
+		                find(six, "e")->created);
+	}
+	/* a clock reset to 1970: nothing goes back there */
+	{
+		g_autoptr(GPtrArray) seven = events("1", "2");
+
+		g_ptr_array_add(seven, event("e", "5"));
+		g_ptr_array_add(seven, event("g", "6"));
+		g_ptr_array_add(seven, event("h", "7"));
+		g_assert_true(evf_store_track(
+		    store, seven, G_GINT64_CONSTANT(86400) * G_USEC_PER_SEC,
+		    &updated, &error));
+		g_assert_cmpint(find(seven, "h")->created, >,
+		                find(seven, "g")->created);
+		g_assert_cmpint(updated, >, C1);
+	}
+	g_assert_no_error(error);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -333,6 +442,8 @@ main(int argc, char **argv)
 	g_test_add("/store/removal-and-return", Fixture, NULL, setup,
 	           test_removal_and_return, teardown);
 	g_test_add("/store/meta", Fixture, NULL, setup, test_meta, teardown);
+	g_test_add("/store/clock-was-ahead", Fixture, NULL, setup,
+	           test_clock_was_ahead, teardown);
 	g_test_add_func("/store/unwritable", test_unwritable);
 	return g_test_run();
 }
