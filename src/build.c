@@ -28,6 +28,7 @@ void
 evf_build_stats_clear(EvfBuildStats *stats)
 {
 	g_clear_pointer(&stats->manifest, g_free);
+	g_clear_pointer(&stats->digest, g_free);
 	g_clear_pointer(&stats->changed, g_ptr_array_unref);
 	memset(stats, 0, sizeof *stats);
 }
@@ -229,6 +230,32 @@ warn_large_outputs(const EvfConfig *cfg, GPtrArray *out, GPtrArray *diags)
 	warn_large(cfg, out, diags, "atom.xml", "feed", FEED_BYTES, feeds);
 }
 
+/* A warning when the site's own events are all gone since the last build:
+ * an events folder emptied by mistake (not mounted, not checked out, the
+ * files saved as .md.txt) takes every event away from the subscribers. */
+static void
+warn_emptied(const EvfConfig *cfg, EvfStore *store, GPtrArray *local,
+             GPtrArray *diags)
+{
+	g_autofree char *before = NULL;
+	g_autofree char *shown = NULL;
+	guint64 n;
+
+	if (local->len > 0)
+		return;
+	before = evf_store_get_meta(store, "local_events");
+	n = before != NULL ? g_ascii_strtoull(before, NULL, 10) : 0;
+	if (n == 0)
+		return;
+	shown = evf_catalog_display_path(cfg->events_dir);
+	evf_diags_warn(
+	    diags, shown, 0, 0,
+	    "no event files, where the last build published %" G_GUINT64_FORMAT
+	    " of the site's own events: the calendars and feeds "
+	    "go out without them",
+	    n);
+}
+
 gboolean
 evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
               GPtrArray *diags, EvfBuildStats *stats, GError **error)
@@ -255,10 +282,15 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 
 	evf_build_stats_clear(stats);
 	stats->changed = g_ptr_array_new_with_free_func(g_free);
+	/* Before the event files are read: a build that read them and then
+	 * waited for another to end would publish what it read over what
+	 * the other published of a later edit. (A state folder not there
+	 * yet has no build in it, and is made once the files are good.) */
+	if (g_file_test(state_dir, G_FILE_TEST_IS_DIR))
+		lock = build_lock(state_dir);
 	files = evf_catalog_read(cfg, cache, diags, &events_digest);
 	if (files == NULL || evf_diags_errors(diags) > 0)
 		return FALSE;
-
 	if (g_mkdir_with_parents(state_dir, 0755) < 0) {
 		int e = errno;
 		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e),
@@ -266,7 +298,8 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		            state_dir, g_strerror(e));
 		return FALSE;
 	}
-	lock = build_lock(state_dir);
+	if (lock < 0)
+		lock = build_lock(state_dir);
 	store = evf_store_open(cfg->state_path, error);
 	if (store == NULL)
 		return FALSE;
@@ -290,12 +323,14 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		                    ? (guint)g_ascii_strtoull(count, NULL, 10)
 		                    : files->len;
 		stats->manifest = g_steal_pointer(&old_manifest);
+		stats->digest = g_steal_pointer(&digest);
 		return TRUE;
 	}
 
 	local = evf_catalog_parse(cfg, cache, files, now, diags);
 	if (local == NULL)
 		return FALSE;
+	warn_emptied(cfg, store, local, diags);
 	partners = evf_partner_items(cfg, store);
 	events = evf_merge(cfg, local, partners);
 	if (!evf_store_track(store, events, now, &updated, error))
@@ -337,13 +372,17 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	{
 		g_autofree char *count = g_strdup_printf("%u", events->len);
 
+		g_autofree char *own = g_strdup_printf("%u", local->len);
+
 		if (!evf_store_set_meta(store, "manifest", manifest, error) ||
 		    !evf_store_set_meta(store, "publishing", "", error) ||
 		    !evf_store_set_meta(store, "events", count, error) ||
+		    !evf_store_set_meta(store, "local_events", own, error) ||
 		    !evf_store_set_meta(store, "inputs", digest, error))
 			return FALSE;
 	}
 	stats->files = out->len;
 	stats->manifest = g_steal_pointer(&manifest);
+	stats->digest = g_steal_pointer(&digest);
 	return TRUE;
 }

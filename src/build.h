@@ -14,6 +14,7 @@ typedef struct {
 	guint written;    /* files whose bytes changed */
 	gboolean skipped; /* nothing changed since the last build */
 	char *manifest;   /* what the output folder holds ("path size" lines) */
+	char *digest;     /* of the inputs the output was built from */
 	GPtrArray *changed; /* (element-type utf8): the paths written */
 } EvfBuildStats;
 

@@ -219,8 +219,9 @@ holds_event_files(const char *path)
 
 /* A warning for @name in the events folder, which is not read, when it
  * looks like an event file an editor means to publish: one whose name
- * ends in .md in another case or in .markdown, or a subfolder of .md
- * files. Editors' backups and other files pass in silence. */
+ * ends in .md in another case or in .markdown, or in .md.txt, or a
+ * subfolder of .md files. Editors' backups and other files pass in
+ * silence. */
 static void
 warn_unread(const EvfConfig *cfg, const char *name, GPtrArray *diags)
 {
@@ -233,6 +234,12 @@ warn_unread(const EvfConfig *cfg, const char *name, GPtrArray *diags)
 		evf_diags_warn(diags, shown, 0, 0,
 		               "not read: an event file's name ends in '.md', "
 		               "in lower case");
+	else if (g_str_has_suffix(lower, ".md.txt") ||
+	         g_str_has_suffix(lower, ".markdown.txt"))
+		evf_diags_warn(diags, shown, 0, 0,
+		               "not read: the name ends in '.txt' after its "
+		               "'.md' (as Notepad saves a file), where an event "
+		               "file's name ends in '.md'");
 	else if (g_str_has_suffix(g_strchomp(lower), ".md"))
 		evf_diags_warn(
 		    diags, shown, 0, 0,

@@ -1202,7 +1202,8 @@ evf_config_load(const char *path, GPtrArray *diags)
 			evf_diags_add(diags, path,
 			              find_line(lines, groups[i], NULL), 0,
 			              "[%s]: a source name is made of a-z, "
-			              "0-9, '-' and '_'",
+			              "0-9, '-' and '_', and begins with a "
+			              "letter or a digit",
 			              groups[i]);
 			continue;
 		}

@@ -32,12 +32,16 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#define SETTLE_MS     50   /* coalesce bursts of file events */
-#define RELOAD_MS     250  /* the same for the configuration */
-#define GRACE_MS      3000 /* for responses in flight at shutdown */
-#define PING_SECS     10   /* for one WebSub ping */
-#define PING_TRIES    5    /* retries after 2, 8, 32 and 128 s */
-#define RETRY_SECS    60   /* the shortest [source] interval */
+#define SETTLE_MS        50   /* coalesce bursts of file events */
+#define RELOAD_MS        250  /* the same for the configuration */
+#define GRACE_MS         3000 /* for responses in flight at shutdown */
+#define PING_SECS        10   /* for one WebSub ping */
+#define PING_TRIES       5    /* retries after 2, 8, 32 and 128 s */
+#define RETRY_SECS       60   /* the shortest [source] interval */
+#define RETRY_BUILD_SECS 10   /* after a build failed, not on the events */
+#define LOOK_SECS                                        \
+	5 /* how often the state is looked at for builds \
+	   * made by another evfeed (cron) */
 #define CLOCK_STEP_US (2 * G_USEC_PER_SEC) /* a step of the wall clock */
 
 typedef struct {
@@ -47,6 +51,9 @@ typedef struct {
 	EvfCatalogCache *cache; /* for cfg */
 	EvfHttpd *httpd;
 	EvfSnapshot *snap;
+	char *digest;     /* of the inputs snap was built from */
+	gint64 retry_at;  /* monotonic µs: a failed build is tried again */
+	gint64 looked_at; /* monotonic µs: the state's last build looked at */
 	GFileMonitor *events_monitor;
 	guint64 events_id[2]; /* device and inode it watches; 0: none */
 	guint64 config_id[2]; /* those of the configuration, likewise */
@@ -129,26 +136,46 @@ rebuild(Daemon *d, gboolean fresh)
 	g_autoptr(GError) error = NULL;
 	g_auto(EvfBuildStats) st = { 0 };
 
+	d->retry_at = 0;
 	if (!evf_build_run(d->cfg, d->cache, g_get_real_time(), diags, &st,
 	                   &error)) {
+		/* A full disk or a locked state passes: the build is tried
+		 * again (an error in the events waits for the next edit). */
+		const char *served = d->snap != NULL
+		                         ? "still serving the previous version"
+		                         : "nothing built to serve yet";
+
 		log_diags(diags);
-		if (error != NULL)
-			g_warning("build failed: %s; still serving the "
-			          "previous version",
-			          error->message);
-		else
-			g_warning("%u error%s in the events; still serving the "
-			          "previous version",
+		if (error != NULL) {
+			d->retry_at = g_get_monotonic_time() +
+			              RETRY_BUILD_SECS * G_USEC_PER_SEC;
+			g_warning("build failed: %s; %s, trying again in %d s",
+			          error->message, served, RETRY_BUILD_SECS);
+		} else {
+			g_warning("%u error%s in the events; %s",
 			          evf_diags_errors(diags),
-			          evf_diags_errors(diags) == 1 ? "" : "s");
+			          evf_diags_errors(diags) == 1 ? "" : "s",
+			          served);
+		}
 		return FALSE;
 	}
 	log_diags(diags);
-	if (!st.skipped || d->snap == NULL || fresh) {
+	/* Skipped, as another build (evfeed build from cron) made the
+	 * output of these inputs first: what is served is still to be
+	 * brought up to it. */
+	if (!st.skipped || d->snap == NULL || fresh ||
+	    g_strcmp0(st.digest, d->digest) != 0) {
 		if (!publish_snapshot(d, st.manifest, fresh))
 			return FALSE;
-		g_message("published %u events (%u files changed)", st.events,
-		          st.written);
+		g_free(d->digest);
+		d->digest = g_strdup(st.digest);
+		if (st.skipped)
+			g_message("serving the %u events another build "
+			          "published",
+			          st.events);
+		else
+			g_message("published %u events (%u files changed)",
+			          st.events, st.written);
 	}
 	/* Only now that the new bytes are served: the hub fetches them
 	 * as soon as it is told. */
@@ -358,6 +385,29 @@ follow_config(Daemon *d)
 }
 
 /* Starts the fetches that are due. */
+/* A build that failed for a passing reason is tried again; and one that
+ * another evfeed made (`evfeed build` from cron, which records the inputs
+ * it built from) is served: a build of the same inputs here is skipped,
+ * and swaps in what the folder now holds. */
+static void
+follow_builds(Daemon *d, gint64 mono)
+{
+	g_autofree char *inputs = NULL;
+
+	if (d->retry_at != 0 && mono >= d->retry_at) {
+		d->retry_at = 0;
+		schedule_rebuild(d);
+		return;
+	}
+	if (d->digest == NULL || d->rebuild_source != 0 ||
+	    mono - d->looked_at < LOOK_SECS * G_USEC_PER_SEC)
+		return;
+	d->looked_at = mono;
+	inputs = evf_store_get_meta(d->store, "inputs");
+	if (inputs != NULL && strcmp(inputs, d->digest) != 0)
+		schedule_rebuild(d);
+}
+
 static gboolean
 on_tick(gpointer data)
 {
@@ -378,6 +428,7 @@ on_tick(gpointer data)
 	/* A reload ticks itself. */
 	if (follow_config(d))
 		return G_SOURCE_CONTINUE;
+	follow_builds(d, mono);
 
 	for (guint i = 0; i < d->cfg->sources->len; i++) {
 		const EvfSourceConfig *src =
@@ -719,6 +770,7 @@ evf_daemon_run(const char *config_path, const char *listen)
 	if (d.httpd == NULL) {
 		fprintf(stderr, "evfeed: error: %s\n", error->message);
 		evf_snapshot_unref(d.snap);
+		g_free(d.digest);
 		evf_websub_free(d.websub);
 		evf_fetcher_free(d.fetcher);
 		g_hash_table_unref(d.in_flight);
@@ -759,6 +811,7 @@ evf_daemon_run(const char *config_path, const char *listen)
 	g_clear_handle_id(&d.reload_source, g_source_remove);
 	g_main_loop_unref(d.loop);
 	evf_snapshot_unref(d.snap);
+	g_free(d.digest);
 	evf_catalog_cache_free(d.cache);
 	evf_config_free(d.cfg);
 	g_free(d.config_path);

@@ -853,8 +853,8 @@ evf_event_cmp_pubdate_desc(gconstpointer a, gconstpointer b)
 	return strcmp(x->uid, y->uid);
 }
 
-/* Makes *@s plain text (evf_text_plain) in NFC (evf_text_nfc) in place;
- * whether it changed. */
+/* Makes *@s plain text (evf_text_plain) in NFC (evf_text_nfc), without
+ * blank ends (evf_text_trim_blank), in place; whether it changed. */
 static gboolean
 make_plain(char **s)
 {
@@ -871,8 +871,8 @@ make_plain(char **s)
 	} else {
 		g_free(plain);
 	}
-	normal = evf_text_nfc(*s);
-	if (strcmp(normal, *s) != 0) {
+	normal = evf_text_trim_blank(evf_text_nfc(*s));
+	if (normal[0] != '\0' && strcmp(normal, *s) != 0) {
 		g_free(*s);
 		*s = normal;
 		return TRUE;

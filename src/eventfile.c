@@ -982,7 +982,8 @@ want_text(Ctx *c, const char *key, const Node *n)
 		evf_diags_warn(c->diags, c->path, n->line, n->col,
 		               "%s: HTML ('%s') turned into plain text", key,
 		               tag);
-	return mend_text(c, key, n, evf_text_nfc(plain != NULL ? plain : s));
+	return evf_text_trim_blank(
+	    mend_text(c, key, n, evf_text_nfc(plain != NULL ? plain : s)));
 }
 
 /* Adds the plain texts of a scalar or a list of scalars to @out, at most
@@ -1155,6 +1156,36 @@ static const char *const month_names[] = {
 	"October", "November", "December",
 };
 
+/* (nullable): the first character of @s that looks like nothing or like
+ * an ordinary space and is not one: a no-break or other space (U+00A0,
+ * U+3000), or an invisible one (U+200B, U+FEFF); 0 when there is none. */
+static gunichar
+first_invisible(const char *s)
+{
+	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar ch = g_utf8_get_char(p);
+
+		if (ch >= 0x80 && (g_unichar_isspace(ch) ||
+		                   g_unichar_type(ch) == G_UNICODE_FORMAT))
+			return ch;
+	}
+	return 0;
+}
+
+/* (transfer full): what to do about @ch (first_invisible), in words. */
+static char *
+invisible_advice(gunichar ch)
+{
+	return g_unichar_isspace(ch)
+	           ? g_strdup_printf("it holds a no-break or other space "
+	                             "(U+%04X), which looks like an ordinary "
+	                             "one: type a space, or delete it",
+	                             ch)
+	           : g_strdup_printf("it holds an invisible character "
+	                             "(U+%04X): delete it",
+	                             ch);
+}
+
 /* (transfer full): how to write @s, which is not of a date's form, as
  * the end of its diagnostic; "" when that is not known. */
 static char *
@@ -1162,6 +1193,12 @@ date_advice(const char *s)
 {
 	static GRegex *dmy, *fraction, *zone_word, *ampm;
 	g_autoptr(GMatchInfo) m = NULL;
+
+	if (first_invisible(s) != 0) {
+		g_autofree char *why = invisible_advice(first_invisible(s));
+
+		return g_strconcat("; ", why, NULL);
+	}
 
 	/* 25.09.2018 and 25/09/2018, as Europeans write a date */
 	if (g_regex_match(evf_regex_once(&dmy,
@@ -1838,6 +1875,8 @@ key_advice(const char *key)
 	const char *best = NULL;
 	guint best_d = 3;
 
+	if (first_invisible(key) != 0)
+		return invisible_advice(first_invisible(key));
 	for (guint j = 0; j < G_N_ELEMENTS(known_keys); j++)
 		if (g_ascii_strcasecmp(known_keys[j], key) == 0)
 			return g_strdup_printf("keys are written in lower "
@@ -2549,9 +2588,11 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 			fm_end = q;
 			break;
 		}
-		/* '--- # end', meant to close it */
+		/* '--- # end', or '---' and a no-break space, meant to
+		 * close it */
 		if (near_end == 0 && (gsize)(end - q) > 4 &&
-		    memcmp(q, "---", 3) == 0 && (q[3] == ' ' || q[3] == '\t'))
+		    memcmp(q, "---", 3) == 0 &&
+		    (q[3] == ' ' || q[3] == '\t' || (guchar)q[3] >= 0x80))
 			near_end = line;
 		if (nl == NULL)
 			break;
@@ -2559,10 +2600,21 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		line++;
 	}
 	if (fm_end == NULL && near_end != 0) {
+		const char *q = data;
+		g_autofree char *rest = NULL;
+		g_autofree char *why = NULL;
+
+		for (guint l = 1; l < near_end; l++)
+			q = (const char *)memchr(q, '\n', end - q) + 1;
+		rest = g_strndup(q + 3, strcspn(q + 3, "\r\n"));
+		if (g_utf8_validate(rest, -1, NULL) &&
+		    first_invisible(rest) != 0)
+			why = invisible_advice(first_invisible(rest));
 		evf_diags_add(diags, path, near_end, 1,
 		              "front matter is not closed: the line that "
 		              "closes it is '---' alone, with nothing after "
-		              "it on its line");
+		              "it on its line%s%s",
+		              why != NULL ? "; " : "", why != NULL ? why : "");
 		return NULL;
 	}
 	if (fm_end == NULL) {

@@ -41,6 +41,10 @@ static char **opt_categories = NULL;
 static gboolean opt_version = FALSE;
 static gboolean opt_dry_run = FALSE;
 
+/* The values of new's options are taken as they are written, as UTF-8
+ * (an event file is UTF-8 whatever the locale), not converted from the
+ * locale's character set, which under LANG=C refused every non-ASCII
+ * one: hence FILENAME, which GOption leaves alone. */
 static const GOptionEntry global_entries[] = {
 	{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
 	  "Read the configuration from FILE (default: evfeed.conf)", "FILE" },
@@ -48,15 +52,15 @@ static const GOptionEntry global_entries[] = {
 	  "serve: listen on ADDR:PORT instead of [server] listen (port 0 "
 	  "picks a free port)",
 	  "ADDR:PORT" },
-	{ "start", 's', 0, G_OPTION_ARG_STRING, &opt_start,
+	{ "start", 's', 0, G_OPTION_ARG_FILENAME, &opt_start,
 	  "new: the start (YYYY-MM-DD, YYYY-MM-DDTHH:MM, or tba)", "DATE" },
-	{ "end", 'e', 0, G_OPTION_ARG_STRING, &opt_end,
+	{ "end", 'e', 0, G_OPTION_ARG_FILENAME, &opt_end,
 	  "new: the end (all-day: the last day, inclusive)", "DATE" },
-	{ "timezone", 0, 0, G_OPTION_ARG_STRING, &opt_timezone,
+	{ "timezone", 0, 0, G_OPTION_ARG_FILENAME, &opt_timezone,
 	  "new: the time zone of a timed start (IANA name)", "ZONE" },
-	{ "location", 0, 0, G_OPTION_ARG_STRING, &opt_location,
+	{ "location", 0, 0, G_OPTION_ARG_FILENAME, &opt_location,
 	  "new: where it takes place", "PLACE" },
-	{ "category", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_categories,
+	{ "category", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_categories,
 	  "new: a category (repeat for more)", "NAME" },
 	{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &opt_dry_run,
 	  "import: show the files that would be written, write none", NULL },
@@ -264,6 +268,23 @@ cmd_new(const char *title)
 		                "(YYYY-MM-DD, YYYY-MM-DDTHH:MM, or tba)\n");
 		return 2;
 	}
+	for (guint i = 0; fields[i] != NULL; i += 2)
+		if (fields[i + 1] != NULL &&
+		    !g_utf8_validate(fields[i + 1], -1, NULL)) {
+			fprintf(stderr,
+			        "evfeed: new: %s%s: not UTF-8 text (an event "
+			        "file is UTF-8, whatever the locale)\n",
+			        i == 0 ? "" : "--",
+			        i == 0 ? "the title" : fields[i]);
+			return 1;
+		}
+	for (guint i = 0; opt_categories != NULL && opt_categories[i]; i++)
+		if (!g_utf8_validate(opt_categories[i], -1, NULL)) {
+			fprintf(stderr,
+			        "evfeed: new: --category: not UTF-8 text (an "
+			        "event file is UTF-8, whatever the locale)\n");
+			return 1;
+		}
 	/* The dates as the user wrote them go through the same checks as
 	 * any event file; the file is then written from the result. */
 	draft = evf_eventwrite_fields(fields, NULL, &error);
@@ -276,6 +297,14 @@ cmd_new(const char *title)
 			fprintf(stderr, "evfeed: error: %s\n", error->message);
 		return 1;
 	}
+	if (opt_timezone != NULL &&
+	    (ev->all_day || ev->tba || ev->tzid == NULL))
+		fprintf(stderr,
+		        "evfeed: new: warning: --timezone: not used, since the "
+		        "start is %s\n",
+		        ev->tba       ? "to be announced"
+		        : ev->all_day ? "a date (all-day events have no zone)"
+		                      : "written with its offset from UTC");
 	for (guint i = 0; opt_categories != NULL && opt_categories[i]; i++)
 		g_ptr_array_add(ev->categories,
 		                evf_text_oneline(opt_categories[i]));

@@ -244,10 +244,73 @@ slug_digest(const char *text)
 	return g_compute_checksum_for_string(G_CHECKSUM_SHA256, folded, -1);
 }
 
+/* Latin letters that GLib's transliteration (g_str_to_ascii) has no ASCII
+ * form for, as they have no decomposition, and the letters they are
+ * written with in ASCII: Croatian and Serbian đ, Turkish ı, Maltese ħ,
+ * Icelandic þ and ð, Sami ŧ and ŋ. */
+static const struct {
+	gunichar c;
+	const char *ascii;
+} latin_extra[] = {
+	{ 0x00D0, "D" },  { 0x00DE, "Th" }, { 0x00F0, "d" }, { 0x00FE, "th" },
+	{ 0x0110, "D" },  { 0x0111, "d" },  { 0x0126, "H" }, { 0x0127, "h" },
+	{ 0x0131, "i" },  { 0x0138, "k" },  { 0x013F, "L" }, { 0x0140, "l" },
+	{ 0x014A, "Ng" }, { 0x014B, "ng" }, { 0x0166, "T" }, { 0x0167, "t" },
+};
+
+/* (transfer full): @text with the letters of latin_extra in ASCII. */
+static char *
+latin_extra_to_ascii(const char *text)
+{
+	GString *out = NULL;
+
+	for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		const char *ascii = NULL;
+
+		for (guint i = 0; c >= 0xD0 && i < G_N_ELEMENTS(latin_extra);
+		     i++)
+			if (latin_extra[i].c == c)
+				ascii = latin_extra[i].ascii;
+		if (ascii != NULL && out == NULL)
+			out = g_string_new_len(text, p - text);
+		if (out != NULL) {
+			if (ascii != NULL)
+				g_string_append(out, ascii);
+			else
+				g_string_append_unichar(out, c);
+		}
+	}
+	return out != NULL ? g_string_free(out, FALSE) : g_strdup(text);
+}
+
+/* Whether a letter or digit of @text has no ASCII form: a slug made of
+ * the rest would give "Форум 2018" and "Конгресс 2018" one name. */
+static gboolean
+loses_letters(const char *text)
+{
+	for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		char one[8] = { 0 };
+		g_autofree char *ascii = NULL;
+
+		if (c < 0x80 || !g_unichar_isalnum(c))
+			continue;
+		g_unichar_to_utf8(c, one);
+		ascii = g_str_to_ascii(one, "C");
+		if (strchr(ascii, '?') != NULL)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 char *
 evf_slugify(const char *text)
 {
-	g_autofree char *ascii = g_str_to_ascii(text, "C");
+	g_autofree char *latin = g_utf8_validate(text, -1, NULL)
+	                             ? latin_extra_to_ascii(text)
+	                             : g_strdup(text);
+	g_autofree char *ascii = g_str_to_ascii(latin, "C");
 	GString *s = g_string_new(NULL);
 	gboolean dash = FALSE;
 
@@ -268,6 +331,16 @@ evf_slugify(const char *text)
 		g_autofree char *hex = slug_digest(text);
 
 		g_string_append_printf(s, "x-%.10s", hex);
+	} else if (strchr(ascii, '?') != NULL && s->len <= EVF_SLUG_MAX &&
+	           g_utf8_validate(latin, -1, NULL) && loses_letters(latin)) {
+		/* Some letters have no ASCII form (a Cyrillic word beside a
+		 * year): the rest, told apart by the text's digest. */
+		g_autofree char *hex = slug_digest(text);
+
+		g_string_truncate(s, MIN(s->len, EVF_SLUG_MAX - 11));
+		while (s->len > 0 && s->str[s->len - 1] == '-')
+			g_string_truncate(s, s->len - 1);
+		g_string_append_printf(s, "-%.10s", hex);
 	} else if (s->len > EVF_SLUG_MAX) {
 		/* A file or folder name has 255 bytes at most, and a
 		 * temporary one 23 more than events/<slug>.ics: a long text
@@ -787,6 +860,32 @@ balance(char *s)
 	balanced = bidi_balanced(s);
 	g_free(s);
 	return balanced;
+}
+
+/* Whether @ch shows as nothing, or as a space: white space of any kind
+ * (U+00A0, U+3000) and the zero-width space and no-break (U+200B,
+ * U+FEFF). */
+static gboolean
+blank(gunichar ch)
+{
+	return g_unichar_isspace(ch) || ch == 0x200B || ch == 0xFEFF;
+}
+
+char *
+evf_text_trim_blank(char *s)
+{
+	const char *p = s;
+	gsize len, keep = 0;
+
+	while (*p != '\0' && blank(g_utf8_get_char(p)))
+		p = g_utf8_next_char(p);
+	len = strlen(p);
+	memmove(s, p, len + 1);
+	for (const char *q = s; *q != '\0'; q = g_utf8_next_char(q))
+		if (!blank(g_utf8_get_char(q)))
+			keep = g_utf8_next_char(q) - s;
+	s[keep] = '\0';
+	return s;
 }
 
 char *

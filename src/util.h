@@ -126,6 +126,11 @@ GRegex *evf_regex_once(GRegex **slot, const char *pattern,
  * "Ã la", "CAFÉ…", "“IRMÃ”"). NULL when there was nothing to mend. */
 char *evf_text_mend(const char *text);
 
+/* Takes what shows as nothing or as a space off both ends of the UTF-8
+ * text @s, in place: white space of any kind (U+00A0, U+3000), U+200B and
+ * U+FEFF. A no-break space typed or pasted before a category made another
+ * category (" b" beside "b"). Returns @s. */
+char *evf_text_trim_blank(char *s);
 /* (transfer full): @text on one line: sanitized, runs of white space
  * (including newlines and U+2028, U+2029) folded into one space,
  * trimmed. */

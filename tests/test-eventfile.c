@@ -4009,6 +4009,56 @@ test_write_ends_at_start(void)
 	                G_TIME_SPAN_HOUR);
 }
 
+/* A no-break space (Option-Space on a Mac, or pasted from a web page)
+ * where an ordinary one goes is named where it breaks a file: after the
+ * closing '---', before a key, after a date; at either end of a text it
+ * is taken off, as ordinary spaces are (" b" was another category than
+ * "b"). */
+static void
+test_error_no_break_spaces(void)
+{
+	g_autoptr(EvfEvent) ev = NULL;
+
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "---\xc2\xa0\n"
+	             "The body.\n",
+	             4, 1,
+	             "front matter is not closed: the line that closes it "
+	             "is '---' alone, with nothing after it on its line; it "
+	             "holds a no-break or other space (U+00A0)");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "\xc2\xa0location: Ljubljana\n"
+	             "---\n",
+	             4, 1,
+	             "it holds a no-break or other space (U+00A0), which "
+	             "looks like an ordinary one");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\xc2\xa0\n"
+	             "---\n",
+	             3, 8, "invalid date '2018-05-22\xc2\xa0' (expected");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\xe2\x80\x8b\n"
+	             "---\n",
+	             3, 8, "it holds an invisible character (U+200B)");
+	ev = parse_ok("---\n"
+	              "title: \xc2\xa0Workshop\xe3\x80\x80\n"
+	              "start: 2018-05-22\n"
+	              "categories: [a,\xc2\xa0"
+	              "b\xc2\xa0, \xe2\x80\x8b"
+	              "c]\n"
+	              "---\n");
+	g_assert_cmpstr(ev->title, ==, "Workshop");
+	g_assert_cmpuint(ev->categories->len, ==, 3);
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 1), ==, "b");
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 2), ==, "c");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -4144,6 +4194,8 @@ main(int argc, char **argv)
 	                test_error_rrule_never_occurs);
 	g_test_add_func("/eventfile/errors/blank-text", test_error_blank_text);
 	g_test_add_func("/eventfile/errors/bad-escape", test_error_bad_escape);
+	g_test_add_func("/eventfile/errors/no-break-spaces",
+	                test_error_no_break_spaces);
 	g_test_add_func("/eventfile/errors/delimiter-with-text",
 	                test_error_delimiter_with_text);
 	g_test_add_func("/eventfile/rrule/in-words", test_repeats_in_words);

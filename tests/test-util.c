@@ -867,6 +867,56 @@ test_rfc3339(void)
 	}
 }
 
+/* Latin letters without a decomposition, which GLib's transliteration
+ * drops, have their usual ASCII form: Međunarodna is not "me-unarodna". */
+static void
+test_slugify_latin_extra(void)
+{
+	check_slug("Me\xc4\x91unarodna konferencija",
+	           "medunarodna-konferencija");
+	check_slug("\xc4\x90"
+	           "akovo",
+	           "dakovo");
+	check_slug("K\xc4\xb1"
+	           "br\xc4\xb1"
+	           "s I\xc5\x9f\xc4\xb1"
+	           "k",
+	           "kibris-isik");
+	check_slug("\xc3\x9eingvellir", "thingvellir");
+	check_slug("\xc4\xa6"
+	           "al Far",
+	           "hal-far");
+	check_slug("Rei\xc3\xb0"
+	           "ar",
+	           "reidar");
+}
+
+/* A text with letters that have no ASCII form beside ones that have
+ * (a Cyrillic or Japanese name with a year) keeps what it has, told apart
+ * by the digest of the whole, so that two such texts do not share a
+ * name; a text whose letters all have one, or whose other characters are
+ * no letters (an emoji), is as before. */
+static void
+test_slugify_mixed_scripts(void)
+{
+	g_autofree char *a = evf_slugify("\xd0\xa4\xd0\xbe\xd1\x80\xd1\x83"
+	                                 "\xd0\xbc 2018");
+	g_autofree char *b =
+	    evf_slugify("\xd0\x9a\xd0\xbe\xd0\xbd\xd0\xb3"
+	                "\xd1\x80\xd0\xb5\xd1\x81\xd1\x81 2018");
+	g_autofree char *c = evf_slugify("\xe6\x9d\xb1\xe4\xba\xac AI "
+	                                 "\xe4\xbc\x9a\xe8\xad\xb0");
+	g_autofree char *d = evf_slugify("\xe5\xa4\xa7\xe9\x98\xaa AI "
+	                                 "\xe4\xbc\x9a\xe8\xad\xb0");
+
+	g_assert_cmpstr(a, !=, b);
+	g_assert_cmpstr(c, !=, d);
+	g_assert_true(g_regex_match_simple("^2018-[0-9a-f]{10}$", a, 0, 0));
+	g_assert_true(g_regex_match_simple("^ai-[0-9a-f]{10}$", c, 0, 0));
+	check_slug("Party \xf0\x9f\x8e\x89 2018", "party-2018");
+	check_slug("Caf\xc3\xa9 2018", "cafe-2018");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -889,6 +939,9 @@ main(int argc, char **argv)
 	                test_slugify_punctuation_runs);
 	g_test_add_func("/util/slugify/long", test_slugify_long);
 	g_test_add_func("/util/slugify/never-empty", test_slugify_never_empty);
+	g_test_add_func("/util/slugify/latin-extra", test_slugify_latin_extra);
+	g_test_add_func("/util/slugify/mixed-scripts",
+	                test_slugify_mixed_scripts);
 
 	g_test_add_func("/util/text-sanitize/invalid-utf8",
 	                test_text_sanitize_invalid_utf8);

@@ -325,13 +325,15 @@ ok $? "long file and category names build"
 ok $? "new with a 400-byte title writes a file that builds"
 
 # What looks like an event file but is not read gets a warning: a name in
-# .MD or .markdown, or with a space after its .md, a folder of .md files.
+# .MD or .markdown, or with a space or .txt after its .md, a folder of .md
+# files.
 # Backups and dot files do not.
 mkdir -p "$tmp/long/events/2026"
 printf -- '---\ntitle: In a folder\nstart: 2026-06-12\n---\n' >"$tmp/long/events/2026/a.md"
 printf -- '---\ntitle: Upper case\nstart: 2026-06-13\n---\n' >"$tmp/long/events/B.MD"
 printf -- '---\ntitle: Long suffix\nstart: 2026-06-14\n---\n' >"$tmp/long/events/c.markdown"
 printf -- '---\ntitle: Space after\nstart: 2026-06-15\n---\n' >"$tmp/long/events/f.md "
+printf -- '---\ntitle: Notepad\nstart: 2026-06-16\n---\n' >"$tmp/long/events/g.md.txt"
 : >"$tmp/long/events/d.md~"
 : >"$tmp/long/events/.e.md.swp"
 "$EVFEED" check --config "$tmp/long/evfeed.conf" >"$tmp/out" 2>"$tmp/err"
@@ -340,7 +342,8 @@ grep -qx '.*/events/2026: warning: not read: event files go directly in the even
 	grep -qx ".*/events/B.MD: warning: not read: an event file's name ends in '.md', in lower case" "$tmp/err" &&
 	grep -qx ".*/events/c.markdown: warning: not read: an event file's name ends in '.md', in lower case" "$tmp/err" &&
 	grep -qx ".*/events/f.md : warning: not read: the name has a space after its '.md', where an event file's name ends" "$tmp/err" &&
-	[ "$(grep -c warning "$tmp/err")" = 4 ]
+	grep -qx ".*/events/g.md.txt: warning: not read: the name ends in '.txt' after its '.md' (as Notepad saves a file), where an event file's name ends in '.md'" "$tmp/err" &&
+	[ "$(grep -c warning "$tmp/err")" = 5 ]
 ok $? "unread files: a warning for each that looks like an event file"
 
 # Two builds at once (cron's beside serve's, or two cron runs): the second
@@ -451,5 +454,22 @@ write_config "$um" "$um/events"
 	test -z "$(find "$um/public" -type f ! -perm 0644)"
 ok $? "under umask 077 the output's folders are 0755 and its files 0644"
 find "$um/public" ! -perm 0755 ! -perm 0644 | head -5 | while read -r f; do diag "$f"; done
+
+# An events folder emptied since the last build (not mounted, not checked
+# out, every file saved as .md.txt) is named: the calendars go out without
+# the site's events.
+em=$tmp/emptied
+mkdir -p "$em/events"
+cp "$top_srcdir"/feeds/events/*.md "$em/events/"
+write_config "$em" "$em/events"
+"$EVFEED" build --config "$em/evfeed.conf" >/dev/null 2>"$em/err1" &&
+	! grep -q 'no event files' "$em/err1" &&
+	mkdir "$em/aside" && mv "$em/events"/*.md "$em/aside/" &&
+	"$EVFEED" build --config "$em/evfeed.conf" >/dev/null 2>"$em/err2" &&
+	grep -q "events: warning: no event files, where the last build published 4 of the site's own events" "$em/err2" &&
+	"$EVFEED" build --config "$em/evfeed.conf" >/dev/null 2>"$em/err3" &&
+	! grep -q 'no event files' "$em/err3"
+ok $? "an events folder emptied since the last build: a warning, once"
+diag_file "$em/err2"
 
 done_testing

@@ -549,6 +549,41 @@ title_served()
 wait_until $((3 * slow)) title_served
 ok $? "an edit in place that keeps the size and the modification time is served"
 
+# `evfeed build` from cron published an edit before serve rebuilt it
+# (serve held here): serve's own build of the same inputs is skipped, and
+# it serves what the other published.
+has_summary()
+{
+	"$CURL" -s "$base/calendar.ics" | grep -q "^SUMMARY:$1"
+}
+kill -STOP $pid
+retitle "$f" "Published by cron"
+"$EVFEED" build --config "$tmp/evfeed.conf" >"$tmp/cron.out" 2>&1
+cron=$?
+kill -CONT $pid
+test $cron -eq 0 && wait_until $((3 * slow)) has_summary "Published by cron"
+ok $? "an edit that evfeed build published first is served"
+diag_file "$tmp/cron.out"
+
+# A build that failed for a passing reason (the state locked by another
+# program for longer than evfeed waits, 5 s) is tried again.
+"${PYTHON3:-/usr/bin/python3}" - "$tmp/state.db" 8 <<'PY' &
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+c.execute('BEGIN EXCLUSIVE')
+open(sys.argv[1] + '.locked', 'w').close()
+time.sleep(float(sys.argv[2]))
+c.execute('ROLLBACK')
+PY
+locker=$!
+wait_until 10 test -e "$tmp/state.db.locked"
+retitle "$f" "Edited while the state was locked"
+wait_until $((30 * slow)) has_summary "Edited while the state was locked" &&
+	grep -q 'build failed: .*trying again in 10 s' "$tmp/err"
+ok $? "a build that failed on a locked state is tried again, and serves the edit"
+wait $locker
+rm -f "$tmp/state.db.locked"
+
 # SIGHUP reloads the configuration (a new refresh interval shows).
 sed 's/^refresh=.*/refresh=PT2H/' "$tmp/evfeed.conf" >"$tmp/conf.new" &&
 	mv "$tmp/conf.new" "$tmp/evfeed.conf"
