@@ -236,10 +236,11 @@ warn_unread(const EvfConfig *cfg, const char *name, GPtrArray *diags)
 		               "in lower case");
 	else if (g_str_has_suffix(lower, ".md.txt") ||
 	         g_str_has_suffix(lower, ".markdown.txt"))
-		evf_diags_warn(diags, shown, 0, 0,
-		               "not read: the name ends in '.txt' after its "
-		               "'.md' (as Notepad saves a file), where an event "
-		               "file's name ends in '.md'");
+		evf_diags_warn(
+		    diags, shown, 0, 0,
+		    "not read: the name ends in '.txt' after its "
+		    "'.md' (as Notepad saves a file), where an event "
+		    "file's name ends in '.md'");
 	else if (g_str_has_suffix(g_strchomp(lower), ".md"))
 		evf_diags_warn(
 		    diags, shown, 0, 0,
