@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libical/ical.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -230,6 +231,130 @@ warn_large_outputs(const EvfConfig *cfg, GPtrArray *out, GPtrArray *diags)
 	warn_large(cfg, out, diags, "atom.xml", "feed", FEED_BYTES, feeds);
 }
 
+/* A published calendar is read back to seed a new state: at most this
+ * large. */
+#define SEED_MAX_BYTES (64 * 1024 * 1024)
+
+static void
+seed_free(gpointer p)
+{
+	EvfSeed *e = p;
+
+	g_free(e->uid);
+	g_free(e);
+}
+
+/* µs since 1970 of the UTC date-time property @kind of @ve; 0: none. */
+static gint64
+utc_stamp(icalcomponent *ve, icalproperty_kind kind)
+{
+	icalproperty *p = icalcomponent_get_first_property(ve, kind);
+	struct icaltimetype t;
+
+	if (p == NULL)
+		return 0;
+	t = icalvalue_get_datetime(icalproperty_get_value(p));
+	if (icaltime_is_null_time(t) || !icaltime_is_valid_time(t) ||
+	    t.is_date || !icaltime_is_utc(t))
+		return 0;
+	return (gint64)icaltime_as_timet(t) * G_USEC_PER_SEC;
+}
+
+/* Adds what the calendar file @path says of each of its events to @seeds
+ * (uid → EvfSeed), the highest SEQUENCE of any file. */
+static void
+seeds_of(const char *path, GHashTable *seeds)
+{
+	g_autoptr(GBytes) bytes = evf_file_read(path, SEED_MAX_BYTES, NULL);
+	g_autofree char *text = NULL;
+	icalcomponent *cal;
+
+	if (bytes == NULL)
+		return;
+	text =
+	    g_strndup(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes));
+	cal = icalparser_parse_string(text);
+	if (cal == NULL)
+		return;
+	for (icalcomponent *ve =
+	         icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+	     ve != NULL; ve = icalcomponent_get_next_component(
+	                     cal, ICAL_VEVENT_COMPONENT)) {
+		const char *uid = icalcomponent_get_uid(ve);
+		gint64 created = utc_stamp(ve, ICAL_CREATED_PROPERTY);
+		gint64 modified = utc_stamp(ve, ICAL_LASTMODIFIED_PROPERTY);
+		int seq = icalcomponent_get_sequence(ve);
+		EvfSeed *e;
+
+		if (uid == NULL || created == 0 || modified == 0 || seq < 0 ||
+		    icalcomponent_get_first_property(
+		        ve, ICAL_RECURRENCEID_PROPERTY) != NULL)
+			continue;
+		e = g_hash_table_lookup(seeds, uid);
+		if (e == NULL) {
+			e = g_new0(EvfSeed, 1);
+			e->uid = g_strdup(uid);
+			g_hash_table_insert(seeds, e->uid, e);
+		}
+		e->sequence = MAX(e->sequence, (guint)seq);
+		e->created =
+		    e->created != 0 ? MIN(e->created, created) : created;
+		e->modified = MAX(e->modified, modified);
+	}
+	icalcomponent_free(cal);
+}
+
+/* A new state for a site that has published before (its state lost,
+ * damaged or deleted): what its calendars say of each event, SEQUENCE
+ * first, so that the next edit is not published with a lower SEQUENCE
+ * than subscribers have (calendar programs ignore such an update), and
+ * no event is announced as new again. */
+static gboolean
+seed_from_output(const EvfConfig *cfg, EvfStore *store, GPtrArray *diags,
+                 GError **error)
+{
+	g_autofree char *site =
+	    g_build_filename(cfg->output_dir, "calendar.ics", NULL);
+	g_autofree char *dir =
+	    g_build_filename(cfg->output_dir, "events", NULL);
+	g_autoptr(GHashTable) seeds =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, seed_free);
+	g_autoptr(GPtrArray) list = NULL;
+	g_autoptr(GDir) d = NULL;
+	g_autofree char *shown = NULL;
+	GHashTableIter it;
+	gpointer value;
+	const char *name;
+
+	if (!evf_store_is_new(store) ||
+	    !g_file_test(site, G_FILE_TEST_IS_REGULAR))
+		return TRUE;
+	seeds_of(site, seeds);
+	if ((d = g_dir_open(dir, 0, NULL)) != NULL)
+		while ((name = g_dir_read_name(d)) != NULL)
+			if (g_str_has_suffix(name, ".ics")) {
+				g_autofree char *path =
+				    g_build_filename(dir, name, NULL);
+
+				seeds_of(path, seeds);
+			}
+	if (g_hash_table_size(seeds) == 0)
+		return TRUE;
+	list = g_ptr_array_new();
+	g_hash_table_iter_init(&it, seeds);
+	while (g_hash_table_iter_next(&it, NULL, &value))
+		g_ptr_array_add(list, value);
+	if (!evf_store_seed(store, list, error))
+		return FALSE;
+	shown = evf_catalog_display_path(cfg->state_path);
+	evf_diags_warn(diags, shown, 0, 0,
+	               "a new state: the SEQUENCE and first-seen time of %u "
+	               "events are taken from the calendars published in "
+	               "the output folder",
+	               list->len);
+	return TRUE;
+}
+
 /* A warning when the site's own events are all gone since the last build:
  * an events folder emptied by mistake (not mounted, not checked out, the
  * files saved as .md.txt) takes every event away from the subscribers. */
@@ -256,9 +381,9 @@ warn_emptied(const EvfConfig *cfg, EvfStore *store, GPtrArray *local,
 	    n);
 }
 
-gboolean
-evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
-              GPtrArray *diags, EvfBuildStats *stats, GError **error)
+static gboolean
+build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
+           GPtrArray *diags, EvfBuildStats *stats, GError **error)
 {
 	/* released last, after the stage has removed what it left */
 	g_auto(EvfBuildLock) lock = -1;
@@ -302,6 +427,8 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		lock = build_lock(state_dir);
 	store = evf_store_open(cfg->state_path, error);
 	if (store == NULL)
+		return FALSE;
+	if (!seed_from_output(cfg, store, diags, error))
 		return FALSE;
 	/* Temporary files of a build that was killed go first, whatever
 	 * this build then does. */
@@ -385,4 +512,28 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	stats->manifest = g_steal_pointer(&manifest);
 	stats->digest = g_steal_pointer(&digest);
 	return TRUE;
+}
+
+gboolean
+evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
+              GPtrArray *diags, EvfBuildStats *stats, GError **error)
+{
+	guint before = diags->len;
+	GError *first = NULL;
+
+	if (build_once(cfg, cache, now, diags, stats, &first))
+		return TRUE;
+	/* The state damaged where opening it does not look (a page deep in
+	 * the file): it is moved aside, as one that cannot be opened is, and
+	 * the build made again with a new one, seeded from what was
+	 * published, rather than failing on every build. */
+	if (first != NULL && evf_store_take_damaged(cfg->state_path) &&
+	    evf_store_set_aside(cfg->state_path, first->message)) {
+		g_clear_error(&first);
+		g_ptr_array_set_size(diags, before);
+		return build_once(cfg, cache, now, diags, stats, error);
+	}
+	if (first != NULL)
+		g_propagate_error(error, first);
+	return FALSE;
 }

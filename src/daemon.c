@@ -57,6 +57,7 @@ typedef struct {
 	GFileMonitor *events_monitor;
 	guint64 events_id[2]; /* device and inode it watches; 0: none */
 	guint64 config_id[2]; /* those of the configuration, likewise */
+	guint64 state_id[2];  /* those of the state d->store has open */
 	/* the configuration file as the last reload read it (device,
 	 * inode, mtime in ns, size), to read it again when it changes,
 	 * whether or not a monitor was there to hear of it */
@@ -385,6 +386,32 @@ follow_config(Daemon *d)
 }
 
 /* Starts the fetches that are due. */
+/* Opens the state for the partner sources as d->store, and notes which
+ * file it is. */
+static EvfStore *
+open_state(Daemon *d, GError **error)
+{
+	d->store = evf_store_open(d->cfg->state_path, error);
+	file_id(d->cfg->state_path, d->state_id);
+	return d->store;
+}
+
+/* The state replaced or removed while the server runs (moved aside as
+ * damaged by a build, deleted, restored from a backup): the partner
+ * sources are fetched into, and read from, the one at its path again,
+ * and the site built from it. */
+static void
+follow_state(Daemon *d)
+{
+	if (d->store == NULL || !names_another(d->cfg->state_path, d->state_id))
+		return;
+	g_message("the state '%s' is another file now: opening it",
+	          d->cfg->state_path);
+	g_clear_pointer(&d->store, evf_store_free);
+	if (open_state(d, NULL) != NULL)
+		schedule_rebuild(d);
+}
+
 /* A build that failed for a passing reason is tried again; and one that
  * another evfeed made (`evfeed build` from cron, which records the inputs
  * it built from) is served: a build of the same inputs here is skipped,
@@ -417,8 +444,7 @@ on_tick(gpointer data)
 	gint64 *started;
 
 	if (d->store == NULL) {
-		d->store = evf_store_open(d->cfg->state_path, NULL);
-		if (d->store == NULL)
+		if (open_state(d, NULL) == NULL)
 			return G_SOURCE_CONTINUE;
 		g_message("the state can be opened again");
 		schedule_rebuild(d);
@@ -428,6 +454,7 @@ on_tick(gpointer data)
 	/* A reload ticks itself. */
 	if (follow_config(d))
 		return G_SOURCE_CONTINUE;
+	follow_state(d);
 	follow_builds(d, mono);
 
 	for (guint i = 0; i < d->cfg->sources->len; i++) {
@@ -723,7 +750,7 @@ evf_daemon_run(const char *config_path, const char *listen)
 			            "cannot create the state folder '%s': %s",
 			            dir, g_strerror(e));
 		} else {
-			d.store = evf_store_open(d.cfg->state_path, &error);
+			open_state(&d, &error);
 		}
 		if (d.store == NULL && (!g_file_test(dir, G_FILE_TEST_IS_DIR) ||
 		                        access(dir, W_OK) < 0)) {

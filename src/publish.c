@@ -31,6 +31,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -391,6 +392,46 @@ evf_stage_add(EvfStage *st, const EvfFile *f)
 	g_mutex_unlock(&st->lock);
 }
 
+/* The signals that stop a program (Ctrl-C, kill, a closed terminal),
+ * which the renames of a commit hold off: stopped among them, a build
+ * would leave some files of the new version beside others of the old, and
+ * a .gz that is not its file's. */
+static const int held_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+static volatile sig_atomic_t signal_held;
+
+static void
+hold_signal(int sig)
+{
+	signal_held = sig;
+}
+
+/* Holds off the signals of held_signals (the handlers they had in @old),
+ * whatever thread they come to. */
+static void
+hold_signals(struct sigaction *old)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = hold_signal;
+	sigemptyset(&sa.sa_mask);
+	signal_held = 0;
+	for (guint i = 0; i < G_N_ELEMENTS(held_signals); i++)
+		sigaction(held_signals[i], &sa, &old[i]);
+}
+
+/* Gives the signals back their handlers of @old, and raises the one that
+ * came meanwhile, if any, for its handler to take (or to stop the program,
+ * as it would have). */
+static void
+release_signals(const struct sigaction *old)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(held_signals); i++)
+		sigaction(held_signals[i], &old[i], NULL);
+	if (signal_held != 0)
+		raise(signal_held);
+}
+
 gboolean
 evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
                  GPtrArray *changed, GError **error)
@@ -401,6 +442,7 @@ evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr(GHashTable) keep = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GPtrArray) renames = g_ptr_array_new(); /* of pending's */
+	struct sigaction held[G_N_ELEMENTS(held_signals)];
 	GHashTableIter it;
 	gpointer key;
 
@@ -430,6 +472,7 @@ evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
 		return FALSE;
 	if (renames->len > 0 && !sync_dir(dir, TRUE, error))
 		return FALSE;
+	hold_signals(held);
 	for (guint i = 0; i < renames->len; i++) {
 		Pending *p = g_ptr_array_index(renames, i);
 
@@ -437,9 +480,11 @@ evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
 			int e = errno;
 
 			put_back(renames, i);
+			release_signals(held);
 			return io_error(error, "replace", p->final, e);
 		}
 	}
+	release_signals(held);
 	st->committed = TRUE;
 	for (guint i = 0; i < renames->len; i++) {
 		Pending *p = g_ptr_array_index(renames, i);

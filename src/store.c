@@ -41,10 +41,23 @@ static const char schema[] =
     "  source TEXT NOT NULL, uid TEXT NOT NULL, item BLOB NOT NULL,"
     "  PRIMARY KEY (source, uid));";
 
+/* The state last found damaged past what opening it sees (a page deep in
+ * the file), for evf_store_take_damaged. */
+G_LOCK_DEFINE_STATIC(damaged);
+static char *damaged_path;
+
 static gboolean
 fail(EvfStore *store, GError **error, const char *what)
 {
 	int sys = sqlite3_system_errno(store->db);
+	int code = sqlite3_errcode(store->db) & 0xff;
+
+	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+		G_LOCK(damaged);
+		g_free(damaged_path);
+		damaged_path = g_strdup(store->path);
+		G_UNLOCK(damaged);
+	}
 
 	/* "disk I/O error" alone hides a full disk: say what the system
 	 * said. */
@@ -104,34 +117,28 @@ store_open(const char *path, int create, int *code, GError **error)
 	return g_steal_pointer(&store);
 }
 
-EvfStore *
-evf_store_open(const char *path, GError **error)
+gboolean
+evf_store_take_damaged(const char *path)
 {
-	g_autoptr(GError) first = NULL;
-	g_autoptr(GDateTime) now = NULL;
-	g_autofree char *stamp = NULL;
-	g_autofree char *aside = NULL;
-	EvfStore *store;
-	int code;
+	gboolean was;
 
-	store = store_open(path, SQLITE_OPEN_CREATE, &code, &first);
-	if (store != NULL)
-		return store;
-	if (code != SQLITE_NOTADB && code != SQLITE_CORRUPT) {
-		g_propagate_error(error, g_steal_pointer(&first));
-		return NULL;
-	}
-	/* Not a database, or a damaged one: the state is a cache of what
-	 * the event files and the partners say, so it is moved aside (kept
-	 * for a post-mortem) and started afresh rather than crash-looping.
-	 * SEQUENCE numbers start again from 0. */
-	now = g_date_time_new_now_utc();
-	stamp = g_date_time_format(now, "%Y%m%dT%H%M%SZ");
-	aside = g_strdup_printf("%s.corrupt-%s", path, stamp);
-	if (rename(path, aside) < 0) {
-		g_propagate_error(error, g_steal_pointer(&first));
-		return NULL;
-	}
+	G_LOCK(damaged);
+	was = damaged_path != NULL && strcmp(damaged_path, path) == 0;
+	if (was)
+		g_clear_pointer(&damaged_path, g_free);
+	G_UNLOCK(damaged);
+	return was;
+}
+
+gboolean
+evf_store_set_aside(const char *path, const char *why)
+{
+	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+	g_autofree char *stamp = g_date_time_format(now, "%Y%m%dT%H%M%SZ");
+	g_autofree char *aside = g_strdup_printf("%s.corrupt-%s", path, stamp);
+
+	if (rename(path, aside) < 0)
+		return FALSE;
 	for (guint i = 0; i < 2; i++) {
 		const char *suffix = i == 0 ? "-wal" : "-shm";
 		g_autofree char *from = g_strconcat(path, suffix, NULL);
@@ -139,9 +146,83 @@ evf_store_open(const char *path, GError **error)
 
 		rename(from, to);
 	}
-	g_warning("%s; moved it to '%s' and started a new state",
-	          first->message, aside);
+	g_warning("%s; moved it to '%s' and started a new state", why, aside);
+	return TRUE;
+}
+
+EvfStore *
+evf_store_open(const char *path, GError **error)
+{
+	g_autoptr(GError) first = NULL;
+	EvfStore *store;
+	int code;
+
+	store = store_open(path, SQLITE_OPEN_CREATE, &code, &first);
+	if (store != NULL)
+		return store;
+	/* Not a database, or a damaged one: the state is a cache of what
+	 * the event files and the partners say, so it is moved aside (kept
+	 * for a post-mortem) and started afresh rather than crash-looping;
+	 * a build then takes what it can of the old from the calendars it
+	 * published (evf_store_seed). */
+	if ((code != SQLITE_NOTADB && code != SQLITE_CORRUPT) ||
+	    !evf_store_set_aside(path, first->message)) {
+		g_propagate_error(error, g_steal_pointer(&first));
+		return NULL;
+	}
 	return store_open(path, SQLITE_OPEN_CREATE, &code, error);
+}
+
+gboolean
+evf_store_is_new(EvfStore *store)
+{
+	g_autoptr(sqlite3_stmt) st = NULL;
+
+	return sqlite3_prepare_v2(store->db, "SELECT 1 FROM events LIMIT 1", -1,
+	                          &st, NULL) == SQLITE_OK &&
+	       sqlite3_step(st) == SQLITE_DONE;
+}
+
+gboolean
+evf_store_seed(EvfStore *store, GPtrArray *seeds, GError **error)
+{
+	g_autoptr(sqlite3_stmt) put = NULL;
+	gint64 last = 0;
+
+	if (!exec(store, "BEGIN IMMEDIATE", error))
+		return FALSE;
+	if (sqlite3_prepare_v2(store->db,
+	                       "INSERT OR IGNORE INTO events VALUES "
+	                       "(?, '', ?, ?, ?, 0)",
+	                       -1, &put, NULL) != SQLITE_OK) {
+		fail(store, error, "cannot seed the events");
+		goto rollback;
+	}
+	for (guint i = 0; i < seeds->len; i++) {
+		const EvfSeed *e = g_ptr_array_index(seeds, i);
+
+		sqlite3_reset(put);
+		sqlite3_bind_text(put, 1, e->uid, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(put, 2, e->sequence);
+		sqlite3_bind_int64(put, 3, e->created);
+		sqlite3_bind_int64(put, 4, e->modified);
+		if (sqlite3_step(put) != SQLITE_DONE) {
+			fail(store, error, "cannot seed the events");
+			goto rollback;
+		}
+		last = MAX(last, e->modified);
+	}
+	if (last > 0) {
+		g_autofree char *v = g_strdup_printf("%" G_GINT64_FORMAT, last);
+
+		if (!evf_store_set_meta(store, "last_change", v, error))
+			goto rollback;
+	}
+	return exec(store, "COMMIT", error);
+
+rollback:
+	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	return FALSE;
 }
 
 EvfStore *

@@ -25,6 +25,30 @@ EvfStore *evf_store_open_existing(const char *path, GError **error);
 void evf_store_free(EvfStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfStore, evf_store_free)
 
+/* Whether the state at @path was found damaged (SQLite's "database disk
+ * image is malformed") since the last call, by a read or write deep in it
+ * that opening it did not reach; once. */
+gboolean evf_store_take_damaged(const char *path);
+/* Moves the state at @path, damaged as @why says, aside (with its -wal and
+ * -shm) for a post-mortem, with a warning; whether it could. */
+gboolean evf_store_set_aside(const char *path, const char *why);
+
+/* Whether the state knows no event yet: a new state, or one started
+ * afresh. */
+gboolean evf_store_is_new(EvfStore *store);
+/* What a published calendar says of an event, to seed a new state. */
+typedef struct {
+	char *uid;
+	guint sequence;
+	gint64 created; /* µs */
+	gint64 modified;
+} EvfSeed;
+/* Records each of @seeds (EvfSeed*) as an event that was published and is
+ * gone, so that a build that finds it again gives it its SEQUENCE + 1 and
+ * keeps when it was first seen, and the site's last change as the latest
+ * of them; an event the state knows is left as it is. One transaction. */
+gboolean evf_store_seed(EvfStore *store, GPtrArray *seeds, GError **error);
+
 /* Gives every event of @events (EvfEvent*) its created, modified and
  * sequence, recording what changed at @now (µs): a new event is created
  * and modified now with SEQUENCE 0; a changed one (another fingerprint, or

@@ -584,6 +584,27 @@ ok $? "a build that failed on a locked state is tried again, and serves the edit
 wait $locker
 rm -f "$tmp/state.db.locked"
 
+# The state removed while the server runs (an operator starting afresh, a
+# disk replaced): the server opens the new one the next build makes, and
+# an edit is served with a SEQUENCE above the one published before.
+seq_before=$("$CURL" -s "$base/calendar.ics" | tr -d '\r' | awk '
+	/^BEGIN:VEVENT/ { s = ""; hit = 0 }
+	/^SEQUENCE:/ { s = substr($0, 10) }
+	/^SUMMARY:Edited while the state was locked$/ { hit = 1 }
+	/^END:VEVENT/ && hit { print s }')
+rm -f "$tmp/state.db" "$tmp/state.db-wal" "$tmp/state.db-shm"
+retitle "$f" "Edited with a new state"
+wait_until $((5 * slow)) has_summary "Edited with a new state" &&
+	wait_until $((5 * slow)) grep -q "is another file now: opening it" "$tmp/err"
+ok $? "the state removed under the server: it opens the new one, and serves the next edit"
+seq_after=$("$CURL" -s "$base/calendar.ics" | tr -d '\r' | awk '
+	/^BEGIN:VEVENT/ { s = ""; hit = 0 }
+	/^SEQUENCE:/ { s = substr($0, 10) }
+	/^SUMMARY:Edited with a new state$/ { hit = 1 }
+	/^END:VEVENT/ && hit { print s }')
+test -n "$seq_before" && test "$seq_after" -gt "$seq_before"
+ok $? "with the state removed, SEQUENCE goes on ($seq_before, then $seq_after)"
+
 # SIGHUP reloads the configuration (a new refresh interval shows).
 sed 's/^refresh=.*/refresh=PT2H/' "$tmp/evfeed.conf" >"$tmp/conf.new" &&
 	mv "$tmp/conf.new" "$tmp/evfeed.conf"

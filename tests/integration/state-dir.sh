@@ -220,4 +220,64 @@ cp "$tmp/cut.orig" "$tmp/cut/state.db"
 set_title "Edited after the state was cut short"
 moved_aside "a database cut short" "$c" "$tmp/cut/state.db" "$tmp/cut.orig"
 
+# ------------------------------ a new state for a site that has published
+
+# seq_of CALENDAR TITLE: the SEQUENCE of the event TITLE in CALENDAR.
+seq_of()
+{
+	awk -v t="SUMMARY:$2" '{ sub(/\r$/, "") }
+		/^BEGIN:VEVENT/ { s = ""; hit = 0 }
+		/^SEQUENCE:/ { s = substr($0, 10) }
+		$0 == t { hit = 1 }
+		/^END:VEVENT/ && hit { print s }' "$1"
+}
+
+# edited_twice NAME: a site built three times, the geo event edited twice
+# (SEQUENCE 2); its CREATED lines in $tmp/NAME/created.
+edited_twice()
+{
+	_c=$(conf "$1" "$tmp/$1/state.db")
+	set_title "$1 zero" && "$EVFEED" build --config "$_c" >/dev/null 2>&1 &&
+		set_title "$1 one" && "$EVFEED" build --config "$_c" >/dev/null 2>&1 &&
+		set_title "$1 two" && "$EVFEED" build --config "$_c" >/dev/null 2>&1 &&
+		test "$(seq_of "$tmp/$1/public/calendar.ics" "$1 two")" = 2 &&
+		grep '^CREATED' "$tmp/$1/public/calendar.ics" | sort >"$tmp/$1/created"
+}
+
+# A state deleted (or lost with its disk): SEQUENCE numbers go on from
+# those the calendars published, which calendar programs compare (an
+# update with a lower one is ignored), and every event keeps when it was
+# first seen (its CREATED, its feeds' publication date).
+edited_twice lost
+ok $? "a site whose geo event was edited twice (SEQUENCE 2)"
+rm -f "$tmp/lost/state.db" "$tmp/lost/state.db-wal" "$tmp/lost/state.db-shm"
+set_title "lost three"
+"$EVFEED" build --config "$tmp/lost/evfeed.conf" >"$tmp/lost/out" 2>"$tmp/lost/err"
+test $? -eq 0 &&
+	test "$(seq_of "$tmp/lost/public/calendar.ics" "lost three")" = 3 &&
+	grep '^CREATED' "$tmp/lost/public/calendar.ics" | sort | cmp -s - "$tmp/lost/created" &&
+	grep -q 'state.db: warning: a new state: the SEQUENCE and first-seen time of [0-9]* events are taken from the calendars published' "$tmp/lost/err"
+ok $? "the state deleted: the next edit has SEQUENCE 3, and every event its CREATED"
+diag_file "$tmp/lost/err"
+
+# A state damaged where opening it does not look (every page after the
+# first): moved aside by the build that finds it, which then succeeds with a
+# new state seeded from the published calendars.
+edited_twice deep
+ok $? "a site whose geo event was edited twice, to be damaged"
+size=$(wc -c <"$tmp/deep/state.db" | tr -d ' ')
+head -c $((size - 4096)) /dev/urandom |
+	dd of="$tmp/deep/state.db" bs=4096 seek=1 conv=notrunc 2>/dev/null
+set_title "deep three"
+"$EVFEED" build --config "$tmp/deep/evfeed.conf" >"$tmp/deep/out" 2>"$tmp/deep/err"
+test $? -eq 0 &&
+	test -n "$(find "$tmp/deep" -maxdepth 1 -name 'state.db.corrupt-*')" &&
+	grep -q 'malformed.*moved it to' "$tmp/deep/err" &&
+	test "$(seq_of "$tmp/deep/public/calendar.ics" "deep three")" = 3 &&
+	grep '^CREATED' "$tmp/deep/public/calendar.ics" | sort | cmp -s - "$tmp/deep/created" &&
+	"$EVFEED" build --config "$tmp/deep/evfeed.conf" >"$tmp/deep/out2" 2>&1 &&
+	grep -q 'nothing changed' "$tmp/deep/out2"
+ok $? "a state damaged deep in: moved aside, the build succeeds, SEQUENCE 3 and every CREATED kept"
+diag_file "$tmp/deep/err"
+
 done_testing
