@@ -39,6 +39,7 @@ event_clear(gpointer p)
 	g_ptr_array_unref(ev->organizers);
 	g_free(ev->organizer_email);
 	g_ptr_array_unref(ev->categories);
+	g_clear_pointer(&ev->categories_at, g_array_unref);
 	g_free(ev->url);
 	g_free(ev->image);
 	g_free(ev->rrule);
@@ -87,6 +88,8 @@ evf_event_copy(const EvfEvent *ev)
 	c->organizers = strings_copy(ev->organizers);
 	c->organizer_email = g_strdup(ev->organizer_email);
 	c->categories = strings_copy(ev->categories);
+	c->categories_at =
+	    ev->categories_at != NULL ? g_array_copy(ev->categories_at) : NULL;
 	c->url = g_strdup(ev->url);
 	c->image = g_strdup(ev->image);
 	c->rrule = g_strdup(ev->rrule);

@@ -989,15 +989,20 @@ want_text(Ctx *c, const char *key, const Node *n)
 /* Adds the plain texts of a scalar or a list of scalars to @out, at most
  * @max different ones. */
 static void
-want_list(Ctx *c, const char *key, const Node *n, guint max, GPtrArray *out)
+want_list(Ctx *c, const char *key, const Node *n, guint max, GPtrArray *out,
+          GArray *at)
 {
 	g_autoptr(GHashTable) seen = NULL;
 	gboolean over = FALSE;
 
 	if (n->kind == NODE_SCALAR) {
 		char *s = want_text(c, key, n);
-		if (s != NULL)
+		if (s != NULL) {
 			g_ptr_array_add(out, s);
+			if (at != NULL)
+				g_array_append_vals(
+				    at, (guint[]){ n->line, n->col }, 2);
+		}
 		return;
 	}
 	if (n->kind != NODE_SEQUENCE) {
@@ -1050,8 +1055,13 @@ want_list(Ctx *c, const char *key, const Node *n, guint max, GPtrArray *out)
 			g_free(collated);
 			g_free(s);
 		} else {
+			const Node *item = g_ptr_array_index(n->items, i);
+
 			g_hash_table_add(seen, collated);
 			g_ptr_array_add(out, s);
+			if (at != NULL)
+				g_array_append_vals(
+				    at, (guint[]){ item->line, item->col }, 2);
 		}
 	}
 }
@@ -2370,7 +2380,7 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 	if ((n = lookup(map, "geo")) != NULL)
 		read_geo(c, n, ev);
 	if ((n = lookup(map, "organizer")) != NULL)
-		want_list(c, "organizer", n, G_MAXUINT, ev->organizers);
+		want_list(c, "organizer", n, G_MAXUINT, ev->organizers, NULL);
 	if ((n = lookup(map, "organizer_email")) != NULL &&
 	    (ev->organizer_email = want_string(c, "organizer_email", n)) !=
 	        NULL &&
@@ -2389,7 +2399,7 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 		ctx_error(c, n, "organizer_email: not an e-mail address: '%s'",
 		          ev->organizer_email);
 	/* Categories clash across files (catalog.c): that error points at
-	 * the key. */
+	 * the category (categories_at), or else at the key. */
 	if ((i = key_index(map, "categories")) >= 0) {
 		const Node *k = g_ptr_array_index(map->items, i);
 		const Node *v = g_ptr_array_index(map->items, i + 1);
@@ -2404,8 +2414,9 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 			               "list: [%s]",
 			               v->value, v->value);
 
+		ev->categories_at = g_array_new(FALSE, FALSE, sizeof(guint));
 		want_list(c, "categories", g_ptr_array_index(map->items, i + 1),
-		          MAX_CATEGORIES, ev->categories);
+		          MAX_CATEGORIES, ev->categories, ev->categories_at);
 		ev->categories_line = k->line;
 		ev->categories_col = k->col;
 	}
