@@ -731,7 +731,18 @@ w3c_date(const GDate *d)
 static char *
 w3c_time(GDateTime *t)
 {
-	if (g_date_time_get_utc_offset(t) == 0)
+	GTimeSpan offset = g_date_time_get_utc_offset(t);
+
+	/* An offset of whole minutes, as W3C-DTF and RFC 3339 write one; a
+	 * zone's local mean time before it took a standard one (St John's
+	 * until 1935 was 3:30:52 behind UTC) is written in UTC, where
+	 * %:z would drop its seconds and move the instant. */
+	if (offset % (60 * G_TIME_SPAN_SECOND) != 0) {
+		g_autoptr(GDateTime) utc = g_date_time_to_utc(t);
+
+		return g_date_time_format(utc, "%Y-%m-%dT%H:%M:%SZ");
+	}
+	if (offset == 0)
 		return g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ");
 	return g_date_time_format(t, "%Y-%m-%dT%H:%M:%S%:z");
 }

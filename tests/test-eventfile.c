@@ -4059,6 +4059,32 @@ test_error_no_break_spaces(void)
 	g_assert_cmpstr(g_ptr_array_index(ev->categories, 2), ==, "c");
 }
 
+/* A start in a zone's local mean time, whose offset from UTC has seconds
+ * (St John's until 1935: 3:30:52 behind), is written in UTC in the feeds'
+ * W3C-DTF, which has no seconds in an offset: the same instant as the
+ * calendar's DTSTART, not 52 seconds off. */
+static void
+test_w3c_offset_seconds(void)
+{
+	g_autoptr(EvfEvent) ev = parse_ok("---\n"
+	                                  "title: Old\n"
+	                                  "start: 1900-06-01T10:00\n"
+	                                  "timezone: America/St_Johns\n"
+	                                  "---\n");
+	g_autoptr(EvfEvent) now = parse_ok("---\n"
+	                                   "title: New\n"
+	                                   "start: 2020-06-01T10:00\n"
+	                                   "timezone: America/St_Johns\n"
+	                                   "---\n");
+	g_autofree char *a = evf_event_w3c_start(ev);
+	g_autofree char *b = evf_event_w3c_end(ev);
+	g_autofree char *c = evf_event_w3c_start(now);
+
+	g_assert_cmpstr(a, ==, "1900-06-01T13:30:52Z");
+	g_assert_cmpstr(b, ==, "1900-06-01T14:30:52Z");
+	g_assert_cmpstr(c, ==, "2020-06-01T10:00:00-02:30");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -4194,6 +4220,8 @@ main(int argc, char **argv)
 	                test_error_rrule_never_occurs);
 	g_test_add_func("/eventfile/errors/blank-text", test_error_blank_text);
 	g_test_add_func("/eventfile/errors/bad-escape", test_error_bad_escape);
+	g_test_add_func("/eventfile/w3c/offset-seconds",
+	                test_w3c_offset_seconds);
 	g_test_add_func("/eventfile/errors/no-break-spaces",
 	                test_error_no_break_spaces);
 	g_test_add_func("/eventfile/errors/delimiter-with-text",
