@@ -1708,6 +1708,30 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	if (rt.by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX)
 		return g_strdup("BYWEEKNO is not supported: Thunderbird "
 		                "(ical.js) puts such a series in other weeks");
+	/* BYSETPOS picks among what the other BY parts give in a period
+	 * (RFC 5545 §3.3.10): "the last weekday of the month". With a day
+	 * or a week for period, ical.js, node-ical and dateutil each give
+	 * other dates, or none, or loop. */
+	if (rt.by_set_pos[0] != ICAL_RECURRENCE_ARRAY_MAX &&
+	    rt.by_day[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+	    rt.by_month_day[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+	    rt.by_month[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+	    rt.by_year_day[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+	    rt.by_hour[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+	    rt.by_minute[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+	    rt.by_second[0] == ICAL_RECURRENCE_ARRAY_MAX)
+		return g_strdup(
+		    "BYSETPOS picks among the dates of another "
+		    "BY part (RFC 5545), and there is none: such "
+		    "as FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;"
+		    "BYSETPOS=-1 for the last weekday of the month");
+	if (rt.by_set_pos[0] != ICAL_RECURRENCE_ARRAY_MAX &&
+	    rt.freq != ICAL_MONTHLY_RECURRENCE &&
+	    rt.freq != ICAL_YEARLY_RECURRENCE)
+		return g_strdup("BYSETPOS is supported with FREQ=MONTHLY or "
+		                "FREQ=YEARLY only (\"the last weekday of the "
+		                "month\"): with a shorter period, calendar "
+		                "clients each give other dates");
 	if (rt.freq == ICAL_YEARLY_RECURRENCE && start.month == 2 &&
 	    start.day == 29 &&
 	    rt.by_month_day[0] == ICAL_RECURRENCE_ARRAY_MAX &&

@@ -6,6 +6,7 @@
 #include "render.h"
 
 #include "gzip.h"
+#include "rrule.h"
 #include "tz.h"
 #include "util.h"
 
@@ -678,11 +679,19 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 		 * the events, but no earlier than its irregular years end. */
 		if (tzid != NULL) {
 			evf_tz_set_use(tzs, tzid, year);
-			/* all-day dates refer to no VTIMEZONE */
-			if (!ev->all_day)
-				evf_tz_set_use_until(
-				    tzs, tzid,
-				    ev->rrule != NULL ? NULL : ev->end);
+			/* all-day dates refer to no VTIMEZONE; a series with
+			 * an end uses its zone until its last occurrence
+			 * ends (a later change of the zone's rules would
+			 * leave rules no occurrence uses, which Ruby's
+			 * icalendar cannot read) */
+			if (!ev->all_day && ev->rrule == NULL) {
+				evf_tz_set_use_until(tzs, tzid, ev->end);
+			} else if (!ev->all_day) {
+				g_autoptr(GDateTime) last =
+				    evf_rrule_last_end(ev);
+
+				evf_tz_set_use_until(tzs, tzid, last);
+			}
 		} else {
 			evf_tz_set_use(
 			    tzs, cfg->timezone,

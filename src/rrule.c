@@ -136,3 +136,55 @@ evf_rrule_instant(GTimeZone *tz, struct icaltimetype at)
 	                 : icaltime_as_timet_with_zone(
 	                       at, icaltimezone_get_utc_timezone());
 }
+
+/* The occurrences evf_rrule_last_end steps through at most. */
+#define LAST_END_STEPS 5000
+
+GDateTime *
+evf_rrule_last_end(const EvfEvent *ev)
+{
+	struct icalrecurrencetype rt;
+	struct icaltimetype last = icaltime_null_time();
+	icalrecur_iterator *it;
+	g_autoptr(GTimeZone) tz = NULL;
+	g_autoptr(GDateTime) utc = NULL;
+	g_autoptr(GDateTime) start = NULL;
+	gboolean ended = FALSE;
+
+	if (ev->rrule == NULL || ev->tba || ev->all_day)
+		return NULL;
+	icalerror_clear_errno();
+	rt = icalrecurrencetype_from_string(ev->rrule);
+	icalerror_clear_errno();
+	if (rt.freq == ICAL_NO_RECURRENCE ||
+	    (rt.count == 0 && icaltime_is_null_time(rt.until)) ||
+	    rt.count > LAST_END_STEPS || evf_rrule_refusal(&rt) != NULL)
+		return NULL;
+	evf_rrule_until_local(ev, &rt);
+	it = icalrecur_iterator_new(rt, evf_rrule_start(ev));
+	if (it == NULL) {
+		icalerror_clear_errno();
+		return NULL;
+	}
+	for (guint i = 0; i <= LAST_END_STEPS; i++) {
+		struct icaltimetype at = icalrecur_iterator_next(it);
+
+		if (icaltime_is_null_time(at)) {
+			ended = TRUE;
+			break;
+		}
+		last = at;
+	}
+	icalrecur_iterator_free(it);
+	icalerror_clear_errno();
+	if (!ended || icaltime_is_null_time(last))
+		return NULL;
+	if (ev->tzid != NULL)
+		tz = g_time_zone_new_identifier(ev->tzid);
+	utc = g_date_time_new_from_unix_utc(evf_rrule_instant(tz, last));
+	if (utc == NULL)
+		return NULL;
+	start =
+	    g_date_time_to_timezone(utc, g_date_time_get_timezone(ev->start));
+	return start != NULL ? evf_event_occurrence_end(ev, start) : NULL;
+}

@@ -27,3 +27,9 @@ void evf_rrule_until_local(const EvfEvent *ev, struct icalrecurrencetype *rt);
  * (the first of two where the clocks go back); in UTC when @tz is NULL or
  * @at a date. */
 gint64 evf_rrule_instant(GTimeZone *tz, struct icaltimetype at);
+
+/* (transfer full) (nullable): where the last occurrence of the timed
+ * series @ev ends, when its RRULE has an end (COUNT or UNTIL) that a
+ * bounded number of steps reaches; NULL for a series without end, or one
+ * of too many occurrences to step through. */
+GDateTime *evf_rrule_last_end(const EvfEvent *ev);

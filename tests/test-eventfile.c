@@ -2905,6 +2905,37 @@ test_error_rrule_clients_differ(void)
 	             "recurrence: FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO\n"
 	             "---\n",
 	             4, 13, "BYWEEKNO is not supported");
+	/* BYSETPOS: only with a month or a year for period, and another BY
+	 * part to pick from (clients disagree, or loop, on the rest) */
+	assert_error("---\n"
+	             "title: Weekly first\n"
+	             "start: 2025-05-16\n"
+	             "recurrence: FREQ=WEEKLY;BYDAY=MO,FR;BYSETPOS=1\n"
+	             "---\n",
+	             4, 13, "BYSETPOS is supported with FREQ=MONTHLY or");
+	assert_error("---\n"
+	             "title: Daily second\n"
+	             "start: 2025-05-12\n"
+	             "recurrence: FREQ=DAILY;BYDAY=MO,TH,FR;BYSETPOS=2\n"
+	             "---\n",
+	             4, 13, "BYSETPOS is supported with FREQ=MONTHLY or");
+	assert_error("---\n"
+	             "title: Monthly alone\n"
+	             "start: 2025-05-12\n"
+	             "recurrence: FREQ=MONTHLY;BYSETPOS=1\n"
+	             "---\n",
+	             4, 13, "BYSETPOS picks among the dates of another BY");
+	{
+		g_autoptr(EvfEvent) last =
+		    parse_ok("---\n"
+		             "title: Last weekday\n"
+		             "start: 2025-05-30\n"
+		             "recurrence: FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;"
+		             "BYSETPOS=-1;COUNT=3\n"
+		             "---\n");
+
+		g_assert_nonnull(last);
+	}
 	assert_error("---\n"
 	             "title: Leap day\n"
 	             "start: 2024-02-29\n"

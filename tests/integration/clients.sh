@@ -562,6 +562,24 @@ if build hard "$top_srcdir/tests/data/hard-events"; then
 	fi
 fi
 
+# A series with an end (COUNT) before its zone's rules change (New York,
+# autumn 2006; the rules of 2007 on): its VTIMEZONE ends with the series, as
+# a single event's does, and every client reads it (Ruby's icalendar read
+# no event of a calendar with rules no occurrence uses).
+mkdir -p "$tmp/series-end-events"
+printf -- '---\ntitle: Autumn lecture series 2006\nstart: 2006-10-20T10:00\nend: 2006-10-20T11:00\ntimezone: America/New_York\nrecurrence: FREQ=WEEKLY;COUNT=4\n---\nFour Fridays.\n' \
+	>"$tmp/series-end-events/lectures.md"
+if build series-end "$tmp/series-end-events"; then
+	check_site series-end
+	if ! grep -q '^DTSTART:2007' "$tmp/series-end/public/calendar.ics" &&
+		grep -q '^TZID:America/New_York' "$tmp/series-end/public/calendar.ics"; then
+		pass "series-end: New York's VTIMEZONE ends with the series (no rules of 2007)"
+	else
+		fail "series-end: New York's VTIMEZONE ends with the series (no rules of 2007)"
+		sed -n '/TZID:America/,/END:VTIMEZONE/p' "$tmp/series-end/public/calendar.ics" | sed 's/^/# /'
+	fi
+fi
+
 # A site in UTC, with events in UTC's other names: every time with a Z,
 # no TZID and no VTIMEZONE for them (libical has none for UTC; a build
 # once failed on it). And zones libical can describe only with RDATE
