@@ -52,6 +52,7 @@ typedef struct {
 	EvfHttpd *httpd;
 	EvfSnapshot *snap;
 	char *digest;     /* of the inputs snap was built from */
+	char *seen;       /* the state's inputs follow_builds last acted on */
 	gint64 retry_at;  /* monotonic µs: a failed build is tried again */
 	gint64 looked_at; /* monotonic µs: the state's last build looked at */
 	GFileMonitor *events_monitor;
@@ -431,8 +432,14 @@ follow_builds(Daemon *d, gint64 mono)
 		return;
 	d->looked_at = mono;
 	inputs = evf_store_get_meta(d->store, "inputs");
-	if (inputs != NULL && strcmp(inputs, d->digest) != 0)
+	/* once for each: a build here that fails (an invalid edit) would
+	 * otherwise be made again every few seconds */
+	if (inputs != NULL && strcmp(inputs, d->digest) != 0 &&
+	    g_strcmp0(inputs, d->seen) != 0) {
+		g_free(d->seen);
+		d->seen = g_steal_pointer(&inputs);
 		schedule_rebuild(d);
+	}
 }
 
 static gboolean
@@ -798,6 +805,7 @@ evf_daemon_run(const char *config_path, const char *listen)
 		fprintf(stderr, "evfeed: error: %s\n", error->message);
 		evf_snapshot_unref(d.snap);
 		g_free(d.digest);
+		g_free(d.seen);
 		evf_websub_free(d.websub);
 		evf_fetcher_free(d.fetcher);
 		g_hash_table_unref(d.in_flight);
@@ -839,6 +847,7 @@ evf_daemon_run(const char *config_path, const char *listen)
 	g_main_loop_unref(d.loop);
 	evf_snapshot_unref(d.snap);
 	g_free(d.digest);
+	g_free(d.seen);
 	evf_catalog_cache_free(d.cache);
 	evf_config_free(d.cfg);
 	g_free(d.config_path);

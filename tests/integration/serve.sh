@@ -565,6 +565,22 @@ test $cron -eq 0 && wait_until $((3 * slow)) has_summary "Published by cron"
 ok $? "an edit that evfeed build published first is served"
 diag_file "$tmp/cron.out"
 
+# Another evfeed's build (another configuration file: other inputs)
+# published, then an edit breaks the build here: it is tried once for
+# the other build, not again every few seconds.
+cp "$tmp/evfeed.conf" "$tmp/other.conf"
+echo "# the cron job's copy" >>"$tmp/other.conf"
+kill -STOP $pid
+"$EVFEED" build --config "$tmp/other.conf" >/dev/null 2>&1
+printf -- '---\ntitle: Broken again\nstart: 2018-13-01\n---\n' >"$tmp/events/broken-again.md"
+kill -CONT $pid
+sleep $((12 * slow))
+n=$(grep -c 'broken-again.md:3:8: error' "$tmp/err")
+rm "$tmp/events/broken-again.md" "$tmp/other.conf"
+test "$n" -ge 1 && test "$n" -le 2
+ok $? "a failing build is not made again every few seconds for another evfeed's build ($n times in 12 s)"
+wait_until $((5 * slow)) has_summary "Published by cron"
+
 # A build that failed for a passing reason (the state locked by another
 # program for longer than evfeed waits, 5 s) is tried again.
 "${PYTHON3:-/usr/bin/python3}" - "$tmp/state.db" 8 <<'PY' &
