@@ -498,7 +498,6 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	stats->events = events->len;
 	{
 		g_autofree char *count = g_strdup_printf("%u", events->len);
-
 		g_autofree char *own = g_strdup_printf("%u", local->len);
 
 		if (!evf_store_set_meta(store, "manifest", manifest, error) ||
@@ -527,7 +526,7 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	 * the file): it is moved aside, as one that cannot be opened is, and
 	 * the build made again with a new one, seeded from what was
 	 * published, rather than failing on every build. */
-	if (first != NULL && evf_store_take_damaged(cfg->state_path) &&
+	if (g_error_matches(first, EVF_ERROR, EVF_ERROR_DAMAGED) &&
 	    evf_store_set_aside(cfg->state_path, first->message)) {
 		g_clear_error(&first);
 		g_ptr_array_set_size(diags, before);

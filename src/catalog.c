@@ -440,23 +440,20 @@ check_unique(GPtrArray *events, GPtrArray *diags)
 
 				const EvfEvent *namer =
 				    g_hash_table_lookup(namers, slug);
-
+				/* at the category, else at the key */
+				const GArray *at = ev->categories_at;
 				gboolean placed =
-				    ev->categories_at != NULL &&
-				    ev->categories_at->len >= 2 * (k + 1);
+				    at != NULL && at->len >= 2 * (k + 1);
+				guint line =
+				    placed ? g_array_index(at, guint, 2 * k)
+				           : MAX(ev->categories_line, 1);
+				guint col =
+				    placed ? g_array_index(at, guint, 2 * k + 1)
+				           : MAX(ev->categories_col, 1);
 
 				if (strcmp(a, b) != 0)
 					evf_diags_add(
-					    diags, ev->path,
-					    placed
-					        ? g_array_index(
-					              ev->categories_at, guint,
-					              2 * k)
-					        : MAX(ev->categories_line, 1),
-					    placed ? g_array_index(
-					                 ev->categories_at,
-					                 guint, 2 * k + 1)
-					           : MAX(ev->categories_col, 1),
+					    diags, ev->path, line, col,
 					    "category '%s' has the same "
 					    "address (category/%s/) as "
 					    "category '%s' of %s",

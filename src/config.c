@@ -477,6 +477,8 @@ host_valid(const char *host)
 {
 	if (g_hostname_is_ip_address(host))
 		return TRUE;
+	if (host[0] == '\0' || !g_utf8_validate(host, -1, NULL))
+		return FALSE;
 	for (const char *p = host; *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
 
@@ -485,7 +487,7 @@ host_valid(const char *host)
 		        : !g_unichar_isalnum(c) && !g_unichar_ismark(c))
 			return FALSE;
 	}
-	return host[0] != '\0' && g_utf8_validate(host, -1, NULL);
+	return TRUE;
 }
 
 /* "@what from MIN to MAX": what a value of @spec must be, its bounds as
@@ -1025,20 +1027,16 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 static void
 physical_paths(const char *path, char **file, char **dir)
 {
-	g_autofree char *cwd = g_get_current_dir();
 	g_autofree char *base = g_path_get_basename(path);
 	g_autofree char *parent = g_path_get_dirname(path);
 	g_autofree char *real = NULL;
 	char buf[PATH_MAX];
 
-	if (!g_path_is_absolute(parent) && getcwd(buf, sizeof buf) != NULL) {
-		g_free(cwd);
-		cwd = g_strdup(buf);
-	}
+	/* (a folder that is not there: as written, from getcwd's folder) */
 	if (realpath(parent, buf) != NULL)
 		real = g_strdup(buf);
 	else
-		real = g_canonicalize_filename(parent, cwd);
+		real = g_canonicalize_filename(parent, getcwd(buf, sizeof buf));
 	*file = g_build_filename(real, base, NULL);
 	*dir = g_steal_pointer(&real);
 }

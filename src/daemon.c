@@ -39,9 +39,8 @@
 #define PING_TRIES       5    /* retries after 2, 8, 32 and 128 s */
 #define RETRY_SECS       60   /* the shortest [source] interval */
 #define RETRY_BUILD_SECS 10   /* after a build failed, not on the events */
-#define LOOK_SECS                                        \
-	5 /* how often the state is looked at for builds \
-	   * made by another evfeed (cron) */
+/* how often the state is looked at for builds by another evfeed (cron) */
+#define LOOK_SECS     5
 #define CLOCK_STEP_US (2 * G_USEC_PER_SEC) /* a step of the wall clock */
 
 typedef struct {
@@ -386,7 +385,6 @@ follow_config(Daemon *d)
 	return TRUE;
 }
 
-/* Starts the fetches that are due. */
 /* Opens the state for the partner sources as d->store, and notes which
  * file it is. */
 static EvfStore *
@@ -442,6 +440,8 @@ follow_builds(Daemon *d, gint64 mono)
 	}
 }
 
+/* Follows what changed beside the server, and starts the fetches that are
+ * due. */
 static gboolean
 on_tick(gpointer data)
 {

@@ -1203,9 +1203,10 @@ date_advice(const char *s)
 {
 	static GRegex *dmy, *fraction, *zone_word, *ampm;
 	g_autoptr(GMatchInfo) m = NULL;
+	gunichar invisible = first_invisible(s);
 
-	if (first_invisible(s) != 0) {
-		g_autofree char *why = invisible_advice(first_invisible(s));
+	if (invisible != 0) {
+		g_autofree char *why = invisible_advice(invisible);
 
 		return g_strconcat("; ", why, NULL);
 	}
@@ -1908,9 +1909,10 @@ key_advice(const char *key)
 	};
 	const char *best = NULL;
 	guint best_d = 3;
+	gunichar invisible = first_invisible(key);
 
-	if (first_invisible(key) != 0)
-		return invisible_advice(first_invisible(key));
+	if (invisible != 0)
+		return invisible_advice(invisible);
 	for (guint j = 0; j < G_N_ELEMENTS(known_keys); j++)
 		if (g_ascii_strcasecmp(known_keys[j], key) == 0)
 			return g_strdup_printf("keys are written in lower "
@@ -2554,8 +2556,9 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 	g_autofree char *lf = NULL;
 	g_autoptr(GError) md_error = NULL;
 	guint line, col, body_line, md_line = 1, leading = 0;
-	guint near_end = 0;        /* a line '--- …' that does not close it */
-	gboolean replaced = FALSE; /* a U+FFFD in the description */
+	guint near_end = 0; /* a line '--- …' that does not close it */
+	const char *near_at = NULL; /* and where it starts */
+	gboolean replaced = FALSE;  /* a U+FFFD in the description */
 
 	if (len == 0) {
 		evf_diags_add(diags, path, 1, 1,
@@ -2627,24 +2630,22 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		 * close it */
 		if (near_end == 0 && (gsize)(end - q) > 4 &&
 		    memcmp(q, "---", 3) == 0 &&
-		    (q[3] == ' ' || q[3] == '\t' || (guchar)q[3] >= 0x80))
+		    (q[3] == ' ' || q[3] == '\t' || (guchar)q[3] >= 0x80)) {
 			near_end = line;
+			near_at = q;
+		}
 		if (nl == NULL)
 			break;
 		q = nl + 1;
 		line++;
 	}
 	if (fm_end == NULL && near_end != 0) {
-		const char *q = data;
-		g_autofree char *rest = NULL;
-		g_autofree char *why = NULL;
+		g_autofree char *rest =
+		    g_strndup(near_at + 3, strcspn(near_at + 3, "\r\n"));
+		gunichar ch =
+		    g_utf8_validate(rest, -1, NULL) ? first_invisible(rest) : 0;
+		g_autofree char *why = ch != 0 ? invisible_advice(ch) : NULL;
 
-		for (guint l = 1; l < near_end; l++)
-			q = (const char *)memchr(q, '\n', end - q) + 1;
-		rest = g_strndup(q + 3, strcspn(q + 3, "\r\n"));
-		if (g_utf8_validate(rest, -1, NULL) &&
-		    first_invisible(rest) != 0)
-			why = invisible_advice(first_invisible(rest));
 		evf_diags_add(diags, path, near_end, 1,
 		              "front matter is not closed: the line that "
 		              "closes it is '---' alone, with nothing after "

@@ -240,6 +240,20 @@ print_new_diags(GPtrArray *diags, const char *shown)
 	}
 }
 
+/* Whether the value of new's option @name (nullable) is UTF-8 text, as an
+ * event file's is whatever the locale; if not, says so. */
+static gboolean
+utf8_option(const char *name, const char *value)
+{
+	if (value == NULL || g_utf8_validate(value, -1, NULL))
+		return TRUE;
+	fprintf(stderr,
+	        "evfeed: new: %s%s: not UTF-8 text (an event file is UTF-8, "
+	        "whatever the locale)\n",
+	        strchr(name, ' ') != NULL ? "" : "--", name);
+	return FALSE;
+}
+
 static int
 cmd_new(const char *title)
 {
@@ -269,22 +283,12 @@ cmd_new(const char *title)
 		return 2;
 	}
 	for (guint i = 0; fields[i] != NULL; i += 2)
-		if (fields[i + 1] != NULL &&
-		    !g_utf8_validate(fields[i + 1], -1, NULL)) {
-			fprintf(stderr,
-			        "evfeed: new: %s%s: not UTF-8 text (an event "
-			        "file is UTF-8, whatever the locale)\n",
-			        i == 0 ? "" : "--",
-			        i == 0 ? "the title" : fields[i]);
+		if (!utf8_option(i == 0 ? "the title" : fields[i],
+		                 fields[i + 1]))
 			return 1;
-		}
 	for (guint i = 0; opt_categories != NULL && opt_categories[i]; i++)
-		if (!g_utf8_validate(opt_categories[i], -1, NULL)) {
-			fprintf(stderr,
-			        "evfeed: new: --category: not UTF-8 text (an "
-			        "event file is UTF-8, whatever the locale)\n");
+		if (!utf8_option("category", opt_categories[i]))
 			return 1;
-		}
 	/* The dates as the user wrote them go through the same checks as
 	 * any event file; the file is then written from the result. */
 	draft = evf_eventwrite_fields(fields, NULL, &error);

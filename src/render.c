@@ -331,20 +331,22 @@ series_item(const Site *site, GPtrArray *occ)
 	    "series\x1f%s\x1f%s", first->source != NULL ? first->source : "",
 	    first->series);
 	g_autoptr(GString) dates = g_string_new(NULL);
-	guint rep = occ->len - 1, further = 0;
+	guint next = occ->len, rep = occ->len, further = 0;
 	EvfEvent *item;
 
-	/* the next that takes place; else the next, cancelled or not */
-	for (guint i = occ->len; i-- > 0;) {
+	/* the next that takes place; else the next, cancelled; else the
+	 * last */
+	for (guint i = 0; i < occ->len && rep == occ->len; i++) {
 		const EvfEvent *ev = g_ptr_array_index(occ, i);
 
 		if (evf_page_is_past(site->cfg, ev, site->now))
-			break;
-		if (ev->status != EVF_STATUS_CANCELLED ||
-		    ((const EvfEvent *)g_ptr_array_index(occ, rep))->status ==
-		        EVF_STATUS_CANCELLED)
+			continue;
+		next = MIN(next, i);
+		if (ev->status != EVF_STATUS_CANCELLED)
 			rep = i;
 	}
+	if (rep == occ->len)
+		rep = next < occ->len ? next : occ->len - 1;
 	item = evf_event_copy(g_ptr_array_index(occ, rep));
 	g_free(item->uid);
 	item->uid = evf_uuid5(EVF_UUID_NAMESPACE, name);
@@ -684,11 +686,11 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 			 * ends (a later change of the zone's rules would
 			 * leave rules no occurrence uses, which Ruby's
 			 * icalendar cannot read) */
-			if (!ev->all_day && ev->rrule == NULL) {
-				evf_tz_set_use_until(tzs, tzid, ev->end);
-			} else if (!ev->all_day) {
+			if (!ev->all_day) {
 				g_autoptr(GDateTime) last =
-				    evf_rrule_last_end(ev);
+				    ev->rrule != NULL
+				        ? evf_rrule_last_end(ev)
+				        : g_date_time_ref(ev->end);
 
 				evf_tz_set_use_until(tzs, tzid, last);
 			}

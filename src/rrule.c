@@ -146,7 +146,6 @@ evf_rrule_last_end(const EvfEvent *ev)
 	struct icalrecurrencetype rt;
 	struct icaltimetype last = icaltime_null_time();
 	icalrecur_iterator *it;
-	g_autoptr(GTimeZone) tz = NULL;
 	g_autoptr(GDateTime) utc = NULL;
 	g_autoptr(GDateTime) start = NULL;
 	gboolean ended = FALSE;
@@ -179,9 +178,9 @@ evf_rrule_last_end(const EvfEvent *ev)
 	icalerror_clear_errno();
 	if (!ended || icaltime_is_null_time(last))
 		return NULL;
-	if (ev->tzid != NULL)
-		tz = g_time_zone_new_identifier(ev->tzid);
-	utc = g_date_time_new_from_unix_utc(evf_rrule_instant(tz, last));
+	utc = g_date_time_new_from_unix_utc(evf_rrule_instant(
+	    ev->tzid != NULL ? g_date_time_get_timezone(ev->start) : NULL,
+	    last));
 	if (utc == NULL)
 		return NULL;
 	start =

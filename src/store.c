@@ -41,29 +41,22 @@ static const char schema[] =
     "  source TEXT NOT NULL, uid TEXT NOT NULL, item BLOB NOT NULL,"
     "  PRIMARY KEY (source, uid));";
 
-/* The state last found damaged past what opening it sees (a page deep in
- * the file), for evf_store_take_damaged. */
-G_LOCK_DEFINE_STATIC(damaged);
-static char *damaged_path;
-
 static gboolean
 fail(EvfStore *store, GError **error, const char *what)
 {
 	int sys = sqlite3_system_errno(store->db);
 	int code = sqlite3_errcode(store->db) & 0xff;
 
-	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
-		G_LOCK(damaged);
-		g_free(damaged_path);
-		damaged_path = g_strdup(store->path);
-		G_UNLOCK(damaged);
-	}
-
 	/* "disk I/O error" alone hides a full disk: say what the system
-	 * said. */
-	g_set_error(error, EVF_ERROR, EVF_ERROR_IO, "state '%s': %s: %s%s%s",
-	            store->path, what, sqlite3_errmsg(store->db),
-	            sys != 0 ? ": " : "", sys != 0 ? g_strerror(sys) : "");
+	 * said. A damaged state has a code of its own (a build moves it
+	 * aside). */
+	g_set_error(error, EVF_ERROR,
+	            code == SQLITE_CORRUPT || code == SQLITE_NOTADB
+	                ? EVF_ERROR_DAMAGED
+	                : EVF_ERROR_IO,
+	            "state '%s': %s: %s%s%s", store->path, what,
+	            sqlite3_errmsg(store->db), sys != 0 ? ": " : "",
+	            sys != 0 ? g_strerror(sys) : "");
 	return FALSE;
 }
 
@@ -86,18 +79,16 @@ evf_store_free(EvfStore *store)
 }
 
 static EvfStore *
-store_open(const char *path, int create, int *code, GError **error)
+store_open(const char *path, int create, GError **error)
 {
 	g_autoptr(EvfStore) store = g_new0(EvfStore, 1);
 	int rc;
 
-	*code = SQLITE_OK;
 	store->path = g_strdup(path);
 	rc = sqlite3_open_v2(
 	    path, &store->db,
 	    SQLITE_OPEN_READWRITE | create | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
-		*code = rc & 0xff;
 		if (store->db == NULL) {
 			evf_throw(error, "cannot open state '%s'", path);
 			return NULL;
@@ -110,24 +101,10 @@ store_open(const char *path, int create, int *code, GError **error)
 	if (!exec(store, "PRAGMA journal_mode=WAL", error) ||
 	    !exec(store, "PRAGMA synchronous=NORMAL", error) ||
 	    !exec(store, schema, error)) {
-		*code = sqlite3_errcode(store->db) & 0xff;
 		g_prefix_error(error, "cannot open state: ");
 		return NULL;
 	}
 	return g_steal_pointer(&store);
-}
-
-gboolean
-evf_store_take_damaged(const char *path)
-{
-	gboolean was;
-
-	G_LOCK(damaged);
-	was = damaged_path != NULL && strcmp(damaged_path, path) == 0;
-	if (was)
-		g_clear_pointer(&damaged_path, g_free);
-	G_UNLOCK(damaged);
-	return was;
 }
 
 gboolean
@@ -155,9 +132,8 @@ evf_store_open(const char *path, GError **error)
 {
 	g_autoptr(GError) first = NULL;
 	EvfStore *store;
-	int code;
 
-	store = store_open(path, SQLITE_OPEN_CREATE, &code, &first);
+	store = store_open(path, SQLITE_OPEN_CREATE, &first);
 	if (store != NULL)
 		return store;
 	/* Not a database, or a damaged one: the state is a cache of what
@@ -165,12 +141,12 @@ evf_store_open(const char *path, GError **error)
 	 * for a post-mortem) and started afresh rather than crash-looping;
 	 * a build then takes what it can of the old from the calendars it
 	 * published (evf_store_seed). */
-	if ((code != SQLITE_NOTADB && code != SQLITE_CORRUPT) ||
+	if (!g_error_matches(first, EVF_ERROR, EVF_ERROR_DAMAGED) ||
 	    !evf_store_set_aside(path, first->message)) {
 		g_propagate_error(error, g_steal_pointer(&first));
 		return NULL;
 	}
-	return store_open(path, SQLITE_OPEN_CREATE, &code, error);
+	return store_open(path, SQLITE_OPEN_CREATE, error);
 }
 
 gboolean
@@ -228,9 +204,7 @@ rollback:
 EvfStore *
 evf_store_open_existing(const char *path, GError **error)
 {
-	int code;
-
-	return store_open(path, 0, &code, error);
+	return store_open(path, 0, error);
 }
 
 EvfStore *

@@ -25,10 +25,9 @@ EvfStore *evf_store_open_existing(const char *path, GError **error);
 void evf_store_free(EvfStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfStore, evf_store_free)
 
-/* Whether the state at @path was found damaged (SQLite's "database disk
- * image is malformed") since the last call, by a read or write deep in it
- * that opening it did not reach; once. */
-gboolean evf_store_take_damaged(const char *path);
+/* An error of the state's functions is EVF_ERROR_DAMAGED when SQLite
+ * found the state damaged ("database disk image is malformed"), as a read
+ * or write deep in it that opening it did not reach may. */
 /* Moves the state at @path, damaged as @why says, aside (with its -wal and
  * -shm) for a post-mortem, with a warning; whether it could. */
 gboolean evf_store_set_aside(const char *path, const char *why);

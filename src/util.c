@@ -307,9 +307,9 @@ loses_letters(const char *text)
 char *
 evf_slugify(const char *text)
 {
-	g_autofree char *latin = g_utf8_validate(text, -1, NULL)
-	                             ? latin_extra_to_ascii(text)
-	                             : g_strdup(text);
+	gboolean utf8 = g_utf8_validate(text, -1, NULL);
+	g_autofree char *latin =
+	    utf8 ? latin_extra_to_ascii(text) : g_strdup(text);
 	g_autofree char *ascii = g_str_to_ascii(latin, "C");
 	GString *s = g_string_new(NULL);
 	gboolean dash = FALSE;
@@ -331,8 +331,8 @@ evf_slugify(const char *text)
 		g_autofree char *hex = slug_digest(text);
 
 		g_string_append_printf(s, "x-%.10s", hex);
-	} else if (strchr(ascii, '?') != NULL && s->len <= EVF_SLUG_MAX &&
-	           g_utf8_validate(latin, -1, NULL) && loses_letters(latin)) {
+	} else if (utf8 && s->len <= EVF_SLUG_MAX &&
+	           strchr(ascii, '?') != NULL && loses_letters(latin)) {
 		/* Some letters have no ASCII form (a Cyrillic word beside a
 		 * year): the rest, told apart by the text's digest. */
 		g_autofree char *hex = slug_digest(text);

@@ -26,6 +26,7 @@ typedef enum {
 	EVF_ERROR_FAILED,  /* anything else */
 	EVF_ERROR_INVALID, /* input that does not validate */
 	EVF_ERROR_IO, /* a file or the state could not be read or written */
+	EVF_ERROR_DAMAGED, /* the state is no database, or a damaged one */
 } EvfError;
 
 /* Sets @error (if not NULL) with a printf-style message; returns FALSE so
