@@ -841,6 +841,9 @@ enum {
 struct _ZoneYears {
 	int from;                                 /* evf_tz_regular_from */
 	guint8 years[LAST_YEAR - FIRST_YEAR + 1]; /* YEAR_* */
+	/* evf_tz_is_settled: the latest first onset of an observance of
+	 * the VTIMEZONE published from @from, a wall time */
+	struct icaltimetype settled;
 };
 
 /* What @year is to @tzid, the years after LAST_YEAR like it (tzdata's
@@ -1214,6 +1217,24 @@ one_off_years(icalcomponent *vtz, int from, guint8 *bad)
 	}
 }
 
+/* The latest DTSTART of @vtz's observances (a wall time). */
+static struct icaltimetype
+latest_start(icalcomponent *vtz)
+{
+	g_autoptr(GPtrArray) obs = observances(vtz);
+	struct icaltimetype latest = icaltime_null_time();
+
+	for (guint i = 0; i < obs->len; i++) {
+		struct icaltimetype s =
+		    icalcomponent_get_dtstart(g_ptr_array_index(obs, i));
+
+		if (icaltime_is_null_time(latest) ||
+		    icaltime_compare(s, latest) > 0)
+			latest = s;
+	}
+	return latest;
+}
+
 /* (transfer full): @tzid's years: from its first regular year on, those
  * in which the VTIMEZONE evfeed publishes from that year (the one
  * evf_tz_set_clone builds: every later start gives the same offsets from
@@ -1238,6 +1259,7 @@ zone_years_new(const char *tzid)
 	vtz = join_continued(vtz, tzid);
 	unfaithful_years(vtz, tz, z->from, LAST_YEAR, bad);
 	one_off_years(vtz, z->from, one_off);
+	z->settled = latest_start(vtz);
 	icalcomponent_free(vtz);
 	misread = misread_from(tz);
 	for (int y = z->from; y <= LAST_YEAR; y++)
@@ -1309,6 +1331,18 @@ evf_tz_next_irregular(const char *tzid, int first, int last)
 			break;
 	}
 	return 0;
+}
+
+gboolean
+evf_tz_is_settled(const char *tzid, GDateTime *t)
+{
+	const ZoneYears *z;
+
+	g_return_val_if_fail(tzid != NULL && t != NULL, FALSE);
+	z = zone_years(tzid);
+	/* both floating: libical compares them field by field */
+	return z->from >= 0 && !icaltime_is_null_time(z->settled) &&
+	       icaltime_compare(evf_tz_wall_time(t), z->settled) > 0;
 }
 
 gboolean

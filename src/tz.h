@@ -76,6 +76,15 @@ gboolean evf_tz_is_regular(const char *tzid, int year);
 /* The first of @tzid's years from @first to @last (G_MAXINT: with no end)
  * that is not regular (evf_tz_is_regular), 0 when all are. */
 int evf_tz_next_irregular(const char *tzid, int first, int last);
+/* Whether the wall time of @t (in @tzid) comes after the first onset of
+ * every observance of @tzid's VTIMEZONE, as evfeed publishes it from any
+ * year: after the zone's last change of rules (New York's of 2007;
+ * Mexico City's end of summer time in 2022). Ruby's icalendar (2.8)
+ * fails on a time in a zone whose VTIMEZONE has an observance that has
+ * not begun at it beside one of the same kind that has (it compares
+ * their last onsets, nil for the one): a calendar with an event in New
+ * York in 2006 and another in 2020 would be refused whole. */
+gboolean evf_tz_is_settled(const char *tzid, GDateTime *t);
 /* Whether GLib, from which evfeed takes a wall time's instant, gives
  * other offsets in @year than tzdata's final rule, which the VTIMEZONE
  * follows: GLib 2.74 reads Europe/Dublin's winter "negative summer time"

@@ -1337,6 +1337,83 @@ test_tz_faithful(void)
 	}
 }
 
+/* evf_tz_is_settled: a time it calls settled comes after the first onset
+ * of every observance of its zone's VTIMEZONE, published from any year
+ * (Ruby's icalendar refuses a calendar with an observance that has not
+ * begun at one of its times beside one of the same kind that has). */
+static void
+test_tz_settled(void)
+{
+	static const struct {
+		const char *zone;
+		int y, m, d;
+		gboolean settled;
+	} cases[] = {
+		{ "America/New_York", 2006, 10, 20, FALSE },
+		{ "America/New_York", 2007, 1, 15, FALSE },
+		{ "America/New_York", 2007, 11, 5, TRUE },
+		{ "America/New_York", 2020, 10, 20, TRUE },
+		{ "Europe/Moscow", 2012, 6, 1, FALSE },
+		{ "Europe/Moscow", 2020, 6, 1, TRUE },
+		{ "America/Mexico_City", 2019, 6, 1, TRUE },
+		{ "America/Mexico_City", 2024, 6, 1, TRUE },
+		{ "Europe/Ljubljana", 2018, 6, 28, TRUE },
+	};
+	static const int years[] = { 1995, 2005, 2015, 2026 };
+	const GPtrArray *places = evf_tz_places();
+	guint checked = 0;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GTimeZone) tz =
+		    g_time_zone_new_identifier(cases[i].zone);
+		g_autoptr(GDateTime) t = g_date_time_new(
+		    tz, cases[i].y, cases[i].m, cases[i].d, 10, 0, 0);
+
+		g_test_message("%s on %04d-%02d-%02d", cases[i].zone,
+		               cases[i].y, cases[i].m, cases[i].d);
+		g_assert_cmpint(evf_tz_is_settled(cases[i].zone, t), ==,
+		                cases[i].settled);
+	}
+	for (guint i = 0; i < places->len; i++) {
+		const char *zone = g_ptr_array_index(places, i);
+		g_autoptr(GTimeZone) tz = g_time_zone_new_identifier(zone);
+		g_autoptr(EvfTzSet) set = evf_tz_set_new();
+		icalcomponent *vtz;
+		int from = evf_tz_regular_from(zone);
+
+		if (from < 0)
+			continue;
+		evf_tz_set_use(set, zone, from);
+		vtz = evf_tz_set_clone(set, zone);
+		g_assert_nonnull(vtz);
+		for (gsize k = 0; k < G_N_ELEMENTS(years); k++) {
+			g_autoptr(GDateTime) t =
+			    g_date_time_new(tz, years[k], 7, 1, 12, 0, 0);
+			struct icaltimetype wall = evf_tz_wall_time(t);
+
+			if (!evf_tz_is_settled(zone, t))
+				continue;
+			checked++;
+			for (icalcomponent *o =
+			         icalcomponent_get_first_component(
+			             vtz, ICAL_ANY_COMPONENT);
+			     o != NULL; o = icalcomponent_get_next_component(
+			                    vtz, ICAL_ANY_COMPONENT)) {
+				if (icaltime_compare(
+				        icalcomponent_get_dtstart(o), wall) >=
+				    0)
+					g_error("%s: an observance begins "
+					        "after %d-07-01, called "
+					        "settled",
+					        zone, years[k]);
+			}
+		}
+		icalcomponent_free(vtz);
+	}
+	/* most zones, most years */
+	g_assert_cmpuint(checked, >, places->len * 2);
+}
+
 /* A series whose first occurrence ends at a wall time that happens
  * twice, where the clocks go back (here written with the offset that says
  * which): ical.js and python-icalendar read such a DTEND as the later of
@@ -1636,11 +1713,12 @@ observances_after(Site *s, const char *tzid, const char *last)
 	return n;
 }
 
-/* A zone's VTIMEZONE ends with the last time its events need: Ruby's
- * icalendar (2.8) refuses a whole calendar with an observance that has
- * not begun at a time it reads, such as New York's rules of March 2007
- * for a meeting of 2006 or of January 2007. A series needs every later
- * rule. */
+/* Ruby's icalendar (2.8) refuses a whole calendar with an observance that
+ * has not begun at a time it reads, such as New York's rules of March 2007
+ * for a meeting of 2006 or of January 2007. Such a single event is
+ * written in UTC, and needs no VTIMEZONE; a series with an end keeps its
+ * zone, whose VTIMEZONE ends with the series; one without needs every
+ * later rule. */
 static void
 test_tz_last_year(void)
 {
@@ -1663,21 +1741,35 @@ test_tz_last_year(void)
 		"ny.md",
 		"---\ntitle: Winter meeting\nstart: 2007-01-15T10:00\n"
 		"timezone: America/New_York\n---\n",
+		"weekly.md",
+		"---\ntitle: Winter series\nstart: 2007-01-08T10:00\n"
+		"end: 2007-01-08T11:00\ntimezone: America/New_York\n"
+		"recurrence: FREQ=WEEKLY;COUNT=2\n---\n",
 		NULL,
 	};
 	g_autoptr(Site) a = site_of("Europe/Ljubljana", past);
 	g_autoptr(Site) b = site_of("Europe/Ljubljana", series);
 	g_autoptr(Site) c = site_of("Europe/Ljubljana", january);
 	g_autofree char *text = file_text(a, "events/ny.ics");
+	g_autofree char *both = file_text(b, "calendar.ics");
+	g_autofree char *winter = file_text(c, "calendar.ics");
+	icalcomponent *ical = site_calendar(a);
 
-	g_assert_cmpuint(
-	    observances_after(a, "America/New_York", "20060601T110000"), ==, 0);
-	g_assert_nonnull(strstr(text, "DTSTART;TZID=America/New_York:"
-	                              "20060601T100000"));
+	g_assert_nonnull(ical);
+	g_assert_null(icalcomponent_get_timezone(ical, "America/New_York"));
+	icalcomponent_free(ical);
+	g_assert_nonnull(strstr(text, "\r\nDTSTART:20060601T140000Z\r\n"));
+	g_assert_null(strstr(text, "America/New_York"));
 	g_assert_cmpuint(
 	    observances_after(b, "America/New_York", "20060601T110000"), >, 0);
+	g_assert_nonnull(strstr(both, "\r\nDTSTART:20060601T140000Z\r\n"));
+	g_assert_nonnull(strstr(both, "\r\nDTSTART;TZID=America/New_York:"
+	                              "20050601T100000\r\n"));
 	g_assert_cmpuint(
 	    observances_after(c, "America/New_York", "20070115T110000"), ==, 0);
+	g_assert_nonnull(strstr(winter, "\r\nDTSTART:20070115T150000Z\r\n"));
+	g_assert_nonnull(strstr(winter, "\r\nDTSTART;TZID=America/New_York:"
+	                                "20070108T100000\r\n"));
 }
 
 /* A series' UNTIL is an instant (UTC); the series runs in its zone's wall
@@ -2455,6 +2547,7 @@ main(int argc, char **argv)
 	g_test_add_func("/write/golden/hard", test_golden);
 	g_test_add_func("/write/tz/regular-from", test_tz_regular_from);
 	g_test_add_func("/write/tz/faithful", test_tz_faithful);
+	g_test_add_func("/write/tz/settled", test_tz_settled);
 	g_test_add_func("/write/tz/joined", test_tz_joined);
 	g_test_add_func("/write/tz/site-zone-unused", test_tz_site_zone_unused);
 	g_test_add_func("/write/tz/last-year", test_tz_last_year);

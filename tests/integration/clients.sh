@@ -580,6 +580,37 @@ if build series-end "$tmp/series-end-events"; then
 	fi
 fi
 
+# Events in a zone on both sides of a change of its rules (New York's of
+# 2007, Moscow's of 2014; Mexico City's end of summer time in 2022 is the
+# end of a rule, not a change): Ruby's icalendar refused the whole calendar
+# (an observance that had not begun at the old event's time beside one that
+# had). A single event before its zone's last change of rules is written in
+# UTC; every client reads each calendar, and the later events keep their
+# zone.
+mkdir -p "$tmp/rules-change-events"
+rules_event()
+{
+	printf -- '---\ntitle: %s\nstart: %s\nend: %s\ntimezone: %s\n---\nA meeting.\n' \
+		"$2" "$3" "$4" "$5" >"$tmp/rules-change-events/$1.md"
+}
+rules_event ny-2006 'New York, autumn 2006' 2006-10-20T10:00 2006-10-20T11:00 America/New_York
+rules_event ny-2007 'New York, January 2007' 2007-01-15T10:00 2007-01-15T11:00 America/New_York
+rules_event ny-2020 'New York, autumn 2020' 2020-10-20T10:00 2020-10-20T11:00 America/New_York
+rules_event moscow-2012 'Moscow, summer 2012' 2012-06-01T10:00 2012-06-01T11:00 Europe/Moscow
+rules_event moscow-2020 'Moscow, summer 2020' 2020-06-01T10:00 2020-06-01T11:00 Europe/Moscow
+rules_event mexico-2019 'Mexico City, summer 2019' 2019-06-01T10:00 2019-06-01T11:00 America/Mexico_City
+rules_event mexico-2024 'Mexico City, summer 2024' 2024-06-01T10:00 2024-06-01T11:00 America/Mexico_City
+if build rules-change "$tmp/rules-change-events"; then
+	check_site rules-change
+	times=$(grep -E '^DTSTART(:[0-9]{8}T[0-9]{6}Z|;TZID=)' "$tmp/rules-change/public/calendar.ics" | tr -d '\r' | sort | tr '\n' ' ')
+	if [ "$times" = 'DTSTART:20061020T140000Z DTSTART:20070115T150000Z DTSTART:20120601T060000Z DTSTART;TZID=America/Mexico_City:20190601T100000 DTSTART;TZID=America/Mexico_City:20240601T100000 DTSTART;TZID=America/New_York:20201020T100000 DTSTART;TZID=Europe/Moscow:20200601T100000 ' ]; then
+		pass "rules-change: the events before their zone's last change of rules in UTC, the others in their zone"
+	else
+		fail "rules-change: the events before their zone's last change of rules in UTC, the others in their zone"
+		diag "$times"
+	fi
+fi
+
 # A site in UTC, with events in UTC's other names: every time with a Z,
 # no TZID and no VTIMEZONE for them (libical has none for UTC; a build
 # once failed on it). And zones libical can describe only with RDATE
@@ -588,8 +619,9 @@ fi
 if build zones "$top_srcdir/tests/data/zone-events" UTC; then
 	check_site zones
 	pub=$tmp/zones/public
-	# (Vancouver in 2026 and Cairo in 2025: the zones whose VTIMEZONE
-	# libical cut wrong; the clients above agree on their instants)
+	# (Vancouver in 2026 and Cairo in 2025, a series: the zones whose
+	# VTIMEZONE libical cut wrong; the clients above agree on their
+	# instants)
 	if [ "$(grep '^TZID:' "$pub/calendar.ics" | tr -d '\r' | sort | tr '\n' ' ')" = \
 		'TZID:Africa/Cairo TZID:America/Vancouver TZID:Australia/Sydney ' ] &&
 		[ -z "$(grep 'TZID=' "$pub/calendar.ics" |
