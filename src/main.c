@@ -444,6 +444,39 @@ cmd_build(void)
 	return 0;
 }
 
+/* Whether the options given belong to @cmd: `build -n`, taken for a
+ * preview as in make or rsync, published (-n is import's), and new's
+ * --category went unseen elsewhere. --listen is left to the other
+ * commands, as evfeed(1) says, so that one line of options serves a
+ * unit's `serve` and its `check`. */
+static gboolean
+options_fit(const char *cmd)
+{
+	const struct {
+		gboolean given;
+		const char *name;
+		const char *cmd;
+	} opts[] = {
+		{ opt_start != NULL, "--start", "new" },
+		{ opt_end != NULL, "--end", "new" },
+		{ opt_timezone != NULL, "--timezone", "new" },
+		{ opt_location != NULL, "--location", "new" },
+		{ opt_categories != NULL, "--category", "new" },
+		{ opt_dry_run, "--dry-run", "import" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(opts); i++) {
+		if (!opts[i].given || strcmp(cmd, opts[i].cmd) == 0)
+			continue;
+		fprintf(stderr,
+		        "evfeed: %s: %s is an option of '%s' only\n"
+		        "Try 'evfeed --help'.\n",
+		        cmd, opts[i].name, opts[i].cmd);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 /* libxml2's allocator. libxml2 2.9.14 does not stop on a failed
  * allocation: its HTML parser then loops for ever, printing "Memory
  * error" (a build under a memory limit, tests/integration/adversity.sh).
@@ -506,6 +539,8 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cmd = argv[1];
+	if (!options_fit(cmd))
+		return EXIT_USAGE;
 	if (strcmp(cmd, "new") == 0) {
 		if (argc != 3) {
 			fprintf(stderr, "evfeed: new: give the title, in "

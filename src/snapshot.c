@@ -108,7 +108,11 @@ add_headers(struct MHD_Response *r, const EvfEntry *e, const char *etag,
 	MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED,
 	                        e->last_modified);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	/* only where there is a gzip answer to vary to (not the one-event
+	 * calendars), as nginx's gzip_static says */
+	if (e->gzip != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_VARY,
+		                        "Accept-Encoding");
 	if (e->link != NULL)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_LINK, e->link);
 	if (full) {

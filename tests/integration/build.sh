@@ -31,6 +31,20 @@ ok $? "fetch with two sources: exit 2 naming the second"
 "$EVFEED" --config "$conf" sources ub 2>"$tmp/err"
 test $? -eq 2 && grep -qx "evfeed: sources: unexpected argument 'ub'" "$tmp/err"
 ok $? "sources with an argument: exit 2 naming it"
+# An option of another command is refused: `build -n`, read as a preview,
+# published everything.
+"$EVFEED" --config "$conf" build -n >"$tmp/out" 2>"$tmp/err"
+test $? -eq 2 && grep -qx "evfeed: build: --dry-run is an option of 'import' only" "$tmp/err" &&
+	test ! -e "$pub"
+ok $? "build -n: exit 2, nothing written"
+"$EVFEED" --config "$conf" check --category X 2>"$tmp/err"
+test $? -eq 2 && grep -qx "evfeed: check: --category is an option of 'new' only" "$tmp/err"
+ok $? "check --category: exit 2 naming it"
+"$EVFEED" --config "$conf" import --start 2027-01-01 "$tmp/none.ics" 2>"$tmp/err"
+test $? -eq 2 && grep -qx "evfeed: import: --start is an option of 'new' only" "$tmp/err"
+ok $? "import --start: exit 2 naming it"
+"$EVFEED" --config "$conf" check --listen 127.0.0.1:0 >/dev/null 2>&1
+ok $? "check --listen: ignored, as evfeed(1) says"
 "$EVFEED" --config "$tmp/missing.conf" check 2>"$tmp/err"
 test $? -eq 1 && grep -q 'missing.conf' "$tmp/err"
 ok $? "missing config: exit 1 naming it"

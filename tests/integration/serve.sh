@@ -97,6 +97,8 @@ ok $? "a category's folder serves its index.html, its feeds' home page"
 ev=$(cd "$tmp/public/events" && ls *.ics | head -n 1)
 test "$(head_of "/events/$ev" | status)" = 200
 ok $? "one-event file served"
+test -z "$(head_of "/events/$ev" -H 'Accept-Encoding: gzip' | header Vary)"
+ok $? "one-event file, which has no gzip answer: no Vary (as nginx's gzip_static)"
 # Google's fetcher sends no Accept header; an odd Accept changes nothing.
 test "$(head_of /calendar.ics -H 'Accept:' | status)" = 200 &&
 	test "$(head_of /calendar.ics -H 'Accept: application/json' | header ETag)" = "$etag"

@@ -1,0 +1,180 @@
+#!/bin/sh
+# nginx.sh: config/nginx-site.conf, run by nginx on 127.0.0.1 over the
+# output folder that `evfeed serve` serves beside it, answers as evfeed
+# serve does: the same Content-Type, Cache-Control, Vary and nosniff for
+# every kind of file, the .gz sibling to clients that accept gzip (also
+# behind a proxy, which adds Via, and in HTTP/1.0), 304 for either
+# validator (an If-Modified-Since later than the file too), the whole file
+# for a Range, no Cache-Control on a 404, a relative Location for a folder
+# without its "/", and 405 with Allow for other methods.
+. "$top_srcdir/tests/integration/lib.sh"
+
+CURL=${CURL:-curl}
+NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+if [ ! -x "$NGINX" ] || [ ! -r /etc/nginx/mime.types ]; then
+	skip_all "nginx is not installed (tools/install-deps installs nginx-light)"
+fi
+
+tmp=$(mktmp)
+mkdir "$tmp/events" "$tmp/nginx"
+cp "$top_srcdir"/feeds/events/*.md "$tmp/events/"
+write_config "$tmp" "$tmp/events"
+check "evfeed build" "$EVFEED" build --config "$tmp/evfeed.conf"
+
+# The site's file, with only its address and folder changed, in a main
+# configuration of the test's own (nginx's workers read the folder as
+# this user).
+port=$("${PYTHON3:-python3}" -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')
+sed -e "/^[[:space:]]*listen /d" \
+	-e "s|^\([[:space:]]*\)server_name .*|\1listen 127.0.0.1:$port;\n\1server_name events.example.org;|" \
+	-e "s|^\([[:space:]]*\)root .*|\1root $tmp/public;|" \
+	"$top_srcdir/config/nginx-site.conf" >"$tmp/nginx/site.conf"
+user=
+[ "$(id -u)" = 0 ] && user='user root;'
+cat >"$tmp/nginx/nginx.conf" <<EOF
+$user
+daemon off;
+worker_processes 1;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log;
+events { worker_connections 64; }
+http {
+	include /etc/nginx/mime.types;
+	default_type application/octet-stream;
+	access_log off;
+	client_body_temp_path $tmp/nginx/body;
+	proxy_temp_path $tmp/nginx/proxy;
+	fastcgi_temp_path $tmp/nginx/fastcgi;
+	uwsgi_temp_path $tmp/nginx/uwsgi;
+	scgi_temp_path $tmp/nginx/scgi;
+	include $tmp/nginx/site.conf;
+}
+EOF
+if ! "$NGINX" -t -p "$tmp/nginx" -e "$tmp/nginx/error.log" \
+	-c "$tmp/nginx/nginx.conf" >"$tmp/nginx/test.out" 2>&1; then
+	diag_file "$tmp/nginx/test.out"
+	bail_out "nginx refuses config/nginx-site.conf"
+fi
+pass "nginx accepts config/nginx-site.conf"
+"$NGINX" -p "$tmp/nginx" -e "$tmp/nginx/error.log" -c "$tmp/nginx/nginx.conf" \
+	>/dev/null 2>&1 &
+nginx_pid=$!
+trap 'kill $nginx_pid 2>/dev/null; [ -n "$serve_pid" ] && kill -9 $serve_pid 2>/dev/null; _tap_cleanup' EXIT
+nginx=http://127.0.0.1:$port
+if ! wait_until 10 "$CURL" -s -o /dev/null "$nginx/"; then
+	diag_file "$tmp/nginx/error.log"
+	bail_out "nginx did not start"
+fi
+serve_pid=
+if ! serve_start "$tmp/evfeed.conf" "$tmp/serve.out" "$tmp/serve.err"; then
+	diag_file "$tmp/serve.err"
+	bail_out "evfeed serve did not start"
+fi
+
+# head_of URL [CURL ARGS]: the response headers, CRs removed.
+head_of()
+{
+	_u=$1
+	shift
+	"$CURL" -s -o /dev/null -D - "$@" "$_u" | tr -d '\r'
+}
+# header NAME: NAME's value in the headers on stdin, in lower case and
+# without spaces after separators (nginx writes "text/css; charset=utf-8").
+header()
+{
+	sed -n "s/^$1: //Ip" | head -n 1 | tr 'A-Z' 'a-z' | sed 's/; */;/g'
+}
+status()
+{
+	sed -n 's/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p' | head -n 1
+}
+# same WHAT PATH NAME [CURL ARGS]: header NAME (or the status, for
+# "status") of PATH is the same from both servers.
+same()
+{
+	_what=$1 _path=$2 _name=$3
+	shift 3
+	if [ "$_name" = status ]; then
+		_a=$(head_of "$base$_path" "$@" | status)
+		_b=$(head_of "$nginx$_path" "$@" | status)
+	else
+		_a=$(head_of "$base$_path" "$@" | header "$_name")
+		_b=$(head_of "$nginx$_path" "$@" | header "$_name")
+	fi
+	if [ "$_a" = "$_b" ]; then
+		pass "$_what: $_path: $_name '$_a' from both"
+	else
+		fail "$_what: $_path: $_name '$_a' from evfeed serve, '$_b' from nginx"
+	fi
+}
+
+category=$(cd "$tmp/public/category" && ls | head -n 1)
+event=$(cd "$tmp/public/events" && ls | head -n 1)
+for p in /calendar.ics /rss.xml /atom.xml /feed.json /calendar.json / \
+	/index.html /style.css "/category/$category/calendar.ics" \
+	"/category/$category/rss.xml" "/category/$category/" \
+	"/events/$event"; do
+	same plain "$p" status
+	same plain "$p" Content-Type
+	same plain "$p" Cache-Control
+	same plain "$p" X-Content-Type-Options
+	same gzip "$p" Content-Encoding -H 'Accept-Encoding: gzip'
+	same gzip "$p" Vary -H 'Accept-Encoding: gzip'
+done
+
+# The .gz siblings behind a proxy (Via) and in HTTP/1.0.
+for p in /calendar.ics /rss.xml "/category/$category/atom.xml"; do
+	for how in "proxy:-H:Via: 1.1 cdn.example.net" "http1.0:--http1.0:"; do
+		name=${how%%:*} rest=${how#*:}
+		opt=${rest%%:*} val=${rest#*:}
+		if [ -n "$val" ]; then
+			set -- "$opt" "$val"
+		else
+			set -- "$opt"
+		fi
+		a=$("$CURL" -s -H 'Accept-Encoding: gzip' "$@" "$nginx$p" | gzip -dc 2>/dev/null | cmp -s - "$tmp/public$p" && echo gzip)
+		b=$("$CURL" -s -H 'Accept-Encoding: gzip' "$@" "$base$p" | gzip -dc 2>/dev/null | cmp -s - "$tmp/public$p" && echo gzip)
+		if [ "$a" = gzip ] && [ "$b" = gzip ]; then
+			pass "$name: $p: gzip from both, the file's bytes"
+		else
+			fail "$name: $p: gzip from both, the file's bytes (nginx '$a', evfeed serve '$b')"
+		fi
+	done
+done
+
+# Conditional requests: each server's own ETag; an If-Modified-Since a
+# second after the file's time (and before now).
+for p in /calendar.ics /atom.xml; do
+	for u in "$base" "$nginx"; do
+		etag=$(head_of "$u$p" | sed -n 's/^ETag: //Ip')
+		lm=$(head_of "$u$p" | sed -n 's/^Last-Modified: //Ip')
+		later=$(date -u -d "@$(($(date -u -d "$lm" +%s) + 1))" '+%a, %d %b %Y %H:%M:%S GMT')
+		h=$(head_of "$u$p" -H "If-None-Match: $etag")
+		test "$(echo "$h" | status)" = 304 &&
+			test "$(echo "$h" | header Cache-Control)" = 'public, max-age=3600'
+		ok $? "$u$p: If-None-Match: 304, with Cache-Control"
+		test "$(head_of "$u$p" -H "If-Modified-Since: $later" | status)" = 304
+		ok $? "$u$p: If-Modified-Since a second later than the file: 304"
+	done
+done
+
+same range /calendar.ics status -H 'Range: bytes=0-9'
+same "no Cache-Control on errors" /no-such-file.ics status
+same "no Cache-Control on errors" /no-such-file.ics Cache-Control
+same "other methods" /calendar.ics status -X POST
+same "other methods" /calendar.ics Allow -X POST
+for u in "$base" "$nginx"; do
+	loc=$(head_of "$u/category/$category" | sed -n 's/^Location: //Ip')
+	case $loc in
+	/category/"$category"/ | category/"$category"/) pass "$u: a folder without its /: relative Location '$loc'" ;;
+	*) fail "$u: a folder without its /: relative Location '$loc'" ;;
+	esac
+done
+
+serve_stop
+kill "$nginx_pid" 2>/dev/null
+wait "$nginx_pid" 2>/dev/null
+done_testing
