@@ -37,6 +37,10 @@
 #   serve_wait OUT PID SECS wait until the daemon PID prints its Calendar
 #                           line to OUT (sets $base)
 #   serve_stop [SIGNAL]     stop it (sets $serve_status)
+#   head_of PATH [CURL ARGS]
+#                           the response headers of $base PATH, CRs removed
+#   header NAME             NAME's value in the headers on stdin
+#   status                  the status code of the headers on stdin
 #   state_integrity STATE   print what PRAGMA integrity_check says of the
 #                           SQLite state STATE ("ok")
 
@@ -307,6 +311,23 @@ serve_stop()
 	wait "$serve_pid"
 	serve_status=$?
 	serve_pid=
+}
+
+# head_of PATH [CURL ARGS]: the response headers of $base PATH, CRs
+# removed.
+head_of()
+{
+	_p=$1
+	shift
+	"${CURL:-curl}" -s -o /dev/null -D - "$@" "$base$_p" | tr -d '\r'
+}
+header()
+{
+	sed -n "s/^$1: //Ip" | head -n 1
+}
+status()
+{
+	head -n 1 | cut -d' ' -f2
 }
 
 # state_integrity STATE: PRAGMA integrity_check of the SQLite state STATE,

@@ -74,22 +74,13 @@ if ! serve_start "$tmp/evfeed.conf" "$tmp/serve.out" "$tmp/serve.err"; then
 	bail_out "evfeed serve did not start"
 fi
 
-# head_of URL [CURL ARGS]: the response headers, CRs removed.
-head_of()
+serve_base=$base
+
+# norm: a header's value in lower case, without spaces after ";" (nginx
+# writes "text/css; charset=utf-8").
+norm()
 {
-	_u=$1
-	shift
-	"$CURL" -s -o /dev/null -D - "$@" "$_u" | tr -d '\r'
-}
-# header NAME: NAME's value in the headers on stdin, in lower case and
-# without spaces after separators (nginx writes "text/css; charset=utf-8").
-header()
-{
-	sed -n "s/^$1: //Ip" | head -n 1 | tr 'A-Z' 'a-z' | sed 's/; */;/g'
-}
-status()
-{
-	sed -n 's/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p' | head -n 1
+	tr 'A-Z' 'a-z' | sed 's/; */;/g'
 }
 # same WHAT PATH NAME [CURL ARGS]: header NAME (or the status, for
 # "status") of PATH is the same from both servers.
@@ -98,15 +89,21 @@ same()
 	_what=$1 _path=$2 _name=$3
 	shift 3
 	if [ "$_name" = status ]; then
-		_a=$(head_of "$base$_path" "$@" | status)
-		_b=$(head_of "$nginx$_path" "$@" | status)
+		base=$serve_base
+		_a=$(head_of "$_path" "$@" | status)
+		base=$nginx
+		_b=$(head_of "$_path" "$@" | status)
 	else
-		_a=$(head_of "$base$_path" "$@" | header "$_name")
-		_b=$(head_of "$nginx$_path" "$@" | header "$_name")
+		base=$serve_base
+		_a=$(head_of "$_path" "$@" | header "$_name" | norm)
+		base=$nginx
+		_b=$(head_of "$_path" "$@" | header "$_name" | norm)
 	fi
 	if [ "$_a" = "$_b" ]; then
+		base=$serve_base
 		pass "$_what: $_path: $_name '$_a' from both"
 	else
+		base=$serve_base
 		fail "$_what: $_path: $_name '$_a' from evfeed serve, '$_b' from nginx"
 	fi
 }
@@ -148,16 +145,16 @@ done
 # Conditional requests: each server's own ETag; an If-Modified-Since a
 # second after the file's time (and before now).
 for p in /calendar.ics /atom.xml; do
-	for u in "$base" "$nginx"; do
-		etag=$(head_of "$u$p" | sed -n 's/^ETag: //Ip')
-		lm=$(head_of "$u$p" | sed -n 's/^Last-Modified: //Ip')
+	for base in "$serve_base" "$nginx"; do
+		etag=$(head_of "$p" | header ETag)
+		lm=$(head_of "$p" | header Last-Modified)
 		later=$(date -u -d "@$(($(date -u -d "$lm" +%s) + 1))" '+%a, %d %b %Y %H:%M:%S GMT')
-		h=$(head_of "$u$p" -H "If-None-Match: $etag")
+		h=$(head_of "$p" -H "If-None-Match: $etag")
 		test "$(echo "$h" | status)" = 304 &&
 			test "$(echo "$h" | header Cache-Control)" = 'public, max-age=3600'
-		ok $? "$u$p: If-None-Match: 304, with Cache-Control"
-		test "$(head_of "$u$p" -H "If-Modified-Since: $later" | status)" = 304
-		ok $? "$u$p: If-Modified-Since a second later than the file: 304"
+		ok $? "$base$p: If-None-Match: 304, with Cache-Control"
+		test "$(head_of "$p" -H "If-Modified-Since: $later" | status)" = 304
+		ok $? "$base$p: If-Modified-Since a second later than the file: 304"
 	done
 done
 
@@ -166,13 +163,14 @@ same "no Cache-Control on errors" /no-such-file.ics status
 same "no Cache-Control on errors" /no-such-file.ics Cache-Control
 same "other methods" /calendar.ics status -X POST
 same "other methods" /calendar.ics Allow -X POST
-for u in "$base" "$nginx"; do
-	loc=$(head_of "$u/category/$category" | sed -n 's/^Location: //Ip')
+for base in "$serve_base" "$nginx"; do
+	loc=$(head_of "/category/$category" | header Location)
 	case $loc in
-	/category/"$category"/ | category/"$category"/) pass "$u: a folder without its /: relative Location '$loc'" ;;
-	*) fail "$u: a folder without its /: relative Location '$loc'" ;;
+	/category/"$category"/ | category/"$category"/) pass "$base: a folder without its /: relative Location '$loc'" ;;
+	*) fail "$base: a folder without its /: relative Location '$loc'" ;;
 	esac
 done
+base=$serve_base
 
 serve_stop
 kill "$nginx_pid" 2>/dev/null

@@ -45,21 +45,6 @@ grep -q "^evfeed .*: serving .* on $base/ (from this machine only)\$" "$tmp/out"
 ok $? "the start-up lines say whom the address serves, and where the public one comes from"
 diag_file "$tmp/out"
 
-# head_of PATH [CURL ARGS]: the response headers, CRs removed.
-head_of()
-{
-	_p=$1
-	shift
-	"$CURL" -s -o /dev/null -D - "$@" "$base$_p" | tr -d '\r'
-}
-header()
-{
-	sed -n "s/^$1: //Ip" | head -n 1
-}
-status()
-{
-	head -n 1 | cut -d' ' -f2
-}
 
 h=$(head_of /calendar.ics)
 test "$(echo "$h" | status)" = 200
