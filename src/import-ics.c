@@ -940,6 +940,74 @@ html_from_text(const char *text, const char *base_url)
 	}
 }
 
+/* Whether the HTML tag that ends @line (after white space), or begins
+ * it, breaks the text by itself: a <br>, or a block's tag (<p>, </li>). */
+static gboolean
+breaks_at(const char *line, gboolean at_end)
+{
+	static const char *const breaking[] = {
+		"br",         "p",   "div", "li", "ul",    "ol", "h1", "h2",
+		"h3",         "h4",  "h5",  "h6", "table", "tr", "td", "th",
+		"blockquote", "pre", "hr",  "dl", "dt",    "dd",
+	};
+	const char *tag;
+	gsize n;
+
+	if (at_end) {
+		const char *end = line + strlen(line);
+
+		while (end > line && g_ascii_isspace(end[-1]))
+			end--;
+		if (end == line || end[-1] != '>' ||
+		    (tag = g_strrstr_len(line, end - line, "<")) == NULL)
+			return FALSE;
+	} else {
+		tag = line + strspn(line, " \t\r");
+		if (*tag != '<')
+			return FALSE;
+	}
+	tag += tag[1] == '/' ? 2 : 1;
+	n = strspn(tag, "abcdefghijklmnopqrstuvwxyz"
+	                "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+	for (gsize i = 0; i < G_N_ELEMENTS(breaking); i++)
+		if (n == strlen(breaking[i]) &&
+		    g_ascii_strncasecmp(tag, breaking[i], n) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* (transfer full): a DESCRIPTION written in HTML, as Google Calendar,
+ * Drupal and Nextcloud write it ("Agenda:<br><a href=…>"), with the line
+ * breaks it also has kept as <br> (a blank line as two), but where a tag
+ * already breaks the text there. */
+static char *
+html_keeping_breaks(const char *text)
+{
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	GString *out = g_string_new(NULL);
+	gboolean broken = TRUE; /* by a tag, where the last text ended */
+
+	for (guint i = 0; lines[i] != NULL; i++) {
+		const char *l = lines[i];
+		gboolean blank = l[strspn(l, " \t\r")] == '\0';
+
+		g_string_append(out, l);
+		if (!blank)
+			broken = breaks_at(l, TRUE);
+		if (lines[i + 1] == NULL)
+			break;
+		if (breaks_at(lines[i + 1], FALSE) || (blank && broken))
+			g_string_append_c(out, '\n');
+		else if (blank)
+			g_string_append(out, "<br>\n");
+		else if (!broken)
+			g_string_append(out, "<br>");
+		else
+			g_string_append_c(out, '\n');
+	}
+	return g_string_free(out, FALSE);
+}
+
 /* Whether @s has nothing but white space (no-break spaces too). */
 static gboolean
 blank(const char *s)
@@ -1843,10 +1911,18 @@ read_description(Ctx *c, icalcomponent *ve, EvfEvent *ev)
 	icalproperty *pd =
 	    icalcomponent_get_first_property(ve, ICAL_DESCRIPTION_PROPERTY);
 	g_autofree char *html = NULL;
+	g_autofree char *plain = NULL;
+	gboolean marked;
 
 	ev->description_text =
 	    clean_text(pd != NULL ? icalproperty_get_description(pd) : NULL,
 	               EVF_IMPORT_MAX_DESCRIPTION);
+	/* RFC 5545 has it plain text; many write HTML in it all the same,
+	 * which must not reach subscribers as tags to read (PRIOR-ART.md) */
+	plain = ev->description_text != NULL
+	            ? evf_text_plain(ev->description_text, NULL)
+	            : NULL;
+	marked = plain != NULL;
 	for (icalproperty *p =
 	         icalcomponent_get_first_property(ve, ICAL_X_PROPERTY);
 	     p != NULL && html == NULL;
@@ -1865,13 +1941,23 @@ read_description(Ctx *c, icalcomponent *ve, EvfEvent *ev)
 		    g_ascii_strncasecmp(type, "text/html", 9) == 0)
 			html = html_from_html(value, c->base_url);
 	}
-	if (html == NULL && ev->description_text != NULL)
+	if (html == NULL && ev->description_text != NULL && marked) {
+		g_autofree char *kept =
+		    html_keeping_breaks(ev->description_text);
+
+		html = html_from_html(kept, c->base_url);
+	} else if (html == NULL && ev->description_text != NULL) {
 		html = html_from_text(ev->description_text, c->base_url);
-	if (html != NULL && ev->description_text == NULL) {
+	}
+	if (html != NULL && (ev->description_text == NULL || marked)) {
 		g_autofree char *text = evf_html_to_text(html);
 
+		g_free(ev->description_text);
 		ev->description_text =
 		    clean_text(text, EVF_IMPORT_MAX_DESCRIPTION);
+	} else if (html == NULL && marked) {
+		/* HTML with no text in it (an empty <p>) */
+		g_clear_pointer(&ev->description_text, g_free);
 	}
 	ev->description_html = g_steal_pointer(&html);
 }

@@ -237,9 +237,10 @@ address_len(const char *p)
 	for (gsize i = 0; i < G_N_ELEMENTS(prefixes); i++) {
 		gsize k = strlen(prefixes[i]);
 
+		/* cmark-gfm ends it at a '<' too */
 		if (g_ascii_strncasecmp(p, prefixes[i], k) == 0 &&
-		    p[k] != '\0' && p[k] != ' ' && p[k] != '\t')
-			return strcspn(p, " \t");
+		    p[k] != '\0' && p[k] != ' ' && p[k] != '\t' && p[k] != '<')
+			return strcspn(p, " \t<");
 	}
 	return 0;
 }
@@ -261,9 +262,25 @@ address_at(const char *line, const char *p)
 	return 0;
 }
 
+/* Appends the web address of @n bytes at @p as a CommonMark autolink
+ * ("<https://…>"), which renders to the same text and links it: its
+ * '&'s as "&amp;", since an autolink decodes character references. */
+static void
+append_autolink(GString *out, const char *p, gsize n)
+{
+	g_string_append_c(out, '<');
+	for (gsize i = 0; i < n; i++) {
+		if (p[i] == '&')
+			g_string_append(out, "&amp;");
+		else
+			g_string_append_c(out, p[i]);
+	}
+	g_string_append_c(out, '>');
+}
+
 /* Appends one line of text, escaped. No '<' is ever left as it is, so
- * that nothing can open an HTML tag or an autolink; '>' then only needs
- * care where it would start a quote. */
+ * that nothing can open an HTML tag, but for an autolink of a web
+ * address; '>' then only needs care where it would start a quote. */
 static void
 escape_line(GString *out, const char *line)
 {
@@ -272,17 +289,37 @@ escape_line(GString *out, const char *line)
 
 	while (*p != '\0') {
 		gsize a = address_at(line, p);
+		gsize n = *p == '<' &&
+		                  g_ascii_strncasecmp(p + 1, "www.", 4) != 0 &&
+		                  address_len(p + 1) > 0
+		              ? strcspn(p + 1, " \t<>")
+		              : 0;
 
+		/* "<https://…>", as a link's target is written in plain text
+		 * (evf_html_to_text): the brackets as text, around an
+		 * autolink */
+		if (n > 0 && p[1 + n] == '>') {
+			g_string_append(out, "\\<");
+			append_autolink(out, p + 1, n);
+			g_string_append(out, "\\>");
+			p += n + 2;
+			start = FALSE;
+			continue;
+		}
+		/* An address that a '<' ends, which the autolink extension
+		 * would read on through an escape before it ("\\<br>" in
+		 * "https://a.example/e<br>"): an autolink of its own. */
+		if (a > 0 && p[a] == '<') {
+			append_autolink(out, p, a);
+			p += a;
+			start = FALSE;
+			continue;
+		}
 		if (a > 0) {
 			/* The autolink extension reads an address before
 			 * escapes are undone, up to white space: a
 			 * backslash there would become part of the link. */
-			for (gsize i = 0; i < a; i++) {
-				if (p[i] == '<')
-					g_string_append(out, "&lt;");
-				else
-					g_string_append_c(out, p[i]);
-			}
+			g_string_append_len(out, p, (gssize)a);
 			p += a;
 			start = FALSE;
 			continue;

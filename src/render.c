@@ -117,20 +117,54 @@ evf_render_attribution(const EvfConfig *cfg, const EvfEvent *ev)
 	g_autofree char *also = also_listed(cfg, ev);
 	GString *s = g_string_new(NULL);
 
+	/* the source's link, as the HTML's (evfeed.conf(5): link=); the
+	 * item's own page is the event's URL */
 	if (ev->source != NULL)
 		g_string_append_printf(s, "Source: %s <%s>", ev->source_title,
-		                       ev->url != NULL ? ev->url
-		                                       : ev->source_url);
+		                       ev->source_url);
 	if (also != NULL)
 		g_string_append_printf(s, "%sAlso listed by: %s",
 		                       s->len > 0 ? "\n" : "", also);
 	return g_string_free(s, s->len == 0);
 }
 
+/* Appends @ev's attribution to @s as HTML, each line after a "<br>". */
+static void
+append_attribution_html(GString *s, const EvfConfig *cfg, const EvfEvent *ev)
+{
+	g_autofree char *also = also_listed(cfg, ev);
+
+	if (ev->source != NULL) {
+		g_autofree char *l = g_markup_printf_escaped(
+		    "<br><strong>Source:</strong> <a href=\"%s\">%s</a>",
+		    ev->source_url, ev->source_title);
+		g_string_append(s, l);
+	}
+	if (also != NULL) {
+		g_autofree char *l = g_markup_printf_escaped(
+		    "<br><strong>Also listed by:</strong> %s", also);
+		g_string_append(s, l);
+	}
+}
+
+char *
+evf_render_attribution_html(const EvfConfig *cfg, const EvfEvent *ev)
+{
+	GString *s = g_string_new(NULL);
+
+	append_attribution_html(s, cfg, ev);
+	if (s->len == 0)
+		return g_string_free(s, TRUE);
+	/* a paragraph of its own: the first "<br>" opens it */
+	g_string_erase(s, 0, strlen("<br>"));
+	g_string_prepend(s, "<p>");
+	g_string_append(s, "</p>");
+	return g_string_free(s, FALSE);
+}
+
 char *
 evf_render_event_html(const EvfConfig *cfg, const EvfEvent *ev)
 {
-	g_autofree char *also = also_listed(cfg, ev);
 	g_autoptr(GString) s = g_string_new("<p>");
 	g_autofree char *when = evf_event_format_when(ev);
 	g_autofree char *repeats = evf_event_format_repeats(ev);
@@ -165,17 +199,7 @@ evf_render_event_html(const EvfConfig *cfg, const EvfEvent *ev)
 		    "<br><a href=\"%s\">More information</a>", ev->url);
 		g_string_append(s, l);
 	}
-	if (ev->source != NULL) {
-		g_autofree char *l = g_markup_printf_escaped(
-		    "<br><strong>Source:</strong> <a href=\"%s\">%s</a>",
-		    ev->source_url, ev->source_title);
-		g_string_append(s, l);
-	}
-	if (also != NULL) {
-		g_autofree char *l = g_markup_printf_escaped(
-		    "<br><strong>Also listed by:</strong> %s", also);
-		g_string_append(s, l);
-	}
+	append_attribution_html(s, cfg, ev);
 	g_string_append(s, "</p>");
 	if (ev->description_html != NULL && ev->description_html[0] != '\0') {
 		g_string_append_c(s, '\n');

@@ -129,6 +129,9 @@ GPtrArray *evf_render_sources(const EvfConfig *cfg, const EvfEvent *ev);
  * "Source: OSCE <https://…>\nAlso listed by: UNODC", or NULL when the
  * event is the site's own and nobody else lists it. */
 char *evf_render_attribution(const EvfConfig *cfg, const EvfEvent *ev);
+/* (transfer full) (nullable): the same as a paragraph of HTML, the
+ * source's name a link to it. */
+char *evf_render_attribution_html(const EvfConfig *cfg, const EvfEvent *ev);
 
 /* A category of the site: the slug of its folder, its name as first met,
  * and its events (borrowed) in the order given. */

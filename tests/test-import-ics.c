@@ -2228,7 +2228,7 @@ test_fields(void)
 	    "DTSTART;TZID=Europe/Ljubljana:20180910T090000\n"
 	    "DTEND;TZID=Europe/Ljubljana:20180910T170000\n"
 	    "SUMMARY:  Workshop\\non\\, asset   recovery  \n"
-	    "DESCRIPTION:Agenda & <b>speakers</b>\\nline two\\n\\nSecond "
+	    "DESCRIPTION:Agenda & <speakers>\\nline two\\n\\nSecond "
 	    "paragraph.\n"
 	    "LOCATION:Hotel Union\\, Ljubljana\n"
 	    "URL:/workshops/asset-recovery\n"
@@ -2272,12 +2272,13 @@ test_fields(void)
 	 * was first seen). DTSTAMP is not used: servers re-stamp it on
 	 * every export. */
 	g_assert_cmpint(ev->published, ==, 0);
-	/* The text as written; the HTML escapes it, in paragraphs. */
+	/* The text as written; the HTML escapes it, in paragraphs. (Text
+	 * with HTML tags in it is read as HTML: test_description_html.) */
 	g_assert_cmpstr(ev->description_text, ==,
-	                "Agenda & <b>speakers</b>\nline two\n\nSecond "
+	                "Agenda & <speakers>\nline two\n\nSecond "
 	                "paragraph.");
 	g_assert_cmpstr(ev->description_html, ==,
-	                "<p>Agenda &amp; &lt;b&gt;speakers&lt;/b&gt;<br>\n"
+	                "<p>Agenda &amp; &lt;speakers&gt;<br>\n"
 	                "line two</p>\n<p>Second paragraph.</p>");
 	g_assert_cmpstr(ev->slug, ==, "fields-partner-example");
 
@@ -2613,6 +2614,77 @@ test_sandbox_cpu_limit(void)
 	g_assert_nonnull(find(imp, "plain@partner.example"));
 }
 
+/* A DESCRIPTION in HTML, as Google Calendar, Drupal and Nextcloud write it
+ * (RFC 5545 has it plain text): read as HTML, sanitised, its text without
+ * tags, its own line breaks kept where no tag breaks the text already.
+ * Plain text with "<" or "&" stays plain text. */
+static void
+test_description_html(void)
+{
+	g_autoptr(EvfImport) imp = import_body(
+	    "BEGIN:VEVENT\n"
+	    "UID:google@example.org\n"
+	    "DTSTART:20270112T090000Z\n"
+	    "SUMMARY:Seminar\n"
+	    "DESCRIPTION:<b>Weekly seminar</b> on security.<br><br>Agenda: <a "
+	    "href=\"https://example.rs/agenda\">agenda</a><br>Ana &amp; "
+	    "Milo\xc5\xa1<ul><li>Introduction</li></ul><script>x()</script>\n"
+	    "END:VEVENT\n"
+	    "BEGIN:VEVENT\n"
+	    "UID:mixed@example.org\n"
+	    "DTSTART:20270113T090000Z\n"
+	    "SUMMARY:Mixed\n"
+	    "DESCRIPTION:Join us!\\n<b>Agenda</b>\\n- 10:00 Welcome\\n<p>Last</p>"
+	    "\\nEnd\n"
+	    "END:VEVENT\n"
+	    "BEGIN:VEVENT\n"
+	    "UID:para@example.org\n"
+	    "DTSTART:20270115T090000Z\n"
+	    "SUMMARY:Paragraphs\n"
+	    "DESCRIPTION:First <i>one</i>\\n\\nSecond\n"
+	    "END:VEVENT\n"
+	    "BEGIN:VEVENT\n"
+	    "UID:plain@example.org\n"
+	    "DTSTART:20270114T090000Z\n"
+	    "SUMMARY:Plain\n"
+	    "DESCRIPTION:3 < 5 and AT&T\\nhttps://example.org/a<b\n"
+	    "END:VEVENT");
+	EvfEvent *google = find(imp, "google@example.org");
+	EvfEvent *mixed = find(imp, "mixed@example.org");
+	EvfEvent *plain = find(imp, "plain@example.org");
+
+	g_assert_nonnull(google);
+	g_assert_nonnull(strstr(google->description_html,
+	                        "<b>Weekly seminar</b> on security."));
+	g_assert_nonnull(strstr(google->description_html,
+	                        "<a href=\"https://example.rs/agenda\">"));
+	g_assert_nonnull(strstr(google->description_html, "<li>Introduction"));
+	g_assert_null(strstr(google->description_html, "script"));
+	g_assert_null(strstr(google->description_html, "&lt;"));
+	g_assert_null(strstr(google->description_text, "<b>"));
+	g_assert_null(strstr(google->description_text, "&amp;"));
+	g_assert_nonnull(strstr(google->description_text,
+	                        "agenda <https://example.rs/agenda>"));
+	g_assert_nonnull(
+	    strstr(google->description_text, "Ana & Milo\xc5\xa1"));
+
+	g_assert_nonnull(mixed);
+	g_assert_nonnull(strstr(mixed->description_html,
+	                        "Join us!<br><b>Agenda</b><br>- 10:00 "
+	                        "Welcome\n<p>Last</p>\nEnd"));
+	g_assert_nonnull(strstr(mixed->description_text,
+	                        "Join us!\nAgenda\n- 10:00 Welcome"));
+
+	g_assert_cmpstr(find(imp, "para@example.org")->description_text, ==,
+	                "First one\n\nSecond");
+
+	g_assert_nonnull(plain);
+	g_assert_cmpstr(plain->description_text, ==,
+	                "3 < 5 and AT&T\nhttps://example.org/a<b");
+	g_assert_nonnull(
+	    strstr(plain->description_html, "3 &lt; 5 and AT&amp;T"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -2621,6 +2693,7 @@ main(int argc, char **argv)
 	g_setenv("TZ", "America/New_York", TRUE);
 
 	g_test_add_func("/import-ics/precheck/accepts", test_precheck_accepts);
+	g_test_add_func("/import-ics/description-html", test_description_html);
 	g_test_add_func("/import-ics/precheck/nul", test_precheck_nul);
 	g_test_add_func("/import-ics/precheck/utf16", test_precheck_utf16);
 	g_test_add_func("/import-ics/precheck/long-line",

@@ -212,6 +212,8 @@ test_markdown_roundtrip(void)
 		"https://example.org/~me/x_(y)",
 		"See the agenda <https://events.example.org/agenda.html> "
 		"(<https://www.gov.si/en/>).",
+		"https://a.example/e<br>next and (https://b.example/c<d) and "
+		"<https://c.example/?a=1&amp;b=2> and https://d.example/&x<y",
 		"a <b href=x>not a tag</b> > not a quote",
 		"https://localhost/_not_emphasis_ and (https://example.org/a_)_",
 		/* as evfeed's own calendar writes a link: its address in
@@ -251,6 +253,32 @@ test_markdown_roundtrip(void)
 		                            " ", 0, NULL);
 		g_assert_cmpstr(b, ==, a);
 	}
+}
+
+/* A web address in angle brackets (as a link's target is written in
+ * plain text) or one that a '<' ends is linked, and the text is the same:
+ * the autolink extension once read "https://a.example/e<br>" as far as
+ * the escape before the '<', and an address in brackets was not linked. */
+static void
+test_markdown_links(void)
+{
+	g_autofree char *md =
+	    evf_migrate_markdown("Agenda: agenda <https://example.rs/agenda>\n"
+	                         "https://a.example/e<br>next");
+	g_autofree char *html = NULL;
+	g_autofree char *text = NULL;
+
+	evf_markdown_render(md, BASE, &html, &text);
+	g_test_message("%s\n→ %s\n→ %s", md, html, text);
+	g_assert_nonnull(strstr(html,
+	                        "&lt;<a href=\"https://example.rs/agenda\">"
+	                        "https://example.rs/agenda</a>&gt;"));
+	g_assert_nonnull(strstr(html, "<a href=\"https://a.example/e\">"
+	                              "https://a.example/e</a>&lt;br&gt;next"));
+	g_assert_null(strstr(html, "%5C"));
+	g_assert_cmpstr(text, ==,
+	                "Agenda: agenda <https://example.rs/agenda>\n"
+	                "https://a.example/e<br>next");
 }
 
 /* The plain text that evfeed's own calendar holds for a body with
@@ -317,6 +345,7 @@ main(int argc, char **argv)
 	                test_expanding_unchanged);
 	g_test_add_func("/migrate/series/sandboxed", test_series_sandboxed);
 	g_test_add_func("/migrate/markdown/roundtrip", test_markdown_roundtrip);
+	g_test_add_func("/migrate/markdown/links", test_markdown_links);
 	g_test_add_func("/migrate/markdown/structure", test_markdown_structure);
 	g_test_add_func("/migrate/markdown/own-calendar",
 	                test_markdown_own_calendar);

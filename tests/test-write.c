@@ -8,6 +8,8 @@
  */
 #include "autoconf.h"
 
+#include "autocleanups.h"
+
 #include "catalog.h"
 #include "config.h"
 #include "import.h"
@@ -609,6 +611,54 @@ test_category_once(void)
 	}
 	g_assert_cmpuint(pa, ==, 1);
 	g_assert_cmpuint(osce, ==, 1);
+}
+
+/* A partner's event: the attribution in DESCRIPTION and in X-ALT-DESC
+ * (which Outlook shows instead), both naming the source's link, not the
+ * item's own page (that is its URL). */
+static void
+test_attribution_everywhere(void)
+{
+	g_autoptr(Site) s = hard_site();
+	g_autoptr(EvfEvent) ev = NULL;
+	g_autoptr(icalcomponent) ve = NULL;
+	icalproperty *p;
+	const char *desc = NULL;
+	const char *alt = NULL;
+
+	for (guint i = 0; i < s->events->len && ev == NULL; i++) {
+		EvfEvent *e = g_ptr_array_index(s->events, i);
+
+		if (!e->tba && e->source == NULL && e->rrule == NULL &&
+		    e->description_html != NULL)
+			ev = evf_event_copy(e);
+	}
+	g_assert_nonnull(ev);
+	ev->source = g_strdup("pa");
+	ev->source_title = g_strdup("PA");
+	ev->source_url = g_strdup("https://pa.example/events");
+	g_free(ev->url);
+	ev->url = g_strdup("https://pa.example/events/42");
+	g_ptr_array_add(ev->also_listed, g_strdup("osce"));
+	ve = icalcomponent_new_from_string(evf_ics_vevent(s->cfg, ev));
+	g_assert_nonnull(ve);
+	desc = icalcomponent_get_description(ve);
+	for (p = icalcomponent_get_first_property(ve, ICAL_X_PROPERTY);
+	     p != NULL;
+	     p = icalcomponent_get_next_property(ve, ICAL_X_PROPERTY))
+		if (strcmp(icalproperty_get_x_name(p), "X-ALT-DESC") == 0)
+			alt = icalproperty_get_x(p);
+	g_assert_nonnull(desc);
+	g_assert_nonnull(alt);
+	g_test_message("%s\n%s", desc, alt);
+	/* (no [source osce] in this site: its name as it is) */
+	g_assert_true(g_str_has_suffix(
+	    desc, "Source: PA <https://pa.example/events>\nAlso listed by: "
+	          "osce"));
+	g_assert_nonnull(strstr(alt, "<p><strong>Source:</strong> <a "
+	                             "href=\"https://pa.example/events\">PA</a>"
+	                             "<br><strong>Also listed by:</strong> "
+	                             "osce</p></body></html>"));
 }
 
 /* (transfer full): a copy of the first dated local event of @s. */
@@ -2546,6 +2596,8 @@ main(int argc, char **argv)
 	g_test_add_func("/write/tz/threads", test_tz_threads);
 	g_test_add_func("/write/golden/hard", test_golden);
 	g_test_add_func("/write/tz/regular-from", test_tz_regular_from);
+	g_test_add_func("/write/attribution-everywhere",
+	                test_attribution_everywhere);
 	g_test_add_func("/write/tz/faithful", test_tz_faithful);
 	g_test_add_func("/write/tz/settled", test_tz_settled);
 	g_test_add_func("/write/tz/joined", test_tz_joined);
