@@ -1874,6 +1874,41 @@ outlook_all_day(icalcomponent *ve, Built *b)
 	b->duration = 0;
 }
 
+/* A single event in UTC, in a calendar that names its zone in
+ * X-WR-TIMEZONE, is shown in that zone, the same instants: Google
+ * Calendar, Eventbrite and Drupal write every single event in UTC, and
+ * its pages and feeds would give a Podgorica meeting's time as UTC's. (A
+ * series keeps UTC, where its rule runs.) */
+static void
+in_calendar_zone(Ctx *c, icalcomponent *cal, icalcomponent *ve, EvfEvent *ev,
+                 int year)
+{
+	const char *name = NULL;
+	const Zone *z;
+	GDateTime *start, *end;
+
+	if (icalcomponent_get_first_property(ve, ICAL_RRULE_PROPERTY) != NULL ||
+	    icalcomponent_get_first_property(ve, ICAL_RDATE_PROPERTY) != NULL)
+		return;
+	z = calendar_default_zone(c, cal, year, &name);
+	if (z == NULL || z->kind != ZONE_IANA || ev->start == NULL ||
+	    ev->end == NULL)
+		return;
+	start = g_date_time_to_timezone(ev->start, z->tz);
+	end = g_date_time_to_timezone(ev->end, z->tz);
+	if (start == NULL || end == NULL) {
+		g_clear_pointer(&start, g_date_time_unref);
+		g_clear_pointer(&end, g_date_time_unref);
+		return;
+	}
+	g_date_time_unref(ev->start);
+	g_date_time_unref(ev->end);
+	ev->start = start;
+	ev->end = end;
+	g_free(ev->tzid);
+	ev->tzid = g_strdup(z->tzid);
+}
+
 static gboolean
 read_dates(Ctx *c, icalcomponent *cal, icalcomponent *ve, Built *b,
            const char *uid, const char *label)
@@ -1902,6 +1937,8 @@ read_dates(Ctx *c, icalcomponent *cal, icalcomponent *ve, Built *b,
 		ev->tzid = g_strdup(b->zone->tzid);
 	read_dates_timed(c, cal, ve, b, uid, label);
 	outlook_all_day(ve, b);
+	if (!ev->all_day && b->zone->kind == ZONE_UTC && icaltime_is_utc(t))
+		in_calendar_zone(c, cal, ve, ev, t.year);
 	return TRUE;
 }
 

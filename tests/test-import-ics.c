@@ -672,7 +672,10 @@ test_tzid_floating_default(void)
 	    "DTEND:20180802T120000\nEND:VEVENT\n"
 	    "BEGIN:VEVENT\nUID:z@partner.example\nDTSTAMP:20180601T000000Z\n"
 	    "SUMMARY:Zoned\nDTSTART:20180802T100000Z\n"
-	    "DTEND:20180802T120000Z\nEND:VEVENT");
+	    "DTEND:20180802T120000Z\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:s@partner.example\nDTSTAMP:20180601T000000Z\n"
+	    "SUMMARY:Series\nDTSTART:20180802T100000Z\n"
+	    "DTEND:20180802T120000Z\nRRULE:FREQ=WEEKLY;COUNT=2\nEND:VEVENT");
 	g_autoptr(EvfImport) mars = import_body(
 	    "X-WR-TIMEZONE:Mars/Olympus_Mons\n"
 	    "BEGIN:VEVENT\nUID:f@partner.example\nDTSTAMP:20180601T000000Z\n"
@@ -681,6 +684,7 @@ test_tzid_floating_default(void)
 	EvfEvent *f = find(vienna, "f@partner.example");
 	EvfEvent *z = find(vienna, "z@partner.example");
 	EvfEvent *m = find(mars, "f@partner.example");
+	guint series = 0;
 
 	g_assert_cmpstr(f->tzid, ==, "Europe/Vienna");
 	assert_utc(f->start, "2018-08-02T08:00:00Z");
@@ -688,9 +692,22 @@ test_tzid_floating_default(void)
 	g_assert_true(has_warning(
 	    vienna, "floating times (no time zone): taken in the calendar's "
 	            "X-WR-TIMEZONE, Europe/Vienna"));
-	/* a time in UTC stays so */
-	g_assert_null(z->tzid);
+	/* a single event in UTC (as Google writes one) is shown in the
+	 * calendar's zone, the same instants; a series keeps UTC, where
+	 * its rule runs */
+	g_assert_cmpstr(z->tzid, ==, "Europe/Vienna");
 	assert_utc(z->start, "2018-08-02T10:00:00Z");
+	assert_utc(z->end, "2018-08-02T12:00:00Z");
+	g_assert_cmpint(g_date_time_get_hour(z->start), ==, 12);
+	for (guint i = 0; i < vienna->events->len; i++) {
+		EvfEvent *e = g_ptr_array_index(vienna->events, i);
+
+		if (g_str_has_suffix(e->title, "Series")) {
+			g_assert_null(e->tzid);
+			series++;
+		}
+	}
+	g_assert_cmpuint(series, ==, 2);
 	g_assert_null(m->tzid);
 	assert_utc(m->start, "2018-08-02T10:00:00Z");
 	g_assert_true(has_warning(mars, "floating times (no time zone): taken "
