@@ -1771,6 +1771,14 @@ evf_import_mend_text(EvfEvent *ev)
 	return changed;
 }
 
+void
+evf_import_tidy(EvfEvent *ev)
+{
+	evf_event_tidy(ev);
+	if (evf_import_mend_text(ev))
+		evf_event_update_fingerprint(ev);
+}
+
 /* Newest first; equal dates in document order. */
 static gint
 cmp_newest(gconstpointer a, gconstpointer b)

@@ -45,6 +45,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfImport, evf_import_free)
  * not update the fingerprint; returns whether anything changed. */
 gboolean evf_import_mend_text(EvfEvent *ev);
 
+/* Makes @ev's texts what a partner's are when published: plain text
+ * where plain (evf_event_tidy: "&#8211;" in a title is "–"), mended where
+ * encoded twice (evf_import_mend_text), the fingerprint updated when
+ * anything changed. partner.c does it to each item it takes, and
+ * `evfeed import` to each event it writes. */
+void evf_import_tidy(EvfEvent *ev);
+
 /* What the bytes look like: ICS, RSS or Atom, from the first bytes (after
  * a BOM and white space); AUTO when none. */
 EvfFormat evf_import_sniff(const char *data, gsize len);

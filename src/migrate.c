@@ -781,6 +781,9 @@ prepare_event(Run *r, EvfEvent *ev)
 		              l, there);
 		return FALSE;
 	}
+	/* its title and the rest as a partner's are published ("&#8211;"
+	 * in The Events Calendar's titles) */
+	evf_import_tidy(ev);
 	check_rrule(r, ev);
 	check_published(r, ev, l);
 	check_end(r, ev, l);

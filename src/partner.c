@@ -197,13 +197,8 @@ parse(const char *format_name, const EvfFetchResult *res, gint64 now,
 {
 	EvfImport *imp = import_body(format_name, res, now, error);
 
-	for (guint i = 0; imp != NULL && i < imp->events->len; i++) {
-		EvfEvent *ev = g_ptr_array_index(imp->events, i);
-
-		evf_event_tidy(ev);
-		if (evf_import_mend_text(ev))
-			evf_event_update_fingerprint(ev);
-	}
+	for (guint i = 0; imp != NULL && i < imp->events->len; i++)
+		evf_import_tidy(g_ptr_array_index(imp->events, i));
 	return imp;
 }
 

@@ -335,6 +335,35 @@ import_one()
 	ok $? "$1: exit 0"
 }
 
+# ------------------------------------------------ what publishers write
+# The Events Calendar's titles with character references; Google's HTML in
+# DESCRIPTION and its single events in UTC, in a calendar that names its
+# zone: the event file holds the title and text as a partner's are
+# published, the time in that zone, and the link stays a link.
+tmp=$(mktmp)
+write_config "$tmp" "$tmp/events"
+printf '%s\r\n' 'BEGIN:VCALENDAR' 'VERSION:2.0' 'PRODID:-//Google Inc//Google Calendar 70.9054//EN' \
+	'X-WR-TIMEZONE:Europe/Podgorica' 'BEGIN:VEVENT' 'UID:meetup@old.example.org' \
+	'DTSTAMP:20261203T101500Z' 'DTSTART:20270317T170000Z' 'DTEND:20270317T190000Z' \
+	'SUMMARY:Okrugli sto &#8211; Sigurnost &amp; pravo' \
+	'DESCRIPTION:<b>Agenda</b>:<br>Doors open at 18:00<br><a href="https://old.example.org/a">register</a>' \
+	'END:VEVENT' 'END:VCALENDAR' >"$tmp/google.ics"
+"$EVFEED" --config "$tmp/evfeed.conf" import "$tmp/google.ics" >"$tmp/out" 2>"$tmp/err"
+ok $? "publishers: import exits 0"
+f=$tmp/events/2027-03-17-okrugli-sto-sigurnost-pravo.md
+test -f "$f" &&
+	grep -qx "title: Okrugli sto – Sigurnost & pravo" "$f" &&
+	grep -qx 'start: 2027-03-17T18:00:00' "$f" &&
+	grep -qx 'timezone: Europe/Podgorica' "$f"
+ok $? "publishers: the title plain, its file name without the references, the time in the calendar's zone"
+! grep -q '&#\|&amp;\|<b>\|&lt;' "$f" && grep -q 'Doors open at 18:00' "$f"
+ok $? "publishers: the description as text, without tags or references"
+check "publishers: evfeed check passes, without a warning" sh -c \
+	"'$EVFEED' --config '$tmp/evfeed.conf' check 2>&1 | grep . && exit 1; exit 0"
+"$EVFEED" --config "$tmp/evfeed.conf" build >/dev/null 2>&1
+grep -q '<a href="https://old.example.org/a">' "$tmp/public/index.html"
+ok $? "publishers: the link is a link on the page"
+
 # ----------------------------------------------- a non-Gregorian rule
 # RSCALE (RFC 7529): an event file refuses it, since most clients would put
 # the occurrences on other days; the import says so and keeps the event.
