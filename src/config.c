@@ -999,6 +999,14 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 			canon = plain;
 		}
 	}
+	if (reason == NULL && spec->type == KEY_ZONE && canon != NULL) {
+		g_autofree char *advice = evf_tz_etc_advice(canon);
+
+		if (advice != NULL)
+			evf_diags_warn(diags, shown,
+			               find_line(lines, group, spec->key), 0,
+			               "[%s] %s: %s", group, spec->key, advice);
+	}
 	if (reason != NULL) {
 		/* "max_items=50 # fifty": GKeyFile has no comments after a
 		 * value */

@@ -2026,39 +2026,16 @@ zone_advice(const char *tzid)
 	return g_strdup("");
 }
 
-/* tzdata's Etc/GMT+5 is five hours west of Greenwich, UTC-05:00 (POSIX
- * counts offsets westward): an editor who writes it for UTC+05:00 gets
- * every time ten hours off. A valid name, so a warning that says which
- * offset it is. */
+/* tzdata's Etc/GMT+5 names UTC-05:00 (evf_tz_etc_advice): a warning that
+ * says which offset it is. */
 static void
 warn_etc_sign(Ctx *c, const Node *zone, const char *tzid)
 {
-	static GRegex *etc;
-	g_autoptr(GMatchInfo) m = NULL;
-	g_autofree char *sign = NULL, *hours = NULL;
-	g_autofree char *other = NULL, *instead = NULL;
-	g_autoptr(GTimeZone) tz = NULL;
-	gboolean east;
+	g_autofree char *advice = evf_tz_etc_advice(tzid);
 
-	if (!g_regex_match(evf_regex_once(&etc, "^Etc/GMT([+-])([0-9]+)$", 0),
-	                   tzid, 0, &m))
-		return;
-	sign = g_match_info_fetch(m, 1);
-	hours = g_match_info_fetch(m, 2);
-	if (atoi(hours) == 0)
-		return;
-	east = sign[0] == '-';
-	other = g_strdup_printf("Etc/GMT%s%s", east ? "+" : "-", hours);
-	/* Etc/GMT-14 has no Etc/GMT+14 */
-	if ((tz = evf_tz_new(other, NULL)) != NULL)
-		instead = g_strdup_printf("for UTC%s%02d:00 write %s, or "
-		                          "better a city's zone",
-		                          sign, atoi(hours), other);
-	evf_diags_warn(c->diags, c->path, zone->line, zone->col,
-	               "timezone: '%s' is UTC%s%02d:00: tzdata's Etc/GMT "
-	               "names have the sign reversed (%s)",
-	               tzid, east ? "+" : "-", atoi(hours),
-	               instead != NULL ? instead : "a city's zone is clearer");
+	if (advice != NULL)
+		evf_diags_warn(c->diags, c->path, zone->line, zone->col,
+		               "timezone: %s", advice);
 }
 
 static void

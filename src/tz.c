@@ -8,8 +8,10 @@
 #include "tz.h"
 
 #include "autocleanups.h"
+#include "util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct _EvfTzSet {
@@ -1331,6 +1333,37 @@ evf_tz_next_irregular(const char *tzid, int first, int last)
 			break;
 	}
 	return 0;
+}
+
+char *
+evf_tz_etc_advice(const char *tzid)
+{
+	static GRegex *etc;
+	g_autoptr(GMatchInfo) m = NULL;
+	g_autofree char *sign = NULL, *hours = NULL;
+	g_autofree char *other = NULL, *instead = NULL;
+	g_autoptr(GTimeZone) tz = NULL;
+	gboolean east;
+
+	if (!g_regex_match(evf_regex_once(&etc, "^Etc/GMT([+-])([0-9]+)$", 0),
+	                   tzid, 0, &m))
+		return NULL;
+	sign = g_match_info_fetch(m, 1);
+	hours = g_match_info_fetch(m, 2);
+	if (atoi(hours) == 0)
+		return NULL;
+	east = sign[0] == '-';
+	other = g_strdup_printf("Etc/GMT%s%s", east ? "+" : "-", hours);
+	/* Etc/GMT-14 has no Etc/GMT+14 */
+	if ((tz = evf_tz_new(other, NULL)) != NULL)
+		instead = g_strdup_printf("for UTC%s%02d:00 write %s, or "
+		                          "better a city's zone",
+		                          sign, atoi(hours), other);
+	return g_strdup_printf("'%s' is UTC%s%02d:00: tzdata's Etc/GMT names "
+	                       "have the sign reversed (%s)",
+	                       tzid, east ? "+" : "-", atoi(hours),
+	                       instead != NULL ? instead
+	                                       : "a city's zone is clearer");
 }
 
 gboolean

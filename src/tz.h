@@ -76,6 +76,12 @@ gboolean evf_tz_is_regular(const char *tzid, int year);
 /* The first of @tzid's years from @first to @last (G_MAXINT: with no end)
  * that is not regular (evf_tz_is_regular), 0 when all are. */
 int evf_tz_next_irregular(const char *tzid, int first, int last);
+/* (transfer full) (nullable): for tzdata's Etc/GMT+5, which is five
+ * hours west of Greenwich, UTC-05:00 (POSIX counts offsets westward), the
+ * words that say which offset it is and what to write for the other: an
+ * editor who writes it for UTC+05:00 gets every time ten hours off. NULL
+ * for any other name. */
+char *evf_tz_etc_advice(const char *tzid);
 /* Whether the wall time of @t (in @tzid) comes after the first onset of
  * every observance of @tzid's VTIMEZONE, as evfeed publishes it from any
  * year: after the zone's last change of rules (New York's of 2007;

@@ -543,6 +543,21 @@ test_site_timezone(Fixture *f, gconstpointer data)
 	assert_refused(f, "[site]\ntimezone=CET\n", 2,
 	               "old tzdata name without a region");
 	assert_refused(f, "[site]\ntimezone=\n", 2, "time zone");
+
+	/* tzdata's Etc/GMT+5 is UTC-05:00: taken, with the warning an
+	 * event's timezone gets, at its line */
+	g_ptr_array_set_size(f->diags, 0);
+	g_clear_pointer(&cfg, evf_config_free);
+	cfg = load_text(f, "[site]\ntitle=x\ntimezone=Etc/GMT+5\n");
+	log_diags(f->diags);
+	g_assert_nonnull(cfg);
+	g_assert_cmpuint(f->diags->len, ==, 1);
+	g_assert_true(((const EvfDiag *)f->diags->pdata[0])->warning);
+	g_assert_cmpuint(((const EvfDiag *)f->diags->pdata[0])->line, ==, 3);
+	g_assert_cmpstr(((const EvfDiag *)f->diags->pdata[0])->message, ==,
+	                "[site] timezone: 'Etc/GMT+5' is UTC-05:00: tzdata's "
+	                "Etc/GMT names have the sign reversed (for UTC+05:00 "
+	                "write Etc/GMT-5, or better a city's zone)");
 }
 
 /* The feeds' <language> and xml:lang: a BCP 47 tag, which the feed
