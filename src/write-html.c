@@ -148,6 +148,39 @@ link_to(Page *p, const char *href, const char *cls, const char *s)
 	end(p);
 }
 
+/* Whether @lang (a BCP 47 tag) is English, the language of evfeed's own
+ * words on the pages. */
+static gboolean
+is_english(const char *lang)
+{
+	return g_ascii_strncasecmp(lang, "en", 2) == 0 &&
+	       (lang[2] == '\0' || lang[2] == '-');
+}
+
+/* Marks the element just opened as the site's text, not evfeed's: in the
+ * site's language, when that is not English, the language of the page's
+ * own words (a screen reader reads each in its own voice), and laid out
+ * by its first strong character (a Hebrew or Arabic title right to left,
+ * its punctuation where it belongs). */
+static void
+own_text(Page *p)
+{
+	if (!is_english(p->cfg->language))
+		attr(p, "lang", p->cfg->language);
+	attr(p, "dir", "auto");
+}
+
+/* element(), of the site's text (own_text). */
+static void
+own_element(Page *p, const char *name, const char *cls, const char *s)
+{
+	start(p, name);
+	attr(p, "class", cls);
+	own_text(p);
+	text(p, s);
+	end(p);
+}
+
 /* Opens a section (with @id or @cls) labelled by its h2 heading. */
 static void
 start_section(Page *p, const char *id, const char *cls, const char *heading_id,
@@ -589,6 +622,7 @@ write_header(Page *p)
 	nl(p);
 	start(p, "p");
 	attr(p, "class", "site-title");
+	own_text(p);
 	link_to(p, home, NULL, p->cfg->title);
 	end(p);
 	nl(p);
@@ -753,13 +787,14 @@ write_categories(Page *p, GPtrArray *cats)
 }
 
 /* One row of an event's details: <dt>label</dt><dd class=…>value</dd>. */
+/* A detail of the site's text (own_text). */
 static void
 detail(Page *p, const char *label, const char *cls, const char *value)
 {
 	if (value == NULL)
 		return;
 	element(p, "dt", NULL, label);
-	element(p, "dd", cls, value);
+	own_element(p, "dd", cls, value);
 	nl(p);
 }
 
@@ -836,6 +871,7 @@ write_event(Page *p, const EvfEvent *ev, const char *heading,
 	 * the title says so already (evf_event_display_title). */
 	start(p, heading);
 	attr(p, "class", "p-name");
+	own_text(p);
 	if (cancelled) {
 		if (strcmp(shown, ev->title) != 0) {
 			element(p, "span", "status", "Cancelled:");
@@ -864,8 +900,8 @@ write_event(Page *p, const EvfEvent *ev, const char *heading,
 		for (guint i = 0; i < ev->organizers->len; i++) {
 			if (i > 0)
 				text(p, "; ");
-			element(p, "span", "p-organizer",
-			        g_ptr_array_index(ev->organizers, i));
+			own_element(p, "span", "p-organizer",
+			            g_ptr_array_index(ev->organizers, i));
 		}
 		end(p);
 		nl(p);
@@ -930,6 +966,7 @@ write_event(Page *p, const EvfEvent *ev, const char *heading,
 	    !p->archive) {
 		start(p, "div");
 		attr(p, "class", "e-description");
+		own_text(p);
 		nl(p);
 		/* Already reduced to the allowlist by evf_html_sanitize. */
 		p->ok &= xmlTextWriterWriteRaw(
@@ -1205,8 +1242,9 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	p->ok &=
 	    xmlTextWriterWriteDTD(w, BAD_CAST "html", NULL, NULL, NULL) >= 0;
 	nl(p);
+	/* the language of evfeed's words; the site's text says its own */
 	start(p, "html");
-	attr(p, "lang", p->cfg->language);
+	attr(p, "lang", is_english(p->cfg->language) ? p->cfg->language : "en");
 	nl(p);
 	write_head(p, title);
 	start(p, "body");
@@ -1219,7 +1257,7 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	element(p, "h1", NULL, h1);
 	nl(p);
 	if (p->root && !archive && p->cfg->description[0] != '\0') {
-		element(p, "p", "lead", p->cfg->description);
+		own_element(p, "p", "lead", p->cfg->description);
 		nl(p);
 	}
 	if (!archive)

@@ -49,10 +49,12 @@ site_free(Site *s)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Site, site_free)
 
-/* Renders the site of @events_dir in @zone, with @feeds (nullable) as the
- * body of the [feeds] section of its configuration. */
+/* Renders the site of @events_dir in @zone, with @site and @feeds
+ * (nullable) as more of the [site] section and the body of the [feeds]
+ * section of its configuration. */
 static Site *
-site_render_in(const char *events_dir, const char *zone, const char *feeds)
+site_render_in(const char *events_dir, const char *zone, const char *site,
+               const char *feeds)
 {
 	Site *s = g_new0(Site, 1);
 	g_autofree char *conf = NULL;
@@ -71,13 +73,14 @@ site_render_in(const char *events_dir, const char *zone, const char *feeds)
 	                       "description=Events, for the golden tests\n"
 	                       "url=https://events.example.org/\n"
 	                       "tag_date=2018\n"
-	                       "timezone=%s\n"
+	                       "timezone=%s\n%s"
 	                       "[paths]\n"
 	                       "events=%s\n"
 	                       "output=public\n"
 	                       "state=state.db\n"
 	                       "[feeds]\n%s",
-	                       zone, events_dir, feeds != NULL ? feeds : "");
+	                       zone, site != NULL ? site : "", events_dir,
+	                       feeds != NULL ? feeds : "");
 	g_assert_true(g_file_set_contents(conf, text, -1, NULL));
 	s->cfg = evf_config_load(conf, diags);
 	g_assert_nonnull(s->cfg);
@@ -100,7 +103,7 @@ site_render_in(const char *events_dir, const char *zone, const char *feeds)
 static Site *
 site_render_with(const char *events_dir, const char *feeds)
 {
-	return site_render_in(events_dir, "Europe/Ljubljana", feeds);
+	return site_render_in(events_dir, "Europe/Ljubljana", NULL, feeds);
 }
 
 static Site *
@@ -156,7 +159,7 @@ site_of(const char *zone, const char *const *files)
 		g_assert_true(
 		    g_file_set_contents(path, files[i + 1], -1, NULL));
 	}
-	s = site_render_in(dir, zone, NULL);
+	s = site_render_in(dir, zone, NULL, NULL);
 	g_assert_cmpint(system(cmd), ==, 0);
 	return s;
 }
@@ -1822,6 +1825,51 @@ test_tz_last_year(void)
 	                                "20070108T100000\r\n"));
 }
 
+/* The pages' own words are English; the site's text (titles, places,
+ * descriptions) says its language, when that is another, and each piece
+ * is laid out by its own first letters (dir="auto": a Hebrew title right
+ * to left in an English page). */
+static void
+test_page_language(void)
+{
+	static const char *const files[] = {
+		"hebrew.md",
+		"---\ntitle: \xd7\xa1\xd7\x93\xd7\xa0\xd7\x94 (2027)\n"
+		"start: 2027-05-04\nlocation: Ljubljana\n---\nBody.\n",
+		NULL,
+	};
+	g_autofree char *dir = g_dir_make_tmp("evfeed-lang-XXXXXX", NULL);
+	g_autoptr(Site) sl = NULL;
+	g_autoptr(Site) en = NULL;
+	g_autofree char *page = NULL;
+	g_autofree char *english = NULL;
+	g_autofree char *cmd = NULL;
+
+	for (guint i = 0; files[i] != NULL; i += 2) {
+		g_autofree char *path = g_build_filename(dir, files[i], NULL);
+
+		g_assert_true(
+		    g_file_set_contents(path, files[i + 1], -1, NULL));
+	}
+	sl = site_render_in(dir, "Europe/Ljubljana", "language=sl\n", NULL);
+	en = site_render(dir);
+	page = file_text(sl, "index.html");
+	english = file_text(en, "index.html");
+	g_assert_nonnull(strstr(page, "<html lang=\"en\">"));
+	g_assert_nonnull(strstr(page, "class=\"p-name\" lang=\"sl\" "
+	                              "dir=\"auto\">\xd7\xa1"));
+	g_assert_nonnull(strstr(page, "class=\"p-location\" lang=\"sl\" "
+	                              "dir=\"auto\">Ljubljana"));
+	g_assert_nonnull(strstr(page, "class=\"e-description\" lang=\"sl\" "
+	                              "dir=\"auto\">"));
+	g_assert_nonnull(strstr(english, "<html lang=\"en\">"));
+	g_assert_nonnull(
+	    strstr(english, "class=\"p-name\" dir=\"auto\">\xd7\xa1"));
+	g_assert_null(strstr(english, "lang=\"sl\""));
+	cmd = g_strdup_printf("rm -rf '%s'", dir);
+	g_assert_cmpint(system(cmd), ==, 0);
+}
+
 /* A series' UNTIL is an instant (UTC); the series runs in its zone's wall
  * time: the occurrence at 09:00 in Ljubljana on the day of UNTIL
  * 07:00Z is its last, and at NOW (14:00 there) it is still running, so
@@ -2617,6 +2665,7 @@ main(int argc, char **argv)
 	                test_page_series_running_grid);
 	g_test_add_func("/write/page/series-running-all-day",
 	                test_page_series_running_all_day);
+	g_test_add_func("/write/page/language", test_page_language);
 	g_test_add_func("/write/page/series-running-zone",
 	                test_page_series_running_zone);
 	g_test_add_func("/write/page/series-running-offset",
