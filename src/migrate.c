@@ -1162,7 +1162,10 @@ report(Run *r, GPtrArray *vevents, GArray *others, EvfImport *imp)
 		} else if (v->override) {
 			evf_diags_warn(r->diags, r->source, v->line, 0,
 			               "%s: a changed occurrence "
-			               "(RECURRENCE-ID) is not carried over",
+			               "(RECURRENCE-ID) is not carried over: "
+			               "the series has that occurrence as its "
+			               "rule gives it (one cancelled takes "
+			               "place)",
 			               l);
 		} else if (ev == NULL && is_private(v)) {
 			evf_diags_warn(r->diags, r->source, v->line, 0,

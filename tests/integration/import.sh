@@ -304,7 +304,7 @@ for want in \
 	"17: warning: 'series@old.example.org' (\"Weekly coordination call\"): ATTACH is not carried over" \
 	"18: warning: 'series@old.example.org' (\"Weekly coordination call\"): VALARM is not carried over" \
 	"23: warning: 'series@old.example.org' (\"Weekly coordination call\"): X-OLD-SITE-COLOUR is not carried over" \
-	"25: warning: 'series@old.example.org' (\"Weekly coordination call (moved to Tuesday)\"): a changed occurrence (RECURRENCE-ID) is not carried over" \
+	"25: warning: 'series@old.example.org' (\"Weekly coordination call (moved to Tuesday)\"): a changed occurrence (RECURRENCE-ID) is not carried over: the series has that occurrence as its rule gives it (one cancelled takes place)" \
 	"40: warning: 'single@old.example.org' (\"A single event\"): RESOURCES is not carried over" \
 	"42: warning: a VTODO is not imported" \
 	"46: error: 'broken@old.example.org' (\"No start\"): the event could not be read"; do
