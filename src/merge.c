@@ -614,9 +614,12 @@ keep_site_categories(EvfEvent *ev, GHashTable *site_categories)
 }
 
 /* Labels a partner item with its source, its categories and an identity
- * that cannot clash with one already taken. */
+ * and a slug (its page's anchor, its events/<slug>.ics) that cannot clash
+ * with ones already taken, in @uids and @slugs: a local file may be named
+ * as a partner's item would be. */
 static void
-label(EvfEvent *ev, const EvfSourceConfig *src, GHashTable *uids)
+label(EvfEvent *ev, const EvfSourceConfig *src, GHashTable *uids,
+      GHashTable *slugs)
 {
 	g_autofree char *digest = NULL;
 
@@ -637,7 +640,15 @@ label(EvfEvent *ev, const EvfSourceConfig *src, GHashTable *uids)
 	}
 	digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256, ev->uid, -1);
 	g_free(ev->slug);
-	ev->slug = g_strdup_printf("%s-%.12s", src->name, digest);
+	ev->slug = NULL;
+	/* more of the digest while the slug is taken, to all of it */
+	for (int n = 12; ev->slug == NULL; n += 4) {
+		ev->slug = g_strdup_printf("%s-%.*s", src->name, n, digest);
+		if (g_hash_table_contains(slugs, ev->slug) &&
+		    n < (int)strlen(digest))
+			g_clear_pointer(&ev->slug, g_free);
+	}
+	g_hash_table_add(slugs, ev->slug);
 }
 
 /* Makes @e's event one this merge may change: a local event is copied
@@ -663,6 +674,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 {
 	g_autoptr(GPtrArray) sources = g_ptr_array_new();
 	g_autoptr(GHashTable) uids = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GHashTable) slugs = g_hash_table_new(g_str_hash, g_str_equal);
 	/* the slugs of the site's categories: its events', and those the
 	 * sources' categories= give */
 	g_autoptr(GHashTable) site_categories =
@@ -698,6 +710,8 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 
 		index_add(&x, entry_new(ev, NULL, shared, site));
 		g_hash_table_add(uids, ev->uid);
+		if (ev->slug != NULL)
+			g_hash_table_add(slugs, ev->slug);
 	}
 	/* (only where there are partners' items to keep them for) */
 	for (guint i = 0;
@@ -736,7 +750,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 			winner = index_find(&x, cand);
 			if (winner == NULL) {
 				keep_site_categories(ev, site_categories);
-				label(ev, src, uids);
+				label(ev, src, uids, slugs);
 				g_hash_table_add(uids, ev->uid);
 				index_add(&x, cand);
 				continue;

@@ -253,6 +253,38 @@ test_uid_kept_or_namespaced(void)
 	g_assert_true(g_str_has_prefix(b->slug, "osce-"));
 }
 
+/* A local file named as a partner's item would be (SOURCE-<12 hex of its
+ * UID's SHA-256>): the item takes more of the digest, and the two keep
+ * two anchors and two one-event calendars. */
+static void
+test_slug_taken(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source acme]\nurl=https://acme.example/cal.ics\n");
+	g_autofree char *digest =
+	    g_compute_checksum_for_string(G_CHECKSUM_SHA256, "their-item", -1);
+	g_autofree char *taken = g_strdup_printf("acme-%.12s", digest);
+	g_autofree char *longer = g_strdup_printf("acme-%.16s", digest);
+	EvfEvent *own = dated("own@events.example.org", "Our own", 2027, 5, 1);
+	g_autoptr(GPtrArray) local = NULL;
+	g_autoptr(GPtrArray) out = NULL;
+	g_autoptr(GPtrArray) again = NULL;
+
+	g_free(own->slug);
+	own->slug = g_strdup(taken);
+	local = list(own, NULL);
+	out =
+	    merge(cfg, local, "acme",
+	          list(dated("their-item", "Theirs", 2027, 6, 1), NULL), NULL);
+	g_assert_cmpstr(find(out, "Our own")->slug, ==, taken);
+	g_assert_cmpstr(find(out, "Theirs")->slug, ==, longer);
+	/* without the clash, the short one */
+	again =
+	    merge(cfg, NULL, "acme",
+	          list(dated("their-item", "Theirs", 2027, 6, 1), NULL), NULL);
+	g_assert_cmpstr(find(again, "Theirs")->slug, ==, taken);
+}
+
 /* What names a partner's items' source in the outputs is its published
  * link: never the user name, password or key of its feed's address. */
 static void
@@ -908,6 +940,7 @@ main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/merge/normalize", test_normalize);
+	g_test_add_func("/merge/slug-taken", test_slug_taken);
 	g_test_add_func("/merge/uid/kept-or-namespaced",
 	                test_uid_kept_or_namespaced);
 	g_test_add_func("/merge/duplicates", test_duplicates);
