@@ -319,6 +319,16 @@ clean_children(xmlNode *parent, const Base *base)
 			}
 			if (strcmp(name, "img") == 0 &&
 			    xmlHasProp(node, (const xmlChar *)"src") == NULL) {
+				/* an image whose address is refused (data:,
+				 * javascript:): what it shows, in words */
+				xmlChar *alt =
+				    xmlGetProp(node, (const xmlChar *)"alt");
+
+				if (alt != NULL && alt[0] != '\0')
+					xmlAddPrevSibling(
+					    node,
+					    xmlNewDocText(node->doc, alt));
+				xmlFree(alt);
 				xmlUnlinkNode(node);
 				xmlFreeNode(node);
 			} else if (strcmp(name, "img") == 0 &&

@@ -221,10 +221,10 @@ tidy(cmark_node *doc, const char *base_url)
 
 			const char *title = cmark_node_get_title(node);
 
+			/* a link or image to an address refused: its text,
+			 * or what the image shows in words (its alt) */
 			if (link == NULL)
-				g_ptr_array_add(type == CMARK_NODE_LINK ? strip
-				                                        : drop,
-				                node);
+				g_ptr_array_add(strip, node);
 			else
 				cmark_node_set_url(node, link);
 			/* a title's references are decoded too */
@@ -246,9 +246,7 @@ tidy(cmark_node *doc, const char *base_url)
 	cmark_iter_free(iter);
 	for (guint i = 0; i < strip->len; i++)
 		unwrap(g_ptr_array_index(strip, i));
-	/* Last entered first: a dropped node inside a dropped image (raw
-	 * HTML in its alt text) goes before the image frees it with its
-	 * subtree. */
+	/* Last entered first, should a dropped node hold another. */
 	for (guint i = drop->len; i > 0; i--) {
 		cmark_node *node = g_ptr_array_index(drop, i - 1);
 		cmark_node *parent = cmark_node_parent(node);
