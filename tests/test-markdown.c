@@ -211,6 +211,23 @@ test_render_unsafe_image_dropped(void)
 	/* Exactly one image: the safe one, made absolute. */
 	g_assert_true(contains(r.html, "<img src=\"" BASE "images/logo.png\""));
 	g_assert_cmpuint(count(r.html, "<img"), ==, 1);
+	/* the others in words: their alt */
+	g_assert_true(contains(r.html, "A tracker and inline and"));
+}
+
+/* An image refused in a list item of its own leaves its words, and the
+ * list its numbers (the item was lost from the HTML, not the text). */
+static void
+test_render_unsafe_image_in_list(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("1. Register.\n2. ![Map to the venue](data:image/png;base64,"
+	       "iVBORw0KGgo=)\n3. Bring your passport.\n",
+	       BASE, &r);
+	g_assert_true(contains(r.html, "<li>Map to the venue</li>"));
+	g_assert_cmpuint(count(r.html, "<li>"), ==, 3);
+	g_assert_true(contains(r.text, "2.  Map to the venue"));
 }
 
 /* Raw HTML or an image in the alt text of a dropped image: both are
@@ -1556,6 +1573,8 @@ main(int argc, char **argv)
 	                test_render_javascript_link);
 	g_test_add_func("/markdown/render/unsafe-image-dropped",
 	                test_render_unsafe_image_dropped);
+	g_test_add_func("/markdown/render/unsafe-image-in-list",
+	                test_render_unsafe_image_in_list);
 	g_test_add_func("/markdown/render/unsafe-image-with-html",
 	                test_render_unsafe_image_with_html);
 	g_test_add_func("/markdown/render/autolinks", test_render_autolinks);
