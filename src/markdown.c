@@ -346,12 +346,25 @@ show_link_targets(cmark_node *doc, const char *base_url)
 	}
 }
 
+/* cmark-gfm (0.29) keeps the characters its extensions read inline
+ * (strikethrough's '~', the autolinks' 'w' and ':') in one table for the
+ * whole process, which each parser sets before it reads a document's
+ * inlines and clears after (finalize_document): with two parsers at once
+ * on two threads, one cleared them under the other, whose strikethrough
+ * and www. links were lost now and then, and the same files gave other
+ * outputs (github/cmark-gfm pull request 176, not in Debian 12). So that
+ * step takes one document at a time; blocks, rendering and the rest of an
+ * event file still run on every processor. (Its registry of extensions is
+ * made before any thread starts: evf_parallel_for.) */
+G_LOCK_DEFINE_STATIC(cmark_inlines);
+
 static cmark_node *
 parse(const char *markdown, cmark_llist **extensions, cmark_parser **parser)
 {
 	static const char *const names[] = { "table", "strikethrough",
 		                             "autolink", "tagfilter" };
 	cmark_parser *p;
+	cmark_node *doc;
 
 	cmark_gfm_core_extensions_ensure_registered();
 	p = cmark_parser_new(options);
@@ -364,7 +377,10 @@ parse(const char *markdown, cmark_llist **extensions, cmark_parser **parser)
 	cmark_parser_feed(p, markdown, strlen(markdown));
 	*extensions = cmark_parser_get_syntax_extensions(p);
 	*parser = p;
-	return cmark_parser_finish(p);
+	G_LOCK(cmark_inlines);
+	doc = cmark_parser_finish(p);
+	G_UNLOCK(cmark_inlines);
+	return doc;
 }
 
 /* The line (from 1) of the first node of @doc nested deeper than
