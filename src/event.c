@@ -641,8 +641,10 @@ wall_as_utc(GDateTime *t)
 	                           w.second);
 }
 
-gint64
-evf_event_wall_length(const EvfEvent *ev)
+/* @ev's length on its zone's wall clock, as evf_event_wall_length but
+ * whether an end was written or not. */
+static gint64
+clock_length(const EvfEvent *ev)
 {
 	g_autoptr(GDateTime) wall_start = NULL;
 	g_autoptr(GDateTime) wall_end = NULL;
@@ -656,6 +658,29 @@ evf_event_wall_length(const EvfEvent *ev)
 		return -1;
 	return g_date_time_difference(wall_end, wall_start) /
 	       G_TIME_SPAN_SECOND;
+}
+
+gint64
+evf_event_wall_length(const EvfEvent *ev)
+{
+	gint64 clock = clock_length(ev);
+
+	/* the editor gave no end, and an hour is meant: on the day the
+	 * clocks change, an hour on the clock is two or none (a series from
+	 * 01:30 on that day would have lasted two hours every day) */
+	if (clock > 0 && ev->end_default)
+		return g_date_time_difference(ev->end, ev->start) /
+		       G_TIME_SPAN_SECOND;
+	return clock;
+}
+
+gboolean
+evf_event_spans_change(const EvfEvent *ev)
+{
+	gint64 clock = clock_length(ev);
+
+	return clock > 0 && clock * G_TIME_SPAN_SECOND !=
+	                        g_date_time_difference(ev->end, ev->start);
 }
 
 GDateTime *

@@ -35,6 +35,9 @@ typedef struct {
 	GDate end_date; /* exclusive, as in iCalendar */
 	GDateTime *start;
 	GDateTime *end;
+	/* no end written: an hour, exactly (evf_event_wall_length), in every
+	 * occurrence of a series too */
+	gboolean end_default;
 	char *tzid; /* timed events in a zone: its IANA name; NULL for UTC */
 	/* a timed event without a zone (tzid NULL), whose times were
 	 * written with this offset from UTC (seconds; 0: with Z): start and
@@ -162,8 +165,13 @@ void evf_event_tidy(EvfEvent *ev);
 char *evf_event_format_when(const EvfEvent *ev);
 /* The length of the timed event @ev in its zone's wall clock, in seconds
  * (an hour more or less than the exact one across a change of the
- * clocks); -1 when it has no zone of its own or is all-day. */
+ * clocks), the length meant for each occurrence of a series; the exact
+ * hour when no end was written (end_default); -1 when it has no zone of
+ * its own or is all-day. */
 gint64 evf_event_wall_length(const EvfEvent *ev);
+/* Whether the timed event @ev's wall-clock length differs from its exact
+ * one: it spans a change of the clocks. */
+gboolean evf_event_spans_change(const EvfEvent *ev);
 /* (transfer full) (nullable): where an occurrence of the timed series @ev
  * that starts at @start ends by RFC 5545 as the calendars write the
  * series: as long on the wall clock as the first, by its DURATION

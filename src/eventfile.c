@@ -2136,6 +2136,7 @@ read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 			ctx_error(c, end, "end: not after start");
 	} else {
 		ev->end = g_date_time_add_hours(ev->start, 1);
+		ev->end_default = TRUE;
 	}
 }
 

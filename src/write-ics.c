@@ -162,7 +162,8 @@ series_duration(const EvfEvent *ev, struct icaldurationtype *dur)
 	 * ical.js and python-icalendar read such a DTEND as the later of
 	 * the two instants, where the editor meant the first (the
 	 * override's DTEND is then in UTC, time_property) */
-	if (wall <= 0 || (wall == exact && !evf_tz_is_ambiguous(ev->end)))
+	if (wall <= 0 || (wall == exact && !evf_tz_is_ambiguous(ev->end) &&
+	                  !evf_event_spans_change(ev)))
 		return FALSE;
 
 	*dur = icaldurationtype_null_duration();

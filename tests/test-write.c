@@ -1870,6 +1870,31 @@ test_page_language(void)
 	g_assert_cmpint(system(cmd), ==, 0);
 }
 
+/* A series without an end lasts an hour each time, also when its first
+ * occurrence spans the change of the clocks: from 01:30 on the day they
+ * go forward, an hour ends at 03:30 on the clock, and the two hours on
+ * the clock of that day became every occurrence's length. The first is
+ * an override that ends at 03:30; the others last PT1H. */
+static void
+test_series_default_end(void)
+{
+	static const char *const files[] = {
+		"briefing.md",
+		"---\ntitle: Daily briefing\nstart: 2026-03-29T01:30\n"
+		"recurrence: FREQ=DAILY;COUNT=3\n---\n",
+		NULL,
+	};
+	g_autoptr(Site) s = site_of("Europe/Ljubljana", files);
+	g_autofree char *ics = file_text(s, "calendar.ics");
+
+	g_assert_nonnull(strstr(ics, "\r\nDURATION:PT1H\r\n"));
+	g_assert_null(strstr(ics, "DURATION:PT2H"));
+	g_assert_nonnull(strstr(ics, "\r\nRECURRENCE-ID;TZID=Europe/Ljubljana:"
+	                             "20260329T013000\r\n"));
+	g_assert_nonnull(
+	    strstr(ics, "\r\nDTEND;TZID=Europe/Ljubljana:20260329T033000\r\n"));
+}
+
 /* A series' UNTIL is an instant (UTC); the series runs in its zone's wall
  * time: the occurrence at 09:00 in Ljubljana on the day of UNTIL
  * 07:00Z is its last, and at NOW (14:00 there) it is still running, so
@@ -2666,6 +2691,7 @@ main(int argc, char **argv)
 	g_test_add_func("/write/page/series-running-all-day",
 	                test_page_series_running_all_day);
 	g_test_add_func("/write/page/language", test_page_language);
+	g_test_add_func("/write/series-default-end", test_series_default_end);
 	g_test_add_func("/write/page/series-running-zone",
 	                test_page_series_running_zone);
 	g_test_add_func("/write/page/series-running-offset",
