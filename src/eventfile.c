@@ -1659,6 +1659,18 @@ rrule_form(const char *rrule, struct icalrecurrencetype *out)
 	return NULL;
 }
 
+/* Whether one of @rt's BYMONTHDAY counts from the month's end (-1). */
+static gboolean
+from_month_end(const struct icalrecurrencetype *rt)
+{
+	for (int i = 0; i < ICAL_BY_MONTHDAY_SIZE &&
+	                rt->by_month_day[i] != ICAL_RECURRENCE_ARRAY_MAX;
+	     i++)
+		if (rt->by_month_day[i] < 0)
+			return TRUE;
+	return FALSE;
+}
+
 char *
 evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 {
@@ -1733,6 +1745,29 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		                "FREQ=YEARLY only (\"the last weekday of the "
 		                "month\"): with a shorter period, calendar "
 		                "clients each give other dates");
+	/* A yearly rule with a day of the month and no month: RFC 5545
+	 * reads it as that day of every month (dateutil, khal), libical
+	 * and Thunderbird (ical.js) as once a year. */
+	if (rt.freq == ICAL_YEARLY_RECURRENCE &&
+	    rt.by_month_day[0] != ICAL_RECURRENCE_ARRAY_MAX &&
+	    rt.by_month[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+	    rt.by_year_day[0] == ICAL_RECURRENCE_ARRAY_MAX)
+		return g_strdup_printf(
+		    "FREQ=YEARLY with BYMONTHDAY and no BYMONTH: calendar "
+		    "clients disagree on whether it is every month (as RFC "
+		    "5545 has it) or once a year; add BYMONTH=%d for once a "
+		    "year, or write FREQ=MONTHLY for every month",
+		    start.month);
+	/* From the end of more than one month in a year, Thunderbird
+	 * (ical.js) puts February's on the 2nd or 3rd of March. */
+	if (rt.freq == ICAL_YEARLY_RECURRENCE && from_month_end(&rt) &&
+	    rt.by_month[0] != ICAL_RECURRENCE_ARRAY_MAX &&
+	    rt.by_month[1] != ICAL_RECURRENCE_ARRAY_MAX)
+		return g_strdup("FREQ=YEARLY with a BYMONTHDAY counted from "
+		                "the month's end in more than one month: "
+		                "Thunderbird puts some on other days; write "
+		                "FREQ=MONTHLY with the same BYMONTH and "
+		                "BYMONTHDAY, which every client reads alike");
 	if (rt.freq == ICAL_YEARLY_RECURRENCE && start.month == 2 &&
 	    start.day == 29 &&
 	    rt.by_month_day[0] == ICAL_RECURRENCE_ARRAY_MAX &&
@@ -1765,8 +1800,30 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	    icaltime_is_null_time(first) ? first : icalrecur_iterator_next(it);
 	icalrecur_iterator_free(it);
 	icalerror_clear_errno();
+	if (icaltime_is_null_time(first) && from_month_end(&rt) &&
+	    rt.freq != ICAL_MONTHLY_RECURRENCE &&
+	    rt.freq != ICAL_YEARLY_RECURRENCE)
+		return g_strdup_printf(
+		    "RRULE '%s' gives no date: a BYMONTHDAY counted from the "
+		    "month's end is read in a monthly or yearly rule only; "
+		    "write FREQ=MONTHLY;BYMONTHDAY=-1 for the last day of "
+		    "each month",
+		    rrule);
 	if (icaltime_is_null_time(first))
 		return g_strdup_printf("RRULE '%s' never occurs", rrule);
+	/* libical 3.0 counts the weeks of such a rule from another day than
+	 * ical.js and dateutil, which keep the start */
+	if (icaltime_compare(first, start) != 0 &&
+	    rt.freq == ICAL_WEEKLY_RECURRENCE && rt.interval > 1 &&
+	    rt.week_start != ICAL_MONDAY_WEEKDAY &&
+	    rt.week_start != ICAL_NO_WEEKDAY)
+		return g_strdup_printf(
+		    "RRULE '%s': with INTERVAL and WKST=%s, libical (which "
+		    "evfeed and Evolution read series with) leaves out the "
+		    "start and puts the weeks elsewhere than Thunderbird and "
+		    "others do; write it without WKST, or as one weekly "
+		    "series per day",
+		    rrule, icalrecur_weekday_to_string(rt.week_start));
 	if (icaltime_compare(first, start) != 0) {
 		g_autofree char *a = when_text(start);
 		g_autofree char *b = when_text(first);
@@ -1809,6 +1866,12 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	}
 	/* (after the occurrences that do not exist, which say more: Samoa's
 	 * day skipped in 2011 is also a change no yearly rule gives) */
+	if (!ev->all_day && ev->tzid != NULL && start.year < EVF_TZ_FIRST_YEAR)
+		return g_strdup_printf("a timed series in %s cannot start "
+		                       "before %d, from when evfeed publishes "
+		                       "its zones' rules: give each date an "
+		                       "event file of its own",
+		                       ev->tzid, EVF_TZ_FIRST_YEAR);
 	if (!ev->all_day && ev->tzid != NULL &&
 	    !evf_tz_is_regular(ev->tzid, start.year))
 		/* a single event is published in UTC instead; a series

@@ -485,7 +485,7 @@ evf_tz_set_use_until(EvfTzSet *set, const char *tzid, GDateTime *last)
 	g_hash_table_remove(set->built, tzid);
 }
 
-#define FIRST_YEAR 1970
+#define FIRST_YEAR EVF_TZ_FIRST_YEAR
 #define LAST_YEAR  2100
 /* libical's zones list their onsets up to 2037, and from then on follow
  * the rule at the end of tzdata's files */

@@ -55,6 +55,9 @@ GTimeZone *evf_tz_new(const char *name, const char **problem);
  * Europe/Berlin (no links, no Etc/), sorted; empty without tzdata. */
 const GPtrArray *evf_tz_places(void);
 
+/* The first year of the zones' rules that evfeed publishes. */
+#define EVF_TZ_FIRST_YEAR 1970
+
 /* The first year (1970 at the earliest) from which @tzid's VTIMEZONE has
  * no RDATE list, which Outlook ignores, and
  * gives tzdata's offsets (see build_faithful in tz.c); -1 when it never

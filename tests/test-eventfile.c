@@ -2936,6 +2936,85 @@ test_error_rrule_clients_differ(void)
 
 		g_assert_nonnull(last);
 	}
+	/* a yearly day of the month without a month: every month to RFC
+	 * 5545, dateutil and khal, once a year to libical and ical.js */
+	assert_error("---\n"
+	             "title: Ides\n"
+	             "start: 2027-05-15\n"
+	             "recurrence: FREQ=YEARLY;BYMONTHDAY=15;COUNT=3\n"
+	             "---\n",
+	             4, 13,
+	             "FREQ=YEARLY with BYMONTHDAY and no BYMONTH: calendar "
+	             "clients disagree on whether it is every month (as RFC "
+	             "5545 has it) or once a year; add BYMONTH=5");
+	{
+		g_autoptr(EvfEvent) ides =
+		    parse_ok("---\n"
+		             "title: Ides\n"
+		             "start: 2027-05-15\n"
+		             "recurrence: FREQ=YEARLY;BYMONTH=5;BYMONTHDAY=15;"
+		             "COUNT=3\n"
+		             "---\n");
+		g_autoptr(EvfEvent) july =
+		    parse_ok("---\n"
+		             "title: End of July\n"
+		             "start: 2027-07-31\n"
+		             "recurrence: FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=-1;"
+		             "COUNT=3\n"
+		             "---\n");
+		g_autoptr(EvfEvent) monthly =
+		    parse_ok("---\n"
+		             "title: Ends of February and July\n"
+		             "start: 2027-02-28\n"
+		             "recurrence: FREQ=MONTHLY;BYMONTH=2,7;"
+		             "BYMONTHDAY=-1;COUNT=3\n"
+		             "---\n");
+
+		g_assert_nonnull(ides);
+		g_assert_nonnull(july);
+		g_assert_nonnull(monthly);
+	}
+	/* WKST with INTERVAL: libical leaves out the start that ical.js and
+	 * dateutil keep; the message says so, not that the start is wrong */
+	assert_error("---\n"
+	             "title: Fortnightly\n"
+	             "start: 2018-12-05\n"
+	             "recurrence: FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,WE;WKST=TH\n"
+	             "---\n",
+	             4, 13,
+	             "with INTERVAL and WKST=TH, libical (which evfeed and "
+	             "Evolution read series with) leaves out the start");
+	/* a day counted from the month's end in a daily rule: libical
+	 * gives none (and ical.js throws); the message says what to write */
+	assert_error("---\n"
+	             "title: Month end\n"
+	             "start: 2027-01-31\n"
+	             "recurrence: FREQ=DAILY;BYMONTHDAY=-1\n"
+	             "---\n",
+	             4, 13,
+	             "RRULE 'FREQ=DAILY;BYMONTHDAY=-1' gives no date: a "
+	             "BYMONTHDAY counted from the month's end is read in a "
+	             "monthly or yearly rule only; write "
+	             "FREQ=MONTHLY;BYMONTHDAY=-1");
+	/* before 1970, whose zones' rules are not published: not a change
+	 * "no yearly rule gives" (Dublin's clocks did not change in 1969) */
+	assert_error("---\n"
+	             "title: Sixties\n"
+	             "start: 1969-09-03T10:00\n"
+	             "timezone: Europe/Dublin\n"
+	             "recurrence: FREQ=WEEKLY;COUNT=3\n"
+	             "---\n",
+	             5, 13,
+	             "a timed series in Europe/Dublin cannot start before "
+	             "1970");
+	/* from the end of two months a year: ical.js puts February's on
+	 * the 2nd or 3rd of March */
+	assert_error("---\n"
+	             "title: Ends of February and July\n"
+	             "start: 2027-02-28\n"
+	             "recurrence: FREQ=YEARLY;BYMONTH=2,7;BYMONTHDAY=-1\n"
+	             "---\n",
+	             4, 13, "write FREQ=MONTHLY with the same BYMONTH and");
 	assert_error("---\n"
 	             "title: Leap day\n"
 	             "start: 2024-02-29\n"
