@@ -757,6 +757,14 @@ known_element(const char *lower)
 	       in_list(lower, html5, G_N_ELEMENTS(html5));
 }
 
+gboolean
+evf_html_element_known(const char *name)
+{
+	g_autofree char *lower = g_ascii_strdown(name, -1);
+
+	return known_element(lower);
+}
+
 /* @whole, a tag of element @name: left out when HTML knows the element,
  * else kept as text (such as "<2024>"). */
 static void

@@ -54,3 +54,7 @@ char *evf_uri_lower_host(const char *uri);
  * @first, if given, is set to the first piece of HTML found (transfer
  * full). */
 char *evf_text_plain(const char *text, char **first);
+
+/* Whether @name (in any case) names an element of HTML 4 or HTML5, as
+ * evf_text_plain knows them. */
+gboolean evf_html_element_known(const char *name);

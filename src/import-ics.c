@@ -940,8 +940,67 @@ html_from_text(const char *text, const char *base_url)
 	}
 }
 
-/* Whether the HTML tag that ends @line (after white space), or begins
- * it, breaks the text by itself: a <br>, or a block's tag (<p>, </li>). */
+/* The length of the HTML tag at @p, of an element HTML knows, with
+ * attributes as HTML writes them, and its name in *@name (transfer full,
+ * lower case) and whether it closes in *@closing; 0 for anything else: a
+ * '<' in "a<b && c>d", "<https://…>", "List<String>" or "<jane@…>". */
+static gsize
+description_tag(const char *p, char **name, gboolean *closing)
+{
+	static GRegex *tag;
+	g_autoptr(GMatchInfo) m = NULL;
+	g_autofree char *n = NULL;
+	gint end = 0;
+
+	if (!g_regex_match(
+	        evf_regex_once(
+	            &tag,
+	            "^<(/?)([a-z][a-z0-9]*)"
+	            "(\\s+[a-z_:][-a-z0-9_:.]*"
+	            "(\\s*=\\s*(\"[^\"<>]*\"|'[^'<>]*'|[^\\s\"'=<>`]+))?)*"
+	            "\\s*/?>",
+	            G_REGEX_CASELESS),
+	        p, 0, &m))
+		return 0;
+	n = g_match_info_fetch(m, 2);
+	if (!evf_html_element_known(n))
+		return 0;
+	g_match_info_fetch_pos(m, 0, NULL, &end);
+	if (name != NULL)
+		*name = g_ascii_strdown(n, -1);
+	if (closing != NULL) {
+		g_autofree char *slash = g_match_info_fetch(m, 1);
+
+		*closing = slash[0] == '/';
+	}
+	return (gsize)end;
+}
+
+/* Whether a DESCRIPTION, plain text by RFC 5545, is HTML all the same, as
+ * many write it: it has a line break (<br>), a link (<a href>) or an
+ * element that it closes (</p>, </b>); a tag's name alone is no proof
+ * ("the <b> tag"), nor a character reference. */
+static gboolean
+written_in_html(const char *text)
+{
+	for (const char *p = strchr(text, '<'); p != NULL;
+	     p = strchr(p + 1, '<')) {
+		g_autofree char *name = NULL;
+		gboolean closing = FALSE;
+
+		if (description_tag(p, &name, &closing) == 0)
+			continue;
+		if (closing || strcmp(name, "br") == 0 ||
+		    (strcmp(name, "a") == 0 &&
+		     g_ascii_strncasecmp(p + 2 + strspn(p + 2, " \t\r\n"),
+		                         "href", 4) == 0))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Whether the tag that ends @line (after white space), or begins it,
+ * breaks the text by itself: a <br>, or a block's tag (<p>, </li>). */
 static gboolean
 breaks_at(const char *line, gboolean at_end)
 {
@@ -950,6 +1009,7 @@ breaks_at(const char *line, gboolean at_end)
 		"h3",         "h4",  "h5",  "h6", "table", "tr", "td", "th",
 		"blockquote", "pre", "hr",  "dl", "dt",    "dd",
 	};
+	g_autofree char *name = NULL;
 	const char *tag;
 	gsize n;
 
@@ -961,24 +1021,24 @@ breaks_at(const char *line, gboolean at_end)
 		if (end == line || end[-1] != '>' ||
 		    (tag = g_strrstr_len(line, end - line, "<")) == NULL)
 			return FALSE;
+		n = description_tag(tag, &name, NULL);
+		if (n == 0 || tag + n != end)
+			return FALSE;
 	} else {
 		tag = line + strspn(line, " \t\r");
-		if (*tag != '<')
+		if (description_tag(tag, &name, NULL) == 0)
 			return FALSE;
 	}
-	tag += tag[1] == '/' ? 2 : 1;
-	n = strspn(tag, "abcdefghijklmnopqrstuvwxyz"
-	                "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
 	for (gsize i = 0; i < G_N_ELEMENTS(breaking); i++)
-		if (n == strlen(breaking[i]) &&
-		    g_ascii_strncasecmp(tag, breaking[i], n) == 0)
+		if (strcmp(name, breaking[i]) == 0)
 			return TRUE;
 	return FALSE;
 }
 
-/* (transfer full): a DESCRIPTION written in HTML, as Google Calendar,
- * Drupal and Nextcloud write it ("Agenda:<br><a href=…>"), with the line
- * breaks it also has kept as <br> (a blank line as two), but where a tag
+/* (transfer full): a DESCRIPTION written in HTML (written_in_html) made
+ * ready for the HTML parser: a '<' that begins no tag is text ("&lt;"),
+ * so that "<https://…>" and "a<b && c>d" stay as written; and the line
+ * breaks it also has become <br> (a blank line two), but where a tag
  * already breaks the text there. */
 static char *
 html_keeping_breaks(const char *text)
@@ -991,19 +1051,24 @@ html_keeping_breaks(const char *text)
 		const char *l = lines[i];
 		gboolean blank = l[strspn(l, " \t\r")] == '\0';
 
-		g_string_append(out, l);
+		for (const char *p = l; *p != '\0'; p++) {
+			if (*p == '<' && description_tag(p, NULL, NULL) == 0)
+				g_string_append(out, "&lt;");
+			else
+				g_string_append_c(out, *p);
+		}
 		if (!blank)
 			broken = breaks_at(l, TRUE);
 		if (lines[i + 1] == NULL)
 			break;
+		/* (no newline after a break, which the text would show as
+		 * a blank line; but a blank line's) */
 		if (breaks_at(lines[i + 1], FALSE) || (blank && broken))
-			g_string_append_c(out, '\n');
+			;
 		else if (blank)
 			g_string_append(out, "<br>\n");
 		else if (!broken)
 			g_string_append(out, "<br>");
-		else
-			g_string_append_c(out, '\n');
 	}
 	return g_string_free(out, FALSE);
 }
@@ -1955,11 +2020,18 @@ read_description(Ctx *c, icalcomponent *ve, EvfEvent *ev)
 	    clean_text(pd != NULL ? icalproperty_get_description(pd) : NULL,
 	               EVF_IMPORT_MAX_DESCRIPTION);
 	/* RFC 5545 has it plain text; many write HTML in it all the same,
-	 * which must not reach subscribers as tags to read (PRIOR-ART.md) */
-	plain = ev->description_text != NULL
-	            ? evf_text_plain(ev->description_text, NULL)
-	            : NULL;
-	marked = plain != NULL;
+	 * which must not reach subscribers as tags to read (PRIOR-ART.md);
+	 * plain text with character references and no '<' has them read */
+	marked = ev->description_text != NULL &&
+	         written_in_html(ev->description_text);
+	if (!marked && ev->description_text != NULL &&
+	    strchr(ev->description_text, '<') == NULL &&
+	    (plain = evf_text_plain(ev->description_text, NULL)) != NULL &&
+	    plain[0] != '\0') {
+		g_free(ev->description_text);
+		ev->description_text =
+		    clean_text(plain, EVF_IMPORT_MAX_DESCRIPTION);
+	}
 	for (icalproperty *p =
 	         icalcomponent_get_first_property(ve, ICAL_X_PROPERTY);
 	     p != NULL && html == NULL;

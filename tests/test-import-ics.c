@@ -2661,6 +2661,27 @@ test_description_html(void)
 	    "DESCRIPTION:First <i>one</i>\\n\\nSecond\n"
 	    "END:VEVENT\n"
 	    "BEGIN:VEVENT\n"
+	    "UID:links@example.org\n"
+	    "DTSTART:20270116T090000Z\n"
+	    "SUMMARY:Links\n"
+	    "DESCRIPTION:Agenda:<br>Opening\\nJoin here: "
+	    "<https://meet.example.org/j/123?pw=abc>\\nContact: Jane Doe "
+	    "<jane@example.org>\\nif (a<b && c>d) List<String>\n"
+	    "END:VEVENT\n"
+	    "BEGIN:VEVENT\n"
+	    "UID:refs@example.org\n"
+	    "DTSTART:20270118T090000Z\n"
+	    "SUMMARY:References\n"
+	    "DESCRIPTION:09:30 &#8211\\; registracija &amp\\; kava\n"
+	    "END:VEVENT\n"
+	    "BEGIN:VEVENT\n"
+	    "UID:code@example.org\n"
+	    "DTSTART:20270117T090000Z\n"
+	    "SUMMARY:Code\n"
+	    "DESCRIPTION:Exercise: if (a<b && c>d) return\\; the <b> tag &amp; "
+	    "<https://tickets.example.org/x?a=1>\n"
+	    "END:VEVENT\n"
+	    "BEGIN:VEVENT\n"
 	    "UID:plain@example.org\n"
 	    "DTSTART:20270114T090000Z\n"
 	    "SUMMARY:Plain\n"
@@ -2688,12 +2709,27 @@ test_description_html(void)
 	g_assert_nonnull(mixed);
 	g_assert_nonnull(strstr(mixed->description_html,
 	                        "Join us!<br><b>Agenda</b><br>- 10:00 "
-	                        "Welcome\n<p>Last</p>\nEnd"));
+	                        "Welcome<p>Last</p>End"));
 	g_assert_nonnull(strstr(mixed->description_text,
 	                        "Join us!\nAgenda\n- 10:00 Welcome"));
 
 	g_assert_cmpstr(find(imp, "para@example.org")->description_text, ==,
 	                "First one\n\nSecond");
+	/* in HTML, a '<' that begins no tag is text: addresses in angle
+	 * brackets and code stay as written */
+	g_assert_cmpstr(find(imp, "links@example.org")->description_text, ==,
+	                "Agenda:\nOpening\nJoin here: "
+	                "<https://meet.example.org/j/123?pw=abc>\nContact: "
+	                "Jane Doe <jane@example.org>\nif (a<b && c>d) "
+	                "List<String>");
+	/* character references in text without '<' (The Events Calendar's)
+	 * are read */
+	g_assert_cmpstr(find(imp, "refs@example.org")->description_text, ==,
+	                "09:30 \xe2\x80\x93 registracija & kava");
+	/* a tag's name or a reference alone does not make HTML */
+	g_assert_cmpstr(find(imp, "code@example.org")->description_text, ==,
+	                "Exercise: if (a<b && c>d) return; the <b> tag &amp; "
+	                "<https://tickets.example.org/x?a=1>");
 
 	g_assert_nonnull(plain);
 	g_assert_cmpstr(plain->description_text, ==,
