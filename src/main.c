@@ -465,7 +465,15 @@ options_fit(const char *cmd)
 		{ opt_dry_run, "--dry-run", "import" },
 	};
 
-	for (gsize i = 0; i < G_N_ELEMENTS(opts); i++) {
+	static const char *const commands[] = { "check",   "build", "fetch",
+		                                "sources", "serve", "new",
+		                                "import" };
+	gboolean known = FALSE;
+
+	/* an unknown command is said as such (a typo of "build -n") */
+	for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
+		known |= strcmp(cmd, commands[i]) == 0;
+	for (gsize i = 0; known && i < G_N_ELEMENTS(opts); i++) {
 		if (!opts[i].given || strcmp(cmd, opts[i].cmd) == 0)
 			continue;
 		fprintf(stderr,

@@ -871,14 +871,17 @@ write_event(Page *p, const EvfEvent *ev, const char *heading,
 	 * the title says so already (evf_event_display_title). */
 	start(p, heading);
 	attr(p, "class", "p-name");
-	own_text(p);
+	/* the title is the site's text, the label evfeed's: the marks on
+	 * the title alone, else "Cancelled:" would set a Hebrew title's
+	 * direction, and be read in its language */
 	if (cancelled) {
 		if (strcmp(shown, ev->title) != 0) {
 			element(p, "span", "status", "Cancelled:");
 			text(p, " ");
 		}
-		element(p, "s", NULL, ev->title);
+		own_element(p, "s", NULL, ev->title);
 	} else {
+		own_text(p);
 		text(p, ev->title);
 	}
 	end(p);
@@ -920,7 +923,12 @@ write_event(Page *p, const EvfEvent *ev, const char *heading,
 			g_autofree char *url = page_url(p, dir, FALSE);
 
 			start(p, "li");
-			link_to(p, url, "p-category", name);
+			start(p, "a");
+			attr(p, "href", url);
+			attr(p, "class", "p-category");
+			own_text(p);
+			text(p, name);
+			end(p);
 			end(p);
 		}
 		end(p);

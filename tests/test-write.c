@@ -1835,7 +1835,11 @@ test_page_language(void)
 	static const char *const files[] = {
 		"hebrew.md",
 		"---\ntitle: \xd7\xa1\xd7\x93\xd7\xa0\xd7\x94 (2027)\n"
-		"start: 2027-05-04\nlocation: Ljubljana\n---\nBody.\n",
+		"start: 2027-05-04\nlocation: Ljubljana\n"
+		"categories: [\xd7\x9b\xd7\xa0\xd7\xa1]\n---\nBody.\n",
+		"cancelled.md",
+		"---\ntitle: \xd7\x9e\xd7\xa4\xd7\x92\xd7\xa9\n"
+		"start: 2027-05-05\nstatus: cancelled\n---\n",
 		NULL,
 	};
 	g_autofree char *dir = g_dir_make_tmp("evfeed-lang-XXXXXX", NULL);
@@ -1862,6 +1866,14 @@ test_page_language(void)
 	                              "dir=\"auto\">Ljubljana"));
 	g_assert_nonnull(strstr(page, "class=\"e-description\" lang=\"sl\" "
 	                              "dir=\"auto\">"));
+	g_assert_nonnull(strstr(page, "class=\"p-category\" lang=\"sl\" "
+	                              "dir=\"auto\">\xd7\x9b"));
+	/* a cancelled title: evfeed's label outside the marks, which would
+	 * make the heading left to right and read it in Slovenian */
+	g_assert_nonnull(strstr(page,
+	                        "<span class=\"status\">Cancelled:</span> "
+	                        "<s lang=\"sl\" dir=\"auto\">"
+	                        "\xd7\x9e"));
 	g_assert_nonnull(strstr(english, "<html lang=\"en\">"));
 	g_assert_nonnull(
 	    strstr(english, "class=\"p-name\" dir=\"auto\">\xd7\xa1"));
