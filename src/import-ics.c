@@ -1477,19 +1477,26 @@ cached_zone(Ctx *c, icalcomponent *cal, const char *name, int year)
  * Windows name, or one of the calendar's VTIMEZONEs), from the cache; NULL
  * when it names none, or none evfeed knows (resolve_zone warns). *name
  * is what to call it in a warning. */
-static const Zone *
-calendar_default_zone(Ctx *c, icalcomponent *cal, int year, const char **name)
+/* (transfer none) (nullable): the value of @cal's X-WR-TIMEZONE. */
+static const char *
+x_wr_timezone(icalcomponent *cal)
 {
-	const char *value = NULL;
-	const Zone *z;
-
 	for (icalproperty *p =
 	         icalcomponent_get_first_property(cal, ICAL_X_PROPERTY);
-	     p != NULL && value == NULL;
+	     p != NULL;
 	     p = icalcomponent_get_next_property(cal, ICAL_X_PROPERTY))
 		if (g_ascii_strcasecmp(icalproperty_get_x_name(p),
 		                       "X-WR-TIMEZONE") == 0)
-			value = icalproperty_get_x(p);
+			return icalproperty_get_x(p);
+	return NULL;
+}
+
+static const Zone *
+calendar_default_zone(Ctx *c, icalcomponent *cal, int year, const char **name)
+{
+	const char *value = x_wr_timezone(cal);
+	const Zone *z;
+
 	if (value == NULL || blank(value))
 		return NULL;
 	z = cached_zone(c, cal, value, year);
@@ -1945,22 +1952,29 @@ outlook_all_day(icalcomponent *ve, Built *b)
  * its pages and feeds would give a Podgorica meeting's time as UTC's. (A
  * series keeps UTC, where its rule runs.) */
 static void
-in_calendar_zone(Ctx *c, icalcomponent *cal, icalcomponent *ve, EvfEvent *ev,
-                 int year)
+in_calendar_zone(icalcomponent *cal, icalcomponent *ve, EvfEvent *ev)
 {
-	const char *name = NULL;
-	const Zone *z;
+	g_autofree char *value = g_strdup(x_wr_timezone(cal));
+	g_autoptr(GTimeZone) tz = NULL;
 	GDateTime *start, *end;
 
+	if (value != NULL && value[0] == '"' && strlen(value) > 1 &&
+	    value[strlen(value) - 1] == '"') {
+		value[strlen(value) - 1] = '\0';
+		memmove(value, value + 1, strlen(value));
+	}
+	/* a zone's plain name only, which needs no warning (times in UTC
+	 * are taken as UTC whatever else it names); not Etc/GMT-5, of which
+	 * an event file is warned */
 	if (icalcomponent_get_first_property(ve, ICAL_RRULE_PROPERTY) != NULL ||
-	    icalcomponent_get_first_property(ve, ICAL_RDATE_PROPERTY) != NULL)
-		return;
-	z = calendar_default_zone(c, cal, year, &name);
-	if (z == NULL || z->kind != ZONE_IANA || ev->start == NULL ||
+	    icalcomponent_get_first_property(ve, ICAL_RDATE_PROPERTY) != NULL ||
+	    value == NULL || evf_tz_is_utc(value) ||
+	    g_str_has_prefix(value, "Etc/") ||
+	    (tz = evf_tz_new(value, NULL)) == NULL || ev->start == NULL ||
 	    ev->end == NULL)
 		return;
-	start = g_date_time_to_timezone(ev->start, z->tz);
-	end = g_date_time_to_timezone(ev->end, z->tz);
+	start = g_date_time_to_timezone(ev->start, tz);
+	end = g_date_time_to_timezone(ev->end, tz);
 	if (start == NULL || end == NULL) {
 		g_clear_pointer(&start, g_date_time_unref);
 		g_clear_pointer(&end, g_date_time_unref);
@@ -1971,7 +1985,7 @@ in_calendar_zone(Ctx *c, icalcomponent *cal, icalcomponent *ve, EvfEvent *ev,
 	ev->start = start;
 	ev->end = end;
 	g_free(ev->tzid);
-	ev->tzid = g_strdup(z->tzid);
+	ev->tzid = g_strdup(value);
 }
 
 static gboolean
@@ -2003,7 +2017,7 @@ read_dates(Ctx *c, icalcomponent *cal, icalcomponent *ve, Built *b,
 	read_dates_timed(c, cal, ve, b, uid, label);
 	outlook_all_day(ve, b);
 	if (!ev->all_day && b->zone->kind == ZONE_UTC && icaltime_is_utc(t))
-		in_calendar_zone(c, cal, ve, ev, t.year);
+		in_calendar_zone(cal, ve, ev);
 	return TRUE;
 }
 

@@ -729,6 +729,45 @@ test_tzid_floating_default(void)
 	}
 }
 
+/* A calendar of single events in UTC that names an unknown zone, or an
+ * Etc/ one, in X-WR-TIMEZONE: the events stay in UTC, without a warning
+ * (nothing was floating, nothing taken as UTC); a quoted name is taken. */
+static void
+test_utc_events_named_zone(void)
+{
+	static const char *const zones[] = { "Mars/Olympus_Mons", "Etc/GMT-5",
+		                             "europe/berlin" };
+
+	for (gsize i = 0; i < G_N_ELEMENTS(zones); i++) {
+		g_autofree char *body = g_strdup_printf(
+		    "X-WR-TIMEZONE:%s\n"
+		    "BEGIN:VEVENT\nUID:z@partner.example\n"
+		    "DTSTAMP:20180601T000000Z\nSUMMARY:Zoned\n"
+		    "DTSTART:20180802T100000Z\nDTEND:20180802T120000Z\n"
+		    "END:VEVENT",
+		    zones[i]);
+		g_autoptr(EvfImport) imp = import_body(body);
+		EvfEvent *z = find(imp, "z@partner.example");
+
+		g_test_message("%s", zones[i]);
+		g_assert_null(z->tzid);
+		assert_utc(z->start, "2018-08-02T10:00:00Z");
+		g_assert_cmpuint(imp->warnings->len, ==, 0);
+	}
+	{
+		g_autoptr(EvfImport) imp = import_body(
+		    "X-WR-TIMEZONE:\"Europe/Berlin\"\n"
+		    "BEGIN:VEVENT\nUID:z@partner.example\n"
+		    "DTSTAMP:20180601T000000Z\nSUMMARY:Zoned\n"
+		    "DTSTART:20180802T100000Z\nDTEND:20180802T120000Z\n"
+		    "END:VEVENT");
+		EvfEvent *z = find(imp, "z@partner.example");
+
+		g_assert_cmpstr(z->tzid, ==, "Europe/Berlin");
+		assert_utc(z->start, "2018-08-02T10:00:00Z");
+	}
+}
+
 /* The years of an event file (1900 to 2200) are wall years in the
  * event's zone: the last evening of 2200 in New York is 2201 in UTC, the
  * first night of 1900 in Vienna 1899. Such an event is read, and the
@@ -2747,6 +2786,8 @@ main(int argc, char **argv)
 
 	g_test_add_func("/import-ics/precheck/accepts", test_precheck_accepts);
 	g_test_add_func("/import-ics/description-html", test_description_html);
+	g_test_add_func("/import-ics/utc-events-named-zone",
+	                test_utc_events_named_zone);
 	g_test_add_func("/import-ics/precheck/nul", test_precheck_nul);
 	g_test_add_func("/import-ics/precheck/utf16", test_precheck_utf16);
 	g_test_add_func("/import-ics/precheck/long-line",
