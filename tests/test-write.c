@@ -2460,9 +2460,10 @@ test_page_title_and_actions(void)
 	g_autoptr(Site) s = site_of("Europe/Ljubljana", files);
 	g_autofree char *index = file_text(s, "index.html");
 
-	g_assert_nonnull(strstr(index, "<s>CANCELLED: Border workshop</s>"));
+	g_assert_nonnull(
+	    strstr(index, "<s dir=\"auto\">CANCELLED: Border workshop</s>"));
 	g_assert_cmpuint(count_of(index, ">Cancelled:</span>"), ==, 1);
-	g_assert_nonnull(strstr(index, "<s>Border drill</s>"));
+	g_assert_nonnull(strstr(index, "<s dir=\"auto\">Border drill</s>"));
 	g_assert_null(strstr(index, "<p class=\"actions\"></p>"));
 }
 
