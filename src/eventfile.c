@@ -1697,10 +1697,9 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	 * start; and a series of days by hours makes Thunderbird (ical.js)
 	 * throw ("Same occurrence found twice") and Python's dateutil give
 	 * times of day. */
-	if (ev->all_day && (rt.freq == ICAL_HOURLY_RECURRENCE ||
-	                    rt.by_hour[0] != ICAL_RECURRENCE_ARRAY_MAX ||
-	                    rt.by_minute[0] != ICAL_RECURRENCE_ARRAY_MAX ||
-	                    rt.by_second[0] != ICAL_RECURRENCE_ARRAY_MAX))
+	if (ev->all_day &&
+	    (rt.freq == ICAL_HOURLY_RECURRENCE || evf_rrule_has(rt.by_hour) ||
+	     evf_rrule_has(rt.by_minute) || evf_rrule_has(rt.by_second)))
 		return g_strdup("an all-day event repeats by days at most: "
 		                "FREQ=HOURLY, BYHOUR, BYMINUTE and BYSECOND "
 		                "are for an event with a time");
@@ -1718,27 +1717,23 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		                       "means: start it at another hour",
 		                       a, ev->tzid);
 	}
-	if (rt.by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX)
+	if (evf_rrule_has(rt.by_week_no))
 		return g_strdup("BYWEEKNO is not supported: Thunderbird "
 		                "(ical.js) puts such a series in other weeks");
 	/* BYSETPOS picks among what the other BY parts give in a period
 	 * (RFC 5545 §3.3.10): "the last weekday of the month". With a day
 	 * or a week for period, ical.js, node-ical and dateutil each give
 	 * other dates, or none, or loop. */
-	if (rt.by_set_pos[0] != ICAL_RECURRENCE_ARRAY_MAX &&
-	    rt.by_day[0] == ICAL_RECURRENCE_ARRAY_MAX &&
-	    rt.by_month_day[0] == ICAL_RECURRENCE_ARRAY_MAX &&
-	    rt.by_month[0] == ICAL_RECURRENCE_ARRAY_MAX &&
-	    rt.by_year_day[0] == ICAL_RECURRENCE_ARRAY_MAX &&
-	    rt.by_hour[0] == ICAL_RECURRENCE_ARRAY_MAX &&
-	    rt.by_minute[0] == ICAL_RECURRENCE_ARRAY_MAX &&
-	    rt.by_second[0] == ICAL_RECURRENCE_ARRAY_MAX)
+	if (evf_rrule_has(rt.by_set_pos) && !evf_rrule_has(rt.by_day) &&
+	    !evf_rrule_has(rt.by_month_day) && !evf_rrule_has(rt.by_month) &&
+	    !evf_rrule_has(rt.by_year_day) && !evf_rrule_has(rt.by_hour) &&
+	    !evf_rrule_has(rt.by_minute) && !evf_rrule_has(rt.by_second))
 		return g_strdup(
 		    "BYSETPOS picks among the dates of another "
 		    "BY part (RFC 5545), and there is none: such "
 		    "as FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;"
 		    "BYSETPOS=-1 for the last weekday of the month");
-	if (rt.by_set_pos[0] != ICAL_RECURRENCE_ARRAY_MAX &&
+	if (evf_rrule_has(rt.by_set_pos) &&
 	    rt.freq != ICAL_MONTHLY_RECURRENCE &&
 	    rt.freq != ICAL_YEARLY_RECURRENCE)
 		return g_strdup("BYSETPOS is supported with FREQ=MONTHLY or "
@@ -1749,9 +1744,8 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	 * reads it as that day of every month (dateutil, khal), libical
 	 * and Thunderbird (ical.js) as once a year. */
 	if (rt.freq == ICAL_YEARLY_RECURRENCE &&
-	    rt.by_month_day[0] != ICAL_RECURRENCE_ARRAY_MAX &&
-	    rt.by_month[0] == ICAL_RECURRENCE_ARRAY_MAX &&
-	    rt.by_year_day[0] == ICAL_RECURRENCE_ARRAY_MAX)
+	    evf_rrule_has(rt.by_month_day) && !evf_rrule_has(rt.by_month) &&
+	    !evf_rrule_has(rt.by_year_day))
 		return g_strdup_printf(
 		    "FREQ=YEARLY with BYMONTHDAY and no BYMONTH: calendar "
 		    "clients disagree on whether it is every month (as RFC "
@@ -1761,18 +1755,15 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	/* From the end of more than one month in a year, Thunderbird
 	 * (ical.js) puts February's on the 2nd or 3rd of March. */
 	if (rt.freq == ICAL_YEARLY_RECURRENCE && from_month_end(&rt) &&
-	    rt.by_month[0] != ICAL_RECURRENCE_ARRAY_MAX &&
-	    rt.by_month[1] != ICAL_RECURRENCE_ARRAY_MAX)
+	    evf_rrule_has(rt.by_month) && evf_rrule_has(rt.by_month + 1))
 		return g_strdup("FREQ=YEARLY with a BYMONTHDAY counted from "
 		                "the month's end in more than one month: "
 		                "Thunderbird puts some on other days; write "
 		                "FREQ=MONTHLY with the same BYMONTH and "
 		                "BYMONTHDAY, which every client reads alike");
 	if (rt.freq == ICAL_YEARLY_RECURRENCE && start.month == 2 &&
-	    start.day == 29 &&
-	    rt.by_month_day[0] == ICAL_RECURRENCE_ARRAY_MAX &&
-	    rt.by_year_day[0] == ICAL_RECURRENCE_ARRAY_MAX &&
-	    rt.by_day[0] == ICAL_RECURRENCE_ARRAY_MAX)
+	    start.day == 29 && !evf_rrule_has(rt.by_month_day) &&
+	    !evf_rrule_has(rt.by_year_day) && !evf_rrule_has(rt.by_day))
 		return g_strdup("a yearly series from 29 February: calendar "
 		                "clients disagree on the other years "
 		                "(Thunderbird moves it to 1 March, the others "

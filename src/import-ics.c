@@ -1059,16 +1059,11 @@ html_keeping_breaks(const char *text)
 		}
 		if (!blank)
 			broken = breaks_at(l, TRUE);
-		if (lines[i + 1] == NULL)
-			break;
 		/* (no newline after a break, which the text would show as
 		 * a blank line; but a blank line's) */
-		if (breaks_at(lines[i + 1], FALSE) || (blank && broken))
-			;
-		else if (blank)
-			g_string_append(out, "<br>\n");
-		else if (!broken)
-			g_string_append(out, "<br>");
+		if (lines[i + 1] != NULL && !broken &&
+		    !breaks_at(lines[i + 1], FALSE))
+			g_string_append(out, blank ? "<br>\n" : "<br>");
 	}
 	return g_string_free(out, FALSE);
 }
@@ -1365,6 +1360,21 @@ vtimezone_as_iana(icaltimezone *itz, const char *name, int year)
 	return g_strdup(called != NULL ? called : first);
 }
 
+/* (transfer full): the zone name @raw (a TZID parameter or an
+ * X-WR-TIMEZONE) on one line, without white space or quotes around it. */
+static char *
+zone_name(const char *raw)
+{
+	char *name = g_strstrip(evf_text_oneline(raw));
+
+	if (name[0] == '"' && name[1] != '\0' &&
+	    name[strlen(name) - 1] == '"') {
+		name[strlen(name) - 1] = '\0';
+		memmove(name, name + 1, strlen(name));
+	}
+	return name;
+}
+
 /* (transfer full): how @raw (a TZID parameter of @cal) resolves:
  * UTC, an IANA zone (also through a Windows name or a vendor prefix such
  * as "/freeassociation.sourceforge.net/"), the calendar's VTIMEZONE, or
@@ -1372,18 +1382,12 @@ vtimezone_as_iana(icaltimezone *itz, const char *name, int year)
 static Zone *
 resolve_zone(Ctx *c, icalcomponent *cal, const char *raw, int year)
 {
-	g_autofree char *name = evf_text_oneline(raw);
+	g_autofree char *name = zone_name(raw);
 	g_autofree char *label = shown(raw);
 	Zone *z = g_new0(Zone, 1);
 	gboolean over = FALSE;
 	const char *p;
 
-	g_strstrip(name);
-	if (name[0] == '"' && name[1] != '\0' &&
-	    name[strlen(name) - 1] == '"') {
-		name[strlen(name) - 1] = '\0';
-		memmove(name, name + 1, strlen(name));
-	}
 	/* The name itself, then after each '/' (vendor prefixes such as
 	 * "/freeassociation.sourceforge.net/Tzfile/" or "/mozilla.org/
 	 * 20050126_1/"). */
@@ -1471,12 +1475,6 @@ cached_zone(Ctx *c, icalcomponent *cal, const char *name, int year)
 	return z;
 }
 
-/* (transfer none) (nullable): the zone @cal names in X-WR-TIMEZONE, the
- * default zone Apple's and Google's calendars give its floating times,
- * read as a TZID is (an IANA name, quoted or with a vendor prefix, a
- * Windows name, or one of the calendar's VTIMEZONEs), from the cache; NULL
- * when it names none, or none evfeed knows (resolve_zone warns). *name
- * is what to call it in a warning. */
 /* (transfer none) (nullable): the value of @cal's X-WR-TIMEZONE. */
 static const char *
 x_wr_timezone(icalcomponent *cal)
@@ -1491,6 +1489,12 @@ x_wr_timezone(icalcomponent *cal)
 	return NULL;
 }
 
+/* (transfer none) (nullable): the zone @cal names in X-WR-TIMEZONE, the
+ * default zone Apple's and Google's calendars give its floating times,
+ * read as a TZID is (an IANA name, quoted or with a vendor prefix, a
+ * Windows name, or one of the calendar's VTIMEZONEs), from the cache; NULL
+ * when it names none, or none evfeed knows (resolve_zone warns). *name
+ * is what to call it in a warning. */
 static const Zone *
 calendar_default_zone(Ctx *c, icalcomponent *cal, int year, const char **name)
 {
@@ -1954,15 +1958,11 @@ outlook_all_day(icalcomponent *ve, Built *b)
 static void
 in_calendar_zone(icalcomponent *cal, icalcomponent *ve, EvfEvent *ev)
 {
-	g_autofree char *value = g_strdup(x_wr_timezone(cal));
+	const char *raw = x_wr_timezone(cal);
+	g_autofree char *value = raw != NULL ? zone_name(raw) : NULL;
 	g_autoptr(GTimeZone) tz = NULL;
 	GDateTime *start, *end;
 
-	if (value != NULL && value[0] == '"' && strlen(value) > 1 &&
-	    value[strlen(value) - 1] == '"') {
-		value[strlen(value) - 1] = '\0';
-		memmove(value, value + 1, strlen(value));
-	}
 	/* a zone's plain name only, which needs no warning (times in UTC
 	 * are taken as UTC whatever else it names); not Etc/GMT-5, of which
 	 * an event file is warned */

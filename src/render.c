@@ -119,11 +119,9 @@ evf_render_attribution(const EvfConfig *cfg, const EvfEvent *ev)
 
 	/* the source's link, as the HTML's (evfeed.conf(5): link=); the
 	 * item's own page is the event's URL */
-	if (ev->source != NULL && ev->source_url != NULL)
+	if (ev->source != NULL)
 		g_string_append_printf(s, "Source: %s <%s>", ev->source_title,
 		                       ev->source_url);
-	else if (ev->source != NULL)
-		g_string_append_printf(s, "Source: %s", ev->source_title);
 	if (also != NULL)
 		g_string_append_printf(s, "%sAlso listed by: %s",
 		                       s->len > 0 ? "\n" : "", also);

@@ -15,8 +15,8 @@
 #include "autocleanups.h"
 #include "tz.h"
 
-static gboolean
-has(const short *by)
+gboolean
+evf_rrule_has(const short *by)
 {
 	return by[0] != ICAL_RECURRENCE_ARRAY_MAX;
 }
@@ -25,7 +25,7 @@ has(const short *by)
 static gboolean
 no_month_has_the_day(const struct icalrecurrencetype *rt)
 {
-	if (!has(rt->by_month) || !has(rt->by_month_day))
+	if (!evf_rrule_has(rt->by_month) || !evf_rrule_has(rt->by_month_day))
 		return FALSE;
 	for (int i = 0; i < ICAL_BY_MONTH_SIZE &&
 	                rt->by_month[i] != ICAL_RECURRENCE_ARRAY_MAX;
@@ -57,11 +57,13 @@ evf_rrule_refusal(const struct icalrecurrencetype *rt)
 		       "BYMONTHDAY";
 	/* Day-level filters on a sub-daily rule: each one can put a month
 	 * to years between occurrences, all of it stepped through. */
-	month_level = has(rt->by_month) || has(rt->by_month_day);
-	year_level = has(rt->by_year_day) || has(rt->by_week_no);
+	month_level =
+	    evf_rrule_has(rt->by_month) || evf_rrule_has(rt->by_month_day);
+	year_level =
+	    evf_rrule_has(rt->by_year_day) || evf_rrule_has(rt->by_week_no);
 	switch (rt->freq) {
 	case ICAL_SECONDLY_RECURRENCE:
-		if (month_level || year_level || has(rt->by_day))
+		if (month_level || year_level || evf_rrule_has(rt->by_day))
 			return "FREQ=SECONDLY with BYMONTH, BYMONTHDAY, "
 			       "BYYEARDAY, BYWEEKNO or BYDAY would take "
 			       "libical minutes to step through";
@@ -76,7 +78,7 @@ evf_rrule_refusal(const struct icalrecurrencetype *rt)
 		/* Day of the year or week number against the month or the
 		 * weekday: often impossible (day 366 in February), and then
 		 * stepped through to the end. */
-		if (year_level && (month_level || has(rt->by_day)))
+		if (year_level && (month_level || evf_rrule_has(rt->by_day)))
 			return "FREQ=HOURLY with BYYEARDAY or BYWEEKNO and "
 			       "BYMONTH, BYMONTHDAY or BYDAY would take "
 			       "libical minutes to step through";

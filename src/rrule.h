@@ -13,6 +13,9 @@
  * without iterating. */
 const char *evf_rrule_refusal(const struct icalrecurrencetype *rt);
 
+/* Whether the BY part @by of a rule (rt.by_month, …) lists anything. */
+gboolean evf_rrule_has(const short *by);
+
 /* Where @ev's RRULE starts as calendar clients run it: the date of an
  * all-day event, or the wall time of a timed one in its zone (UTC when it
  * has none), as a floating time. */

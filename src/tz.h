@@ -87,8 +87,9 @@ int evf_tz_next_irregular(const char *tzid, int first, int last);
 char *evf_tz_etc_advice(const char *tzid);
 /* Whether the wall time of @t (in @tzid) comes after the first onset of
  * every observance of @tzid's VTIMEZONE, as evfeed publishes it from any
- * year: after the zone's last change of rules (New York's of 2007;
- * Mexico City's end of summer time in 2022). Ruby's icalendar (2.8)
+ * year: after the zone's last change of rules (New York's of 2007,
+ * Moscow's of 2014; not the end of a rule, as Mexico City's summer time in
+ * 2022, whose observances began before). Ruby's icalendar (2.8)
  * fails on a time in a zone whose VTIMEZONE has an observance that has
  * not begun at it beside one of the same kind that has (it compares
  * their last onsets, nil for the one): a calendar with an event in New

@@ -128,26 +128,6 @@ nl(Page *p)
 	p->ok &= xmlTextWriterWriteRaw(p->w, BAD_CAST "\n") >= 0;
 }
 
-/* <name class="cls">text</name> */
-static void
-element(Page *p, const char *name, const char *cls, const char *s)
-{
-	start(p, name);
-	attr(p, "class", cls);
-	text(p, s);
-	end(p);
-}
-
-static void
-link_to(Page *p, const char *href, const char *cls, const char *s)
-{
-	start(p, "a");
-	attr(p, "href", href);
-	attr(p, "class", cls);
-	text(p, s);
-	end(p);
-}
-
 /* Whether @lang (a BCP 47 tag) is English, the language of evfeed's own
  * words on the pages. */
 static gboolean
@@ -170,15 +150,39 @@ own_text(Page *p)
 	attr(p, "dir", "auto");
 }
 
-/* element(), of the site's text (own_text). */
+/* <name href="href" class="cls">text</name>, @href (nullable) for a
+ * link; @own: of the site's text (own_text). */
+static void
+put(Page *p, const char *name, const char *href, const char *cls, const char *s,
+    gboolean own)
+{
+	start(p, name);
+	attr(p, "href", href);
+	attr(p, "class", cls);
+	if (own)
+		own_text(p);
+	text(p, s);
+	end(p);
+}
+
+/* <name class="cls">text</name> */
+static void
+element(Page *p, const char *name, const char *cls, const char *s)
+{
+	put(p, name, NULL, cls, s, FALSE);
+}
+
+/* element(), of the site's text. */
 static void
 own_element(Page *p, const char *name, const char *cls, const char *s)
 {
-	start(p, name);
-	attr(p, "class", cls);
-	own_text(p);
-	text(p, s);
-	end(p);
+	put(p, name, NULL, cls, s, TRUE);
+}
+
+static void
+link_to(Page *p, const char *href, const char *cls, const char *s)
+{
+	put(p, "a", href, cls, s, FALSE);
 }
 
 /* Opens a section (with @id or @cls) labelled by its h2 heading. */
@@ -786,8 +790,8 @@ write_categories(Page *p, GPtrArray *cats)
 	nl(p);
 }
 
-/* One row of an event's details: <dt>label</dt><dd class=…>value</dd>. */
-/* A detail of the site's text (own_text). */
+/* One row of an event's details: <dt>label</dt><dd class=…>value</dd>,
+ * the value of the site's text (own_text). */
 static void
 detail(Page *p, const char *label, const char *cls, const char *value)
 {
@@ -923,12 +927,7 @@ write_event(Page *p, const EvfEvent *ev, const char *heading,
 			g_autofree char *url = page_url(p, dir, FALSE);
 
 			start(p, "li");
-			start(p, "a");
-			attr(p, "href", url);
-			attr(p, "class", "p-category");
-			own_text(p);
-			text(p, name);
-			end(p);
+			put(p, "a", url, "p-category", name, TRUE);
 			end(p);
 		}
 		end(p);

@@ -151,19 +151,19 @@ time_property(const EvfEvent *ev, gboolean end)
 static gboolean
 series_duration(const EvfEvent *ev, struct icaldurationtype *dur)
 {
-	gint64 wall, exact, rest;
+	gint64 wall, rest;
 
 	if (ev->rrule == NULL || ev->all_day || evf_ics_tzid(ev) == NULL)
 		return FALSE;
 	wall = evf_event_wall_length(ev);
-	exact = g_date_time_difference(ev->end, ev->start) / G_TIME_SPAN_SECOND;
-	/* an end before the start on the wall clock has no DURATION; an
-	 * end at a wall time that happens twice needs one all the same:
-	 * ical.js and python-icalendar read such a DTEND as the later of
-	 * the two instants, where the editor meant the first (the
-	 * override's DTEND is then in UTC, time_property) */
-	if (wall <= 0 || (wall == exact && !evf_tz_is_ambiguous(ev->end) &&
-	                  !evf_event_spans_change(ev)))
+	/* an end before the start on the wall clock has no DURATION; one
+	 * across no change of the clocks needs none; an end at a wall time
+	 * that happens twice needs one all the same: ical.js and
+	 * python-icalendar read such a DTEND as the later of the two
+	 * instants, where the editor meant the first (the override's DTEND
+	 * is then in UTC, time_property) */
+	if (wall <= 0 ||
+	    (!evf_event_spans_change(ev) && !evf_tz_is_ambiguous(ev->end)))
 		return FALSE;
 
 	*dur = icaldurationtype_null_duration();
