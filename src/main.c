@@ -503,6 +503,55 @@ xml_realloc(void *mem, size_t size)
 	return g_realloc(mem, MAX(size, 1));
 }
 
+/* The option of global_entries that @arg names (-c, --config), if it
+ * takes a value; NULL otherwise. */
+static const GOptionEntry *
+valued_option(const char *arg)
+{
+	for (const GOptionEntry *o = global_entries; o->long_name != NULL;
+	     o++) {
+		if (o->arg == G_OPTION_ARG_NONE)
+			continue;
+		if ((arg[1] == o->short_name && o->short_name != '\0') ||
+		    (arg[1] == '-' && strcmp(arg + 2, o->long_name) == 0))
+			return o;
+	}
+	return NULL;
+}
+
+/* The command line as GOption reads it: a short option's value written
+ * on to it, as getopt(3) takes it (-cFILE, -s2027-03-01), apart. A value
+ * given as the next argument is left alone, even one that begins with a
+ * dash, and so is everything after "--". */
+static char **
+arguments(int argc, char **argv)
+{
+	GPtrArray *args = g_ptr_array_new();
+	int i = 0;
+
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		const GOptionEntry *o =
+		    i > 0 && a[0] == '-' ? valued_option(a) : NULL;
+
+		if (strcmp(a, "--") == 0)
+			break;
+		if (o != NULL && a[1] != '-' && a[2] != '\0') {
+			g_ptr_array_add(args, g_strndup(a, 2));
+			g_ptr_array_add(args, g_strdup(a + 2));
+			continue;
+		}
+		g_ptr_array_add(args, g_strdup(a));
+		/* its value, as it is */
+		if (o != NULL && i + 1 < argc)
+			g_ptr_array_add(args, g_strdup(argv[++i]));
+	}
+	for (; i < argc; i++)
+		g_ptr_array_add(args, g_strdup(argv[i]));
+	g_ptr_array_add(args, NULL);
+	return (char **)g_ptr_array_free(args, FALSE);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -510,6 +559,7 @@ main(int argc, char **argv)
 	    g_option_context_new("COMMAND - publish events as a calendar and "
 	                         "feeds");
 	g_autoptr(GError) error = NULL;
+	g_auto(GStrv) args = arguments(argc, argv);
 	const char *cmd;
 
 	/* Diagnostics and dates are written in a fixed form, whatever the
@@ -522,15 +572,18 @@ main(int argc, char **argv)
 
 	g_option_context_add_main_entries(ctx, global_entries, NULL);
 	g_option_context_set_description(ctx, summary);
-	if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+	if (!g_option_context_parse_strv(ctx, &args, &error)) {
 		fprintf(stderr, "evfeed: %s\nTry 'evfeed --help'.\n",
 		        error->message);
 		return EXIT_USAGE;
 	}
+	argv = args;
+	argc = (int)g_strv_length(args);
 	/* GOption leaves the "--" that ends the options in place: drop it,
 	 * so that `evfeed new -- "-1 day"` takes "-1 day" as the title. */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
+			g_free(argv[i]);
 			memmove(argv + i, argv + i + 1,
 			        (size_t)(argc - i) * sizeof *argv);
 			argc--;
@@ -568,15 +621,15 @@ main(int argc, char **argv)
 	{
 		/* fetch takes one argument, the other commands none: the
 		 * first one past those is the unexpected one. */
-		int args = strcmp(cmd, "fetch") == 0 ? 1 : 0;
+		int rest = strcmp(cmd, "fetch") == 0 ? 1 : 0;
 
-		if (argc > 2 + args) {
+		if (argc > 2 + rest) {
 			fprintf(stderr,
 			        "evfeed: %s: unexpected argument '%s'\n", cmd,
-			        argv[2 + args]);
+			        argv[2 + rest]);
 			return EXIT_USAGE;
 		}
-		if (args == 1)
+		if (rest == 1)
 			return cmd_fetch(argc == 3 ? argv[2] : NULL);
 	}
 	if (strcmp(cmd, "check") == 0)

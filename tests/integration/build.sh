@@ -51,6 +51,13 @@ ok $? "check --listen: ignored, as evfeed(1) says"
 "$EVFEED" --config "$tmp/missing.conf" check 2>"$tmp/err"
 test $? -eq 1 && grep -q 'missing.conf' "$tmp/err"
 ok $? "missing config: exit 1 naming it"
+# A short option's value written on to it, as getopt(3) takes it; a value
+# given apart that begins with a dash is still that value.
+"$EVFEED" -c"$tmp/missing.conf" check 2>"$tmp/err"
+test $? -eq 1 && grep -q 'missing.conf' "$tmp/err"
+ok $? "-cFILE: FILE is the configuration"
+"$EVFEED" check -c"$conf" >/dev/null 2>&1
+ok $? "check -cFILE passes on the sample"
 
 "$EVFEED" check --config "$conf" >"$tmp/out" 2>&1
 ok $? "check passes on the sample"
@@ -189,6 +196,11 @@ diag_file "$tmp/err"
 "$EVFEED" new "No date" --config "$tmp/new/evfeed.conf" >/dev/null 2>&1
 test $? -eq 2
 ok $? "new without --start: exit 2"
+f=$("$EVFEED" new "Dashes" -c"$tmp/new/evfeed.conf" -s2026-07-01 \
+	--location -cdx 2>"$tmp/err") &&
+	grep -qx 'start: 2026-07-01' "$f" && grep -qx 'location: -cdx' "$f"
+ok $? "new: -sDATE, and a --location that begins with a dash"
+rm -f "$f"
 
 # new writes nothing that would make the folder fail check: an empty
 # category, two categories with one address, a file name with the address
