@@ -390,6 +390,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autofree char *events_digest = NULL;
 	g_autofree char *digest = NULL;
 	g_autofree char *old_digest = NULL;
+	g_autofree char *old_until = NULL;
 	g_autofree char *partners_rev = NULL;
 	g_autoptr(GHashTable) partners = NULL;
 	g_autoptr(GPtrArray) local = NULL;
@@ -438,7 +439,13 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	digest = inputs_digest(cfg, events_digest, partners_rev);
 	old_digest = evf_store_get_meta(store, "inputs");
 	old_manifest = evf_store_get_meta(store, "manifest");
+	old_until = evf_store_get_meta(store, "until");
+	/* The same inputs give the same output until an event in it ends,
+	 * which changes the pages (and, with past_days, the calendars). */
+	if (old_until != NULL)
+		stats->until = g_ascii_strtoll(old_until, NULL, 10);
 	if (g_strcmp0(digest, old_digest) == 0 && old_manifest != NULL &&
+	    old_until != NULL && now < stats->until &&
 	    evf_publish_manifest_present(cfg->output_dir, old_manifest)) {
 		g_autofree char *count = evf_store_get_meta(store, "events");
 
@@ -471,7 +478,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		    evf_gzipper_new(cfg->output_dir, compress_file, stage);
 		g_autoptr(GPtrArray) siblings = NULL;
 
-		out = evf_render_site(cfg, events, updated, gz, error);
+		out = evf_render_site(cfg, events, updated, now, &stats->until,
+		                      gz, error);
 		siblings = evf_gzipper_finish(gz);
 		if (out == NULL)
 			return FALSE;
@@ -499,11 +507,14 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	{
 		g_autofree char *count = g_strdup_printf("%u", events->len);
 		g_autofree char *own = g_strdup_printf("%u", local->len);
+		g_autofree char *until =
+		    g_strdup_printf("%" G_GINT64_FORMAT, stats->until);
 
 		if (!evf_store_set_meta(store, "manifest", manifest, error) ||
 		    !evf_store_set_meta(store, "publishing", "", error) ||
 		    !evf_store_set_meta(store, "events", count, error) ||
 		    !evf_store_set_meta(store, "local_events", own, error) ||
+		    !evf_store_set_meta(store, "until", until, error) ||
 		    !evf_store_set_meta(store, "inputs", digest, error))
 			return FALSE;
 	}

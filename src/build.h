@@ -15,6 +15,8 @@ typedef struct {
 	gboolean skipped; /* nothing changed since the last build */
 	char *manifest;   /* what the output folder holds ("path size" lines) */
 	char *digest;     /* of the inputs the output was built from */
+	gint64 until;     /* µs: when an event ends and the output with it, at
+	                   * the latest (G_MAXINT64: none) */
 	GPtrArray *changed; /* (element-type utf8): the paths written */
 } EvfBuildStats;
 

@@ -53,6 +53,8 @@ typedef struct {
 	char *digest;     /* of the inputs snap was built from */
 	char *seen;       /* the state's inputs follow_builds last acted on */
 	gint64 retry_at;  /* monotonic µs: a failed build is tried again */
+	gint64 until;     /* wall-clock µs: an event ends, and the pages
+	                   * change with it; 0: none */
 	gint64 looked_at; /* monotonic µs: the state's last build looked at */
 	GFileMonitor *events_monitor;
 	guint64 events_id[2]; /* device and inode it watches; 0: none */
@@ -161,6 +163,7 @@ rebuild(Daemon *d, gboolean fresh)
 		return FALSE;
 	}
 	log_diags(diags);
+	d->until = st.until < G_MAXINT64 ? st.until : 0;
 	/* Skipped, as another build (evfeed build from cron) made the
 	 * output of these inputs first: what is served is still to be
 	 * brought up to it. */
@@ -411,17 +414,24 @@ follow_state(Daemon *d)
 		schedule_rebuild(d);
 }
 
-/* A build that failed for a passing reason is tried again; and one that
+/* A build that failed for a passing reason is tried again, and the site
+ * built again when an event ends; and one that
  * another evfeed made (`evfeed build` from cron, which records the inputs
  * it built from) is served: a build of the same inputs here is skipped,
  * and swaps in what the folder now holds. */
 static void
-follow_builds(Daemon *d, gint64 mono)
+follow_builds(Daemon *d, gint64 now, gint64 mono)
 {
 	g_autofree char *inputs = NULL;
 
 	if (d->retry_at != 0 && mono >= d->retry_at) {
 		d->retry_at = 0;
+		schedule_rebuild(d);
+		return;
+	}
+	/* An event has ended: the pages move it to the past events. */
+	if (d->until != 0 && now >= d->until) {
+		d->until = 0;
 		schedule_rebuild(d);
 		return;
 	}
@@ -462,7 +472,7 @@ on_tick(gpointer data)
 	if (follow_config(d))
 		return G_SOURCE_CONTINUE;
 	follow_state(d);
-	follow_builds(d, mono);
+	follow_builds(d, now, mono);
 
 	for (guint i = 0; i < d->cfg->sources->len; i++) {
 		const EvfSourceConfig *src =

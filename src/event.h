@@ -87,16 +87,18 @@ typedef struct {
 	char *vevent;
 	char *jcal;
 	char *article[2];
-	/* whether it had ended by past_now, the site's last change, when
+	/* whether it had ended by past_now, the time of the build, when
 	 * past_known (evf_page_prepare); if not, and it is a series whose
 	 * first occurrence had ended by then, the occurrence it is on at
 	 * past_now or next: next_day, the day it starts (as in
 	 * evf_event_start_day), and next_start, its start in unix seconds
 	 * (timed); else next_day is 0. article[0] is the article for these
-	 * two. */
+	 * two. past_until (µs): when that answer changes, as the event or
+	 * that occurrence ends; G_MAXINT64 when it does not. */
 	gboolean past_known;
 	gboolean past;
 	gint64 past_now;
+	gint64 past_until;
 	guint32 next_day;
 	gint64 next_start;
 	gint64 rendered_created;

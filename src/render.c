@@ -321,7 +321,8 @@ typedef struct {
 	const EvfConfig *cfg;
 	EvfTzSet *tzs;
 	EvfGzipper *gz;
-	gint64 now; /* the site's last change */
+	gint64 now;     /* the time of the build: what is past */
+	gint64 changed; /* the site's last change */
 	/* (nullable) the events left out of the calendars: ended more than
 	 * [feeds] past_days before @now */
 	GHashTable *long_past;
@@ -511,6 +512,7 @@ render_scope(gpointer data, gpointer user_data)
 		GBytes *bytes;
 
 		v->category = g_strdup(sc->category);
+		v->changed = site->changed;
 		g_ptr_array_extend(v->events, sc->events, NULL, NULL);
 		bytes = evf_write_page(v, site->now, k == 1, &sc->error);
 		if (bytes == NULL)
@@ -655,7 +657,7 @@ file_cmp(gconstpointer a, gconstpointer b)
 
 GPtrArray *
 evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
-                EvfGzipper *gz, GError **error)
+                gint64 now, gint64 *until, EvfGzipper *gz, GError **error)
 {
 	g_autoptr(GPtrArray) files =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_file_free);
@@ -666,29 +668,40 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 	g_autoptr(GPtrArray) mine =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
 	g_autoptr(GHashTable) long_past = NULL;
-	Site site = { cfg, tzs, gz, updated, NULL };
+	/* a clock set back does not bring ended events back */
+	gint64 past_at = MAX(now, updated);
+	Site site = { cfg, tzs, gz, past_at, updated, NULL };
+	gint64 first_end = G_MAXINT64;
 	gboolean site_zone_used = FALSE;
 	int first_year = G_MAXINT;
 
 	g_autoptr(GTimeZone) site_tz = evf_tz_or_utc(cfg->timezone);
 
 	evf_parallel_for(events, prepare_event,
-	                 &(Prepare){ cfg, site_tz, updated });
-	/* Counted back from the site's last change, as the pages' past is,
-	 * so that the same inputs and state give the same calendars. */
+	                 &(Prepare){ cfg, site_tz, past_at });
+	for (guint i = 0; i < events->len; i++)
+		first_end =
+		    MIN(first_end,
+		        ((EvfEvent *)g_ptr_array_index(events, i))->past_until);
+	/* Counted back from the time of the build, as the pages' past is. */
 	if (cfg->past_limited) {
-		gint64 cutoff =
-		    updated - (gint64)cfg->past_days * 86400 * G_USEC_PER_SEC;
+		gint64 days = (gint64)cfg->past_days * 86400 * G_USEC_PER_SEC;
 
 		long_past = g_hash_table_new(NULL, NULL);
 		for (guint i = 0; i < events->len; i++) {
 			EvfEvent *ev = g_ptr_array_index(events, i);
+			gint64 kept_until = G_MAXINT64;
 
-			if (evf_page_ended_by(site_tz, ev, cutoff))
+			if (evf_page_ended_by(site_tz, ev, past_at - days,
+			                      &kept_until))
 				g_hash_table_add(long_past, ev);
+			else if (kept_until < G_MAXINT64 - days)
+				first_end = MIN(first_end, kept_until + days);
 		}
 		site.long_past = long_past;
 	}
+	if (until != NULL)
+		*until = first_end;
 
 	for (guint i = 0; i < events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(events, i);

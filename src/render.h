@@ -20,7 +20,8 @@ typedef struct {
 	char *category;    /* the category of a category view, else NULL */
 	GPtrArray *events; /* (element-type EvfEvent) borrowed, sorted */
 	gint64 updated;    /* the latest change the view reflects, unix s */
-	gint64 now;        /* the site's last change, µs: what is past */
+	gint64 now;        /* the time of the build, µs: what is past */
+	gint64 changed;    /* the site's last change, µs (the pages' footer) */
 	gboolean single;   /* a one-event .ics: no calendar name */
 	EvfTzSet *tzs;     /* borrowed: the site's VTIMEZONEs */
 } EvfView;
@@ -73,7 +74,7 @@ char *evf_jcal_component(icalcomponent *comp, const char *ics, GError **error);
  * were. */
 char *evf_ics_plain(const char *value);
 /* Makes @ev's articles for the pages (see evf_write_page) ahead, and works
- * out whether it is past at @now (µs, the site's last change; @site_tz is
+ * out whether it is past at @now (µs, the time of the build; @site_tz is
  * the site's zone) and, for a running series, the occurrence the page
  * lists it at (ev->next_day, ev->next_start), so that this can run on
  * other threads than the writers', once a build, before they share @ev. */
@@ -84,8 +85,10 @@ void evf_page_prepare(const EvfConfig *cfg, GTimeZone *site_tz, gint64 now,
 gboolean evf_page_is_past(const EvfConfig *cfg, const EvfEvent *ev, gint64 now);
 /* Whether @ev (a series: its last occurrence) had ended by @t (µs), an
  * all-day event's days counted in @site_tz; never for tba events or
- * series without an end. */
-gboolean evf_page_ended_by(GTimeZone *site_tz, const EvfEvent *ev, gint64 t);
+ * series without an end. If not, @until (nullable) gets the time (µs)
+ * before which the answer stays the same, G_MAXINT64 if it does. */
+gboolean evf_page_ended_by(GTimeZone *site_tz, const EvfEvent *ev, gint64 t,
+                           gint64 *until);
 GBytes *evf_write_rss(const EvfView *view, GError **error);
 GBytes *evf_write_atom(const EvfView *view, GError **error);
 /* JSON Feed 1.1 of the view's items, with an "_event" extension. */
@@ -94,9 +97,10 @@ GBytes *evf_write_jsonfeed(const EvfView *view, GError **error);
 GBytes *evf_write_jcal(const EvfView *view, GError **error);
 /* The HTML page of a scope: @view holds all its events in any order (tba
  * included) and its path ends in index.html or archive.html. An event is
- * past once it has ended by @now (µs), which is the site's last change, not
- * the wall clock, so that the page stays deterministic: an event moves to
- * the archive at the next change to the site after it ends. With @archive,
+ * past once it has ended by @now (µs), the time of the build: the bytes
+ * depend on @now only through which events had ended by then and the
+ * occurrence of each running series listed, so that they stay the same
+ * from one build to the next until an event ends. With @archive,
  * the past events newest first; else the others by date, then the tba
  * ones; there a series whose first occurrence had ended by @now is listed
  * at its occurrence then current or next, which its article names. */
@@ -112,8 +116,8 @@ char *evf_render_tag_id(const EvfConfig *cfg, const EvfEvent *ev);
  * tag:<host>,<tag_date>:<the site's path><path>. */
 char *evf_render_view_id(const EvfConfig *cfg, const char *path);
 /* (transfer full): the URL a reader follows for an event: its `url`, else
- * its anchor on the site's page that lists it at @now (the site's last
- * change, µs): the page of upcoming events, or the archive once it is past
+ * its anchor on the site's page that lists it at @now (the time of the
+ * build, µs): the page of upcoming events, or the archive once it is past
  * (evf_page_is_past). */
 char *evf_render_event_link(const EvfConfig *cfg, const EvfEvent *ev,
                             gint64 now);
@@ -146,10 +150,16 @@ typedef struct {
 GPtrArray *evf_render_categories(GPtrArray *events);
 
 /* (transfer full) (element-type EvfFile): every file of the site, sorted by
- * path. @events is the whole catalogue; @updated the site's latest change.
- * Each file is handed to @gz (if not NULL) as soon as it is made, so that
- * compression runs beside the rendering; when @gz writes to a stage, the
- * files come back with their sizes but without their bytes. Scopes and
+ * path. @events is the whole catalogue; @updated the site's latest change;
+ * @now the time of the build (µs), which says what is past, on the pages
+ * and for [feeds] past_days: before @updated, @updated is taken. @until
+ * (nullable) gets the time (µs) up to which the same inputs and state give
+ * the same files: the first end, after @now, of an event, of a running
+ * series' occurrence, or of the days an event is kept; G_MAXINT64 if
+ * none. Each file is handed to @gz (if not NULL) as soon as it is made, so
+ * that compression runs beside the rendering; when @gz writes to a stage,
+ * the files come back with their sizes but without their bytes. Scopes and
  * one-event calendars are made on all processors. */
 GPtrArray *evf_render_site(const EvfConfig *cfg, GPtrArray *events,
-                           gint64 updated, EvfGzipper *gz, GError **error);
+                           gint64 updated, gint64 now, gint64 *until,
+                           EvfGzipper *gz, GError **error);

@@ -4,11 +4,12 @@
  * xmlTextWriter, which does all the escaping; only the event descriptions,
  * already reduced to an allowlist by evf_html_sanitize, are written raw.
  *
- * Upcoming or past: an event is past once it has ended by @now, which the
- * caller passes as the site's last change rather than the wall clock, so
- * that the same catalogue and state give the same page. The cost: an event
- * that has ended stays under "upcoming" until the next change to the site
- * (any edit, or a partner's listing changing), which the footer says.
+ * Upcoming or past: an event is past once it has ended by @now, the time
+ * of the build (never before the site's last change). The page depends on
+ * @now only through which events had ended by then and which occurrence of
+ * each running series is next, so that builds at other times give the
+ * same bytes until one of these changes (evf_page_prepare says when); the
+ * footer gives the site's last change, not @now.
  * A running series is listed, on the page of upcoming events, at its
  * occurrence then current or next (the first not ended by @now), under
  * that occurrence's month, and its article names it ("Next"); articles
@@ -55,15 +56,19 @@ typedef struct {
 	gboolean root; /* the scope is the whole site */
 	gboolean archive;
 	gint64 now;
-	GTimeZone *tz; /* the site's */
+	gint64 changed; /* the site's last change, µs */
+	GTimeZone *tz;  /* the site's */
 } Page;
 
 /* A series' occurrence other than its first: the day it starts (a Julian
  * day, as evf_event_start_day gives it) and, timed, its instant (unix
- * seconds); day 0 for none. */
+ * seconds); day 0 for none. @ends: when the event that had not ended
+ * is over, or the occurrence found is (unix seconds; 0 when not known):
+ * until then the answer of compute_past stays the same. */
 typedef struct {
 	guint32 day;
 	gint64 start;
+	gint64 ends;
 } Occurrence;
 
 /* An event as the page lists it: at @next, the occurrence of a running
@@ -402,7 +407,7 @@ note_occurrence(const EvfEvent *ev, GTimeZone *tz, struct icaltimetype first,
  * than MAX_OCCURRENCES left to step counts as running. When it had not
  * ended, @next (nullable) gets the first occurrence that had not ended by
  * @now (its day and start; day 0 when that is the first, or when it is
- * past MAX_OCCURRENCES). */
+ * past MAX_OCCURRENCES), and when it ends. */
 static gboolean
 compute_past(GTimeZone *site_tz, const EvfEvent *ev, gint64 now,
              Occurrence *next)
@@ -420,22 +425,25 @@ compute_past(GTimeZone *site_tz, const EvfEvent *ev, gint64 now,
 		next = &ignored;
 	next->day = 0;
 	next->start = 0;
+	next->ends = 0;
 	if (ev->tba)
 		return FALSE;
 	end_s = ev->all_day ? day_start(site_tz, &ev->end_date)
 	                    : g_date_time_to_unix(ev->end);
+	/* its only or first occurrence still on: no need to step */
+	if (end_s * G_USEC_PER_SEC > now) {
+		next->ends = end_s;
+		return FALSE;
+	}
 	if (ev->rrule == NULL)
-		return end_s * G_USEC_PER_SEC <= now;
+		return TRUE;
 
 	icalerror_clear_errno();
 	rt = icalrecurrencetype_from_string(ev->rrule);
 	icalerror_clear_errno();
 	if (rt.freq == ICAL_NO_RECURRENCE)
-		return end_s * G_USEC_PER_SEC <= now;
+		return TRUE;
 	endless = rt.count == 0 && icaltime_is_null_time(rt.until);
-	/* its first occurrence still on: no need to step */
-	if (end_s * G_USEC_PER_SEC > now)
-		return FALSE;
 	/* in the event's wall time, as clients run the rule */
 	first = evf_rrule_start(ev);
 	evf_rrule_until_local(ev, &rt);
@@ -459,9 +467,10 @@ compute_past(GTimeZone *site_tz, const EvfEvent *ev, gint64 now,
 			past = FALSE;
 			break;
 		}
-		if (occurrence_end(site_tz, ev, tz, at) * G_USEC_PER_SEC >
-		    now) {
+		end_s = occurrence_end(site_tz, ev, tz, at);
+		if (end_s * G_USEC_PER_SEC > now) {
 			note_occurrence(ev, tz, first, at, next);
+			next->ends = end_s;
 			past = FALSE;
 			break;
 		}
@@ -499,10 +508,26 @@ evf_page_is_past(const EvfConfig *cfg, const EvfEvent *ev, gint64 now)
 	return is_past(tz, ev, now, NULL);
 }
 
-gboolean
-evf_page_ended_by(GTimeZone *site_tz, const EvfEvent *ev, gint64 t)
+/* When the answer for @next changes: the end it gives, in µs, or
+ * G_MAXINT64 when none is known. */
+static gint64
+answer_until(const Occurrence *next)
 {
-	return is_past(site_tz, ev, t, NULL);
+	return next->ends > 0 && next->ends < G_MAXINT64 / G_USEC_PER_SEC
+	           ? next->ends * G_USEC_PER_SEC
+	           : G_MAXINT64;
+}
+
+gboolean
+evf_page_ended_by(GTimeZone *site_tz, const EvfEvent *ev, gint64 t,
+                  gint64 *until)
+{
+	Occurrence next;
+	gboolean ended = compute_past(site_tz, ev, t, &next);
+
+	if (until != NULL)
+		*until = ended ? G_MAXINT64 : answer_until(&next);
+	return ended;
 }
 
 /* The month @l is listed under. */
@@ -1048,7 +1073,7 @@ article(const EvfConfig *cfg, EvfEvent *ev, gboolean archive)
 	char **slot = &ev->article[archive ? 1 : 0];
 
 	if (*slot == NULL) {
-		Occurrence next = { ev->next_day, ev->next_start };
+		Occurrence next = { ev->next_day, ev->next_start, 0 };
 
 		*slot = article_new(cfg, ev, archive, archive ? NULL : &next);
 	}
@@ -1076,10 +1101,11 @@ void
 evf_page_prepare(const EvfConfig *cfg, GTimeZone *site_tz, gint64 now,
                  EvfEvent *ev)
 {
-	Occurrence next = { 0, 0 };
+	Occurrence next = { 0, 0, 0 };
 
 	ev->past = compute_past(site_tz, ev, now, &next);
 	ev->past_now = now;
+	ev->past_until = ev->past ? G_MAXINT64 : answer_until(&next);
 	ev->past_known = TRUE;
 	/* the article kept is for the occurrence it names */
 	if (next.day != ev->next_day || next.start != ev->next_start)
@@ -1129,7 +1155,7 @@ static void
 write_footer(Page *p)
 {
 	g_autoptr(GDateTime) utc =
-	    g_date_time_new_from_unix_utc(p->now / G_USEC_PER_SEC);
+	    g_date_time_new_from_unix_utc(p->changed / G_USEC_PER_SEC);
 	g_autoptr(GDateTime) t = g_date_time_to_timezone(utc, p->tz);
 	g_autofree char *w3c = NULL;
 	g_autofree char *shown = NULL;
@@ -1150,8 +1176,7 @@ write_footer(Page *p)
 	attr(p, "datetime", w3c);
 	text(p, shown);
 	end(p);
-	text(p, ". Events that had ended by then are listed under past "
-	        "events.");
+	text(p, ".");
 	end(p);
 	nl(p);
 	end(p);
@@ -1205,6 +1230,7 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	p->root = dir[0] == '\0';
 	p->archive = archive;
 	p->now = now;
+	p->changed = view->changed;
 	/* Looked up once a page: GLib reads the zone file each time. */
 	tz = evf_tz_or_utc(p->cfg->timezone);
 	p->tz = tz;

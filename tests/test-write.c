@@ -94,7 +94,8 @@ site_render_in(const char *events_dir, const char *zone, const char *site,
 	store = evf_store_open(s->cfg->state_path, &error);
 	g_assert_no_error(error);
 	g_assert_true(evf_store_track(store, s->events, NOW, &updated, &error));
-	s->files = evf_render_site(s->cfg, s->events, updated, NULL, &error);
+	s->files = evf_render_site(s->cfg, s->events, updated, updated, NULL,
+	                           NULL, &error);
 	g_assert_no_error(error);
 	s->updated = updated;
 	return s;
@@ -144,10 +145,11 @@ file_text(Site *s, const char *path)
 	return g_strndup(g_bytes_get_data(b, NULL), g_bytes_get_size(b));
 }
 
-/* A site in @zone of the events in @files (name, text, …, NULL), rendered
- * from a folder that is removed at once. */
+/* A site in @zone with @feeds (lines of [feeds], nullable) of the events
+ * in @files (name, text, …, NULL), rendered from a folder that is removed
+ * at once. */
 static Site *
-site_of(const char *zone, const char *const *files)
+site_of_with(const char *zone, const char *feeds, const char *const *files)
 {
 	g_autofree char *dir = g_dir_make_tmp("evfeed-site-XXXXXX", NULL);
 	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
@@ -159,9 +161,15 @@ site_of(const char *zone, const char *const *files)
 		g_assert_true(
 		    g_file_set_contents(path, files[i + 1], -1, NULL));
 	}
-	s = site_render_in(dir, zone, NULL, NULL);
+	s = site_render_in(dir, zone, NULL, feeds);
 	g_assert_cmpint(system(cmd), ==, 0);
 	return s;
+}
+
+static Site *
+site_of(const char *zone, const char *const *files)
+{
+	return site_of_with(zone, NULL, files);
 }
 
 /* How often @needle is in @haystack. */
@@ -319,7 +327,8 @@ test_renders_kept_for_same_state(void)
 	vevent = ev->vevent;
 	g_assert_nonnull(vevent);
 
-	again = evf_render_site(s->cfg, s->events, s->updated, NULL, &error);
+	again = evf_render_site(s->cfg, s->events, s->updated, s->updated, NULL,
+	                        NULL, &error);
 	g_assert_no_error(error);
 	g_assert_true(ev->vevent == vevent);
 	for (guint i = 0; i < s->files->len; i++) {
@@ -331,7 +340,8 @@ test_renders_kept_for_same_state(void)
 	}
 
 	ev->sequence = 7;
-	changed = evf_render_site(s->cfg, s->events, s->updated, NULL, &error);
+	changed = evf_render_site(s->cfg, s->events, s->updated, s->updated,
+	                          NULL, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_nonnull(strstr(ev->vevent, "\r\nSEQUENCE:7\r\n"));
 	g_assert_nonnull(strstr(ev->jcal, "[\"sequence\",{},\"integer\",7]"));
@@ -2362,7 +2372,7 @@ test_page_series_running_offset(void)
 
 /* The article of a running series is kept on the event from one build to
  * the next, as every article is, but made again when the next occurrence
- * moves with the site's last change; built again at the first change, the
+ * moves with the time of the build; built again at the first time, the
  * page is the first's. */
 static void
 test_page_series_running_later(void)
@@ -2382,10 +2392,12 @@ test_page_series_running_later(void)
 	                   "9 June 2025, 18:00\u201320:00";
 
 	g_assert_null(strstr(first, next));
-	later = evf_render_site(s->cfg, s->events,
-	                        s->updated + 7 * G_TIME_SPAN_DAY, NULL, &error);
+	later = evf_render_site(s->cfg, s->events, s->updated,
+	                        s->updated + 7 * G_TIME_SPAN_DAY, NULL, NULL,
+	                        &error);
 	g_assert_no_error(error);
-	again = evf_render_site(s->cfg, s->events, s->updated, NULL, &error);
+	again = evf_render_site(s->cfg, s->events, s->updated, s->updated, NULL,
+	                        NULL, &error);
 	g_assert_no_error(error);
 	for (guint i = 0; i < later->len; i++) {
 		EvfFile *a = g_ptr_array_index(later, i);
@@ -2402,6 +2414,145 @@ test_page_series_running_later(void)
 		                g_bytes_get_data(b->bytes, NULL),
 		                g_bytes_get_size(b->bytes));
 	}
+}
+
+/* (transfer full): the text of the file @path of @files, a rendering. */
+static char *
+rendered_text(GPtrArray *files, const char *path)
+{
+	for (guint i = 0; i < files->len; i++) {
+		EvfFile *f = g_ptr_array_index(files, i);
+
+		if (strcmp(f->path, path) == 0)
+			return g_strndup(g_bytes_get_data(f->bytes, NULL),
+			                 g_bytes_get_size(f->bytes));
+	}
+	g_assert_not_reached();
+}
+
+/* The site's files rendered at @now, with what evf_render_site says of
+ * how long they hold in @until. */
+static GPtrArray *
+render_at(Site *s, gint64 now, gint64 *until)
+{
+	g_autoptr(GError) error = NULL;
+	GPtrArray *files = evf_render_site(s->cfg, s->events, s->updated, now,
+	                                   until, NULL, &error);
+
+	g_assert_no_error(error);
+	return files;
+}
+
+/* µs of a UTC time. */
+static gint64
+utc_us(int year, int month, int day, int hour, int minute)
+{
+	g_autoptr(GDateTime) t =
+	    g_date_time_new_utc(year, month, day, hour, minute, 0);
+
+	return g_date_time_to_unix(t) * G_USEC_PER_SEC;
+}
+
+/* An event that ends on 2 June 2025 at 12:00 in Ljubljana, and an all-day
+ * one on 20 and 21 June. */
+#define ENDS_FIRST                                          \
+	"---\ntitle: Ends first\nstart: 2025-06-02T10:00\n" \
+	"end: 2025-06-02T12:00\n---\n"
+#define ENDS_LATER \
+	"---\ntitle: Ends later\nstart: 2025-06-20\nend: 2025-06-21\n---\n"
+
+/* What is past is judged at the time of the build, not at the site's last
+ * change (a site without edits kept an ended event under "upcoming" for
+ * ever): an event that has ended since moves to the archive, a running
+ * series to its next occurrence, and the footer still gives the last
+ * change. The files hold, and evf_render_site says so, until the next
+ * end: built again before it, they are the same bytes. */
+static void
+test_page_past_at_build_time(void)
+{
+	static const char *const files[] = {
+		"a.md",
+		ENDS_FIRST,
+		"b.md",
+		ENDS_LATER,
+		"c.md",
+		"---\ntitle: Weekly\nstart: 2025-06-03T18:00\n"
+		"end: 2025-06-03T20:00\nrecurrence: FREQ=WEEKLY;COUNT=3\n---\n",
+		NULL,
+	};
+	g_autoptr(Site) s = site_of("Europe/Ljubljana", files);
+	const char *footer = "<time datetime=\"2025-06-01T14:00:00+02:00\">"
+	                     "1 June 2025, 14:00 (Europe/Ljubljana)</time>";
+	gint64 until = 0;
+	g_autoptr(GPtrArray) first = render_at(s, s->updated, &until);
+	g_autoptr(GPtrArray) later = NULL;
+	g_autoptr(GPtrArray) before_next = NULL;
+	g_autofree char *index = NULL;
+	g_autofree char *archive = NULL;
+
+	g_assert_cmpint(s->updated, ==, NOW);
+	/* the first end: a's, 12:00 in Ljubljana */
+	g_assert_cmpint(until, ==, utc_us(2025, 6, 2, 10, 0));
+	index = rendered_text(first, "index.html");
+	g_assert_nonnull(strstr(index, ">Ends first<"));
+	g_clear_pointer(&index, g_free);
+
+	/* 5 June: a has ended, and c's first occurrence */
+	later = render_at(s, utc_us(2025, 6, 5, 0, 0), &until);
+	g_assert_cmpint(until, ==, utc_us(2025, 6, 10, 18, 0));
+	index = rendered_text(later, "index.html");
+	archive = rendered_text(later, "archive.html");
+	g_assert_null(strstr(index, ">Ends first<"));
+	g_assert_nonnull(strstr(archive, ">Ends first<"));
+	g_assert_nonnull(strstr(index, ">Ends later<"));
+	g_assert_nonnull(strstr(index, "10 June 2025, 18:00"));
+	g_assert_nonnull(strstr(index, footer));
+	g_assert_nonnull(strstr(archive, footer));
+
+	/* a moment before c's second occurrence ends: the same bytes */
+	before_next = render_at(s, until - 1, NULL);
+	g_assert_cmpuint(before_next->len, ==, later->len);
+	for (guint i = 0; i < later->len; i++) {
+		EvfFile *a = g_ptr_array_index(later, i);
+		EvfFile *b = g_ptr_array_index(before_next, i);
+
+		g_assert_cmpstr(a->path, ==, b->path);
+		g_assert_true(g_bytes_equal(a->bytes, b->bytes));
+	}
+	/* A clock set back before the last change: judged at the change. */
+	g_clear_pointer(&later, g_ptr_array_unref);
+	later = render_at(s, s->updated - G_TIME_SPAN_DAY, &until);
+	g_assert_cmpint(until, ==, utc_us(2025, 6, 2, 10, 0));
+}
+
+/* [feeds] past_days counts back from the time of the build: an event
+ * leaves the calendars that many days after it ends, without an edit, and
+ * evf_render_site says when. */
+static void
+test_calendar_past_days_at_build_time(void)
+{
+	static const char *const files[] = {
+		"a.md", ENDS_FIRST, "b.md", ENDS_LATER, NULL,
+	};
+	g_autoptr(Site) s =
+	    site_of_with("Europe/Ljubljana", "past_days=3\n", files);
+	gint64 until = 0;
+	g_autoptr(GPtrArray) kept = NULL;
+	g_autoptr(GPtrArray) left = NULL;
+	g_autofree char *ics = NULL;
+
+	/* a ended on 2 June, 10:00 UTC: kept until 5 June, 10:00 UTC */
+	kept = render_at(s, utc_us(2025, 6, 5, 9, 0), &until);
+	g_assert_cmpint(until, ==, utc_us(2025, 6, 5, 10, 0));
+	ics = rendered_text(kept, "calendar.ics");
+	g_assert_nonnull(strstr(ics, "SUMMARY:Ends first"));
+	g_clear_pointer(&ics, g_free);
+	left = render_at(s, until, &until);
+	ics = rendered_text(left, "calendar.ics");
+	g_assert_null(strstr(ics, "SUMMARY:Ends first"));
+	g_assert_nonnull(strstr(ics, "SUMMARY:Ends later"));
+	/* then b's end (21 June, the end of the day in Ljubljana) */
+	g_assert_cmpint(until, ==, utc_us(2025, 6, 21, 22, 0));
 }
 
 /* Event files named as the page's own ids (main, subscribe, tba,
@@ -2579,7 +2730,8 @@ render_with_partner(Site *s, gint64 now)
 	g_assert_no_error(error);
 	g_assert_true(evf_store_track(store, events, now, &updated, &error));
 	g_ptr_array_unref(s->files);
-	s->files = evf_render_site(s->cfg, events, updated, NULL, &error);
+	s->files = evf_render_site(s->cfg, events, updated, updated, NULL, NULL,
+	                           &error);
 	g_assert_no_error(error);
 }
 
@@ -2711,6 +2863,10 @@ main(int argc, char **argv)
 	                test_page_series_running_offset);
 	g_test_add_func("/write/page/series-running-later",
 	                test_page_series_running_later);
+	g_test_add_func("/write/page/past-at-build-time",
+	                test_page_past_at_build_time);
+	g_test_add_func("/write/calendar/past-days-at-build-time",
+	                test_calendar_past_days_at_build_time);
 	g_test_add_func("/write/page/ids-unique", test_page_ids_unique);
 	g_test_add_func("/write/page/title-and-actions",
 	                test_page_title_and_actions);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # past-days.sh: [feeds] past_days leaves events long past out of the
 # calendars (calendar.ics and calendar.json of the site, of each category),
-# counted back from the site's last change, and nothing else: the feeds,
+# counted back from the time of the build, and nothing else: the feeds,
 # the pages and each event's own calendar keep them; a series stays while
 # any occurrence is within the window, an endless one always. Without the
 # key every dated event stays. A site calendar over 1 MB brings a warning
@@ -13,7 +13,7 @@ tmp=$(mktmp)
 mkdir "$tmp/events"
 
 # Dates relative to today (UTC), since the window is counted back from the
-# build, a new site's last change.
+# build.
 day()
 {
 	date -u -d "$1" +%Y-%m-%d
@@ -66,8 +66,8 @@ EOF
 all="ended-series endless-series just-past long-past running-series upcoming"
 kept="endless-series just-past running-series upcoming"
 
-# build_expect WHAT EXPECTED: a build from a fresh state (so that the
-# site's last change is now), then the titles in calendar.ics.
+# build_expect WHAT EXPECTED: a build from a fresh state, then the titles
+# in calendar.ics.
 build_expect()
 {
 	rm -rf "$tmp/public" "$tmp/state.db"*
