@@ -495,14 +495,7 @@ on_tick(gpointer data)
 		    !evf_partner_due(src, d->store, now))
 			continue;
 		st = evf_store_get_source(d->store, src->name);
-		req.name = src->name;
-		req.url = src->url;
-		if (g_strcmp0(st->url, src->url) == 0 && st->held == 0) {
-			req.etag = st->etag;
-			req.last_modified = st->last_modified;
-		}
-		req.timeout = src->timeout;
-		req.max_bytes = src->max_bytes;
+		evf_partner_request(src, d->store, st, now, &req);
 		/* A fetch of the URL that this one replaced may still be
 		 * in flight: its result will be discarded. */
 		g_hash_table_insert(d->in_flight, g_strdup(src->name),

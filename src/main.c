@@ -40,6 +40,7 @@ static char *opt_location = NULL;
 static char **opt_categories = NULL;
 static gboolean opt_version = FALSE;
 static gboolean opt_dry_run = FALSE;
+static gboolean opt_due = FALSE;
 
 /* The values of new's options are taken as they are written, as UTF-8
  * (an event file is UTF-8 whatever the locale), not converted from the
@@ -64,6 +65,10 @@ static const GOptionEntry global_entries[] = {
 	  "new: a category (repeat for more)", "NAME" },
 	{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &opt_dry_run,
 	  "import: show the files that would be written, write none", NULL },
+	{ "due", 0, 0, G_OPTION_ARG_NONE, &opt_due,
+	  "fetch: only the sources that are due, as serve would fetch them "
+	  "(for cron)",
+	  NULL },
 	{ "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,
 	  "Print the version and exit", NULL },
 	{ NULL }
@@ -73,9 +78,9 @@ static const char summary[] =
     "Commands:\n"
     "  check    check the event files and report every problem\n"
     "  build    write the calendar and feeds into the output folder\n"
-    "  fetch [SOURCE]\n"
-    "           fetch the partner sources once (or only SOURCE); exit\n"
-    "           status 1 when any failed\n"
+    "  fetch [SOURCE] [--due]\n"
+    "           fetch the partner sources once (or only SOURCE; with\n"
+    "           --due, those due); exit status 1 when any failed\n"
     "  new TITLE --start DATE [--end DATE] [--category C]...\n"
     "           write a new event file with a fresh uid; prints its path\n"
     "  import FILE.ics|URL [--dry-run]\n"
@@ -160,7 +165,8 @@ cmd_fetch(const char *only)
 
 	if (cfg == NULL || (store = open_store(cfg)) == NULL)
 		return 1;
-	if (!evf_partner_fetch_all(cfg, store, only, notes, failures, &error)) {
+	if (!evf_partner_fetch_all(cfg, store, only, opt_due, notes, failures,
+	                           &error)) {
 		fprintf(stderr, "evfeed: error: %s\n", error->message);
 		return 1;
 	}
@@ -463,6 +469,7 @@ options_fit(const char *cmd)
 		{ opt_location != NULL, "--location", "new" },
 		{ opt_categories != NULL, "--category", "new" },
 		{ opt_dry_run, "--dry-run", "import" },
+		{ opt_due, "--due", "fetch" },
 	};
 
 	static const char *const commands[] = { "check",   "build", "fetch",

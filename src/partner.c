@@ -72,10 +72,51 @@ schedule(const EvfSourceConfig *src, EvfSourceState *st,
 	if (res != NULL && res->retry_after > 0)
 		delay = MAX(delay,
 		            MIN(res->retry_after, 7 * 86400) * G_USEC_PER_SEC);
-	if (res != NULL && res->max_age > 0)
+	/* (an error page's max-age says how long the page may be kept,
+	 * not when to ask again) */
+	if (res != NULL && res->max_age > 0 && st->failures == 0)
 		delay =
 		    MAX(delay, MIN(res->max_age, 7 * 86400) * G_USEC_PER_SEC);
 	st->next_fetch = now + jitter(delay);
+}
+
+/* The state's key for when @name's body was last parsed and its items
+ * taken (µs). */
+static char *
+parsed_key(const char *name)
+{
+	return g_strconcat("parsed/", name, NULL);
+}
+
+/* Whether @name's items are due to be made again from its body, even the
+ * same bytes: a series is taken as its occurrences nearest to the time of
+ * the parse, and a large calendar as its events nearest to it, so that
+ * a partner's unchanged calendar must still be read again as time passes
+ * (once a day), or its series would stop. */
+static gboolean
+reparse_due(EvfStore *store, const char *name, gint64 now)
+{
+	g_autofree char *key = parsed_key(name);
+	g_autofree char *at = evf_store_get_meta(store, key);
+
+	return at == NULL || now - g_ascii_strtoll(at, NULL, 10) >= DAY ||
+	       now < g_ascii_strtoll(at, NULL, 10);
+}
+
+void
+evf_partner_request(const EvfSourceConfig *src, EvfStore *store,
+                    const EvfSourceState *st, gint64 now, EvfFetchRequest *req)
+{
+	gboolean validators = g_strcmp0(st->url, src->url) == 0 &&
+	                      st->held == 0 &&
+	                      !reparse_due(store, src->name, now);
+
+	req->name = src->name;
+	req->url = src->url;
+	req->etag = validators ? st->etag : NULL;
+	req->last_modified = validators ? st->last_modified : NULL;
+	req->timeout = src->timeout;
+	req->max_bytes = src->max_bytes;
 }
 
 static void
@@ -322,8 +363,10 @@ evf_partner_parse_async(const EvfConfig *cfg, EvfStore *store,
 
 	job->res = res;
 	job->format = g_strdup(src != NULL ? src->format : NULL);
-	/* A new URL starts afresh (see evf_partner_apply_parsed). */
-	if (src != NULL && g_strcmp0(st->url, src->url) == 0)
+	/* A new URL starts afresh (see evf_partner_apply_parsed); the same
+	 * bytes are read again once a day. */
+	if (src != NULL && g_strcmp0(st->url, src->url) == 0 &&
+	    !reparse_due(store, src->name, now))
 		job->old_hash = g_strdup(st->body_hash);
 	job->now = now;
 	job->notes = g_ptr_array_new_with_free_func(g_free);
@@ -403,6 +446,8 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 		st->gone = FALSE;
 		st->failures = 0;
 		st->held = 0;
+		/* nothing to hold the new address's items against */
+		st->items = 0;
 		set_str(&st->url, src->url);
 	}
 	st->last_attempt = now;
@@ -442,6 +487,7 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 	}
 
 	st->failures = 0;
+	st->gone = FALSE; /* (fetched by name after a 410) */
 	st->last_success = now;
 	g_clear_pointer(&st->last_error, g_free);
 	if (imp != NULL) {
@@ -450,8 +496,10 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 
 		/* What the importer could not read as written (a time zone
 		 * taken as UTC), once for each new body. */
-		for (guint i = 0;
-		     imp->warnings != NULL && i < imp->warnings->len; i++)
+		for (guint i = 0; imp->warnings != NULL &&
+		                  g_strcmp0(hash, st->body_hash) != 0 &&
+		                  i < imp->warnings->len;
+		     i++)
 			g_ptr_array_add(job->notes, g_strdup(g_ptr_array_index(
 			                                imp->warnings, i)));
 
@@ -491,7 +539,10 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 		{
 			g_autofree char *rev =
 			    g_strdup_printf("%" G_GINT64_FORMAT, now);
+			g_autofree char *key = parsed_key(src->name);
+
 			evf_store_set_meta(store, "partners", rev, NULL);
+			evf_store_set_meta(store, key, rev, NULL);
 		}
 		*changed = TRUE;
 		return TRUE;
@@ -573,26 +624,12 @@ on_fetched(EvfFetchResult *res, gpointer data)
 	                        on_parsed, p);
 }
 
-/* The request for @src, with the validators of its last good answer. */
-static void
-request_for(const EvfSourceConfig *src, const EvfSourceState *st,
-            EvfFetchRequest *req)
-{
-	gboolean same_url = g_strcmp0(st->url, src->url) == 0;
-
-	req->name = src->name;
-	req->url = src->url;
-	req->etag = same_url && st->held == 0 ? st->etag : NULL;
-	req->last_modified =
-	    same_url && st->held == 0 ? st->last_modified : NULL;
-	req->timeout = src->timeout;
-	req->max_bytes = src->max_bytes;
-}
-
 gboolean
 evf_partner_fetch_all(const EvfConfig *cfg, EvfStore *store, const char *only,
-                      GPtrArray *notes, GPtrArray *failures, GError **error)
+                      gboolean due, GPtrArray *notes, GPtrArray *failures,
+                      GError **error)
 {
+	gint64 now = g_get_real_time();
 	g_autofree char *ua = evf_partner_user_agent(cfg);
 	g_autoptr(GMainContext) ctx = g_main_context_new();
 	g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func(
@@ -615,11 +652,16 @@ evf_partner_fetch_all(const EvfConfig *cfg, EvfStore *store, const char *only,
 		st = evf_store_get_source(store, src->name);
 		g_ptr_array_add(states, st);
 		/* Gone (HTTP 410): not fetched again until its URL changes,
-		 * here as on the daemon's schedule (evf_partner_due). */
-		if (st->gone && g_strcmp0(st->url, src->url) == 0)
+		 * here as on the daemon's schedule (evf_partner_due), unless
+		 * named: the way to try again after a partner's mistake. */
+		if (st->gone && g_strcmp0(st->url, src->url) == 0 &&
+		    only == NULL)
+			continue;
+		/* as the daemon would fetch it now (cron's way) */
+		if (due && !evf_partner_due(src, store, now))
 			continue;
 		req = g_new0(EvfFetchRequest, 1);
-		request_for(src, st, req);
+		evf_partner_request(src, store, st, now, req);
 		p.pending++;
 		g_queue_push_tail(&p.waiting, req);
 	}

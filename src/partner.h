@@ -65,12 +65,21 @@ gboolean evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
                                   EvfPartnerParse *job, gboolean *changed,
                                   char **why);
 
-/* One pass over the enabled sources (or only @only), due or not, in
- * parallel; waits for all of them. Each note (evf_partner_parse_notes)
- * adds "NAME: note" to @notes, each failure "NAME: why" to @failures.
- * FALSE with @error when @only names no enabled source. */
+/* The request for @src at @now (µs): with the validators of its last good
+ * answer, unless its items are due to be made again from a full answer
+ * (once a day: a series is taken as its occurrences nearest to the time of
+ * the parse). */
+void evf_partner_request(const EvfSourceConfig *src, EvfStore *store,
+                         const EvfSourceState *st, gint64 now,
+                         EvfFetchRequest *req);
+/* One pass over the enabled sources (or only @only), due or not (with
+ * @due: only those due, as the daemon would fetch them), in parallel;
+ * waits for all of them. A source gone (HTTP 410) is fetched only when
+ * @only names it. Each note (evf_partner_parse_notes) adds "NAME: note"
+ * to @notes, each failure "NAME: why" to @failures. FALSE with @error
+ * when @only names no enabled source. */
 gboolean evf_partner_fetch_all(const EvfConfig *cfg, EvfStore *store,
-                               const char *only, GPtrArray *notes,
+                               const char *only, gboolean due, GPtrArray *notes,
                                GPtrArray *failures, GError **error);
 
 /* (transfer full): source name → GPtrArray of its last good items, for the

@@ -16,7 +16,8 @@
 #        is on the address connected to
 #   B14  Retry-After (seconds or a date) puts the next fetch at least that
 #        far ahead, and no more than 7 days
-#   B15  410: gone, loudly; not fetched again until its URL changes; its
+#   B15  410: gone, loudly; not fetched again until its URL changes (or
+#        named to `evfeed fetch`); its
 #        items stay. 404: a failure with exponential backoff; items stay
 #   B17  an empty 200: "empty body"; items stay
 #   B19  a self-signed certificate, and plain HTTP behind an https URL:
@@ -363,8 +364,14 @@ done
 
 # unodc has interval=1min, so after one failure the backoff alone would
 # be a minute.
-for m in 429-retry-day 503-retry-date 503-retry-month; do
+for m in 429-retry-day 503-retry-date 503-retry-month 503-cached; do
 	case $m in
+	503-cached)
+		# an error page's max-age says how long the page may be kept,
+		# not when to ask again: the backoff alone
+		want=60
+		words="HTTP 503 (server error)"
+		;;
 	429-retry-day)
 		want=86400
 		words="HTTP 429 (too many requests)"
@@ -420,14 +427,15 @@ line dcaf | awk '$2 == "gone" && $3 == 2 && $5 == "-" { f = 1 }
 ok $? "B15 410: sources shows dcaf gone, with its 2 items and no next fetch"
 ctl dcaf normal
 before=$(hits dcaf)
-fetch gone-again dcaf
-test "$rc" -eq 0 && test "$(hits dcaf)" = "$before"
-ok $? "B15 410: 'evfeed fetch dcaf' does not fetch it again (exit $rc)"
 write_conf osce unodc dcaf
 with_timeout 120 "$EVFEED" fetch --config "$conf" >"$tmp/all.out" \
 	2>"$tmp/all.err" </dev/null
 test "$(hits dcaf)" = "$before"
-ok $? "B15 410: 'evfeed fetch' of every source does not fetch it either"
+ok $? "B15 410: 'evfeed fetch' of every source does not fetch it again"
+with_timeout 120 "$EVFEED" fetch --due --config "$conf" >"$tmp/all.out" \
+	2>"$tmp/all.err" </dev/null
+test "$(hits dcaf)" = "$before"
+ok $? "B15 410: nor does 'evfeed fetch --due'"
 status_is dcaf gone 2
 ok $? "B15 410: dcaf still gone with its 2 items"
 n=$(published dcaf)
@@ -439,6 +447,35 @@ fetch gone-moved dcaf
 test "$rc" -eq 0 && test "$(hits dcaf)" -gt "$before" &&
 	status_is dcaf ok 2
 ok $? "B15 410: a new URL is fetched afresh"
+# Named, a gone source is fetched all the same: the way to try again after
+# a partner's 410 by mistake; it is back once it answers.
+ctl dcaf 410
+fetch gone-2 dcaf
+status_is dcaf gone 2
+ok $? "B15 410: gone again"
+ctl dcaf normal
+before=$(hits dcaf)
+fetch gone-named dcaf
+test "$rc" -eq 0 && test "$(hits dcaf)" = $((before + 1)) &&
+	status_is dcaf ok 2
+ok $? "B15 410: 'evfeed fetch dcaf' fetches it all the same, and it is back (exit $rc)"
+# A new address starts afresh: its first answer, however small, is not held
+# against the old address's items.
+ctl dcaf empty
+dcaf_url="$base/dcaf.atom?smaller"
+write_conf
+fetch moved-empty dcaf
+st=$(line dcaf | awk '{ print $2, $3 }')
+published dcaf >/dev/null
+test "$rc" -eq 0 && test "$st" = "ok 0" &&
+	! grep -q 'Police Integrity' "$tmp/public/calendar.ics"
+ok $? "a new URL's first answer is taken as it is, not held against the old one's items ($st)"
+ctl dcaf normal
+dcaf_url="$base/dcaf.atom?moved"
+write_conf
+fetch moved-back dcaf
+status_is dcaf ok 2
+ok $? "and the old address again: its 2 items"
 
 # ------------------------------------------------------ B17: empty body
 

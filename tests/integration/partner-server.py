@@ -95,6 +95,8 @@ Modes:
   429-retry-day   429 with Retry-After: 86400
   503-retry-date  503 with Retry-After: an HTTP date three days ahead
   503-retry-month 503 with Retry-After: 2592000 (30 days)
+  503-cached      503 whose error page may be cached a week
+                  (Cache-Control: max-age=604800), without Retry-After
   gzip-gzip       the feed gzipped twice, Content-Encoding: gzip, gzip
   gzip-gzip-bomb  the gzip bomb gzipped once more, Content-Encoding: gzip,
                   gzip
@@ -137,7 +139,8 @@ MODES = (
     'redirect-loop', 'wrong-type', 'truncated', 'cut-connection', 'malformed',
     'xxe-url', 'xxe-file', 'billion-laughs', 'bad-utf8', 'secondly', 'deep',
     'empty', 'fewer', 'empty-body', 'new-etag', 'big-length', '404', '410',
-    '429-retry-day', '503-retry-date', '503-retry-month', 'gzip-gzip',
+    '429-retry-day', '503-retry-date', '503-retry-month', '503-cached',
+    'gzip-gzip',
     'gzip-gzip-bomb', 'gzip-x6', 'redirect-file', 'redirect-ftp',
     'redirect-gopher', 'redirect-dict', 'late', 'moved-relative', 'floating',
     'relative-elsewhere',
@@ -966,6 +969,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.answer(int(mode), b'<html><body><h1>%s</h1></body></html>\n'
                         % mode.encode(), 'text/html')
             return int(mode)
+        if mode == '503-cached':
+            self.answer(503, b'<html><body><h1>Down</h1></body></html>\n',
+                        'text/html',
+                        [('Cache-Control', 'public, max-age=604800')])
+            return 503
         retry = {
             '429-retry-day': (429, '86400'),
             '503-retry-date': (503, email.utils.formatdate(

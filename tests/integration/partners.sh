@@ -692,6 +692,63 @@ same_set "after the 304s the calendar lists the same events" \
 same_set "after the 304s rss.xml lists the same items" \
 	"$tmp/good.guids" "$tmp/again.guids"
 
+# Once a day the same bytes are read again, from a full answer: a partner's
+# series is taken as its occurrences nearest to the time of the parse, and
+# one whose calendar did not change would otherwise stop with the last
+# occurrences of its first fetch. The state says UNODC's was parsed two
+# days ago.
+# parsed_at NAME [SECONDS_AGO]: sets, or prints, when NAME's body was
+# parsed (unix s).
+parsed_at()
+{
+	"$PYTHON3" - "$tmp/state.db" "$@" <<'PY'
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1])
+key = 'parsed/' + sys.argv[2]
+if len(sys.argv) > 3:
+    db.execute('UPDATE meta SET value = ? WHERE key = ?',
+               (str(int((time.time() - int(sys.argv[3])) * 1e6)), key))
+    db.commit()
+else:
+    row = db.execute('SELECT value FROM meta WHERE key = ?', (key,)).fetchone()
+    print(int(row[0]) // 1000000 if row else 0)
+PY
+}
+parsed_at unodc $((2 * 86400))
+fetch_run daily
+requests unodc >"$tmp/req.unodc"
+requests osce >"$tmp/req.osce"
+test "$rc" -eq 0 &&
+	test -z "$(inspect json last.If-None-Match <"$tmp/req.unodc")" &&
+	test "$(inspect json status <"$tmp/req.unodc")" = 200 &&
+	test "$(parsed_at unodc)" -gt $(($(date +%s) - 600))
+ok $? "a calendar parsed a day ago or more is fetched in full and read again"
+test -n "$(inspect json last.If-None-Match <"$tmp/req.osce")" &&
+	test "$(inspect json status <"$tmp/req.osce")" = 304
+ok $? "one parsed less than a day ago is still asked for with its ETag (304)"
+build_run daily
+same_set "read again, the same calendar lists the same events" \
+	"$tmp/good.uids" "$tmp/daily.uids"
+
+# `fetch --due`, for cron: only what the daemon would fetch now. OSCE
+# (interval=1h) was just fetched; a source whose next fetch is past is due.
+"$PYTHON3" - "$tmp/state.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE sources SET next_fetch = 1 WHERE name = 'dcaf'")
+db.commit()
+PY
+n_osce=$(requests osce | inspect json count)
+n_dcaf=$(requests dcaf | inspect json count)
+fetch_run due --due
+test "$rc" -eq 0 &&
+	test "$(requests osce | inspect json count)" = "$n_osce" &&
+	test "$(requests dcaf | inspect json count)" = $((n_dcaf + 1))
+ok $? "fetch --due fetches the source that is due and not the others"
+"$EVFEED" build --due --config "$conf" >/dev/null 2>"$tmp/err"
+test $? -eq 2 && grep -qx "evfeed: build: --due is an option of 'fetch' only" "$tmp/err"
+ok $? "build --due: exit 2 naming it"
+
 # ---------------------------------------------------------- failure modes
 
 count_of()
