@@ -836,13 +836,16 @@ evf_partner_print_table(const EvfConfig *cfg, EvfStore *store, gint64 now,
 		gint64 at = next_fetch_at(src, st, now);
 		g_autofree char *next = format_time(at);
 		const char *word = status_word(src, st);
+		/* a partner's words: never its terminal's escapes */
+		g_autofree char *error =
+		    st->last_error ? evf_log_escape(st->last_error) : NULL;
 
 		fprintf(out, "%-12s %-8s %6u  %-20s  %-20s  %s\n", src->name,
 		        word, st->items, ok ? ok : "never",
 		        !src->enabled || st->gone ? "-"
 		        : next && at > now        ? next
 		                                  : "now",
-		        st->last_error ? st->last_error : "-");
+		        error ? error : "-");
 	}
 	/* What the importer could not carry over as the partner wrote it
 	 * (a time zone taken as UTC), below the table. */

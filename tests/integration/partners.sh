@@ -749,6 +749,21 @@ ok $? "fetch --due fetches the source that is due and not the others"
 test $? -eq 2 && grep -qx "evfeed: build: --due is an option of 'fetch' only" "$tmp/err"
 ok $? "build --due: exit 2 naming it"
 
+# A partner's words in the last error (what its calendar's lines say) are
+# shown by `evfeed sources` with their control characters escaped: an
+# ESC would clear and recolour the operator's terminal.
+"$PYTHON3" - "$tmp/state.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE sources SET last_error = ? WHERE name = 'dcaf'",
+           ('cannot parse: END:\x1b[2J\x1b[31mX\x07',))
+db.commit()
+PY
+"$EVFEED" sources --config "$conf" >"$tmp/esc.out" 2>&1
+"$PYTHON3" -c 'import sys; d = open(sys.argv[1], "rb").read(); sys.exit(any(b < 32 and b not in (9, 10) for b in d))' "$tmp/esc.out" &&
+	grep -q 'END:' "$tmp/esc.out"
+ok $? "sources: a partner's control characters are escaped, not sent to the terminal"
+
 # ---------------------------------------------------------- failure modes
 
 count_of()
