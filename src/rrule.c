@@ -46,6 +46,74 @@ no_month_has_the_day(const struct icalrecurrencetype *rt)
 	return TRUE;
 }
 
+/* Whether a month of @days days has a day of BYMONTHDAY that is one of
+ * the weekdays BYDAY counts in the month (1MO: its days 1 to 7; -1SU: its
+ * last seven). */
+static gboolean
+month_days_meet(const struct icalrecurrencetype *rt, int days)
+{
+	for (int i = 0;
+	     i < ICAL_BY_DAY_SIZE && rt->by_day[i] != ICAL_RECURRENCE_ARRAY_MAX;
+	     i++) {
+		int n = icalrecurrencetype_day_position(rt->by_day[i]);
+		int first = n > 0 ? 7 * (n - 1) + 1 : days + 7 * n + 1;
+		int last = first + 6;
+
+		for (int j = 0;
+		     j < ICAL_BY_MONTHDAY_SIZE &&
+		     rt->by_month_day[j] != ICAL_RECURRENCE_ARRAY_MAX;
+		     j++) {
+			int d = rt->by_month_day[j];
+
+			if (d < 0)
+				d += days + 1;
+			if (d >= MAX(first, 1) && d <= MIN(last, days))
+				return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/* Whether no day of BYMONTHDAY can be the weekday BYDAY counts within its
+ * month (the first Monday on the 15th), in a monthly rule or a yearly one
+ * by months: libical searches for it to the end of its range before the
+ * iterator exists (seconds for each rule). Only when every BYDAY has its
+ * number: a weekday without one is on any day of the month. */
+static gboolean
+no_month_day_is_the_weekday(const struct icalrecurrencetype *rt)
+{
+	static const int lengths[] = { 28, 29, 30, 31 };
+
+	if (!evf_rrule_has(rt->by_day) || !evf_rrule_has(rt->by_month_day) ||
+	    !(rt->freq == ICAL_MONTHLY_RECURRENCE ||
+	      (rt->freq == ICAL_YEARLY_RECURRENCE &&
+	       evf_rrule_has(rt->by_month))))
+		return FALSE;
+	for (int i = 0;
+	     i < ICAL_BY_DAY_SIZE && rt->by_day[i] != ICAL_RECURRENCE_ARRAY_MAX;
+	     i++)
+		if (icalrecurrencetype_day_position(rt->by_day[i]) == 0)
+			return FALSE;
+	if (!evf_rrule_has(rt->by_month)) {
+		for (gsize k = 0; k < G_N_ELEMENTS(lengths); k++)
+			if (month_days_meet(rt, lengths[k]))
+				return FALSE;
+		return TRUE;
+	}
+	for (int i = 0; i < ICAL_BY_MONTH_SIZE &&
+	                rt->by_month[i] != ICAL_RECURRENCE_ARRAY_MAX;
+	     i++) {
+		int m = rt->by_month[i];
+
+		if (m < 1 || m > 12)
+			return FALSE;
+		if (month_days_meet(rt, g_date_get_days_in_month(m, 2001)) ||
+		    (m == 2 && month_days_meet(rt, 29)))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 const char *
 evf_rrule_refusal(const struct icalrecurrencetype *rt)
 {
@@ -55,6 +123,10 @@ evf_rrule_refusal(const struct icalrecurrencetype *rt)
 	if (no_month_has_the_day(rt))
 		return "it never occurs: no month of BYMONTH has a day of "
 		       "BYMONTHDAY";
+	if (no_month_day_is_the_weekday(rt))
+		return "it never occurs: no day of BYMONTHDAY can be the "
+		       "weekday that BYDAY counts in its month (1MO is one "
+		       "of the days 1 to 7)";
 	/* Day-level filters on a sub-daily rule: each one can put a month
 	 * to years between occurrences, all of it stepped through. */
 	month_level =

@@ -2605,6 +2605,48 @@ test_error_rrule_never_occurs(void)
 	             "recurrence: FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=31\n"
 	             "---\n",
 	             4, 13, "never occurs");
+	/* A day of the month that cannot be the weekday BYDAY counts in it:
+	 * refused before libical searches for it to the end of its range,
+	 * seconds for each rule (a first weekday from the 8th on; the last
+	 * Sunday in the first week; the fifth Monday on the first). */
+	{
+		static const char *const never[] = {
+			"FREQ=YEARLY;BYDAY=1MO,1TU,1WE,1TH,1FR,1SA,1SU;"
+			"BYMONTHDAY=8,9,10,11,12,13,14,15,16,17,18,19,20,21,"
+			"22,23,24,25,26,27,28,29,30,31;"
+			"BYMONTH=1,2,3,4,5,6,7,8,9,10,11,12",
+			"FREQ=MONTHLY;BYDAY=1MO;BYMONTHDAY=15",
+			"FREQ=MONTHLY;BYDAY=-1SU;BYMONTHDAY=1,2,3,4,5,6,7",
+			"FREQ=YEARLY;BYMONTH=1;BYDAY=5MO;BYMONTHDAY=1",
+			"FREQ=YEARLY;UNTIL=99991231T000000Z;BYMONTHDAY=29;"
+			"BYMONTH=2;BYDAY=1MO",
+		};
+
+		for (gsize i = 0; i < G_N_ELEMENTS(never); i++) {
+			g_autofree char *text = g_strdup_printf(
+			    "---\ntitle: Workshop\nstart: 2018-05-22\n"
+			    "recurrence: %s\n---\n",
+			    never[i]);
+
+			assert_error(text, 4, 13,
+			             "weekday that BYDAY counts in its month");
+		}
+	}
+	/* the first Monday written as days 1 to 7, and the last Sunday of
+	 * a 30-day month as its 24th: kept */
+	{
+		g_autoptr(EvfEvent) first =
+		    parse_ok("---\ntitle: Workshop\nstart: 2018-05-07\n"
+		             "recurrence: FREQ=MONTHLY;COUNT=3;BYDAY=1MO;"
+		             "BYMONTHDAY=1,2,3,4,5,6,7\n---\n");
+		g_autoptr(EvfEvent) last = parse_ok(
+		    "---\ntitle: Workshop\nstart: 2018-06-24\n"
+		    "recurrence: FREQ=YEARLY;COUNT=3;BYMONTH=6;BYDAY=-1SU;"
+		    "BYMONTHDAY=24,25,26,27,28,29,30\n---\n");
+
+		g_assert_nonnull(first->rrule);
+		g_assert_nonnull(last->rrule);
+	}
 }
 
 /* A rule that gives the start and no other date is a series of one,
