@@ -414,7 +414,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	 * yet has no build in it, and is made once the files are good.) */
 	if (g_file_test(state_dir, G_FILE_TEST_IS_DIR))
 		lock = build_lock(state_dir);
-	files = evf_catalog_read(cfg, cache, diags, &events_digest);
+	files = evf_catalog_read(cfg, cache, diags, &events_digest, error);
 	if (files == NULL || evf_diags_errors(diags) > 0)
 		return FALSE;
 	if (g_mkdir_with_parents(state_dir, 0755) < 0) {

@@ -286,9 +286,18 @@ report_unreadable(const EvfSourceFile *f, const GError *error, GPtrArray *diags)
 	evf_diags_add(diags, f->display, 0, 0, "%s", what);
 }
 
+/* Whether @e (nullable) is the machine's, and passes. */
+static gboolean
+passing(const GError *e)
+{
+	return g_error_matches(e, G_FILE_ERROR, G_FILE_ERROR_MFILE) ||
+	       g_error_matches(e, G_FILE_ERROR, G_FILE_ERROR_NFILE) ||
+	       g_error_matches(e, G_FILE_ERROR, G_FILE_ERROR_NOMEM);
+}
+
 GPtrArray *
 evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
-                 char **digest)
+                 char **digest, GError **out_error)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GDir) dir = g_dir_open(cfg->events_dir, 0, &error);
@@ -300,6 +309,12 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
 	const char *name;
 
+	if (dir == NULL && out_error != NULL && passing(error)) {
+		g_set_error(out_error, EVF_ERROR, EVF_ERROR_IO,
+		            "cannot read the events folder: %s",
+		            error->message);
+		return NULL;
+	}
 	if (dir == NULL) {
 		g_autofree char *shown =
 		    evf_catalog_display_path(cfg->events_dir);
@@ -333,6 +348,14 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 		EvfSourceFile *f = j->file;
 
 		cache_update(cache, j);
+		if (f->bytes == NULL && out_error != NULL &&
+		    passing(j->error)) {
+			if (*out_error == NULL)
+				g_set_error(out_error, EVF_ERROR, EVF_ERROR_IO,
+				            "cannot read %s: %s", f->display,
+				            j->error->message);
+			continue;
+		}
 		if (f->bytes == NULL) {
 			report_unreadable(f, j->error, diags);
 			continue;
@@ -355,6 +378,8 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 			if (!g_hash_table_contains(present, key))
 				g_hash_table_iter_remove(&it);
 	}
+	if (out_error != NULL && *out_error != NULL)
+		return NULL;
 	*digest = g_strdup(g_checksum_get_string(sum));
 	return g_steal_pointer(&files);
 }
@@ -675,7 +700,7 @@ evf_catalog_check(const EvfConfig *cfg, GPtrArray *added, gint64 now,
 	guint read_end = start;
 
 	if (added == NULL || g_file_test(cfg->events_dir, G_FILE_TEST_EXISTS)) {
-		files = evf_catalog_read(cfg, NULL, diags, &digest);
+		files = evf_catalog_read(cfg, NULL, diags, &digest, NULL);
 		if (files == NULL)
 			return FALSE;
 		g_ptr_array_extend(all, files, NULL, NULL);

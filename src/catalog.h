@@ -33,10 +33,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfCatalogCache, evf_catalog_cache_free)
  * events folder (hidden files left out), sorted by name; *digest (transfer
  * full) is a SHA-256 over each file's SHA-256 of its name, size and
  * contents (made on all processors). Unreadable files become
- * diagnostics; NULL when the folder itself cannot be read. With @cache
- * (nullable), files whose identity is unchanged are not read again. */
+ * diagnostics; NULL when the folder itself cannot be read. With @error
+ * (nullable), a failure of the machine's that passes (too many open files,
+ * no memory) is not blamed on a file but set there, with NULL, so that a
+ * daemon tries again. With @cache (nullable), files whose identity is
+ * unchanged are not read again. */
 GPtrArray *evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache,
-                            GPtrArray *diags, char **digest);
+                            GPtrArray *diags, char **digest, GError **error);
 
 /* (transfer full) (element-type EvfEvent): the events of @files, sorted by
  * uid, after the checks across files (duplicate uids, slugs and category

@@ -632,7 +632,7 @@ load_existing(Run *r)
 
 	if (!g_file_test(r->cfg->events_dir, G_FILE_TEST_IS_DIR))
 		return TRUE;
-	files = evf_catalog_read(r->cfg, NULL, r->diags, &digest);
+	files = evf_catalog_read(r->cfg, NULL, r->diags, &digest, NULL);
 	if (files != NULL)
 		events =
 		    evf_catalog_parse(r->cfg, NULL, files, r->now, r->diags);

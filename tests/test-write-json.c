@@ -75,7 +75,7 @@ site_render(const char *events_dir)
 	g_assert_true(g_file_set_contents(conf, text, -1, NULL));
 	s->cfg = evf_config_load(conf, diags);
 	g_assert_nonnull(s->cfg);
-	files = evf_catalog_read(s->cfg, NULL, diags, &digest);
+	files = evf_catalog_read(s->cfg, NULL, diags, &digest, NULL);
 	g_assert_nonnull(files);
 	s->events = evf_catalog_parse(s->cfg, NULL, files, NOW, diags);
 	if (diags->len > 0)

@@ -23,6 +23,8 @@
 #include <libical/ical.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 /* 2025-06-01T12:00:00Z */
 #define NOW (G_GINT64_CONSTANT(1748779200) * G_USEC_PER_SEC)
@@ -84,7 +86,7 @@ site_render_in(const char *events_dir, const char *zone, const char *site,
 	g_assert_true(g_file_set_contents(conf, text, -1, NULL));
 	s->cfg = evf_config_load(conf, diags);
 	g_assert_nonnull(s->cfg);
-	files = evf_catalog_read(s->cfg, NULL, diags, &digest);
+	files = evf_catalog_read(s->cfg, NULL, diags, &digest, NULL);
 	g_assert_nonnull(files);
 	s->events = evf_catalog_parse(s->cfg, NULL, files, NOW, diags);
 	if (diags->len > 0)
@@ -2555,6 +2557,81 @@ test_calendar_past_days_at_build_time(void)
 	g_assert_cmpint(until, ==, utc_us(2025, 6, 21, 22, 0));
 }
 
+/* Reads @dir's events with every file descriptor taken but one (the
+ * folder's): as under a flood of connections to the daemon. */
+static GPtrArray *
+read_out_of_files(const EvfConfig *cfg, GPtrArray *diags, GError **error)
+{
+	g_autoptr(GArray) held = g_array_new(FALSE, FALSE, sizeof(int));
+	g_autofree char *digest = NULL;
+	struct rlimit old, low;
+	GPtrArray *files;
+	GDir *fds = g_dir_open("/proc/self/fd", 0, NULL);
+	const char *name;
+	int top = 0;
+	int fd;
+
+	g_assert_nonnull(fds);
+	while ((name = g_dir_read_name(fds)) != NULL)
+		top = MAX(top, atoi(name));
+	g_dir_close(fds);
+	g_assert_cmpint(getrlimit(RLIMIT_NOFILE, &old), ==, 0);
+	low = old;
+	low.rlim_cur = (rlim_t)top + 2;
+	g_assert_cmpint(setrlimit(RLIMIT_NOFILE, &low), ==, 0);
+	while ((fd = dup(2)) >= 0)
+		g_array_append_val(held, fd);
+	g_assert_cmpuint(held->len, >, 0);
+	close(g_array_index(held, int, held->len - 1));
+	g_array_set_size(held, held->len - 1);
+	files = evf_catalog_read(cfg, NULL, diags, &digest, error);
+	for (guint i = 0; i < held->len; i++)
+		close(g_array_index(held, int, i));
+	g_assert_cmpint(setrlimit(RLIMIT_NOFILE, &old), ==, 0);
+	return files;
+}
+
+/* A machine out of file descriptors (a flood of connections to the
+ * daemon) is not the event files' fault: reading them says so as an error
+ * that passes, which the daemon tries again after a while, not as a
+ * diagnostic of a file, which waits for the next edit. Without a place
+ * for that error, it is a diagnostic still. */
+static void
+test_catalog_read_out_of_files(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("evfeed-fds-XXXXXX", NULL);
+	g_autofree char *events = g_build_filename(dir, "events", NULL);
+	g_autofree char *event = g_build_filename(events, "a.md", NULL);
+	g_autofree char *conf = g_build_filename(dir, "evfeed.conf", NULL);
+	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(EvfConfig) cfg = NULL;
+	g_autoptr(GPtrArray) files = NULL;
+	g_autoptr(GError) error = NULL;
+
+	g_assert_cmpint(g_mkdir_with_parents(events, 0755), ==, 0);
+	g_assert_true(g_file_set_contents(
+	    event, "---\ntitle: A\nstart: 2027-01-01\n---\n", -1, NULL));
+	g_assert_true(g_file_set_contents(
+	    conf,
+	    "[site]\ntitle=T\nurl=https://events.example.org/\n"
+	    "[paths]\nevents=events\noutput=public\nstate=state.db\n",
+	    -1, NULL));
+	cfg = evf_config_load(conf, diags);
+	g_assert_nonnull(cfg);
+
+	files = read_out_of_files(cfg, diags, &error);
+	g_assert_null(files);
+	g_assert_error(error, EVF_ERROR, EVF_ERROR_IO);
+	g_assert_nonnull(strstr(error->message, "a.md"));
+	g_assert_cmpuint(evf_diags_errors(diags), ==, 0);
+
+	files = read_out_of_files(cfg, diags, NULL);
+	g_assert_cmpuint(files != NULL ? files->len : 0, ==, 0);
+	g_assert_cmpuint(evf_diags_errors(diags), ==, 1);
+	g_assert_cmpint(system(cmd), ==, 0);
+}
+
 /* Event files named as the page's own ids (main, subscribe, tba,
  * categories, a month's) give their events anchors of their own. */
 static void
@@ -2863,6 +2940,8 @@ main(int argc, char **argv)
 	                test_page_series_running_offset);
 	g_test_add_func("/write/page/series-running-later",
 	                test_page_series_running_later);
+	g_test_add_func("/catalog/read/out-of-files",
+	                test_catalog_read_out_of_files);
 	g_test_add_func("/write/page/past-at-build-time",
 	                test_page_past_at_build_time);
 	g_test_add_func("/write/calendar/past-days-at-build-time",
