@@ -304,15 +304,36 @@ seeds_of(const char *path, GHashTable *seeds)
 	icalcomponent_free(cal);
 }
 
+/* The size and time of the site's calendar.ics in the output folder, as
+ * the state records them after each build ("" when there is none). */
+static char *
+published_stamp(const EvfConfig *cfg)
+{
+	g_autofree char *site =
+	    g_build_filename(cfg->output_dir, "calendar.ics", NULL);
+	struct stat st;
+
+	if (stat(site, &st) != 0)
+		return g_strdup("");
+	return g_strdup_printf("%lld %lld.%09ld", (long long)st.st_size,
+	                       (long long)st.st_mtim.tv_sec,
+	                       (long)st.st_mtim.tv_nsec);
+}
+
 /* A new state for a site that has published before (its state lost,
- * damaged or deleted): what its calendars say of each event, SEQUENCE
- * first, so that the next edit is not published with a lower SEQUENCE
- * than subscribers have (calendar programs ignore such an update), and
- * no event is announced as new again. */
+ * damaged or deleted), or a state older than what the output folder holds
+ * (restored from a backup: the calendar is not the one it last recorded):
+ * what its calendars say of each event, SEQUENCE first, so that the next
+ * edit is not published with a lower SEQUENCE than subscribers have
+ * (calendar programs ignore such an update), and no event is announced as
+ * new again. */
 static gboolean
 seed_from_output(const EvfConfig *cfg, EvfStore *store, GPtrArray *diags,
                  GError **error)
 {
+	g_autofree char *recorded = evf_store_get_meta(store, "published");
+	g_autofree char *now = NULL;
+	gboolean fresh = evf_store_is_new(store);
 	g_autofree char *site =
 	    g_build_filename(cfg->output_dir, "calendar.ics", NULL);
 	g_autofree char *dir =
@@ -326,9 +347,13 @@ seed_from_output(const EvfConfig *cfg, EvfStore *store, GPtrArray *diags,
 	gpointer value;
 	const char *name;
 
-	if (!evf_store_is_new(store) ||
-	    !g_file_test(site, G_FILE_TEST_IS_REGULAR))
+	if (!g_file_test(site, G_FILE_TEST_IS_REGULAR))
 		return TRUE;
+	if (!fresh) {
+		now = published_stamp(cfg);
+		if (recorded == NULL || strcmp(recorded, now) == 0)
+			return TRUE;
+	}
 	seeds_of(site, seeds);
 	if ((d = g_dir_open(dir, 0, NULL)) != NULL)
 		while ((name = g_dir_read_name(d)) != NULL)
@@ -347,11 +372,20 @@ seed_from_output(const EvfConfig *cfg, EvfStore *store, GPtrArray *diags,
 	if (!evf_store_seed(store, list, error))
 		return FALSE;
 	shown = evf_catalog_display_path(cfg->state_path);
-	evf_diags_warn(diags, shown, 0, 0,
-	               "a new state: the SEQUENCE and first-seen time of %u "
-	               "events are taken from the calendars published in "
-	               "the output folder",
-	               list->len);
+	if (fresh)
+		evf_diags_warn(diags, shown, 0, 0,
+		               "a new state: the SEQUENCE and first-seen time "
+		               "of %u events are taken from the calendars "
+		               "published in the output folder",
+		               list->len);
+	else
+		evf_diags_warn(
+		    diags, shown, 0, 0,
+		    "the output folder holds calendars this state "
+		    "did not publish (a state restored from a "
+		    "backup?): no SEQUENCE of its %u events is lower "
+		    "than they give",
+		    list->len);
 	return TRUE;
 }
 
@@ -509,12 +543,14 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		g_autofree char *own = g_strdup_printf("%u", local->len);
 		g_autofree char *until =
 		    g_strdup_printf("%" G_GINT64_FORMAT, stats->until);
+		g_autofree char *stamp = published_stamp(cfg);
 
 		if (!evf_store_set_meta(store, "manifest", manifest, error) ||
 		    !evf_store_set_meta(store, "publishing", "", error) ||
 		    !evf_store_set_meta(store, "events", count, error) ||
 		    !evf_store_set_meta(store, "local_events", own, error) ||
 		    !evf_store_set_meta(store, "until", until, error) ||
+		    !evf_store_set_meta(store, "published", stamp, error) ||
 		    !evf_store_set_meta(store, "inputs", digest, error))
 			return FALSE;
 	}

@@ -167,10 +167,20 @@ evf_store_seed(EvfStore *store, GPtrArray *seeds, GError **error)
 
 	if (!exec(store, "BEGIN IMMEDIATE", error))
 		return FALSE;
-	if (sqlite3_prepare_v2(store->db,
-	                       "INSERT OR IGNORE INTO events VALUES "
-	                       "(?, '', ?, ?, ?, 0)",
-	                       -1, &put, NULL) != SQLITE_OK) {
+	/* An event the state knows keeps what it knows, but never less
+	 * than was published: the higher SEQUENCE and LAST-MODIFIED, the
+	 * earlier first-seen time (a second apart at least, as published
+	 * times are whole seconds). */
+	if (sqlite3_prepare_v2(
+	        store->db,
+	        "INSERT INTO events VALUES (?, '', ?, ?, ?, 0) "
+	        "ON CONFLICT(uid) DO UPDATE SET "
+	        "sequence = MAX(sequence, excluded.sequence), "
+	        "created = CASE WHEN excluded.created < created - 1000000 "
+	        "THEN excluded.created ELSE created END, "
+	        "modified = CASE WHEN excluded.modified > modified + 1000000 "
+	        "THEN excluded.modified ELSE modified END",
+	        -1, &put, NULL) != SQLITE_OK) {
 		fail(store, error, "cannot seed the events");
 		goto rollback;
 	}
@@ -187,6 +197,13 @@ evf_store_seed(EvfStore *store, GPtrArray *seeds, GError **error)
 			goto rollback;
 		}
 		last = MAX(last, e->modified);
+	}
+	{
+		g_autofree char *was = evf_store_get_meta(store, "last_change");
+
+		if (was != NULL &&
+		    g_ascii_strtoll(was, NULL, 10) + G_USEC_PER_SEC >= last)
+			last = 0;
 	}
 	if (last > 0) {
 		g_autofree char *v = g_strdup_printf("%" G_GINT64_FORMAT, last);

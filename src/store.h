@@ -45,7 +45,10 @@ typedef struct {
 /* Records each of @seeds (EvfSeed*) as an event that was published and is
  * gone, so that a build that finds it again gives it its SEQUENCE + 1 and
  * keeps when it was first seen, and the site's last change as the latest
- * of them; an event the state knows is left as it is. One transaction. */
+ * of them; an event the state knows keeps what it knows, but takes the
+ * seed's SEQUENCE and LAST-MODIFIED when higher and its first-seen time
+ * when earlier (a state older than what was published). One
+ * transaction. */
 gboolean evf_store_seed(EvfStore *store, GPtrArray *seeds, GError **error);
 
 /* Gives every event of @events (EvfEvent*) its created, modified and
