@@ -111,12 +111,11 @@ title_words(const char *title)
 	return w;
 }
 
-/* Jaccard similarity of two sets of words (title_words) at least 3/4:
- * with the same start day, a word or two rephrased is the same event. */
-static gboolean
-words_match(char *const *a, char *const *b)
+/* How many words two sets of words (title_words) share. */
+static guint
+words_shared(char *const *a, char *const *b)
 {
-	guint i = 0, j = 0, common = 0, all;
+	guint i = 0, j = 0, common = 0;
 
 	while (a[i] != NULL && b[j] != NULL) {
 		int c = strcmp(a[i], b[j]);
@@ -125,7 +124,17 @@ words_match(char *const *a, char *const *b)
 		i += c <= 0;
 		j += c >= 0;
 	}
-	all = g_strv_length((GStrv)a) + g_strv_length((GStrv)b) - common;
+	return common;
+}
+
+/* Jaccard similarity of two sets of words (title_words) at least 3/4:
+ * with the same start day, a word or two rephrased is the same event. */
+static gboolean
+words_match(char *const *a, char *const *b)
+{
+	guint common = words_shared(a, b);
+	guint all = g_strv_length((GStrv)a) + g_strv_length((GStrv)b) - common;
+
 	return all > 0 && common * 4 >= all * 3;
 }
 
@@ -221,7 +230,7 @@ note_shared_urls(GPtrArray *events, GHashTable *shared)
 	}
 }
 
-typedef struct {
+typedef struct Entry {
 	EvfEvent *ev;
 	const char *source; /* its [source NAME], borrowed; NULL: local */
 	char *title;        /* normalised */
@@ -230,6 +239,11 @@ typedef struct {
 	gboolean own; /* ev is this merge's copy of a local event */
 	guint pos;    /* in the order of the merge: earlier entries win */
 	GStrv words;  /* title_words of the title */
+	GStrv place;  /* title_words of the location; NULL: none */
+	/* the entry this one, a partner's item, was joined to: this one
+	 * stays in the index for it, so that a third listing that is the
+	 * same as this one is joined to it too */
+	struct Entry *joined;
 } Entry;
 
 /* (transfer full): the entry of @ev, listed by @source (nullable: the
@@ -243,6 +257,12 @@ entry_new(EvfEvent *ev, const char *source, GHashTable *shared, GTimeZone *site)
 	e->source = source;
 	e->title = evf_merge_normalize_title(ev->title);
 	e->words = title_words(e->title);
+	if (ev->location != NULL && ev->location[0] != '\0') {
+		g_autofree char *place =
+		    evf_merge_normalize_title(ev->location);
+
+		e->place = title_words(place);
+	}
 	e->url = page_url(ev->url);
 	if (e->url != NULL && g_hash_table_contains(shared, e->url))
 		g_clear_pointer(&e->url, g_free);
@@ -260,6 +280,7 @@ entry_free(gpointer p)
 	g_free(e->title);
 	g_free(e->url);
 	g_strfreev(e->words);
+	g_strfreev(e->place);
 	g_free(e);
 }
 
@@ -272,12 +293,14 @@ typedef struct {
 	GHashTable *by_url;       /* URL → Entries with it, in order */
 	GHashTable *tba_by_title; /* title → undated local Entries, in order */
 	GHashTable *by_day;       /* start day → dated Entries, in order */
+	GPtrArray *joined;        /* of Entry, owned: items joined to others */
 } Index;
 
 static void
 index_init(Index *x)
 {
 	x->entries = g_ptr_array_new_with_free_func(entry_free);
+	x->joined = g_ptr_array_new_with_free_func(entry_free);
 	x->by_url = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
 	                                  (GDestroyNotify)g_ptr_array_unref);
 	x->tba_by_title = g_hash_table_new_full(
@@ -292,6 +315,7 @@ index_clear(Index *x)
 	g_hash_table_unref(x->by_url);
 	g_hash_table_unref(x->tba_by_title);
 	g_hash_table_unref(x->by_day);
+	g_ptr_array_unref(x->joined);
 	g_ptr_array_unref(x->entries);
 }
 
@@ -341,6 +365,19 @@ index_add(Index *x, Entry *e)
 	index_file(x, e);
 }
 
+/* @cand, a partner's item, was joined to @winner: it stays in the index
+ * in @winner's place, by its own URL, day and title. */
+static void
+index_join(Index *x, Entry *cand, Entry *winner)
+{
+	cand->joined = winner;
+	cand->pos = winner->pos;
+	g_ptr_array_add(x->joined, cand);
+	if (cand->url != NULL)
+		index_list_add(x->by_url, cand->url, cand);
+	index_file(x, cand);
+}
+
 /* An undated local listing that took a partner's dates is filed anew. */
 static void
 index_dated(Index *x, Entry *e)
@@ -386,10 +423,25 @@ same_when(const Entry *a, const Entry *b)
 	return a->day == b->day;
 }
 
+/* Whether the places of @a and @b allow them to be one event, when a
+ * title is of one or two words, which many events share ("Webinar",
+ * "Board meeting"): one without a place, or a word in common
+ * ("Ljubljana" and "Ljubljana, Slovenia"). Two "Webinar"s at one hour,
+ * one in Sarajevo and one in Skopje, are two events; a longer title is
+ * one event's, whatever language its place is named in. */
+static gboolean
+same_place(const Entry *a, const Entry *b)
+{
+	if (g_strv_length(a->words) > 2 && g_strv_length(b->words) > 2)
+		return TRUE;
+	return a->place == NULL || b->place == NULL ||
+	       words_shared(a->place, b->place) > 0;
+}
+
 static gboolean
 same_when_and_title(const Entry *a, const Entry *b)
 {
-	if (!same_when(a, b))
+	if (!same_when(a, b) || !same_place(a, b))
 		return FALSE;
 	return strcmp(a->title, b->title) == 0
 	           ? a->title[0] != '\0'
@@ -397,19 +449,20 @@ same_when_and_title(const Entry *a, const Entry *b)
 }
 
 /* The first entry of @list (nullable, in order) that comes before @best
- * (nullable) and that @cand may join and @same says is the same event;
- * else @best. */
+ * (nullable) and that @cand may join and @same says is the same event (or
+ * that an item joined to it is); else @best. */
 static Entry *
 first_in(GPtrArray *list, const Entry *cand, Entry *best,
          gboolean (*same)(const Entry *, const Entry *))
 {
 	for (guint i = 0; list != NULL && i < list->len; i++) {
 		Entry *e = g_ptr_array_index(list, i);
+		Entry *w = e->joined != NULL ? e->joined : e;
 
 		if (best != NULL && e->pos >= best->pos)
 			break;
-		if (joinable(e, cand) && same(e, cand))
-			return e;
+		if (joinable(w, cand) && joinable(e, cand) && same(e, cand))
+			return w;
 	}
 	return best;
 }
@@ -762,7 +815,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 				winner->day = start_day(winner->ev, site);
 				index_dated(&x, winner);
 			}
-			entry_free(cand);
+			index_join(&x, cand, winner);
 		}
 	}
 

@@ -429,6 +429,72 @@ test_url_needs_same_day(void)
 	    "unodc");
 }
 
+/* Joins go through an item that was joined: the site's listing and
+ * Alpha's item are one by their titles; Beta's item, under another title,
+ * has Alpha's event page, and joins them too (it stood apart, a second
+ * copy under a UID subscribers had not seen). */
+static void
+test_join_through_joined(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source alpha]\nurl=https://alpha.example/cal.ics\n"
+	           "[source beta]\nurl=https://beta.example/cal.ics\n");
+	g_autoptr(GPtrArray) local =
+	    list(dated("forum", "Rule of Law Forum 2027", 2027, 6, 10), NULL);
+	g_autoptr(GPtrArray) out = merge(
+	    cfg, local, "alpha",
+	    list(linked(dated("a", "Rule of Law Forum 2027", 2027, 6, 10),
+	                "https://forum.example.org/2027"),
+	         NULL),
+	    "beta",
+	    list(linked(dated("b", "Regional Justice Conference", 2027, 6, 10),
+	                "https://www.forum.example.org/2027/"),
+	         NULL),
+	    NULL);
+	EvfEvent *ours;
+
+	g_assert_cmpuint(out->len, ==, 1);
+	ours = g_ptr_array_index(out, 0);
+	g_assert_cmpstr(ours->uid, ==, "forum");
+	g_assert_true(has(ours->also_listed, "alpha"));
+	g_assert_true(has(ours->also_listed, "beta"));
+}
+
+/* Two items of a short title at one hour in places with no word in
+ * common are two events ("Webinar" in Sarajevo and in Skopje), each
+ * listed; the same title in "Ljubljana" and "Ljubljana, Slovenia" is one,
+ * and so is a longer title in "Vienna" and "Wien". */
+static void
+test_title_needs_same_place(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source alpha]\nurl=https://alpha.example/cal.ics\n"
+	           "[source beta]\nurl=https://beta.example/cal.ics\n");
+	EvfEvent *sarajevo = dated("s", "Webinar", 2027, 6, 10);
+	EvfEvent *skopje = dated("k", "Webinar", 2027, 6, 10);
+	EvfEvent *lj1 = dated("l1", "Data Protection Day", 2027, 6, 11);
+	EvfEvent *lj2 = dated("l2", "Data Protection Day", 2027, 6, 11);
+	EvfEvent *vienna =
+	    dated("v", "OSCE Border Security Conference", 2027, 6, 12);
+	EvfEvent *wien =
+	    dated("w", "OSCE Border Security Conference", 2027, 6, 12);
+	g_autoptr(GPtrArray) out = NULL;
+
+	sarajevo->location = g_strdup("Sarajevo, Bosnia and Herzegovina");
+	skopje->location = g_strdup("Skopje");
+	lj1->location = g_strdup("Ljubljana");
+	lj2->location = g_strdup("Ljubljana, Slovenia");
+	vienna->location = g_strdup("Vienna");
+	wien->location = g_strdup("Wien");
+	out = merge(cfg, NULL, "alpha", list(sarajevo, lj1, vienna, NULL),
+	            "beta", list(skopje, lj2, wien, NULL), NULL);
+	g_assert_cmpuint(out->len, ==, 4);
+	g_assert_true(has(find_uid(out, "v")->also_listed, "beta"));
+	g_assert_nonnull(find_uid(out, "s"));
+	g_assert_nonnull(find_uid(out, "k"));
+	g_assert_true(has(find_uid(out, "l1")->also_listed, "beta"));
+}
+
 /* A URL that one source gives to several of its items is its listing
  * page: the items stay apart, none names its own source as also listing
  * it, each has the source's category once, and another source's item is
@@ -950,6 +1016,9 @@ main(int argc, char **argv)
 	                test_source_link_published);
 	g_test_add_func("/merge/url/needs-same-day", test_url_needs_same_day);
 	g_test_add_func("/merge/url/listing-page", test_url_listing_page);
+	g_test_add_func("/merge/join-through-joined", test_join_through_joined);
+	g_test_add_func("/merge/title-needs-same-place",
+	                test_title_needs_same_place);
 	g_test_add_func("/merge/same-source-kept-apart",
 	                test_same_source_kept_apart);
 	g_test_add_func("/merge/one-item-per-source", test_one_item_per_source);
