@@ -496,6 +496,17 @@ evf_store_track(EvfStore *store, GPtrArray *events, gint64 now, gint64 *updated,
 		EvfEvent *ev = g_ptr_array_index(events, i);
 		Row *r = g_hash_table_lookup(rows, ev->uid);
 
+		/* A partner's item keeps the earliest publication date its
+		 * source gave as when it was first seen: a partner that moves
+		 * an item's date to each of its edits (many RSS feeds) does
+		 * not move it up the site's feeds. */
+		if (ev->source != NULL &&
+		    ev->published >= EVF_EARLIEST_PUBDATE &&
+		    ev->published < r->created) {
+			r->created = ev->published;
+			if (!save_row(store, put, ev->uid, r, error))
+				goto rollback;
+		}
 		ev->created = r->created;
 		ev->modified = r->modified;
 		ev->sequence = r->sequence;

@@ -423,6 +423,43 @@ test_clock_was_ahead(Fixture *f, gconstpointer data)
 	g_assert_no_error(error);
 }
 
+/* A partner's item keeps the earliest publication date its source gave,
+ * whatever it gives later: a partner that moves an item's pubDate to each
+ * of its edits (many RSS feeds do) does not move it up the site's feeds.
+ * A local event's `published` is the editor's, as written each time. */
+static void
+test_partner_pubdate_kept(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfStore) store = evf_store_open(f->path, &error);
+	g_autoptr(GPtrArray) first = events("1", "2");
+	g_autoptr(GPtrArray) edited = events("1b", "2b");
+	gint64 nov1 = T0 - 30 * G_TIME_SPAN_DAY;
+	gint64 updated = 0;
+	EvfEvent *item, *local;
+
+	g_assert_no_error(error);
+	for (guint i = 0; i < 2; i++) {
+		item = g_ptr_array_index(i == 0 ? first : edited, 0);
+		local = g_ptr_array_index(i == 0 ? first : edited, 1);
+		item->source = g_strdup("partner");
+		/* first the date of its announcement, then of an edit */
+		item->published = i == 0 ? nov1 : T0 + G_TIME_SPAN_DAY - 1000;
+		local->published = i == 0 ? nov1 : nov1 + G_TIME_SPAN_DAY;
+	}
+	g_assert_true(evf_store_track(store, first, T0, &updated, &error));
+	item = g_ptr_array_index(first, 0);
+	g_assert_cmpint(evf_event_pubdate(item), ==, nov1);
+	g_assert_true(evf_store_track(store, edited, T0 + G_TIME_SPAN_DAY,
+	                              &updated, &error));
+	g_assert_no_error(error);
+	item = g_ptr_array_index(edited, 0);
+	local = g_ptr_array_index(edited, 1);
+	g_assert_cmpuint(item->sequence, ==, 1);
+	g_assert_cmpint(evf_event_pubdate(item), ==, nov1);
+	g_assert_cmpint(evf_event_pubdate(local), ==, nov1 + G_TIME_SPAN_DAY);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -445,5 +482,7 @@ main(int argc, char **argv)
 	g_test_add("/store/clock-was-ahead", Fixture, NULL, setup,
 	           test_clock_was_ahead, teardown);
 	g_test_add_func("/store/unwritable", test_unwritable);
+	g_test_add("/store/partner-pubdate-kept", Fixture, NULL, setup,
+	           test_partner_pubdate_kept, teardown);
 	return g_test_run();
 }
