@@ -549,11 +549,21 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 			    "items stay until %u more %s",
 			    n, old, left,
 			    left == 1 ? "fetch confirms" : "fetches confirm");
+			/* said, not only kept for `evfeed sources` */
+			g_ptr_array_add(job->notes, g_strdup(st->last_error));
 			schedule(src, st, res, now);
 			if (!evf_store_put_source(store, st, &error))
 				g_warning("%s", error->message);
 			return TRUE;
 		}
+		if (st->held > 0 && old > 0 && (n == 0 || n * 2 < old))
+			g_ptr_array_add(
+			    job->notes,
+			    g_strdup_printf(
+			        "now lists %u items where there were "
+			        "%u: taken, as %u fetches in a row "
+			        "said so",
+			        n, old, st->held + 1));
 		st->held = 0;
 		st->items = n;
 		if (!afresh) {

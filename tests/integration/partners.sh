@@ -997,14 +997,17 @@ held()
 		fi
 		echo "$_line" | grep -q "$_w\$"
 		ok $? "$_t: fetch $_n held: sources says '$_w'"
+		grep -q "^evfeed: source $_f: held: .*$_w\$" "$tmp/$_f.$_m.$_n.err"
+		ok $? "$_t: fetch $_n held: and says so on standard error"
 		build_run "$_f.$_m.$_n"
 		cmp -s "$tmp/good.uids" "$tmp/$_f.$_m.$_n.uids" &&
 			cmp -s "$tmp/good.guids" "$tmp/$_f.$_m.$_n.guids"
 		ok $? "$_t: fetch $_n held: the outputs are unchanged"
 	done
 	fetch_run "$_f.$_m.3"
-	test "$rc" -eq 0
-	ok $? "$_t: third fetch exits 0"
+	test "$rc" -eq 0 &&
+		grep -q "^evfeed: source $_f: now lists [0-9]* items where there were $_old: taken, as 3 fetches in a row said so\$" "$tmp/$_f.$_m.3.err"
+	ok $? "$_t: third fetch exits 0, saying the drop is taken"
 	sources_run "$_f.$_m.3"
 	_line=$(source_line "$_f.$_m.3" "$_f")
 	diag "sources: $_line"
