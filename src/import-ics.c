@@ -3506,18 +3506,40 @@ import_root(Ctx *c, icalcomponent *root)
 		}
 	}
 
-	/* The cap, and one event per uid (a UID may look like another
-	 * series' occurrence). */
+	/* The cap, and one event per uid: a UID may look like another
+	 * series' occurrence ("s@p/20270111T090000Z" beside the series
+	 * "s@p"). The occurrence keeps it; the event that gave it is
+	 * published under a UID made from it, and said so. */
 	prune(c);
 	all = g_steal_pointer(&c->out);
 	c->out =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
 	for (guint i = 0; i < all->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(all, i);
+		EvfEvent *other = g_hash_table_lookup(uids, ev->uid);
 
+		if (other != NULL) {
+			EvfEvent *moved =
+			    ev->series != NULL && other->series == NULL ? other
+			                                                : ev;
+			g_autofree char *name =
+			    g_strconcat("uid-clash\x1f", moved->uid, NULL);
+
+			ctx_warn(c,
+			         "'%s': an event's UID that is also an "
+			         "occurrence's of a series here: the event is "
+			         "published under a UID of its own",
+			         moved->uid);
+			if (moved == other)
+				g_hash_table_remove(uids, other->uid);
+			g_free(moved->uid);
+			moved->uid = evf_uuid5(EVF_UUID_NAMESPACE, name);
+			if (moved == other)
+				g_hash_table_insert(uids, other->uid, other);
+		}
 		if (g_hash_table_contains(uids, ev->uid))
 			continue;
-		g_hash_table_add(uids, ev->uid);
+		g_hash_table_insert(uids, ev->uid, ev);
 		g_ptr_array_add(c->out, evf_event_ref(ev));
 	}
 	if (c->unexpanded > 0)

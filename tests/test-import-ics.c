@@ -181,6 +181,53 @@ assert_accepted(const char *text, gsize len)
 
 /* ----------------------------------------------------------- pre-check */
 
+/* An event whose UID looks like an occurrence of a series of the same
+ * calendar ("s@p/20180611T090000Z" beside the series "s@p") was dropped
+ * without a word: the occurrence keeps the UID, the event is published
+ * under one made from it, the same at every fetch, and a warning says so,
+ * whichever comes first in the calendar. */
+static void
+test_uid_of_an_occurrence(void)
+{
+	static const char series[] = "BEGIN:VEVENT\nUID:s@p\n"
+	                             "DTSTAMP:20260101T000000Z\n"
+	                             "DTSTART:20180604T090000Z\n"
+	                             "RRULE:FREQ=WEEKLY;COUNT=3\n"
+	                             "SUMMARY:Weekly series\nEND:VEVENT";
+	static const char event[] = "BEGIN:VEVENT\nUID:s@p/20180611T090000Z\n"
+	                            "DTSTAMP:20260101T000000Z\n"
+	                            "DTSTART:20180701T090000Z\n"
+	                            "SUMMARY:Separate event\nEND:VEVENT";
+	char *uid = NULL;
+
+	for (guint order = 0; order < 2; order++) {
+		g_autofree char *body =
+		    order == 0 ? g_strdup_printf("%s\n%s", series, event)
+		               : g_strdup_printf("%s\n%s", event, series);
+		g_autoptr(EvfImport) imp = import_body(body);
+		EvfEvent *occ = find(imp, "s@p/20180611T090000Z");
+		EvfEvent *own = NULL;
+
+		g_assert_cmpuint(imp->events->len, ==, 4);
+		g_assert_nonnull(occ);
+		g_assert_cmpstr(occ->series, ==, "s@p");
+		for (guint i = 0; i < imp->events->len; i++) {
+			EvfEvent *ev = g_ptr_array_index(imp->events, i);
+
+			if (strcmp(ev->title, "Separate event") == 0)
+				own = ev;
+		}
+		g_assert_nonnull(own);
+		g_assert_null(own->series);
+		if (uid == NULL)
+			uid = g_strdup(own->uid);
+		g_assert_cmpstr(own->uid, ==, uid);
+		g_assert_true(has_warning(imp, "published under a UID of its "
+		                               "own"));
+	}
+	g_free(uid);
+}
+
 static void
 test_precheck_accepts(void)
 {
@@ -2785,6 +2832,8 @@ main(int argc, char **argv)
 	g_setenv("TZ", "America/New_York", TRUE);
 
 	g_test_add_func("/import-ics/precheck/accepts", test_precheck_accepts);
+	g_test_add_func("/import-ics/uid-of-an-occurrence",
+	                test_uid_of_an_occurrence);
 	g_test_add_func("/import-ics/description-html", test_description_html);
 	g_test_add_func("/import-ics/utc-events-named-zone",
 	                test_utc_events_named_zone);
