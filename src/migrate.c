@@ -929,6 +929,10 @@ is_carried(const char *name)
 	return FALSE;
 }
 
+/* The lines of one VEVENT left out that are each named in a warning; the
+ * rest are counted in one. */
+#define MAX_STRAY_LINES 10
+
 /* Reports what the VEVENT @v (imported as @ev) had that its event file
  * cannot hold. X- properties, being vendors' own, once per name and file
  * (counted in @x_names). */
@@ -937,11 +941,15 @@ report_properties(Run *r, const Vevent *v, const EvfEvent *ev,
                   GHashTable *x_names)
 {
 	g_autofree char *l = named(r, v, v->uid);
-	guint rrules = 0, links = 0;
+	guint rrules = 0, links = 0, stray = 0;
 
 	for (guint i = 0; i < v->props->len; i++) {
 		const Prop *p = &g_array_index(v->props, Prop, i);
 
+		/* a few such lines named, the rest counted: a calendar of
+		 * them would give a warning for each of 300,000 lines */
+		if (p->name[0] == '\0' && ++stray > MAX_STRAY_LINES)
+			continue;
 		if (p->name[0] == '\0') {
 			g_autofree char *valid =
 			    g_utf8_make_valid(p->value, -1);
@@ -1015,12 +1023,18 @@ report_properties(Run *r, const Vevent *v, const EvfEvent *ev,
 				               l, p->name);
 			g_hash_table_insert(x_names, g_strdup(p->name),
 			                    GUINT_TO_POINTER(n + 1));
-		} else if (!is_carried(p->name)) {
+		} else if (!is_carried(p->name) && ++stray <= MAX_STRAY_LINES) {
 			evf_diags_warn(r->diags, r->source, p->line, 0,
 			               "%s: %s is not carried over", l,
 			               p->name);
 		}
 	}
+	if (stray > MAX_STRAY_LINES)
+		evf_diags_warn(r->diags, r->source, v->line, 0,
+		               "%s: and %u more lines that are not "
+		               "properties, or are properties not carried "
+		               "over, are left out",
+		               l, stray - MAX_STRAY_LINES);
 }
 
 /* Whether the VEVENT @v is one that import-ics.c leaves out by policy (a

@@ -411,6 +411,19 @@ grep -q "unfolded\.ics:10: warning: 'unfolded@old.example.org' (\"Wrapped descri
 ok $? "unfolded: a line that is no property is reported at its line"
 check "unfolded: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
 
+# Thousands of such lines (or of properties not carried over) are not a
+# warning each: ten are named, the rest counted in one.
+import_one flood "UID:flood@old.example.org
+DTSTAMP:20180101T000000Z
+DTSTART:20180522T090000Z
+SUMMARY:Flooded
+$(for i in $(seq 1 3000); do echo "stray line $i"; done)
+$(for i in $(seq 1 500); do echo "FOO$i:bar"; done)"
+n=$(grep -c 'warning' "$tmp/err")
+test "$n" -le 15 &&
+	grep -q "flood\.ics:4: warning: 'flood@old.example.org' (\"Flooded\"): and 3490 more lines that are not properties, or are properties not carried over, are left out" "$tmp/err"
+ok $? "flood: 3,500 stray lines give $n warnings, the rest counted"
+
 # ------------------------------------------------------------ dry run
 tmp=$(mktmp)
 write_config "$tmp" "$tmp/events"
