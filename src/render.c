@@ -791,13 +791,18 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 				src_updated = MAX(src_updated, ev->modified);
 			}
 		}
-		if (listed->len == 0)
+		/* An enabled source that lists nothing now (emptied, or not
+		 * fetched yet) has its calendar and feeds all the same,
+		 * empty: a 404 would leave its subscribers' calendar
+		 * programs showing what it listed before, for ever. */
+		if (listed->len == 0 && !src->enabled)
 			continue;
 		g_ptr_array_add(
 		    scopes,
 		    scope_new(g_strdup_printf("source/%s/", src->name),
 		              g_strdup_printf("%s: %s", cfg->title, src->title),
-		              NULL, listed, src_updated));
+		              NULL, listed,
+		              listed->len > 0 ? src_updated : updated));
 	}
 	g_ptr_array_sort(scopes, scope_cmp_size);
 	evf_parallel_for(scopes, render_scope, &site);

@@ -466,10 +466,16 @@ dcaf_url="$base/dcaf.atom?smaller"
 write_conf
 fetch moved-empty dcaf
 st=$(line dcaf | awk '{ print $2, $3 }')
-published dcaf >/dev/null
+n=$(published dcaf)
 test "$rc" -eq 0 && test "$st" = "ok 0" &&
 	! grep -q 'Police Integrity' "$tmp/public/calendar.ics"
 ok $? "a new URL's first answer is taken as it is, not held against the old one's items ($st)"
+# A source that lists nothing has its calendar and feeds all the same,
+# empty: a 404 would leave its subscribers' calendars as they were.
+test "$n" = 0 && grep -q '^END:VCALENDAR' "$tmp/public/source/dcaf/calendar.ics" &&
+	grep -q '</feed>' "$tmp/public/source/dcaf/atom.xml" &&
+	grep -q '</rss>' "$tmp/public/source/dcaf/rss.xml"
+ok $? "and its calendar and feeds are there, empty ($n events)"
 ctl dcaf normal
 dcaf_url="$base/dcaf.atom?moved"
 write_conf
