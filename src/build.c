@@ -415,6 +415,64 @@ warn_emptied(const EvfConfig *cfg, EvfStore *store, GPtrArray *local,
 	    n);
 }
 
+/* Warnings for the site's events whose own calendar (events/<slug>.ics)
+ * the last build published, in @old_manifest, and this one, @out, does
+ * not: their file removed or renamed, or their date now to be announced.
+ * They leave the calendars, but subscribers' calendar programs keep them
+ * as they were: the way to call an event off is status: cancelled. A
+ * partner's items (events/<source>-<digest>.ics) come and go with its
+ * listing, and are not said. */
+static void
+warn_withdrawn(const EvfConfig *cfg, const char *old_manifest, GPtrArray *out,
+               GPtrArray *local, GPtrArray *diags)
+{
+	g_auto(GStrv) before = manifest_paths(old_manifest);
+	g_autoptr(GHashTable) made = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GHashTable) slugs = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autofree char *folder = evf_catalog_display_path(cfg->events_dir);
+
+	for (guint i = 0; i < out->len; i++)
+		g_hash_table_add(made,
+		                 ((EvfFile *)g_ptr_array_index(out, i))->path);
+	for (guint i = 0; i < local->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(local, i);
+
+		g_hash_table_insert(slugs, ev->slug, ev);
+	}
+	for (guint i = 0; before[i] != NULL; i++) {
+		const char *p = before[i];
+		g_autofree char *slug = NULL;
+		EvfEvent *ev;
+
+		if (!g_str_has_prefix(p, "events/") ||
+		    !g_str_has_suffix(p, ".ics") ||
+		    g_hash_table_contains(made, p) ||
+		    g_regex_match_simple("^events/[a-z0-9_-]+-[0-9a-f]{12,64}"
+		                         "\\.ics$",
+		                         p, 0, 0))
+			continue;
+		slug = g_strndup(p + 7, strlen(p) - 11);
+		ev = g_hash_table_lookup(slugs, slug);
+		if (ev != NULL && ev->tba)
+			evf_diags_warn(
+			    diags, ev->path, 0, 0,
+			    "its date is now to be announced: it "
+			    "leaves the calendars, but subscribers' "
+			    "calendar programs keep it at its last "
+			    "date; to call the event off, set status: "
+			    "cancelled");
+		else if (ev == NULL)
+			evf_diags_warn(
+			    diags, folder, 0, 0,
+			    "the event of %s is gone, its file removed "
+			    "or renamed: it leaves the calendars, but "
+			    "subscribers' calendar programs keep it; to "
+			    "call an event off, keep its file with "
+			    "status: cancelled",
+			    p);
+	}
+}
+
 static gboolean
 build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
            GPtrArray *diags, EvfBuildStats *stats, GError **error)
@@ -518,6 +576,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		if (out == NULL)
 			return FALSE;
 		warn_large_outputs(cfg, out, diags);
+		if (old_manifest != NULL)
+			warn_withdrawn(cfg, old_manifest, out, local, diags);
 		g_ptr_array_extend_and_steal(out, g_steal_pointer(&siblings));
 	}
 

@@ -120,8 +120,13 @@ ok $? "build reports the $changed files it rewrote"
 
 # A removed event's files go; a category nobody uses any more goes.
 rm "$tmp/events/2018-06-28-illicit-financial-flows-zagreb.md"
-"$EVFEED" build --config "$conf" >/dev/null 2>&1
+"$EVFEED" build --config "$conf" >/dev/null 2>"$tmp/err"
 ok $? "build after a removal"
+# ... which subscribers' calendar programs do not learn of: said, with
+# the way to call an event off.
+grep -q "warning: the event of events/2018-06-28-illicit-financial-flows-zagreb.ics is gone, its file removed or renamed: it leaves the calendars, but subscribers' calendar programs keep it; to call an event off, keep its file with status: cancelled" "$tmp/err"
+ok $? "the removal is warned of, with status: cancelled to call an event off"
+diag_file "$tmp/err"
 test ! -e "$pub/events/2018-06-28-illicit-financial-flows-zagreb.ics" &&
 	test ! -e "$pub/events/2018-06-28-illicit-financial-flows-zagreb.ics.gz"
 ok $? "the removed event's file is gone"
@@ -129,6 +134,20 @@ test ! -d "$pub/category/illicit-financial-flows"
 ok $? "the category only it used is gone"
 ! grep -q 'Zagreb' "$pub/calendar.ics"
 ok $? "the calendar no longer lists it"
+
+# An event whose date becomes "to be announced" leaves the calendars too:
+# said at its file.
+mkdir -p "$tmp/tba/events"
+cp "$top_srcdir"/feeds/events/*.md "$tmp/tba/events/"
+write_config "$tmp/tba" "$tmp/tba/events"
+"$EVFEED" build --config "$tmp/tba/evfeed.conf" >/dev/null 2>&1 &&
+	sed -i 's/^start: .*/start: tba/; /^end:/d' \
+		"$tmp/tba/events/2018-09-25-criminal-justice-security-conference.md" &&
+	"$EVFEED" build --config "$tmp/tba/evfeed.conf" >/dev/null 2>"$tmp/err" &&
+	grep -q "2018-09-25-criminal-justice-security-conference.md: warning: its date is now to be announced: it leaves the calendars, but subscribers' calendar programs keep it at its last date; to call the event off, set status: cancelled" "$tmp/err" &&
+	"$EVFEED" build --config "$tmp/tba/evfeed.conf" >/dev/null 2>"$tmp/err" &&
+	! grep -q 'warning' "$tmp/err"
+ok $? "a date now to be announced is warned of, once"
 
 # A build with an error writes nothing.
 tree_sums "$pub" >"$tmp/sums3"
