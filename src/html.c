@@ -534,11 +534,40 @@ fix_nesting(xmlNode *parent)
 	}
 }
 
+/* (transfer full): @html with the references HTML5 reads without their
+ * ';' (legacy ones: "Fish &amp chips &copy 2027", common in CMS output)
+ * given it, where nothing follows them that could go on a name: not
+ * before '=' or a letter or digit (in an attribute, "?a=1&copy=2", a
+ * browser reads none there either; in text it would read "&ampere" as
+ * "&" and "ere", which is left as written). libxml2 2.9 takes each for
+ * text, which was then published as "&amp;amp". The most used of them:
+ * HTML5 lists about a hundred, mostly Latin-1 letters, rare bare. */
+static char *
+legacy_references(const char *html)
+{
+	static GRegex *re;
+	static gsize once;
+
+	if (strchr(html, '&') == NULL)
+		return g_strdup(html);
+	if (g_once_init_enter(&once)) {
+		re = g_regex_new(
+		    "&(amp|AMP|lt|LT|gt|GT|quot|QUOT|nbsp|copy|COPY|reg|REG|"
+		    "shy|deg|laquo|raquo|middot|sect|para|times)"
+		    "(?![;=A-Za-z0-9])",
+		    G_REGEX_OPTIMIZE, 0, NULL);
+		g_assert(re != NULL);
+		g_once_init_leave(&once, 1);
+	}
+	return g_regex_replace(re, html, -1, 0, "&\\1;", 0, NULL);
+}
+
 char *
 evf_html_sanitize(const char *html, const char *base_url)
 {
 	g_autofree char *wrapped = NULL;
 	g_autofree char *clean = NULL;
+	g_autofree char *legacy = NULL;
 	g_autofree char *dumped = NULL;
 	g_autoptr(xmlDoc) doc = NULL;
 	g_autoptr(xmlBuffer) buf = NULL;
@@ -551,11 +580,12 @@ evf_html_sanitize(const char *html, const char *base_url)
 	 * Markdown character reference (&#xFFFF;) gives: libxml2 would take
 	 * the whole text for ISO 8859-1 on meeting one. */
 	clean = evf_text_sanitize(html, -1);
+	legacy = legacy_references(clean);
 	/* A fixed frame, so that the fragment always lands in <body> and a
 	 * <meta> in it cannot switch the encoding. */
 	wrapped = g_strconcat("<!DOCTYPE html><html><head><meta "
 	                      "charset=\"utf-8\"></head><body>",
-	                      clean, "</body></html>", NULL);
+	                      legacy, "</body></html>", NULL);
 	doc = htmlReadMemory(wrapped, (int)strlen(wrapped), NULL, "UTF-8",
 	                     HTML_PARSE_NONET | HTML_PARSE_NOERROR |
 	                         HTML_PARSE_NOWARNING | HTML_PARSE_NOIMPLIED);

@@ -584,6 +584,24 @@ sanitize(const char *html)
 	return out;
 }
 
+/* References HTML5 reads without their ';' ("Fish &amp chips &copy
+ * 2027", common in CMS output) are read so, as a browser shows them, and
+ * not published as "&amp;amp"; not before '=' or a letter or digit, where
+ * a browser reads none in an attribute (a link's "&copy=2"), nor does
+ * evfeed in text ("&ampere;"). */
+static void
+test_html_legacy_references(void)
+{
+	g_autofree char *out =
+	    sanitize("<p>Fish &amp chips &copy 2027, caf&eacute; &ampere; "
+	             "A&nbsp;B&nbsp<a href=\"/x?a=1&copy=2&amp\">l</a></p>");
+
+	g_assert_cmpstr(out, ==,
+	                "<p>Fish &amp; chips \u00a9 2027, caf\u00e9 "
+	                "&amp;ampere; A\u00a0B\u00a0<a href=\"" BASE
+	                "x?a=1&amp;copy=2&amp;\">l</a></p>");
+}
+
 static void
 test_html_event_attributes(void)
 {
@@ -1643,6 +1661,8 @@ main(int argc, char **argv)
 	g_test_add_func("/markdown/render/escapes-text",
 	                test_render_escapes_text);
 
+	g_test_add_func("/markdown/html/legacy-references",
+	                test_html_legacy_references);
 	g_test_add_func("/markdown/html/event-attributes",
 	                test_html_event_attributes);
 	g_test_add_func("/markdown/html/dropped-with-content",
