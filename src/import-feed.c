@@ -2262,6 +2262,18 @@ on_xml_error(void *data, XmlErrorArg e)
 		return;
 	msg = g_strdup(e->message != NULL ? e->message : "parse error");
 	g_strdelimit(msg, "\n", '\0');
+	/* libxml2's advice to lift its limits ("..., use XML_PARSE_HUGE
+	 * option"), which evfeed keeps on purpose and no one can set */
+	{
+		char *huge = strstr(msg, "use XML_PARSE_HUGE");
+
+		if (huge != NULL) {
+			*huge = '\0';
+			g_strchomp(msg);
+			if (msg[0] != '\0' && msg[strlen(msg) - 1] == ',')
+				msg[strlen(msg) - 1] = '\0';
+		}
+	}
 	g_free(c->err_msg);
 	c->err_msg = clean_line(msg, 200);
 	if (c->err_msg == NULL)
