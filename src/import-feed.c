@@ -2258,6 +2258,13 @@ on_xml_error(void *data, XmlErrorArg e)
 
 	if (e == NULL || e->level < XML_ERR_ERROR)
 		return;
+	/* An HTML 4 entity a feed with the RSS 0.91 DOCTYPE uses: it is
+	 * read as its character (resolve_entity_refs), nothing to warn of */
+	if (e->level != XML_ERR_FATAL &&
+	    (e->code == XML_WAR_UNDECLARED_ENTITY ||
+	     e->code == XML_ERR_UNDECLARED_ENTITY) &&
+	    e->str1 != NULL && html_entity((const xmlChar *)e->str1, NULL))
+		return;
 	if (c->err_msg != NULL && (c->err_fatal || e->level != XML_ERR_FATAL))
 		return;
 	msg = g_strdup(e->message != NULL ? e->message : "parse error");

@@ -1641,6 +1641,10 @@ test_entity_reference(void)
 	ev = find(imp, "https://partner.example/cafe");
 	REQUIRE(ev);
 	g_assert_cmpstr(ev->title, ==, "Caf\u00e9\u00a0talk");
+	/* read as their characters, so not warned of as undefined */
+	for (guint i = 0; i < imp->warnings->len; i++)
+		g_assert_null(
+		    strstr(g_ptr_array_index(imp->warnings, i), "not defined"));
 
 	/* in the channel, in the description's escaped HTML, in CDATA (as
 	 * text: the HTML reads it), an astral one is not HTML 4's */
