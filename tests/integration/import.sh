@@ -478,6 +478,41 @@ wait "$server"
 test $? -eq 1 && grep -q 'only http, https and webcal' "$tmp/err"
 ok $? "URL: other schemes are refused"
 
+# More than evfeed import reads: said so, not as a source's max_bytes (no
+# source is involved). The server answers once, or gives up after 30 s.
+"$PYTHON3" - >"$tmp/port2" 2>"$tmp/server2.log" <<'EOF' &
+import http.server
+class Big(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header('Content-Type', 'text/calendar')
+        self.send_header('Content-Length', str(17 << 20))
+        self.end_headers()
+        try:
+            for _ in range(17 * 16):
+                self.wfile.write(b'X' * 65536)
+        except OSError:
+            pass
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(('127.0.0.1', 0), Big)
+server.timeout = 30
+print(server.server_address[1], flush=True)
+server.handle_request()
+EOF
+server=$!
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	test -s "$tmp/port2" && break
+	sleep 0.5
+done
+with_timeout 60 "$EVFEED" --config "$tmp/evfeed.conf" import \
+	"http://127.0.0.1:$(cat "$tmp/port2")/big.ics" >"$tmp/out" 2>"$tmp/err"
+test $? -eq 1 && grep -q 'big.ics: error: cannot fetch: too large (over 16 MiB, the most evfeed import reads)' "$tmp/err"
+ok $? "URL: one too large says the limit of import, not of a source" ||
+	diag_file "$tmp/err"
+kill "$server" 2>/dev/null
+wait "$server" 2>/dev/null
+
 # ---------------------------------------------- warnings that say where
 # Each warning about an event names it (UID and SUMMARY) at the line of
 # its BEGIN:VEVENT (or of the property), past a VTIMEZONE and a VALARM;
