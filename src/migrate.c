@@ -1277,6 +1277,14 @@ evf_migrate_run(const EvfConfig *cfg, const char *source, gboolean dry_run,
 		return 0;
 	}
 	data = g_bytes_get_data(bytes, &len);
+	if (memchr(data, '\n', len) == NULL &&
+	    memchr(data, '\r', len) != NULL) {
+		evf_diags_add(diags, source, 0, 0,
+		              "its lines end in CR alone (as old Mac OS saved "
+		              "text): an iCalendar document's end in CR LF; "
+		              "save it with those, or with LF");
+		return 0;
+	}
 	if (evf_import_sniff(data, len) != EVF_FORMAT_ICS) {
 		evf_diags_add(diags, source, 0, 0,
 		              "not an iCalendar document (no BEGIN:VCALENDAR)");

@@ -478,6 +478,12 @@ wait "$server"
 test $? -eq 1 && grep -q 'only http, https and webcal' "$tmp/err"
 ok $? "URL: other schemes are refused"
 
+# A calendar whose lines end in CR alone: said so, not "no BEGIN:VCALENDAR".
+printf 'BEGIN:VCALENDAR\rVERSION:2.0\rPRODID:x\rEND:VCALENDAR\r' >"$tmp/cr.ics"
+"$EVFEED" --config "$tmp/evfeed.conf" import "$tmp/cr.ics" >/dev/null 2>"$tmp/err"
+test $? -eq 1 && grep -q 'cr.ics: error: its lines end in CR alone' "$tmp/err"
+ok $? "a calendar with CR line ends: said so" || diag_file "$tmp/err"
+
 # More than evfeed import reads: said so, not as a source's max_bytes (no
 # source is involved). The server answers once, or gives up after 30 s.
 "$PYTHON3" - >"$tmp/port2" 2>"$tmp/server2.log" <<'EOF' &
