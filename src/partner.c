@@ -6,8 +6,6 @@
 
 #include "event.h"
 #include "import.h"
-#include "render.h"
-#include "tz.h"
 #include "util.h"
 
 #include <json-glib/json-glib.h>
@@ -119,32 +117,6 @@ evf_partner_request(const EvfSourceConfig *src, EvfStore *store,
 	req->last_modified = validators ? st->last_modified : NULL;
 	req->timeout = src->timeout;
 	req->max_bytes = src->max_bytes;
-}
-
-/* Adds to @events, a feed's items just read (RSS or Atom: a window of its
- * newest items, not the list of its events), those of @kept, the items it
- * gave before, that it no longer lists and that have not ended by @now: an
- * upcoming event does not leave the calendars because newer items pushed
- * it out of the partner's feed. */
-static void
-keep_upcoming(const EvfConfig *cfg, GPtrArray *events, GPtrArray *kept,
-              gint64 now)
-{
-	g_autoptr(GHashTable) listed =
-	    g_hash_table_new(g_str_hash, g_str_equal);
-	g_autoptr(GTimeZone) site = evf_tz_or_utc(cfg->timezone);
-
-	for (guint i = 0; i < events->len; i++)
-		g_hash_table_add(
-		    listed, ((EvfEvent *)g_ptr_array_index(events, i))->uid);
-	for (guint i = 0; kept != NULL && i < kept->len; i++) {
-		EvfEvent *ev = g_ptr_array_index(kept, i);
-
-		if (ev->tba || g_hash_table_contains(listed, ev->uid) ||
-		    evf_page_ended_by(site, ev, now, NULL))
-			continue;
-		g_ptr_array_add(events, evf_event_ref(ev));
-	}
 }
 
 static void
@@ -457,7 +429,6 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 	EvfImport *imp = job->imp;
 	const char *hash = job->hash;
 	g_autofree char *failure = NULL;
-	gboolean afresh;
 
 	*changed = FALSE;
 	*why = NULL;
@@ -467,8 +438,7 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 	if (g_strcmp0(res->url, src->url) != 0)
 		return TRUE;
 	st = evf_store_get_source(store, src->name);
-	afresh = g_strcmp0(st->url, src->url) != 0;
-	if (afresh) {
+	if (g_strcmp0(st->url, src->url) != 0) {
 		g_clear_pointer(&st->etag, g_free);
 		g_clear_pointer(&st->last_modified, g_free);
 		g_clear_pointer(&st->body_hash, g_free);
@@ -566,19 +536,6 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 			        n, old, st->held + 1));
 		st->held = 0;
 		st->items = n;
-		if (!afresh) {
-			gsize len = 0;
-			const char *data = g_bytes_get_data(res->body, &len);
-			EvfFormat f = evf_import_sniff(data, len);
-
-			if (f == EVF_FORMAT_RSS || f == EVF_FORMAT_ATOM) {
-				g_autoptr(GPtrArray) before =
-				    evf_store_get_source_items(store,
-				                               src->name);
-
-				keep_upcoming(cfg, imp->events, before, now);
-			}
-		}
 		keep_warnings(store, src->name, imp->warnings);
 		set_str(&st->body_hash, hash);
 		set_str(&st->etag, res->etag);

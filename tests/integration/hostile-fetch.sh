@@ -741,21 +741,4 @@ base=$fixture
 ctl osce normal
 ctl unodc normal
 
-# ------------------------------------------ a feed is a window, not a list
-
-# An item that newer ones push out of a partner's RSS feed stays while its
-# event is to come (it was not withdrawn: the feed lists the newest few);
-# one whose event has ended goes.
-write_conf osce
-ctl osce ahead
-fetch ahead osce
-ctl osce ahead-rolled
-fetch rolled osce
-n=$(published osce)
-test "$rc" -eq 0 && test "$n" = 4 &&
-	grep -q '^SUMMARY:Seminar ahead 1' "$tmp/public/source/osce/calendar.ics" &&
-	! grep -q 'Seminar long past' "$tmp/public/source/osce/calendar.ics"
-ok $? "a feed's upcoming item pushed out of it stays, an ended one goes ($n)"
-ctl osce normal
-
 done_testing

@@ -95,10 +95,6 @@ Modes:
   429-retry-day   429 with Retry-After: 86400
   503-retry-date  503 with Retry-After: an HTTP date three days ahead
   503-retry-month 503 with Retry-After: 2592000 (30 days)
-  ahead           (RSS and Atom) an item of 2018 and three of seminars
-                  101 to 103 days from today
-  ahead-rolled    the feed of "ahead" a day later: seminars 102 to 104 days
-                  from today, the first and the item of 2018 pushed out
   503-cached      503 whose error page may be cached a week
                   (Cache-Control: max-age=604800), without Retry-After
   gzip-gzip       the feed gzipped twice, Content-Encoding: gzip, gzip
@@ -123,7 +119,6 @@ Standard library only.
 """
 
 import argparse
-import datetime
 import email.utils
 import hashlib
 import http.server
@@ -145,7 +140,6 @@ MODES = (
     'xxe-url', 'xxe-file', 'billion-laughs', 'bad-utf8', 'secondly', 'deep',
     'empty', 'fewer', 'empty-body', 'new-etag', 'big-length', '404', '410',
     '429-retry-day', '503-retry-date', '503-retry-month', '503-cached',
-    'ahead', 'ahead-rolled',
     'gzip-gzip',
     'gzip-gzip-bomb', 'gzip-x6', 'redirect-file', 'redirect-ftp',
     'redirect-gopher', 'redirect-dict', 'late', 'moved-relative', 'floating',
@@ -519,7 +513,7 @@ class Feeds:
             for mode in ('normal', 'truncated', 'malformed', 'xxe-url',
                          'xxe-file', 'billion-laughs', 'bad-utf8',
                          'secondly', 'deep', 'empty', 'fewer', 'floating',
-                         'latin1', 'relative', 'ahead', 'ahead-rolled'):
+                         'latin1', 'relative'):
                 self.bodies[(feed, mode)] = self.make(feed, mode)
         self._bomb = None
         self._bomb_twice = None
@@ -536,27 +530,19 @@ class Feeds:
         return (head % {'doctype': doctype, 'self': self_url} +
                 ''.join(items) + extra + tail)
 
-    def xml_item(self, feed, ident, title, start='2018-12-18'):
+    def xml_item(self, feed, ident, title):
         if feed == 'osce':
             return ('    <item>\n      <title>%s</title>\n'
                     '      <link>https://www.osce.org/event/%s</link>\n'
                     '      <guid isPermaLink="false">%s</guid>\n'
-                    '      <ev:startdate>%s</ev:startdate>\n'
-                    '    </item>\n' % (title, ident, ident, start))
+                    '      <ev:startdate>2018-12-18</ev:startdate>\n'
+                    '    </item>\n' % (title, ident, ident))
         return ('  <entry>\n    <title>%s</title>\n'
                 '    <id>tag:dcaf.ch,2018:%s</id>\n'
                 '    <link href="events/%s"/>\n'
                 '    <updated>2018-10-01T08:00:00Z</updated>\n'
-                '    <ev:startdate>%s</ev:startdate>\n'
-                '  </entry>\n' % (title, ident, ident, start))
-
-    def ahead_items(self, feed, numbers):
-        """Items of seminars 100 + n days from today, for each n."""
-        today = datetime.date.today()
-        return [self.xml_item(feed, 'ahead-%d' % n, 'Seminar ahead %d' % n,
-                              (today + datetime.timedelta(days=100 + n))
-                              .isoformat())
-                for n in numbers]
+                '    <ev:startdate>2018-12-18</ev:startdate>\n'
+                '  </entry>\n' % (title, ident, ident))
 
     def make_xml(self, feed, mode):
         items = OSCE_ITEMS if feed == 'osce' else DCAF_ENTRIES
@@ -567,14 +553,6 @@ class Feeds:
             return self.xml(feed, []).encode('utf-8')
         if mode == 'fewer':
             return self.xml(feed, items[1:2]).encode('utf-8')
-        if mode == 'ahead':
-            return self.xml(feed, [self.xml_item(feed, 'long-past',
-                                                 'Seminar long past')] +
-                            self.ahead_items(feed, [1, 2, 3])
-                            ).encode('utf-8')
-        if mode == 'ahead-rolled':
-            return self.xml(feed, self.ahead_items(feed, [2, 3, 4])
-                            ).encode('utf-8')
         if mode == 'truncated':
             data = self.xml(feed, items).encode('utf-8')
             cut = len(data) // 2
