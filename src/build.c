@@ -334,6 +334,7 @@ seed_from_output(const EvfConfig *cfg, EvfStore *store, GPtrArray *diags,
 	g_autofree char *recorded = evf_store_get_meta(store, "published");
 	g_autofree char *now = NULL;
 	gboolean fresh = evf_store_is_new(store);
+	guint changed = 0;
 	g_autofree char *site =
 	    g_build_filename(cfg->output_dir, "calendar.ics", NULL);
 	g_autofree char *dir =
@@ -349,11 +350,10 @@ seed_from_output(const EvfConfig *cfg, EvfStore *store, GPtrArray *diags,
 
 	if (!g_file_test(site, G_FILE_TEST_IS_REGULAR))
 		return TRUE;
-	if (!fresh) {
-		now = published_stamp(cfg);
-		if (recorded == NULL || strcmp(recorded, now) == 0)
-			return TRUE;
-	}
+	now = published_stamp(cfg);
+	/* (a state of an evfeed that did not record it: looked at too) */
+	if (!fresh && recorded != NULL && strcmp(recorded, now) == 0)
+		return TRUE;
 	seeds_of(site, seeds);
 	if ((d = g_dir_open(dir, 0, NULL)) != NULL)
 		while ((name = g_dir_read_name(d)) != NULL)
@@ -363,14 +363,18 @@ seed_from_output(const EvfConfig *cfg, EvfStore *store, GPtrArray *diags,
 
 				seeds_of(path, seeds);
 			}
-	if (g_hash_table_size(seeds) == 0)
-		return TRUE;
 	list = g_ptr_array_new();
 	g_hash_table_iter_init(&it, seeds);
 	while (g_hash_table_iter_next(&it, NULL, &value))
 		g_ptr_array_add(list, value);
-	if (!evf_store_seed(store, list, error))
+	if (list->len > 0 && !evf_store_seed(store, list, &changed, error))
 		return FALSE;
+	/* looked at once: not again at every build until the next full
+	 * one (a skipped build records nothing) */
+	if (!evf_store_set_meta(store, "published", now, error))
+		return FALSE;
+	if (changed == 0)
+		return TRUE;
 	shown = evf_catalog_display_path(cfg->state_path);
 	if (fresh)
 		evf_diags_warn(diags, shown, 0, 0,
@@ -379,13 +383,12 @@ seed_from_output(const EvfConfig *cfg, EvfStore *store, GPtrArray *diags,
 		               "published in the output folder",
 		               list->len);
 	else
-		evf_diags_warn(
-		    diags, shown, 0, 0,
-		    "the output folder holds calendars this state "
-		    "did not publish (a state restored from a "
-		    "backup?): no SEQUENCE of its %u events is lower "
-		    "than they give",
-		    list->len);
+		evf_diags_warn(diags, shown, 0, 0,
+		               "the output folder holds calendars this state "
+		               "did not publish (a state restored from a "
+		               "backup?): %u event%s a higher SEQUENCE or an "
+		               "earlier first-seen time from them",
+		               changed, changed == 1 ? " takes" : "s take");
 	return TRUE;
 }
 

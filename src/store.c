@@ -160,8 +160,11 @@ evf_store_is_new(EvfStore *store)
 }
 
 gboolean
-evf_store_seed(EvfStore *store, GPtrArray *seeds, GError **error)
+evf_store_seed(EvfStore *store, GPtrArray *seeds, guint *changed,
+               GError **error)
 {
+	guint n = 0;
+
 	g_autoptr(sqlite3_stmt) put = NULL;
 	gint64 last = 0;
 
@@ -179,7 +182,10 @@ evf_store_seed(EvfStore *store, GPtrArray *seeds, GError **error)
 	        "created = CASE WHEN excluded.created < created - 1000000 "
 	        "THEN excluded.created ELSE created END, "
 	        "modified = CASE WHEN excluded.modified > modified + 1000000 "
-	        "THEN excluded.modified ELSE modified END",
+	        "THEN excluded.modified ELSE modified END "
+	        "WHERE excluded.sequence > sequence OR "
+	        "excluded.created < created - 1000000 OR "
+	        "excluded.modified > modified + 1000000",
 	        -1, &put, NULL) != SQLITE_OK) {
 		fail(store, error, "cannot seed the events");
 		goto rollback;
@@ -196,6 +202,7 @@ evf_store_seed(EvfStore *store, GPtrArray *seeds, GError **error)
 			fail(store, error, "cannot seed the events");
 			goto rollback;
 		}
+		n += (guint)sqlite3_changes(store->db);
 		last = MAX(last, e->modified);
 	}
 	{
@@ -211,6 +218,8 @@ evf_store_seed(EvfStore *store, GPtrArray *seeds, GError **error)
 		if (!evf_store_set_meta(store, "last_change", v, error))
 			goto rollback;
 	}
+	if (changed != NULL)
+		*changed = n;
 	return exec(store, "COMMIT", error);
 
 rollback:

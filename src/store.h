@@ -47,9 +47,10 @@ typedef struct {
  * keeps when it was first seen, and the site's last change as the latest
  * of them; an event the state knows keeps what it knows, but takes the
  * seed's SEQUENCE and LAST-MODIFIED when higher and its first-seen time
- * when earlier (a state older than what was published). One
- * transaction. */
-gboolean evf_store_seed(EvfStore *store, GPtrArray *seeds, GError **error);
+ * when earlier (a state older than what was published). One transaction;
+ * *changed (nullable) gets how many events it added or raised. */
+gboolean evf_store_seed(EvfStore *store, GPtrArray *seeds, guint *changed,
+                        GError **error);
 
 /* Gives every event of @events (EvfEvent*) its created, modified and
  * sequence, recording what changed at @now (µs): a new event is created

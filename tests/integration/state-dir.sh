@@ -313,4 +313,37 @@ test "$s3" -gt "$s" && ! grep -q 'warning' "$tmp/restored/err2" &&
 	grep '^CREATED' "$tmp/restored/public/calendar.ics" | sort | cmp -s - "$tmp/restored/created"
 ok $? "the next edit: SEQUENCE $s3, above it, every CREATED kept, no warning again"
 
+# The calendar touched (or restored in place with its state): looked at
+# once, nothing to take, no warning, and not looked at again.
+touch -d '2020-01-01' "$tmp/restored/public/calendar.ics"
+"$EVFEED" build --config "$c" >/dev/null 2>"$tmp/restored/err3" &&
+	"$EVFEED" build --config "$c" >/dev/null 2>"$tmp/restored/err4" &&
+	! grep -q warning "$tmp/restored/err3" "$tmp/restored/err4" &&
+	test "$(seq_of "$tmp/restored/public/calendar.ics" "restored three")" = "$s3"
+ok $? "calendar.ics touched: no warning, now or at the next build, SEQUENCE kept"
+diag_file "$tmp/restored/err3"
+
+# A backup made by an evfeed that did not record the calendar it published
+# (no "published" in the state): looked at all the same.
+"${PYTHON3:-/usr/bin/python3}" - "$tmp/restored/state.db" "$tmp/restored/backup.db" <<'PY'
+import sqlite3, sys
+src = sqlite3.connect(sys.argv[1])
+dst = sqlite3.connect(sys.argv[2])
+src.backup(dst)
+dst.execute("DELETE FROM meta WHERE key = 'published'")
+dst.commit()
+dst.close()
+PY
+set_title "restored four" && "$EVFEED" build --config "$c" >/dev/null 2>&1 &&
+	set_title "restored five" && "$EVFEED" build --config "$c" >/dev/null 2>&1
+s5=$(seq_of "$tmp/restored/public/calendar.ics" "restored five")
+rm -f "$tmp/restored/state.db" "$tmp/restored/state.db-wal" "$tmp/restored/state.db-shm"
+cp "$tmp/restored/backup.db" "$tmp/restored/state.db"
+set_title "restored six"
+"$EVFEED" build --config "$c" >/dev/null 2>"$tmp/restored/err5"
+s6=$(seq_of "$tmp/restored/public/calendar.ics" "restored six")
+test "$s6" -gt "$s5"
+ok $? "an older evfeed's backup restored: the next edit's SEQUENCE $s6 is above $s5"
+diag_file "$tmp/restored/err5"
+
 done_testing
