@@ -418,20 +418,65 @@ warn_emptied(const EvfConfig *cfg, EvfStore *store, GPtrArray *local,
 	    n);
 }
 
+/* Whether the one-event calendar @path (still in the output folder)
+ * holds an event whose UID is one of @uids, or one that had ended by @now
+ * (µs; a series: never said to have ended): then its going tells
+ * subscribers nothing they need (renamed with its uid kept, or over). */
+static gboolean
+still_listed_or_over(const char *path, GHashTable *uids, gint64 now)
+{
+	g_autoptr(GBytes) bytes = evf_file_read(path, 1024 * 1024, NULL);
+	g_autofree char *text = NULL;
+	icalcomponent *cal, *ve;
+	gboolean skip = FALSE;
+
+	if (bytes == NULL)
+		return FALSE;
+	text =
+	    g_strndup(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes));
+	cal = icalparser_parse_string(text);
+	if (cal == NULL)
+		return FALSE;
+	ve = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+	if (ve != NULL) {
+		const char *uid = icalcomponent_get_uid(ve);
+		struct icaltimetype end = icalcomponent_get_dtend(ve);
+
+		skip = (uid != NULL && g_hash_table_contains(uids, uid)) ||
+		       (icalcomponent_get_first_property(
+		            ve, ICAL_RRULE_PROPERTY) == NULL &&
+		        !icaltime_is_null_time(end) &&
+		        (gint64)icaltime_as_timet_with_zone(
+		            end, end.zone != NULL
+		                     ? end.zone
+		                     : icaltimezone_get_utc_timezone()) *
+		                G_USEC_PER_SEC <=
+		            now);
+	}
+	icalcomponent_free(cal);
+	icalerror_clear_errno();
+	return skip;
+}
+
 /* Warnings for the site's events whose own calendar (events/<slug>.ics)
  * the last build published, in @old_manifest, and this one, @out, does
  * not: their file removed or renamed, or their date now to be announced.
  * They leave the calendars, but subscribers' calendar programs keep them
- * as they were: the way to call an event off is status: cancelled. A
- * partner's items (events/<source>-<digest>.ics) come and go with its
- * listing, and are not said. */
+ * as they were: the way to call an event off is status: cancelled. Not
+ * said of an event still published under its UID (a file renamed with
+ * its uid kept), of one that had ended, nor of a partner's item
+ * (events/<source>-<digest>.ics: its digest has a letter, and a site's
+ * name ending in a date and time has none), which come and go with its
+ * listing. */
 static void
 warn_withdrawn(const EvfConfig *cfg, const char *old_manifest, GPtrArray *out,
-               GPtrArray *local, GPtrArray *diags)
+               GPtrArray *local, GPtrArray *events, gint64 now,
+               GPtrArray *diags)
 {
 	g_auto(GStrv) before = manifest_paths(old_manifest);
 	g_autoptr(GHashTable) made = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GHashTable) slugs = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GHashTable) uids = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autofree char *folder = evf_catalog_display_path(cfg->events_dir);
 
 	for (guint i = 0; i < out->len; i++)
@@ -442,20 +487,25 @@ warn_withdrawn(const EvfConfig *cfg, const char *old_manifest, GPtrArray *out,
 
 		g_hash_table_insert(slugs, ev->slug, ev);
 	}
+	for (guint i = 0; i < events->len; i++)
+		g_hash_table_add(
+		    uids, ((EvfEvent *)g_ptr_array_index(events, i))->uid);
 	for (guint i = 0; before[i] != NULL; i++) {
 		const char *p = before[i];
 		g_autofree char *slug = NULL;
+		g_autofree char *file = NULL;
 		EvfEvent *ev;
 
 		if (!g_str_has_prefix(p, "events/") ||
 		    !g_str_has_suffix(p, ".ics") ||
 		    g_hash_table_contains(made, p) ||
-		    g_regex_match_simple("^events/[a-z0-9_-]+-[0-9a-f]{12,64}"
-		                         "\\.ics$",
+		    g_regex_match_simple("^events/[a-z0-9_-]+-(?=[0-9]*[a-f])"
+		                         "[0-9a-f]{12,64}\\.ics$",
 		                         p, 0, 0))
 			continue;
 		slug = g_strndup(p + 7, strlen(p) - 11);
 		ev = g_hash_table_lookup(slugs, slug);
+		file = g_build_filename(cfg->output_dir, p, NULL);
 		if (ev != NULL && ev->tba)
 			evf_diags_warn(
 			    diags, ev->path, 0, 0,
@@ -464,7 +514,7 @@ warn_withdrawn(const EvfConfig *cfg, const char *old_manifest, GPtrArray *out,
 			    "calendar programs keep it at its last "
 			    "date; to call the event off, set status: "
 			    "cancelled");
-		else if (ev == NULL)
+		else if (ev == NULL && !still_listed_or_over(file, uids, now))
 			evf_diags_warn(
 			    diags, folder, 0, 0,
 			    "the event of %s is gone, its file removed "
@@ -580,7 +630,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 			return FALSE;
 		warn_large_outputs(cfg, out, diags);
 		if (old_manifest != NULL)
-			warn_withdrawn(cfg, old_manifest, out, local, diags);
+			warn_withdrawn(cfg, old_manifest, out, local, events,
+			               now, diags);
 		g_ptr_array_extend_and_steal(out, g_steal_pointer(&siblings));
 	}
 
