@@ -540,7 +540,8 @@ fix_nesting(xmlNode *parent)
  * before '=' or a letter or digit (in an attribute, "?a=1&copy=2", a
  * browser reads none there either; in text it would read "&ampere" as
  * "&" and "ere", which is left as written). libxml2 2.9 takes each for
- * text, which was then published as "&amp;amp". The most used of them:
+ * text, which was then published as "&amp;amp". The most used of them,
+ * in lower case (libxml2 knows no "&AMP;"):
  * HTML5 lists about a hundred, mostly Latin-1 letters, rare bare. */
 static char *
 legacy_references(const char *html)
@@ -552,8 +553,8 @@ legacy_references(const char *html)
 		return g_strdup(html);
 	if (g_once_init_enter(&once)) {
 		re = g_regex_new(
-		    "&(amp|AMP|lt|LT|gt|GT|quot|QUOT|nbsp|copy|COPY|reg|REG|"
-		    "shy|deg|laquo|raquo|middot|sect|para|times)"
+		    "&(amp|lt|gt|quot|nbsp|copy|reg|shy|deg|laquo|raquo|"
+		    "middot|sect|para|times)"
 		    "(?![;=A-Za-z0-9])",
 		    G_REGEX_OPTIMIZE, 0, NULL);
 		g_assert(re != NULL);

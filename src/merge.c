@@ -425,17 +425,23 @@ same_when(const Entry *a, const Entry *b)
 
 /* Whether the places of @a and @b allow them to be one event, when a
  * title is of one or two words, which many events share ("Webinar",
- * "Board meeting"): one without a place, or a word in common
- * ("Ljubljana" and "Ljubljana, Slovenia"). Two "Webinar"s at one hour,
- * one in Sarajevo and one in Skopje, are two events; a longer title is
- * one event's, whatever language its place is named in. */
+ * "Board meeting"): one without a place, or the words of one all in the
+ * other's ("Ljubljana" and "Ljubljana, Slovenia"). Two "Webinar"s at one
+ * hour, in Sarajevo and in Skopje, or at "Ministry of Justice,
+ * Belgrade" and "Ministry of Justice, Skopje", are two events; a longer
+ * title is one event's, whatever language its place is named in. */
 static gboolean
 same_place(const Entry *a, const Entry *b)
 {
+	guint shared;
+
 	if (g_strv_length(a->words) > 2 && g_strv_length(b->words) > 2)
 		return TRUE;
-	return a->place == NULL || b->place == NULL ||
-	       words_shared(a->place, b->place) > 0;
+	if (a->place == NULL || b->place == NULL)
+		return TRUE;
+	shared = words_shared(a->place, b->place);
+	return shared == g_strv_length(a->place) ||
+	       shared == g_strv_length(b->place);
 }
 
 static gboolean
@@ -461,7 +467,11 @@ first_in(GPtrArray *list, const Entry *cand, Entry *best,
 
 		if (best != NULL && e->pos >= best->pos)
 			break;
-		if (joinable(w, cand) && joinable(e, cand) && same(e, cand))
+		/* through an item joined to @w, @w's place must allow it
+		 * too: a "Webinar" without a place joins Sarajevo's, and
+		 * Skopje's does not join them through it */
+		if (joinable(w, cand) && joinable(e, cand) && same(e, cand) &&
+		    same_place(w, cand))
 			return w;
 	}
 	return best;

@@ -484,15 +484,48 @@ test_title_needs_same_place(void)
 	skopje->location = g_strdup("Skopje");
 	lj1->location = g_strdup("Ljubljana");
 	lj2->location = g_strdup("Ljubljana, Slovenia");
+	EvfEvent *bg = dated("mb", "Board meeting", 2027, 6, 13);
+	EvfEvent *sk = dated("ms", "Board meeting", 2027, 6, 13);
+
 	vienna->location = g_strdup("Vienna");
 	wien->location = g_strdup("Wien");
-	out = merge(cfg, NULL, "alpha", list(sarajevo, lj1, vienna, NULL),
-	            "beta", list(skopje, lj2, wien, NULL), NULL);
-	g_assert_cmpuint(out->len, ==, 4);
+	/* words in common, the city not */
+	bg->location = g_strdup("Ministry of Justice, Belgrade");
+	sk->location = g_strdup("Ministry of Justice, Skopje");
+	out = merge(cfg, NULL, "alpha", list(sarajevo, lj1, vienna, bg, NULL),
+	            "beta", list(skopje, lj2, wien, sk, NULL), NULL);
+	g_assert_cmpuint(out->len, ==, 6);
 	g_assert_true(has(find_uid(out, "v")->also_listed, "beta"));
+	g_assert_nonnull(find_uid(out, "mb"));
+	g_assert_nonnull(find_uid(out, "ms"));
 	g_assert_nonnull(find_uid(out, "s"));
 	g_assert_nonnull(find_uid(out, "k"));
 	g_assert_true(has(find_uid(out, "l1")->also_listed, "beta"));
+}
+
+/* A "Webinar" without a place joins the site's in Sarajevo, and Skopje's
+ * does not join them through it: the place of the one joined to must
+ * allow it too. */
+static void
+test_no_chain_across_places(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source na]\nurl=https://na.example/cal.ics\n"
+	           "[source nb]\nurl=https://nb.example/cal.ics\n");
+	EvfEvent *ours = dated("ours", "Webinar", 2027, 6, 10);
+	EvfEvent *skopje = dated("k", "Webinar", 2027, 6, 10);
+	g_autoptr(GPtrArray) local = NULL;
+	g_autoptr(GPtrArray) out = NULL;
+
+	ours->location = g_strdup("Sarajevo");
+	skopje->location = g_strdup("Skopje");
+	local = list(ours, NULL);
+	out = merge(cfg, local, "na",
+	            list(dated("n", "Webinar", 2027, 6, 10), NULL), "nb",
+	            list(skopje, NULL), NULL);
+	g_assert_cmpuint(out->len, ==, 2);
+	g_assert_true(has(find_uid(out, "ours")->also_listed, "na"));
+	g_assert_nonnull(find_uid(out, "k"));
 }
 
 /* A URL that one source gives to several of its items is its listing
@@ -1017,6 +1050,8 @@ main(int argc, char **argv)
 	g_test_add_func("/merge/url/needs-same-day", test_url_needs_same_day);
 	g_test_add_func("/merge/url/listing-page", test_url_listing_page);
 	g_test_add_func("/merge/join-through-joined", test_join_through_joined);
+	g_test_add_func("/merge/no-chain-across-places",
+	                test_no_chain_across_places);
 	g_test_add_func("/merge/title-needs-same-place",
 	                test_title_needs_same_place);
 	g_test_add_func("/merge/same-source-kept-apart",
