@@ -260,20 +260,28 @@ utc_stamp(icalcomponent *ve, icalproperty_kind kind)
 	return (gint64)icaltime_as_timet(t) * G_USEC_PER_SEC;
 }
 
+/* (transfer full) (nullable): the calendar file @path, one evfeed wrote
+ * in the output folder, as libical reads it. */
+static icalcomponent *
+read_calendar(const char *path)
+{
+	g_autoptr(GBytes) bytes = evf_file_read(path, SEED_MAX_BYTES, NULL);
+	g_autofree char *text = NULL;
+
+	if (bytes == NULL)
+		return NULL;
+	text =
+	    g_strndup(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes));
+	return icalparser_parse_string(text);
+}
+
 /* Adds what the calendar file @path says of each of its events to @seeds
  * (uid → EvfSeed), the highest SEQUENCE of any file. */
 static void
 seeds_of(const char *path, GHashTable *seeds)
 {
-	g_autoptr(GBytes) bytes = evf_file_read(path, SEED_MAX_BYTES, NULL);
-	g_autofree char *text = NULL;
-	icalcomponent *cal;
+	icalcomponent *cal = read_calendar(path);
 
-	if (bytes == NULL)
-		return;
-	text =
-	    g_strndup(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes));
-	cal = icalparser_parse_string(text);
 	if (cal == NULL)
 		return;
 	for (icalcomponent *ve =
@@ -425,16 +433,10 @@ warn_emptied(const EvfConfig *cfg, EvfStore *store, GPtrArray *local,
 static gboolean
 still_listed_or_over(const char *path, GHashTable *uids, gint64 now)
 {
-	g_autoptr(GBytes) bytes = evf_file_read(path, 1024 * 1024, NULL);
-	g_autofree char *text = NULL;
-	icalcomponent *cal, *ve;
+	icalcomponent *cal = read_calendar(path);
+	icalcomponent *ve;
 	gboolean skip = FALSE;
 
-	if (bytes == NULL)
-		return FALSE;
-	text =
-	    g_strndup(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes));
-	cal = icalparser_parse_string(text);
 	if (cal == NULL)
 		return FALSE;
 	ve = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);

@@ -43,6 +43,7 @@ typedef struct {
 	struct curl_slist *headers;
 	GByteArray *body;
 	gsize max_bytes;
+	char *limit; /* EvfFetchRequest's */
 	gboolean too_large;
 	gboolean allow_private;
 	gboolean refused_private;
@@ -266,11 +267,8 @@ describe(Transfer *t, CURLcode rc)
 		return "too many redirects (more than 5)";
 	case CURLE_UNSUPPORTED_PROTOCOL:
 		return "refused: only http and https are fetched";
-	case CURLE_FILESIZE_EXCEEDED:
 	case CURLE_WRITE_ERROR:
-		return t->too_large || rc == CURLE_FILESIZE_EXCEEDED
-		           ? "too large (over the source's max_bytes)"
-		           : "cannot store the body";
+		return "cannot store the body";
 	case CURLE_PARTIAL_FILE:
 		return "truncated: the connection closed before the end";
 	case CURLE_SSL_CONNECT_ERROR:
@@ -350,7 +348,10 @@ finish(EvfFetcher *f, CURL *easy, CURLcode rc)
 			res->final_url = evf_text_oneline(effective);
 	}
 
-	if (rc != CURLE_OK) {
+	if (rc == CURLE_FILESIZE_EXCEEDED ||
+	    (rc == CURLE_WRITE_ERROR && t->too_large)) {
+		res->error = g_strdup_printf("too large (over %s)", t->limit);
+	} else if (rc != CURLE_OK) {
 		res->error = g_strdup(describe(t, rc));
 	} else if (res->status == 304 && t->conditional) {
 		res->not_modified = TRUE;
@@ -387,6 +388,7 @@ finish(EvfFetcher *f, CURL *easy, CURLcode rc)
 	f->pending--;
 	host_next(f, t->host);
 	g_free(t->host);
+	g_free(t->limit);
 	t->done(res, t->user_data);
 	g_free(t);
 }
@@ -404,6 +406,7 @@ transfer_drop(gpointer p)
 		g_byte_array_unref(t->body);
 	evf_fetch_result_free(t->res);
 	g_free(t->host);
+	g_free(t->limit);
 	g_free(t);
 }
 
@@ -585,6 +588,8 @@ evf_fetcher_add(EvfFetcher *f, const EvfFetchRequest *req, EvfFetchDone done,
 	t->easy = e;
 	t->body = g_byte_array_new();
 	t->max_bytes = req->max_bytes;
+	t->limit = g_strdup(req->limit != NULL ? req->limit
+	                                       : "the source's max_bytes");
 	t->allow_private = url_is_private(req->url);
 	t->done = done;
 	t->user_data = user_data;

@@ -20,6 +20,9 @@ typedef struct {
 	const char *last_modified; /* nullable: If-Modified-Since */
 	guint timeout;   /* seconds, the whole transfer from its request */
 	gsize max_bytes; /* of the decoded body */
+	/* nullable: what max_bytes is, in "too large (over …)"; default
+	 * "the source's max_bytes" */
+	const char *limit;
 	/* nullable: POST this application/x-www-form-urlencoded body instead
 	 * of a GET, without following redirects; an empty 2xx answer is
 	 * then a success */

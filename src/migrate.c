@@ -401,11 +401,15 @@ fetch(const EvfConfig *cfg, const char *url, GError **error)
 	EvfFetchRequest req = { 0 };
 	EvfFetcher *fetcher;
 	Wait w = { 0 };
+	g_autofree char *limit =
+	    g_strdup_printf("%d MiB, the most evfeed import reads",
+	                    EVF_MIGRATE_MAX_BYTES >> 20);
 
 	req.name = "import";
 	req.url = url;
 	req.timeout = EVF_MIGRATE_TIMEOUT;
 	req.max_bytes = EVF_MIGRATE_MAX_BYTES;
+	req.limit = limit;
 	g_main_context_push_thread_default(ctx);
 	fetcher = evf_fetcher_new(ua);
 	w.loop = g_main_loop_new(ctx, FALSE);
@@ -415,15 +419,6 @@ fetch(const EvfConfig *cfg, const char *url, GError **error)
 	evf_fetcher_free(fetcher);
 	g_main_context_pop_thread_default(ctx);
 	res = w.res;
-	/* (no source here, and no max_bytes: the fetcher's words for
-	 * them) */
-	if (res->error != NULL && g_str_has_prefix(res->error, "too large")) {
-		evf_throw(error,
-		          "cannot fetch: too large (over %d MiB, the "
-		          "most evfeed import reads)",
-		          EVF_MIGRATE_MAX_BYTES >> 20);
-		return NULL;
-	}
 	if (res->error != NULL) {
 		evf_throw(error, "cannot fetch: %s", res->error);
 		return NULL;

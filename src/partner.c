@@ -35,6 +35,16 @@ next_fetch_at(const EvfSourceConfig *src, const EvfSourceState *st, gint64 now)
 	return st->next_fetch;
 }
 
+/* Whether @src, whose state is @st, is due at @now (µs). */
+static gboolean
+due(const EvfSourceConfig *src, const EvfSourceState *st, gint64 now)
+{
+	/* A new URL starts afresh, even for a source that was gone. */
+	if (g_strcmp0(st->url, src->url) != 0)
+		return TRUE;
+	return !st->gone && next_fetch_at(src, st, now) <= now;
+}
+
 gboolean
 evf_partner_due(const EvfSourceConfig *src, EvfStore *store, gint64 now)
 {
@@ -43,10 +53,7 @@ evf_partner_due(const EvfSourceConfig *src, EvfStore *store, gint64 now)
 	if (!src->enabled)
 		return FALSE;
 	st = evf_store_get_source(store, src->name);
-	/* A new URL starts afresh, even for a source that was gone. */
-	if (g_strcmp0(st->url, src->url) != 0)
-		return TRUE;
-	return !st->gone && next_fetch_at(src, st, now) <= now;
+	return due(src, st, now);
 }
 
 /* Up to a tenth more, so that sources do not all come back at once. */
@@ -98,9 +105,10 @@ reparse_due(EvfStore *store, const char *name, gint64 now)
 {
 	g_autofree char *key = parsed_key(name);
 	g_autofree char *at = evf_store_get_meta(store, key);
+	gint64 then = at != NULL ? g_ascii_strtoll(at, NULL, 10) : 0;
 
-	return at == NULL || now - g_ascii_strtoll(at, NULL, 10) >= DAY ||
-	       now < g_ascii_strtoll(at, NULL, 10);
+	/* (a time ahead of the clock: read again, as one long past) */
+	return at == NULL || now - then >= DAY || now < then;
 }
 
 void
@@ -636,7 +644,7 @@ on_fetched(EvfFetchResult *res, gpointer data)
 
 gboolean
 evf_partner_fetch_all(const EvfConfig *cfg, EvfStore *store, const char *only,
-                      gboolean due, GPtrArray *notes, GPtrArray *failures,
+                      gboolean only_due, GPtrArray *notes, GPtrArray *failures,
                       GError **error)
 {
 	gint64 now = g_get_real_time();
@@ -668,7 +676,7 @@ evf_partner_fetch_all(const EvfConfig *cfg, EvfStore *store, const char *only,
 		    only == NULL)
 			continue;
 		/* as the daemon would fetch it now (cron's way) */
-		if (due && !evf_partner_due(src, store, now))
+		if (only_due && !due(src, st, now))
 			continue;
 		req = g_new0(EvfFetchRequest, 1);
 		evf_partner_request(src, store, st, now, req);

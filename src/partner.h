@@ -73,14 +73,15 @@ void evf_partner_request(const EvfSourceConfig *src, EvfStore *store,
                          const EvfSourceState *st, gint64 now,
                          EvfFetchRequest *req);
 /* One pass over the enabled sources (or only @only), due or not (with
- * @due: only those due, as the daemon would fetch them), in parallel;
+ * @only_due: only those due, as the daemon would fetch them), in parallel;
  * waits for all of them. A source gone (HTTP 410) is fetched only when
  * @only names it. Each note (evf_partner_parse_notes) adds "NAME: note"
  * to @notes, each failure "NAME: why" to @failures. FALSE with @error
  * when @only names no enabled source. */
 gboolean evf_partner_fetch_all(const EvfConfig *cfg, EvfStore *store,
-                               const char *only, gboolean due, GPtrArray *notes,
-                               GPtrArray *failures, GError **error);
+                               const char *only, gboolean only_due,
+                               GPtrArray *notes, GPtrArray *failures,
+                               GError **error);
 
 /* (transfer full): source name → GPtrArray of its last good items, for the
  * enabled sources; sources no longer configured are forgotten. */
