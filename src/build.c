@@ -93,7 +93,8 @@ inputs_digest(const EvfConfig *cfg, const char *events_digest,
 static GStrv
 manifest_paths(const char *manifest)
 {
-	g_auto(GStrv) lines = g_strsplit(manifest ? manifest : "", "\n", -1);
+	g_auto(GStrv) lines =
+	    g_strsplit_set(manifest ? manifest : "", "\n", -1);
 	g_autoptr(GStrvBuilder) b = g_strv_builder_new();
 
 	for (guint i = 0; lines[i] != NULL; i++) {

@@ -160,7 +160,7 @@ index_lines(const char *text, const char *path, GPtrArray *diags)
 {
 	GHashTable *lines =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	g_auto(GStrv) split = g_strsplit(text, "\n", -1);
+	g_auto(GStrv) split = g_strsplit_set(text, "\n", -1);
 	const char *header = NULL;
 
 	for (guint i = 0; split[i] != NULL; i++) {
@@ -209,7 +209,7 @@ static gboolean
 check_lines(const char *body, const char *path, GPtrArray *diags)
 {
 	static GRegex *colon_form;
-	g_auto(GStrv) split = g_strsplit(body, "\n", -1);
+	g_auto(GStrv) split = g_strsplit_set(body, "\n", -1);
 	gboolean in_group = FALSE, found = FALSE;
 
 	for (guint i = 0; split[i] != NULL; i++) {
@@ -282,7 +282,7 @@ check_lines(const char *body, const char *path, GPtrArray *diags)
 static guint
 parse_error_line(const char *body)
 {
-	g_auto(GStrv) split = g_strsplit(body, "\n", -1);
+	g_auto(GStrv) split = g_strsplit_set(body, "\n", -1);
 	guint lo = 1, hi = g_strv_length(split), found = 0;
 
 	while (lo <= hi) {
@@ -1098,7 +1098,7 @@ evf_config_load(const char *path, GPtrArray *diags)
 			              "a NUL character is not allowed");
 			return NULL;
 		}
-		split = g_strsplit(body, "\n", -1);
+		split = g_strsplit_set(body, "\n", -1);
 
 		for (guint i = 0; split[i] != NULL; i++) {
 			const char *l = split[i];

@@ -393,7 +393,7 @@ add_paragraph(GString *out, char *para)
 	if (para[0] == '\0')
 		return;
 	esc = g_markup_escape_text(para, -1);
-	lines = g_strsplit(esc, "\n", -1);
+	lines = g_strsplit_set(esc, "\n", -1);
 	g_string_append(out, "<p>");
 	for (guint j = 0; lines[j] != NULL; j++)
 		g_string_append_printf(out, "%s%s", j > 0 ? "<br>" : "",

@@ -901,7 +901,7 @@ append_escaped(GString *out, const char *line, gsize budget)
 static char *
 text_to_html(const char *text, gsize budget)
 {
-	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	g_auto(GStrv) lines = g_strsplit_set(text, "\n", -1);
 	GString *out = g_string_new(NULL);
 	gboolean open = FALSE, more = TRUE;
 
@@ -1043,7 +1043,7 @@ breaks_at(const char *line, gboolean at_end)
 static char *
 html_keeping_breaks(const char *text)
 {
-	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	g_auto(GStrv) lines = g_strsplit_set(text, "\n", -1);
 	GString *out = g_string_new(NULL);
 	gboolean broken = TRUE; /* by a tag, where the last text ended */
 

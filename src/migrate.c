@@ -351,7 +351,7 @@ escape_line(GString *out, const char *line)
 char *
 evf_migrate_markdown(const char *text)
 {
-	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	g_auto(GStrv) lines = g_strsplit_set(text, "\n", -1);
 	GString *out = g_string_new(NULL);
 	gboolean in_para = FALSE, gap = FALSE;
 

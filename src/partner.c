@@ -421,7 +421,7 @@ kept_warnings(EvfStore *store, const char *name)
 	g_autofree char *text =
 	    store != NULL ? evf_store_get_meta(store, key) : NULL;
 
-	return text != NULL && text[0] != '\0' ? g_strsplit(text, "\n", -1)
+	return text != NULL && text[0] != '\0' ? g_strsplit_set(text, "\n", -1)
 	                                       : g_new0(char *, 1);
 }
 

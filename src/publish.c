@@ -545,7 +545,7 @@ evf_publish_manifest(GPtrArray *files)
 gboolean
 evf_publish_manifest_present(const char *dir, const char *manifest)
 {
-	g_auto(GStrv) lines = g_strsplit(manifest, "\n", -1);
+	g_auto(GStrv) lines = g_strsplit_set(manifest, "\n", -1);
 
 	for (guint i = 0; lines[i] != NULL; i++) {
 		char *sp = strrchr(lines[i], ' ');

@@ -188,7 +188,8 @@ evf_snapshot_load(const char *dir, const char *manifest, gint64 max_age,
                   GError **error)
 {
 	EvfSnapshot *snap = g_new0(EvfSnapshot, 1);
-	g_auto(GStrv) lines = g_strsplit(manifest ? manifest : "", "\n", -1);
+	g_auto(GStrv) lines =
+	    g_strsplit_set(manifest ? manifest : "", "\n", -1);
 
 	snap->refcount = 1;
 	snap->max_age = max_age;

@@ -148,7 +148,7 @@ tzdata_read(Tzdata *t)
 	if (!g_file_get_contents(path, &text, NULL, NULL))
 		return;
 	t->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	lines = g_strsplit(text, "\n", -1);
+	lines = g_strsplit_set(text, "\n", -1);
 	for (char **l = lines; *l != NULL; l++) {
 		g_auto(GStrv) f = NULL;
 
