@@ -529,6 +529,80 @@ warn_withdrawn(const EvfConfig *cfg, const char *old_manifest, GPtrArray *out,
 	}
 }
 
+/* Days a category keeps its calendar and feeds, empty, once it has lost
+ * its last event. */
+#define CATEGORY_KEPT_DAYS 90
+
+/* (transfer full) (element-type EvfCategory): the categories that the last
+ * build published and that have no event now, sorted by slug: each keeps
+ * its calendar and feeds, empty, for CATEGORY_KEPT_DAYS after it lost its
+ * last event, so that subscribers' calendar programs drop its events rather
+ * than keep them behind a 404. One emptied now is emptied at @updated (the
+ * site's change that emptied it). @let_go gets the first time one of them
+ * goes, G_MAXINT64 if none. */
+static GPtrArray *
+kept_categories(EvfStore *store, GPtrArray *events, gint64 updated, gint64 now,
+                gint64 *let_go)
+{
+	const gint64 keep = (gint64)CATEGORY_KEPT_DAYS * 86400 * G_USEC_PER_SEC;
+	g_autoptr(GPtrArray) cats = evf_render_categories(events);
+	g_autoptr(GHashTable) known =
+	    evf_store_get_meta_prefixed(store, "category/");
+	GPtrArray *kept = g_ptr_array_new_with_free_func(evf_category_free);
+	GHashTableIter it;
+	gpointer k, v;
+
+	*let_go = G_MAXINT64;
+	for (guint i = 0; i < cats->len; i++)
+		g_hash_table_remove(
+		    known, ((EvfCategory *)g_ptr_array_index(cats, i))->slug);
+	g_hash_table_iter_init(&it, known);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		const char *slug = k;
+		char *name = NULL;
+		gint64 emptied = g_ascii_strtoll(v, &name, 10);
+		g_autofree char *again = evf_slugify(slug);
+
+		if (*name != ' ' || strcmp(again, slug) != 0)
+			continue;
+		if (emptied <= 0)
+			emptied = updated;
+		if (now >= emptied + keep)
+			continue;
+		*let_go = MIN(*let_go, emptied + keep);
+		g_ptr_array_add(
+		    kept, evf_category_new_emptied(slug, name + 1, emptied));
+	}
+	g_ptr_array_sort(kept, evf_category_cmp);
+	return kept;
+}
+
+/* Records the categories published: those of @events, and @kept with the
+ * time each was emptied. */
+static gboolean
+record_categories(EvfStore *store, GPtrArray *events, GPtrArray *kept,
+                  GError **error)
+{
+	g_autoptr(GPtrArray) cats = evf_render_categories(events);
+	g_autoptr(GHashTable) known =
+	    evf_store_get_meta_prefixed(store, "category/");
+
+	for (guint i = 0; i < cats->len + kept->len; i++) {
+		const EvfCategory *c =
+		    i < cats->len ? g_ptr_array_index(cats, i)
+		                  : g_ptr_array_index(kept, i - cats->len);
+		g_autofree char *value = g_strdup_printf(
+		    "%" G_GINT64_FORMAT " %s", c->emptied, c->name);
+		g_autofree char *key = g_strconcat("category/", c->slug, NULL);
+
+		if (g_strcmp0(g_hash_table_lookup(known, c->slug), value) !=
+		        0 &&
+		    !evf_store_set_meta(store, key, value, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
            GPtrArray *diags, EvfBuildStats *stats, GError **error)
@@ -549,10 +623,12 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(GPtrArray) files = NULL;
 	g_autoptr(GPtrArray) events = NULL;
 	g_autoptr(GPtrArray) out = NULL;
+	g_autoptr(GPtrArray) kept = NULL;
 	g_autoptr(EvfStore) store = NULL;
 	g_autoptr(EvfStage) stage = NULL;
 	g_auto(GStrv) stale = NULL;
 	gint64 updated = 0;
+	gint64 let_go = G_MAXINT64;
 
 	evf_build_stats_clear(stats);
 	stats->changed = g_ptr_array_new_with_free_func(g_free);
@@ -617,6 +693,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	events = evf_merge(cfg, local, partners);
 	if (!evf_store_track(store, events, now, &updated, error))
 		return FALSE;
+	kept = kept_categories(store, events, updated, now, &let_go);
 	/* Each file is written beside its final name as soon as it is
 	 * made, and let go: memory holds what is being made, not the
 	 * site. */
@@ -626,11 +703,12 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		    evf_gzipper_new(cfg->output_dir, compress_file, stage);
 		g_autoptr(GPtrArray) siblings = NULL;
 
-		out = evf_render_site(cfg, events, updated, now, &stats->until,
-		                      gz, error);
+		out = evf_render_site(cfg, events, kept, updated, now,
+		                      &stats->until, gz, error);
 		siblings = evf_gzipper_finish(gz);
 		if (out == NULL)
 			return FALSE;
+		stats->until = MIN(stats->until, let_go);
 		warn_large_outputs(cfg, out, diags);
 		if (old_manifest != NULL)
 			warn_withdrawn(cfg, old_manifest, out, local, events,
@@ -668,6 +746,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		    !evf_store_set_meta(store, "local_events", own, error) ||
 		    !evf_store_set_meta(store, "until", until, error) ||
 		    !evf_store_set_meta(store, "published", stamp, error) ||
+		    !record_categories(store, events, kept, error) ||
 		    !evf_store_set_meta(store, "inputs", digest, error))
 			return FALSE;
 	}

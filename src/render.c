@@ -208,8 +208,20 @@ evf_render_event_html(const EvfConfig *cfg, const EvfEvent *ev)
 	return g_strdup(s->str);
 }
 
-static void
-category_free(gpointer p)
+EvfCategory *
+evf_category_new_emptied(const char *slug, const char *name, gint64 emptied)
+{
+	EvfCategory *c = g_new0(EvfCategory, 1);
+
+	c->slug = g_strdup(slug);
+	c->name = g_strdup(name);
+	c->events = g_ptr_array_new();
+	c->emptied = emptied;
+	return c;
+}
+
+void
+evf_category_free(gpointer p)
 {
 	EvfCategory *c = p;
 
@@ -219,8 +231,8 @@ category_free(gpointer p)
 	g_free(c);
 }
 
-static gint
-category_cmp(gconstpointer a, gconstpointer b)
+gint
+evf_category_cmp(gconstpointer a, gconstpointer b)
 {
 	return strcmp((*(EvfCategory *const *)a)->slug,
 	              (*(EvfCategory *const *)b)->slug);
@@ -231,7 +243,7 @@ evf_render_categories(GPtrArray *events)
 {
 	g_autoptr(GHashTable) by_slug =
 	    g_hash_table_new(g_str_hash, g_str_equal);
-	GPtrArray *out = g_ptr_array_new_with_free_func(category_free);
+	GPtrArray *out = g_ptr_array_new_with_free_func(evf_category_free);
 
 	for (guint i = 0; i < events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(events, i);
@@ -255,7 +267,7 @@ evf_render_categories(GPtrArray *events)
 				g_ptr_array_add(c->events, ev);
 		}
 	}
-	g_ptr_array_sort(out, category_cmp);
+	g_ptr_array_sort(out, evf_category_cmp);
 	return out;
 }
 
@@ -655,9 +667,24 @@ file_cmp(gconstpointer a, gconstpointer b)
 	              (*(EvfFile *const *)b)->path);
 }
 
+static Scope *
+category_scope(const EvfConfig *cfg, const EvfCategory *c)
+{
+	gint64 updated = c->emptied;
+
+	for (guint k = 0; k < c->events->len; k++)
+		updated = MAX(
+		    updated,
+		    ((EvfEvent *)g_ptr_array_index(c->events, k))->modified);
+	return scope_new(g_strdup_printf("category/%s/", c->slug),
+	                 g_strdup_printf("%s: %s", cfg->title, c->name),
+	                 c->name, c->events, updated);
+}
+
 GPtrArray *
-evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
-                gint64 now, gint64 *until, EvfGzipper *gz, GError **error)
+evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *kept,
+                gint64 updated, gint64 now, gint64 *until, EvfGzipper *gz,
+                GError **error)
 {
 	g_autoptr(GPtrArray) files =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_file_free);
@@ -757,21 +784,15 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, gint64 updated,
 
 	g_ptr_array_add(scopes, scope_new(g_strdup(""), g_strdup(cfg->title),
 	                                  NULL, events, updated));
-	for (guint i = 0; i < cats->len; i++) {
-		EvfCategory *c = g_ptr_array_index(cats, i);
-		gint64 cat_updated = 0;
-
-		for (guint k = 0; k < c->events->len; k++)
-			cat_updated =
-			    MAX(cat_updated,
-			        ((EvfEvent *)g_ptr_array_index(c->events, k))
-			            ->modified);
+	for (guint i = 0; i < cats->len; i++)
 		g_ptr_array_add(
-		    scopes,
-		    scope_new(g_strdup_printf("category/%s/", c->slug),
-		              g_strdup_printf("%s: %s", cfg->title, c->name),
-		              c->name, c->events, cat_updated));
-	}
+		    scopes, category_scope(cfg, g_ptr_array_index(cats, i)));
+	/* A category that lost its last event keeps its calendar and
+	 * feeds, empty, for a while: a 404 would leave its subscribers'
+	 * calendar programs showing its events for ever. */
+	for (guint i = 0; kept != NULL && i < kept->len; i++)
+		g_ptr_array_add(
+		    scopes, category_scope(cfg, g_ptr_array_index(kept, i)));
 	for (guint i = 0; i < cfg->sources->len; i++) {
 		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
 		GPtrArray *listed = g_ptr_array_new();

@@ -143,14 +143,26 @@ typedef struct {
 	char *slug;
 	char *name;
 	GPtrArray *events;
+	gint64 emptied; /* when it lost its last event (µs); 0 while it has
+	                 * events */
 } EvfCategory;
+
+/* (transfer full): the category @slug named @name, of no event since
+ * @emptied. */
+EvfCategory *evf_category_new_emptied(const char *slug, const char *name,
+                                      gint64 emptied);
+void evf_category_free(gpointer category);
+/* A GCompareFunc of two EvfCategory ** by slug. */
+gint evf_category_cmp(gconstpointer a, gconstpointer b);
 
 /* (transfer full) (element-type EvfCategory): the categories of @events,
  * sorted by slug. */
 GPtrArray *evf_render_categories(GPtrArray *events);
 
 /* (transfer full) (element-type EvfFile): every file of the site, sorted by
- * path. @events is the whole catalogue; @updated the site's latest change;
+ * path. @events is the whole catalogue; @kept (nullable) (element-type
+ * EvfCategory) categories of no event that keep their calendar and feeds,
+ * empty, as of when they were emptied; @updated the site's latest change;
  * @now the time of the build (µs), which says what is past, on the pages
  * and for [feeds] past_days: before @updated, @updated is taken. @until
  * (nullable) gets the time (µs) up to which the same inputs and state give
@@ -161,5 +173,5 @@ GPtrArray *evf_render_categories(GPtrArray *events);
  * the files come back with their sizes but without their bytes. Scopes and
  * one-event calendars are made on all processors. */
 GPtrArray *evf_render_site(const EvfConfig *cfg, GPtrArray *events,
-                           gint64 updated, gint64 now, gint64 *until,
-                           EvfGzipper *gz, GError **error);
+                           GPtrArray *kept, gint64 updated, gint64 now,
+                           gint64 *until, EvfGzipper *gz, GError **error);

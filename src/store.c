@@ -564,6 +564,30 @@ evf_store_get_meta(EvfStore *store, const char *key)
 	return g_strdup((const char *)sqlite3_column_text(st, 0));
 }
 
+GHashTable *
+evf_store_get_meta_prefixed(EvfStore *store, const char *prefix)
+{
+	GHashTable *out =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(sqlite3_stmt) st = NULL;
+	size_t n = strlen(prefix);
+
+	/* substr() counts characters, the prefix's bytes: an ASCII prefix */
+	g_return_val_if_fail(g_str_is_ascii(prefix), out);
+	if (sqlite3_prepare_v2(store->db,
+	                       "SELECT key, value FROM meta "
+	                       "WHERE substr(key, 1, ?1) = ?2",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return out;
+	sqlite3_bind_int(st, 1, (int)n);
+	sqlite3_bind_text(st, 2, prefix, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		g_hash_table_insert(
+		    out, g_strdup((const char *)sqlite3_column_text(st, 0) + n),
+		    g_strdup((const char *)sqlite3_column_text(st, 1)));
+	return out;
+}
+
 gboolean
 evf_store_set_meta(EvfStore *store, const char *key, const char *value,
                    GError **error)

@@ -112,3 +112,6 @@ gboolean evf_store_forget_source(EvfStore *store, const char *name,
 char *evf_store_get_meta(EvfStore *store, const char *key);
 gboolean evf_store_set_meta(EvfStore *store, const char *key, const char *value,
                             GError **error);
+/* (transfer full): the keys that start with @prefix, without it, and their
+ * values; empty if none, or if the state cannot be read. */
+GHashTable *evf_store_get_meta_prefixed(EvfStore *store, const char *prefix);

@@ -302,6 +302,35 @@ test_meta(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(v, ==, "v2");
 }
 
+/* The keys under a prefix, without it: not those that only share its
+ * first characters, nor one that is the prefix without its slash. */
+static void
+test_meta_prefixed(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfStore) store = evf_store_open(f->path, &error);
+	g_autoptr(GHashTable) got = NULL;
+	const char *const keys[] = {
+		"category/a",  "category/\xc3\xa9t\xc3\xa9",
+		"category/",   "category",
+		"categoryx/b", "categor",
+		"xcategory/c"
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(keys); i++)
+		g_assert_true(
+		    evf_store_set_meta(store, keys[i], keys[i], &error));
+	got = evf_store_get_meta_prefixed(store, "category/");
+	g_assert_cmpuint(g_hash_table_size(got), ==, 3);
+	g_assert_cmpstr(g_hash_table_lookup(got, "a"), ==, "category/a");
+	g_assert_cmpstr(g_hash_table_lookup(got, "\xc3\xa9t\xc3\xa9"), ==,
+	                "category/\xc3\xa9t\xc3\xa9");
+	g_assert_cmpstr(g_hash_table_lookup(got, ""), ==, "category/");
+	g_clear_pointer(&got, g_hash_table_unref);
+	got = evf_store_get_meta_prefixed(store, "none/");
+	g_assert_cmpuint(g_hash_table_size(got), ==, 0);
+}
+
 static void
 test_unwritable(void)
 {
@@ -479,6 +508,8 @@ main(int argc, char **argv)
 	g_test_add("/store/removal-and-return", Fixture, NULL, setup,
 	           test_removal_and_return, teardown);
 	g_test_add("/store/meta", Fixture, NULL, setup, test_meta, teardown);
+	g_test_add("/store/meta-prefixed", Fixture, NULL, setup,
+	           test_meta_prefixed, teardown);
 	g_test_add("/store/clock-was-ahead", Fixture, NULL, setup,
 	           test_clock_was_ahead, teardown);
 	g_test_add_func("/store/unwritable", test_unwritable);
