@@ -331,7 +331,15 @@ def compare(out, fresh, base):
     import urllib.request
 
     a, b = listing(out), listing(fresh)
+    # The test category, published during the kills and emptied since,
+    # keeps its calendar and feeds, empty (evfeed(1), build), where a
+    # fresh build never had it.
+    kept = 'category/crash-toggle/'
     for rel in sorted(a - b):
+        if rel.startswith(kept) and os.path.exists(os.path.join(out, kept, 'calendar.ics')):
+            with open(os.path.join(out, kept, 'calendar.ics'), 'rb') as f:
+                if b'BEGIN:VEVENT' not in f.read():
+                    continue
         print('ERROR %s is in the output but a fresh build does not write it'
               % rel)
     for rel in sorted(b - a):
@@ -959,7 +967,7 @@ sed -e "s|^output=.*|output=$fresh/public|" -e "s|^state=.*|state=$fresh/state.d
 ok $? "a fresh fetch and build of the same inputs into another folder"
 "$PYTHON3" "$py" compare "$out" "$fresh/public" "$base" >"$tmp/compare.out" 2>&1
 ! grep -q '^ERROR' "$tmp/compare.out" && grep -q '^CHECKED [1-9]' "$tmp/compare.out"
-ok $? "the daemon serves the same events as the fresh build, in every calendar and feed ($(sed -n 's/^CHECKED //p' "$tmp/compare.out") files), and the output holds the same files"
+ok $? "the daemon serves the same events as the fresh build, in every calendar and feed ($(sed -n 's/^CHECKED //p' "$tmp/compare.out") files), and the output holds the same files, but for the emptied test category kept empty"
 grep -v '^CHECKED' "$tmp/compare.out" >"$tmp/compare.err"
 diag_file "$tmp/compare.err"
 test -z "$("$PYTHON3" "$py" gzmatch "$out")"
