@@ -419,72 +419,55 @@ ordinal(int n)
 	return NULL;
 }
 
-/* Appends @rt's BYDAY ("on Monday and Wednesday", "on the first
- * Tuesday", "on weekdays"), else its BYMONTHDAY ("on the 15th", "on the
- * last day"), to @s; nothing when they are not that simple. */
-static void
-append_days(GString *s, const struct icalrecurrencetype *rt)
+static gint
+int_cmp(gconstpointer a, gconstpointer b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The number of values in a BY part of @size. */
+static guint
+by_count(const short *by, guint size)
+{
+	guint n = 0;
+
+	while (n < size && by[n] != ICAL_RECURRENCE_ARRAY_MAX)
+		n++;
+	return n;
+}
+
+/* (transfer full) (nullable): a day of the month in words ("15th", "last
+ * day"), NULL for one counted further from the end. */
+static char *
+month_day_words(int d)
+{
+	const char *suffix = (d % 10 == 1 && d != 11)   ? "st"
+	                     : (d % 10 == 2 && d != 12) ? "nd"
+	                     : (d % 10 == 3 && d != 13) ? "rd"
+	                                                : "th";
+
+	if (d == -1)
+		return g_strdup("last day");
+	if (d >= 1 && d <= 31)
+		return g_strdup_printf("%d%s", d, suffix);
+	return NULL;
+}
+
+/* Appends the days, months and times of @rt, the rule of @ev, to @s after
+ * its frequency: "weekly on Monday and Wednesday", "monthly on the first
+ * Tuesday", "on the last weekday", "yearly on the last Sunday in March",
+ * "daily at 09:00 and 14:00". FALSE, with @s as it may be, for a rule
+ * these words cannot say in full (the sentence would then tell readers of
+ * other dates than the calendar's). */
+static gboolean
+append_rule(GString *s, const struct icalrecurrencetype *rt, const EvfEvent *ev)
 {
 	static const char *const days[] = {
 		"",          "Sunday",   "Monday", "Tuesday",
 		"Wednesday", "Thursday", "Friday", "Saturday",
 	};
-	g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func(g_free);
-	guint plain = 0; /* bits of the days without a position */
-	int i;
-
-	for (i = 0;
-	     i < ICAL_BY_DAY_SIZE && rt->by_day[i] != ICAL_RECURRENCE_ARRAY_MAX;
-	     i++) {
-		int day = icalrecurrencetype_day_day_of_week(rt->by_day[i]);
-		int pos = icalrecurrencetype_day_position(rt->by_day[i]);
-
-		if (day < 1 || day > 7 || (pos != 0 && ordinal(pos) == NULL))
-			return;
-		if (pos == 0) {
-			plain |= 1u << day;
-			g_ptr_array_add(items, g_strdup(days[day]));
-		} else {
-			g_ptr_array_add(items, g_strdup_printf("the %s %s",
-			                                       ordinal(pos),
-			                                       days[day]));
-		}
-	}
-	if (items->len > 0) {
-		g_string_append(s, " on ");
-		/* Monday to Friday */
-		if (plain == 0x7c && items->len == 5)
-			g_string_append(s, "weekdays");
-		else
-			append_list(s, items);
-		return;
-	}
-	for (i = 0; i < ICAL_BY_MONTHDAY_SIZE &&
-	            rt->by_month_day[i] != ICAL_RECURRENCE_ARRAY_MAX;
-	     i++) {
-		int d = rt->by_month_day[i];
-		const char *suffix = (d % 10 == 1 && d != 11)   ? "st"
-		                     : (d % 10 == 2 && d != 12) ? "nd"
-		                     : (d % 10 == 3 && d != 13) ? "rd"
-		                                                : "th";
-
-		if (d == -1)
-			g_ptr_array_add(items, g_strdup("last day"));
-		else if (d >= 1 && d <= 31)
-			g_ptr_array_add(items,
-			                g_strdup_printf("%d%s", d, suffix));
-		else
-			return;
-	}
-	if (items->len > 0) {
-		g_string_append(s, " on the ");
-		append_list(s, items);
-	}
-}
-
-char *
-evf_event_format_repeats(const EvfEvent *ev)
-{
 	/* each frequency's unit ("every 2 weeks") and adverb ("weekly") */
 	static const char *const words[][2] = {
 		[ICAL_YEARLY_RECURRENCE] = { "year", "yearly" },
@@ -493,6 +476,154 @@ evf_event_format_repeats(const EvfEvent *ev)
 		[ICAL_DAILY_RECURRENCE] = { "day", "daily" },
 		[ICAL_HOURLY_RECURRENCE] = { "hour", "hourly" },
 	};
+	guint n_day = by_count(rt->by_day, ICAL_BY_DAY_SIZE);
+	guint n_mday = by_count(rt->by_month_day, ICAL_BY_MONTHDAY_SIZE);
+	guint n_month = by_count(rt->by_month, ICAL_BY_MONTH_SIZE);
+	guint n_pos = by_count(rt->by_set_pos, ICAL_BY_SETPOS_SIZE);
+	guint n_hour = by_count(rt->by_hour, ICAL_BY_HOUR_SIZE);
+	guint n_min = by_count(rt->by_minute, ICAL_BY_MINUTE_SIZE);
+	gboolean by_period = rt->freq == ICAL_MONTHLY_RECURRENCE ||
+	                     rt->freq == ICAL_YEARLY_RECURRENCE;
+	g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func(g_free);
+	guint plain = 0; /* bits of the days without a position */
+	gboolean positioned = FALSE, every = FALSE;
+
+	if ((guint)rt->freq >= G_N_ELEMENTS(words) ||
+	    words[rt->freq][0] == NULL ||
+	    by_count(rt->by_second, ICAL_BY_SECOND_SIZE) > 0 ||
+	    by_count(rt->by_year_day, ICAL_BY_YEARDAY_SIZE) > 0 ||
+	    by_count(rt->by_week_no, ICAL_BY_WEEKNO_SIZE) > 0 ||
+	    (n_min > 0 && n_hour == 0))
+		return FALSE;
+	for (guint i = 0; i < n_day; i++) {
+		int day = icalrecurrencetype_day_day_of_week(rt->by_day[i]);
+		int pos = icalrecurrencetype_day_position(rt->by_day[i]);
+
+		if (day < 1 || day > 7 || (pos != 0 && ordinal(pos) == NULL))
+			return FALSE;
+		if (pos == 0)
+			plain |= 1u << day;
+		positioned |= pos != 0;
+		g_ptr_array_add(items, pos == 0 ? g_strdup(days[day])
+		                                : g_strdup_printf("the %s %s",
+		                                                  ordinal(pos),
+		                                                  days[day]));
+	}
+	/* What the days' BY parts can say: a position is of a month or a
+	 * year; BYSETPOS picks among plain days; a day of the month with a
+	 * weekday is one of each ("Friday the 13th"); a day of the month is
+	 * not a day's or a week's. */
+	if ((positioned && (!by_period || n_pos > 0 || n_mday > 0)) ||
+	    (n_pos > 0 && (n_day == 0 || n_mday > 0 || n_hour > 0)) ||
+	    (n_mday > 0 && n_day > 0 && (n_day > 1 || n_mday > 1)) ||
+	    (n_mday > 0 && !by_period))
+		return FALSE;
+	/* every Monday of the month or year, not one Monday a month */
+	every =
+	    by_period && n_day > 0 && !positioned && n_pos == 0 && n_mday == 0;
+
+	if (rt->freq == ICAL_YEARLY_RECURRENCE && n_mday > 0 && n_month == 0)
+		return FALSE; /* refused by the event file's checks */
+	if (rt->interval > 1)
+		g_string_append_printf(s, " every %d %ss", rt->interval,
+		                       words[rt->freq][0]);
+	else if (!every)
+		g_string_append_printf(s, " %s", words[rt->freq][1]);
+
+	if (n_pos > 0) {
+		g_autoptr(GPtrArray) nth = g_ptr_array_new();
+		const char *set = plain == 0x7c   ? "weekday"
+		                  : plain == 0x82 ? "weekend day"
+		                  : plain == 0xfe ? "day"
+		                  : n_day == 1    ? g_ptr_array_index(items, 0)
+		                                  : NULL;
+
+		for (guint i = 0; i < n_pos; i++) {
+			const char *o = ordinal(rt->by_set_pos[i]);
+
+			if (o == NULL)
+				return FALSE;
+			g_ptr_array_add(nth, (gpointer)o);
+		}
+		if (set == NULL)
+			return FALSE;
+		g_string_append(s, " on the ");
+		append_list(s, nth);
+		g_string_append_printf(s, " %s", set);
+	} else if (n_mday > 0 && n_day > 0) {
+		g_autofree char *d = month_day_words(rt->by_month_day[0]);
+
+		if (d == NULL || rt->by_month_day[0] < 0)
+			return FALSE;
+		g_string_append_printf(s, " on %s the %s",
+		                       (char *)g_ptr_array_index(items, 0), d);
+	} else if (n_day > 0) {
+		g_string_append(s, every ? " on every " : " on ");
+		if (plain == 0x7c && n_day == 5)
+			g_string_append(s, every ? "weekday" : "weekdays");
+		else
+			append_list(s, items);
+	} else if (n_mday > 0) {
+		g_ptr_array_set_size(items, 0);
+		for (guint i = 0; i < n_mday; i++) {
+			char *d = month_day_words(rt->by_month_day[i]);
+
+			if (d == NULL)
+				return FALSE;
+			g_ptr_array_add(items, d);
+		}
+		g_string_append(s, " on the ");
+		append_list(s, items);
+	}
+
+	if (n_month > 0) {
+		g_autoptr(GPtrArray) months = g_ptr_array_new();
+
+		for (guint i = 0; i < n_month; i++) {
+			if (rt->by_month[i] < 1 || rt->by_month[i] > 12)
+				return FALSE;
+			g_ptr_array_add(months,
+			                (gpointer)month_names[rt->by_month[i]]);
+		}
+		g_string_append(s, " in ");
+		append_list(s, months);
+	}
+
+	if (n_hour > 0) {
+		g_autoptr(GArray) at = g_array_new(FALSE, FALSE, sizeof(int));
+		g_autoptr(GPtrArray) times =
+		    g_ptr_array_new_with_free_func(g_free);
+		g_autoptr(GDateTime) start =
+		    ev->start != NULL ? evf_event_shown_time(ev, ev->start)
+		                      : NULL;
+
+		if (start == NULL || n_hour * MAX(n_min, 1) > 8)
+			return FALSE;
+		for (guint h = 0; h < n_hour; h++)
+			for (guint m = 0; m < MAX(n_min, 1); m++) {
+				int minute =
+				    n_min > 0 ? rt->by_minute[m]
+				              : g_date_time_get_minute(start);
+				int v = rt->by_hour[h] * 60 + minute;
+
+				g_array_append_val(at, v);
+			}
+		g_array_sort(at, int_cmp);
+		for (guint i = 0; i < at->len; i++)
+			g_ptr_array_add(
+			    times,
+			    g_strdup_printf("%02d:%02d",
+			                    g_array_index(at, int, i) / 60,
+			                    g_array_index(at, int, i) % 60));
+		g_string_append(s, " at ");
+		append_list(s, times);
+	}
+	return TRUE;
+}
+
+char *
+evf_event_format_repeats(const EvfEvent *ev)
+{
 	struct icalrecurrencetype rt;
 	GString *s;
 
@@ -501,24 +632,25 @@ evf_event_format_repeats(const EvfEvent *ev)
 	if (ev->rrule == NULL || ev->tba)
 		return NULL;
 	icalerror_clear_errno();
-	rt = icalrecurrencetype_from_string(ev->rrule);
+	rt = evf_rrule_from_string(ev->rrule);
 	icalerror_clear_errno();
-	if ((guint)rt.freq >= G_N_ELEMENTS(words) || words[rt.freq][0] == NULL)
+	if (rt.freq == ICAL_NO_RECURRENCE)
 		return NULL;
-	s = g_string_new("Repeats ");
-	if (rt.interval > 1)
-		g_string_append_printf(s, "every %d %ss", rt.interval,
-		                       words[rt.freq][0]);
-	else
-		g_string_append(s, words[rt.freq][1]);
-	append_days(s, &rt);
+	s = g_string_new("Repeats");
+	/* a rule these words cannot say: only that it repeats, and to
+	 * when */
+	if (!append_rule(s, &rt, ev))
+		g_string_truncate(s, strlen("Repeats"));
 	/* the last day as the event's own zone has it, not UTC's */
 	evf_rrule_until_local(ev, &rt);
 	if (rt.count > 0)
-		g_string_append_printf(s, ", %d times", rt.count);
+		g_string_append_printf(s, "%s %d times",
+		                       s->len > strlen("Repeats") ? "," : "",
+		                       rt.count);
 	else if (!icaltime_is_null_time(rt.until))
 		g_string_append_printf(
-		    s, ", until %d %s %d", rt.until.day,
+		    s, "%s until %d %s %d",
+		    s->len > strlen("Repeats") ? "," : "", rt.until.day,
 		    month_names[CLAMP(rt.until.month, 0, 12)], rt.until.year);
 	return g_string_free(s, FALSE);
 }

@@ -1508,9 +1508,17 @@ reaches_irregular_year(const EvfEvent *ev, struct icalrecurrencetype rt,
 	return icaltime_is_null_time(t) ? 0 : irregular;
 }
 
-/* The occurrences of a series checked for a wall time where the clocks
- * change (series_meets_change): enough for years of a weekly series. */
+/* The occurrences of a series stepped through for a wall time where the
+ * clocks change (series_meets_change): a daily series to 2038; of one at
+ * other times of day (BYHOUR, hourly), each looked at, years of a daily
+ * one. */
+#define MAX_CHANGE_STEPS  20000
 #define MAX_CHANGE_CHECKS 2000
+
+/* From this year on, tzdata's files give each zone one repeating rule
+ * (GLib reads the years after their last change from it): a year there
+ * is as this one. */
+#define LAST_LISTED_YEAR 2038
 
 /* Whether wall time @t of @tz does not exist (*@gap) or happens twice. */
 static gboolean
@@ -1547,34 +1555,60 @@ series_meets_change(const EvfEvent *ev, struct icalrecurrencetype rt,
 	int second = start.hour * 3600 + start.minute * 60 + start.second;
 	gint64 length = evf_event_wall_length(ev);
 	int end_second = (int)((second + MAX(length, 0)) % 86400);
+	/* the same wall times at every occurrence */
+	gboolean same_times = rt.freq >= ICAL_DAILY_RECURRENCE &&
+	                      rt.by_hour[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+	                      rt.by_minute[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+	                      rt.by_second[0] == ICAL_RECURRENCE_ARRAY_MAX;
+	struct icaltimetype last;
+	int last_year = evf_rrule_last(ev, rt, &last)
+	                    ? MIN(last.year, LAST_LISTED_YEAR)
+	                    : LAST_LISTED_YEAR;
+	g_autoptr(GArray) changes = g_array_new(FALSE, TRUE, sizeof(gboolean));
+	gboolean any = FALSE;
 
-	/* A daily or longer series without BYHOUR, BYMINUTE or BYSECOND
-	 * keeps the start's wall time, and its end's: when the clocks never
-	 * change at those times (in the first two years: a series runs in
-	 * regular years only, reaches_irregular_year, which repeat one
-	 * rule), no occurrence needs looking at. */
-	if (rt.freq >= ICAL_DAILY_RECURRENCE &&
-	    rt.by_hour[0] == ICAL_RECURRENCE_ARRAY_MAX &&
-	    rt.by_minute[0] == ICAL_RECURRENCE_ARRAY_MAX &&
-	    rt.by_second[0] == ICAL_RECURRENCE_ARRAY_MAX &&
-	    !evf_tz_changes_at(tz, start.year, second) &&
-	    !evf_tz_changes_at(tz, start.year + 1, second) &&
-	    (length <= 0 ||
-	     (!evf_tz_changes_at(tz, start.year, end_second) &&
-	      !evf_tz_changes_at(tz, start.year + 1, end_second))))
-		return FALSE;
+	/* A series that keeps the start's wall time, and its end's, meets
+	 * the clocks' changes only in the years in which they change at
+	 * those times: every year of the series is looked at, as a zone
+	 * may move its changes to another hour (Chisinau's of 2022). */
+	last_year = MAX(last_year, start.year);
+	if (same_times) {
+		for (int y = start.year; y <= last_year; y++) {
+			gboolean c = evf_tz_changes_at(tz, y, second) ||
+			             (length > 0 &&
+			              evf_tz_changes_at(tz, y, end_second));
+
+			g_array_append_val(changes, c);
+			any |= c;
+		}
+		if (!any)
+			return FALSE;
+	}
 	it = icalrecur_iterator_new(rt, start);
 	if (it == NULL) {
 		icalerror_clear_errno();
 		return FALSE;
 	}
 	(void)icalrecur_iterator_next(it); /* the start, checked already */
-	for (guint n = 0; n < MAX_CHANGE_CHECKS && !met; n++) {
+	for (guint n = 0;
+	     n < (same_times ? MAX_CHANGE_STEPS : MAX_CHANGE_CHECKS) && !met;
+	     n++) {
 		struct icaltimetype t = icalrecur_iterator_next(it);
 		struct icaltimetype e;
 
-		if (icaltime_is_null_time(t))
+		if (icaltime_is_null_time(t) ||
+		    (t.year > last_year &&
+		     (last_year < LAST_LISTED_YEAR ||
+		      (same_times && !g_array_index(changes, gboolean,
+		                                    last_year - start.year)))))
 			break;
+		if (same_times &&
+		    !g_array_index(changes, gboolean,
+		                   MIN(t.year, last_year) - start.year) &&
+		    (t.year + 1 > last_year ||
+		     !g_array_index(changes, gboolean,
+		                    t.year + 1 - start.year)))
+			continue;
 		*at = t;
 		*end = FALSE;
 		met = wall_meets_change(tz, t, gap);
@@ -1627,7 +1661,7 @@ rrule_form(const char *rrule, struct icalrecurrencetype *out)
 	if ((why = rrule_mistake(rrule)) != NULL)
 		return g_strdup_printf("invalid RRULE '%s': %s", rrule, why);
 	icalerror_clear_errno();
-	rt = icalrecurrencetype_from_string(rrule);
+	rt = evf_rrule_from_string(rrule);
 	/* libical strdup()s RSCALE's value and leaves it to the caller. */
 	if (rt.rscale != NULL) {
 		rscale = g_strdup(rt.rscale);
@@ -2386,7 +2420,7 @@ warn_offset_series(Ctx *c, const Node *map, const EvfEvent *ev, const Node *n)
 			return;
 	}
 	/* the occurrences of the first year, in UTC, as published */
-	rt = icalrecurrencetype_from_string(ev->rrule);
+	rt = evf_rrule_from_string(ev->rrule);
 	free(rt.rscale);
 	rt.rscale = NULL;
 	it = icalrecur_iterator_new(

@@ -211,33 +211,60 @@ evf_rrule_instant(GTimeZone *tz, struct icaltimetype at)
 	                       at, icaltimezone_get_utc_timezone());
 }
 
-/* The occurrences evf_rrule_last_end steps through at most. */
+static int
+short_cmp(const void *a, const void *b)
+{
+	return *(const short *)a - *(const short *)b;
+}
+
+/* Puts the values of the BY part @by (of @size) in order, each once. */
+static void
+sort_by(short *by, int size)
+{
+	int n = 0, kept = 0;
+
+	while (n < size && by[n] != ICAL_RECURRENCE_ARRAY_MAX)
+		n++;
+	qsort(by, (size_t)n, sizeof *by, short_cmp);
+	for (int i = 0; i < n; i++)
+		if (kept == 0 || by[kept - 1] != by[i])
+			by[kept++] = by[i];
+	if (kept < size)
+		by[kept] = ICAL_RECURRENCE_ARRAY_MAX;
+}
+
+struct icalrecurrencetype
+evf_rrule_from_string(const char *rule)
+{
+	struct icalrecurrencetype rt = icalrecurrencetype_from_string(rule);
+
+	sort_by(rt.by_second, ICAL_BY_SECOND_SIZE);
+	sort_by(rt.by_minute, ICAL_BY_MINUTE_SIZE);
+	sort_by(rt.by_hour, ICAL_BY_HOUR_SIZE);
+	sort_by(rt.by_month, ICAL_BY_MONTH_SIZE);
+	return rt;
+}
+
+/* The occurrences the last one is looked for through, at most. */
 #define LAST_END_STEPS 5000
 
-GDateTime *
-evf_rrule_last_end(const EvfEvent *ev)
+gboolean
+evf_rrule_last(const EvfEvent *ev, struct icalrecurrencetype rt,
+               struct icaltimetype *last)
 {
-	struct icalrecurrencetype rt;
-	struct icaltimetype last = icaltime_null_time();
 	icalrecur_iterator *it;
-	g_autoptr(GDateTime) utc = NULL;
-	g_autoptr(GDateTime) start = NULL;
 	gboolean ended = FALSE;
 
-	if (ev->rrule == NULL || ev->tba || ev->all_day)
-		return NULL;
-	icalerror_clear_errno();
-	rt = icalrecurrencetype_from_string(ev->rrule);
-	icalerror_clear_errno();
+	*last = icaltime_null_time();
 	if (rt.freq == ICAL_NO_RECURRENCE ||
 	    (rt.count == 0 && icaltime_is_null_time(rt.until)) ||
 	    rt.count > LAST_END_STEPS || evf_rrule_refusal(&rt) != NULL)
-		return NULL;
+		return FALSE;
 	evf_rrule_until_local(ev, &rt);
 	it = icalrecur_iterator_new(rt, evf_rrule_start(ev));
 	if (it == NULL) {
 		icalerror_clear_errno();
-		return NULL;
+		return FALSE;
 	}
 	for (guint i = 0; i <= LAST_END_STEPS; i++) {
 		struct icaltimetype at = icalrecur_iterator_next(it);
@@ -246,11 +273,49 @@ evf_rrule_last_end(const EvfEvent *ev)
 			ended = TRUE;
 			break;
 		}
-		last = at;
+		*last = at;
 	}
 	icalrecur_iterator_free(it);
 	icalerror_clear_errno();
-	if (!ended || icaltime_is_null_time(last))
+	return ended && !icaltime_is_null_time(*last);
+}
+
+void
+evf_rrule_count_as_until(const EvfEvent *ev, struct icalrecurrencetype *rt)
+{
+	struct icaltimetype last;
+
+	if (rt->freq != ICAL_MONTHLY_RECURRENCE || rt->count <= 0 ||
+	    !evf_rrule_has(rt->by_month) ||
+	    evf_rrule_start(ev).month == rt->by_month[0] ||
+	    !evf_rrule_last(ev, *rt, &last))
+		return;
+	rt->count = 0;
+	if (last.is_date)
+		rt->until = last;
+	else
+		rt->until = icaltime_from_timet_with_zone(
+		    (time_t)evf_rrule_instant(
+		        ev->tzid != NULL ? g_date_time_get_timezone(ev->start)
+		                         : NULL,
+		        last),
+		    0, icaltimezone_get_utc_timezone());
+}
+
+GDateTime *
+evf_rrule_last_end(const EvfEvent *ev)
+{
+	struct icalrecurrencetype rt;
+	struct icaltimetype last;
+	g_autoptr(GDateTime) utc = NULL;
+	g_autoptr(GDateTime) start = NULL;
+
+	if (ev->rrule == NULL || ev->tba || ev->all_day)
+		return NULL;
+	icalerror_clear_errno();
+	rt = evf_rrule_from_string(ev->rrule);
+	icalerror_clear_errno();
+	if (!evf_rrule_last(ev, rt, &last))
 		return NULL;
 	utc = g_date_time_new_from_unix_utc(evf_rrule_instant(
 	    ev->tzid != NULL ? g_date_time_get_timezone(ev->start) : NULL,

@@ -13,6 +13,26 @@
  * without iterating. */
 const char *evf_rrule_refusal(const struct icalrecurrencetype *rt);
 
+/* The rule @rule as libical reads it, with the values of its BYSECOND,
+ * BYMINUTE, BYHOUR and BYMONTH in order and each once: RFC 5545 makes
+ * them sets, but ical.js (Thunderbird) steps through them as written,
+ * and libical through BYHOUR, so that FREQ=DAILY;BYHOUR=21,9;COUNT=4 ended
+ * on other days in each. Every reader of an event's rule takes it so. */
+struct icalrecurrencetype evf_rrule_from_string(const char *rule);
+
+/* Writes the COUNT of @rt, @ev's rule, as the UNTIL of its last
+ * occurrence where ical.js (Thunderbird) counts one occurrence too many
+ * and leaves out the last date: a monthly rule with BYMONTH that starts
+ * in another month than the first of its BYMONTH. The same dates in every
+ * client. Left as it is when the last occurrence is too far to step to. */
+void evf_rrule_count_as_until(const EvfEvent *ev,
+                              struct icalrecurrencetype *rt);
+
+/* Whether the rule @rt of @ev ends, within a bounded number of steps: its
+ * last occurrence's start (as evf_rrule_start gives it) in *@last. */
+gboolean evf_rrule_last(const EvfEvent *ev, struct icalrecurrencetype rt,
+                        struct icaltimetype *last);
+
 /* Whether the BY part @by of a rule (rt.by_month, …) lists anything. */
 gboolean evf_rrule_has(const short *by);
 

@@ -439,7 +439,7 @@ compute_past(GTimeZone *site_tz, const EvfEvent *ev, gint64 now,
 		return TRUE;
 
 	icalerror_clear_errno();
-	rt = icalrecurrencetype_from_string(ev->rrule);
+	rt = evf_rrule_from_string(ev->rrule);
 	icalerror_clear_errno();
 	if (rt.freq == ICAL_NO_RECURRENCE)
 		return TRUE;

@@ -12,6 +12,7 @@
  */
 #include "autoconf.h"
 #include "render.h"
+#include "rrule.h"
 
 #include "autocleanups.h"
 #include "util.h"
@@ -359,11 +360,14 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev,
 		icalcomponent_add_property(ve, icalproperty_new_duration(*dur));
 	else if (ev->all_day || !g_date_time_equal(ev->start, ev->end))
 		icalcomponent_add_property(ve, time_property(ev, TRUE));
-	if (ev->rrule != NULL && !first)
+	if (ev->rrule != NULL && !first) {
+		struct icalrecurrencetype r = evf_rrule_from_string(ev->rrule);
+
+		evf_rrule_count_as_until(ev, &r);
 		icalcomponent_add_property(
-		    ve, icalproperty_new_rrule(explicit_day(
-		            icalrecurrencetype_from_string(ev->rrule),
-		            icalcomponent_get_dtstart(ve))));
+		    ve, icalproperty_new_rrule(
+		            explicit_day(r, icalcomponent_get_dtstart(ve))));
+	}
 	icalcomponent_add_property(ve, icalproperty_new_summary(summary));
 	{
 		g_autofree char *attribution = evf_render_attribution(cfg, ev);

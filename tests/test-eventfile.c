@@ -2330,6 +2330,39 @@ test_repeats_in_words(void)
 		  "Repeats monthly on the 15th and 31st" },
 		{ "2018-05-31", "FREQ=MONTHLY;BYMONTHDAY=-1",
 		  "Repeats monthly on the last day" },
+		/* Every part of the rule is said, or none: "monthly on
+		 * weekdays" for the last weekday told readers of other
+		 * dates than the calendar's. */
+		{ "2018-05-31",
+		  "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=12",
+		  "Repeats monthly on the last weekday, 12 times" },
+		{ "2018-05-07", "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1,3",
+		  "Repeats monthly on the first and third Monday" },
+		{ "2018-03-25", "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+		  "Repeats yearly on the last Sunday in March" },
+		{ "2018-02-28", "FREQ=MONTHLY;BYMONTH=2,7;BYMONTHDAY=-1",
+		  "Repeats monthly on the last day in February and July" },
+		{ "2018-04-13", "FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13",
+		  "Repeats monthly on Friday the 13th" },
+		{ "2020-02-29", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29",
+		  "Repeats yearly on the 29th in February" },
+		{ "2018-06-01", "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=1",
+		  "Repeats yearly on the 1st in June and December" },
+		{ "2018-05-22T09:00", "FREQ=DAILY;BYHOUR=9,14;COUNT=4",
+		  "Repeats daily at 09:00 and 14:00, 4 times" },
+		{ "2018-05-22T09:30", "FREQ=DAILY;BYHOUR=9,14;BYMINUTE=30",
+		  "Repeats daily at 09:30 and 14:30" },
+		{ "2018-01-01", "FREQ=WEEKLY;BYMONTH=1;BYDAY=MO;COUNT=8",
+		  "Repeats weekly on Monday in January, 8 times" },
+		{ "2018-05-07", "FREQ=MONTHLY;BYDAY=MO",
+		  "Repeats on every Monday" },
+		{ "2018-05-01", "FREQ=MONTHLY;INTERVAL=2;BYDAY=TU,TH",
+		  "Repeats every 2 months on every Tuesday and Thursday" },
+		{ "2018-04-10", "FREQ=YEARLY;BYYEARDAY=100;COUNT=3",
+		  "Repeats 3 times" },
+		{ "2018-05-04", "FREQ=MONTHLY;BYDAY=MO,FR;BYSETPOS=1",
+		  "Repeats" },
+		{ "2018-05-15", "FREQ=YEARLY;BYDAY=20TU", "Repeats" },
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -2387,11 +2420,47 @@ test_error_rrule_meets_change(void)
 	             4, 13,
 	             "the occurrence of 2011-12-30T10:00 does not exist in "
 	             "Pacific/Apia (the clocks go forward)");
+	/* Years after the first two, where the zone changes its clocks at
+	 * another hour than when the series began: Chisinau's spring change
+	 * at 03:00 from 2022, St. John's at 02:00 from 2012. */
+	assert_error("---\ntitle: Workshop\nstart: 2019-03-31T03:30\n"
+	             "recurrence: FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU;COUNT=6\n"
+	             "timezone: Europe/Chisinau\n---\n",
+	             4, 13,
+	             "the occurrence of 2022-03-27T03:30 does not exist in "
+	             "Europe/Chisinau (the clocks go forward)");
+	assert_error("---\ntitle: Workshop\nstart: 2008-03-09T02:30\n"
+	             "recurrence: FREQ=MONTHLY;BYDAY=2SU\n"
+	             "timezone: America/St_Johns\n---\n",
+	             4, 13,
+	             "the occurrence of 2012-03-11T02:30 does not exist in "
+	             "America/St_Johns (the clocks go forward)");
+	assert_error("---\ntitle: Workshop\nstart: 2019-01-01T03:30\n"
+	             "recurrence: FREQ=DAILY\n"
+	             "timezone: Europe/Chisinau\n---\n",
+	             4, 13,
+	             "the occurrence of 2022-03-27T03:30 does not exist in "
+	             "Europe/Chisinau (the clocks go forward)");
 	for (gsize i = 0; i < G_N_ELEMENTS(kept); i++) {
 		g_autofree char *text = series_text(kept[i][0], kept[i][1]);
 		g_autoptr(EvfEvent) ev = parse_ok(text);
 
 		g_assert_nonnull(ev);
+	}
+	/* the same series before the zone's change of hour, and at an hour
+	 * it never changes at */
+	{
+		g_autoptr(EvfEvent) before = parse_ok(
+		    "---\ntitle: Workshop\nstart: 2019-03-31T03:30\n"
+		    "recurrence: FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU;COUNT=3\n"
+		    "timezone: Europe/Chisinau\n---\n");
+		g_autoptr(EvfEvent) other =
+		    parse_ok("---\ntitle: Workshop\nstart: 2019-01-01T10:30\n"
+		             "recurrence: FREQ=DAILY\n"
+		             "timezone: Europe/Chisinau\n---\n");
+
+		g_assert_nonnull(before);
+		g_assert_nonnull(other);
 	}
 }
 

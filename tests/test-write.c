@@ -963,6 +963,26 @@ test_feeds_text_as_written(void)
 	                                "Paulo\r\n"));
 }
 
+/* Asserts that each events/NAME.ics of @s holds its text: @want has @n
+ * strings, each NAME followed by the text, which is looked for in the
+ * unfolded lines. */
+static void
+assert_event_files_hold(Site *s, const char *const *want, gsize n)
+{
+	g_autoptr(GRegex) fold = g_regex_new("\r\n ", 0, 0, NULL);
+
+	for (gsize i = 0; i + 1 < n; i += 2) {
+		g_autofree char *path =
+		    g_strdup_printf("events/%s.ics", want[i]);
+		g_autofree char *text = file_text(s, path);
+		g_autofree char *unfolded =
+		    g_regex_replace_literal(fold, text, -1, 0, "", 0, NULL);
+
+		if (strstr(unfolded, want[i + 1]) == NULL)
+			g_error("%s: no %s in\n%s", path, want[i + 1], text);
+	}
+}
+
 /* A single event that ends in 2036 or later is given in UTC: readers whose
  * zone data stop in 2037 (python3-icalendar through pytz, node-ical) put
  * it an hour off, or take it as floating. One that ends before keeps its
@@ -997,14 +1017,7 @@ test_ics_far_year_utc(void)
 	};
 	g_autoptr(Site) s = site_of("Europe/Ljubljana", files);
 
-	for (guint i = 0; i < G_N_ELEMENTS(want); i += 2) {
-		g_autofree char *path =
-		    g_strdup_printf("events/%s.ics", want[i]);
-		g_autofree char *text = file_text(s, path);
-
-		if (strstr(text, want[i + 1]) == NULL)
-			g_error("%s: no %s in\n%s", path, want[i + 1], text);
-	}
+	assert_event_files_hold(s, want, G_N_ELEMENTS(want));
 }
 
 /* A monthly or yearly rule on a day that some months (or years) lack has
@@ -1049,14 +1062,7 @@ test_ics_rule_day_explicit(void)
 	g_autoptr(EvfEvent) leap = NULL;
 	const char *vevent;
 
-	for (guint i = 0; i < G_N_ELEMENTS(want); i += 2) {
-		g_autofree char *path =
-		    g_strdup_printf("events/%s.ics", want[i]);
-		g_autofree char *text = file_text(s, path);
-
-		if (strstr(text, want[i + 1]) == NULL)
-			g_error("%s: no %s in\n%s", path, want[i + 1], text);
-	}
+	assert_event_files_hold(s, want, G_N_ELEMENTS(want));
 
 	/* An event file may not have a yearly series from 29 February, but
 	 * a partner's calendar may. */
@@ -1080,6 +1086,59 @@ test_ics_rule_day_explicit(void)
 	                                "20280229T100000\r\n"));
 	g_assert_nonnull(strstr(
 	    vevent, "RRULE:FREQ=YEARLY;COUNT=3;BYMONTHDAY=29;BYMONTH=2\r\n"));
+}
+
+/* A rule's BYHOUR, BYMINUTE and BYMONTH in order: ical.js steps through
+ * them as written, so that BYHOUR=21,9 ended a series a day late. A
+ * monthly rule with BYMONTH that starts in another month than its first
+ * has its COUNT as the UNTIL of its last date, which ical.js left out;
+ * one that starts in the first month keeps its COUNT. */
+static void
+test_ics_rule_as_icaljs_reads_it(void)
+{
+	static const char *const files[] = {
+		"hours.md",
+		"---\ntitle: Twice a day\nstart: 2026-07-06T09:00\n"
+		"recurrence: FREQ=DAILY;BYHOUR=21,9,21;COUNT=4\n---\n",
+		"minutes.md",
+		"---\ntitle: Quarter past\nstart: 2026-07-06T09:15\n"
+		"recurrence: FREQ=HOURLY;BYMINUTE=45,15;COUNT=4\n---\n",
+		"months.md",
+		"---\ntitle: Months\nstart: 2026-02-28\n"
+		"recurrence: FREQ=MONTHLY;BYMONTH=7,2;BYMONTHDAY=-1;"
+		"UNTIL=20281231\n---\n",
+		"july.md",
+		"---\ntitle: From July\nstart: 2026-07-31\n"
+		"recurrence: FREQ=MONTHLY;BYMONTH=2,7;BYMONTHDAY=-1;COUNT=4\n"
+		"---\n",
+		"december.md",
+		"---\ntitle: From December\nstart: 2026-12-22T10:00\n"
+		"recurrence: FREQ=MONTHLY;BYMONTH=9,12;BYMONTHDAY=22;COUNT=5\n"
+		"---\n",
+		"february.md",
+		"---\ntitle: From February\nstart: 2026-02-28\n"
+		"recurrence: FREQ=MONTHLY;BYMONTH=2,7;BYMONTHDAY=-1;COUNT=4\n"
+		"---\n",
+		NULL,
+	};
+	static const char *const want[] = {
+		"hours",
+		"RRULE:FREQ=DAILY;COUNT=4;BYHOUR=9,21\r\n",
+		"minutes",
+		"RRULE:FREQ=HOURLY;COUNT=4;BYMINUTE=15,45\r\n",
+		"months",
+		"RRULE:FREQ=MONTHLY;UNTIL=20281231;BYMONTHDAY=-1;BYMONTH=2,7\r\n",
+		"july",
+		"RRULE:FREQ=MONTHLY;UNTIL=20280229;BYMONTHDAY=-1;BYMONTH=2,7\r\n",
+		"december",
+		"RRULE:FREQ=MONTHLY;UNTIL=20281222T090000Z;BYMONTHDAY=22;"
+		"BYMONTH=9,12\r\n",
+		"february",
+		"RRULE:FREQ=MONTHLY;COUNT=4;BYMONTHDAY=-1;BYMONTH=2,7\r\n",
+	};
+	g_autoptr(Site) s = site_of("Europe/Ljubljana", files);
+
+	assert_event_files_hold(s, want, G_N_ELEMENTS(want));
 }
 
 /* The VEVENTs of @ics, in order, as libical reads them. */
@@ -2972,6 +3031,8 @@ main(int argc, char **argv)
 	g_test_add_func("/write/ics/category-with-comma",
 	                test_category_with_comma);
 	g_test_add_func("/write/websub/hub", test_websub_hub);
+	g_test_add_func("/write/ics/rule-as-icaljs-reads-it",
+	                test_ics_rule_as_icaljs_reads_it);
 	g_test_add_func("/write/ics/rule-day-explicit",
 	                test_ics_rule_day_explicit);
 	g_test_add_func("/write/ics/far-year-utc", test_ics_far_year_utc);
