@@ -43,6 +43,9 @@
 #define LOOK_SECS     5
 #define CLOCK_STEP_US (2 * G_USEC_PER_SEC) /* a step of the wall clock */
 
+/* The numbers a file is known by in file_stamp(). */
+#define STAMP_SIZE 6
+
 typedef struct {
 	char *config_path;
 	char *listen; /* the override, or NULL */
@@ -60,10 +63,10 @@ typedef struct {
 	guint64 events_id[2]; /* device and inode it watches; 0: none */
 	guint64 config_id[2]; /* those of the configuration, likewise */
 	guint64 state_id[2];  /* those of the state d->store has open */
-	/* the configuration file as the last reload read it (device,
-	 * inode, mtime in ns, size), to read it again when it changes,
-	 * whether or not a monitor was there to hear of it */
-	guint64 config_stamp[4];
+	/* the configuration file as the last reload read it (file_stamp),
+	 * to read it again when it changes, whether or not a monitor was
+	 * there to hear of it */
+	guint64 config_stamp[STAMP_SIZE];
 	GFileMonitor *events_path_monitor; /* the folder's name */
 	GFileMonitor *config_monitor;
 	GFileMonitor *target_monitor; /* nullable: the file a linked config
@@ -138,6 +141,7 @@ rebuild(Daemon *d, gboolean fresh)
 	g_autoptr(GPtrArray) diags = evf_diags_new();
 	g_autoptr(GError) error = NULL;
 	g_auto(EvfBuildStats) st = { 0 };
+	gint64 passes;
 
 	d->retry_at = 0;
 	if (!evf_build_run(d->cfg, d->cache, g_get_real_time(), diags, &st,
@@ -154,6 +158,20 @@ rebuild(Daemon *d, gboolean fresh)
 			              RETRY_BUILD_SECS * G_USEC_PER_SEC;
 			g_warning("build failed: %s; %s, trying again in %d s",
 			          error->message, served, RETRY_BUILD_SECS);
+		} else if ((passes = evf_diags_pass_at(diags)) > 0) {
+			/* time alone mends them: built again then */
+			g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc(
+			    passes / G_USEC_PER_SEC);
+			g_autofree char *when =
+			    at != NULL ? g_date_time_format_iso8601(at) : NULL;
+
+			d->until =
+			    d->until != 0 ? MIN(d->until, passes) : passes;
+			g_warning("%u error%s in the events; %s, building "
+			          "again at %s",
+			          evf_diags_errors(diags),
+			          evf_diags_errors(diags) == 1 ? "" : "s",
+			          served, when != NULL ? when : "its time");
 		} else {
 			g_warning("%u error%s in the events; %s",
 			          evf_diags_errors(diags),
@@ -324,14 +342,14 @@ file_id(const char *path, guint64 id[2])
 }
 
 /* @path's file (followed through links) as stamp[]: device, inode,
- * modification time (ns) and size, or zeros. */
+ * modification time (ns), size, mode and owner, or zeros. */
 static void
-file_stamp(const char *path, guint64 stamp[4])
+file_stamp(const char *path, guint64 stamp[STAMP_SIZE])
 {
 	struct stat st;
 
 	if (stat(path, &st) < 0) {
-		memset(stamp, 0, 4 * sizeof *stamp);
+		memset(stamp, 0, STAMP_SIZE * sizeof *stamp);
 		return;
 	}
 	stamp[0] = st.st_dev;
@@ -339,6 +357,9 @@ file_stamp(const char *path, guint64 stamp[4])
 	stamp[2] = (guint64)st.st_mtim.tv_sec * G_GUINT64_CONSTANT(1000000000) +
 	           (guint64)st.st_mtim.tv_nsec;
 	stamp[3] = (guint64)st.st_size;
+	/* a file made readable to evfeed's user (chmod, chown) */
+	stamp[4] = st.st_mode;
+	stamp[5] = (guint64)st.st_uid << 32 | st.st_gid;
 }
 
 /* Whether @path names another file or folder than @id. */
@@ -378,7 +399,7 @@ static void reload(Daemon *d);
 static gboolean
 follow_config(Daemon *d)
 {
-	guint64 stamp[4];
+	guint64 stamp[STAMP_SIZE];
 
 	file_stamp(d->config_path, stamp);
 	if (memcmp(stamp, d->config_stamp, sizeof stamp) == 0 &&
@@ -550,8 +571,9 @@ on_changed(GFileMonitor *mon, GFile *file, GFile *other,
 {
 	Daemon *d = data;
 
-	if (event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
-		return;
+	/* An attribute too: a file made readable to evfeed's user (an
+	 * editor's umask of 077, then chmod) is good now. A build of the
+	 * same inputs is skipped. */
 	if (mon == d->config_monitor || mon == d->target_monitor)
 		schedule_reload(d);
 	else if (mon == d->events_path_monitor)

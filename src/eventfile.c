@@ -2245,9 +2245,12 @@ read_published(Ctx *c, const Node *n, EvfEvent *ev)
 	} else {
 		ev->published = g_date_time_to_unix(w.time) * G_USEC_PER_SEC;
 	}
-	if (ev->published > c->now)
+	if (ev->published > c->now) {
 		ctx_error(c, n, "published: in the future");
-	else if (ev->published < EVF_EARLIEST_PUBDATE)
+		/* gone by itself then: `evfeed serve` builds again */
+		((EvfDiag *)g_ptr_array_index(c->diags, c->diags->len - 1))
+		    ->passes_at = ev->published;
+	} else if (ev->published < EVF_EARLIEST_PUBDATE)
 		ctx_error(c, n,
 		          "published: before 1990 (UTC), which feed validators "
 		          "report as implausible");

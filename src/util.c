@@ -85,6 +85,23 @@ evf_diags_warn(GPtrArray *diags, const char *file, guint line, guint col,
 	va_end(ap);
 }
 
+gint64
+evf_diags_pass_at(GPtrArray *diags)
+{
+	gint64 at = 0;
+
+	for (guint i = 0; i < diags->len; i++) {
+		const EvfDiag *d = g_ptr_array_index(diags, i);
+
+		if (d->warning)
+			continue;
+		if (d->passes_at <= 0)
+			return 0;
+		at = MAX(at, d->passes_at);
+	}
+	return at;
+}
+
 guint
 evf_diags_errors(GPtrArray *diags)
 {

@@ -41,6 +41,9 @@ typedef struct {
 	guint col;
 	gboolean warning;
 	char *message;
+	/* an error that time alone mends (a publication date ahead): the
+	 * time (µs since 1970) from which it is gone; 0 for any other */
+	gint64 passes_at;
 } EvfDiag;
 
 /* (transfer full): an empty list of EvfDiag, freed with g_ptr_array_unref */
@@ -51,6 +54,10 @@ void evf_diags_warn(GPtrArray *diags, const char *file, guint line, guint col,
                     const char *fmt, ...) G_GNUC_PRINTF(5, 6);
 /* Number of errors (not warnings) in @diags. */
 guint evf_diags_errors(GPtrArray *diags);
+/* The time (µs since 1970) from which every error of @diags is gone by
+ * itself (EvfDiag.passes_at), 0 when one of them waits for an edit or
+ * there is none. */
+gint64 evf_diags_pass_at(GPtrArray *diags);
 /* Sorts by file, line, column and prints each on its own line. */
 void evf_diags_print(GPtrArray *diags, FILE *out);
 /* (transfer full): the diagnostic as one line, without a newline */

@@ -858,4 +858,61 @@ else
 		"unshare -n is not permitted here"
 fi
 trap _tap_cleanup EXIT
+
+# A file evfeed's user cannot read (an editor's umask of 077) fails the
+# build; made readable, with chmod alone, it is published: the daemon
+# hears of a change of a file's attributes too, the configuration's as
+# well. As root (which reads every file) the daemon runs as nobody, as
+# under systemd's DynamicUser, from a folder nobody can reach.
+perm=$(mktemp -d "${TMPDIR:-/tmp}/evfeed-perm.XXXXXX") || bail_out "mktemp failed"
+chmod 755 "$perm"
+mkdir "$perm/events" "$perm/var"
+cp "$EVFEED" "$perm/evfeed"
+printf -- '---\ntitle: Alpha\nstart: 2031-05-01T10:00\n---\nAlpha.\n' >"$perm/events/alpha.md"
+write_config "$perm" "$perm/events" "$perm/var/public" "$perm/var/state.db"
+chmod 755 "$perm/events" "$perm/evfeed"
+chmod 644 "$perm/evfeed.conf" "$perm/events/alpha.md"
+as=
+runs=yes
+if [ "$(id -u)" -eq 0 ]; then
+	if command -v setpriv >/dev/null 2>&1; then
+		as="setpriv --reuid=65534 --regid=65534 --clear-groups"
+		chown 65534:65534 "$perm/var"
+	else
+		runs=
+	fi
+fi
+if [ -n "$runs" ]; then
+	$as "$perm/evfeed" serve --config "$perm/evfeed.conf" --listen 127.0.0.1:0 \
+		>"$perm/out" 2>"$perm/err" </dev/null &
+	pid=$!
+	trap 'kill -9 $pid 2>/dev/null; rm -rf "$perm"; _tap_cleanup' EXIT
+	wait_until $((10 * slow)) grep -q '^Calendar:' "$perm/out"
+	base=$(sed -n 's|^Calendar: *\(http://[^/]*\)/calendar.ics$|\1|p' "$perm/out")
+	printf -- '---\ntitle: Gamma\nstart: 2031-07-01T10:00\n---\nGamma.\n' \
+		>"$perm/gamma.md"
+	chmod 000 "$perm/gamma.md"
+	mv "$perm/gamma.md" "$perm/events/gamma.md"
+	wait_until $((10 * slow)) grep -q "gamma.md: error: permission denied" "$perm/err"
+	ok $? "an event file evfeed's user cannot read: the build fails, said so"
+	chmod 644 "$perm/events/gamma.md"
+	wait_until $((10 * slow)) has_summary Gamma
+	ok $? "made readable with chmod alone, it is published" ||
+		diag_file "$perm/err"
+	sed 's/^title=Test Events$/title=Renamed Events/' "$perm/evfeed.conf" >"$perm/conf.new"
+	chmod 000 "$perm/conf.new"
+	mv "$perm/conf.new" "$perm/evfeed.conf"
+	wait_until $((10 * slow)) grep -q "evfeed.conf: error:" "$perm/err"
+	chmod 644 "$perm/evfeed.conf"
+	wait_until $((10 * slow)) sh -c "$CURL -s '$base/rss.xml' | grep -q '<title>Renamed Events</title>'"
+	ok $? "the configuration made readable with chmod alone is read again" ||
+		diag_file "$perm/err"
+	kill -TERM $pid
+	wait $pid
+	trap _tap_cleanup EXIT
+else
+	skip "an event file made readable with chmod alone is published" \
+		"running as root without setpriv"
+fi
+rm -rf "$perm"
 done_testing

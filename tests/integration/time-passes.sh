@@ -83,6 +83,23 @@ if serve_start "$tmp/daemon/evfeed.conf" "$tmp/sout" "$tmp/serr"; then
 		diag_file "$tmp/serr"
 	test "$(where "$tmp/daemon/public")" = past
 	ok $? "serve: and the output folder says so too"
+	# An event to be published a few seconds from now: an error until
+	# then, which time alone mends; the daemon builds again at that
+	# time, without an edit.
+	ahead=$(date -u -d "$((3 * slow)) seconds" +%Y-%m-%dT%H:%M:%SZ)
+	printf -- '---\ntitle: Announced later\nstart: 2031-02-01\npublished: %s\n---\n' \
+		"$ahead" >"$tmp/daemon/events/later.md"
+	wait_until $((10 * slow)) grep -q 'published: in the future' "$tmp/serr" &&
+		grep -q "error in the events; still serving the previous version, building again at $ahead" "$tmp/serr"
+	ok $? "serve: a publication date ahead is an error, and says when it builds again" ||
+		diag_file "$tmp/serr"
+	announced()
+	{
+		"$CURL" -s "$base/calendar.ics" | grep -q '^SUMMARY:Announced later'
+	}
+	wait_until $((10 * slow)) announced
+	ok $? "serve: at the publication date it builds again and publishes the event, without an edit" ||
+		diag_file "$tmp/serr"
 	serve_stop
 	test "$serve_status" -eq 0
 	ok $? "serve stops with status 0"
