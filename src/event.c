@@ -104,6 +104,7 @@ evf_event_copy(const EvfEvent *ev)
 	c->series_dates = g_strdup(ev->series_dates);
 	c->fingerprint = g_strdup(ev->fingerprint);
 	c->vevent = c->jcal = c->article[0] = c->article[1] = NULL;
+	c->rrule_out = NULL;
 	return c;
 }
 
@@ -112,6 +113,7 @@ evf_event_clear_renders(EvfEvent *ev)
 {
 	g_clear_pointer(&ev->vevent, g_free);
 	g_clear_pointer(&ev->jcal, g_free);
+	g_clear_pointer(&ev->rrule_out, g_free);
 	g_clear_pointer(&ev->article[0], g_free);
 	g_clear_pointer(&ev->article[1], g_free);
 }
@@ -488,8 +490,15 @@ append_rule(GString *s, const struct icalrecurrencetype *rt, const EvfEvent *ev)
 	guint plain = 0; /* bits of the days without a position */
 	gboolean positioned = FALSE, every = FALSE;
 
+	/* A series whose start has an offset runs in UTC, where its days
+	 * and hours are not those it is shown in. */
+	gboolean in_utc = ev->tzid == NULL && ev->utc_offset != 0;
+
 	if ((guint)rt->freq >= G_N_ELEMENTS(words) ||
 	    words[rt->freq][0] == NULL ||
+	    (in_utc && (n_day > 0 || n_mday > 0 || n_month > 0 || n_pos > 0 ||
+	                n_hour > 0 || n_min > 0)) ||
+	    (n_pos > 0 && rt->freq != ICAL_MONTHLY_RECURRENCE) ||
 	    by_count(rt->by_second, ICAL_BY_SECOND_SIZE) > 0 ||
 	    by_count(rt->by_year_day, ICAL_BY_YEARDAY_SIZE) > 0 ||
 	    by_count(rt->by_week_no, ICAL_BY_WEEKNO_SIZE) > 0 ||

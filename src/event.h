@@ -87,6 +87,9 @@ typedef struct {
 	char *vevent;
 	char *jcal;
 	char *article[2];
+	/* (nullable) its RRULE's value as the calendars have it (the BY
+	 * lists in order, COUNT as UNTIL where ical.js needs it) */
+	char *rrule_out;
 	/* whether it had ended by past_now, the time of the build, when
 	 * past_known (evf_page_prepare); if not, and it is a series whose
 	 * first occurrence had ended by then, the occurrence it is on at

@@ -1560,10 +1560,11 @@ series_meets_change(const EvfEvent *ev, struct icalrecurrencetype rt,
 	                      rt.by_hour[0] == ICAL_RECURRENCE_ARRAY_MAX &&
 	                      rt.by_minute[0] == ICAL_RECURRENCE_ARRAY_MAX &&
 	                      rt.by_second[0] == ICAL_RECURRENCE_ARRAY_MAX;
-	struct icaltimetype last;
-	int last_year = evf_rrule_last(ev, rt, &last)
-	                    ? MIN(last.year, LAST_LISTED_YEAR)
-	                    : LAST_LISTED_YEAR;
+	/* stepping ends with the series, or with a year in which the
+	 * weekdays have come round again on the dates of 2038 (28 years) */
+	int end_year = !icaltime_is_null_time(rt.until) ? rt.until.year
+	                                                : LAST_LISTED_YEAR + 28;
+	int last_year = MIN(end_year, LAST_LISTED_YEAR);
 	g_autoptr(GArray) changes = g_array_new(FALSE, TRUE, sizeof(gboolean));
 	gboolean any = FALSE;
 
@@ -1596,11 +1597,9 @@ series_meets_change(const EvfEvent *ev, struct icalrecurrencetype rt,
 		struct icaltimetype t = icalrecur_iterator_next(it);
 		struct icaltimetype e;
 
-		if (icaltime_is_null_time(t) ||
-		    (t.year > last_year &&
-		     (last_year < LAST_LISTED_YEAR ||
-		      (same_times && !g_array_index(changes, gboolean,
-		                                    last_year - start.year)))))
+		if (icaltime_is_null_time(t) || t.year > end_year ||
+		    (t.year > last_year && same_times &&
+		     !g_array_index(changes, gboolean, last_year - start.year)))
 			break;
 		if (same_times &&
 		    !g_array_index(changes, gboolean,
@@ -1767,13 +1766,15 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		    "BY part (RFC 5545), and there is none: such "
 		    "as FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;"
 		    "BYSETPOS=-1 for the last weekday of the month");
+	/* Thunderbird (ical.js) picks among the days of one month only:
+	 * a yearly rule's last weekday was 31 December and the first days
+	 * of January, and the last of several days of the month another. */
 	if (evf_rrule_has(rt.by_set_pos) &&
-	    rt.freq != ICAL_MONTHLY_RECURRENCE &&
-	    rt.freq != ICAL_YEARLY_RECURRENCE)
-		return g_strdup("BYSETPOS is supported with FREQ=MONTHLY or "
-		                "FREQ=YEARLY only (\"the last weekday of the "
-		                "month\"): with a shorter period, calendar "
-		                "clients each give other dates");
+	    (rt.freq != ICAL_MONTHLY_RECURRENCE || !evf_rrule_has(rt.by_day)))
+		return g_strdup("BYSETPOS is supported with FREQ=MONTHLY and "
+		                "BYDAY only (\"the last weekday of the "
+		                "month\"): otherwise Thunderbird gives other "
+		                "dates than the other calendar clients");
 	/* A yearly rule with a day of the month and no month: RFC 5545
 	 * reads it as that day of every month (dateutil, khal), libical
 	 * and Thunderbird (ical.js) as once a year. */

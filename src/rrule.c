@@ -245,15 +245,19 @@ evf_rrule_from_string(const char *rule)
 	return rt;
 }
 
-/* The occurrences the last one is looked for through, at most. */
+/* The occurrences the last one is looked for through, at most, and the
+ * years after the first. */
 #define LAST_END_STEPS 5000
+#define LAST_END_YEARS 100
 
 gboolean
 evf_rrule_last(const EvfEvent *ev, struct icalrecurrencetype rt,
                struct icaltimetype *last)
 {
+	struct icaltimetype start = evf_rrule_start(ev);
 	icalrecur_iterator *it;
 	gboolean ended = FALSE;
+	int n = 0;
 
 	*last = icaltime_null_time();
 	if (rt.freq == ICAL_NO_RECURRENCE ||
@@ -261,7 +265,7 @@ evf_rrule_last(const EvfEvent *ev, struct icalrecurrencetype rt,
 	    rt.count > LAST_END_STEPS || evf_rrule_refusal(&rt) != NULL)
 		return FALSE;
 	evf_rrule_until_local(ev, &rt);
-	it = icalrecur_iterator_new(rt, evf_rrule_start(ev));
+	it = icalrecur_iterator_new(rt, start);
 	if (it == NULL) {
 		icalerror_clear_errno();
 		return FALSE;
@@ -273,11 +277,18 @@ evf_rrule_last(const EvfEvent *ev, struct icalrecurrencetype rt,
 			ended = TRUE;
 			break;
 		}
+		/* libical steps through each day of a sparse rule (Friday
+		 * the 13th), up to its year 2582, where it stops short of
+		 * the COUNT: no further than LAST_END_YEARS */
+		if (at.year > start.year + LAST_END_YEARS)
+			break;
 		*last = at;
+		n++;
 	}
 	icalrecur_iterator_free(it);
 	icalerror_clear_errno();
-	return ended && !icaltime_is_null_time(*last);
+	return ended && !icaltime_is_null_time(*last) &&
+	       (rt.count == 0 || n == rt.count);
 }
 
 void

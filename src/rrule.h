@@ -28,8 +28,9 @@ struct icalrecurrencetype evf_rrule_from_string(const char *rule);
 void evf_rrule_count_as_until(const EvfEvent *ev,
                               struct icalrecurrencetype *rt);
 
-/* Whether the rule @rt of @ev ends, within a bounded number of steps: its
- * last occurrence's start (as evf_rrule_start gives it) in *@last. */
+/* Whether the rule @rt of @ev ends, within a bounded number of steps and
+ * years, and with as many occurrences as its COUNT says: its last
+ * occurrence's start (as evf_rrule_start gives it) in *@last. */
 gboolean evf_rrule_last(const EvfEvent *ev, struct icalrecurrencetype rt,
                         struct icaltimetype *last);
 

@@ -486,9 +486,19 @@ prepare(const EvfConfig *cfg, EvfEvent *ev, GError **error)
 		    first != NULL ? icalcomponent_as_ical_string_r(first)
 		                  : NULL;
 
+		icalproperty *rule =
+		    icalcomponent_get_first_property(ve, ICAL_RRULE_PROPERTY);
+
 		ev->vevent = g_strconcat(series, over, NULL);
 		repair_folds(ev->vevent);
 		unprotect(ev->vevent);
+		g_clear_pointer(&ev->rrule_out, g_free);
+		if (rule != NULL) {
+			char *v = icalproperty_get_value_as_string_r(rule);
+
+			ev->rrule_out = g_strdup(v);
+			icalmemory_free_buffer(v);
+		}
 	}
 	if (ev->jcal == NULL) {
 		g_autofree char *series =

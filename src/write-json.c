@@ -171,7 +171,9 @@ event_extension(JsonBuilder *b, const EvfConfig *cfg, const EvfEvent *ev)
 	member_string(b, "end", end);
 	member_bool(b, "all_day", !ev->tba && ev->all_day);
 	member_string(b, "timezone", ev->tba ? NULL : ev->tzid);
-	member_optional(b, "rrule", ev->rrule);
+	/* as the calendars publish it, when they have */
+	member_optional(b, "rrule",
+	                ev->rrule_out != NULL ? ev->rrule_out : ev->rrule);
 	member_string(b, "location", ev->location);
 	if (ev->has_geo) {
 		json_builder_set_member_name(b, "geo");

@@ -2364,6 +2364,10 @@ test_repeats_in_words(void)
 		  "Repeats" },
 		{ "2018-05-15", "FREQ=YEARLY;BYDAY=20TU", "Repeats" },
 	};
+	static const char *const in_utc[][2] = {
+		{ "FREQ=DAILY;BYHOUR=4,10;COUNT=4", "Repeats 4 times" },
+		{ "FREQ=WEEKLY;COUNT=3", "Repeats weekly, 3 times" },
+	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
 		g_autofree char *text = NULL;
@@ -2383,6 +2387,23 @@ test_repeats_in_words(void)
 			continue;
 		words = evf_event_format_repeats(ev);
 		g_assert_cmpstr(words, ==, cases[i][2]);
+	}
+	/* A start written with its offset runs the rule in UTC: BYHOUR=4,10
+	 * is 09:30 and 15:30 at +05:30, not "04:30 and 10:30"; only what
+	 * is the same in both is said. */
+	for (gsize i = 0; i < G_N_ELEMENTS(in_utc); i++) {
+		g_autofree char *text = g_strdup_printf(
+		    "---\ntitle: Workshop\nstart: 2027-01-04T09:30+05:30\n"
+		    "recurrence: %s\n---\n",
+		    in_utc[i][0]);
+		g_autoptr(EvfEvent) ev = parse_ok(text);
+		g_autofree char *words = NULL;
+
+		g_assert_nonnull(ev);
+		if (ev == NULL)
+			continue;
+		words = evf_event_format_repeats(ev);
+		g_assert_cmpstr(words, ==, in_utc[i][1]);
 	}
 }
 
@@ -3023,19 +3044,35 @@ test_error_rrule_clients_differ(void)
 	             "start: 2025-05-16\n"
 	             "recurrence: FREQ=WEEKLY;BYDAY=MO,FR;BYSETPOS=1\n"
 	             "---\n",
-	             4, 13, "BYSETPOS is supported with FREQ=MONTHLY or");
+	             4, 13, "BYSETPOS is supported with FREQ=MONTHLY and");
 	assert_error("---\n"
 	             "title: Daily second\n"
 	             "start: 2025-05-12\n"
 	             "recurrence: FREQ=DAILY;BYDAY=MO,TH,FR;BYSETPOS=2\n"
 	             "---\n",
-	             4, 13, "BYSETPOS is supported with FREQ=MONTHLY or");
+	             4, 13, "BYSETPOS is supported with FREQ=MONTHLY and");
 	assert_error("---\n"
 	             "title: Monthly alone\n"
 	             "start: 2025-05-12\n"
 	             "recurrence: FREQ=MONTHLY;BYSETPOS=1\n"
 	             "---\n",
 	             4, 13, "BYSETPOS picks among the dates of another BY");
+	/* Thunderbird picks among one month's days only: a year's last
+	 * weekday was 31 December and the first days of January; among
+	 * days of the month it took another */
+	assert_error("---\n"
+	             "title: Yearly last\n"
+	             "start: 2027-12-31\n"
+	             "recurrence: FREQ=YEARLY;BYDAY=MO,TU,WE,TH,FR;"
+	             "BYSETPOS=-1\n"
+	             "---\n",
+	             4, 13, "BYSETPOS is supported with FREQ=MONTHLY and");
+	assert_error("---\n"
+	             "title: Mid or first\n"
+	             "start: 2027-01-15\n"
+	             "recurrence: FREQ=MONTHLY;BYMONTHDAY=1,15;BYSETPOS=-1\n"
+	             "---\n",
+	             4, 13, "BYSETPOS is supported with FREQ=MONTHLY and");
 	{
 		g_autoptr(EvfEvent) last =
 		    parse_ok("---\n"

@@ -15,6 +15,7 @@
 #include "tz.h"
 #include "util.h"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libical/ical.h>
 #include <stdlib.h>
@@ -505,6 +506,30 @@ test_ends_at_start(void)
 	g_assert_nonnull(strstr(text, "10:00 (UTC)"));
 	g_assert_null(strstr(text, "10:00\u201310:00"));
 	g_assert_null(strstr(text, "10:00–10:00"));
+}
+
+/* "_event"'s rrule is the calendars' (BYHOUR in order), which ical.js
+ * would otherwise step through as written. */
+static void
+test_rrule_as_published(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("evfeed-json-XXXXXX", NULL);
+	g_autofree char *file = g_build_filename(dir, "twice.md", NULL);
+	g_autofree char *text = NULL;
+	Site *s;
+
+	g_assert_true(g_file_set_contents(
+	    file,
+	    "---\ntitle: Twice a day\nstart: 2027-01-04T09:00Z\n"
+	    "recurrence: FREQ=DAILY;BYHOUR=21,9;COUNT=4\n---\n",
+	    -1, NULL));
+	s = site_render(dir);
+	text = bytes_text(find_file(s, "feed.json"));
+	site_free(s);
+	g_assert_nonnull(strstr(text, "\"FREQ=DAILY;COUNT=4;BYHOUR=9,21\""));
+	g_assert_null(strstr(text, "21,9"));
+	g_assert_cmpint(g_remove(file), ==, 0);
+	g_assert_cmpint(g_rmdir(dir), ==, 0);
 }
 
 /* A partner's listing, also listed by a second partner: "_event" names
@@ -1094,6 +1119,8 @@ main(int argc, char **argv)
 	g_test_add_func("/write-json/feed/home-and-about",
 	                test_feed_home_and_about);
 	g_test_add_func("/write-json/feed/partner", test_feed_partner);
+	g_test_add_func("/write-json/feed/rrule-as-published",
+	                test_rrule_as_published);
 	g_test_add_func("/write-json/ends-at-start", test_ends_at_start);
 	g_test_add_func("/write-json/jcal/cn-caret", test_cn_caret);
 	g_test_add_func("/write-json/deterministic", test_deterministic);

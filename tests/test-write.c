@@ -1119,6 +1119,11 @@ test_ics_rule_as_icaljs_reads_it(void)
 		"---\ntitle: From February\nstart: 2026-02-28\n"
 		"recurrence: FREQ=MONTHLY;BYMONTH=2,7;BYMONTHDAY=-1;COUNT=4\n"
 		"---\n",
+		/* its last date past libical's year 2582: kept as written */
+		"mondays.md",
+		"---\ntitle: Mondays the 29th\nstart: 2027-03-29T09:00\n"
+		"recurrence: FREQ=MONTHLY;BYMONTH=2,3;BYMONTHDAY=29;BYDAY=MO;"
+		"COUNT=120\n---\n",
 		NULL,
 	};
 	static const char *const want[] = {
@@ -1135,6 +1140,9 @@ test_ics_rule_as_icaljs_reads_it(void)
 		"BYMONTH=9,12\r\n",
 		"february",
 		"RRULE:FREQ=MONTHLY;COUNT=4;BYMONTHDAY=-1;BYMONTH=2,7\r\n",
+		"mondays",
+		"RRULE:FREQ=MONTHLY;COUNT=120;BYDAY=MO;BYMONTHDAY=29;BYMONTH=2,"
+		"3\r\n",
 	};
 	g_autoptr(Site) s = site_of("Europe/Ljubljana", files);
 
