@@ -1560,10 +1560,14 @@ series_meets_change(const EvfEvent *ev, struct icalrecurrencetype rt,
 	                      rt.by_hour[0] == ICAL_RECURRENCE_ARRAY_MAX &&
 	                      rt.by_minute[0] == ICAL_RECURRENCE_ARRAY_MAX &&
 	                      rt.by_second[0] == ICAL_RECURRENCE_ARRAY_MAX;
-	/* stepping ends with the series, or with a year in which the
-	 * weekdays have come round again on the dates of 2038 (28 years) */
+	/* stepping ends with the series (its last date, bounded in steps
+	 * and years), or with a year in which the weekdays have come round
+	 * again on the dates of 2038 (28 years) */
+	struct icaltimetype last;
 	int end_year = !icaltime_is_null_time(rt.until) ? rt.until.year
-	                                                : LAST_LISTED_YEAR + 28;
+	               : rt.count > 0 && evf_rrule_last(ev, rt, &last)
+	                   ? last.year
+	                   : LAST_LISTED_YEAR + 28;
 	int last_year = MIN(end_year, LAST_LISTED_YEAR);
 	g_autoptr(GArray) changes = g_array_new(FALSE, TRUE, sizeof(gboolean));
 	gboolean any = FALSE;
