@@ -541,21 +541,20 @@ warn_withdrawn(const EvfConfig *cfg, const char *old_manifest, GPtrArray *out,
  * site's change that emptied it). @let_go gets the first time one of them
  * goes, G_MAXINT64 if none. */
 static GPtrArray *
-kept_categories(EvfStore *store, GPtrArray *events, gint64 updated, gint64 now,
+kept_categories(GHashTable *known, GPtrArray *cats, gint64 updated, gint64 now,
                 gint64 *let_go)
 {
 	const gint64 keep = (gint64)CATEGORY_KEPT_DAYS * 86400 * G_USEC_PER_SEC;
-	g_autoptr(GPtrArray) cats = evf_render_categories(events);
-	g_autoptr(GHashTable) known =
-	    evf_store_get_meta_prefixed(store, "category/");
 	GPtrArray *kept = g_ptr_array_new_with_free_func(evf_category_free);
 	GHashTableIter it;
 	gpointer k, v;
 
+	g_autoptr(GHashTable) used = g_hash_table_new(g_str_hash, g_str_equal);
+
 	*let_go = G_MAXINT64;
 	for (guint i = 0; i < cats->len; i++)
-		g_hash_table_remove(
-		    known, ((EvfCategory *)g_ptr_array_index(cats, i))->slug);
+		g_hash_table_add(
+		    used, ((EvfCategory *)g_ptr_array_index(cats, i))->slug);
 	g_hash_table_iter_init(&it, known);
 	while (g_hash_table_iter_next(&it, &k, &v)) {
 		const char *slug = k;
@@ -563,7 +562,8 @@ kept_categories(EvfStore *store, GPtrArray *events, gint64 updated, gint64 now,
 		gint64 emptied = g_ascii_strtoll(v, &name, 10);
 		g_autofree char *again = evf_slugify(slug);
 
-		if (*name != ' ' || strcmp(again, slug) != 0)
+		if (g_hash_table_contains(used, slug) || *name != ' ' ||
+		    strcmp(again, slug) != 0)
 			continue;
 		if (emptied <= 0)
 			emptied = updated;
@@ -577,16 +577,13 @@ kept_categories(EvfStore *store, GPtrArray *events, gint64 updated, gint64 now,
 	return kept;
 }
 
-/* Records the categories published: those of @events, and @kept with the
- * time each was emptied. */
+/* Records the categories published, where @known (as the state had them
+ * before) differs: @cats, of the events, and @kept with the time each was
+ * emptied. */
 static gboolean
-record_categories(EvfStore *store, GPtrArray *events, GPtrArray *kept,
-                  GError **error)
+record_categories(EvfStore *store, GHashTable *known, GPtrArray *cats,
+                  GPtrArray *kept, GError **error)
 {
-	g_autoptr(GPtrArray) cats = evf_render_categories(events);
-	g_autoptr(GHashTable) known =
-	    evf_store_get_meta_prefixed(store, "category/");
-
 	for (guint i = 0; i < cats->len + kept->len; i++) {
 		const EvfCategory *c =
 		    i < cats->len ? g_ptr_array_index(cats, i)
@@ -624,6 +621,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(GPtrArray) events = NULL;
 	g_autoptr(GPtrArray) out = NULL;
 	g_autoptr(GPtrArray) kept = NULL;
+	g_autoptr(GPtrArray) cats = NULL;
+	g_autoptr(GHashTable) known = NULL;
 	g_autoptr(EvfStore) store = NULL;
 	g_autoptr(EvfStage) stage = NULL;
 	g_auto(GStrv) stale = NULL;
@@ -693,7 +692,9 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	events = evf_merge(cfg, local, partners);
 	if (!evf_store_track(store, events, now, &updated, error))
 		return FALSE;
-	kept = kept_categories(store, events, updated, now, &let_go);
+	cats = evf_render_categories(events);
+	known = evf_store_get_meta_prefixed(store, "category/");
+	kept = kept_categories(known, cats, updated, now, &let_go);
 	/* Each file is written beside its final name as soon as it is
 	 * made, and let go: memory holds what is being made, not the
 	 * site. */
@@ -746,7 +747,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		    !evf_store_set_meta(store, "local_events", own, error) ||
 		    !evf_store_set_meta(store, "until", until, error) ||
 		    !evf_store_set_meta(store, "published", stamp, error) ||
-		    !record_categories(store, events, kept, error) ||
+		    !record_categories(store, known, cats, kept, error) ||
 		    !evf_store_set_meta(store, "inputs", digest, error))
 			return FALSE;
 	}
