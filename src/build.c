@@ -530,40 +530,49 @@ warn_withdrawn(const EvfConfig *cfg, const char *old_manifest, GPtrArray *out,
 }
 
 /* Days a category keeps its calendar and feeds, empty, once it has lost
- * its last event. */
-#define CATEGORY_KEPT_DAYS 90
+ * its last event, and a partner source once it is disabled or taken out of
+ * the configuration. */
+#define KEPT_DAYS 90
 
-/* (transfer full) (element-type EvfCategory): the categories that the last
- * build published and that have no event now, sorted by slug: each keeps
- * its calendar and feeds, empty, for CATEGORY_KEPT_DAYS after it lost its
- * last event, so that subscribers' calendar programs drop its events rather
- * than keep them behind a 404. One emptied now is emptied at @updated (the
- * site's change that emptied it). @let_go gets the first time one of them
- * goes, G_MAXINT64 if none. */
-static GPtrArray *
-kept_categories(GHashTable *known, GPtrArray *cats, gint64 updated, gint64 now,
-                gint64 *let_go)
+static gboolean
+category_slug_ok(const char *slug)
 {
-	const gint64 keep = (gint64)CATEGORY_KEPT_DAYS * 86400 * G_USEC_PER_SEC;
+	g_autofree char *again = evf_slugify(slug);
+
+	return strcmp(again, slug) == 0;
+}
+
+/* (transfer full) (element-type EvfCategory): the scopes (categories or
+ * sources) that the last build published, as the state's meta @known has
+ * them (by slug or name: "<emptied µs> <name>"), and that are not in
+ * @in_use now, sorted: each keeps its calendar and feeds, empty, for
+ * KEPT_DAYS after it left, so that subscribers' calendar programs drop its
+ * events rather than keep them behind a 404. One that leaves now leaves at
+ * @updated (the site's change that emptied it, or its last). @let_go is
+ * lowered to the first time one of them goes. */
+static GPtrArray *
+kept_scopes(GHashTable *known, GPtrArray *in_use,
+            gboolean (*name_ok)(const char *), gint64 updated, gint64 now,
+            gint64 *let_go)
+{
+	const gint64 keep = (gint64)KEPT_DAYS * 86400 * G_USEC_PER_SEC;
 	GPtrArray *kept = g_ptr_array_new_with_free_func(evf_category_free);
 	GHashTableIter it;
 	gpointer k, v;
 
 	g_autoptr(GHashTable) used = g_hash_table_new(g_str_hash, g_str_equal);
 
-	*let_go = G_MAXINT64;
-	for (guint i = 0; i < cats->len; i++)
+	for (guint i = 0; i < in_use->len; i++)
 		g_hash_table_add(
-		    used, ((EvfCategory *)g_ptr_array_index(cats, i))->slug);
+		    used, ((EvfCategory *)g_ptr_array_index(in_use, i))->slug);
 	g_hash_table_iter_init(&it, known);
 	while (g_hash_table_iter_next(&it, &k, &v)) {
 		const char *slug = k;
 		char *name = NULL;
 		gint64 emptied = g_ascii_strtoll(v, &name, 10);
-		g_autofree char *again = evf_slugify(slug);
 
 		if (g_hash_table_contains(used, slug) || *name != ' ' ||
-		    strcmp(again, slug) != 0)
+		    !name_ok(slug))
 			continue;
 		if (emptied <= 0)
 			emptied = updated;
@@ -577,20 +586,20 @@ kept_categories(GHashTable *known, GPtrArray *cats, gint64 updated, gint64 now,
 	return kept;
 }
 
-/* Records the categories published, where @known (as the state had them
- * before) differs: @cats, of the events, and @kept with the time each was
- * emptied. */
+/* Records the scopes published under @prefix ("category/" or "source/")
+ * where @known (as the state had them before) differs: @in_use, and @kept
+ * with the time each left. */
 static gboolean
-record_categories(EvfStore *store, GHashTable *known, GPtrArray *cats,
-                  GPtrArray *kept, GError **error)
+record_scopes(EvfStore *store, const char *prefix, GHashTable *known,
+              GPtrArray *in_use, GPtrArray *kept, GError **error)
 {
-	for (guint i = 0; i < cats->len + kept->len; i++) {
+	for (guint i = 0; i < in_use->len + kept->len; i++) {
 		const EvfCategory *c =
-		    i < cats->len ? g_ptr_array_index(cats, i)
-		                  : g_ptr_array_index(kept, i - cats->len);
+		    i < in_use->len ? g_ptr_array_index(in_use, i)
+		                    : g_ptr_array_index(kept, i - in_use->len);
 		g_autofree char *value = g_strdup_printf(
 		    "%" G_GINT64_FORMAT " %s", c->emptied, c->name);
-		g_autofree char *key = g_strconcat("category/", c->slug, NULL);
+		g_autofree char *key = g_strconcat(prefix, c->slug, NULL);
 
 		if (g_strcmp0(g_hash_table_lookup(known, c->slug), value) !=
 		        0 &&
@@ -598,6 +607,23 @@ record_categories(EvfStore *store, GHashTable *known, GPtrArray *cats,
 			return FALSE;
 	}
 	return TRUE;
+}
+
+/* (transfer full) (element-type EvfCategory): the enabled sources of
+ * @cfg, each as a scope of its name and title. */
+static GPtrArray *
+enabled_sources(const EvfConfig *cfg)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(evf_category_free);
+
+	for (guint i = 0; i < cfg->sources->len; i++) {
+		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
+
+		if (src->enabled)
+			g_ptr_array_add(out, evf_category_new_emptied(
+			                         src->name, src->title, 0));
+	}
+	return out;
 }
 
 static gboolean
@@ -623,6 +649,9 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(GPtrArray) kept = NULL;
 	g_autoptr(GPtrArray) cats = NULL;
 	g_autoptr(GHashTable) known = NULL;
+	g_autoptr(GPtrArray) kept_sources = NULL;
+	g_autoptr(GPtrArray) sources = NULL;
+	g_autoptr(GHashTable) known_sources = NULL;
 	g_autoptr(EvfStore) store = NULL;
 	g_autoptr(EvfStage) stage = NULL;
 	g_auto(GStrv) stale = NULL;
@@ -694,7 +723,13 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		return FALSE;
 	cats = evf_render_categories(events);
 	known = evf_store_get_meta_prefixed(store, "category/");
-	kept = kept_categories(known, cats, updated, now, &let_go);
+	kept =
+	    kept_scopes(known, cats, category_slug_ok, updated, now, &let_go);
+	sources = enabled_sources(cfg);
+	known_sources = evf_store_get_meta_prefixed(store, "source/");
+	kept_sources =
+	    kept_scopes(known_sources, sources, evf_config_source_name_ok,
+	                updated, now, &let_go);
 	/* Each file is written beside its final name as soon as it is
 	 * made, and let go: memory holds what is being made, not the
 	 * site. */
@@ -704,8 +739,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		    evf_gzipper_new(cfg->output_dir, compress_file, stage);
 		g_autoptr(GPtrArray) siblings = NULL;
 
-		out = evf_render_site(cfg, events, kept, updated, now,
-		                      &stats->until, gz, error);
+		out = evf_render_site(cfg, events, kept, kept_sources, updated,
+		                      now, &stats->until, gz, error);
 		siblings = evf_gzipper_finish(gz);
 		if (out == NULL)
 			return FALSE;
@@ -747,7 +782,10 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		    !evf_store_set_meta(store, "local_events", own, error) ||
 		    !evf_store_set_meta(store, "until", until, error) ||
 		    !evf_store_set_meta(store, "published", stamp, error) ||
-		    !record_categories(store, known, cats, kept, error) ||
+		    !record_scopes(store, "category/", known, cats, kept,
+		                   error) ||
+		    !record_scopes(store, "source/", known_sources, sources,
+		                   kept_sources, error) ||
 		    !evf_store_set_meta(store, "inputs", digest, error))
 			return FALSE;
 	}

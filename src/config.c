@@ -1203,8 +1203,7 @@ evf_config_load(const char *path, GPtrArray *diags)
 		if (!g_str_has_prefix(groups[i], "source "))
 			continue;
 		name = groups[i] + strlen("source ");
-		if (!g_regex_match_simple("^[a-z0-9][a-z0-9_-]*$", name, 0,
-		                          0)) {
+		if (!evf_config_source_name_ok(name)) {
 			evf_diags_add(diags, path,
 			              find_line(lines, groups[i], NULL), 0,
 			              "[%s]: a source name is made of a-z, "
@@ -1252,6 +1251,12 @@ evf_config_load(const char *path, GPtrArray *diags)
 		cfg->base_path = g_strdup(p[0] == '/' ? p + 1 : p);
 	}
 	return g_steal_pointer(&cfg);
+}
+
+gboolean
+evf_config_source_name_ok(const char *name)
+{
+	return g_regex_match_simple("^[a-z0-9][a-z0-9_-]*$", name, 0, 0);
 }
 
 const EvfSourceConfig *

@@ -82,6 +82,10 @@ EvfConfig *evf_config_load(const char *path, GPtrArray *diags);
 void evf_config_free(EvfConfig *cfg);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfConfig, evf_config_free)
 
+/* Whether @name can name a source: a-z, 0-9, '-' and '_', beginning with
+ * a letter or a digit (its folder's name, source/<name>/). */
+gboolean evf_config_source_name_ok(const char *name);
+
 /* (transfer none) (nullable): the source called @name. */
 const EvfSourceConfig *evf_config_source(const EvfConfig *cfg,
                                          const char *name);

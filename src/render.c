@@ -668,23 +668,24 @@ file_cmp(gconstpointer a, gconstpointer b)
 }
 
 static Scope *
-category_scope(const EvfConfig *cfg, const EvfCategory *c)
+category_scope(const EvfConfig *cfg, const char *folder, const EvfCategory *c)
 {
 	gint64 updated = c->emptied;
+	gboolean category = strcmp(folder, "category") == 0;
 
 	for (guint k = 0; k < c->events->len; k++)
 		updated = MAX(
 		    updated,
 		    ((EvfEvent *)g_ptr_array_index(c->events, k))->modified);
-	return scope_new(g_strdup_printf("category/%s/", c->slug),
+	return scope_new(g_strdup_printf("%s/%s/", folder, c->slug),
 	                 g_strdup_printf("%s: %s", cfg->title, c->name),
-	                 c->name, c->events, updated);
+	                 category ? c->name : NULL, c->events, updated);
 }
 
 GPtrArray *
 evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *kept,
-                gint64 updated, gint64 now, gint64 *until, EvfGzipper *gz,
-                GError **error)
+                GPtrArray *kept_sources, gint64 updated, gint64 now,
+                gint64 *until, EvfGzipper *gz, GError **error)
 {
 	g_autoptr(GPtrArray) files =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_file_free);
@@ -785,14 +786,16 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *kept,
 	g_ptr_array_add(scopes, scope_new(g_strdup(""), g_strdup(cfg->title),
 	                                  NULL, events, updated));
 	for (guint i = 0; i < cats->len; i++)
-		g_ptr_array_add(
-		    scopes, category_scope(cfg, g_ptr_array_index(cats, i)));
+		g_ptr_array_add(scopes,
+		                category_scope(cfg, "category",
+		                               g_ptr_array_index(cats, i)));
 	/* A category that lost its last event keeps its calendar and
 	 * feeds, empty, for a while: a 404 would leave its subscribers'
 	 * calendar programs showing its events for ever. */
 	for (guint i = 0; kept != NULL && i < kept->len; i++)
-		g_ptr_array_add(
-		    scopes, category_scope(cfg, g_ptr_array_index(kept, i)));
+		g_ptr_array_add(scopes,
+		                category_scope(cfg, "category",
+		                               g_ptr_array_index(kept, i)));
 	for (guint i = 0; i < cfg->sources->len; i++) {
 		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
 		GPtrArray *listed = g_ptr_array_new();
@@ -825,6 +828,11 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *kept,
 		              NULL, listed,
 		              listed->len > 0 ? src_updated : updated));
 	}
+	/* So does a source disabled or taken out of the configuration. */
+	for (guint i = 0; kept_sources != NULL && i < kept_sources->len; i++)
+		g_ptr_array_add(
+		    scopes, category_scope(cfg, "source",
+		                           g_ptr_array_index(kept_sources, i)));
 	g_ptr_array_sort(scopes, scope_cmp_size);
 	evf_parallel_for(scopes, render_scope, &site);
 	for (guint i = 0; i < scopes->len; i++) {

@@ -162,7 +162,10 @@ GPtrArray *evf_render_categories(GPtrArray *events);
 /* (transfer full) (element-type EvfFile): every file of the site, sorted by
  * path. @events is the whole catalogue; @kept (nullable) (element-type
  * EvfCategory) categories of no event that keep their calendar and feeds,
- * empty, as of when they were emptied; @updated the site's latest change;
+ * empty, as of when they were emptied; @kept_sources (nullable) the same
+ * of partner sources no longer enabled (each an EvfCategory of the
+ * source's name as slug and its title as name); @updated the site's latest
+ * change;
  * @now the time of the build (µs), which says what is past, on the pages
  * and for [feeds] past_days: before @updated, @updated is taken. @until
  * (nullable) gets the time (µs) up to which the same inputs and state give
@@ -173,5 +176,6 @@ GPtrArray *evf_render_categories(GPtrArray *events);
  * the files come back with their sizes but without their bytes. Scopes and
  * one-event calendars are made on all processors. */
 GPtrArray *evf_render_site(const EvfConfig *cfg, GPtrArray *events,
-                           GPtrArray *kept, gint64 updated, gint64 now,
-                           gint64 *until, EvfGzipper *gz, GError **error);
+                           GPtrArray *kept, GPtrArray *kept_sources,
+                           gint64 updated, gint64 now, gint64 *until,
+                           EvfGzipper *gz, GError **error);

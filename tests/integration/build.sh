@@ -155,17 +155,8 @@ test -s "$tmp/kept1" && cmp -s "$tmp/kept1" "$tmp/kept2"
 ok $? "an edit elsewhere leaves the emptied category's calendar and feeds as they were"
 # 90 days on (the state's time of the emptying, and the time up to which
 # the output holds, moved back as they would be then): it goes.
-"${PYTHON3:-/usr/bin/python3}" - "$tmp/state.db" <<'PY'
-import sqlite3, sys, time
-db = sqlite3.connect(sys.argv[1])
-then = int((time.time() - 91 * 86400) * 1e6)
-row = db.execute("SELECT value FROM meta WHERE key = 'category/illicit-financial-flows'").fetchone()
-assert row is not None and not row[0].startswith("0 "), row
-db.execute("UPDATE meta SET value = ? WHERE key = 'category/illicit-financial-flows'",
-           (str(then) + row[0][row[0].index(" "):],))
-db.execute("UPDATE meta SET value = ? WHERE key = 'until'", (str(then + 90 * 86400 * 10**6),))
-db.commit()
-PY
+state_left_ago "$tmp/state.db" category/illicit-financial-flows 91 ||
+	bail_out "cannot move the state's times back"
 "$EVFEED" build --config "$conf" >/dev/null 2>&1 && test ! -e "$cat_dir" &&
 	test -s "$pub/category/conference/calendar.ics"
 ok $? "90 days after it lost its last event, the category is gone"

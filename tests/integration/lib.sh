@@ -43,6 +43,12 @@
 #   status                  the status code of the headers on stdin
 #   state_integrity STATE   print what PRAGMA integrity_check says of the
 #                           SQLite state STATE ("ok")
+#   state_left_ago STATE KEY DAYS
+#                           in the state STATE, move the time at which the
+#                           scope KEY ("category/x", "source/x") lost its
+#                           last event, and the time up to which the output
+#                           holds, back as they would be DAYS days later
+#                           (fails unless KEY is recorded as left)
 
 _tap_n=0
 _tap_failed=0
@@ -351,4 +357,21 @@ except sqlite3.Error as e:
     print('sqlite3: %s' % e)
 PY
 	rm -rf "$_si_dir"
+}
+
+state_left_ago()
+{
+	"${PYTHON3:-/usr/bin/python3}" - "$1" "$2" "$3" <<'PY'
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1])
+key, days = sys.argv[2], float(sys.argv[3])
+then = int((time.time() - days * 86400) * 1e6)
+row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+assert row is not None and not row[0].startswith("0 "), row
+db.execute("UPDATE meta SET value = ? WHERE key = ?",
+           (str(then) + row[0][row[0].index(" "):], key))
+db.execute("UPDATE meta SET value = ? WHERE key = 'until'",
+           (str(then + 90 * 86400 * 10**6),))
+db.commit()
+PY
 }

@@ -290,9 +290,12 @@ write_conf()
 		unodc)
 			printf '[source unodc]\nurl=%s/unodc.ics\ntimeout=5s\n' "$base"
 			;;
-		dcaf)
+		dcaf | dcaf-off)
 			printf '[source dcaf]\nurl=%s/dcaf.atom\ntimeout=5s\n' "$base"
 			printf 'max_bytes=1MiB\n'
+			if [ "$s" = dcaf-off ]; then
+				printf 'enabled=false\n'
+			fi
 			;;
 		dead)
 			printf '[source dead]\nurl=http://127.0.0.1:1/\ntimeout=5s\n'
@@ -1045,6 +1048,38 @@ held osce fewer OSCE 1
 held unodc empty UNODC 0
 held dcaf empty DCAF 0
 
+# ------------------------------------------------------ disabling a source
+
+# kept_source NAME: source/dcaf/ keeps its calendar and feeds, empty, so
+# that its subscribers' calendar programs drop its items (a 404 left them
+# showing them for ever), and they read it.
+kept_source()
+{
+	for f in calendar.ics rss.xml atom.xml calendar.json feed.json \
+		index.html; do
+		test -s "$pub/source/dcaf/$f" || echo "$f"
+	done >"$tmp/$1.missing"
+	test ! -s "$tmp/$1.missing" &&
+		! grep -q '^BEGIN:VEVENT' "$pub/source/dcaf/calendar.ics" &&
+		grep -q '^X-WR-CALNAME:Test Events: DCAF' \
+			"$pub/source/dcaf/calendar.ics" &&
+		! grep -q '<item>' "$pub/source/dcaf/rss.xml" &&
+		! grep -q '<entry>' "$pub/source/dcaf/atom.xml"
+	ok $? "$1: source/dcaf/ keeps its calendar and feeds, empty" ||
+		diag_file "$tmp/$1.missing"
+	read_back "$1-dcaf" "$pub/source/dcaf" "${site}source/dcaf/"
+	(cd "$pub/source/dcaf" && cksum calendar.ics rss.xml atom.xml) \
+		>"$tmp/$1.kept"
+}
+
+write_conf osce unodc dcaf-off
+build_run disabled
+ok $? "build with [source dcaf] disabled"
+inspect sourced "$pub/calendar.ics" DCAF >"$tmp/disabled.src"
+test ! -s "$tmp/disabled.src"
+ok $? "calendar.ics: the disabled source's items are gone"
+kept_source disabled
+
 # ------------------------------------------------------- removing a source
 
 write_conf osce unodc
@@ -1059,12 +1094,23 @@ same_set "calendar.ics: everything else stays" \
 ! grep -q "$base/dcaf.atom" "$pub/rss.xml" &&
 	! grep -q "$base/dcaf.atom" "$pub/atom.xml"
 ok $? "rss.xml and atom.xml: no item from DCAF"
-test ! -e "$pub/source/dcaf"
-ok $? "source/dcaf/ is gone"
+kept_source removed
+cmp -s "$tmp/disabled.kept" "$tmp/removed.kept"
+ok $? "source/dcaf/: the same files, disabled and then removed"
 sources_run removed
 test -z "$(source_line removed dcaf)"
 ok $? "sources: dcaf no longer listed"
 read_back removed "$pub" "$site"
+# 90 days on (the state's time of its leaving, and the time up to which
+# the output holds, moved back as they would be then): it goes.
+state_left_ago "$tmp/state.db" source/dcaf 91 ||
+	bail_out "cannot move the state's times back"
+build_run gone
+test $? -eq 0 && test ! -e "$pub/source/dcaf" &&
+	test -s "$pub/source/osce/calendar.ics"
+ok $? "90 days after it was disabled, source/dcaf/ is gone"
+same_set "calendar.ics: everything else stays, 90 days on" \
+	"$tmp/removed.expect" "$tmp/gone.uids"
 
 # ------------------------------------------------ an unreachable source
 
