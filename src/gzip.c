@@ -74,6 +74,27 @@ evf_gunzip_equal(GBytes *gz, GBytes *plain)
 	return rc == Z_STREAM_END && at == len && zs.avail_in == 0;
 }
 
+gboolean
+evf_gzip_trailer_matches(GBytes *gz, GBytes *plain)
+{
+	gsize gz_len, len;
+	const guint8 *in = g_bytes_get_data(gz, &gz_len);
+	const guint8 *data = g_bytes_get_data(plain, &len);
+	const guint8 *t;
+	guint32 crc, size;
+
+	/* a header of 10 bytes, at least 2 of deflate data, a trailer of 8 */
+	if (gz_len < 20 || in[0] != 0x1f || in[1] != 0x8b)
+		return FALSE;
+	t = in + gz_len - 8;
+	crc = (guint32)t[0] | (guint32)t[1] << 8 | (guint32)t[2] << 16 |
+	      (guint32)t[3] << 24;
+	size = (guint32)t[4] | (guint32)t[5] << 8 | (guint32)t[6] << 16 |
+	       (guint32)t[7] << 24;
+	return size == (guint32)len &&
+	       crc == libdeflate_crc32(0, data != NULL ? data : in, len);
+}
+
 typedef struct {
 	const char *dir;
 	EvfStage *stage; /* nullable */

@@ -22,6 +22,11 @@ GBytes *evf_gzip_level(GBytes *in, int level);
 
 /* Whether @gz is a gzip member that decompresses to exactly @plain. */
 gboolean evf_gunzip_equal(GBytes *gz, GBytes *plain);
+/* Whether @gz looks like the gzip of @plain by its trailer alone (RFC 1952
+ * §2.3.1: the CRC-32 and size of what it holds), without decompressing
+ * it: a cheap check that a `.gz` sibling read is of the same version as
+ * its file, not of the one before or after. */
+gboolean evf_gzip_trailer_matches(GBytes *gz, GBytes *plain);
 
 /* Makes the gzip siblings of files as they are handed to it, on as many
  * threads as there are processors, while the caller goes on (rendering

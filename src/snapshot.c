@@ -6,6 +6,7 @@
 #include "autoconf.h"
 #include "snapshot.h"
 
+#include "gzip.h"
 #include "util.h"
 #include "websub.h"
 
@@ -145,6 +146,13 @@ entry_new(const char *dir, const char *path, const struct stat *st,
 	}
 	if (g_file_test(gz, G_FILE_TEST_IS_REGULAR))
 		e->gzip = evf_file_read(gz, G_MAXINT32, NULL);
+	/* A build beside the server (evfeed build from cron) that renamed
+	 * its files between the two reads gave the `.gz` of another version:
+	 * this file is answered without gzip until the next load, which the
+	 * other build's change brings (an answer's gzip must decompress to
+	 * the body its ETag names). */
+	if (e->gzip != NULL && !evf_gzip_trailer_matches(e->gzip, e->body))
+		g_clear_pointer(&e->gzip, g_bytes_unref);
 	e->etag = etag_of(e->body, "");
 	e->dev = st->st_dev;
 	e->ino = st->st_ino;

@@ -8,6 +8,7 @@
 #include "files.h"
 #include "gzip.h"
 #include "render.h"
+#include "snapshot.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -197,6 +198,104 @@ test_siblings_reuse(void)
 	g_assert_cmpint(g_rmdir(dir), ==, 0);
 }
 
+static void
+test_trailer_matches(void)
+{
+	g_autofree char *a = long_text(3000);
+	g_autofree char *b = g_strdup(a);
+	g_autoptr(GBytes) plain = text_bytes(a);
+	g_autoptr(GBytes) gz = gzip_at(a, 5);
+	g_autoptr(GBytes) fast = gzip_at(a, 1);
+	g_autoptr(GBytes) empty = text_bytes("");
+	g_autoptr(GBytes) empty_gz = evf_gzip(empty);
+	g_autoptr(GBytes) other = NULL;
+	g_autoptr(GBytes) other_gz = NULL;
+	g_autoptr(GBytes) cut = NULL;
+	g_autoptr(GBytes) junk =
+	    text_bytes("not gzip, but twenty bytes or more");
+
+	/* another version of the same length: one letter changed */
+	b[1500] = b[1500] == 'x' ? 'y' : 'x';
+	other = text_bytes(b);
+	other_gz = gzip_at(b, 5);
+	g_assert_true(evf_gzip_trailer_matches(gz, plain));
+	g_assert_true(evf_gzip_trailer_matches(fast, plain));
+	g_assert_true(evf_gzip_trailer_matches(empty_gz, empty));
+	g_assert_true(evf_gzip_trailer_matches(other_gz, other));
+	g_assert_false(evf_gzip_trailer_matches(other_gz, plain));
+	g_assert_false(evf_gzip_trailer_matches(gz, other));
+	g_assert_false(evf_gzip_trailer_matches(empty_gz, plain));
+	g_assert_false(evf_gzip_trailer_matches(gz, empty));
+	g_assert_false(evf_gzip_trailer_matches(junk, plain));
+	cut = g_bytes_new_from_bytes(gz, 0, 12);
+	g_assert_false(evf_gzip_trailer_matches(cut, plain));
+}
+
+/* A server that loads the output while another build renames its files
+ * in place reads a file and then the `.gz` of the next version: that
+ * `.gz` is not answered under the file's ETag. */
+static void
+test_snapshot_versions(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("evfeed-gzip-XXXXXX", NULL);
+	g_autofree char *a = long_text(3000);
+	g_autofree char *b = long_text(2000);
+	g_autoptr(GBytes) a_plain = text_bytes(a);
+	g_autoptr(GBytes) a_gz = gzip_at(a, 5);
+	g_autoptr(GBytes) b_plain = text_bytes(b);
+	g_autoptr(GBytes) b_next = gzip_at("BEGIN:VCALENDAR\r\nNEXT\r\n", 5);
+	g_autoptr(EvfSnapshot) snap = NULL;
+	g_autoptr(GError) error = NULL;
+	const EvfEntry *e;
+
+	g_assert_nonnull(dir);
+	put(dir, "a.ics", a_plain);
+	put(dir, "a.ics.gz", a_gz);
+	put(dir, "b.ics", b_plain);
+	put(dir, "b.ics.gz", b_next);
+	snap =
+	    evf_snapshot_load(dir, "a.ics 1\na.ics.gz 1\nb.ics 1\nb.ics.gz 1\n",
+	                      3600, NULL, "https://example.org/", NULL, &error);
+	g_assert_no_error(error);
+	e = evf_snapshot_lookup(snap, "a.ics");
+	g_assert_nonnull(e);
+	g_assert_nonnull(e->gzip);
+	g_assert_true(evf_gunzip_equal(e->gzip, e->body));
+	e = evf_snapshot_lookup(snap, "b.ics");
+	g_assert_nonnull(e);
+	g_assert_true(g_bytes_equal(e->body, b_plain));
+	g_assert_null(e->gzip);
+	g_assert_null(e->ok_gzip);
+	/* once the other build has put b.ics.gz's file in place too, the
+	 * next load answers it with gzip again */
+	{
+		g_autoptr(GBytes) next =
+		    text_bytes("BEGIN:VCALENDAR\r\nNEXT\r\n");
+		g_autoptr(EvfSnapshot) again = NULL;
+
+		put(dir, "b.ics", next);
+		again = evf_snapshot_load(
+		    dir, "a.ics 1\na.ics.gz 1\nb.ics 1\nb.ics.gz 1\n", 3600,
+		    NULL, "https://example.org/", snap, &error);
+		g_assert_no_error(error);
+		e = evf_snapshot_lookup(again, "b.ics");
+		g_assert_nonnull(e);
+		g_assert_nonnull(e->gzip);
+		g_assert_true(evf_gunzip_equal(e->gzip, e->body));
+		g_assert_true(evf_snapshot_lookup(again, "a.ics") ==
+		              evf_snapshot_lookup(snap, "a.ics"));
+	}
+	for (guint i = 0; i < 2; i++) {
+		g_autofree char *path = g_strdup_printf("%c.ics", 'a' + i);
+		g_autofree char *full = g_build_filename(dir, path, NULL);
+		g_autofree char *full_gz = g_strconcat(full, ".gz", NULL);
+
+		g_assert_cmpint(g_unlink(full), ==, 0);
+		g_assert_cmpint(g_unlink(full_gz), ==, 0);
+	}
+	g_assert_cmpint(g_rmdir(dir), ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -204,5 +303,8 @@ main(int argc, char **argv)
 	g_test_add_func("/gzip/gunzip-equal", test_gunzip_equal);
 	g_test_add_func("/gzip/siblings", test_siblings);
 	g_test_add_func("/gzip/siblings-reuse", test_siblings_reuse);
+	g_test_add_func("/gzip/trailer-matches", test_trailer_matches);
+	g_test_add_func("/gzip/snapshot-of-two-versions",
+	                test_snapshot_versions);
 	return g_test_run();
 }
