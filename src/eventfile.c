@@ -1508,10 +1508,10 @@ reaches_irregular_year(const EvfEvent *ev, struct icalrecurrencetype rt,
 	return icaltime_is_null_time(t) ? 0 : irregular;
 }
 
-/* The occurrences of a series stepped through for a wall time where the
- * clocks change (series_meets_change): a daily series to 2038; of one at
- * other times of day (BYHOUR, hourly), each looked at, years of a daily
- * one. */
+/* The steps through a series' days (or, of a series whose days have no
+ * fixed times, its occurrences) looked at for a wall time where the
+ * clocks change (series_meets_change), at most: a daily series to 2066;
+ * the first 2,000 occurrences of one every five hours. */
 #define MAX_CHANGE_STEPS  20000
 #define MAX_CHANGE_CHECKS 2000
 
@@ -1536,6 +1536,174 @@ wall_meets_change(GTimeZone *tz, struct icaltimetype t, gboolean *gap)
 	return *gap || evf_tz_is_ambiguous(dt);
 }
 
+/* Appends to @to the values of the BYxxx list @by (of @size, ending at
+ * ICAL_RECURRENCE_ARRAY_MAX) from 0 to @max, or @dflt when it has none. */
+static void
+by_values(GArray *to, const short *by, int size, int max, int dflt)
+{
+	for (int i = 0; i < size && by[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
+		if (by[i] >= 0 && by[i] <= max)
+			g_array_append_vals(to, &(int){ by[i] }, 1);
+	if (to->len == 0)
+		g_array_append_val(to, dflt);
+}
+
+/* (transfer full) (element-type int): the wall times (seconds after
+ * midnight), in order, at which the occurrences of @rt from @start can
+ * begin: BYHOUR's hours (without it, an hourly rule's are those its
+ * interval reaches from the start's, libical stepping on the wall clock),
+ * BYMINUTE's minutes and BYSECOND's seconds, the start's where the rule
+ * has none. */
+static GArray *
+series_times(const struct icalrecurrencetype *rt, struct icaltimetype start)
+{
+	g_autoptr(GArray) hours = g_array_new(FALSE, FALSE, sizeof(int));
+	g_autoptr(GArray) minutes = g_array_new(FALSE, FALSE, sizeof(int));
+	g_autoptr(GArray) seconds = g_array_new(FALSE, FALSE, sizeof(int));
+	GArray *out = g_array_new(FALSE, FALSE, sizeof(int));
+
+	if (rt->freq == ICAL_HOURLY_RECURRENCE) {
+		int step = MAX(rt->interval, 1), a = 24;
+		g_autoptr(GArray) by = g_array_new(FALSE, FALSE, sizeof(int));
+
+		/* the hours reached are those the greatest common divisor
+		 * of the interval and 24 steps through, of BYHOUR's */
+		while (step != 0) {
+			int r = a % step;
+
+			a = step;
+			step = r;
+		}
+		by_values(by, rt->by_hour, ICAL_BY_HOUR_SIZE, 23, -1);
+		for (int h = start.hour % a; h < 24; h += a)
+			for (guint i = 0; i < by->len; i++)
+				if (g_array_index(by, int, i) == -1 ||
+				    g_array_index(by, int, i) == h) {
+					g_array_append_val(hours, h);
+					break;
+				}
+	} else {
+		by_values(hours, rt->by_hour, ICAL_BY_HOUR_SIZE, 23,
+		          start.hour);
+	}
+	by_values(minutes, rt->by_minute, ICAL_BY_MINUTE_SIZE, 59,
+	          start.minute);
+	by_values(seconds, rt->by_second, ICAL_BY_SECOND_SIZE, 59,
+	          MIN(start.second, 59));
+	for (guint h = 0; h < hours->len; h++)
+		for (guint m = 0; m < minutes->len; m++)
+			for (guint x = 0; x < seconds->len; x++) {
+				int t = g_array_index(hours, int, h) * 3600 +
+				        g_array_index(minutes, int, m) * 60 +
+				        g_array_index(seconds, int, x);
+
+				g_array_append_val(out, t);
+			}
+	return out;
+}
+
+/* Whether one of @times (in order) lies in [@lo, @hi). */
+static gboolean
+times_within(GArray *times, int lo, int hi)
+{
+	guint a = 0, b = times->len;
+
+	while (a < b) {
+		guint mid = a + (b - a) / 2;
+
+		if (g_array_index(times, int, mid) < lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	return a < times->len && g_array_index(times, int, a) < hi;
+}
+
+/* Whether one of @times (in order), @shift seconds later on the wall
+ * clock, lies in the window @w of a change of the clocks. */
+static gboolean
+times_meet(GArray *times, const EvfTzWindow *w, gint64 shift)
+{
+	int lo = (int)(((w->start - shift) % 86400 + 86400) % 86400);
+	int hi = lo + w->len;
+
+	return hi <= 86400 ? times_within(times, lo, hi)
+	                   : times_within(times, lo, 86400) ||
+	                         times_within(times, 0, hi - 86400);
+}
+
+/* Whether the occurrence of @ev's series at wall time @t begins or ends
+ * where the clocks change (series_meets_change): @t into *@at, whether
+ * its end is the one into *@end. */
+static gboolean
+occurrence_meets_change(GTimeZone *tz, struct icaltimetype t, gint64 length,
+                        struct icaltimetype *at, gboolean *gap, gboolean *end)
+{
+	struct icaltimetype e = t;
+
+	*at = t;
+	*end = FALSE;
+	if (wall_meets_change(tz, t, gap))
+		return TRUE;
+	if (length <= 0)
+		return FALSE;
+	icaltime_adjust(&e, 0, 0, 0, (int)MIN(length, G_MAXINT));
+	return *end = wall_meets_change(tz, e, gap);
+}
+
+/* The midnight that begins @t's day, in seconds since 1970-01-01T00:00
+ * on the same wall clock. */
+static gint64
+day_on_wall(struct icaltimetype t)
+{
+	GDate d, epoch;
+
+	g_date_clear(&d, 1);
+	g_date_clear(&epoch, 1);
+	g_date_set_dmy(&d, (GDateDay)t.day, (GDateMonth)t.month,
+	               (GDateYear)t.year);
+	g_date_set_dmy(&epoch, 1, G_DATE_JANUARY, 1970);
+	return (gint64)g_date_days_between(&epoch, &d) * 86400;
+}
+
+/* Whether the rule @rt gives the same times of day (series_times) on
+ * each of its days, which a rule of its days without them gives: BYHOUR,
+ * BYMINUTE and BYSECOND expand a day (RFC 5545 §3.3.10), as an hourly
+ * rule whose interval divides a day does, unless BYSETPOS picks among the
+ * times. Such a rule goes into *@days. */
+static gboolean
+rule_of_days(struct icalrecurrencetype rt, struct icalrecurrencetype *days)
+{
+	gboolean times = evf_rrule_has(rt.by_hour) ||
+	                 evf_rrule_has(rt.by_minute) ||
+	                 evf_rrule_has(rt.by_second);
+
+	if (evf_rrule_has(rt.by_year_day) ||
+	    (times && evf_rrule_has(rt.by_set_pos)))
+		return FALSE;
+	if (rt.freq == ICAL_HOURLY_RECURRENCE) {
+		if (rt.interval > 24 || 24 % MAX(rt.interval, 1) != 0)
+			return FALSE;
+		rt.freq = ICAL_DAILY_RECURRENCE;
+		rt.interval = 1;
+	} else if (rt.freq < ICAL_DAILY_RECURRENCE) {
+		return FALSE;
+	}
+	for (int i = 0; i < ICAL_BY_HOUR_SIZE; i++)
+		rt.by_hour[i] = ICAL_RECURRENCE_ARRAY_MAX;
+	for (int i = 0; i < ICAL_BY_MINUTE_SIZE; i++)
+		rt.by_minute[i] = ICAL_RECURRENCE_ARRAY_MAX;
+	for (int i = 0; i < ICAL_BY_SECOND_SIZE; i++)
+		rt.by_second[i] = ICAL_RECURRENCE_ARRAY_MAX;
+	/* Some days of each week: the same days by weeks, which libical
+	 * steps through a week at a time rather than a day. */
+	if (rt.freq == ICAL_DAILY_RECURRENCE && rt.interval <= 1 &&
+	    evf_rrule_has(rt.by_day) && !evf_rrule_has(rt.by_month_day))
+		rt.freq = ICAL_WEEKLY_RECURRENCE;
+	*days = rt;
+	return TRUE;
+}
+
 /* Whether an occurrence of the timed series @rt from @start (wall times of
  * @ev's zone) after the first begins or ends where the clocks change: in
  * the hour that does not exist (*@gap) or in the one that happens twice.
@@ -1543,7 +1711,13 @@ wall_meets_change(GTimeZone *tz, struct icaltimetype t, gboolean *gap)
  * the gap at other instants, and take other ones of the two in the fold;
  * an end is the start and the first occurrence's length, which ical.js
  * adds on the wall clock and others as exact time. The first such
- * occurrence goes into *@at, and whether its end is the one into *@end. */
+ * occurrence goes into *@at, and whether its end is the one into *@end.
+ *
+ * The clocks change at a few wall times a year: the series' times of day
+ * (series_times) are matched with them, year by year, and only the days
+ * of the years where they meet are looked at, each at the times that
+ * meet. A rule whose days have no fixed times (hourly every 5 hours,
+ * BYSETPOS among times) has its occurrences looked at one by one. */
 static gboolean
 series_meets_change(const EvfEvent *ev, struct icalrecurrencetype rt,
                     struct icaltimetype start, struct icaltimetype *at,
@@ -1552,74 +1726,144 @@ series_meets_change(const EvfEvent *ev, struct icalrecurrencetype rt,
 	GTimeZone *tz = g_date_time_get_timezone(ev->start);
 	icalrecur_iterator *it = NULL;
 	gboolean met = FALSE;
-	int second = start.hour * 3600 + start.minute * 60 + start.second;
 	gint64 length = evf_event_wall_length(ev);
-	int end_second = (int)((second + MAX(length, 0)) % 86400);
-	/* the same wall times at every occurrence */
-	gboolean same_times = rt.freq >= ICAL_DAILY_RECURRENCE &&
-	                      rt.by_hour[0] == ICAL_RECURRENCE_ARRAY_MAX &&
-	                      rt.by_minute[0] == ICAL_RECURRENCE_ARRAY_MAX &&
-	                      rt.by_second[0] == ICAL_RECURRENCE_ARRAY_MAX;
+	int start_second = start.hour * 3600 + start.minute * 60 + start.second;
+	gint64 start_day = day_on_wall(start);
+	g_autoptr(GArray) times = series_times(&rt, start);
+	struct icalrecurrencetype days;
+	gboolean by_days = rule_of_days(rt, &days);
 	/* stepping ends with the series (its last date, bounded in steps
 	 * and years), or with a year in which the weekdays have come round
 	 * again on the dates of 2038 (28 years) */
-	struct icaltimetype last;
+	struct icaltimetype last = icaltime_null_time();
+	gboolean has_last = rt.count > 0 && evf_rrule_last(ev, rt, &last);
 	int end_year = !icaltime_is_null_time(rt.until) ? rt.until.year
-	               : rt.count > 0 && evf_rrule_last(ev, rt, &last)
-	                   ? last.year
-	                   : LAST_LISTED_YEAR + 28;
+	               : has_last                       ? last.year
+	                                                : LAST_LISTED_YEAR + 28;
 	int last_year = MIN(end_year, LAST_LISTED_YEAR);
 	g_autoptr(GArray) changes = g_array_new(FALSE, TRUE, sizeof(gboolean));
+	g_autoptr(GPtrArray) windows =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
+	struct icaltimetype until = icaltime_null_time();
+	int left; /* of the COUNT, in the days stepped through */
 	gboolean any = FALSE;
 
-	/* A series that keeps the start's wall time, and its end's, meets
-	 * the clocks' changes only in the years in which they change at
-	 * those times: every year of the series is looked at, as a zone
-	 * may move its changes to another hour (Chisinau's of 2022). */
+	/* A series meets the clocks' changes only in the years in which
+	 * they change at its times of day, or at its ends': every year of
+	 * the series is looked at, as a zone may move its changes to
+	 * another hour (Chisinau's of 2022). */
 	last_year = MAX(last_year, start.year);
-	if (same_times) {
-		for (int y = start.year; y <= last_year; y++) {
-			gboolean c = evf_tz_changes_at(tz, y, second) ||
-			             (length > 0 &&
-			              evf_tz_changes_at(tz, y, end_second));
+	for (int y = start.year; y <= last_year; y++) {
+		GArray *w = evf_tz_changes_in(tz, y);
+		gboolean c = FALSE;
 
-			g_array_append_val(changes, c);
-			any |= c;
+		for (guint i = 0; i < w->len && !c; i++) {
+			const EvfTzWindow *one =
+			    &g_array_index(w, EvfTzWindow, i);
+
+			c = times_meet(times, one, 0) ||
+			    (length > 0 && times_meet(times, one, length));
 		}
-		if (!any)
-			return FALSE;
+		g_ptr_array_add(windows, w);
+		g_array_append_val(changes, c);
+		any |= c;
 	}
-	it = icalrecur_iterator_new(rt, start);
+	if (!any)
+		return FALSE;
+	/* The days' rule ends with the day of the series' UNTIL (read on
+	 * the wall clock, as libical steps), and a COUNT is counted out
+	 * in the days' times. */
+	if (by_days) {
+		struct icalrecurrencetype local = rt;
+
+		evf_rrule_until_local(ev, &local);
+		until = local.until;
+		days.count = 0;
+		if (!icaltime_is_null_time(until)) {
+			days.until = until;
+			days.until.hour = 23;
+			days.until.minute = days.until.second = 59;
+		}
+	}
+	it = icalrecur_iterator_new(by_days ? days : rt, start);
 	if (it == NULL) {
 		icalerror_clear_errno();
 		return FALSE;
 	}
-	(void)icalrecur_iterator_next(it); /* the start, checked already */
+	if (!by_days)
+		(void)icalrecur_iterator_next(it); /* the start, checked */
+	left = rt.count;
 	for (guint n = 0;
-	     n < (same_times ? MAX_CHANGE_STEPS : MAX_CHANGE_CHECKS) && !met;
+	     n < (by_days ? MAX_CHANGE_STEPS : MAX_CHANGE_CHECKS) && !met &&
+	     (rt.count == 0 || left > 0);
 	     n++) {
 		struct icaltimetype t = icalrecur_iterator_next(it);
-		struct icaltimetype e;
+		guint from_x = 0, upto_x = times->len;
+		gint64 day = 0;
+		int y;
 
 		if (icaltime_is_null_time(t) || t.year > end_year ||
-		    (t.year > last_year && same_times &&
+		    (t.year > last_year &&
 		     !g_array_index(changes, gboolean, last_year - start.year)))
 			break;
-		if (same_times &&
-		    !g_array_index(changes, gboolean,
-		                   MIN(t.year, last_year) - start.year) &&
+		if (by_days) {
+			/* the day's occurrences: from the start on its day,
+			 * and as many as the COUNT leaves */
+			day = day_on_wall(t);
+			while (day == start_day && from_x < times->len &&
+			       g_array_index(times, int, from_x) < start_second)
+				from_x++;
+			if (rt.count > 0) {
+				upto_x = MIN(upto_x, from_x + (guint)left);
+				left -= (int)(upto_x - from_x);
+			}
+		}
+		y = MIN(t.year, last_year) - start.year;
+		/* (an end may fall in the next year) */
+		if (!g_array_index(changes, gboolean, y) &&
 		    (t.year + 1 > last_year ||
-		     !g_array_index(changes, gboolean,
-		                    t.year + 1 - start.year)))
+		     !g_array_index(changes, gboolean, y + 1)))
 			continue;
-		*at = t;
-		*end = FALSE;
-		met = wall_meets_change(tz, t, gap);
-		if (met || length <= 0)
+		if (!by_days) {
+			met = occurrence_meets_change(tz, t, length, at, gap,
+			                              end);
 			continue;
-		e = t;
-		icaltime_adjust(&e, 0, 0, 0, (int)MIN(length, G_MAXINT));
-		*end = met = wall_meets_change(tz, e, gap);
+		}
+		/* the day's times whose start or end falls where the clocks
+		 * change, in its year or the next (on the wall clock, in
+		 * seconds since 1970), but the start, and up to the UNTIL */
+		for (int k = y; k <= MIN(y + 1, last_year - start.year) && !met;
+		     k++) {
+			GArray *w = g_ptr_array_index(windows, k);
+
+			for (guint i = 0; i < w->len && !met; i++) {
+				const EvfTzWindow *one =
+				    &g_array_index(w, EvfTzWindow, i);
+
+				for (guint x = from_x; x < upto_x && !met;
+				     x++) {
+					int second =
+					    g_array_index(times, int, x);
+					gint64 from = day + second - one->wall;
+					struct icaltimetype o = t;
+
+					if ((from < 0 || from >= one->len) &&
+					    (length <= 0 || from + length < 0 ||
+					     from + length >= one->len))
+						continue;
+					o.hour = second / 3600;
+					o.minute = second / 60 % 60;
+					o.second = second % 60;
+					if ((day == start_day &&
+					     second == start_second) ||
+					    (!icaltime_is_null_time(until) &&
+					     icaltime_compare(o, until) > 0))
+						continue;
+					met = occurrence_meets_change(
+					    tz, o, length, at, gap, end);
+				}
+			}
+		}
 	}
 	icalrecur_iterator_free(it);
 	icalerror_clear_errno();

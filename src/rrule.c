@@ -229,8 +229,10 @@ sort_by(short *by, int size)
 	for (int i = 0; i < n; i++)
 		if (kept == 0 || by[kept - 1] != by[i])
 			by[kept++] = by[i];
-	if (kept < size)
-		by[kept] = ICAL_RECURRENCE_ARRAY_MAX;
+	/* (the whole tail: libical puts a default in the first place of
+	 * a part with none, and reads on to the next end mark) */
+	for (int i = kept; i < n; i++)
+		by[i] = ICAL_RECURRENCE_ARRAY_MAX;
 }
 
 struct icalrecurrencetype

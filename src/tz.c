@@ -346,21 +346,22 @@ offset_at(GTimeZone *tz, gint64 utc)
 	    tz, g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, utc));
 }
 
-gboolean
-evf_tz_changes_at(GTimeZone *tz, int year, int second_of_day)
+GArray *
+evf_tz_changes_in(GTimeZone *tz, int year)
 {
 	/* Offsets are looked at every twelve hours, and a change between
 	 * two looks is found to the second: no zone changes its clocks
 	 * twice within twelve hours. */
 	const gint64 step = 12 * 3600;
+	GArray *out = g_array_new(FALSE, FALSE, sizeof(EvfTzWindow));
 	g_autoptr(GDateTime) jan = g_date_time_new_utc(year, 1, 1, 0, 0, 0);
 	g_autoptr(GDateTime) next =
 	    g_date_time_new_utc(year + 1, 1, 1, 0, 0, 0);
 	gint64 from, to;
 
-	g_return_val_if_fail(tz != NULL, FALSE);
+	g_return_val_if_fail(tz != NULL, out);
 	if (jan == NULL || next == NULL)
-		return FALSE;
+		return out;
 	/* a day around, for changes near midnight in far zones */
 	from = g_date_time_to_unix(jan) - 86400;
 	to = g_date_time_to_unix(next) + 86400;
@@ -368,7 +369,8 @@ evf_tz_changes_at(GTimeZone *tz, int year, int second_of_day)
 		gint32 before = offset_at(tz, t);
 		gint32 after = offset_at(tz, t + step);
 		gint64 lo = t, hi = t + step;
-		gint64 start, len, at;
+		gint64 wall;
+		EvfTzWindow w;
 
 		if (before == after)
 			continue;
@@ -383,12 +385,30 @@ evf_tz_changes_at(GTimeZone *tz, int year, int second_of_day)
 		/* The wall times that do not exist (the clocks go forward)
 		 * begin at the change, read in the old offset; those that
 		 * happen twice (they go back) end there. */
-		len = ABS((gint64)after - before);
-		start = hi + before - (after < before ? len : 0);
-		at = ((second_of_day - start) % 86400 + 86400) % 86400;
-		if (at < len)
-			return TRUE;
+		w.len = (int)MIN(ABS((gint64)after - before), 86400);
+		wall = hi + before - (after < before ? w.len : 0);
+		w.wall = wall;
+		w.start = (int)((wall % 86400 + 86400) % 86400);
+		g_array_append_val(out, w);
 	}
+	return out;
+}
+
+gboolean
+evf_tz_window_holds(const EvfTzWindow *w, int second_of_day)
+{
+	return ((second_of_day - w->start) % 86400 + 86400) % 86400 < w->len;
+}
+
+gboolean
+evf_tz_changes_at(GTimeZone *tz, int year, int second_of_day)
+{
+	g_autoptr(GArray) changes = evf_tz_changes_in(tz, year);
+
+	for (guint i = 0; i < changes->len; i++)
+		if (evf_tz_window_holds(&g_array_index(changes, EvfTzWindow, i),
+		                        second_of_day))
+			return TRUE;
 	return FALSE;
 }
 

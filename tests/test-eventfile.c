@@ -2425,6 +2425,16 @@ test_error_rrule_meets_change(void)
 		{ "2025-10-24T03:30", "FREQ=DAILY;COUNT=4" },
 		{ "2025-03-24T02:30", "FREQ=WEEKLY" },
 		{ "2025-10-24T02:30", "FREQ=DAILY;COUNT=2" },
+		/* hours the clocks never change at */
+		{ "2025-01-01T09:00", "FREQ=DAILY;BYHOUR=9,14" },
+		{ "2025-01-01T00:00", "FREQ=HOURLY;INTERVAL=6" },
+		{ "2025-01-01T09:00", "FREQ=WEEKLY;BYHOUR=9;BYMINUTE=0,30" },
+		/* ended before the change, or on weekdays it never falls
+		 * on: at its hour, from the start on its day, and hourly */
+		{ "2025-03-20T10:00", "FREQ=DAILY;BYHOUR=2,10;COUNT=18" },
+		{ "2025-03-30T10:00", "FREQ=DAILY;BYHOUR=2,10;COUNT=3" },
+		{ "2025-01-06T02:00", "FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=2,10" },
+		{ "2025-01-06T00:00", "FREQ=HOURLY;BYDAY=MO,TU" },
 	};
 
 	assert_error(fold, 4, 13,
@@ -2462,6 +2472,50 @@ test_error_rrule_meets_change(void)
 	             4, 13,
 	             "the occurrence of 2022-03-27T03:30 does not exist in "
 	             "Europe/Chisinau (the clocks go forward)");
+	/* At several times of day, and hourly, however far from the start:
+	 * Chisinau's 03:00 of 2022, 2,360 occurrences on; an hourly series
+	 * from April meets October's change about 5,100 hours on. */
+	assert_error("---\ntitle: Workshop\nstart: 2019-01-01T15:00\n"
+	             "recurrence: FREQ=DAILY;BYHOUR=3,15\n"
+	             "timezone: Europe/Chisinau\n---\n",
+	             4, 13,
+	             "the occurrence of 2022-03-27T03:00 does not exist in "
+	             "Europe/Chisinau (the clocks go forward)");
+	assert_error("---\ntitle: Workshop\nstart: 2027-04-01T00:00\n"
+	             "recurrence: FREQ=HOURLY;COUNT=6000\n"
+	             "timezone: Europe/Ljubljana\n---\n",
+	             4, 13,
+	             "the occurrence of 2027-10-31T01:00 ends at a time that "
+	             "happens twice in Europe/Ljubljana (the clocks go back)");
+	/* Sundays at 02:00 and 10:00 from a 10:00; hourly on Sundays; an
+	 * occurrence at 23:30 of three hours, whose end falls in the next
+	 * day's change; the times of a day after the start's */
+	assert_error("---\ntitle: Workshop\nstart: 2025-01-05T10:00\n"
+	             "recurrence: FREQ=WEEKLY;BYDAY=SU;BYHOUR=2,10\n"
+	             "timezone: Europe/Ljubljana\n---\n",
+	             4, 13,
+	             "the occurrence of 2025-03-30T02:00 does not exist in "
+	             "Europe/Ljubljana (the clocks go forward)");
+	assert_error("---\ntitle: Workshop\nstart: 2025-01-05T06:00\n"
+	             "end: 2025-01-05T06:30\n"
+	             "recurrence: FREQ=HOURLY;BYDAY=SU\n"
+	             "timezone: Europe/Ljubljana\n---\n",
+	             5, 13,
+	             "the occurrence of 2025-03-30T02:00 does not exist in "
+	             "Europe/Ljubljana (the clocks go forward)");
+	assert_error("---\ntitle: Workshop\nstart: 2025-03-20T23:30\n"
+	             "end: 2025-03-21T02:30\n"
+	             "recurrence: FREQ=DAILY;BYHOUR=12,23;BYMINUTE=30\n"
+	             "timezone: Europe/Ljubljana\n---\n",
+	             5, 13,
+	             "the occurrence of 2025-03-29T23:30 ends at a time that "
+	             "does not exist in Europe/Ljubljana");
+	assert_error("---\ntitle: Workshop\nstart: 2025-03-30T10:00\n"
+	             "recurrence: FREQ=DAILY;BYHOUR=2,10;COUNT=500\n"
+	             "timezone: Europe/Ljubljana\n---\n",
+	             4, 13,
+	             "the occurrence of 2025-10-26T02:00 happens twice in "
+	             "Europe/Ljubljana (the clocks go back)");
 	for (gsize i = 0; i < G_N_ELEMENTS(kept); i++) {
 		g_autofree char *text = series_text(kept[i][0], kept[i][1]);
 		g_autoptr(EvfEvent) ev = parse_ok(text);
