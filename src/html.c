@@ -892,8 +892,8 @@ reads_as_html(GRegex *piece, const char *text)
 	return html;
 }
 
-char *
-evf_text_plain(const char *text, char **first)
+static char *
+text_plain(const char *text, char **first, gboolean lines)
 {
 	static GRegex *piece_re;
 	GRegex *piece;
@@ -936,8 +936,20 @@ evf_text_plain(const char *text, char **first)
 	if (first != NULL)
 		*first = g_steal_pointer(&st.first);
 	g_free(st.first);
-	/* (sanitised, on one line, trimmed) */
-	return evf_text_oneline(out);
+	/* (sanitised; on one line, trimmed, unless @lines) */
+	return lines ? evf_text_sanitize(out, -1) : evf_text_oneline(out);
+}
+
+char *
+evf_text_plain(const char *text, char **first)
+{
+	return text_plain(text, first, FALSE);
+}
+
+char *
+evf_text_plain_lines(const char *text)
+{
+	return text_plain(text, NULL, TRUE);
 }
 
 /* (transfer full) (nullable): @part (a path, query or fragment) with

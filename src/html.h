@@ -54,6 +54,9 @@ char *evf_uri_lower_host(const char *uri);
  * @first, if given, is set to the first piece of HTML found (transfer
  * full). */
 char *evf_text_plain(const char *text, char **first);
+/* (transfer full) (nullable): the same, its line breaks kept, for a text
+ * of several lines (a partner's plain-text DESCRIPTION). */
+char *evf_text_plain_lines(const char *text);
 
 /* Whether @name (in any case) names an element of HTML 4 or HTML5, as
  * evf_text_plain knows them. */

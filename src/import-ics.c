@@ -542,9 +542,20 @@ precheck(const char *data, gsize len, GArray *vevent_lines)
 		logical_end(&pc);
 	if (pc.error != NULL)
 		return pc.error;
-	if (!pc.begun)
+	if (!pc.begun) {
+		const char *nl = memchr(data, '\n', len);
+		gsize first = nl != NULL ? (gsize)(nl - data) : len;
+
+		/* "BEGIN:VCALENDAR\rVERSION…" read as one line: named for
+		 * its line ends, not as an error page would be */
+		if (first > 1 && memchr(data, '\r', first - 1) != NULL)
+			return g_strdup("not an iCalendar document: its lines "
+			                "end in CR alone (or CR CR LF), where "
+			                "iCalendar's end in CR LF (RFC 5545, "
+			                "section 3.1)");
 		return g_strdup("not an iCalendar document (no "
 		                "BEGIN:VCALENDAR)");
+	}
 	for (guint d = 0; d < pc.depth; d++)
 		if (pc.stack[d] == COMP_CALENDAR)
 			return g_strdup("truncated: a calendar has no "
@@ -2040,7 +2051,7 @@ read_description(Ctx *c, icalcomponent *ve, EvfEvent *ev)
 	         written_in_html(ev->description_text);
 	if (!marked && ev->description_text != NULL &&
 	    strchr(ev->description_text, '<') == NULL &&
-	    (plain = evf_text_plain(ev->description_text, NULL)) != NULL &&
+	    (plain = evf_text_plain_lines(ev->description_text)) != NULL &&
 	    plain[0] != '\0') {
 		g_free(ev->description_text);
 		ev->description_text =
@@ -2413,10 +2424,59 @@ override_stamp(Ctx *c, Item *it)
 	return t.is_date ? stamp_of_day((guint32)key) : stamp_of_instant(key);
 }
 
+/* The key of @t, the value of @p (an EXDATE, RDATE or RECURRENCE-ID of
+ * @b's series), read as the series' own times are, as calendar clients
+ * match them (RFC 5545 §3.8.4.4: of the value type of its DTSTART): a
+ * date-time for an all-day series by its date (sabre/vobject writes a
+ * RECURRENCE-ID 20270111T000000Z), a floating time in the series' zone
+ * rather than the calendar's or UTC. */
+static gboolean
+series_key(Ctx *c, icalcomponent *cal, icalproperty *p, struct icaltimetype t,
+           const Built *b, gint64 *key)
+{
+	if (!b->ev->all_day && !t.is_date && time_ok(t) &&
+	    !icaltime_is_utc(t) &&
+	    icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER) == NULL) {
+		g_autoptr(GDateTime) dt = zone_datetime(b->zone, t);
+
+		if (dt == NULL)
+			return FALSE;
+		*key = g_date_time_to_unix(dt);
+		return TRUE;
+	}
+	return prop_key(c, cal, p, t, b->ev->all_day, b->zone, key);
+}
+
+/* Reads each override's RECURRENCE-ID of @ovr (nullable) again as @b's
+ * series' (series_key). Matched as read alone, a date-time for an all-day
+ * series or a floating time left the occurrence published beside the
+ * override that moves it, or cancels it. */
+static void
+override_stamps_of(Ctx *c, const Built *b, GPtrArray *ovr)
+{
+	for (guint i = 0; ovr != NULL && i < ovr->len; i++) {
+		Item *o = g_ptr_array_index(ovr, i);
+		icalproperty *p = icalcomponent_get_first_property(
+		    o->ve, ICAL_RECURRENCEID_PROPERTY);
+		struct icaltimetype t = prop_time(p);
+		gint64 key;
+
+		if (o->rid == NULL || t.is_date ||
+		    !series_key(c, o->cal, p, t, b, &key))
+			continue;
+		o->rid_key = key;
+		o->rid_date = b->ev->all_day;
+		g_free(o->rid);
+		o->rid = b->ev->all_day ? stamp_of_day((guint32)key)
+		                        : stamp_of_instant(key);
+	}
+}
+
 /* --------------------------------------------------------- recurrence */
 
 typedef struct {
 	gint64 key; /* julian day or UTC seconds */
+	gint64 end; /* of an RDATE's PERIOD (UTC seconds); 0: the series' */
 } Occ;
 
 static gint
@@ -2508,7 +2568,7 @@ read_exdates(Ctx *c, icalcomponent *cal, icalcomponent *ve, const Built *b,
 			    GUINT_TO_POINTER(julian(t.year, t.month, t.day)));
 			continue;
 		}
-		if (prop_key(c, cal, p, t, b->ev->all_day, b->zone, &key))
+		if (series_key(c, cal, p, t, b, &key))
 			g_hash_table_add(x->keys, g_memdup2(&key, sizeof key));
 	}
 }
@@ -2744,14 +2804,29 @@ add_rdates(Ctx *c, icalcomponent *cal, icalcomponent *ve, const Built *b,
 	     p != NULL;
 	     p = icalcomponent_get_next_property(ve, ICAL_RDATE_PROPERTY)) {
 		struct icaldatetimeperiodtype r = icalproperty_get_rdate(p);
-		struct icaltimetype t =
-		    icaltime_is_null_time(r.time) ? r.period.start : r.time;
-		gint64 key;
+		gboolean period = icaltime_is_null_time(r.time);
+		struct icaltimetype t = period ? r.period.start : r.time;
+		gint64 key, end = 0;
 
-		if (!prop_key(c, cal, p, t, b->ev->all_day, b->zone, &key))
+		if (!series_key(c, cal, p, t, b, &key))
 			continue;
+		/* a PERIOD gives the occurrence its own end (RFC 5545
+		 * §3.8.5.2), as a date-time or a length */
+		if (period && !b->ev->all_day) {
+			if (!icaltime_is_null_time(r.period.end)) {
+				if (!series_key(c, cal, p, r.period.end, b,
+				                &end))
+					end = 0;
+			} else if (!icaldurationtype_is_null_duration(
+			               r.period.duration)) {
+				end = key + icaldurationtype_as_int(
+				                r.period.duration);
+			}
+			if (end <= key)
+				end = 0;
+		}
 		if (key >= ws && key <= we && !excluded(b, x, key))
-			g_array_append_val(occ, ((Occ){ key }));
+			g_array_append_val(occ, ((Occ){ key, end }));
 	}
 }
 
@@ -2911,17 +2986,23 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
 	    !excluded(b, &x, key))
 		g_array_append_val(occ, ((Occ){ key }));
 	g_array_sort(occ, occ_cmp);
-	for (guint i = 0; i < occ->len; i++)
-		if (n == 0 || g_array_index(occ, Occ, n - 1).key !=
-		                  g_array_index(occ, Occ, i).key)
-			g_array_index(occ, Occ, n++) =
-			    g_array_index(occ, Occ, i);
+	for (guint i = 0; i < occ->len; i++) {
+		Occ *o = &g_array_index(occ, Occ, i);
+
+		/* once each, with a PERIOD's end if one gives it */
+		if (n == 0 || g_array_index(occ, Occ, n - 1).key != o->key)
+			g_array_index(occ, Occ, n++) = *o;
+		else
+			g_array_index(occ, Occ, n - 1).end =
+			    MAX(g_array_index(occ, Occ, n - 1).end, o->end);
+	}
 	g_array_set_size(occ, n);
 	keep_nearest(occ, now, EVF_IMPORT_MAX_OCCURRENCES);
 	n = occ->len;
 
 	for (guint i = 0; i < occ->len; i++) {
 		gint64 k = g_array_index(occ, Occ, i).key;
+		gint64 end = g_array_index(occ, Occ, i).end;
 		g_autofree char *stamp = b->ev->all_day
 		                             ? stamp_of_day((guint32)k)
 		                             : stamp_of_instant(k);
@@ -2948,6 +3029,11 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
 			            uid))
 				continue;
 			ev = occurrence(b, k);
+			if (end > 0) {
+				g_date_time_unref(ev->end);
+				ev->end = g_date_time_add_seconds(
+				    ev->start, (gdouble)(end - k));
+			}
 			g_free(ev->uid);
 			ev->uid = g_strdup(uid);
 		}
@@ -3467,6 +3553,7 @@ import_root(Ctx *c, icalcomponent *root)
 			c->skipped++;
 			continue;
 		}
+		override_stamps_of(c, &b, ovr);
 		if (c->series)
 			keep_series(c, m, &b, ovr);
 		else if (is_recurring(m->ve))

@@ -248,6 +248,23 @@ test_precheck_accepts(void)
 	assert_accepted(blank, strlen(blank));
 }
 
+/* A calendar whose lines end in CR alone, or in CR CR LF, which no
+ * client reads, is refused for its line ends, not as no calendar. */
+static void
+test_precheck_cr(void)
+{
+	static const char *const cases[][2] = {
+		{ "BEGIN:VCALENDAR\rVERSION:2.0\rEND:VCALENDAR\r",
+		  "lines end in CR alone" },
+		{ "BEGIN:VCALENDAR\r\r\nVERSION:2.0\r\r\nEND:VCALENDAR\r\r\n",
+		  "lines end in CR alone" },
+		{ "<html>\r\n<body>\r\n", "no BEGIN:VCALENDAR" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++)
+		assert_refused(cases[i][0], strlen(cases[i][0]), cases[i][1]);
+}
+
 static void
 test_precheck_nul(void)
 {
@@ -2758,7 +2775,8 @@ test_description_html(void)
 	    "UID:refs@example.org\n"
 	    "DTSTART:20270118T090000Z\n"
 	    "SUMMARY:References\n"
-	    "DESCRIPTION:09:30 &#8211\\; registracija &amp\\; kava\n"
+	    "DESCRIPTION:09:30 &#8211\\; registracija &amp\\; kava\\n"
+	    "10:00 Uvod\\n\\nLet&#8217\\;s meet\n"
 	    "END:VEVENT\n"
 	    "BEGIN:VEVENT\n"
 	    "UID:code@example.org\n"
@@ -2811,7 +2829,11 @@ test_description_html(void)
 	/* character references in text without '<' (The Events Calendar's)
 	 * are read */
 	g_assert_cmpstr(find(imp, "refs@example.org")->description_text, ==,
-	                "09:30 \xe2\x80\x93 registracija & kava");
+	                "09:30 \xe2\x80\x93 registracija & kava\n10:00 Uvod\n\n"
+	                "Let\xe2\x80\x99s meet");
+	/* its lines kept in the HTML too */
+	g_assert_nonnull(strstr(find(imp, "refs@example.org")->description_html,
+	                        "kava<br>"));
 	/* a tag's name or a reference alone does not make HTML */
 	g_assert_cmpstr(find(imp, "code@example.org")->description_text, ==,
 	                "Exercise: if (a<b && c>d) return; the <b> tag &amp; "
@@ -2822,6 +2844,104 @@ test_description_html(void)
 	                "3 < 5 and AT&T\nhttps://example.org/a<b");
 	g_assert_nonnull(
 	    strstr(plain->description_html, "3 &lt; 5 and AT&amp;T"));
+}
+
+/* The events of @imp whose uid begins with @prefix. */
+static guint
+count_prefixed(const EvfImport *imp, const char *prefix)
+{
+	guint n = 0;
+
+	for (guint i = 0; i < imp->events->len; i++)
+		n += g_str_has_prefix(
+		    ((EvfEvent *)g_ptr_array_index(imp->events, i))->uid,
+		    prefix);
+	return n;
+}
+
+/* A RECURRENCE-ID, EXDATE or RDATE is read as the times of its series
+ * are: a date-time by its date in an all-day series (sabre/vobject's), a
+ * floating time in the series' zone; and an RDATE's PERIOD gives its
+ * occurrence its own end. Read otherwise, the occurrence an override
+ * moves or cancels was published beside it. */
+static void
+test_override_read_as_series(void)
+{
+	g_autoptr(EvfImport) imp =
+	    import_body("BEGIN:VEVENT\n"
+	                "UID:allday@example.org\n"
+	                "DTSTART;VALUE=DATE:20180604\n"
+	                "DTEND;VALUE=DATE:20180605\n"
+	                "RRULE:FREQ=WEEKLY;COUNT=4\n"
+	                "SUMMARY:Team day\n"
+	                "END:VEVENT\n"
+	                "BEGIN:VEVENT\n"
+	                "UID:allday@example.org\n"
+	                "RECURRENCE-ID:20180611T000000Z\n"
+	                "DTSTART;VALUE=DATE:20180613\n"
+	                "DTEND;VALUE=DATE:20180614\n"
+	                "SUMMARY:Team day (moved)\n"
+	                "END:VEVENT\n"
+	                "BEGIN:VEVENT\n"
+	                "UID:allday@example.org\n"
+	                "RECURRENCE-ID:20180618T000000Z\n"
+	                "DTSTART;VALUE=DATE:20180618\n"
+	                "DTEND;VALUE=DATE:20180619\n"
+	                "STATUS:CANCELLED\n"
+	                "SUMMARY:Team day\n"
+	                "END:VEVENT\n"
+	                "BEGIN:VEVENT\n"
+	                "UID:zoned@example.org\n"
+	                "DTSTART;TZID=Europe/Berlin:20180606T100000\n"
+	                "DTEND;TZID=Europe/Berlin:20180606T110000\n"
+	                "RRULE:FREQ=WEEKLY;COUNT=4\n"
+	                "SUMMARY:Seminar\n"
+	                "END:VEVENT\n"
+	                "BEGIN:VEVENT\n"
+	                "UID:zoned@example.org\n"
+	                "RECURRENCE-ID:20180613T100000\n"
+	                "DTSTART;TZID=Europe/Berlin:20180613T140000\n"
+	                "DTEND;TZID=Europe/Berlin:20180613T150000\n"
+	                "SUMMARY:Seminar (afternoon)\n"
+	                "END:VEVENT\n"
+	                "BEGIN:VEVENT\n"
+	                "UID:ex@example.org\n"
+	                "DTSTART;TZID=Europe/Berlin:20180607T100000\n"
+	                "DTEND;TZID=Europe/Berlin:20180607T110000\n"
+	                "RRULE:FREQ=WEEKLY;COUNT=3\n"
+	                "EXDATE:20180614T100000\n"
+	                "SUMMARY:Course\n"
+	                "END:VEVENT\n"
+	                "BEGIN:VEVENT\n"
+	                "UID:rdate@example.org\n"
+	                "DTSTART:20180608T090000Z\n"
+	                "DTEND:20180608T100000Z\n"
+	                "RDATE;VALUE=PERIOD:20180615T090000Z/20180615T130000Z,"
+	                "20180622T090000Z/PT2H\n"
+	                "SUMMARY:Expert meeting\n"
+	                "END:VEVENT");
+	EvfEvent *moved = find(imp, "allday@example.org/20180611");
+	EvfEvent *off = find(imp, "allday@example.org/20180618");
+	EvfEvent *afternoon = find(imp, "zoned@example.org/20180613T080000Z");
+	EvfEvent *four = find(imp, "rdate@example.org/20180615T090000Z");
+	EvfEvent *two = find(imp, "rdate@example.org/20180622T090000Z");
+
+	g_assert_cmpuint(count_prefixed(imp, "allday@example.org/"), ==, 4);
+	g_assert_nonnull(moved);
+	g_assert_cmpint(g_date_get_day(&moved->start_date), ==, 13);
+	g_assert_nonnull(off);
+	g_assert_cmpint(off->status, ==, EVF_STATUS_CANCELLED);
+	g_assert_cmpuint(count_prefixed(imp, "zoned@example.org/"), ==, 4);
+	g_assert_nonnull(afternoon);
+	g_assert_cmpint(g_date_time_get_hour(afternoon->start), ==, 14);
+	g_assert_cmpuint(count_prefixed(imp, "ex@example.org/"), ==, 2);
+	g_assert_null(find(imp, "ex@example.org/20180614T080000Z"));
+	g_assert_nonnull(four);
+	g_assert_nonnull(two);
+	g_assert_cmpint(g_date_time_difference(four->end, four->start), ==,
+	                4 * G_TIME_SPAN_HOUR);
+	g_assert_cmpint(g_date_time_difference(two->end, two->start), ==,
+	                2 * G_TIME_SPAN_HOUR);
 }
 
 int
@@ -2835,6 +2955,9 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/uid-of-an-occurrence",
 	                test_uid_of_an_occurrence);
 	g_test_add_func("/import-ics/description-html", test_description_html);
+	g_test_add_func("/import-ics/precheck/cr", test_precheck_cr);
+	g_test_add_func("/import-ics/override-read-as-series",
+	                test_override_read_as_series);
 	g_test_add_func("/import-ics/utc-events-named-zone",
 	                test_utc_events_named_zone);
 	g_test_add_func("/import-ics/precheck/nul", test_precheck_nul);
