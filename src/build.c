@@ -548,11 +548,12 @@ category_slug_ok(const char *slug)
  * @in_use now, sorted: each keeps its calendar and feeds, empty, for
  * KEPT_DAYS after it left, so that subscribers' calendar programs drop its
  * events rather than keep them behind a 404. One that leaves now leaves at
- * @updated (the site's change that emptied it, or its last). @let_go is
+ * @left (for a category, the site's change that emptied it; for a source,
+ * disabled in the configuration, the time of this build). @let_go is
  * lowered to the first time one of them goes. */
 static GPtrArray *
 kept_scopes(GHashTable *known, GPtrArray *in_use,
-            gboolean (*name_ok)(const char *), gint64 updated, gint64 now,
+            gboolean (*name_ok)(const char *), gint64 left, gint64 now,
             gint64 *let_go)
 {
 	const gint64 keep = (gint64)KEPT_DAYS * 86400 * G_USEC_PER_SEC;
@@ -575,7 +576,7 @@ kept_scopes(GHashTable *known, GPtrArray *in_use,
 		    !name_ok(slug))
 			continue;
 		if (emptied <= 0)
-			emptied = updated;
+			emptied = left;
 		if (now >= emptied + keep)
 			continue;
 		*let_go = MIN(*let_go, emptied + keep);
@@ -727,9 +728,11 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	    kept_scopes(known, cats, category_slug_ok, updated, now, &let_go);
 	sources = enabled_sources(cfg);
 	known_sources = evf_store_get_meta_prefixed(store, "source/");
+	/* (a source that lists nothing leaves the site as it was: its 90
+	 * days count from this build, not from the site's last change) */
 	kept_sources =
 	    kept_scopes(known_sources, sources, evf_config_source_name_ok,
-	                updated, now, &let_go);
+	                MAX(updated, now), now, &let_go);
 	/* Each file is written beside its final name as soon as it is
 	 * made, and let go: memory holds what is being made, not the
 	 * site. */

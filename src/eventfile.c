@@ -1666,6 +1666,49 @@ day_on_wall(struct icaltimetype t)
 	return (gint64)g_date_days_between(&epoch, &d) * 86400;
 }
 
+/* Whether one of the times of @times from index @from to @upto (not
+ * included) that lie in [@lo, @lo + @len) seconds after the midnight of
+ * @day (an occurrence's start there, or its end when @lo was moved back
+ * by its length), but @skip (the series' start, checked already; -1 for
+ * none) and those after @until (nullable, null time for none), begins or
+ * ends where the clocks change (occurrence_meets_change). */
+static gboolean
+day_meets_change(GTimeZone *tz, GArray *times, guint from, guint upto,
+                 struct icaltimetype day, gint64 lo, int len, int skip,
+                 const struct icaltimetype *until, gint64 length,
+                 struct icaltimetype *at, gboolean *gap, gboolean *end)
+{
+	guint a = from, b = upto;
+
+	if (lo + len <= 0 || lo >= 86400)
+		return FALSE;
+	/* the first of the times at or after @lo */
+	while (a < b) {
+		guint mid = a + (b - a) / 2;
+
+		if (g_array_index(times, int, mid) < lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	for (; a < upto && g_array_index(times, int, a) < lo + len; a++) {
+		int second = g_array_index(times, int, a);
+		struct icaltimetype o = day;
+
+		if (second == skip)
+			continue;
+		o.hour = second / 3600;
+		o.minute = second / 60 % 60;
+		o.second = second % 60;
+		if (!icaltime_is_null_time(*until) &&
+		    icaltime_compare(o, *until) > 0)
+			continue;
+		if (occurrence_meets_change(tz, o, length, at, gap, end))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* Whether the rule @rt gives the same times of day (series_times) on
  * each of its days, which a rule of its days without them gives: BYHOUR,
  * BYMINUTE and BYSECOND expand a day (RFC 5545 §3.3.10), as an hourly
@@ -1742,8 +1785,9 @@ series_meets_change(const EvfEvent *ev, struct icalrecurrencetype rt,
 	                                                : LAST_LISTED_YEAR + 28;
 	int last_year = MIN(end_year, LAST_LISTED_YEAR);
 	g_autoptr(GArray) changes = g_array_new(FALSE, TRUE, sizeof(gboolean));
-	g_autoptr(GPtrArray) windows =
-	    g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
+	/* year → the windows of its changes (EvfTzWindow) */
+	g_autoptr(GHashTable) windows = g_hash_table_new_full(
+	    g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_array_unref);
 	struct icaltimetype until = icaltime_null_time();
 	int left; /* of the COUNT, in the days stepped through */
 	gboolean any = FALSE;
@@ -1764,7 +1808,7 @@ series_meets_change(const EvfEvent *ev, struct icalrecurrencetype rt,
 			c = times_meet(times, one, 0) ||
 			    (length > 0 && times_meet(times, one, length));
 		}
-		g_ptr_array_add(windows, w);
+		g_hash_table_insert(windows, GINT_TO_POINTER(y), w);
 		g_array_append_val(changes, c);
 		any |= c;
 	}
@@ -1831,37 +1875,33 @@ series_meets_change(const EvfEvent *ev, struct icalrecurrencetype rt,
 		}
 		/* the day's times whose start or end falls where the clocks
 		 * change, in its year or the next (on the wall clock, in
-		 * seconds since 1970), but the start, and up to the UNTIL */
-		for (int k = y; k <= MIN(y + 1, last_year - start.year) && !met;
-		     k++) {
-			GArray *w = g_ptr_array_index(windows, k);
+		 * seconds since 1970: the windows of those very years, after
+		 * 2038 too), but the start, and up to the UNTIL */
+		for (int k = t.year; k <= t.year + 1 && !met; k++) {
+			GArray *w =
+			    g_hash_table_lookup(windows, GINT_TO_POINTER(k));
 
+			if (w == NULL) {
+				w = evf_tz_changes_in(tz, k);
+				g_hash_table_insert(windows, GINT_TO_POINTER(k),
+				                    w);
+			}
 			for (guint i = 0; i < w->len && !met; i++) {
 				const EvfTzWindow *one =
 				    &g_array_index(w, EvfTzWindow, i);
+				gint64 lo = one->wall - day;
+				int skip = day == start_day ? start_second : -1;
 
-				for (guint x = from_x; x < upto_x && !met;
-				     x++) {
-					int second =
-					    g_array_index(times, int, x);
-					gint64 from = day + second - one->wall;
-					struct icaltimetype o = t;
-
-					if ((from < 0 || from >= one->len) &&
-					    (length <= 0 || from + length < 0 ||
-					     from + length >= one->len))
-						continue;
-					o.hour = second / 3600;
-					o.minute = second / 60 % 60;
-					o.second = second % 60;
-					if ((day == start_day &&
-					     second == start_second) ||
-					    (!icaltime_is_null_time(until) &&
-					     icaltime_compare(o, until) > 0))
-						continue;
-					met = occurrence_meets_change(
-					    tz, o, length, at, gap, end);
-				}
+				/* (the earlier first: those that end there) */
+				met = (length > 0 &&
+				       day_meets_change(
+				           tz, times, from_x, upto_x, t,
+				           lo - length, one->len, skip, &until,
+				           length, at, gap, end)) ||
+				      day_meets_change(tz, times, from_x,
+				                       upto_x, t, lo, one->len,
+				                       skip, &until, length, at,
+				                       gap, end);
 			}
 		}
 	}

@@ -2435,6 +2435,15 @@ test_error_rrule_meets_change(void)
 		{ "2025-03-30T10:00", "FREQ=DAILY;BYHOUR=2,10;COUNT=3" },
 		{ "2025-01-06T02:00", "FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=2,10" },
 		{ "2025-01-06T00:00", "FREQ=HOURLY;BYDAY=MO,TU" },
+		/* every minute of the days the clocks never change on: the
+		 * times near a change found among 1,440 without going
+		 * through them all, every day to 2066 */
+		{ "2027-01-04T00:00",
+		  "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR,SA;BYHOUR=0,1,2,3,4,5,6,7,"
+		  "8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23;BYMINUTE=0,"
+		  "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,"
+		  "23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,"
+		  "42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59" },
 	};
 
 	assert_error(fold, 4, 13,
@@ -2487,6 +2496,19 @@ test_error_rrule_meets_change(void)
 	             4, 13,
 	             "the occurrence of 2027-10-31T01:00 ends at a time that "
 	             "happens twice in Europe/Ljubljana (the clocks go back)");
+	/* after 2038, where tzdata's rules repeat: each year's own changes */
+	assert_error("---\ntitle: Workshop\nstart: 2031-03-31T02:30\n"
+	             "end: 2031-03-31T03:30\nrecurrence: FREQ=YEARLY\n"
+	             "timezone: Europe/Ljubljana\n---\n",
+	             5, 13,
+	             "the occurrence of 2041-03-31T02:30 does not exist in "
+	             "Europe/Ljubljana (the clocks go forward)");
+	assert_error("---\ntitle: Workshop\nstart: 2027-03-03T00:30\n"
+	             "recurrence: FREQ=MONTHLY;INTERVAL=7;BYHOUR=0,14\n"
+	             "timezone: America/Havana\n---\n",
+	             4, 13,
+	             "the occurrence of 2052-11-03T00:30 happens twice in "
+	             "America/Havana (the clocks go back)");
 	/* Sundays at 02:00 and 10:00 from a 10:00; hourly on Sundays; an
 	 * occurrence at 23:30 of three hours, whose end falls in the next
 	 * day's change; the times of a day after the start's */

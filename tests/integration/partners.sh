@@ -1135,5 +1135,23 @@ ok $? "build with an unreachable source"
 same_set "calendar.ics: osce's and unodc's events are all there" \
 	"$tmp/removed.expect" "$tmp/dead.uids"
 read_back dead "$pub" "$site"
+# Taken out with nothing listed, it changes no event: its 90 days count
+# from this build, not from the site's last change, which may be long
+# past (its files went at once, or after a few days).
+before_us=$("$PYTHON3" -c 'import time; print(int(time.time() * 1e6))')
+write_conf osce unodc
+build_run dead-gone
+test $? -eq 0 && test -s "$pub/source/dead/calendar.ics" &&
+	"$PYTHON3" - "$tmp/state.db" "$before_us" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+row = db.execute("SELECT value FROM meta WHERE key = 'source/dead'").fetchone()
+last = db.execute("SELECT value FROM meta WHERE key = 'last_change'").fetchone()
+assert row is not None, "no source/dead"
+left = int(row[0].split(" ")[0])
+assert int(last[0]) < int(sys.argv[2]), ("the site changed", last)
+assert left >= int(sys.argv[2]), (left, sys.argv[2])
+PY
+ok $? "a source taken out with nothing listed is kept 90 days from then"
 
 done_testing
