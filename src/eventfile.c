@@ -1602,12 +1602,11 @@ series_times(const struct icalrecurrencetype *rt, struct icaltimetype start)
 	return out;
 }
 
-/* Whether one of @times (in order) lies in [@lo, @hi). */
-static gboolean
-times_within(GArray *times, int lo, int hi)
+/* The index of the first of @times (in order) from index @a to @b (not
+ * included) that is @lo or later; @b if none. */
+static guint
+times_from(GArray *times, guint a, guint b, gint64 lo)
 {
-	guint a = 0, b = times->len;
-
 	while (a < b) {
 		guint mid = a + (b - a) / 2;
 
@@ -1616,6 +1615,15 @@ times_within(GArray *times, int lo, int hi)
 		else
 			b = mid;
 	}
+	return a;
+}
+
+/* Whether one of @times (in order) lies in [@lo, @hi). */
+static gboolean
+times_within(GArray *times, int lo, int hi)
+{
+	guint a = times_from(times, 0, times->len, lo);
+
 	return a < times->len && g_array_index(times, int, a) < hi;
 }
 
@@ -1678,20 +1686,12 @@ day_meets_change(GTimeZone *tz, GArray *times, guint from, guint upto,
                  const struct icaltimetype *until, gint64 length,
                  struct icaltimetype *at, gboolean *gap, gboolean *end)
 {
-	guint a = from, b = upto;
+	guint a;
 
 	if (lo + len <= 0 || lo >= 86400)
 		return FALSE;
-	/* the first of the times at or after @lo */
-	while (a < b) {
-		guint mid = a + (b - a) / 2;
-
-		if (g_array_index(times, int, mid) < lo)
-			a = mid + 1;
-		else
-			b = mid;
-	}
-	for (; a < upto && g_array_index(times, int, a) < lo + len; a++) {
+	for (a = times_from(times, from, upto, lo);
+	     a < upto && g_array_index(times, int, a) < lo + len; a++) {
 		int second = g_array_index(times, int, a);
 		struct icaltimetype o = day;
 
