@@ -496,54 +496,40 @@ check_unique(GPtrArray *events, GPtrArray *diags)
 static void
 warn_copies(GPtrArray *events, GPtrArray *diags)
 {
-	/* start → the events that start then, in file order, one table
-	 * for days and one for instants: titles are compared (case-folded)
-	 * only where starts meet */
-	g_autoptr(GHashTable) days =
-	    g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
-	                          (GDestroyNotify)g_ptr_array_unref);
-	g_autoptr(GHashTable) instants =
-	    g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
-	                          (GDestroyNotify)g_ptr_array_unref);
+	/* "<d|t><start>\x1f<title, case-folded>" → the first event of that
+	 * day (all-day) or instant and title, in file order: each event is
+	 * looked up once, however many start together */
+	g_autoptr(GHashTable) first =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
 	for (guint i = 0; i < events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(events, i);
-		GHashTable *starts;
-		gint64 start;
-		GPtrArray *same;
 		g_autofree char *title = NULL;
+		char *key;
+		const EvfEvent *other;
 
 		/* Two listings of one title whose dates are both still to
 		 * be announced may well be two events. */
 		if (ev->tba)
 			continue;
-		starts = ev->all_day ? days : instants;
-		start = ev->all_day ? (gint64)evf_event_start_day(ev)
-		                    : g_date_time_to_unix(ev->start);
-		same = g_hash_table_lookup(starts, &start);
-		if (same == NULL) {
-			same = g_ptr_array_new();
-			g_hash_table_insert(
-			    starts, g_memdup2(&start, sizeof start), same);
+		title = g_utf8_casefold(ev->title, -1);
+		key = g_strdup_printf(
+		    "%c%" G_GINT64_FORMAT "\x1f%s", ev->all_day ? 'd' : 't',
+		    ev->all_day ? (gint64)evf_event_start_day(ev)
+		                : g_date_time_to_unix(ev->start),
+		    title);
+		other = g_hash_table_lookup(first, key);
+		if (other == NULL) {
+			g_hash_table_insert(first, key, ev);
+			continue;
 		}
-		for (guint k = 0; k < same->len; k++) {
-			const EvfEvent *other = g_ptr_array_index(same, k);
-			g_autofree char *theirs =
-			    g_utf8_casefold(other->title, -1);
-
-			if (title == NULL)
-				title = g_utf8_casefold(ev->title, -1);
-			if (strcmp(title, theirs) != 0)
-				continue;
-			evf_diags_warn(
-			    diags, ev->path, 0, 0,
-			    "the same title and start as %s: subscribers "
-			    "will see the event twice; if one file is a copy "
-			    "of the other, delete it",
-			    other->path);
-			break;
-		}
-		g_ptr_array_add(same, ev);
+		g_free(key);
+		evf_diags_warn(
+		    diags, ev->path, 0, 0,
+		    "the same title and start as %s: subscribers "
+		    "will see the event twice; if one file is a copy "
+		    "of the other, delete it",
+		    other->path);
 	}
 }
 

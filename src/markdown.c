@@ -18,12 +18,14 @@
 static const int options = CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_FOOTNOTES;
 
 /* The number of block quote and list markers that open the line at @p:
- * each one is a container that cmark nests. */
+ * each one is a container that cmark nests. *@rest gets where the line's
+ * content begins, and *@numbered the count of numbered list markers. */
 static guint
-line_depth(const char *p)
+line_depth(const char *p, const char **rest, guint *numbered)
 {
 	guint depth = 0;
 
+	*numbered = 0;
 	for (;;) {
 		const char *q;
 
@@ -44,35 +46,56 @@ line_depth(const char *p)
 			     q[1] != '\0'))
 				break;
 			p = q + 1;
+			(*numbered)++;
 		} else {
 			break;
 		}
 		depth++;
 	}
+	*rest = p;
 	return depth;
+}
+
+/* The number of cells of a GFM table's delimiter row ("|---|:-:|")
+ * from @p to @end; 0 when the line is none. */
+static guint
+delimiter_cells(const char *p, const char *end)
+{
+	guint cells = 0;
+	gboolean pipe = FALSE;
+
+	for (const char *q = p; q < end; q++) {
+		if (*q == '|')
+			pipe = TRUE;
+		else if (*q == '-' && (q == p || q[-1] != '-'))
+			cells++;
+		else if (*q != '-' && *q != ':' && *q != ' ' && *q != '\t' &&
+		         *q != '\r')
+			return 0;
+	}
+	return pipe ? cells : 0;
 }
 
 gboolean
 evf_markdown_check(const char *markdown, guint *line, GError **error)
 {
 	guint brackets = 0;
+	guint numbered = 0;
+	guint64 cells = 0;
+	guint width = 0; /* of the table the lines are in; 0: none */
 	guint n = 1;
 
 	g_return_val_if_fail(markdown != NULL, FALSE);
 	for (const char *p = markdown; *p != '\0'; n++) {
 		const char *nl = strchr(p, '\n');
 		const char *end = nl != NULL ? nl : p + strlen(p);
-		guint columns = 0;
+		const char *rest;
+		guint columns = 0, on_line, delimiter;
+		guint depth = line_depth(p, &rest, &on_line);
 		gboolean blank = TRUE;
+		g_autofree char *why = NULL;
 
-		if (line_depth(p) > EVF_MARKDOWN_MAX_DEPTH) {
-			if (line != NULL)
-				*line = n;
-			return evf_throw(error,
-			                 "more than %d nested lists or block "
-			                 "quotes on one line",
-			                 EVF_MARKDOWN_MAX_DEPTH);
-		}
+		numbered += on_line;
 		for (const char *q = p; q < end; q++) {
 			if (*q == '|')
 				columns++;
@@ -82,21 +105,44 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 				blank = FALSE;
 		}
 		/* Inline content (where brackets pair up) never spans a
-		 * blank line. */
-		if (blank)
+		 * blank line, nor does a table; cmark-gfm makes each row of
+		 * a table as wide as its header. */
+		if (blank) {
 			brackets = 0;
-		if (columns > EVF_MARKDOWN_MAX_COLUMNS ||
-		    brackets > EVF_MARKDOWN_MAX_BRACKETS) {
+			width = 0;
+		} else if (rest < end &&
+		           (delimiter = delimiter_cells(rest, end)) > 0) {
+			width = delimiter;
+			cells += 2 * (guint64)width;
+		} else {
+			cells += width;
+		}
+		if (depth > EVF_MARKDOWN_MAX_DEPTH) {
+			why = g_strdup_printf("more than %d nested lists or "
+			                      "block quotes on one line",
+			                      EVF_MARKDOWN_MAX_DEPTH);
+		} else if (columns > EVF_MARKDOWN_MAX_COLUMNS) {
+			why = g_strdup_printf(
+			    "more than %d table columns ('|') on one line",
+			    EVF_MARKDOWN_MAX_COLUMNS);
+		} else if (brackets > EVF_MARKDOWN_MAX_BRACKETS) {
+			why =
+			    g_strdup_printf("more than %d '[' in one paragraph",
+			                    EVF_MARKDOWN_MAX_BRACKETS);
+		} else if (cells > EVF_MARKDOWN_MAX_CELLS) {
+			why = g_strdup_printf(
+			    "more than %d table cells (each row as wide as "
+			    "its table's header)",
+			    EVF_MARKDOWN_MAX_CELLS);
+		} else if (numbered > EVF_MARKDOWN_MAX_NUMBERED) {
+			why =
+			    g_strdup_printf("more than %d numbered list items",
+			                    EVF_MARKDOWN_MAX_NUMBERED);
+		}
+		if (why != NULL) {
 			if (line != NULL)
 				*line = n;
-			if (columns > EVF_MARKDOWN_MAX_COLUMNS)
-				return evf_throw(error,
-				                 "more than %d table columns "
-				                 "('|') on one line",
-				                 EVF_MARKDOWN_MAX_COLUMNS);
-			return evf_throw(error,
-			                 "more than %d '[' in one paragraph",
-			                 EVF_MARKDOWN_MAX_BRACKETS);
+			return evf_throw(error, "%s", why);
 		}
 		p = nl != NULL ? nl + 1 : end;
 	}

@@ -27,6 +27,11 @@ guint evf_markdown_render(const char *markdown, const char *base_url,
 #define EVF_MARKDOWN_MAX_DEPTH    32   /* list and quote markers on a line */
 #define EVF_MARKDOWN_MAX_COLUMNS  128  /* '|' on a line (table cells) */
 #define EVF_MARKDOWN_MAX_BRACKETS 1000 /* '[' between two blank lines */
+/* Its plain-text writer counts back over a list's earlier items to number
+ * each (50,000 in 9 s); its tables make every row as wide as the header
+ * (127 columns of 64,000 one-cell rows took 5 GB). */
+#define EVF_MARKDOWN_MAX_NUMBERED 2000  /* numbered list items in all */
+#define EVF_MARKDOWN_MAX_CELLS    20000 /* table cells, rows × header */
 
 /* Whether @markdown stays within the caps above, in one linear pass. If
  * not, sets *@line (nullable) to the first line (from 1) that goes beyond,

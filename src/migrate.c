@@ -25,8 +25,6 @@
 #include <errno.h>
 #include <string.h>
 
-#define MAX_SUFFIX 99 /* "-2" … "-99" for names taken in the same run */
-
 /* ---------------------------------------------------------- the lines */
 
 typedef struct {
@@ -746,14 +744,16 @@ is_taken(Run *r, const char *name)
 }
 
 /* (transfer full): the file name for @ev: `evfeed new`'s, with "-2", "-3"…
- * when an event of this run already took its address. */
+ * when an event of this run already took its address, up to one more than
+ * there are addresses taken (one of those is free). */
 static char *
 file_name(Run *r, const EvfEvent *ev)
 {
 	g_autofree char *name = evf_eventwrite_filename(ev);
 	g_autofree char *stem = g_strndup(name, strlen(name) - 3);
+	guint most = g_hash_table_size(r->taken) + 2;
 
-	for (guint n = 2; is_taken(r, name) && n <= MAX_SUFFIX; n++) {
+	for (guint n = 2; is_taken(r, name) && n <= most; n++) {
 		g_free(name);
 		name = g_strdup_printf("%s-%u.md", stem, n);
 	}

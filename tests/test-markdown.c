@@ -1423,6 +1423,60 @@ test_limits_table_columns(void)
 	assert_over_cap(wide_text, 2, "table columns");
 }
 
+/* A header of 127 columns and 64,000 rows of one cell: cmark-gfm makes
+ * each row as wide as the header (5 GB); and the same in a block quote.
+ * The rows count from the delimiter row to a blank line. */
+static void
+test_limits_table_cells(void)
+{
+	g_autofree char *head = repeat("|a", 127);
+	g_autofree char *sep = repeat("|-", 127);
+	g_autofree char *rows = repeat("|x|\n", 64000);
+	g_autofree char *quoted_rows = repeat("> |x|\n", 64000);
+	g_autofree char *fits = repeat("|x|\n", 150);
+	g_autofree char *tall =
+	    g_strdup_printf("%s|\n%s|\n%s", head, sep, rows);
+	g_autofree char *quoted =
+	    g_strdup_printf("> %s|\n> %s|\n%s", head, sep, quoted_rows);
+	/* 150 rows of 127 columns, twice, a blank line between */
+	g_autofree char *two = g_strdup_printf(
+	    "%s|\n%s|\n%s\n%s|\n%s|\n%s", head, sep, fits, head, sep, fits);
+	g_auto(Rendered) r = { 0 };
+
+	assert_over_cap(tall, 2 + EVF_MARKDOWN_MAX_CELLS / 127 - 1,
+	                "table cells");
+	assert_over_cap(quoted, 2 + EVF_MARKDOWN_MAX_CELLS / 127 - 1,
+	                "table cells");
+	g_assert_false(evf_markdown_check(two, NULL, NULL));
+	/* a table that fits */
+	{
+		g_autofree char *one =
+		    g_strdup_printf("%s|\n%s|\n%s", head, sep, fits);
+
+		assert_within_caps(one);
+		render(one, BASE, &r);
+		g_assert_true(contains(r.html, "<table>"));
+	}
+}
+
+/* A numbered list of 50,000 items: cmark-gfm's plain-text writer counts
+ * back over the earlier items to number each (9 s). */
+static void
+test_limits_numbered(void)
+{
+	g_autofree char *many = repeat("1. x\n", 50000);
+	g_autofree char *ok = repeat("1. x\n", EVF_MARKDOWN_MAX_NUMBERED);
+	g_autofree char *bullets = repeat("- x\n", 50000);
+	g_auto(Rendered) r = { 0 };
+
+	assert_over_cap(many, EVF_MARKDOWN_MAX_NUMBERED + 1,
+	                "numbered list items");
+	assert_within_caps(ok);
+	assert_within_caps(bullets);
+	render(ok, BASE, &r);
+	g_assert_true(contains(r.text, "2000. x"));
+}
+
 /* "![[]()" 66,667 times: quadratic in cmark-gfm's bracket stack
  * (CVE-2023-22486; tests/fuzz/corpus/markdown/regress-cmark-image-brackets).
  * Inline content never spans a blank line, so the count starts again
@@ -1709,6 +1763,9 @@ main(int argc, char **argv)
 	                test_safe_url_upper_case_scheme);
 	g_test_add_func("/markdown/safe-url/refused", test_safe_url_refused);
 	g_test_add_func("/markdown/limits/nesting", test_limits_nesting);
+	g_test_add_func("/markdown/limits/table-cells",
+	                test_limits_table_cells);
+	g_test_add_func("/markdown/limits/numbered", test_limits_numbered);
 	g_test_add_func("/markdown/limits/to-text-paragraphs",
 	                test_limits_to_text_paragraphs);
 	g_test_add_func("/markdown/limits/nested-links",

@@ -146,6 +146,28 @@ test $? -eq 1 && test "$(ls "$tmp/events" | wc -l)" -eq 1 &&
 	grep -q 'broken.md:3:8: error' "$tmp/err"
 ok $? "a folder that does not check: nothing is imported"
 
+# 101 events of one title on one day: "-2" to "-101", each imported (from
+# the 100th on, "-99" was given again and the whole import refused).
+tmp=$(mktmp)
+mkdir "$tmp/events"
+write_config "$tmp" "$tmp/events"
+{
+	printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n'
+	i=1
+	while [ $i -le 101 ]; do
+		printf 'BEGIN:VEVENT\r\nUID:same-%d@t\r\nDTSTAMP:20260101T000000Z\r\n' $i
+		printf 'DTSTART;VALUE=DATE:20260610\r\nSUMMARY:Open day\r\nEND:VEVENT\r\n'
+		i=$((i + 1))
+	done
+	printf 'END:VCALENDAR\r\n'
+} >"$tmp/same.ics"
+"$EVFEED" --config "$tmp/evfeed.conf" import "$tmp/same.ics" >"$tmp/out" 2>"$tmp/err"
+test $? -eq 0 && test "$(ls "$tmp/events" | wc -l)" -eq 101 &&
+	test -f "$tmp/events/2026-06-10-open-day-101.md" &&
+	"$EVFEED" --config "$tmp/evfeed.conf" check >/dev/null 2>&1
+ok $? "101 events of one title and day: all imported, -2 to -101, and they check" ||
+	diag_file "$tmp/err"
+
 # Addresses that clash with the folder's files: another file name with the
 # same address (events/<slug>.ics) is refused as an existing file is; a
 # category with the address of one the folder has takes its spelling, and
