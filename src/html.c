@@ -906,7 +906,7 @@ text_plain(const char *text, char **first, gboolean lines)
 		*first = NULL;
 	if (strpbrk(text, "<&") == NULL)
 		return NULL;
-	piece = evf_regex_once(&piece_re, PIECE_PATTERN, 0);
+	piece = evf_regex_once(&piece_re, PIECE_PATTERN, G_REGEX_OPTIMIZE);
 	/* One reading turns references and tags into text, and the text
 	 * they give is not read again: "&lt;script&gt;" is the text
 	 * "<script>". Unless that text still reads as HTML ("&lt;b&gt;1

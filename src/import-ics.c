@@ -970,7 +970,7 @@ description_tag(const char *p, char **name, gboolean *closing)
 	            "(\\s+[a-z_:][-a-z0-9_:.]*"
 	            "(\\s*=\\s*(\"[^\"<>]*\"|'[^'<>]*'|[^\\s\"'=<>`]+))?)*"
 	            "\\s*/?>",
-	            G_REGEX_CASELESS),
+	            G_REGEX_CASELESS | G_REGEX_OPTIMIZE),
 	        p, 0, &m))
 		return 0;
 	n = g_match_info_fetch(m, 2);
