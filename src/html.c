@@ -866,14 +866,17 @@ plain_piece(const GMatchInfo *m, GString *out, gpointer data)
 /* Whether @text holds what the W3C feed validator takes for HTML in a
  * plain-text element (ContainsHTML): a character reference, or the end
  * tag of an element of HTML. */
+static GRegex *piece_regex(gboolean jit);
+
 static gboolean
-reads_as_html(GRegex *piece, const char *text)
+reads_as_html(gboolean jit, const char *text)
 {
 	g_autoptr(GMatchInfo) m = NULL;
+	g_autoptr(GError) error = NULL;
 	gboolean html = FALSE;
 
-	g_regex_match(piece, text, 0, &m);
-	while (!html && g_match_info_matches(m)) {
+	g_regex_match_full(piece_regex(jit), text, -1, 0, 0, &m, &error);
+	while (!html && error == NULL && g_match_info_matches(m)) {
 		g_autofree char *whole = g_match_info_fetch(m, 0);
 		g_autofree char *part = NULL;
 
@@ -887,17 +890,31 @@ reads_as_html(GRegex *piece, const char *text)
 			lower = g_ascii_strdown(part, -1);
 			html = known_element(lower);
 		}
-		g_match_info_next(m, NULL);
+		g_match_info_next(m, &error);
 	}
+	if (error != NULL && jit)
+		return reads_as_html(FALSE, text);
 	return html;
+}
+
+/* PIECE_PATTERN compiled for PCRE's JIT (GLib 2.74 without it checks the
+ * rest of the text at each match: quadratic), or (!@jit) not: the JIT's
+ * stack runs out in a tag of some hundreds of attributes, which is then
+ * read again without it. */
+static GRegex *
+piece_regex(gboolean jit)
+{
+	static GRegex *fast, *slow;
+
+	return jit ? evf_regex_once(&fast, PIECE_PATTERN, G_REGEX_OPTIMIZE)
+	           : evf_regex_once(&slow, PIECE_PATTERN, 0);
 }
 
 static char *
 text_plain(const char *text, char **first, gboolean lines)
 {
-	static GRegex *piece_re;
-	GRegex *piece;
 	Strip st = { FALSE, NULL };
+	gboolean jit = TRUE;
 	g_autofree char *out = NULL;
 	gboolean any = FALSE;
 
@@ -906,7 +923,6 @@ text_plain(const char *text, char **first, gboolean lines)
 		*first = NULL;
 	if (strpbrk(text, "<&") == NULL)
 		return NULL;
-	piece = evf_regex_once(&piece_re, PIECE_PATTERN, G_REGEX_OPTIMIZE);
 	/* One reading turns references and tags into text, and the text
 	 * they give is not read again: "&lt;script&gt;" is the text
 	 * "<script>". Unless that text still reads as HTML ("&lt;b&gt;1
@@ -914,11 +930,21 @@ text_plain(const char *text, char **first, gboolean lines)
 	 * HTML was escaped (a few times at most). */
 	out = g_strdup(text);
 	for (guint round = 0; round < 4; round++) {
+		g_autoptr(GError) error = NULL;
 		char *next;
 
 		st.changed = FALSE;
-		next = g_regex_replace_eval(piece, out, -1, 0, 0, plain_piece,
-		                            &st, NULL);
+		next = g_regex_replace_eval(piece_regex(jit), out, -1, 0, 0,
+		                            plain_piece, &st, &error);
+		if (error != NULL && jit) {
+			/* the same without the JIT */
+			g_free(next);
+			jit = FALSE;
+			st.changed = FALSE;
+			next =
+			    g_regex_replace_eval(piece_regex(FALSE), out, -1, 0,
+			                         0, plain_piece, &st, NULL);
+		}
 		if (next == NULL || !st.changed) {
 			g_free(next);
 			break;
@@ -926,7 +952,7 @@ text_plain(const char *text, char **first, gboolean lines)
 		any = TRUE;
 		g_free(out);
 		out = next;
-		if (!reads_as_html(piece, out))
+		if (!reads_as_html(jit, out))
 			break;
 	}
 	if (!any) {

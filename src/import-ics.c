@@ -958,21 +958,32 @@ html_from_text(const char *text, const char *base_url)
 static gsize
 description_tag(const char *p, char **name, gboolean *closing)
 {
-	static GRegex *tag;
+	static GRegex *fast, *slow;
+	static const char pattern[] =
+	    "^<(/?)([a-z][a-z0-9]*)"
+	    "(\\s+[a-z_:][-a-z0-9_:.]*"
+	    "(\\s*=\\s*(\"[^\"<>]*\"|'[^'<>]*'|[^\\s\"'=<>`]+))?)*"
+	    "\\s*/?>";
 	g_autoptr(GMatchInfo) m = NULL;
+	g_autoptr(GError) error = NULL;
 	g_autofree char *n = NULL;
 	gint end = 0;
 
-	if (!g_regex_match(
-	        evf_regex_once(
-	            &tag,
-	            "^<(/?)([a-z][a-z0-9]*)"
-	            "(\\s+[a-z_:][-a-z0-9_:.]*"
-	            "(\\s*=\\s*(\"[^\"<>]*\"|'[^'<>]*'|[^\\s\"'=<>`]+))?)*"
-	            "\\s*/?>",
-	            G_REGEX_CASELESS | G_REGEX_OPTIMIZE),
-	        p, 0, &m))
-		return 0;
+	/* With PCRE's JIT (without it GLib 2.74 checks the rest of the text
+	 * at each '<': quadratic), and again without where its stack runs
+	 * out (a tag of some hundreds of attributes). */
+	if (!g_regex_match_full(
+	        evf_regex_once(&fast, pattern,
+	                       G_REGEX_CASELESS | G_REGEX_OPTIMIZE),
+	        p, -1, 0, 0, &m, &error)) {
+		if (error == NULL)
+			return 0;
+		g_clear_pointer(&m, g_match_info_free);
+		if (!g_regex_match(
+		        evf_regex_once(&slow, pattern, G_REGEX_CASELESS), p, 0,
+		        &m))
+			return 0;
+	}
 	n = g_match_info_fetch(m, 2);
 	if (!evf_html_element_known(n))
 		return 0;

@@ -466,6 +466,7 @@ typedef struct {
 	GHashTable *existing; /* uid → display path of its file */
 	GHashTable *slugs;    /* slug → display path, of the folder's files */
 	GHashTable *taken;    /* slugs of the files of this run */
+	GHashTable *suffixes; /* file name → the next "-N" to try */
 	GHashTable *cats;     /* category slug → its first spelling */
 	GPtrArray *added;     /* EvfSourceFile: the files to write */
 	GPtrArray *added_uids;  /* the uid of each */
@@ -745,17 +746,27 @@ is_taken(Run *r, const char *name)
 
 /* (transfer full): the file name for @ev: `evfeed new`'s, with "-2", "-3"…
  * when an event of this run already took its address, up to one more than
- * there are addresses taken (one of those is free). */
+ * there are addresses taken (one of those is free). Each name goes on from
+ * the number its last event got, so that many events of one title and day
+ * take one try each. */
 static char *
 file_name(Run *r, const EvfEvent *ev)
 {
 	g_autofree char *name = evf_eventwrite_filename(ev);
 	g_autofree char *stem = g_strndup(name, strlen(name) - 3);
 	guint most = g_hash_table_size(r->taken) + 2;
+	guint n = GPOINTER_TO_UINT(g_hash_table_lookup(r->suffixes, name));
 
-	for (guint n = 2; is_taken(r, name) && n <= most; n++) {
-		g_free(name);
-		name = g_strdup_printf("%s-%u.md", stem, n);
+	if (!is_taken(r, name))
+		return g_steal_pointer(&name);
+	for (n = MAX(n, 2); n <= most; n++) {
+		g_autofree char *next = g_strdup_printf("%s-%u.md", stem, n);
+
+		if (!is_taken(r, next)) {
+			g_hash_table_insert(r->suffixes, g_strdup(name),
+			                    GUINT_TO_POINTER(n + 1));
+			return g_steal_pointer(&next);
+		}
 	}
 	return g_steal_pointer(&name);
 }
@@ -1229,6 +1240,8 @@ evf_migrate_run(const EvfConfig *cfg, const char *source, gboolean dry_run,
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	g_autoptr(GHashTable) taken =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GHashTable) suffixes =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr(GHashTable) cats =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func(
@@ -1252,6 +1265,7 @@ evf_migrate_run(const EvfConfig *cfg, const char *source, gboolean dry_run,
 		  .existing = existing,
 		  .slugs = slugs,
 		  .taken = taken,
+		  .suffixes = suffixes,
 		  .cats = cats,
 		  .added = added,
 		  .added_uids = added_uids,

@@ -9,6 +9,7 @@
 #include "autoconf.h"
 
 #include "event.h"
+#include "html.h"
 #include "import.h"
 #include "util.h"
 
@@ -2846,6 +2847,37 @@ test_description_html(void)
 	    strstr(plain->description_html, "3 &lt; 5 and AT&amp;T"));
 }
 
+/* A tag of 300 attributes, where the stack of PCRE's JIT runs out: read
+ * again without it, the description is HTML all the same, its tag not
+ * published as text; and so is a title's. */
+static void
+test_description_long_tag(void)
+{
+	g_autoptr(GString) tag = g_string_new("<br");
+	g_autoptr(GString) body = g_string_new(NULL);
+	g_autoptr(EvfImport) imp = NULL;
+	g_autofree char *title = NULL;
+	EvfEvent *ev;
+
+	for (guint i = 0; i < 300; i++)
+		g_string_append_printf(tag, " data-a%u=\"v\"", i);
+	g_string_append_c(tag, '>');
+	g_string_append_printf(body,
+	                       "BEGIN:VEVENT\n"
+	                       "UID:tag@example.org\n"
+	                       "DTSTART:20180701T090000Z\n"
+	                       "SUMMARY:Tag\n"
+	                       "DESCRIPTION:Line one%sLine two\n"
+	                       "END:VEVENT",
+	                       tag->str);
+	imp = import_body(body->str);
+	ev = find(imp, "tag@example.org");
+	g_assert_nonnull(ev);
+	g_assert_cmpstr(ev->description_text, ==, "Line one\nLine two");
+	title = evf_text_plain(tag->str, NULL);
+	g_assert_cmpstr(title, ==, "");
+}
+
 /* The events of @imp whose uid begins with @prefix. */
 static guint
 count_prefixed(const EvfImport *imp, const char *prefix)
@@ -2956,6 +2988,8 @@ main(int argc, char **argv)
 	                test_uid_of_an_occurrence);
 	g_test_add_func("/import-ics/description-html", test_description_html);
 	g_test_add_func("/import-ics/precheck/cr", test_precheck_cr);
+	g_test_add_func("/import-ics/description-long-tag",
+	                test_description_long_tag);
 	g_test_add_func("/import-ics/override-read-as-series",
 	                test_override_read_as_series);
 	g_test_add_func("/import-ics/utc-events-named-zone",
