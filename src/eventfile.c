@@ -1564,7 +1564,7 @@ series_times(const struct icalrecurrencetype *rt, struct icaltimetype start)
 
 	if (rt->freq == ICAL_HOURLY_RECURRENCE) {
 		int step = MAX(rt->interval, 1), a = 24;
-		g_autoptr(GArray) by = g_array_new(FALSE, FALSE, sizeof(int));
+		gboolean by[24] = { FALSE };
 
 		/* the hours reached are those the greatest common divisor
 		 * of the interval and 24 steps through, of BYHOUR's */
@@ -1574,14 +1574,14 @@ series_times(const struct icalrecurrencetype *rt, struct icaltimetype start)
 			a = step;
 			step = r;
 		}
-		by_values(by, rt->by_hour, ICAL_BY_HOUR_SIZE, 23, -1);
+		for (int i = 0; i < ICAL_BY_HOUR_SIZE &&
+		                rt->by_hour[i] != ICAL_RECURRENCE_ARRAY_MAX;
+		     i++)
+			if (rt->by_hour[i] >= 0 && rt->by_hour[i] < 24)
+				by[rt->by_hour[i]] = TRUE;
 		for (int h = start.hour % a; h < 24; h += a)
-			for (guint i = 0; i < by->len; i++)
-				if (g_array_index(by, int, i) == -1 ||
-				    g_array_index(by, int, i) == h) {
-					g_array_append_val(hours, h);
-					break;
-				}
+			if (!evf_rrule_has(rt->by_hour) || by[h])
+				g_array_append_val(hours, h);
 	} else {
 		by_values(hours, rt->by_hour, ICAL_BY_HOUR_SIZE, 23,
 		          start.hour);
@@ -1632,7 +1632,7 @@ times_within(GArray *times, int lo, int hi)
 static gboolean
 times_meet(GArray *times, const EvfTzWindow *w, gint64 shift)
 {
-	int lo = (int)(((w->start - shift) % 86400 + 86400) % 86400);
+	int lo = (int)(((w->wall - shift) % 86400 + 86400) % 86400);
 	int hi = lo + w->len;
 
 	return hi <= 86400 ? times_within(times, lo, hi)

@@ -667,19 +667,21 @@ file_cmp(gconstpointer a, gconstpointer b)
 	              (*(EvfFile *const *)b)->path);
 }
 
+/* The scope of the category @c, or (@source) of the partner source of
+ * @c's slug and name that keeps its files, empty. */
 static Scope *
-category_scope(const EvfConfig *cfg, const char *folder, const EvfCategory *c)
+category_scope(const EvfConfig *cfg, const EvfCategory *c, gboolean source)
 {
 	gint64 updated = c->emptied;
-	gboolean category = strcmp(folder, "category") == 0;
 
 	for (guint k = 0; k < c->events->len; k++)
 		updated = MAX(
 		    updated,
 		    ((EvfEvent *)g_ptr_array_index(c->events, k))->modified);
-	return scope_new(g_strdup_printf("%s/%s/", folder, c->slug),
-	                 g_strdup_printf("%s: %s", cfg->title, c->name),
-	                 category ? c->name : NULL, c->events, updated);
+	return scope_new(
+	    g_strdup_printf("%s/%s/", source ? "source" : "category", c->slug),
+	    g_strdup_printf("%s: %s", cfg->title, c->name),
+	    source ? NULL : c->name, c->events, updated);
 }
 
 GPtrArray *
@@ -786,16 +788,16 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *kept,
 	g_ptr_array_add(scopes, scope_new(g_strdup(""), g_strdup(cfg->title),
 	                                  NULL, events, updated));
 	for (guint i = 0; i < cats->len; i++)
-		g_ptr_array_add(scopes,
-		                category_scope(cfg, "category",
-		                               g_ptr_array_index(cats, i)));
+		g_ptr_array_add(
+		    scopes,
+		    category_scope(cfg, g_ptr_array_index(cats, i), FALSE));
 	/* A category that lost its last event keeps its calendar and
 	 * feeds, empty, for a while: a 404 would leave its subscribers'
 	 * calendar programs showing its events for ever. */
 	for (guint i = 0; kept != NULL && i < kept->len; i++)
-		g_ptr_array_add(scopes,
-		                category_scope(cfg, "category",
-		                               g_ptr_array_index(kept, i)));
+		g_ptr_array_add(
+		    scopes,
+		    category_scope(cfg, g_ptr_array_index(kept, i), FALSE));
 	for (guint i = 0; i < cfg->sources->len; i++) {
 		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
 		GPtrArray *listed = g_ptr_array_new();
@@ -831,8 +833,8 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *kept,
 	/* So does a source disabled or taken out of the configuration. */
 	for (guint i = 0; kept_sources != NULL && i < kept_sources->len; i++)
 		g_ptr_array_add(
-		    scopes, category_scope(cfg, "source",
-		                           g_ptr_array_index(kept_sources, i)));
+		    scopes, category_scope(
+		                cfg, g_ptr_array_index(kept_sources, i), TRUE));
 	g_ptr_array_sort(scopes, scope_cmp_size);
 	evf_parallel_for(scopes, render_scope, &site);
 	for (guint i = 0; i < scopes->len; i++) {

@@ -369,7 +369,6 @@ evf_tz_changes_in(GTimeZone *tz, int year)
 		gint32 before = offset_at(tz, t);
 		gint32 after = offset_at(tz, t + step);
 		gint64 lo = t, hi = t + step;
-		gint64 wall;
 		EvfTzWindow w;
 
 		if (before == after)
@@ -386,18 +385,10 @@ evf_tz_changes_in(GTimeZone *tz, int year)
 		 * begin at the change, read in the old offset; those that
 		 * happen twice (they go back) end there. */
 		w.len = (int)MIN(ABS((gint64)after - before), 86400);
-		wall = hi + before - (after < before ? w.len : 0);
-		w.wall = wall;
-		w.start = (int)((wall % 86400 + 86400) % 86400);
+		w.wall = hi + before - (after < before ? w.len : 0);
 		g_array_append_val(out, w);
 	}
 	return out;
-}
-
-gboolean
-evf_tz_window_holds(const EvfTzWindow *w, int second_of_day)
-{
-	return ((second_of_day - w->start) % 86400 + 86400) % 86400 < w->len;
 }
 
 gboolean
@@ -405,10 +396,13 @@ evf_tz_changes_at(GTimeZone *tz, int year, int second_of_day)
 {
 	g_autoptr(GArray) changes = evf_tz_changes_in(tz, year);
 
-	for (guint i = 0; i < changes->len; i++)
-		if (evf_tz_window_holds(&g_array_index(changes, EvfTzWindow, i),
-		                        second_of_day))
+	for (guint i = 0; i < changes->len; i++) {
+		const EvfTzWindow *w = &g_array_index(changes, EvfTzWindow, i);
+
+		if (((second_of_day - w->wall) % 86400 + 86400) % 86400 <
+		    w->len)
 			return TRUE;
+	}
 	return FALSE;
 }
 

@@ -131,11 +131,9 @@ gboolean evf_tz_is_ambiguous(GDateTime *t);
 gboolean evf_tz_changes_at(GTimeZone *tz, int year, int second_of_day);
 
 /* The wall times at which a zone's clocks change: from @wall (seconds
- * since 1970-01-01T00:00 on the zone's clock), @start seconds after its
- * midnight, for @len seconds. */
+ * since 1970-01-01T00:00 on the zone's clock) for @len seconds. */
 typedef struct {
 	gint64 wall;
-	int start;
 	int len;
 } EvfTzWindow;
 
@@ -143,5 +141,3 @@ typedef struct {
  * around it) @tz's clocks change, as evf_tz_changes_at looks for them,
  * one window a change. */
 GArray *evf_tz_changes_in(GTimeZone *tz, int year);
-/* Whether @w holds the wall time @second_of_day. */
-gboolean evf_tz_window_holds(const EvfTzWindow *w, int second_of_day);
