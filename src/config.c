@@ -555,6 +555,11 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 			return "the site's URL needs a host name, not an IPv6 "
 			       "address (its feeds' tag: identifiers are made "
 			       "from it)";
+		if (uri != NULL && strcmp(spec->group, "site") == 0 &&
+		    strpbrk(g_uri_get_path(uri), "[]") != NULL)
+			return "the site's URL cannot have '[' or ']' in its "
+			       "path (its feeds' tag: identifiers are made from "
+			       "it, and have no place for them)";
 		/* The hub goes into HTTP Link headers as <URL>: GLib's
 		 * parser lets through what would break them. */
 		if (strcmp(spec->key, "hub") == 0 &&

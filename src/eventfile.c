@@ -1137,6 +1137,17 @@ want_url(Ctx *c, const char *key, const Node *n)
 		          key, s);
 		return NULL;
 	}
+	/* RSS and Atom validators read links by RFC 2396, which has no
+	 * brackets: an IPv6 host is an error in every feed (as for the
+	 * site's URL, evf_html_safe_url). */
+	if (strchr(g_uri_get_host(uri), ':') != NULL) {
+		ctx_error(c, n,
+		          "%s: an address with an IPv6 host is not published "
+		          "(feed validators refuse it): give the host's name: "
+		          "'%s'",
+		          key, s);
+		return NULL;
+	}
 	/* A link with non-ASCII characters in it (an IRI) is written as
 	 * the URI it stands for, with its host in lower case as the
 	 * description's links are. */
@@ -2838,6 +2849,14 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 			          "uid: use 1 to %d printable ASCII "
 			          "characters without spaces",
 			          MAX_UID);
+		else if (s != NULL && strpbrk(s, "[]") != NULL)
+			/* RFC 4151 has no place for them in the feeds' tag:
+			 * ids, and the W3C validator decodes them again
+			 * when they are encoded (NonCanonicalURI) */
+			ctx_error(c, n,
+			          "uid: '[' and ']' cannot be in a uid (the "
+			          "feeds' tag: identifiers are made from it, "
+			          "and have no place for them)");
 		else if (s != NULL) {
 			ev->uid = g_steal_pointer(&s);
 			ev->uid_line = n->line;

@@ -156,6 +156,10 @@ evf_html_safe_url_parsed(const char *url, GUri *base)
 	if (g_ascii_strcasecmp(scheme, "mailto") != 0 &&
 	    (g_uri_get_host(uri) == NULL || g_uri_get_host(uri)[0] == '\0'))
 		return NULL;
+	/* nor one to an IPv6 host: feed validators read links by RFC 2396,
+	 * which has no brackets, and the feed would be invalid */
+	if (g_uri_get_host(uri) != NULL && strchr(g_uri_get_host(uri), ':'))
+		return NULL;
 	abs = g_uri_to_string(uri);
 	/* Every link with its host in lower case: one page, one spelling */
 	host = g_uri_get_host(uri);
@@ -810,10 +814,20 @@ strip_known_tag(const char *whole, const char *name, GString *out, Strip *st)
 }
 
 /* The character of the reference "&@ref;" of HTML: named (libxml2's
- * table) or numeric; 0 when it names none. */
+ * table) or numeric; 0 when it names none. A number from 128 to 159
+ * names what it is in windows-1252, as HTML reads it (WHATWG HTML,
+ * "numeric character reference end state"; libxml2 2.9 reads HTML 4):
+ * text pasted from old pages has "&#150;" for '–'. */
 static gunichar
 reference_char(const char *ref)
 {
+	/* 0x80 to 0x9F; 0 where HTML keeps the number */
+	static const gunichar c1[32] = {
+		0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+		0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+		0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+		0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
+	};
 	guint64 c = 0;
 
 	if (ref[0] != '#') {
@@ -827,6 +841,8 @@ reference_char(const char *ref)
 	} else {
 		c = g_ascii_strtoull(ref + 1, NULL, 10);
 	}
+	if (ref[0] == '#' && c >= 0x80 && c <= 0x9F && c1[c - 0x80] != 0)
+		c = c1[c - 0x80];
 	if (c == 0 || c > 0x10FFFF || !g_unichar_validate((gunichar)c))
 		return 0;
 	return (gunichar)c;

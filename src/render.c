@@ -38,11 +38,21 @@ evf_view_home_url(const EvfView *view)
 	return evf_config_url(view->config, dir);
 }
 
+/* (transfer full): @s as the specific part of a tag: URI (RFC 4151
+ * §2.1: pchars, '/' and '?'), with what it does not allow
+ * percent-encoded. What it allows stays as it is: the W3C validator
+ * decodes an encoded sub-delim, ':' or '@' and warns that the id is not
+ * in its canonical form. */
+static char *
+tag_specific(const char *s)
+{
+	return g_uri_escape_string(s, "!$&'()*+,;=:@/?", FALSE);
+}
+
 char *
 evf_render_tag_id(const EvfConfig *cfg, const EvfEvent *ev)
 {
-	g_autofree char *uid =
-	    g_uri_escape_string(ev->uid, "!$&'()*+,;=:@/?", FALSE);
+	g_autofree char *uid = tag_specific(ev->uid);
 
 	return g_strdup_printf("tag:%s,%s:event:%s", cfg->host, cfg->tag_date,
 	                       uid);
@@ -55,7 +65,7 @@ evf_render_view_id(const EvfConfig *cfg, const char *path)
 	 * ids for their feeds (RFC 4287 §4.2.6) */
 	g_autofree char *full = g_strconcat(
 	    cfg->base_path != NULL ? cfg->base_path : "", path, NULL);
-	g_autofree char *p = g_uri_escape_string(full, "/", FALSE);
+	g_autofree char *p = tag_specific(full);
 
 	return g_strdup_printf("tag:%s,%s:%s", cfg->host, cfg->tag_date, p);
 }

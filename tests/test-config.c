@@ -1173,6 +1173,8 @@ test_source_link(Fixture *f, gconstpointer data)
 		  "cannot hold a user name or password" },
 		{ "[site]\nurl=https://[2001:db8::1]/\n", 2,
 		  "needs a host name" },
+		{ "[site]\nurl=https://events.example.org/a%5Bb%5D/\n", 2,
+		  "cannot have '[' or ']' in its path" },
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(refused); i++)

@@ -3933,6 +3933,28 @@ test_error_bad_values(void)
 	             4, 6,
 	             "url: an address with 'javascript:' in it is not "
 	             "published");
+	/* an IPv6 host: an error in every feed (RFC 2396 links) */
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "url: \"https://[2001:db8::1]/open-day\"\n"
+	             "---\n",
+	             4, 6,
+	             "url: an address with an IPv6 host is not published");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "image: http://[::1]:8080/a.png\n"
+	             "---\n",
+	             4, 8,
+	             "image: an address with an IPv6 host is not published");
+	/* no place for them in a tag: id, encoded or not */
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "uid: conf[2024]\n"
+	             "---\n",
+	             4, 6, "uid: '[' and ']' cannot be in a uid");
 	/* An empty list is a value left empty. */
 	assert_error("---\n"
 	             "title: Workshop\n"

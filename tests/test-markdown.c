@@ -1100,6 +1100,20 @@ test_safe_url_no_markup_characters(void)
 	}
 }
 
+/* A link to an IPv6 host is an error in a feed (the W3C validator reads
+ * links by RFC 2396, which has no brackets): none. */
+static void
+test_safe_url_no_ipv6_host(void)
+{
+	g_autofree char *v4 = evf_html_safe_url("http://192.0.2.1/x", BASE);
+
+	g_assert_cmpstr(v4, ==, "http://192.0.2.1/x");
+	g_assert_null(
+	    evf_html_safe_url("https://[2001:db8::1]/open-day", BASE));
+	g_assert_null(evf_html_safe_url("http://[::1]:8080/", BASE));
+	g_assert_null(evf_html_safe_url("//[::1]/x", BASE));
+}
+
 /* ---------------------------------------------------------- limits */
 
 /* @markdown must be refused by evf_markdown_check at @line, with @needle
@@ -1543,6 +1557,13 @@ test_strip_tags(void)
 		g_assert_cmpstr(first, ==, "&amp;");
 		g_clear_pointer(&first, g_free);
 	}
+	{
+		/* 128 to 159 as HTML reads them: windows-1252 */
+		g_autofree char *c = evf_text_plain(
+		    "Q&#150;A &#128;5 &#x92;s &#159; &#129;|&#157;", NULL);
+
+		g_assert_cmpstr(c, ==, "Q\u2013A \u20ac5 \u2019s \u0178 |");
+	}
 	g_assert_null(evf_text_plain("R&D <2024> <not markup> a<b", NULL));
 	g_assert_null(evf_text_plain("<", NULL));
 	{
@@ -1784,6 +1805,8 @@ main(int argc, char **argv)
 	                test_safe_url_dot_segments);
 	g_test_add_func("/markdown/safe-url/no-markup-characters",
 	                test_safe_url_no_markup_characters);
+	g_test_add_func("/markdown/safe-url/no-ipv6-host",
+	                test_safe_url_no_ipv6_host);
 
 	return g_test_run();
 }

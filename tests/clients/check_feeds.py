@@ -41,6 +41,8 @@ import re
 import subprocess
 import sys
 import time
+import unicodedata
+import urllib.parse
 import xml.dom
 import xml.dom.minidom
 import xml.parsers.expat
@@ -228,19 +230,22 @@ def check_uri(value, full=True):
 
 
 def canonical_uri(value):
-    """RFC 3986 normal form: the validator's NonCanonicalURI compares it."""
+    """The validator's canonical form, which NonCanonicalURI compares: each
+    part decoded, in NFC, and encoded again with every character RFC 3986
+    allows in it raw (uri.py's _canonical: an encoded sub-delim, ':' or
+    '@' is decoded), and the scheme, host and path normalised."""
     m = re.match(r'^(([^:/?#]+):)?(//([^/?#]*))?([^?#]*)(\?([^#]*))?'
                  r'(#(.*))?$', value)
     if not m:
         return None
-    unreserved = set('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
-                     '0123456789-._~')
+    safe = "~:/?[]@!$&'()*+,;="
 
-    def pct(s):
-        def fix(mm):
-            ch = chr(int(mm.group(1), 16))
-            return ch if ch in unreserved else '%' + mm.group(1).upper()
-        return re.sub(r'%([0-9A-Fa-f]{2})', fix, s)
+    def pct(s, plus=False):
+        if plus:
+            return urllib.parse.quote_plus(unicodedata.normalize(
+                'NFC', urllib.parse.unquote_plus(s)), safe=safe)
+        return urllib.parse.quote(unicodedata.normalize(
+            'NFC', urllib.parse.unquote(s)), safe=safe)
 
     scheme = m.group(2)
     out = ''
@@ -277,7 +282,7 @@ def canonical_uri(value):
         path = '/'.join(segs)
     out += path
     if m.group(6) is not None:
-        out += '?' + pct(m.group(7))
+        out += '?' + pct(m.group(7), plus=True)
     if m.group(8) is not None:
         out += '#' + pct(m.group(9))
     return out

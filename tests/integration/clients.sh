@@ -738,4 +738,25 @@ if build sample "$top_srcdir/feeds/events"; then
 	no_scripts "$pub"
 fi
 
+# A site whose path holds sub-delims: the feeds' tag: ids keep them as
+# they are, since the W3C validator decodes an encoded one and warns
+# (NonCanonicalURI), and so do the feeds of its categories.
+site_was=$site
+site="https://events.example.org/o'reilly-club/c++/"
+if build subdelims "$top_srcdir/feeds/events"; then
+	pub=$tmp/subdelims/public
+	check_feeds "$pub" "$site" ""
+	for d in "$pub"/category/*/; do
+		check_feeds "${d%/}" "$site${d#"$pub"/}" ""
+	done
+	if grep -q "<id>tag:events.example.org,2018:o'reilly-club/c++/atom.xml<" \
+		"$pub/atom.xml"; then
+		pass "subdelims: the feed's id keeps ' and + as they are"
+	else
+		fail "subdelims: the feed's id keeps ' and + as they are"
+		diag_file "$pub/atom.xml"
+	fi
+fi
+site=$site_was
+
 finish
