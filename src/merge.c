@@ -694,7 +694,11 @@ label(EvfEvent *ev, const EvfSourceConfig *src, GHashTable *uids,
 	ev->source_url = g_strdup(src->link);
 	for (guint i = 0; src->categories != NULL && src->categories[i]; i++)
 		add_category(ev->categories, src->categories[i]);
-	if (g_hash_table_contains(uids, ev->uid) || strlen(ev->uid) > 200) {
+	/* Namespaced too: a UID longer than a local one may be, or with
+	 * '[' or ']', which the feeds' tag: ids have no place for (as for
+	 * a local uid, eventfile.c). */
+	if (g_hash_table_contains(uids, ev->uid) || strlen(ev->uid) > 200 ||
+	    strpbrk(ev->uid, "[]") != NULL) {
 		g_autofree char *name =
 		    g_strdup_printf("%s\x1f%s", src->name, ev->uid);
 

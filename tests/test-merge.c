@@ -233,17 +233,23 @@ test_uid_kept_or_namespaced(void)
 	    evf_uuid5(EVF_UUID_NAMESPACE, "osce\x1fshared-uid");
 	EvfEvent *a, *b;
 
+	g_autofree char *bracketed =
+	    evf_uuid5(EVF_UUID_NAMESPACE, "osce\x1f"
+	                                  "conf[2019]");
+
 	g_hash_table_insert(
 	    p, "osce",
 	    list(dated("shared-uid", "Their event", 2019, 1, 1),
 	         dated("their-own-uid", "Another of theirs", 2019, 2, 1),
-	         NULL));
+	         dated("conf[2019]", "Bracketed", 2019, 3, 1), NULL));
 	out = evf_merge(cfg, local, p);
-	g_assert_cmpuint(out->len, ==, 3);
+	g_assert_cmpuint(out->len, ==, 4);
 	a = find(out, "Their event");
 	b = find(out, "Another of theirs");
 	/* A clash: namespaced, the same way every time. */
 	g_assert_cmpstr(a->uid, ==, expected);
+	/* So is a UID that no tag: id can hold. */
+	g_assert_cmpstr(find(out, "Bracketed")->uid, ==, bracketed);
 	/* Unique: kept as the partner wrote it. */
 	g_assert_cmpstr(b->uid, ==, "their-own-uid");
 	g_assert_cmpstr(find(out, "Our own event")->uid, ==, "shared-uid");
