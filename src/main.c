@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <string.h>
+#include <time.h>
 
 #define EXIT_USAGE 2
 #define PING_SECS  10 /* for all the WebSub pings of a build */
@@ -559,6 +560,24 @@ arguments(int argc, char **argv)
 	return (char **)g_ptr_array_free(args, FALSE);
 }
 
+/* Under a time zone with leap seconds ("right/Europe/Ljubljana", as
+ * /etc/localtime may be), glibc's gmtime() counts them, and libical turns
+ * instants into times through it: every time came out 27 s early, and
+ * zones' changes were refused as off their rules. evfeed reads no local
+ * time of its own, so such a zone is replaced by UTC. */
+static void
+posix_clock(void)
+{
+	const time_t t = 1700000000; /* 2023-11-14 22:13:20 UTC by POSIX */
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) != NULL && tm.tm_hour == 22 && tm.tm_min == 13 &&
+	    tm.tm_sec == 20)
+		return;
+	g_setenv("TZ", "UTC", TRUE);
+	tzset();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -572,6 +591,7 @@ main(int argc, char **argv)
 	/* Diagnostics and dates are written in a fixed form, whatever the
 	 * locale; only the character set is taken from it. */
 	setlocale(LC_CTYPE, "");
+	posix_clock();
 	icalerror_set_errors_are_fatal(0);
 	xmlMemSetup(g_free, xml_malloc, xml_realloc, g_strdup);
 	xmlInitParser();
