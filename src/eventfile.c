@@ -1522,7 +1522,7 @@ reaches_irregular_year(const EvfEvent *ev, struct icalrecurrencetype rt,
 /* The steps through a series' days (or, of a series whose days have no
  * fixed times, its occurrences) looked at for a wall time where the
  * clocks change (series_meets_change), at most: a daily series to 2066;
- * the first 2,000 occurrences of one every five hours. */
+ * the first 2,000 occurrences of one every five hours on some days. */
 #define MAX_CHANGE_STEPS  20000
 #define MAX_CHANGE_CHECKS 2000
 
@@ -1758,6 +1758,95 @@ rule_of_days(struct icalrecurrencetype rt, struct icalrecurrencetype *days)
 	return TRUE;
 }
 
+/* Whether @rt steps by hours alone: HOURLY with no BY rule, whose
+ * occurrences are its start and every INTERVAL hours after it on the
+ * wall clock (libical steps so). */
+static gboolean
+steps_by_hours(const struct icalrecurrencetype *rt)
+{
+	const short *by[] = {
+		rt->by_second,  rt->by_minute,    rt->by_hour,
+		rt->by_day,     rt->by_month_day, rt->by_year_day,
+		rt->by_week_no, rt->by_month,     rt->by_set_pos
+	};
+
+	if (rt->freq != ICAL_HOURLY_RECURRENCE)
+		return FALSE;
+	for (gsize i = 0; i < G_N_ELEMENTS(by); i++)
+		if (evf_rrule_has(by[i]))
+			return FALSE;
+	return TRUE;
+}
+
+/* series_meets_change for a rule that steps by hours (steps_by_hours)
+ * whose interval does not divide a day: its n-th occurrence is @start
+ * and n intervals on the wall clock, so the first that begins (or,
+ * @length later, ends) in a window of a change is found by division,
+ * window by window, year by year from @start's to @end_year, and up to
+ * the COUNT or the UNTIL (on the wall clock). @windows caches each
+ * year's. */
+static gboolean
+hours_meet_change(const EvfEvent *ev, struct icalrecurrencetype rt,
+                  struct icaltimetype start, int end_year, GHashTable *windows,
+                  struct icaltimetype *at, gboolean *gap, gboolean *end)
+{
+	GTimeZone *tz = g_date_time_get_timezone(ev->start);
+	gint64 length = evf_event_wall_length(ev);
+	gint64 step = (gint64)MAX(rt.interval, 1) * 3600;
+	gint64 first = day_on_wall(start) + start.hour * 3600 +
+	               start.minute * 60 + start.second;
+	gint64 last_n = rt.count > 0 ? (gint64)rt.count - 1 : G_MAXINT64;
+	struct icalrecurrencetype local = rt;
+
+	evf_rrule_until_local(ev, &local);
+	if (!icaltime_is_null_time(local.until)) {
+		const struct icaltimetype u = local.until;
+		gint64 wall =
+		    day_on_wall(u) +
+		    (u.is_date ? 86399
+		               : u.hour * 3600 + u.minute * 60 + u.second);
+
+		last_n = MIN(last_n, (wall - first) / step);
+	}
+	for (int y = start.year; y <= end_year; y++) {
+		GArray *w = g_hash_table_lookup(windows, GINT_TO_POINTER(y));
+
+		if (w == NULL) {
+			w = evf_tz_changes_in(tz, y);
+			g_hash_table_insert(windows, GINT_TO_POINTER(y), w);
+		}
+		for (guint i = 0; i < w->len; i++) {
+			const EvfTzWindow *one =
+			    &g_array_index(w, EvfTzWindow, i);
+
+			/* (the earlier first: an end in the window, then a
+			 * start) */
+			for (int e = 1; e >= 0; e--) {
+				gint64 shift = e == 0 ? 0 : length;
+				gint64 lo = one->wall - shift - first;
+				/* the first n >= 1 at or after the window */
+				gint64 n =
+				    lo <= step ? 1 : (lo + step - 1) / step;
+
+				if (e == 1 && length <= 0)
+					continue;
+				for (; n <= last_n && n * step < lo + one->len;
+				     n++) {
+					struct icaltimetype t = start;
+
+					icaltime_adjust(
+					    &t, (int)(n * step / 86400), 0, 0,
+					    (int)(n * step % 86400));
+					if (occurrence_meets_change(
+					        tz, t, length, at, gap, end))
+						return TRUE;
+				}
+			}
+		}
+	}
+	return FALSE;
+}
+
 /* Whether an occurrence of the timed series @rt from @start (wall times of
  * @ev's zone) after the first begins or ends where the clocks change: in
  * the hour that does not exist (*@gap) or in the one that happens twice.
@@ -1770,8 +1859,10 @@ rule_of_days(struct icalrecurrencetype rt, struct icalrecurrencetype *days)
  * The clocks change at a few wall times a year: the series' times of day
  * (series_times) are matched with them, year by year, and only the days
  * of the years where they meet are looked at, each at the times that
- * meet. A rule whose days have no fixed times (hourly every 5 hours,
- * BYSETPOS among times) has its occurrences looked at one by one. */
+ * meet. An hourly rule whose interval does not divide a day is matched
+ * with the windows by division (hours_meet_change); one of those with a
+ * BY part, and a rule that picks among times with BYSETPOS, has its
+ * occurrences looked at one by one. */
 static gboolean
 series_meets_change(const EvfEvent *ev, struct icalrecurrencetype rt,
                     struct icaltimetype start, struct icaltimetype *at,
@@ -1825,6 +1916,10 @@ series_meets_change(const EvfEvent *ev, struct icalrecurrencetype rt,
 	}
 	if (!any)
 		return FALSE;
+	if (!by_days && steps_by_hours(&rt))
+		return hours_meet_change(ev, rt, start,
+		                         MIN(end_year, LAST_LISTED_YEAR + 28),
+		                         windows, at, gap, end);
 	/* The days' rule ends with the day of the series' UNTIL (read on
 	 * the wall clock, as libical steps), and a COUNT is counted out
 	 * in the days' times. */

@@ -2538,6 +2538,51 @@ test_error_rrule_meets_change(void)
 	             4, 13,
 	             "the occurrence of 2025-10-26T02:00 happens twice in "
 	             "Europe/Ljubljana (the clocks go back)");
+	/* Hourly by an interval that does not divide a day: the times of
+	 * day come round over days, and the occurrence that meets a change
+	 * is found however far it is (here the 2,151st, the 2,200th). */
+	assert_error("---\ntitle: Workshop\nstart: 2027-01-03T03:00\n"
+	             "end: 2027-01-03T03:10\n"
+	             "recurrence: FREQ=HOURLY;INTERVAL=5;COUNT=2600\n"
+	             "timezone: Europe/Dublin\n---\n",
+	             5, 13,
+	             "the occurrence of 2028-03-26T01:00 does not exist in "
+	             "Europe/Dublin (the clocks go forward)");
+	assert_error("---\ntitle: Workshop\nstart: 2027-01-03T03:00\n"
+	             "recurrence: FREQ=HOURLY;INTERVAL=5;"
+	             "UNTIL=20290101T000000Z\n"
+	             "timezone: Europe/Dublin\n---\n",
+	             4, 13,
+	             "the occurrence of 2028-03-26T01:00 does not exist in "
+	             "Europe/Dublin (the clocks go forward)");
+	assert_error("---\ntitle: Workshop\nstart: 2027-01-03T05:00\n"
+	             "recurrence: FREQ=HOURLY;INTERVAL=11\n"
+	             "timezone: Australia/Lord_Howe\n---\n",
+	             4, 13,
+	             "the occurrence of 2029-10-07T02:00 does not exist in "
+	             "Australia/Lord_Howe (the clocks go forward)");
+	assert_error("---\ntitle: Workshop\nstart: 2027-01-01T21:00\n"
+	             "end: 2027-01-01T22:30\n"
+	             "recurrence: FREQ=HOURLY;INTERVAL=7\n"
+	             "timezone: Europe/Ljubljana\n---\n",
+	             5, 13,
+	             "the occurrence of 2027-03-28T01:00 ends at a time that "
+	             "does not exist in Europe/Ljubljana");
+	{
+		/* the same, ended one occurrence before; and every other
+		 * day at 10:00, to 2066 */
+		g_autoptr(EvfEvent) before =
+		    parse_ok("---\ntitle: Workshop\nstart: 2027-01-03T03:00\n"
+		             "recurrence: FREQ=HOURLY;INTERVAL=5;COUNT=2150\n"
+		             "timezone: Europe/Dublin\n---\n");
+		g_autoptr(EvfEvent) days =
+		    parse_ok("---\ntitle: Workshop\nstart: 2025-01-01T10:00\n"
+		             "recurrence: FREQ=HOURLY;INTERVAL=48\n"
+		             "timezone: Europe/Dublin\n---\n");
+
+		g_assert_nonnull(before);
+		g_assert_nonnull(days);
+	}
 	for (gsize i = 0; i < G_N_ELEMENTS(kept); i++) {
 		g_autofree char *text = series_text(kept[i][0], kept[i][1]);
 		g_autoptr(EvfEvent) ev = parse_ok(text);
