@@ -38,6 +38,8 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -51,7 +53,9 @@
  * notification (which comes before it closes the socket). */
 typedef struct {
 	int fd;
-	gint64 deadline; /* monotonic µs; G_MAXINT64: answering */
+	gint64 deadline;    /* monotonic µs; G_MAXINT64: none */
+	gboolean answering; /* its answer is being sent */
+	int queued;         /* bytes in its send queue at the last look */
 } Conn;
 
 /* A request, from libmicrohttpd's URI log callback, which sees its target
@@ -733,9 +737,27 @@ watch(EvfHttpd *h, const Conn *conn)
 	}
 }
 
+/* The bytes in the send queue of the socket @fd (sent and not yet
+ * acknowledged, or not yet sent); -1 when unknown. */
+static int
+send_queue(int fd)
+{
+	int n;
+
+	return ioctl(fd, SIOCOUTQ, &n) == 0 ? n : -1;
+}
+
 /* The request on @c was read whole (it is being answered) or, when
  * @answering is FALSE, answered: the next one may take the timeout from
- * now. */
+ * now.
+ *
+ * While an answer is sent, the timeout is the watchdog's: libmicrohttpd
+ * counts its own from its last write to the socket, which it makes only
+ * once a good part of the send buffer has drained, and it closed the
+ * connection of a client that took a big calendar slowly but steadily
+ * (10 KB/s and less with 15 s) in the middle of the body. The watchdog
+ * closes it when the client took nothing for the whole timeout: its send
+ * queue did not move. */
 static void
 set_deadline(EvfHttpd *h, struct MHD_Connection *c, gboolean answering)
 {
@@ -745,9 +767,16 @@ set_deadline(EvfHttpd *h, struct MHD_Connection *c, gboolean answering)
 
 	if (conn == NULL)
 		return;
+	/* (without a watchdog, libmicrohttpd's timeout stays) */
+	if (h->watchdog != NULL)
+		(void)MHD_set_connection_option(
+		    c, MHD_CONNECTION_OPTION_TIMEOUT,
+		    answering ? 0U
+		              : (unsigned int)(h->timeout / G_USEC_PER_SEC));
 	g_mutex_lock(&h->conns_lock);
-	conn->deadline =
-	    answering ? G_MAXINT64 : g_get_monotonic_time() + h->timeout;
+	conn->answering = answering;
+	conn->queued = answering ? send_queue(conn->fd) : 0;
+	conn->deadline = g_get_monotonic_time() + h->timeout;
 	watch(h, conn);
 	g_mutex_unlock(&h->conns_lock);
 }
@@ -818,10 +847,12 @@ on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 }
 
 /* Shuts down the socket of each connection whose request is not whole
- * by its deadline; libmicrohttpd then reads its end and closes it. The
- * lock keeps a socket from being closed (and its number reused) while it
- * is looked at. It sleeps until the next deadline (watch() wakes it for
- * an earlier one), and while no request is under way, until one is. */
+ * by its deadline, or whose answer the client has taken nothing of since
+ * the last (set_deadline); libmicrohttpd then reads its end and closes
+ * it. The lock keeps a socket from being closed (and its number reused)
+ * while it is looked at. It sleeps until the next deadline (watch() wakes
+ * it for an earlier one), and while no request is under way, until one
+ * is. */
 static gpointer
 watchdog(gpointer data)
 {
@@ -838,7 +869,14 @@ watchdog(gpointer data)
 		while (g_hash_table_iter_next(&it, &key, NULL)) {
 			Conn *conn = key;
 
-			if (conn->deadline <= now) {
+			if (conn->deadline > now) {
+				;
+			} else if (conn->answering &&
+			           send_queue(conn->fd) != conn->queued) {
+				/* the client takes it: another timeout */
+				conn->queued = send_queue(conn->fd);
+				conn->deadline = now + h->timeout;
+			} else {
 				(void)shutdown(conn->fd, SHUT_RDWR);
 				conn->deadline = G_MAXINT64;
 			}
@@ -1003,6 +1041,11 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 	    0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	MHD_add_response_header(h->status_unchanged,
 	                        MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+	/* (before the first connection, which set_deadline asks it of) */
+	h->watchdog = g_thread_try_new("evfeed-watchdog", watchdog, h, NULL);
+	if (h->watchdog == NULL)
+		g_warning("cannot start a thread: requests sent slowly are "
+		          "cut only when idle for the timeout");
 	h->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, handler, h, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&h->addr, MHD_OPTION_THREAD_POOL_SIZE,
@@ -1022,6 +1065,7 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 		          "cannot listen on '%s' (in use, or not an "
 		          "address of this machine?)",
 		          opts->listen);
+		watchdog_stop(h);
 		destroy_responses(h);
 		conns_clear(h);
 		g_free(h);
@@ -1034,8 +1078,10 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 		 * one write and a client still downloading it for longer than
 		 * the timeout had its kept-alive connection closed under it
 		 * (bench/load). With 256 KiB (which Linux doubles), writes
-		 * follow the client's progress. Accepted sockets inherit the
-		 * listener's size. */
+		 * follow the client's progress more closely (and while they
+		 * are made, the watchdog times the answer by it,
+		 * set_deadline). Accepted sockets inherit the listener's
+		 * size. */
 		const union MHD_DaemonInfo *info =
 		    MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_LISTEN_FD);
 		int size = 256 * 1024;
@@ -1044,10 +1090,6 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 			(void)setsockopt(info->listen_fd, SOL_SOCKET, SO_SNDBUF,
 			                 &size, sizeof size);
 	}
-	h->watchdog = g_thread_try_new("evfeed-watchdog", watchdog, h, NULL);
-	if (h->watchdog == NULL)
-		g_warning("cannot start a thread: requests sent slowly are "
-		          "cut only when idle for the timeout");
 	return h;
 }
 
