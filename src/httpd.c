@@ -286,6 +286,16 @@ only(const char *p, const char *end, const char *allowed)
 	return TRUE;
 }
 
+/* Whether the bytes from @p to @end are all spaces. */
+static gboolean
+spaces(const char *p, const char *end)
+{
+	for (; p < end; p++)
+		if (*p != ' ')
+			return FALSE;
+	return TRUE;
+}
+
 /* The request's header as libmicrohttpd read it: its fields, walked in
  * order through the buffer they are in. */
 typedef struct {
@@ -348,10 +358,15 @@ request_intact(struct MHD_Connection *c, const Request *rq, const char *method,
 	for (const char *p = rq->target; *p != '\0'; p++)
 		if ((guchar)*p <= 0x20 || *p == 0x7f)
 			return FALSE;
+	/* libmicrohttpd ends the method with a NUL over the space after it
+	 * (and skips more spaces), and the target with one over the space
+	 * before the version: any other NUL there was in the request
+	 * ("GET\0 /x", "GET /x\0 HTTP/1.1"). */
 	w.end = method + info->header_size;
-	if (url < method_end || version < url + strlen(rq->target) ||
-	    version_end > w.end || !only(method_end, url, " ") ||
-	    !only(url + strlen(rq->target), version, " "))
+	if (url <= method_end || version <= url + strlen(rq->target) ||
+	    version_end > w.end || *method_end != '\0' ||
+	    !spaces(method_end + 1, url) ||
+	    version != url + strlen(rq->target) + 1 || version[-1] != '\0')
 		return FALSE;
 	w.at = version_end;
 	w.intact = TRUE;
@@ -589,13 +604,18 @@ answer_status(EvfHttpd *h, struct MHD_Connection *c, guint *status,
 static char *
 target_path(const char *url)
 {
-	g_autofree char *scheme = NULL, *host = NULL, *path = NULL;
+	g_autofree char *scheme = NULL, *userinfo = NULL, *host = NULL;
+	g_autofree char *path = NULL;
 
 	if (url[0] == '/')
 		return g_strdup(url);
-	if (!g_uri_split(url, G_URI_FLAGS_ENCODED, &scheme, NULL, &host, NULL,
-	                 &path, NULL, NULL, NULL) ||
-	    scheme == NULL || host == NULL ||
+	/* RFC 9110 §4.2.1: an http URI with an empty host is invalid;
+	 * §4.2.4: one with a user name and password is an error (and it
+	 * would go into the log) */
+	if (!g_uri_split(url, G_URI_FLAGS_ENCODED, &scheme, &userinfo, &host,
+	                 NULL, &path, NULL, NULL, NULL) ||
+	    scheme == NULL || host == NULL || host[0] == '\0' ||
+	    userinfo != NULL ||
 	    (g_ascii_strcasecmp(scheme, "http") != 0 &&
 	     g_ascii_strcasecmp(scheme, "https") != 0))
 		return NULL;

@@ -305,7 +305,10 @@ test "$(raw_status "GET $base/calendar.ics HTTP/1.1\r\nHost: x\r\n\r\n")" = 200 
 	cmp -s - "$tmp/public/rss.xml" &&
 	test "$(raw_status "GET $base/events/../calendar.ics HTTP/1.1\r\nHost: x\r\n\r\n")" = 404
 ok $? "a target in absolute form is served by its path"
-for t in calendar.ics '*' 'http:calendar.ics' 'webcal://x/calendar.ics'; do
+# and, in absolute form, an empty host (invalid, RFC 9110 §4.2.1) or a
+# user name and password (§4.2.4)
+for t in calendar.ics '*' 'http:calendar.ics' 'webcal://x/calendar.ics' \
+	'http:///calendar.ics' 'http://user:pw@x/calendar.ics'; do
 	test "$(raw_status "GET $t HTTP/1.1\r\nHost: x\r\n\r\n")" = 400
 	ok $? "a target neither in origin nor in absolute form ($t): 400"
 done
@@ -336,6 +339,11 @@ refused '/calendar.ics\001' "a control character in the target"
 test "$(raw_status 'GET\000x /calendar.ics HTTP/1.1\r\nHost: x\r\n\r\n')" = 400 &&
 	test "$(raw_status 'GET /calendar.ics HTTP/1.1\000x\r\nHost: x\r\n\r\n')" = 400
 ok $? "a NUL in the method or the version: 400"
+# next to the spaces, where libmicrohttpd puts its own NULs
+test "$(raw_status 'GET\000 /calendar.ics HTTP/1.1\r\nHost: x\r\n\r\n')" = 400 &&
+	test "$(raw_status 'GET /calendar.ics\000 HTTP/1.1\r\nHost: x\r\n\r\n')" = 400 &&
+	test "$(raw_status 'GET  /calendar.ics HTTP/1.1\r\nHost: x\r\n\r\n')" = 200
+ok $? "a NUL before the space after the method or the target: 400"
 refused 'X-A: a\000b\r\nConnection: close' "a NUL in a field value"
 refused 'Connection: close\r\nX-A: a\000b' "a NUL in the last field value"
 refused "If-None-Match: $etag\\000x" "a NUL after a matching ETag"
