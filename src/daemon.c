@@ -148,9 +148,15 @@ rebuild(Daemon *d, gboolean fresh)
 	                   &error)) {
 		/* A full disk or a locked state passes: the build is tried
 		 * again (an error in the events waits for the next edit). */
-		const char *served = d->snap != NULL
-		                         ? "still serving the previous version"
-		                         : "nothing built to serve yet";
+		g_autofree char *last =
+		    d->snap == NULL ? evf_build_last_manifest(d->cfg) : NULL;
+		/* (the first build: the output of the last that succeeded
+		 * is served, when there is one) */
+		const char *served =
+		    d->snap != NULL ? "still serving the previous version"
+		    : last != NULL  ? "serving the output of the last build "
+		                      "that succeeded"
+		                    : "nothing built to serve yet";
 
 		log_diags(diags);
 		if (error != NULL) {

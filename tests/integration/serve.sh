@@ -994,5 +994,20 @@ ok $? "a client that takes nothing for three times the timeout is closed (${2:-?
 	diag_file "$big/slow"
 kill -TERM $pid
 wait $pid
+# Started with an error in the events: the output of the last build that
+# succeeded is served, and the log says so.
+printf -- '---\ntitle: Broken\nstart: 2030-13-01\n---\n' >"$big/events/broken.md"
+"$EVFEED" serve --config "$big/evfeed.conf" --listen 127.0.0.1:0 \
+	>"$big/out2" 2>"$big/err2" </dev/null &
+pid=$!
+wait_until $((30 * slow)) grep -q '^Calendar:' "$big/out2"
+base=$(sed -n 's|^Calendar: *\(http://[^/]*\)/calendar.ics$|\1|p' "$big/out2")
+"$CURL" -s "$base/calendar.ics" | cmp -s - "$big/public/calendar.ics" &&
+	grep -q "1 error in the events; serving the output of the last build that succeeded" "$big/err2" &&
+	! grep -q "nothing built to serve" "$big/err2"
+ok $? "started with an error: the last good output is served, and the log says so" ||
+	diag_file "$big/err2"
+kill -TERM $pid
+wait $pid
 trap _tap_cleanup EXIT
 done_testing
