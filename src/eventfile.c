@@ -321,6 +321,18 @@ syntax_hint(const char *text, const char *problem)
 	return NULL;
 }
 
+/* Messages for the characters a file cannot hold: a NUL, invalid UTF-8,
+ * and those YAML does not read (RFC-less libyaml: a control character
+ * but tab and line ends, U+FFFE, U+FFFF). */
+#define NUL_ERROR "a NUL character is not allowed"
+#define INVALID_UTF8_ERROR                                                     \
+	"invalid UTF-8 (a file saved as Windows-1252 or ISO 8859? save it as " \
+	"UTF-8)"
+#define NONCHARACTER_ERROR "the noncharacter U+%04X is not allowed: delete it"
+#define CONTROL_ERROR                                                        \
+	"the control character U+%04X is not allowed: delete it (to have a " \
+	"line break or a tab in a value, write \\n or \\t in double quotes)"
+
 /* libyaml's error on a character it does not read (a control character,
  * U+FFFE): its mark is not set, its byte offset is. */
 static void
@@ -335,16 +347,11 @@ character_error(Reader *r)
 	if (r->failed) {
 		return;
 	} else if (value >= 0 && (value & 0xfffe) == 0xfffe) {
-		evf_diags_add(
-		    r->diags, r->path, line, col,
-		    "the noncharacter U+%04X is not allowed: delete it",
-		    (unsigned)value);
+		evf_diags_add(r->diags, r->path, line, col, NONCHARACTER_ERROR,
+		              (unsigned)value);
 	} else if (value >= 0 && r->parser.problem != NULL &&
 	           strstr(r->parser.problem, "control") != NULL) {
-		evf_diags_add(r->diags, r->path, line, col,
-		              "the control character U+%04X is not allowed: "
-		              "delete it (to have a line break or a tab in a "
-		              "value, write \\n or \\t in double quotes)",
+		evf_diags_add(r->diags, r->path, line, col, CONTROL_ERROR,
 		              (unsigned)value);
 	} else {
 		evf_diags_add(r->diags, r->path, line, col, "%s",
@@ -3014,6 +3021,81 @@ utf16(const char *data, gsize len)
 	        (b[0] == 0 && b[1] == '-'));
 }
 
+/* Whether YAML reads the character @c (YAML 1.1 §5.1, as libyaml has it):
+ * not a control character but tab and line ends (NEL too), nor U+FFFE
+ * or U+FFFF. */
+static gboolean
+yaml_reads(gunichar c)
+{
+	if (c < 0x20)
+		return c == '\t' || c == '\n' || c == '\r';
+	if (c >= 0x7f && c <= 0x9f)
+		return c == 0x85;
+	return c != 0xfffe && c != 0xffff;
+}
+
+/* (transfer full): the front matter from @fm to @fm_end of the file
+ * @data, with each character it cannot hold (a NUL, invalid UTF-8, one
+ * YAML does not read) made an 'x', so that the rest of it is read and its
+ * mistakes reported too. The first such character of each line is
+ * reported (but the one at @reported, which was), and the line goes into
+ * @lines (of the file), whose other errors come from the 'x' and are not
+ * reported. */
+static char *
+readable_front_matter(const char *path, const char *data, const char *fm,
+                      const char *fm_end, gsize reported, GPtrArray *diags,
+                      GHashTable *lines)
+{
+	GString *out = g_string_sized_new(fm_end - fm);
+	guint line, col;
+
+	for (const char *p = fm; p < fm_end;) {
+		gunichar c = g_utf8_get_char_validated(p, fm_end - p);
+		gsize n = (gint32)c < 0 ? 1 : (gsize)g_utf8_skip[*(guchar *)p];
+
+		if ((gint32)c >= 0 && c != 0 && yaml_reads(c)) {
+			g_string_append_len(out, p, n);
+			p += n;
+			continue;
+		}
+		position(data, p - data, &line, &col);
+		if ((gsize)(p - data) != reported &&
+		    !g_hash_table_contains(lines, GUINT_TO_POINTER(line))) {
+			/* (GLib gives -2 for a NUL) */
+			if (*p == '\0')
+				evf_diags_add(diags, path, line, col,
+				              NUL_ERROR);
+			else if ((gint32)c < 0)
+				evf_diags_add(diags, path, line, col,
+				              INVALID_UTF8_ERROR);
+			else if ((c & 0xfffe) == 0xfffe)
+				evf_diags_add(diags, path, line, col,
+				              NONCHARACTER_ERROR, (unsigned)c);
+			else
+				evf_diags_add(diags, path, line, col,
+				              CONTROL_ERROR, (unsigned)c);
+		}
+		g_hash_table_add(lines, GUINT_TO_POINTER(line));
+		g_string_append_c(out, 'x');
+		p += n;
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* Drops the diagnostics of @diags from index @from on that are at one of
+ * @lines: they come from a character readable_front_matter() made an
+ * 'x', reported already. */
+static void
+drop_diags_at(GPtrArray *diags, guint from, GHashTable *lines)
+{
+	for (guint i = diags->len; i > from; i--) {
+		const EvfDiag *d = g_ptr_array_index(diags, i - 1);
+
+		if (g_hash_table_contains(lines, GUINT_TO_POINTER(d->line)))
+			g_ptr_array_remove_index(diags, i - 1);
+	}
+}
+
 EvfEvent *
 evf_eventfile_parse(const char *path, const char *stem, const char *data,
                     gsize len, const EvfConfig *cfg, gint64 now,
@@ -3024,7 +3106,12 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 	g_autoptr(Node) map = NULL;
 	const char *end = data + len, *p, *fm, *fm_end = NULL, *body;
 	const char *invalid = NULL;
-	gsize bad_at = G_MAXSIZE; /* of invalid UTF-8 or a NUL, reported */
+	gsize bad_at = G_MAXSIZE;    /* of invalid UTF-8 or a NUL, reported */
+	gsize bad_in_fm = G_MAXSIZE; /* the same in the front matter */
+	/* the lines with characters the front matter cannot hold */
+	g_autoptr(GHashTable) bad_lines = g_hash_table_new(NULL, NULL);
+	g_autofree char *readable = NULL;
+	guint from;
 	g_autofree char *lf = NULL;
 	g_autoptr(GError) md_error = NULL;
 	guint line, col, body_line, md_line = 1, leading = 0;
@@ -3061,12 +3148,9 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		}
 		position(data, invalid - data, &line, &col);
 		evf_diags_add(diags, path, line, col,
-		              *invalid == '\0'
-		                  ? "a NUL character is not allowed"
-		                  : "invalid UTF-8 (a file saved as "
-		                    "Windows-1252 or ISO 8859? save it as "
-		                    "UTF-8)");
-		/* in the description, the front matter is still checked */
+		              *invalid == '\0' ? NUL_ERROR
+		                               : INVALID_UTF8_ERROR);
+		/* the rest is still checked (readable_front_matter) */
 		bad_at = invalid - data;
 	}
 	p = data;
@@ -3139,8 +3223,20 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 	}
 	body = memchr(fm_end, '\n', end - fm_end);
 	body = body != NULL ? body + 1 : end;
-	if (bad_at < (gsize)(body - data))
-		return NULL;
+	/* bytes the description cannot hold, reported once */
+	if (bad_at < (gsize)(body - data)) {
+		const char *in_body = NULL;
+
+		bad_in_fm = bad_at;
+		bad_at = G_MAXSIZE;
+		if (!g_utf8_validate_len(body, end - body, &in_body)) {
+			position(data, in_body - data, &line, &col);
+			evf_diags_add(diags, path, line, col,
+			              *in_body == '\0' ? NUL_ERROR
+			                               : INVALID_UTF8_ERROR);
+			bad_at = in_body - data;
+		}
+	}
 	/* U+FFFD in the front matter is reported with its key
 	 * (want_string); in the description, here. */
 	{
@@ -3160,10 +3256,15 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 
 	ev->path = g_strdup(path);
 	ev->slug = evf_slugify(stem);
-	map = read_front_matter(path, fm, fm_end - fm, 1, diags);
+	readable = readable_front_matter(path, data, fm, fm_end, bad_in_fm,
+	                                 diags, bad_lines);
+	from = diags->len;
+	map = read_front_matter(path, readable, strlen(readable), 1, diags);
+	if (map != NULL)
+		read_fields(&c, map, ev);
+	drop_diags_at(diags, from, bad_lines);
 	if (map == NULL)
 		return NULL;
-	read_fields(&c, map, ev);
 
 	if ((gsize)(end - body) > EVF_EVENTFILE_MAX_BODY) {
 		evf_diags_add(diags, path, body_line, 1,
@@ -3224,7 +3325,8 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		              EVF_MARKDOWN_MAX_NESTING);
 		return NULL;
 	}
-	if (c.failed || bad_at != G_MAXSIZE || replaced)
+	if (c.failed || bad_at != G_MAXSIZE || replaced ||
+	    g_hash_table_size(bad_lines) > 0)
 		return NULL;
 	if (ev->uid == NULL) {
 		/* The name as written, composed: macOS and some sync tools

@@ -1341,13 +1341,13 @@ test_error_end_with_tba(void)
 	             4, 6, "end: not allowed when start is tba");
 }
 
-/* Parses @text, which must be refused with exactly the errors @want
- * ("line:col: message part", in order). */
+/* Parses @len bytes of @data, which must be refused with exactly the
+ * errors @want ("line:col: message part", in order). */
 static void
-assert_errors(const char *text, const char *const *want)
+assert_errors_len(const char *data, gsize len, const char *const *want)
 {
 	g_autoptr(GPtrArray) diags = evf_diags_new();
-	g_autoptr(EvfEvent) ev = parse(text, diags);
+	g_autoptr(EvfEvent) ev = parse_full(STEM, data, len, diags);
 	guint n = g_strv_length((GStrv)want);
 
 	g_assert_null(ev);
@@ -1362,6 +1362,12 @@ assert_errors(const char *text, const char *const *want)
 			g_test_message("'%s' is not '%s'", got, want[i]);
 		g_assert_true(g_str_has_prefix(got, want[i]));
 	}
+}
+
+static void
+assert_errors(const char *text, const char *const *want)
+{
+	assert_errors_len(text, strlen(text), want);
 }
 
 /* A wrong start, or a wrong time zone, hides no mistake in the other
@@ -2063,6 +2069,34 @@ test_error_invalid_utf8(void)
 	assert_error("---\ntitle: Workshop\nstart: 2018-05-22\n---\n"
 	             "Caf\xe9.\n",
 	             5, 4, "invalid UTF-8");
+}
+
+/* A character the front matter cannot hold (invalid UTF-8, a NUL, a
+ * control character) hides none of its other mistakes, nor the
+ * description's: each line's first is reported, and the rest of the file
+ * is read as if it were a letter, whose own errors are not. */
+static void
+test_error_characters_all_at_once(void)
+{
+	static const char text[] = "---\n"
+	                           "title: Caf\xe9 \xe9\n"
+	                           "start: 2018-05-2\x07\n"
+	                           "end: 2018-13-01\n"
+	                           "organizer: A\0B\n"
+	                           "location: Hall \xc2\x85 B \xc2\x9f\n"
+	                           "---\n"
+	                           "Caf\xe9.\n";
+	static const char *const all[] = {
+		"2:11: invalid UTF-8",
+		"8:4: invalid UTF-8",
+		"3:17: the control character U+0007",
+		"5:13: a NUL character is not allowed",
+		"6:20: the control character U+009F",
+		"4:6: end: invalid date '2018-13-01'",
+		NULL,
+	};
+
+	assert_errors_len(text, sizeof text - 1, all);
 }
 
 /* In a file whose lines end in CR alone, an invalid byte is at the line
@@ -4628,6 +4662,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/errors/delimiter-with-text",
 	                test_error_delimiter_with_text);
 	g_test_add_func("/eventfile/rrule/in-words", test_repeats_in_words);
+	g_test_add_func("/eventfile/error/characters-all-at-once",
+	                test_error_characters_all_at_once);
 	g_test_add_func("/eventfile/rrule/meets-change",
 	                test_error_rrule_meets_change);
 	g_test_add_func("/eventfile/rrule/end-meets-change",
