@@ -3034,35 +3034,55 @@ yaml_reads(gunichar c)
 	return c != 0xfffe && c != 0xffff;
 }
 
-/* (transfer full): the front matter from @fm to @fm_end of the file
- * @data, with each character it cannot hold (a NUL, invalid UTF-8, one
- * YAML does not read) made an 'x', so that the rest of it is read and its
- * mistakes reported too. The first such character of each line is
- * reported (but the one at @reported, which was), and the line goes into
- * @lines (of the file), whose other errors come from the 'x' and are not
- * reported. */
+/* (transfer full) (nullable): the front matter from @fm to @fm_end of the
+ * file @data, with each character it cannot hold (a NUL, invalid UTF-8,
+ * one YAML does not read) made an 'x', so that the rest of it is read and
+ * its mistakes reported too; NULL when it holds none. The first such
+ * character of each line is reported (but the one at @reported, which
+ * was), and the line goes into @lines (of the file), whose other errors
+ * come from the 'x' and are not reported. */
 static char *
 readable_front_matter(const char *path, const char *data, const char *fm,
                       const char *fm_end, gsize reported, GPtrArray *diags,
                       GHashTable *lines)
 {
-	GString *out = g_string_sized_new(fm_end - fm);
+	GString *out = NULL;
+	const char *run = fm;  /* what is not yet in out */
+	const char *from = fm; /* where the line begins */
 	guint line, col;
 
+	position(data, fm - data, &line, &col);
 	for (const char *p = fm; p < fm_end;) {
-		gunichar c = g_utf8_get_char_validated(p, fm_end - p);
-		gsize n = (gint32)c < 0 ? 1 : (gsize)g_utf8_skip[*(guchar *)p];
+		guchar b = *(const guchar *)p;
+		gunichar c = b;
+		gsize n = 1;
 
-		if ((gint32)c >= 0 && c != 0 && yaml_reads(c)) {
-			g_string_append_len(out, p, n);
-			p += n;
+		if (b == '\n') {
+			line++;
+			from = p + 1;
+		}
+		if ((b >= 0x20 && b < 0x7f) || b == '\t' || b == '\n' ||
+		    b == '\r') {
+			p++;
 			continue;
 		}
-		position(data, p - data, &line, &col);
+		if (b >= 0x80) {
+			c = g_utf8_get_char_validated(p, fm_end - p);
+			if ((gint32)c >= 0) {
+				n = (gsize)g_utf8_skip[b];
+				if (yaml_reads(c)) {
+					p += n;
+					continue;
+				}
+			}
+		}
+		/* (one a line, and where it is found only then) */
 		if ((gsize)(p - data) != reported &&
 		    !g_hash_table_contains(lines, GUINT_TO_POINTER(line))) {
-			/* (GLib gives -2 for a NUL) */
-			if (*p == '\0')
+			guint one;
+
+			position(from, p - from, &one, &col);
+			if (b == '\0')
 				evf_diags_add(diags, path, line, col,
 				              NUL_ERROR);
 			else if ((gint32)c < 0)
@@ -3076,9 +3096,16 @@ readable_front_matter(const char *path, const char *data, const char *fm,
 				              CONTROL_ERROR, (unsigned)c);
 		}
 		g_hash_table_add(lines, GUINT_TO_POINTER(line));
+		if (out == NULL)
+			out = g_string_sized_new(fm_end - fm);
+		g_string_append_len(out, run, p - run);
 		g_string_append_c(out, 'x');
 		p += n;
+		run = p;
 	}
+	if (out == NULL)
+		return NULL;
+	g_string_append_len(out, run, fm_end - run);
 	return g_string_free(out, FALSE);
 }
 
@@ -3259,7 +3286,10 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 	readable = readable_front_matter(path, data, fm, fm_end, bad_in_fm,
 	                                 diags, bad_lines);
 	from = diags->len;
-	map = read_front_matter(path, readable, strlen(readable), 1, diags);
+	map =
+	    readable != NULL
+	        ? read_front_matter(path, readable, strlen(readable), 1, diags)
+	        : read_front_matter(path, fm, fm_end - fm, 1, diags);
 	if (map != NULL)
 		read_fields(&c, map, ev);
 	drop_diags_at(diags, from, bad_lines);
