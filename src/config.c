@@ -201,16 +201,30 @@ index_lines(const char *text, const char *path, GPtrArray *diags)
 	return lines;
 }
 
-/* Reports every line of @body that is no section header, "key=value" or
- * comment, or that comes before the first section; GKeyFile refuses the
- * file at the first, in words an editor has to puzzle out. Whether one
- * was found. */
-static gboolean
+/* The name of a section whose header could not be read, on line @line
+ * (that line in brackets): no section evfeed knows, whose keys are not
+ * looked at; its header was reported. */
+#define UNREADABLE_SECTION "evfeed unreadable section"
+
+static char *
+unreadable_header(guint line)
+{
+	return g_strdup_printf("[" UNREADABLE_SECTION " %u]", line);
+}
+
+/* (transfer full): @body with each line reported in it made empty, or,
+ * a section header, the header of an unreadable section, so that the
+ * rest is read and checked too. Reports every line of @body that is no
+ * section header, "key=value" or comment, or that comes before the first
+ * section; GKeyFile refuses the file at the first, in words an editor has
+ * to puzzle out. */
+static char *
 check_lines(const char *body, const char *path, GPtrArray *diags)
 {
 	static GRegex *colon_form;
 	g_auto(GStrv) split = g_strsplit_set(body, "\n", -1);
-	gboolean in_group = FALSE, found = FALSE;
+	g_auto(GStrv) kept = g_strsplit_set(body, "\n", -1);
+	gboolean in_group = FALSE;
 
 	for (guint i = 0; split[i] != NULL; i++) {
 		char *l = g_strstrip(split[i]);
@@ -228,7 +242,8 @@ check_lines(const char *body, const char *path, GPtrArray *diags)
 				              "a section header is '[name]' "
 				              "alone on its line: '%s'",
 				              shown);
-				found = TRUE;
+				g_free(kept[i]);
+				kept[i] = unreadable_header(i + 1);
 			}
 			continue;
 		}
@@ -237,21 +252,22 @@ check_lines(const char *body, const char *path, GPtrArray *diags)
 			              "expected key=value: the key before '=' "
 			              "is missing: '%s'",
 			              shown);
-			found = TRUE;
+			kept[i][0] = '\0';
 			continue;
 		}
 		if (strchr(l, '=') != NULL) {
-			if (!in_group)
+			if (!in_group) {
 				evf_diags_add(
 				    diags, path, i + 1, 0,
 				    "'%s' comes before any section: put "
 				    "it under the section it belongs to, "
 				    "such as [site]",
 				    shown);
-			found |= !in_group;
+				kept[i][0] = '\0';
+			}
 			continue;
 		}
-		found = TRUE;
+		kept[i][0] = '\0';
 		if (g_regex_match(evf_regex_once(&colon_form,
 		                                 "^([A-Za-z_][A-Za-z0-9_]*)"
 		                                 "\\s*:\\s*(.*)$",
@@ -272,7 +288,7 @@ check_lines(const char *body, const char *path, GPtrArray *diags)
 			              shown);
 		}
 	}
-	return found;
+	return g_strjoinv("\n", kept);
 }
 
 /* The line on which GKeyFile stops reading @body (its messages name no
@@ -1064,6 +1080,8 @@ evf_config_load(const char *path, GPtrArray *diags)
 	g_auto(GStrv) groups = NULL;
 	g_autofree char *text = NULL;
 	const char *body;
+	g_autofree char *readable = NULL;
+	g_autofree char *checked = NULL;
 	g_autoptr(GHashTable) lines = NULL;
 	guint before = evf_diags_errors(diags);
 	g_autoptr(GUri) uri = NULL;
@@ -1090,50 +1108,59 @@ evf_config_load(const char *path, GPtrArray *diags)
 	 * would fail, on what the writers make of that. (Comments are not
 	 * read, and may stay in another encoding.) */
 	{
-		g_auto(GStrv) split = NULL;
-		const char *nul = memchr(text, '\0', len);
+		/* Each line that cannot be read is reported, and read as
+		 * empty (a section header: as that of an unreadable
+		 * section), so that the rest is checked too. */
+		GString *clean = g_string_sized_new(len);
+		const char *end = text + len;
+		guint i = 0;
 
-		/* and would stop reading at a NUL, without a word */
-		if (nul != NULL) {
-			guint line = 1;
-
-			for (const char *p = body; p < nul; p++)
-				line += *p == '\n';
-			evf_diags_add(diags, path, line, 0,
-			              "a NUL character is not allowed");
-			return NULL;
-		}
-		split = g_strsplit_set(body, "\n", -1);
-
-		for (guint i = 0; split[i] != NULL; i++) {
-			const char *l = split[i];
+		for (const char *ls = body;; i++) {
+			const char *le = memchr(ls, '\n', end - ls);
+			const char *l = ls;
 			gsize n;
 
-			while (*l == ' ' || *l == '\t')
+			if (le == NULL)
+				le = end;
+			if (i > 0)
+				g_string_append_c(clean, '\n');
+			while (l < le && (*l == ' ' || *l == '\t'))
 				l++;
-			if (*l != '#' && !g_utf8_validate(l, -1, NULL)) {
+			for (n = le - l; n > 0 && g_ascii_isspace(l[n - 1]);
+			     n--)
+				;
+			/* GKeyFile would stop reading at a NUL, without a
+			 * word */
+			if (memchr(ls, '\0', le - ls) != NULL) {
+				evf_diags_add(diags, path, i + 1, 0,
+				              "a NUL character is not allowed");
+			} else if (l < le && *l != '#' &&
+			           !g_utf8_validate_len(ls, le - ls, NULL)) {
 				evf_diags_add(diags, path, i + 1, 0,
 				              "invalid UTF-8: save the file as "
 				              "UTF-8");
-				return NULL;
-			}
-			/* The section's name is in every key's index entry
-			 * and in messages about its keys: a long one would
-			 * make their cost its length times their number. */
-			for (n = strlen(l); n > 0 && g_ascii_isspace(l[n - 1]);
-			     n--)
-				;
-			if (*l == '[' && n > MAX_SECTION + 2) {
+			} else if (l < le && *l == '[' && n > MAX_SECTION + 2) {
+				/* The section's name is in every key's index
+				 * entry and in messages about its keys: a
+				 * long one would make their cost its length
+				 * times their number. */
+				g_autofree char *h = unreadable_header(i + 1);
+
 				evf_diags_add(diags, path, i + 1, 0,
 				              "a section name longer than %d "
 				              "bytes",
 				              MAX_SECTION);
-				return NULL;
+				g_string_append(clean, h);
+			} else {
+				g_string_append_len(clean, ls, le - ls);
 			}
+			if (le == end)
+				break;
+			ls = le + 1;
 		}
+		readable = g_string_free(clean, FALSE);
 	}
-	if (check_lines(body, path, diags))
-		return NULL;
+	body = checked = check_lines(readable, path, diags);
 	if (!g_key_file_load_from_data(kf, body, -1, G_KEY_FILE_NONE, &error)) {
 		evf_diags_add(diags, path, parse_error_line(body), 0, "%s",
 		              error->message);
@@ -1147,6 +1174,8 @@ evf_config_load(const char *path, GPtrArray *diags)
 		gboolean is_source = g_str_has_prefix(g, "source ");
 		g_auto(GStrv) names = g_key_file_get_keys(kf, g, NULL, NULL);
 
+		if (g_str_has_prefix(g, UNREADABLE_SECTION " "))
+			continue; /* reported */
 		if (!known_group(g)) {
 			g_autofree char *lower = g_ascii_strdown(g, -1);
 

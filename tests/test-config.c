@@ -101,6 +101,23 @@ log_diags(GPtrArray *diags)
 	}
 }
 
+/* Loads @len bytes of @data (NULs too) as the configuration, which must
+ * be refused; its diagnostics go into f->diags, alone. */
+static void
+assert_refused_bytes(Fixture *f, const char *data, gsize len)
+{
+	g_autofree char *path = g_build_filename(f->dir, "evfeed.conf", NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfConfig) cfg = NULL;
+
+	g_file_set_contents(path, data, (gssize)len, &error);
+	g_assert_no_error(error);
+	g_ptr_array_set_size(f->diags, 0);
+	cfg = evf_config_load(path, f->diags);
+	log_diags(f->diags);
+	g_assert_null(cfg);
+}
+
 /* Asserts that loading @text fails with a diagnostic on @line whose
  * message holds @needle. */
 static void
@@ -827,15 +844,13 @@ test_errors_locale_key(Fixture *f, gconstpointer data)
 }
 
 /* A value that is not UTF-8, which GKeyFile then reads as none, and a NUL,
- * after which it reads nothing, are refused at their line; a comment in
- * another encoding is not read, and stays allowed. */
+ * after which it reads nothing, are refused at their line, and the rest
+ * of the file is still checked; a comment in another encoding is not
+ * read, and stays allowed. */
 static void
 test_errors_encoding(Fixture *f, gconstpointer data)
 {
 	static const char nul[] = "[site]\ntitle=Events\0\n[sites]\n";
-	g_autofree char *path = g_build_filename(f->dir, "evfeed.conf", NULL);
-	g_autoptr(GError) error = NULL;
-	g_autoptr(EvfConfig) cfg = NULL;
 	g_autoptr(EvfConfig) ok = NULL;
 	const EvfDiag *d;
 
@@ -847,16 +862,63 @@ test_errors_encoding(Fixture *f, gconstpointer data)
 	ok = assert_loads(f, "# Caf\xe9\n[site]\ntitle=Caf\xc3\xa9\n");
 	g_assert_cmpstr(ok->title, ==, "Caf\xc3\xa9");
 
-	g_file_set_contents(path, nul, sizeof nul - 1, &error);
-	g_assert_no_error(error);
-	g_ptr_array_set_size(f->diags, 0);
-	cfg = evf_config_load(path, f->diags);
-	log_diags(f->diags);
-	g_assert_null(cfg);
-	g_assert_cmpuint(f->diags->len, ==, 1);
+	assert_refused_bytes(f, nul, sizeof nul - 1);
+	g_assert_cmpuint(f->diags->len, ==, 2);
 	d = g_ptr_array_index(f->diags, 0);
 	g_assert_cmpuint(d->line, ==, 2);
 	g_assert_cmpstr(d->message, ==, "a NUL character is not allowed");
+	d = g_ptr_array_index(f->diags, 1);
+	g_assert_cmpuint(d->line, ==, 3);
+	g_assert_cmpstr(d->message, ==, "unknown section [sites]");
+}
+
+static gint
+diag_cmp_line(gconstpointer a, gconstpointer b)
+{
+	const EvfDiag *x = *(EvfDiag *const *)a, *y = *(EvfDiag *const *)b;
+
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+/* A line that cannot be read (a NUL, invalid UTF-8, no key=value, a
+ * header that is no header) hides none of the file's other mistakes:
+ * each is reported, and so is every error in the rest of the file. A
+ * section whose header cannot be read has its keys left alone. */
+static void
+test_errors_all_at_once(Fixture *f, gconstpointer data)
+{
+	static const char text[] = "[site]\n"
+	                           "titel=Events\n"
+	                           "just some text\n"
+	                           "url=ftp://x\n"
+	                           "description=Caf\xe9\n"
+	                           "[feeds\n"
+	                           "max_items=0\n"
+	                           "[feeds]\n"
+	                           "max_items=0\n"
+	                           "refresh=P\0T1H\n";
+	static const struct {
+		guint line;
+		const char *message;
+	} want[] = {
+		{ 2, "[site]: unknown key 'titel'" },
+		{ 3, "expected key=value, a [section] or a comment" },
+		{ 4, "[site] url: not an absolute http or https URL" },
+		{ 5, "invalid UTF-8" },
+		{ 6, "a section header is '[name]' alone on its line" },
+		{ 9, "[feeds] max_items: not a whole number" },
+		{ 10, "a NUL character is not allowed" },
+	};
+
+	assert_refused_bytes(f, text, sizeof text - 1);
+	g_assert_cmpuint(f->diags->len, ==, G_N_ELEMENTS(want));
+	g_ptr_array_sort(f->diags, diag_cmp_line);
+	for (gsize i = 0; i < G_N_ELEMENTS(want) && i < f->diags->len; i++) {
+		const EvfDiag *d = g_ptr_array_index(f->diags, i);
+
+		g_assert_cmpuint(d->line, ==, want[i].line);
+		g_assert_nonnull(strstr(d->message, want[i].message));
+	}
 }
 
 /* 16,000 unknown keys: each diagnostic once searched the whole file for
@@ -1474,6 +1536,7 @@ main(int argc, char **argv)
 	ADD("/config/errors/lines", test_errors_lines);
 	ADD("/config/errors/advice", test_errors_advice);
 	ADD("/config/errors/encoding", test_errors_encoding);
+	ADD("/config/errors/all-at-once", test_errors_all_at_once);
 	ADD("/config/errors/many-unknown-keys", test_errors_many_unknown_keys);
 	ADD("/config/errors/line-of-key-in-its-section",
 	    test_errors_line_of_key_in_its_section);
