@@ -771,13 +771,13 @@ send_queue(int fd)
  * @answering is FALSE, answered: the next one may take the timeout from
  * now.
  *
- * While an answer is sent, the timeout is the watchdog's: libmicrohttpd
- * counts its own from its last write to the socket, which it makes only
- * once a good part of the send buffer has drained, and it closed the
- * connection of a client that took a big calendar slowly but steadily
- * (10 KB/s and less with 15 s) in the middle of the body. The watchdog
- * closes it when the client took nothing for the whole timeout: its send
- * queue did not move. */
+ * While an answer is sent, the watchdog closes the connection when the
+ * client took nothing of it for the whole timeout: its send queue did not
+ * move. libmicrohttpd's own timeout (off while the watchdog runs) counts
+ * from its last write to the socket, which it makes only once a good part
+ * of the send buffer has drained, and it closed the connection of a
+ * client that took a big calendar slowly but steadily (10 KB/s and less
+ * with 15 s) in the middle of the body. */
 static void
 set_deadline(EvfHttpd *h, struct MHD_Connection *c, gboolean answering)
 {
@@ -787,12 +787,6 @@ set_deadline(EvfHttpd *h, struct MHD_Connection *c, gboolean answering)
 
 	if (conn == NULL)
 		return;
-	/* (without a watchdog, libmicrohttpd's timeout stays) */
-	if (h->watchdog != NULL)
-		(void)MHD_set_connection_option(
-		    c, MHD_CONNECTION_OPTION_TIMEOUT,
-		    answering ? 0U
-		              : (unsigned int)(h->timeout / G_USEC_PER_SEC));
 	g_mutex_lock(&h->conns_lock);
 	conn->answering = answering;
 	conn->queued = answering ? send_queue(conn->fd) : 0;
@@ -1061,7 +1055,8 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 	    0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	MHD_add_response_header(h->status_unchanged,
 	                        MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-	/* (before the first connection, which set_deadline asks it of) */
+	/* (before the first connection: it times them all, and
+	 * libmicrohttpd none, unless it cannot start) */
 	h->watchdog = g_thread_try_new("evfeed-watchdog", watchdog, h, NULL);
 	if (h->watchdog == NULL)
 		g_warning("cannot start a thread: requests sent slowly are "
@@ -1073,9 +1068,10 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 	    (unsigned int)opts->max_connections,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    (unsigned int)opts->max_per_client, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned int)opts->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)CONNECTION_MEMORY, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-	    (unsigned int)511, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
+	    h->watchdog != NULL ? 0U : (unsigned int)opts->timeout,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)511,
+	    MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
