@@ -148,15 +148,21 @@ rebuild(Daemon *d, gboolean fresh)
 	                   &error)) {
 		/* A full disk or a locked state passes: the build is tried
 		 * again (an error in the events waits for the next edit). */
-		g_autofree char *last =
-		    d->snap == NULL ? evf_build_last_manifest(d->cfg) : NULL;
-		/* (the first build: the output of the last that succeeded
-		 * is served, when there is one) */
-		const char *served =
-		    d->snap != NULL ? "still serving the previous version"
-		    : last != NULL  ? "serving the output of the last build "
-		                      "that succeeded"
-		                    : "nothing built to serve yet";
+		gboolean serving = d->snap != NULL;
+		const char *served;
+
+		/* Nothing served yet (the first build): the output of the
+		 * last that succeeded, if any, while the errors are fixed. */
+		if (!serving) {
+			g_autofree char *last = evf_build_last_manifest(d->cfg);
+
+			if (last != NULL)
+				(void)publish_snapshot(d, last, TRUE);
+		}
+		served = serving ? "still serving the previous version"
+		         : d->snap != NULL ? "serving the output of the last "
+		                             "build that succeeded"
+		                           : "nothing built to serve yet";
 
 		log_diags(diags);
 		if (error != NULL) {
@@ -814,16 +820,10 @@ evf_daemon_run(const char *config_path, const char *listen)
 		                                  g_free, g_free);
 	}
 
-	if (!rebuild(&d, TRUE)) {
-		/* Serve the last good output while the events are fixed. */
-		g_autofree char *manifest = evf_build_last_manifest(d.cfg);
-
-		if (manifest != NULL)
-			publish_snapshot(&d, manifest, TRUE);
-		else
-			g_warning("nothing to serve until the errors are "
-			          "fixed (answering 503)");
-	}
+	/* (a failed build serves the last good output, when there is one) */
+	if (!rebuild(&d, TRUE) && d.snap == NULL)
+		g_warning("nothing to serve until the errors are fixed "
+		          "(answering 503)");
 
 	opts.listen = listen != NULL ? listen : d.cfg->listen;
 	opts.threads = d.cfg->threads;

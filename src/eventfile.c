@@ -3021,6 +3021,19 @@ utf16(const char *data, gsize len)
 	        (b[0] == 0 && b[1] == '-'));
 }
 
+/* Reports the byte at @at of the file @data, where g_utf8_validate()
+ * stopped: a NUL, or invalid UTF-8. */
+static void
+invalid_error(GPtrArray *diags, const char *path, const char *data,
+              const char *at)
+{
+	guint line, col;
+
+	position(data, at - data, &line, &col);
+	evf_diags_add(diags, path, line, col,
+	              *at == '\0' ? NUL_ERROR : INVALID_UTF8_ERROR);
+}
+
 /* Whether YAML reads the character @c (YAML 1.1 §5.1, as libyaml has it):
  * not a control character but tab and line ends (NEL too), nor U+FFFE
  * or U+FFFF. */
@@ -3173,10 +3186,7 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 			    "the file is in UTF-16: save it as UTF-8");
 			return NULL;
 		}
-		position(data, invalid - data, &line, &col);
-		evf_diags_add(diags, path, line, col,
-		              *invalid == '\0' ? NUL_ERROR
-		                               : INVALID_UTF8_ERROR);
+		invalid_error(diags, path, data, invalid);
 		/* the rest is still checked (readable_front_matter) */
 		bad_at = invalid - data;
 	}
@@ -3257,10 +3267,7 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		bad_in_fm = bad_at;
 		bad_at = G_MAXSIZE;
 		if (!g_utf8_validate_len(body, end - body, &in_body)) {
-			position(data, in_body - data, &line, &col);
-			evf_diags_add(diags, path, line, col,
-			              *in_body == '\0' ? NUL_ERROR
-			                               : INVALID_UTF8_ERROR);
+			invalid_error(diags, path, data, in_body);
 			bad_at = in_body - data;
 		}
 	}

@@ -53,9 +53,8 @@
  * notification (which comes before it closes the socket). */
 typedef struct {
 	int fd;
-	gint64 deadline;    /* monotonic µs; G_MAXINT64: none */
-	gboolean answering; /* its answer is being sent */
-	int queued;         /* bytes in its send queue at the last look */
+	gint64 deadline; /* monotonic µs; G_MAXINT64: none */
+	int queued;      /* bytes in its send queue at the last look */
 } Conn;
 
 /* A request, from libmicrohttpd's URI log callback, which sees its target
@@ -767,19 +766,18 @@ send_queue(int fd)
 	return ioctl(fd, SIOCOUTQ, &n) == 0 ? n : -1;
 }
 
-/* The request on @c was read whole (it is being answered) or, when
- * @answering is FALSE, answered: the next one may take the timeout from
- * now.
+/* The request on @c was read whole (it is being answered), or answered:
+ * its answer, or the next request, may take the timeout from now.
  *
- * While an answer is sent, the watchdog closes the connection when the
- * client took nothing of it for the whole timeout: its send queue did not
- * move. libmicrohttpd's own timeout (off while the watchdog runs) counts
- * from its last write to the socket, which it makes only once a good part
- * of the send buffer has drained, and it closed the connection of a
- * client that took a big calendar slowly but steadily (10 KB/s and less
- * with 15 s) in the middle of the body. */
+ * The watchdog closes a connection only when the client took nothing of
+ * what was sent to it for the whole timeout: its send queue did not move.
+ * libmicrohttpd's own timeout (off while the watchdog runs) counts from
+ * its last write to the socket, which it makes only once a good part of
+ * the send buffer has drained, and it closed the connection of a client
+ * that took a big calendar slowly but steadily (10 KB/s and less with
+ * 15 s) in the middle of the body. */
 static void
-set_deadline(EvfHttpd *h, struct MHD_Connection *c, gboolean answering)
+set_deadline(EvfHttpd *h, struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *info =
 	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
@@ -788,8 +786,7 @@ set_deadline(EvfHttpd *h, struct MHD_Connection *c, gboolean answering)
 	if (conn == NULL)
 		return;
 	g_mutex_lock(&h->conns_lock);
-	conn->answering = answering;
-	conn->queued = answering ? send_queue(conn->fd) : 0;
+	conn->queued = send_queue(conn->fd);
 	conn->deadline = g_get_monotonic_time() + h->timeout;
 	watch(h, conn);
 	g_mutex_unlock(&h->conns_lock);
@@ -857,16 +854,15 @@ on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		g_atomic_int_dec_and_test(&h->busy);
 	request_free(*req_cls);
 	*req_cls = NULL;
-	set_deadline(cls, c, FALSE);
+	set_deadline(cls, c);
 }
 
-/* Shuts down the socket of each connection whose request is not whole
- * by its deadline, or whose answer the client has taken nothing of since
- * the last (set_deadline); libmicrohttpd then reads its end and closes
- * it. The lock keeps a socket from being closed (and its number reused)
- * while it is looked at. It sleeps until the next deadline (watch() wakes
- * it for an earlier one), and while no request is under way, until one
- * is. */
+/* Shuts down the socket of each connection whose deadline came with
+ * its request not whole and nothing sent to it taken since the last look
+ * (set_deadline); libmicrohttpd then reads its end and closes it. The lock
+ * keeps a socket from being closed (and its number reused) while it is looked
+ * at. It sleeps until the next deadline (watch() wakes it for an earlier one),
+ * and while no request is under way, until one is. */
 static gpointer
 watchdog(gpointer data)
 {
@@ -883,16 +879,18 @@ watchdog(gpointer data)
 		while (g_hash_table_iter_next(&it, &key, NULL)) {
 			Conn *conn = key;
 
-			if (conn->deadline > now) {
-				;
-			} else if (conn->answering &&
-			           send_queue(conn->fd) != conn->queued) {
-				/* the client takes it: another timeout */
-				conn->queued = send_queue(conn->fd);
-				conn->deadline = now + h->timeout;
-			} else {
-				(void)shutdown(conn->fd, SHUT_RDWR);
-				conn->deadline = G_MAXINT64;
+			if (conn->deadline <= now) {
+				int queued = send_queue(conn->fd);
+
+				/* the client takes what was sent: another
+				 * timeout */
+				if (queued != conn->queued) {
+					conn->queued = queued;
+					conn->deadline = now + h->timeout;
+				} else {
+					(void)shutdown(conn->fd, SHUT_RDWR);
+					conn->deadline = G_MAXINT64;
+				}
 			}
 			h->wake_at = MIN(h->wake_at, conn->deadline);
 		}
@@ -957,7 +955,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		             : MHD_HTTP_BAD_REQUEST;
 		if (status == 0)
 			return MHD_YES;
-		set_deadline(h, c, TRUE);
+		set_deadline(h, c);
 		rc = MHD_queue_response(c, status,
 		                        status == MHD_HTTP_NOT_IMPLEMENTED
 		                            ? h->not_implemented
@@ -966,7 +964,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	} else {
-		set_deadline(h, c, TRUE);
+		set_deadline(h, c);
 		rc = answer(h, c, rq, method, url, &status, &bytes);
 	}
 
