@@ -622,6 +622,33 @@ target_path(const char *url)
 	                      : g_strconcat("/", path, NULL);
 }
 
+/* (transfer full): the request target @url as the access log shows it:
+ * as sent, but for the user name and password of one in absolute form,
+ * which are refused (400) and must not go into the log either (RFC 9110
+ * §4.2.4); a target that is no URI but holds an '@' is not shown. */
+static char *
+loggable_target(const char *url)
+{
+	g_autofree char *scheme = NULL, *userinfo = NULL, *host = NULL;
+	g_autofree char *path = NULL, *query = NULL, *fragment = NULL;
+	int port = -1;
+
+	if (url[0] == '/' || strchr(url, '@') == NULL)
+		return evf_log_escape(url);
+	if (!g_uri_split(url, G_URI_FLAGS_ENCODED, &scheme, &userinfo, &host,
+	                 &port, &path, &query, &fragment, NULL))
+		return g_strdup("(a target with an '@' that is no URI)");
+	if (userinfo == NULL)
+		return evf_log_escape(url);
+	{
+		g_autofree char *joined =
+		    g_uri_join(G_URI_FLAGS_ENCODED, scheme, "(hidden)", host,
+		               port, path, query, fragment);
+
+		return evf_log_escape(joined);
+	}
+}
+
 /* Whether @url is a request target this server can answer @method for:
  * the origin or absolute form, or "*" for OPTIONS (which gets 405). */
 static gboolean
@@ -971,7 +998,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	if (h->access_log) {
 		g_autofree char *client = client_address(c);
 		g_autofree char *m = evf_log_escape(method);
-		g_autofree char *u = evf_log_escape(url);
+		g_autofree char *u = loggable_target(url);
 
 		g_message("%s \"%s %s\" %u %" G_GSIZE_FORMAT, client, m, u,
 		          status, bytes);

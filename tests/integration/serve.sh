@@ -312,6 +312,13 @@ for t in calendar.ics '*' 'http:calendar.ics' 'webcal://x/calendar.ics' \
 	test "$(raw_status "GET $t HTTP/1.1\r\nHost: x\r\n\r\n")" = 400
 	ok $? "a target neither in origin nor in absolute form ($t): 400"
 done
+test "$(raw_status 'GET http://us%%3Aer:s3cr%%40t@x:81/rss.xml?q=1 HTTP/1.1\r\nHost: x\r\n\r\n')" = 400 &&
+	test "$(raw_status 'GET http://us:pw@x:bad/rss.xml HTTP/1.1\r\nHost: x\r\n\r\n')" = 400
+ok $? "a target with a user name and password: 400, also with a bad port"
+grep -q '"GET http://(hidden)@x:81/rss.xml" 400' "$tmp/err" &&
+	grep -q '"GET (a target with an .@. that is no URI)" 400' "$tmp/err" &&
+	! grep -q 's3cr\|us:pw\|user:pw\|us%3Aer' "$tmp/err"
+ok $? "the access log shows no user name or password"
 test "$(raw_status 'OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n')" = 405
 ok $? "OPTIONS *: 405"
 # refused TARGET-OR-FIELD LABEL: a request with the target TARGET (when
