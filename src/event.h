@@ -96,8 +96,10 @@ typedef struct {
 	 * past_now or next: next_day, the day it starts (as in
 	 * evf_event_start_day), and next_start, its start in unix seconds
 	 * (timed); else next_day is 0. article[0] is the article for these
-	 * two. past_until (µs): when that answer changes, as the event or
-	 * that occurrence ends; G_MAXINT64 when it does not. */
+	 * two on the page of upcoming events, kept while it is not past;
+	 * article[1] the one on the archive page, kept once it is. past_until
+	 * (µs): when that answer changes, as the event or that occurrence ends;
+	 * G_MAXINT64 when it does not. */
 	gboolean past_known;
 	gboolean past;
 	gint64 past_now;

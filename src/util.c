@@ -523,12 +523,14 @@ static gboolean
 text_clean(const char *text, gsize n)
 {
 	const guchar *p = (const guchar *)text;
+	gboolean ascii = TRUE;
 
 	for (gsize i = 0; i < n; i++) {
 		guchar c = p[i];
 
 		if (c >= 0x20 && c < 0x7f)
 			continue;
+		ascii &= c < 0x80;
 		if (c < 0x20 && c != '\t' && c != '\n')
 			return FALSE;
 		if (c == 0x7f)
@@ -550,7 +552,8 @@ text_clean(const char *text, gsize n)
 		    p[i + 2] == 0xbf && (p[i + 3] & 0xfe) == 0xbe)
 			return FALSE;
 	}
-	return g_utf8_validate_len(text, n, NULL);
+	/* (ASCII without NUL is valid UTF-8 as it is) */
+	return ascii || g_utf8_validate_len(text, n, NULL);
 }
 
 char *

@@ -1062,38 +1062,22 @@ article_new(const EvfConfig *cfg, const EvfEvent *ev, gboolean archive,
 	                 (gsize)xmlBufferLength(buf));
 }
 
-/* (transfer none) (nullable): @ev's article on a page (listed at the
- * occurrence in ev->next_day, ev->next_start), or an archive page: a
- * function of the event, that occurrence and the configuration, so it is
- * made once per build and kept on the event, which is on the pages of
- * every scope it is in. */
-static const char *
-article(const EvfConfig *cfg, EvfEvent *ev, gboolean archive)
-{
-	char **slot = &ev->article[archive ? 1 : 0];
-
-	if (*slot == NULL) {
-		Occurrence next = { ev->next_day, ev->next_start, 0 };
-
-		*slot = article_new(cfg, ev, archive, archive ? NULL : &next);
-	}
-	return *slot;
-}
-
-/* @l's article: the one kept on the event unless @l is at another
- * occurrence than the one it was made for (a page of another @now than
- * evf_page_prepare's), made for the page alone then. */
+/* @l's article: the one evf_page_prepare kept on the event, which is on
+ * the pages of every scope it is in, for the page (upcoming events) or
+ * the archive page it is listed on then. Unless @l is listed elsewhere
+ * (a page of another @now than evf_page_prepare's, or at another
+ * occurrence): its article is then made for the page alone, not kept,
+ * as the scopes' pages are written on several threads at once. */
 static void
 write_article(Page *p, const Listed *l)
 {
 	g_autofree char *own = NULL;
-	const char *a;
+	const char *a = l->ev->article[p->archive ? 1 : 0];
 
-	if (!p->archive && (l->next.day != l->ev->next_day ||
-	                    l->next.start != l->ev->next_start))
-		a = own = article_new(p->cfg, l->ev, FALSE, &l->next);
-	else
-		a = article(p->cfg, l->ev, p->archive);
+	if (a == NULL || (!p->archive && (l->next.day != l->ev->next_day ||
+	                                  l->next.start != l->ev->next_start)))
+		a = own = article_new(p->cfg, l->ev, p->archive,
+		                      p->archive ? NULL : &l->next);
 	p->ok &= a != NULL && xmlTextWriterWriteRaw(p->w, BAD_CAST a) >= 0;
 }
 
@@ -1102,18 +1086,25 @@ evf_page_prepare(const EvfConfig *cfg, GTimeZone *site_tz, gint64 now,
                  EvfEvent *ev)
 {
 	Occurrence next = { 0, 0, 0 };
+	char **kept;
 
 	ev->past = compute_past(site_tz, ev, now, &next);
 	ev->past_now = now;
 	ev->past_until = ev->past ? G_MAXINT64 : answer_until(&next);
 	ev->past_known = TRUE;
-	/* the article kept is for the occurrence it names */
-	if (next.day != ev->next_day || next.start != ev->next_start)
+	/* An event is on the archive page once it is past, on the page
+	 * of upcoming events before: one article is kept, the one for
+	 * the page it is on, and for the occurrence it names there. */
+	if (ev->past || next.day != ev->next_day ||
+	    next.start != ev->next_start)
 		g_clear_pointer(&ev->article[0], g_free);
+	if (!ev->past)
+		g_clear_pointer(&ev->article[1], g_free);
 	ev->next_day = next.day;
 	ev->next_start = next.start;
-	(void)article(cfg, ev, FALSE);
-	(void)article(cfg, ev, TRUE);
+	kept = &ev->article[ev->past ? 1 : 0];
+	if (*kept == NULL)
+		*kept = article_new(cfg, ev, ev->past, ev->past ? NULL : &next);
 }
 
 /* Events grouped under month headings (h2), each event an h3. */
