@@ -78,7 +78,21 @@ typedef struct {
 	 * matter starts, where libyaml counts lines otherwise than the file
 	 * has them (see line_starts) */
 	GArray *starts;
+	/* the positions (Position) of the values refused as they were
+	 * read: a NUL or an alias, which the front matter holds as empty
+	 * texts, and a node with an anchor or a tag, read as it is; the
+	 * rest is read
+	 * with them, but what the fields say of those is not said
+	 * (drop_diags_at_values) */
+	GArray *refused;
+	/* anchors, and aliases, are refused once per file: an alias bomb
+	 * holds thousands */
+	gboolean anchor_said, alias_said;
 } Reader;
+
+typedef struct {
+	guint line, col;
+} Position;
 
 /* Where the lines of @text (@len bytes of UTF-8) start, counted in
  * characters as libyaml counts a mark's index; NULL when libyaml's own
@@ -158,15 +172,59 @@ mark_position(const Reader *r, yaml_mark_t mark, guint *line, guint *col)
 	*col = mark.index - g_array_index(r->starts, gsize, lo) + 1;
 }
 
+/* Reports @msg at @mark, of a node that libyaml read well but that an
+ * event file cannot hold (an anchor, an alias, a tag, a NUL): the rest
+ * of the front matter is read on, and its other mistakes reported. */
 static void
-reader_error(Reader *r, yaml_mark_t mark, const char *msg)
+reader_refuse(Reader *r, yaml_mark_t mark, const char *msg)
 {
 	guint line, col;
 
 	mark_position(r, mark, &line, &col);
 	if (!r->failed)
 		evf_diags_add(r->diags, r->path, line, col, "%s", msg);
+}
+
+/* Reports @msg at @mark, after which the front matter is read no more. */
+static void
+reader_error(Reader *r, yaml_mark_t mark, const char *msg)
+{
+	reader_refuse(r, mark, msg);
 	r->failed = TRUE;
+}
+
+/* Keeps @mark among the positions of values refused (Reader.refused). */
+static void
+refused_at(Reader *r, yaml_mark_t mark)
+{
+	Position at;
+
+	mark_position(r, mark, &at.line, &at.col);
+	g_array_append_val(r->refused, at);
+}
+
+/* An empty text in place of a value refused (reader_refuse) at @mark. */
+static Node *
+refused_value(Reader *r, yaml_mark_t mark)
+{
+	Node *n = g_new0(Node, 1);
+
+	n->kind = NODE_SCALAR;
+	n->value = g_strdup("");
+	mark_position(r, mark, &n->line, &n->col);
+	refused_at(r, mark);
+	return n;
+}
+
+/* Refuses an anchor or an alias at @mark, saying @msg for the first of
+ * its kind, of which @said says. */
+static void
+refuse_anchors(Reader *r, yaml_mark_t mark, gboolean *said, const char *msg)
+{
+	if (!*said)
+		reader_refuse(r, mark, msg);
+	*said = TRUE;
+	refused_at(r, mark);
 }
 
 /* (transfer full): the line @line of the file, which is in the front
@@ -566,15 +624,26 @@ tag_allowed(Reader *r, const yaml_mark_t mark, const yaml_char_t *tag,
 	                      "write the value as plain text, in quotes "
 	                      "if it begins with '!'",
 	                      shown);
-	reader_error(r, mark, msg);
+	reader_refuse(r, mark, msg);
+	refused_at(r, mark);
 	return FALSE;
+}
+
+/* An anchor is refused, and the node it names read as if it had none:
+ * without aliases it changes nothing, and the rest is checked. */
+static void
+refuse_anchor(Reader *r, yaml_mark_t mark, const yaml_char_t *anchor)
+{
+	if (anchor != NULL)
+		refuse_anchors(
+		    r, mark, &r->anchor_said,
+		    "YAML anchors and aliases are not supported; to "
+		    "begin a text with '&' or '*', put it in quotes");
 }
 
 static Node *
 read_node(Reader *r, yaml_event_t *ev, guint depth)
 {
-	const yaml_char_t *anchor = NULL;
-
 	/* Depth counts collections: a scalar inside the 16th is fine. */
 	if (depth > MAX_DEPTH && (ev->type == YAML_SEQUENCE_START_EVENT ||
 	                          ev->type == YAML_MAPPING_START_EVENT)) {
@@ -585,21 +654,20 @@ read_node(Reader *r, yaml_event_t *ev, guint depth)
 	}
 	switch (ev->type) {
 	case YAML_ALIAS_EVENT:
-		reader_error(r, ev->start_mark,
-		             "YAML aliases are not supported; to begin a "
-		             "text with '*', put it in quotes");
-		return NULL;
+		refuse_anchors(r, ev->start_mark, &r->alias_said,
+		               "YAML aliases are not supported; to begin a "
+		               "text with '*', put it in quotes");
+		return refused_value(r, ev->start_mark);
 	case YAML_SCALAR_EVENT: {
 		Node *n;
 
-		anchor = ev->data.scalar.anchor;
-		if (anchor != NULL)
-			break;
-		if (!tag_allowed(r, ev->start_mark, ev->data.scalar.tag, "str"))
-			return NULL;
+		refuse_anchor(r, ev->start_mark, ev->data.scalar.anchor);
+		/* a tag refused: the text is read as the text it is */
+		(void)tag_allowed(r, ev->start_mark, ev->data.scalar.tag,
+		                  "str");
 		if (strlen((const char *)ev->data.scalar.value) !=
 		    ev->data.scalar.length) {
-			reader_error(
+			reader_refuse(
 			    r, ev->start_mark,
 			    ev->data.scalar.style ==
 			            YAML_DOUBLE_QUOTED_SCALAR_STYLE
@@ -608,7 +676,7 @@ read_node(Reader *r, yaml_event_t *ev, guint depth)
 			          "makes one; write a backslash as \\\\, or "
 			          "put the value in single quotes"
 			        : "a NUL character is not allowed");
-			return NULL;
+			return refused_value(r, ev->start_mark);
 		}
 		n = node_new(r, NODE_SCALAR, ev->start_mark);
 		n->value = g_strndup((const char *)ev->data.scalar.value,
@@ -619,22 +687,17 @@ read_node(Reader *r, yaml_event_t *ev, guint depth)
 		return n;
 	}
 	case YAML_SEQUENCE_START_EVENT:
-		anchor = ev->data.sequence_start.anchor;
-		if (anchor != NULL)
-			break;
-		if (!tag_allowed(r, ev->start_mark, ev->data.sequence_start.tag,
-		                 "seq"))
-			return NULL;
+		refuse_anchor(r, ev->start_mark,
+		              ev->data.sequence_start.anchor);
+		(void)tag_allowed(r, ev->start_mark,
+		                  ev->data.sequence_start.tag, "seq");
 		return read_collection(
 		    r, node_new(r, NODE_SEQUENCE, ev->start_mark),
 		    YAML_SEQUENCE_END_EVENT, depth);
 	case YAML_MAPPING_START_EVENT:
-		anchor = ev->data.mapping_start.anchor;
-		if (anchor != NULL)
-			break;
-		if (!tag_allowed(r, ev->start_mark, ev->data.mapping_start.tag,
-		                 "map"))
-			return NULL;
+		refuse_anchor(r, ev->start_mark, ev->data.mapping_start.anchor);
+		(void)tag_allowed(r, ev->start_mark, ev->data.mapping_start.tag,
+		                  "map");
 		return read_collection(
 		    r, node_new(r, NODE_MAPPING, ev->start_mark),
 		    YAML_MAPPING_END_EVENT, depth);
@@ -642,23 +705,22 @@ read_node(Reader *r, yaml_event_t *ev, guint depth)
 		reader_error(r, ev->start_mark, "unexpected YAML structure");
 		return NULL;
 	}
-	reader_error(r, ev->start_mark,
-	             "YAML anchors and aliases are not supported; to begin a "
-	             "text with '&' or '*', put it in quotes");
-	return NULL;
 }
 
-/* Parses the front matter into its top-level mapping (NULL on error). */
+/* Parses the front matter into its top-level mapping (NULL on error).
+ * @refused: where the values refused and read as empty texts are
+ * (Position). */
 static Node *
 read_front_matter(const char *path, const char *text, gsize len,
-                  guint line_offset, GPtrArray *diags)
+                  guint line_offset, GPtrArray *diags, GArray *refused)
 {
 	Reader r = { .path = path,
 		     .text = text,
 		     .len = len,
 		     .line_offset = line_offset,
 		     .diags = diags,
-		     .starts = line_starts(text, len) };
+		     .starts = line_starts(text, len),
+		     .refused = refused };
 	g_autoptr(Node) root = NULL;
 	gboolean done = FALSE;
 
@@ -3136,6 +3198,26 @@ drop_diags_at(GPtrArray *diags, guint from, GHashTable *lines)
 	}
 }
 
+/* Drops the diagnostics of @diags from index @from on that are at one of
+ * @at (Position): they are of a value refused as it was read, and
+ * reported then (reader_refuse). */
+static void
+drop_diags_at_values(GPtrArray *diags, guint from, GArray *at)
+{
+	for (guint i = diags->len; i > from; i--) {
+		const EvfDiag *d = g_ptr_array_index(diags, i - 1);
+
+		for (guint j = 0; j < at->len; j++) {
+			const Position *p = &g_array_index(at, Position, j);
+
+			if (d->line == p->line && d->col == p->col) {
+				g_ptr_array_remove_index(diags, i - 1);
+				break;
+			}
+		}
+	}
+}
+
 EvfEvent *
 evf_eventfile_parse(const char *path, const char *stem, const char *data,
                     gsize len, const EvfConfig *cfg, gint64 now,
@@ -3150,8 +3232,9 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 	gsize bad_in_fm = G_MAXSIZE; /* the same in the front matter */
 	/* the lines with characters the front matter cannot hold */
 	g_autoptr(GHashTable) bad_lines = g_hash_table_new(NULL, NULL);
+	g_autoptr(GArray) refused = g_array_new(FALSE, FALSE, sizeof(Position));
 	g_autofree char *readable = NULL;
-	guint from;
+	guint from, errors_before;
 	g_autofree char *lf = NULL;
 	g_autoptr(GError) md_error = NULL;
 	guint line, col, body_line, md_line = 1, leading = 0;
@@ -3293,12 +3376,19 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 	readable = readable_front_matter(path, data, fm, fm_end, bad_in_fm,
 	                                 diags, bad_lines);
 	from = diags->len;
-	map =
-	    readable != NULL
-	        ? read_front_matter(path, readable, strlen(readable), 1, diags)
-	        : read_front_matter(path, fm, fm_end - fm, 1, diags);
-	if (map != NULL)
+	errors_before = evf_diags_errors(diags);
+	map = readable != NULL
+	          ? read_front_matter(path, readable, strlen(readable), 1,
+	                              diags, refused)
+	          : read_front_matter(path, fm, fm_end - fm, 1, diags, refused);
+	/* a value refused as the front matter was read (reader_refuse) */
+	c.failed = evf_diags_errors(diags) > errors_before;
+	if (map != NULL) {
+		guint fields_from = diags->len;
+
 		read_fields(&c, map, ev);
+		drop_diags_at_values(diags, fields_from, refused);
+	}
 	drop_diags_at(diags, from, bad_lines);
 	if (map == NULL)
 		return NULL;

@@ -3443,16 +3443,58 @@ test_error_alias(void)
 	             4, 11, "aliases are not supported");
 }
 
+/* An alias bomb is refused, not expanded: its first anchor and its first
+ * alias are reported, once each, and nothing said of what they hold. */
 static void
 test_error_alias_bomb(void)
 {
-	assert_error("---\n"
-	             "title: Workshop\n"
-	             "start: 2018-05-22\n"
-	             "categories: [&a [lol, lol, lol], &b [*a, *a, *a], "
-	             "&c [*b, *b, *b]]\n"
-	             "---\n",
-	             4, 14, "anchors and aliases are not supported");
+	static const char text[] =
+	    "---\n"
+	    "title: Workshop\n"
+	    "start: 2018-05-22\n"
+	    "categories: [&a [lol, lol, lol], &b [*a, *a, *a], "
+	    "&c [*b, *b, *b]]\n"
+	    "---\n";
+	static const char *const all[] = {
+		"4:14: YAML anchors and aliases are not supported",
+		"4:38: YAML aliases are not supported",
+		NULL,
+	};
+
+	assert_errors_len(text, sizeof text - 1, all);
+}
+
+/* A value refused as the front matter is read (a NUL, an alias, an
+ * anchor, a tag) is reported, and the rest of the file checked: every
+ * mistake at once, and none that only follows from the one refused. */
+static void
+test_error_refused_all_at_once(void)
+{
+	static const char text[] = "---\n"
+	                           "title: \"Work\\0shop\"\n"
+	                           "start: 2018-13-22\n"
+	                           "location: *hall\n"
+	                           "organizer: &o OSCE\n"
+	                           "url: !!binary aGVsbG8=\n"
+	                           "categories: &c [a, *c]\n"
+	                           "status: unknown\n"
+	                           "bogus: 1\n"
+	                           "---\n"
+	                           "Body.\n";
+	static const char *const all[] = {
+		/* as the front matter is read */
+		"2:8: a NUL character is not allowed",
+		"4:11: YAML aliases are not supported",
+		"5:12: YAML anchors and aliases are not supported",
+		"6:6: YAML tags such as '!!binary' are not supported",
+		/* then its fields */
+		"9:1: unknown key 'bogus'",
+		"3:8: start: invalid date '2018-13-22'",
+		"8:9: status: unknown status 'unknown'",
+		NULL,
+	};
+
+	assert_errors_len(text, sizeof text - 1, all);
 }
 
 /* A YAML tag would change what a value means, and is refused: but for
@@ -4735,6 +4777,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/syntax/anchor-refused", test_error_anchor);
 	g_test_add_func("/eventfile/syntax/alias-refused", test_error_alias);
 	g_test_add_func("/eventfile/syntax/alias-bomb", test_error_alias_bomb);
+	g_test_add_func("/eventfile/syntax/refused-all-at-once",
+	                test_error_refused_all_at_once);
 	g_test_add_func("/eventfile/syntax/tags", test_error_tags);
 	g_test_add_func("/eventfile/syntax/several-errors",
 	                test_error_several_reported);
