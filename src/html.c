@@ -170,9 +170,16 @@ evf_html_safe_url_parsed(const char *url, GUri *base)
 		g_free(abs);
 		abs = lower;
 	}
-	/* No raw spaces or quotes in a URL that goes into markup. */
-	if (strpbrk(abs, " \t\r\n\"<>") != NULL)
-		return NULL;
+	/* No raw white space, quotes or angle brackets in a URL that goes
+	 * into markup or text: percent-encoded, as cmark-gfm writes them
+	 * and as browsers send them. */
+	if (strpbrk(abs, " \t\r\n\"<>") != NULL) {
+		char *escaped = g_uri_escape_string(
+		    abs, ":/?#[]@!$&'()*+,;=%{}|\\^`", TRUE);
+
+		g_free(abs);
+		abs = escaped;
+	}
 	return g_steal_pointer(&abs);
 }
 

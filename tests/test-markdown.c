@@ -1100,6 +1100,43 @@ test_safe_url_no_markup_characters(void)
 	}
 }
 
+/* White space, a quote or an angle bracket in a link is percent-encoded,
+ * as cmark-gfm and browsers do, not a reason to drop the link. */
+static void
+test_safe_url_encodes_markup_characters(void)
+{
+	static const struct {
+		const char *url, *want;
+	} cases[] = {
+		{ "https://example.org/search?q=\"exact phrase\"",
+		  "https://example.org/search?q=%22exact%20phrase%22" },
+		{ "https://example.org/<x>", "https://example.org/%3Cx%3E" },
+		{ "https://example.org/a b?c=d&e='f'#g",
+		  "https://example.org/a%20b?c=d&e='f'#g" },
+		{ "https://example.org/%22already%22",
+		  "https://example.org/%22already%22" },
+		{ "https://example.org/a\nb", "https://example.org/a%0Ab" },
+		{ "https://example.org/a\tb", "https://example.org/a%09b" },
+	};
+	g_auto(Rendered) r = { 0 };
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *got = evf_html_safe_url(cases[i].url, BASE);
+
+		g_assert_cmpstr(got, ==, cases[i].want);
+	}
+	render("[query](https://example.org/search?q=\"exact\") and "
+	       "[tag](https://example.org/<x>)",
+	       BASE, &r);
+	g_assert_nonnull(strstr(
+	    r.html, "<a href=\"https://example.org/search?q=%22exact%22\">"
+	            "query</a>"));
+	g_assert_nonnull(
+	    strstr(r.html, "<a href=\"https://example.org/%3Cx%3E\">tag</a>"));
+	g_assert_nonnull(
+	    strstr(r.text, "query <https://example.org/search?q=%22exact%22>"));
+}
+
 /* A link to an IPv6 host is an error in a feed (the W3C validator reads
  * links by RFC 2396, which has no brackets): none. */
 static void
@@ -1805,6 +1842,8 @@ main(int argc, char **argv)
 	                test_safe_url_dot_segments);
 	g_test_add_func("/markdown/safe-url/no-markup-characters",
 	                test_safe_url_no_markup_characters);
+	g_test_add_func("/markdown/safe-url/encodes-markup-characters",
+	                test_safe_url_encodes_markup_characters);
 	g_test_add_func("/markdown/safe-url/no-ipv6-host",
 	                test_safe_url_no_ipv6_host);
 
