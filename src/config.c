@@ -874,6 +874,7 @@ apply_source(EvfSourceConfig *src, const KeySpec *spec, char *canon, gint64 num)
 	}
 	if (strcmp(spec->key, "link") == 0) {
 		src->link = canon;
+		src->url_secret = TRUE;
 		return;
 	}
 	if (strcmp(spec->key, "title") == 0) {

@@ -19,6 +19,9 @@ typedef struct {
 	 * secret) or url has a query (a key, often; and without it, another
 	 * address) */
 	char *feed_link;
+	/* link= is set: url may be a secret (a key in its path), and the
+	 * source's relative links are not resolved against it */
+	gboolean url_secret;
 	gboolean enabled;
 	gint64 interval;   /* seconds between fetches */
 	char *format;      /* auto, ics, rss or atom */

@@ -164,16 +164,21 @@ charset_of(const char *type)
 	return NULL;
 }
 
+/* @secret: the source's url may be a secret (link= is set). */
 static EvfImport *
-import_body(const char *format_name, const EvfFetchResult *res, gint64 now,
-            GError **error)
+import_body(const char *format_name, const EvfFetchResult *res, gboolean secret,
+            gint64 now, GError **error)
 {
 	g_autofree char *charset = charset_of(res->content_type);
 	/* Relative links resolve against the URL that answered, after any
 	 * redirects (RFC 3986 §5.1.3), without its credentials, which are
-	 * never published. */
-	g_autofree char *base = evf_uri_without_userinfo(
-	    res->final_url != NULL ? res->final_url : res->url);
+	 * never published; and against nothing when that URL may be a
+	 * secret, which a link resolved against it would publish, its key
+	 * and all: they then lose their link and keep their text. */
+	g_autofree char *base =
+	    secret ? NULL
+	           : evf_uri_without_userinfo(
+	                 res->final_url != NULL ? res->final_url : res->url);
 	gsize len;
 	const char *data = g_bytes_get_data(res->body, &len);
 	EvfFormat format = EVF_FORMAT_AUTO;
@@ -241,10 +246,10 @@ import_body(const char *format_name, const EvfFetchResult *res, gint64 now,
  * title "Caf&Atilde;&copy;", whose references it decodes) is mended as the
  * importers mend the rest (evf_import_mend_text). */
 static EvfImport *
-parse(const char *format_name, const EvfFetchResult *res, gint64 now,
-      GError **error)
+parse(const char *format_name, const EvfFetchResult *res, gboolean secret,
+      gint64 now, GError **error)
 {
-	EvfImport *imp = import_body(format_name, res, now, error);
+	EvfImport *imp = import_body(format_name, res, secret, now, error);
 
 	for (guint i = 0; imp != NULL && i < imp->events->len; i++)
 		evf_import_tidy(g_ptr_array_index(imp->events, i));
@@ -256,8 +261,9 @@ parse(const char *format_name, const EvfFetchResult *res, gint64 now,
 struct _EvfPartnerParse {
 	/* what the loop hands over */
 	EvfFetchResult *res;
-	char *format;   /* the source's format when the fetch ended */
-	char *old_hash; /* the digest of the body the items came from */
+	char *format;    /* the source's format when the fetch ended */
+	gboolean secret; /* and whether its url may be a secret */
+	char *old_hash;  /* the digest of the body the items came from */
 	gint64 now;
 	/* what the worker gives back */
 	char *hash; /* NULL: no new body (an error, a 304) */
@@ -309,8 +315,16 @@ parse_body(EvfPartnerParse *job)
 	if (res->error != NULL || res->not_modified)
 		return;
 	job->hash = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, res->body);
+	/* the same bytes give other items once link= is set: read again */
+	if (job->secret) {
+		char *h = g_strconcat(job->hash, "/link", NULL);
+
+		g_free(job->hash);
+		job->hash = h;
+	}
 	if (g_strcmp0(job->hash, job->old_hash) != 0)
-		job->imp = parse(job->format, res, job->now, &job->error);
+		job->imp =
+		    parse(job->format, res, job->secret, job->now, &job->error);
 }
 
 static gboolean
@@ -371,6 +385,7 @@ evf_partner_parse_async(const EvfConfig *cfg, EvfStore *store,
 
 	job->res = res;
 	job->format = g_strdup(src != NULL ? src->format : NULL);
+	job->secret = src != NULL && src->url_secret;
 	/* A new URL starts afresh (see evf_partner_apply_parsed); the same
 	 * bytes are read again once a day. */
 	if (src != NULL && g_strcmp0(st->url, src->url) == 0 &&

@@ -18,6 +18,11 @@
 # home page, by that page alone (rel="alternate"), its address never.
 # rss.xml and atom.xml pass tests/clients/check_feeds.py.
 #
+# Two more partners, an RSS feed and a calendar, are fetched from a secret
+# address (a key in its path) and have link= set: their relative links,
+# which would resolve against that address, are published as text, and
+# no output holds the key; their absolute links stay.
+#
 # Environment (make check sets it): EVFEED, top_srcdir; optional PYTHON3,
 # XMLLINT. EVFEED_KEEP_TMP=1 keeps the temporary folder.
 . "$top_srcdir/tests/integration/lib.sh"
@@ -37,6 +42,23 @@ mkdir "$tmp/events" "$tmp/www" || bail_out "cannot make folders in $tmp"
 cp "$top_srcdir/tests/data/import/partner-text/twice.rss" \
 	"$top_srcdir/tests/data/import/partner-text/twice.ics" "$tmp/www/" ||
 	bail_out "cannot copy the fixtures"
+mkdir "$tmp/www/private-k3y" || bail_out "cannot make folders in $tmp"
+cat >"$tmp/www/private-k3y/keyed.rss" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Keyed</title><link>https://keyed.example/</link>
+<description>Keyed listings</description>
+<item><title>Keyed Forum</title><link>events/42.html</link>
+<guid isPermaLink="false">keyed-forum</guid>
+<pubDate>Mon, 01 Nov 2027 09:00:00 +0000</pubDate>
+<description>&lt;p&gt;The &lt;a href="programme.pdf"&gt;programme&lt;/a&gt;, the &lt;a href="/venue.html"&gt;venue&lt;/a&gt; and the &lt;a href="https://keyed.example/full"&gt;full notice&lt;/a&gt;.&lt;/p&gt;</description>
+</item></channel></rss>
+EOF
+printf '%s\r\n' 'BEGIN:VCALENDAR' 'VERSION:2.0' 'PRODID:-//Keyed//EN' \
+	'BEGIN:VEVENT' 'UID:keyed-seminar@keyed.example' 'DTSTAMP:20271101T090000Z' \
+	'DTSTART:20271202T090000Z' 'DTEND:20271202T120000Z' 'SUMMARY:Keyed Seminar' \
+	'URL:events/43.html' 'DESCRIPTION:See the programme.' \
+	'X-ALT-DESC;FMTTYPE=text/html:<p>See the <a href="programme.pdf">programme</a> and the <a href="https://keyed.example/seminar">notice</a>.</p>' \
+	'END:VEVENT' 'END:VCALENDAR' >"$tmp/www/private-k3y/keyed.ics"
 
 # A static file server on 127.0.0.1 and a free port, that stops by itself
 # after 5 minutes or when this script is gone.
@@ -72,6 +94,16 @@ format=rss
 title=Cal
 url=$base/twice.ics
 link=https://partner.example/
+format=ics
+
+[source keyedrss]
+url=$base/private-k3y/keyed.rss
+link=https://keyed.example/
+format=rss
+
+[source keyedics]
+url=$base/private-k3y/keyed.ics
+link=https://keyed.example/
 format=ics
 EOF
 
@@ -161,7 +193,8 @@ rc=$?
 test "$rc" -eq 0
 ok $? "a fetch of a new body and a build succeed (exit $rc)" ||
 	diag_file "$tmp/build2.err"
-test "$(grep -c '^SEQUENCE:0' "$pub/calendar.ics")" -eq 2 &&
+# (the two partners' items and the keyed calendar's, below)
+test "$(grep -c '^SEQUENCE:0' "$pub/calendar.ics")" -eq 3 &&
 	cmp -s "$tmp/calendar.1" "$pub/calendar.ics"
 ok $? "then calendar.ics is the same, each event at SEQUENCE 0" ||
 	diff "$tmp/calendar.1" "$pub/calendar.ics" | sed 's/^/# /'
@@ -183,6 +216,16 @@ grep -rlF "twice.ics" "$pub" >"$tmp/leaks"
 test ! -s "$tmp/leaks"
 ok $? "no output holds the address of the calendar partner, which has link=" ||
 	diag_file "$tmp/leaks"
+grep -rlF "private-k3y" "$pub" >"$tmp/leaks"
+test ! -s "$tmp/leaks"
+ok $? "no output holds the key in the path of partners with link=, relative links and all" ||
+	diag_file "$tmp/leaks"
+grep -qF 'Keyed Forum' "$pub/rss.xml" &&
+	grep -qF 'Keyed Seminar' "$pub/calendar.ics" &&
+	grep -qF 'href="https://keyed.example/full"' "$pub/index.html" &&
+	grep -qF 'href="https://keyed.example/seminar"' "$pub/index.html" &&
+	grep -qF 'The programme, the venue and the' "$pub/index.html"
+ok $? "their items are published, with their absolute links, and relative ones as text"
 
 if "$PYTHON3" -c 'import feedparser' >/dev/null 2>&1; then
 	"$PYTHON3" "$top_srcdir/tests/clients/check_feeds.py" \
