@@ -244,6 +244,8 @@ typedef struct Entry {
 	 * stays in the index for it, so that a third listing that is the
 	 * same as this one is joined to it too */
 	struct Entry *joined;
+	/* its UID as its source gave it (label may change the event's) */
+	char *uid;
 } Entry;
 
 /* (transfer full): the entry of @ev, listed by @source (nullable: the
@@ -267,6 +269,7 @@ entry_new(EvfEvent *ev, const char *source, GHashTable *shared, GTimeZone *site)
 	if (e->url != NULL && g_hash_table_contains(shared, e->url))
 		g_clear_pointer(&e->url, g_free);
 	e->day = start_day(ev, site);
+	e->uid = g_strdup(ev->uid);
 	return e;
 }
 
@@ -281,6 +284,7 @@ entry_free(gpointer p)
 	g_free(e->url);
 	g_strfreev(e->words);
 	g_strfreev(e->place);
+	g_free(e->uid);
 	g_free(e);
 }
 
@@ -293,7 +297,8 @@ typedef struct {
 	GHashTable *by_url;       /* URL → Entries with it, in order */
 	GHashTable *tba_by_title; /* title → undated local Entries, in order */
 	GHashTable *by_day;       /* start day → dated Entries, in order */
-	GPtrArray *joined;        /* of Entry, owned: items joined to others */
+	GHashTable *by_uid; /* UID as given → Entries with it, in order */
+	GPtrArray *joined;  /* of Entry, owned: items joined to others */
 } Index;
 
 static void
@@ -307,6 +312,8 @@ index_init(Index *x)
 	    g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
 	x->by_day = g_hash_table_new_full(NULL, NULL, NULL,
 	                                  (GDestroyNotify)g_ptr_array_unref);
+	x->by_uid = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+	                                  (GDestroyNotify)g_ptr_array_unref);
 }
 
 static void
@@ -315,6 +322,7 @@ index_clear(Index *x)
 	g_hash_table_unref(x->by_url);
 	g_hash_table_unref(x->tba_by_title);
 	g_hash_table_unref(x->by_day);
+	g_hash_table_unref(x->by_uid);
 	g_ptr_array_unref(x->joined);
 	g_ptr_array_unref(x->entries);
 }
@@ -362,6 +370,7 @@ index_add(Index *x, Entry *e)
 	g_ptr_array_add(x->entries, e);
 	if (e->url != NULL)
 		index_list_add(x->by_url, e->url, e);
+	index_list_add(x->by_uid, e->uid, e);
 	index_file(x, e);
 }
 
@@ -375,6 +384,7 @@ index_join(Index *x, Entry *cand, Entry *winner)
 	g_ptr_array_add(x->joined, cand);
 	if (cand->url != NULL)
 		index_list_add(x->by_url, cand->url, cand);
+	index_list_add(x->by_uid, cand->uid, cand);
 	index_file(x, cand);
 }
 
@@ -444,6 +454,14 @@ same_place(const Entry *a, const Entry *b)
 	       shared == g_strv_length(b->place);
 }
 
+/* same_when(), of two dated listings: an undated item of a UID another
+ * listing has may be another event the source numbers alike. */
+static gboolean
+same_when_dated(const Entry *a, const Entry *b)
+{
+	return !a->ev->tba && !b->ev->tba && same_when(a, b);
+}
+
 static gboolean
 same_when_and_title(const Entry *a, const Entry *b)
 {
@@ -477,11 +495,41 @@ first_in(GPtrArray *list, const Entry *cand, Entry *best,
 	return best;
 }
 
+/* The local series of which @cand, an occurrence of a partner's series
+ * that evfeed expanded, is one: the partner's series has its UID (a
+ * partner that lists the site's calendar again). All its occurrences
+ * join it, though they are items of one source. */
+static Entry *
+local_series(Index *x, const Entry *cand)
+{
+	GPtrArray *list = cand->ev->series != NULL
+	                      ? g_hash_table_lookup(x->by_uid, cand->ev->series)
+	                      : NULL;
+
+	for (guint i = 0; list != NULL && i < list->len; i++) {
+		Entry *e = g_ptr_array_index(list, i);
+
+		if (e->source == NULL && e->ev->rrule != NULL)
+			return e;
+	}
+	return NULL;
+}
+
 /* The first entry that is the same event as @cand (a partner's item). */
 static Entry *
 index_find(Index *x, const Entry *cand)
 {
 	Entry *best = NULL;
+
+	/* The same UID (RFC 5545 §3.8.4.7: one event's, wherever it is
+	 * listed) and dates that agree; a UID another source gave an
+	 * event of other dates is a clash, and label() namespaces it. */
+	if ((best = local_series(x, cand)) != NULL)
+		return best;
+	best = first_in(g_hash_table_lookup(x->by_uid, cand->uid), cand, best,
+	                same_when_dated);
+	if (best != NULL)
+		return best;
 
 	/* The same event page, and dates that agree. */
 	if (cand->url != NULL)
@@ -544,8 +592,11 @@ take_dates(EvfEvent *winner, const EvfEvent *loser)
 	winner->end_date = loser->end_date;
 	if (loser->start != NULL) {
 		winner->start = g_date_time_ref(loser->start);
-		winner->end = g_date_time_ref(loser->end);
+		winner->end =
+		    loser->end != NULL ? g_date_time_ref(loser->end) : NULL;
 	}
+	winner->end_default = loser->end_default;
+	winner->utc_offset = loser->utc_offset;
 	g_free(winner->tzid);
 	winner->tzid = g_strdup(loser->tzid);
 }
@@ -824,7 +875,9 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 			}
 			writable(winner);
 			add_unique(winner->ev->also_listed, src->name);
-			if (undated_local(winner) && !ev->tba) {
+			/* the dates of one listing are not lost to another
+			 * that has none, whichever wins */
+			if (winner->ev->tba && !ev->tba) {
 				take_dates(winner->ev, ev);
 				winner->day = start_day(winner->ev, site);
 				index_dated(&x, winner);

@@ -9,10 +9,12 @@
  * distinct events. Two items are the same event when their dates agree
  * (all-day: the same start day; timed: starts at most an hour apart; one of
  * each: the timed one starts on the all-day one's day) and they have the
- * same event page (a URL that is neither a site's home page nor one that a
- * place gives to several of its items) or near-identical titles; an undated
- * local listing matches a partner item of the same title or event page (and
- * takes its date). Precedence: local events first, then partners by
+ * same UID (both dated), the same event page (a URL that is neither a
+ * site's home page nor one that a place gives to several of its items) or
+ * near-identical titles; an undated local listing matches a partner item of
+ * the same title or event page; an undated winner takes the dates of what
+ * it joins; the occurrences of a partner's series of a local series' UID
+ * are that series'. Precedence: local events first, then partners by
  * priority (higher first), then by name. What loses is kept as "also listed
  * by" on the winner, which never names its own source.
  */

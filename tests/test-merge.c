@@ -764,6 +764,123 @@ test_undated_listing_takes_date(void)
 	g_assert_cmpint(g_date_get_day(&ours->start_date), ==, 20);
 }
 
+/* A partner's undated item that wins (a news feed of a higher priority,
+ * linking to the event's page) takes the dates of the calendar source's
+ * dated item it joins: a merge never leaves an event undated that a
+ * listing dates, whichever listing wins. */
+static void
+test_undated_partner_takes_date(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source news]\nurl=https://news.example/rss\n"
+	           "priority=10\n"
+	           "[source cal]\nurl=https://cal.example/cal.ics\n");
+	g_autoptr(GPtrArray) out = merge(
+	    cfg, NULL, "news",
+	    list(linked(undated("n-1", "Cybercrime conference"),
+	                "https://org.example/events/cybercrime-conference"),
+	         NULL),
+	    "cal",
+	    list(linked(timed("c-1", "Cybercrime Conference 2027",
+	                      "Europe/Vienna", 2027, 3, 15, 9, 0),
+	                "https://org.example/events/cybercrime-conference"),
+	         NULL),
+	    NULL);
+	EvfEvent *ev;
+
+	g_assert_cmpuint(out->len, ==, 1);
+	ev = g_ptr_array_index(out, 0);
+	g_assert_cmpstr(ev->source, ==, "news");
+	g_assert_true(has(ev->also_listed, "cal"));
+	g_assert_false(ev->tba);
+	g_assert_nonnull(ev->start);
+	g_assert_cmpstr(ev->tzid, ==, "Europe/Vienna");
+	g_assert_cmpint(g_date_time_get_hour(ev->start), ==, 9);
+	g_assert_cmpint(g_date_time_get_day_of_month(ev->start), ==, 15);
+}
+
+/* One UID is one event (RFC 5545 §3.8.4.7) where its dates agree, whatever
+ * the titles (translated, reworded): a partner's copy of a local event and
+ * two partners' copies of one upstream event are joined. A UID of other
+ * dates is another event (test_uid_kept_or_namespaced), and so is one of
+ * two undated items (a feed's "1" and another feed's "1"). */
+static void
+test_same_uid(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source alpha]\nurl=https://alpha.example/cal.ics\n"
+	           "[source beta]\nurl=https://beta.example/cal.ics\n");
+	g_autoptr(GPtrArray) local =
+	    list(timed("summit-2027@events.example.org",
+	               "Western Balkans Cyber Security Summit",
+	               "Europe/Belgrade", 2027, 3, 10, 9, 0),
+	         NULL);
+	g_autoptr(GPtrArray) out = merge(
+	    cfg, g_ptr_array_ref(local), "alpha",
+	    list(timed("summit-2027@events.example.org",
+	               "Cyber summit - registration open", NULL, 2027, 3, 10, 8,
+	               0),
+	         timed("shared-123@upstream.example",
+	               "Anti-corruption roundtable", NULL, 2027, 4, 20, 8, 0),
+	         undated("1", "News of the week"), NULL),
+	    "beta",
+	    list(timed("shared-123@upstream.example",
+	               "Roundtable on fighting corruption in BiH", NULL, 2027,
+	               4, 20, 8, 0),
+	         undated("1", "Another story"), NULL),
+	    NULL);
+	EvfEvent *ev;
+
+	g_assert_cmpuint(out->len, ==, 4);
+	ev = find_uid(out, "summit-2027@events.example.org");
+	g_assert_null(ev->source);
+	g_assert_cmpstr(ev->title, ==, "Western Balkans Cyber Security Summit");
+	g_assert_true(has(ev->also_listed, "alpha"));
+	ev = find_uid(out, "shared-123@upstream.example");
+	g_assert_cmpstr(ev->source, ==, "alpha");
+	g_assert_true(has(ev->also_listed, "beta"));
+	g_assert_nonnull(find(out, "News of the week"));
+	g_assert_nonnull(find(out, "Another story"));
+}
+
+/* A partner that lists the site's own series again (its calendar, say):
+ * evfeed expands the partner's series into occurrences, each of the
+ * series' UID; every one of them is the local series', not only the
+ * first. */
+static void
+test_local_series_listed_again(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source mirror]\nurl=https://mirror.example/cal.ics\n");
+	EvfEvent *series =
+	    timed("clinic-2027@events.example.org", "Weekly clinic",
+	          "Europe/Ljubljana", 2027, 1, 6, 10, 0);
+	g_autoptr(GPtrArray) items =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
+	g_autoptr(GPtrArray) out = NULL;
+
+	series->rrule = g_strdup("FREQ=WEEKLY;COUNT=6");
+	for (int i = 0; i < 6; i++) {
+		g_autofree char *uid = g_strdup_printf(
+		    "clinic-2027@events.example.org/202701%02dT090000Z",
+		    6 + 7 * i > 31 ? 6 + 7 * i - 31 : 6 + 7 * i);
+		EvfEvent *occ =
+		    timed(uid, "Weekly clinic", "Europe/Ljubljana", 2027,
+		          6 + 7 * i > 31 ? 2 : 1,
+		          6 + 7 * i > 31 ? 6 + 7 * i - 31 : 6 + 7 * i, 10, 0);
+
+		occ->series = g_strdup("clinic-2027@events.example.org");
+		g_ptr_array_add(items, occ);
+	}
+	out = merge(cfg, list(series, NULL), "mirror", g_steal_pointer(&items),
+	            NULL);
+	g_assert_cmpuint(out->len, ==, 1);
+	g_assert_cmpstr(((EvfEvent *)g_ptr_array_index(out, 0))->uid, ==,
+	                "clinic-2027@events.example.org");
+	g_assert_true(has(((EvfEvent *)g_ptr_array_index(out, 0))->also_listed,
+	                  "mirror"));
+}
+
 /* The daemon keeps its local events from one build to the next: a merge
  * changes a copy, never them. Once the partner's item is gone, the next
  * merge gives the listing undated and listed by nobody else again, with
@@ -1067,6 +1184,11 @@ main(int argc, char **argv)
 	g_test_add_func("/merge/category-once", test_category_once);
 	g_test_add_func("/merge/site-categories-only",
 	                test_site_categories_only);
+	g_test_add_func("/merge/undated-partner-takes-date",
+	                test_undated_partner_takes_date);
+	g_test_add_func("/merge/uid/same-uid", test_same_uid);
+	g_test_add_func("/merge/uid/local-series-listed-again",
+	                test_local_series_listed_again);
 	g_test_add_func("/merge/undated-listing-takes-date",
 	                test_undated_listing_takes_date);
 	g_test_add_func("/merge/listing-dated-then-matched",
