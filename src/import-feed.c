@@ -1652,8 +1652,13 @@ event_dates(Ctx *c, const Item *it, EvfEvent *ev)
 		          qe, qs);
 		g_clear_pointer(&end, g_date_time_unref);
 	}
-	ev->end = end != NULL ? g_date_time_to_utc(end)
-	                      : g_date_time_add_hours(ev->start, 1);
+	/* Without ev:enddate (optional in mod_event), the event ends at its
+	 * start, as an iCalendar partner's without DTEND does: its start
+	 * alone is shown, and no end is made up; one that cannot be read
+	 * was meant, and an hour stands for it, with a warning. */
+	ev->end = end != NULL         ? g_date_time_to_utc(end)
+	          : is_blank(it->end) ? g_date_time_ref(ev->start)
+	                              : g_date_time_add_hours(ev->start, 1);
 }
 
 /* The base URL the links in @it's description resolve against: its own,
