@@ -130,6 +130,7 @@ typedef struct {
 	Base *desc_base; /* (nullable) shared */
 	gboolean desc_cut;
 	gint64 published;
+	gint64 updated;           /* atom:updated, µs; 0: none or not a date */
 	GPtrArray *categories;    /* char*, clean, distinct; or NULL */
 	GPtrArray *category_keys; /* char*: their case folds; or NULL */
 	char *start;              /* ev:startdate as written */
@@ -1470,6 +1471,14 @@ read_item(Ctx *c, xmlNode *node, Base *item_base, GError **error)
 		          MAX_CATEGORIES);
 	it->published = published_of(
 	    c, it, f.pubdate, c->kind == KIND_ATOM ? "published" : "pubDate");
+	if (!is_blank(f.updated)) {
+		g_autoptr(GDateTime) up = NULL;
+		gboolean date_only, zoned;
+
+		up = parse_date(f.updated, &date_only, &zoned);
+		if (up != NULL && year_ok(up))
+			it->updated = usec_of(up);
+	}
 	if (it->published == 0)
 		it->published = published_of(c, it, f.updated, "updated");
 	if (it->published == 0)
@@ -1809,6 +1818,7 @@ static EvfImport *
 import_items(Ctx *c)
 {
 	g_autoptr(EvfImport) imp = g_new0(EvfImport, 1);
+	/* uid → its index in kept, + 1 */
 	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GPtrArray) kept = g_ptr_array_new();
 	guint candidates;
@@ -1843,14 +1853,34 @@ import_items(Ctx *c)
 		}
 		if (g_hash_table_contains(seen, it->uid)) {
 			g_autofree char *q = quote(it->uid);
+			guint at = GPOINTER_TO_UINT(
+			               g_hash_table_lookup(seen, it->uid)) -
+			           1;
+			Item *first = g_ptr_array_index(kept, at);
 
-			warn_item(
-			    c, it,
-			    "duplicate id '%s' left out, the first is kept", q);
+			/* RFC 4287 §4.1.1: entries of one atom:id are one
+			 * entry, the one updated last shown; an RSS guid
+			 * given twice, the first (the newest, as RSS
+			 * lists) */
+			if (c->kind == KIND_ATOM &&
+			    it->updated > first->updated) {
+				warn_item(c, first,
+				          "duplicate id '%s': the entry "
+				          "updated last is kept",
+				          q);
+				g_ptr_array_index(kept, at) = it;
+			} else {
+				warn_item(c, it,
+				          "duplicate id '%s' left out, %s", q,
+				          c->kind == KIND_ATOM
+				              ? "the entry updated last is kept"
+				              : "the first is kept");
+			}
 			imp->skipped++;
 			continue;
 		}
-		g_hash_table_add(seen, it->uid);
+		g_hash_table_insert(seen, it->uid,
+		                    GUINT_TO_POINTER(kept->len + 1));
 		g_ptr_array_add(kept, it);
 	}
 	candidates = kept->len;

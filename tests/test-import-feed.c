@@ -812,6 +812,49 @@ test_items_duplicate_guids(void)
 	g_assert_true(has_warning(imp, "duplicate id 'event-42'"));
 }
 
+/* RFC 4287 §4.1.1: Atom entries of one atom:id are one entry, of which
+ * the one with the latest atom:updated is shown, wherever it stands in
+ * the document: a meeting that moved is published at its new date. */
+static void
+test_items_duplicate_atom_ids(void)
+{
+	static const char *const xml =
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\" "
+	    "xmlns:ev=\"http://purl.org/rss/1.0/modules/event/\">"
+	    "<title>T</title><id>urn:x:feed</id>"
+	    "<updated>2026-11-05T00:00:00Z</updated>"
+	    "<entry><id>urn:x:board</id><title>Board meeting (10 June)</title>"
+	    "<updated>2026-11-01T00:00:00Z</updated>"
+	    "<ev:startdate>2027-06-10</ev:startdate></entry>"
+	    "<entry><id>urn:x:board</id>"
+	    "<title>Board meeting (moved to 17 June)</title>"
+	    "<updated>2026-11-05T00:00:00Z</updated>"
+	    "<ev:startdate>2027-06-17</ev:startdate></entry>"
+	    "<entry><id>urn:x:audit</id><title>Audit (new)</title>"
+	    "<updated>2026-11-09T00:00:00Z</updated>"
+	    "<ev:startdate>2027-07-02</ev:startdate></entry>"
+	    "<entry><id>urn:x:audit</id><title>Audit (old)</title>"
+	    "<updated>2026-11-02T00:00:00Z</updated>"
+	    "<ev:startdate>2027-07-01</ev:startdate></entry>"
+	    "</feed>";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = import_string(xml, NULL, &error);
+	EvfEvent *ev;
+
+	g_assert_no_error(error);
+	REQUIRE(imp);
+	g_assert_cmpuint(imp->events->len, ==, 2);
+	g_assert_cmpuint(imp->skipped, ==, 2);
+	ev = find(imp, "urn:x:board");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->title, ==, "Board meeting (moved to 17 June)");
+	assert_date(&ev->start_date, 2027, 6, 17);
+	ev = find(imp, "urn:x:audit");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->title, ==, "Audit (new)");
+	g_assert_true(has_warning(imp, "the entry updated last is kept"));
+}
+
 /* An item with neither id nor link, whose title is not blank but comes
  * out empty (a DEL, or markup alone) and which has no text: left out,
  * where its digest once took the missing text for a string
@@ -2225,6 +2268,8 @@ main(int argc, char **argv)
 	g_test_add_func("/import-feed/dates/mod-event", test_event_dates);
 
 	g_test_add_func("/import-feed/items/listings", test_items_listings);
+	g_test_add_func("/import-feed/items/duplicate-atom-ids",
+	                test_items_duplicate_atom_ids);
 	g_test_add_func("/import-feed/items/duplicate-guids",
 	                test_items_duplicate_guids);
 	g_test_add_func("/import-feed/items/one-line", test_items_one_line);
