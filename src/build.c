@@ -654,6 +654,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(GPtrArray) sources = NULL;
 	g_autoptr(GHashTable) known_sources = NULL;
 	g_autoptr(EvfStore) store = NULL;
+	g_autoptr(EvfStoreTrack) track = NULL;
 	g_autoptr(EvfStage) stage = NULL;
 	g_auto(GStrv) stale = NULL;
 	gint64 updated = 0;
@@ -720,7 +721,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	warn_emptied(cfg, store, local, diags);
 	partners = evf_partner_items(cfg, store);
 	events = evf_merge(cfg, local, partners);
-	if (!evf_store_track(store, events, now, &updated, error))
+	track = evf_store_track_prepare(store, events, now, &updated, error);
+	if (track == NULL)
 		return FALSE;
 	cats = evf_render_categories(events);
 	known = evf_store_get_meta_prefixed(store, "category/");
@@ -760,7 +762,12 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	 * next one still knows which files it may have left. */
 	manifest = evf_publish_manifest(out);
 	publishing = evf_store_get_meta(store, "publishing");
-	if (!evf_store_set_meta(store, "publishing", manifest, error))
+	/* The events' new SEQUENCE, LAST-MODIFIED and first-seen times
+	 * are recorded once every file is written and flushed, as they are
+	 * about to be published: not by a build that failed before. */
+	if (!evf_stage_ready(stage, error) ||
+	    !evf_store_track_save(store, track, error) ||
+	    !evf_store_set_meta(store, "publishing", manifest, error))
 		return FALSE;
 	{
 		g_autofree char *both =

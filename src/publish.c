@@ -100,6 +100,12 @@ struct _EvfStage {
 	GPtrArray *created; /* those of them that were not there before */
 	GPtrArray *files;   /* of Pending */
 	gboolean committed;
+	/* evf_stage_ready's: the files to rename (of files'), the folders
+	 * to flush once they are, and the paths staged */
+	gboolean ready;
+	GPtrArray *renames;
+	GHashTable *dirs;
+	GHashTable *keep;
 };
 
 EvfStage *
@@ -112,6 +118,9 @@ evf_stage_new(const char *dir)
 	st->made = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	st->created = g_ptr_array_new_with_free_func(g_free);
 	st->files = g_ptr_array_new_with_free_func(pending_free);
+	st->renames = g_ptr_array_new();
+	st->dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	st->keep = g_hash_table_new(g_str_hash, g_str_equal);
 	return st;
 }
 
@@ -130,6 +139,9 @@ evf_stage_free(EvfStage *st)
 {
 	if (st == NULL)
 		return;
+	g_hash_table_unref(st->keep);
+	g_hash_table_unref(st->dirs);
+	g_ptr_array_unref(st->renames);
 	g_ptr_array_unref(st->files); /* and their temporary files */
 	/* A stage that did not publish leaves no folder it made (a new
 	 * category's): those still empty go, the deepest first. */
@@ -433,21 +445,13 @@ release_signals(const struct sigaction *old)
 }
 
 gboolean
-evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
-                 GPtrArray *changed, GError **error)
+evf_stage_ready(EvfStage *st, GError **error)
 {
-	const char *dir = st->dir;
 	GPtrArray *pending = st->files;
-	g_autoptr(GHashTable) dirs =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	g_autoptr(GHashTable) keep = g_hash_table_new(g_str_hash, g_str_equal);
-	g_autoptr(GPtrArray) renames = g_ptr_array_new(); /* of pending's */
-	struct sigaction held[G_N_ELEMENTS(held_signals)];
-	GHashTableIter it;
-	gpointer key;
 
-	*written = 0;
-	if (!make_root(dir, error))
+	if (st->ready)
+		return TRUE;
+	if (!make_root(st->dir, error))
 		return FALSE;
 	/* In path order, whatever order the threads staged them in: the
 	 * first failure is the one reported; every temporary file goes
@@ -460,17 +464,36 @@ evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
 			g_propagate_error(error, g_steal_pointer(&p->error));
 			return FALSE;
 		}
-		g_hash_table_add(keep, p->path);
+		g_hash_table_add(st->keep, p->path);
 		/* Only what is written is renamed, and its folder
 		 * flushed. */
 		if (p->temp == NULL)
 			continue;
-		g_ptr_array_add(renames, p);
-		g_hash_table_add(dirs, g_path_get_dirname(p->final));
+		g_ptr_array_add(st->renames, p);
+		g_hash_table_add(st->dirs, g_path_get_dirname(p->final));
 	}
-	if (!date_after(renames, error))
+	if (!date_after(st->renames, error))
 		return FALSE;
-	if (renames->len > 0 && !sync_dir(dir, TRUE, error))
+	if (st->renames->len > 0 && !sync_dir(st->dir, TRUE, error))
+		return FALSE;
+	st->ready = TRUE;
+	return TRUE;
+}
+
+gboolean
+evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
+                 GPtrArray *changed, GError **error)
+{
+	const char *dir = st->dir;
+	GPtrArray *renames = st->renames;
+	GHashTable *dirs = st->dirs;
+	GHashTable *keep = st->keep;
+	struct sigaction held[G_N_ELEMENTS(held_signals)];
+	GHashTableIter it;
+	gpointer key;
+
+	*written = 0;
+	if (!evf_stage_ready(st, error))
 		return FALSE;
 	hold_signals(held);
 	for (guint i = 0; i < renames->len; i++) {

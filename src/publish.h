@@ -34,7 +34,10 @@ void evf_stage_add(EvfStage *st, const EvfFile *f);
 /* Fails with the first failure of evf_stage_add in path order. Else
  * dates each file that replaces another in a later second than the old one
  * (waiting up to a second for that second), so that each version has its
- * own Last-Modified, flushes the file system, renames the temporary files
+ * own Last-Modified, and flushes the file system: what is left to do
+ * cannot fail for want of space. Once is enough. */
+gboolean evf_stage_ready(EvfStage *st, GError **error);
+/* evf_stage_ready(), unless done; then renames the temporary files
  * over the old ones
  * and removes the files named in @stale (relative paths; nullable) that
  * were not staged. *written is the number of files written; @changed

@@ -266,7 +266,22 @@ typedef struct {
 	gint64 modified;
 	gboolean present;
 	gboolean seen;
+	gboolean dirty; /* to be saved */
 } Row;
+
+struct _EvfStoreTrack {
+	GHashTable *rows; /* uid → Row: every event's, the dirty saved */
+	gint64 last_change;
+};
+
+void
+evf_store_track_free(EvfStoreTrack *t)
+{
+	if (t == NULL)
+		return;
+	g_hash_table_unref(t->rows);
+	g_free(t);
+}
 
 static void
 row_free(gpointer p)
@@ -370,9 +385,9 @@ save_row(EvfStore *store, sqlite3_stmt *st, const char *uid, const Row *r,
 	return TRUE;
 }
 
-gboolean
-evf_store_track(EvfStore *store, GPtrArray *events, gint64 now, gint64 *updated,
-                GError **error)
+EvfStoreTrack *
+evf_store_track_prepare(EvfStore *store, GPtrArray *events, gint64 now,
+                        gint64 *updated, GError **error)
 {
 	g_autoptr(GHashTable) rows =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, row_free);
@@ -383,7 +398,7 @@ evf_store_track(EvfStore *store, GPtrArray *events, gint64 now, gint64 *updated,
 	g_autoptr(GArray) times = NULL;
 	gint64 up, removed_at;
 	g_autoptr(sqlite3_stmt) sel = NULL;
-	g_autoptr(sqlite3_stmt) put = NULL;
+	EvfStoreTrack *track;
 	g_autofree char *last = NULL;
 	gint64 last_change = 0;
 	gint64 before_now = 0; /* the last change stored that is not ahead */
@@ -392,8 +407,9 @@ evf_store_track(EvfStore *store, GPtrArray *events, gint64 now, gint64 *updated,
 	gpointer key, value;
 	int rc;
 
-	if (!exec(store, "BEGIN IMMEDIATE", error))
-		return FALSE;
+	/* read as one snapshot; written by evf_store_track_save */
+	if (!exec(store, "BEGIN", error))
+		return NULL;
 	last = evf_store_get_meta(store, "last_change");
 	if (last != NULL)
 		last_change = g_ascii_strtoll(last, NULL, 10);
@@ -401,11 +417,7 @@ evf_store_track(EvfStore *store, GPtrArray *events, gint64 now, gint64 *updated,
 	if (sqlite3_prepare_v2(store->db,
 	                       "SELECT uid, fingerprint, sequence, created, "
 	                       "modified, present FROM events",
-	                       -1, &sel, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(store->db,
-	                       "INSERT OR REPLACE INTO events VALUES "
-	                       "(?, ?, ?, ?, ?, ?)",
-	                       -1, &put, NULL) != SQLITE_OK) {
+	                       -1, &sel, NULL) != SQLITE_OK) {
 		fail(store, error, "cannot read events");
 		goto rollback;
 	}
@@ -497,8 +509,7 @@ evf_store_track(EvfStore *store, GPtrArray *events, gint64 now, gint64 *updated,
 		g_free(r->fingerprint);
 		r->fingerprint = g_strdup(ev->fingerprint);
 		r->present = TRUE;
-		if (!save_row(store, put, ev->uid, r, error))
-			goto rollback;
+		r->dirty = TRUE;
 		last_change = MAX(last_change, r->modified);
 	}
 	for (guint i = 0; i < events->len; i++) {
@@ -513,8 +524,7 @@ evf_store_track(EvfStore *store, GPtrArray *events, gint64 now, gint64 *updated,
 		    ev->published >= EVF_EARLIEST_PUBDATE &&
 		    ev->published < r->created) {
 			r->created = ev->published;
-			if (!save_row(store, put, ev->uid, r, error))
-				goto rollback;
+			r->dirty = TRUE;
 		}
 		ev->created = r->created;
 		ev->modified = r->modified;
@@ -527,26 +537,70 @@ evf_store_track(EvfStore *store, GPtrArray *events, gint64 now, gint64 *updated,
 		if (r->seen || !r->present)
 			continue;
 		r->present = FALSE;
-		if (!save_row(store, put, key, r, error))
-			goto rollback;
+		r->dirty = TRUE;
 		last_change = MAX(last_change, removed_at);
 	}
 	if (last_change == 0)
 		last_change = removed_at;
-	{
-		g_autofree char *v =
-		    g_strdup_printf("%" G_GINT64_FORMAT, last_change);
-		if (!evf_store_set_meta(store, "last_change", v, error))
-			goto rollback;
-	}
 	if (!exec(store, "COMMIT", error))
 		goto rollback;
 	*updated = last_change;
+	track = g_new0(EvfStoreTrack, 1);
+	track->rows = g_steal_pointer(&rows);
+	track->last_change = last_change;
+	return track;
+
+rollback:
+	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	return NULL;
+}
+
+gboolean
+evf_store_track_save(EvfStore *store, EvfStoreTrack *track, GError **error)
+{
+	g_autoptr(sqlite3_stmt) put = NULL;
+	g_autofree char *v =
+	    g_strdup_printf("%" G_GINT64_FORMAT, track->last_change);
+	GHashTableIter it;
+	gpointer key, value;
+
+	if (!exec(store, "BEGIN IMMEDIATE", error))
+		return FALSE;
+	if (sqlite3_prepare_v2(store->db,
+	                       "INSERT OR REPLACE INTO events VALUES "
+	                       "(?, ?, ?, ?, ?, ?)",
+	                       -1, &put, NULL) != SQLITE_OK) {
+		fail(store, error, "cannot save an event");
+		goto rollback;
+	}
+	g_hash_table_iter_init(&it, track->rows);
+	while (g_hash_table_iter_next(&it, &key, &value)) {
+		Row *r = value;
+
+		if (r->dirty && !save_row(store, put, key, r, error))
+			goto rollback;
+	}
+	if (!evf_store_set_meta(store, "last_change", v, error) ||
+	    !exec(store, "COMMIT", error))
+		goto rollback;
 	return TRUE;
 
 rollback:
 	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 	return FALSE;
+}
+
+gboolean
+evf_store_track(EvfStore *store, GPtrArray *events, gint64 now, gint64 *updated,
+                GError **error)
+{
+	EvfStoreTrack *track =
+	    evf_store_track_prepare(store, events, now, updated, error);
+	gboolean ok =
+	    track != NULL && evf_store_track_save(store, track, error);
+
+	evf_store_track_free(track);
+	return ok;
 }
 
 char *

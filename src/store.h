@@ -65,6 +65,23 @@ gboolean evf_store_seed(EvfStore *store, GPtrArray *seeds, guint *changed,
 gboolean evf_store_track(EvfStore *store, GPtrArray *events, gint64 now,
                          gint64 *updated, GError **error);
 
+/* evf_store_track() in two steps: what it gives every event of @events
+ * and the site's latest change, read in one snapshot and written by
+ * nothing; then, once the build that publishes them is ready to, saved
+ * in one transaction, so that a build that fails before that (an output
+ * folder that cannot be written, a full disk) records no edit, no
+ * SEQUENCE and no first-seen time that no subscriber saw. Nothing but
+ * this build may change the events' rows between the two (the build
+ * lock). */
+typedef struct _EvfStoreTrack EvfStoreTrack;
+EvfStoreTrack *evf_store_track_prepare(EvfStore *store, GPtrArray *events,
+                                       gint64 now, gint64 *updated,
+                                       GError **error);
+gboolean evf_store_track_save(EvfStore *store, EvfStoreTrack *track,
+                              GError **error);
+void evf_store_track_free(EvfStoreTrack *track);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfStoreTrack, evf_store_track_free)
+
 /* What is known of a partner source between fetches. */
 typedef struct {
 	char *name;

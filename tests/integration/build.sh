@@ -599,4 +599,47 @@ else
 	skip "and the next build succeeds" "no strace with inject, or under valgrind"
 fi
 
+# A build that fails before it publishes (here a file where a category's
+# folder must go) records nothing in the state: once it succeeds, two
+# edits made while builds failed are one change to subscribers (SEQUENCE
+# + 1), stamped when it was published, and an event added meanwhile is
+# first seen then too.
+fs=$tmp/failing
+mkdir -p "$fs/events"
+printf -- '---\ntitle: Kept event\nstart: 2027-06-01\ncategories: [one]\n---\nBody\n' \
+	>"$fs/events/kept.md"
+write_config "$fs" "$fs/events"
+"$EVFEED" build --config "$fs/evfeed.conf" >/dev/null 2>&1
+seq_of() { tr -d '\r' <"$fs/public/events/$1.ics" | sed -n 's/^SEQUENCE://p'; }
+stamp_of() {
+	tr -d '\r' <"$fs/public/events/$1.ics" |
+		sed -n 's/^\(LAST-MODIFIED\|CREATED\):\([0-9]\{8\}\)T\([0-9]\{2\}\)\([0-9]\{2\}\)\([0-9]\{2\}\)Z$/\2 \3:\4:\5/p' |
+		while read -r d t; do date -u -d "$d $t" +%s; done
+}
+before=$(seq_of kept)
+mv "$fs/public/category" "$fs/aside" && : >"$fs/public/category"
+failed=0
+for title in 'First try' 'Second try'; do
+	sed -i "s/^title: .*/title: $title/" "$fs/events/kept.md"
+	printf -- '---\ntitle: Added meanwhile\nstart: 2027-06-02\ncategories: [one]\n---\nBody\n' \
+		>"$fs/events/added.md"
+	"$EVFEED" build --config "$fs/evfeed.conf" >/dev/null 2>"$fs/err" || failed=$((failed + 1))
+	sleep 1
+done
+rm "$fs/public/category" && mv "$fs/aside" "$fs/public/category"
+t0=$(date +%s)
+"$EVFEED" build --config "$fs/evfeed.conf" >/dev/null 2>&1
+st=$?
+test "$failed" -eq 2 && test $st -eq 0 &&
+	test "$(seq_of kept)" -eq $((before + 1)) &&
+	test "$(seq_of added)" -eq 0
+ok $? "builds that failed recorded no edit: SEQUENCE $before, then $(seq_of kept) once published ($failed failed)" ||
+	diag_file "$fs/err"
+late=yes
+for t in $(stamp_of kept | tail -n 1) $(stamp_of added); do
+	[ "$t" -ge "$t0" ] || late=no
+done
+test "$late" = yes
+ok $? "their LAST-MODIFIED and first-seen times are those of the build that published them"
+
 done_testing
