@@ -388,9 +388,9 @@ seed_from_output(const EvfConfig *cfg, EvfStore *store, GPtrArray *diags,
 	if (fresh)
 		evf_diags_warn(diags, shown, 0, 0,
 		               "a new state: the SEQUENCE and first-seen time "
-		               "of %u events are taken from the calendars "
+		               "of %u event%s taken from the calendars "
 		               "published in the output folder",
-		               list->len);
+		               list->len, list->len == 1 ? " is" : "s are");
 	else
 		evf_diags_warn(diags, shown, 0, 0,
 		               "the output folder holds calendars this state "
@@ -533,6 +533,31 @@ warn_withdrawn(const EvfConfig *cfg, const char *old_manifest, GPtrArray *out,
  * its last event, and a partner source once it is disabled or taken out of
  * the configuration. */
 #define KEPT_DAYS 90
+
+/* The state's last change @ahead (µs) more than an hour after @now: the
+ * clock was ahead at the last build, or is behind now; the times ahead of
+ * it are taken back to it (evf_store_track), which the operator is told,
+ * as only they know which clock was wrong. */
+static void
+warn_clock_behind(const EvfConfig *cfg, gint64 ahead, gint64 now,
+                  GPtrArray *diags)
+{
+	g_autofree char *shown = evf_catalog_display_path(cfg->state_path);
+	g_autoptr(GDateTime) a =
+	    g_date_time_new_from_unix_utc(ahead / G_USEC_PER_SEC);
+	g_autoptr(GDateTime) n =
+	    g_date_time_new_from_unix_utc(now / G_USEC_PER_SEC);
+	g_autofree char *as = g_date_time_format(a, "%Y-%m-%dT%H:%M:%SZ");
+	g_autofree char *ns = g_date_time_format(n, "%Y-%m-%dT%H:%M:%SZ");
+
+	evf_diags_warn(diags, shown, 0, 0,
+	               "the clock reads %s, more than an hour before the "
+	               "last change this state recorded (%s): the times of "
+	               "the changes after the clock's are taken back to it, "
+	               "as when the clock was ahead at the last build; if "
+	               "it is behind now, set it right and build again",
+	               ns, as);
+}
 
 static gboolean
 category_slug_ok(const char *slug)
@@ -683,6 +708,13 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	store = evf_store_open(cfg->state_path, error);
 	if (store == NULL)
 		return FALSE;
+	if (evf_store_set_aside_note(store) != NULL) {
+		g_autofree char *shown =
+		    evf_catalog_display_path(cfg->state_path);
+
+		evf_diags_warn(diags, shown, 0, 0, "%s",
+		               evf_store_set_aside_note(store));
+	}
 	if (!seed_from_output(cfg, store, diags, error))
 		return FALSE;
 	/* Temporary files of a build that was killed go first, whatever
@@ -724,6 +756,9 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	track = evf_store_track_prepare(store, events, now, &updated, error);
 	if (track == NULL)
 		return FALSE;
+	if (evf_store_track_ahead(track) > 0)
+		warn_clock_behind(cfg, evf_store_track_ahead(track), now,
+		                  diags);
 	cats = evf_render_categories(events);
 	known = evf_store_get_meta_prefixed(store, "category/");
 	kept =
@@ -811,6 +846,7 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 {
 	guint before = diags->len;
 	GError *first = NULL;
+	g_autofree char *note = NULL;
 
 	if (build_once(cfg, cache, now, diags, stats, &first))
 		return TRUE;
@@ -819,9 +855,14 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	 * the build made again with a new one, seeded from what was
 	 * published, rather than failing on every build. */
 	if (g_error_matches(first, EVF_ERROR, EVF_ERROR_DAMAGED) &&
-	    evf_store_set_aside(cfg->state_path, first->message)) {
+	    (note = evf_store_set_aside(cfg->state_path, first->message)) !=
+	        NULL) {
+		g_autofree char *shown =
+		    evf_catalog_display_path(cfg->state_path);
+
 		g_clear_error(&first);
 		g_ptr_array_set_size(diags, before);
+		evf_diags_warn(diags, shown, 0, 0, "%s", note);
 		return build_once(cfg, cache, now, diags, stats, error);
 	}
 	if (first != NULL)

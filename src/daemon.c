@@ -427,6 +427,8 @@ static EvfStore *
 open_state(Daemon *d, GError **error)
 {
 	d->store = evf_store_open(d->cfg->state_path, error);
+	if (d->store != NULL && evf_store_set_aside_note(d->store) != NULL)
+		g_warning("%s", evf_store_set_aside_note(d->store));
 	file_id(d->cfg->state_path, d->state_id);
 	return d->store;
 }

@@ -141,6 +141,13 @@ open_store(const EvfConfig *cfg)
 	store = evf_store_open(cfg->state_path, &error);
 	if (store == NULL)
 		fprintf(stderr, "evfeed: error: %s\n", error->message);
+	else if (evf_store_set_aside_note(store) != NULL) {
+		g_autofree char *shown =
+		    evf_catalog_display_path(cfg->state_path);
+
+		fprintf(stderr, "%s: warning: %s\n", shown,
+		        evf_store_set_aside_note(store));
+	}
 	return store;
 }
 

@@ -17,6 +17,7 @@
 struct _EvfStore {
 	sqlite3 *db;
 	char *path;
+	char *set_aside; /* (nullable) evf_store_set_aside's message */
 };
 
 static const char schema[] =
@@ -75,6 +76,7 @@ evf_store_free(EvfStore *store)
 		return;
 	sqlite3_close(store->db);
 	g_free(store->path);
+	g_free(store->set_aside);
 	g_free(store);
 }
 
@@ -107,7 +109,7 @@ store_open(const char *path, int create, GError **error)
 	return g_steal_pointer(&store);
 }
 
-gboolean
+char *
 evf_store_set_aside(const char *path, const char *why)
 {
 	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
@@ -115,7 +117,7 @@ evf_store_set_aside(const char *path, const char *why)
 	g_autofree char *aside = g_strdup_printf("%s.corrupt-%s", path, stamp);
 
 	if (rename(path, aside) < 0)
-		return FALSE;
+		return NULL;
 	for (guint i = 0; i < 2; i++) {
 		const char *suffix = i == 0 ? "-wal" : "-shm";
 		g_autofree char *from = g_strconcat(path, suffix, NULL);
@@ -123,14 +125,21 @@ evf_store_set_aside(const char *path, const char *why)
 
 		rename(from, to);
 	}
-	g_warning("%s; moved it to '%s' and started a new state", why, aside);
-	return TRUE;
+	return g_strdup_printf("%s; moved it to '%s' and started a new state",
+	                       why, aside);
+}
+
+const char *
+evf_store_set_aside_note(EvfStore *store)
+{
+	return store->set_aside;
 }
 
 EvfStore *
 evf_store_open(const char *path, GError **error)
 {
 	g_autoptr(GError) first = NULL;
+	g_autofree char *note = NULL;
 	EvfStore *store;
 
 	store = store_open(path, SQLITE_OPEN_CREATE, &first);
@@ -142,11 +151,14 @@ evf_store_open(const char *path, GError **error)
 	 * a build then takes what it can of the old from the calendars it
 	 * published (evf_store_seed). */
 	if (!g_error_matches(first, EVF_ERROR, EVF_ERROR_DAMAGED) ||
-	    !evf_store_set_aside(path, first->message)) {
+	    (note = evf_store_set_aside(path, first->message)) == NULL) {
 		g_propagate_error(error, g_steal_pointer(&first));
 		return NULL;
 	}
-	return store_open(path, SQLITE_OPEN_CREATE, error);
+	store = store_open(path, SQLITE_OPEN_CREATE, error);
+	if (store != NULL)
+		store->set_aside = g_steal_pointer(&note);
+	return store;
 }
 
 gboolean
@@ -272,6 +284,7 @@ typedef struct {
 struct _EvfStoreTrack {
 	GHashTable *rows; /* uid → Row: every event's, the dirty saved */
 	gint64 last_change;
+	gint64 ahead; /* the last change recorded, when it was ahead */
 };
 
 void
@@ -403,6 +416,7 @@ evf_store_track_prepare(EvfStore *store, GPtrArray *events, gint64 now,
 	gint64 last_change = 0;
 	gint64 before_now = 0; /* the last change stored that is not ahead */
 	gboolean skewed;
+	gint64 ahead = 0;
 	GHashTableIter it;
 	gpointer key, value;
 	int rc;
@@ -450,8 +464,10 @@ evf_store_track_prepare(EvfStore *store, GPtrArray *events, gint64 now,
 	 * 1970 is, and the times stay). */
 	skewed = last_change > now + CLOCK_AHEAD &&
 	         (before_now > 0 || now >= CLOCK_SANE);
-	if (skewed)
+	if (skewed) {
+		ahead = last_change;
 		last_change = before_now;
+	}
 
 	/* First the rows that change: new events, and those edited or back
 	 * after removal. */
@@ -548,11 +564,18 @@ evf_store_track_prepare(EvfStore *store, GPtrArray *events, gint64 now,
 	track = g_new0(EvfStoreTrack, 1);
 	track->rows = g_steal_pointer(&rows);
 	track->last_change = last_change;
+	track->ahead = ahead;
 	return track;
 
 rollback:
 	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 	return NULL;
+}
+
+gint64
+evf_store_track_ahead(const EvfStoreTrack *track)
+{
+	return track->ahead;
 }
 
 gboolean

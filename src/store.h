@@ -29,8 +29,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfStore, evf_store_free)
  * found the state damaged ("database disk image is malformed"), as a read
  * or write deep in it that opening it did not reach may. */
 /* Moves the state at @path, damaged as @why says, aside (with its -wal and
- * -shm) for a post-mortem, with a warning; whether it could. */
-gboolean evf_store_set_aside(const char *path, const char *why);
+ * -shm) for a post-mortem. (transfer full) (nullable): the warning to
+ * give, that says so and where it went; NULL when it could not. */
+char *evf_store_set_aside(const char *path, const char *why);
+/* (nullable): the warning of the state that evf_store_open found damaged
+ * and moved aside before it made this one (evf_store_set_aside). */
+const char *evf_store_set_aside_note(EvfStore *store);
 
 /* Whether the state knows no event yet: a new state, or one started
  * afresh. */
@@ -80,6 +84,10 @@ EvfStoreTrack *evf_store_track_prepare(EvfStore *store, GPtrArray *events,
 gboolean evf_store_track_save(EvfStore *store, EvfStoreTrack *track,
                               GError **error);
 void evf_store_track_free(EvfStoreTrack *track);
+/* The site's last change the state recorded (µs), when it was more than
+ * an hour ahead of the clock, and the times ahead were taken back to it
+ * (see evf_store_track); else 0. */
+gint64 evf_store_track_ahead(const EvfStoreTrack *track);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfStoreTrack, evf_store_track_free)
 
 /* What is known of a partner source between fetches. */

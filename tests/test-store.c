@@ -361,6 +361,49 @@ find(GPtrArray *list, const char *uid)
 	g_assert_not_reached();
 }
 
+/* In two steps: what evf_store_track_prepare works out is not recorded
+ * until evf_store_track_save (a build that fails between records
+ * nothing), and a last change more than an hour ahead of the clock is
+ * told (evf_store_track_ahead). */
+static void
+test_track_in_two_steps(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfStore) store = evf_store_open(f->path, &error);
+	g_autoptr(GPtrArray) first = events("1", NULL);
+	gint64 updated = 0;
+
+	g_assert_no_error(error);
+	g_assert_true(evf_store_track(store, first, C1, &updated, &error));
+	/* an edit worked out twice, by builds that failed, then saved */
+	for (guint i = 0; i < 3; i++) {
+		g_autoptr(GPtrArray) edited = events("2", NULL);
+		g_autoptr(EvfStoreTrack) t = evf_store_track_prepare(
+		    store, edited, C1 + (i + 1) * HOUR, &updated, &error);
+
+		g_assert_no_error(error);
+		g_assert_nonnull(t);
+		g_assert_cmpuint(find(edited, "a")->sequence, ==, 1);
+		g_assert_cmpint(evf_store_track_ahead(t), ==, 0);
+		if (i == 2)
+			g_assert_true(evf_store_track_save(store, t, &error));
+	}
+	{
+		g_autoptr(GPtrArray) again = events("2", NULL);
+		g_autoptr(GPtrArray) behind = events("2", NULL);
+		g_autoptr(EvfStoreTrack) t = NULL;
+
+		g_assert_true(evf_store_track(store, again, C1 + 4 * HOUR,
+		                              &updated, &error));
+		g_assert_cmpuint(find(again, "a")->sequence, ==, 1);
+		/* the clock two hours behind the last change */
+		t = evf_store_track_prepare(store, behind, C1 + HOUR, &updated,
+		                            &error);
+		g_assert_nonnull(t);
+		g_assert_cmpint(evf_store_track_ahead(t), >=, C1 + 3 * HOUR);
+	}
+}
+
 /* A build run while the clock was ahead does not hold later times in the
  * future once the clock is right again: they are taken back to the clock,
  * SEQUENCE unchanged, and what was stamped ahead with them; a clock a
@@ -510,6 +553,8 @@ main(int argc, char **argv)
 	g_test_add("/store/meta", Fixture, NULL, setup, test_meta, teardown);
 	g_test_add("/store/meta-prefixed", Fixture, NULL, setup,
 	           test_meta_prefixed, teardown);
+	g_test_add("/store/track-in-two-steps", Fixture, NULL, setup,
+	           test_track_in_two_steps, teardown);
 	g_test_add("/store/clock-was-ahead", Fixture, NULL, setup,
 	           test_clock_was_ahead, teardown);
 	g_test_add_func("/store/unwritable", test_unwritable);

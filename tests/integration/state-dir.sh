@@ -174,8 +174,10 @@ moved_aside()
 	test $_st -le 1
 	ok $? "$1: evfeed build does not crash (status $_st)"
 	diag_file "$_dir/build.err"
-	grep -qF "$3" "$_dir/build.err"
-	ok $? "$1: the message names the state file"
+	grep -qF "$3" "$_dir/build.err" &&
+		grep -q "state.db: warning: .*moved it to '.*state.db.corrupt-" "$_dir/build.err" &&
+		! grep -q 'WARNING\|^(evfeed:' "$_dir/build.err"
+	ok $? "$1: the message names the state file, as a warning of the documented form"
 	_sum=$(sha256sum <"$4" | cut -d' ' -f1)
 	_kept=
 	for _f in "$(dirname "$3")"/*; do
@@ -272,7 +274,8 @@ set_title "deep three"
 "$EVFEED" build --config "$tmp/deep/evfeed.conf" >"$tmp/deep/out" 2>"$tmp/deep/err"
 test $? -eq 0 &&
 	test -n "$(find "$tmp/deep" -maxdepth 1 -name 'state.db.corrupt-*')" &&
-	grep -q 'malformed.*moved it to' "$tmp/deep/err" &&
+	grep -q 'state.db: warning: .*malformed.*moved it to' "$tmp/deep/err" &&
+	! grep -q 'WARNING\|^(evfeed:' "$tmp/deep/err" &&
 	test "$(seq_of "$tmp/deep/public/calendar.ics" "deep three")" = 3 &&
 	grep '^CREATED' "$tmp/deep/public/calendar.ics" | sort | cmp -s - "$tmp/deep/created" &&
 	"$EVFEED" build --config "$tmp/deep/evfeed.conf" >"$tmp/deep/out2" 2>&1 &&
