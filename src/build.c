@@ -559,6 +559,136 @@ warn_clock_behind(const EvfConfig *cfg, gint64 ahead, gint64 now,
 	               ns, as);
 }
 
+/* An event file whose event the state did not know, where the last
+ * build published one of another UID under the same name (events/<slug>.ics)
+ * that is listed no more: its uid changed (a uid key written, removed or
+ * edited), which takes the old event out of the calendars as removing its
+ * file does, and adds a new one. Only new events are looked at, and their
+ * old calendars read: a build of no new event reads none. */
+static void
+warn_uid_changed(const EvfConfig *cfg, const char *old_manifest,
+                 GPtrArray *local, GPtrArray *events,
+                 const EvfStoreTrack *track, GPtrArray *diags)
+{
+	g_autoptr(GHashTable) before = NULL;
+	g_autoptr(GHashTable) uids = NULL;
+	g_auto(GStrv) paths = NULL;
+
+	for (guint i = 0; i < local->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(local, i);
+		g_autofree char *rel = NULL;
+		g_autofree char *file = NULL;
+		icalcomponent *cal, *ve;
+		g_autofree char *was = NULL;
+
+		if (ev->tba || !evf_store_track_is_new(track, ev->uid))
+			continue;
+		if (before == NULL) {
+			paths = manifest_paths(old_manifest);
+			before = g_hash_table_new(g_str_hash, g_str_equal);
+			for (guint k = 0; paths[k] != NULL; k++)
+				g_hash_table_add(before, paths[k]);
+			uids = g_hash_table_new(g_str_hash, g_str_equal);
+			for (guint k = 0; k < events->len; k++)
+				g_hash_table_add(
+				    uids,
+				    ((EvfEvent *)g_ptr_array_index(events, k))
+				        ->uid);
+		}
+		rel = g_strdup_printf("events/%s.ics", ev->slug);
+		if (!g_hash_table_contains(before, rel))
+			continue;
+		file = g_build_filename(cfg->output_dir, rel, NULL);
+		if ((cal = read_calendar(file)) == NULL)
+			continue;
+		ve = icalcomponent_get_first_component(cal,
+		                                       ICAL_VEVENT_COMPONENT);
+		if (ve != NULL && icalcomponent_get_uid(ve) != NULL)
+			was = g_strdup(icalcomponent_get_uid(ve));
+		icalcomponent_free(cal);
+		icalerror_clear_errno();
+		if (was == NULL || strcmp(was, ev->uid) == 0 ||
+		    g_hash_table_contains(uids, was))
+			continue;
+		evf_diags_warn(diags, ev->path, ev->uid_line, ev->uid_col,
+		               "its identity changed from '%s' to '%s' (a uid "
+		               "key written, edited or removed): the event of "
+		               "the old one leaves the calendars and a new one "
+		               "comes, but subscribers' calendar programs keep "
+		               "the old; to keep it one event, give it uid: %s",
+		               was, ev->uid, was);
+	}
+}
+
+static gint
+uid_ptr_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* (transfer full): "TIME DIGEST", what the state keeps of the events of
+ * @c: when they last changed (µs), and a digest of their UIDs. */
+static char *
+members_value(const EvfCategory *c, gint64 time)
+{
+	g_autoptr(GPtrArray) uids = g_ptr_array_new();
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+
+	for (guint i = 0; i < c->events->len; i++)
+		g_ptr_array_add(
+		    uids, ((EvfEvent *)g_ptr_array_index(c->events, i))->uid);
+	g_ptr_array_sort(uids, uid_ptr_cmp);
+	for (guint i = 0; i < uids->len; i++)
+		g_checksum_update(sum, g_ptr_array_index(uids, i),
+		                  (gssize)strlen(g_ptr_array_index(uids, i)) +
+		                      1);
+	return g_strdup_printf("%" G_GINT64_FORMAT " %s", time,
+	                       g_checksum_get_string(sum));
+}
+
+/* Gives each of @cats the time its events last changed (changed), from
+ * @members ("members/" meta of the state: slug → members_value): another
+ * set of events than the state's changed at @updated, the site's last
+ * change (when one left, that build's time); a category the state has no
+ * record of, at 0, not known, as the state before the records was. */
+static void
+members_changed(GPtrArray *cats, GHashTable *members, gint64 updated)
+{
+	for (guint i = 0; i < cats->len; i++) {
+		EvfCategory *c = g_ptr_array_index(cats, i);
+		const char *was = g_hash_table_lookup(members, c->slug);
+		g_autofree char *now = members_value(c, 0);
+		const char *digest = strchr(now, ' ') + 1;
+		const char *was_digest = was != NULL ? strchr(was, ' ') : NULL;
+
+		if (was == NULL || was_digest == NULL)
+			c->changed = 0;
+		else if (strcmp(was_digest + 1, digest) == 0)
+			c->changed = g_ascii_strtoll(was, NULL, 10);
+		else
+			c->changed = updated;
+	}
+}
+
+/* Records the "members/" of @cats (members_value) that @members, the
+ * state's, does not hold. */
+static gboolean
+record_members(EvfStore *store, GHashTable *members, GPtrArray *cats,
+               GError **error)
+{
+	for (guint i = 0; i < cats->len; i++) {
+		const EvfCategory *c = g_ptr_array_index(cats, i);
+		g_autofree char *value = members_value(c, c->changed);
+		g_autofree char *key = g_strconcat("members/", c->slug, NULL);
+
+		if (g_strcmp0(g_hash_table_lookup(members, c->slug), value) !=
+		        0 &&
+		    !evf_store_set_meta(store, key, value, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 category_slug_ok(const char *slug)
 {
@@ -675,6 +805,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(GPtrArray) kept = NULL;
 	g_autoptr(GPtrArray) cats = NULL;
 	g_autoptr(GHashTable) known = NULL;
+	g_autoptr(GHashTable) members = NULL;
 	g_autoptr(GPtrArray) kept_sources = NULL;
 	g_autoptr(GPtrArray) sources = NULL;
 	g_autoptr(GHashTable) known_sources = NULL;
@@ -760,6 +891,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		warn_clock_behind(cfg, evf_store_track_ahead(track), now,
 		                  diags);
 	cats = evf_render_categories(events);
+	members = evf_store_get_meta_prefixed(store, "members/");
+	members_changed(cats, members, updated);
 	known = evf_store_get_meta_prefixed(store, "category/");
 	kept =
 	    kept_scopes(known, cats, category_slug_ok, updated, now, &let_go);
@@ -779,16 +912,19 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		    evf_gzipper_new(cfg->output_dir, compress_file, stage);
 		g_autoptr(GPtrArray) siblings = NULL;
 
-		out = evf_render_site(cfg, events, kept, kept_sources, updated,
-		                      now, &stats->until, gz, error);
+		out = evf_render_site(cfg, events, cats, kept, kept_sources,
+		                      updated, now, &stats->until, gz, error);
 		siblings = evf_gzipper_finish(gz);
 		if (out == NULL)
 			return FALSE;
 		stats->until = MIN(stats->until, let_go);
 		warn_large_outputs(cfg, out, diags);
-		if (old_manifest != NULL)
+		if (old_manifest != NULL) {
 			warn_withdrawn(cfg, old_manifest, out, local, events,
 			               now, diags);
+			warn_uid_changed(cfg, old_manifest, local, events,
+			                 track, diags);
+		}
 		g_ptr_array_extend_and_steal(out, g_steal_pointer(&siblings));
 	}
 
@@ -829,6 +965,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		    !evf_store_set_meta(store, "published", stamp, error) ||
 		    !record_scopes(store, "category/", known, cats, kept,
 		                   error) ||
+		    !record_members(store, members, cats, error) ||
 		    !record_scopes(store, "source/", known_sources, sources,
 		                   kept_sources, error) ||
 		    !evf_store_set_meta(store, "inputs", digest, error))

@@ -682,7 +682,7 @@ file_cmp(gconstpointer a, gconstpointer b)
 static Scope *
 category_scope(const EvfConfig *cfg, const EvfCategory *c, gboolean source)
 {
-	gint64 updated = c->emptied;
+	gint64 updated = MAX(c->emptied, c->changed);
 
 	for (guint k = 0; k < c->events->len; k++)
 		updated = MAX(
@@ -695,14 +695,16 @@ category_scope(const EvfConfig *cfg, const EvfCategory *c, gboolean source)
 }
 
 GPtrArray *
-evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *kept,
-                GPtrArray *kept_sources, gint64 updated, gint64 now,
-                gint64 *until, EvfGzipper *gz, GError **error)
+evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *given,
+                GPtrArray *kept, GPtrArray *kept_sources, gint64 updated,
+                gint64 now, gint64 *until, EvfGzipper *gz, GError **error)
 {
 	g_autoptr(GPtrArray) files =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_file_free);
 	g_autoptr(EvfTzSet) tzs = evf_tz_set_new();
-	g_autoptr(GPtrArray) cats = evf_render_categories(events);
+	g_autoptr(GPtrArray) cats = given != NULL
+	                                ? g_ptr_array_ref(given)
+	                                : evf_render_categories(events);
 	g_autoptr(GPtrArray) scopes =
 	    g_ptr_array_new_with_free_func(scope_free);
 	g_autoptr(GPtrArray) mine =

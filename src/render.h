@@ -145,6 +145,10 @@ typedef struct {
 	GPtrArray *events;
 	gint64 emptied; /* when it lost its last event (µs); 0 while it has
 	                 * events */
+	/* when an event last left or joined it (µs), which its feeds and
+	 * calendar give as their last change when it is the latest: an
+	 * event that leaves is a change too; 0: not known */
+	gint64 changed;
 } EvfCategory;
 
 /* (transfer full): the category @slug named @name, of no event since
@@ -160,7 +164,9 @@ gint evf_category_cmp(gconstpointer a, gconstpointer b);
 GPtrArray *evf_render_categories(GPtrArray *events);
 
 /* (transfer full) (element-type EvfFile): every file of the site, sorted by
- * path. @events is the whole catalogue; @kept (nullable) (element-type
+ * path. @events is the whole catalogue; @cats (nullable) its categories
+ * as evf_render_categories() gives them, with when each last changed (else
+ * they are made here, and not known); @kept (nullable) (element-type
  * EvfCategory) categories of no event that keep their calendar and feeds,
  * empty, as of when they were emptied; @kept_sources (nullable) the same
  * of partner sources no longer enabled (each an EvfCategory of the
@@ -176,6 +182,6 @@ GPtrArray *evf_render_categories(GPtrArray *events);
  * the files come back with their sizes but without their bytes. Scopes and
  * one-event calendars are made on all processors. */
 GPtrArray *evf_render_site(const EvfConfig *cfg, GPtrArray *events,
-                           GPtrArray *kept, GPtrArray *kept_sources,
-                           gint64 updated, gint64 now, gint64 *until,
-                           EvfGzipper *gz, GError **error);
+                           GPtrArray *cats, GPtrArray *kept,
+                           GPtrArray *kept_sources, gint64 updated, gint64 now,
+                           gint64 *until, EvfGzipper *gz, GError **error);

@@ -279,6 +279,7 @@ typedef struct {
 	gboolean present;
 	gboolean seen;
 	gboolean dirty; /* to be saved */
+	gboolean fresh; /* not in the state before */
 } Row;
 
 struct _EvfStoreTrack {
@@ -478,6 +479,7 @@ evf_store_track_prepare(EvfStore *store, GPtrArray *events, gint64 now,
 		if (r == NULL) {
 			r = g_new0(Row, 1);
 			r->modified = G_MININT64; /* none yet: created too */
+			r->fresh = TRUE;
 			g_hash_table_insert(rows, g_strdup(ev->uid), r);
 			g_ptr_array_add(changed, ev);
 		} else if (!r->present ||
@@ -570,6 +572,14 @@ evf_store_track_prepare(EvfStore *store, GPtrArray *events, gint64 now,
 rollback:
 	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 	return NULL;
+}
+
+gboolean
+evf_store_track_is_new(const EvfStoreTrack *track, const char *uid)
+{
+	const Row *r = g_hash_table_lookup(track->rows, uid);
+
+	return r != NULL && r->fresh;
 }
 
 gint64

@@ -88,6 +88,8 @@ void evf_store_track_free(EvfStoreTrack *track);
  * an hour ahead of the clock, and the times ahead were taken back to it
  * (see evf_store_track); else 0. */
 gint64 evf_store_track_ahead(const EvfStoreTrack *track);
+/* Whether the state had no event of @uid before. */
+gboolean evf_store_track_is_new(const EvfStoreTrack *track, const char *uid);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfStoreTrack, evf_store_track_free)
 
 /* What is known of a partner source between fetches. */

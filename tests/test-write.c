@@ -96,7 +96,7 @@ site_render_in(const char *events_dir, const char *zone, const char *site,
 	store = evf_store_open(s->cfg->state_path, &error);
 	g_assert_no_error(error);
 	g_assert_true(evf_store_track(store, s->events, NOW, &updated, &error));
-	s->files = evf_render_site(s->cfg, s->events, NULL, NULL, updated,
+	s->files = evf_render_site(s->cfg, s->events, NULL, NULL, NULL, updated,
 	                           updated, NULL, NULL, &error);
 	g_assert_no_error(error);
 	s->updated = updated;
@@ -329,7 +329,7 @@ test_renders_kept_for_same_state(void)
 	vevent = ev->vevent;
 	g_assert_nonnull(vevent);
 
-	again = evf_render_site(s->cfg, s->events, NULL, NULL, s->updated,
+	again = evf_render_site(s->cfg, s->events, NULL, NULL, NULL, s->updated,
 	                        s->updated, NULL, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_true(ev->vevent == vevent);
@@ -342,8 +342,8 @@ test_renders_kept_for_same_state(void)
 	}
 
 	ev->sequence = 7;
-	changed = evf_render_site(s->cfg, s->events, NULL, NULL, s->updated,
-	                          s->updated, NULL, NULL, &error);
+	changed = evf_render_site(s->cfg, s->events, NULL, NULL, NULL,
+	                          s->updated, s->updated, NULL, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_nonnull(strstr(ev->vevent, "\r\nSEQUENCE:7\r\n"));
 	g_assert_nonnull(strstr(ev->jcal, "[\"sequence\",{},\"integer\",7]"));
@@ -2461,11 +2461,11 @@ test_page_series_running_later(void)
 	                   "9 June 2025, 18:00\u201320:00";
 
 	g_assert_null(strstr(first, next));
-	later = evf_render_site(s->cfg, s->events, NULL, NULL, s->updated,
+	later = evf_render_site(s->cfg, s->events, NULL, NULL, NULL, s->updated,
 	                        s->updated + 7 * G_TIME_SPAN_DAY, NULL, NULL,
 	                        &error);
 	g_assert_no_error(error);
-	again = evf_render_site(s->cfg, s->events, NULL, NULL, s->updated,
+	again = evf_render_site(s->cfg, s->events, NULL, NULL, NULL, s->updated,
 	                        s->updated, NULL, NULL, &error);
 	g_assert_no_error(error);
 	for (guint i = 0; i < later->len; i++) {
@@ -2506,8 +2506,8 @@ render_at(Site *s, gint64 now, gint64 *until)
 {
 	g_autoptr(GError) error = NULL;
 	GPtrArray *files =
-	    evf_render_site(s->cfg, s->events, NULL, NULL, s->updated, now,
-	                    until, NULL, &error);
+	    evf_render_site(s->cfg, s->events, NULL, NULL, NULL, s->updated,
+	                    now, until, NULL, &error);
 
 	g_assert_no_error(error);
 	return files;
@@ -2875,8 +2875,8 @@ render_with_partner(Site *s, gint64 now)
 	g_assert_no_error(error);
 	g_assert_true(evf_store_track(store, events, now, &updated, &error));
 	g_ptr_array_unref(s->files);
-	s->files = evf_render_site(s->cfg, events, NULL, NULL, updated, updated,
-	                           NULL, NULL, &error);
+	s->files = evf_render_site(s->cfg, events, NULL, NULL, NULL, updated,
+	                           updated, NULL, NULL, &error);
 	g_assert_no_error(error);
 }
 

@@ -21,8 +21,10 @@
 #      from the smallest that lets evfeed start: no build that runs out of
 #      memory hangs; each exits non-zero and leaves every output file its
 #      old or its complete new version; at least one dies in the middle
-#      (with the edit already in the state) leaving the outputs
-#      byte-identical; the first with enough memory publishes the edit.
+#      (with temporary files of its own written) leaving the outputs
+#      byte-identical, and none of those records the edit in the state
+#      (a build records it once its files are written); the first with
+#      enough memory publishes the edit.
 #      (The libical child under its RLIMIT_AS: /import-ics/sandbox/
 #      memory-limit.) Skipped where evfeed cannot run under `ulimit -v`
 #      (AddressSanitizer).
@@ -479,6 +481,7 @@ else
 	tries=0
 	failed=0
 	midbuild=0
+	recorded=0
 	hung=0
 	st=1
 	: >"$tmp/e11.bad"
@@ -497,8 +500,12 @@ else
 		if cmp -s "$tmp/e11.old" "$tmp/e11.now"; then
 			seq=$(sql "$big/state.db" 'SELECT sum(sequence) FROM events')
 			if [ "${seq:-0}" -gt "${seq0:-0}" ]; then
+				recorded=$((recorded + 1))
+				diag "E11: ulimit -v $limit: status $st, the outputs unchanged but the edit in the state"
+			fi
+			if [ -n "$(temps "$big/public")" ]; then
 				midbuild=$((midbuild + 1))
-				diag "E11: ulimit -v $limit: status $st, the edit in the state, the outputs unchanged: $(grep -v '^PHASE\|lib.sh: line' "$tmp/e11.err" | tail -n 1 | cut -c 1-120)"
+				diag "E11: ulimit -v $limit: status $st, temporary files written, the outputs unchanged: $(grep -v '^PHASE\|lib.sh: line' "$tmp/e11.err" | tail -n 1 | cut -c 1-120)"
 			fi
 		else
 			cp "$tmp/e11.now" "$tmp/e11.after-$tries"
@@ -513,6 +520,8 @@ else
 	ok $? "E11: no build that runs out of memory hangs ($hung of $failed did)"
 	test $midbuild -gt 0
 	ok $? "E11: a build that runs out of memory in the middle ($midbuild of $failed) exits non-zero and leaves the outputs byte-identical"
+	test $recorded -eq 0
+	ok $? "E11: none of them records the edit in the state ($recorded did)"
 	# Any other failed build left each file old or new, never partial.
 	tree_sums "$big/public" >"$tmp/e11.new"
 	cat "$tmp/e11.old" "$tmp/e11.new" | LC_ALL=C sort -u >"$tmp/e11.either"

@@ -642,4 +642,56 @@ done
 test "$late" = yes
 ok $? "their LAST-MODIFIED and first-seen times are those of the build that published them"
 
+# An edited, written or removed uid changes the event's identity: the
+# build warns at the file (where its uid is), naming both, once.
+uc=$tmp/uidchange
+mkdir -p "$uc/events"
+printf -- '---\ntitle: Board\nstart: 2027-03-01\nuid: board-2027-03@example.org\n---\nBody\n' \
+	>"$uc/events/board.md"
+write_config "$uc" "$uc/events"
+"$EVFEED" build --config "$uc/evfeed.conf" >/dev/null 2>"$uc/err0"
+sed -i 's/^uid: .*/uid: board-meeting-2027@example.org/' "$uc/events/board.md"
+"$EVFEED" build --config "$uc/evfeed.conf" >/dev/null 2>"$uc/err1"
+grep -q "board.md:4:6: warning: its identity changed from 'board-2027-03@example.org' to 'board-meeting-2027@example.org'" "$uc/err1" &&
+	! grep -q warning "$uc/err0"
+ok $? "an edited uid: a warning at its key, with both identities" || diag_file "$uc/err1"
+sed -i '/^uid:/d' "$uc/events/board.md"
+"$EVFEED" build --config "$uc/evfeed.conf" >/dev/null 2>"$uc/err2"
+"$EVFEED" build --config "$uc/evfeed.conf" >/dev/null 2>"$uc/err3"
+grep -q "board.md:1:.*warning: its identity changed from 'board-meeting-2027@example.org'" "$uc/err2" &&
+	! grep -q warning "$uc/err3"
+ok $? "a removed uid: the same warning, and none at the next build" || diag_file "$uc/err2"
+
+# An event that leaves a category (deleted, or moved to another) is a
+# change of the category's feeds and calendar: their last change moves
+# forward, as the site's does, never back to the newest event still in it.
+ct=$tmp/catleave
+mkdir -p "$ct/events"
+printf -- '---\ntitle: Old\nstart: 2027-03-01\ncategories: [workshop]\n---\nB\n' >"$ct/events/old.md"
+write_config "$ct" "$ct/events"
+"$EVFEED" build --config "$ct/evfeed.conf" >/dev/null 2>&1
+sleep 1
+printf -- '---\ntitle: New\nstart: 2027-03-02\ncategories: [workshop]\n---\nB\n' >"$ct/events/new.md"
+"$EVFEED" build --config "$ct/evfeed.conf" >/dev/null 2>&1
+cat_dates() {
+	sed -n 's|^  <updated>\(.*\)</updated>$|\1|p' "$ct/public/category/workshop/atom.xml" | head -n 1
+	tr -d '\r' <"$ct/public/category/workshop/calendar.ics" | sed -n 's/^LAST-MODIFIED://p' | head -n 1
+	sed -n 's|.*<lastBuildDate>\(.*\)</lastBuildDate>.*|\1|p' "$ct/public/category/workshop/rss.xml"
+}
+cat_dates >"$ct/d1"
+sleep 1
+rm "$ct/events/new.md"
+"$EVFEED" build --config "$ct/evfeed.conf" >/dev/null 2>&1
+cat_dates >"$ct/d2"
+a1=$(sed -n 1p "$ct/d1") a2=$(sed -n 1p "$ct/d2")
+l1=$(sed -n 2p "$ct/d1") l2=$(sed -n 2p "$ct/d2")
+test -n "$a1" && test -n "$l1" && expr "$a2" \> "$a1" >/dev/null &&
+	expr "$l2" \> "$l1" >/dev/null &&
+	! cmp -s "$ct/d1" "$ct/d2"
+ok $? "an event that leaves a category moves its feeds' and calendar's last change forward ($a1 -> $a2)" ||
+	{ diag_file "$ct/d1"; diag_file "$ct/d2"; }
+"$EVFEED" build --config "$ct/evfeed.conf" >"$ct/out" 2>&1
+grep -q 'nothing changed' "$ct/out"
+ok $? "and the next build of the same events changes nothing"
+
 done_testing
