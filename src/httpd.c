@@ -625,27 +625,40 @@ target_path(const char *url)
 /* (transfer full): the request target @url as the access log shows it:
  * as sent, but for the user name and password of one in absolute form,
  * which are refused (400) and must not go into the log either (RFC 9110
- * §4.2.4); a target that is no URI but holds an '@' is not shown. */
+ * §4.2.4): an '@' before the path (or the whole target, without one) of a
+ * target that is not in origin form hides what comes before it. */
 static char *
 loggable_target(const char *url)
 {
 	g_autofree char *scheme = NULL, *userinfo = NULL, *host = NULL;
 	g_autofree char *path = NULL, *query = NULL, *fragment = NULL;
+	const char *rest = url, *at;
+	gsize head;
 	int port = -1;
 
 	if (url[0] == '/' || strchr(url, '@') == NULL)
 		return evf_log_escape(url);
-	if (!g_uri_split(url, G_URI_FLAGS_ENCODED, &scheme, &userinfo, &host,
-	                 &port, &path, &query, &fragment, NULL))
-		return g_strdup("(a target with an '@' that is no URI)");
-	if (userinfo == NULL)
+	/* "scheme://userinfo@host/…", "scheme:userinfo@host/…" and the
+	 * authority form "userinfo@host:port" alike */
+	if (strstr(url, "://") != NULL)
+		rest = strstr(url, "://") + 3;
+	head = strcspn(rest, "/?#");
+	at = g_strrstr_len(rest, (gssize)head, "@");
+	if (at == NULL)
 		return evf_log_escape(url);
-	{
+	if (g_uri_split(url, G_URI_FLAGS_ENCODED, &scheme, &userinfo, &host,
+	                &port, &path, &query, &fragment, NULL) &&
+	    userinfo != NULL) {
 		g_autofree char *joined =
 		    g_uri_join(G_URI_FLAGS_ENCODED, scheme, "(hidden)", host,
 		               port, path, query, fragment);
 
 		return evf_log_escape(joined);
+	}
+	{
+		g_autofree char *shown = g_strconcat("(hidden)", at, NULL);
+
+		return evf_log_escape(shown);
 	}
 }
 

@@ -1463,7 +1463,9 @@ read_item(Ctx *c, xmlNode *node, Base *item_base, GError **error)
 
 		warn_item(c, it,
 		          "link '%s' left out: not an http or https address "
-		          "(or too long, or with control characters)",
+		          "(or too long, or with control characters, or "
+		          "relative where nothing may resolve it: link= is "
+		          "set)",
 		          q);
 	}
 	if (it->categories_capped)

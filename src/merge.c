@@ -454,12 +454,23 @@ same_place(const Entry *a, const Entry *b)
 	       shared == g_strv_length(b->place);
 }
 
-/* same_when(), of two dated listings: an undated item of a UID another
- * listing has may be another event the source numbers alike. */
+/* Whether @uid reads as meant to be unique beyond its source: RFC 5545's
+ * "unique@host" form, or a URI (urn:uuid:…, tag:…, an address). An RSS
+ * guid need only be unique in its feed, and many are numbers. */
+static gboolean
+global_uid(const char *uid)
+{
+	return strchr(uid, '@') != NULL || strchr(uid, ':') != NULL;
+}
+
+/* same_when(), of two dated listings of a UID meant to be global: an
+ * undated item of a UID another listing has, or one of a UID such as
+ * "42", may be another event its source numbers alike. */
 static gboolean
 same_when_dated(const Entry *a, const Entry *b)
 {
-	return !a->ev->tba && !b->ev->tba && same_when(a, b);
+	return !a->ev->tba && !b->ev->tba && global_uid(a->uid) &&
+	       same_when(a, b);
 }
 
 static gboolean

@@ -111,13 +111,26 @@ reparse_due(EvfStore *store, const char *name, gint64 now)
 	return at == NULL || now - then >= DAY || now < then;
 }
 
+/* Whether the items of @st were read with link= set (parse_body marks the
+ * digest of their body so). */
+static gboolean
+secret_parsed(const EvfSourceState *st)
+{
+	return st->body_hash != NULL &&
+	       g_str_has_suffix(st->body_hash, "/link");
+}
+
 void
 evf_partner_request(const EvfSourceConfig *src, EvfStore *store,
                     const EvfSourceState *st, gint64 now, EvfFetchRequest *req)
 {
+	/* Items read with link= otherwise than now (secret_parsed) are
+	 * read again from a whole body: their links were resolved as the
+	 * source's url is no longer to be. */
 	gboolean validators = g_strcmp0(st->url, src->url) == 0 &&
 	                      st->held == 0 &&
-	                      !reparse_due(store, src->name, now);
+	                      !reparse_due(store, src->name, now) &&
+	                      secret_parsed(st) == src->url_secret;
 
 	req->name = src->name;
 	req->url = src->url;

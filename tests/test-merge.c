@@ -803,7 +803,8 @@ test_undated_partner_takes_date(void)
  * the titles (translated, reworded): a partner's copy of a local event and
  * two partners' copies of one upstream event are joined. A UID of other
  * dates is another event (test_uid_kept_or_namespaced), and so is one of
- * two undated items (a feed's "1" and another feed's "1"). */
+ * two undated items (a feed's "1" and another feed's "1"), and one that
+ * is not meant to be global (no '@', no URI: RSS guids "7"). */
 static void
 test_same_uid(void)
 {
@@ -822,16 +823,22 @@ test_same_uid(void)
 	               0),
 	         timed("shared-123@upstream.example",
 	               "Anti-corruption roundtable", NULL, 2027, 4, 20, 8, 0),
-	         undated("1", "News of the week"), NULL),
+	         undated("1", "News of the week"),
+	         timed("7", "Budget hearing", NULL, 2027, 5, 5, 8, 0), NULL),
 	    "beta",
 	    list(timed("shared-123@upstream.example",
 	               "Roundtable on fighting corruption in BiH", NULL, 2027,
 	               4, 20, 8, 0),
-	         undated("1", "Another story"), NULL),
+	         undated("1", "Another story"),
+	         timed("7", "Film night", NULL, 2027, 5, 5, 8, 0), NULL),
 	    NULL);
 	EvfEvent *ev;
 
-	g_assert_cmpuint(out->len, ==, 4);
+	/* an RSS guid need only be unique in its feed: two feeds' "7" at
+	 * one time are two events */
+	g_assert_cmpuint(out->len, ==, 6);
+	g_assert_nonnull(find(out, "Budget hearing"));
+	g_assert_nonnull(find(out, "Film night"));
 	ev = find_uid(out, "summit-2027@events.example.org");
 	g_assert_null(ev->source);
 	g_assert_cmpstr(ev->title, ==, "Western Balkans Cyber Security Summit");

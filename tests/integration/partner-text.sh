@@ -227,6 +227,30 @@ grep -qF 'Keyed Forum' "$pub/rss.xml" &&
 	grep -qF 'The programme, the venue and the' "$pub/index.html"
 ok $? "their items are published, with their absolute links, and relative ones as text"
 
+# link= set on a source whose items were read without it: they are read
+# again from a whole body (no If-Modified-Since, which would get a 304 and
+# keep the links resolved against the secret address).
+late=$tmp/late
+mkdir -p "$late/events"
+write_config "$late" "$late/events"
+cat >>"$late/evfeed.conf" <<EOF
+
+[source keyedrss]
+url=$base/private-k3y/keyed.rss
+format=rss
+EOF
+with_timeout 120 "$EVFEED" fetch --config "$late/evfeed.conf" >/dev/null 2>&1 &&
+	with_timeout 120 "$EVFEED" build --config "$late/evfeed.conf" >/dev/null 2>&1 &&
+	grep -qF "private-k3y" "$late/public/rss.xml"
+ok $? "without link=, the relative links resolve against the address (the key shows)"
+echo "link=https://keyed.example/" >>"$late/evfeed.conf"
+with_timeout 120 "$EVFEED" fetch --config "$late/evfeed.conf" >/dev/null 2>"$late/fetch.err" &&
+	with_timeout 120 "$EVFEED" build --config "$late/evfeed.conf" >/dev/null 2>&1
+grep -rlF "private-k3y" "$late/public" >"$tmp/leaks"
+test ! -s "$tmp/leaks" && grep -qF 'Keyed Forum' "$late/public/rss.xml"
+ok $? "link= set then: the items are read again, and no output holds the key" ||
+	diag_file "$tmp/leaks"
+
 if "$PYTHON3" -c 'import feedparser' >/dev/null 2>&1; then
 	"$PYTHON3" "$top_srcdir/tests/clients/check_feeds.py" \
 		--rss "$pub/rss.xml" --atom "$pub/atom.xml" \

@@ -315,9 +315,12 @@ done
 test "$(raw_status 'GET http://us%%3Aer:s3cr%%40t@x:81/rss.xml?q=1 HTTP/1.1\r\nHost: x\r\n\r\n')" = 400 &&
 	test "$(raw_status 'GET http://us:pw@x:bad/rss.xml HTTP/1.1\r\nHost: x\r\n\r\n')" = 400
 ok $? "a target with a user name and password: 400, also with a bad port"
+test "$(raw_status 'CONNECT alice:s3cret@x:443 HTTP/1.1\r\nHost: x\r\n\r\n')" = 400 &&
+	test "$(raw_status 'GET http:alice:s3cret@x/rss.xml HTTP/1.1\r\nHost: x\r\n\r\n')" = 400
 grep -q '"GET http://(hidden)@x:81/rss.xml" 400' "$tmp/err" &&
-	grep -q '"GET (a target with an .@. that is no URI)" 400' "$tmp/err" &&
-	! grep -q 's3cr\|us:pw\|user:pw\|us%3Aer' "$tmp/err"
+	grep -q '"GET (hidden)@x:bad/rss.xml" 400' "$tmp/err" &&
+	grep -q '"CONNECT (hidden)@x:443" 400' "$tmp/err" &&
+	! grep -q 's3cr\|us:pw\|user:pw\|us%3Aer\|alice' "$tmp/err"
 ok $? "the access log shows no user name or password"
 test "$(raw_status 'OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n')" = 405
 ok $? "OPTIONS *: 405"
