@@ -2950,11 +2950,13 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 		          "'mailto:' ('%s')",
 		          ev->organizer_email + 7);
 	else if (n != NULL && ev->organizer_email != NULL &&
-	         !g_regex_match(evf_regex_once(&email_form,
-	                                       "^[^@\\s<>\"]+@[^@\\s<>\"]+\\."
-	                                       "[^@\\s<>\"]+$",
-	                                       0),
-	                        ev->organizer_email, 0, NULL))
+	         !g_regex_match(
+	             evf_regex_once(&email_form,
+	                            "^[^@\\s<>\"(),;:\\\\\\[\\]]+"
+	                            "@[^@\\s<>\"(),;:\\\\\\[\\]]+"
+	                            "\\.[^@\\s<>\"(),;:\\\\\\[\\]]+$",
+	                            0),
+	             ev->organizer_email, 0, NULL))
 		ctx_error(c, n, "organizer_email: not an e-mail address: '%s'",
 		          ev->organizer_email);
 	/* Categories clash across files (catalog.c): that error points at

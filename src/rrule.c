@@ -114,12 +114,33 @@ no_month_day_is_the_weekday(const struct icalrecurrencetype *rt)
 	return TRUE;
 }
 
+/* Whether a day of @rt's BYDAY is numbered (1MO, -1FR). */
+static gboolean
+numbered_weekday(const struct icalrecurrencetype *rt)
+{
+	for (int i = 0;
+	     i < ICAL_BY_DAY_SIZE && rt->by_day[i] != ICAL_RECURRENCE_ARRAY_MAX;
+	     i++)
+		if (icalrecurrencetype_day_position(rt->by_day[i]) != 0)
+			return TRUE;
+	return FALSE;
+}
+
 const char *
 evf_rrule_refusal(const struct icalrecurrencetype *rt)
 {
 	gboolean month_level, year_level;
 
 	g_return_val_if_fail(rt != NULL, NULL);
+	/* RFC 5545 §3.3.10: a numbered weekday ("-1FR", the last Friday)
+	 * counts in a month or a year; with another FREQ clients take it
+	 * for every such weekday. */
+	if (rt->freq != ICAL_MONTHLY_RECURRENCE &&
+	    rt->freq != ICAL_YEARLY_RECURRENCE && numbered_weekday(rt))
+		return "a numbered weekday in BYDAY (such as -1FR, the last "
+		       "Friday) is for FREQ=MONTHLY or FREQ=YEARLY (RFC "
+		       "5545); write FREQ=MONTHLY;BYDAY=-1FR for the last "
+		       "Friday of each month";
 	if (no_month_has_the_day(rt))
 		return "it never occurs: no month of BYMONTH has a day of "
 		       "BYMONTHDAY";

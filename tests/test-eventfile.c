@@ -3192,6 +3192,20 @@ test_error_rrule_clients_differ(void)
 	             "recurrence: FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO\n"
 	             "---\n",
 	             4, 13, "BYWEEKNO is not supported");
+	/* RFC 5545 §3.3.10: a numbered weekday only in a monthly or yearly
+	 * rule (clients take FREQ=WEEKLY;BYDAY=-1FR for every Friday) */
+	assert_error("---\n"
+	             "title: Last Friday\n"
+	             "start: 2027-01-29T10:00\n"
+	             "recurrence: FREQ=WEEKLY;BYDAY=-1FR\n"
+	             "---\n",
+	             4, 13, "a numbered weekday in BYDAY (such as -1FR");
+	assert_error("---\n"
+	             "title: First Tuesday\n"
+	             "start: 2027-01-05\n"
+	             "recurrence: FREQ=DAILY;BYDAY=1TU\n"
+	             "---\n",
+	             4, 13, "is for FREQ=MONTHLY or FREQ=YEARLY");
 	/* BYSETPOS: only with a month or a year for period, and another BY
 	 * part to pick from (clients disagree, or loop, on the rest) */
 	assert_error("---\n"
@@ -4095,6 +4109,20 @@ test_error_bad_values(void)
 	             "title: Workshop\n"
 	             "start: 2018-05-22\n"
 	             "organizer_email: not-an-address\n"
+	             "---\n",
+	             4, 18, "organizer_email: not an e-mail address");
+	/* RFC 5322's specials are not in an address unquoted: a ';' or a
+	 * ',' is two addresses, or a mistake */
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "organizer_email: a;b@example.org\n"
+	             "---\n",
+	             4, 18, "organizer_email: not an e-mail address");
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "organizer_email: \"a,b@example.org\"\n"
 	             "---\n",
 	             4, 18, "organizer_email: not an e-mail address");
 	assert_error("---\n"
