@@ -155,6 +155,24 @@ known_group(const char *group)
  * keeps the last of two equal keys; both are reported here as errors, like
  * a duplicate key in an event file, since one of the two settings would be
  * an editor's mistake that vanishes. */
+/* Duplicate keys of one section reported one by one, at most: a section
+ * of thousands of one key (a generated file gone wrong) is told in a few
+ * lines, and as fast as one that is right. */
+#define MAX_DUPLICATES 20
+
+/* Tells of the @more duplicate keys of the section @header past the first
+ * MAX_DUPLICATES, the first of them on line @line; nothing for none. */
+static void
+more_duplicates(GPtrArray *diags, const char *path, const char *header,
+                guint more, guint line)
+{
+	if (more > 0)
+		evf_diags_add(diags, path, line, 0,
+		              "%s: %u more duplicate key%s from here on, not "
+		              "listed one by one",
+		              header, more, more == 1 ? "" : "s");
+}
+
 static GHashTable *
 index_lines(const char *text, const char *path, GPtrArray *diags)
 {
@@ -162,6 +180,9 @@ index_lines(const char *text, const char *path, GPtrArray *diags)
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_auto(GStrv) split = g_strsplit_set(text, "\n", -1);
 	const char *header = NULL;
+	/* the duplicate keys of the section so far; those past the first
+	 * MAX_DUPLICATES are counted, and told in one line at its end */
+	guint dups = 0, more = 0, more_line = 0;
 
 	for (guint i = 0; split[i] != NULL; i++) {
 		char *l = g_strstrip(split[i]);
@@ -173,6 +194,8 @@ index_lines(const char *text, const char *path, GPtrArray *diags)
 		if (l[0] == '#' || l[0] == '\0') {
 			continue;
 		} else if (l[0] == '[') {
+			more_duplicates(diags, path, header, more, more_line);
+			dups = more = 0;
 			header = l;
 			name = g_strdup(l);
 		} else if (header != NULL && (eq = strchr(l, '=')) != NULL) {
@@ -192,12 +215,16 @@ index_lines(const char *text, const char *path, GPtrArray *diags)
 			              "section %s appears twice (first on "
 			              "line %u)",
 			              l, first);
-		else
+		else if (++dups > MAX_DUPLICATES) {
+			if (more++ == 0)
+				more_line = i + 1;
+		} else
 			evf_diags_add(diags, path, i + 1, 0,
 			              "%s: duplicate key '%.*s' (first on "
 			              "line %u)",
 			              header, n, l, first);
 	}
+	more_duplicates(diags, path, header, more, more_line);
 	return lines;
 }
 

@@ -1144,6 +1144,44 @@ test_errors_section_name_too_long(Fixture *f, gconstpointer data)
 	g_assert_cmpfloat(secs, <, 10.0);
 }
 
+/* A section of one key thousands of times: its first 20 duplicates are
+ * reported one by one, the rest in one line at the first of them; the
+ * next section's are its own. */
+static void
+test_errors_many_duplicates(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GString) text =
+	    g_string_new("[site]\nurl=https://events.example.org/\n[source a]\n"
+	                 "url=https://partner.example/events.ics\n");
+	g_autoptr(EvfConfig) cfg = NULL;
+	guint dup = 0, more = 0, refresh = 0;
+
+	for (int i = 0; i < 2000; i++)
+		g_string_append(text, "url=https://partner.example/x.ics\n");
+	g_string_append(text, "[feeds]\nrefresh=PT1H\nrefresh=PT2H\n");
+	g_ptr_array_set_size(f->diags, 0);
+	cfg = load_text(f, text->str);
+	g_assert_null(cfg);
+	for (guint i = 0; i < f->diags->len; i++) {
+		const EvfDiag *d = g_ptr_array_index(f->diags, i);
+
+		if (strstr(d->message, "duplicate key 'url'") != NULL)
+			dup++;
+		if (strstr(d->message, "duplicate key 'refresh'") != NULL) {
+			refresh++;
+			g_assert_cmpuint(d->line, ==, 2007);
+		}
+		if (strstr(d->message, "[source a]: 1980 more duplicate keys "
+		                       "from here on") != NULL) {
+			more++;
+			g_assert_cmpuint(d->line, ==, 25);
+		}
+	}
+	g_assert_cmpuint(dup, ==, 20);
+	g_assert_cmpuint(more, ==, 1);
+	g_assert_cmpuint(refresh, ==, 1);
+}
+
 static void
 test_errors_keep_earlier_diags(Fixture *f, gconstpointer data)
 {
@@ -1549,6 +1587,7 @@ main(int argc, char **argv)
 	ADD("/config/errors/given-twice", test_errors_given_twice);
 	ADD("/config/errors/section-name-too-long",
 	    test_errors_section_name_too_long);
+	ADD("/config/errors/many-duplicates", test_errors_many_duplicates);
 	ADD("/config/errors/keep-earlier-diags",
 	    test_errors_keep_earlier_diags);
 
