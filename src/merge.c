@@ -756,11 +756,15 @@ label(EvfEvent *ev, const EvfSourceConfig *src, GHashTable *uids,
 	ev->source_url = g_strdup(src->link);
 	for (guint i = 0; src->categories != NULL && src->categories[i]; i++)
 		add_category(ev->categories, src->categories[i]);
-	/* Namespaced too: a UID longer than a local one may be, or with
-	 * '[' or ']', which the feeds' tag: ids have no place for (as for
-	 * a local uid, eventfile.c). */
-	if (g_hash_table_contains(uids, ev->uid) || strlen(ev->uid) > 200 ||
-	    strpbrk(ev->uid, "[]") != NULL) {
+	/* A UID meant to be unique only in its source ("42", an RSS guid)
+	 * is always namespaced: kept as given, it would be another
+	 * listing's once a source or a file of that UID came first, and
+	 * the state's record of it (first seen, SEQUENCE) with it.
+	 * Namespaced too: a UID taken, longer than a local one may be, or
+	 * with '[' or ']', which the feeds' tag: ids have no place for (as
+	 * for a local uid, eventfile.c). */
+	if (!global_uid(ev->uid) || g_hash_table_contains(uids, ev->uid) ||
+	    strlen(ev->uid) > 200 || strpbrk(ev->uid, "[]") != NULL) {
 		g_autofree char *name =
 		    g_strdup_printf("%s\x1f%s", src->name, ev->uid);
 

@@ -132,13 +132,23 @@ find(GPtrArray *out, const char *title)
 	return NULL;
 }
 
+/* The event of @uid as its place gave it: a partner's UID unique only in
+ * its source ("42") is namespaced by the source's name. */
 static EvfEvent *
 find_uid(GPtrArray *out, const char *uid)
 {
 	for (guint i = 0; i < out->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(out, i);
+		g_autofree char *name = NULL;
+		g_autofree char *spaced = NULL;
 
 		if (strcmp(ev->uid, uid) == 0)
+			return ev;
+		if (ev->source == NULL)
+			continue;
+		name = g_strdup_printf("%s\x1f%s", ev->source, uid);
+		spaced = evf_uuid5(EVF_UUID_NAMESPACE, name);
+		if (strcmp(ev->uid, spaced) == 0)
 			return ev;
 	}
 	g_assert_not_reached();
@@ -235,28 +245,75 @@ test_uid_kept_or_namespaced(void)
 
 	g_autofree char *bracketed =
 	    evf_uuid5(EVF_UUID_NAMESPACE, "osce\x1f"
-	                                  "conf[2019]");
+	                                  "conf[2019]@osce.example");
+
+	g_autofree char *numbered = evf_uuid5(EVF_UUID_NAMESPACE, "osce\x1f"
+	                                                          "42");
 
 	g_hash_table_insert(
 	    p, "osce",
 	    list(dated("shared-uid", "Their event", 2019, 1, 1),
-	         dated("their-own-uid", "Another of theirs", 2019, 2, 1),
-	         dated("conf[2019]", "Bracketed", 2019, 3, 1), NULL));
+	         dated("their-own@osce.example", "Another of theirs", 2019, 2,
+	               1),
+	         dated("conf[2019]@osce.example", "Bracketed", 2019, 3, 1),
+	         dated("42", "Numbered", 2019, 4, 1), NULL));
 	out = evf_merge(cfg, local, p);
-	g_assert_cmpuint(out->len, ==, 4);
+	g_assert_cmpuint(out->len, ==, 5);
 	a = find(out, "Their event");
 	b = find(out, "Another of theirs");
 	/* A clash: namespaced, the same way every time. */
 	g_assert_cmpstr(a->uid, ==, expected);
 	/* So is a UID that no tag: id can hold. */
 	g_assert_cmpstr(find(out, "Bracketed")->uid, ==, bracketed);
-	/* Unique: kept as the partner wrote it. */
-	g_assert_cmpstr(b->uid, ==, "their-own-uid");
+	/* and one unique only in its source, clash or none */
+	g_assert_cmpstr(find(out, "Numbered")->uid, ==, numbered);
+	/* Unique beyond its source: kept as the partner wrote it. */
+	g_assert_cmpstr(b->uid, ==, "their-own@osce.example");
 	g_assert_cmpstr(find(out, "Our own event")->uid, ==, "shared-uid");
 	g_assert_cmpstr(b->source, ==, "osce");
 	g_assert_cmpstr(b->source_title, ==, "OSCE");
 	g_assert_cmpstr(b->source_url, ==, "https://osce.example/rss");
 	g_assert_true(g_str_has_prefix(b->slug, "osce-"));
+}
+
+/* An item's identity is its own whoever comes first: a source that
+ * joins (here one whose name sorts first), or a file given the same
+ * number as uid, takes nothing from an item of a UID unique only in its
+ * source ("1", an RSS guid), whose state (first seen, SEQUENCE) would go
+ * with it. */
+static void
+test_uid_stays_when_a_source_joins(void)
+{
+	g_autoptr(EvfConfig) one =
+	    config("[source beta]\nurl=https://beta.example/rss\n");
+	g_autoptr(EvfConfig) two =
+	    config("[source alpha]\nurl=https://alpha.example/rss\n"
+	           "[source beta]\nurl=https://beta.example/rss\n");
+	g_autoptr(GPtrArray) local =
+	    list(dated("1", "Board meeting", 2027, 9, 1), NULL);
+	g_autoptr(GPtrArray) before = NULL;
+	g_autoptr(GPtrArray) after = NULL;
+	g_autoptr(GPtrArray) with_file = NULL;
+	g_autofree char *beta = NULL;
+
+	before =
+	    merge(one, NULL, "beta",
+	          list(dated("1", "Beta workshop", 2027, 6, 1), NULL), NULL);
+	beta = g_strdup(find(before, "Beta workshop")->uid);
+	g_assert_cmpstr(beta, !=, "1");
+	after =
+	    merge(two, NULL, "beta",
+	          list(dated("1", "Beta workshop", 2027, 6, 1), NULL), "alpha",
+	          list(dated("1", "Alpha conference", 2027, 7, 1), NULL), NULL);
+	g_assert_cmpuint(after->len, ==, 2);
+	g_assert_cmpstr(find(after, "Beta workshop")->uid, ==, beta);
+	g_assert_cmpstr(find(after, "Alpha conference")->uid, !=, beta);
+	g_assert_cmpstr(find(after, "Alpha conference")->uid, !=, "1");
+	with_file =
+	    merge(one, local, "beta",
+	          list(dated("1", "Beta workshop", 2027, 6, 1), NULL), NULL);
+	g_assert_cmpstr(find(with_file, "Beta workshop")->uid, ==, beta);
+	g_assert_cmpstr(find(with_file, "Board meeting")->uid, ==, "1");
 }
 
 /* A local file named as a partner's item would be (SOURCE-<12 hex of its
@@ -267,8 +324,8 @@ test_slug_taken(void)
 {
 	g_autoptr(EvfConfig) cfg =
 	    config("[source acme]\nurl=https://acme.example/cal.ics\n");
-	g_autofree char *digest =
-	    g_compute_checksum_for_string(G_CHECKSUM_SHA256, "their-item", -1);
+	g_autofree char *digest = g_compute_checksum_for_string(
+	    G_CHECKSUM_SHA256, "their-item@acme.example", -1);
 	g_autofree char *taken = g_strdup_printf("acme-%.12s", digest);
 	g_autofree char *longer = g_strdup_printf("acme-%.16s", digest);
 	EvfEvent *own = dated("own@events.example.org", "Our own", 2027, 5, 1);
@@ -279,15 +336,17 @@ test_slug_taken(void)
 	g_free(own->slug);
 	own->slug = g_strdup(taken);
 	local = list(own, NULL);
-	out =
-	    merge(cfg, local, "acme",
-	          list(dated("their-item", "Theirs", 2027, 6, 1), NULL), NULL);
+	out = merge(
+	    cfg, local, "acme",
+	    list(dated("their-item@acme.example", "Theirs", 2027, 6, 1), NULL),
+	    NULL);
 	g_assert_cmpstr(find(out, "Our own")->slug, ==, taken);
 	g_assert_cmpstr(find(out, "Theirs")->slug, ==, longer);
 	/* without the clash, the short one */
-	again =
-	    merge(cfg, NULL, "acme",
-	          list(dated("their-item", "Theirs", 2027, 6, 1), NULL), NULL);
+	again = merge(
+	    cfg, NULL, "acme",
+	    list(dated("their-item@acme.example", "Theirs", 2027, 6, 1), NULL),
+	    NULL);
 	g_assert_cmpstr(find(again, "Theirs")->slug, ==, taken);
 }
 
@@ -1067,7 +1126,7 @@ test_filters_whole_words(void)
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
 
 	for (guint i = 0; i < G_N_ELEMENTS(titles); i++) {
-		g_autofree char *uid = g_strdup_printf("%u", i);
+		g_autofree char *uid = g_strdup_printf("%u@osce.example", i);
 
 		g_ptr_array_add(items,
 		                dated(uid, titles[i], 2020, 1, (int)i + 1));
@@ -1079,7 +1138,7 @@ test_filters_whole_words(void)
 		    kept, ";%s;", ((EvfEvent *)g_ptr_array_index(out, i))->uid);
 	G_STATIC_ASSERT(G_N_ELEMENTS(want) == G_N_ELEMENTS(titles));
 	for (guint i = 0; i < G_N_ELEMENTS(titles); i++) {
-		g_autofree char *uid = g_strdup_printf(";%u;", i);
+		g_autofree char *uid = g_strdup_printf(";%u@osce.example;", i);
 
 		if ((strstr(kept->str, uid) != NULL) != want[i])
 			g_test_message("'%s' %s", titles[i],
@@ -1172,6 +1231,8 @@ main(int argc, char **argv)
 	g_test_add_func("/merge/slug-taken", test_slug_taken);
 	g_test_add_func("/merge/uid/kept-or-namespaced",
 	                test_uid_kept_or_namespaced);
+	g_test_add_func("/merge/uid/stays-when-a-source-joins",
+	                test_uid_stays_when_a_source_joins);
 	g_test_add_func("/merge/duplicates", test_duplicates);
 	g_test_add_func("/merge/duplicates/other-scripts",
 	                test_duplicates_other_scripts);
