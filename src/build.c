@@ -825,8 +825,16 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	if (g_file_test(state_dir, G_FILE_TEST_IS_DIR))
 		lock = build_lock(state_dir);
 	files = evf_catalog_read(cfg, cache, diags, &events_digest, error);
-	if (files == NULL || evf_diags_errors(diags) > 0)
+	if (files == NULL)
 		return FALSE;
+	if (evf_diags_errors(diags) > 0) {
+		/* A file that cannot be read: the others' errors are told
+		 * too, all at once, as by `evfeed check`. */
+		g_autoptr(GPtrArray) unused =
+		    evf_catalog_parse(cfg, cache, files, now, diags);
+
+		return FALSE;
+	}
 	if (g_mkdir_with_parents(state_dir, 0755) < 0) {
 		int e = errno;
 		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e),

@@ -538,8 +538,9 @@ typedef struct {
 	const EvfConfig *cfg;
 	gint64 now;
 	EvfSourceFile *file;
-	EvfEvent *event;  /* (nullable): the result */
-	GPtrArray *diags; /* the file's own, merged in order after */
+	EvfEvent *event;   /* the result, */
+	gboolean complete; /* or what of it could be read */
+	GPtrArray *diags;  /* the file's own, merged in order after */
 } ParseJob;
 
 static void
@@ -549,8 +550,9 @@ parse_job(gpointer data, gpointer unused)
 	gsize len;
 	const char *bytes = g_bytes_get_data(j->file->bytes, &len);
 
-	j->event = evf_eventfile_parse(j->file->display, j->file->stem, bytes,
-	                               len, j->cfg, j->now, j->diags);
+	j->event =
+	    evf_eventfile_read(j->file->display, j->file->stem, bytes, len,
+	                       j->cfg, j->now, j->diags, &j->complete);
 }
 
 GPtrArray *
@@ -560,6 +562,11 @@ evf_catalog_parse(const EvfConfig *cfg, EvfCatalogCache *cache,
 	g_autoptr(GPtrArray) events =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
 	g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func(g_free);
+	/* the files with errors: what could be read of them */
+	g_autoptr(GPtrArray) broken =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
+	/* every file's, in the files' order (borrowed) */
+	g_autoptr(GPtrArray) all = g_ptr_array_new();
 	g_autofree CacheEntry **entries = g_new0(CacheEntry *, files->len);
 	guint before = evf_diags_errors(diags);
 
@@ -594,17 +601,23 @@ evf_catalog_parse(const EvfConfig *cfg, EvfCatalogCache *cache,
 			 * writers made from it last time is kept if that is
 			 * the same (evf_event_renders_for). */
 			g_ptr_array_add(events, evf_event_ref(e->event));
+			g_ptr_array_add(all, e->event);
 			continue;
 		}
 		j = g_ptr_array_index(jobs, k++);
 		g_ptr_array_extend_and_steal(diags, j->diags);
-		if (j->event == NULL)
+		g_ptr_array_add(all, j->event);
+		if (!j->complete) {
+			g_ptr_array_add(broken, j->event);
 			continue;
+		}
 		g_ptr_array_add(events, j->event);
 		if (e != NULL && e->bytes == f->bytes)
 			e->event = evf_event_ref(j->event);
 	}
-	check_unique(events, diags);
+	/* the files with errors too, so that a uid, address or category
+	 * they clash on is told at once, not after they are mended */
+	check_unique(all, diags);
 	warn_copies(events, diags);
 	if (evf_diags_errors(diags) > before)
 		return NULL;

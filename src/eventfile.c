@@ -3220,13 +3220,13 @@ drop_diags_at_values(GPtrArray *diags, guint from, GArray *at)
 	}
 }
 
-EvfEvent *
-evf_eventfile_parse(const char *path, const char *stem, const char *data,
-                    gsize len, const EvfConfig *cfg, gint64 now,
-                    GPtrArray *diags)
+/* Reads into @ev (whose path and slug are set) what evf_eventfile_read()
+ * returns; FALSE when an error was found. */
+static gboolean
+parse(EvfEvent *ev, const char *path, const char *data, gsize len,
+      const EvfConfig *cfg, gint64 now, GPtrArray *diags)
 {
 	Ctx c = { .path = path, .diags = diags, .cfg = cfg, .now = now };
-	g_autoptr(EvfEvent) ev = evf_event_new();
 	g_autoptr(Node) map = NULL;
 	const char *end = data + len, *p, *fm, *fm_end = NULL, *body;
 	const char *invalid = NULL;
@@ -3248,7 +3248,7 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		evf_diags_add(diags, path, 1, 1,
 		              "empty file (expected front matter starting "
 		              "with a line '---')");
-		return NULL;
+		return FALSE;
 	}
 	/* Lines that end in CR alone, as old Mac editors save them, are
 	 * read as lines: the same bytes but for the line ends, so the
@@ -3269,7 +3269,7 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 			evf_diags_add(
 			    diags, path, 1, 1,
 			    "the file is in UTF-16: save it as UTF-8");
-			return NULL;
+			return FALSE;
 		}
 		invalid_error(diags, path, data, invalid);
 		/* the rest is still checked (readable_front_matter) */
@@ -3291,7 +3291,7 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		                  ? " alone, with nothing after it on its line "
 		                    "(a comment goes on a line of its own)"
 		                  : "");
-		return NULL;
+		return FALSE;
 	}
 	fm = memchr(p, '\n', end - p);
 	fm = fm != NULL ? fm + 1 : end;
@@ -3329,19 +3329,19 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		              "closes it is '---' alone, with nothing after "
 		              "it on its line%s%s",
 		              why != NULL ? "; " : "", why != NULL ? why : "");
-		return NULL;
+		return FALSE;
 	}
 	if (fm_end == NULL) {
 		evf_diags_add(diags, path, 1, 1,
 		              "front matter is not closed: no line '---' "
 		              "after the first");
-		return NULL;
+		return FALSE;
 	}
 	body_line = line + 1;
 	if ((gsize)(fm_end - fm) > EVF_EVENTFILE_MAX_FRONT_MATTER) {
 		evf_diags_add(diags, path, 2, 1,
 		              "front matter is larger than 64 KiB");
-		return NULL;
+		return FALSE;
 	}
 	body = memchr(fm_end, '\n', end - fm_end);
 	body = body != NULL ? body + 1 : end;
@@ -3373,8 +3373,6 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		}
 	}
 
-	ev->path = g_strdup(path);
-	ev->slug = evf_slugify(stem);
 	readable = readable_front_matter(path, data, fm, fm_end, bad_in_fm,
 	                                 diags, bad_lines);
 	from = diags->len;
@@ -3393,14 +3391,14 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 	}
 	drop_diags_at(diags, from, bad_lines);
 	if (map == NULL)
-		return NULL;
+		return FALSE;
 
 	if ((gsize)(end - body) > EVF_EVENTFILE_MAX_BODY) {
 		evf_diags_add(diags, path, body_line, 1,
 		              "description is too large: %" G_GSIZE_FORMAT
 		              " bytes (the limit is 1 MiB)",
 		              (gsize)(end - body));
-		return NULL;
+		return FALSE;
 	}
 	/* The description is checked whatever the front matter's
 	 * mistakes, so that every one in the file is reported at once. */
@@ -3429,7 +3427,7 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 	if (!evf_markdown_check(ev->description_md, &md_line, &md_error)) {
 		evf_diags_add(diags, path, body_line + md_line - 1, 1,
 		              "description: %s", md_error->message);
-		return NULL;
+		return FALSE;
 	}
 	/* Blank lines around the description go, and nothing else: the
 	 * indentation of its first line is Markdown's (a code block). */
@@ -3452,11 +3450,22 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		              "description: lists, quotes or emphasis nested "
 		              "more than %d deep",
 		              EVF_MARKDOWN_MAX_NESTING);
-		return NULL;
+		return FALSE;
 	}
-	if (c.failed || bad_at != G_MAXSIZE || replaced ||
-	    g_hash_table_size(bad_lines) > 0)
-		return NULL;
+	return !c.failed && bad_at == G_MAXSIZE && !replaced &&
+	       g_hash_table_size(bad_lines) == 0;
+}
+
+EvfEvent *
+evf_eventfile_read(const char *path, const char *stem, const char *data,
+                   gsize len, const EvfConfig *cfg, gint64 now,
+                   GPtrArray *diags, gboolean *complete)
+{
+	EvfEvent *ev = evf_event_new();
+
+	ev->path = g_strdup(path);
+	ev->slug = evf_slugify(stem);
+	*complete = parse(ev, path, data, len, cfg, now, diags);
 	if (ev->uid == NULL) {
 		/* The name as written, composed: macOS and some sync tools
 		 * write a name decomposed (NFD), which would otherwise give
@@ -3469,6 +3478,19 @@ evf_eventfile_parse(const char *path, const char *stem, const char *data,
 		ev->uid = evf_uuid5(cfg->uid_namespace, name);
 		ev->uid_line = ev->uid_col = 1;
 	}
-	evf_event_update_fingerprint(ev);
-	return g_steal_pointer(&ev);
+	if (*complete)
+		evf_event_update_fingerprint(ev);
+	return ev;
+}
+
+EvfEvent *
+evf_eventfile_parse(const char *path, const char *stem, const char *data,
+                    gsize len, const EvfConfig *cfg, gint64 now,
+                    GPtrArray *diags)
+{
+	gboolean complete;
+	g_autoptr(EvfEvent) ev = evf_eventfile_read(path, stem, data, len, cfg,
+	                                            now, diags, &complete);
+
+	return complete ? g_steal_pointer(&ev) : NULL;
 }

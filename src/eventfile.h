@@ -24,6 +24,14 @@ EvfEvent *evf_eventfile_parse(const char *path, const char *stem,
                               const char *data, gsize len, const EvfConfig *cfg,
                               gint64 now, GPtrArray *diags);
 
+/* (transfer full): as evf_eventfile_parse(), but the event is returned
+ * also when the file has errors (@complete FALSE): what could be read of
+ * it, for the checks across files (its path, slug, uid, categories), and
+ * no more. */
+EvfEvent *evf_eventfile_read(const char *path, const char *stem,
+                             const char *data, gsize len, const EvfConfig *cfg,
+                             gint64 now, GPtrArray *diags, gboolean *complete);
+
 /* Checks an RRULE value for an event starting at @ev's start: returns NULL
  * when it is valid, else (transfer full) the reason. */
 char *evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule);

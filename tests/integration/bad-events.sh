@@ -308,4 +308,42 @@ else
 	diag_file "$w/check.err"
 fi
 
+# Every error at once: what files with errors of their own clash on with
+# others (a uid, an address, a category's address) is told with them, and
+# a file that cannot be read hides no other file's errors from build.
+w=$(mktmp)
+mkdir "$w/events"
+printf -- '---\ntitle: A\nstart: 2018-13-01\nuid: same\n---\n' >"$w/events/a.md"
+printf -- '---\ntitle: B\nstart: 2018-12-01\nuid: same\n---\n' >"$w/events/b.md"
+printf -- '---\ntitle: C\nstart: 2018-12-01\ncategories: [C#]\n---\n' >"$w/events/c d.md"
+printf -- '---\ntitle: D\nstart: 2018-12-03\nend: 2018-12-01\ncategories: [C]\n---\n' >"$w/events/c-d.md"
+write_config "$w" "$w/events"
+for cmd in check build; do
+	run "$cmd" "$w/evfeed.conf" "$w/$cmd"
+	if [ "$status" -eq 1 ] &&
+	    has_diag "$w/$cmd.err" a.md 3 "start: invalid date" &&
+	    has_diag "$w/$cmd.err" a.md 4 "duplicate uid 'same': also used by .*b[.]md" &&
+	    has_diag "$w/$cmd.err" b.md 4 "duplicate uid 'same': also used by .*a[.]md" &&
+	    has_diag "$w/$cmd.err" c-d.md 4 "end: .* is before start" &&
+	    has_diag "$w/$cmd.err" c-d.md 1 "file name gives the same address" &&
+	    has_diag "$w/$cmd.err" c-d.md 5 "category 'C' has the same address"; then
+		pass "files with errors: $cmd tells their clashes with others too"
+	else
+		fail "files with errors: $cmd tells their clashes with others too"
+		diag_file "$w/$cmd.err"
+	fi
+done
+ln -s ../elsewhere.md "$w/events/link.md"
+run build "$w/evfeed.conf" "$w/unreadable"
+if [ "$status" -eq 1 ] &&
+    grep -q 'link[.]md: error: a symbolic link' "$w/unreadable.err" &&
+    has_diag "$w/unreadable.err" a.md 3 "start: invalid date" &&
+    has_diag "$w/unreadable.err" c-d.md 4 "end: .* is before start" &&
+    [ -z "$(find "$w/public" -type f 2>/dev/null)" ]; then
+	pass "a file that cannot be read: build tells the others' errors too, writes nothing"
+else
+	fail "a file that cannot be read: build tells the others' errors too, writes nothing"
+	diag_file "$w/unreadable.err"
+fi
+
 done_testing
