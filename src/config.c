@@ -1013,8 +1013,21 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 			return;
 		value = g_strdup(spec->def);
 	} else {
+		g_autoptr(GError) bad = NULL;
 		g_autofree char *v =
-		    g_key_file_get_string(kf, group, spec->key, NULL);
+		    g_key_file_get_string(kf, group, spec->key, &bad);
+
+		/* GLib keeps "\q" as written and cuts a value short at a
+		 * final '\', and says so only here */
+		if (bad != NULL) {
+			evf_diags_add(diags, shown,
+			              find_line(lines, group, spec->key), 0,
+			              "[%s] %s: a '\\' stands only before "
+			              "'s', 't', 'n' or another '\\' (write "
+			              "'\\\\' for a backslash): '%s'",
+			              group, spec->key, value);
+			return;
+		}
 		g_free(value);
 		value = g_strdup(v != NULL ? v : "");
 	}

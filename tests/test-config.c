@@ -1106,6 +1106,24 @@ test_errors_given_twice(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(cfg->sources->len, ==, 1);
 }
 
+/* A value's escapes are \s, \t, \n and \\; a '\' before anything else or
+ * at the end of the value is an error (GLib keeps the one and cuts the
+ * value short at the other, saying so only to whoever asks). */
+static void
+test_errors_bad_escape(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) cfg = NULL;
+
+	assert_refused(f, "[site]\ntitle=Regional events\\\n", 2,
+	               "a '\\' stands only before 's', 't', 'n' or another "
+	               "'\\'");
+	assert_refused(f, "[site]\n\ntitle=C:\\qevents\n", 3,
+	               "(write '\\\\' for a backslash): 'C:\\qevents'");
+	/* (a title's white space made one space) */
+	cfg = assert_loads(f, "[site]\ntitle=A\\tB \\\\ C\\s\n");
+	g_assert_cmpstr(cfg->title, ==, "A B \\ C");
+}
+
 /* A section name of 300 KB over 20,000 keys: it was copied into the
  * index entry of every key and into the message of each, its length
  * times their number. Names are bounded, as a source's names a folder. */
@@ -1585,6 +1603,7 @@ main(int argc, char **argv)
 	ADD("/config/errors/missing-file", test_errors_missing_file);
 	ADD("/config/errors/not-a-key-file", test_errors_not_a_key_file);
 	ADD("/config/errors/given-twice", test_errors_given_twice);
+	ADD("/config/errors/bad-escape", test_errors_bad_escape);
 	ADD("/config/errors/section-name-too-long",
 	    test_errors_section_name_too_long);
 	ADD("/config/errors/many-duplicates", test_errors_many_duplicates);
