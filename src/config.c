@@ -533,6 +533,26 @@ host_valid(const char *host)
 	return TRUE;
 }
 
+/* Whether the host of @url (ASCII, as evf_uri_from_iri() gives it) can
+ * be a tag: URI's authority: RFC 4151's DNSname, labels of letters,
+ * digits and '-' that start and end with a letter or digit ('_' and a
+ * final '.' are in some hosts' names, and not there). */
+static gboolean
+tag_host_valid(const char *url)
+{
+	static GRegex *form;
+	g_autoptr(GUri) uri = g_uri_parse(url, G_URI_FLAGS_ENCODED, NULL);
+
+	return uri != NULL && g_uri_get_host(uri) != NULL &&
+	       g_regex_match(
+	           evf_regex_once(&form,
+	                          "^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+	                          "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*"
+	                          "[A-Za-z0-9])?)*$",
+	                          0),
+	           g_uri_get_host(uri), 0, NULL);
+}
+
 /* "@what from MIN to MAX": what a value of @spec must be, its bounds as
  * they are written (durations in ISO 8601, sizes in bytes). */
 static const char *
@@ -628,6 +648,13 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 
 			if (ascii == NULL)
 				return "not an absolute http or https URL";
+			if (strcmp(spec->group, "site") == 0 &&
+			    !tag_host_valid(ascii))
+				return "the site's URL needs a host name of "
+				       "letters, digits, '-' and dots, each "
+				       "part starting and ending with a letter "
+				       "or digit (its feeds' tag: identifiers "
+				       "are made from it, RFC 4151)";
 			*canon = g_str_has_suffix(ascii, "/") ||
 			                 strcmp(spec->group, "site") != 0
 			             ? g_steal_pointer(&ascii)

@@ -1293,6 +1293,15 @@ test_source_link(Fixture *f, gconstpointer data)
 		  "needs a host name" },
 		{ "[site]\nurl=https://events.example.org/a%5Bb%5D/\n", 2,
 		  "cannot have '[' or ']' in its path" },
+		/* RFC 4151's DNSname, which tag: ids are made of */
+		{ "[site]\nurl=https://my_site.example.org/\n", 2,
+		  "needs a host name of letters, digits, '-' and dots" },
+		{ "[site]\nurl=https://events.example.org./\n", 2,
+		  "needs a host name of letters, digits, '-' and dots" },
+		{ "[site]\nurl=https://-events.example.org/\n", 2,
+		  "needs a host name of letters, digits, '-' and dots" },
+		{ "[site]\nurl=https://events..example.org/\n", 2,
+		  "needs a host name of letters, digits, '-' and dots" },
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(refused); i++)
@@ -1503,7 +1512,10 @@ test_url_host_checked(Fixture *f, gconstpointer data)
 	               "its host has a character no host name has");
 	a = assert_loads(f, "[site]\nurl=https://\xc3\xa9vents.example/\n"
 	                    "[source x]\nurl=http://[::1]:8/f.ics\n");
-	b = assert_loads(f, "[site]\nurl=https://my_host.example.org/\n");
+	/* a partner's host may have a '_' (the site's may not: its tag:
+	 * ids are made from it, test_source_link) */
+	b = assert_loads(f,
+	                 "[source x]\nurl=https://my_host.example.org/f.ics\n");
 }
 
 /* A title left empty, or of white space alone, is the default, as the
