@@ -346,6 +346,12 @@ fp_add_list(GChecksum *sum, GPtrArray *list)
 void
 evf_event_update_fingerprint(EvfEvent *ev)
 {
+	evf_event_update_fingerprint_attributed(ev, NULL);
+}
+
+void
+evf_event_update_fingerprint_attributed(EvfEvent *ev, const char *attribution)
+{
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
 	g_autofree char *start = evf_event_w3c_start(ev);
 	g_autofree char *end = evf_event_w3c_end(ev);
@@ -381,6 +387,10 @@ evf_event_update_fingerprint(EvfEvent *ev)
 		    g_strdup_printf("offset %d", ev->utc_offset);
 
 		fp_add(sum, offset);
+	}
+	if (attribution != NULL) {
+		fp_add(sum, "attribution");
+		fp_add(sum, attribution);
 	}
 	g_free(ev->fingerprint);
 	ev->fingerprint = g_strdup(g_checksum_get_string(sum));

@@ -158,6 +158,12 @@ char *evf_event_display_title(const EvfEvent *ev);
 
 /* Computes ev->fingerprint from every content field. */
 void evf_event_update_fingerprint(EvfEvent *ev);
+
+/* The same, with @attribution (nullable) too: what the outputs say of
+ * where the event is listed (the sources' titles and links, which come
+ * from the configuration and may change with no change of the event). */
+void evf_event_update_fingerprint_attributed(EvfEvent *ev,
+                                             const char *attribution);
 /* What a partner's event holds, in the form evfeed writes: its plain-text
  * fields (title, location, organizers, categories) without HTML
  * (evf_text_plain; a field of tags alone stays as it was) and in NFC

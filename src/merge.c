@@ -5,6 +5,7 @@
 #include "merge.h"
 
 #include "event.h"
+#include "render.h"
 #include "tz.h"
 #include "util.h"
 
@@ -796,10 +797,15 @@ writable(Entry *e)
 	e->own = TRUE;
 }
 
+/* With what the outputs say of the sources that list it, which their
+ * title= and link= give (a source renamed changes every one of its
+ * events). */
 static void
-fingerprint(gpointer ev, gpointer unused)
+fingerprint(gpointer ev, gpointer cfg)
 {
-	evf_event_update_fingerprint(ev);
+	g_autofree char *attribution = evf_render_attribution(cfg, ev);
+
+	evf_event_update_fingerprint_attributed(ev, attribution);
 }
 
 GPtrArray *
@@ -912,7 +918,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 	}
 	index_clear(&x);
 	/* Each event's fingerprint reads that event alone. */
-	evf_parallel_for(changed, fingerprint, NULL);
+	evf_parallel_for(changed, fingerprint, (gpointer)cfg);
 	g_ptr_array_sort(out, uid_cmp);
 	return out;
 }

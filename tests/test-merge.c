@@ -316,6 +316,64 @@ test_uid_stays_when_a_source_joins(void)
 	g_assert_cmpstr(find(with_file, "Board meeting")->uid, ==, "1");
 }
 
+/* A source renamed (title=) or given another link= changes what every
+ * one of its events says of it (DESCRIPTION's "Source:", "Also listed
+ * by:"), and so each one's fingerprint, from which SEQUENCE and
+ * LAST-MODIFIED move; an event no source lists keeps its file's. */
+static void
+test_fingerprint_attribution(void)
+{
+	static const char *const confs[] = {
+		"[source beta]\nurl=https://beta.example/rss\ntitle=Beta\n",
+		"[source beta]\nurl=https://beta.example/rss\ntitle=Beta\n",
+		"[source beta]\nurl=https://beta.example/rss\n"
+		"title=Beta Renamed\n",
+		"[source beta]\nurl=https://beta.example/rss\n"
+		"title=Beta Renamed\nlink=https://beta.example/events/\n",
+	};
+	char *theirs[G_N_ELEMENTS(confs)], *ours[G_N_ELEMENTS(confs)];
+	g_autofree char *alone = NULL;
+
+	for (guint i = 0; i < G_N_ELEMENTS(confs); i++) {
+		g_autoptr(EvfConfig) cfg = config(confs[i]);
+		g_autoptr(GPtrArray) local = list(
+		    dated("ours@events.example.org", "Board meeting", 2027, 9,
+		          1),
+		    dated("alone@events.example.org", "Open day", 2027, 10, 1),
+		    NULL);
+		g_autoptr(GPtrArray) out = merge(
+		    cfg, local, "beta",
+		    list(dated("ours@events.example.org", "Board meeting", 2027,
+		               9, 1),
+		         dated("w@beta.example", "Beta workshop", 2027, 6, 1),
+		         NULL),
+		    NULL);
+		g_autofree char *file =
+		    g_strdup(find(local, "Open day")->fingerprint);
+
+		theirs[i] = g_strdup(find(out, "Beta workshop")->fingerprint);
+		ours[i] = g_strdup(find(out, "Board meeting")->fingerprint);
+		g_assert_true(
+		    has(find(out, "Board meeting")->also_listed, "beta"));
+		g_assert_cmpstr(find(out, "Open day")->fingerprint, ==, file);
+		if (alone != NULL)
+			g_assert_cmpstr(file, ==, alone);
+		else
+			alone = g_strdup(file);
+	}
+	/* the same configuration: the same */
+	g_assert_cmpstr(theirs[0], ==, theirs[1]);
+	g_assert_cmpstr(ours[0], ==, ours[1]);
+	/* renamed, then linked elsewhere: another each time */
+	g_assert_cmpstr(theirs[1], !=, theirs[2]);
+	g_assert_cmpstr(theirs[2], !=, theirs[3]);
+	g_assert_cmpstr(ours[1], !=, ours[2]);
+	for (guint i = 0; i < G_N_ELEMENTS(confs); i++) {
+		g_free(theirs[i]);
+		g_free(ours[i]);
+	}
+}
+
 /* A local file named as a partner's item would be (SOURCE-<12 hex of its
  * UID's SHA-256>): the item takes more of the digest, and the two keep
  * two anchors and two one-event calendars. */
@@ -1233,6 +1291,8 @@ main(int argc, char **argv)
 	                test_uid_kept_or_namespaced);
 	g_test_add_func("/merge/uid/stays-when-a-source-joins",
 	                test_uid_stays_when_a_source_joins);
+	g_test_add_func("/merge/fingerprint/attribution",
+	                test_fingerprint_attribution);
 	g_test_add_func("/merge/duplicates", test_duplicates);
 	g_test_add_func("/merge/duplicates/other-scripts",
 	                test_duplicates_other_scripts);
