@@ -670,16 +670,17 @@ members_changed(GPtrArray *cats, GHashTable *members, gint64 updated)
 	}
 }
 
-/* Records the "members/" of @cats (members_value) that @members, the
- * state's, does not hold. */
+/* Records the members_value() of each of @cats (under @prefix and its
+ * slug: "members/" for categories, "source-members/" for sources) that
+ * @members, the state's, does not hold. */
 static gboolean
-record_members(EvfStore *store, GHashTable *members, GPtrArray *cats,
-               GError **error)
+record_members(EvfStore *store, const char *prefix, GHashTable *members,
+               GPtrArray *cats, GError **error)
 {
 	for (guint i = 0; i < cats->len; i++) {
 		const EvfCategory *c = g_ptr_array_index(cats, i);
 		g_autofree char *value = members_value(c, c->changed);
-		g_autofree char *key = g_strconcat("members/", c->slug, NULL);
+		g_autofree char *key = g_strconcat(prefix, c->slug, NULL);
 
 		if (g_strcmp0(g_hash_table_lookup(members, c->slug), value) !=
 		        0 &&
@@ -765,23 +766,6 @@ record_scopes(EvfStore *store, const char *prefix, GHashTable *known,
 	return TRUE;
 }
 
-/* (transfer full) (element-type EvfCategory): the enabled sources of
- * @cfg, each as a scope of its name and title. */
-static GPtrArray *
-enabled_sources(const EvfConfig *cfg)
-{
-	GPtrArray *out = g_ptr_array_new_with_free_func(evf_category_free);
-
-	for (guint i = 0; i < cfg->sources->len; i++) {
-		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
-
-		if (src->enabled)
-			g_ptr_array_add(out, evf_category_new_emptied(
-			                         src->name, src->title, 0));
-	}
-	return out;
-}
-
 static gboolean
 build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
            GPtrArray *diags, EvfBuildStats *stats, GError **error)
@@ -806,6 +790,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(GPtrArray) cats = NULL;
 	g_autoptr(GHashTable) known = NULL;
 	g_autoptr(GHashTable) members = NULL;
+	g_autoptr(GHashTable) source_members = NULL;
 	g_autoptr(GPtrArray) kept_sources = NULL;
 	g_autoptr(GPtrArray) sources = NULL;
 	g_autoptr(GHashTable) known_sources = NULL;
@@ -904,7 +889,9 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	known = evf_store_get_meta_prefixed(store, "category/");
 	kept =
 	    kept_scopes(known, cats, category_slug_ok, updated, now, &let_go);
-	sources = enabled_sources(cfg);
+	sources = evf_render_source_lists(cfg, events);
+	source_members = evf_store_get_meta_prefixed(store, "source-members/");
+	members_changed(sources, source_members, updated);
 	known_sources = evf_store_get_meta_prefixed(store, "source/");
 	/* (a source that lists nothing leaves the site as it was: its 90
 	 * days count from this build, not from the site's last change) */
@@ -920,8 +907,9 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		    evf_gzipper_new(cfg->output_dir, compress_file, stage);
 		g_autoptr(GPtrArray) siblings = NULL;
 
-		out = evf_render_site(cfg, events, cats, kept, kept_sources,
-		                      updated, now, &stats->until, gz, error);
+		out = evf_render_site(cfg, events, cats, sources, kept,
+		                      kept_sources, updated, now, &stats->until,
+		                      gz, error);
 		siblings = evf_gzipper_finish(gz);
 		if (out == NULL)
 			return FALSE;
@@ -973,7 +961,9 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		    !evf_store_set_meta(store, "published", stamp, error) ||
 		    !record_scopes(store, "category/", known, cats, kept,
 		                   error) ||
-		    !record_members(store, members, cats, error) ||
+		    !record_members(store, "members/", members, cats, error) ||
+		    !record_members(store, "source-members/", source_members,
+		                    sources, error) ||
 		    !record_scopes(store, "source/", known_sources, sources,
 		                   kept_sources, error) ||
 		    !evf_store_set_meta(store, "inputs", digest, error))

@@ -281,6 +281,35 @@ evf_render_categories(GPtrArray *events)
 	return out;
 }
 
+GPtrArray *
+evf_render_source_lists(const EvfConfig *cfg, GPtrArray *events)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(evf_category_free);
+
+	for (guint i = 0; i < cfg->sources->len; i++) {
+		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
+		EvfCategory *c =
+		    evf_category_new_emptied(src->name, src->title, 0);
+
+		for (guint k = 0; k < events->len; k++) {
+			EvfEvent *ev = g_ptr_array_index(events, k);
+			gboolean is = g_strcmp0(ev->source, src->name) == 0;
+
+			for (guint j = 0; !is && j < ev->also_listed->len; j++)
+				is = strcmp(
+				         g_ptr_array_index(ev->also_listed, j),
+				         src->name) == 0;
+			if (is)
+				g_ptr_array_add(c->events, ev);
+		}
+		if (c->events->len == 0 && !src->enabled)
+			evf_category_free(c);
+		else
+			g_ptr_array_add(out, c);
+	}
+	return out;
+}
+
 static EvfView *
 view_new(const EvfConfig *cfg, EvfTzSet *tzs, const char *path,
          const char *title, gint64 updated)
@@ -696,8 +725,9 @@ category_scope(const EvfConfig *cfg, const EvfCategory *c, gboolean source)
 
 GPtrArray *
 evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *given,
-                GPtrArray *kept, GPtrArray *kept_sources, gint64 updated,
-                gint64 now, gint64 *until, EvfGzipper *gz, GError **error)
+                GPtrArray *given_sources, GPtrArray *kept,
+                GPtrArray *kept_sources, gint64 updated, gint64 now,
+                gint64 *until, EvfGzipper *gz, GError **error)
 {
 	g_autoptr(GPtrArray) files =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_file_free);
@@ -705,10 +735,11 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *given,
 	g_autoptr(GPtrArray) cats = given != NULL
 	                                ? g_ptr_array_ref(given)
 	                                : evf_render_categories(events);
+	g_autoptr(GPtrArray) sources =
+	    given_sources != NULL ? g_ptr_array_ref(given_sources)
+	                          : evf_render_source_lists(cfg, events);
 	g_autoptr(GPtrArray) scopes =
 	    g_ptr_array_new_with_free_func(scope_free);
-	g_autoptr(GPtrArray) mine =
-	    g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
 	g_autoptr(GHashTable) long_past = NULL;
 	/* a clock set back does not bring ended events back */
 	gint64 past_at = MAX(now, updated);
@@ -810,37 +841,17 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *given,
 		g_ptr_array_add(
 		    scopes,
 		    category_scope(cfg, g_ptr_array_index(kept, i), FALSE));
-	for (guint i = 0; i < cfg->sources->len; i++) {
-		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
-		GPtrArray *listed = g_ptr_array_new();
-		gint64 src_updated = 0;
+	/* An enabled source that lists nothing now (emptied, or not fetched
+	 * yet) has its calendar and feeds all the same, empty: a 404 would
+	 * leave its subscribers' calendar programs showing what it listed
+	 * before, for ever. */
+	for (guint i = 0; i < sources->len; i++) {
+		const EvfCategory *c = g_ptr_array_index(sources, i);
+		Scope *sc = category_scope(cfg, c, TRUE);
 
-		g_ptr_array_add(mine, listed);
-		for (guint k = 0; k < events->len; k++) {
-			EvfEvent *ev = g_ptr_array_index(events, k);
-			gboolean is = g_strcmp0(ev->source, src->name) == 0;
-
-			for (guint j = 0; j < ev->also_listed->len; j++)
-				is |= strcmp(
-				          g_ptr_array_index(ev->also_listed, j),
-				          src->name) == 0;
-			if (is) {
-				g_ptr_array_add(listed, ev);
-				src_updated = MAX(src_updated, ev->modified);
-			}
-		}
-		/* An enabled source that lists nothing now (emptied, or not
-		 * fetched yet) has its calendar and feeds all the same,
-		 * empty: a 404 would leave its subscribers' calendar
-		 * programs showing what it listed before, for ever. */
-		if (listed->len == 0 && !src->enabled)
-			continue;
-		g_ptr_array_add(
-		    scopes,
-		    scope_new(g_strdup_printf("source/%s/", src->name),
-		              g_strdup_printf("%s: %s", cfg->title, src->title),
-		              NULL, listed,
-		              listed->len > 0 ? src_updated : updated));
+		if (c->events->len == 0)
+			sc->updated = updated;
+		g_ptr_array_add(scopes, sc);
 	}
 	/* So does a source disabled or taken out of the configuration. */
 	for (guint i = 0; kept_sources != NULL && i < kept_sources->len; i++)

@@ -156,6 +156,12 @@ typedef struct {
 EvfCategory *evf_category_new_emptied(const char *slug, const char *name,
                                       gint64 emptied);
 void evf_category_free(gpointer category);
+/* (transfer full) (element-type EvfCategory): each partner source of
+ * @cfg that is enabled or lists one of @events, in the configuration's
+ * order, as a category of its name as slug and its title as name, of the
+ * events (borrowed) it lists (their source, or also listed by it). */
+GPtrArray *evf_render_source_lists(const EvfConfig *cfg, GPtrArray *events);
+
 /* A GCompareFunc of two EvfCategory ** by slug. */
 gint evf_category_cmp(gconstpointer a, gconstpointer b);
 
@@ -166,7 +172,9 @@ GPtrArray *evf_render_categories(GPtrArray *events);
 /* (transfer full) (element-type EvfFile): every file of the site, sorted by
  * path. @events is the whole catalogue; @cats (nullable) its categories
  * as evf_render_categories() gives them, with when each last changed (else
- * they are made here, and not known); @kept (nullable) (element-type
+ * they are made here, and not known); @sources (nullable) the partner
+ * sources' lists as evf_render_source_lists() gives them, with when each
+ * last changed (else made here, and not known); @kept (nullable) (element-type
  * EvfCategory) categories of no event that keep their calendar and feeds,
  * empty, as of when they were emptied; @kept_sources (nullable) the same
  * of partner sources no longer enabled (each an EvfCategory of the
@@ -182,6 +190,6 @@ GPtrArray *evf_render_categories(GPtrArray *events);
  * the files come back with their sizes but without their bytes. Scopes and
  * one-event calendars are made on all processors. */
 GPtrArray *evf_render_site(const EvfConfig *cfg, GPtrArray *events,
-                           GPtrArray *cats, GPtrArray *kept,
+                           GPtrArray *cats, GPtrArray *sources, GPtrArray *kept,
                            GPtrArray *kept_sources, gint64 updated, gint64 now,
                            gint64 *until, EvfGzipper *gz, GError **error);

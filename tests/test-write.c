@@ -96,8 +96,8 @@ site_render_in(const char *events_dir, const char *zone, const char *site,
 	store = evf_store_open(s->cfg->state_path, &error);
 	g_assert_no_error(error);
 	g_assert_true(evf_store_track(store, s->events, NOW, &updated, &error));
-	s->files = evf_render_site(s->cfg, s->events, NULL, NULL, NULL, updated,
-	                           updated, NULL, NULL, &error);
+	s->files = evf_render_site(s->cfg, s->events, NULL, NULL, NULL, NULL,
+	                           updated, updated, NULL, NULL, &error);
 	g_assert_no_error(error);
 	s->updated = updated;
 	return s;
@@ -329,8 +329,8 @@ test_renders_kept_for_same_state(void)
 	vevent = ev->vevent;
 	g_assert_nonnull(vevent);
 
-	again = evf_render_site(s->cfg, s->events, NULL, NULL, NULL, s->updated,
-	                        s->updated, NULL, NULL, &error);
+	again = evf_render_site(s->cfg, s->events, NULL, NULL, NULL, NULL,
+	                        s->updated, s->updated, NULL, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_true(ev->vevent == vevent);
 	for (guint i = 0; i < s->files->len; i++) {
@@ -342,7 +342,7 @@ test_renders_kept_for_same_state(void)
 	}
 
 	ev->sequence = 7;
-	changed = evf_render_site(s->cfg, s->events, NULL, NULL, NULL,
+	changed = evf_render_site(s->cfg, s->events, NULL, NULL, NULL, NULL,
 	                          s->updated, s->updated, NULL, NULL, &error);
 	g_assert_no_error(error);
 	g_assert_nonnull(strstr(ev->vevent, "\r\nSEQUENCE:7\r\n"));
@@ -2463,12 +2463,12 @@ test_page_series_running_later(void)
 	                   "9 June 2025, 18:00\u201320:00";
 
 	g_assert_null(strstr(first, next));
-	later = evf_render_site(s->cfg, s->events, NULL, NULL, NULL, s->updated,
-	                        s->updated + 7 * G_TIME_SPAN_DAY, NULL, NULL,
-	                        &error);
+	later = evf_render_site(s->cfg, s->events, NULL, NULL, NULL, NULL,
+	                        s->updated, s->updated + 7 * G_TIME_SPAN_DAY,
+	                        NULL, NULL, &error);
 	g_assert_no_error(error);
-	again = evf_render_site(s->cfg, s->events, NULL, NULL, NULL, s->updated,
-	                        s->updated, NULL, NULL, &error);
+	again = evf_render_site(s->cfg, s->events, NULL, NULL, NULL, NULL,
+	                        s->updated, s->updated, NULL, NULL, &error);
 	g_assert_no_error(error);
 	for (guint i = 0; i < later->len; i++) {
 		EvfFile *a = g_ptr_array_index(later, i);
@@ -2508,8 +2508,8 @@ render_at(Site *s, gint64 now, gint64 *until)
 {
 	g_autoptr(GError) error = NULL;
 	GPtrArray *files =
-	    evf_render_site(s->cfg, s->events, NULL, NULL, NULL, s->updated,
-	                    now, until, NULL, &error);
+	    evf_render_site(s->cfg, s->events, NULL, NULL, NULL, NULL,
+	                    s->updated, now, until, NULL, &error);
 
 	g_assert_no_error(error);
 	return files;
@@ -2877,8 +2877,8 @@ render_with_partner(Site *s, gint64 now)
 	g_assert_no_error(error);
 	g_assert_true(evf_store_track(store, events, now, &updated, &error));
 	g_ptr_array_unref(s->files);
-	s->files = evf_render_site(s->cfg, events, NULL, NULL, NULL, updated,
-	                           updated, NULL, NULL, &error);
+	s->files = evf_render_site(s->cfg, events, NULL, NULL, NULL, NULL,
+	                           updated, updated, NULL, NULL, &error);
 	g_assert_no_error(error);
 }
 

@@ -1007,6 +1007,9 @@ held()
 			cmp -s "$tmp/good.guids" "$tmp/$_f.$_m.$_n.guids"
 		ok $? "$_t: fetch $_n held: the outputs are unchanged"
 	done
+	# the source's own feeds and calendar, before the drop is taken
+	source_dates "$_f" >"$tmp/$_f.$_m.dates.before"
+	sleep 1
 	fetch_run "$_f.$_m.3"
 	test "$rc" -eq 0 &&
 		grep -q "^evfeed: source $_f: now lists [0-9]* items where there were $_old: taken, as 3 fetches in a row said so\$" "$tmp/$_f.$_m.3.err"
@@ -1019,6 +1022,17 @@ held()
 	ok $? "$_t: third fetch believed: $_f ok with $_want items"
 	build_run "$_f.$_m.3"
 	ok $? "$_t: build"
+	# Items that left are a change of the source's calendar and feeds:
+	# their last change moves forward, never back to the newest item
+	# still listed.
+	source_dates "$_f" >"$tmp/$_f.$_m.dates.after"
+	_b=$(sed -n 1p "$tmp/$_f.$_m.dates.before")
+	_a=$(sed -n 1p "$tmp/$_f.$_m.dates.after")
+	_lb=$(sed -n 2p "$tmp/$_f.$_m.dates.before")
+	_la=$(sed -n 2p "$tmp/$_f.$_m.dates.after")
+	test -n "$_b" && test -n "$_lb" && expr "$_a" \> "$_b" >/dev/null &&
+		expr "$_la" \> "$_lb" >/dev/null
+	ok $? "$_t: source/$_f/ atom.xml updated and calendar LAST-MODIFIED move forward ($_b -> $_a, $_lb -> $_la)"
 	inspect sourced "$pub/calendar.ics" "$_s" | sort >"$tmp/$_f.$_m.src"
 	# What should be listed now: the good events, less those of this
 	# source that are gone.
@@ -1042,6 +1056,16 @@ held()
 	fi
 	read_back "$_f.$_m.3" "$pub" "$site"
 	restore "$_f"
+}
+
+# source_dates NAME: the Atom updated and the calendar's LAST-MODIFIED of
+# source/NAME/, a line each.
+source_dates()
+{
+	sed -n 's|^  <updated>\(.*\)</updated>$|\1|p' "$pub/source/$1/atom.xml" |
+		head -n 1
+	tr -d '\r' <"$pub/source/$1/calendar.ics" |
+		sed -n 's/^LAST-MODIFIED://p' | head -n 1
 }
 
 held osce fewer OSCE 1
