@@ -374,8 +374,9 @@ typedef struct {
 	EvfGzipper *gz;
 	gint64 now;     /* the time of the build: what is past */
 	gint64 changed; /* the site's last change */
-	/* (nullable) the events left out of the calendars: ended more than
-	 * [feeds] past_days before @now */
+	/* (nullable) the events left out of the calendars, ended more than
+	 * [feeds] past_days before @now: each with when it left (gint64 *,
+	 * µs), its end and those days */
 	GHashTable *long_past;
 } Site;
 
@@ -529,10 +530,20 @@ render_scope(gpointer data, gpointer user_data)
 	g_autoptr(GPtrArray) made =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
 
+	/* An event left out of the calendars as long past ([feeds]
+	 * past_days) changed them when it left. */
+	gint64 calendar_updated = sc->updated;
+
 	for (guint i = 0; i < sc->events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(sc->events, i);
-		if (!ev->tba && (site->long_past == NULL ||
-		                 !g_hash_table_contains(site->long_past, ev)))
+		const gint64 *left =
+		    site->long_past != NULL
+		        ? g_hash_table_lookup(site->long_past, ev)
+		        : NULL;
+
+		if (left != NULL)
+			calendar_updated = MAX(calendar_updated, *left);
+		else if (!ev->tba)
 			g_ptr_array_add(dated, ev);
 	}
 	g_ptr_array_sort(dated, evf_event_cmp_start);
@@ -541,8 +552,9 @@ render_scope(gpointer data, gpointer user_data)
 	for (guint k = 0; k < G_N_ELEMENTS(kinds); k++) {
 		g_autofree char *path =
 		    g_strconcat(sc->dir, kinds[k].name, NULL);
-		g_autoptr(EvfView) v =
-		    view_new(cfg, site->tzs, path, sc->title, sc->updated);
+		g_autoptr(EvfView) v = view_new(
+		    cfg, site->tzs, path, sc->title,
+		    kinds[k].calendar ? calendar_updated : sc->updated);
 		GBytes *bytes;
 
 		v->now = site->now;
@@ -760,15 +772,21 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *given,
 	if (cfg->past_limited) {
 		gint64 days = (gint64)cfg->past_days * 86400 * G_USEC_PER_SEC;
 
-		long_past = g_hash_table_new(NULL, NULL);
+		long_past = g_hash_table_new_full(NULL, NULL, NULL, g_free);
 		for (guint i = 0; i < events->len; i++) {
 			EvfEvent *ev = g_ptr_array_index(events, i);
 			gint64 kept_until = G_MAXINT64;
+			gint64 ended = 0;
 
 			if (evf_page_ended_by(site_tz, ev, past_at - days,
-			                      &kept_until))
-				g_hash_table_add(long_past, ev);
-			else if (kept_until < G_MAXINT64 - days)
+			                      &kept_until, &ended)) {
+				/* when it left the calendars */
+				gint64 left = ended + days;
+
+				g_hash_table_insert(
+				    long_past, ev,
+				    g_memdup2(&left, sizeof left));
+			} else if (kept_until < G_MAXINT64 - days)
 				first_end = MIN(first_end, kept_until + days);
 		}
 		site.long_past = long_past;

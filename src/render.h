@@ -86,9 +86,10 @@ gboolean evf_page_is_past(const EvfConfig *cfg, const EvfEvent *ev, gint64 now);
 /* Whether @ev (a series: its last occurrence) had ended by @t (µs), an
  * all-day event's days counted in @site_tz; never for tba events or
  * series without an end. If not, @until (nullable) gets the time (µs)
- * before which the answer stays the same, G_MAXINT64 if it does. */
+ * before which the answer stays the same, G_MAXINT64 if it does; if so,
+ * @ended_at (nullable) gets when it ended (µs). */
 gboolean evf_page_ended_by(GTimeZone *site_tz, const EvfEvent *ev, gint64 t,
-                           gint64 *until);
+                           gint64 *until, gint64 *ended_at);
 GBytes *evf_write_rss(const EvfView *view, GError **error);
 GBytes *evf_write_atom(const EvfView *view, GError **error);
 /* JSON Feed 1.1 of the view's items, with an "_event" extension. */

@@ -407,7 +407,8 @@ note_occurrence(const EvfEvent *ev, GTimeZone *tz, struct icaltimetype first,
  * than MAX_OCCURRENCES left to step counts as running. When it had not
  * ended, @next (nullable) gets the first occurrence that had not ended by
  * @now (its day and start; day 0 when that is the first, or when it is
- * past MAX_OCCURRENCES), and when it ends. */
+ * past MAX_OCCURRENCES), and when it ends; when it had, when it ended
+ * (ends). */
 static gboolean
 compute_past(GTimeZone *site_tz, const EvfEvent *ev, gint64 now,
              Occurrence *next)
@@ -435,8 +436,10 @@ compute_past(GTimeZone *site_tz, const EvfEvent *ev, gint64 now,
 		next->ends = end_s;
 		return FALSE;
 	}
-	if (ev->rrule == NULL)
+	if (ev->rrule == NULL) {
+		next->ends = end_s;
 		return TRUE;
+	}
 
 	icalerror_clear_errno();
 	rt = evf_rrule_from_string(ev->rrule);
@@ -452,6 +455,7 @@ compute_past(GTimeZone *site_tz, const EvfEvent *ev, gint64 now,
 	it = icalrecur_iterator_new(rt, first);
 	if (it == NULL) {
 		icalerror_clear_errno();
+		next->ends = end_s;
 		return !endless && end_s * G_USEC_PER_SEC <= now;
 	}
 	/* libical cannot start a rule with COUNT elsewhere than at its
@@ -477,6 +481,8 @@ compute_past(GTimeZone *site_tz, const EvfEvent *ev, gint64 now,
 	}
 	icalrecur_iterator_free(it);
 	icalerror_clear_errno();
+	if (past)
+		next->ends = end_s;
 	return past && !endless;
 }
 
@@ -518,15 +524,44 @@ answer_until(const Occurrence *next)
 	           : G_MAXINT64;
 }
 
+/* When @ev, which has ended, ended (s): its end, or its last
+ * occurrence's (compute_past steps a series from near the time it asks
+ * about, and may have seen none); @seen, the end compute_past saw last,
+ * for a series of too many occurrences to step through. */
+static gint64
+last_end(GTimeZone *site_tz, const EvfEvent *ev, gint64 seen)
+{
+	struct icalrecurrencetype rt;
+	struct icaltimetype last;
+	g_autoptr(GTimeZone) tz = NULL;
+	gboolean found;
+
+	if (ev->rrule == NULL)
+		return seen;
+	icalerror_clear_errno();
+	rt = evf_rrule_from_string(ev->rrule);
+	icalerror_clear_errno();
+	found = evf_rrule_last(ev, rt, &last);
+	if (!found)
+		return seen;
+	if (ev->tzid != NULL && !ev->all_day)
+		tz = g_time_zone_new_identifier(ev->tzid);
+	return MAX(seen, occurrence_end(site_tz, ev, tz, last));
+}
+
 gboolean
 evf_page_ended_by(GTimeZone *site_tz, const EvfEvent *ev, gint64 t,
-                  gint64 *until)
+                  gint64 *until, gint64 *ended_at)
 {
 	Occurrence next;
 	gboolean ended = compute_past(site_tz, ev, t, &next);
 
 	if (until != NULL)
 		*until = ended ? G_MAXINT64 : answer_until(&next);
+	if (ended_at != NULL)
+		*ended_at =
+		    ended ? last_end(site_tz, ev, next.ends) * G_USEC_PER_SEC
+		          : 0;
 	return ended;
 }
 

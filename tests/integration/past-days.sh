@@ -155,4 +155,35 @@ test $st -eq 0 && test "$size" -gt 2000000 &&
 ok $? "an rss.xml of $size bytes: a warning for it and for atom.xml, naming max_items (status $st)"
 diag_file "$large/err"
 
+# An event that leaves the calendars as time passes changes them: their
+# LAST-MODIFIED moves forward to when it left (its end, past_days=0),
+# which clients and caches take as their last change.
+soon=$(mktmp)
+mkdir "$soon/events"
+end=$(date -u -d '4 seconds' +%Y-%m-%dT%H:%M:%SZ)
+printf -- '---\ntitle: Ending soon\nstart: %s\nend: %s\n---\nB.\n' \
+	"$(date -u -d '1 hour ago' +%Y-%m-%dT%H:%M:%SZ)" "$end" >"$soon/events/soon.md"
+printf -- '---\ntitle: Far ahead\nstart: 2031-01-01\n---\nB.\n' >"$soon/events/far.md"
+write_config "$soon" "$soon/events"
+sed 's/^\[feeds\]$/[feeds]\npast_days=0/' "$soon/evfeed.conf" >"$soon/c" &&
+	mv "$soon/c" "$soon/evfeed.conf"
+cal_modified()
+{
+	tr -d '\r' <"$soon/public/$1" | sed -n 's/^LAST-MODIFIED://p' | head -n 1
+}
+"$EVFEED" build --config "$soon/evfeed.conf" >/dev/null 2>"$soon/err1"
+m1=$(cal_modified calendar.ics)
+t1=$(titles "$soon/public/calendar.ics")
+while [ "$(date -u +%s)" -le "$(date -u -d "$end" +%s)" ]; do
+	sleep 1
+done
+"$EVFEED" build --config "$soon/evfeed.conf" >/dev/null 2>"$soon/err2"
+m2=$(cal_modified calendar.ics)
+t2=$(titles "$soon/public/calendar.ics")
+want=$(date -u -d "$end" +%Y%m%dT%H%M%SZ)
+test "$t1" = "Ending soon Far ahead" && test "$t2" = "Far ahead" &&
+	test -n "$m1" && expr "$m2" \> "$m1" >/dev/null && test "$m2" = "$want"
+ok $? "an event that leaves calendar.ics as time passes moves its LAST-MODIFIED to when it left ($m1 -> $m2, ended $want)" ||
+	{ diag "$t1 / $t2"; diag_file "$soon/err2"; }
+
 done_testing
