@@ -620,6 +620,39 @@ warn_uid_changed(const EvfConfig *cfg, const char *old_manifest,
 	}
 }
 
+/* A warning at each event file's `published:` that is later than the
+ * listing was first published (evfeed first saw it, in the state), which
+ * the feeds keep (evf_event_pubdate): readers were told of it then, and
+ * are told once. */
+static void
+warn_published_later(GPtrArray *events, GPtrArray *diags)
+{
+	for (guint i = 0; i < events->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(events, i);
+		g_autoptr(GDateTime) given = NULL;
+		g_autoptr(GDateTime) first = NULL;
+		g_autofree char *a = NULL;
+		g_autofree char *b = NULL;
+
+		if (ev->source != NULL || ev->published_line == 0 ||
+		    ev->created == 0 || ev->published <= ev->created)
+			continue;
+		given = g_date_time_new_from_unix_utc(ev->published /
+		                                      G_USEC_PER_SEC);
+		first =
+		    g_date_time_new_from_unix_utc(ev->created / G_USEC_PER_SEC);
+		a = g_date_time_format(given, "%Y-%m-%dT%H:%M:%SZ");
+		b = g_date_time_format(first, "%Y-%m-%dT%H:%M:%SZ");
+		evf_diags_warn(
+		    diags, ev->path, ev->published_line, ev->published_col,
+		    "published: %s is later than the listing was "
+		    "first published, %s (when evfeed first saw it), "
+		    "which the feeds keep: readers were told of it "
+		    "then, and are told once",
+		    a, b);
+	}
+}
+
 static gint
 uid_ptr_cmp(gconstpointer a, gconstpointer b)
 {
@@ -883,6 +916,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	if (evf_store_track_ahead(track) > 0)
 		warn_clock_behind(cfg, evf_store_track_ahead(track), now,
 		                  diags);
+	warn_published_later(events, diags);
 	cats = evf_render_categories(events);
 	members = evf_store_get_meta_prefixed(store, "members/");
 	members_changed(cats, members, updated);

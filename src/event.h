@@ -23,6 +23,8 @@ typedef struct {
 	guint uid_col;
 	guint categories_line; /* where `categories:` is; 0 when absent */
 	guint categories_col;
+	guint published_line; /* where `published:` is; 0 when absent */
+	guint published_col;
 	/* (nullable) where each of categories is in that file: a line and
 	 * a column (guint) each */
 	GArray *categories_at;

@@ -2699,6 +2699,8 @@ read_published(Ctx *c, const Node *n, EvfEvent *ev)
 
 	if (!want_when(c, "published", n, c->cfg->timezone, FALSE, &w))
 		return;
+	ev->published_line = n->line;
+	ev->published_col = n->col;
 	if (w.date_only) {
 		g_autoptr(GTimeZone) tz =
 		    g_time_zone_new_identifier(c->cfg->timezone);

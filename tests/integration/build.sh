@@ -694,4 +694,25 @@ ok $? "an event that leaves a category moves its feeds' and calendar's last chan
 grep -q 'nothing changed' "$ct/out"
 ok $? "and the next build of the same events changes nothing"
 
+# A published: later than the listing was first published is not taken
+# (readers were told of it then): a warning at the key, and the feeds keep
+# the first date.
+pl=$tmp/publater
+mkdir -p "$pl/events"
+printf -- '---\ntitle: Listed\nstart: 2027-05-01\n---\nB\n' >"$pl/events/listed.md"
+write_config "$pl" "$pl/events"
+"$EVFEED" build --config "$pl/evfeed.conf" >/dev/null 2>"$pl/err1"
+first=$(sed -n 's|.*<pubDate>\(.*\)</pubDate>.*|\1|p' "$pl/public/rss.xml")
+sleep 2
+later=$(date -u -d '1 second ago' +%Y-%m-%dT%H:%M:%SZ)
+printf -- '---\ntitle: Listed\nstart: 2027-05-01\npublished: %s\n---\nB\n' "$later" >"$pl/events/listed.md"
+"$EVFEED" build --config "$pl/evfeed.conf" >/dev/null 2>"$pl/err2"
+st=$?
+again=$(sed -n 's|.*<pubDate>\(.*\)</pubDate>.*|\1|p' "$pl/public/rss.xml")
+test "$st" -eq 0 && test -n "$first" && test "$first" = "$again" &&
+	grep -q "listed.md:4:12: warning: published: $later is later than the listing was first published, .*which the feeds keep" "$pl/err2" &&
+	! grep -q warning "$pl/err1"
+ok $? "a published: after the listing was first published: a warning at the key, the feeds keep the first ($first)" ||
+	diag_file "$pl/err2"
+
 done_testing
