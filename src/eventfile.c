@@ -3222,6 +3222,31 @@ drop_diags_at_values(GPtrArray *diags, guint from, GArray *at)
 	}
 }
 
+/* The line of the file where the description's line @n starts, as
+ * cmark counts the lines of evf_text_sanitize()'s text (each LF, CR alone
+ * and NEL ends one): the description, from @body to @end, starts on line
+ * @body_line, and the file's lines end in LF alone, as its front
+ * matter's are counted. */
+static guint
+body_file_line(const char *body, const char *end, guint body_line, guint n)
+{
+	guint line = body_line;
+
+	for (const char *p = body; p < end && n > 1; p++) {
+		if (*p == '\n') {
+			line++;
+			n--;
+		} else if (*p == '\r' && (p + 1 == end || p[1] != '\n')) {
+			n--;
+		} else if ((guchar)*p == 0xc2 && p + 1 < end &&
+		           (guchar)p[1] == 0x85) {
+			n--;
+			p++;
+		}
+	}
+	return line;
+}
+
 /* Reads into @ev (whose path and slug are set) what evf_eventfile_read()
  * returns; FALSE when an error was found. */
 static gboolean
@@ -3245,6 +3270,7 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 	guint near_end = 0; /* a line '--- …' that does not close it */
 	const char *near_at = NULL; /* and where it starts */
 	gboolean replaced = FALSE;  /* a U+FFFD in the description */
+	gboolean fm_too_large;
 
 	if (len == 0) {
 		evf_diags_add(diags, path, 1, 1,
@@ -3340,11 +3366,11 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 		return FALSE;
 	}
 	body_line = line + 1;
-	if ((gsize)(fm_end - fm) > EVF_EVENTFILE_MAX_FRONT_MATTER) {
+	/* not read, and the description checked all the same */
+	fm_too_large = (gsize)(fm_end - fm) > EVF_EVENTFILE_MAX_FRONT_MATTER;
+	if (fm_too_large)
 		evf_diags_add(diags, path, 2, 1,
 		              "front matter is larger than 64 KiB");
-		return FALSE;
-	}
 	body = memchr(fm_end, '\n', end - fm_end);
 	body = body != NULL ? body + 1 : end;
 	/* bytes the description cannot hold, reported once */
@@ -3375,25 +3401,30 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 		}
 	}
 
-	readable = readable_front_matter(path, data, fm, fm_end, bad_in_fm,
-	                                 diags, bad_lines);
-	from = diags->len;
-	errors_before = evf_diags_errors(diags);
-	map = readable != NULL
-	          ? read_front_matter(path, readable, strlen(readable), 1,
-	                              diags, refused)
-	          : read_front_matter(path, fm, fm_end - fm, 1, diags, refused);
-	/* a value refused as the front matter was read (reader_refuse) */
-	c.failed = evf_diags_errors(diags) > errors_before;
-	if (map != NULL) {
-		guint fields_from = diags->len;
+	if (!fm_too_large) {
+		readable = readable_front_matter(path, data, fm, fm_end,
+		                                 bad_in_fm, diags, bad_lines);
+		from = diags->len;
+		errors_before = evf_diags_errors(diags);
+		map = readable != NULL
+		          ? read_front_matter(path, readable, strlen(readable),
+		                              1, diags, refused)
+		          : read_front_matter(path, fm, fm_end - fm, 1, diags,
+		                              refused);
+		/* a value refused as the front matter was read
+		 * (reader_refuse) */
+		c.failed = evf_diags_errors(diags) > errors_before;
+		if (map != NULL) {
+			guint fields_from = diags->len;
 
-		read_fields(&c, map, ev);
-		drop_diags_at_values(diags, fields_from, refused);
+			read_fields(&c, map, ev);
+			drop_diags_at_values(diags, fields_from, refused);
+		}
+		drop_diags_at(diags, from, bad_lines);
 	}
-	drop_diags_at(diags, from, bad_lines);
-	if (map == NULL)
-		return FALSE;
+	/* The front matter unread (too large, or not YAML): the
+	 * description is checked all the same, below. */
+	c.failed |= map == NULL;
 
 	if ((gsize)(end - body) > EVF_EVENTFILE_MAX_BODY) {
 		evf_diags_add(diags, path, body_line, 1,
@@ -3427,7 +3458,8 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 		}
 	}
 	if (!evf_markdown_check(ev->description_md, &md_line, &md_error)) {
-		evf_diags_add(diags, path, body_line + md_line - 1, 1,
+		evf_diags_add(diags, path,
+		              body_file_line(body, end, body_line, md_line), 1,
 		              "description: %s", md_error->message);
 		return FALSE;
 	}
@@ -3448,10 +3480,12 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 	    evf_markdown_render(ev->description_md, cfg->url,
 	                        &ev->description_html, &ev->description_text);
 	if (md_line != 0) {
-		evf_diags_add(diags, path, body_line + leading + md_line - 1, 1,
-		              "description: lists, quotes or emphasis nested "
-		              "more than %d deep",
-		              EVF_MARKDOWN_MAX_NESTING);
+		evf_diags_add(
+		    diags, path,
+		    body_file_line(body, end, body_line, leading + md_line), 1,
+		    "description: lists, quotes or emphasis nested "
+		    "more than %d deep",
+		    EVF_MARKDOWN_MAX_NESTING);
 		return FALSE;
 	}
 	return !c.failed && bad_at == G_MAXSIZE && !replaced &&

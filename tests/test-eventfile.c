@@ -2310,6 +2310,70 @@ test_error_markdown_caps(void)
 	for (guint i = 0; i < 1001; i++)
 		g_string_append(brackets, "![[]()");
 	assert_error(brackets->str, 7, 1, "description: more than 1000 '['");
+
+	/* Lines counted as the front matter's are, by their LF: a CR alone
+	 * (old Mac) or a NEL (U+0085) in the description ends a line for
+	 * Markdown, and not in the file, in an LF file or a CRLF one. */
+	{
+		static const char *const bodies[] = {
+			"---\ntitle: T\nstart: 2018-09-25\n---\nx\ry\rz\n\n",
+			"---\r\ntitle: T\r\nstart: 2018-09-25\r\n---\r\n"
+			"x\ry\r\n\r\n",
+			"---\ntitle: T\nstart: 2018-09-25\n---\nx\xc2\x85y\n\n",
+		};
+
+		for (guint i = 0; i < G_N_ELEMENTS(bodies); i++) {
+			g_autoptr(GString) text = g_string_new(bodies[i]);
+
+			for (guint k = 0; k < 33; k++)
+				g_string_append(text, "> ");
+			g_string_append(text, "x\n");
+			assert_error(text->str, 7, 1,
+			             "description: more than 32 nested lists "
+			             "or block quotes");
+		}
+	}
+}
+
+/* The description is checked whatever the front matter's mistakes, so
+ * that every one in the file is told at once: YAML that does not parse,
+ * or a front matter too large to read. */
+static void
+test_error_description_after_front_matter(void)
+{
+	static const char *const heads[] = {
+		"---\ntitle: A: b\nstart: 2018-09-25\n---\nIntro.\n\n",
+		NULL, /* over 64 KiB, made below */
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(heads); i++) {
+		g_autoptr(GString) text = g_string_new(heads[i]);
+		g_autoptr(GPtrArray) diags = evf_diags_new();
+		g_autoptr(EvfEvent) ev = NULL;
+		const EvfDiag *a, *b;
+
+		if (heads[i] == NULL) {
+			g_string_append(text, "---\ntitle: T\n# ");
+			for (guint k = 0; k < 70000; k++)
+				g_string_append_c(text, 'a');
+			g_string_append(text, "\nstart: 2018-09-25\n---\n\n\n");
+		}
+		for (guint k = 0; k < 33; k++)
+			g_string_append(text, "> ");
+		g_string_append(text, "x\n");
+		ev = parse_full(STEM, text->str, text->len, diags);
+		log_diags(diags);
+		g_assert_null(ev);
+		g_assert_cmpuint(evf_diags_errors(diags), ==, 2);
+		a = g_ptr_array_index(diags, 0);
+		b = g_ptr_array_index(diags, 1);
+		g_assert_cmpuint(a->line, ==, 2);
+		g_assert_nonnull(strstr(
+		    a->message, heads[i] != NULL ? "must be put in quotes"
+		                                 : "larger than 64 KiB"));
+		g_assert_cmpuint(b->line, ==, heads[i] != NULL ? 7 : 8);
+		g_assert_nonnull(strstr(b->message, "nested lists"));
+	}
 }
 
 static void
@@ -4715,6 +4779,8 @@ main(int argc, char **argv)
 
 	g_test_add_func("/eventfile/limits/markdown-caps",
 	                test_error_markdown_caps);
+	g_test_add_func("/eventfile/error/description-after-front-matter",
+	                test_error_description_after_front_matter);
 	g_test_add_func("/eventfile/rrule/invalid", test_error_bad_rrule);
 	g_test_add_func("/eventfile/rrule/mistakes", test_error_rrule_mistakes);
 	g_test_add_func("/eventfile/rrule/until-invalid",
