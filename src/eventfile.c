@@ -3307,10 +3307,19 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3;
 	if (!is_delimiter(p, end, "---")) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *cr = memchr(p, '\r', (nl != NULL ? nl : end) - p);
+
 		evf_diags_add(diags, path, 1, 1,
 		              "expected front matter: the first line must be "
 		              "'---'%s",
-		              is_delimiter(p, end, "+++")
+		              /* "---\rtitle: …\n": CR alone ends its lines,
+		               * and LF some */
+		              cr != NULL && cr + 1 < end && cr[1] != '\n'
+		                  ? " (its lines end in a CR alone, as old Mac "
+		                    "editors save them, and some in a LF: save "
+		                    "it with one kind of line end)"
+		              : is_delimiter(p, end, "+++")
 		                  ? " (TOML front matter between '+++' lines "
 		                    "is not read: write YAML between '---' "
 		                    "lines)"

@@ -2251,6 +2251,12 @@ test_error_no_front_matter(void)
 	assert_error("title: Workshop\n"
 	             "start: 2018-05-22\n",
 	             1, 1, "the first line must be '---'");
+	/* lines that end in CR alone, but for a LF a tool added at the end:
+	 * told so, not that something follows the '---' */
+	assert_error("---\rtitle: Workshop\rstart: 2018-05-22\r---\rBody.\n", 1,
+	             1,
+	             "the first line must be '---' (its lines end in a CR "
+	             "alone, as old Mac editors save them, and some in a LF");
 }
 
 static void
