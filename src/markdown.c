@@ -443,8 +443,9 @@ too_deep(cmark_node *doc)
 
 		/* Containers are entered and left, empty ones too (a table
 		 * cell, a footnote reference, "-" alone); leaves are only
-		 * entered. Only a node with children counts, both ways. */
-		if (cmark_node_first_child(node) == NULL)
+		 * entered. Only a node with children counts, both ways, and
+		 * not the document, which is no element of the HTML. */
+		if (cmark_node_first_child(node) == NULL || node == doc)
 			continue;
 		if (ev == CMARK_EVENT_EXIT)
 			depth--;

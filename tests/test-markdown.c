@@ -1381,7 +1381,7 @@ test_limits_nesting(void)
 static void
 test_limits_nesting_across_lines(void)
 {
-	/* the document, then a list and an item a level */
+	/* a list and an item a level, and the last item's paragraph */
 	const guint fits = (EVF_MARKDOWN_MAX_NESTING - 1) / 2;
 	g_autoptr(GString) ok = g_string_new("Intro.\n\n");
 	g_autoptr(GString) deep = NULL;
