@@ -101,7 +101,12 @@ gboolean
 evf_xml_event(xmlTextWriter *w, const EvfEvent *ev)
 {
 	g_autofree char *start = evf_event_w3c_start(ev);
-	g_autofree char *end = evf_event_w3c_end(ev);
+	/* none for a timed event that ends at its start (no DTEND): one equal
+	 * to the start would be read as a mistake, and an hour made up */
+	g_autofree char *end =
+	    !ev->tba && !ev->all_day && g_date_time_equal(ev->start, ev->end)
+	        ? NULL
+	        : evf_event_w3c_end(ev);
 	g_autoptr(GString) organizers = g_string_new(NULL);
 	gboolean ok = TRUE;
 

@@ -2765,6 +2765,48 @@ test_page_title_and_actions(void)
 	g_assert_null(strstr(index, "<p class=\"actions\"></p>"));
 }
 
+/* (transfer full): what evf_xml_event writes of @ev. */
+static char *
+xml_event_text(const EvfEvent *ev)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	xmlTextWriterPtr w = xmlNewTextWriterMemory(buf, 0);
+	char *out;
+
+	g_assert_cmpint(xmlTextWriterStartElement(w, BAD_CAST "item"), >=, 0);
+	g_assert_true(evf_xml_event(w, ev));
+	g_assert_cmpint(xmlTextWriterEndDocument(w), >=, 0);
+	xmlFreeTextWriter(w);
+	out = g_strdup((const char *)xmlBufferContent(buf));
+	xmlBufferFree(buf);
+	return out;
+}
+
+/* A timed event that ends at its start (a partner's item without DTEND
+ * or ev:enddate) has no ev:enddate in the feeds, as it has no DTEND in
+ * the calendars: one equal to ev:startdate is read (by evfeed too, from
+ * another site's feed) as a mistake, and an hour made up. */
+static void
+test_feed_no_enddate_without_end(void)
+{
+	g_autoptr(EvfEvent) ev = evf_event_new();
+	g_autofree char *at_start = NULL;
+	g_autofree char *with_end = NULL;
+
+	ev->title = g_strdup("Police cooperation meeting");
+	ev->start = g_date_time_new_utc(2027, 3, 10, 9, 0, 0);
+	ev->end = g_date_time_ref(ev->start);
+	at_start = xml_event_text(ev);
+	g_assert_nonnull(strstr(at_start, "<ev:startdate>2027-03-10T09:00:00Z"
+	                                  "</ev:startdate>"));
+	g_assert_null(strstr(at_start, "ev:enddate"));
+	g_date_time_unref(ev->end);
+	ev->end = g_date_time_add_hours(ev->start, 2);
+	with_end = xml_event_text(ev);
+	g_assert_nonnull(
+	    strstr(with_end, "<ev:enddate>2027-03-10T11:00:00Z</ev:enddate>"));
+}
+
 static void
 test_cancelled_title(void)
 {
@@ -2990,6 +3032,8 @@ main(int argc, char **argv)
 	g_test_add_func("/write/tz/last-year", test_tz_last_year);
 	g_test_add_func("/write/tz/covers-new-year", test_tz_covers_new_year);
 	g_test_add_func("/write/cancelled-title", test_cancelled_title);
+	g_test_add_func("/write/feed/no-enddate-without-end",
+	                test_feed_no_enddate_without_end);
 	g_test_add_func("/write/partner-series-once", test_partner_series_once);
 	g_test_add_func("/write/page/series-until", test_page_series_until);
 	g_test_add_func("/write/page/months-in-order",
