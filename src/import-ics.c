@@ -1169,10 +1169,13 @@ clean_line_told(Ctx *c, const char *label, const char *what, const char *s,
 static icaltimezone *
 vtimezone_zone(Ctx *c, icalcomponent *cal, const char *tzid, gboolean *over)
 {
-	for (icalcomponent *vtz = icalcomponent_get_first_component(
-	         cal, ICAL_VTIMEZONE_COMPONENT);
-	     vtz != NULL; vtz = icalcomponent_get_next_component(
-	                      cal, ICAL_VTIMEZONE_COMPONENT)) {
+	/* An iterator of its own: @cal's is the one gather() steps through
+	 * its events with (and started again, it met each twice). */
+	icalcompiter it =
+	    icalcomponent_begin_component(cal, ICAL_VTIMEZONE_COMPONENT);
+
+	for (icalcomponent *vtz = icalcompiter_deref(&it); vtz != NULL;
+	     vtz = icalcompiter_next(&it)) {
 		icalproperty *p =
 		    icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY);
 		const char *name = p != NULL ? icalproperty_get_tzid(p) : NULL;

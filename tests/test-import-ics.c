@@ -1238,6 +1238,51 @@ test_tzid_tzdata_names(void)
 
 /* -------------------------------------------------- choosing the events */
 
+/* An override whose RECURRENCE-ID names the calendar's own VTIMEZONE (as
+ * Outlook's do, "(UTC+01:00) Amsterdam, …"): looking the zone up walks
+ * the calendar's VTIMEZONEs, and must not start the walk through its
+ * events again, which met the master twice ("given more than once"). */
+static void
+test_override_in_own_vtimezone(void)
+{
+	static const char text[] =
+	    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//T//EN\r\n"
+	    "BEGIN:VTIMEZONE\r\n"
+	    "TZID:(UTC+01:00) Amsterdam\\, Berlin\\, Rome\r\n"
+	    "BEGIN:STANDARD\r\nDTSTART:16010101T030000\r\n"
+	    "TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n"
+	    "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\nEND:STANDARD\r\n"
+	    "BEGIN:DAYLIGHT\r\nDTSTART:16010101T020000\r\n"
+	    "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n"
+	    "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\nEND:DAYLIGHT\r\n"
+	    "END:VTIMEZONE\r\n"
+	    "BEGIN:VEVENT\r\nUID:m1@x\r\nDTSTAMP:20261101T000000Z\r\n"
+	    "SUMMARY:Master\r\n"
+	    "DTSTART;TZID=\"(UTC+01:00) Amsterdam, Berlin, Rome\":"
+	    "20180606T090000\r\n"
+	    "RRULE:FREQ=WEEKLY;COUNT=5\r\nEND:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:m1@x\r\nDTSTAMP:20261101T000000Z\r\n"
+	    "SUMMARY:Override\r\n"
+	    "RECURRENCE-ID;TZID=\"(UTC+01:00) Amsterdam, Berlin, Rome\":"
+	    "20180613T090000\r\n"
+	    "DTSTART;TZID=\"(UTC+01:00) Amsterdam, Berlin, Rome\":"
+	    "20180613T100000\r\n"
+	    "END:VEVENT\r\nEND:VCALENDAR\r\n";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = import_text(text, sizeof text - 1, &error);
+	guint overridden = 0;
+
+	g_assert_no_error(error);
+	g_assert_false(has_warning(imp, "given more than once"));
+	g_assert_cmpuint(imp->events->len, ==, 5);
+	for (guint i = 0; i < imp->events->len; i++)
+		overridden +=
+		    strcmp(
+		        ((EvfEvent *)g_ptr_array_index(imp->events, i))->title,
+		        "Override") == 0;
+	g_assert_cmpuint(overridden, ==, 1);
+}
+
 static void
 test_duplicate_uid(void)
 {
@@ -3044,6 +3089,8 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/tzid/tzdata-names",
 	                test_tzid_tzdata_names);
 	g_test_add_func("/import-ics/duplicate-uid", test_duplicate_uid);
+	g_test_add_func("/import-ics/override-in-own-vtimezone",
+	                test_override_in_own_vtimezone);
 	g_test_add_func("/import-ics/rrule/override-exdate",
 	                test_rrule_override_exdate);
 	g_test_add_func("/import-ics/rrule/override-edges",
