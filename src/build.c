@@ -853,6 +853,15 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 
 		return FALSE;
 	}
+	/* No state yet (a new site, or one lost): the files are checked
+	 * before one is made and seeded, so that a build that finds an
+	 * error leaves none behind. (With a state, an unchanged build
+	 * parses nothing.) */
+	if (!g_file_test(cfg->state_path, G_FILE_TEST_EXISTS)) {
+		local = evf_catalog_parse(cfg, cache, files, now, diags);
+		if (local == NULL)
+			return FALSE;
+	}
 	if (g_mkdir_with_parents(state_dir, 0755) < 0) {
 		int e = errno;
 		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e),
@@ -904,7 +913,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		return TRUE;
 	}
 
-	local = evf_catalog_parse(cfg, cache, files, now, diags);
+	if (local == NULL)
+		local = evf_catalog_parse(cfg, cache, files, now, diags);
 	if (local == NULL)
 		return FALSE;
 	warn_emptied(cfg, store, local, diags);

@@ -1047,12 +1047,12 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 		/* GLib keeps "\q" as written and cuts a value short at a
 		 * final '\', and says so only here */
 		if (bad != NULL) {
-			evf_diags_add(diags, shown,
-			              find_line(lines, group, spec->key), 0,
-			              "[%s] %s: a '\\' stands only before "
-			              "'s', 't', 'n' or another '\\' (write "
-			              "'\\\\' for a backslash): '%s'",
-			              group, spec->key, value);
+			evf_diags_add(
+			    diags, shown, find_line(lines, group, spec->key), 0,
+			    "[%s] %s: a '\\' stands only before "
+			    "'s', 't', 'n', 'r' or another '\\' (write "
+			    "'\\\\' for a backslash): '%s'",
+			    group, spec->key, value);
 			return;
 		}
 		g_free(value);

@@ -1114,9 +1114,10 @@ test_errors_bad_escape(Fixture *f, gconstpointer data)
 {
 	g_autoptr(EvfConfig) cfg = NULL;
 
-	assert_refused(f, "[site]\ntitle=Regional events\\\n", 2,
-	               "a '\\' stands only before 's', 't', 'n' or another "
-	               "'\\'");
+	assert_refused(
+	    f, "[site]\ntitle=Regional events\\\n", 2,
+	    "a '\\' stands only before 's', 't', 'n', 'r' or another "
+	    "'\\'");
 	assert_refused(f, "[site]\n\ntitle=C:\\qevents\n", 3,
 	               "(write '\\\\' for a backslash): 'C:\\qevents'");
 	/* (a title's white space made one space) */
