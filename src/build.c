@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gstdio.h>
 #include <libical/ical.h>
 #include <string.h>
 #include <sys/file.h>
@@ -329,6 +330,141 @@ published_stamp(const EvfConfig *cfg)
 	                       (long)st.st_mtim.tv_nsec);
 }
 
+static gboolean
+category_slug_ok(const char *slug)
+{
+	g_autofree char *again = evf_slugify(slug);
+
+	return strcmp(again, slug) == 0;
+}
+
+/* The files a scope's folder (category/<slug>/, source/<name>/) holds,
+ * each with a ".gz" sibling. */
+static const char *const scope_files[] = {
+	"calendar.ics", "rss.xml",    "atom.xml",     "calendar.json",
+	"feed.json",    "index.html", "archive.html",
+};
+
+/* Adds "@rel SIZE\n" to @manifest if @rel is a file of the output
+ * folder @out. */
+static void
+add_published(GString *manifest, const char *out, const char *rel)
+{
+	g_autofree char *path = g_build_filename(out, rel, NULL);
+	GStatBuf st;
+
+	if (g_lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+		g_string_append_printf(manifest, "%s %" G_GUINT64_FORMAT "\n",
+		                       rel, (guint64)st.st_size);
+}
+
+/* (transfer full): the name of the scope whose calendar is @path, as its
+ * X-WR-CALNAME gives it after the site's title ("Events: Workshops"); else
+ * @slug. */
+static char *
+scope_name(const EvfConfig *cfg, const char *path, const char *slug)
+{
+	icalcomponent *cal = read_calendar(path);
+	g_autofree char *prefix = g_strconcat(cfg->title, ": ", NULL);
+	char *name = NULL;
+
+	for (icalproperty *p = cal != NULL ? icalcomponent_get_first_property(
+	                                         cal, ICAL_X_PROPERTY)
+	                                   : NULL;
+	     p != NULL && name == NULL;
+	     p = icalcomponent_get_next_property(cal, ICAL_X_PROPERTY)) {
+		const char *x = icalproperty_get_x(p);
+
+		if (g_strcmp0(icalproperty_get_x_name(p), "X-WR-CALNAME") ==
+		        0 &&
+		    x != NULL && g_str_has_prefix(x, prefix) &&
+		    x[strlen(prefix)] != '\0')
+			name = g_strdup(x + strlen(prefix));
+	}
+	if (cal != NULL)
+		icalcomponent_free(cal);
+	icalerror_clear_errno();
+	return name != NULL ? name : g_strdup(slug);
+}
+
+/* For a new state of a site that has published (seed_from_output): what
+ * the output folder holds of the one-event calendars and of the
+ * categories' and sources' folders, as what the last build published (its
+ * manifest, and each folder a scope it published), so that this build
+ * withdraws what went while the state was lost: an event's calendar
+ * goes, and a category or source of no event keeps its files, empty, for
+ * a while, as after any build. (The site's own files it makes again.) */
+static gboolean
+seed_published(const EvfConfig *cfg, EvfStore *store, GError **error)
+{
+	static const struct {
+		const char *dir;
+		const char *meta; /* the scopes' prefix in the state */
+		gboolean (*name_ok)(const char *);
+	} scopes[] = {
+		{ "category", "category/", category_slug_ok },
+		{ "source", "source/", evf_config_source_name_ok },
+	};
+	g_autoptr(GString) manifest = g_string_new(NULL);
+	g_autofree char *old = evf_store_get_meta(store, "manifest");
+	g_autofree char *events =
+	    g_build_filename(cfg->output_dir, "events", NULL);
+	g_autoptr(GDir) d = NULL;
+	const char *name;
+
+	if (old != NULL)
+		return TRUE;
+	if ((d = g_dir_open(events, 0, NULL)) != NULL)
+		while ((name = g_dir_read_name(d)) != NULL)
+			if (g_str_has_suffix(name, ".ics") ||
+			    g_str_has_suffix(name, ".ics.gz")) {
+				g_autofree char *rel =
+				    g_strconcat("events/", name, NULL);
+
+				add_published(manifest, cfg->output_dir, rel);
+			}
+	for (guint s = 0; s < G_N_ELEMENTS(scopes); s++) {
+		g_autofree char *top =
+		    g_build_filename(cfg->output_dir, scopes[s].dir, NULL);
+		g_autoptr(GDir) sd = g_dir_open(top, 0, NULL);
+		g_autoptr(GHashTable) known =
+		    evf_store_get_meta_prefixed(store, scopes[s].meta);
+
+		while (sd != NULL && (name = g_dir_read_name(sd)) != NULL) {
+			g_autofree char *cal =
+			    g_build_filename(top, name, "calendar.ics", NULL);
+			g_autofree char *key =
+			    g_strconcat(scopes[s].meta, name, NULL);
+			g_autofree char *shown = NULL;
+			g_autofree char *value = NULL;
+
+			if (!scopes[s].name_ok(name) ||
+			    !g_file_test(cal, G_FILE_TEST_IS_REGULAR))
+				continue;
+			for (guint k = 0; k < G_N_ELEMENTS(scope_files); k++) {
+				g_autofree char *rel =
+				    g_strdup_printf("%s/%s/%s", scopes[s].dir,
+				                    name, scope_files[k]);
+				g_autofree char *gz =
+				    g_strconcat(rel, ".gz", NULL);
+
+				add_published(manifest, cfg->output_dir, rel);
+				add_published(manifest, cfg->output_dir, gz);
+			}
+			if (g_hash_table_contains(known, name))
+				continue;
+			shown = scope_name(cfg, cal, name);
+			/* emptied "not known": when this build finds it
+			 * so */
+			value = g_strdup_printf("0 %s", shown);
+			if (!evf_store_set_meta(store, key, value, error))
+				return FALSE;
+		}
+	}
+	return manifest->len == 0 ||
+	       evf_store_set_meta(store, "manifest", manifest->str, error);
+}
+
 /* A new state for a site that has published before (its state lost,
  * damaged or deleted), or a state older than what the output folder holds
  * (restored from a backup: the calendar is not the one it last recorded):
@@ -377,6 +513,8 @@ seed_from_output(const EvfConfig *cfg, EvfStore *store, GPtrArray *diags,
 	while (g_hash_table_iter_next(&it, NULL, &value))
 		g_ptr_array_add(list, value);
 	if (list->len > 0 && !evf_store_seed(store, list, &changed, error))
+		return FALSE;
+	if (fresh && !seed_published(cfg, store, error))
 		return FALSE;
 	/* looked at once: not again at every build until the next full
 	 * one (a skipped build records nothing) */
@@ -721,14 +859,6 @@ record_members(EvfStore *store, const char *prefix, GHashTable *members,
 			return FALSE;
 	}
 	return TRUE;
-}
-
-static gboolean
-category_slug_ok(const char *slug)
-{
-	g_autofree char *again = evf_slugify(slug);
-
-	return strcmp(again, slug) == 0;
 }
 
 /* (transfer full) (element-type EvfCategory): the scopes (categories or

@@ -715,4 +715,27 @@ test "$st" -eq 0 && test -n "$first" && test "$first" = "$again" &&
 ok $? "a published: after the listing was first published: a warning at the key, the feeds keep the first ($first)" ||
 	diag_file "$pl/err2"
 
+# The state lost while an event was deleted: the next build still
+# withdraws it, as what the output folder holds tells what was published:
+# its own calendar goes, and the category it alone was in keeps its
+# calendar and feeds, empty and under its name, so that subscribers'
+# calendar programs drop its events.
+sl=$tmp/statelost
+mkdir -p "$sl/events"
+printf -- '---\ntitle: Alpha\nstart: 2027-05-01\ncategories: [workshop]\n---\nB\n' >"$sl/events/alpha.md"
+printf -- '---\ntitle: Beta\nstart: 2027-06-01\ncategories: [Conference Talks]\n---\nB\n' >"$sl/events/beta.md"
+write_config "$sl" "$sl/events"
+"$EVFEED" build --config "$sl/evfeed.conf" >/dev/null 2>&1
+rm -f "$sl"/state.db* "$sl/events/beta.md"
+"$EVFEED" build --config "$sl/evfeed.conf" >/dev/null 2>"$sl/err"
+st=$?
+test "$st" -eq 0 && test -f "$sl/public/events/alpha.ics" &&
+	test ! -e "$sl/public/events/beta.ics" &&
+	! grep -q '^BEGIN:VEVENT' "$sl/public/category/conference-talks/calendar.ics" &&
+	grep -q '^X-WR-CALNAME:Test Events: Conference Talks' "$sl/public/category/conference-talks/calendar.ics" &&
+	! grep -q 'Beta' "$sl/public/calendar.ics" &&
+	grep -q 'events/beta.ics is gone' "$sl/err"
+ok $? "an event deleted while the state was lost is withdrawn: its calendar goes, its category is kept empty" ||
+	{ diag_file "$sl/err"; ls -R "$sl/public" | diag_file /dev/stdin; }
+
 done_testing
