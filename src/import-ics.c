@@ -2711,6 +2711,26 @@ expand_rule(Ctx *c, const Built *b, struct icalrecurrencetype rt,
 			rt.until.zone = NULL;
 		}
 	}
+	/* DTSTART counts as the first occurrence (RFC 5545 §3.3.10) also
+	 * where the rule does not give it (it is added after), as ical.js
+	 * counts it: COUNT more from the rule would be one too many. */
+	if (rt.count > 0) {
+		icalrecur_iterator *probe = icalrecur_iterator_new(rt, dt);
+		struct icaltimetype first = icaltime_null_time();
+
+		if (probe != NULL) {
+			first = icalrecur_iterator_next(probe);
+			icalrecur_iterator_free(probe);
+		}
+		c->steps_left--;
+		icalerror_clear_errno();
+		if (!icaltime_is_null_time(first) &&
+		    icaltime_compare(first, dt) != 0) {
+			if (rt.count == 1)
+				return;
+			rt.count--;
+		}
+	}
 	it = icalrecur_iterator_new(rt, dt);
 	if (it == NULL) {
 		icalerror_clear_errno();

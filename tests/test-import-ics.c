@@ -1283,6 +1283,40 @@ test_override_in_own_vtimezone(void)
 	g_assert_cmpuint(overridden, ==, 1);
 }
 
+/* A DTSTART the rule does not give (not the last weekday of its month)
+ * counts as the first of COUNT all the same (RFC 5545 §3.3.10), as
+ * ical.js counts it: 1 January and the rule's next three, not four. */
+static void
+test_count_unsynchronised_dtstart(void)
+{
+	static const char text[] =
+	    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//T//EN\r\n"
+	    "BEGIN:VEVENT\r\nUID:last-weekday@x\r\nDTSTAMP:20180101T000000Z\r\n"
+	    "SUMMARY:Report day\r\nDTSTART;VALUE=DATE:20180101\r\n"
+	    "RRULE:FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=4\r\n"
+	    "END:VEVENT\r\nEND:VCALENDAR\r\n";
+	static const char *const days[] = { "2018-01-01", "2018-01-31",
+		                            "2018-02-28", "2018-03-30" };
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = import_text(text, sizeof text - 1, &error);
+
+	g_assert_no_error(error);
+	g_assert_cmpuint(imp->events->len, ==, G_N_ELEMENTS(days));
+	for (guint i = 0; i < G_N_ELEMENTS(days); i++) {
+		gboolean found = FALSE;
+
+		for (guint k = 0; k < imp->events->len; k++) {
+			EvfEvent *ev = g_ptr_array_index(imp->events, k);
+			g_autofree char *start = evf_event_w3c_start(ev);
+
+			found |= g_strcmp0(start, days[i]) == 0;
+		}
+		if (!found)
+			g_test_message("no occurrence on %s", days[i]);
+		g_assert_true(found);
+	}
+}
+
 static void
 test_duplicate_uid(void)
 {
@@ -3089,6 +3123,8 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/tzid/tzdata-names",
 	                test_tzid_tzdata_names);
 	g_test_add_func("/import-ics/duplicate-uid", test_duplicate_uid);
+	g_test_add_func("/import-ics/count-unsynchronised-dtstart",
+	                test_count_unsynchronised_dtstart);
 	g_test_add_func("/import-ics/override-in-own-vtimezone",
 	                test_override_in_own_vtimezone);
 	g_test_add_func("/import-ics/rrule/override-exdate",
