@@ -821,22 +821,27 @@ members_value(const EvfCategory *c, gint64 time)
  * @members ("members/" meta of the state: slug → members_value): another
  * set of events than the state's changed at @updated, the site's last
  * change (when one left, that build's time); a category the state has no
- * record of, at 0, not known, as the state before the records was. */
+ * record of, at 0, not known, as the state before the records was. A
+ * time after @now and @updated was a build's whose clock was ahead, which
+ * the state's event times are taken back from: @updated then. */
 static void
-members_changed(GPtrArray *cats, GHashTable *members, gint64 updated)
+members_changed(GPtrArray *cats, GHashTable *members, gint64 updated,
+                gint64 now)
 {
 	for (guint i = 0; i < cats->len; i++) {
 		EvfCategory *c = g_ptr_array_index(cats, i);
 		const char *was = g_hash_table_lookup(members, c->slug);
-		g_autofree char *now = members_value(c, 0);
-		const char *digest = strchr(now, ' ') + 1;
+		g_autofree char *value = members_value(c, 0);
+		const char *digest = strchr(value, ' ') + 1;
 		const char *was_digest = was != NULL ? strchr(was, ' ') : NULL;
 
 		if (was == NULL || was_digest == NULL)
 			c->changed = 0;
-		else if (strcmp(was_digest + 1, digest) == 0)
-			c->changed = g_ascii_strtoll(was, NULL, 10);
-		else
+		else if (strcmp(was_digest + 1, digest) == 0) {
+			gint64 t = g_ascii_strtoll(was, NULL, 10);
+
+			c->changed = t > now && t > updated ? updated : t;
+		} else
 			c->changed = updated;
 	}
 }
@@ -894,7 +899,8 @@ kept_scopes(GHashTable *known, GPtrArray *in_use,
 		if (g_hash_table_contains(used, slug) || *name != ' ' ||
 		    !name_ok(slug))
 			continue;
-		if (emptied <= 0)
+		/* (after @now: a build's whose clock was ahead) */
+		if (emptied <= 0 || emptied > now)
 			emptied = left;
 		if (now >= emptied + keep)
 			continue;
@@ -1026,8 +1032,11 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	 * which changes the pages (and, with past_days, the calendars). */
 	if (old_until != NULL)
 		stats->until = g_ascii_strtoll(old_until, NULL, 10);
+	/* (and not after a build whose clock was ahead: its times are taken
+	 * back) */
 	if (g_strcmp0(digest, old_digest) == 0 && old_manifest != NULL &&
 	    old_until != NULL && now < stats->until &&
+	    !evf_store_is_ahead(store, now) &&
 	    evf_publish_manifest_present(cfg->output_dir, old_manifest)) {
 		g_autofree char *count = evf_store_get_meta(store, "events");
 
@@ -1059,13 +1068,13 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	warn_published_later(events, diags);
 	cats = evf_render_categories(events);
 	members = evf_store_get_meta_prefixed(store, "members/");
-	members_changed(cats, members, updated);
+	members_changed(cats, members, updated, now);
 	known = evf_store_get_meta_prefixed(store, "category/");
 	kept =
 	    kept_scopes(known, cats, category_slug_ok, updated, now, &let_go);
 	sources = evf_render_source_lists(cfg, events);
 	source_members = evf_store_get_meta_prefixed(store, "source-members/");
-	members_changed(sources, source_members, updated);
+	members_changed(sources, source_members, updated, now);
 	known_sources = evf_store_get_meta_prefixed(store, "source/");
 	/* (a source that lists nothing leaves the site as it was: its 90
 	 * days count from this build, not from the site's last change) */

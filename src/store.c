@@ -582,6 +582,15 @@ evf_store_track_is_new(const EvfStoreTrack *track, const char *uid)
 	return r != NULL && r->fresh;
 }
 
+gboolean
+evf_store_is_ahead(EvfStore *store, gint64 now)
+{
+	g_autofree char *last = evf_store_get_meta(store, "last_change");
+
+	return last != NULL &&
+	       g_ascii_strtoll(last, NULL, 10) > now + CLOCK_AHEAD;
+}
+
 gint64
 evf_store_track_ahead(const EvfStoreTrack *track)
 {

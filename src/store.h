@@ -88,6 +88,10 @@ void evf_store_track_free(EvfStoreTrack *track);
  * an hour ahead of the clock, and the times ahead were taken back to it
  * (see evf_store_track); else 0. */
 gint64 evf_store_track_ahead(const EvfStoreTrack *track);
+/* Whether the site's last change the state recorded is more than an hour
+ * ahead of @now (µs): a build ran while the clock was ahead, whose times
+ * the next evf_store_track_prepare takes back. */
+gboolean evf_store_is_ahead(EvfStore *store, gint64 now);
 /* Whether the state had no event of @uid before. */
 gboolean evf_store_track_is_new(const EvfStoreTrack *track, const char *uid);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfStoreTrack, evf_store_track_free)

@@ -738,4 +738,29 @@ test "$st" -eq 0 && test -f "$sl/public/events/alpha.ics" &&
 ok $? "an event deleted while the state was lost is withdrawn: its calendar goes, its category is kept empty" ||
 	{ diag_file "$sl/err"; ls -R "$sl/public" | diag_file /dev/stdin; }
 
+# A build while the clock was three hours ahead, then one at the right
+# time: a category whose events changed in the first has its calendar's
+# and feeds' last change taken back to the clock with the events' times,
+# not left in the future.
+shim=$(dirname "$EVFEED")/tests/fail-sync.so
+ca=$tmp/clockahead
+mkdir -p "$ca/events"
+printf -- '---\ntitle: Alpha\nstart: 2027-05-01\ncategories: [policy]\n---\nB\n' >"$ca/events/alpha.md"
+printf -- '---\ntitle: Gamma\nstart: 2027-06-01\ncategories: [policy, workshop]\n---\nB\n' >"$ca/events/gamma.md"
+write_config "$ca" "$ca/events"
+"$EVFEED" build --config "$ca/evfeed.conf" >/dev/null 2>&1
+printf -- '---\ntitle: Gamma\nstart: 2027-06-01\ncategories: [workshop]\n---\nB\n' >"$ca/events/gamma.md"
+echo 10800 >"$ca/step"
+env LD_PRELOAD="$shim" EVFEED_CLOCK_STEP_FILE="$ca/step" \
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	"$EVFEED" build --config "$ca/evfeed.conf" >/dev/null 2>"$ca/err1"
+"$EVFEED" build --config "$ca/evfeed.conf" >/dev/null 2>"$ca/err2"
+limit=$(date -u -d '1 minute' +%Y%m%dT%H%M%SZ)
+lm=$(tr -d '\r' <"$ca/public/category/policy/calendar.ics" | sed -n 's/^LAST-MODIFIED://p' | head -n 1)
+up=$(sed -n 's|^  <updated>\(.*\)</updated>$|\1|p' "$ca/public/category/policy/atom.xml" | head -n 1 | tr -d ':-' | sed 's/\.[0-9]*Z$/Z/')
+test -n "$lm" && test -n "$up" && expr "$lm" \< "$limit" >/dev/null &&
+	expr "$up" \< "$limit" >/dev/null && grep -q 'ahead' "$ca/err2"
+ok $? "after a build with the clock ahead, a category's last change is taken back to the clock ($lm, $up; now $limit)" ||
+	{ diag_file "$ca/err1"; diag_file "$ca/err2"; }
+
 done_testing
