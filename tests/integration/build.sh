@@ -720,12 +720,19 @@ ok $? "a published: after the listing was first published: a warning at the key,
 # its own calendar goes, and the category it alone was in keeps its
 # calendar and feeds, empty and under its name, so that subscribers'
 # calendar programs drop its events.
+# two_events DIR CATEGORIES NAME CATEGORIES: a site in DIR of Alpha (1 May
+# 2027, in the first categories) and of NAME (1 June, in the others),
+# built once.
+two_events()
+{
+	mkdir -p "$1/events"
+	printf -- '---\ntitle: Alpha\nstart: 2027-05-01\ncategories: [%s]\n---\nB\n' "$2" >"$1/events/alpha.md"
+	printf -- '---\ntitle: %s\nstart: 2027-06-01\ncategories: [%s]\n---\nB\n' "$3" "$4" >"$1/events/$(echo "$3" | tr 'A-Z' 'a-z').md"
+	write_config "$1" "$1/events"
+	"$EVFEED" build --config "$1/evfeed.conf" >/dev/null 2>&1
+}
 sl=$tmp/statelost
-mkdir -p "$sl/events"
-printf -- '---\ntitle: Alpha\nstart: 2027-05-01\ncategories: [workshop]\n---\nB\n' >"$sl/events/alpha.md"
-printf -- '---\ntitle: Beta\nstart: 2027-06-01\ncategories: [Conference Talks]\n---\nB\n' >"$sl/events/beta.md"
-write_config "$sl" "$sl/events"
-"$EVFEED" build --config "$sl/evfeed.conf" >/dev/null 2>&1
+two_events "$sl" workshop Beta "Conference Talks"
 rm -f "$sl"/state.db* "$sl/events/beta.md"
 "$EVFEED" build --config "$sl/evfeed.conf" >/dev/null 2>"$sl/err"
 st=$?
@@ -744,11 +751,7 @@ ok $? "an event deleted while the state was lost is withdrawn: its calendar goes
 # not left in the future.
 shim=$(dirname "$EVFEED")/tests/fail-sync.so
 ca=$tmp/clockahead
-mkdir -p "$ca/events"
-printf -- '---\ntitle: Alpha\nstart: 2027-05-01\ncategories: [policy]\n---\nB\n' >"$ca/events/alpha.md"
-printf -- '---\ntitle: Gamma\nstart: 2027-06-01\ncategories: [policy, workshop]\n---\nB\n' >"$ca/events/gamma.md"
-write_config "$ca" "$ca/events"
-"$EVFEED" build --config "$ca/evfeed.conf" >/dev/null 2>&1
+two_events "$ca" policy Gamma "policy, workshop"
 printf -- '---\ntitle: Gamma\nstart: 2027-06-01\ncategories: [workshop]\n---\nB\n' >"$ca/events/gamma.md"
 echo 10800 >"$ca/step"
 env LD_PRELOAD="$shim" EVFEED_CLOCK_STEP_FILE="$ca/step" \
