@@ -338,13 +338,6 @@ category_slug_ok(const char *slug)
 	return strcmp(again, slug) == 0;
 }
 
-/* The files a scope's folder (category/<slug>/, source/<name>/) holds,
- * each with a ".gz" sibling. */
-static const char *const scope_files[] = {
-	"calendar.ics", "rss.xml",    "atom.xml",     "calendar.json",
-	"feed.json",    "index.html", "archive.html",
-};
-
 /* Adds "@rel SIZE\n" to @manifest if @rel is a file of the output
  * folder @out. */
 static void
@@ -438,18 +431,22 @@ seed_published(const EvfConfig *cfg, EvfStore *store, GError **error)
 			g_autofree char *shown = NULL;
 			g_autofree char *value = NULL;
 
+			g_autofree char *folder = NULL;
+			g_autoptr(GDir) fd = NULL;
+			const char *file;
+
 			if (!scopes[s].name_ok(name) ||
 			    !g_file_test(cal, G_FILE_TEST_IS_REGULAR))
 				continue;
-			for (guint k = 0; k < G_N_ELEMENTS(scope_files); k++) {
-				g_autofree char *rel =
-				    g_strdup_printf("%s/%s/%s", scopes[s].dir,
-				                    name, scope_files[k]);
-				g_autofree char *gz =
-				    g_strconcat(rel, ".gz", NULL);
+			/* the folder is evfeed's, each file in it */
+			folder = g_build_filename(top, name, NULL);
+			fd = g_dir_open(folder, 0, NULL);
+			while (fd != NULL &&
+			       (file = g_dir_read_name(fd)) != NULL) {
+				g_autofree char *rel = g_strdup_printf(
+				    "%s/%s/%s", scopes[s].dir, name, file);
 
 				add_published(manifest, cfg->output_dir, rel);
-				add_published(manifest, cfg->output_dir, gz);
 			}
 			if (g_hash_table_contains(known, name))
 				continue;

@@ -326,6 +326,18 @@ ceil_step(gint64 t)
 /* 2026-01-01T00:00:00Z: no clock that is right reads an earlier time. */
 #define CLOCK_SANE (G_GINT64_CONSTANT(1767225600) * G_USEC_PER_SEC)
 
+/* Whether @last_change, the site's last change the state recorded, was
+ * given by a clock that was ahead: far ahead of the clock at @now, with
+ * an earlier change behind it (@before_now, 0 for none), or else a clock
+ * that reads a time after this program was written (one reset to 1970 is
+ * the clock that is wrong). */
+static gboolean
+was_ahead(gint64 last_change, gint64 before_now, gint64 now)
+{
+	return last_change > now + CLOCK_AHEAD &&
+	       (before_now > 0 || now >= CLOCK_SANE);
+}
+
 /* Distinct times for the @n changes of one build, in ascending order.
  * They go backwards from the build's time, so that nothing is published
  * in the future however many events change at once, and stay after the
@@ -463,8 +475,7 @@ evf_store_track_prepare(EvfStore *store, GPtrArray *events, gint64 now,
 	 * (with no earlier change to go by, a clock that reads a time before
 	 * this program was written is the one that is wrong, as one reset to
 	 * 1970 is, and the times stay). */
-	skewed = last_change > now + CLOCK_AHEAD &&
-	         (before_now > 0 || now >= CLOCK_SANE);
+	skewed = was_ahead(last_change, before_now, now);
 	if (skewed) {
 		ahead = last_change;
 		last_change = before_now;
@@ -587,8 +598,10 @@ evf_store_is_ahead(EvfStore *store, gint64 now)
 {
 	g_autofree char *last = evf_store_get_meta(store, "last_change");
 
+	/* (an earlier change behind the clock is not looked for: one ahead
+	 * needs a clock that reads a time after CLOCK_SANE then) */
 	return last != NULL &&
-	       g_ascii_strtoll(last, NULL, 10) > now + CLOCK_AHEAD;
+	       was_ahead(g_ascii_strtoll(last, NULL, 10), 0, now);
 }
 
 gint64
