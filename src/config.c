@@ -239,6 +239,37 @@ unreadable_header(guint line)
 	return g_strdup_printf("[" UNREADABLE_SECTION " %u]", line);
 }
 
+/* Whether GKeyFile takes @line, a "[name]" or "key=value" line, in
+ * a file of its own (a key under a section). It refuses a whole file for
+ * one bad name; only a name with a bracket or a control character can
+ * be one, and only those are tried. */
+static gboolean
+keyfile_takes(const char *line, gboolean header)
+{
+	g_autoptr(GKeyFile) kf = NULL;
+	g_autofree char *text = NULL;
+	gboolean odd = FALSE;
+
+	for (const char *p = line + (header ? 1 : 0); *p != '\0'; p++) {
+		if (!header && *p == '=')
+			break;
+		if ((header && p[1] == '\0') ||
+		    (*p != '[' && *p != ']' && (guchar)*p >= 0x20 &&
+		     *p != 0x7f))
+			continue;
+		odd = TRUE;
+		break;
+	}
+	if (header && strcmp(line, "[]") == 0)
+		odd = TRUE;
+	if (!odd)
+		return TRUE;
+	kf = g_key_file_new();
+	text = header ? g_strconcat(line, "\n", NULL)
+	              : g_strconcat("[s]\n", line, "\n", NULL);
+	return g_key_file_load_from_data(kf, text, -1, G_KEY_FILE_NONE, NULL);
+}
+
 /* (transfer full): @body with each line reported in it made empty, or,
  * a section header, the header of an unreadable section, so that the
  * rest is read and checked too. Reports every line of @body that is no
@@ -271,6 +302,15 @@ check_lines(const char *body, const char *path, GPtrArray *diags)
 				              shown);
 				g_free(kept[i]);
 				kept[i] = unreadable_header(i + 1);
+			} else if (!keyfile_takes(l, TRUE)) {
+				evf_diags_add(
+				    diags, path, i + 1, 0,
+				    "a section's name cannot be empty or "
+				    "have '[', ']' or a control "
+				    "character: '%s'",
+				    shown);
+				g_free(kept[i]);
+				kept[i] = unreadable_header(i + 1);
 			}
 			continue;
 		}
@@ -289,6 +329,13 @@ check_lines(const char *body, const char *path, GPtrArray *diags)
 				    "'%s' comes before any section: put "
 				    "it under the section it belongs to, "
 				    "such as [site]",
+				    shown);
+				kept[i][0] = '\0';
+			} else if (!keyfile_takes(l, FALSE)) {
+				evf_diags_add(
+				    diags, path, i + 1, 0,
+				    "a key's name cannot have '[' or ']' "
+				    "where they are: '%s'",
 				    shown);
 				kept[i][0] = '\0';
 			}
@@ -362,25 +409,103 @@ find_line(GHashTable *lines, const char *group, const char *key)
 	return GPOINTER_TO_UINT(g_hash_table_lookup(lines, name));
 }
 
-/* Whether the path @inner is @outer or inside it. */
+/* (transfer full): the absolute @path as the system opens it: each
+ * symbolic link on it followed, and '..' the parent of where the link
+ * led; a part that does not exist (yet) is taken as written. */
+static char *
+physical(const char *path)
+{
+	g_auto(GStrv) parts = g_strsplit(path, G_DIR_SEPARATOR_S, -1);
+	g_autofree char *at = g_strdup(G_DIR_SEPARATOR_S);
+	char buf[PATH_MAX];
+
+	for (guint i = 0; parts[i] != NULL; i++) {
+		char *next;
+
+		if (parts[i][0] == '\0' || strcmp(parts[i], ".") == 0)
+			continue;
+		if (strcmp(parts[i], "..") == 0) {
+			next = g_path_get_dirname(at);
+		} else {
+			next = g_build_filename(at, parts[i], NULL);
+			if (realpath(next, buf) != NULL) {
+				g_free(next);
+				next = g_strdup(buf);
+			}
+		}
+		g_free(at);
+		at = next;
+	}
+	return g_steal_pointer(&at);
+}
+
+/* (transfer full): the path @value of the configuration, absolute, from
+ * the configuration's folder @dir. Up to its last '..' it is taken as the
+ * system opens it (evfeed.conf(5): the parent where a symbolic link led);
+ * after it, as written, so that a link there (a release's 'current') is
+ * followed anew each time the path is opened. */
+static char *
+config_path(const char *value, const char *dir)
+{
+	g_autofree char *raw = g_path_is_absolute(value)
+	                           ? g_strdup(value)
+	                           : g_build_filename(dir, value, NULL);
+	g_auto(GStrv) parts = g_strsplit(raw, G_DIR_SEPARATOR_S, -1);
+	g_autofree char *head = NULL;
+	g_autofree char *rest = NULL;
+	guint last = 0;
+
+	for (guint i = 0; parts[i] != NULL; i++)
+		if (strcmp(parts[i], "..") == 0)
+			last = i + 1;
+	if (last == 0)
+		return g_canonicalize_filename(raw, NULL);
+	rest = g_strjoinv(G_DIR_SEPARATOR_S, parts + last);
+	g_free(parts[last]);
+	parts[last] = NULL;
+	{
+		g_autofree char *upto = g_strjoinv(G_DIR_SEPARATOR_S, parts);
+
+		head = physical(upto);
+	}
+	return g_canonicalize_filename(rest, head);
+}
+
+/* Whether the path @inner is @outer or inside it, as the system opens
+ * them: a symbolic link on either path is followed. */
 static gboolean
 within(const char *inner, const char *outer)
 {
-	g_autoptr(GFile) in = g_file_new_for_path(inner);
-	g_autoptr(GFile) out = g_file_new_for_path(outer);
+	g_autofree char *real_in = physical(inner);
+	g_autofree char *real_out = physical(outer);
+	g_autoptr(GFile) in = g_file_new_for_path(real_in);
+	g_autoptr(GFile) out = g_file_new_for_path(real_out);
 
 	return g_file_equal(in, out) || g_file_has_prefix(in, out);
 }
 
 /* What the output folder holds is published as it is: neither the event
  * files nor the state may be in it. (The output may be inside the events
- * folder, whose subfolders are not read.) */
+ * folder, whose subfolders are not read.) The state is a database evfeed
+ * writes, moving aside any other file in its place: it may be neither the
+ * configuration nor in the editors' events folder. */
 static void
 check_paths(const EvfConfig *cfg, const char *path, GHashTable *lines,
             GPtrArray *diags)
 {
 	guint line = find_line(lines, "paths", "output");
+	guint state_line = find_line(lines, "paths", "state");
 
+	if (cfg->state_path != NULL && within(cfg->state_path, cfg->path))
+		evf_diags_add(diags, path, state_line ? state_line : 1, 0,
+		              "[paths] state: names the configuration itself; "
+		              "give the state a file of its own");
+	else if (cfg->state_path != NULL && cfg->events_dir != NULL &&
+	         within(cfg->state_path, cfg->events_dir))
+		evf_diags_add(diags, path, state_line ? state_line : 1, 0,
+		              "[paths] state: inside the events folder (%s), "
+		              "which is the editors'; keep it outside",
+		              cfg->events_dir);
 	if (cfg->output_dir == NULL) /* invalid, and said so */
 		return;
 	if (cfg->events_dir != NULL && within(cfg->events_dir, cfg->output_dir))
@@ -396,6 +521,13 @@ check_paths(const EvfConfig *cfg, const char *path, GHashTable *lines,
 		              cfg->state_path);
 }
 
+/* The longest number a duration's part may have: libical keeps each part
+ * in an unsigned int, which a longer one wraps (PT4294967596S would be
+ * PT5M), and no bound of evfeed's is near it. */
+#define DURATION_DIGITS 9
+
+/* Reads the duration @v into *out, in seconds; one whose numbers are too
+ * long to read is G_MAXINT64, out of every key's range. */
 static gboolean
 parse_duration(const char *v, gint64 *out)
 {
@@ -404,17 +536,35 @@ parse_duration(const char *v, gint64 *out)
 
 	if (v[0] == 'P' || v[0] == '-' || v[0] == '+') {
 		struct icaldurationtype d = icaldurationtype_from_string(v);
+		gsize run = 0;
 
-		if (icaldurationtype_is_bad_duration(d) || d.is_neg)
+		/* (libical reads P and PT, with no number, as nothing) */
+		if (icaldurationtype_is_bad_duration(d) || d.is_neg ||
+		    strpbrk(v, "0123456789") == NULL)
 			return FALSE;
-		*out = icaldurationtype_as_int(d);
+		for (const char *p = v; *p != '\0'; p++) {
+			run = g_ascii_isdigit(*p) ? run + 1 : 0;
+			if (run > DURATION_DIGITS) {
+				*out = G_MAXINT64;
+				return TRUE;
+			}
+		}
+		/* in 64 bits: icaldurationtype_as_int's int wraps from 3,551
+		 * weeks on */
+		*out = ((gint64)d.weeks * 7 + d.days) * 86400 +
+		       (gint64)d.hours * 3600 + (gint64)d.minutes * 60 +
+		       d.seconds;
 		return TRUE;
 	}
 	if (!g_ascii_isdigit(v[0]))
 		return FALSE;
 	n = g_ascii_strtoull(v, &end, 10);
-	if (n > G_MAXINT32)
-		return FALSE;
+	if (n > G_MAXINT32) {
+		*out = G_MAXINT64;
+		return strcmp(end, "s") == 0 || *end == '\0' ||
+		       strcmp(end, "m") == 0 || strcmp(end, "min") == 0 ||
+		       strcmp(end, "h") == 0 || strcmp(end, "d") == 0;
+	}
 	if (strcmp(end, "s") == 0 || *end == '\0')
 		*out = (gint64)n;
 	else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
@@ -680,7 +830,7 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 	case KEY_PATH:
 		if (value[0] == '\0')
 			return "empty path";
-		*canon = g_canonicalize_filename(value, cfg->dir);
+		*canon = config_path(value, cfg->dir);
 		return NULL;
 	case KEY_LANGUAGE: {
 		const char *problem;
@@ -768,18 +918,21 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 	case KEY_SIZE: {
 		char *end = NULL;
 		guint64 n = g_ascii_strtoull(value, &end, 10);
+		guint64 unit = 1;
 
 		if (end == value)
 			return "not a size (such as 1048576, 512KiB or 10MiB)";
 		if (g_ascii_strcasecmp(end, "KiB") == 0 ||
 		    g_ascii_strcasecmp(end, "K") == 0)
-			n *= 1024;
+			unit = 1024;
 		else if (g_ascii_strcasecmp(end, "MiB") == 0 ||
 		         g_ascii_strcasecmp(end, "M") == 0)
-			n *= 1024 * 1024;
+			unit = 1024 * 1024;
 		else if (*end != '\0')
 			return "not a size (such as 1048576, 512KiB or 10MiB)";
-		if ((gint64)n < spec->min || (gint64)n > spec->max)
+		/* (g_ascii_strtoull gives G_MAXUINT64 for a number too long) */
+		if (!g_uint64_checked_mul(&n, n, unit) ||
+		    n < (guint64)spec->min || n > (guint64)spec->max)
 			return bounds(spec, "not a size");
 		*num = (gint64)n;
 		return NULL;

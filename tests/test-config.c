@@ -7,7 +7,9 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -466,6 +468,98 @@ test_paths_apart(Fixture *f, gconstpointer data)
 	/* a name that merely begins like the other */
 	cfg = assert_loads(f, "[paths]\nevents=public-events\noutput=public\n");
 	g_assert_nonnull(cfg);
+}
+
+/* A section or key name that GKeyFile refuses (it refuses the whole file
+ * for one) is reported in evfeed's words, and the rest of the file is
+ * still checked: every error at once. */
+static void
+test_bad_names_all_at_once(Fixture *f, gconstpointer data)
+{
+	static const struct {
+		const char *line;
+		const char *says;
+	} cases[] = {
+		{ "[sec[tion]", "a section's name cannot be empty or have" },
+		{ "[]", "a section's name cannot be empty or have" },
+		{ "[a\tb]", "a section's name cannot be empty or have" },
+		{ "ti[tle=x", "a key's name cannot have '[' or ']'" },
+		{ "title]=x", "a key's name cannot have '[' or ']'" },
+		{ "title [en]=y", "a key's name cannot have '[' or ']'" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text =
+		    g_strdup_printf("[site]\ntitel=A\n%s\n[feeds]\n"
+		                    "max_items=0\n",
+		                    cases[i].line);
+
+		assert_refused(f, text, 2, "unknown key 'titel'");
+		assert_refused(f, text, 3, cases[i].says);
+		assert_refused(f, text, 5, "max_items: not a whole number");
+	}
+}
+
+/* (transfer full): the folder @name in the fixture's folder, made. */
+static char *
+fixture_folder(Fixture *f, const char *name)
+{
+	char *path = g_build_filename(f->dir, name, NULL);
+
+	g_assert_cmpint(g_mkdir_with_parents(path, 0755), ==, 0);
+	return path;
+}
+
+/* The paths as the system opens them: a symbolic link as the output
+ * folder does not hide the state or the events in it; '..' after a link
+ * is the parent of where it led (evfeed.conf(5)), while a link after the
+ * last '..' stays, to be followed anew; the state is neither the
+ * configuration nor in the events folder (a build would replace what is
+ * there with a database). */
+static void
+test_paths_links(Fixture *f, gconstpointer data)
+{
+	g_autofree char *real = fixture_folder(f, "real");
+	g_autofree char *sub = fixture_folder(f, "other/sub");
+	g_autofree char *other_events = fixture_folder(f, "other/events");
+	g_autofree char *events = fixture_folder(f, "events");
+	g_autofree char *rel = fixture_folder(f, "rel1/events");
+	g_autofree char *pub = g_build_filename(f->dir, "pub", NULL);
+	g_autofree char *pub2 = g_build_filename(f->dir, "pub2", NULL);
+	g_autofree char *lnk = g_build_filename(f->dir, "lnk", NULL);
+	g_autofree char *current = g_build_filename(f->dir, "current", NULL);
+	g_autofree char *dir = NULL;
+	g_autofree char *want = NULL;
+	g_autoptr(EvfConfig) cfg = NULL;
+	char buf[PATH_MAX];
+
+	g_assert_cmpint(symlink("real", pub), ==, 0);
+	g_assert_cmpint(symlink("events", pub2), ==, 0);
+	g_assert_cmpint(symlink("other/sub", lnk), ==, 0);
+	g_assert_cmpint(symlink("rel1", current), ==, 0);
+	g_assert_nonnull(realpath(f->dir, buf));
+	dir = g_strdup(buf);
+
+	assert_refused(f, "[paths]\noutput=pub\nstate=real/x.db\n", 2,
+	               "[paths] output: the state");
+	assert_refused(f, "[paths]\nevents=events\noutput=pub2\n", 3,
+	               "[paths] output: the events folder");
+	assert_refused(f, "[paths]\nstate=evfeed.conf\n", 2,
+	               "[paths] state: names the configuration itself");
+	assert_refused(f, "[paths]\nevents=events\nstate=events/a.md\n", 3,
+	               "[paths] state: inside the events folder");
+	assert_refused(f, "[paths]\nevents=events\nstate=pub2/x.db\n", 3,
+	               "[paths] state: inside the events folder");
+
+	cfg = assert_loads(f, "[paths]\nevents=lnk/../events\n");
+	want = g_build_filename(dir, "other", "events", NULL);
+	g_assert_cmpstr(cfg->events_dir, ==, want);
+	g_clear_pointer(&cfg, evf_config_free);
+	g_clear_pointer(&want, g_free);
+
+	cfg = assert_loads(f, "[paths]\nevents=lnk/../../current/events\n");
+	want = g_build_filename(dir, "current", "events", NULL);
+	g_assert_cmpstr(cfg->events_dir, ==, want);
 }
 
 static void
@@ -1553,6 +1647,48 @@ test_bounds_named(Fixture *f, gconstpointer data)
 	               3, "not a whole number from -1000 to 1000");
 }
 
+/* A duration or size whose number is too large for libical's fields or
+ * for 64 bits is out of range, not wrapped into it (P7102W once came out
+ * as P3DT17H31M44S, PT4294967596S as PT5M). */
+static void
+test_bounds_no_wrap(Fixture *f, gconstpointer data)
+{
+	static const struct {
+		const char *text;
+		guint line;
+		const char *says;
+	} cases[] = {
+		{ "[feeds]\nrefresh=P7102W\n", 2,
+		  "refresh: not a duration from PT5M to P1W: 'P7102W'" },
+		{ "[feeds]\nrefresh=PT4294967596S\n", 2,
+		  "refresh: not a duration from PT5M to P1W" },
+		{ "[feeds]\nrefresh=P3550W6DT23H59M59S\n", 2,
+		  "refresh: not a duration from PT5M to P1W" },
+		{ "[feeds]\nrefresh=4294967596\n", 2,
+		  "refresh: not a duration from PT5M to P1W" },
+		{ "[feeds]\nrefresh=99999999999999999999999d\n", 2,
+		  "refresh: not a duration from PT5M to P1W" },
+		{ "[feeds]\nrefresh=PT\n", 2,
+		  "refresh: not a duration (such as" },
+		{ "[feeds]\nrefresh=P\n", 2,
+		  "refresh: not a duration (such as" },
+		{ "[source a]\nurl=https://a.example/\ninterval=P49711D\n", 3,
+		  "interval: not a duration from PT1M to P1W" },
+		{ "[source a]\nurl=https://a.example/\n"
+		  "max_bytes=18014398509481985K\n",
+		  3, "max_bytes: not a size from 1024 to 268435456 bytes" },
+		{ "[source a]\nurl=https://a.example/\n"
+		  "max_bytes=17592186044417M\n",
+		  3, "max_bytes: not a size from 1024 to 268435456 bytes" },
+		{ "[source a]\nurl=https://a.example/\n"
+		  "max_bytes=99999999999999999999999\n",
+		  3, "max_bytes: not a size from 1024 to 268435456 bytes" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++)
+		assert_refused(f, cases[i].text, cases[i].line, cases[i].says);
+}
+
 #define ADD(path, fn) \
 	g_test_add(path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 
@@ -1568,6 +1704,7 @@ main(int argc, char **argv)
 	ADD("/config/url/host-checked", test_url_host_checked);
 	ADD("/config/site/empty-title-default", test_empty_title_default);
 	ADD("/config/values/bounds-named", test_bounds_named);
+	ADD("/config/values/bounds-no-wrap", test_bounds_no_wrap);
 	ADD("/config/defaults/empty-file", test_defaults_empty_file);
 	ADD("/config/defaults/comments-only", test_defaults_comments_only);
 
@@ -1585,6 +1722,8 @@ main(int argc, char **argv)
 	ADD("/config/site/feed-ids", test_site_feed_ids);
 	ADD("/config/bom-and-crlf", test_bom_and_crlf);
 	ADD("/config/paths/apart", test_paths_apart);
+	ADD("/config/paths/links", test_paths_links);
+	ADD("/config/errors/bad-names-all-at-once", test_bad_names_all_at_once);
 	ADD("/config/site/url-not-http", test_site_url_not_http);
 	ADD("/config/site/url-query-or-fragment-refused",
 	    test_site_url_query_or_fragment);
