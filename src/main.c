@@ -628,6 +628,11 @@ main(int argc, char **argv)
 		printf("evfeed %s\n", PACKAGE_VERSION);
 		return 0;
 	}
+	if (opt_config != NULL && opt_config[0] == '\0') {
+		fprintf(stderr, "evfeed: --config: give the configuration "
+		                "file's name\nTry 'evfeed --help'.\n");
+		return EXIT_USAGE;
+	}
 	if (argc < 2) {
 		fprintf(stderr, "evfeed: no command given\nTry 'evfeed "
 		                "--help'.\n");

@@ -25,6 +25,9 @@ ok $? "no command: exit 2"
 "$EVFEED" --no-such-option build 2>/dev/null
 test $? -eq 2
 ok $? "unknown option: exit 2"
+"$EVFEED" --config= check 2>"$tmp/err"
+test $? -eq 2 && grep -qx "evfeed: --config: give the configuration file's name" "$tmp/err"
+ok $? "an empty --config: exit 2, the option named" || diag_file "$tmp/err"
 "$EVFEED" --config "$conf" fetch ub zz 2>"$tmp/err"
 test $? -eq 2 && grep -qx "evfeed: fetch: unexpected argument 'zz'" "$tmp/err"
 ok $? "fetch with two sources: exit 2 naming the second"
