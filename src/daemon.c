@@ -81,6 +81,7 @@ typedef struct {
 	guint tick;
 	gint64 skew; /* wall clock − boot clock at the last tick, µs; 0: none */
 	GMainLoop *loop;
+	gboolean stopping; /* SIGTERM or SIGINT came */
 	int status;
 } Daemon;
 
@@ -719,6 +720,7 @@ on_term(gpointer data)
 	Daemon *d = data;
 
 	sd_notify("STOPPING=1");
+	d->stopping = TRUE;
 	g_main_loop_quit(d->loop);
 	return G_SOURCE_CONTINUE;
 }
@@ -776,6 +778,13 @@ evf_daemon_run(const char *config_path, const char *listen)
 	g_autoptr(GError) error = NULL;
 	EvfHttpdOptions opts = { 0 };
 
+	/* From the start: a signal during the first build (which can take
+	 * seconds) is handled once it is done, as at any other time, not by
+	 * the default action, which ended the process half-way through. */
+	d.loop = g_main_loop_new(NULL, FALSE);
+	g_unix_signal_add(SIGHUP, on_hup, &d);
+	g_unix_signal_add(SIGTERM, on_term, &d);
+	g_unix_signal_add(SIGINT, on_term, &d);
 	d.config_path = g_strdup(config_path);
 	d.listen = g_strdup(listen);
 	file_stamp(config_path, d.config_stamp);
@@ -852,17 +861,15 @@ evf_daemon_run(const char *config_path, const char *listen)
 		evf_httpd_set_snapshot(d.httpd, d.snap);
 	update_status(&d);
 
-	d.loop = g_main_loop_new(NULL, FALSE);
 	watch(&d);
-	g_unix_signal_add(SIGHUP, on_hup, &d);
-	g_unix_signal_add(SIGTERM, on_term, &d);
-	g_unix_signal_add(SIGINT, on_term, &d);
 	announce(&d);
 	sd_notify("READY=1");
 	on_tick(&d);
 	d.tick = g_timeout_add_seconds(1, on_tick, &d);
 
-	g_main_loop_run(d.loop);
+	/* (a signal handled before the loop ran could not quit it) */
+	if (!d.stopping)
+		g_main_loop_run(d.loop);
 
 	g_source_remove(d.tick);
 	evf_httpd_stop(d.httpd, GRACE_MS);

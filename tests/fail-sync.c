@@ -17,6 +17,10 @@
  *   EVFEED_FAIL_THREADS    set: pthread_create fails with EAGAIN, as when a
  *                          process is at its limit of tasks (systemd's
  *                          TasksMax) or of memory
+ *   EVFEED_SYNC_HOLD       a path: the first syncfs creates PATH.held and
+ *                          waits until PATH exists, so that a test acts in
+ *                          the middle of a build, its files written and
+ *                          not yet renamed into place
  *   EVFEED_CLOCK_STEP_FILE a file holding a number of seconds that the wall
  *                          clock (CLOCK_REALTIME, gettimeofday) is moved
  *                          by, read at every reading of the clock: a test
@@ -111,9 +115,30 @@ fdatasync(int fd)
 	return sync_call("fdatasync", SYS_fdatasync, fd);
 }
 
+/* EVFEED_SYNC_HOLD: the first call says so, then waits to be let go. */
+static void
+hold(void)
+{
+	static int held;
+	const char *path = getenv("EVFEED_SYNC_HOLD");
+	char mark[PATH_MAX];
+	struct timespec pause = { 0, 10 * 1000 * 1000 };
+	int fd;
+
+	if (path == NULL || __atomic_exchange_n(&held, 1, __ATOMIC_SEQ_CST))
+		return;
+	snprintf(mark, sizeof mark, "%s.held", path);
+	fd = open(mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd >= 0)
+		close(fd);
+	while (access(path, F_OK) != 0)
+		nanosleep(&pause, NULL);
+}
+
 int
 syncfs(int fd)
 {
+	hold();
 	return sync_call("syncfs", SYS_syncfs, fd);
 }
 

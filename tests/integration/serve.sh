@@ -1019,5 +1019,41 @@ ok $? "started with an error: the last good output is served, and the log says s
 	diag_file "$big/err2"
 kill -TERM $pid
 wait $pid
+
+# A signal while the first build is under way (held in its syncfs, its
+# files written and not yet renamed): SIGTERM lets the build finish and
+# exits with status 0, nothing half-written left behind; SIGHUP reloads
+# and the daemon goes on. Both ended the process at once.
+shim=$(dirname "$EVFEED")/tests/fail-sync.so
+sg=$(mktmp)
+mkdir -p "$sg/events"
+printf -- '---\ntitle: Held\nstart: 2030-06-01\n---\nBody\n' >"$sg/events/held.md"
+write_config "$sg" "$sg/events"
+for sig in TERM HUP; do
+	rm -rf "$sg/public" "$sg/state.db" "$sg/go" "$sg/go.held"
+	env LD_PRELOAD="$shim" EVFEED_SYNC_HOLD="$sg/go" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+		"$EVFEED" serve --config "$sg/evfeed.conf" --listen 127.0.0.1:0 \
+		>"$sg/out" 2>"$sg/err" </dev/null &
+	serve_pid=$!
+	wait_until $((30 * slow)) test -e "$sg/go.held"
+	held=$?
+	kill -$sig "$serve_pid"
+	sleep 0.3
+	: >"$sg/go"
+	served=0
+	if [ $sig = HUP ]; then
+		serve_wait "$sg/out" "$serve_pid" $((30 * slow))
+		served=$?
+	fi
+	serve_stop $([ $sig = TERM ] && echo 0 || echo TERM)
+	st=$serve_status
+	[ $served -eq 0 ] || st="$st, never served"
+	temps=$(find "$sg/public" -name '*evfeed-tmp*' 2>/dev/null | wc -l)
+	test $held -eq 0 && test "$st" = 0 && test "$temps" -eq 0 &&
+		grep -q 'BEGIN:VEVENT' "$sg/public/calendar.ics"
+	ok $? "SIG$sig during the first build: it is finished, then $([ $sig = TERM ] && echo 'exit status 0' || echo 'served, and stopped with 0') (status $st, $temps temporary files)" ||
+		diag_file "$sg/err"
+done
 trap _tap_cleanup EXIT
 done_testing
