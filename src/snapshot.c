@@ -232,7 +232,10 @@ evf_snapshot_load(const char *dir, const char *manifest, gint64 max_age,
 			evf_snapshot_unref(snap);
 			return NULL;
 		}
-		if (previous != NULL) {
+		/* (its ready answers carry its max-age: another refresh,
+		 * whether or not the reload that brought it could build, makes
+		 * every answer anew) */
+		if (previous != NULL && previous->max_age == max_age) {
 			EvfEntry *old =
 			    g_hash_table_lookup(previous->entries, lines[i]);
 

@@ -1055,5 +1055,36 @@ for sig in TERM HUP; do
 	ok $? "SIG$sig during the first build: it is finished, then $([ $sig = TERM ] && echo 'exit status 0' || echo 'served, and stopped with 0') (status $st, $temps temporary files)" ||
 		diag_file "$sg/err"
 done
+
+# A new refresh whose reload could not build (an error in the events)
+# reaches every file's Cache-Control once the events are mended, not only
+# the files whose bytes changed (an Atom feed, a one-event calendar).
+rf=$(mktmp)
+mkdir -p "$rf/events"
+printf -- '---\ntitle: Kept\nstart: 2030-06-01\n---\nBody\n' >"$rf/events/kept.md"
+cp "$rf/events/kept.md" "$rf/kept.md"
+write_config "$rf" "$rf/events"
+serve_start "$rf/evfeed.conf" "$rf/out" "$rf/err"
+errors_logged() { test "$(grep -c 'error in the events' "$rf/err")" -ge "$1"; }
+sed 's/^start: .*/start: 2030-13-01/' "$rf/kept.md" >"$rf/events/kept.md.new" &&
+	mv "$rf/events/kept.md.new" "$rf/events/kept.md"
+wait_until $((10 * slow)) errors_logged 1
+sed 's/^refresh=.*/refresh=PT2H/' "$rf/evfeed.conf" >"$rf/conf.new" &&
+	mv "$rf/conf.new" "$rf/evfeed.conf"
+kill -HUP "$serve_pid"
+wait_until $((10 * slow)) errors_logged 2
+reloaded=$?
+cp "$rf/kept.md" "$rf/events/kept.md.new" && mv "$rf/events/kept.md.new" "$rf/events/kept.md"
+max_age_of() { head_of "$1" | header Cache-Control; }
+calendar_max_age_is() { test "$(max_age_of /calendar.ics)" = "public, max-age=$1"; }
+wait_until $((10 * slow)) calendar_max_age_is 7200
+cc=
+for p in /calendar.ics /atom.xml /events/kept.ics /index.html; do
+	cc="$cc $p=$(max_age_of "$p" | sed 's/.*max-age=//')"
+done
+test $reloaded -eq 0 && test "$cc" = " /calendar.ics=7200 /atom.xml=7200 /events/kept.ics=7200 /index.html=7200"
+ok $? "a refresh whose reload failed to build: every file's max-age once the events are mended ($cc)" ||
+	diag_file "$rf/err"
+serve_stop
 trap _tap_cleanup EXIT
 done_testing
