@@ -82,6 +82,7 @@ struct _EvfHttpd {
 	struct MHD_Response *not_allowed;
 	struct MHD_Response *unavailable;
 	struct MHD_Response *bad_request;
+	struct MHD_Response *too_long;         /* 414 */
 	struct MHD_Response *not_implemented;  /* 501 */
 	struct MHD_Response *failed;           /* 412 Precondition Failed */
 	struct MHD_Response *status_unchanged; /* 304 of status.json */
@@ -680,9 +681,18 @@ target_ok(const char *method, const char *url)
  * static server keeps it (nginx does), and a link that names the folder
  * without its '/' must not lose it. What the query holds beyond the
  * characters RFC 3986 §3.4 allows in one is percent-encoded. */
+/* What libmicrohttpd keeps of a request in its connection's memory
+ * besides its bytes: a record of about this size per header field. */
+#define FIELD_RECORD 64
+
+/* Room left in the connection's memory for the header of an answer
+ * besides its Location: the status line and the other fields, and what
+ * libmicrohttpd's pool rounds up. */
+#define ANSWER_ROOM 2048
+
 static enum MHD_Result
-answer_moved(struct MHD_Connection *c, const char *path, const char *target,
-             gint64 max_age, guint *status)
+answer_moved(EvfHttpd *h, struct MHD_Connection *c, const char *path,
+             const char *target, gint64 max_age, guint *status)
 {
 	g_autofree char *cache =
 	    g_strdup_printf("public, max-age=%" G_GINT64_FORMAT, max_age);
@@ -693,10 +703,25 @@ answer_moved(struct MHD_Connection *c, const char *path, const char *target,
 	        ? g_uri_escape_string(query, "!$&'()*+,;=:@/?%", FALSE)
 	        : NULL;
 	g_autofree char *to = g_strconcat("/", path, "/", escaped, NULL);
-	struct MHD_Response *r = MHD_create_response_from_buffer(
-	    strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
+	const union MHD_ConnectionInfo *info =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+	gsize held =
+	    (info != NULL ? info->header_size : strlen(target)) +
+	    (gsize)MHD_get_connection_values(c, MHD_HEADER_KIND, NULL, NULL) *
+	        FIELD_RECORD;
+	struct MHD_Response *r;
 	enum MHD_Result rc;
 
+	/* The request stays in the connection's memory while the answer's
+	 * header is made there: a Location (the query escaped, up to three
+	 * times as long) that does not fit beside it would be no answer at
+	 * all, the connection closed without a word. */
+	if (held + strlen(to) + ANSWER_ROOM > CONNECTION_MEMORY) {
+		*status = MHD_HTTP_URI_TOO_LONG;
+		return MHD_queue_response(c, *status, h->too_long);
+	}
+	r = MHD_create_response_from_buffer(strlen(text), (void *)text,
+	                                    MHD_RESPMEM_PERSISTENT);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, to);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 	                        "text/plain; charset=utf-8");
@@ -761,7 +786,7 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const Request *rq,
 		 * static server does, so that the page's relative links
 		 * (../../style.css) resolve. */
 		if (evf_snapshot_lookup(snap, folder) != NULL)
-			return answer_moved(c, path, rq->target,
+			return answer_moved(h, c, path, rq->target,
 			                    evf_snapshot_max_age(snap), status);
 		*status = MHD_HTTP_NOT_FOUND;
 		return MHD_queue_response(c, *status, h->not_found);
@@ -1035,6 +1060,7 @@ destroy_responses(EvfHttpd *h)
 	MHD_destroy_response(h->not_allowed);
 	MHD_destroy_response(h->unavailable);
 	MHD_destroy_response(h->bad_request);
+	MHD_destroy_response(h->too_long);
 	MHD_destroy_response(h->not_implemented);
 	MHD_destroy_response(h->failed);
 	MHD_destroy_response(h->status_unchanged);
@@ -1087,6 +1113,7 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 	MHD_add_response_header(h->unavailable, MHD_HTTP_HEADER_RETRY_AFTER,
 	                        "5");
 	h->bad_request = text_response("Bad Request\n");
+	h->too_long = text_response("URI Too Long\n");
 	h->not_implemented = text_response("Not Implemented\n");
 	h->failed = text_response("Precondition Failed\n");
 	h->status_unchanged = MHD_create_response_from_buffer(

@@ -393,6 +393,21 @@ h=$(head_of "/${page%/index.html}?$long")
 test "$(echo "$h" | status)" = 301 &&
 	test "$(echo "$h" | header Location)" = "/${page%index.html}?$long"
 ok $? "a request line of 8 KB to a folder: 301 with its query"
+# A query that escapes to three times its length ('"' is %22), with a
+# dozen header fields: answered, with the query (2,000 octets of it) or a
+# 414 (7,500), never a connection closed without a word.
+fields=$(i=0; while [ $i -lt 15 ]; do printf -- "-H\nX-H$i: %090d\n" 0; i=$((i + 1)); done)
+quoted=$(head -c 2000 /dev/zero | tr '\0' '"')
+h=$(IFS='
+'; head_of "/${page%/index.html}?$quoted" $fields)
+test "$(echo "$h" | status)" = 301 &&
+	test "$(echo "$h" | header Location)" = "/${page%index.html}?$(echo "$quoted" | sed 's/"/%22/g')"
+ok $? "a query of 2,000 '\"' to a folder, with 15 header fields: 301 with all of it escaped"
+quoted=$(head -c 7500 /dev/zero | tr '\0' '"')
+h=$(IFS='
+'; head_of "/${page%/index.html}?$quoted" $fields)
+test "$(echo "$h" | status)" = 414
+ok $? "a query of 7,500 '\"' to a folder, with 15 header fields: 414, not a closed connection (status $(echo "$h" | status))"
 
 # Methods, unknown paths, traversal.
 h=$("$CURL" -s -o /dev/null -D - -X POST -d x=1 "$base/calendar.ics" | tr -d '\r')
