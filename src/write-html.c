@@ -1321,7 +1321,8 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	}
 	if (!archive)
 		write_subscribe(p);
-	if (listed->len == 0) {
+	/* (events whose date is to be announced are upcoming too) */
+	if (listed->len == 0 && (archive || tba->len == 0)) {
 		g_autofree char *past = page_url(p, p->dir, !archive);
 
 		start(p, "p");

@@ -2025,6 +2025,30 @@ test_page_series_until(void)
 	g_assert_cmpint(system(cmd), ==, 0);
 }
 
+/* A page whose upcoming events all wait for their date lists them, and
+ * does not say that there are none; with no event at all it does. */
+static void
+test_page_tba_only(void)
+{
+	static const char *const files[] = {
+		"held.md",  "---\ntitle: Held\nstart: 2018-05-22\n---\n",
+		"later.md", "---\ntitle: Later\nstart: tba\n---\n",
+		NULL,
+	};
+	static const char *const none[] = { NULL };
+	g_autoptr(Site) s = site_of("Europe/Ljubljana", files);
+	g_autoptr(Site) empty = site_of("Europe/Ljubljana", none);
+	g_autofree char *page = file_text(s, "index.html");
+	g_autofree char *archive = file_text(s, "archive.html");
+	g_autofree char *nothing = file_text(empty, "index.html");
+
+	g_assert_nonnull(strstr(page, "Date to be announced"));
+	g_assert_nonnull(strstr(page, ">Later<"));
+	g_assert_null(strstr(page, "No upcoming events"));
+	g_assert_nonnull(strstr(archive, ">Held<"));
+	g_assert_nonnull(strstr(nothing, "No upcoming events at the moment."));
+}
+
 /* Months in order and each once: an all-day event is ordered by its date,
  * not at midnight UTC, against a timed event of the evening before in New
  * York (01:00 UTC the next day). */
@@ -3036,6 +3060,7 @@ main(int argc, char **argv)
 	                test_feed_no_enddate_without_end);
 	g_test_add_func("/write/partner-series-once", test_partner_series_once);
 	g_test_add_func("/write/page/series-until", test_page_series_until);
+	g_test_add_func("/write/page/tba-only", test_page_tba_only);
 	g_test_add_func("/write/page/months-in-order",
 	                test_page_months_in_order);
 	g_test_add_func("/write/page/series-past", test_page_series_past);
