@@ -1065,7 +1065,16 @@ breaks_at(const char *line, gboolean at_end)
 static char *
 html_keeping_breaks(const char *text)
 {
-	g_auto(GStrv) lines = g_strsplit_set(text, "\n", -1);
+	static GRegex *comments;
+	/* A comment shows nothing, also one over several lines (HTML's
+	 * "<!-->" and "<!--->" end where they begin); each of its '<' would
+	 * otherwise be made text below. */
+	g_autofree char *bare = g_regex_replace_literal(
+	    evf_regex_once(&comments, "<!--(-?>|.*?-->)",
+	                   G_REGEX_DOTALL | G_REGEX_OPTIMIZE),
+	    text, -1, 0, "", 0, NULL);
+	g_auto(GStrv) lines =
+	    g_strsplit_set(bare != NULL ? bare : text, "\n", -1);
 	GString *out = g_string_new(NULL);
 	gboolean broken = TRUE; /* by a tag, where the last text ended */
 

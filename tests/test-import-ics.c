@@ -2866,6 +2866,13 @@ test_description_html(void)
 	    "<https://tickets.example.org/x?a=1>\n"
 	    "END:VEVENT\n"
 	    "BEGIN:VEVENT\n"
+	    "UID:comment@example.org\n"
+	    "DTSTART:20270119T090000Z\n"
+	    "SUMMARY:Comment\n"
+	    "DESCRIPTION:<!-- comment --> <script>alert(1)</script> text<!-- "
+	    "two\\nlines -->.<!--> <p>End</p>\n"
+	    "END:VEVENT\n"
+	    "BEGIN:VEVENT\n"
 	    "UID:plain@example.org\n"
 	    "DTSTART:20270114T090000Z\n"
 	    "SUMMARY:Plain\n"
@@ -2918,6 +2925,14 @@ test_description_html(void)
 	g_assert_cmpstr(find(imp, "code@example.org")->description_text, ==,
 	                "Exercise: if (a<b && c>d) return; the <b> tag &amp; "
 	                "<https://tickets.example.org/x?a=1>");
+
+	/* a comment shows no text, over lines too */
+	g_assert_null(strstr(find(imp, "comment@example.org")->description_html,
+	                     "comment"));
+	g_assert_null(
+	    strstr(find(imp, "comment@example.org")->description_html, "&lt;"));
+	g_assert_cmpstr(find(imp, "comment@example.org")->description_text, ==,
+	                "text. \nEnd");
 
 	g_assert_nonnull(plain);
 	g_assert_cmpstr(plain->description_text, ==,
