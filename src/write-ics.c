@@ -338,11 +338,8 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev,
 	 * the ETag) only change when the event does. */
 	icalcomponent_add_property(
 	    ve, icalproperty_new_dtstamp(utc_time(ev->modified)));
-	/* when it was first published: an earlier `published:` than
-	 * evfeed's first sight of it (a listing brought from elsewhere) is
-	 * when it was made, and `import` takes CREATED back as it */
 	icalcomponent_add_property(
-	    ve, icalproperty_new_created(utc_time(evf_event_pubdate(ev))));
+	    ve, icalproperty_new_created(utc_time(ev->created)));
 	icalcomponent_add_property(
 	    ve, icalproperty_new_lastmodified(utc_time(ev->modified)));
 	icalcomponent_add_property(
