@@ -409,11 +409,16 @@ find_line(GHashTable *lines, const char *group, const char *key)
 	return GPOINTER_TO_UINT(g_hash_table_lookup(lines, name));
 }
 
+/* Symbolic links followed on one path at most, as Linux's ELOOP. */
+#define MAX_LINKS 40
+
 /* (transfer full): the absolute @path as the system opens it: each
  * symbolic link on it followed, and '..' the parent of where the link
- * led; a part that does not exist (yet) is taken as written. */
+ * led; a part that does not exist (yet) is taken as written, and so is a
+ * link that leads nowhere (yet): where it leads, since what is made there
+ * (the state's database) is made at its end. */
 static char *
-physical(const char *path)
+physical_at(const char *path, guint links)
 {
 	g_auto(GStrv) parts = g_strsplit(path, G_DIR_SEPARATOR_S, -1);
 	g_autofree char *at = g_strdup(G_DIR_SEPARATOR_S);
@@ -421,6 +426,7 @@ physical(const char *path)
 
 	for (guint i = 0; parts[i] != NULL; i++) {
 		char *next;
+		g_autofree char *target = NULL;
 
 		if (parts[i][0] == '\0' || strcmp(parts[i], ".") == 0)
 			continue;
@@ -431,12 +437,28 @@ physical(const char *path)
 			if (realpath(next, buf) != NULL) {
 				g_free(next);
 				next = g_strdup(buf);
+			} else if (links < MAX_LINKS &&
+			           (target = g_file_read_link(next, NULL)) !=
+			               NULL) {
+				g_autofree char *led =
+				    g_path_is_absolute(target)
+				        ? g_strdup(target)
+				        : g_build_filename(at, target, NULL);
+
+				g_free(next);
+				next = physical_at(led, links + 1);
 			}
 		}
 		g_free(at);
 		at = next;
 	}
 	return g_steal_pointer(&at);
+}
+
+static char *
+physical(const char *path)
+{
+	return physical_at(path, 0);
 }
 
 /* (transfer full): the path @value of the configuration, absolute, from
@@ -535,8 +557,19 @@ parse_duration(const char *v, gint64 *out)
 	guint64 n;
 
 	if (v[0] == 'P' || v[0] == '-' || v[0] == '+') {
-		struct icaldurationtype d = icaldurationtype_from_string(v);
+		static GRegex *zeros;
+		/* without leading zeros, which make no number longer (libical
+		 * reads PT000000000000001H as nothing) */
+		g_autofree char *bare = g_regex_replace_literal(
+		    evf_regex_once(&zeros, "(?<![0-9])0+(?=[0-9])", 0), v, -1,
+		    0, "", 0, NULL);
+		struct icaldurationtype d;
 		gsize run = 0;
+
+		if (bare == NULL)
+			return FALSE;
+		v = bare;
+		d = icaldurationtype_from_string(v);
 
 		/* (libical reads P and PT, with no number, as nothing) */
 		if (icaldurationtype_is_bad_duration(d) || d.is_neg ||

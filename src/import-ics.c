@@ -1066,11 +1066,12 @@ static char *
 html_keeping_breaks(const char *text)
 {
 	static GRegex *comments;
-	/* A comment shows nothing, also one over several lines (HTML's
-	 * "<!-->" and "<!--->" end where they begin); each of its '<' would
-	 * otherwise be made text below. */
+	/* A comment shows nothing, also one over several lines, as HTML
+	 * parses it: "<!-->" and "<!--->" end where they begin, "--!>" ends
+	 * one as "-->" does, and one left open runs to the end; each of its
+	 * '<' would otherwise be made text below. */
 	g_autofree char *bare = g_regex_replace_literal(
-	    evf_regex_once(&comments, "<!--(-?>|.*?-->)",
+	    evf_regex_once(&comments, "<!--(-?>|.*?--!?>|.*\\z)",
 	                   G_REGEX_DOTALL | G_REGEX_OPTIMIZE),
 	    text, -1, 0, "", 0, NULL);
 	g_auto(GStrv) lines =

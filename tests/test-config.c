@@ -551,6 +551,21 @@ test_paths_links(Fixture *f, gconstpointer data)
 	assert_refused(f, "[paths]\nevents=events\nstate=pub2/x.db\n", 3,
 	               "[paths] state: inside the events folder");
 
+	/* a state whose link leads nowhere yet: the database would be made
+	 * where it leads */
+	{
+		g_autofree char *var = fixture_folder(f, "var");
+		g_autofree char *to_out = g_build_filename(var, "out.db", NULL);
+		g_autofree char *to_ev = g_build_filename(var, "ev.db", NULL);
+
+		g_assert_cmpint(symlink("../pub/evfeed.db", to_out), ==, 0);
+		g_assert_cmpint(symlink("../events/new.db", to_ev), ==, 0);
+	}
+	assert_refused(f, "[paths]\noutput=pub\nstate=var/out.db\n", 2,
+	               "[paths] output: the state");
+	assert_refused(f, "[paths]\nevents=events\nstate=var/ev.db\n", 3,
+	               "[paths] state: inside the events folder");
+
 	cfg = assert_loads(f, "[paths]\nevents=lnk/../events\n");
 	want = g_build_filename(dir, "other", "events", NULL);
 	g_assert_cmpstr(cfg->events_dir, ==, want);
@@ -1687,6 +1702,13 @@ test_bounds_no_wrap(Fixture *f, gconstpointer data)
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++)
 		assert_refused(f, cases[i].text, cases[i].line, cases[i].says);
+	/* leading zeros make no number longer */
+	{
+		g_autoptr(EvfConfig) cfg =
+		    assert_loads(f, "[feeds]\nrefresh=PT000000000000001H\n");
+
+		g_assert_cmpint(cfg->refresh_seconds, ==, 3600);
+	}
 }
 
 #define ADD(path, fn) \

@@ -2873,6 +2873,13 @@ test_description_html(void)
 	    "two\\nlines -->.<!--> <p>End</p>\n"
 	    "END:VEVENT\n"
 	    "BEGIN:VEVENT\n"
+	    "UID:comment2@example.org\n"
+	    "DTSTART:20270120T090000Z\n"
+	    "SUMMARY:Comment 2\n"
+	    "DESCRIPTION:<p>Keep <b>this</b></p>\\n<!-- a --!> Visible text "
+	    "<!-- b -->\\n<p>end</p><!-- open\n"
+	    "END:VEVENT\n"
+	    "BEGIN:VEVENT\n"
 	    "UID:plain@example.org\n"
 	    "DTSTART:20270114T090000Z\n"
 	    "SUMMARY:Plain\n"
@@ -2926,6 +2933,9 @@ test_description_html(void)
 	                "Exercise: if (a<b && c>d) return; the <b> tag &amp; "
 	                "<https://tickets.example.org/x?a=1>");
 
+	/* "--!>" ends a comment too, and one left open runs to the end */
+	g_assert_cmpstr(find(imp, "comment2@example.org")->description_text, ==,
+	                "Keep this\n Visible text \nend");
 	/* a comment shows no text, over lines too */
 	g_assert_null(strstr(find(imp, "comment@example.org")->description_html,
 	                     "comment"));
