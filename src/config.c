@@ -483,11 +483,13 @@ config_path(const char *value, const char *dir)
 	if (last == 0)
 		return g_canonicalize_filename(raw, NULL);
 	rest = g_strjoinv(G_DIR_SEPARATOR_S, parts + last);
-	g_free(parts[last]);
-	parts[last] = NULL;
 	{
-		g_autofree char *upto = g_strjoinv(G_DIR_SEPARATOR_S, parts);
+		/* the parts up to the last '..' (borrowed, not copied) */
+		g_autofree char **upto_parts = g_new0(char *, last + 1);
+		g_autofree char *upto = NULL;
 
+		memcpy(upto_parts, parts, last * sizeof *parts);
+		upto = g_strjoinv(G_DIR_SEPARATOR_S, upto_parts);
 		head = physical(upto);
 	}
 	return g_canonicalize_filename(rest, head);

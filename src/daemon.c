@@ -790,8 +790,10 @@ evf_daemon_run(const char *config_path, const char *listen)
 	file_stamp(config_path, d.config_stamp);
 	d.cfg = evf_config_load(config_path, diags);
 	log_diags(diags);
-	if (d.cfg == NULL)
+	if (d.cfg == NULL) {
+		g_main_loop_unref(d.loop);
 		return 1;
+	}
 	d.cache = evf_catalog_cache_new();
 	{
 		g_autofree char *dir = g_path_get_dirname(d.cfg->state_path);
@@ -814,6 +816,7 @@ evf_daemon_run(const char *config_path, const char *listen)
 			fprintf(stderr, "evfeed: error: %s\n", error->message);
 			evf_catalog_cache_free(d.cache);
 			evf_config_free(d.cfg);
+			g_main_loop_unref(d.loop);
 			return 1;
 		}
 		if (d.store == NULL)
@@ -855,6 +858,7 @@ evf_daemon_run(const char *config_path, const char *listen)
 		evf_store_free(d.store);
 		evf_catalog_cache_free(d.cache);
 		evf_config_free(d.cfg);
+		g_main_loop_unref(d.loop);
 		return 1;
 	}
 	if (d.snap != NULL)
