@@ -248,20 +248,14 @@ keyfile_takes(const char *line, gboolean header)
 {
 	g_autoptr(GKeyFile) kf = NULL;
 	g_autofree char *text = NULL;
-	gboolean odd = FALSE;
+	/* the name: inside the brackets, or before '=' */
+	const char *name = line + (header ? 1 : 0);
+	gsize n = header ? strlen(line) - 2 : strcspn(line, "=");
+	gboolean odd = n == 0;
 
-	for (const char *p = line + (header ? 1 : 0); *p != '\0'; p++) {
-		if (!header && *p == '=')
-			break;
-		if ((header && p[1] == '\0') ||
-		    (*p != '[' && *p != ']' && (guchar)*p >= 0x20 &&
-		     *p != 0x7f))
-			continue;
-		odd = TRUE;
-		break;
-	}
-	if (header && strcmp(line, "[]") == 0)
-		odd = TRUE;
+	for (gsize i = 0; i < n && !odd; i++)
+		odd = name[i] == '[' || name[i] == ']' ||
+		      (guchar)name[i] < 0x20 || name[i] == 0x7f;
 	if (!odd)
 		return TRUE;
 	kf = g_key_file_new();
@@ -1318,10 +1312,14 @@ physical_paths(const char *path, char **file, char **dir)
 	char buf[PATH_MAX];
 
 	/* (a folder that is not there: as written, from getcwd's folder) */
-	if (realpath(parent, buf) != NULL)
-		real = g_strdup(buf);
-	else
-		real = g_canonicalize_filename(parent, getcwd(buf, sizeof buf));
+	if (g_path_is_absolute(parent)) {
+		real = physical(parent);
+	} else {
+		g_autofree char *full = g_build_filename(
+		    getcwd(buf, sizeof buf) != NULL ? buf : "/", parent, NULL);
+
+		real = physical(full);
+	}
 	*file = g_build_filename(real, base, NULL);
 	*dir = g_steal_pointer(&real);
 }
