@@ -376,7 +376,10 @@ evf_event_update_fingerprint_attributed(EvfEvent *ev, const char *attribution)
 	fp_add(sum, ev->url);
 	fp_add(sum, ev->image);
 	fp_add(sum, ev->rrule);
-	fp_add(sum, ev->description_md);
+	/* What the Markdown gives, not how it is written: a line's trailing
+	 * space, another blank line or '*' for '-' changes no output, and
+	 * subscribers are told of no change. */
+	fp_add(sum, ev->description_text);
 	fp_add(sum, ev->description_html);
 	fp_add(sum, ev->source);
 	fp_add_list(sum, ev->also_listed);

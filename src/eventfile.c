@@ -2590,6 +2590,21 @@ warn_etc_sign(Ctx *c, const Node *zone, const char *tzid)
 		               "timezone: %s", advice);
 }
 
+/* A time zone named by an all-day event, whose dates are read in none:
+ * an editor's zone must not be dropped in silence. (A timed start with
+ * an offset may name its zone: the offset chooses between a wall time's
+ * two instants when the clocks go back, as want_when advises.) */
+static void
+warn_zone_unused(Ctx *c, const Node *zone, const char *tzid, const When *s)
+{
+	if (zone != NULL && s->date_only)
+		evf_diags_warn(c->diags, c->path, zone->line, zone->col,
+		               "timezone: not used: an all-day event is on the "
+		               "same days in every zone (give start a time to "
+		               "have it in %s, or leave the key out)",
+		               tzid);
+}
+
 static void
 read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 {
@@ -2648,6 +2663,7 @@ read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 		return;
 	if (!dates_ok)
 		return;
+	warn_zone_unused(c, zone, tzid, &s);
 	if (end != NULL && e.date_only != s.date_only) {
 		ctx_error(c, end, "end: must be a %s like start%s",
 		          s.date_only ? "date" : "date-time",

@@ -123,6 +123,30 @@ assert_error(const char *text, guint line, guint col, const char *needle)
 	assert_error_len(text, strlen(text), line, col, needle);
 }
 
+/* (transfer full): the event of @text, which must be accepted with exactly
+ * one diagnostic, a warning at @line:@col whose message holds @needle. */
+static EvfEvent *
+parse_warned(const char *text, guint line, guint col, const char *needle)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	EvfEvent *ev = parse(text, diags);
+	const EvfDiag *d;
+
+	g_assert_nonnull(ev);
+	g_assert_cmpuint(evf_diags_errors(diags), ==, 0);
+	g_assert_cmpuint(diags->len, ==, 1);
+	if (diags->len != 1)
+		return ev;
+	d = g_ptr_array_index(diags, 0);
+	g_assert_true(d->warning);
+	g_assert_cmpuint(d->line, ==, line);
+	g_assert_cmpuint(d->col, ==, col);
+	if (strstr(d->message, needle) == NULL)
+		g_test_message("'%s' not in '%s'", needle, d->message);
+	g_assert_nonnull(strstr(d->message, needle));
+	return ev;
+}
+
 static gint64
 utc_us(int y, int mo, int d, int h, int mi, int s)
 {
@@ -773,6 +797,51 @@ test_dates_utc_offset(void)
 	                utc_us(2018, 5, 22, 7, 0, 0));
 	g_assert_cmpint(unix_of(ev->end) * G_USEC_PER_SEC, ==,
 	                utc_us(2018, 5, 22, 13, 0, 0));
+}
+
+/* A zone named by an all-day event is read in by none of its dates: the
+ * editor is told so, at the key; the event is the same as without it. */
+static void
+test_dates_all_day_zone(void)
+{
+	static const char *const zones[] = { "Asia/Tokyo", "UTC",
+		                             "Europe/Ljubljana" };
+
+	for (gsize i = 0; i < G_N_ELEMENTS(zones); i++) {
+		g_autofree char *text = g_strdup_printf("---\n"
+		                                        "title: Open Day\n"
+		                                        "start: 2018-05-22\n"
+		                                        "end: 2018-05-23\n"
+		                                        "timezone: %s\n"
+		                                        "---\n",
+		                                        zones[i]);
+		g_autoptr(EvfEvent) ev = parse_warned(
+		    text, 5, 11, "timezone: not used: an all-day event");
+		g_autoptr(EvfEvent) plain = parse_ok("---\n"
+		                                     "title: Open Day\n"
+		                                     "start: 2018-05-22\n"
+		                                     "end: 2018-05-23\n"
+		                                     "---\n");
+
+		if (ev == NULL)
+			return;
+		g_assert_true(ev->all_day);
+		g_assert_null(ev->tzid);
+		g_assert_cmpint(
+		    g_date_compare(&ev->start_date, &plain->start_date), ==, 0);
+		g_assert_cmpint(g_date_compare(&ev->end_date, &plain->end_date),
+		                ==, 0);
+	}
+	/* a tba event may name the zone its dates will be in */
+	{
+		g_autoptr(EvfEvent) ev = parse_ok("---\n"
+		                                  "title: Open Day\n"
+		                                  "start: tba\n"
+		                                  "timezone: Asia/Tokyo\n"
+		                                  "---\n");
+
+		g_assert_true(ev->tba);
+	}
 }
 
 /* A time written with an offset is shown at that offset: on the page, in
@@ -2478,13 +2547,18 @@ test_repeats_in_words(void)
 		g_autofree char *words = NULL;
 		g_autoptr(EvfEvent) ev = NULL;
 
+		/* (an all-day event names no zone: it would be warned of) */
 		text = g_strdup_printf("---\n"
 		                       "title: Workshop\n"
 		                       "start: %s\n"
-		                       "timezone: Asia/Tokyo\n"
+		                       "%s"
 		                       "recurrence: %s\n"
 		                       "---\n",
-		                       cases[i][0], cases[i][1]);
+		                       cases[i][0],
+		                       strchr(cases[i][0], 'T') != NULL
+		                           ? "timezone: Asia/Tokyo\n"
+		                           : "",
+		                       cases[i][1]);
 		ev = parse_ok(text);
 		g_assert_nonnull(ev);
 		if (ev == NULL)
@@ -4521,6 +4595,61 @@ test_fingerprint_formatting_only(void)
 	g_assert_cmpstr(a, ==, b);
 }
 
+/* The description counts by what it shows: a Markdown edit that changes
+ * no output brings subscribers no change (no new SEQUENCE), one that
+ * does, even of white space alone, does. */
+static void
+test_fingerprint_markdown_spacing(void)
+{
+	static const char head[] = "---\n"
+	                           "title: Workshop\n"
+	                           "start: 2018-05-22\n"
+	                           "---\n";
+	static const char *const same[] = {
+		"The description, *in short*.\n\nSee [the agenda]"
+		"(https://example.org/a) and:\n\n- one\n- two\n",
+		"The description, _in short_.   \n\n\n\nSee [the agenda]( "
+		"https://example.org/a ) and:\n\n* one\n* two\n\n",
+		"  The description, *in short*.\t\n\nSee [the agenda]"
+		"(<https://example.org/a>) and:\n\n+ one\n+ two\n",
+	};
+	static const char *const other[] = {
+		/* a hard line break, written as two spaces */
+		"The description, *in short*.  \nSee [the agenda]"
+		"(https://example.org/a) and:\n\n- one\n- two\n",
+		/* one paragraph of two, no longer */
+		"The description, *in short*.\nSee [the agenda]"
+		"(https://example.org/a) and:\n\n- one\n- two\n",
+		/* a code block, by its indentation */
+		"The description, *in short*.\n\n    See [the agenda]"
+		"(https://example.org/a) and:\n\n- one\n- two\n",
+		/* a loose list */
+		"The description, *in short*.\n\nSee [the agenda]"
+		"(https://example.org/a) and:\n\n- one\n\n- two\n",
+		/* another link target */
+		"The description, *in short*.\n\nSee [the agenda]"
+		"(https://example.org/b) and:\n\n- one\n- two\n",
+	};
+	g_autofree char *text = g_strconcat(head, same[0], NULL);
+	g_autofree char *a = fingerprint_of(text);
+
+	g_assert_nonnull(a);
+	for (gsize i = 1; i < G_N_ELEMENTS(same); i++) {
+		g_autofree char *t = g_strconcat(head, same[i], NULL);
+		g_autofree char *b = fingerprint_of(t);
+
+		g_test_message("same: %s", same[i]);
+		g_assert_cmpstr(a, ==, b);
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS(other); i++) {
+		g_autofree char *t = g_strconcat(head, other[i], NULL);
+		g_autofree char *b = fingerprint_of(t);
+
+		g_test_message("other: %s", other[i]);
+		g_assert_cmpstr(a, !=, b);
+	}
+}
+
 /* Written by `evfeed new` and `evfeed import`, an event reads back as
  * the same instants, also where the clocks go back and a wall time
  * happens twice: a default end one hour after a start at the first
@@ -4700,6 +4829,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/text/url-iri", test_url_iri);
 	g_test_add_func("/eventfile/text/url-host-case", test_url_host_case);
 	g_test_add_func("/eventfile/text/url-invisible", test_url_invisible);
+	g_test_add_func("/eventfile/dates/all-day-zone",
+	                test_dates_all_day_zone);
 	g_test_add_func("/eventfile/dates/utc-z", test_dates_utc_z);
 	g_test_add_func("/eventfile/dates/utc-offset", test_dates_utc_offset);
 	g_test_add_func("/eventfile/dates/utc-offset-shown",
@@ -4905,6 +5036,8 @@ main(int argc, char **argv)
 	                test_fingerprint_title_change);
 	g_test_add_func("/eventfile/identity/fingerprint-formatting-only",
 	                test_fingerprint_formatting_only);
+	g_test_add_func("/eventfile/identity/fingerprint-markdown-spacing",
+	                test_fingerprint_markdown_spacing);
 
 	status = g_test_run();
 	evf_config_free(cfg);
