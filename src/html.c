@@ -60,8 +60,10 @@ static const struct {
 	  "(Z|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])?)?$" },
 	{ "colspan", " td th ", "^[1-9][0-9]{0,2}$" },
 	{ "rowspan", " td th ", "^[0-9]{1,4}$" },
-	/* what GFM tables carry */
+	/* what GFM tables carry, obsolete in HTML5: made a class that the
+	 * site's stylesheet aligns by (clean_attributes) */
 	{ "align", " td th ", "(?i)^(left|center|right)$" },
+	{ "class", " td th ", "^align-(left|center|right)$" },
 	{ "start", " ol ", "^-?[0-9]{1,9}$" },
 };
 
@@ -207,6 +209,7 @@ static void
 clean_attributes(xmlNode *node, const Base *base)
 {
 	xmlAttr *attr = node->properties;
+	g_autofree char *align = NULL;
 
 	while (attr != NULL) {
 		xmlAttr *next = attr->next;
@@ -215,6 +218,10 @@ clean_attributes(xmlNode *node, const Base *base)
 
 		if (!attribute_allowed((const char *)node->name, name,
 		                       (const char *)value)) {
+			xmlRemoveProp(attr);
+		} else if (strcmp(name, "align") == 0) {
+			g_free(align);
+			align = g_ascii_strdown((const char *)value, -1);
 			xmlRemoveProp(attr);
 		} else if (strcmp(name, "href") == 0 ||
 		           strcmp(name, "src") == 0 ||
@@ -234,6 +241,14 @@ clean_attributes(xmlNode *node, const Base *base)
 				           (const xmlChar *)safe);
 		}
 		attr = next;
+	}
+	/* (once every attribute is checked: a class the element had is
+	 * gone, or is this one) */
+	if (align != NULL) {
+		g_autofree char *cls = g_strconcat("align-", align, NULL);
+
+		xmlSetProp(node, (const xmlChar *)"class",
+		           (const xmlChar *)cls);
 	}
 }
 
@@ -580,6 +595,7 @@ evf_html_sanitize(const char *html, const char *base_url)
 	g_autofree char *wrapped = NULL;
 	g_autofree char *clean = NULL;
 	g_autofree char *legacy = NULL;
+	g_autofree char *mapped = NULL;
 	g_autofree char *dumped = NULL;
 	g_autoptr(xmlDoc) doc = NULL;
 	g_autoptr(xmlBuffer) buf = NULL;
@@ -621,9 +637,11 @@ evf_html_sanitize(const char *html, const char *base_url)
 	buf = evf_xml_buffer_new();
 	for (xmlNode *n = body->children; n != NULL; n = n->next)
 		htmlNodeDump(buf, doc, n);
-	/* and those its own character references give (&#x85;) */
-	dumped = evf_text_sanitize((const char *)xmlBufferContent(buf),
-	                           xmlBufferLength(buf));
+	/* and those its own character references give (&#x85;): a C1
+	 * control read from one is windows-1252's character, as HTML5
+	 * reads it (the raw ones went before the parse) */
+	mapped = evf_text_windows1252_c1((const char *)xmlBufferContent(buf));
+	dumped = evf_text_sanitize(mapped, -1);
 	return g_strstrip(g_steal_pointer(&dumped));
 }
 
@@ -759,7 +777,9 @@ evf_html_to_text(const char *html)
 		    out->str[kept - 1] != '\n' || out->str[kept - 2] != '\n')
 			out->str[kept++] = out->str[i];
 	g_string_truncate(out, kept);
-	text = g_string_free(g_steal_pointer(&out), FALSE);
+	/* a C1 control from a reference: windows-1252's character, as in
+	 * evf_html_sanitize */
+	text = evf_text_windows1252_c1(out->str);
 	return g_strstrip(text);
 }
 
@@ -828,13 +848,6 @@ strip_known_tag(const char *whole, const char *name, GString *out, Strip *st)
 static gunichar
 reference_char(const char *ref)
 {
-	/* 0x80 to 0x9F; 0 where HTML keeps the number */
-	static const gunichar c1[32] = {
-		0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-		0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
-		0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-		0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
-	};
 	guint64 c = 0;
 
 	if (ref[0] != '#') {
@@ -848,8 +861,8 @@ reference_char(const char *ref)
 	} else {
 		c = g_ascii_strtoull(ref + 1, NULL, 10);
 	}
-	if (ref[0] == '#' && c >= 0x80 && c <= 0x9F && c1[c - 0x80] != 0)
-		c = c1[c - 0x80];
+	if (ref[0] == '#' && c <= 0x9F)
+		c = evf_windows1252_c1((gunichar)c);
 	if (c == 0 || c > 0x10FFFF || !g_unichar_validate((gunichar)c))
 		return 0;
 	return (gunichar)c;

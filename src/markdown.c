@@ -17,9 +17,30 @@
 
 static const int options = CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_FOOTNOTES;
 
+/* Whether the rest of the line at @p is a thematic break: three or more
+ * of one of '-', '*' and '_', with spaces or tabs between them alone
+ * (CommonMark 4.1), which takes the line before a list item does. */
+static gboolean
+is_thematic_break(const char *p)
+{
+	char c = *p;
+	guint n = 0;
+
+	if (c != '-' && c != '*' && c != '_')
+		return FALSE;
+	for (; *p != '\n' && *p != '\0'; p++) {
+		if (*p == c)
+			n++;
+		else if (*p != ' ' && *p != '\t' && *p != '\r')
+			return FALSE;
+	}
+	return n >= 3;
+}
+
 /* The number of block quote and list markers that open the line at @p:
  * each one is a container that cmark nests. *@rest gets where the line's
- * content begins, and *@numbered the count of numbered list markers. */
+ * content begins, and *@numbered the count of numbered list markers. A
+ * line of "- - - -" is one thematic break, no list. */
 static guint
 line_depth(const char *p, const char **rest, guint *numbered)
 {
@@ -31,6 +52,8 @@ line_depth(const char *p, const char **rest, guint *numbered)
 
 		while (*p == ' ' || *p == '\t')
 			p++;
+		if (is_thematic_break(p))
+			break;
 		if (*p == '>') {
 			p++;
 		} else if (*p == '-' || *p == '*' || *p == '+') {
@@ -167,7 +190,10 @@ unwrap(cmark_node *node)
 static char *
 clean_text(const char *text)
 {
-	g_autofree char *valid = evf_text_sanitize(text, -1);
+	/* cmark decodes "&#150;" as U+0096, which HTML reads as
+	 * windows-1252's '–' (the file's own C1 controls went before) */
+	g_autofree char *mapped = evf_text_windows1252_c1(text);
+	g_autofree char *valid = evf_text_sanitize(mapped, -1);
 	g_auto(GStrv) parts = g_strsplit(valid, "\xef\xbf\xbd", -1);
 
 	return g_strjoinv("", parts);
@@ -217,8 +243,8 @@ link_target(const char *url, const char *base_url)
 	return g_steal_pointer(&safe);
 }
 
-/* Whether the paragraph @para shows nothing: its raw HTML dropped, it
- * would be an empty <p></p> on the page and in the feeds. */
+/* Whether the paragraph (or link) @para shows nothing: its raw HTML
+ * dropped, it would be an empty <p></p> on the page and in the feeds. */
 static gboolean
 is_blank_paragraph(cmark_node *para)
 {
@@ -237,16 +263,33 @@ is_blank_paragraph(cmark_node *para)
 	return TRUE;
 }
 
-/* Removes raw HTML, makes links absolute, drops unsafe ones, makes texts
- * valid (clean_literal), and makes headings h4 to h6 (# is h4, ## h5, the
- * rest h6): on the page a description stands under its event's h3, and a
- * feed reader shows it under the item's title; a page has one h1, and
- * headings do not skip levels going down (WCAG 1.3.1). */
+/* Whether the raw inline HTML @html is a line break (<br>, <BR/>,
+ * <br />): it stays one, as Markdown's own, where the rest of raw HTML
+ * goes; without it, "one<br>two" read "onetwo" (the usual way to break
+ * a line in a table's cell). */
+static gboolean
+is_line_break(const char *html)
+{
+	static GRegex *re;
+
+	return html != NULL && g_regex_match(evf_regex_once(&re, "^<br\\s*/?>$",
+	                                                    G_REGEX_CASELESS),
+	                                     html, 0, NULL);
+}
+
+/* Removes raw HTML but line breaks (is_line_break), makes links
+ * absolute, drops unsafe ones, makes texts valid (clean_literal), and
+ * makes headings h4 to h6 (# is h4, ## h5, the rest h6): on the page a
+ * description stands under its event's h3, and a feed reader shows it under the
+ * item's title; a page has one h1, and headings do not skip levels going down
+ * (WCAG 1.3.1). */
 static void
 tidy(cmark_node *doc, const char *base_url)
 {
 	g_autoptr(GPtrArray) drop = g_ptr_array_new();
 	g_autoptr(GPtrArray) strip = g_ptr_array_new();
+	g_autoptr(GPtrArray) breaks = g_ptr_array_new();
+	g_autoptr(GPtrArray) links = g_ptr_array_new();
 	cmark_iter *iter = cmark_iter_new(doc);
 	cmark_event_type ev;
 
@@ -259,6 +302,9 @@ tidy(cmark_node *doc, const char *base_url)
 		if (type == CMARK_NODE_HTML_BLOCK ||
 		    type == CMARK_NODE_HTML_INLINE) {
 			g_ptr_array_add(drop, node);
+			if (type == CMARK_NODE_HTML_INLINE &&
+			    is_line_break(cmark_node_get_literal(node)))
+				g_ptr_array_add(breaks, node);
 		} else if (type == CMARK_NODE_LINK ||
 		           type == CMARK_NODE_IMAGE) {
 			const char *url = cmark_node_get_url(node);
@@ -273,6 +319,8 @@ tidy(cmark_node *doc, const char *base_url)
 				g_ptr_array_add(strip, node);
 			else
 				cmark_node_set_url(node, link);
+			if (link != NULL && type == CMARK_NODE_LINK)
+				g_ptr_array_add(links, node);
 			/* a title's references are decoded too */
 			if (link != NULL && title != NULL && title[0] != '\0') {
 				g_autofree char *clean = clean_text(title);
@@ -290,6 +338,19 @@ tidy(cmark_node *doc, const char *base_url)
 		}
 	}
 	cmark_iter_free(iter);
+	for (guint i = 0; i < breaks->len; i++) {
+		cmark_node *node = g_ptr_array_index(breaks, i);
+		cmark_node *br = cmark_node_new(CMARK_NODE_LINEBREAK);
+
+		/* a table's cell holds no line break (cmark-gfm): a space
+		 * keeps its words apart */
+		if (!cmark_node_insert_before(node, br)) {
+			cmark_node_free(br);
+			br = cmark_node_new(CMARK_NODE_TEXT);
+			cmark_node_set_literal(br, " ");
+			cmark_node_insert_before(node, br);
+		}
+	}
 	for (guint i = 0; i < strip->len; i++)
 		unwrap(g_ptr_array_index(strip, i));
 	/* Last entered first, should a dropped node hold another. */
@@ -304,6 +365,22 @@ tidy(cmark_node *doc, const char *base_url)
 		    cmark_node_get_type(parent) == CMARK_NODE_PARAGRAPH &&
 		    is_blank_paragraph(parent))
 			cmark_node_free(parent);
+	}
+	/* A link that shows nothing ("[](…)", or its raw HTML gone) shows
+	 * its address, as the plain text does: it was an invisible link in
+	 * the pages and feeds. */
+	for (guint i = 0; i < links->len; i++) {
+		cmark_node *link = g_ptr_array_index(links, i);
+
+		if (is_blank_paragraph(link)) {
+			cmark_node *text = cmark_node_new(CMARK_NODE_TEXT);
+			cmark_node *blank;
+
+			while ((blank = cmark_node_first_child(link)) != NULL)
+				cmark_node_free(blank);
+			cmark_node_set_literal(text, cmark_node_get_url(link));
+			cmark_node_append_child(link, text);
+		}
 	}
 }
 

@@ -8,6 +8,11 @@
 #include <libical/ical.h>
 #include "event.h"
 
+/* The most occurrences an event file's COUNT may give: a series is
+ * stepped through from its start to know whether it is over (libical
+ * counts from there), as far as this. */
+#define EVF_RRULE_MAX_COUNT 100000
+
 /* (transfer none) (nullable): why libical must not iterate @rt, in words
  * ("it never occurs: …"); NULL when it may. Linear in the rule's BY lists,
  * without iterating. */

@@ -556,6 +556,37 @@ text_clean(const char *text, gsize n)
 	return ascii || g_utf8_validate_len(text, n, NULL);
 }
 
+gunichar
+evf_windows1252_c1(gunichar c)
+{
+	/* 0x80 to 0x9F; 0 where windows-1252 has no character */
+	static const gunichar c1[32] = {
+		0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+		0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+		0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+		0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
+	};
+
+	if (c >= 0x80 && c <= 0x9F && c1[c - 0x80] != 0)
+		return c1[c - 0x80];
+	return c;
+}
+
+char *
+evf_text_windows1252_c1(const char *text)
+{
+	GString *s;
+
+	/* (U+0080 to U+009F are 0xC2 0x80 to 0xC2 0x9F) */
+	if (strstr(text, "\xc2") == NULL)
+		return g_strdup(text);
+	s = g_string_sized_new(strlen(text));
+	for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p))
+		g_string_append_unichar(s,
+		                        evf_windows1252_c1(g_utf8_get_char(p)));
+	return g_string_free(s, FALSE);
+}
+
 char *
 evf_text_sanitize(const char *text, gssize len)
 {

@@ -86,6 +86,17 @@ char *evf_slugify(const char *text);
  * (U+FDD0 to U+FDEF, U+FFFE, U+FFFF, U+1FFFE…). */
 char *evf_text_sanitize(const char *text, gssize len);
 
+/* The character that windows-1252 gives the byte @c (U+0080 to U+009F),
+ * as HTML reads a numeric character reference to one (WHATWG HTML,
+ * "numeric character reference end state": "&#150;" is '–'); @c itself
+ * for the five bytes it leaves undefined, and for any other character. */
+gunichar evf_windows1252_c1(gunichar c);
+
+/* (transfer full): @text, valid UTF-8, with each C1 control made its
+ * windows-1252 character (evf_windows1252_c1): what a numeric reference
+ * to one that a parser decoded as written stands for. */
+char *evf_text_windows1252_c1(const char *text);
+
 /* (transfer full): the charset @label in lower case without its other
  * characters than letters and digits ("ISO_8859-1" → "iso88591"), as
  * labels are compared. */

@@ -44,8 +44,9 @@ static const char *const month_names[] = {
 };
 
 /* Recurrences are followed this far to decide whether a series is over;
- * a longer series counts as upcoming. */
-#define MAX_OCCURRENCES 100000
+ * a longer series counts as upcoming (an event file's COUNT goes no
+ * further). */
+#define MAX_OCCURRENCES EVF_RRULE_MAX_COUNT
 
 typedef struct {
 	xmlTextWriter *w;
@@ -1469,6 +1470,9 @@ static const char stylesheet[] =
     ".e-description img, .u-photo { max-width: 100%; height: auto; }\n"
     ".e-description pre { overflow-x: auto; white-space: pre-wrap; }\n"
     ".e-description table { display: block; overflow-x: auto; }\n"
+    ".e-description .align-left { text-align: left; }\n"
+    ".e-description .align-center { text-align: center; }\n"
+    ".e-description .align-right { text-align: right; }\n"
     ".actions { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; "
     "align-items: center; margin: 0.75rem 0 0; }\n"
     ".contentinfo {\n"

@@ -371,12 +371,14 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev,
 	icalcomponent_add_property(ve, icalproperty_new_summary(summary));
 	{
 		g_autofree char *attribution = evf_render_attribution(cfg, ev);
-		g_autofree char *text = g_strjoin(
-		    "\n\n",
-		    ev->description_text != NULL ? ev->description_text : "",
-		    attribution, NULL);
+		const char *body =
+		    ev->description_text != NULL ? ev->description_text : "";
+		/* as it is: the indentation of its first line is a list
+		 * item's, or a code block's (evf_markdown_render) */
+		g_autofree char *text =
+		    g_strjoin("\n\n", body[0] != '\0' ? body : attribution,
+		              body[0] != '\0' ? attribution : NULL, NULL);
 
-		g_strstrip(text);
 		if (text[0] != '\0')
 			icalcomponent_add_property(
 			    ve, icalproperty_new_description(text));

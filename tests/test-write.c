@@ -714,6 +714,52 @@ feed_text(const Site *s, const char *path, EvfEvent *ev)
 	return g_strndup(g_bytes_get_data(out, NULL), g_bytes_get_size(out));
 }
 
+/* DESCRIPTION is the plain text as it is: the indentation of its first
+ * line is a list item's or a code block's ("  - one\n  - two": without
+ * it, the second item read as one level deeper); with an attribution
+ * after it, or alone. */
+static void
+test_description_first_indent(void)
+{
+	/* the text, the source's title, DESCRIPTION's value as written
+	 * (libical's own parser drops a value's first spaces; ical.js and
+	 * python-icalendar keep them) */
+	static const char *const cases[][3] = {
+		{ "  - one\n  - two", NULL, "  - one\\n  - two\r\n" },
+		{ "    key: 1\n    b: 2", NULL, "    key: 1\\n    b: 2\r\n" },
+		{ "  - one\n  - two", "PA",
+		  "  - one\\n  - two\\n\\nSource: PA <https://pa.example/>" },
+		{ "", "PA", "Source: PA" },
+		{ NULL, "PA", "Source: PA" },
+		{ "", NULL, NULL },
+	};
+	g_autoptr(Site) s = hard_site();
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(EvfEvent) ev = local_event_copy(s);
+		const char *text, *desc;
+
+		g_assert_nonnull(ev);
+		g_free(ev->description_text);
+		ev->description_text = g_strdup(cases[i][0]);
+		if (cases[i][1] != NULL) {
+			ev->source = g_strdup("pa");
+			ev->source_title = g_strdup(cases[i][1]);
+			ev->source_url = g_strdup("https://pa.example/");
+		}
+		text = evf_ics_vevent(s->cfg, ev);
+		g_test_message("%s", text);
+		desc = strstr(text, "\r\nDESCRIPTION:");
+		if (cases[i][2] == NULL) {
+			g_assert_null(desc);
+			continue;
+		}
+		g_assert_nonnull(desc);
+		g_assert_true(g_str_has_prefix(
+		    desc + strlen("\r\nDESCRIPTION:"), cases[i][2]));
+	}
+}
+
 /* A partner's entry in the Atom feed names its source with the id, title
  * and updated that RFC 4287 §4.2.11 says it SHOULD carry: the W3C Feed
  * Validation Service warns (MissingSourceElement) of each one missing. The
@@ -3049,6 +3095,8 @@ main(int argc, char **argv)
 	g_test_add_func("/write/tz/regular-from", test_tz_regular_from);
 	g_test_add_func("/write/attribution-everywhere",
 	                test_attribution_everywhere);
+	g_test_add_func("/write/ics/description-first-indent",
+	                test_description_first_indent);
 	g_test_add_func("/write/tz/faithful", test_tz_faithful);
 	g_test_add_func("/write/tz/settled", test_tz_settled);
 	g_test_add_func("/write/tz/joined", test_tz_joined);
