@@ -483,6 +483,19 @@ check_unique(GPtrArray *events, GPtrArray *diags)
 					    "address (category/%s/) as "
 					    "category '%s' of %s",
 					    name, slug, seen, namer->path);
+				/* One of the spellings names the category's
+				 * feeds, calendar and page, and another file
+				 * could change which. */
+				else
+					evf_diags_warn(
+					    diags, ev->path, line, col,
+					    "category '%s' is written '%s' "
+					    "in %s: write it alike in every "
+					    "file (its feeds, calendar and "
+					    "page are named after one of "
+					    "them, which another file can "
+					    "change)",
+					    name, seen, namer->path);
 			}
 			g_free(slug);
 		}

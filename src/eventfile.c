@@ -88,6 +88,9 @@ typedef struct {
 	/* anchors, and aliases, are refused once per file: an alias bomb
 	 * holds thousands */
 	gboolean anchor_said, alias_said;
+	/* (nullable): the top-level mapping as far as it was read when the
+	 * front matter proved not YAML, without the pair being read then */
+	struct Node *partial;
 } Reader;
 
 typedef struct {
@@ -145,6 +148,18 @@ position(const char *data, gsize offset, guint *line, guint *col)
 			(*col)++;
 		}
 	}
+}
+
+/* Position of byte @offset of the file @data, whose byte order mark, if
+ * it has one, is no column of its first line (it is not shown, and is
+ * ignored). */
+static void
+file_position(const char *data, gsize offset, guint *line, guint *col)
+{
+	if (offset >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		position(data + 3, offset - 3, line, col);
+	else
+		position(data, offset, line, col);
 }
 
 /* The line and column of the file at which @mark is. */
@@ -292,7 +307,8 @@ syntax_hint(const char *text, const char *problem)
 			                       "it, or put the value in quotes",
 			                       at);
 	}
-	if (strstr(problem, "cannot start any token") != NULL &&
+	if ((strstr(problem, "cannot start any token") != NULL ||
+	     strstr(problem, "tab character") != NULL) &&
 	    strchr(text, '\t') != NULL)
 		return g_strdup("a tab character: YAML indents and separates "
 		                "with spaces only");
@@ -580,7 +596,31 @@ node_new(Reader *r, NodeKind kind, yaml_mark_t mark)
 
 static Node *read_node(Reader *r, yaml_event_t *ev, guint depth);
 
-/* Reads the items of a sequence or mapping until its end event. */
+/* Keeps @map (transfer full), the top-level mapping as far as it was read
+ * when the syntax error just reported was met, as Reader.partial: without
+ * the pair being read then, nor a pair on the error's line, whose value
+ * the mistake is about ("title: [DRAFT] Event" is a list and more). */
+static void
+keep_partial(Reader *r, Node *map)
+{
+	const EvfDiag *d = r->diags->len > 0
+	                       ? g_ptr_array_index(r->diags, r->diags->len - 1)
+	                       : NULL;
+	guint len = map->items->len & ~1u;
+
+	if (len >= 2 && d != NULL &&
+	    ((Node *)g_ptr_array_index(map->items, len - 2))->line == d->line)
+		len -= 2;
+	g_ptr_array_set_size(map->items, len);
+	node_free(r->partial);
+	r->partial = map;
+}
+
+/* Reads the items of a sequence or mapping until its end event. When
+ * the front matter proves not YAML, the top-level mapping is kept as far
+ * as it was read (Reader.partial), without the pair being read then: its
+ * pairs are checked all the same, so that every mistake in the file is
+ * reported at once. */
 static Node *
 read_collection(Reader *r, Node *n, yaml_event_type_t end, guint depth)
 {
@@ -588,15 +628,16 @@ read_collection(Reader *r, Node *n, yaml_event_type_t end, guint depth)
 
 	for (;;) {
 		g_auto(yaml_event_t) ev = { 0 };
-		Node *child;
+		gboolean read = next_event(r, &ev);
+		Node *child = NULL;
 
-		if (!next_event(r, &ev))
-			return NULL;
-		if (ev.type == end)
+		if (read && ev.type == end)
 			break;
-		child = read_node(r, &ev, depth + 1);
-		if (child == NULL)
+		if (!read || (child = read_node(r, &ev, depth + 1)) == NULL) {
+			if (depth == 1 && coll->kind == NODE_MAPPING)
+				keep_partial(r, g_steal_pointer(&coll));
 			return NULL;
+		}
 		g_ptr_array_add(coll->items, child);
 	}
 	return g_steal_pointer(&coll);
@@ -707,12 +748,13 @@ read_node(Reader *r, yaml_event_t *ev, guint depth)
 	}
 }
 
-/* Parses the front matter into its top-level mapping (NULL on error).
- * @refused: where the values refused and read as empty texts are
- * (Position). */
+/* Parses the front matter into its top-level mapping (NULL on error, or,
+ * with *@partial, the pairs read before the error). @refused: where the
+ * values refused and read as empty texts are (Position). */
 static Node *
 read_front_matter(const char *path, const char *text, gsize len,
-                  guint line_offset, GPtrArray *diags, GArray *refused)
+                  guint line_offset, GPtrArray *diags, GArray *refused,
+                  gboolean *partial)
 {
 	Reader r = { .path = path,
 		     .text = text,
@@ -772,8 +814,13 @@ read_front_matter(const char *path, const char *text, gsize len,
 	if (root == NULL && !r.failed)
 		root = node_new(&r, NODE_MAPPING, (yaml_mark_t){ 0 });
 	g_clear_pointer(&r.starts, g_array_unref);
+	/* (a mapping read whole, and a second document after it) */
+	if (r.failed && r.partial == NULL && root != NULL &&
+	    root->kind == NODE_MAPPING)
+		r.partial = g_steal_pointer(&root);
+	*partial = r.failed && r.partial != NULL;
 	if (r.failed)
-		return NULL;
+		return g_steal_pointer(&r.partial);
 	return g_steal_pointer(&root);
 }
 
@@ -786,6 +833,9 @@ typedef struct {
 	gint64 now;
 	gboolean failed;
 	gboolean in_list; /* reading the items of a list */
+	/* the pairs read before the front matter proved not YAML: a key
+	 * after them is not missing */
+	gboolean partial;
 } Ctx;
 
 static void G_GNUC_PRINTF(3, 4)
@@ -2149,6 +2199,13 @@ rrule_form(const char *rrule, struct icalrecurrencetype *out)
 		                       rscale);
 	if ((problem = until_mistake(&rt.until)) != NULL)
 		return g_strdup_printf("RRULE '%s': %s", rrule, problem);
+	/* The pages and [feeds] past_days step through a series from its
+	 * start to know whether it is over: a longer one stayed upcoming,
+	 * in the calendars too, long after its last date. */
+	if (rt.count > EVF_RRULE_MAX_COUNT)
+		return g_strdup_printf("RRULE '%s': COUNT above %d; give the "
+		                       "last date as UNTIL instead",
+		                       rrule, EVF_RRULE_MAX_COUNT);
 	if ((why = evf_rrule_refusal(&rt)) != NULL)
 		return g_strdup_printf("RRULE '%s': %s", rrule, why);
 	*out = rt;
@@ -2646,7 +2703,7 @@ read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 		tzid = g_strdup("UTC");
 	}
 	if (start == NULL) {
-		if (!has_key_in_other_case(map, "start"))
+		if (!c->partial && !has_key_in_other_case(map, "start"))
 			ctx_error(c, map,
 			          "missing key 'start' (a date, a date-time "
 			          "or tba)");
@@ -2946,7 +3003,7 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 
 	check_keys(c, map);
 	if ((n = lookup(map, "title")) == NULL) {
-		if (!has_key_in_other_case(map, "title"))
+		if (!c->partial && !has_key_in_other_case(map, "title"))
 			ctx_error(c, map, "missing key 'title'");
 	} else if ((ev->title = want_text(c, "title", n)) != NULL &&
 	           ev->title[0] == '\0')
@@ -3111,7 +3168,7 @@ invalid_error(GPtrArray *diags, const char *path, const char *data,
 {
 	guint line, col;
 
-	position(data, at - data, &line, &col);
+	file_position(data, at - data, &line, &col);
 	evf_diags_add(diags, path, line, col,
 	              *at == '\0' ? NUL_ERROR : INVALID_UTF8_ERROR);
 }
@@ -3146,7 +3203,7 @@ readable_front_matter(const char *path, const char *data, const char *fm,
 	const char *from = fm; /* where the line begins */
 	guint line, col;
 
-	position(data, fm - data, &line, &col);
+	file_position(data, fm - data, &line, &col);
 	for (const char *p = fm; p < fm_end;) {
 		guchar b = *(const guchar *)p;
 		gunichar c = b;
@@ -3357,10 +3414,10 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 			fm_end = q;
 			break;
 		}
-		/* '--- # end', or '---' and a no-break space, meant to
-		 * close it */
+		/* '--- # end', '... # end', or '---' and a no-break space,
+		 * meant to close it */
 		if (near_end == 0 && (gsize)(end - q) > 4 &&
-		    memcmp(q, "---", 3) == 0 &&
+		    (memcmp(q, "---", 3) == 0 || memcmp(q, "...", 3) == 0) &&
 		    (q[3] == ' ' || q[3] == '\t' || (guchar)q[3] >= 0x80)) {
 			near_end = line;
 			near_at = q;
@@ -3370,7 +3427,11 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 		q = nl + 1;
 		line++;
 	}
-	if (fm_end == NULL && near_end != 0) {
+	/* Also when a '---' further down (a thematic break of the
+	 * description) would close it: YAML would read that line as a
+	 * second document, and the description as front matter. The file
+	 * is read as meant, with the front matter ending there. */
+	if (near_end != 0) {
 		g_autofree char *rest =
 		    g_strndup(near_at + 3, strcspn(near_at + 3, "\r\n"));
 		gunichar ch =
@@ -3379,10 +3440,14 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 
 		evf_diags_add(diags, path, near_end, 1,
 		              "front matter is not closed: the line that "
-		              "closes it is '---' alone, with nothing after "
+		              "closes it is '%.3s' alone, with nothing after "
 		              "it on its line%s%s",
-		              why != NULL ? "; " : "", why != NULL ? why : "");
-		return FALSE;
+		              near_at, why != NULL ? "; " : "",
+		              why != NULL ? why : "");
+		if (fm_end == NULL)
+			return FALSE;
+		fm_end = near_at;
+		line = near_end;
 	}
 	if (fm_end == NULL) {
 		evf_diags_add(diags, path, 1, 1,
@@ -3419,7 +3484,7 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 		                       strlen(REPLACEMENT));
 
 		if (r != NULL) {
-			position(data, r - data, &line, &col);
+			file_position(data, r - data, &line, &col);
 			evf_diags_add(diags, path, line, col, "description: %s",
 			              REPLACEMENT_ERROR);
 			replaced = TRUE;
@@ -3433,11 +3498,12 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 		errors_before = evf_diags_errors(diags);
 		map = readable != NULL
 		          ? read_front_matter(path, readable, strlen(readable),
-		                              1, diags, refused)
+		                              1, diags, refused, &c.partial)
 		          : read_front_matter(path, fm, fm_end - fm, 1, diags,
-		                              refused);
+		                              refused, &c.partial);
 		/* a value refused as the front matter was read
-		 * (reader_refuse) */
+		 * (reader_refuse), or the front matter not YAML after the
+		 * pairs in @map (c.partial) */
 		c.failed = evf_diags_errors(diags) > errors_before;
 		if (map != NULL) {
 			guint fields_from = diags->len;
@@ -3474,8 +3540,8 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 			const char *r = memmem(body, end - body,
 			                       ev->description_md + at, span);
 
-			position(data, r != NULL ? r - data : body - data,
-			         &line, &col);
+			file_position(data, r != NULL ? r - data : body - data,
+			              &line, &col);
 			evf_diags_warn(diags, path, line, col,
 			               "description: %s", msg);
 			g_free(ev->description_md);
@@ -3513,7 +3579,7 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 		    EVF_MARKDOWN_MAX_NESTING);
 		return FALSE;
 	}
-	return !c.failed && bad_at == G_MAXSIZE && !replaced &&
+	return !c.failed && near_end == 0 && bad_at == G_MAXSIZE && !replaced &&
 	       g_hash_table_size(bad_lines) == 0;
 }
 

@@ -123,6 +123,10 @@ assert_error(const char *text, guint line, guint col, const char *needle)
 	assert_error_len(text, strlen(text), line, col, needle);
 }
 
+static void assert_errors_len(const char *data, gsize len,
+                              const char *const *want);
+static void assert_errors(const char *text, const char *const *want);
+
 /* (transfer full): the event of @text, which must be accepted with exactly
  * one diagnostic, a warning at @line:@col whose message holds @needle. */
 static EvfEvent *
@@ -1041,6 +1045,23 @@ test_format_bom_positions(void)
 	             "start: 2018-13-01\n"
 	             "---\n",
 	             3, 8, "no month 13");
+	/* nor of the bytes the first line holds after it */
+	{
+		static const char *const bad_byte[] = {
+			"1:5: invalid UTF-8",
+			"1:1: expected front matter",
+			NULL,
+		};
+		static const char nul[] = "\xef\xbb\xbf---\0\ntitle: A\n";
+		static const char *const nul_byte[] = {
+			"1:4: a NUL character is not allowed",
+			"1:1: expected front matter",
+			NULL,
+		};
+
+		assert_errors("\xef\xbb\xbf--- \xff\ntitle: A\n", bad_byte);
+		assert_errors_len(nul, sizeof nul - 1, nul_byte);
+	}
 }
 
 /* The blank lines before the description go, but not the indentation of
@@ -1437,6 +1458,55 @@ static void
 assert_errors(const char *text, const char *const *want)
 {
 	assert_errors_len(text, strlen(text), want);
+}
+
+/* Front matter that proves not YAML hides no mistake in the pairs read
+ * before: they are checked all the same, and none after is missing. A
+ * pair on the error's line is the mistake's, and told of once. */
+static void
+test_error_before_syntax_error(void)
+{
+	/* (the syntax error is found first; `check` sorts by line) */
+	static const char *const quote[] = {
+		"5:11: the quote that opens here is not closed",
+		"3:8: start: invalid date '2018-13-01'",
+		"4:9: status: unknown status 'bad'",
+		NULL,
+	};
+	static const char *const list[] = {
+		"2:16: title: a value that begins with '[' must be put in quotes",
+		NULL,
+	};
+	static const char *const open[] = {
+		"4:6: the '[' on line 3 is not closed",
+		"2:8: start: invalid date '2018-02-30'",
+		NULL,
+	};
+	static const char *const tab[] = {
+		"4:1: a tab character: YAML indents and separates with spaces",
+		"2:8: start: invalid date '2018-02-30'",
+		NULL,
+	};
+
+	assert_errors("---\ntitle: A\nstart: 2018-13-01\nstatus: bad\n"
+	              "location: \"Hall\n---\n",
+	              quote);
+	assert_errors("---\ntitle: [DRAFT] Event\nstart: 2018-05-01\n---\n",
+	              list);
+	assert_errors("---\nstart: 2018-02-30\ncategories: [a, b\n"
+	              "title: A\n---\n",
+	              open);
+	assert_errors("---\nstart: 2018-02-30\ntitle: A\n\tend: 2018-03-01\n"
+	              "---\n",
+	              tab);
+	/* a syntax error at the very start: nothing read, nothing missing */
+	{
+		g_autoptr(GPtrArray) diags = evf_diags_new();
+		g_autoptr(EvfEvent) ev = parse("---\n\"title: A\n---\n", diags);
+
+		g_assert_null(ev);
+		g_assert_cmpuint(diags->len, ==, 1);
+	}
 }
 
 /* A wrong start, or a wrong time zone, hides no mistake in the other
@@ -2295,6 +2365,29 @@ test_error_delimiter_with_text(void)
 	             4, 1,
 	             "front matter is not closed: the line that closes it "
 	             "is '---' alone, with nothing after it on its line");
+	/* also with a thematic break further down, which YAML would take
+	 * for the end of a second document: the front matter is read to
+	 * that line, and its own mistakes told */
+	{
+		static const char *const rule[] = {
+			"4:1: front matter is not closed: the line that closes "
+			"it is '---' alone",
+			"3:8: start: invalid date '2018-13-01'",
+			NULL,
+		};
+		static const char *const dots[] = {
+			"4:1: front matter is not closed: the line that closes "
+			"it is '...' alone",
+			NULL,
+		};
+
+		assert_errors("---\ntitle: Workshop\nstart: 2018-13-01\n"
+		              "--- # end\nIntro.\n\n---\nMore.\n",
+		              rule);
+		assert_errors("---\ntitle: Workshop\nstart: 2018-05-01\n"
+		              "... # end\nIntro.\n\n---\nMore.\n",
+		              dots);
+	}
 	assert_error("--- # event\n"
 	             "title: Workshop\n"
 	             "start: 2018-05-22\n"
@@ -3192,6 +3285,28 @@ test_tz_misread(void)
 		    parse_ok("---\ntitle: Talk\nstart: 2060-03-27T23:00Z\n"
 		             "timezone: Europe/Dublin\n---\n");
 	}
+}
+
+/* A COUNT is stepped through from the start to know whether the series
+ * is over (the pages, [feeds] past_days): one beyond that far stayed
+ * upcoming for ever, years after its last date. */
+static void
+test_error_rrule_count_cap(void)
+{
+	g_autofree char *over =
+	    series_text("2000-01-01T09:00Z", "FREQ=HOURLY;COUNT=100001");
+	g_autofree char *huge =
+	    series_text("2000-01-01", "FREQ=DAILY;COUNT=2147483647");
+	g_autofree char *most =
+	    series_text("2000-01-01T09:00Z", "FREQ=HOURLY;COUNT=100000");
+	g_autoptr(EvfEvent) ev = NULL;
+
+	assert_error(over, 4, 13,
+	             "RRULE 'FREQ=HOURLY;COUNT=100001': COUNT above 100000; "
+	             "give the last date as UNTIL instead");
+	assert_error(huge, 4, 13, "COUNT above 100000");
+	ev = parse_ok(most);
+	g_assert_nonnull(ev->rrule);
 }
 
 static void
@@ -4957,6 +5072,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/rrule/secondly-refused",
 	                test_error_rrule_secondly);
 	g_test_add_func("/eventfile/rrule/until", test_error_rrule_until);
+	g_test_add_func("/eventfile/rrule/count-cap",
+	                test_error_rrule_count_cap);
 	g_test_add_func("/eventfile/rrule/with-tba", test_error_rrule_with_tba);
 	g_test_add_func("/eventfile/rrule/offset-start",
 	                test_series_offset_start);
@@ -4968,6 +5085,8 @@ main(int argc, char **argv)
 	                test_error_unclosed_quote);
 	g_test_add_func("/eventfile/syntax/yaml-error", test_error_yaml_syntax);
 	g_test_add_func("/eventfile/syntax/yaml-hints", test_error_yaml_hints);
+	g_test_add_func("/eventfile/syntax/errors-before-syntax-error",
+	                test_error_before_syntax_error);
 	g_test_add_func("/eventfile/syntax/directive", test_error_directive);
 	g_test_add_func("/eventfile/syntax/key-advice", test_error_key_advice);
 	g_test_add_func("/eventfile/warn/categories-commas",

@@ -308,6 +308,27 @@ else
 	diag_file "$w/check.err"
 fi
 
+# A category written in another case in two files is one category, but
+# the spelling its feeds, calendar and page are named after could change
+# with another file: a warning at the second spelling, and the build goes
+# on.
+w=$(mktmp)
+mkdir "$w/events"
+printf -- '---\ntitle: A\nstart: 2027-01-01\ncategories: [Cyber]\n---\n' >"$w/events/a.md"
+printf -- '---\ntitle: B\nstart: 2027-01-02\ncategories: [Borders, cyber]\n---\n' >"$w/events/b.md"
+write_config "$w" "$w/events"
+run build "$w/evfeed.conf" "$w/build"
+if [ "$status" -eq 0 ] &&
+    grep -q "b[.]md:4:23: warning: category 'cyber' is written 'Cyber' in .*a[.]md: write it alike in every file" "$w/build.err" &&
+    [ "$(grep -c 'warning:' "$w/build.err")" -eq 1 ] &&
+    [ -f "$w/public/category/cyber/calendar.ics" ]; then
+	pass "a category written in two cases: a warning at the second, the build goes on"
+else
+	fail "a category written in two cases: a warning at the second, the build goes on"
+	diag "exit status $status"
+	diag_file "$w/build.err"
+fi
+
 # Every error at once: what files with errors of their own clash on with
 # others (a uid, an address, a category's address) is told with them, and
 # a file that cannot be read hides no other file's errors from build.
