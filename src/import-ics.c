@@ -1856,6 +1856,11 @@ read_dates_all_day(Ctx *c, icalcomponent *ve, Built *b, const char *label)
 
 		if (s > 0)
 			end = start + (guint32)((s + 86399) / 86400);
+		else if (s < 0)
+			ctx_warn(c,
+			         "%s: the DURATION is negative or longer than "
+			         "ten years: the event lasts one day",
+			         label);
 	}
 	if (end != 0 && end <= start) {
 		ctx_warn(c,
@@ -1911,6 +1916,12 @@ read_dates_timed(Ctx *c, icalcomponent *cal, icalcomponent *ve, Built *b,
 				b->nominal_days = days;
 				b->exact_rest = s - (gint64)days * 86400;
 			}
+		} else {
+			ctx_warn(c,
+			         "%s: the DURATION is negative or longer than "
+			         "ten years: the event ends one hour after its "
+			         "start",
+			         label);
 		}
 	} else {
 		/* RFC 5545 §3.6.1: a timed VEVENT without DTEND or
@@ -2057,13 +2068,20 @@ read_dates(Ctx *c, icalcomponent *cal, icalcomponent *ve, Built *b,
 }
 
 static void
-read_description(Ctx *c, icalcomponent *ve, EvfEvent *ev)
+read_description(Ctx *c, icalcomponent *ve, EvfEvent *ev, const char *label)
 {
 	icalproperty *pd =
 	    icalcomponent_get_first_property(ve, ICAL_DESCRIPTION_PROPERTY);
 	g_autofree char *html = NULL;
 	g_autofree char *plain = NULL;
 	gboolean marked;
+
+	/* as a SUMMARY cut is (clean_line_told) */
+	if (pd != NULL && icalproperty_get_description(pd) != NULL &&
+	    strlen(icalproperty_get_description(pd)) >
+	        EVF_IMPORT_MAX_DESCRIPTION)
+		ctx_warn(c, "%s: DESCRIPTION cut to %d bytes", label,
+		         EVF_IMPORT_MAX_DESCRIPTION);
 
 	ev->description_text =
 	    clean_text(pd != NULL ? icalproperty_get_description(pd) : NULL,
@@ -2333,7 +2351,7 @@ read_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev, const char *label)
 	    stamp_seconds(ve, ICAL_CREATED_PROPERTY) * G_USEC_PER_SEC;
 	if (c->series)
 		read_series_fields(c, ve, ev, label);
-	read_description(c, ve, ev);
+	read_description(c, ve, ev, label);
 	(void)evf_import_mend_text(ev);
 }
 
@@ -2405,6 +2423,9 @@ typedef struct {
 	gint64 stamp;
 	guint order;
 	gboolean used;
+	/* an override that is private or confidential: its occurrence is
+	 * left out, at its own time and at the one it replaced */
+	gboolean hidden;
 } Item;
 
 static void
@@ -2418,17 +2439,29 @@ item_free(gpointer p)
 }
 
 /* Whether @a replaces @b: the higher SEQUENCE, then the later
- * LAST-MODIFIED, then the later DTSTAMP; else the first one stays. */
+ * LAST-MODIFIED, then the later DTSTAMP; else the one whose text comes
+ * later in byte order, wherever each is in the file: a partner that
+ * writes its copies in another order changes nothing (the first one
+ * stayed, and another order moved the event). */
 static gboolean
 item_wins(const Item *a, const Item *b)
 {
+	char *x, *y;
+	int cmp;
+
 	if (a->sequence != b->sequence)
 		return a->sequence > b->sequence;
 	if (a->modified != b->modified)
 		return a->modified > b->modified;
 	if (a->stamp != b->stamp)
 		return a->stamp > b->stamp;
-	return a->order < b->order;
+	x = icalcomponent_as_ical_string_r(a->ve);
+	y = icalcomponent_as_ical_string_r(b->ve);
+	cmp = g_strcmp0(x, y);
+	icalmemory_free_buffer(x);
+	icalmemory_free_buffer(y);
+	icalerror_clear_errno();
+	return cmp != 0 ? cmp > 0 : a->order < b->order;
 }
 
 /* The stamp of the occurrence an override replaces; NULL when its
@@ -2598,9 +2631,8 @@ read_exdates(Ctx *c, icalcomponent *cal, icalcomponent *ve, const Built *b,
 }
 
 /* For sub-daily rules without COUNT, a start for the iterator shortly
- * before @target (seconds), aligned on the rule's period from DTSTART:
- * libical's icalrecur_iterator_set_start does not keep the INTERVAL's
- * phase. */
+ * before @target (seconds), aligned on the rule's period from DTSTART, at
+ * which a new iterator gives the rule's own occurrences. */
 static gboolean
 jump_start(const Built *b, const struct icalrecurrencetype *rt, gint64 target_s,
            struct icaltimetype *start)
@@ -2758,10 +2790,21 @@ expand_rule(Ctx *c, const Built *b, struct icalrecurrencetype rt,
 		if (!icaltime_is_null_time(rt.until) &&
 		    icaltime_as_timet(rt.until) < now)
 			target = ws;
+		/* A new iterator from there, as from a DTSTART: libical
+		 * 3.0's icalrecur_iterator_set_start loses the INTERVAL's
+		 * phase even from a start on it (FREQ=HOURLY;INTERVAL=7
+		 * gave other hours than the rule's). */
 		if (icaltime_as_timet(dt) < target - 86400 &&
 		    jump_start(b, &rt, target, &jump)) {
-			icalrecur_iterator_set_start(it, jump);
-			pos = icaltime_as_timet(jump);
+			icalrecur_iterator *from =
+			    icalrecur_iterator_new(rt, jump);
+
+			if (from != NULL) {
+				icalrecur_iterator_free(it);
+				it = from;
+				pos = icaltime_as_timet(jump);
+			}
+			icalerror_clear_errno();
 		}
 	} else if (rt.count == 0 && b->ev->all_day &&
 	           (gint64)julian(dt.year, dt.month, dt.day) < ws - 1) {
@@ -3053,6 +3096,7 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
 		g_autofree char *uid =
 		    g_strdup_printf("%s/%s", master->uid, stamp);
 		EvfEvent *ev = NULL;
+		gboolean hide = FALSE;
 
 		for (guint j = 0; overrides != NULL && j < overrides->len;
 		     j++) {
@@ -3062,10 +3106,13 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
 			if (o->rid == NULL || strcmp(o->rid, stamp) != 0)
 				continue;
 			o->used = TRUE;
-			if (build(c, o->cal, o->ve, uid, &ob))
+			hide = o->hidden;
+			if (!hide && build(c, o->cal, o->ve, uid, &ob))
 				ev = g_steal_pointer(&ob.ev);
 			break;
 		}
+		if (hide)
+			continue;
 		if (ev == NULL) {
 			if (!wanted(c,
 			            b->ev->all_day ? julian_to_unix((guint32)k)
@@ -3097,7 +3144,7 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
 		if (o->used || o->rid == NULL)
 			continue;
 		o->used = TRUE;
-		if (n >= EVF_IMPORT_MAX_OCCURRENCES ||
+		if (o->hidden || n >= EVF_IMPORT_MAX_OCCURRENCES ||
 		    (o->rid_date == b->ev->all_day &&
 		     excluded(b, &x, o->rid_key)))
 			continue;
@@ -3328,6 +3375,7 @@ typedef struct {
 	GHashTable *master_at;   /* uid → index in masters */
 	GHashTable *overrides;   /* uid → GPtrArray of Item* */
 	GHashTable *override_at; /* "uid\x1frid" → index in its list */
+	GHashTable *hidden;      /* the uids of private series */
 	guint order;
 } Gathered;
 
@@ -3338,6 +3386,7 @@ gathered_clear(Gathered *g)
 	g_clear_pointer(&g->override_at, g_hash_table_unref);
 	g_clear_pointer(&g->overrides, g_hash_table_unref);
 	g_clear_pointer(&g->masters, g_ptr_array_unref);
+	g_clear_pointer(&g->hidden, g_hash_table_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Gathered, gathered_clear)
@@ -3351,6 +3400,8 @@ gathered_init(Gathered *g)
 	g->overrides = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	                                     (GDestroyNotify)g_ptr_array_unref);
 	g->override_at =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g->hidden =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g->order = 0;
 }
@@ -3392,6 +3443,7 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 		g_autofree char *label = NULL;
 		icalproperty *p;
 		Item *it;
+		gboolean hidden = FALSE;
 
 		g->order++;
 		if (uid == NULL || strlen(uid) > MAX_UID) {
@@ -3424,6 +3476,24 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 			else if (!c->series)
 				ctx_warn(c, "a private event is left out");
 			c->skipped++;
+			/* A private series goes with its overrides, before
+			 * and after it; a private override of a series
+			 * leaves that occurrence out (an event file has no
+			 * way to, in a series import). */
+			if (icalcomponent_get_first_property(
+			        ve, ICAL_RECURRENCEID_PROPERTY) == NULL) {
+				g_hash_table_add(g->hidden,
+				                 g_steal_pointer(&uid));
+				continue;
+			}
+			if (c->series)
+				continue;
+			hidden = TRUE;
+		}
+		if (icalcomponent_get_first_property(
+		        ve, ICAL_RECURRENCEID_PROPERTY) != NULL &&
+		    g_hash_table_contains(g->hidden, uid)) {
+			c->skipped++;
 			continue;
 		}
 		label = event_label(c, ve, uid);
@@ -3438,6 +3508,7 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 		it->modified = stamp_seconds(ve, ICAL_LASTMODIFIED_PROPERTY);
 		it->stamp = stamp_seconds(ve, ICAL_DTSTAMP_PROPERTY);
 		it->order = g->order;
+		it->hidden = hidden;
 		if (icalcomponent_get_first_property(
 		        ve, ICAL_RECURRENCEID_PROPERTY) != NULL) {
 			GPtrArray *list;
@@ -3491,6 +3562,22 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 			         "LAST-MODIFIED, DTSTAMP) is used",
 			         label);
 		place(g->masters, g->master_at, g_strdup(it->uid), it);
+	}
+	/* the overrides of a private series given before it */
+	{
+		GHashTableIter hi;
+		gpointer key;
+
+		g_hash_table_iter_init(&hi, g->hidden);
+		while (g_hash_table_iter_next(&hi, &key, NULL)) {
+			GPtrArray *list =
+			    g_hash_table_lookup(g->overrides, key);
+
+			if (list == NULL)
+				continue;
+			c->skipped += list->len;
+			g_hash_table_remove(g->overrides, key);
+		}
 	}
 }
 
@@ -3618,10 +3705,13 @@ import_root(Ctx *c, icalcomponent *root)
 	for (GList *l = lists; l != NULL; l = l->next) {
 		GPtrArray *list = l->data;
 
-		for (guint j = 0; j < list->len; j++)
-			if (!((Item *)g_ptr_array_index(list, j))->used)
-				g_ptr_array_add(orphans,
-				                g_ptr_array_index(list, j));
+		for (guint j = 0; j < list->len; j++) {
+			Item *o = g_ptr_array_index(list, j);
+
+			/* (one of a series not here that is private: out) */
+			if (!o->used && !o->hidden)
+				g_ptr_array_add(orphans, o);
+		}
 	}
 	g_ptr_array_sort(orphans, item_order_cmp);
 	for (guint j = 0; j < orphans->len; j++) {

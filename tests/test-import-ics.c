@@ -1332,6 +1332,26 @@ test_duplicate_uid(void)
 	g_assert_cmpstr(same->title, ==, "Later edit");
 	g_assert_true(has_warning(imp, "'dup@partner.example' (\"Third "
 	                               "version\"): given more than once"));
+	/* Nothing to choose by: the same one in either order. */
+	{
+		static const char a[] =
+		    "BEGIN:VEVENT\nUID:tie@p.example\nDTSTAMP:20180501T000000Z\n"
+		    "DTSTART:20180601T090000Z\nSUMMARY:First of June\n"
+		    "END:VEVENT";
+		static const char b[] =
+		    "BEGIN:VEVENT\nUID:tie@p.example\nDTSTAMP:20180501T000000Z\n"
+		    "DTSTART:20180602T090000Z\nSUMMARY:Second of June\n"
+		    "END:VEVENT";
+		g_autofree char *ab = g_strconcat(a, "\n", b, NULL);
+		g_autofree char *ba = g_strconcat(b, "\n", a, NULL);
+		g_autoptr(EvfImport) one = import_body(ab);
+		g_autoptr(EvfImport) two = import_body(ba);
+
+		g_assert_cmpuint(one->events->len, ==, 1);
+		g_assert_cmpuint(two->events->len, ==, 1);
+		g_assert_cmpstr(find(one, "tie@p.example")->title, ==,
+		                find(two, "tie@p.example")->title);
+	}
 }
 
 static void
@@ -1417,6 +1437,147 @@ test_rrule_override_edges(void)
 	/* 83 Mondays from 5 June 2017 to 31 December 2018, one excluded,
 	 * one moved in. */
 	g_assert_cmpuint(imp->events->len, ==, 83);
+}
+
+/* What is not carried over as written is told: a negative DURATION (as a
+ * DTEND before DTSTART is), and a DESCRIPTION cut (as a SUMMARY is). */
+static void
+test_told_duration_description(void)
+{
+	g_autoptr(GString) long_text = g_string_new(NULL);
+	g_autofree char *body = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+	EvfEvent *timed, *day;
+
+	while (long_text->len <= EVF_IMPORT_MAX_DESCRIPTION)
+		g_string_append(long_text, "All about borders. ");
+	body = g_strdup_printf(
+	    "BEGIN:VEVENT\nUID:neg@p.example\nDTSTART:20180610T090000Z\n"
+	    "DURATION:-PT1H\nSUMMARY:Backwards\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:negday@p.example\n"
+	    "DTSTART;VALUE=DATE:20180611\nDURATION:-P2D\n"
+	    "SUMMARY:Backwards day\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:long@p.example\nDTSTART:20180612T090000Z\n"
+	    "SUMMARY:Long\nDESCRIPTION:%s\nEND:VEVENT",
+	    long_text->str);
+	imp = import_body(body);
+	timed = find(imp, "neg@p.example");
+	day = find(imp, "negday@p.example");
+	g_assert_nonnull(timed);
+	g_assert_nonnull(day);
+	g_assert_cmpint(g_date_time_difference(timed->end, timed->start), ==,
+	                G_TIME_SPAN_HOUR);
+	g_assert_cmpint(g_date_days_between(&day->start_date, &day->end_date),
+	                ==, 1);
+	g_assert_true(has_warning(imp, "the DURATION is negative or longer "
+	                               "than ten years: the event ends one "
+	                               "hour after its start"));
+	g_assert_true(has_warning(imp, "the DURATION is negative or longer "
+	                               "than ten years: the event lasts one "
+	                               "day"));
+	g_assert_true(has_warning(imp, "DESCRIPTION cut to 65536 bytes"));
+	g_assert_nonnull(find(imp, "long@p.example"));
+}
+
+/* A series every N hours or minutes, started long before now, is
+ * expanded near now on the rule's own steps from DTSTART (RFC 5545
+ * 3.3.10): libical's icalrecur_iterator_set_start lost the INTERVAL's
+ * phase, and no published time was an occurrence. */
+static void
+test_rrule_sub_daily_phase(void)
+{
+	static const struct {
+		const char *rule;
+		gint64 period; /* seconds */
+		gboolean weekdays;
+	} cases[] = {
+		{ "FREQ=HOURLY;INTERVAL=7", 7 * 3600, FALSE },
+		{ "FREQ=HOURLY;INTERVAL=25", 25 * 3600, FALSE },
+		{ "FREQ=HOURLY;INTERVAL=5;BYDAY=MO,WE,FR", 5 * 3600, TRUE },
+		{ "FREQ=MINUTELY;INTERVAL=45", 45 * 60, FALSE },
+	};
+	/* 2018-05-01T10:00:00Z, a month before NOW */
+	const gint64 dtstart = G_GINT64_CONSTANT(1525168800);
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *body =
+		    g_strdup_printf("BEGIN:VEVENT\nUID:h@p.example\n"
+		                    "DTSTART:20180501T100000Z\nRRULE:%s\n"
+		                    "SUMMARY:Shift\nEND:VEVENT",
+		                    cases[i].rule);
+		g_autoptr(EvfImport) imp = import_body(body);
+		guint after = 0;
+
+		g_test_message("%s", cases[i].rule);
+		g_assert_cmpuint(imp->events->len, >, 1);
+		for (guint k = 0; k < imp->events->len; k++) {
+			EvfEvent *ev = g_ptr_array_index(imp->events, k);
+			gint64 t = g_date_time_to_unix(ev->start);
+			int wd = g_date_time_get_day_of_week(ev->start);
+
+			g_assert_cmpint((t - dtstart) % cases[i].period, ==, 0);
+			if (cases[i].weekdays)
+				g_assert_true(wd == 1 || wd == 3 || wd == 5);
+			after += t * G_USEC_PER_SEC >= NOW;
+		}
+		g_assert_cmpuint(after, >, 0);
+	}
+}
+
+/* A private series goes with its overrides, given before or after it;
+ * a private or confidential override of a public series leaves its
+ * occurrence out, at both times (its own is not ours to show, and the
+ * one it replaced does not take place); one of a series not in the
+ * calendar is left out too. Nothing of them is in a warning. */
+static void
+test_private_overrides(void)
+{
+	g_autoptr(EvfImport) imp = import_body(
+	    "BEGIN:VEVENT\nUID:p1@p.example\n"
+	    "RECURRENCE-ID:20180604T090000Z\nDTSTART:20180604T150000Z\n"
+	    "SUMMARY:Secret moved early\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:p1@p.example\nCLASS:PRIVATE\n"
+	    "DTSTART:20180601T090000Z\nRRULE:FREQ=DAILY;COUNT=10\n"
+	    "SUMMARY:Secret series\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:p1@p.example\n"
+	    "RECURRENCE-ID:20180602T090000Z\nDTSTART:20180602T150000Z\n"
+	    "SUMMARY:Secret moved\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:p2@p.example\n"
+	    "DTSTART:20180601T100000Z\nRRULE:FREQ=DAILY;COUNT=5\n"
+	    "SUMMARY:Public series\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:p2@p.example\nCLASS:CONFIDENTIAL\n"
+	    "RECURRENCE-ID:20180603T100000Z\nDTSTART:20180603T150000Z\n"
+	    "SUMMARY:Hush\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:p2@p.example\n"
+	    "RECURRENCE-ID:20180604T100000Z\nDTSTART:20180604T160000Z\n"
+	    "SUMMARY:Public moved\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:p3@p.example\nCLASS:PRIVATE\n"
+	    "RECURRENCE-ID:20180605T100000Z\nDTSTART:20180605T150000Z\n"
+	    "SUMMARY:Lone secret\nEND:VEVENT");
+	EvfEvent *moved;
+
+	for (guint i = 0; i < imp->events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(imp->events, i);
+
+		g_assert_false(g_str_has_prefix(ev->uid, "p1@"));
+		g_assert_false(g_str_has_prefix(ev->uid, "p3@"));
+		g_assert_null(strstr(ev->title, "Secret"));
+		g_assert_null(strstr(ev->title, "Hush"));
+	}
+	for (guint i = 0; i < imp->warnings->len; i++) {
+		const char *w = g_ptr_array_index(imp->warnings, i);
+
+		g_assert_null(strstr(w, "Secret"));
+		g_assert_null(strstr(w, "Hush"));
+		g_assert_null(strstr(w, "p1@"));
+	}
+	/* five occurrences, the confidential one out, one moved */
+	g_assert_nonnull(find(imp, "p2@p.example/20180601T100000Z"));
+	g_assert_null(find(imp, "p2@p.example/20180603T100000Z"));
+	moved = find(imp, "p2@p.example/20180604T100000Z");
+	g_assert_nonnull(moved);
+	g_assert_cmpstr(moved->title, ==, "Public moved");
+	g_assert_cmpuint(imp->events->len, ==, 4);
 }
 
 /* A calendar of more VTIMEZONEs than are read: the events in those past
@@ -3156,6 +3317,12 @@ main(int argc, char **argv)
 	                test_rrule_override_exdate);
 	g_test_add_func("/import-ics/rrule/override-edges",
 	                test_rrule_override_edges);
+	g_test_add_func("/import-ics/told/duration-description",
+	                test_told_duration_description);
+	g_test_add_func("/import-ics/rrule/sub-daily-phase",
+	                test_rrule_sub_daily_phase);
+	g_test_add_func("/import-ics/rrule/private-overrides",
+	                test_private_overrides);
 	g_test_add_func("/import-ics/zones/over-budget",
 	                test_zones_over_budget);
 	g_test_add_func("/import-ics/rrule/override-this-and-future",
