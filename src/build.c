@@ -16,6 +16,7 @@
 #include "store.h"
 #include "tz.h"
 #include "util.h"
+#include "websub.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -932,6 +933,40 @@ record_scopes(EvfStore *store, const char *prefix, GHashTable *known,
 	return TRUE;
 }
 
+/* Appends to @changed the paths in @untold (a path a line; nullable)
+ * that it does not hold: the feeds a build put in place and then ended
+ * before it could tell the hub of them (it failed, or was killed, after
+ * its renames), whose bytes no later build changes again. */
+static void
+take_untold(const char *untold, GPtrArray *changed)
+{
+	g_auto(GStrv) lines =
+	    untold != NULL ? g_strsplit(untold, "\n", -1) : NULL;
+
+	for (guint i = 0; lines != NULL && lines[i] != NULL; i++)
+		if (lines[i][0] != '\0' &&
+		    !g_ptr_array_find_with_equal_func(changed, lines[i],
+		                                      g_str_equal, NULL))
+			g_ptr_array_add(changed, g_strdup(lines[i]));
+}
+
+/* (transfer full): @untold with the feeds @stage is to put in place: what
+ * the hub is to be told of once they are, should this build end first. */
+static char *
+announcing(const char *untold, const EvfStage *stage)
+{
+	g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) feeds = g_ptr_array_new_with_free_func(g_free);
+
+	take_untold(untold, feeds);
+	evf_stage_paths(stage, paths);
+	for (guint i = 0; i < paths->len; i++)
+		if (evf_websub_is_feed(g_ptr_array_index(paths, i)))
+			take_untold(g_ptr_array_index(paths, i), feeds);
+	g_ptr_array_add(feeds, NULL);
+	return g_strjoinv("\n", (char **)feeds->pdata);
+}
+
 static gboolean
 build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
            GPtrArray *diags, EvfBuildStats *stats, GError **error)
@@ -947,6 +982,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(GPtrArray) local = NULL;
 	g_autofree char *old_manifest = NULL;
 	g_autofree char *publishing = NULL;
+	g_autofree char *untold = NULL; /* "announcing": take_untold */
 	g_autofree char *manifest = NULL;
 	g_autofree char *state_dir = g_path_get_dirname(cfg->state_path);
 	g_autoptr(GPtrArray) files = NULL;
@@ -1020,6 +1056,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	 * this build then does. */
 	evf_publish_clean(cfg->output_dir);
 
+	untold = evf_store_get_meta(store, "announcing");
 	partners_rev = evf_partner_revision(store);
 	digest = inputs_digest(cfg, events_digest, partners_rev);
 	old_digest = evf_store_get_meta(store, "inputs");
@@ -1046,6 +1083,10 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		                    : files->len;
 		stats->manifest = g_steal_pointer(&old_manifest);
 		stats->digest = g_steal_pointer(&digest);
+		if (untold != NULL && untold[0] != '\0' &&
+		    !evf_store_set_meta(store, "announcing", "", error))
+			return FALSE;
+		take_untold(untold, stats->changed);
 		return TRUE;
 	}
 
@@ -1117,6 +1158,12 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	    !evf_store_set_meta(store, "publishing", manifest, error))
 		return FALSE;
 	{
+		g_autofree char *feeds = announcing(untold, stage);
+
+		if (!evf_store_set_meta(store, "announcing", feeds, error))
+			return FALSE;
+	}
+	{
 		g_autofree char *both =
 		    g_strconcat(old_manifest ? old_manifest : "",
 		                publishing ? publishing : "", NULL);
@@ -1146,9 +1193,11 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		                    sources, error) ||
 		    !record_scopes(store, "source/", known_sources, sources,
 		                   kept_sources, error) ||
-		    !evf_store_set_meta(store, "inputs", digest, error))
+		    !evf_store_set_meta(store, "inputs", digest, error) ||
+		    !evf_store_set_meta(store, "announcing", "", error))
 			return FALSE;
 	}
+	take_untold(untold, stats->changed);
 	stats->files = out->len;
 	stats->manifest = g_steal_pointer(&manifest);
 	stats->digest = g_steal_pointer(&digest);

@@ -551,6 +551,16 @@ evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
 	return TRUE;
 }
 
+void
+evf_stage_paths(const EvfStage *st, GPtrArray *paths)
+{
+	for (guint i = 0; i < st->renames->len; i++)
+		g_ptr_array_add(
+		    paths,
+		    g_strdup(
+		        ((Pending *)g_ptr_array_index(st->renames, i))->path));
+}
+
 char *
 evf_publish_manifest(GPtrArray *files)
 {
