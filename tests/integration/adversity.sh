@@ -691,13 +691,8 @@ done
 # CALLS failing with EIO below PATH, each failure logged to $tmp/sync.log.
 with_shim()
 {
-	_calls=$1
-	_path=$2
-	shift 2
 	: >"$tmp/sync.log"
-	env LD_PRELOAD="$shim" EVFEED_FAIL_SYNC="$_calls" \
-		EVFEED_FAIL_SYNC_PATH="$_path" EVFEED_FAIL_SYNC_LOG="$tmp/sync.log" \
-		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$@"
+	SHIM_LOG=$tmp/sync.log shim_run "$@"
 }
 
 # failed_sync CALL DESC: `evfeed build` with CALL failing below the output

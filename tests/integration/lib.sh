@@ -206,6 +206,20 @@ refresh=PT1H
 EOF
 }
 
+# shim_run CALLS PATH COMMAND...: COMMAND with tests/fail-sync.so (beside
+# $EVFEED) preloaded, the calls CALLS (comma-separated: fsync, syncfs, …)
+# failing with EIO below PATH, each failure logged to $SHIM_LOG if set.
+shim_run()
+{
+	_calls=$1
+	_path=$2
+	shift 2
+	env LD_PRELOAD="$(dirname "$EVFEED")/tests/fail-sync.so" \
+		EVFEED_FAIL_SYNC="$_calls" EVFEED_FAIL_SYNC_PATH="$_path" \
+		${SHIM_LOG:+EVFEED_FAIL_SYNC_LOG="$SHIM_LOG"} \
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$@"
+}
+
 tree_sums()
 {
 	(cd "$1" && find . -type f -exec sha256sum {} + | LC_ALL=C sort -k 2)

@@ -538,9 +538,7 @@ else
 	feed_sums "$b/public" >"$b/sums.2"
 	printf '\nLunch at one.\n' >>"$b/events/2018-06-28-illicit-financial-flows-zagreb.md"
 	n7=$(count)
-	env LD_PRELOAD="$shim" EVFEED_FAIL_SYNC=fsync \
-		EVFEED_FAIL_SYNC_PATH="$(cd "$b/public" && pwd -P)" \
-		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	shim_run fsync "$(cd "$b/public" && pwd -P)" \
 		"$EVFEED" build --config "$b/evfeed.conf" >"$b/out" 2>"$b/err"
 	st=$?
 	test $st -eq 1 && grep -q 'cannot flush' "$b/err" &&
