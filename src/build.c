@@ -934,20 +934,28 @@ record_scopes(EvfStore *store, const char *prefix, GHashTable *known,
 }
 
 /* Appends to @changed the paths in @untold (a path a line; nullable)
- * that it does not hold: the feeds a build put in place and then ended
- * before it could tell the hub of them (it failed, or was killed, after
- * its renames), whose bytes no later build changes again. */
+ * that it does not hold, and that are in the folder @dir (nullable: any):
+ * the feeds a build put in place and then ended before it could tell the
+ * hub of them (it failed, or was killed, after its renames), whose bytes
+ * no later build changes again. (One killed before its renames leaves
+ * some that are as they were, or not there: the hub is told of none that
+ * is not.) */
 static void
-take_untold(const char *untold, GPtrArray *changed)
+take_untold(const char *untold, GPtrArray *changed, const char *dir)
 {
 	g_auto(GStrv) lines =
 	    untold != NULL ? g_strsplit(untold, "\n", -1) : NULL;
 
-	for (guint i = 0; lines != NULL && lines[i] != NULL; i++)
+	for (guint i = 0; lines != NULL && lines[i] != NULL; i++) {
+		g_autofree char *path =
+		    dir != NULL ? g_build_filename(dir, lines[i], NULL) : NULL;
+
 		if (lines[i][0] != '\0' &&
 		    !g_ptr_array_find_with_equal_func(changed, lines[i],
-		                                      g_str_equal, NULL))
+		                                      g_str_equal, NULL) &&
+		    (path == NULL || g_file_test(path, G_FILE_TEST_IS_REGULAR)))
 			g_ptr_array_add(changed, g_strdup(lines[i]));
+	}
 }
 
 /* (transfer full): @untold with the feeds @stage is to put in place: what
@@ -958,11 +966,11 @@ announcing(const char *untold, const EvfStage *stage)
 	g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) feeds = g_ptr_array_new_with_free_func(g_free);
 
-	take_untold(untold, feeds);
+	take_untold(untold, feeds, NULL);
 	evf_stage_paths(stage, paths);
 	for (guint i = 0; i < paths->len; i++)
 		if (evf_websub_is_feed(g_ptr_array_index(paths, i)))
-			take_untold(g_ptr_array_index(paths, i), feeds);
+			take_untold(g_ptr_array_index(paths, i), feeds, NULL);
 	g_ptr_array_add(feeds, NULL);
 	return g_strjoinv("\n", (char **)feeds->pdata);
 }
@@ -1086,7 +1094,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		if (untold != NULL && untold[0] != '\0' &&
 		    !evf_store_set_meta(store, "announcing", "", error))
 			return FALSE;
-		take_untold(untold, stats->changed);
+		take_untold(untold, stats->changed, cfg->output_dir);
 		return TRUE;
 	}
 
@@ -1170,8 +1178,15 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		stale = manifest_paths(both);
 	}
 	if (!evf_stage_commit(stage, (const char *const *)stale,
-	                      &stats->written, stats->changed, error))
+	                      &stats->written, stats->changed, error)) {
+		/* Nothing put in place (the renames put back): the feeds to
+		 * tell of are those they were. */
+		if (!evf_stage_committed(stage))
+			(void)evf_store_set_meta(store, "announcing",
+			                         untold != NULL ? untold : "",
+			                         NULL);
 		return FALSE;
+	}
 	stats->events = events->len;
 	{
 		g_autofree char *count = g_strdup_printf("%u", events->len);
@@ -1197,7 +1212,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		    !evf_store_set_meta(store, "announcing", "", error))
 			return FALSE;
 	}
-	take_untold(untold, stats->changed);
+	take_untold(untold, stats->changed, cfg->output_dir);
 	stats->files = out->len;
 	stats->manifest = g_steal_pointer(&manifest);
 	stats->digest = g_steal_pointer(&digest);

@@ -596,10 +596,21 @@ node_new(Reader *r, NodeKind kind, yaml_mark_t mark)
 
 static Node *read_node(Reader *r, yaml_event_t *ev, guint depth);
 
+/* Whether the line @line of the front matter begins with a space or a
+ * tab. */
+static gboolean
+indented_line(const Reader *r, guint line)
+{
+	g_autofree char *text = front_matter_line(r, line);
+
+	return text[0] == ' ' || text[0] == '\t';
+}
+
 /* Keeps @map (transfer full), the top-level mapping as far as it was read
  * when the syntax error just reported was met, as Reader.partial: without
- * the pair being read then, nor a pair on the error's line, whose value
- * the mistake is about ("title: [DRAFT] Event" is a list and more). */
+ * the pair being read then, nor the last pair when the error is on its
+ * line or on an indented line after it, whose value the mistake is about
+ * ("title: [DRAFT] Event" is a list and more). */
 static void
 keep_partial(Reader *r, Node *map)
 {
@@ -607,9 +618,17 @@ keep_partial(Reader *r, Node *map)
 	                       ? g_ptr_array_index(r->diags, r->diags->len - 1)
 	                       : NULL;
 	guint len = map->items->len & ~1u;
+	guint key_line =
+	    len >= 2 ? ((Node *)g_ptr_array_index(map->items, len - 2))->line
+	             : 0;
 
-	if (len >= 2 && d != NULL &&
-	    ((Node *)g_ptr_array_index(map->items, len - 2))->line == d->line)
+	/* also when the error's line is indented: it goes on the last
+	 * pair's value (a plain text over two lines, a list), which was
+	 * read only as far as it; unless a pair was being read, whose
+	 * value the error is in */
+	if (len >= 2 && d != NULL && map->items->len == len &&
+	    (key_line == d->line ||
+	     (d->line > key_line && indented_line(r, d->line))))
 		len -= 2;
 	g_ptr_array_set_size(map->items, len);
 	node_free(r->partial);

@@ -60,10 +60,11 @@ static const struct {
 	  "(Z|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])?)?$" },
 	{ "colspan", " td th ", "^[1-9][0-9]{0,2}$" },
 	{ "rowspan", " td th ", "^[0-9]{1,4}$" },
-	/* what GFM tables carry, obsolete in HTML5: made a class that the
-	 * site's stylesheet aligns by (clean_attributes) */
+	/* what GFM tables carry, obsolete in HTML5: made the style that
+	 * says the same (clean_attributes), which feed readers and Outlook
+	 * apply too; no other style */
 	{ "align", " td th ", "(?i)^(left|center|right)$" },
-	{ "class", " td th ", "^align-(left|center|right)$" },
+	{ "style", " td th ", "^text-align: (left|center|right)$" },
 	{ "start", " ol ", "^-?[0-9]{1,9}$" },
 };
 
@@ -242,13 +243,14 @@ clean_attributes(xmlNode *node, const Base *base)
 		}
 		attr = next;
 	}
-	/* (once every attribute is checked: a class the element had is
+	/* (once every attribute is checked: a style the element had is
 	 * gone, or is this one) */
 	if (align != NULL) {
-		g_autofree char *cls = g_strconcat("align-", align, NULL);
+		g_autofree char *style =
+		    g_strconcat("text-align: ", align, NULL);
 
-		xmlSetProp(node, (const xmlChar *)"class",
-		           (const xmlChar *)cls);
+		xmlSetProp(node, (const xmlChar *)"style",
+		           (const xmlChar *)style);
 	}
 }
 

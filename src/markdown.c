@@ -19,21 +19,30 @@ static const int options = CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_FOOTNOTES;
 
 /* Whether the rest of the line at @p is a thematic break: three or more
  * of one of '-', '*' and '_', with spaces or tabs between them alone
- * (CommonMark 4.1), which takes the line before a list item does. */
+ * (CommonMark 4.1), which takes the line before a list item does.
+ * *@blocker: where the last look along the line stopped (NULL at first). */
 static gboolean
-is_thematic_break(const char *p)
+is_thematic_break(const char *p, const char **blocker)
 {
 	char c = *p;
 	guint n = 0;
 
 	if (c != '-' && c != '*' && c != '_')
 		return FALSE;
+	/* Between a start looked at before and what stopped it there is
+	 * only its character: from here too, that stops it. Each character
+	 * is looked at once ("- - - … x" 64,000 deep was quadratic). */
+	if (*blocker != NULL && p < *blocker)
+		return FALSE;
 	for (; *p != '\n' && *p != '\0'; p++) {
-		if (*p == c)
+		if (*p == c) {
 			n++;
-		else if (*p != ' ' && *p != '\t' && *p != '\r')
+		} else if (*p != ' ' && *p != '\t' && *p != '\r') {
+			*blocker = p;
 			return FALSE;
+		}
 	}
+	*blocker = p;
 	return n >= 3;
 }
 
@@ -45,6 +54,7 @@ static guint
 line_depth(const char *p, const char **rest, guint *numbered)
 {
 	guint depth = 0;
+	const char *blocker = NULL; /* is_thematic_break */
 
 	*numbered = 0;
 	for (;;) {
@@ -52,7 +62,7 @@ line_depth(const char *p, const char **rest, guint *numbered)
 
 		while (*p == ' ' || *p == '\t')
 			p++;
-		if (is_thematic_break(p))
+		if (is_thematic_break(p, &blocker))
 			break;
 		if (*p == '>') {
 			p++;
@@ -277,12 +287,42 @@ is_line_break(const char *html)
 	                                     html, 0, NULL);
 }
 
+/* Removes the list items and headings left empty (their raw HTML gone,
+ * or written so: "- "), and the lists left without items: the HTML's
+ * allowlist drops an empty <li> (fix_nesting), and the plain text showed
+ * a bullet of nothing; an empty heading was an <h4></h4>. Children
+ * first: they are entered after their parents. */
+static void
+prune_empty(cmark_node *doc)
+{
+	g_autoptr(GPtrArray) nodes = g_ptr_array_new();
+	cmark_iter *iter = cmark_iter_new(doc);
+	cmark_event_type ev;
+
+	while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(iter);
+		cmark_node_type type = cmark_node_get_type(node);
+
+		if (ev == CMARK_EVENT_ENTER &&
+		    (type == CMARK_NODE_ITEM || type == CMARK_NODE_HEADING ||
+		     type == CMARK_NODE_LIST))
+			g_ptr_array_add(nodes, node);
+	}
+	cmark_iter_free(iter);
+	for (guint i = nodes->len; i > 0; i--) {
+		cmark_node *node = g_ptr_array_index(nodes, i - 1);
+
+		if (cmark_node_first_child(node) == NULL)
+			cmark_node_free(node);
+	}
+}
+
 /* Removes raw HTML but line breaks (is_line_break), makes links
  * absolute, drops unsafe ones, makes texts valid (clean_literal), and
  * makes headings h4 to h6 (# is h4, ## h5, the rest h6): on the page a
- * description stands under its event's h3, and a feed reader shows it under the
- * item's title; a page has one h1, and headings do not skip levels going down
- * (WCAG 1.3.1). */
+ * description stands under its event's h3, and a feed reader shows it
+ * under the item's title; a page has one h1, and headings do not skip
+ * levels going down (WCAG 1.3.1). */
 static void
 tidy(cmark_node *doc, const char *base_url)
 {
@@ -366,6 +406,7 @@ tidy(cmark_node *doc, const char *base_url)
 		    is_blank_paragraph(parent))
 			cmark_node_free(parent);
 	}
+	prune_empty(doc);
 	/* A link that shows nothing ("[](…)", or its raw HTML gone) shows
 	 * its address, as the plain text does: it was an invisible link in
 	 * the pages and feeds. */

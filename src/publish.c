@@ -551,6 +551,12 @@ evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
 	return TRUE;
 }
 
+gboolean
+evf_stage_committed(const EvfStage *st)
+{
+	return st->committed;
+}
+
 void
 evf_stage_paths(const EvfStage *st, GPtrArray *paths)
 {

@@ -46,6 +46,10 @@ gboolean evf_stage_ready(EvfStage *st, GError **error);
 gboolean evf_stage_commit(EvfStage *st, const char *const *stale,
                           guint *written, GPtrArray *changed, GError **error);
 
+/* Whether evf_stage_commit put every file in place (it puts them back
+ * when one cannot be). */
+gboolean evf_stage_committed(const EvfStage *st);
+
 /* Appends to @paths (element-type utf8, owning its strings) the path of
  * each file evf_stage_commit is to put in place, in path order. */
 void evf_stage_paths(const EvfStage *st, GPtrArray *paths);

@@ -1499,6 +1499,28 @@ test_error_before_syntax_error(void)
 	assert_errors("---\nstart: 2018-02-30\ntitle: A\n\tend: 2018-03-01\n"
 	              "---\n",
 	              tab);
+	/* a value over two lines, cut at the error on the second: told of
+	 * once, not also as the text it was cut to */
+	{
+		static const char *const cut[] = {
+			"5:13: ",
+			NULL,
+		};
+		g_autoptr(GPtrArray) diags = evf_diags_new();
+		g_autoptr(EvfEvent) ev =
+		    parse("---\ntitle: Conference\nstart: 2027-03-01T10:00\n"
+		          "url: https://example.org/events/c-2027\n"
+		          "  (programme: see below)\n---\nbody\n",
+		          diags);
+
+		g_assert_null(ev);
+		g_assert_cmpuint(diags->len, ==, 1);
+		assert_errors(
+		    "---\ntitle: Conference\nstart: 2027-03-01T10:00\n"
+		    "url: https://example.org/events/c-2027\n"
+		    "  (programme: see below)\n---\nbody\n",
+		    cut);
+	}
 	/* a syntax error at the very start: nothing read, nothing missing */
 	{
 		g_autoptr(GPtrArray) diags = evf_diags_new();

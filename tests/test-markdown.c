@@ -692,10 +692,9 @@ test_html_attributes_valid_html5(void)
 	                            "datetime=\"2024-01-15T09:00Z\">then"));
 	g_assert_true(contains(out, "</time> bad <del>old</del>"));
 	g_assert_true(contains(out, "<td>c</td>"));
-	/* align, obsolete in HTML5, is a class the pages' stylesheet aligns
-	 * by; a class is no other */
+	/* align, obsolete in HTML5, is the style that says the same */
 	g_assert_true(
-	    contains(out, "<th colspan=\"2\" class=\"align-center\">"));
+	    contains(out, "<th colspan=\"2\" style=\"text-align: center\">"));
 	g_assert_false(contains(out, "align=\""));
 	g_assert_true(contains(out, "<ol><li>i</li></ol>"));
 	g_assert_true(contains(out, "<ol start=\"3\">"));
@@ -1281,29 +1280,56 @@ test_render_empty_link(void)
 	                "rel d x <https://z.example/>");
 }
 
-/* A GFM table's alignment is a class the pages' stylesheet aligns by:
- * HTML5 has no align on a cell. A partner's class goes, but that one;
- * the allowlist keeps what it made (a second pass changes nothing). */
+/* A list item or heading left empty (its raw HTML gone, or written
+ * so) goes from the plain text as from the HTML, and so does a list left
+ * without items: the calendars showed a bullet of nothing, the pages an
+ * empty heading. */
 static void
-test_table_align_class(void)
+test_render_empty_items(void)
+{
+	g_auto(Rendered) r = { 0 };
+	g_auto(Rendered) all = { 0 };
+
+	render("- <span></span>\n- a\n-\n- b\n\n# <i></i>\n\n## Real\n", BASE,
+	       &r);
+	g_assert_cmpstr(r.html, ==,
+	                "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<h5>Real</h5>");
+	g_assert_cmpstr(r.text, ==, "  - a\n  - b\n\nReal");
+	render("- <b></b>\n- <i></i>\n\nx\n", BASE, &all);
+	g_assert_cmpstr(all.html, ==, "<p>x</p>");
+	g_assert_cmpstr(all.text, ==, "x");
+}
+
+/* A GFM table's alignment is the style that says it: HTML5 has no align
+ * on a cell, and feed readers and Outlook, which load no stylesheet of
+ * the site's, apply the style. A partner's style goes, but that one; the
+ * allowlist keeps what it made (a second pass changes nothing). */
+static void
+test_table_align_style(void)
 {
 	g_auto(Rendered) r = { 0 };
 	g_autofree char *a = NULL;
 	g_autofree char *b = NULL;
 
 	render("| A | B | C |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n", BASE, &r);
-	g_assert_true(contains(r.html, "<th class=\"align-left\">A</th>"));
-	g_assert_true(contains(r.html, "<th class=\"align-center\">B</th>"));
-	g_assert_true(contains(r.html, "<td class=\"align-right\">3</td>"));
+	g_assert_true(
+	    contains(r.html, "<th style=\"text-align: left\">A</th>"));
+	g_assert_true(
+	    contains(r.html, "<th style=\"text-align: center\">B</th>"));
+	g_assert_true(
+	    contains(r.html, "<td style=\"text-align: right\">3</td>"));
 	g_assert_false(contains(r.html, "align=\""));
-	a = sanitize("<table><tr><td class=\"evil\" align=\"Right\">x</td>"
-	             "<td align=\"left\" class=\"x y\">y</td>"
-	             "<td class=\"align-center\">z</td>"
-	             "<td class=\"align-top\">w</td></tr></table>");
-	g_assert_true(contains(a, "<td class=\"align-right\">x</td>"));
-	g_assert_true(contains(a, "<td class=\"align-left\">y</td>"));
-	g_assert_true(contains(a, "<td class=\"align-center\">z</td>"));
+	a = sanitize("<table><tr><td style=\"color: red\" align=\"Right\">x"
+	             "</td><td align=\"left\" style=\"x\">y</td>"
+	             "<td style=\"text-align: center\">z</td>"
+	             "<td style=\"text-align: center; background: "
+	             "url(x)\">w</td><p style=\"text-align: left\">v</p>"
+	             "</tr></table>");
+	g_assert_true(contains(a, "<td style=\"text-align: right\">x</td>"));
+	g_assert_true(contains(a, "<td style=\"text-align: left\">y</td>"));
+	g_assert_true(contains(a, "<td style=\"text-align: center\">z</td>"));
 	g_assert_true(contains(a, "<td>w</td>"));
+	g_assert_null(strstr(a, "<p style"));
 	b = sanitize(a);
 	g_assert_cmpstr(a, ==, b);
 }
@@ -1893,8 +1919,10 @@ main(int argc, char **argv)
 	                test_render_no_empty_paragraph);
 	g_test_add_func("/markdown/render/list-text", test_render_list_text);
 	g_test_add_func("/markdown/render/empty-link", test_render_empty_link);
-	g_test_add_func("/markdown/render/table-align-class",
-	                test_table_align_class);
+	g_test_add_func("/markdown/render/empty-items",
+	                test_render_empty_items);
+	g_test_add_func("/markdown/render/table-align-style",
+	                test_table_align_style);
 	g_test_add_func("/markdown/render/raw-line-break",
 	                test_render_raw_line_break);
 	g_test_add_func("/markdown/render/windows-1252-references",

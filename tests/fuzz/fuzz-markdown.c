@@ -10,9 +10,9 @@
  *
  * Whatever comes out must be safe to put into a feed: no markup but
  * elements, no comments or processing instructions, no element of the
- * dropped list, no event handler or style attribute, and every link an
- * absolute URL whose scheme is http, https or mailto. Anything else
- * aborts.
+ * dropped list, no event handler, no style attribute but a table cell's
+ * text-align, and every link an absolute URL whose scheme is http, https
+ * or mailto. Anything else aborts.
  */
 #include "autoconf.h"
 
@@ -59,6 +59,21 @@ check_url(const char *html, const char *name, const char *v, gsize n)
 	unsafe(html, "link", v);
 }
 
+/* Aborts unless the style @v (@n bytes) is a cell's alignment, the one
+ * style the allowlist writes. */
+static void
+check_style(const char *html, const char *v, gsize n)
+{
+	static const char *const ok[] = { "text-align: left",
+		                          "text-align: center",
+		                          "text-align: right" };
+
+	for (gsize i = 0; i < G_N_ELEMENTS(ok); i++)
+		if (n == strlen(ok[i]) && memcmp(v, ok[i], n) == 0)
+			return;
+	unsafe(html, "style", v);
+}
+
 /* Aborts unless @html (an allowlist's output) is safe, see above. */
 static void
 check_safe(const char *html)
@@ -98,11 +113,16 @@ check_safe(const char *html)
 				;
 			attr = g_ascii_strdown(s, p - s);
 			if (g_str_has_prefix(attr, "on") ||
-			    strcmp(attr, "style") == 0 ||
-			    strcmp(attr, "srcset") == 0)
+			    strcmp(attr, "srcset") == 0 ||
+			    (strcmp(attr, "style") == 0 &&
+			     strcmp(name, "td") != 0 &&
+			     strcmp(name, "th") != 0))
 				unsafe(html, "attribute", s);
-			if (*p != '=')
+			if (*p != '=') {
+				if (strcmp(attr, "style") == 0)
+					unsafe(html, "attribute", s);
 				continue;
+			}
 			p++;
 			if (*p == '"' || *p == '\'') {
 				char q = *p++;
@@ -121,6 +141,8 @@ check_safe(const char *html)
 				n = p - v;
 			}
 			check_url(html, attr, v, n);
+			if (strcmp(attr, "style") == 0)
+				check_style(html, v, n);
 		}
 		if (*p == '\0')
 			unsafe(html, "unterminated tag", tag);

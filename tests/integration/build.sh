@@ -303,6 +303,18 @@ test $st -eq 0 &&
 	[ "$(wc -l <"$tmp/err")" = 1 ]
 ok $? "new: a warning about an option once (status $st)"
 diag_file "$tmp/err"
+# --timezone with a start that has no time: one warning, new's own, and
+# no timezone: in the file
+"$EVFEED" new "Day of zones" --config "$tmp/new/evfeed.conf" \
+	--start 2026-11-05 --timezone Asia/Kathmandu >"$tmp/out" 2>"$tmp/err"
+st=$?
+f=$(ls "$tmp/new/events/"*day-of-zones*.md 2>/dev/null)
+test $st -eq 0 && [ -n "$f" ] && ! grep -q '^timezone:' "$f" &&
+	grep -q 'warning: --timezone: not used, since the start is a date' "$tmp/err" &&
+	[ "$(wc -l <"$tmp/err")" = 1 ]
+ok $? "new --timezone with a date: one warning, no zone in the file (status $st)"
+diag_file "$tmp/err"
+rm -f "$f"
 
 # In a folder that already fails check (another editor's draft), new still
 # writes a file that brings no error of its own, with a warning, and still

@@ -558,6 +558,23 @@ else
 	with_timeout 60 "$EVFEED" build --config "$b/evfeed.conf" >"$b/out" 2>"$b/err"
 	test $? -eq 0 && test "$(count)" -eq "$n9"
 	ok $? "... once: the build after it pings nothing"
+
+	# A build whose renames are put back published nothing: the next
+	# build tells the hub of nothing, least of all of a category's feeds
+	# that never were.
+	printf -- '---\ntitle: Never published\nstart: 2027-02-01\ncategories: [Zzz only]\n---\n' \
+		>"$b/events/never.md"
+	shim_run none / env EVFEED_FAIL_RENAME=public/rss.xml \
+		"$EVFEED" build --config "$b/evfeed.conf" >"$b/out" 2>"$b/err"
+	st=$?
+	rm -f "$b/events/never.md"
+	n10=$(count)
+	with_timeout 60 "$EVFEED" build --config "$b/evfeed.conf" >"$b/out" 2>"$b/err"
+	st2=$?
+	test $st -eq 1 && test $st2 -eq 0 && test "$(count)" -eq "$n10" &&
+		test ! -e "$b/public/category/zzz-only"
+	ok $? "a build whose renames were put back leaves nothing to tell the hub (status $st, then $st2)"
+	diag_file "$b/err"
 fi
 
 done_testing
