@@ -968,9 +968,14 @@ announcing(const char *untold, const EvfStage *stage)
 
 	take_untold(untold, feeds, NULL);
 	evf_stage_paths(stage, paths);
-	for (guint i = 0; i < paths->len; i++)
-		if (evf_websub_is_feed(g_ptr_array_index(paths, i)))
-			take_untold(g_ptr_array_index(paths, i), feeds, NULL);
+	for (guint i = 0; i < paths->len; i++) {
+		char *path = g_ptr_array_index(paths, i);
+
+		if (evf_websub_is_feed(path) &&
+		    !g_ptr_array_find_with_equal_func(feeds, path, g_str_equal,
+		                                      NULL))
+			g_ptr_array_add(feeds, g_strdup(path));
+	}
 	g_ptr_array_add(feeds, NULL);
 	return g_strjoinv("\n", (char **)feeds->pdata);
 }
@@ -990,7 +995,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(GPtrArray) local = NULL;
 	g_autofree char *old_manifest = NULL;
 	g_autofree char *publishing = NULL;
-	g_autofree char *untold = NULL; /* "announcing": take_untold */
+	g_autofree char *untold = NULL;  /* "announcing": take_untold */
+	g_autofree char *telling = NULL; /* what this build records there */
 	g_autofree char *manifest = NULL;
 	g_autofree char *state_dir = g_path_get_dirname(cfg->state_path);
 	g_autoptr(GPtrArray) files = NULL;
@@ -1165,12 +1171,12 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	    !evf_store_track_save(store, track, error) ||
 	    !evf_store_set_meta(store, "publishing", manifest, error))
 		return FALSE;
-	{
-		g_autofree char *feeds = announcing(untold, stage);
-
-		if (!evf_store_set_meta(store, "announcing", feeds, error))
-			return FALSE;
-	}
+	/* (written only when it changes: most builds have nothing left
+	 * to tell, and change no feed) */
+	telling = announcing(untold, stage);
+	if (g_strcmp0(telling, untold != NULL ? untold : "") != 0 &&
+	    !evf_store_set_meta(store, "announcing", telling, error))
+		return FALSE;
 	{
 		g_autofree char *both =
 		    g_strconcat(old_manifest ? old_manifest : "",
@@ -1181,7 +1187,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	                      &stats->written, stats->changed, error)) {
 		/* Nothing put in place (the renames put back): the feeds to
 		 * tell of are those they were. */
-		if (!evf_stage_committed(stage))
+		if (!evf_stage_committed(stage) &&
+		    g_strcmp0(telling, untold != NULL ? untold : "") != 0)
 			(void)evf_store_set_meta(store, "announcing",
 			                         untold != NULL ? untold : "",
 			                         NULL);
@@ -1209,7 +1216,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		    !record_scopes(store, "source/", known_sources, sources,
 		                   kept_sources, error) ||
 		    !evf_store_set_meta(store, "inputs", digest, error) ||
-		    !evf_store_set_meta(store, "announcing", "", error))
+		    (telling[0] != '\0' &&
+		     !evf_store_set_meta(store, "announcing", "", error)))
 			return FALSE;
 	}
 	take_untold(untold, stats->changed, cfg->output_dir);

@@ -3444,6 +3444,9 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 		icalproperty *p;
 		Item *it;
 		gboolean hidden = FALSE;
+		gboolean is_override =
+		    icalcomponent_get_first_property(
+		        ve, ICAL_RECURRENCEID_PROPERTY) != NULL;
 
 		g->order++;
 		if (uid == NULL || strlen(uid) > MAX_UID) {
@@ -3480,8 +3483,7 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 			 * and after it; a private override of a series
 			 * leaves that occurrence out (an event file has no
 			 * way to, in a series import). */
-			if (icalcomponent_get_first_property(
-			        ve, ICAL_RECURRENCEID_PROPERTY) == NULL) {
+			if (!is_override) {
 				g_hash_table_add(g->hidden,
 				                 g_steal_pointer(&uid));
 				continue;
@@ -3490,9 +3492,7 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 				continue;
 			hidden = TRUE;
 		}
-		if (icalcomponent_get_first_property(
-		        ve, ICAL_RECURRENCEID_PROPERTY) != NULL &&
-		    g_hash_table_contains(g->hidden, uid)) {
+		if (is_override && g_hash_table_contains(g->hidden, uid)) {
 			c->skipped++;
 			continue;
 		}
@@ -3509,8 +3509,7 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 		it->stamp = stamp_seconds(ve, ICAL_DTSTAMP_PROPERTY);
 		it->order = g->order;
 		it->hidden = hidden;
-		if (icalcomponent_get_first_property(
-		        ve, ICAL_RECURRENCEID_PROPERTY) != NULL) {
+		if (is_override) {
 			GPtrArray *list;
 
 			it->rid = override_stamp(c, it);

@@ -302,8 +302,10 @@ cmd_new(const char *title)
 			return 1;
 	/* A start without a time (a date, or tba) reads no zone: the
 	 * draft is given none, and the warning below is the only one. */
-	if (strchr(opt_start, ':') == NULL)
-		fields[7] = NULL;
+	for (guint i = 0; fields[i] != NULL; i += 2)
+		if (strcmp(fields[i], "timezone") == 0 &&
+		    strchr(opt_start, ':') == NULL)
+			fields[i + 1] = NULL;
 	for (guint i = 0; opt_categories != NULL && opt_categories[i]; i++)
 		if (!utf8_option("category", opt_categories[i]))
 			return 1;
