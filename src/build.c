@@ -864,6 +864,23 @@ record_members(EvfStore *store, const char *prefix, GHashTable *members,
 	return TRUE;
 }
 
+/* Records the identities that events of this build took from listings
+ * published before them (evf_merge), for good: "alias/<own UID>". */
+static gboolean
+record_aliases(EvfStore *store, const EvfMergeIds *ids, GError **error)
+{
+	for (guint i = 0; i < ids->added->len; i++) {
+		const char *own = g_ptr_array_index(ids->added, i);
+		g_autofree char *key = g_strconcat("alias/", own, NULL);
+
+		if (!evf_store_set_meta(store, key,
+		                        g_hash_table_lookup(ids->aliases, own),
+		                        error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 /* (transfer full) (element-type EvfCategory): the scopes (categories or
  * sources) that the last build published, as the state's meta @known has
  * them (by slug or name: "<emptied µs> <name>"), and that are not in
@@ -1013,6 +1030,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(EvfStore) store = NULL;
 	g_autoptr(EvfStoreTrack) track = NULL;
 	g_autoptr(EvfStage) stage = NULL;
+	g_auto(EvfMergeIds) ids = { 0 };
 	g_auto(GStrv) stale = NULL;
 	gint64 updated = 0;
 	gint64 let_go = G_MAXINT64;
@@ -1110,7 +1128,10 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		return FALSE;
 	warn_emptied(cfg, store, local, diags);
 	partners = evf_partner_items(cfg, store);
-	events = evf_merge(cfg, local, partners);
+	ids.published = evf_store_published_uids(store);
+	ids.aliases = evf_store_get_meta_prefixed(store, "alias/");
+	ids.added = g_ptr_array_new_with_free_func(g_free);
+	events = evf_merge(cfg, local, partners, &ids);
 	track = evf_store_track_prepare(store, events, now, &updated, error);
 	if (track == NULL)
 		return FALSE;
@@ -1215,6 +1236,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		                    sources, error) ||
 		    !record_scopes(store, "source/", known_sources, sources,
 		                   kept_sources, error) ||
+		    !record_aliases(store, &ids, error) ||
 		    !evf_store_set_meta(store, "inputs", digest, error) ||
 		    (telling[0] != '\0' &&
 		     !evf_store_set_meta(store, "announcing", "", error)))

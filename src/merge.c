@@ -247,6 +247,9 @@ typedef struct Entry {
 	struct Entry *joined;
 	/* its UID as its source gave it (label may change the event's) */
 	char *uid;
+	/* its own UID, before EvfMergeIds give it another: a local file's,
+	 * a partner item's as label() gave it; NULL: the event's */
+	char *key;
 } Entry;
 
 /* (transfer full): the entry of @ev, listed by @source (nullable: the
@@ -286,6 +289,7 @@ entry_free(gpointer p)
 	g_strfreev(e->words);
 	g_strfreev(e->place);
 	g_free(e->uid);
+	g_free(e->key);
 	g_free(e);
 }
 
@@ -739,6 +743,34 @@ keep_site_categories(EvfEvent *ev, GHashTable *site_categories)
 	}
 }
 
+/* (transfer full): @uid, an item's of @src, in @src's namespace: a UUIDv5
+ * of the source's name and the UID. */
+static char *
+namespaced_uid(const EvfSourceConfig *src, const char *uid)
+{
+	g_autofree char *name = g_strdup_printf("%s\x1f%s", src->name, uid);
+
+	return evf_uuid5(EVF_UUID_NAMESPACE, name);
+}
+
+/* (transfer full): the UID that an item of @src whose UID as given is
+ * @uid is published under, when @taken (nullable) holds those taken.
+ * A UID meant to be unique only in its source ("42", an RSS guid) is
+ * always namespaced: kept as given, it would be another listing's once a
+ * source or a file of that UID came first, and the state's record of it
+ * (first seen, SEQUENCE) with it. Namespaced too: a UID taken, longer
+ * than a local one may be, or with '[' or ']', which the feeds' tag: ids
+ * have no place for (as for a local uid, eventfile.c). */
+static char *
+labelled_uid(const EvfSourceConfig *src, const char *uid, GHashTable *taken)
+{
+	if (!global_uid(uid) ||
+	    (taken != NULL && g_hash_table_contains(taken, uid)) ||
+	    strlen(uid) > 200 || strpbrk(uid, "[]") != NULL)
+		return namespaced_uid(src, uid);
+	return g_strdup(uid);
+}
+
 /* Labels a partner item with its source, its categories and an identity
  * and a slug (its page's anchor, its events/<slug>.ics) that cannot clash
  * with ones already taken, in @uids and @slugs: a local file may be named
@@ -757,20 +789,11 @@ label(EvfEvent *ev, const EvfSourceConfig *src, GHashTable *uids,
 	ev->source_url = g_strdup(src->link);
 	for (guint i = 0; src->categories != NULL && src->categories[i]; i++)
 		add_category(ev->categories, src->categories[i]);
-	/* A UID meant to be unique only in its source ("42", an RSS guid)
-	 * is always namespaced: kept as given, it would be another
-	 * listing's once a source or a file of that UID came first, and
-	 * the state's record of it (first seen, SEQUENCE) with it.
-	 * Namespaced too: a UID taken, longer than a local one may be, or
-	 * with '[' or ']', which the feeds' tag: ids have no place for (as
-	 * for a local uid, eventfile.c). */
-	if (!global_uid(ev->uid) || g_hash_table_contains(uids, ev->uid) ||
-	    strlen(ev->uid) > 200 || strpbrk(ev->uid, "[]") != NULL) {
-		g_autofree char *name =
-		    g_strdup_printf("%s\x1f%s", src->name, ev->uid);
+	{
+		char *uid = labelled_uid(src, ev->uid, uids);
 
 		g_free(ev->uid);
-		ev->uid = evf_uuid5(EVF_UUID_NAMESPACE, name);
+		ev->uid = uid;
 	}
 	digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256, ev->uid, -1);
 	g_free(ev->slug);
@@ -797,6 +820,85 @@ writable(Entry *e)
 	e->own = TRUE;
 }
 
+void
+evf_merge_ids_init(EvfMergeIds *ids)
+{
+	ids->published =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	ids->aliases =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	ids->added = g_ptr_array_new_with_free_func(g_free);
+}
+
+void
+evf_merge_ids_clear(EvfMergeIds *ids)
+{
+	g_clear_pointer(&ids->published, g_hash_table_unref);
+	g_clear_pointer(&ids->aliases, g_hash_table_unref);
+	g_clear_pointer(&ids->added, g_ptr_array_unref);
+}
+
+/* Gives @e's event @uid for the UID it had (its own: @e->key), noting it
+ * in @uids, the UIDs taken. */
+static void
+give_uid(Entry *e, const char *uid, GHashTable *uids)
+{
+	writable(e);
+	if (e->key == NULL)
+		e->key = g_strdup(e->ev->uid);
+	g_free(e->ev->uid);
+	e->ev->uid = g_strdup(uid);
+	g_hash_table_add(uids, g_strdup(uid));
+}
+
+/* Gives @e's event, just indexed, the UID its own is an alias of in @ids
+ * (nullable), unless another event of this merge has that one. */
+static void
+take_alias(const EvfMergeIds *ids, Entry *e, GHashTable *uids)
+{
+	const char *to =
+	    ids != NULL ? g_hash_table_lookup(ids->aliases, e->ev->uid) : NULL;
+
+	if (to != NULL && !g_hash_table_contains(uids, to))
+		give_uid(e, to, uids);
+}
+
+/* @winner, whose UID subscribers do not have, takes the one that @cand,
+ * @src's listing of its event joined to it, was published under (as
+ * label() gave it, kept or namespaced, or as an alias of that): the
+ * subscribers' calendars keep the event they have, and feed readers are
+ * not told of it again, where they would see one removed and one added.
+ * The alias goes to @ids, which the state keeps, so that the identity
+ * stays once @cand is no longer listed. */
+static void
+adopt(EvfMergeIds *ids, Entry *winner, const Entry *cand,
+      const EvfSourceConfig *src, GHashTable *uids)
+{
+	char *was[2];
+
+	if (ids == NULL ||
+	    g_hash_table_contains(ids->published, winner->ev->uid))
+		return;
+	was[0] = labelled_uid(src, cand->uid, NULL);
+	was[1] = namespaced_uid(src, cand->uid);
+	for (guint i = 0; i < G_N_ELEMENTS(was); i++) {
+		const char *to = g_hash_table_lookup(ids->aliases, was[i]);
+
+		if (to == NULL)
+			to = was[i];
+		if (!g_hash_table_contains(ids->published, to) ||
+		    g_hash_table_contains(uids, to))
+			continue;
+		give_uid(winner, to, uids);
+		g_hash_table_insert(ids->aliases, g_strdup(winner->key),
+		                    g_strdup(to));
+		g_ptr_array_add(ids->added, g_strdup(winner->key));
+		break;
+	}
+	g_free(was[0]);
+	g_free(was[1]);
+}
+
 /* With what the outputs say of the sources that list it, which their
  * title= and link= give (a source renamed changes every one of its
  * events). */
@@ -809,10 +911,12 @@ fingerprint(gpointer ev, gpointer cfg)
 }
 
 GPtrArray *
-evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
+evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
+          EvfMergeIds *ids)
 {
 	g_autoptr(GPtrArray) sources = g_ptr_array_new();
-	g_autoptr(GHashTable) uids = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GHashTable) uids =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr(GHashTable) slugs = g_hash_table_new(g_str_hash, g_str_equal);
 	/* the slugs of the site's categories: its events', and those the
 	 * sources' categories= give */
@@ -848,10 +952,13 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 		EvfEvent *ev = g_ptr_array_index(local, i);
 
 		index_add(&x, entry_new(ev, NULL, shared, site));
-		g_hash_table_add(uids, ev->uid);
+		g_hash_table_add(uids, g_strdup(ev->uid));
 		if (ev->slug != NULL)
 			g_hash_table_add(slugs, ev->slug);
 	}
+	/* once every local UID is taken, which an alias gives way to */
+	for (guint i = 0; i < local->len; i++)
+		take_alias(ids, g_ptr_array_index(x.entries, i), uids);
 	/* (only where there are partners' items to keep them for) */
 	for (guint i = 0;
 	     partners != NULL && sources->len > 0 && i < local->len; i++) {
@@ -890,8 +997,9 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 			if (winner == NULL) {
 				keep_site_categories(ev, site_categories);
 				label(ev, src, uids, slugs);
-				g_hash_table_add(uids, ev->uid);
+				g_hash_table_add(uids, g_strdup(ev->uid));
 				index_add(&x, cand);
+				take_alias(ids, cand, uids);
 				continue;
 			}
 			writable(winner);
@@ -903,6 +1011,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners)
 				winner->day = start_day(winner->ev, site);
 				index_dated(&x, winner);
 			}
+			adopt(ids, winner, cand, src, uids);
 			index_join(&x, cand, winner);
 		}
 	}

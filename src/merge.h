@@ -16,12 +16,33 @@
  * it joins; the occurrences of a partner's series of a local series' UID
  * are that series'. Precedence: local events first, then partners by
  * priority (higher first), then by name. What loses is kept as "also listed
- * by" on the winner, which never names its own source.
+ * by" on the winner, which never names its own source; its identity goes
+ * to the winner when only it was published (EvfMergeIds).
  */
 #pragma once
 
 #include <glib.h>
 #include "config.h"
+
+/* What keeps an event's identity when another listing of it starts to
+ * win the merge (a local file written for a partner's item, a source of
+ * higher priority that lists it too): the identity that subscribers
+ * have. */
+typedef struct {
+	/* (element-type utf8): the UIDs published now (the state's) */
+	GHashTable *published;
+	/* (element-type utf8 utf8): a listing's own UID (a local file's, a
+	 * partner item's as labelled) → the UID it is published under,
+	 * which an earlier listing of its event had; the merge adds those
+	 * it gives, and lists their own UIDs in @added */
+	GHashTable *aliases;
+	GPtrArray *added; /* (element-type utf8) */
+} EvfMergeIds;
+
+/* @ids with its tables made, empty; evf_merge_ids_clear() lets them go. */
+void evf_merge_ids_init(EvfMergeIds *ids);
+void evf_merge_ids_clear(EvfMergeIds *ids);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(EvfMergeIds, evf_merge_ids_clear)
 
 /* (transfer full) (element-type EvfEvent): @local (EvfEvent*) and the
  * partner items in @partners (source name → GPtrArray of EvfEvent*, the
@@ -29,10 +50,13 @@
  * configuration, merged and sorted by uid. Only sources of @cfg that are
  * enabled contribute. Partner items are shared and changed in place (uid,
  * slug, source, categories); a local event that a partner also lists is
- * copied before it is changed (its dates, its "also listed by"), and the
- * others are shared as they are: @local is never changed. */
+ * copied before it is changed (its dates, its "also listed by", its
+ * identity), and the others are shared as they are: @local is never
+ * changed. With @ids (nullable), an event that wins over a listing
+ * published before it, while its own UID is not, takes that listing's UID
+ * (and so its feed id and first-seen time) for good. */
 GPtrArray *evf_merge(const EvfConfig *cfg, GPtrArray *local,
-                     GHashTable *partners);
+                     GHashTable *partners, EvfMergeIds *ids);
 
 /* (transfer full): @title reduced for comparison: transliterated where
  * ASCII has the letter (the others kept), lower case, words of letters

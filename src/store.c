@@ -697,6 +697,23 @@ evf_store_get_meta_prefixed(EvfStore *store, const char *prefix)
 	return out;
 }
 
+GHashTable *
+evf_store_published_uids(EvfStore *store)
+{
+	GHashTable *out =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(sqlite3_stmt) st = NULL;
+
+	if (sqlite3_prepare_v2(store->db,
+	                       "SELECT uid FROM events WHERE present", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return out;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		g_hash_table_add(
+		    out, g_strdup((const char *)sqlite3_column_text(st, 0)));
+	return out;
+}
+
 gboolean
 evf_store_set_meta(EvfStore *store, const char *key, const char *value,
                    GError **error)

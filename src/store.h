@@ -146,3 +146,8 @@ gboolean evf_store_set_meta(EvfStore *store, const char *key, const char *value,
 /* (transfer full): the keys that start with @prefix, without it, and their
  * values; empty if none, or if the state cannot be read. */
 GHashTable *evf_store_get_meta_prefixed(EvfStore *store, const char *prefix);
+
+/* (transfer full) (element-type utf8): the UIDs of the events published
+ * now, as the last build recorded them (an empty set when they cannot be
+ * read: the build's own reading of them says why). */
+GHashTable *evf_store_published_uids(EvfStore *store);

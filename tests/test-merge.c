@@ -205,7 +205,7 @@ merge(const EvfConfig *cfg, GPtrArray *local, ...)
 	while ((name = va_arg(ap, const char *)) != NULL)
 		g_hash_table_insert(p, (char *)name, va_arg(ap, GPtrArray *));
 	va_end(ap);
-	return evf_merge(cfg, local != NULL ? local : none, p);
+	return evf_merge(cfg, local != NULL ? local : none, p, NULL);
 }
 
 static void
@@ -257,7 +257,7 @@ test_uid_kept_or_namespaced(void)
 	               1),
 	         dated("conf[2019]@osce.example", "Bracketed", 2019, 3, 1),
 	         dated("42", "Numbered", 2019, 4, 1), NULL));
-	out = evf_merge(cfg, local, p);
+	out = evf_merge(cfg, local, p, NULL);
 	g_assert_cmpuint(out->len, ==, 5);
 	a = find(out, "Their event");
 	b = find(out, "Another of theirs");
@@ -314,6 +314,148 @@ test_uid_stays_when_a_source_joins(void)
 	          list(dated("1", "Beta workshop", 2027, 6, 1), NULL), NULL);
 	g_assert_cmpstr(find(with_file, "Beta workshop")->uid, ==, beta);
 	g_assert_cmpstr(find(with_file, "Board meeting")->uid, ==, "1");
+}
+
+/* The merge of @local and @src's @items with @ids, as a build makes it:
+ * the UIDs published are those of the last merge's events (@before,
+ * nullable: none). */
+static GPtrArray *
+merge_ids(const EvfConfig *cfg, EvfMergeIds *ids, GPtrArray *before,
+          GPtrArray *local, ...)
+{
+	g_autoptr(GHashTable) p = partners();
+	const char *name;
+	va_list ap;
+
+	g_hash_table_remove_all(ids->published);
+	g_ptr_array_set_size(ids->added, 0);
+	for (guint i = 0; before != NULL && i < before->len; i++)
+		g_hash_table_add(
+		    ids->published,
+		    g_strdup(((EvfEvent *)g_ptr_array_index(before, i))->uid));
+	va_start(ap, local);
+	while ((name = va_arg(ap, const char *)) != NULL)
+		g_hash_table_insert(p, (char *)name, va_arg(ap, GPtrArray *));
+	va_end(ap);
+	return evf_merge(cfg, local, p, ids);
+}
+
+/* An event published from a partner's listing keeps its identity (UID,
+ * and so its feed id and first-seen time) when a listing that wins the
+ * merge starts to list it: a local file written for it, or a source of
+ * higher priority. Subscribers would otherwise see it removed and a new
+ * one added, and feed readers be told of it twice. It keeps it once the
+ * partner lists it no more. An event published under its own UID keeps
+ * that one, and the local events given are not changed. */
+static void
+test_uid_kept_when_a_listing_wins(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source beta]\nurl=https://beta.example/rss\n"
+	           "[source alpha]\nurl=https://alpha.example/rss\n"
+	           "priority=5\n");
+	g_auto(EvfMergeIds) ids = { 0 };
+	g_autoptr(GPtrArray) none = g_ptr_array_new();
+	g_autoptr(GPtrArray) local =
+	    list(dated("file-uid", "Regional cyber workshop", 2027, 6, 1),
+	         dated("other", "Board meeting", 2027, 9, 1), NULL);
+	g_autoptr(GPtrArray) first = NULL;
+	g_autoptr(GPtrArray) joined = NULL;
+	g_autoptr(GPtrArray) gone = NULL;
+	g_autoptr(GPtrArray) again = NULL;
+	g_autoptr(GPtrArray) alpha_first = NULL;
+	g_autoptr(GPtrArray) alpha_wins = NULL;
+	g_autofree char *beta = NULL;
+	EvfEvent *ev;
+
+	evf_merge_ids_init(&ids);
+	/* beta's item ("7", namespaced) published alone */
+	first = merge_ids(
+	    cfg, &ids, NULL, none, "beta",
+	    list(dated("7", "Regional Cyber Workshop", 2027, 6, 1), NULL),
+	    NULL);
+	beta = g_strdup(find(first, "Regional Cyber Workshop")->uid);
+	g_assert_cmpstr(beta, !=, "7");
+	g_assert_cmpuint(ids.added->len, ==, 0);
+
+	/* a local file for it: the file's event wins and keeps beta's UID */
+	joined = merge_ids(
+	    cfg, &ids, first, local, "beta",
+	    list(dated("7", "Regional Cyber Workshop", 2027, 6, 1), NULL),
+	    NULL);
+	g_assert_cmpuint(joined->len, ==, 2);
+	ev = find(joined, "Regional cyber workshop");
+	g_assert_nonnull(ev);
+	g_assert_null(ev->source);
+	g_assert_cmpstr(ev->uid, ==, beta);
+	g_assert_cmpstr(find(joined, "Board meeting")->uid, ==, "other");
+	g_assert_cmpuint(ids.added->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(ids.added, 0), ==, "file-uid");
+	g_assert_cmpstr(g_hash_table_lookup(ids.aliases, "file-uid"), ==, beta);
+	/* the catalogue's event is not the merge's to change */
+	g_assert_cmpstr(((EvfEvent *)g_ptr_array_index(local, 0))->uid, ==,
+	                "file-uid");
+
+	/* beta lists it no more: the identity stays */
+	gone = merge_ids(cfg, &ids, joined, local, NULL);
+	g_assert_cmpstr(find(gone, "Regional cyber workshop")->uid, ==, beta);
+	g_assert_cmpuint(ids.added->len, ==, 0);
+	/* and the same when beta lists it again */
+	again = merge_ids(
+	    cfg, &ids, gone, local, "beta",
+	    list(dated("7", "Regional Cyber Workshop", 2027, 6, 1), NULL),
+	    NULL);
+	g_assert_cmpuint(again->len, ==, 2);
+	g_assert_cmpstr(find(again, "Regional cyber workshop")->uid, ==, beta);
+	g_assert_cmpuint(ids.added->len, ==, 0);
+
+	/* a source of higher priority that starts listing beta's event */
+	g_hash_table_remove_all(ids.aliases);
+	alpha_first = merge_ids(
+	    cfg, &ids, NULL, none, "beta",
+	    list(dated("7", "Regional Cyber Workshop", 2027, 6, 1), NULL),
+	    NULL);
+	alpha_wins = merge_ids(
+	    cfg, &ids, alpha_first, none, "beta",
+	    list(dated("7", "Regional Cyber Workshop", 2027, 6, 1), NULL),
+	    "alpha",
+	    list(
+	        dated("a@alpha.example", "Regional Cyber Workshop", 2027, 6, 1),
+	        NULL),
+	    NULL);
+	g_assert_cmpuint(alpha_wins->len, ==, 1);
+	ev = g_ptr_array_index(alpha_wins, 0);
+	g_assert_cmpstr(ev->source, ==, "alpha");
+	g_assert_cmpstr(ev->uid, ==, beta);
+	g_assert_cmpstr(g_hash_table_lookup(ids.aliases, "a@alpha.example"), ==,
+	                beta);
+}
+
+/* A listing that wins the merge and was published under its own UID
+ * keeps it: only an event new to subscribers takes another's. */
+static void
+test_uid_own_kept_when_published(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source beta]\nurl=https://beta.example/rss\n");
+	g_auto(EvfMergeIds) ids = { 0 };
+	g_autoptr(GPtrArray) local = list(
+	    dated("file-uid", "Regional cyber workshop", 2027, 6, 1), NULL);
+	g_autoptr(GPtrArray) alone = NULL;
+	g_autoptr(GPtrArray) both = NULL;
+
+	evf_merge_ids_init(&ids);
+	alone = merge_ids(cfg, &ids, NULL, local, NULL);
+	/* beta's item now matches it; both were not published apart */
+	both = merge_ids(
+	    cfg, &ids, alone, local, "beta",
+	    list(dated("7", "Regional Cyber Workshop", 2027, 6, 1), NULL),
+	    NULL);
+	g_assert_cmpuint(both->len, ==, 1);
+	g_assert_cmpstr(((EvfEvent *)g_ptr_array_index(both, 0))->uid, ==,
+	                "file-uid");
+	g_assert_cmpuint(ids.added->len, ==, 0);
+	g_assert_cmpuint(g_hash_table_size(ids.aliases), ==, 0);
 }
 
 /* A source renamed (title=) or given another link= changes what every
@@ -423,7 +565,7 @@ test_source_link_published(void)
 	g_hash_table_insert(
 	    p, "osce",
 	    list(dated("their-uid", "Their event", 2019, 1, 1), NULL));
-	out = evf_merge(cfg, local, p);
+	out = evf_merge(cfg, local, p, NULL);
 
 	g_assert_cmpuint(out->len, ==, 1);
 	g_assert_cmpstr(find(out, "Their event")->source_url, ==,
@@ -459,7 +601,7 @@ test_duplicates(void)
 	         theirs_by_url,
 	         /* Same title, another day: another event. */
 	         dated("x3", "Seminar A", 2018, 4, 1), NULL));
-	out = evf_merge(cfg, local, p);
+	out = evf_merge(cfg, local, p, NULL);
 	/* Two of ours, and only the seminar on another day of theirs. */
 	g_assert_cmpuint(out->len, ==, 3);
 	g_assert_true(has(find(out, "Inter-Regional Meeting between South "
@@ -871,7 +1013,7 @@ test_undated_listing_takes_date(void)
 	EvfEvent *ours;
 
 	g_hash_table_insert(p, "osce", workshop_dated());
-	out = evf_merge(cfg, local, p);
+	out = evf_merge(cfg, local, p, NULL);
 	g_assert_cmpuint(out->len, ==, 1);
 	ours = g_ptr_array_index(out, 0);
 	g_assert_cmpstr(ours->uid, ==, "workshop");
@@ -1026,7 +1168,7 @@ test_local_events_left_alone(void)
 	EvfEvent *ours;
 
 	g_hash_table_insert(p, "osce", workshop_dated());
-	out = evf_merge(cfg, local, p);
+	out = evf_merge(cfg, local, p, NULL);
 	ours = find(out, "Regional Workshop on Cultural Property");
 	g_assert_nonnull(ours);
 	g_assert_false(ours->tba);
@@ -1040,7 +1182,7 @@ test_local_events_left_alone(void)
 	/* An event the merge did not change is the catalogue's own. */
 	g_assert_true(find(out, "Expert Meeting") == local->pdata[1]);
 
-	again = evf_merge(cfg, local, none);
+	again = evf_merge(cfg, local, none, NULL);
 	ours = find(again, "Regional Workshop on Cultural Property");
 	g_assert_true(ours->tba);
 	g_assert_cmpuint(ours->also_listed->len, ==, 0);
@@ -1072,7 +1214,7 @@ test_listing_dated_then_matched(void)
 	         dated("unodc-2", "Forum on Border Security, second meeting",
 	               2019, 3, 1),
 	         NULL));
-	out = evf_merge(cfg, local, p);
+	out = evf_merge(cfg, local, p, NULL);
 	ours = find(out, "Regional Workshop on Cultural Property");
 	g_assert_nonnull(ours);
 	g_assert_true(has(ours->also_listed, "osce"));
@@ -1104,7 +1246,7 @@ test_priority(void)
 	    p, "zzz", list(dated("z", "Joint Conference", 2020, 1, 1), NULL));
 	g_hash_table_insert(
 	    p, "mmm", list(dated("m", "Joint conference.", 2020, 1, 1), NULL));
-	out = evf_merge(cfg, local, p);
+	out = evf_merge(cfg, local, p, NULL);
 	g_assert_cmpuint(out->len, ==, 1);
 	winner = g_ptr_array_index(out, 0);
 	/* Highest priority first; between equals, by name. */
@@ -1135,7 +1277,7 @@ test_filters_and_categories(void)
 	         dated("3", "Cultural festival", 2020, 1, 3), NULL));
 	g_hash_table_insert(
 	    p, "off", list(dated("4", "Security summit", 2020, 1, 4), NULL));
-	out = evf_merge(cfg, local, p);
+	out = evf_merge(cfg, local, p, NULL);
 	g_assert_cmpuint(out->len, ==, 1);
 	kept = g_ptr_array_index(out, 0);
 	g_assert_cmpstr(kept->title, ==, "Border Security Workshop");
@@ -1190,7 +1332,7 @@ test_filters_whole_words(void)
 		                dated(uid, titles[i], 2020, 1, (int)i + 1));
 	}
 	g_hash_table_insert(p, "osce", g_steal_pointer(&items));
-	out = evf_merge(cfg, local, p);
+	out = evf_merge(cfg, local, p, NULL);
 	for (guint i = 0; i < out->len; i++)
 		g_string_append_printf(
 		    kept, ";%s;", ((EvfEvent *)g_ptr_array_index(out, i))->uid);
@@ -1267,7 +1409,7 @@ test_deterministic(void)
 		                    list(dated("a", "Clash", 2021, 1, 1),
 		                         dated("c", "Third", 2020, 1, 3),
 		                         NULL));
-		out = evf_merge(cfg, local, p);
+		out = evf_merge(cfg, local, p, NULL);
 		for (guint i = 0; i < out->len; i++)
 			g_string_append_printf(
 			    ids, "%s;",
@@ -1315,6 +1457,10 @@ main(int argc, char **argv)
 	g_test_add_func("/merge/undated-partner-takes-date",
 	                test_undated_partner_takes_date);
 	g_test_add_func("/merge/uid/same-uid", test_same_uid);
+	g_test_add_func("/merge/uid/kept-when-a-listing-wins",
+	                test_uid_kept_when_a_listing_wins);
+	g_test_add_func("/merge/uid/own-kept-when-published",
+	                test_uid_own_kept_when_published);
 	g_test_add_func("/merge/uid/local-series-listed-again",
 	                test_local_series_listed_again);
 	g_test_add_func("/merge/undated-listing-takes-date",

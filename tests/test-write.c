@@ -2984,7 +2984,7 @@ render_with_partner(Site *s, gint64 now)
 	}
 	g_assert_cmpuint(occurrences, ==, EVF_IMPORT_MAX_OCCURRENCES);
 	g_hash_table_insert(partners, "pa", imp->events);
-	events = evf_merge(s->cfg, s->events, partners);
+	events = evf_merge(s->cfg, s->events, partners, NULL);
 	store = evf_store_open(s->cfg->state_path, &error);
 	g_assert_no_error(error);
 	g_assert_true(evf_store_track(store, events, now, &updated, &error));

@@ -263,6 +263,33 @@ fixture_port()
 	fi
 }
 
+# file_server DIR: serves the files of DIR on 127.0.0.1 and a free port
+# until 5 minutes have passed or this script is gone, and stops it on exit;
+# sets $server (its PID), $port and $base ("http://127.0.0.1:PORT"). Its
+# output goes to $tmp/server.out and .err.
+file_server()
+{
+	"$PYTHON3" -c '
+import functools, http.server, os, sys, threading, time
+parent = os.getppid()
+handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                            directory=sys.argv[1])
+httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+print("PORT %d" % httpd.server_address[1], flush=True)
+def watch():
+    end = time.time() + 300
+    while time.time() < end and os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+threading.Thread(target=watch, daemon=True).start()
+httpd.serve_forever()
+' "$1" >"$tmp/server.out" 2>"$tmp/server.err" &
+	server=$!
+	trap 'kill "$server" 2>/dev/null; _tap_cleanup' EXIT
+	fixture_port "$tmp/server.out" "$tmp/server.err" "the file server"
+	base=http://127.0.0.1:$port
+}
+
 # retitle FILE TEXT: the event file FILE with the title TEXT, written beside
 # it and renamed into place, as an editor saves it.
 retitle()

@@ -60,27 +60,7 @@ printf '%s\r\n' 'BEGIN:VCALENDAR' 'VERSION:2.0' 'PRODID:-//Keyed//EN' \
 	'X-ALT-DESC;FMTTYPE=text/html:<p>See the <a href="programme.pdf">programme</a> and the <a href="https://keyed.example/seminar">notice</a>.</p>' \
 	'END:VEVENT' 'END:VCALENDAR' >"$tmp/www/private-k3y/keyed.ics"
 
-# A static file server on 127.0.0.1 and a free port, that stops by itself
-# after 5 minutes or when this script is gone.
-"$PYTHON3" -c '
-import functools, http.server, os, sys, threading, time
-parent = os.getppid()
-handler = functools.partial(http.server.SimpleHTTPRequestHandler,
-                            directory=sys.argv[1])
-httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-print("PORT %d" % httpd.server_address[1], flush=True)
-def watch():
-    end = time.time() + 300
-    while time.time() < end and os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(0)
-threading.Thread(target=watch, daemon=True).start()
-httpd.serve_forever()
-' "$tmp/www" >"$tmp/server.out" 2>"$tmp/server.err" &
-server=$!
-trap 'kill "$server" 2>/dev/null; _tap_cleanup' EXIT
-fixture_port "$tmp/server.out" "$tmp/server.err" "the file server"
-base=http://127.0.0.1:$port
+file_server "$tmp/www"
 
 write_config "$tmp" "$tmp/events"
 cat >>"$conf" <<EOF

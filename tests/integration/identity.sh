@@ -1,0 +1,256 @@
+#!/bin/sh
+# identity.sh: an event published from a partner's listing keeps its
+# identity when the site starts listing it too, end to end: `evfeed fetch`
+# of an RSS feed served on 127.0.0.1, `evfeed build`, then an event file
+# written for the same workshop, which wins the merge.
+#
+# The workshop stays one event for subscribers: calendar.ics keeps its UID
+# (with SEQUENCE one higher, as for an edit), rss.xml its guid and pubDate,
+# atom.xml its id and published date, so that calendar programs update the
+# event they have and feed readers are not told of it again. It keeps them
+# once the partner lists it no more, and after a build from scratch with
+# the same state. An event file published under its own UID keeps it when
+# a partner starts to list its event.
+#
+# Environment (make check sets it): EVFEED, top_srcdir; optional PYTHON3.
+# EVFEED_KEEP_TMP=1 keeps the temporary folder.
+. "$top_srcdir/tests/integration/lib.sh"
+
+LC_ALL=C
+export LC_ALL
+PYTHON3=${PYTHON3:-/usr/bin/python3}
+
+"$PYTHON3" -c 'import http.server' >/dev/null 2>&1 ||
+	skip_all "no python3 ($PYTHON3) to serve the partner's feed"
+
+tmp=$(mktmp)
+conf=$tmp/evfeed.conf
+pub=$tmp/public
+mkdir "$tmp/events" "$tmp/www" || bail_out "cannot make folders in $tmp"
+
+# partner_feed ITEM...: the partner's feed, of the items named (workshop,
+# forum, board), given a modification time ahead of the last so that the server
+# does not answer 304 to a feed rewritten within the same second.
+mtime=$(($(date +%s) + 60))
+partner_feed()
+{
+	{
+		cat <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:ev="http://purl.org/rss/1.0/modules/event/">
+<channel><title>Partner</title><link>https://partner.example/</link>
+<description>Partner listings</description>
+EOF
+		for item in "$@"; do
+			case $item in
+			workshop)
+				cat <<'EOF'
+<item><title>Regional Cyber Security Workshop</title>
+<link>https://partner.example/events/cyber-workshop</link>
+<guid isPermaLink="false">ws-2027-06</guid>
+<pubDate>Mon, 01 Nov 2027 09:00:00 +0000</pubDate>
+<description>The partner's notice of the workshop.</description>
+<ev:startdate>2027-06-01</ev:startdate>
+<ev:enddate>2027-06-02</ev:enddate>
+<ev:location>Ljubljana</ev:location>
+</item>
+EOF
+				;;
+			forum)
+				cat <<'EOF'
+<item><title>Border Management Forum</title>
+<link>https://partner.example/events/border-forum</link>
+<guid isPermaLink="false">forum-2027-09</guid>
+<pubDate>Mon, 01 Nov 2027 09:00:00 +0000</pubDate>
+<description>The partner's notice of the forum.</description>
+<ev:startdate>2027-09-14</ev:startdate>
+<ev:location>Skopje</ev:location>
+</item>
+EOF
+				;;
+			board)
+				cat <<'EOF'
+<item><title>Board Meeting</title>
+<link>https://partner.example/events/board</link>
+<guid isPermaLink="false">board@partner.example</guid>
+<description>The partner's notice of the board meeting.</description>
+<ev:startdate>2027-03-02</ev:startdate>
+</item>
+EOF
+				;;
+			esac
+		done
+		printf '</channel></rss>\n'
+	} >"$tmp/www/partner.rss.new" &&
+		touch -d "@$mtime" "$tmp/www/partner.rss.new" &&
+		mv "$tmp/www/partner.rss.new" "$tmp/www/partner.rss" ||
+		bail_out "cannot write the partner's feed"
+	mtime=$((mtime + 60))
+}
+
+cat >"$tmp/events/board-meeting.md" <<'EOF'
+---
+title: Board meeting
+start: 2027-03-02
+location: Ljubljana
+---
+The board meets.
+EOF
+
+partner_feed workshop forum
+file_server "$tmp/www"
+write_config "$tmp" "$tmp/events"
+cat >>"$conf" <<EOF
+
+[source partner]
+title=Partner
+url=$base/partner.rss
+format=rss
+EOF
+
+# step NAME: `evfeed fetch` and `evfeed build`; fails the test on either's
+# error.
+step()
+{
+	with_timeout 120 "$EVFEED" fetch --config "$conf" >"$tmp/$1.fetch" \
+		2>&1 </dev/null
+	_rc=$?
+	test "$_rc" -eq 0
+	ok $? "$1: evfeed fetch (exit $_rc)" || diag_file "$tmp/$1.fetch"
+	with_timeout 120 "$EVFEED" build --config "$conf" >"$tmp/$1.build" \
+		2>&1 </dev/null
+	_rc=$?
+	test "$_rc" -eq 0
+	ok $? "$1: evfeed build (exit $_rc)" || diag_file "$tmp/$1.build"
+}
+
+# ids NAME TITLE: what the outputs say of the event of TITLE, one line
+# each: its UID and SEQUENCE in calendar.ics, its guid and pubDate in
+# rss.xml, its id and published in atom.xml, and how many events and items
+# have that title. Into $tmp/NAME.ids.
+ids()
+{
+	"$PYTHON3" - "$pub" "$2" >"$tmp/$1.ids" <<'PY'
+import re, sys
+import xml.etree.ElementTree as ET
+pub, title = sys.argv[1], sys.argv[2]
+A = '{http://www.w3.org/2005/Atom}'
+with open(pub + '/calendar.ics', 'rb') as f:
+    text = re.sub(r'\r\n[ \t]', '', f.read().decode('utf-8'))
+events = [e for e in text.split('BEGIN:VEVENT')[1:]
+          if re.search(r'^SUMMARY[;:].*' + re.escape(title), e, re.M)]
+print('vevents', len(events))
+for e in events:
+    print('uid', re.search(r'^UID:(.*)$', e, re.M).group(1).strip())
+    print('sequence', re.search(r'^SEQUENCE:(.*)$', e, re.M).group(1).strip())
+items = [i for i in ET.parse(pub + '/rss.xml').getroot().iter('item')
+         if title in i.findtext('title')]
+print('items', len(items))
+for i in items:
+    print('guid', i.findtext('guid'))
+    print('pubdate', i.findtext('pubDate'))
+entries = [e for e in ET.parse(pub + '/atom.xml').getroot().iter(A + 'entry')
+           if title in e.findtext(A + 'title')]
+print('entries', len(entries))
+for e in entries:
+    print('id', e.findtext(A + 'id'))
+    print('published', e.findtext(A + 'published'))
+PY
+	test $? -eq 0 || diag "cannot read the outputs of $1"
+}
+
+# field NAME KEY: KEY's value in $tmp/NAME.ids.
+field()
+{
+	sed -n "s/^$2 //p" "$tmp/$1.ids"
+}
+
+# same_identity DESC A B: the event has the same UID, guid, pubDate, id
+# and published date in A as in B.
+same_identity()
+{
+	_si_ok=0
+	for _k in uid guid pubdate id published; do
+		if [ "$(field "$2" $_k)" != "$(field "$3" $_k)" ] ||
+			[ -z "$(field "$2" $_k)" ]; then
+			diag "$_k: '$(field "$2" $_k)' in $2, '$(field "$3" $_k)' in $3"
+			_si_ok=1
+		fi
+	done
+	ok $_si_ok "$1"
+}
+
+# once NAME: the event is once in calendar.ics, rss.xml and atom.xml.
+once()
+{
+	test "$(field "$1" vevents)" = 1 && test "$(field "$1" items)" = 1 &&
+		test "$(field "$1" entries)" = 1
+	ok $? "$1: the workshop is one event, one item and one entry" ||
+		diag_file "$tmp/$1.ids"
+}
+
+# ------------------------------------------------- the partner's listing
+
+step partner
+ids partner 'Regional Cyber Security Workshop'
+once partner
+test "$(field partner sequence)" = 0
+ok $? "partner: the workshop's SEQUENCE is 0"
+
+# ------------------------------------------- an event file for it wins
+
+cat >"$tmp/events/cyber-workshop.md" <<'EOF'
+---
+title: Regional Cyber Security Workshop
+start: 2027-06-01
+end: 2027-06-02
+location: Ljubljana, Slovenia
+organizer: Ministry of Public Administration
+---
+The site's own notice of the workshop, with its agenda.
+EOF
+step local
+ids local 'Regional Cyber Security Workshop'
+once local
+grep -q "^DESCRIPTION:The site's own notice" "$pub/events/cyber-workshop.ics"
+ok $? "local: the event file's listing is the one published"
+same_identity "local: the workshop keeps the UID, guid, pubDate, id and published it had" \
+	partner local
+test "$(field local sequence)" = 1
+ok $? "local: its SEQUENCE is 1, as after an edit (is $(field local sequence))"
+! grep -q 'identity changed' "$tmp/local.build"
+ok $? "local: no warning of a changed identity" || diag_file "$tmp/local.build"
+
+# ------------------------------------------- the partner lists it no more
+
+partner_feed forum
+step gone
+ids gone 'Regional Cyber Security Workshop'
+once gone
+same_identity "gone: the workshop keeps its identity once the partner lists it no more" \
+	partner gone
+grep -q 'Border Management Forum' "$pub/calendar.ics"
+ok $? "gone: the partner's other listing is still published"
+
+# the same state, the output made again from scratch
+mv "$pub" "$tmp/public.before" || bail_out "cannot move the output aside"
+with_timeout 120 "$EVFEED" build --config "$conf" >"$tmp/again.build" 2>&1 \
+	</dev/null
+ok $? "again: evfeed build into an empty folder" || diag_file "$tmp/again.build"
+diff -r "$tmp/public.before" "$pub" >"$tmp/again.diff" 2>&1
+ok $? "again: the same files, byte for byte" || diag_file "$tmp/again.diff"
+
+# ---------------------------- an event file published first keeps its UID
+
+ids board-before 'Board meeting'
+partner_feed forum board
+step board
+ids board 'Board meeting'
+test "$(field board vevents)" = 1 && test "$(field board items)" = 1
+ok $? "board: the board meeting is listed once" || diag_file "$tmp/board.ids"
+same_identity "board: the event file's own identity stays" board-before board
+grep -q 'board@partner.example' "$pub/calendar.ics"
+test $? -ne 0
+ok $? "board: the partner's UID is not published"
+
+done_testing
