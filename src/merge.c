@@ -176,14 +176,16 @@ start_day(const EvfEvent *ev, GTimeZone *site)
 }
 
 /* (transfer full) (nullable): a URL for comparison: no scheme, no "www.",
- * no trailing slash, host in lower case. NULL for a site's home page: an
- * organisation links it from any of its events, so it names none of them. */
+ * no trailing slash, host in lower case. Its fragment stays: a programme's
+ * "#cybercrime" and "#borders" are two sessions of one page. NULL for a
+ * site's home page: an organisation links it from any of its events, so
+ * it names none of them. */
 static char *
 page_url(const char *url)
 {
 	g_autoptr(GUri) uri = NULL;
 	g_autofree char *host = NULL;
-	const char *h, *path, *query;
+	const char *h, *path, *query, *fragment;
 	GString *s;
 
 	if (url == NULL)
@@ -195,16 +197,21 @@ page_url(const char *url)
 	h = g_str_has_prefix(host, "www.") ? host + 4 : host;
 	path = g_uri_get_path(uri);
 	query = g_uri_get_query(uri);
+	fragment = g_uri_get_fragment(uri);
+	if (fragment != NULL && fragment[0] == '\0')
+		fragment = NULL;
 	s = g_string_new(h);
 	g_string_append(s, path);
 	while (s->len > strlen(h) && s->str[s->len - 1] == '/')
 		g_string_truncate(s, s->len - 1);
-	if (s->len == strlen(h) && query == NULL) {
+	if (s->len == strlen(h) && query == NULL && fragment == NULL) {
 		g_string_free(s, TRUE);
 		return NULL;
 	}
 	if (query != NULL)
 		g_string_append_printf(s, "?%s", query);
+	if (fragment != NULL)
+		g_string_append_printf(s, "#%s", fragment);
 	return g_string_free(s, FALSE);
 }
 

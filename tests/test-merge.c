@@ -694,6 +694,40 @@ test_url_needs_same_day(void)
 	    "unodc");
 }
 
+/* A page's fragment names a part of it: two sessions of one programme
+ * page, at one hour, linked to their own anchors, are two events; the same
+ * anchor is one event's page, whatever its scheme or "www.". */
+static void
+test_url_fragment(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source pa]\nurl=https://pa.example/rss\n"
+	           "[source pb]\nurl=https://pb.example/rss\n"
+	           "[source pc]\nurl=https://pc.example/rss\n");
+	g_autoptr(GPtrArray) out = merge(
+	    cfg, NULL, "pa",
+	    list(linked(timed("a", "Session on Cybercrime Cooperation",
+	                      "Europe/Ljubljana", 2027, 5, 20, 10, 0),
+	                "https://conf.example.org/programme#cybercrime"),
+	         NULL),
+	    "pb",
+	    list(linked(timed("b", "Panel on Border Management",
+	                      "Europe/Ljubljana", 2027, 5, 20, 10, 0),
+	                "https://conf.example.org/programme#borders"),
+	         NULL),
+	    "pc",
+	    list(linked(timed("c", "Cybercrime session (Hall A)",
+	                      "Europe/Ljubljana", 2027, 5, 20, 10, 30),
+	                "http://www.conf.example.org/programme#cybercrime"),
+	         NULL),
+	    NULL);
+
+	g_assert_cmpuint(out->len, ==, 2);
+	g_assert_nonnull(find(out, "Panel on Border Management"));
+	g_assert_true(has(
+	    find(out, "Session on Cybercrime Cooperation")->also_listed, "pc"));
+}
+
 /* Joins go through an item that was joined: the site's listing and
  * Alpha's item are one by their titles; Beta's item, under another title,
  * has Alpha's event page, and joins them too (it stood apart, a second
@@ -1442,6 +1476,7 @@ main(int argc, char **argv)
 	                test_source_link_published);
 	g_test_add_func("/merge/url/needs-same-day", test_url_needs_same_day);
 	g_test_add_func("/merge/url/listing-page", test_url_listing_page);
+	g_test_add_func("/merge/url/fragment", test_url_fragment);
 	g_test_add_func("/merge/join-through-joined", test_join_through_joined);
 	g_test_add_func("/merge/no-chain-across-places",
 	                test_no_chain_across_places);
