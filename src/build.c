@@ -62,9 +62,7 @@ inputs_digest(const EvfConfig *cfg, const char *events_digest,
               const char *partners)
 {
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
-	g_autofree char *conf = NULL;
 	g_autofree char *tzdata = evf_tz_data_version();
-	gsize len = 0;
 
 	struct stat self;
 
@@ -83,8 +81,11 @@ inputs_digest(const EvfConfig *cfg, const char *events_digest,
 	/* New time zone rules change the times the files give. */
 	g_checksum_update(sum, (const guchar *)tzdata, strlen(tzdata) + 1);
 	g_checksum_update(sum, (const guchar *)cfg->path, strlen(cfg->path));
-	if (g_file_get_contents(cfg->path, &conf, &len, NULL))
-		g_checksum_update(sum, (const guchar *)conf, len);
+	/* the bytes the configuration was read from: the file may have
+	 * changed since, and this build not be made from its new text */
+	if (cfg->digest != NULL)
+		g_checksum_update(sum, (const guchar *)cfg->digest,
+		                  strlen(cfg->digest));
 	g_checksum_update(sum, (const guchar *)events_digest,
 	                  strlen(events_digest) + 1);
 	g_checksum_update(sum, (const guchar *)partners, strlen(partners));

@@ -1049,6 +1049,7 @@ evf_config_free(EvfConfig *cfg)
 	if (cfg == NULL)
 		return;
 	g_free(cfg->path);
+	g_free(cfg->digest);
 	g_free(cfg->dir);
 	g_free(cfg->title);
 	g_free(cfg->description);
@@ -1354,6 +1355,8 @@ evf_config_load(const char *path, GPtrArray *diags)
 		              "the configuration is larger than 1 MiB");
 		return NULL;
 	}
+	cfg->digest = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+	                                          (const guchar *)text, len);
 	/* Windows editors start a UTF-8 file with a byte order mark, which
 	 * GKeyFile takes for part of the first line. */
 	body = g_str_has_prefix(text, "\xef\xbb\xbf") ? text + 3 : text;

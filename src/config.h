@@ -36,6 +36,9 @@ typedef struct {
 typedef struct {
 	char *path; /* the config file, absolute */
 	char *dir;  /* its folder */
+	/* SHA-256 of the bytes this configuration was read from (the file
+	 * may have changed since) */
+	char *digest;
 
 	/* [site] */
 	char *title;

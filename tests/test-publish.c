@@ -1,10 +1,12 @@
 /*
  * test-publish.c: atomic output: changed files replaced, unchanged files
  * left alone (same inode), stale files removed, failures leave the old
- * files and no temporary files behind.
+ * files and no temporary files behind; a build records the configuration
+ * it was made from.
  */
 #include "autoconf.h"
 
+#include "build.h"
 #include "files.h"
 #include "publish.h"
 #include "render.h"
@@ -368,6 +370,78 @@ test_clean(void)
 	rm_rf(dir);
 }
 
+/* The site of @dir with the configuration of @title, written. */
+static void
+write_site_config(const char *dir, const char *title)
+{
+	g_autofree char *path = g_build_filename(dir, "evfeed.conf", NULL);
+	g_autofree char *text = g_strdup_printf(
+	    "[site]\ntitle=%s\nurl=https://events.example.org/\n"
+	    "timezone=Europe/Ljubljana\n[paths]\nevents=events\n"
+	    "output=public\nstate=state.db\n",
+	    title);
+
+	g_assert_true(g_file_set_contents(path, text, -1, NULL));
+}
+
+/* A build made from a configuration read before its file changed (the
+ * daemon rebuilds for an event edited with it, before it reloads the
+ * configuration) records what it was made from, not the file's new text:
+ * the build from the new configuration is not taken for one of nothing
+ * changed, and publishes it. */
+static void
+test_build_config_as_read(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("evfeed-build-XXXXXX", NULL);
+	g_autofree char *events = g_build_filename(dir, "events", NULL);
+	g_autofree char *event = g_build_filename(events, "meeting.md", NULL);
+	g_autofree char *conf = g_build_filename(dir, "evfeed.conf", NULL);
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(EvfConfig) old = NULL;
+	g_autoptr(EvfConfig) new = NULL;
+	g_autofree char *rss = NULL;
+	gint64 now = g_get_real_time();
+
+	g_assert_cmpint(g_mkdir(events, 0755), ==, 0);
+	g_assert_true(g_file_set_contents(
+	    event, "---\ntitle: Board meeting\nstart: 2027-03-02\n---\n", -1,
+	    NULL));
+	write_site_config(dir, "Old Title");
+	old = evf_config_load(conf, diags);
+	g_assert_nonnull(old);
+	{
+		g_auto(EvfBuildStats) st = { 0 };
+
+		g_assert_true(evf_build_run(old, NULL, now, diags, &st, NULL));
+	}
+	/* the configuration and an event edited at once; a build from the
+	 * configuration as it was read, then from the new */
+	write_site_config(dir, "New Title");
+	g_assert_true(g_file_set_contents(
+	    event, "---\ntitle: Board meeting\nstart: 2027-03-03\n---\n", -1,
+	    NULL));
+	{
+		g_auto(EvfBuildStats) st = { 0 };
+
+		g_assert_true(
+		    evf_build_run(old, NULL, now + 1000, diags, &st, NULL));
+		g_assert_false(st.skipped);
+	}
+	new = evf_config_load(conf, diags);
+	g_assert_nonnull(new);
+	{
+		g_auto(EvfBuildStats) st = { 0 };
+
+		g_assert_true(
+		    evf_build_run(new, NULL, now + 2000, diags, &st, NULL));
+		g_assert_false(st.skipped);
+	}
+	evf_diags_print(diags, stderr);
+	rss = slurp(dir, "public/rss.xml");
+	g_assert_nonnull(strstr(rss, "<title>New Title</title>"));
+	rm_rf(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -380,5 +454,7 @@ main(int argc, char **argv)
 	                test_many_files_one_failure);
 	g_test_add_func("/publish/put-back", test_put_back);
 	g_test_add_func("/publish/clean", test_clean);
+	g_test_add_func("/publish/build-config-as-read",
+	                test_build_config_as_read);
 	return g_test_run();
 }
