@@ -858,9 +858,10 @@ is_weekday(const char *tok)
 
 /* Offset in seconds east of UTC of an RFC 822 zone: named (RFC 822
  * §5.1), numeric with or without a colon, or after "GMT". Unknown names
- * and military letters mean UTC (RFC 5322 §4.3). */
+ * and military letters mean UTC with no zone known (RFC 5322 §4.3: -0000),
+ * *known unset: "CEST", "BST" or "IST" mean other times in other places. */
 static gboolean
-zone_offset(const char *tok, int *offset)
+zone_offset(const char *tok, int *offset, gboolean *known)
 {
 	static const struct {
 		const char *name;
@@ -880,9 +881,12 @@ zone_offset(const char *tok, int *offset)
 			n++;
 		if (p[n] == '\0') {
 			*offset = 0;
+			*known = FALSE;
 			for (gsize i = 0; i < G_N_ELEMENTS(zones); i++)
-				if (g_ascii_strcasecmp(p, zones[i].name) == 0)
+				if (g_ascii_strcasecmp(p, zones[i].name) == 0) {
 					*offset = zones[i].hours * 3600;
+					*known = TRUE;
+				}
 			return TRUE;
 		}
 		/* "GMT+0200" */
@@ -911,6 +915,25 @@ zone_offset(const char *tok, int *offset)
 	if (hh > 23 || mm > 59)
 		return FALSE;
 	*offset = sign * (hh * 3600 + mm * 60);
+	*known = TRUE;
+	return TRUE;
+}
+
+/* Whether @text, a date read as one of no zone, ends in a word that
+ * names one (parse_rfc822: one RFC 822 does not define), not AM or PM. */
+static gboolean
+names_zone(const char *text)
+{
+	g_autofree char *t = g_strstrip(g_strdup(text));
+	const char *word = strrchr(t, ' ');
+
+	word = word != NULL ? word + 1 : t;
+	if (*word == '\0' || g_ascii_strcasecmp(word, "AM") == 0 ||
+	    g_ascii_strcasecmp(word, "PM") == 0)
+		return FALSE;
+	for (const char *p = word; *p != '\0'; p++)
+		if (!g_ascii_isalpha(*p))
+			return FALSE;
 	return TRUE;
 }
 
@@ -984,7 +1007,8 @@ token(char **t, guint k)
  * weekday (its value is not checked), day and month in either order,
  * full or lower-case month names, two-digit years, no seconds, no time
  * at all (*date_only), AM/PM, named or numeric zones or none (UTC, with
- * *zoned unset), runs of spaces, and ctime's "Tue Jun 10 04:00:00 2003". */
+ * *zoned unset, as for a name RFC 822 does not define), runs of spaces,
+ * and ctime's "Tue Jun 10 04:00:00 2003". */
 static GDateTime *
 parse_rfc822(const char *text, gboolean *date_only, gboolean *zoned)
 {
@@ -1089,13 +1113,12 @@ parse_rfc822(const char *text, gboolean *date_only, gboolean *zoned)
 		i++;
 	}
 	if (token(t, i) != NULL) {
-		if (!zone_offset(t[i], &offset))
+		if (!zone_offset(t[i], &offset, &have_zone))
 			return NULL;
-		have_zone = TRUE;
 		i++;
 		/* "GMT +0200": the offset counts */
 		if (token(t, i) != NULL && (t[i][0] == '+' || t[i][0] == '-')) {
-			if (!zone_offset(t[i], &offset))
+			if (!zone_offset(t[i], &offset, &have_zone))
 				return NULL;
 			i++;
 		}
@@ -1641,7 +1664,14 @@ event_dates(Ctx *c, const Item *it, EvfEvent *ev)
 		g_date_add_days(&ev->end_date, 1);
 		return;
 	}
-	if (!zoned)
+	if (!zoned && names_zone(it->start))
+		warn_item(c, it,
+		          "ev:startdate '%s' names a time zone that RFC 822 "
+		          "does not define, which may mean other times in "
+		          "other places (CEST, BST, IST): UTC assumed; give "
+		          "the offset (+0200)",
+		          qs);
+	else if (!zoned)
 		warn_item(c, it,
 		          "ev:startdate '%s' has no time zone, UTC "
 		          "assumed",

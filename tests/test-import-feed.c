@@ -730,6 +730,22 @@ test_event_dates(void)
 	g_assert_cmpint(ev->utc_offset, ==, 0);
 	g_assert_true(has_warning(imp, "no time zone, UTC assumed"));
 
+	/* a zone's name that RFC 822 does not define means no zone known
+	 * (RFC 5322 §4.3), and is told, as a date of none is */
+	ev = find(imp, "zone-name");
+	REQUIRE(ev);
+	assert_utc(ev->start, "2027-05-07T09:00:00Z");
+	g_assert_cmpint(ev->utc_offset, ==, 0);
+	g_assert_true(
+	    has_warning(imp, "ev:startdate 'Fri, 07 May 2027 09:00:00 CEST' "
+	                     "names a time zone that RFC 822 does not "
+	                     "define"));
+	ev = find(imp, "pm-no-zone");
+	REQUIRE(ev);
+	assert_utc(ev->start, "2027-05-07T21:00:00Z");
+	g_assert_true(has_warning(
+	    imp, "ev:startdate 'Fri, 07 May 2027 09:00 PM' has no time zone"));
+
 	ev = find(imp, "bad-end");
 	REQUIRE(ev);
 	g_assert_true(ev->all_day);
