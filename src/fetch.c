@@ -266,7 +266,12 @@ describe(Transfer *t, CURLcode rc)
 	case CURLE_TOO_MANY_REDIRECTS:
 		return "too many redirects (more than 5)";
 	case CURLE_UNSUPPORTED_PROTOCOL:
-		return "refused: only http and https are fetched";
+		return strcmp(evf_fetch_redirect_protocols(t->res->url),
+		              "https") == 0
+		           ? "refused: redirected from https to plain http "
+		             "(or another protocol); only https is followed "
+		             "from an https address"
+		           : "refused: only http and https are fetched";
 	case CURLE_WRITE_ERROR:
 		return "cannot store the body";
 	case CURLE_PARTIAL_FILE:
@@ -284,6 +289,13 @@ describe(Transfer *t, CURLcode rc)
 		return t->errbuf[0] != '\0' ? t->errbuf
 		                            : curl_easy_strerror(rc);
 	}
+}
+
+const char *
+evf_fetch_redirect_protocols(const char *url)
+{
+	return g_ascii_strncasecmp(url, "https:", 6) == 0 ? "https"
+	                                                  : "http,https";
 }
 
 /* (transfer full) (nullable): what names the host of @url for the
@@ -614,7 +626,8 @@ evf_fetcher_add(EvfFetcher *f, const EvfFetchRequest *req, EvfFetchDone done,
 	curl_easy_setopt(e, CURLOPT_PRIVATE, t);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR,
+	                 evf_fetch_redirect_protocols(req->url));
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 10L);

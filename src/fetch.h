@@ -71,3 +71,9 @@ guint evf_fetcher_pending(EvfFetcher *f);
 /* Whether @sa (a resolved address) is loopback, private, link-local,
  * multicast or otherwise not a public internet address. */
 gboolean evf_fetch_address_is_private(const struct sockaddr *sa);
+
+/* The protocols a transfer of @url may be redirected to: from https, https
+ * alone (a partner's listing is not read in plain text, where anyone on
+ * the way may change it, behind an address that promised otherwise);
+ * from http, http and https. */
+const char *evf_fetch_redirect_protocols(const char *url);

@@ -688,6 +688,20 @@ test_moved_behind_temporary(void)
 	server_stop(&s);
 }
 
+/* From an https address, redirects are followed to https alone: a
+ * partner's listing is not read in plain text behind an address that
+ * promised otherwise. */
+static void
+test_redirect_protocols(void)
+{
+	g_assert_cmpstr(evf_fetch_redirect_protocols("https://a.example/f"), ==,
+	                "https");
+	g_assert_cmpstr(evf_fetch_redirect_protocols("HTTPS://a.example/f"), ==,
+	                "https");
+	g_assert_cmpstr(evf_fetch_redirect_protocols("http://a.example/f"), ==,
+	                "http,https");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -703,6 +717,8 @@ main(int argc, char **argv)
 	g_test_add_func("/fetch/redirect/public-to-private",
 	                test_redirect_private);
 	g_test_add_func("/fetch/redirect/moved-relative", test_moved_relative);
+	g_test_add_func("/fetch/redirect/https-stays-https",
+	                test_redirect_protocols);
 	g_test_add_func("/fetch/redirect/moved-without-credentials",
 	                test_moved_without_credentials);
 	g_test_add_func("/fetch/redirect/moved-behind-temporary",
