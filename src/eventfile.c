@@ -2450,9 +2450,10 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	    (irregular = reaches_irregular_year(ev, rt, start)) != 0)
 		return g_strdup_printf(
 		    "the series runs into %d, when the clocks of %s change "
-		    "on other dates than the yearly rules calendars are "
-		    "given for it, so clients would show occurrences an "
-		    "hour off: end it before %d (UNTIL or COUNT), and give "
+		    "otherwise than by the yearly rules calendars are "
+		    "given for it (on other dates, or by another amount), "
+		    "so clients would show occurrences at other times: end "
+		    "it before %d (UNTIL or COUNT), and give "
 		    "later dates a series or event files of their own",
 		    irregular, ev->tzid, irregular);
 	return NULL;

@@ -3235,8 +3235,20 @@ test_tz_unfaithful_years(void)
 	             "recurrence: FREQ=WEEKLY;COUNT=60\n---\n",
 	             5, 13,
 	             "the series runs into 2014, when the clocks of "
-	             "America/Sao_Paulo change on other dates than the yearly "
-	             "rules calendars are given for it");
+	             "America/Sao_Paulo change otherwise than by the yearly "
+	             "rules calendars are given for it (on other dates, or by "
+	             "another amount), so clients would show occurrences at "
+	             "other times");
+	/* Kathmandu's change of 1986 was of a quarter of an hour, once: the
+	 * diagnostic names no hour */
+	assert_error("---\ntitle: Talk\nstart: 1985-06-01T10:00\n"
+	             "timezone: Asia/Kathmandu\n"
+	             "recurrence: FREQ=YEARLY;COUNT=3\n---\n",
+	             5, 13,
+	             "the series runs into 1986, when the clocks of "
+	             "Asia/Kathmandu change otherwise than by the yearly rules "
+	             "calendars are given for it (on other dates, or by "
+	             "another amount)");
 	assert_error("---\ntitle: Talk\nstart: 2019-06-05T09:00\n"
 	             "timezone: Pacific/Easter\n"
 	             "recurrence: FREQ=MONTHLY\n---\n",
