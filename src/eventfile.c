@@ -1986,6 +1986,108 @@ hours_meet_change(const EvfEvent *ev, struct icalrecurrencetype rt,
 }
 
 /* Whether an occurrence of the timed series @rt from @start (wall times of
+ * @ev's zone) after the first spans a change of the clocks in the part of
+ * its length that the calendars give as exact time: all of it after a
+ * DTEND (RFC 5545 §3.8.5.3: the first's exact duration), the part after
+ * the whole days of a DURATION (§3.3.6; evf_event_duration_end). Such an
+ * occurrence ends an hour (or the change) off the editor's wall clock in
+ * RFC 5545's reading, and on it in ical.js's, which adds the length on
+ * the wall clock: Evolution and Thunderbird show other ends (a weekly
+ * Saturday 22:00 to 01:00 in Santiago, whose clocks go back at 24:00).
+ * The first such occurrence goes into *@at, and the clocks' change (in
+ * seconds, the wall end less RFC 5545's) into *@off.
+ *
+ * Only the years in which a change falls within that part of an
+ * occurrence's length from one of the series' times of day are stepped
+ * through (as in series_meets_change), up to MAX_CHANGE_STEPS. */
+static gboolean
+series_spans_change(const EvfEvent *ev, struct icalrecurrencetype rt,
+                    struct icaltimetype start, struct icaltimetype *at,
+                    gint64 *off)
+{
+	GTimeZone *tz = g_date_time_get_timezone(ev->start);
+	gint64 length = evf_event_wall_length(ev);
+	gint64 exact = evf_event_spans_change(ev)
+	                   ? length % 86400
+	                   : g_date_time_difference(ev->end, ev->start) /
+	                         G_TIME_SPAN_SECOND;
+	g_autoptr(GArray) times = series_times(&rt, start);
+	struct icaltimetype last = icaltime_null_time();
+	gboolean has_last = rt.count > 0 && evf_rrule_last(ev, rt, &last);
+	int end_year = !icaltime_is_null_time(rt.until) ? rt.until.year
+	               : has_last                       ? last.year
+	                                                : LAST_LISTED_YEAR + 28;
+	int last_year = MAX(MIN(end_year, LAST_LISTED_YEAR), start.year);
+	g_autoptr(GArray) meets = g_array_new(FALSE, TRUE, sizeof(gboolean));
+	icalrecur_iterator *it;
+	gboolean found = FALSE, any = FALSE;
+
+	if (length <= 0 || exact <= 0)
+		return FALSE;
+	/* the years in which a change is within @exact after one of the
+	 * times: its window's start moved back by @exact */
+	for (int y = start.year; y <= last_year + 1; y++) {
+		g_autoptr(GArray) w = evf_tz_changes_in(tz, y);
+		gboolean m = FALSE;
+
+		for (guint i = 0; i < w->len && !m; i++) {
+			EvfTzWindow back = g_array_index(w, EvfTzWindow, i);
+
+			back.wall -= exact;
+			back.len = (int)MIN(exact + back.len, 86400);
+			m = times_meet(times, &back, 0);
+		}
+		g_array_append_val(meets, m);
+		any |= m;
+	}
+	if (!any)
+		return FALSE;
+	it = icalrecur_iterator_new(rt, start);
+	if (it == NULL) {
+		icalerror_clear_errno();
+		return FALSE;
+	}
+	(void)icalrecur_iterator_next(it); /* the first, overridden */
+	for (guint n = 0; n < MAX_CHANGE_STEPS && !found; n++) {
+		struct icaltimetype t = icalrecur_iterator_next(it);
+		struct icaltimetype e = t;
+		int y;
+		g_autoptr(GDateTime) s = NULL;
+		g_autoptr(GDateTime) rfc = NULL;
+		g_autoptr(GDateTime) wall = NULL;
+
+		if (icaltime_is_null_time(t) || t.year > end_year)
+			break;
+		y = MIN(t.year, last_year) - start.year;
+		/* (the exact part may end in the next year) */
+		if (t.year > last_year && !g_array_index(meets, gboolean, y) &&
+		    !g_array_index(meets, gboolean, y + 1))
+			break;
+		if (!g_array_index(meets, gboolean, y) &&
+		    !g_array_index(meets, gboolean, y + 1))
+			continue;
+		s = evf_tz_datetime_new(tz, t.year, t.month, t.day, t.hour,
+		                        t.minute, t.second);
+		icaltime_adjust(&e, 0, 0, 0, (int)MIN(length, G_MAXINT));
+		wall = evf_tz_datetime_new(tz, e.year, e.month, e.day, e.hour,
+		                           e.minute, e.second);
+		/* (a start or end where the clocks change is
+		 * series_meets_change's) */
+		if (s == NULL || wall == NULL)
+			continue;
+		rfc = evf_event_duration_end(ev, s);
+		if (rfc == NULL || g_date_time_equal(rfc, wall))
+			continue;
+		*at = t;
+		*off = g_date_time_difference(wall, rfc) / G_TIME_SPAN_SECOND;
+		found = TRUE;
+	}
+	icalrecur_iterator_free(it);
+	icalerror_clear_errno();
+	return found;
+}
+
+/* Whether an occurrence of the timed series @rt from @start (wall times of
  * @ev's zone) after the first begins or ends where the clocks change: in
  * the hour that does not exist (*@gap) or in the one that happens twice.
  * Clients disagree on such an occurrence: ical.js and vobject put one in
@@ -2252,6 +2354,7 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	char *problem;
 	int irregular;
 	gboolean gap = FALSE, at_end = FALSE;
+	gint64 spans = 0;
 
 	if ((problem = rrule_form(rrule, &rt)) != NULL)
 		return problem;
@@ -2428,6 +2531,20 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		                  : "ends at a time that happens twice")
 		           : (gap ? "does not exist" : "happens twice"),
 		    ev->tzid, gap ? "forward" : "back", at_end ? "ends" : "is");
+	}
+	if (!ev->all_day && ev->tzid != NULL &&
+	    series_spans_change(ev, rt, start, &first, &spans)) {
+		g_autofree char *a = when_text(first);
+
+		return g_strdup_printf(
+		    "the occurrence of %s spans a change of the clocks of %s "
+		    "(they go %s), and calendar clients disagree on when it "
+		    "ends, %d minutes apart (Thunderbird on the wall clock, "
+		    "Evolution and others the first's exact length later): "
+		    "set the series at another hour, or end it before that "
+		    "date (UNTIL or COUNT)",
+		    a, ev->tzid, spans < 0 ? "forward" : "back",
+		    (int)(ABS(spans) / 60));
 	}
 	/* (after the occurrences that do not exist, which say more: Samoa's
 	 * day skipped in 2011 is also a change no yearly rule gives) */

@@ -2946,6 +2946,75 @@ test_error_rrule_end_meets_change(void)
 	}
 }
 
+/* An occurrence after the first that spans a change of the clocks in the
+ * part of its length that the calendar gives as exact time (all of it
+ * after a DTEND, the rest after the whole days of a DURATION): ical.js
+ * ends it on the editor's wall clock, RFC 5545 readers (libical,
+ * Evolution) the exact length later, an hour or the change apart. */
+static void
+test_error_rrule_spans_change(void)
+{
+	static const char *const kept[][4] = {
+		/* the change falls outside every occurrence */
+		{ "2025-03-01T09:00", "2025-03-01T11:00", "FREQ=WEEKLY",
+		  "Europe/Ljubljana" },
+		{ "2025-03-22T22:00", "2025-03-23T01:00", "FREQ=WEEKLY",
+		  "Europe/Ljubljana" },
+		/* a series of three weeks before the change */
+		{ "2025-03-08T22:00", "2025-03-09T01:00", "FREQ=WEEKLY;COUNT=3",
+		  "America/Santiago" },
+		/* the first spans it, in its DURATION's whole days, and so do
+		 * the others' */
+		{ "2025-03-28T09:00", "2025-03-30T17:00",
+		  "FREQ=YEARLY;BYMONTH=3;BYDAY=-1FR;COUNT=5",
+		  "Europe/Ljubljana" },
+		/* the first spans it, the others of the three do not */
+		{ "2025-03-29T22:00", "2025-03-30T04:00", "FREQ=WEEKLY;COUNT=3",
+		  "Europe/Ljubljana" },
+	};
+
+	/* Chile's clocks go back at 24:00 on a Saturday */
+	assert_error("---\ntitle: Saturday night\nstart: 2025-03-29T22:00\n"
+	             "end: 2025-03-30T01:00\ntimezone: America/Santiago\n"
+	             "recurrence: FREQ=WEEKLY;COUNT=3\n---\n",
+	             6, 13,
+	             "the occurrence of 2025-04-05T22:00 spans a change of "
+	             "the clocks of America/Santiago (they go back), and "
+	             "calendar clients disagree on when it ends, 60 minutes "
+	             "apart");
+	assert_error("---\ntitle: Night shift\nstart: 2025-03-23T01:00\n"
+	             "end: 2025-03-23T04:00\n"
+	             "recurrence: FREQ=WEEKLY;COUNT=2\n---\n",
+	             5, 13,
+	             "the occurrence of 2025-03-30T01:00 spans a change of "
+	             "the clocks of Europe/Ljubljana (they go forward)");
+	/* Lord Howe's half hour */
+	assert_error("---\ntitle: Night shift\nstart: 2025-03-30T01:00\n"
+	             "end: 2025-03-30T03:00\ntimezone: Australia/Lord_Howe\n"
+	             "recurrence: FREQ=DAILY\n---\n",
+	             6, 13,
+	             "the occurrence of 2025-04-06T01:00 spans a change of "
+	             "the clocks of Australia/Lord_Howe (they go back), and "
+	             "calendar clients disagree on when it ends, 30 minutes "
+	             "apart");
+	/* the first spans one, overridden; the next spring's is another */
+	assert_error("---\ntitle: Night shift\nstart: 2025-03-29T22:00\n"
+	             "end: 2025-03-30T04:00\n"
+	             "recurrence: FREQ=WEEKLY;COUNT=60\n---\n",
+	             5, 13,
+	             "the occurrence of 2025-10-25T22:00 spans a change of "
+	             "the clocks of Europe/Ljubljana (they go back)");
+	for (gsize i = 0; i < G_N_ELEMENTS(kept); i++) {
+		g_autofree char *text = g_strdup_printf(
+		    "---\ntitle: Workshop\nstart: %s\nend: %s\n"
+		    "recurrence: %s\ntimezone: %s\n---\n",
+		    kept[i][0], kept[i][1], kept[i][2], kept[i][3]);
+		g_autoptr(EvfEvent) ev = parse_ok(text);
+
+		g_assert_nonnull(ev);
+	}
+}
+
 /* Where a zone's clocks change, to the wall time: Ljubljana's from 02:00
  * to 03:00 (both ways), Lord Howe's half hour, Chatham's at 02:45, and no
  * change at all in Tokyo. */
@@ -5090,6 +5159,8 @@ main(int argc, char **argv)
 	                test_error_rrule_meets_change);
 	g_test_add_func("/eventfile/rrule/end-meets-change",
 	                test_error_rrule_end_meets_change);
+	g_test_add_func("/eventfile/rrule/spans-change",
+	                test_error_rrule_spans_change);
 	g_test_add_func("/eventfile/tz/changes-at", test_tz_changes_at);
 	g_test_add_func("/eventfile/write/clocks-go-back",
 	                test_write_clocks_go_back);
