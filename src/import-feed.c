@@ -31,6 +31,7 @@
 #include <libxml/hash.h>
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
+#include <libxml/uri.h>
 #include <libxml/xmlreader.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,9 +153,11 @@ typedef struct {
 	/* the parser's first error (the first fatal one if any) */
 	char *err_msg;
 	int err_line;
+	int err_code; /* libxml2's, of err_msg */
 	gboolean err_fatal;
 	gboolean root_seen;
-	gsize resolved; /* bytes of bases resolved against */
+	gboolean root_closed; /* its end tag read */
+	gsize resolved;       /* bytes of bases resolved against */
 	gboolean resolved_capped;
 } Ctx;
 
@@ -444,12 +447,30 @@ is_void_element(const char *name)
 	return FALSE;
 }
 
+/* Whether @n has an xml:base attribute. */
+static gboolean
+has_xml_base(xmlNode *n)
+{
+	for (xmlAttr *a = n->properties; a != NULL; a = a->next)
+		if (a->ns != NULL && a->ns->href != NULL &&
+		    xmlStrEqual(a->ns->href, XML_XML_NAMESPACE) &&
+		    xmlStrEqual(a->name, (const xmlChar *)"base"))
+			return TRUE;
+	return FALSE;
+}
+
 /* Markup inside an element (Atom xhtml, or HTML that an RSS feed left
- * unescaped) as HTML for the sanitiser: local names, no namespaces. */
+ * unescaped) as HTML for the sanitiser: local names, no namespaces. An
+ * element's xml:base within it (XML Base, RFC 4287 §2) goes into the
+ * href and src below it, resolved as far as the bases in scope go (the
+ * rest, against the element's own base, as any link is); @based: an
+ * ancestor within had one. */
 static void
-dump_html(GString *out, xmlNode *first, gsize max)
+dump_html_based(GString *out, xmlNode *first, gsize max, gboolean based)
 {
 	for (xmlNode *n = first; n != NULL && out->len <= max; n = n->next) {
+		gboolean here;
+
 		if (n->type == XML_TEXT_NODE ||
 		    n->type == XML_CDATA_SECTION_NODE) {
 			const char *text = (const char *)n->content;
@@ -466,6 +487,7 @@ dump_html(GString *out, xmlNode *first, gsize max)
 		}
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
+		here = based || has_xml_base(n);
 		g_string_append_printf(out, "<%s", (const char *)n->name);
 		for (xmlAttr *a = n->properties; a != NULL; a = a->next) {
 			g_autofree xmlChar *v = NULL;
@@ -475,6 +497,19 @@ dump_html(GString *out, xmlNode *first, gsize max)
 			if (a->ns != NULL)
 				continue;
 			v = xmlNodeGetContent((xmlNode *)a);
+			if (here && v != NULL &&
+			    (xmlStrEqual(a->name, (const xmlChar *)"href") ||
+			     xmlStrEqual(a->name, (const xmlChar *)"src"))) {
+				g_autofree xmlChar *base =
+				    xmlNodeGetBase(n->doc, n);
+				xmlChar *to =
+				    base != NULL ? xmlBuildURI(v, base) : NULL;
+
+				if (to != NULL) {
+					xmlFree(v);
+					v = to;
+				}
+			}
 			esc =
 			    g_markup_escape_text(v ? (const char *)v : "", -1);
 			g_string_append_printf(out, " %s=\"%s\"",
@@ -483,9 +518,15 @@ dump_html(GString *out, xmlNode *first, gsize max)
 		g_string_append_c(out, '>');
 		if (is_void_element((const char *)n->name))
 			continue;
-		dump_html(out, n->children, max);
+		dump_html_based(out, n->children, max, here);
 		g_string_append_printf(out, "</%s>", (const char *)n->name);
 	}
+}
+
+static void
+dump_html(GString *out, xmlNode *first, gsize max)
+{
+	dump_html_based(out, first, max, FALSE);
 }
 
 /* ------------------------------------------------------------ XML nodes */
@@ -2353,6 +2394,7 @@ on_xml_error(void *data, XmlErrorArg e)
 	if (c->err_msg == NULL)
 		c->err_msg = g_strdup("parse error");
 	c->err_line = e->line;
+	c->err_code = e->code;
 	c->err_fatal = e->level == XML_ERR_FATAL;
 }
 
@@ -2435,6 +2477,9 @@ read_document(Ctx *c, xmlTextReader *r, GError **error)
 			return FALSE;
 		}
 		if (type != XML_READER_TYPE_ELEMENT) {
+			if (type == XML_READER_TYPE_END_ELEMENT &&
+			    xmlTextReaderDepth(r) == 0)
+				c->root_closed = TRUE;
 			ret = xmlTextReaderRead(r);
 			continue;
 		}
@@ -2482,7 +2527,17 @@ read_document(Ctx *c, xmlTextReader *r, GError **error)
 		ret = xmlTextReaderRead(r);
 	}
 	if (ret < 0 || c->err_fatal) {
-		if (c->err_msg != NULL)
+		/* libxml2's reader says "Extra content at the end of the
+		 * document" of one cut short, its root never closed: a
+		 * transfer that ended early, with no length to tell */
+		if (c->err_code == XML_ERR_DOCUMENT_END && c->root_seen &&
+		    !c->root_closed)
+			set_error(error,
+			          "truncated: the document ends at line %d "
+			          "before its elements close (the transfer may "
+			          "have been cut short)",
+			          c->err_line);
+		else if (c->err_msg != NULL)
 			set_error(error, "not well-formed XML at line %d: %s",
 			          c->err_line, c->err_msg);
 		else

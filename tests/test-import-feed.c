@@ -401,6 +401,18 @@ check_xml_base(const char *base_url)
 	ev = find(imp, "tag:dcaf.example,2018:c");
 	REQUIRE(ev);
 	g_assert_cmpstr(ev->url, ==, "https://other.example/base/event-3.html");
+
+	/* an xml:base inside xhtml content: XML Base holds there too */
+	ev = find(imp, "tag:dcaf.example,2018:d");
+	REQUIRE(ev);
+	g_assert_nonnull(strstr(ev->description_html,
+	                        "href=\"https://dcaf.example/a/one\""));
+	g_assert_nonnull(strstr(ev->description_html,
+	                        "href=\"https://other.example/docs/two\""));
+	g_assert_nonnull(strstr(ev->description_html,
+	                        "src=\"https://other.example/docs/pic.png\""));
+	g_assert_nonnull(strstr(ev->description_html,
+	                        "href=\"https://dcaf.example/a/sub/three\""));
 }
 
 static void
@@ -2097,6 +2109,43 @@ test_errors_malformed(void)
 	                    "not well-formed XML at line 3: ");
 }
 
+/* A feed cut short in transfer, with no Content-Length to tell (libxml2's
+ * reader says "Extra content at the end of the document" of it), is said
+ * to be truncated, wherever it is cut; content after the root's end is
+ * still what libxml2 says it is. */
+static void
+test_errors_truncated(void)
+{
+	gsize len;
+	g_autofree char *data = fixture("event-dates.xml", &len);
+	g_autofree char *junk = fixture("malformed-junk.xml", NULL);
+	static const gsize cuts[] = { 120, 300, 450, 700, 900 };
+
+	g_assert_cmpuint(len, >, 1000);
+	for (gsize i = 0; i < G_N_ELEMENTS(cuts); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(EvfImport) imp =
+		    evf_import_feed(data, cuts[i], NULL, &error);
+
+		g_assert_null(imp);
+		g_assert_nonnull(error);
+		if (!g_str_has_prefix(error->message, "truncated: "))
+			g_test_message("cut at %" G_GSIZE_FORMAT ": %s",
+			               cuts[i], error->message);
+		g_assert_true(g_str_has_prefix(error->message,
+		                               "truncated: the document ends "
+		                               "at line "));
+	}
+	{
+		g_autoptr(GError) error = NULL;
+		g_autoptr(EvfImport) imp =
+		    evf_import_feed(junk, strlen(junk), NULL, &error);
+
+		g_assert_null(imp);
+		g_assert_nonnull(strstr(error->message, "Extra content"));
+	}
+}
+
 static void
 test_errors_empty_input(void)
 {
@@ -2357,6 +2406,7 @@ main(int argc, char **argv)
 
 	g_test_add_func("/import-feed/errors/not-a-feed",
 	                test_errors_not_a_feed);
+	g_test_add_func("/import-feed/errors/truncated", test_errors_truncated);
 	g_test_add_func("/import-feed/errors/malformed", test_errors_malformed);
 	g_test_add_func("/import-feed/errors/empty-input",
 	                test_errors_empty_input);
