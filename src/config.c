@@ -680,6 +680,21 @@ language_problem(const char *tag)
 	if (two == NULL)
 		return "no language of ISO 639 has this code (such as en, sl "
 		       "or de)";
+	/* The W3C Feed Validation Service's list of ISO 639 is of 2006: of
+	 * the codes given since, each an InvalidLanguage error there */
+	{
+		static const char *const later[] = { "cnr", "nqo", "syc", "zbl",
+			                             "zgh", "zxx", "zza" };
+
+		for (gsize i = 0; i < G_N_ELEMENTS(later); i++)
+			if (strcmp(primary, later[i]) == 0)
+				return "ISO 639 gave this code after 2006, and "
+				       "the W3C Feed Validation Service, whose "
+				       "list is of then, calls the feeds' "
+				       "language invalid; write the code of a "
+				       "language it knows, with the country "
+				       "(sr-ME for Montenegrin)";
+	}
 	if (two[0] != '\0' && strcmp(two, primary) != 0) {
 		g_autofree char *why = g_strdup_printf(
 		    "a language with a two-letter code is written with it "

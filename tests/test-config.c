@@ -723,6 +723,11 @@ test_site_language(Fixture *f, gconstpointer data)
 		{ "xx", "no language of ISO 639 has this code" },
 		{ "zz-ZZ", "no language of ISO 639 has this code" },
 		{ "abc", "no language of ISO 639 has this code" },
+		/* ISO 639's, but given after the W3C validator's list */
+		{ "cnr", "the W3C Feed Validation Service, whose list is of "
+		         "then, calls the feeds' language invalid" },
+		{ "cnr-ME", "ISO 639 gave this code after 2006" },
+		{ "zgh", "ISO 639 gave this code after 2006" },
 		/* BCP 47 has no three-letter code where a two-letter one is */
 		{ "eng", "('en', not 'eng')" },
 		{ "GER-de", "('de', not 'ger')" },
