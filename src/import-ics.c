@@ -846,8 +846,17 @@ clean_line(const char *s, gsize max)
 static char *
 web_url(const char *url, const char *base, gboolean *too_long)
 {
+	/* "www.example.org/x", a host written without its scheme, which
+	 * RFC 3986 reads as a path under @base (an address on the calendar's
+	 * own site, or on the importing one) */
+	g_autofree char *host =
+	    url != NULL && g_ascii_strncasecmp(url, "www.", 4) == 0 &&
+	            url[4] != '\0' && url[4] != '/'
+	        ? g_strconcat("https://", url, NULL)
+	        : NULL;
 	g_autofree char *safe =
-	    url != NULL ? evf_html_safe_url(url, base) : NULL;
+	    url != NULL ? evf_html_safe_url(host != NULL ? host : url, base)
+	                : NULL;
 
 	if (too_long != NULL)
 		*too_long = safe != NULL && strlen(safe) > MAX_URL;

@@ -278,12 +278,15 @@ append_autolink(GString *out, const char *p, gsize n)
 
 /* Appends one line of text, escaped. No '<' is ever left as it is, so
  * that nothing can open an HTML tag, but for an autolink of a web
- * address; '>' then only needs care where it would start a quote. */
-static void
+ * address; '>' then only needs care where it would start a quote.
+ * Returns whether it ends in a bare web address, which a backslash right
+ * after it would join. */
+static gboolean
 escape_line(GString *out, const char *line)
 {
 	const char *p = line;
 	gboolean start = TRUE;
+	gboolean address = FALSE; /* what was appended last */
 
 	while (*p != '\0') {
 		gsize a = address_at(line, p);
@@ -293,6 +296,7 @@ escape_line(GString *out, const char *line)
 		              ? strcspn(p + 1, " \t<>")
 		              : 0;
 
+		address = FALSE;
 		/* "<https://…>", as a link's target is written in plain text
 		 * (evf_html_to_text): the brackets as text, around an
 		 * autolink */
@@ -320,6 +324,7 @@ escape_line(GString *out, const char *line)
 			g_string_append_len(out, p, (gssize)a);
 			p += a;
 			start = FALSE;
+			address = TRUE;
 			continue;
 		}
 		if (strchr("\\`*_[]<|~&!#", *p) != NULL ||
@@ -344,6 +349,7 @@ escape_line(GString *out, const char *line)
 		start = FALSE;
 		p++;
 	}
+	return address;
 }
 
 char *
@@ -351,7 +357,7 @@ evf_migrate_markdown(const char *text)
 {
 	g_auto(GStrv) lines = g_strsplit_set(text, "\n", -1);
 	GString *out = g_string_new(NULL);
-	gboolean in_para = FALSE, gap = FALSE;
+	gboolean in_para = FALSE, gap = FALSE, address = FALSE;
 
 	for (guint i = 0; lines[i] != NULL; i++) {
 		/* Leading white space would make a code block. */
@@ -361,9 +367,17 @@ evf_migrate_markdown(const char *text)
 			gap = in_para;
 			continue;
 		}
+		/* A line of a plain text ends where its author ended it
+		 * (speaker, room and agenda, each on its line): a hard
+		 * break, a backslash at the end of the line, where a
+		 * Markdown line's end is a space; after a web address, which
+		 * the autolink extension would read on through a backslash,
+		 * two spaces. */
 		if (in_para)
-			g_string_append(out, gap ? "\n\n" : "\n");
-		escape_line(out, l);
+			g_string_append(out, gap       ? "\n\n"
+			                     : address ? "  \n"
+			                               : "\\\n");
+		address = escape_line(out, l);
 		in_para = TRUE;
 		gap = FALSE;
 	}

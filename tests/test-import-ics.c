@@ -2605,9 +2605,16 @@ test_fields(void)
 	    "DTSTAMP:20180520T000000Z\n"
 	    "URL:javascript:alert(1)\nSTATUS:CANCELLED\nEND:VEVENT\n"
 	    "BEGIN:VEVENT\nUID:mailto@partner.example\n"
-	    "DTSTART:20180912T090000Z\nURL:mailto:x@example.org\nEND:VEVENT");
+	    "DTSTART:20180912T090000Z\nURL:mailto:x@example.org\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:www@partner.example\n"
+	    "DTSTART:20180913T090000Z\nURL:www.example.org/x\nEND:VEVENT");
 	EvfEvent *ev = find(imp, "fields@partner.example");
 	EvfEvent *links = find(imp, "links@partner.example");
+
+	/* a host written without its scheme is that host's, not a path of
+	 * the calendar's site */
+	g_assert_cmpstr(find(imp, "www@partner.example")->url, ==,
+	                "https://www.example.org/x");
 
 	g_assert_cmpstr(ev->title, ==, "Workshop on, asset recovery");
 	g_assert_cmpstr(ev->location, ==, "Hotel Union, Ljubljana");

@@ -309,6 +309,32 @@ test_markdown_own_calendar(void)
 	}
 }
 
+/* A plain text's lines stay lines, as in a partner's calendar
+ * (text_to_html): "Speaker: …", "Room: …" and the agenda each on its own
+ * line of the page, the feeds and Outlook's HTML, where they ran together
+ * as one paragraph. */
+static void
+test_markdown_lines(void)
+{
+	g_autofree char *md = evf_migrate_markdown(
+	    "Speaker: Bob Smith\nRoom: 5\nAgenda:\n1. Budget\n2. Plans\n"
+	    "Notes: https://example.org/notes\nEnd.");
+	g_autofree char *html = NULL;
+	g_autofree char *text = NULL;
+
+	evf_markdown_render(md, BASE, &html, &text);
+	g_test_message("%s\n→ %s\n→ %s", md, html, text);
+	g_assert_cmpstr(
+	    html, ==,
+	    "<p>Speaker: Bob Smith<br>\nRoom: 5<br>\nAgenda:<br>\n"
+	    "1. Budget<br>\n2. Plans<br>\nNotes: <a "
+	    "href=\"https://example.org/notes\">https://example.org/notes</a>"
+	    "<br>\nEnd.</p>");
+	g_assert_cmpstr(text, ==,
+	                "Speaker: Bob Smith\nRoom: 5\nAgenda:\n1. Budget\n"
+	                "2. Plans\nNotes: https://example.org/notes\nEnd.");
+}
+
 /* Paragraphs stay paragraphs, and web addresses become links. */
 static void
 test_markdown_structure(void)
@@ -322,9 +348,9 @@ test_markdown_structure(void)
 	evf_markdown_render(md, BASE, &html, &text);
 	g_test_message("%s\n→ %s", md, html);
 	g_assert_cmpstr(md, ==,
-	                "One\ntwo\n\nThree: https://www.example.org/a_b\n"
+	                "One\\\ntwo\n\nThree: https://www.example.org/a_b  \n"
 	                "www.example.org/*x*\n");
-	g_assert_nonnull(strstr(html, "<p>One"));
+	g_assert_nonnull(strstr(html, "<p>One<br>\ntwo</p>"));
 	g_assert_nonnull(strstr(html, "<p>Three"));
 	g_assert_nonnull(
 	    strstr(html, "<a href=\"https://www.example.org/a_b\""));
@@ -347,6 +373,7 @@ main(int argc, char **argv)
 	g_test_add_func("/migrate/markdown/roundtrip", test_markdown_roundtrip);
 	g_test_add_func("/migrate/markdown/links", test_markdown_links);
 	g_test_add_func("/migrate/markdown/structure", test_markdown_structure);
+	g_test_add_func("/migrate/markdown/lines", test_markdown_lines);
 	g_test_add_func("/migrate/markdown/own-calendar",
 	                test_markdown_own_calendar);
 	return g_test_run();
