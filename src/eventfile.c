@@ -596,6 +596,38 @@ node_new(Reader *r, NodeKind kind, yaml_mark_t mark)
 
 static Node *read_node(Reader *r, yaml_event_t *ev, guint depth);
 
+/* A warning where a plain value @n, read up to @end, is followed on its
+ * line by a YAML comment that starts right after its '#' ("title:
+ * Workshop #3"): the rest of the line, which the editor surely meant as
+ * part of the value, is not published. A comment after " # " is taken
+ * for one. */
+static void
+warn_comment_cut(Reader *r, const Node *n, yaml_mark_t end)
+{
+	const char *p = r->text, *stop = r->text + r->len;
+	const char *eol;
+	guint line, col;
+	g_autofree char *rest = NULL;
+
+	for (gsize i = 0; i < end.index && p < stop; i++)
+		p = g_utf8_next_char(p);
+	mark_position(r, end, &line, &col);
+	while (p < stop && (*p == ' ' || *p == '\t')) {
+		p++;
+		col++;
+	}
+	if (p + 1 >= stop || *p != '#' || g_ascii_isspace(p[1]))
+		return;
+	eol = memchr(p, '\n', (gsize)(stop - p));
+	rest = g_strndup(p, (gsize)((eol != NULL ? eol : stop) - p));
+	g_strchomp(rest);
+	evf_diags_warn(r->diags, r->path, line, col,
+	               "'%s' is a YAML comment, and is not published: the "
+	               "value is '%s'; to keep it, put the whole value in "
+	               "quotes: \"%s %s\"",
+	               rest, n->value, n->value, rest);
+}
+
 /* Whether the line @line of the front matter begins with a space or a
  * tab. */
 static gboolean
@@ -744,6 +776,9 @@ read_node(Reader *r, yaml_event_t *ev, guint depth)
 		/* !!str null is the word null */
 		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
 		           ev->data.scalar.tag == NULL;
+		if (n->plain && n->value[0] != '\0' &&
+		    strchr(n->value, '\n') == NULL)
+			warn_comment_cut(r, n, ev->end_mark);
 		return n;
 	}
 	case YAML_SEQUENCE_START_EVENT:
@@ -1588,7 +1623,10 @@ static const char *
 rrule_mistake(const char *rrule)
 {
 	g_auto(GStrv) parts = NULL;
-	gboolean count = FALSE, until = FALSE;
+	gboolean count = FALSE, until = FALSE, freq = FALSE;
+	g_autoptr(GHashTable) seen =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	const char *twice = NULL;
 
 	if (g_ascii_strncasecmp(rrule, "RRULE:", 6) == 0)
 		return "leave out 'RRULE:' and write what follows it";
@@ -1606,6 +1644,17 @@ rrule_mistake(const char *rrule)
 			             "between parts";
 		count |= g_ascii_strncasecmp(parts[i], "COUNT=", 6) == 0;
 		until |= g_ascii_strncasecmp(parts[i], "UNTIL=", 6) == 0;
+		freq |= g_ascii_strncasecmp(parts[i], "FREQ=", 5) == 0;
+		/* a part given twice (RFC 5545 §3.3.10: MUST NOT) */
+		if (strchr(parts[i], '=') != NULL && twice == NULL) {
+			g_autofree char *name = g_ascii_strup(
+			    parts[i], strchr(parts[i], '=') - parts[i]);
+
+			if (g_hash_table_contains(seen, name))
+				twice = g_intern_string(name);
+			else
+				g_hash_table_add(seen, g_steal_pointer(&name));
+		}
 		if (g_ascii_strncasecmp(parts[i], "INTERVAL=", 9) == 0 &&
 		    g_ascii_strtoll(parts[i] + 9, NULL, 10) < 1)
 			return "INTERVAL must be at least 1";
@@ -1615,6 +1664,15 @@ rrule_mistake(const char *rrule)
 		    g_ascii_strtoll(parts[i] + 6, NULL, 10) > G_MAXINT32)
 			return "COUNT is too large";
 	}
+	if (twice != NULL) {
+		g_autofree char *why =
+		    g_strdup_printf("%s is given twice: give it once", twice);
+
+		return g_intern_string(why);
+	}
+	if (!freq)
+		return "FREQ is missing: every rule has one (DAILY, WEEKLY, "
+		       "MONTHLY or YEARLY), such as FREQ=WEEKLY;BYDAY=MO,TU";
 	if (count && until)
 		return "COUNT and UNTIL cannot both be given";
 	return NULL;
@@ -2477,6 +2535,15 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		    "write FREQ=MONTHLY;BYMONTHDAY=-1 for the last day of "
 		    "each month",
 		    rrule);
+	if (icaltime_is_null_time(first) && !icaltime_is_null_time(rt.until) &&
+	    icaltime_compare(rt.until, start) < 0) {
+		g_autofree char *u = when_text(rt.until);
+		g_autofree char *a = when_text(start);
+
+		return g_strdup_printf("RRULE '%s' never occurs: its UNTIL, "
+		                       "%s, is before the start, %s",
+		                       rrule, u, a);
+	}
 	if (icaltime_is_null_time(first))
 		return g_strdup_printf("RRULE '%s' never occurs", rrule);
 	/* libical 3.0 counts the weeks of such a rule from another day than
@@ -2760,6 +2827,28 @@ zone_advice(const char *tzid)
 	if (strstr(tzid, "Standard Time") != NULL)
 		return g_strdup(" (a Windows name: write the IANA name of a "
 		                "city in the zone, such as Europe/Ljubljana)");
+	/* a misspelt city: the one zone nearest it, at most two letters
+	 * off (Europe/Belgrad, America/Sao_Paolo) */
+	if (strchr(tzid, '/') != NULL) {
+		const GPtrArray *places = evf_tz_places();
+		const char *best = NULL;
+		guint best_d = 3, ties = 0;
+
+		for (guint i = 0; i < places->len; i++) {
+			const char *p = g_ptr_array_index(places, i);
+			guint d = evf_edit_distance(tzid, p);
+
+			if (d < best_d) {
+				best = p;
+				best_d = d;
+				ties = 0;
+			} else if (d == best_d) {
+				ties++;
+			}
+		}
+		if (best != NULL && best_d > 0 && ties == 0)
+			return g_strdup_printf(" (did you mean '%s'?)", best);
+	}
 	if (g_regex_match(
 	        evf_regex_once(&offset_form,
 	                       "^(UTC|GMT)?[+-][0-9]{1,2}(:?[0-9]{2})?$",
@@ -2894,8 +2983,38 @@ read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 	if (end != NULL) {
 		ev->end = g_date_time_to_timezone(
 		    e.time, g_date_time_get_timezone(s.time));
-		if (g_date_time_compare(ev->end, ev->start) <= 0)
-			ctx_error(c, end, "end: not after start");
+		if (g_date_time_compare(ev->end, ev->start) <= 0) {
+			/* as written: with its offset, if it has one */
+			g_autofree char *a = g_date_time_format(
+			    e.has_offset ? e.time : ev->end,
+			    e.has_offset ? "%Y-%m-%dT%H:%M%:z"
+			                 : "%Y-%m-%dT%H:%M");
+			g_autofree char *b = g_date_time_format(
+			    s.time, s.has_offset ? "%Y-%m-%dT%H:%M%:z"
+			                         : "%Y-%m-%dT%H:%M");
+			g_autoptr(GDateTime) next =
+			    g_date_time_add_days(ev->end, 1);
+			g_autofree char *n =
+			    next != NULL
+			        ? g_date_time_format(next, "%Y-%m-%dT%H:%M")
+			        : NULL;
+			/* the same day, earlier, and the next day's time
+			 * within 12 hours of the start: an end after
+			 * midnight */
+			gboolean overnight =
+			    !e.has_offset && strncmp(a, b, 10) == 0 &&
+			    next != NULL &&
+			    g_date_time_compare(next, ev->start) > 0 &&
+			    g_date_time_difference(next, ev->start) <=
+			        12 * G_TIME_SPAN_HOUR;
+
+			ctx_error(c, end, "end: %s is not after start, %s%s%s",
+			          a, b,
+			          overnight ? "; an event that ends after "
+			                      "midnight ends the next day: "
+			                    : "",
+			          overnight ? n : "");
+		}
 	} else {
 		ev->end = g_date_time_add_hours(ev->start, 1);
 		ev->end_default = TRUE;

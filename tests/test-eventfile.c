@@ -1382,14 +1382,47 @@ test_error_end_not_after_start(void)
 	             "start: 2018-05-22T10:00\n"
 	             "end: 2018-05-22T10:00\n"
 	             "---\n",
-	             4, 6, "end: not after start");
+	             4, 6,
+	             "end: 2018-05-22T10:00 is not after start, "
+	             "2018-05-22T10:00");
+	/* an end after midnight written on the start's day: the advice
+	 * names the next day */
+	assert_error("---\n"
+	             "title: Evening\n"
+	             "start: 2027-06-05T22:00\n"
+	             "end: 2027-06-05T01:00\n"
+	             "---\n",
+	             4, 6,
+	             "end: 2027-06-05T01:00 is not after start, "
+	             "2027-06-05T22:00; an event that ends after midnight "
+	             "ends the next day: 2027-06-06T01:00");
 	/* 09:00 in Ljubljana is 07:00Z, after 06:30Z. */
 	assert_error("---\n"
 	             "title: Workshop\n"
 	             "start: 2018-05-22T09:00\n"
 	             "end: 2018-05-22T06:30Z\n"
 	             "---\n",
-	             4, 6, "end: not after start");
+	             4, 6,
+	             "end: 2018-05-22T06:30+00:00 is not after start, "
+	             "2018-05-22T09:00");
+	/* the next day's time would be a day later: no such advice */
+	{
+		static const char text[] = "---\n"
+		                           "title: Workshop\n"
+		                           "start: 2018-05-22T09:00\n"
+		                           "end: 2018-05-22T08:30\n"
+		                           "---\n";
+		g_autoptr(GPtrArray) diags = evf_diags_new();
+		g_autoptr(EvfEvent) ev =
+		    parse_full(STEM, text, strlen(text), diags);
+
+		g_assert_null(ev);
+		g_assert_cmpuint(diags->len, ==, 1);
+		g_assert_cmpstr(
+		    ((EvfDiag *)g_ptr_array_index(diags, 0))->message, ==,
+		    "end: 2018-05-22T08:30 is not after start, "
+		    "2018-05-22T09:00");
+	}
 }
 
 static void
@@ -3070,6 +3103,14 @@ test_error_rrule_mistakes(void)
 		{ "FREQ=WEEKLY;;UNTIL=20180630", "';;' leaves a part empty" },
 		{ "FREQ=DAILY;COUNT=3;;FOO", "';;' leaves a part empty" },
 		{ ";FREQ=DAILY;COUNT=3", "a rule does not begin with ';'" },
+		{ "BYDAY=MO,TU", "FREQ is missing: every rule has one" },
+		{ "byday=MO;COUNT=3", "FREQ is missing" },
+		{ "FREQ=WEEKLY;COUNT=3;COUNT=4", "COUNT is given twice" },
+		{ "FREQ=WEEKLY;byday=MO;BYDAY=TU", "BYDAY is given twice" },
+		/* an UNTIL before the start: said so */
+		{ "FREQ=WEEKLY;UNTIL=20180101",
+		  "never occurs: its UNTIL, 2018-01-01, is before the start, "
+		  "2018-05-22" },
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -4330,8 +4371,33 @@ test_warn_categories_commas(void)
 	              "---\n");
 }
 
-/* A time zone name in the wrong case, with a space, a Windows name and
- * an offset say what to write instead. */
+/* A '#' right after a plain value's space starts a YAML comment: "title:
+ * Workshop #3" published "Workshop" without a word. It is warned of at
+ * the '#', with the value quoted as it was meant; a comment after " # ",
+ * and a '#' inside a value or in quotes, are not. */
+static void
+test_comment_cut(void)
+{
+	g_autoptr(EvfEvent) ev = parse_warned(
+	    "---\ntitle: Workshop #3\nstart: 2027-06-01\n---\n", 2, 17,
+	    "'#3' is a YAML comment, and is not published: the value is "
+	    "'Workshop'; to keep it, put the whole value in quotes: "
+	    "\"Workshop #3\"");
+	g_autoptr(EvfEvent) item = parse_warned(
+	    "---\ntitle: Workshop\nstart: 2027-06-01\ncategories:\n"
+	    "  - Cyber #security\n---\n",
+	    5, 11, "'#security' is a YAML comment");
+	g_autoptr(EvfEvent) kept =
+	    parse_ok("---\ntitle: \"Workshop #3\"\nlocation: Room#5\n"
+	             "start: 2027-06-01 # to be confirmed\n---\n");
+
+	g_assert_cmpstr(ev->title, ==, "Workshop");
+	g_assert_cmpstr(kept->title, ==, "Workshop #3");
+	g_assert_cmpstr(kept->location, ==, "Room#5");
+}
+
+/* A time zone name in the wrong case, with a space or misspelt, a Windows
+ * name and an offset say what to write instead. */
 static void
 test_error_zone_advice(void)
 {
@@ -4348,6 +4414,9 @@ test_error_zone_advice(void)
 		{ "\"+02:00\"", "(an offset is written with the time, as in "
 		                "2018-05-22T09:30+02:00" },
 		{ "UTC+2", "(an offset is written with the time" },
+		/* a city misspelt: the one zone nearest */
+		{ "Europe/Belgrad", "(did you mean 'Europe/Belgrade'?)" },
+		{ "America/Sao_Paolo", "(did you mean 'America/Sao_Paulo'?)" },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -5189,6 +5258,7 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/syntax/unclosed-quote",
 	                test_error_unclosed_quote);
 	g_test_add_func("/eventfile/syntax/yaml-error", test_error_yaml_syntax);
+	g_test_add_func("/eventfile/syntax/comment-cut", test_comment_cut);
 	g_test_add_func("/eventfile/syntax/yaml-hints", test_error_yaml_hints);
 	g_test_add_func("/eventfile/syntax/errors-before-syntax-error",
 	                test_error_before_syntax_error);
