@@ -280,7 +280,7 @@ quoted(const char *value)
 static char *
 syntax_hint(const char *text, const char *problem)
 {
-	static GRegex *key_line, *list_item;
+	static GRegex *key_line, *list_item, *list_dash;
 	g_autoptr(GMatchInfo) m = NULL;
 	g_autofree char *indent = NULL, *key = NULL, *space = NULL;
 	g_autofree char *value = NULL, *fixed = NULL;
@@ -307,6 +307,17 @@ syntax_hint(const char *text, const char *problem)
 			                       "it, or put the value in quotes",
 			                       at);
 	}
+	if (g_str_has_prefix(text, "<<<<<<<") ||
+	    g_str_has_prefix(text, "=======") ||
+	    g_str_has_prefix(text, ">>>>>>>") ||
+	    g_str_has_prefix(text, "|||||||"))
+		return g_strdup("a merge conflict's marker: keep one side, and "
+		                "delete the markers ('<<<<<<<', '=======' and "
+		                "'>>>>>>>')");
+	if (g_regex_match(evf_regex_once(&list_dash, "^\\s*-[^\\s-]", 0), text,
+	                  0, NULL))
+		return g_strdup("a list's item starts with '- ', a space "
+		                "after the dash");
 	if ((strstr(problem, "cannot start any token") != NULL ||
 	     strstr(problem, "tab character") != NULL) &&
 	    strchr(text, '\t') != NULL)
@@ -3578,6 +3589,73 @@ body_file_line(const char *body, const char *end, guint body_line, guint n)
 
 /* Reads into @ev (whose path and slug are set) what evf_eventfile_read()
  * returns; FALSE when an error was found. */
+/* Whether @key is one an event file's front matter takes. */
+static gboolean
+is_known_key(const char *key, gsize len)
+{
+	for (gsize j = 0; j < G_N_ELEMENTS(known_keys); j++)
+		if (strlen(known_keys[j]) == len &&
+		    strncmp(known_keys[j], key, len) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* Checks the description, from @body to @end in the file @data, for a
+ * merge conflict's markers ("<<<<<<< HEAD", ">>>>>>> branch"), an error
+ * at the first (FALSE), and for a second front matter block at its start
+ * ("---", then a line of a key the front matter takes), a warning: its
+ * keys would be published as text. */
+static gboolean
+check_body(const char *path, const char *data, const char *body,
+           const char *end, GPtrArray *diags)
+{
+	gboolean first = TRUE;
+	guint line, col;
+
+	for (const char *l = body; l < end;) {
+		const char *nl = memchr(l, '\n', (gsize)(end - l));
+		const char *le = nl != NULL ? nl : end;
+		gsize n = (gsize)(le - l);
+
+		while (n > 0 && (l[n - 1] == '\r' || l[n - 1] == ' '))
+			n--;
+		if (first && n > 0) {
+			const char *next = nl != NULL ? nl + 1 : end;
+			gsize k = strspn(next, "abcdefghijklmnopqrstuvwxyz_");
+
+			first = FALSE;
+			if (n == 3 && memcmp(l, "---", 3) == 0 &&
+			    next + k < end && next[k] == ':' &&
+			    is_known_key(next, k)) {
+				file_position(data, (gsize)(l - data), &line,
+				              &col);
+				evf_diags_warn(
+				    diags, path, line, col,
+				    "a second front matter block: this '---' "
+				    "starts the description, and '%.*s:' below "
+				    "it is published as text, not read; put "
+				    "its keys in the first block",
+				    (int)k, next);
+			}
+		}
+		if (n >= 7 &&
+		    (memcmp(l, "<<<<<<<", 7) == 0 ||
+		     memcmp(l, ">>>>>>>", 7) == 0) &&
+		    (n == 7 || l[7] == ' ')) {
+			file_position(data, (gsize)(l - data), &line, &col);
+			evf_diags_add(diags, path, line, col,
+			              "description: a merge conflict's marker "
+			              "('%.7s'): keep one side, and delete the "
+			              "markers ('<<<<<<<', '=======' and "
+			              "'>>>>>>>')",
+			              l);
+			return FALSE;
+		}
+		l = nl != NULL ? nl + 1 : end;
+	}
+	return TRUE;
+}
+
 static gboolean
 parse(EvfEvent *ev, const char *path, const char *data, gsize len,
       const EvfConfig *cfg, gint64 now, GPtrArray *diags)
@@ -3782,6 +3860,8 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 	}
 	/* The description is checked whatever the front matter's
 	 * mistakes, so that every one in the file is reported at once. */
+	if (!check_body(path, data, body, end, diags))
+		c.failed = TRUE;
 	ev->description_md = evf_text_sanitize(body, end - body);
 	{
 		char *mended = evf_text_mend(ev->description_md);

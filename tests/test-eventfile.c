@@ -4396,6 +4396,42 @@ test_comment_cut(void)
 	g_assert_cmpstr(kept->location, ==, "Room#5");
 }
 
+/* Mistakes of editing: a second front matter block (a template pasted
+ * under the file), whose keys would be published as text, is warned of;
+ * a merge conflict's markers are an error, in the description and in the
+ * front matter, with the advice to keep one side; a list item without
+ * the space after its dash says so. */
+static void
+test_editing_mistakes(void)
+{
+	g_autoptr(EvfEvent) second = parse_warned(
+	    "---\ntitle: A\nstart: 2027-06-05\n---\n\n---\n"
+	    "location: Room 5\nurl: https://example.org/\n---\nText.\n",
+	    6, 1,
+	    "a second front matter block: this '---' starts the "
+	    "description, and 'location:' below it is published as text");
+	/* a thematic break before text is no such block */
+	g_autoptr(EvfEvent) rule = parse_ok(
+	    "---\ntitle: A\nstart: 2027-06-05\n---\n---\nSee you there: "
+	    "soon.\n");
+
+	assert_error("---\ntitle: B\nstart: 2027-06-05\n---\nIntro\n"
+	             "<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> feature\n",
+	             6, 1,
+	             "description: a merge conflict's marker ('<<<<<<<'): keep "
+	             "one side, and delete the markers");
+	assert_error("---\ntitle: D\n<<<<<<< HEAD\nstart: 2027-06-05\n"
+	             "=======\nstart: 2027-06-06\n>>>>>>> x\n---\n",
+	             3, 1, "a merge conflict's marker: keep one side");
+	assert_error("---\ntitle: C\nstart: 2027-06-05\ncategories:\n"
+	             "  - crime\n  -justice\n---\n",
+	             6, 3,
+	             "a list's item starts with '- ', a space after the "
+	             "dash");
+	g_assert_nonnull(strstr(second->description_md, "location: Room 5"));
+	g_assert_nonnull(rule);
+}
+
 /* A time zone name in the wrong case, with a space or misspelt, a Windows
  * name and an offset say what to write instead. */
 static void
@@ -5259,6 +5295,8 @@ main(int argc, char **argv)
 	                test_error_unclosed_quote);
 	g_test_add_func("/eventfile/syntax/yaml-error", test_error_yaml_syntax);
 	g_test_add_func("/eventfile/syntax/comment-cut", test_comment_cut);
+	g_test_add_func("/eventfile/syntax/editing-mistakes",
+	                test_editing_mistakes);
 	g_test_add_func("/eventfile/syntax/yaml-hints", test_error_yaml_hints);
 	g_test_add_func("/eventfile/syntax/errors-before-syntax-error",
 	                test_error_before_syntax_error);
