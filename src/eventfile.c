@@ -3676,6 +3676,7 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 	guint line, col, body_line, md_line = 1, leading = 0;
 	guint near_end = 0; /* a line '--- …' that does not close it */
 	const char *near_at = NULL; /* and where it starts */
+	gsize dashes = 0;           /* near_at's, when it is of dashes alone */
 	gboolean replaced = FALSE;  /* a U+FFFD in the description */
 	gboolean fm_too_large;
 
@@ -3756,6 +3757,18 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 			near_end = line;
 			near_at = q;
 		}
+		/* '--' or '----', a dash too few or too many */
+		if (near_end == 0) {
+			gsize n = strspn(q, "-");
+			gsize rest = strspn(q + n, " \t\r");
+
+			if ((n == 2 || n >= 4) && n <= 80 &&
+			    (q + n + rest == end || q[n + rest] == '\n')) {
+				near_end = line;
+				near_at = q;
+				dashes = n;
+			}
+		}
 		if (nl == NULL)
 			break;
 		q = nl + 1;
@@ -3772,12 +3785,19 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 		    g_utf8_validate(rest, -1, NULL) ? first_invisible(rest) : 0;
 		g_autofree char *why = ch != 0 ? invisible_advice(ch) : NULL;
 
-		evf_diags_add(diags, path, near_end, 1,
-		              "front matter is not closed: the line that "
-		              "closes it is '%.3s' alone, with nothing after "
-		              "it on its line%s%s",
-		              near_at, why != NULL ? "; " : "",
-		              why != NULL ? why : "");
+		if (dashes != 0)
+			evf_diags_add(diags, path, near_end, 1,
+			              "front matter is not closed: the line "
+			              "that closes it is '---', three dashes, "
+			              "and this one has %" G_GSIZE_FORMAT,
+			              dashes);
+		else
+			evf_diags_add(diags, path, near_end, 1,
+			              "front matter is not closed: the line "
+			              "that closes it is '%.3s' alone, with "
+			              "nothing after it on its line%s%s",
+			              near_at, why != NULL ? "; " : "",
+			              why != NULL ? why : "");
 		if (fm_end == NULL)
 			return FALSE;
 		fm_end = near_at;

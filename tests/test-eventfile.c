@@ -2420,6 +2420,15 @@ test_error_delimiter_with_text(void)
 	             4, 1,
 	             "front matter is not closed: the line that closes it "
 	             "is '---' alone, with nothing after it on its line");
+	/* a dash too many or too few: named, not the file's first line */
+	assert_error("---\ntitle: Workshop\nstart: 2018-05-22\n----\n"
+	             "The body.\n",
+	             4, 1,
+	             "front matter is not closed: the line that closes it "
+	             "is '---', three dashes, and this one has 4");
+	assert_error("---\ntitle: Workshop\nstart: 2018-05-22\n-- \r\n"
+	             "The body.\n",
+	             4, 1, "three dashes, and this one has 2");
 	/* also with a thematic break further down, which YAML would take
 	 * for the end of a second document: the front matter is read to
 	 * that line, and its own mistakes told */
