@@ -696,6 +696,55 @@ warn_clock_behind(const EvfConfig *cfg, gint64 ahead, gint64 now,
 	               ns, as);
 }
 
+/* (transfer full) (nullable): the UID of the event that the output's
+ * events/<slug>.ics of @ev's slug holds. */
+static char *
+published_uid(const EvfConfig *cfg, const EvfEvent *ev)
+{
+	g_autofree char *rel = g_strdup_printf("events/%s.ics", ev->slug);
+	g_autofree char *file = g_build_filename(cfg->output_dir, rel, NULL);
+	icalcomponent *cal = read_calendar(file);
+	icalcomponent *ve;
+	char *uid = NULL;
+
+	if (cal == NULL)
+		return NULL;
+	ve = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+	if (ve != NULL && icalcomponent_get_uid(ve) != NULL)
+		uid = g_strdup(icalcomponent_get_uid(ve));
+	icalcomponent_free(cal);
+	icalerror_clear_errno();
+	return uid;
+}
+
+/* A new state for a site that has published (seed_from_output): each
+ * event file whose one-event calendar holds another UID than its own, one
+ * that no other file names, had taken it from a partner's listing
+ * (evf_merge's EvfMergeIds) with the state lost; it keeps it, and the new
+ * state records it. */
+static void
+seed_aliases(const EvfConfig *cfg, GPtrArray *local, EvfMergeIds *ids)
+{
+	g_autoptr(GHashTable) own = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (guint i = 0; i < local->len; i++)
+		g_hash_table_add(
+		    own, ((EvfEvent *)g_ptr_array_index(local, i))->uid);
+	for (guint i = 0; i < local->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(local, i);
+		g_autofree char *was = NULL;
+
+		if (ev->tba || ev->slug == NULL ||
+		    g_hash_table_contains(ids->aliases, ev->uid) ||
+		    (was = published_uid(cfg, ev)) == NULL ||
+		    g_hash_table_contains(own, was))
+			continue;
+		g_hash_table_insert(ids->aliases, g_strdup(ev->uid),
+		                    g_steal_pointer(&was));
+		g_ptr_array_add(ids->added, g_strdup(ev->uid));
+	}
+}
+
 /* An event file whose event the state did not know, where the last
  * build published one of another UID under the same name (events/<slug>.ics)
  * that is listed no more: its uid changed (a uid key written, removed or
@@ -714,8 +763,6 @@ warn_uid_changed(const EvfConfig *cfg, const char *old_manifest,
 	for (guint i = 0; i < local->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(local, i);
 		g_autofree char *rel = NULL;
-		g_autofree char *file = NULL;
-		icalcomponent *cal, *ve;
 		g_autofree char *was = NULL;
 
 		if (ev->tba || !evf_store_track_is_new(track, ev->uid))
@@ -735,15 +782,7 @@ warn_uid_changed(const EvfConfig *cfg, const char *old_manifest,
 		rel = g_strdup_printf("events/%s.ics", ev->slug);
 		if (!g_hash_table_contains(before, rel))
 			continue;
-		file = g_build_filename(cfg->output_dir, rel, NULL);
-		if ((cal = read_calendar(file)) == NULL)
-			continue;
-		ve = icalcomponent_get_first_component(cal,
-		                                       ICAL_VEVENT_COMPONENT);
-		if (ve != NULL && icalcomponent_get_uid(ve) != NULL)
-			was = g_strdup(icalcomponent_get_uid(ve));
-		icalcomponent_free(cal);
-		icalerror_clear_errno();
+		was = published_uid(cfg, ev);
 		if (was == NULL || strcmp(was, ev->uid) == 0 ||
 		    g_hash_table_contains(uids, was))
 			continue;
@@ -1032,6 +1071,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(EvfStoreTrack) track = NULL;
 	g_autoptr(EvfStage) stage = NULL;
 	g_auto(EvfMergeIds) ids = { 0 };
+	gboolean fresh;
 	g_auto(GStrv) stale = NULL;
 	gint64 updated = 0;
 	gint64 let_go = G_MAXINT64;
@@ -1083,6 +1123,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		evf_diags_warn(diags, shown, 0, 0, "%s",
 		               evf_store_set_aside_note(store));
 	}
+	fresh = evf_store_is_new(store);
 	if (!seed_from_output(cfg, store, diags, error))
 		return FALSE;
 	/* Temporary files of a build that was killed go first, whatever
@@ -1132,6 +1173,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	ids.published = evf_store_published_uids(store);
 	ids.aliases = evf_store_get_meta_prefixed(store, "alias/");
 	ids.added = g_ptr_array_new_with_free_func(g_free);
+	if (fresh)
+		seed_aliases(cfg, local, &ids);
 	events = evf_merge(cfg, local, partners, &ids);
 	track = evf_store_track_prepare(store, events, now, &updated, error);
 	if (track == NULL)

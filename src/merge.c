@@ -799,6 +799,17 @@ label(EvfEvent *ev, const EvfSourceConfig *src, GHashTable *uids,
 	{
 		char *uid = labelled_uid(src, ev->uid, uids);
 
+		/* taken all the same: by an event that took it from this
+		 * item when they were one (an alias, EvfMergeIds), or by a
+		 * file that names it; this item, another event since, is
+		 * given another */
+		for (guint n = 1; g_hash_table_contains(uids, uid); n++) {
+			g_autofree char *name =
+			    g_strdup_printf("%s\x1f%u", ev->uid, n);
+
+			g_free(uid);
+			uid = namespaced_uid(src, name);
+		}
 		g_free(ev->uid);
 		ev->uid = uid;
 	}

@@ -409,6 +409,39 @@ test_uid_kept_when_a_listing_wins(void)
 	g_assert_cmpstr(find(again, "Regional cyber workshop")->uid, ==, beta);
 	g_assert_cmpuint(ids.added->len, ==, 0);
 
+	/* the two listings apart again (beta moved its item a week): the
+	 * file's event keeps the identity it took, and beta's item, another
+	 * event now, is given another; no UID is published twice */
+	{
+		g_autoptr(GPtrArray) apart = merge_ids(
+		    cfg, &ids, again, local, "beta",
+		    list(dated("7", "Regional Cyber Workshop", 2027, 6, 8),
+		         NULL),
+		    NULL);
+		EvfEvent *moved = find(apart, "Regional Cyber Workshop");
+
+		g_assert_cmpuint(apart->len, ==, 3);
+		g_assert_cmpstr(find(apart, "Regional cyber workshop")->uid, ==,
+		                beta);
+		g_assert_nonnull(moved);
+		g_assert_cmpstr(moved->uid, !=, beta);
+		g_assert_cmpstr(moved->uid, !=, "file-uid");
+		g_assert_cmpstr(moved->uid, !=, "other");
+	}
+	/* a file that names that UID itself: the item is given another */
+	{
+		g_autoptr(GPtrArray) named = list(
+		    dated(beta, "Regional cyber workshop", 2027, 6, 1), NULL);
+		g_autoptr(GPtrArray) out = merge_ids(
+		    cfg, &ids, NULL, named, "beta",
+		    list(dated("7", "Cyber Range Exercise", 2027, 9, 9), NULL),
+		    NULL);
+
+		g_assert_cmpuint(out->len, ==, 2);
+		g_assert_cmpstr(find(out, "Cyber Range Exercise")->uid, !=,
+		                beta);
+	}
+
 	/* a source of higher priority that starts listing beta's event */
 	g_hash_table_remove_all(ids.aliases);
 	alpha_first = merge_ids(

@@ -8,7 +8,8 @@
 # (with SEQUENCE one higher, as for an edit), rss.xml its guid and pubDate,
 # atom.xml its id and published date, so that calendar programs update the
 # event they have and feed readers are not told of it again. It keeps them
-# once the partner lists it no more, and after a build from scratch with
+# once the partner lists it no more, after the state is lost (its
+# published date then to the second), and after a build from scratch with
 # the same state. An event file published under its own UID keeps it when
 # a partner starts to list its event.
 #
@@ -53,6 +54,18 @@ EOF
 <ev:startdate>2027-06-01</ev:startdate>
 <ev:enddate>2027-06-02</ev:enddate>
 <ev:location>Ljubljana</ev:location>
+</item>
+EOF
+				;;
+			moved)
+				cat <<'EOF'
+<item><title>Regional Cyber Security Workshop</title>
+<link>https://partner.example/events/cyber-workshop-2</link>
+<guid isPermaLink="false">ws-2027-06</guid>
+<pubDate>Mon, 01 Nov 2027 09:00:00 +0000</pubDate>
+<description>The partner's notice of its second workshop.</description>
+<ev:startdate>2027-06-15</ev:startdate>
+<ev:location>Skopje</ev:location>
 </item>
 EOF
 				;;
@@ -124,7 +137,7 @@ step()
 	ok $? "$1: evfeed build (exit $_rc)" || diag_file "$tmp/$1.build"
 }
 
-# ids NAME TITLE: what the outputs say of the event of TITLE, one line
+# ids NAME TITLE: what the outputs say of the event titled TITLE, one line
 # each: its UID and SEQUENCE in calendar.ics, its guid and pubDate in
 # rss.xml, its id and published in atom.xml, and how many events and items
 # have that title. Into $tmp/NAME.ids.
@@ -138,19 +151,20 @@ A = '{http://www.w3.org/2005/Atom}'
 with open(pub + '/calendar.ics', 'rb') as f:
     text = re.sub(r'\r\n[ \t]', '', f.read().decode('utf-8'))
 events = [e for e in text.split('BEGIN:VEVENT')[1:]
-          if re.search(r'^SUMMARY[;:].*' + re.escape(title), e, re.M)]
+          if re.search(r'^SUMMARY[;:]' + re.escape(title) + r'\r?$', e,
+                       re.M)]
 print('vevents', len(events))
 for e in events:
     print('uid', re.search(r'^UID:(.*)$', e, re.M).group(1).strip())
     print('sequence', re.search(r'^SEQUENCE:(.*)$', e, re.M).group(1).strip())
 items = [i for i in ET.parse(pub + '/rss.xml').getroot().iter('item')
-         if title in i.findtext('title')]
+         if i.findtext('title') == title]
 print('items', len(items))
 for i in items:
     print('guid', i.findtext('guid'))
     print('pubdate', i.findtext('pubDate'))
 entries = [e for e in ET.parse(pub + '/atom.xml').getroot().iter(A + 'entry')
-           if title in e.findtext(A + 'title')]
+           if e.findtext(A + 'title') == title]
 print('entries', len(entries))
 for e in entries:
     print('id', e.findtext(A + 'id'))
@@ -165,19 +179,23 @@ field()
 	sed -n "s/^$2 //p" "$tmp/$1.ids"
 }
 
-# same_identity DESC A B: the event has the same UID, guid, pubDate, id
-# and published date in A as in B.
+# same_identity DESC A B [KEY...]: the event has the same UID, guid,
+# pubDate, id and published date in A as in B (or the same KEYs).
 same_identity()
 {
 	_si_ok=0
-	for _k in uid guid pubdate id published; do
-		if [ "$(field "$2" $_k)" != "$(field "$3" $_k)" ] ||
-			[ -z "$(field "$2" $_k)" ]; then
-			diag "$_k: '$(field "$2" $_k)' in $2, '$(field "$3" $_k)' in $3"
+	_si_d=$1
+	_si_a=$2
+	_si_b=$3
+	shift 3
+	for _k in ${*:-uid guid pubdate id published}; do
+		if [ "$(field "$_si_a" $_k)" != "$(field "$_si_b" $_k)" ] ||
+			[ -z "$(field "$_si_a" $_k)" ]; then
+			diag "$_k: '$(field "$_si_a" $_k)' in $_si_a, '$(field "$_si_b" $_k)' in $_si_b"
 			_si_ok=1
 		fi
 	done
-	ok $_si_ok "$1"
+	ok $_si_ok "$_si_d"
 }
 
 # once NAME: the event is once in calendar.ics, rss.xml and atom.xml.
@@ -201,7 +219,7 @@ ok $? "partner: the workshop's SEQUENCE is 0"
 
 cat >"$tmp/events/cyber-workshop.md" <<'EOF'
 ---
-title: Regional Cyber Security Workshop
+title: Regional Cyber Security Workshop (site)
 start: 2027-06-01
 end: 2027-06-02
 location: Ljubljana, Slovenia
@@ -210,7 +228,7 @@ organizer: Ministry of Public Administration
 The site's own notice of the workshop, with its agenda.
 EOF
 step local
-ids local 'Regional Cyber Security Workshop'
+ids local 'Regional Cyber Security Workshop (site)'
 once local
 grep -q "^DESCRIPTION:The site's own notice" "$pub/events/cyber-workshop.ics"
 ok $? "local: the event file's listing is the one published"
@@ -225,12 +243,60 @@ ok $? "local: no warning of a changed identity" || diag_file "$tmp/local.build"
 
 partner_feed forum
 step gone
-ids gone 'Regional Cyber Security Workshop'
+ids gone 'Regional Cyber Security Workshop (site)'
 once gone
 same_identity "gone: the workshop keeps its identity once the partner lists it no more" \
 	partner gone
 grep -q 'Border Management Forum' "$pub/calendar.ics"
 ok $? "gone: the partner's other listing is still published"
+
+# the state lost (deleted, or set aside as damaged): the one-event
+# calendars say which identity the site's event had taken, and it keeps it
+rm -f "$tmp/state.db" "$tmp/state.db-wal" "$tmp/state.db-shm"
+step lost
+ids lost 'Regional Cyber Security Workshop (site)'
+once lost
+same_identity "lost: the workshop keeps its identity after the state is lost" \
+	partner lost uid guid pubdate id
+test "$(field lost published | cut -c1-19)" = \
+	"$(field partner published | cut -c1-19)"
+ok $? "lost: its published date, to the second"
+! grep -q 'identity changed' "$tmp/lost.build"
+ok $? "lost: no warning of a changed identity" || diag_file "$tmp/lost.build"
+
+# the partner lists its item again, on another date: two events now, the
+# site's keeping the identity, the partner's another; no UID or id twice
+partner_feed moved forum
+step moved
+"$PYTHON3" - "$pub" >"$tmp/moved.dups" <<'PY'
+import re, sys
+import xml.etree.ElementTree as ET
+pub = sys.argv[1]
+with open(pub + '/calendar.ics', 'rb') as f:
+    text = re.sub(r'\r\n[ \t]', '', f.read().decode('utf-8'))
+uids = re.findall(r'^UID:(.*?)\r?$', text, re.M)
+guids = [g.text for g in ET.parse(pub + '/rss.xml').getroot().iter('guid')]
+A = '{http://www.w3.org/2005/Atom}'
+ids = [e.findtext(A + 'id')
+       for e in ET.parse(pub + '/atom.xml').getroot().iter(A + 'entry')]
+for name, got in (('UID', uids), ('guid', guids), ('id', ids)):
+    for v in sorted(set(x for x in got if got.count(x) > 1)):
+        print(name, v)
+print('events', len(uids))
+PY
+test "$(grep -cv '^events ' "$tmp/moved.dups")" = 0 &&
+	grep -qx 'events 4' "$tmp/moved.dups"
+ok $? "moved: four events, no UID, guid or id twice" ||
+	diag_file "$tmp/moved.dups"
+ids moved 'Regional Cyber Security Workshop (site)'
+ids moved-partner 'Regional Cyber Security Workshop'
+test "$(field moved uid)" = "$(field partner uid)" &&
+	test -n "$(field moved-partner uid)" &&
+	test "$(field moved-partner uid)" != "$(field partner uid)"
+ok $? "moved: the site's event keeps the UID, the partner's has another" ||
+	diag_file "$tmp/moved.ids"
+partner_feed forum
+step gone-again
 
 # the same state, the output made again from scratch
 mv "$pub" "$tmp/public.before" || bail_out "cannot move the output aside"
