@@ -663,17 +663,26 @@ evf_event_format_repeats(const EvfEvent *ev)
 	 * when */
 	if (!append_rule(s, &rt, ev))
 		g_string_truncate(s, strlen("Repeats"));
-	/* the last day as the event's own zone has it, not UTC's */
-	evf_rrule_until_local(ev, &rt);
-	if (rt.count > 0)
+	if (rt.count > 0) {
 		g_string_append_printf(s, "%s %d times",
 		                       s->len > strlen("Repeats") ? "," : "",
 		                       rt.count);
-	else if (!icaltime_is_null_time(rt.until))
+	} else if (!icaltime_is_null_time(rt.until)) {
+		/* the day of the last occurrence, as calendars run the rule
+		 * (a daily series at 09:00 to an UNTIL of midnight ends the
+		 * day before), else the UNTIL's day in the event's own
+		 * zone, not UTC's */
+		struct icaltimetype last;
+
+		if (!evf_rrule_last(ev, rt, &last)) {
+			evf_rrule_until_local(ev, &rt);
+			last = rt.until;
+		}
 		g_string_append_printf(
 		    s, "%s until %d %s %d",
-		    s->len > strlen("Repeats") ? "," : "", rt.until.day,
-		    month_names[CLAMP(rt.until.month, 0, 12)], rt.until.year);
+		    s->len > strlen("Repeats") ? "," : "", last.day,
+		    month_names[CLAMP(last.month, 0, 12)], last.year);
+	}
 	return g_string_free(s, FALSE);
 }
 

@@ -2634,8 +2634,10 @@ series_text(const char *start, const char *rule)
 }
 
 /* A series in words, as feeds and pages show it under its first date: the
- * last day of an UNTIL is the event's own, not UTC's (23:00Z on 31 May is
- * 1 June in Tokyo). */
+ * last day of an UNTIL is that of its last occurrence, in the event's own
+ * zone, not UTC's (23:00Z on 31 May is 1 June in Tokyo), as calendars run
+ * the rule: not the UNTIL's, which a daily series at 09:00 to midnight
+ * does not reach. */
 static void
 test_repeats_in_words(void)
 {
@@ -2643,7 +2645,7 @@ test_repeats_in_words(void)
 		{ "2018-05-22", "FREQ=WEEKLY;COUNT=4",
 		  "Repeats weekly, 4 times" },
 		{ "2018-05-22", "FREQ=MONTHLY;INTERVAL=2;UNTIL=20190630",
-		  "Repeats every 2 months, until 30 June 2019" },
+		  "Repeats every 2 months, until 22 May 2019" },
 		{ "2018-05-22T08:00", "FREQ=DAILY;UNTIL=20180531T230000Z",
 		  "Repeats daily, until 1 June 2018" },
 		{ "2018-05-21", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE;COUNT=6",
@@ -2655,7 +2657,13 @@ test_repeats_in_words(void)
 		{ "2018-05-01", "FREQ=MONTHLY;BYDAY=1TU",
 		  "Repeats monthly on the first Tuesday" },
 		{ "2018-05-25", "FREQ=MONTHLY;BYDAY=-1FR;UNTIL=20181231",
-		  "Repeats monthly on the last Friday, until 31 December 2018" },
+		  "Repeats monthly on the last Friday, until 28 December 2018" },
+		{ "2018-03-01T09:00", "FREQ=DAILY;UNTIL=20180309T235959Z",
+		  "Repeats daily, until 9 March 2018" },
+		{ "2018-03-01T09:00", "FREQ=DAILY;UNTIL=20180310T235959Z",
+		  "Repeats daily, until 10 March 2018" },
+		{ "2018-03-05", "FREQ=WEEKLY;UNTIL=20180329",
+		  "Repeats weekly, until 26 March 2018" },
 		{ "2018-05-15", "FREQ=MONTHLY;BYMONTHDAY=15,31",
 		  "Repeats monthly on the 15th and 31st" },
 		{ "2018-05-31", "FREQ=MONTHLY;BYMONTHDAY=-1",
