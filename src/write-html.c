@@ -829,6 +829,7 @@ write_categories(Page *p, GPtrArray *cats)
 		start(p, "li");
 		start(p, "details");
 		start(p, "summary");
+		own_text(p);
 		text(p, c->name);
 		end(p);
 		nl(p);
@@ -1314,7 +1315,14 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	attr(p, "id", "_main");
 	attr(p, "tabindex", "-1");
 	nl(p);
-	element(p, "h1", NULL, h1);
+	/* evfeed's words, and the scope's name, the site's text */
+	start(p, "h1");
+	text(p, archive ? "Past events" : "Upcoming events");
+	if (!p->root) {
+		text(p, ": ");
+		own_element(p, "span", NULL, scope);
+	}
+	end(p);
 	nl(p);
 	if (p->root && !archive && p->cfg->description[0] != '\0') {
 		own_element(p, "p", "lead", p->cfg->description);

@@ -2003,6 +2003,20 @@ test_page_language(void)
 	                        "<span class=\"status\">Cancelled:</span> "
 	                        "<s lang=\"sl\" dir=\"auto\">"
 	                        "\xd7\x9e"));
+	/* a category's name, in the list and its page's heading too */
+	g_assert_nonnull(strstr(page, "<summary lang=\"sl\" dir=\"auto\">"
+	                              "\xd7\x9b"));
+	{
+		g_autofree char *cat = NULL;
+		g_autofree char *slug = evf_slugify("\xd7\x9b\xd7\xa0\xd7\xa1");
+		g_autofree char *path =
+		    g_strdup_printf("category/%s/index.html", slug);
+
+		cat = file_text(sl, path);
+		g_assert_nonnull(strstr(cat, "<h1>Upcoming events: <span "
+		                             "lang=\"sl\" dir=\"auto\">"
+		                             "\xd7\x9b"));
+	}
 	g_assert_nonnull(strstr(english, "<html lang=\"en\">"));
 	g_assert_nonnull(
 	    strstr(english, "class=\"p-name\" dir=\"auto\">\xd7\xa1"));
