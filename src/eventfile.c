@@ -272,6 +272,24 @@ quoted(const char *value)
 	return g_strdup_printf("'%s'", doubled);
 }
 
+static const char *const known_keys[] = {
+	"title",      "start", "end",        "timezone",
+	"location",   "geo",   "organizer",  "organizer_email",
+	"categories", "url",   "status",     "uid",
+	"published",  "image", "recurrence",
+};
+
+/* Whether @key is one an event file's front matter takes. */
+static gboolean
+is_known_key(const char *key, gsize len)
+{
+	for (gsize j = 0; j < G_N_ELEMENTS(known_keys); j++)
+		if (strlen(known_keys[j]) == len &&
+		    strncmp(known_keys[j], key, len) == 0)
+			return TRUE;
+	return FALSE;
+}
+
 /* (transfer full): what an editor did wrong on @text, the line of the
  * file at which libyaml found @problem, in words that say how to put it
  * right; NULL when that is not known. YAML gives meaning to a value's
@@ -345,6 +363,14 @@ syntax_hint(const char *text, const char *problem)
 	key = g_match_info_fetch(m, 2);
 	space = g_match_info_fetch(m, 3);
 	value = g_match_info_fetch(m, 4);
+	/* "  C: east", a line of a value that runs over several lines,
+	 * whose ': ' YAML reads as a key's */
+	if (indent[0] != '\0' && !is_known_key(key, strlen(key)))
+		return g_strdup_printf("'%s:' is on an indented line, which "
+		                       "continues the value above, and YAML "
+		                       "reads it as a key: put the whole "
+		                       "value in quotes",
+		                       key);
 	if (indent[0] != '\0')
 		return g_strdup_printf("'%s' is indented: every key starts at "
 		                       "the beginning of its line",
@@ -2656,13 +2682,6 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 
 /* --------------------------------------------------------------- keys */
 
-static const char *const known_keys[] = {
-	"title",      "start", "end",        "timezone",
-	"location",   "geo",   "organizer",  "organizer_email",
-	"categories", "url",   "status",     "uid",
-	"published",  "image", "recurrence",
-};
-
 /* The index of @key among the mapping's items (its value follows it);
  * -1 when absent. */
 static gint
@@ -3589,17 +3608,6 @@ body_file_line(const char *body, const char *end, guint body_line, guint n)
 
 /* Reads into @ev (whose path and slug are set) what evf_eventfile_read()
  * returns; FALSE when an error was found. */
-/* Whether @key is one an event file's front matter takes. */
-static gboolean
-is_known_key(const char *key, gsize len)
-{
-	for (gsize j = 0; j < G_N_ELEMENTS(known_keys); j++)
-		if (strlen(known_keys[j]) == len &&
-		    strncmp(known_keys[j], key, len) == 0)
-			return TRUE;
-	return FALSE;
-}
-
 /* Checks the description, from @body to @end in the file @data, for a
  * merge conflict's markers ("<<<<<<< HEAD", ">>>>>>> branch"), an error
  * at the first (FALSE), and for a second front matter block at its start

@@ -4440,6 +4440,13 @@ test_editing_mistakes(void)
 	assert_error("---\ntitle: D\n<<<<<<< HEAD\nstart: 2027-06-05\n"
 	             "=======\nstart: 2027-06-06\n>>>>>>> x\n---\n",
 	             3, 1, "a merge conflict's marker: keep one side");
+	/* a value over several lines, one of which holds ': ' */
+	assert_error("---\ntitle: A\nstart: 2027-06-05\nlocation: Room\n"
+	             "  5, Building\n  C: east\n---\n",
+	             6, 4,
+	             "'C:' is on an indented line, which continues the value "
+	             "above, and YAML reads it as a key: put the whole value "
+	             "in quotes");
 	assert_error("---\ntitle: C\nstart: 2027-06-05\ncategories:\n"
 	             "  - crime\n  -justice\n---\n",
 	             6, 3,
