@@ -91,6 +91,13 @@ typedef struct {
 	/* (nullable): the top-level mapping as far as it was read when the
 	 * front matter proved not YAML, without the pair being read then */
 	struct Node *partial;
+	/* the text holds a '#' after a space or tab: a comment can follow a
+	 * value (warn_comment_cut) */
+	gboolean comments;
+	/* where warn_comment_cut last looked: a character index, and its
+	 * byte (the values come in order: each is found from the last) */
+	gsize at_index;
+	const char *at;
 } Reader;
 
 typedef struct {
@@ -641,13 +648,20 @@ static Node *read_node(Reader *r, yaml_event_t *ev, guint depth);
 static void
 warn_comment_cut(Reader *r, const Node *n, yaml_mark_t end)
 {
-	const char *p = r->text, *stop = r->text + r->len;
+	const char *p, *stop = r->text + r->len;
 	const char *eol;
 	guint line, col;
 	g_autofree char *rest = NULL;
 
-	for (gsize i = 0; i < end.index && p < stop; i++)
+	if (r->at == NULL || end.index < r->at_index) {
+		r->at = r->text;
+		r->at_index = 0;
+	}
+	p = r->at;
+	for (gsize i = r->at_index; i < end.index && p < stop; i++)
 		p = g_utf8_next_char(p);
+	r->at = p;
+	r->at_index = end.index;
 	mark_position(r, end, &line, &col);
 	while (p < stop && (*p == ' ' || *p == '\t')) {
 		p++;
@@ -813,7 +827,7 @@ read_node(Reader *r, yaml_event_t *ev, guint depth)
 		/* !!str null is the word null */
 		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
 		           ev->data.scalar.tag == NULL;
-		if (n->plain && n->value[0] != '\0' &&
+		if (r->comments && n->plain && n->value[0] != '\0' &&
 		    strchr(n->value, '\n') == NULL)
 			warn_comment_cut(r, n, ev->end_mark);
 		return n;
@@ -853,7 +867,9 @@ read_front_matter(const char *path, const char *text, gsize len,
 		     .line_offset = line_offset,
 		     .diags = diags,
 		     .starts = line_starts(text, len),
-		     .refused = refused };
+		     .refused = refused,
+		     .comments = memmem(text, len, " #", 2) != NULL ||
+		                 memmem(text, len, "\t#", 2) != NULL };
 	g_autoptr(Node) root = NULL;
 	gboolean done = FALSE;
 
