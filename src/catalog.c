@@ -8,8 +8,12 @@
 #include "eventfile.h"
 #include "util.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct {
 	guint64 dev, ino, size;
@@ -61,6 +65,8 @@ evf_catalog_cache_free(EvfCatalogCache *cache)
 /* One file of the events folder, read on any thread. */
 typedef struct {
 	const char *name; /* borrowed: its name in the folder */
+	int dirfd;        /* the folder, open: read once, though its path is
+	                   * pointed elsewhere meanwhile */
 	EvfSourceFile *file;
 	struct stat st;
 	gboolean known;  /* st is the file's, and the cache may hold it */
@@ -94,8 +100,10 @@ read_job(gpointer data, gpointer user_data)
 	const guchar *bytes;
 	gsize len;
 
-	j->known = cache != NULL && lstat(f->path, &j->st) == 0 &&
-	           S_ISREG(j->st.st_mode);
+	j->known =
+	    cache != NULL &&
+	    fstatat(j->dirfd, j->name, &j->st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(j->st.st_mode);
 	if (j->known) {
 		CacheEntry *e = g_hash_table_lookup(cache->files, j->name);
 
@@ -111,8 +119,8 @@ read_job(gpointer data, gpointer user_data)
 		}
 	}
 	if (f->bytes == NULL)
-		f->bytes =
-		    evf_file_read(f->path, EVF_EVENTFILE_MAX_FILE, &j->error);
+		f->bytes = evf_file_read_at(j->dirfd, j->name, f->path,
+		                            EVF_EVENTFILE_MAX_FILE, &j->error);
 	if (f->bytes == NULL)
 		return;
 	sum = g_checksum_new(G_CHECKSUM_SHA256);
@@ -300,7 +308,12 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
                  char **digest, GError **out_error)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GDir) dir = g_dir_open(cfg->events_dir, 0, &error);
+	/* The folder is opened once, listed and read through that one
+	 * descriptor: a deploy that points its path at another folder
+	 * meanwhile (a symbolic link swapped) would mix the two. */
+	int dirfd = open(cfg->events_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = NULL;
+	struct dirent *entry;
 	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)evf_source_file_free);
@@ -309,6 +322,26 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
 	const char *name;
 
+	if (dirfd >= 0) {
+		int listing = dup(dirfd);
+
+		if (listing < 0 || (dir = fdopendir(listing)) == NULL) {
+			int e = errno;
+
+			if (listing >= 0)
+				close(listing);
+			close(dirfd);
+			dirfd = -1;
+			errno = e;
+		}
+	}
+	if (dirfd < 0) {
+		int e = errno;
+
+		g_set_error(&error, G_FILE_ERROR, g_file_error_from_errno(e),
+		            "Error opening directory “%s”: %s", cfg->events_dir,
+		            g_strerror(e));
+	}
 	if (dir == NULL && out_error != NULL && passing(error)) {
 		g_set_error(out_error, EVF_ERROR, EVF_ERROR_IO,
 		            "cannot read the events folder: %s",
@@ -323,12 +356,17 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 		              error->message);
 		return NULL;
 	}
-	while ((name = g_dir_read_name(dir)) != NULL)
+	while ((entry = readdir(dir)) != NULL) {
+		name = entry->d_name;
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			continue;
 		if (name[0] != '.' && g_str_has_suffix(name, ".md") &&
 		    strlen(name) > 3)
 			g_ptr_array_add(names, g_strdup(name));
 		else if (name[0] != '.')
 			warn_unread(cfg, name, diags);
+	}
+	closedir(dir);
 	g_ptr_array_sort(names, name_cmp);
 
 	for (guint i = 0; i < names->len; i++) {
@@ -336,6 +374,7 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 		ReadJob *j = g_new0(ReadJob, 1);
 
 		j->name = n;
+		j->dirfd = dirfd;
 		j->file = g_new0(EvfSourceFile, 1);
 		j->file->path = g_build_filename(cfg->events_dir, n, NULL);
 		j->file->display = evf_catalog_display_path(j->file->path);
@@ -343,6 +382,7 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 		g_ptr_array_add(jobs, j);
 	}
 	run_all(jobs, read_job, cache);
+	close(dirfd);
 	for (guint i = 0; i < jobs->len; i++) {
 		ReadJob *j = g_ptr_array_index(jobs, i);
 		EvfSourceFile *f = j->file;

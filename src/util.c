@@ -1076,6 +1076,13 @@ evf_date_rfc822(gint64 usec, gboolean gmt)
 GBytes *
 evf_file_read(const char *path, gsize max, GError **error)
 {
+	return evf_file_read_at(AT_FDCWD, path, path, max, error);
+}
+
+GBytes *
+evf_file_read_at(int dirfd, const char *name, const char *path, gsize max,
+                 GError **error)
+{
 	g_autofree char *data = NULL;
 	gsize len = 0;
 	struct stat st;
@@ -1084,7 +1091,8 @@ evf_file_read(const char *path, gsize max, GError **error)
 
 	/* O_NONBLOCK: a FIFO named like an event file must not hang the
 	 * reader; fstat then refuses anything but a regular file. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	fd =
+	    openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0) {
 		int e = errno;
 		struct stat lst;
@@ -1092,7 +1100,8 @@ evf_file_read(const char *path, gsize max, GError **error)
 		/* O_NOFOLLOW answers a symbolic link with ELOOP, whose text
 		 * ("Too many levels of symbolic links") tells an editor
 		 * nothing about what to do. */
-		if (e == ELOOP && lstat(path, &lst) == 0 &&
+		if (e == ELOOP &&
+		    fstatat(dirfd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    S_ISLNK(lst.st_mode)) {
 			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_LOOP,
 			            "cannot read '%s': a symbolic link, which "

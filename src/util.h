@@ -199,3 +199,9 @@ guint evf_edit_distance(const char *a, const char *b);
 
 /* Reads a whole file; fails when it is larger than @max bytes. */
 GBytes *evf_file_read(const char *path, gsize max, GError **error);
+
+/* evf_file_read() of the file @name in the folder open as @dirfd (or
+ * AT_FDCWD), named @shown in messages: one folder read as one, though its
+ * path is pointed elsewhere meanwhile (a deploy's symbolic link). */
+GBytes *evf_file_read_at(int dirfd, const char *name, const char *shown,
+                         gsize max, GError **error);
