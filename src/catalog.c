@@ -322,18 +322,14 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
 	const char *name;
 
-	if (dirfd >= 0) {
-		int listing = dup(dirfd);
+	/* (one descriptor for both: a machine short of them reads the
+	 * folder all the same, and says which file it could not open) */
+	if (dirfd >= 0 && (dir = fdopendir(dirfd)) == NULL) {
+		int e = errno;
 
-		if (listing < 0 || (dir = fdopendir(listing)) == NULL) {
-			int e = errno;
-
-			if (listing >= 0)
-				close(listing);
-			close(dirfd);
-			dirfd = -1;
-			errno = e;
-		}
+		close(dirfd);
+		dirfd = -1;
+		errno = e;
 	}
 	if (dirfd < 0) {
 		int e = errno;
@@ -366,7 +362,6 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 		else if (name[0] != '.')
 			warn_unread(cfg, name, diags);
 	}
-	closedir(dir);
 	g_ptr_array_sort(names, name_cmp);
 
 	for (guint i = 0; i < names->len; i++) {
@@ -382,7 +377,7 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 		g_ptr_array_add(jobs, j);
 	}
 	run_all(jobs, read_job, cache);
-	close(dirfd);
+	closedir(dir); /* and dirfd with it */
 	for (guint i = 0; i < jobs->len; i++) {
 		ReadJob *j = g_ptr_array_index(jobs, i);
 		EvfSourceFile *f = j->file;
