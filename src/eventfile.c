@@ -3645,7 +3645,12 @@ check_body(const char *path, const char *data, const char *body,
 			n--;
 		if (first && n > 0) {
 			const char *next = nl != NULL ? nl + 1 : end;
-			gsize k = strspn(next, "abcdefghijklmnopqrstuvwxyz_");
+			gsize k = 0;
+
+			/* (the file's bytes end with no NUL) */
+			while (next + k < end &&
+			       (g_ascii_islower(next[k]) || next[k] == '_'))
+				k++;
 
 			first = FALSE;
 			if (n == 3 && memcmp(l, "---", 3) == 0 &&
@@ -3783,8 +3788,15 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 		}
 		/* '--' or '----', a dash too few or too many */
 		if (near_end == 0) {
-			gsize n = strspn(q, "-");
-			gsize rest = strspn(q + n, " \t\r");
+			gsize n = 0, rest = 0;
+
+			/* (the file's bytes end with no NUL) */
+			while (q + n < end && q[n] == '-')
+				n++;
+			while (q + n + rest < end &&
+			       (q[n + rest] == ' ' || q[n + rest] == '\t' ||
+			        q[n + rest] == '\r'))
+				rest++;
 
 			if ((n == 2 || n >= 4) && n <= 80 &&
 			    (q + n + rest == end || q[n + rest] == '\n')) {
@@ -3803,11 +3815,18 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 	 * second document, and the description as front matter. The file
 	 * is read as meant, with the front matter ending there. */
 	if (near_end != 0) {
-		g_autofree char *rest =
-		    g_strndup(near_at + 3, strcspn(near_at + 3, "\r\n"));
-		gunichar ch =
+		/* (the file's bytes end with no NUL) */
+		const char *after = MIN(near_at + 3, end), *to = after;
+		g_autofree char *rest = NULL;
+		gunichar ch;
+		g_autofree char *why = NULL;
+
+		while (to < end && *to != '\r' && *to != '\n')
+			to++;
+		rest = g_strndup(after, (gsize)(to - after));
+		ch =
 		    g_utf8_validate(rest, -1, NULL) ? first_invisible(rest) : 0;
-		g_autofree char *why = ch != 0 ? invisible_advice(ch) : NULL;
+		why = ch != 0 ? invisible_advice(ch) : NULL;
 
 		if (dashes != 0)
 			evf_diags_add(diags, path, near_end, 1,
