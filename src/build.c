@@ -280,14 +280,16 @@ read_calendar(const char *path)
 }
 
 /* Adds what the calendar file @path says of each of its events to @seeds
- * (uid → EvfSeed), the highest SEQUENCE of any file. */
-static void
+ * (uid → EvfSeed), the highest SEQUENCE of any file. (transfer full)
+ * (nullable): its first event's UID. */
+static char *
 seeds_of(const char *path, GHashTable *seeds)
 {
 	icalcomponent *cal = read_calendar(path);
+	char *first = NULL;
 
 	if (cal == NULL)
-		return;
+		return NULL;
 	for (icalcomponent *ve =
 	         icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
 	     ve != NULL; ve = icalcomponent_get_next_component(
@@ -298,6 +300,8 @@ seeds_of(const char *path, GHashTable *seeds)
 		int seq = icalcomponent_get_sequence(ve);
 		EvfSeed *e;
 
+		if (first == NULL && uid != NULL)
+			first = g_strdup(uid);
 		if (uid == NULL || created == 0 || modified == 0 || seq < 0 ||
 		    icalcomponent_get_first_property(
 		        ve, ICAL_RECURRENCEID_PROPERTY) != NULL)
@@ -314,6 +318,7 @@ seeds_of(const char *path, GHashTable *seeds)
 		e->modified = MAX(e->modified, modified);
 	}
 	icalcomponent_free(cal);
+	return first;
 }
 
 /* The size and time of the site's calendar.ics in the output folder, as
@@ -470,10 +475,11 @@ seed_published(const EvfConfig *cfg, EvfStore *store, GError **error)
  * what its calendars say of each event, SEQUENCE first, so that the next
  * edit is not published with a lower SEQUENCE than subscribers have
  * (calendar programs ignore such an update), and no event is announced as
- * new again. */
+ * new again. @slugs (slug → UID): the UID each one-event calendar holds,
+ * of a new state. */
 static gboolean
-seed_from_output(const EvfConfig *cfg, EvfStore *store, GPtrArray *diags,
-                 GError **error)
+seed_from_output(const EvfConfig *cfg, EvfStore *store, GHashTable *slugs,
+                 GPtrArray *diags, GError **error)
 {
 	g_autofree char *recorded = evf_store_get_meta(store, "published");
 	g_autofree char *now = NULL;
@@ -498,14 +504,21 @@ seed_from_output(const EvfConfig *cfg, EvfStore *store, GPtrArray *diags,
 	/* (a state of an evfeed that did not record it: looked at too) */
 	if (!fresh && recorded != NULL && strcmp(recorded, now) == 0)
 		return TRUE;
-	seeds_of(site, seeds);
+	g_free(seeds_of(site, seeds));
 	if ((d = g_dir_open(dir, 0, NULL)) != NULL)
 		while ((name = g_dir_read_name(d)) != NULL)
 			if (g_str_has_suffix(name, ".ics")) {
 				g_autofree char *path =
 				    g_build_filename(dir, name, NULL);
+				char *uid = seeds_of(path, seeds);
 
-				seeds_of(path, seeds);
+				if (fresh && uid != NULL)
+					g_hash_table_insert(
+					    slugs,
+					    g_strndup(name, strlen(name) - 4),
+					    uid);
+				else
+					g_free(uid);
 			}
 	list = g_ptr_array_new();
 	g_hash_table_iter_init(&it, seeds);
@@ -717,13 +730,13 @@ published_uid(const EvfConfig *cfg, const EvfEvent *ev)
 	return uid;
 }
 
-/* A new state for a site that has published (seed_from_output): each
- * event file whose one-event calendar holds another UID than its own, one
- * that no other file names, had taken it from a partner's listing
- * (evf_merge's EvfMergeIds) with the state lost; it keeps it, and the new
- * state records it. */
+/* A new state for a site that has published: each event file whose
+ * one-event calendar held another UID than its own (@slugs, slug → UID,
+ * as seed_from_output read them), one that no other file names, had taken
+ * it from a partner's listing (evf_merge's EvfMergeIds) with the state
+ * lost; it keeps it, and the new state records it. */
 static void
-seed_aliases(const EvfConfig *cfg, GPtrArray *local, EvfMergeIds *ids)
+seed_aliases(GHashTable *slugs, GPtrArray *local, EvfMergeIds *ids)
 {
 	g_autoptr(GHashTable) own = g_hash_table_new(g_str_hash, g_str_equal);
 
@@ -732,15 +745,16 @@ seed_aliases(const EvfConfig *cfg, GPtrArray *local, EvfMergeIds *ids)
 		    own, ((EvfEvent *)g_ptr_array_index(local, i))->uid);
 	for (guint i = 0; i < local->len; i++) {
 		const EvfEvent *ev = g_ptr_array_index(local, i);
-		g_autofree char *was = NULL;
+		const char *was = NULL;
 
 		if (ev->tba || ev->slug == NULL ||
 		    g_hash_table_contains(ids->aliases, ev->uid) ||
-		    (was = published_uid(cfg, ev)) == NULL ||
+		    (was = g_hash_table_lookup(slugs, ev->slug)) == NULL ||
+		    strcmp(was, ev->uid) == 0 ||
 		    g_hash_table_contains(own, was))
 			continue;
 		g_hash_table_insert(ids->aliases, g_strdup(ev->uid),
-		                    g_steal_pointer(&was));
+		                    g_strdup(was));
 		g_ptr_array_add(ids->added, g_strdup(ev->uid));
 	}
 }
@@ -1071,7 +1085,10 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(EvfStoreTrack) track = NULL;
 	g_autoptr(EvfStage) stage = NULL;
 	g_auto(EvfMergeIds) ids = { 0 };
-	gboolean fresh;
+	/* slug → UID of the one-event calendars, read as a new state is
+	 * seeded (seed_aliases) */
+	g_autoptr(GHashTable) slugs =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	g_auto(GStrv) stale = NULL;
 	gint64 updated = 0;
 	gint64 let_go = G_MAXINT64;
@@ -1123,8 +1140,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		evf_diags_warn(diags, shown, 0, 0, "%s",
 		               evf_store_set_aside_note(store));
 	}
-	fresh = evf_store_is_new(store);
-	if (!seed_from_output(cfg, store, diags, error))
+	if (!seed_from_output(cfg, store, slugs, diags, error))
 		return FALSE;
 	/* Temporary files of a build that was killed go first, whatever
 	 * this build then does. */
@@ -1173,8 +1189,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	ids.published = evf_store_published_uids(store);
 	ids.aliases = evf_store_get_meta_prefixed(store, "alias/");
 	ids.added = g_ptr_array_new_with_free_func(g_free);
-	if (fresh)
-		seed_aliases(cfg, local, &ids);
+	if (g_hash_table_size(slugs) > 0)
+		seed_aliases(slugs, local, &ids);
 	events = evf_merge(cfg, local, partners, &ids);
 	track = evf_store_track_prepare(store, events, now, &updated, error);
 	if (track == NULL)
