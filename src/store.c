@@ -10,9 +10,11 @@
 #include "event.h"
 #include "util.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 struct _EvfStore {
 	sqlite3 *db;
@@ -42,11 +44,36 @@ static const char schema[] =
     "  source TEXT NOT NULL, uid TEXT NOT NULL, item BLOB NOT NULL,"
     "  PRIMARY KEY (source, uid));";
 
+/* Why the state at PATH cannot be written, as an errno (0 when it can):
+ * the file's own, or, when there is none yet, its folder's. SQLite, told it
+ * may not write, falls back to opening the file read-only and then reports
+ * the errno of that last try ("No such file or directory" for a state not
+ * yet made on a read-only file system). */
+static int
+why_not_writable(const char *path)
+{
+	g_autofree char *dir = NULL;
+
+	if (access(path, W_OK) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return errno;
+	dir = g_path_get_dirname(path);
+	return access(dir, W_OK | X_OK) == 0 ? 0 : errno;
+}
+
 static gboolean
 fail(EvfStore *store, GError **error, const char *what)
 {
 	int sys = sqlite3_system_errno(store->db);
 	int code = sqlite3_errcode(store->db) & 0xff;
+
+	if (code == SQLITE_CANTOPEN || code == SQLITE_READONLY) {
+		int why = why_not_writable(store->path);
+
+		if (why != 0)
+			sys = why;
+	}
 
 	/* "disk I/O error" alone hides a full disk: say what the system
 	 * said. A damaged state has a code of its own (a build moves it

@@ -90,23 +90,27 @@ stop_serve()
 	fi
 }
 
-# refuses DESC CONF PATH: build, fetch and serve with CONF each exit 1 at
-# start, name PATH on stderr, and leave the output folder as it was.
+# refuses DESC CONF PATH [REASON]: build, fetch and serve with CONF each
+# exit 1 at start, name PATH (and the system's REASON, when given) on
+# stderr, and leave the output folder as it was.
 refuses()
 {
 	_dir=$(dirname "$2")
+	_why=${4:-}
 	mkdir -p "$_dir/public"
 	tree_sums "$_dir/public" >"$_dir/sums.before"
 	for _cmd in build fetch; do
 		"$EVFEED" "$_cmd" --config "$2" >"$_dir/$_cmd.out" 2>"$_dir/$_cmd.err" </dev/null
 		_st=$?
-		test $_st -eq 1 && grep -qF "$3" "$_dir/$_cmd.err"
-		ok $? "$1: evfeed $_cmd exits 1 (status $_st) naming $(basename "$3")"
+		test $_st -eq 1 && grep -qF "$3" "$_dir/$_cmd.err" &&
+			grep -qF "$_why" "$_dir/$_cmd.err"
+		ok $? "$1: evfeed $_cmd exits 1 (status $_st) naming $(basename "$3")${_why:+ and saying '$_why'}"
 		diag_file "$_dir/$_cmd.err"
 	done
 	run_serve "$2" "$_dir/serve.out" "$_dir/serve.err"
-	test "$serve_status" = 1 && grep -qF "$3" "$_dir/serve.err"
-	ok $? "$1: evfeed serve stops at start with status 1 (status $serve_status) naming $(basename "$3")"
+	test "$serve_status" = 1 && grep -qF "$3" "$_dir/serve.err" &&
+		grep -qF "$_why" "$_dir/serve.err"
+	ok $? "$1: evfeed serve stops at start with status 1 (status $serve_status) naming $(basename "$3")${_why:+ and saying '$_why'}"
 	diag_file "$_dir/serve.err"
 	stop_serve
 	tree_sums "$_dir/public" >"$_dir/sums.after"
@@ -115,12 +119,15 @@ refuses()
 }
 
 # read_only DIR: makes DIR read-only for this user; fails when it cannot.
+# Sets $ro_reason to what the system then says of a write there.
 read_only()
 {
 	if [ "$(id -u)" -ne 0 ]; then
+		ro_reason="Permission denied"
 		chmod 555 "$1" && ! touch "$1/.probe" 2>/dev/null
 		return
 	fi
+	ro_reason="Read-only file system"
 	mkdir "$1.src" || return 1
 	cp -R "$1/." "$1.src/" 2>/dev/null
 	mount --bind "$1.src" "$1" 2>"$tmp/mount.err" || return 1
@@ -134,7 +141,7 @@ read_only()
 c=$(conf ro-empty "$tmp/ro-empty/state/state.db")
 mkdir "$tmp/ro-empty/state"
 if read_only "$tmp/ro-empty/state"; then
-	refuses "read-only empty state folder" "$c" "$tmp/ro-empty/state"
+	refuses "read-only empty state folder" "$c" "$tmp/ro-empty/state" "$ro_reason"
 else
 	for d in "evfeed build" "evfeed fetch" "evfeed serve" "output"; do
 		skip "read-only empty state folder: $d" \
@@ -147,7 +154,7 @@ c=$(conf ro-full "$tmp/ro-full/state/state.db")
 ok $? "an earlier build made the state of the next case"
 if read_only "$tmp/ro-full/state"; then
 	set_title "Edited with a read-only state"
-	refuses "read-only state folder with a state" "$c" "$tmp/ro-full/state"
+	refuses "read-only state folder with a state" "$c" "$tmp/ro-full/state" "$ro_reason"
 else
 	for d in "evfeed build" "evfeed fetch" "evfeed serve" "output"; do
 		skip "read-only state folder with a state: $d" \
@@ -160,7 +167,7 @@ fi
 mkdir "$tmp/nodir"
 echo "a regular file" >"$tmp/nodir/file.txt"
 c=$(conf nodir "$tmp/nodir/file.txt/state.db")
-refuses "state folder under a regular file" "$c" "$tmp/nodir/file.txt"
+refuses "state folder under a regular file" "$c" "$tmp/nodir/file.txt" "Not a directory"
 
 # ------------------------------------------------ not a database (E6)
 
