@@ -169,6 +169,40 @@ file_position(const char *data, gsize offset, guint *line, guint *col)
 		position(data, offset, line, col);
 }
 
+/* Counts on from one position of the file @data to a later one, so that
+ * the mistakes of many lines are placed in one pass over it. */
+typedef struct {
+	const char *data;
+	const char *at; /* where the last position found is */
+	guint line;     /* its line */
+} LineCounter;
+
+static void
+line_counter_init(LineCounter *lc, const char *data)
+{
+	lc->data = data;
+	lc->at = data;
+	lc->line = 1;
+}
+
+/* The position of @p, at or after the last one @lc found. */
+static void
+line_counter_position(LineCounter *lc, const char *p, guint *line, guint *col)
+{
+	const char *start;
+
+	for (const char *q = lc->at; (q = memchr(q, '\n', p - q)) != NULL; q++)
+		lc->line++;
+	lc->at = p;
+	start = memrchr(lc->data, '\n', p - lc->data);
+	if (start == NULL) {
+		file_position(lc->data, p - lc->data, line, col);
+		return;
+	}
+	position(start + 1, p - start - 1, line, col);
+	*line = lc->line;
+}
+
 /* The line and column of the file at which @mark is. */
 static void
 mark_position(const Reader *r, yaml_mark_t mark, guint *line, guint *col)
@@ -443,6 +477,8 @@ syntax_hint(const char *text, const char *problem)
  * and those YAML does not read (RFC-less libyaml: a control character
  * but tab and line ends, U+FFFE, U+FFFF). */
 #define NUL_ERROR "a NUL character is not allowed"
+/* (each line of a description saved in another encoding would be one) */
+#define MAX_ENCODING_ERRORS 20
 #define INVALID_UTF8_ERROR                                                     \
 	"invalid UTF-8 (a file saved as Windows-1252 or ISO 8859? save it as " \
 	"UTF-8)"
@@ -3707,6 +3743,8 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 	const char *near_at = NULL; /* and where it starts */
 	gsize dashes = 0;           /* near_at's, when it is of dashes alone */
 	gboolean replaced = FALSE;  /* a U+FFFD in the description */
+	LineCounter lines;
+	guint body_bad = 1; /* lines of the description told of invalid */
 	gboolean fm_too_large;
 
 	if (len == 0) {
@@ -3860,7 +3898,8 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 		              "front matter is larger than 64 KiB");
 	body = memchr(fm_end, '\n', end - fm_end);
 	body = body != NULL ? body + 1 : end;
-	/* bytes the description cannot hold, reported once */
+	/* bytes the description cannot hold: the first of each line (the
+	 * file's first was reported above) */
 	if (bad_at < (gsize)(body - data)) {
 		const char *in_body = NULL;
 
@@ -3871,20 +3910,74 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 			bad_at = in_body - data;
 		}
 	}
+	line_counter_init(&lines, data);
+	for (const char *at = data + bad_at, *nl, *first = NULL;
+	     bad_at != G_MAXSIZE;) {
+		guint more = 0;
+
+		nl = memchr(at, '\n', end - at);
+		if (nl == NULL ||
+		    g_utf8_validate_len(nl + 1, end - nl - 1, &at))
+			break;
+		/* a file saved in another encoding: its first lines, then
+		 * how many more */
+		if (++body_bad < MAX_ENCODING_ERRORS) {
+			line_counter_position(&lines, at, &line, &col);
+			evf_diags_add(diags, path, line, col,
+			              *at == '\0' ? NUL_ERROR
+			                          : INVALID_UTF8_ERROR);
+			continue;
+		}
+		for (first = at;
+		     (nl = memchr(at, '\n', end - at)) != NULL &&
+		     !g_utf8_validate_len(nl + 1, end - nl - 1, &at);)
+			more++;
+		line_counter_position(&lines, first, &line, &col);
+		evf_diags_add(diags, path, line, col,
+		              "invalid UTF-8 or a NUL here and on %u more "
+		              "line%s: save the file as UTF-8",
+		              more, more == 1 ? "" : "s");
+		break;
+	}
 	/* U+FFFD in the front matter is reported with its key
-	 * (want_string); in the description, here. */
+	 * (want_string); in the description, here: the first of each line.
+	 * (Its bytes are a character wherever they are, after an invalid
+	 * byte too: their first is no continuation byte.) */
 	{
-		const char *limit = bad_at != G_MAXSIZE ? data + bad_at : end;
 		/* glibc's memmem, not GLib's byte-by-byte g_strstr_len: it
 		 * runs over every description */
-		const char *r = memmem(body, limit - body, REPLACEMENT,
-		                       strlen(REPLACEMENT));
+		const char *r = body, *first = NULL;
+		guint told = 0, more = 0;
 
-		if (r != NULL) {
-			file_position(data, r - data, &line, &col);
-			evf_diags_add(diags, path, line, col, "description: %s",
-			              REPLACEMENT_ERROR);
+		line_counter_init(&lines, data);
+		while ((r = memmem(r, end - r, REPLACEMENT,
+		                   strlen(REPLACEMENT))) != NULL) {
+			const char *nl = memchr(r, '\n', end - r);
+
+			if (told < MAX_ENCODING_ERRORS - 1) {
+				line_counter_position(&lines, r, &line, &col);
+				evf_diags_add(diags, path, line, col,
+				              "description: %s",
+				              REPLACEMENT_ERROR);
+				told++;
+			} else if (first == NULL) {
+				first = r;
+			} else {
+				more++;
+			}
 			replaced = TRUE;
+			if (nl == NULL)
+				break;
+			r = nl + 1;
+		}
+		if (first != NULL) {
+			line_counter_position(&lines, first, &line, &col);
+			evf_diags_add(
+			    diags, path, line, col,
+			    "description: the replacement character "
+			    "U+FFFD here and on %u more line%s: write "
+			    "the characters meant",
+			    more, more == 1 ? "" : "s");
 		}
 	}
 

@@ -2307,6 +2307,65 @@ test_error_invalid_utf8_cr_only(void)
 	             6, 4, "invalid UTF-8");
 }
 
+/* A description saved in another encoding is told of at each line it has
+ * a byte that is not UTF-8 (the first of the line), and so is each line
+ * with a U+FFFD, after such a byte too: all of them at once. Columns count
+ * characters from the line's start (a BOM is none). */
+static void
+test_error_encoding_every_line(void)
+{
+	static const char text[] = "\xef\xbb\xbf---\n"
+	                           "title: Workshop\n"
+	                           "start: 2018-05-22\n"
+	                           "---\n"
+	                           "Caf\xe9 \xe9.\n"
+	                           "Fine \xc3\xa9 here.\n"
+	                           "\xc3\xa9t\xe9 and \xe9t\xe9.\n"
+	                           "A NUL: \0.\n"
+	                           "Lost \xef\xbf\xbd and \xef\xbf\xbd.\n"
+	                           "\xe9 then \xef\xbf\xbd.\n"
+	                           "Last \xff";
+	static const char *const all[] = {
+		"5:4: invalid UTF-8",
+		"7:3: invalid UTF-8",
+		"8:8: a NUL character is not allowed",
+		"10:1: invalid UTF-8",
+		"11:6: invalid UTF-8",
+		"9:6: description: the replacement character U+FFFD",
+		"10:8: description: the replacement character U+FFFD",
+		NULL,
+	};
+
+	g_autoptr(GString) many = g_string_new("---\ntitle: Workshop\n"
+	                                       "start: 2018-05-22\n---\n");
+	g_autoptr(GPtrArray) want = g_ptr_array_new_with_free_func(g_free);
+
+	assert_errors_len(text, sizeof text - 1, all);
+	/* a whole description in another encoding: its first 20 lines, the
+	 * 20th with how many more there are; the U+FFFDs alike */
+	for (guint i = 0; i < 25; i++)
+		g_string_append(many, "Caf\xe9 \xe9t\xe9.\n");
+	for (guint i = 0; i < 23; i++)
+		g_string_append(many, "Caf\xef\xbf\xbd.\n");
+	for (guint i = 0; i < 19; i++)
+		g_ptr_array_add(
+		    want, g_strdup_printf("%u:4: invalid UTF-8 (", 5 + i));
+	g_ptr_array_add(want, g_strdup("24:4: invalid UTF-8 or a NUL here and "
+	                               "on 5 more lines: save the file as "
+	                               "UTF-8"));
+	for (guint i = 0; i < 19; i++)
+		g_ptr_array_add(
+		    want, g_strdup_printf("%u:4: description: the replacement "
+		                          "character U+FFFD (",
+		                          30 + i));
+	g_ptr_array_add(want, g_strdup("49:4: description: the replacement "
+	                               "character U+FFFD here and on 3 more "
+	                               "lines: write the characters meant"));
+	g_ptr_array_add(want, NULL);
+	assert_errors_len(many->str, many->len,
+	                  (const char *const *)want->pdata);
+}
+
 /* U+FFFD stands for a character that a wrong encoding lost, and the W3C
  * feed validator warns of it in a feed (BadCharacters): each one is an
  * error at its place, whether written as such or as a YAML escape, in
@@ -5371,6 +5430,8 @@ main(int argc, char **argv)
 	                test_error_invalid_utf8_body);
 	g_test_add_func("/eventfile/syntax/invalid-utf8-cr-only",
 	                test_error_invalid_utf8_cr_only);
+	g_test_add_func("/eventfile/syntax/encoding-every-line",
+	                test_error_encoding_every_line);
 	g_test_add_func("/eventfile/syntax/replacement-character",
 	                test_error_replacement_character);
 	g_test_add_func("/eventfile/syntax/nul-byte", test_error_nul_byte);
