@@ -1215,6 +1215,25 @@ apply(EvfConfig *cfg, EvfSourceConfig *src, const KeySpec *spec, char *canon,
 	*field = canon;
 }
 
+/* After an error in the value of @spec: its default, so that the rest of
+ * the configuration, and the event files, are checked with it
+ * (evf_config_load_partial). */
+static void
+apply_default(EvfConfig *cfg, const KeySpec *spec, EvfSourceConfig *src)
+{
+	char *canon = NULL;
+	gint64 num = 0;
+
+	/* (not a folder the configuration does not name) */
+	if ((spec->def[0] == '\0' && spec->type != KEY_STRING) ||
+	    spec->type == KEY_PATH)
+		return;
+	if (check_value(cfg, spec, spec->def, &canon, &num) == NULL)
+		apply(cfg, src, spec, canon, num);
+	else
+		g_free(canon);
+}
+
 /* Applies the value of @spec (from @kf, else its default) to @cfg. */
 static void
 load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
@@ -1251,6 +1270,7 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 			    "'s', 't', 'n', 'r' or another '\\' (write "
 			    "'\\\\' for a backslash): '%s'",
 			    group, spec->key, value);
+			apply_default(cfg, spec, src);
 			return;
 		}
 		g_free(value);
@@ -1307,6 +1327,7 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 		              comment ? " (a '#' after a value is part of it: "
 		                        "put a comment on a line of its own)"
 		                      : "");
+		apply_default(cfg, spec, src);
 		return;
 	}
 	apply(cfg, src, spec, canon, num);
@@ -1340,8 +1361,11 @@ physical_paths(const char *path, char **file, char **dir)
 	*dir = g_steal_pointer(&real);
 }
 
-EvfConfig *
-evf_config_load(const char *path, GPtrArray *diags)
+/* (transfer full) (nullable): the configuration at @path, with the
+ * default of each value in error (their number in its errors); NULL when
+ * the file could not be read as one. */
+static EvfConfig *
+config_read(const char *path, GPtrArray *diags)
 {
 	g_autoptr(EvfConfig) cfg = g_new0(EvfConfig, 1);
 	g_autoptr(GKeyFile) kf = g_key_file_new();
@@ -1540,9 +1564,10 @@ evf_config_load(const char *path, GPtrArray *diags)
 	}
 
 	check_paths(cfg, path, lines, diags);
-	if (evf_diags_errors(diags) > before)
-		return NULL;
+	cfg->errors = evf_diags_errors(diags) - before;
 	uri = g_uri_parse(cfg->url, G_URI_FLAGS_NONE, NULL);
+	if (uri == NULL) /* (no default can be) */
+		return NULL;
 	cfg->host = g_ascii_strdown(g_uri_get_host(uri), -1);
 	{
 		/* not the scheme: a site that moves to https keeps them */
@@ -1557,6 +1582,20 @@ evf_config_load(const char *path, GPtrArray *diags)
 		cfg->base_path = g_strdup(p[0] == '/' ? p + 1 : p);
 	}
 	return g_steal_pointer(&cfg);
+}
+
+EvfConfig *
+evf_config_load(const char *path, GPtrArray *diags)
+{
+	g_autoptr(EvfConfig) cfg = config_read(path, diags);
+
+	return cfg != NULL && cfg->errors == 0 ? g_steal_pointer(&cfg) : NULL;
+}
+
+EvfConfig *
+evf_config_load_partial(const char *path, GPtrArray *diags)
+{
+	return config_read(path, diags);
 }
 
 gboolean

@@ -39,6 +39,8 @@ typedef struct {
 	/* SHA-256 of the bytes this configuration was read from (the file
 	 * may have changed since) */
 	char *digest;
+	/* the errors found in it (evf_config_load_partial) */
+	guint errors;
 
 	/* [site] */
 	char *title;
@@ -85,6 +87,11 @@ typedef struct {
 /* (transfer full): the configuration read from @path; every problem goes
  * into @diags (file:line: error: …) and NULL is returned when there is one. */
 EvfConfig *evf_config_load(const char *path, GPtrArray *diags);
+/* (transfer full) (nullable): the same, but also when it has errors (as
+ * many as its errors say): each value in error is then its default, so
+ * that `check` goes on to the event files. NULL when the file cannot be
+ * read as a configuration at all. */
+EvfConfig *evf_config_load_partial(const char *path, GPtrArray *diags);
 void evf_config_free(EvfConfig *cfg);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfConfig, evf_config_free)
 

@@ -110,17 +110,28 @@ load_config(void)
 static int
 cmd_check(void)
 {
-	g_autoptr(EvfConfig) cfg = load_config();
 	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(EvfConfig) cfg = evf_config_load_partial(
+	    opt_config != NULL ? opt_config : "evfeed.conf", diags);
 	gboolean ok;
+	guint errors;
 
-	if (cfg == NULL)
+	evf_diags_print(diags, stderr);
+	g_ptr_array_set_size(diags, 0);
+	/* Errors in the configuration hide none in the event files, as
+	 * long as their folder is there (each setting in error is taken as
+	 * its default). */
+	if (cfg == NULL ||
+	    (cfg->errors > 0 &&
+	     (cfg->events_dir == NULL ||
+	      !g_file_test(cfg->events_dir, G_FILE_TEST_IS_DIR))))
 		return 1;
 	ok = evf_build_check(cfg, g_get_real_time(), diags);
 	evf_diags_print(diags, stderr);
-	if (!ok) {
-		fprintf(stderr, "evfeed: %u error%s\n", evf_diags_errors(diags),
-		        evf_diags_errors(diags) == 1 ? "" : "s");
+	errors = cfg->errors + evf_diags_errors(diags);
+	if (!ok || errors > 0) {
+		fprintf(stderr, "evfeed: %u error%s\n", errors,
+		        errors == 1 ? "" : "s");
 		return 1;
 	}
 	return 0;

@@ -368,4 +368,43 @@ else
 	diag_file "$w/unreadable.err"
 fi
 
+# Errors in evfeed.conf hide none of the event files' from check (each
+# setting in error taken as its default); build still stops at them, and
+# an events folder named by a setting in error is not guessed at.
+rm -f "$w/events/link.md"
+cp "$w/evfeed.conf" "$w/good.conf"
+sed -e 's/^\(timezone *= *\).*/\1Europe\/Belgrad/' \
+	-e 's/^\(refresh *= *\).*/\1PT1Hx/' "$w/good.conf" >"$w/evfeed.conf"
+run check "$w/evfeed.conf" "$w/conf-check"
+if [ "$status" -eq 1 ] &&
+    grep -q 'evfeed[.]conf:[0-9]*: error: \[feeds\] refresh: not a duration' "$w/conf-check.err" &&
+    grep -q 'evfeed[.]conf:[0-9]*: error: \[site\] timezone: unknown time zone' "$w/conf-check.err" &&
+    has_diag "$w/conf-check.err" a.md 3 "start: invalid date" &&
+    has_diag "$w/conf-check.err" c-d.md 4 "end: .* is before start" &&
+    grep -qx 'evfeed: 8 errors' "$w/conf-check.err"; then
+	pass "errors in evfeed.conf: check tells the event files' errors too, and counts them all"
+else
+	fail "errors in evfeed.conf: check tells the event files' errors too, and counts them all"
+	diag_file "$w/conf-check.err"
+fi
+run build "$w/evfeed.conf" "$w/conf-build"
+if [ "$status" -eq 1 ] && grep -q 'refresh: not a duration' "$w/conf-build.err" &&
+    ! grep -q 'a[.]md' "$w/conf-build.err" &&
+    [ -z "$(find "$w/public" -type f 2>/dev/null)" ]; then
+	pass "errors in evfeed.conf: build stops at them, writes nothing"
+else
+	fail "errors in evfeed.conf: build stops at them, writes nothing"
+	diag_file "$w/conf-build.err"
+fi
+sed 's/^\(events *= *\).*/\1ev\\q/' "$w/good.conf" >"$w/evfeed.conf"
+mkdir -p "$w/events-default"
+run check "$w/evfeed.conf" "$w/conf-events"
+if [ "$status" -eq 1 ] && grep -q 'events: a .\\. stands only before' "$w/conf-events.err" &&
+    ! grep -q 'a[.]md\|error: cannot read the events folder' "$w/conf-events.err"; then
+	pass "an events folder in error: check says so, and reads no folder for it"
+else
+	fail "an events folder in error: check says so, and reads no folder for it"
+	diag_file "$w/conf-events.err"
+fi
+
 done_testing
