@@ -497,14 +497,13 @@ fix_tables(xmlNode *parent)
 	" a abbr b cite code del em i ins kbd mark q s samp small span " \
 	"strong sub sup time u var p div "
 
-/* Whether @node holds, outside any table, an element that would end a
- * paragraph it is in. */
+/* Whether @node holds an element of @names (at any depth). */
 static gboolean
-holds_block(const xmlNode *node)
+holds_any(const xmlNode *node, const char *names)
 {
 	for (const xmlNode *c = node->children; c != NULL; c = c->next)
-		if (is_element(c, CLOSES_P) ||
-		    (c->type == XML_ELEMENT_NODE && holds_block(c)))
+		if (is_element(c, names) ||
+		    (c->type == XML_ELEMENT_NODE && holds_any(c, names)))
 			return TRUE;
 	return FALSE;
 }
@@ -551,13 +550,210 @@ fix_nesting(xmlNode *parent)
 			node = next;
 			continue;
 		}
-		if ((is_element(node, " p ") && holds_block(node)) ||
+		if ((is_element(node, " p ") && holds_any(node, CLOSES_P)) ||
 		    (is_element(node, " h1 h2 h3 h4 h5 h6 ") &&
 		     is_element(parent, " h1 h2 h3 h4 h5 h6 ")) ||
 		    (is_element(node, " li ") && inside_item(node, " li ")) ||
 		    (is_element(node, " dt dd ") &&
 		     inside_item(node, " dt dd ")))
 			unwrap(node);
+		node = next;
+	}
+}
+
+/* Elements whose content HTML5 allows to be phrasing content alone (of
+ * those the allowlist keeps): a block in one is not valid HTML, though
+ * parsers keep it. (a, del and ins take their parent's content model.) */
+#define PHRASING_ONLY                                                     \
+	" abbr b cite code em i kbd mark q s samp small span strong sub " \
+	"sup time u var "
+
+/* What a pre or a heading may not hold, in HTML5: the blocks, and the
+ * parts of a table. */
+#define NOT_PHRASING CLOSES_P "tbody thead tfoot tr td th "
+
+/* Unwraps every element of @names in @node, each followed by @sep, so
+ * that its text stays apart from the next. */
+static void
+unwrap_all(xmlNode *node, const char *names, const char *sep)
+{
+	xmlNode *c = node->children;
+
+	while (c != NULL) {
+		xmlNode *next = c->next;
+
+		if (c->type == XML_ELEMENT_NODE) {
+			unwrap_all(c, names, sep);
+			if (is_element(c, names)) {
+				if (c->next != NULL)
+					xmlAddNextSibling(
+					    c,
+					    xmlNewDocText(
+					        c->doc, (const xmlChar *)sep));
+				unwrap(c);
+			}
+		}
+		c = next;
+	}
+}
+
+static gboolean
+is_blank(const xmlNode *node)
+{
+	const char *t = (const char *)node->content;
+
+	return node->type == XML_TEXT_NODE && t[strspn(t, " \t\n\r\f")] == '\0';
+}
+
+/* Puts @node, and the siblings after it that are of @names or blank, in
+ * a new element @name, where @node stood. Returns the new element. */
+static xmlNode *
+wrap_run(xmlNode *node, const char *name, const char *names)
+{
+	xmlNode *box =
+	    xmlNewDocNode(node->doc, NULL, (const xmlChar *)name, NULL);
+
+	xmlAddPrevSibling(node, box);
+	while (node != NULL && (is_element(node, names) || is_blank(node))) {
+		xmlNode *next = node->next;
+
+		xmlUnlinkNode(node);
+		xmlAddChild(box, node);
+		node = next;
+	}
+	return box;
+}
+
+/* Puts what the list @list holds that is no item of @items into the item
+ * before it, or into a new @item_name. */
+static void
+gather_items(xmlNode *list, const char *items, const char *item_name)
+{
+	xmlNode *node = list->children;
+
+	while (node != NULL) {
+		xmlNode *next = node->next;
+		xmlNode *item = node->prev;
+
+		if (is_blank(node) || is_element(node, items)) {
+			node = next;
+			continue;
+		}
+		while (item != NULL && is_blank(item))
+			item = item->prev;
+		if (!is_element(item, " li dt dd ")) {
+			item = xmlNewDocNode(node->doc, NULL,
+			                     (const xmlChar *)item_name, NULL);
+			xmlAddPrevSibling(node, item);
+		}
+		xmlUnlinkNode(node);
+		xmlAddChild(item, node);
+		node = next;
+	}
+}
+
+/* Whether the dl @dl holds groups of terms and descriptions, each of one
+ * or more dt then one or more dd, as HTML5 asks (or groups in divs, which
+ * are left as they are). */
+static gboolean
+well_formed_dl(const xmlNode *dl)
+{
+	gboolean after_dt = FALSE, after_dd = FALSE;
+
+	for (const xmlNode *c = dl->children; c != NULL; c = c->next) {
+		if (is_element(c, " div "))
+			return TRUE;
+		if (is_element(c, " dt ")) {
+			after_dt = TRUE;
+			after_dd = FALSE;
+		} else if (is_element(c, " dd ")) {
+			if (!after_dt && !after_dd)
+				return FALSE;
+			after_dd = TRUE;
+			after_dt = FALSE;
+		}
+	}
+	return !after_dt;
+}
+
+/* Gives what libxml2's HTML 4 parser keeps, and HTML5 parsers too, the
+ * content models HTML5 asks of it, so that the pages are valid HTML: a
+ * block in a pre or a heading is unwrapped to its text, and a phrasing
+ * element that holds a block (<span><div>) is unwrapped around it; list
+ * items out of a list are put in one <ul>, and what a list holds that is
+ * no item goes into the item before it, or one of its own; terms and
+ * descriptions out of a well-formed <dl> are blocks (divs) of their own;
+ * a heading or pre left empty (libxml2 ends one where a block starts)
+ * goes; a figure keeps one caption, its first or last child. */
+static void
+fix_content(xmlNode *parent)
+{
+	gboolean list = is_element(parent, " ul ol ");
+	gboolean dl = is_element(parent, " dl ");
+	xmlNode *node;
+	xmlNode *caption = NULL;
+
+	if (list) {
+		gather_items(parent, " li ", "li");
+	} else if (dl) {
+		gather_items(parent, " dt dd div ", "dd");
+		if (!well_formed_dl(parent)) {
+			xmlNodeSetName(parent, (const xmlChar *)"div");
+			dl = FALSE;
+		}
+	}
+	node = parent->children;
+	while (node != NULL) {
+		xmlNode *next = node->next;
+
+		if (node->type != XML_ELEMENT_NODE) {
+			node = next;
+			continue;
+		}
+		if (is_element(node, " pre "))
+			unwrap_all(node, NOT_PHRASING, "\n");
+		else if (is_element(node, " h1 h2 h3 h4 h5 h6 "))
+			unwrap_all(node, NOT_PHRASING, " ");
+		if (is_element(node, PHRASING_ONLY) &&
+		    holds_any(node, NOT_PHRASING)) {
+			/* its children are looked at in its place */
+			next = node->children != NULL ? node->children
+			                              : node->next;
+			unwrap(node);
+			node = next;
+			continue;
+		}
+		if (is_element(node, " li ") && !list) {
+			node = wrap_run(node, "ul", " li ");
+			next = node->next;
+		} else if (is_element(node, " dt dd ") && !dl &&
+		           !(is_element(parent, " div ") &&
+		             is_element(parent->parent, " dl "))) {
+			xmlNodeSetName(node, (const xmlChar *)"div");
+		}
+		if (is_element(node, " h1 h2 h3 h4 h5 h6 pre ") &&
+		    (node->children == NULL || (node->children->next == NULL &&
+		                                is_blank(node->children)))) {
+			xmlUnlinkNode(node);
+			xmlFreeNode(node);
+			node = next;
+			continue;
+		}
+		if (is_element(node, " figcaption ")) {
+			xmlNode *after = node->next, *before = node->prev;
+
+			while (after != NULL && is_blank(after))
+				after = after->next;
+			while (before != NULL && is_blank(before))
+				before = before->prev;
+			if (!is_element(parent, " figure ") ||
+			    caption != NULL ||
+			    (before != NULL && after != NULL))
+				xmlNodeSetName(node, (const xmlChar *)"div");
+			else
+				caption = node;
+		}
+		fix_content(node);
 		node = next;
 	}
 }
@@ -636,6 +832,7 @@ evf_html_sanitize(const char *html, const char *base_url)
 	g_clear_pointer(&base.uri, g_uri_unref);
 	fix_tables(body);
 	fix_nesting(body);
+	fix_content(body);
 	buf = evf_xml_buffer_new();
 	for (xmlNode *n = body->children; n != NULL; n = n->next)
 		htmlNodeDump(buf, doc, n);
