@@ -759,6 +759,43 @@ seed_aliases(GHashTable *slugs, GPtrArray *local, EvfMergeIds *ids)
 	}
 }
 
+/* A warning at each event file whose uid key names the UID that another
+ * event file's event took from a partner's listing it replaced (an alias,
+ * evf_merge's EvfMergeIds): the file takes that identity over, and the
+ * other event goes out under its own UID, as a new event. */
+static void
+warn_alias_claimed(GPtrArray *local, const EvfMergeIds *ids, GPtrArray *diags)
+{
+	g_autoptr(GHashTable) by_uid = NULL;
+
+	if (g_hash_table_size(ids->aliases) == 0)
+		return;
+	by_uid = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint i = 0; i < local->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(local, i);
+
+		g_hash_table_insert(by_uid, ev->uid, ev);
+	}
+	for (guint i = 0; i < local->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(local, i);
+		const char *to = g_hash_table_lookup(ids->aliases, ev->uid);
+		const EvfEvent *claims =
+		    to != NULL ? g_hash_table_lookup(by_uid, to) : NULL;
+
+		if (claims == NULL || claims == ev)
+			continue;
+		evf_diags_warn(
+		    diags, claims->path, claims->uid_line, claims->uid_col,
+		    "uid '%s' is the identity under which %s has been "
+		    "published (it took it from a partner's listing it "
+		    "replaced): this file takes it over, and that event "
+		    "goes out as a new one, under its own uid '%s'; to keep "
+		    "both events as subscribers have them, give this file "
+		    "another uid",
+		    to, ev->path, ev->uid);
+	}
+}
+
 /* An event file whose event the state did not know, where the last
  * build published one of another UID under the same name (events/<slug>.ics)
  * that is listed no more: its uid changed (a uid key written, removed or
@@ -1191,6 +1228,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	ids.added = g_ptr_array_new_with_free_func(g_free);
 	if (g_hash_table_size(slugs) > 0)
 		seed_aliases(slugs, local, &ids);
+	warn_alias_claimed(local, &ids, diags);
 	events = evf_merge(cfg, local, partners, &ids);
 	track = evf_store_track_prepare(store, events, now, &updated, error);
 	if (track == NULL)

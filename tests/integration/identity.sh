@@ -11,7 +11,8 @@
 # once the partner lists it no more, after the state is lost (its
 # published date then to the second), and after a build from scratch with
 # the same state. An event file published under its own UID keeps it when
-# a partner starts to list its event.
+# a partner starts to list its event. A file whose uid names the identity
+# another file's event took is warned of.
 #
 # Environment (make check sets it): EVFEED, top_srcdir; optional PYTHON3.
 # EVFEED_KEEP_TMP=1 keeps the temporary folder.
@@ -318,5 +319,21 @@ same_identity "board: the event file's own identity stays" board-before board
 grep -q 'board@partner.example' "$pub/calendar.ics"
 test $? -ne 0
 ok $? "board: the partner's UID is not published"
+
+# ------------- a file that names the identity the workshop's file took
+
+cat >"$tmp/events/claim.md" <<EOF
+---
+title: Another workshop
+uid: $(field partner uid)
+start: 2027-09-01
+---
+A file given the workshop's published UID.
+EOF
+step claim
+grep -q "claim[.]md:3:[0-9]*: warning: uid '$(field partner uid)' is the identity under which .*cyber-workshop[.]md has been published" \
+	"$tmp/claim.build"
+ok $? "claim: a uid that takes over the workshop's identity is warned of, naming its file" ||
+	diag_file "$tmp/claim.build"
 
 done_testing
