@@ -794,6 +794,16 @@ evf_daemon_run(const char *config_path, const char *listen)
 		g_main_loop_unref(d.loop);
 		return 1;
 	}
+	/* An address it cannot listen on is a mistake of the setup: said
+	 * before the first build, which would publish (and leave the hub
+	 * untold of it, were serve to stop then). */
+	if (!evf_httpd_check_listen(listen != NULL ? listen : d.cfg->listen,
+	                            &error)) {
+		fprintf(stderr, "evfeed: error: %s\n", error->message);
+		evf_config_free(d.cfg);
+		g_main_loop_unref(d.loop);
+		return 1;
+	}
 	d.cache = evf_catalog_cache_new();
 	{
 		g_autofree char *dir = g_path_get_dirname(d.cfg->state_path);
@@ -809,10 +819,15 @@ evf_daemon_run(const char *config_path, const char *listen)
 		} else {
 			open_state(&d, &error);
 		}
-		if (d.store == NULL && (!g_file_test(dir, G_FILE_TEST_IS_DIR) ||
-		                        access(dir, W_OK) < 0)) {
-			/* A read-only or missing state folder is a mistake
-			 * of the setup: say so at start. */
+		if (d.store == NULL &&
+		    (!g_file_test(dir, G_FILE_TEST_IS_DIR) ||
+		     access(dir, W_OK) < 0 ||
+		     (g_file_test(d.cfg->state_path, G_FILE_TEST_EXISTS) &&
+		      !g_file_test(d.cfg->state_path,
+		                   G_FILE_TEST_IS_REGULAR)))) {
+			/* A read-only or missing state folder, or a state
+			 * that is a folder, is a mistake of the setup: say
+			 * so at start. */
 			fprintf(stderr, "evfeed: error: %s\n", error->message);
 			evf_catalog_cache_free(d.cache);
 			evf_config_free(d.cfg);

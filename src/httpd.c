@@ -33,6 +33,7 @@
 #include "util.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <gio/gio.h>
 #include <curl/curl.h>
 #include <microhttpd.h>
@@ -1081,6 +1082,38 @@ parse_listen(const char *listen, struct sockaddr_storage *out, GError **error)
 	if (sa == NULL)
 		return FALSE;
 	return g_socket_address_to_native(sa, out, sizeof *out, error);
+}
+
+gboolean
+evf_httpd_check_listen(const char *listen, GError **error)
+{
+	struct sockaddr_storage addr;
+	const int one = 1;
+	int fd;
+	int e = 0;
+
+	if (!parse_listen(listen, &addr, error)) {
+		g_prefix_error(error, "listen '%s': ", listen);
+		return FALSE;
+	}
+	/* as libmicrohttpd binds: an address still in TIME_WAIT is free */
+	fd = socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+	    (addr.ss_family == AF_INET6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) < 0) ||
+	    bind(fd, (struct sockaddr *)&addr,
+	         addr.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+	                                    : sizeof(struct sockaddr_in)) < 0)
+		e = errno;
+	if (fd >= 0)
+		close(fd);
+	if (e != 0) {
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(e),
+		            "cannot listen on '%s': %s", listen, g_strerror(e));
+		return FALSE;
+	}
+	return TRUE;
 }
 
 EvfHttpd *

@@ -21,6 +21,10 @@ typedef struct {
 } EvfHttpdOptions;
 
 /* (transfer full): a running server, or NULL with @error set. */
+/* Whether the server could listen on @listen (ADDR:PORT) now: it is an
+ * address, of this machine, that no other socket listens on. For a check
+ * before the work that comes before evf_httpd_start(). */
+gboolean evf_httpd_check_listen(const char *listen, GError **error);
 EvfHttpd *evf_httpd_start(const EvfHttpdOptions *opts, GError **error);
 
 /* The port it listens on (useful with port 0). */

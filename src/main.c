@@ -22,6 +22,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlmemory.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -602,8 +603,35 @@ posix_clock(void)
 	tzset();
 }
 
+/* Set when the command is serve, whose standard output is a log. */
+static gboolean serving;
+
+static int run(int argc, char **argv);
+
 int
 main(int argc, char **argv)
+{
+	int status;
+
+	/* A reader of the output that goes away (`evfeed import x.ics |
+	 * head`, a log process that restarts under serve) makes a write
+	 * fail, not the process end half-way through its work. */
+	signal(SIGPIPE, SIG_IGN);
+	status = run(argc, argv);
+	/* what was asked for (a new file's path, the list of a dry run)
+	 * may not have reached its reader: that is an error, as for any
+	 * file that cannot be written */
+	if (!serving && (fflush(stdout) != 0 || ferror(stdout))) {
+		fprintf(stderr, "evfeed: error: cannot write the output: %s\n",
+		        g_strerror(errno));
+		if (status == 0)
+			status = 1;
+	}
+	return status;
+}
+
+static int
+run(int argc, char **argv)
 {
 	g_autoptr(GOptionContext) ctx =
 	    g_option_context_new("COMMAND - publish events as a calendar and "
@@ -694,7 +722,8 @@ main(int argc, char **argv)
 		return cmd_build();
 	if (strcmp(cmd, "sources") == 0)
 		return cmd_sources();
-	if (strcmp(cmd, "serve") == 0)
+	serving = strcmp(cmd, "serve") == 0;
+	if (serving)
 		return evf_daemon_run(opt_config != NULL ? opt_config
 		                                         : "evfeed.conf",
 		                      opt_listen);

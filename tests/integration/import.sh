@@ -599,4 +599,54 @@ ok $? "import without a calendar: exit 2"
 test $? -eq 1 && grep -q 'missing.ics' "$tmp/err"
 ok $? "a missing file: exit 1 naming it"
 
+# ------------------------------------------ output that cannot be written
+
+# A reader that goes away (`| head`) does not stop the import half-way:
+# every event is written, and the lost list is an error (status 1); so is
+# output to a full disk, for import's dry-run list and new's path.
+mkdir "$tmp/pipe" "$tmp/pipe/events"
+write_config "$tmp/pipe" "$tmp/pipe/events"
+"${PYTHON3:-python3}" - "$tmp/pipe/many.ics" <<'PY'
+import sys
+out = ["BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"]
+for i in range(400):
+    out.append("BEGIN:VEVENT\r\nUID:many-%d@example.org\r\n"
+               "DTSTAMP:20260101T000000Z\r\nDTSTART;VALUE=DATE:2027%02d%02d\r\n"
+               "SUMMARY:Event number %d with a fairly long title\r\n"
+               "END:VEVENT\r\n" % (i, 1 + i % 12, 1 + i % 28, i))
+out.append("END:VCALENDAR\r\n")
+open(sys.argv[1], "w", newline="").write("".join(out))
+PY
+{
+	"$EVFEED" --config "$tmp/pipe/evfeed.conf" import "$tmp/pipe/many.ics" 2>"$tmp/pipe/err"
+	echo $? >"$tmp/pipe/status"
+} | head -c 1 >/dev/null
+test "$(cat "$tmp/pipe/status")" = 1 &&
+	test "$(ls "$tmp/pipe/events" | wc -l)" -eq 400 &&
+	grep -q '^evfeed: imported 400 events$' "$tmp/pipe/err" &&
+	grep -q '^evfeed: error: cannot write the output: Broken pipe$' "$tmp/pipe/err"
+ok $? "import | head: all 400 events written, the lost list an error (status $(cat "$tmp/pipe/status"))" ||
+	diag_file "$tmp/pipe/err"
+if [ -w /dev/full ]; then
+	rm -f "$tmp/pipe/events"/*
+	"$EVFEED" --config "$tmp/pipe/evfeed.conf" import --dry-run "$tmp/pipe/many.ics" \
+		>/dev/full 2>"$tmp/pipe/err"
+	st=$?
+	test $st -eq 1 && grep -q 'cannot write the output: No space left' "$tmp/pipe/err"
+	ok $? "import --dry-run to a full disk: status 1 (status $st)" || diag_file "$tmp/pipe/err"
+	"$EVFEED" --config "$tmp/pipe/evfeed.conf" new "Lost path" --start 2027-01-01 \
+		>/dev/full 2>"$tmp/pipe/err"
+	st=$?
+	test $st -eq 1 && grep -q 'cannot write the output: No space left' "$tmp/pipe/err"
+	ok $? "new to a full disk: status 1, its path lost (status $st)" || diag_file "$tmp/pipe/err"
+	"$EVFEED" -V >/dev/full 2>/dev/null
+	st=$?
+	test $st -eq 1
+	ok $? "--version to a full disk: status 1 (status $st)"
+else
+	skip "import --dry-run to a full disk" "no /dev/full"
+	skip "new to a full disk" "no /dev/full"
+	skip "--version to a full disk" "no /dev/full"
+fi
+
 done_testing

@@ -1101,5 +1101,62 @@ test $reloaded -eq 0 && test "$cc" = " /calendar.ics=7200 /atom.xml=7200 /events
 ok $? "a refresh whose reload failed to build: every file's max-age once the events are mended ($cc)" ||
 	diag_file "$rf/err"
 serve_stop
+
+# An address it cannot listen on (in use, or no port) is said at start,
+# before the first build: an edit is not published by a serve that stops
+# at once (a WebSub hub would never be told of it).
+la=$(mktmp)
+mkdir -p "$la/events"
+printf -- '---\ntitle: Listed\nstart: 2030-06-01\n---\nBody\n' >"$la/events/listed.md"
+write_config "$la" "$la/events"
+"$EVFEED" build --config "$la/evfeed.conf" >/dev/null 2>&1 ||
+	bail_out "cannot build the site of the listen cases"
+printf -- '---\ntitle: Edited\nstart: 2030-06-01\n---\nBody\n' >"$la/events/listed.md"
+tree_sums "$la/public" >"$la/before"
+"${PYTHON3:-python3}" -c '
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+print(s.getsockname()[1], flush=True)
+time.sleep(60)
+' >"$la/port" &
+holder=$!
+wait_until $((10 * slow)) test -s "$la/port"
+for listen in "127.0.0.1:$(cat "$la/port")" 127.0.0.1:99999; do
+	with_timeout 60 "$EVFEED" serve --config "$la/evfeed.conf" --listen "$listen" \
+		>"$la/out" 2>"$la/err" </dev/null
+	st=$?
+	tree_sums "$la/public" >"$la/after"
+	test $st -eq 1 && grep -q "^evfeed: error: .*'$listen'" "$la/err" &&
+		! grep -q 'published' "$la/err" && cmp -s "$la/before" "$la/after"
+	ok $? "listen $listen: serve stops at start with status 1 (status $st), before it builds" ||
+		diag_file "$la/err"
+done
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+
+# A reader of its log that goes away (a pipe to a log process that
+# restarts) does not stop serve: the next line it logs, of a rebuild, fails
+# and the edit is served.
+mkfifo "$la/log" || bail_out "cannot make a FIFO"
+"$EVFEED" serve --config "$la/evfeed.conf" --listen 127.0.0.1:0 \
+	>"$la/out" 2>"$la/log" </dev/null &
+serve_pid=$!
+head -c 1 <"$la/log" >/dev/null
+serve_wait "$la/out" "$serve_pid" $((60 * slow)) ||
+	bail_out "serve with its log in a pipe did not start"
+printf -- '---\ntitle: Edited again\nstart: 2030-06-01\n---\nBody\n' >"$la/events/listed.new" &&
+	mv "$la/events/listed.new" "$la/events/listed.md"
+served_edit() { "$CURL" -s "$base/calendar.ics" | grep -q '^SUMMARY:Edited again'; }
+wait_until $((10 * slow)) served_edit
+served=$?
+sleep 0.5
+kill -0 "$serve_pid" 2>/dev/null
+alive=$?
+serve_stop
+test $served -eq 0 && test $alive -eq 0 && test "$serve_status" = 0
+ok $? "its log's reader gone: serve goes on, serves the edit, and stops with 0 (status $serve_status)"
+
 trap _tap_cleanup EXIT
 done_testing

@@ -169,6 +169,12 @@ echo "a regular file" >"$tmp/nodir/file.txt"
 c=$(conf nodir "$tmp/nodir/file.txt/state.db")
 refuses "state folder under a regular file" "$c" "$tmp/nodir/file.txt" "Not a directory"
 
+# ---------------------------------------------- a state that is a folder
+
+c=$(conf isdir "$tmp/isdir/state/state.db")
+mkdir -p "$tmp/isdir/state/state.db"
+refuses "a state that is a folder" "$c" "$tmp/isdir/state/state.db" "Is a directory"
+
 # ------------------------------------------------ not a database (E6)
 
 # moved_aside DESC CONF STATE ORIG: the E6 behaviour for a bad file at STATE
