@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef enum {
@@ -503,10 +504,10 @@ within(const char *inner, const char *outer)
 }
 
 /* What the output folder holds is published as it is: neither the event
- * files nor the state may be in it. (The output may be inside the events
- * folder, whose subfolders are not read.) The state is a database evfeed
- * writes, moving aside any other file in its place: it may be neither the
- * configuration nor in the editors' events folder. */
+ * files, nor the state, nor the configuration may be in it. (The output may be
+ * inside the events folder, whose subfolders are not read.) The state is a
+ * database evfeed writes, moving aside any other file in its place: it may be
+ * neither the configuration nor in the editors' events folder. */
 static void
 check_paths(const EvfConfig *cfg, const char *path, GHashTable *lines,
             GPtrArray *diags)
@@ -537,6 +538,11 @@ check_paths(const EvfConfig *cfg, const char *path, GHashTable *lines,
 		              "[paths] output: the state (%s) would be "
 		              "published with it; keep it outside",
 		              cfg->state_path);
+	if (within(cfg->path, cfg->output_dir))
+		evf_diags_add(diags, path, line ? line : 1, 0,
+		              "[paths] output: this configuration would be "
+		              "published with it, and the passwords a "
+		              "source's url may hold; keep it outside");
 }
 
 /* The longest number a duration's part may have: libical keeps each part
@@ -1379,12 +1385,27 @@ config_read(const char *path, GPtrArray *diags)
 	g_autoptr(GHashTable) lines = NULL;
 	guint before = evf_diags_errors(diags);
 	g_autoptr(GUri) uri = NULL;
+	struct stat st;
 
+	/* "conf/" (a shell completes a folder's name so) names no file:
+	 * the system says why, where its folder and base name would make
+	 * it "conf/conf" */
+	if (g_str_has_suffix(path, G_DIR_SEPARATOR_S) &&
+	    !g_file_get_contents(path, &text, &len, &error)) {
+		evf_diags_add(diags, path, 0, 0, "%s", error->message);
+		return NULL;
+	}
 	physical_paths(path, &cfg->path, &cfg->dir);
 	cfg->sources = g_ptr_array_new_with_free_func(source_free);
 
 	/* Unlike event files, the configuration may be a symbolic link
-	 * (/etc/evfeed/evfeed.conf pointing into a deployment). */
+	 * (/etc/evfeed/evfeed.conf pointing into a deployment); a device or
+	 * a FIFO (/dev/zero) would be read without end. */
+	if (stat(cfg->path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode)) {
+		evf_diags_add(diags, path, 0, 0, "not a regular file");
+		return NULL;
+	}
 	if (!g_file_get_contents(cfg->path, &text, &len, &error)) {
 		evf_diags_add(diags, path, 0, 0, "%s", error->message);
 		return NULL;

@@ -261,7 +261,11 @@ evf_eventwrite_filename(const EvfEvent *ev)
 	g_autoptr(GDateTime) shown = NULL;
 
 	if (strlen(slug) > 60) {
-		slug[60] = '\0';
+		/* at a word's end, where one is in its second half */
+		char *dash = g_strrstr_len(slug, 61, "-");
+
+		slug[dash != NULL && dash - slug > 30 ? dash - slug : 60] =
+		    '\0';
 		g_strchomp(slug);
 		while (slug[0] != '\0' && slug[strlen(slug) - 1] == '-')
 			slug[strlen(slug) - 1] = '\0';

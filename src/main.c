@@ -271,13 +271,65 @@ print_new_diags(GPtrArray *diags, const char *shown)
 static gboolean
 utf8_option(const char *name, const char *value)
 {
-	if (value == NULL || g_utf8_validate(value, -1, NULL))
+	const char *option = strchr(name, ' ') != NULL ? "TITLE" : name;
+
+	if (value == NULL)
 		return TRUE;
-	fprintf(stderr,
-	        "evfeed: new: %s%s: not UTF-8 text (an event file is UTF-8, "
-	        "whatever the locale)\n",
-	        strchr(name, ' ') != NULL ? "" : "--", name);
-	return FALSE;
+	if (!g_utf8_validate(value, -1, NULL)) {
+		fprintf(
+		    stderr,
+		    "evfeed: new: error: %s%s: not UTF-8 text (an event file is "
+		    "UTF-8, whatever the locale)\n",
+		    strchr(name, ' ') != NULL ? "" : "--", option);
+		return FALSE;
+	}
+	/* (said so here: the event file's message would speak of the
+	 * quotes of the draft, which the user never wrote) */
+	for (const char *p = value; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (g_unichar_iscntrl(c) && c != '\t' && c != '\n' &&
+		    c != '\r') {
+			fprintf(stderr,
+			        "evfeed: new: error: %s%s: the control "
+			        "character U+%04X is not allowed\n",
+			        strchr(name, ' ') != NULL ? "" : "--", option,
+			        (unsigned)c);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* The most files of one name that new tells apart with "-2", "-3"… */
+#define MAX_NAME_SUFFIX 99
+
+/* Whether the event file @path lists @ev: the same title and start (or
+ * cannot be read, and may). */
+static gboolean
+same_listing(const EvfConfig *cfg, const char *path, const EvfEvent *ev)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(GBytes) data = evf_file_read(path, 16 * 1024 * 1024, NULL);
+	g_autoptr(EvfEvent) other = NULL;
+	g_autofree char *base = g_path_get_basename(path);
+	g_autofree char *stem = g_strndup(base, strlen(base) - 3);
+
+	if (data == NULL)
+		return TRUE;
+	other = evf_eventfile_parse(path, stem, g_bytes_get_data(data, NULL),
+	                            g_bytes_get_size(data), cfg,
+	                            g_get_real_time(), diags);
+	if (other == NULL)
+		return TRUE;
+	if (strcmp(other->title, ev->title) != 0 || other->tba != ev->tba ||
+	    other->all_day != ev->all_day)
+		return FALSE;
+	if (ev->tba)
+		return TRUE;
+	if (ev->all_day)
+		return g_date_compare(&other->start_date, &ev->start_date) == 0;
+	return g_date_time_equal(other->start, ev->start);
 }
 
 static int
@@ -352,11 +404,29 @@ cmd_new(const char *title)
 	name = evf_eventwrite_filename(ev);
 	path = g_build_filename(cfg->events_dir, name, NULL);
 	shown = evf_catalog_display_path(path);
-	if (g_file_test(path, G_FILE_TEST_EXISTS)) {
-		fprintf(stderr,
-		        "evfeed: error: '%s' exists and is not overwritten\n",
-		        shown);
-		return 1;
+	/* Another event of a title that begins alike, or of the same day,
+	 * takes the name: this one gets "-2", "-3"…, as import gives them;
+	 * the same title and start is the same event, made again. */
+	for (guint n = 2; g_file_test(path, G_FILE_TEST_EXISTS); n++) {
+		g_autofree char *stem = g_strndup(name, strlen(name) - 3);
+		g_autofree char *next = NULL;
+
+		if (same_listing(cfg, path, ev) || n > MAX_NAME_SUFFIX) {
+			fprintf(stderr,
+			        "evfeed: error: '%s' exists and is not "
+			        "overwritten%s\n",
+			        shown,
+			        n > MAX_NAME_SUFFIX
+			            ? ""
+			            : " (it has this title and start: to add "
+			              "another event, give it another title)");
+			return 1;
+		}
+		next = g_strdup_printf("%s-%u.md", stem, n);
+		g_free(path);
+		path = g_build_filename(cfg->events_dir, next, NULL);
+		g_free(shown);
+		shown = evf_catalog_display_path(path);
 	}
 	/* The folder with the new file, as `evfeed check` will read it: its
 	 * categories, and its name's address, must not clash with any

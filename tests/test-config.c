@@ -444,8 +444,9 @@ test_bom_and_crlf(Fixture *f, gconstpointer data)
 	               3, "timezone");
 }
 
-/* The output folder is published as it is: not the events folder, nor
- * the state, in it. The output may be inside the events folder. */
+/* The output folder is published as it is: not the events folder, the
+ * state or the configuration in it. The output may be inside the events
+ * folder. */
 static void
 test_paths_apart(Fixture *f, gconstpointer data)
 {
@@ -461,6 +462,9 @@ test_paths_apart(Fixture *f, gconstpointer data)
 	               "[paths]\nevents=e\noutput=www\n"
 	               "state=www/data/evfeed.db\n",
 	               3, "the state");
+	/* nor the configuration, with the passwords of sources' urls */
+	assert_refused(f, "[paths]\nevents=../e\noutput=.\nstate=../s.db\n", 3,
+	               "this configuration would be published");
 	cfg = assert_loads(f, "[paths]\nevents=content\noutput=content/"
 	                      "public\nstate=content-state.db\n");
 	g_assert_nonnull(cfg);
@@ -468,6 +472,44 @@ test_paths_apart(Fixture *f, gconstpointer data)
 	/* a name that merely begins like the other */
 	cfg = assert_loads(f, "[paths]\nevents=public-events\noutput=public\n");
 	g_assert_nonnull(cfg);
+}
+
+/* A path that names no configuration file says why, as the system does:
+ * "conf/" (a shell completes a folder so) is not read as "conf/conf", nor
+ * "evfeed.conf/" as "evfeed.conf/evfeed.conf"; a device is not read (from
+ * /dev/zero, without end). */
+static void
+test_paths_not_a_file(Fixture *f, gconstpointer data)
+{
+	g_autofree char *conf = g_build_filename(f->dir, "evfeed.conf", NULL);
+	g_autofree char *inner = g_build_filename(f->dir, "sub", "sub", NULL);
+	g_autofree char *sub = g_build_filename(f->dir, "sub", NULL);
+	const struct {
+		char *path;
+		const char *says;
+	} cases[] = {
+		{ g_strconcat(sub, "/", NULL), "Is a directory" },
+		{ g_strconcat(conf, "/", NULL), "Not a directory" },
+		{ g_strdup("/dev/zero"), "not a regular file" },
+	};
+
+	g_assert_cmpint(g_mkdir_with_parents(sub, 0755), ==, 0);
+	g_assert_true(g_file_set_contents(conf, "[site]\n", -1, NULL));
+	/* what "sub/" must not be read as */
+	g_assert_true(g_file_set_contents(inner, "[site]\n", -1, NULL));
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(EvfConfig) cfg = NULL;
+		const EvfDiag *d;
+
+		g_ptr_array_set_size(f->diags, 0);
+		cfg = evf_config_load(cases[i].path, f->diags);
+		log_diags(f->diags);
+		g_assert_null(cfg);
+		g_assert_cmpuint(f->diags->len, ==, 1);
+		d = g_ptr_array_index(f->diags, 0);
+		g_assert_nonnull(strstr(d->message, cases[i].says));
+		g_free(cases[i].path);
+	}
 }
 
 /* A section or key name that GKeyFile refuses (it refuses the whole file
@@ -1750,6 +1792,7 @@ main(int argc, char **argv)
 	ADD("/config/bom-and-crlf", test_bom_and_crlf);
 	ADD("/config/paths/apart", test_paths_apart);
 	ADD("/config/paths/links", test_paths_links);
+	ADD("/config/paths/not-a-file", test_paths_not_a_file);
 	ADD("/config/errors/bad-names-all-at-once", test_bad_names_all_at_once);
 	ADD("/config/site/url-not-http", test_site_url_not_http);
 	ADD("/config/site/url-query-or-fragment-refused",

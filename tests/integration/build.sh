@@ -248,8 +248,32 @@ ok $? "new gives the event a fixed uid"
 ok $? "its event is in the calendar as given"
 "$EVFEED" new "Workshop: Border Security; Part 2" --config "$tmp/new/evfeed.conf" \
 	--start 2026-03-10T09:00 >/dev/null 2>"$tmp/err"
-test $? -eq 1 && grep -q 'exists' "$tmp/err"
-ok $? "new refuses to overwrite a file"
+test $? -eq 1 && grep -q 'exists and is not overwritten (it has this title and start' "$tmp/err"
+ok $? "new refuses to overwrite a file, of the same title and start"
+# another event that takes the name (another time of the day, a long title
+# that begins alike) gets "-2", "-3"; a long title is cut after a word
+f2=$("$EVFEED" new "Workshop: Border Security; Part 2" --config "$tmp/new/evfeed.conf" \
+	--start 2026-03-10T14:00 2>"$tmp/err")
+st=$?
+long="International conference on the prevention of organised crime in the region"
+fa=$("$EVFEED" new "$long: Session A" --config "$tmp/new/evfeed.conf" \
+	--start 2026-04-01 2>>"$tmp/err")
+fb=$("$EVFEED" new "$long: Session B" --config "$tmp/new/evfeed.conf" \
+	--start 2026-04-01 2>>"$tmp/err")
+test $st -eq 0 && test "$(basename "$f2")" = "$(basename "$f" .md)-2.md" &&
+	test "$(basename "$fa")" = 2026-04-01-international-conference-on-the-prevention-of-organised.md &&
+	test "$(basename "$fb")" = 2026-04-01-international-conference-on-the-prevention-of-organised-2.md &&
+	grep -q "^title: .*Session B" "$tmp/new/events/$(basename "$fb")" &&
+	"$EVFEED" check --config "$tmp/new/evfeed.conf" >/dev/null 2>>"$tmp/err"
+ok $? "new names another event of the same name with -2, and cuts a long title after a word ($f2, $fa, $fb)" ||
+	diag_file "$tmp/err"
+rm -f "$f2" "$tmp/new/events/$(basename "$fa")" "$tmp/new/events/$(basename "$fb")"
+"$EVFEED" new "$(printf 'Bell\007')" --config "$tmp/new/evfeed.conf" \
+	--start 2026-04-01 >/dev/null 2>"$tmp/err"
+test $? -eq 1 &&
+	test "$(cat "$tmp/err")" = "evfeed: new: error: TITLE: the control character U+0007 is not allowed"
+ok $? "new: a control character in the title is said so, without the draft's quotes" ||
+	diag_file "$tmp/err"
 "$EVFEED" new "Bad" --config "$tmp/new/evfeed.conf" --start 2026-02-30 \
 	>/dev/null 2>"$tmp/err"
 test $? -eq 1 && grep -q "^evfeed: new: error: --start: invalid date '2026-02-30': February 2026 has 28 days" "$tmp/err"
