@@ -3440,6 +3440,38 @@ place(GPtrArray *list, GHashTable *at, char *key, Item *it)
 	return TRUE;
 }
 
+/* (transfer full) (nullable): for @it, a VEVENT with the UID of one
+ * gathered in @g already, with the same SEQUENCE, another start and no
+ * RRULE in either, the UID of an event of its own: "UID/<start>", as an
+ * occurrence without its series gets ("-2", "-3"… after it while taken).
+ * NULL when it is a copy of the same event. */
+static char *
+another_event(const Gathered *g, const Item *it)
+{
+	const Item *old = g_ptr_array_index(
+	    g->masters,
+	    GPOINTER_TO_UINT(g_hash_table_lookup(g->master_at, it->uid)));
+	struct icaltimetype a = icalcomponent_get_dtstart(old->ve);
+	struct icaltimetype b = icalcomponent_get_dtstart(it->ve);
+	g_autofree char *base = NULL;
+	char *uid;
+
+	if (old->sequence != it->sequence || icaltime_is_null_time(a) ||
+	    icaltime_is_null_time(b) || icaltime_compare(a, b) == 0 ||
+	    icalcomponent_get_first_property(old->ve, ICAL_RRULE_PROPERTY) !=
+	        NULL ||
+	    icalcomponent_get_first_property(it->ve, ICAL_RRULE_PROPERTY) !=
+	        NULL)
+		return NULL;
+	base = g_strdup_printf("%s/%s", it->uid, icaltime_as_ical_string(b));
+	uid = g_strdup(base);
+	for (guint n = 2; g_hash_table_contains(g->master_at, uid); n++) {
+		g_free(uid);
+		uid = g_strdup_printf("%s-%u", base, n);
+	}
+	return uid;
+}
+
 /* Gathers the VEVENTs of @cal into @g. */
 static void
 gather(Ctx *c, icalcomponent *cal, Gathered *g)
@@ -3563,12 +3595,31 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 			      g_strconcat(it->uid, "\x1f", it->rid, NULL), it);
 			continue;
 		}
-		if (g_hash_table_contains(g->master_at, it->uid))
-			ctx_warn(c,
-			         "%s: given more than once: the copy with "
-			         "the highest SEQUENCE (then the latest "
-			         "LAST-MODIFIED, DTSTAMP) is used",
-			         label);
+		if (g_hash_table_contains(g->master_at, it->uid)) {
+			g_autofree char *other =
+			    c->series ? another_event(g, it) : NULL;
+
+			/* A migration keeps a copy of another start and
+			 * the same SEQUENCE (a plug-in's two days of one
+			 * workshop under one UID): the file is the only
+			 * one there is. */
+			if (other != NULL) {
+				ctx_warn(c,
+				         "%s: its UID is that of another "
+				         "event, of another start: imported as "
+				         "an event of its own, uid '%s'",
+				         label, other);
+				g_free(it->uid);
+				it->uid = g_steal_pointer(&other);
+			} else {
+				ctx_warn(c,
+				         "%s: given more than once: the copy "
+				         "with the highest SEQUENCE (then the "
+				         "latest LAST-MODIFIED, DTSTAMP) is "
+				         "used",
+				         label);
+			}
+		}
 		place(g->masters, g->master_at, g_strdup(it->uid), it);
 	}
 	/* the overrides of a private series given before it */

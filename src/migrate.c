@@ -18,6 +18,7 @@
 #include "eventfile.h"
 #include "eventwrite.h"
 #include "fetch.h"
+#include "html.h"
 #include "import.h"
 #include "partner.h"
 #include "util.h"
@@ -758,6 +759,31 @@ is_taken(Run *r, const char *name)
 	return g_hash_table_contains(r->taken, slug);
 }
 
+/* (transfer full): the description of @ev to carry over: its plain text,
+ * or the text of its HTML (X-ALT-DESC), which keeps link targets, when
+ * that has one the plain text has not (Outlook's "register here", with the
+ * address in the HTML alone). */
+static char *
+description_to_carry(const EvfEvent *ev)
+{
+	g_autofree char *from_html = NULL;
+
+	if (ev->description_html == NULL)
+		return g_strdup(ev->description_text);
+	from_html = evf_html_to_text(ev->description_html);
+	for (const char *p = from_html; (p = strstr(p, "<http")) != NULL; p++) {
+		const char *end = strchr(p, '>');
+		g_autofree char *url = NULL;
+
+		if (end == NULL)
+			break;
+		url = g_strndup(p + 1, end - p - 1);
+		if (strstr(ev->description_text, url) == NULL)
+			return g_steal_pointer(&from_html);
+	}
+	return g_strdup(ev->description_text);
+}
+
 /* (transfer full): the file name for @ev: `evfeed new`'s, with "-2", "-3"…
  * when an event of this run already took its address, up to one more than
  * there are addresses taken (one of those is free). Each name goes on from
@@ -817,8 +843,11 @@ prepare_event(Run *r, EvfEvent *ev)
 	check_published(r, ev, l);
 	check_end(r, ev, l);
 	adopt_categories(r, ev, line, l);
-	if (ev->description_text != NULL)
-		body = evf_migrate_markdown(ev->description_text);
+	if (ev->description_text != NULL) {
+		g_autofree char *carried = description_to_carry(ev);
+
+		body = evf_migrate_markdown(carried);
+	}
 	text = evf_eventwrite_format(r->cfg, ev, body, &error);
 	if (text == NULL) {
 		evf_diags_add(r->diags, r->source, line, 0,

@@ -591,6 +591,59 @@ ok $? "no UID: said once, as an error naming the event and its line"
 test "$(ls "$tmp/events")" = 2026-03-02-has-a-uid.md
 ok $? "no UID: the other event is imported"
 
+# ------------------------------- two events that one calendar gives one UID
+# (a plug-in's two days of a workshop): both are imported, the second
+# under a UID of its own, said at its line; a copy of the same start is
+# one event
+tmp=$(mktmp)
+write_config "$tmp" "$tmp/events"
+printf '%s\r\n' BEGIN:VCALENDAR VERSION:2.0 'PRODID:-//Plug-in//EN' \
+	BEGIN:VEVENT UID:ev-17@wp.example DTSTAMP:20260101T000000Z \
+	DTSTART:20260301T100000Z 'SUMMARY:Spring workshop day 1' END:VEVENT \
+	BEGIN:VEVENT UID:ev-17@wp.example DTSTAMP:20260101T000000Z \
+	DTSTART:20260308T100000Z 'SUMMARY:Spring workshop day 2' END:VEVENT \
+	BEGIN:VEVENT UID:ev-18@wp.example DTSTAMP:20260101T000000Z \
+	DTSTART:20260310T100000Z 'SUMMARY:Seminar' END:VEVENT \
+	BEGIN:VEVENT UID:ev-18@wp.example DTSTAMP:20260102T000000Z \
+	DTSTART:20260310T100000Z 'SUMMARY:Seminar (room B)' END:VEVENT \
+	END:VCALENDAR >"$tmp/dupuid.ics"
+"$EVFEED" --config "$tmp/evfeed.conf" import "$tmp/dupuid.ics" >"$tmp/out" 2>"$tmp/err"
+st=$?
+test $st -eq 0 &&
+	grep -qx 'uid: ev-17@wp.example' "$tmp/events/2026-03-01-spring-workshop-day-1.md" &&
+	grep -qx 'uid: ev-17@wp.example/20260308T100000Z' "$tmp/events/2026-03-08-spring-workshop-day-2.md" &&
+	grep -q "dupuid.ics:10: warning: 'ev-17@wp.example' (\"Spring workshop day 2\"): its UID is that of another event, of another start: imported as an event of its own, uid 'ev-17@wp.example/20260308T100000Z'" "$tmp/err" &&
+	test "$(ls "$tmp/events" | wc -l)" -eq 3 &&
+	grep -q '^title: Seminar (room B)' "$tmp/events/2026-03-10-seminar-room-b.md" &&
+	grep -q "given more than once" "$tmp/err" &&
+	"$EVFEED" --config "$tmp/evfeed.conf" check >/dev/null 2>&1
+ok $? "one UID for two events of other starts: both imported, the second under a UID of its own (status $st)" ||
+	diag_file "$tmp/err"
+
+# ------------------------- links that only the HTML description (X-ALT-DESC)
+# has are carried over, with the HTML's text
+printf '%s\r\n' BEGIN:VCALENDAR VERSION:2.0 'PRODID:-//Outlook//EN' \
+	BEGIN:VEVENT UID:alt-1@outlook.example DTSTAMP:20260101T000000Z \
+	DTSTART:20260401T100000Z 'SUMMARY:Registration open' \
+	'DESCRIPTION:Please register here.' \
+	'X-ALT-DESC;FMTTYPE=text/html:<html><body><p>Please <a href="https://example.org/register">register here</a>.</p></body></html>' \
+	END:VEVENT \
+	BEGIN:VEVENT UID:alt-2@outlook.example DTSTAMP:20260101T000000Z \
+	DTSTART:20260402T100000Z 'SUMMARY:Plain enough' \
+	'DESCRIPTION:See https://example.org/plain for more.' \
+	'X-ALT-DESC;FMTTYPE=text/html:<p>See <a href="https://example.org/plain">https://example.org/plain</a> for <b>more</b>.</p>' \
+	END:VEVENT \
+	END:VCALENDAR >"$tmp/altdesc.ics"
+"$EVFEED" --config "$tmp/evfeed.conf" import "$tmp/altdesc.ics" >"$tmp/out" 2>"$tmp/err"
+st=$?
+"$EVFEED" --config "$tmp/evfeed.conf" build >/dev/null 2>>"$tmp/err"
+test $st -eq 0 &&
+	grep -q 'https://example.org/register' "$tmp/events/2026-04-01-registration-open.md" &&
+	grep -q '^DESCRIPTION:Please register here <https://example.org/register>' "$tmp/public/events/2026-04-01-registration-open.ics" &&
+	grep -qx 'See https://example.org/plain for more.' "$tmp/events/2026-04-02-plain-enough.md"
+ok $? "a link only X-ALT-DESC has is carried over; a plain text with the links stays as it is (status $st)" ||
+	diag_file "$tmp/err"
+
 # ------------------------------------------------------ usage errors
 "$EVFEED" --config "$tmp/evfeed.conf" import >/dev/null 2>&1
 test $? -eq 2
