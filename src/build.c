@@ -133,6 +133,13 @@ build_lock(const char *dir)
 
 	if (fd < 0)
 		return -1;
+	/* (a build from cron that seems to hang is told why) */
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	if (errno == EWOULDBLOCK)
+		g_printerr("evfeed: waiting for another build of this site to "
+		           "end (it holds the lock on '%s')\n",
+		           dir);
 	while (flock(fd, LOCK_EX) < 0) {
 		if (errno != EINTR) {
 			close(fd);

@@ -687,6 +687,7 @@ typedef struct {
 	GTimeZone *tz;     /* ZONE_IANA */
 	char *tzid;        /* ZONE_IANA: the IANA name */
 	icaltimezone *itz; /* ZONE_VTIMEZONE, owned by the calendar */
+	gboolean unknown;  /* ZONE_UTC for a zone that is none evfeed knows */
 } Zone;
 
 static void
@@ -701,7 +702,7 @@ zone_free(gpointer p)
 	g_free(z);
 }
 
-static const Zone zone_utc = { ZONE_UTC, NULL, NULL, NULL };
+static const Zone zone_utc = { ZONE_UTC, NULL, NULL, NULL, FALSE };
 
 typedef struct {
 	const char *base_url;
@@ -1501,6 +1502,7 @@ resolve_zone(Ctx *c, icalcomponent *cal, const char *raw, int year)
 	         "unknown time zone '%s' and no usable VTIMEZONE: times "
 	         "taken as UTC",
 	         label);
+	z->unknown = TRUE;
 	return z;
 }
 
@@ -1563,6 +1565,7 @@ prop_zone(Ctx *c, icalcomponent *cal, icalproperty *prop, struct icaltimetype t,
 {
 	icalparameter *param;
 	const char *tzid;
+	const Zone *z;
 
 	if (icaltime_is_utc(t))
 		return &zone_utc;
@@ -1585,7 +1588,20 @@ prop_zone(Ctx *c, icalcomponent *cal, icalproperty *prop, struct icaltimetype t,
 			c->floating_zone = g_strdup(name);
 		return dflt != NULL ? dflt : &zone_utc;
 	}
-	return cached_zone(c, cal, tzid, t.year);
+	z = cached_zone(c, cal, tzid, t.year);
+	/* each event it gives wrong times to is named, at its line */
+	if (z->unknown && uid != NULL &&
+	    icalproperty_get_parent(prop) != NULL) {
+		g_autofree char *label =
+		    event_label(c, icalproperty_get_parent(prop), uid);
+		g_autofree char *zone = shown(tzid);
+
+		ctx_warn(c,
+		         "%s: its times are taken as UTC (unknown time zone "
+		         "'%s'): give them in a zone evfeed knows",
+		         label, zone);
+	}
+	return z;
 }
 
 /* -------------------------------------------------------------- times */

@@ -646,14 +646,25 @@ load_existing(Run *r)
 {
 	g_autoptr(GPtrArray) files = NULL;
 	g_autoptr(GPtrArray) events = NULL;
+	g_autoptr(GPtrArray) seen = evf_diags_new();
 	g_autofree char *digest = NULL;
 
 	if (!g_file_test(r->cfg->events_dir, G_FILE_TEST_IS_DIR))
 		return TRUE;
-	files = evf_catalog_read(r->cfg, NULL, r->diags, &digest, NULL);
+	files = evf_catalog_read(r->cfg, NULL, seen, &digest, NULL);
 	if (files != NULL)
-		events =
-		    evf_catalog_parse(r->cfg, NULL, files, r->now, r->diags);
+		events = evf_catalog_parse(r->cfg, NULL, files, r->now, seen);
+	/* its errors; its warnings come once, from the check of the folder
+	 * with the new files */
+	for (guint i = 0; i < seen->len;) {
+		const EvfDiag *d = g_ptr_array_index(seen, i);
+
+		if (d->warning)
+			i++;
+		else
+			g_ptr_array_add(r->diags,
+			                g_ptr_array_steal_index(seen, i));
+	}
 	if (events == NULL) {
 		g_autofree char *shown =
 		    evf_catalog_display_path(r->cfg->events_dir);
@@ -731,6 +742,32 @@ check_end(Run *r, const EvfEvent *ev, const char *l)
 	               none ? "no end in the source (no DTEND or DURATION, so "
 	                      "it ends at its start)"
 	                    : "the event ends at its start");
+}
+
+/* Warns of the lines of @text, @ev's description, that begin with white
+ * space, which the event file does not keep (evf_migrate_markdown: in
+ * Markdown it would make a code block). */
+static void
+check_indent(Run *r, const EvfEvent *ev, const char *l, const char *text)
+{
+	guint n = 0;
+
+	for (const char *p = text; p != NULL && *p != '\0';) {
+		const char *end = strchr(p, '\n');
+		gsize len = end != NULL ? (gsize)(end - p) : strlen(p);
+		gsize lead = strspn(p, " \t");
+
+		if (lead > 0 && lead < len)
+			n++;
+		p = end != NULL ? end + 1 : NULL;
+	}
+	if (n > 0)
+		evf_diags_warn(r->diags, r->source,
+		               prop_line(r, ev->uid, "DESCRIPTION"), 0,
+		               "%s: the indentation of %u line%s of its "
+		               "description is not kept (in Markdown it would "
+		               "make a code block)",
+		               l, n, n == 1 ? "" : "s");
 }
 
 /* Checks @ev's RRULE as an event file would; a rule it would refuse is
@@ -846,6 +883,7 @@ prepare_event(Run *r, EvfEvent *ev)
 	if (ev->description_text != NULL) {
 		g_autofree char *carried = description_to_carry(ev);
 
+		check_indent(r, ev, l, carried);
 		body = evf_migrate_markdown(carried);
 	}
 	text = evf_eventwrite_format(r->cfg, ev, body, &error);

@@ -514,6 +514,9 @@ test $first_rc -eq 0 && test $second_rc -eq 0 &&
 	test -z "$(find "$tmp/race/public" -name '.*')" &&
 	grep -q 'Edited' "$tmp/race/public/rss.xml"
 ok $? "two builds at once both succeed, one after the other"
+grep -q '^evfeed: waiting for another build of this site to end' "$tmp/err2" &&
+	! grep -q 'waiting' "$tmp/err"
+ok $? "the build that waits says so"
 
 # New time zone data can change the times published: a rebuild after it is
 # no "nothing changed", though no event file changed.

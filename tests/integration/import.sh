@@ -620,6 +620,39 @@ test $st -eq 0 &&
 ok $? "one UID for two events of other starts: both imported, the second under a UID of its own (status $st)" ||
 	diag_file "$tmp/err"
 
+# ----------------- a zone evfeed does not know: each event in it is named
+printf '%s\r\n' BEGIN:VCALENDAR VERSION:2.0 'PRODID:-//Exchange//EN' \
+	BEGIN:VEVENT UID:odd-1@exchange.example DTSTAMP:20260101T000000Z \
+	'DTSTART;TZID=Nowhere Standard Time:20260501T100000' 'SUMMARY:Odd zone one' \
+	END:VEVENT \
+	BEGIN:VEVENT UID:odd-2@exchange.example DTSTAMP:20260101T000000Z \
+	'DTSTART;TZID=Nowhere Standard Time:20260502T100000' 'SUMMARY:Odd zone two' \
+	END:VEVENT \
+	END:VCALENDAR >"$tmp/oddzone.ics"
+"$EVFEED" --config "$tmp/evfeed.conf" import --dry-run "$tmp/oddzone.ics" >"$tmp/out" 2>"$tmp/err"
+grep -q "oddzone.ics:4: warning: 'odd-1@exchange.example' (\"Odd zone one\"): its times are taken as UTC (unknown time zone 'Nowhere Standard Time')" "$tmp/err" &&
+	grep -q "oddzone.ics:10: warning: 'odd-2@exchange.example' (\"Odd zone two\"): its times are taken as UTC" "$tmp/err"
+ok $? "an unknown zone: each event whose times are taken as UTC is named at its line" ||
+	diag_file "$tmp/err"
+# indented lines of a plain-text description: said that their
+# indentation is not kept
+printf '%s\r\n' BEGIN:VCALENDAR VERSION:2.0 'PRODID:-//Old site//EN' \
+	BEGIN:VEVENT UID:agenda-1@old.example DTSTAMP:20260101T000000Z \
+	DTSTART:20260601T080000Z 'SUMMARY:Agenda' \
+	'DESCRIPTION:Agenda:\n    09:00 Welcome\n    10:00 Keynote\nEnd.' \
+	END:VEVENT END:VCALENDAR >"$tmp/indent.ics"
+"$EVFEED" --config "$tmp/evfeed.conf" import --dry-run "$tmp/indent.ics" >"$tmp/out" 2>"$tmp/err"
+grep -q "indent.ics:9: warning: 'agenda-1@old.example' (\"Agenda\"): the indentation of 2 lines of its description is not kept" "$tmp/err"
+ok $? "import: indented description lines are said to lose their indentation" ||
+	diag_file "$tmp/err"
+# a file of the folder with a warning: told once, not once per reading
+printf -- '---\ntitle: Reversed\nstart: 2026-06-01T10:00\ntimezone: Etc/GMT+5\n---\n' \
+	>"$tmp/events/reversed.md"
+"$EVFEED" --config "$tmp/evfeed.conf" import --dry-run "$tmp/oddzone.ics" >"$tmp/out" 2>"$tmp/err"
+test "$(grep -c 'reversed.md:4:11: warning: timezone: .Etc/GMT+5. is UTC-05:00' "$tmp/err")" = 1
+ok $? "import: a warning of a file in the events folder is told once" || diag_file "$tmp/err"
+rm -f "$tmp/events/reversed.md"
+
 # ------------------------- links that only the HTML description (X-ALT-DESC)
 # has are carried over, with the HTML's text
 printf '%s\r\n' BEGIN:VCALENDAR VERSION:2.0 'PRODID:-//Outlook//EN' \
