@@ -1252,6 +1252,10 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 	gint64 num = 0;
 
 	value = g_key_file_get_value(kf, group, spec->key, NULL);
+	/* (see evf_config_load_partial) */
+	if (value != NULL && src == NULL && strcmp(group, "paths") == 0 &&
+	    strcmp(spec->key, "events") == 0)
+		cfg->events_given = TRUE;
 	if (value == NULL) {
 		if (src != NULL && strcmp(spec->key, "url") == 0) {
 			evf_diags_add(diags, shown,

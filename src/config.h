@@ -41,6 +41,8 @@ typedef struct {
 	char *digest;
 	/* the errors found in it (evf_config_load_partial) */
 	guint errors;
+	/* [paths] events is in the file (with an error or not) */
+	gboolean events_given;
 
 	/* [site] */
 	char *title;
@@ -89,8 +91,9 @@ typedef struct {
 EvfConfig *evf_config_load(const char *path, GPtrArray *diags);
 /* (transfer full) (nullable): the same, but also when it has errors (as
  * many as its errors say): each value in error is then its default, so
- * that `check` goes on to the event files. NULL when the file cannot be
- * read as a configuration at all. */
+ * that `check` goes on to the event files (when the file names their
+ * folder: with errors, the default folder may not be the one meant). NULL
+ * when the file cannot be read as a configuration at all. */
 EvfConfig *evf_config_load_partial(const char *path, GPtrArray *diags);
 void evf_config_free(EvfConfig *cfg);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfConfig, evf_config_free)

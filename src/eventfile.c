@@ -3933,10 +3933,15 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 		     !g_utf8_validate_len(nl + 1, end - nl - 1, &at);)
 			more++;
 		line_counter_position(&lines, first, &line, &col);
-		evf_diags_add(diags, path, line, col,
-		              "invalid UTF-8 or a NUL here and on %u more "
-		              "line%s: save the file as UTF-8",
-		              more, more == 1 ? "" : "s");
+		if (more == 0)
+			evf_diags_add(diags, path, line, col,
+			              *first == '\0' ? NUL_ERROR
+			                             : INVALID_UTF8_ERROR);
+		else
+			evf_diags_add(diags, path, line, col,
+			              "invalid UTF-8 or a NUL here and on %u "
+			              "more line%s: save the file as UTF-8",
+			              more, more == 1 ? "" : "s");
 		break;
 	}
 	/* U+FFFD in the front matter is reported with its key
@@ -3972,12 +3977,17 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 		}
 		if (first != NULL) {
 			line_counter_position(&lines, first, &line, &col);
-			evf_diags_add(
-			    diags, path, line, col,
-			    "description: the replacement character "
-			    "U+FFFD here and on %u more line%s: write "
-			    "the characters meant",
-			    more, more == 1 ? "" : "s");
+			if (more == 0)
+				evf_diags_add(diags, path, line, col,
+				              "description: %s",
+				              REPLACEMENT_ERROR);
+			else
+				evf_diags_add(
+				    diags, path, line, col,
+				    "description: the replacement character "
+				    "U+FFFD here and on %u more line%s: write "
+				    "the characters meant",
+				    more, more == 1 ? "" : "s");
 		}
 	}
 

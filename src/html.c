@@ -572,8 +572,18 @@ fix_nesting(xmlNode *parent)
  * parts of a table. */
 #define NOT_PHRASING CLOSES_P "tbody thead tfoot tr td th "
 
-/* Unwraps every element of @names in @node, each followed by @sep, so
- * that its text stays apart from the next. */
+/* Whether @node is text that ends in white space. */
+static gboolean
+ends_blank(const xmlNode *node)
+{
+	const char *t = (const char *)node->content;
+
+	return node->type == XML_TEXT_NODE && t != NULL && t[0] != '\0' &&
+	       g_ascii_isspace(t[strlen(t) - 1]);
+}
+
+/* Unwraps every element of @names in @node, with @sep around it, so that
+ * its text stays apart from what is before and after it. */
 static void
 unwrap_all(xmlNode *node, const char *names, const char *sep)
 {
@@ -585,6 +595,12 @@ unwrap_all(xmlNode *node, const char *names, const char *sep)
 		if (c->type == XML_ELEMENT_NODE) {
 			unwrap_all(c, names, sep);
 			if (is_element(c, names)) {
+				/* (a block begins and ends a line) */
+				if (c->prev != NULL && !ends_blank(c->prev))
+					xmlAddPrevSibling(
+					    c,
+					    xmlNewDocText(
+					        c->doc, (const xmlChar *)sep));
 				if (c->next != NULL)
 					xmlAddNextSibling(
 					    c,
@@ -653,16 +669,23 @@ gather_items(xmlNode *list, const char *items, const char *item_name)
 }
 
 /* Whether the dl @dl holds groups of terms and descriptions, each of one
- * or more dt then one or more dd, as HTML5 asks (or groups in divs, which
- * are left as they are). */
+ * or more dt then one or more dd, as HTML5 asks: as its children, or each
+ * group in a div of its own (and then divs alone). */
 static gboolean
 well_formed_dl(const xmlNode *dl)
 {
 	gboolean after_dt = FALSE, after_dd = FALSE;
+	guint divs = 0, items = 0;
 
 	for (const xmlNode *c = dl->children; c != NULL; c = c->next) {
-		if (is_element(c, " div "))
-			return TRUE;
+		if (is_element(c, " div ")) {
+			if (!is_element(dl, " dl ") || !well_formed_dl(c))
+				return FALSE;
+			divs++;
+			continue;
+		}
+		if (is_element(c, " dt dd "))
+			items++;
 		if (is_element(c, " dt ")) {
 			after_dt = TRUE;
 			after_dd = FALSE;
@@ -673,7 +696,9 @@ well_formed_dl(const xmlNode *dl)
 			after_dt = FALSE;
 		}
 	}
-	return !after_dt;
+	/* (a div group holds one group at least) */
+	return !after_dt && (divs == 0 || items == 0) &&
+	       (is_element(dl, " dl ") || items > 0);
 }
 
 /* Gives what libxml2's HTML 4 parser keeps, and HTML5 parsers too, the

@@ -3459,7 +3459,7 @@ place(GPtrArray *list, GHashTable *at, char *key, Item *it)
 /* (transfer full) (nullable): for @it, a VEVENT with the UID of one
  * gathered in @g already, with the same SEQUENCE, another start and no
  * RRULE in either, the UID of an event of its own: "UID/<start>", as an
- * occurrence without its series gets ("-2", "-3"… after it while taken).
+ * occurrence without its series gets (which copies of that start share).
  * NULL when it is a copy of the same event. */
 static char *
 another_event(const Gathered *g, const Item *it)
@@ -3469,23 +3469,21 @@ another_event(const Gathered *g, const Item *it)
 	    GPOINTER_TO_UINT(g_hash_table_lookup(g->master_at, it->uid)));
 	struct icaltimetype a = icalcomponent_get_dtstart(old->ve);
 	struct icaltimetype b = icalcomponent_get_dtstart(it->ve);
-	g_autofree char *base = NULL;
-	char *uid;
+	g_autofree char *own = NULL;
 
-	if (old->sequence != it->sequence || icaltime_is_null_time(a) ||
-	    icaltime_is_null_time(b) || icaltime_compare(a, b) == 0 ||
-	    icalcomponent_get_first_property(old->ve, ICAL_RRULE_PROPERTY) !=
-	        NULL ||
+	if (icaltime_is_null_time(a) || icaltime_is_null_time(b) ||
+	    icaltime_compare(a, b) == 0 ||
 	    icalcomponent_get_first_property(it->ve, ICAL_RRULE_PROPERTY) !=
 	        NULL)
 		return NULL;
-	base = g_strdup_printf("%s/%s", it->uid, icaltime_as_ical_string(b));
-	uid = g_strdup(base);
-	for (guint n = 2; g_hash_table_contains(g->master_at, uid); n++) {
-		g_free(uid);
-		uid = g_strdup_printf("%s-%u", base, n);
-	}
-	return uid;
+	own = g_strdup_printf("%s/%s", it->uid, icaltime_as_ical_string(b));
+	/* a copy of an event of its own already (an update of it too) */
+	if (g_hash_table_contains(g->master_at, own) ||
+	    (old->sequence == it->sequence &&
+	     icalcomponent_get_first_property(old->ve, ICAL_RRULE_PROPERTY) ==
+	         NULL))
+		return g_steal_pointer(&own);
+	return NULL;
 }
 
 /* Gathers the VEVENTs of @cal into @g. */
@@ -3619,7 +3617,8 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 			 * the same SEQUENCE (a plug-in's two days of one
 			 * workshop under one UID): the file is the only
 			 * one there is. */
-			if (other != NULL) {
+			if (other != NULL &&
+			    !g_hash_table_contains(g->master_at, other)) {
 				ctx_warn(c,
 				         "%s: its UID is that of another "
 				         "event, of another start: imported as "
@@ -3628,6 +3627,11 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 				g_free(it->uid);
 				it->uid = g_steal_pointer(&other);
 			} else {
+				/* (of that other start, with its copies) */
+				if (other != NULL) {
+					g_free(it->uid);
+					it->uid = g_steal_pointer(&other);
+				}
 				ctx_warn(c,
 				         "%s: given more than once: the copy "
 				         "with the highest SEQUENCE (then the "

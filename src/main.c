@@ -120,11 +120,11 @@ cmd_check(void)
 	evf_diags_print(diags, stderr);
 	g_ptr_array_set_size(diags, 0);
 	/* Errors in the configuration hide none in the event files, as
-	 * long as their folder is there (each setting in error is taken as
-	 * its default). */
+	 * long as it names their folder, and that is there (each setting in
+	 * error is taken as its default). */
 	if (cfg == NULL ||
 	    (cfg->errors > 0 &&
-	     (cfg->events_dir == NULL ||
+	     (!cfg->events_given || cfg->events_dir == NULL ||
 	      !g_file_test(cfg->events_dir, G_FILE_TEST_IS_DIR))))
 		return 1;
 	ok = evf_build_check(cfg, g_get_real_time(), diags);
@@ -304,9 +304,15 @@ utf8_option(const char *name, const char *value)
 /* The most files of one name that new tells apart with "-2", "-3"… */
 #define MAX_NAME_SUFFIX 99
 
-/* Whether the event file @path lists @ev: the same title and start (or
- * cannot be read, and may). */
-static gboolean
+/* What the event file at a new event's name is. */
+typedef enum {
+	LISTING_OTHER,   /* another event */
+	LISTING_SAME,    /* the same title and start */
+	LISTING_UNKNOWN, /* a file that cannot be read as an event file */
+} Listing;
+
+/* What the event file @path is to @ev. */
+static Listing
 same_listing(const EvfConfig *cfg, const char *path, const EvfEvent *ev)
 {
 	g_autoptr(GPtrArray) diags = evf_diags_new();
@@ -316,20 +322,21 @@ same_listing(const EvfConfig *cfg, const char *path, const EvfEvent *ev)
 	g_autofree char *stem = g_strndup(base, strlen(base) - 3);
 
 	if (data == NULL)
-		return TRUE;
+		return LISTING_UNKNOWN;
 	other = evf_eventfile_parse(path, stem, g_bytes_get_data(data, NULL),
 	                            g_bytes_get_size(data), cfg,
 	                            g_get_real_time(), diags);
 	if (other == NULL)
-		return TRUE;
+		return LISTING_UNKNOWN;
 	if (strcmp(other->title, ev->title) != 0 || other->tba != ev->tba ||
 	    other->all_day != ev->all_day)
-		return FALSE;
-	if (ev->tba)
-		return TRUE;
-	if (ev->all_day)
-		return g_date_compare(&other->start_date, &ev->start_date) == 0;
-	return g_date_time_equal(other->start, ev->start);
+		return LISTING_OTHER;
+	if (ev->tba ||
+	    (ev->all_day
+	         ? g_date_compare(&other->start_date, &ev->start_date) == 0
+	         : g_date_time_equal(other->start, ev->start)))
+		return LISTING_SAME;
+	return LISTING_OTHER;
 }
 
 static int
@@ -410,16 +417,20 @@ cmd_new(const char *title)
 	for (guint n = 2; g_file_test(path, G_FILE_TEST_EXISTS); n++) {
 		g_autofree char *stem = g_strndup(name, strlen(name) - 3);
 		g_autofree char *next = NULL;
+		Listing is = n > MAX_NAME_SUFFIX ? LISTING_UNKNOWN
+		                                 : same_listing(cfg, path, ev);
 
-		if (same_listing(cfg, path, ev) || n > MAX_NAME_SUFFIX) {
+		if (is != LISTING_OTHER) {
 			fprintf(stderr,
 			        "evfeed: error: '%s' exists and is not "
 			        "overwritten%s\n",
 			        shown,
-			        n > MAX_NAME_SUFFIX
+			        is == LISTING_SAME
+			            ? " (it has this title and start: to add "
+			              "another event, give it another title)"
+			        : n > MAX_NAME_SUFFIX
 			            ? ""
-			            : " (it has this title and start: to add "
-			              "another event, give it another title)");
+			            : " (it cannot be read as an event file)");
 			return 1;
 		}
 		next = g_strdup_printf("%s-%u.md", stem, n);

@@ -45,20 +45,19 @@ static const char schema[] =
     "  PRIMARY KEY (source, uid));";
 
 /* Why the state at PATH cannot be written, as an errno (0 when it can):
- * the file's own, or, when there is none yet, its folder's. SQLite, told it
+ * the file's own, or its folder's (where the file and its journal are
+ * made). SQLite, told it
  * may not write, falls back to opening the file read-only and then reports
  * the errno of that last try ("No such file or directory" for a state not
  * yet made on a read-only file system). */
 static int
 why_not_writable(const char *path)
 {
-	g_autofree char *dir = NULL;
+	g_autofree char *dir = g_path_get_dirname(path);
 
-	if (access(path, W_OK) == 0)
-		return 0;
-	if (errno != ENOENT)
+	if (access(path, W_OK) < 0 && errno != ENOENT)
 		return errno;
-	dir = g_path_get_dirname(path);
+	/* (and the folder, where its journal is made) */
 	return access(dir, W_OK | X_OK) == 0 ? 0 : errno;
 }
 

@@ -2364,6 +2364,25 @@ test_error_encoding_every_line(void)
 	g_ptr_array_add(want, NULL);
 	assert_errors_len(many->str, many->len,
 	                  (const char *const *)want->pdata);
+
+	/* twenty lines exactly: the twentieth is told as the others */
+	g_string_assign(many, "---\ntitle: Workshop\nstart: 2018-05-22\n---\n");
+	g_ptr_array_set_size(want, 0);
+	for (guint i = 0; i < 20; i++)
+		g_string_append(many, "Caf\xe9.\n");
+	for (guint i = 0; i < 20; i++)
+		g_string_append(many, "Caf\xef\xbf\xbd.\n");
+	for (guint i = 0; i < 20; i++)
+		g_ptr_array_add(
+		    want, g_strdup_printf("%u:4: invalid UTF-8 (", 5 + i));
+	for (guint i = 0; i < 20; i++)
+		g_ptr_array_add(
+		    want, g_strdup_printf("%u:4: description: the replacement "
+		                          "character U+FFFD (",
+		                          25 + i));
+	g_ptr_array_add(want, NULL);
+	assert_errors_len(many->str, many->len,
+	                  (const char *const *)want->pdata);
 }
 
 /* U+FFFD stands for a character that a wrong encoding lost, and the W3C

@@ -803,6 +803,17 @@ test_html_content(void)
 	} cases[] = {
 		{ "<pre><p>x</p><p>y</p></pre>", "<pre>x\ny</pre>" },
 		{ "<h4>A <div>B</div> C</h4>", "<h4>A B  C</h4>" },
+		/* a block's text stays apart from the text before it */
+		{ "<h2>Annual Meeting<div>Ljubljana</div></h2>",
+		  "<h5>Annual Meeting Ljubljana</h5>" },
+		{ "<pre>09:00 Opening<div>10:00 Panel</div>after</pre>",
+		  "<pre>09:00 Opening\n10:00 Panel\nafter</pre>" },
+		/* groups in divs, and those alone */
+		{ "<dl><div><dt>a</dt><dd>b</dd></div></dl>",
+		  "<dl><div>\n<dt>a</dt>\n<dd>b</dd>\n</div></dl>" },
+		{ "<dl><div><dt>a</dt><dd>b</dd></div><dt>c</dt><dd>d</dd></dl>",
+		  "<div>\n<div>\n<div>a</div>\n<div>b</div>\n</div>\n"
+		  "<div>c</div>\n<div>d</div>\n</div>" },
 		{ "<h4>A<table><tr><td>x</td></tr></table></h4>",
 		  "<h4>A</h4>\n<table><tr><td>x</td></tr></table>" },
 		{ "<span><div>x</div></span>", "<div>x</div>" },

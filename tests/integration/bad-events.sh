@@ -406,5 +406,16 @@ else
 	fail "an events folder in error: check says so, and reads no folder for it"
 	diag_file "$w/conf-events.err"
 fi
+# the events folder not named (a section misspelt): the default one may
+# not be the one meant, and is not read
+sed 's/^\[paths\]/[Paths]/' "$w/good.conf" >"$w/evfeed.conf"
+run check "$w/evfeed.conf" "$w/conf-section"
+if [ "$status" -eq 1 ] && grep -q 'unknown section \[Paths\]' "$w/conf-section.err" &&
+    ! grep -q 'a[.]md\|error: cannot read the events folder' "$w/conf-section.err"; then
+	pass "an events folder not named (a section misspelt): check reads none"
+else
+	fail "an events folder not named (a section misspelt): check reads none"
+	diag_file "$w/conf-section.err"
+fi
 
 done_testing

@@ -268,6 +268,13 @@ test $st -eq 0 && test "$(basename "$f2")" = "$(basename "$f" .md)-2.md" &&
 ok $? "new names another event of the same name with -2, and cuts a long title after a word ($f2, $fa, $fb)" ||
 	diag_file "$tmp/err"
 rm -f "$f2" "$tmp/new/events/$(basename "$fa")" "$tmp/new/events/$(basename "$fb")"
+printf 'not an event file\n' >"$tmp/new/events/2026-05-01-odd.md"
+"$EVFEED" new "Odd" --config "$tmp/new/evfeed.conf" --start 2026-05-01 \
+	>/dev/null 2>"$tmp/err"
+test $? -eq 1 &&
+	grep -q "2026-05-01-odd.md' exists and is not overwritten (it cannot be read as an event file)" "$tmp/err"
+ok $? "new: a file at its name that is no event file is said so" || diag_file "$tmp/err"
+rm -f "$tmp/new/events/2026-05-01-odd.md"
 "$EVFEED" new "$(printf 'Bell\007')" --config "$tmp/new/evfeed.conf" \
 	--start 2026-04-01 >/dev/null 2>"$tmp/err"
 test $? -eq 1 &&
