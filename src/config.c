@@ -527,6 +527,12 @@ check_paths(const EvfConfig *cfg, const char *path, GHashTable *lines,
 		              cfg->events_dir);
 	if (cfg->output_dir == NULL) /* invalid, and said so */
 		return;
+	/* (said before a build makes its state) */
+	if (g_file_test(cfg->output_dir, G_FILE_TEST_EXISTS) &&
+	    !g_file_test(cfg->output_dir, G_FILE_TEST_IS_DIR))
+		evf_diags_add(diags, path, line ? line : 1, 0,
+		              "[paths] output: '%s' is a file, not a folder",
+		              cfg->output_dir);
 	if (cfg->events_dir != NULL && within(cfg->events_dir, cfg->output_dir))
 		evf_diags_add(diags, path, line ? line : 1, 0,
 		              "[paths] output: the events folder (%s) would "

@@ -446,11 +446,12 @@ test_bom_and_crlf(Fixture *f, gconstpointer data)
 
 /* The output folder is published as it is: not the events folder, the
  * state or the configuration in it. The output may be inside the events
- * folder. */
+ * folder; it may not be a file. */
 static void
 test_paths_apart(Fixture *f, gconstpointer data)
 {
 	g_autoptr(EvfConfig) cfg = NULL;
+	g_autofree char *afile = NULL;
 
 	assert_refused(f, "[paths]\nevents=site\noutput=site\n", 3,
 	               "the events folder");
@@ -462,6 +463,11 @@ test_paths_apart(Fixture *f, gconstpointer data)
 	               "[paths]\nevents=e\noutput=www\n"
 	               "state=www/data/evfeed.db\n",
 	               3, "the state");
+	/* an output that is a file */
+	afile = g_build_filename(f->dir, "afile", NULL);
+	g_assert_true(g_file_set_contents(afile, "x", -1, NULL));
+	assert_refused(f, "[paths]\noutput=afile\n", 2,
+	               "is a file, not a folder");
 	/* nor the configuration, with the passwords of sources' urls */
 	assert_refused(f, "[paths]\nevents=../e\noutput=.\nstate=../s.db\n", 3,
 	               "this configuration would be published");
