@@ -1358,11 +1358,26 @@ calls_alike(GTimeZone *tz, GArray *samples, GHashTable *names)
 	return TRUE;
 }
 
+/* Whether @place is the zone CLDR gives a Windows zone (windows_zones):
+ * of the zones that keep one time, the one its people know it by (Europe/
+ * Berlin for Central European time, not Africa/Ceuta). */
+static gboolean
+primary_zone(const char *place)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(windows_zones); i++)
+		if (strcmp(windows_zones[i].iana, place) == 0)
+			return TRUE;
+	return FALSE;
+}
+
 /* (transfer full) (nullable): the IANA zone that keeps the same time as
  * the calendar's own VTIMEZONE @itz, named @name, in the years around
  * @year: one whose place @name names ("(UTC+01:00) Amsterdam, Berlin,
- * ..." is Europe/Amsterdam), else the first by name. A series in it then
- * recurs in its wall time, not in UTC. NULL when none does. */
+ * ..." is Europe/Amsterdam), else of those with the VTIMEZONE's names
+ * (TZNAME) a zone of a Windows zone (primary_zone), else the first by
+ * name; else (no TZNAME, as Outlook writes) the first zone of a Windows
+ * zone, else the first by name. A series in it then recurs in its wall
+ * time, not in UTC. NULL when none does. */
 static char *
 vtimezone_as_iana(icaltimezone *itz, const char *name, int year)
 {
@@ -1378,6 +1393,8 @@ vtimezone_as_iana(icaltimezone *itz, const char *name, int year)
 	g_autoptr(GHashTable) tznames = vtimezone_names(itz);
 	const char *first = NULL;
 	const char *called = NULL;
+	const char *primary = NULL;
+	const char *called_primary = NULL;
 
 	if (from == NULL || to == NULL)
 		return NULL;
@@ -1397,12 +1414,21 @@ vtimezone_as_iana(icaltimezone *itz, const char *name, int year)
 			continue;
 		if (names_place(text, place))
 			return g_strdup(place);
-		if (called == NULL && calls_alike(tz, samples, tznames))
-			called = place;
+		if (calls_alike(tz, samples, tznames)) {
+			if (called == NULL)
+				called = place;
+			if (called_primary == NULL && primary_zone(place))
+				called_primary = place;
+		}
+		if (primary == NULL && primary_zone(place))
+			primary = place;
 		if (first == NULL)
 			first = place;
 	}
-	return g_strdup(called != NULL ? called : first);
+	return g_strdup(called_primary != NULL ? called_primary
+	                : called != NULL       ? called
+	                : primary != NULL      ? primary
+	                                       : first);
 }
 
 /* (transfer full): the zone name @raw (a TZID parameter or an

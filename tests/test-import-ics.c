@@ -1009,6 +1009,9 @@ test_tzid_custom_series(void)
 		g_assert_cmpstr(
 		    g_date_time_get_timezone_abbreviation(ev->start), ==,
 		    "CEST");
+		/* of those, the one CLDR gives central European time, not
+		 * the first by name (Africa/Ceuta) */
+		g_assert_cmpstr(ev->tzid, ==, "Europe/Berlin");
 	}
 	g_assert_false(has_warning(imp, "Amsterdam"));
 	g_assert_false(has_warning(imp, "Heure normale"));
@@ -1019,6 +1022,47 @@ test_tzid_custom_series(void)
 	                           "20180326T064300Z"));
 	g_assert_true(has_warning(imp, "unknown time zone 'Somewhere odd': "
 	                               "times converted to UTC"));
+}
+
+/* Outlook's "Customized Time Zone": central European rules, no TZNAME, a
+ * TZID that names no place: the zone CLDR gives central European time
+ * (Europe/Berlin), not the first by name that keeps it (Africa/Ceuta),
+ * which the feeds would name. */
+static void
+test_tzid_customized_outlook(void)
+{
+	static const char text[] =
+	    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Microsoft "
+	    "Corporation//Outlook 16.0 MIMEDIR//EN\r\n"
+	    "BEGIN:VTIMEZONE\r\nTZID:Customized Time Zone\r\n"
+	    "BEGIN:STANDARD\r\nDTSTART:16011028T030000\r\n"
+	    "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\n"
+	    "TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\n"
+	    "BEGIN:DAYLIGHT\r\nDTSTART:16010325T020000\r\n"
+	    "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\n"
+	    "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nEND:DAYLIGHT\r\n"
+	    "END:VTIMEZONE\r\n"
+	    "BEGIN:VEVENT\r\nUID:custom-1@outlook.example\r\n"
+	    "DTSTAMP:20260101T000000Z\r\n"
+	    "DTSTART;TZID=Customized Time Zone:20260410T140000\r\n"
+	    "DTEND;TZID=Customized Time Zone:20260410T150000\r\n"
+	    "SUMMARY:Custom zone meeting\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp =
+	    evf_import_ics_series_unsandboxed(text, strlen(text), BASE, &error);
+	EvfEvent *ev;
+
+	g_assert_no_error(error);
+	g_assert_nonnull(imp);
+	if (imp == NULL)
+		return;
+	log_import(imp);
+	ev = find(imp, "custom-1@outlook.example");
+	g_assert_nonnull(ev);
+	if (ev == NULL)
+		return;
+	g_assert_cmpstr(ev->tzid, ==, "Europe/Berlin");
+	assert_utc(ev->start, "2026-04-10T12:00:00Z");
 }
 
 /* evfeed import: the series keeps its RRULE, and an event file its zone:
@@ -3307,6 +3351,8 @@ main(int argc, char **argv)
 	                test_tzid_custom_series);
 	g_test_add_func("/import-ics/tzid/custom-series-mode",
 	                test_tzid_custom_series_mode);
+	g_test_add_func("/import-ics/tzid/customized-outlook",
+	                test_tzid_customized_outlook);
 	g_test_add_func("/import-ics/tzid/custom-vtimezone",
 	                test_tzid_custom_vtimezone);
 	g_test_add_func("/import-ics/tzid/windows", test_tzid_windows);
