@@ -896,14 +896,17 @@ uid_ptr_cmp(gconstpointer a, gconstpointer b)
 /* (transfer full): "TIME DIGEST", what the state keeps of the events of
  * @c: when they last changed (µs), and a digest of their UIDs. */
 static char *
-members_value(const EvfCategory *c, gint64 time)
+members_value(const EvfCategory *c, gint64 time, gboolean dated)
 {
 	g_autoptr(GPtrArray) uids = g_ptr_array_new();
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
 
-	for (guint i = 0; i < c->events->len; i++)
-		g_ptr_array_add(
-		    uids, ((EvfEvent *)g_ptr_array_index(c->events, i))->uid);
+	for (guint i = 0; i < c->events->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(c->events, i);
+
+		if (!dated || !ev->tba)
+			g_ptr_array_add(uids, ev->uid);
+	}
 	g_ptr_array_sort(uids, uid_ptr_cmp);
 	for (guint i = 0; i < uids->len; i++)
 		g_checksum_update(sum, g_ptr_array_index(uids, i),
@@ -922,23 +925,24 @@ members_value(const EvfCategory *c, gint64 time)
  * the state's event times are taken back from: @updated then. */
 static void
 members_changed(GPtrArray *cats, GHashTable *members, gint64 updated,
-                gint64 now)
+                gint64 now, gboolean dated)
 {
 	for (guint i = 0; i < cats->len; i++) {
 		EvfCategory *c = g_ptr_array_index(cats, i);
 		const char *was = g_hash_table_lookup(members, c->slug);
-		g_autofree char *value = members_value(c, 0);
+		g_autofree char *value = members_value(c, 0, dated);
 		const char *digest = strchr(value, ' ') + 1;
 		const char *was_digest = was != NULL ? strchr(was, ' ') : NULL;
+		gint64 *slot = dated ? &c->dated_changed : &c->changed;
 
 		if (was == NULL || was_digest == NULL)
-			c->changed = 0;
+			*slot = dated ? updated : 0;
 		else if (strcmp(was_digest + 1, digest) == 0) {
 			gint64 t = g_ascii_strtoll(was, NULL, 10);
 
-			c->changed = t > now && t > updated ? updated : t;
+			*slot = t > now && t > updated ? updated : t;
 		} else
-			c->changed = updated;
+			*slot = updated;
 	}
 }
 
@@ -947,11 +951,12 @@ members_changed(GPtrArray *cats, GHashTable *members, gint64 updated,
  * @members, the state's, does not hold. */
 static gboolean
 record_members(EvfStore *store, const char *prefix, GHashTable *members,
-               GPtrArray *cats, GError **error)
+               GPtrArray *cats, gboolean dated, GError **error)
 {
 	for (guint i = 0; i < cats->len; i++) {
 		const EvfCategory *c = g_ptr_array_index(cats, i);
-		g_autofree char *value = members_value(c, c->changed);
+		g_autofree char *value = members_value(
+		    c, dated ? c->dated_changed : c->changed, dated);
 		g_autofree char *key = g_strconcat(prefix, c->slug, NULL);
 
 		if (g_strcmp0(g_hash_table_lookup(members, c->slug), value) !=
@@ -1122,6 +1127,10 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(GHashTable) known = NULL;
 	g_autoptr(GHashTable) members = NULL;
 	g_autoptr(GHashTable) source_members = NULL;
+	g_autoptr(GHashTable) dated_members = NULL;
+	g_autoptr(GHashTable) source_dated = NULL;
+	g_autoptr(GHashTable) site_dated = NULL;
+	g_autoptr(GPtrArray) site_scope = NULL; /* the site as a category */
 	g_autoptr(GPtrArray) kept_sources = NULL;
 	g_autoptr(GPtrArray) sources = NULL;
 	g_autoptr(GHashTable) known_sources = NULL;
@@ -1246,13 +1255,26 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	warn_published_later(events, diags);
 	cats = evf_render_categories(events);
 	members = evf_store_get_meta_prefixed(store, "members/");
-	members_changed(cats, members, updated, now);
+	members_changed(cats, members, updated, now, FALSE);
+	/* The calendars change with their dated events alone: a tba
+	 * event's edit moves the feeds, not them (their LAST-MODIFIED) */
+	dated_members = evf_store_get_meta_prefixed(store, "dated-members/");
+	members_changed(cats, dated_members, updated, now, TRUE);
+	site_scope = g_ptr_array_new_with_free_func(evf_category_free);
+	g_ptr_array_add(site_scope, evf_category_new_emptied("", "", 0));
+	g_ptr_array_extend(((EvfCategory *)site_scope->pdata[0])->events,
+	                   events, NULL, NULL);
+	site_dated = evf_store_get_meta_prefixed(store, "dated-site/");
+	members_changed(site_scope, site_dated, updated, now, TRUE);
 	known = evf_store_get_meta_prefixed(store, "category/");
 	kept =
 	    kept_scopes(known, cats, category_slug_ok, updated, now, &let_go);
 	sources = evf_render_source_lists(cfg, events);
 	source_members = evf_store_get_meta_prefixed(store, "source-members/");
-	members_changed(sources, source_members, updated, now);
+	members_changed(sources, source_members, updated, now, FALSE);
+	source_dated =
+	    evf_store_get_meta_prefixed(store, "dated-source-members/");
+	members_changed(sources, source_dated, updated, now, TRUE);
 	known_sources = evf_store_get_meta_prefixed(store, "source/");
 	/* (a source that lists nothing leaves the site as it was: its 90
 	 * days count from this build, not from the site's last change) */
@@ -1268,9 +1290,10 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		    evf_gzipper_new(cfg->output_dir, compress_file, stage);
 		g_autoptr(GPtrArray) siblings = NULL;
 
-		out = evf_render_site(cfg, events, cats, sources, kept,
-		                      kept_sources, updated, now, &stats->until,
-		                      gz, error);
+		out = evf_render_site(
+		    cfg, events, cats, sources, kept, kept_sources, updated,
+		    ((EvfCategory *)site_scope->pdata[0])->dated_changed, now,
+		    &stats->until, gz, error);
 		siblings = evf_gzipper_finish(gz);
 		if (out == NULL)
 			return FALSE;
@@ -1336,9 +1359,16 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		    !evf_store_set_meta(store, "published", stamp, error) ||
 		    !record_scopes(store, "category/", known, cats, kept,
 		                   error) ||
-		    !record_members(store, "members/", members, cats, error) ||
+		    !record_members(store, "members/", members, cats, FALSE,
+		                    error) ||
 		    !record_members(store, "source-members/", source_members,
-		                    sources, error) ||
+		                    sources, FALSE, error) ||
+		    !record_members(store, "dated-members/", dated_members,
+		                    cats, TRUE, error) ||
+		    !record_members(store, "dated-source-members/",
+		                    source_dated, sources, TRUE, error) ||
+		    !record_members(store, "dated-site/", site_dated,
+		                    site_scope, TRUE, error) ||
 		    !record_scopes(store, "source/", known_sources, sources,
 		                   kept_sources, error) ||
 		    !record_aliases(store, &ids, error) ||

@@ -334,6 +334,10 @@ typedef struct {
 	const char *category; /* borrowed; NULL but for a category */
 	GPtrArray *events;    /* borrowed */
 	gint64 updated;
+	/* when its dated events last joined or left it (0: not known);
+	 * its calendar's LAST-MODIFIED is the latest of that and of their
+	 * own, or else @updated */
+	gint64 dated_changed;
 	GPtrArray *files; /* (element-type EvfFile): what it gave, until
 	                   * the site takes them */
 	GError *error;
@@ -532,7 +536,8 @@ render_scope(gpointer data, gpointer user_data)
 
 	/* An event left out of the calendars as long past ([feeds]
 	 * past_days) changed them when it left. */
-	gint64 calendar_updated = sc->updated;
+	gint64 calendar_updated =
+	    sc->dated_changed > 0 ? sc->dated_changed : sc->updated;
 
 	for (guint i = 0; i < sc->events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(sc->events, i);
@@ -541,10 +546,14 @@ render_scope(gpointer data, gpointer user_data)
 		        ? g_hash_table_lookup(site->long_past, ev)
 		        : NULL;
 
-		if (left != NULL)
+		if (left != NULL) {
 			calendar_updated = MAX(calendar_updated, *left);
-		else if (!ev->tba)
+		} else if (!ev->tba) {
 			g_ptr_array_add(dated, ev);
+			if (sc->dated_changed > 0)
+				calendar_updated =
+				    MAX(calendar_updated, ev->modified);
+		}
 	}
 	g_ptr_array_sort(dated, evf_event_cmp_start);
 	feed_items(site, sc->events, newest, made);
@@ -729,17 +738,20 @@ category_scope(const EvfConfig *cfg, const EvfCategory *c, gboolean source)
 		updated = MAX(
 		    updated,
 		    ((EvfEvent *)g_ptr_array_index(c->events, k))->modified);
-	return scope_new(
+	Scope *sc = scope_new(
 	    g_strdup_printf("%s/%s/", source ? "source" : "category", c->slug),
 	    g_strdup_printf("%s: %s", cfg->title, c->name),
 	    source ? NULL : c->name, c->events, updated);
+
+	sc->dated_changed = c->dated_changed;
+	return sc;
 }
 
 GPtrArray *
 evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *given,
                 GPtrArray *given_sources, GPtrArray *kept,
-                GPtrArray *kept_sources, gint64 updated, gint64 now,
-                gint64 *until, EvfGzipper *gz, GError **error)
+                GPtrArray *kept_sources, gint64 updated, gint64 dated_changed,
+                gint64 now, gint64 *until, EvfGzipper *gz, GError **error)
 {
 	g_autoptr(GPtrArray) files =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_file_free);
@@ -848,6 +860,7 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *given,
 
 	g_ptr_array_add(scopes, scope_new(g_strdup(""), g_strdup(cfg->title),
 	                                  NULL, events, updated));
+	((Scope *)scopes->pdata[0])->dated_changed = dated_changed;
 	for (guint i = 0; i < cats->len; i++)
 		g_ptr_array_add(
 		    scopes,

@@ -150,6 +150,10 @@ typedef struct {
 	 * calendar give as their last change when it is the latest: an
 	 * event that leaves is a change too; 0: not known */
 	gint64 changed;
+	/* the same of its dated events, those of its calendar, whose
+	 * LAST-MODIFIED it is when the latest (a tba event's edit moves it
+	 * not); 0: not known (changed is taken) */
+	gint64 dated_changed;
 } EvfCategory;
 
 /* (transfer full): the category @slug named @name, of no event since
@@ -180,7 +184,8 @@ GPtrArray *evf_render_categories(GPtrArray *events);
  * empty, as of when they were emptied; @kept_sources (nullable) the same
  * of partner sources no longer enabled (each an EvfCategory of the
  * source's name as slug and its title as name); @updated the site's latest
- * change;
+ * change; @dated_changed when the site's dated events (its calendar's)
+ * last joined or left it (0: not known, @updated is taken);
  * @now the time of the build (µs), which says what is past, on the pages
  * and for [feeds] past_days: before @updated, @updated is taken. @until
  * (nullable) gets the time (µs) up to which the same inputs and state give
@@ -192,5 +197,6 @@ GPtrArray *evf_render_categories(GPtrArray *events);
  * one-event calendars are made on all processors. */
 GPtrArray *evf_render_site(const EvfConfig *cfg, GPtrArray *events,
                            GPtrArray *cats, GPtrArray *sources, GPtrArray *kept,
-                           GPtrArray *kept_sources, gint64 updated, gint64 now,
-                           gint64 *until, EvfGzipper *gz, GError **error);
+                           GPtrArray *kept_sources, gint64 updated,
+                           gint64 dated_changed, gint64 now, gint64 *until,
+                           EvfGzipper *gz, GError **error);

@@ -815,4 +815,42 @@ test -n "$lm" && test -n "$up" && expr "$lm" \< "$limit" >/dev/null &&
 ok $? "after a build with the clock ahead, a category's last change is taken back to the clock ($lm, $up; now $limit)" ||
 	{ diag_file "$ca/err1"; diag_file "$ca/err2"; }
 
+# A calendar changes with its dated events alone: an edit of a tba event,
+# which is in the feeds and not in the calendars, leaves the calendars'
+# bytes (their LAST-MODIFIED) as they were, so that their ETags hold; an
+# edit of a dated event, or one that leaves, moves them.
+tb=$tmp/tba-edit
+mkdir -p "$tb/events"
+write_config "$tb" "$tb/events"
+printf -- '---\ntitle: Dated\nstart: 2027-06-01\ncategories: [policy]\n---\nB\n' >"$tb/events/dated.md"
+printf -- '---\ntitle: Later\nstart: 2027-07-01\ncategories: [policy]\n---\nB\n' >"$tb/events/later.md"
+printf -- '---\ntitle: Undated\nstart: tba\ncategories: [policy]\n---\nB\n' >"$tb/events/undated.md"
+"$EVFEED" build --config "$tb/evfeed.conf" >/dev/null 2>"$tb/err"
+sums_of() { sha256sum "$tb/public/calendar.ics" "$tb/public/category/policy/calendar.ics" \
+	"$tb/public/calendar.json" "$tb/public/rss.xml" | cut -d' ' -f1 | tr '\n' ' '; }
+before=$(sums_of)
+lm_of() { tr -d '\r' <"$tb/public/calendar.ics" | sed -n 's/^LAST-MODIFIED://p' | head -n 1; }
+lm1=$(lm_of)
+sleep 1.1
+printf -- '---\ntitle: Undated, renamed\nstart: tba\ncategories: [policy]\n---\nB\n' >"$tb/events/undated.md"
+"$EVFEED" build --config "$tb/evfeed.conf" >/dev/null 2>>"$tb/err"
+after=$(sums_of)
+set -- $before
+b_cal=$1 b_cat=$2 b_json=$3 b_rss=$4
+set -- $after
+test "$b_cal $b_cat $b_json" = "$1 $2 $3" && test "$b_rss" != "$4" &&
+	grep -q 'Undated, renamed' "$tb/public/rss.xml"
+ok $? "a tba event's edit changes the feeds, not the calendars' bytes" || diag_file "$tb/err"
+sleep 1.1
+printf -- '---\ntitle: Dated, renamed\nstart: 2027-06-01\ncategories: [policy]\n---\nB\n' >"$tb/events/dated.md"
+"$EVFEED" build --config "$tb/evfeed.conf" >/dev/null 2>>"$tb/err"
+lm2=$(lm_of)
+sleep 1.1
+rm "$tb/events/later.md"
+"$EVFEED" build --config "$tb/evfeed.conf" >/dev/null 2>>"$tb/err"
+lm3=$(lm_of)
+test -n "$lm1" && expr "$lm2" \> "$lm1" >/dev/null && expr "$lm3" \> "$lm2" >/dev/null
+ok $? "a dated event's edit, and one that leaves, move the calendar's LAST-MODIFIED ($lm1, $lm2, $lm3)" ||
+	diag_file "$tb/err"
+
 done_testing
