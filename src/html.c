@@ -13,6 +13,7 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
+#include <stdio.h>
 #include <string.h>
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
@@ -83,6 +84,22 @@ in_names(const char *name, const char *names)
 }
 
 /* Whether the attribute @name="@value" may stay on @element. */
+/* Whether @value, of the form allowed_attributes gives a datetime, is one
+ * HTML5 takes on @element: a day of the calendar (not 30 February), and
+ * on del and ins, a time only with its zone (a global date and time). */
+static gboolean
+datetime_valid(const char *element, const char *value)
+{
+	int y = 0, m = 0, d = 0;
+
+	if (value == NULL || sscanf(value, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+	    !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+		return FALSE;
+	return strcmp(element, "time") == 0 || strlen(value) == 10 ||
+	       value[strlen(value) - 1] == 'Z' ||
+	       strpbrk(value + 11, "+-") != NULL;
+}
+
 static gboolean
 attribute_allowed(const char *element, const char *name, const char *value)
 {
@@ -94,11 +111,14 @@ attribute_allowed(const char *element, const char *name, const char *value)
 		if (allowed_attributes[i].elements != NULL &&
 		    !in_names(element, allowed_attributes[i].elements))
 			return FALSE;
-		return allowed_attributes[i].value == NULL ||
-		       g_regex_match(
-		           evf_regex_once(&compiled[i],
-		                          allowed_attributes[i].value, 0),
-		           value != NULL ? (const char *)value : "", 0, NULL);
+		if (allowed_attributes[i].value != NULL &&
+		    !g_regex_match(
+		        evf_regex_once(&compiled[i],
+		                       allowed_attributes[i].value, 0),
+		        value != NULL ? (const char *)value : "", 0, NULL))
+			return FALSE;
+		return g_ascii_strcasecmp(name, "datetime") != 0 ||
+		       datetime_valid(element, value);
 	}
 	return FALSE;
 }
@@ -282,23 +302,72 @@ is_backref(xmlNode *node)
 	       strstr((const char *)cls, "footnote-backref") != NULL;
 }
 
-/* h1, h2 and h3 become h4, h5 and h6; h4 to h6 stay. A description sits
- * under its event's heading on a page (h3, under the month's h2, under the
- * page's h1), so its headings go below it, as Markdown's do (markdown.c:
- * tidy). The same text may pass here twice (a partner's HTML, then the
- * description made of it): what comes out is already h4 to h6 and stays
- * so. */
-static void
-demote_heading(xmlNode *node)
+int
+evf_heading_rank(unsigned used, int level)
+{
+	int rank = 4;
+
+	for (int l = 1; l < level; l++)
+		if (used & (1u << l))
+			rank++;
+	return MIN(rank, 6);
+}
+
+/* The level of the heading @node (1 to 6), 0 when it is none. */
+static int
+heading_level(const xmlNode *node)
 {
 	const char *name = (const char *)node->name;
 
-	if (name[0] == 'h' && name[1] >= '1' && name[1] <= '3' &&
-	    name[2] == '\0') {
-		char lower[3] = { 'h', (char)(name[1] + 3), '\0' };
+	if (node->type != XML_ELEMENT_NODE || name[0] != 'h' || name[1] < '1' ||
+	    name[1] > '6' || name[2] != '\0')
+		return 0;
+	return name[1] - '0';
+}
 
-		xmlNodeSetName(node, (const xmlChar *)lower);
+static void
+heading_levels(const xmlNode *node, unsigned *used)
+{
+	for (const xmlNode *c = node->children; c != NULL; c = c->next) {
+		int level = heading_level(c);
+
+		if (level > 0)
+			*used |= 1u << level;
+		heading_levels(c, used);
 	}
+}
+
+static void
+set_heading_levels(xmlNode *node, unsigned used)
+{
+	for (xmlNode *c = node->children; c != NULL; c = c->next) {
+		int level = heading_level(c);
+
+		if (level > 0) {
+			char name[3] = { 'h',
+				         (char)('0' +
+				                evf_heading_rank(used, level)),
+				         '\0' };
+
+			xmlNodeSetName(c, (const xmlChar *)name);
+		}
+		set_heading_levels(c, used);
+	}
+}
+
+/* The headings of @body go below the event's heading on a page (h3, under
+ * the month's h2, under the page's h1), as Markdown's do (markdown.c:
+ * tidy): evf_heading_rank. The same text may pass here twice (a partner's
+ * HTML, then the description made of it): what comes out is already h4
+ * and down without a gap, and stays so. */
+static void
+rank_headings(xmlNode *body)
+{
+	unsigned used = 0;
+
+	heading_levels(body, &used);
+	if (used != 0)
+		set_heading_levels(body, used);
 }
 
 static void
@@ -367,10 +436,6 @@ clean_children(xmlNode *parent, const Base *base)
 				 * address. */
 				xmlSetProp(node, (const xmlChar *)"alt",
 				           (const xmlChar *)"");
-			} else {
-				/* last: renaming frees the name that @name
-				 * points to */
-				demote_heading(node);
 			}
 			break;
 		default:
@@ -522,13 +587,25 @@ inside_item(const xmlNode *node, const char *names)
 	return FALSE;
 }
 
+/* Whether @node is inside a link (at any depth): libxml2 ends a link at
+ * another only where it is the first's child. */
+static gboolean
+within_link(const xmlNode *node)
+{
+	for (const xmlNode *a = node->parent; a != NULL; a = a->parent)
+		if (is_element(a, " a "))
+			return TRUE;
+	return FALSE;
+}
+
 /* Undoes the nesting that an HTML5 parser would not build: libxml2's HTML 4
  * parser keeps a <section>, <figure> or a <div> in an inline element in a
  * paragraph, a heading in a heading, a list item in a list item of the
- * same list. An HTML5 parser ends the outer element where the inner one
- * starts, and then meets an end tag it calls a parse error (the W3C Feed
- * Validation Service: NotHtml). The outer paragraph, the inner heading or
- * item is unwrapped to its content; an empty item goes. */
+ * same list, a link in a link. An HTML5 parser ends the outer element where
+ * the inner one starts, and then meets an end tag it calls a parse error
+ * (the W3C Feed Validation Service: NotHtml). The outer paragraph, the
+ * inner heading, item or link is unwrapped to its content; an empty item
+ * goes. */
 static void
 fix_nesting(xmlNode *parent)
 {
@@ -550,7 +627,8 @@ fix_nesting(xmlNode *parent)
 			node = next;
 			continue;
 		}
-		if ((is_element(node, " p ") && holds_any(node, CLOSES_P)) ||
+		if ((is_element(node, " a ") && within_link(node)) ||
+		    (is_element(node, " p ") && holds_any(node, CLOSES_P)) ||
 		    (is_element(node, " h1 h2 h3 h4 h5 h6 ") &&
 		     is_element(parent, " h1 h2 h3 h4 h5 h6 ")) ||
 		    (is_element(node, " li ") && inside_item(node, " li ")) ||
@@ -739,6 +817,9 @@ fix_content(xmlNode *parent)
 			unwrap_all(node, NOT_PHRASING, "\n");
 		else if (is_element(node, " h1 h2 h3 h4 h5 h6 "))
 			unwrap_all(node, NOT_PHRASING, " ");
+		else if (is_element(node, " th "))
+			/* a header cell holds no heading or section */
+			unwrap_all(node, " h1 h2 h3 h4 h5 h6 section ", " ");
 		if (is_element(node, PHRASING_ONLY) &&
 		    holds_any(node, NOT_PHRASING)) {
 			/* its children are looked at in its place */
@@ -755,6 +836,13 @@ fix_content(xmlNode *parent)
 		           !(is_element(parent, " div ") &&
 		             is_element(parent->parent, " dl "))) {
 			xmlNodeSetName(node, (const xmlChar *)"div");
+		}
+		/* a row without cells (HTML5: none may begin on a row) */
+		if (is_element(node, " tr ") && !holds_any(node, " td th ")) {
+			xmlUnlinkNode(node);
+			xmlFreeNode(node);
+			node = next;
+			continue;
 		}
 		if (is_element(node, " h1 h2 h3 h4 h5 h6 pre ") &&
 		    (node->children == NULL || (node->children->next == NULL &&
@@ -858,6 +946,7 @@ evf_html_sanitize(const char *html, const char *base_url)
 	fix_tables(body);
 	fix_nesting(body);
 	fix_content(body);
+	rank_headings(body);
 	buf = evf_xml_buffer_new();
 	for (xmlNode *n = body->children; n != NULL; n = n->next)
 		htmlNodeDump(buf, doc, n);

@@ -61,3 +61,9 @@ char *evf_text_plain_lines(const char *text);
 /* Whether @name (in any case) names an element of HTML 4 or HTML5, as
  * evf_text_plain knows them. */
 gboolean evf_html_element_known(const char *name);
+
+/* The level a description's heading of level @level (1 to 6) takes, of
+ * those whose levels are the bits of @used (1 << level): the highest
+ * written is 4, the next 5, the rest 6. A description stands under its
+ * event's h3, and headings skip no level going down. */
+int evf_heading_rank(unsigned used, int level);

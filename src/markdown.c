@@ -319,10 +319,11 @@ prune_empty(cmark_node *doc)
 
 /* Removes raw HTML but line breaks (is_line_break), makes links
  * absolute, drops unsafe ones, makes texts valid (clean_literal), and
- * makes headings h4 to h6 (# is h4, ## h5, the rest h6): on the page a
- * description stands under its event's h3, and a feed reader shows it
- * under the item's title; a page has one h1, and headings do not skip
- * levels going down (WCAG 1.3.1). */
+ * makes headings h4 to h6 (evf_heading_rank: the highest level written is
+ * h4, the next h5, the rest h6): on the page a description stands under
+ * its event's h3, and a feed reader shows it under the item's title; a
+ * page has one h1, and headings do not skip levels going down (WCAG
+ * 1.3.1; the Nu HTML Checker calls a skip an error). */
 static void
 tidy(cmark_node *doc, const char *base_url)
 {
@@ -330,6 +331,8 @@ tidy(cmark_node *doc, const char *base_url)
 	g_autoptr(GPtrArray) strip = g_ptr_array_new();
 	g_autoptr(GPtrArray) breaks = g_ptr_array_new();
 	g_autoptr(GPtrArray) links = g_ptr_array_new();
+	g_autoptr(GPtrArray) headings = g_ptr_array_new();
+	guint used = 0; /* the heading levels written, a bit each */
 	cmark_iter *iter = cmark_iter_new(doc);
 	cmark_event_type ev;
 
@@ -372,12 +375,18 @@ tidy(cmark_node *doc, const char *base_url)
 		           type == CMARK_NODE_CODE_BLOCK) {
 			clean_literal(node);
 		} else if (type == CMARK_NODE_HEADING) {
-			cmark_node_set_heading_level(
-			    node,
-			    MIN(cmark_node_get_heading_level(node) + 3, 6));
+			g_ptr_array_add(headings, node);
+			used |= 1u << cmark_node_get_heading_level(node);
 		}
 	}
 	cmark_iter_free(iter);
+	for (guint i = 0; i < headings->len; i++) {
+		cmark_node *node = g_ptr_array_index(headings, i);
+
+		cmark_node_set_heading_level(
+		    node,
+		    evf_heading_rank(used, cmark_node_get_heading_level(node)));
+	}
 	for (guint i = 0; i < breaks->len; i++) {
 		cmark_node *node = g_ptr_array_index(breaks, i);
 		cmark_node *br = cmark_node_new(CMARK_NODE_LINEBREAK);
