@@ -14,6 +14,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
@@ -152,6 +153,45 @@ evf_uri_lower_host(const char *uri)
 	                  g_uri_get_fragment(u));
 }
 
+/* Whether @host (nullable) is a host name of labels, none empty, of
+ * letters, digits, '-' and characters past ASCII (a name in its own
+ * script), or an IPv4 address of four numbers up to 255. */
+static gboolean
+host_valid(const char *host)
+{
+	g_auto(GStrv) labels = NULL;
+	gboolean numeric = TRUE;
+	guint n;
+
+	if (host == NULL || host[0] == '\0')
+		return FALSE;
+	labels = g_strsplit(host, ".", -1);
+	n = g_strv_length(labels);
+	/* (a final '.' is the root's: an empty last label) */
+	if (n > 1 && labels[n - 1][0] == '\0')
+		n--;
+	for (guint i = 0; i < n; i++) {
+		const char *l = labels[i];
+
+		if (l[0] == '\0')
+			return FALSE;
+		for (const char *p = l; *p != '\0'; p++)
+			if (!g_ascii_isalnum(*p) && *p != '-' &&
+			    (guchar)*p < 0x80)
+				return FALSE;
+		if (l[strspn(l, "0123456789")] != '\0')
+			numeric = FALSE;
+	}
+	if (numeric) {
+		if (n != 4)
+			return FALSE;
+		for (guint i = 0; i < n; i++)
+			if (strlen(labels[i]) > 3 || atoi(labels[i]) > 255)
+				return FALSE;
+	}
+	return TRUE;
+}
+
 char *
 evf_html_safe_url_parsed(const char *url, GUri *base)
 {
@@ -183,6 +223,34 @@ evf_html_safe_url_parsed(const char *url, GUri *base)
 	 * which has no brackets, and the feed would be invalid */
 	if (g_uri_get_host(uri) != NULL && strchr(g_uri_get_host(uri), ':'))
 		return NULL;
+	/* nor one to a host no browser reads (an empty label, a character
+	 * no name has, an IPv4 address out of range) */
+	if (g_ascii_strcasecmp(scheme, "mailto") != 0 &&
+	    !host_valid(g_uri_get_host(uri)))
+		return NULL;
+	/* A user name or password is not published (the Nu HTML Checker
+	 * calls one in a link an error), and a second '#' is the
+	 * fragment's character. */
+	if (g_uri_get_userinfo(uri) != NULL ||
+	    (g_uri_get_fragment(uri) != NULL &&
+	     strchr(g_uri_get_fragment(uri), '#') != NULL)) {
+		const char *frag = g_uri_get_fragment(uri);
+		GString *f = frag != NULL ? g_string_new(frag) : NULL;
+		g_autofree char *escaped_frag = NULL;
+		GUri *plain;
+
+		if (f != NULL) {
+			g_string_replace(f, "#", "%23", 0);
+			escaped_frag = g_string_free(f, FALSE);
+		}
+		plain = g_uri_build(g_uri_get_flags(uri), scheme, NULL,
+		                    g_uri_get_host(uri), g_uri_get_port(uri),
+		                    g_uri_get_path(uri), g_uri_get_query(uri),
+		                    escaped_frag);
+
+		g_uri_unref(uri);
+		uri = plain;
+	}
 	abs = g_uri_to_string(uri);
 	/* Every link with its host in lower case: one page, one spelling */
 	host = g_uri_get_host(uri);

@@ -813,6 +813,16 @@ test_html_content(void)
 		/* a block's text stays apart from the text before it */
 		{ "<h2>Annual Meeting<div>Ljubljana</div></h2>",
 		  "<h4>Annual Meeting Ljubljana</h4>" },
+		/* a link to a host no browser reads is its text; a user
+		 * name and password go from a link, a second '#' is the
+		 * fragment's */
+		{ "<a href=\"https://a..b/\">1</a> <a href=\"http://300.1.1.1/\">"
+		  "2</a> <a href=\"https://a^b.org/\">3</a>",
+		  "1 2 3" },
+		{ "<a href=\"https://u:p@x.example/p?q#a#b\">4</a>",
+		  "<a href=\"https://x.example/p?q#a%23b\">4</a>" },
+		{ "<a href=\"http://10.0.0.1/\">5</a>",
+		  "<a href=\"http://10.0.0.1/\">5</a>" },
 		/* a row without cells goes; a datetime is a day of the
 		 * calendar, and on del and ins has its zone with a time */
 		{ "<table><tr></tr><tr><td>x</td></tr></table>",
