@@ -786,6 +786,21 @@ wrap_run(xmlNode *node, const char *name, const char *names)
 	return box;
 }
 
+/* Whether @node shows nothing: no text but white space, no image (an
+ * <h3><br></h3>). */
+static gboolean
+shows_nothing(const xmlNode *node)
+{
+	g_autofree xmlChar *text = NULL;
+
+	if (holds_any(node, " img "))
+		return FALSE;
+	text = xmlNodeGetContent(node);
+	return text == NULL ||
+	       ((const char *)text)[strspn((const char *)text, " \t\n\r\f")] ==
+	           '\0';
+}
+
 /* Puts what the list @list holds that is no item of @items into the item
  * before it, or into a new @item_name. */
 static void
@@ -913,8 +928,7 @@ fix_content(xmlNode *parent)
 			continue;
 		}
 		if (is_element(node, " h1 h2 h3 h4 h5 h6 pre ") &&
-		    (node->children == NULL || (node->children->next == NULL &&
-		                                is_blank(node->children)))) {
+		    shows_nothing(node)) {
 			xmlUnlinkNode(node);
 			xmlFreeNode(node);
 			node = next;

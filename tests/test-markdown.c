@@ -823,6 +823,8 @@ test_html_content(void)
 		  "<a href=\"https://x.example/p?q#a%23b\">4</a>" },
 		{ "<a href=\"http://10.0.0.1/\">5</a>",
 		  "<a href=\"http://10.0.0.1/\">5</a>" },
+		/* a heading that shows nothing goes */
+		{ "<h3><br></h3><p>x</p>", "<p>x</p>" },
 		/* a row without cells goes; a datetime is a day of the
 		 * calendar, and on del and ins has its zone with a time */
 		{ "<table><tr></tr><tr><td>x</td></tr></table>",
