@@ -253,6 +253,17 @@ link_target(const char *url, const char *base_url)
 	return g_steal_pointer(&safe);
 }
 
+/* Whether @node is inside a link. */
+static gboolean
+in_link(cmark_node *node)
+{
+	for (cmark_node *p = cmark_node_parent(node); p != NULL;
+	     p = cmark_node_parent(p))
+		if (cmark_node_get_type(p) == CMARK_NODE_LINK)
+			return TRUE;
+	return FALSE;
+}
+
 /* Whether the paragraph (or link) @para shows nothing: its raw HTML
  * dropped, it would be an empty <p></p> on the page and in the feeds. */
 static gboolean
@@ -357,8 +368,11 @@ tidy(cmark_node *doc, const char *base_url)
 			const char *title = cmark_node_get_title(node);
 
 			/* a link or image to an address refused: its text,
-			 * or what the image shows in words (its alt) */
-			if (link == NULL)
+			 * or what the image shows in words (its alt); so is
+			 * a link in a link (an autolink in a link's text),
+			 * which HTML has not */
+			if (link == NULL ||
+			    (type == CMARK_NODE_LINK && in_link(node)))
 				g_ptr_array_add(strip, node);
 			else
 				cmark_node_set_url(node, link);

@@ -470,6 +470,20 @@ test_render_tables(void)
  * in feeds, without skipping a level: the highest written is h4, the next
  * h5, deeper ones h6 (# is h4, ## h5, ...; a description that begins with
  * ## has it h4). */
+/* An autolink in a link's text is that text: HTML has no link in a link,
+ * and the parser made the outer one an empty link before it. */
+static void
+test_render_link_in_link(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("See [<https://b.example/>](https://c.example/) now.\n", BASE,
+	       &r);
+	g_assert_cmpstr(r.html, ==,
+	                "<p>See <a href=\"https://c.example/\">"
+	                "https://b.example/</a> now.</p>");
+}
+
 static void
 test_render_headings_demoted(void)
 {
@@ -2060,6 +2074,8 @@ main(int argc, char **argv)
 	g_test_add_func("/markdown/html/data-removed", test_html_data_removed);
 	g_test_add_func("/markdown/html/nesting", test_html_nesting);
 	g_test_add_func("/markdown/html/content", test_html_content);
+	g_test_add_func("/markdown/render/link-in-link",
+	                test_render_link_in_link);
 	g_test_add_func("/markdown/html/table-structure",
 	                test_html_table_structure);
 	g_test_add_func("/markdown/html/table-row-in-row",
