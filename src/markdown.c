@@ -366,17 +366,19 @@ tidy(cmark_node *doc, const char *base_url)
 			    url ? link_target(url, base_url) : NULL;
 
 			const char *title = cmark_node_get_title(node);
+			gboolean nested =
+			    type == CMARK_NODE_LINK && in_link(node);
 
 			/* a link or image to an address refused: its text,
 			 * or what the image shows in words (its alt); so is
 			 * a link in a link (an autolink in a link's text),
 			 * which HTML has not */
-			if (link == NULL ||
-			    (type == CMARK_NODE_LINK && in_link(node)))
+			if (link == NULL || nested)
 				g_ptr_array_add(strip, node);
 			else
 				cmark_node_set_url(node, link);
-			if (link != NULL && type == CMARK_NODE_LINK)
+			/* (one stripped is freed) */
+			if (link != NULL && type == CMARK_NODE_LINK && !nested)
 				g_ptr_array_add(links, node);
 			/* a title's references are decoded too */
 			if (link != NULL && title != NULL && title[0] != '\0') {
