@@ -169,6 +169,10 @@ file_position(const char *data, gsize offset, guint *line, guint *col)
 		position(data, offset, line, col);
 }
 
+/* The most lines of one kind of mistake told each at its place (each line
+ * of a description saved in another encoding would be one). */
+#define MAX_ENCODING_ERRORS 20
+
 /* Counts on from one position of the file @data to a later one, so that
  * the mistakes of many lines are placed in one pass over it. */
 typedef struct {
@@ -201,6 +205,64 @@ line_counter_position(LineCounter *lc, const char *p, guint *line, guint *col)
 	}
 	position(start + 1, p - start - 1, line, col);
 	*line = lc->line;
+}
+
+/* Mistakes of one kind told a line each, in order (a description saved
+ * in another encoding would have one on every line): the first
+ * MAX_ENCODING_ERRORS - 1 each at its place, then one at the next, with
+ * how many lines more have one. */
+typedef struct {
+	GPtrArray *diags;
+	const char *path;
+	LineCounter lines;
+	guint told;        /* each at its place */
+	const char *next;  /* the first not told so */
+	const char *alone; /* its message, were it the last */
+	guint more;        /* the lines after it */
+} LineMistakes;
+
+static void
+line_mistakes_init(LineMistakes *m, GPtrArray *diags, const char *path,
+                   const char *data, guint told)
+{
+	*m = (LineMistakes){ .diags = diags, .path = path, .told = told };
+	line_counter_init(&m->lines, data);
+}
+
+/* The mistake told as @message at @at, later in the file than the last. */
+static void
+line_mistake(LineMistakes *m, const char *at, const char *message)
+{
+	guint line, col;
+
+	if (m->told < MAX_ENCODING_ERRORS - 1) {
+		line_counter_position(&m->lines, at, &line, &col);
+		evf_diags_add(m->diags, m->path, line, col, "%s", message);
+		m->told++;
+	} else if (m->next == NULL) {
+		m->next = at;
+		m->alone = message;
+	} else {
+		m->more++;
+	}
+}
+
+/* Tells the mistakes not told each at its place, as "@what here and on N
+ * more lines: @advice". */
+static void
+line_mistakes_end(LineMistakes *m, const char *what, const char *advice)
+{
+	guint line, col;
+
+	if (m->next == NULL)
+		return;
+	line_counter_position(&m->lines, m->next, &line, &col);
+	if (m->more == 0)
+		evf_diags_add(m->diags, m->path, line, col, "%s", m->alone);
+	else
+		evf_diags_add(m->diags, m->path, line, col,
+		              "%s here and on %u more line%s: %s", what,
+		              m->more, m->more == 1 ? "" : "s", advice);
 }
 
 /* The line and column of the file at which @mark is. */
@@ -477,8 +539,6 @@ syntax_hint(const char *text, const char *problem)
  * and those YAML does not read (RFC-less libyaml: a control character
  * but tab and line ends, U+FFFE, U+FFFF). */
 #define NUL_ERROR "a NUL character is not allowed"
-/* (each line of a description saved in another encoding would be one) */
-#define MAX_ENCODING_ERRORS 20
 #define INVALID_UTF8_ERROR                                                     \
 	"invalid UTF-8 (a file saved as Windows-1252 or ISO 8859? save it as " \
 	"UTF-8)"
@@ -3743,8 +3803,7 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 	const char *near_at = NULL; /* and where it starts */
 	gsize dashes = 0;           /* near_at's, when it is of dashes alone */
 	gboolean replaced = FALSE;  /* a U+FFFD in the description */
-	LineCounter lines;
-	guint body_bad = 1; /* lines of the description told of invalid */
+	LineMistakes mistakes;
 	gboolean fm_too_large;
 
 	if (len == 0) {
@@ -3910,40 +3969,15 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 			bad_at = in_body - data;
 		}
 	}
-	line_counter_init(&lines, data);
-	for (const char *at = data + bad_at, *nl, *first = NULL;
-	     bad_at != G_MAXSIZE;) {
-		guint more = 0;
-
-		nl = memchr(at, '\n', end - at);
-		if (nl == NULL ||
-		    g_utf8_validate_len(nl + 1, end - nl - 1, &at))
-			break;
-		/* a file saved in another encoding: its first lines, then
-		 * how many more */
-		if (++body_bad < MAX_ENCODING_ERRORS) {
-			line_counter_position(&lines, at, &line, &col);
-			evf_diags_add(diags, path, line, col,
-			              *at == '\0' ? NUL_ERROR
-			                          : INVALID_UTF8_ERROR);
-			continue;
-		}
-		for (first = at;
-		     (nl = memchr(at, '\n', end - at)) != NULL &&
-		     !g_utf8_validate_len(nl + 1, end - nl - 1, &at);)
-			more++;
-		line_counter_position(&lines, first, &line, &col);
-		if (more == 0)
-			evf_diags_add(diags, path, line, col,
-			              *first == '\0' ? NUL_ERROR
-			                             : INVALID_UTF8_ERROR);
-		else
-			evf_diags_add(diags, path, line, col,
-			              "invalid UTF-8 or a NUL here and on %u "
-			              "more line%s: save the file as UTF-8",
-			              more, more == 1 ? "" : "s");
-		break;
-	}
+	/* (the first was told) */
+	line_mistakes_init(&mistakes, diags, path, data, 1);
+	for (const char *at = data + bad_at, *nl;
+	     bad_at != G_MAXSIZE && (nl = memchr(at, '\n', end - at)) != NULL &&
+	     !g_utf8_validate_len(nl + 1, end - nl - 1, &at);)
+		line_mistake(&mistakes, at,
+		             *at == '\0' ? NUL_ERROR : INVALID_UTF8_ERROR);
+	line_mistakes_end(&mistakes, "invalid UTF-8 or a NUL",
+	                  "save the file as UTF-8");
 	/* U+FFFD in the front matter is reported with its key
 	 * (want_string); in the description, here: the first of each line.
 	 * (Its bytes are a character wherever they are, after an invalid
@@ -3951,44 +3985,24 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 	{
 		/* glibc's memmem, not GLib's byte-by-byte g_strstr_len: it
 		 * runs over every description */
-		const char *r = body, *first = NULL;
-		guint told = 0, more = 0;
+		const char *r = body;
 
-		line_counter_init(&lines, data);
+		line_mistakes_init(&mistakes, diags, path, data, 0);
 		while ((r = memmem(r, end - r, REPLACEMENT,
 		                   strlen(REPLACEMENT))) != NULL) {
 			const char *nl = memchr(r, '\n', end - r);
 
-			if (told < MAX_ENCODING_ERRORS - 1) {
-				line_counter_position(&lines, r, &line, &col);
-				evf_diags_add(diags, path, line, col,
-				              "description: %s",
-				              REPLACEMENT_ERROR);
-				told++;
-			} else if (first == NULL) {
-				first = r;
-			} else {
-				more++;
-			}
+			line_mistake(&mistakes, r,
+			             "description: " REPLACEMENT_ERROR);
 			replaced = TRUE;
 			if (nl == NULL)
 				break;
 			r = nl + 1;
 		}
-		if (first != NULL) {
-			line_counter_position(&lines, first, &line, &col);
-			if (more == 0)
-				evf_diags_add(diags, path, line, col,
-				              "description: %s",
-				              REPLACEMENT_ERROR);
-			else
-				evf_diags_add(
-				    diags, path, line, col,
-				    "description: the replacement character "
-				    "U+FFFD here and on %u more line%s: write "
-				    "the characters meant",
-				    more, more == 1 ? "" : "s");
-		}
+		line_mistakes_end(&mistakes,
+		                  "description: the replacement character "
+		                  "U+FFFD",
+		                  "write the characters meant");
 	}
 
 	if (!fm_too_large) {
