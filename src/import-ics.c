@@ -3636,35 +3636,33 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 			continue;
 		}
 		if (g_hash_table_contains(g->master_at, it->uid)) {
-			g_autofree char *other =
-			    c->series ? another_event(g, it) : NULL;
-
 			/* A migration keeps a copy of another start and
 			 * the same SEQUENCE (a plug-in's two days of one
-			 * workshop under one UID): the file is the only
-			 * one there is. */
-			if (other != NULL &&
-			    !g_hash_table_contains(g->master_at, other)) {
+			 * workshop under one UID) as an event of its own:
+			 * the file is the only one there is. Its copies
+			 * are those of that event. */
+			char *other = c->series ? another_event(g, it) : NULL;
+			gboolean own =
+			    other != NULL &&
+			    !g_hash_table_contains(g->master_at, other);
+
+			if (other != NULL) {
+				g_free(it->uid);
+				it->uid = other;
+			}
+			if (own)
 				ctx_warn(c,
 				         "%s: its UID is that of another "
 				         "event, of another start: imported as "
 				         "an event of its own, uid '%s'",
-				         label, other);
-				g_free(it->uid);
-				it->uid = g_steal_pointer(&other);
-			} else {
-				/* (of that other start, with its copies) */
-				if (other != NULL) {
-					g_free(it->uid);
-					it->uid = g_steal_pointer(&other);
-				}
+				         label, it->uid);
+			else
 				ctx_warn(c,
 				         "%s: given more than once: the copy "
 				         "with the highest SEQUENCE (then the "
 				         "latest LAST-MODIFIED, DTSTAMP) is "
 				         "used",
 				         label);
-			}
 		}
 		place(g->masters, g->master_at, g_strdup(it->uid), it);
 	}
