@@ -14,7 +14,6 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
@@ -84,7 +83,6 @@ in_names(const char *name, const char *names)
 	return FALSE;
 }
 
-/* Whether the attribute @name="@value" may stay on @element. */
 /* Whether @value, of the form allowed_attributes gives a datetime, is one
  * HTML5 takes on @element: a day of the calendar (not 30 February), and
  * on del and ins, a time only with its zone (a global date and time). */
@@ -101,6 +99,7 @@ datetime_valid(const char *element, const char *value)
 	       strpbrk(value + 11, "+-") != NULL;
 }
 
+/* Whether the attribute @name="@value" may stay on @element. */
 static gboolean
 attribute_allowed(const char *element, const char *name, const char *value)
 {
@@ -155,7 +154,8 @@ evf_uri_lower_host(const char *uri)
 
 /* Whether @host (nullable) is a host name of labels, none empty, of
  * letters, digits, '-' and characters past ASCII (a name in its own
- * script), or an IPv4 address of four numbers up to 255. */
+ * script), or an IPv4 address (all digits: one GLib reads as one, of
+ * four numbers up to 255). */
 static gboolean
 host_valid(const char *host)
 {
@@ -182,14 +182,7 @@ host_valid(const char *host)
 		if (l[strspn(l, "0123456789")] != '\0')
 			numeric = FALSE;
 	}
-	if (numeric) {
-		if (n != 4)
-			return FALSE;
-		for (guint i = 0; i < n; i++)
-			if (strlen(labels[i]) > 3 || atoi(labels[i]) > 255)
-				return FALSE;
-	}
-	return TRUE;
+	return !numeric || g_hostname_is_ip_address(host);
 }
 
 char *
@@ -522,6 +515,15 @@ is_element(const xmlNode *node, const char *names)
 	       in_names((const char *)node->name, names);
 }
 
+/* Whether @node is text of white space alone. */
+static gboolean
+is_blank(const xmlNode *node)
+{
+	const char *t = (const char *)node->content;
+
+	return node->type == XML_TEXT_NODE && t[strspn(t, " \t\n\r\f")] == '\0';
+}
+
 /* Moves @node from inside a table to just before it, where HTML5 parsers
  * put it ("foster parenting"). @parent must be in a table. */
 static void
@@ -553,9 +555,7 @@ fix_tables(xmlNode *parent)
 
 		if (section || row) {
 			if (node->type == XML_TEXT_NODE) {
-				const char *t = (const char *)node->content;
-
-				if (t[strspn(t, " \t\n\r\f")] != '\0')
+				if (!is_blank(node))
 					foster(node, parent);
 				node = next;
 				continue;
@@ -757,14 +757,6 @@ unwrap_all(xmlNode *node, const char *names, const char *sep)
 		}
 		c = next;
 	}
-}
-
-static gboolean
-is_blank(const xmlNode *node)
-{
-	const char *t = (const char *)node->content;
-
-	return node->type == XML_TEXT_NODE && t[strspn(t, " \t\n\r\f")] == '\0';
 }
 
 /* Puts @node, and the siblings after it that are of @names or blank, in
