@@ -1258,10 +1258,6 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 	gint64 num = 0;
 
 	value = g_key_file_get_value(kf, group, spec->key, NULL);
-	/* (see evf_config_load_partial) */
-	if (value != NULL && src == NULL && strcmp(group, "paths") == 0 &&
-	    strcmp(spec->key, "events") == 0)
-		cfg->events_given = TRUE;
 	if (value == NULL) {
 		if (src != NULL && strcmp(spec->key, "url") == 0) {
 			evf_diags_add(diags, shown,
@@ -1596,6 +1592,7 @@ config_read(const char *path, GPtrArray *diags)
 
 	check_paths(cfg, path, lines, diags);
 	cfg->errors = evf_diags_errors(diags) - before;
+	cfg->events_given = g_key_file_has_key(kf, "paths", "events", NULL);
 	uri = g_uri_parse(cfg->url, G_URI_FLAGS_NONE, NULL);
 	if (uri == NULL) /* (no default can be) */
 		return NULL;
