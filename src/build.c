@@ -1131,6 +1131,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(GHashTable) source_dated = NULL;
 	g_autoptr(GHashTable) site_dated = NULL;
 	g_autoptr(GPtrArray) site_scope = NULL; /* the site as a category */
+	EvfCategory *site = NULL;               /* (its one: borrowed) */
 	g_autoptr(GPtrArray) kept_sources = NULL;
 	g_autoptr(GPtrArray) sources = NULL;
 	g_autoptr(GHashTable) known_sources = NULL;
@@ -1260,10 +1261,10 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	 * event's edit moves the feeds, not them (their LAST-MODIFIED) */
 	dated_members = evf_store_get_meta_prefixed(store, "dated-members/");
 	members_changed(cats, dated_members, updated, now, TRUE);
+	site = evf_category_new_emptied("", "", 0);
+	g_ptr_array_extend(site->events, events, NULL, NULL);
 	site_scope = g_ptr_array_new_with_free_func(evf_category_free);
-	g_ptr_array_add(site_scope, evf_category_new_emptied("", "", 0));
-	g_ptr_array_extend(((EvfCategory *)site_scope->pdata[0])->events,
-	                   events, NULL, NULL);
+	g_ptr_array_add(site_scope, site);
 	site_dated = evf_store_get_meta_prefixed(store, "dated-site/");
 	members_changed(site_scope, site_dated, updated, now, TRUE);
 	known = evf_store_get_meta_prefixed(store, "category/");
@@ -1292,8 +1293,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 
 		out = evf_render_site(
 		    cfg, events, cats, sources, kept, kept_sources, updated,
-		    ((EvfCategory *)site_scope->pdata[0])->dated_changed, now,
-		    &stats->until, gz, error);
+		    site->dated_changed, now, &stats->until, gz, error);
 		siblings = evf_gzipper_finish(gz);
 		if (out == NULL)
 			return FALSE;

@@ -354,8 +354,7 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 	}
 	while ((entry = readdir(dir)) != NULL) {
 		name = entry->d_name;
-		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-			continue;
+		/* (".", "..", and the hidden files, are not read) */
 		if (name[0] != '.' && g_str_has_suffix(name, ".md") &&
 		    strlen(name) > 3)
 			g_ptr_array_add(names, g_strdup(name));

@@ -271,16 +271,18 @@ print_new_diags(GPtrArray *diags, const char *shown)
 static gboolean
 utf8_option(const char *name, const char *value)
 {
-	const char *option = strchr(name, ' ') != NULL ? "TITLE" : name;
+	/* (the title is no option: named as in the usage line) */
+	g_autofree char *option = strchr(name, ' ') != NULL
+	                              ? g_strdup("TITLE")
+	                              : g_strconcat("--", name, NULL);
 
 	if (value == NULL)
 		return TRUE;
 	if (!g_utf8_validate(value, -1, NULL)) {
-		fprintf(
-		    stderr,
-		    "evfeed: new: error: %s%s: not UTF-8 text (an event file is "
-		    "UTF-8, whatever the locale)\n",
-		    strchr(name, ' ') != NULL ? "" : "--", option);
+		fprintf(stderr,
+		        "evfeed: new: error: %s: not UTF-8 text (an event file "
+		        "is UTF-8, whatever the locale)\n",
+		        option);
 		return FALSE;
 	}
 	/* (said so here: the event file's message would speak of the
@@ -291,10 +293,9 @@ utf8_option(const char *name, const char *value)
 		if (g_unichar_iscntrl(c) && c != '\t' && c != '\n' &&
 		    c != '\r') {
 			fprintf(stderr,
-			        "evfeed: new: error: %s%s: the control "
+			        "evfeed: new: error: %s: the control "
 			        "character U+%04X is not allowed\n",
-			        strchr(name, ' ') != NULL ? "" : "--", option,
-			        (unsigned)c);
+			        option, (unsigned)c);
 			return FALSE;
 		}
 	}
@@ -316,7 +317,8 @@ static Listing
 same_listing(const EvfConfig *cfg, const char *path, const EvfEvent *ev)
 {
 	g_autoptr(GPtrArray) diags = evf_diags_new();
-	g_autoptr(GBytes) data = evf_file_read(path, 16 * 1024 * 1024, NULL);
+	g_autoptr(GBytes) data =
+	    evf_file_read(path, EVF_EVENTFILE_MAX_FILE, NULL);
 	g_autoptr(EvfEvent) other = NULL;
 	g_autofree char *base = g_path_get_basename(path);
 	g_autofree char *stem = g_strndup(base, strlen(base) - 3);

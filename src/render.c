@@ -858,9 +858,13 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *given,
 			                   evf_tz_regular_from(cfg->timezone)));
 	}
 
-	g_ptr_array_add(scopes, scope_new(g_strdup(""), g_strdup(cfg->title),
-	                                  NULL, events, updated));
-	((Scope *)scopes->pdata[0])->dated_changed = dated_changed;
+	{
+		Scope *whole = scope_new(g_strdup(""), g_strdup(cfg->title),
+		                         NULL, events, updated);
+
+		whole->dated_changed = dated_changed;
+		g_ptr_array_add(scopes, whole);
+	}
 	for (guint i = 0; i < cats->len; i++)
 		g_ptr_array_add(
 		    scopes,

@@ -44,12 +44,11 @@ static const char schema[] =
     "  source TEXT NOT NULL, uid TEXT NOT NULL, item BLOB NOT NULL,"
     "  PRIMARY KEY (source, uid));";
 
-/* Why the state at PATH cannot be written, as an errno (0 when it can):
+/* Why the state at @path cannot be written, as an errno (0 when it can):
  * the file's own, or its folder's (where the file and its journal are
- * made). SQLite, told it
- * may not write, falls back to opening the file read-only and then reports
- * the errno of that last try ("No such file or directory" for a state not
- * yet made on a read-only file system). */
+ * made). SQLite, told it may not write, falls back to opening the file
+ * read-only and then reports the errno of that last try ("No such file or
+ * directory" for a state not yet made on a read-only file system). */
 static int
 why_not_writable(const char *path)
 {
@@ -57,7 +56,6 @@ why_not_writable(const char *path)
 
 	if (access(path, W_OK) < 0 && errno != ENOENT)
 		return errno;
-	/* (and the folder, where its journal is made) */
 	return access(dir, W_OK | X_OK) == 0 ? 0 : errno;
 }
 
