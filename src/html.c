@@ -618,6 +618,263 @@ fix_tables(xmlNode *parent)
 	}
 }
 
+/* The table model of HTML5 (§4.9.12, "forming a table"), for what the Nu
+ * HTML Checker calls errors in a partner's table: a cell that spans past
+ * its row group, a row on which no cell begins, a column in which none
+ * does; and a row narrower than the table, which it warns of. A table of
+ * more columns than HTML5 lets a cell span, or of more slots than
+ * TABLE_SLOTS, is left as it is: each pass costs rows times columns. */
+#define TABLE_COLUMNS 1000
+#define TABLE_SLOTS   (1 << 22)
+
+typedef struct {
+	xmlNode *node;
+	guint row; /* of the table, counting every group's */
+	guint col; /* its first */
+	guint colspan, rowspan;
+} Cell;
+
+typedef struct {
+	GArray *cells;   /* Cell, in the order of their rows */
+	GPtrArray *rows; /* the rows of all groups, in order */
+	GArray *ends;    /* guint: for each row, where its group ends */
+	guint width;
+} Shape;
+
+static void
+shape_clear(Shape *shape)
+{
+	g_clear_pointer(&shape->cells, g_array_unref);
+	g_clear_pointer(&shape->rows, g_ptr_array_unref);
+	g_clear_pointer(&shape->ends, g_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Shape, shape_clear)
+
+static guint
+span_of(xmlNode *cell, const char *name)
+{
+	g_autofree xmlChar *v = xmlGetProp(cell, (const xmlChar *)name);
+
+	/* (the allowlist kept digits alone, at most four) */
+	return v != NULL ? (guint)g_ascii_strtoull((const char *)v, NULL, 10)
+	                 : 1;
+}
+
+static void
+set_span(xmlNode *cell, const char *name, guint n)
+{
+	char s[16];
+
+	if (n == 1) {
+		xmlUnsetProp(cell, (const xmlChar *)name);
+		return;
+	}
+	g_snprintf(s, sizeof s, "%u", n);
+	xmlSetProp(cell, (const xmlChar *)name, (const xmlChar *)s);
+}
+
+/* Adds the rows from @node on that are one row group: a thead, tbody or
+ * tfoot's, or those that stand right in the table up to the next of
+ * those. Returns the table's child after the group. */
+static xmlNode *
+add_group(Shape *shape, xmlNode *node)
+{
+	gboolean run = is_element(node, " tr ");
+	xmlNode *tr = run ? node : node->children;
+	guint first = shape->rows->len;
+
+	for (; tr != NULL && !(run && is_element(tr, " thead tbody tfoot "));
+	     tr = tr->next)
+		if (is_element(tr, " tr "))
+			g_ptr_array_add(shape->rows, tr);
+	g_array_set_size(shape->ends, shape->rows->len);
+	for (guint i = first; i < shape->rows->len; i++)
+		g_array_index(shape->ends, guint, i) = shape->rows->len;
+	return run ? tr : node->next;
+}
+
+/* Places each cell of @table as HTML5 does: in the first column of its
+ * row that no cell of a row above covers. A rowspan of 0, or one past the
+ * end of its group, ends with the group. With @pad, each row is given a
+ * cell for each run of columns up to @pad that no cell covers on it.
+ * FALSE for a table too large to look at. */
+static gboolean
+place_cells(xmlNode *table, Shape *shape, guint pad)
+{
+	g_autoptr(GArray) cover = g_array_new(FALSE, TRUE, sizeof(guint));
+
+	shape->cells = g_array_new(FALSE, FALSE, sizeof(Cell));
+	shape->rows = g_ptr_array_new();
+	shape->ends = g_array_new(FALSE, FALSE, sizeof(guint));
+	shape->width = 0;
+	for (xmlNode *n = table->children; n != NULL;)
+		n = is_element(n, " tr thead tbody tfoot ")
+		        ? add_group(shape, n)
+		        : n->next;
+	for (guint i = 0; i < shape->rows->len; i++) {
+		xmlNode *tr = g_ptr_array_index(shape->rows, i);
+		guint end = g_array_index(shape->ends, guint, i), x = 0;
+
+		if (i == 0 || g_array_index(shape->ends, guint, i - 1) == i)
+			g_array_set_size(cover, 0); /* a new group */
+		for (xmlNode *td = tr->children; td != NULL; td = td->next) {
+			Cell c = { td, i, 0, span_of(td, "colspan"),
+				   span_of(td, "rowspan") };
+
+			if (!is_element(td, " td th "))
+				continue;
+			while (x < cover->len &&
+			       g_array_index(cover, guint, x) > i)
+				x++;
+			c.col = x;
+			if (c.rowspan == 0 || c.rowspan > end - i)
+				c.rowspan = end - i;
+			if (x + c.colspan > TABLE_COLUMNS)
+				return FALSE;
+			/* not over a cell from a row above */
+			for (guint k = x + 1; k < x + c.colspan; k++) {
+				if (k < cover->len &&
+				    g_array_index(cover, guint, k) > i) {
+					c.colspan = k - x;
+					break;
+				}
+			}
+			if (cover->len < x + c.colspan)
+				g_array_set_size(cover, x + c.colspan);
+			for (guint k = x; k < x + c.colspan; k++)
+				g_array_index(cover, guint, k) = i + c.rowspan;
+			x += c.colspan;
+			g_array_append_val(shape->cells, c);
+		}
+		for (guint x0 = 0; x0 < pad;) {
+			guint run = 0;
+			xmlNode *td;
+
+			while (x0 + run < pad &&
+			       (x0 + run >= cover->len ||
+			        g_array_index(cover, guint, x0 + run) <= i))
+				run++;
+			if (run == 0) {
+				x0++;
+				continue;
+			}
+			td = xmlNewDocNode(tr->doc, NULL, (const xmlChar *)"td",
+			                   NULL);
+			set_span(td, "colspan", run);
+			xmlAddChild(tr, td);
+			x0 += run;
+		}
+		shape->width = MAX(shape->width, cover->len);
+		if ((guint64)shape->width * shape->rows->len > TABLE_SLOTS)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* Removes the rows on which no cell begins; a cell that spanned one spans
+ * a row less. Writes each cell's spans, clipped to its group and to the
+ * cells from rows above. */
+static void
+drop_empty_rows(const Shape *shape)
+{
+	guint n = shape->rows->len;
+	g_autofree guint *begins = g_new0(guint, n);
+	g_autofree guint *dropped_before = g_new0(guint, n + 1);
+
+	for (guint c = 0; c < shape->cells->len; c++)
+		begins[g_array_index(shape->cells, Cell, c).row]++;
+	for (guint i = 0; i < n; i++)
+		dropped_before[i + 1] = dropped_before[i] + (begins[i] == 0);
+	for (guint c = 0; c < shape->cells->len; c++) {
+		const Cell *cell = &g_array_index(shape->cells, Cell, c);
+		guint end = cell->row + cell->rowspan;
+
+		set_span(cell->node, "colspan", cell->colspan);
+		set_span(cell->node, "rowspan",
+		         cell->rowspan -
+		             (dropped_before[end] - dropped_before[cell->row]));
+	}
+	for (guint i = 0; i < n; i++) {
+		if (begins[i] == 0) {
+			xmlNode *tr = g_ptr_array_index(shape->rows, i);
+
+			xmlUnlinkNode(tr);
+			xmlFreeNode(tr);
+		}
+	}
+}
+
+/* Narrows each cell that spans a column in which no cell begins, so that
+ * the column goes. Returns the columns left. */
+static guint
+drop_empty_columns(const Shape *shape)
+{
+	g_autofree guint *empty_before = g_new0(guint, shape->width + 1);
+	g_autofree gboolean *begins = g_new0(gboolean, shape->width);
+
+	for (guint c = 0; c < shape->cells->len; c++)
+		begins[g_array_index(shape->cells, Cell, c).col] = TRUE;
+	for (guint x = 0; x < shape->width; x++)
+		empty_before[x + 1] = empty_before[x] + !begins[x];
+	for (guint c = 0; c < shape->cells->len; c++) {
+		const Cell *cell = &g_array_index(shape->cells, Cell, c);
+		guint end = cell->col + cell->colspan;
+
+		set_span(cell->node, "colspan",
+		         cell->colspan -
+		             (empty_before[end] - empty_before[cell->col]));
+	}
+	return shape->width - empty_before[shape->width];
+}
+
+/* A table's groups in the order HTML5 allows: one thead, before any body
+ * or row; one tfoot, after them all. Any other is a tbody. */
+static void
+order_groups(xmlNode *table)
+{
+	gboolean body = FALSE;
+	xmlNode *last = NULL;
+
+	for (xmlNode *n = table->children; n != NULL; n = n->next)
+		if (is_element(n, " tr thead tbody tfoot "))
+			last = n;
+	for (xmlNode *n = table->children; n != NULL; n = n->next) {
+		if ((is_element(n, " thead ") && body) ||
+		    (is_element(n, " tfoot ") && n != last))
+			xmlNodeSetName(n, (const xmlChar *)"tbody");
+		if (is_element(n, " tr thead tbody tfoot "))
+			body = TRUE;
+	}
+}
+
+/* Gives every table under @parent a shape HTML5 calls valid (above). */
+static void
+fix_table_shapes(xmlNode *parent)
+{
+	for (xmlNode *node = parent->children; node != NULL;
+	     node = node->next) {
+		if (node->type != XML_ELEMENT_NODE)
+			continue;
+		fix_table_shapes(node);
+		if (is_element(node, " table ")) {
+			g_auto(Shape) rows = { 0 };
+			g_auto(Shape) columns = { 0 };
+			g_auto(Shape) padded = { 0 };
+			guint width;
+
+			order_groups(node);
+			if (!place_cells(node, &rows, 0))
+				continue;
+			drop_empty_rows(&rows);
+			if (!place_cells(node, &columns, 0))
+				continue;
+			width = drop_empty_columns(&columns);
+			place_cells(node, &padded, width);
+		}
+	}
+}
+
 /* The elements that end an open paragraph where they start, in HTML5
  * (of those the allowlist keeps). */
 #define CLOSES_P                                                              \
@@ -912,13 +1169,6 @@ fix_content(xmlNode *parent)
 		             is_element(parent->parent, " dl "))) {
 			xmlNodeSetName(node, (const xmlChar *)"div");
 		}
-		/* a row without cells (HTML5: none may begin on a row) */
-		if (is_element(node, " tr ") && !holds_any(node, " td th ")) {
-			xmlUnlinkNode(node);
-			xmlFreeNode(node);
-			node = next;
-			continue;
-		}
 		if (is_element(node, " h1 h2 h3 h4 h5 h6 pre ") &&
 		    shows_nothing(node)) {
 			xmlUnlinkNode(node);
@@ -1020,6 +1270,7 @@ evf_html_sanitize(const char *html, const char *base_url)
 	fix_tables(body);
 	fix_nesting(body);
 	fix_content(body);
+	fix_table_shapes(body);
 	rank_headings(body);
 	buf = evf_xml_buffer_new();
 	for (xmlNode *n = body->children; n != NULL; n = n->next)

@@ -701,7 +701,8 @@ test_html_attributes_valid_html5(void)
 	    "<del datetime=\"2024-01-15t09:00z\">old</del></p>"
 	    "<table><tr><td colspan=\"0\" rowspan=\"x\" "
 	    "align=\"middle\" width=\"50%\">c</td>"
-	    "<th colspan=\"2\" align=\"CENTER\">h</th></tr></table>"
+	    "<th colspan=\"2\" align=\"CENTER\">h</th></tr>"
+	    "<tr><td>1</td><td>2</td><td>3</td></tr></table>"
 	    "<ol start=\"x\"><li>i</li></ol><ol start=\"3\"><li>j</li></ol>"
 	    "<img src=\"b.png\" width=\"640\" height=\"480\">");
 
@@ -935,6 +936,115 @@ test_html_javascript_spellings(void)
 
 		g_assert_cmpstr(out, ==, "x");
 	}
+}
+
+/* A partner's table gets the shape HTML5's table model asks for: a cell
+ * spans no row past its group and no column in which no cell begins, no
+ * row is without a cell that begins on it, and each row is as wide as the
+ * table (spans as Outlook and Word exports write them). */
+static void
+test_html_table_shape(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "<table><tr><td colspan=\"2\">x</td></tr></table>",
+		  "<table><tr><td>x</td></tr></table>" },
+		{ "<table><tr><td rowspan=\"2\">x</td></tr></table>",
+		  "<table><tr><td>x</td></tr></table>" },
+		{ "<table><tr><td>a</td></tr><tr></tr></table>",
+		  "<table><tr><td>a</td></tr></table>" },
+		/* a row only spanned from above goes, and a span with it */
+		{ "<table><tr><td rowspan=\"3\">a</td><td>b</td></tr><tr></tr>"
+		  "<tr><td>c</td></tr></table>",
+		  "<table><tr><td rowspan=\"2\">a</td><td>b</td></tr>"
+		  "<tr><td>c</td></tr></table>" },
+		{ "<table><tr><td rowspan=\"2\">a</td><td rowspan=\"2\">b</td>"
+		  "</tr><tr></tr><tr><td>c</td><td>d</td></tr></table>",
+		  "<table><tr><td>a</td><td>b</td></tr>"
+		  "<tr><td>c</td><td>d</td></tr></table>" },
+		/* a ragged row is filled to the table's width */
+		{ "<table><tr><td>a</td><td>b</td><td>c</td></tr>"
+		  "<tr><td>d</td></tr></table>",
+		  "<table><tr><td>a</td><td>b</td><td>c</td></tr>"
+		  "<tr><td>d</td><td colspan=\"2\"></td></tr></table>" },
+		{ "<table><tr><td>a</td><td rowspan=\"2\">b</td><td>c</td></tr>"
+		  "<tr></tr><tr><td>d</td></tr></table>",
+		  "<table><tr><td>a</td><td>b</td><td>c</td></tr>"
+		  "<tr><td>d</td><td colspan=\"2\"></td></tr></table>" },
+		{ "<table><tr><td rowspan=\"2\">a</td><td>b</td><td>c</td></tr>"
+		  "<tr><td>d</td></tr></table>",
+		  "<table><tr><td rowspan=\"2\">a</td><td>b</td><td>c</td></tr>"
+		  "<tr><td>d</td><td></td></tr></table>" },
+		/* a heading wider than the body */
+		{ "<table><thead><tr><th colspan=\"3\">T</th></tr></thead>"
+		  "<tbody><tr><td>a</td><td>b</td></tr></tbody></table>",
+		  "<table><thead><tr><th colspan=\"2\">T</th></tr></thead>"
+		  "<tbody><tr><td>a</td><td>b</td></tr></tbody></table>" },
+		/* each group is apart; 0 spans to its end */
+		{ "<table><thead><tr><th rowspan=\"2\">h</th><th>i</th></tr>"
+		  "</thead><tbody><tr><td rowspan=\"0\">a</td><td>b</td></tr>"
+		  "<tr><td>c</td></tr></tbody></table>",
+		  "<table><thead><tr><th>h</th><th>i</th></tr></thead><tbody>"
+		  "<tr><td rowspan=\"2\">a</td><td>b</td></tr><tr><td>c</td>"
+		  "</tr></tbody></table>" },
+		{ "<table><tr><td rowspan=\"5\">a</td></tr><tbody><tr><td>b</td>"
+		  "<td>c</td></tr></tbody><tr><td>d</td></tr></table>",
+		  "<table><tr><td>a</td><td></td></tr><tbody><tr><td>b</td>"
+		  "<td>c</td></tr></tbody><tr><td>d</td><td></td></tr>"
+		  "</table>" },
+		/* a span over a cell from a row above stops before it */
+		{ "<table><tr><td>a</td><td rowspan=\"2\">b</td><td>c</td></tr>"
+		  "<tr><td colspan=\"3\">d</td></tr></table>",
+		  "<table><tr><td>a</td><td rowspan=\"2\">b</td><td>c</td></tr>"
+		  "<tr><td>d</td><td></td></tr></table>" },
+		/* one thead, before the body; one tfoot, after it */
+		{ "<table><tbody><tr><td>a</td></tr></tbody><thead><tr><th>h"
+		  "</th></tr></thead><tfoot><tr><td>f</td></tr></tfoot><tbody>"
+		  "<tr><td>b</td></tr></tbody><tfoot><tr><td>g</td></tr>"
+		  "</tfoot></table>",
+		  "<table><tbody><tr><td>a</td></tr></tbody><tbody><tr><th>h"
+		  "</th></tr></tbody><tbody><tr><td>f</td></tr></tbody><tbody>"
+		  "<tr><td>b</td></tr></tbody><tfoot><tr><td>g</td></tr>"
+		  "</tfoot></table>" },
+		/* a table in a cell too */
+		{ "<table><tr><td><table><tr><td colspan=\"4\">n</td></tr>"
+		  "</table></td></tr></table>",
+		  "<table><tr><td><table><tr><td>n</td></tr></table></td></tr>"
+		  "</table>" },
+		/* one already in shape stays as it is */
+		{ "<table><tr><th colspan=\"2\">T</th><th rowspan=\"2\">U</th>"
+		  "</tr><tr><td>a</td><td>b</td></tr></table>",
+		  "<table><tr><th colspan=\"2\">T</th><th rowspan=\"2\">U</th>"
+		  "</tr><tr><td>a</td><td>b</td></tr></table>" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *out = sanitize(cases[i].in);
+		g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
+		g_autofree char *joined = g_strjoinv("", lines);
+		g_autofree char *again = sanitize(joined);
+
+		g_assert_cmpstr(joined, ==, cases[i].out);
+		/* and a second pass changes nothing */
+		g_assert_cmpstr(again, ==, out);
+	}
+}
+
+/* A table wider than HTML5 lets a cell span is left as it is: looking at
+ * it costs rows times columns. */
+static void
+test_html_table_shape_wide(void)
+{
+	g_autoptr(GString) in = g_string_new("<table>");
+	g_autofree char *out = NULL;
+
+	for (int i = 0; i < 2000; i++)
+		g_string_append(in, "<tr><td colspan=\"999\">a</td>"
+		                    "<td colspan=\"999\">b</td></tr><tr></tr>");
+	g_string_append(in, "</table>");
+	out = sanitize(in->str);
+	g_assert_cmpuint(count(out, "colspan=\"999\""), ==, 4000);
 }
 
 static void
@@ -2074,6 +2184,9 @@ main(int argc, char **argv)
 	g_test_add_func("/markdown/html/data-removed", test_html_data_removed);
 	g_test_add_func("/markdown/html/nesting", test_html_nesting);
 	g_test_add_func("/markdown/html/content", test_html_content);
+	g_test_add_func("/markdown/html/table-shape", test_html_table_shape);
+	g_test_add_func("/markdown/html/table-shape-wide",
+	                test_html_table_shape_wide);
 	g_test_add_func("/markdown/render/link-in-link",
 	                test_render_link_in_link);
 	g_test_add_func("/markdown/html/table-structure",
