@@ -2110,15 +2110,17 @@ local_name(const char *qname)
 /* Refuses an entity declaration in the internal DTD subset. The bytes
  * are UTF-8 or an ASCII-compatible charset here (see check_encoding),
  * in which "<!ENTITY" cannot hide. Anything like one in the subset, even
- * in a comment or a literal, is refused: feeds have no use for either. */
+ * in a comment or a literal, is refused: feeds have no use for either.
+ * @past is set to the end of the DOCTYPE, or NULL if there is none. */
 static gboolean
-check_doctype(const char *data, gsize len, GError **error)
+check_doctype(const char *data, gsize len, const char **past, GError **error)
 {
 	const char *end = data + len;
 	const char *p = skip_prolog(data, end);
 	const char *subset, *hit;
 	char quote = 0;
 
+	*past = NULL;
 	if (p == NULL || !starts_ci(p, end, "<!DOCTYPE"))
 		return TRUE;
 	for (p += 9; p < end; p++) {
@@ -2128,7 +2130,8 @@ check_doctype(const char *data, gsize len, GError **error)
 		} else if (*p == '"' || *p == '\'') {
 			quote = *p;
 		} else if (*p == '>') {
-			return TRUE; /* no internal subset */
+			*past = p + 1; /* no internal subset */
+			return TRUE;
 		} else if (*p == '[') {
 			break;
 		}
@@ -2167,7 +2170,94 @@ check_doctype(const char *data, gsize len, GError **error)
 		          line_at(data, hit));
 		return FALSE;
 	}
+	*past = p < end ? p + 1 : end;
 	return TRUE;
+}
+
+/* Past the comment, CDATA section or processing instruction that starts
+ * at @p, if one does (@p itself if none does, NULL if it does not end). */
+static const char *
+past_markup(const char *p, const char *end)
+{
+	static const struct {
+		const char *open, *close;
+	} markup[] = {
+		{ "<!--", "-->" },
+		{ "<![CDATA[", "]]>" },
+		{ "<?", "?>" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(markup); i++) {
+		if (starts(p, end, markup[i].open)) {
+			const char *q = find(p + strlen(markup[i].open), end,
+			                     markup[i].close);
+
+			return q != NULL ? q + strlen(markup[i].close) : NULL;
+		}
+	}
+	return p;
+}
+
+/* Writes each reference to one of HTML 4's entities from @from on (past
+ * the DOCTYPE) as a character reference, but in comments, CDATA sections
+ * and processing instructions; NULL if there is none. A feed with a
+ * DOCTYPE (RSS 0.91's declares them) may use them, and no DTD is read:
+ * libxml2 2.9 counts each as an undeclared entity, and refuses a document
+ * of more than 10,000 as "an entity reference loop". The bytes are UTF-8
+ * or an ASCII-compatible charset here, and the lines stay where they
+ * were. */
+static char *
+html_entities_as_numbers(const char *data, gsize len, const char *from,
+                         gsize *out_len)
+{
+	static const char *const xml_own[] = { "amp", "lt", "gt", "quot",
+		                               "apos" };
+	const char *end = data + len, *done = data, *p = from;
+	g_autoptr(GString) out = NULL;
+
+	while (p < end) {
+		const char *name = p + 1, *semi = name;
+		char word[16];
+		const htmlEntityDesc *e;
+		gboolean own = FALSE;
+
+		if (*p == '<') {
+			const char *past = past_markup(p, end);
+
+			if (past == NULL)
+				break; /* libxml2 refuses it */
+			p = past != p ? past : p + 1;
+			continue;
+		}
+		if (*p != '&') {
+			p++;
+			continue;
+		}
+		while (semi < end && semi - name < (gssize)sizeof word - 1 &&
+		       g_ascii_isalnum(*semi))
+			semi++;
+		p = semi;
+		if (semi == name || semi >= end || *semi != ';')
+			continue;
+		memcpy(word, name, (gsize)(semi - name));
+		word[semi - name] = '\0';
+		for (gsize i = 0; i < G_N_ELEMENTS(xml_own); i++)
+			own |= strcmp(word, xml_own[i]) == 0;
+		e = htmlEntityLookup((const xmlChar *)word);
+		if (own || e == NULL ||
+		    !html_entity((const xmlChar *)word, NULL))
+			continue;
+		if (out == NULL)
+			out = g_string_sized_new(len);
+		g_string_append_len(out, done, name - 1 - done);
+		g_string_append_printf(out, "&#x%X;", e->value);
+		done = p = semi + 1;
+	}
+	if (out == NULL)
+		return NULL;
+	g_string_append_len(out, done, end - done);
+	*out_len = out->len;
+	return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
 /* Refuses an element with more than MAX_ATTRIBUTES attributes before
@@ -2180,35 +2270,21 @@ check_doctype(const char *data, gsize len, GError **error)
 static gboolean
 check_attributes(const char *data, gsize len, GError **error)
 {
-	static const struct {
-		const char *open, *close;
-	} skipped[] = {
-		{ "<!--", "-->" },
-		{ "<![CDATA[", "]]>" },
-		{ "<?", "?>" },
-	};
 	const char *end = data + len;
 	const char *p = data;
 
 	while ((p = memchr(p, '<', (gsize)(end - p))) != NULL) {
 		const char *tag = p;
-		gboolean skip = FALSE;
+		const char *past = past_markup(p, end);
 		guint n = 0;
 		char quote = 0;
 
-		for (gsize i = 0; i < G_N_ELEMENTS(skipped) && !skip; i++)
-			if (starts(p, end, skipped[i].open)) {
-				const char *q =
-				    find(p + strlen(skipped[i].open), end,
-				         skipped[i].close);
-
-				if (q == NULL)
-					return TRUE; /* libxml2 refuses it */
-				p = q + strlen(skipped[i].close);
-				skip = TRUE;
-			}
-		if (skip)
+		if (past == NULL)
+			return TRUE; /* libxml2 refuses it */
+		if (past != p) {
+			p = past;
 			continue;
+		}
 		if (starts(p, end, "<!")) {
 			p += 2; /* the DOCTYPE: check_doctype */
 			continue;
@@ -2600,6 +2676,7 @@ evf_import_feed_charset(const char *data, gsize len, const char *base_url,
 	g_autoptr(GPtrArray) bases = NULL;
 	g_autoptr(GPtrArray) warnings = NULL;
 	const char *encoding = NULL;
+	const char *doctype_end = NULL;
 	int options = XML_PARSE_NONET | XML_PARSE_NOERROR |
 	              XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
 	xmlStructuredErrorFunc old_handler;
@@ -2695,9 +2772,21 @@ evf_import_feed_charset(const char *data, gsize len, const char *base_url,
 		          len);
 		return NULL;
 	}
-	if (!check_doctype(data, len, error) ||
+	if (!check_doctype(data, len, &doctype_end, error) ||
 	    !check_attributes(data, len, error))
 		return NULL;
+	if (doctype_end != NULL) {
+		gsize n = 0;
+		char *numbers =
+		    html_entities_as_numbers(data, len, doctype_end, &n);
+
+		if (numbers != NULL) {
+			g_free(converted);
+			converted = numbers;
+			data = converted;
+			len = n;
+		}
+	}
 
 	setup_libxml();
 	items = g_ptr_array_new_with_free_func(item_free);
@@ -2750,17 +2839,24 @@ evf_import_sniff(const char *data, gsize len)
 	g_autoptr(GString) ascii = NULL;
 	g_autofree char *name = NULL;
 	const char *p, *end;
+	gboolean bom;
 
 	if (data == NULL)
 		return EVF_FORMAT_AUTO;
 	len = MIN(len, 65536);
-	/* UTF-16: its ASCII characters are enough to tell. */
-	if (len >= 2 && (memcmp(data, "\xfe\xff", 2) == 0 ||
-	                 memcmp(data, "\xff\xfe", 2) == 0)) {
-		gboolean le = (guchar)data[0] == 0xff;
+	/* UTF-16: its ASCII characters are enough to tell. Without a byte
+	 * order mark too ("B\0E\0G\0", as a Content-Type's charset may
+	 * name it): the parsers say what it is, or read it so. */
+	bom = len >= 2 && (memcmp(data, "\xfe\xff", 2) == 0 ||
+	                   memcmp(data, "\xff\xfe", 2) == 0);
+	if (bom || (len >= 4 && ((data[0] != 0 && data[1] == 0 &&
+	                          data[2] != 0 && data[3] == 0) ||
+	                         (data[0] == 0 && data[1] != 0 &&
+	                          data[2] == 0 && data[3] != 0)))) {
+		gboolean le = bom ? (guchar)data[0] == 0xff : data[1] == 0;
 
 		ascii = g_string_new(NULL);
-		for (gsize i = 2; i + 1 < len; i += 2) {
+		for (gsize i = bom ? 2 : 0; i + 1 < len; i += 2) {
 			char lo = le ? data[i] : data[i + 1];
 			char hi = le ? data[i + 1] : data[i];
 

@@ -2416,10 +2416,12 @@ build(Ctx *c, icalcomponent *cal, icalcomponent *ve, const char *uid, Built *b)
 	b->ev->uid = g_strdup(uid);
 	b->label = event_label(c, ve, uid);
 	if (!read_dates(c, cal, ve, b, uid, b->label)) {
-		ctx_warn(c,
-		         "%s: no valid DTSTART within %d-%d: the event is "
-		         "left out",
-		         b->label, MIN_YEAR, MAX_YEAR);
+		/* (an event in a zone refused was told of with the zone) */
+		if (b->zone == NULL || b->zone->kind != ZONE_REFUSED)
+			ctx_warn(c,
+			         "%s: no valid DTSTART within %d-%d: the event "
+			         "is left out",
+			         b->label, MIN_YEAR, MAX_YEAR);
 		built_clear(b);
 		return FALSE;
 	}

@@ -487,7 +487,12 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 		set_str(&st->url, src->url);
 	}
 	st->last_attempt = now;
-	if (res->moved_to != NULL && g_strcmp0(st->moved_to, res->moved_to)) {
+	/* Advice only where the redirects were followed to an answer: a
+	 * Location evfeed refuses (file:, https to http) or one that loops
+	 * is no address to put in the configuration. */
+	if (res->moved_to != NULL && res->error == NULL &&
+	    g_strcmp0(res->moved_to, src->url) != 0 &&
+	    g_strcmp0(st->moved_to, res->moved_to) != 0) {
 		g_ptr_array_add(
 		    job->notes,
 		    g_strdup_printf("moved permanently to %s; update "

@@ -1770,6 +1770,63 @@ test_entity_reference(void)
 	                    "not well-formed XML at line 5");
 }
 
+/* A feed with the RSS 0.91 DOCTYPE that writes every accent as an entity
+ * (an old CMS's full-text items) has more than 10,000 of them: libxml2
+ * 2.9, which counts each as an undeclared entity, refused the whole feed
+ * as "an entity reference loop". In CDATA and comments they stay text. */
+static void
+test_entity_reference_many(void)
+{
+	g_autoptr(GString) xml = g_string_new(
+	    "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<!DOCTYPE rss "
+	    "PUBLIC \"-//Netscape Communications//DTD RSS 0.91//EN\" "
+	    "\"http://my.netscape.com/publish/formats/rss-0.91.dtd\">\n"
+	    "<rss version=\"0.91\"><channel><title>T&eacute;</title>\n"
+	    "<!-- &bogus; --><?pi &bogus;?>\n");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+	EvfEvent *ev;
+
+	for (int i = 0; i < 50; i++) {
+		g_string_append_printf(
+		    xml,
+		    "<item><guid>m%d</guid><title>Caf&eacute;"
+		    "&nbsp;%d&le;&amp;</title><description>",
+		    i, i);
+		for (int k = 0; k < 210; k++)
+			g_string_append(xml, "caf&eacute; ");
+		g_string_append(xml, "<![CDATA[ &lt;b&gt;&eacute;]]>"
+		                     "</description></item>\n");
+	}
+	g_string_append(xml, "<item><guid>last</guid>\n<title>a &bogus; b"
+	                     "</title></item></channel></rss>");
+	imp = import_string(xml->str, NULL, &error);
+	/* an entity HTML 4 does not have is refused, at its line */
+	g_assert_null(imp);
+	g_assert_error(error, EVF_ERROR, EVF_ERROR_INVALID);
+	if (error != NULL)
+		g_assert_cmpstr(
+		    error->message, ==,
+		    "unknown entity '&bogus;' at line 56 (only XML's "
+		    "and HTML 4's are known: no DTD is read)");
+	g_clear_error(&error);
+
+	g_string_truncate(xml, xml->len - strlen("<item><guid>last</guid>\n"
+	                                         "<title>a &bogus; b</title>"
+	                                         "</item></channel></rss>"));
+	g_string_append(xml, "</channel></rss>");
+	imp = import_string(xml->str, NULL, &error);
+	g_assert_no_error(error);
+	REQUIRE(imp);
+	g_assert_cmpuint(imp->events->len, ==, 50);
+	ev = find(imp, "m49");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->title, ==, "Caf\u00e9\u00a049\u2264&");
+	g_assert_nonnull(strstr(ev->description_html, "caf\u00e9 caf\u00e9"));
+	/* CDATA is text, which the HTML then reads */
+	g_assert_nonnull(strstr(ev->description_html, "&lt;b&gt;\u00e9"));
+}
+
 /* libxml2 2.9 compares each attribute of an element with every other: an
  * element with 100,000 took it 43 s. More than 100 are refused before it
  * reads them; '=' in quotes, comments, CDATA and text is no attribute. */
@@ -2248,6 +2305,18 @@ test_sniff(void)
 		    evf_import_sniff(strings[i].data, strlen(strings[i].data)),
 		    ==, strings[i].want);
 	}
+	/* UTF-16 without a byte order mark, as a Content-Type's charset may
+	 * name it: the parser then reads it, or says what it is */
+	{
+		static const char le[] = "B\0E\0G\0I\0N\0:\0V\0C\0A\0L\0E\0"
+		                         "N\0D\0A\0R\0\r\0\n\0";
+		static const char be[] = "\0<\0r\0s\0s\0>";
+
+		g_assert_cmpint(evf_import_sniff(le, sizeof le - 1), ==,
+		                EVF_FORMAT_ICS);
+		g_assert_cmpint(evf_import_sniff(be, sizeof be - 1), ==,
+		                EVF_FORMAT_RSS);
+	}
 	/* only @len bytes are read */
 	g_assert_cmpint(evf_import_sniff("<rss>", 3), ==, EVF_FORMAT_AUTO);
 	g_assert_cmpint(evf_import_sniff(NULL, 0), ==, EVF_FORMAT_AUTO);
@@ -2384,6 +2453,8 @@ main(int argc, char **argv)
 	                test_utf7_hidden_entity);
 	g_test_add_func("/import-feed/security/deny-all-loader",
 	                test_deny_all_loader);
+	g_test_add_func("/import-feed/rss/html-entities-many",
+	                test_entity_reference_many);
 	g_test_add_func("/import-feed/security/deep-nesting",
 	                test_deep_nesting);
 

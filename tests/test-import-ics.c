@@ -1683,6 +1683,29 @@ test_zones_over_budget(void)
 	/* each one left out counts (the warnings are capped at 100, and
 	 * the zones converted with their VTIMEZONE come first) */
 	g_assert_cmpuint(imp->skipped, ==, zones - found);
+	/* told of once, with its zone (past the 100 warnings shown): not
+	 * again as an event without a valid DTSTART, which it has. One
+	 * warning for each zone converted with its VTIMEZONE but the first
+	 * MAX_ZONE_MATCHES (8), matched to a zone by name, and one for each
+	 * refused. */
+	{
+		const char *last =
+		    g_ptr_array_index(imp->warnings, imp->warnings->len - 1);
+		guint converted = 0, more = 0;
+
+		for (guint i = 0; i < imp->warnings->len; i++) {
+			const char *w = g_ptr_array_index(imp->warnings, i);
+
+			g_assert_null(strstr(w, "no valid DTSTART"));
+			converted += strstr(w, "converted to UTC with the "
+			                       "calendar's VTIMEZONE") != NULL;
+		}
+		g_assert_cmpint(sscanf(last, "and %u more warnings", &more), ==,
+		                1);
+		g_assert_cmpuint(converted, ==, imp->warnings->len - 1);
+		g_assert_cmpuint(imp->warnings->len - 1 + more, ==,
+		                 (found - 8) + (zones - found));
+	}
 }
 
 /* RANGE=THISANDFUTURE would move every later occurrence too: it is not

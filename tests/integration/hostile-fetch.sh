@@ -583,6 +583,16 @@ ok $? "301 to a relative reference: 'evfeed: source osce: moved permanently to' 
 diag_file "$tmp/moved.err"
 restore osce
 
+# A 301 to an address evfeed does not fetch is no advice to give: the
+# configuration would refuse it, and the fetch says why it failed.
+ctl osce moved-file
+fetch moved-file osce
+failed moved-file osce "refused: only http and https are fetched" &&
+	! grep -q "moved permanently" "$tmp/moved-file.err"
+ok $? "301 to file:: refused, with no advice to put that address in the configuration"
+diag_file "$tmp/moved-file.err"
+restore osce
+
 ctl unodc floating
 fetch floating unodc
 grep -qxE "evfeed: source unodc: line [1-9][0-9]*: 'floating@unodc\.example' \(\"FLOATING no time zone\"\): floating times \(no time zone\): taken as UTC" \
@@ -630,6 +640,18 @@ test "$rc" -eq 0 && status_is unodc ok 4 && test "$n" = 4 &&
 		"$tmp/public/source/unodc/calendar.ics"
 ok $? "a calendar in windows-1252 served as ISO-8859-1: read as windows-1252 (exit $rc)"
 diag_file "$tmp/latin1.err"
+restore unodc
+# UTF-16 without a byte order mark, named by the charset: read with the
+# format left to evfeed as with format=ics (it was "not a calendar or a
+# feed")
+ctl unodc utf16le
+fetch utf16le unodc
+n=$(published unodc)
+test "$rc" -eq 0 && status_is unodc ok 4 && test "$n" = 4 &&
+	grep -qF "SUMMARY:Z$(printf '\303\274')rich Caf$(printf '\303\251') Forum $(printf '\342\200\223 \342\202\254')" \
+		"$tmp/public/source/unodc/calendar.ics"
+ok $? "a calendar in UTF-16LE without a byte order mark, charset=utf-16le: read (exit $rc)"
+diag_file "$tmp/utf16le.err"
 restore unodc
 
 # A source whose url holds a user name and password: its items' relative

@@ -78,6 +78,9 @@ Modes:
                   components)
   empty           a valid feed or calendar with no items
   fewer           the same feed with only one of its items
+  utf16le         the calendar plus an event "Zürich Café Forum – €", in
+                  UTF-16LE without a byte order mark, with
+                  charset=utf-16le in its Content-Type
   latin1          the feed plus an item titled "Zürich Café Forum – €", in
                   windows-1252 with no encoding in its XML declaration, served
                   with "; charset=ISO-8859-1" (which browsers and feed
@@ -108,6 +111,7 @@ Modes:
   late            the normal answer, after 3 seconds of silence
   moved-relative  301 to a relative reference, "<path>?moved", which answers
                   as normal
+  moved-file      301 to file:///etc/passwd, which is not fetched
   relative-elsewhere
                   302 to "/sub<path>?moved", which answers as relative:
                   its relative links are relative to /sub/
@@ -142,9 +146,10 @@ MODES = (
     '429-retry-day', '503-retry-date', '503-retry-month', '503-cached',
     'gzip-gzip',
     'gzip-gzip-bomb', 'gzip-x6', 'redirect-file', 'redirect-ftp',
-    'redirect-gopher', 'redirect-dict', 'late', 'moved-relative', 'floating',
+    'redirect-gopher', 'redirect-dict', 'late', 'moved-relative',
+    'moved-file', 'floating',
     'relative-elsewhere',
-    'latin1', 'relative',
+    'latin1', 'utf16le', 'relative',
 )
 
 # The Last-Modified of each feed's normal answer; the other bodies carry
@@ -513,7 +518,9 @@ class Feeds:
             for mode in ('normal', 'truncated', 'malformed', 'xxe-url',
                          'xxe-file', 'billion-laughs', 'bad-utf8',
                          'secondly', 'deep', 'empty', 'fewer', 'floating',
-                         'latin1', 'relative'):
+                         'latin1', 'utf16le', 'relative'):
+                if mode == 'utf16le' and feed != 'unodc':
+                    continue
                 self.bodies[(feed, mode)] = self.make(feed, mode)
         self._bomb = None
         self._bomb_twice = None
@@ -652,6 +659,17 @@ class Feeds:
             ]).encode('utf-8').replace(b'@@T@@', BAD_BYTES)
             return ((head + ''.join(events)).encode('utf-8') + bad +
                     ICS_TAIL.encode('utf-8'))
+        if mode == 'utf16le':
+            extra = ''.join(fold(line) for line in [
+                'BEGIN:VEVENT',
+                'UID:utf16le@unodc.example',
+                'DTSTAMP:20181001T080000Z',
+                'DTSTART;VALUE=DATE:20181219',
+                'SUMMARY:Z\u00fcrich Caf\u00e9 Forum \u2013 \u20ac',
+                'END:VEVENT',
+            ])
+            return (head + ''.join(events) + extra + ICS_TAIL).encode(
+                'utf-16-le')
         if mode == 'latin1':
             extra = ''.join(fold(line) for line in [
                 'BEGIN:VEVENT',
@@ -1037,6 +1055,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     head_only=head_only)
                 return 302
             mode = 'relative'
+        if mode == 'moved-file':
+            self.answer(301, b'moved\n',
+                        headers=[('Location', 'file:///etc/passwd')],
+                        head_only=head_only)
+            return 301
         if mode == 'moved-relative':
             if urllib.parse.urlsplit(self.path).query != 'moved':
                 self.answer(301, b'moved\n', headers=[
@@ -1109,6 +1132,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return 200
         if mode == 'latin1':
             ctype = ctype.replace('charset=utf-8', 'charset=ISO-8859-1')
+        if mode == 'utf16le':
+            ctype = ctype.replace('charset=utf-8', 'charset=utf-16le')
         if mode == 'cut-connection':
             self.send_response(200)
             self.send_header('Content-Type', ctype)
