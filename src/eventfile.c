@@ -48,6 +48,9 @@ typedef struct Node {
 	gboolean plain; /* an unquoted scalar (null can only be plain) */
 	guint line;     /* of the whole file, from 1 */
 	guint col;
+	/* where the scalar's first U+FFFD or noncharacter is written as
+	 * itself (not as an escape); 0 if it is not */
+	guint bad_line, bad_col;
 	GPtrArray *items; /* sequence: Node*; mapping: key, value, key, … */
 } Node;
 
@@ -94,8 +97,8 @@ typedef struct {
 	/* the text holds a '#' after a space or tab: a comment can follow a
 	 * value (warn_comment_cut) */
 	gboolean comments;
-	/* where warn_comment_cut last looked: a character index, and its
-	 * byte (the values come in order: each is found from the last) */
+	/* where text_at last looked: a character index, and its byte (the
+	 * values come in order: each is found from the last) */
 	gsize at_index;
 	const char *at;
 } Reader;
@@ -736,6 +739,56 @@ node_new(Reader *r, NodeKind kind, yaml_mark_t mark)
 
 static Node *read_node(Reader *r, yaml_event_t *ev, guint depth);
 
+/* The byte of the front matter at the character index @index (as
+ * libyaml counts a mark's): found from the last one asked for, as the
+ * values come in order. */
+static const char *
+text_at(Reader *r, gsize index)
+{
+	const char *p, *stop = r->text + r->len;
+
+	if (r->at == NULL || index < r->at_index) {
+		r->at = r->text;
+		r->at_index = 0;
+	}
+	p = r->at;
+	for (gsize i = r->at_index; i < index && p < stop; i++)
+		p = g_utf8_next_char(p);
+	r->at = p;
+	r->at_index = index;
+	return p;
+}
+
+/* Sets @n's bad_line and bad_col to where, from @start to @end, the first
+ * U+FFFD or noncharacter of its value is written, if it is there as
+ * itself. */
+static void
+find_bad_character(Reader *r, Node *n, yaml_mark_t start, yaml_mark_t end)
+{
+	const char *p = text_at(r, start.index);
+	const char *stop = r->text + r->len;
+	yaml_mark_t at = start;
+
+	for (; at.index < end.index && p < stop; at.index++) {
+		gunichar u = g_utf8_get_char_validated(p, stop - p);
+
+		if (u == 0xfffd || evf_unichar_is_noncharacter(u)) {
+			mark_position(r, at, &n->bad_line, &n->bad_col);
+			return;
+		}
+		/* (a CR before LF is part of the break, as libyaml has
+		 * it; other breaks count where it does not: see starts) */
+		if (*p == '\n' ||
+		    (*p == '\r' && p + 1 < stop && p[1] != '\n')) {
+			at.line++;
+			at.column = 0;
+		} else if (*p != '\r') {
+			at.column++;
+		}
+		p = g_utf8_next_char(p);
+	}
+}
+
 /* A warning where a plain value @n, read up to @end, is followed on its
  * line by a YAML comment that starts right after its '#' ("title:
  * Workshop #3"): the rest of the line, which the editor surely meant as
@@ -744,20 +797,11 @@ static Node *read_node(Reader *r, yaml_event_t *ev, guint depth);
 static void
 warn_comment_cut(Reader *r, const Node *n, yaml_mark_t end)
 {
-	const char *p, *stop = r->text + r->len;
+	const char *p = text_at(r, end.index), *stop = r->text + r->len;
 	const char *eol;
 	guint line, col;
 	g_autofree char *rest = NULL;
 
-	if (r->at == NULL || end.index < r->at_index) {
-		r->at = r->text;
-		r->at_index = 0;
-	}
-	p = r->at;
-	for (gsize i = r->at_index; i < end.index && p < stop; i++)
-		p = g_utf8_next_char(p);
-	r->at = p;
-	r->at_index = end.index;
 	mark_position(r, end, &line, &col);
 	while (p < stop && (*p == ' ' || *p == '\t')) {
 		p++;
@@ -923,6 +967,9 @@ read_node(Reader *r, yaml_event_t *ev, guint depth)
 		/* !!str null is the word null */
 		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
 		           ev->data.scalar.tag == NULL;
+		if (strstr(n->value, REPLACEMENT) != NULL ||
+		    evf_text_has_noncharacter(n->value, NULL))
+			find_bad_character(r, n, ev->start_mark, ev->end_mark);
 		if (r->comments && n->plain && n->value[0] != '\0' &&
 		    strchr(n->value, '\n') == NULL)
 			warn_comment_cut(r, n, ev->end_mark);
@@ -1041,18 +1088,36 @@ typedef struct {
 	gboolean partial;
 } Ctx;
 
+static void G_GNUC_PRINTF(4, 0)
+    ctx_verror(Ctx *c, guint line, guint col, const char *fmt, va_list ap)
+{
+	g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+
+	evf_diags_add(c->diags, c->path, line, col, "%s", msg);
+	c->failed = TRUE;
+}
+
 static void G_GNUC_PRINTF(3, 4)
     ctx_error(Ctx *c, const Node *n, const char *fmt, ...)
 {
 	va_list ap;
-	g_autofree char *msg = NULL;
 
 	va_start(ap, fmt);
-	msg = g_strdup_vprintf(fmt, ap);
+	ctx_verror(c, n ? n->line : 1, n ? n->col : 1, fmt, ap);
 	va_end(ap);
-	evf_diags_add(c->diags, c->path, n ? n->line : 1, n ? n->col : 1, "%s",
-	              msg);
-	c->failed = TRUE;
+}
+
+/* An error of @n's U+FFFD or noncharacter: where it is written, if it is
+ * written as itself; else where the value starts. */
+static void G_GNUC_PRINTF(3, 4)
+    ctx_error_bad(Ctx *c, const Node *n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ctx_verror(c, n->bad_line != 0 ? n->bad_line : n->line,
+	           n->bad_line != 0 ? n->bad_col : n->col, fmt, ap);
+	va_end(ap);
 }
 
 gboolean
@@ -1154,17 +1219,18 @@ want_string(Ctx *c, const char *key, const Node *n)
 	}
 	/* written so, or as a YAML escape ("\uFFFD") */
 	if (strstr(n->value, REPLACEMENT) != NULL) {
-		ctx_error(c, n, "%s: %s", key, REPLACEMENT_ERROR);
+		ctx_error_bad(c, n, "%s: %s", key, REPLACEMENT_ERROR);
 		return NULL;
 	}
 	if (!want_no_controls(c, key, n))
 		return NULL;
 	if (evf_text_has_noncharacter(n->value, &bad)) {
-		ctx_error(c, n,
-		          "%s: U+%04X is a noncharacter, which Unicode keeps "
-		          "for programs' own use and no calendar or feed may "
-		          "hold: delete it",
-		          key, bad);
+		ctx_error_bad(
+		    c, n,
+		    "%s: U+%04X is a noncharacter, which Unicode keeps "
+		    "for programs' own use and no calendar or feed may "
+		    "hold: delete it",
+		    key, bad);
 		return NULL;
 	}
 	if (!is_null(n)) {
@@ -1393,6 +1459,7 @@ want_url(Ctx *c, const char *key, const Node *n)
 {
 	g_autofree char *s = want_string(c, key, n);
 	g_autoptr(GUri) uri = NULL;
+	g_autoptr(GError) bad = NULL;
 
 	if (s == NULL)
 		return NULL;
@@ -1420,7 +1487,7 @@ want_url(Ctx *c, const char *key, const Node *n)
 		          key);
 		return NULL;
 	}
-	uri = g_uri_parse(s, G_URI_FLAGS_ENCODED, NULL);
+	uri = g_uri_parse(s, G_URI_FLAGS_ENCODED, &bad);
 	/* GLib gives 'https:///x' and 'https://' an empty host, not none:
 	 * no address, and an error in an RSS link (InvalidFullLink). */
 	if (uri == NULL || g_uri_get_host(uri) == NULL ||
@@ -1442,10 +1509,19 @@ want_url(Ctx *c, const char *key, const Node *n)
 			how = g_strdup_printf(" (write it with its scheme: "
 			                      "'https://%s')",
 			                      s);
-		else if (strchr(s, ' ') != NULL &&
-		         (g_str_has_prefix(s, "http://") ||
-		          g_str_has_prefix(s, "https://")))
+		else if (!g_str_has_prefix(s, "http://") &&
+		         !g_str_has_prefix(s, "https://"))
+			how = NULL;
+		else if (strchr(s, ' ') != NULL)
 			how = g_strdup(" (write each space in it as %20)");
+		else if (strpbrk(s, "\"<>") != NULL)
+			how = g_strdup(" (write '\"' as %22, '<' as %3C and "
+			               "'>' as %3E)");
+		else if (bad != NULL && strstr(bad->message, "%-encoding"))
+			how = g_strdup(" (a '%' stands before two hexadecimal "
+			               "digits: write a '%' itself as %25)");
+		else if (bad != NULL)
+			how = g_strdup_printf(" (%s)", bad->message);
 		ctx_error(c, n, "%s: not an absolute http or https URL: '%s'%s",
 		          key, s, how != NULL ? how : "");
 		return NULL;
@@ -1766,6 +1842,52 @@ when_text(struct icaltimetype t)
 	                       t.day, t.hour, t.minute);
 }
 
+/* What is wrong with the part @name=@value of a rule (RFC 5545 §3.3.10),
+ * interned; NULL if nothing is. libical reads a number's digits as far as
+ * they go and drops the rest (COUNT=2O, a letter O for a 0, as COUNT=2),
+ * and knows no other name but says only that it failed. */
+static const char *
+rrule_part_mistake(const char *name, const char *value)
+{
+	static const char *const numbers = " BYSECOND BYMINUTE BYHOUR "
+	                                   "BYMONTHDAY BYYEARDAY BYWEEKNO "
+	                                   "BYMONTH BYSETPOS ",
+	                         *const others = " FREQ UNTIL WKST BYDAY "
+	                                         "RSCALE SKIP ";
+	static GRegex *whole, *list;
+	g_autofree char *padded = g_strconcat(" ", name, " ", NULL);
+	g_autofree char *why = NULL;
+
+	if (strcmp(name, "COUNT") == 0 || strcmp(name, "INTERVAL") == 0) {
+		if (g_regex_match(evf_regex_once(&whole, "^[0-9]+$", 0), value,
+		                  0, NULL))
+			return NULL;
+		why = g_strdup_printf("%s=%s: %s is a whole number, such as "
+		                      "%s=%s",
+		                      name, value, name, name,
+		                      strcmp(name, "COUNT") == 0 ? "10" : "2");
+	} else if (strstr(numbers, padded) != NULL) {
+		if (g_regex_match(evf_regex_once(&list,
+		                                 "^[+-]?[0-9]{1,3}"
+		                                 "(,[+-]?[0-9]{1,3})*$",
+		                                 0),
+		                  value, 0, NULL))
+			return NULL;
+		why = g_strdup_printf("%s=%s: %s is a list of whole numbers, "
+		                      "such as %s=1,15",
+		                      name, value, name, name);
+	} else if (strstr(others, padded) == NULL) {
+		why =
+		    g_strdup_printf("unknown part '%s' (a rule has FREQ, "
+		                    "UNTIL or COUNT, INTERVAL, BYMONTH, "
+		                    "BYWEEKNO, BYYEARDAY, BYMONTHDAY, BYDAY, "
+		                    "BYHOUR, BYMINUTE, BYSECOND, BYSETPOS and "
+		                    "WKST)",
+		                    name);
+	}
+	return why != NULL ? g_intern_string(why) : NULL;
+}
+
 /* The mistakes an editor makes most, named before libical reads the
  * rule (it says only that it failed); NULL when none is made. */
 static const char *
@@ -1794,13 +1916,21 @@ rrule_mistake(const char *rrule)
 		count |= g_ascii_strncasecmp(parts[i], "COUNT=", 6) == 0;
 		until |= g_ascii_strncasecmp(parts[i], "UNTIL=", 6) == 0;
 		freq |= g_ascii_strncasecmp(parts[i], "FREQ=", 5) == 0;
-		/* a part given twice (RFC 5545 §3.3.10: MUST NOT) */
-		if (strchr(parts[i], '=') != NULL && twice == NULL) {
+		if (parts[i][0] != '\0' && strchr(parts[i], '=') == NULL)
+			return "each part is a NAME=VALUE, such as COUNT=4";
+		if (strchr(parts[i], '=') != NULL) {
 			g_autofree char *name = g_ascii_strup(
 			    parts[i], strchr(parts[i], '=') - parts[i]);
+			const char *why =
+			    rrule_part_mistake(name, strchr(parts[i], '=') + 1);
 
+			if (why != NULL)
+				return why;
+			/* a part given twice (RFC 5545 §3.3.10: MUST
+			 * NOT) */
 			if (g_hash_table_contains(seen, name))
-				twice = g_intern_string(name);
+				twice = twice != NULL ? twice
+				                      : g_intern_string(name);
 			else
 				g_hash_table_add(seen, g_steal_pointer(&name));
 		}
@@ -2602,6 +2732,45 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	if (evf_rrule_has(rt.by_week_no))
 		return g_strdup("BYWEEKNO is not supported: Thunderbird "
 		                "(ical.js) puts such a series in other weeks");
+	/* Thunderbird (ical.js) gives a yearly rule's first time of day
+	 * alone, leaves out the start and goes on after the series ends;
+	 * a daily rule of the same days it reads as the others do. */
+	if (rt.freq == ICAL_YEARLY_RECURRENCE &&
+	    (evf_rrule_has(rt.by_hour + 1) || evf_rrule_has(rt.by_minute + 1) ||
+	     evf_rrule_has(rt.by_second + 1)))
+		return g_strdup_printf(
+		    "FREQ=YEARLY with more than one BYHOUR or BYMINUTE: "
+		    "Thunderbird gives the first time of day alone, on other "
+		    "dates; write FREQ=DAILY with BYMONTH and BYMONTHDAY for "
+		    "its days, such as FREQ=DAILY;BYMONTH=%d;BYMONTHDAY=%d;"
+		    "BYHOUR=9,14 for %d %s each year, which every client "
+		    "reads alike",
+		    start.month, start.day, start.day,
+		    month_names[CLAMP(start.month, 1, 12)]);
+	/* An INTERVAL whose steps a BY part then filters: Thunderbird
+	 * takes every month of BYMONTH (RFC 5545: of those the INTERVAL
+	 * steps on), and both it and libical every hour of BYHOUR, where
+	 * hours in steps that do not divide a day fall on other hours
+	 * each day. */
+	if (rt.freq == ICAL_MONTHLY_RECURRENCE && rt.interval > 1 &&
+	    evf_rrule_has(rt.by_month))
+		return g_strdup(
+		    "FREQ=MONTHLY with both INTERVAL and BYMONTH: "
+		    "Thunderbird ignores the INTERVAL, where RFC "
+		    "5545 keeps the months of BYMONTH that it steps "
+		    "on; leave INTERVAL out and give in BYMONTH the "
+		    "months meant");
+	if (rt.freq == ICAL_HOURLY_RECURRENCE && rt.interval > 1 &&
+	    24 % rt.interval != 0 &&
+	    (evf_rrule_has(rt.by_hour) || evf_rrule_has(rt.by_day) ||
+	     evf_rrule_has(rt.by_month_day) || evf_rrule_has(rt.by_month) ||
+	     evf_rrule_has(rt.by_year_day)))
+		return g_strdup_printf(
+		    "FREQ=HOURLY;INTERVAL=%d with a BY part: steps of %d "
+		    "hours fall on other hours each day, and Thunderbird and "
+		    "libical ignore the INTERVAL there; give the hours meant "
+		    "with FREQ=DAILY and BYHOUR",
+		    rt.interval, rt.interval);
 	/* BYSETPOS picks among what the other BY parts give in a period
 	 * (RFC 5545 §3.3.10): "the last weekday of the month". With a day
 	 * or a week for period, ical.js, node-ical and dateutil each give
@@ -3843,7 +4012,26 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 	if (!is_delimiter(p, end, "---")) {
 		const char *nl = memchr(p, '\n', end - p);
 		const char *cr = memchr(p, '\r', (nl != NULL ? nl : end) - p);
+		g_autofree char *first =
+		    g_strndup(p, (gsize)((nl != NULL ? nl : end) - p));
+		gunichar invisible = first_invisible(first);
 
+		/* "---" and a no-break space, or a second byte order mark
+		 * before it: the editor sees "---" */
+		if (invisible != 0) {
+			g_autofree char *why = invisible_advice(invisible);
+			char at[8];
+
+			at[g_unichar_to_utf8(invisible, at)] = '\0';
+			evf_diags_add(diags, path, 1,
+			              (guint)g_utf8_pointer_to_offset(
+			                  first, strstr(first, at)) +
+			                  1,
+			              "expected front matter: the first line "
+			              "must be '---': %s",
+			              why);
+			return FALSE;
+		}
 		evf_diags_add(diags, path, 1, 1,
 		              "expected front matter: the first line must be "
 		              "'---'%s",

@@ -238,33 +238,59 @@ short_cmp(const void *a, const void *b)
 	return *(const short *)a - *(const short *)b;
 }
 
-/* Puts the values of the BY part @by (of @size) in order, each once. */
+/* Leaves one of each value of the BY part @by, in order: a value given
+ * twice (BYSETPOS=-1,-1) is one date, which the rule in words told twice
+ * ("the last and last Wednesday"). */
 static void
-sort_by(short *by, int size)
+unique_by(short *by, int size)
 {
 	int n = 0, kept = 0;
 
 	while (n < size && by[n] != ICAL_RECURRENCE_ARRAY_MAX)
 		n++;
-	qsort(by, (size_t)n, sizeof *by, short_cmp);
-	for (int i = 0; i < n; i++)
-		if (kept == 0 || by[kept - 1] != by[i])
+	for (int i = 0; i < n; i++) {
+		gboolean seen = FALSE;
+
+		for (int k = 0; k < kept && !seen; k++)
+			seen = by[k] == by[i];
+		if (!seen)
 			by[kept++] = by[i];
+	}
 	/* (the whole tail: libical puts a default in the first place of
 	 * a part with none, and reads on to the next end mark) */
 	for (int i = kept; i < n; i++)
 		by[i] = ICAL_RECURRENCE_ARRAY_MAX;
 }
 
+/* Puts the values of the BY part @by (of @size) in order, each once. */
+static void
+sort_by(short *by, int size)
+{
+	int n = 0;
+
+	while (n < size && by[n] != ICAL_RECURRENCE_ARRAY_MAX)
+		n++;
+	qsort(by, (size_t)n, sizeof *by, short_cmp);
+	unique_by(by, size);
+}
+
 struct icalrecurrencetype
 evf_rrule_from_string(const char *rule)
 {
-	struct icalrecurrencetype rt = icalrecurrencetype_from_string(rule);
+	/* (names and values are case-insensitive, RFC 5545 §3.1; libical
+	 * knows upper case only, and so does a 'T' or 'Z' in UNTIL) */
+	g_autofree char *upper = g_ascii_strup(rule, -1);
+	struct icalrecurrencetype rt = icalrecurrencetype_from_string(upper);
 
 	sort_by(rt.by_second, ICAL_BY_SECOND_SIZE);
 	sort_by(rt.by_minute, ICAL_BY_MINUTE_SIZE);
 	sort_by(rt.by_hour, ICAL_BY_HOUR_SIZE);
 	sort_by(rt.by_month, ICAL_BY_MONTH_SIZE);
+	unique_by(rt.by_day, ICAL_BY_DAY_SIZE);
+	unique_by(rt.by_month_day, ICAL_BY_MONTHDAY_SIZE);
+	unique_by(rt.by_year_day, ICAL_BY_YEARDAY_SIZE);
+	unique_by(rt.by_week_no, ICAL_BY_WEEKNO_SIZE);
+	unique_by(rt.by_set_pos, ICAL_BY_SETPOS_SIZE);
 	return rt;
 }
 

@@ -441,8 +441,8 @@ evf_regex_once(GRegex **slot, const char *pattern, GRegexCompileFlags flags)
  * the last two of each plane: U+FFFE, U+1FFFF…), which it keeps for a
  * program's own use: no text holds them, HTML's parsers call them an
  * error, and the W3C feed validator's then warns (NotHtml). */
-static gboolean
-is_noncharacter(gunichar c)
+gboolean
+evf_unichar_is_noncharacter(gunichar c)
 {
 	return (c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) == 0xfffe;
 }
@@ -453,7 +453,7 @@ evf_text_has_noncharacter(const char *text, gunichar *found)
 	for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
 
-		if (is_noncharacter(c)) {
+		if (evf_unichar_is_noncharacter(c)) {
 			if (found != NULL)
 				*found = c;
 			return TRUE;
@@ -635,7 +635,7 @@ evf_text_sanitize(const char *text, gssize len)
 		/* C1 controls go too: nobody types them, and write-ics.c
 		 * relies on U+0080 and U+0081 never being in a text. */
 		if ((c < 0x20 && c != '\t' && c != '\n') ||
-		    (c >= 0x7f && c <= 0x9f) || is_noncharacter(c))
+		    (c >= 0x7f && c <= 0x9f) || evf_unichar_is_noncharacter(c))
 			continue;
 		g_string_append_len(s, p, g_utf8_next_char(p) - p);
 	}

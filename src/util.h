@@ -115,6 +115,9 @@ gboolean evf_charset_is_windows1252(const char *label);
 char *evf_charset_to_utf8(const char *data, gsize len, const char *label,
                           gsize *out_len);
 
+/* Whether @c is one of Unicode's 66 noncharacters (U+FDD0 to U+FDEF, and
+ * the last two of each plane). */
+gboolean evf_unichar_is_noncharacter(gunichar c);
 /* Whether @text (valid UTF-8) holds one of Unicode's noncharacters; the
  * first is put in @found, if given. */
 gboolean evf_text_has_noncharacter(const char *text, gunichar *found);

@@ -1253,7 +1253,9 @@ test_format_escaped_controls(void)
 /* A control character or a noncharacter written as such: libyaml stops
  * there, and the error is at the character (libyaml gives its offset,
  * not its line); a noncharacter libyaml reads (U+FDD0…) is an error at
- * its value, as it would otherwise be in every output. */
+ * the character too, as it would otherwise be in every output, on its
+ * own line in a value of several (or at the value, when an escape wrote
+ * it). */
 static void
 test_format_raw_controls(void)
 {
@@ -1270,7 +1272,10 @@ test_format_raw_controls(void)
 	             4, 20, "the noncharacter U+FFFE is not allowed");
 	assert_error("---\ntitle: \"A \xef\xb7\x90 B\"\nstart: 2027-02-01\n"
 	             "---\n",
-	             2, 8, "title: U+FDD0 is a noncharacter");
+	             2, 11, "title: U+FDD0 is a noncharacter");
+	assert_error("---\ntitle: T\nstart: 2027-02-01\nlocation: >\n"
+	             "  Room 5,\n  Caf\xc3\xa9 \xef\xb7\x90\n---\n",
+	             6, 8, "location: U+FDD0 is a noncharacter");
 	assert_error("---\ntitle: T\nstart: 2027-02-01\n"
 	             "location: \"x\\uFDEF\"\n---\n",
 	             4, 11, "location: U+FDEF is a noncharacter");
@@ -2393,10 +2398,11 @@ static void
 test_error_replacement_character(void)
 {
 	static const char *const all[] = {
-		"7:9: description: the replacement character U+FFFD",
-		"2:8: title: the replacement character U+FFFD",
+		"10:9: description: the replacement character U+FFFD",
+		"2:11: title: the replacement character U+FFFD",
 		"4:11: location: the replacement character U+FFFD",
-		"5:18: categories: the replacement character U+FFFD",
+		"8:3: organizer: the replacement character U+FFFD",
+		"5:20: categories: the replacement character U+FFFD",
 		NULL,
 	};
 
@@ -2405,6 +2411,9 @@ test_error_replacement_character(void)
 	              "start: 2018-05-22\n"
 	              "location: \"Ljubljana \\uFFFD\"\n"
 	              "categories: [ok, \"b\xef\xbf\xbd\"]\n"
+	              "organizer: |\r\n"
+	              "  Ministry,\r\n"
+	              "  \xef\xbf\xbd office\r\n"
 	              "---\n"
 	              "Caf\xc3\xa9 Caf\xef\xbf\xbd.\n",
 	              all);
@@ -2561,6 +2570,20 @@ test_error_no_front_matter(void)
 	             1,
 	             "the first line must be '---' (its lines end in a CR "
 	             "alone, as old Mac editors save them, and some in a LF");
+	/* a first line that looks like '---' and is not: the character
+	 * named, at its column (a byte order mark is not counted) */
+	assert_error("---\xc2\xa0\ntitle: Workshop\nstart: 2018-05-22\n---\n",
+	             1, 4,
+	             "the first line must be '---': it holds a no-break or "
+	             "other space (U+00A0), which looks like an ordinary one");
+	assert_error("\xef\xbb\xbf\xef\xbb\xbf---\ntitle: Workshop\n"
+	             "start: 2018-05-22\n---\n",
+	             1, 1,
+	             "the first line must be '---': it holds an invisible "
+	             "character (U+FEFF): delete it");
+	assert_error("\xe2\x80\x8b---\ntitle: Workshop\nstart: 2018-05-22\n"
+	             "---\n",
+	             1, 1, "it holds an invisible character (U+200B)");
 }
 
 static void
@@ -2740,6 +2763,11 @@ test_repeats_in_words(void)
 		  "Repeats daily, until 9 March 2018" },
 		{ "2018-03-01T09:00", "FREQ=DAILY;UNTIL=20180310T235959Z",
 		  "Repeats daily, until 10 March 2018" },
+		/* names and values in any case (RFC 5545 §3.1), 't' and 'z'
+		 * too */
+		{ "2018-03-01T09:00",
+		  "freq=daily;interval=2;until=20180309t235959z",
+		  "Repeats every 2 days, until 9 March 2018" },
 		{ "2018-03-05", "FREQ=WEEKLY;UNTIL=20180329",
 		  "Repeats weekly, until 26 March 2018" },
 		{ "2018-05-15", "FREQ=MONTHLY;BYMONTHDAY=15,31",
@@ -2754,6 +2782,11 @@ test_repeats_in_words(void)
 		  "Repeats monthly on the last weekday, 12 times" },
 		{ "2018-05-07", "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1,3",
 		  "Repeats monthly on the first and third Monday" },
+		/* a value given twice is one date, said once */
+		{ "2018-05-30", "FREQ=MONTHLY;BYDAY=WE,WE;BYSETPOS=-1,-1",
+		  "Repeats monthly on the last Wednesday" },
+		{ "2018-05-07", "FREQ=MONTHLY;BYDAY=1MO,+1MO,1MO",
+		  "Repeats monthly on the first Monday" },
 		{ "2018-03-25", "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
 		  "Repeats yearly on the last Sunday in March" },
 		{ "2018-02-28", "FREQ=MONTHLY;BYMONTH=2,7;BYMONTHDAY=-1",
@@ -3202,6 +3235,24 @@ test_error_rrule_mistakes(void)
 		{ "byday=MO;COUNT=3", "FREQ is missing" },
 		{ "FREQ=WEEKLY;COUNT=3;COUNT=4", "COUNT is given twice" },
 		{ "FREQ=WEEKLY;byday=MO;BYDAY=TU", "BYDAY is given twice" },
+		/* libical reads a number's digits as far as they go: COUNT=2
+		 * would have been published for a mistyped 20 */
+		{ "FREQ=WEEKLY;COUNT=2O",
+		  "COUNT=2O: COUNT is a whole number, such as COUNT=10" },
+		{ "FREQ=WEEKLY;COUNT=2.5",
+		  "COUNT=2.5: COUNT is a whole number" },
+		{ "FREQ=WEEKLY;INTERVAL=1O",
+		  "INTERVAL=1O: INTERVAL is a whole number" },
+		{ "FREQ=DAILY;BYHOUR=9x;COUNT=3",
+		  "BYHOUR=9x: BYHOUR is a list of whole numbers" },
+		{ "FREQ=MONTHLY;BYMONTHDAY=1,,15",
+		  "BYMONTHDAY is a list of whole numbers" },
+		/* a part libical does not know: it says only "invalid" */
+		{ "FREQ=WEEKLY;X-FOO=1;COUNT=3",
+		  "unknown part 'X-FOO' (a rule has "
+		  "FREQ, UNTIL or COUNT" },
+		{ "FREQ=WEEKLY;FOO;COUNT=3",
+		  "each part is a NAME=VALUE, such as COUNT=4" },
 		/* an UNTIL before the start: said so */
 		{ "FREQ=WEEKLY;UNTIL=20180101",
 		  "never occurs: its UNTIL, 2018-01-01, is before the start, "
@@ -3690,6 +3741,83 @@ test_error_rrule_clients_differ(void)
 	             "recurrence: FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO\n"
 	             "---\n",
 	             4, 13, "BYWEEKNO is not supported");
+	/* a yearly rule at several times of day: Thunderbird gives the
+	 * first time alone, from the second year; the same days as a daily
+	 * rule it reads as the others do */
+	assert_error("---\n"
+	             "title: Assembly\n"
+	             "start: 2027-01-06T14:00\n"
+	             "recurrence: FREQ=YEARLY;BYHOUR=9,14;COUNT=4\n"
+	             "---\n",
+	             4, 13,
+	             "FREQ=YEARLY with more than one BYHOUR or BYMINUTE: "
+	             "Thunderbird gives the first time of day alone, on other "
+	             "dates; write FREQ=DAILY with BYMONTH and BYMONTHDAY for "
+	             "its days, such as FREQ=DAILY;BYMONTH=1;BYMONTHDAY=6;"
+	             "BYHOUR=9,14 for 6 January each year");
+	assert_error("---\n"
+	             "title: Half past\n"
+	             "start: 2027-01-06T14:00\n"
+	             "recurrence: FREQ=YEARLY;BYMINUTE=0,30;COUNT=4\n"
+	             "---\n",
+	             4, 13, "FREQ=YEARLY with more than one BYHOUR");
+	{
+		g_autoptr(EvfEvent) daily =
+		    parse_ok("---\n"
+		             "title: Assembly\n"
+		             "start: 2027-01-06T09:00\n"
+		             "recurrence: FREQ=DAILY;BYMONTH=1;BYMONTHDAY=6;"
+		             "BYHOUR=9,14;COUNT=4\n"
+		             "---\n");
+		g_autoptr(EvfEvent) yearly =
+		    parse_ok("---\n"
+		             "title: Assembly\n"
+		             "start: 2027-01-06T14:00\n"
+		             "recurrence: FREQ=YEARLY;BYHOUR=14;COUNT=4\n"
+		             "---\n");
+
+		g_assert_nonnull(daily);
+		g_assert_nonnull(yearly);
+	}
+	/* an INTERVAL whose steps a BY part filters: Thunderbird ignores
+	 * it (every month of BYMONTH), and for hours libical too */
+	assert_error("---\n"
+	             "title: Odd months\n"
+	             "start: 2027-01-06T10:00\n"
+	             "recurrence: FREQ=MONTHLY;INTERVAL=2;BYDAY=1WE;"
+	             "BYMONTH=1,2,3,5;COUNT=3\n"
+	             "---\n",
+	             4, 13,
+	             "FREQ=MONTHLY with both INTERVAL and BYMONTH: Thunderbird "
+	             "ignores the INTERVAL");
+	assert_error("---\n"
+	             "title: Fifth hour\n"
+	             "start: 2026-11-11T10:00\n"
+	             "recurrence: FREQ=HOURLY;INTERVAL=5;BYDAY=WE;BYHOUR=10;"
+	             "COUNT=4\n"
+	             "---\n",
+	             4, 13,
+	             "FREQ=HOURLY;INTERVAL=5 with a BY part: steps of 5 hours "
+	             "fall on other hours each day");
+	{
+		g_autoptr(EvfEvent) even = parse_ok(
+		    "---\n"
+		    "title: Every other hour\n"
+		    "start: 2026-11-11T10:00\n"
+		    "recurrence: FREQ=HOURLY;INTERVAL=2;BYHOUR=10,12,14;"
+		    "COUNT=6\n"
+		    "---\n");
+		g_autoptr(EvfEvent) months =
+		    parse_ok("---\n"
+		             "title: Every other month\n"
+		             "start: 2027-01-06T10:00\n"
+		             "recurrence: FREQ=MONTHLY;INTERVAL=2;BYDAY=1WE;"
+		             "COUNT=3\n"
+		             "---\n");
+
+		g_assert_nonnull(even);
+		g_assert_nonnull(months);
+	}
 	/* RFC 5545 §3.3.10: a numbered weekday only in a monthly or yearly
 	 * rule (clients take FREQ=WEEKLY;BYDAY=-1FR for every Friday) */
 	assert_error("---\n"
@@ -4609,6 +4737,29 @@ test_error_value_advice(void)
 	             "image: https://www.osce.org/my image.png\n"
 	             "---\n",
 	             4, 8, "(write each space in it as %20)");
+	/* what is wrong with an http or https address is said */
+	{
+		static const char *const cases[][2] = {
+			{ "https://example.org/100%",
+			  "(a '%' stands before two hexadecimal digits: write "
+			  "a '%' itself as %25)" },
+			{ "https://example.org/a%zz",
+			  "write a '%' itself as %25" },
+			{ "https://example.org/?q=<x>",
+			  "(write '\"' as %22, '<' as %3C and '>' as %3E)" },
+			{ "https://example.org/a\"b", "'\"' as %22" },
+			{ "https://example.org:99999/", "99999" },
+		};
+
+		for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+			g_autofree char *text = g_strdup_printf(
+			    "---\ntitle: Workshop\nstart: 2018-05-22\n"
+			    "url: '%s'\n---\n",
+			    cases[i][0]);
+
+			assert_error(text, 4, 6, cases[i][1]);
+		}
+	}
 	assert_error("---\n"
 	             "title: Workshop\n"
 	             "start: 0201-05-22\n"

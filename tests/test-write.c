@@ -1138,7 +1138,8 @@ test_ics_rule_day_explicit(void)
 }
 
 /* A rule's BYHOUR, BYMINUTE and BYMONTH in order: ical.js steps through
- * them as written, so that BYHOUR=21,9 ended a series a day late. A
+ * them as written, so that BYHOUR=21,9 ended a series a day late; each
+ * value of a BY part once. A
  * monthly rule with BYMONTH that starts in another month than its first
  * has its COUNT as the UNTIL of its last date, which ical.js left out;
  * one that starts in the first month keeps its COUNT. */
@@ -1168,6 +1169,11 @@ test_ics_rule_as_icaljs_reads_it(void)
 		"---\ntitle: From February\nstart: 2026-02-28\n"
 		"recurrence: FREQ=MONTHLY;BYMONTH=2,7;BYMONTHDAY=-1;COUNT=4\n"
 		"---\n",
+		/* a value given twice is one date: published once */
+		"twice.md",
+		"---\ntitle: Last Wednesday\nstart: 2026-07-29T09:00\n"
+		"recurrence: FREQ=MONTHLY;BYDAY=WE,WE;BYSETPOS=-1,-1;COUNT=3\n"
+		"---\n",
 		/* its last date past libical's year 2582: kept as written */
 		"mondays.md",
 		"---\ntitle: Mondays the 29th\nstart: 2027-03-29T09:00\n"
@@ -1189,6 +1195,8 @@ test_ics_rule_as_icaljs_reads_it(void)
 		"BYMONTH=9,12\r\n",
 		"february",
 		"RRULE:FREQ=MONTHLY;COUNT=4;BYMONTHDAY=-1;BYMONTH=2,7\r\n",
+		"twice",
+		"RRULE:FREQ=MONTHLY;COUNT=3;BYDAY=WE;BYSETPOS=-1\r\n",
 		"mondays",
 		"RRULE:FREQ=MONTHLY;COUNT=120;BYDAY=MO;BYMONTHDAY=29;BYMONTH=2,"
 		"3\r\n",

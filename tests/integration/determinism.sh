@@ -101,6 +101,35 @@ for loc in tr_TR.UTF-8 de_DE.UTF-8 ar_EG.UTF-8; do
 	    "$t/first.sums" "$t/l/public"
 done
 
+# A rule in lower case (RFC 5545 §3.1: names and values in any case) under
+# a Turkish locale, whose strcasecmp(), which libical compares names with,
+# takes "I" for no capital "i": "freq=daily" was an invalid rule there.
+mkdir -p "$t/lower/events"
+cat >"$t/lower/events/every-other-day.md" <<'EOF'
+---
+title: Every other day
+start: 2018-03-01T10:00
+end: 2018-03-01T11:00
+timezone: Europe/Ljubljana
+recurrence: freq=daily;interval=2;until=20180309t230000z
+---
+Five mornings.
+EOF
+write_config "$t/lower" "$t/lower/events"
+if locale -a 2>/dev/null | tr 'A-Z' 'a-z' | grep -qx tr_tr.utf8; then
+	LC_ALL=tr_TR.UTF-8 TZ=UTC with_timeout 60 "$EVFEED" build \
+	    --config "$t/lower/evfeed.conf" >"$t/lower/build.out" \
+	    2>"$t/lower/build.err"
+	ok $? "a rule in lower case is read under LC_ALL=tr_TR.UTF-8"
+	diag_file "$t/lower/build.err"
+	grep -q '^RRULE:FREQ=DAILY;UNTIL=20180309T230000Z;INTERVAL=2' \
+	    "$t/lower/public/calendar.ics"
+	ok $? "... and published in upper case"
+else
+	skip "a rule in lower case under LC_ALL=tr_TR.UTF-8" \
+	    "the locale is not installed (tools/install-deps makes it)"
+fi
+
 # The edit, at once: the calendars show LAST-MODIFIED in whole seconds, and
 # an edit made within the second of the last build must still move it.
 cp "$t/a/public/calendar.ics" "$t/before.ics"
