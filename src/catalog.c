@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,6 +32,10 @@ typedef struct {
 
 struct _EvfCatalogCache {
 	GHashTable *files; /* name → CacheEntry */
+	/* (nullable) listing_digest() of the folder as the last read found
+	 * it, and whether a file in it had changed in that very second */
+	char *listing;
+	gboolean racy;
 };
 
 static void
@@ -59,7 +64,49 @@ evf_catalog_cache_free(EvfCatalogCache *cache)
 	if (cache == NULL)
 		return;
 	g_hash_table_unref(cache->files);
+	g_free(cache->listing);
 	g_free(cache);
+}
+
+/* Whether @name is one of an event file (hidden files are not). */
+static gboolean
+is_event_name(const char *name)
+{
+	return name[0] != '.' && g_str_has_suffix(name, ".md") &&
+	       strlen(name) > 3;
+}
+
+/* A digest of what stat() says of each of @names in @dirfd (device,
+ * inode, size, change and modification times; or that it is not there),
+ * and in *@racy whether one changed in this very second on a file system
+ * of whole seconds, which cannot tell that change from a later one. */
+static char *
+listing_digest(int dirfd, GPtrArray *names, gboolean *racy)
+{
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	gint64 now_s = g_get_real_time() / G_USEC_PER_SEC;
+
+	*racy = FALSE;
+	for (guint i = 0; i < names->len; i++) {
+		const char *n = g_ptr_array_index(names, i);
+		struct stat st;
+		char line[128];
+		int len;
+
+		/* (through a link: an edit of the file it names counts) */
+		if (fstatat(dirfd, n, &st, 0) != 0)
+			memset(&st, 0, sizeof st);
+		*racy |= st.st_ctim.tv_sec >= now_s && st.st_ctim.tv_nsec == 0;
+		len =
+		    g_snprintf(line, sizeof line, "%ju %ju %jd %jd.%ld %jd.%ld",
+		               (uintmax_t)st.st_dev, (uintmax_t)st.st_ino,
+		               (intmax_t)st.st_size,
+		               (intmax_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+		               (intmax_t)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+		g_checksum_update(sum, (const guchar *)n, strlen(n) + 1);
+		g_checksum_update(sum, (const guchar *)line, len + 1);
+	}
+	return g_strdup(g_checksum_get_string(sum));
 }
 
 /* One file of the events folder, read on any thread. */
@@ -212,6 +259,36 @@ name_cmp(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+gboolean
+evf_catalog_cache_stale(const EvfConfig *cfg, EvfCatalogCache *cache)
+{
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *now = NULL;
+	struct dirent *entry;
+	gboolean racy;
+	int dirfd;
+	DIR *dir;
+
+	if (cache->listing == NULL)
+		return FALSE;
+	if (cache->racy)
+		return TRUE;
+	dirfd = open(cfg->events_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return FALSE;
+	if ((dir = fdopendir(dirfd)) == NULL) {
+		close(dirfd);
+		return FALSE;
+	}
+	while ((entry = readdir(dir)) != NULL)
+		if (is_event_name(entry->d_name))
+			g_ptr_array_add(names, g_strdup(entry->d_name));
+	g_ptr_array_sort(names, name_cmp);
+	now = listing_digest(dirfd, names, &racy);
+	closedir(dir); /* and dirfd with it */
+	return strcmp(now, cache->listing) != 0;
+}
+
 /* Whether the folder @path holds a file named *.md. */
 static gboolean
 holds_event_files(const char *path)
@@ -270,6 +347,10 @@ static void
 report_unreadable(const EvfSourceFile *f, const GError *error, GPtrArray *diags)
 {
 	const char *what = error->message;
+	struct stat st;
+	/* what it is, before why it could not be read: a folder this user
+	 * may not open is a folder to rename, a socket cannot be opened */
+	gboolean known = lstat(f->path, &st) == 0 && !S_ISLNK(st.st_mode);
 
 	if (g_error_matches(error, EVF_ERROR, EVF_ERROR_INVALID)) {
 		evf_diags_add(diags, f->display, 1, 1,
@@ -280,13 +361,14 @@ report_unreadable(const EvfSourceFile *f, const GError *error, GPtrArray *diags)
 	if (g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_LOOP))
 		what = "a symbolic link, which evfeed does not follow: copy or "
 		       "move the file itself here";
-	else if (g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_INVAL))
-		what = g_file_test(f->path, G_FILE_TEST_IS_DIR)
-		           ? "a folder named like an event file: rename it "
-		             "so that its name does not end in '.md' (event "
-		             "files go directly in the events folder)"
-		           : "not a regular file (a pipe, socket or device), "
-		             "so it is not read";
+	else if (known && S_ISDIR(st.st_mode))
+		what = "a folder named like an event file: rename it so that "
+		       "its name does not end in '.md' (event files go "
+		       "directly in the events folder)";
+	else if ((known && !S_ISREG(st.st_mode)) ||
+	         g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_INVAL))
+		what = "not a regular file (a pipe, socket or device), so it "
+		       "is not read";
 	else if (g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_ACCES))
 		what = "permission denied: evfeed's user cannot read it";
 	else if (g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
@@ -355,13 +437,17 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 	while ((entry = readdir(dir)) != NULL) {
 		name = entry->d_name;
 		/* (".", "..", and the hidden files, are not read) */
-		if (name[0] != '.' && g_str_has_suffix(name, ".md") &&
-		    strlen(name) > 3)
+		if (is_event_name(name))
 			g_ptr_array_add(names, g_strdup(name));
 		else if (name[0] != '.')
 			warn_unread(cfg, name, diags);
 	}
 	g_ptr_array_sort(names, name_cmp);
+	/* before the files are read: a change while they are is seen */
+	if (cache != NULL) {
+		g_free(cache->listing);
+		cache->listing = listing_digest(dirfd, names, &cache->racy);
+	}
 
 	for (guint i = 0; i < names->len; i++) {
 		const char *n = g_ptr_array_index(names, i);

@@ -28,6 +28,12 @@ typedef struct _EvfCatalogCache EvfCatalogCache;
 EvfCatalogCache *evf_catalog_cache_new(void);
 void evf_catalog_cache_free(EvfCatalogCache *cache);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfCatalogCache, evf_catalog_cache_free)
+/* Whether an event file of @cfg's folder came, went or changed (its
+ * identity, size or times, as stat() tells them) since @cache last read
+ * the folder: for a file system that tells no one of a change (NFS, SMB,
+ * an edit through a hard link elsewhere). FALSE before the first read,
+ * and when the folder cannot be read (the build says why). */
+gboolean evf_catalog_cache_stale(const EvfConfig *cfg, EvfCatalogCache *cache);
 
 /* (transfer full) (element-type EvfSourceFile): every *.md file of the
  * events folder (hidden files left out), sorted by name; *digest (transfer

@@ -514,6 +514,7 @@ check_paths(const EvfConfig *cfg, const char *path, GHashTable *lines,
 {
 	guint line = find_line(lines, "paths", "output");
 	guint state_line = find_line(lines, "paths", "state");
+	g_autofree char *to = NULL;
 
 	if (cfg->state_path != NULL && within(cfg->state_path, cfg->path))
 		evf_diags_add(diags, path, state_line ? state_line : 1, 0,
@@ -533,6 +534,11 @@ check_paths(const EvfConfig *cfg, const char *path, GHashTable *lines,
 		evf_diags_add(diags, path, line ? line : 1, 0,
 		              "[paths] output: '%s' is a file, not a folder",
 		              cfg->output_dir);
+	if ((to = evf_dangling_link(cfg->output_dir)) != NULL)
+		evf_diags_add(diags, path, line ? line : 1, 0,
+		              "[paths] output: '%s' is a symbolic link to "
+		              "'%s', which does not exist: make that folder",
+		              cfg->output_dir, to);
 	if (cfg->events_dir != NULL && within(cfg->events_dir, cfg->output_dir))
 		evf_diags_add(diags, path, line ? line : 1, 0,
 		              "[paths] output: the events folder (%s) would "

@@ -53,12 +53,13 @@ typedef struct {
 	EvfCatalogCache *cache; /* for cfg */
 	EvfHttpd *httpd;
 	EvfSnapshot *snap;
-	char *digest;     /* of the inputs snap was built from */
-	char *seen;       /* the state's inputs follow_builds last acted on */
-	gint64 retry_at;  /* monotonic µs: a failed build is tried again */
-	gint64 until;     /* wall-clock µs: an event ends, and the pages
-	                   * change with it; 0: none */
-	gint64 looked_at; /* monotonic µs: the state's last build looked at */
+	char *digest;      /* of the inputs snap was built from */
+	char *seen;        /* the state's inputs follow_builds last acted on */
+	gint64 retry_at;   /* monotonic µs: a failed build is tried again */
+	gint64 until;      /* wall-clock µs: an event ends, and the pages
+	                    * change with it; 0: none */
+	gint64 looked_at;  /* monotonic µs: the state's last build looked at */
+	gint64 statted_at; /* monotonic µs: the event files looked at */
 	GFileMonitor *events_monitor;
 	guint64 events_id[2]; /* device and inode it watches; 0: none */
 	guint64 config_id[2]; /* those of the configuration, likewise */
@@ -486,6 +487,20 @@ follow_builds(Daemon *d, gint64 now, gint64 mono)
 	}
 }
 
+/* An event file that changed with no word from the file system (one on
+ * NFS or SMB, an edit through a hard link elsewhere): the files are
+ * looked at every few seconds too. */
+static void
+follow_files(Daemon *d, gint64 mono)
+{
+	if (d->rebuild_source != 0 ||
+	    mono - d->statted_at < LOOK_SECS * G_USEC_PER_SEC)
+		return;
+	d->statted_at = mono;
+	if (evf_catalog_cache_stale(d->cfg, d->cache))
+		schedule_rebuild(d);
+}
+
 /* Follows what changed beside the server, and starts the fetches that are
  * due. */
 static gboolean
@@ -509,6 +524,7 @@ on_tick(gpointer data)
 		return G_SOURCE_CONTINUE;
 	follow_state(d);
 	follow_builds(d, now, mono);
+	follow_files(d, mono);
 
 	for (guint i = 0; i < d->cfg->sources->len; i++) {
 		const EvfSourceConfig *src =

@@ -441,6 +441,15 @@ evf_regex_once(GRegex **slot, const char *pattern, GRegexCompileFlags flags)
  * the last two of each plane: U+FFFE, U+1FFFF…), which it keeps for a
  * program's own use: no text holds them, HTML's parsers call them an
  * error, and the W3C feed validator's then warns (NotHtml). */
+char *
+evf_dangling_link(const char *path)
+{
+	if (!g_file_test(path, G_FILE_TEST_IS_SYMLINK) ||
+	    g_file_test(path, G_FILE_TEST_EXISTS))
+		return NULL;
+	return g_file_read_link(path, NULL);
+}
+
 gboolean
 evf_unichar_is_noncharacter(gunichar c)
 {
@@ -985,26 +994,29 @@ evf_text_short(const char *text, glong max)
 char *
 evf_log_escape(const char *s)
 {
-	g_autofree char *valid = NULL;
 	GString *out;
 
 	if (s == NULL)
 		return g_strdup("(null)");
-	valid = g_utf8_make_valid(s, -1);
 	out = g_string_new(NULL);
-	for (const char *p = valid; *p != '\0'; p++) {
-		guchar c = (guchar)*p;
+	for (const char *p = s; *p != '\0';) {
+		gunichar u = g_utf8_get_char_validated(p, -1);
 
-		if (c < 0x20 || c == 0x7f) {
-			g_string_append_printf(out, "\\x%02x", c);
-		} else if (c == 0xc2 && (guchar)p[1] >= 0x80 &&
-		           (guchar)p[1] <= 0x9f) {
-			/* a C1 control (U+0080-U+009F): CSI is an escape */
-			g_string_append_printf(out, "\\u%04x", (guchar)p[1]);
+		/* a byte that is not UTF-8 (a file name in Latin-1) as
+		 * itself: two such names stay apart ("caf\xe9", "caf\xe8") */
+		if (u == (gunichar)-1 || u == (gunichar)-2) {
+			g_string_append_printf(out, "\\x%02x", (guchar)*p);
 			p++;
-		} else {
-			g_string_append_c(out, (char)c);
+			continue;
 		}
+		if (u < 0x20 || u == 0x7f)
+			g_string_append_printf(out, "\\x%02x", u);
+		else if (u >= 0x80 && u <= 0x9f)
+			/* a C1 control: CSI is an escape */
+			g_string_append_printf(out, "\\u%04x", u);
+		else
+			g_string_append_len(out, p, g_utf8_next_char(p) - p);
+		p = g_utf8_next_char(p);
 	}
 	return g_string_free(out, FALSE);
 }

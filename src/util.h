@@ -79,6 +79,10 @@ char *evf_uuid5(const char *namespace_uuid, const char *name);
  * case-folded) when nothing transliterates. At most EVF_SLUG_MAX bytes: a
  * longer one is cut, and ends in '-' and ten hex digits of the same. */
 char *evf_slugify(const char *text);
+/* (transfer full) (nullable): what @path links to, when it is a symbolic
+ * link to nothing that exists (a folder not made yet, a volume not
+ * mounted); NULL otherwise. */
+char *evf_dangling_link(const char *path);
 
 /* (transfer full): @text made safe for XML 1.0 and iCalendar TEXT: invalid
  * UTF-8 becomes U+FFFD, C0 controls other than TAB and LF are dropped (CR LF
@@ -169,7 +173,8 @@ char *evf_text_short(const char *text, glong max);
  * of more than 1 KiB without an ASCII character is left as it is. */
 char *evf_text_nfc(const char *text);
 
-/* (transfer full): @s with control characters escaped, for logs. */
+/* (transfer full): @s with control characters, and bytes that are not
+ * UTF-8, escaped (\x0a, \xe9), for logs. */
 char *evf_log_escape(const char *s);
 
 /* (transfer full) (nullable): @ref resolved against @base (nullable: @ref

@@ -468,6 +468,19 @@ test_paths_apart(Fixture *f, gconstpointer data)
 	g_assert_true(g_file_set_contents(afile, "x", -1, NULL));
 	assert_refused(f, "[paths]\noutput=afile\n", 2,
 	               "is a file, not a folder");
+	/* a link to a folder not made yet (or a volume not mounted): said
+	 * so, not made through the link */
+	{
+		g_autofree char *link = g_build_filename(f->dir, "www", NULL);
+		g_autofree char *gone =
+		    g_build_filename(f->dir, "nowhere", "site", NULL);
+
+		g_assert_cmpint(symlink(gone, link), ==, 0);
+		assert_refused(f, "[paths]\noutput=www\n", 2,
+		               "is a symbolic link to");
+		g_assert_false(g_file_test(gone, G_FILE_TEST_EXISTS));
+		g_unlink(link);
+	}
 	/* nor the configuration, with the passwords of sources' urls */
 	assert_refused(f, "[paths]\nevents=../e\noutput=.\nstate=../s.db\n", 3,
 	               "this configuration would be published");

@@ -530,6 +530,15 @@ test_log_escape(void)
 		                "\\u009b31m \\u0085 caf\xc3\xa9 \xc2\xa0");
 	}
 	{
+		/* two names in Latin-1 stay apart, where both were
+		 * "caf\uFFFD.md" */
+		g_autofree char *e = evf_log_escape("caf\xe9.md");
+		g_autofree char *g = evf_log_escape("caf\xe8.md \xc3");
+
+		g_assert_cmpstr(e, ==, "caf\\xe9.md");
+		g_assert_cmpstr(g, ==, "caf\\xe8.md \\xc3");
+	}
+	{
 		/* and a file's name in a diagnostic */
 		EvfDiag d = { .file = "events/a\nb\x1b[31m.md",
 			      .line = 1,

@@ -376,17 +376,27 @@ diag_file "$tmp/err"
 # Files that cannot be read are reported under the name the editor knows,
 # saying what to do, without the folder's absolute path again (and without
 # a line and column, which do not apply: evfeed(1), DIAGNOSTICS).
+# A socket cannot even be opened (ENXIO), and a folder this user may not
+# open is still a folder to rename.
 mkfifo "$tmp/broken/events/pipe.md"
+"${PYTHON3:-/usr/bin/python3}" -c 'import socket, sys
+socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$tmp/broken/events/sock.md"
+mkdir "$tmp/broken/events/shut.md"
+chmod 000 "$tmp/broken/events/shut.md"
 (cd "$tmp/broken" && "$EVFEED" check --config evfeed.conf) >"$tmp/out" 2>"$tmp/err"
 st=$?
 test $st -eq 1 &&
 	grep -q "^events/dangling.md: error: a symbolic link, which evfeed does not follow: copy or move the file itself here$" "$tmp/err" &&
 	grep -q "^events/folder.md: error: a folder named like an event file: rename it so that its name does not end in '.md'" "$tmp/err" &&
+	grep -q "^events/shut.md: error: a folder named like an event file" "$tmp/err" &&
 	grep -q "^events/pipe.md: error: not a regular file" "$tmp/err" &&
+	grep -q "^events/sock.md: error: not a regular file" "$tmp/err" &&
 	! grep -q "$tmp" "$tmp/err"
 ok $? "unreadable event files: each in an editor's words, no absolute path (status $st)"
 diag_file "$tmp/err"
-rm -f "$tmp/broken/events/pipe.md"
+chmod 755 "$tmp/broken/events/shut.md"
+rm -rf "$tmp/broken/events/pipe.md" "$tmp/broken/events/sock.md" \
+	"$tmp/broken/events/shut.md"
 
 # The same event saved under a second name (a copy, or a rename with the
 # old file left behind) would be listed twice under two identities: a

@@ -569,6 +569,30 @@ title_served()
 wait_until $((3 * slow)) title_served
 ok $? "an edit in place that keeps the size and the modification time is served"
 
+# An edit the file system tells no one of: one on NFS or SMB, or here one
+# made in place through a hard link outside the events folder, which the
+# folder's monitor does not hear of. serve looks at the files every 5 s.
+ln "$f" "$tmp/elsewhere.md"
+"${PYTHON3:-/usr/bin/python3}" - "$tmp/elsewhere.md" <<'PY'
+import re
+import sys
+
+with open(sys.argv[1], 'r+') as fh:
+    text = fh.read()
+    new = re.sub(r'(?m)^title: .*$', 'title: Heard of by looking', text,
+                 count=1)
+    fh.seek(0)
+    fh.truncate()
+    fh.write(new)
+PY
+linked_served()
+{
+	"$CURL" -s "$base/calendar.ics" | grep -q '^SUMMARY:Heard of by looking'
+}
+wait_until $((12 * slow)) linked_served
+ok $? "an edit through a hard link, which no file monitor tells of, is served"
+rm -f "$tmp/elsewhere.md"
+
 # `evfeed build` from cron published an edit before serve rebuilt it
 # (serve held here): serve's own build of the same inputs is skipped, and
 # it serves what the other published.
