@@ -4014,7 +4014,10 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 		const char *cr = memchr(p, '\r', (nl != NULL ? nl : end) - p);
 		g_autofree char *first =
 		    g_strndup(p, (gsize)((nl != NULL ? nl : end) - p));
-		gunichar invisible = first_invisible(first);
+		/* (the bytes may not be UTF-8: said above) */
+		gunichar invisible = g_utf8_validate(first, -1, NULL)
+		                         ? first_invisible(first)
+		                         : 0;
 
 		/* "---" and a no-break space, or a second byte order mark
 		 * before it: the editor sees "---" */
