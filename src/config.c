@@ -515,6 +515,7 @@ check_paths(const EvfConfig *cfg, const char *path, GHashTable *lines,
 	guint line = find_line(lines, "paths", "output");
 	guint state_line = find_line(lines, "paths", "state");
 	g_autofree char *to = NULL;
+	gboolean loop;
 
 	if (cfg->state_path != NULL && within(cfg->state_path, cfg->path))
 		evf_diags_add(diags, path, state_line ? state_line : 1, 0,
@@ -534,11 +535,14 @@ check_paths(const EvfConfig *cfg, const char *path, GHashTable *lines,
 		evf_diags_add(diags, path, line ? line : 1, 0,
 		              "[paths] output: '%s' is a file, not a folder",
 		              cfg->output_dir);
-	if ((to = evf_dangling_link(cfg->output_dir)) != NULL)
+	if ((to = evf_dangling_link(cfg->output_dir, &loop)) != NULL)
 		evf_diags_add(diags, path, line ? line : 1, 0,
-		              "[paths] output: '%s' is a symbolic link to "
-		              "'%s', which does not exist: make that folder",
-		              cfg->output_dir, to);
+		              loop ? "[paths] output: '%s' is a symbolic link "
+		                     "that leads back to itself%s"
+		                   : "[paths] output: '%s' is a symbolic link "
+		                     "to '%s', which does not exist: make that "
+		                     "folder",
+		              cfg->output_dir, loop ? "" : to);
 	if (cfg->events_dir != NULL && within(cfg->events_dir, cfg->output_dir))
 		evf_diags_add(diags, path, line ? line : 1, 0,
 		              "[paths] output: the events folder (%s) would "
@@ -724,27 +728,6 @@ language_problem(const char *tag)
 	return NULL;
 }
 
-/* Whether @host, as GLib gives a URI's host (an IPv6 address without
- * its brackets, decoded), is one: an IP address, or a name of letters
- * (any script, which IDNA makes ASCII), digits, '-', '_' and dots. */
-static gboolean
-host_valid(const char *host)
-{
-	if (g_hostname_is_ip_address(host))
-		return TRUE;
-	if (host[0] == '\0' || !g_utf8_validate(host, -1, NULL))
-		return FALSE;
-	for (const char *p = host; *p != '\0'; p = g_utf8_next_char(p)) {
-		gunichar c = g_utf8_get_char(p);
-
-		if (c < 0x80
-		        ? !g_ascii_isalnum((char)c) && !strchr("-._", (char)c)
-		        : !g_unichar_isalnum(c) && !g_unichar_ismark(c))
-			return FALSE;
-	}
-	return TRUE;
-}
-
 /* Whether the host of @url (ASCII, as evf_uri_from_iri() gives it) can
  * be a tag: URI's authority: RFC 4151's DNSname, labels of letters,
  * digits and '-' that start and end with a letter or digit ('_' and a
@@ -850,7 +833,7 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		/* GLib takes a host as written; RFC 3986 §3.2.2 has no
 		 * space or control in one (nor an IRI's host, §3.2.2 of RFC
 		 * 3987, once it is made ASCII) */
-		if (!host_valid(g_uri_get_host(uri)))
+		if (!evf_uri_host_valid(g_uri_get_host(uri)))
 			return "not an absolute http or https URL (its host "
 			       "has a character no host name has)";
 		{
@@ -883,7 +866,7 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		host = addr != NULL ? g_network_address_get_hostname(
 		                          G_NETWORK_ADDRESS(addr))
 		                    : NULL;
-		if (host == NULL || !host_valid(host))
+		if (host == NULL || !evf_uri_host_valid(host))
 			return "not an address and port to listen on (such as "
 			       "127.0.0.1:8080, [::1]:8080 or localhost:8080)";
 		*canon = g_strdup(value);

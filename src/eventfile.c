@@ -48,9 +48,9 @@ typedef struct Node {
 	gboolean plain; /* an unquoted scalar (null can only be plain) */
 	guint line;     /* of the whole file, from 1 */
 	guint col;
-	/* where the scalar's first U+FFFD or noncharacter is written as
-	 * itself (not as an escape); 0 if it is not */
-	guint bad_line, bad_col;
+	/* where the scalar's first U+FFFD, and its first noncharacter, is
+	 * written as itself (not as an escape); 0 if it is not */
+	guint fffd_line, fffd_col, nonchar_line, nonchar_col;
 	GPtrArray *items; /* sequence: Node*; mapping: key, value, key, … */
 } Node;
 
@@ -759,11 +759,10 @@ text_at(Reader *r, gsize index)
 	return p;
 }
 
-/* Sets @n's bad_line and bad_col to where, from @start to @end, the first
- * U+FFFD or noncharacter of its value is written, if it is there as
- * itself. */
+/* Sets where, from @start to @end, @n's first U+FFFD and its first
+ * noncharacter are written, if they are there as themselves. */
 static void
-find_bad_character(Reader *r, Node *n, yaml_mark_t start, yaml_mark_t end)
+find_bad_characters(Reader *r, Node *n, yaml_mark_t start, yaml_mark_t end)
 {
 	const char *p = text_at(r, start.index);
 	const char *stop = r->text + r->len;
@@ -772,10 +771,10 @@ find_bad_character(Reader *r, Node *n, yaml_mark_t start, yaml_mark_t end)
 	for (; at.index < end.index && p < stop; at.index++) {
 		gunichar u = g_utf8_get_char_validated(p, stop - p);
 
-		if (u == 0xfffd || evf_unichar_is_noncharacter(u)) {
-			mark_position(r, at, &n->bad_line, &n->bad_col);
-			return;
-		}
+		if (u == 0xfffd && n->fffd_line == 0)
+			mark_position(r, at, &n->fffd_line, &n->fffd_col);
+		else if (evf_unichar_is_noncharacter(u) && n->nonchar_line == 0)
+			mark_position(r, at, &n->nonchar_line, &n->nonchar_col);
 		/* (a CR before LF is part of the break, as libyaml has
 		 * it; other breaks count where it does not: see starts) */
 		if (*p == '\n' ||
@@ -969,7 +968,7 @@ read_node(Reader *r, yaml_event_t *ev, guint depth)
 		           ev->data.scalar.tag == NULL;
 		if (strstr(n->value, REPLACEMENT) != NULL ||
 		    evf_text_has_noncharacter(n->value, NULL))
-			find_bad_character(r, n, ev->start_mark, ev->end_mark);
+			find_bad_characters(r, n, ev->start_mark, ev->end_mark);
 		if (r->comments && n->plain && n->value[0] != '\0' &&
 		    strchr(n->value, '\n') == NULL)
 			warn_comment_cut(r, n, ev->end_mark);
@@ -1107,16 +1106,18 @@ static void G_GNUC_PRINTF(3, 4)
 	va_end(ap);
 }
 
-/* An error of @n's U+FFFD or noncharacter: where it is written, if it is
- * written as itself; else where the value starts. */
-static void G_GNUC_PRINTF(3, 4)
-    ctx_error_bad(Ctx *c, const Node *n, const char *fmt, ...)
+/* An error of @n's U+FFFD (@fffd) or noncharacter: where it is written,
+ * if it is written as itself; else where the value starts. */
+static void G_GNUC_PRINTF(4, 5)
+    ctx_error_bad(Ctx *c, const Node *n, gboolean fffd, const char *fmt, ...)
 {
+	guint line = fffd ? n->fffd_line : n->nonchar_line;
+	guint col = fffd ? n->fffd_col : n->nonchar_col;
 	va_list ap;
 
 	va_start(ap, fmt);
-	ctx_verror(c, n->bad_line != 0 ? n->bad_line : n->line,
-	           n->bad_line != 0 ? n->bad_col : n->col, fmt, ap);
+	ctx_verror(c, line != 0 ? line : n->line, line != 0 ? col : n->col, fmt,
+	           ap);
 	va_end(ap);
 }
 
@@ -1219,14 +1220,14 @@ want_string(Ctx *c, const char *key, const Node *n)
 	}
 	/* written so, or as a YAML escape ("\uFFFD") */
 	if (strstr(n->value, REPLACEMENT) != NULL) {
-		ctx_error_bad(c, n, "%s: %s", key, REPLACEMENT_ERROR);
+		ctx_error_bad(c, n, TRUE, "%s: %s", key, REPLACEMENT_ERROR);
 		return NULL;
 	}
 	if (!want_no_controls(c, key, n))
 		return NULL;
 	if (evf_text_has_noncharacter(n->value, &bad)) {
 		ctx_error_bad(
-		    c, n,
+		    c, n, FALSE,
 		    "%s: U+%04X is a noncharacter, which Unicode keeps "
 		    "for programs' own use and no calendar or feed may "
 		    "hold: delete it",
@@ -1512,6 +1513,9 @@ want_url(Ctx *c, const char *key, const Node *n)
 		else if (!g_str_has_prefix(s, "http://") &&
 		         !g_str_has_prefix(s, "https://"))
 			how = NULL;
+		else if (strchr(s, ' ') != NULL &&
+		         strchr(s, ' ') < s + strcspn(s + 8, "/?#") + 8)
+			how = g_strdup(" (a host name has no spaces)");
 		else if (strchr(s, ' ') != NULL)
 			how = g_strdup(" (write each space in it as %20)");
 		else if (strpbrk(s, "\"<>") != NULL)
@@ -1524,6 +1528,15 @@ want_url(Ctx *c, const char *key, const Node *n)
 			how = g_strdup_printf(" (%s)", bad->message);
 		ctx_error(c, n, "%s: not an absolute http or https URL: '%s'%s",
 		          key, s, how != NULL ? how : "");
+		return NULL;
+	}
+	/* GLib takes a host as written: "exa%20mple.org" would be
+	 * published as "exa mple.org" */
+	if (!evf_uri_host_valid(g_uri_get_host(uri))) {
+		ctx_error(c, n,
+		          "%s: not an absolute http or https URL: '%s' (its "
+		          "host has a character no host name has)",
+		          key, s);
 		return NULL;
 	}
 	/* as the description's links (markdown.c): filters and readers
@@ -1575,20 +1588,41 @@ static const char *const month_names[] = {
 	"October", "November", "December",
 };
 
-/* (nullable): the first character of @s that looks like nothing or like
- * an ordinary space and is not one: a no-break or other space (U+00A0,
- * U+3000), or an invisible one (U+200B, U+FEFF); 0 when there is none. */
+/* Whether @ch looks like nothing or like an ordinary space and is not
+ * one: a no-break or other space (U+00A0, U+3000), or an invisible one
+ * (U+200B, U+FEFF). */
+static gboolean
+is_invisible(gunichar ch)
+{
+	return ch >= 0x80 && (g_unichar_isspace(ch) ||
+	                      g_unichar_type(ch) == G_UNICODE_FORMAT);
+}
+
+/* (nullable): the first character of @s that is_invisible(); 0 when
+ * there is none. */
 static gunichar
 first_invisible(const char *s)
 {
-	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p)) {
+	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p))
+		if (is_invisible(g_utf8_get_char(p)))
+			return g_utf8_get_char(p);
+	return 0;
+}
+
+/* Whether @line (UTF-8) is '---' but for spaces and characters that
+ * is_invisible(). */
+static gboolean
+looks_like_delimiter(const char *line)
+{
+	g_autoptr(GString) seen = g_string_new(NULL);
+
+	for (const char *p = line; *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar ch = g_utf8_get_char(p);
 
-		if (ch >= 0x80 && (g_unichar_isspace(ch) ||
-		                   g_unichar_type(ch) == G_UNICODE_FORMAT))
-			return ch;
+		if (ch != ' ' && ch != '\t' && ch != '\r' && !is_invisible(ch))
+			g_string_append_unichar(seen, ch);
 	}
-	return 0;
+	return strcmp(seen->str, "---") == 0;
 }
 
 /* (transfer full): what to do about @ch (first_invisible), in words. */
@@ -1867,15 +1901,30 @@ rrule_part_mistake(const char *name, const char *value)
 		                      name, value, name, name,
 		                      strcmp(name, "COUNT") == 0 ? "10" : "2");
 	} else if (strstr(numbers, padded) != NULL) {
+		static const char *const examples[][2] = {
+			{ "BYSECOND", "0,30" },  { "BYMINUTE", "0,30" },
+			{ "BYHOUR", "9,14" },    { "BYMONTHDAY", "1,15" },
+			{ "BYYEARDAY", "1,-1" }, { "BYWEEKNO", "1,20" },
+			{ "BYMONTH", "3,10" },   { "BYSETPOS", "-1" },
+		};
+		const char *example = "";
+
 		if (g_regex_match(evf_regex_once(&list,
 		                                 "^[+-]?[0-9]{1,3}"
 		                                 "(,[+-]?[0-9]{1,3})*$",
 		                                 0),
 		                  value, 0, NULL))
 			return NULL;
+		for (gsize i = 0; i < G_N_ELEMENTS(examples); i++)
+			if (strcmp(name, examples[i][0]) == 0)
+				example = examples[i][1];
 		why = g_strdup_printf("%s=%s: %s is a list of whole numbers, "
-		                      "such as %s=1,15",
-		                      name, value, name, name);
+		                      "such as %s=%s",
+		                      name, value, name, name, example);
+	} else if (name[0] == '\0') {
+		why = g_strdup_printf("'=%s': each part is a NAME=VALUE, such "
+		                      "as COUNT=4",
+		                      value);
 	} else if (strstr(others, padded) == NULL) {
 		why =
 		    g_strdup_printf("unknown part '%s' (a rule has FREQ, "
@@ -1921,8 +1970,13 @@ rrule_mistake(const char *rrule)
 		if (strchr(parts[i], '=') != NULL) {
 			g_autofree char *name = g_ascii_strup(
 			    parts[i], strchr(parts[i], '=') - parts[i]);
+			/* (RFC 7529's BYMONTH=5L: RSCALE is refused, and
+			 * said so, below) */
 			const char *why =
-			    rrule_part_mistake(name, strchr(parts[i], '=') + 1);
+			    strcasestr(rrule, "RSCALE=") != NULL
+			        ? NULL
+			        : rrule_part_mistake(name,
+			                             strchr(parts[i], '=') + 1);
 
 			if (why != NULL)
 				return why;
@@ -2732,21 +2786,38 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	if (evf_rrule_has(rt.by_week_no))
 		return g_strdup("BYWEEKNO is not supported: Thunderbird "
 		                "(ical.js) puts such a series in other weeks");
-	/* Thunderbird (ical.js) gives a yearly rule's first time of day
-	 * alone, leaves out the start and goes on after the series ends;
-	 * a daily rule of the same days it reads as the others do. */
-	if (rt.freq == ICAL_YEARLY_RECURRENCE &&
+	/* Thunderbird (ical.js) steps through several times of day of a
+	 * yearly rule, or of a monthly one by weekday, otherwise than RFC
+	 * 5545: it gave the first time alone and other dates (a Tuesday
+	 * for a Thursday), and ended the series early or late. Daily and
+	 * weekly rules, and monthly ones by day of the month, it reads as
+	 * the others do. */
+	if ((rt.freq == ICAL_YEARLY_RECURRENCE ||
+	     (rt.freq == ICAL_MONTHLY_RECURRENCE && evf_rrule_has(rt.by_day) &&
+	      !evf_rrule_has(rt.by_month_day))) &&
 	    (evf_rrule_has(rt.by_hour + 1) || evf_rrule_has(rt.by_minute + 1) ||
-	     evf_rrule_has(rt.by_second + 1)))
+	     evf_rrule_has(rt.by_second + 1))) {
+		const char *freq = rt.freq == ICAL_YEARLY_RECURRENCE
+		                       ? "FREQ=YEARLY"
+		                       : "FREQ=MONTHLY with BYDAY";
+
+		if (rt.freq == ICAL_YEARLY_RECURRENCE &&
+		    !evf_rrule_has(rt.by_day) && !evf_rrule_has(rt.by_year_day))
+			return g_strdup_printf(
+			    "%s and more than one BYHOUR or BYMINUTE: "
+			    "Thunderbird gives other dates and times; write "
+			    "FREQ=DAILY with BYMONTH and BYMONTHDAY for its "
+			    "days, such as FREQ=DAILY;BYMONTH=%d;BYMONTHDAY="
+			    "%d;BYHOUR=9,14 for %d %s each year, which every "
+			    "client reads alike",
+			    freq, start.month, start.day, start.day,
+			    month_names[CLAMP(start.month, 1, 12)]);
 		return g_strdup_printf(
-		    "FREQ=YEARLY with more than one BYHOUR or BYMINUTE: "
-		    "Thunderbird gives the first time of day alone, on other "
-		    "dates; write FREQ=DAILY with BYMONTH and BYMONTHDAY for "
-		    "its days, such as FREQ=DAILY;BYMONTH=%d;BYMONTHDAY=%d;"
-		    "BYHOUR=9,14 for %d %s each year, which every client "
-		    "reads alike",
-		    start.month, start.day, start.day,
-		    month_names[CLAMP(start.month, 1, 12)]);
+		    "%s and more than one BYHOUR or BYMINUTE: Thunderbird "
+		    "gives other dates and times; give each time of day an "
+		    "event of its own",
+		    freq);
+	}
 	/* An INTERVAL whose steps a BY part then filters: Thunderbird
 	 * takes every month of BYMONTH (RFC 5545: of those the INTERVAL
 	 * steps on), and both it and libical every hour of BYHOUR, where
@@ -4021,7 +4092,7 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 
 		/* "---" and a no-break space, or a second byte order mark
 		 * before it: the editor sees "---" */
-		if (invisible != 0) {
+		if (invisible != 0 && looks_like_delimiter(first)) {
 			g_autofree char *why = invisible_advice(invisible);
 			char at[8];
 

@@ -697,7 +697,7 @@ add_group(Shape *shape, xmlNode *node)
 /* Places each cell of @table as HTML5 does: in the first column of its
  * row that no cell of a row above covers. A rowspan of 0, or one past the
  * end of its group, ends with the group. With @pad, each row is given a
- * cell for each run of columns up to @pad that no cell covers on it.
+ * cell for each column up to @pad that no cell covers on it.
  * FALSE for a table too large to look at. */
 static gboolean
 place_cells(xmlNode *table, Shape *shape, guint pad)
@@ -747,24 +747,16 @@ place_cells(xmlNode *table, Shape *shape, guint pad)
 			x += c.colspan;
 			g_array_append_val(shape->cells, c);
 		}
-		for (guint x0 = 0; x0 < pad;) {
-			guint run = 0;
-			xmlNode *td;
-
-			while (x0 + run < pad &&
-			       (x0 + run >= cover->len ||
-			        g_array_index(cover, guint, x0 + run) <= i))
-				run++;
-			if (run == 0) {
-				x0++;
-				continue;
-			}
-			td = xmlNewDocNode(tr->doc, NULL, (const xmlChar *)"td",
-			                   NULL);
-			set_span(td, "colspan", run);
-			xmlAddChild(tr, td);
-			x0 += run;
-		}
+		/* one cell for each column: the Nu HTML Checker miscounts
+		 * a table's columns after a cell that spans several of
+		 * them where a narrower row ended */
+		for (guint x0 = 0; x0 < pad; x0++)
+			if (x0 >= cover->len ||
+			    g_array_index(cover, guint, x0) <= i)
+				xmlAddChild(tr,
+				            xmlNewDocNode(tr->doc, NULL,
+				                          (const xmlChar *)"td",
+				                          NULL));
 		shape->width = MAX(shape->width, cover->len);
 		if ((guint64)shape->width * shape->rows->len > TABLE_SLOTS)
 			return FALSE;
@@ -828,6 +820,31 @@ drop_empty_columns(const Shape *shape)
 	return shape->width - empty_before[shape->width];
 }
 
+/* Removes the rows of @table (or of its row group) that hold no cell. */
+static void
+drop_cellless_rows(xmlNode *table)
+{
+	xmlNode *n = table->children;
+
+	while (n != NULL) {
+		xmlNode *next = n->next;
+		gboolean cells = FALSE;
+
+		if (is_element(n, " thead tbody tfoot ")) {
+			drop_cellless_rows(n);
+		} else if (is_element(n, " tr ")) {
+			for (xmlNode *c = n->children; c != NULL && !cells;
+			     c = c->next)
+				cells = is_element(c, " td th ");
+			if (!cells) {
+				xmlUnlinkNode(n);
+				xmlFreeNode(n);
+			}
+		}
+		n = next;
+	}
+}
+
 /* A table's groups in the order HTML5 allows: one thead, before any body
  * or row; one tfoot, after them all. Any other is a tbody. */
 static void
@@ -864,8 +881,12 @@ fix_table_shapes(xmlNode *parent)
 			guint width;
 
 			order_groups(node);
-			if (!place_cells(node, &rows, 0))
+			if (!place_cells(node, &rows, 0)) {
+				/* too large to look at: at least no row
+				 * without cells (none begins on it) */
+				drop_cellless_rows(node);
 				continue;
+			}
 			drop_empty_rows(&rows);
 			if (!place_cells(node, &columns, 0))
 				continue;

@@ -131,13 +131,15 @@ diag_cmp(gconstpointer a, gconstpointer b)
 	return g_strcmp0(x->message, y->message);
 }
 
+static char *log_escape(const char *s, gboolean name);
+
 char *
 evf_diag_format(const EvfDiag *d)
 {
 	/* a file's name may hold a line feed or a terminal's escape, as its
 	 * message may: one diagnostic, one line, nothing run */
 	g_autofree char *file =
-	    d->file != NULL ? evf_log_escape(d->file) : g_strdup("evfeed");
+	    d->file != NULL ? log_escape(d->file, TRUE) : g_strdup("evfeed");
 	GString *s = g_string_new(file);
 
 	if (d->line > 0) {
@@ -441,13 +443,47 @@ evf_regex_once(GRegex **slot, const char *pattern, GRegexCompileFlags flags)
  * the last two of each plane: U+FFFE, U+1FFFF…), which it keeps for a
  * program's own use: no text holds them, HTML's parsers call them an
  * error, and the W3C feed validator's then warns (NotHtml). */
-char *
-evf_dangling_link(const char *path)
+gboolean
+evf_uri_host_valid(const char *host)
 {
+	if (g_hostname_is_ip_address(host))
+		return TRUE;
+	if (host[0] == '\0' || !g_utf8_validate(host, -1, NULL))
+		return FALSE;
+	for (const char *p = host; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (c < 0x80
+		        ? !g_ascii_isalnum((char)c) && !strchr("-._", (char)c)
+		        : !g_unichar_isalnum(c) && !g_unichar_ismark(c))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+char *
+evf_dangling_link(const char *path, gboolean *loop)
+{
+	g_autofree char *at = g_strdup(path);
+
+	*loop = FALSE;
 	if (!g_file_test(path, G_FILE_TEST_IS_SYMLINK) ||
 	    g_file_test(path, G_FILE_TEST_EXISTS))
 		return NULL;
-	return g_file_read_link(path, NULL);
+	/* to the end of a chain of links (as the kernel, 40 at most) */
+	for (int hops = 0; hops < 40; hops++) {
+		g_autofree char *to = g_file_read_link(at, NULL);
+		g_autofree char *dir = NULL;
+
+		if (to == NULL) /* no link: the name that is not there */
+			return g_steal_pointer(&at);
+		dir = g_path_get_dirname(at);
+		g_free(at);
+		at = g_path_is_absolute(to) ? g_steal_pointer(&to)
+		                            : g_build_filename(dir, to, NULL);
+	}
+	*loop = TRUE;
+	return g_strdup(path);
 }
 
 gboolean
@@ -991,8 +1027,10 @@ evf_text_short(const char *text, glong max)
 	return g_strconcat(head, "\u2026", NULL);
 }
 
-char *
-evf_log_escape(const char *s)
+/* evf_log_escape(), and for a file's name (@name) a backslash too: a
+ * name that holds "\xe9" is not one that holds the byte. */
+static char *
+log_escape(const char *s, gboolean name)
 {
 	GString *out;
 
@@ -1009,7 +1047,7 @@ evf_log_escape(const char *s)
 			p++;
 			continue;
 		}
-		if (u < 0x20 || u == 0x7f)
+		if (u < 0x20 || u == 0x7f || (name && u == '\\'))
 			g_string_append_printf(out, "\\x%02x", u);
 		else if (u >= 0x80 && u <= 0x9f)
 			/* a C1 control: CSI is an escape */
@@ -1019,6 +1057,12 @@ evf_log_escape(const char *s)
 		p = g_utf8_next_char(p);
 	}
 	return g_string_free(out, FALSE);
+}
+
+char *
+evf_log_escape(const char *s)
+{
+	return log_escape(s, FALSE);
 }
 
 static const char *const days[] = { "",    "Mon", "Tue", "Wed",

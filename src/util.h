@@ -79,10 +79,15 @@ char *evf_uuid5(const char *namespace_uuid, const char *name);
  * case-folded) when nothing transliterates. At most EVF_SLUG_MAX bytes: a
  * longer one is cut, and ends in '-' and ten hex digits of the same. */
 char *evf_slugify(const char *text);
-/* (transfer full) (nullable): what @path links to, when it is a symbolic
- * link to nothing that exists (a folder not made yet, a volume not
- * mounted); NULL otherwise. */
-char *evf_dangling_link(const char *path);
+/* Whether @host, as GLib gives a URI's host (an IPv6 address without its
+ * brackets), is one: an IP address, or a name of letters (any script,
+ * which IDNA makes ASCII), digits, '-', '_' and dots; no space, no '%'. */
+gboolean evf_uri_host_valid(const char *host);
+/* (transfer full) (nullable): when @path is a symbolic link to nothing
+ * that exists (a folder not made yet, a volume not mounted), the name at
+ * the end of its chain of links that is not there; with *@loop set, and
+ * @path, when the chain goes round. NULL otherwise. */
+char *evf_dangling_link(const char *path, gboolean *loop);
 
 /* (transfer full): @text made safe for XML 1.0 and iCalendar TEXT: invalid
  * UTF-8 becomes U+FFFD, C0 controls other than TAB and LF are dropped (CR LF
@@ -173,8 +178,9 @@ char *evf_text_short(const char *text, glong max);
  * of more than 1 KiB without an ASCII character is left as it is. */
 char *evf_text_nfc(const char *text);
 
-/* (transfer full): @s with control characters, and bytes that are not
- * UTF-8, escaped (\x0a, \xe9), for logs. */
+/* (transfer full): @s with control characters and bytes that are not
+ * UTF-8 escaped (\x0a, \xe9), for logs; in a diagnostic's file name
+ * (evf_diag_format), a backslash too (\x5c). */
 char *evf_log_escape(const char *s);
 
 /* (transfer full) (nullable): @ref resolved against @base (nullable: @ref

@@ -475,11 +475,25 @@ test_paths_apart(Fixture *f, gconstpointer data)
 		g_autofree char *gone =
 		    g_build_filename(f->dir, "nowhere", "site", NULL);
 
+		g_autofree char *chain = g_build_filename(f->dir, "site", NULL);
+		g_autofree char *want = g_strdup_printf(
+		    "is a symbolic link to '%s', which does not exist", gone);
+
 		g_assert_cmpint(symlink(gone, link), ==, 0);
-		assert_refused(f, "[paths]\noutput=www\n", 2,
-		               "is a symbolic link to");
+		assert_refused(f, "[paths]\noutput=www\n", 2, want);
 		g_assert_false(g_file_test(gone, G_FILE_TEST_EXISTS));
+		/* through a chain of links, the name that is not there */
+		g_assert_cmpint(symlink("www", chain), ==, 0);
+		assert_refused(f, "[paths]\noutput=site\n", 2, want);
 		g_unlink(link);
+		g_unlink(chain);
+		/* and a loop is called one: www -> site -> www */
+		g_assert_cmpint(symlink("www", chain), ==, 0);
+		g_assert_cmpint(symlink("site", link), ==, 0);
+		assert_refused(f, "[paths]\noutput=www\n", 2,
+		               "is a symbolic link that leads back to itself");
+		g_unlink(link);
+		g_unlink(chain);
 	}
 	/* nor the configuration, with the passwords of sources' urls */
 	assert_refused(f, "[paths]\nevents=../e\noutput=.\nstate=../s.db\n", 3,

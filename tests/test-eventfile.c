@@ -1276,6 +1276,11 @@ test_format_raw_controls(void)
 	assert_error("---\ntitle: T\nstart: 2027-02-01\nlocation: >\n"
 	             "  Room 5,\n  Caf\xc3\xa9 \xef\xb7\x90\n---\n",
 	             6, 8, "location: U+FDD0 is a noncharacter");
+	/* each error at its own character: the U+FFFD's after a
+	 * noncharacter */
+	assert_error("---\ntitle: \"a\xef\xb7\x90 b\xef\xbf\xbd\"\n"
+	             "start: 2027-02-01\n---\n",
+	             2, 13, "title: the replacement character U+FFFD");
 	assert_error("---\ntitle: T\nstart: 2027-02-01\n"
 	             "location: \"x\\uFDEF\"\n---\n",
 	             4, 11, "location: U+FDEF is a noncharacter");
@@ -2584,6 +2589,19 @@ test_error_no_front_matter(void)
 	assert_error("\xe2\x80\x8b---\ntitle: Workshop\nstart: 2018-05-22\n"
 	             "---\n",
 	             1, 1, "it holds an invisible character (U+200B)");
+	/* a first line that is no '---' at all: the front matter is
+	 * missing, whatever spaces the line holds */
+	{
+		static const char *const missing[] = {
+			"1:1: expected front matter: the first line must be "
+			"'---'",
+			NULL,
+		};
+
+		assert_errors("title: Atelier\xc2\xa0: s\xc3\xa9"
+		              "curit\xc3\xa9\nstart: 2018-05-22\n",
+		              missing);
+	}
 }
 
 static void
@@ -3253,6 +3271,14 @@ test_error_rrule_mistakes(void)
 		  "FREQ, UNTIL or COUNT" },
 		{ "FREQ=WEEKLY;FOO;COUNT=3",
 		  "each part is a NAME=VALUE, such as COUNT=4" },
+		{ "FREQ=WEEKLY;=4", "'=4': each part is a NAME=VALUE" },
+		/* each part's example is one evfeed takes */
+		{ "FREQ=YEARLY;BYMONTH=5x",
+		  "BYMONTH is a list of whole numbers, such as BYMONTH=3,10" },
+		{ "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1st", "such as BYSETPOS=-1" },
+		/* RFC 7529's leap month: RSCALE is what is refused */
+		{ "FREQ=YEARLY;RSCALE=CHINESE;BYMONTH=5L",
+		  "RSCALE=CHINESE is not supported" },
 		/* an UNTIL before the start: said so */
 		{ "FREQ=WEEKLY;UNTIL=20180101",
 		  "never occurs: its UNTIL, 2018-01-01, is before the start, "
@@ -3750,17 +3776,63 @@ test_error_rrule_clients_differ(void)
 	             "recurrence: FREQ=YEARLY;BYHOUR=9,14;COUNT=4\n"
 	             "---\n",
 	             4, 13,
-	             "FREQ=YEARLY with more than one BYHOUR or BYMINUTE: "
-	             "Thunderbird gives the first time of day alone, on other "
-	             "dates; write FREQ=DAILY with BYMONTH and BYMONTHDAY for "
-	             "its days, such as FREQ=DAILY;BYMONTH=1;BYMONTHDAY=6;"
-	             "BYHOUR=9,14 for 6 January each year");
+	             "FREQ=YEARLY and more than one BYHOUR or BYMINUTE: "
+	             "Thunderbird gives other dates and times; write "
+	             "FREQ=DAILY with BYMONTH and BYMONTHDAY for its days, "
+	             "such as FREQ=DAILY;BYMONTH=1;BYMONTHDAY=6;BYHOUR=9,14 "
+	             "for 6 January each year");
+	/* by weekday, a fixed date is no advice; and a monthly rule by
+	 * weekday is misread alike (a Tuesday for a Thursday) */
+	assert_error("---\n"
+	             "title: Thanksgiving sessions\n"
+	             "start: 2027-11-25T09:00\n"
+	             "recurrence: FREQ=YEARLY;BYMONTH=11;BYDAY=4TH;"
+	             "BYHOUR=9,14\n"
+	             "---\n",
+	             4, 13,
+	             "FREQ=YEARLY and more than one BYHOUR or BYMINUTE: "
+	             "Thunderbird gives other dates and times; give each time "
+	             "of day an event of its own");
+	assert_error("---\n"
+	             "title: Thursdays\n"
+	             "start: 2026-11-26T09:00\n"
+	             "recurrence: FREQ=MONTHLY;BYDAY=TH;BYHOUR=9,14;COUNT=8\n"
+	             "---\n",
+	             4, 13,
+	             "FREQ=MONTHLY with BYDAY and more than one BYHOUR or "
+	             "BYMINUTE");
+	assert_error("---\n"
+	             "title: Fourth Thursday\n"
+	             "start: 2026-11-26T09:00\n"
+	             "recurrence: FREQ=MONTHLY;BYDAY=4TH;BYMINUTE=0,30\n"
+	             "---\n",
+	             4, 13, "FREQ=MONTHLY with BYDAY and more than one BYHOUR");
+	{
+		/* by day of the month, or weekly, every client agrees */
+		g_autoptr(EvfEvent) monthday = parse_ok(
+		    "---\n"
+		    "title: The 26th\n"
+		    "start: 2026-11-26T09:00\n"
+		    "recurrence: FREQ=MONTHLY;BYMONTHDAY=26;BYHOUR=9,14;"
+		    "COUNT=4\n"
+		    "---\n");
+		g_autoptr(EvfEvent) weekly =
+		    parse_ok("---\n"
+		             "title: Thursdays\n"
+		             "start: 2026-11-26T09:00\n"
+		             "recurrence: FREQ=WEEKLY;BYDAY=TH;BYHOUR=9,14;"
+		             "COUNT=4\n"
+		             "---\n");
+
+		g_assert_nonnull(monthday);
+		g_assert_nonnull(weekly);
+	}
 	assert_error("---\n"
 	             "title: Half past\n"
 	             "start: 2027-01-06T14:00\n"
 	             "recurrence: FREQ=YEARLY;BYMINUTE=0,30;COUNT=4\n"
 	             "---\n",
-	             4, 13, "FREQ=YEARLY with more than one BYHOUR");
+	             4, 13, "FREQ=YEARLY and more than one BYHOUR");
 	{
 		g_autoptr(EvfEvent) daily =
 		    parse_ok("---\n"
@@ -4749,6 +4821,12 @@ test_error_value_advice(void)
 			  "(write '\"' as %22, '<' as %3C and '>' as %3E)" },
 			{ "https://example.org/a\"b", "'\"' as %22" },
 			{ "https://example.org:99999/", "99999" },
+			/* a host has no space, written or escaped (GLib
+			 * gave "exa mple.org" to every output) */
+			{ "https://exa mple.org/",
+			  "(a host name has no spaces)" },
+			{ "https://exa%20mple.org/",
+			  "(its host has a character no host name has)" },
 		};
 
 		for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {

@@ -535,8 +535,18 @@ test_log_escape(void)
 		g_autofree char *e = evf_log_escape("caf\xe9.md");
 		g_autofree char *g = evf_log_escape("caf\xe8.md \xc3");
 
+		/* and, as a diagnostic's file, one whose name has a
+		 * backslash written in it is not one of them */
+		EvfDiag d = { .file = "events/caf\\xe9.md",
+			      .line = 1,
+			      .col = 1,
+			      .message = "m" };
+		g_autofree char *h = evf_diag_format(&d);
+
 		g_assert_cmpstr(e, ==, "caf\\xe9.md");
 		g_assert_cmpstr(g, ==, "caf\\xe8.md \\xc3");
+		g_assert_true(
+		    g_str_has_prefix(h, "events/caf\\x5cxe9.md:1:1:"));
 	}
 	{
 		/* and a file's name in a diagnostic */
