@@ -2724,6 +2724,27 @@ rrule_form(const char *rrule, struct icalrecurrencetype *out)
 	return NULL;
 }
 
+/* Whether a day of @rt's BYMONTHDAY (counted from the start) is past the
+ * end of one month of its BYMONTH (February has 29 days). */
+static gboolean
+some_month_lacks_a_day(const struct icalrecurrencetype *rt)
+{
+	for (int i = 0; i < ICAL_BY_MONTH_SIZE &&
+	                rt->by_month[i] != ICAL_RECURRENCE_ARRAY_MAX;
+	     i++) {
+		int m = CLAMP(rt->by_month[i], 1, 12);
+		int days = m == 2 ? 29 : g_date_get_days_in_month(m, 2001);
+
+		for (int j = 0;
+		     j < ICAL_BY_MONTHDAY_SIZE &&
+		     rt->by_month_day[j] != ICAL_RECURRENCE_ARRAY_MAX;
+		     j++)
+			if (rt->by_month_day[j] > days)
+				return TRUE;
+	}
+	return FALSE;
+}
+
 /* Whether one of @rt's BYMONTHDAY counts from the month's end (-1). */
 static gboolean
 from_month_end(const struct icalrecurrencetype *rt)
@@ -2842,6 +2863,66 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		    "libical ignore the INTERVAL there; give the hours meant "
 		    "with FREQ=DAILY and BYHOUR",
 		    rt.interval, rt.interval);
+	/* Hours by BYHOUR are a daily rule's: hourly, Thunderbird and
+	 * node-ical add hours the steps of an INTERVAL never reach, and
+	 * Thunderbird counts one too few from a start off the hour. And
+	 * Thunderbird refuses BYYEARDAY in an hourly rule (no date). */
+	if (rt.freq == ICAL_HOURLY_RECURRENCE && evf_rrule_has(rt.by_hour))
+		return g_strdup("FREQ=HOURLY with BYHOUR: calendar clients "
+		                "disagree on its hours; write FREQ=DAILY with "
+		                "the same BYHOUR (and BYMINUTE), which every "
+		                "client reads alike");
+	if (rt.freq == ICAL_HOURLY_RECURRENCE && evf_rrule_has(rt.by_year_day))
+		return g_strdup(
+		    "FREQ=HOURLY with BYYEARDAY: Thunderbird "
+		    "refuses it and shows no date; write FREQ=DAILY "
+		    "with BYYEARDAY and BYHOUR");
+	/* A monthly rule with BYMONTH and several dates a month, from
+	 * another month than the first of BYMONTH: Thunderbird shows the
+	 * start's month twice. And node-ical keeps the first time of day
+	 * alone of one with BYMONTH and several times. */
+	if (rt.freq == ICAL_MONTHLY_RECURRENCE && evf_rrule_has(rt.by_month) &&
+	    start.month != rt.by_month[0] &&
+	    (evf_rrule_has(rt.by_month_day + 1) ||
+	     evf_rrule_has(rt.by_day + 1)))
+		return g_strdup_printf(
+		    "FREQ=MONTHLY with BYMONTH and more than one date a "
+		    "month, from %s, not the first month of BYMONTH: "
+		    "Thunderbird shows that month's dates twice; start the "
+		    "series in the first of BYMONTH's months of the year, or "
+		    "give each month's dates an event of its own",
+		    month_names[CLAMP(start.month, 1, 12)]);
+	if (rt.freq == ICAL_MONTHLY_RECURRENCE && evf_rrule_has(rt.by_month) &&
+	    (evf_rrule_has(rt.by_hour + 1) || evf_rrule_has(rt.by_minute + 1) ||
+	     evf_rrule_has(rt.by_second + 1)))
+		return g_strdup("FREQ=MONTHLY with BYMONTH and more than one "
+		                "BYHOUR or BYMINUTE: node-ical gives the first "
+		                "time of day alone; give each time of day an "
+		                "event of its own");
+	/* node-ical ignores BYDAY beside BYYEARDAY (a Monday for a Tuesday
+	 * or a Sunday). */
+	if (evf_rrule_has(rt.by_year_day) && evf_rrule_has(rt.by_day))
+		return g_strdup("BYYEARDAY with BYDAY: node-ical ignores the "
+		                "BYDAY; give the days with one of them alone");
+	/* A day of the month that one month of BYMONTH does not have (the
+	 * 31st in April): Thunderbird puts it on the 1st of the next. */
+	if (rt.freq == ICAL_YEARLY_RECURRENCE && some_month_lacks_a_day(&rt))
+		return g_strdup(
+		    "FREQ=YEARLY with a BYMONTHDAY that a month of "
+		    "BYMONTH does not have: Thunderbird puts it on "
+		    "the first of the next month; give those months "
+		    "an event of their own");
+	/* A day counted from the month's end is for a monthly or yearly
+	 * rule: in a daily or weekly one beside other days, Thunderbird
+	 * leaves it out. */
+	if (from_month_end(&rt) && rt.freq != ICAL_MONTHLY_RECURRENCE &&
+	    rt.freq != ICAL_YEARLY_RECURRENCE &&
+	    evf_rrule_has(rt.by_month_day + 1))
+		return g_strdup(
+		    "a BYMONTHDAY counted from the month's end "
+		    "(-1) is read in a monthly or yearly rule only: "
+		    "Thunderbird leaves it out of another; write "
+		    "FREQ=MONTHLY with the same BYMONTHDAY");
 	/* BYSETPOS picks among what the other BY parts give in a period
 	 * (RFC 5545 §3.3.10): "the last weekday of the month". With a day
 	 * or a week for period, ical.js, node-ical and dateutil each give

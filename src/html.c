@@ -1212,6 +1212,12 @@ fix_content(xmlNode *parent)
 				caption = node;
 		}
 		fix_content(node);
+		/* a section is a part of the outline, under its heading:
+		 * without one (Markdown's footnotes), a div, where the Nu
+		 * HTML Checker warns ("Section lacks heading") */
+		if (is_element(node, " section ") &&
+		    !holds_any(node, " h1 h2 h3 h4 h5 h6 "))
+			xmlNodeSetName(node, (const xmlChar *)"div");
 		node = next;
 	}
 }

@@ -3872,13 +3872,12 @@ test_error_rrule_clients_differ(void)
 	             "FREQ=HOURLY;INTERVAL=5 with a BY part: steps of 5 hours "
 	             "fall on other hours each day");
 	{
-		g_autoptr(EvfEvent) even = parse_ok(
-		    "---\n"
-		    "title: Every other hour\n"
-		    "start: 2026-11-11T10:00\n"
-		    "recurrence: FREQ=HOURLY;INTERVAL=2;BYHOUR=10,12,14;"
-		    "COUNT=6\n"
-		    "---\n");
+		g_autoptr(EvfEvent) even =
+		    parse_ok("---\n"
+		             "title: Every other hour\n"
+		             "start: 2026-11-11T10:00\n"
+		             "recurrence: FREQ=HOURLY;INTERVAL=2;COUNT=6\n"
+		             "---\n");
 		g_autoptr(EvfEvent) months =
 		    parse_ok("---\n"
 		             "title: Every other month\n"
@@ -3889,6 +3888,74 @@ test_error_rrule_clients_differ(void)
 
 		g_assert_nonnull(even);
 		g_assert_nonnull(months);
+	}
+	/* and more that Thunderbird or node-ical expand otherwise than RFC
+	 * 5545 (dateutil) */
+	{
+		static const char *const cases[][3] = {
+			/* hours the INTERVAL never reaches: both add 15:00 */
+			{ "2026-11-11T10:00",
+			  "FREQ=HOURLY;INTERVAL=2;BYHOUR=10,15",
+			  "FREQ=HOURLY with BYHOUR: calendar clients disagree "
+			  "on its hours; write FREQ=DAILY" },
+			/* off the hour: Thunderbird counts one too few */
+			{ "2026-11-11T16:30", "FREQ=HOURLY;BYHOUR=9,16;COUNT=4",
+			  "FREQ=HOURLY with BYHOUR" },
+			{ "2026-01-01T10:00", "FREQ=HOURLY;BYYEARDAY=1;COUNT=3",
+			  "FREQ=HOURLY with BYYEARDAY: Thunderbird refuses it" },
+			/* from August: Thunderbird shows it twice */
+			{ "2026-08-01",
+			  "FREQ=MONTHLY;BYMONTHDAY=1,15;BYMONTH=5,8,11;"
+			  "COUNT=4",
+			  "FREQ=MONTHLY with BYMONTH and more than one date a "
+			  "month, from August, not the first month of BYMONTH" },
+			{ "2026-05-01T09:00",
+			  "FREQ=MONTHLY;BYMONTH=5,8;"
+			  "BYMONTHDAY=1;BYHOUR=9,14",
+			  "FREQ=MONTHLY with BYMONTH and more than one BYHOUR" },
+			{ "2026-01-06",
+			  "FREQ=YEARLY;BYYEARDAY=6,100;BYDAY=TU,SU",
+			  "BYYEARDAY with BYDAY: node-ical ignores the BYDAY" },
+			/* no 31 April: Thunderbird gives 1 May */
+			{ "2026-04-24",
+			  "FREQ=YEARLY;BYMONTHDAY=24,31;BYMONTH=4,7",
+			  "FREQ=YEARLY with a BYMONTHDAY that a month of BYMONTH "
+			  "does not have" },
+			/* beside another day: Thunderbird leaves -1 out */
+			{ "2026-05-01", "FREQ=DAILY;BYMONTHDAY=1,-1;COUNT=4",
+			  "a BYMONTHDAY counted from the month's end (-1) is "
+			  "read in a monthly or yearly rule only" },
+		};
+
+		for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+			g_autofree char *text =
+			    series_text(cases[i][0], cases[i][1]);
+
+			assert_error(text, 4, 13, cases[i][2]);
+		}
+	}
+	{
+		/* what they can be written as is taken */
+		static const char *const fine[][2] = {
+			{ "2026-11-11T10:00",
+			  "FREQ=DAILY;BYHOUR=10,16;COUNT=4" },
+			{ "2026-05-01",
+			  "FREQ=MONTHLY;BYMONTHDAY=1,15;BYMONTH=5,8,11;"
+			  "COUNT=4" },
+			{ "2026-04-24",
+			  "FREQ=YEARLY;BYMONTHDAY=24,30;BYMONTH=4,7" },
+			{ "2026-05-01",
+			  "FREQ=MONTHLY;BYMONTHDAY=1,-1;COUNT=4" },
+			{ "2028-02-29", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29" },
+		};
+
+		for (gsize i = 0; i < G_N_ELEMENTS(fine); i++) {
+			g_autofree char *text =
+			    series_text(fine[i][0], fine[i][1]);
+			g_autoptr(EvfEvent) ev = parse_ok(text);
+
+			g_assert_nonnull(ev);
+		}
 	}
 	/* RFC 5545 §3.3.10: a numbered weekday only in a monthly or yearly
 	 * rule (clients take FREQ=WEEKLY;BYDAY=-1FR for every Friday) */

@@ -535,6 +535,10 @@ test_render_footnotes(void)
 	 * against the site they would send the reader to the home page
 	 * ("https://events.example.org/#fn-1"). */
 	g_assert_false(contains(r.html, BASE "#fn"));
+	/* their section has no heading: a div, which the Nu HTML Checker
+	 * does not warn of */
+	g_assert_false(contains(r.html, "<section"));
+	g_assert_true(contains(r.html, "<div>"));
 }
 
 static void
@@ -824,6 +828,12 @@ test_html_content(void)
 		const char *in, *out;
 	} cases[] = {
 		{ "<pre><p>x</p><p>y</p></pre>", "<pre>x\ny</pre>" },
+		/* a section keeps its heading, or is a div */
+		{ "<section><h2>Notes</h2><p>x</p></section>",
+		  "<section><h4>Notes</h4>\n<p>x</p></section>" },
+		{ "<section><ol><li>x</li></ol></section>",
+		  "<div><ol><li>x</li></ol></div>" },
+		{ "<section><h3><br></h3>x</section>", "<div>x</div>" },
 		{ "<h4>A <div>B</div> C</h4>", "<h4>A B  C</h4>" },
 		/* a block's text stays apart from the text before it */
 		{ "<h2>Annual Meeting<div>Ljubljana</div></h2>",
