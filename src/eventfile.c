@@ -2808,19 +2808,17 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		return g_strdup("BYWEEKNO is not supported: Thunderbird "
 		                "(ical.js) puts such a series in other weeks");
 	/* Thunderbird (ical.js) steps through several times of day of a
-	 * yearly rule, or of a monthly one by weekday, otherwise than RFC
-	 * 5545: it gave the first time alone and other dates (a Tuesday
-	 * for a Thursday), and ended the series early or late. Daily and
-	 * weekly rules, and monthly ones by day of the month, it reads as
-	 * the others do. */
+	 * yearly or monthly rule otherwise than RFC 5545: it gave the
+	 * first time alone and other dates (a Tuesday for a Thursday), or
+	 * left out months, and ended the series early or late. Daily and
+	 * weekly rules it reads as the others do. */
 	if ((rt.freq == ICAL_YEARLY_RECURRENCE ||
-	     (rt.freq == ICAL_MONTHLY_RECURRENCE && evf_rrule_has(rt.by_day) &&
-	      !evf_rrule_has(rt.by_month_day))) &&
+	     rt.freq == ICAL_MONTHLY_RECURRENCE) &&
 	    (evf_rrule_has(rt.by_hour + 1) || evf_rrule_has(rt.by_minute + 1) ||
 	     evf_rrule_has(rt.by_second + 1))) {
 		const char *freq = rt.freq == ICAL_YEARLY_RECURRENCE
 		                       ? "FREQ=YEARLY"
-		                       : "FREQ=MONTHLY with BYDAY";
+		                       : "FREQ=MONTHLY";
 
 		if (rt.freq == ICAL_YEARLY_RECURRENCE &&
 		    !evf_rrule_has(rt.by_day) && !evf_rrule_has(rt.by_year_day))
@@ -2853,15 +2851,14 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		    "on; leave INTERVAL out and give in BYMONTH the "
 		    "months meant");
 	if (rt.freq == ICAL_HOURLY_RECURRENCE && rt.interval > 1 &&
-	    24 % rt.interval != 0 &&
 	    (evf_rrule_has(rt.by_hour) || evf_rrule_has(rt.by_day) ||
 	     evf_rrule_has(rt.by_month_day) || evf_rrule_has(rt.by_month) ||
 	     evf_rrule_has(rt.by_year_day)))
 		return g_strdup_printf(
-		    "FREQ=HOURLY;INTERVAL=%d with a BY part: steps of %d "
-		    "hours fall on other hours each day, and Thunderbird and "
-		    "libical ignore the INTERVAL there; give the hours meant "
-		    "with FREQ=DAILY and BYHOUR",
+		    "FREQ=HOURLY;INTERVAL=%d with a BY part: calendar "
+		    "clients and libical take the steps of %d hours "
+		    "otherwise there; give the hours meant with FREQ=DAILY "
+		    "and BYHOUR",
 		    rt.interval, rt.interval);
 	/* Hours by BYHOUR are a daily rule's: hourly, Thunderbird and
 	 * node-ical add hours the steps of an INTERVAL never reach, and
@@ -2879,8 +2876,7 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		    "with BYYEARDAY and BYHOUR");
 	/* A monthly rule with BYMONTH and several dates a month, from
 	 * another month than the first of BYMONTH: Thunderbird shows the
-	 * start's month twice. And node-ical keeps the first time of day
-	 * alone of one with BYMONTH and several times. */
+	 * start's month twice. */
 	if (rt.freq == ICAL_MONTHLY_RECURRENCE && evf_rrule_has(rt.by_month) &&
 	    start.month != rt.by_month[0] &&
 	    (evf_rrule_has(rt.by_month_day + 1) ||
@@ -2892,13 +2888,23 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		    "series in the first of BYMONTH's months of the year, or "
 		    "give each month's dates an event of its own",
 		    month_names[CLAMP(start.month, 1, 12)]);
-	if (rt.freq == ICAL_MONTHLY_RECURRENCE && evf_rrule_has(rt.by_month) &&
-	    (evf_rrule_has(rt.by_hour + 1) || evf_rrule_has(rt.by_minute + 1) ||
-	     evf_rrule_has(rt.by_second + 1)))
-		return g_strdup("FREQ=MONTHLY with BYMONTH and more than one "
-		                "BYHOUR or BYMINUTE: node-ical gives the first "
-		                "time of day alone; give each time of day an "
-		                "event of its own");
+	/* With an INTERVAL, Thunderbird starts a yearly rule counted from
+	 * the month's end a year late, and picks other months of a monthly
+	 * rule with both BYDAY and BYMONTHDAY. */
+	if (rt.freq == ICAL_YEARLY_RECURRENCE && rt.interval > 1 &&
+	    from_month_end(&rt))
+		return g_strdup_printf(
+		    "FREQ=YEARLY with INTERVAL and a BYMONTHDAY counted from "
+		    "the month's end: Thunderbird starts it a year late; "
+		    "write FREQ=MONTHLY;INTERVAL=%d with the same BYMONTHDAY "
+		    "for one month of the year",
+		    rt.interval * 12);
+	if (rt.freq == ICAL_MONTHLY_RECURRENCE && rt.interval > 1 &&
+	    evf_rrule_has(rt.by_day) && evf_rrule_has(rt.by_month_day))
+		return g_strdup(
+		    "FREQ=MONTHLY with INTERVAL and both BYDAY and "
+		    "BYMONTHDAY: Thunderbird gives other months; "
+		    "give the dates with one of BYDAY and BYMONTHDAY");
 	/* node-ical ignores BYDAY beside BYYEARDAY (a Monday for a Tuesday
 	 * or a Sunday). */
 	if (evf_rrule_has(rt.by_year_day) && evf_rrule_has(rt.by_day))

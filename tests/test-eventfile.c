@@ -2976,7 +2976,7 @@ test_error_rrule_meets_change(void)
 	             "the occurrence of 2041-03-31T02:30 does not exist in "
 	             "Europe/Ljubljana (the clocks go forward)");
 	assert_error("---\ntitle: Workshop\nstart: 2027-03-03T00:30\n"
-	             "recurrence: FREQ=MONTHLY;INTERVAL=7;BYHOUR=0,14\n"
+	             "recurrence: FREQ=MONTHLY;INTERVAL=7\n"
 	             "timezone: America/Havana\n---\n",
 	             4, 13,
 	             "the occurrence of 2052-11-03T00:30 happens twice in "
@@ -3799,23 +3799,15 @@ test_error_rrule_clients_differ(void)
 	             "recurrence: FREQ=MONTHLY;BYDAY=TH;BYHOUR=9,14;COUNT=8\n"
 	             "---\n",
 	             4, 13,
-	             "FREQ=MONTHLY with BYDAY and more than one BYHOUR or "
-	             "BYMINUTE");
+	             "FREQ=MONTHLY and more than one BYHOUR or BYMINUTE");
 	assert_error("---\n"
 	             "title: Fourth Thursday\n"
 	             "start: 2026-11-26T09:00\n"
 	             "recurrence: FREQ=MONTHLY;BYDAY=4TH;BYMINUTE=0,30\n"
 	             "---\n",
-	             4, 13, "FREQ=MONTHLY with BYDAY and more than one BYHOUR");
+	             4, 13, "FREQ=MONTHLY and more than one BYHOUR");
 	{
-		/* by day of the month, or weekly, every client agrees */
-		g_autoptr(EvfEvent) monthday = parse_ok(
-		    "---\n"
-		    "title: The 26th\n"
-		    "start: 2026-11-26T09:00\n"
-		    "recurrence: FREQ=MONTHLY;BYMONTHDAY=26;BYHOUR=9,14;"
-		    "COUNT=4\n"
-		    "---\n");
+		/* weekly, every client agrees */
 		g_autoptr(EvfEvent) weekly =
 		    parse_ok("---\n"
 		             "title: Thursdays\n"
@@ -3824,7 +3816,6 @@ test_error_rrule_clients_differ(void)
 		             "COUNT=4\n"
 		             "---\n");
 
-		g_assert_nonnull(monthday);
 		g_assert_nonnull(weekly);
 	}
 	assert_error("---\n"
@@ -3869,8 +3860,9 @@ test_error_rrule_clients_differ(void)
 	             "COUNT=4\n"
 	             "---\n",
 	             4, 13,
-	             "FREQ=HOURLY;INTERVAL=5 with a BY part: steps of 5 hours "
-	             "fall on other hours each day");
+	             "FREQ=HOURLY;INTERVAL=5 with a BY part: calendar clients "
+	             "and libical take the steps of 5 hours otherwise there; "
+	             "give the hours meant with FREQ=DAILY and BYHOUR");
 	{
 		g_autoptr(EvfEvent) even =
 		    parse_ok("---\n"
@@ -3896,8 +3888,7 @@ test_error_rrule_clients_differ(void)
 			/* hours the INTERVAL never reaches: both add 15:00 */
 			{ "2026-11-11T10:00",
 			  "FREQ=HOURLY;INTERVAL=2;BYHOUR=10,15",
-			  "FREQ=HOURLY with BYHOUR: calendar clients disagree "
-			  "on its hours; write FREQ=DAILY" },
+			  "FREQ=HOURLY;INTERVAL=2 with a BY part" },
 			/* off the hour: Thunderbird counts one too few */
 			{ "2026-11-11T16:30", "FREQ=HOURLY;BYHOUR=9,16;COUNT=4",
 			  "FREQ=HOURLY with BYHOUR" },
@@ -3912,7 +3903,29 @@ test_error_rrule_clients_differ(void)
 			{ "2026-05-01T09:00",
 			  "FREQ=MONTHLY;BYMONTH=5,8;"
 			  "BYMONTHDAY=1;BYHOUR=9,14",
-			  "FREQ=MONTHLY with BYMONTH and more than one BYHOUR" },
+			  "FREQ=MONTHLY and more than one BYHOUR" },
+			/* Thunderbird leaves out months with no 31st */
+			{ "2028-08-31T12:00",
+			  "FREQ=MONTHLY;BYMONTHDAY=31;"
+			  "INTERVAL=2;BYHOUR=12,17;COUNT=18",
+			  "FREQ=MONTHLY and more than one BYHOUR" },
+			/* every 3 hours on Mondays: node-ical otherwise */
+			{ "2028-02-28T01:30",
+			  "FREQ=HOURLY;COUNT=25;INTERVAL=3;"
+			  "BYDAY=MO",
+			  "FREQ=HOURLY;INTERVAL=3 with a BY part" },
+			/* Thunderbird a year late */
+			{ "2029-01-31T09:00",
+			  "FREQ=YEARLY;INTERVAL=2;BYMONTH=1;"
+			  "BYMONTHDAY=-1;COUNT=15",
+			  "FREQ=YEARLY with INTERVAL and a BYMONTHDAY counted "
+			  "from the month's end: Thunderbird starts it a year "
+			  "late; write FREQ=MONTHLY;INTERVAL=24" },
+			{ "2029-09-29T14:30",
+			  "FREQ=MONTHLY;BYMONTHDAY=-2,16;"
+			  "INTERVAL=2;BYDAY=5SA,2FR;COUNT=3",
+			  "FREQ=MONTHLY with INTERVAL and both BYDAY and "
+			  "BYMONTHDAY" },
 			{ "2026-01-06",
 			  "FREQ=YEARLY;BYYEARDAY=6,100;BYDAY=TU,SU",
 			  "BYYEARDAY with BYDAY: node-ical ignores the BYDAY" },
