@@ -32,8 +32,8 @@ typedef struct {
 
 struct _EvfCatalogCache {
 	GHashTable *files; /* name → CacheEntry */
-	/* (nullable) listing_digest() of the folder as the last read found
-	 * it, and whether a file in it had changed in that very second */
+	/* (nullable) the listing_add() digest of the folder as the last read
+	 * found it, and whether a file in it had changed in that very second */
 	char *listing;
 	gboolean racy;
 };
@@ -76,37 +76,25 @@ is_event_name(const char *name)
 	       strlen(name) > 3;
 }
 
-/* A digest of what stat() says of each of @names in @dirfd (device,
- * inode, size, change and modification times; or that it is not there),
- * and in *@racy whether one changed in this very second on a file system
- * of whole seconds, which cannot tell that change from a later one. */
-static char *
-listing_digest(int dirfd, GPtrArray *names, gboolean *racy)
+/* Adds to @sum what @st (all zero: not there) says of the event file
+ * @name: its device, inode, size, change and modification times; sets
+ * *@racy when it changed in this very second (@now_s) on a file system of
+ * whole seconds, which cannot tell that change from a later one. */
+static void
+listing_add(GChecksum *sum, const char *name, const struct stat *st,
+            gint64 now_s, gboolean *racy)
 {
-	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
-	gint64 now_s = g_get_real_time() / G_USEC_PER_SEC;
+	char line[128];
+	int len;
 
-	*racy = FALSE;
-	for (guint i = 0; i < names->len; i++) {
-		const char *n = g_ptr_array_index(names, i);
-		struct stat st;
-		char line[128];
-		int len;
-
-		/* (through a link: an edit of the file it names counts) */
-		if (fstatat(dirfd, n, &st, 0) != 0)
-			memset(&st, 0, sizeof st);
-		*racy |= st.st_ctim.tv_sec >= now_s && st.st_ctim.tv_nsec == 0;
-		len =
-		    g_snprintf(line, sizeof line, "%ju %ju %jd %jd.%ld %jd.%ld",
-		               (uintmax_t)st.st_dev, (uintmax_t)st.st_ino,
-		               (intmax_t)st.st_size,
-		               (intmax_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
-		               (intmax_t)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
-		g_checksum_update(sum, (const guchar *)n, strlen(n) + 1);
-		g_checksum_update(sum, (const guchar *)line, len + 1);
-	}
-	return g_strdup(g_checksum_get_string(sum));
+	*racy |= st->st_ctim.tv_sec >= now_s && st->st_ctim.tv_nsec == 0;
+	len = g_snprintf(line, sizeof line, "%ju %ju %jd %jd.%ld %jd.%ld",
+	                 (uintmax_t)st->st_dev, (uintmax_t)st->st_ino,
+	                 (intmax_t)st->st_size, (intmax_t)st->st_mtim.tv_sec,
+	                 st->st_mtim.tv_nsec, (intmax_t)st->st_ctim.tv_sec,
+	                 st->st_ctim.tv_nsec);
+	g_checksum_update(sum, (const guchar *)name, strlen(name) + 1);
+	g_checksum_update(sum, (const guchar *)line, len + 1);
 }
 
 /* One file of the events folder, read on any thread. */
@@ -147,10 +135,11 @@ read_job(gpointer data, gpointer user_data)
 	const guchar *bytes;
 	gsize len;
 
-	j->known =
-	    cache != NULL &&
-	    fstatat(j->dirfd, j->name, &j->st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISREG(j->st.st_mode);
+	/* (the stat is the folder's listing too: see listing_add) */
+	if (cache != NULL &&
+	    fstatat(j->dirfd, j->name, &j->st, AT_SYMLINK_NOFOLLOW) != 0)
+		memset(&j->st, 0, sizeof j->st);
+	j->known = cache != NULL && S_ISREG(j->st.st_mode);
 	if (j->known) {
 		CacheEntry *e = g_hash_table_lookup(cache->files, j->name);
 
@@ -263,7 +252,8 @@ gboolean
 evf_catalog_cache_stale(const EvfConfig *cfg, EvfCatalogCache *cache)
 {
 	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-	g_autofree char *now = NULL;
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	gint64 now_s = g_get_real_time() / G_USEC_PER_SEC;
 	struct dirent *entry;
 	gboolean racy;
 	int dirfd;
@@ -284,9 +274,17 @@ evf_catalog_cache_stale(const EvfConfig *cfg, EvfCatalogCache *cache)
 		if (is_event_name(entry->d_name))
 			g_ptr_array_add(names, g_strdup(entry->d_name));
 	g_ptr_array_sort(names, name_cmp);
-	now = listing_digest(dirfd, names, &racy);
+	racy = FALSE;
+	for (guint i = 0; i < names->len; i++) {
+		const char *n = g_ptr_array_index(names, i);
+		struct stat st;
+
+		if (fstatat(dirfd, n, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			memset(&st, 0, sizeof st);
+		listing_add(sum, n, &st, now_s, &racy);
+	}
 	closedir(dir); /* and dirfd with it */
-	return strcmp(now, cache->listing) != 0;
+	return strcmp(g_checksum_get_string(sum), cache->listing) != 0;
 }
 
 /* Whether the folder @path holds a file named *.md. */
@@ -403,6 +401,7 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 	    g_ptr_array_new_with_free_func(read_job_free);
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
 	const char *name;
+	gint64 now_s;
 
 	/* (one descriptor for both: a machine short of them reads the
 	 * folder all the same, and says which file it could not open) */
@@ -443,11 +442,6 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 			warn_unread(cfg, name, diags);
 	}
 	g_ptr_array_sort(names, name_cmp);
-	/* before the files are read: a change while they are is seen */
-	if (cache != NULL) {
-		g_free(cache->listing);
-		cache->listing = listing_digest(dirfd, names, &cache->racy);
-	}
 
 	for (guint i = 0; i < names->len; i++) {
 		const char *n = g_ptr_array_index(names, i);
@@ -461,8 +455,25 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 		j->file->stem = g_strndup(n, strlen(n) - 3);
 		g_ptr_array_add(jobs, j);
 	}
+	now_s = g_get_real_time() / G_USEC_PER_SEC;
 	run_all(jobs, read_job, cache);
 	closedir(dir); /* and dirfd with it */
+	/* as each file was before it was read: a change while it was is
+	 * seen */
+	if (cache != NULL) {
+		g_autoptr(GChecksum) listing =
+		    g_checksum_new(G_CHECKSUM_SHA256);
+
+		cache->racy = FALSE;
+		for (guint i = 0; i < jobs->len; i++) {
+			ReadJob *j = g_ptr_array_index(jobs, i);
+
+			listing_add(listing, j->name, &j->st, now_s,
+			            &cache->racy);
+		}
+		g_free(cache->listing);
+		cache->listing = g_strdup(g_checksum_get_string(listing));
+	}
 	for (guint i = 0; i < jobs->len; i++) {
 		ReadJob *j = g_ptr_array_index(jobs, i);
 		EvfSourceFile *f = j->file;

@@ -1947,6 +1947,8 @@ rrule_mistake(const char *rrule)
 	g_autoptr(GHashTable) seen =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	const char *twice = NULL;
+	/* (RFC 7529's BYMONTH=5L: RSCALE is refused, and said so, after) */
+	gboolean rscale = strcasestr(rrule, "RSCALE=") != NULL;
 
 	if (g_ascii_strncasecmp(rrule, "RRULE:", 6) == 0)
 		return "leave out 'RRULE:' and write what follows it";
@@ -1970,13 +1972,10 @@ rrule_mistake(const char *rrule)
 		if (strchr(parts[i], '=') != NULL) {
 			g_autofree char *name = g_ascii_strup(
 			    parts[i], strchr(parts[i], '=') - parts[i]);
-			/* (RFC 7529's BYMONTH=5L: RSCALE is refused, and
-			 * said so, below) */
 			const char *why =
-			    strcasestr(rrule, "RSCALE=") != NULL
-			        ? NULL
-			        : rrule_part_mistake(name,
-			                             strchr(parts[i], '=') + 1);
+			    rscale ? NULL
+			           : rrule_part_mistake(
+			                 name, strchr(parts[i], '=') + 1);
 
 			if (why != NULL)
 				return why;

@@ -625,15 +625,27 @@ html_of(xmlNode *n, gboolean *cut)
  * given); FALSE for a name it does not have. The RSS 0.91 DTD declares HTML 4's
  * entities, and a feed with its DOCTYPE may use them: libxml2, which loads
  * no DTD, leaves each one as a reference. */
-static gboolean
-html_entity(const xmlChar *name, char *out)
+/* The character HTML 4 gives the entity @name; 0 for a name it does not
+ * have. */
+static gunichar
+html_entity_char(const xmlChar *name)
 {
 	const htmlEntityDesc *e = htmlEntityLookup(name);
 
-	if (e == NULL || e->value == 0 || !g_unichar_validate(e->value))
+	return e != NULL && e->value != 0 && g_unichar_validate(e->value)
+	           ? e->value
+	           : 0;
+}
+
+static gboolean
+html_entity(const xmlChar *name, char *out)
+{
+	gunichar c = html_entity_char(name);
+
+	if (c == 0)
 		return FALSE;
 	if (out != NULL)
-		out[g_unichar_to_utf8(e->value, out)] = '\0';
+		out[g_unichar_to_utf8(c, out)] = '\0';
 	return TRUE;
 }
 
@@ -2218,7 +2230,7 @@ html_entities_as_numbers(const char *data, gsize len, const char *from,
 	while (p < end) {
 		const char *name = p + 1, *semi = name;
 		char word[16];
-		const htmlEntityDesc *e;
+		gunichar c;
 		gboolean own = FALSE;
 
 		if (*p == '<') {
@@ -2243,14 +2255,12 @@ html_entities_as_numbers(const char *data, gsize len, const char *from,
 		word[semi - name] = '\0';
 		for (gsize i = 0; i < G_N_ELEMENTS(xml_own); i++)
 			own |= strcmp(word, xml_own[i]) == 0;
-		e = htmlEntityLookup((const xmlChar *)word);
-		if (own || e == NULL ||
-		    !html_entity((const xmlChar *)word, NULL))
+		if (own || (c = html_entity_char((const xmlChar *)word)) == 0)
 			continue;
 		if (out == NULL)
 			out = g_string_sized_new(len);
 		g_string_append_len(out, done, name - 1 - done);
-		g_string_append_printf(out, "&#x%X;", e->value);
+		g_string_append_printf(out, "&#x%X;", c);
 		done = p = semi + 1;
 	}
 	if (out == NULL)
