@@ -3651,6 +3651,64 @@ read_geo(Ctx *c, const Node *n, EvfEvent *ev)
 	ev->lon = round(lon * 1e6) / 1e6 + 0.0;
 }
 
+/* (transfer full): UTC offset @s as ISO 8601 writes it, "+02:00". */
+static char *
+offset_text(gint32 s)
+{
+	gint32 a = ABS(s);
+
+	return g_strdup_printf("%c%02d:%02d", s < 0 ? '-' : '+', a / 3600,
+	                       a / 60 % 60);
+}
+
+/* A series in a zone that node-ical cannot read yet, so far ahead that
+ * its reader's time zone library gives its start another offset
+ * (evf_tz_node_ical_from): every calendar that holds it fails there, all
+ * of its events lost, until the reader's clock catches up. Legal, and
+ * right in every other client: a warning. */
+static void
+warn_node_ical_horizon(Ctx *c, const EvfEvent *ev, const Node *n)
+{
+	int from, horizon;
+	gint32 taken = 0;
+	g_autoptr(GTimeZone) tz = NULL;
+	g_autoptr(GDateTime) local = NULL;
+	g_autofree char *when = NULL;
+	g_autofree char *real = NULL;
+	g_autofree char *wrong = NULL;
+
+	if (ev->all_day || ev->tzid == NULL || ev->start == NULL)
+		return;
+	from = evf_tz_node_ical_from(ev->tzid, g_date_time_to_unix(ev->start),
+	                             c->now / G_USEC_PER_SEC, &taken);
+	if (from == 0)
+		return;
+	/* (the reader's year and ten: from is a year after that at the
+	 * earliest) */
+	{
+		g_autoptr(GDateTime) now =
+		    g_date_time_new_from_unix_utc(c->now / G_USEC_PER_SEC);
+
+		horizon = g_date_time_get_year(now) + 10;
+	}
+	tz = evf_tz_or_utc(ev->tzid);
+	local = g_date_time_to_timezone(ev->start, tz);
+	when = when_text(evf_tz_wall_time(local));
+	real = offset_text(
+	    (gint32)(g_date_time_get_utc_offset(local) / G_USEC_PER_SEC));
+	wrong = offset_text(taken);
+	evf_diags_warn(
+	    c->diags, c->path, n->line, n->col,
+	    "recurrence: node-ical (the calendar reader of MagicMirror² and "
+	    "other Node.js programs) refuses every calendar that holds this "
+	    "series, with all of its events, until 1 January %d: it knows "
+	    "the clock changes of %s only up to %d, takes every later time "
+	    "to be at %s, and fails on the start, %s at %s; it reads a "
+	    "series that starts before %d or at %s, and an event without "
+	    "recurrence",
+	    from, ev->tzid, horizon, wrong, when, real, horizon, wrong);
+}
+
 /* A series whose start is written with a UTC offset runs at that offset
  * all year (RFC 5545: its times are UTC): where that offset is the event's
  * zone's at the start, and the zone changes its clocks within a year of
@@ -3852,6 +3910,7 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 		else {
 			ev->rrule = g_steal_pointer(&s);
 			warn_offset_series(c, map, ev, n);
+			warn_node_ical_horizon(c, ev, n);
 		}
 	}
 }

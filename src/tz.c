@@ -346,6 +346,41 @@ offset_at(GTimeZone *tz, gint64 utc)
 	    tz, g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, utc));
 }
 
+/* temporal-polyfill's step through a zone's changes: 60 days */
+#define POLYFILL_STEP (60 * 86400)
+
+int
+evf_tz_node_ical_from(const char *tzid, gint64 at, gint64 now, gint32 *taken)
+{
+	g_autoptr(GTimeZone) tz = NULL;
+	g_autoptr(GDateTime) reader = g_date_time_new_from_unix_utc(now);
+	g_autoptr(GDateTime) horizon = NULL;
+	g_autoptr(GDateTime) start = NULL;
+	gint64 last, step, step_end;
+	gint32 end;
+
+	if (reader == NULL)
+		return 0;
+	horizon = g_date_time_new_utc(g_date_time_get_year(reader) + 10, 1, 1,
+	                              0, 0, 0);
+	last = g_date_time_to_unix(horizon);
+	if (at < last)
+		return 0;
+	tz = evf_tz_or_utc(tzid);
+	step = last / POLYFILL_STEP * POLYFILL_STEP;
+	step_end = step + POLYFILL_STEP;
+	end = offset_at(tz, step_end);
+	/* (a change within the last step is found, and its offsets
+	 * right up to the step's end) */
+	if (offset_at(tz, at) == end ||
+	    (at < step_end && offset_at(tz, step) != end))
+		return 0;
+	if (taken != NULL)
+		*taken = end;
+	start = g_date_time_new_from_unix_utc(at);
+	return start != NULL ? g_date_time_get_year(start) - 9 : 0;
+}
+
 GArray *
 evf_tz_changes_in(GTimeZone *tz, int year)
 {

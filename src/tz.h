@@ -112,6 +112,20 @@ gboolean evf_tz_is_misread(const char *tzid, int year);
 GDateTime *evf_tz_datetime_new(GTimeZone *tz, int y, int mo, int d, int h,
                                int mi, double s);
 
+/* node-ical 0.26 (the iCalendar reader of MagicMirror² and other Node.js
+ * programs) takes a series' start to a time in its zone with
+ * temporal-polyfill 0.3, which knows a zone's clock changes only up to
+ * 1 January ten years after the reader's year (its maxPossibleTransition,
+ * found by 60-day steps): past that it gives every instant the offset at
+ * the end of the step that holds that day. Its rules library then refuses
+ * the start as not a time of the zone, and node-ical the whole calendar.
+ * For a series starting at @at (s since 1970) in @tzid, read at @now (s):
+ * 0 when node-ical reads it, else the first year from whose 1 January it
+ * does, and *@taken (nullable) the UTC offset (s) it takes for the start's
+ * and every later time's. */
+int evf_tz_node_ical_from(const char *tzid, gint64 at, gint64 now,
+                          gint32 *taken);
+
 /* (transfer full): the zone called @name (a name the configuration
  * checked), or UTC when GLib cannot read it. */
 GTimeZone *evf_tz_or_utc(const char *name);

@@ -1839,6 +1839,83 @@ test_series_offset_start(void)
 	}
 }
 
+/* node-ical knows a zone's clock changes only up to 1 January ten years
+ * after its reader's year (2028 for NOW, in 2018), and takes every later
+ * time to be at the offset it has then: a series that starts later at
+ * another offset it refuses, with the whole calendar. A warning says so,
+ * and until when; not for a series it reads, nor for a single event. */
+static void
+test_series_node_ical_horizon(void)
+{
+	static const struct {
+		const char *start, *zone, *rule;
+		const char *taken, *real; /* NULL: no warning */
+	} cases[] = {
+		{ "2028-08-06T14:30", "Europe/Ljubljana", "FREQ=WEEKLY;COUNT=3",
+		  "+01:00", "+02:00" },
+		{ "2031-06-01T09:00", "America/New_York", "FREQ=DAILY;COUNT=3",
+		  "-05:00", "-04:00" },
+		/* winter in Sydney */
+		{ "2028-07-06T14:30", "Australia/Sydney", "FREQ=WEEKLY;COUNT=3",
+		  "+11:00", "+10:00" },
+		{ "2027-08-06T14:30", "Europe/Ljubljana", "FREQ=WEEKLY;COUNT=3",
+		  NULL, NULL },
+		{ "2028-01-10T14:30", "Europe/Ljubljana", "FREQ=WEEKLY;COUNT=3",
+		  NULL, NULL },
+		{ "2028-12-06T14:30", "Australia/Sydney", "FREQ=WEEKLY;COUNT=3",
+		  NULL, NULL },
+		{ "2040-08-06T14:30", "Asia/Tokyo", "FREQ=WEEKLY;COUNT=3", NULL,
+		  NULL },
+		{ "2028-08-06T14:30", "Europe/Ljubljana", NULL, NULL, NULL },
+		{ "2028-08-06", "Europe/Ljubljana", "FREQ=WEEKLY;COUNT=3", NULL,
+		  NULL },
+		{ "2028-08-06T14:30Z", NULL, "FREQ=WEEKLY;COUNT=3", NULL,
+		  NULL },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		gboolean timed = strchr(cases[i].start, 'T') != NULL;
+		g_autofree char *text = g_strdup_printf(
+		    "---\ntitle: T\nstart: %s\n%s%s%s%s%s%s---\n",
+		    cases[i].start, timed && cases[i].zone ? "timezone: " : "",
+		    timed && cases[i].zone ? cases[i].zone : "",
+		    timed && cases[i].zone ? "\n" : "",
+		    cases[i].rule ? "recurrence: " : "",
+		    cases[i].rule ? cases[i].rule : "",
+		    cases[i].rule ? "\n" : "");
+		g_autoptr(GPtrArray) diags = evf_diags_new();
+		g_autoptr(EvfEvent) ev = parse(text, diags);
+
+		g_test_message("%s %s", cases[i].start,
+		               cases[i].zone ? cases[i].zone : "");
+		g_assert_nonnull(ev);
+		g_assert_cmpuint(evf_diags_errors(diags), ==, 0);
+		g_assert_cmpuint(diags->len, ==, cases[i].taken ? 1 : 0);
+		if (cases[i].taken != NULL) {
+			const EvfDiag *d = g_ptr_array_index(diags, 0);
+			/* readable once 1 January ten years on is past
+			 * the start */
+			g_autofree char *want = g_strdup_printf(
+			    "recurrence: node-ical (the calendar reader of "
+			    "MagicMirror² and other Node.js programs) refuses "
+			    "every calendar that holds this series, with all "
+			    "of its events, until 1 January %d: it knows the "
+			    "clock changes of %s only up to 2028, takes every "
+			    "later time to be at %s, and fails on the start, "
+			    "%s at %s; it reads a series that starts before "
+			    "2028 or at %s, and an event without recurrence",
+			    atoi(cases[i].start) - 9, cases[i].zone,
+			    cases[i].taken, cases[i].start, cases[i].real,
+			    cases[i].taken);
+
+			g_assert_true(d->warning);
+			g_assert_cmpuint(d->line, ==, 5);
+			g_assert_cmpuint(d->col, ==, 13);
+			g_assert_cmpstr(d->message, ==, want);
+		}
+	}
+}
+
 /* A series whose start is written with an offset runs in UTC: a rule's
  * day that the start's UTC time is not on is said to be in UTC, and how
  * to have it run in local time. */
@@ -5720,6 +5797,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/rrule/with-tba", test_error_rrule_with_tba);
 	g_test_add_func("/eventfile/rrule/offset-start",
 	                test_series_offset_start);
+	g_test_add_func("/eventfile/rrule/node-ical-horizon",
+	                test_series_node_ical_horizon);
 	g_test_add_func("/eventfile/rrule/offset-day", test_series_offset_day);
 
 	g_test_add_func("/eventfile/syntax/tab-indentation",

@@ -1035,7 +1035,9 @@ assert_event_files_hold(Site *s, const char *const *want, gsize n)
 /* A single event that ends in 2036 or later is given in UTC: readers whose
  * zone data stop in 2037 (python3-icalendar through pytz, node-ical) put
  * it an hour off, or take it as floating. One that ends before keeps its
- * zone, and so does a series, whose rule runs on the wall clock. */
+ * zone, and so does a series, whose rule runs on the wall clock (one in
+ * winter: node-ical reads one in summer so far ahead in no calendar,
+ * which evfeed warns of, see /eventfile/rrule/node-ical-horizon). */
 static void
 test_ics_far_year_utc(void)
 {
@@ -1050,7 +1052,7 @@ test_ics_far_year_utc(void)
 		"---\ntitle: Across\nstart: 2035-12-31T20:00\n"
 		"end: 2036-01-01T02:00\n---\n",
 		"series.md",
-		"---\ntitle: Series\nstart: 2040-06-15T09:00\n"
+		"---\ntitle: Series\nstart: 2040-01-15T09:00\n"
 		"recurrence: FREQ=WEEKLY;COUNT=3\n---\n",
 		NULL,
 	};
@@ -1062,7 +1064,7 @@ test_ics_far_year_utc(void)
 		"across",
 		"DTSTART:20351231T190000Z\r\nDTEND:20360101T010000Z\r\n",
 		"series",
-		"DTSTART;TZID=Europe/Ljubljana:20400615T090000\r\n",
+		"DTSTART;TZID=Europe/Ljubljana:20400115T090000\r\n",
 	};
 	g_autoptr(Site) s = site_of("Europe/Ljubljana", files);
 

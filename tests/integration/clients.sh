@@ -726,6 +726,70 @@ if build rules "$tmp/rules-events" Pacific/Chatham; then
 	done
 fi
 
+# node-ical's time zone library (temporal-polyfill) knows clock changes
+# only up to 1 January ten years after the reader's year: it throws on a
+# series that starts later at another offset than it takes for all that
+# time, and so refuses the whole calendar. evfeed warns of just those
+# series, as node-ical reads them now: a series in summer ten years ahead
+# (winter in Sydney), not one nine years ahead, nor one ten years ahead
+# in winter, nor a single event.
+mkdir -p "$tmp/horizon-events"
+year=$(date -u +%Y)
+horizon_event()
+{
+	printf -- '---\ntitle: %s\nstart: %s\nend: %s\ntimezone: %s\n%b---\nA meeting.\n' \
+		"$2" "$3T14:30" "$3T15:30" "$4" "$5" >"$tmp/horizon-events/$1.md"
+}
+horizon_event far-summer 'Far summer' "$((year + 10))-08-06" Europe/Ljubljana 'recurrence: FREQ=WEEKLY;COUNT=3\n'
+horizon_event far-winter-sydney 'Far winter in Sydney' "$((year + 10))-07-06" Australia/Sydney 'recurrence: FREQ=WEEKLY;COUNT=3\n'
+horizon_event near-summer 'Near summer' "$((year + 9))-08-06" Europe/Ljubljana 'recurrence: FREQ=WEEKLY;COUNT=3\n'
+horizon_event far-winter 'Far winter' "$((year + 10))-01-10" Europe/Ljubljana 'recurrence: FREQ=WEEKLY;COUNT=3\n'
+horizon_event far-summer-sydney 'Far summer in Sydney' "$((year + 10))-12-06" Australia/Sydney 'recurrence: FREQ=WEEKLY;COUNT=3\n'
+horizon_event far-single 'Far single' "$((year + 10))-08-06" Europe/Ljubljana ''
+if build horizon "$tmp/horizon-events"; then
+	for f in "$tmp/horizon/public/events/"*.ics; do
+		name=$(basename "$f" .ics)
+		if grep -q "/$name.md:6:13: warning: recurrence: node-ical" \
+			"$tmp/horizon/build.out"; then
+			warned=1
+		else
+			warned=0
+		fi
+		if [ "$have_nodeical" != 1 ]; then
+			fail "horizon: $name: node-ical is not installed"
+			continue
+		fi
+		if "$NODE" -e "require('node-ical').sync.parseFile(process.argv[1])" \
+			"$f" >"$tmp/horizon/$name.err" 2>&1; then
+			read=1
+		else
+			read=0
+		fi
+		if [ "$warned" != "$read" ]; then
+			pass "horizon: $name: evfeed warns (warned=$warned) exactly when node-ical refuses it (read=$read)"
+		else
+			fail "horizon: $name: evfeed warns (warned=$warned) exactly when node-ical refuses it (read=$read)"
+			diag_file "$tmp/horizon/build.out"
+			diag_file "$tmp/horizon/$name.err"
+		fi
+		case $name in
+		far-summer | far-winter-sydney) want=0 ;;
+		*) want=1 ;;
+		esac
+		if [ "$read" = "$want" ]; then
+			pass "horizon: $name: node-ical reads it: $want"
+		else
+			fail "horizon: $name: node-ical reads it: $want"
+		fi
+	done
+	if [ "$(grep -c 'warning: recurrence: node-ical' "$tmp/horizon/build.out")" = 2 ]; then
+		pass "horizon: two warnings"
+	else
+		fail "horizon: two warnings"
+		diag_file "$tmp/horizon/build.out"
+	fi
+fi
+
 if build sample "$top_srcdir/feeds/events"; then
 	pub=$tmp/sample/public
 	if [ -f "$pub/calendar.ics" ]; then
