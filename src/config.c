@@ -535,14 +535,17 @@ check_paths(const EvfConfig *cfg, const char *path, GHashTable *lines,
 		evf_diags_add(diags, path, line ? line : 1, 0,
 		              "[paths] output: '%s' is a file, not a folder",
 		              cfg->output_dir);
-	if ((to = evf_dangling_link(cfg->output_dir, &loop)) != NULL)
+	if ((to = evf_dangling_link(cfg->output_dir, &loop)) != NULL && loop)
 		evf_diags_add(diags, path, line ? line : 1, 0,
-		              loop ? "[paths] output: '%s' is a symbolic link "
-		                     "that leads back to itself%s"
-		                   : "[paths] output: '%s' is a symbolic link "
-		                     "to '%s', which does not exist: make that "
-		                     "folder",
-		              cfg->output_dir, loop ? "" : to);
+		              "[paths] output: '%s' is a symbolic link that "
+		              "leads back to itself",
+		              cfg->output_dir);
+	else if (to != NULL)
+		evf_diags_add(
+		    diags, path, line ? line : 1, 0,
+		    "[paths] output: '%s' is a symbolic link to '%s', "
+		    "which does not exist: make that folder",
+		    cfg->output_dir, to);
 	if (cfg->events_dir != NULL && within(cfg->events_dir, cfg->output_dir))
 		evf_diags_add(diags, path, line ? line : 1, 0,
 		              "[paths] output: the events folder (%s) would "
