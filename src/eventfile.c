@@ -3709,6 +3709,31 @@ warn_node_ical_horizon(Ctx *c, const EvfEvent *ev, const Node *n)
 	    from, ev->tzid, horizon, wrong, when, real, horizon, wrong);
 }
 
+/* A series in a zone whose clock changes Outlook does not read
+ * (evf_tz_outlook_reads). A single event there is published in UTC; a
+ * series keeps its zone, which its rule runs in, and every other client
+ * reads. */
+static void
+warn_outlook_zone(Ctx *c, const EvfEvent *ev, const Node *n)
+{
+	struct icaltimetype start;
+
+	if (ev->all_day || ev->tzid == NULL || ev->start == NULL)
+		return;
+	start = evf_rrule_start(ev);
+	if (evf_tz_outlook_reads(ev->tzid, start.year))
+		return;
+	evf_diags_warn(c->diags, c->path, n->line, n->col,
+	               "recurrence: Outlook does not read the rules of the "
+	               "clock changes of %s (they fall on a weekday on or "
+	               "after a date, and Outlook takes only a date or a "
+	               "weekday counted in the month: MS-OXCICAL), and may "
+	               "show the series at other times; other clients "
+	               "read them. An event without recurrence is published "
+	               "in UTC, which Outlook reads",
+	               ev->tzid);
+}
+
 /* A series whose start is written with a UTC offset runs at that offset
  * all year (RFC 5545: its times are UTC): where that offset is the event's
  * zone's at the start, and the zone changes its clocks within a year of
@@ -3911,6 +3936,7 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 			ev->rrule = g_steal_pointer(&s);
 			warn_offset_series(c, map, ev, n);
 			warn_node_ical_horizon(c, ev, n);
+			warn_outlook_zone(c, ev, n);
 		}
 	}
 }

@@ -895,6 +895,9 @@ struct _ZoneYears {
 	/* evf_tz_is_settled: the latest first onset of an observance of
 	 * the VTIMEZONE published from @from, a wall time */
 	struct icaltimetype settled;
+	/* evf_tz_outlook_reads: the first year from which that VTIMEZONE
+	 * has only rules Outlook reads, G_MAXINT for none */
+	int outlook_from;
 };
 
 /* What @year is to @tzid, the years after LAST_YEAR like it (tzdata's
@@ -1286,6 +1289,56 @@ latest_start(icalcomponent *vtz)
 	return latest;
 }
 
+/* Whether Outlook reads the yearly rule @rt of an observance: MS-OXCICAL
+ * §2.1.3.1.1.19.2.2 takes one month, and either a day of it or one
+ * weekday counted in it (2SU, -1SU), not both. tzdata's "Sunday on or
+ * after the 2nd" (Santiago), "Friday on or after the 23rd" (Jerusalem)
+ * and "Saturday on or after the 24th" (Nuuk) are neither, and libical
+ * writes them as a weekday and seven days. */
+static gboolean
+outlook_rule(const struct icalrecurrencetype *rt)
+{
+	gboolean by_day = rt->by_day[0] != ICAL_RECURRENCE_ARRAY_MAX;
+	gboolean by_month_day =
+	    rt->by_month_day[0] != ICAL_RECURRENCE_ARRAY_MAX;
+
+	if (rt->freq != ICAL_YEARLY_RECURRENCE || by_day == by_month_day ||
+	    rt->by_month[0] == ICAL_RECURRENCE_ARRAY_MAX ||
+	    rt->by_month[1] != ICAL_RECURRENCE_ARRAY_MAX)
+		return FALSE;
+	if (by_month_day)
+		return rt->by_month_day[1] == ICAL_RECURRENCE_ARRAY_MAX;
+	return rt->by_day[1] == ICAL_RECURRENCE_ARRAY_MAX &&
+	       icalrecurrencetype_day_position(rt->by_day[0]) != 0;
+}
+
+/* The first year from which @vtz, cut there, has only observances whose
+ * rules Outlook reads (outlook_rule): the year after the last one that
+ * ends, G_MAXINT when one never ends. An observance without a rule is a
+ * year that is not regular, and said so elsewhere. */
+static int
+outlook_from(icalcomponent *vtz)
+{
+	g_autoptr(GPtrArray) obs = observances(vtz);
+	int from = FIRST_YEAR;
+
+	for (guint i = 0; i < obs->len; i++) {
+		icalproperty *p = icalcomponent_get_first_property(
+		    g_ptr_array_index(obs, i), ICAL_RRULE_PROPERTY);
+		struct icalrecurrencetype rt;
+
+		if (p == NULL)
+			continue;
+		rt = icalproperty_get_rrule(p);
+		if (outlook_rule(&rt))
+			continue;
+		if (icaltime_is_null_time(rt.until))
+			return G_MAXINT;
+		from = MAX(from, rt.until.year + 1);
+	}
+	return from;
+}
+
 /* (transfer full): @tzid's years: from its first regular year on, those
  * in which the VTIMEZONE evfeed publishes from that year (the one
  * evf_tz_set_clone builds: every later start gives the same offsets from
@@ -1311,6 +1364,7 @@ zone_years_new(const char *tzid)
 	unfaithful_years(vtz, tz, z->from, LAST_YEAR, bad);
 	one_off_years(vtz, z->from, one_off);
 	z->settled = latest_start(vtz);
+	z->outlook_from = outlook_from(vtz);
 	icalcomponent_free(vtz);
 	misread = misread_from(tz);
 	for (int y = z->from; y <= LAST_YEAR; y++)
@@ -1363,6 +1417,16 @@ gboolean
 evf_tz_is_regular(const char *tzid, int year)
 {
 	return evf_tz_next_irregular(tzid, year, year) == 0;
+}
+
+gboolean
+evf_tz_outlook_reads(const char *tzid, int year)
+{
+	const ZoneYears *z;
+
+	g_return_val_if_fail(tzid != NULL, FALSE);
+	z = zone_years(tzid);
+	return z->from >= 0 && year >= z->from && year >= z->outlook_from;
 }
 
 int

@@ -76,6 +76,14 @@ int evf_tz_regular_from(const char *tzid);
  * February 2014, Easter Island's September changes of 2020 to 2022), and
  * every client reading the VTIMEZONE would put times an hour off. */
 gboolean evf_tz_is_regular(const char *tzid, int year);
+/* Whether Outlook reads every rule of @tzid's VTIMEZONE as evfeed
+ * publishes it from @year on, a regular year (evf_tz_is_regular): one
+ * month each, and a day of it or one counted weekday (MS-OXCICAL
+ * §2.1.3.1.1.19.2.2). Not so for the zones whose clocks change on "the
+ * first Sunday on or after the 2nd" (Santiago), "the Friday on or after
+ * the 23rd" (Jerusalem), "the Saturday on or after the 24th" (Nuuk),
+ * which libical writes as a weekday and seven days. */
+gboolean evf_tz_outlook_reads(const char *tzid, int year);
 /* The first of @tzid's years from @first to @last (G_MAXINT: with no end)
  * that is not regular (evf_tz_is_regular), 0 when all are. */
 int evf_tz_next_irregular(const char *tzid, int first, int last);

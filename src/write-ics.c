@@ -54,11 +54,14 @@ evf_ics_tzid(const EvfEvent *ev)
 		return ev->tzid;
 	/* where the clocks go back, clients disagree on the instant; so
 	 * they do in far years, and before the zone's last change of rules
-	 * Ruby's icalendar refuses the calendar (evf_tz_is_settled). A
-	 * series cannot be moved to UTC: its rule runs on the wall clock. */
+	 * Ruby's icalendar refuses the calendar (evf_tz_is_settled); and
+	 * Outlook reads some zones' rules not at all (evf_tz_outlook_reads).
+	 * A series cannot be moved to UTC: its rule runs on the wall
+	 * clock. */
 	if (evf_tz_is_ambiguous(ev->start) || evf_tz_is_ambiguous(ev->end) ||
 	    g_date_time_get_year(ev->end) >= FAR_YEAR ||
-	    !evf_tz_is_settled(ev->tzid, ev->start))
+	    !evf_tz_is_settled(ev->tzid, ev->start) ||
+	    !evf_tz_outlook_reads(ev->tzid, g_date_time_get_year(ev->start)))
 		return NULL;
 	return evf_tz_next_irregular(ev->tzid, g_date_time_get_year(ev->start),
 	                             g_date_time_get_year(ev->end)) == 0

@@ -53,10 +53,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Site, site_free)
 
 /* Renders the site of @events_dir in @zone, with @site and @feeds
  * (nullable) as more of the [site] section and the body of the [feeds]
- * section of its configuration. */
+ * section of its configuration; its event files must give exactly
+ * @warnings warnings, and no error. */
 static Site *
 site_render_in(const char *events_dir, const char *zone, const char *site,
-               const char *feeds)
+               const char *feeds, guint warnings)
 {
 	Site *s = g_new0(Site, 1);
 	g_autofree char *conf = NULL;
@@ -89,9 +90,10 @@ site_render_in(const char *events_dir, const char *zone, const char *site,
 	files = evf_catalog_read(s->cfg, NULL, diags, &digest, NULL);
 	g_assert_nonnull(files);
 	s->events = evf_catalog_parse(s->cfg, NULL, files, NOW, diags);
-	if (diags->len > 0)
+	if (diags->len > warnings)
 		evf_diags_print(diags, stderr);
-	g_assert_cmpuint(diags->len, ==, 0);
+	g_assert_cmpuint(evf_diags_errors(diags), ==, 0);
+	g_assert_cmpuint(diags->len, ==, warnings);
 	g_assert_nonnull(s->events);
 	store = evf_store_open(s->cfg->state_path, &error);
 	g_assert_no_error(error);
@@ -106,7 +108,7 @@ site_render_in(const char *events_dir, const char *zone, const char *site,
 static Site *
 site_render_with(const char *events_dir, const char *feeds)
 {
-	return site_render_in(events_dir, "Europe/Ljubljana", NULL, feeds);
+	return site_render_in(events_dir, "Europe/Ljubljana", NULL, feeds, 0);
 }
 
 static Site *
@@ -149,9 +151,10 @@ file_text(Site *s, const char *path)
 
 /* A site in @zone with @feeds (lines of [feeds], nullable) of the events
  * in @files (name, text, …, NULL), rendered from a folder that is removed
- * at once. */
+ * at once; they give @warnings warnings. */
 static Site *
-site_of_with(const char *zone, const char *feeds, const char *const *files)
+site_of_warned(const char *zone, const char *feeds, const char *const *files,
+               guint warnings)
 {
 	g_autofree char *dir = g_dir_make_tmp("evfeed-site-XXXXXX", NULL);
 	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
@@ -163,9 +166,15 @@ site_of_with(const char *zone, const char *feeds, const char *const *files)
 		g_assert_true(
 		    g_file_set_contents(path, files[i + 1], -1, NULL));
 	}
-	s = site_render_in(dir, zone, NULL, feeds);
+	s = site_render_in(dir, zone, NULL, feeds, warnings);
 	g_assert_cmpint(system(cmd), ==, 0);
 	return s;
+}
+
+static Site *
+site_of_with(const char *zone, const char *feeds, const char *const *files)
+{
+	return site_of_warned(zone, feeds, files, 0);
 }
 
 static Site *
@@ -1781,6 +1790,102 @@ test_tz_joined(void)
 	g_assert_cmpuint(zones, >, 200);
 }
 
+/* Outlook reads a VTIMEZONE's rule only as one month and a day of it or
+ * one counted weekday (MS-OXCICAL §2.1.3.1.1.19.2.2):
+ * evf_tz_outlook_reads says so of a zone exactly when every RRULE of its
+ * VTIMEZONE, cut at 2027, has that form, for every zone of zone1970.tab
+ * that is regular then; not so for Santiago, Jerusalem and Nuuk, whose
+ * clocks change on a weekday on or after a date. */
+static void
+test_tz_outlook_rules(void)
+{
+	static const char *const not_read[] = {
+		"America/Santiago",
+		"Asia/Jerusalem",
+		"America/Nuuk",
+		"America/Scoresbysund",
+	};
+	g_autoptr(GPtrArray) names = zone1970_names();
+	g_autoptr(GRegex) form =
+	    g_regex_new("^FREQ=YEARLY;(BYDAY=-?[1-5](SU|MO|TU|WE|TH|FR|SA)|"
+	                "BYMONTHDAY=-?[0-9]+);BYMONTH=[0-9]+$",
+	                0, 0, NULL);
+	guint read = 0;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(not_read); i++)
+		g_assert_false(evf_tz_outlook_reads(not_read[i], 2027));
+	g_assert_true(evf_tz_outlook_reads("Europe/Ljubljana", 2027));
+	g_assert_true(evf_tz_outlook_reads("Asia/Tokyo", 2027));
+	if (names == NULL)
+		return;
+	for (guint i = 0; i < names->len; i++) {
+		const char *name = g_ptr_array_index(names, i);
+		g_autoptr(EvfTzSet) set = evf_tz_set_new();
+		icalcomponent *vtz, *o;
+		gboolean all = TRUE;
+
+		if (!evf_tz_is_regular(name, 2027))
+			continue;
+		evf_tz_set_use(set, name, 2027);
+		vtz = evf_tz_set_clone(set, name);
+		g_assert_nonnull(vtz);
+		for (o = icalcomponent_get_first_component(vtz,
+		                                           ICAL_ANY_COMPONENT);
+		     o != NULL; o = icalcomponent_get_next_component(
+		                    vtz, ICAL_ANY_COMPONENT)) {
+			icalproperty *p = icalcomponent_get_first_property(
+			    o, ICAL_RRULE_PROPERTY);
+			const char *rule =
+			    p != NULL ? icalproperty_get_value_as_string(p)
+			              : NULL;
+
+			if (rule != NULL &&
+			    !g_regex_match(form, rule, 0, NULL)) {
+				g_test_message("%s: %s", name, rule);
+				all = FALSE;
+			}
+		}
+		icalcomponent_free(vtz);
+		if (all != evf_tz_outlook_reads(name, 2027))
+			g_test_message("%s: evf_tz_outlook_reads is %d", name,
+			               !all);
+		g_assert_true(all == evf_tz_outlook_reads(name, 2027));
+		read += all;
+	}
+	g_assert_cmpuint(read, >, 200);
+}
+
+/* A single event in a zone whose rules Outlook does not read is given
+ * in UTC; a series keeps its zone, whose rules it runs by. */
+static void
+test_ics_outlook_zone_utc(void)
+{
+	static const char *const files[] = {
+		"single.md",
+		"---\ntitle: Single\nstart: 2027-05-10T10:00\n"
+		"end: 2027-05-10T12:00\ntimezone: Asia/Jerusalem\n---\n",
+		"series.md",
+		"---\ntitle: Series\nstart: 2027-05-10T10:00\n"
+		"timezone: America/Santiago\n"
+		"recurrence: FREQ=WEEKLY;COUNT=3\n---\n",
+		"berlin.md",
+		"---\ntitle: Berlin\nstart: 2027-05-10T10:00\n"
+		"timezone: Europe/Berlin\n---\n",
+		NULL,
+	};
+	static const char *const want[] = {
+		"single",
+		"DTSTART:20270510T070000Z\r\nDTEND:20270510T090000Z\r\n",
+		"series",
+		"DTSTART;TZID=America/Santiago:20270510T100000\r\n",
+		"berlin",
+		"DTSTART;TZID=Europe/Berlin:20270510T100000\r\n",
+	};
+	g_autoptr(Site) s = site_of_warned("Europe/Ljubljana", NULL, files, 1);
+
+	assert_event_files_hold(s, want, G_N_ELEMENTS(want));
+}
+
 /* Each zone's VTIMEZONE, cut at the year of its first time, begins
  * before that year's first wall time: ical.js (Thunderbird) reads a time
  * before the first observance as UTC, and cut at midnight UTC, the
@@ -1995,7 +2100,7 @@ test_page_language(void)
 		g_assert_true(
 		    g_file_set_contents(path, files[i + 1], -1, NULL));
 	}
-	sl = site_render_in(dir, "Europe/Ljubljana", "language=sl\n", NULL);
+	sl = site_render_in(dir, "Europe/Ljubljana", "language=sl\n", NULL, 0);
 	en = site_render(dir);
 	page = file_text(sl, "index.html");
 	english = file_text(en, "index.html");
@@ -3127,6 +3232,7 @@ main(int argc, char **argv)
 	g_test_add_func("/write/tz/faithful", test_tz_faithful);
 	g_test_add_func("/write/tz/settled", test_tz_settled);
 	g_test_add_func("/write/tz/joined", test_tz_joined);
+	g_test_add_func("/write/tz/outlook-rules", test_tz_outlook_rules);
 	g_test_add_func("/write/tz/site-zone-unused", test_tz_site_zone_unused);
 	g_test_add_func("/write/tz/last-year", test_tz_last_year);
 	g_test_add_func("/write/tz/covers-new-year", test_tz_covers_new_year);
@@ -3191,6 +3297,8 @@ main(int argc, char **argv)
 	g_test_add_func("/write/ics/rule-day-explicit",
 	                test_ics_rule_day_explicit);
 	g_test_add_func("/write/ics/far-year-utc", test_ics_far_year_utc);
+	g_test_add_func("/write/ics/outlook-zone-utc",
+	                test_ics_outlook_zone_utc);
 	g_test_add_func("/write/ics/series-end-in-fold",
 	                test_ics_series_end_in_fold);
 	g_test_add_func("/write/ics/series-across-change",
