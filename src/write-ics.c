@@ -557,6 +557,25 @@ str_cmp(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Whether @view holds a timed series whose times are written in UTC (its
+ * start was written with an offset, or in UTC). Readers that take
+ * X-WR-TIMEZONE as Google Calendar does (python's x-wr-timezone, and
+ * recurring-ical-events with it) move such a start to that zone and run
+ * its rule on that zone's wall clock: an occurrence after a change of
+ * its clocks comes an hour off. */
+static gboolean
+has_utc_series(const EvfView *view)
+{
+	for (guint i = 0; i < view->events->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(view->events, i);
+
+		if (ev->rrule != NULL && !ev->all_day &&
+		    evf_ics_tzid(ev) == NULL)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 char *
 evf_ics_head(const EvfView *view, GError **error)
 {
@@ -585,7 +604,9 @@ evf_ics_head(const EvfView *view, GError **error)
 			    icalproperty_new_description(cfg->description));
 			add_x(cal, "X-WR-CALDESC", cfg->description);
 		}
-		add_x(cal, "X-WR-TIMEZONE", cfg->timezone);
+		/* (not where a series runs in UTC: has_utc_series) */
+		if (evf_tz_is_utc(cfg->timezone) || !has_utc_series(view))
+			add_x(cal, "X-WR-TIMEZONE", cfg->timezone);
 		/* the page of this calendar's events: a category's own */
 		add_parsed(cal, "URL;VALUE=URI:%s", home);
 		add_parsed(cal, "SOURCE;VALUE=URI:%s", view->self_url);

@@ -1855,6 +1855,46 @@ test_tz_outlook_rules(void)
 	g_assert_cmpuint(read, >, 200);
 }
 
+/* A calendar that holds a timed series in UTC names no X-WR-TIMEZONE:
+ * readers that take it as Google Calendar does (python's x-wr-timezone)
+ * would run the series' rule on that zone's wall clock, an hour off
+ * after its clocks change. Others, and a series in its zone, keep it. */
+static void
+test_ics_utc_series_no_zone_name(void)
+{
+	static const char *const utc_series[] = {
+		"call.md",
+		"---\ntitle: Call\nstart: 2027-03-15T09:00\n"
+		"end: 2027-03-15T10:00\ntimezone: UTC\n"
+		"recurrence: FREQ=WEEKLY;COUNT=3\n---\n",
+		"single.md",
+		"---\ntitle: Single\nstart: 2027-03-15T09:00Z\n---\n",
+		NULL,
+	};
+	static const char *const others[] = {
+		"single.md",
+		"---\ntitle: Single\nstart: 2027-03-15T09:00Z\n---\n",
+		"local.md",
+		"---\ntitle: Local series\nstart: 2027-03-15T09:00\n"
+		"recurrence: FREQ=WEEKLY;COUNT=3\n---\n",
+		"day.md",
+		"---\ntitle: Day series\nstart: 2027-03-15\n"
+		"recurrence: FREQ=WEEKLY;COUNT=3\n---\n",
+		NULL,
+	};
+	g_autoptr(Site) a = site_of("Europe/Ljubljana", utc_series);
+	g_autoptr(Site) b = site_of("Europe/Ljubljana", others);
+	g_autoptr(Site) c = site_of("UTC", utc_series);
+	g_autofree char *ta = file_text(a, "calendar.ics");
+	g_autofree char *tb = file_text(b, "calendar.ics");
+	g_autofree char *tc = file_text(c, "calendar.ics");
+
+	g_assert_null(strstr(ta, "X-WR-TIMEZONE"));
+	g_assert_nonnull(strstr(ta, "DTSTART:20270315T090000Z\r\n"));
+	g_assert_nonnull(strstr(tb, "X-WR-TIMEZONE:Europe/Ljubljana\r\n"));
+	g_assert_nonnull(strstr(tc, "X-WR-TIMEZONE:UTC\r\n"));
+}
+
 /* A single event in a zone whose rules Outlook does not read is given
  * in UTC; a series keeps its zone, whose rules it runs by. */
 static void
@@ -3297,6 +3337,8 @@ main(int argc, char **argv)
 	g_test_add_func("/write/ics/rule-day-explicit",
 	                test_ics_rule_day_explicit);
 	g_test_add_func("/write/ics/far-year-utc", test_ics_far_year_utc);
+	g_test_add_func("/write/ics/utc-series-no-zone-name",
+	                test_ics_utc_series_no_zone_name);
 	g_test_add_func("/write/ics/outlook-zone-utc",
 	                test_ics_outlook_zone_utc);
 	g_test_add_func("/write/ics/series-end-in-fold",

@@ -16,6 +16,8 @@
 #     occurrence must end, by RFC 5545, at the wall-clock length the
 #     editor wrote after its start (with the clients' known misreadings
 #     tolerated, as check-recurrence.js says);
+#   - a series in UTC with python3-recurring-ical-events, which reads
+#     X-WR-TIMEZONE as Google Calendar does, against RFC 5545 (dateutil);
 #   - every rss.xml/atom.xml with feedparser, xmllint (Atom: the RFC 4287
 #     RELAX NG schema) and the W3C Feed Validation Service's rules
 #     (tests/clients/check_feeds.py);
@@ -787,6 +789,50 @@ if build horizon "$tmp/horizon-events"; then
 	else
 		fail "horizon: two warnings"
 		diag_file "$tmp/horizon/build.out"
+	fi
+fi
+
+# A series in UTC, across a change of the site's clocks: readers that
+# take X-WR-TIMEZONE as Google Calendar does (python3-recurring-ical-events
+# through python3-x-wr-timezone) ran its rule on the site's wall clock, an
+# hour off after the change. They must give the instants RFC 5545 gives
+# (python-icalendar and dateutil), for it and for a series in the zone.
+mkdir -p "$tmp/utc-series-events"
+printf -- '---\ntitle: Weekly call at 09:00 UTC\nstart: 2027-03-15T09:00\nend: 2027-03-15T10:00\ntimezone: UTC\nrecurrence: FREQ=WEEKLY;COUNT=4\n---\nAcross 28 March.\n' \
+	>"$tmp/utc-series-events/utc-call.md"
+printf -- '---\ntitle: Weekly meeting in Ljubljana\nstart: 2027-03-16T10:00\nend: 2027-03-16T11:00\nrecurrence: FREQ=WEEKLY;COUNT=4\n---\nAcross 28 March.\n' \
+	>"$tmp/utc-series-events/local.md"
+if build utc-series "$tmp/utc-series-events"; then
+	if "$PYTHON3" - "$tmp/utc-series/public/calendar.ics" \
+		>"$tmp/utc-series/compare.out" 2>&1 <<'EOF'
+import datetime as dt, sys, zoneinfo
+import icalendar, recurring_ical_events
+from dateutil.rrule import rrulestr
+
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
+utc = dt.timezone.utc
+want = set()
+for e in cal.walk('VEVENT'):
+    # the rule on the wall clock of the start's zone (tzdata's), or UTC
+    start = e['DTSTART'].dt
+    tzid = e['DTSTART'].params.get('TZID')
+    zone = zoneinfo.ZoneInfo(tzid) if tzid else utc
+    wall = start.astimezone(zone).replace(tzinfo=None)
+    rule = e['RRULE'].to_ical().decode()
+    want |= {o.replace(tzinfo=zone).astimezone(utc)
+             for o in rrulestr(rule, dtstart=wall)}
+got = {e['DTSTART'].dt.astimezone(utc) for e in
+       recurring_ical_events.of(cal).between(dt.date(2027, 1, 1),
+                                             dt.date(2028, 1, 1))}
+for t in sorted(want ^ got):
+    print('only', 'RFC 5545' if t in want else 'recurring-ical-events', t)
+sys.exit(0 if want == got and len(want) == 8 else 1)
+EOF
+	then
+		pass "utc-series: recurring-ical-events gives RFC 5545's instants (X-WR-TIMEZONE)"
+	else
+		fail "utc-series: recurring-ical-events gives RFC 5545's instants (X-WR-TIMEZONE)"
+		diag_file "$tmp/utc-series/compare.out"
 	fi
 fi
 
