@@ -256,7 +256,7 @@ preconditions(struct MHD_Connection *c, const EvfEntry *e, const char *etag)
 			return MHD_HTTP_PRECONDITION_FAILED;
 	} else {
 		date = field_date(c, MHD_HTTP_HEADER_IF_UNMODIFIED_SINCE);
-		if (date >= 0 && e->mtime > date)
+		if (date >= 0 && e->modified > date)
 			return MHD_HTTP_PRECONDITION_FAILED;
 	}
 	if (has_field(c, MHD_HTTP_HEADER_IF_NONE_MATCH))
@@ -264,17 +264,17 @@ preconditions(struct MHD_Connection *c, const EvfEntry *e, const char *etag)
 		           ? MHD_HTTP_NOT_MODIFIED
 		           : MHD_HTTP_OK;
 	/* Last-Modified moves at least a second with every new version
-	 * (publish.c), so a version dated no later than the client's copy
-	 * is that copy. A date later than now is no Last-Modified this
-	 * server sent, and must be ignored (§13.1.3): a client that made
-	 * one up, or whose clock runs ahead, would otherwise be told that
-	 * every later version is the one it has. (Unless it is the file's
-	 * own date, ahead of a clock that was set back.) */
+	 * (publish.c), and is never later than when it was read, so a
+	 * version dated no later than the client's copy is that copy. A
+	 * date later than now is no Last-Modified this server sent, and
+	 * must be ignored (§13.1.3): a client that made one up, or whose
+	 * clock runs ahead, would otherwise be told that every later
+	 * version is the one it has. */
 	date = field_date(c, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
-	if (date > g_get_real_time() / G_USEC_PER_SEC && date > e->mtime)
+	if (date > g_get_real_time() / G_USEC_PER_SEC)
 		return MHD_HTTP_OK;
-	return date >= 0 && e->mtime <= date ? MHD_HTTP_NOT_MODIFIED
-	                                     : MHD_HTTP_OK;
+	return date >= 0 && e->modified <= date ? MHD_HTTP_NOT_MODIFIED
+	                                        : MHD_HTTP_OK;
 }
 
 /* Whether the bytes from @p to @end are all among @allowed, or NUL. */

@@ -376,8 +376,7 @@ typedef struct {
 	const EvfConfig *cfg;
 	EvfTzSet *tzs;
 	EvfGzipper *gz;
-	gint64 now;     /* the time of the build: what is past */
-	gint64 changed; /* the site's last change */
+	gint64 now; /* the time of the build: what is past */
 	/* (nullable) the events left out of the calendars, ended more than
 	 * [feeds] past_days before @now: each with when it left (gint64 *,
 	 * µs), its end and those days */
@@ -584,7 +583,9 @@ render_scope(gpointer data, gpointer user_data)
 		GBytes *bytes;
 
 		v->category = g_strdup(sc->category);
-		v->changed = site->changed;
+		/* the scope's own last change, as its feeds say: an edit
+		 * elsewhere leaves a category's pages as they were */
+		v->changed = sc->updated;
 		g_ptr_array_extend(v->events, sc->events, NULL, NULL);
 		bytes = evf_write_page(v, site->now, k == 1, &sc->error);
 		if (bytes == NULL)
@@ -767,7 +768,7 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *given,
 	g_autoptr(GHashTable) long_past = NULL;
 	/* a clock set back does not bring ended events back */
 	gint64 past_at = MAX(now, updated);
-	Site site = { cfg, tzs, gz, past_at, updated, NULL };
+	Site site = { cfg, tzs, gz, past_at, NULL };
 	gint64 first_end = G_MAXINT64;
 	gboolean site_zone_used = FALSE;
 	int first_year = G_MAXINT;

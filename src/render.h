@@ -19,11 +19,11 @@ typedef struct {
 	char *title;       /* calendar or feed title */
 	char *category;    /* the category of a category view, else NULL */
 	GPtrArray *events; /* (element-type EvfEvent) borrowed, sorted */
-	gint64 updated;    /* the latest change the view reflects, unix s */
+	gint64 updated;    /* the latest change the view reflects, µs */
 	gint64 now;        /* the time of the build, µs: what is past */
-	gint64 changed;    /* the site's last change, µs (the pages' footer) */
-	gboolean single;   /* a one-event .ics: no calendar name */
-	EvfTzSet *tzs;     /* borrowed: the site's VTIMEZONEs */
+	gint64 changed;  /* its scope's last change, µs (the pages' footer) */
+	gboolean single; /* a one-event .ics: no calendar name */
+	EvfTzSet *tzs;   /* borrowed: the site's VTIMEZONEs */
 } EvfView;
 
 /* The id, on every page, of the paragraph that describes the JSON Feed's

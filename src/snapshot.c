@@ -159,7 +159,8 @@ entry_new(const char *dir, const char *path, const struct stat *st,
 	e->size = st->st_size;
 	e->mtime = st->st_mtim.tv_sec;
 	e->mtime_ns = st->st_mtim.tv_nsec;
-	e->last_modified = evf_date_rfc822(e->mtime * G_USEC_PER_SEC, TRUE);
+	e->modified = MIN(e->mtime, g_get_real_time() / G_USEC_PER_SEC);
+	e->last_modified = evf_date_rfc822(e->modified * G_USEC_PER_SEC, TRUE);
 
 	e->ok = response(e->body);
 	e->not_modified = response(e->body);

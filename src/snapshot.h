@@ -18,6 +18,10 @@ typedef struct {
 	char *etag;   /* strong, quoted */
 	char *etag_gzip;
 	gint64 mtime; /* seconds, the file's: what nginx would send */
+	/* seconds, its Last-Modified: the file's time, or when it was read
+	 * if that is earlier (a clock set back since the build): RFC 9110
+	 * §8.8.2.1 has no Last-Modified later than the answer's Date */
+	gint64 modified;
 	char *last_modified;
 	char *link; /* nullable: the WebSub Link header of a feed */
 	/* ready MHD responses, shared by every request */

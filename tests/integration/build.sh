@@ -118,6 +118,23 @@ w1=$(grep ' ./category/workshop/rss.xml$' "$tmp/sums1")
 w2=$(grep ' ./category/workshop/rss.xml$' "$tmp/sums2")
 test -n "$w1" && test "$w1" = "$w2"
 ok $? "a category without the edited event is untouched"
+# (its pages too: their footer gives the category's last change, not the
+# site's, which this edit, a second or more after the first build, moved)
+pages_same=1
+for p in index.html archive.html index.html.gz archive.html.gz; do
+	p1=$(grep " ./category/workshop/$p\$" "$tmp/sums1")
+	p2=$(grep " ./category/workshop/$p\$" "$tmp/sums2")
+	if [ -z "$p1" ] || [ "$p1" != "$p2" ]; then
+		pages_same=0
+		diag "category/workshop/$p: '$p1' then '$p2'"
+	fi
+done
+test "$pages_same" = 1
+ok $? "a category without the edited event keeps its pages"
+p1=$(grep ' ./index.html$' "$tmp/sums1")
+p2=$(grep ' ./index.html$' "$tmp/sums2")
+test -n "$p1" && test "$p1" != "$p2"
+ok $? "the site's page, which lists the edited event, changes"
 test "$changed" -gt 0 && grep -q "wrote $changed of" "$tmp/out"
 ok $? "build reports the $changed files it rewrote"
 

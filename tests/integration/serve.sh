@@ -865,6 +865,25 @@ kill -TERM $pid
 wait $pid
 ok $? "SIGTERM: exit status 0 (second server)"
 
+# A clock set back since the build (one that ran ahead, corrected): a
+# file dated later than now is answered with a Last-Modified no later
+# than the answer's Date (RFC 9110 §8.8.2.1), which brings a 304.
+touch -d '+2 hours' "$tmp/public/category/workshop/rss.xml"
+if serve_start "$tmp/evfeed.conf" "$tmp/out3" "$tmp/err3"; then
+	h=$(head_of /category/workshop/rss.xml)
+	lm=$(echo "$h" | header Last-Modified)
+	served=$(echo "$h" | header Date)
+	test -n "$lm" && test -n "$served" &&
+		test "$(date -u -d "$lm" +%s)" -le "$(date -u -d "$served" +%s)"
+	ok $? "a file dated ahead of the clock: Last-Modified ($lm) no later than Date ($served)"
+	test "$(head_of /category/workshop/rss.xml -H "If-Modified-Since: $lm" | status)" = 304
+	ok $? "a file dated ahead of the clock: its Last-Modified brings a 304"
+	serve_stop
+else
+	fail "serve starts for a file dated ahead of the clock"
+	diag_file "$tmp/err3"
+fi
+
 # Under systemd (Type=notify): READY=1 once serving, STOPPING=1 at the end.
 "${PYTHON3:-/usr/bin/python3}" - "$tmp/notify" "$EVFEED" "$tmp/evfeed.conf" "$slow" \
 	>"$tmp/notify.out" 2>&1 <<'PY'
