@@ -211,6 +211,13 @@ evf_render_event_html(const EvfConfig *cfg, const EvfEvent *ev)
 	}
 	append_attribution_html(s, cfg, ev);
 	g_string_append(s, "</p>");
+	/* the event's image, as the page shows it: feed readers show what
+	 * the HTML holds (a JSON Feed's "image" may be in it too) */
+	if (ev->image != NULL) {
+		g_autofree char *img = g_markup_printf_escaped(
+		    "\n<p><img src=\"%s\" alt=\"\"></p>", ev->image);
+		g_string_append(s, img);
+	}
 	if (ev->description_html != NULL && ev->description_html[0] != '\0') {
 		g_string_append_c(s, '\n');
 		g_string_append(s, ev->description_html);

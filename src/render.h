@@ -122,8 +122,8 @@ char *evf_render_view_id(const EvfConfig *cfg, const char *path);
  * (evf_page_is_past). */
 char *evf_render_event_link(const EvfConfig *cfg, const EvfEvent *ev,
                             gint64 now);
-/* (transfer full): the HTML shown in feeds: when, where, who, body, and
- * where the listing comes from. */
+/* (transfer full): the HTML shown in feeds: when, where, who, where the
+ * listing comes from, the image and the body. */
 char *evf_render_event_html(const EvfConfig *cfg, const EvfEvent *ev);
 
 /* (transfer full) (element-type utf8): the names shown for the sources of
