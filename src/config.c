@@ -839,6 +839,21 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		if (!evf_uri_host_valid(g_uri_get_host(uri)))
 			return "not an absolute http or https URL (its host "
 			       "has a character no host name has)";
+		/* The whole rest of the line is the value: a space typed
+		 * after the URL was published, percent-encoded, in every
+		 * link and every event's UID. */
+		if (strpbrk(value, " \t\"<>") != NULL) {
+			gsize n = strlen(value);
+
+			return n > 0 && (value[n - 1] == ' ' ||
+			                 value[n - 1] == '\t')
+			           ? "not an absolute http or https URL: it ends "
+			             "with a space or tab, which would be part of "
+			             "it (the value is the rest of the line)"
+			           : "not an absolute http or https URL: a "
+			             "space, tab, quote or angle bracket cannot "
+			             "be in one (write a space as %20)";
+		}
 		{
 			/* Non-ASCII characters (an IRI) as the URI they
 			 * stand for: feeds, calendars and HTTP need URIs. */

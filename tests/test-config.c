@@ -1708,6 +1708,33 @@ test_url_host_checked(Fixture *f, gconstpointer data)
 	                 "[source x]\nurl=https://my_host.example.org/f.ics\n");
 }
 
+/* A URL holds no space, tab, quote or angle bracket: one typed after it
+ * (the value is the rest of the line) was published, percent-encoded, in
+ * every link and every event's UID; a partner's was fetched as another
+ * address. Each is refused, a space at the end said to be one. */
+static void
+test_url_spaces(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) a = NULL;
+
+	assert_refused(f, "[site]\nurl=https://events.example.org/ \n", 2,
+	               "[site] url: not an absolute http or https URL: it "
+	               "ends with a space or tab, which would be part of it");
+	assert_refused(f, "[source x]\nurl=https://x.example/f.ics\t\n", 2,
+	               "[source x] url: not an absolute http or https URL: "
+	               "it ends with a space or tab");
+	assert_refused(f, "[site]\nurl=https://events.example.org/a b/\n", 2,
+	               "a space, tab, quote or angle bracket cannot be in one "
+	               "(write a space as %20)");
+	assert_refused(f, "[source x]\nurl=https://x.example/\"f\".ics\n", 2,
+	               "a space, tab, quote or angle bracket cannot be in one");
+	assert_refused(f, "[source x]\nlink=https://x.example/ \n", 2,
+	               "[source x] link: not an absolute http or https URL");
+	/* encoded, and a leading space, which is no part of the value */
+	a = assert_loads(f, "[site]\nurl= https://events.example.org/a%20b/\n");
+	g_assert_cmpstr(a->url, ==, "https://events.example.org/a%20b/");
+}
+
 /* A title left empty, or of white space alone, is the default, as the
  * key left out is; the calendars need a name. */
 static void
@@ -1804,6 +1831,7 @@ main(int argc, char **argv)
 	ADD("/config/defaults/empty-sections", test_defaults_empty_sections);
 	ADD("/config/server/listen-checked", test_listen_checked);
 	ADD("/config/url/host-checked", test_url_host_checked);
+	ADD("/config/url/spaces", test_url_spaces);
 	ADD("/config/site/empty-title-default", test_empty_title_default);
 	ADD("/config/values/bounds-named", test_bounds_named);
 	ADD("/config/values/bounds-no-wrap", test_bounds_no_wrap);
