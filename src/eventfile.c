@@ -3725,13 +3725,14 @@ warn_outlook_zone(Ctx *c, const EvfEvent *ev, const Node *n)
 		return;
 	evf_diags_warn(c->diags, c->path, n->line, n->col,
 	               "recurrence: Outlook does not read the rules of the "
-	               "clock changes of %s (they fall on a weekday on or "
-	               "after a date, and Outlook takes only a date or a "
+	               "clock changes of %s in %d (they fall on a weekday on "
+	               "or after a date, and Outlook takes only a date or a "
 	               "weekday counted in the month: MS-OXCICAL), and may "
-	               "show the series at other times; other clients "
-	               "read them. An event without recurrence is published "
-	               "in UTC, which Outlook reads",
-	               ev->tzid);
+	               "show the series, and the other events in %s of the "
+	               "calendars that hold it, at other times; other "
+	               "clients read them. An event without recurrence is "
+	               "published in UTC, which Outlook reads",
+	               ev->tzid, start.year, ev->tzid);
 }
 
 /* A series whose start is written with a UTC offset runs at that offset

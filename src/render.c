@@ -697,6 +697,20 @@ render_singles(GPtrArray *files, const Site *site, GPtrArray *events,
 	return TRUE;
 }
 
+/* The year from which the site's zone is published for events from
+ * @year on that do not use it (for X-WR-TIMEZONE): no earlier than its
+ * irregular years end, nor than the rules Outlook reads begin, where they
+ * do, since the events in that zone share the one VTIMEZONE and would be
+ * read with rules Outlook does not take (evf_tz_outlook_reads). */
+static int
+site_zone_year(const EvfConfig *cfg, int year)
+{
+	int outlook = evf_tz_outlook_from(cfg->timezone);
+
+	year = MAX(year, evf_tz_regular_from(cfg->timezone));
+	return outlook != G_MAXINT ? MAX(year, outlook) : year;
+}
+
 /* What prepare_event needs. */
 typedef struct {
 	const EvfConfig *cfg;
@@ -826,7 +840,7 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *given,
 		                   : g_date_time_get_year(ev->start);
 		first_year = MIN(first_year, year);
 		/* The site's zone, for its X-WR-TIMEZONE, from the year of
-		 * the events, but no earlier than its irregular years end. */
+		 * the events (site_zone_year) */
 		if (tzid != NULL) {
 			evf_tz_set_use(tzs, tzid, year);
 			/* all-day dates refer to no VTIMEZONE; a series with
@@ -843,9 +857,8 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *given,
 				evf_tz_set_use_until(tzs, tzid, last);
 			}
 		} else {
-			evf_tz_set_use(
-			    tzs, cfg->timezone,
-			    MAX(year, evf_tz_regular_from(cfg->timezone)));
+			evf_tz_set_use(tzs, cfg->timezone,
+			               site_zone_year(cfg, year));
 			site_zone_used = TRUE;
 		}
 	}
@@ -862,8 +875,7 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *given,
 		}
 		if (first_year != G_MAXINT)
 			evf_tz_set_use(tzs, cfg->timezone,
-			               MAX(first_year,
-			                   evf_tz_regular_from(cfg->timezone)));
+			               site_zone_year(cfg, first_year));
 	}
 
 	{

@@ -1419,14 +1419,20 @@ evf_tz_is_regular(const char *tzid, int year)
 	return evf_tz_next_irregular(tzid, year, year) == 0;
 }
 
-gboolean
-evf_tz_outlook_reads(const char *tzid, int year)
+int
+evf_tz_outlook_from(const char *tzid)
 {
 	const ZoneYears *z;
 
-	g_return_val_if_fail(tzid != NULL, FALSE);
+	g_return_val_if_fail(tzid != NULL, G_MAXINT);
 	z = zone_years(tzid);
-	return z->from >= 0 && year >= z->from && year >= z->outlook_from;
+	return z->from >= 0 ? MAX(z->from, z->outlook_from) : G_MAXINT;
+}
+
+gboolean
+evf_tz_outlook_reads(const char *tzid, int year)
+{
+	return year >= evf_tz_outlook_from(tzid);
 }
 
 int

@@ -84,6 +84,8 @@ gboolean evf_tz_is_regular(const char *tzid, int year);
  * the 23rd" (Jerusalem), "the Saturday on or after the 24th" (Nuuk),
  * which libical writes as a weekday and seven days. */
 gboolean evf_tz_outlook_reads(const char *tzid, int year);
+/* The first year evf_tz_outlook_reads says so of, G_MAXINT for none. */
+int evf_tz_outlook_from(const char *tzid);
 /* The first of @tzid's years from @first to @last (G_MAXINT: with no end)
  * that is not regular (evf_tz_is_regular), 0 when all are. */
 int evf_tz_next_irregular(const char *tzid, int first, int last);

@@ -1852,11 +1852,12 @@ test_tz_outlook_series(void)
 	    "timezone: Asia/Jerusalem\nrecurrence: FREQ=WEEKLY;COUNT=3\n---\n",
 	    5, 13,
 	    "recurrence: Outlook does not read the rules of the clock changes "
-	    "of Asia/Jerusalem (they fall on a weekday on or after a date, "
-	    "and Outlook takes only a date or a weekday counted in the month: "
-	    "MS-OXCICAL), and may show the series at other times; other "
-	    "clients read them. An event without recurrence is published in "
-	    "UTC, which Outlook reads");
+	    "of Asia/Jerusalem in 2027 (they fall on a weekday on or after a "
+	    "date, and Outlook takes only a date or a weekday counted in the "
+	    "month: MS-OXCICAL), and may show the series, and the other "
+	    "events in Asia/Jerusalem of the calendars that hold it, at other "
+	    "times; other clients read them. An event without recurrence is "
+	    "published in UTC, which Outlook reads");
 	g_autoptr(EvfEvent) single =
 	    parse_ok("---\ntitle: T\nstart: 2027-05-10T10:00\n"
 	             "timezone: Asia/Jerusalem\n---\n");

@@ -1895,6 +1895,39 @@ test_ics_utc_series_no_zone_name(void)
 	g_assert_nonnull(strstr(tc, "X-WR-TIMEZONE:UTC\r\n"));
 }
 
+/* The site's zone is published for X-WR-TIMEZONE from no earlier than
+ * the rules Outlook reads: an event in UTC from the year before (whose
+ * zone's rule of that year, "the Sunday on or after the 22nd", Outlook
+ * does not read) put that rule in the one VTIMEZONE of the zone, which
+ * a later event that keeps its zone used too. */
+static void
+test_ics_site_zone_outlook(void)
+{
+	static const char *const files[] = {
+		"last-year.md",
+		"---\ntitle: Earlier\nstart: 2024-05-10T10:00\n---\n",
+		"next-year.md",
+		"---\ntitle: Later\nstart: 2027-07-15T12:00\n---\n",
+		NULL,
+	};
+	static const char *const want[] = {
+		"last-year",
+		"DTSTART:20240510T140000Z\r\n",
+		"next-year",
+		"DTSTART;TZID=America/Asuncion:20270715T120000\r\n",
+	};
+	g_autoptr(Site) s = site_of("America/Asuncion", files);
+	g_autofree char *cal = file_text(s, "calendar.ics");
+	g_autofree char *one = file_text(s, "events/next-year.ics");
+
+	g_assert_false(evf_tz_outlook_reads("America/Asuncion", 2024));
+	g_assert_true(evf_tz_outlook_reads("America/Asuncion", 2027));
+	assert_event_files_hold(s, want, G_N_ELEMENTS(want));
+	g_assert_nonnull(strstr(cal, "TZID:America/Asuncion\r\n"));
+	g_assert_null(strstr(cal, "BYMONTHDAY"));
+	g_assert_null(strstr(one, "BYMONTHDAY"));
+}
+
 /* A single event in a zone whose rules Outlook does not read is given
  * in UTC; a series keeps its zone, whose rules it runs by. */
 static void
@@ -3339,6 +3372,8 @@ main(int argc, char **argv)
 	g_test_add_func("/write/ics/far-year-utc", test_ics_far_year_utc);
 	g_test_add_func("/write/ics/utc-series-no-zone-name",
 	                test_ics_utc_series_no_zone_name);
+	g_test_add_func("/write/ics/site-zone-outlook",
+	                test_ics_site_zone_outlook);
 	g_test_add_func("/write/ics/outlook-zone-utc",
 	                test_ics_outlook_zone_utc);
 	g_test_add_func("/write/ics/series-end-in-fold",
