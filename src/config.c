@@ -149,6 +149,43 @@ known_group(const char *group)
 	return FALSE;
 }
 
+/* (transfer full) (nullable): the section the unknown [@group] most
+ * likely misspells: the same in another case, one or two letters off
+ * ([path], [feed]), a source's with its name ([sources osce]), or
+ * "source NAME" for a source's without one ([source]). */
+static char *
+near_group(const char *group)
+{
+	g_autofree char *lower = g_ascii_strdown(group, -1);
+	const char *space = strchr(lower, ' ');
+	const char *best = NULL;
+	guint best_d = 3;
+
+	if (known_group(lower))
+		return g_steal_pointer(&lower);
+	if (space != NULL) {
+		g_autofree char *word = g_strndup(lower, space - lower);
+
+		return evf_edit_distance(word, "source") <= 2
+		           ? g_strconcat("source", group + (space - lower),
+		                         NULL)
+		           : NULL;
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
+		guint d = evf_edit_distance(keys[i].group, lower);
+
+		if (strcmp(keys[i].group, "source") != 0 && d < best_d &&
+		    d < strlen(keys[i].group) / 2 + 1) {
+			best = keys[i].group;
+			best_d = d;
+		}
+	}
+	if (best != NULL)
+		return g_strdup(best);
+	return evf_edit_distance(lower, "source") <= 2 ? g_strdup("source NAME")
+	                                               : NULL;
+}
+
 /* Where each "[group]", and each "key=" inside one, first appears, for
  * diagnostics (GKeyFile keeps no positions): "[group]" and "[group]\nkey"
  * → line. Built in one pass, so that a file of many mistakes is reported
@@ -1430,6 +1467,12 @@ config_read(const char *path, GPtrArray *diags)
 	}
 	cfg->digest = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
 	                                          (const guchar *)text, len);
+	/* (one error, not one for each line's NULs) */
+	if (evf_looks_utf16(text, len)) {
+		evf_diags_add(diags, path, 1, 0,
+		              "the file is in UTF-16: save it as UTF-8");
+		return NULL;
+	}
 	/* Windows editors start a UTF-8 file with a byte order mark, which
 	 * GKeyFile takes for part of the first line. */
 	body = g_str_has_prefix(text, "\xef\xbb\xbf") ? text + 3 : text;
@@ -1507,14 +1550,13 @@ config_read(const char *path, GPtrArray *diags)
 		if (g_str_has_prefix(g, UNREADABLE_SECTION " "))
 			continue; /* reported */
 		if (!known_group(g)) {
-			g_autofree char *lower = g_ascii_strdown(g, -1);
+			g_autofree char *meant = near_group(g);
 
 			evf_diags_add(diags, path, find_line(lines, g, NULL), 0,
 			              "unknown section [%s]%s%s%s", g,
-			              known_group(lower) ? " (did you mean ["
-			                                 : "",
-			              known_group(lower) ? lower : "",
-			              known_group(lower) ? "]?)" : "");
+			              meant != NULL ? " (did you mean [" : "",
+			              meant != NULL ? meant : "",
+			              meant != NULL ? "]?)" : "");
 			continue;
 		}
 		for (guint k = 0; names != NULL && names[k] != NULL; k++)

@@ -1644,7 +1644,7 @@ invisible_advice(gunichar ch)
 static char *
 date_advice(const char *s)
 {
-	static GRegex *dmy, *fraction, *zone_word, *ampm;
+	static GRegex *dmy, *fraction, *zone_word, *ampm, *noon;
 	g_autoptr(GMatchInfo) m = NULL;
 	gunichar invisible = first_invisible(s);
 
@@ -1654,24 +1654,51 @@ date_advice(const char *s)
 		return g_strconcat("; ", why, NULL);
 	}
 
-	/* 25.09.2018 and 25/09/2018, as Europeans write a date */
-	if (g_regex_match(evf_regex_once(&dmy,
-	                                 "^([0-9]{1,2})[./]([0-9]{1,2})[./]"
-	                                 "([0-9]{4})$",
-	                                 0),
-	                  s, 0, &m)) {
-		g_autofree char *d = g_match_info_fetch(m, 1);
-		g_autofree char *mo = g_match_info_fetch(m, 2);
+	/* 25.09.2018 and 25/09/2018, as Europeans write a date, 12/25/2018
+	 * as Americans do; with a time, or an hour with AM or PM, after */
+	if (g_regex_match(
+	        evf_regex_once(&dmy,
+	                       "^([0-9]{1,2})[./]([0-9]{1,2})[./]"
+	                       "([0-9]{4})(?:[ T]+([0-9]{1,2})(:[0-9]{2}"
+	                       "(?::[0-9]{2})?)?)?( ?[AP]\\.?M\\.?)?$",
+	                       G_REGEX_CASELESS),
+	        s, 0, &m)) {
+		g_autofree char *a = g_match_info_fetch(m, 1);
+		g_autofree char *b = g_match_info_fetch(m, 2);
 		g_autofree char *y = g_match_info_fetch(m, 3);
+		g_autofree char *h = g_match_info_fetch(m, 4);
+		g_autofree char *mi = g_match_info_fetch(m, 5);
+		g_autofree char *ap = g_match_info_fetch(m, 6);
+		g_autofree char *date = NULL;
+		const char *hour = ap != NULL && ap[0] != '\0'
+		                       ? ", and the hour from 00 to 23, "
+		                         "without AM or PM"
+		                       : "";
 
-		/* 09/05/2018 is May or September: only a day past 12 says */
-		if (atoi(d) > 12 && atoi(mo) <= 12)
+		/* 09/05/2018 is May or September: only a number past 12 says
+		 * which is the day */
+		if (atoi(a) > 12 && atoi(b) <= 12)
+			date = g_strdup_printf("%s-%02d-%02d", y, atoi(b),
+			                       atoi(a));
+		else if (atoi(b) > 12 && atoi(a) <= 12)
+			date = g_strdup_printf("%s-%02d-%02d", y, atoi(a),
+			                       atoi(b));
+		if (date == NULL)
+			return g_strdup_printf("; write the year first, then "
+			                       "the month and the day%s",
+			                       hour);
+		if (h != NULL && h[0] != '\0' && mi != NULL && mi[0] != '\0' &&
+		    hour[0] == '\0')
 			return g_strdup_printf("; write the year first: "
-			                       "%s-%02d-%02d",
-			                       y, atoi(mo), atoi(d));
-		return g_strdup("; write the year first, then the month and "
-		                "the day");
+			                       "%sT%02d%s",
+			                       date, atoi(h), mi);
+		return g_strdup_printf("; write the year first: %s%s", date,
+		                       hour);
 	}
+	if (g_regex_match(evf_regex_once(&noon, "(^|[ T])(noon|midday)$",
+	                                 G_REGEX_CASELESS),
+	                  s, 0, NULL))
+		return g_strdup("; write noon as 12:00");
 	if (g_regex_match(evf_regex_once(&fraction,
 	                                 "T[0-9]{1,2}:[0-9]{2}:[0-9]{2}[.,]"
 	                                 "[0-9]+",
@@ -3956,20 +3983,6 @@ is_delimiter(const char *p, const char *end, const char *mark)
 	return TRUE;
 }
 
-/* Whether @data looks like UTF-16, as Windows editors save "Unicode":
- * with its byte order mark, or with a NUL before or after the '-' that
- * starts a front matter. */
-static gboolean
-utf16(const char *data, gsize len)
-{
-	const guchar *b = (const guchar *)data;
-
-	return len >= 2 &&
-	       ((b[0] == 0xff && b[1] == 0xfe) ||
-	        (b[0] == 0xfe && b[1] == 0xff) || (b[0] == '-' && b[1] == 0) ||
-	        (b[0] == 0 && b[1] == '-'));
-}
-
 /* Reports the byte at @at of the file @data, where g_utf8_validate()
  * stopped: a NUL, or invalid UTF-8. */
 static void
@@ -4239,7 +4252,7 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 		end = data + len;
 	}
 	if (!g_utf8_validate_len(data, len, &invalid)) {
-		if (utf16(data, len)) {
+		if (evf_looks_utf16(data, len)) {
 			evf_diags_add(
 			    diags, path, 1, 1,
 			    "the file is in UTF-16: save it as UTF-8");

@@ -632,6 +632,17 @@ evf_text_windows1252_c1(const char *text)
 	return g_string_free(s, FALSE);
 }
 
+gboolean
+evf_looks_utf16(const char *data, gsize len)
+{
+	const guchar *b = (const guchar *)data;
+
+	return len >= 2 && ((b[0] == 0xff && b[1] == 0xfe) ||
+	                    (b[0] == 0xfe && b[1] == 0xff) ||
+	                    (b[0] != 0 && b[0] < 0x80 && b[1] == 0) ||
+	                    (b[0] == 0 && b[1] != 0 && b[1] < 0x80));
+}
+
 char *
 evf_text_sanitize(const char *text, gssize len)
 {

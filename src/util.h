@@ -94,6 +94,10 @@ char *evf_dangling_link(const char *path, gboolean *loop);
  * becomes LF), and so are DEL, the C1 controls and Unicode's noncharacters
  * (U+FDD0 to U+FDEF, U+FFFE, U+FFFF, U+1FFFE…). */
 char *evf_text_sanitize(const char *text, gssize len);
+/* Whether the file @data of @len bytes looks like UTF-16, as Windows
+ * editors save "Unicode": a byte order mark, or a NUL beside an ASCII
+ * character in its first two bytes. */
+gboolean evf_looks_utf16(const char *data, gsize len);
 
 /* The character that windows-1252 gives the byte @c (U+0080 to U+009F),
  * as HTML reads a numeric character reference to one (WHATWG HTML,

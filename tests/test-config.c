@@ -1010,6 +1010,16 @@ test_errors_advice(Fixture *f, gconstpointer data)
 	               3, "unknown key 'intervall' (did you mean 'interval'?)");
 	assert_refused(f, "[Site]\ntitle=Events\n", 1,
 	               "unknown section [Site] (did you mean [site]?)");
+	assert_refused(f, "[path]\nevents=events\n", 1,
+	               "unknown section [path] (did you mean [paths]?)");
+	assert_refused(f, "[feed]\nmax_items=20\n", 1,
+	               "unknown section [feed] (did you mean [feeds]?)");
+	assert_refused(f, "[sources osce]\nurl=https://osce.example/\n", 1,
+	               "unknown section [sources osce] (did you mean [source "
+	               "osce]?)");
+	assert_refused(f, "[source]\nurl=https://osce.example/\n", 1,
+	               "unknown section [source] (did you mean [source "
+	               "NAME]?)");
 	assert_refused(f, "[feeds]\nmax_items=50 # the default\n", 2,
 	               "(a '#' after a value is part of it: put a comment on "
 	               "a line of its own)");
@@ -1058,7 +1068,30 @@ test_errors_encoding(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(d->message, ==, "a NUL character is not allowed");
 	d = g_ptr_array_index(f->diags, 1);
 	g_assert_cmpuint(d->line, ==, 3);
-	g_assert_cmpstr(d->message, ==, "unknown section [sites]");
+	g_assert_cmpstr(d->message, ==,
+	                "unknown section [sites] (did you mean [site]?)");
+}
+
+/* A configuration saved as UTF-16 (Notepad's "Unicode") is one error
+ * that says so, not a NUL on every line. */
+static void
+test_errors_utf16(Fixture *f, gconstpointer data)
+{
+	static const char le[] = "\xff\xfe[\0s\0i\0t\0e\0]\0\n\0";
+	static const char bare[] = "[\0s\0i\0t\0e\0]\0\n\0";
+	const char *const files[] = { le, bare };
+	const gsize lens[] = { sizeof le - 1, sizeof bare - 1 };
+
+	for (guint i = 0; i < G_N_ELEMENTS(files); i++) {
+		const EvfDiag *d;
+
+		assert_refused_bytes(f, files[i], lens[i]);
+		g_assert_cmpuint(f->diags->len, ==, 1);
+		d = g_ptr_array_index(f->diags, 0);
+		g_assert_cmpuint(d->line, ==, 1);
+		g_assert_cmpstr(d->message, ==,
+		                "the file is in UTF-16: save it as UTF-8");
+	}
 }
 
 static gint
@@ -1875,6 +1908,7 @@ main(int argc, char **argv)
 	ADD("/config/errors/lines", test_errors_lines);
 	ADD("/config/errors/advice", test_errors_advice);
 	ADD("/config/errors/encoding", test_errors_encoding);
+	ADD("/config/errors/utf16", test_errors_utf16);
 	ADD("/config/errors/all-at-once", test_errors_all_at_once);
 	ADD("/config/errors/many-unknown-keys", test_errors_many_unknown_keys);
 	ADD("/config/errors/line-of-key-in-its-section",

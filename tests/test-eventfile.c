@@ -4814,6 +4814,18 @@ test_error_date_advice(void)
 		{ "25/9/2018", "; write the year first: 2018-09-25" },
 		{ "09/05/2018",
 		  "; write the year first, then the month and the day" },
+		/* as Americans write it, the month first */
+		{ "12/25/2018", "; write the year first: 2018-12-25" },
+		/* with a time */
+		{ "25/09/2018 18:00",
+		  "; write the year first: 2018-09-25T18:00" },
+		{ "12/20/2018 6pm",
+		  "; write the year first: 2018-12-20, and the hour from 00 "
+		  "to 23, without AM or PM" },
+		{ "09/05/2018 6:30 PM",
+		  "; write the year first, then the month and the day, and "
+		  "the hour from 00 to 23, without AM or PM" },
+		{ "2018-09-25 noon", "; write noon as 12:00" },
 		{ "2018-09-25T09:00:00.000Z",
 		  "; leave out the fraction of a second" },
 		{ "2018-09-25 9:00 PM",
