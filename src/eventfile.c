@@ -460,7 +460,11 @@ syntax_hint(const char *text, const char *problem)
 	                                  "([ \\t]*)(.*?)\\s*$",
 	                                  0),
 	                   text, 0, &m))
-		return strstr(problem, "could not find expected ':'") != NULL
+		return strstr(text, "\xef\xbc\x9a") != NULL
+		           ? g_strdup("expected a line 'key: value': '\xef\xbc"
+		                      "\x9a' is a fullwidth colon: write ':' "
+		                      "instead")
+		       : strstr(problem, "could not find expected ':'") != NULL
 		           ? g_strdup("expected a line 'key: value' (the "
 		                      "description goes after the closing "
 		                      "'---')")
@@ -1639,6 +1643,32 @@ invisible_advice(gunichar ch)
 	                             ch);
 }
 
+/* Whether @s is in typographic quotes (“…”, ‘…’, „…“, «…»), which a
+ * word processor makes of straight ones, and YAML reads as part of the
+ * value. */
+static gboolean
+in_typographic_quotes(const char *s)
+{
+	static const gunichar quotes[] = { 0x201c, 0x201d, 0x2018, 0x2019,
+		                           0x201e, 0x00ab, 0x00bb };
+	gunichar first, last;
+	gboolean a = FALSE, b = FALSE;
+
+	if (!g_utf8_validate(s, -1, NULL) || s[0] == '\0')
+		return FALSE;
+	first = g_utf8_get_char(s);
+	last = g_utf8_get_char(g_utf8_prev_char(s + strlen(s)));
+	for (gsize i = 0; i < G_N_ELEMENTS(quotes); i++) {
+		a |= first == quotes[i];
+		b |= last == quotes[i];
+	}
+	return a && b && g_utf8_strlen(s, -1) >= 2;
+}
+
+#define TYPOGRAPHIC_QUOTES_ADVICE                                         \
+	"; it is in typographic quotes, which YAML reads as part of the " \
+	"value: write straight quotes (\") or none"
+
 /* (transfer full): how to write @s, which is not of a date's form, as
  * the end of its diagnostic; "" when that is not known. */
 static char *
@@ -1653,6 +1683,8 @@ date_advice(const char *s)
 
 		return g_strconcat("; ", why, NULL);
 	}
+	if (in_typographic_quotes(s))
+		return g_strdup(TYPOGRAPHIC_QUOTES_ADVICE);
 
 	/* 25.09.2018 and 25/09/2018, as Europeans write a date, 12/25/2018
 	 * as Americans do; with a time, or an hour with AM or PM, after */
@@ -3910,8 +3942,11 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 		else
 			ctx_error(c, n,
 			          "status: unknown status '%s' (expected "
-			          "confirmed, tentative or cancelled)",
-			          s);
+			          "confirmed, tentative or cancelled)%s",
+			          s,
+			          in_typographic_quotes(s)
+			              ? TYPOGRAPHIC_QUOTES_ADVICE
+			              : "");
 	}
 	if ((n = lookup(map, "uid")) != NULL) {
 		g_autofree char *s = want_string(c, "uid", n);
@@ -3967,6 +4002,34 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 			warn_outlook_zone(c, ev, n);
 		}
 	}
+}
+
+/* Whether the line at @p (up to @end) is of hyphens and at least one
+ * en or em dash or horizontal bar alone ('—', '–-'), as a word processor
+ * turns '---', and white space after them. */
+static gboolean
+typographic_dashes(const char *p, const char *end)
+{
+	gboolean dash = FALSE;
+	guint n = 0;
+
+	while (p < end && *p != '\n' && *p != '\r' && *p != ' ' && *p != '\t' &&
+	       n++ < 6) {
+		if (*p == '-') {
+			p++;
+			continue;
+		}
+		/* U+2013, U+2014, U+2015: E2 80 93/94/95 */
+		if (end - p < 3 || (guchar)p[0] != 0xe2 ||
+		    (guchar)p[1] != 0x80 || (guchar)p[2] < 0x93 ||
+		    (guchar)p[2] > 0x95)
+			return FALSE;
+		dash = TRUE;
+		p += 3;
+	}
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+		p++;
+	return dash && (p == end || *p == '\n');
 }
 
 /* Is the line at @p (up to @end) a front matter delimiter? */
@@ -4227,7 +4290,9 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 	guint near_end = 0; /* a line '--- …' that does not close it */
 	const char *near_at = NULL; /* and where it starts */
 	gsize dashes = 0;           /* near_at's, when it is of dashes alone */
-	gboolean replaced = FALSE;  /* a U+FFFD in the description */
+	gboolean typographic = FALSE; /* near_at is of dashes a word
+	                               * processor made of hyphens */
+	gboolean replaced = FALSE;    /* a U+FFFD in the description */
 	LineMistakes mistakes;
 	gboolean fm_too_large;
 
@@ -4330,6 +4395,12 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 			near_end = line;
 			near_at = q;
 		}
+		/* '—' or '–-': the hyphens made a dash by a word processor */
+		if (near_end == 0 && typographic_dashes(q, end)) {
+			near_end = line;
+			near_at = q;
+			typographic = TRUE;
+		}
 		/* '--' or '----', a dash too few or too many */
 		if (near_end == 0) {
 			gsize n = 0, rest = 0;
@@ -4372,7 +4443,14 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 		    g_utf8_validate(rest, -1, NULL) ? first_invisible(rest) : 0;
 		why = ch != 0 ? invisible_advice(ch) : NULL;
 
-		if (dashes != 0)
+		if (typographic)
+			evf_diags_add(diags, path, near_end, 1,
+			              "front matter is not closed: the line "
+			              "that closes it is '---', three hyphens, "
+			              "and this one has a dash (an editor's "
+			              "autocorrection makes one of them): "
+			              "write three hyphens");
+		else if (dashes != 0)
 			evf_diags_add(diags, path, near_end, 1,
 			              "front matter is not closed: the line "
 			              "that closes it is '---', three dashes, "

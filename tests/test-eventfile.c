@@ -2634,6 +2634,20 @@ test_error_delimiter_with_text(void)
 	assert_error("---\ntitle: Workshop\nstart: 2018-05-22\n-- \r\n"
 	             "The body.\n",
 	             4, 1, "three dashes, and this one has 2");
+	/* the hyphens an editor's autocorrection made a dash */
+	assert_error("---\ntitle: Workshop\nstart: 2018-05-22\n\u2014\n"
+	             "The body \u2014 a dash in it.\n",
+	             4, 1,
+	             "front matter is not closed: the line that closes it "
+	             "is '---', three hyphens, and this one has a dash");
+	assert_error("---\ntitle: Workshop\nstart: 2018-05-22\n\u2013- \n"
+	             "The body.\n",
+	             4, 1, "and this one has a dash");
+	/* a fullwidth colon, from a keyboard in full width */
+	assert_error("---\ntitle\uff1a Workshop\nstart: 2018-05-22\n---\n", 2,
+	             1,
+	             "expected a line 'key: value': '\uff1a' is a fullwidth "
+	             "colon: write ':' instead");
 	/* also with a thematic break further down, which YAML would take
 	 * for the end of a second document: the front matter is read to
 	 * that line, and its own mistakes told */
@@ -2742,6 +2756,11 @@ test_error_unknown_status(void)
 	             "status: postponed\n"
 	             "---\n",
 	             4, 9, "status: unknown status 'postponed'");
+	assert_error("---\ntitle: Workshop\nstart: 2018-05-22\n"
+	             "status: \u2018cancelled\u2019\n---\n",
+	             4, 9,
+	             "(expected confirmed, tentative or cancelled); it is in "
+	             "typographic quotes");
 }
 
 /* What cmark-gfm is quadratic in is refused before it, with the line. */
@@ -4826,6 +4845,9 @@ test_error_date_advice(void)
 		  "; write the year first, then the month and the day, and "
 		  "the hour from 00 to 23, without AM or PM" },
 		{ "2018-09-25 noon", "; write noon as 12:00" },
+		{ "\u201c2018-09-25\u201d",
+		  "; it is in typographic quotes, which YAML reads as part of "
+		  "the value: write straight quotes (\") or none" },
 		{ "2018-09-25T09:00:00.000Z",
 		  "; leave out the fraction of a second" },
 		{ "2018-09-25 9:00 PM",
