@@ -97,6 +97,16 @@ static const char summary[] =
     "Exit status: 0 success, 1 errors in the input or at run time, 2 "
     "usage.";
 
+/* The configuration, or NULL when it has errors, which are not told. */
+static EvfConfig *
+load_config_quietly(void)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+
+	return evf_config_load(opt_config != NULL ? opt_config : "evfeed.conf",
+	                       diags);
+}
+
 static EvfConfig *
 load_config(void)
 {
@@ -108,34 +118,43 @@ load_config(void)
 	return cfg;
 }
 
+/* Checks the configuration and every event file, and reports all their
+ * errors at once (those in the event files too, as long as the
+ * configuration names their folder, and that is there: each setting in
+ * error is taken as its default); then "N errors", and @after (nullable)
+ * after it. The exit status: 0 when there is none. */
 static int
-cmd_check(void)
+check_all(const char *after)
 {
 	g_autoptr(GPtrArray) diags = evf_diags_new();
 	g_autoptr(EvfConfig) cfg = evf_config_load_partial(
 	    opt_config != NULL ? opt_config : "evfeed.conf", diags);
-	gboolean ok;
+	gboolean ok = TRUE;
 	guint errors;
 
 	evf_diags_print(diags, stderr);
 	g_ptr_array_set_size(diags, 0);
-	/* Errors in the configuration hide none in the event files, as
-	 * long as it names their folder, and that is there (each setting in
-	 * error is taken as its default). */
-	if (cfg == NULL ||
-	    (cfg->errors > 0 &&
-	     (!cfg->events_given || cfg->events_dir == NULL ||
-	      !g_file_test(cfg->events_dir, G_FILE_TEST_IS_DIR))))
+	if (cfg == NULL)
 		return 1;
-	ok = evf_build_check(cfg, g_get_real_time(), diags);
-	evf_diags_print(diags, stderr);
+	if (cfg->errors == 0 ||
+	    (cfg->events_given && cfg->events_dir != NULL &&
+	     g_file_test(cfg->events_dir, G_FILE_TEST_IS_DIR))) {
+		ok = evf_build_check(cfg, g_get_real_time(), diags);
+		evf_diags_print(diags, stderr);
+	}
 	errors = cfg->errors + evf_diags_errors(diags);
 	if (!ok || errors > 0) {
-		fprintf(stderr, "evfeed: %u error%s\n", errors,
-		        errors == 1 ? "" : "s");
+		fprintf(stderr, "evfeed: %u error%s%s\n", errors,
+		        errors == 1 ? "" : "s", after != NULL ? after : "");
 		return 1;
 	}
 	return 0;
+}
+
+static int
+cmd_check(void)
+{
+	return check_all(NULL);
 }
 
 static EvfStore *
@@ -514,15 +533,17 @@ ping_hub(const EvfConfig *cfg, GPtrArray *changed)
 static int
 cmd_build(void)
 {
-	g_autoptr(EvfConfig) cfg = load_config();
+	g_autoptr(EvfConfig) cfg = load_config_quietly();
 	g_autoptr(GPtrArray) diags = evf_diags_new();
 	g_autoptr(GError) error = NULL;
 	g_autofree char *shown = NULL;
 	g_autofree char *cal = NULL;
 	g_auto(EvfBuildStats) st = { 0 };
 
+	/* a configuration in error: its errors and the event files', as
+	 * check gives them (load_config said nothing yet) */
 	if (cfg == NULL)
-		return 1;
+		return check_all("; nothing was written");
 	if (!evf_build_run(cfg, NULL, g_get_real_time(), diags, &st, &error)) {
 		evf_diags_print(diags, stderr);
 		if (error != NULL)

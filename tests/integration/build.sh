@@ -880,4 +880,20 @@ test -n "$lm1" && expr "$lm2" \> "$lm1" >/dev/null && expr "$lm3" \> "$lm2" >/de
 ok $? "a dated event's edit, and one that leaves, move the calendar's LAST-MODIFIED ($lm1, $lm2, $lm3)" ||
 	diag_file "$tb/err"
 
+# A configuration in error: build tells its errors and the event files'
+# all at once, as check does, and writes nothing.
+ce=$tmp/config-error
+mkdir -p "$ce/events"
+write_config "$ce" "$ce/events"
+sed -i 's/^max_items=.*/max_items=many/' "$ce/evfeed.conf"
+printf -- '---\ntitle: Draft\nstart: 2027-13-01\n---\n' >"$ce/events/draft.md"
+"$EVFEED" build --config "$ce/evfeed.conf" >"$ce/out" 2>"$ce/err"
+st=$?
+test $st -eq 1 && grep -q 'max_items' "$ce/err" &&
+	grep -q 'draft.md:3:8: error: start: invalid date' "$ce/err" &&
+	grep -q '^evfeed: 2 errors; nothing was written$' "$ce/err" &&
+	test ! -e "$ce/public/calendar.ics"
+ok $? "build with a configuration in error: its errors and the event files', nothing written (status $st)" ||
+	diag_file "$ce/err"
+
 done_testing
