@@ -1110,6 +1110,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autofree char *digest = NULL;
 	g_autofree char *old_digest = NULL;
 	g_autofree char *old_until = NULL;
+	g_autofree char *old_judged = NULL;
 	g_autofree char *partners_rev = NULL;
 	g_autoptr(GHashTable) partners = NULL;
 	g_autoptr(GPtrArray) local = NULL;
@@ -1206,14 +1207,17 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	old_digest = evf_store_get_meta(store, "inputs");
 	old_manifest = evf_store_get_meta(store, "manifest");
 	old_until = evf_store_get_meta(store, "until");
+	old_judged = evf_store_get_meta(store, "judged");
 	/* The same inputs give the same output until an event in it ends,
 	 * which changes the pages (and, with past_days, the calendars). */
 	if (old_until != NULL)
 		stats->until = g_ascii_strtoll(old_until, NULL, 10);
 	/* (and not after a build whose clock was ahead: its times are taken
-	 * back) */
+	 * back; nor when the clock is now behind the time the output was
+	 * judged at, when what had ended may not have yet) */
 	if (g_strcmp0(digest, old_digest) == 0 && old_manifest != NULL &&
-	    old_until != NULL && now < stats->until &&
+	    old_until != NULL && now < stats->until && old_judged != NULL &&
+	    now >= g_ascii_strtoll(old_judged, NULL, 10) &&
 	    !evf_store_is_ahead(store, now) &&
 	    evf_publish_manifest_present(cfg->output_dir, old_manifest)) {
 		g_autofree char *count = evf_store_get_meta(store, "events");
@@ -1349,6 +1353,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		g_autofree char *own = g_strdup_printf("%u", local->len);
 		g_autofree char *until =
 		    g_strdup_printf("%" G_GINT64_FORMAT, stats->until);
+		g_autofree char *judged =
+		    g_strdup_printf("%" G_GINT64_FORMAT, now);
 		g_autofree char *stamp = published_stamp(cfg);
 
 		if (!evf_store_set_meta(store, "manifest", manifest, error) ||
@@ -1356,6 +1362,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		    !evf_store_set_meta(store, "events", count, error) ||
 		    !evf_store_set_meta(store, "local_events", own, error) ||
 		    !evf_store_set_meta(store, "until", until, error) ||
+		    !evf_store_set_meta(store, "judged", judged, error) ||
 		    !evf_store_set_meta(store, "published", stamp, error) ||
 		    !record_scopes(store, "category/", known, cats, kept,
 		                   error) ||

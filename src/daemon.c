@@ -333,10 +333,15 @@ follow_clock(Daemon *d, gint64 now)
 
 	if (d->skew != 0 && ABS(step) > CLOCK_STEP_US) {
 		g_message("the clock moved %+.0f s: the partner sources' fetch "
-		          "times move with it",
-		          (double)step / G_USEC_PER_SEC);
+		          "times move with it%s",
+		          (double)step / G_USEC_PER_SEC,
+		          step < 0 ? ", and what is past is judged again" : "");
 		if (!evf_store_shift_schedules(d->store, step, &error))
 			g_warning("%s", error->message);
+		/* an event the pages moved to the past at the later time
+		 * may not have ended yet (a build skips nothing then) */
+		if (step < 0)
+			schedule_rebuild(d);
 	}
 	d->skew = skew;
 }

@@ -3568,7 +3568,16 @@ read_published(Ctx *c, const Node *n, EvfEvent *ev)
 		ev->published = g_date_time_to_unix(w.time) * G_USEC_PER_SEC;
 	}
 	if (ev->published > c->now) {
-		ctx_error(c, n, "published: in the future");
+		g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc(
+		    ev->published / G_USEC_PER_SEC);
+		g_autofree char *shown = g_date_time_format(at, "%FT%TZ");
+
+		/* (a date is midnight in the site's zone, which may be
+		 * hours from UTC's) */
+		ctx_error(c, n,
+		          "published: in the future, %s: a build from then on "
+		          "publishes the event",
+		          shown);
 		/* gone by itself then: `evfeed serve` builds again */
 		((EvfDiag *)g_ptr_array_index(c->diags, c->diags->len - 1))
 		    ->passes_at = ev->published;

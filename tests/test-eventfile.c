@@ -4620,7 +4620,16 @@ test_error_published_future(void)
 	             "start: 2018-05-22\n"
 	             "published: 2018-06-01T00:00:01Z\n"
 	             "---\n",
-	             4, 12, "published: in the future");
+	             4, 12,
+	             "published: in the future, 2018-06-01T00:00:01Z: a build "
+	             "from then on publishes the event");
+	/* a date is midnight in the site's zone: the instant is told */
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "published: 2018-06-02\n"
+	             "---\n",
+	             4, 12, "published: in the future, 2018-06-01T22:00:00Z");
 	/* Before 1990 in UTC: 1 January 1990 in Ljubljana is 1989 there. */
 	assert_error("---\n"
 	             "title: Workshop\n"

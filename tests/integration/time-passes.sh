@@ -108,4 +108,55 @@ else
 	fail "evfeed serve did not start"
 fi
 
+# A clock that ran ahead and was set back (by hand, or by NTP): what a build
+# at the later time judged past may not have ended yet. The next build is
+# not skipped, and serve, which hears the clock step back, builds again.
+# libfaketime (tools/install-deps installs it) moves the clock; its file
+# times are left alone (NO_FAKE_STAT), since a build's skip test reads them.
+faketime_lib=$(dpkg -L libfaketime 2>/dev/null | grep '/libfaketime\.so\.1$' | head -n 1)
+if [ -z "$faketime_lib" ] || ! command -v faketime >/dev/null 2>&1; then
+	fail "libfaketime is not installed: run tools/install-deps"
+else
+	cb=$tmp/clock-back
+	mkdir -p "$cb/events"
+	printf -- '---\ntitle: Ending soon\nstart: %s\nend: %s\n---\nTomorrow.\n' \
+		"$(date -u -d '1 day' +%Y-%m-%dT%H:%M:%SZ)" \
+		"$(date -u -d '1 day 1 hour' +%Y-%m-%dT%H:%M:%SZ)" \
+		>"$cb/events/soon.md"
+	printf -- '---\ntitle: Far ahead\nstart: 2031-01-01\n---\n' >"$cb/events/far.md"
+	write_config "$cb" "$cb/events"
+	"$EVFEED" build --config "$cb/evfeed.conf" >/dev/null 2>&1 &&
+		NO_FAKE_STAT=1 faketime -f '+2d' "$EVFEED" build --config "$cb/evfeed.conf" \
+			>/dev/null 2>&1 &&
+		test "$(where "$cb/public")" = past &&
+		"$EVFEED" build --config "$cb/evfeed.conf" >"$cb/out" 2>&1 &&
+		test "$(where "$cb/public")" = upcoming
+	ok $? "build: after a build two days ahead, one at the right time lists the event as upcoming again" ||
+		diag_file "$cb/out"
+
+	# serve, its clock two days ahead, then set back
+	rm -rf "$cb/public" "$cb/state.db" "$cb/state.db-wal" "$cb/state.db-shm"
+	echo '+2d' >"$cb/offset"
+	FAKETIME_TIMESTAMP_FILE=$cb/offset FAKETIME_NO_CACHE=1 NO_FAKE_STAT=1 \
+		FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD=$faketime_lib \
+		"$EVFEED" serve --config "$cb/evfeed.conf" --listen 127.0.0.1:0 \
+		>"$cb/sout" 2>"$cb/serr" </dev/null &
+	serve_pid=$!
+	is_past() { test "$(where "$cb/public")" = past; }
+	is_upcoming() { test "$(where "$cb/public")" = upcoming; }
+	if serve_wait "$cb/sout" "$serve_pid" 60 &&
+		wait_until $((10 * slow)) is_past; then
+		echo '+0' >"$cb/offset"
+		wait_until $((20 * slow)) is_upcoming &&
+			grep -q 'and what is past is judged again' "$cb/serr"
+		ok $? "serve: its clock set back two days, it builds again and lists the event as upcoming" ||
+			diag_file "$cb/serr"
+		serve_stop
+	else
+		fail "serve with its clock two days ahead lists the event as past"
+		diag_file "$cb/serr"
+		serve_stop
+	fi
+fi
+
 done_testing
