@@ -369,8 +369,9 @@ else
 fi
 
 # Errors in evfeed.conf hide none of the event files' from check (each
-# setting in error taken as its default); build still stops at them, and
-# an events folder named by a setting in error is not guessed at.
+# setting in error taken as its default), nor from build, which checks as
+# check does and writes nothing; an events folder named by a setting in
+# error is not guessed at.
 rm -f "$w/events/link.md"
 cp "$w/evfeed.conf" "$w/good.conf"
 sed -e 's/^\(timezone *= *\).*/\1Europe\/Belgrad/' \
@@ -389,11 +390,12 @@ else
 fi
 run build "$w/evfeed.conf" "$w/conf-build"
 if [ "$status" -eq 1 ] && grep -q 'refresh: not a duration' "$w/conf-build.err" &&
-    ! grep -q 'a[.]md' "$w/conf-build.err" &&
+    has_diag "$w/conf-build.err" a.md 3 "start: invalid date" &&
+    grep -qx 'evfeed: 8 errors; nothing was written' "$w/conf-build.err" &&
     [ -z "$(find "$w/public" -type f 2>/dev/null)" ]; then
-	pass "errors in evfeed.conf: build stops at them, writes nothing"
+	pass "errors in evfeed.conf: build tells them and the event files', writes nothing"
 else
-	fail "errors in evfeed.conf: build stops at them, writes nothing"
+	fail "errors in evfeed.conf: build tells them and the event files', writes nothing"
 	diag_file "$w/conf-build.err"
 fi
 sed 's/^\(events *= *\).*/\1ev\\q/' "$w/good.conf" >"$w/evfeed.conf"
