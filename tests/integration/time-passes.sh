@@ -113,6 +113,9 @@ fi
 # not skipped, and serve, which hears the clock step back, builds again.
 # libfaketime (tools/install-deps installs it) moves the clock; its file
 # times are left alone (NO_FAKE_STAT), since a build's skip test reads them.
+# Preloaded before the sanitizers' runtime, which allows it as for
+# shim_run (lib.sh).
+preload_ok="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 faketime_lib=$(dpkg -L libfaketime 2>/dev/null | grep '/libfaketime\.so\.1$' | head -n 1)
 if [ -z "$faketime_lib" ] || ! command -v faketime >/dev/null 2>&1; then
 	fail "libfaketime is not installed: run tools/install-deps"
@@ -126,7 +129,8 @@ else
 	printf -- '---\ntitle: Far ahead\nstart: 2031-01-01\n---\n' >"$cb/events/far.md"
 	write_config "$cb" "$cb/events"
 	"$EVFEED" build --config "$cb/evfeed.conf" >/dev/null 2>&1 &&
-		NO_FAKE_STAT=1 faketime -f '+2d' "$EVFEED" build --config "$cb/evfeed.conf" \
+		NO_FAKE_STAT=1 ASAN_OPTIONS=$preload_ok \
+			faketime -f '+2d' "$EVFEED" build --config "$cb/evfeed.conf" \
 			>/dev/null 2>&1 &&
 		test "$(where "$cb/public")" = past &&
 		"$EVFEED" build --config "$cb/evfeed.conf" >"$cb/out" 2>&1 &&
@@ -139,6 +143,7 @@ else
 	echo '+2d' >"$cb/offset"
 	FAKETIME_TIMESTAMP_FILE=$cb/offset FAKETIME_NO_CACHE=1 NO_FAKE_STAT=1 \
 		FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD=$faketime_lib \
+		ASAN_OPTIONS=$preload_ok \
 		"$EVFEED" serve --config "$cb/evfeed.conf" --listen 127.0.0.1:0 \
 		>"$cb/sout" 2>"$cb/serr" </dev/null &
 	serve_pid=$!
