@@ -97,22 +97,17 @@ static const char summary[] =
     "Exit status: 0 success, 1 errors in the input or at run time, 2 "
     "usage.";
 
-/* The configuration, or NULL when it has errors, which are not told. */
-static EvfConfig *
-load_config_quietly(void)
+static const char *
+config_path(void)
 {
-	g_autoptr(GPtrArray) diags = evf_diags_new();
-
-	return evf_config_load(opt_config != NULL ? opt_config : "evfeed.conf",
-	                       diags);
+	return opt_config != NULL ? opt_config : "evfeed.conf";
 }
 
 static EvfConfig *
 load_config(void)
 {
 	g_autoptr(GPtrArray) diags = evf_diags_new();
-	const char *path = opt_config != NULL ? opt_config : "evfeed.conf";
-	EvfConfig *cfg = evf_config_load(path, diags);
+	EvfConfig *cfg = evf_config_load(config_path(), diags);
 
 	evf_diags_print(diags, stderr);
 	return cfg;
@@ -127,8 +122,8 @@ static int
 check_all(const char *after)
 {
 	g_autoptr(GPtrArray) diags = evf_diags_new();
-	g_autoptr(EvfConfig) cfg = evf_config_load_partial(
-	    opt_config != NULL ? opt_config : "evfeed.conf", diags);
+	g_autoptr(EvfConfig) cfg =
+	    evf_config_load_partial(config_path(), diags);
 	gboolean ok = TRUE;
 	guint errors;
 
@@ -533,17 +528,19 @@ ping_hub(const EvfConfig *cfg, GPtrArray *changed)
 static int
 cmd_build(void)
 {
-	g_autoptr(EvfConfig) cfg = load_config_quietly();
 	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(EvfConfig) cfg = evf_config_load(config_path(), diags);
 	g_autoptr(GError) error = NULL;
 	g_autofree char *shown = NULL;
 	g_autofree char *cal = NULL;
 	g_auto(EvfBuildStats) st = { 0 };
 
 	/* a configuration in error: its errors and the event files', as
-	 * check gives them (load_config said nothing yet) */
+	 * check gives them (nothing was said yet); else its warnings */
 	if (cfg == NULL)
 		return check_all("; nothing was written");
+	evf_diags_print(diags, stderr);
+	g_ptr_array_set_size(diags, 0);
 	if (!evf_build_run(cfg, NULL, g_get_real_time(), diags, &st, &error)) {
 		evf_diags_print(diags, stderr);
 		if (error != NULL)
@@ -828,9 +825,7 @@ run(int argc, char **argv)
 		return cmd_sources();
 	serving = strcmp(cmd, "serve") == 0;
 	if (serving)
-		return evf_daemon_run(opt_config != NULL ? opt_config
-		                                         : "evfeed.conf",
-		                      opt_listen);
+		return evf_daemon_run(config_path(), opt_listen);
 	fprintf(stderr, "evfeed: unknown command '%s'\nTry 'evfeed --help'.\n",
 	        cmd);
 	return EXIT_USAGE;

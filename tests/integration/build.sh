@@ -896,4 +896,17 @@ test $st -eq 1 && grep -q 'max_items' "$ce/err" &&
 ok $? "build with a configuration in error: its errors and the event files', nothing written (status $st)" ||
 	diag_file "$ce/err"
 
+# A configuration with a warning only: build tells it, and builds.
+cw=$tmp/config-warning
+mkdir -p "$cw/events"
+write_config "$cw" "$cw/events"
+sed -i 's/^title=.*/title=<b>Test Events<\/b>/' "$cw/evfeed.conf"
+"$EVFEED" build --config "$cw/evfeed.conf" >"$cw/out" 2>"$cw/err"
+st=$?
+test $st -eq 0 &&
+	grep -q "evfeed.conf:2: warning: \[site\] title: HTML ('<b>') turned into plain text" "$cw/err" &&
+	test -s "$cw/public/calendar.ics"
+ok $? "build with a warning in the configuration: tells it, and builds (status $st)" ||
+	diag_file "$cw/err"
+
 done_testing
