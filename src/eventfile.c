@@ -3719,16 +3719,6 @@ read_geo(Ctx *c, const Node *n, EvfEvent *ev)
 	ev->lon = round(lon * 1e6) / 1e6 + 0.0;
 }
 
-/* (transfer full): UTC offset @s as ISO 8601 writes it, "+02:00". */
-static char *
-offset_text(gint32 s)
-{
-	gint32 a = ABS(s);
-
-	return g_strdup_printf("%c%02d:%02d", s < 0 ? '-' : '+', a / 3600,
-	                       a / 60 % 60);
-}
-
 /* A series in a zone that node-ical cannot read yet, so far ahead that
  * its reader's time zone library gives its start another offset
  * (evf_tz_node_ical_from): every calendar that holds it fails there, all
@@ -3737,10 +3727,15 @@ offset_text(gint32 s)
 static void
 warn_node_ical_horizon(Ctx *c, const EvfEvent *ev, const Node *n)
 {
-	int from, horizon;
+	g_autoptr(GDateTime) now =
+	    g_date_time_new_from_unix_utc(c->now / G_USEC_PER_SEC);
+	/* (node-ical knows the clocks to 1 January of its reader's year
+	 * and ten) */
+	int horizon = g_date_time_get_year(now) + 10;
 	gint32 taken = 0;
-	g_autoptr(GTimeZone) tz = NULL;
-	g_autoptr(GDateTime) local = NULL;
+	int from;
+	g_autoptr(GTimeZone) fixed = NULL;
+	g_autoptr(GDateTime) misread = NULL;
 	g_autofree char *when = NULL;
 	g_autofree char *real = NULL;
 	g_autofree char *wrong = NULL;
@@ -3751,20 +3746,12 @@ warn_node_ical_horizon(Ctx *c, const EvfEvent *ev, const Node *n)
 	                             c->now / G_USEC_PER_SEC, &taken);
 	if (from == 0)
 		return;
-	/* (the reader's year and ten: from is a year after that at the
-	 * earliest) */
-	{
-		g_autoptr(GDateTime) now =
-		    g_date_time_new_from_unix_utc(c->now / G_USEC_PER_SEC);
-
-		horizon = g_date_time_get_year(now) + 10;
-	}
-	tz = evf_tz_or_utc(ev->tzid);
-	local = g_date_time_to_timezone(ev->start, tz);
-	when = when_text(evf_tz_wall_time(local));
-	real = offset_text(
-	    (gint32)(g_date_time_get_utc_offset(local) / G_USEC_PER_SEC));
-	wrong = offset_text(taken);
+	/* (the start is in its own zone) */
+	when = when_text(evf_rrule_start(ev));
+	real = g_date_time_format(ev->start, "%:z");
+	fixed = g_time_zone_new_offset(taken);
+	misread = g_date_time_to_timezone(ev->start, fixed);
+	wrong = g_date_time_format(misread, "%:z");
 	evf_diags_warn(
 	    c->diags, c->path, n->line, n->col,
 	    "recurrence: node-ical (the calendar reader of MagicMirror² and "
