@@ -621,10 +621,6 @@ html_of(xmlNode *n, gboolean *cut)
 	return s;
 }
 
-/* The character HTML 4 gives the entity @name, as UTF-8 into @out (if
- * given); FALSE for a name it does not have. The RSS 0.91 DTD declares HTML 4's
- * entities, and a feed with its DOCTYPE may use them: libxml2, which loads
- * no DTD, leaves each one as a reference. */
 /* The character HTML 4 gives the entity @name; 0 for a name it does not
  * have. */
 static gunichar
@@ -637,6 +633,10 @@ html_entity_char(const xmlChar *name)
 	           : 0;
 }
 
+/* The character HTML 4 gives the entity @name, as UTF-8 into @out (if
+ * given); FALSE for a name it does not have. The RSS 0.91 DTD declares HTML 4's
+ * entities, and a feed with its DOCTYPE may use them: libxml2, which loads
+ * no DTD, leaves each one as a reference. */
 static gboolean
 html_entity(const xmlChar *name, char *out)
 {
