@@ -488,22 +488,40 @@ shows_target(const char *text, const char *url)
 /* For the plain text, writes each link's target after its text, unless
  * the text already is the target (autolinks, shows_target): writing the
  * target after it would add an address that an import of the calendar
- * turns into one more link, each build and import again. */
+ * turns into one more link, each build and import again. And struck text
+ * between two '~' each side. */
 static void
-show_link_targets(cmark_node *doc, const char *base_url)
+prepare_plaintext(cmark_node *doc, const char *base_url)
 {
 	g_autoptr(GPtrArray) links = g_ptr_array_new();
+	g_autoptr(GPtrArray) struck = g_ptr_array_new();
 	cmark_iter *iter = cmark_iter_new(doc);
 	cmark_event_type ev;
 
 	while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
 		cmark_node *node = cmark_iter_get_node(iter);
 
-		if (ev == CMARK_EVENT_ENTER &&
-		    cmark_node_get_type(node) == CMARK_NODE_LINK)
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		if (cmark_node_get_type(node) == CMARK_NODE_LINK)
 			g_ptr_array_add(links, node);
+		else if (strcmp(cmark_node_get_type_string(node),
+		                "strikethrough") == 0)
+			g_ptr_array_add(struck, node);
 	}
 	cmark_iter_free(iter);
+	/* cmark's plain text marks struck text with one '~' each side
+	 * ("~101~"), which reads as "about 101"; two are GFM's own. */
+	for (guint i = 0; i < struck->len; i++) {
+		cmark_node *del = g_ptr_array_index(struck, i);
+		cmark_node *open = cmark_node_new(CMARK_NODE_TEXT);
+		cmark_node *close = cmark_node_new(CMARK_NODE_TEXT);
+
+		cmark_node_set_literal(open, "~");
+		cmark_node_set_literal(close, "~");
+		cmark_node_prepend_child(del, open);
+		cmark_node_append_child(del, close);
+	}
 	for (guint i = 0; i < links->len; i++) {
 		cmark_node *link = g_ptr_array_index(links, i);
 		/* the address the HTML links to (evf_html_sanitize), as
@@ -641,7 +659,7 @@ evf_markdown_render(const char *markdown, const char *base_url, char **html,
 	*html = evf_html_sanitize(raw, base_url);
 	free(raw);
 
-	show_link_targets(doc, base_url);
+	prepare_plaintext(doc, base_url);
 	raw = cmark_render_plaintext(doc, options, 0);
 	/* Blank lines around it go, but not the indentation of its first
 	 * line: cmark writes a list's items each indented alike ("  - "),

@@ -513,6 +513,12 @@ test_render_strikethrough(void)
 
 	render("Room ~~101~~ 102.", BASE, &r);
 	g_assert_true(contains(r.html, "<del>101</del>"));
+	/* the plain text in GFM's notation, not cmark's one '~' ("~101~"
+	 * reads as "about 101") */
+	g_assert_cmpstr(r.text, ==, "Room ~~101~~ 102.");
+	rendered_clear(&r);
+	render("~~Old **room**~~ and ~single~", BASE, &r);
+	g_assert_cmpstr(r.text, ==, "~~Old room~~ and ~~single~~");
 }
 
 static void
