@@ -1376,13 +1376,16 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 		gboolean comment =
 		    strstr(value, " #") != NULL || strstr(value, "\t#") != NULL;
 
+		g_autofree char *advice =
+		    comment ? g_strdup(" (a '#' after a value is part of it: "
+		                       "put a comment on a line of its own)")
+		    : spec->type == KEY_ZONE ? evf_tz_advice(value)
+		                             : g_strdup("");
+
 		g_free(canon);
 		evf_diags_add(diags, shown, find_line(lines, group, spec->key),
 		              0, "[%s] %s: %s: '%s'%s", group, spec->key,
-		              reason, value,
-		              comment ? " (a '#' after a value is part of it: "
-		                        "put a comment on a line of its own)"
-		                      : "");
+		              reason, value, advice);
 		apply_default(cfg, spec, src);
 		return;
 	}

@@ -3331,63 +3331,6 @@ check_keys(Ctx *c, const Node *map)
 	}
 }
 
-/* (transfer full): how to put right the time zone name @tzid that
- * evf_tz_new() refused, as the end of its diagnostic; "" when that is not
- * known. */
-static char *
-zone_advice(const char *tzid)
-{
-	static GRegex *offset_form;
-	g_autofree char *guess = g_strdup(tzid);
-	g_autoptr(GTimeZone) tz = NULL;
-	gboolean word = TRUE;
-
-	/* europe/ljubljana, America/New York */
-	for (char *p = guess; *p != '\0'; p++) {
-		if (*p == ' ')
-			*p = '_';
-		*p = word ? g_ascii_toupper(*p) : g_ascii_tolower(*p);
-		word = strchr("/_-", *p) != NULL;
-	}
-	if (strcmp(guess, tzid) != 0 && (tz = evf_tz_new(guess, NULL)) != NULL)
-		return g_strdup_printf(" (did you mean '%s'?)", guess);
-	if (strstr(tzid, "Standard Time") != NULL)
-		return g_strdup(" (a Windows name: write the IANA name of a "
-		                "city in the zone, such as Europe/Ljubljana)");
-	/* a misspelt city: the one zone nearest it, at most two letters
-	 * off (Europe/Belgrad, America/Sao_Paolo) */
-	if (strchr(tzid, '/') != NULL) {
-		const GPtrArray *places = evf_tz_places();
-		const char *best = NULL;
-		guint best_d = 3, ties = 0;
-
-		for (guint i = 0; i < places->len; i++) {
-			const char *p = g_ptr_array_index(places, i);
-			guint d = evf_edit_distance(tzid, p);
-
-			if (d < best_d) {
-				best = p;
-				best_d = d;
-				ties = 0;
-			} else if (d == best_d) {
-				ties++;
-			}
-		}
-		if (best != NULL && best_d > 0 && ties == 0)
-			return g_strdup_printf(" (did you mean '%s'?)", best);
-	}
-	if (g_regex_match(
-	        evf_regex_once(&offset_form,
-	                       "^(UTC|GMT)?[+-][0-9]{1,2}(:?[0-9]{2})?$",
-	                       G_REGEX_CASELESS),
-	        tzid, 0, NULL))
-		return g_strdup(
-		    " (an offset is written with the time, as in "
-		    "2018-05-22T09:30+02:00, or name a city's zone, "
-		    "such as Europe/Ljubljana)");
-	return g_strdup("");
-}
-
 /* tzdata's Etc/GMT+5 names UTC-05:00 (evf_tz_etc_advice): a warning that
  * says which offset it is. */
 static void
@@ -3437,7 +3380,7 @@ read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 			tzid = g_strdup("UTC");
 		} else if (tzid != NULL &&
 		           (tz = evf_tz_new(tzid, &problem)) == NULL) {
-			g_autofree char *advice = zone_advice(tzid);
+			g_autofree char *advice = evf_tz_advice(tzid);
 
 			ctx_error(c, zone, "timezone: %s: '%s'%s", problem,
 			          tzid, advice);

@@ -95,6 +95,10 @@ int evf_tz_next_irregular(const char *tzid, int first, int last);
  * editor who writes it for UTC+05:00 gets every time ten hours off. NULL
  * for any other name. */
 char *evf_tz_etc_advice(const char *tzid);
+/* (transfer full): how to put right the time zone name @tzid that
+ * evf_tz_new() refused, as the end of its diagnostic (" (did you mean
+ * 'Europe/Belgrade'?)"); "" when that is not known. */
+char *evf_tz_advice(const char *tzid);
 /* Whether the wall time of @t (in @tzid) comes after the first onset of
  * every observance of @tzid's VTIMEZONE, as evfeed publishes it from any
  * year: after the zone's last change of rules (New York's of 2007,

@@ -736,6 +736,13 @@ test_site_timezone(Fixture *f, gconstpointer data)
 	               "time zone");
 	assert_refused(f, "[site]\ntimezone=europe/ljubljana\n", 2,
 	               "time zone");
+	/* with the advice an event's timezone gets */
+	assert_refused(f, "[site]\ntimezone=europe/ljubljana\n", 2,
+	               "(did you mean 'Europe/Ljubljana'?)");
+	assert_refused(f, "[site]\ntimezone=Europe/Belgrad\n", 2,
+	               "(did you mean 'Europe/Belgrade'?)");
+	assert_refused(f, "[site]\ntimezone=W. Europe Standard Time\n", 2,
+	               "a Windows name");
 	assert_refused(f, "[site]\ntimezone=+02:00\n", 2, "time zone");
 	/* the machine's own zone, tzdata's copies, an old name */
 	assert_refused(f, "[site]\ntimezone=localtime\n", 2, "time zone");
