@@ -2747,6 +2747,35 @@ span_weight(const struct icalrecurrencetype *rt, gint64 *unit, gint64 *weight)
 	}
 }
 
+/* The UTC date-time @u on the wall clock of @z, floating. */
+static struct icaltimetype
+utc_on_wall_clock(const Zone *z, struct icaltimetype u)
+{
+	g_autoptr(GDateTime) t = g_date_time_new_utc(
+	    u.year, u.month, u.day, u.hour, u.minute, MIN(u.second, 59));
+
+	if (t != NULL)
+		u = zone_local(z, g_date_time_to_unix(t));
+	u.zone = NULL;
+	return u;
+}
+
+/* The UNTIL @u of an all-day series as a date. A UTC date-time is taken
+ * on the wall clock its start was written in: Outlook writes an all-day
+ * series as midnight to midnight in its zone (outlook_all_day), and its
+ * UNTIL as the last midnight in UTC, 23:00 the day before east of
+ * Greenwich, whose UTC date would lose the last day. */
+static struct icaltimetype
+all_day_until(const Built *b, struct icaltimetype u)
+{
+	if (!u.is_date && icaltime_is_utc(u) && b->zone != NULL)
+		u = utc_on_wall_clock(b->zone, u);
+	u.is_date = 1;
+	u.hour = u.minute = u.second = 0;
+	u.zone = NULL;
+	return u;
+}
+
 /* The occurrences of one RRULE within the window, into @occ, until
  * @future_max of them are not in the past. */
 static void
@@ -2784,8 +2813,7 @@ expand_rule(Ctx *c, const Built *b, struct icalrecurrencetype rt,
 		if (!time_ok(rt.until)) {
 			rt.until = icaltime_null_time();
 		} else if (b->ev->all_day) {
-			rt.until.is_date = 1;
-			rt.until.zone = NULL;
+			rt.until = all_day_until(b, rt.until);
 		} else if (rt.until.is_date) {
 			rt.until.is_date = 0;
 			rt.until.hour = 23;
@@ -2793,15 +2821,7 @@ expand_rule(Ctx *c, const Built *b, struct icalrecurrencetype rt,
 			rt.until.second = 59;
 			rt.until.zone = NULL;
 		} else if (icaltime_is_utc(rt.until)) {
-			g_autoptr(GDateTime) u = g_date_time_new_utc(
-			    rt.until.year, rt.until.month, rt.until.day,
-			    rt.until.hour, rt.until.minute,
-			    MIN(rt.until.second, 59));
-
-			if (u != NULL)
-				rt.until =
-				    zone_local(b->zone, g_date_time_to_unix(u));
-			rt.until.zone = NULL;
+			rt.until = utc_on_wall_clock(b->zone, rt.until);
 		} else {
 			rt.until.zone = NULL;
 		}
@@ -3222,7 +3242,8 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
  * UTC date-time for a timed event, a date for an all-day one. A floating
  * UNTIL (RFC 5545 §3.3.10: that of a floating start) is read in the zone
  * the start was read in, a date as the end of that day; a date-time for
- * an all-day event gives its date. TRUE when @rt was changed. */
+ * an all-day event gives its date (all_day_until). TRUE when @rt was
+ * changed. */
 static gboolean
 until_as_event_file(const Built *b, struct icalrecurrencetype *rt)
 {
@@ -3235,10 +3256,7 @@ until_as_event_file(const Built *b, struct icalrecurrencetype *rt)
 	if (b->ev->all_day) {
 		if (u.is_date)
 			return FALSE;
-		u.is_date = 1;
-		u.hour = u.minute = u.second = 0;
-		u.zone = NULL;
-		rt->until = u;
+		rt->until = all_day_until(b, u);
 		return TRUE;
 	}
 	if (!u.is_date && icaltime_is_utc(u))

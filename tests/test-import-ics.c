@@ -868,7 +868,8 @@ test_tzid_edge_years(void)
 /* Series mode (evfeed import) writes an UNTIL an event file takes: a
  * floating one (that of a floating start, RFC 5545 §3.3.10) read in the
  * zone the start was read in, a date for a timed event as the end of that
- * day, a date-time for an all-day event as its date. */
+ * day, a date-time for an all-day event as its date, on the wall clock of
+ * the start's zone where Outlook gave it one. */
 static void
 test_series_until_forms(void)
 {
@@ -887,7 +888,13 @@ test_series_until_forms(void)
 	    "RRULE:FREQ=WEEKLY;UNTIL=20260814T000000Z\nEND:VEVENT\n"
 	    "BEGIN:VEVENT\nUID:a4@partner.example\nDTSTAMP:20260601T000000Z\n"
 	    "SUMMARY:UTC\nDTSTART:20260718T100000Z\n"
-	    "RRULE:FREQ=DAILY;UNTIL=20260720T100000Z\nEND:VEVENT");
+	    "RRULE:FREQ=DAILY;UNTIL=20260720T100000Z\nEND:VEVENT\n"
+	    /* Outlook's all-day series: UNTIL its last midnight in UTC */
+	    "BEGIN:VEVENT\nUID:a5@partner.example\nDTSTAMP:20260601T000000Z\n"
+	    "SUMMARY:Outlook\nDTSTART;TZID=Europe/Zagreb:20270104T000000\n"
+	    "DTEND;TZID=Europe/Zagreb:20270105T000000\n"
+	    "X-MICROSOFT-CDO-ALLDAYEVENT:TRUE\n"
+	    "RRULE:FREQ=WEEKLY;UNTIL=20270124T230000Z;BYDAY=MO\nEND:VEVENT");
 	g_autoptr(GError) error = NULL;
 	g_autoptr(EvfImport) imp =
 	    evf_import_ics_series_unsandboxed(text, strlen(text), BASE, &error);
@@ -901,6 +908,8 @@ test_series_until_forms(void)
 	                "FREQ=WEEKLY;UNTIL=20260814");
 	g_assert_cmpstr(find(imp, "a4@partner.example")->rrule, ==,
 	                "FREQ=DAILY;UNTIL=20260720T100000Z");
+	g_assert_cmpstr(find(imp, "a5@partner.example")->rrule, ==,
+	                "FREQ=WEEKLY;UNTIL=20270125;BYDAY=MO");
 }
 
 /* RFC 5545 §3.3.5: a wall time in the gap where the clocks go forward is
@@ -1481,6 +1490,29 @@ test_rrule_override_edges(void)
 	/* 83 Mondays from 5 June 2017 to 31 December 2018, one excluded,
 	 * one moved in. */
 	g_assert_cmpuint(imp->events->len, ==, 83);
+}
+
+/* Outlook writes an all-day series as midnight to midnight in its zone,
+ * and its UNTIL as the last midnight in UTC: 22:00 the day before in
+ * Zagreb in June. That day is the series' last (RFC 5545 §3.3.10), as
+ * ical.js counts it, not the day before. */
+static void
+test_rrule_outlook_all_day_until(void)
+{
+	g_autoptr(EvfImport) imp = import_body(
+	    "BEGIN:VEVENT\nUID:weekly@partner.example\n"
+	    "DTSTART;TZID=Europe/Zagreb:20180604T000000\n"
+	    "DTEND;TZID=Europe/Zagreb:20180605T000000\n"
+	    "RRULE:FREQ=WEEKLY;UNTIL=20180624T220000Z;BYDAY=MO\n"
+	    "X-MICROSOFT-CDO-ALLDAYEVENT:TRUE\nSUMMARY:Weekly\nEND:VEVENT");
+	EvfEvent *last = find(imp, "weekly@partner.example/20180625");
+
+	g_assert_nonnull(find(imp, "weekly@partner.example/20180604"));
+	g_assert_nonnull(last);
+	g_assert_true(last->all_day);
+	assert_date(&last->start_date, 2018, 6, 25);
+	assert_date(&last->end_date, 2018, 6, 26);
+	g_assert_cmpuint(imp->events->len, ==, 4);
 }
 
 /* What is not carried over as written is told: a negative DURATION (as a
@@ -3393,6 +3425,8 @@ main(int argc, char **argv)
 	                test_rrule_override_exdate);
 	g_test_add_func("/import-ics/rrule/override-edges",
 	                test_rrule_override_edges);
+	g_test_add_func("/import-ics/rrule/outlook-all-day-until",
+	                test_rrule_outlook_all_day_until);
 	g_test_add_func("/import-ics/told/duration-description",
 	                test_told_duration_description);
 	g_test_add_func("/import-ics/rrule/sub-daily-phase",
