@@ -123,7 +123,8 @@ base_release(gpointer b)
 typedef struct {
 	guint index;
 	guint line;
-	char *uid;       /* guid, atom:id or rdf:about; else derived */
+	char *uid; /* guid, atom:id or rdf:about; else derived */
+	gboolean uid_derived;
 	char *title_raw; /* at most MAX_RAW_TITLE bytes */
 	gboolean title_html;
 	char *link;      /* absolute and safe, or NULL */
@@ -1515,8 +1516,10 @@ read_item(Ctx *c, xmlNode *node, Base *item_base, GError **error)
 			f.link_refused = g_steal_pointer(&it->link);
 		}
 	}
-	if (it->uid == NULL && it->link != NULL)
+	if (it->uid == NULL && it->link != NULL) {
 		it->uid = g_strdup(it->link);
+		it->uid_derived = TRUE;
+	}
 
 	if (f.title != NULL) {
 		it->title_raw = g_steal_pointer(&f.title);
@@ -1899,6 +1902,71 @@ cmp_document(gconstpointer a, gconstpointer b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* (transfer full): the identity of @it, which has no id of its own: a
+ * digest of its title (of its text when there is no title), its link, and
+ * with @dated its date. A title that is not blank may still come out empty
+ * (markup, or only characters the text hygiene takes out), and then there
+ * may be no text: the title as written. */
+static char *
+derived_uid(const Item *it, gboolean dated)
+{
+	gboolean cut;
+	g_autofree char *title = title_of(it, &cut);
+	const char *what = title[0] != '\0'   ? title
+	                   : it->desc != NULL ? it->desc
+	                                      : it->title_raw;
+	g_autofree char *date =
+	    !dated ? g_strdup("")
+	    : it->start != NULL
+	        ? g_strdup(it->start)
+	        : g_strdup_printf("%" G_GINT64_FORMAT, it->published);
+	g_autofree char *name =
+	    g_strjoin("\n", what, it->link ? it->link : "", date, NULL);
+
+	return evf_uuid5(EVF_UUID_NAMESPACE, name);
+}
+
+/* Gives each item without an id of its own one: its link, or else a
+ * digest of its title. Items that share one (a page listing the place's
+ * events as every item's link, a weekly "Reading group" without a link)
+ * are each an event of their own (evfeed.conf(5)), and take a digest of
+ * title, link and date instead; only the same item given twice is left
+ * one. */
+static void
+derive_uids(Ctx *c)
+{
+	/* derived uid → how many items have it */
+	g_autoptr(GHashTable) count =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+	for (guint i = 0; i < c->items->len; i++) {
+		Item *it = g_ptr_array_index(c->items, i);
+		guint n;
+
+		/* (left out: import_items) */
+		if (is_blank(it->title_raw) && is_blank(it->desc))
+			continue;
+		if (it->uid == NULL) {
+			it->uid = derived_uid(it, FALSE);
+			it->uid_derived = TRUE;
+		}
+		if (!it->uid_derived)
+			continue;
+		n = GPOINTER_TO_UINT(g_hash_table_lookup(count, it->uid));
+		g_hash_table_insert(count, g_strdup(it->uid),
+		                    GUINT_TO_POINTER(n + 1));
+	}
+	for (guint i = 0; i < c->items->len; i++) {
+		Item *it = g_ptr_array_index(c->items, i);
+
+		if (it->uid_derived &&
+		    GPOINTER_TO_UINT(g_hash_table_lookup(count, it->uid)) > 1) {
+			g_free(it->uid);
+			it->uid = derived_uid(it, TRUE);
+		}
+	}
+}
+
 static EvfImport *
 import_items(Ctx *c)
 {
@@ -1910,6 +1978,7 @@ import_items(Ctx *c)
 
 	imp->events =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
+	derive_uids(c);
 	for (guint i = 0; i < c->items->len; i++) {
 		Item *it = g_ptr_array_index(c->items, i);
 
@@ -1919,22 +1988,6 @@ import_items(Ctx *c)
 			          "left out");
 			imp->skipped++;
 			continue;
-		}
-		if (it->uid == NULL) {
-			/* Neither id nor link: a digest of the title (of the
-			 * text when there is no title). A title that is not
-			 * blank may still come out empty (markup, or only
-			 * characters the text hygiene takes out), and then
-			 * there may be no text: the title as written. */
-			gboolean cut;
-			g_autofree char *title = title_of(it, &cut);
-			const char *what = title[0] != '\0'   ? title
-			                   : it->desc != NULL ? it->desc
-			                                      : it->title_raw;
-			g_autofree char *name = g_strconcat(
-			    what, "\n", it->link ? it->link : "", NULL);
-
-			it->uid = evf_uuid5(EVF_UUID_NAMESPACE, name);
 		}
 		if (g_hash_table_contains(seen, it->uid)) {
 			g_autofree char *q = quote(it->uid);
@@ -1947,8 +2000,13 @@ import_items(Ctx *c)
 			 * entry, the one updated last shown; an RSS guid
 			 * given twice, the first (the newest, as RSS
 			 * lists) */
-			if (c->kind == KIND_ATOM &&
-			    it->updated > first->updated) {
+			if (it->uid_derived) {
+				warn_item(c, it,
+				          "the same item given twice (title, "
+				          "link and date) left out, the first "
+				          "is kept");
+			} else if (c->kind == KIND_ATOM &&
+			           it->updated > first->updated) {
 				warn_item(c, first,
 				          "duplicate id '%s': the entry "
 				          "updated last is kept",

@@ -883,6 +883,60 @@ test_items_duplicate_atom_ids(void)
 	g_assert_true(has_warning(imp, "the entry updated last is kept"));
 }
 
+/* Items without a guid are each an event of their own (evfeed.conf(5))
+ * when they share a link (the place's page of events) or, without one,
+ * a title (a weekly reading group): each takes a digest of its title,
+ * link and date. Only the same item given twice is one; an item whose
+ * link is its own keeps it as its id. */
+static void
+test_items_shared_links(void)
+{
+	static const char *const xml =
+	    "<rss version=\"2.0\" "
+	    "xmlns:ev=\"http://purl.org/rss/1.0/modules/event/\">"
+	    "<channel><title>NGO</title><link>https://ngo.example/</link>"
+	    "<description>d</description>"
+	    "<item><title>Open Day</title>"
+	    "<link>https://ngo.example/events</link>"
+	    "<ev:startdate>2027-09-15</ev:startdate></item>"
+	    "<item><title>Training for Journalists</title>"
+	    "<link>https://ngo.example/events</link>"
+	    "<ev:startdate>2027-09-20</ev:startdate></item>"
+	    "<item><title>Reading group</title>"
+	    "<ev:startdate>2027-10-02</ev:startdate></item>"
+	    "<item><title>Reading group</title>"
+	    "<ev:startdate>2027-11-06</ev:startdate></item>"
+	    "<item><title>Reading group</title>"
+	    "<ev:startdate>2027-11-06</ev:startdate></item>"
+	    "<item><title>Gala</title><link>https://ngo.example/gala</link>"
+	    "<ev:startdate>2027-12-01</ev:startdate></item>"
+	    "</channel></rss>";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = import_string(xml, NULL, &error);
+	g_autoptr(EvfImport) again = import_string(xml, NULL, &error);
+	g_autoptr(GHashTable) uids = g_hash_table_new(g_str_hash, g_str_equal);
+
+	g_assert_no_error(error);
+	REQUIRE(imp);
+	REQUIRE(again);
+	g_assert_cmpuint(imp->events->len, ==, 5);
+	g_assert_cmpuint(imp->skipped, ==, 1);
+	g_assert_true(has_warning(imp, "the same item given twice"));
+	g_assert_false(has_warning(imp, "duplicate id"));
+	for (guint i = 0; i < imp->events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(imp->events, i);
+
+		g_assert_true(g_hash_table_add(uids, ev->uid));
+		/* the same every time */
+		g_assert_nonnull(find(again, ev->uid));
+		if (strcmp(ev->title, "Gala") != 0)
+			g_assert_true(g_regex_match_simple(
+			    "^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-", ev->uid,
+			    0, 0));
+	}
+	g_assert_nonnull(find(imp, "https://ngo.example/gala"));
+}
+
 /* An item with neither id nor link, whose title is not blank but comes
  * out empty (a DEL, or markup alone) and which has no text: left out,
  * where its digest once took the missing text for a string
@@ -2407,6 +2461,8 @@ main(int argc, char **argv)
 	                test_items_duplicate_atom_ids);
 	g_test_add_func("/import-feed/items/duplicate-guids",
 	                test_items_duplicate_guids);
+	g_test_add_func("/import-feed/items/shared-links",
+	                test_items_shared_links);
 	g_test_add_func("/import-feed/items/one-line", test_items_one_line);
 	g_test_add_func("/import-feed/items/title-empty-once-clean",
 	                test_items_title_empty_once_clean);
