@@ -4610,8 +4610,9 @@ static pid_t
 spawn_child(const char *data, gsize len, const char *base_url, gint64 now,
             gboolean series, int *answer_fd)
 {
+	/* (and the zones' folder, which GLib reads as the parent does) */
 	static const char *const kept[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS",
-		                            "LSAN_OPTIONS" };
+		                            "LSAN_OPTIONS", "TZDIR" };
 	g_autoptr(GPtrArray) env = g_ptr_array_new_with_free_func(g_free);
 	char *argv[] = { (char *)"evfeed (iCalendar parser)", NULL };
 	const char *path = self_path();
@@ -4623,6 +4624,11 @@ spawn_child(const char *data, gsize len, const char *base_url, gint64 now,
 	g_ptr_array_add(
 	    env,
 	    g_strconcat(BASE_ENV, "=", base_url != NULL ? base_url : "", NULL));
+	/* The child reads no local time either, and without TZ glibc would
+	 * read /etc/localtime, whose leap seconds, in a right/ zone, it
+	 * counts in gmtime() (posix_clock in main.c): a calendar's own
+	 * VTIMEZONE was sampled 27 s off and no longer known as its zone. */
+	g_ptr_array_add(env, g_strdup("TZ=" EVF_POSIX_UTC));
 	for (gsize i = 0; i < G_N_ELEMENTS(kept); i++) {
 		const char *v = g_getenv(kept[i]);
 

@@ -690,7 +690,8 @@ arguments(int argc, char **argv)
  * /etc/localtime may be), glibc's gmtime() counts them, and libical turns
  * instants into times through it: every time came out 27 s early, and
  * zones' changes were refused as off their rules. evfeed reads no local
- * time of its own, so such a zone is replaced by UTC. */
+ * time of its own, so such a zone is replaced by UTC, as a POSIX rule
+ * that glibc reads from no file (EVF_POSIX_UTC). */
 static void
 posix_clock(void)
 {
@@ -700,7 +701,7 @@ posix_clock(void)
 	if (gmtime_r(&t, &tm) != NULL && tm.tm_hour == 22 && tm.tm_min == 13 &&
 	    tm.tm_sec == 20)
 		return;
-	g_setenv("TZ", "UTC", TRUE);
+	g_setenv("TZ", EVF_POSIX_UTC, TRUE);
 	tzset();
 }
 

@@ -70,6 +70,11 @@ char *evf_uuid5(const char *namespace_uuid, const char *name);
 /* evfeed's own UUID namespace, for identities derived from names. */
 #define EVF_UUID_NAMESPACE "3f0e5a4c-7d2b-5c1e-9a47-2b6d8e1f0c93"
 
+/* TZ for UTC as a POSIX rule ("UTC", no offset): glibc reads it from no
+ * file, so no /etc/localtime or zoneinfo file with leap seconds comes
+ * into gmtime(). */
+#define EVF_POSIX_UTC "UTC0"
+
 /* The longest slug, in bytes. */
 #define EVF_SLUG_MAX 200
 

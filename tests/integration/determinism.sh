@@ -80,6 +80,89 @@ for run in b:America/New_York c:Asia/Kolkata d:right/Europe/Ljubljana \
 	    "$t/first.sums" "$d/public"
 done
 
+# The same when the machine's own zone, /etc/localtime, has leap seconds,
+# and in evfeed's iCalendar reader too, a process of its own: `evfeed
+# import` of a calendar with a VTIMEZONE of its own, whose rules are known
+# as a zone's only when read without leap seconds. In a mount namespace,
+# with the zone bound over /etc/localtime (and so over the file it names,
+# such as Etc/UTC, in that namespace alone).
+leap=/usr/share/zoneinfo/right/Europe/Ljubljana
+cat >"$t/custom-zone.ics" <<'EOF'
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//evfeed tests//leap seconds//EN
+BEGIN:VTIMEZONE
+TZID:Custom Berlin Zone
+BEGIN:STANDARD
+DTSTART:16010101T030000
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10
+END:STANDARD
+BEGIN:DAYLIGHT
+DTSTART:16010101T020000
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3
+END:DAYLIGHT
+END:VTIMEZONE
+BEGIN:VEVENT
+UID:weekly@partner.example
+DTSTAMP:20190101T000000Z
+DTSTART;TZID=Custom Berlin Zone:20270315T090000
+DTEND;TZID=Custom Berlin Zone:20270315T100000
+RRULE:FREQ=WEEKLY;COUNT=4
+SUMMARY:Weekly across the clock change
+END:VEVENT
+END:VCALENDAR
+EOF
+# in_leap_ns CMD...: CMD with the leap-second zone as /etc/localtime
+in_leap_ns()
+{
+	$ns sh -c 'mount --bind "$0" /etc/localtime && exec "$@"' "$leap" "$@"
+}
+ns=
+if [ -f "$leap" ] && [ -e /etc/localtime ]; then
+	for u in "unshare -m" "unshare -rm"; do
+		if $u sh -c 'mount --bind "$0" /etc/localtime' "$leap" \
+		    2>/dev/null; then
+			ns=$u
+			break
+		fi
+	done
+fi
+if [ -z "$ns" ]; then
+	skip "import and build with leap seconds in /etc/localtime" \
+	    "no mount namespace here (needs root or user namespaces), or no right/ zones"
+else
+	for run in plain leap; do
+		mkdir -p "$t/$run/events"
+		write_config "$t/$run" "$t/$run/events"
+	done
+	env -u TZ "$EVFEED" import --config "$t/plain/evfeed.conf" \
+	    "$t/custom-zone.ics" >"$t/plain/import.out" 2>&1
+	ok $? "import of a calendar with its own VTIMEZONE succeeds"
+	grep -q '^timezone: Europe/Berlin$' "$t/plain/events/"*.md
+	ok $? "its VTIMEZONE is known as Europe/Berlin"
+	in_leap_ns env -u TZ "$EVFEED" import --config "$t/leap/evfeed.conf" \
+	    "$t/custom-zone.ics" >"$t/leap/import.out" 2>&1
+	ok $? "import with leap seconds in /etc/localtime succeeds"
+	diag_file "$t/leap/import.out"
+	diff -r "$t/plain/events" "$t/leap/events" >"$t/leap/events.diff" 2>&1
+	ok $? "import with leap seconds in /etc/localtime writes the same file"
+	sed -n '1,20s/^/# /p' "$t/leap/events.diff"
+
+	mkdir "$t/leap-build"
+	copy_state "$t/a/state.db" "$t/leap-build/state.db"
+	write_config "$t/leap-build" "$t/events"
+	in_leap_ns env -u TZ "$EVFEED" build \
+	    --config "$t/leap-build/evfeed.conf" >"$t/leap-build/build.out" \
+	    2>"$t/leap-build/build.err"
+	ok $? "build with leap seconds in /etc/localtime succeeds"
+	same_tree "build with leap seconds in /etc/localtime is byte-identical" \
+	    "$t/first.sums" "$t/leap-build/public"
+fi
+
 # Locales whose case rules (Turkish dotless i), decimal comma (German) or
 # digits and direction (Arabic) would show in the output if any code
 # followed them: tools/install-deps generates them.
