@@ -35,12 +35,41 @@ next_fetch_at(const EvfSourceConfig *src, const EvfSourceState *st, gint64 now)
 	return st->next_fetch;
 }
 
+/* (transfer full): the source URL @url as the state keeps it: its user
+ * name and password, which the configuration alone holds (a state file is
+ * readable by more people, and goes into backups), replaced by a digest of
+ * the whole URL, so that a new password is a new URL all the same. (A
+ * space: no URL in the configuration holds one.) */
+static char *
+url_in_state(const char *url)
+{
+	g_autoptr(GUri) uri =
+	    url != NULL ? g_uri_parse(url, G_URI_FLAGS_ENCODED, NULL) : NULL;
+	g_autofree char *bare = NULL;
+	g_autofree char *digest = NULL;
+
+	if (uri == NULL || g_uri_get_userinfo(uri) == NULL)
+		return g_strdup(url);
+	bare = g_uri_to_string_partial(uri, G_URI_HIDE_USERINFO);
+	digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256, url, -1);
+	return g_strdup_printf("%s sha256:%s", bare, digest);
+}
+
+/* Whether the state @st is of the URL the configuration gives @src now. */
+static gboolean
+same_url(const EvfSourceState *st, const EvfSourceConfig *src)
+{
+	g_autofree char *url = url_in_state(src->url);
+
+	return g_strcmp0(st->url, url) == 0;
+}
+
 /* Whether @src, whose state is @st, is due at @now (µs). */
 static gboolean
 due(const EvfSourceConfig *src, const EvfSourceState *st, gint64 now)
 {
 	/* A new URL starts afresh, even for a source that was gone. */
-	if (g_strcmp0(st->url, src->url) != 0)
+	if (!same_url(st, src))
 		return TRUE;
 	return !st->gone && next_fetch_at(src, st, now) <= now;
 }
@@ -127,8 +156,7 @@ evf_partner_request(const EvfSourceConfig *src, EvfStore *store,
 	/* Items read with link= otherwise than now (secret_parsed) are
 	 * read again from a whole body: their links were resolved as the
 	 * source's url is no longer to be. */
-	gboolean validators = g_strcmp0(st->url, src->url) == 0 &&
-	                      st->held == 0 &&
+	gboolean validators = same_url(st, src) && st->held == 0 &&
 	                      !reparse_due(store, src->name, now) &&
 	                      secret_parsed(st) == src->url_secret;
 
@@ -401,7 +429,7 @@ evf_partner_parse_async(const EvfConfig *cfg, EvfStore *store,
 	job->secret = src != NULL && src->url_secret;
 	/* A new URL starts afresh (see evf_partner_apply_parsed); the same
 	 * bytes are read again once a day. */
-	if (src != NULL && g_strcmp0(st->url, src->url) == 0 &&
+	if (src != NULL && same_url(st, src) &&
 	    !reparse_due(store, src->name, now))
 		job->old_hash = g_strdup(st->body_hash);
 	job->now = now;
@@ -474,7 +502,7 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 	if (g_strcmp0(res->url, src->url) != 0)
 		return TRUE;
 	st = evf_store_get_source(store, src->name);
-	if (g_strcmp0(st->url, src->url) != 0) {
+	if (!same_url(st, src)) {
 		g_clear_pointer(&st->etag, g_free);
 		g_clear_pointer(&st->last_modified, g_free);
 		g_clear_pointer(&st->body_hash, g_free);
@@ -484,7 +512,8 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 		st->held = 0;
 		/* nothing to hold the new address's items against */
 		st->items = 0;
-		set_str(&st->url, src->url);
+		g_free(st->url);
+		st->url = url_in_state(src->url);
 	}
 	st->last_attempt = now;
 	/* Advice only where the redirects were followed to an answer: a
@@ -705,8 +734,7 @@ evf_partner_fetch_all(const EvfConfig *cfg, EvfStore *store, const char *only,
 		/* Gone (HTTP 410): not fetched again until its URL changes,
 		 * here as on the daemon's schedule (evf_partner_due), unless
 		 * named: the way to try again after a partner's mistake. */
-		if (st->gone && g_strcmp0(st->url, src->url) == 0 &&
-		    only == NULL)
+		if (st->gone && same_url(st, src) && only == NULL)
 			continue;
 		/* as the daemon would fetch it now (cron's way) */
 		if (only_due && !due(src, st, now))
@@ -795,7 +823,7 @@ status_word(const EvfSourceConfig *src, const EvfSourceState *st)
 {
 	if (!src->enabled)
 		return "disabled";
-	if (g_strcmp0(st->url, src->url) != 0)
+	if (!same_url(st, src))
 		return "new";
 	if (st->gone)
 		return "gone";

@@ -287,6 +287,11 @@ write_conf()
 			printf '[source osce]\nurl=%s/osce.rss\ninterval=1h\n' "$base"
 			printf 'timeout=5s\n'
 			;;
+		osce-auth)
+			printf '[source osce]\nurl=http://editor:%s@%s/osce.rss\n' \
+			    "$password" "${base#http://}"
+			printf 'interval=1h\ntimeout=5s\n'
+			;;
 		unodc)
 			printf '[source unodc]\nurl=%s/unodc.ics\ntimeout=5s\n' "$base"
 			;;
@@ -1177,5 +1182,25 @@ assert int(last[0]) < int(sys.argv[2]), ("the site changed", last)
 assert left >= int(sys.argv[2]), (left, sys.argv[2])
 PY
 ok $? "a source taken out with nothing listed is kept 90 days from then"
+
+# A source's password stays in the configuration (chmod 600 it): the state,
+# which more people may read and which goes into backups, keeps the URL
+# with a digest for it, and knows it again: the next fetch is conditional.
+password=pw-$$-not-in-the-state
+write_conf osce-auth unodc
+fetch_run auth osce
+test "$rc" -eq 0
+ok $? "fetch of a source whose url has a user name and password"
+diag_file "$tmp/auth.err"
+fetch_run auth-again osce
+requests osce >"$tmp/req.auth"
+test "$rc" -eq 0 &&
+	test -n "$(inspect json last.If-None-Match <"$tmp/req.auth")" &&
+	test "$(inspect json status <"$tmp/req.auth")" = 304
+ok $? "with a password too, the second fetch is conditional and gets 304"
+found=$(grep -a -l -F -e "$password" "$tmp/state.db" "$tmp/state.db-wal" \
+    2>/dev/null)
+test -s "$tmp/state.db" && test -z "$found"
+ok $? "the state holds no source's password ($found)"
 
 done_testing
