@@ -353,14 +353,16 @@ category_slug_ok(const char *slug)
 }
 
 /* Adds "@rel SIZE\n" to @manifest if @rel is a file of the output
- * folder @out. */
+ * folder @out that is not in @listed yet. */
 static void
-add_published(GString *manifest, const char *out, const char *rel)
+add_published(GString *manifest, GHashTable *listed, const char *out,
+              const char *rel)
 {
 	g_autofree char *path = g_build_filename(out, rel, NULL);
 	GStatBuf st;
 
-	if (g_lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+	if (!g_hash_table_contains(listed, rel) && g_lstat(path, &st) == 0 &&
+	    S_ISREG(st.st_mode))
 		g_string_append_printf(manifest, "%s %" G_GUINT64_FORMAT "\n",
 		                       rel, (guint64)st.st_size);
 }
@@ -394,13 +396,14 @@ scope_name(const EvfConfig *cfg, const char *path, const char *slug)
 	return name != NULL ? name : g_strdup(slug);
 }
 
-/* For a new state of a site that has published (seed_from_output): what
- * the output folder holds of the one-event calendars and of the
- * categories' and sources' folders, as what the last build published (its
- * manifest, and each folder a scope it published), so that this build
- * withdraws what went while the state was lost: an event's calendar
- * goes, and a category or source of no event keeps its files, empty, for
- * a while, as after any build. (The site's own files it makes again.) */
+/* For a new state of a site that has published, or one older than its
+ * output (seed_from_output): what the output folder holds of the
+ * one-event calendars and of the categories' and sources' folders, as
+ * what the last build published (added to its manifest, and each folder a
+ * scope it published), so that this build withdraws what went while the
+ * state was lost, or since its backup: an event's calendar goes, and a
+ * category or source of no event keeps its files, empty, for a while, as
+ * after any build. (The site's own files it makes again.) */
 static gboolean
 seed_published(const EvfConfig *cfg, EvfStore *store, GError **error)
 {
@@ -412,15 +415,18 @@ seed_published(const EvfConfig *cfg, EvfStore *store, GError **error)
 		{ "category", "category/", category_slug_ok },
 		{ "source", "source/", evf_config_source_name_ok },
 	};
-	g_autoptr(GString) manifest = g_string_new(NULL);
 	g_autofree char *old = evf_store_get_meta(store, "manifest");
+	g_autoptr(GString) manifest = g_string_new(old);
+	g_auto(GStrv) had = manifest_paths(old);
+	g_autoptr(GHashTable) listed =
+	    g_hash_table_new(g_str_hash, g_str_equal);
 	g_autofree char *events =
 	    g_build_filename(cfg->output_dir, "events", NULL);
 	g_autoptr(GDir) d = NULL;
 	const char *name;
 
-	if (old != NULL)
-		return TRUE;
+	for (guint i = 0; had[i] != NULL; i++)
+		g_hash_table_add(listed, had[i]);
 	if ((d = g_dir_open(events, 0, NULL)) != NULL)
 		while ((name = g_dir_read_name(d)) != NULL)
 			if (g_str_has_suffix(name, ".ics") ||
@@ -428,7 +434,8 @@ seed_published(const EvfConfig *cfg, EvfStore *store, GError **error)
 				g_autofree char *rel =
 				    g_strconcat("events/", name, NULL);
 
-				add_published(manifest, cfg->output_dir, rel);
+				add_published(manifest, listed, cfg->output_dir,
+				              rel);
 			}
 	for (guint s = 0; s < G_N_ELEMENTS(scopes); s++) {
 		g_autofree char *top =
@@ -460,7 +467,8 @@ seed_published(const EvfConfig *cfg, EvfStore *store, GError **error)
 				g_autofree char *rel = g_strdup_printf(
 				    "%s/%s/%s", scopes[s].dir, name, file);
 
-				add_published(manifest, cfg->output_dir, rel);
+				add_published(manifest, listed, cfg->output_dir,
+				              rel);
 			}
 			if (g_hash_table_contains(known, name))
 				continue;
@@ -489,6 +497,7 @@ seed_from_output(const EvfConfig *cfg, EvfStore *store, GHashTable *slugs,
                  GPtrArray *diags, GError **error)
 {
 	g_autofree char *recorded = evf_store_get_meta(store, "published");
+	g_autofree char *publishing = evf_store_get_meta(store, "publishing");
 	g_autofree char *now = NULL;
 	gboolean fresh = evf_store_is_new(store);
 	guint changed = 0;
@@ -533,7 +542,11 @@ seed_from_output(const EvfConfig *cfg, EvfStore *store, GHashTable *slugs,
 		g_ptr_array_add(list, value);
 	if (list->len > 0 && !evf_store_seed(store, list, &changed, error))
 		return FALSE;
-	if (fresh && !seed_published(cfg, store, error))
+	/* (not after a build stopped while it put its files in place: what
+	 * it was publishing is in the state, and this build withdraws what
+	 * it does not publish again) */
+	if ((publishing == NULL || publishing[0] == '\0') &&
+	    !seed_published(cfg, store, error))
 		return FALSE;
 	/* looked at once: not again at every build until the next full
 	 * one (a skipped build records nothing) */

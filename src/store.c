@@ -209,11 +209,20 @@ evf_store_seed(EvfStore *store, GPtrArray *seeds, guint *changed,
 	/* An event the state knows keeps what it knows, but never less
 	 * than was published: the higher SEQUENCE and LAST-MODIFIED, the
 	 * earlier first-seen time (a second apart at least, as published
-	 * times are whole seconds). */
+	 * times are whole seconds). A revision published that the state did
+	 * not record (a state restored from a backup, its events folder
+	 * with it) may hold what the file no longer says: the state's
+	 * fingerprint of the file is forgotten, and the next build
+	 * publishes the event once more, as a revision of its own (its
+	 * SEQUENCE one higher), not under the SEQUENCE and LAST-MODIFIED of
+	 * the one subscribers have. */
 	if (sqlite3_prepare_v2(
 	        store->db,
 	        "INSERT INTO events VALUES (?, '', ?, ?, ?, 0) "
 	        "ON CONFLICT(uid) DO UPDATE SET "
+	        "fingerprint = CASE WHEN excluded.sequence > sequence OR "
+	        "excluded.modified > modified + 1000000 THEN '' "
+	        "ELSE fingerprint END, "
 	        "sequence = MAX(sequence, excluded.sequence), "
 	        "created = CASE WHEN excluded.created < created - 1000000 "
 	        "THEN excluded.created ELSE created END, "

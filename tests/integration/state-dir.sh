@@ -237,6 +237,19 @@ moved_aside "a database cut short" "$c" "$tmp/cut/state.db" "$tmp/cut.orig"
 
 # ------------------------------ a new state for a site that has published
 
+# backup_state STATE COPY: a copy of STATE as `sqlite3 STATE .backup COPY`
+# makes it (evfeed(1)).
+backup_state()
+{
+	"${PYTHON3:-/usr/bin/python3}" - "$1" "$2" <<'PY'
+import sqlite3, sys
+src = sqlite3.connect(sys.argv[1])
+dst = sqlite3.connect(sys.argv[2])
+src.backup(dst)
+dst.close()
+PY
+}
+
 # seq_of CALENDAR TITLE: the SEQUENCE of the event TITLE in CALENDAR.
 seq_of()
 {
@@ -301,13 +314,7 @@ diag_file "$tmp/deep/err"
 # what subscribers have; an event added after the backup keeps its CREATED.
 c=$(conf restored "$tmp/restored/state.db")
 set_title "restored zero" && "$EVFEED" build --config "$c" >/dev/null 2>&1
-"${PYTHON3:-/usr/bin/python3}" - "$tmp/restored/state.db" "$tmp/restored/backup.db" <<'PY'
-import sqlite3, sys
-src = sqlite3.connect(sys.argv[1])
-dst = sqlite3.connect(sys.argv[2])
-src.backup(dst)
-dst.close()
-PY
+backup_state "$tmp/restored/state.db" "$tmp/restored/backup.db"
 set_title "restored one" && "$EVFEED" build --config "$c" >/dev/null 2>&1 &&
 	set_title "restored two" && "$EVFEED" build --config "$c" >/dev/null 2>&1
 grep '^CREATED' "$tmp/restored/public/calendar.ics" | sort >"$tmp/restored/created"
@@ -361,5 +368,49 @@ s6=$(seq_of "$tmp/restored/public/calendar.ics" "restored six")
 test "$s6" -gt "$s5"
 ok $? "an older evfeed's backup restored: the next edit's SEQUENCE $s6 is above $s5"
 diag_file "$tmp/restored/err5"
+
+# The events folder restored with the state, from one backup (one disk),
+# the output folder not: an event edited after the backup goes out as it
+# was, as a revision of its own, SEQUENCE above the one subscribers have
+# (with SEQUENCE and LAST-MODIFIED unchanged, calendar programs keep the
+# edit); an event added after the backup, and gone with the restore, is
+# withdrawn: its one-event calendar goes, and its category, of no event
+# now, is emptied.
+c=$(conf together "$tmp/together/state.db")
+set_title "together before" && "$EVFEED" build --config "$c" >/dev/null 2>&1
+backup_state "$tmp/together/state.db" "$tmp/together/backup.db"
+cat >"$tmp/events/added-after-the-backup.md" <<'EOF'
+---
+title: Added after the backup
+start: 2030-05-06
+categories: [Added Later]
+---
+Gone with the restore.
+EOF
+set_title "together edited" && "$EVFEED" build --config "$c" >/dev/null 2>&1
+s7=$(seq_of "$tmp/together/public/calendar.ics" "together edited")
+test -n "$s7" && test -f "$tmp/together/public/events/added-after-the-backup.ics" &&
+	test "$(seq_of "$tmp/together/public/category/added-later/calendar.ics" \
+	    "Added after the backup")" = 0
+ok $? "an event edited after a backup (SEQUENCE $s7), and one added"
+rm -f "$tmp/together/state.db" "$tmp/together/state.db-wal" "$tmp/together/state.db-shm" \
+    "$tmp/events/added-after-the-backup.md"
+cp "$tmp/together/backup.db" "$tmp/together/state.db"
+set_title "together before"
+"$EVFEED" build --config "$c" >"$tmp/together/out" 2>"$tmp/together/err"
+st=$?
+s8=$(seq_of "$tmp/together/public/calendar.ics" "together before")
+test $st -eq 0 && test -n "$s8" && test "$s8" -gt "$s7"
+ok $? "restored with its file: the event as it was, SEQUENCE $s8 above $s7"
+diag_file "$tmp/together/err"
+test ! -e "$tmp/together/public/events/added-after-the-backup.ics" &&
+	test -f "$tmp/together/public/category/added-later/calendar.ics" &&
+	! grep -q '^BEGIN:VEVENT' "$tmp/together/public/category/added-later/calendar.ics" &&
+	grep -q 'the event of events/added-after-the-backup.ics is gone' "$tmp/together/err"
+ok $? "the event added after the backup is withdrawn, its category emptied"
+"$EVFEED" build --config "$c" >"$tmp/together/out2" 2>&1 &&
+	grep -q 'nothing changed' "$tmp/together/out2" &&
+	test "$(seq_of "$tmp/together/public/calendar.ics" "together before")" = "$s8"
+ok $? "and the next build changes nothing"
 
 done_testing
