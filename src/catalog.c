@@ -543,17 +543,44 @@ uid_clash_reason(const EvfEvent *self, const EvfEvent *other)
 	return "";
 }
 
-/* Checks across files: one uid, one slug and one category URL each. */
+/* Checks across files: one uid, one slug and one category URL each; and
+ * the category URLs of the sources' categories= too, which name theirs
+ * first. */
 static void
-check_unique(GPtrArray *events, GPtrArray *diags)
+check_unique(const EvfConfig *cfg, GPtrArray *events, GPtrArray *diags)
 {
 	g_autoptr(GHashTable) uids = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GHashTable) slugs = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GHashTable) cats =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	/* The event that first named each category (keys are cats'). */
+	/* What first named each category (keys are cats'): a file's path,
+	 * or a source's section. */
 	g_autoptr(GHashTable) namers =
 	    g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GPtrArray) sections = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *conf = cfg->path != NULL
+	                            ? evf_catalog_display_path(cfg->path)
+	                            : g_strdup("the configuration");
+
+	for (guint s = 0; cfg->sources != NULL && s < cfg->sources->len; s++) {
+		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, s);
+		char *section =
+		    g_strdup_printf("[source %s] in %s", src->name, conf);
+
+		g_ptr_array_add(sections, section);
+		for (guint i = 0; src->enabled && src->categories != NULL &&
+		                  src->categories[i] != NULL;
+		     i++) {
+			char *slug = evf_slugify(src->categories[i]);
+
+			if (g_hash_table_contains(cats, slug)) {
+				g_free(slug);
+				continue;
+			}
+			g_hash_table_insert(cats, slug, src->categories[i]);
+			g_hash_table_insert(namers, slug, section);
+		}
+	}
 
 	for (guint i = 0; i < events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(events, i);
@@ -587,14 +614,14 @@ check_unique(GPtrArray *events, GPtrArray *diags)
 
 			if (seen == NULL) {
 				g_hash_table_insert(cats, slug, (char *)name);
-				g_hash_table_insert(namers, slug, ev);
+				g_hash_table_insert(namers, slug, ev->path);
 				continue;
 			}
 			if (g_utf8_collate(seen, name) != 0) {
 				g_autofree char *a = g_utf8_casefold(seen, -1);
 				g_autofree char *b = g_utf8_casefold(name, -1);
 
-				const EvfEvent *namer =
+				const char *namer =
 				    g_hash_table_lookup(namers, slug);
 				/* at the category, else at the key */
 				const GArray *at = ev->categories_at;
@@ -613,7 +640,7 @@ check_unique(GPtrArray *events, GPtrArray *diags)
 					    "category '%s' has the same "
 					    "address (category/%s/) as "
 					    "category '%s' of %s",
-					    name, slug, seen, namer->path);
+					    name, slug, seen, namer);
 				/* One of the spellings names the category's
 				 * feeds, calendar and page, and another file
 				 * could change which. */
@@ -626,7 +653,7 @@ check_unique(GPtrArray *events, GPtrArray *diags)
 					    "page are named after one of "
 					    "them, which another file can "
 					    "change)",
-					    name, seen, namer->path);
+					    name, seen, namer);
 			}
 			g_free(slug);
 		}
@@ -761,7 +788,7 @@ evf_catalog_parse(const EvfConfig *cfg, EvfCatalogCache *cache,
 	}
 	/* the files with errors too, so that a uid, address or category
 	 * they clash on is told at once, not after they are mended */
-	check_unique(all, diags);
+	check_unique(cfg, all, diags);
 	warn_copies(events, diags);
 	if (evf_diags_errors(diags) > before)
 		return NULL;

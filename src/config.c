@@ -1392,6 +1392,68 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 	apply(cfg, src, spec, canon, num);
 }
 
+/* The sources' categories= (the enabled ones', which are published): at
+ * most as many as an event file may give (each is a calendar, feeds and a
+ * page, which list every item of the source), and no two names of one
+ * address (category/SLUG/), whose calendar would list both (evfeed-
+ * event(5) refuses them in event files; catalog.c checks the event files'
+ * against these). */
+static void
+check_source_categories(const EvfConfig *cfg, const char *path,
+                        GHashTable *lines, GPtrArray *diags)
+{
+	/* slug → "name\nsource" */
+	g_autoptr(GHashTable) seen =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+
+	for (guint s = 0; s < cfg->sources->len; s++) {
+		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, s);
+		g_autofree char *group =
+		    g_strconcat("source ", src->name, NULL);
+		guint line = find_line(lines, group, "categories");
+		guint n = src->categories != NULL
+		              ? g_strv_length(src->categories)
+		              : 0;
+
+		if (!src->enabled || n == 0)
+			continue;
+		if (n > EVF_CONFIG_MAX_CATEGORIES) {
+			evf_diags_add(
+			    diags, path, line, 0,
+			    "[%s] categories: %u categories, more "
+			    "than %d (each is a calendar, feeds and a "
+			    "page listing every item of the source)",
+			    group, n, EVF_CONFIG_MAX_CATEGORIES);
+			continue;
+		}
+		for (guint i = 0; i < n; i++) {
+			const char *name = src->categories[i];
+			char *slug = evf_slugify(name);
+			const char *had = g_hash_table_lookup(seen, slug);
+			g_autofree char *a = NULL;
+			g_autofree char *b = NULL;
+
+			if (had == NULL) {
+				g_hash_table_insert(
+				    seen, slug,
+				    g_strconcat(name, "\n", src->name, NULL));
+				continue;
+			}
+			a = g_utf8_casefold(name, -1);
+			b = g_utf8_casefold(had, (gssize)strcspn(had, "\n"));
+			if (strcmp(a, b) != 0)
+				evf_diags_add(
+				    diags, path, line, 0,
+				    "[%s] categories: '%s' has the same "
+				    "address (category/%s/) as '%.*s' "
+				    "of [source %s]",
+				    group, name, slug, (int)strcspn(had, "\n"),
+				    had, strchr(had, '\n') + 1);
+			g_free(slug);
+		}
+	}
+}
+
 /* The configuration file @path and its folder as the kernel finds them,
  * whatever $PWD says (GLib's current folder is $PWD when that names it,
  * through symbolic links, and canonicalising takes '..' off by text): the
@@ -1643,6 +1705,7 @@ config_read(const char *path, GPtrArray *diags)
 	}
 
 	check_paths(cfg, path, lines, diags);
+	check_source_categories(cfg, path, lines, diags);
 	cfg->errors = evf_diags_errors(diags) - before;
 	cfg->events_given = g_key_file_has_key(kf, "paths", "events", NULL);
 	uri = g_uri_parse(cfg->url, G_URI_FLAGS_NONE, NULL);

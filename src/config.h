@@ -7,6 +7,11 @@
 
 #include <glib.h>
 
+/* The most categories an event file may give, and a source's
+ * categories=: each is a calendar, feeds and a page that list its events
+ * with all of them (2,000 made a gigabyte). */
+#define EVF_CONFIG_MAX_CATEGORIES 100
+
 typedef struct {
 	char *name;  /* [source NAME] */
 	char *title; /* shown in attribution; default: NAME in capitals */

@@ -29,7 +29,7 @@
 /* Each category gets its own calendar, feeds and pages, which list each
  * of its events with all of that event's categories: an event with n of
  * them is written n times with n names, and 2,000 made a gigabyte. */
-#define MAX_CATEGORIES 100
+#define MAX_CATEGORIES EVF_CONFIG_MAX_CATEGORIES
 
 /* U+FFFD, which stands for a character that a wrong encoding lost (a
  * text copied from a page or a file read as another encoding): an event
@@ -487,11 +487,20 @@ syntax_hint(const char *text, const char *problem)
 		                       key);
 	if (space[0] == '\0' && value[0] != '\0' && (guchar)value[0] >= 0x80 &&
 	    g_unichar_isspace(g_utf8_get_char_validated(value, -1)))
-		/* title:\u00a0X, as a word processor writes it */
-		return g_strdup_printf("the space after '%s:' is a no-break "
-		                       "space (U+%04X), which YAML does not "
-		                       "count as one: type an ordinary space",
-		                       key, g_utf8_get_char(value));
+		/* title:\u00a0X, as a word processor writes it; an
+		 * ideographic space, as a Japanese or Chinese keyboard
+		 * does */
+		return g_strdup_printf(
+		    "the space after '%s:' is %s (U+%04X), which YAML does "
+		    "not count as one: type an ordinary space",
+		    key,
+		    g_utf8_get_char(value) == 0x3000 ? "an ideographic space"
+		    : g_utf8_get_char(value) == 0xA0 ||
+		            g_utf8_get_char(value) == 0x202F ||
+		            g_utf8_get_char(value) == 0x2007
+		        ? "a no-break space"
+		        : "another kind of space",
+		    g_utf8_get_char(value));
 	if (space[0] == '\0' && value[0] != '\0')
 		return g_strdup_printf("a space is missing after '%s:' (write "
 		                       "'%s: %s')",
@@ -2049,6 +2058,11 @@ rrule_mistake(const char *rrule)
 		if (g_ascii_strncasecmp(parts[i], "INTERVAL=", 9) == 0 &&
 		    g_ascii_strtoll(parts[i] + 9, NULL, 10) < 1)
 			return "INTERVAL must be at least 1";
+		/* and a short: 65537 it would publish as 1, and 65538 as
+		 * 2 */
+		if (g_ascii_strncasecmp(parts[i], "INTERVAL=", 9) == 0 &&
+		    g_ascii_strtoll(parts[i] + 9, NULL, 10) > G_MAXINT16)
+			return "INTERVAL is too large: at most 32767";
 		/* libical reads it into an int, and would publish what is
 		 * left of a larger one (COUNT=99999999999 as 1215752191) */
 		if (g_ascii_strncasecmp(parts[i], "COUNT=", 6) == 0 &&

@@ -647,19 +647,54 @@ append_line(GString *out, const char *line, gsize n)
 	}
 }
 
+/* In the unfolded line @line (@n bytes, writable), an RRULE or EXRULE
+ * whose INTERVAL libical 3.0 would not keep (it reads it into a short:
+ * a rule every 65537 days came out daily, one every 65538 weeks
+ * fortnightly) is given INTERVAL=0 instead, with as many digits, and is
+ * ignored as invalid: its first occurrence alone, right for the next 89
+ * years at least. */
+static void
+hold_interval(char *line, gsize n)
+{
+	static const char *const names[] = { "RRULE", "EXRULE" };
+	static const char part[] = "INTERVAL=";
+	char *end = line + n;
+
+	for (gsize k = 0; k < G_N_ELEMENTS(names); k++) {
+		gsize len = strlen(names[k]);
+
+		if (n <= len || g_ascii_strncasecmp(line, names[k], len) != 0 ||
+		    (line[len] != ';' && line[len] != ':'))
+			continue;
+		for (char *p = line + len; p < end; p++) {
+			char *digits = p + 1 + strlen(part), *q;
+
+			if ((*p != ';' && *p != ':') || digits > end ||
+			    g_ascii_strncasecmp(p + 1, part, strlen(part)) != 0)
+				continue;
+			for (q = digits; q < end && g_ascii_isdigit(*q); q++)
+				;
+			if (q > digits &&
+			    g_ascii_strtoull(digits, NULL, 10) > G_MAXINT16)
+				memset(digits, '0', (gsize)(q - digits));
+		}
+	}
+}
+
 /* Feeds @out's unfolded lines (each ending in CR LF) through
- * append_line, into a new string. */
+ * hold_interval and append_line, into a new string. */
 static GString *
 split_values(GString *in)
 {
 	GString *out = g_string_sized_new(in->len + 2);
-	const char *p = in->str, *end = in->str + in->len;
+	char *p = in->str, *end = in->str + in->len;
 
 	while (p < end) {
-		const char *eol = strstr(p, "\r\n");
+		char *eol = strstr(p, "\r\n");
 
 		if (eol == NULL)
 			eol = end;
+		hold_interval(p, (gsize)(eol - p));
 		append_line(out, p, eol - p);
 		p = eol + (eol < end ? 2 : 0);
 	}
@@ -2247,13 +2282,15 @@ read_series_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev, const char *label)
 		        strlen(ev->title) - strlen(prefix) + 1);
 }
 
-/* libical drops a GEO it cannot read, such as "46.05,14.51" (a comma for
- * the ';'), and leaves only an X-LIC-ERROR in its place: the position
- * would be lost without a word. */
-static void
-warn_unread_geo(Ctx *c, icalcomponent *ve, const char *label)
+/* (transfer none) (nullable): the value of @ve's property @name that
+ * libical could not read: it drops such a property and leaves only an
+ * X-LIC-ERROR in its place ("... in GEO property. Removing entire
+ * property: 46.05,14.51"), and it would be lost without a word. */
+static const char *
+unread_value(icalcomponent *ve, const char *name)
 {
-	static const char mark[] = "GEO property. Removing entire property: ";
+	g_autofree char *mark =
+	    g_strdup_printf(" %s property. Removing entire property: ", name);
 
 	for (icalproperty *p =
 	         icalcomponent_get_first_property(ve, ICAL_XLICERROR_PROPERTY);
@@ -2261,17 +2298,54 @@ warn_unread_geo(Ctx *c, icalcomponent *ve, const char *label)
 	     p = icalcomponent_get_next_property(ve, ICAL_XLICERROR_PROPERTY)) {
 		const char *e = icalproperty_get_xlicerror(p);
 		const char *v = e != NULL ? strstr(e, mark) : NULL;
-		g_autofree char *q = NULL;
 
-		if (v == NULL)
-			continue;
-		q = shown(v + strlen(mark));
+		if (v != NULL)
+			return v + strlen(mark);
+	}
+	return NULL;
+}
+
+/* A GEO libical cannot read, such as "46.05,14.51" (a comma for the
+ * ';'). */
+static void
+warn_unread_geo(Ctx *c, icalcomponent *ve, const char *label)
+{
+	const char *v = unread_value(ve, "GEO");
+	g_autofree char *q = v != NULL ? shown(v) : NULL;
+
+	if (v != NULL)
 		ctx_warn(c,
 		         "%s: GEO '%s' is left out: not a latitude and a "
 		         "longitude separated by ';'",
 		         label, q);
+}
+
+/* An RRULE libical cannot read, and one whose INTERVAL it could not hold
+ * (hold_interval made it 0): the event stands alone. (Series mode tells
+ * it at the RRULE line, from the rule as written: migrate.c.) */
+static void
+warn_unread_rrule(Ctx *c, icalcomponent *ve, const char *label)
+{
+	static GRegex *held;
+	const char *v = unread_value(ve, "RRULE");
+	g_autofree char *q = v != NULL ? shown(v) : NULL;
+
+	if (v == NULL || c->series)
 		return;
-	}
+	if (g_regex_match(evf_regex_once(&held,
+	                                 "(^|[;\\\\])INTERVAL=0+([;\\\\]|$)",
+	                                 G_REGEX_CASELESS),
+	                  v, 0, NULL))
+		ctx_warn(c,
+		         "%s: the RRULE is ignored, its first occurrence "
+		         "kept: its INTERVAL is more than libical can hold "
+		         "(32767)",
+		         label);
+	else
+		ctx_warn(c,
+		         "%s: RRULE '%s' is ignored, its first occurrence "
+		         "kept: libical cannot read it",
+		         label, q);
 }
 
 static void
@@ -2370,6 +2444,8 @@ read_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev, const char *label)
 			break;
 		}
 	}
+	if (icalcomponent_get_first_property(ve, ICAL_RRULE_PROPERTY) == NULL)
+		warn_unread_rrule(c, ve, label);
 	p = icalcomponent_get_first_property(ve, ICAL_GEO_PROPERTY);
 	if (p == NULL)
 		warn_unread_geo(c, ve, label);

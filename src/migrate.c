@@ -1061,7 +1061,16 @@ report_properties(Run *r, const Vevent *v, const EvfEvent *ev,
 		} else if (strcmp(p->name, "RRULE") == 0) {
 			const char *why =
 			    g_hash_table_lookup(r->dropped, ev->uid);
+			/* one the reader dropped (an INTERVAL libical
+			 * cannot hold): why an event file would not take
+			 * it */
+			g_autofree char *raw_why =
+			    why == NULL && rrules == 0 && ev->rrule == NULL
+			        ? evf_eventfile_check_rrule(ev, p->value)
+			        : NULL;
 
+			if (why == NULL)
+				why = raw_why;
 			if (rrules++ == 0 && why != NULL)
 				evf_diags_warn(r->diags, r->source, p->line, 0,
 				               "%s: RRULE is not carried "

@@ -1600,6 +1600,59 @@ test_source_bad_values(Fixture *f, gconstpointer data)
 	               3, "unknown key 'refresh'");
 }
 
+/* (transfer full): [source p] with @n categories. */
+static char *
+source_with_categories(guint n)
+{
+	GString *text = g_string_new("[source p]\nurl=https://p.example/\n"
+	                             "categories=");
+
+	for (guint i = 0; i < n; i++)
+		g_string_append_printf(text, "%sk%u", i > 0 ? "; " : "", i);
+	g_string_append_c(text, '\n');
+	return g_string_free(text, FALSE);
+}
+
+/* A source's categories=: at most as many as an event file's (each is a
+ * calendar, feeds and a page listing every item: 5,000 made 12 GB from
+ * two items), and no two of one address among the enabled sources (the
+ * calendar of 'C#' listed the items of 'C++'). */
+static void
+test_source_categories(Fixture *f, gconstpointer data)
+{
+	g_autofree char *too_many =
+	    source_with_categories(EVF_CONFIG_MAX_CATEGORIES + 1);
+	g_autofree char *most =
+	    source_with_categories(EVF_CONFIG_MAX_CATEGORIES);
+	g_autoptr(EvfConfig) cfg = NULL;
+
+	assert_refused(f, too_many, 3, "101 categories, more than 100");
+	assert_refused(f,
+	               "[source p]\nurl=https://p.example/\n"
+	               "categories=C++; Workshop; C#\n",
+	               3,
+	               "[source p] categories: 'C#' has the same address "
+	               "(category/c/) as 'C++' of [source p]");
+	assert_refused(f,
+	               "[source p]\nurl=https://p.example/\ncategories=Ça\n"
+	               "[source q]\nurl=https://q.example/\ncategories=ca\n",
+	               6,
+	               "[source q] categories: 'ca' has the same address "
+	               "(category/ca/) as 'Ça' of [source p]");
+	/* the same name in any case is the same category; a disabled
+	 * source publishes none */
+	cfg = assert_loads(f, "[source p]\nurl=https://p.example/\n"
+	                      "categories=Workshop; workshop\n"
+	                      "[source q]\nurl=https://q.example/\n"
+	                      "categories=WORKSHOP; C#\n"
+	                      "[source r]\nurl=https://r.example/\n"
+	                      "enabled=false\ncategories=C++\n");
+	g_assert_nonnull(cfg);
+	g_clear_pointer(&cfg, evf_config_free);
+	cfg = assert_loads(f, most);
+	g_assert_nonnull(cfg);
+}
+
 static void
 test_source_bad_name(Fixture *f, gconstpointer data)
 {
@@ -1940,6 +1993,7 @@ main(int argc, char **argv)
 	ADD("/config/source/feed-link", test_source_feed_link);
 	ADD("/config/source/bad-values", test_source_bad_values);
 	ADD("/config/source/bad-name", test_source_bad_name);
+	ADD("/config/source/categories", test_source_categories);
 
 	g_test_add_func("/config/sample/documents-every-key",
 	                test_sample_documents_every_key);

@@ -3379,6 +3379,13 @@ test_error_rrule_mistakes(void)
 		{ "FREQ=WEEKLY;COUNT=3;UNTIL=20180612",
 		  "COUNT and UNTIL cannot both be given" },
 		{ "FREQ=WEEKLY;INTERVAL=0", "INTERVAL must be at least 1" },
+		/* libical's short: published as 1, as 2, refused */
+		{ "FREQ=DAILY;INTERVAL=65537;COUNT=3",
+		  "INTERVAL is too large: at most 32767" },
+		{ "FREQ=WEEKLY;INTERVAL=65538", "INTERVAL is too large" },
+		{ "FREQ=DAILY;INTERVAL=32768", "INTERVAL is too large" },
+		{ "FREQ=DAILY;INTERVAL=99999999999999999999",
+		  "INTERVAL is too large" },
 		{ "FREQ=WEEKLY;COUNT=99999999999", "COUNT is too large" },
 		{ "FREQ=WEEKLY;COUNT=2147483648", "COUNT is too large" },
 		/* libical stops at an empty part: published, the rule
@@ -4730,6 +4737,21 @@ test_error_typography(void)
 	             "the space after 'start:' is a no-break space (U+00A0), "
 	             "which YAML does not count as one: type an ordinary "
 	             "space");
+	assert_error("---\n"
+	             "title:\xe3\x80\x80Workshop\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             2, 1,
+	             "the space after 'title:' is an ideographic space "
+	             "(U+3000), which YAML does not count as one: type an "
+	             "ordinary space");
+	assert_error("---\n"
+	             "title:\xe2\x80\x83Workshop\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             2, 1,
+	             "the space after 'title:' is another kind of space "
+	             "(U+2003)");
 	assert_error("---\n"
 	             "title: Workshop\n"
 	             "start: 2018\xe2\x80\x93"

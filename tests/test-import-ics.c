@@ -1515,6 +1515,65 @@ test_rrule_outlook_all_day_until(void)
 	g_assert_cmpuint(imp->events->len, ==, 4);
 }
 
+/* libical 3.0 keeps INTERVAL in a short: 65537 days came out as daily,
+ * 65538 weeks as every 2 weeks, 1000000 as 16960. Such a rule is ignored,
+ * and said to be, its first occurrence kept, also where a fold splits its
+ * INTERVAL; 32767 is read as written. */
+static void
+test_rrule_interval_held(void)
+{
+	g_autoptr(EvfImport) imp = import_body(
+	    "BEGIN:VEVENT\nUID:daily@partner.example\n"
+	    "DTSTART:20180601T090000Z\n"
+	    "RRULE:FREQ=DAILY;INTERVAL=65537;COUNT=3\nSUMMARY:D\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:weekly@partner.example\n"
+	    "DTSTART:20180601T090000Z\n"
+	    "rrule:freq=weekly;interval=65538\nSUMMARY:W\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:folded@partner.example\n"
+	    "DTSTART:20180601T090000Z\n"
+	    "RRULE:FREQ=DAILY;COUNT=2;INTERVAL=100\n 0000\nSUMMARY:F\n"
+	    "END:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:most@partner.example\n"
+	    "DTSTART:20180601T090000Z\n"
+	    "RRULE:FREQ=DAILY;INTERVAL=32767;COUNT=2\nSUMMARY:M\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:odd@partner.example\n"
+	    "DTSTART:20180601T090000Z\n"
+	    "RRULE:FREQ=SOMETIMES\nSUMMARY:O\nEND:VEVENT");
+	const char *const uids[] = { "daily", "weekly", "folded" };
+
+	for (guint i = 0; i < G_N_ELEMENTS(uids); i++) {
+		g_autofree char *uid =
+		    g_strdup_printf("%s@partner.example", uids[i]);
+		g_autofree char *second =
+		    g_strdup_printf("%s/20180602T090000Z", uid);
+		EvfEvent *ev = find(imp, uid);
+
+		g_assert_nonnull(ev);
+		assert_utc(ev->start, "2018-06-01T09:00:00Z");
+		g_assert_null(find(imp, second));
+	}
+	for (guint i = 0; i < imp->events->len; i++)
+		g_assert_false(g_str_has_prefix(
+		    ((EvfEvent *)g_ptr_array_index(imp->events, i))->uid,
+		    "weekly@partner.example/20180615"));
+	g_assert_true(has_warning(imp, "'daily@partner.example' (\"D\"): the "
+	                               "RRULE is ignored, its first occurrence "
+	                               "kept: its INTERVAL is more than "
+	                               "libical can hold (32767)"));
+	g_assert_true(has_warning(imp, "'folded@partner.example' (\"F\"): the "
+	                               "RRULE is ignored"));
+	/* every 32767 days: the second in 2107, beyond the window */
+	g_assert_nonnull(find(imp, "most@partner.example/20180601T090000Z"));
+	g_assert_false(has_warning(imp, "'most@partner.example'"));
+	/* any rule libical cannot read is told of too */
+	g_assert_nonnull(find(imp, "odd@partner.example"));
+	g_assert_true(has_warning(imp, "'odd@partner.example' (\"O\"): RRULE "
+	                               "'FREQ=SOMETIMES' is ignored, its first "
+	                               "occurrence kept: libical cannot read "
+	                               "it"));
+	g_assert_cmpuint(imp->events->len, ==, 5);
+}
+
 /* What is not carried over as written is told: a negative DURATION (as a
  * DTEND before DTSTART is), and a DESCRIPTION cut (as a SUMMARY is). */
 static void
@@ -3427,6 +3486,8 @@ main(int argc, char **argv)
 	                test_rrule_override_edges);
 	g_test_add_func("/import-ics/rrule/outlook-all-day-until",
 	                test_rrule_outlook_all_day_until);
+	g_test_add_func("/import-ics/rrule/interval-held",
+	                test_rrule_interval_held);
 	g_test_add_func("/import-ics/told/duration-description",
 	                test_told_duration_description);
 	g_test_add_func("/import-ics/rrule/sub-daily-phase",

@@ -355,6 +355,32 @@ for cmd in check build; do
 		diag_file "$w/$cmd.err"
 	fi
 done
+
+# A category of an event file with the address of a source's categories=
+# (the source's items would be listed in its calendar): refused at the
+# event file, naming the source; the configuration's own clashes at its
+# lines.
+s=$(mktmp)
+mkdir "$s/events"
+printf -- '---\ntitle: C\nstart: 2018-12-01\ncategories: [Workshop, C#]\n---\n' >"$s/events/c.md"
+write_config "$s" "$s/events"
+printf '[source p]\nurl=http://127.0.0.1:9/p.ics\ncategories=C++; Ça\n' >>"$s/evfeed.conf"
+printf '[source q]\nurl=http://127.0.0.1:9/q.ics\ncategories=ca\n' >>"$s/evfeed.conf"
+line_p=$(grep -n '^categories=C++' "$s/evfeed.conf" | cut -d: -f1)
+line_q=$(grep -n '^categories=ca$' "$s/evfeed.conf" | cut -d: -f1)
+for cmd in check build; do
+	run "$cmd" "$s/evfeed.conf" "$s/$cmd"
+	if [ "$status" -eq 1 ] &&
+	    has_diag "$s/$cmd.err" c.md 4 "category 'C#' has the same address [(]category/c/[)] as category 'C[+][+]' of \[source p\] in .*evfeed[.]conf" &&
+	    grep -q "evfeed.conf:$line_q: error: \[source q\] categories: 'ca' has the same address (category/ca/) as 'Ça' of \[source p\]" "$s/$cmd.err" &&
+	    [ -n "$line_p" ] && [ ! -e "$s/public" ]; then
+		pass "a source's category with another's address: $cmd refuses it"
+	else
+		fail "a source's category with another's address: $cmd refuses it"
+		diag_file "$s/$cmd.err"
+	fi
+done
+
 ln -s ../elsewhere.md "$w/events/link.md"
 run build "$w/evfeed.conf" "$w/unreadable"
 if [ "$status" -eq 1 ] &&

@@ -399,6 +399,20 @@ grep -q "warning: 'rscale@old.example.org' (\"Yearly by the Hebrew calendar\"): 
 ok $? "rscale: the rule is reported and left out"
 check "rscale: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
 
+# --------------------------------------- an INTERVAL libical cannot hold
+# libical keeps INTERVAL in a short: 65538 would be imported as 2, a
+# series every 65538 weeks as a fortnightly one.
+import_one interval 'UID:interval@old.example.org
+DTSTAMP:20250101T000000Z
+DTSTART:20270104T090000Z
+DTEND:20270104T100000Z
+SUMMARY:Once in 1256 years
+RRULE:FREQ=WEEKLY;INTERVAL=65538'
+grep -q "warning: 'interval@old.example.org' (\"Once in 1256 years\"): RRULE is not carried over (.*INTERVAL is too large: at most 32767): only the first occurrence is imported" "$tmp/err" &&
+	! grep -q '^recurrence:' "$tmp/events/"*.md
+ok $? "interval: the rule is reported, not imported as another"
+check "interval: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
+
 # ------------------------------------------ a series in an irregular zone
 # Gaza's clocks change on dates no yearly rule gives: its VTIMEZONE needs
 # RDATE lists, which Outlook ignores, so an event file refuses a series
