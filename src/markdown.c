@@ -89,6 +89,60 @@ line_depth(const char *p, const char **rest, guint *numbered)
 	return depth;
 }
 
+/* Whether the line at @p begins a block of its own, whose inlines cmark
+ * reads apart from the lines before, wherever it is: an ATX heading, a
+ * bullet list item with text, an ordered one numbered 1, or one of
+ * another number at the line's start after such an item (@item_before:
+ * the line before is one, on this reckoning). Each at most three spaces
+ * in, and after no block quote marker, as no paragraph can take such a
+ * line for its own (CommonMark 5.2: a list item interrupts one when it
+ * has text and, ordered, starts at 1; and "   2." under "1." may be the
+ * first item's text, as may a line indented 4 or more). A fenced code
+ * block's or HTML block's line it may take for one, which is no harm: no
+ * inlines are read there. *@item is set when it is a list item. */
+static gboolean
+starts_block(const char *p, gboolean item_before, gboolean *item)
+{
+	const char *q = p;
+	guint indent = 0;
+	guint64 number;
+	char *end;
+
+	*item = FALSE;
+	while (*q == ' ' && indent < 4) {
+		q++;
+		indent++;
+	}
+	if (indent > 3 || *q == '\t')
+		return FALSE;
+	if (*q == '#') {
+		guint level = 0;
+
+		while (q[level] == '#')
+			level++;
+		return level <= 6 && (q[level] == ' ' || q[level] == '\t' ||
+		                      q[level] == '\n' || q[level] == '\r' ||
+		                      q[level] == '\0');
+	}
+	if (*q == '-' || *q == '*' || *q == '+') {
+		q++;
+	} else if (g_ascii_isdigit(*q)) {
+		number = g_ascii_strtoull(q, &end, 10);
+		if (end - q > 9 || (*end != '.' && *end != ')') ||
+		    (number != 1 && !(item_before && indent == 0)))
+			return FALSE;
+		q = end + 1;
+	} else {
+		return FALSE;
+	}
+	if (*q != ' ' && *q != '\t')
+		return FALSE;
+	while (*q == ' ' || *q == '\t')
+		q++;
+	*item = *q != '\n' && *q != '\r' && *q != '\0';
+	return *item;
+}
+
 /* The number of cells of a GFM table's delimiter row ("|---|:-:|")
  * from @p to @end; 0 when the line is none. */
 static guint
@@ -114,6 +168,8 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 {
 	guint brackets = 0;
 	guint numbered = 0;
+	gboolean item = FALSE;    /* the line before starts a list item */
+	gboolean heading = FALSE; /* the line before is an ATX heading */
 	guint64 cells = 0;
 	guint width = 0; /* of the table the lines are in; 0: none */
 	guint n = 1;
@@ -128,7 +184,16 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 		gboolean blank = TRUE;
 		g_autofree char *why = NULL;
 
+		gboolean item_here = FALSE;
+		gboolean begins = starts_block(p, item, &item_here);
+
 		numbered += on_line;
+		/* inlines read apart: a list item's, a heading's, and what
+		 * follows a heading */
+		if (begins || heading)
+			brackets = 0;
+		heading = begins && !item_here;
+		item = item_here;
 		for (const char *q = p; q < end; q++) {
 			if (*q == '|')
 				columns++;
@@ -159,9 +224,11 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 			    "more than %d table columns ('|') on one line",
 			    EVF_MARKDOWN_MAX_COLUMNS);
 		} else if (brackets > EVF_MARKDOWN_MAX_BRACKETS) {
-			why =
-			    g_strdup_printf("more than %d '[' in one paragraph",
-			                    EVF_MARKDOWN_MAX_BRACKETS);
+			why = g_strdup_printf(
+			    "more than %d '[' with no blank line between "
+			    "them (in a paragraph, a table or a code block; "
+			    "each list item counts on its own)",
+			    EVF_MARKDOWN_MAX_BRACKETS);
 		} else if (cells > EVF_MARKDOWN_MAX_CELLS) {
 			why = g_strdup_printf(
 			    "more than %d table cells (each row as wide as "

@@ -1949,18 +1949,55 @@ test_limits_numbered(void)
 /* "![[]()" 66,667 times: quadratic in cmark-gfm's bracket stack
  * (CVE-2023-22486; tests/fuzz/corpus/markdown/regress-cmark-image-brackets).
  * Inline content never spans a blank line, so the count starts again
- * after one. */
+ * after one; nor a list item's or a heading's, which no paragraph can take
+ * for its own lines, so it starts again at each, but not at a line that a
+ * paragraph can take ("2." after text, "   2." under "1.", a line 4 in). */
 static void
 test_limits_brackets(void)
 {
+	static const char *const text_of_one_paragraph[] = {
+		"x [\n2. ",
+		"1. [\n   2. ",
+		"x [\n        - ",
+		"x [\n\t- ",
+	};
 	g_autofree char *ok = repeat("![[]()", EVF_MARKDOWN_MAX_BRACKETS / 2);
 	g_autofree char *images = repeat("![[]()", 66667);
 	g_autofree char *split = g_strconcat(ok, "\n \n", ok, NULL);
 	g_autofree char *joined = g_strconcat(ok, "\nx\n", ok, "[", NULL);
+	g_autoptr(GString) links = g_string_new(NULL);
+	g_autoptr(GString) numbered = g_string_new("Partners:\n");
+	g_autoptr(GString) headings = g_string_new(NULL);
+	const char *cap = "more than 1000 '[' with no blank line between them";
 
 	assert_within_caps(split);
-	assert_over_cap(joined, 3, "'[' in one paragraph");
-	assert_over_cap(images, 1, "'[' in one paragraph");
+	assert_over_cap(joined, 3, cap);
+	assert_over_cap(images, 1, cap);
+	/* a tight list of links, a numbered one, headings */
+	for (guint i = 1; i <= EVF_MARKDOWN_MAX_BRACKETS + 1; i++) {
+		g_string_append_printf(
+		    links, "- [Partner %u](https://p%u.example/)\n", i, i);
+		g_string_append_printf(numbered, "%u. [Partner %u](#p%u)\n", i,
+		                       i, i);
+		g_string_append_printf(headings, "## [%u] Day\n[%u]\n", i, i);
+	}
+	assert_within_caps(links->str);
+	assert_within_caps(numbered->str);
+	assert_within_caps(headings->str);
+	/* but not a paragraph whose lines look like items */
+	for (guint k = 0; k < G_N_ELEMENTS(text_of_one_paragraph); k++) {
+		g_autoptr(GString) para = g_string_new(NULL);
+		g_autofree char *half =
+		    repeat("[", EVF_MARKDOWN_MAX_BRACKETS / 2);
+		const char *nl = strchr(text_of_one_paragraph[k], '\n');
+
+		g_string_append_len(para, text_of_one_paragraph[k],
+		                    nl - text_of_one_paragraph[k] + 1);
+		for (guint i = 0; i < 3; i++)
+			g_string_append_printf(para, "%s%s\n", nl + 1, half);
+		g_test_message("%s", text_of_one_paragraph[k]);
+		assert_over_cap(para->str, 3, cap);
+	}
 }
 
 /* Dot segments that leave a path starting with "//" and no host: GLib 2.74
