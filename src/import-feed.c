@@ -363,7 +363,9 @@ warn_item(Ctx *c, const Item *it, const char *fmt, ...)
 {
 	va_list ap;
 	g_autofree char *msg = NULL;
-	g_autofree char *id = it->uid != NULL ? quote(it->uid) : NULL;
+	/* (not one made here, which is in no feed) */
+	g_autofree char *id =
+	    it->uid != NULL && !it->uid_derived ? quote(it->uid) : NULL;
 	g_autofree char *title = NULL;
 
 	if (it->title_raw != NULL) {
@@ -1516,10 +1518,6 @@ read_item(Ctx *c, xmlNode *node, Base *item_base, GError **error)
 			f.link_refused = g_steal_pointer(&it->link);
 		}
 	}
-	if (it->uid == NULL && it->link != NULL) {
-		it->uid = g_strdup(it->link);
-		it->uid_derived = TRUE;
-	}
 
 	if (f.title != NULL) {
 		it->title_raw = g_steal_pointer(&f.title);
@@ -1903,67 +1901,41 @@ cmp_document(gconstpointer a, gconstpointer b)
 }
 
 /* (transfer full): the identity of @it, which has no id of its own: a
- * digest of its title (of its text when there is no title), its link, and
- * with @dated its date. A title that is not blank may still come out empty
- * (markup, or only characters the text hygiene takes out), and then there
- * may be no text: the title as written. */
+ * digest of its title (of its text when there is no title), its link and
+ * its date as written. Each is an event of its own (evfeed.conf(5)), also
+ * where items share a link (a page listing the place's events) or, with
+ * none, a title (a weekly "Reading group"), and the identity is the same
+ * whatever else the feed lists. A title that is not blank may still come
+ * out empty (markup, or only characters the text hygiene takes out), and
+ * then there may be no text: the title as written. */
 static char *
-derived_uid(const Item *it, gboolean dated)
+derived_uid(const Item *it)
 {
 	gboolean cut;
 	g_autofree char *title = title_of(it, &cut);
 	const char *what = title[0] != '\0'   ? title
 	                   : it->desc != NULL ? it->desc
 	                                      : it->title_raw;
-	g_autofree char *date =
-	    !dated ? g_strdup("")
-	    : it->start != NULL
-	        ? g_strdup(it->start)
-	        : g_strdup_printf("%" G_GINT64_FORMAT, it->published);
 	g_autofree char *name =
-	    g_strjoin("\n", what, it->link ? it->link : "", date, NULL);
+	    g_strjoin("\n", what, it->link != NULL ? it->link : "",
+	              it->start != NULL ? it->start : "", NULL);
 
 	return evf_uuid5(EVF_UUID_NAMESPACE, name);
 }
 
-/* Gives each item without an id of its own one: its link, or else a
- * digest of its title. Items that share one (a page listing the place's
- * events as every item's link, a weekly "Reading group" without a link)
- * are each an event of their own (evfeed.conf(5)), and take a digest of
- * title, link and date instead; only the same item given twice is left
- * one. */
+/* Gives each item without an id of its own one (derived_uid). */
 static void
 derive_uids(Ctx *c)
 {
-	/* derived uid → how many items have it */
-	g_autoptr(GHashTable) count =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-
 	for (guint i = 0; i < c->items->len; i++) {
 		Item *it = g_ptr_array_index(c->items, i);
-		guint n;
 
 		/* (left out: import_items) */
-		if (is_blank(it->title_raw) && is_blank(it->desc))
+		if (it->uid != NULL ||
+		    (is_blank(it->title_raw) && is_blank(it->desc)))
 			continue;
-		if (it->uid == NULL) {
-			it->uid = derived_uid(it, FALSE);
-			it->uid_derived = TRUE;
-		}
-		if (!it->uid_derived)
-			continue;
-		n = GPOINTER_TO_UINT(g_hash_table_lookup(count, it->uid));
-		g_hash_table_insert(count, g_strdup(it->uid),
-		                    GUINT_TO_POINTER(n + 1));
-	}
-	for (guint i = 0; i < c->items->len; i++) {
-		Item *it = g_ptr_array_index(c->items, i);
-
-		if (it->uid_derived &&
-		    GPOINTER_TO_UINT(g_hash_table_lookup(count, it->uid)) > 1) {
-			g_free(it->uid);
-			it->uid = derived_uid(it, TRUE);
-		}
+		it->uid = derived_uid(it);
+		it->uid_derived = TRUE;
 	}
 }
 
@@ -2002,9 +1974,9 @@ import_items(Ctx *c)
 			 * lists) */
 			if (it->uid_derived) {
 				warn_item(c, it,
-				          "the same item given twice (title, "
-				          "link and date) left out, the first "
-				          "is kept");
+				          "the same item given twice (its "
+				          "title, link and date) left out, the "
+				          "first is kept");
 			} else if (c->kind == KIND_ATOM &&
 			           it->updated > first->updated) {
 				warn_item(c, first,

@@ -93,6 +93,26 @@ find(EvfImport *imp, const char *uid)
 	return NULL;
 }
 
+/* The event whose link is @url: an item without a guid, whose id is a
+ * digest (UUIDv5) of its title, link and date. */
+static EvfEvent *
+find_url(EvfImport *imp, const char *url)
+{
+	for (guint i = 0; imp != NULL && i < imp->events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(imp->events, i);
+
+		if (g_strcmp0(ev->url, url) == 0) {
+			g_assert_true(g_regex_match_simple(
+			    "^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-"
+			    "[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
+			    ev->uid, 0, 0));
+			return ev;
+		}
+	}
+	g_test_message("no event with url '%s'", url);
+	return NULL;
+}
+
 static gint64
 usec(const char *iso)
 {
@@ -791,10 +811,10 @@ test_items_listings(void)
 		g_assert_false(ev->all_day);
 	}
 
-	/* no guid: the link is the id */
-	ev = find(imp, "https://partner.example/events/workshop");
+	/* no guid: a digest of title, link and date, the same every time */
+	ev = find_url(imp, "https://partner.example/events/workshop");
 	REQUIRE(ev);
-	g_assert_cmpstr(ev->url, ==, "https://partner.example/events/workshop");
+	g_assert_nonnull(find(again, ev->uid));
 
 	/* no title: the start of the text */
 	ev = find(imp, "no-title");
@@ -886,8 +906,8 @@ test_items_duplicate_atom_ids(void)
 /* Items without a guid are each an event of their own (evfeed.conf(5))
  * when they share a link (the place's page of events) or, without one,
  * a title (a weekly reading group): each takes a digest of its title,
- * link and date. Only the same item given twice is one; an item whose
- * link is its own keeps it as its id. */
+ * link and date, whatever else the feed lists. Only the same item given
+ * twice is one. */
 static void
 test_items_shared_links(void)
 {
@@ -929,12 +949,59 @@ test_items_shared_links(void)
 		g_assert_true(g_hash_table_add(uids, ev->uid));
 		/* the same every time */
 		g_assert_nonnull(find(again, ev->uid));
-		if (strcmp(ev->title, "Gala") != 0)
-			g_assert_true(g_regex_match_simple(
-			    "^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-", ev->uid,
-			    0, 0));
+		g_assert_true(g_regex_match_simple(
+		    "^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-", ev->uid, 0, 0));
 	}
-	g_assert_nonnull(find(imp, "https://ngo.example/gala"));
+	g_assert_nonnull(find_url(imp, "https://ngo.example/gala"));
+	/* no internal id in the warning, which is in no feed */
+	for (guint i = 0; i < imp->warnings->len; i++)
+		g_assert_false(g_regex_match_simple(
+		    "[0-9a-f]{8}-[0-9a-f]{4}-5",
+		    g_ptr_array_index(imp->warnings, i), 0, 0));
+
+	/* An item's identity is the same whatever else the feed lists: the
+	 * reading group of 2 October alone, and with the others. */
+	{
+		static const char *const alone =
+		    "<rss version=\"2.0\" "
+		    "xmlns:ev=\"http://purl.org/rss/1.0/modules/event/\">"
+		    "<channel><title>NGO</title><link>https://ngo.example/</link>"
+		    "<description>d</description>"
+		    "<item><title>Reading group</title>"
+		    "<ev:startdate>2027-10-02</ev:startdate></item>"
+		    "<item><title>Gala</title>"
+		    "<link>https://ngo.example/gala</link>"
+		    "<ev:startdate>2027-12-01</ev:startdate></item>"
+		    "</channel></rss>";
+		g_autoptr(EvfImport) few = import_string(alone, NULL, &error);
+
+		g_assert_no_error(error);
+		REQUIRE(few);
+		g_assert_cmpuint(few->events->len, ==, 2);
+		for (guint i = 0; i < few->events->len; i++)
+			g_assert_nonnull(find(
+			    imp, ((EvfEvent *)g_ptr_array_index(few->events, i))
+			             ->uid));
+	}
+	/* an item whose link is another's guid is an event of its own */
+	{
+		static const char *const guid_and_link =
+		    "<rss version=\"2.0\"><channel><title>NGO</title>"
+		    "<link>https://ngo.example/</link><description>d</description>"
+		    "<item><title>Without a guid</title>"
+		    "<link>https://ngo.example/x</link></item>"
+		    "<item><title>With one</title>"
+		    "<guid>https://ngo.example/x</guid></item>"
+		    "</channel></rss>";
+		g_autoptr(EvfImport) both =
+		    import_string(guid_and_link, NULL, &error);
+
+		g_assert_no_error(error);
+		REQUIRE(both);
+		g_assert_cmpuint(both->events->len, ==, 2);
+		g_assert_cmpstr(find(both, "https://ngo.example/x")->title, ==,
+		                "With one");
+	}
 }
 
 /* An item with neither id nor link, whose title is not blank but comes
@@ -1733,7 +1800,7 @@ test_external_dtd(void)
 	REQUIRE(fix);
 	g_assert_nonnull(find(fix, "ext-dtd-1"));
 	REQUIRE(pub);
-	g_assert_nonnull(find(pub, "https://partner.example/old-style"));
+	g_assert_nonnull(find_url(pub, "https://partner.example/old-style"));
 
 	listener_start(&l);
 	xml = g_strdup_printf("<?xml version=\"1.0\"?>\n<!DOCTYPE rss SYSTEM "
@@ -1766,7 +1833,7 @@ test_entity_reference(void)
 	/* &eacute; and &nbsp;, which only the (unread) RSS 0.91 DTD
 	 * declares: HTML 4's characters */
 	REQUIRE(imp);
-	ev = find(imp, "https://partner.example/cafe");
+	ev = find_url(imp, "https://partner.example/cafe");
 	REQUIRE(ev);
 	g_assert_cmpstr(ev->title, ==, "Caf\u00e9\u00a0talk");
 	/* read as their characters, so not warned of as undefined */
