@@ -2321,7 +2321,8 @@ warn_unread_geo(Ctx *c, icalcomponent *ve, const char *label)
 }
 
 /* An RRULE libical cannot read, and one whose INTERVAL it could not hold
- * (hold_interval made it 0): the event stands alone. (Series mode tells
+ * (hold_interval made its five digits or more 0): the event stands
+ * alone. (Series mode tells
  * it at the RRULE line, from the rule as written: migrate.c.) */
 static void
 warn_unread_rrule(Ctx *c, icalcomponent *ve, const char *label)
@@ -2333,7 +2334,7 @@ warn_unread_rrule(Ctx *c, icalcomponent *ve, const char *label)
 	if (v == NULL || c->series)
 		return;
 	if (g_regex_match(evf_regex_once(&held,
-	                                 "(^|[;\\\\])INTERVAL=0+([;\\\\]|$)",
+	                                 "(^|[;\\\\])INTERVAL=0{5,}([;\\\\]|$)",
 	                                 G_REGEX_CASELESS),
 	                  v, 0, NULL))
 		ctx_warn(c,

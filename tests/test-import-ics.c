@@ -1538,7 +1538,10 @@ test_rrule_interval_held(void)
 	    "RRULE:FREQ=DAILY;INTERVAL=32767;COUNT=2\nSUMMARY:M\nEND:VEVENT\n"
 	    "BEGIN:VEVENT\nUID:odd@partner.example\n"
 	    "DTSTART:20180601T090000Z\n"
-	    "RRULE:FREQ=SOMETIMES\nSUMMARY:O\nEND:VEVENT");
+	    "RRULE:FREQ=SOMETIMES\nSUMMARY:O\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:zero@partner.example\n"
+	    "DTSTART:20180601T090000Z\n"
+	    "RRULE:FREQ=DAILY;INTERVAL=0\nSUMMARY:Z\nEND:VEVENT");
 	const char *const uids[] = { "daily", "weekly", "folded" };
 
 	for (guint i = 0; i < G_N_ELEMENTS(uids); i++) {
@@ -1571,7 +1574,13 @@ test_rrule_interval_held(void)
 	                               "'FREQ=SOMETIMES' is ignored, its first "
 	                               "occurrence kept: libical cannot read "
 	                               "it"));
-	g_assert_cmpuint(imp->events->len, ==, 5);
+	/* and a rule of INTERVAL 0 as it is */
+	g_assert_nonnull(find(imp, "zero@partner.example"));
+	g_assert_true(has_warning(imp, "'zero@partner.example' (\"Z\"): RRULE "
+	                               "'FREQ=DAILY;INTERVAL=0' is ignored"));
+	g_assert_false(has_warning(imp, "'zero@partner.example' (\"Z\"): the "
+	                                "RRULE is ignored"));
+	g_assert_cmpuint(imp->events->len, ==, 6);
 }
 
 /* What is not carried over as written is told: a negative DURATION (as a
