@@ -35,31 +35,11 @@ next_fetch_at(const EvfSourceConfig *src, const EvfSourceState *st, gint64 now)
 	return st->next_fetch;
 }
 
-/* (transfer full): the source URL @url as the state keeps it: its user
- * name and password, which the configuration alone holds (a state file is
- * readable by more people, and goes into backups), replaced by a digest of
- * the whole URL, so that a new password is a new URL all the same. (A
- * space: no URL in the configuration holds one.) */
-static char *
-url_in_state(const char *url)
-{
-	g_autoptr(GUri) uri =
-	    url != NULL ? g_uri_parse(url, G_URI_FLAGS_ENCODED, NULL) : NULL;
-	g_autofree char *bare = NULL;
-	g_autofree char *digest = NULL;
-
-	if (uri == NULL || g_uri_get_userinfo(uri) == NULL)
-		return g_strdup(url);
-	bare = g_uri_to_string_partial(uri, G_URI_HIDE_USERINFO);
-	digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256, url, -1);
-	return g_strdup_printf("%s sha256:%s", bare, digest);
-}
-
 /* Whether the state @st is of the URL the configuration gives @src now. */
 static gboolean
 same_url(const EvfSourceState *st, const EvfSourceConfig *src)
 {
-	g_autofree char *url = url_in_state(src->url);
+	g_autofree char *url = evf_url_for_state(src->url);
 
 	return g_strcmp0(st->url, url) == 0;
 }
@@ -513,7 +493,7 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 		/* nothing to hold the new address's items against */
 		st->items = 0;
 		g_free(st->url);
-		st->url = url_in_state(src->url);
+		st->url = evf_url_for_state(src->url);
 	}
 	st->last_attempt = now;
 	/* Advice only where the redirects were followed to an answer: a

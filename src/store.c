@@ -104,6 +104,55 @@ evf_store_free(EvfStore *store)
 	g_free(store);
 }
 
+/* A state an earlier evfeed wrote kept each source's URL as the
+ * configuration gives it, password too: it now keeps a digest in its
+ * place (evf_url_for_state), the same the next fetch compares with, so
+ * nothing else changes. (Best effort: a state that cannot be written is
+ * read as it is.) */
+static void
+forget_passwords(EvfStore *store)
+{
+	g_autoptr(sqlite3_stmt) get = NULL;
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func(g_free);
+
+	if (sqlite3_prepare_v2(store->db,
+	                       "SELECT name, url FROM sources WHERE url LIKE "
+	                       "'%@%' AND url NOT LIKE '% sha256:%'",
+	                       -1, &get, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(get) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(get, 0);
+		const char *url = (const char *)sqlite3_column_text(get, 1);
+		g_autofree char *kept = evf_url_for_state(url);
+
+		if (name != NULL && kept != NULL && strcmp(kept, url) != 0) {
+			g_ptr_array_add(names, g_strdup(name));
+			g_ptr_array_add(urls, g_steal_pointer(&kept));
+		}
+	}
+	/* (the old text zeroed, not left in free space) */
+	if (names->len > 0)
+		sqlite3_exec(store->db, "PRAGMA secure_delete=ON", NULL, NULL,
+		             NULL);
+	for (guint i = 0; i < names->len; i++) {
+		g_autoptr(sqlite3_stmt) put = NULL;
+
+		if (sqlite3_prepare_v2(
+		        store->db, "UPDATE sources SET url = ? WHERE name = ?",
+		        -1, &put, NULL) != SQLITE_OK)
+			return;
+		sqlite3_bind_text(put, 1, g_ptr_array_index(urls, i), -1,
+		                  SQLITE_STATIC);
+		sqlite3_bind_text(put, 2, g_ptr_array_index(names, i), -1,
+		                  SQLITE_STATIC);
+		(void)sqlite3_step(put);
+	}
+	if (names->len > 0)
+		sqlite3_exec(store->db, "PRAGMA secure_delete=OFF", NULL, NULL,
+		             NULL);
+}
+
 static EvfStore *
 store_open(const char *path, int create, GError **error)
 {
@@ -130,6 +179,7 @@ store_open(const char *path, int create, GError **error)
 		g_prefix_error(error, "cannot open state: ");
 		return NULL;
 	}
+	forget_passwords(store);
 	return g_steal_pointer(&store);
 }
 

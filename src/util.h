@@ -209,6 +209,13 @@ GUri *evf_uri_resolve_parsed(GUri *base, const char *ref);
  * credentials of a partner, never to be published or logged); @url itself
  * when it has none or is no URI. */
 char *evf_uri_without_userinfo(const char *url);
+/* (transfer full) (nullable): a source's URL @url as the state keeps it:
+ * its user name and password, which the configuration alone holds (a
+ * state file is readable by more people, and goes into backups),
+ * replaced by a digest of the whole URL, so that a new password is a new
+ * URL all the same. (After a space: no URL in the configuration holds
+ * one.) */
+char *evf_url_for_state(const char *url);
 
 /* (transfer full): @usec (since 1970, UTC) as an RFC 822 / RFC 9110 date,
  * in English whatever the locale: "Mon, 15 Jan 2024 09:00:00 +0000", or

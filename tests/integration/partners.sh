@@ -1202,5 +1202,24 @@ found=$(grep -a -l -F -e "$password" "$tmp/state.db" "$tmp/state.db-wal" \
     2>/dev/null)
 test -s "$tmp/state.db" && test -z "$found"
 ok $? "the state holds no source's password ($found)"
+# A state of an earlier evfeed, which kept the password: it is forgotten
+# when the state is opened, and the source is known again (not "new", its
+# next fetch conditional).
+"$PYTHON3" - "$tmp/state.db" "$base" "$password" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+url = "http://editor:%s@%s/osce.rss" % (sys.argv[3], sys.argv[2][len("http://"):])
+db.execute("UPDATE sources SET url = ? WHERE name = 'osce'", (url,))
+db.commit()
+PY
+fetch_run auth-old osce
+requests osce >"$tmp/req.auth-old"
+found=$(grep -a -l -F -e "$password" "$tmp/state.db" "$tmp/state.db-wal" \
+    2>/dev/null)
+test "$rc" -eq 0 &&
+	test -n "$(inspect json last.If-None-Match <"$tmp/req.auth-old")" &&
+	test "$(inspect json status <"$tmp/req.auth-old")" = 304 &&
+	test -z "$found"
+ok $? "a state that kept the password forgets it, and knows the source ($found)"
 
 done_testing
