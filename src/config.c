@@ -1379,7 +1379,7 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 		g_autofree char *advice =
 		    comment ? g_strdup(" (a '#' after a value is part of it: "
 		                       "put a comment on a line of its own)")
-		    : spec->type == KEY_ZONE ? evf_tz_advice(value)
+		    : spec->type == KEY_ZONE ? evf_tz_advice(value, FALSE)
 		                             : g_strdup("");
 
 		g_free(canon);

@@ -3394,7 +3394,7 @@ read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 			tzid = g_strdup("UTC");
 		} else if (tzid != NULL &&
 		           (tz = evf_tz_new(tzid, &problem)) == NULL) {
-			g_autofree char *advice = evf_tz_advice(tzid);
+			g_autofree char *advice = evf_tz_advice(tzid, TRUE);
 
 			ctx_error(c, zone, "timezone: %s: '%s'%s", problem,
 			          tzid, advice);

@@ -1455,7 +1455,7 @@ evf_tz_next_irregular(const char *tzid, int first, int last)
 }
 
 char *
-evf_tz_advice(const char *tzid)
+evf_tz_advice(const char *tzid, gboolean with_times)
 {
 	static GRegex *offset_form;
 	g_autofree char *guess = g_strdup(tzid);
@@ -1502,9 +1502,12 @@ evf_tz_advice(const char *tzid)
 	                       G_REGEX_CASELESS),
 	        tzid, 0, NULL))
 		return g_strdup(
-		    " (an offset is written with the time, as in "
-		    "2018-05-22T09:30+02:00, or name a city's zone, "
-		    "such as Europe/Ljubljana)");
+		    with_times ? " (an offset is written with the time, as in "
+		                 "2018-05-22T09:30+02:00, or name a city's "
+		                 "zone, such as Europe/Ljubljana)"
+		               : " (name a city's zone, whose clock changes "
+		                 "an offset does not follow, such as "
+		                 "Europe/Ljubljana)");
 	return g_strdup("");
 }
 

@@ -97,8 +97,9 @@ int evf_tz_next_irregular(const char *tzid, int first, int last);
 char *evf_tz_etc_advice(const char *tzid);
 /* (transfer full): how to put right the time zone name @tzid that
  * evf_tz_new() refused, as the end of its diagnostic (" (did you mean
- * 'Europe/Belgrade'?)"); "" when that is not known. */
-char *evf_tz_advice(const char *tzid);
+ * 'Europe/Belgrade'?)"); "" when that is not known. @with_times: it is an
+ * event's, whose times may be given with their offset instead. */
+char *evf_tz_advice(const char *tzid, gboolean with_times);
 /* Whether the wall time of @t (in @tzid) comes after the first onset of
  * every observance of @tzid's VTIMEZONE, as evfeed publishes it from any
  * year: after the zone's last change of rules (New York's of 2007,

@@ -744,6 +744,9 @@ test_site_timezone(Fixture *f, gconstpointer data)
 	assert_refused(f, "[site]\ntimezone=W. Europe Standard Time\n", 2,
 	               "a Windows name");
 	assert_refused(f, "[site]\ntimezone=+02:00\n", 2, "time zone");
+	assert_refused(f, "[site]\ntimezone=UTC+2\n", 2,
+	               "(name a city's zone, whose clock changes an offset "
+	               "does not follow, such as Europe/Ljubljana)");
 	/* the machine's own zone, tzdata's copies, an old name */
 	assert_refused(f, "[site]\ntimezone=localtime\n", 2, "time zone");
 	assert_refused(f, "[site]\ntimezone=right/Europe/Berlin\n", 2,
