@@ -3368,6 +3368,23 @@ item_time(Ctx *c, Item *o, icalproperty_kind kind)
 	return zone_datetime(prop_zone(c, o->cal, p, t, NULL), t);
 }
 
+/* Whether @b's start, as written in its IANA zone, is a wall time the
+ * clocks skip (02:30 where they go from 02:00 to 03:00): read as the
+ * instant an hour on, it is not the wall time written. */
+static gboolean
+start_skipped(const Built *b)
+{
+	GDateTime *at = b->ev->start;
+
+	return !b->ev->all_day && at != NULL && b->zone != NULL &&
+	       b->zone->kind == ZONE_IANA &&
+	       (g_date_time_get_year(at) != b->dtstart.year ||
+	        g_date_time_get_month(at) != b->dtstart.month ||
+	        g_date_time_get_day_of_month(at) != b->dtstart.day ||
+	        g_date_time_get_hour(at) != b->dtstart.hour ||
+	        g_date_time_get_minute(at) != b->dtstart.minute);
+}
+
 /* Series mode, a timed series with a DURATION whose first occurrence
  * has a change of the clocks within the DURATION's exact rest (00:30 to
  * 02:30 as PT2H the night the clocks go back at 02:00): by RFC 5545
@@ -3470,6 +3487,24 @@ keep_series(Ctx *c, Item *m, Built *b, GPtrArray *overrides)
 	    icalcomponent_get_first_property(m->ve, ICAL_RRULE_PROPERTY);
 	const char *label = b->label;
 
+	if (p != NULL && start_skipped(b)) {
+		/* RFC 5545 §3.3.5 reads the start an hour on (03:30 for
+		 * 02:30), and its later occurrences at the wall time written
+		 * (ical.js), or all at the one read (python-icalendar);
+		 * an event file cannot say either (migrate.c tells what is
+		 * not carried over) */
+		g_autofree char *at =
+		    g_strdup_printf("%04d-%02d-%02dT%02d:%02d", b->dtstart.year,
+		                    b->dtstart.month, b->dtstart.day,
+		                    b->dtstart.hour, b->dtstart.minute);
+
+		ctx_warn(c,
+		         "%s: its start, %s, does not exist in %s (the "
+		         "clocks go forward), and calendar clients disagree "
+		         "on the times of such a series",
+		         label, at, b->ev->tzid);
+		p = NULL;
+	}
 	if (p != NULL) {
 		struct icalrecurrencetype rt = icalproperty_get_rrule(p);
 		char *rule = NULL;

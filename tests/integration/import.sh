@@ -399,6 +399,24 @@ grep -q "warning: 'rscale@old.example.org' (\"Yearly by the Hebrew calendar\"): 
 ok $? "rscale: the rule is reported and left out"
 check "rscale: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
 
+# ------------------------------------- a series from an hour that is skipped
+# 02:30 does not exist in Berlin on 2027-03-28: RFC 5545 reads the start as
+# 03:30, and ical.js the later occurrences at 02:30, python-icalendar at
+# 03:30; an event file says neither. The first occurrence is kept, as for a
+# start that happens twice.
+import_one gap 'UID:gap-weekly@old.example.org
+DTSTAMP:20250101T000000Z
+DTSTART;TZID=Europe/Berlin:20270328T023000
+DTEND;TZID=Europe/Berlin:20270328T040000
+SUMMARY:Weekly from the skipped hour
+RRULE:FREQ=WEEKLY;COUNT=4'
+grep -q "warning: 'gap-weekly@old.example.org' (\"Weekly from the skipped hour\"): its start, 2027-03-28T02:30, does not exist in Europe/Berlin (the clocks go forward)" "$tmp/err" &&
+	grep -q "RRULE is not carried over: only the first occurrence is imported" "$tmp/err" &&
+	! grep -q '^recurrence:' "$tmp/events/"*.md &&
+	grep -q '^start: 2027-03-28T03:30:00$' "$tmp/events/"*.md
+ok $? "gap: a series from a skipped hour is reported, its first occurrence kept"
+check "gap: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
+
 # --------------------------------------- an INTERVAL libical cannot hold
 # libical keeps INTERVAL in a short: 65538 would be imported as 2, a
 # series every 65538 weeks as a fortnightly one.
