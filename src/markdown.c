@@ -727,7 +727,10 @@ evf_markdown_render(const char *markdown, const char *base_url, char **html,
 	free(raw);
 
 	prepare_plaintext(doc, base_url);
-	raw = cmark_render_plaintext(doc, options, 0);
+	/* A line the editor wrapped (a soft break) is a space: calendar
+	 * programs show DESCRIPTION as written, and wrap it themselves; its
+	 * lines broke mid-sentence, at the editor's width, on a phone. */
+	raw = cmark_render_plaintext(doc, options | CMARK_OPT_NOBREAKS, 0);
 	/* Blank lines around it go, but not the indentation of its first
 	 * line: cmark writes a list's items each indented alike ("  - "),
 	 * and without the first one's a calendar showed every other item

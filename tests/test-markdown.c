@@ -521,6 +521,23 @@ test_render_strikethrough(void)
 	g_assert_cmpstr(r.text, ==, "~~Old room~~ and ~~single~~");
 }
 
+/* The plain text (DESCRIPTION, content_text) has a paragraph on one
+ * line, as calendar programs wrap it themselves: a line the editor
+ * wrapped is a space, and a hard break (two spaces or '\\' at the end)
+ * a line break. */
+static void
+test_render_soft_breaks(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("The agenda is\nfinal.\n\n- one item\n  wrapped\n- two\n\n"
+	       "Room 1  \nFloor 2\\\nBuilding 3",
+	       BASE, &r);
+	g_assert_cmpstr(r.text, ==,
+	                "The agenda is final.\n\n  - one item wrapped\n"
+	                "  - two\n\nRoom 1\nFloor 2\nBuilding 3");
+}
+
 static void
 test_render_footnotes(void)
 {
@@ -2230,6 +2247,8 @@ main(int argc, char **argv)
 	                test_render_headings_demoted);
 	g_test_add_func("/markdown/render/strikethrough",
 	                test_render_strikethrough);
+	g_test_add_func("/markdown/render/soft-breaks",
+	                test_render_soft_breaks);
 	g_test_add_func("/markdown/render/footnotes", test_render_footnotes);
 	g_test_add_func("/markdown/render/text-keeps-targets",
 	                test_render_text_keeps_targets);
