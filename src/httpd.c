@@ -410,7 +410,15 @@ well_formed(struct MHD_Connection *c, const char *version)
 		return FALSE;
 	host = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	                                   MHD_HTTP_HEADER_HOST);
-	return host == NULL || host_valid(host);
+	if (host == NULL)
+		return TRUE;
+	/* white space around a value is not of it (RFC 9110 §5.5), and
+	 * libmicrohttpd keeps what follows it */
+	{
+		g_autofree char *value = g_strdup(host);
+
+		return host_valid(g_strstrip(value));
+	}
 }
 
 /* Whether Accept-Encoding allows gzip: listed (or "*") with a non-zero
@@ -528,7 +536,13 @@ framing_error(struct MHD_Connection *c, const char *version)
 	}
 	if (!chunked_last || chunked > 1)
 		return MHD_HTTP_BAD_REQUEST;
-	return others > 0 ? MHD_HTTP_NOT_IMPLEMENTED : 0;
+	/* libmicrohttpd reads a chunked body only where the field is
+	 * "chunked" and nothing else; "chunked " or ", chunked" (RFC 9110
+	 * §5.6.1 allows both) it read to the end of the connection, and the
+	 * request waited until the timeout, unanswered */
+	return others > 0 || g_ascii_strcasecmp(te, "chunked") != 0
+	           ? MHD_HTTP_NOT_IMPLEMENTED
+	           : 0;
 }
 
 static char *
