@@ -552,16 +552,41 @@ shows_target(const char *text, const char *url)
 	return FALSE;
 }
 
+/* Whether a soft break between the text nodes @before and @after joins
+ * two wide characters (CJK; not Hangul, whose words are spaced). */
+static gboolean
+joins_wide(cmark_node *before, cmark_node *after)
+{
+	const char *a, *b;
+	gunichar last, first;
+
+	if (before == NULL || after == NULL ||
+	    cmark_node_get_type(before) != CMARK_NODE_TEXT ||
+	    cmark_node_get_type(after) != CMARK_NODE_TEXT ||
+	    (a = cmark_node_get_literal(before)) == NULL ||
+	    (b = cmark_node_get_literal(after)) == NULL || a[0] == '\0' ||
+	    b[0] == '\0' || !g_utf8_validate(a, -1, NULL) ||
+	    !g_utf8_validate(b, -1, NULL))
+		return FALSE;
+	last = g_utf8_get_char(g_utf8_prev_char(a + strlen(a)));
+	first = g_utf8_get_char(b);
+	return g_unichar_iswide(last) && g_unichar_iswide(first) &&
+	       g_unichar_get_script(last) != G_UNICODE_SCRIPT_HANGUL &&
+	       g_unichar_get_script(first) != G_UNICODE_SCRIPT_HANGUL;
+}
+
 /* For the plain text, writes each link's target after its text, unless
  * the text already is the target (autolinks, shows_target): writing the
  * target after it would add an address that an import of the calendar
  * turns into one more link, each build and import again. And struck text
- * between two '~' each side. */
+ * between two '~' each side, and no space for a line wrapped between two
+ * wide characters. */
 static void
 prepare_plaintext(cmark_node *doc, const char *base_url)
 {
 	g_autoptr(GPtrArray) links = g_ptr_array_new();
 	g_autoptr(GPtrArray) struck = g_ptr_array_new();
+	g_autoptr(GPtrArray) soft = g_ptr_array_new();
 	cmark_iter *iter = cmark_iter_new(doc);
 	cmark_event_type ev;
 
@@ -572,11 +597,25 @@ prepare_plaintext(cmark_node *doc, const char *base_url)
 			continue;
 		if (cmark_node_get_type(node) == CMARK_NODE_LINK)
 			g_ptr_array_add(links, node);
+		else if (cmark_node_get_type(node) == CMARK_NODE_SOFTBREAK)
+			g_ptr_array_add(soft, node);
 		else if (strcmp(cmark_node_get_type_string(node),
 		                "strikethrough") == 0)
 			g_ptr_array_add(struck, node);
 	}
 	cmark_iter_free(iter);
+	/* A line wrapped between two Chinese or Japanese characters joins
+	 * them without the space it is elsewhere (CSS Text 3 §4.1.2):
+	 * "东京\n举行" is "东京举行". */
+	for (guint i = 0; i < soft->len; i++) {
+		cmark_node *node = g_ptr_array_index(soft, i);
+
+		if (joins_wide(cmark_node_previous(node),
+		               cmark_node_next(node))) {
+			cmark_node_unlink(node);
+			cmark_node_free(node);
+		}
+	}
 	/* cmark's plain text marks struck text with one '~' each side
 	 * ("~101~"), which reads as "about 101"; two are GFM's own. */
 	for (guint i = 0; i < struck->len; i++) {

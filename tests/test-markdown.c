@@ -536,6 +536,15 @@ test_render_soft_breaks(void)
 	g_assert_cmpstr(r.text, ==,
 	                "The agenda is final.\n\n  - one item wrapped\n"
 	                "  - two\n\nRoom 1\nFloor 2\nBuilding 3");
+	rendered_clear(&r);
+	/* no space between two Chinese or Japanese characters (CSS Text 3
+	 * §4.1.2), but between Korean words, and Latin and CJK */
+	render("会议将在东京\n举行。\n\n会議は\nオンライン\n"
+	       "です。\n\n회의는\n서울에서\n\nEvfeed\n会议",
+	       BASE, &r);
+	g_assert_cmpstr(r.text, ==,
+	                "会议将在东京举行。\n\n会議はオンラインです。\n\n"
+	                "회의는 서울에서\n\nEvfeed 会议");
 }
 
 static void
