@@ -141,7 +141,7 @@ forget_passwords(EvfStore *store)
 		if (sqlite3_prepare_v2(
 		        store->db, "UPDATE sources SET url = ? WHERE name = ?",
 		        -1, &put, NULL) != SQLITE_OK)
-			return;
+			break;
 		sqlite3_bind_text(put, 1, g_ptr_array_index(urls, i), -1,
 		                  SQLITE_STATIC);
 		sqlite3_bind_text(put, 2, g_ptr_array_index(names, i), -1,
