@@ -497,7 +497,7 @@ seed_from_output(const EvfConfig *cfg, EvfStore *store, GHashTable *slugs,
                  GPtrArray *diags, GError **error)
 {
 	g_autofree char *recorded = evf_store_get_meta(store, "published");
-	g_autofree char *publishing = evf_store_get_meta(store, "publishing");
+	g_autofree char *publishing = NULL;
 	g_autofree char *now = NULL;
 	gboolean fresh = evf_store_is_new(store);
 	guint changed = 0;
@@ -545,6 +545,7 @@ seed_from_output(const EvfConfig *cfg, EvfStore *store, GHashTable *slugs,
 	/* (not after a build stopped while it put its files in place: what
 	 * it was publishing is in the state, and this build withdraws what
 	 * it does not publish again) */
+	publishing = evf_store_get_meta(store, "publishing");
 	if ((publishing == NULL || publishing[0] == '\0') &&
 	    !seed_published(cfg, store, error))
 		return FALSE;

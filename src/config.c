@@ -1402,9 +1402,11 @@ static void
 check_source_categories(const EvfConfig *cfg, const char *path,
                         GHashTable *lines, GPtrArray *diags)
 {
-	/* slug → "name\nsource" */
-	g_autoptr(GHashTable) seen =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	/* slug → the first name of it, and the source that gave it */
+	g_autoptr(GHashTable) names =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GHashTable) givers =
+	    g_hash_table_new(g_str_hash, g_str_equal);
 
 	for (guint s = 0; s < cfg->sources->len; s++) {
 		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, s);
@@ -1429,26 +1431,26 @@ check_source_categories(const EvfConfig *cfg, const char *path,
 		for (guint i = 0; i < n; i++) {
 			const char *name = src->categories[i];
 			char *slug = evf_slugify(name);
-			const char *had = g_hash_table_lookup(seen, slug);
+			const char *had = g_hash_table_lookup(names, slug);
 			g_autofree char *a = NULL;
 			g_autofree char *b = NULL;
 
 			if (had == NULL) {
-				g_hash_table_insert(
-				    seen, slug,
-				    g_strconcat(name, "\n", src->name, NULL));
+				g_hash_table_insert(names, slug, (char *)name);
+				g_hash_table_insert(givers, slug, src->name);
 				continue;
 			}
 			a = g_utf8_casefold(name, -1);
-			b = g_utf8_casefold(had, (gssize)strcspn(had, "\n"));
+			b = g_utf8_casefold(had, -1);
 			if (strcmp(a, b) != 0)
 				evf_diags_add(
 				    diags, path, line, 0,
 				    "[%s] categories: '%s' has the same "
-				    "address (category/%s/) as '%.*s' "
-				    "of [source %s]",
-				    group, name, slug, (int)strcspn(had, "\n"),
-				    had, strchr(had, '\n') + 1);
+				    "address (category/%s/) as '%s' of "
+				    "[source %s]",
+				    group, name, slug, had,
+				    (const char *)g_hash_table_lookup(givers,
+				                                      slug));
 			g_free(slug);
 		}
 	}

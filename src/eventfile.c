@@ -486,21 +486,22 @@ syntax_hint(const char *text, const char *problem)
 		                       "the beginning of its line",
 		                       key);
 	if (space[0] == '\0' && value[0] != '\0' && (guchar)value[0] >= 0x80 &&
-	    g_unichar_isspace(g_utf8_get_char_validated(value, -1)))
+	    g_unichar_isspace(g_utf8_get_char_validated(value, -1))) {
 		/* title:\u00a0X, as a word processor writes it; an
 		 * ideographic space, as a Japanese or Chinese keyboard
 		 * does */
+		gunichar u = g_utf8_get_char(value);
+
 		return g_strdup_printf(
 		    "the space after '%s:' is %s (U+%04X), which YAML does "
 		    "not count as one: type an ordinary space",
 		    key,
-		    g_utf8_get_char(value) == 0x3000 ? "an ideographic space"
-		    : g_utf8_get_char(value) == 0xA0 ||
-		            g_utf8_get_char(value) == 0x202F ||
-		            g_utf8_get_char(value) == 0x2007
+		    u == 0x3000 ? "an ideographic space"
+		    : u == 0xA0 || u == 0x202F || u == 0x2007
 		        ? "a no-break space"
 		        : "another kind of space",
-		    g_utf8_get_char(value));
+		    u);
+	}
 	if (space[0] == '\0' && value[0] != '\0')
 		return g_strdup_printf("a space is missing after '%s:' (write "
 		                       "'%s: %s')",

@@ -183,7 +183,6 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 		guint depth = line_depth(p, &rest, &on_line);
 		gboolean blank = TRUE;
 		g_autofree char *why = NULL;
-
 		gboolean item_here = FALSE;
 		gboolean begins = starts_block(p, item, &item_here);
 
@@ -560,13 +559,13 @@ joins_wide(cmark_node *before, cmark_node *after)
 	const char *a, *b;
 	gunichar last, first;
 
+	/* (cmark's text is valid UTF-8: CMARK_OPT_VALIDATE_UTF8) */
 	if (before == NULL || after == NULL ||
 	    cmark_node_get_type(before) != CMARK_NODE_TEXT ||
 	    cmark_node_get_type(after) != CMARK_NODE_TEXT ||
 	    (a = cmark_node_get_literal(before)) == NULL ||
 	    (b = cmark_node_get_literal(after)) == NULL || a[0] == '\0' ||
-	    b[0] == '\0' || !g_utf8_validate(a, -1, NULL) ||
-	    !g_utf8_validate(b, -1, NULL))
+	    b[0] == '\0')
 		return FALSE;
 	last = g_utf8_get_char(g_utf8_prev_char(a + strlen(a)));
 	first = g_utf8_get_char(b);

@@ -1128,14 +1128,12 @@ evf_uri_without_userinfo(const char *url)
 char *
 evf_url_for_state(const char *url)
 {
-	g_autoptr(GUri) uri =
-	    url != NULL ? g_uri_parse(url, G_URI_FLAGS_ENCODED, NULL) : NULL;
-	g_autofree char *bare = NULL;
+	g_autofree char *bare =
+	    url != NULL ? evf_uri_without_userinfo(url) : NULL;
 	g_autofree char *digest = NULL;
 
-	if (uri == NULL || g_uri_get_userinfo(uri) == NULL)
+	if (bare == NULL || strcmp(bare, url) == 0)
 		return g_strdup(url);
-	bare = g_uri_to_string_partial(uri, G_URI_HIDE_USERINFO);
 	digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256, url, -1);
 	return g_strdup_printf("%s sha256:%s", bare, digest);
 }
