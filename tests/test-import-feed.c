@@ -93,6 +93,15 @@ find(EvfImport *imp, const char *uid)
 	return NULL;
 }
 
+/* Whether @uid is a UUIDv5 (RFC 9562), as evfeed derives identities. */
+static gboolean
+is_uuid5(const char *uid)
+{
+	return g_regex_match_simple("^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-"
+	                            "[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
+	                            uid, 0, 0);
+}
+
 /* The event whose link is @url: an item without a guid, whose id is a
  * digest (UUIDv5) of its title, link and date. */
 static EvfEvent *
@@ -102,10 +111,7 @@ find_url(EvfImport *imp, const char *url)
 		EvfEvent *ev = g_ptr_array_index(imp->events, i);
 
 		if (g_strcmp0(ev->url, url) == 0) {
-			g_assert_true(g_regex_match_simple(
-			    "^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-"
-			    "[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
-			    ev->uid, 0, 0));
+			g_assert_true(is_uuid5(ev->uid));
 			return ev;
 		}
 	}
@@ -836,10 +842,7 @@ test_items_listings(void)
 			derived = ev->uid;
 	}
 	REQUIRE(derived);
-	g_assert_true(g_regex_match_simple(
-	    "^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
-	    "[0-9a-f]{12}$",
-	    derived, 0, 0));
+	g_assert_true(is_uuid5(derived));
 	g_assert_nonnull(find(again, derived));
 }
 
@@ -949,8 +952,7 @@ test_items_shared_links(void)
 		g_assert_true(g_hash_table_add(uids, ev->uid));
 		/* the same every time */
 		g_assert_nonnull(find(again, ev->uid));
-		g_assert_true(g_regex_match_simple(
-		    "^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-", ev->uid, 0, 0));
+		g_assert_true(is_uuid5(ev->uid));
 	}
 	g_assert_nonnull(find_url(imp, "https://ngo.example/gala"));
 	/* no internal id in the warning, which is in no feed */
