@@ -23,9 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_DEPTH  16
-#define MAX_EVENTS 10000
-#define MAX_UID    200
+#define MAX_DEPTH 16
+#define MAX_NODES 10000
+#define MAX_UID   200
 /* Each category gets its own calendar, feeds and pages, which list each
  * of its events with all of that event's categories: an event with n of
  * them is written n times with n names, and 2,000 made a gigabyte. */
@@ -75,7 +75,7 @@ typedef struct {
 	guint line_offset; /* file line of the front matter's first line, - 1 */
 	GPtrArray *diags;
 	yaml_parser_t parser;
-	guint events;
+	guint nodes; /* read so far */
 	gboolean failed;
 	/* (nullable): the character index at which each line of the front
 	 * matter starts, where libyaml counts lines otherwise than the file
@@ -97,6 +97,8 @@ typedef struct {
 	/* the text holds a '#' after a space or tab: a comment can follow a
 	 * value (warn_comment_cut) */
 	gboolean comments;
+	/* (nullable): the top-level key whose value is being read */
+	const char *key;
 	/* where text_at last looked: a character index, and its byte (the
 	 * values come in order: each is found from the last) */
 	gsize at_index;
@@ -623,16 +625,56 @@ directive_error(Reader *r)
 	return FALSE;
 }
 
+/* The UTF-16 code unit of the escape "\\uXXXX" at @p (nullable), or -1. */
+static gint64
+utf16_escape(const char *p)
+{
+	char hex[5] = { 0 };
+
+	if (p == NULL || p[0] != '\\' || p[1] != 'u')
+		return -1;
+	for (guint i = 0; i < 4; i++) {
+		if (!g_ascii_isxdigit(p[2 + i]))
+			return -1;
+		hex[i] = p[2 + i];
+	}
+	return g_ascii_strtoll(hex, NULL, 16);
+}
+
+/* (transfer full) (nullable): where the escape at @slash (nullable) is
+ * half of a UTF-16 surrogate pair, as JSON writes a character beyond
+ * U+FFFF ("\\ud83c\\udf89", Python's json.dumps): YAML takes none, and
+ * the advice for an escape that is no escape would publish it as text. */
+static char *
+surrogate_hint(const char *slash)
+{
+	gint64 high = utf16_escape(slash);
+	gint64 low = high >= 0 ? utf16_escape(slash + 6) : -1;
+	gunichar c;
+	char utf8[8] = { 0 };
+
+	if (high < 0xD800 || high > 0xDFFF)
+		return NULL;
+	if (high > 0xDBFF || low < 0xDC00 || low > 0xDFFF)
+		return g_strdup_printf(
+		    "'%.6s' is half of a UTF-16 surrogate pair, which names "
+		    "no character: write the character itself, or its "
+		    "escape \\U and eight hex digits (\\U0001F389)",
+		    slash);
+	c = 0x10000 + (gunichar)((high - 0xD800) << 10) +
+	    (gunichar)(low - 0xDC00);
+	g_unichar_to_utf8(c, utf8);
+	return g_strdup_printf("'%.12s' is a UTF-16 surrogate pair, as JSON "
+	                       "writes one character, which YAML does not "
+	                       "take: write the character itself (%s), or "
+	                       "\\U%08X",
+	                       slash, utf8, c);
+}
+
 /* Takes the next event; FALSE (with a diagnostic) on a syntax error. */
 static gboolean
 next_event(Reader *r, yaml_event_t *ev)
 {
-	if (++r->events > MAX_EVENTS) {
-		reader_error(r, r->parser.mark,
-		             "front matter is too complex (more than 10000 "
-		             "YAML nodes)");
-		return FALSE;
-	}
 	if (!yaml_parser_parse(&r->parser, ev)) {
 		const char *context = r->parser.context;
 		yaml_mark_t at = r->parser.problem_mark;
@@ -682,9 +724,19 @@ next_event(Reader *r, yaml_event_t *ev)
 			at = r->parser.context_mark;
 		mark_position(r, at, &line, &col);
 		text = front_matter_line(r, line);
-		if (opened != NULL && r->parser.problem != NULL &&
-		    strstr(r->parser.problem, "did not find expected ','") !=
-		        NULL) {
+		if (g_str_has_prefix(text, "\xef\xbb\xbf") && col <= 2) {
+			/* a byte order mark where two files were joined, or
+			 * a template pasted in: libyaml counts it as text,
+			 * before what it found amiss */
+			at.index -= at.column;
+			at.column = 0;
+			hint =
+			    g_strdup("the line starts with an invisible byte "
+			             "order mark (U+FEFF), which YAML reads "
+			             "as text: delete it");
+		} else if (opened != NULL && r->parser.problem != NULL &&
+		           strstr(r->parser.problem,
+		                  "did not find expected ','") != NULL) {
 			gboolean seq = strstr(context, "sequence") != NULL;
 
 			hint = g_strdup_printf(
@@ -713,14 +765,17 @@ next_event(Reader *r, yaml_event_t *ev)
 				shown = g_strndup(
 				    slash, g_utf8_next_char(slash + 1) - slash);
 			}
-			hint = g_strdup_printf(
-			    "in double quotes a backslash begins an escape "
-			    "(such as \\n or \\u00e9), and %s%s%s is none, or "
-			    "names no character: write a backslash as \\\\, "
-			    "or put the value in single quotes",
-			    shown != NULL ? "'" : "",
-			    shown != NULL ? shown : "this one",
-			    shown != NULL ? "'" : "");
+			hint = surrogate_hint(slash);
+			if (hint == NULL)
+				hint = g_strdup_printf(
+				    "in double quotes a backslash begins an "
+				    "escape (such as \\n or \\u00e9), and "
+				    "%s%s%s is none, or names no character: "
+				    "write a backslash as \\\\, or put the value "
+				    "in single quotes",
+				    shown != NULL ? "'" : "",
+				    shown != NULL ? shown : "this one",
+				    shown != NULL ? "'" : "");
 		} else if (context != NULL &&
 		           strstr(context, "quoted scalar") != NULL)
 			hint = g_strdup("the quote that opens here is not "
@@ -734,6 +789,17 @@ next_event(Reader *r, yaml_event_t *ev)
 			msg = g_strdup_printf("%s (YAML: %s)", hint, yaml);
 		}
 		reader_error(r, at, msg);
+		return FALSE;
+	}
+	/* the nodes: each value, key, list and mapping (and alias), not
+	 * the ends of the lists, mappings, document and stream */
+	if ((ev->type == YAML_SCALAR_EVENT || ev->type == YAML_ALIAS_EVENT ||
+	     ev->type == YAML_SEQUENCE_START_EVENT ||
+	     ev->type == YAML_MAPPING_START_EVENT) &&
+	    ++r->nodes > MAX_NODES) {
+		reader_error(r, ev->start_mark,
+		             "front matter is too complex (more than 10000 "
+		             "YAML nodes)");
 		return FALSE;
 	}
 	return TRUE;
@@ -802,19 +868,29 @@ find_bad_characters(Reader *r, Node *n, yaml_mark_t start, yaml_mark_t end)
 	}
 }
 
-/* A warning where a plain value @n, read up to @end, is followed on its
- * line by a YAML comment that starts right after its '#' ("title:
- * Workshop #3"): the rest of the line, which the editor surely meant as
- * part of the value, is not published. A comment after " # " is taken
- * for one. */
+/* A warning where a plain value @n of free text (a title, a place, an
+ * organizer or a category), read up to @end, is followed on its line by a
+ * YAML comment that starts right after its '#' ("title: Workshop #3"):
+ * the rest of the line, which the editor surely meant as part of the
+ * value, is not published. A comment after " # " is taken for one, and
+ * so is one after a date, a status or an address ("#TODO"), which no '#'
+ * goes on. In a flow list the comment also hides its ',' or ']', which
+ * the value quoted does not take. */
 static void
 warn_comment_cut(Reader *r, const Node *n, yaml_mark_t end)
 {
+	static const char *const text_keys[] = { "title", "location",
+		                                 "organizer", "categories" };
 	const char *p = text_at(r, end.index), *stop = r->text + r->len;
 	const char *eol;
 	guint line, col;
 	g_autofree char *rest = NULL;
+	g_autofree char *meant = NULL;
+	g_autofree char *advice = NULL;
 
+	if (r->key != NULL &&
+	    !g_strv_contains((const char *const *)text_keys, r->key))
+		return;
 	mark_position(r, end, &line, &col);
 	while (p < stop && (*p == ' ' || *p == '\t')) {
 		p++;
@@ -825,11 +901,17 @@ warn_comment_cut(Reader *r, const Node *n, yaml_mark_t end)
 	eol = memchr(p, '\n', (gsize)(stop - p));
 	rest = g_strndup(p, (gsize)((eol != NULL ? eol : stop) - p));
 	g_strchomp(rest);
+	meant = r->parser.flow_level > 0
+	            ? g_strdup_printf("%s %.*s", n->value,
+	                              (int)strcspn(rest, ",]}"), rest)
+	            : g_strdup_printf("%s %s", n->value, rest);
+	g_strchomp(meant);
+	advice = quoted(meant);
 	evf_diags_warn(r->diags, r->path, line, col,
 	               "'%s' is a YAML comment, and is not published: the "
 	               "value is '%s'; to keep it, put the whole value in "
-	               "quotes: \"%s %s\"",
-	               rest, n->value, n->value, rest);
+	               "quotes: %s",
+	               rest, n->value, advice);
 }
 
 /* Whether the line @line of the front matter begins with a space or a
@@ -888,6 +970,12 @@ read_collection(Reader *r, Node *n, yaml_event_type_t end, guint depth)
 
 		if (read && ev.type == end)
 			break;
+		if (depth == 1 && coll->kind == NODE_MAPPING)
+			r->key = coll->items->len % 2 == 1
+			             ? ((Node *)g_ptr_array_index(
+			                    coll->items, coll->items->len - 1))
+			                   ->value
+			             : NULL;
 		if (!read || (child = read_node(r, &ev, depth + 1)) == NULL) {
 			if (depth == 1 && coll->kind == NODE_MAPPING)
 				keep_partial(r, g_steal_pointer(&coll));
@@ -1955,41 +2043,130 @@ rrule_part_mistake(const char *name, const char *value)
 	static const char *const numbers = " BYSECOND BYMINUTE BYHOUR "
 	                                   "BYMONTHDAY BYYEARDAY BYWEEKNO "
 	                                   "BYMONTH BYSETPOS ",
-	                         *const others = " FREQ UNTIL WKST BYDAY "
-	                                         "RSCALE SKIP ";
-	static GRegex *whole, *list;
+	                         *const others = " UNTIL RSCALE SKIP ";
+	static const char *const freqs[] = { "SECONDLY", "MINUTELY", "HOURLY",
+		                             "DAILY",    "WEEKLY",   "MONTHLY",
+		                             "YEARLY" };
+	static GRegex *whole, *list, *days, *day;
 	g_autofree char *padded = g_strconcat(" ", name, " ", NULL);
 	g_autofree char *why = NULL;
 
 	if (strcmp(name, "COUNT") == 0 || strcmp(name, "INTERVAL") == 0) {
 		if (g_regex_match(evf_regex_once(&whole, "^[0-9]+$", 0), value,
 		                  0, NULL))
-			return NULL;
+			return strcmp(name, "COUNT") == 0 &&
+			               g_ascii_strtoull(value, NULL, 10) == 0
+			           ? "COUNT is at least 1"
+			           : NULL;
 		why = g_strdup_printf("%s=%s: %s is a whole number, such as "
 		                      "%s=%s",
 		                      name, value, name, name,
 		                      strcmp(name, "COUNT") == 0 ? "10" : "2");
 	} else if (strstr(numbers, padded) != NULL) {
-		static const char *const examples[][2] = {
-			{ "BYSECOND", "0,30" },  { "BYMINUTE", "0,30" },
-			{ "BYHOUR", "9,14" },    { "BYMONTHDAY", "1,15" },
-			{ "BYYEARDAY", "1,-1" }, { "BYWEEKNO", "1,20" },
-			{ "BYMONTH", "3,10" },   { "BYSETPOS", "-1" },
+		/* RFC 5545 §3.3.10's ranges; those that count back from
+		 * the end of the month or year also go below 0 */
+		static const struct {
+			const char *name, *example;
+			int low, high;
+			gboolean back;
+		} parts[] = {
+			{ "BYSECOND", "0,30", 0, 60, FALSE },
+			{ "BYMINUTE", "0,30", 0, 59, FALSE },
+			{ "BYHOUR", "9,14", 0, 23, FALSE },
+			{ "BYMONTHDAY", "1,15", 1, 31, TRUE },
+			{ "BYYEARDAY", "1,-1", 1, 366, TRUE },
+			{ "BYWEEKNO", "1,20", 1, 53, TRUE },
+			{ "BYMONTH", "3,10", 1, 12, FALSE },
+			{ "BYSETPOS", "-1", 1, 366, TRUE },
 		};
-		const char *example = "";
+		gsize k = 0;
 
-		if (g_regex_match(evf_regex_once(&list,
-		                                 "^[+-]?[0-9]{1,3}"
-		                                 "(,[+-]?[0-9]{1,3})*$",
-		                                 0),
-		                  value, 0, NULL))
-			return NULL;
-		for (gsize i = 0; i < G_N_ELEMENTS(examples); i++)
-			if (strcmp(name, examples[i][0]) == 0)
-				example = examples[i][1];
-		why = g_strdup_printf("%s=%s: %s is a list of whole numbers, "
-		                      "such as %s=%s",
-		                      name, value, name, name, example);
+		while (strcmp(name, parts[k].name) != 0)
+			k++;
+		if (!g_regex_match(evf_regex_once(&list,
+		                                  "^[+-]?[0-9]{1,3}"
+		                                  "(,[+-]?[0-9]{1,3})*$",
+		                                  0),
+		                   value, 0, NULL))
+			why = g_strdup_printf("%s=%s: %s is a list of whole "
+			                      "numbers, such as %s=%s",
+			                      name, value, name, name,
+			                      parts[k].example);
+		else {
+			g_auto(GStrv) items = g_strsplit(value, ",", -1);
+
+			for (guint i = 0; why == NULL && items[i] != NULL;
+			     i++) {
+				gint64 v = g_ascii_strtoll(items[i], NULL, 10);
+				gint64 size = v < 0 ? -v : v;
+
+				if ((v < 0 || items[i][0] == '+') &&
+				    !parts[k].back)
+					why = g_strdup_printf(
+					    "%s=%s: %s is from %d to %d, with "
+					    "no sign",
+					    name, value, name, parts[k].low,
+					    parts[k].high);
+				else if (size < parts[k].low ||
+				         size > parts[k].high)
+					why = g_strdup_printf(
+					    parts[k].back
+					        ? "%s=%s: %s is from %d to %d, "
+					          "or from -%d to -%d counting "
+					          "back from the end"
+					        : "%s=%s: %s is from %d to %d",
+					    name, value, name, parts[k].low,
+					    parts[k].high, parts[k].high,
+					    parts[k].low);
+			}
+		}
+	} else if (strcmp(name, "FREQ") == 0) {
+		for (gsize i = 0; i < G_N_ELEMENTS(freqs); i++)
+			if (g_ascii_strcasecmp(value, freqs[i]) == 0)
+				return NULL;
+		why =
+		    g_strdup_printf("FREQ=%s: FREQ is DAILY, WEEKLY, MONTHLY, "
+		                    "YEARLY or HOURLY (every two weeks is "
+		                    "FREQ=WEEKLY;INTERVAL=2)",
+		                    value);
+	} else if (strcmp(name, "BYDAY") == 0 || strcmp(name, "WKST") == 0) {
+		gboolean wkst = strcmp(name, "WKST") == 0;
+		g_auto(GStrv) items = g_strsplit(value, ",", -1);
+
+		for (guint i = 0; why == NULL && items[i] != NULL; i++) {
+			g_autoptr(GMatchInfo) m = NULL;
+
+			if (!g_regex_match(
+			        evf_regex_once(wkst ? &day : &days,
+			                       wkst ? "^(MO|TU|WE|TH|FR|SA|SU)$"
+			                            : "^([+-]?[0-9]{1,2})?"
+			                              "(MO|TU|WE|TH|FR|SA|SU)$",
+			                       G_REGEX_CASELESS),
+			        items[i], 0, &m) ||
+			    (wkst && items[1] != NULL))
+				why = g_strdup_printf(
+				    wkst
+				        ? "WKST=%s: WKST is one day: MO, TU, "
+				          "WE, TH, FR, SA or SU"
+				        : "BYDAY=%s: a day is MO, TU, WE, TH, "
+				          "FR, SA or SU, with a number before "
+				          "it to count it in the month or year "
+				          "(1MO, the first Monday; -1FR, the "
+				          "last Friday)",
+				    value);
+			else if (!wkst) {
+				g_autofree char *n = g_match_info_fetch(m, 1);
+				gint64 v = g_ascii_strtoll(n, NULL, 10);
+
+				if (n[0] != '\0' &&
+				    (v == 0 || v > 53 || v < -53))
+					why = g_strdup_printf(
+					    "BYDAY=%s: the number before a day "
+					    "is from 1 to 53, or from -1 to -53 "
+					    "counting back from the end",
+					    value);
+			}
+		}
 	} else if (name[0] == '\0') {
 		why = g_strdup_printf("'=%s': each part is a NAME=VALUE, such "
 		                      "as COUNT=4",
@@ -2006,11 +2183,54 @@ rrule_part_mistake(const char *name, const char *value)
 	return why != NULL ? g_intern_string(why) : NULL;
 }
 
+/* A numbered weekday (BYDAY=5FR) counted in a month, of a monthly
+ * rule or a yearly one with BYMONTH: at most the fifth, or the fifth from
+ * the end; libical refuses more only when it steps through the rule, and
+ * says only that it failed. The rule's @parts are each valid. */
+static const char *
+month_weekday_mistake(char **parts)
+{
+	const char *freq = NULL, *byday = NULL;
+	gboolean bymonth = FALSE;
+	g_auto(GStrv) days = NULL;
+
+	for (guint i = 0; parts[i] != NULL; i++) {
+		if (g_ascii_strncasecmp(parts[i], "FREQ=", 5) == 0)
+			freq = parts[i] + 5;
+		else if (g_ascii_strncasecmp(parts[i], "BYDAY=", 6) == 0)
+			byday = parts[i] + 6;
+		bymonth |= g_ascii_strncasecmp(parts[i], "BYMONTH=", 8) == 0;
+	}
+	if (freq == NULL || byday == NULL ||
+	    !(g_ascii_strcasecmp(freq, "MONTHLY") == 0 ||
+	      (g_ascii_strcasecmp(freq, "YEARLY") == 0 && bymonth)))
+		return NULL;
+	days = g_strsplit(byday, ",", -1);
+	for (guint i = 0; days[i] != NULL; i++) {
+		gint64 v = g_ascii_strtoll(days[i], NULL, 10);
+
+		if (v > 5 || v < -5) {
+			g_autofree char *why = g_strdup_printf(
+			    "BYDAY=%s: a month has at most five of each day: "
+			    "from 1%s to 5%s, or from -1%s to -5%s counting "
+			    "back from its end",
+			    byday, days[i] + strspn(days[i], "+-0123456789"),
+			    days[i] + strspn(days[i], "+-0123456789"),
+			    days[i] + strspn(days[i], "+-0123456789"),
+			    days[i] + strspn(days[i], "+-0123456789"));
+
+			return g_intern_string(why);
+		}
+	}
+	return NULL;
+}
+
 /* The mistakes an editor makes most, named before libical reads the
  * rule (it says only that it failed); NULL when none is made. */
 static const char *
 rrule_mistake(const char *rrule)
 {
+	const char *why;
 	g_auto(GStrv) parts = NULL;
 	gboolean count = FALSE, until = FALSE, freq = FALSE;
 	g_autoptr(GHashTable) seen =
@@ -2041,11 +2261,10 @@ rrule_mistake(const char *rrule)
 		if (strchr(parts[i], '=') != NULL) {
 			g_autofree char *name = g_ascii_strup(
 			    parts[i], strchr(parts[i], '=') - parts[i]);
-			const char *why =
-			    rscale ? NULL
-			           : rrule_part_mistake(
-			                 name, strchr(parts[i], '=') + 1);
 
+			why = rscale ? NULL
+			             : rrule_part_mistake(
+			                   name, strchr(parts[i], '=') + 1);
 			if (why != NULL)
 				return why;
 			/* a part given twice (RFC 5545 §3.3.10: MUST
@@ -2071,14 +2290,16 @@ rrule_mistake(const char *rrule)
 			return "COUNT is too large";
 	}
 	if (twice != NULL) {
-		g_autofree char *why =
+		g_autofree char *given =
 		    g_strdup_printf("%s is given twice: give it once", twice);
 
-		return g_intern_string(why);
+		return g_intern_string(given);
 	}
 	if (!freq)
 		return "FREQ is missing: every rule has one (DAILY, WEEKLY, "
 		       "MONTHLY or YEARLY), such as FREQ=WEEKLY;BYDAY=MO,TU";
+	if ((why = month_weekday_mistake(parts)) != NULL)
+		return why;
 	if (count && until)
 		return "COUNT and UNTIL cannot both be given";
 	return NULL;
@@ -4162,14 +4383,35 @@ body_file_line(const char *body, const char *end, guint body_line, guint n)
 
 /* Reads into @ev (whose path and slug are set) what evf_eventfile_read()
  * returns; FALSE when an error was found. */
+/* The length of the known key that the line at @l (up to @end, where the
+ * file's bytes end with no NUL) starts with, as YAML would read it: in
+ * lower case from its first column, then ':' and a space, a tab or the
+ * line's end; 0 when it starts with none. */
+static gsize
+known_key_at(const char *l, const char *end)
+{
+	gsize k = 0;
+
+	while (l + k < end && (g_ascii_islower(l[k]) || l[k] == '_'))
+		k++;
+	if (l + k >= end || l[k] != ':' || !is_known_key(l, k))
+		return 0;
+	if (l + k + 1 < end && l[k + 1] != ' ' && l[k + 1] != '\t' &&
+	    l[k + 1] != '\r' && l[k + 1] != '\n')
+		return 0;
+	return k;
+}
+
 /* Checks the description, from @body to @end in the file @data, for a
  * merge conflict's markers ("<<<<<<< HEAD", ">>>>>>> branch"), an error
- * at the first (FALSE), and for a second front matter block at its start
- * ("---", then a line of a key the front matter takes), a warning: its
- * keys would be published as text. */
+ * at the first (FALSE), and, warnings, for keys the front matter takes at
+ * its start, which would be published as text: a second front matter
+ * block ("---", then a line of such a key), or such a line below the
+ * '---' (line @closer) that closes the front matter (one '---' too many
+ * above it, or two opening the file). */
 static gboolean
 check_body(const char *path, const char *data, const char *body,
-           const char *end, GPtrArray *diags)
+           const char *end, guint closer, GPtrArray *diags)
 {
 	gboolean first = TRUE;
 	guint line, col;
@@ -4183,19 +4425,12 @@ check_body(const char *path, const char *data, const char *body,
 			n--;
 		if (first && n > 0) {
 			const char *next = nl != NULL ? nl + 1 : end;
-			gsize k = 0;
-
-			/* (the file's bytes end with no NUL) */
-			while (next + k < end &&
-			       (g_ascii_islower(next[k]) || next[k] == '_'))
-				k++;
+			gsize k;
 
 			first = FALSE;
+			file_position(data, (gsize)(l - data), &line, &col);
 			if (n == 3 && memcmp(l, "---", 3) == 0 &&
-			    next + k < end && next[k] == ':' &&
-			    is_known_key(next, k)) {
-				file_position(data, (gsize)(l - data), &line,
-				              &col);
+			    (k = known_key_at(next, end)) > 0)
 				evf_diags_warn(
 				    diags, path, line, col,
 				    "a second front matter block: this '---' "
@@ -4203,7 +4438,14 @@ check_body(const char *path, const char *data, const char *body,
 				    "it is published as text, not read; put "
 				    "its keys in the first block",
 				    (int)k, next);
-			}
+			else if ((k = known_key_at(l, end)) > 0)
+				evf_diags_warn(
+				    diags, path, line, col,
+				    "'%.*s:' is below the '---' of line %u, "
+				    "which closes the front matter: it starts "
+				    "the description and is published as text, "
+				    "not read; move it above that line",
+				    (int)k, l, closer);
 		}
 		if (n >= 7 &&
 		    (memcmp(l, "<<<<<<<", 7) == 0 ||
@@ -4519,7 +4761,7 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 	}
 	/* The description is checked whatever the front matter's
 	 * mistakes, so that every one in the file is reported at once. */
-	if (!check_body(path, data, body, end, diags))
+	if (!check_body(path, data, body, end, body_line - 1, diags))
 		c.failed = TRUE;
 	ev->description_md = evf_text_sanitize(body, end - body);
 	{

@@ -191,6 +191,24 @@ field_lists(struct MHD_Connection *c, const char *name, const char *etag,
 	return f.match;
 }
 
+/* @s without the white space around it, in place: of a field's value,
+ * only spaces and tabs (RFC 9110 §5.6.3's OWS), not the form feeds and
+ * other control characters that g_strstrip() also takes, which make a
+ * value invalid. */
+static char *
+ows_strip(char *s)
+{
+	gsize n = strlen(s), from = 0;
+
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	while (from < n && (s[from] == ' ' || s[from] == '\t'))
+		from++;
+	memmove(s, s + from, n - from);
+	s[n - from] = '\0';
+	return s;
+}
+
 /* The time of @value if it is one HTTP-date in any of its three forms (RFC
  * 9110 §5.6.7), else -1. curl_getdate() reads them all, but also skips
  * what it does not know, so that a list of two dates would pass as the
@@ -200,7 +218,7 @@ field_lists(struct MHD_Connection *c, const char *name, const char *etag,
 static gint64
 http_date(const char *value)
 {
-	g_autofree char *v = g_strstrip(g_strdup(value));
+	g_autofree char *v = ows_strip(g_strdup(value));
 	time_t t = curl_getdate(v, NULL);
 	g_autoptr(GDateTime) d = NULL;
 	g_autofree char *imf = NULL, *rfc850 = NULL, *asc = NULL;
@@ -417,7 +435,7 @@ well_formed(struct MHD_Connection *c, const char *version)
 	{
 		g_autofree char *value = g_strdup(host);
 
-		return host_valid(g_strstrip(value));
+		return host_valid(ows_strip(value));
 	}
 }
 
@@ -441,9 +459,9 @@ accepts_gzip(const char *value)
 		 * gives no parts at all. RFC 9110 §5.6.1 allows it. */
 		if (parts[0] == NULL)
 			continue;
-		name = g_strstrip(parts[0]);
+		name = ows_strip(parts[0]);
 		for (guint k = 1; parts[k] != NULL; k++) {
-			const char *p = g_strstrip(parts[k]);
+			const char *p = ows_strip(parts[k]);
 
 			if ((p[0] == 'q' || p[0] == 'Q') && p[1] == '=')
 				zero = g_ascii_strtod(p + 2, NULL) <= 0.0;
@@ -513,8 +531,8 @@ framing_error(struct MHD_Connection *c, const char *version)
 		g_auto(GStrv) lengths = g_strsplit(cl, ",", -1);
 
 		for (guint i = 1; lengths[i] != NULL; i++)
-			if (strcmp(g_strstrip(lengths[i]),
-			           g_strstrip(lengths[0])) != 0)
+			if (strcmp(ows_strip(lengths[i]),
+			           ows_strip(lengths[0])) != 0)
 				return MHD_HTTP_BAD_REQUEST;
 	}
 	if (te == NULL)
@@ -524,7 +542,7 @@ framing_error(struct MHD_Connection *c, const char *version)
 		return MHD_HTTP_BAD_REQUEST;
 	codings = g_strsplit(te, ",", -1);
 	for (guint i = 0; codings[i] != NULL; i++) {
-		const char *name = g_strstrip(codings[i]);
+		const char *name = ows_strip(codings[i]);
 
 		if (name[0] == '\0')
 			continue;

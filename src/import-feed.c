@@ -132,7 +132,8 @@ typedef struct {
 	Base *desc_base; /* (nullable) shared */
 	gboolean desc_cut;
 	gint64 published;
-	gint64 updated;           /* atom:updated, µs; 0: none or not a date */
+	gint64 issued;  /* µs, of pubDate, published or dc:date; 0: none */
+	gint64 updated; /* atom:updated, µs; 0: none or not a date */
 	GPtrArray *categories;    /* char*, clean, distinct; or NULL */
 	GPtrArray *category_keys; /* char*: their case folds; or NULL */
 	char *start;              /* ev:startdate as written */
@@ -1548,7 +1549,7 @@ read_item(Ctx *c, xmlNode *node, Base *item_base, GError **error)
 	if (it->categories_capped)
 		warn_item(c, it, "more than %d categories, the rest left out",
 		          MAX_CATEGORIES);
-	it->published = published_of(
+	it->published = it->issued = published_of(
 	    c, it, f.pubdate, c->kind == KIND_ATOM ? "published" : "pubDate");
 	if (!is_blank(f.updated)) {
 		g_autoptr(GDateTime) up = NULL;
@@ -1561,7 +1562,8 @@ read_item(Ctx *c, xmlNode *node, Base *item_base, GError **error)
 	if (it->published == 0)
 		it->published = published_of(c, it, f.updated, "updated");
 	if (it->published == 0)
-		it->published = published_of(c, it, f.dc_date, "dc:date");
+		it->published = it->issued =
+		    published_of(c, it, f.dc_date, "dc:date");
 	return TRUE;
 }
 
@@ -1902,7 +1904,9 @@ cmp_document(gconstpointer a, gconstpointer b)
 
 /* (transfer full): the identity of @it, which has no id of its own: a
  * digest of its title (of its text when there is no title), its link and
- * its date as written. Each is an event of its own (evfeed.conf(5)), also
+ * its date: its ev:startdate as written, or, an item without one, when it
+ * was published (pubDate, published or dc:date, not atom:updated, which
+ * each edit moves). Each is an event of its own (evfeed.conf(5)), also
  * where items share a link (a page listing the place's events) or, with
  * none, a title (a weekly "Reading group"), and the identity is the same
  * whatever else the feed lists. A title that is not blank may still come
@@ -1916,9 +1920,16 @@ derived_uid(const Item *it)
 	const char *what = title[0] != '\0'   ? title
 	                   : it->desc != NULL ? it->desc
 	                                      : it->title_raw;
+	g_autofree char *issued =
+	    it->start == NULL && it->issued != 0
+	        ? g_strdup_printf("published %" G_GINT64_FORMAT, it->issued)
+	        : NULL;
 	g_autofree char *name =
 	    g_strjoin("\n", what, it->link != NULL ? it->link : "",
-	              it->start != NULL ? it->start : "", NULL);
+	              it->start != NULL ? it->start
+	              : issued != NULL  ? issued
+	                                : "",
+	              NULL);
 
 	return evf_uuid5(EVF_UUID_NAMESPACE, name);
 }

@@ -3487,24 +3487,13 @@ keep_series(Ctx *c, Item *m, Built *b, GPtrArray *overrides)
 	    icalcomponent_get_first_property(m->ve, ICAL_RRULE_PROPERTY);
 	const char *label = b->label;
 
-	if (p != NULL && start_skipped(b)) {
-		/* RFC 5545 §3.3.5 reads the start an hour on (03:30 for
-		 * 02:30), and its later occurrences at the wall time written
-		 * (ical.js), or all at the one read (python-icalendar);
-		 * an event file cannot say either (migrate.c tells what is
-		 * not carried over) */
-		g_autofree char *at =
-		    g_strdup_printf("%04d-%02d-%02dT%02d:%02d", b->dtstart.year,
-		                    b->dtstart.month, b->dtstart.day,
-		                    b->dtstart.hour, b->dtstart.minute);
-
-		ctx_warn(c,
-		         "%s: its start, %s, does not exist in %s (the "
-		         "clocks go forward), and calendar clients disagree "
-		         "on the times of such a series",
-		         label, at, b->ev->tzid);
+	/* RFC 5545 §3.3.5 reads the start an hour on (03:30 for 02:30),
+	 * and its later occurrences at the wall time written (ical.js), or
+	 * all at the one read (python-icalendar); an event file cannot say
+	 * either. migrate.c tells what is not carried over, and why, at the
+	 * RRULE's line. */
+	if (p != NULL && start_skipped(b))
 		p = NULL;
-	}
 	if (p != NULL) {
 		struct icalrecurrencetype rt = icalproperty_get_rrule(p);
 		char *rule = NULL;

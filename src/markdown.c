@@ -226,7 +226,8 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 			why = g_strdup_printf(
 			    "more than %d '[' with no blank line between "
 			    "them (in a paragraph, a table or a code block; "
-			    "each list item counts on its own)",
+			    "a heading, and a list item a line, count on "
+			    "their own: put a blank line between items)",
 			    EVF_MARKDOWN_MAX_BRACKETS);
 		} else if (cells > EVF_MARKDOWN_MAX_CELLS) {
 			why = g_strdup_printf(
@@ -551,27 +552,74 @@ shows_target(const char *text, const char *url)
 	return FALSE;
 }
 
-/* Whether a soft break between the text nodes @before and @after joins
- * two wide characters (CJK; not Hangul, whose words are spaced). */
+/* The text that the plain text shows at the end (@last) or the start of
+ * the inline @n, the literal of a text or a code span, looking into
+ * emphasis (and, at the start, a link's text); NULL where it shows none
+ * or other characters (a link's target after its text, struck text's
+ * '~~', an image). */
+static const char *
+edge_literal(cmark_node *n, gboolean last)
+{
+	while (n != NULL) {
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			return cmark_node_get_literal(n);
+		case CMARK_NODE_LINK:
+			if (last)
+				return NULL;
+			/* fall through */
+		case CMARK_NODE_EMPH:
+		case CMARK_NODE_STRONG:
+			n = last ? cmark_node_last_child(n)
+			         : cmark_node_first_child(n);
+			break;
+		default:
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+/* Whether @c is a character of CSS Text 3's East Asian Width F, W or H
+ * that a line wrapped between two of joins without a space (§4.1.2),
+ * Hangul and emoji (symbols outside the CJK blocks) aside, as browsers
+ * have it. */
+static gboolean
+joins_without_space(gunichar c)
+{
+	GUnicodeType type = g_unichar_type(c);
+
+	if (g_unichar_get_script(c) == G_UNICODE_SCRIPT_HANGUL)
+		return FALSE;
+	/* halfwidth forms (katakana, and signs), East Asian Width H */
+	if (c == 0x20A9 || (c >= 0xFF61 && c <= 0xFFDC) ||
+	    (c >= 0xFFE8 && c <= 0xFFEE))
+		return TRUE;
+	if (!g_unichar_iswide(c))
+		return FALSE;
+	/* emoji, and other pictographs: wide symbols outside the CJK
+	 * blocks (U+2E80 to U+A4CF, and the compatibility forms) */
+	return !((type == G_UNICODE_OTHER_SYMBOL ||
+	          type == G_UNICODE_MODIFIER_SYMBOL) &&
+	         !(c >= 0x2E80 && c <= 0xA4CF) &&
+	         !(c >= 0xF900 && c <= 0xFFEF));
+}
+
+/* Whether a soft break between the inlines @before and @after joins two
+ * characters of Chinese or Japanese (joins_without_space). */
 static gboolean
 joins_wide(cmark_node *before, cmark_node *after)
 {
-	const char *a, *b;
-	gunichar last, first;
+	const char *a = edge_literal(before, TRUE);
+	const char *b = edge_literal(after, FALSE);
 
 	/* (cmark's text is valid UTF-8: CMARK_OPT_VALIDATE_UTF8) */
-	if (before == NULL || after == NULL ||
-	    cmark_node_get_type(before) != CMARK_NODE_TEXT ||
-	    cmark_node_get_type(after) != CMARK_NODE_TEXT ||
-	    (a = cmark_node_get_literal(before)) == NULL ||
-	    (b = cmark_node_get_literal(after)) == NULL || a[0] == '\0' ||
-	    b[0] == '\0')
+	if (a == NULL || b == NULL || a[0] == '\0' || b[0] == '\0')
 		return FALSE;
-	last = g_utf8_get_char(g_utf8_prev_char(a + strlen(a)));
-	first = g_utf8_get_char(b);
-	return g_unichar_iswide(last) && g_unichar_iswide(first) &&
-	       g_unichar_get_script(last) != G_UNICODE_SCRIPT_HANGUL &&
-	       g_unichar_get_script(first) != G_UNICODE_SCRIPT_HANGUL;
+	return joins_without_space(
+	           g_utf8_get_char(g_utf8_prev_char(a + strlen(a)))) &&
+	       joins_without_space(g_utf8_get_char(b));
 }
 
 /* For the plain text, writes each link's target after its text, unless

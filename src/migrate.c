@@ -21,6 +21,7 @@
 #include "html.h"
 #include "import.h"
 #include "partner.h"
+#include "tz.h"
 #include "util.h"
 
 #include <errno.h>
@@ -1029,6 +1030,50 @@ is_carried(const char *name)
  * rest are counted in one. */
 #define MAX_STRAY_LINES 10
 
+/* (nullable): the value of @v's first @name property. */
+static const char *
+value_of(const Vevent *v, const char *name)
+{
+	for (guint i = 0; i < v->props->len; i++) {
+		const Prop *p = &g_array_index(v->props, Prop, i);
+
+		if (strcmp(p->name, name) == 0)
+			return p->value;
+	}
+	return NULL;
+}
+
+/* (transfer full) (nullable): why the series @v, imported as the timed
+ * @ev, has no recurrence: its DTSTART, a wall time in @ev's zone, is one
+ * the clocks skip (02:30 where they go from 02:00 to 03:00), which RFC
+ * 5545 §3.3.5 reads an hour on, and clients differ on its later
+ * occurrences (import-ics.c keeps the first alone); NULL when it is not. */
+static char *
+skipped_start(const Vevent *v, const EvfEvent *ev)
+{
+	const char *value = value_of(v, "DTSTART");
+	int y, mo, d, h, mi, sec, n = 0;
+	g_autoptr(GTimeZone) tz = NULL;
+	g_autoptr(GDateTime) read = NULL;
+
+	if (ev->all_day || ev->tzid == NULL || value == NULL ||
+	    strlen(value) != 15 ||
+	    sscanf(value, "%4d%2d%2dT%2d%2d%2d%n", &y, &mo, &d, &h, &mi, &sec,
+	           &n) != 6 ||
+	    n != 15)
+		return NULL;
+	tz = evf_tz_or_utc(ev->tzid);
+	read = evf_tz_datetime_new(tz, y, mo, d, h, mi, sec);
+	if (read == NULL || (g_date_time_get_hour(read) == h &&
+	                     g_date_time_get_minute(read) == mi))
+		return NULL;
+	return g_strdup_printf("its start, %04d-%02d-%02dT%02d:%02d, does not "
+	                       "exist in %s: the clocks go forward, and "
+	                       "calendar clients disagree on the times of "
+	                       "such a series",
+	                       y, mo, d, h, mi, ev->tzid);
+}
+
 /* Reports what the VEVENT @v (imported as @ev) had that its event file
  * cannot hold. X- properties, being vendors' own, once per name and file
  * (counted in @x_names). */
@@ -1064,13 +1109,18 @@ report_properties(Run *r, const Vevent *v, const EvfEvent *ev,
 			/* one the reader dropped (an INTERVAL libical
 			 * cannot hold): why an event file would not take
 			 * it */
-			g_autofree char *raw_why =
+			g_autofree char *skipped =
 			    why == NULL && rrules == 0 && ev->rrule == NULL
+			        ? skipped_start(v, ev)
+			        : NULL;
+			g_autofree char *raw_why =
+			    why == NULL && skipped == NULL && rrules == 0 &&
+			            ev->rrule == NULL
 			        ? evf_eventfile_check_rrule(ev, p->value)
 			        : NULL;
 
 			if (why == NULL)
-				why = raw_why;
+				why = skipped != NULL ? skipped : raw_why;
 			if (rrules++ == 0 && why != NULL)
 				evf_diags_warn(r->diags, r->source, p->line, 0,
 				               "%s: RRULE is not carried "
@@ -1086,12 +1136,36 @@ report_properties(Run *r, const Vevent *v, const EvfEvent *ev,
 				                   ? "the first RRULE is"
 				                   : "the first occurrence "
 				                     "is imported");
-		} else if (strcmp(p->name, "EXDATE") == 0) {
+		} else if (strcmp(p->name, "EXDATE") == 0 &&
+		           ev->rrule != NULL) {
 			evf_diags_warn(r->diags, r->source, p->line, 0,
 			               "%s: EXDATE is not carried over: the "
 			               "excluded occurrences are back in the "
 			               "series",
 			               l);
+		} else if (strcmp(p->name, "EXDATE") == 0) {
+			/* the series' first occurrence alone is imported: an
+			 * EXDATE of it cancels what the event file holds */
+			const char *start = value_of(v, "DTSTART");
+			g_auto(GStrv) dates = g_strsplit(p->value, ",", -1);
+
+			if (start != NULL &&
+			    g_strv_contains((const char *const *)dates, start))
+				evf_diags_warn(
+				    r->diags, r->source, p->line, 0,
+				    "%s: EXDATE excludes the first occurrence, "
+				    "the one imported: the calendar cancelled "
+				    "it, and the event file holds it all the "
+				    "same; delete the file, or give it the date "
+				    "of another occurrence",
+				    l);
+			else
+				evf_diags_warn(
+				    r->diags, r->source, p->line, 0,
+				    "%s: EXDATE is not carried over: "
+				    "only the first occurrence is "
+				    "imported",
+				    l);
 		} else if (strcmp(p->name, "RDATE") == 0) {
 			evf_diags_warn(r->diags, r->source, p->line, 0,
 			               "%s: RDATE is not carried over: those "
@@ -1156,19 +1230,6 @@ is_private(const Vevent *v)
 			return TRUE;
 	}
 	return FALSE;
-}
-
-/* (nullable): the value of @v's first @name property. */
-static const char *
-value_of(const Vevent *v, const char *name)
-{
-	for (guint i = 0; i < v->props->len; i++) {
-		const Prop *p = &g_array_index(v->props, Prop, i);
-
-		if (strcmp(p->name, name) == 0)
-			return p->value;
-	}
-	return NULL;
 }
 
 /* Whether @v is the override evfeed's calendar gives the first occurrence

@@ -2716,6 +2716,13 @@ test_error_no_front_matter(void)
 	assert_error("\xe2\x80\x8b---\ntitle: Workshop\nstart: 2018-05-22\n"
 	             "---\n",
 	             1, 1, "it holds an invisible character (U+200B)");
+	/* one that starts a later line (two files joined): named, at its
+	 * line's start */
+	assert_error("---\ntitle: Workshop\n\xef\xbb\xbfstart: 2018-05-22\n"
+	             "---\n",
+	             3, 1,
+	             "the line starts with an invisible byte order mark "
+	             "(U+FEFF), which YAML reads as text: delete it");
 	/* a first line that is no '---' at all: the front matter is
 	 * missing, whatever spaces the line holds */
 	{
@@ -3420,6 +3427,36 @@ test_error_rrule_mistakes(void)
 		{ "FREQ=YEARLY;BYMONTH=5x",
 		  "BYMONTH is a list of whole numbers, such as BYMONTH=3,10" },
 		{ "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1st", "such as BYSETPOS=-1" },
+		/* what libical says only "invalid" of: the part named, and
+		 * what it takes */
+		{ "FREQ=FORTNIGHTLY;COUNT=3",
+		  "FREQ=FORTNIGHTLY: FREQ is DAILY, WEEKLY, MONTHLY, YEARLY "
+		  "or HOURLY (every two weeks is FREQ=WEEKLY;INTERVAL=2)" },
+		{ "FREQ=WEEKLY;BYDAY=MO,XX",
+		  "BYDAY=MO,XX: a day is MO, TU, WE, TH, FR, SA or SU" },
+		{ "FREQ=YEARLY;BYDAY=54MO", "BYDAY=54MO: the number before a "
+		                            "day is from 1 to 53" },
+		{ "FREQ=MONTHLY;BYDAY=0FR", "the number before a day" },
+		{ "FREQ=WEEKLY;WKST=MONDAY", "WKST=MONDAY: WKST is one day" },
+		{ "FREQ=WEEKLY;COUNT=0", "COUNT is at least 1" },
+		{ "FREQ=DAILY;BYHOUR=9,25;COUNT=3",
+		  "BYHOUR=9,25: BYHOUR is from 0 to 23" },
+		{ "FREQ=HOURLY;BYMINUTE=-5;COUNT=3",
+		  "BYMINUTE=-5: BYMINUTE is from 0 to 59, with no sign" },
+		{ "FREQ=MONTHLY;BYMONTHDAY=32;COUNT=3",
+		  "BYMONTHDAY=32: BYMONTHDAY is from 1 to 31, or from -31 to -1 "
+		  "counting back from the end" },
+		{ "FREQ=MONTHLY;BYMONTHDAY=0", "BYMONTHDAY is from 1 to 31" },
+		{ "FREQ=YEARLY;BYMONTH=13",
+		  "BYMONTH=13: BYMONTH is from 1 to 12" },
+		{ "FREQ=YEARLY;BYWEEKNO=54", "BYWEEKNO is from 1 to 53" },
+		{ "FREQ=YEARLY;BYYEARDAY=-367", "BYYEARDAY is from 1 to 366" },
+		{ "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=400", "BYSETPOS is from 1" },
+		{ "FREQ=MONTHLY;BYDAY=9MO;COUNT=3",
+		  "BYDAY=9MO: a month has at most five of each day: from 1MO to "
+		  "5MO, or from -1MO to -5MO counting back from its end" },
+		{ "FREQ=YEARLY;BYMONTH=3;BYDAY=-6SU",
+		  "a month has at most five of each day" },
 		/* RFC 7529's leap month: RSCALE is what is refused */
 		{ "FREQ=YEARLY;RSCALE=CHINESE;BYMONTH=5L",
 		  "RSCALE=CHINESE is not supported" },
@@ -3442,6 +3479,36 @@ test_error_rrule_mistakes(void)
 
 		if (ev != NULL)
 			g_assert_nonnull(strstr(ev->rrule, "COUNT=3"));
+	}
+	/* the ends of each range, in either case */
+	{
+		static const char *const fine[] = {
+			"FREQ=YEARLY;BYDAY=20TU;COUNT=3",
+			"freq=monthly;byday=-5tu,1we;count=3",
+			"FREQ=YEARLY;BYMONTH=12;BYDAY=-1SU;COUNT=2",
+			"FREQ=MONTHLY;BYMONTHDAY=-31,1,31;COUNT=3",
+			"FREQ=DAILY;BYHOUR=0,23;BYMINUTE=0,59;COUNT=4",
+			"FREQ=WEEKLY;WKST=su;BYDAY=TU,SU;COUNT=4",
+		};
+
+		for (gsize i = 0; i < G_N_ELEMENTS(fine); i++) {
+			g_autofree char *text =
+			    series_text("2018-05-22", fine[i]);
+			g_autoptr(GPtrArray) diags = evf_diags_new();
+			g_autoptr(EvfEvent) ev = parse(text, diags);
+
+			/* (a rule whose first date is not the start is
+			 * refused for that, after the parts pass) */
+			for (guint k = 0; k < diags->len; k++) {
+				const EvfDiag *d = g_ptr_array_index(diags, k);
+
+				g_test_message("%s: %s", fine[i], d->message);
+				g_assert_null(strstr(d->message, " is from "));
+				g_assert_null(strstr(d->message, "a day is"));
+				g_assert_null(
+				    strstr(d->message, "at most five"));
+			}
+		}
 	}
 }
 
@@ -4539,17 +4606,20 @@ static void
 test_error_too_many_nodes(void)
 {
 	g_autofree char *text = many_items(10000);
+	g_autofree char *one_more = many_items(9994);
 
-	/* Refused at the item that takes the parser past 10000 events:
-	 * item 9992 (stream, document, mapping, 5 scalars and the list
-	 * come first), on line 4 + 9992. */
-	assert_error(text, 9996, 2, "more than 10000 YAML nodes");
+	/* Refused at the node past 10000, where it is: item 9994 (the
+	 * mapping, 5 keys and values and the list come first), on line 4 +
+	 * 9994, at its value. The ends of the list, the mapping and the
+	 * document are no nodes. */
+	assert_error(text, 9998, 4, "more than 10000 YAML nodes");
+	assert_error(one_more, 9998, 4, "more than 10000 YAML nodes");
 }
 
 static void
 test_error_many_nodes_allowed(void)
 {
-	g_autofree char *text = many_items(9000);
+	g_autofree char *text = many_items(9993);
 	g_autoptr(EvfEvent) ev = parse_ok(text);
 
 	if (ev != NULL)
@@ -4952,10 +5022,48 @@ test_comment_cut(void)
 	g_autoptr(EvfEvent) kept =
 	    parse_ok("---\ntitle: \"Workshop #3\"\nlocation: Room#5\n"
 	             "start: 2027-06-01 # to be confirmed\n---\n");
+	/* the value quoted so that it reads as meant: in single quotes
+	 * when it holds a '"' or a backslash */
+	g_autoptr(EvfEvent) quote = parse_warned(
+	    "---\ntitle: The \"Big\" meetup #3\nstart: 2027-06-01\n---\n", 2,
+	    25, "put the whole value in quotes: 'The \"Big\" meetup #3'");
+	g_autoptr(EvfEvent) backslash = parse_warned(
+	    "---\ntitle: T\nlocation: C:\\Rooms\\A #2\nstart: "
+	    "2027-06-01\n---\n",
+	    3, 22, "put the whole value in quotes: 'C:\\Rooms\\A #2'");
+	/* no '#' goes on a date, a status or a zone: a comment */
+	g_autoptr(EvfEvent) todo = parse_ok(
+	    "---\ntitle: T\nstart: 2027-06-01T10:00 #TODO confirm the hour\n"
+	    "status: tentative #until the board agrees\ntimezone: "
+	    "Europe/Paris #CET\n---\n");
+	/* in a flow list, the comment hides the ']' too: the value meant
+	 * is up to it */
+	{
+		g_autoptr(GPtrArray) diags = evf_diags_new();
+		g_autoptr(EvfEvent) flow =
+		    parse("---\ntitle: T\nstart: 2027-06-01\ncategories: "
+		          "[workshop, meetup #3]\n---\n",
+		          diags);
+		gboolean advised = FALSE;
+
+		g_assert_null(flow);
+		for (guint i = 0; i < diags->len; i++) {
+			const EvfDiag *d = g_ptr_array_index(diags, i);
+
+			advised |= d->warning &&
+			           strstr(d->message,
+			                  "quotes: \"meetup #3\"") != NULL &&
+			           strstr(d->message, "#3]\"") == NULL;
+		}
+		g_assert_true(advised);
+	}
 
 	g_assert_cmpstr(ev->title, ==, "Workshop");
 	g_assert_cmpstr(kept->title, ==, "Workshop #3");
 	g_assert_cmpstr(kept->location, ==, "Room#5");
+	g_assert_cmpstr(quote->title, ==, "The \"Big\" meetup");
+	g_assert_cmpstr(backslash->location, ==, "C:\\Rooms\\A");
+	g_assert_cmpint(todo->status, ==, EVF_STATUS_TENTATIVE);
 }
 
 /* Mistakes of editing: a second front matter block (a template pasted
@@ -4976,6 +5084,28 @@ test_editing_mistakes(void)
 	g_autoptr(EvfEvent) rule = parse_ok(
 	    "---\ntitle: A\nstart: 2027-06-05\n---\n---\nSee you there: "
 	    "soon.\n");
+	/* keys below the closing '---': one too many above them */
+	g_autoptr(EvfEvent) below = parse_warned(
+	    "---\ntitle: Board\nstart: 2027-06-05\n---\nlocation: Zagreb\n"
+	    "status: cancelled\n\nThe meeting is off.\n",
+	    5, 1,
+	    "'location:' is below the '---' of line 4, which closes the "
+	    "front matter: it starts the description and is published as "
+	    "text, not read; move it above that line");
+	g_autoptr(EvfEvent) below_blank = parse_warned(
+	    "---\ntitle: B\nstart: 2027-06-05\n---\n\r\n\nurl:\r\n", 7, 1,
+	    "'url:' is below the '---' of line 4");
+	/* no key as YAML would read it: text */
+	EvfEvent *prose[] = {
+		parse_ok("---\ntitle: C\nstart: 2027-06-05\n---\n"
+		         "url:https://example.org/ has it\n"),
+		parse_ok("---\ntitle: C\nstart: 2027-06-05\n---\n"
+		         "Location: Room 5\n"),
+		parse_ok("---\ntitle: C\nstart: 2027-06-05\n---\n"
+		         "note: bring a pen\n"),
+		parse_ok("---\ntitle: C\nstart: 2027-06-05\n---\nIntro\n"
+		         "status: tentative, we hope\n"),
+	};
 
 	assert_error("---\ntitle: B\nstart: 2027-06-05\n---\nIntro\n"
 	             "<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> feature\n",
@@ -4999,6 +5129,10 @@ test_editing_mistakes(void)
 	             "dash");
 	g_assert_nonnull(strstr(second->description_md, "location: Room 5"));
 	g_assert_nonnull(rule);
+	g_assert_cmpint(below->status, ==, EVF_STATUS_CONFIRMED);
+	g_assert_nonnull(below_blank);
+	for (gsize i = 0; i < G_N_ELEMENTS(prose); i++)
+		evf_event_unref(prose[i]);
 	/* files end with no NUL: nothing is read past their last byte
 	 * (ASan, as the event files are read) */
 	{
@@ -5309,8 +5443,9 @@ test_geo_forms(void)
 }
 
 /* A backslash in double quotes that begins no escape, or one of no
- * character ("C:\Users", "AI\ML", "\ud800"): the quote is closed, so the
- * error is the escape's, at its backslash, not an unclosed quote. */
+ * character ("C:\Users", "AI\ML", "\ud800", which is half of a UTF-16
+ * pair): the quote is closed, so the error is the escape's, at its
+ * backslash, not an unclosed quote. */
 static void
 test_error_bad_escape(void)
 {
@@ -5330,9 +5465,20 @@ test_error_bad_escape(void)
 	             "start: 2018-05-22\n"
 	             "---\n",
 	             2, 17,
-	             "and '\\u' is none, or names no character: "
-	             "write a backslash as \\\\, or put the value in "
-	             "single quotes");
+	             "'\\ud800' is half of a UTF-16 surrogate pair, which "
+	             "names no character: write the character itself, or its "
+	             "escape \\U and eight hex digits (\\U0001F389)");
+	/* JSON's form of a character beyond U+FFFF (Python's json.dumps):
+	 * not a backslash to double, which would publish the escape */
+	assert_error("---\n"
+	             "title: \"Summer party \\ud83c\\udf89\"\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             2, 22,
+	             "'\\ud83c\\udf89' is a UTF-16 surrogate pair, as JSON "
+	             "writes one character, which YAML does not take: write "
+	             "the character itself (\xf0\x9f\x8e\x89), or "
+	             "\\U0001F389");
 	assert_error("---\n"
 	             "title: \"big \\U00110000\"\n"
 	             "start: 2018-05-22\n"

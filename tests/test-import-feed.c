@@ -985,6 +985,45 @@ test_items_shared_links(void)
 			    imp, ((EvfEvent *)g_ptr_array_index(few->events, i))
 			             ->uid));
 	}
+	/* Items without a start are known by when they were published:
+	 * the weekly posts of one title, or of one page, are each an event;
+	 * one given twice is one. */
+	{
+		static const char *const undated =
+		    "<rss version=\"2.0\"><channel><title>NGO</title>"
+		    "<link>https://ngo.example/</link><description>d</description>"
+		    "<item><title>Reading group</title><description>Chapter "
+		    "1</description>"
+		    "<pubDate>Mon, 04 Oct 2027 09:00:00 GMT</pubDate></item>"
+		    "<item><title>Reading group</title><description>Chapter "
+		    "2</description>"
+		    "<pubDate>Mon, 11 Oct 2027 09:00:00 GMT</pubDate></item>"
+		    "<item><title>Open day</title>"
+		    "<link>https://ngo.example/events</link>"
+		    "<pubDate>Tue, 05 Oct 2027 09:00:00 GMT</pubDate></item>"
+		    "<item><title>Open day</title>"
+		    "<link>https://ngo.example/events</link>"
+		    "<pubDate>Tue, 01 Feb 2028 09:00:00 GMT</pubDate></item>"
+		    "<item><title>Open day</title>"
+		    "<link>https://ngo.example/events</link>"
+		    "<pubDate>Tue, 01 Feb 2028 09:00:00 GMT</pubDate></item>"
+		    "</channel></rss>";
+		g_autoptr(EvfImport) posts =
+		    import_string(undated, NULL, &error);
+		g_autoptr(GHashTable) ids =
+		    g_hash_table_new(g_str_hash, g_str_equal);
+
+		g_assert_no_error(error);
+		REQUIRE(posts);
+		g_assert_cmpuint(posts->events->len, ==, 4);
+		g_assert_cmpuint(posts->skipped, ==, 1);
+		g_assert_true(has_warning(posts, "the same item given twice"));
+		for (guint i = 0; i < posts->events->len; i++)
+			g_assert_true(g_hash_table_add(
+			    ids,
+			    ((EvfEvent *)g_ptr_array_index(posts->events, i))
+			        ->uid));
+	}
 	/* an item whose link is another's guid is an event of its own */
 	{
 		static const char *const guid_and_link =

@@ -545,6 +545,18 @@ test_render_soft_breaks(void)
 	g_assert_cmpstr(r.text, ==,
 	                "会议将在东京举行。\n\n会議はオンラインです。\n\n"
 	                "회의는 서울에서\n\nEvfeed 会议");
+	rendered_clear(&r);
+	/* whatever the emphasis or link around them; halfwidth katakana
+	 * too; but emoji keep the space, as browsers do */
+	render("会议在**东京**\n举行。\n\n会议在\n[东京](https://example.org/)"
+	       "举行。\n\nｶﾀｶﾅ\nｶﾀｶﾅ\n\nBring the kids 🎈\n🍰 Cake, "
+	       "the ☕\n☕ coffee\n\n[链接](https://example.org/)\n举行",
+	       BASE, &r);
+	g_assert_cmpstr(r.text, ==,
+	                "会议在东京举行。\n\n会议在东京 "
+	                "<https://example.org/>举行。\n\nｶﾀｶﾅｶﾀｶﾅ\n\n"
+	                "Bring the kids 🎈 🍰 Cake, the ☕ ☕ coffee\n\n链接 "
+	                "<https://example.org/> 举行");
 }
 
 static void
@@ -1994,7 +2006,10 @@ test_limits_brackets(void)
 	g_autoptr(GString) links = g_string_new(NULL);
 	g_autoptr(GString) numbered = g_string_new("Partners:\n");
 	g_autoptr(GString) headings = g_string_new(NULL);
-	const char *cap = "more than 1000 '[' with no blank line between them";
+	const char *cap =
+	    "more than 1000 '[' with no blank line between them (in a "
+	    "paragraph, a table or a code block; a heading, and a list item a "
+	    "line, count on their own: put a blank line between items)";
 
 	assert_within_caps(split);
 	assert_over_cap(joined, 3, cap);

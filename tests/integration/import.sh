@@ -403,15 +403,18 @@ check "rscale: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
 # 02:30 does not exist in Berlin on 2027-03-28: RFC 5545 reads the start as
 # 03:30, and ical.js the later occurrences at 02:30, python-icalendar at
 # 03:30; an event file says neither. The first occurrence is kept, as for a
-# start that happens twice.
+# start that happens twice: the RRULE's line says why. An EXDATE of that
+# first occurrence is told: the calendar cancelled what the file holds.
 import_one gap 'UID:gap-weekly@old.example.org
 DTSTAMP:20250101T000000Z
 DTSTART;TZID=Europe/Berlin:20270328T023000
 DTEND;TZID=Europe/Berlin:20270328T040000
 SUMMARY:Weekly from the skipped hour
-RRULE:FREQ=WEEKLY;COUNT=4'
-grep -q "warning: 'gap-weekly@old.example.org' (\"Weekly from the skipped hour\"): its start, 2027-03-28T02:30, does not exist in Europe/Berlin (the clocks go forward)" "$tmp/err" &&
-	grep -q "RRULE is not carried over: only the first occurrence is imported" "$tmp/err" &&
+RRULE:FREQ=WEEKLY;COUNT=4
+EXDATE;TZID=Europe/Berlin:20270328T023000'
+grep -q "gap.ics:10: warning: 'gap-weekly@old.example.org' (\"Weekly from the skipped hour\"): RRULE is not carried over (its start, 2027-03-28T02:30, does not exist in Europe/Berlin: the clocks go forward, and calendar clients disagree on the times of such a series): only the first occurrence is imported" "$tmp/err" &&
+	grep -q "gap.ics:11: warning: .*: EXDATE excludes the first occurrence, the one imported: the calendar cancelled it" "$tmp/err" &&
+	test "$(grep -c warning "$tmp/err")" = 2 &&
 	! grep -q '^recurrence:' "$tmp/events/"*.md &&
 	grep -q '^start: 2027-03-28T03:30:00$' "$tmp/events/"*.md
 ok $? "gap: a series from a skipped hour is reported, its first occurrence kept"

@@ -259,6 +259,12 @@ ok $? "a Host with an IPv6 address and a port, or a name: 200"
 test "$(raw_status 'GET /calendar.ics HTTP/1.1\r\nHost: x \r\n\r\n')" = 200 &&
 	test "$(raw_status 'GET /calendar.ics HTTP/1.1\r\nHost: x\t\r\n\r\n')" = 200
 ok $? "a Host with white space after it: 200"
+# only spaces and tabs are white space there: a form feed is a control
+# character, which no field value holds (RFC 9112 §3.2)
+test "$(raw_status 'GET /calendar.ics HTTP/1.1\r\nHost: x\f\r\n\r\n')" = 400 &&
+	test "$(raw_status 'GET /calendar.ics HTTP/1.1\r\nHost: \fx\r\n\r\n')" = 400 &&
+	test "$(raw_status 'GET /calendar.ics HTTP/1.1\r\nHost: x:80 \f \r\n\r\n')" = 400
+ok $? "a Host with a form feed around it: 400"
 test "$(raw_status 'GET /calendar.ics HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n')" = 400 &&
 	test "$(raw_status 'GET /calendar.ics HTTP/1.1\r\nHost: x\r\nBad\t: y\r\n\r\n')" = 400
 ok $? "white space before a field's colon: 400"
