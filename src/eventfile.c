@@ -880,7 +880,8 @@ static void
 warn_comment_cut(Reader *r, const Node *n, yaml_mark_t end)
 {
 	static const char *const text_keys[] = { "title", "location",
-		                                 "organizer", "categories" };
+		                                 "organizer", "categories",
+		                                 NULL };
 	const char *p = text_at(r, end.index), *stop = r->text + r->len;
 	const char *eol;
 	guint line, col;
