@@ -365,6 +365,80 @@ front_matter_line(const Reader *r, guint line)
 	return g_strndup(p, (nl != NULL ? nl : end) - p);
 }
 
+/* The spaces that the line at @p (up to @end) starts with; G_MAXUINT
+ * for a blank line. */
+static guint
+line_indent(const char *p, const char *end)
+{
+	guint n = 0;
+
+	while (p + n < end && p[n] == ' ')
+		n++;
+	return p + n == end || p[n] == '\n' || p[n] == '\r' ? G_MAXUINT : n;
+}
+
+/* (transfer full) (nullable): where the line @line of the front matter,
+ * indented, is in a literal or folded block ("title: |") whose first line
+ * is indented more: that line sets the block's indentation (unless the
+ * block says it after its '|'), and libyaml says only that it found no
+ * key. */
+static char *
+block_indent_hint(const Reader *r, guint line)
+{
+	static GRegex *opens;
+	const char *start = r->text, *end = r->text + r->len, *p;
+	guint indent, first = 0, first_line = 0, at = line;
+
+	for (guint i = r->line_offset + 1; i < line && start < end; i++) {
+		const char *nl = memchr(start, '\n', end - start);
+
+		start = nl != NULL ? nl + 1 : end;
+	}
+	indent = line_indent(start, end);
+	if (indent == 0 || indent == G_MAXUINT)
+		return NULL;
+	/* up through the block's lines, each blank or indented more */
+	for (p = start; p > r->text; at--) {
+		const char *prev = p - 1;
+		guint in;
+
+		while (prev > r->text && prev[-1] != '\n')
+			prev--;
+		p = prev;
+		in = line_indent(p, end);
+		if (in == G_MAXUINT)
+			continue;
+		if (in > indent) {
+			first = in;
+			first_line = at - 1;
+			continue;
+		}
+		if (first != 0) {
+			const char *eol = memchr(p, '\n', end - p);
+			g_autofree char *text =
+			    g_strndup(p, (eol != NULL ? eol : end) - p);
+
+			if (g_regex_match(
+			        evf_regex_once(&opens,
+			                       ":[ \t]+[|>][-+]?[ \t]*"
+			                       "(#.*)?\r?$",
+			                       0),
+			        text, 0, NULL))
+				return g_strdup_printf(
+				    "the block that the '|' or '>' of line %u "
+				    "opens takes the indentation of its first "
+				    "line, line %u (%u spaces), and this one "
+				    "has %u: indent its lines alike, or give "
+				    "the indentation after the '|' or '>' "
+				    "(such as '|%u')",
+				    at - 1, first_line, first, indent,
+				    indent - in);
+		}
+		return NULL;
+	}
+	return NULL;
+}
+
 /* (transfer full): @value as a YAML quoted string: in double quotes
  * unless it holds one or a backslash, else in single quotes. */
 static char *
@@ -781,6 +855,10 @@ next_event(Reader *r, yaml_event_t *ev)
 			hint = g_strdup("the quote that opens here is not "
 			                "closed: end the value with the same "
 			                "quote");
+		else if (r->parser.problem != NULL &&
+		         strstr(r->parser.problem, "expected key") != NULL &&
+		         (hint = block_indent_hint(r, line)) != NULL)
+			;
 		else if (r->parser.problem != NULL)
 			hint = syntax_hint(text, r->parser.problem);
 		if (hint != NULL) {

@@ -2690,6 +2690,33 @@ test_error_delimiter_with_text(void)
 	}
 }
 
+/* Mistakes that libyaml tells only as a key not found: a block's first
+ * line indented more than the rest, a byte order mark that starts a
+ * line. */
+static void
+test_error_key_not_found(void)
+{
+	/* a block whose first line is indented more than the next: that
+	 * line set its indentation */
+	assert_error("---\ntitle: |\n    Regional workshop\n\n  on border "
+	             "security\nstart: 2018-05-22\n---\n",
+	             5, 3,
+	             "the block that the '|' or '>' of line 2 opens takes the "
+	             "indentation of its first line, line 3 (4 spaces), and "
+	             "this one has 2: indent its lines alike, or give the "
+	             "indentation after the '|' or '>' (such as '|2')");
+	assert_error("---\ntitle: T\nstart: 2018-05-22\nlocation: >- # "
+	             "where\n      Hall A\n    Building 2\n---\n",
+	             6, 5, "the block that the '|' or '>' of line 4 opens");
+	/* one that starts a later line (two files joined): named, at its
+	 * line's start */
+	assert_error("---\ntitle: Workshop\n\xef\xbb\xbfstart: 2018-05-22\n"
+	             "---\n",
+	             3, 1,
+	             "the line starts with an invisible byte order mark "
+	             "(U+FEFF), which YAML reads as text: delete it");
+}
+
 static void
 test_error_no_front_matter(void)
 {
@@ -2716,13 +2743,6 @@ test_error_no_front_matter(void)
 	assert_error("\xe2\x80\x8b---\ntitle: Workshop\nstart: 2018-05-22\n"
 	             "---\n",
 	             1, 1, "it holds an invisible character (U+200B)");
-	/* one that starts a later line (two files joined): named, at its
-	 * line's start */
-	assert_error("---\ntitle: Workshop\n\xef\xbb\xbfstart: 2018-05-22\n"
-	             "---\n",
-	             3, 1,
-	             "the line starts with an invisible byte order mark "
-	             "(U+FEFF), which YAML reads as text: delete it");
 	/* a first line that is no '---' at all: the front matter is
 	 * missing, whatever spaces the line holds */
 	{
@@ -6064,6 +6084,8 @@ main(int argc, char **argv)
 	                test_error_unclosed_quote);
 	g_test_add_func("/eventfile/syntax/yaml-error", test_error_yaml_syntax);
 	g_test_add_func("/eventfile/syntax/comment-cut", test_comment_cut);
+	g_test_add_func("/eventfile/syntax/key-not-found",
+	                test_error_key_not_found);
 	g_test_add_func("/eventfile/syntax/editing-mistakes",
 	                test_editing_mistakes);
 	g_test_add_func("/eventfile/syntax/yaml-hints", test_error_yaml_hints);
