@@ -822,15 +822,21 @@ warn_alias_claimed(GPtrArray *local, const EvfMergeIds *ids, GPtrArray *diags)
  * that is listed no more: its uid changed (a uid key written, removed or
  * edited), which takes the old event out of the calendars as removing its
  * file does, and adds a new one. Only new events are looked at, and their
- * old calendars read: a build of no new event reads none. */
+ * old calendars read: a build of no new event reads none. Where [site]
+ * url's host or path is not @old_site, which the last build's was, the
+ * identities made from file names all changed with it: told once, at the
+ * url, not at each file. */
 static void
-warn_uid_changed(const EvfConfig *cfg, const char *old_manifest,
-                 GPtrArray *local, GPtrArray *events,
+warn_uid_changed(const EvfConfig *cfg, const char *old_site,
+                 const char *old_manifest, GPtrArray *local, GPtrArray *events,
                  const EvfStoreTrack *track, GPtrArray *diags)
 {
 	g_autoptr(GHashTable) before = NULL;
 	g_autoptr(GHashTable) uids = NULL;
 	g_auto(GStrv) paths = NULL;
+	gboolean moved =
+	    old_site != NULL && g_strcmp0(old_site, cfg->uid_site) != 0;
+	guint named = 0; /* by their file, with it */
 
 	for (guint i = 0; i < local->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(local, i);
@@ -858,6 +864,11 @@ warn_uid_changed(const EvfConfig *cfg, const char *old_manifest,
 		if (was == NULL || strcmp(was, ev->uid) == 0 ||
 		    g_hash_table_contains(uids, was))
 			continue;
+		/* (no uid: key: its identity is of its file's name) */
+		if (moved && ev->uid_line == 1) {
+			named++;
+			continue;
+		}
 		evf_diags_warn(diags, ev->path, ev->uid_line, ev->uid_col,
 		               "its identity changed from '%s' to '%s' (a uid "
 		               "key written, edited or removed): the event of "
@@ -866,6 +877,16 @@ warn_uid_changed(const EvfConfig *cfg, const char *old_manifest,
 		               "the old; to keep it one event, give it uid: %s",
 		               was, ev->uid, was);
 	}
+	if (named > 0)
+		evf_diags_warn(
+		    diags, cfg->path, cfg->url_line, 0,
+		    "[site] url: its host and path were '%s' at the last "
+		    "build, and are '%s': the identity of each event without "
+		    "a uid: key is made of them, and %u changed, which leave "
+		    "the calendars as new ones come, but subscribers' calendar "
+		    "programs keep the old; put the url back as it was (or "
+		    "give each event file its old uid:)",
+		    old_site, cfg->uid_site, named);
 }
 
 /* A warning at each event file's `published:` that is later than the
@@ -1129,6 +1150,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(GHashTable) partners = NULL;
 	g_autoptr(GPtrArray) local = NULL;
 	g_autofree char *old_manifest = NULL;
+	g_autofree char *old_site = NULL;
 	g_autofree char *publishing = NULL;
 	g_autofree char *untold = NULL;  /* "announcing": take_untold */
 	g_autofree char *telling = NULL; /* what this build records there */
@@ -1220,6 +1242,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	digest = inputs_digest(cfg, events_digest, partners_rev);
 	old_digest = evf_store_get_meta(store, "inputs");
 	old_manifest = evf_store_get_meta(store, "manifest");
+	old_site = evf_store_get_meta(store, "uid-site");
 	old_until = evf_store_get_meta(store, "until");
 	old_judged = evf_store_get_meta(store, "judged");
 	/* The same inputs give the same output until an event in it ends,
@@ -1320,8 +1343,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		if (old_manifest != NULL) {
 			warn_withdrawn(cfg, old_manifest, out, local, events,
 			               now, diags);
-			warn_uid_changed(cfg, old_manifest, local, events,
-			                 track, diags);
+			warn_uid_changed(cfg, old_site, old_manifest, local,
+			                 events, track, diags);
 		}
 		g_ptr_array_extend_and_steal(out, g_steal_pointer(&siblings));
 	}
@@ -1394,6 +1417,9 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		                   kept_sources, error) ||
 		    !record_aliases(store, &ids, error) ||
 		    !evf_store_set_meta(store, "inputs", digest, error) ||
+		    (g_strcmp0(old_site, cfg->uid_site) != 0 &&
+		     !evf_store_set_meta(store, "uid-site", cfg->uid_site,
+		                         error)) ||
 		    (telling[0] != '\0' &&
 		     !evf_store_set_meta(store, "announcing", "", error)))
 			return FALSE;

@@ -156,18 +156,20 @@ known_group(const char *group)
 static char *
 near_group(const char *group)
 {
-	g_autofree char *lower = g_ascii_strdown(group, -1);
+	g_autofree char *trimmed = g_strstrip(g_strdup(group));
+	g_autofree char *lower = g_ascii_strdown(trimmed, -1);
 	const char *space = strchr(lower, ' ');
 	const char *best = NULL;
 	guint best_d = 3;
 
+	/* (spaces inside the brackets, as TOML allows: "[ site ]") */
 	if (known_group(lower))
 		return g_steal_pointer(&lower);
 	if (space != NULL) {
 		g_autofree char *word = g_strndup(lower, space - lower);
 
 		return evf_edit_distance(word, "source") <= 2
-		           ? g_strconcat("source", group + (space - lower),
+		           ? g_strconcat("source", trimmed + (space - lower),
 		                         NULL)
 		           : NULL;
 	}
@@ -594,7 +596,10 @@ check_paths(const EvfConfig *cfg, const char *path, GHashTable *lines,
 		              "[paths] output: the state (%s) would be "
 		              "published with it; keep it outside",
 		              cfg->state_path);
-	if (within(cfg->path, cfg->output_dir))
+	/* also where only a symbolic link to it is there: a web server
+	 * follows it */
+	if (within(cfg->path, cfg->output_dir) ||
+	    within(cfg->dir, cfg->output_dir))
 		evf_diags_add(diags, path, line ? line : 1, 0,
 		              "[paths] output: this configuration would be "
 		              "published with it, and the passwords a "
@@ -669,6 +674,48 @@ parse_duration(const char *v, gint64 *out)
 	return TRUE;
 }
 
+/* The codes of the list @member of the iso-codes JSON file @file: each
+ * entry's codes named @names, mapped to its two-letter code (alpha_2), or
+ * to "" where it has none. NULL when the list cannot be read. */
+static GHashTable *
+iso_codes(const char *file, const char *member, const char *const *names,
+          gsize n_names)
+{
+	g_autoptr(JsonParser) parser = json_parser_new();
+	JsonNode *root;
+	JsonArray *list = NULL;
+	GHashTable *codes;
+
+	if (json_parser_load_from_file(parser, file, NULL) &&
+	    (root = json_parser_get_root(parser)) != NULL &&
+	    JSON_NODE_HOLDS_OBJECT(root))
+		list = json_object_get_array_member(json_node_get_object(root),
+		                                    member);
+	if (list == NULL)
+		return NULL;
+	codes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	for (guint i = 0; i < json_array_get_length(list); i++) {
+		JsonObject *o = json_array_get_object_element(list, i);
+		const char *two;
+
+		if (o == NULL)
+			continue;
+		two = json_object_get_string_member_with_default(o, "alpha_2",
+		                                                 "");
+		for (gsize n = 0; n < n_names; n++) {
+			const char *code =
+			    json_object_get_string_member_with_default(
+			        o, names[n], NULL);
+
+			if (code != NULL)
+				g_hash_table_replace(codes,
+				                     g_ascii_strdown(code, -1),
+				                     g_strdup(two));
+		}
+	}
+	return codes;
+}
+
 /* ISO 639 as Debian's iso-codes lists it: each two-letter (639-1) and
  * three-letter (639-2, terminological and bibliographic) code, mapped to
  * the language's two-letter code, or to "" where it has none. NULL when
@@ -676,53 +723,57 @@ parse_duration(const char *v, gint64 *out)
 static GHashTable *
 iso_639(void)
 {
+	static const char *const names[] = { "alpha_2", "alpha_3",
+		                             "bibliographic" };
 	static GHashTable *codes;
 	static gsize done = 0;
 
 	if (g_once_init_enter(&done)) {
-		g_autoptr(JsonParser) parser = json_parser_new();
-		JsonNode *root;
-		JsonArray *list = NULL;
-
-		if (json_parser_load_from_file(parser, EVF_ISO_639_FILE,
-		                               NULL) &&
-		    (root = json_parser_get_root(parser)) != NULL &&
-		    JSON_NODE_HOLDS_OBJECT(root))
-			list = json_object_get_array_member(
-			    json_node_get_object(root), "639-2");
-		if (list != NULL) {
-			codes = g_hash_table_new_full(g_str_hash, g_str_equal,
-			                              g_free, g_free);
-			for (guint i = 0; i < json_array_get_length(list);
-			     i++) {
-				JsonObject *o =
-				    json_array_get_object_element(list, i);
-				static const char *const names[] = {
-					"alpha_2", "alpha_3", "bibliographic"
-				};
-				const char *two;
-
-				if (o == NULL)
-					continue;
-				two =
-				    json_object_get_string_member_with_default(
-				        o, "alpha_2", "");
-				for (guint n = 0; n < G_N_ELEMENTS(names);
-				     n++) {
-					const char *code =
-					    json_object_get_string_member_with_default(
-					        o, names[n], NULL);
-
-					if (code != NULL)
-						g_hash_table_replace(
-						    codes, g_strdup(code),
-						    g_strdup(two));
-				}
-			}
-		}
+		codes = iso_codes(EVF_ISO_639_FILE, "639-2", names,
+		                  G_N_ELEMENTS(names));
 		g_once_init_leave(&done, 1);
 	}
 	return codes;
+}
+
+/* ISO 3166's two-letter codes of countries, in lower case, as iso-codes
+ * lists them; NULL when the list cannot be read. */
+static GHashTable *
+iso_3166(void)
+{
+	static const char *const names[] = { "alpha_2" };
+	static GHashTable *codes;
+	static gsize done = 0;
+
+	if (g_once_init_enter(&done)) {
+		codes = iso_codes(EVF_ISO_3166_FILE, "3166-1", names,
+		                  G_N_ELEMENTS(names));
+		g_once_init_leave(&done, 1);
+	}
+	return codes;
+}
+
+/* Why the region subtag @region of a language tag names no country, or
+ * NULL: one of ISO 3166's two letters (RFC 5646 §2.2.4), three digits (a
+ * UN M.49 area, such as 419 for Latin America), or one kept for private
+ * use (AA, QM to QZ, XA to XZ, ZZ). */
+static const char *
+region_problem(const char *region)
+{
+	GHashTable *codes = iso_3166();
+	g_autofree char *lower = g_ascii_strdown(region, -1);
+	g_autofree char *why = NULL;
+
+	if (codes == NULL || strlen(lower) != 2 ||
+	    g_hash_table_contains(codes, lower) || strcmp(lower, "aa") == 0 ||
+	    strcmp(lower, "zz") == 0 || (lower[0] == 'q' && lower[1] >= 'm') ||
+	    lower[0] == 'x')
+		return NULL;
+	why = g_strdup_printf(
+	    "no country of ISO 3166 has the code '%s'%s", region,
+	    strcmp(lower, "uk") == 0 ? " (the United Kingdom's is GB: en-GB)"
+	                             : "");
+	return g_intern_string(why);
 }
 
 /* Why the first subtag of the language tag @tag is no language, or NULL.
@@ -921,6 +972,17 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		host = addr != NULL ? g_network_address_get_hostname(
 		                          G_NETWORK_ADDRESS(addr))
 		                    : NULL;
+		/* "8080", as nginx takes it: GLib reads a host of that
+		 * name, which serve cannot look up */
+		if (host != NULL && host[0] != '\0' &&
+		    strspn(host, "0123456789") == strlen(host)) {
+			g_autofree char *why = g_strdup_printf(
+			    "a port alone: give the address to listen on with "
+			    "it, such as 127.0.0.1:%s",
+			    host);
+
+			return g_intern_string(why);
+		}
 		if (host == NULL || !evf_uri_host_valid(host))
 			return "not an address and port to listen on (such as "
 			       "127.0.0.1:8080, [::1]:8080 or localhost:8080)";
@@ -933,6 +995,9 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		*canon = config_path(value, cfg->dir);
 		return NULL;
 	case KEY_LANGUAGE: {
+		static GRegex *well_formed;
+		g_autoptr(GMatchInfo) m = NULL;
+		g_autofree char *region = NULL;
 		const char *problem;
 
 		/* RFC 5646's form: a language of two or three letters, then
@@ -942,11 +1007,26 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		if (strchr(value, '_') != NULL)
 			return "a language tag joins its parts with '-', not "
 			       "'_' (such as en-GB)";
-		if (!g_regex_match_simple("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
-		                          value, 0, 0))
+		/* RFC 5646 §2.1's well-formed tag: a language (and
+		 * extended ones), script, region, variants, extensions,
+		 * private use, each of its form ("en-x", "en-GB-GB" and
+		 * "sl-1" are none) */
+		if (!g_regex_match(
+		        evf_regex_once(&well_formed,
+		                       "^[a-z]{2,3}(-[a-z]{3}){0,3}"
+		                       "(-[a-z]{4})?"
+		                       "(-(?<region>[a-z]{2}|[0-9]{3}))?"
+		                       "(-([a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*"
+		                       "(-[0-9a-wyz](-[a-z0-9]{2,8})+)*"
+		                       "(-x(-[a-z0-9]{1,8})+)?$",
+		                       G_REGEX_CASELESS),
+		        value, 0, &m))
 			return "not a language tag (BCP 47) such as en, sl or "
 			       "en-GB";
+		region = g_match_info_fetch_named(m, "region");
 		problem = language_problem(value);
+		if (problem == NULL && region != NULL && region[0] != '\0')
+			problem = region_problem(region);
 		if (problem == NULL)
 			*canon = g_strdup(value);
 		return problem;
@@ -1128,6 +1208,7 @@ evf_config_free(EvfConfig *cfg)
 	g_free(cfg->host);
 	g_free(cfg->base_path);
 	g_free(cfg->uid_namespace);
+	g_free(cfg->uid_site);
 	g_free(cfg->tag_date);
 	g_free(cfg->timezone);
 	g_free(cfg->language);
@@ -1290,6 +1371,76 @@ apply_default(EvfConfig *cfg, const KeySpec *spec, EvfSourceConfig *src)
 		g_free(canon);
 }
 
+/* (nullable): a control character in @value, which a value that is not
+ * free text cannot hold: a URL would carry it, percent-encoded, into every
+ * link and event's UID; a path, into a folder's name. GKeyFile makes them
+ * of "\n" and "\r" escapes; a tab has messages of its own. */
+static const char *
+control_in(const KeySpec *spec, const char *value)
+{
+	if (spec->type == KEY_STRING)
+		return NULL;
+	for (const char *c = value; *c != '\0'; c++)
+		if (((guchar)*c < 0x20 && *c != '\t') || *c == 0x7f) {
+			g_autofree char *why = g_strdup_printf(
+			    "a control character (U+%04X) cannot be in it",
+			    (guint)(guchar)*c);
+
+			return g_intern_string(why);
+		}
+	return NULL;
+}
+
+/* Whether @s (of @n bytes) is in quotes, as TOML and other INI files
+ * write a value. */
+static gboolean
+in_quotes(const char *s, gsize n)
+{
+	return n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0];
+}
+
+/* (nullable): what other formats' habits make of a path, a list or a
+ * text that evfeed.conf takes as written (the rest of the line): quotes
+ * around it (or a list's words), a comment after it, and, a path, a space
+ * at its end; the folder "public # served by nginx" would be written, and
+ * no partner's item matches the word '"workshop"'. A text is warned of
+ * (a title may say "#3"). */
+static const char *
+written_as_elsewhere(const KeySpec *spec, const char *value)
+{
+	static const char quotes[] = "the quotes are part of the value "
+	                             "(evfeed.conf takes the rest of the "
+	                             "line as written): leave them out";
+	static const char comment[] = "a '#' after a value is part of it: "
+	                              "put a comment on a line of its own";
+	gsize n = strlen(value);
+
+	if (spec->type == KEY_PATH || spec->type == KEY_STRING) {
+		if (in_quotes(value, n))
+			return quotes;
+	} else if (spec->type == KEY_LIST) {
+		g_auto(GStrv) words = g_strsplit_set(value, ",;", -1);
+
+		for (guint i = 0; words[i] != NULL; i++) {
+			char *w = g_strstrip(words[i]);
+
+			if (in_quotes(w, strlen(w)))
+				return quotes;
+		}
+	} else {
+		return NULL;
+	}
+	if (spec->type == KEY_STRING
+	        ? strstr(value, " # ") != NULL || strstr(value, "\t# ") != NULL
+	        : strstr(value, " #") != NULL || strstr(value, "\t#") != NULL)
+		return comment;
+	if (spec->type == KEY_PATH && n > 0 &&
+	    (value[n - 1] == ' ' || value[n - 1] == '\t'))
+		return "it ends with a space or tab, which would be part of "
+		       "the path (the value is the rest of the line)";
+	return NULL;
+}
+
 /* Applies the value of @spec (from @kf, else its default) to @cfg. */
 static void
 load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
@@ -1332,7 +1483,20 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 		g_free(value);
 		value = g_strdup(v != NULL ? v : "");
 	}
-	reason = check_value(cfg, spec, value, &canon, &num);
+	reason = control_in(spec, value);
+	if (reason == NULL)
+		reason = check_value(cfg, spec, value, &canon, &num);
+	if (reason == NULL) {
+		const char *habit = written_as_elsewhere(spec, value);
+
+		if (habit != NULL && spec->type == KEY_STRING)
+			evf_diags_warn(diags, shown,
+			               find_line(lines, group, spec->key), 0,
+			               "[%s] %s: %s: '%s'", group, spec->key,
+			               habit, value);
+		else
+			reason = habit;
+	}
 	/* a title left empty (or of spaces and controls alone) is its
 	 * default, as a key left out is */
 	if (reason == NULL && spec->type == KEY_STRING && canon != NULL &&
@@ -1374,7 +1538,9 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 		/* "max_items=50 # fifty": GKeyFile has no comments after a
 		 * value */
 		gboolean comment =
-		    strstr(value, " #") != NULL || strstr(value, "\t#") != NULL;
+		    (strstr(value, " #") != NULL ||
+		     strstr(value, "\t#") != NULL) &&
+		    strstr(reason, "a '#' after a value") == NULL;
 
 		g_autofree char *advice =
 		    comment ? g_strdup(" (a '#' after a value is part of it: "
@@ -1543,6 +1709,13 @@ config_read(const char *path, GPtrArray *diags)
 	/* Windows editors start a UTF-8 file with a byte order mark, which
 	 * GKeyFile takes for part of the first line. */
 	body = g_str_has_prefix(text, "\xef\xbb\xbf") ? text + 3 : text;
+	/* Old Mac editors end each line with a CR alone, which GKeyFile
+	 * takes for one line: the lines are read as the file has them, as
+	 * an event file's are. */
+	if (memchr(text, '\n', len) == NULL)
+		for (gsize k = 0; k < len; k++)
+			if (text[k] == '\r')
+				text[k] = '\n';
 	/* GKeyFile loads a value that is not UTF-8, and then reads it as
 	 * no value at all: the site would have no title, and only the build
 	 * would fail, on what the writers make of that. (Comments are not
@@ -1564,6 +1737,18 @@ config_read(const char *path, GPtrArray *diags)
 				le = end;
 			if (i > 0)
 				g_string_append_c(clean, '\n');
+			/* where two files were joined: invisible, and taken
+			 * for part of the line */
+			if (i > 0 && le - ls >= 3 &&
+			    memcmp(ls, "\xef\xbb\xbf", 3) == 0) {
+				evf_diags_add(
+				    diags, path, i + 1, 0,
+				    "the line starts with an invisible "
+				    "byte order mark (U+FEFF), left where "
+				    "two files were joined: delete it");
+				ls += 3;
+				l = ls;
+			}
 			while (l < le && (*l == ' ' || *l == '\t'))
 				l++;
 			for (n = le - l; n > 0 && g_ascii_isspace(l[n - 1]);
@@ -1592,7 +1777,12 @@ config_read(const char *path, GPtrArray *diags)
 				              MAX_SECTION);
 				g_string_append(clean, h);
 			} else {
-				g_string_append_len(clean, ls, le - ls);
+				/* GKeyFile drops the CR of a CR LF, but not one
+				 * that ends the file's last line */
+				g_string_append_len(clean, ls,
+				                    le - ls -
+				                        (le == end && le > ls &&
+				                         le[-1] == '\r'));
 			}
 			if (le == end)
 				break;
@@ -1653,8 +1843,10 @@ config_read(const char *path, GPtrArray *diags)
 			const char *nl = strchr(n, '\n');
 			g_autofree char *g = NULL;
 
+			/* ("title[]" is no locale's: g_key_file_get_keys
+			 * lists it, and it is told above) */
 			if (nl == NULL || strchr(nl + 1, '[') == NULL ||
-			    nl - n < 2)
+			    strchr(nl + 1, '[')[1] == ']' || nl - n < 2)
 				continue;
 			g = g_strndup(n + 1, (gsize)(nl - n) - 2);
 			if (known_group(g))
@@ -1716,10 +1908,11 @@ config_read(const char *path, GPtrArray *diags)
 	cfg->host = g_ascii_strdown(g_uri_get_host(uri), -1);
 	{
 		/* not the scheme: a site that moves to https keeps them */
-		g_autofree char *site =
+		cfg->uid_site =
 		    g_strconcat(cfg->host, g_uri_get_path(uri), NULL);
-
-		cfg->uid_namespace = evf_uuid5(EVF_UUID_NAMESPACE, site);
+		cfg->uid_namespace =
+		    evf_uuid5(EVF_UUID_NAMESPACE, cfg->uid_site);
+		cfg->url_line = find_line(lines, "site", "url");
 	}
 	{
 		const char *p = g_uri_get_path(uri);

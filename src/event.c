@@ -678,6 +678,20 @@ evf_event_format_repeats(const EvfEvent *ev)
 			evf_rrule_until_local(ev, &rt);
 			last = rt.until;
 		}
+		/* a start with an offset runs the rule in UTC: the day at
+		 * that offset, as the start's is shown */
+		if (!ev->all_day && ev->tzid == NULL && ev->utc_offset != 0) {
+			g_autoptr(GDateTime) at = g_date_time_new(
+			    g_date_time_get_timezone(ev->start), last.year,
+			    last.month, last.day, last.hour, last.minute,
+			    MIN(last.second, 59));
+			g_autoptr(GDateTime) shown =
+			    at != NULL ? evf_event_shown_time(ev, at) : NULL;
+
+			if (shown != NULL)
+				g_date_time_get_ymd(shown, &last.year,
+				                    &last.month, &last.day);
+		}
 		g_string_append_printf(
 		    s, "%s until %d %s %d",
 		    s->len > strlen("Repeats") ? "," : "", last.day,

@@ -41,6 +41,7 @@
 #include <string.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -1068,11 +1069,13 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 
 	if (h->access_log) {
 		g_autofree char *client = client_address(c);
+		/* (HEAD is answered with the headers alone) */
+		gsize sent = g_strcmp0(method, "HEAD") == 0 ? 0 : bytes;
 		g_autofree char *m = evf_log_escape(method);
 		g_autofree char *u = loggable_target(url);
 
 		g_message("%s \"%s %s\" %u %" G_GSIZE_FORMAT, client, m, u,
-		          status, bytes);
+		          status, sent);
 	}
 	return rc;
 }
@@ -1148,6 +1151,44 @@ evf_httpd_check_listen(const char *listen, GError **error)
 	return TRUE;
 }
 
+/* The files a process of evfeed serve keeps open beside its connections,
+ * at most: a build's (it needs fewer than 40), the state, partners'
+ * fetches and their parsers' pipes, the watches of the event files. */
+#define FILES_KEPT 128
+
+/* How many of @wanted connections this process may hold open at once:
+ * its soft limit of open files is raised to the hard one (the systemd
+ * default soft limit is 1024, and 256 connections from each of 4
+ * addresses took every one: builds failed with EMFILE, and new clients
+ * waited unanswered where libmicrohttpd would refuse them); what it
+ * still cannot hold beside FILES_KEPT is left out, and said so. */
+static guint
+connections_that_fit(guint wanted)
+{
+	struct rlimit rl;
+	rlim_t room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return wanted;
+	if (rl.rlim_cur < rl.rlim_max) {
+		struct rlimit raised = { rl.rlim_max, rl.rlim_max };
+
+		if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
+			rl = raised;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= (rlim_t)wanted + FILES_KEPT)
+		return wanted;
+	room = rl.rlim_cur > FILES_KEPT + 16 ? rl.rlim_cur - FILES_KEPT : 16;
+	g_warning("[server] max_connections=%u is more than the %lu files "
+	          "this process may open allow, with %d kept for builds and "
+	          "partners: at most %lu connections at once (raise the "
+	          "limit: LimitNOFILE= in the systemd unit, ulimit -n)",
+	          wanted, (unsigned long)rl.rlim_cur, FILES_KEPT,
+	          (unsigned long)room);
+	return (guint)room;
+}
+
 EvfHttpd *
 evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 {
@@ -1195,7 +1236,7 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 	    flags, 0, NULL, NULL, handler, h, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&h->addr, MHD_OPTION_THREAD_POOL_SIZE,
 	    (unsigned int)opts->threads, MHD_OPTION_CONNECTION_LIMIT,
-	    (unsigned int)opts->max_connections,
+	    (unsigned int)connections_that_fit(opts->max_connections),
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    (unsigned int)opts->max_per_client, MHD_OPTION_CONNECTION_TIMEOUT,
 	    h->watchdog != NULL ? 0U : (unsigned int)opts->timeout,

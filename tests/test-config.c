@@ -442,6 +442,28 @@ test_bom_and_crlf(Fixture *f, gconstpointer data)
 	               "\xef\xbb\xbf[site]\r\ntitle=Events\r\n"
 	               "timezone=Mars/Base\r\n",
 	               3, "timezone");
+	/* the last line's CR without its LF, and lines that end in a CR
+	 * alone (old Mac editors): the lines as the file has them */
+	{
+		g_autoptr(EvfConfig) last = assert_loads(
+		    f, "[site]\r\ntitle=T\r\nurl=https://events.example.org/"
+		       "\r");
+		g_autoptr(EvfConfig) mac = assert_loads(
+		    f, "[site]\rtitle=Mac\rtimezone=Europe/Paris\r");
+
+		if (last != NULL)
+			g_assert_cmpstr(last->url, ==,
+			                "https://events.example.org/");
+		if (mac != NULL) {
+			g_assert_cmpstr(mac->title, ==, "Mac");
+			g_assert_cmpstr(mac->timezone, ==, "Europe/Paris");
+		}
+	}
+	/* a byte order mark that starts a later line: two files joined */
+	assert_refused(f,
+	               "\xef\xbb\xbf[site]\ntitle=A\n\xef\xbb\xbf[feeds]\n"
+	               "max_items=5\n",
+	               3, "the line starts with an invisible byte order mark");
 }
 
 /* The output folder is published as it is: not the events folder, the
@@ -641,6 +663,33 @@ test_paths_links(Fixture *f, gconstpointer data)
 	assert_refused(f, "[paths]\nevents=events\nstate=var/ev.db\n", 3,
 	               "[paths] state: inside the events folder");
 
+	/* a configuration read through a link in the output folder: a web
+	 * server that follows links publishes it */
+	{
+		g_autofree char *out = fixture_folder(f, "pubc");
+		g_autofree char *real_conf =
+		    write_conf(f, "realc.conf",
+		               "[paths]\noutput=.\nevents=../events\n"
+		               "state=../st.db\n");
+		g_autofree char *link =
+		    g_build_filename(out, "evfeed.conf", NULL);
+		g_autoptr(EvfConfig) linked = NULL;
+		gboolean said = FALSE;
+
+		g_assert_cmpint(symlink("../realc.conf", link), ==, 0);
+		g_ptr_array_set_size(f->diags, 0);
+		linked = evf_config_load(link, f->diags);
+		log_diags(f->diags);
+		g_assert_null(linked);
+		for (guint i = 0; i < f->diags->len; i++)
+			said |=
+			    strstr(((EvfDiag *)g_ptr_array_index(f->diags, i))
+			               ->message,
+			           "this configuration would be published") !=
+			    NULL;
+		g_assert_true(said);
+		g_assert_nonnull(real_conf);
+	}
 	cfg = assert_loads(f, "[paths]\nevents=lnk/../events\n");
 	want = g_build_filename(dir, "other", "events", NULL);
 	g_assert_cmpstr(cfg->events_dir, ==, want);
@@ -776,9 +825,22 @@ test_site_timezone(Fixture *f, gconstpointer data)
 static void
 test_site_language(Fixture *f, gconstpointer data)
 {
-	static const char *const good[] = { "en",         "sl",      "en-GB",
-		                            "sr-Latn-RS", "zh-Hant", "gsw",
-		                            "es-419",     "EN-gb",   "fil" };
+	static const char *const good[] = {
+		"en",
+		"sl",
+		"en-GB",
+		"sr-Latn-RS",
+		"zh-Hant",
+		"gsw",
+		"es-419",
+		"EN-gb",
+		"fil",
+		"de-CH-1901",
+		"en-US-x-twain",
+		"zh-Hant-TW",
+		"sl-rozaj-1994",
+		"en-XA",
+	};
 	static const char *const bad[] = {
 		"English", "en us",        "e",     "en-", "-en", "en--GB",
 		"1en",     "en-abcdefghi", "\"en\""
@@ -816,6 +878,15 @@ test_site_language(Fixture *f, gconstpointer data)
 		/* BCP 47 has no three-letter code where a two-letter one is */
 		{ "eng", "('en', not 'eng')" },
 		{ "GER-de", "('de', not 'ger')" },
+		/* not well formed (RFC 5646 §2.1): a singleton without its
+		 * subtag, a second region, a variant too short */
+		{ "en-x", "not a language tag (BCP 47)" },
+		{ "en-GB-GB", "not a language tag (BCP 47)" },
+		{ "sl-1", "not a language tag (BCP 47)" },
+		/* well formed, but of no country */
+		{ "en-UK", "no country of ISO 3166 has the code 'UK' (the "
+		           "United Kingdom's is GB: en-GB)" },
+		{ "fr-FX", "no country of ISO 3166 has the code 'FX'" },
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(refused); i++) {
@@ -1050,6 +1121,91 @@ test_errors_locale_key(Fixture *f, gconstpointer data)
 	               "url=https://www.osce.org/rss.xml\n"
 	               "title[de]=OSZE\n",
 	               3, "[source osce]: unknown key 'title[de]'");
+	/* no locale's: told once */
+	assert_refused(f, "[site]\ntitle[]=A\n", 2,
+	               "[site]: unknown key 'title[]' (did you mean 'title'?)");
+	g_assert_cmpuint(f->diags->len, ==, 1);
+	/* spaces in the brackets, as TOML allows */
+	assert_refused(f, "[ site ]\ntitle=A\n", 1,
+	               "unknown section [ site ] (did you mean [site]?)");
+}
+
+/* What other formats' habits make of a value, which evfeed.conf takes as
+ * the rest of its line: quotes around it, a comment after it, a space at
+ * the end of a path, a control character (an escape such as \n, or a byte)
+ * in a URL or a path. A path or a list is refused (a folder
+ * "public # served by nginx" would be written; no partner's item matches
+ * '"workshop"'), a text warned of, as a title may hold "#3". */
+static void
+test_errors_habits(Fixture *f, gconstpointer data)
+{
+	static const struct {
+		const char *text, *needle;
+	} refused[] = {
+		{ "[paths]\noutput=public # served by nginx\n",
+		  "[paths] output: a '#' after a value is part of it: put a "
+		  "comment on a line of its own: 'public # served by nginx'" },
+		{ "[paths]\noutput=\"/srv/www/events\"\n",
+		  "[paths] output: the quotes are part of the value "
+		  "(evfeed.conf takes the rest of the line as written): leave "
+		  "them out" },
+		{ "[paths]\nstate=var/evfeed.db \n",
+		  "[paths] state: it ends with a space or tab, which would be "
+		  "part of the path" },
+		{ "[source p]\nurl=https://p.example.org/x.ics\n"
+		  "include=\"workshop\", \"conference\"\n",
+		  "[source p] include: the quotes are part of the value" },
+		{ "[source p]\nurl=https://p.example.org/x.ics\n"
+		  "categories=partners\t# theirs\n",
+		  "[source p] categories: a '#' after a value is part of it" },
+		{ "[site]\nurl=https://events.example.org/a\\nb/\n",
+		  "[site] url: a control character (U+000A) cannot be in it" },
+		{ "[site]\nurl=https://events.example.org/a\001b/\n",
+		  "[site] url: a control character (U+0001) cannot be in it" },
+		{ "[paths]\noutput=pub\\r\n",
+		  "[paths] output: a control character (U+000D)" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(refused); i++) {
+		const char *nl = strchr(refused[i].text, '\n');
+		guint line = 2;
+
+		/* (the include and categories lines are the third) */
+		if (nl != NULL && strstr(refused[i].text, "[source") != NULL)
+			line = 3;
+		assert_refused(f, refused[i].text, line, refused[i].needle);
+	}
+	/* a title: warned of, and taken as written */
+	{
+		g_autoptr(EvfConfig) cfg = NULL;
+		const EvfDiag *d;
+
+		g_ptr_array_set_size(f->diags, 0);
+		cfg = load_text(f, "[site]\ntitle=\"Test Site\"\n"
+		                   "description=Events # of the region\n");
+		log_diags(f->diags);
+		g_assert_nonnull(cfg);
+		g_assert_cmpuint(f->diags->len, ==, 2);
+		d = g_ptr_array_index(f->diags, 0);
+		g_assert_true(d->warning);
+		g_assert_cmpuint(d->line, ==, 2);
+		g_assert_nonnull(strstr(d->message, "[site] title: the quotes "
+		                                    "are part of the value"));
+		d = g_ptr_array_index(f->diags, 1);
+		g_assert_true(d->warning);
+		g_assert_nonnull(strstr(d->message, "[site] description: a "
+		                                    "'#' after a value"));
+		if (cfg != NULL)
+			g_assert_cmpstr(cfg->title, ==, "\"Test Site\"");
+	}
+	/* nor is "#3" in a title a comment */
+	{
+		g_autoptr(EvfConfig) cfg =
+		    assert_loads(f, "[site]\ntitle=Meetup #3\n");
+
+		if (cfg != NULL)
+			g_assert_cmpstr(cfg->title, ==, "Meetup #3");
+	}
 }
 
 /* A value that is not UTF-8, which GKeyFile then reads as none, and a NUL,
@@ -1772,6 +1928,10 @@ test_listen_checked(Fixture *f, gconstpointer data)
 
 		assert_refused(f, text, 2, "[server] listen: not an address");
 	}
+	/* a port alone, as nginx takes it: GLib would read a host 8080 */
+	assert_refused(f, "[server]\nlisten=8080\n", 2,
+	               "[server] listen: a port alone: give the address to "
+	               "listen on with it, such as 127.0.0.1:8080");
 	for (guint i = 0; i < G_N_ELEMENTS(good); i++) {
 		g_autofree char *text =
 		    g_strdup_printf("[server]\nlisten=%s\n", good[i]);
@@ -1968,6 +2128,7 @@ main(int argc, char **argv)
 	ADD("/config/errors/unknown-section", test_errors_unknown_section);
 	ADD("/config/errors/unknown-key", test_errors_unknown_key);
 	ADD("/config/errors/locale-key", test_errors_locale_key);
+	ADD("/config/errors/habits", test_errors_habits);
 	ADD("/config/errors/lines", test_errors_lines);
 	ADD("/config/errors/advice", test_errors_advice);
 	ADD("/config/errors/encoding", test_errors_encoding);

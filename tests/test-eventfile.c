@@ -3036,6 +3036,18 @@ test_repeats_in_words(void)
 		words = evf_event_format_repeats(ev);
 		g_assert_cmpstr(words, ==, in_utc[i][1]);
 	}
+	/* and its last day is the one it falls on at the offset, as its
+	 * start's is: 06:00 in UTC is 20:30 the evening before at -09:30 */
+	{
+		g_autoptr(EvfEvent) ev = parse_ok(
+		    "---\ntitle: Workshop\nstart: 2027-01-06T20:30-09:30\n"
+		    "end: 2027-01-06T21:30-09:30\n"
+		    "recurrence: FREQ=WEEKLY;UNTIL=20270218T060000Z\n---\n");
+		g_autofree char *words = evf_event_format_repeats(ev);
+
+		g_assert_cmpstr(words, ==,
+		                "Repeats weekly, until 17 February 2027");
+	}
 }
 
 /* A series whose later occurrence falls where the clocks change is

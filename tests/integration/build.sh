@@ -737,6 +737,19 @@ sed -i '/^uid:/d' "$uc/events/board.md"
 grep -q "board.md:1:.*warning: its identity changed from 'board-meeting-2027@example.org'" "$uc/err2" &&
 	! grep -q warning "$uc/err3"
 ok $? "a removed uid: the same warning, and none at the next build" || diag_file "$uc/err2"
+# [site] url's host or path changed: every identity made from a file's
+# name changes with it; told once, at the url's line, not at each file.
+# An event with a uid: key keeps its identity.
+printf -- '---\ntitle: Open day\nstart: 2027-04-01\n---\n' >"$uc/events/open-day.md"
+printf -- '---\ntitle: Fair\nstart: 2027-05-01\nuid: fair@example.org\n---\n' >"$uc/events/fair.md"
+"$EVFEED" build --config "$uc/evfeed.conf" >/dev/null 2>"$uc/err4"
+sed -i 's|^url=https://events.example.org/$|url=https://events.example.org/events/|' "$uc/evfeed.conf"
+"$EVFEED" build --config "$uc/evfeed.conf" >/dev/null 2>"$uc/err5"
+"$EVFEED" build --config "$uc/evfeed.conf" >/dev/null 2>"$uc/err6"
+grep -q "evfeed.conf:3: warning: \[site\] url: its host and path were 'events.example.org/' at the last build, and are 'events.example.org/events/': the identity of each event without a uid: key is made of them, and 2 changed" "$uc/err5" &&
+	test "$(grep -c warning "$uc/err5")" = 1 &&
+	! grep -q warning "$uc/err6"
+ok $? "a changed site url: one warning at its line, none at each file" || diag_file "$uc/err5"
 
 # An event that leaves a category (deleted, or moved to another) is a
 # change of the category's feeds and calendar: their last change moves

@@ -700,8 +700,10 @@ ok $? "a folder's 301 has the same max-age"
 kill -0 $pid
 ok $? "alive after SIGHUP"
 
-# Access log: one line per request.
-grep -q '127.0.0.1 "GET /calendar.ics" 200' "$tmp/err"
+# Access log: one line per request, with the bytes sent: none for HEAD.
+grep -q '127.0.0.1 "GET /calendar.ics" 200' "$tmp/err" &&
+	grep -q '127.0.0.1 "HEAD /calendar.ics" 200 0$' "$tmp/err" &&
+	! grep -q '"HEAD /calendar.ics" 200 [1-9]' "$tmp/err"
 ok $? "access log line"
 
 # A connection kept alive between requests holds nothing up: SIGTERM
@@ -1219,6 +1221,51 @@ alive=$?
 serve_stop
 test $served -eq 0 && test $alive -eq 0 && test "$serve_status" = 0
 ok $? "its log's reader gone: serve goes on, serves the edit, and stops with 0 (status $serve_status)"
+
+# Open files: a limit of 160 holds 32 connections beside the 128 files
+# kept for builds and partners. A client beyond them waits for one to
+# close, and an edit made while they are held is published (builds failed
+# with EMFILE, and clients were left unanswered for good).
+fl=$(mktmp)
+mkdir -p "$fl/events"
+printf -- '---\ntitle: Held\nstart: 2030-06-01\n---\nBody\n' >"$fl/events/held.md"
+write_config "$fl" "$fl/events"
+printf '[server]\nmax_per_client=0\n' >>"$fl/evfeed.conf"
+(ulimit -n 160 && exec "$EVFEED" serve --config "$fl/evfeed.conf" \
+	--listen 127.0.0.1:0 >"$fl/out" 2>"$fl/err" </dev/null) &
+serve_pid=$!
+serve_wait "$fl/out" "$serve_pid" $((60 * slow)) ||
+	bail_out "serve under a limit of open files did not start"
+port=$(echo "$base" | sed 's|.*:||')
+"${PYTHON3:-/usr/bin/python3}" - "$port" "$slow" "$fl/events/held.md" <<'PY' >"$fl/held"
+import os, socket, sys, time
+port, slow, event = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+held = [socket.create_connection(("127.0.0.1", port)) for _ in range(200)]
+time.sleep(0.5)
+c = socket.create_connection(("127.0.0.1", port))
+c.sendall(b"GET /calendar.ics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+with open(event + ".new", "w") as f:
+    f.write("---\ntitle: Edited while held\nstart: 2030-06-01\n---\nBody\n")
+os.rename(event + ".new", event)
+time.sleep(3 * slow)
+for s in held:
+    s.close()
+c.settimeout(10 * slow)
+try:
+    got = c.recv(100)
+except OSError:
+    got = b""
+print("served" if got.startswith(b"HTTP/1.1 200") else "unanswered")
+PY
+served_held() { "$CURL" -s "$base/calendar.ics" | grep -q '^SUMMARY:Edited while held'; }
+wait_until $((10 * slow)) served_held
+published=$?
+serve_stop
+grep -q 'max_connections=4000 is more than the 160 files this process may open allow, with 128 kept for builds and partners: at most 32 connections at once' "$fl/err" &&
+	test "$(cat "$fl/held")" = served && test $published -eq 0 &&
+	! grep -q 'Too many open files' "$fl/err"
+ok $? "a limit of open files: 200 connections held, a client waits and is served, the edit published ($(cat "$fl/held"))" ||
+	diag_file "$fl/err"
 
 trap _tap_cleanup EXIT
 done_testing
