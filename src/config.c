@@ -736,44 +736,17 @@ iso_639(void)
 	return codes;
 }
 
-/* ISO 3166's two-letter codes of countries, in lower case, as iso-codes
- * lists them; NULL when the list cannot be read. */
-static GHashTable *
-iso_3166(void)
-{
-	static const char *const names[] = { "alpha_2" };
-	static GHashTable *codes;
-	static gsize done = 0;
-
-	if (g_once_init_enter(&done)) {
-		codes = iso_codes(EVF_ISO_3166_FILE, "3166-1", names,
-		                  G_N_ELEMENTS(names));
-		g_once_init_leave(&done, 1);
-	}
-	return codes;
-}
-
-/* Why the region subtag @region of a language tag names no country, or
- * NULL: one of ISO 3166's two letters (RFC 5646 §2.2.4), three digits (a
- * UN M.49 area, such as 419 for Latin America), or one kept for private
- * use (AA, QM to QZ, XA to XZ, ZZ). */
+/* Why the region subtag @region of a language tag is none, or NULL: UK
+ * for the United Kingdom, the slip people make (its code is GB), which no
+ * registry of BCP 47 has. (Others are left to the registry, which also
+ * keeps regions ISO 3166 does not: EA, IC, EU, UN, YU.) */
 static const char *
 region_problem(const char *region)
 {
-	GHashTable *codes = iso_3166();
-	g_autofree char *lower = g_ascii_strdown(region, -1);
-	g_autofree char *why = NULL;
-
-	if (codes == NULL || strlen(lower) != 2 ||
-	    g_hash_table_contains(codes, lower) || strcmp(lower, "aa") == 0 ||
-	    strcmp(lower, "zz") == 0 || (lower[0] == 'q' && lower[1] >= 'm') ||
-	    lower[0] == 'x')
-		return NULL;
-	why = g_strdup_printf(
-	    "no country of ISO 3166 has the code '%s'%s", region,
-	    strcmp(lower, "uk") == 0 ? " (the United Kingdom's is GB: en-GB)"
-	                             : "");
-	return g_intern_string(why);
+	return g_ascii_strcasecmp(region, "UK") == 0
+	           ? "no region has the code 'UK': the United Kingdom's is "
+	             "GB (en-GB)"
+	           : NULL;
 }
 
 /* Why the first subtag of the language tag @tag is no language, or NULL.
@@ -1010,8 +983,21 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		/* RFC 5646 §2.1's well-formed tag: a language (and
 		 * extended ones), script, region, variants, extensions,
 		 * private use, each of its form ("en-x", "en-GB-GB" and
-		 * "sl-1" are none) */
-		if (!g_regex_match(
+		 * "sl-1" are none); or one of the tags it keeps as they
+		 * were (§2.2.8) whose language has a code */
+		static const char *const grandfathered[] = {
+			"en-GB-oed",  "sgn-BE-FR",   "sgn-BE-NL", "sgn-CH-DE",
+			"art-lojban", "cel-gaulish", "no-bok",    "no-nyn",
+			"zh-guoyu",   "zh-hakka",    "zh-min",    "zh-min-nan",
+			"zh-xiang",
+		};
+		gboolean kept = FALSE;
+
+		for (gsize i = 0; i < G_N_ELEMENTS(grandfathered); i++)
+			kept |=
+			    g_ascii_strcasecmp(value, grandfathered[i]) == 0;
+		if (!kept &&
+		    !g_regex_match(
 		        evf_regex_once(&well_formed,
 		                       "^[a-z]{2,3}(-[a-z]{3}){0,3}"
 		                       "(-[a-z]{4})?"
@@ -1023,7 +1009,7 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		        value, 0, &m))
 			return "not a language tag (BCP 47) such as en, sl or "
 			       "en-GB";
-		region = g_match_info_fetch_named(m, "region");
+		region = kept ? NULL : g_match_info_fetch_named(m, "region");
 		problem = language_problem(value);
 		if (problem == NULL && region != NULL && region[0] != '\0')
 			problem = region_problem(region);
@@ -1396,15 +1382,28 @@ control_in(const KeySpec *spec, const char *value)
 static gboolean
 in_quotes(const char *s, gsize n)
 {
-	return n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0];
+	return n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0] &&
+	       memchr(s + 1, s[0], n - 2) == NULL;
+}
+
+/* Whether @value holds what reads as a comment after it: " # …", or,
+ * where a word may start with '#' (a list of "#rust, #golang"; a title
+ * "Meetup #3"), only a '#' followed by a space or the end. */
+static gboolean
+commented(const char *value, gboolean words)
+{
+	for (const char *p = value; (p = strchr(p, '#')) != NULL; p++)
+		if (p > value && (p[-1] == ' ' || p[-1] == '\t') &&
+		    (!words || p[1] == ' ' || p[1] == '\t' || p[1] == '\0'))
+			return TRUE;
+	return FALSE;
 }
 
 /* (nullable): what other formats' habits make of a path, a list or a
  * text that evfeed.conf takes as written (the rest of the line): quotes
  * around it (or a list's words), a comment after it, and, a path, a space
  * at its end; the folder "public # served by nginx" would be written, and
- * no partner's item matches the word '"workshop"'. A text is warned of
- * (a title may say "#3"). */
+ * no partner's item matches the word '"workshop"'. A text is warned of. */
 static const char *
 written_as_elsewhere(const KeySpec *spec, const char *value)
 {
@@ -1430,9 +1429,7 @@ written_as_elsewhere(const KeySpec *spec, const char *value)
 	} else {
 		return NULL;
 	}
-	if (spec->type == KEY_STRING
-	        ? strstr(value, " # ") != NULL || strstr(value, "\t# ") != NULL
-	        : strstr(value, " #") != NULL || strstr(value, "\t#") != NULL)
+	if (commented(value, spec->type != KEY_PATH))
 		return comment;
 	if (spec->type == KEY_PATH && n > 0 &&
 	    (value[n - 1] == ' ' || value[n - 1] == '\t'))

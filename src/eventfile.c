@@ -417,22 +417,27 @@ block_indent_hint(const Reader *r, guint line)
 			const char *eol = memchr(p, '\n', end - p);
 			g_autofree char *text =
 			    g_strndup(p, (eol != NULL ? eol : end) - p);
+			g_autoptr(GMatchInfo) m = NULL;
 
 			if (g_regex_match(
 			        evf_regex_once(&opens,
-			                       ":[ \t]+[|>][-+]?[ \t]*"
+			                       ":[ \t]+([|>][-+]?)[ \t]*"
 			                       "(#.*)?\r?$",
 			                       0),
-			        text, 0, NULL))
+			        text, 0, &m)) {
+				g_autofree char *opener =
+				    g_match_info_fetch(m, 1);
+
 				return g_strdup_printf(
-				    "the block that the '|' or '>' of line %u "
-				    "opens takes the indentation of its first "
-				    "line, line %u (%u spaces), and this one "
-				    "has %u: indent its lines alike, or give "
-				    "the indentation after the '|' or '>' "
-				    "(such as '|%u')",
-				    at - 1, first_line, first, indent,
-				    indent - in);
+				    "the block that the '%s' of line %u opens "
+				    "takes the indentation of its first line, "
+				    "line %u (%u spaces), and this one has %u: "
+				    "indent its lines alike, or give the "
+				    "indentation after the '%s' (such as "
+				    "'%s%u')",
+				    opener, at - 1, first_line, first, indent,
+				    opener, opener, indent - in);
+			}
 		}
 		return NULL;
 	}
@@ -4481,6 +4486,40 @@ known_key_at(const char *l, const char *end)
 	return k;
 }
 
+/* Whether the rest of the line @l after its key of @k bytes, up to @le,
+ * is a value that key takes, so that the line reads as a key put below
+ * the front matter's end, not as prose ("timezone: all times are
+ * local"): a status, a zone, a date, an address, a place on the globe, a
+ * rule; any text for a title, a place, an organizer or categories. */
+static gboolean
+reads_as_value(const char *l, gsize k, const char *le)
+{
+	static const struct {
+		const char *key, *form;
+	} forms[] = {
+		{ "status", "^(confirmed|tentative|cancell?ed)$" },
+		{ "timezone", "^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+)+)$" },
+		{ "start", "^([0-9]{4}-[0-9]{2}-[0-9]{2}|tba)" },
+		{ "end", "^[0-9]{4}-[0-9]{2}-[0-9]{2}" },
+		{ "published", "^[0-9]{4}-[0-9]{2}-[0-9]{2}" },
+		{ "url", "^https?://[^ ]+$" },
+		{ "image", "^https?://[^ ]+$" },
+		{ "geo", "^-?[0-9.]+ *, *-?[0-9.]+$" },
+		{ "recurrence", "FREQ=" },
+		{ "organizer_email", "^[^ @]+@[^ @]+$" },
+		{ "uid", "^[^ ]+$" },
+	};
+	g_autofree char *key = g_strndup(l, k);
+	g_autofree char *value = g_strndup(l + k + 1, (gsize)(le - l) - k - 1);
+
+	g_strstrip(value);
+	for (gsize i = 0; i < G_N_ELEMENTS(forms); i++)
+		if (strcmp(key, forms[i].key) == 0)
+			return g_regex_match_simple(forms[i].form, value,
+			                            G_REGEX_CASELESS, 0);
+	return TRUE;
+}
+
 /* Checks the description, from @body to @end in the file @data, for a
  * merge conflict's markers ("<<<<<<< HEAD", ">>>>>>> branch"), an error
  * at the first (FALSE), and, warnings, for keys the front matter takes at
@@ -4490,7 +4529,7 @@ known_key_at(const char *l, const char *end)
  * above it, or two opening the file). */
 static gboolean
 check_body(const char *path, const char *data, const char *body,
-           const char *end, guint closer, GPtrArray *diags)
+           const char *end, guint closer, const char *closing, GPtrArray *diags)
 {
 	gboolean first = TRUE;
 	guint line, col;
@@ -4517,14 +4556,15 @@ check_body(const char *path, const char *data, const char *body,
 				    "it is published as text, not read; put "
 				    "its keys in the first block",
 				    (int)k, next);
-			else if ((k = known_key_at(l, end)) > 0)
+			else if ((k = known_key_at(l, end)) > 0 &&
+			         reads_as_value(l, k, l + n))
 				evf_diags_warn(
 				    diags, path, line, col,
-				    "'%.*s:' is below the '---' of line %u, "
+				    "'%.*s:' is below the '%.3s' of line %u, "
 				    "which closes the front matter: it starts "
 				    "the description and is published as text, "
 				    "not read; move it above that line",
-				    (int)k, l, closer);
+				    (int)k, l, closing, closer);
 		}
 		if (n >= 7 &&
 		    (memcmp(l, "<<<<<<<", 7) == 0 ||
@@ -4840,7 +4880,7 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 	}
 	/* The description is checked whatever the front matter's
 	 * mistakes, so that every one in the file is reported at once. */
-	if (!check_body(path, data, body, end, body_line - 1, diags))
+	if (!check_body(path, data, body, end, body_line - 1, fm_end, diags))
 		c.failed = TRUE;
 	ev->description_md = evf_text_sanitize(body, end - body);
 	{

@@ -1153,19 +1153,22 @@ evf_httpd_check_listen(const char *listen, GError **error)
 
 /* The files a process of evfeed serve keeps open beside its connections,
  * at most: a build's (it needs fewer than 40), the state, partners'
- * fetches and their parsers' pipes, the watches of the event files. */
-#define FILES_KEPT 128
+ * fetches and their parsers' pipes, the watches of the event files; and
+ * libmicrohttpd's own, per thread (its epoll, its wake-up pipe). */
+#define FILES_KEPT       128
+#define FILES_PER_THREAD 4
 
-/* How many of @wanted connections this process may hold open at once:
- * its soft limit of open files is raised to the hard one (the systemd
- * default soft limit is 1024, and 256 connections from each of 4
- * addresses took every one: builds failed with EMFILE, and new clients
- * waited unanswered where libmicrohttpd would refuse them); what it
- * still cannot hold beside FILES_KEPT is left out, and said so. */
+/* How many of @wanted connections this process may hold open at once
+ * beside what @threads threads keep: its soft limit of open files is
+ * raised to the hard one (the systemd default soft limit is 1024, and 256
+ * connections from each of 4 addresses took every one: builds failed
+ * with EMFILE, and new clients waited unanswered); what it still cannot
+ * hold is left out, and said so. */
 static guint
-connections_that_fit(guint wanted)
+connections_that_fit(guint wanted, guint threads)
 {
 	struct rlimit rl;
+	rlim_t kept = FILES_KEPT + (rlim_t)FILES_PER_THREAD * threads;
 	rlim_t room;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
@@ -1176,17 +1179,26 @@ connections_that_fit(guint wanted)
 		if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
 			rl = raised;
 	}
-	if (rl.rlim_cur == RLIM_INFINITY ||
-	    rl.rlim_cur >= (rlim_t)wanted + FILES_KEPT)
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= wanted + kept)
 		return wanted;
-	room = rl.rlim_cur > FILES_KEPT + 16 ? rl.rlim_cur - FILES_KEPT : 16;
-	g_warning("[server] max_connections=%u is more than the %lu files "
-	          "this process may open allow, with %d kept for builds and "
-	          "partners: at most %lu connections at once (raise the "
-	          "limit: LimitNOFILE= in the systemd unit, ulimit -n)",
-	          wanted, (unsigned long)rl.rlim_cur, FILES_KEPT,
-	          (unsigned long)room);
-	return (guint)room;
+	room = rl.rlim_cur > kept ? rl.rlim_cur - kept : 0;
+	if (room < 16)
+		g_warning(
+		    "the %lu files this process may open are too few: "
+		    "builds, partners and %u threads keep %lu, and "
+		    "connections need more (raise the limit: LimitNOFILE= "
+		    "in the systemd unit, ulimit -n)",
+		    (unsigned long)rl.rlim_cur, threads, (unsigned long)kept);
+	else
+		g_warning(
+		    "[server] max_connections=%u is more than the %lu "
+		    "files this process may open allow, with %lu kept for "
+		    "builds, partners and %u threads: at most %lu "
+		    "connections at once (raise the limit: LimitNOFILE= in "
+		    "the systemd unit, ulimit -n)",
+		    wanted, (unsigned long)rl.rlim_cur, (unsigned long)kept,
+		    threads, (unsigned long)room);
+	return (guint)MAX(room, 1);
 }
 
 EvfHttpd *
@@ -1236,7 +1248,8 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 	    flags, 0, NULL, NULL, handler, h, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&h->addr, MHD_OPTION_THREAD_POOL_SIZE,
 	    (unsigned int)opts->threads, MHD_OPTION_CONNECTION_LIMIT,
-	    (unsigned int)connections_that_fit(opts->max_connections),
+	    (unsigned int)connections_that_fit(opts->max_connections,
+	                                       opts->threads),
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    (unsigned int)opts->max_per_client, MHD_OPTION_CONNECTION_TIMEOUT,
 	    h->watchdog != NULL ? 0U : (unsigned int)opts->timeout,

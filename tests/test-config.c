@@ -840,6 +840,15 @@ test_site_language(Fixture *f, gconstpointer data)
 		"zh-Hant-TW",
 		"sl-rozaj-1994",
 		"en-XA",
+		/* regions of the BCP 47 registry that ISO 3166 has not */
+		"es-IC",
+		"es-EA",
+		"en-EU",
+		"sr-YU",
+		/* tags RFC 5646 keeps as they were (§2.2.8) */
+		"en-GB-oed",
+		"sgn-BE-FR",
+		"zh-min-nan",
 	};
 	static const char *const bad[] = {
 		"English", "en us",        "e",     "en-", "-en", "en--GB",
@@ -883,10 +892,10 @@ test_site_language(Fixture *f, gconstpointer data)
 		{ "en-x", "not a language tag (BCP 47)" },
 		{ "en-GB-GB", "not a language tag (BCP 47)" },
 		{ "sl-1", "not a language tag (BCP 47)" },
-		/* well formed, but of no country */
-		{ "en-UK", "no country of ISO 3166 has the code 'UK' (the "
-		           "United Kingdom's is GB: en-GB)" },
-		{ "fr-FX", "no country of ISO 3166 has the code 'FX'" },
+		/* well formed, but no region: the slip people make */
+		{ "en-UK", "no region has the code 'UK': the United Kingdom's "
+		           "is GB (en-GB)" },
+		{ "en-uk-1901", "no region has the code 'UK'" },
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(refused); i++) {
@@ -1198,14 +1207,28 @@ test_errors_habits(Fixture *f, gconstpointer data)
 		if (cfg != NULL)
 			g_assert_cmpstr(cfg->title, ==, "\"Test Site\"");
 	}
-	/* nor is "#3" in a title a comment */
+	/* nor is "#3" in a title a comment, nor a list's "#rust", nor
+	 * quotes inside a title */
 	{
 		g_autoptr(EvfConfig) cfg =
 		    assert_loads(f, "[site]\ntitle=Meetup #3\n");
+		g_autoptr(EvfConfig) tags = assert_loads(
+		    f, "[source p]\nurl=https://p.example.org/x.ics\n"
+		       "include=#rust, #golang\n");
+		g_autoptr(EvfConfig) inner =
+		    assert_loads(f, "[site]\ntitle=\"Jazz\" and \"Blues\"\n");
 
 		if (cfg != NULL)
 			g_assert_cmpstr(cfg->title, ==, "Meetup #3");
+		g_assert_nonnull(tags);
+		if (inner != NULL)
+			g_assert_cmpstr(inner->title, ==,
+			                "\"Jazz\" and \"Blues\"");
 	}
+	assert_refused(f,
+	               "[source p]\nurl=https://p.example.org/x.ics\n"
+	               "exclude=cancelled #\n",
+	               3, "a '#' after a value is part of it");
 }
 
 /* A value that is not UTF-8, which GKeyFile then reads as none, and a NUL,

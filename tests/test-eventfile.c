@@ -2701,13 +2701,17 @@ test_error_key_not_found(void)
 	assert_error("---\ntitle: |\n    Regional workshop\n\n  on border "
 	             "security\nstart: 2018-05-22\n---\n",
 	             5, 3,
-	             "the block that the '|' or '>' of line 2 opens takes the "
+	             "the block that the '|' of line 2 opens takes the "
 	             "indentation of its first line, line 3 (4 spaces), and "
 	             "this one has 2: indent its lines alike, or give the "
-	             "indentation after the '|' or '>' (such as '|2')");
+	             "indentation after the '|' (such as '|2')");
 	assert_error("---\ntitle: T\nstart: 2018-05-22\nlocation: >- # "
 	             "where\n      Hall A\n    Building 2\n---\n",
-	             6, 5, "the block that the '|' or '>' of line 4 opens");
+	             6, 5,
+	             "the block that the '>-' of line 4 opens takes the "
+	             "indentation of its first line, line 5 (6 spaces), and "
+	             "this one has 4: indent its lines alike, or give the "
+	             "indentation after the '>-' (such as '>-4')");
 	/* one that starts a later line (two files joined): named, at its
 	 * line's start */
 	assert_error("---\ntitle: Workshop\n\xef\xbb\xbfstart: 2018-05-22\n"
@@ -5124,9 +5128,14 @@ test_editing_mistakes(void)
 	    "'location:' is below the '---' of line 4, which closes the "
 	    "front matter: it starts the description and is published as "
 	    "text, not read; move it above that line");
-	g_autoptr(EvfEvent) below_blank = parse_warned(
-	    "---\ntitle: B\nstart: 2027-06-05\n---\n\r\n\nurl:\r\n", 7, 1,
-	    "'url:' is below the '---' of line 4");
+	g_autoptr(EvfEvent) below_blank =
+	    parse_warned("---\ntitle: B\nstart: 2027-06-05\n---\n\r\n\nurl: "
+	                 "https://example.org/\r\n",
+	                 7, 1, "'url:' is below the '---' of line 4");
+	/* closed with YAML's "...": named so */
+	g_autoptr(EvfEvent) dots = parse_warned(
+	    "---\ntitle: B\nstart: 2027-06-05\n...\nstatus: cancelled\n", 5, 1,
+	    "'status:' is below the '...' of line 4");
 	/* no key as YAML would read it: text */
 	EvfEvent *prose[] = {
 		parse_ok("---\ntitle: C\nstart: 2027-06-05\n---\n"
@@ -5137,6 +5146,13 @@ test_editing_mistakes(void)
 		         "note: bring a pen\n"),
 		parse_ok("---\ntitle: C\nstart: 2027-06-05\n---\nIntro\n"
 		         "status: tentative, we hope\n"),
+		/* prose that only looks like a key: no value it takes */
+		parse_ok("---\ntitle: C\nstart: 2027-06-05\n---\n"
+		         "timezone: all times are local (CET).\n"),
+		parse_ok("---\ntitle: C\nstart: 2027-06-05\n---\n"
+		         "status: we will confirm by May.\n"),
+		parse_ok("---\ntitle: C\nstart: 2027-06-05\n---\n"
+		         "url: see the page of the venue\n"),
 	};
 
 	assert_error("---\ntitle: B\nstart: 2027-06-05\n---\nIntro\n"
@@ -5163,6 +5179,7 @@ test_editing_mistakes(void)
 	g_assert_nonnull(rule);
 	g_assert_cmpint(below->status, ==, EVF_STATUS_CONFIRMED);
 	g_assert_nonnull(below_blank);
+	g_assert_nonnull(dots);
 	for (gsize i = 0; i < G_N_ELEMENTS(prose); i++)
 		evf_event_unref(prose[i]);
 	/* files end with no NUL: nothing is read past their last byte

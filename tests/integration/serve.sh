@@ -1222,8 +1222,8 @@ serve_stop
 test $served -eq 0 && test $alive -eq 0 && test "$serve_status" = 0
 ok $? "its log's reader gone: serve goes on, serves the edit, and stops with 0 (status $serve_status)"
 
-# Open files: a limit of 160 holds 32 connections beside the 128 files
-# kept for builds and partners. A client beyond them waits for one to
+# Open files: a limit of 160 holds 24 connections beside the 136 files
+# kept for builds, partners and libmicrohttpd's 2 threads. A client beyond them waits for one to
 # close, and an edit made while they are held is published (builds failed
 # with EMFILE, and clients were left unanswered for good).
 fl=$(mktmp)
@@ -1261,10 +1261,22 @@ served_held() { "$CURL" -s "$base/calendar.ics" | grep -q '^SUMMARY:Edited while
 wait_until $((10 * slow)) served_held
 published=$?
 serve_stop
-grep -q 'max_connections=4000 is more than the 160 files this process may open allow, with 128 kept for builds and partners: at most 32 connections at once' "$fl/err" &&
+grep -q 'max_connections=4000 is more than the 160 files this process may open allow, with 136 kept for builds, partners and 2 threads: at most 24 connections at once' "$fl/err" &&
 	test "$(cat "$fl/held")" = served && test $published -eq 0 &&
 	! grep -q 'Too many open files' "$fl/err"
 ok $? "a limit of open files: 200 connections held, a client waits and is served, the edit published ($(cat "$fl/held"))" ||
+	diag_file "$fl/err"
+# 64 threads keep more than such a limit leaves: told so at start
+printf 'threads=64\nmax_connections=16\n' >>"$fl/evfeed.conf"
+(ulimit -n 160 && exec "$EVFEED" serve --config "$fl/evfeed.conf" \
+	--listen 127.0.0.1:0 >"$fl/out" 2>"$fl/err" </dev/null) &
+serve_pid=$!
+serve_wait "$fl/out" "$serve_pid" $((60 * slow))
+started=$?
+serve_stop
+test $started -eq 0 &&
+	grep -q 'the 160 files this process may open are too few: builds, partners and 64 threads keep 384' "$fl/err"
+ok $? "a limit of open files too low for its threads: said at start" ||
 	diag_file "$fl/err"
 
 trap _tap_cleanup EXIT
