@@ -4811,7 +4811,8 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 	}
 	/* (the first was told) */
 	line_mistakes_init(&mistakes, diags, path, data, 1);
-	for (const char *at = data + bad_at, *nl;
+	/* (no pointer is made past the file for a bad_at of none) */
+	for (const char *at = data + (bad_at != G_MAXSIZE ? bad_at : 0), *nl;
 	     bad_at != G_MAXSIZE && (nl = memchr(at, '\n', end - at)) != NULL &&
 	     !g_utf8_validate_len(nl + 1, end - nl - 1, &at);)
 		line_mistake(&mistakes, at,
