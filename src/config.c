@@ -980,6 +980,12 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		if (strchr(value, '_') != NULL)
 			return "a language tag joins its parts with '-', not "
 			       "'_' (such as en-GB)";
+		/* RFC 5646's grandfathered "i-klingon", of no ISO 639
+		 * code, which the feed validators know alone */
+		if (g_ascii_strncasecmp(value, "i-", 2) == 0)
+			return "an 'i-' tag has no language of ISO 639, which "
+			       "the feed validators know alone: write the "
+			       "language's code (such as tlh for Klingon)";
 		/* RFC 5646 §2.1's well-formed tag: a language (and
 		 * extended ones), script, region, variants, extensions,
 		 * private use, each of its form ("en-x", "en-GB-GB" and

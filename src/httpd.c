@@ -92,6 +92,30 @@ struct _EvfHttpd {
 	struct sockaddr_storage addr;
 };
 
+/* The bodies of the answers that are not files, by status. */
+static const struct {
+	unsigned int status;
+	const char *text;
+} canned[] = {
+	{ MHD_HTTP_NOT_FOUND, "Not Found\n" },
+	{ MHD_HTTP_METHOD_NOT_ALLOWED, "Method Not Allowed\n" },
+	{ MHD_HTTP_SERVICE_UNAVAILABLE, "Service Unavailable\n" },
+	{ MHD_HTTP_BAD_REQUEST, "Bad Request\n" },
+	{ MHD_HTTP_URI_TOO_LONG, "URI Too Long\n" },
+	{ MHD_HTTP_NOT_IMPLEMENTED, "Not Implemented\n" },
+	{ MHD_HTTP_PRECONDITION_FAILED, "Precondition Failed\n" },
+};
+
+/* (nullable): the body of the answer of @status that is not a file. */
+static const char *
+canned_text(unsigned int status)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(canned); i++)
+		if (canned[i].status == status)
+			return canned[i].text;
+	return NULL;
+}
+
 static struct MHD_Response *
 text_response(const char *text)
 {
@@ -1069,8 +1093,11 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 
 	if (h->access_log) {
 		g_autofree char *client = client_address(c);
+		const char *text = bytes == 0 ? canned_text(status) : NULL;
 		/* (HEAD is answered with the headers alone) */
-		gsize sent = g_strcmp0(method, "HEAD") == 0 ? 0 : bytes;
+		gsize sent = g_strcmp0(method, "HEAD") == 0 ? 0
+		             : text != NULL                 ? strlen(text)
+		                                            : bytes;
 		g_autofree char *m = evf_log_escape(method);
 		g_autofree char *u = loggable_target(url);
 
@@ -1223,17 +1250,20 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 	}
 	if (h->addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	h->not_found = text_response("Not Found\n");
-	h->not_allowed = text_response("Method Not Allowed\n");
+	h->not_found = text_response(canned_text(MHD_HTTP_NOT_FOUND));
+	h->not_allowed =
+	    text_response(canned_text(MHD_HTTP_METHOD_NOT_ALLOWED));
 	MHD_add_response_header(h->not_allowed, MHD_HTTP_HEADER_ALLOW,
 	                        "GET, HEAD");
-	h->unavailable = text_response("Service Unavailable\n");
+	h->unavailable =
+	    text_response(canned_text(MHD_HTTP_SERVICE_UNAVAILABLE));
 	MHD_add_response_header(h->unavailable, MHD_HTTP_HEADER_RETRY_AFTER,
 	                        "5");
-	h->bad_request = text_response("Bad Request\n");
-	h->too_long = text_response("URI Too Long\n");
-	h->not_implemented = text_response("Not Implemented\n");
-	h->failed = text_response("Precondition Failed\n");
+	h->bad_request = text_response(canned_text(MHD_HTTP_BAD_REQUEST));
+	h->too_long = text_response(canned_text(MHD_HTTP_URI_TOO_LONG));
+	h->not_implemented =
+	    text_response(canned_text(MHD_HTTP_NOT_IMPLEMENTED));
+	h->failed = text_response(canned_text(MHD_HTTP_PRECONDITION_FAILED));
 	h->status_unchanged = MHD_create_response_from_buffer(
 	    0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	MHD_add_response_header(h->status_unchanged,

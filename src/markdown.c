@@ -209,8 +209,10 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 			width = 0;
 		} else if (rest < end &&
 		           (delimiter = delimiter_cells(rest, end)) > 0) {
+			/* the header above, which was read before its width
+			 * was known; the delimiter row is no row of cells */
 			width = delimiter;
-			cells += 2 * (guint64)width;
+			cells += width;
 		} else {
 			cells += width;
 		}

@@ -896,6 +896,7 @@ test_site_language(Fixture *f, gconstpointer data)
 		{ "en-UK", "no region has the code 'UK': the United Kingdom's "
 		           "is GB (en-GB)" },
 		{ "en-uk-1901", "no region has the code 'UK'" },
+		{ "i-klingon", "an 'i-' tag has no language of ISO 639" },
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(refused); i++) {

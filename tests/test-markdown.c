@@ -1950,10 +1950,22 @@ test_limits_table_cells(void)
 	    "%s|\n%s|\n%s\n%s|\n%s|\n%s", head, sep, fits, head, sep, fits);
 	g_auto(Rendered) r = { 0 };
 
-	assert_over_cap(tall, 2 + EVF_MARKDOWN_MAX_CELLS / 127 - 1,
+	assert_over_cap(tall, 2 + EVF_MARKDOWN_MAX_CELLS / 127, "table cells");
+	assert_over_cap(quoted, 2 + EVF_MARKDOWN_MAX_CELLS / 127,
 	                "table cells");
-	assert_over_cap(quoted, 2 + EVF_MARKDOWN_MAX_CELLS / 127 - 1,
-	                "table cells");
+	/* 20,000 cells exactly: a header of 100 and 199 rows; one more row
+	 * is over (the delimiter row is none) */
+	{
+		g_autofree char *head100 = repeat("|a", 100);
+		g_autofree char *sep100 = repeat("|-", 100);
+		g_autofree char *rows199 = repeat("|x|\n", 199);
+		g_autofree char *at_cap =
+		    g_strdup_printf("%s|\n%s|\n%s", head100, sep100, rows199);
+		g_autofree char *over = g_strconcat(at_cap, "|x|\n", NULL);
+
+		assert_within_caps(at_cap);
+		assert_over_cap(over, 202, "more than 20000 table cells");
+	}
 	g_assert_false(evf_markdown_check(two, NULL, NULL));
 	/* a table that fits */
 	{

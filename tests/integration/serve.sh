@@ -700,10 +700,13 @@ ok $? "a folder's 301 has the same max-age"
 kill -0 $pid
 ok $? "alive after SIGHUP"
 
-# Access log: one line per request, with the bytes sent: none for HEAD.
+# Access log: one line per request, with the bytes of the body sent:
+# none for HEAD, a 404's own.
 grep -q '127.0.0.1 "GET /calendar.ics" 200' "$tmp/err" &&
 	grep -q '127.0.0.1 "HEAD /calendar.ics" 200 0$' "$tmp/err" &&
-	! grep -q '"HEAD /calendar.ics" 200 [1-9]' "$tmp/err"
+	! grep -q '"HEAD /calendar.ics" 200 [1-9]' "$tmp/err" &&
+	grep -q '"GET [^"]*" 404 10$' "$tmp/err" &&
+	! grep -q '"GET [^"]*" 404 0$' "$tmp/err"
 ok $? "access log line"
 
 # A connection kept alive between requests holds nothing up: SIGTERM
