@@ -1268,8 +1268,12 @@ apply_source(EvfSourceConfig *src, const KeySpec *spec, char *canon, gint64 num)
 		return;
 	}
 	if (spec->type == KEY_LIST) {
+		static GRegex *separator;
+		/* (JIT: see evf_text_oneline) */
 		g_auto(GStrv) parts =
-		    g_regex_split_simple("\\s*[,;]\\s*", canon, 0, 0);
+		    g_regex_split(evf_regex_once(&separator, "\\s*[,;]\\s*",
+		                                 G_REGEX_OPTIMIZE),
+		                  canon, 0);
 		g_autoptr(GStrvBuilder) b = g_strv_builder_new();
 
 		list = strcmp(spec->key, "categories") == 0 ? &src->categories

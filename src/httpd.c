@@ -555,7 +555,8 @@ framing_error(struct MHD_Connection *c, const char *version)
 	if (cl != NULL) {
 		g_auto(GStrv) lengths = g_strsplit(cl, ",", -1);
 
-		for (guint i = 1; lengths[i] != NULL; i++)
+		/* (an empty value is split into no element at all) */
+		for (guint i = 1; lengths[0] != NULL && lengths[i] != NULL; i++)
 			if (strcmp(ows_strip(lengths[i]),
 			           ows_strip(lengths[0])) != 0)
 				return MHD_HTTP_BAD_REQUEST;

@@ -420,6 +420,26 @@ grep -q "gap.ics:10: warning: 'gap-weekly@old.example.org' (\"Weekly from the sk
 ok $? "gap: a series from a skipped hour is reported, its first occurrence kept"
 check "gap: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
 
+# ------------------------------------- a title of 60,000 line separators
+# U+2028 ends a line: each is a space in the title, at once (a regex
+# replace checked the whole text at each match, and the parser was killed
+# at its CPU limit).
+tmp=$(mktmp)
+write_config "$tmp" "$tmp/events"
+"${PYTHON3:-/usr/bin/python3}" - "$tmp/seps.ics" <<'PY'
+import sys
+summary = "Reading" + "\u2028" * 60000 + "group"
+lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//t//t//EN",
+         "BEGIN:VEVENT", "UID:seps@old.example.org", "DTSTAMP:20260101T000000Z",
+         "DTSTART:20270110T100000Z", "DTEND:20270110T110000Z",
+         "SUMMARY:" + summary, "END:VEVENT", "END:VCALENDAR"]
+open(sys.argv[1], "w", encoding="utf-8", newline="").write("\r\n".join(lines) + "\r\n")
+PY
+"$EVFEED" --config "$tmp/evfeed.conf" import "$tmp/seps.ics" >"$tmp/out" 2>"$tmp/err"
+ok $? "separators: exit 0" || diag_file "$tmp/err"
+grep -q '^title: Reading group$' "$tmp/events/"*.md
+ok $? "separators: the title's line separators are one space"
+
 # --------------------------------------- an INTERVAL libical cannot hold
 # libical keeps INTERVAL in a short: 65538 would be imported as 2, a
 # series every 65538 weeks as a fortnightly one.

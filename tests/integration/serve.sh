@@ -285,6 +285,11 @@ test "$(raw_answers 'GET /rss.xml HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chun
 	test "$(raw_answers 'GET /rss.xml HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: , chunked\r\n\r\n0\r\n\r\n')" = "501 closed" &&
 	test "$(raw_answers 'GET /rss.xml HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked,\r\n\r\n0\r\n\r\n')" = "501 closed"
 ok $? "chunked as a list, or with white space after it: 501 at once"
+# an empty Content-Length beside chunked: 400, and the server lives (it
+# read past the empty value's list, and fell)
+test "$(raw_answers 'GET /rss.xml HTTP/1.1\r\nHost: x\r\nContent-Length:\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n')" = "400 closed" &&
+	test "$(raw_status 'GET /calendar.ics HTTP/1.1\r\nHost: x\r\n\r\n')" = 200
+ok $? "an empty Content-Length beside chunked: 400, and still serving"
 # libmicrohttpd read the body by the first of two Content-Length lines and
 # took the rest ("f") for the start of the next request.
 test "$(raw_answers 'GET /rss.xml HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nabcdefGET /atom.xml HTTP/1.1\r\nHost: x\r\n\r\n')" = "400 closed" &&
