@@ -674,48 +674,6 @@ parse_duration(const char *v, gint64 *out)
 	return TRUE;
 }
 
-/* The codes of the list @member of the iso-codes JSON file @file: each
- * entry's codes named @names, mapped to its two-letter code (alpha_2), or
- * to "" where it has none. NULL when the list cannot be read. */
-static GHashTable *
-iso_codes(const char *file, const char *member, const char *const *names,
-          gsize n_names)
-{
-	g_autoptr(JsonParser) parser = json_parser_new();
-	JsonNode *root;
-	JsonArray *list = NULL;
-	GHashTable *codes;
-
-	if (json_parser_load_from_file(parser, file, NULL) &&
-	    (root = json_parser_get_root(parser)) != NULL &&
-	    JSON_NODE_HOLDS_OBJECT(root))
-		list = json_object_get_array_member(json_node_get_object(root),
-		                                    member);
-	if (list == NULL)
-		return NULL;
-	codes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	for (guint i = 0; i < json_array_get_length(list); i++) {
-		JsonObject *o = json_array_get_object_element(list, i);
-		const char *two;
-
-		if (o == NULL)
-			continue;
-		two = json_object_get_string_member_with_default(o, "alpha_2",
-		                                                 "");
-		for (gsize n = 0; n < n_names; n++) {
-			const char *code =
-			    json_object_get_string_member_with_default(
-			        o, names[n], NULL);
-
-			if (code != NULL)
-				g_hash_table_replace(codes,
-				                     g_ascii_strdown(code, -1),
-				                     g_strdup(two));
-		}
-	}
-	return codes;
-}
-
 /* ISO 639 as Debian's iso-codes lists it: each two-letter (639-1) and
  * three-letter (639-2, terminological and bibliographic) code, mapped to
  * the language's two-letter code, or to "" where it has none. NULL when
@@ -723,14 +681,50 @@ iso_codes(const char *file, const char *member, const char *const *names,
 static GHashTable *
 iso_639(void)
 {
-	static const char *const names[] = { "alpha_2", "alpha_3",
-		                             "bibliographic" };
 	static GHashTable *codes;
 	static gsize done = 0;
 
 	if (g_once_init_enter(&done)) {
-		codes = iso_codes(EVF_ISO_639_FILE, "639-2", names,
-		                  G_N_ELEMENTS(names));
+		g_autoptr(JsonParser) parser = json_parser_new();
+		JsonNode *root;
+		JsonArray *list = NULL;
+
+		if (json_parser_load_from_file(parser, EVF_ISO_639_FILE,
+		                               NULL) &&
+		    (root = json_parser_get_root(parser)) != NULL &&
+		    JSON_NODE_HOLDS_OBJECT(root))
+			list = json_object_get_array_member(
+			    json_node_get_object(root), "639-2");
+		if (list != NULL) {
+			codes = g_hash_table_new_full(g_str_hash, g_str_equal,
+			                              g_free, g_free);
+			for (guint i = 0; i < json_array_get_length(list);
+			     i++) {
+				JsonObject *o =
+				    json_array_get_object_element(list, i);
+				static const char *const names[] = {
+					"alpha_2", "alpha_3", "bibliographic"
+				};
+				const char *two;
+
+				if (o == NULL)
+					continue;
+				two =
+				    json_object_get_string_member_with_default(
+				        o, "alpha_2", "");
+				for (guint n = 0; n < G_N_ELEMENTS(names);
+				     n++) {
+					const char *code =
+					    json_object_get_string_member_with_default(
+					        o, names[n], NULL);
+
+					if (code != NULL)
+						g_hash_table_replace(
+						    codes, g_strdup(code),
+						    g_strdup(two));
+				}
+			}
+		}
 		g_once_init_leave(&done, 1);
 	}
 	return codes;
@@ -1396,6 +1390,10 @@ in_quotes(const char *s, gsize n)
 	       memchr(s + 1, s[0], n - 2) == NULL;
 }
 
+/* What evfeed.conf makes of a comment after a value. */
+static const char COMMENT_IS_VALUE[] = "a '#' after a value is part of it: "
+                                       "put a comment on a line of its own";
+
 /* Whether @value holds what reads as a comment after it: " # …", or,
  * where a word may start with '#' (a list of "#rust, #golang"; a title
  * "Meetup #3"), only a '#' followed by a space or the end. */
@@ -1420,8 +1418,6 @@ written_as_elsewhere(const KeySpec *spec, const char *value)
 	static const char quotes[] = "the quotes are part of the value "
 	                             "(evfeed.conf takes the rest of the "
 	                             "line as written): leave them out";
-	static const char comment[] = "a '#' after a value is part of it: "
-	                              "put a comment on a line of its own";
 	gsize n = strlen(value);
 
 	if (spec->type == KEY_PATH || spec->type == KEY_STRING) {
@@ -1440,7 +1436,7 @@ written_as_elsewhere(const KeySpec *spec, const char *value)
 		return NULL;
 	}
 	if (commented(value, spec->type != KEY_PATH))
-		return comment;
+		return COMMENT_IS_VALUE;
 	if (spec->type == KEY_PATH && n > 0 &&
 	    (value[n - 1] == ' ' || value[n - 1] == '\t'))
 		return "it ends with a space or tab, which would be part of "
@@ -1544,14 +1540,12 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 	if (reason != NULL) {
 		/* "max_items=50 # fifty": GKeyFile has no comments after a
 		 * value */
-		gboolean comment =
-		    (strstr(value, " #") != NULL ||
-		     strstr(value, "\t#") != NULL) &&
-		    strstr(reason, "a '#' after a value") == NULL;
+		gboolean comment = (strstr(value, " #") != NULL ||
+		                    strstr(value, "\t#") != NULL) &&
+		                   reason != COMMENT_IS_VALUE;
 
 		g_autofree char *advice =
-		    comment ? g_strdup(" (a '#' after a value is part of it: "
-		                       "put a comment on a line of its own)")
+		    comment ? g_strdup_printf(" (%s)", COMMENT_IS_VALUE)
 		    : spec->type == KEY_ZONE ? evf_tz_advice(value, FALSE)
 		                             : g_strdup("");
 

@@ -2131,7 +2131,7 @@ rrule_part_mistake(const char *name, const char *value)
 	static const char *const freqs[] = { "SECONDLY", "MINUTELY", "HOURLY",
 		                             "DAILY",    "WEEKLY",   "MONTHLY",
 		                             "YEARLY" };
-	static GRegex *whole, *list, *days, *day;
+	static GRegex *whole, *list, *days;
 	g_autofree char *padded = g_strconcat(" ", name, " ", NULL);
 	g_autofree char *why = NULL;
 
@@ -2214,20 +2214,24 @@ rrule_part_mistake(const char *name, const char *value)
 		                    "FREQ=WEEKLY;INTERVAL=2)",
 		                    value);
 	} else if (strcmp(name, "BYDAY") == 0 || strcmp(name, "WKST") == 0) {
+		/* WKST is one day, without a number */
 		gboolean wkst = strcmp(name, "WKST") == 0;
 		g_auto(GStrv) items = g_strsplit(value, ",", -1);
 
 		for (guint i = 0; why == NULL && items[i] != NULL; i++) {
 			g_autoptr(GMatchInfo) m = NULL;
+			g_autofree char *n = NULL;
+			gint64 v;
 
-			if (!g_regex_match(
-			        evf_regex_once(wkst ? &day : &days,
-			                       wkst ? "^(MO|TU|WE|TH|FR|SA|SU)$"
-			                            : "^([+-]?[0-9]{1,2})?"
-			                              "(MO|TU|WE|TH|FR|SA|SU)$",
-			                       G_REGEX_CASELESS),
-			        items[i], 0, &m) ||
-			    (wkst && items[1] != NULL))
+			if (g_regex_match(evf_regex_once(&days,
+			                                 "^([+-]?[0-9]{1,2})?"
+			                                 "(MO|TU|WE|TH|FR|SA|"
+			                                 "SU)$",
+			                                 G_REGEX_CASELESS),
+			                  items[i], 0, &m))
+				n = g_match_info_fetch(m, 1);
+			v = n != NULL ? g_ascii_strtoll(n, NULL, 10) : 0;
+			if (n == NULL || (wkst && (n[0] != '\0' || i > 0)))
 				why = g_strdup_printf(
 				    wkst
 				        ? "WKST=%s: WKST is one day: MO, TU, "
@@ -2238,18 +2242,12 @@ rrule_part_mistake(const char *name, const char *value)
 				          "(1MO, the first Monday; -1FR, the "
 				          "last Friday)",
 				    value);
-			else if (!wkst) {
-				g_autofree char *n = g_match_info_fetch(m, 1);
-				gint64 v = g_ascii_strtoll(n, NULL, 10);
-
-				if (n[0] != '\0' &&
-				    (v == 0 || v > 53 || v < -53))
-					why = g_strdup_printf(
-					    "BYDAY=%s: the number before a day "
-					    "is from 1 to 53, or from -1 to -53 "
-					    "counting back from the end",
-					    value);
-			}
+			else if (n[0] != '\0' && (v == 0 || v > 53 || v < -53))
+				why = g_strdup_printf(
+				    "BYDAY=%s: the number before a day is from "
+				    "1 to 53, or from -1 to -53 counting back "
+				    "from the end",
+				    value);
 		}
 	} else if (name[0] == '\0') {
 		why = g_strdup_printf("'=%s': each part is a NAME=VALUE, such "
@@ -2292,16 +2290,14 @@ month_weekday_mistake(char **parts)
 	days = g_strsplit(byday, ",", -1);
 	for (guint i = 0; days[i] != NULL; i++) {
 		gint64 v = g_ascii_strtoll(days[i], NULL, 10);
+		const char *d = days[i] + strspn(days[i], "+-0123456789");
 
 		if (v > 5 || v < -5) {
 			g_autofree char *why = g_strdup_printf(
 			    "BYDAY=%s: a month has at most five of each day: "
 			    "from 1%s to 5%s, or from -1%s to -5%s counting "
 			    "back from its end",
-			    byday, days[i] + strspn(days[i], "+-0123456789"),
-			    days[i] + strspn(days[i], "+-0123456789"),
-			    days[i] + strspn(days[i], "+-0123456789"),
-			    days[i] + strspn(days[i], "+-0123456789"));
+			    byday, d, d, d, d);
 
 			return g_intern_string(why);
 		}
@@ -4465,8 +4461,6 @@ body_file_line(const char *body, const char *end, guint body_line, guint n)
 	return line;
 }
 
-/* Reads into @ev (whose path and slug are set) what evf_eventfile_read()
- * returns; FALSE when an error was found. */
 /* The length of the known key that the line at @l (up to @end, where the
  * file's bytes end with no NUL) starts with, as YAML would read it: in
  * lower case from its first column, then ':' and a space, a tab or the
@@ -4584,6 +4578,8 @@ check_body(const char *path, const char *data, const char *body,
 	return TRUE;
 }
 
+/* Reads into @ev (whose path and slug are set) what evf_eventfile_read()
+ * returns; FALSE when an error was found. */
 static gboolean
 parse(EvfEvent *ev, const char *path, const char *data, gsize len,
       const EvfConfig *cfg, gint64 now, GPtrArray *diags)

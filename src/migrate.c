@@ -1109,18 +1109,16 @@ report_properties(Run *r, const Vevent *v, const EvfEvent *ev,
 			/* one the reader dropped (an INTERVAL libical
 			 * cannot hold): why an event file would not take
 			 * it */
-			g_autofree char *skipped =
-			    why == NULL && rrules == 0 && ev->rrule == NULL
-			        ? skipped_start(v, ev)
-			        : NULL;
+			gboolean unsaid =
+			    why == NULL && rrules == 0 && ev->rrule == NULL;
 			g_autofree char *raw_why =
-			    why == NULL && skipped == NULL && rrules == 0 &&
-			            ev->rrule == NULL
-			        ? evf_eventfile_check_rrule(ev, p->value)
-			        : NULL;
+			    unsaid ? skipped_start(v, ev) : NULL;
 
+			if (unsaid && raw_why == NULL)
+				raw_why =
+				    evf_eventfile_check_rrule(ev, p->value);
 			if (why == NULL)
-				why = skipped != NULL ? skipped : raw_why;
+				why = raw_why;
 			if (rrules++ == 0 && why != NULL)
 				evf_diags_warn(r->diags, r->source, p->line, 0,
 				               "%s: RRULE is not carried "
@@ -1136,21 +1134,23 @@ report_properties(Run *r, const Vevent *v, const EvfEvent *ev,
 				                   ? "the first RRULE is"
 				                   : "the first occurrence "
 				                     "is imported");
-		} else if (strcmp(p->name, "EXDATE") == 0 &&
-		           ev->rrule != NULL) {
-			evf_diags_warn(r->diags, r->source, p->line, 0,
-			               "%s: EXDATE is not carried over: the "
-			               "excluded occurrences are back in the "
-			               "series",
-			               l);
 		} else if (strcmp(p->name, "EXDATE") == 0) {
-			/* the series' first occurrence alone is imported: an
-			 * EXDATE of it cancels what the event file holds */
+			/* without its series, the first occurrence alone is
+			 * imported: an EXDATE of it cancels what the event
+			 * file holds */
 			const char *start = value_of(v, "DTSTART");
 			g_auto(GStrv) dates = g_strsplit(p->value, ",", -1);
 
-			if (start != NULL &&
-			    g_strv_contains((const char *const *)dates, start))
+			if (ev->rrule != NULL)
+				evf_diags_warn(
+				    r->diags, r->source, p->line, 0,
+				    "%s: EXDATE is not carried over: "
+				    "the excluded occurrences are back "
+				    "in the series",
+				    l);
+			else if (start != NULL &&
+			         g_strv_contains((const char *const *)dates,
+			                         start))
 				evf_diags_warn(
 				    r->diags, r->source, p->line, 0,
 				    "%s: EXDATE excludes the first occurrence, "
