@@ -121,32 +121,49 @@ build_lock_release(EvfBuildLock fd)
 }
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC(EvfBuildLock, build_lock_release, -1)
 
-/* Takes the lock of the state folder @dir, waiting for a build that holds
- * it (another `evfeed build`, or `evfeed serve` rebuilding) to end: two
+/* Takes the lock of the state folder @dir into *@lock, held by one build
+ * at a time (another `evfeed build`, or `evfeed serve` rebuilding): two
  * builds at once would each remove the other's temporary files as those
- * of a killed build, and publish in turns. A folder that cannot be locked
- * (a file system without flock) is used without: -1. */
-static EvfBuildLock
-build_lock(const char *dir)
+ * of a killed build, and publish in turns. With @wait, waits for the
+ * build that holds it to end; without (the daemon, whose loop would stop
+ * answering its signals and fetching for as long as another process held
+ * it, Ctrl-Z'd in a terminal), fails with @error instead. A folder that
+ * cannot be locked (a file system without flock) is used without: -1. */
+static gboolean
+build_lock(const char *dir, gboolean wait, EvfBuildLock *lock, GError **error)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
+	*lock = -1;
 	if (fd < 0)
-		return -1;
+		return TRUE;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		*lock = fd;
+		return TRUE;
+	}
+	if (errno != EWOULDBLOCK) {
+		close(fd);
+		return TRUE;
+	}
+	if (!wait) {
+		close(fd);
+		return evf_throw(error,
+		                 "another build is under way (it holds the "
+		                 "lock on the state folder '%s')",
+		                 dir);
+	}
 	/* (a build from cron that seems to hang is told why) */
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-		return fd;
-	if (errno == EWOULDBLOCK)
-		g_printerr("evfeed: waiting for another build of this site to "
-		           "end (it holds the lock on '%s')\n",
-		           dir);
+	g_printerr("evfeed: waiting for another build to end (it holds the "
+	           "lock on the state folder '%s')\n",
+	           dir);
 	while (flock(fd, LOCK_EX) < 0) {
 		if (errno != EINTR) {
 			close(fd);
-			return -1;
+			return TRUE;
 		}
 	}
-	return fd;
+	*lock = fd;
+	return TRUE;
 }
 
 /* Which files get a precompressed "x.gz" beside them, for the daemon and
@@ -1137,7 +1154,8 @@ announcing(const char *untold, const EvfStage *stage)
 
 static gboolean
 build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
-           GPtrArray *diags, EvfBuildStats *stats, GError **error)
+           gboolean wait, GPtrArray *diags, EvfBuildStats *stats,
+           GError **error)
 {
 	/* released last, after the stage has removed what it left */
 	g_auto(EvfBuildLock) lock = -1;
@@ -1190,8 +1208,9 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	 * waited for another to end would publish what it read over what
 	 * the other published of a later edit. (A state folder not there
 	 * yet has no build in it, and is made once the files are good.) */
-	if (g_file_test(state_dir, G_FILE_TEST_IS_DIR))
-		lock = build_lock(state_dir);
+	if (g_file_test(state_dir, G_FILE_TEST_IS_DIR) &&
+	    !build_lock(state_dir, wait, &lock, error))
+		return FALSE;
 	files = evf_catalog_read(cfg, cache, diags, &events_digest, error);
 	if (files == NULL)
 		return FALSE;
@@ -1219,8 +1238,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		            state_dir, g_strerror(e));
 		return FALSE;
 	}
-	if (lock < 0)
-		lock = build_lock(state_dir);
+	if (lock < 0 && !build_lock(state_dir, wait, &lock, error))
+		return FALSE;
 	store = evf_store_open(cfg->state_path, error);
 	if (store == NULL)
 		return FALSE;
@@ -1433,13 +1452,14 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 
 gboolean
 evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
-              GPtrArray *diags, EvfBuildStats *stats, GError **error)
+              gboolean wait, GPtrArray *diags, EvfBuildStats *stats,
+              GError **error)
 {
 	guint before = diags->len;
 	GError *first = NULL;
 	g_autofree char *note = NULL;
 
-	if (build_once(cfg, cache, now, diags, stats, &first))
+	if (build_once(cfg, cache, now, wait, diags, stats, &first))
 		return TRUE;
 	/* The state damaged where opening it does not look (a page deep in
 	 * the file): it is moved aside, as one that cannot be opened is, and
@@ -1454,7 +1474,7 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		g_clear_error(&first);
 		g_ptr_array_set_size(diags, before);
 		evf_diags_warn(diags, shown, 0, 0, "%s", note);
-		return build_once(cfg, cache, now, diags, stats, error);
+		return build_once(cfg, cache, now, wait, diags, stats, error);
 	}
 	if (first != NULL)
 		g_propagate_error(error, first);

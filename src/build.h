@@ -33,6 +33,9 @@ gboolean evf_build_check(const EvfConfig *cfg, gint64 now, GPtrArray *diags);
 /* Builds the site into cfg->output_dir at @now (µs). Input errors go into
  * @diags and nothing is written; runtime errors (state, disk) set @error.
  * Returns TRUE on success. @stats is cleared first. @cache (nullable)
- * spares reading and parsing unchanged files again. */
+ * spares reading and parsing unchanged files again. Another build under
+ * way on the same state is waited for with @wait, and is an error
+ * without. */
 gboolean evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
-                       GPtrArray *diags, EvfBuildStats *stats, GError **error);
+                       gboolean wait, GPtrArray *diags, EvfBuildStats *stats,
+                       GError **error);

@@ -146,10 +146,11 @@ rebuild(Daemon *d, gboolean fresh)
 	gint64 passes;
 
 	d->retry_at = 0;
-	if (!evf_build_run(d->cfg, d->cache, g_get_real_time(), diags, &st,
-	                   &error)) {
-		/* A full disk or a locked state passes: the build is tried
-		 * again (an error in the events waits for the next edit). */
+	if (!evf_build_run(d->cfg, d->cache, g_get_real_time(), FALSE, diags,
+	                   &st, &error)) {
+		/* A full disk, a locked state or another build under way
+		 * passes: the build is tried again (an error in the events
+		 * waits for the next edit). */
 		gboolean serving = d->snap != NULL;
 		const char *served;
 

@@ -644,6 +644,24 @@ append_rule(GString *s, const struct icalrecurrencetype *rt, const EvfEvent *ev)
 }
 
 char *
+evf_event_format_organizers(const EvfEvent *ev, const char **label)
+{
+	if (label != NULL)
+		*label = ev->organizers->len > 1 ? "Organisers" : "Organiser";
+	if (ev->organizers->len == 0)
+		return NULL;
+	{
+		GString *line = g_string_new(NULL);
+
+		for (guint i = 0; i < ev->organizers->len; i++)
+			g_string_append_printf(
+			    line, "%s%s", i > 0 ? EVF_ORGANIZER_SEPARATOR : "",
+			    (const char *)g_ptr_array_index(ev->organizers, i));
+		return g_string_free(line, FALSE);
+	}
+}
+
+char *
 evf_event_format_repeats(const EvfEvent *ev)
 {
 	struct icalrecurrencetype rt;

@@ -213,6 +213,14 @@ char *evf_event_format_occurrence(const EvfEvent *ev, guint32 day, gint64 start,
  * (the last day in the event's zone); a partner series' further dates
  * (series_dates) for its item in a feed; NULL for a single event. */
 char *evf_event_format_repeats(const EvfEvent *ev);
+/* Between two organisers where they are named on one line: a name may hold
+ * a comma or a semicolon ("Centre for Security Studies; Sarajevo"), and
+ * "; " between names read as more organisers than there are. */
+#define EVF_ORGANIZER_SEPARATOR " \xc2\xb7 " /* U+00B7 */
+/* (transfer full) (nullable): @ev's organisers on one line, with
+ * EVF_ORGANIZER_SEPARATOR between them; NULL for none. *@label (nullable)
+ * gets "Organiser" or "Organisers". */
+char *evf_event_format_organizers(const EvfEvent *ev, const char **label);
 
 /* (transfer full): W3C-DTF start or end (date, or date-time with offset),
  * NULL for tba; the end is inclusive for all-day events, as people say it. */

@@ -4461,6 +4461,65 @@ body_file_line(const char *body, const char *end, guint body_line, guint n)
 	return line;
 }
 
+/* The most pieces of raw HTML told of in one description, each at its
+ * place (a page pasted from a web site would be hundreds). */
+#define MAX_DROPPED_TOLD 10
+
+/* Tells the editor of the raw HTML in the description @md (its body from
+ * @body to @end in the file, the first of its @leading blank lines at line
+ * @body_line) that evf_markdown_render() left out (@dropped): text such
+ * as "<to be confirmed>" or "<TBD>" reads as a tag, and vanished with all
+ * the paragraph after it, without a word. */
+static void
+warn_dropped_html(const char *path, const char *md, const char *body,
+                  const char *end, guint body_line, guint leading,
+                  GPtrArray *dropped, GPtrArray *diags)
+{
+	for (guint i = 0; i < MIN(dropped->len, MAX_DROPPED_TOLD); i++) {
+		const EvfMarkdownDropped *d = g_ptr_array_index(dropped, i);
+		g_autofree char *shown = evf_text_short(d->html, 60);
+		const char *l = md;
+		const char *at;
+		guint col = d->column;
+
+		/* the column in characters, where the HTML is on its line */
+		for (guint n = 1; n < d->line && l != NULL; n++)
+			if ((l = strchr(l, '\n')) != NULL)
+				l++;
+		if (l != NULL) {
+			gsize len = strcspn(l, "\n");
+
+			at = g_strstr_len(l, len, d->html);
+			if (at == NULL)
+				at = l + MIN(d->column - 1, len);
+			col = g_utf8_strlen(l, at - l) + 1;
+		}
+		evf_diags_warn(
+		    diags, path,
+		    body_file_line(body, end, body_line, leading + d->line),
+		    col,
+		    d->block
+		        ? "description: the HTML block '%s' is left out "
+		          "of every output, with all it holds (a "
+		          "description is Markdown; a '<' that is text is "
+		          "written '\\<')"
+		        : "description: the HTML '%s' is left out of every "
+		          "output (a description is Markdown; a '<' that "
+		          "is text is written '\\<')",
+		    shown);
+	}
+	if (dropped->len > MAX_DROPPED_TOLD) {
+		const EvfMarkdownDropped *d =
+		    g_ptr_array_index(dropped, MAX_DROPPED_TOLD);
+
+		evf_diags_warn(
+		    diags, path,
+		    body_file_line(body, end, body_line, leading + d->line), 1,
+		    "description: %u more pieces of HTML left out, from here",
+		    dropped->len - MAX_DROPPED_TOLD);
+	}
+}
+
 /* The length of the known key that the line at @l (up to @end, where the
  * file's bytes end with no NUL) starts with, as YAML would read it: in
  * lower case from its first column, then ':' and a space, a tab or the
@@ -4597,6 +4656,8 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 	guint from, errors_before;
 	g_autofree char *lf = NULL;
 	g_autoptr(GError) md_error = NULL;
+	g_autoptr(GPtrArray) dropped = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)evf_markdown_dropped_free);
 	guint line, col, body_line, md_line = 1, leading = 0;
 	guint near_end = 0; /* a line '--- …' that does not close it */
 	const char *near_at = NULL; /* and where it starts */
@@ -4920,9 +4981,11 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 		memmove(ev->description_md, first, strlen(first) + 1);
 		g_strchomp(ev->description_md);
 	}
-	md_line =
-	    evf_markdown_render(ev->description_md, cfg->url,
-	                        &ev->description_html, &ev->description_text);
+	md_line = evf_markdown_render(ev->description_md, cfg->url,
+	                              &ev->description_html,
+	                              &ev->description_text, dropped);
+	warn_dropped_html(path, ev->description_md, body, end, body_line,
+	                  leading, dropped, diags);
 	if (md_line != 0) {
 		evf_diags_add(
 		    diags, path,

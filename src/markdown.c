@@ -367,28 +367,45 @@ is_line_break(const char *html)
 	                                     html, 0, NULL);
 }
 
-/* Removes the list items and headings left empty (their raw HTML gone,
- * or written so: "- "), and the lists left without items: the HTML's
- * allowlist drops an empty <li> (fix_nesting), and the plain text showed
- * a bullet of nothing; an empty heading was an <h4></h4>. Children
- * first: they are entered after their parents. */
-static void
-prune_empty(cmark_node *doc)
+/* (transfer container): the nodes of @doc for which @want is TRUE, in the
+ * order they are entered, for a change that an iterator would not
+ * survive. */
+static GPtrArray *
+nodes_where(cmark_node *doc, gboolean (*want)(cmark_node *node))
 {
-	g_autoptr(GPtrArray) nodes = g_ptr_array_new();
+	GPtrArray *nodes = g_ptr_array_new();
 	cmark_iter *iter = cmark_iter_new(doc);
 	cmark_event_type ev;
 
 	while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
 		cmark_node *node = cmark_iter_get_node(iter);
-		cmark_node_type type = cmark_node_get_type(node);
 
-		if (ev == CMARK_EVENT_ENTER &&
-		    (type == CMARK_NODE_ITEM || type == CMARK_NODE_HEADING ||
-		     type == CMARK_NODE_LIST))
+		if (ev == CMARK_EVENT_ENTER && want(node))
 			g_ptr_array_add(nodes, node);
 	}
 	cmark_iter_free(iter);
+	return nodes;
+}
+
+/* Removes the list items and headings left empty (their raw HTML gone,
+ * or written so: "- "), and the lists left without items: the HTML's
+ * allowlist drops an empty <li> (fix_nesting), and the plain text showed
+ * a bullet of nothing; an empty heading was an <h4></h4>. Children
+ * first: they are entered after their parents. */
+static gboolean
+may_be_emptied(cmark_node *node)
+{
+	cmark_node_type type = cmark_node_get_type(node);
+
+	return type == CMARK_NODE_ITEM || type == CMARK_NODE_HEADING ||
+	       type == CMARK_NODE_LIST;
+}
+
+static void
+prune_empty(cmark_node *doc)
+{
+	g_autoptr(GPtrArray) nodes = nodes_where(doc, may_be_emptied);
+
 	for (guint i = nodes->len; i > 0; i--) {
 		cmark_node *node = g_ptr_array_index(nodes, i - 1);
 
@@ -397,15 +414,247 @@ prune_empty(cmark_node *doc)
 	}
 }
 
+/* Whether the text @text of a link shows its target @url (made by tidy())
+ * already: it is the target, or the target without its scheme, as the
+ * autolink extension finds one ("www.example.org" for
+ * "http://www.example.org", an e-mail address for "mailto:" and the
+ * address); and either of them as written before tidy() made the host
+ * lower case (<HTTP://Example.ORG/x>). */
+static gboolean
+shows_target(const char *text, const char *url)
+{
+	static const char *const schemes[] = { "mailto:", "http://",
+		                               "https://" };
+	const char *bare = url;
+
+	for (guint k = 0; k < G_N_ELEMENTS(schemes); k++)
+		if (g_str_has_prefix(url, schemes[k]))
+			bare = url + strlen(schemes[k]);
+	if (strcmp(text, url) == 0 || strcmp(text, bare) == 0)
+		return TRUE;
+	/* (parsed only where the case alone differs: a text may have
+	 * thousands of links) */
+	if (g_ascii_strcasecmp(text, url) != 0 &&
+	    g_ascii_strcasecmp(text, bare) != 0)
+		return FALSE;
+	for (guint k = 0; k <= G_N_ELEMENTS(schemes); k++) {
+		g_autofree char *written =
+		    k == 0 ? g_strdup(text)
+		           : g_strconcat(schemes[k - 1], text, NULL);
+		g_autofree char *link = evf_html_safe_url(written, NULL);
+
+		if (link != NULL && strcmp(link, url) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Whether the link @link was found by the autolink extension in the text
+ * as written (a bare "www.", "https://" or e-mail address), rather than
+ * written as a link: cmark-gfm 0.29 gives those no position, or the
+ * position of their text ("<…>" and "[…](…)" start a character before). */
+static gboolean
+is_bare_autolink(cmark_node *link)
+{
+	cmark_node *text = cmark_node_first_child(link);
+
+	return cmark_node_get_type(link) == CMARK_NODE_LINK && text != NULL &&
+	       cmark_node_get_type(text) == CMARK_NODE_TEXT &&
+	       cmark_node_next(text) == NULL &&
+	       (cmark_node_get_start_line(link) == 0 ||
+	        (cmark_node_get_start_line(text) ==
+	             cmark_node_get_start_line(link) &&
+	         cmark_node_get_start_column(text) ==
+	             cmark_node_get_start_column(link)));
+}
+
+/* Whether @c may stand in an e-mail address's local part: RFC 5322's
+ * atext and '.', and the letters, marks and digits beyond ASCII that RFC
+ * 6531 allows. */
+static gboolean
+in_local_part(gunichar c)
+{
+	if (c < 0x80)
+		return c != '\0' && (g_ascii_isalnum(c) ||
+		                     strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL);
+	return g_unichar_isalnum(c) || g_unichar_ismark(c);
+}
+
+/* Whether an e-mail address may start after @c: a space, or punctuation
+ * that opens (a bracket, a quote, a dash) or separates. */
+static gboolean
+before_address(gunichar c)
+{
+	GUnicodeType type = g_unichar_type(c);
+
+	return g_unichar_isspace(c) ||
+	       (c < 0x80 && strchr("\"(,:;<[", c) != NULL) ||
+	       type == G_UNICODE_OPEN_PUNCTUATION ||
+	       type == G_UNICODE_INITIAL_PUNCTUATION ||
+	       type == G_UNICODE_DASH_PUNCTUATION;
+}
+
+/* cmark-gfm's autolink extension takes an e-mail address from the '@'
+ * back over ASCII letters, digits and ".+-_" alone, and looks no further:
+ * "müller@example.de" linked "ller@example.de", and "o'brien@…" a
+ * "brien@…", mailboxes of others. The link takes the rest of the address
+ * written before it (RFC 5322, RFC 6531); where a character that no
+ * address starts after stands before it (O’Brien@…, a typographic
+ * apostrophe), it is no link, and its text stays as written. */
+static void
+mend_mail_autolink(cmark_node *link)
+{
+	cmark_node *prev = cmark_node_previous(link);
+	cmark_node *text = cmark_node_first_child(link);
+	const char *address = cmark_node_get_literal(text);
+	const char *written, *end, *from;
+	g_autofree char *local = NULL;
+	g_autofree char *whole = NULL;
+	g_autofree char *url = NULL;
+
+	if (prev == NULL || cmark_node_get_type(prev) != CMARK_NODE_TEXT)
+		return;
+	written = cmark_node_get_literal(prev);
+	end = written + strlen(written);
+	for (from = end; from > written;) {
+		const char *c = g_utf8_prev_char(from);
+
+		if (!in_local_part(g_utf8_get_char(c)))
+			break;
+		from = c;
+	}
+	while (from < end && *from == '.')
+		from++;
+	if (from > written &&
+	    !before_address(g_utf8_get_char(g_utf8_prev_char(from)))) {
+		unwrap(link);
+		return;
+	}
+	if (from == end)
+		return;
+	local = g_strndup(from, end - from);
+	whole = g_strconcat(local, address, NULL);
+	url = g_strconcat("mailto:", whole, NULL);
+	cmark_node_set_literal(text, whole);
+	cmark_node_set_url(link, url);
+	{
+		g_autofree char *rest = g_strndup(written, from - written);
+
+		cmark_node_set_literal(prev, rest);
+	}
+}
+
+/* (transfer full) (nullable): the address @url of a bare autolink with
+ * its character references decoded, or NULL for none to decode: the
+ * autolink extension takes the characters as written, and
+ * "?a=1&amp;b=2" went to the query's "amp;b" and showed "&amp;"; CommonMark
+ * decodes references in every address, and in "<…>" too, which decodes
+ * them here. */
+static char *
+decode_references(const char *url)
+{
+	g_autofree char *angled = NULL;
+	cmark_node *doc, *para, *link;
+	char *decoded = NULL;
+
+	if (strchr(url, '&') == NULL || strpbrk(url, "<> ") != NULL)
+		return NULL;
+	angled = g_strdup_printf("<%s>", url);
+	doc = cmark_parse_document(angled, strlen(angled), options);
+	para = cmark_node_first_child(doc);
+	link = para != NULL ? cmark_node_first_child(para) : NULL;
+	if (link != NULL && cmark_node_get_type(link) == CMARK_NODE_LINK &&
+	    cmark_node_next(link) == NULL)
+		decoded = g_strdup(cmark_node_get_url(link));
+	cmark_node_free(doc);
+	return decoded;
+}
+
+/* Mends what the autolink extension gets wrong in the links it finds in
+ * the text as written (mend_mail_autolink, decode_references). */
+static void
+mend_autolinks(cmark_node *doc)
+{
+	g_autoptr(GPtrArray) bare = nodes_where(doc, is_bare_autolink);
+
+	for (guint i = 0; i < bare->len; i++) {
+		cmark_node *link = g_ptr_array_index(bare, i);
+		cmark_node *text = cmark_node_first_child(link);
+		const char *url = cmark_node_get_url(link);
+		const char *shown = cmark_node_get_literal(text);
+		g_autofree char *decoded = NULL;
+
+		if (g_str_has_prefix(url, "mailto:")) {
+			mend_mail_autolink(link);
+			continue;
+		}
+		decoded = decode_references(url);
+		if (decoded == NULL)
+			continue;
+		/* the text is the address, or it without "http://" */
+		if (strcmp(shown, url) == 0)
+			cmark_node_set_literal(text, decoded);
+		else if (g_str_has_prefix(decoded, "http://"))
+			cmark_node_set_literal(text,
+			                       decoded + strlen("http://"));
+		cmark_node_set_url(link, decoded);
+	}
+}
+
+/* Whether the raw HTML @node is one to tell the editor of
+ * (EvfMarkdownDropped): not a line break, a comment or an end tag. */
+static gboolean
+tells_of(cmark_node *node)
+{
+	const char *html = cmark_node_get_literal(node);
+
+	if (html == NULL)
+		return FALSE;
+	html += strspn(html, " \t\n");
+	return html[0] != '\0' && !g_str_has_prefix(html, "<!--") &&
+	       !g_str_has_prefix(html, "</") && !is_line_break(html);
+}
+
+void
+evf_markdown_dropped_free(EvfMarkdownDropped *d)
+{
+	if (d == NULL)
+		return;
+	g_free(d->html);
+	g_free(d);
+}
+
+static void
+note_dropped(GPtrArray *dropped, cmark_node *node)
+{
+	const char *html = cmark_node_get_literal(node);
+	EvfMarkdownDropped *d;
+	gsize len;
+
+	if (dropped == NULL || !tells_of(node))
+		return;
+	d = g_new0(EvfMarkdownDropped, 1);
+	d->line = MAX(cmark_node_get_start_line(node), 1);
+	d->column = MAX(cmark_node_get_start_column(node), 1);
+	d->block = cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK;
+	len = strcspn(html, "\n");
+	d->html = g_strndup(html, len);
+	g_ptr_array_add(dropped, d);
+}
+
 /* Removes raw HTML but line breaks (is_line_break), makes links
  * absolute, drops unsafe ones, makes texts valid (clean_literal), and
  * makes headings h4 to h6 (evf_heading_rank: the highest level written is
  * h4, the next h5, the rest h6): on the page a description stands under
  * its event's h3, and a feed reader shows it under the item's title; a
  * page has one h1, and headings do not skip levels going down (WCAG
- * 1.3.1; the Nu HTML Checker calls a skip an error). */
+ * 1.3.1; the Nu HTML Checker calls a skip an error). Adds to @shown the
+ * links whose text shows their target as written (shows_target), before
+ * it is made absolute and a URI, and to @dropped (nullable) the raw HTML
+ * left out that the editor is told of. */
 static void
-tidy(cmark_node *doc, const char *base_url)
+tidy(cmark_node *doc, const char *base_url, GHashTable *shown,
+     GPtrArray *dropped)
 {
 	g_autoptr(GPtrArray) drop = g_ptr_array_new();
 	g_autoptr(GPtrArray) strip = g_ptr_array_new();
@@ -413,9 +662,11 @@ tidy(cmark_node *doc, const char *base_url)
 	g_autoptr(GPtrArray) links = g_ptr_array_new();
 	g_autoptr(GPtrArray) headings = g_ptr_array_new();
 	guint used = 0; /* the heading levels written, a bit each */
-	cmark_iter *iter = cmark_iter_new(doc);
+	cmark_iter *iter;
 	cmark_event_type ev;
 
+	mend_autolinks(doc);
+	iter = cmark_iter_new(doc);
 	while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
 		cmark_node *node = cmark_iter_get_node(iter);
 		cmark_node_type type = cmark_node_get_type(node);
@@ -425,6 +676,7 @@ tidy(cmark_node *doc, const char *base_url)
 		if (type == CMARK_NODE_HTML_BLOCK ||
 		    type == CMARK_NODE_HTML_INLINE) {
 			g_ptr_array_add(drop, node);
+			note_dropped(dropped, node);
 			if (type == CMARK_NODE_HTML_INLINE &&
 			    is_line_break(cmark_node_get_literal(node)))
 				g_ptr_array_add(breaks, node);
@@ -442,10 +694,20 @@ tidy(cmark_node *doc, const char *base_url)
 			 * or what the image shows in words (its alt); so is
 			 * a link in a link (an autolink in a link's text),
 			 * which HTML has not */
-			if (link == NULL || nested)
+			if (link == NULL || nested) {
 				g_ptr_array_add(strip, node);
-			else
+			} else {
+				cmark_node *text = cmark_node_first_child(node);
+
+				if (type == CMARK_NODE_LINK && text != NULL &&
+				    cmark_node_next(text) == NULL &&
+				    cmark_node_get_type(text) ==
+				        CMARK_NODE_TEXT &&
+				    shows_target(cmark_node_get_literal(text),
+				                 url))
+					g_hash_table_add(shown, node);
 				cmark_node_set_url(node, link);
+			}
 			/* (one stripped is freed) */
 			if (link != NULL && type == CMARK_NODE_LINK && !nested)
 				g_ptr_array_add(links, node);
@@ -519,41 +781,6 @@ tidy(cmark_node *doc, const char *base_url)
 	}
 }
 
-/* Whether the text @text of a link shows its target @url (made by tidy())
- * already: it is the target, or the target without its scheme, as the
- * autolink extension finds one ("www.example.org" for
- * "http://www.example.org", an e-mail address for "mailto:" and the
- * address); and either of them as written before tidy() made the host
- * lower case (<HTTP://Example.ORG/x>). */
-static gboolean
-shows_target(const char *text, const char *url)
-{
-	static const char *const schemes[] = { "mailto:", "http://",
-		                               "https://" };
-	const char *bare = url;
-
-	for (guint k = 0; k < G_N_ELEMENTS(schemes); k++)
-		if (g_str_has_prefix(url, schemes[k]))
-			bare = url + strlen(schemes[k]);
-	if (strcmp(text, url) == 0 || strcmp(text, bare) == 0)
-		return TRUE;
-	/* (parsed only where the case alone differs: a text may have
-	 * thousands of links) */
-	if (g_ascii_strcasecmp(text, url) != 0 &&
-	    g_ascii_strcasecmp(text, bare) != 0)
-		return FALSE;
-	for (guint k = 0; k <= G_N_ELEMENTS(schemes); k++) {
-		g_autofree char *written =
-		    k == 0 ? g_strdup(text)
-		           : g_strconcat(schemes[k - 1], text, NULL);
-		g_autofree char *link = evf_html_safe_url(written, NULL);
-
-		if (link != NULL && strcmp(link, url) == 0)
-			return TRUE;
-	}
-	return FALSE;
-}
-
 /* The text that the plain text shows at the end (@last) or the start of
  * the inline @n, the literal of a text or a code span, looking into
  * emphasis (and, at the start, a link's text); NULL where it shows none
@@ -624,14 +851,36 @@ joins_wide(cmark_node *before, cmark_node *after)
 	       joins_without_space(g_utf8_get_char(b));
 }
 
+/* (transfer full): the address of the "mailto:" URI @url as mail clients
+ * show it: without its header fields ("?subject=…"), and its
+ * percent-encoded UTF-8 decoded (RFC 6068 §2), "jože@primer.si" rather than
+ * "jo%C5%BEe@primer.si"; as written where that would give no text (a
+ * control character, bytes that are not UTF-8). */
+static char *
+mail_address(const char *url)
+{
+	const char *address = url + strlen("mailto:");
+	const char *end = address + strcspn(address, "?");
+	g_autofree char *decoded = g_uri_unescape_segment(address, end, NULL);
+
+	if (decoded == NULL || !g_utf8_validate(decoded, -1, NULL))
+		return g_strndup(address, end - address);
+	for (const char *c = decoded; *c != '\0'; c = g_utf8_next_char(c))
+		if (g_unichar_iscntrl(g_utf8_get_char(c)))
+			return g_strndup(address, end - address);
+	return g_steal_pointer(&decoded);
+}
+
 /* For the plain text, writes each link's target after its text, unless
- * the text already is the target (autolinks, shows_target): writing the
- * target after it would add an address that an import of the calendar
- * turns into one more link, each build and import again. And struck text
+ * the text already is the target (autolinks, shows_target, as written:
+ * the links in @shown; or as published): writing the target after it
+ * would add an address that an import of the calendar turns into one more
+ * link, each build and import again ("Međunarodni" was followed by its
+ * "Me%C4%91unarodni"). And struck text
  * between two '~' each side, and no space for a line wrapped between two
  * wide characters. */
 static void
-prepare_plaintext(cmark_node *doc, const char *base_url)
+prepare_plaintext(cmark_node *doc, const char *base_url, GHashTable *shown)
 {
 	g_autoptr(GPtrArray) links = g_ptr_array_new();
 	g_autoptr(GPtrArray) struck = g_ptr_array_new();
@@ -690,18 +939,19 @@ prepare_plaintext(cmark_node *doc, const char *base_url)
 		g_autofree char *label = NULL;
 		cmark_node *node;
 
-		/* (the text may show the target as written, or as a URI) */
-		if (url == NULL ||
+		if (url == NULL || g_hash_table_contains(shown, link) ||
 		    (text != NULL && cmark_node_next(first) == NULL &&
-		     (shows_target(text, cmark_node_get_url(link)) ||
-		      shows_target(text, url))))
+		     shows_target(text, url)))
 			continue;
 		/* A web address keeps its scheme after the text; a mail
 		 * address is shown as mail clients show it. */
-		label =
-		    g_strdup_printf(" <%s>", g_str_has_prefix(url, "mailto:")
-		                                 ? url + strlen("mailto:")
-		                                 : url);
+		if (g_str_has_prefix(url, "mailto:")) {
+			g_autofree char *address = mail_address(url);
+
+			label = g_strdup_printf(" <%s>", address);
+		} else {
+			label = g_strdup_printf(" <%s>", url);
+		}
 		node = cmark_node_new(CMARK_NODE_TEXT);
 		cmark_node_set_literal(node, label);
 		cmark_node_insert_after(link, node);
@@ -788,8 +1038,9 @@ render_as_text(const char *markdown, const char *base_url, char **html,
 
 guint
 evf_markdown_render(const char *markdown, const char *base_url, char **html,
-                    char **text)
+                    char **text, GPtrArray *dropped)
 {
+	g_autoptr(GHashTable) shown = g_hash_table_new(NULL, NULL);
 	g_autoptr(cmark_parser) parser = NULL;
 	g_autoptr(cmark_node) doc = NULL;
 	cmark_llist *extensions = NULL;
@@ -808,13 +1059,13 @@ evf_markdown_render(const char *markdown, const char *base_url, char **html,
 		render_as_text(markdown, base_url, html, text);
 		return deep;
 	}
-	tidy(doc, base_url);
+	tidy(doc, base_url, shown, dropped);
 
 	raw = cmark_render_html(doc, options, extensions);
 	*html = evf_html_sanitize(raw, base_url);
 	free(raw);
 
-	prepare_plaintext(doc, base_url);
+	prepare_plaintext(doc, base_url, shown);
 	/* A line the editor wrapped (a soft break) is a space: calendar
 	 * programs show DESCRIPTION as written, and wrap it themselves; its
 	 * lines broke mid-sentence, at the editor's width, on a phone. */

@@ -14,9 +14,21 @@
  * parsed: its HTML is the text, escaped, in one paragraph; and so is one
  * whose lists, quotes or emphasis nest deeper than
  * EVF_MARKDOWN_MAX_NESTING, for which the line (from 1) of the first too
- * deep is returned. 0 otherwise. */
+ * deep is returned. 0 otherwise. Adds to @dropped (nullable, of
+ * EvfMarkdownDropped, owning them) the raw HTML left out. */
 guint evf_markdown_render(const char *markdown, const char *base_url,
-                          char **html, char **text);
+                          char **html, char **text, GPtrArray *dropped);
+
+/* Raw HTML that evf_markdown_render() left out, for the editor to be told:
+ * an HTML block, or an inline tag; not a line break (<br>), a comment or
+ * an end tag. */
+typedef struct {
+	guint line, column; /* from 1, in the Markdown */
+	gboolean block;
+	char *html; /* its first line, as written */
+} EvfMarkdownDropped;
+
+void evf_markdown_dropped_free(EvfMarkdownDropped *d);
 
 /* How deep blocks and inlines may nest (an HTML parser keeps 256 levels,
  * and a list takes two each) */

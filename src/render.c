@@ -178,6 +178,8 @@ evf_render_event_html(const EvfConfig *cfg, const EvfEvent *ev)
 	g_autoptr(GString) s = g_string_new("<p>");
 	g_autofree char *when = evf_event_format_when(ev);
 	g_autofree char *repeats = evf_event_format_repeats(ev);
+	const char *label;
+	g_autofree char *organizers = evf_event_format_organizers(ev, &label);
 	g_autofree char *line = NULL;
 
 	if (ev->status == EVF_STATUS_CANCELLED)
@@ -196,12 +198,9 @@ evf_render_event_html(const EvfConfig *cfg, const EvfEvent *ev)
 		    "<br><strong>Where:</strong> %s", ev->location);
 		g_string_append(s, l);
 	}
-	for (guint i = 0; i < ev->organizers->len; i++) {
+	if (organizers != NULL) {
 		g_autofree char *l = g_markup_printf_escaped(
-		    "%s%s", i == 0 ? "" : "; ",
-		    (const char *)g_ptr_array_index(ev->organizers, i));
-		if (i == 0)
-			g_string_append(s, "<br><strong>Organiser:</strong> ");
+		    "<br><strong>%s:</strong> %s", label, organizers);
 		g_string_append(s, l);
 	}
 	if (ev->url != NULL) {

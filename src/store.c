@@ -59,6 +59,34 @@ why_not_writable(const char *path)
 	return access(dir, W_OK | X_OK) == 0 ? 0 : errno;
 }
 
+/* Whether the state at @path and its -wal and -shm files, those there,
+ * may be written; if not, sets @error naming the one that may not. Asked
+ * before SQLite opens them: it falls back to reading a state it may not
+ * write, and makes the -wal and -shm files as the state's mode says, read
+ * only for one made so, where they stayed after the state was made
+ * writable again, every build failing on "attempt to write a readonly
+ * database", which named the state. */
+static gboolean
+state_writable(const char *path, GError **error)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+
+	for (guint i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+		g_autofree char *file = g_strconcat(path, suffixes[i], NULL);
+		int e;
+
+		if (access(file, W_OK) == 0 || errno == ENOENT)
+			continue;
+		e = errno;
+		return evf_throw(error, "state '%s': cannot write '%s': %s%s",
+		                 path, file, g_strerror(e),
+		                 i > 0 ? " (SQLite makes it with the state's "
+		                         "mode: make it writable too)"
+		                       : "");
+	}
+	return TRUE;
+}
+
 static gboolean
 fail(EvfStore *store, GError **error, const char *what)
 {
@@ -160,6 +188,8 @@ store_open(const char *path, int create, GError **error)
 	int rc;
 
 	store->path = g_strdup(path);
+	if (!state_writable(path, error))
+		return NULL;
 	rc = sqlite3_open_v2(
 	    path, &store->db,
 	    SQLITE_OPEN_READWRITE | create | SQLITE_OPEN_NOMUTEX, NULL);

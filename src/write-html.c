@@ -968,7 +968,7 @@ write_event(Page *p, const EvfEvent *ev, const char *heading,
 		start(p, "dd");
 		for (guint i = 0; i < ev->organizers->len; i++) {
 			if (i > 0)
-				text(p, "; ");
+				text(p, EVF_ORGANIZER_SEPARATOR);
 			own_element(p, "span", "p-organizer",
 			            g_ptr_array_index(ev->organizers, i));
 		}

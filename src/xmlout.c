@@ -107,17 +107,12 @@ evf_xml_event(xmlTextWriter *w, const EvfEvent *ev)
 	    !ev->tba && !ev->all_day && g_date_time_equal(ev->start, ev->end)
 	        ? NULL
 	        : evf_event_w3c_end(ev);
-	g_autoptr(GString) organizers = g_string_new(NULL);
+	g_autofree char *organizers = evf_event_format_organizers(ev, NULL);
 	gboolean ok = TRUE;
 
-	for (guint i = 0; i < ev->organizers->len; i++)
-		g_string_append_printf(
-		    organizers, "%s%s", i > 0 ? "; " : "",
-		    (char *)g_ptr_array_index(ev->organizers, i));
 	ok &= evf_xml_element(w, "ev:startdate", start);
 	ok &= evf_xml_element(w, "ev:enddate", end);
 	ok &= evf_xml_text(w, "ev:location", ev->location);
-	ok &= evf_xml_text(w, "ev:organizer",
-	                   organizers->len > 0 ? organizers->str : NULL);
+	ok &= evf_xml_text(w, "ev:organizer", organizers);
 	return ok;
 }

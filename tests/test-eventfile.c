@@ -1202,6 +1202,73 @@ test_format_encoded_twice(void)
 	g_assert_nonnull(strstr(d->message, "description: '\xc3\x83\xc2\xa9'"));
 }
 
+/* Raw HTML in the description is left out of every output, and the
+ * editor is told where: "<to be confirmed>" read as a tag, and a "<TBD>"
+ * line took its paragraph with it, a registration link and all, without
+ * a word. Line breaks, comments and end tags are not told of; more than
+ * ten pieces are told as one count. */
+static void
+test_description_html_told(void)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(EvfEvent) ev =
+	    parse("---\n"
+	          "title: Workshop\n"
+	          "start: 2018-05-22\n"
+	          "---\n"
+	          "\n"
+	          "Mjesto: Čakovec, <to be confirmed>\n"
+	          "\n"
+	          "<TBD>\n"
+	          "Register at https://example.org/reg.\n"
+	          "\n"
+	          "One<br>two <!-- note --> <b>three</b>\n",
+	          diags);
+	static const struct {
+		guint line, col;
+		const char *needle;
+	} want[] = {
+		{ 6, 18,
+		  "description: the HTML '<to be confirmed>' is left out "
+		  "of every output (a description is Markdown; a '<' "
+		  "that is text is written '\\<')" },
+		{ 8, 1,
+		  "description: the HTML block '<TBD>' is left out of "
+		  "every output, with all it holds" },
+		{ 11, 26, "description: the HTML '<b>' is left out" },
+	};
+	g_autoptr(GString) many = g_string_new("---\ntitle: Workshop\n"
+	                                       "start: 2018-05-22\n---\n");
+	g_autoptr(GPtrArray) more = evf_diags_new();
+	g_autoptr(EvfEvent) ev2 = NULL;
+	const EvfDiag *d;
+
+	g_assert_nonnull(ev);
+	g_assert_cmpuint(evf_diags_errors(diags), ==, 0);
+	g_assert_cmpuint(diags->len, ==, G_N_ELEMENTS(want));
+	for (guint i = 0; i < MIN(diags->len, G_N_ELEMENTS(want)); i++) {
+		d = g_ptr_array_index(diags, i);
+		g_test_message("%u:%u: %s", d->line, d->col, d->message);
+		g_assert_true(d->warning);
+		g_assert_cmpuint(d->line, ==, want[i].line);
+		g_assert_cmpuint(d->col, ==, want[i].col);
+		g_assert_nonnull(strstr(d->message, want[i].needle));
+	}
+	for (guint i = 0; i < 14; i++)
+		g_string_append_printf(many, "Line <x%u> here.\n\n", i);
+	ev2 = parse(many->str, more);
+	g_assert_nonnull(ev2);
+	g_assert_cmpuint(more->len, ==, 11);
+	d = g_ptr_array_index(more, 9);
+	g_assert_cmpuint(d->line, ==, 23);
+	g_assert_nonnull(strstr(d->message, "'<x9>'"));
+	d = g_ptr_array_index(more, 10);
+	g_assert_cmpuint(d->line, ==, 25);
+	g_assert_cmpuint(d->col, ==, 1);
+	g_assert_nonnull(strstr(d->message, "description: 4 more pieces of "
+	                                    "HTML left out, from here"));
+}
+
 /* In double quotes a backslash begins an escape, and "C:\alpha" holds a
  * bell: each control character that no client shows is an error at its
  * value, naming the escape, not dropped to publish "C:lpha". */
@@ -6117,6 +6184,8 @@ main(int argc, char **argv)
 	                test_error_key_not_found);
 	g_test_add_func("/eventfile/syntax/editing-mistakes",
 	                test_editing_mistakes);
+	g_test_add_func("/eventfile/syntax/description-html-told",
+	                test_description_html_told);
 	g_test_add_func("/eventfile/syntax/yaml-hints", test_error_yaml_hints);
 	g_test_add_func("/eventfile/syntax/errors-before-syntax-error",
 	                test_error_before_syntax_error);

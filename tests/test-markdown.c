@@ -32,7 +32,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Rendered, rendered_clear)
 static void
 render(const char *markdown, const char *base, Rendered *r)
 {
-	evf_markdown_render(markdown, base, &r->html, &r->text);
+	evf_markdown_render(markdown, base, &r->html, &r->text, NULL);
 	g_assert_nonnull(r->html);
 	g_assert_nonnull(r->text);
 	g_test_message("markdown: %s", markdown);
@@ -230,7 +230,7 @@ render_many(gpointer unused)
 
 		evf_markdown_render("Was ~~Tuesday~~ Wednesday; see "
 		                    "www.example.org/agenda for more.",
-		                    BASE, &html, &text);
+		                    BASE, &html, &text, NULL);
 		lost += !contains(html, "<del>Tuesday</del>") ||
 		        !contains(html, "<a href=\"http://www.example.org/"
 		                        "agenda\"");
@@ -323,6 +323,153 @@ test_render_autolinks(void)
 	/* "www." links to "http://www.", still its own target */
 	g_assert_true(contains(r.text, "and www.example.com, mail"));
 	g_assert_false(contains(r.text, "<http://www.example.com>"));
+}
+
+/* A link whose text is its address as written is not followed by it in
+ * the plain text, however the address is published: with its IRI's
+ * characters percent-encoded or its host punycoded, "%7e" as '~', its dot
+ * segments gone (an import of the calendar made each copy one more link,
+ * build after build). */
+static void
+test_render_text_shows_written_target(void)
+{
+	static const char *const written[] = {
+		"https://hr.wikipedia.org/wiki/Međunarodni_kazneni_sud",
+		"<https://bücher.example/séance>",
+		"https://пример.рф/путь",
+		"[https://example.com/é](https://example.com/é)",
+		"<https://example.com/%7euser>",
+		"<https://example.com/./a/../b>",
+		"www.example.com/Čakovec",
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(written); i++) {
+		g_autofree char *md =
+		    g_strdup_printf("See %s for more.", written[i]);
+		g_auto(Rendered) r = { 0 };
+
+		render(md, BASE, &r);
+		g_assert_true(contains(r.html, "<a href="));
+		g_assert_false(contains(r.text, "<"));
+		g_assert_true(g_str_has_prefix(r.text, "See "));
+		g_assert_true(g_str_has_suffix(r.text, " for more."));
+	}
+}
+
+/* An e-mail address found in the text is linked whole: cmark-gfm's
+ * autolink extension takes the local part back over ASCII letters,
+ * digits and ".+-_" alone, and linked "müller@…" to "ller@…" and
+ * "o'brien@…" to "brien@…", other mailboxes. Where no address can start
+ * before the one found (a typographic apostrophe), it is no link. */
+static void
+test_render_mail_autolink_whole(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("Contact müller@example.de, o'brien@example.ie, "
+	       "ana#novak@example.org, (jürgen@example.at) or "
+	       "O’Brien@example.ie.",
+	       BASE, &r);
+	g_assert_true(contains(r.html, "Contact <a href=\"mailto:m%C3%BCller@"
+	                               "example.de\">müller@example.de</a>,"));
+	g_assert_true(contains(r.html, " <a href=\"mailto:o'brien@example.ie\">"
+	                               "o'brien@example.ie</a>,"));
+	g_assert_true(contains(r.html, " <a href=\"mailto:ana#novak@"));
+	g_assert_true(contains(r.html, "(<a href=\"mailto:j%C3%BCrgen@"
+	                               "example.at\">jürgen@example.at</a>)"));
+	g_assert_true(contains(r.html, " or O’Brien@example.ie."));
+	g_assert_false(contains(r.html, "mailto:ller@"));
+	g_assert_false(contains(r.html, "mailto:brien@"));
+	g_assert_false(contains(r.html, "mailto:Brien@"));
+	g_assert_false(contains(r.html, "mailto:novak@"));
+	g_assert_cmpuint(count(r.html, "<a "), ==, 4);
+	g_assert_cmpstr(r.text, ==,
+	                "Contact müller@example.de, o'brien@example.ie, "
+	                "ana#novak@example.org, (jürgen@example.at) or "
+	                "O’Brien@example.ie.");
+}
+
+/* A bare address's character references are decoded, as CommonMark
+ * decodes them in every other address: the autolink extension took
+ * "?a=1&amp;b=2" as written, and the link went to the query's "amp;b". A
+ * reference written in "<…>" is decoded once, as cmark-gfm does. */
+static void
+test_render_bare_url_references(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("Register at https://example.com/form?a=1&amp;b=2 now, "
+	       "www.example.org/?x=1&amp;y=2, or "
+	       "<https://example.net/?p=1&amp;amp;q=2>.",
+	       BASE, &r);
+	g_assert_true(contains(r.html, "<a href=\"https://example.com/form?"
+	                               "a=1&amp;b=2\">https://example.com/"
+	                               "form?a=1&amp;b=2</a>"));
+	g_assert_true(contains(r.html, "<a href=\"http://www.example.org/?"
+	                               "x=1&amp;y=2\">www.example.org/?x=1"
+	                               "&amp;y=2</a>"));
+	g_assert_true(contains(r.html, "href=\"https://example.net/?p=1&amp;"
+	                               "amp;q=2\""));
+	g_assert_false(contains(r.html, "&amp;amp;b"));
+	g_assert_true(contains(r.text, "https://example.com/form?a=1&b=2 now"));
+	g_assert_true(contains(r.text, "www.example.org/?x=1&y=2, or"));
+	g_assert_true(contains(r.text, "https://example.net/?p=1&amp;q=2."));
+}
+
+/* A mail address after a link's text is shown as mail clients show it:
+ * decoded, without its header fields. */
+static void
+test_render_text_mail_address(void)
+{
+	g_auto(Rendered) r = { 0 };
+
+	render("Write to [Jože](mailto:jože@primer.si), [the school]"
+	       "(mailto:info@%C5%A1ola.si?subject=Hello%20there&body=x) or "
+	       "[us](mailto:a%0Ab@example.org).",
+	       BASE, &r);
+	g_assert_cmpstr(r.text, ==,
+	                "Write to Jože <jože@primer.si>, the school "
+	                "<info@šola.si> or us <a%0Ab@example.org>.");
+}
+
+/* The raw HTML left out is told of, where it is, but for line breaks,
+ * comments and end tags. */
+static void
+test_render_dropped_told(void)
+{
+	g_autoptr(GPtrArray) dropped = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)evf_markdown_dropped_free);
+	g_autofree char *html = NULL;
+	g_autofree char *text = NULL;
+	static const struct {
+		guint line, column;
+		gboolean block;
+		const char *html;
+	} told[] = {
+		{ 1, 8, FALSE, "<to be confirmed>" },
+		{ 3, 1, TRUE, "<TBD>" },
+		{ 6, 5, FALSE, "<b>" },
+		{ 8, 3, FALSE, "<span class=\"x\">" },
+	};
+
+	evf_markdown_render("Venue: <to be confirmed>\n"
+	                    "\n"
+	                    "<TBD>\n"
+	                    "Speakers in May.\n"
+	                    "\n"
+	                    "One <b>two</b><br>three <!-- note -->\n"
+	                    "\n"
+	                    "- <span class=\"x\">item</span>\n",
+	                    BASE, &html, &text, dropped);
+	g_assert_cmpuint(dropped->len, ==, G_N_ELEMENTS(told));
+	for (guint i = 0; i < G_N_ELEMENTS(told); i++) {
+		EvfMarkdownDropped *d = g_ptr_array_index(dropped, i);
+
+		g_assert_cmpuint(d->line, ==, told[i].line);
+		g_assert_cmpuint(d->column, ==, told[i].column);
+		g_assert_cmpint(d->block, ==, told[i].block);
+		g_assert_cmpstr(d->html, ==, told[i].html);
+	}
 }
 
 /* A host is case-insensitive (RFC 3986 6.2.2.1): every link is published
@@ -1475,7 +1622,7 @@ assert_over_cap(const char *markdown, guint line, const char *needle)
 	g_assert_nonnull(strstr(error->message, needle));
 
 	t0 = clock();
-	evf_markdown_render(markdown, BASE, &r.html, &r.text);
+	evf_markdown_render(markdown, BASE, &r.html, &r.text, NULL);
 	cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
 	g_test_message("rendered in %.2f s of CPU", cpu);
 	g_assert_cmpfloat(cpu, <, 3.0);
@@ -1801,7 +1948,7 @@ test_limits_nesting(void)
 
 		assert_within_caps(rule);
 		assert_within_caps(quoted);
-		evf_markdown_render(rule, BASE, &r.html, &r.text);
+		evf_markdown_render(rule, BASE, &r.html, &r.text, NULL);
 		cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
 		g_test_message("a rule of 64,000 '- ': %.2f s of CPU", cpu);
 		g_assert_cmpstr(r.html, ==, "<hr>");
@@ -1821,7 +1968,7 @@ test_limits_nesting(void)
 		double cpu;
 
 		assert_within_caps(many->str);
-		evf_markdown_render(many->str, BASE, &r.html, &r.text);
+		evf_markdown_render(many->str, BASE, &r.html, &r.text, NULL);
 		cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
 		g_test_message("16 KiB at depth %d: %.2f s of CPU",
 		               EVF_MARKDOWN_MAX_DEPTH, cpu);
@@ -1855,16 +2002,17 @@ test_limits_nesting_across_lines(void)
 	assert_within_caps(ok->str);
 	assert_within_caps(deep->str);
 
-	g_assert_cmpuint(evf_markdown_render(ok->str, BASE, &r.html, &r.text),
-	                 ==, 0);
+	g_assert_cmpuint(
+	    evf_markdown_render(ok->str, BASE, &r.html, &r.text, NULL), ==, 0);
 	for (const char *p = r.html; (p = strstr(p, "<li>")) != NULL; p++)
 		items++;
 	g_assert_cmpuint(items, ==, fits);
 	g_assert_true(contains(r.html, "item 49"));
 
 	/* the first item too deep is on line 2 + fits + 1 */
-	g_assert_cmpuint(evf_markdown_render(deep->str, BASE, &d.html, &d.text),
-	                 ==, 2 + fits + 1);
+	g_assert_cmpuint(
+	    evf_markdown_render(deep->str, BASE, &d.html, &d.text, NULL), ==,
+	    2 + fits + 1);
 	g_assert_false(contains(d.html, "<ul>"));
 	g_assert_true(contains(d.text, "item 196"));
 }
@@ -1891,8 +2039,8 @@ test_limits_nesting_empty_containers(void)
 		g_auto(Rendered) r = { 0 };
 
 		g_assert_cmpuint(
-		    evf_markdown_render(docs[i], BASE, &r.html, &r.text), ==,
-		    0);
+		    evf_markdown_render(docs[i], BASE, &r.html, &r.text, NULL),
+		    ==, 0);
 		g_assert_true(contains(r.text, "ext"));
 	}
 	{
@@ -1904,7 +2052,8 @@ test_limits_nesting_empty_containers(void)
 			g_string_append(t, "| x |  |\n");
 		g_string_append(t, "\nend\n");
 		g_assert_cmpuint(
-		    evf_markdown_render(t->str, BASE, &r.html, &r.text), ==, 0);
+		    evf_markdown_render(t->str, BASE, &r.html, &r.text, NULL),
+		    ==, 0);
 		g_assert_true(contains(r.html, "<table>"));
 	}
 }
@@ -2251,6 +2400,16 @@ main(int argc, char **argv)
 	                test_render_script_dropped);
 	g_test_add_func("/markdown/render/raw-html-dropped",
 	                test_render_raw_html_dropped);
+	g_test_add_func("/markdown/render/dropped-told",
+	                test_render_dropped_told);
+	g_test_add_func("/markdown/render/text-shows-written-target",
+	                test_render_text_shows_written_target);
+	g_test_add_func("/markdown/render/mail-autolink-whole",
+	                test_render_mail_autolink_whole);
+	g_test_add_func("/markdown/render/bare-url-references",
+	                test_render_bare_url_references);
+	g_test_add_func("/markdown/render/text-mail-address",
+	                test_render_text_mail_address);
 	g_test_add_func("/markdown/render/javascript-link",
 	                test_render_javascript_link);
 	g_test_add_func("/markdown/render/unsafe-image-dropped",

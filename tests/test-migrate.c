@@ -233,7 +233,7 @@ test_markdown_roundtrip(void)
 		g_autofree char *a = NULL;
 		g_autofree char *b = NULL;
 
-		evf_markdown_render(md, BASE, &html, &text);
+		evf_markdown_render(md, BASE, &html, &text, NULL);
 		g_test_message("%s\n→ %s\n→ %s\n→ %s", texts[i], md, html,
 		               text);
 		/* No markup from the text; the same words in the same
@@ -268,7 +268,7 @@ test_markdown_links(void)
 	g_autofree char *html = NULL;
 	g_autofree char *text = NULL;
 
-	evf_markdown_render(md, BASE, &html, &text);
+	evf_markdown_render(md, BASE, &html, &text, NULL);
 	g_test_message("%s\n→ %s\n→ %s", md, html, text);
 	g_assert_nonnull(strstr(html,
 	                        "&lt;<a href=\"https://example.rs/agenda\">"
@@ -300,7 +300,7 @@ test_markdown_own_calendar(void)
 			g_autofree char *html = NULL;
 			g_autofree char *text = NULL;
 
-			evf_markdown_render(md, BASE, &html, &text);
+			evf_markdown_render(md, BASE, &html, &text, NULL);
 			g_free(md);
 			md = evf_migrate_markdown(text);
 			g_test_message("%s → %s", text, md);
@@ -322,7 +322,7 @@ test_markdown_lines(void)
 	g_autofree char *html = NULL;
 	g_autofree char *text = NULL;
 
-	evf_markdown_render(md, BASE, &html, &text);
+	evf_markdown_render(md, BASE, &html, &text, NULL);
 	g_test_message("%s\n→ %s\n→ %s", md, html, text);
 	g_assert_cmpstr(
 	    html, ==,
@@ -345,7 +345,7 @@ test_markdown_structure(void)
 	g_autofree char *html = NULL;
 	g_autofree char *text = NULL;
 
-	evf_markdown_render(md, BASE, &html, &text);
+	evf_markdown_render(md, BASE, &html, &text, NULL);
 	g_test_message("%s\n→ %s", md, html);
 	g_assert_cmpstr(md, ==,
 	                "One\\\ntwo\n\nThree: https://www.example.org/a_b  \n"

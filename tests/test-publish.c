@@ -412,7 +412,8 @@ test_build_config_as_read(void)
 	{
 		g_auto(EvfBuildStats) st = { 0 };
 
-		g_assert_true(evf_build_run(old, NULL, now, diags, &st, NULL));
+		g_assert_true(
+		    evf_build_run(old, NULL, now, TRUE, diags, &st, NULL));
 	}
 	/* the configuration and an event edited at once; a build from the
 	 * configuration as it was read, then from the new */
@@ -423,8 +424,8 @@ test_build_config_as_read(void)
 	{
 		g_auto(EvfBuildStats) st = { 0 };
 
-		g_assert_true(
-		    evf_build_run(old, NULL, now + 1000, diags, &st, NULL));
+		g_assert_true(evf_build_run(old, NULL, now + 1000, TRUE, diags,
+		                            &st, NULL));
 		g_assert_false(st.skipped);
 	}
 	new = evf_config_load(conf, diags);
@@ -432,8 +433,8 @@ test_build_config_as_read(void)
 	{
 		g_auto(EvfBuildStats) st = { 0 };
 
-		g_assert_true(
-		    evf_build_run(new, NULL, now + 2000, diags, &st, NULL));
+		g_assert_true(evf_build_run(new, NULL, now + 2000, TRUE, diags,
+		                            &st, NULL));
 		g_assert_false(st.skipped);
 	}
 	evf_diags_print(diags, stderr);

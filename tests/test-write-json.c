@@ -48,9 +48,16 @@ site_free(Site *s)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Site, site_free)
 
+/* The warnings the hard cases give: the raw HTML of two descriptions left
+ * out (a '<angle brackets>' and three in unsafe-html-and-relative-link). */
+#define HARD_EVENTS_WARNINGS 4
+
 static Site *
 site_render(const char *events_dir)
 {
+	guint warnings = g_str_has_suffix(events_dir, "hard-events")
+	                     ? HARD_EVENTS_WARNINGS
+	                     : 0;
 	Site *s = g_new0(Site, 1);
 	g_autofree char *conf = NULL;
 	g_autofree char *text = NULL;
@@ -79,9 +86,10 @@ site_render(const char *events_dir)
 	files = evf_catalog_read(s->cfg, NULL, diags, &digest, NULL);
 	g_assert_nonnull(files);
 	s->events = evf_catalog_parse(s->cfg, NULL, files, NOW, diags);
-	if (diags->len > 0)
+	if (diags->len != warnings)
 		evf_diags_print(diags, stderr);
-	g_assert_cmpuint(diags->len, ==, 0);
+	g_assert_cmpuint(evf_diags_errors(diags), ==, 0);
+	g_assert_cmpuint(diags->len, ==, warnings);
 	g_assert_nonnull(s->events);
 	store = evf_store_open(s->cfg->state_path, &error);
 	g_assert_no_error(error);

@@ -164,6 +164,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g_autofree char *plain = NULL;
 	g_autofree char *safe = NULL;
 	g_autofree char *safe_text = NULL;
+	g_autoptr(GPtrArray) dropped = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)evf_markdown_dropped_free);
 	const char *base;
 
 	if (size > EVF_EVENTFILE_MAX_BODY)
@@ -173,9 +175,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	text = evf_fuzz_strndup(data, size);
 
-	evf_markdown_render(text, BASE, &html, &plain);
+	evf_markdown_render(text, BASE, &html, &plain, dropped);
 	if (html == NULL || plain == NULL)
 		abort();
+	for (guint i = 0; i < dropped->len; i++) {
+		EvfMarkdownDropped *d = g_ptr_array_index(dropped, i);
+
+		if (d->line == 0 || d->column == 0 ||
+		    !g_utf8_validate(d->html, -1, NULL))
+			abort();
+	}
 	check_safe(html);
 
 	safe = evf_html_sanitize(text, base);

@@ -548,7 +548,7 @@ test $first_rc -eq 0 && test $second_rc -eq 0 &&
 	test -z "$(find "$tmp/race/public" -name '.*')" &&
 	grep -q 'Edited' "$tmp/race/public/rss.xml"
 ok $? "two builds at once both succeed, one after the other"
-grep -q '^evfeed: waiting for another build of this site to end' "$tmp/err2" &&
+grep -q '^evfeed: waiting for another build to end (it holds the lock on the state folder' "$tmp/err2" &&
 	! grep -q 'waiting' "$tmp/err"
 ok $? "the build that waits says so"
 

@@ -666,13 +666,40 @@ ok $? "a build that failed on a locked state is tried again, and serves the edit
 wait $locker
 rm -f "$tmp/state.db.locked"
 
+# Another build under way (an `evfeed build` held by Ctrl-Z, here a
+# process holding the lock of the state folder): the server does not wait
+# for it with its loop stopped, deaf to its signals, but tries again; a
+# SIGHUP meanwhile is acted on at once, and the edit is served once the
+# lock is let go.
+"${PYTHON3:-/usr/bin/python3}" - "$tmp" 12 <<'PY' &
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY)
+fcntl.flock(fd, fcntl.LOCK_EX)
+open(os.path.join(sys.argv[1], 'folder.locked'), 'w').close()
+time.sleep(float(sys.argv[2]))
+os.remove(os.path.join(sys.argv[1], 'folder.locked'))
+PY
+locker=$!
+wait_until 10 test -e "$tmp/folder.locked"
+retitle "$f" "Edited while another build held the lock"
+wait_until $((10 * slow)) grep -q "build failed: another build is under way (it holds the lock on the state folder '$tmp'); still serving the previous version, trying again in 10 s" "$tmp/err"
+ok $? "another build under way: the server does not wait for it, and says so"
+reloads=$(grep -c 'configuration reloaded' "$tmp/err")
+kill -HUP $pid
+wait_until 3 sh -c "test \$(grep -c 'configuration reloaded' '$tmp/err') -gt $reloads" &&
+	test -e "$tmp/folder.locked"
+ok $? "a SIGHUP while another build holds the lock is acted on at once"
+wait $locker
+wait_until $((30 * slow)) has_summary "Edited while another build held the lock"
+ok $? "the edit made while another build held the lock is served once it is let go"
+
 # The state removed while the server runs (an operator starting afresh, a
 # disk replaced): the server opens the new one the next build makes, and
 # an edit is served with a SEQUENCE above the one published before.
 seq_before=$("$CURL" -s "$base/calendar.ics" | tr -d '\r' | awk '
 	/^BEGIN:VEVENT/ { s = ""; hit = 0 }
 	/^SEQUENCE:/ { s = substr($0, 10) }
-	/^SUMMARY:Edited while the state was locked$/ { hit = 1 }
+	/^SUMMARY:Edited while another build held the lock$/ { hit = 1 }
 	/^END:VEVENT/ && hit { print s }')
 rm -f "$tmp/state.db" "$tmp/state.db-wal" "$tmp/state.db-shm"
 retitle "$f" "Edited with a new state"
