@@ -1264,14 +1264,18 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	old_site = evf_store_get_meta(store, "uid-site");
 	old_until = evf_store_get_meta(store, "until");
 	old_judged = evf_store_get_meta(store, "judged");
+	publishing = evf_store_get_meta(store, "publishing");
 	/* The same inputs give the same output until an event in it ends,
 	 * which changes the pages (and, with past_days, the calendars). */
 	if (old_until != NULL)
 		stats->until = g_ascii_strtoll(old_until, NULL, 10);
 	/* (and not after a build whose clock was ahead: its times are taken
 	 * back; nor when the clock is now behind the time the output was
-	 * judged at, when what had ended may not have yet) */
+	 * judged at, when what had ended may not have yet; nor after a build
+	 * killed while it published, whose files may stand where those of
+	 * the manifest did, of the same sizes, for other inputs) */
 	if (g_strcmp0(digest, old_digest) == 0 && old_manifest != NULL &&
+	    (publishing == NULL || publishing[0] == '\0') &&
 	    old_until != NULL && now < stats->until && old_judged != NULL &&
 	    now >= g_ascii_strtoll(old_judged, NULL, 10) &&
 	    !evf_store_is_ahead(store, now) &&
@@ -1372,7 +1376,6 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	 * killed after its renames but before it records the manifest, the
 	 * next one still knows which files it may have left. */
 	manifest = evf_publish_manifest(out);
-	publishing = evf_store_get_meta(store, "publishing");
 	/* The events' new SEQUENCE, LAST-MODIFIED and first-seen times
 	 * are recorded once every file is written and flushed, as they are
 	 * about to be published: not by a build that failed before. */
@@ -1395,12 +1398,18 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	if (!evf_stage_commit(stage, (const char *const *)stale,
 	                      &stats->written, stats->changed, error)) {
 		/* Nothing put in place (the renames put back): the feeds to
-		 * tell of are those they were. */
-		if (!evf_stage_committed(stage) &&
-		    g_strcmp0(telling, untold != NULL ? untold : "") != 0)
-			(void)evf_store_set_meta(store, "announcing",
-			                         untold != NULL ? untold : "",
-			                         NULL);
+		 * tell of are those they were, and nothing is being
+		 * published (a build that finds the same inputs may skip). */
+		if (!evf_stage_committed(stage)) {
+			if (g_strcmp0(telling, untold != NULL ? untold : "") !=
+			    0)
+				(void)evf_store_set_meta(
+				    store, "announcing",
+				    untold != NULL ? untold : "", NULL);
+			(void)evf_store_set_meta(
+			    store, "publishing",
+			    publishing != NULL ? publishing : "", NULL);
+		}
 		return FALSE;
 	}
 	stats->events = events->len;

@@ -4475,29 +4475,32 @@ warn_dropped_html(const char *path, const char *md, const char *body,
                   const char *end, guint body_line, guint leading,
                   GPtrArray *dropped, GPtrArray *diags)
 {
-	for (guint i = 0; i < MIN(dropped->len, MAX_DROPPED_TOLD); i++) {
+	for (guint i = 0; i < MIN(dropped->len, MAX_DROPPED_TOLD + 1); i++) {
 		const EvfMarkdownDropped *d = g_ptr_array_index(dropped, i);
-		g_autofree char *shown = evf_text_short(d->html, 60);
+		guint line =
+		    body_file_line(body, end, body_line, leading + d->line);
 		const char *l = md;
-		const char *at;
 		guint col = d->column;
+		g_autofree char *shown = NULL;
 
-		/* the column in characters, where the HTML is on its line */
+		/* the column in characters */
 		for (guint n = 1; n < d->line && l != NULL; n++)
 			if ((l = strchr(l, '\n')) != NULL)
 				l++;
-		if (l != NULL) {
-			gsize len = strcspn(l, "\n");
-
-			at = g_strstr_len(l, len, d->html);
-			if (at == NULL)
-				at = l + MIN(d->column - 1, len);
-			col = g_utf8_strlen(l, at - l) + 1;
+		if (l != NULL)
+			col = g_utf8_strlen(
+			          l, MIN(d->column - 1, strcspn(l, "\n"))) +
+			      1;
+		if (i == MAX_DROPPED_TOLD) {
+			evf_diags_warn(diags, path, line, col,
+			               "description: %u more pieces of HTML "
+			               "left out, from here",
+			               dropped->len - MAX_DROPPED_TOLD);
+			break;
 		}
+		shown = evf_text_short(d->html, 60);
 		evf_diags_warn(
-		    diags, path,
-		    body_file_line(body, end, body_line, leading + d->line),
-		    col,
+		    diags, path, line, col,
 		    d->block
 		        ? "description: the HTML block '%s' is left out "
 		          "of every output, with all it holds (a "
@@ -4507,16 +4510,6 @@ warn_dropped_html(const char *path, const char *md, const char *body,
 		          "output (a description is Markdown; a '<' that "
 		          "is text is written '\\<')",
 		    shown);
-	}
-	if (dropped->len > MAX_DROPPED_TOLD) {
-		const EvfMarkdownDropped *d =
-		    g_ptr_array_index(dropped, MAX_DROPPED_TOLD);
-
-		evf_diags_warn(
-		    diags, path,
-		    body_file_line(body, end, body_line, leading + d->line), 1,
-		    "description: %u more pieces of HTML left out, from here",
-		    dropped->len - MAX_DROPPED_TOLD);
 	}
 }
 

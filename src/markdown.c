@@ -167,6 +167,7 @@ gboolean
 evf_markdown_check(const char *markdown, guint *line, GError **error)
 {
 	guint brackets = 0;
+	guint openers = 0; /* "<?" and "<!X" */
 	guint numbered = 0;
 	gboolean item = FALSE;    /* the line before starts a list item */
 	gboolean heading = FALSE; /* the line before is an ATX heading */
@@ -179,7 +180,7 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 		const char *nl = strchr(p, '\n');
 		const char *end = nl != NULL ? nl : p + strlen(p);
 		const char *rest;
-		guint columns = 0, on_line, delimiter;
+		guint columns = 0, ats = 0, on_line, delimiter;
 		guint depth = line_depth(p, &rest, &on_line);
 		gboolean blank = TRUE;
 		g_autofree char *why = NULL;
@@ -190,7 +191,7 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 		/* inlines read apart: a list item's, a heading's, and what
 		 * follows a heading */
 		if (begins || heading)
-			brackets = 0;
+			brackets = openers = 0;
 		heading = begins && !item_here;
 		item = item_here;
 		for (const char *q = p; q < end; q++) {
@@ -198,6 +199,12 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 				columns++;
 			else if (*q == '[')
 				brackets++;
+			else if (*q == '@')
+				ats++;
+			else if (*q == '<' && q + 1 < end &&
+			         (q[1] == '?' || (q[1] == '!' && q + 2 < end &&
+			                          g_ascii_isalpha(q[2]))))
+				openers++;
 			if (*q != ' ' && *q != '\t')
 				blank = FALSE;
 		}
@@ -205,7 +212,7 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 		 * blank line, nor does a table; cmark-gfm makes each row of
 		 * a table as wide as its header. */
 		if (blank) {
-			brackets = 0;
+			brackets = openers = 0;
 			width = 0;
 		} else if (rest < end &&
 		           (delimiter = delimiter_cells(rest, end)) > 0) {
@@ -231,6 +238,21 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 			    "a heading, and a list item a line, count on "
 			    "their own: put a blank line between items)",
 			    EVF_MARKDOWN_MAX_BRACKETS);
+		} else if (openers > EVF_MARKDOWN_MAX_OPENERS) {
+			why = g_strdup_printf(
+			    "more than %d '<?' or '<!' before a letter with no "
+			    "blank line between them (write '\\<' for a '<' "
+			    "that is text)",
+			    EVF_MARKDOWN_MAX_OPENERS);
+		} else if ((guint64)ats * (guint64)(end - p) >
+		           EVF_MARKDOWN_MAX_AT_BYTES) {
+			why = g_strdup_printf(
+			    "%u '@' on a line of %zu bytes, which may hold "
+			    "%" G_GUINT64_FORMAT " (cmark-gfm copies the rest "
+			    "of the line for each e-mail address): break the "
+			    "line",
+			    ats, (gsize)(end - p),
+			    EVF_MARKDOWN_MAX_AT_BYTES / (guint64)(end - p));
 		} else if (cells > EVF_MARKDOWN_MAX_CELLS) {
 			why = g_strdup_printf(
 			    "more than %d table cells (each row as wide as "
@@ -295,6 +317,17 @@ clean_literal(cmark_node *node)
 		cmark_node_set_literal(node, clean);
 }
 
+/* Whether @url starts with a scheme (RFC 3986 3.1): it is absolute. */
+static gboolean
+has_scheme(const char *url)
+{
+	static GRegex *scheme;
+
+	return g_regex_match(
+	    evf_regex_once(&scheme, "^[A-Za-z][A-Za-z0-9+.-]*:", 0), url, 0,
+	    NULL);
+}
+
 /* (transfer full) (nullable): the address that a link or image written
  * as @url goes to (absolute, evf_html_safe_url(), with its host in lower
  * case); NULL for none to publish. Besides what
@@ -307,14 +340,10 @@ clean_literal(cmark_node *node)
 static char *
 link_target(const char *url, const char *base_url)
 {
-	static GRegex *scheme;
 	g_autofree char *safe = NULL;
 	gsize first = strcspn(url, "/?#");
 
-	if (!g_regex_match(
-	        evf_regex_once(&scheme, "^[A-Za-z][A-Za-z0-9+.-]*:", 0), url, 0,
-	        NULL) &&
-	    memchr(url, ':', first) != NULL)
+	if (!has_scheme(url) && memchr(url, ':', first) != NULL)
 		return NULL;
 	safe = evf_html_safe_url(url, base_url);
 	if (safe == NULL || strcasestr(safe, "javascript:") != NULL)
@@ -468,39 +497,53 @@ is_bare_autolink(cmark_node *link)
 	             cmark_node_get_start_column(link)));
 }
 
-/* Whether @c may stand in an e-mail address's local part: RFC 5322's
- * atext and '.', and the letters, marks and digits beyond ASCII that RFC
- * 6531 allows. */
+/* Whether @c, in the word before an e-mail address, is of its local part:
+ * what the autolink extension takes there (ASCII letters, digits and
+ * ".+-_"), and the letters, marks and digits beyond ASCII that RFC 6531
+ * allows, of a script written with spaces between words (Chinese and
+ * Japanese, wide, put none before an address: "请联系info@…"). '?', '#'
+ * and '%', of RFC 5322's atext too, end a word in prose ("Questions?"). */
 static gboolean
 in_local_part(gunichar c)
 {
 	if (c < 0x80)
-		return c != '\0' && (g_ascii_isalnum(c) ||
-		                     strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL);
-	return g_unichar_isalnum(c) || g_unichar_ismark(c);
+		return g_ascii_isalnum(c) || c == '.' || c == '+' || c == '-' ||
+		       c == '_';
+	return (g_unichar_isalnum(c) || g_unichar_ismark(c)) &&
+	       !g_unichar_iswide(c);
 }
 
-/* Whether an e-mail address may start after @c: a space, or punctuation
- * that opens (a bracket, a quote, a dash) or separates. */
 static gboolean
-before_address(gunichar c)
+is_apostrophe(gunichar c)
 {
-	GUnicodeType type = g_unichar_type(c);
+	return c == '\'' || c == 0x2019 || c == 0x02BC;
+}
 
-	return g_unichar_isspace(c) ||
-	       (c < 0x80 && strchr("\"(,:;<[", c) != NULL) ||
-	       type == G_UNICODE_OPEN_PUNCTUATION ||
-	       type == G_UNICODE_INITIAL_PUNCTUATION ||
-	       type == G_UNICODE_DASH_PUNCTUATION;
+/* Whether an e-mail address may start after @c, which stands @before
+ * (nullable: the start of the text) it: a space, a Chinese or Japanese
+ * character, punctuation or a symbol; an apostrophe only as an opening
+ * quote, not after a letter, where it elides ("O’Brien@…", which is not
+ * the mailbox "Brien@…"); not a second '@'. */
+static gboolean
+starts_address_after(gunichar c, const char *before)
+{
+	if (is_apostrophe(c))
+		return before == NULL ||
+		       !g_unichar_isalnum(g_utf8_get_char(before));
+	if (c == '@')
+		return FALSE;
+	return g_unichar_isspace(c) || g_unichar_iswide(c) ||
+	       g_unichar_ispunct(c);
 }
 
 /* cmark-gfm's autolink extension takes an e-mail address from the '@'
  * back over ASCII letters, digits and ".+-_" alone, and looks no further:
  * "müller@example.de" linked "ller@example.de", and "o'brien@…" a
- * "brien@…", mailboxes of others. The link takes the rest of the address
- * written before it (RFC 5322, RFC 6531); where a character that no
- * address starts after stands before it (O’Brien@…, a typographic
- * apostrophe), it is no link, and its text stays as written. */
+ * "brien@…", mailboxes of others. The link takes the rest of the word
+ * written before it (in_local_part, and an apostrophe between two
+ * letters); where the word stands after a character that no address
+ * starts after (starts_address_after), it is no link, and its text stays
+ * as written. */
 static void
 mend_mail_autolink(cmark_node *link)
 {
@@ -518,17 +561,29 @@ mend_mail_autolink(cmark_node *link)
 	end = written + strlen(written);
 	for (from = end; from > written;) {
 		const char *c = g_utf8_prev_char(from);
+		gunichar ch = g_utf8_get_char(c);
+		/* o'brien */
+		gboolean between_letters =
+		    ch == '\'' && c > written &&
+		    g_unichar_isalnum(g_utf8_get_char(g_utf8_prev_char(c))) &&
+		    g_unichar_isalnum(
+		        g_utf8_get_char(from < end ? from : address));
 
-		if (!in_local_part(g_utf8_get_char(c)))
+		if (!between_letters && !in_local_part(ch))
 			break;
 		from = c;
 	}
 	while (from < end && *from == '.')
 		from++;
-	if (from > written &&
-	    !before_address(g_utf8_get_char(g_utf8_prev_char(from)))) {
-		unwrap(link);
-		return;
+	if (from > written) {
+		const char *c = g_utf8_prev_char(from);
+
+		if (!starts_address_after(g_utf8_get_char(c),
+		                          c > written ? g_utf8_prev_char(c)
+		                                      : NULL)) {
+			unwrap(link);
+			return;
+		}
 	}
 	if (from == end)
 		return;
@@ -602,17 +657,26 @@ mend_autolinks(cmark_node *doc)
 }
 
 /* Whether the raw HTML @node is one to tell the editor of
- * (EvfMarkdownDropped): not a line break, a comment or an end tag. */
+ * (EvfMarkdownDropped): not a line break, a comment or an end tag, nor a
+ * block of nothing else. */
 static gboolean
 tells_of(cmark_node *node)
 {
-	const char *html = cmark_node_get_literal(node);
+	static GRegex *silent;
+	g_autofree char *html = g_strdup(cmark_node_get_literal(node));
+	g_autofree char *rest = NULL;
 
-	if (html == NULL)
+	if (html == NULL || g_strstrip(html)[0] == '\0' || is_line_break(html))
 		return FALSE;
-	html += strspn(html, " \t\n");
-	return html[0] != '\0' && !g_str_has_prefix(html, "<!--") &&
-	       !g_str_has_prefix(html, "</") && !is_line_break(html);
+	if (cmark_node_get_type(node) == CMARK_NODE_HTML_INLINE)
+		return !g_str_has_prefix(html, "<!--") &&
+		       !g_str_has_prefix(html, "</");
+	/* a block holds all up to its end, the text after a comment or an
+	 * end tag too ("<!-- note --> Registration opens…") */
+	rest = g_regex_replace_literal(
+	    evf_regex_once(&silent, "<!--.*?-->|</[^>]*>|\\s+", G_REGEX_DOTALL),
+	    html, -1, 0, "", 0, NULL);
+	return rest != NULL && rest[0] != '\0';
 }
 
 void
@@ -622,6 +686,50 @@ evf_markdown_dropped_free(EvfMarkdownDropped *d)
 		return;
 	g_free(d->html);
 	g_free(d);
+}
+
+/* Puts each piece of raw HTML in @dropped where it is in @markdown, in
+ * order: cmark-gfm 0.29 counts no line within an inline that spans lines
+ * (raw HTML, a code span, a link's title), and placed every later inline
+ * of the paragraph a line early, past the end of that line. Where cmark's
+ * position holds the piece, it stands (a code span before it on the line
+ * may show the same tag); else it is the next place that holds it. */
+static void
+place_dropped(const char *markdown, GPtrArray *dropped)
+{
+	g_autoptr(GArray) starts = g_array_new(FALSE, FALSE, sizeof(gsize));
+	gsize size = strlen(markdown), cursor = 0;
+	guint line = 0; /* of the last place, from 0 */
+
+	g_array_append_val(starts, cursor);
+	for (const char *p = markdown; (p = strchr(p, '\n')) != NULL; p++) {
+		gsize next = p + 1 - markdown;
+
+		g_array_append_val(starts, next);
+	}
+	for (guint i = 0; i < dropped->len; i++) {
+		EvfMarkdownDropped *d = g_ptr_array_index(dropped, i);
+		gsize len = strlen(d->html);
+		gsize from = d->line <= starts->len
+		                 ? g_array_index(starts, gsize, d->line - 1)
+		                 : size;
+		gsize at = from + d->column - 1;
+		const char *found;
+
+		if (at < cursor || at + len > size ||
+		    memcmp(markdown + at, d->html, len) != 0) {
+			found = strstr(markdown + MAX(from, cursor), d->html);
+			if (found == NULL)
+				continue;
+			at = found - markdown;
+		}
+		cursor = at + len;
+		while (line + 1 < starts->len &&
+		       g_array_index(starts, gsize, line + 1) <= at)
+			line++;
+		d->line = line + 1;
+		d->column = at - g_array_index(starts, gsize, line) + 1;
+	}
 }
 
 static void
@@ -699,7 +807,10 @@ tidy(cmark_node *doc, const char *base_url, GHashTable *shown,
 			} else {
 				cmark_node *text = cmark_node_first_child(node);
 
+				/* (a relative one shows no address a
+				 * calendar can open: "agenda.pdf") */
 				if (type == CMARK_NODE_LINK && text != NULL &&
+				    has_scheme(url) &&
 				    cmark_node_next(text) == NULL &&
 				    cmark_node_get_type(text) ==
 				        CMARK_NODE_TEXT &&
@@ -855,19 +966,29 @@ joins_wide(cmark_node *before, cmark_node *after)
  * show it: without its header fields ("?subject=…"), and its
  * percent-encoded UTF-8 decoded (RFC 6068 §2), "jože@primer.si" rather than
  * "jo%C5%BEe@primer.si"; as written where that would give no text (a
- * control character, bytes that are not UTF-8). */
+ * control or format character, bytes that are not UTF-8). */
 static char *
 mail_address(const char *url)
 {
 	const char *address = url + strlen("mailto:");
-	const char *end = address + strcspn(address, "?");
-	g_autofree char *decoded = g_uri_unescape_segment(address, end, NULL);
+	gsize len = strcspn(address, "?");
+	g_autofree char *decoded = NULL;
 
+	/* no address before the header fields ("mailto:?to=a@example.org",
+	 * RFC 6068 §2): the fields, which name it */
+	if (len == 0)
+		return g_strdup(address);
+	decoded = g_uri_unescape_segment(address, address + len, NULL);
 	if (decoded == NULL || !g_utf8_validate(decoded, -1, NULL))
-		return g_strndup(address, end - address);
-	for (const char *c = decoded; *c != '\0'; c = g_utf8_next_char(c))
-		if (g_unichar_iscntrl(g_utf8_get_char(c)))
-			return g_strndup(address, end - address);
+		return g_strndup(address, len);
+	for (const char *c = decoded; *c != '\0'; c = g_utf8_next_char(c)) {
+		gunichar ch = g_utf8_get_char(c);
+
+		/* (U+202E would show "gro.elpmaxe@ofni" reversed) */
+		if (g_unichar_iscntrl(ch) ||
+		    g_unichar_type(ch) == G_UNICODE_FORMAT)
+			return g_strndup(address, len);
+	}
 	return g_steal_pointer(&decoded);
 }
 
@@ -1060,6 +1181,8 @@ evf_markdown_render(const char *markdown, const char *base_url, char **html,
 		return deep;
 	}
 	tidy(doc, base_url, shown, dropped);
+	if (dropped != NULL)
+		place_dropped(markdown, dropped);
 
 	raw = cmark_render_html(doc, options, extensions);
 	*html = evf_html_sanitize(raw, base_url);

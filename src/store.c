@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -70,9 +71,12 @@ static gboolean
 state_writable(const char *path, GError **error)
 {
 	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	/* SQLite keeps them beside the file a link names */
+	g_autofree char *real = realpath(path, NULL);
 
 	for (guint i = 0; i < G_N_ELEMENTS(suffixes); i++) {
-		g_autofree char *file = g_strconcat(path, suffixes[i], NULL);
+		g_autofree char *file =
+		    g_strconcat(real != NULL ? real : path, suffixes[i], NULL);
 		int e;
 
 		if (access(file, W_OK) == 0 || errno == ENOENT)

@@ -1264,7 +1264,7 @@ test_description_html_told(void)
 	g_assert_nonnull(strstr(d->message, "'<x9>'"));
 	d = g_ptr_array_index(more, 10);
 	g_assert_cmpuint(d->line, ==, 25);
-	g_assert_cmpuint(d->col, ==, 1);
+	g_assert_cmpuint(d->col, ==, 6);
 	g_assert_nonnull(strstr(d->message, "description: 4 more pieces of "
 	                                    "HTML left out, from here"));
 }

@@ -413,6 +413,34 @@ ok $? "the event added after the backup is withdrawn, its category emptied"
 	test "$(seq_of "$tmp/together/public/calendar.ics" "together before")" = "$s8"
 ok $? "and the next build changes nothing"
 
+# A build killed after its renames, before it recorded what it published,
+# then its edit undone: the next build has the inputs of the last one that
+# finished, and output files of the sizes that one recorded, and yet it
+# may not skip: the files are those of the killed build. (The state is put
+# as the kill leaves it, the killed build's files of the same sizes.)
+kd=$tmp/killed-publishing
+mkdir "$kd"
+cp -R "$top_srcdir/feeds/events" "$kd/events"
+write_config "$kd" "$kd/events"
+kf=$kd/events/2018-06-28-illicit-financial-flows-zagreb.md
+sed -i 's/^title: .*/title: Published AAAA/' "$kf"
+"$EVFEED" build --config "$kd/evfeed.conf" >/dev/null 2>&1
+inputs=$(sqlite3 "$kd/state.db" "SELECT value FROM meta WHERE key = 'inputs'")
+sed -i 's/^title: .*/title: Published BBBB/' "$kf"
+"$EVFEED" build --config "$kd/evfeed.conf" >/dev/null 2>&1
+sqlite3 "$kd/state.db" "UPDATE meta SET value = '$inputs' WHERE key = 'inputs';
+	UPDATE meta SET value = (SELECT value FROM meta WHERE key = 'manifest')
+	WHERE key = 'publishing';"
+sed -i 's/^title: .*/title: Published AAAA/' "$kf"
+"$EVFEED" build --config "$kd/evfeed.conf" >"$kd/out" 2>"$kd/err"
+st=$?
+test -n "$inputs" && test $st -eq 0 && ! grep -q 'nothing changed' "$kd/out" &&
+	grep -q 'Published AAAA' "$kd/public/rss.xml" &&
+	! grep -q 'Published BBBB' "$kd/public/rss.xml" &&
+	test -z "$(sqlite3 "$kd/state.db" "SELECT value FROM meta WHERE key = 'publishing'")"
+ok $? "a build killed while publishing, its edit undone: the next build does not skip, and publishes the inputs"
+diag_file "$kd/err"
+
 # A state made read-only: the build says which file it cannot write, and
 # leaves no read-only -wal or -shm behind (SQLite makes them with the
 # state's mode, and every build failed on "attempt to write a readonly
@@ -459,8 +487,29 @@ if [ -n "$runs" ]; then
 		grep -q "^evfeed: error: state '$ro/var/state.db': cannot write '$ro/var/state.db-shm': Permission denied (SQLite makes it with the state's mode: make it writable too)\$" "$ro/err3"
 	ok $? "a read-only -shm beside a writable state is named"
 	diag_file "$ro/err3"
+	# a state reached through a link: SQLite keeps its -wal and -shm
+	# beside the file the link names, and so are they looked at
+	rm -f "$ro/var/state.db-shm"
+	mkdir "$ro/real"
+	mv "$ro/var/state.db" "$ro/real/state.db"
+	ln -s ../real/state.db "$ro/var/state.db"
+	: >"$ro/var/state.db-shm"
+	chmod 444 "$ro/var/state.db-shm"
+	chown -R 65534:65534 "$ro/real" "$ro/var" 2>/dev/null
+	$as "$EVFEED" build --config "$ro/evfeed.conf" >/dev/null 2>"$ro/err4"
+	st4=$?
+	: >"$ro/real/state.db-shm"
+	chmod 444 "$ro/real/state.db-shm"
+	$as "$EVFEED" build --config "$ro/evfeed.conf" >/dev/null 2>"$ro/err5"
+	st5=$?
+	test $st4 -eq 0 && test $st5 -eq 1 &&
+		grep -q "cannot write '$ro/real/state.db-shm': Permission denied" "$ro/err5"
+	ok $? "a state through a link: a read-only -shm beside the link is none of its own, and one beside its file is named"
+	diag_file "$ro/err4"
+	diag_file "$ro/err5"
 else
-	for t in "a read-only state" "made writable again" "a read-only -shm"; do
+	for t in "a read-only state" "made writable again" "a read-only -shm" \
+		"a state through a link"; do
 		skip "$t" "running as root without setpriv"
 	done
 fi
