@@ -4464,6 +4464,7 @@ body_file_line(const char *body, const char *end, guint body_line, guint n)
 /* The most pieces of raw HTML told of in one description, each at its
  * place (a page pasted from a web site would be hundreds). */
 #define MAX_DROPPED_TOLD 10
+G_STATIC_ASSERT(MAX_DROPPED_TOLD < EVF_MARKDOWN_DROPPED_PLACED);
 
 /* Tells the editor of the raw HTML in the description @md (its body from
  * @body to @end in the file, the first of its @leading blank lines at line

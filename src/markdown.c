@@ -168,6 +168,8 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 {
 	guint brackets = 0;
 	guint openers = 0; /* "<?" and "<!X" */
+	char fence = '\0'; /* the '`' or '~' of the code block lines are in */
+	gsize fence_len = 0;
 	guint numbered = 0;
 	gboolean item = FALSE;    /* the line before starts a list item */
 	gboolean heading = FALSE; /* the line before is an ATX heading */
@@ -187,6 +189,22 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 		gboolean item_here = FALSE;
 		gboolean begins = starts_block(p, item, &item_here);
 
+		gboolean code = fence != '\0';
+		gsize run =
+		    strspn(rest, fence != '\0'  ? (fence == '`' ? "`" : "~")
+		                 : *rest == '`' ? "`"
+		                                : "~");
+
+		/* A fenced code block's lines are no inlines: its "<?php"
+		 * and addresses cost nothing. */
+		if (fence == '\0' && run >= 3 && rest + run <= end) {
+			fence = *rest;
+			fence_len = run;
+			code = TRUE;
+		} else if (fence != '\0' && run >= fence_len &&
+		           rest + run + strspn(rest + run, " \t") >= end) {
+			fence = '\0';
+		}
 		numbered += on_line;
 		/* inlines read apart: a list item's, a heading's, and what
 		 * follows a heading */
@@ -199,9 +217,9 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 				columns++;
 			else if (*q == '[')
 				brackets++;
-			else if (*q == '@')
+			else if (*q == '@' && !code)
 				ats++;
-			else if (*q == '<' && q + 1 < end &&
+			else if (*q == '<' && !code && q + 1 < end &&
 			         (q[1] == '?' || (q[1] == '!' && q + 2 < end &&
 			                          g_ascii_isalpha(q[2]))))
 				openers++;
@@ -500,17 +518,49 @@ is_bare_autolink(cmark_node *link)
 /* Whether @c, in the word before an e-mail address, is of its local part:
  * what the autolink extension takes there (ASCII letters, digits and
  * ".+-_"), and the letters, marks and digits beyond ASCII that RFC 6531
- * allows, of a script written with spaces between words (Chinese and
- * Japanese, wide, put none before an address: "请联系info@…"). '?', '#'
- * and '%', of RFC 5322's atext too, end a word in prose ("Questions?"). */
+ * allows, of a script written with spaces between words (Chinese,
+ * Japanese or Thai put none before an address: "请联系info@…"), and the
+ * marks on them (mark_on_local_part). '?', '#' and '%', of RFC 5322's
+ * atext too, end a word in prose ("Questions?"). */
 static gboolean
 in_local_part(gunichar c)
 {
 	if (c < 0x80)
 		return g_ascii_isalnum(c) || c == '.' || c == '+' || c == '-' ||
 		       c == '_';
-	return (g_unichar_isalnum(c) || g_unichar_ismark(c)) &&
-	       !g_unichar_iswide(c);
+	switch (g_unichar_get_script(c)) {
+	case G_UNICODE_SCRIPT_HAN:
+	case G_UNICODE_SCRIPT_HIRAGANA:
+	case G_UNICODE_SCRIPT_KATAKANA:
+	case G_UNICODE_SCRIPT_THAI:
+	case G_UNICODE_SCRIPT_LAO:
+	case G_UNICODE_SCRIPT_KHMER:
+	case G_UNICODE_SCRIPT_MYANMAR:
+	case G_UNICODE_SCRIPT_TIBETAN:
+	case G_UNICODE_SCRIPT_JAVANESE:
+	case G_UNICODE_SCRIPT_BALINESE:
+		return FALSE;
+	default:
+		return g_unichar_isalnum(c) && !g_unichar_iswide(c);
+	}
+}
+
+/* Whether the mark that ends @text (up to @end) stands on a character of a
+ * local part: not an emoji's variation selector ("✉️info@…"). */
+static gboolean
+mark_on_local_part(const char *text, const char *end)
+{
+	const char *c = end;
+
+	while (c > text) {
+		gunichar ch;
+
+		c = g_utf8_prev_char(c);
+		ch = g_utf8_get_char(c);
+		if (!g_unichar_ismark(ch))
+			return in_local_part(ch);
+	}
+	return FALSE;
 }
 
 static gboolean
@@ -520,20 +570,20 @@ is_apostrophe(gunichar c)
 }
 
 /* Whether an e-mail address may start after @c, which stands @before
- * (nullable: the start of the text) it: a space, a Chinese or Japanese
- * character, punctuation or a symbol; an apostrophe only as an opening
- * quote, not after a letter, where it elides ("O’Brien@…", which is not
- * the mailbox "Brien@…"); not a second '@'. */
+ * (nullable: the start of the text) it, and is of no local part
+ * (in_local_part): a space, punctuation, a symbol, a letter of Chinese or
+ * Thai, a direction mark; but not an apostrophe after a letter, where it
+ * elides ("O’Brien@…", which is not the mailbox "Brien@…"), a second '@',
+ * or what joins a word (a soft hyphen, ZWNJ in Persian, ZWJ, the word
+ * joiner). */
 static gboolean
 starts_address_after(gunichar c, const char *before)
 {
 	if (is_apostrophe(c))
 		return before == NULL ||
 		       !g_unichar_isalnum(g_utf8_get_char(before));
-	if (c == '@')
-		return FALSE;
-	return g_unichar_isspace(c) || g_unichar_iswide(c) ||
-	       g_unichar_ispunct(c);
+	return c != '@' && c != 0x00AD && c != 0x200C && c != 0x200D &&
+	       c != 0x2060 && c != 0xFEFF;
 }
 
 /* cmark-gfm's autolink extension takes an e-mail address from the '@'
@@ -569,7 +619,8 @@ mend_mail_autolink(cmark_node *link)
 		    g_unichar_isalnum(
 		        g_utf8_get_char(from < end ? from : address));
 
-		if (!between_letters && !in_local_part(ch))
+		if (!between_letters && !in_local_part(ch) &&
+		    !(g_unichar_ismark(ch) && mark_on_local_part(written, c)))
 			break;
 		from = c;
 	}
@@ -672,9 +723,11 @@ tells_of(cmark_node *node)
 		return !g_str_has_prefix(html, "<!--") &&
 		       !g_str_has_prefix(html, "</");
 	/* a block holds all up to its end, the text after a comment or an
-	 * end tag too ("<!-- note --> Registration opens…") */
+	 * end tag too ("<!-- note --> Registration opens…"); one of line
+	 * breaks, comments and end tags alone loses nothing */
 	rest = g_regex_replace_literal(
-	    evf_regex_once(&silent, "<!--.*?-->|</[^>]*>|\\s+", G_REGEX_DOTALL),
+	    evf_regex_once(&silent, "<!--.*?-->|</[^>]*>|<br\\s*/?>|\\s+",
+	                   G_REGEX_DOTALL | G_REGEX_CASELESS),
 	    html, -1, 0, "", 0, NULL);
 	return rest != NULL && rest[0] != '\0';
 }
@@ -688,18 +741,48 @@ evf_markdown_dropped_free(EvfMarkdownDropped *d)
 	g_free(d);
 }
 
+/* Whether the text at @at of @markdown, whose line starts at @line,
+ * stands in a code span of that line or after a backslash: kept as
+ * text, not raw HTML (the backticks before it on the line are odd). */
+static gboolean
+shown_as_text(const char *markdown, gsize line, gsize at)
+{
+	guint ticks = 0;
+
+	if (at > line && markdown[at - 1] == '\\')
+		return TRUE;
+	for (gsize k = line; k < at; k++)
+		if (markdown[k] == '`' &&
+		    (k == line || markdown[k - 1] != '\\'))
+			ticks++;
+	return ticks % 2 == 1;
+}
+
+static gint
+by_position(gconstpointer a, gconstpointer b)
+{
+	const EvfMarkdownDropped *x = *(EvfMarkdownDropped *const *)a;
+	const EvfMarkdownDropped *y = *(EvfMarkdownDropped *const *)b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->column < y->column ? -1 : x->column > y->column;
+}
+
 /* Puts each piece of raw HTML in @dropped where it is in @markdown, in
- * order: cmark-gfm 0.29 counts no line within an inline that spans lines
- * (raw HTML, a code span, a link's title), and placed every later inline
- * of the paragraph a line early, past the end of that line. Where cmark's
- * position holds the piece, it stands (a code span before it on the line
- * may show the same tag); else it is the next place that holds it. */
+ * the order of the text (a footnote's come last from cmark-gfm): cmark-gfm
+ * 0.29 counts no line within an inline that spans lines (raw HTML, a code
+ * span, a link's title), and placed every later inline of the paragraph a
+ * line early, past the end of that line (and a block quote's or list
+ * item's indentation moves its columns). Where cmark's position holds the
+ * piece, it stands; else it is the next place that holds it, and not in a
+ * code span (shown_as_text). The first EVF_MARKDOWN_DROPPED_PLACED alone,
+ * in time linear in the text: those the editor is told of. */
 static void
 place_dropped(const char *markdown, GPtrArray *dropped)
 {
 	g_autoptr(GArray) starts = g_array_new(FALSE, FALSE, sizeof(gsize));
 	gsize size = strlen(markdown), cursor = 0;
-	guint line = 0; /* of the last place, from 0 */
 
 	g_array_append_val(starts, cursor);
 	for (const char *p = markdown; (p = strchr(p, '\n')) != NULL; p++) {
@@ -707,26 +790,44 @@ place_dropped(const char *markdown, GPtrArray *dropped)
 
 		g_array_append_val(starts, next);
 	}
-	for (guint i = 0; i < dropped->len; i++) {
+	g_ptr_array_sort(dropped, by_position);
+	for (guint i = 0; i < MIN(dropped->len, EVF_MARKDOWN_DROPPED_PLACED);
+	     i++) {
 		EvfMarkdownDropped *d = g_ptr_array_index(dropped, i);
 		gsize len = strlen(d->html);
-		gsize from = d->line <= starts->len
-		                 ? g_array_index(starts, gsize, d->line - 1)
-		                 : size;
-		gsize at = from + d->column - 1;
-		const char *found;
+		guint first = MIN(d->line, starts->len) - 1; /* from 0 */
+		guint line = first;
+		gsize from = MAX(g_array_index(starts, gsize, first), cursor);
+		/* cmark's place first, then each that holds the piece */
+		gsize at = g_array_index(starts, gsize, first) + d->column - 1;
+		gboolean exact = TRUE, found = FALSE;
 
-		if (at < cursor || at + len > size ||
-		    memcmp(markdown + at, d->html, len) != 0) {
-			found = strstr(markdown + MAX(from, cursor), d->html);
-			if (found == NULL)
-				continue;
-			at = found - markdown;
+		while (!found) {
+			if (!exact || at < cursor || at + len > size ||
+			    memcmp(markdown + at, d->html, len) != 0) {
+				const char *next =
+				    from + len <= size
+				        ? strstr(markdown + from, d->html)
+				        : NULL;
+
+				if (next == NULL)
+					break;
+				at = next - markdown;
+				from = at + 1;
+				if (exact)
+					line = first;
+			}
+			exact = FALSE;
+			/* (cmark-gfm's column may run on past its line) */
+			while (line + 1 < starts->len &&
+			       g_array_index(starts, gsize, line + 1) <= at)
+				line++;
+			found = !shown_as_text(
+			    markdown, g_array_index(starts, gsize, line), at);
 		}
+		if (!found)
+			continue;
 		cursor = at + len;
-		while (line + 1 < starts->len &&
-		       g_array_index(starts, gsize, line + 1) <= at)
-			line++;
 		d->line = line + 1;
 		d->column = at - g_array_index(starts, gsize, line) + 1;
 	}

@@ -30,6 +30,10 @@ typedef struct {
 
 void evf_markdown_dropped_free(EvfMarkdownDropped *d);
 
+/* How many of them, in the order of the text, are placed exactly: the
+ * rest keep the place cmark-gfm gives, which may be lines early. */
+#define EVF_MARKDOWN_DROPPED_PLACED 32
+
 /* How deep blocks and inlines may nest (an HTML parser keeps 256 levels,
  * and a list takes two each) */
 #define EVF_MARKDOWN_MAX_NESTING 100

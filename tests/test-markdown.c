@@ -404,8 +404,15 @@ test_render_mail_autolink_bounds(void)
 		{ "Schreiben Sie an »info@example.de«.", "info@example.de" },
 		{ "Kontakt (E-Mail)info@example.de", "info@example.de" },
 		{ "Pišite na žiga.čeh@example.si.", "žiga.čeh@example.si" },
+		/* Thai, without spaces; an emoji with its variation
+		 * selector; a direction mark around an address */
+		{ "กรุณาติดต่อinfo@example.com", "info@example.com" },
+		{ "✉️info@example.org", "info@example.org" },
+		{ "راسلونا \u200Einfo@example.org\u200E", "info@example.org" },
 		{ "a@b@example.org", NULL },
 		{ "Ask O’Neill@example.ie", NULL },
+		/* a soft hyphen within the word */
+		{ "Frau Mül\u00ADler@example.de", NULL },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -526,35 +533,53 @@ test_render_dropped_told(void)
 		/* a block of a comment or an end tag, and text after it */
 		{ 16, 1, TRUE, "<!-- note --> Registration opens on 1 May." },
 		{ 18, 1, TRUE, "</p> Doors open at 9." },
+		/* in a block quote, past a code span showing the same tag */
+		{ 31, 8, FALSE, "<a" },
+		{ 32, 34, FALSE, "<b>" },
+		/* in a footnote, which cmark-gfm puts last */
+		{ 34, 15, FALSE, "<i>" },
+		{ 36, 6, FALSE, "<u>" },
 	};
 
-	evf_markdown_render("Venue: <to be confirmed>\n"
-	                    "\n"
-	                    "<TBD>\n"
-	                    "Speakers in May.\n"
-	                    "\n"
-	                    "One <b>two</b><br>three <!-- note -->\n"
-	                    "\n"
-	                    "- <span class=\"x\">item</span>\n"
-	                    "\n"
-	                    "Join us at the <a\n"
-	                    "href=\"https://example.org/\">venue</a>, and "
-	                    "<b>bring</b> a friend.\n"
-	                    "Doors open at <em>nine</em>.\n"
-	                    "\n"
-	                    "Use `<b>` as <b>bold</b>, and <b>again</b>.\n"
-	                    "\n"
-	                    "<!-- note --> Registration opens on 1 May.\n"
-	                    "\n"
-	                    "</p> Doors open at 9.\n"
-	                    "Bring your badge.\n"
-	                    "\n"
-	                    "<BR>  \n"
-	                    "\n"
-	                    "<!-- a comment alone -->\n"
-	                    "\n"
-	                    "</div>\n",
-	                    BASE, &html, &text, dropped);
+	evf_markdown_render(
+	    "Venue: <to be confirmed>\n"
+	    "\n"
+	    "<TBD>\n"
+	    "Speakers in May.\n"
+	    "\n"
+	    "One <b>two</b><br>three <!-- note -->\n"
+	    "\n"
+	    "- <span class=\"x\">item</span>\n"
+	    "\n"
+	    "Join us at the <a\n"
+	    "href=\"https://example.org/\">venue</a>, and "
+	    "<b>bring</b> a friend.\n"
+	    "Doors open at <em>nine</em>.\n"
+	    "\n"
+	    "Use `<b>` as <b>bold</b>, and <b>again</b>.\n"
+	    "\n"
+	    "<!-- note --> Registration opens on 1 May.\n"
+	    "\n"
+	    "</p> Doors open at 9.\n"
+	    "Bring your badge.\n"
+	    "\n"
+	    "<BR>  \n"
+	    "\n"
+	    "<!-- a comment alone -->\n"
+	    "\n"
+	    "</div>\n"
+	    "\n"
+	    "<br>\n"
+	    "<BR/>\n"
+	    "</p>\n"
+	    "\n"
+	    "> Join <a\n"
+	    "> href=\"x\">us</a>, use `<b>` and <b>bold</b>.\n"
+	    "\n"
+	    "[^1]: Source: <i>Annual report</i>.\n"
+	    "\n"
+	    "More <u>y</u>; write `<i>` for italics, see[^1].\n",
+	    BASE, &html, &text, dropped);
 	for (guint i = 0; i < dropped->len; i++) {
 		EvfMarkdownDropped *d = g_ptr_array_index(dropped, i);
 
@@ -2271,6 +2296,22 @@ test_limits_openers_and_addresses(void)
 	g_string_append(comments, comments->str);
 	assert_within_caps(pi->str);
 	assert_within_caps(apart->str);
+	{
+		/* a fenced code block's lines are no inlines */
+		g_autoptr(GString) dtd = g_string_new("```xml\n");
+
+		for (guint i = 0; i < 2 * EVF_MARKDOWN_MAX_OPENERS; i++)
+			g_string_append(dtd, "<!ELEMENT a (b)> <?php x ?>\n");
+		g_string_append(dtd, "```\n");
+		assert_within_caps(dtd->str);
+		g_string_append(dtd, "\n~~~~\n");
+		g_string_append(dtd, pi->str);
+		g_string_append(dtd, "~~~\n~~~~\n");
+		assert_within_caps(dtd->str);
+		g_string_append(dtd, pi->str);
+		g_string_append(dtd, "\nb<?");
+		assert_over_cap(dtd->str, 408, "'<?' or '<!'");
+	}
 	assert_within_caps(comments->str);
 	g_string_prepend(pi, "Intro.\n\n");
 	g_string_append(pi, "\nb<?");
