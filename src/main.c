@@ -747,6 +747,11 @@ run(int argc, char **argv)
 	 * locale; only the character set is taken from it. */
 	setlocale(LC_CTYPE, "");
 	posix_clock();
+	/* GLib writes its debug and info messages (G_MESSAGES_DEBUG) to
+	 * standard output, where `evfeed import -n`, `new` and `sources`
+	 * write what a script reads: to standard error, but for serve,
+	 * whose standard output is a log. */
+	g_log_writer_default_set_use_stderr(TRUE);
 	icalerror_set_errors_are_fatal(0);
 	xmlMemSetup(g_free, xml_malloc, xml_realloc, g_strdup);
 	xmlInitParser();
@@ -826,8 +831,10 @@ run(int argc, char **argv)
 	if (strcmp(cmd, "sources") == 0)
 		return cmd_sources();
 	serving = strcmp(cmd, "serve") == 0;
-	if (serving)
+	if (serving) {
+		g_log_writer_default_set_use_stderr(FALSE);
 		return evf_daemon_run(config_path(), opt_listen);
+	}
 	fprintf(stderr, "evfeed: unknown command '%s'\nTry 'evfeed --help'.\n",
 	        cmd);
 	return EXIT_USAGE;

@@ -168,8 +168,6 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 {
 	guint brackets = 0;
 	guint openers = 0; /* "<?" and "<!X" */
-	char fence = '\0'; /* the '`' or '~' of the code block lines are in */
-	gsize fence_len = 0;
 	guint numbered = 0;
 	gboolean item = FALSE;    /* the line before starts a list item */
 	gboolean heading = FALSE; /* the line before is an ATX heading */
@@ -189,22 +187,6 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 		gboolean item_here = FALSE;
 		gboolean begins = starts_block(p, item, &item_here);
 
-		gboolean code = fence != '\0';
-		gsize run =
-		    strspn(rest, fence != '\0'  ? (fence == '`' ? "`" : "~")
-		                 : *rest == '`' ? "`"
-		                                : "~");
-
-		/* A fenced code block's lines are no inlines: its "<?php"
-		 * and addresses cost nothing. */
-		if (fence == '\0' && run >= 3 && rest + run <= end) {
-			fence = *rest;
-			fence_len = run;
-			code = TRUE;
-		} else if (fence != '\0' && run >= fence_len &&
-		           rest + run + strspn(rest + run, " \t") >= end) {
-			fence = '\0';
-		}
 		numbered += on_line;
 		/* inlines read apart: a list item's, a heading's, and what
 		 * follows a heading */
@@ -217,9 +199,9 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 				columns++;
 			else if (*q == '[')
 				brackets++;
-			else if (*q == '@' && !code)
+			else if (*q == '@')
 				ats++;
-			else if (*q == '<' && !code && q + 1 < end &&
+			else if (*q == '<' && q + 1 < end &&
 			         (q[1] == '?' || (q[1] == '!' && q + 2 < end &&
 			                          g_ascii_isalpha(q[2]))))
 				openers++;
@@ -259,8 +241,9 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 		} else if (openers > EVF_MARKDOWN_MAX_OPENERS) {
 			why = g_strdup_printf(
 			    "more than %d '<?' or '<!' before a letter with no "
-			    "blank line between them (write '\\<' for a '<' "
-			    "that is text)",
+			    "blank line between them (in a paragraph or a code "
+			    "block: put blank lines between them; in text, a "
+			    "'<' is written '\\<')",
 			    EVF_MARKDOWN_MAX_OPENERS);
 		} else if ((guint64)ats * (guint64)(end - p) >
 		           EVF_MARKDOWN_MAX_AT_BYTES) {
@@ -519,9 +502,8 @@ is_bare_autolink(cmark_node *link)
  * what the autolink extension takes there (ASCII letters, digits and
  * ".+-_"), and the letters, marks and digits beyond ASCII that RFC 6531
  * allows, of a script written with spaces between words (Chinese,
- * Japanese or Thai put none before an address: "请联系info@…"), and the
- * marks on them (mark_on_local_part). '?', '#' and '%', of RFC 5322's
- * atext too, end a word in prose ("Questions?"). */
+ * Japanese or Thai put none before an address: "请联系info@…"). '?', '#'
+ * and '%', of RFC 5322's atext too, end a word in prose ("Questions?"). */
 static gboolean
 in_local_part(gunichar c)
 {
@@ -539,28 +521,15 @@ in_local_part(gunichar c)
 	case G_UNICODE_SCRIPT_TIBETAN:
 	case G_UNICODE_SCRIPT_JAVANESE:
 	case G_UNICODE_SCRIPT_BALINESE:
+	case G_UNICODE_SCRIPT_TAI_THAM:
+	case G_UNICODE_SCRIPT_TAI_LE:
+	case G_UNICODE_SCRIPT_NEW_TAI_LUE:
+	case G_UNICODE_SCRIPT_TAI_VIET:
+	case G_UNICODE_SCRIPT_BUGINESE:
 		return FALSE;
 	default:
 		return g_unichar_isalnum(c) && !g_unichar_iswide(c);
 	}
-}
-
-/* Whether the mark that ends @text (up to @end) stands on a character of a
- * local part: not an emoji's variation selector ("✉️info@…"). */
-static gboolean
-mark_on_local_part(const char *text, const char *end)
-{
-	const char *c = end;
-
-	while (c > text) {
-		gunichar ch;
-
-		c = g_utf8_prev_char(c);
-		ch = g_utf8_get_char(c);
-		if (!g_unichar_ismark(ch))
-			return in_local_part(ch);
-	}
-	return FALSE;
 }
 
 static gboolean
@@ -612,15 +581,28 @@ mend_mail_autolink(cmark_node *link)
 	for (from = end; from > written;) {
 		const char *c = g_utf8_prev_char(from);
 		gunichar ch = g_utf8_get_char(c);
+		gboolean between_letters;
+
+		/* marks go with the character they stand on, a letter's
+		 * (not an emoji's variation selector, "✉️info@…"), each
+		 * looked at once */
+		if (g_unichar_ismark(ch)) {
+			while (c > written && g_unichar_ismark(ch)) {
+				c = g_utf8_prev_char(c);
+				ch = g_utf8_get_char(c);
+			}
+			if (g_unichar_ismark(ch) || !in_local_part(ch))
+				break;
+			from = c;
+			continue;
+		}
 		/* o'brien */
-		gboolean between_letters =
+		between_letters =
 		    ch == '\'' && c > written &&
 		    g_unichar_isalnum(g_utf8_get_char(g_utf8_prev_char(c))) &&
 		    g_unichar_isalnum(
 		        g_utf8_get_char(from < end ? from : address));
-
-		if (!between_letters && !in_local_part(ch) &&
-		    !(g_unichar_ismark(ch) && mark_on_local_part(written, c)))
+		if (!between_letters && !in_local_part(ch))
 			break;
 		from = c;
 	}
@@ -741,23 +723,6 @@ evf_markdown_dropped_free(EvfMarkdownDropped *d)
 	g_free(d);
 }
 
-/* Whether the text at @at of @markdown, whose line starts at @line,
- * stands in a code span of that line or after a backslash: kept as
- * text, not raw HTML (the backticks before it on the line are odd). */
-static gboolean
-shown_as_text(const char *markdown, gsize line, gsize at)
-{
-	guint ticks = 0;
-
-	if (at > line && markdown[at - 1] == '\\')
-		return TRUE;
-	for (gsize k = line; k < at; k++)
-		if (markdown[k] == '`' &&
-		    (k == line || markdown[k - 1] != '\\'))
-			ticks++;
-	return ticks % 2 == 1;
-}
-
 static gint
 by_position(gconstpointer a, gconstpointer b)
 {
@@ -773,11 +738,11 @@ by_position(gconstpointer a, gconstpointer b)
  * the order of the text (a footnote's come last from cmark-gfm): cmark-gfm
  * 0.29 counts no line within an inline that spans lines (raw HTML, a code
  * span, a link's title), and placed every later inline of the paragraph a
- * line early, past the end of that line (and a block quote's or list
- * item's indentation moves its columns). Where cmark's position holds the
- * piece, it stands; else it is the next place that holds it, and not in a
- * code span (shown_as_text). The first EVF_MARKDOWN_DROPPED_PLACED alone,
- * in time linear in the text: those the editor is told of. */
+ * line early, its column running on past the end of that line (and a
+ * block quote's or list item's marks on the lines after are not counted).
+ * Where cmark's place holds the piece, it stands; else the first place
+ * after it that does, else the first after the start of its line. The
+ * first EVF_MARKDOWN_DROPPED_PLACED alone, those the editor is told of. */
 static void
 place_dropped(const char *markdown, GPtrArray *dropped)
 {
@@ -795,38 +760,24 @@ place_dropped(const char *markdown, GPtrArray *dropped)
 	     i++) {
 		EvfMarkdownDropped *d = g_ptr_array_index(dropped, i);
 		gsize len = strlen(d->html);
-		guint first = MIN(d->line, starts->len) - 1; /* from 0 */
-		guint line = first;
-		gsize from = MAX(g_array_index(starts, gsize, first), cursor);
-		/* cmark's place first, then each that holds the piece */
-		gsize at = g_array_index(starts, gsize, first) + d->column - 1;
-		gboolean exact = TRUE, found = FALSE;
+		guint line = MIN(d->line, starts->len) - 1; /* from 0 */
+		gsize start = g_array_index(starts, gsize, line);
+		gsize at = MIN(start + d->column - 1, size);
+		const char *found = NULL;
 
-		while (!found) {
-			if (!exact || at < cursor || at + len > size ||
-			    memcmp(markdown + at, d->html, len) != 0) {
-				const char *next =
-				    from + len <= size
-				        ? strstr(markdown + from, d->html)
-				        : NULL;
-
-				if (next == NULL)
-					break;
-				at = next - markdown;
-				from = at + 1;
-				if (exact)
-					line = first;
-			}
-			exact = FALSE;
-			/* (cmark-gfm's column may run on past its line) */
-			while (line + 1 < starts->len &&
-			       g_array_index(starts, gsize, line + 1) <= at)
-				line++;
-			found = !shown_as_text(
-			    markdown, g_array_index(starts, gsize, line), at);
-		}
-		if (!found)
+		if (at >= cursor && at + len <= size &&
+		    memcmp(markdown + at, d->html, len) == 0)
+			found = markdown + at;
+		if (found == NULL && at >= cursor)
+			found = strstr(markdown + at, d->html);
+		if (found == NULL)
+			found = strstr(markdown + MAX(start, cursor), d->html);
+		if (found == NULL)
 			continue;
+		at = found - markdown;
+		while (line + 1 < starts->len &&
+		       g_array_index(starts, gsize, line + 1) <= at)
+			line++;
 		cursor = at + len;
 		d->line = line + 1;
 		d->column = at - g_array_index(starts, gsize, line) + 1;

@@ -197,19 +197,55 @@ evf_tz_places(void)
 	return tzdata()->places;
 }
 
+/* Whether the zone files GLib reads (TZDIR's) count leap seconds, as
+ * tzdata's right/ copies do: every change of the clocks then falls 27 s
+ * off its rule, and a series was refused, a single event published in
+ * UTC. London's change of 26 March 2023, 01:00 UTC, is looked at. */
+static gboolean
+zones_count_leap_seconds(void)
+{
+	static gsize once;
+	static gboolean leap;
+
+	if (g_once_init_enter(&once)) {
+		GTimeZone *tz = g_time_zone_new_identifier("Europe/London");
+
+		if (tz != NULL) {
+			gint i = g_time_zone_find_interval(
+			    tz, G_TIME_TYPE_UNIVERSAL, 1679792400);
+
+			leap = i >= 0 && g_time_zone_get_offset(tz, i) == 0;
+			g_time_zone_unref(tz);
+		}
+		g_once_init_leave(&once, 1);
+	}
+	return leap;
+}
+
 GTimeZone *
 evf_tz_new(const char *name, const char **problem)
 {
 	static const char *const unknown =
 	    "unknown time zone (expected an IANA name such as "
 	    "Europe/Ljubljana)";
+	static const char *const in_tzdir =
+	    "unknown time zone in the zone files of TZDIR (expected an "
+	    "IANA name such as Europe/Ljubljana)";
 	gsize n = strlen(name);
 	const char *unused;
 	GTimeZone *tz;
 
 	if (problem == NULL)
 		problem = &unused;
-	*problem = unknown;
+	if (zones_count_leap_seconds()) {
+		*problem = "the zone files of TZDIR count leap seconds "
+		           "(tzdata's right/ zones), which calendars do not: "
+		           "set TZDIR to the zones without them, or unset it";
+		return NULL;
+	}
+	*problem = g_getenv("TZDIR") != NULL && g_getenv("TZDIR")[0] != '\0'
+	               ? in_tzdir
+	               : unknown;
 	/* a name, never a POSIX TZ rule, an absolute path or tzdata's
 	 * right/ and posix/ copies */
 	if (n == 0 || n > 64 || !g_ascii_isalpha(name[0]) ||

@@ -922,4 +922,11 @@ test $st -eq 0 &&
 ok $? "build with a warning in the configuration: tells it, and builds (status $st)" ||
 	diag_file "$cw/err"
 
+# GLib's debug messages (G_MESSAGES_DEBUG) go to standard error, not into
+# what `evfeed sources` and `evfeed import -n` write for a script to read.
+"$EVFEED" sources --config "$conf" >"$tmp/sources.plain" 2>/dev/null
+G_MESSAGES_DEBUG=all "$EVFEED" sources --config "$conf" >"$tmp/sources.debug" 2>"$tmp/sources.err"
+cmp -s "$tmp/sources.plain" "$tmp/sources.debug" && test -s "$tmp/sources.plain"
+ok $? "G_MESSAGES_DEBUG=all: evfeed sources writes the same standard output"
+
 done_testing

@@ -80,6 +80,34 @@ for run in b:America/New_York c:Asia/Kolkata d:right/Europe/Ljubljana \
 	    "$t/first.sums" "$d/public"
 done
 
+# The zone files themselves from a folder with leap seconds (TZDIR at
+# tzdata's right/ copies): every change of the clocks 27 s off its rule, a
+# series was refused and a single event published in UTC, without a word.
+# The build says why it cannot; TZDIR at the plain zones changes nothing.
+if [ -f /usr/share/zoneinfo/right/Europe/London ]; then
+	d=$t/tzdir-right
+	mkdir -p "$d"
+	copy_state "$t/a/state.db" "$d/state.db"
+	write_config "$d" "$t/events"
+	TZDIR=/usr/share/zoneinfo/right with_timeout 300 "$EVFEED" build \
+	    --config "$d/evfeed.conf" >"$d/build.out" 2>"$d/build.err"
+	st=$?
+	test $st -eq 1 && grep -q "error: \[site\] timezone: the zone files of TZDIR count leap seconds (tzdata's right/ zones), which calendars do not" "$d/build.err" &&
+		test ! -e "$d/public/calendar.ics"
+	ok $? "TZDIR with leap seconds: the build says so and writes nothing (status $st)"
+	diag_file "$d/build.err"
+else
+	skip "TZDIR with leap seconds" "no right/ zones here"
+fi
+d=$t/tzdir-plain
+mkdir -p "$d"
+copy_state "$t/a/state.db" "$d/state.db"
+write_config "$d" "$t/events"
+TZDIR=/usr/share/zoneinfo build UTC "$d"
+ok $? "build with TZDIR at the plain zones succeeds"
+same_tree "build with TZDIR at the plain zones is byte-identical" \
+    "$t/first.sums" "$d/public"
+
 # The same when the machine's own zone, /etc/localtime, has leap seconds,
 # and in evfeed's iCalendar reader too, a process of its own: `evfeed
 # import` of a calendar with a VTIMEZONE of its own, whose rules are known

@@ -128,15 +128,25 @@ else
 		>"$cb/events/soon.md"
 	printf -- '---\ntitle: Far ahead\nstart: 2031-01-01\n---\n' >"$cb/events/far.md"
 	write_config "$cb" "$cb/events"
-	"$EVFEED" build --config "$cb/evfeed.conf" >/dev/null 2>&1 &&
-		NO_FAKE_STAT=1 ASAN_OPTIONS=$preload_ok \
-			faketime -f '+2d' "$EVFEED" build --config "$cb/evfeed.conf" \
-			>/dev/null 2>&1 &&
-		test "$(where "$cb/public")" = past &&
-		"$EVFEED" build --config "$cb/evfeed.conf" >"$cb/out" 2>&1 &&
-		test "$(where "$cb/public")" = upcoming
-	ok $? "build: after a build two days ahead, one at the right time lists the event as upcoming again" ||
+	"$EVFEED" build --config "$cb/evfeed.conf" >"$cb/out1" 2>&1
+	st1=$?
+	w1=$(where "$cb/public")
+	NO_FAKE_STAT=1 ASAN_OPTIONS=$preload_ok \
+		faketime -f '+2d' "$EVFEED" build --config "$cb/evfeed.conf" \
+		>"$cb/out2" 2>&1
+	st2=$?
+	w2=$(where "$cb/public")
+	"$EVFEED" build --config "$cb/evfeed.conf" >"$cb/out" 2>&1
+	st3=$?
+	w3=$(where "$cb/public")
+	test $st1 -eq 0 && test "$w1" = upcoming && test $st2 -eq 0 &&
+		test "$w2" = past && test $st3 -eq 0 && test "$w3" = upcoming
+	ok $? "build: after a build two days ahead, one at the right time lists the event as upcoming again" || {
+		diag "the three builds: status $st1, $st2, $st3; the event $w1, $w2, $w3"
+		diag_file "$cb/out1"
+		diag_file "$cb/out2"
 		diag_file "$cb/out"
+	}
 
 	# serve, its clock two days ahead, then set back
 	rm -rf "$cb/public" "$cb/state.db" "$cb/state.db-wal" "$cb/state.db-shm"
