@@ -14,6 +14,7 @@
 #include "migrate.h"
 #include "partner.h"
 #include "store.h"
+#include "tz.h"
 #include "util.h"
 #include "websub.h"
 
@@ -752,6 +753,12 @@ run(int argc, char **argv)
 	 * write what a script reads: to standard error, but for serve,
 	 * whose standard output is a log. */
 	g_log_writer_default_set_use_stderr(TRUE);
+	/* an empty TZDIR is none to evfeed, and to GLib the folder it runs
+	 * in (zone files with leap seconds are refused before a command
+	 * runs: `import` took every zone for unknown, and its times for UTC,
+	 * hours off) */
+	if (g_getenv("TZDIR") != NULL && g_getenv("TZDIR")[0] == '\0')
+		g_unsetenv("TZDIR");
 	icalerror_set_errors_are_fatal(0);
 	xmlMemSetup(g_free, xml_malloc, xml_realloc, g_strdup);
 	xmlInitParser();
@@ -794,6 +801,10 @@ run(int argc, char **argv)
 	cmd = argv[1];
 	if (!options_fit(cmd))
 		return EXIT_USAGE;
+	if (evf_tz_data_problem() != NULL) {
+		fprintf(stderr, "evfeed: error: %s\n", evf_tz_data_problem());
+		return 1;
+	}
 	if (strcmp(cmd, "new") == 0) {
 		if (argc != 3) {
 			fprintf(stderr, "evfeed: new: give the title, in "

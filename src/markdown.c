@@ -723,6 +723,30 @@ evf_markdown_dropped_free(EvfMarkdownDropped *d)
 	g_free(d);
 }
 
+/* Whether a backslash escapes the character at @p of @markdown (a
+ * "\\<b>" is text). */
+static gboolean
+escaped(const char *markdown, const char *p)
+{
+	const char *q = p;
+
+	while (q > markdown && q[-1] == '\\')
+		q--;
+	return (p - q) % 2 == 1;
+}
+
+/* The first @needle in @markdown from @from that no backslash escapes, or
+ * NULL. */
+static const char *
+next_unescaped(const char *markdown, gsize from, const char *needle)
+{
+	for (const char *p = markdown + from; (p = strstr(p, needle)) != NULL;
+	     p++)
+		if (!escaped(markdown, p))
+			return p;
+	return NULL;
+}
+
 static gint
 by_position(gconstpointer a, gconstpointer b)
 {
@@ -766,12 +790,14 @@ place_dropped(const char *markdown, GPtrArray *dropped)
 		const char *found = NULL;
 
 		if (at >= cursor && at + len <= size &&
-		    memcmp(markdown + at, d->html, len) == 0)
+		    memcmp(markdown + at, d->html, len) == 0 &&
+		    !escaped(markdown, markdown + at))
 			found = markdown + at;
 		if (found == NULL && at >= cursor)
-			found = strstr(markdown + at, d->html);
+			found = next_unescaped(markdown, at, d->html);
 		if (found == NULL)
-			found = strstr(markdown + MAX(start, cursor), d->html);
+			found = next_unescaped(markdown, MAX(start, cursor),
+			                       d->html);
 		if (found == NULL)
 			continue;
 		at = found - markdown;

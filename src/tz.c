@@ -222,6 +222,16 @@ zones_count_leap_seconds(void)
 	return leap;
 }
 
+const char *
+evf_tz_data_problem(void)
+{
+	return zones_count_leap_seconds()
+	           ? "the zone files of TZDIR count leap seconds (tzdata's "
+	             "right/ zones), which calendars do not: set TZDIR to the "
+	             "zones without them, or unset it"
+	           : NULL;
+}
+
 GTimeZone *
 evf_tz_new(const char *name, const char **problem)
 {
@@ -237,10 +247,8 @@ evf_tz_new(const char *name, const char **problem)
 
 	if (problem == NULL)
 		problem = &unused;
-	if (zones_count_leap_seconds()) {
-		*problem = "the zone files of TZDIR count leap seconds "
-		           "(tzdata's right/ zones), which calendars do not: "
-		           "set TZDIR to the zones without them, or unset it";
+	if (evf_tz_data_problem() != NULL) {
+		*problem = evf_tz_data_problem();
 		return NULL;
 	}
 	*problem = g_getenv("TZDIR") != NULL && g_getenv("TZDIR")[0] != '\0'

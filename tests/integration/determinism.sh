@@ -92,10 +92,20 @@ if [ -f /usr/share/zoneinfo/right/Europe/London ]; then
 	TZDIR=/usr/share/zoneinfo/right with_timeout 300 "$EVFEED" build \
 	    --config "$d/evfeed.conf" >"$d/build.out" 2>"$d/build.err"
 	st=$?
-	test $st -eq 1 && grep -q "error: \[site\] timezone: the zone files of TZDIR count leap seconds (tzdata's right/ zones), which calendars do not" "$d/build.err" &&
+	test $st -eq 1 && grep -q "^evfeed: error: the zone files of TZDIR count leap seconds (tzdata's right/ zones), which calendars do not" "$d/build.err" &&
 		test ! -e "$d/public/calendar.ics"
 	ok $? "TZDIR with leap seconds: the build says so and writes nothing (status $st)"
 	diag_file "$d/build.err"
+	# and import, which took every zone for unknown and its times for
+	# UTC, hours off
+	printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:z@t\r\nDTSTAMP:20300101T000000Z\r\nDTSTART;TZID=Europe/Ljubljana:20300601T100000\r\nSUMMARY:Zoned\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$d/zoned.ics"
+	(cd "$d" && TZDIR=/usr/share/zoneinfo/right "$EVFEED" import -n zoned.ics \
+	    >import.out 2>import.err)
+	st=$?
+	test $st -eq 1 && test ! -s "$d/import.out" &&
+		grep -q "^evfeed: error: the zone files of TZDIR count leap seconds" "$d/import.err"
+	ok $? "TZDIR with leap seconds: import says so and writes nothing (status $st)"
+	diag_file "$d/import.err"
 else
 	skip "TZDIR with leap seconds" "no right/ zones here"
 fi
@@ -106,6 +116,17 @@ write_config "$d" "$t/events"
 TZDIR=/usr/share/zoneinfo build UTC "$d"
 ok $? "build with TZDIR at the plain zones succeeds"
 same_tree "build with TZDIR at the plain zones is byte-identical" \
+    "$t/first.sums" "$d/public"
+# an empty TZDIR is none (GLib read zones from the folder it ran in)
+d=$t/tzdir-empty
+mkdir -p "$d"
+copy_state "$t/a/state.db" "$d/state.db"
+write_config "$d" "$t/events"
+(cd / && TZDIR= with_timeout 300 "$EVFEED" build --config "$d/evfeed.conf" \
+    >"$d/build.out" 2>"$d/build.err")
+ok $? "build with an empty TZDIR, run from /, succeeds"
+diag_file "$d/build.err"
+same_tree "build with an empty TZDIR is byte-identical" \
     "$t/first.sums" "$d/public"
 
 # The same when the machine's own zone, /etc/localtime, has leap seconds,
