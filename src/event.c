@@ -643,22 +643,25 @@ append_rule(GString *s, const struct icalrecurrencetype *rt, const EvfEvent *ev)
 	return TRUE;
 }
 
-char *
-evf_event_format_organizers(const EvfEvent *ev, const char **label)
+const char *
+evf_event_organizers_label(const EvfEvent *ev)
 {
-	if (label != NULL)
-		*label = ev->organizers->len > 1 ? "Organisers" : "Organiser";
+	return ev->organizers->len > 1 ? "Organisers" : "Organiser";
+}
+
+char *
+evf_event_format_organizers(const EvfEvent *ev)
+{
+	GString *line;
+
 	if (ev->organizers->len == 0)
 		return NULL;
-	{
-		GString *line = g_string_new(NULL);
-
-		for (guint i = 0; i < ev->organizers->len; i++)
-			g_string_append_printf(
-			    line, "%s%s", i > 0 ? EVF_ORGANIZER_SEPARATOR : "",
-			    (const char *)g_ptr_array_index(ev->organizers, i));
-		return g_string_free(line, FALSE);
+	line = g_string_new(g_ptr_array_index(ev->organizers, 0));
+	for (guint i = 1; i < ev->organizers->len; i++) {
+		g_string_append(line, EVF_ORGANIZER_SEPARATOR);
+		g_string_append(line, g_ptr_array_index(ev->organizers, i));
 	}
+	return g_string_free(line, FALSE);
 }
 
 char *

@@ -218,9 +218,10 @@ char *evf_event_format_repeats(const EvfEvent *ev);
  * "; " between names read as more organisers than there are. */
 #define EVF_ORGANIZER_SEPARATOR " \xc2\xb7 " /* U+00B7 */
 /* (transfer full) (nullable): @ev's organisers on one line, with
- * EVF_ORGANIZER_SEPARATOR between them; NULL for none. *@label (nullable)
- * gets "Organiser" or "Organisers". */
-char *evf_event_format_organizers(const EvfEvent *ev, const char **label);
+ * EVF_ORGANIZER_SEPARATOR between them; NULL for none. */
+char *evf_event_format_organizers(const EvfEvent *ev);
+/* "Organiser" or "Organisers", as @ev has one or more. */
+const char *evf_event_organizers_label(const EvfEvent *ev);
 
 /* (transfer full): W3C-DTF start or end (date, or date-time with offset),
  * NULL for tba; the end is inclusive for all-day events, as people say it. */

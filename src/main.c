@@ -748,11 +748,6 @@ run(int argc, char **argv)
 	 * locale; only the character set is taken from it. */
 	setlocale(LC_CTYPE, "");
 	posix_clock();
-	/* GLib writes its debug and info messages (G_MESSAGES_DEBUG) to
-	 * standard output, where `evfeed import -n`, `new` and `sources`
-	 * write what a script reads: to standard error, but for serve,
-	 * whose standard output is a log. */
-	g_log_writer_default_set_use_stderr(TRUE);
 	/* an empty TZDIR is none to evfeed, and to GLib the folder it runs
 	 * in (zone files with leap seconds are refused before a command
 	 * runs: `import` took every zone for unknown, and its times for UTC,
@@ -801,6 +796,12 @@ run(int argc, char **argv)
 	cmd = argv[1];
 	if (!options_fit(cmd))
 		return EXIT_USAGE;
+	/* GLib writes its debug and info messages (G_MESSAGES_DEBUG) to
+	 * standard output, where `evfeed import -n`, `new` and `sources`
+	 * write what a script reads: to standard error, but for serve,
+	 * whose standard output is a log. */
+	serving = strcmp(cmd, "serve") == 0;
+	g_log_writer_default_set_use_stderr(!serving);
 	if (evf_tz_data_problem() != NULL) {
 		fprintf(stderr, "evfeed: error: %s\n", evf_tz_data_problem());
 		return 1;
@@ -841,11 +842,8 @@ run(int argc, char **argv)
 		return cmd_build();
 	if (strcmp(cmd, "sources") == 0)
 		return cmd_sources();
-	serving = strcmp(cmd, "serve") == 0;
-	if (serving) {
-		g_log_writer_default_set_use_stderr(FALSE);
+	if (serving)
 		return evf_daemon_run(config_path(), opt_listen);
-	}
 	fprintf(stderr, "evfeed: unknown command '%s'\nTry 'evfeed --help'.\n",
 	        cmd);
 	return EXIT_USAGE;

@@ -322,11 +322,9 @@ clean_literal(cmark_node *node)
 static gboolean
 has_scheme(const char *url)
 {
-	static GRegex *scheme;
+	g_autofree char *scheme = g_uri_parse_scheme(url);
 
-	return g_regex_match(
-	    evf_regex_once(&scheme, "^[A-Za-z][A-Za-z0-9+.-]*:", 0), url, 0,
-	    NULL);
+	return scheme != NULL;
 }
 
 /* (transfer full) (nullable): the address that a link or image written
@@ -417,11 +415,6 @@ nodes_where(cmark_node *doc, gboolean (*want)(cmark_node *node))
 	return nodes;
 }
 
-/* Removes the list items and headings left empty (their raw HTML gone,
- * or written so: "- "), and the lists left without items: the HTML's
- * allowlist drops an empty <li> (fix_nesting), and the plain text showed
- * a bullet of nothing; an empty heading was an <h4></h4>. Children
- * first: they are entered after their parents. */
 static gboolean
 may_be_emptied(cmark_node *node)
 {
@@ -431,6 +424,11 @@ may_be_emptied(cmark_node *node)
 	       type == CMARK_NODE_LIST;
 }
 
+/* Removes the list items and headings left empty (their raw HTML gone,
+ * or written so: "- "), and the lists left without items: the HTML's
+ * allowlist drops an empty <li> (fix_nesting), and the plain text showed
+ * a bullet of nothing; an empty heading was an <h4></h4>. Children
+ * first: they are entered after their parents. */
 static void
 prune_empty(cmark_node *doc)
 {
@@ -570,9 +568,9 @@ mend_mail_autolink(cmark_node *link)
 	cmark_node *text = cmark_node_first_child(link);
 	const char *address = cmark_node_get_literal(text);
 	const char *written, *end, *from;
-	g_autofree char *local = NULL;
 	g_autofree char *whole = NULL;
 	g_autofree char *url = NULL;
+	g_autofree char *rest = NULL;
 
 	if (prev == NULL || cmark_node_get_type(prev) != CMARK_NODE_TEXT)
 		return;
@@ -620,16 +618,12 @@ mend_mail_autolink(cmark_node *link)
 	}
 	if (from == end)
 		return;
-	local = g_strndup(from, end - from);
-	whole = g_strconcat(local, address, NULL);
+	whole = g_strdup_printf("%.*s%s", (int)(end - from), from, address);
 	url = g_strconcat("mailto:", whole, NULL);
+	rest = g_strndup(written, from - written);
 	cmark_node_set_literal(text, whole);
 	cmark_node_set_url(link, url);
-	{
-		g_autofree char *rest = g_strndup(written, from - written);
-
-		cmark_node_set_literal(prev, rest);
-	}
+	cmark_node_set_literal(prev, rest);
 }
 
 /* (transfer full) (nullable): the address @url of a bare autolink with
@@ -1135,6 +1129,7 @@ prepare_plaintext(cmark_node *doc, const char *base_url, GHashTable *shown)
 		    uri != NULL ? evf_html_safe_url(uri, base_url) : NULL;
 		cmark_node *first = cmark_node_first_child(link);
 		const char *text = first ? cmark_node_get_literal(first) : NULL;
+		g_autofree char *address = NULL;
 		g_autofree char *label = NULL;
 		cmark_node *node;
 
@@ -1144,13 +1139,9 @@ prepare_plaintext(cmark_node *doc, const char *base_url, GHashTable *shown)
 			continue;
 		/* A web address keeps its scheme after the text; a mail
 		 * address is shown as mail clients show it. */
-		if (g_str_has_prefix(url, "mailto:")) {
-			g_autofree char *address = mail_address(url);
-
-			label = g_strdup_printf(" <%s>", address);
-		} else {
-			label = g_strdup_printf(" <%s>", url);
-		}
+		address = g_str_has_prefix(url, "mailto:") ? mail_address(url)
+		                                           : g_strdup(url);
+		label = g_strdup_printf(" <%s>", address);
 		node = cmark_node_new(CMARK_NODE_TEXT);
 		cmark_node_set_literal(node, label);
 		cmark_node_insert_after(link, node);

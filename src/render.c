@@ -178,8 +178,7 @@ evf_render_event_html(const EvfConfig *cfg, const EvfEvent *ev)
 	g_autoptr(GString) s = g_string_new("<p>");
 	g_autofree char *when = evf_event_format_when(ev);
 	g_autofree char *repeats = evf_event_format_repeats(ev);
-	const char *label;
-	g_autofree char *organizers = evf_event_format_organizers(ev, &label);
+	g_autofree char *organizers = evf_event_format_organizers(ev);
 	g_autofree char *line = NULL;
 
 	if (ev->status == EVF_STATUS_CANCELLED)
@@ -200,7 +199,8 @@ evf_render_event_html(const EvfConfig *cfg, const EvfEvent *ev)
 	}
 	if (organizers != NULL) {
 		g_autofree char *l = g_markup_printf_escaped(
-		    "<br><strong>%s:</strong> %s", label, organizers);
+		    "<br><strong>%s:</strong> %s",
+		    evf_event_organizers_label(ev), organizers);
 		g_string_append(s, l);
 	}
 	if (ev->url != NULL) {

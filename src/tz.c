@@ -200,7 +200,9 @@ evf_tz_places(void)
 /* Whether the zone files GLib reads (TZDIR's) count leap seconds, as
  * tzdata's right/ copies do: every change of the clocks then falls 27 s
  * off its rule, and a series was refused, a single event published in
- * UTC. London's change of 26 March 2023, 01:00 UTC, is looked at. */
+ * UTC. London's change of 26 March 2023, 01:00 UTC, is looked at; the
+ * system's own zone files, without TZDIR, count none (its right/ copies
+ * are names, which evf_tz_new() refuses). */
 static gboolean
 zones_count_leap_seconds(void)
 {
@@ -208,7 +210,11 @@ zones_count_leap_seconds(void)
 	static gboolean leap;
 
 	if (g_once_init_enter(&once)) {
-		GTimeZone *tz = g_time_zone_new_identifier("Europe/London");
+		const char *dir = g_getenv("TZDIR");
+		GTimeZone *tz =
+		    dir != NULL && dir[0] != '\0'
+		        ? g_time_zone_new_identifier("Europe/London")
+		        : NULL;
 
 		if (tz != NULL) {
 			gint i = g_time_zone_find_interval(
@@ -247,10 +253,6 @@ evf_tz_new(const char *name, const char **problem)
 
 	if (problem == NULL)
 		problem = &unused;
-	if (evf_tz_data_problem() != NULL) {
-		*problem = evf_tz_data_problem();
-		return NULL;
-	}
 	*problem = g_getenv("TZDIR") != NULL && g_getenv("TZDIR")[0] != '\0'
 	               ? in_tzdir
 	               : unknown;

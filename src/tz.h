@@ -51,9 +51,9 @@ char *evf_tz_data_version(void);
  * POSIX TZ rule. UTC's names are the caller's (evf_tz_is_utc). */
 GTimeZone *evf_tz_new(const char *name, const char **problem);
 
-/* What evf_tz_new() says of every zone when the zone files GLib reads
- * (TZDIR's) count leap seconds, as tzdata's right/ copies do; NULL when
- * they do not. */
+/* Why no zone can be read, when the zone files GLib reads (TZDIR's) count
+ * leap seconds, as tzdata's right/ copies do; NULL when they do not. Every
+ * command is refused with it before it runs. */
 const char *evf_tz_data_problem(void);
 
 /* (transfer none): the names of tzdata's zones that are places, such as

@@ -963,8 +963,7 @@ write_event(Page *p, const EvfEvent *ev, const char *heading,
 	write_next(p, ev, next);
 	detail(p, "Where", "p-location", ev->location);
 	if (ev->organizers->len > 0) {
-		element(p, "dt", NULL,
-		        ev->organizers->len > 1 ? "Organisers" : "Organiser");
+		element(p, "dt", NULL, evf_event_organizers_label(ev));
 		start(p, "dd");
 		for (guint i = 0; i < ev->organizers->len; i++) {
 			if (i > 0)

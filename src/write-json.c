@@ -115,8 +115,7 @@ event_text(const EvfConfig *cfg, const EvfEvent *ev)
 	g_autofree char *when = evf_event_format_when(ev);
 	g_autofree char *repeats = evf_event_format_repeats(ev);
 	g_autofree char *attribution = evf_render_attribution(cfg, ev);
-	const char *label;
-	g_autofree char *organizers = evf_event_format_organizers(ev, &label);
+	g_autofree char *organizers = evf_event_format_organizers(ev);
 
 	if (ev->status == EVF_STATUS_CANCELLED)
 		g_string_append(s, "This event is cancelled.\n");
@@ -128,7 +127,8 @@ event_text(const EvfConfig *cfg, const EvfEvent *ev)
 	if (ev->location != NULL)
 		g_string_append_printf(s, "Where: %s\n", ev->location);
 	if (organizers != NULL)
-		g_string_append_printf(s, "%s: %s\n", label, organizers);
+		g_string_append_printf(
+		    s, "%s: %s\n", evf_event_organizers_label(ev), organizers);
 	if (ev->description_text != NULL && ev->description_text[0] != '\0')
 		g_string_append_printf(s, "\n%s\n", ev->description_text);
 	if (attribution != NULL)

@@ -107,7 +107,7 @@ evf_xml_event(xmlTextWriter *w, const EvfEvent *ev)
 	    !ev->tba && !ev->all_day && g_date_time_equal(ev->start, ev->end)
 	        ? NULL
 	        : evf_event_w3c_end(ev);
-	g_autofree char *organizers = evf_event_format_organizers(ev, NULL);
+	g_autofree char *organizers = evf_event_format_organizers(ev);
 	gboolean ok = TRUE;
 
 	ok &= evf_xml_element(w, "ev:startdate", start);
