@@ -650,9 +650,10 @@ append_line(GString *out, const char *line, gsize n)
 /* In the unfolded line @line (@n bytes, writable), an RRULE or EXRULE
  * whose INTERVAL libical 3.0 would not keep (it reads it into a short:
  * a rule every 65537 days came out daily, one every 65538 weeks
- * fortnightly) is given INTERVAL=0 instead, with as many digits, and is
- * ignored as invalid: its first occurrence alone, right for the next 89
- * years at least. */
+ * fortnightly) is given as many X for digits, and is ignored as invalid:
+ * its first occurrence alone, right for the next 89 years at least. (An
+ * INTERVAL written 00000 stays 0, and is told as any rule libical cannot
+ * read.) */
 static void
 hold_interval(char *line, gsize n)
 {
@@ -676,7 +677,7 @@ hold_interval(char *line, gsize n)
 				;
 			if (q > digits &&
 			    g_ascii_strtoull(digits, NULL, 10) > G_MAXINT16)
-				memset(digits, '0', (gsize)(q - digits));
+				memset(digits, 'X', (gsize)(q - digits));
 		}
 	}
 }
@@ -2321,7 +2322,7 @@ warn_unread_geo(Ctx *c, icalcomponent *ve, const char *label)
 }
 
 /* An RRULE libical cannot read, and one whose INTERVAL it could not hold
- * (hold_interval made its five digits or more 0): the event stands
+ * (hold_interval made its five digits or more X): the event stands
  * alone. (Series mode tells
  * it at the RRULE line, from the rule as written: migrate.c.) */
 static void
@@ -2334,7 +2335,7 @@ warn_unread_rrule(Ctx *c, icalcomponent *ve, const char *label)
 	if (v == NULL || c->series)
 		return;
 	if (g_regex_match(evf_regex_once(&held,
-	                                 "(^|[;\\\\])INTERVAL=0{5,}([;\\\\]|$)",
+	                                 "(^|[;\\\\])INTERVAL=X{5,}([;\\\\]|$)",
 	                                 G_REGEX_CASELESS),
 	                  v, 0, NULL))
 		ctx_warn(c,

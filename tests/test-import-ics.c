@@ -1541,7 +1541,10 @@ test_rrule_interval_held(void)
 	    "RRULE:FREQ=SOMETIMES\nSUMMARY:O\nEND:VEVENT\n"
 	    "BEGIN:VEVENT\nUID:zero@partner.example\n"
 	    "DTSTART:20180601T090000Z\n"
-	    "RRULE:FREQ=DAILY;INTERVAL=0\nSUMMARY:Z\nEND:VEVENT");
+	    "RRULE:FREQ=DAILY;INTERVAL=0\nSUMMARY:Z\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:zeros@partner.example\n"
+	    "DTSTART:20180601T090000Z\n"
+	    "RRULE:FREQ=DAILY;INTERVAL=00000\nSUMMARY:Z5\nEND:VEVENT");
 	const char *const uids[] = { "daily", "weekly", "folded" };
 
 	for (guint i = 0; i < G_N_ELEMENTS(uids); i++) {
@@ -1580,7 +1583,14 @@ test_rrule_interval_held(void)
 	                               "'FREQ=DAILY;INTERVAL=0' is ignored"));
 	g_assert_false(has_warning(imp, "'zero@partner.example' (\"Z\"): the "
 	                                "RRULE is ignored"));
-	g_assert_cmpuint(imp->events->len, ==, 6);
+	/* written with five zeros, it is not taken for one too large */
+	g_assert_nonnull(find(imp, "zeros@partner.example"));
+	g_assert_true(has_warning(imp, "'zeros@partner.example' (\"Z5\"): "
+	                               "RRULE 'FREQ=DAILY;INTERVAL=00000' is "
+	                               "ignored"));
+	g_assert_false(has_warning(imp, "'zeros@partner.example' (\"Z5\"): "
+	                                "the RRULE is ignored"));
+	g_assert_cmpuint(imp->events->len, ==, 7);
 }
 
 /* What is not carried over as written is told: a negative DURATION (as a
