@@ -618,9 +618,6 @@ check_unique(const EvfConfig *cfg, GPtrArray *events, GPtrArray *diags)
 				continue;
 			}
 			if (g_utf8_collate(seen, name) != 0) {
-				g_autofree char *a = g_utf8_casefold(seen, -1);
-				g_autofree char *b = g_utf8_casefold(name, -1);
-
 				const char *namer =
 				    g_hash_table_lookup(namers, slug);
 				/* at the category, else at the key */
@@ -634,7 +631,7 @@ check_unique(const EvfConfig *cfg, GPtrArray *events, GPtrArray *diags)
 				    placed ? g_array_index(at, guint, 2 * k + 1)
 				           : MAX(ev->categories_col, 1);
 
-				if (strcmp(a, b) != 0)
+				if (!evf_same_name(seen, name))
 					evf_diags_add(
 					    diags, ev->path, line, col,
 					    "category '%s' has the same "

@@ -1599,17 +1599,13 @@ check_source_categories(const EvfConfig *cfg, const char *path,
 			const char *name = src->categories[i];
 			char *slug = evf_slugify(name);
 			const char *had = g_hash_table_lookup(names, slug);
-			g_autofree char *a = NULL;
-			g_autofree char *b = NULL;
 
 			if (had == NULL) {
 				g_hash_table_insert(names, slug, (char *)name);
 				g_hash_table_insert(givers, slug, src->name);
 				continue;
 			}
-			a = g_utf8_casefold(name, -1);
-			b = g_utf8_casefold(had, -1);
-			if (strcmp(a, b) != 0)
+			if (!evf_same_name(name, had))
 				evf_diags_add(
 				    diags, path, line, 0,
 				    "[%s] categories: '%s' has the same "

@@ -734,20 +734,36 @@ uid_cmp(gconstpointer a, gconstpointer b)
 	              (*(EvfEvent *const *)b)->uid);
 }
 
-/* Leaves a partner item only the categories the site has: a partner's
- * own (a blog's tags, by the hundred) would each make a category's page,
- * calendar and feeds; where one is the site's, the item is listed there
- * too. */
+/* Leaves a partner item only the categories the site has, in
+ * @site_categories (slug → name): a partner's own (a blog's tags, by the
+ * hundred) would each make a category's page, calendar and feeds; where
+ * one is the site's, up to case, the item is listed there too. Another
+ * name of the same slug is another category ("C#" is not the site's
+ * "C++", whose address category/c/ it would take). */
 static void
 keep_site_categories(EvfEvent *ev, GHashTable *site_categories)
 {
 	for (guint i = ev->categories->len; i > 0; i--) {
-		g_autofree char *slug =
-		    evf_slugify(g_ptr_array_index(ev->categories, i - 1));
+		const char *name = g_ptr_array_index(ev->categories, i - 1);
+		g_autofree char *slug = evf_slugify(name);
+		const char *site = g_hash_table_lookup(site_categories, slug);
 
-		if (!g_hash_table_contains(site_categories, slug))
+		if (site == NULL || !evf_same_name(site, name))
 			g_ptr_array_remove_index(ev->categories, i - 1);
 	}
+}
+
+/* Adds @name to @site_categories (slug → name) unless its slug is
+ * there. */
+static void
+add_site_category(GHashTable *site_categories, const char *name)
+{
+	char *slug = evf_slugify(name);
+
+	if (g_hash_table_contains(site_categories, slug))
+		g_free(slug);
+	else
+		g_hash_table_insert(site_categories, slug, (char *)name);
 }
 
 /* (transfer full): @uid, an item's of @src, in @src's namespace: a UUIDv5
@@ -936,7 +952,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 	g_autoptr(GHashTable) uids =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr(GHashTable) slugs = g_hash_table_new(g_str_hash, g_str_equal);
-	/* the slugs of the site's categories: its events', and those the
+	/* the site's categories by slug: its events', and those the
 	 * sources' categories= give */
 	g_autoptr(GHashTable) site_categories =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -983,17 +999,15 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 		EvfEvent *ev = g_ptr_array_index(local, i);
 
 		for (guint k = 0; k < ev->categories->len; k++)
-			g_hash_table_add(
-			    site_categories,
-			    evf_slugify(g_ptr_array_index(ev->categories, k)));
+			add_site_category(site_categories,
+			                  g_ptr_array_index(ev->categories, k));
 	}
 	for (guint s = 0; s < sources->len; s++) {
 		const EvfSourceConfig *src = g_ptr_array_index(sources, s);
 
 		for (guint i = 0; src->categories != NULL && src->categories[i];
 		     i++)
-			g_hash_table_add(site_categories,
-			                 evf_slugify(src->categories[i]));
+			add_site_category(site_categories, src->categories[i]);
 	}
 	for (guint s = 0; s < sources->len; s++) {
 		const EvfSourceConfig *src = g_ptr_array_index(sources, s);

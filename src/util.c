@@ -246,6 +246,17 @@ evf_text_nfc(const char *text)
 	return g_string_free(out, FALSE);
 }
 
+gboolean
+evf_same_name(const char *a, const char *b)
+{
+	g_autofree char *na = evf_text_nfc(a);
+	g_autofree char *nb = evf_text_nfc(b);
+	g_autofree char *fa = g_utf8_casefold(na, -1);
+	g_autofree char *fb = g_utf8_casefold(nb, -1);
+
+	return strcmp(fa, fb) == 0;
+}
+
 /* (transfer full): the digest that tells slugs apart: of @text in NFC and
  * case-folded, as the ASCII part of a slug is lower case, so that what
  * reads the same (Αστυνομία, αστυνομία; é composed or not) has one. */

@@ -186,6 +186,10 @@ char *evf_text_short(const char *text, glong max);
  * are left as they came. In time linear in the length of @text: a run
  * of more than 1 KiB without an ASCII character is left as it is. */
 char *evf_text_nfc(const char *text);
+/* Whether the texts @a and @b (valid UTF-8) are one name up to case and
+ * composition: "Workshop" and "WORKSHOP", not "C++" and "C#", which give
+ * one slug. */
+gboolean evf_same_name(const char *a, const char *b);
 
 /* (transfer full): @s with control characters and bytes that are not
  * UTF-8 escaped (\x0a, \xe9), for logs; in a diagnostic's file name

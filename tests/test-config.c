@@ -1822,10 +1822,12 @@ test_source_categories(Fixture *f, gconstpointer data)
 	               6,
 	               "[source q] categories: 'ca' has the same address "
 	               "(category/ca/) as 'Ça' of [source p]");
-	/* the same name in any case is the same category; a disabled
-	 * source publishes none */
+	/* the same name in any case, its letters composed or not, is the
+	 * same category; a disabled source publishes none */
 	cfg = assert_loads(f, "[source p]\nurl=https://p.example/\n"
-	                      "categories=Workshop; workshop\n"
+	                      "categories=Workshop; workshop; Caf\xc3\xa9\n"
+	                      "[source s]\nurl=https://s.example/\n"
+	                      "categories=Cafe\xcc\x81\n"
 	                      "[source q]\nurl=https://q.example/\n"
 	                      "categories=WORKSHOP; C#\n"
 	                      "[source r]\nurl=https://r.example/\n"

@@ -1052,10 +1052,13 @@ test_site_categories_only(void)
 	EvfEvent *kept;
 
 	g_ptr_array_add(ours->categories, g_strdup("Cyber Security"));
+	g_ptr_array_add(ours->categories, g_strdup("C++"));
 	g_ptr_array_add(theirs->categories, g_strdup("cyber security"));
 	g_ptr_array_add(theirs->categories, g_strdup("wp-tag-2020"));
 	g_ptr_array_add(theirs->categories, g_strdup("Uncategorized"));
 	g_ptr_array_add(theirs->categories, g_strdup("osce"));
+	/* the slug of the site's "C++" (category/c/), not its name */
+	g_ptr_array_add(theirs->categories, g_strdup("C#"));
 	out = merge(cfg, list(ours, NULL), "osce", list(theirs, NULL), NULL);
 	kept = find_uid(out, "1");
 	g_assert_nonnull(kept);
@@ -1064,7 +1067,7 @@ test_site_categories_only(void)
 	                "cyber security");
 	g_assert_cmpstr(g_ptr_array_index(kept->categories, 1), ==, "osce");
 	/* the local event's are its own */
-	g_assert_cmpuint(find_uid(out, "local")->categories->len, ==, 1);
+	g_assert_cmpuint(find_uid(out, "local")->categories->len, ==, 2);
 }
 
 static void
