@@ -735,11 +735,6 @@ target_ok(const char *method, const char *url)
 	return path != NULL;
 }
 
-/* 301 to the folder @path (no leading '/') with its final '/', and the
- * query of @target, the request target as sent, if it has one: a
- * static server keeps it (nginx does), and a link that names the folder
- * without its '/' must not lose it. What the query holds beyond the
- * characters RFC 3986 §3.4 allows in one is percent-encoded. */
 /* What libmicrohttpd keeps of a request in its connection's memory
  * besides its bytes: a record of about this size per header field. */
 #define FIELD_RECORD 64
@@ -749,6 +744,14 @@ target_ok(const char *method, const char *url)
  * libmicrohttpd's pool rounds up. */
 #define ANSWER_ROOM 2048
 
+/* 301 to the folder @path (no leading '/') with its final '/', and the
+ * query of @target, the request target as sent, if it has one: a
+ * static server keeps it (nginx does), and a link that names the folder
+ * without its '/' must not lose it. What the query holds beyond the
+ * characters RFC 3986 §3.4 allows in one is percent-encoded. The
+ * Location is relative to the request (RFC 9110 §10.2.2), the folder's
+ * name and its '/': behind a proxy that serves the site under a prefix
+ * of its own ([site] url's path), a path from '/' would leave it. */
 static enum MHD_Result
 answer_moved(EvfHttpd *h, struct MHD_Connection *c, const char *path,
              const char *target, gint64 max_age, guint *status)
@@ -761,7 +764,11 @@ answer_moved(EvfHttpd *h, struct MHD_Connection *c, const char *path,
 	    query != NULL
 	        ? g_uri_escape_string(query, "!$&'()*+,;=:@/?%", FALSE)
 	        : NULL;
-	g_autofree char *to = g_strconcat("/", path, "/", escaped, NULL);
+	const char *name =
+	    strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	/* (a name with ':' would read as a scheme: RFC 3986 §4.2) */
+	g_autofree char *to = g_strconcat(strchr(name, ':') != NULL ? "./" : "",
+	                                  name, "/", escaped, NULL);
 	const union MHD_ConnectionInfo *info =
 	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
 	gsize held =

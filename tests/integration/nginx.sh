@@ -170,7 +170,7 @@ same "other methods" /calendar.ics Allow -X POST
 for base in "$serve_base" "$nginx"; do
 	loc=$(head_of "/category/$category" | header Location)
 	case $loc in
-	/category/"$category"/ | category/"$category"/) pass "$base: a folder without its /: relative Location '$loc'" ;;
+	/category/"$category"/ | "$category"/) pass "$base: a folder without its /: relative Location '$loc'" ;;
 	*) fail "$base: a folder without its /: relative Location '$loc'" ;;
 	esac
 done
