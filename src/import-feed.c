@@ -217,21 +217,6 @@ is_space(char ch)
 	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
 }
 
-/* Cuts valid UTF-8 @s to at most @max bytes, on a character boundary. */
-static gboolean
-cut_utf8(char *s, gsize max)
-{
-	gsize n = strlen(s);
-
-	if (n <= max)
-		return FALSE;
-	n = max;
-	while (n > 0 && ((guchar)s[n] & 0xc0) == 0x80)
-		n--;
-	s[n] = '\0';
-	return TRUE;
-}
-
 static gboolean
 is_blank(const char *s)
 {
@@ -267,10 +252,8 @@ clean_line(const char *s, gsize max)
 	}
 	/* Bound the work on a huge value before folding it. */
 	raw = g_utf8_make_valid(s, -1);
-	cut_utf8(raw, 4 * max);
-	line = evf_text_oneline(raw);
-	cut_utf8(line, max);
-	g_strchomp(line);
+	evf_utf8_cut(raw, 4 * max);
+	line = evf_text_cut(evf_text_oneline(raw), max);
 	if (line[0] == '\0')
 		return NULL;
 	return g_steal_pointer(&line);
@@ -592,7 +575,7 @@ static char *
 text_cut(xmlNode *n, gsize max, gboolean *cut)
 {
 	char *v = text_of(n);
-	gboolean was_cut = cut_utf8(v, max);
+	gboolean was_cut = evf_utf8_cut(v, max);
 
 	if (cut != NULL)
 		*cut = was_cut;
@@ -621,7 +604,7 @@ html_of(xmlNode *n, gboolean *cut)
 	out = g_string_new(NULL);
 	dump_html(out, n->children, EVF_IMPORT_MAX_DESCRIPTION);
 	s = g_strndup(out->str, out->len);
-	*cut = cut_utf8(s, EVF_IMPORT_MAX_DESCRIPTION);
+	*cut = evf_utf8_cut(s, EVF_IMPORT_MAX_DESCRIPTION);
 	return s;
 }
 
@@ -759,7 +742,7 @@ atom_text(xmlNode *n, gsize max, char **out, gboolean *cut)
 		else
 			dump_html(s, n->children, max);
 		*out = g_strndup(s->str, s->len);
-		*cut = cut_utf8(*out, max);
+		*cut = evf_utf8_cut(*out, max);
 		return TEXT_HTML;
 	}
 	if (g_ascii_strcasecmp(t, "text") == 0 ||
@@ -1590,8 +1573,8 @@ title_of(const Item *it, gboolean *cut)
 	if (strlen(line) <= EVF_IMPORT_MAX_TITLE)
 		return g_steal_pointer(&line);
 	*cut = TRUE;
-	cut_utf8(line, EVF_IMPORT_MAX_TITLE - strlen("\u2026"));
-	g_strchomp(line);
+	line = evf_text_cut(g_steal_pointer(&line),
+	                    EVF_IMPORT_MAX_TITLE - strlen("\u2026"));
 	return g_strconcat(line, "\u2026", NULL);
 }
 
@@ -1604,11 +1587,10 @@ title_from_text(const char *text)
 	if (g_utf8_strlen(line, -1) <= TITLE_FROM_TEXT)
 		return g_steal_pointer(&line);
 	{
-		g_autofree char *head =
-		    g_utf8_substring(line, 0, TITLE_FROM_TEXT - 1);
+		char *head = g_utf8_substring(line, 0, TITLE_FROM_TEXT - 1);
+		g_autofree char *cut = evf_text_cut(head, strlen(head));
 
-		g_strchomp(head);
-		return g_strconcat(head, "\u2026", NULL);
+		return g_strconcat(cut, "\u2026", NULL);
 	}
 }
 
@@ -1625,7 +1607,7 @@ sanitize_bounded(const char *html, const char *base, gboolean *cut)
 		g_autofree char *out = NULL;
 		gsize n;
 
-		if (cut_utf8(raw, limit))
+		if (evf_utf8_cut(raw, limit))
 			*cut = TRUE;
 		out = evf_html_sanitize(raw, base);
 		n = strlen(out);

@@ -845,21 +845,6 @@ event_label(Ctx *c, icalcomponent *ve, const char *uid)
 
 /* ---------------------------------------------------------------- text */
 
-/* Cuts @s (valid UTF-8) to at most @max bytes on a character boundary. */
-static char *
-cut_utf8(char *s, gsize max)
-{
-	gsize n = strlen(s);
-
-	if (n <= max)
-		return s;
-	n = max;
-	while (n > 0 && ((guchar)s[n] & 0xc0) == 0x80)
-		n--;
-	s[n] = '\0';
-	return s;
-}
-
 /* (transfer full) (nullable): @s sanitised, on one line, at most @max
  * bytes; NULL when nothing is left. */
 static char *
@@ -869,8 +854,7 @@ clean_line(const char *s, gsize max)
 
 	if (s == NULL)
 		return NULL;
-	one = evf_text_oneline(s);
-	g_strchomp(cut_utf8(one, max));
+	one = evf_text_cut(evf_text_oneline(s), max);
 	if (one[0] == '\0')
 		return NULL;
 	return g_steal_pointer(&one);
@@ -914,7 +898,8 @@ clean_text(const char *s, gsize max)
 	if (s == NULL)
 		return NULL;
 	t = evf_text_sanitize(s, -1);
-	g_strstrip(cut_utf8(g_strstrip(t), max));
+	evf_utf8_cut(g_strstrip(t), max);
+	g_strstrip(t);
 	if (t[0] == '\0')
 		return NULL;
 	return g_steal_pointer(&t);
@@ -942,7 +927,7 @@ append_escaped(GString *out, const char *line, gsize budget)
 	while (keep > 0) {
 		g_autofree char *e = NULL;
 
-		cut_utf8(part, keep);
+		evf_utf8_cut(part, keep);
 		e = g_markup_escape_text(part, -1);
 		if (out->len + strlen(e) <= budget) {
 			g_string_append(out, e);
@@ -1168,7 +1153,7 @@ html_from_html(const char *raw, const char *base_url)
 		g_autofree char *cut = g_strdup(valid);
 		g_autofree char *html = NULL;
 
-		cut_utf8(cut, keep);
+		evf_utf8_cut(cut, keep);
 		html = evf_html_sanitize(cut, base_url);
 		if (strlen(html) <= EVF_IMPORT_MAX_DESCRIPTION) {
 			g_autofree char *text = evf_html_to_text(html);

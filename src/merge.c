@@ -735,22 +735,31 @@ uid_cmp(gconstpointer a, gconstpointer b)
 }
 
 /* Leaves a partner item only the categories the site has, in
- * @site_categories (slug → name): a partner's own (a blog's tags, by the
- * hundred) would each make a category's page, calendar and feeds; where
- * one is the site's, up to case, the item is listed there too. Another
- * name of the same slug is another category ("C#" is not the site's
- * "C++", whose address category/c/ it would take). */
+ * @site_categories (slug → name), written as the site writes them: a
+ * partner's own (a blog's tags, by the hundred) would each make a
+ * category's page, calendar and feeds; where one is the site's, up to
+ * case, the item is listed there too, under the site's name (a category's
+ * calendar had 'Café', 'CAFÉ' and 'café' with a word joiner, which
+ * calendar programs show as three). Another name of the same slug is
+ * another category ("C#" is not the site's "C++", whose address
+ * category/c/ it would take). */
 static void
 keep_site_categories(EvfEvent *ev, GHashTable *site_categories)
 {
-	for (guint i = ev->categories->len; i > 0; i--) {
-		const char *name = g_ptr_array_index(ev->categories, i - 1);
+	g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint i = 0; i < ev->categories->len; i++) {
+		const char *name = g_ptr_array_index(ev->categories, i);
 		g_autofree char *slug = evf_slugify(name);
 		const char *site = g_hash_table_lookup(site_categories, slug);
 
-		if (site == NULL || !evf_same_name(site, name))
-			g_ptr_array_remove_index(ev->categories, i - 1);
+		if (site != NULL && evf_same_name(site, name) &&
+		    !g_ptr_array_find_with_equal_func(kept, site, g_str_equal,
+		                                      NULL))
+			g_ptr_array_add(kept, g_strdup(site));
 	}
+	g_ptr_array_set_size(ev->categories, 0);
+	g_ptr_array_extend_and_steal(ev->categories, g_steal_pointer(&kept));
 }
 
 /* Adds @name to @site_categories (slug → name) unless its slug is

@@ -1053,6 +1053,40 @@ evf_text_short(const char *text, glong max)
 	return g_strconcat(head, "\u2026", NULL);
 }
 
+gboolean
+evf_utf8_cut(char *s, gsize max)
+{
+	gsize n = strlen(s);
+
+	if (n <= max)
+		return FALSE;
+	n = max;
+	while (n > 0 && ((guchar)s[n] & 0xc0) == 0x80)
+		n--;
+	s[n] = '\0';
+	return TRUE;
+}
+
+char *
+evf_text_cut(char *s, gsize max)
+{
+	gsize limit = max;
+
+	/* The closings balancing adds may take it over @max again: then
+	 * less is kept, until they fit (a byte less each round at least) */
+	for (;;) {
+		gsize n;
+
+		evf_utf8_cut(s, limit);
+		g_strchomp(s);
+		s = balance(s);
+		n = strlen(s);
+		if (n <= max)
+			return s;
+		limit -= MIN(limit, n - max);
+	}
+}
+
 /* evf_log_escape(), and for a file's name (@name) a backslash too: a
  * name that holds "\xe9" is not one that holds the byte. */
 static char *

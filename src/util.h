@@ -178,6 +178,14 @@ char *evf_text_oneline(const char *text);
 /* (transfer full): @text (nullable: "") on one line (evf_text_oneline),
  * cut to @max characters with "…" after them, for a message. */
 char *evf_text_short(const char *text, glong max);
+/* Cuts valid UTF-8 @s to at most @max bytes, on a character boundary;
+ * TRUE when it was longer. */
+gboolean evf_utf8_cut(char *s, gsize max);
+/* (transfer full): @s (taken; a line, as evf_text_oneline gives) cut to
+ * at most @max bytes on a character boundary, without white space at its
+ * end, and its bidirectional controls balanced again within @max: the
+ * closing of an override that the cut took off is put back. */
+char *evf_text_cut(char *s, gsize max);
 
 /* (transfer full): valid UTF-8 @text in Unicode's NFC, as the web has
  * text (W3C's character model), for the texts people read and compare

@@ -1599,6 +1599,55 @@ test_limits_huge_title(void)
 	g_assert_true(has_warning(imp, "title cut to 1024 bytes"));
 }
 
+/* Whether @s has every right-to-left override it opens closed. */
+static gboolean
+overrides_closed(const char *s)
+{
+	int open = 0;
+
+	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p))
+		if (g_utf8_get_char(p) == 0x202E)
+			open++;
+		else if (g_utf8_get_char(p) == 0x202C && open > 0)
+			open--;
+	return open == 0;
+}
+
+/* A title cut at its limit, or made from the start of an item's text,
+ * keeps its overrides closed before its "…": an override that the cut
+ * left open turned what is shown after the title (its date, its
+ * place). */
+static void
+test_limits_cut_title_bidi(void)
+{
+	g_autoptr(GString) xml = g_string_new(
+	    "<rss><channel><item><guid>untitled</guid><description>Meeting "
+	    "\u202Ereversed");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+	EvfEvent *ev;
+
+	for (int i = 0; i < 100; i++)
+		g_string_append_c(xml, 'x');
+	g_string_append(xml, "</description></item><item><guid>big</guid>"
+	                     "<title>Big \u202Er");
+	for (int i = 0; i < 1100; i++)
+		g_string_append_c(xml, 'y');
+	g_string_append(xml, "</title></item></channel></rss>");
+	imp = import_string(xml->str, NULL, &error);
+	g_assert_no_error(error);
+	REQUIRE(imp);
+	ev = find(imp, "untitled");
+	REQUIRE(ev);
+	g_assert_true(g_str_has_prefix(ev->title, "Meeting \u202Erev"));
+	g_assert_true(g_str_has_suffix(ev->title, "x\u202C\u2026"));
+	ev = find(imp, "big");
+	REQUIRE(ev);
+	g_assert_true(g_str_has_suffix(ev->title, "y\u202C\u2026"));
+	g_assert_cmpuint(strlen(ev->title), <=, EVF_IMPORT_MAX_TITLE);
+	g_assert_true(overrides_closed(ev->title));
+}
+
 static void
 test_limits_huge_description(void)
 {
@@ -2593,6 +2642,8 @@ main(int argc, char **argv)
 	                test_limits_many_paragraphs);
 	g_test_add_func("/import-feed/limits/long-base-shared",
 	                test_limits_long_base_shared);
+	g_test_add_func("/import-feed/limits/cut-title-bidi",
+	                test_limits_cut_title_bidi);
 	g_test_add_func("/import-feed/limits/huge-title",
 	                test_limits_huge_title);
 	g_test_add_func("/import-feed/limits/huge-description",

@@ -669,6 +669,27 @@ test_long_lines(void)
 	g_assert_true(g_str_has_prefix(ev->description_html, "<p>ddd"));
 }
 
+/* A SUMMARY or LOCATION cut at its limit keeps its override closed:
+ * left open, it turned what is shown after it. */
+static void
+test_long_lines_bidi(void)
+{
+	g_autofree char *ys = g_strnfill(1100, 'y');
+	g_autofree char *body = g_strdup_printf(
+	    "BEGIN:VEVENT\nUID:rlo@partner.example\n"
+	    "DTSTART:20180701T100000Z\nSUMMARY:Summit \u202Er%s\n"
+	    "LOCATION:Place \u202Ep%s\nEND:VEVENT",
+	    ys, ys);
+	g_autoptr(EvfImport) imp = import_body(body);
+	EvfEvent *ev = find(imp, "rlo@partner.example");
+
+	g_assert_nonnull(ev);
+	g_assert_true(g_str_has_suffix(ev->title, "y\u202C"));
+	g_assert_true(g_str_has_suffix(ev->location, "y\u202C"));
+	g_assert_cmpuint(strlen(ev->title), <=, EVF_IMPORT_MAX_TITLE);
+	g_assert_cmpuint(strlen(ev->title), >=, EVF_IMPORT_MAX_TITLE - 3);
+}
+
 static void
 test_fold_mid_utf8(void)
 {
@@ -3468,6 +3489,7 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/outlook", test_outlook);
 	g_test_add_func("/import-ics/lf-only", test_lf_only);
 	g_test_add_func("/import-ics/long-lines", test_long_lines);
+	g_test_add_func("/import-ics/long-lines-bidi", test_long_lines_bidi);
 	g_test_add_func("/import-ics/fold-mid-utf8", test_fold_mid_utf8);
 	g_test_add_func("/import-ics/tzid/floating-default",
 	                test_tzid_floating_default);

@@ -1017,7 +1017,8 @@ test_times(void)
 }
 
 /* A category a source adds is not added again when the item has it in
- * another case (category/<slug>/ is the same). */
+ * another case (category/<slug>/ is the same): the item has it as the
+ * site writes it. */
 static void
 test_category_once(void)
 {
@@ -1032,7 +1033,7 @@ test_category_once(void)
 	out = merge(cfg, NULL, "osce", list(ev, NULL), NULL);
 	kept = g_ptr_array_index(out, 0);
 	g_assert_cmpuint(kept->categories->len, ==, 2);
-	g_assert_cmpstr(g_ptr_array_index(kept->categories, 0), ==, "partner");
+	g_assert_cmpstr(g_ptr_array_index(kept->categories, 0), ==, "Partner");
 	g_assert_cmpstr(g_ptr_array_index(kept->categories, 1), ==, "OSCE");
 }
 
@@ -1059,13 +1060,18 @@ test_site_categories_only(void)
 	g_ptr_array_add(theirs->categories, g_strdup("osce"));
 	/* the slug of the site's "C++" (category/c/), not its name */
 	g_ptr_array_add(theirs->categories, g_strdup("C#"));
+	/* the site's name in other spellings: given once, as the site
+	 * writes it */
+	g_ptr_array_add(theirs->categories, g_strdup("CYBER SECURITY"));
+	g_ptr_array_add(theirs->categories,
+	                g_strdup("Cyber Securit\xef\xbd\x99"));
 	out = merge(cfg, list(ours, NULL), "osce", list(theirs, NULL), NULL);
 	kept = find_uid(out, "1");
 	g_assert_nonnull(kept);
 	g_assert_cmpuint(kept->categories->len, ==, 2);
 	g_assert_cmpstr(g_ptr_array_index(kept->categories, 0), ==,
-	                "cyber security");
-	g_assert_cmpstr(g_ptr_array_index(kept->categories, 1), ==, "osce");
+	                "Cyber Security");
+	g_assert_cmpstr(g_ptr_array_index(kept->categories, 1), ==, "OSCE");
 	/* the local event's are its own */
 	g_assert_cmpuint(find_uid(out, "local")->categories->len, ==, 2);
 }

@@ -352,6 +352,42 @@ test_text_oneline_bidi(void)
 	}
 }
 
+/* A line cut to a number of bytes keeps its overrides closed, within
+ * those bytes: the closing that the cut takes off is put back, and less
+ * text is kept where it would not fit. */
+static void
+test_text_cut(void)
+{
+	static const struct {
+		const char *text;
+		gsize max;
+		const char *cut;
+	} cases[] = {
+		/* short enough: as it is */
+		{ "ab\u202Ecd\u202C", 20, "ab\u202Ecd\u202C" },
+		/* the PDF cut off: put back in the room of "ef" and the
+		 * PDF's first byte */
+		{ "ab\u202Ecdef\u202C", 10, "ab\u202Ecd\u202C" },
+		/* white space at the end of what is kept goes */
+		{ "ab \u202Ecd efgh", 12, "ab \u202Ecd\u202C" },
+		/* an isolate and an override inside it, both cut open */
+		{ "\u2068a\u202Dbcdefgh\u202C\u2069", 14,
+		  "\u2068a\u202Db\u202C\u2069" },
+		/* no room for the closing: nothing of the override */
+		{ "ab\u202Ecdef", 5, "ab" },
+		/* a cut inside a character: before it */
+		{ "a\u00e9\u00e9", 4, "a\u00e9" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *cut =
+		    evf_text_cut(g_strdup(cases[i].text), cases[i].max);
+
+		g_assert_cmpstr(cut, ==, cases[i].cut);
+		g_assert_cmpuint(strlen(cut), <=, cases[i].max);
+	}
+}
+
 static void
 test_text_oneline(void)
 {
@@ -980,6 +1016,7 @@ main(int argc, char **argv)
 	                test_text_sanitize_keeps_unicode);
 	g_test_add_func("/util/text-oneline", test_text_oneline);
 	g_test_add_func("/util/text-oneline/bidi", test_text_oneline_bidi);
+	g_test_add_func("/util/text-cut", test_text_cut);
 	g_test_add_func("/util/text-nfc", test_text_nfc);
 	g_test_add_func("/util/text-mend", test_text_mend);
 	g_test_add_func("/util/log-escape", test_log_escape);
