@@ -1591,20 +1591,16 @@ want_list(Ctx *c, const char *key, const Node *n, guint max, GPtrArray *out,
 		return;
 	}
 	/* The same name in another case is the same category
-	 * (category/<slug>/): kept once, as first written. Equal collation
-	 * keys are what g_utf8_collate() calls equal; a set of them finds
-	 * a repeat in one pass, where comparing each name with all before
-	 * it took seconds for a few thousand. */
+	 * (category/<slug>/): kept once, as first written. A set of their
+	 * keys (evf_name_key) finds a repeat in one pass, where comparing
+	 * each name with all before it took seconds for a few thousand.
+	 * (Not a collation key: GLib's are alike for "H₂O" and "H2O", two
+	 * names, and the second was lost.) */
 	seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	for (guint k = 0; k < out->len; k++) {
-		g_autofree char *folded =
-		    g_utf8_casefold(g_ptr_array_index(out, k), -1);
-
-		g_hash_table_add(seen, g_utf8_collate_key(folded, -1));
-	}
+	for (guint k = 0; k < out->len; k++)
+		g_hash_table_add(seen, evf_name_key(g_ptr_array_index(out, k)));
 	for (guint i = 0; i < n->items->len; i++) {
-		g_autofree char *folded = NULL;
-		char *collated;
+		char *name_key;
 		char *s;
 
 		c->in_list = TRUE;
@@ -1612,10 +1608,9 @@ want_list(Ctx *c, const char *key, const Node *n, guint max, GPtrArray *out,
 		c->in_list = FALSE;
 		if (s == NULL)
 			continue;
-		folded = g_utf8_casefold(s, -1);
-		collated = g_utf8_collate_key(folded, -1);
-		if (g_hash_table_contains(seen, collated)) {
-			g_free(collated);
+		name_key = evf_name_key(s);
+		if (g_hash_table_contains(seen, name_key)) {
+			g_free(name_key);
 			g_free(s);
 		} else if (out->len == max) {
 			/* one error for the list, at the first one too many;
@@ -1627,12 +1622,12 @@ want_list(Ctx *c, const char *key, const Node *n, guint max, GPtrArray *out,
 				          "calendar, feeds and page)",
 				          key, max, max);
 			over = TRUE;
-			g_free(collated);
+			g_free(name_key);
 			g_free(s);
 		} else {
 			const Node *item = g_ptr_array_index(n->items, i);
 
-			g_hash_table_add(seen, collated);
+			g_hash_table_add(seen, name_key);
 			g_ptr_array_add(out, s);
 			if (at != NULL)
 				g_array_append_vals(

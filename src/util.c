@@ -246,15 +246,21 @@ evf_text_nfc(const char *text)
 	return g_string_free(out, FALSE);
 }
 
+char *
+evf_name_key(const char *s)
+{
+	g_autofree char *normal = evf_text_nfc(s);
+
+	return g_utf8_casefold(normal, -1);
+}
+
 gboolean
 evf_same_name(const char *a, const char *b)
 {
-	g_autofree char *na = evf_text_nfc(a);
-	g_autofree char *nb = evf_text_nfc(b);
-	g_autofree char *fa = g_utf8_casefold(na, -1);
-	g_autofree char *fb = g_utf8_casefold(nb, -1);
+	g_autofree char *ka = evf_name_key(a);
+	g_autofree char *kb = evf_name_key(b);
 
-	return strcmp(fa, fb) == 0;
+	return strcmp(ka, kb) == 0;
 }
 
 /* (transfer full): the digest that tells slugs apart: of @text in NFC and

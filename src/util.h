@@ -194,9 +194,13 @@ char *evf_text_cut(char *s, gsize max);
  * are left as they came. In time linear in the length of @text: a run
  * of more than 1 KiB without an ASCII character is left as it is. */
 char *evf_text_nfc(const char *text);
+/* (transfer full): the form of the name @s (valid UTF-8) that is the same
+ * whatever its case and composition: in NFC, case-folded. Not the same
+ * for forms only alike ("H₂O", "H2O"), as a collation key would be. */
+char *evf_name_key(const char *s);
 /* Whether the texts @a and @b (valid UTF-8) are one name up to case and
- * composition: "Workshop" and "WORKSHOP", not "C++" and "C#", which give
- * one slug. */
+ * composition (evf_name_key): "Workshop" and "WORKSHOP", not "C++" and
+ * "C#", which give one slug. */
 gboolean evf_same_name(const char *a, const char *b);
 
 /* (transfer full): @s with control characters and bytes that are not

@@ -293,6 +293,10 @@ test_valid_block_lists(void)
 	                                  "  - workshop\n"
 	                                  "  - Workshop\n"
 	                                  "  - workshop\n"
+	                                  "  - H\u2082O\n"
+	                                  "  - H2O\n"
+	                                  "  - Institute \u2161\n"
+	                                  "  - Institute II\n"
 	                                  "status: Cancelled\n"
 	                                  "---\n");
 
@@ -301,9 +305,13 @@ test_valid_block_lists(void)
 	g_assert_cmpuint(ev->organizers->len, ==, 2);
 	g_assert_cmpstr(g_ptr_array_index(ev->organizers, 1), ==, "UNODC");
 	/* A repetition is dropped, in another case too: both would be
-	 * category/workshop/. The first spelling stays. */
-	g_assert_cmpuint(ev->categories->len, ==, 1);
+	 * category/workshop/. The first spelling stays. Names only alike
+	 * (H₂O, H2O: two slugs) are two. */
+	g_assert_cmpuint(ev->categories->len, ==, 5);
 	g_assert_cmpstr(g_ptr_array_index(ev->categories, 0), ==, "workshop");
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 2), ==, "H2O");
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 4), ==,
+	                "Institute II");
 	g_assert_cmpint(ev->status, ==, EVF_STATUS_CANCELLED);
 }
 
