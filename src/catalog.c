@@ -617,7 +617,7 @@ check_unique(const EvfConfig *cfg, GPtrArray *events, GPtrArray *diags)
 				g_hash_table_insert(namers, slug, ev->path);
 				continue;
 			}
-			if (g_utf8_collate(seen, name) != 0) {
+			if (strcmp(seen, name) != 0) {
 				const char *namer =
 				    g_hash_table_lookup(namers, slug);
 				/* at the category, else at the key */
@@ -631,13 +631,16 @@ check_unique(const EvfConfig *cfg, GPtrArray *events, GPtrArray *diags)
 				    placed ? g_array_index(at, guint, 2 * k + 1)
 				           : MAX(ev->categories_col, 1);
 
+				g_autofree char *told =
+				    evf_invisible_told(name, seen);
+
 				if (!evf_same_name(seen, name))
 					evf_diags_add(
 					    diags, ev->path, line, col,
 					    "category '%s' has the same "
 					    "address (category/%s/) as "
-					    "category '%s' of %s",
-					    name, slug, seen, namer);
+					    "category '%s' of %s%s",
+					    name, slug, seen, namer, told);
 				/* One of the spellings names the category's
 				 * feeds, calendar and page, and another file
 				 * could change which. */

@@ -1605,15 +1605,20 @@ check_source_categories(const EvfConfig *cfg, const char *path,
 				g_hash_table_insert(givers, slug, src->name);
 				continue;
 			}
-			if (!evf_same_name(name, had))
+			if (!evf_same_name(name, had)) {
+				g_autofree char *told =
+				    evf_invisible_told(name, had);
+
 				evf_diags_add(
 				    diags, path, line, 0,
 				    "[%s] categories: '%s' has the same "
 				    "address (category/%s/) as '%s' of "
-				    "[source %s]",
+				    "[source %s]%s",
 				    group, name, slug, had,
 				    (const char *)g_hash_table_lookup(givers,
-				                                      slug));
+				                                      slug),
+				    told);
+			}
 			g_free(slug);
 		}
 	}

@@ -1769,29 +1769,8 @@ static const char *const month_names[] = {
 	"October", "November", "December",
 };
 
-/* Whether @ch looks like nothing or like an ordinary space and is not
- * one: a no-break or other space (U+00A0, U+3000), or an invisible one
- * (U+200B, U+FEFF). */
-static gboolean
-is_invisible(gunichar ch)
-{
-	return ch >= 0x80 && (g_unichar_isspace(ch) ||
-	                      g_unichar_type(ch) == G_UNICODE_FORMAT);
-}
-
-/* (nullable): the first character of @s that is_invisible(); 0 when
- * there is none. */
-static gunichar
-first_invisible(const char *s)
-{
-	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p))
-		if (is_invisible(g_utf8_get_char(p)))
-			return g_utf8_get_char(p);
-	return 0;
-}
-
 /* Whether @line (UTF-8) is '---' but for spaces and characters that
- * is_invisible(). */
+ * evf_unichar_invisible(). */
 static gboolean
 looks_like_delimiter(const char *line)
 {
@@ -1800,24 +1779,11 @@ looks_like_delimiter(const char *line)
 	for (const char *p = line; *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar ch = g_utf8_get_char(p);
 
-		if (ch != ' ' && ch != '\t' && ch != '\r' && !is_invisible(ch))
+		if (ch != ' ' && ch != '\t' && ch != '\r' &&
+		    !evf_unichar_invisible(ch))
 			g_string_append_unichar(seen, ch);
 	}
 	return strcmp(seen->str, "---") == 0;
-}
-
-/* (transfer full): what to do about @ch (first_invisible), in words. */
-static char *
-invisible_advice(gunichar ch)
-{
-	return g_unichar_isspace(ch)
-	           ? g_strdup_printf("it holds a no-break or other space "
-	                             "(U+%04X), which looks like an ordinary "
-	                             "one: type a space, or delete it",
-	                             ch)
-	           : g_strdup_printf("it holds an invisible character "
-	                             "(U+%04X): delete it",
-	                             ch);
 }
 
 /* Whether @s is in typographic quotes (“…”, ‘…’, „…“, «…»), which a
@@ -1853,10 +1819,10 @@ date_advice(const char *s)
 {
 	static GRegex *dmy, *fraction, *zone_word, *ampm, *noon;
 	g_autoptr(GMatchInfo) m = NULL;
-	gunichar invisible = first_invisible(s);
+	gunichar invisible = evf_text_first_invisible(s);
 
 	if (invisible != 0) {
-		g_autofree char *why = invisible_advice(invisible);
+		g_autofree char *why = evf_invisible_advice(invisible);
 
 		return g_strconcat("; ", why, NULL);
 	}
@@ -3560,10 +3526,10 @@ key_advice(const char *key)
 	};
 	const char *best = NULL;
 	guint best_d = 3;
-	gunichar invisible = first_invisible(key);
+	gunichar invisible = evf_text_first_invisible(key);
 
 	if (invisible != 0)
-		return invisible_advice(invisible);
+		return evf_invisible_advice(invisible);
 	for (guint j = 0; j < G_N_ELEMENTS(known_keys); j++)
 		if (g_ascii_strcasecmp(known_keys[j], key) == 0)
 			return g_strdup_printf("keys are written in lower "
@@ -4698,13 +4664,13 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 		    g_strndup(p, (gsize)((nl != NULL ? nl : end) - p));
 		/* (the bytes may not be UTF-8: said above) */
 		gunichar invisible = g_utf8_validate(first, -1, NULL)
-		                         ? first_invisible(first)
+		                         ? evf_text_first_invisible(first)
 		                         : 0;
 
 		/* "---" and a no-break space, or a second byte order mark
 		 * before it: the editor sees "---" */
 		if (invisible != 0 && looks_like_delimiter(first)) {
-			g_autofree char *why = invisible_advice(invisible);
+			g_autofree char *why = evf_invisible_advice(invisible);
 			char at[8];
 
 			at[g_unichar_to_utf8(invisible, at)] = '\0';
@@ -4800,9 +4766,10 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 		while (to < end && *to != '\r' && *to != '\n')
 			to++;
 		rest = g_strndup(after, (gsize)(to - after));
-		ch =
-		    g_utf8_validate(rest, -1, NULL) ? first_invisible(rest) : 0;
-		why = ch != 0 ? invisible_advice(ch) : NULL;
+		ch = g_utf8_validate(rest, -1, NULL)
+		         ? evf_text_first_invisible(rest)
+		         : 0;
+		why = ch != 0 ? evf_invisible_advice(ch) : NULL;
 
 		if (typographic)
 			evf_diags_add(diags, path, near_end, 1,

@@ -246,6 +246,49 @@ evf_text_nfc(const char *text)
 	return g_string_free(out, FALSE);
 }
 
+gboolean
+evf_unichar_invisible(gunichar ch)
+{
+	return ch >= 0x80 && (g_unichar_isspace(ch) ||
+	                      g_unichar_type(ch) == G_UNICODE_FORMAT);
+}
+
+gunichar
+evf_text_first_invisible(const char *s)
+{
+	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p))
+		if (evf_unichar_invisible(g_utf8_get_char(p)))
+			return g_utf8_get_char(p);
+	return 0;
+}
+
+char *
+evf_invisible_advice(gunichar ch)
+{
+	return g_unichar_isspace(ch)
+	           ? g_strdup_printf("it holds a no-break or other space "
+	                             "(U+%04X), which looks like an ordinary "
+	                             "one: type a space, or delete it",
+	                             ch)
+	           : g_strdup_printf("it holds an invisible character "
+	                             "(U+%04X): delete it",
+	                             ch);
+}
+
+char *
+evf_invisible_told(const char *name, const char *other)
+{
+	gunichar ch = evf_text_first_invisible(name);
+	gunichar other_ch = evf_text_first_invisible(other);
+	g_autofree char *advice = NULL;
+
+	if (ch == 0 && other_ch == 0)
+		return g_strdup("");
+	advice = evf_invisible_advice(ch != 0 ? ch : other_ch);
+	/* "it holds …" */
+	return g_strconcat(ch != 0 ? ": it" : ": the other", advice + 2, NULL);
+}
+
 char *
 evf_name_key(const char *s)
 {

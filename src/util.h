@@ -194,6 +194,21 @@ char *evf_text_cut(char *s, gsize max);
  * are left as they came. In time linear in the length of @text: a run
  * of more than 1 KiB without an ASCII character is left as it is. */
 char *evf_text_nfc(const char *text);
+/* Whether @ch looks like nothing or like an ordinary space and is not
+ * one: a no-break or other space (U+00A0, U+3000), or an invisible one
+ * (U+200B, U+FEFF, U+00AD). */
+gboolean evf_unichar_invisible(gunichar ch);
+/* The first character of valid UTF-8 @s that evf_unichar_invisible();
+ * 0 when there is none. */
+gunichar evf_text_first_invisible(const char *s);
+/* (transfer full): what to do about @ch (evf_text_first_invisible), in
+ * words: "it holds an invisible character (U+200B): delete it". */
+char *evf_invisible_advice(gunichar ch);
+/* (transfer full): for a message that names two names, @name and @other,
+ * which would look alike: ": it holds an invisible character (U+00AD):
+ * delete it" for @name's first such character, else ": the other
+ * holds …" for @other's; "" when neither has one. */
+char *evf_invisible_told(const char *name, const char *other);
 /* (transfer full): the form of the name @s (valid UTF-8) that is the same
  * whatever its case and composition: in NFC, case-folded. Not the same
  * for forms only alike ("H₂O", "H2O"), as a collation key would be. */

@@ -381,6 +381,23 @@ for cmd in check build; do
 	fi
 done
 
+# Two categories of one address that differ by a character that shows as
+# nothing (a soft hyphen pasted from a word processor): the error names
+# it, as the two names it quotes look alike.
+v=$(mktmp)
+mkdir "$v/events"
+printf -- '---\ntitle: A\nstart: 2018-12-01\ncategories: [criminal justice]\n---\n' >"$v/events/a.md"
+printf -- '---\ntitle: B\nstart: 2018-12-02\ncategories: ["criminal justice\302\255"]\n---\n' >"$v/events/b.md"
+printf -- '---\ntitle: C\nstart: 2018-12-03\ncategories: ["Work\342\200\213shop"]\n---\n' >"$v/events/c.md"
+printf -- '---\ntitle: D\nstart: 2018-12-04\ncategories: [Workshop]\n---\n' >"$v/events/d.md"
+write_config "$v" "$v/events"
+run check "$v/evfeed.conf" "$v/check"
+test "$status" -eq 1 &&
+	has_diag "$v/check.err" b.md 4 "category 'criminal justice.*' has the same address .* of .*a[.]md: it holds an invisible character [(]U[+]00AD[)]: delete it" &&
+	has_diag "$v/check.err" d.md 4 "category 'Workshop' has the same address .* of .*c[.]md: the other holds an invisible character [(]U[+]200B[)]: delete it"
+ok $? "two categories of one address, one with an invisible character: the error names it" ||
+	diag_file "$v/check.err"
+
 ln -s ../elsewhere.md "$w/events/link.md"
 run build "$w/evfeed.conf" "$w/unreadable"
 if [ "$status" -eq 1 ] &&
