@@ -1660,6 +1660,15 @@ want_url(Ctx *c, const char *key, const Node *n)
 			    key, u);
 			return NULL;
 		}
+		/* published as %C2%A0, a link to no page */
+		if (u >= 0x80 && g_unichar_isspace(u)) {
+			ctx_error(c, n,
+			          "%s: U+%04X, a no-break or other space, "
+			          "cannot be in an address: delete it, or "
+			          "write a space as %%20",
+			          key, u);
+			return NULL;
+		}
 	}
 	if (strchr(s, '\\') != NULL) {
 		ctx_error(c, n,

@@ -674,9 +674,9 @@ test_url_host_case(void)
 }
 
 /* An address is not text: an invisible character in it (a bidi override,
- * a zero-width space) is an error, not published as another address with
- * the closing character texts get; so is a backslash, which browsers
- * read as '/' and others as part of the host. */
+ * a zero-width space, a no-break space) is an error, not published as another
+ * address with the closing character texts get; so is a backslash, which
+ * browsers read as '/' and others as part of the host. */
 static void
 test_url_invisible(void)
 {
@@ -687,6 +687,16 @@ test_url_invisible(void)
 	             "url: https://x.org/a\xe2\x80\x8b"
 	             "b\n---\n",
 	             4, 6, "url: U+200B, an invisible character");
+	/* a no-break, thin or ideographic space: published as %C2%A0, a
+	 * link to no page; an ASCII one is refused too (as %20) */
+	assert_error("---\ntitle: T\nstart: 2018-05-22\n"
+	             "url: \"https://x.org/event\u00A0programme\"\n---\n",
+	             4, 6,
+	             "url: U+00A0, a no-break or other space, cannot be in "
+	             "an address: delete it, or write a space as %20");
+	assert_error("---\ntitle: T\nstart: 2018-05-22\n"
+	             "image: \"https://x.org/a\u3000b.png\"\n---\n",
+	             4, 8, "image: U+3000, a no-break or other space");
 	assert_error("---\ntitle: T\nstart: 2018-05-22\n"
 	             "image: https://x.org\\evil.example/p.png\n---\n",
 	             4, 8, "image: a backslash cannot be in an address");
