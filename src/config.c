@@ -566,6 +566,14 @@ check_paths(const EvfConfig *cfg, const char *path, GHashTable *lines,
 		              "[paths] state: inside the events folder (%s), "
 		              "which is the editors'; keep it outside",
 		              cfg->events_dir);
+	/* (a build could not open it as a database, and would not say
+	 * where it was set) */
+	if (cfg->state_path != NULL &&
+	    g_file_test(cfg->state_path, G_FILE_TEST_IS_DIR))
+		evf_diags_add(diags, path, state_line ? state_line : 1, 0,
+		              "[paths] state: '%s' is a folder: name the "
+		              "state's file in it, such as %s/evfeed.db",
+		              cfg->state_path, cfg->state_path);
 	if (cfg->output_dir == NULL) /* invalid, and said so */
 		return;
 	/* (said before a build makes its state) */
@@ -959,6 +967,12 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 	case KEY_PATH:
 		if (value[0] == '\0')
 			return "empty path";
+		/* the state is a file: 'var/' meant a folder, and was made a
+		 * database called 'var' */
+		if (strcmp(spec->key, "state") == 0 &&
+		    g_str_has_suffix(value, G_DIR_SEPARATOR_S))
+			return "names a folder (it ends in '/'): name the "
+			       "state's file in it, such as var/evfeed.db";
 		*canon = config_path(value, cfg->dir);
 		return NULL;
 	case KEY_LANGUAGE: {

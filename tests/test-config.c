@@ -468,7 +468,7 @@ test_bom_and_crlf(Fixture *f, gconstpointer data)
 
 /* The output folder is published as it is: not the events folder, the
  * state or the configuration in it. The output may be inside the events
- * folder; it may not be a file. */
+ * folder; it may not be a file, nor the state a folder. */
 static void
 test_paths_apart(Fixture *f, gconstpointer data)
 {
@@ -490,6 +490,22 @@ test_paths_apart(Fixture *f, gconstpointer data)
 	g_assert_true(g_file_set_contents(afile, "x", -1, NULL));
 	assert_refused(f, "[paths]\noutput=afile\n", 2,
 	               "is a file, not a folder");
+	/* a state that is a folder, or written as one: a database called
+	 * 'var' was made */
+	{
+		g_autofree char *var = g_build_filename(f->dir, "var", NULL);
+
+		g_assert_cmpint(g_mkdir(var, 0755), ==, 0);
+		assert_refused(f, "[paths]\nstate=var\n", 2,
+		               "[paths] state: '");
+		assert_refused(f, "[paths]\nstate=var\n", 2,
+		               "var' is a folder: name the state's file in it, "
+		               "such as ");
+		assert_refused(f, "[paths]\nstate=st/\n", 2,
+		               "[paths] state: names a folder (it ends in "
+		               "'/'): name the state's file in it, such as "
+		               "var/evfeed.db");
+	}
 	/* a link to a folder not made yet (or a volume not mounted): said
 	 * so, not made through the link */
 	{
