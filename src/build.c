@@ -1082,6 +1082,62 @@ kept_scopes(GHashTable *known, GPtrArray *in_use,
 	return kept;
 }
 
+/* A warning for each category of @cats whose address (category/<slug>/)
+ * the last build published, in @known, under another name: "C#" where
+ * "C++" was, now that no event has "C++" (in one build, the two are an
+ * error). Its subscribers get the other's events from now on, under the
+ * name they subscribed to. (One that has been gone KEPT_DAYS has no
+ * subscribers left.) Told at the first of @local's files that give it,
+ * else at the configuration (a source's categories=). */
+static void
+warn_category_taken(const EvfConfig *cfg, GPtrArray *local, GPtrArray *cats,
+                    GHashTable *known, gint64 now, GPtrArray *diags)
+{
+	const gint64 keep = (gint64)KEPT_DAYS * 86400 * G_USEC_PER_SEC;
+
+	for (guint i = 0; i < cats->len; i++) {
+		const EvfCategory *cat = g_ptr_array_index(cats, i);
+		const char *was = g_hash_table_lookup(known, cat->slug);
+		char *name = NULL;
+		gint64 emptied =
+		    was != NULL ? g_ascii_strtoll(was, &name, 10) : 0;
+		const char *path = NULL;
+		g_autofree char *conf = NULL;
+		guint line = 0, col = 0;
+
+		if (name == NULL || *name != ' ' ||
+		    (emptied > 0 && now >= emptied + keep) ||
+		    evf_same_name(name + 1, cat->name))
+			continue;
+		for (guint e = 0; e < local->len && line == 0; e++) {
+			const EvfEvent *ev = g_ptr_array_index(local, e);
+
+			for (guint k = 0; k < ev->categories->len; k++) {
+				g_autofree char *slug = evf_slugify(
+				    g_ptr_array_index(ev->categories, k));
+
+				if (strcmp(slug, cat->slug) != 0)
+					continue;
+				path = ev->path;
+				evf_event_category_at(ev, k, &line, &col);
+				break;
+			}
+		}
+		if (path == NULL)
+			path = conf = cfg->path != NULL
+			                  ? evf_catalog_display_path(cfg->path)
+			                  : g_strdup("the configuration");
+		evf_diags_warn(diags, path, line, col,
+		               "category '%s' takes the address "
+		               "category/%s/ of category '%s', which the last "
+		               "build published: its subscribers get this "
+		               "category's events from now on (if it is "
+		               "another category, give it a name of another "
+		               "address)",
+		               cat->name, cat->slug, name + 1);
+	}
+}
+
 /* Records the scopes published under @prefix ("category/" or "source/")
  * where @known (as the state had them before) differs: @in_use, and @kept
  * with the time each left. */
@@ -1332,6 +1388,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	site_dated = evf_store_get_meta_prefixed(store, "dated-site/");
 	members_changed(site_scope, site_dated, updated, now, TRUE);
 	known = evf_store_get_meta_prefixed(store, "category/");
+	warn_category_taken(cfg, local, cats, known, now, diags);
 	kept =
 	    kept_scopes(known, cats, category_slug_ok, updated, now, &let_go);
 	sources = evf_render_source_lists(cfg, events);

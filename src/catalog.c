@@ -620,19 +620,11 @@ check_unique(const EvfConfig *cfg, GPtrArray *events, GPtrArray *diags)
 			if (strcmp(seen, name) != 0) {
 				const char *namer =
 				    g_hash_table_lookup(namers, slug);
-				/* at the category, else at the key */
-				const GArray *at = ev->categories_at;
-				gboolean placed =
-				    at != NULL && at->len >= 2 * (k + 1);
-				guint line =
-				    placed ? g_array_index(at, guint, 2 * k)
-				           : MAX(ev->categories_line, 1);
-				guint col =
-				    placed ? g_array_index(at, guint, 2 * k + 1)
-				           : MAX(ev->categories_col, 1);
-
 				g_autofree char *told =
 				    evf_invisible_told(name, seen);
+				guint line, col;
+
+				evf_event_category_at(ev, k, &line, &col);
 
 				if (!evf_same_name(seen, name))
 					evf_diags_add(

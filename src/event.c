@@ -649,6 +649,18 @@ evf_event_organizers_label(const EvfEvent *ev)
 	return ev->organizers->len > 1 ? "Organisers" : "Organiser";
 }
 
+void
+evf_event_category_at(const EvfEvent *ev, guint k, guint *line, guint *col)
+{
+	const GArray *at = ev->categories_at;
+	gboolean placed = at != NULL && at->len >= 2 * (k + 1);
+
+	*line = placed ? g_array_index(at, guint, 2 * k)
+	               : MAX(ev->categories_line, 1);
+	*col = placed ? g_array_index(at, guint, 2 * k + 1)
+	              : MAX(ev->categories_col, 1);
+}
+
 char *
 evf_event_format_organizers(const EvfEvent *ev)
 {

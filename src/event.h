@@ -222,6 +222,11 @@ char *evf_event_format_repeats(const EvfEvent *ev);
 char *evf_event_format_organizers(const EvfEvent *ev);
 /* "Organiser" or "Organisers", as @ev has one or more. */
 const char *evf_event_organizers_label(const EvfEvent *ev);
+/* Where @ev's file gives its category @k, for a diagnostic: the
+ * category's line and column, else the key's (1, 1 when neither is
+ * known). */
+void evf_event_category_at(const EvfEvent *ev, guint k, guint *line,
+                           guint *col);
 
 /* (transfer full): W3C-DTF start or end (date, or date-time with offset),
  * NULL for tba; the end is inclusive for all-day events, as people say it. */

@@ -183,6 +183,44 @@ ok $? "90 days after it lost its last event, the category is gone"
 cp "$tmp/conference.orig" "$f"
 "$EVFEED" build --config "$conf" >/dev/null 2>&1
 
+# A category whose address (category/c/) the last build published under
+# another name ("C++", gone from every file): said at the file, as its
+# subscribers get the new one's events; not for the same name in another
+# case, nor once the old one has been gone 90 days.
+tk=$tmp/taken
+mkdir -p "$tk/events"
+write_config "$tk" "$tk/events"
+cat_file() { printf -- '---\ntitle: %s\nstart: 2031-05-0%s\ncategories: [%s]\n---\n' "$2" "$3" "$4" >"$tk/events/$1.md"; }
+cat_file a Alpha 1 'C++'
+cat_file c Gamma 3 Workshop
+cat_file d Delta 4 'Old Name'
+"$EVFEED" build --config "$tk/evfeed.conf" >/dev/null 2>"$tk/err1"
+cat_file a Alpha 1 misc
+cat_file b Beta 2 'misc, C#'
+cat_file c Gamma 3 WORKSHOP
+cat_file d Delta 4 misc
+"$EVFEED" build --config "$tk/evfeed.conf" >/dev/null 2>"$tk/err2"
+st=$?
+"$EVFEED" build --config "$tk/evfeed.conf" >/dev/null 2>"$tk/err3"
+test $st -eq 0 && ! grep -q 'takes the address' "$tk/err1" &&
+	grep -q "b\.md:4:20: warning: category 'C#' takes the address category/c/ of category 'C++', which the last build published: its subscribers get this category's events from now on" "$tk/err2" &&
+	test "$(grep -c 'takes the address' "$tk/err2")" = 1 &&
+	! grep -q 'takes the address' "$tk/err3" &&
+	grep -q '^X-WR-CALNAME:.*: C#' "$tk/public/category/c/calendar.ics"
+ok $? "a category under the address of another the last build published: a warning at its file, once" || {
+	diag_file "$tk/err2"
+	diag_file "$tk/err3"
+}
+state_left_ago "$tk/state.db" category/old-name 91 ||
+	bail_out "cannot move the state's times back"
+cat_file e Epsilon 5 Old-Name
+"$EVFEED" build --config "$tk/evfeed.conf" >/dev/null 2>"$tk/err4"
+st=$?
+test $st -eq 0 && ! grep -q 'takes the address' "$tk/err4" &&
+	test -s "$tk/public/category/old-name/calendar.ics"
+ok $? "a category under the address of one gone 90 days: no warning" ||
+	diag_file "$tk/err4"
+
 # An upcoming event that leaves the calendars, which subscribers' calendar
 # programs do not learn of: said, with the way to call an event off; not
 # for one renamed with its uid kept, whose name ends in digits or not.
