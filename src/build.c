@@ -887,12 +887,19 @@ warn_uid_changed(const EvfConfig *cfg, const char *old_site,
 			continue;
 		}
 		evf_diags_warn(diags, ev->path, ev->uid_line, ev->uid_col,
-		               "its identity changed from '%s' to '%s' (a uid "
-		               "key written, edited or removed): the event of "
-		               "the old one leaves the calendars and a new one "
-		               "comes, but subscribers' calendar programs keep "
-		               "the old; to keep it one event, give it uid: %s",
-		               was, ev->uid, was);
+		               "its identity changed from '%s' to '%s' (%s): "
+		               "the event of the old one leaves the calendars "
+		               "and a new one comes, but subscribers' calendar "
+		               "programs keep the old; to keep it one event, "
+		               "give it uid: %s",
+		               was, ev->uid,
+		               ev->uid_line == 1
+		                   ? "its file renamed, to a name of the same "
+		                     "address ('Conf.md' for 'conf.md'), and "
+		                     "the identity of an event without a uid: "
+		                     "key is made of its file's name"
+		                   : "a uid key written, edited or removed",
+		               was);
 	}
 	if (named > 0)
 		evf_diags_warn(
@@ -904,6 +911,37 @@ warn_uid_changed(const EvfConfig *cfg, const char *old_site,
 		    "programs keep the old; put the url back as it was (or "
 		    "give each event file its old uid:)",
 		    old_site, cfg->uid_site, named);
+}
+
+/* A warning at each event file without a uid: key whose identity, made of
+ * its file's name, is that of an event removed before, back now other
+ * than it was: most often a new event written under an old file's name,
+ * which would come back as that event (its first publication, the item
+ * feed readers have), not as a new listing. */
+static void
+warn_name_reused(GPtrArray *local, const EvfStoreTrack *track, GPtrArray *diags)
+{
+	for (guint i = 0; i < local->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(local, i);
+		g_autoptr(GDateTime) first = NULL;
+		g_autofree char *day = NULL;
+		gint64 created;
+
+		if (ev->uid_line != 1 ||
+		    !evf_store_track_is_back(track, ev->uid, &created))
+			continue;
+		first = g_date_time_new_from_unix_utc(created / G_USEC_PER_SEC);
+		day = first != NULL ? g_date_time_format(first, "%Y-%m-%d")
+		                    : g_strdup("?");
+		evf_diags_warn(
+		    diags, ev->path, 0, 0,
+		    "its identity, made of its file's name, is that of an "
+		    "event removed before, first published on %s: it comes "
+		    "back as that event (its first publication, and the item "
+		    "feed readers have), not as a new listing; if it is a new "
+		    "event, give its file another name, or a uid: of its own",
+		    day);
+	}
 }
 
 /* A warning at each event file's `published:` that is later than the
@@ -1374,6 +1412,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		warn_clock_behind(cfg, evf_store_track_ahead(track), now,
 		                  diags);
 	warn_published_later(events, diags);
+	warn_name_reused(local, track, diags);
 	cats = evf_render_categories(events);
 	members = evf_store_get_meta_prefixed(store, "members/");
 	members_changed(cats, members, updated, now, FALSE);

@@ -397,6 +397,7 @@ typedef struct {
 	gboolean seen;
 	gboolean dirty; /* to be saved */
 	gboolean fresh; /* not in the state before */
+	gboolean back;  /* removed before, and back with another fingerprint */
 } Row;
 
 struct _EvfStoreTrack {
@@ -612,6 +613,8 @@ evf_store_track_prepare(EvfStore *store, GPtrArray *events, gint64 now,
 			g_ptr_array_add(changed, ev);
 		} else if (!r->present ||
 		           strcmp(r->fingerprint, ev->fingerprint) != 0) {
+			r->back = !r->present &&
+			          strcmp(r->fingerprint, ev->fingerprint) != 0;
 			r->sequence++;
 			g_ptr_array_add(changed, ev);
 		} else if (skewed && r->modified > now + CLOCK_AHEAD) {
@@ -708,6 +711,18 @@ evf_store_track_is_new(const EvfStoreTrack *track, const char *uid)
 	const Row *r = g_hash_table_lookup(track->rows, uid);
 
 	return r != NULL && r->fresh;
+}
+
+gboolean
+evf_store_track_is_back(const EvfStoreTrack *track, const char *uid,
+                        gint64 *created)
+{
+	const Row *r = g_hash_table_lookup(track->rows, uid);
+
+	if (r == NULL || !r->back)
+		return FALSE;
+	*created = r->created;
+	return TRUE;
 }
 
 gboolean

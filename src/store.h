@@ -94,6 +94,10 @@ gint64 evf_store_track_ahead(const EvfStoreTrack *track);
 gboolean evf_store_is_ahead(EvfStore *store, gint64 now);
 /* Whether the state had no event of @uid before. */
 gboolean evf_store_track_is_new(const EvfStoreTrack *track, const char *uid);
+/* Whether the event of @uid had been removed, and is back other than it
+ * was (another fingerprint); then *@created is when it was first seen. */
+gboolean evf_store_track_is_back(const EvfStoreTrack *track, const char *uid,
+                                 gint64 *created);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfStoreTrack, evf_store_track_free)
 
 /* What is known of a partner source between fetches. */

@@ -788,6 +788,47 @@ grep -q "evfeed.conf:3: warning: \[site\] url: its host and path were 'events.ex
 	test "$(grep -c warning "$uc/err5")" = 1 &&
 	! grep -q warning "$uc/err6"
 ok $? "a changed site url: one warning at its line, none at each file" || diag_file "$uc/err5"
+# A file renamed to a name of the same address (a case changed): the
+# identity made of its name changes, and the warning says so, not that a
+# uid key was written.
+mv "$uc/events/open-day.md" "$uc/events/Open-Day.md"
+"$EVFEED" build --config "$uc/evfeed.conf" >/dev/null 2>"$uc/err7"
+grep -q "Open-Day.md:1:.*warning: its identity changed from '[^']*' to '[^']*' (its file renamed, to a name of the same address ('Conf.md' for 'conf.md'), and the identity of an event without a uid: key is made of its file's name)" "$uc/err7" &&
+	! grep -q 'a uid key written' "$uc/err7"
+ok $? "a file renamed in its case: the warning names the rename" || diag_file "$uc/err7"
+
+# A new event written under the name of an event file removed before:
+# its identity is the old event's, and it would come back as that one
+# (its first publication, the feed readers' item), not as a new listing:
+# said at the file. Not for the old file put back as it was.
+rn=$tmp/reused
+mkdir -p "$rn/events"
+write_config "$rn" "$rn/events"
+printf -- '---\ntitle: Spring Lecture\nstart: 2027-03-10\n---\n' >"$rn/events/lecture.md"
+printf -- '---\ntitle: Other\nstart: 2027-03-11\n---\n' >"$rn/events/other.md"
+d0=$(date -u +%Y-%m-%d)
+"$EVFEED" build --config "$rn/evfeed.conf" >/dev/null 2>"$rn/err1"
+d1=$(date -u +%Y-%m-%d)
+mv "$rn/events/lecture.md" "$rn/lecture.orig"
+"$EVFEED" build --config "$rn/evfeed.conf" >/dev/null 2>"$rn/err2"
+cp "$rn/lecture.orig" "$rn/events/lecture.md"
+"$EVFEED" build --config "$rn/evfeed.conf" >/dev/null 2>"$rn/err3"
+rm "$rn/events/lecture.md"
+"$EVFEED" build --config "$rn/evfeed.conf" >/dev/null 2>"$rn/err4"
+printf -- '---\ntitle: Autumn Summit\nstart: 2027-10-20\n---\n' >"$rn/events/lecture.md"
+"$EVFEED" build --config "$rn/evfeed.conf" >/dev/null 2>"$rn/err5"
+st=$?
+"$EVFEED" build --config "$rn/evfeed.conf" >/dev/null 2>"$rn/err6"
+test $st -eq 0 && ! grep -q 'removed before' "$rn/err3" &&
+	reused="lecture.md: warning: its identity, made of its file's name, is that of an event removed before, first published on" &&
+	{ grep -qF "$reused $d0: it comes back as that event" "$rn/err5" ||
+		grep -qF "$reused $d1: it comes back as that event" "$rn/err5"; } &&
+	! grep -q 'removed before' "$rn/err6" &&
+	grep -q '^SUMMARY:Autumn Summit' "$rn/public/calendar.ics"
+ok $? "a new event under a removed event's file name: a warning at the file; none for the old file put back" || {
+	diag_file "$rn/err3"
+	diag_file "$rn/err5"
+}
 
 # An event that leaves a category (deleted, or moved to another) is a
 # change of the category's feeds and calendar: their last change moves
