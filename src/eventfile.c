@@ -742,6 +742,13 @@ surrogate_hint(const char *slash)
 		    slash);
 	c = 0x10000 + (gunichar)((high - 0xD800) << 10) +
 	    (gunichar)(low - 0xDC00);
+	/* (U+1FFFE, U+10FFFF: to be refused again, and not printed) */
+	if ((c & 0xFFFE) == 0xFFFE)
+		return g_strdup_printf(
+		    "'%.12s' is a UTF-16 surrogate pair, as JSON writes one "
+		    "character, which YAML does not take; and U+%04X is a "
+		    "noncharacter, which no text holds: delete it",
+		    slash, c);
 	g_unichar_to_utf8(c, utf8);
 	return g_strdup_printf("'%.12s' is a UTF-16 surrogate pair, as JSON "
 	                       "writes one character, which YAML does not "
@@ -4543,7 +4550,10 @@ reads_as_value(const char *l, gsize k, const char *le)
  * its start, which would be published as text: a second front matter
  * block ("---", then a line of such a key), or such a line below the
  * '---' (line @closer) that closes the front matter (one '---' too many
- * above it, or two opening the file). */
+ * above it, or two opening the file); and for a byte order mark that
+ * starts a line (two files joined), which is left out (the description's
+ * reader takes it off): kept, it made the line's Markdown ("# Heading")
+ * text. */
 static gboolean
 check_body(const char *path, const char *data, const char *body,
            const char *end, guint closer, const char *closing, GPtrArray *diags)
@@ -4582,6 +4592,14 @@ check_body(const char *path, const char *data, const char *body,
 				    "the description and is published as text, "
 				    "not read; move it above that line",
 				    (int)k, l, closing, closer);
+		}
+		if (n >= 3 && memcmp(l, "\xef\xbb\xbf", 3) == 0) {
+			file_position(data, (gsize)(l - data), &line, &col);
+			evf_diags_warn(
+			    diags, path, line, col,
+			    "description: a byte order mark (U+FEFF) "
+			    "starts this line, as where two files were "
+			    "joined: it is left out");
 		}
 		if (n >= 7 &&
 		    (memcmp(l, "<<<<<<<", 7) == 0 ||
@@ -4906,6 +4924,17 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 	if (!check_body(path, data, body, end, body_line - 1, fm_end, diags))
 		c.failed = TRUE;
 	ev->description_md = evf_text_sanitize(body, end - body);
+	if (strstr(ev->description_md, "\xef\xbb\xbf") != NULL) {
+		static GRegex *line_bom;
+		char *off = g_regex_replace_literal(
+		    evf_regex_once(&line_bom, "^\\x{FEFF}", G_REGEX_MULTILINE),
+		    ev->description_md, -1, 0, "", 0, NULL);
+
+		if (off != NULL) {
+			g_free(ev->description_md);
+			ev->description_md = off;
+		}
+	}
 	{
 		char *mended = evf_text_mend(ev->description_md);
 

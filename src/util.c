@@ -1158,8 +1158,12 @@ log_escape(const char *s, gboolean name)
 		}
 		if (u < 0x20 || u == 0x7f || (name && u == '\\'))
 			g_string_append_printf(out, "\\x%02x", u);
-		else if (u >= 0x80 && u <= 0x9f)
-			/* a C1 control: CSI is an escape */
+		else if ((u >= 0x80 && u <= 0x9f) ||
+		         (name && ((u >= 0x202a && u <= 0x202e) ||
+		                   (u >= 0x2066 && u <= 0x2069))))
+			/* a C1 control: CSI is an escape; and in a file's
+			 * name, which starts the line, a bidi control, which
+			 * would turn the rest of it ("\u202egnp.exe.md") */
 			g_string_append_printf(out, "\\u%04x", u);
 		else
 			g_string_append_len(out, p, g_utf8_next_char(p) - p);

@@ -1220,6 +1220,39 @@ test_format_encoded_twice(void)
 	g_assert_nonnull(strstr(d->message, "description: '\xc3\x83\xc2\xa9'"));
 }
 
+/* A byte order mark that starts a line of the description (two files
+ * joined) is left out, with a warning at it: kept, it made its line's
+ * Markdown text ("# Heading" a paragraph). One inside a line stays. */
+static void
+test_description_bom_line(void)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(EvfEvent) ev = parse("---\n"
+	                               "title: Workshop\n"
+	                               "start: 2018-05-22\n"
+	                               "---\n"
+	                               "Para\n"
+	                               "\n"
+	                               "\xef\xbb\xbf# Heading\n"
+	                               "\n"
+	                               "x \xef\xbb\xbfy\n",
+	                               diags);
+	const EvfDiag *d;
+
+	g_assert_nonnull(ev);
+	g_assert_nonnull(strstr(ev->description_html, "<h4>Heading</h4>"));
+	g_assert_nonnull(strstr(ev->description_html, "x \xef\xbb\xbfy"));
+	g_assert_cmpuint(diags->len, ==, 1);
+	d = g_ptr_array_index(diags, 0);
+	g_assert_true(d->warning);
+	g_assert_cmpuint(d->line, ==, 7);
+	g_assert_cmpuint(d->col, ==, 1);
+	g_assert_cmpstr(d->message, ==,
+	                "description: a byte order mark (U+FEFF) starts this "
+	                "line, as where two files were joined: it is left "
+	                "out");
+}
+
 /* Raw HTML in the description is left out of every output, and the
  * editor is told where: "<to be confirmed>" read as a tag, and a "<TBD>"
  * line took its paragraph with it, a registration link and all, without
@@ -5613,6 +5646,16 @@ test_error_bad_escape(void)
 	             "writes one character, which YAML does not take: write "
 	             "the character itself (\xf0\x9f\x8e\x89), or "
 	             "\\U0001F389");
+	/* one for a noncharacter, which would be refused in turn */
+	assert_error("---\n"
+	             "title: \"a \\udbff\\udfff\"\n"
+	             "start: 2018-05-22\n"
+	             "---\n",
+	             2, 11,
+	             "'\\udbff\\udfff' is a UTF-16 surrogate pair, as JSON "
+	             "writes one character, which YAML does not take; and "
+	             "U+10FFFF is a noncharacter, which no text holds: delete "
+	             "it");
 	assert_error("---\n"
 	             "title: \"big \\U00110000\"\n"
 	             "start: 2018-05-22\n"
@@ -6202,6 +6245,8 @@ main(int argc, char **argv)
 	                test_error_key_not_found);
 	g_test_add_func("/eventfile/syntax/editing-mistakes",
 	                test_editing_mistakes);
+	g_test_add_func("/eventfile/syntax/description-bom-line",
+	                test_description_bom_line);
 	g_test_add_func("/eventfile/syntax/description-html-told",
 	                test_description_html_told);
 	g_test_add_func("/eventfile/syntax/yaml-hints", test_error_yaml_hints);

@@ -566,6 +566,18 @@ test_log_escape(void)
 		                "\\u009b31m \\u0085 caf\xc3\xa9 \xc2\xa0");
 	}
 	{
+		/* a diagnostic's file whose name has a bidi control: as
+		 * \u202e, as it would turn the rest of the line */
+		EvfDiag d = { .file = "events/\u202Egnp.exe.md",
+			      .line = 3,
+			      .col = 8,
+			      .message = "m" };
+		g_autofree char *f = evf_diag_format(&d);
+
+		g_assert_cmpstr(f, ==,
+		                "events/\\u202egnp.exe.md:3:8: error: m");
+	}
+	{
 		/* two names in Latin-1 stay apart, where both were
 		 * "caf\uFFFD.md" */
 		g_autofree char *e = evf_log_escape("caf\xe9.md");
