@@ -834,6 +834,23 @@ warn_alias_claimed(GPtrArray *local, const EvfMergeIds *ids, GPtrArray *diags)
 	}
 }
 
+/* Why the identity of @ev changed from @was, in words. Without a uid:
+ * key, its identity is made of its file's name (a UUID of version 5): an
+ * old one of that form is of a name of the same address, or of a uid:
+ * key that copied one; any other was a key's, removed. */
+static const char *
+uid_change_cause(const EvfEvent *ev, const char *was)
+{
+	if (ev->uid_line != 1)
+		return "a uid key written or edited";
+	if (g_uuid_string_is_valid(was) && was[14] == '5')
+		return "its file renamed, to a name of the same address "
+		       "('Conf.md' for 'conf.md'), or a uid key removed: the "
+		       "identity of an event without one is made of its "
+		       "file's name";
+	return "its uid key removed";
+}
+
 /* An event file whose event the state did not know, where the last
  * build published one of another UID under the same name (events/<slug>.ics)
  * that is listed no more: its uid changed (a uid key written, removed or
@@ -892,14 +909,7 @@ warn_uid_changed(const EvfConfig *cfg, const char *old_site,
 		               "and a new one comes, but subscribers' calendar "
 		               "programs keep the old; to keep it one event, "
 		               "give it uid: %s",
-		               was, ev->uid,
-		               ev->uid_line == 1
-		                   ? "its file renamed, to a name of the same "
-		                     "address ('Conf.md' for 'conf.md'), and "
-		                     "the identity of an event without a uid: "
-		                     "key is made of its file's name"
-		                   : "a uid key written, edited or removed",
-		               was);
+		               was, ev->uid, uid_change_cause(ev, was), was);
 	}
 	if (named > 0)
 		evf_diags_warn(

@@ -397,7 +397,9 @@ typedef struct {
 	gboolean seen;
 	gboolean dirty; /* to be saved */
 	gboolean fresh; /* not in the state before */
-	gboolean back;  /* removed before, and back with another fingerprint */
+	/* removed before, and back with another fingerprint (not one
+	 * seeded from the output, which has none: evf_store_seed) */
+	gboolean back;
 } Row;
 
 struct _EvfStoreTrack {
@@ -613,7 +615,7 @@ evf_store_track_prepare(EvfStore *store, GPtrArray *events, gint64 now,
 			g_ptr_array_add(changed, ev);
 		} else if (!r->present ||
 		           strcmp(r->fingerprint, ev->fingerprint) != 0) {
-			r->back = !r->present &&
+			r->back = !r->present && r->fingerprint[0] != '\0' &&
 			          strcmp(r->fingerprint, ev->fingerprint) != 0;
 			r->sequence++;
 			g_ptr_array_add(changed, ev);

@@ -766,13 +766,13 @@ write_config "$uc" "$uc/events"
 "$EVFEED" build --config "$uc/evfeed.conf" >/dev/null 2>"$uc/err0"
 sed -i 's/^uid: .*/uid: board-meeting-2027@example.org/' "$uc/events/board.md"
 "$EVFEED" build --config "$uc/evfeed.conf" >/dev/null 2>"$uc/err1"
-grep -q "board.md:4:6: warning: its identity changed from 'board-2027-03@example.org' to 'board-meeting-2027@example.org'" "$uc/err1" &&
+grep -q "board.md:4:6: warning: its identity changed from 'board-2027-03@example.org' to 'board-meeting-2027@example.org' (a uid key written or edited)" "$uc/err1" &&
 	! grep -q warning "$uc/err0"
 ok $? "an edited uid: a warning at its key, with both identities" || diag_file "$uc/err1"
 sed -i '/^uid:/d' "$uc/events/board.md"
 "$EVFEED" build --config "$uc/evfeed.conf" >/dev/null 2>"$uc/err2"
 "$EVFEED" build --config "$uc/evfeed.conf" >/dev/null 2>"$uc/err3"
-grep -q "board.md:1:.*warning: its identity changed from 'board-meeting-2027@example.org'" "$uc/err2" &&
+grep -q "board.md:1:.*warning: its identity changed from 'board-meeting-2027@example.org' to '[^']*' (its uid key removed)" "$uc/err2" &&
 	! grep -q warning "$uc/err3"
 ok $? "a removed uid: the same warning, and none at the next build" || diag_file "$uc/err2"
 # [site] url's host or path changed: every identity made from a file's
@@ -793,7 +793,7 @@ ok $? "a changed site url: one warning at its line, none at each file" || diag_f
 # uid key was written.
 mv "$uc/events/open-day.md" "$uc/events/Open-Day.md"
 "$EVFEED" build --config "$uc/evfeed.conf" >/dev/null 2>"$uc/err7"
-grep -q "Open-Day.md:1:.*warning: its identity changed from '[^']*' to '[^']*' (its file renamed, to a name of the same address ('Conf.md' for 'conf.md'), and the identity of an event without a uid: key is made of its file's name)" "$uc/err7" &&
+grep -q "Open-Day.md:1:.*warning: its identity changed from '[^']*' to '[^']*' (its file renamed, to a name of the same address ('Conf.md' for 'conf.md'), or a uid key removed: the identity of an event without one is made of its file's name)" "$uc/err7" &&
 	! grep -q 'a uid key written' "$uc/err7"
 ok $? "a file renamed in its case: the warning names the rename" || diag_file "$uc/err7"
 
@@ -819,15 +819,21 @@ printf -- '---\ntitle: Autumn Summit\nstart: 2027-10-20\n---\n' >"$rn/events/lec
 "$EVFEED" build --config "$rn/evfeed.conf" >/dev/null 2>"$rn/err5"
 st=$?
 "$EVFEED" build --config "$rn/evfeed.conf" >/dev/null 2>"$rn/err6"
+# (nor on a new state, whose events the output's calendars give, without
+# their contents)
+rm -f "$rn"/state.db*
+"$EVFEED" build --config "$rn/evfeed.conf" >/dev/null 2>"$rn/err7"
 test $st -eq 0 && ! grep -q 'removed before' "$rn/err3" &&
+	! grep -q 'removed before' "$rn/err7" &&
 	reused="lecture.md: warning: its identity, made of its file's name, is that of an event removed before, first published on" &&
 	{ grep -qF "$reused $d0: it comes back as that event" "$rn/err5" ||
 		grep -qF "$reused $d1: it comes back as that event" "$rn/err5"; } &&
 	! grep -q 'removed before' "$rn/err6" &&
 	grep -q '^SUMMARY:Autumn Summit' "$rn/public/calendar.ics"
-ok $? "a new event under a removed event's file name: a warning at the file; none for the old file put back" || {
+ok $? "a new event under a removed event's file name: a warning at the file; none for the old file put back, nor on a new state" || {
 	diag_file "$rn/err3"
 	diag_file "$rn/err5"
+	diag_file "$rn/err7"
 }
 
 # An event that leaves a category (deleted, or moved to another) is a

@@ -173,7 +173,7 @@ refuses "state folder under a regular file" "$c" "$tmp/nodir/file.txt" "Not a di
 
 c=$(conf isdir "$tmp/isdir/state/state.db")
 mkdir -p "$tmp/isdir/state/state.db"
-refuses "a state that is a folder" "$c" "$tmp/isdir/state/state.db" "Is a directory"
+refuses "a state that is a folder" "$c" "$tmp/isdir/state/state.db" "is a folder: name the state's file in it"
 
 # ------------------------------------------------ not a database (E6)
 
