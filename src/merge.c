@@ -587,11 +587,15 @@ add_unique(GPtrArray *list, const char *s)
 
 /* Adds @name to @categories unless one of them is the same category: the
  * same name in another case or spelling that has the same slug, as
- * category/<slug>/ gathers them. */
+ * category/<slug>/ gathers them. Written as @site_categories (slug →
+ * name) has it: a source's categories= may have it in another case than
+ * a local event or another source. */
 static void
-add_category(GPtrArray *categories, const char *name)
+add_category(GPtrArray *categories, const char *name,
+             GHashTable *site_categories)
 {
 	g_autofree char *slug = evf_slugify(name);
+	const char *site = g_hash_table_lookup(site_categories, slug);
 
 	for (guint i = 0; i < categories->len; i++) {
 		g_autofree char *other =
@@ -600,7 +604,7 @@ add_category(GPtrArray *categories, const char *name)
 		if (strcmp(other, slug) == 0)
 			return;
 	}
-	g_ptr_array_add(categories, g_strdup(name));
+	g_ptr_array_add(categories, g_strdup(site != NULL ? site : name));
 }
 
 /* @loser's dates go to @winner when the winner has none. */
@@ -803,13 +807,14 @@ labelled_uid(const EvfSourceConfig *src, const char *uid, GHashTable *taken)
 	return g_strdup(uid);
 }
 
-/* Labels a partner item with its source, its categories and an identity
- * and a slug (its page's anchor, its events/<slug>.ics) that cannot clash
- * with ones already taken, in @uids and @slugs: a local file may be named
- * as a partner's item would be. */
+/* Labels a partner item with its source, its categories (as the site's,
+ * @site_categories, has them) and an identity and a slug (its page's
+ * anchor, its events/<slug>.ics) that cannot clash with ones already
+ * taken, in @uids and @slugs: a local file may be named as a partner's
+ * item would be. */
 static void
-label(EvfEvent *ev, const EvfSourceConfig *src, GHashTable *uids,
-      GHashTable *slugs)
+label(EvfEvent *ev, const EvfSourceConfig *src, GHashTable *site_categories,
+      GHashTable *uids, GHashTable *slugs)
 {
 	g_autofree char *digest = NULL;
 
@@ -820,7 +825,8 @@ label(EvfEvent *ev, const EvfSourceConfig *src, GHashTable *uids,
 	g_free(ev->source_url);
 	ev->source_url = g_strdup(src->link);
 	for (guint i = 0; src->categories != NULL && src->categories[i]; i++)
-		add_category(ev->categories, src->categories[i]);
+		add_category(ev->categories, src->categories[i],
+		             site_categories);
 	{
 		char *uid = labelled_uid(src, ev->uid, uids);
 
@@ -1037,7 +1043,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 			winner = index_find(&x, cand);
 			if (winner == NULL) {
 				keep_site_categories(ev, site_categories);
-				label(ev, src, uids, slugs);
+				label(ev, src, site_categories, uids, slugs);
 				g_hash_table_add(uids, g_strdup(ev->uid));
 				index_add(&x, cand);
 				take_alias(ids, cand, uids);

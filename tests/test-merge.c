@@ -1037,6 +1037,29 @@ test_category_once(void)
 	g_assert_cmpstr(g_ptr_array_index(kept->categories, 1), ==, "OSCE");
 }
 
+/* A category a source's categories= adds is written as the site has it:
+ * a local event's 'Café', not the configuration's 'CAFÉ' (one category's
+ * calendar showed both). */
+static void
+test_category_site_spelling(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source osce]\nurl=https://osce.example/\n"
+	           "categories=CAF\xc3\x89\n");
+	EvfEvent *ours = dated("local", "Coffee", 2020, 2, 2);
+	EvfEvent *theirs = dated("1", "Border Security Workshop", 2020, 1, 1);
+	g_autoptr(GPtrArray) out = NULL;
+	EvfEvent *kept;
+
+	g_ptr_array_add(ours->categories, g_strdup("Caf\xc3\xa9"));
+	out = merge(cfg, list(ours, NULL), "osce", list(theirs, NULL), NULL);
+	kept = find_uid(out, "1");
+	g_assert_nonnull(kept);
+	g_assert_cmpuint(kept->categories->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(kept->categories, 0), ==,
+	                "Caf\xc3\xa9");
+}
+
 /* A partner item keeps only the categories the site has (a local
  * event's, or the source's categories=): a partner's own tags, by the
  * hundred on a blog, would each make a category's page, calendar and
@@ -1529,6 +1552,8 @@ main(int argc, char **argv)
 	g_test_add_func("/merge/one-item-per-source", test_one_item_per_source);
 	g_test_add_func("/merge/times", test_times);
 	g_test_add_func("/merge/category-once", test_category_once);
+	g_test_add_func("/merge/category-site-spelling",
+	                test_category_site_spelling);
 	g_test_add_func("/merge/site-categories-only",
 	                test_site_categories_only);
 	g_test_add_func("/merge/undated-partner-takes-date",
