@@ -1152,10 +1152,20 @@ warn_category_taken(const EvfConfig *cfg, GPtrArray *local, GPtrArray *cats,
 		const char *path = NULL;
 		g_autofree char *conf = NULL;
 		guint line = 0, col = 0;
+		g_autofree char *look = NULL;
+		g_autofree char *was_look = NULL;
 
+		/* (a name that is its slug is the one a new state gave a
+		 * folder whose calendar did not say it: seed_published) */
 		if (name == NULL || *name != ' ' ||
 		    (emptied > 0 && now >= emptied + keep) ||
-		    evf_same_name(name + 1, cat->name))
+		    strcmp(name + 1, cat->slug) == 0)
+			continue;
+		/* the same in another case, or respelt alike (a no-break
+		 * space made an ordinary one) */
+		look = evf_name_look(cat->name);
+		was_look = evf_name_look(name + 1);
+		if (strcmp(look, was_look) == 0)
 			continue;
 		for (guint e = 0; e < local->len && line == 0; e++) {
 			const EvfEvent *ev = g_ptr_array_index(local, e);

@@ -620,19 +620,25 @@ check_unique(const EvfConfig *cfg, GPtrArray *events, GPtrArray *diags)
 			if (strcmp(seen, name) != 0) {
 				const char *namer =
 				    g_hash_table_lookup(namers, slug);
+				/* what tells apart two names that look
+				 * alike ("" for others, and for one name
+				 * in two cases) */
 				g_autofree char *told =
-				    evf_invisible_told(name, seen);
+				    evf_same_name(seen, name)
+				        ? g_strdup("")
+				        : evf_name_told(name, seen);
 				guint line, col;
 
 				evf_event_category_at(ev, k, &line, &col);
 
-				if (!evf_same_name(seen, name))
+				if (!evf_same_name(seen, name) &&
+				    told[0] == '\0')
 					evf_diags_add(
 					    diags, ev->path, line, col,
 					    "category '%s' has the same "
 					    "address (category/%s/) as "
-					    "category '%s' of %s%s",
-					    name, slug, seen, namer, told);
+					    "category '%s' of %s",
+					    name, slug, seen, namer);
 				/* One of the spellings names the category's
 				 * feeds, calendar and page, and another file
 				 * could change which. */
@@ -644,8 +650,8 @@ check_unique(const EvfConfig *cfg, GPtrArray *events, GPtrArray *diags)
 					    "file (its feeds, calendar and "
 					    "page are named after one of "
 					    "them, which another file can "
-					    "change)",
-					    name, seen, namer);
+					    "change)%s",
+					    name, seen, namer, told);
 			}
 			g_free(slug);
 		}

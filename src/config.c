@@ -1621,17 +1621,26 @@ check_source_categories(const EvfConfig *cfg, const char *path,
 			}
 			if (!evf_same_name(name, had)) {
 				g_autofree char *told =
-				    evf_invisible_told(name, had);
+				    evf_name_told(name, had);
+				const char *giver =
+				    g_hash_table_lookup(givers, slug);
 
-				evf_diags_add(
-				    diags, path, line, 0,
-				    "[%s] categories: '%s' has the same "
-				    "address (category/%s/) as '%s' of "
-				    "[source %s]%s",
-				    group, name, slug, had,
-				    (const char *)g_hash_table_lookup(givers,
-				                                      slug),
-				    told);
+				/* two that only look alike are one, as
+				 * in the event files, said as they are */
+				if (told[0] != '\0')
+					evf_diags_warn(
+					    diags, path, line, 0,
+					    "[%s] categories: '%s' is written "
+					    "'%s' in [source %s]: write it "
+					    "alike%s",
+					    group, name, had, giver, told);
+				else
+					evf_diags_add(
+					    diags, path, line, 0,
+					    "[%s] categories: '%s' has the "
+					    "same address (category/%s/) as "
+					    "'%s' of [source %s]",
+					    group, name, slug, had, giver);
 			}
 			g_free(slug);
 		}

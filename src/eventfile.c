@@ -1568,6 +1568,37 @@ want_text(Ctx *c, const char *key, const Node *n)
 	    mend_text(c, key, n, evf_text_nfc(plain != NULL ? plain : s)));
 }
 
+/* Whether the name @s repeats one of @seen, where want_list() gathers
+ * names by how they look (evf_name_look → each name and its slug, made
+ * when needed); else notes it there. Of names that look alike, one of the
+ * same slug is a repeat ("Institute Ⅱ", "Institute II"; "Workshop",
+ * "WORKSHOP"), and one of another slug another category ("H₂O", "H2O"):
+ * the slugs are made only for names that look alike. */
+static gboolean
+list_repeat(GHashTable *seen, const char *s)
+{
+	g_autofree char *look = evf_name_look(s);
+	GPtrArray *alike = g_hash_table_lookup(seen, look);
+	g_autofree char *slug = NULL;
+
+	if (alike == NULL) {
+		alike = g_ptr_array_new_with_free_func(g_free);
+		g_hash_table_insert(seen, g_steal_pointer(&look), alike);
+	} else {
+		slug = evf_slugify(s);
+		for (guint k = 0; k < alike->len; k += 2) {
+			if (g_ptr_array_index(alike, k + 1) == NULL)
+				g_ptr_array_index(alike, k + 1) =
+				    evf_slugify(g_ptr_array_index(alike, k));
+			if (strcmp(slug, g_ptr_array_index(alike, k + 1)) == 0)
+				return TRUE;
+		}
+	}
+	g_ptr_array_add(alike, g_strdup(s));
+	g_ptr_array_add(alike, g_steal_pointer(&slug));
+	return FALSE;
+}
+
 /* Adds the plain texts of a scalar or a list of scalars to @out, at most
  * @max different ones. */
 static void
@@ -1597,17 +1628,15 @@ want_list(Ctx *c, const char *key, const Node *n, guint max, GPtrArray *out,
 		ctx_error(c, n, "%s: empty value", key);
 		return;
 	}
-	/* The same name in another case is the same category
-	 * (category/<slug>/): kept once, as first written. A set of their
-	 * keys (evf_name_key) finds a repeat in one pass, where comparing
-	 * each name with all before it took seconds for a few thousand.
-	 * (Not a collation key: GLib's are alike for "H₂O" and "H2O", two
-	 * names, and the second was lost.) */
-	seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	/* The same name in another case, or in a form that looks alike, is
+	 * the same category (category/<slug>/): kept once, as first
+	 * written (list_repeat: in one pass, where comparing each name with
+	 * all before it took seconds for a few thousand). */
+	seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	                             (GDestroyNotify)g_ptr_array_unref);
 	for (guint k = 0; k < out->len; k++)
-		g_hash_table_add(seen, evf_name_key(g_ptr_array_index(out, k)));
+		list_repeat(seen, g_ptr_array_index(out, k));
 	for (guint i = 0; i < n->items->len; i++) {
-		char *name_key;
 		char *s;
 
 		c->in_list = TRUE;
@@ -1615,9 +1644,7 @@ want_list(Ctx *c, const char *key, const Node *n, guint max, GPtrArray *out,
 		c->in_list = FALSE;
 		if (s == NULL)
 			continue;
-		name_key = evf_name_key(s);
-		if (g_hash_table_contains(seen, name_key)) {
-			g_free(name_key);
+		if (list_repeat(seen, s)) {
 			g_free(s);
 		} else if (out->len == max) {
 			/* one error for the list, at the first one too many;
@@ -1629,12 +1656,10 @@ want_list(Ctx *c, const char *key, const Node *n, guint max, GPtrArray *out,
 				          "calendar, feeds and page)",
 				          key, max, max);
 			over = TRUE;
-			g_free(name_key);
 			g_free(s);
 		} else {
 			const Node *item = g_ptr_array_index(n->items, i);
 
-			g_hash_table_add(seen, name_key);
 			g_ptr_array_add(out, s);
 			if (at != NULL)
 				g_array_append_vals(

@@ -276,21 +276,65 @@ evf_invisible_advice(gunichar ch)
 }
 
 char *
-evf_invisible_told(const char *name, const char *other)
+evf_name_look(const char *s)
 {
-	gunichar ch = evf_text_first_invisible(name);
-	gunichar other_ch = evf_text_first_invisible(other);
-	g_autofree char *advice = NULL;
+	g_autoptr(GString) seen = g_string_sized_new(strlen(s));
+	g_autofree char *compat = NULL;
 
-	if (ch == 0 && other_ch == 0)
-		return g_strdup("");
-	advice = evf_invisible_advice(ch != 0 ? ch : other_ch);
-	/* "it holds …" */
-	return g_strconcat(ch != 0 ? ": it" : ": the other", advice + 2, NULL);
+	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar ch = g_utf8_get_char(p);
+
+		if (!evf_unichar_invisible(ch))
+			g_string_append_unichar(seen, ch);
+		else if (g_unichar_isspace(ch))
+			g_string_append_c(seen, ' ');
+	}
+	compat = g_utf8_normalize(seen->str, -1, G_NORMALIZE_ALL_COMPOSE);
+	return g_utf8_casefold(compat != NULL ? compat : seen->str, -1);
 }
 
 char *
-evf_name_key(const char *s)
+evf_name_told(const char *name, const char *other)
+{
+	g_autofree char *a = evf_text_nfc(name);
+	g_autofree char *b = evf_text_nfc(other);
+	g_autofree char *look_a = evf_name_look(a);
+	g_autofree char *look_b = evf_name_look(b);
+	const char *p = a, *q = b;
+	gunichar ca, cb;
+
+	if (strcmp(look_a, look_b) != 0)
+		return g_strdup("");
+	/* the first character that differs, but for case */
+	while (*p != '\0' && *q != '\0' &&
+	       g_unichar_tolower(g_utf8_get_char(p)) ==
+	           g_unichar_tolower(g_utf8_get_char(q))) {
+		p = g_utf8_next_char(p);
+		q = g_utf8_next_char(q);
+	}
+	ca = g_utf8_get_char(p);
+	cb = g_utf8_get_char(q);
+	if (evf_unichar_invisible(ca) || evf_unichar_invisible(cb)) {
+		g_autofree char *advice =
+		    evf_invisible_advice(evf_unichar_invisible(ca) ? ca : cb);
+
+		/* "it holds …" */
+		return g_strconcat(evf_unichar_invisible(ca) ? ": it"
+		                                             : ": the other",
+		                   advice + 2, NULL);
+	}
+	if (ca == 0 || cb == 0)
+		return g_strdup("");
+	return g_strdup_printf(": it has '%.*s' (U+%04X) where the other has "
+	                       "'%.*s' (U+%04X)",
+	                       (int)(g_utf8_next_char(p) - p), p, ca,
+	                       (int)(g_utf8_next_char(q) - q), q, cb);
+}
+
+/* (transfer full): @s in NFC, case-folded: the same for one name in any
+ * case and composition. */
+static char *
+name_key(const char *s)
 {
 	g_autofree char *normal = evf_text_nfc(s);
 
@@ -300,8 +344,8 @@ evf_name_key(const char *s)
 gboolean
 evf_same_name(const char *a, const char *b)
 {
-	g_autofree char *ka = evf_name_key(a);
-	g_autofree char *kb = evf_name_key(b);
+	g_autofree char *ka = name_key(a);
+	g_autofree char *kb = name_key(b);
 
 	return strcmp(ka, kb) == 0;
 }

@@ -204,18 +204,20 @@ gunichar evf_text_first_invisible(const char *s);
 /* (transfer full): what to do about @ch (evf_text_first_invisible), in
  * words: "it holds an invisible character (U+200B): delete it". */
 char *evf_invisible_advice(gunichar ch);
-/* (transfer full): for a message that names two names, @name and @other,
- * which would look alike: ": it holds an invisible character (U+00AD):
- * delete it" for @name's first such character, else ": the other
- * holds …" for @other's; "" when neither has one. */
-char *evf_invisible_told(const char *name, const char *other);
 /* (transfer full): the form of the name @s (valid UTF-8) that is the same
- * whatever its case and composition: in NFC, case-folded. Not the same
- * for forms only alike ("H₂O", "H2O"), as a collation key would be. */
-char *evf_name_key(const char *s);
+ * for names that only look alike: its invisible characters left out,
+ * every space a ' ', in NFKC ('Ⅱ' as 'II', 'Ｗ' as 'W'), case-folded. */
+char *evf_name_look(const char *s);
+/* (transfer full): for a message that names @name and @other, two names
+ * that look alike (evf_name_look) and are not one (evf_same_name), what
+ * tells them apart: ": it holds an invisible character (U+00AD): delete
+ * it", ": the other holds …", or ": it has 'Ⅱ' (U+2161) where the other
+ * has 'I' (U+0049)"; "" for names that do not look alike. */
+char *evf_name_told(const char *name, const char *other);
 /* Whether the texts @a and @b (valid UTF-8) are one name up to case and
- * composition (evf_name_key): "Workshop" and "WORKSHOP", not "C++" and
- * "C#", which give one slug. */
+ * composition (both in NFC, case-folded): "Workshop" and "WORKSHOP", not
+ * "C++" and "C#", which give one slug, nor "Ⅱ" and "II", which only look
+ * alike. */
 gboolean evf_same_name(const char *a, const char *b);
 
 /* (transfer full): @s with control characters and bytes that are not

@@ -1850,6 +1850,22 @@ test_source_categories(Fixture *f, gconstpointer data)
 	                      "enabled=false\ncategories=C++\n");
 	g_assert_nonnull(cfg);
 	g_clear_pointer(&cfg, evf_config_free);
+	/* two that only look alike: one, with a warning that says how
+	 * they differ */
+	g_ptr_array_set_size(f->diags, 0);
+	cfg = load_text(f, "[source p]\nurl=https://p.example/\n"
+	                   "categories=Institute II\n"
+	                   "[source q]\nurl=https://q.example/\n"
+	                   "categories=Institute \xe2\x85\xa1\n");
+	g_assert_nonnull(cfg);
+	g_assert_cmpuint(f->diags->len, ==, 1);
+	g_assert_true(((EvfDiag *)g_ptr_array_index(f->diags, 0))->warning);
+	g_assert_nonnull(
+	    strstr(((EvfDiag *)g_ptr_array_index(f->diags, 0))->message,
+	           "[source q] categories: 'Institute \xe2\x85\xa1' is written "
+	           "'Institute II' in [source p]: write it alike: it has "
+	           "'\xe2\x85\xa1' (U+2161) where the other has 'I' (U+0049)"));
+	g_clear_pointer(&cfg, evf_config_free);
 	cfg = assert_loads(f, most);
 	g_assert_nonnull(cfg);
 }

@@ -352,6 +352,35 @@ test_text_oneline_bidi(void)
 	}
 }
 
+/* Of two names, what tells them apart when they only look alike, and
+ * nothing when they do not: an invisible character there, not one that
+ * both have (C# and C++, each with a no-break space). */
+static void
+test_name_told(void)
+{
+	static const char *const cases[][3] = {
+		{ "Open\u00a0Day", "Open Day",
+		  ": it holds a no-break or other space (U+00A0), which looks "
+		  "like an ordinary one: type a space, or delete it" },
+		{ "criminal justice", "Criminal justice\u00ad",
+		  ": the other holds an invisible character (U+00AD): delete "
+		  "it" },
+		{ "Institute \u2161", "institute ii",
+		  ": it has '\u2161' (U+2161) where the other has 'i' "
+		  "(U+0069)" },
+		{ "C#\u00a0Days", "C++\u00a0Days", "" },
+		{ "H\u2082O", "Water", "" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *told = evf_name_told(cases[i][0], cases[i][1]);
+
+		g_assert_cmpstr(told, ==, cases[i][2]);
+	}
+	g_assert_true(evf_same_name("Caf\u00e9", "CAFE\u0301"));
+	g_assert_false(evf_same_name("Institute \u2161", "Institute II"));
+}
+
 /* A line cut to a number of bytes keeps its overrides closed, within
  * those bytes: the closing that the cut takes off is put back, and less
  * text is kept where it would not fit. */
@@ -1029,6 +1058,7 @@ main(int argc, char **argv)
 	g_test_add_func("/util/text-oneline", test_text_oneline);
 	g_test_add_func("/util/text-oneline/bidi", test_text_oneline_bidi);
 	g_test_add_func("/util/text-cut", test_text_cut);
+	g_test_add_func("/util/name-told", test_name_told);
 	g_test_add_func("/util/text-nfc", test_text_nfc);
 	g_test_add_func("/util/text-mend", test_text_mend);
 	g_test_add_func("/util/log-escape", test_log_escape);

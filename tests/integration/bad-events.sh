@@ -381,22 +381,34 @@ for cmd in check build; do
 	fi
 done
 
-# Two categories of one address that differ by a character that shows as
-# nothing (a soft hyphen pasted from a word processor): the error names
-# it, as the two names it quotes look alike.
+# Two categories of one address that only look alike: a character that
+# shows as nothing (a soft hyphen pasted from a word processor), or
+# another form of a letter (a Roman numeral sign): one category, as one
+# in two cases is, with a warning that names the difference, as the two
+# names it quotes look alike. Not for two that do not look alike (C# and
+# C++, with a no-break space in both), whose error blames no character.
 v=$(mktmp)
 mkdir "$v/events"
 printf -- '---\ntitle: A\nstart: 2018-12-01\ncategories: [criminal justice]\n---\n' >"$v/events/a.md"
 printf -- '---\ntitle: B\nstart: 2018-12-02\ncategories: ["criminal justice\302\255"]\n---\n' >"$v/events/b.md"
-printf -- '---\ntitle: C\nstart: 2018-12-03\ncategories: ["Work\342\200\213shop"]\n---\n' >"$v/events/c.md"
-printf -- '---\ntitle: D\nstart: 2018-12-04\ncategories: [Workshop]\n---\n' >"$v/events/d.md"
+printf -- '---\ntitle: C\nstart: 2018-12-03\ncategories: ["Work\342\200\213shop", Institute II]\n---\n' >"$v/events/c.md"
+printf -- '---\ntitle: D\nstart: 2018-12-04\ncategories: [Workshop, "Institute \342\205\241"]\n---\n' >"$v/events/d.md"
 write_config "$v" "$v/events"
 run check "$v/evfeed.conf" "$v/check"
-test "$status" -eq 1 &&
-	has_diag "$v/check.err" b.md 4 "category 'criminal justice.*' has the same address .* of .*a[.]md: it holds an invisible character [(]U[+]00AD[)]: delete it" &&
-	has_diag "$v/check.err" d.md 4 "category 'Workshop' has the same address .* of .*c[.]md: the other holds an invisible character [(]U[+]200B[)]: delete it"
-ok $? "two categories of one address, one with an invisible character: the error names it" ||
+st1=$status
+printf -- '---\ntitle: E\nstart: 2018-12-05\ncategories: ["C++\302\240Days"]\n---\n' >"$v/events/e.md"
+printf -- '---\ntitle: F\nstart: 2018-12-06\ncategories: ["C#\302\240Days"]\n---\n' >"$v/events/f.md"
+run check "$v/evfeed.conf" "$v/check2"
+test "$st1" -eq 0 &&
+	grep -q "b\.md:4:14: warning: category 'criminal justice.*' is written 'criminal justice' in .*a\.md: write it alike in every file (.*): it holds an invisible character (U+00AD): delete it$" "$v/check.err" &&
+	grep -q "d\.md:4:14: warning: category 'Workshop' is written 'Work.*shop' in .*c\.md: write it alike in every file (.*): the other holds an invisible character (U+200B): delete it$" "$v/check.err" &&
+	grep -q "d\.md:4:24: warning: category 'Institute .*' is written 'Institute II' in .*c\.md: write it alike in every file (.*): it has '.*' (U+2161) where the other has 'I' (U+0049)$" "$v/check.err" &&
+	test "$status" -eq 1 &&
+	has_diag "$v/check2.err" f.md 4 "category 'C#.*Days' has the same address [(]category/c-days/[)] as category 'C[+][+].*Days' of .*e[.]md$"
+ok $? "two categories of one address that only look alike: one, with a warning that names the difference; others an error that blames no character" || {
 	diag_file "$v/check.err"
+	diag_file "$v/check2.err"
+}
 
 ln -s ../elsewhere.md "$w/events/link.md"
 run build "$w/evfeed.conf" "$w/unreadable"

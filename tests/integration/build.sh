@@ -186,7 +186,8 @@ cp "$tmp/conference.orig" "$f"
 # A category whose address (category/c/) the last build published under
 # another name ("C++", gone from every file): said at the file, as its
 # subscribers get the new one's events; not for the same name in another
-# case, nor once the old one has been gone 90 days.
+# case or respelt alike (a no-break space made a space), nor once the old
+# one has been gone 90 days.
 tk=$tmp/taken
 mkdir -p "$tk/events"
 write_config "$tk" "$tk/events"
@@ -194,11 +195,13 @@ cat_file() { printf -- '---\ntitle: %s\nstart: 2031-05-0%s\ncategories: [%s]\n--
 cat_file a Alpha 1 'C++'
 cat_file c Gamma 3 Workshop
 cat_file d Delta 4 'Old Name'
+cat_file f Phi 6 "$(printf 'Open\302\240Day')"
 "$EVFEED" build --config "$tk/evfeed.conf" >/dev/null 2>"$tk/err1"
 cat_file a Alpha 1 misc
 cat_file b Beta 2 'misc, C#'
 cat_file c Gamma 3 WORKSHOP
 cat_file d Delta 4 misc
+cat_file f Phi 6 'Open Day'
 "$EVFEED" build --config "$tk/evfeed.conf" >/dev/null 2>"$tk/err2"
 st=$?
 "$EVFEED" build --config "$tk/evfeed.conf" >/dev/null 2>"$tk/err3"
