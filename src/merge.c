@@ -742,11 +742,11 @@ uid_cmp(gconstpointer a, gconstpointer b)
  * @site_categories (slug → name), written as the site writes them: a
  * partner's own (a blog's tags, by the hundred) would each make a
  * category's page, calendar and feeds; where one is the site's, up to
- * case, the item is listed there too, under the site's name (a category's
- * calendar had 'Café', 'CAFÉ' and 'café' with a word joiner, which
- * calendar programs show as three). Another name of the same slug is
- * another category ("C#" is not the site's "C++", whose address
- * category/c/ it would take). */
+ * case or a form that looks alike (evf_name_look), the item is listed
+ * there too, under the site's name (a category's calendar had 'Café', 'CAFÉ'
+ * and 'café' with a word joiner, which calendar programs show as three).
+ * Another name of the same slug is another category ("C#" is not the site's
+ * "C++", whose address category/c/ it would take). */
 static void
 keep_site_categories(EvfEvent *ev, GHashTable *site_categories)
 {
@@ -756,8 +756,11 @@ keep_site_categories(EvfEvent *ev, GHashTable *site_categories)
 		const char *name = g_ptr_array_index(ev->categories, i);
 		g_autofree char *slug = evf_slugify(name);
 		const char *site = g_hash_table_lookup(site_categories, slug);
+		g_autofree char *look = evf_name_look(name);
+		g_autofree char *site_look =
+		    site != NULL ? evf_name_look(site) : NULL;
 
-		if (site != NULL && evf_same_name(site, name) &&
+		if (site != NULL && strcmp(site_look, look) == 0 &&
 		    !g_ptr_array_find_with_equal_func(kept, site, g_str_equal,
 		                                      NULL))
 			g_ptr_array_add(kept, g_strdup(site));

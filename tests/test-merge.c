@@ -1048,16 +1048,29 @@ test_category_site_spelling(void)
 	           "categories=CAF\xc3\x89\n");
 	EvfEvent *ours = dated("local", "Coffee", 2020, 2, 2);
 	EvfEvent *theirs = dated("1", "Border Security Workshop", 2020, 1, 1);
+	EvfEvent *joined = dated("2", "Open Day", 2020, 1, 3);
 	g_autoptr(GPtrArray) out = NULL;
 	EvfEvent *kept;
 
 	g_ptr_array_add(ours->categories, g_strdup("Caf\xc3\xa9"));
-	out = merge(cfg, list(ours, NULL), "osce", list(theirs, NULL), NULL);
+	g_ptr_array_add(ours->categories, g_strdup("Open Day"));
+	/* the partner's own, with a word joiner and a no-break space:
+	 * the site's categories, as the site writes them */
+	g_ptr_array_add(joined->categories, g_strdup("caf\xc3\xa9\u2060"));
+	g_ptr_array_add(joined->categories, g_strdup("Open\u00a0Day"));
+	out = merge(cfg, list(ours, NULL), "osce", list(theirs, joined, NULL),
+	            NULL);
 	kept = find_uid(out, "1");
 	g_assert_nonnull(kept);
 	g_assert_cmpuint(kept->categories->len, ==, 1);
 	g_assert_cmpstr(g_ptr_array_index(kept->categories, 0), ==,
 	                "Caf\xc3\xa9");
+	kept = find_uid(out, "2");
+	g_assert_nonnull(kept);
+	g_assert_cmpuint(kept->categories->len, ==, 2);
+	g_assert_cmpstr(g_ptr_array_index(kept->categories, 0), ==,
+	                "Caf\xc3\xa9");
+	g_assert_cmpstr(g_ptr_array_index(kept->categories, 1), ==, "Open Day");
 }
 
 /* A partner item keeps only the categories the site has (a local
@@ -1083,8 +1096,8 @@ test_site_categories_only(void)
 	g_ptr_array_add(theirs->categories, g_strdup("osce"));
 	/* the slug of the site's "C++" (category/c/), not its name */
 	g_ptr_array_add(theirs->categories, g_strdup("C#"));
-	/* the site's name in other spellings: given once, as the site
-	 * writes it */
+	/* the site's name in other spellings, in another case or a form
+	 * that looks alike: given once, as the site writes it */
 	g_ptr_array_add(theirs->categories, g_strdup("CYBER SECURITY"));
 	g_ptr_array_add(theirs->categories,
 	                g_strdup("Cyber Securit\xef\xbd\x99"));
