@@ -384,9 +384,15 @@ add_published(GString *manifest, GHashTable *listed, const char *out,
 		                       rel, (guint64)st.st_size);
 }
 
+/* Before a scope's name in the state (meta "category/<slug>"), a name not
+ * known, which seed_published gave a folder whose calendar did not say it:
+ * its slug, which no later name is told to have taken
+ * (warn_category_taken). */
+#define UNKNOWN_NAME "\x1f"
+
 /* (transfer full): the name of the scope whose calendar is @path, as its
  * X-WR-CALNAME gives it after the site's title ("Events: Workshops"); else
- * @slug. */
+ * @slug after UNKNOWN_NAME. */
 static char *
 scope_name(const EvfConfig *cfg, const char *path, const char *slug)
 {
@@ -410,7 +416,7 @@ scope_name(const EvfConfig *cfg, const char *path, const char *slug)
 	if (cal != NULL)
 		icalcomponent_free(cal);
 	icalerror_clear_errno();
-	return name != NULL ? name : g_strdup(slug);
+	return name != NULL ? name : g_strconcat(UNKNOWN_NAME, slug, NULL);
 }
 
 /* For a new state of a site that has published, or one older than its
@@ -1123,6 +1129,8 @@ kept_scopes(GHashTable *known, GPtrArray *in_use,
 		if (now >= emptied + keep)
 			continue;
 		*let_go = MIN(*let_go, emptied + keep);
+		if (g_str_has_prefix(name + 1, UNKNOWN_NAME))
+			name += strlen(UNKNOWN_NAME);
 		g_ptr_array_add(
 		    kept, evf_category_new_emptied(slug, name + 1, emptied));
 	}
@@ -1155,11 +1163,9 @@ warn_category_taken(const EvfConfig *cfg, GPtrArray *local, GPtrArray *cats,
 		g_autofree char *look = NULL;
 		g_autofree char *was_look = NULL;
 
-		/* (a name that is its slug is the one a new state gave a
-		 * folder whose calendar did not say it: seed_published) */
 		if (name == NULL || *name != ' ' ||
 		    (emptied > 0 && now >= emptied + keep) ||
-		    strcmp(name + 1, cat->slug) == 0)
+		    g_str_has_prefix(name + 1, UNKNOWN_NAME))
 			continue;
 		/* the same in another case, or respelt alike (a no-break
 		 * space made an ordinary one) */

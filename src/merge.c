@@ -770,16 +770,20 @@ keep_site_categories(EvfEvent *ev, GHashTable *site_categories)
 }
 
 /* Adds @name to @site_categories (slug → name) unless its slug is
- * there. */
+ * there, with a name that shows no character as nothing: one that does
+ * (a word joiner) is taken only when none other is there, as its
+ * warning tells the editor to delete it (catalog.c). */
 static void
 add_site_category(GHashTable *site_categories, const char *name)
 {
 	char *slug = evf_slugify(name);
+	const char *had = g_hash_table_lookup(site_categories, slug);
 
-	if (g_hash_table_contains(site_categories, slug))
-		g_free(slug);
+	if (had == NULL || (evf_text_first_invisible(had) != 0 &&
+	                    evf_text_first_invisible(name) == 0))
+		g_hash_table_replace(site_categories, slug, (char *)name);
 	else
-		g_hash_table_insert(site_categories, slug, (char *)name);
+		g_free(slug);
 }
 
 /* (transfer full): @uid, an item's of @src, in @src's namespace: a UUIDv5

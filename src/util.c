@@ -275,22 +275,96 @@ evf_invisible_advice(gunichar ch)
 	                             ch);
 }
 
+/* Whether @ch shows as nothing in a name, or as a space: what
+ * evf_unichar_invisible() says, and the other characters that Unicode
+ * lets a renderer ignore (Default_Ignorable_Code_Point) and are not
+ * format characters: variation selectors (U+FE0F), the combining grapheme
+ * joiner (U+034F), Mongolian and Khmer ones, Hangul fillers. */
+static gboolean
+name_ignorable(gunichar ch)
+{
+	return evf_unichar_invisible(ch) || (ch >= 0xFE00 && ch <= 0xFE0F) ||
+	       (ch >= 0xE0100 && ch <= 0xE01EF) || ch == 0x034F ||
+	       (ch >= 0x180B && ch <= 0x180F) || ch == 0x17B4 || ch == 0x17B5 ||
+	       ch == 0x115F || ch == 0x1160 || ch == 0x3164 || ch == 0xFFA0;
+}
+
+/* (transfer full) (nullable): valid UTF-8 @s without the characters that
+ * show as nothing (name_ignorable), its other spaces ' '; NULL when it
+ * has none of either, as most names have not. */
+static char *
+name_seen(const char *s)
+{
+	GString *seen = NULL;
+
+	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar ch =
+		    (guchar)*p < 0x80 ? (gunichar)*p : g_utf8_get_char(p);
+
+		if (ch < 0x80 || !name_ignorable(ch)) {
+			if (seen != NULL)
+				g_string_append_len(seen, p,
+				                    g_utf8_next_char(p) - p);
+			continue;
+		}
+		if (seen == NULL)
+			seen = g_string_new_len(s, p - s);
+		if (g_unichar_isspace(ch))
+			g_string_append_c(seen, ' ');
+	}
+	return seen != NULL ? g_string_free(seen, FALSE) : NULL;
+}
+
+/* Longer names than this (bytes) are compared in NFC, not NFKC: GLib
+ * normalises a long run of combining marks in time of the square of its
+ * length, which evf_text_nfc() keeps linear. */
+#define NAME_LOOK_NFKC_MAX 1024
+
 char *
 evf_name_look(const char *s)
 {
-	g_autoptr(GString) seen = g_string_sized_new(strlen(s));
-	g_autofree char *compat = NULL;
+	g_autofree char *seen = name_seen(s);
+	const char *text = seen != NULL ? seen : s;
+	g_autofree char *compat =
+	    strlen(text) <= NAME_LOOK_NFKC_MAX
+	        ? g_utf8_normalize(text, -1, G_NORMALIZE_ALL_COMPOSE)
+	        : evf_text_nfc(text);
 
+	return g_utf8_casefold(compat != NULL ? compat : text, -1);
+}
+
+/* (transfer full) (nullable): what @s has that @other has not and that
+ * tells them apart where they look alike: a character that shows as
+ * nothing, or as a space, in words; else one that is another's
+ * compatibility form; NULL when neither. @who is "it" or "the other". */
+static char *
+name_has(const char *s, const char *other, const char *who)
+{
 	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar ch = g_utf8_get_char(p);
 
-		if (!evf_unichar_invisible(ch))
-			g_string_append_unichar(seen, ch);
-		else if (g_unichar_isspace(ch))
-			g_string_append_c(seen, ' ');
+		if (ch >= 0x80 && name_ignorable(ch) &&
+		    g_utf8_strchr(other, -1, ch) == NULL) {
+			g_autofree char *advice = evf_invisible_advice(ch);
+
+			/* "it holds …" */
+			return g_strconcat(": ", who, advice + 2, NULL);
+		}
 	}
-	compat = g_utf8_normalize(seen->str, -1, G_NORMALIZE_ALL_COMPOSE);
-	return g_utf8_casefold(compat != NULL ? compat : seen->str, -1);
+	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar ch = g_utf8_get_char(p);
+		int n = (int)(g_utf8_next_char(p) - p);
+		g_autofree char *compat =
+		    ch >= 0x80 ? g_utf8_normalize(p, n, G_NORMALIZE_ALL_COMPOSE)
+		               : NULL;
+
+		if (compat != NULL && strncmp(compat, p, n) != 0 &&
+		    g_utf8_strchr(other, -1, ch) == NULL)
+			return g_strdup_printf(": %s has '%.*s' (U+%04X), a "
+			                       "form of '%s'",
+			                       who, n, p, ch, compat);
+	}
+	return NULL;
 }
 
 char *
@@ -300,35 +374,14 @@ evf_name_told(const char *name, const char *other)
 	g_autofree char *b = evf_text_nfc(other);
 	g_autofree char *look_a = evf_name_look(a);
 	g_autofree char *look_b = evf_name_look(b);
-	const char *p = a, *q = b;
-	gunichar ca, cb;
+	char *told;
 
 	if (strcmp(look_a, look_b) != 0)
 		return g_strdup("");
-	/* the first character that differs, but for case */
-	while (*p != '\0' && *q != '\0' &&
-	       g_unichar_tolower(g_utf8_get_char(p)) ==
-	           g_unichar_tolower(g_utf8_get_char(q))) {
-		p = g_utf8_next_char(p);
-		q = g_utf8_next_char(q);
-	}
-	ca = g_utf8_get_char(p);
-	cb = g_utf8_get_char(q);
-	if (evf_unichar_invisible(ca) || evf_unichar_invisible(cb)) {
-		g_autofree char *advice =
-		    evf_invisible_advice(evf_unichar_invisible(ca) ? ca : cb);
-
-		/* "it holds …" */
-		return g_strconcat(evf_unichar_invisible(ca) ? ": it"
-		                                             : ": the other",
-		                   advice + 2, NULL);
-	}
-	if (ca == 0 || cb == 0)
-		return g_strdup("");
-	return g_strdup_printf(": it has '%.*s' (U+%04X) where the other has "
-	                       "'%.*s' (U+%04X)",
-	                       (int)(g_utf8_next_char(p) - p), p, ca,
-	                       (int)(g_utf8_next_char(q) - q), q, cb);
+	told = name_has(a, b, "it");
+	if (told == NULL)
+		told = name_has(b, a, "the other");
+	return told != NULL ? told : g_strdup("");
 }
 
 /* (transfer full): @s in NFC, case-folded: the same for one name in any
@@ -428,9 +481,14 @@ loses_letters(const char *text)
 }
 
 char *
-evf_slugify(const char *text)
+evf_slugify(const char *in)
 {
-	gboolean utf8 = g_utf8_validate(text, -1, NULL);
+	gboolean utf8 = g_utf8_validate(in, -1, NULL);
+	/* what shows as nothing is not there, and other spaces are spaces:
+	 * a soft hyphen in a word made "crimi-nal", and a no-break space
+	 * another digest, for names that read the same (evf_name_look) */
+	g_autofree char *seen = utf8 ? name_seen(in) : NULL;
+	const char *text = seen != NULL ? seen : in;
 	g_autofree char *latin =
 	    utf8 ? latin_extra_to_ascii(text) : g_strdup(text);
 	g_autofree char *ascii = g_str_to_ascii(latin, "C");

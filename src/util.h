@@ -82,7 +82,10 @@ char *evf_uuid5(const char *namespace_uuid, const char *name);
  * (transliterated, lower-cased, runs of anything else become one '-').
  * Never empty: "x-" and ten hex digits of a SHA-256 of the text (in NFC,
  * case-folded) when nothing transliterates. At most EVF_SLUG_MAX bytes: a
- * longer one is cut, and ends in '-' and ten hex digits of the same. */
+ * longer one is cut, and ends in '-' and ten hex digits of the same.
+ * Characters that show as nothing (a soft hyphen, a zero-width joiner, a
+ * variation selector) are left out first, and other spaces (U+00A0) are
+ * spaces: names that read the same have one slug. */
 char *evf_slugify(const char *text);
 /* Whether @host, as GLib gives a URI's host (an IPv6 address without its
  * brackets), is one: an IP address, or a name of letters (any script,

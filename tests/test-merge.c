@@ -1046,20 +1046,24 @@ test_category_site_spelling(void)
 	g_autoptr(EvfConfig) cfg =
 	    config("[source osce]\nurl=https://osce.example/\n"
 	           "categories=CAF\xc3\x89\n");
+	EvfEvent *first = dated("first", "Tea", 2020, 2, 1);
 	EvfEvent *ours = dated("local", "Coffee", 2020, 2, 2);
 	EvfEvent *theirs = dated("1", "Border Security Workshop", 2020, 1, 1);
 	EvfEvent *joined = dated("2", "Open Day", 2020, 1, 3);
 	g_autoptr(GPtrArray) out = NULL;
 	EvfEvent *kept;
 
+	/* a local spelling with a word joiner, which its warning says to
+	 * delete, is not the one the partners' items take */
+	g_ptr_array_add(first->categories, g_strdup("Caf\xc3\xa9\u2060"));
 	g_ptr_array_add(ours->categories, g_strdup("Caf\xc3\xa9"));
 	g_ptr_array_add(ours->categories, g_strdup("Open Day"));
 	/* the partner's own, with a word joiner and a no-break space:
 	 * the site's categories, as the site writes them */
 	g_ptr_array_add(joined->categories, g_strdup("caf\xc3\xa9\u2060"));
 	g_ptr_array_add(joined->categories, g_strdup("Open\u00a0Day"));
-	out = merge(cfg, list(ours, NULL), "osce", list(theirs, joined, NULL),
-	            NULL);
+	out = merge(cfg, list(first, ours, NULL), "osce",
+	            list(theirs, joined, NULL), NULL);
 	kept = find_uid(out, "1");
 	g_assert_nonnull(kept);
 	g_assert_cmpuint(kept->categories->len, ==, 1);

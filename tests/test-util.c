@@ -366,10 +366,20 @@ test_name_told(void)
 		  ": the other holds an invisible character (U+00AD): delete "
 		  "it" },
 		{ "Institute \u2161", "institute ii",
-		  ": it has '\u2161' (U+2161) where the other has 'i' "
-		  "(U+0069)" },
+		  ": it has '\u2161' (U+2161), a form of 'II'" },
 		{ "C#\u00a0Days", "C++\u00a0Days", "" },
 		{ "H\u2082O", "Water", "" },
+		/* the difference, not a letter that differs only in case
+		 * before it, nor one that the invisible kept from
+		 * composing */
+		{ "Stra\u00dfe\u00a0Tag", "STRASSE Tag",
+		  ": it holds a no-break or other space (U+00A0), which looks "
+		  "like an ordinary one: type a space, or delete it" },
+		{ "Cafe\u00ad\u0301", "Caf\u00e9",
+		  ": it holds an invisible character (U+00AD): delete it" },
+		/* shown as nothing, not a format character */
+		{ "Work\ufe0fshop", "Workshop",
+		  ": it holds an invisible character (U+FE0F): delete it" },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -379,6 +389,19 @@ test_name_told(void)
 	}
 	g_assert_true(evf_same_name("Caf\u00e9", "CAFE\u0301"));
 	g_assert_false(evf_same_name("Institute \u2161", "Institute II"));
+	/* names that read the same have one slug: a soft hyphen in a
+	 * word, a no-break space in a name of digest */
+	{
+		g_autofree char *a = evf_slugify("Crimi\u00adnal justice");
+		g_autofree char *b =
+		    evf_slugify("\u0424\u043e\u0440\u0443\u043c"
+		                "\u00a02018");
+		g_autofree char *c =
+		    evf_slugify("\u0424\u043e\u0440\u0443\u043c 2018");
+
+		g_assert_cmpstr(a, ==, "criminal-justice");
+		g_assert_cmpstr(b, ==, c);
+	}
 }
 
 /* A line cut to a number of bytes keeps its overrides closed, within

@@ -196,18 +196,21 @@ cat_file a Alpha 1 'C++'
 cat_file c Gamma 3 Workshop
 cat_file d Delta 4 'Old Name'
 cat_file f Phi 6 "$(printf 'Open\302\240Day')"
+cat_file g Gee 7 go
 "$EVFEED" build --config "$tk/evfeed.conf" >/dev/null 2>"$tk/err1"
 cat_file a Alpha 1 misc
 cat_file b Beta 2 'misc, C#'
 cat_file c Gamma 3 WORKSHOP
 cat_file d Delta 4 misc
 cat_file f Phi 6 'Open Day'
+cat_file g Gee 7 'Go!'
 "$EVFEED" build --config "$tk/evfeed.conf" >/dev/null 2>"$tk/err2"
 st=$?
 "$EVFEED" build --config "$tk/evfeed.conf" >/dev/null 2>"$tk/err3"
 test $st -eq 0 && ! grep -q 'takes the address' "$tk/err1" &&
 	grep -q "b\.md:4:20: warning: category 'C#' takes the address category/c/ of category 'C++', which the last build published: its subscribers get this category's events from now on" "$tk/err2" &&
-	test "$(grep -c 'takes the address' "$tk/err2")" = 1 &&
+	grep -q "g\.md:4:14: warning: category 'Go!' takes the address category/go/ of category 'go'" "$tk/err2" &&
+	test "$(grep -c 'takes the address' "$tk/err2")" = 2 &&
 	! grep -q 'takes the address' "$tk/err3" &&
 	grep -q '^X-WR-CALNAME:.*: C#' "$tk/public/category/c/calendar.ics"
 ok $? "a category under the address of another the last build published: a warning at its file, once" || {

@@ -73,6 +73,8 @@ fail()
 	echo "not ok $_tap_n - $*"
 }
 
+# ok STATUS DESCRIPTION: passes when STATUS is 0, else fails; returns
+# STATUS's truth, so that `ok $? "..." || diag_file F` tells why.
 ok()
 {
 	_tap_status=$1
@@ -81,6 +83,7 @@ ok()
 		pass "$@"
 	else
 		fail "$@"
+		return 1
 	fi
 }
 
