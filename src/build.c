@@ -1138,6 +1138,53 @@ kept_scopes(GHashTable *known, GPtrArray *in_use,
 	return kept;
 }
 
+/* A GEqualFunc of an EvfCategory and a slug. */
+static gboolean
+category_slug_is(gconstpointer category, gconstpointer slug)
+{
+	return strcmp(((const EvfCategory *)category)->slug, slug) == 0;
+}
+
+/* Warns at the first of @local's files that give the category @cat, else
+ * at the configuration (a source's categories=). */
+static void warn_at_category(const EvfConfig *cfg, GPtrArray *local,
+                             const EvfCategory *cat, GPtrArray *diags,
+                             const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+
+static void
+warn_at_category(const EvfConfig *cfg, GPtrArray *local, const EvfCategory *cat,
+                 GPtrArray *diags, const char *fmt, ...)
+{
+	const char *path = NULL;
+	g_autofree char *conf = NULL;
+	g_autofree char *message = NULL;
+	guint line = 0, col = 0;
+	va_list ap;
+
+	for (guint e = 0; e < local->len && line == 0; e++) {
+		const EvfEvent *ev = g_ptr_array_index(local, e);
+
+		for (guint k = 0; k < ev->categories->len; k++) {
+			g_autofree char *slug = evf_slugify_name(
+			    g_ptr_array_index(ev->categories, k));
+
+			if (strcmp(slug, cat->slug) != 0)
+				continue;
+			path = ev->path;
+			evf_event_category_at(ev, k, &line, &col);
+			break;
+		}
+	}
+	if (path == NULL)
+		path = conf = cfg->path != NULL
+		                  ? evf_catalog_display_path(cfg->path)
+		                  : g_strdup("the configuration");
+	va_start(ap, fmt);
+	message = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	evf_diags_warn(diags, path, line, col, "%s", message);
+}
+
 /* A warning for each category of @cats whose address (category/<slug>/)
  * the last build published, in @known, under another name: "C#" where
  * "C++" was, now that no event has "C++" (in one build, the two are an
@@ -1157,9 +1204,6 @@ warn_category_taken(const EvfConfig *cfg, GPtrArray *local, GPtrArray *cats,
 		char *name = NULL;
 		gint64 emptied =
 		    was != NULL ? g_ascii_strtoll(was, &name, 10) : 0;
-		const char *path = NULL;
-		g_autofree char *conf = NULL;
-		guint line = 0, col = 0;
 		g_autofree char *look = NULL;
 		g_autofree char *was_look = NULL;
 
@@ -1173,32 +1217,67 @@ warn_category_taken(const EvfConfig *cfg, GPtrArray *local, GPtrArray *cats,
 		was_look = evf_name_look(name + 1);
 		if (strcmp(look, was_look) == 0)
 			continue;
-		for (guint e = 0; e < local->len && line == 0; e++) {
-			const EvfEvent *ev = g_ptr_array_index(local, e);
+		warn_at_category(
+		    cfg, local, cat, diags,
+		    "category '%s' takes the address "
+		    "category/%s/ of category '%s', which the last "
+		    "build published: its subscribers get this "
+		    "category's events from now on (if it is "
+		    "another category, give it a name of another "
+		    "address)",
+		    cat->name, cat->slug, name + 1);
+	}
+}
 
-			for (guint k = 0; k < ev->categories->len; k++) {
-				g_autofree char *slug = evf_slugify(
-				    g_ptr_array_index(ev->categories, k));
+/* A warning for each category of @cats that the last build published, in
+ * @known, at another address under a name that looks alike: a name whose
+ * characters that show as nothing made its slug before evf_slugify_name
+ * left them out ("crimi-nal-justice"). The old address keeps its
+ * calendar and feeds, empty, for KEPT_DAYS: its subscribers are to be
+ * told the new one. */
+static void
+warn_category_moved(const EvfConfig *cfg, GPtrArray *local, GPtrArray *cats,
+                    GHashTable *known, GPtrArray *diags)
+{
+	g_autoptr(GHashTable) by_look = NULL;
+	GHashTableIter it;
+	gpointer k, v;
 
-				if (strcmp(slug, cat->slug) != 0)
-					continue;
-				path = ev->path;
-				evf_event_category_at(ev, k, &line, &col);
-				break;
+	g_hash_table_iter_init(&it, known);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		const char *was = v;
+		g_autofree char *look = NULL;
+		const EvfCategory *cat;
+
+		/* in use at the last build, by a name, and not now */
+		if (!g_str_has_prefix(was, "0 ") ||
+		    g_str_has_prefix(was + 2, UNKNOWN_NAME) ||
+		    g_ptr_array_find_with_equal_func(cats, k, category_slug_is,
+		                                     NULL))
+			continue;
+		if (by_look == NULL) {
+			by_look = g_hash_table_new_full(g_str_hash, g_str_equal,
+			                                g_free, NULL);
+			for (guint i = 0; i < cats->len; i++) {
+				const EvfCategory *c =
+				    g_ptr_array_index(cats, i);
+
+				g_hash_table_insert(by_look,
+				                    evf_name_look(c->name),
+				                    (gpointer)c);
 			}
 		}
-		if (path == NULL)
-			path = conf = cfg->path != NULL
-			                  ? evf_catalog_display_path(cfg->path)
-			                  : g_strdup("the configuration");
-		evf_diags_warn(diags, path, line, col,
-		               "category '%s' takes the address "
-		               "category/%s/ of category '%s', which the last "
-		               "build published: its subscribers get this "
-		               "category's events from now on (if it is "
-		               "another category, give it a name of another "
-		               "address)",
-		               cat->name, cat->slug, name + 1);
+		look = evf_name_look(was + 2);
+		cat = g_hash_table_lookup(by_look, look);
+		if (cat != NULL)
+			warn_at_category(
+			    cfg, local, cat, diags,
+			    "category '%s' is at category/%s/ now, no longer "
+			    "at category/%s/ (an address leaves out the "
+			    "characters of a name that show as nothing): the "
+			    "calendar and feeds there go empty, and their "
+			    "subscribers are to be told the new address",
+			    cat->name, cat->slug, (const char *)k);
 	}
 }
 
@@ -1454,6 +1533,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	members_changed(site_scope, site_dated, updated, now, TRUE);
 	known = evf_store_get_meta_prefixed(store, "category/");
 	warn_category_taken(cfg, local, cats, known, now, diags);
+	warn_category_moved(cfg, local, cats, known, diags);
 	kept =
 	    kept_scopes(known, cats, category_slug_ok, updated, now, &let_go);
 	sources = evf_render_source_lists(cfg, events);

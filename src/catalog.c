@@ -571,7 +571,7 @@ check_unique(const EvfConfig *cfg, GPtrArray *events, GPtrArray *diags)
 		for (guint i = 0; src->enabled && src->categories != NULL &&
 		                  src->categories[i] != NULL;
 		     i++) {
-			char *slug = evf_slugify(src->categories[i]);
+			char *slug = evf_slugify_name(src->categories[i]);
 
 			if (g_hash_table_contains(cats, slug)) {
 				g_free(slug);
@@ -609,7 +609,7 @@ check_unique(const EvfConfig *cfg, GPtrArray *events, GPtrArray *diags)
 			g_hash_table_insert(slugs, ev->slug, ev);
 		for (guint k = 0; k < ev->categories->len; k++) {
 			const char *name = g_ptr_array_index(ev->categories, k);
-			char *slug = evf_slugify(name);
+			char *slug = evf_slugify_name(name);
 			const char *seen = g_hash_table_lookup(cats, slug);
 
 			if (seen == NULL) {

@@ -967,13 +967,27 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 	case KEY_PATH:
 		if (value[0] == '\0')
 			return "empty path";
-		/* the state is a file: 'var/' meant a folder, and was made a
-		 * database called 'var' */
-		if (strcmp(spec->key, "state") == 0 &&
-		    g_str_has_suffix(value, G_DIR_SEPARATOR_S))
-			return "names a folder (it ends in '/'): name the "
-			       "state's file in it, such as var/evfeed.db";
 		*canon = config_path(value, cfg->dir);
+		/* the state is a file: 'var/' meant a folder, and was made a
+		 * database called 'var'; one that is there already (which
+		 * versions before took the value for) is named as it is */
+		if (strcmp(spec->key, "state") == 0 &&
+		    g_str_has_suffix(value, G_DIR_SEPARATOR_S)) {
+			g_autofree char *why =
+			    g_file_test(*canon, G_FILE_TEST_IS_REGULAR)
+			        ? g_strdup_printf(
+			              "ends in '/', as a folder's name does, "
+			              "and '%s' is the state's file: write it "
+			              "without the '/'",
+			              *canon)
+			        : g_strdup(
+			              "names a folder (it ends in '/'): "
+			              "name the state's file in it, such as "
+			              "var/evfeed.db");
+
+			g_clear_pointer(canon, g_free);
+			return g_intern_string(why);
+		}
 		return NULL;
 	case KEY_LANGUAGE: {
 		static GRegex *well_formed;
@@ -1611,7 +1625,7 @@ check_source_categories(const EvfConfig *cfg, const char *path,
 		}
 		for (guint i = 0; i < n; i++) {
 			const char *name = src->categories[i];
-			char *slug = evf_slugify(name);
+			char *slug = evf_slugify_name(name);
 			const char *had = g_hash_table_lookup(names, slug);
 
 			if (had == NULL) {

@@ -1585,11 +1585,12 @@ list_repeat(GHashTable *seen, const char *s)
 		alike = g_ptr_array_new_with_free_func(g_free);
 		g_hash_table_insert(seen, g_steal_pointer(&look), alike);
 	} else {
-		slug = evf_slugify(s);
+		slug = evf_slugify_name(s);
 		for (guint k = 0; k < alike->len; k += 2) {
 			if (g_ptr_array_index(alike, k + 1) == NULL)
 				g_ptr_array_index(alike, k + 1) =
-				    evf_slugify(g_ptr_array_index(alike, k));
+				    evf_slugify_name(
+				        g_ptr_array_index(alike, k));
 			if (strcmp(slug, g_ptr_array_index(alike, k + 1)) == 0)
 				return TRUE;
 		}

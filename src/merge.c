@@ -594,12 +594,12 @@ static void
 add_category(GPtrArray *categories, const char *name,
              GHashTable *site_categories)
 {
-	g_autofree char *slug = evf_slugify(name);
+	g_autofree char *slug = evf_slugify_name(name);
 	const char *site = g_hash_table_lookup(site_categories, slug);
 
 	for (guint i = 0; i < categories->len; i++) {
 		g_autofree char *other =
-		    evf_slugify(g_ptr_array_index(categories, i));
+		    evf_slugify_name(g_ptr_array_index(categories, i));
 
 		if (strcmp(other, slug) == 0)
 			return;
@@ -754,7 +754,7 @@ keep_site_categories(EvfEvent *ev, GHashTable *site_categories)
 
 	for (guint i = 0; i < ev->categories->len; i++) {
 		const char *name = g_ptr_array_index(ev->categories, i);
-		g_autofree char *slug = evf_slugify(name);
+		g_autofree char *slug = evf_slugify_name(name);
 		const char *site = g_hash_table_lookup(site_categories, slug);
 		g_autofree char *look = evf_name_look(name);
 		g_autofree char *site_look =
@@ -776,7 +776,7 @@ keep_site_categories(EvfEvent *ev, GHashTable *site_categories)
 static void
 add_site_category(GHashTable *site_categories, const char *name)
 {
-	char *slug = evf_slugify(name);
+	char *slug = evf_slugify_name(name);
 	const char *had = g_hash_table_lookup(site_categories, slug);
 
 	if (had == NULL || (evf_text_first_invisible(had) != 0 &&

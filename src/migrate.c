@@ -591,7 +591,7 @@ add_categories(Run *r, const EvfEvent *ev)
 {
 	for (guint k = 0; k < ev->categories->len; k++) {
 		const char *name = g_ptr_array_index(ev->categories, k);
-		char *slug = evf_slugify(name);
+		char *slug = evf_slugify_name(name);
 
 		if (g_hash_table_contains(r->cats, slug))
 			g_free(slug);
@@ -613,7 +613,7 @@ adopt_categories(Run *r, EvfEvent *ev, guint line, const char *l)
 
 	for (guint k = 0; k < ev->categories->len;) {
 		char *name = g_ptr_array_index(ev->categories, k);
-		g_autofree char *slug = evf_slugify(name);
+		g_autofree char *slug = evf_slugify_name(name);
 		const char *first = g_hash_table_lookup(own, slug);
 		const char *known = g_hash_table_lookup(r->cats, slug);
 

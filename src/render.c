@@ -266,7 +266,7 @@ evf_render_categories(GPtrArray *events)
 
 		for (guint k = 0; k < ev->categories->len; k++) {
 			const char *name = g_ptr_array_index(ev->categories, k);
-			g_autofree char *slug = evf_slugify(name);
+			g_autofree char *slug = evf_slugify_name(name);
 			EvfCategory *c = g_hash_table_lookup(by_slug, slug);
 
 			if (c == NULL) {
@@ -276,6 +276,13 @@ evf_render_categories(GPtrArray *events)
 				c->events = g_ptr_array_new();
 				g_hash_table_insert(by_slug, c->slug, c);
 				g_ptr_array_add(out, c);
+			} else if (evf_text_first_invisible(c->name) != 0 &&
+			           evf_text_first_invisible(name) == 0) {
+				/* named as written without a character that
+				 * shows as nothing, where one file has it so
+				 * (its warning says to delete it) */
+				g_free(c->name);
+				c->name = g_strdup(name);
 			}
 			if (c->events->len == 0 ||
 			    g_ptr_array_index(c->events, c->events->len - 1) !=

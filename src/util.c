@@ -481,14 +481,9 @@ loses_letters(const char *text)
 }
 
 char *
-evf_slugify(const char *in)
+evf_slugify(const char *text)
 {
-	gboolean utf8 = g_utf8_validate(in, -1, NULL);
-	/* what shows as nothing is not there, and other spaces are spaces:
-	 * a soft hyphen in a word made "crimi-nal", and a no-break space
-	 * another digest, for names that read the same (evf_name_look) */
-	g_autofree char *seen = utf8 ? name_seen(in) : NULL;
-	const char *text = seen != NULL ? seen : in;
+	gboolean utf8 = g_utf8_validate(text, -1, NULL);
 	g_autofree char *latin =
 	    utf8 ? latin_extra_to_ascii(text) : g_strdup(text);
 	g_autofree char *ascii = g_str_to_ascii(latin, "C");
@@ -534,6 +529,18 @@ evf_slugify(const char *in)
 		g_string_append_printf(s, "-%.10s", hex);
 	}
 	return g_string_free(s, FALSE);
+}
+
+char *
+evf_slugify_name(const char *name)
+{
+	/* what shows as nothing is not there, and other spaces are spaces:
+	 * a soft hyphen in a word made "crimi-nal", and a no-break space
+	 * another digest, for names that read the same (evf_name_look) */
+	g_autofree char *seen =
+	    g_utf8_validate(name, -1, NULL) ? name_seen(name) : NULL;
+
+	return evf_slugify(seen != NULL ? seen : name);
 }
 
 typedef struct {

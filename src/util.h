@@ -82,11 +82,15 @@ char *evf_uuid5(const char *namespace_uuid, const char *name);
  * (transliterated, lower-cased, runs of anything else become one '-').
  * Never empty: "x-" and ten hex digits of a SHA-256 of the text (in NFC,
  * case-folded) when nothing transliterates. At most EVF_SLUG_MAX bytes: a
- * longer one is cut, and ends in '-' and ten hex digits of the same.
- * Characters that show as nothing (a soft hyphen, a zero-width joiner, a
- * variation selector) are left out first, and other spaces (U+00A0) are
- * spaces: names that read the same have one slug. */
+ * longer one is cut, and ends in '-' and ten hex digits of the same. */
 char *evf_slugify(const char *text);
+/* (transfer full): evf_slugify() of a category's (or an organiser's)
+ * name, whose characters that show as nothing (a soft hyphen, a
+ * zero-width joiner, a variation selector) are left out first, and whose
+ * other spaces (U+00A0) are spaces: names that read the same
+ * (evf_name_look) have one slug. (A file's name keeps the slug it has
+ * always had: its one-event calendar's address.) */
+char *evf_slugify_name(const char *name);
 /* Whether @host, as GLib gives a URI's host (an IPv6 address without its
  * brackets), is one: an IP address, or a name of letters (any script,
  * which IDNA makes ASCII), digits, '-', '_' and dots; no space, no '%'. */

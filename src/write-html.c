@@ -982,7 +982,7 @@ write_event(Page *p, const EvfEvent *ev, const char *heading,
 		attr(p, "class", "tags");
 		for (guint i = 0; i < ev->categories->len; i++) {
 			const char *name = g_ptr_array_index(ev->categories, i);
-			g_autofree char *slug = evf_slugify(name);
+			g_autofree char *slug = evf_slugify_name(name);
 			g_autofree char *dir =
 			    g_strdup_printf("category/%s/", slug);
 			g_autofree char *url = page_url(p, dir, FALSE);

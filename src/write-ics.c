@@ -274,7 +274,7 @@ add_category(icalcomponent *ve, GHashTable *slugs, const char *name)
 {
 	g_autofree char *c = NULL;
 
-	if (!g_hash_table_add(slugs, evf_slugify(name)))
+	if (!g_hash_table_add(slugs, evf_slugify_name(name)))
 		return;
 	c = protect_text(name);
 	icalcomponent_add_property(ve, icalproperty_new_categories(c));

@@ -505,6 +505,17 @@ test_paths_apart(Fixture *f, gconstpointer data)
 		               "[paths] state: names a folder (it ends in "
 		               "'/'): name the state's file in it, such as "
 		               "var/evfeed.db");
+		/* one with a '/' that names the state there (as versions
+		 * before took it): named, not a new one asked for */
+		g_autofree char *st = g_build_filename(f->dir, "st.db", NULL);
+
+		g_assert_true(g_file_set_contents(st, "x", -1, NULL));
+		assert_refused(f, "[paths]\nstate=st.db/\n", 2,
+		               "[paths] state: ends in '/', as a folder's "
+		               "name does, and '");
+		assert_refused(f, "[paths]\nstate=st.db/\n", 2,
+		               "st.db' is the state's file: write it without "
+		               "the '/'");
 	}
 	/* a link to a folder not made yet (or a volume not mounted): said
 	 * so, not made through the link */

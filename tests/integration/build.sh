@@ -217,6 +217,27 @@ ok $? "a category under the address of another the last build published: a warni
 	diag_file "$tk/err2"
 	diag_file "$tk/err3"
 }
+# A category that the last build published at another address under a
+# name that looks alike (an older evfeed made 'crimi-nal-justice' of a
+# soft hyphen in the word, which addresses now leave out): said at its
+# file, with both addresses.
+cat_file h Eta 8 "$(printf 'Crimi\302\255nal justice')"
+"$EVFEED" build --config "$tk/evfeed.conf" >/dev/null 2>"$tk/err-h1"
+"${PYTHON3:-/usr/bin/python3}" - "$tk/state.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE meta SET key = 'category/crimi-nal-justice' WHERE key = 'category/criminal-justice'")
+db.commit()
+PY
+printf 'More.\n' >>"$tk/events/h.md"
+"$EVFEED" build --config "$tk/evfeed.conf" >/dev/null 2>"$tk/err-h2"
+st=$?
+test $st -eq 0 && ! grep -q 'no longer at' "$tk/err-h1" &&
+	grep -q "h\.md:4:14: warning: category 'Crimi.*nal justice' is at category/criminal-justice/ now, no longer at category/crimi-nal-justice/" "$tk/err-h2"
+ok $? "a category whose address an older slug made: a warning with both addresses" || {
+	diag_file "$tk/err-h1"
+	diag_file "$tk/err-h2"
+}
 state_left_ago "$tk/state.db" category/old-name 91 ||
 	bail_out "cannot move the state's times back"
 cat_file e Epsilon 5 Old-Name
