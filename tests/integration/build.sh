@@ -238,6 +238,21 @@ ok $? "a category whose address an older slug made: a warning with both addresse
 	diag_file "$tk/err-h1"
 	diag_file "$tk/err-h2"
 }
+# Of two spellings of one category, one with a character that shows as
+# nothing (which its warning says to delete) does not name it, even where
+# its file comes first.
+nm=$tmp/naming
+mkdir -p "$nm/events"
+write_config "$nm" "$nm/events"
+printf -- '---\ntitle: A\nstart: 2031-05-01\nuid: a-1@example.org\ncategories: ["Open\342\201\240 Day"]\n---\n' >"$nm/events/a.md"
+printf -- '---\ntitle: B\nstart: 2031-05-02\nuid: b-2@example.org\ncategories: [Open Day]\n---\n' >"$nm/events/b.md"
+"$EVFEED" build --config "$nm/evfeed.conf" >/dev/null 2>"$nm/err"
+st=$?
+test $st -eq 0 &&
+	grep -q '^X-WR-CALNAME:Test Events: Open Day' "$nm/public/category/open-day/calendar.ics" &&
+	test "$(grep -c '^BEGIN:VEVENT' "$nm/public/category/open-day/calendar.ics")" = 2
+ok $? "a category is named by its spelling without an invisible character" ||
+	diag_file "$nm/err"
 state_left_ago "$tk/state.db" category/old-name 91 ||
 	bail_out "cannot move the state's times back"
 cat_file e Epsilon 5 Old-Name
