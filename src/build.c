@@ -1138,6 +1138,15 @@ kept_scopes(GHashTable *known, GPtrArray *in_use,
 	return kept;
 }
 
+/* Whether the category name @name makes the slug @slug. */
+static gboolean
+slug_of_name_is(const char *name, const char *slug)
+{
+	g_autofree char *made = evf_slugify_name(name);
+
+	return strcmp(made, slug) == 0;
+}
+
 /* A GEqualFunc of an EvfCategory and a slug. */
 static gboolean
 category_slug_is(gconstpointer category, gconstpointer slug)
@@ -1269,7 +1278,9 @@ warn_category_moved(const EvfConfig *cfg, GPtrArray *local, GPtrArray *cats,
 		}
 		look = evf_name_look(was + 2);
 		cat = g_hash_table_lookup(by_look, look);
-		if (cat != NULL)
+		/* (its old name makes the new address now: not another
+		 * category that looks alike, "H₂O" beside "H2O") */
+		if (cat != NULL && slug_of_name_is(was + 2, cat->slug))
 			warn_at_category(
 			    cfg, local, cat, diags,
 			    "category '%s' is at category/%s/ now, no longer "
@@ -1292,12 +1303,16 @@ record_scopes(EvfStore *store, const char *prefix, GHashTable *known,
 		const EvfCategory *c =
 		    i < in_use->len ? g_ptr_array_index(in_use, i)
 		                    : g_ptr_array_index(kept, i - in_use->len);
-		g_autofree char *value = g_strdup_printf(
-		    "%" G_GINT64_FORMAT " %s", c->emptied, c->name);
+		const char *was = g_hash_table_lookup(known, c->slug);
+		/* a name still not known stays so while it is kept */
+		gboolean unknown = i >= in_use->len && was != NULL &&
+		                   strstr(was, " " UNKNOWN_NAME) != NULL;
+		g_autofree char *value =
+		    g_strdup_printf("%" G_GINT64_FORMAT " %s%s", c->emptied,
+		                    unknown ? UNKNOWN_NAME : "", c->name);
 		g_autofree char *key = g_strconcat(prefix, c->slug, NULL);
 
-		if (g_strcmp0(g_hash_table_lookup(known, c->slug), value) !=
-		        0 &&
+		if (g_strcmp0(was, value) != 0 &&
 		    !evf_store_set_meta(store, key, value, error))
 			return FALSE;
 	}

@@ -837,6 +837,23 @@ bounds(const KeySpec *spec, const char *what)
 	return g_intern_string(why);
 }
 
+/* Whether @path is a file that starts as an SQLite database does. */
+static gboolean
+is_sqlite_file(const char *path)
+{
+	static const char magic[] = "SQLite format 3";
+	char head[sizeof magic] = { 0 };
+	FILE *f = fopen(path, "rb");
+	gboolean is;
+
+	if (f == NULL)
+		return FALSE;
+	is = fread(head, 1, sizeof head, f) == sizeof head &&
+	     memcmp(head, magic, sizeof magic) == 0;
+	fclose(f);
+	return is;
+}
+
 /* Checks @value against @spec; on success stores the canonical form in
  * *canon (strings) or *num (numbers), else returns the reason. */
 static const char *
@@ -974,7 +991,7 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		if (strcmp(spec->key, "state") == 0 &&
 		    g_str_has_suffix(value, G_DIR_SEPARATOR_S)) {
 			g_autofree char *why =
-			    g_file_test(*canon, G_FILE_TEST_IS_REGULAR)
+			    is_sqlite_file(*canon)
 			        ? g_strdup_printf(
 			              "ends in '/', as a folder's name does, "
 			              "and '%s' is the state's file: write it "

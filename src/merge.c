@@ -779,8 +779,8 @@ add_site_category(GHashTable *site_categories, const char *name)
 	char *slug = evf_slugify_name(name);
 	const char *had = g_hash_table_lookup(site_categories, slug);
 
-	if (had == NULL || (evf_text_first_invisible(had) != 0 &&
-	                    evf_text_first_invisible(name) == 0))
+	if (had == NULL ||
+	    (!evf_name_shows_all(had) && evf_name_shows_all(name)))
 		g_hash_table_replace(site_categories, slug, (char *)name);
 	else
 		g_free(slug);

@@ -276,8 +276,8 @@ evf_render_categories(GPtrArray *events)
 				c->events = g_ptr_array_new();
 				g_hash_table_insert(by_slug, c->slug, c);
 				g_ptr_array_add(out, c);
-			} else if (evf_text_first_invisible(c->name) != 0 &&
-			           evf_text_first_invisible(name) == 0) {
+			} else if (!evf_name_shows_all(c->name) &&
+			           evf_name_shows_all(name)) {
 				/* named as written without a character that
 				 * shows as nothing, where one file has it so
 				 * (its warning says to delete it) */

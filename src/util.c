@@ -315,6 +315,14 @@ name_seen(const char *s)
 	return seen != NULL ? g_string_free(seen, FALSE) : NULL;
 }
 
+gboolean
+evf_name_shows_all(const char *s)
+{
+	g_autofree char *seen = name_seen(s);
+
+	return seen == NULL;
+}
+
 /* Longer names than this (bytes) are compared in NFC, not NFKC: GLib
  * normalises a long run of combining marks in time of the square of its
  * length, which evf_text_nfc() keeps linear. */

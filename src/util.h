@@ -211,6 +211,11 @@ gunichar evf_text_first_invisible(const char *s);
 /* (transfer full): what to do about @ch (evf_text_first_invisible), in
  * words: "it holds an invisible character (U+200B): delete it". */
 char *evf_invisible_advice(gunichar ch);
+/* Whether the name @s (valid UTF-8) shows every character it holds: no
+ * character that shows as nothing (evf_unichar_invisible, and Unicode's
+ * other default-ignorable ones, U+FE0F, U+034F), and no space but
+ * U+0020. */
+gboolean evf_name_shows_all(const char *s);
 /* (transfer full): the form of the name @s (valid UTF-8) that is the same
  * for names that only look alike: its invisible characters left out,
  * every space a ' ', in NFKC ('Ⅱ' as 'II', 'Ｗ' as 'W'), case-folded. */

@@ -506,10 +506,18 @@ test_paths_apart(Fixture *f, gconstpointer data)
 		               "'/'): name the state's file in it, such as "
 		               "var/evfeed.db");
 		/* one with a '/' that names the state there (as versions
-		 * before took it): named, not a new one asked for */
+		 * before took it): named, not a new one asked for; not a
+		 * file that is no SQLite database */
 		g_autofree char *st = g_build_filename(f->dir, "st.db", NULL);
+		g_autofree char *notes =
+		    g_build_filename(f->dir, "notes.txt", NULL);
 
-		g_assert_true(g_file_set_contents(st, "x", -1, NULL));
+		g_assert_true(g_file_set_contents(notes, "x", -1, NULL));
+		assert_refused(f, "[paths]\nstate=notes.txt/\n", 2,
+		               "[paths] state: names a folder (it ends in "
+		               "'/')");
+		g_assert_true(g_file_set_contents(
+		    st, "SQLite format 3\0 and the rest", 31, NULL));
 		assert_refused(f, "[paths]\nstate=st.db/\n", 2,
 		               "[paths] state: ends in '/', as a folder's "
 		               "name does, and '");
