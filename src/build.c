@@ -1284,10 +1284,11 @@ warn_category_moved(const EvfConfig *cfg, GPtrArray *local, GPtrArray *cats,
 			warn_at_category(
 			    cfg, local, cat, diags,
 			    "category '%s' is at category/%s/ now, no longer "
-			    "at category/%s/ (an address leaves out the "
-			    "characters of a name that show as nothing): the "
-			    "calendar and feeds there go empty, and their "
-			    "subscribers are to be told the new address",
+			    "at category/%s/ (an address no longer holds the "
+			    "characters of a name that show as nothing, and "
+			    "takes its other spaces as spaces): the calendar "
+			    "and feeds there go empty, and their subscribers "
+			    "are to be told the new address",
 			    cat->name, cat->slug, (const char *)k);
 	}
 }

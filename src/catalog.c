@@ -620,19 +620,19 @@ check_unique(const EvfConfig *cfg, GPtrArray *events, GPtrArray *diags)
 			if (strcmp(seen, name) != 0) {
 				const char *namer =
 				    g_hash_table_lookup(namers, slug);
+				gboolean alike =
+				    evf_names_look_alike(seen, name);
 				/* what tells apart two names that look
-				 * alike ("" for others, and for one name
-				 * in two cases) */
+				 * alike ("" for one name in two cases) */
 				g_autofree char *told =
-				    evf_same_name(seen, name)
-				        ? g_strdup("")
-				        : evf_name_told(name, seen);
+				    alike && !evf_same_name(seen, name)
+				        ? evf_name_told(name, seen)
+				        : g_strdup("");
 				guint line, col;
 
 				evf_event_category_at(ev, k, &line, &col);
 
-				if (!evf_same_name(seen, name) &&
-				    told[0] == '\0')
+				if (!alike)
 					evf_diags_add(
 					    diags, ev->path, line, col,
 					    "category '%s' has the same "

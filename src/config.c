@@ -989,7 +989,9 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		 * database called 'var'; one that is there already (which
 		 * versions before took the value for) is named as it is */
 		if (strcmp(spec->key, "state") == 0 &&
-		    g_str_has_suffix(value, G_DIR_SEPARATOR_S)) {
+		    (g_str_has_suffix(value, G_DIR_SEPARATOR_S) ||
+		     g_str_has_suffix(value, G_DIR_SEPARATOR_S ".") ||
+		     g_str_has_suffix(value, G_DIR_SEPARATOR_S ".."))) {
 			g_autofree char *why =
 			    is_sqlite_file(*canon)
 			        ? g_strdup_printf(
@@ -997,10 +999,14 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 			              "and '%s' is the state's file: write it "
 			              "without the '/'",
 			              *canon)
-			        : g_strdup(
-			              "names a folder (it ends in '/'): "
-			              "name the state's file in it, such as "
-			              "var/evfeed.db");
+			        : g_strdup_printf(
+			              "names a folder (it ends in '%s'): name "
+			              "the state's file in it, such as %s%s"
+			              "evfeed.db",
+			              strrchr(value, G_DIR_SEPARATOR), value,
+			              g_str_has_suffix(value, G_DIR_SEPARATOR_S)
+			                  ? ""
+			                  : G_DIR_SEPARATOR_S);
 
 			g_clear_pointer(canon, g_free);
 			return g_intern_string(why);
@@ -1658,7 +1664,7 @@ check_source_categories(const EvfConfig *cfg, const char *path,
 
 				/* two that only look alike are one, as
 				 * in the event files, said as they are */
-				if (told[0] != '\0')
+				if (evf_names_look_alike(name, had))
 					evf_diags_warn(
 					    diags, path, line, 0,
 					    "[%s] categories: '%s' is written "

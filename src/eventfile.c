@@ -4953,7 +4953,7 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 	if (strstr(ev->description_md, "\xef\xbb\xbf") != NULL) {
 		static GRegex *line_bom;
 		char *off = g_regex_replace_literal(
-		    evf_regex_once(&line_bom, "^\\x{FEFF}", G_REGEX_MULTILINE),
+		    evf_regex_once(&line_bom, "^\\x{FEFF}+", G_REGEX_MULTILINE),
 		    ev->description_md, -1, 0, "", 0, NULL);
 
 		if (off != NULL) {

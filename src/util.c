@@ -375,6 +375,45 @@ name_has(const char *s, const char *other, const char *who)
 	return NULL;
 }
 
+gboolean
+evf_names_look_alike(const char *a, const char *b)
+{
+	g_autofree char *look_a = evf_name_look(a);
+	g_autofree char *look_b = evf_name_look(b);
+
+	return strcmp(look_a, look_b) == 0;
+}
+
+/* (transfer full) (nullable): where the NFC names @a and @b first differ
+ * but for case, the character that shows as nothing, or as a space, in
+ * either ("Rule of law" with one no-break space or two: each has one);
+ * NULL when it is none. */
+static char *
+name_first_unseen(const char *a, const char *b)
+{
+	const char *p = a, *q = b;
+	gunichar ca, cb;
+	g_autofree char *advice = NULL;
+
+	while (*p != '\0' && *q != '\0' &&
+	       g_unichar_tolower(g_utf8_get_char(p)) ==
+	           g_unichar_tolower(g_utf8_get_char(q))) {
+		p = g_utf8_next_char(p);
+		q = g_utf8_next_char(q);
+	}
+	ca = g_utf8_get_char(p);
+	cb = g_utf8_get_char(q);
+	if (ca >= 0x80 && name_ignorable(ca)) {
+		advice = evf_invisible_advice(ca);
+		return g_strconcat(": it", advice + 2, NULL);
+	}
+	if (cb >= 0x80 && name_ignorable(cb)) {
+		advice = evf_invisible_advice(cb);
+		return g_strconcat(": the other", advice + 2, NULL);
+	}
+	return NULL;
+}
+
 char *
 evf_name_told(const char *name, const char *other)
 {
@@ -389,6 +428,8 @@ evf_name_told(const char *name, const char *other)
 	told = name_has(a, b, "it");
 	if (told == NULL)
 		told = name_has(b, a, "the other");
+	if (told == NULL)
+		told = name_first_unseen(a, b);
 	return told != NULL ? told : g_strdup("");
 }
 

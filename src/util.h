@@ -220,6 +220,8 @@ gboolean evf_name_shows_all(const char *s);
  * for names that only look alike: its invisible characters left out,
  * every space a ' ', in NFKC ('Ⅱ' as 'II', 'Ｗ' as 'W'), case-folded. */
 char *evf_name_look(const char *s);
+/* Whether the names @a and @b look alike: the same evf_name_look(). */
+gboolean evf_names_look_alike(const char *a, const char *b);
 /* (transfer full): for a message that names @name and @other, two names
  * that look alike (evf_name_look) and are not one (evf_same_name), what
  * tells them apart: ": it holds an invisible character (U+00AD): delete

@@ -504,7 +504,12 @@ test_paths_apart(Fixture *f, gconstpointer data)
 		assert_refused(f, "[paths]\nstate=st/\n", 2,
 		               "[paths] state: names a folder (it ends in "
 		               "'/'): name the state's file in it, such as "
-		               "var/evfeed.db");
+		               "st/evfeed.db");
+		/* the same once canonical: a database called 'var' */
+		assert_refused(f, "[paths]\nstate=var/.\n", 2,
+		               "[paths] state: names a folder (it ends in "
+		               "'/.'): name the state's file in it, such as "
+		               "var/./evfeed.db");
 		/* one with a '/' that names the state there (as versions
 		 * before took it): named, not a new one asked for; not a
 		 * file that is no SQLite database */

@@ -1235,7 +1235,7 @@ test_description_bom_line(void)
 	                               "---\n"
 	                               "Para\n"
 	                               "\n"
-	                               "\xef\xbb\xbf# Heading\n"
+	                               "\xef\xbb\xbf\xef\xbb\xbf# Heading\n"
 	                               "\n"
 	                               "x \xef\xbb\xbfy\n",
 	                               diags);

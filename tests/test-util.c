@@ -377,6 +377,10 @@ test_name_told(void)
 		  "like an ordinary one: type a space, or delete it" },
 		{ "Cafe\u00ad\u0301", "Caf\u00e9",
 		  ": it holds an invisible character (U+00AD): delete it" },
+		/* a no-break space in both, and one more in one */
+		{ "Rule\u00a0of\u00a0law", "Rule\u00a0of law",
+		  ": it holds a no-break or other space (U+00A0), which looks "
+		  "like an ordinary one: type a space, or delete it" },
 		/* shown as nothing, not a format character */
 		{ "Work\ufe0fshop", "Workshop",
 		  ": it holds an invisible character (U+FE0F): delete it" },
@@ -389,6 +393,9 @@ test_name_told(void)
 	}
 	g_assert_true(evf_same_name("Caf\u00e9", "CAFE\u0301"));
 	g_assert_false(evf_same_name("Institute \u2161", "Institute II"));
+	g_assert_true(
+	    evf_names_look_alike("Rule\u00a0of\u00a0law", "Rule\u00a0of law"));
+	g_assert_false(evf_names_look_alike("C#\u00a0Days", "C++\u00a0Days"));
 	/* names that read the same have one slug: a soft hyphen in a
 	 * word, a no-break space in a name of digest; a file's name keeps
 	 * its own (its calendar's address) */

@@ -393,6 +393,8 @@ printf -- '---\ntitle: A\nstart: 2018-12-01\ncategories: [criminal justice]\n---
 printf -- '---\ntitle: B\nstart: 2018-12-02\ncategories: ["criminal justice\302\255"]\n---\n' >"$v/events/b.md"
 printf -- '---\ntitle: C\nstart: 2018-12-03\ncategories: ["Work\342\200\213shop", Institute II]\n---\n' >"$v/events/c.md"
 printf -- '---\ntitle: D\nstart: 2018-12-04\ncategories: [Workshop, "Institute \342\205\241"]\n---\n' >"$v/events/d.md"
+printf -- '---\ntitle: G\nstart: 2018-12-07\ncategories: ["Rule\302\240of\302\240law"]\n---\n' >"$v/events/g.md"
+printf -- '---\ntitle: H\nstart: 2018-12-08\ncategories: ["Rule\302\240of law"]\n---\n' >"$v/events/h.md"
 write_config "$v" "$v/events"
 run check "$v/evfeed.conf" "$v/check"
 st1=$status
@@ -403,6 +405,7 @@ test "$st1" -eq 0 &&
 	grep -q "b\.md:4:14: warning: category 'criminal justice.*' is written 'criminal justice' in .*a\.md: write it alike in every file (.*): it holds an invisible character (U+00AD): delete it$" "$v/check.err" &&
 	grep -q "d\.md:4:14: warning: category 'Workshop' is written 'Work.*shop' in .*c\.md: write it alike in every file (.*): the other holds an invisible character (U+200B): delete it$" "$v/check.err" &&
 	grep -q "d\.md:4:24: warning: category 'Institute .*' is written 'Institute II' in .*c\.md: write it alike in every file (.*): it has '.*' (U+2161), a form of 'II'$" "$v/check.err" &&
+	grep -q "h\.md:4:14: warning: category 'Rule.*of law' is written 'Rule.*of.*law' in .*g\.md: write it alike in every file (.*): the other holds a no-break or other space (U+00A0)" "$v/check.err" &&
 	test "$status" -eq 1 &&
 	has_diag "$v/check2.err" f.md 4 "category 'C#.*Days' has the same address [(]category/c-days/[)] as category 'C[+][+].*Days' of .*e[.]md$"
 ok $? "two categories of one address that only look alike: one, with a warning that names the difference; others an error that blames no character" || {
