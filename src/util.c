@@ -375,13 +375,20 @@ name_has(const char *s, const char *other, const char *who)
 	return NULL;
 }
 
+/* Whether @a and @b have one form under @key. */
+static gboolean
+same_key(char *(*key)(const char *), const char *a, const char *b)
+{
+	g_autofree char *ka = key(a);
+	g_autofree char *kb = key(b);
+
+	return strcmp(ka, kb) == 0;
+}
+
 gboolean
 evf_names_look_alike(const char *a, const char *b)
 {
-	g_autofree char *look_a = evf_name_look(a);
-	g_autofree char *look_b = evf_name_look(b);
-
-	return strcmp(look_a, look_b) == 0;
+	return same_key(evf_name_look, a, b);
 }
 
 /* (transfer full) (nullable): where the NFC names @a and @b first differ
@@ -419,11 +426,9 @@ evf_name_told(const char *name, const char *other)
 {
 	g_autofree char *a = evf_text_nfc(name);
 	g_autofree char *b = evf_text_nfc(other);
-	g_autofree char *look_a = evf_name_look(a);
-	g_autofree char *look_b = evf_name_look(b);
 	char *told;
 
-	if (strcmp(look_a, look_b) != 0)
+	if (!evf_names_look_alike(a, b))
 		return g_strdup("");
 	told = name_has(a, b, "it");
 	if (told == NULL)
@@ -446,10 +451,7 @@ name_key(const char *s)
 gboolean
 evf_same_name(const char *a, const char *b)
 {
-	g_autofree char *ka = name_key(a);
-	g_autofree char *kb = name_key(b);
-
-	return strcmp(ka, kb) == 0;
+	return same_key(name_key, a, b);
 }
 
 /* (transfer full): the digest that tells slugs apart: of @text in NFC and
