@@ -995,10 +995,10 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 			g_autofree char *why =
 			    is_sqlite_file(*canon)
 			        ? g_strdup_printf(
-			              "ends in '/', as a folder's name does, "
-			              "and '%s' is the state's file: write it "
-			              "without the '/'",
-			              *canon)
+			              "ends in '%s', as a folder's name does, "
+			              "and '%s' is the state's file: write "
+			              "that",
+			              strrchr(value, G_DIR_SEPARATOR), *canon)
 			        : g_strdup_printf(
 			              "names a folder (it ends in '%s'): name "
 			              "the state's file in it, such as %s%s"

@@ -359,15 +359,21 @@ name_has(const char *s, const char *other, const char *who)
 			return g_strconcat(": ", who, advice + 2, NULL);
 		}
 	}
+	g_autofree char *other_folded = g_utf8_casefold(other, -1);
+
 	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar ch = g_utf8_get_char(p);
 		int n = (int)(g_utf8_next_char(p) - p);
 		g_autofree char *compat =
 		    ch >= 0x80 ? g_utf8_normalize(p, n, G_NORMALIZE_ALL_COMPOSE)
 		               : NULL;
+		g_autofree char *folded =
+		    compat != NULL ? g_utf8_casefold(p, n) : NULL;
 
+		/* (one the other has in another case is no difference:
+		 * "ⅱ", "Ⅱ") */
 		if (compat != NULL && strncmp(compat, p, n) != 0 &&
-		    g_utf8_strchr(other, -1, ch) == NULL)
+		    strstr(other_folded, folded) == NULL)
 			return g_strdup_printf(": %s has '%.*s' (U+%04X), a "
 			                       "form of '%s'",
 			                       who, n, p, ch, compat);

@@ -527,8 +527,10 @@ test_paths_apart(Fixture *f, gconstpointer data)
 		               "[paths] state: ends in '/', as a folder's "
 		               "name does, and '");
 		assert_refused(f, "[paths]\nstate=st.db/\n", 2,
-		               "st.db' is the state's file: write it without "
-		               "the '/'");
+		               "st.db' is the state's file: write that");
+		assert_refused(f, "[paths]\nstate=st.db/.\n", 2,
+		               "[paths] state: ends in '/.', as a folder's "
+		               "name does, and '");
 	}
 	/* a link to a folder not made yet (or a volume not mounted): said
 	 * so, not made through the link */

@@ -381,6 +381,11 @@ test_name_told(void)
 		{ "Rule\u00a0of\u00a0law", "Rule\u00a0of law",
 		  ": it holds a no-break or other space (U+00A0), which looks "
 		  "like an ordinary one: type a space, or delete it" },
+		/* not a form the other has in another case, but what
+		 * differs */
+		{ "Forum \u2161", "forum \u2171\u00ad",
+		  ": the other holds an invisible character (U+00AD): delete "
+		  "it" },
 		/* shown as nothing, not a format character */
 		{ "Work\ufe0fshop", "Workshop",
 		  ": it holds an invisible character (U+FE0F): delete it" },
