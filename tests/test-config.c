@@ -516,13 +516,15 @@ test_paths_apart(Fixture *f, gconstpointer data)
 		g_autofree char *st = g_build_filename(f->dir, "st.db", NULL);
 		g_autofree char *notes =
 		    g_build_filename(f->dir, "notes.txt", NULL);
+		static const char sqlite_head[] =
+		    "SQLite format 3\0 and the rest";
 
 		g_assert_true(g_file_set_contents(notes, "x", -1, NULL));
 		assert_refused(f, "[paths]\nstate=notes.txt/\n", 2,
 		               "[paths] state: names a folder (it ends in "
 		               "'/')");
 		g_assert_true(g_file_set_contents(
-		    st, "SQLite format 3\0 and the rest", 31, NULL));
+		    st, sqlite_head, sizeof sqlite_head - 1, NULL));
 		assert_refused(f, "[paths]\nstate=st.db/\n", 2,
 		               "[paths] state: ends in '/', as a folder's "
 		               "name does, and '");
