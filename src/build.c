@@ -390,6 +390,27 @@ add_published(GString *manifest, GHashTable *listed, const char *out,
  * (warn_category_taken). */
 #define UNKNOWN_NAME "\x1f"
 
+/* Reads a scope's record in the state's meta, "<emptied µs> <name>", its
+ * name after UNKNOWN_NAME when not known (*@unknown): FALSE when @value
+ * (nullable) is none. */
+static gboolean
+scope_record(const char *value, gint64 *emptied, const char **name,
+             gboolean *unknown)
+{
+	char *end = NULL;
+
+	if (value == NULL)
+		return FALSE;
+	*emptied = g_ascii_strtoll(value, &end, 10);
+	if (*end != ' ')
+		return FALSE;
+	*name = end + 1;
+	*unknown = g_str_has_prefix(*name, UNKNOWN_NAME);
+	if (*unknown)
+		*name += strlen(UNKNOWN_NAME);
+	return TRUE;
+}
+
 /* (transfer full): the name of the scope whose calendar is @path, as its
  * X-WR-CALNAME gives it after the site's title ("Events: Workshops"); else
  * @slug after UNKNOWN_NAME. */
@@ -1117,10 +1138,12 @@ kept_scopes(GHashTable *known, GPtrArray *in_use,
 	g_hash_table_iter_init(&it, known);
 	while (g_hash_table_iter_next(&it, &k, &v)) {
 		const char *slug = k;
-		char *name = NULL;
-		gint64 emptied = g_ascii_strtoll(v, &name, 10);
+		const char *name;
+		gint64 emptied;
+		gboolean unknown;
 
-		if (g_hash_table_contains(used, slug) || *name != ' ' ||
+		if (g_hash_table_contains(used, slug) ||
+		    !scope_record(v, &emptied, &name, &unknown) ||
 		    !name_ok(slug))
 			continue;
 		/* (after @now: a build's whose clock was ahead) */
@@ -1129,10 +1152,8 @@ kept_scopes(GHashTable *known, GPtrArray *in_use,
 		if (now >= emptied + keep)
 			continue;
 		*let_go = MIN(*let_go, emptied + keep);
-		if (g_str_has_prefix(name + 1, UNKNOWN_NAME))
-			name += strlen(UNKNOWN_NAME);
-		g_ptr_array_add(
-		    kept, evf_category_new_emptied(slug, name + 1, emptied));
+		g_ptr_array_add(kept,
+		                evf_category_new_emptied(slug, name, emptied));
 	}
 	g_ptr_array_sort(kept, evf_category_cmp);
 	return kept;
@@ -1209,22 +1230,16 @@ warn_category_taken(const EvfConfig *cfg, GPtrArray *local, GPtrArray *cats,
 
 	for (guint i = 0; i < cats->len; i++) {
 		const EvfCategory *cat = g_ptr_array_index(cats, i);
-		const char *was = g_hash_table_lookup(known, cat->slug);
-		char *name = NULL;
-		gint64 emptied =
-		    was != NULL ? g_ascii_strtoll(was, &name, 10) : 0;
-		g_autofree char *look = NULL;
-		g_autofree char *was_look = NULL;
+		const char *name;
+		gint64 emptied;
+		gboolean unknown;
 
-		if (name == NULL || *name != ' ' ||
-		    (emptied > 0 && now >= emptied + keep) ||
-		    g_str_has_prefix(name + 1, UNKNOWN_NAME))
-			continue;
-		/* the same in another case, or respelt alike (a no-break
-		 * space made an ordinary one) */
-		look = evf_name_look(cat->name);
-		was_look = evf_name_look(name + 1);
-		if (strcmp(look, was_look) == 0)
+		/* (nor the same in another case, or respelt alike: a
+		 * no-break space made an ordinary one) */
+		if (!scope_record(g_hash_table_lookup(known, cat->slug),
+		                  &emptied, &name, &unknown) ||
+		    unknown || (emptied > 0 && now >= emptied + keep) ||
+		    evf_names_look_alike(cat->name, name))
 			continue;
 		warn_at_category(
 		    cfg, local, cat, diags,
@@ -1234,7 +1249,7 @@ warn_category_taken(const EvfConfig *cfg, GPtrArray *local, GPtrArray *cats,
 		    "category's events from now on (if it is "
 		    "another category, give it a name of another "
 		    "address)",
-		    cat->name, cat->slug, name + 1);
+		    cat->name, cat->slug, name);
 	}
 }
 
@@ -1254,13 +1269,15 @@ warn_category_moved(const EvfConfig *cfg, GPtrArray *local, GPtrArray *cats,
 
 	g_hash_table_iter_init(&it, known);
 	while (g_hash_table_iter_next(&it, &k, &v)) {
-		const char *was = v;
+		const char *was;
+		gint64 emptied;
+		gboolean unknown;
 		g_autofree char *look = NULL;
 		const EvfCategory *cat;
 
 		/* in use at the last build, by a name, and not now */
-		if (!g_str_has_prefix(was, "0 ") ||
-		    g_str_has_prefix(was + 2, UNKNOWN_NAME) ||
+		if (!scope_record(v, &emptied, &was, &unknown) ||
+		    emptied != 0 || unknown ||
 		    g_ptr_array_find_with_equal_func(cats, k, category_slug_is,
 		                                     NULL))
 			continue;
@@ -1276,11 +1293,11 @@ warn_category_moved(const EvfConfig *cfg, GPtrArray *local, GPtrArray *cats,
 				                    (gpointer)c);
 			}
 		}
-		look = evf_name_look(was + 2);
+		look = evf_name_look(was);
 		cat = g_hash_table_lookup(by_look, look);
 		/* (its old name makes the new address now: not another
 		 * category that looks alike, "H₂O" beside "H2O") */
-		if (cat != NULL && slug_of_name_is(was + 2, cat->slug))
+		if (cat != NULL && slug_of_name_is(was, cat->slug))
 			warn_at_category(
 			    cfg, local, cat, diags,
 			    "category '%s' is at category/%s/ now, no longer "
@@ -1305,13 +1322,17 @@ record_scopes(EvfStore *store, const char *prefix, GHashTable *known,
 		    i < in_use->len ? g_ptr_array_index(in_use, i)
 		                    : g_ptr_array_index(kept, i - in_use->len);
 		const char *was = g_hash_table_lookup(known, c->slug);
-		/* a name still not known stays so while it is kept */
-		gboolean unknown = i >= in_use->len && was != NULL &&
-		                   strstr(was, " " UNKNOWN_NAME) != NULL;
-		g_autofree char *value =
-		    g_strdup_printf("%" G_GINT64_FORMAT " %s%s", c->emptied,
-		                    unknown ? UNKNOWN_NAME : "", c->name);
+		const char *name;
+		gint64 emptied;
+		gboolean unknown = FALSE;
+		g_autofree char *value = NULL;
 		g_autofree char *key = g_strconcat(prefix, c->slug, NULL);
+
+		/* a name still not known stays so while it is kept */
+		if (i >= in_use->len)
+			scope_record(was, &emptied, &name, &unknown);
+		value = g_strdup_printf("%" G_GINT64_FORMAT " %s%s", c->emptied,
+		                        unknown ? UNKNOWN_NAME : "", c->name);
 
 		if (g_strcmp0(was, value) != 0 &&
 		    !evf_store_set_meta(store, key, value, error))

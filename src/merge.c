@@ -756,11 +756,8 @@ keep_site_categories(EvfEvent *ev, GHashTable *site_categories)
 		const char *name = g_ptr_array_index(ev->categories, i);
 		g_autofree char *slug = evf_slugify_name(name);
 		const char *site = g_hash_table_lookup(site_categories, slug);
-		g_autofree char *look = evf_name_look(name);
-		g_autofree char *site_look =
-		    site != NULL ? evf_name_look(site) : NULL;
 
-		if (site != NULL && strcmp(site_look, look) == 0 &&
+		if (site != NULL && evf_names_look_alike(site, name) &&
 		    !g_ptr_array_find_with_equal_func(kept, site, g_str_equal,
 		                                      NULL))
 			g_ptr_array_add(kept, g_strdup(site));
@@ -779,8 +776,7 @@ add_site_category(GHashTable *site_categories, const char *name)
 	char *slug = evf_slugify_name(name);
 	const char *had = g_hash_table_lookup(site_categories, slug);
 
-	if (had == NULL ||
-	    (!evf_name_shows_all(had) && evf_name_shows_all(name)))
+	if (had == NULL || evf_name_better(had, name))
 		g_hash_table_replace(site_categories, slug, (char *)name);
 	else
 		g_free(slug);

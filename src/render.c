@@ -276,8 +276,7 @@ evf_render_categories(GPtrArray *events)
 				c->events = g_ptr_array_new();
 				g_hash_table_insert(by_slug, c->slug, c);
 				g_ptr_array_add(out, c);
-			} else if (!evf_name_shows_all(c->name) &&
-			           evf_name_shows_all(name)) {
+			} else if (evf_name_better(c->name, name)) {
 				/* named as written without a character that
 				 * shows as nothing, where one file has it so
 				 * (its warning says to delete it) */

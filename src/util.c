@@ -323,6 +323,14 @@ evf_name_shows_all(const char *s)
 	return seen == NULL;
 }
 
+gboolean
+evf_name_better(const char *had, const char *name)
+{
+	/* (most often the same spelling again: not scanned) */
+	return strcmp(had, name) != 0 && !evf_name_shows_all(had) &&
+	       evf_name_shows_all(name);
+}
+
 /* Longer names than this (bytes) are compared in NFC, not NFKC: GLib
  * normalises a long run of combining marks in time of the square of its
  * length, which evf_text_nfc() keeps linear. */
@@ -341,6 +349,17 @@ evf_name_look(const char *s)
 	return g_utf8_casefold(compat != NULL ? compat : text, -1);
 }
 
+/* (transfer full): ": @who holds an invisible character (U+00AD): delete
+ * it", of @ch (evf_invisible_advice). */
+static char *
+unseen_told(const char *who, gunichar ch)
+{
+	g_autofree char *advice = evf_invisible_advice(ch);
+
+	/* "it holds …" */
+	return g_strconcat(": ", who, advice + strlen("it"), NULL);
+}
+
 /* (transfer full) (nullable): what @s has that @other has not and that
  * tells them apart where they look alike: a character that shows as
  * nothing, or as a space, in words; else one that is another's
@@ -348,19 +367,16 @@ evf_name_look(const char *s)
 static char *
 name_has(const char *s, const char *other, const char *who)
 {
+	g_autofree char *other_folded = NULL;
+
 	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar ch = g_utf8_get_char(p);
 
 		if (ch >= 0x80 && name_ignorable(ch) &&
-		    g_utf8_strchr(other, -1, ch) == NULL) {
-			g_autofree char *advice = evf_invisible_advice(ch);
-
-			/* "it holds …" */
-			return g_strconcat(": ", who, advice + 2, NULL);
-		}
+		    g_utf8_strchr(other, -1, ch) == NULL)
+			return unseen_told(who, ch);
 	}
-	g_autofree char *other_folded = g_utf8_casefold(other, -1);
-
+	other_folded = g_utf8_casefold(other, -1);
 	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar ch = g_utf8_get_char(p);
 		int n = (int)(g_utf8_next_char(p) - p);
@@ -406,7 +422,6 @@ name_first_unseen(const char *a, const char *b)
 {
 	const char *p = a, *q = b;
 	gunichar ca, cb;
-	g_autofree char *advice = NULL;
 
 	while (*p != '\0' && *q != '\0' &&
 	       g_unichar_tolower(g_utf8_get_char(p)) ==
@@ -416,14 +431,10 @@ name_first_unseen(const char *a, const char *b)
 	}
 	ca = g_utf8_get_char(p);
 	cb = g_utf8_get_char(q);
-	if (ca >= 0x80 && name_ignorable(ca)) {
-		advice = evf_invisible_advice(ca);
-		return g_strconcat(": it", advice + 2, NULL);
-	}
-	if (cb >= 0x80 && name_ignorable(cb)) {
-		advice = evf_invisible_advice(cb);
-		return g_strconcat(": the other", advice + 2, NULL);
-	}
+	if (ca >= 0x80 && name_ignorable(ca))
+		return unseen_told("it", ca);
+	if (cb >= 0x80 && name_ignorable(cb))
+		return unseen_told("the other", cb);
 	return NULL;
 }
 

@@ -216,6 +216,10 @@ char *evf_invisible_advice(gunichar ch);
  * other default-ignorable ones, U+FE0F, U+034F), and no space but
  * U+0020. */
 gboolean evf_name_shows_all(const char *s);
+/* Whether @name, a spelling of the category spelt @had so far, is the one
+ * to name it by: it shows all its characters (evf_name_shows_all) where
+ * @had does not, whose warning tells the editor to delete them. */
+gboolean evf_name_better(const char *had, const char *name);
 /* (transfer full): the form of the name @s (valid UTF-8) that is the same
  * for names that only look alike: its invisible characters left out,
  * every space a ' ', in NFKC ('Ⅱ' as 'II', 'Ｗ' as 'W'), case-folded. */
@@ -225,8 +229,9 @@ gboolean evf_names_look_alike(const char *a, const char *b);
 /* (transfer full): for a message that names @name and @other, two names
  * that look alike (evf_name_look) and are not one (evf_same_name), what
  * tells them apart: ": it holds an invisible character (U+00AD): delete
- * it", ": the other holds …", or ": it has 'Ⅱ' (U+2161) where the other
- * has 'I' (U+0049)"; "" for names that do not look alike. */
+ * it", ": the other holds …", or ": it has 'Ⅱ' (U+2161), a form of
+ * 'II'"; "" for names that do not look alike, or when nothing but case
+ * tells them apart. */
 char *evf_name_told(const char *name, const char *other);
 /* Whether the texts @a and @b (valid UTF-8) are one name up to case and
  * composition (both in NFC, case-folded): "Workshop" and "WORKSHOP", not
