@@ -951,6 +951,35 @@ adopt(EvfMergeIds *ids, Entry *winner, const Entry *cand,
 	g_free(was[1]);
 }
 
+/* @cand, @src's item joined to @to's event, is @to's next listing: were
+ * the listings it joined to to go (a partner's news feed drops its old
+ * items, an editor deletes the file written for it), it would be the
+ * event's one listing, and take @to, the UID the event is published
+ * under (take_alias), where label() would give it its own, and feed
+ * readers would be told of the event again and calendars remove and add
+ * it. The alias, under each UID label() may give it, goes to @ids. */
+static void
+alias_joined(EvfMergeIds *ids, const Entry *cand, const EvfSourceConfig *src,
+             const char *to)
+{
+	char *own[2];
+
+	own[0] = labelled_uid(src, cand->uid, NULL);
+	own[1] = namespaced_uid(src, cand->uid);
+	for (guint i = 0; i < G_N_ELEMENTS(own); i++) {
+		if (strcmp(own[i], to) == 0 ||
+		    g_strcmp0(g_hash_table_lookup(ids->aliases, own[i]), to) ==
+		        0) {
+			g_free(own[i]);
+			continue;
+		}
+		g_hash_table_insert(ids->aliases, own[i], g_strdup(to));
+		if (!g_ptr_array_find_with_equal_func(ids->added, own[i],
+		                                      g_str_equal, NULL))
+			g_ptr_array_add(ids->added, g_strdup(own[i]));
+	}
+}
+
 /* With what the outputs say of the sources that list it, which their
  * title= and link= give (a source renamed changes every one of its
  * events). */
@@ -1066,6 +1095,19 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 		}
 	}
 
+	/* once every winner has the UID it is published under */
+	for (guint i = 0; ids != NULL && i < x.joined->len; i++) {
+		const Entry *cand = g_ptr_array_index(x.joined, i);
+
+		for (guint s = 0; s < sources->len; s++) {
+			const EvfSourceConfig *src =
+			    g_ptr_array_index(sources, s);
+
+			if (strcmp(src->name, cand->source) == 0)
+				alias_joined(ids, cand, src,
+				             cand->joined->ev->uid);
+		}
+	}
 	for (guint i = 0; i < x.entries->len; i++) {
 		Entry *e = g_ptr_array_index(x.entries, i);
 

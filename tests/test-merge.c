@@ -465,17 +465,27 @@ test_uid_kept_when_a_listing_wins(void)
 }
 
 /* A listing that wins the merge and was published under its own UID
- * keeps it: only an event new to subscribers takes another's. */
+ * keeps it: only an event new to subscribers takes another's. The
+ * listing joined to it is the event's next: once the file is gone, the
+ * partner's item goes on under the UID subscribers have, not as a new
+ * event; while the file is there and they part, the item has its own. */
 static void
 test_uid_own_kept_when_published(void)
 {
 	g_autoptr(EvfConfig) cfg =
 	    config("[source beta]\nurl=https://beta.example/rss\n");
 	g_auto(EvfMergeIds) ids = { 0 };
+	g_autoptr(GPtrArray) none = g_ptr_array_new();
 	g_autoptr(GPtrArray) local = list(
 	    dated("file-uid", "Regional cyber workshop", 2027, 6, 1), NULL);
 	g_autoptr(GPtrArray) alone = NULL;
 	g_autoptr(GPtrArray) both = NULL;
+	g_autoptr(GPtrArray) again = NULL;
+	g_autoptr(GPtrArray) apart = NULL;
+	g_autoptr(GPtrArray) gone = NULL;
+	g_autofree char *own = evf_uuid5(EVF_UUID_NAMESPACE, "beta\x1f"
+	                                                     "7");
+	EvfEvent *ev;
 
 	evf_merge_ids_init(&ids);
 	alone = merge_ids(cfg, &ids, NULL, local, NULL);
@@ -487,8 +497,98 @@ test_uid_own_kept_when_published(void)
 	g_assert_cmpuint(both->len, ==, 1);
 	g_assert_cmpstr(((EvfEvent *)g_ptr_array_index(both, 0))->uid, ==,
 	                "file-uid");
+	/* the item's own UID is an alias of the file's */
+	g_assert_cmpuint(ids.added->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(ids.added, 0), ==, own);
+	g_assert_cmpstr(g_hash_table_lookup(ids.aliases, own), ==, "file-uid");
+	/* recorded once: the next build adds nothing */
+	again = merge_ids(
+	    cfg, &ids, both, local, "beta",
+	    list(dated("7", "Regional Cyber Workshop", 2027, 6, 1), NULL),
+	    NULL);
+	g_assert_cmpuint(again->len, ==, 1);
 	g_assert_cmpuint(ids.added->len, ==, 0);
-	g_assert_cmpuint(g_hash_table_size(ids.aliases), ==, 0);
+	/* apart while the file is there: the item is another event */
+	apart = merge_ids(
+	    cfg, &ids, again, local, "beta",
+	    list(dated("7", "Regional Cyber Workshop", 2027, 6, 8), NULL),
+	    NULL);
+	g_assert_cmpuint(apart->len, ==, 2);
+	g_assert_cmpstr(find(apart, "Regional Cyber Workshop")->uid, ==, own);
+	g_assert_cmpstr(find(apart, "Regional cyber workshop")->uid, ==,
+	                "file-uid");
+	/* the file deleted: beta's item is the event subscribers have */
+	gone = merge_ids(
+	    cfg, &ids, again, none, "beta",
+	    list(dated("7", "Regional Cyber Workshop", 2027, 6, 1), NULL),
+	    NULL);
+	g_assert_cmpuint(gone->len, ==, 1);
+	ev = g_ptr_array_index(gone, 0);
+	g_assert_cmpstr(ev->source, ==, "beta");
+	g_assert_cmpstr(ev->uid, ==, "file-uid");
+}
+
+/* The merge of test_uid_kept_when_the_winner_goes: alpha's item of the
+ * border workshop when @alpha, and beta's. */
+static GPtrArray *
+border_workshop(const EvfConfig *cfg, EvfMergeIds *ids, GPtrArray *before,
+                gboolean alpha)
+{
+	g_autoptr(GPtrArray) none = g_ptr_array_new();
+
+	return merge_ids(
+	    cfg, ids, before, none, "alpha",
+	    alpha ? list(dated("a@alpha.example", "Regional Border Workshop",
+	                       2027, 10, 1),
+	                 NULL)
+	          : g_ptr_array_new(),
+	    "beta",
+	    list(dated("b-1", "Regional border workshop", 2027, 10, 1), NULL),
+	    NULL);
+}
+
+/* Of two sources that list one event, the one of higher priority wins
+ * and is published; when it lists the event no more (a news feed drops
+ * its old items), the other's item goes on under the same UID. */
+static void
+test_uid_kept_when_the_winner_goes(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source beta]\nurl=https://beta.example/rss\n"
+	           "[source alpha]\nurl=https://alpha.example/rss\n"
+	           "priority=5\n");
+	g_auto(EvfMergeIds) ids = { 0 };
+	g_autoptr(GPtrArray) none = g_ptr_array_new();
+	g_autoptr(GPtrArray) first = NULL;
+	g_autoptr(GPtrArray) both = NULL;
+	g_autoptr(GPtrArray) left = NULL;
+	g_autoptr(GPtrArray) back = NULL;
+	g_autofree char *alpha = NULL;
+	EvfEvent *ev;
+
+	evf_merge_ids_init(&ids);
+	first = merge_ids(cfg, &ids, NULL, none, "alpha",
+	                  list(dated("a@alpha.example",
+	                             "Regional Border Workshop", 2027, 10, 1),
+	                       NULL),
+	                  NULL);
+	alpha = g_strdup(find(first, "Regional Border Workshop")->uid);
+	both = border_workshop(cfg, &ids, first, TRUE);
+	g_assert_cmpuint(both->len, ==, 1);
+	ev = g_ptr_array_index(both, 0);
+	g_assert_cmpstr(ev->source, ==, "alpha");
+	g_assert_cmpstr(ev->uid, ==, alpha);
+	/* alpha's feed drops it */
+	left = border_workshop(cfg, &ids, both, FALSE);
+	g_assert_cmpuint(left->len, ==, 1);
+	ev = g_ptr_array_index(left, 0);
+	g_assert_cmpstr(ev->source, ==, "beta");
+	g_assert_cmpstr(ev->uid, ==, alpha);
+	/* and lists it again: one event still, the same UID */
+	back = border_workshop(cfg, &ids, left, TRUE);
+	g_assert_cmpuint(back->len, ==, 1);
+	g_assert_cmpstr(((EvfEvent *)g_ptr_array_index(back, 0))->uid, ==,
+	                alpha);
 }
 
 /* A source renamed (title=) or given another link= changes what every
@@ -1580,6 +1680,8 @@ main(int argc, char **argv)
 	                test_uid_kept_when_a_listing_wins);
 	g_test_add_func("/merge/uid/own-kept-when-published",
 	                test_uid_own_kept_when_published);
+	g_test_add_func("/merge/uid/kept-when-the-winner-goes",
+	                test_uid_kept_when_the_winner_goes);
 	g_test_add_func("/merge/uid/local-series-listed-again",
 	                test_local_series_listed_again);
 	g_test_add_func("/merge/undated-listing-takes-date",

@@ -11,7 +11,8 @@
 # once the partner lists it no more, after the state is lost (its
 # published date then to the second), and after a build from scratch with
 # the same state. An event file published under its own UID keeps it when
-# a partner starts to list its event. A file whose uid names the identity
+# a partner starts to list its event, and the partner's listing goes on
+# under it once the file is deleted. A file whose uid names the identity
 # another file's event took is warned of.
 #
 # Environment (make check sets it): EVFEED, top_srcdir; optional PYTHON3.
@@ -335,5 +336,19 @@ grep -q "claim[.]md:3:[0-9]*: warning: uid '$(field partner uid)' is the identit
 	"$tmp/claim.build"
 ok $? "claim: a uid that takes over the workshop's identity is warned of, naming its file" ||
 	diag_file "$tmp/claim.build"
+
+# ------- the event file deleted: the partner's listing goes on under its UID
+
+rm "$tmp/events/board-meeting.md" || bail_out "cannot remove the board's file"
+step board-gone
+ids board-gone 'Board Meeting'
+test "$(field board-gone vevents)" = 1 && test "$(field board-gone items)" = 1
+ok $? "board-gone: the partner's board meeting is listed once" ||
+	diag_file "$tmp/board-gone.ids"
+same_identity "board-gone: it goes on under the identity the file's event had" \
+	board board-gone
+! grep -q 'board-meeting.ics is gone' "$tmp/board-gone.build"
+ok $? "board-gone: no warning that the event leaves the calendars" ||
+	diag_file "$tmp/board-gone.build"
 
 done_testing
