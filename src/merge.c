@@ -782,14 +782,19 @@ add_site_category(GHashTable *site_categories, const char *name)
 		g_free(slug);
 }
 
-/* (transfer full): @uid, an item's of @src, in @src's namespace: a UUIDv5
- * of the source's name and the UID. */
+char *
+evf_merge_source_uid(const char *source, const char *uid)
+{
+	g_autofree char *name = g_strdup_printf("%s\x1f%s", source, uid);
+
+	return evf_uuid5(EVF_UUID_NAMESPACE, name);
+}
+
+/* (transfer full): @uid, an item's of @src, in @src's namespace. */
 static char *
 namespaced_uid(const EvfSourceConfig *src, const char *uid)
 {
-	g_autofree char *name = g_strdup_printf("%s\x1f%s", src->name, uid);
-
-	return evf_uuid5(EVF_UUID_NAMESPACE, name);
+	return evf_merge_source_uid(src->name, uid);
 }
 
 /* (transfer full): the UID that an item of @src whose UID as given is

@@ -58,6 +58,11 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(EvfMergeIds, evf_merge_ids_clear)
 GPtrArray *evf_merge(const EvfConfig *cfg, GPtrArray *local,
                      GHashTable *partners, EvfMergeIds *ids);
 
+/* (transfer full): the UID that an item of source @source (its [source
+ * NAME]) given @uid by its source is published under when @uid is meant
+ * to be unique only in its source (or clashes): a UUIDv5 of the two. */
+char *evf_merge_source_uid(const char *source, const char *uid);
+
 /* (transfer full): @title reduced for comparison: transliterated where
  * ASCII has the letter (the others kept), lower case, words of letters
  * and digits separated by single spaces. */

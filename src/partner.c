@@ -6,6 +6,7 @@
 
 #include "event.h"
 #include "import.h"
+#include "merge.h"
 #include "util.h"
 
 #include <json-glib/json-glib.h>
@@ -738,6 +739,47 @@ evf_partner_fetch_all(const EvfConfig *cfg, EvfStore *store, const char *only,
 	return TRUE;
 }
 
+/* The source of @cfg that has the url of @st, a source no longer
+ * configured: the same source renamed ([source unodoc] to [source
+ * unodc]), which `evfeed fetch` may have fetched already. */
+static const EvfSourceConfig *
+renamed_to(const EvfConfig *cfg, const EvfSourceState *st)
+{
+	for (guint i = 0; st->url != NULL && i < cfg->sources->len; i++) {
+		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
+
+		if (same_url(st, src))
+			return src;
+	}
+	return NULL;
+}
+
+/* @gone, a source no longer configured, is @to renamed: each of its items
+ * published under a UID of @gone's name (evf_merge_source_uid) is, as
+ * @to's, an alias of that UID (evf_merge's EvfMergeIds), so that
+ * subscribers keep the events they have and feed readers are not told of
+ * them again, where the new name would make every UID anew. */
+static void
+keep_identities(EvfStore *store, const char *gone, const char *to)
+{
+	g_autoptr(GPtrArray) items = evf_store_get_source_items(store, gone);
+	g_autoptr(GHashTable) published = evf_store_published_uids(store);
+
+	for (guint i = 0; i < items->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(items, i);
+		g_autofree char *was = evf_merge_source_uid(gone, ev->uid);
+		g_autofree char *own = evf_merge_source_uid(to, ev->uid);
+		g_autofree char *was_key = g_strconcat("alias/", was, NULL);
+		g_autofree char *own_key = g_strconcat("alias/", own, NULL);
+		g_autofree char *aliased = evf_store_get_meta(store, was_key);
+		g_autofree char *had = evf_store_get_meta(store, own_key);
+		const char *uid = aliased != NULL ? aliased : was;
+
+		if (had == NULL && g_hash_table_contains(published, uid))
+			evf_store_set_meta(store, own_key, uid, NULL);
+	}
+}
+
 GHashTable *
 evf_partner_items(const EvfConfig *cfg, EvfStore *store)
 {
@@ -747,15 +789,25 @@ evf_partner_items(const EvfConfig *cfg, EvfStore *store)
 
 	for (guint i = 0; i < known->len; i++) {
 		EvfSourceState *st = g_ptr_array_index(known, i);
+		const EvfSourceConfig *to;
 
-		if (evf_config_source(cfg, st->name) == NULL) {
+		if (evf_config_source(cfg, st->name) != NULL)
+			continue;
+		to = renamed_to(cfg, st);
+		if (to != NULL) {
+			g_message("source %s is no longer configured, and "
+			          "source %s has its url: its items keep "
+			          "their identities as %s's",
+			          st->name, to->name, to->name);
+			keep_identities(store, st->name, to->name);
+		} else {
 			g_message("source %s is no longer configured: its "
 			          "items are removed",
 			          st->name);
-			evf_store_forget_source(store, st->name, NULL);
-			keep_warnings(store, st->name, NULL);
-			evf_store_set_meta(store, "partners", st->name, NULL);
 		}
+		evf_store_forget_source(store, st->name, NULL);
+		keep_warnings(store, st->name, NULL);
+		evf_store_set_meta(store, "partners", st->name, NULL);
 	}
 	for (guint i = 0; i < cfg->sources->len; i++) {
 		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);

@@ -13,7 +13,8 @@
 # the same state. An event file published under its own UID keeps it when
 # a partner starts to list its event, and the partner's listing goes on
 # under it once the file is deleted. A file whose uid names the identity
-# another file's event took is warned of.
+# another file's event took is warned of. A source renamed, its url the
+# same, keeps its items' identities.
 #
 # Environment (make check sets it): EVFEED, top_srcdir; optional PYTHON3.
 # EVFEED_KEEP_TMP=1 keeps the temporary folder.
@@ -350,5 +351,21 @@ same_identity "board-gone: it goes on under the identity the file's event had" \
 ! grep -q 'board-meeting.ics is gone' "$tmp/board-gone.build"
 ok $? "board-gone: no warning that the event leaves the calendars" ||
 	diag_file "$tmp/board-gone.build"
+
+# ------------ the source renamed, its url the same: its items keep their UIDs
+
+ids forum-before 'Border Management Forum'
+sed 's/^\[source partner\]$/[source partners]/' "$conf" >"$conf.new" &&
+	mv "$conf.new" "$conf" || bail_out "cannot rename the source"
+step renamed
+ids renamed 'Border Management Forum'
+test "$(field renamed vevents)" = 1 && test "$(field renamed items)" = 1
+ok $? "renamed: the forum is listed once" || diag_file "$tmp/renamed.ids"
+same_identity "renamed: the forum keeps its identity under the source's new name" \
+	forum-before renamed
+grep -q 'source partner is no longer configured, and source partners has its url' \
+	"$tmp/renamed.build"
+ok $? "renamed: the build says the items keep their identities" ||
+	diag_file "$tmp/renamed.build"
 
 done_testing
