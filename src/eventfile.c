@@ -2753,6 +2753,74 @@ hours_meet_change(const EvfEvent *ev, struct icalrecurrencetype rt,
 	return FALSE;
 }
 
+/* Whether an occurrence of the timed series @rt, hourly in steps of more
+ * than an hour, from @start (wall times of @ev's zone) comes after a
+ * change of the clocks: the first such into *@at, and the change (in
+ * seconds) into *@off. RFC 5545 leaves open whether the hours of a step
+ * are the wall clock's or elapsed time's: Thunderbird (ical.js), dateutil
+ * and sabre step on the wall clock, libical (Evolution) and node-ical
+ * by elapsed hours, and every occurrence after a change is the change
+ * apart in the two. (Steps of one hour meet the change's own hour, which
+ * series_meets_change refuses; other BY parts with an interval are
+ * refused before.) */
+static gboolean
+hours_cross_change(const EvfEvent *ev, struct icalrecurrencetype rt,
+                   struct icaltimetype start, struct icaltimetype *at, int *off)
+{
+	GTimeZone *tz = g_date_time_get_timezone(ev->start);
+	const gint64 step = (gint64)MAX(rt.interval, 1) * 3600;
+	const gint64 first = day_on_wall(start) + start.hour * 3600 +
+	                     start.minute * 60 + start.second;
+	gint64 last_n = rt.count > 0 ? (gint64)rt.count - 1 : G_MAXINT64;
+	int end_year = LAST_LISTED_YEAR + 28;
+	struct icalrecurrencetype local = rt;
+
+	if (rt.freq != ICAL_HOURLY_RECURRENCE || rt.interval <= 1)
+		return FALSE;
+	evf_rrule_until_local(ev, &local);
+	if (!icaltime_is_null_time(local.until)) {
+		const struct icaltimetype u = local.until;
+		gint64 wall =
+		    day_on_wall(u) +
+		    (u.is_date ? 86399
+		               : u.hour * 3600 + u.minute * 60 + u.second);
+
+		last_n = MIN(last_n, (wall - first) / step);
+	}
+	if (last_n < 1)
+		return FALSE;
+	/* the year of the last occurrence, when it comes before */
+	if (last_n < (gint64)(end_year - start.year) * 365 * 86400 / step) {
+		struct icaltimetype t = start;
+
+		icaltime_adjust(&t, (int)(last_n * step / 86400), 0, 0,
+		                (int)(last_n * step % 86400));
+		end_year = t.year;
+	}
+	for (int y = start.year; y <= end_year; y++) {
+		g_autoptr(GArray) w = evf_tz_changes_in(tz, y);
+
+		for (guint i = 0; i < w->len; i++) {
+			const EvfTzWindow *one =
+			    &g_array_index(w, EvfTzWindow, i);
+			gint64 after = one->wall + one->len - first;
+			gint64 n;
+
+			if (after <= 0)
+				continue;
+			n = (after + step - 1) / step;
+			if (n > last_n)
+				return FALSE;
+			*at = start;
+			icaltime_adjust(at, (int)(n * step / 86400), 0, 0,
+			                (int)(n * step % 86400));
+			*off = one->len;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
 /* Whether an occurrence of the timed series @rt from @start (wall times of
  * @ev's zone) after the first spans a change of the clocks in the part of
  * its length that the calendars give as exact time: all of it after a
@@ -3144,6 +3212,7 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	int irregular;
 	gboolean gap = FALSE, at_end = FALSE;
 	gint64 spans = 0;
+	int crossed = 0;
 
 	if ((problem = rrule_form(rrule, &rt)) != NULL)
 		return problem;
@@ -3465,6 +3534,19 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		    "date (UNTIL or COUNT)",
 		    a, ev->tzid, spans < 0 ? "forward" : "back",
 		    (int)(ABS(spans) / 60));
+	}
+	if (!ev->all_day && ev->tzid != NULL &&
+	    hours_cross_change(ev, rt, start, &first, &crossed)) {
+		g_autofree char *a = when_text(first);
+
+		return g_strdup_printf(
+		    "the occurrence of %s comes after a change of the clocks "
+		    "of %s, and calendar clients disagree on its time, %d "
+		    "minutes apart (Thunderbird steps FREQ=HOURLY on the "
+		    "wall clock, Evolution and others by elapsed hours): "
+		    "for times of day write FREQ=DAILY with BYHOUR, or end "
+		    "the series before that change (UNTIL or COUNT)",
+		    a, ev->tzid, crossed / 60);
 	}
 	/* (after the occurrences that do not exist, which say more: Samoa's
 	 * day skipped in 2011 is also a change no yearly rule gives) */

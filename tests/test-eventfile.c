@@ -3194,7 +3194,7 @@ test_error_rrule_meets_change(void)
 		{ "2025-10-24T02:30", "FREQ=DAILY;COUNT=2" },
 		/* hours the clocks never change at */
 		{ "2025-01-01T09:00", "FREQ=DAILY;BYHOUR=9,14" },
-		{ "2025-01-01T00:00", "FREQ=HOURLY;INTERVAL=6" },
+		{ "2025-01-01T00:00", "FREQ=DAILY;BYHOUR=0,6,12,18" },
 		{ "2025-01-01T09:00", "FREQ=WEEKLY;BYHOUR=9;BYMINUTE=0,30" },
 		/* ended before the change, or on weekdays it never falls
 		 * on: at its hour, from the start on its day, and hourly */
@@ -3335,20 +3335,64 @@ test_error_rrule_meets_change(void)
 	             5, 13,
 	             "the occurrence of 2027-03-28T01:00 ends at a time that "
 	             "does not exist in Europe/Ljubljana");
+	/* Ended one occurrence before that, it steps over the changes of
+	 * 2027 (the clocks at 01:00 in March, 02:00 in October), which
+	 * calendar clients step over otherwise: the wall clock's hours, or
+	 * elapsed ones. The same every other day at 10:00, and every six
+	 * hours, hours at which the clocks never change; and after a
+	 * change that the clocks go back. */
+	assert_error("---\ntitle: Workshop\nstart: 2027-01-03T03:00\n"
+	             "recurrence: FREQ=HOURLY;INTERVAL=5;COUNT=2150\n"
+	             "timezone: Europe/Dublin\n---\n",
+	             4, 13,
+	             "the occurrence of 2027-03-28T02:00 comes after a change "
+	             "of the clocks of Europe/Dublin, and calendar clients "
+	             "disagree on its time, 60 minutes apart");
+	assert_error("---\ntitle: Workshop\nstart: 2025-01-01T10:00\n"
+	             "recurrence: FREQ=HOURLY;INTERVAL=48\n"
+	             "timezone: Europe/Dublin\n---\n",
+	             4, 13,
+	             "the occurrence of 2025-03-30T10:00 comes after a change "
+	             "of the clocks of Europe/Dublin");
+	assert_error("---\ntitle: Workshop\nstart: 2025-01-01T00:00\n"
+	             "recurrence: FREQ=HOURLY;INTERVAL=6\n"
+	             "timezone: Europe/Ljubljana\n---\n",
+	             4, 13,
+	             "the occurrence of 2025-03-30T06:00 comes after a change "
+	             "of the clocks of Europe/Ljubljana");
+	assert_error("---\ntitle: Relay watch\nstart: 2025-10-25T20:00\n"
+	             "end: 2025-10-25T20:30\n"
+	             "recurrence: FREQ=HOURLY;INTERVAL=5;COUNT=6\n"
+	             "timezone: Europe/Ljubljana\n---\n",
+	             5, 13,
+	             "the occurrence of 2025-10-26T06:00 comes after a change "
+	             "of the clocks of Europe/Ljubljana, and calendar clients "
+	             "disagree on its time, 60 minutes apart (Thunderbird "
+	             "steps FREQ=HOURLY on the wall clock, Evolution and "
+	             "others by elapsed hours)");
 	{
-		/* the same, ended one occurrence before; and every other
-		 * day at 10:00, to 2066 */
+		/* ended before the first change; a zone whose clocks do not
+		 * change; Lord Howe's half hour */
 		g_autoptr(EvfEvent) before =
 		    parse_ok("---\ntitle: Workshop\nstart: 2027-01-03T03:00\n"
-		             "recurrence: FREQ=HOURLY;INTERVAL=5;COUNT=2150\n"
+		             "recurrence: FREQ=HOURLY;INTERVAL=5;COUNT=400\n"
 		             "timezone: Europe/Dublin\n---\n");
-		g_autoptr(EvfEvent) days =
+		g_autoptr(EvfEvent) fixed =
 		    parse_ok("---\ntitle: Workshop\nstart: 2025-01-01T10:00\n"
 		             "recurrence: FREQ=HOURLY;INTERVAL=48\n"
-		             "timezone: Europe/Dublin\n---\n");
+		             "timezone: Asia/Tokyo\n---\n");
 
 		g_assert_nonnull(before);
-		g_assert_nonnull(days);
+		g_assert_nonnull(fixed);
+		assert_error(
+		    "---\ntitle: Workshop\nstart: 2027-01-04T10:00\n"
+		    "recurrence: FREQ=HOURLY;INTERVAL=24\n"
+		    "timezone: Australia/Lord_Howe\n---\n",
+		    4, 13,
+		    "the occurrence of 2027-04-04T10:00 comes after a "
+		    "change of the clocks of Australia/Lord_Howe, and "
+		    "calendar clients disagree on its time, 30 minutes "
+		    "apart");
 	}
 	for (gsize i = 0; i < G_N_ELEMENTS(kept); i++) {
 		g_autofree char *text = series_text(kept[i][0], kept[i][1]);
