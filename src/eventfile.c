@@ -2684,6 +2684,32 @@ steps_by_hours(const struct icalrecurrencetype *rt)
 	return TRUE;
 }
 
+/* The number of the last occurrence of the hourly rule @rt of @ev in
+ * steps of @step seconds from @start (0: the start), by its COUNT and its
+ * UNTIL on the wall clock (G_MAXINT64: none); *@first is @start in
+ * seconds since 1970-01-01T00:00 on the wall clock. */
+static gint64
+hours_last(const EvfEvent *ev, struct icalrecurrencetype rt,
+           struct icaltimetype start, gint64 step, gint64 *first)
+{
+	gint64 last_n = rt.count > 0 ? (gint64)rt.count - 1 : G_MAXINT64;
+	struct icalrecurrencetype local = rt;
+
+	*first = day_on_wall(start) + start.hour * 3600 + start.minute * 60 +
+	         start.second;
+	evf_rrule_until_local(ev, &local);
+	if (!icaltime_is_null_time(local.until)) {
+		const struct icaltimetype u = local.until;
+		gint64 wall =
+		    day_on_wall(u) +
+		    (u.is_date ? 86399
+		               : u.hour * 3600 + u.minute * 60 + u.second);
+
+		last_n = MIN(last_n, (wall - *first) / step);
+	}
+	return last_n;
+}
+
 /* series_meets_change for a rule that steps by hours (steps_by_hours)
  * whose interval does not divide a day: its n-th occurrence is @start
  * and n intervals on the wall clock, so the first that begins (or,
@@ -2699,21 +2725,9 @@ hours_meet_change(const EvfEvent *ev, struct icalrecurrencetype rt,
 	GTimeZone *tz = g_date_time_get_timezone(ev->start);
 	gint64 length = evf_event_wall_length(ev);
 	gint64 step = (gint64)MAX(rt.interval, 1) * 3600;
-	gint64 first = day_on_wall(start) + start.hour * 3600 +
-	               start.minute * 60 + start.second;
-	gint64 last_n = rt.count > 0 ? (gint64)rt.count - 1 : G_MAXINT64;
-	struct icalrecurrencetype local = rt;
+	gint64 first = 0;
+	gint64 last_n = hours_last(ev, rt, start, step, &first);
 
-	evf_rrule_until_local(ev, &local);
-	if (!icaltime_is_null_time(local.until)) {
-		const struct icaltimetype u = local.until;
-		gint64 wall =
-		    day_on_wall(u) +
-		    (u.is_date ? 86399
-		               : u.hour * 3600 + u.minute * 60 + u.second);
-
-		last_n = MIN(last_n, (wall - first) / step);
-	}
 	for (int y = start.year; y <= end_year; y++) {
 		GArray *w = g_hash_table_lookup(windows, GINT_TO_POINTER(y));
 
@@ -2769,24 +2783,12 @@ hours_cross_change(const EvfEvent *ev, struct icalrecurrencetype rt,
 {
 	GTimeZone *tz = g_date_time_get_timezone(ev->start);
 	const gint64 step = (gint64)MAX(rt.interval, 1) * 3600;
-	const gint64 first = day_on_wall(start) + start.hour * 3600 +
-	                     start.minute * 60 + start.second;
-	gint64 last_n = rt.count > 0 ? (gint64)rt.count - 1 : G_MAXINT64;
+	gint64 first = 0, last_n;
 	int end_year = LAST_LISTED_YEAR + 28;
-	struct icalrecurrencetype local = rt;
 
 	if (rt.freq != ICAL_HOURLY_RECURRENCE || rt.interval <= 1)
 		return FALSE;
-	evf_rrule_until_local(ev, &local);
-	if (!icaltime_is_null_time(local.until)) {
-		const struct icaltimetype u = local.until;
-		gint64 wall =
-		    day_on_wall(u) +
-		    (u.is_date ? 86399
-		               : u.hour * 3600 + u.minute * 60 + u.second);
-
-		last_n = MIN(last_n, (wall - first) / step);
-	}
+	last_n = hours_last(ev, rt, start, step, &first);
 	if (last_n < 1)
 		return FALSE;
 	/* the year of the last occurrence, when it comes before */
