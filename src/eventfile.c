@@ -224,6 +224,7 @@ typedef struct {
 	const char *next;  /* the first not told so */
 	const char *alone; /* its message, were it the last */
 	guint more;        /* the lines after it */
+	gboolean warning;  /* warnings, not errors */
 } LineMistakes;
 
 static void
@@ -234,6 +235,17 @@ line_mistakes_init(LineMistakes *m, GPtrArray *diags, const char *path,
 	line_counter_init(&m->lines, data);
 }
 
+/* @message told at @line, @col as @m tells: an error or a warning. */
+static void
+line_mistake_tell(const LineMistakes *m, guint line, guint col,
+                  const char *message)
+{
+	if (m->warning)
+		evf_diags_warn(m->diags, m->path, line, col, "%s", message);
+	else
+		evf_diags_add(m->diags, m->path, line, col, "%s", message);
+}
+
 /* The mistake told as @message at @at, later in the file than the last. */
 static void
 line_mistake(LineMistakes *m, const char *at, const char *message)
@@ -242,7 +254,7 @@ line_mistake(LineMistakes *m, const char *at, const char *message)
 
 	if (m->told < MAX_ENCODING_ERRORS - 1) {
 		line_counter_position(&m->lines, at, &line, &col);
-		evf_diags_add(m->diags, m->path, line, col, "%s", message);
+		line_mistake_tell(m, line, col, message);
 		m->told++;
 	} else if (m->next == NULL) {
 		m->next = at;
@@ -262,12 +274,15 @@ line_mistakes_end(LineMistakes *m, const char *what, const char *advice)
 	if (m->next == NULL)
 		return;
 	line_counter_position(&m->lines, m->next, &line, &col);
-	if (m->more == 0)
-		evf_diags_add(m->diags, m->path, line, col, "%s", m->alone);
-	else
-		evf_diags_add(m->diags, m->path, line, col,
-		              "%s here and on %u more line%s: %s", what,
-		              m->more, m->more == 1 ? "" : "s", advice);
+	if (m->more == 0) {
+		line_mistake_tell(m, line, col, m->alone);
+	} else {
+		g_autofree char *told =
+		    g_strdup_printf("%s here and on %u more line%s: %s", what,
+		                    m->more, m->more == 1 ? "" : "s", advice);
+
+		line_mistake_tell(m, line, col, told);
+	}
 }
 
 /* The line and column of the file at which @mark is. */
@@ -4670,7 +4685,10 @@ check_body(const char *path, const char *data, const char *body,
 {
 	gboolean first = TRUE;
 	guint line, col;
+	LineMistakes boms;
 
+	line_mistakes_init(&boms, diags, path, data, 0);
+	boms.warning = TRUE;
 	for (const char *l = body; l < end;) {
 		const char *nl = memchr(l, '\n', (gsize)(end - l));
 		const char *le = nl != NULL ? nl : end;
@@ -4703,14 +4721,12 @@ check_body(const char *path, const char *data, const char *body,
 				    "not read; move it above that line",
 				    (int)k, l, closing, closer);
 		}
-		if (n >= 3 && memcmp(l, "\xef\xbb\xbf", 3) == 0) {
-			file_position(data, (gsize)(l - data), &line, &col);
-			evf_diags_warn(
-			    diags, path, line, col,
+		if (n >= 3 && memcmp(l, "\xef\xbb\xbf", 3) == 0)
+			line_mistake(
+			    &boms, l,
 			    "description: a byte order mark (U+FEFF) "
 			    "starts this line, as where two files were "
 			    "joined: it is left out");
-		}
 		if (n >= 7 &&
 		    (memcmp(l, "<<<<<<<", 7) == 0 ||
 		     memcmp(l, ">>>>>>>", 7) == 0) &&
@@ -4726,6 +4742,8 @@ check_body(const char *path, const char *data, const char *body,
 		}
 		l = nl != NULL ? nl + 1 : end;
 	}
+	line_mistakes_end(&boms, "description: a byte order mark (U+FEFF)",
+	                  "each is left out");
 	return TRUE;
 }
 
@@ -5037,7 +5055,8 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 	if (strstr(ev->description_md, "\xef\xbb\xbf") != NULL) {
 		static GRegex *line_bom;
 		char *off = g_regex_replace_literal(
-		    evf_regex_once(&line_bom, "^\\x{FEFF}+", G_REGEX_MULTILINE),
+		    evf_regex_once(&line_bom, "^\\x{FEFF}+",
+		                   G_REGEX_MULTILINE | G_REGEX_OPTIMIZE),
 		    ev->description_md, -1, 0, "", 0, NULL);
 
 		if (off != NULL) {

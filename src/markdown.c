@@ -163,6 +163,42 @@ delimiter_cells(const char *p, const char *end)
 	return pipe ? cells : 0;
 }
 
+/* What the text from @p to @end, a line, costs cmark-gfm's autolink
+ * extension, in bytes read: it reads the rest of a run of text without
+ * space (or '<') again for each "www." in it, and the whole run again for
+ * each ')' that ends it where it holds a web address ("www.", "://").
+ * *@marks gets how many of those there are on the line. */
+static guint64
+autolink_cost(const char *p, const char *end, guint64 *marks)
+{
+	guint64 cost = 0;
+
+	*marks = 0;
+	while (p < end) {
+		const char *q;
+		guint64 www = 0, closing = 0;
+		gboolean address = FALSE;
+
+		while (p < end && (g_ascii_isspace(*p) || *p == '<'))
+			p++;
+		for (q = p; q < end && !g_ascii_isspace(*q) && *q != '<'; q++) {
+			if (*q == ')')
+				closing++;
+			else if (end - q >= 4 &&
+			         g_ascii_strncasecmp(q, "www.", 4) == 0)
+				www++;
+			else if (end - q >= 3 && memcmp(q, "://", 3) == 0)
+				address = TRUE;
+		}
+		if (www > 0 || address) {
+			cost += (www + closing) * (guint64)(q - p);
+			*marks += www + closing;
+		}
+		p = q;
+	}
+	return cost;
+}
+
 gboolean
 evf_markdown_check(const char *markdown, guint *line, GError **error)
 {
@@ -181,6 +217,7 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 		const char *end = nl != NULL ? nl : p + strlen(p);
 		const char *rest;
 		guint columns = 0, ats = 0, on_line, delimiter;
+		guint64 marks = 0;
 		guint depth = line_depth(p, &rest, &on_line);
 		gboolean blank = TRUE;
 		g_autofree char *why = NULL;
@@ -254,6 +291,15 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 			    "line",
 			    ats, (gsize)(end - p),
 			    EVF_MARKDOWN_MAX_AT_BYTES / (guint64)(end - p));
+		} else if (autolink_cost(p, end, &marks) >
+		           EVF_MARKDOWN_MAX_AT_BYTES) {
+			why = g_strdup_printf(
+			    "%" G_GUINT64_FORMAT " 'www.' and ')' in web "
+			    "addresses with no space between them on a line "
+			    "of %zu bytes (cmark-gfm reads the rest of such "
+			    "text again for each): put spaces between the "
+			    "addresses",
+			    marks, (gsize)(end - p));
 		} else if (cells > EVF_MARKDOWN_MAX_CELLS) {
 			why = g_strdup_printf(
 			    "more than %d table cells (each row as wide as "
@@ -689,7 +735,8 @@ mend_autolinks(cmark_node *doc)
 static gboolean
 tells_of(cmark_node *node)
 {
-	static GRegex *silent;
+	static GRegex *fast, *slow;
+	static const char pattern[] = "<!--.*?-->|</[^>]*>|<br\\s*/?>|\\s+";
 	g_autofree char *html = g_strdup(cmark_node_get_literal(node));
 	g_autofree char *rest = NULL;
 
@@ -698,14 +745,23 @@ tells_of(cmark_node *node)
 	if (cmark_node_get_type(node) == CMARK_NODE_HTML_INLINE)
 		return !g_str_has_prefix(html, "<!--") &&
 		       !g_str_has_prefix(html, "</");
-	/* a block holds all up to its end, the text after a comment or an
+	/* A block holds all up to its end, the text after a comment or an
 	 * end tag too ("<!-- note --> Registration opens…"); one of line
-	 * breaks, comments and end tags alone loses nothing */
-	rest = g_regex_replace_literal(
-	    evf_regex_once(&silent, "<!--.*?-->|</[^>]*>|<br\\s*/?>|\\s+",
-	                   G_REGEX_DOTALL | G_REGEX_CASELESS),
-	    html, -1, 0, "", 0, NULL);
-	return rest != NULL && rest[0] != '\0';
+	 * breaks, comments and end tags alone loses nothing. With PCRE's
+	 * JIT: without it, GLib 2.74 checks the rest of the block at each
+	 * match (a pasted table of 1 MB took a minute); and again without,
+	 * should the JIT's stack run out. */
+	rest = g_regex_replace_literal(evf_regex_once(&fast, pattern,
+	                                              G_REGEX_DOTALL |
+	                                                  G_REGEX_CASELESS |
+	                                                  G_REGEX_OPTIMIZE),
+	                               html, -1, 0, "", 0, NULL);
+	if (rest == NULL)
+		rest = g_regex_replace_literal(
+		    evf_regex_once(&slow, pattern,
+		                   G_REGEX_DOTALL | G_REGEX_CASELESS),
+		    html, -1, 0, "", 0, NULL);
+	return rest == NULL || rest[0] != '\0';
 }
 
 void

@@ -1255,6 +1255,38 @@ test_description_bom_line(void)
 	                "out");
 }
 
+/* A byte order mark at the start of many lines (a description joined
+ * from many files) is told at the first 19 and then once, with how many
+ * more lines have one, as the lines of other mistakes are; and each is
+ * left out. */
+static void
+test_description_bom_lines(void)
+{
+	g_autoptr(GString) text = g_string_new("---\ntitle: Workshop\n"
+	                                       "start: 2018-05-22\n---\n");
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(EvfEvent) ev = NULL;
+	const EvfDiag *d;
+
+	for (guint i = 0; i < 5000; i++)
+		g_string_append(text, "\xef\xbb\xbf# Heading\n\n");
+	ev = parse(text->str, diags);
+	g_assert_nonnull(ev);
+	g_assert_null(strstr(ev->description_html, "\xef\xbb\xbf"));
+	g_assert_nonnull(strstr(ev->description_html, "<h4>Heading</h4>"));
+	g_assert_cmpuint(diags->len, ==, 20);
+	for (guint i = 0; i < diags->len; i++) {
+		d = g_ptr_array_index(diags, i);
+		g_assert_true(d->warning);
+		g_assert_cmpuint(d->line, ==, 5 + 2 * i);
+		g_assert_cmpuint(d->col, ==, 1);
+	}
+	d = g_ptr_array_index(diags, 19);
+	g_assert_cmpstr(d->message, ==,
+	                "description: a byte order mark (U+FEFF) here and on "
+	                "4980 more lines: each is left out");
+}
+
 /* Raw HTML in the description is left out of every output, and the
  * editor is told where: "<to be confirmed>" read as a tag, and a "<TBD>"
  * line took its paragraph with it, a registration link and all, without
@@ -6293,6 +6325,8 @@ main(int argc, char **argv)
 	                test_editing_mistakes);
 	g_test_add_func("/eventfile/syntax/description-bom-line",
 	                test_description_bom_line);
+	g_test_add_func("/eventfile/syntax/description-bom-lines",
+	                test_description_bom_lines);
 	g_test_add_func("/eventfile/syntax/description-html-told",
 	                test_description_html_told);
 	g_test_add_func("/eventfile/syntax/yaml-hints", test_error_yaml_hints);

@@ -2398,6 +2398,47 @@ test_limits_openers_and_addresses(void)
 	assert_within_caps(wrapped->str);
 }
 
+/* Web addresses with no space between them: cmark-gfm's autolink
+ * extension reads the rest of such a run again for each "www." in it (a
+ * line of "www.a_" under 1 MiB took 13 minutes), and the whole run again
+ * for each ')' that ends one ("www.example.org" and 300,000 ')' took 22
+ * s). A run costs its length for each, and a line may hold as much as
+ * 64 MiB of that; addresses apart, and ')' in text without one, cost
+ * nothing. */
+static void
+test_limits_autolinks(void)
+{
+	g_autofree char *joined = repeat("www.a_", 17000);
+	g_autofree char *closed = NULL;
+	g_autofree char *scheme = NULL;
+	g_autofree char *text = NULL;
+	g_autoptr(GString) apart = g_string_new("Intro.\n");
+	g_autoptr(GString) near = g_string_new(NULL);
+
+	{
+		g_autofree char *parens = repeat(")", 300000);
+
+		closed = g_strconcat("Intro.\n\nSee www.example.org", parens,
+		                     "\n", NULL);
+		scheme = g_strconcat("https://example.org/", parens, NULL);
+		text = g_strconcat("(a", parens, " and www.example.org", NULL);
+	}
+	assert_over_cap(joined, 1,
+	                "17000 'www.' and ')' in web addresses with no space "
+	                "between them on a line of 102000 bytes");
+	assert_over_cap(closed, 3, "300001 'www.' and ')'");
+	assert_over_cap(scheme, 1, "300000 'www.' and ')'");
+	assert_within_caps(text);
+	/* 20,000 addresses on one line of 360 KB, each a run of its own */
+	for (guint i = 0; i < 20000; i++)
+		g_string_append(apart, "www.a.org/(x) ");
+	assert_within_caps(apart->str);
+	/* within the cap: 3,000 "www." in a run of 18,000 bytes (54 MB) */
+	for (guint i = 0; i < 3000; i++)
+		g_string_append(near, "www.a_");
+	assert_within_caps(near->str);
+}
+
 /* "![[]()" 66,667 times: quadratic in cmark-gfm's bracket stack
  * (CVE-2023-22486; tests/fuzz/corpus/markdown/regress-cmark-image-brackets).
  * Inline content never spans a blank line, so the count starts again
@@ -2765,6 +2806,7 @@ main(int argc, char **argv)
 	g_test_add_func("/markdown/limits/table-cells",
 	                test_limits_table_cells);
 	g_test_add_func("/markdown/limits/numbered", test_limits_numbered);
+	g_test_add_func("/markdown/limits/autolinks", test_limits_autolinks);
 	g_test_add_func("/markdown/limits/to-text-paragraphs",
 	                test_limits_to_text_paragraphs);
 	g_test_add_func("/markdown/limits/nested-links",
