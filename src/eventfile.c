@@ -1818,6 +1818,34 @@ when_clear(When *w)
 {
 	g_clear_pointer(&w->time, g_date_time_unref);
 }
+
+/* (transfer full): the time of @w as the editor wrote it: a wall time of
+ * its zone, or with its offset (Z for none); with @utc, its time in UTC
+ * after it, unless it is written so. */
+static char *
+when_written(const When *w, gboolean utc)
+{
+	g_autoptr(GTimeZone) tz = NULL;
+	g_autoptr(GDateTime) at = NULL;
+	g_autofree char *written = NULL;
+	g_autofree char *z = NULL;
+
+	if (w->has_offset && w->offset == 0)
+		return g_date_time_format(w->time, "%Y-%m-%dT%H:%MZ");
+	if (w->has_offset) {
+		tz = g_time_zone_new_offset(w->offset);
+		at = g_date_time_to_timezone(w->time, tz);
+		written = g_date_time_format(at, "%Y-%m-%dT%H:%M%:z");
+	} else {
+		written = g_date_time_format(w->time, "%Y-%m-%dT%H:%M");
+	}
+	if (!utc)
+		return g_steal_pointer(&written);
+	g_clear_pointer(&at, g_date_time_unref);
+	at = g_date_time_to_utc(w->time);
+	z = g_date_time_format(at, "%Y-%m-%dT%H:%MZ");
+	return g_strdup_printf("%s (%s)", written, z);
+}
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(When, when_clear)
 
 static const char *const month_names[] = {
@@ -3872,14 +3900,13 @@ read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 		ev->end = g_date_time_to_timezone(
 		    e.time, g_date_time_get_timezone(s.time));
 		if (g_date_time_compare(ev->end, ev->start) <= 0) {
-			/* as written: with its offset, if it has one */
-			g_autofree char *a = g_date_time_format(
-			    e.has_offset ? e.time : ev->end,
-			    e.has_offset ? "%Y-%m-%dT%H:%M%:z"
-			                 : "%Y-%m-%dT%H:%M");
-			g_autofree char *b = g_date_time_format(
-			    s.time, s.has_offset ? "%Y-%m-%dT%H:%M%:z"
-			                         : "%Y-%m-%dT%H:%M");
+			/* as written, and in UTC too where the two are
+			 * not written alike (a wall time and an offset) */
+			gboolean alike =
+			    s.has_offset == e.has_offset &&
+			    (!s.has_offset || s.offset == e.offset);
+			g_autofree char *a = when_written(&e, !alike);
+			g_autofree char *b = when_written(&s, !alike);
 			g_autoptr(GDateTime) next =
 			    g_date_time_add_days(ev->end, 1);
 			g_autofree char *n =

@@ -1565,8 +1565,34 @@ test_error_end_not_after_start(void)
 	             "end: 2018-05-22T06:30Z\n"
 	             "---\n",
 	             4, 6,
-	             "end: 2018-05-22T06:30+00:00 is not after start, "
-	             "2018-05-22T09:00");
+	             "end: 2018-05-22T06:30Z is not after start, "
+	             "2018-05-22T09:00 (2018-05-22T07:00Z)");
+	/* each as written, and in UTC where they are written otherwise:
+	 * 12:00 in Ljubljana is 10:00Z; 10:00+05:00 is 05:00Z */
+	assert_error("---\n"
+	             "title: Webinar\n"
+	             "start: 2024-07-12T10:00Z\n"
+	             "end: 2024-07-12T12:00\n"
+	             "---\n",
+	             4, 6,
+	             "end: 2024-07-12T12:00 (2024-07-12T10:00Z) is not after "
+	             "start, 2024-07-12T10:00Z");
+	assert_error("---\n"
+	             "title: Panel\n"
+	             "start: 2024-07-12T10:00+05:00\n"
+	             "end: 2024-07-12T04:30Z\n"
+	             "---\n",
+	             4, 6,
+	             "end: 2024-07-12T04:30Z is not after start, "
+	             "2024-07-12T10:00+05:00 (2024-07-12T05:00Z)");
+	assert_error("---\n"
+	             "title: Panel\n"
+	             "start: 2024-07-12T10:00+05:00\n"
+	             "end: 2024-07-12T09:30+05:00\n"
+	             "---\n",
+	             4, 6,
+	             "end: 2024-07-12T09:30+05:00 is not after start, "
+	             "2024-07-12T10:00+05:00");
 	/* the next day's time would be a day later: no such advice */
 	{
 		static const char text[] = "---\n"
