@@ -380,6 +380,35 @@ front_matter_line(const Reader *r, guint line)
 	return g_strndup(p, (nl != NULL ? nl : end) - p);
 }
 
+/* (nullable): the '#' that begins a YAML comment in the line @text of the
+ * front matter after the '[' or '{' at @open (a '#' after a space or a
+ * tab, or right after the '[', outside quotes): it hides the rest of the
+ * line, the ']' too. */
+static const char *
+flow_comment(const char *text, yaml_mark_t open)
+{
+	const char *p = text;
+	char quote = '\0';
+
+	for (size_t i = 0; i < open.column && *p != '\0'; i++)
+		p = g_utf8_next_char(p);
+	if (*p != '[' && *p != '{')
+		return NULL;
+	for (const char *q = p + 1; *q != '\0'; q++) {
+		if (quote != '\0') {
+			if (*q == quote)
+				quote = '\0';
+		} else if (*q == '"' || *q == '\'') {
+			quote = *q;
+		} else if (*q == '#' &&
+		           (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '[' ||
+		            q[-1] == '{' || q[-1] == ',')) {
+			return q;
+		}
+	}
+	return NULL;
+}
+
 /* The spaces that the line at @p (up to @end) starts with; G_MAXUINT
  * for a blank line. */
 static guint
@@ -839,12 +868,47 @@ next_event(Reader *r, yaml_event_t *ev)
 		           strstr(r->parser.problem,
 		                  "did not find expected ','") != NULL) {
 			gboolean seq = strstr(context, "sequence") != NULL;
+			g_autofree char *open_text =
+			    front_matter_line(r, open_line);
+			const char *hash =
+			    flow_comment(open_text, r->parser.context_mark);
 
-			hint = g_strdup_printf(
-			    "the '%c' on line %u is not closed: end the %s "
-			    "with '%c' on that line",
-			    seq ? '[' : '{', open_line,
-			    seq ? "list" : "mapping", seq ? ']' : '}');
+			if (hash != NULL) {
+				/* "[conference, #cyber]": the comment hides
+				 * the ']', and is where to mend it */
+				glong chars =
+				    g_utf8_pointer_to_offset(open_text, hash) -
+				    (glong)r->parser.context_mark.column;
+				g_autofree char *comment = g_strdup(hash);
+				/* the name meant: its item, up to the
+				 * comment's ',' or ']' */
+				const char *item = hash;
+				g_autofree char *name = NULL;
+
+				while (item > open_text &&
+				       strchr(",[{", item[-1]) == NULL)
+					item--;
+				name =
+				    g_strndup(item, (gsize)(hash - item) +
+				                        strcspn(hash, ",]}"));
+				g_strstrip(name);
+				g_strchomp(comment);
+				at = r->parser.context_mark;
+				at.index += (size_t)chars;
+				at.column += (size_t)chars;
+				hint = g_strdup_printf(
+				    "'%s' is a YAML comment, and hides the '%c' "
+				    "that closes the %s on line %u: put the "
+				    "name in quotes, as \"%s\"",
+				    comment, seq ? ']' : '}',
+				    seq ? "list" : "mapping", open_line, name);
+			} else {
+				hint = g_strdup_printf(
+				    "the '%c' on line %u is not closed: end "
+				    "the %s with '%c' on that line",
+				    seq ? '[' : '{', open_line,
+				    seq ? "list" : "mapping", seq ? ']' : '}');
+			}
 		} else if (escape) {
 			/* "C:\Users", "AI\ML", "\ud800": the quote is
 			 * closed, and libyaml stops a few characters past the
@@ -1011,13 +1075,21 @@ warn_comment_cut(Reader *r, const Node *n, yaml_mark_t end)
 	            ? g_strdup_printf("%s %.*s", n->value,
 	                              (int)strcspn(rest, ",]}"), rest)
 	            : g_strdup_printf("%s %s", n->value, rest);
-	g_strchomp(meant);
+	g_strstrip(meant);
 	advice = quoted(meant);
-	evf_diags_warn(r->diags, r->path, line, col,
-	               "'%s' is a YAML comment, and is not published: the "
-	               "value is '%s'; to keep it, put the whole value in "
-	               "quotes: %s",
-	               rest, n->value, advice);
+	/* a value that starts with its '#' ("title: #1 Forum") is none */
+	if (n->value[0] == '\0')
+		evf_diags_warn(r->diags, r->path, line, col,
+		               "'%s' is a YAML comment, and leaves the value "
+		               "empty: a value that starts with '#' is put "
+		               "in quotes: %s",
+		               rest, advice);
+	else
+		evf_diags_warn(r->diags, r->path, line, col,
+		               "'%s' is a YAML comment, and is not published: "
+		               "the value is '%s'; to keep it, put the whole "
+		               "value in quotes: %s",
+		               rest, n->value, advice);
 }
 
 /* Whether the line @line of the front matter begins with a space or a
@@ -1177,8 +1249,7 @@ read_node(Reader *r, yaml_event_t *ev, guint depth)
 		if (strstr(n->value, REPLACEMENT) != NULL ||
 		    evf_text_has_noncharacter(n->value, NULL))
 			find_bad_characters(r, n, ev->start_mark, ev->end_mark);
-		if (r->comments && n->plain && n->value[0] != '\0' &&
-		    strchr(n->value, '\n') == NULL)
+		if (r->comments && n->plain && strchr(n->value, '\n') == NULL)
 			warn_comment_cut(r, n, ev->end_mark);
 		return n;
 	}

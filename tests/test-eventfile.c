@@ -5315,6 +5315,38 @@ test_comment_cut(void)
 		}
 		g_assert_true(advised);
 	}
+	/* a value that starts with its '#' is none: the empty value's
+	 * error, and at the '#' why; in a flow list, the ']' it hides is
+	 * told at the '#' too */
+	{
+		g_autoptr(GPtrArray) diags = evf_diags_new();
+		g_autoptr(EvfEvent) empty = parse(
+		    "---\ntitle: #1 Regional Forum\nstart: 2027-06-01\n---\n",
+		    diags);
+		const EvfDiag *d;
+
+		g_assert_null(empty);
+		g_assert_cmpuint(diags->len, ==, 2);
+		d = g_ptr_array_index(diags, 0);
+		g_assert_true(d->warning);
+		g_assert_cmpuint(d->line, ==, 2);
+		g_assert_cmpuint(d->col, ==, 8);
+		g_assert_cmpstr(d->message, ==,
+		                "'#1 Regional Forum' is a YAML comment, and "
+		                "leaves the value empty: a value that starts "
+		                "with '#' is put in quotes: \"#1 Regional "
+		                "Forum\"");
+		d = g_ptr_array_index(diags, 1);
+		g_assert_false(d->warning);
+		g_assert_cmpstr(d->message, ==, "title: empty value");
+	}
+	assert_error("---\ntitle: T\nstart: 2027-06-01\ncategories: "
+	             "[conférence, \"a#b\", #cyber]\nlocation: Skopje\n"
+	             "---\n",
+	             4, 33,
+	             "'#cyber]' is a YAML comment, and hides the ']' that "
+	             "closes the list on line 4: put the name in quotes, as "
+	             "\"#cyber\"");
 
 	g_assert_cmpstr(ev->title, ==, "Workshop");
 	g_assert_cmpstr(kept->title, ==, "Workshop #3");
