@@ -4767,9 +4767,47 @@ reads_as_value(const char *l, gsize k, const char *le)
 	return TRUE;
 }
 
+/* Whether the line from @l to @le is in a fenced code block, or is one's
+ * fence (CommonMark 4.5: three or more '`' or '~', at most three spaces
+ * in; closed by a fence of the same character, as long at least, and
+ * nothing after it). *@fence and *@len: the open block's fence's
+ * character and length, '\0' for none. */
+static gboolean
+code_fence(const char *l, const char *le, char *fence, gsize *len)
+{
+	const char *p = l;
+	gsize run = 0;
+
+	while (p < le && *p == ' ' && p - l < 3)
+		p++;
+	if (p < le && (*p == '`' || *p == '~'))
+		while (p + run < le && p[run] == *p)
+			run++;
+	if (*fence == '\0') {
+		/* a backtick fence's info string has no backtick */
+		if (run < 3 ||
+		    (*p == '`' &&
+		     memchr(p + run, '`', (gsize)(le - p - run)) != NULL))
+			return FALSE;
+		*fence = *p;
+		*len = run;
+		return TRUE;
+	}
+	if (run >= *len && *p == *fence) {
+		const char *q = p + run;
+
+		while (q < le && (*q == ' ' || *q == '\t' || *q == '\r'))
+			q++;
+		if (q == le)
+			*fence = '\0';
+	}
+	return TRUE;
+}
+
 /* Checks the description, from @body to @end in the file @data, for a
- * merge conflict's markers ("<<<<<<< HEAD", ">>>>>>> branch"), an error
- * at the first (FALSE), and, warnings, for keys the front matter takes at
+ * merge conflict's markers ("<<<<<<< HEAD", ">>>>>>> branch") outside a
+ * fenced code block (where an example of one is text), an error at the
+ * first (FALSE), and, warnings, for keys the front matter takes at
  * its start, which would be published as text: a second front matter
  * block ("---", then a line of such a key), or such a line below the
  * '---' (line @closer) that closes the front matter (one '---' too many
@@ -4784,6 +4822,10 @@ check_body(const char *path, const char *data, const char *body,
 	gboolean first = TRUE;
 	guint line, col;
 	LineMistakes boms;
+	/* the fence of the code block the lines are in ("```", "~~~~"):
+	 * its character and length; 0 for none */
+	char fence = '\0';
+	gsize fence_len = 0;
 
 	line_mistakes_init(&boms, diags, path, data, 0);
 	boms.warning = TRUE;
@@ -4791,6 +4833,7 @@ check_body(const char *path, const char *data, const char *body,
 		const char *nl = memchr(l, '\n', (gsize)(end - l));
 		const char *le = nl != NULL ? nl : end;
 		gsize n = (gsize)(le - l);
+		gboolean in_code = code_fence(l, le, &fence, &fence_len);
 
 		while (n > 0 && (l[n - 1] == '\r' || l[n - 1] == ' '))
 			n--;
@@ -4825,7 +4868,7 @@ check_body(const char *path, const char *data, const char *body,
 			    "description: a byte order mark (U+FEFF) "
 			    "starts this line, as where two files were "
 			    "joined: it is left out");
-		if (n >= 7 &&
+		if (!in_code && n >= 7 &&
 		    (memcmp(l, "<<<<<<<", 7) == 0 ||
 		     memcmp(l, ">>>>>>>", 7) == 0) &&
 		    (n == 7 || l[7] == ' ')) {

@@ -5414,6 +5414,24 @@ test_editing_mistakes(void)
 	             6, 1,
 	             "description: a merge conflict's marker ('<<<<<<<'): keep "
 	             "one side, and delete the markers");
+	/* in a fenced code block, an example of one is text; after it
+	 * closes, a marker again */
+	{
+		g_autoptr(EvfEvent) example = parse_ok(
+		    "---\ntitle: Git training\nstart: 2027-06-05\n---\n"
+		    "A conflict:\n\n```text\n<<<<<<< HEAD\nRoom 4\n=======\n"
+		    "Room 7\n>>>>>>> venue\n```\n\n  ~~~~\n<<<<<<< HEAD\n~~~\n"
+		    ">>>>>>> x\n  ~~~~~ \nEnd.\n");
+
+		g_assert_nonnull(example);
+	}
+	assert_error("---\ntitle: B\nstart: 2027-06-05\n---\n```\nx\n```\n"
+	             "<<<<<<< HEAD\n",
+	             8, 1, "description: a merge conflict's marker");
+	/* a backtick fence's info string holds no backtick: no fence */
+	assert_error("---\ntitle: B\nstart: 2027-06-05\n---\n``` a`b\n"
+	             ">>>>>>> x\n",
+	             6, 1, "description: a merge conflict's marker");
 	assert_error("---\ntitle: D\n<<<<<<< HEAD\nstart: 2027-06-05\n"
 	             "=======\nstart: 2027-06-06\n>>>>>>> x\n---\n",
 	             3, 1, "a merge conflict's marker: keep one side");
