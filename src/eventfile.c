@@ -2052,6 +2052,28 @@ date_advice(const char *s)
 	return g_strdup("");
 }
 
+/* Whether @t, the time @s of @key (@n), is in the years 1900 to 2200 in
+ * UTC too: at their ends, an offset or a zone took it out
+ * ("1900-01-01T00:30+14:00", published as 1899-12-31T10:30Z), and evfeed
+ * itself could not import its calendar again. */
+static gboolean
+utc_year_in_range(Ctx *c, const char *key, const Node *n, const char *s,
+                  GDateTime *t)
+{
+	g_autoptr(GDateTime) utc = g_date_time_to_utc(t);
+	int y = g_date_time_get_year(utc);
+	g_autofree char *z = NULL;
+
+	if (y >= 1900 && y <= 2200)
+		return TRUE;
+	z = g_date_time_format(utc, "%Y-%m-%dT%H:%MZ");
+	ctx_error(c, n,
+	          "%s: '%s' is %s in UTC: the year must be from 1900 to "
+	          "2200 in UTC too",
+	          key, s, z);
+	return FALSE;
+}
+
 /* Parses @n as a date or date-time; wall times are in @zone. */
 static gboolean
 want_when(Ctx *c, const char *key, const Node *n, const char *zone,
@@ -2176,7 +2198,7 @@ want_when(Ctx *c, const char *key, const Node *n, const char *zone,
 		out->has_offset = TRUE;
 		out->offset =
 		    (gint32)(g_date_time_get_utc_offset(t) / G_USEC_PER_SEC);
-		return TRUE;
+		return utc_year_in_range(c, key, n, s, out->time);
 	}
 	/* GLib gives the wall time's instant, and where it misreads the
 	 * zone's rule, no instant evfeed would publish is right. */
@@ -2215,8 +2237,8 @@ want_when(Ctx *c, const char *key, const Node *n, const char *zone,
 			    "choose",
 			    key, h, mi, y, mo, d, zone, at);
 		}
+		return utc_year_in_range(c, key, n, s, out->time);
 	}
-	return TRUE;
 }
 
 /* (transfer full): @t as an event file writes it. */

@@ -1536,6 +1536,22 @@ test_error_end_before_start(void)
 	             4, 6, "end: 2018-05-21 is before start");
 }
 
+/* A year from 1900 to 2200 as written, but not in UTC, where an offset
+ * or a zone moved it: evfeed could not import its own calendar again. */
+static void
+test_error_year_in_utc(void)
+{
+	/* a year in range as written, but not in UTC */
+	assert_error("---\ntitle: W\nstart: 1900-01-01T00:30+14:00\n---\n", 3,
+	             8,
+	             "start: '1900-01-01T00:30+14:00' is 1899-12-31T10:30Z in "
+	             "UTC: the year must be from 1900 to 2200 in UTC too");
+	assert_error("---\ntitle: W\nstart: 2200-12-31T10:00\n"
+	             "end: 2200-12-31T23:00\ntimezone: America/New_York\n---\n",
+	             4, 6,
+	             "end: '2200-12-31T23:00' is 2201-01-01T04:00Z in UTC");
+}
+
 static void
 test_error_end_not_after_start(void)
 {
@@ -6395,6 +6411,7 @@ main(int argc, char **argv)
 	                test_error_unclosed_quote);
 	g_test_add_func("/eventfile/syntax/yaml-error", test_error_yaml_syntax);
 	g_test_add_func("/eventfile/syntax/comment-cut", test_comment_cut);
+	g_test_add_func("/eventfile/dates/year-in-utc", test_error_year_in_utc);
 	g_test_add_func("/eventfile/syntax/key-not-found",
 	                test_error_key_not_found);
 	g_test_add_func("/eventfile/syntax/editing-mistakes",
