@@ -163,40 +163,59 @@ delimiter_cells(const char *p, const char *end)
 	return pipe ? cells : 0;
 }
 
-/* What the text from @p to @end, a line, costs cmark-gfm's autolink
- * extension, in bytes read: it reads the rest of a run of text without
- * space (or '<') again for each "www." in it, and the whole run again for
- * each ')' that ends it where it holds a web address ("www.", "://").
- * *@marks gets how many of those there are on the line. */
-static guint64
-autolink_cost(const char *p, const char *end, guint64 *marks)
+/* What a line costs cmark-gfm's autolink extension, in bytes read: it
+ * reads the rest of a run of text without space (or '<') again for each
+ * "www." in it (in lower case, as it takes them), and the whole run again
+ * for each ')' that ends it where it holds a web address ("www.",
+ * "://"). Counted along the line, run by run. */
+typedef struct {
+	const char *run; /* where the run began */
+	guint64 www, closing;
+	gboolean address;
+	guint64 cost;
+	guint64 marks; /* the "www." and ')' of the runs with addresses */
+} Autolinks;
+
+/* The run of @a ends at @at. */
+static void
+autolinks_end_run(Autolinks *a, const char *at)
 {
-	guint64 cost = 0;
-
-	*marks = 0;
-	while (p < end) {
-		const char *q;
-		guint64 www = 0, closing = 0;
-		gboolean address = FALSE;
-
-		while (p < end && (g_ascii_isspace(*p) || *p == '<'))
-			p++;
-		for (q = p; q < end && !g_ascii_isspace(*q) && *q != '<'; q++) {
-			if (*q == ')')
-				closing++;
-			else if (end - q >= 4 &&
-			         g_ascii_strncasecmp(q, "www.", 4) == 0)
-				www++;
-			else if (end - q >= 3 && memcmp(q, "://", 3) == 0)
-				address = TRUE;
-		}
-		if (www > 0 || address) {
-			cost += (www + closing) * (guint64)(q - p);
-			*marks += www + closing;
-		}
-		p = q;
+	if (a->www > 0 || a->address) {
+		a->cost += (a->www + a->closing) * (guint64)(at - a->run);
+		a->marks += a->www + a->closing;
 	}
-	return cost;
+	a->run = at + 1;
+	a->www = a->closing = 0;
+	a->address = FALSE;
+}
+
+/* @q, a character of the line from @q to @end, counted in @a. */
+static inline void
+autolinks_step(Autolinks *a, const char *q, const char *end)
+{
+	switch (*q) {
+	case ' ':
+	case '\t':
+	case '\r':
+	case '\f':
+	case '\v':
+	case '<':
+		autolinks_end_run(a, q);
+		break;
+	case ')':
+		a->closing++;
+		break;
+	case 'w':
+		if (end - q >= 4 && memcmp(q, "www.", 4) == 0)
+			a->www++;
+		break;
+	case ':':
+		if (end - q >= 3 && q[1] == '/' && q[2] == '/')
+			a->address = TRUE;
+		break;
+	default:
+		break;
+	}
 }
 
 gboolean
@@ -217,7 +236,7 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 		const char *end = nl != NULL ? nl : p + strlen(p);
 		const char *rest;
 		guint columns = 0, ats = 0, on_line, delimiter;
-		guint64 marks = 0;
+		Autolinks links = { .run = p };
 		guint depth = line_depth(p, &rest, &on_line);
 		gboolean blank = TRUE;
 		g_autofree char *why = NULL;
@@ -244,7 +263,9 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 				openers++;
 			if (*q != ' ' && *q != '\t')
 				blank = FALSE;
+			autolinks_step(&links, q, end);
 		}
+		autolinks_end_run(&links, end);
 		/* Inline content (where brackets pair up) never spans a
 		 * blank line, nor does a table; cmark-gfm makes each row of
 		 * a table as wide as its header. */
@@ -291,15 +312,14 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 			    "line",
 			    ats, (gsize)(end - p),
 			    EVF_MARKDOWN_MAX_AT_BYTES / (guint64)(end - p));
-		} else if (autolink_cost(p, end, &marks) >
-		           EVF_MARKDOWN_MAX_AT_BYTES) {
+		} else if (links.cost > EVF_MARKDOWN_MAX_AT_BYTES) {
 			why = g_strdup_printf(
 			    "%" G_GUINT64_FORMAT " 'www.' and ')' in web "
 			    "addresses with no space between them on a line "
 			    "of %zu bytes (cmark-gfm reads the rest of such "
 			    "text again for each): put spaces between the "
 			    "addresses",
-			    marks, (gsize)(end - p));
+			    links.marks, (gsize)(end - p));
 		} else if (cells > EVF_MARKDOWN_MAX_CELLS) {
 			why = g_strdup_printf(
 			    "more than %d table cells (each row as wide as "
