@@ -758,7 +758,7 @@ typedef struct {
 	gulong steps_left;
 	GPtrArray *out; /* the events so far, pruned to the cap */
 	gboolean full;  /* out was pruned: worst_* is the last kept */
-	gint64 worst_start;
+	gint64 worst_end;
 	char *worst_uid;
 	guint dropped;
 	guint unexpanded;   /* rules left when the steps ran out */
@@ -3053,16 +3053,43 @@ add_rdates(Ctx *c, icalcomponent *cal, icalcomponent *ve, const Built *b,
 	}
 }
 
-/* Keeps at most @max of the sorted keys in @occ: those not in the past
- * first, soonest first, then the most recent past ones. */
+/* The length of @b's occurrences in the unit of its keys: days for an
+ * all-day series (one at least), seconds for a timed one. */
+static gint64
+occ_length(const Built *b)
+{
+	const EvfEvent *ev = b->ev;
+
+	if (ev->all_day)
+		return g_date_valid(&ev->end_date) &&
+		               g_date_valid(&ev->start_date)
+		           ? MAX((gint64)g_date_get_julian(&ev->end_date) -
+		                     (gint64)g_date_get_julian(&ev->start_date),
+		                 1)
+		           : 1;
+	return ev->end != NULL && ev->start != NULL
+	           ? MAX(g_date_time_difference(ev->end, ev->start) /
+	                     G_TIME_SPAN_SECOND,
+	                 0)
+	           : 0;
+}
+
+/* Keeps at most @max of the sorted keys in @occ, whose occurrences last
+ * @length (in the keys' unit) unless a PERIOD gives one its end: those
+ * not over first (one under way too: a subscriber's calendar keeps
+ * today's meeting while it runs), soonest first, then the most recent
+ * past ones. */
 static void
-keep_nearest(GArray *occ, gint64 now, guint max)
+keep_nearest(GArray *occ, gint64 now, gint64 length, guint max)
 {
 	g_autoptr(GArray) kept = g_array_new(FALSE, FALSE, sizeof(Occ));
 	guint first_future = occ->len;
 
 	for (guint i = 0; i < occ->len; i++) {
-		if (g_array_index(occ, Occ, i).key >= now) {
+		const Occ *o = &g_array_index(occ, Occ, i);
+
+		if (o->key >= now ||
+		    (o->end > 0 ? o->end : o->key + length) > now) {
 			first_future = i;
 			break;
 		}
@@ -3076,15 +3103,22 @@ keep_nearest(GArray *occ, gint64 now, guint max)
 	g_array_append_vals(occ, kept->data, kept->len);
 }
 
+/* When @ev is over (seconds): an event under way is not yet past, for
+ * the cap (rank_cmp). */
 static gint64
-event_start_seconds(const EvfEvent *ev)
+event_end_seconds(const EvfEvent *ev)
 {
-	return ev->all_day ? julian_to_unix(g_date_get_julian(&ev->start_date))
-	                   : g_date_time_to_unix(ev->start);
+	if (ev->all_day)
+		return julian_to_unix(g_date_valid(&ev->end_date)
+		                          ? g_date_get_julian(&ev->end_date)
+		                          : g_date_get_julian(&ev->start_date) +
+		                                1);
+	return g_date_time_to_unix(ev->end != NULL ? ev->end : ev->start);
 }
 
-/* The order in which events are kept under the cap: upcoming ones
- * first, soonest first; then past ones, latest first; then by uid. */
+/* The order in which events are kept under the cap, by when each is over
+ * (@sx, @sy): upcoming ones and those under way first, soonest first;
+ * then past ones, latest first; then by uid. */
 static gint
 rank_cmp(gint64 now, gint64 sx, const char *ux, gint64 sy, const char *uy)
 {
@@ -3103,8 +3137,8 @@ nearest_first(gconstpointer a, gconstpointer b, gpointer data)
 	const EvfEvent *x = *(EvfEvent *const *)a;
 	const EvfEvent *y = *(EvfEvent *const *)b;
 
-	return rank_cmp(*(const gint64 *)data, event_start_seconds(x), x->uid,
-	                event_start_seconds(y), y->uid);
+	return rank_cmp(*(const gint64 *)data, event_end_seconds(x), x->uid,
+	                event_end_seconds(y), y->uid);
 }
 
 /* Keeps the best EVF_IMPORT_MAX_ITEMS of the events so far. */
@@ -3120,18 +3154,18 @@ prune(Ctx *c)
 	g_ptr_array_set_size(c->out, c->max_items);
 	last = g_ptr_array_index(c->out, c->out->len - 1);
 	c->full = TRUE;
-	c->worst_start = event_start_seconds(last);
+	c->worst_end = event_end_seconds(last);
 	g_free(c->worst_uid);
 	c->worst_uid = g_strdup(last->uid);
 }
 
-/* Whether an event starting at @start (seconds) with @uid can still be
- * among those kept; when not, it need not be made (and is counted). */
+/* Whether an event over at @end (seconds) with @uid can still be among
+ * those kept; when not, it need not be made (and is counted). */
 static gboolean
-wanted(Ctx *c, gint64 start, const char *uid)
+wanted(Ctx *c, gint64 end, const char *uid)
 {
 	if (!c->full ||
-	    rank_cmp(c->now, start, uid, c->worst_start, c->worst_uid) < 0)
+	    rank_cmp(c->now, end, uid, c->worst_end, c->worst_uid) < 0)
 		return TRUE;
 	c->dropped++;
 	return FALSE;
@@ -3142,7 +3176,7 @@ wanted(Ctx *c, gint64 start, const char *uid)
 static void
 keep(Ctx *c, EvfEvent *ev)
 {
-	if (!wanted(c, event_start_seconds(ev), ev->uid)) {
+	if (!wanted(c, event_end_seconds(ev), ev->uid)) {
 		evf_event_unref(ev);
 		return;
 	}
@@ -3193,6 +3227,7 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
 		g_hash_table_new(g_direct_hash, g_direct_equal),
 	};
 	gint64 ws, we, now, key;
+	const gint64 length = occ_length(b);
 	guint n = 0;
 
 	window_of(c, b, &ws, &we, &now);
@@ -3220,7 +3255,7 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
 			    MAX(g_array_index(occ, Occ, n - 1).end, o->end);
 	}
 	g_array_set_size(occ, n);
-	keep_nearest(occ, now, EVF_IMPORT_MAX_OCCURRENCES);
+	keep_nearest(occ, now, length, EVF_IMPORT_MAX_OCCURRENCES);
 	n = occ->len;
 
 	for (guint i = 0; i < occ->len; i++) {
@@ -3251,8 +3286,9 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
 			continue;
 		if (ev == NULL) {
 			if (!wanted(c,
-			            b->ev->all_day ? julian_to_unix((guint32)k)
-			                           : k,
+			            b->ev->all_day
+			                ? julian_to_unix((guint32)(k + length))
+			                : (end > 0 ? end : k + length),
 			            uid))
 				continue;
 			ev = occurrence(b, k);

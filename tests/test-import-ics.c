@@ -2102,6 +2102,35 @@ test_vtimezone_expansion_bounded(void)
 	g_assert_false(has_warning(b, "no usable VTIMEZONE"));
 }
 
+/* An open series keeps its occurrence under way at the fetch (the cap of
+ * a hundred counts from it): it left the calendars as soon as it began,
+ * today's meeting from subscribers' calendars while it ran. A timed
+ * series over midnight before the fetch's, and one of two-day
+ * occurrences. */
+static void
+test_rrule_window_under_way(void)
+{
+	g_autoptr(EvfImport) timed =
+	    import_body("BEGIN:VEVENT\nUID:night@partner.example\n"
+	                "DTSTART:20100107T230000Z\nDTEND:20100108T010000Z\n"
+	                "RRULE:FREQ=WEEKLY\nSUMMARY:Night watch\nEND:VEVENT");
+	g_autoptr(EvfImport) days = import_body(
+	    "BEGIN:VEVENT\nUID:days@partner.example\n"
+	    "DTSTART;VALUE=DATE:20100107\nDTEND;VALUE=DATE:20100109\n"
+	    "RRULE:FREQ=WEEKLY\nSUMMARY:Two days\nEND:VEVENT");
+	EvfEvent *first;
+
+	g_assert_cmpuint(timed->events->len, ==, EVF_IMPORT_MAX_OCCURRENCES);
+	first = g_ptr_array_index(timed->events, 0);
+	g_assert_cmpstr(first->uid, ==,
+	                "night@partner.example/20180531T230000Z");
+	assert_utc(first->start, "2018-05-31T23:00:00Z");
+	g_assert_cmpuint(days->events->len, ==, EVF_IMPORT_MAX_OCCURRENCES);
+	first = g_ptr_array_index(days->events, 0);
+	g_assert_cmpint(g_date_get_day(&first->start_date), ==, 31);
+	g_assert_cmpint(g_date_get_month(&first->start_date), ==, 5);
+}
+
 static void
 test_rrule_window(void)
 {
@@ -3549,6 +3578,8 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/rrule/sub-daily-kept",
 	                test_rrule_sub_daily_kept);
 	g_test_add_func("/import-ics/rrule/window", test_rrule_window);
+	g_test_add_func("/import-ics/rrule/window-under-way",
+	                test_rrule_window_under_way);
 	g_test_add_func("/import-ics/dtstart/bad", test_dtstart_bad);
 	g_test_add_func("/import-ics/dtstart/out-of-range",
 	                test_dtstart_out_of_range);
