@@ -534,12 +534,22 @@ uid_clash_reason(const EvfEvent *self, const EvfEvent *other)
 		return " (both made from the file name: the two names differ "
 		       "only in how their accented letters are encoded, "
 		       "composed or not; rename or remove one)";
+	/* The 'uid:' may be a renamed file's, which kept its published
+	 * identity as evfeed-event(5) says to, and the other a new file
+	 * given the old name: changing the published one would give its
+	 * identity to the new event. */
 	if (self->uid_line == 1)
 		return " (made from this file's name, as it has no 'uid:'; "
-		       "the other file's 'uid:' copies it: change that one)";
+		       "the other file's 'uid:' copies it: if that file is "
+		       "the event published under this uid, renamed from "
+		       "this name, give this file another name or a 'uid:' "
+		       "of its own; else change that one)";
 	if (other->uid_line == 1)
 		return " (the other file's uid is made from its name, as it "
-		       "has no 'uid:'; this 'uid:' copies it: change it)";
+		       "has no 'uid:'; this 'uid:' copies it: if this file is "
+		       "the event published under it, renamed from that "
+		       "name, keep it, and give the other file another name "
+		       "or a 'uid:' of its own; else change it)";
 	return "";
 }
 

@@ -299,8 +299,8 @@ printf -- '---\ntitle: Second meeting\nstart: 2018-06-22\nuid: %s\n---\n' \
 	"$uid" >"$w/events/second.md"
 run check "$w/evfeed.conf" "$w/check"
 if [ -n "$uid" ] && [ "$status" -eq 1 ] &&
-    has_diag "$w/check.err" first.md 1 "duplicate uid '$uid': also used by .*second[.]md \(made from this file's name, as it has no 'uid:'; the other file's 'uid:' copies it: change that one\)" &&
-    has_diag "$w/check.err" second.md 4 "duplicate uid '$uid': also used by .*first[.]md \(the other file's uid is made from its name, as it has no 'uid:'; this 'uid:' copies it: change it\)"; then
+    has_diag "$w/check.err" first.md 1 "duplicate uid '$uid': also used by .*second[.]md \(made from this file's name, as it has no 'uid:'; the other file's 'uid:' copies it: if that file is the event published under this uid, renamed from this name, give this file another name or a 'uid:' of its own; else change that one\)" &&
+    has_diag "$w/check.err" second.md 4 "duplicate uid '$uid': also used by .*first[.]md \(the other file's uid is made from its name, as it has no 'uid:'; this 'uid:' copies it: if this file is the event published under it, renamed from that name, keep it, and give the other file another name or a 'uid:' of its own; else change it\)"; then
 	pass "a uid copied from another file's: each file is told which to change"
 else
 	fail "a uid copied from another file's: each file is told which to change"
