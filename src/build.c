@@ -1094,6 +1094,80 @@ record_members(EvfStore *store, const char *prefix, GHashTable *members,
 	return TRUE;
 }
 
+/* When each partner series of @events was first listed and last
+ * changed: of its occurrences in the window now, the earliest
+ * publication date and the latest change, but never later and earlier
+ * than the state's record of them (@known, "series/<item UID>" →
+ * "<first> <changed>", µs), as occurrences leave the window (past, or
+ * beyond the cap) and cancelled ones leave the calendars: the series'
+ * feed item was published anew, ahead of later listings, and its updated
+ * went back. Each occurrence gets them; the records that change go to
+ * @changed (key → value). */
+static void
+series_times(GPtrArray *events, GHashTable *known, GHashTable *changed)
+{
+	/* item UID → gint64[2] */
+	g_autoptr(GHashTable) times =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	GHashTableIter it;
+	gpointer key, value;
+
+	for (guint i = 0; i < events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(events, i);
+		char *uid;
+		gint64 *t;
+
+		if (ev->series == NULL)
+			continue;
+		uid = evf_render_series_uid(ev);
+		t = g_hash_table_lookup(times, uid);
+		if (t == NULL) {
+			const char *had = g_hash_table_lookup(known, uid);
+			gint64 first = 0, last = 0;
+
+			t = g_new(gint64, 2);
+			t[0] = G_MAXINT64;
+			t[1] = 0;
+			if (had != NULL &&
+			    sscanf(had,
+			           "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
+			           &first, &last) == 2 &&
+			    first > 0) {
+				t[0] = first;
+				t[1] = last;
+			}
+			g_hash_table_insert(times, uid, t);
+		} else {
+			g_free(uid);
+		}
+		t[0] = MIN(t[0], evf_event_pubdate(ev));
+		t[1] = MAX(t[1], ev->modified);
+	}
+	for (guint i = 0; i < events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(events, i);
+		g_autofree char *uid = NULL;
+		const gint64 *t;
+
+		if (ev->series == NULL)
+			continue;
+		uid = evf_render_series_uid(ev);
+		t = g_hash_table_lookup(times, uid);
+		ev->series_first = t[0];
+		ev->series_changed = t[1];
+	}
+	g_hash_table_iter_init(&it, times);
+	while (g_hash_table_iter_next(&it, &key, &value)) {
+		const gint64 *t = value;
+		char *now = g_strdup_printf(
+		    "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT, t[0], t[1]);
+
+		if (g_strcmp0(g_hash_table_lookup(known, key), now) != 0)
+			g_hash_table_insert(changed, g_strdup(key), now);
+		else
+			g_free(now);
+	}
+}
+
 /* Records the identities that events of this build took from listings
  * published before them (evf_merge), for good: "alias/<own UID>". */
 static gboolean
@@ -1106,6 +1180,24 @@ record_aliases(EvfStore *store, const EvfMergeIds *ids, GError **error)
 		if (!evf_store_set_meta(store, key,
 		                        g_hash_table_lookup(ids->aliases, own),
 		                        error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* Records the partner series' times that series_times() changed (@changed,
+ * "<item UID>" → value) as "series/<item UID>". */
+static gboolean
+record_series(EvfStore *store, GHashTable *changed, GError **error)
+{
+	GHashTableIter it;
+	gpointer key, value;
+
+	g_hash_table_iter_init(&it, changed);
+	while (g_hash_table_iter_next(&it, &key, &value)) {
+		g_autofree char *k = g_strconcat("series/", key, NULL);
+
+		if (!evf_store_set_meta(store, k, value, error))
 			return FALSE;
 	}
 	return TRUE;
@@ -1417,6 +1509,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(GPtrArray) cats = NULL;
 	g_autoptr(GHashTable) known = NULL;
 	g_autoptr(GHashTable) members = NULL;
+	g_autoptr(GHashTable) known_series = NULL;
+	g_autoptr(GHashTable) series_changed = NULL;
 	g_autoptr(GHashTable) source_members = NULL;
 	g_autoptr(GHashTable) dated_members = NULL;
 	g_autoptr(GHashTable) source_dated = NULL;
@@ -1555,6 +1649,10 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		                  diags);
 	warn_published_later(events, diags);
 	warn_name_reused(local, track, diags);
+	known_series = evf_store_get_meta_prefixed(store, "series/");
+	series_changed =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	series_times(events, known_series, series_changed);
 	cats = evf_render_categories(events);
 	members = evf_store_get_meta_prefixed(store, "members/");
 	members_changed(cats, members, updated, now, FALSE);
@@ -1683,6 +1781,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		    !record_scopes(store, "source/", known_sources, sources,
 		                   kept_sources, error) ||
 		    !record_aliases(store, &ids, error) ||
+		    !record_series(store, series_changed, error) ||
 		    !evf_store_set_meta(store, "inputs", digest, error) ||
 		    (g_strcmp0(old_site, cfg->uid_site) != 0 &&
 		     !evf_store_set_meta(store, "uid-site", cfg->uid_site,

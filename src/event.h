@@ -73,6 +73,11 @@ typedef struct {
 	 * expanded (uid "<series>/<occurrence>"): the series' UID as the
 	 * source wrote it, which the feeds list once; NULL otherwise */
 	char *series;
+	/* for an occurrence of such a series: when the series was first
+	 * listed, and when it last changed, as the state keeps them (µs; 0:
+	 * not known), which its feed item keeps however its occurrences
+	 * come and go in the window of the source's calendar */
+	gint64 series_first, series_changed;
 	/* (render) for the one item of such a series in a feed: its
 	 * further dates in words, which evf_event_format_repeats gives */
 	char *series_dates;

@@ -415,13 +415,21 @@ add_file(GPtrArray *files, const Site *site, char *path, GBytes *bytes)
  * identity of the series' own, so that a feed reader is told of the
  * series once, when it was first listed, and not of each occurrence as it
  * comes into the window. */
+char *
+evf_render_series_uid(const EvfEvent *occurrence)
+{
+	g_autofree char *name = g_strdup_printf(
+	    "series\x1f%s\x1f%s",
+	    occurrence->source != NULL ? occurrence->source : "",
+	    occurrence->series);
+
+	return evf_uuid5(EVF_UUID_NAMESPACE, name);
+}
+
 static EvfEvent *
 series_item(const Site *site, GPtrArray *occ)
 {
 	const EvfEvent *first = g_ptr_array_index(occ, 0);
-	g_autofree char *name = g_strdup_printf(
-	    "series\x1f%s\x1f%s", first->source != NULL ? first->source : "",
-	    first->series);
 	g_autoptr(GString) dates = g_string_new(NULL);
 	guint next = occ->len, rep = occ->len, further = 0;
 	EvfEvent *item;
@@ -441,7 +449,7 @@ series_item(const Site *site, GPtrArray *occ)
 		rep = next < occ->len ? next : occ->len - 1;
 	item = evf_event_copy(g_ptr_array_index(occ, rep));
 	g_free(item->uid);
-	item->uid = evf_uuid5(EVF_UUID_NAMESPACE, name);
+	item->uid = evf_render_series_uid(first);
 	item->published = 0;
 	item->created = G_MAXINT64;
 	for (guint i = 0; i < occ->len; i++) {
@@ -451,6 +459,11 @@ series_item(const Site *site, GPtrArray *occ)
 		item->modified = MAX(item->modified, ev->modified);
 		item->sequence = MAX(item->sequence, ev->sequence);
 	}
+	/* as the state keeps them: the occurrences in the window are not
+	 * all the series has had (evf_build's series_times) */
+	if (first->series_first > 0)
+		item->created = MIN(item->created, first->series_first);
+	item->modified = MAX(item->modified, first->series_changed);
 	for (guint i = rep + 1; i < occ->len; i++) {
 		const EvfEvent *ev = g_ptr_array_index(occ, i);
 		g_autofree char *when = NULL;

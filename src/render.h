@@ -195,6 +195,10 @@ GPtrArray *evf_render_categories(GPtrArray *events);
  * that compression runs beside the rendering; when @gz writes to a stage,
  * the files come back with their sizes but without their bytes. Scopes and
  * one-event calendars are made on all processors. */
+/* (transfer full): the UID of the one feed item of the partner's series
+ * that @occurrence (EvfEvent.series set) is of. */
+char *evf_render_series_uid(const EvfEvent *occurrence);
+
 GPtrArray *evf_render_site(const EvfConfig *cfg, GPtrArray *events,
                            GPtrArray *cats, GPtrArray *sources, GPtrArray *kept,
                            GPtrArray *kept_sources, gint64 updated,

@@ -178,4 +178,99 @@ else
 	fi
 fi
 
+# A partner's open daily series: its one feed item keeps the publication
+# date of when the series was first seen, months on, as its early
+# occurrences leave the window of the source's calendar; it had taken that
+# of the earliest occurrence in the window, and climbed above a listing
+# published after it. Fetched and built on days months apart (libfaketime).
+PYTHON3=${PYTHON3:-/usr/bin/python3}
+if [ -z "$faketime_lib" ] || ! "$PYTHON3" -c 'import http.server' 2>/dev/null; then
+	fail "libfaketime or python3 is missing: run tools/install-deps"
+else
+	sr=$tmp/series
+	mkdir -p "$sr/events" "$sr/www"
+	printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Partner//EN\r\nBEGIN:VEVENT\r\nUID:daily-1@partner.example\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:20270101T090000Z\r\nDTEND:20270101T093000Z\r\nRRULE:FREQ=DAILY\r\nSUMMARY:Daily Partner Standup\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+		>"$sr/www/p.ics"
+	file_server "$sr/www"
+	write_config "$sr" "$sr/events"
+	printf '\n[source part]\nurl=%s/p.ics\n' "$base" >>"$sr/evfeed.conf"
+	# on_day DAY [DIR]: `evfeed fetch` and `evfeed build` of the site in
+	# DIR (default $sr) at 10:00 UTC on DAY
+	on_day()
+	{
+		_od=${2:-$sr}
+		for _cmd in fetch build; do
+			TZ=UTC FAKETIME="@$1 10:00:00" LD_PRELOAD=$faketime_lib \
+				ASAN_OPTIONS=$preload_ok \
+				"$EVFEED" $_cmd --config "$_od/evfeed.conf" \
+				>"$_od/$1.$_cmd" 2>&1 </dev/null ||
+				diag_file "$_od/$1.$_cmd"
+		done
+	}
+	# items: the RSS items' titles and pubDates, newest first
+	items()
+	{
+		"$PYTHON3" -c '
+import sys, xml.etree.ElementTree as ET
+for i in ET.parse(sys.argv[1]).getroot().iter("item"):
+    print(i.findtext("title"), "|", i.findtext("pubDate"))
+' "$sr/public/rss.xml"
+	}
+	on_day 2027-02-01
+	items >"$sr/first.items"
+	printf -- '---\ntitle: New Workshop\nstart: 2027-09-01\n---\n' \
+		>"$sr/events/workshop.md"
+	on_day 2027-03-15
+	on_day 2027-06-01
+	on_day 2027-07-01
+	items >"$sr/last.items"
+	grep -q '^Daily Partner Standup | Mon, 01 Feb 2027 ' "$sr/first.items" &&
+		grep -q '^Daily Partner Standup | Mon, 01 Feb 2027 ' "$sr/last.items"
+	ok $? "a partner's series keeps the publication date of when it was first seen, months on" ||
+		{ diag_file "$sr/first.items"; diag_file "$sr/last.items"; }
+	test "$(sed -n 1p "$sr/last.items" | cut -d'|' -f1)" = 'New Workshop '
+	ok $? "a listing published after the series stays above it" ||
+		diag_file "$sr/last.items"
+
+	# A weekly series of five: an occurrence moved, then cancelled. The
+	# item's updated never goes back: it had gone back to before the
+	# move, as the occurrence that had moved left the calendars.
+	wk=$tmp/weekly
+	mkdir -p "$wk/events"
+	write_config "$wk" "$wk/events"
+	printf '\n[source brief]\nurl=%s/w.ics\n' "$base" >>"$wk/evfeed.conf"
+	# weekly EXTRA OVERRIDE: the partner's calendar
+	weekly()
+	{
+		printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Partner//EN\r\nBEGIN:VEVENT\r\nUID:s1@partner.example\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\nRRULE:FREQ=WEEKLY;COUNT=5\r\n%bSUMMARY:Weekly Briefing\r\nEND:VEVENT\r\n%bEND:VCALENDAR\r\n' \
+			"$1" "$2" >"$sr/www/w.ics.new" &&
+			mv "$sr/www/w.ics.new" "$sr/www/w.ics"
+	}
+	# updated: the Atom updated of the series' item
+	updated()
+	{
+		"$PYTHON3" -c '
+import sys, xml.etree.ElementTree as ET
+A = "{http://www.w3.org/2005/Atom}"
+for e in ET.parse(sys.argv[1]).getroot().iter(A + "entry"):
+    print(e.findtext(A + "updated"))
+' "$wk/public/atom.xml"
+	}
+	weekly "" ""
+	on_day 2027-02-01 "$wk"
+	weekly "" 'BEGIN:VEVENT\r\nUID:s1@partner.example\r\nDTSTAMP:20270102T000000Z\r\nSEQUENCE:1\r\nRECURRENCE-ID:20270315T090000Z\r\nDTSTART:20270315T130000Z\r\nDTEND:20270315T140000Z\r\nSUMMARY:Weekly Briefing (afternoon)\r\nEND:VEVENT\r\n'
+	on_day 2027-02-02 "$wk"
+	moved=$(updated)
+	weekly 'EXDATE:20270315T090000Z\r\n' ""
+	on_day 2027-02-03 "$wk"
+	cancelled=$(updated)
+	case $moved in
+	2027-02-02T*) test "$cancelled" = "$moved" || expr "$cancelled" \> "$moved" >/dev/null ;;
+	*) false ;;
+	esac
+	ok $? "a partner's series item's updated does not go back when an occurrence is cancelled ($moved, then $cancelled)" ||
+		diag_file "$wk/public/atom.xml"
+fi
+
 done_testing
+
