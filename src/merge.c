@@ -908,16 +908,46 @@ give_uid(Entry *e, const char *uid, GHashTable *uids)
 	g_hash_table_add(uids, g_strdup(uid));
 }
 
-/* Gives @e's event, just indexed, the UID its own is an alias of in @ids
- * (nullable), unless another event of this merge has that one. */
+/* Gives @e's event, just indexed, the UID @to (nullable) that its own is
+ * an alias of, unless another event of this merge has that one, or its
+ * own was published (subscribers have the event under it: a listing
+ * that parted from the one it had joined, and went out on its own). */
+static void
+take_uid_of(const EvfMergeIds *ids, Entry *e, const char *to, GHashTable *uids)
+{
+	if (to != NULL && !g_hash_table_contains(uids, to) &&
+	    !g_hash_table_contains(ids->published, e->ev->uid))
+		give_uid(e, to, uids);
+}
+
+/* take_uid_of() the UID that @e's own is an alias of in @ids (nullable). */
 static void
 take_alias(const EvfMergeIds *ids, Entry *e, GHashTable *uids)
 {
-	const char *to =
-	    ids != NULL ? g_hash_table_lookup(ids->aliases, e->ev->uid) : NULL;
+	if (ids != NULL)
+		take_uid_of(ids, e,
+		            g_hash_table_lookup(ids->aliases, e->ev->uid),
+		            uids);
+}
 
-	if (to != NULL && !g_hash_table_contains(uids, to))
-		give_uid(e, to, uids);
+/* take_alias() for @e, @src's item just labelled, and else the alias of
+ * its UID in @src's namespace (alias_joined) when label() kept the UID
+ * as the partner gave it. */
+static void
+take_partner_alias(const EvfMergeIds *ids, Entry *e, const EvfSourceConfig *src,
+                   GHashTable *uids)
+{
+	const char *to;
+	g_autofree char *own = NULL;
+
+	if (ids == NULL)
+		return;
+	to = g_hash_table_lookup(ids->aliases, e->ev->uid);
+	if (to == NULL) {
+		own = namespaced_uid(src, e->uid);
+		to = g_hash_table_lookup(ids->aliases, own);
+	}
+	take_uid_of(ids, e, to, uids);
 }
 
 /* @winner, whose UID subscribers do not have, takes the one that @cand,
@@ -967,22 +997,20 @@ static void
 alias_joined(EvfMergeIds *ids, const Entry *cand, const EvfSourceConfig *src,
              const char *to)
 {
-	char *own[2];
+	/* under the namespaced UID alone, which no event file has: a
+	 * file whose uid: is the partner's own (evfeed import keeps it)
+	 * would take the alias too (take_partner_alias) */
+	char *own = namespaced_uid(src, cand->uid);
 
-	own[0] = labelled_uid(src, cand->uid, NULL);
-	own[1] = namespaced_uid(src, cand->uid);
-	for (guint i = 0; i < G_N_ELEMENTS(own); i++) {
-		if (strcmp(own[i], to) == 0 ||
-		    g_strcmp0(g_hash_table_lookup(ids->aliases, own[i]), to) ==
-		        0) {
-			g_free(own[i]);
-			continue;
-		}
-		g_hash_table_insert(ids->aliases, own[i], g_strdup(to));
-		if (!g_ptr_array_find_with_equal_func(ids->added, own[i],
-		                                      g_str_equal, NULL))
-			g_ptr_array_add(ids->added, g_strdup(own[i]));
+	if (strcmp(own, to) == 0 ||
+	    g_strcmp0(g_hash_table_lookup(ids->aliases, own), to) == 0) {
+		g_free(own);
+		return;
 	}
+	if (!g_ptr_array_find_with_equal_func(ids->added, own, g_str_equal,
+	                                      NULL))
+		g_ptr_array_add(ids->added, g_strdup(own));
+	g_hash_table_replace(ids->aliases, own, g_strdup(to));
 }
 
 /* With what the outputs say of the sources that list it, which their
@@ -1083,7 +1111,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 				label(ev, src, site_categories, uids, slugs);
 				g_hash_table_add(uids, g_strdup(ev->uid));
 				index_add(&x, cand);
-				take_alias(ids, cand, uids);
+				take_partner_alias(ids, cand, src, uids);
 				continue;
 			}
 			writable(winner);

@@ -528,6 +528,81 @@ test_uid_own_kept_when_published(void)
 	g_assert_cmpstr(ev->uid, ==, "file-uid");
 }
 
+/* The alias of a listing joined to one event, then to another (a
+ * partner's item that moves from one session of a workshop to the next):
+ * re-pointed to the second (the alias was read after it was freed, and
+ * the state given no value). A listing that parted from the file's event
+ * and went out under its own UID keeps it once the file is deleted; and a
+ * file whose uid: is the partner's own UID (evfeed import keeps it) takes
+ * no alias of the partner's. */
+static void
+test_uid_alias_moves(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source beta]\nurl=https://beta.example/rss\n");
+	g_auto(EvfMergeIds) ids = { 0 };
+	g_autoptr(GPtrArray) none = g_ptr_array_new();
+	g_autoptr(GPtrArray) local = list(
+	    dated("first-uid", "Regional cyber workshop", 2027, 6, 1),
+	    dated("second-uid", "Regional cyber workshop", 2027, 6, 15), NULL);
+	g_autoptr(GPtrArray) one = NULL;
+	g_autoptr(GPtrArray) first = NULL;
+	g_autoptr(GPtrArray) second = NULL;
+	g_autoptr(GPtrArray) parted = NULL;
+	g_autoptr(GPtrArray) deleted = NULL;
+	g_autoptr(GPtrArray) imported = NULL;
+	g_autofree char *own = evf_uuid5(EVF_UUID_NAMESPACE, "beta\x1f"
+	                                                     "w@beta.example");
+
+	evf_merge_ids_init(&ids);
+	first = merge_ids(
+	    cfg, &ids, NULL, local, "beta",
+	    list(dated("w@beta.example", "Regional Cyber Workshop", 2027, 6, 1),
+	         NULL),
+	    NULL);
+	g_assert_cmpuint(first->len, ==, 2);
+	g_assert_cmpstr(g_hash_table_lookup(ids.aliases, own), ==, "first-uid");
+	second = merge_ids(cfg, &ids, first, local, "beta",
+	                   list(dated("w@beta.example",
+	                              "Regional Cyber Workshop", 2027, 6, 15),
+	                        NULL),
+	                   NULL);
+	g_assert_cmpuint(second->len, ==, 2);
+	g_assert_cmpuint(ids.added->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(ids.added, 0), ==, own);
+	g_assert_cmpstr(g_hash_table_lookup(ids.aliases, own), ==,
+	                "second-uid");
+
+	/* parted: the item of another date goes out under its own UID,
+	 * and keeps it once the file is deleted */
+	one = list(dated("second-uid", "Regional cyber workshop", 2027, 6, 15),
+	           NULL);
+	parted = merge_ids(cfg, &ids, second, one, "beta",
+	                   list(dated("w@beta.example",
+	                              "Regional Cyber Workshop", 2027, 10, 20),
+	                        NULL),
+	                   NULL);
+	g_assert_cmpuint(parted->len, ==, 2);
+	g_assert_cmpstr(find(parted, "Regional Cyber Workshop")->uid, ==,
+	                "w@beta.example");
+	deleted = merge_ids(cfg, &ids, parted, none, "beta",
+	                    list(dated("w@beta.example",
+	                               "Regional Cyber Workshop", 2027, 10, 20),
+	                         NULL),
+	                    NULL);
+	g_assert_cmpuint(deleted->len, ==, 1);
+	g_assert_cmpstr(((EvfEvent *)g_ptr_array_index(deleted, 0))->uid, ==,
+	                "w@beta.example");
+
+	/* a new file of the partner's own UID: not the alias's */
+	imported = merge_ids(
+	    cfg, &ids, NULL,
+	    list(dated("w@beta.example", "Firearms forum", 2027, 9, 1), NULL),
+	    NULL);
+	g_assert_cmpstr(find(imported, "Firearms forum")->uid, ==,
+	                "w@beta.example");
+}
+
 /* The merge of test_uid_kept_when_the_winner_goes: alpha's item of the
  * border workshop when @alpha, and beta's. */
 static GPtrArray *
@@ -1680,6 +1755,7 @@ main(int argc, char **argv)
 	                test_uid_kept_when_a_listing_wins);
 	g_test_add_func("/merge/uid/own-kept-when-published",
 	                test_uid_own_kept_when_published);
+	g_test_add_func("/merge/uid/alias-moves", test_uid_alias_moves);
 	g_test_add_func("/merge/uid/kept-when-the-winner-goes",
 	                test_uid_kept_when_the_winner_goes);
 	g_test_add_func("/merge/uid/local-series-listed-again",
