@@ -2052,24 +2052,32 @@ date_advice(const char *s)
 	return g_strdup("");
 }
 
-/* Whether @t, the time @s of @key (@n), is in the years 1900 to 2200 in
- * UTC too: at their ends, an offset or a zone took it out
- * ("1900-01-01T00:30+14:00", published as 1899-12-31T10:30Z), and evfeed
- * itself could not import its calendar again. */
+/* The instants whose year is from 1900 to 2200 in every time zone
+ * (offsets from -12:00 to +14:00), in seconds since 1970, UTC: an hour's
+ * margin at the end for the end an event without one is given. */
+#define FIRST_INSTANT G_GINT64_CONSTANT(-2208945600) /* 1900-01-01T12:00Z */
+#define LAST_INSTANT  G_GINT64_CONSTANT(7289596800)  /* 2200-12-31T08:00Z */
+
+/* Whether @t, the time @s of @key (@n), has a year from 1900 to 2200 in
+ * every time zone: at their ends, an offset or a zone takes one out
+ * ("1900-01-01T00:30+14:00" is 1899-12-31T10:30Z), and the site's
+ * calendar, whose times evfeed import reads in the site's zone, could not
+ * be imported again, nor read as a partner's. */
 static gboolean
 utc_year_in_range(Ctx *c, const char *key, const Node *n, const char *s,
                   GDateTime *t)
 {
 	g_autoptr(GDateTime) utc = g_date_time_to_utc(t);
-	int y = g_date_time_get_year(utc);
+	gint64 at = g_date_time_to_unix(utc);
 	g_autofree char *z = NULL;
 
-	if (y >= 1900 && y <= 2200)
+	if (at >= FIRST_INSTANT && at <= LAST_INSTANT)
 		return TRUE;
 	z = g_date_time_format(utc, "%Y-%m-%dT%H:%MZ");
 	ctx_error(c, n,
-	          "%s: '%s' is %s in UTC: the year must be from 1900 to "
-	          "2200 in UTC too",
+	          "%s: '%s' is %s in UTC: the year must be from 1900 to 2200 "
+	          "in every time zone a calendar may show it in, from "
+	          "1900-01-01T12:00Z to 2200-12-31T08:00Z",
 	          key, s, z);
 	return FALSE;
 }
@@ -4001,7 +4009,7 @@ read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 			g_autofree char *a = when_written(&e, !alike);
 			g_autofree char *b = when_written(&s, !alike);
 			g_autoptr(GDateTime) next =
-			    g_date_time_add_days(ev->end, 1);
+			    g_date_time_add_days(e.time, 1);
 			g_autofree char *n =
 			    next != NULL
 			        ? g_date_time_format(next, "%Y-%m-%dT%H:%M")

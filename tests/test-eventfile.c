@@ -1545,11 +1545,27 @@ test_error_year_in_utc(void)
 	assert_error("---\ntitle: W\nstart: 1900-01-01T00:30+14:00\n---\n", 3,
 	             8,
 	             "start: '1900-01-01T00:30+14:00' is 1899-12-31T10:30Z in "
-	             "UTC: the year must be from 1900 to 2200 in UTC too");
-	assert_error("---\ntitle: W\nstart: 2200-12-31T10:00\n"
+	             "UTC: the year must be from 1900 to 2200 in every time "
+	             "zone");
+	assert_error("---\ntitle: W\nstart: 2200-12-31T01:00\n"
 	             "end: 2200-12-31T23:00\ntimezone: America/New_York\n---\n",
 	             4, 6,
 	             "end: '2200-12-31T23:00' is 2201-01-01T04:00Z in UTC");
+	/* in every zone: 1900-01-01T00:30Z is 1899 in New York, and a
+	 * calendar of a site there (imported again) reads it so */
+	assert_error("---\ntitle: W\nstart: 1900-01-01T00:30Z\n---\n", 3, 8,
+	             "the year must be from 1900 to 2200 in every time zone "
+	             "a calendar may show it in, from 1900-01-01T12:00Z to "
+	             "2200-12-31T08:00Z");
+	assert_error("---\ntitle: W\nstart: 2200-12-31T08:30Z\n---\n", 3, 8,
+	             "'2200-12-31T08:30Z' is 2200-12-31T08:30Z in UTC");
+	{
+		g_autoptr(EvfEvent) edges =
+		    parse_ok("---\ntitle: W\nstart: 1900-01-01T12:00Z\n"
+		             "end: 2200-12-31T08:00Z\n---\n");
+
+		g_assert_nonnull(edges);
+	}
 }
 
 static void
@@ -1574,6 +1590,16 @@ test_error_end_not_after_start(void)
 	             "end: 2027-06-05T01:00 is not after start, "
 	             "2027-06-05T22:00; an event that ends after midnight "
 	             "ends the next day: 2027-06-06T01:00");
+	/* the next day's time on the end's own clock, the start written
+	 * with an offset */
+	assert_error("---\n"
+	             "title: Evening\n"
+	             "start: 2027-06-05T22:00+02:00\n"
+	             "end: 2027-06-05T01:00\n"
+	             "---\n",
+	             4, 6,
+	             "an event that ends after midnight ends the next day: "
+	             "2027-06-06T01:00");
 	/* 09:00 in Ljubljana is 07:00Z, after 06:30Z. */
 	assert_error("---\n"
 	             "title: Workshop\n"
