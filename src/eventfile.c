@@ -4797,43 +4797,6 @@ reads_as_value(const char *l, gsize k, const char *le)
 	return TRUE;
 }
 
-/* Whether the line from @l to @le is in a fenced code block, or is one's
- * fence (CommonMark 4.5: three or more '`' or '~', at most three spaces
- * in; closed by a fence of the same character, as long at least, and
- * nothing after it). *@fence and *@len: the open block's fence's
- * character and length, '\0' for none. */
-static gboolean
-code_fence(const char *l, const char *le, char *fence, gsize *len)
-{
-	const char *p = l;
-	gsize run = 0;
-
-	while (p < le && *p == ' ' && p - l < 3)
-		p++;
-	if (p < le && (*p == '`' || *p == '~'))
-		while (p + run < le && p[run] == *p)
-			run++;
-	if (*fence == '\0') {
-		/* a backtick fence's info string has no backtick */
-		if (run < 3 ||
-		    (*p == '`' &&
-		     memchr(p + run, '`', (gsize)(le - p - run)) != NULL))
-			return FALSE;
-		*fence = *p;
-		*len = run;
-		return TRUE;
-	}
-	if (run >= *len && *p == *fence) {
-		const char *q = p + run;
-
-		while (q < le && (*q == ' ' || *q == '\t' || *q == '\r'))
-			q++;
-		if (q == le)
-			*fence = '\0';
-	}
-	return TRUE;
-}
-
 /* Checks the description, from @body to @end in the file @data, for a
  * merge conflict's markers ("<<<<<<< HEAD", ">>>>>>> branch") outside a
  * fenced code block (where an example of one is text), an error at the
@@ -4863,7 +4826,8 @@ check_body(const char *path, const char *data, const char *body,
 		const char *nl = memchr(l, '\n', (gsize)(end - l));
 		const char *le = nl != NULL ? nl : end;
 		gsize n = (gsize)(le - l);
-		gboolean in_code = code_fence(l, le, &fence, &fence_len);
+		gboolean in_code =
+		    evf_markdown_code_fence(l, le, &fence, &fence_len);
 
 		while (n > 0 && (l[n - 1] == '\r' || l[n - 1] == ' '))
 			n--;

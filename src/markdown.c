@@ -163,11 +163,44 @@ delimiter_cells(const char *p, const char *end)
 	return pipe ? cells : 0;
 }
 
+gboolean
+evf_markdown_code_fence(const char *l, const char *le, char *fence, gsize *len)
+{
+	const char *p = l;
+	gsize run = 0;
+
+	while (p < le && *p == ' ' && p - l < 3)
+		p++;
+	if (p < le && (*p == '`' || *p == '~'))
+		while (p + run < le && p[run] == *p)
+			run++;
+	if (*fence == '\0') {
+		/* a backtick fence's info string has no backtick */
+		if (run < 3 ||
+		    (*p == '`' &&
+		     memchr(p + run, '`', (gsize)(le - p - run)) != NULL))
+			return FALSE;
+		*fence = *p;
+		*len = run;
+		return TRUE;
+	}
+	if (run >= *len && *p == *fence) {
+		const char *q = p + run;
+
+		while (q < le && (*q == ' ' || *q == '\t' || *q == '\r'))
+			q++;
+		if (q == le)
+			*fence = '\0';
+	}
+	return TRUE;
+}
+
 /* What a line costs cmark-gfm's autolink extension, in bytes read: it
  * reads the rest of a run of text without space (or '<') again for each
- * "www." in it (in lower case, as it takes them), and the whole run again
- * for each ')' that ends it where it holds a web address ("www.",
- * "://"). Counted along the line, run by run. */
+ * "www." in it that could begin an address (in lower case, as it takes
+ * them), and the whole run again for each ')' that ends it where it
+ * holds a web address ("www.", "://"). Counted along the line, run by
+ * run, outside fenced code blocks. */
 typedef struct {
 	const char *run; /* where the run began */
 	guint64 www, closing;
@@ -206,7 +239,11 @@ autolinks_step(Autolinks *a, const char *q, const char *end)
 		a->closing++;
 		break;
 	case 'w':
-		if (end - q >= 4 && memcmp(q, "www.", 4) == 0)
+		/* only where the extension looks for one: at the run's
+		 * start, or after '*', '_', '~' or '(' ("www.a_www.a_…":
+		 * after ',' the first address took the run) */
+		if (end - q >= 4 && memcmp(q, "www.", 4) == 0 &&
+		    (q == a->run || strchr("*_~(", q[-1]) != NULL))
 			a->www++;
 		break;
 	case ':':
@@ -227,7 +264,9 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 	gboolean item = FALSE;    /* the line before starts a list item */
 	gboolean heading = FALSE; /* the line before is an ATX heading */
 	guint64 cells = 0;
-	guint width = 0; /* of the table the lines are in; 0: none */
+	guint width = 0;   /* of the table the lines are in; 0: none */
+	char fence = '\0'; /* of the open fenced code block, if any */
+	gsize fence_len = 0;
 	guint n = 1;
 
 	g_return_val_if_fail(markdown != NULL, FALSE);
@@ -237,6 +276,9 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 		const char *rest;
 		guint columns = 0, ats = 0, on_line, delimiter;
 		Autolinks links = { .run = p };
+		/* in a fenced code block, or its fence: no inlines */
+		gboolean code =
+		    evf_markdown_code_fence(p, end, &fence, &fence_len);
 		guint depth = line_depth(p, &rest, &on_line);
 		gboolean blank = TRUE;
 		g_autofree char *why = NULL;
@@ -263,7 +305,8 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 				openers++;
 			if (*q != ' ' && *q != '\t')
 				blank = FALSE;
-			autolinks_step(&links, q, end);
+			if (!code)
+				autolinks_step(&links, q, end);
 		}
 		autolinks_end_run(&links, end);
 		/* Inline content (where brackets pair up) never spans a

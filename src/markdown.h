@@ -60,3 +60,11 @@ void evf_markdown_dropped_free(EvfMarkdownDropped *d);
  * not, sets *@line (nullable) to the first line (from 1) that goes beyond,
  * and @error to what is exceeded. */
 gboolean evf_markdown_check(const char *markdown, guint *line, GError **error);
+
+/* Whether the line from @l to @le is in a fenced code block, or is one's
+ * fence (CommonMark 4.5: three or more '`' or '~', at most three spaces
+ * in; closed by a fence of the same character, as long at least, and
+ * nothing after it). *@fence and *@len: the open block's fence's
+ * character and length, '\0' for none. */
+gboolean evf_markdown_code_fence(const char *l, const char *le, char *fence,
+                                 gsize *len);

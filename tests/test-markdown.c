@@ -2437,6 +2437,23 @@ test_limits_autolinks(void)
 	for (guint i = 0; i < 3000; i++)
 		g_string_append(near, "www.a_");
 	assert_within_caps(near->str);
+	/* the first address of a list with no space takes the whole run,
+	 * and no other "www." after a ',' begins one; and code is no text */
+	{
+		g_autoptr(GString) list = g_string_new("Partners: ");
+		g_autofree char *js =
+		    repeat("f(\"https://a.example/\"))", 4000);
+		g_autofree char *code =
+		    g_strconcat("```js\n", js, "\n```\n", NULL);
+
+		for (guint i = 0; i < 3000; i++)
+			g_string_append_printf(list, "www.p%u.example,", i);
+		assert_within_caps(list->str);
+		assert_within_caps(code);
+		g_string_append(list, "\n");
+		g_string_append(list, js);
+		assert_over_cap(list->str, 2, "'www.' and ')'");
+	}
 }
 
 /* "![[]()" 66,667 times: quadratic in cmark-gfm's bracket stack
