@@ -381,30 +381,93 @@ front_matter_line(const Reader *r, guint line)
 }
 
 /* (nullable): the '#' that begins a YAML comment in the line @text of the
- * front matter after the '[' or '{' at @open (a '#' after a space or a
- * tab, or right after the '[', outside quotes): it hides the rest of the
- * line, the ']' too. */
+ * front matter after its first '[' or '{' (at @open, a character index,
+ * when not negative), outside quotes (a quote that begins an item; a "'"
+ * inside one, "women's", is text), after a space, a tab, a '[', '{' or
+ * ',': it hides the rest of the line, the ']' too. */
 static const char *
-flow_comment(const char *text, yaml_mark_t open)
+flow_comment(const char *text, glong open)
 {
 	const char *p = text;
 	char quote = '\0';
+	gboolean item_start = TRUE;
 
-	for (size_t i = 0; i < open.column && *p != '\0'; i++)
-		p = g_utf8_next_char(p);
+	if (open >= 0) {
+		for (glong i = 0; i < open && *p != '\0'; i++)
+			p = g_utf8_next_char(p);
+	} else {
+		p = strpbrk(text, "[{");
+		if (p == NULL || strchr(text, '#') == NULL ||
+		    strchr(text, '#') < p)
+			return NULL;
+	}
 	if (*p != '[' && *p != '{')
 		return NULL;
 	for (const char *q = p + 1; *q != '\0'; q++) {
 		if (quote != '\0') {
 			if (*q == quote)
 				quote = '\0';
-		} else if (*q == '"' || *q == '\'') {
+		} else if (item_start && (*q == '"' || *q == '\'')) {
 			quote = *q;
 		} else if (*q == '#' &&
 		           (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '[' ||
 		            q[-1] == '{' || q[-1] == ',')) {
 			return q;
 		}
+		if (*q == ',' || *q == '[' || *q == '{')
+			item_start = TRUE;
+		else if (*q != ' ' && *q != '\t')
+			item_start = FALSE;
+	}
+	return NULL;
+}
+
+/* (transfer full): the hint for the comment at @hash in the front
+ * matter's line @line (@text), which hides the ']' or '}' of the list or
+ * mapping that opens on it: *@at is moved to the '#'. */
+static char *
+flow_comment_hint(const Reader *r, guint line, const char *text,
+                  const char *hash, yaml_mark_t *at)
+{
+	const char *open = strpbrk(text, "[{");
+	const char *item = hash;
+	glong chars = g_utf8_pointer_to_offset(text, hash);
+	g_autofree char *comment = g_strdup(hash);
+	g_autofree char *name = NULL;
+	gsize k = line - 1 - r->line_offset;
+
+	/* the name meant: its item, up to the comment's ',' or ']' */
+	while (item > text && strchr(",[{", item[-1]) == NULL)
+		item--;
+	name = g_strndup(item, (gsize)(hash - item) + strcspn(hash, ",]}"));
+	g_strstrip(name);
+	g_strchomp(comment);
+	at->line = k;
+	at->column = (size_t)chars;
+	at->index = (r->starts != NULL && k < r->starts->len
+	                 ? g_array_index(r->starts, gsize, k)
+	                 : 0) +
+	            (size_t)chars;
+	return g_strdup_printf(
+	    "'%s' is a YAML comment, and hides the '%c' "
+	    "that closes the %s on line %u: put the name "
+	    "in quotes, as \"%s\"",
+	    comment, open != NULL && *open == '{' ? '}' : ']',
+	    open != NULL && *open == '{' ? "mapping" : "list", line, name);
+}
+
+/* (transfer full) (nullable): flow_comment_hint() for the nearest line of
+ * the front matter before @line (the last twenty) whose list or mapping
+ * a comment left open. */
+static char *
+flow_comment_above(const Reader *r, guint line, yaml_mark_t *at)
+{
+	for (guint l = line; l > r->line_offset + 1 && line - l < 20; l--) {
+		g_autofree char *text = front_matter_line(r, l - 1);
+		const char *hash = flow_comment(text, -1);
+
+		if (hash != NULL)
+			return flow_comment_hint(r, l - 1, text, hash, at);
 	}
 	return NULL;
 }
@@ -870,38 +933,12 @@ next_event(Reader *r, yaml_event_t *ev)
 			gboolean seq = strstr(context, "sequence") != NULL;
 			g_autofree char *open_text =
 			    front_matter_line(r, open_line);
-			const char *hash =
-			    flow_comment(open_text, r->parser.context_mark);
+			const char *hash = flow_comment(
+			    open_text, (glong)r->parser.context_mark.column);
 
 			if (hash != NULL) {
-				/* "[conference, #cyber]": the comment hides
-				 * the ']', and is where to mend it */
-				glong chars =
-				    g_utf8_pointer_to_offset(open_text, hash) -
-				    (glong)r->parser.context_mark.column;
-				g_autofree char *comment = g_strdup(hash);
-				/* the name meant: its item, up to the
-				 * comment's ',' or ']' */
-				const char *item = hash;
-				g_autofree char *name = NULL;
-
-				while (item > open_text &&
-				       strchr(",[{", item[-1]) == NULL)
-					item--;
-				name =
-				    g_strndup(item, (gsize)(hash - item) +
-				                        strcspn(hash, ",]}"));
-				g_strstrip(name);
-				g_strchomp(comment);
-				at = r->parser.context_mark;
-				at.index += (size_t)chars;
-				at.column += (size_t)chars;
-				hint = g_strdup_printf(
-				    "'%s' is a YAML comment, and hides the '%c' "
-				    "that closes the %s on line %u: put the "
-				    "name in quotes, as \"%s\"",
-				    comment, seq ? ']' : '}',
-				    seq ? "list" : "mapping", open_line, name);
+				hint = flow_comment_hint(r, open_line,
+				                         open_text, hash, &at);
 			} else {
 				hint = g_strdup_printf(
 				    "the '%c' on line %u is not closed: end "
@@ -909,6 +946,11 @@ next_event(Reader *r, yaml_event_t *ev)
 				    seq ? '[' : '{', open_line,
 				    seq ? "list" : "mapping", seq ? ']' : '}');
 			}
+		} else if (context != NULL && strstr(context, "flow") != NULL &&
+		           (hint = flow_comment_above(r, at_line, &at)) !=
+		               NULL) {
+			/* the list was the last key: libyaml finds no node
+			 * at the '---', and says nothing of a list */
 		} else if (escape) {
 			/* "C:\Users", "AI\ML", "\ud800": the quote is
 			 * closed, and libyaml stops a few characters past the

@@ -5389,6 +5389,16 @@ test_comment_cut(void)
 	             "'#cyber]' is a YAML comment, and hides the ']' that "
 	             "closes the list on line 4: put the name in quotes, as "
 	             "\"#cyber\"");
+	/* the list the last key (libyaml says nothing of a list then), and
+	 * an apostrophe inside an item, which opens no quote */
+	assert_error("---\ntitle: T\nstart: 2027-06-01\ncategories: "
+	             "[conference, #cyber]\n---\n",
+	             4, 26,
+	             "'#cyber]' is a YAML comment, and hides the ']' that "
+	             "closes the list on line 4");
+	assert_error("---\ntitle: T\nstart: 2027-06-01\ncategories: "
+	             "[women's security, #cyber]\nlocation: Skopje\n---\n",
+	             4, 32, "put the name in quotes, as \"#cyber\"");
 
 	g_assert_cmpstr(ev->title, ==, "Workshop");
 	g_assert_cmpstr(kept->title, ==, "Workshop #3");
