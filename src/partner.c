@@ -795,11 +795,22 @@ evf_partner_items(const EvfConfig *cfg, EvfStore *store)
 			continue;
 		to = renamed_to(cfg, st);
 		if (to != NULL) {
+			g_autoptr(EvfSourceState) now =
+			    evf_store_get_source(store, to->name);
+
 			g_message("source %s is no longer configured, and "
 			          "source %s has its url: its items keep "
 			          "their identities as %s's",
 			          st->name, to->name, to->name);
 			keep_identities(store, st->name, to->name);
+			/* not fetched yet under its new name: its last good
+			 * items stay listed, not gone until a fetch */
+			if (now->last_success == 0 &&
+			    evf_store_rename_source(store, st->name, to->name,
+			                            NULL))
+				g_message("source %s keeps the last good items "
+				          "of %s until it is fetched",
+				          to->name, st->name);
 		} else {
 			g_message("source %s is no longer configured: its "
 			          "items are removed",

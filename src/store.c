@@ -1079,6 +1079,31 @@ evf_store_shift_schedules(EvfStore *store, gint64 delta, GError **error)
 }
 
 gboolean
+evf_store_rename_source(EvfStore *store, const char *from, const char *to,
+                        GError **error)
+{
+	static const char *const sql[] = {
+		"UPDATE source_items SET source = ?2 WHERE source = ?1",
+		"UPDATE sources SET name = ?2 WHERE name = ?1",
+	};
+
+	if (!evf_store_forget_source(store, to, error))
+		return FALSE;
+	for (gsize i = 0; i < G_N_ELEMENTS(sql); i++) {
+		g_autoptr(sqlite3_stmt) st = NULL;
+
+		if (sqlite3_prepare_v2(store->db, sql[i], -1, &st, NULL) !=
+		    SQLITE_OK)
+			return fail(store, error, "cannot rename a source");
+		sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return fail(store, error, "cannot rename a source");
+	}
+	return TRUE;
+}
+
+gboolean
 evf_store_forget_source(EvfStore *store, const char *name, GError **error)
 {
 	g_autoptr(sqlite3_stmt) a = NULL;

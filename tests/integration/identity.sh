@@ -357,6 +357,17 @@ ok $? "board-gone: no warning that the event leaves the calendars" ||
 ids forum-before 'Border Management Forum'
 sed 's/^\[source partner\]$/[source partners]/' "$conf" >"$conf.new" &&
 	mv "$conf.new" "$conf" || bail_out "cannot rename the source"
+# a build before any fetch under the new name: the last good items stay
+with_timeout 120 "$EVFEED" build --config "$conf" >"$tmp/renamed-build.build" \
+	2>&1 </dev/null
+ok $? "renamed, not fetched: evfeed build" || diag_file "$tmp/renamed-build.build"
+ids renamed-build 'Border Management Forum'
+test "$(field renamed-build vevents)" = 1 &&
+	test "$(field renamed-build items)" = 1
+ok $? "renamed, not fetched: the forum is still listed" ||
+	diag_file "$tmp/renamed-build.ids"
+same_identity "renamed, not fetched: the forum keeps its identity" \
+	forum-before renamed-build
 step renamed
 ids renamed 'Border Management Forum'
 test "$(field renamed vevents)" = 1 && test "$(field renamed items)" = 1
@@ -364,7 +375,9 @@ ok $? "renamed: the forum is listed once" || diag_file "$tmp/renamed.ids"
 same_identity "renamed: the forum keeps its identity under the source's new name" \
 	forum-before renamed
 grep -q 'source partner is no longer configured, and source partners has its url' \
-	"$tmp/renamed.build"
+	"$tmp/renamed-build.build" &&
+	grep -q 'source partners keeps the last good items of partner until it is fetched' \
+		"$tmp/renamed-build.build"
 ok $? "renamed: the build says the items keep their identities" ||
 	diag_file "$tmp/renamed.build"
 
