@@ -381,8 +381,9 @@ front_matter_line(const Reader *r, guint line)
 }
 
 /* (nullable): the '#' that begins a YAML comment in the line @text of the
- * front matter after its first '[' or '{' (at @open, a character index,
- * when not negative), outside quotes (a quote that begins an item; a "'"
+ * front matter after the '[' or '{' at @open (a character index; when
+ * negative, one that begins the line's value), before what closes it,
+ * outside quotes (a quote that begins an item; a "'"
  * inside one, "women's", is text), after a space, a tab, a '[', '{' or
  * ',': it hides the rest of the line, the ']' too. */
 static const char *
@@ -392,14 +393,19 @@ flow_comment(const char *text, glong open)
 	char quote = '\0';
 	gboolean item_start = TRUE;
 
+	guint depth = 1;
+
 	if (open >= 0) {
 		for (glong i = 0; i < open && *p != '\0'; i++)
 			p = g_utf8_next_char(p);
 	} else {
-		p = strpbrk(text, "[{");
-		if (p == NULL || strchr(text, '#') == NULL ||
-		    strchr(text, '#') < p)
-			return NULL;
+		/* a list or mapping that is the value: "key: [", "- [" */
+		const char *colon = strstr(text, ": ");
+
+		p = colon != NULL ? colon + 2 : text + strspn(text, " \t");
+		if (colon == NULL && *p == '-')
+			p++;
+		p += strspn(p, " \t");
 	}
 	if (*p != '[' && *p != '{')
 		return NULL;
@@ -413,6 +419,10 @@ flow_comment(const char *text, glong open)
 		           (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '[' ||
 		            q[-1] == '{' || q[-1] == ',')) {
 			return q;
+		} else if (*q == '[' || *q == '{') {
+			depth++;
+		} else if ((*q == ']' || *q == '}') && --depth == 0) {
+			return NULL; /* closed: no comment hid it */
 		}
 		if (*q == ',' || *q == '[' || *q == '{')
 			item_start = TRUE;

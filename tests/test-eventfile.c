@@ -5399,6 +5399,21 @@ test_comment_cut(void)
 	assert_error("---\ntitle: T\nstart: 2027-06-01\ncategories: "
 	             "[women's security, #cyber]\nlocation: Skopje\n---\n",
 	             4, 32, "put the name in quotes, as \"#cyber\"");
+	/* a '[' and a comment in another value, not a list: not blamed for
+	 * the list left open below */
+	{
+		g_autoptr(GPtrArray) diags = evf_diags_new();
+		g_autoptr(EvfEvent) open =
+		    parse("---\ntitle: Room [B] #2 meeting\nstart: 2027-06-01\n"
+		          "categories: [a, b,\n---\n",
+		          diags);
+
+		g_assert_null(open);
+		for (guint i = 0; i < diags->len; i++)
+			g_assert_null(strstr(
+			    ((EvfDiag *)g_ptr_array_index(diags, i))->message,
+			    "hides the ']'"));
+	}
 
 	g_assert_cmpstr(ev->title, ==, "Workshop");
 	g_assert_cmpstr(kept->title, ==, "Workshop #3");
