@@ -4867,10 +4867,8 @@ check_body(const char *path, const char *data, const char *body,
 	gboolean first = TRUE;
 	guint line, col;
 	LineMistakes boms;
-	/* the fence of the code block the lines are in ("```", "~~~~"):
-	 * its character and length; 0 for none */
-	char fence = '\0';
-	gsize fence_len = 0;
+	/* the fenced code block the lines are in, if any */
+	EvfMarkdownFence fence = { 0 };
 
 	line_mistakes_init(&boms, diags, path, data, 0);
 	boms.warning = TRUE;
@@ -4878,8 +4876,7 @@ check_body(const char *path, const char *data, const char *body,
 		const char *nl = memchr(l, '\n', (gsize)(end - l));
 		const char *le = nl != NULL ? nl : end;
 		gsize n = (gsize)(le - l);
-		gboolean in_code =
-		    evf_markdown_code_fence(l, le, &fence, &fence_len);
+		gboolean in_code = evf_markdown_code_fence(&fence, l, le);
 
 		while (n > 0 && (l[n - 1] == '\r' || l[n - 1] == ' '))
 			n--;

@@ -164,34 +164,49 @@ delimiter_cells(const char *p, const char *end)
 }
 
 gboolean
-evf_markdown_code_fence(const char *l, const char *le, char *fence, gsize *len)
+evf_markdown_code_fence(EvfMarkdownFence *f, const char *l, const char *le)
 {
-	const char *p = l;
-	gsize run = 0;
+	const char *p = l, *b;
+	gsize spaces, run = 0;
+	gboolean blank;
 
-	while (p < le && *p == ' ' && p - l < 3)
+	while (p < le && *p == ' ')
 		p++;
-	if (p < le && (*p == '`' || *p == '~'))
+	spaces = (gsize)(p - l);
+	for (b = p; b < le && (*b == ' ' || *b == '\t' || *b == '\r'); b++)
+		;
+	blank = b == le;
+	if (spaces <= 3 && p < le && (*p == '`' || *p == '~'))
 		while (p + run < le && p[run] == *p)
 			run++;
-	if (*fence == '\0') {
-		/* a backtick fence's info string has no backtick */
-		if (run < 3 ||
-		    (*p == '`' &&
-		     memchr(p + run, '`', (gsize)(le - p - run)) != NULL))
-			return FALSE;
-		*fence = *p;
-		*len = run;
+	if (f->fence != '\0') {
+		if (run >= f->len && *p == f->fence) {
+			const char *q = p + run;
+
+			while (q < le &&
+			       (*q == ' ' || *q == '\t' || *q == '\r'))
+				q++;
+			if (q == le)
+				f->fence = '\0';
+			return TRUE;
+		}
 		return TRUE;
 	}
-	if (run >= *len && *p == *fence) {
-		const char *q = p + run;
-
-		while (q < le && (*q == ' ' || *q == '\t' || *q == '\r'))
-			q++;
-		if (q == le)
-			*fence = '\0';
+	if (f->html) {
+		f->html = !blank;
+		return FALSE;
 	}
+	if (spaces <= 3 && p < le && *p == '<') {
+		f->html = TRUE;
+		return FALSE;
+	}
+	/* at the margin: an indented one may be a list item's, which ends
+	 * with the item; a backtick fence's info string has no backtick */
+	if (run < 3 || spaces > 0 ||
+	    (*p == '`' && memchr(p + run, '`', (gsize)(le - p - run)) != NULL))
+		return FALSE;
+	f->fence = *p;
+	f->len = run;
 	return TRUE;
 }
 
@@ -264,9 +279,8 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 	gboolean item = FALSE;    /* the line before starts a list item */
 	gboolean heading = FALSE; /* the line before is an ATX heading */
 	guint64 cells = 0;
-	guint width = 0;   /* of the table the lines are in; 0: none */
-	char fence = '\0'; /* of the open fenced code block, if any */
-	gsize fence_len = 0;
+	guint width = 0; /* of the table the lines are in; 0: none */
+	EvfMarkdownFence fence = { 0 };
 	guint n = 1;
 
 	g_return_val_if_fail(markdown != NULL, FALSE);
@@ -277,8 +291,7 @@ evf_markdown_check(const char *markdown, guint *line, GError **error)
 		guint columns = 0, ats = 0, on_line, delimiter;
 		Autolinks links = { .run = p };
 		/* in a fenced code block, or its fence: no inlines */
-		gboolean code =
-		    evf_markdown_code_fence(p, end, &fence, &fence_len);
+		gboolean code = evf_markdown_code_fence(&fence, p, end);
 		guint depth = line_depth(p, &rest, &on_line);
 		gboolean blank = TRUE;
 		g_autofree char *why = NULL;

@@ -61,10 +61,19 @@ void evf_markdown_dropped_free(EvfMarkdownDropped *d);
  * and @error to what is exceeded. */
 gboolean evf_markdown_check(const char *markdown, guint *line, GError **error);
 
-/* Whether the line from @l to @le is in a fenced code block, or is one's
- * fence (CommonMark 4.5: three or more '`' or '~', at most three spaces
- * in; closed by a fence of the same character, as long at least, and
- * nothing after it). *@fence and *@len: the open block's fence's
- * character and length, '\0' for none. */
-gboolean evf_markdown_code_fence(const char *l, const char *le, char *fence,
-                                 gsize *len);
+/* Where the lines of a description are, for evf_markdown_code_fence(). */
+typedef struct {
+	char fence;    /* the open code block's fence's character; '\0' */
+	gsize len;     /* its length */
+	gboolean html; /* in an HTML block, where a fence is text */
+} EvfMarkdownFence;
+
+/* Whether the line from @l to @le, the next of the description that @f
+ * follows, is in a fenced code block at the margin, or is one's fence
+ * (CommonMark 4.5: three or more '`' or '~'; closed by a fence of the
+ * same character, as long at least, with nothing after it). An indented
+ * fence, which may be a list item's and end with it, and one in an HTML
+ * block (from a line that starts with '<' to a blank line) are taken
+ * for text. */
+gboolean evf_markdown_code_fence(EvfMarkdownFence *f, const char *l,
+                                 const char *le);

@@ -5487,7 +5487,7 @@ test_editing_mistakes(void)
 		g_autoptr(EvfEvent) example = parse_ok(
 		    "---\ntitle: Git training\nstart: 2027-06-05\n---\n"
 		    "A conflict:\n\n```text\n<<<<<<< HEAD\nRoom 4\n=======\n"
-		    "Room 7\n>>>>>>> venue\n```\n\n  ~~~~\n<<<<<<< HEAD\n~~~\n"
+		    "Room 7\n>>>>>>> venue\n```\n\n~~~~\n<<<<<<< HEAD\n~~~\n"
 		    ">>>>>>> x\n  ~~~~~ \nEnd.\n");
 
 		g_assert_nonnull(example);
@@ -5495,6 +5495,29 @@ test_editing_mistakes(void)
 	assert_error("---\ntitle: B\nstart: 2027-06-05\n---\n```\nx\n```\n"
 	             "<<<<<<< HEAD\n",
 	             8, 1, "description: a merge conflict's marker");
+	/* an indented fence may be a list item's, which ends with the
+	 * item: text, as is one in an HTML block */
+	assert_error("---\ntitle: B\nstart: 2027-06-05\n---\n1. Step\n   ```\n"
+	             "x\n\nAfter\n<<<<<<< HEAD\n",
+	             10, 1, "description: a merge conflict's marker");
+	{
+		g_autoptr(GPtrArray) diags = evf_diags_new();
+		g_autoptr(EvfEvent) html =
+		    parse("---\ntitle: B\nstart: 2027-06-05\n---\n<div>\n```\n"
+		          "</div>\n\n<<<<<<< HEAD\n",
+		          diags);
+		gboolean told = FALSE;
+
+		g_assert_null(html);
+		for (guint k = 0; k < diags->len; k++) {
+			const EvfDiag *d = g_ptr_array_index(diags, k);
+
+			told |= !d->warning && d->line == 9 &&
+			        strstr(d->message, "merge conflict's marker") !=
+			            NULL;
+		}
+		g_assert_true(told);
+	}
 	/* a backtick fence's info string holds no backtick: no fence */
 	assert_error("---\ntitle: B\nstart: 2027-06-05\n---\n``` a`b\n"
 	             ">>>>>>> x\n",

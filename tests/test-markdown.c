@@ -2453,6 +2453,17 @@ test_limits_autolinks(void)
 		g_string_append(list, "\n");
 		g_string_append(list, js);
 		assert_over_cap(list->str, 2, "'www.' and ')'");
+		/* a fence in an HTML block, or a list item's, hides nothing
+		 * after the block or the item */
+		{
+			g_autofree char *html =
+			    g_strconcat("<div>\n```\n</div>\n\n", joined, NULL);
+			g_autofree char *item =
+			    g_strconcat("1. Step\n   ```\n\n", joined, NULL);
+
+			assert_over_cap(html, 5, "'www.' and ')'");
+			assert_over_cap(item, 4, "'www.' and ')'");
+		}
 	}
 }
 
