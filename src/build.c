@@ -1094,6 +1094,21 @@ record_members(EvfStore *store, const char *prefix, GHashTable *members,
 	return TRUE;
 }
 
+/* (transfer full): the UID of the feed item of the series of @ev, an
+ * occurrence: its source's, or the one that @aliases (evf_merge's
+ * EvfMergeIds) give it (the source renamed: partner.c). */
+static char *
+series_uid(const EvfEvent *ev, GHashTable *aliases)
+{
+	char *uid = evf_render_series_uid(ev);
+	const char *to = g_hash_table_lookup(aliases, uid);
+
+	if (to == NULL)
+		return uid;
+	g_free(uid);
+	return g_strdup(to);
+}
+
 /* When each partner series of @events was first listed and last
  * changed: of its occurrences in the window now, the earliest
  * publication date and the latest change, but never later and earlier
@@ -1104,7 +1119,8 @@ record_members(EvfStore *store, const char *prefix, GHashTable *members,
  * went back. Each occurrence gets them; the records that change go to
  * @changed (key → value). */
 static void
-series_times(GPtrArray *events, GHashTable *known, GHashTable *changed)
+series_times(GPtrArray *events, GHashTable *known, GHashTable *aliases,
+             GHashTable *changed)
 {
 	/* item UID → gint64[2] */
 	g_autoptr(GHashTable) times =
@@ -1119,7 +1135,7 @@ series_times(GPtrArray *events, GHashTable *known, GHashTable *changed)
 
 		if (ev->series == NULL)
 			continue;
-		uid = evf_render_series_uid(ev);
+		uid = series_uid(ev, aliases);
 		t = g_hash_table_lookup(times, uid);
 		if (t == NULL) {
 			const char *had = g_hash_table_lookup(known, uid);
@@ -1150,10 +1166,12 @@ series_times(GPtrArray *events, GHashTable *known, GHashTable *changed)
 
 		if (ev->series == NULL)
 			continue;
-		uid = evf_render_series_uid(ev);
+		uid = series_uid(ev, aliases);
 		t = g_hash_table_lookup(times, uid);
 		ev->series_first = t[0];
 		ev->series_changed = t[1];
+		g_free(ev->series_id);
+		ev->series_id = g_steal_pointer(&uid);
 	}
 	g_hash_table_iter_init(&it, times);
 	while (g_hash_table_iter_next(&it, &key, &value)) {
@@ -1652,7 +1670,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	known_series = evf_store_get_meta_prefixed(store, "series/");
 	series_changed =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	series_times(events, known_series, series_changed);
+	series_times(events, known_series, ids.aliases, series_changed);
 	cats = evf_render_categories(events);
 	members = evf_store_get_meta_prefixed(store, "members/");
 	members_changed(cats, members, updated, now, FALSE);

@@ -51,6 +51,7 @@ event_clear(gpointer p)
 	g_free(ev->source_url);
 	g_ptr_array_unref(ev->also_listed);
 	g_free(ev->series);
+	g_free(ev->series_id);
 	g_free(ev->series_dates);
 	g_free(ev->fingerprint);
 	evf_event_clear_renders(ev);
@@ -101,6 +102,7 @@ evf_event_copy(const EvfEvent *ev)
 	c->source_url = g_strdup(ev->source_url);
 	c->also_listed = strings_copy(ev->also_listed);
 	c->series = g_strdup(ev->series);
+	c->series_id = g_strdup(ev->series_id);
 	c->series_dates = g_strdup(ev->series_dates);
 	c->fingerprint = g_strdup(ev->fingerprint);
 	c->vevent = c->jcal = c->article[0] = c->article[1] = NULL;

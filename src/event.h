@@ -78,6 +78,9 @@ typedef struct {
 	 * not known), which its feed item keeps however its occurrences
 	 * come and go in the window of the source's calendar */
 	gint64 series_first, series_changed;
+	/* (nullable) the UID of its series' feed item, where it is not
+	 * evf_render_series_uid()'s (a source renamed keeps its old one) */
+	char *series_id;
 	/* (render) for the one item of such a series in a feed: its
 	 * further dates in words, which evf_event_format_repeats gives */
 	char *series_dates;

@@ -7,6 +7,7 @@
 #include "event.h"
 #include "import.h"
 #include "merge.h"
+#include "render.h"
 #include "util.h"
 
 #include <json-glib/json-glib.h>
@@ -777,6 +778,24 @@ keep_identities(EvfStore *store, const char *gone, const char *to)
 
 		if (had == NULL && g_hash_table_contains(published, uid))
 			evf_store_set_meta(store, own_key, uid, NULL);
+		/* and its series' feed item, once (series_times) */
+		if (ev->series != NULL) {
+			g_autofree char *sid =
+			    evf_render_series_uid_of(gone, ev->series);
+			g_autofree char *sid_key =
+			    g_strconcat("series/", sid, NULL);
+			g_autofree char *new_sid =
+			    evf_render_series_uid_of(to, ev->series);
+			g_autofree char *alias_key =
+			    g_strconcat("alias/", new_sid, NULL);
+			g_autofree char *known = NULL;
+			g_autofree char *set =
+			    evf_store_get_meta(store, alias_key);
+
+			if (set == NULL && (known = evf_store_get_meta(
+			                        store, sid_key)) != NULL)
+				evf_store_set_meta(store, alias_key, sid, NULL);
+		}
 	}
 }
 

@@ -416,14 +416,18 @@ add_file(GPtrArray *files, const Site *site, char *path, GBytes *bytes)
  * series once, when it was first listed, and not of each occurrence as it
  * comes into the window. */
 char *
-evf_render_series_uid(const EvfEvent *occurrence)
+evf_render_series_uid_of(const char *source, const char *series)
 {
 	g_autofree char *name = g_strdup_printf(
-	    "series\x1f%s\x1f%s",
-	    occurrence->source != NULL ? occurrence->source : "",
-	    occurrence->series);
+	    "series\x1f%s\x1f%s", source != NULL ? source : "", series);
 
 	return evf_uuid5(EVF_UUID_NAMESPACE, name);
+}
+
+char *
+evf_render_series_uid(const EvfEvent *occurrence)
+{
+	return evf_render_series_uid_of(occurrence->source, occurrence->series);
 }
 
 static EvfEvent *
@@ -449,7 +453,8 @@ series_item(const Site *site, GPtrArray *occ)
 		rep = next < occ->len ? next : occ->len - 1;
 	item = evf_event_copy(g_ptr_array_index(occ, rep));
 	g_free(item->uid);
-	item->uid = evf_render_series_uid(first);
+	item->uid = first->series_id != NULL ? g_strdup(first->series_id)
+	                                     : evf_render_series_uid(first);
 	item->published = 0;
 	item->created = G_MAXINT64;
 	for (guint i = 0; i < occ->len; i++) {

@@ -196,8 +196,11 @@ GPtrArray *evf_render_categories(GPtrArray *events);
  * the files come back with their sizes but without their bytes. Scopes and
  * one-event calendars are made on all processors. */
 /* (transfer full): the UID of the one feed item of the partner's series
- * that @occurrence (EvfEvent.series set) is of. */
+ * that @occurrence (EvfEvent.series set) is of, as its source's name
+ * makes it (evf_render_series_uid_of: of source @source's series
+ * @series). */
 char *evf_render_series_uid(const EvfEvent *occurrence);
+char *evf_render_series_uid_of(const char *source, const char *series);
 
 GPtrArray *evf_render_site(const EvfConfig *cfg, GPtrArray *events,
                            GPtrArray *cats, GPtrArray *sources, GPtrArray *kept,

@@ -1084,7 +1084,11 @@ evf_store_rename_source(EvfStore *store, const char *from, const char *to,
 {
 	static const char *const sql[] = {
 		"UPDATE source_items SET source = ?2 WHERE source = ?1",
-		"UPDATE sources SET name = ?2 WHERE name = ?1",
+		/* fetched again in full, and read with its new section's
+		 * settings (format=, include=), not taken as unchanged */
+		"UPDATE sources SET name = ?2, etag = NULL, "
+		"last_modified = NULL, body_hash = NULL, next_fetch = 0 "
+		"WHERE name = ?1",
 	};
 
 	if (!evf_store_forget_source(store, to, error))

@@ -139,8 +139,10 @@ GPtrArray *evf_store_get_source_items(EvfStore *store, const char *name);
  * just made, so that the fetches stay as far ahead as they were). */
 gboolean evf_store_shift_schedules(EvfStore *store, gint64 delta,
                                    GError **error);
-/* Gives the state of source @from (its last good items, validators and
- * status) to @to, whose own, if any, is let go: a source renamed. */
+/* Gives the state of source @from (its last good items and status) to
+ * @to, whose own, if any, is let go: a source renamed. Its validators
+ * are not given: the next fetch reads the source in full, with @to's
+ * settings. */
 gboolean evf_store_rename_source(EvfStore *store, const char *from,
                                  const char *to, GError **error);
 /* Forgets a source that is no longer configured: its items and state. */

@@ -231,6 +231,26 @@ for i in ET.parse(sys.argv[1]).getroot().iter("item"):
 	test "$(sed -n 1p "$sr/last.items" | cut -d'|' -f1)" = 'New Workshop '
 	ok $? "a listing published after the series stays above it" ||
 		diag_file "$sr/last.items"
+	# the source renamed, its url the same: the series' item keeps its
+	# guid and date
+	guids()
+	{
+		"$PYTHON3" -c '
+import sys, xml.etree.ElementTree as ET
+for i in ET.parse(sys.argv[1]).getroot().iter("item"):
+    print(i.findtext("title"), "|", i.findtext("guid"), "|", i.findtext("pubDate"))
+' "$sr/public/rss.xml"
+	}
+	guids >"$sr/before-rename.guids"
+	sed 's/^\[source part\]$/[source partner]/' "$sr/evfeed.conf" \
+		>"$sr/evfeed.conf.new" && mv "$sr/evfeed.conf.new" "$sr/evfeed.conf"
+	on_day 2027-07-02
+	guids >"$sr/after-rename.guids"
+	grep '^Daily Partner Standup' "$sr/before-rename.guids" >"$sr/series.before" &&
+		grep '^Daily Partner Standup' "$sr/after-rename.guids" >"$sr/series.after" &&
+		cmp -s "$sr/series.before" "$sr/series.after"
+	ok $? "a partner's series keeps its feed item's guid and date when its source is renamed" ||
+		{ diag_file "$sr/before-rename.guids"; diag_file "$sr/after-rename.guids"; }
 
 	# A weekly series of five: an occurrence moved, then cancelled. The
 	# item's updated never goes back: it had gone back to before the
@@ -239,12 +259,17 @@ for i in ET.parse(sys.argv[1]).getroot().iter("item"):
 	mkdir -p "$wk/events"
 	write_config "$wk" "$wk/events"
 	printf '\n[source brief]\nurl=%s/w.ics\n' "$base" >>"$wk/evfeed.conf"
-	# weekly EXTRA OVERRIDE: the partner's calendar
+	# weekly EXTRA OVERRIDE: the partner's calendar, given a modification
+	# time a minute after the last, so that the server does not answer
+	# 304 to one rewritten within the same second
+	wk_mtime=$(($(date +%s) + 60))
 	weekly()
 	{
 		printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Partner//EN\r\nBEGIN:VEVENT\r\nUID:s1@partner.example\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:20270301T090000Z\r\nDTEND:20270301T100000Z\r\nRRULE:FREQ=WEEKLY;COUNT=5\r\n%bSUMMARY:Weekly Briefing\r\nEND:VEVENT\r\n%bEND:VCALENDAR\r\n' \
 			"$1" "$2" >"$sr/www/w.ics.new" &&
+			touch -d "@$wk_mtime" "$sr/www/w.ics.new" &&
 			mv "$sr/www/w.ics.new" "$sr/www/w.ics"
+		wk_mtime=$((wk_mtime + 60))
 	}
 	# updated: the Atom updated of the series' item
 	updated()
