@@ -1116,8 +1116,9 @@ series_uid(const EvfEvent *ev, GHashTable *aliases)
  * "<first> <changed>", µs), as occurrences leave the window (past, or
  * beyond the cap) and cancelled ones leave the calendars: the series'
  * feed item was published anew, ahead of later listings, and its updated
- * went back. Each occurrence gets them; the records that change go to
- * @changed (key → value). */
+ * went back. Each occurrence gets them, and its item's UID
+ * (EvfEvent.series_id); the records that change go to @changed (key →
+ * value). */
 static void
 series_times(GPtrArray *events, GHashTable *known, GHashTable *aliases,
              GHashTable *changed)
@@ -1130,15 +1131,16 @@ series_times(GPtrArray *events, GHashTable *known, GHashTable *aliases,
 
 	for (guint i = 0; i < events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(events, i);
-		char *uid;
 		gint64 *t;
 
 		if (ev->series == NULL)
 			continue;
-		uid = series_uid(ev, aliases);
-		t = g_hash_table_lookup(times, uid);
+		g_free(ev->series_id);
+		ev->series_id = series_uid(ev, aliases);
+		t = g_hash_table_lookup(times, ev->series_id);
 		if (t == NULL) {
-			const char *had = g_hash_table_lookup(known, uid);
+			const char *had =
+			    g_hash_table_lookup(known, ev->series_id);
 			gint64 first = 0, last = 0;
 
 			t = g_new(gint64, 2);
@@ -1152,26 +1154,20 @@ series_times(GPtrArray *events, GHashTable *known, GHashTable *aliases,
 				t[0] = first;
 				t[1] = last;
 			}
-			g_hash_table_insert(times, uid, t);
-		} else {
-			g_free(uid);
+			g_hash_table_insert(times, g_strdup(ev->series_id), t);
 		}
 		t[0] = MIN(t[0], evf_event_pubdate(ev));
 		t[1] = MAX(t[1], ev->modified);
 	}
 	for (guint i = 0; i < events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(events, i);
-		g_autofree char *uid = NULL;
 		const gint64 *t;
 
 		if (ev->series == NULL)
 			continue;
-		uid = series_uid(ev, aliases);
-		t = g_hash_table_lookup(times, uid);
+		t = g_hash_table_lookup(times, ev->series_id);
 		ev->series_first = t[0];
 		ev->series_changed = t[1];
-		g_free(ev->series_id);
-		ev->series_id = g_steal_pointer(&uid);
 	}
 	g_hash_table_iter_init(&it, times);
 	while (g_hash_table_iter_next(&it, &key, &value)) {

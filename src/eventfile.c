@@ -383,16 +383,15 @@ front_matter_line(const Reader *r, guint line)
 /* (nullable): the '#' that begins a YAML comment in the line @text of the
  * front matter after the '[' or '{' at @open (a character index; when
  * negative, one that begins the line's value), before what closes it,
- * outside quotes (a quote that begins an item; a "'"
- * inside one, "women's", is text), after a space, a tab, a '[', '{' or
- * ',': it hides the rest of the line, the ']' too. */
+ * outside quotes (a quote that begins an item; a "'" inside one,
+ * "women's", is text), after a space, a tab, a '[', '{' or ',': it hides
+ * the rest of the line, the ']' too. *@opener gets the '[' or '{'. */
 static const char *
-flow_comment(const char *text, glong open)
+flow_comment(const char *text, glong open, char *opener)
 {
 	const char *p = text;
 	char quote = '\0';
 	gboolean item_start = TRUE;
-
 	guint depth = 1;
 
 	if (open >= 0) {
@@ -409,6 +408,7 @@ flow_comment(const char *text, glong open)
 	}
 	if (*p != '[' && *p != '{')
 		return NULL;
+	*opener = *p;
 	for (const char *q = p + 1; *q != '\0'; q++) {
 		if (quote != '\0') {
 			if (*q == quote)
@@ -434,12 +434,11 @@ flow_comment(const char *text, glong open)
 
 /* (transfer full): the hint for the comment at @hash in the front
  * matter's line @line (@text), which hides the ']' or '}' of the list or
- * mapping that opens on it: *@at is moved to the '#'. */
+ * mapping that @opener opens on it: *@at is moved to the '#'. */
 static char *
 flow_comment_hint(const Reader *r, guint line, const char *text,
-                  const char *hash, yaml_mark_t *at)
+                  const char *hash, char opener, yaml_mark_t *at)
 {
-	const char *open = strpbrk(text, "[{");
 	const char *item = hash;
 	glong chars = g_utf8_pointer_to_offset(text, hash);
 	g_autofree char *comment = g_strdup(hash);
@@ -458,12 +457,11 @@ flow_comment_hint(const Reader *r, guint line, const char *text,
 	                 ? g_array_index(r->starts, gsize, k)
 	                 : 0) +
 	            (size_t)chars;
-	return g_strdup_printf(
-	    "'%s' is a YAML comment, and hides the '%c' "
-	    "that closes the %s on line %u: put the name "
-	    "in quotes, as \"%s\"",
-	    comment, open != NULL && *open == '{' ? '}' : ']',
-	    open != NULL && *open == '{' ? "mapping" : "list", line, name);
+	return g_strdup_printf("'%s' is a YAML comment, and hides the '%c' "
+	                       "that closes the %s on line %u: put the name "
+	                       "in quotes, as \"%s\"",
+	                       comment, opener == '{' ? '}' : ']',
+	                       opener == '{' ? "mapping" : "list", line, name);
 }
 
 /* (transfer full) (nullable): flow_comment_hint() for the nearest line of
@@ -474,10 +472,12 @@ flow_comment_above(const Reader *r, guint line, yaml_mark_t *at)
 {
 	for (guint l = line; l > r->line_offset + 1 && line - l < 20; l--) {
 		g_autofree char *text = front_matter_line(r, l - 1);
-		const char *hash = flow_comment(text, -1);
+		char opener;
+		const char *hash = flow_comment(text, -1, &opener);
 
 		if (hash != NULL)
-			return flow_comment_hint(r, l - 1, text, hash, at);
+			return flow_comment_hint(r, l - 1, text, hash, opener,
+			                         at);
 	}
 	return NULL;
 }
@@ -943,12 +943,14 @@ next_event(Reader *r, yaml_event_t *ev)
 			gboolean seq = strstr(context, "sequence") != NULL;
 			g_autofree char *open_text =
 			    front_matter_line(r, open_line);
+			char opener;
 			const char *hash = flow_comment(
-			    open_text, (glong)r->parser.context_mark.column);
+			    open_text, (glong)r->parser.context_mark.column,
+			    &opener);
 
 			if (hash != NULL) {
-				hint = flow_comment_hint(r, open_line,
-				                         open_text, hash, &at);
+				hint = flow_comment_hint(
+				    r, open_line, open_text, hash, opener, &at);
 			} else {
 				hint = g_strdup_printf(
 				    "the '%c' on line %u is not closed: end "
@@ -2105,8 +2107,8 @@ date_advice(const char *s)
 }
 
 /* The instants whose year is from 1900 to 2200 in every time zone
- * (offsets from -12:00 to +14:00), in seconds since 1970, UTC: an hour's
- * margin at the end for the end an event without one is given. */
+ * (offsets from -12:00 to +14:00), in seconds since 1970, UTC, with room
+ * at the end for the hour that an event without an end is given. */
 #define FIRST_INSTANT G_GINT64_CONSTANT(-2208945600) /* 1900-01-01T12:00Z */
 #define LAST_INSTANT  G_GINT64_CONSTANT(7289596800)  /* 2200-12-31T08:00Z */
 

@@ -188,7 +188,6 @@ evf_markdown_code_fence(EvfMarkdownFence *f, const char *l, const char *le)
 				q++;
 			if (q == le)
 				f->fence = '\0';
-			return TRUE;
 		}
 		return TRUE;
 	}

@@ -990,9 +990,9 @@ adopt(EvfMergeIds *ids, Entry *winner, const Entry *cand,
  * the listings it joined to to go (a partner's news feed drops its old
  * items, an editor deletes the file written for it), it would be the
  * event's one listing, and take @to, the UID the event is published
- * under (take_alias), where label() would give it its own, and feed
- * readers would be told of the event again and calendars remove and add
- * it. The alias, under each UID label() may give it, goes to @ids. */
+ * under (take_partner_alias), where label() would give it its own, and
+ * feed readers would be told of the event again and calendars remove and
+ * add it. The alias goes to @ids. */
 static void
 alias_joined(EvfMergeIds *ids, const Entry *cand, const EvfSourceConfig *src,
              const char *to)
@@ -1132,14 +1132,8 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 	for (guint i = 0; ids != NULL && i < x.joined->len; i++) {
 		const Entry *cand = g_ptr_array_index(x.joined, i);
 
-		for (guint s = 0; s < sources->len; s++) {
-			const EvfSourceConfig *src =
-			    g_ptr_array_index(sources, s);
-
-			if (strcmp(src->name, cand->source) == 0)
-				alias_joined(ids, cand, src,
-				             cand->joined->ev->uid);
-		}
+		alias_joined(ids, cand, evf_config_source(cfg, cand->source),
+		             cand->joined->ev->uid);
 	}
 	for (guint i = 0; i < x.entries->len; i++) {
 		Entry *e = g_ptr_array_index(x.entries, i);

@@ -757,7 +757,8 @@ renamed_to(const EvfConfig *cfg, const EvfSourceState *st)
 
 /* @gone, a source no longer configured, is @to renamed: each of its items
  * published under a UID of @gone's name (evf_merge_source_uid) is, as
- * @to's, an alias of that UID (evf_merge's EvfMergeIds), so that
+ * @to's, an alias of that UID (evf_merge's EvfMergeIds), and so is the
+ * feed item of each of its series (build.c's series_times), so that
  * subscribers keep the events they have and feed readers are not told of
  * them again, where the new name would make every UID anew. */
 static void

@@ -410,11 +410,6 @@ add_file(GPtrArray *files, const Site *site, char *path, GBytes *bytes)
 /* How many of a partner series' further dates its feed item names. */
 #define SERIES_DATES_SHOWN 5
 
-/* The item of a partner's recurring series in a feed: the occurrence
- * @occ (sorted by start) lists next at @now, or else its last, under an
- * identity of the series' own, so that a feed reader is told of the
- * series once, when it was first listed, and not of each occurrence as it
- * comes into the window. */
 char *
 evf_render_series_uid_of(const char *source, const char *series)
 {
@@ -430,6 +425,11 @@ evf_render_series_uid(const EvfEvent *occurrence)
 	return evf_render_series_uid_of(occurrence->source, occurrence->series);
 }
 
+/* The item of a partner's recurring series in a feed: the occurrence
+ * @occ (sorted by start) lists next at @now, or else its last, under an
+ * identity of the series' own, so that a feed reader is told of the
+ * series once, when it was first listed, and not of each occurrence as it
+ * comes into the window. */
 static EvfEvent *
 series_item(const Site *site, GPtrArray *occ)
 {
