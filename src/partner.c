@@ -363,13 +363,17 @@ static void
 parse_in_pool(gpointer data, gpointer unused)
 {
 	EvfPartnerParse *job = data;
+	/* Once attached, the job may be delivered, freed and its loop gone
+	 * before this thread lets go of the source: the context must outlive
+	 * g_source_unref(), which reads and locks it. */
+	g_autoptr(GMainContext) ctx = g_main_context_ref(job->ctx);
 	GSource *idle;
 
 	parse_body(job);
 	/* Delivered from the loop, never from inside the caller. */
 	idle = g_idle_source_new();
 	g_source_set_callback(idle, deliver, job, NULL);
-	g_source_attach(idle, job->ctx);
+	g_source_attach(idle, ctx);
 	g_source_unref(idle);
 }
 
