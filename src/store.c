@@ -209,7 +209,8 @@ store_open(const char *path, int create, GError **error)
 	sqlite3_busy_timeout(store->db, 5000);
 	if (!exec(store, "PRAGMA journal_mode=WAL", error) ||
 	    !exec(store, "PRAGMA synchronous=NORMAL", error) ||
-	    !exec(store, schema, error)) {
+	    (sqlite3_exec(store->db, schema, NULL, NULL, NULL) != SQLITE_OK &&
+	     !fail(store, error, "cannot create its tables"))) {
 		g_prefix_error(error, "cannot open state: ");
 		return NULL;
 	}

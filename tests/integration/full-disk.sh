@@ -24,6 +24,9 @@
 #    exits 1 naming the file, says there is no space, keeps the previous
 #    outputs byte-identical and leaves no temporary file; with space again
 #    the next build succeeds.
+# C. A new state on the output's tmpfs, filled to a few kilobytes: `evfeed
+#    build` exits 1, naming the state and saying the disk is full in a
+#    short line (not the SQL that failed), and publishes nothing.
 #
 # Environment (make check sets it): EVFEED, top_srcdir; optional CURL,
 # SQLITE3. EVFEED_KEEP_TMP=1 keeps the temporary folder (unmounted).
@@ -330,5 +333,27 @@ ok $? "B: with space again evfeed build succeeds"
 grep -q 'Edited while the output disk is nearly full' "$pub/calendar.ics" &&
 	test -z "$(temps "$outdisk")"
 ok $? "B: ... publishes the edit and leaves no temporary file"
+
+# ---------------------------------------- C. a new state on a full disk
+
+# A few kilobytes free: SQLite creates the file and starts its WAL, then
+# cannot create the tables.
+mkdir "$tmp/c" "$outdisk/c"
+write_config "$tmp/c" "$tmp/events" "$tmp/c/public" "$outdisk/c/state.db"
+left=$(fill "$outdisk" 12)
+diag "C: ${left} KB left free"
+"$EVFEED" build --config "$tmp/c/evfeed.conf" >"$tmp/build.out" 2>"$tmp/build.err"
+st=$?
+test $st -eq 1
+ok $? "C: evfeed build with a new state on the full disk exits 1 (status $st)"
+diag_file "$tmp/build.err"
+grep 'error:' "$tmp/build.err" >"$tmp/build.errors"
+grep -qF "$outdisk/c/state.db" "$tmp/build.errors" &&
+	says_full "$tmp/build.errors" && ! grep -q 'CREATE' "$tmp/build.errors" &&
+	test "$(wc -l <"$tmp/build.errors")" -eq 1 &&
+	test "$(wc -L <"$tmp/build.errors")" -lt 250
+ok $? "C: the error names the state and says the disk is full, in one short line"
+test ! -e "$tmp/c/public/calendar.ics"
+ok $? "C: ... and nothing is published"
 
 done_testing
