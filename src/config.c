@@ -958,7 +958,14 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 	case KEY_LISTEN: {
 		g_autoptr(GSocketConnectable) addr = NULL;
 		const char *host;
+		char *unbracketed = evf_listen_unbracketed(value);
 
+		if (unbracketed != NULL) {
+			const char *why = g_intern_string(unbracketed);
+
+			g_free(unbracketed);
+			return why;
+		}
 		/* as evfeed serve reads it, without looking the name up */
 		addr = g_network_address_parse(value, 8080, NULL);
 		host = addr != NULL ? g_network_address_get_hostname(

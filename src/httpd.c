@@ -1143,7 +1143,13 @@ parse_listen(const char *listen, struct sockaddr_storage *out, GError **error)
 	g_autoptr(GSocketConnectable) addr = NULL;
 	g_autoptr(GSocketAddressEnumerator) en = NULL;
 	g_autoptr(GSocketAddress) sa = NULL;
+	g_autofree char *unbracketed = evf_listen_unbracketed(listen);
 
+	if (unbracketed != NULL) {
+		g_set_error_literal(error, G_IO_ERROR,
+		                    G_IO_ERROR_INVALID_ARGUMENT, unbracketed);
+		return FALSE;
+	}
 	addr = g_network_address_parse(listen, 8080, error);
 	if (addr == NULL)
 		return FALSE;

@@ -10,6 +10,7 @@
 #include <libical/ical.h>
 #include <libxml/parser.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -676,10 +677,6 @@ evf_regex_once(GRegex **slot, const char *pattern, GRegexCompileFlags flags)
 	return *slot;
 }
 
-/* Whether @c is one of Unicode's 66 noncharacters (U+FDD0 to U+FDEF, and
- * the last two of each plane: U+FFFE, U+1FFFF…), which it keeps for a
- * program's own use: no text holds them, HTML's parsers call them an
- * error, and the W3C feed validator's then warns (NotHtml). */
 gboolean
 evf_uri_host_valid(const char *host)
 {
@@ -696,6 +693,26 @@ evf_uri_host_valid(const char *host)
 			return FALSE;
 	}
 	return TRUE;
+}
+
+char *
+evf_listen_unbracketed(const char *value)
+{
+	const char *colon = strrchr(value, ':');
+	const char *port = colon != NULL ? colon + 1 : NULL;
+	g_autofree char *addr = NULL;
+	struct in6_addr in6;
+
+	if (value[0] == '[' || colon == NULL || colon == strchr(value, ':') ||
+	    port[0] == '\0' || strspn(port, "0123456789") != strlen(port))
+		return NULL;
+	addr = g_strndup(value, (gsize)(colon - value));
+	if (inet_pton(AF_INET6, addr, &in6) != 1)
+		return NULL;
+	return g_strdup_printf("an IPv6 address goes in brackets, before its "
+	                       "port: '[%s]:%s' (without them '%s' is read "
+	                       "whole, as an address on port 8080)",
+	                       addr, port, value);
 }
 
 char *

@@ -95,6 +95,11 @@ char *evf_slugify_name(const char *name);
  * brackets), is one: an IP address, or a name of letters (any script,
  * which IDNA makes ASCII), digits, '-', '_' and dots; no space, no '%'. */
 gboolean evf_uri_host_valid(const char *host);
+/* (transfer full) (nullable): why @value, an address to listen on, is
+ * not what was meant, when it is an IPv6 address and a port without the
+ * brackets ("::1:8080", which GLib reads as one address, and the kernel
+ * then refuses): the message, with the value as it would be meant. */
+char *evf_listen_unbracketed(const char *value);
 /* (transfer full) (nullable): when @path is a symbolic link to nothing
  * that exists (a folder not made yet, a volume not mounted), the name at
  * the end of its chain of links that is not there; with *@loop set, and

@@ -2004,8 +2004,9 @@ test_listen_checked(Fixture *f, gconstpointer data)
 		"127.0.0.1:-1",    ":",
 	};
 	static const char *const good[] = {
-		"127.0.0.1:8080", "[::1]:8080", "localhost:9000",
-		"0.0.0.0:80",     "127.0.0.1",
+		"127.0.0.1:8080", "[::1]:8080",      "localhost:9000",
+		"0.0.0.0:80",     "127.0.0.1",       "::1",
+		"fe80::1",        "1:2:3:4:5:6:7:8",
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
@@ -2018,6 +2019,13 @@ test_listen_checked(Fixture *f, gconstpointer data)
 	assert_refused(f, "[server]\nlisten=8080\n", 2,
 	               "[server] listen: a port alone: give the address to "
 	               "listen on with it, such as 127.0.0.1:8080");
+	/* an IPv6 address and a port without the brackets: GLib reads an
+	 * address on port 8080, which the kernel then refuses at start */
+	assert_refused(f, "[server]\nlisten=::1:8080\n", 2,
+	               "[server] listen: an IPv6 address goes in brackets, "
+	               "before its port: '[::1]:8080'");
+	assert_refused(f, "[server]\nlisten=2001:db8::1:80\n", 2,
+	               "'[2001:db8::1]:80'");
 	for (guint i = 0; i < G_N_ELEMENTS(good); i++) {
 		g_autofree char *text =
 		    g_strdup_printf("[server]\nlisten=%s\n", good[i]);

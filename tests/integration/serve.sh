@@ -1235,6 +1235,13 @@ for listen in "127.0.0.1:$(cat "$la/port")" 127.0.0.1:99999; do
 done
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
+# an IPv6 address and a port without brackets: said so, with the form meant
+with_timeout 60 "$EVFEED" serve --config "$la/evfeed.conf" --listen ::1:0 \
+	>"$la/out" 2>"$la/err" </dev/null
+st=$?
+test $st -eq 1 && grep -qF "'[::1]:0'" "$la/err" && grep -q 'brackets' "$la/err"
+ok $? "listen ::1:0: serve says that an IPv6 address goes in brackets (status $st)" ||
+	diag_file "$la/err"
 
 # A reader of its log that goes away (a pipe to a log process that
 # restarts) does not stop serve: the next line it logs, of a rebuild, fails
