@@ -757,7 +757,11 @@ typedef struct {
 	char *floating_zone;  /* the X-WR-TIMEZONE some were taken in */
 	gulong steps_left;
 	GPtrArray *out; /* the events so far, pruned to the cap */
-	gboolean full;  /* out was pruned: worst_* is the last kept */
+	/* uid → the turn of an occurrence in out (GUINT_TO_POINTER): its
+	 * place in its series, the nearest 0 (rank_cmp); absent: 0 */
+	GHashTable *turns;
+	gboolean full; /* out was pruned: worst_* is the last kept */
+	guint worst_turn;
 	gint64 worst_end;
 	char *worst_uid;
 	guint dropped;
@@ -3074,6 +3078,22 @@ occ_length(const Built *b)
 	           : 0;
 }
 
+/* The first of the sorted keys in @occ, whose occurrences last @length
+ * (in the keys' unit) unless a PERIOD gives one its end, that is not over
+ * at @now; occ->len when all are. */
+static guint
+first_not_over(GArray *occ, gint64 now, gint64 length)
+{
+	for (guint i = 0; i < occ->len; i++) {
+		const Occ *o = &g_array_index(occ, Occ, i);
+
+		if (o->key >= now ||
+		    (o->end > 0 ? o->end : o->key + length) > now)
+			return i;
+	}
+	return occ->len;
+}
+
 /* Keeps at most @max of the sorted keys in @occ, whose occurrences last
  * @length (in the keys' unit) unless a PERIOD gives one its end: those
  * not over first (one under way too: a subscriber's calendar keeps
@@ -3083,17 +3103,8 @@ static void
 keep_nearest(GArray *occ, gint64 now, gint64 length, guint max)
 {
 	g_autoptr(GArray) kept = g_array_new(FALSE, FALSE, sizeof(Occ));
-	guint first_future = occ->len;
+	guint first_future = first_not_over(occ, now, length);
 
-	for (guint i = 0; i < occ->len; i++) {
-		const Occ *o = &g_array_index(occ, Occ, i);
-
-		if (o->key >= now ||
-		    (o->end > 0 ? o->end : o->key + length) > now) {
-			first_future = i;
-			break;
-		}
-	}
 	for (guint i = first_future; i < occ->len && kept->len < max; i++)
 		g_array_append_val(kept, g_array_index(occ, Occ, i));
 	for (guint i = first_future; i > 0 && kept->len < max; i--)
@@ -3116,14 +3127,20 @@ event_end_seconds(const EvfEvent *ev)
 	return g_date_time_to_unix(ev->end != NULL ? ev->end : ev->start);
 }
 
-/* The order in which events are kept under the cap, by when each is over
- * (@sx, @sy): upcoming ones and those under way first, soonest first;
- * then past ones, latest first; then by uid. */
+/* The order in which events are kept under the cap: by turn (@tx, @ty),
+ * so that a few series do not crowd out the rest: every event and each
+ * series' nearest occurrence first, then each series' next nearest, and
+ * so on; in a turn by when each is over (@sx, @sy): upcoming ones and
+ * those under way first, soonest first; then past ones, latest first;
+ * then by uid. */
 static gint
-rank_cmp(gint64 now, gint64 sx, const char *ux, gint64 sy, const char *uy)
+rank_cmp(gint64 now, guint tx, gint64 sx, const char *ux, guint ty, gint64 sy,
+         const char *uy)
 {
 	gboolean fx = sx >= now, fy = sy >= now;
 
+	if (tx != ty)
+		return tx < ty ? -1 : 1;
 	if (fx != fy)
 		return fx ? -1 : 1;
 	if (sx != sy)
@@ -3131,14 +3148,21 @@ rank_cmp(gint64 now, gint64 sx, const char *ux, gint64 sy, const char *uy)
 	return strcmp(ux, uy);
 }
 
+static guint
+turn_of(Ctx *c, const EvfEvent *ev)
+{
+	return GPOINTER_TO_UINT(g_hash_table_lookup(c->turns, ev->uid));
+}
+
 static gint
 nearest_first(gconstpointer a, gconstpointer b, gpointer data)
 {
+	Ctx *c = data;
 	const EvfEvent *x = *(EvfEvent *const *)a;
 	const EvfEvent *y = *(EvfEvent *const *)b;
 
-	return rank_cmp(*(const gint64 *)data, event_end_seconds(x), x->uid,
-	                event_end_seconds(y), y->uid);
+	return rank_cmp(c->now, turn_of(c, x), event_end_seconds(x), x->uid,
+	                turn_of(c, y), event_end_seconds(y), y->uid);
 }
 
 /* Keeps the best EVF_IMPORT_MAX_ITEMS of the events so far. */
@@ -3147,39 +3171,48 @@ prune(Ctx *c)
 {
 	EvfEvent *last;
 
-	g_ptr_array_sort_with_data(c->out, nearest_first, &c->now);
+	g_ptr_array_sort_with_data(c->out, nearest_first, c);
 	if (c->out->len <= c->max_items)
 		return;
 	c->dropped += c->out->len - c->max_items;
+	for (guint i = c->max_items; i < c->out->len; i++)
+		g_hash_table_remove(
+		    c->turns, ((EvfEvent *)g_ptr_array_index(c->out, i))->uid);
 	g_ptr_array_set_size(c->out, c->max_items);
 	last = g_ptr_array_index(c->out, c->out->len - 1);
 	c->full = TRUE;
+	c->worst_turn = turn_of(c, last);
 	c->worst_end = event_end_seconds(last);
 	g_free(c->worst_uid);
 	c->worst_uid = g_strdup(last->uid);
 }
 
-/* Whether an event over at @end (seconds) with @uid can still be among
- * those kept; when not, it need not be made (and is counted). */
+/* Whether an event of @turn (rank_cmp) over at @end (seconds) with @uid
+ * can still be among those kept; when not, it need not be made (and is
+ * counted). */
 static gboolean
-wanted(Ctx *c, gint64 end, const char *uid)
+wanted(Ctx *c, guint turn, gint64 end, const char *uid)
 {
-	if (!c->full ||
-	    rank_cmp(c->now, end, uid, c->worst_end, c->worst_uid) < 0)
+	if (!c->full || rank_cmp(c->now, turn, end, uid, c->worst_turn,
+	                         c->worst_end, c->worst_uid) < 0)
 		return TRUE;
 	c->dropped++;
 	return FALSE;
 }
 
-/* Takes @ev into the result; the array never holds more than twice the
- * cap, however many occurrences a document describes. */
+/* Takes @ev, of @turn (rank_cmp), into the result; the array never holds
+ * more than twice the cap, however many occurrences a document
+ * describes. */
 static void
-keep(Ctx *c, EvfEvent *ev)
+keep(Ctx *c, EvfEvent *ev, guint turn)
 {
-	if (!wanted(c, event_end_seconds(ev), ev->uid)) {
+	if (!wanted(c, turn, event_end_seconds(ev), ev->uid)) {
 		evf_event_unref(ev);
 		return;
 	}
+	if (turn > 0)
+		g_hash_table_insert(c->turns, g_strdup(ev->uid),
+		                    GUINT_TO_POINTER(turn));
 	g_ptr_array_add(c->out, ev);
 	if (c->out->len >= 2 * c->max_items)
 		prune(c);
@@ -3229,6 +3262,7 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
 	gint64 ws, we, now, key;
 	const gint64 length = occ_length(b);
 	guint n = 0;
+	guint future;
 
 	window_of(c, b, &ws, &we, &now);
 	read_exdates(c, master->cal, master->ve, b, &x);
@@ -3257,10 +3291,14 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
 	g_array_set_size(occ, n);
 	keep_nearest(occ, now, length, EVF_IMPORT_MAX_OCCURRENCES);
 	n = occ->len;
+	future = first_not_over(occ, now, length);
 
 	for (guint i = 0; i < occ->len; i++) {
 		gint64 k = g_array_index(occ, Occ, i).key;
 		gint64 end = g_array_index(occ, Occ, i).end;
+		/* its place among the series' occurrences, nearest first */
+		guint turn = i >= future ? i - future
+		                         : occ->len - future + (future - 1 - i);
 		g_autofree char *stamp = b->ev->all_day
 		                             ? stamp_of_day((guint32)k)
 		                             : stamp_of_instant(k);
@@ -3285,7 +3323,7 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
 		if (hide)
 			continue;
 		if (ev == NULL) {
-			if (!wanted(c,
+			if (!wanted(c, turn,
 			            b->ev->all_day
 			                ? julian_to_unix((guint32)(k + length))
 			                : (end > 0 ? end : k + length),
@@ -3301,7 +3339,7 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
 			ev->uid = g_strdup(uid);
 		}
 		ev->series = g_strdup(master->uid);
-		keep(c, ev);
+		keep(c, ev, turn);
 	}
 	/* Overrides of occurrences not produced here (moved in from outside
 	 * the window, or of an instance the rule does not give) stand alone
@@ -3330,7 +3368,7 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
 		if (okey < ows || okey > owe)
 			continue;
 		ob.ev->series = g_strdup(master->uid);
-		keep(c, g_steal_pointer(&ob.ev));
+		keep(c, g_steal_pointer(&ob.ev), n);
 		n++;
 	}
 	g_hash_table_unref(x.keys);
@@ -3547,7 +3585,7 @@ keep_series(Ctx *c, Item *m, Built *b, GPtrArray *overrides)
 		series_wall_end(c, b, overrides);
 		series_dtend_length(c, b);
 	}
-	keep(c, g_steal_pointer(&b->ev));
+	keep(c, g_steal_pointer(&b->ev), 0);
 }
 
 /* --------------------------------------------------------- the document */
@@ -3853,6 +3891,7 @@ ctx_clear(Ctx *c)
 	g_clear_pointer(&c->floating, g_hash_table_unref);
 	g_clear_pointer(&c->floating_zone, g_free);
 	g_clear_pointer(&c->out, g_ptr_array_unref);
+	g_clear_pointer(&c->turns, g_hash_table_unref);
 	g_clear_pointer(&c->worst_uid, g_free);
 	g_clear_pointer(&c->lines, g_hash_table_unref);
 }
@@ -3897,6 +3936,7 @@ ctx_init(Ctx *c, const char *base_url, gint64 now_us)
 	c->max_items = EVF_IMPORT_MAX_ITEMS;
 	c->out =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
+	c->turns = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /* The events of the calendars in @root. */
@@ -3907,6 +3947,8 @@ import_root(Ctx *c, icalcomponent *root)
 	g_autoptr(GList) lists = NULL;
 	g_autoptr(GPtrArray) orphans = g_ptr_array_new();
 	g_autoptr(GHashTable) uids = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GHashTable) orphan_turns =
+	    g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GPtrArray) all = NULL;
 	EvfImport *imp;
 
@@ -3936,7 +3978,7 @@ import_root(Ctx *c, icalcomponent *root)
 		else if (is_recurring(m->ve))
 			expand(c, m, &b, ovr);
 		else
-			keep(c, g_steal_pointer(&b.ev));
+			keep(c, g_steal_pointer(&b.ev), 0);
 		if (ovr != NULL)
 			for (guint j = 0; j < ovr->len; j++)
 				((Item *)g_ptr_array_index(ovr, j))->used =
@@ -3966,8 +4008,14 @@ import_root(Ctx *c, icalcomponent *root)
 		g_auto(Built) b = { 0 };
 
 		if (build(c, o->cal, o->ve, uid, &b)) {
+			/* the series' turns (rank_cmp), in document order */
+			guint turn = GPOINTER_TO_UINT(
+			    g_hash_table_lookup(orphan_turns, o->uid));
+
+			g_hash_table_insert(orphan_turns, o->uid,
+			                    GUINT_TO_POINTER(turn + 1));
 			b.ev->series = g_strdup(o->uid);
-			keep(c, g_steal_pointer(&b.ev));
+			keep(c, g_steal_pointer(&b.ev), turn);
 		} else {
 			c->skipped++;
 		}
@@ -4017,7 +4065,8 @@ import_root(Ctx *c, icalcomponent *root)
 	if (c->dropped > 0)
 		ctx_warn(c,
 		         "%u events and occurrences are left out: at most %u "
-		         "are taken, the nearest to now",
+		         "are taken, every event and each series' nearest "
+		         "occurrences in turns, the nearest to now first",
 		         c->dropped, c->max_items);
 	g_ptr_array_sort(c->out, evf_event_cmp_start);
 	if (g_hash_table_size(c->floating) > 0) {

@@ -2722,6 +2722,52 @@ test_limits_items(void)
 	    has_warning(imp, "100 events and occurrences are left out"));
 }
 
+/* Five daily series (100 occurrences each from now on) and two single
+ * events, one four months ahead and one a month past: under the cap the
+ * series take turns, after every single event and each series' nearest
+ * occurrence, so that a partner's standing meetings do not crowd out its
+ * other events, ahead or past. */
+static void
+test_limits_series_take_turns(void)
+{
+	GString *body = g_string_new(NULL);
+	g_autoptr(EvfImport) imp = NULL;
+	guint per_series[5] = { 0 };
+
+	for (int i = 0; i < 5; i++)
+		g_string_append_printf(
+		    body,
+		    "BEGIN:VEVENT\nUID:daily-%d@partner.example\n"
+		    "SUMMARY:Briefing desk %d\nDTSTART:20180101T0%d0000Z\n"
+		    "DTEND:20180101T0%d3000Z\nRRULE:FREQ=DAILY\nEND:VEVENT\n",
+		    i, i, i + 1, i + 1);
+	g_string_append(body, "BEGIN:VEVENT\nUID:conference@partner.example\n"
+	                      "SUMMARY:Regional conference\n"
+	                      "DTSTART;VALUE=DATE:20181015\nEND:VEVENT\n"
+	                      "BEGIN:VEVENT\nUID:workshop@partner.example\n"
+	                      "SUMMARY:Workshop\nDTSTART:20180501T090000Z\n"
+	                      "DTEND:20180501T170000Z\nEND:VEVENT");
+	imp = import_body(body->str);
+	g_string_free(body, TRUE);
+	g_assert_cmpuint(imp->events->len, ==, EVF_IMPORT_MAX_ITEMS);
+	g_assert_nonnull(find(imp, "conference@partner.example"));
+	g_assert_nonnull(find(imp, "workshop@partner.example"));
+	for (guint i = 0; i < imp->events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(imp->events, i);
+
+		if (ev->series != NULL)
+			per_series[ev->series[6] - '0']++;
+	}
+	/* 500 = 2 + 5 × 100 - 2: the last turn of two series is left */
+	for (guint i = 0; i < 5; i++)
+		g_assert_cmpuint(per_series[i], >=, 99);
+	g_assert_true(
+	    has_warning(imp, "2 events and occurrences are left out"));
+	/* each series from now on, the nearest first */
+	g_assert_nonnull(find(imp, "daily-4@partner.example/20180601T050000Z"));
+	g_assert_null(find(imp, "daily-0@partner.example/20180531T010000Z"));
+}
+
 /* --------------------------------------------------------- the fields */
 
 /* A list of categories is split at the commas that are not escaped
@@ -3587,6 +3633,8 @@ main(int argc, char **argv)
 	                test_dtend_before_dtstart);
 	g_test_add_func("/import-ics/limits/summary", test_limits_summary);
 	g_test_add_func("/import-ics/limits/items", test_limits_items);
+	g_test_add_func("/import-ics/limits/series-take-turns",
+	                test_limits_series_take_turns);
 	g_test_add_func("/import-ics/limits/description-budget",
 	                test_limits_description_budget);
 	g_test_add_func("/import-ics/fields", test_fields);
