@@ -475,13 +475,17 @@ global_uid(const char *uid)
 	return strchr(uid, '@') != NULL || strchr(uid, ':') != NULL;
 }
 
-/* same_when(), of two dated listings of a UID meant to be global: an
- * undated item of a UID another listing has, or one of a UID such as
- * "42", may be another event its source numbers alike. */
+/* same_when(), of two dated listings of a UID meant to be global, or of a
+ * bare UUID, as RFC 7986 §5.3 advises and Apple Calendar, Nextcloud and
+ * Thunderbird write (unique as it is, though published in its source's
+ * namespace as before: labelled_uid): an undated item of a UID another
+ * listing has, or one of a UID such as "42", may be another event its
+ * source numbers alike. */
 static gboolean
 same_when_dated(const Entry *a, const Entry *b)
 {
-	return !a->ev->tba && !b->ev->tba && global_uid(a->uid) &&
+	return !a->ev->tba && !b->ev->tba &&
+	       (global_uid(a->uid) || g_uuid_string_is_valid(a->uid)) &&
 	       same_when(a, b);
 }
 

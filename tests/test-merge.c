@@ -1354,7 +1354,7 @@ test_undated_partner_takes_date(void)
  * two partners' copies of one upstream event are joined. A UID of other
  * dates is another event (test_uid_kept_or_namespaced), and so is one of
  * two undated items (a feed's "1" and another feed's "1"), and one that
- * is not meant to be global (no '@', no URI: RSS guids "7"). */
+ * is not meant to be global (no '@', no URI, no UUID: RSS guids "7"). */
 static void
 test_same_uid(void)
 {
@@ -1374,19 +1374,30 @@ test_same_uid(void)
 	         timed("shared-123@upstream.example",
 	               "Anti-corruption roundtable", NULL, 2027, 4, 20, 8, 0),
 	         undated("1", "News of the week"),
-	         timed("7", "Budget hearing", NULL, 2027, 5, 5, 8, 0), NULL),
+	         timed("7", "Budget hearing", NULL, 2027, 5, 5, 8, 0),
+	         timed("5FC53010-1267-4F8E-BC28-1D7AE55A7C99",
+	               "Film Evening: Srebrenica Memory", NULL, 2027, 7, 9, 18,
+	               0),
+	         NULL),
 	    "beta",
 	    list(timed("shared-123@upstream.example",
 	               "Roundtable on fighting corruption in BiH", NULL, 2027,
 	               4, 20, 8, 0),
+	         timed("5FC53010-1267-4F8E-BC28-1D7AE55A7C99",
+	               "Projekcija filma: Srebrenica, sjećanje", NULL, 2027, 7,
+	               9, 18, 0),
 	         undated("1", "Another story"),
 	         timed("7", "Film night", NULL, 2027, 5, 5, 8, 0), NULL),
 	    NULL);
 	EvfEvent *ev;
 
 	/* an RSS guid need only be unique in its feed: two feeds' "7" at
-	 * one time are two events */
-	g_assert_cmpuint(out->len, ==, 6);
+	 * one time are two events; a bare UUID (RFC 7986) is one event */
+	g_assert_cmpuint(out->len, ==, 7);
+	ev = find_uid(out, "5FC53010-1267-4F8E-BC28-1D7AE55A7C99");
+	g_assert_nonnull(ev);
+	g_assert_cmpstr(ev->source, ==, "alpha");
+	g_assert_true(has(ev->also_listed, "beta"));
 	g_assert_nonnull(find(out, "Budget hearing"));
 	g_assert_nonnull(find(out, "Film night"));
 	ev = find_uid(out, "summit-2027@events.example.org");
