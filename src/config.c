@@ -1601,9 +1601,17 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 		gboolean comment = (strstr(value, " #") != NULL ||
 		                    strstr(value, "\t#") != NULL) &&
 		                   reason != COMMENT_IS_VALUE;
+		/* "Europe/Ljubljana ", pasted: shown as if it were right */
+		gsize n = strlen(value);
+		gboolean trailing =
+		    n > 0 && (value[n - 1] == ' ' || value[n - 1] == '\t') &&
+		    strstr(reason, "ends with a space") == NULL;
 
 		g_autofree char *advice =
 		    comment ? g_strdup_printf(" (%s)", COMMENT_IS_VALUE)
+		    : trailing
+		        ? g_strdup(" (it ends with a space or tab, which is "
+		                   "part of the value: take it out)")
 		    : spec->type == KEY_ZONE ? evf_tz_advice(value, FALSE)
 		                             : g_strdup("");
 

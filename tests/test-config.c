@@ -1994,6 +1994,24 @@ test_sample_loads(void)
 	g_assert_true(g_str_has_suffix(cfg->events_dir, "/feeds/events"));
 }
 
+/* A value pasted with a space after it is told so, not shown as if it
+ * were right ("'Europe/Ljubljana ' (did you mean 'Europe/Ljubljana'?)"). */
+static void
+test_trailing_space(Fixture *f, gconstpointer data)
+{
+	static const char *const texts[] = {
+		"[site]\ntimezone=Europe/Ljubljana \n",
+		"[feeds]\nmax_items=50 \n",
+		"[server]\naccess_log=true\t\n",
+		"[site]\nlanguage=en \n",
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(texts); i++)
+		assert_refused(f, texts[i], 2,
+		               "(it ends with a space or tab, which is part "
+		               "of the value: take it out)");
+}
+
 /* What evfeed serve listens on is checked with the rest, as it reads it:
  * an address (or a name) and a port. */
 static void
@@ -2180,6 +2198,7 @@ main(int argc, char **argv)
 
 	ADD("/config/defaults/empty-sections", test_defaults_empty_sections);
 	ADD("/config/server/listen-checked", test_listen_checked);
+	ADD("/config/values/trailing-space", test_trailing_space);
 	ADD("/config/url/host-checked", test_url_host_checked);
 	ADD("/config/url/spaces", test_url_spaces);
 	ADD("/config/site/empty-title-default", test_empty_title_default);
