@@ -1868,8 +1868,22 @@ want_url(Ctx *c, const char *key, const Node *n)
 		                   0),
 		    s, 0, NULL);
 
+		/* poster.jpg: a file's name, not a host's; the site's files
+		 * are not read, and the address is the file's own */
+		if (bare && strcspn(s, "/?#:") == strlen(s) &&
+		    g_regex_match_simple(
+		        "\\.(jpe?g|png|gif|webp|avif|svg|pdf|html?|docx?|"
+		        "xlsx?|pptx?|odt|ics|txt|zip)$",
+		        s, G_REGEX_CASELESS, 0))
+			how =
+			    g_strdup_printf(" (a file's name, not an "
+			                    "address: write the whole address "
+			                    "of the file, with https:// and "
+			                    "the host it is on, such as "
+			                    "'https://www.example.org/%s')",
+			                    s);
 		/* www.osce.org/event: the scheme left out */
-		if (bare)
+		else if (bare)
 			how = g_strdup_printf(" (write it with its scheme: "
 			                      "'https://%s')",
 			                      s);

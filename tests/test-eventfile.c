@@ -5615,6 +5615,17 @@ test_error_value_advice(void)
 	             "url: not an absolute http or https URL: "
 	             "'www.osce.org/event/123' (write it with its scheme: "
 	             "'https://www.osce.org/event/123')");
+	/* a file's name is not a host's: https:// before it is no help */
+	assert_error("---\n"
+	             "title: Workshop\n"
+	             "start: 2018-05-22\n"
+	             "image: poster.JPG\n"
+	             "---\n",
+	             4, 8,
+	             "image: not an absolute http or https URL: 'poster.JPG' "
+	             "(a file's name, not an address: write the whole "
+	             "address of the file, with https:// and the host it is "
+	             "on, such as 'https://www.example.org/poster.JPG')");
 	assert_error("---\n"
 	             "title: Workshop\n"
 	             "start: 2018-05-22\n"
