@@ -735,12 +735,12 @@ warn_withdrawn(const EvfConfig *cfg, const char *old_manifest, GPtrArray *out,
 		else if (ev == NULL && !still_listed_or_over(file, uids, now))
 			evf_diags_warn(
 			    diags, folder, 0, 0,
-			    "the event of %s is gone, its file removed "
-			    "or renamed: it leaves the calendars, but "
-			    "subscribers' calendar programs keep it; to "
-			    "call an event off, keep its file with "
-			    "status: cancelled",
-			    p);
+			    "the event of %s.md (its calendar %s) is gone, "
+			    "its file removed or renamed: it leaves the "
+			    "calendars, but subscribers' calendar programs "
+			    "keep it; to call an event off, keep its file "
+			    "with status: cancelled",
+			    slug, p);
 	}
 }
 

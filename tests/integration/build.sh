@@ -315,8 +315,8 @@ done
 	rm "$tmp/gone/events/a.md" "$tmp/gone/events/meeting-202705021000.md" &&
 	mv "$tmp/gone/events/c.md" "$tmp/gone/events/c-renamed.md" &&
 	"$EVFEED" build --config "$tmp/gone/evfeed.conf" >/dev/null 2>"$tmp/err" &&
-	grep -q "warning: the event of events/a.ics is gone, its file removed or renamed: it leaves the calendars, but subscribers' calendar programs keep it; to call an event off, keep its file with status: cancelled" "$tmp/err" &&
-	grep -q "warning: the event of events/meeting-202705021000.ics is gone" "$tmp/err" &&
+	grep -q "warning: the event of a.md (its calendar events/a.ics) is gone, its file removed or renamed: it leaves the calendars, but subscribers' calendar programs keep it; to call an event off, keep its file with status: cancelled" "$tmp/err" &&
+	grep -q "warning: the event of meeting-202705021000.md (its calendar events/meeting-202705021000.ics) is gone" "$tmp/err" &&
 	! grep -q 'events/c.ics' "$tmp/err"
 ok $? "an upcoming event removed is warned of, one renamed with its uid is not"
 diag_file "$tmp/err"
@@ -996,7 +996,7 @@ test "$st" -eq 0 && test -f "$sl/public/events/alpha.ics" &&
 	! grep -q '^BEGIN:VEVENT' "$sl/public/category/conference-talks/calendar.ics" &&
 	grep -q '^X-WR-CALNAME:Test Events: Conference Talks' "$sl/public/category/conference-talks/calendar.ics" &&
 	! grep -q 'Beta' "$sl/public/calendar.ics" &&
-	grep -q 'events/beta.ics is gone' "$sl/err"
+	grep -q 'beta.md (its calendar events/beta.ics) is gone' "$sl/err"
 ok $? "an event deleted while the state was lost is withdrawn: its calendar goes, its category is kept empty" ||
 	{ diag_file "$sl/err"; ls -R "$sl/public" | diag_file /dev/stdin; }
 

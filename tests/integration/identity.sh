@@ -348,7 +348,7 @@ ok $? "board-gone: the partner's board meeting is listed once" ||
 	diag_file "$tmp/board-gone.ids"
 same_identity "board-gone: it goes on under the identity the file's event had" \
 	board board-gone
-! grep -q 'board-meeting.ics is gone' "$tmp/board-gone.build"
+! grep -q 'board-meeting.ics) is gone' "$tmp/board-gone.build"
 ok $? "board-gone: no warning that the event leaves the calendars" ||
 	diag_file "$tmp/board-gone.build"
 

@@ -406,7 +406,7 @@ diag_file "$tmp/together/err"
 test ! -e "$tmp/together/public/events/added-after-the-backup.ics" &&
 	test -f "$tmp/together/public/category/added-later/calendar.ics" &&
 	! grep -q '^BEGIN:VEVENT' "$tmp/together/public/category/added-later/calendar.ics" &&
-	grep -q 'the event of events/added-after-the-backup.ics is gone' "$tmp/together/err"
+	grep -q 'the event of added-after-the-backup.md (its calendar events/added-after-the-backup.ics) is gone' "$tmp/together/err"
 ok $? "the event added after the backup is withdrawn, its category emptied"
 "$EVFEED" build --config "$c" >"$tmp/together/out2" 2>&1 &&
 	grep -q 'nothing changed' "$tmp/together/out2" &&
