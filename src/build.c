@@ -236,22 +236,32 @@ warn_large(const EvfConfig *cfg, GPtrArray *out, GPtrArray *diags,
 	evf_diags_warn(diags, shown, 0, 0, "%s: %s", what->str, why);
 }
 
-/* What readers do with calendars and feeds that are too large. */
+/* What readers do with calendars and feeds that are too large; @events
+ * at @now tell whether past_days could help. */
 static void
-warn_large_outputs(const EvfConfig *cfg, GPtrArray *out, GPtrArray *diags)
+warn_large_outputs(const EvfConfig *cfg, GPtrArray *out, GPtrArray *events,
+                   gint64 now, GPtrArray *diags)
 {
+	gboolean past = FALSE;
+
 	g_autofree char *feeds = g_strdup_printf(
 	    "feed validators (the W3C's, feedvalidator.org) and some feed "
 	    "readers refuse a feed over 2 MB; lower [feeds] max_items (now "
 	    "%u), or shorten the longest descriptions",
 	    cfg->max_items);
-	g_autofree char *calendars = g_strdup_printf(
+	g_autofree char *calendars = NULL;
+
+	for (guint i = 0; i < events->len && !past; i++)
+		past = evf_page_is_past(cfg, g_ptr_array_index(events, i), now);
+	calendars = g_strdup_printf(
 	    "Google Calendar leaves out events of subscribed calendars over "
 	    "about 1 MB, without telling its users; %s",
-	    cfg->past_limited ? "lower [feeds] past_days, which leaves out "
-	                        "events long past"
-	                      : "set [feeds] past_days to leave out events "
-	                        "long past (evfeed.conf(5))");
+	    !past ? "list fewer events in one calendar (its categories "
+	            "have calendars of their own)"
+	    : cfg->past_limited ? "lower [feeds] past_days, which leaves out "
+	                          "events long past"
+	                        : "set [feeds] past_days to leave out events "
+	                          "long past (evfeed.conf(5))");
 
 	warn_large(cfg, out, diags, "calendar.ics", "calendar",
 	           GOOGLE_CALENDAR_BYTES, calendars);
@@ -1713,7 +1723,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		if (out == NULL)
 			return FALSE;
 		stats->until = MIN(stats->until, let_go);
-		warn_large_outputs(cfg, out, diags);
+		warn_large_outputs(cfg, out, events, now, diags);
 		if (old_manifest != NULL) {
 			warn_withdrawn(cfg, old_manifest, out, local, events,
 			               now, diags);

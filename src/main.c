@@ -761,6 +761,19 @@ run(int argc, char **argv)
 
 	g_option_context_add_main_entries(ctx, global_entries, NULL);
 	g_option_context_set_description(ctx, summary);
+	/* GLib prints its help and exits 0 itself, whether or not it
+	 * reached the reader: printed here, main() checks it */
+	for (guint i = 1; args[i] != NULL && strcmp(args[i], "--") != 0; i++)
+		if (strcmp(args[i], "--help") == 0 ||
+		    strcmp(args[i], "-h") == 0 || strcmp(args[i], "-?") == 0) {
+			g_autofree char *name = g_path_get_basename(args[0]);
+			g_autofree char *help = NULL;
+
+			g_set_prgname(name);
+			help = g_option_context_get_help(ctx, TRUE, NULL);
+			fputs(help, stdout);
+			return 0;
+		}
 	if (!g_option_context_parse_strv(ctx, &args, &error)) {
 		fprintf(stderr, "evfeed: %s\nTry 'evfeed --help'.\n",
 		        error->message);

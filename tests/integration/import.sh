@@ -786,10 +786,15 @@ if [ -w /dev/full ]; then
 	st=$?
 	test $st -eq 1
 	ok $? "--version to a full disk: status 1 (status $st)"
+	"$EVFEED" --help >/dev/full 2>"$tmp/pipe/err"
+	st=$?
+	test $st -eq 1 && grep -q 'cannot write the output: No space left' "$tmp/pipe/err"
+	ok $? "--help to a full disk: status 1 (status $st)" || diag_file "$tmp/pipe/err"
 else
 	skip "import --dry-run to a full disk" "no /dev/full"
 	skip "new to a full disk" "no /dev/full"
 	skip "--version to a full disk" "no /dev/full"
+	skip "--help to a full disk" "no /dev/full"
 fi
 
 done_testing

@@ -125,6 +125,28 @@ test $st -eq 0 && test "$size" -gt 1000000 &&
 	grep -q '^public/calendar.ics: warning: [0-9.]* MB: Google Calendar leaves out events of subscribed calendars over about 1 MB.*set \[feeds\] past_days' "$big/err"
 ok $? "a calendar.ics of $size bytes: one warning, naming the limit and past_days (status $st)"
 diag_file "$big/err"
+# The same events twelve years later, none of them past: past_days would
+# leave out nothing, and is not the advice.
+"$py" - "$big/events" <<'PY'
+import os, re, sys
+for name in os.listdir(sys.argv[1]):
+    path = os.path.join(sys.argv[1], name)
+    with open(path, encoding='utf-8') as f:
+        text = f.read()
+    text = re.sub(r'^(start|end): (\d{4})',
+                  lambda m: '%s: %d' % (m.group(1), int(m.group(2)) + 12),
+                  text, flags=re.M)
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write(text)
+PY
+rm -rf "$big/public" "$big/state.db"
+(cd "$big" && "$EVFEED" build --config evfeed.conf) >"$big/out" 2>"$big/err"
+st=$?
+test $st -eq 0 &&
+	grep -q '^public/calendar.ics: warning: [0-9.]* MB: Google Calendar leaves out events of subscribed calendars over about 1 MB.*list fewer events in one calendar' "$big/err" &&
+	! grep -q 'past_days' "$big/err"
+ok $? "a large calendar of events to come: the advice is not past_days (status $st)"
+diag_file "$big/err"
 test "$(wc -c <"$tmp/public/calendar.ics")" -lt 1000000 &&
 	! grep -q 'Google' "$tmp/err"
 ok $? "a small calendar brings no such warning"
