@@ -2493,6 +2493,15 @@ build(Ctx *c, icalcomponent *cal, icalcomponent *ve, const char *uid, Built *b)
 		return FALSE;
 	}
 	read_fields(c, ve, b->ev, b->label);
+	/* RFC 5546 §3.2.5: the events of a METHOD:CANCEL calendar are
+	 * called off, STATUS:CANCELLED or not */
+	if (cal != NULL &&
+	    icalcomponent_get_first_property(ve, ICAL_STATUS_PROPERTY) ==
+	        NULL &&
+	    icalcomponent_get_first_property(cal, ICAL_METHOD_PROPERTY) !=
+	        NULL &&
+	    icalcomponent_get_method(cal) == ICAL_METHOD_CANCEL)
+		b->ev->status = EVF_STATUS_CANCELLED;
 	return TRUE;
 }
 

@@ -2853,6 +2853,32 @@ test_fields_mended(void)
 	}
 }
 
+/* A calendar of METHOD:CANCEL calls its events off (RFC 5546 §3.2.5),
+ * those without a STATUS too; one with a STATUS keeps it. */
+static void
+test_method_cancel(void)
+{
+	g_autoptr(EvfImport) imp = import_body(
+	    "METHOD:CANCEL\n"
+	    "BEGIN:VEVENT\nUID:called-off@partner.example\n"
+	    "SUMMARY:Round table\nDTSTART:20180910T090000Z\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:tentative@partner.example\n"
+	    "SUMMARY:Panel\nDTSTART:20180911T090000Z\nSTATUS:TENTATIVE\n"
+	    "END:VEVENT");
+	g_autoptr(EvfImport) published =
+	    import_body("METHOD:PUBLISH\n"
+	                "BEGIN:VEVENT\nUID:on@partner.example\n"
+	                "SUMMARY:Round table\nDTSTART:20180910T090000Z\n"
+	                "END:VEVENT");
+
+	g_assert_cmpint(find(imp, "called-off@partner.example")->status, ==,
+	                EVF_STATUS_CANCELLED);
+	g_assert_cmpint(find(imp, "tentative@partner.example")->status, ==,
+	                EVF_STATUS_TENTATIVE);
+	g_assert_cmpint(find(published, "on@partner.example")->status, ==,
+	                EVF_STATUS_CONFIRMED);
+}
+
 static void
 test_fields(void)
 {
@@ -3638,6 +3664,7 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/limits/description-budget",
 	                test_limits_description_budget);
 	g_test_add_func("/import-ics/fields", test_fields);
+	g_test_add_func("/import-ics/method-cancel", test_method_cancel);
 	g_test_add_func("/import-ics/fields-mended", test_fields_mended);
 	g_test_add_func("/import-ics/geo-unread", test_geo_unread);
 	g_test_add_func("/import-ics/duration-nominal-days",
