@@ -40,6 +40,8 @@
 #include <netdb.h>
 #include <string.h>
 #include <linux/sockios.h>
+#include <linux/tcp.h>
+#include <stddef.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -56,7 +58,8 @@
 typedef struct {
 	int fd;
 	gint64 deadline; /* monotonic µs; G_MAXINT64: none */
-	int queued;      /* bytes in its send queue at the last look */
+	gint64 taken;    /* how far the client had taken its answers at the
+	                  * last look (sent_taken) */
 } Conn;
 
 /* A request, from libmicrohttpd's URI log callback, which sees its target
@@ -887,13 +890,22 @@ watch(EvfHttpd *h, const Conn *conn)
 	}
 }
 
-/* The bytes in the send queue of the socket @fd (sent and not yet
- * acknowledged, or not yet sent); -1 when unknown. */
-static int
-send_queue(int fd)
+/* How far the client of the socket @fd has taken what was sent to it:
+ * the bytes it acknowledged (TCP_INFO), which grow as long as it reads;
+ * else the bytes in the send queue, which a slow reader keeps full, the
+ * same at every look; -1 when unknown. Only compared. */
+static gint64
+sent_taken(int fd)
 {
+	struct tcp_info ti;
+	socklen_t len = sizeof ti;
 	int n;
 
+	memset(&ti, 0, sizeof ti);
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+	    len >= offsetof(struct tcp_info, tcpi_bytes_acked) +
+	               sizeof ti.tcpi_bytes_acked)
+		return (gint64)ti.tcpi_bytes_acked;
 	return ioctl(fd, SIOCOUTQ, &n) == 0 ? n : -1;
 }
 
@@ -901,7 +913,7 @@ send_queue(int fd)
  * its answer, or the next request, may take the timeout from now.
  *
  * The watchdog closes a connection only when the client took nothing of
- * what was sent to it for the whole timeout: its send queue did not move.
+ * what was sent to it for the whole timeout: it acknowledged nothing.
  * libmicrohttpd's own timeout (off while the watchdog runs) counts from
  * its last write to the socket, which it makes only once a good part of
  * the send buffer has drained, and it closed the connection of a client
@@ -917,7 +929,7 @@ set_deadline(EvfHttpd *h, struct MHD_Connection *c)
 	if (conn == NULL)
 		return;
 	g_mutex_lock(&h->conns_lock);
-	conn->queued = send_queue(conn->fd);
+	conn->taken = sent_taken(conn->fd);
 	conn->deadline = g_get_monotonic_time() + h->timeout;
 	watch(h, conn);
 	g_mutex_unlock(&h->conns_lock);
@@ -1011,12 +1023,12 @@ watchdog(gpointer data)
 			Conn *conn = key;
 
 			if (conn->deadline <= now) {
-				int queued = send_queue(conn->fd);
+				gint64 taken = sent_taken(conn->fd);
 
 				/* the client takes what was sent: another
 				 * timeout */
-				if (queued != conn->queued) {
-					conn->queued = queued;
+				if (taken != conn->taken) {
+					conn->taken = taken;
 					conn->deadline = now + h->timeout;
 				} else {
 					(void)shutdown(conn->fd, SHUT_RDWR);
