@@ -87,10 +87,9 @@ struct _EvfHttpd {
 	struct MHD_Response *not_allowed;
 	struct MHD_Response *unavailable;
 	struct MHD_Response *bad_request;
-	struct MHD_Response *too_long;         /* 414 */
-	struct MHD_Response *not_implemented;  /* 501 */
-	struct MHD_Response *failed;           /* 412 Precondition Failed */
-	struct MHD_Response *status_unchanged; /* 304 of status.json */
+	struct MHD_Response *too_long;        /* 414 */
+	struct MHD_Response *not_implemented; /* 501 */
+	struct MHD_Response *failed;          /* 412 Precondition Failed */
 	gboolean access_log;
 	struct sockaddr_storage addr;
 };
@@ -639,20 +638,24 @@ answer_status(EvfHttpd *h, struct MHD_Connection *c, guint *status,
 		*status = MHD_HTTP_PRECONDITION_FAILED;
 		return MHD_queue_response(c, *status, h->failed);
 	}
-	if (has_field(c, MHD_HTTP_HEADER_IF_NONE_MATCH) &&
-	    field_lists(c, MHD_HTTP_HEADER_IF_NONE_MATCH, "", TRUE)) {
-		g_bytes_unref(json);
-		*status = MHD_HTTP_NOT_MODIFIED;
-		return MHD_queue_response(c, *status, h->status_unchanged);
-	}
-	*bytes = g_bytes_get_size(json);
+	/* a 304 on the bytes too: libmicrohttpd sends no body with it, but
+	 * its Content-Length, which is that of the 200 (RFC 9110 §8.6) */
+	*status =
+	    has_field(c, MHD_HTTP_HEADER_IF_NONE_MATCH) &&
+	            field_lists(c, MHD_HTTP_HEADER_IF_NONE_MATCH, "", TRUE)
+	        ? MHD_HTTP_NOT_MODIFIED
+	        : MHD_HTTP_OK;
+	if (*status == MHD_HTTP_OK)
+		*bytes = g_bytes_get_size(json);
 	r = MHD_create_response_from_buffer_with_free_callback_cls(
-	    *bytes, (void *)g_bytes_get_data(json, NULL), release_bytes, json);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-	                        "application/json; charset=utf-8");
+	    g_bytes_get_size(json), (void *)g_bytes_get_data(json, NULL),
+	    release_bytes, json);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	*status = MHD_HTTP_OK;
+	if (*status == MHD_HTTP_OK) {
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+		                        "application/json; charset=utf-8");
+		MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	}
 	rc = MHD_queue_response(c, *status, r);
 	MHD_destroy_response(r);
 	return rc;
@@ -1146,7 +1149,6 @@ destroy_responses(EvfHttpd *h)
 	MHD_destroy_response(h->too_long);
 	MHD_destroy_response(h->not_implemented);
 	MHD_destroy_response(h->failed);
-	MHD_destroy_response(h->status_unchanged);
 }
 
 static gboolean
@@ -1290,10 +1292,6 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 	h->not_implemented =
 	    text_response(canned_text(MHD_HTTP_NOT_IMPLEMENTED));
 	h->failed = text_response(canned_text(MHD_HTTP_PRECONDITION_FAILED));
-	h->status_unchanged = MHD_create_response_from_buffer(
-	    0, (void *)"", MHD_RESPMEM_PERSISTENT);
-	MHD_add_response_header(h->status_unchanged,
-	                        MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
 	/* (before the first connection: it times them all, and
 	 * libmicrohttpd none, unless it cannot start) */
 	h->watchdog = g_thread_try_new("evfeed-watchdog", watchdog, h, NULL);

@@ -751,6 +751,15 @@ sys.exit(not (any("Mars/Olympus_Mons" in x and "taken as UTC" in x
 		test "$(sj -H 'If-None-Match: *')" = 304 &&
 		test "$(sj -H 'If-None-Match: "nope"')" = 200
 	ok $? "serve: status.json answers If-Match and If-None-Match"
+	# a 304's Content-Length is the 200's, or none (RFC 9110 §8.6),
+	# never 0 (the status is live: the two may be a moment apart)
+	l200=$("$CURL" -sI "$daemon/status.json" | tr -d '\r' |
+		sed -n 's/^[Cc]ontent-[Ll]ength: //p')
+	l304=$("$CURL" -sI -H 'If-None-Match: *' "$daemon/status.json" |
+		tr -d '\r' | sed -n 's/^[Cc]ontent-[Ll]ength: //p')
+	test -n "$l200" && test "$l200" -gt 0 &&
+		{ test -z "$l304" || test "$l304" -gt 0; }
+	ok $? "serve: status.json's 304 says the 200's length (${l304:-none}, the 200 $l200)"
 	serve_stop
 	test "$serve_status" -eq 0
 	ok $? "reload mid-fetch: SIGTERM: exit status 0 ($serve_status)"
