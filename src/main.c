@@ -224,11 +224,20 @@ cmd_sources(void)
 	/* Showing the sources changes nothing: no state is created where
 	 * there is none (nothing was fetched yet), and a damaged one is
 	 * reported, not moved aside. */
-	if (g_file_test(cfg->state_path, G_FILE_TEST_EXISTS) &&
-	    (store = evf_store_open_existing(cfg->state_path, &error)) ==
-	        NULL) {
-		fprintf(stderr, "evfeed: error: %s\n", error->message);
-		return 1;
+	if (g_file_test(cfg->state_path, G_FILE_TEST_EXISTS)) {
+		store = evf_store_open_existing(cfg->state_path, &error);
+		/* one it may not write (another user's, a read-only disk)
+		 * is read as it is, without its WAL's latest */
+		if (store == NULL &&
+		    !g_error_matches(error, EVF_ERROR, EVF_ERROR_DAMAGED)) {
+			g_clear_error(&error);
+			store =
+			    evf_store_open_readonly(cfg->state_path, &error);
+		}
+		if (store == NULL) {
+			fprintf(stderr, "evfeed: error: %s\n", error->message);
+			return 1;
+		}
 	}
 	evf_partner_print_table(cfg, store, g_get_real_time(), stdout);
 	return 0;

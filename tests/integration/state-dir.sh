@@ -155,8 +155,16 @@ ok $? "an earlier build made the state of the next case"
 if read_only "$tmp/ro-full/state"; then
 	set_title "Edited with a read-only state"
 	refuses "read-only state folder with a state" "$c" "$tmp/ro-full/state" "$ro_reason"
+	# showing the sources writes nothing: it reads a state it may not
+	# write
+	"$EVFEED" sources --config "$c" >"$tmp/ro-full/sources.out" 2>"$tmp/ro-full/sources.err"
+	st=$?
+	test $st -eq 0 && grep -q '^SOURCE' "$tmp/ro-full/sources.out"
+	ok $? "read-only state folder with a state: evfeed sources reads it (status $st)" ||
+		diag_file "$tmp/ro-full/sources.err"
 else
-	for d in "evfeed build" "evfeed fetch" "evfeed serve" "output"; do
+	for d in "evfeed build" "evfeed fetch" "evfeed serve" "output" \
+		"evfeed sources reads it"; do
 		skip "read-only state folder with a state: $d" \
 			"cannot make a read-only folder here: $(head -n 1 "$tmp/mount.err" 2>/dev/null)"
 	done
