@@ -236,24 +236,16 @@ warn_large(const EvfConfig *cfg, GPtrArray *out, GPtrArray *diags,
 	evf_diags_warn(diags, shown, 0, 0, "%s: %s", what->str, why);
 }
 
-/* What readers do with calendars and feeds that are too large; @events
- * at @now tell whether past_days could help. */
-static void
-warn_large_outputs(const EvfConfig *cfg, GPtrArray *out, GPtrArray *events,
-                   gint64 now, GPtrArray *diags)
+/* (transfer full): what to do about a calendar over Google Calendar's
+ * limit, given @events at @now: past_days helps only when some are past. */
+static char *
+calendar_advice(const EvfConfig *cfg, GPtrArray *events, gint64 now)
 {
 	gboolean past = FALSE;
 
-	g_autofree char *feeds = g_strdup_printf(
-	    "feed validators (the W3C's, feedvalidator.org) and some feed "
-	    "readers refuse a feed over 2 MB; lower [feeds] max_items (now "
-	    "%u), or shorten the longest descriptions",
-	    cfg->max_items);
-	g_autofree char *calendars = NULL;
-
 	for (guint i = 0; i < events->len && !past; i++)
 		past = evf_page_is_past(cfg, g_ptr_array_index(events, i), now);
-	calendars = g_strdup_printf(
+	return g_strdup_printf(
 	    "Google Calendar leaves out events of subscribed calendars over "
 	    "about 1 MB, without telling its users; %s",
 	    !past ? "list fewer events in one calendar (its categories "
@@ -262,6 +254,26 @@ warn_large_outputs(const EvfConfig *cfg, GPtrArray *out, GPtrArray *events,
 	                          "events long past"
 	                        : "set [feeds] past_days to leave out events "
 	                          "long past (evfeed.conf(5))");
+}
+
+/* What readers do with calendars and feeds that are too large. */
+static void
+warn_large_outputs(const EvfConfig *cfg, GPtrArray *out, GPtrArray *events,
+                   gint64 now, GPtrArray *diags)
+{
+	g_autofree char *feeds = g_strdup_printf(
+	    "feed validators (the W3C's, feedvalidator.org) and some feed "
+	    "readers refuse a feed over 2 MB; lower [feeds] max_items (now "
+	    "%u), or shorten the longest descriptions",
+	    cfg->max_items);
+	guint others;
+	/* (the events are looked at only when a calendar is too large) */
+	g_autofree char *calendars =
+	    large_files(out, "calendar.ics", GOOGLE_CALENDAR_BYTES, &others) !=
+	                NULL ||
+	            others > 0
+	        ? calendar_advice(cfg, events, now)
+	        : NULL;
 
 	warn_large(cfg, out, diags, "calendar.ics", "calendar",
 	           GOOGLE_CALENDAR_BYTES, calendars);
