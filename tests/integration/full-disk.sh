@@ -84,6 +84,17 @@ fill()
 	df -Pk "$1" | awk 'NR == 2 { print $4 }'
 }
 
+# build_fails CONF WHAT: `evfeed build --config CONF`, its output in
+# $tmp/build.out and $tmp/build.err, exits 1 ("WHAT exits 1").
+build_fails()
+{
+	"$EVFEED" build --config "$1" >"$tmp/build.out" 2>"$tmp/build.err"
+	_bf_st=$?
+	test $_bf_st -eq 1
+	ok $? "$2 exits 1 (status $_bf_st)"
+	diag_file "$tmp/build.err"
+}
+
 # temps DIR: the temporary files below DIR.
 temps()
 {
@@ -176,11 +187,7 @@ ok $? "A: the ETag of calendar.ics does not change ($tag)"
 "$CURL" -s "$base/calendar.ics" | cmp -s - "$tmp/calendar.good"
 ok $? "A: the daemon serves the previous calendar, byte for byte"
 
-"$EVFEED" build --config "$conf" >"$tmp/build.out" 2>"$tmp/build.err"
-st=$?
-test $st -eq 1
-ok $? "A: evfeed build on the full disk exits 1 (status $st)"
-diag_file "$tmp/build.err"
+build_fails "$conf" "A: evfeed build on the full disk"
 grep -q 'error' "$tmp/build.err" &&
 	{ says_full "$tmp/build.err" || grep -Eqi 'cannot write' "$tmp/build.err" ||
 		grep -qF "$disk/" "$tmp/build.err"; }
@@ -241,11 +248,7 @@ tree_sums "$pub" >"$tmp/sums.good"
 cp "$pub/calendar.ics" "$tmp/calendar.good"
 left=$(fill "$disk")
 set_title "Edited while the disk is full and nothing runs"
-"$EVFEED" build --config "$conf" >"$tmp/build.out" 2>"$tmp/build.err"
-st=$?
-test $st -eq 1
-ok $? "A2: evfeed build on the full disk exits 1 (status $st)"
-diag_file "$tmp/build.err"
+build_fails "$conf" "A2: evfeed build on the full disk"
 grep -qF "$disk/" "$tmp/build.err" && says_full "$tmp/build.err"
 ok $? "A2: the error names the state and says the disk is full"
 tree_sums "$pub" >"$tmp/sums.now"
@@ -315,11 +318,7 @@ tree_sums "$pub" >"$tmp/sums.good"
 left=$(fill "$outdisk" 24)
 diag "B: ${left} KB left free"
 set_title "Edited while the output disk is nearly full"
-"$EVFEED" build --config "$conf" >"$tmp/build.out" 2>"$tmp/build.err"
-st=$?
-test $st -eq 1
-ok $? "B: evfeed build exits 1 (status $st)"
-diag_file "$tmp/build.err"
+build_fails "$conf" "B: evfeed build"
 grep -qF "$pub/" "$tmp/build.err" && says_full "$tmp/build.err"
 ok $? "B: the error names the file and says there is no space"
 tree_sums "$pub" >"$tmp/sums.now"
@@ -342,11 +341,7 @@ mkdir "$tmp/c" "$outdisk/c"
 write_config "$tmp/c" "$tmp/events" "$tmp/c/public" "$outdisk/c/state.db"
 left=$(fill "$outdisk" 12)
 diag "C: ${left} KB left free"
-"$EVFEED" build --config "$tmp/c/evfeed.conf" >"$tmp/build.out" 2>"$tmp/build.err"
-st=$?
-test $st -eq 1
-ok $? "C: evfeed build with a new state on the full disk exits 1 (status $st)"
-diag_file "$tmp/build.err"
+build_fails "$tmp/c/evfeed.conf" "C: evfeed build with a new state on the full disk"
 grep 'error:' "$tmp/build.err" >"$tmp/build.errors"
 grep -qF "$outdisk/c/state.db" "$tmp/build.errors" &&
 	says_full "$tmp/build.errors" && ! grep -q 'CREATE' "$tmp/build.errors" &&
