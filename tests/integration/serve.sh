@@ -524,15 +524,33 @@ etag_is_not()
 {
 	test "$(head_of /calendar.ics | header ETag)" != "$1"
 }
-"${PYTHON3:-/usr/bin/python3}" -c 'import time; time.sleep(1.02 - time.time() % 1)'
-retitle "$f" "Illicit financial flows, first"
-wait_until $((3 * slow)) etag_is_not "$new"
-h=$(head_of /calendar.ics)
-e1=$(echo "$h" | header ETag)
-lm1=$(echo "$h" | header Last-Modified)
-t0=$(date +%s.%N)
+# The second edit must fall within the first version's second: the first
+# version is awaited on the disk (its file's time is the Last-Modified it
+# is served with), where it is seen at once, not over HTTP, which a loaded
+# machine slows by a second. A first version written too near the end of
+# its second is made again, up to five times.
+mtime_is_not()
+{
+	test "$(stat -c %Y "$tmp/public/calendar.ics")" != "$1"
+}
+tries=0
+while :; do
+	tries=$((tries + 1))
+	m0=$(stat -c %Y "$tmp/public/calendar.ics")
+	retitle "$f" "Illicit financial flows, first $tries"
+	wait_until $((3 * slow)) mtime_is_not "$m0"
+	t0=$(date +%s.%N)
+	m1=$(stat -c %Y "$tmp/public/calendar.ics")
+	awk -v a="$t0" -v m="$m1" 'BEGIN { exit !(a < m + 0.8) }' && break
+	[ $tries -ge 5 ] && break
+done
+lm1=$(LC_ALL=C date -u -d "@$m1" '+%a, %d %b %Y %H:%M:%S GMT')
+serves_second()
+{
+	"$CURL" -s "$base/calendar.ics" | grep -qF 'Illicit financial flows\, second'
+}
 retitle "$f" "Illicit financial flows, second"
-wait_until $((3 * slow)) etag_is_not "$e1"
+wait_until $((3 * slow)) serves_second
 t1=$(date +%s.%N)
 h=$(head_of /calendar.ics)
 new=$(echo "$h" | header ETag)
@@ -543,9 +561,9 @@ lm2=$(echo "$h" | header Last-Modified)
 # the edit.
 awk -v a="$t0" -v b="$t1" -v l="$(date -d "$lm2" +%s)" -v k=$slow \
 	'BEGIN { exit !(b - l < 1.5 * k && b - a < 2 * k) }'
-ok $? "the second version is served as its second begins ($(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s after the edit)"
-diag "first: $e1 $lm1; second: $new $lm2"
-test "$new" != "$e1" && test "$lm2" != "$lm1"
+ok $? "the second version is served as its second begins ($(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s after the edit, $tries tries)"
+diag "first: $lm1; second: $new $lm2"
+test "$lm2" != "$lm1"
 ok $? "two versions within one second have two Last-Modified"
 test "$(head_of /calendar.ics -H "If-Modified-Since: $lm1" | status)" = 200 &&
 	test "$(head_of /calendar.ics -H "If-Modified-Since: $lm2" | status)" = 304
