@@ -50,8 +50,15 @@
 /* Bytes of memory per connection: its request line and header fields,
  * and the header of its answer (a folder's redirect holds the request's
  * query). RFC 9112 §3 would have a request line of 8,000 octets read;
- * more gets 414 or 431 (HARDENING.md: 32 KiB). */
-#define CONNECTION_MEMORY (32 * 1024)
+ * more gets 414 or 431. libmicrohttpd 0.9.75 reads a request into half
+ * of it, then grows that buffer into the rest as it must, so a request
+ * that takes nearly all of it leaves no room for any answer's header,
+ * and the connection is closed without one: with HARDENING.md's 32 KiB,
+ * a Cookie of 16 KB (which browsers send with a parent domain's cookies)
+ * got no answer. With 64 KiB that begins past header fields of 32 KB and
+ * request lines of 64 KB, where nginx has answered 400 and 414 since
+ * 8 KB. The pages are taken as the request fills them. */
+#define CONNECTION_MEMORY (64 * 1024)
 
 /* A connection, from libmicrohttpd's start notification to its close
  * notification (which comes before it closes the socket). */
@@ -67,6 +74,8 @@ typedef struct {
 typedef struct {
 	char *target;  /* as sent, up to its first NUL */
 	gboolean seen; /* the handler was called */
+	char *logged;  /* its access log line but for how it ended, once
+	                * answered */
 } Request;
 
 struct _EvfHttpd {
@@ -985,7 +994,28 @@ request_free(Request *rq)
 	if (rq == NULL)
 		return;
 	g_free(rq->target);
+	g_free(rq->logged);
 	g_free(rq);
+}
+
+/* What the access log says of an answer that did not go out whole. */
+static const char *
+unfinished(enum MHD_RequestTerminationCode code)
+{
+	switch (code) {
+	case MHD_REQUEST_TERMINATED_COMPLETED_OK:
+		return NULL;
+	case MHD_REQUEST_TERMINATED_TIMEOUT_REACHED:
+		return "timed out";
+	case MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN:
+		return "the server stopped";
+	case MHD_REQUEST_TERMINATED_CLIENT_ABORT:
+	case MHD_REQUEST_TERMINATED_READ_ERROR:
+		return "the client went away";
+	case MHD_REQUEST_TERMINATED_WITH_ERROR:
+	default:
+		return "the connection failed or was cut";
+	}
 }
 
 /* An answer was sent (or given up): the next request's time starts. */
@@ -995,7 +1025,14 @@ on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 {
 	EvfHttpd *h = cls;
 	Request *rq = *req_cls;
+	const char *why = unfinished(code);
 
+	/* (logged once it went, or did not: a request whose answer has no
+	 * room in the connection's memory is closed without one) */
+	if (rq != NULL && rq->logged != NULL && why == NULL)
+		g_message("%s", rq->logged);
+	else if (rq != NULL && rq->logged != NULL)
+		g_message("%s, not sent whole: %s", rq->logged, why);
 	if (rq != NULL && rq->seen)
 		g_atomic_int_dec_and_test(&h->busy);
 	request_free(*req_cls);
@@ -1124,8 +1161,9 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		g_autofree char *m = evf_log_escape(method);
 		g_autofree char *u = loggable_target(url);
 
-		g_message("%s \"%s %s\" %u %" G_GSIZE_FORMAT, client, m, u,
-		          status, sent);
+		g_free(rq->logged);
+		rq->logged = g_strdup_printf("%s \"%s %s\" %u %" G_GSIZE_FORMAT,
+		                             client, m, u, status, sent);
 	}
 	return rc;
 }
