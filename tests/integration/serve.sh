@@ -572,6 +572,7 @@ tries=0
 while :; do
 	tries=$((tries + 1))
 	m0=$(stat -c %Y "$tmp/public/calendar.ics")
+	"${PYTHON3:-/usr/bin/python3}" -c 'import time; time.sleep(1.02 - time.time() % 1)'
 	retitle "$f" "Illicit financial flows, first $tries"
 	wait_until $((3 * slow)) mtime_is_not "$m0"
 	t0=$(date +%s.%N)
@@ -579,6 +580,9 @@ while :; do
 	awk -v a="$t0" -v m="$m1" 'BEGIN { exit !(a < m + 0.8) }' && break
 	[ $tries -ge 5 ] && break
 done
+# (a machine so loaded that none of five builds was seen within the
+# second it was written in cannot show what follows)
+within=$(awk -v a="$t0" -v m="$m1" 'BEGIN { print (a < m + 0.8) ? "yes" : "no" }')
 lm1=$(LC_ALL=C date -u -d "@$m1" '+%a, %d %b %Y %H:%M:%S GMT')
 serves_second()
 {
@@ -594,12 +598,18 @@ lm2=$(echo "$h" | header Last-Modified)
 # served when the next second begins, which its Last-Modified names: not
 # later than a rebuild after that (half a second), nor two seconds after
 # the edit.
-awk -v a="$t0" -v b="$t1" -v l="$(date -d "$lm2" +%s)" -v k=$slow \
-	'BEGIN { exit !(b - l < 1.5 * k && b - a < 2 * k) }'
-ok $? "the second version is served as its second begins ($(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s after the edit, $tries tries)"
-diag "first: $lm1; second: $new $lm2"
-test "$lm2" != "$lm1"
-ok $? "two versions within one second have two Last-Modified"
+took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+diag "first: $lm1; second: $new $lm2; $tries tries"
+if [ "$within" = yes ]; then
+	awk -v a="$t0" -v b="$t1" -v l="$(date -d "$lm2" +%s)" -v k=$slow \
+		'BEGIN { exit !(b - l < 1.5 * k && b - a < 2 * k) }'
+	ok $? "the second version is served as its second begins ($took s after the edit)"
+	test "$lm2" != "$lm1"
+	ok $? "two versions within one second have two Last-Modified"
+else
+	skip "the second version is served as its second begins" "no build seen within its second in $tries tries"
+	skip "two versions within one second have two Last-Modified" "likewise"
+fi
 test "$(head_of /calendar.ics -H "If-Modified-Since: $lm1" | status)" = 200 &&
 	test "$(head_of /calendar.ics -H "If-Modified-Since: $lm2" | status)" = 304
 ok $? "If-Modified-Since with the first version's date: 200"
