@@ -755,6 +755,20 @@ atom_text(xmlNode *n, gsize max, char **out, gboolean *cut)
 
 /* ------------------------------------------------------------ dates */
 
+/* Whether the media type @type (an Atom link's type=) is a web page's. */
+static gboolean
+is_page_type(char *type)
+{
+	char *end = strchr(type, ';');
+
+	if (end != NULL)
+		*end = '\0';
+	g_strstrip(type);
+	return g_ascii_strcasecmp(type, "text/html") == 0 ||
+	       g_ascii_strcasecmp(type, "application/xhtml+xml") == 0 ||
+	       type[0] == '\0';
+}
+
 static gboolean
 digits(const char *s, int n)
 {
@@ -1237,6 +1251,8 @@ typedef struct {
 	gboolean title_html;
 	char *dc_title;
 	char *link;
+	gboolean link_file; /* an Atom alternate of another type than a page
+	                     * (a .ics, a PDF): one that is a page wins */
 	char *link_refused; /* a link left out: not http(s), or not a URL */
 	char *description;  /* RSS description, or Atom summary */
 	Base *desc_base;
@@ -1301,24 +1317,36 @@ read_core(Ctx *c, Item *it, Fields *f, xmlNode *n, Base *base)
 		} else {
 			f->title = text_cut(n, MAX_RAW_TITLE, NULL);
 		}
-	} else if (named(n, "link") && f->link == NULL) {
+	} else if (named(n, "link") && (f->link == NULL || f->link_file)) {
 		if (c->kind == KIND_ATOM) {
 			g_autofree xmlChar *rel =
 			    xmlGetProp(n, (const xmlChar *)"rel");
 			g_autofree xmlChar *href =
 			    xmlGetProp(n, (const xmlChar *)"href");
+			g_autofree xmlChar *type =
+			    xmlGetProp(n, (const xmlChar *)"type");
+			/* RFC 4287 §4.1.1: alternates may differ in type; the
+			 * page is the event's link, as feedparser takes it */
+			gboolean page =
+			    type == NULL || is_page_type((char *)type);
+			char *link;
 
 			/* RFC 4287 §4.2.7.2: no rel is "alternate" */
-			if (href != NULL &&
+			if (href != NULL && (f->link == NULL || page) &&
 			    (rel == NULL ||
 			     strcmp(g_strstrip((char *)rel), "alternate") ==
 			         0 ||
 			     strcmp((char *)rel, REL_ALTERNATE) == 0)) {
-				f->link = safe_url(c, (const char *)href, base,
-				                   (guint)xmlGetLineNo(n));
-				if (f->link == NULL && f->link_refused == NULL)
+				link = safe_url(c, (const char *)href, base,
+				                (guint)xmlGetLineNo(n));
+				if (link != NULL) {
+					g_free(f->link);
+					f->link = link;
+					f->link_file = !page;
+				} else if (f->link_refused == NULL) {
 					f->link_refused =
 					    g_strdup((const char *)href);
+				}
 			}
 		} else {
 			g_autofree char *v = text_cut(n, 8 * MAX_FIELD, NULL);
@@ -1941,6 +1969,7 @@ import_items(Ctx *c)
 	g_autoptr(GPtrArray) kept = g_ptr_array_new();
 	guint candidates;
 
+	imp->window = TRUE;
 	imp->events =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
 	derive_uids(c);

@@ -31,6 +31,9 @@ typedef struct {
 	GPtrArray *events;   /* (element-type EvfEvent) owned */
 	guint skipped;       /* items left out (no usable data) */
 	GPtrArray *warnings; /* (element-type utf8) what was not carried over */
+	/* an RSS or Atom document, which lists a partner's newest items,
+	 * not all: one that is not in it was not taken away */
+	gboolean window;
 } EvfImport;
 
 void evf_import_free(EvfImport *imp);

@@ -467,6 +467,83 @@ kept_warnings(EvfStore *store, const char *name)
 	                                       : g_new0(char *, 1);
 }
 
+/* Orders the items kept from before (carry_over): those to come by start,
+ * the soonest first, then those ended, the latest first. */
+typedef struct {
+	EvfEvent *ev;
+	gint64 ended; /* µs; 0: not ended */
+} Carried;
+
+static gint
+cmp_carried(gconstpointer a, gconstpointer b)
+{
+	const Carried *x = a, *y = b;
+
+	if ((x->ended == 0) != (y->ended == 0))
+		return x->ended == 0 ? -1 : 1;
+	if (x->ended != y->ended)
+		return x->ended > y->ended ? -1 : 1;
+	if (x->ended == 0 && evf_event_cmp_start(&x->ev, &y->ev) != 0)
+		return evf_event_cmp_start(&x->ev, &y->ev);
+	return strcmp(x->ev->uid, y->ev->uid);
+}
+
+/* An RSS or Atom document lists a partner's newest items, not all of them
+ * (WordPress its 10 newest posts): an event that newer posts pushed out
+ * was not taken away, while one missing from among those listed was.
+ * Adds to @imp's events the dated items of @old (the source's items
+ * before this answer) that it no longer lists and that were published no
+ * later than the oldest it lists, those to come first, then those ended,
+ * the latest first, as many as the importer's cap leaves room for. Items
+ * without a date go with the document: they are news, not events. */
+static void
+carry_over(const EvfConfig *cfg, GPtrArray *old, EvfImport *imp, gint64 now)
+{
+	g_autoptr(GHashTable) listed =
+	    g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GArray) carried = g_array_new(FALSE, FALSE, sizeof(Carried));
+	g_autoptr(GTimeZone) tz = evf_tz_or_utc(cfg->timezone);
+	gint64 oldest = G_MAXINT64;
+
+	for (guint i = 0; i < imp->events->len; i++) {
+		const EvfEvent *ev = imp->events->pdata[i];
+
+		g_hash_table_add(listed, ev->uid);
+		if (ev->published > 0)
+			oldest = MIN(oldest, ev->published);
+	}
+	for (guint i = 0; i < old->len && oldest < G_MAXINT64; i++) {
+		Carried c = { old->pdata[i], 0 };
+
+		if (c.ev->tba || c.ev->published <= 0 ||
+		    c.ev->published > oldest ||
+		    g_hash_table_contains(listed, c.ev->uid))
+			continue;
+		if (!evf_page_ended_by(tz, c.ev, now, NULL, &c.ended))
+			c.ended = 0;
+		else
+			c.ended = MAX(c.ended, 1);
+		g_array_append_val(carried, c);
+	}
+	g_array_sort(carried, cmp_carried);
+	for (guint i = 0;
+	     i < carried->len && imp->events->len < EVF_IMPORT_MAX_ITEMS; i++)
+		g_ptr_array_add(
+		    imp->events,
+		    evf_event_ref(g_array_index(carried, Carried, i).ev));
+}
+
+/* How many of @events have a date (are not tba). */
+static guint
+dated(GPtrArray *events)
+{
+	guint n = 0;
+
+	for (guint i = 0; i < events->len; i++)
+		n += !((EvfEvent *)events->pdata[i])->tba;
+	return n;
+}
+
 gboolean
 evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
                          EvfPartnerParse *job, gboolean *changed, char **why)
@@ -479,6 +556,7 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 	EvfImport *imp = job->imp;
 	const char *hash = job->hash;
 	g_autofree char *failure = NULL;
+	gboolean same;
 
 	*changed = FALSE;
 	*why = NULL;
@@ -488,7 +566,8 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 	if (g_strcmp0(res->url, src->url) != 0)
 		return TRUE;
 	st = evf_store_get_source(store, src->name);
-	if (!same_url(st, src)) {
+	same = same_url(st, src);
+	if (!same) {
 		g_clear_pointer(&st->etag, g_free);
 		g_clear_pointer(&st->last_modified, g_free);
 		g_clear_pointer(&st->body_hash, g_free);
@@ -502,10 +581,11 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 		st->url = evf_url_for_state(src->url);
 	}
 	st->last_attempt = now;
-	/* Advice only where the redirects were followed to an answer: a
-	 * Location evfeed refuses (file:, https to http) or one that loops
-	 * is no address to put in the configuration. */
-	if (res->moved_to != NULL && res->error == NULL &&
+	/* Advice only where the redirects were followed to a calendar or a
+	 * feed: a Location evfeed refuses (file:, https to http), one that
+	 * loops, or a page (an old feed's address moved to a relaunched
+	 * site's home page) is no address to put in the configuration. */
+	if (res->moved_to != NULL && res->error == NULL && job->error == NULL &&
 	    g_strcmp0(res->moved_to, src->url) != 0 &&
 	    g_strcmp0(st->moved_to, res->moved_to) != 0) {
 		g_ptr_array_add(
@@ -527,6 +607,12 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 			        "fetched; its last items stay listed until "
 			        "the source is removed or its url changes"));
 		}
+	} else if (job->error != NULL && res->moved_to != NULL &&
+	           g_strcmp0(res->moved_to, src->url) != 0) {
+		failure = g_strdup_printf(
+		    "cannot parse what its url now moves permanently to, "
+		    "%s: %s",
+		    res->moved_to, job->error->message);
 	} else if (job->error != NULL) {
 		failure =
 		    g_strdup_printf("cannot parse: %s", job->error->message);
@@ -549,6 +635,12 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 	if (imp != NULL) {
 		guint n = imp->events->len;
 		guint old = st->items;
+		g_autoptr(GPtrArray) before =
+		    same ? evf_store_get_source_items(store, src->name) : NULL;
+		/* items with a date, which the calendars list: before, and
+		 * now with those kept from before */
+		guint had = before != NULL ? dated(before) : 0, has;
+		gboolean fewer, undated;
 
 		/* What the importer could not read as written (a time zone
 		 * taken as UTC), once for each new body. */
@@ -559,21 +651,28 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 			g_ptr_array_add(job->notes, g_strdup(g_ptr_array_index(
 			                                imp->warnings, i)));
 
-		if (old > 0 && (n == 0 || n * 2 < old) &&
-		    st->held < EVF_PARTNER_HOLD_FETCHES) {
-			/* A partner that suddenly lists far fewer items is
-			 * more often broken than emptied: keep the previous
-			 * items until the next fetches say the same. The
-			 * validators are not kept, so those fetches are
-			 * full answers, not 304s. */
+		if (before != NULL && imp->window)
+			carry_over(cfg, before, imp, now);
+		has = dated(imp->events);
+		fewer = old > 0 && (n == 0 || n * 2 < old);
+		/* (a feed whose template lost its event dates: its items
+		 * all there, and none left for the calendars) */
+		undated = !fewer && had > 0 && has * 2 < had;
+		if ((fewer || undated) && st->held < EVF_PARTNER_HOLD_FETCHES) {
+			/* A partner that suddenly lists far fewer items, or
+			 * far fewer with a date, is more often broken than
+			 * emptied: keep the previous items until the next
+			 * fetches say the same. The validators are not kept,
+			 * so those fetches are full answers, not 304s. */
 			guint left;
 
 			st->held++;
 			left = EVF_PARTNER_HOLD_FETCHES - st->held + 1;
 			st->last_error = g_strdup_printf(
-			    "held: %u items where there were %u; the previous "
-			    "items stay until %u more %s",
-			    n, old, left,
+			    "held: %u items%s where there were %u; the "
+			    "previous items stay until %u more %s",
+			    fewer ? n : has, fewer ? "" : " with a date",
+			    fewer ? old : had, left,
 			    left == 1 ? "fetch confirms" : "fetches confirm");
 			/* said, not only kept for `evfeed sources` */
 			g_ptr_array_add(job->notes, g_strdup(st->last_error));
@@ -582,14 +681,15 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 				g_warning("%s", error->message);
 			return TRUE;
 		}
-		if (st->held > 0 && old > 0 && (n == 0 || n * 2 < old))
+		if (st->held > 0 && (fewer || undated))
 			g_ptr_array_add(
 			    job->notes,
 			    g_strdup_printf(
-			        "now lists %u items where there were "
+			        "now lists %u items%s where there were "
 			        "%u: taken, as %u fetches in a row "
 			        "said so",
-			        n, old, st->held + 1));
+			        fewer ? n : has, fewer ? "" : " with a date",
+			        fewer ? old : had, st->held + 1));
 		st->held = 0;
 		st->items = n;
 		keep_warnings(store, src->name, imp->warnings);

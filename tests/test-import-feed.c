@@ -336,6 +336,50 @@ test_rdf(void)
 	g_assert_cmpint(ev->published, ==, usec("2018-06-02T00:00:00Z"));
 }
 
+/* RFC 4287 §4.1.1: an entry's alternates may differ in type; its link is
+ * the web page, wherever it comes, as feedparser takes it: a calendar
+ * file or a PDF first was every output's link, and the page that joins
+ * another partner's listing of the event was lost. */
+static void
+test_atom_alternates(void)
+{
+	static const char xml[] =
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">"
+	    "<title>t</title><id>tag:x.example,2027:f</id>"
+	    "<updated>2027-01-01T00:00:00Z</updated>"
+	    "<entry><title>Forum</title><id>tag:x.example,2027:1</id>"
+	    "<updated>2027-01-01T00:00:00Z</updated>"
+	    "<link rel=\"alternate\" type=\"text/calendar\" "
+	    "href=\"https://x.example/event/42.ics\"/>"
+	    "<link rel=\"edit\" href=\"https://x.example/edit/42\"/>"
+	    "<link rel=\"alternate\" type=\"text/html; charset=utf-8\" "
+	    "href=\"https://x.example/event/42\"/>"
+	    "<link rel=\"alternate\" type=\"text/html\" hreflang=\"fr\" "
+	    "href=\"https://x.example/fr/event/42\"/></entry>"
+	    "<entry><title>Seminar</title><id>tag:x.example,2027:2</id>"
+	    "<updated>2027-01-01T00:00:00Z</updated>"
+	    "<link rel=\"alternate\" type=\"application/pdf\" "
+	    "href=\"https://x.example/seminar.pdf\"/></entry>"
+	    "<entry><title>Talk</title><id>tag:x.example,2027:3</id>"
+	    "<updated>2027-01-01T00:00:00Z</updated>"
+	    "<link type=\"application/pdf\" href=\"https://x.example/t.pdf\"/>"
+	    "<link href=\"https://x.example/talk\"/></entry>"
+	    "</feed>";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = import_string(xml, NULL, &error);
+
+	g_assert_no_error(error);
+	REQUIRE(imp);
+	g_assert_cmpstr(find(imp, "tag:x.example,2027:1")->url, ==,
+	                "https://x.example/event/42");
+	/* no page: the first alternate */
+	g_assert_cmpstr(find(imp, "tag:x.example,2027:2")->url, ==,
+	                "https://x.example/seminar.pdf");
+	/* a link without type may be the page */
+	g_assert_cmpstr(find(imp, "tag:x.example,2027:3")->url, ==,
+	                "https://x.example/talk");
+}
+
 static void
 test_atom_mod_event(void)
 {
@@ -2596,6 +2640,7 @@ main(int argc, char **argv)
 	g_test_add_func("/import-feed/warnings/name-the-item",
 	                test_warnings_name_the_item);
 	g_test_add_func("/import-feed/rss/mod-event", test_rss_mod_event);
+	g_test_add_func("/import-feed/atom/alternates", test_atom_alternates);
 	g_test_add_func("/import-feed/rss/fingerprints", test_rss_fingerprints);
 	g_test_add_func("/import-feed/items/mended", test_items_mended);
 	g_test_add_func("/import-feed/rss/relative-links",

@@ -115,6 +115,16 @@ Modes:
   relative-elsewhere
                   302 to "/sub<path>?moved", which answers as relative:
                   its relative links are relative to /sub/
+  scrolled        the feed (OSCE) as a news feed shows it after one more
+                  post: a newer item on top, and the item published first
+                  (the Skopje conference) pushed out of its window
+  removed         the same newer item on top, and the item published last
+                  (the Tirana meeting) taken out from among the others
+  undated         the same items without their ev: elements (a template
+                  that lost them); OSCE and DCAF (scrolled and removed:
+                  OSCE; the calendar answers these as normal)
+  moved-page      301 to "<path>?page", which answers as wrong-type (an
+                  old feed's address moved to a relaunched site's page)
   floating        the calendar plus an event at a floating time (no TZID)
                   and one in an unknown time zone without a VTIMEZONE
                   (the feeds answer as normal)
@@ -128,6 +138,7 @@ import hashlib
 import http.server
 import json
 import os
+import re
 import secrets
 import select
 import socket
@@ -149,8 +160,20 @@ MODES = (
     'redirect-gopher', 'redirect-dict', 'late', 'moved-relative',
     'moved-file', 'floating',
     'relative-elsewhere',
-    'latin1', 'utf16le', 'relative',
+    'latin1', 'utf16le', 'relative', 'scrolled', 'removed', 'undated',
+    'moved-page',
 )
+
+# The item that a news feed's next post puts on top (scrolled, removed).
+NEWER_ITEM = '''    <item>
+      <title>Regional Seminar on Countering Terrorist Financing</title>
+      <link>https://www.osce.org/event/ctf-seminar-2018</link>
+      <guid isPermaLink="false">osce-event-2018-401236</guid>
+      <pubDate>Thu, 04 Oct 2018 11:00:00 +0200</pubDate>
+      <ev:startdate>2018-12-20</ev:startdate>
+      <ev:location>Belgrade, Serbia</ev:location>
+    </item>
+'''
 
 # The Last-Modified of each feed's normal answer; the other bodies carry
 # the time the server started, so that a validator of one body never
@@ -518,8 +541,12 @@ class Feeds:
             for mode in ('normal', 'truncated', 'malformed', 'xxe-url',
                          'xxe-file', 'billion-laughs', 'bad-utf8',
                          'secondly', 'deep', 'empty', 'fewer', 'floating',
-                         'latin1', 'utf16le', 'relative'):
+                         'latin1', 'utf16le', 'relative', 'scrolled',
+                         'removed', 'undated'):
                 if mode == 'utf16le' and feed != 'unodc':
+                    continue
+                if (mode in ('scrolled', 'removed') and feed != 'osce' or
+                        mode == 'undated' and feed == 'unodc'):
                     continue
                 self.bodies[(feed, mode)] = self.make(feed, mode)
         self._bomb = None
@@ -614,6 +641,15 @@ class Feeds:
                 feed, 'latin1', 'Z\u00fcrich Caf\u00e9 Forum \u2013 \u20ac'))
             return text.replace(' encoding="UTF-8"', '', 1).replace(
                 ' encoding="utf-8"', '', 1).encode('cp1252')
+        if mode == 'scrolled' and feed == 'osce':
+            return self.xml(feed, [NEWER_ITEM, items[0], items[2]]).encode(
+                'utf-8')
+        if mode == 'removed' and feed == 'osce':
+            return self.xml(feed, [NEWER_ITEM, items[0], items[1]]).encode(
+                'utf-8')
+        if mode == 'undated':
+            return re.sub(r'\n *<ev:[a-z]+>[^<]*</ev:[a-z]+>', '',
+                          self.xml(feed, items)).encode('utf-8')
         if mode == 'relative' and feed == 'osce':
             extra = ('    <item>\n      <title>RELATIVE links</title>\n'
                      '      <link>events/relative-item</link>\n'
@@ -1060,13 +1096,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         headers=[('Location', 'file:///etc/passwd')],
                         head_only=head_only)
             return 301
-        if mode == 'moved-relative':
-            if urllib.parse.urlsplit(self.path).query != 'moved':
+        # a 301 to "<path>?<query>", which answers as the mode after it
+        moves = {'moved-relative': ('moved', 'normal'),
+                 'moved-page': ('page', 'wrong-type')}
+        if mode in moves:
+            query, then = moves[mode]
+            if urllib.parse.urlsplit(self.path).query != query:
                 self.answer(301, b'moved\n', headers=[
-                    ('Location', feeds.info[feed][0] + '?moved')],
+                    ('Location', feeds.info[feed][0] + '?' + query)],
                     head_only=head_only)
                 return 301
-            mode = 'normal'
+            mode = then
         if mode == 'hang':
             while time.time() < st.deadline:
                 if self.client_gone(1.0):
@@ -1146,7 +1186,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 except OSError:
                     pass
             return 200
-        body = feeds.bodies[(feed, mode)]
+        # (the modes of one feed: the others answer as normal)
+        body = feeds.bodies.get((feed, mode), normal)
         etag = etag_of(body)
         mtime = NORMAL_MTIME if mode == 'normal' else START_TIME
         headers = [('ETag', etag),

@@ -1077,6 +1077,58 @@ held osce fewer OSCE 1
 held unodc empty UNODC 0
 held dcaf empty DCAF 0
 
+# ---------------------------------------------- a news feed's window moves
+
+# A feed lists its newest items, not all: one that a newer post pushes out
+# of it is not taken away, while one missing from among those it lists
+# is. (calendar.ics has each event's title, so `inspect find` finds it.)
+listed() { inspect find "$pub/calendar.ics" "$1" | grep -q .; }
+ctl all normal
+ctl osce scrolled
+fetch_run osce.scrolled osce
+sources_run osce.scrolled
+source_line osce.scrolled osce | awk '$2 == "ok" && $3 == 3 { f = 1 }
+	END { exit !f }'
+ok $? "a news feed's next post: osce ok with the 3 items it lists ($(source_line osce.scrolled osce))"
+build_run osce.scrolled
+listed 'Cyber/ICT Security' && listed 'Countering Terrorist Financing' &&
+	test -z "$(comm -23 "$tmp/good.uids" "$tmp/osce.scrolled.uids")"
+ok $? "an item pushed out of a news feed's window by a newer post stays listed, beside the newer one" ||
+	diag_file "$tmp/osce.scrolled.err"
+ctl osce removed
+fetch_run osce.removed osce
+build_run osce.removed
+! listed 'Focal Points Network' && listed 'Cyber/ICT Security' &&
+	listed 'Countering Terrorist Financing'
+ok $? "an item missing from among those a feed lists is taken away"
+read_back osce.removed "$pub" "$site"
+restore osce
+
+# A feed whose items all lose their event dates (a template that dropped
+# its ev: elements) takes every event out of the calendars: held, as an
+# answer with far fewer items is.
+ctl osce undated
+fetch_run osce.undated osce
+grep -q '^evfeed: source osce: held: 0 items with a date where there were 3; the previous items stay until 2 more fetches confirm$' \
+	"$tmp/osce.undated.err"
+ok $? "a feed whose items lost their dates: held, and said so" ||
+	diag_file "$tmp/osce.undated.err"
+build_run osce.undated
+cmp -s "$tmp/good.uids" "$tmp/osce.undated.uids"
+ok $? "a feed whose items lost their dates: the calendar is unchanged"
+restore osce
+
+# An old feed's address that moves to a web page: no advice to put the
+# page's address in the configuration, which would fail the same way.
+ctl osce moved-page
+fetch_run osce.moved-page osce
+grep -q '^evfeed: source osce: cannot parse what its url now moves permanently to, http://127\.0\.0\.1:[0-9]*/osce\.rss?page: not a calendar or a feed' \
+	"$tmp/osce.moved-page.err" &&
+	! grep -q 'update its url' "$tmp/osce.moved-page.err"
+ok $? "a feed moved to a page: said so, with no advice to take the page's address" ||
+	diag_file "$tmp/osce.moved-page.err"
+restore osce
+
 # ------------------------------------------------------ disabling a source
 
 # kept_source NAME: source/dcaf/ keeps its calendar and feeds, empty, so
