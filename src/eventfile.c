@@ -3416,6 +3416,18 @@ from_month_end(const struct icalrecurrencetype *rt)
 	return FALSE;
 }
 
+/* Whether a numbered weekday of BYDAY has two digits (20MO, -10FR). */
+static gboolean
+numbered_from_ten(const struct icalrecurrencetype *rt)
+{
+	for (int i = 0;
+	     i < ICAL_BY_DAY_SIZE && rt->by_day[i] != ICAL_RECURRENCE_ARRAY_MAX;
+	     i++)
+		if (ABS(icalrecurrencetype_day_position(rt->by_day[i])) >= 10)
+			return TRUE;
+	return FALSE;
+}
+
 char *
 evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 {
@@ -3589,6 +3601,26 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		    "(-1) is read in a monthly or yearly rule only: "
 		    "Thunderbird leaves it out of another; write "
 		    "FREQ=MONTHLY with the same BYMONTHDAY");
+	/* Weekdays among days counted from the month's end: Thunderbird
+	 * (ical.js 2) gives a yearly "last Thursday of October" written so
+	 * no date at all, throws on some monthly ones ("Malformed values in
+	 * BYDAY part") and drops the start of others. */
+	if (from_month_end(&rt) && evf_rrule_has(rt.by_day))
+		return g_strdup(
+		    "BYDAY with a BYMONTHDAY counted from the month's end: "
+		    "Thunderbird gives no date, or other dates, for it; "
+		    "write a numbered weekday, such as "
+		    "FREQ=YEARLY;BYMONTH=10;BYDAY=-1TH for the last Thursday "
+		    "of October, or days counted from the month's start");
+	/* ical.js reads one digit of a numbered weekday: 20MO as 0MO,
+	 * every Monday, and 52FR as 2FR. */
+	if (numbered_from_ten(&rt))
+		return g_strdup(
+		    "a numbered weekday of BYDAY beyond the ninth (such as "
+		    "20MO): Thunderbird reads its last digit alone (every "
+		    "Monday); write FREQ=YEARLY with BYMONTH and the "
+		    "weekday's number in that month, such as "
+		    "BYMONTH=5;BYDAY=3MO");
 	/* BYSETPOS picks among what the other BY parts give in a period
 	 * (RFC 5545 §3.3.10): "the last weekday of the month". With a day
 	 * or a week for period, ical.js, node-ical and dateutil each give
@@ -3605,6 +3637,16 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	/* Thunderbird (ical.js) picks among the days of one month only:
 	 * a yearly rule's last weekday was 31 December and the first days
 	 * of January, and the last of several days of the month another. */
+	/* Beside BYDAY and BYMONTHDAY, it ignores BYSETPOS: two or three
+	 * dates a month for "the first weekday among the 1st to the 3rd". */
+	if (evf_rrule_has(rt.by_set_pos) && evf_rrule_has(rt.by_month_day) &&
+	    evf_rrule_has(rt.by_day))
+		return g_strdup("BYSETPOS with BYMONTHDAY: Thunderbird "
+		                "ignores the BYSETPOS and gives every date "
+		                "of the BYMONTHDAY; write the weekdays "
+		                "alone, such as FREQ=MONTHLY;BYDAY=MO,TU,WE,"
+		                "TH,FR;BYSETPOS=1 for the first weekday of "
+		                "the month");
 	if (evf_rrule_has(rt.by_set_pos) &&
 	    (rt.freq != ICAL_MONTHLY_RECURRENCE || !evf_rrule_has(rt.by_day)))
 		return g_strdup("BYSETPOS is supported with FREQ=MONTHLY and "

@@ -3212,7 +3212,7 @@ test_repeats_in_words(void)
 		  "Repeats 3 times" },
 		{ "2018-05-04", "FREQ=MONTHLY;BYDAY=MO,FR;BYSETPOS=1",
 		  "Repeats" },
-		{ "2018-05-15", "FREQ=YEARLY;BYDAY=20TU", "Repeats" },
+		{ "2018-02-13", "FREQ=YEARLY;BYDAY=7TU", "Repeats" },
 	};
 	static const char *const in_utc[][2] = {
 		{ "FREQ=DAILY;BYHOUR=4,10;COUNT=4", "Repeats 4 times" },
@@ -4499,6 +4499,70 @@ test_error_rrule_clients_differ(void)
 	             "recurrence: FREQ=DAILY;BYDAY=1TU\n"
 	             "---\n",
 	             4, 13, "is for FREQ=MONTHLY or FREQ=YEARLY");
+	/* Thunderbird (ical.js 2) gave no date for weekdays among days
+	 * counted from the month's end, threw on some monthly ones, took
+	 * every date of BYMONTHDAY beside BYSETPOS, and read 20MO as every
+	 * Monday; what the advice says instead is read alike */
+	assert_error("---\n"
+	             "title: Annual assembly\n"
+	             "start: 2026-10-29T10:00\n"
+	             "recurrence: FREQ=YEARLY;BYMONTH=10;BYDAY=TH;"
+	             "BYMONTHDAY=-7,-6,-5,-4,-3,-2,-1;COUNT=5\n"
+	             "---\n",
+	             4, 13,
+	             "BYDAY with a BYMONTHDAY counted from the month's end: "
+	             "Thunderbird gives no date");
+	assert_error("---\n"
+	             "title: Weekend month-end closing\n"
+	             "start: 2026-05-31\n"
+	             "recurrence: FREQ=MONTHLY;BYDAY=SA,SU;BYMONTHDAY=-1;"
+	             "COUNT=6\n"
+	             "---\n",
+	             4, 13, "BYDAY with a BYMONTHDAY counted from the month's");
+	assert_error("---\n"
+	             "title: First weekday briefing\n"
+	             "start: 2026-01-01T10:00\n"
+	             "recurrence: FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;"
+	             "BYMONTHDAY=1,2,3;BYSETPOS=1;COUNT=6\n"
+	             "---\n",
+	             4, 13,
+	             "BYSETPOS with BYMONTHDAY: Thunderbird ignores the "
+	             "BYSETPOS");
+	assert_error("---\n"
+	             "title: Twentieth-Monday meeting\n"
+	             "start: 2026-05-18T10:00\n"
+	             "recurrence: FREQ=YEARLY;BYDAY=20MO;COUNT=4\n"
+	             "---\n",
+	             4, 13,
+	             "a numbered weekday of BYDAY beyond the ninth (such as "
+	             "20MO)");
+	assert_error("---\n"
+	             "title: Tenth Friday from the end\n"
+	             "start: 2026-10-23T10:00\n"
+	             "recurrence: FREQ=YEARLY;BYDAY=-10FR;COUNT=4\n"
+	             "---\n",
+	             4, 13, "a numbered weekday of BYDAY beyond the ninth");
+	{
+		static const char *const alike[][2] = {
+			{ "2026-10-29T10:00",
+			  "FREQ=YEARLY;BYMONTH=10;BYDAY=-1TH;COUNT=5" },
+			{ "2026-01-01T10:00",
+			  "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1;"
+			  "COUNT=6" },
+			{ "2026-05-18T10:00",
+			  "FREQ=YEARLY;BYMONTH=5;BYDAY=3MO;COUNT=4" },
+			{ "2026-10-27T10:00",
+			  "FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=-5;COUNT=3" },
+		};
+
+		for (gsize i = 0; i < G_N_ELEMENTS(alike); i++) {
+			g_autofree char *text =
+			    series_text(alike[i][0], alike[i][1]);
+			g_autoptr(EvfEvent) ev = parse_ok(text);
+
+			g_assert_nonnull(ev);
+		}
+	}
 	/* BYSETPOS: only with a month or a year for period, and another BY
 	 * part to pick from (clients disagree, or loop, on the rest) */
 	assert_error("---\n"
