@@ -1914,48 +1914,75 @@ cmp_document(gconstpointer a, gconstpointer b)
 
 /* (transfer full): the identity of @it, which has no id of its own: a
  * digest of its title (of its text when there is no title), its link and
- * its date: its ev:startdate as written, or, an item without one, when it
- * was published (pubDate, published or dc:date, not atom:updated, which
- * each edit moves). Each is an event of its own (evfeed.conf(5)), also
- * where items share a link (a page listing the place's events) or, with
- * none, a title (a weekly "Reading group"), and the identity is the same
- * whatever else the feed lists. A title that is not blank may still come
- * out empty (markup, or only characters the text hygiene takes out), and
- * then there may be no text: the title as written. */
+ * its ev:startdate as written, and, with @issued, of when it was published
+ * (pubDate, published or dc:date, not atom:updated, which each edit
+ * moves). A title that is not blank may still come out empty (markup, or
+ * only characters the text hygiene takes out), and then there may be no
+ * text: the title as written. */
 static char *
-derived_uid(const Item *it)
+derived_uid(const Item *it, gboolean issued)
 {
 	gboolean cut;
 	g_autofree char *title = title_of(it, &cut);
 	const char *what = title[0] != '\0'   ? title
 	                   : it->desc != NULL ? it->desc
 	                                      : it->title_raw;
-	g_autofree char *issued =
-	    it->start == NULL && it->issued != 0
+	g_autofree char *when =
+	    it->start == NULL && issued && it->issued != 0
 	        ? g_strdup_printf("published %" G_GINT64_FORMAT, it->issued)
 	        : NULL;
 	g_autofree char *name =
 	    g_strjoin("\n", what, it->link != NULL ? it->link : "",
 	              it->start != NULL ? it->start
-	              : issued != NULL  ? issued
+	              : when != NULL    ? when
 	                                : "",
 	              NULL);
 
 	return evf_uuid5(EVF_UUID_NAMESPACE, name);
 }
 
-/* Gives each item without an id of its own one (derived_uid). */
+/* Gives each item without an id of its own one (derived_uid): of its
+ * title, its link and its ev:startdate; an item without an ev:startdate
+ * whose title and link another item of the feed has too (a page listing
+ * the place's events, a weekly "Reading group" without a link) also of
+ * when it was published. Each is then an event of its own (evfeed.conf(5)),
+ * and a feed whose generator dates every item with the time it made the
+ * feed does not make each item a new one at each fetch, as readers that
+ * know such items by their link do not (Miniflux). */
 static void
 derive_uids(Ctx *c)
 {
+	g_autoptr(GPtrArray) plain = g_ptr_array_new_with_free_func(g_free);
+	/* plain identity → how many items have it */
+	g_autoptr(GHashTable) shared =
+	    g_hash_table_new(g_str_hash, g_str_equal);
+
 	for (guint i = 0; i < c->items->len; i++) {
 		Item *it = g_ptr_array_index(c->items, i);
+		char *uid = NULL;
 
 		/* (left out: import_items) */
-		if (it->uid != NULL ||
-		    (is_blank(it->title_raw) && is_blank(it->desc)))
+		if (it->uid == NULL &&
+		    !(is_blank(it->title_raw) && is_blank(it->desc))) {
+			uid = derived_uid(it, FALSE);
+			g_hash_table_insert(
+			    shared, uid,
+			    GUINT_TO_POINTER(
+			        GPOINTER_TO_UINT(
+			            g_hash_table_lookup(shared, uid)) +
+			        1));
+		}
+		g_ptr_array_add(plain, uid);
+	}
+	for (guint i = 0; i < c->items->len; i++) {
+		Item *it = g_ptr_array_index(c->items, i);
+		char *uid = g_ptr_array_index(plain, i);
+
+		if (uid == NULL)
 			continue;
-		it->uid = derived_uid(it);
+		it->uid = GPOINTER_TO_UINT(g_hash_table_lookup(shared, uid)) > 1
+		              ? derived_uid(it, TRUE)
+		              : g_strdup(uid);
 		it->uid_derived = TRUE;
 	}
 }

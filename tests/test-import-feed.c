@@ -950,6 +950,52 @@ test_items_duplicate_atom_ids(void)
 	g_assert_true(has_warning(imp, "the entry updated last is kept"));
 }
 
+/* A generator that dates each item of a feed without guids with the time
+ * it made the feed: an item keeps its identity from one answer to the
+ * next (it was a new item at each fetch, announced again in every feed of
+ * the site); items without an ev:startdate that share a title and a link
+ * are told apart by their dates all the same. */
+static void
+test_items_stamped(void)
+{
+	static const char *const xml =
+	    "<rss version=\"2.0\"><channel><title>Ministry</title>"
+	    "<link>https://gov.example/</link><description>d</description>"
+	    "<item><title>Training for Border Police Officers</title>"
+	    "<link>https://gov.example/training</link>"
+	    "<pubDate>Sun, 06 Dec 2026 %s:00:00 +0000</pubDate></item>"
+	    "<item><title>Seminar on Cybercrime</title>"
+	    "<link>https://gov.example/seminar</link>"
+	    "<pubDate>Sun, 06 Dec 2026 %s:00:00 +0000</pubDate></item>"
+	    "<item><title>Reading group</title>"
+	    "<link>https://gov.example/events</link>"
+	    "<pubDate>Mon, 02 Nov 2026 09:00:00 +0000</pubDate></item>"
+	    "<item><title>Reading group</title>"
+	    "<link>https://gov.example/events</link>"
+	    "<pubDate>Mon, 07 Dec 2026 09:00:00 +0000</pubDate></item>"
+	    "</channel></rss>";
+	g_autofree char *ten = g_strdup_printf(xml, "10", "10");
+	g_autofree char *eleven = g_strdup_printf(xml, "11", "11");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) a = import_string(ten, NULL, &error);
+	g_autoptr(EvfImport) b = import_string(eleven, NULL, &error);
+	const EvfEvent *r1, *r2;
+
+	g_assert_no_error(error);
+	REQUIRE(a);
+	REQUIRE(b);
+	g_assert_cmpuint(a->events->len, ==, 4);
+	g_assert_cmpuint(b->events->len, ==, 4);
+	for (guint i = 0; i < a->events->len; i++)
+		g_assert_nonnull(find(
+		    b, ((EvfEvent *)g_ptr_array_index(a->events, i))->uid));
+	r1 = g_ptr_array_index(a->events, 2);
+	r2 = g_ptr_array_index(a->events, 3);
+	g_assert_cmpstr(r1->title, ==, "Reading group");
+	g_assert_cmpstr(r2->title, ==, "Reading group");
+	g_assert_cmpstr(r1->uid, !=, r2->uid);
+}
+
 /* Items without a guid are each an event of their own (evfeed.conf(5))
  * when they share a link (the place's page of events) or, without one,
  * a title (a weekly reading group): each takes a digest of its title,
@@ -2641,6 +2687,7 @@ main(int argc, char **argv)
 	                test_warnings_name_the_item);
 	g_test_add_func("/import-feed/rss/mod-event", test_rss_mod_event);
 	g_test_add_func("/import-feed/atom/alternates", test_atom_alternates);
+	g_test_add_func("/import-feed/items/stamped", test_items_stamped);
 	g_test_add_func("/import-feed/rss/fingerprints", test_rss_fingerprints);
 	g_test_add_func("/import-feed/items/mended", test_items_mended);
 	g_test_add_func("/import-feed/rss/relative-links",
