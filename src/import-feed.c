@@ -2349,6 +2349,164 @@ html_entities_as_numbers(const char *data, gsize len, const char *from,
 	return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
+/* What mend_feed() mended in a feed, for the source's warnings. */
+typedef struct {
+	guint entities;   /* HTML's, or unknown: "&nbsp;", "&bogus;" */
+	guint ampersands; /* an '&' that begins no reference: "R&D" */
+	guint bytes;      /* not UTF-8, read as Windows-1252 */
+	guint controls;   /* control characters, left out */
+} Mended;
+
+/* Whether the name at @name, @n bytes, is one of XML's own entities. */
+static gboolean
+xml_own_entity(const char *name, gsize n)
+{
+	static const char *const own[] = { "amp", "lt", "gt", "quot", "apos" };
+
+	for (gsize i = 0; i < G_N_ELEMENTS(own); i++)
+		if (strlen(own[i]) == n && memcmp(name, own[i], n) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* The length of the character reference at @p ("&#8211;", "&#x2013;"),
+ * or 0 when there is none. */
+static gsize
+char_reference(const char *p, const char *end)
+{
+	const char *q = p + 2;
+	gboolean hex = q < end && *q == 'x';
+
+	if (end - p < 4 || p[1] != '#')
+		return 0;
+	q += hex;
+	while (q < end && (hex ? g_ascii_isxdigit(*q) : g_ascii_isdigit(*q)))
+		q++;
+	return q > p + 2 + hex && q < end && *q == ';' ? (gsize)(q + 1 - p) : 0;
+}
+
+/* (transfer full) (nullable): @data, a feed libxml2 would refuse for a
+ * slip that feed readers read through (feedparser, Miniflux), mended:
+ * an entity that is not XML's own (HTML's "&nbsp;" as its character, an
+ * unknown one as text), an '&' that begins no reference (as "&amp;"), a
+ * control character (left out), and, when @utf8, a byte that is not
+ * UTF-8 (as Windows-1252's character: a pasted "’"). Comments, CDATA
+ * sections, processing instructions and declarations are left as they
+ * are, and the lines stay where they were. NULL when there is nothing to
+ * mend; else *@m says what was. Only for a feed without a DOCTYPE, whose
+ * entities html_entities_as_numbers() reads. */
+static char *
+mend_feed(const char *data, gsize len, gboolean utf8, gsize *out_len, Mended *m)
+{
+	const char *end = data + len, *done = data, *p = data;
+	g_autoptr(GString) out = NULL;
+
+	memset(m, 0, sizeof *m);
+	while (p < end) {
+		guchar b = (guchar)*p;
+		const char *name, *semi;
+		gunichar c;
+		g_autofree char *fixed = NULL;
+		gsize skip = 1;
+
+		if (b == '<') {
+			const char *past = past_markup(p, end);
+
+			if (past == NULL)
+				break; /* libxml2 refuses it */
+			p = past != p ? past : p + 1;
+			continue;
+		}
+		if (b == '&') {
+			if ((skip = char_reference(p, end)) > 0) {
+				p += skip;
+				continue;
+			}
+			name = semi = p + 1;
+			while (semi < end && semi - name < 32 &&
+			       g_ascii_isalnum(*semi))
+				semi++;
+			if (semi > name && semi < end && *semi == ';') {
+				char word[33];
+
+				if (xml_own_entity(name,
+				                   (gsize)(semi - name))) {
+					p = semi + 1;
+					continue;
+				}
+				memcpy(word, name, (gsize)(semi - name));
+				word[semi - name] = '\0';
+				c = html_entity_char((const xmlChar *)word);
+				fixed = c != 0 ? g_strdup_printf("&#x%X;", c)
+				               : g_strdup("&amp;");
+				skip = c != 0 ? (gsize)(semi + 1 - p) : 1;
+				m->entities++;
+			} else {
+				fixed = g_strdup("&amp;");
+				skip = 1;
+				m->ampersands++;
+			}
+		} else if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') {
+			fixed = g_strdup("");
+			m->controls++;
+		} else if (b >= 0x80 && utf8) {
+			c = g_utf8_get_char_validated(p, end - p);
+			if (c != (gunichar)-1 && c != (gunichar)-2) {
+				p = g_utf8_next_char(p);
+				continue;
+			}
+			fixed =
+			    evf_charset_to_utf8(p, 1, "windows-1252", &skip);
+			if (fixed == NULL || fixed[0] == '\0') {
+				g_free(fixed);
+				fixed = g_strdup("\xef\xbf\xbd");
+			}
+			skip = 1;
+			m->bytes++;
+		} else {
+			p++;
+			continue;
+		}
+		if (out == NULL)
+			out = g_string_sized_new(len + 64);
+		g_string_append_len(out, done, p - done);
+		g_string_append(out, fixed);
+		done = p = p + skip;
+	}
+	if (out == NULL)
+		return NULL;
+	g_string_append_len(out, done, end - done);
+	*out_len = out->len;
+	return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+/* (transfer full): what @m says was mended, for the source's warnings. */
+static char *
+mended_text(const Mended *m)
+{
+	const struct {
+		guint n;
+		const char *what;
+	} parts[] = {
+		{ m->entities, "entities XML does not have (such as &nbsp;)" },
+		{ m->ampersands, "'&' that begin no reference (such as R&D)" },
+		{ m->bytes, "bytes that are not UTF-8, read as Windows-1252" },
+		{ m->controls, "control characters, left out" },
+	};
+	GString *t = g_string_new("the feed is not well-formed XML, and was "
+	                          "read as feed readers read it:");
+	const char *sep = " ";
+
+	for (gsize i = 0; i < G_N_ELEMENTS(parts); i++) {
+		if (parts[i].n == 0)
+			continue;
+		g_string_append_printf(t, "%s%u %s", sep, parts[i].n,
+		                       parts[i].what);
+		sep = ", ";
+	}
+	return g_string_free(t, FALSE);
+}
+
 /* Refuses an element with more than MAX_ATTRIBUTES attributes before
  * libxml2 reads it: libxml2 2.9 compares each attribute with every other
  * (duplicates), and 100,000 of them (1 MB) took it 43 s, 200,000 over
@@ -2735,6 +2893,21 @@ declared_windows1252(const char *data, gsize len)
 	return NULL;
 }
 
+/* Whether @data is read as UTF-8: made so here (@encoding), or declaring
+ * no encoding, or UTF-8. */
+static gboolean
+read_as_utf8(const char *data, gsize len, const char *encoding)
+{
+	g_autofree char *name = NULL;
+
+	if (encoding != NULL)
+		return g_ascii_strcasecmp(encoding, "UTF-8") == 0;
+	if (!declared_encoding(data, data + len, &name))
+		return FALSE;
+	return name == NULL || g_ascii_strcasecmp(name, "UTF-8") == 0 ||
+	       g_ascii_strcasecmp(name, "UTF8") == 0;
+}
+
 /* Whether @data (after a UTF-8 byte order mark, if any) says its own
  * encoding: with a byte order mark or in its XML declaration. */
 static gboolean
@@ -2766,6 +2939,7 @@ evf_import_feed_charset(const char *data, gsize len, const char *base_url,
 	g_autoptr(GPtrArray) warnings = NULL;
 	const char *encoding = NULL;
 	const char *doctype_end = NULL;
+	Mended mended_what = { 0 };
 	int options = XML_PARSE_NONET | XML_PARSE_NOERROR |
 	              XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
 	xmlStructuredErrorFunc old_handler;
@@ -2875,6 +3049,25 @@ evf_import_feed_charset(const char *data, gsize len, const char *base_url,
 			data = converted;
 			len = n;
 		}
+	} else {
+		gsize n = 0;
+		char *mended =
+		    mend_feed(data, len, read_as_utf8(data, len, encoding), &n,
+		              &mended_what);
+
+		if (mended != NULL) {
+			g_free(converted);
+			converted = mended;
+			data = converted;
+			len = n;
+		}
+		if (len > MAX_FEED_BYTES) {
+			set_error(error,
+			          "feed too large (%" G_GSIZE_FORMAT
+			          " bytes once mended, at most 16 MiB)",
+			          len);
+			return NULL;
+		}
 	}
 
 	setup_libxml();
@@ -2885,6 +3078,10 @@ evf_import_feed_charset(const char *data, gsize len, const char *base_url,
 	c.items = items;
 	c.bases = bases;
 	c.warnings = warnings;
+	if (mended_what.entities + mended_what.ampersands + mended_what.bytes +
+	        mended_what.controls >
+	    0)
+		g_ptr_array_add(warnings, mended_text(&mended_what));
 
 	/* This thread's libxml2 errors come to us while we parse, and
 	 * never to stderr. */

@@ -2066,9 +2066,20 @@ test_entity_reference(void)
 		g_assert_true(g_str_has_prefix(error->message,
 		                               "unknown entity '&bogus;'"));
 
-	/* without a DOCTYPE, an HTML entity is not well-formed */
-	assert_refused_with("rss091-entity-no-doctype.xml",
-	                    "not well-formed XML at line 5");
+	/* without a DOCTYPE, an HTML entity is not well-formed: read as
+	 * feed readers read it, and said */
+	{
+		g_autoptr(EvfImport) mended =
+		    import_ok("rss091-entity-no-doctype.xml", NULL);
+
+		REQUIRE(mended);
+		g_assert_cmpuint(mended->events->len, ==, 1);
+		g_assert_cmpstr(
+		    ((EvfEvent *)g_ptr_array_index(mended->events, 0))->title,
+		    ==, "Caf\u00e9");
+		g_assert_true(
+		    has_warning(mended, "1 entities XML does not have"));
+	}
 }
 
 /* A feed with the RSS 0.91 DOCTYPE that writes every accent as an entity
@@ -2257,20 +2268,65 @@ test_deep_nesting(void)
 
 /* ------------------------------------------------------------ encodings */
 
+/* One byte of Windows-1252 in a UTF-8 feed (a "’" pasted into its CMS)
+ * made the whole feed refused, and the partner's every later change with
+ * it: its bytes that are not UTF-8 are read as Windows-1252, as feed
+ * readers read them, and said. */
 static void
 test_encoding_invalid_utf8(void)
 {
-	assert_refused_with("invalid-utf8.xml",
-	                    "not well-formed XML at line 4: ");
+	g_autoptr(EvfImport) imp = import_ok("invalid-utf8.xml", NULL);
+	EvfEvent *ev;
+
+	REQUIRE(imp);
+	ev = find(imp, "bad-utf8");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->title, ==, "caf\u00e9 \u00c0\u20ac overlong");
+	g_assert_true(has_warning(imp, "3 bytes that are not UTF-8"));
 }
 
+/* A control character is left out, and said; a reference to one is not
+ * a slip but a feed that means it: refused. */
 static void
 test_encoding_control_chars(void)
 {
-	assert_refused_with("control-char.xml",
-	                    "not well-formed XML at line 4: ");
+	g_autoptr(EvfImport) imp = import_ok("control-char.xml", NULL);
+	EvfEvent *ev;
+
+	REQUIRE(imp);
+	ev = find(imp, "ctl");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->title, ==, "bell here");
+	g_assert_true(has_warning(imp, "1 control characters, left out"));
 	assert_refused_with("control-char-ref.xml",
 	                    "not well-formed XML at line 4: ");
+}
+
+/* A bare '&' ("R&D") and an entity that no one declares are text. */
+static void
+test_mended_ampersands(void)
+{
+	static const char xml[] =
+	    "<rss version=\"2.0\"><channel><title>t</title>"
+	    "<item><guid>a</guid><title>R&D &amp; Q&A &bogus; &#8211; "
+	    "&nbsp;x</title><link>https://x.example/?a=1&b=2</link></item>"
+	    "<!-- a & in a comment --><item><guid>b</guid>"
+	    "<title><![CDATA[A & B]]></title></item></channel></rss>";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = import_string(xml, NULL, &error);
+	EvfEvent *ev;
+
+	g_assert_no_error(error);
+	REQUIRE(imp);
+	ev = find(imp, "a");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->title, ==, "R&D & Q&A &bogus; \u2013 \u00a0x");
+	g_assert_cmpstr(ev->url, ==, "https://x.example/?a=1&b=2");
+	ev = find(imp, "b");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->title, ==, "A & B");
+	g_assert_true(has_warning(imp, "2 entities XML does not have"));
+	g_assert_true(has_warning(imp, "3 '&' that begin no reference"));
 }
 
 static void
@@ -2384,8 +2440,9 @@ test_encoding_http_charset(void)
 		{ declared, NULL },       { utf8, "ISO-8859-1" },
 		{ utf8, "utf-8" },        { utf8, NULL },
 	};
-	static const char *const refused[] = { NULL, "utf-8", "UTF-7",
-		                               "x-unknown" };
+	/* (what no charset reads: its bytes as Windows-1252, said) */
+	static const char *const mended[] = { NULL, "utf-8", "UTF-7",
+		                              "x-unknown" };
 
 	for (gsize i = 0; i < G_N_ELEMENTS(ok); i++) {
 		g_autoptr(GError) error = NULL;
@@ -2400,13 +2457,17 @@ test_encoding_http_charset(void)
 		REQUIRE(ev);
 		g_assert_cmpstr(ev->title, ==, "Z\u00fcrich Caf\u00e9");
 	}
-	for (gsize i = 0; i < G_N_ELEMENTS(refused); i++) {
+	for (gsize i = 0; i < G_N_ELEMENTS(mended); i++) {
 		g_autoptr(GError) error = NULL;
 		g_autoptr(EvfImport) imp = evf_import_feed_charset(
-		    latin1, strlen(latin1), NULL, refused[i], &error);
+		    latin1, strlen(latin1), NULL, mended[i], &error);
+		EvfEvent *ev;
 
-		g_assert_null(imp);
-		g_assert_error(error, EVF_ERROR, EVF_ERROR_INVALID);
+		g_assert_no_error(error);
+		ev = find(imp, "latin1");
+		REQUIRE(ev);
+		g_assert_cmpstr(ev->title, ==, "Z\u00fcrich Caf\u00e9");
+		g_assert_true(has_warning(imp, "2 bytes that are not UTF-8"));
 	}
 }
 
@@ -2688,6 +2749,8 @@ main(int argc, char **argv)
 	g_test_add_func("/import-feed/rss/mod-event", test_rss_mod_event);
 	g_test_add_func("/import-feed/atom/alternates", test_atom_alternates);
 	g_test_add_func("/import-feed/items/stamped", test_items_stamped);
+	g_test_add_func("/import-feed/mended/ampersands",
+	                test_mended_ampersands);
 	g_test_add_func("/import-feed/rss/fingerprints", test_rss_fingerprints);
 	g_test_add_func("/import-feed/items/mended", test_items_mended);
 	g_test_add_func("/import-feed/rss/relative-links",

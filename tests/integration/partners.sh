@@ -849,8 +849,9 @@ failure()
 		_d="fetch exits 1 naming $_f and no other source"
 		;;
 	tolerate)
-		{ test "$rc" -eq 0 && ! grep -q '^evfeed: source ' \
-			"$tmp/$_f.$_m.err"; } ||
+		# (accepted, it may say what it read through)
+		{ test "$rc" -eq 0 && { ! grep -q '^evfeed: source ' \
+			"$tmp/$_f.$_m.err" || names_only "$_f.$_m" "$_f"; }; } ||
 			{ test "$rc" -eq 1 && names_only "$_f.$_m" "$_f"; }
 		_st=$?
 		_d="fetch accepts it (exit 0) or fails naming $_f alone"
