@@ -1735,7 +1735,8 @@ event_dates(Ctx *c, const Item *it, EvfEvent *ev)
 		          "ev:startdate '%s' names a time zone that RFC 822 "
 		          "does not define, which may mean other times in "
 		          "other places (CEST, BST, IST): UTC assumed; give "
-		          "the offset (+0200)",
+		          "the offset from UTC instead (+0100 for CET, +0200 "
+		          "for CEST)",
 		          qs);
 	else if (!zoned)
 		warn_item(c, it,
