@@ -1553,8 +1553,8 @@ read_item(Ctx *c, xmlNode *node, Base *item_base, GError **error)
 		warn_item(c, it,
 		          "link '%s' left out: not an http or https address "
 		          "(or too long, or with control characters, or "
-		          "relative where nothing may resolve it: link= is "
-		          "set)",
+		          "relative, which the source's url may not resolve "
+		          "when it has a query or link= is set)",
 		          q);
 	}
 	if (it->categories_capped)

@@ -564,6 +564,11 @@ test_rss_relative_links(void)
 	ev = find(nobase, "/events/permalink.html");
 	REQUIRE(ev);
 	g_assert_null(ev->url);
+	/* (why, without naming link= alone: a url with a query is kept
+	 * from the links too) */
+	g_assert_true(
+	    has_warning(nobase, "relative, which the source's url may not "
+	                        "resolve when it has a query or link= is set"));
 }
 
 /* ------------------------------------------------------------ HTML */
