@@ -598,6 +598,16 @@ append_rule(GString *s, const struct icalrecurrencetype *rt, const EvfEvent *ev)
 		}
 		g_string_append(s, " on the ");
 		append_list(s, items);
+	} else if (rt->freq == ICAL_MONTHLY_RECURRENCE && n_month == 0) {
+		/* RFC 5545 skips the months without the start's day: a
+		 * series from 31 October is in December, not November */
+		int day = ev->all_day ? g_date_get_day(&ev->start_date)
+		                      : g_date_time_get_day_of_month(ev->start);
+		g_autofree char *d = day > 28 ? month_day_words(day) : NULL;
+
+		if (d != NULL)
+			g_string_append_printf(
+			    s, " on the %s, in the months that have one", d);
 	}
 
 	if (n_month > 0) {

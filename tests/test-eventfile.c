@@ -3194,6 +3194,16 @@ test_repeats_in_words(void)
 		  "Repeats monthly on the last day in February and July" },
 		{ "2018-04-13", "FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13",
 		  "Repeats monthly on Friday the 13th" },
+		/* from the 29th on, the months without that day are
+		 * skipped (RFC 5545): said, as "monthly" alone was read as
+		 * every month */
+		{ "2026-10-31", "FREQ=MONTHLY;COUNT=6",
+		  "Repeats monthly on the 31st, in the months that have one, "
+		  "6 times" },
+		{ "2026-01-29", "FREQ=MONTHLY;INTERVAL=2",
+		  "Repeats every 2 months on the 29th, in the months that "
+		  "have one" },
+		{ "2026-01-28", "FREQ=MONTHLY", "Repeats monthly" },
 		{ "2020-02-29", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29",
 		  "Repeats yearly on the 29th in February" },
 		{ "2018-06-01", "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=1",
