@@ -3416,18 +3416,6 @@ from_month_end(const struct icalrecurrencetype *rt)
 	return FALSE;
 }
 
-/* Whether a numbered weekday of BYDAY has two digits (20MO, -10FR). */
-static gboolean
-numbered_from_ten(const struct icalrecurrencetype *rt)
-{
-	for (int i = 0;
-	     i < ICAL_BY_DAY_SIZE && rt->by_day[i] != ICAL_RECURRENCE_ARRAY_MAX;
-	     i++)
-		if (ABS(icalrecurrencetype_day_position(rt->by_day[i])) >= 10)
-			return TRUE;
-	return FALSE;
-}
-
 char *
 evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 {
@@ -3614,7 +3602,7 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		    "of October, or days counted from the month's start");
 	/* ical.js reads one digit of a numbered weekday: 20MO as 0MO,
 	 * every Monday, and 52FR as 2FR. */
-	if (numbered_from_ten(&rt))
+	if (evf_rrule_day_number_max(&rt) >= 10)
 		return g_strdup(
 		    "a numbered weekday of BYDAY beyond the ninth (such as "
 		    "20MO): Thunderbird reads its last digit alone (every "
@@ -3634,11 +3622,9 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		    "BY part (RFC 5545), and there is none: such "
 		    "as FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;"
 		    "BYSETPOS=-1 for the last weekday of the month");
-	/* Thunderbird (ical.js) picks among the days of one month only:
-	 * a yearly rule's last weekday was 31 December and the first days
-	 * of January, and the last of several days of the month another. */
-	/* Beside BYDAY and BYMONTHDAY, it ignores BYSETPOS: two or three
-	 * dates a month for "the first weekday among the 1st to the 3rd". */
+	/* Thunderbird (ical.js) ignores BYSETPOS beside BYDAY and
+	 * BYMONTHDAY: two or three dates a month for "the first weekday
+	 * among the 1st to the 3rd". */
 	if (evf_rrule_has(rt.by_set_pos) && evf_rrule_has(rt.by_month_day) &&
 	    evf_rrule_has(rt.by_day))
 		return g_strdup("BYSETPOS with BYMONTHDAY: Thunderbird "
@@ -3647,6 +3633,9 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		                "alone, such as FREQ=MONTHLY;BYDAY=MO,TU,WE,"
 		                "TH,FR;BYSETPOS=1 for the first weekday of "
 		                "the month");
+	/* Thunderbird (ical.js) picks among the days of one month only:
+	 * a yearly rule's last weekday was 31 December and the first days
+	 * of January, and the last of several days of the month another. */
 	if (evf_rrule_has(rt.by_set_pos) &&
 	    (rt.freq != ICAL_MONTHLY_RECURRENCE || !evf_rrule_has(rt.by_day)))
 		return g_strdup("BYSETPOS is supported with FREQ=MONTHLY and "

@@ -1029,10 +1029,10 @@ on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 
 	/* (logged once it went, or did not: a request whose answer has no
 	 * room in the connection's memory is closed without one) */
-	if (rq != NULL && rq->logged != NULL && why == NULL)
-		g_message("%s", rq->logged);
-	else if (rq != NULL && rq->logged != NULL)
-		g_message("%s, not sent whole: %s", rq->logged, why);
+	if (rq != NULL && rq->logged != NULL)
+		g_message("%s%s%s", rq->logged,
+		          why != NULL ? ", not sent whole: " : "",
+		          why != NULL ? why : "");
 	if (rq != NULL && rq->seen)
 		g_atomic_int_dec_and_test(&h->busy);
 	request_free(*req_cls);

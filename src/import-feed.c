@@ -755,20 +755,6 @@ atom_text(xmlNode *n, gsize max, char **out, gboolean *cut)
 
 /* ------------------------------------------------------------ dates */
 
-/* Whether the media type @type (an Atom link's type=) is a web page's. */
-static gboolean
-is_page_type(char *type)
-{
-	char *end = strchr(type, ';');
-
-	if (end != NULL)
-		*end = '\0';
-	g_strstrip(type);
-	return g_ascii_strcasecmp(type, "text/html") == 0 ||
-	       g_ascii_strcasecmp(type, "application/xhtml+xml") == 0 ||
-	       type[0] == '\0';
-}
-
 static gboolean
 digits(const char *s, int n)
 {
@@ -1301,6 +1287,20 @@ fields_clear(Fields *f)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Fields, fields_clear)
+
+/* Whether the media type @type (an Atom link's type=) is a web page's. */
+static gboolean
+is_page_type(char *type)
+{
+	char *end = strchr(type, ';');
+
+	if (end != NULL)
+		*end = '\0';
+	g_strstrip(type);
+	return g_ascii_strcasecmp(type, "text/html") == 0 ||
+	       g_ascii_strcasecmp(type, "application/xhtml+xml") == 0 ||
+	       type[0] == '\0';
+}
 
 static void
 read_core(Ctx *c, Item *it, Fields *f, xmlNode *n, Base *base)
@@ -2290,66 +2290,6 @@ past_markup(const char *p, const char *end)
 	return p;
 }
 
-/* Writes each reference to one of HTML 4's entities from @from on (past
- * the DOCTYPE) as a character reference, but in comments, CDATA sections
- * and processing instructions; NULL if there is none. A feed with a
- * DOCTYPE (RSS 0.91's declares them) may use them, and no DTD is read:
- * libxml2 2.9 counts each as an undeclared entity, and refuses a document
- * of more than 10,000 as "an entity reference loop". The bytes are UTF-8
- * or an ASCII-compatible charset here, and the lines stay where they
- * were. */
-static char *
-html_entities_as_numbers(const char *data, gsize len, const char *from,
-                         gsize *out_len)
-{
-	static const char *const xml_own[] = { "amp", "lt", "gt", "quot",
-		                               "apos" };
-	const char *end = data + len, *done = data, *p = from;
-	g_autoptr(GString) out = NULL;
-
-	while (p < end) {
-		const char *name = p + 1, *semi = name;
-		char word[16];
-		gunichar c;
-		gboolean own = FALSE;
-
-		if (*p == '<') {
-			const char *past = past_markup(p, end);
-
-			if (past == NULL)
-				break; /* libxml2 refuses it */
-			p = past != p ? past : p + 1;
-			continue;
-		}
-		if (*p != '&') {
-			p++;
-			continue;
-		}
-		while (semi < end && semi - name < (gssize)sizeof word - 1 &&
-		       g_ascii_isalnum(*semi))
-			semi++;
-		p = semi;
-		if (semi == name || semi >= end || *semi != ';')
-			continue;
-		memcpy(word, name, (gsize)(semi - name));
-		word[semi - name] = '\0';
-		for (gsize i = 0; i < G_N_ELEMENTS(xml_own); i++)
-			own |= strcmp(word, xml_own[i]) == 0;
-		if (own || (c = html_entity_char((const xmlChar *)word)) == 0)
-			continue;
-		if (out == NULL)
-			out = g_string_sized_new(len);
-		g_string_append_len(out, done, name - 1 - done);
-		g_string_append_printf(out, "&#x%X;", c);
-		done = p = semi + 1;
-	}
-	if (out == NULL)
-		return NULL;
-	g_string_append_len(out, done, end - done);
-	*out_len = out->len;
-	return g_string_free(g_steal_pointer(&out), FALSE);
-}
-
 /* What mend_feed() mended in a feed, for the source's warnings. */
 typedef struct {
 	guint entities;   /* HTML's, or unknown: "&nbsp;", "&bogus;" */
@@ -2386,20 +2326,27 @@ char_reference(const char *p, const char *end)
 	return q > p + 2 + hex && q < end && *q == ';' ? (gsize)(q + 1 - p) : 0;
 }
 
-/* (transfer full) (nullable): @data, a feed libxml2 would refuse for a
- * slip that feed readers read through (feedparser, Miniflux), mended:
- * an entity that is not XML's own (HTML's "&nbsp;" as its character, an
- * unknown one as text), an '&' that begins no reference (as "&amp;"), a
- * control character (left out), and, when @utf8, a byte that is not
- * UTF-8 (as Windows-1252's character: a pasted "’"). Comments, CDATA
- * sections, processing instructions and declarations are left as they
- * are, and the lines stay where they were. NULL when there is nothing to
- * mend; else *@m says what was. Only for a feed without a DOCTYPE, whose
- * entities html_entities_as_numbers() reads. */
+/* (transfer full) (nullable): @data with each reference to one of HTML
+ * 4's entities from @from on written as a character reference: a feed
+ * with a DOCTYPE (RSS 0.91's declares them) may use them, and no DTD is
+ * read; libxml2 2.9 counts each as an undeclared entity, and refuses a
+ * document of more than 10,000 as "an entity reference loop".
+ *
+ * When @lenient (a feed without a DOCTYPE), what else libxml2 would refuse
+ * and feed readers read through (feedparser, Miniflux) is mended too: an
+ * unknown entity (as text), an '&' that begins no reference (as "&amp;"),
+ * a control character (left out), and, when @utf8, a byte that is not
+ * UTF-8 (as Windows-1252's character: a pasted "’").
+ *
+ * Comments, CDATA sections, processing instructions and declarations are
+ * left as they are; the bytes are UTF-8 or an ASCII-compatible charset
+ * here, and the lines stay where they were. NULL when there is nothing to
+ * mend; else *@m says what was. */
 static char *
-mend_feed(const char *data, gsize len, gboolean utf8, gsize *out_len, Mended *m)
+mend_feed(const char *data, gsize len, const char *from, gboolean lenient,
+          gboolean utf8, gsize *out_len, Mended *m)
 {
-	const char *end = data + len, *done = data, *p = data;
+	const char *end = data + len, *done = data, *p = from;
 	g_autoptr(GString) out = NULL;
 
 	memset(m, 0, sizeof *m);
@@ -2438,19 +2385,27 @@ mend_feed(const char *data, gsize len, gboolean utf8, gsize *out_len, Mended *m)
 				memcpy(word, name, (gsize)(semi - name));
 				word[semi - name] = '\0';
 				c = html_entity_char((const xmlChar *)word);
+				if (c == 0 && !lenient) {
+					p = semi + 1;
+					continue;
+				}
 				fixed = c != 0 ? g_strdup_printf("&#x%X;", c)
 				               : g_strdup("&amp;");
 				skip = c != 0 ? (gsize)(semi + 1 - p) : 1;
 				m->entities++;
+			} else if (!lenient) {
+				p++;
+				continue;
 			} else {
 				fixed = g_strdup("&amp;");
 				skip = 1;
 				m->ampersands++;
 			}
-		} else if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') {
+		} else if (lenient && b < 0x20 && b != '\t' && b != '\n' &&
+		           b != '\r') {
 			fixed = g_strdup("");
 			m->controls++;
-		} else if (b >= 0x80 && utf8) {
+		} else if (lenient && b >= 0x80 && utf8) {
 			c = g_utf8_get_char_validated(p, end - p);
 			if (c != (gunichar)-1 && c != (gunichar)-2) {
 				p = g_utf8_next_char(p);
@@ -3039,22 +2994,16 @@ evf_import_feed_charset(const char *data, gsize len, const char *base_url,
 	if (!check_doctype(data, len, &doctype_end, error) ||
 	    !check_attributes(data, len, error))
 		return NULL;
-	if (doctype_end != NULL) {
-		gsize n = 0;
-		char *numbers =
-		    html_entities_as_numbers(data, len, doctype_end, &n);
-
-		if (numbers != NULL) {
-			g_free(converted);
-			converted = numbers;
-			data = converted;
-			len = n;
-		}
-	} else {
+	{
+		/* (a feed with a DOCTYPE may use HTML's entities: not
+		 * told) */
+		gboolean lenient = doctype_end == NULL;
+		Mended declared = { 0 };
 		gsize n = 0;
 		char *mended =
-		    mend_feed(data, len, read_as_utf8(data, len, encoding), &n,
-		              &mended_what);
+		    mend_feed(data, len, lenient ? data : doctype_end, lenient,
+		              read_as_utf8(data, len, encoding), &n,
+		              lenient ? &mended_what : &declared);
 
 		if (mended != NULL) {
 			g_free(converted);

@@ -478,14 +478,14 @@ static gint
 cmp_carried(gconstpointer a, gconstpointer b)
 {
 	const Carried *x = a, *y = b;
+	gint by_start;
 
 	if ((x->ended == 0) != (y->ended == 0))
 		return x->ended == 0 ? -1 : 1;
 	if (x->ended != y->ended)
 		return x->ended > y->ended ? -1 : 1;
-	if (x->ended == 0 && evf_event_cmp_start(&x->ev, &y->ev) != 0)
-		return evf_event_cmp_start(&x->ev, &y->ev);
-	return strcmp(x->ev->uid, y->ev->uid);
+	by_start = x->ended == 0 ? evf_event_cmp_start(&x->ev, &y->ev) : 0;
+	return by_start != 0 ? by_start : strcmp(x->ev->uid, y->ev->uid);
 }
 
 /* An RSS or Atom document lists a partner's newest items, not all of them

@@ -114,16 +114,17 @@ no_month_day_is_the_weekday(const struct icalrecurrencetype *rt)
 	return TRUE;
 }
 
-/* Whether a day of @rt's BYDAY is numbered (1MO, -1FR). */
-static gboolean
-numbered_weekday(const struct icalrecurrencetype *rt)
+int
+evf_rrule_day_number_max(const struct icalrecurrencetype *rt)
 {
+	int most = 0;
+
 	for (int i = 0;
 	     i < ICAL_BY_DAY_SIZE && rt->by_day[i] != ICAL_RECURRENCE_ARRAY_MAX;
 	     i++)
-		if (icalrecurrencetype_day_position(rt->by_day[i]) != 0)
-			return TRUE;
-	return FALSE;
+		most = MAX(most,
+		           ABS(icalrecurrencetype_day_position(rt->by_day[i])));
+	return most;
 }
 
 const char *
@@ -136,7 +137,8 @@ evf_rrule_refusal(const struct icalrecurrencetype *rt)
 	 * counts in a month or a year; with another FREQ clients take it
 	 * for every such weekday. */
 	if (rt->freq != ICAL_MONTHLY_RECURRENCE &&
-	    rt->freq != ICAL_YEARLY_RECURRENCE && numbered_weekday(rt))
+	    rt->freq != ICAL_YEARLY_RECURRENCE &&
+	    evf_rrule_day_number_max(rt) > 0)
 		return "a numbered weekday in BYDAY (such as -1FR, the last "
 		       "Friday) is for FREQ=MONTHLY or FREQ=YEARLY (RFC "
 		       "5545); write FREQ=MONTHLY;BYDAY=-1FR for the last "

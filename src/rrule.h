@@ -41,6 +41,9 @@ gboolean evf_rrule_last(const EvfEvent *ev, struct icalrecurrencetype rt,
 
 /* Whether the BY part @by of a rule (rt.by_month, …) lists anything. */
 gboolean evf_rrule_has(const short *by);
+/* The largest number of a numbered weekday of @rt's BYDAY, without its
+ * sign (1 for 1MO and -1FR, 20 for 20MO); 0 when none is numbered. */
+int evf_rrule_day_number_max(const struct icalrecurrencetype *rt);
 
 /* Where @ev's RRULE starts as calendar clients run it: the date of an
  * all-day event, or the wall time of a timed one in its zone (UTC when it
