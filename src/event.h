@@ -181,6 +181,12 @@ void evf_event_update_fingerprint_attributed(EvfEvent *ev,
  * (evf_uri_from_iri). Updates the fingerprint when anything changed. */
 void evf_event_tidy(EvfEvent *ev);
 
+/* Whether @ev's title, description or categories hold one of @words
+ * (nullable) as a whole word or phrase, whatever its case: "war" is found
+ * in "after the war," and in "war-torn", not in "software" or "award"
+ * ([source] include= and exclude=). */
+gboolean evf_event_mentions(const EvfEvent *ev, GStrv words);
+
 /* (transfer full): a human date range such as "25–27 September 2018",
  * "22 May 2018, 09:00–17:00 (Europe/Ljubljana)" or, for times written with
  * an offset, "1 March 2026, 00:30–02:00 (UTC+02:00)"; "Date to be

@@ -141,6 +141,7 @@ typedef struct {
 	char *location;
 	char *organizer;
 	gboolean categories_capped;
+	EvfEvent *ev; /* made before the cap, to be chosen (Ctx.filter) */
 } Item;
 
 typedef struct {
@@ -161,6 +162,7 @@ typedef struct {
 	gboolean root_closed; /* its end tag read */
 	gsize resolved;       /* bytes of bases resolved against */
 	gboolean resolved_capped;
+	const EvfImportFilter *filter; /* (nullable) */
 } Ctx;
 
 static void
@@ -181,6 +183,7 @@ item_free(gpointer p)
 	g_free(it->end);
 	g_free(it->location);
 	g_free(it->organizer);
+	g_clear_pointer(&it->ev, evf_event_unref);
 	g_free(it);
 }
 
@@ -1892,6 +1895,32 @@ evf_import_tidy(EvfEvent *ev)
 		evf_event_update_fingerprint(ev);
 }
 
+gboolean
+evf_import_chosen_as_is(const EvfImportFilter *filter, const EvfEvent *ev)
+{
+	if (filter == NULL)
+		return TRUE;
+	if (filter->include != NULL && filter->include[0] != NULL &&
+	    !evf_event_mentions(ev, filter->include))
+		return FALSE;
+	return !evf_event_mentions(ev, filter->exclude);
+}
+
+gboolean
+evf_import_chosen(const EvfImportFilter *filter, const EvfEvent *ev)
+{
+	g_autoptr(EvfEvent) published = NULL;
+
+	if (filter == NULL ||
+	    ((filter->include == NULL || filter->include[0] == NULL) &&
+	     (filter->exclude == NULL || filter->exclude[0] == NULL)))
+		return TRUE;
+	published = evf_event_copy(ev);
+	evf_event_tidy(published);
+	evf_import_mend_text(published);
+	return evf_import_chosen_as_is(filter, published);
+}
+
 /* Newest first; equal dates in document order. */
 static gint
 cmp_newest(gconstpointer a, gconstpointer b)
@@ -2048,6 +2077,21 @@ import_items(Ctx *c)
 		                    GUINT_TO_POINTER(kept->len + 1));
 		g_ptr_array_add(kept, it);
 	}
+	/* include= and exclude= choose before the cap, among every item */
+	if (c->filter != NULL) {
+		guint n = 0;
+
+		for (guint i = 0; i < kept->len; i++) {
+			Item *it = g_ptr_array_index(kept, i);
+
+			it->ev = event_of(c, it);
+			if (it->ev != NULL &&
+			    !evf_import_chosen(c->filter, it->ev))
+				continue;
+			g_ptr_array_index(kept, n++) = it;
+		}
+		g_ptr_array_set_size(kept, n);
+	}
 	candidates = kept->len;
 	if (kept->len > EVF_IMPORT_MAX_ITEMS) {
 		g_ptr_array_sort(kept, cmp_newest);
@@ -2057,8 +2101,9 @@ import_items(Ctx *c)
 		     EVF_IMPORT_MAX_ITEMS);
 	}
 	for (guint i = 0; i < kept->len; i++) {
-		const Item *it = g_ptr_array_index(kept, i);
-		EvfEvent *ev = event_of(c, it);
+		Item *it = g_ptr_array_index(kept, i);
+		EvfEvent *ev =
+		    it->ev != NULL ? g_steal_pointer(&it->ev) : event_of(c, it);
 
 		if (ev == NULL) {
 			warn_item(c, it,
@@ -2887,6 +2932,15 @@ EvfImport *
 evf_import_feed_charset(const char *data, gsize len, const char *base_url,
                         const char *charset, GError **error)
 {
+	return evf_import_feed_filtered(data, len, base_url, charset, NULL,
+	                                error);
+}
+
+EvfImport *
+evf_import_feed_filtered(const char *data, gsize len, const char *base_url,
+                         const char *charset, const EvfImportFilter *filter,
+                         GError **error)
+{
 	g_autofree char *converted = NULL;
 	g_autofree char *latin = NULL;
 	g_autoptr(xmlTextReader) r = NULL;
@@ -2900,7 +2954,7 @@ evf_import_feed_charset(const char *data, gsize len, const char *base_url,
 	              XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
 	xmlStructuredErrorFunc old_handler;
 	void *old_data;
-	Ctx c = { 0 };
+	Ctx c = { .filter = filter };
 	gboolean ok;
 
 	g_return_val_if_fail(data != NULL || len == 0, NULL);

@@ -90,8 +90,10 @@
  * in its environment, the answer pipe on descriptor 3, the calendar on 4. */
 #define CHILD_ENV "EVFEED_ICS_CHILD"
 #define BASE_ENV  "EVFEED_ICS_BASE"
-#define ANSWER_FD 3
-#define INPUT_FD  4
+/* include= and exclude= words, as GVariant text of type (asas) */
+#define FILTER_ENV "EVFEED_ICS_FILTER"
+#define ANSWER_FD  3
+#define INPUT_FD   4
 
 #define UNTITLED "Untitled event"
 
@@ -772,6 +774,7 @@ typedef struct {
 	gboolean series;    /* one event per series, RRULE kept (migration) */
 	guint max_items;    /* events kept */
 	GHashTable *lines;  /* VEVENT → the line of its BEGIN:VEVENT */
+	const EvfImportFilter *filter; /* (nullable) chooses before the cap */
 } Ctx;
 
 static void ctx_warn(Ctx *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -3227,6 +3230,18 @@ keep(Ctx *c, EvfEvent *ev, guint turn)
 		prune(c);
 }
 
+/* keep(), for an event with texts of its own (not an occurrence made
+ * from its series): include= and exclude= choose it first. */
+static void
+keep_chosen(Ctx *c, EvfEvent *ev, guint turn)
+{
+	if (!evf_import_chosen(c->filter, ev)) {
+		evf_event_unref(ev);
+		return;
+	}
+	keep(c, ev, turn);
+}
+
 /* An occurrence of @b at @key, from the base event. */
 static EvfEvent *
 occurrence(const Built *b, gint64 key)
@@ -3270,6 +3285,8 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
 	};
 	gint64 ws, we, now, key;
 	const gint64 length = occ_length(b);
+	/* the series' own texts; an override has its own */
+	const gboolean chosen = evf_import_chosen(c->filter, b->ev);
 	guint n = 0;
 	guint future;
 
@@ -3314,7 +3331,7 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
 		g_autofree char *uid =
 		    g_strdup_printf("%s/%s", master->uid, stamp);
 		EvfEvent *ev = NULL;
-		gboolean hide = FALSE;
+		gboolean hide = FALSE, own = FALSE;
 
 		for (guint j = 0; overrides != NULL && j < overrides->len;
 		     j++) {
@@ -3327,9 +3344,10 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
 			hide = o->hidden;
 			if (!hide && build(c, o->cal, o->ve, uid, &ob))
 				ev = g_steal_pointer(&ob.ev);
+			own = ev != NULL;
 			break;
 		}
-		if (hide)
+		if (hide || (!own && !chosen))
 			continue;
 		if (ev == NULL) {
 			if (!wanted(c, turn,
@@ -3348,7 +3366,10 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
 			ev->uid = g_strdup(uid);
 		}
 		ev->series = g_strdup(master->uid);
-		keep(c, ev, turn);
+		if (own)
+			keep_chosen(c, ev, turn);
+		else
+			keep(c, ev, turn);
 	}
 	/* Overrides of occurrences not produced here (moved in from outside
 	 * the window, or of an instance the rule does not give) stand alone
@@ -3377,7 +3398,7 @@ expand(Ctx *c, Item *master, Built *b, GPtrArray *overrides)
 		if (okey < ows || okey > owe)
 			continue;
 		ob.ev->series = g_strdup(master->uid);
-		keep(c, g_steal_pointer(&ob.ev), n);
+		keep_chosen(c, g_steal_pointer(&ob.ev), n);
 		n++;
 	}
 	g_hash_table_unref(x.keys);
@@ -3987,7 +4008,7 @@ import_root(Ctx *c, icalcomponent *root)
 		else if (is_recurring(m->ve))
 			expand(c, m, &b, ovr);
 		else
-			keep(c, g_steal_pointer(&b.ev), 0);
+			keep_chosen(c, g_steal_pointer(&b.ev), 0);
 		if (ovr != NULL)
 			for (guint j = 0; j < ovr->len; j++)
 				((Item *)g_ptr_array_index(ovr, j))->used =
@@ -4024,7 +4045,7 @@ import_root(Ctx *c, icalcomponent *root)
 			g_hash_table_insert(orphan_turns, o->uid,
 			                    GUINT_TO_POINTER(turn + 1));
 			b.ev->series = g_strdup(o->uid);
-			keep(c, g_steal_pointer(&b.ev), turn);
+			keep_chosen(c, g_steal_pointer(&b.ev), turn);
 		} else {
 			c->skipped++;
 		}
@@ -4152,7 +4173,7 @@ place_vevents(icalcomponent *root, GArray *lines)
 /* Both modes, in this process. */
 static EvfImport *
 parse_calendar(const char *data, gsize len, const char *base_url, gint64 now,
-               gboolean series, GError **error)
+               gboolean series, const EvfImportFilter *filter, GError **error)
 {
 	g_autofree char *why = NULL;
 	g_autoptr(GString) text = NULL;
@@ -4203,6 +4224,7 @@ parse_calendar(const char *data, gsize len, const char *base_url, gint64 now,
 		return NULL;
 	}
 	ctx_init(&c, base_url, now);
+	c.filter = filter;
 	if (series) {
 		c.series = TRUE;
 		c.max_items = MAX_VEVENTS;
@@ -4215,7 +4237,7 @@ EvfImport *
 evf_import_ics_unsandboxed(const char *data, gsize len, const char *base_url,
                            gint64 now, GError **error)
 {
-	return parse_calendar(data, len, base_url, now, FALSE, error);
+	return parse_calendar(data, len, base_url, now, FALSE, NULL, error);
 }
 
 /* ------------------------------------------------------------- the wire */
@@ -4588,7 +4610,7 @@ set_limit(int resource, rlim_t soft, rlim_t hard)
  * Only _exit: atexit handlers and stdio buffers are not the child's. */
 static void G_GNUC_NORETURN
 child_main(const char *data, gsize len, const char *base_url, gint64 now,
-           gboolean series)
+           gboolean series, const EvfImportFilter *filter)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(EvfImport) imp = NULL;
@@ -4631,7 +4653,7 @@ child_main(const char *data, gsize len, const char *base_url, gint64 now,
 	(void)as;
 #endif
 
-	imp = parse_calendar(data, len, base_url, now, series, &error);
+	imp = parse_calendar(data, len, base_url, now, series, filter, &error);
 	if (imp == NULL && error == NULL)
 		_exit(122);
 	answer = g_variant_ref_sink(answer_variant(imp, error));
@@ -4648,12 +4670,22 @@ static void __attribute__((constructor)) child_entry(void)
 {
 	const char *spec = getenv(CHILD_ENV);
 	const char *base = getenv(BASE_ENV);
+	const char *words = getenv(FILTER_ENV);
 	const char *data = "";
+	EvfImportFilter filter = { NULL, NULL };
 	struct stat st;
 	gsize len = 0;
 
 	if (spec == NULL)
 		return;
+	if (words != NULL) {
+		GVariant *v = g_variant_parse(G_VARIANT_TYPE("(asas)"), words,
+		                              NULL, NULL, NULL);
+
+		if (v == NULL)
+			_exit(123);
+		g_variant_get(v, "(^as^as)", &filter.include, &filter.exclude);
+	}
 	if (fstat(INPUT_FD, &st) < 0 || st.st_size < 0)
 		_exit(123);
 	if (st.st_size > 0) {
@@ -4667,7 +4699,8 @@ static void __attribute__((constructor)) child_entry(void)
 	}
 	close(INPUT_FD);
 	child_main(data, len, base != NULL && base[0] != '\0' ? base : NULL,
-	           g_ascii_strtoll(spec + 1, NULL, 10), spec[0] == '1');
+	           g_ascii_strtoll(spec + 1, NULL, 10), spec[0] == '1',
+	           words != NULL ? &filter : NULL);
 }
 
 /* --------------------------------------------------------- the parent */
@@ -4789,7 +4822,7 @@ high_fd(int fd)
  * run, with everything they need made before. -1 with errno set. */
 static pid_t
 spawn_child(const char *data, gsize len, const char *base_url, gint64 now,
-            gboolean series, int *answer_fd)
+            gboolean series, const EvfImportFilter *filter, int *answer_fd)
 {
 	/* (and the zones' folder, which GLib reads as the parent does) */
 	static const char *const kept[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS",
@@ -4805,6 +4838,20 @@ spawn_child(const char *data, gsize len, const char *base_url, gint64 now,
 	g_ptr_array_add(
 	    env,
 	    g_strconcat(BASE_ENV, "=", base_url != NULL ? base_url : "", NULL));
+	if (filter != NULL) {
+		static const char *const none[] = { NULL };
+		g_autoptr(GVariant) v = g_variant_ref_sink(
+		    g_variant_new("(^as^as)",
+		                  filter->include != NULL
+		                      ? (const char *const *)filter->include
+		                      : none,
+		                  filter->exclude != NULL
+		                      ? (const char *const *)filter->exclude
+		                      : none));
+		g_autofree char *text = g_variant_print(v, FALSE);
+
+		g_ptr_array_add(env, g_strconcat(FILTER_ENV, "=", text, NULL));
+	}
 	/* The child reads no local time either, and without TZ glibc would
 	 * read /etc/localtime, whose leap seconds, in a right/ zone, it
 	 * counts in gmtime() (posix_clock in main.c): a calendar's own
@@ -4857,7 +4904,7 @@ fail:
 /* Either mode, parsed in a child. */
 static EvfImport *
 parse_sandboxed(const char *data, gsize len, const char *base_url, gint64 now,
-                gboolean series, GError **error)
+                gboolean series, const EvfImportFilter *filter, GError **error)
 {
 	g_autofree char *why = NULL;
 	g_autofree char *utf8 = NULL;
@@ -4900,7 +4947,7 @@ parse_sandboxed(const char *data, gsize len, const char *base_url, gint64 now,
 	}
 	rss = resident();
 	deadline = g_get_monotonic_time() + DEADLINE_SECONDS * G_USEC_PER_SEC;
-	pid = spawn_child(data, len, base_url, now, series, &fd);
+	pid = spawn_child(data, len, base_url, now, series, filter, &fd);
 	if (pid < 0) {
 		int e = errno;
 
@@ -4967,7 +5014,15 @@ EvfImport *
 evf_import_ics(const char *data, gsize len, const char *base_url, gint64 now,
                GError **error)
 {
-	return parse_sandboxed(data, len, base_url, now, FALSE, error);
+	return parse_sandboxed(data, len, base_url, now, FALSE, NULL, error);
+}
+
+EvfImport *
+evf_import_ics_filtered(const char *data, gsize len, const char *base_url,
+                        gint64 now, const EvfImportFilter *filter,
+                        GError **error)
+{
+	return parse_sandboxed(data, len, base_url, now, FALSE, filter, error);
 }
 
 /* Series mode has no window: "now" only orders events under a cap that
@@ -4976,12 +5031,12 @@ EvfImport *
 evf_import_ics_series(const char *data, gsize len, const char *base_url,
                       GError **error)
 {
-	return parse_sandboxed(data, len, base_url, 0, TRUE, error);
+	return parse_sandboxed(data, len, base_url, 0, TRUE, NULL, error);
 }
 
 EvfImport *
 evf_import_ics_series_unsandboxed(const char *data, gsize len,
                                   const char *base_url, GError **error)
 {
-	return parse_calendar(data, len, base_url, 0, TRUE, error);
+	return parse_calendar(data, len, base_url, 0, TRUE, NULL, error);
 }

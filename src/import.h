@@ -36,6 +36,24 @@ typedef struct {
 	gboolean window;
 } EvfImport;
 
+/* Which of a source's items are taken ([source] include= and exclude=,
+ * evfeed.conf(5)). The importers choose before their cap, so that the
+ * items asked for are not lost among a large calendar's others. */
+typedef struct {
+	GStrv include; /* NULL or empty: every item not excluded */
+	GStrv exclude; /* (nullable) */
+} EvfImportFilter;
+
+/* Whether @filter (nullable: every item) takes @ev, an event as an
+ * importer makes it: asked of its texts as published (evf_import_tidy),
+ * as merge.c asks again of the items it merges. */
+gboolean evf_import_chosen(const EvfImportFilter *filter, const EvfEvent *ev);
+
+/* The same, of an event whose texts are already as published (an item
+ * once taken). */
+gboolean evf_import_chosen_as_is(const EvfImportFilter *filter,
+                                 const EvfEvent *ev);
+
 void evf_import_free(EvfImport *imp);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfImport, evf_import_free)
 
@@ -78,6 +96,13 @@ EvfImport *evf_import_feed_charset(const char *data, gsize len,
                                    const char *base_url, const char *charset,
                                    GError **error);
 
+/* The same, with only the items @filter (nullable) chooses, chosen before
+ * the cap: the newest EVF_IMPORT_MAX_ITEMS of those. */
+EvfImport *evf_import_feed_filtered(const char *data, gsize len,
+                                    const char *base_url, const char *charset,
+                                    const EvfImportFilter *filter,
+                                    GError **error);
+
 /* (transfer full): the VEVENTs of an iCalendar document, parsed by
  * libical in a short-lived child process under memory and CPU limits
  * after a linear pre-check of the bytes. Recurring events are expanded
@@ -88,6 +113,14 @@ EvfImport *evf_import_feed_charset(const char *data, gsize len,
  * names too); unknown ones fall back to UTC with a warning. */
 EvfImport *evf_import_ics(const char *data, gsize len, const char *base_url,
                           gint64 now, GError **error);
+
+/* The same, with only the events @filter (nullable) chooses, chosen
+ * before the cap: the nearest EVF_IMPORT_MAX_ITEMS of those. A series is
+ * chosen by its own texts, an override of one occurrence by its own. */
+EvfImport *evf_import_ics_filtered(const char *data, gsize len,
+                                   const char *base_url, gint64 now,
+                                   const EvfImportFilter *filter,
+                                   GError **error);
 
 /* The same, in this process, without the child: for the child itself, and
  * for fuzzing under a harness that supplies its own limits. */

@@ -5,6 +5,7 @@
 #include "merge.h"
 
 #include "event.h"
+#include "import.h"
 #include "render.h"
 #include "tz.h"
 #include "util.h"
@@ -632,98 +633,6 @@ take_dates(EvfEvent *winner, const EvfEvent *loser)
 	winner->tzid = g_strdup(loser->tzid);
 }
 
-/* @s case-folded and in NFKC, each run of white space one space, so that
- * a phrase matches across a line break or a no-break space. */
-static char *
-fold_words(const char *s)
-{
-	g_autofree char *folded = g_utf8_casefold(s, -1);
-	g_autofree char *nfkc =
-	    g_utf8_normalize(folded, -1, G_NORMALIZE_ALL_COMPOSE);
-	GString *out = g_string_new(NULL);
-	gboolean space = FALSE;
-
-	for (const char *p = nfkc; p != NULL && *p != '\0';
-	     p = g_utf8_next_char(p)) {
-		gunichar c = g_utf8_get_char(p);
-
-		if (g_unichar_isspace(c)) {
-			space = TRUE;
-			continue;
-		}
-		if (space && out->len > 0)
-			g_string_append_c(out, ' ');
-		space = FALSE;
-		g_string_append_unichar(out, c);
-	}
-	return g_string_free(out, FALSE);
-}
-
-/* Whether the UTF-8 character at @p is part of a word that spaces set
- * apart. Scripts written without spaces between words (Chinese, Japanese,
- * Thai, Lao, Khmer, Myanmar…) have no such edges: a term in them is found
- * anywhere, as before whole words were asked for. */
-static gboolean
-word_char(const char *p)
-{
-	static const GUnicodeScript unspaced[] = {
-		G_UNICODE_SCRIPT_HAN,      G_UNICODE_SCRIPT_HIRAGANA,
-		G_UNICODE_SCRIPT_KATAKANA, G_UNICODE_SCRIPT_BOPOMOFO,
-		G_UNICODE_SCRIPT_THAI,     G_UNICODE_SCRIPT_LAO,
-		G_UNICODE_SCRIPT_KHMER,    G_UNICODE_SCRIPT_MYANMAR,
-		G_UNICODE_SCRIPT_TIBETAN,  G_UNICODE_SCRIPT_YI,
-		G_UNICODE_SCRIPT_JAVANESE, G_UNICODE_SCRIPT_BALINESE,
-	};
-	gunichar c = g_utf8_get_char(p);
-	GUnicodeScript script;
-
-	if (!g_unichar_isalnum(c) && !g_unichar_ismark(c))
-		return FALSE;
-	script = g_unichar_get_script(c);
-	for (guint i = 0; i < G_N_ELEMENTS(unspaced); i++)
-		if (script == unspaced[i])
-			return FALSE;
-	return TRUE;
-}
-
-/* Whether @ev's title, description or categories hold one of @words as a
- * whole word or phrase, whatever its case: "war" is found in "after the
- * war," and in "war-torn", not in "software" or "award". */
-static gboolean
-mentions(const EvfEvent *ev, GStrv words)
-{
-	g_autoptr(GString) hay = g_string_new(ev->title);
-	g_autofree char *folded = NULL;
-
-	g_string_append_printf(
-	    hay, "\n%s\n", ev->description_text ? ev->description_text : "");
-	for (guint i = 0; i < ev->categories->len; i++)
-		g_string_append_printf(
-		    hay, "%s\n", (char *)g_ptr_array_index(ev->categories, i));
-	folded = fold_words(hay->str);
-	for (guint i = 0; words != NULL && words[i] != NULL; i++) {
-		g_autofree char *w = fold_words(words[i]);
-		gsize n = strlen(w);
-
-		if (n == 0)
-			continue;
-		for (const char *at = strstr(folded, w); at != NULL;
-		     at = strstr(g_utf8_next_char(at), w)) {
-			gboolean starts =
-			    at == folded ||
-			    !word_char(g_utf8_find_prev_char(folded, at)) ||
-			    !word_char(at);
-			gboolean ends =
-			    at[n] == '\0' || !word_char(at + n) ||
-			    !word_char(g_utf8_find_prev_char(folded, at + n));
-
-			if (starts && ends)
-				return TRUE;
-		}
-	}
-	return FALSE;
-}
-
 static gint
 source_cmp(gconstpointer a, gconstpointer b)
 {
@@ -1098,15 +1007,14 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 		GPtrArray *items =
 		    partners != NULL ? g_hash_table_lookup(partners, src->name)
 		                     : NULL;
+		const EvfImportFilter words = { src->include, src->exclude };
 
 		for (guint i = 0; items != NULL && i < items->len; i++) {
 			EvfEvent *ev = g_ptr_array_index(items, i);
 			Entry *cand;
 			Entry *winner;
 
-			if ((src->include != NULL && src->include[0] != NULL &&
-			     !mentions(ev, src->include)) ||
-			    mentions(ev, src->exclude))
+			if (!evf_import_chosen_as_is(&words, ev))
 				continue;
 			cand = entry_new(ev, src->name, shared, site);
 			winner = index_find(&x, cand);

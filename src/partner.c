@@ -46,6 +46,48 @@ same_url(const EvfSourceState *st, const EvfSourceConfig *src)
 	return g_strcmp0(st->url, url) == 0;
 }
 
+/* (transfer full): what, besides its bytes, @src's items are read with,
+ * which parse_body puts after the digest of their body in the state:
+ * "/link" when link= is set (relative links are then not resolved), and
+ * "/only=" and a digest of the words when include= or exclude= choose
+ * among them. Items read otherwise than now are read again. */
+static char *
+reading_of(const EvfSourceConfig *src)
+{
+	g_autoptr(GChecksum) words = g_checksum_new(G_CHECKSUM_SHA256);
+	gboolean chosen = FALSE;
+	GStrv lists[2];
+
+	if (src == NULL)
+		return g_strdup("");
+	lists[0] = src->include;
+	lists[1] = src->exclude;
+	for (guint k = 0; k < G_N_ELEMENTS(lists); k++) {
+		for (guint i = 0; lists[k] != NULL && lists[k][i] != NULL;
+		     i++) {
+			/* (each word with its NUL, each list after a tab) */
+			g_checksum_update(words, (const guchar *)lists[k][i],
+			                  (gssize)strlen(lists[k][i]) + 1);
+			chosen = TRUE;
+		}
+		g_checksum_update(words, (const guchar *)"\t", 1);
+	}
+	return g_strdup_printf("%s%s%.16s", src->url_secret ? "/link" : "",
+	                       chosen ? "/only=" : "",
+	                       chosen ? g_checksum_get_string(words) : "");
+}
+
+/* Whether the items of @st were read as @src's are to be (reading_of). */
+static gboolean
+same_reading(const EvfSourceState *st, const EvfSourceConfig *src)
+{
+	const char *mark =
+	    st->body_hash != NULL ? strchr(st->body_hash, '/') : NULL;
+	g_autofree char *reading = reading_of(src);
+
+	return strcmp(mark != NULL ? mark : "", reading) == 0;
+}
+
 /* Whether @src, whose state is @st, is due at @now (µs). */
 static gboolean
 due(const EvfSourceConfig *src, const EvfSourceState *st, gint64 now)
@@ -53,7 +95,10 @@ due(const EvfSourceConfig *src, const EvfSourceState *st, gint64 now)
 	/* A new URL starts afresh, even for a source that was gone. */
 	if (!same_url(st, src))
 		return TRUE;
-	return !st->gone && next_fetch_at(src, st, now) <= now;
+	/* and items read otherwise than they now would be (other words in
+	 * include=, say) are read again at once */
+	return !st->gone && (next_fetch_at(src, st, now) <= now ||
+	                     (st->body_hash != NULL && !same_reading(st, src)));
 }
 
 gboolean
@@ -122,25 +167,16 @@ reparse_due(EvfStore *store, const char *name, gint64 now)
 	return at == NULL || now - then >= DAY || now < then;
 }
 
-/* Whether the items of @st were read with link= set (parse_body marks the
- * digest of their body so). */
-static gboolean
-secret_parsed(const EvfSourceState *st)
-{
-	return st->body_hash != NULL &&
-	       g_str_has_suffix(st->body_hash, "/link");
-}
-
 void
 evf_partner_request(const EvfSourceConfig *src, EvfStore *store,
                     const EvfSourceState *st, gint64 now, EvfFetchRequest *req)
 {
-	/* Items read with link= otherwise than now (secret_parsed) are
-	 * read again from a whole body: their links were resolved as the
-	 * source's url is no longer to be. */
+	/* Items read otherwise than now (same_reading) are read again
+	 * from a whole body: their links were resolved as the source's url
+	 * is no longer to be, or other words chose them. */
 	gboolean validators = same_url(st, src) && st->held == 0 &&
 	                      !reparse_due(store, src->name, now) &&
-	                      secret_parsed(st) == src->url_secret;
+	                      same_reading(st, src);
 
 	req->name = src->name;
 	req->url = src->url;
@@ -187,10 +223,11 @@ charset_of(const char *type)
 	return NULL;
 }
 
-/* @secret: the source's url may be a secret (link= is set). */
+/* @secret: the source's url may be a secret (link= is set); @filter: its
+ * include= and exclude=. */
 static EvfImport *
 import_body(const char *format_name, const EvfFetchResult *res, gboolean secret,
-            gint64 now, GError **error)
+            const EvfImportFilter *filter, gint64 now, GError **error)
 {
 	g_autofree char *charset = charset_of(res->content_type);
 	/* Relative links resolve against the URL that answered, after any
@@ -248,13 +285,15 @@ import_body(const char *format_name, const EvfFetchResult *res, gboolean secret,
 			    evf_charset_to_utf8(data, len, charset, &n);
 
 			if (utf8 != NULL)
-				return evf_import_ics(utf8, n, base, now,
-				                      error);
+				return evf_import_ics_filtered(
+				    utf8, n, base, now, filter, error);
 		}
-		return evf_import_ics(data, len, base, now, error);
+		return evf_import_ics_filtered(data, len, base, now, filter,
+		                               error);
 	case EVF_FORMAT_RSS:
 	case EVF_FORMAT_ATOM:
-		return evf_import_feed_charset(data, len, base, charset, error);
+		return evf_import_feed_filtered(data, len, base, charset,
+		                                filter, error);
 	default:
 		g_set_error(error, EVF_ERROR, EVF_ERROR_INVALID,
 		            "not a calendar or a feed (Content-Type %s)",
@@ -270,9 +309,10 @@ import_body(const char *format_name, const EvfFetchResult *res, gboolean secret,
  * importers mend the rest (evf_import_mend_text). */
 static EvfImport *
 parse(const char *format_name, const EvfFetchResult *res, gboolean secret,
-      gint64 now, GError **error)
+      const EvfImportFilter *filter, gint64 now, GError **error)
 {
-	EvfImport *imp = import_body(format_name, res, secret, now, error);
+	EvfImport *imp =
+	    import_body(format_name, res, secret, filter, now, error);
 
 	for (guint i = 0; imp != NULL && i < imp->events->len; i++)
 		evf_import_tidy(g_ptr_array_index(imp->events, i));
@@ -284,9 +324,11 @@ parse(const char *format_name, const EvfFetchResult *res, gboolean secret,
 struct _EvfPartnerParse {
 	/* what the loop hands over */
 	EvfFetchResult *res;
-	char *format;    /* the source's format when the fetch ended */
-	gboolean secret; /* and whether its url may be a secret */
-	char *old_hash;  /* the digest of the body the items came from */
+	char *format;           /* the source's format when the fetch ended */
+	gboolean secret;        /* and whether its url may be a secret */
+	EvfImportFilter filter; /* and its include= and exclude= */
+	char *reading;          /* and reading_of() it */
+	char *old_hash;         /* the digest of the body the items came from */
 	gint64 now;
 	/* what the worker gives back */
 	char *hash; /* NULL: no new body (an error, a 304) */
@@ -307,6 +349,9 @@ evf_partner_parse_free(EvfPartnerParse *job)
 		return;
 	g_clear_pointer(&job->res, evf_fetch_result_free);
 	g_free(job->format);
+	g_strfreev(job->filter.include);
+	g_strfreev(job->filter.exclude);
+	g_free(job->reading);
 	g_free(job->old_hash);
 	g_free(job->hash);
 	g_clear_pointer(&job->imp, evf_import_free);
@@ -334,20 +379,17 @@ static void
 parse_body(EvfPartnerParse *job)
 {
 	EvfFetchResult *res = job->res;
+	g_autofree char *digest = NULL;
 
 	if (res->error != NULL || res->not_modified)
 		return;
-	job->hash = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, res->body);
-	/* the same bytes give other items once link= is set: read again */
-	if (job->secret) {
-		char *h = g_strconcat(job->hash, "/link", NULL);
-
-		g_free(job->hash);
-		job->hash = h;
-	}
+	digest = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, res->body);
+	/* the same bytes give other items once link= is set, or include=
+	 * has other words: read again (reading_of) */
+	job->hash = g_strconcat(digest, job->reading, NULL);
 	if (g_strcmp0(job->hash, job->old_hash) != 0)
-		job->imp =
-		    parse(job->format, res, job->secret, job->now, &job->error);
+		job->imp = parse(job->format, res, job->secret, &job->filter,
+		                 job->now, &job->error);
 }
 
 static gboolean
@@ -413,6 +455,9 @@ evf_partner_parse_async(const EvfConfig *cfg, EvfStore *store,
 	job->res = res;
 	job->format = g_strdup(src != NULL ? src->format : NULL);
 	job->secret = src != NULL && src->url_secret;
+	job->filter.include = src != NULL ? g_strdupv(src->include) : NULL;
+	job->filter.exclude = src != NULL ? g_strdupv(src->exclude) : NULL;
+	job->reading = reading_of(src);
 	/* A new URL starts afresh (see evf_partner_apply_parsed); the same
 	 * bytes are read again once a day. */
 	if (src != NULL && same_url(st, src) &&
@@ -494,10 +539,12 @@ cmp_carried(gconstpointer a, gconstpointer b)
  * Adds to @imp's events the dated items of @old (the source's items
  * before this answer) that it no longer lists and that were published no
  * later than the oldest it lists, those to come first, then those ended,
- * the latest first, as many as the importer's cap leaves room for. Items
+ * the latest first, as many as the importer's cap leaves room for, of
+ * those that @filter (include=, exclude=) still chooses. Items
  * without a date go with the document: they are news, not events. */
 static void
-carry_over(const EvfConfig *cfg, GPtrArray *old, EvfImport *imp, gint64 now)
+carry_over(const EvfConfig *cfg, GPtrArray *old, EvfImport *imp,
+           const EvfImportFilter *filter, gint64 now)
 {
 	g_autoptr(GHashTable) listed =
 	    g_hash_table_new(g_str_hash, g_str_equal);
@@ -517,7 +564,8 @@ carry_over(const EvfConfig *cfg, GPtrArray *old, EvfImport *imp, gint64 now)
 
 		if (c.ev->tba || c.ev->published <= 0 ||
 		    c.ev->published > oldest ||
-		    g_hash_table_contains(listed, c.ev->uid))
+		    g_hash_table_contains(listed, c.ev->uid) ||
+		    !evf_import_chosen_as_is(filter, c.ev))
 			continue;
 		if (!evf_page_ended_by(tz, c.ev, now, NULL, &c.ended))
 			c.ended = 0;
@@ -556,7 +604,7 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 	EvfImport *imp = job->imp;
 	const char *hash = job->hash;
 	g_autofree char *failure = NULL;
-	gboolean same;
+	gboolean same, same_read;
 
 	*changed = FALSE;
 	*why = NULL;
@@ -567,6 +615,9 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 		return TRUE;
 	st = evf_store_get_source(store, src->name);
 	same = same_url(st, src);
+	/* (a body read otherwise than the one before it: other words in
+	 * include= give fewer items, and the partner is not to blame) */
+	same_read = same && same_reading(st, src);
 	if (!same) {
 		g_clear_pointer(&st->etag, g_free);
 		g_clear_pointer(&st->last_modified, g_free);
@@ -652,12 +703,12 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 			                                imp->warnings, i)));
 
 		if (before != NULL && imp->window)
-			carry_over(cfg, before, imp, now);
+			carry_over(cfg, before, imp, &job->filter, now);
 		has = dated(imp->events);
-		fewer = old > 0 && (n == 0 || n * 2 < old);
+		fewer = same_read && old > 0 && (n == 0 || n * 2 < old);
 		/* (a feed whose template lost its event dates: its items
 		 * all there, and none left for the calendars) */
-		undated = !fewer && had > 0 && has * 2 < had;
+		undated = same_read && !fewer && had > 0 && has * 2 < had;
 		if ((fewer || undated) && st->held < EVF_PARTNER_HOLD_FETCHES) {
 			/* A partner that suddenly lists far fewer items, or
 			 * far fewer with a date, is more often broken than

@@ -1647,6 +1647,56 @@ test_limits_many_items(void)
 #endif
 }
 
+/* include= and exclude= choose among every item, before the cap of the
+ * 500 newest: the old items asked for stay. The words match the texts as
+ * published: a title's "&#8211;" is the dash it stands for. */
+static void
+test_limits_chosen_before_cap(void)
+{
+	char *include[] = { (char *)"Sarajevo–Belgrade", (char *)"balkans",
+		            NULL };
+	char *exclude[] = { (char *)"vacancy", NULL };
+	const EvfImportFilter filter = { include, exclude };
+	g_autoptr(GString) xml = g_string_new("<rss version=\"2.0\"><channel>"
+	                                      "<title>Many</title>");
+	g_autoptr(GDateTime) t0 = g_date_time_new_utc(2020, 1, 1, 0, 0, 0);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) all = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+
+	for (int i = 0; i < 600; i++) {
+		g_autoptr(GDateTime) t = g_date_time_add_minutes(t0, i);
+		g_autofree char *date =
+		    g_date_time_format(t, "%a, %d %b %Y %H:%M:%S +0000");
+
+		g_string_append_printf(
+		    xml,
+		    "<item><title>%s</title><guid isPermaLink=\"false\">"
+		    "item-%d</guid><category>%s</category>"
+		    "<pubDate>%s</pubDate></item>",
+		    i == 2   ? "Sarajevo&amp;#8211;Belgrade workshop"
+		    : i == 6 ? "Vacancy notice"
+		             : "News",
+		    i, i == 4 || i == 6 ? "Balkans" : "General", date);
+	}
+	g_string_append(xml, "</channel></rss>");
+
+	all = evf_import_feed(xml->str, xml->len, NULL, &error);
+	g_assert_no_error(error);
+	REQUIRE(all);
+	g_assert_cmpuint(all->events->len, ==, EVF_IMPORT_MAX_ITEMS);
+	g_assert_null(find(all, "item-2"));
+
+	imp = evf_import_feed_filtered(xml->str, xml->len, NULL, NULL, &filter,
+	                               &error);
+	g_assert_no_error(error);
+	REQUIRE(imp);
+	g_assert_cmpuint(imp->events->len, ==, 2);
+	g_assert_nonnull(find(imp, "item-2"));
+	g_assert_nonnull(find(imp, "item-4"));
+	g_assert_false(has_warning(imp, "newest 500 kept"));
+}
+
 static void
 test_limits_ties_in_document_order(void)
 {
@@ -2792,6 +2842,8 @@ main(int argc, char **argv)
 	                test_limits_empty_feeds);
 	g_test_add_func("/import-feed/limits/100000-items",
 	                test_limits_many_items);
+	g_test_add_func("/import-feed/limits/chosen-before-cap",
+	                test_limits_chosen_before_cap);
 	g_test_add_func("/import-feed/limits/ties-in-document-order",
 	                test_limits_ties_in_document_order);
 	g_test_add_func("/import-feed/limits/long-xml-base",

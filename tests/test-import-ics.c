@@ -2687,27 +2687,38 @@ test_limits_description_budget(void)
 	                 EVF_IMPORT_MAX_DESCRIPTION);
 }
 
+/* Appends to @body 600 one-day events from 1 January 2017, one a day,
+ * "day-<i>@partner.example", each with the lines @texts (nullable) give
+ * it. */
+static void
+append_days(GString *body, char *(*texts)(int i))
+{
+	GDate d;
+
+	g_date_clear(&d, 1);
+	g_date_set_dmy(&d, 1, G_DATE_JANUARY, 2017);
+	for (int i = 0; i < 600; i++) {
+		g_autofree char *lines = texts != NULL ? texts(i) : NULL;
+
+		g_string_append_printf(
+		    body,
+		    "BEGIN:VEVENT\nUID:day-%d@partner.example\n%s"
+		    "DTSTART;VALUE=DATE:%04d%02d%02d\nEND:VEVENT\n",
+		    i, lines != NULL ? lines : "", g_date_get_year(&d),
+		    g_date_get_month(&d), g_date_get_day(&d));
+		g_date_add_days(&d, 1);
+	}
+}
+
 static void
 test_limits_items(void)
 {
 	GString *body = g_string_new(NULL);
 	g_autoptr(EvfImport) imp = NULL;
-	GDate d;
 
 	/* 600 one-day events from 1 January 2017, one a day: the 84 from
 	 * now on and the 416 most recent before it are kept. */
-	g_date_clear(&d, 1);
-	g_date_set_dmy(&d, 1, G_DATE_JANUARY, 2017);
-	for (int i = 0; i < 600; i++) {
-		g_string_append_printf(
-		    body,
-		    "BEGIN:VEVENT\nUID:day-%d@partner."
-		    "example\nDTSTART;VALUE=DATE:%04d%02d%02d\n"
-		    "END:VEVENT\n",
-		    i, g_date_get_year(&d), g_date_get_month(&d),
-		    g_date_get_day(&d));
-		g_date_add_days(&d, 1);
-	}
+	append_days(body, NULL);
 	g_string_truncate(body, body->len - 1);
 	imp = import_body(body->str);
 	g_string_free(body, TRUE);
@@ -2766,6 +2777,80 @@ test_limits_series_take_turns(void)
 	/* each series from now on, the nearest first */
 	g_assert_nonnull(find(imp, "daily-4@partner.example/20180601T050000Z"));
 	g_assert_null(find(imp, "daily-0@partner.example/20180531T010000Z"));
+}
+
+static char *
+chosen_texts(int i)
+{
+	return g_strdup_printf("SUMMARY:%s\nDESCRIPTION:%s\n",
+	                       i == 3   ? "Balkans: border day"
+	                       : i == 7 ? "Vacancy: Balkans desk"
+	                                : "Day",
+	                       i == 10 ? "With O'Brien \"the envoy\""
+	                               : "Nothing");
+}
+
+/* include= and exclude= choose before the cap: of 600 events, the far
+ * past one that names the Balkans is kept, though the nearest 500 alone
+ * would leave it out. A series is chosen by its own texts and an
+ * override by its own; the words reach the parser's child whatever
+ * their script or quotes. */
+static void
+test_limits_chosen_before_cap(void)
+{
+	char *include[] = { (char *)"balkans", (char *)"Балканы",
+		            (char *)"O'Brien \"the envoy\"", NULL };
+	char *exclude[] = { (char *)"vacancy", NULL };
+	const EvfImportFilter filter = { include, exclude };
+	GString *body = g_string_new(NULL);
+	g_autofree char *text = NULL;
+	g_autoptr(EvfImport) all = NULL;
+	g_autoptr(EvfImport) imp = NULL;
+	g_autoptr(GError) error = NULL;
+	guint roundtable = 0;
+
+	append_days(body, chosen_texts);
+	g_string_append(
+	    body,
+	    "BEGIN:VEVENT\nUID:weekly@partner.example\nSUMMARY:Weekly briefing\n"
+	    "DTSTART:20180604T090000Z\nDTEND:20180604T100000Z\n"
+	    "RRULE:FREQ=WEEKLY;COUNT=10\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:weekly@partner.example\n"
+	    "RECURRENCE-ID:20180611T090000Z\n"
+	    "SUMMARY:Briefing: the Balkans route\n"
+	    "DTSTART:20180611T090000Z\nDTEND:20180611T100000Z\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:roundtable@partner.example\n"
+	    "SUMMARY:Балканы round table\nDTSTART:20180615T090000Z\n"
+	    "DTEND:20180615T100000Z\nRRULE:FREQ=MONTHLY;COUNT=3\nEND:VEVENT");
+	text = calendar(body->str);
+	g_string_free(body, TRUE);
+
+	/* without words, the nearest 500 leave the far past day out */
+	all = import_text(text, strlen(text), &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(all);
+	g_assert_cmpuint(all->events->len, ==, EVF_IMPORT_MAX_ITEMS);
+	g_assert_null(find(all, "day-3@partner.example"));
+
+	imp = evf_import_ics_filtered(text, strlen(text), BASE, NOW, &filter,
+	                              &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(imp);
+	for (guint i = 0; i < imp->events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(imp->events, i);
+
+		g_test_message("chosen: %s", ev->uid);
+		roundtable +=
+		    g_strcmp0(ev->series, "roundtable@partner.example") == 0;
+	}
+	g_assert_nonnull(find(imp, "day-3@partner.example"));
+	g_assert_nonnull(find(imp, "day-10@partner.example"));
+	g_assert_null(find(imp, "day-7@partner.example"));
+	g_assert_nonnull(find(imp, "weekly@partner.example/20180611T090000Z"));
+	g_assert_null(find(imp, "weekly@partner.example/20180618T090000Z"));
+	g_assert_cmpuint(roundtable, ==, 3);
+	g_assert_cmpuint(imp->events->len, ==, 6);
+	g_assert_false(has_warning(imp, "left out"));
 }
 
 /* --------------------------------------------------------- the fields */
@@ -3659,6 +3744,8 @@ main(int argc, char **argv)
 	                test_dtend_before_dtstart);
 	g_test_add_func("/import-ics/limits/summary", test_limits_summary);
 	g_test_add_func("/import-ics/limits/items", test_limits_items);
+	g_test_add_func("/import-ics/limits/chosen-before-cap",
+	                test_limits_chosen_before_cap);
 	g_test_add_func("/import-ics/limits/series-take-turns",
 	                test_limits_series_take_turns);
 	g_test_add_func("/import-ics/limits/description-budget",

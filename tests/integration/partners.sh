@@ -287,6 +287,10 @@ write_conf()
 			printf '[source osce]\nurl=%s/osce.rss\ninterval=1h\n' "$base"
 			printf 'timeout=5s\n'
 			;;
+		osce-cyber)
+			printf '[source osce]\nurl=%s/osce.rss\ninterval=1h\n' "$base"
+			printf 'timeout=5s\ninclude=cyber\n'
+			;;
 		osce-auth)
 			printf '[source osce]\nurl=http://editor:%s@%s/osce.rss\n' \
 			    "$password" "${base#http://}"
@@ -1129,6 +1133,38 @@ grep -q '^evfeed: source osce: cannot parse what its url now moves permanently t
 ok $? "a feed moved to a page: said so, with no advice to take the page's address" ||
 	diag_file "$tmp/osce.moved-page.err"
 restore osce
+
+# ------------------------------------------- include= with other words
+
+# include= and exclude= choose as a source is read, before its cap: once
+# they have other words, the source is due at once and read again in
+# full (a 304 would keep what the old words chose), and that it then
+# keeps fewer items is not held as a failing partner's answer would be.
+# With the words taken out, every item is back at the next fetch.
+write_conf osce-cyber unodc dcaf
+n_osce=$(requests osce | inspect json count)
+fetch_run words.narrow --due
+sources_run words.narrow
+test "$rc" -eq 0 &&
+	test "$(requests osce | inspect json count)" = $((n_osce + 1)) &&
+	source_line words.narrow osce | awk '$2 == "ok" && $3 == 1 { f = 1 }
+		END { exit !f }' &&
+	! grep -q 'held' "$tmp/words.narrow.err"
+ok $? "include= with other words: osce due at once, read again, its 1 chosen item kept, not held ($(source_line words.narrow osce))" ||
+	diag_file "$tmp/words.narrow.err"
+build_run words.narrow
+listed 'Cyber/ICT Security' && ! listed 'Focal Points Network'
+ok $? "include=cyber: the calendar lists OSCE's cyber conference and not its other items"
+write_conf osce unodc dcaf
+n_osce=$(requests osce | inspect json count)
+fetch_run words.wide --due
+sources_run words.wide
+build_run words.wide
+test "$(requests osce | inspect json count)" = $((n_osce + 1)) &&
+	source_line words.wide osce | awk '$2 == "ok" && $3 == 3 { f = 1 }
+		END { exit !f }' &&
+	cmp -s "$tmp/good.uids" "$tmp/words.wide.uids"
+ok $? "include= taken out: osce read again at once, every item back ($(source_line words.wide osce))"
 
 # ------------------------------------------------------ disabling a source
 
