@@ -771,29 +771,42 @@ warn_withdrawn(const EvfConfig *cfg, const char *old_manifest, GPtrArray *out,
  * the configuration. */
 #define KEPT_DAYS 90
 
-/* The state's last change @ahead (µs) more than an hour after @now: the
- * clock was ahead at the last build, or is behind now; the times ahead of
- * it are taken back to it (evf_store_track), which the operator is told,
- * as only they know which clock was wrong. */
+/* What the operator is told of a clock that reads a time before the
+ * state's last change, which only they know to be right or wrong. When
+ * @far, that change, @then (µs), is more than an hour after @now: the
+ * times ahead of the clock are taken back to it (evf_store_track_ahead).
+ * Otherwise this build's changes are dated after that change, up to
+ * @then, ahead of the clock, so that feed readers see them in order
+ * (evf_store_track_later). */
 static void
-warn_clock_behind(const EvfConfig *cfg, gint64 ahead, gint64 now,
+warn_clock_behind(const EvfConfig *cfg, gint64 then, gint64 now, gboolean far,
                   GPtrArray *diags)
 {
 	g_autofree char *shown = evf_catalog_display_path(cfg->state_path);
 	g_autoptr(GDateTime) a =
-	    g_date_time_new_from_unix_utc(ahead / G_USEC_PER_SEC);
+	    g_date_time_new_from_unix_utc(then / G_USEC_PER_SEC);
 	g_autoptr(GDateTime) n =
 	    g_date_time_new_from_unix_utc(now / G_USEC_PER_SEC);
 	g_autofree char *as = g_date_time_format(a, "%Y-%m-%dT%H:%M:%SZ");
 	g_autofree char *ns = g_date_time_format(n, "%Y-%m-%dT%H:%M:%SZ");
 
-	evf_diags_warn(diags, shown, 0, 0,
-	               "the clock reads %s, more than an hour before the "
-	               "last change this state recorded (%s): the times of "
-	               "the changes after the clock's are taken back to it, "
-	               "as when the clock was ahead at the last build; if "
-	               "it is behind now, set it right and build again",
-	               ns, as);
+	if (far)
+		evf_diags_warn(
+		    diags, shown, 0, 0,
+		    "the clock reads %s, more than an hour before the "
+		    "last change this state recorded (%s): the times of "
+		    "the changes after the clock's are taken back to it, "
+		    "as when the clock was ahead at the last build; if "
+		    "it is behind now, set it right and build again",
+		    ns, as);
+	else
+		evf_diags_warn(
+		    diags, shown, 0, 0,
+		    "the clock reads %s, before the last change this state "
+		    "recorded: this build's changes are dated after it, up "
+		    "to %s, ahead of the clock, so that feed readers see "
+		    "them in order; if the clock is behind, set it right",
+		    ns, as);
 }
 
 /* (transfer full) (nullable): the UID of the event that the output's
@@ -1006,9 +1019,13 @@ warn_name_reused(GPtrArray *local, const EvfStoreTrack *track, GPtrArray *diags)
 /* A warning at each event file's `published:` that is later than the
  * listing was first published (evfeed first saw it, in the state), which
  * the feeds keep (evf_event_pubdate): readers were told of it then, and
- * are told once. */
+ * are told once. Not for a listing this build first sees (@track): its
+ * first-seen time, counted back from the build's so that each new listing
+ * has its own, may fall just before a `published:` that is not in the
+ * future, and no reader was told of it before. */
 static void
-warn_published_later(GPtrArray *events, GPtrArray *diags)
+warn_published_later(GPtrArray *events, const EvfStoreTrack *track,
+                     GPtrArray *diags)
 {
 	for (guint i = 0; i < events->len; i++) {
 		const EvfEvent *ev = g_ptr_array_index(events, i);
@@ -1018,7 +1035,8 @@ warn_published_later(GPtrArray *events, GPtrArray *diags)
 		g_autofree char *b = NULL;
 
 		if (ev->source != NULL || ev->published_line == 0 ||
-		    ev->created == 0 || ev->published <= ev->created)
+		    ev->created == 0 || ev->published <= ev->created ||
+		    evf_store_track_is_new(track, ev->uid))
 			continue;
 		given = g_date_time_new_from_unix_utc(ev->published /
 		                                      G_USEC_PER_SEC);
@@ -1681,9 +1699,12 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	if (track == NULL)
 		return FALSE;
 	if (evf_store_track_ahead(track) > 0)
-		warn_clock_behind(cfg, evf_store_track_ahead(track), now,
+		warn_clock_behind(cfg, evf_store_track_ahead(track), now, TRUE,
 		                  diags);
-	warn_published_later(events, diags);
+	else if (evf_store_track_later(track) > 0)
+		warn_clock_behind(cfg, evf_store_track_later(track), now, FALSE,
+		                  diags);
+	warn_published_later(events, track, diags);
 	warn_name_reused(local, track, diags);
 	known_series = evf_store_get_meta_prefixed(store, "series/");
 	series_changed =

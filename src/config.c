@@ -1198,7 +1198,11 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		               (GDateMonth)g_date_time_get_month(now),
 		               (GDateYear)g_date_time_get_year(now));
 		if (g_date_compare(&date, &today) > 0)
-			return "a date in the future";
+			return g_date_time_to_unix(now) < EVF_CLOCK_SANE
+			           ? "a date after today by the system clock, "
+			             "which is wrong (it reads a time before "
+			             "2026): set the clock right"
+			           : "a date in the future";
 		*canon = g_strdup(value);
 		return NULL;
 	}

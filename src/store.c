@@ -407,6 +407,7 @@ struct _EvfStoreTrack {
 	GHashTable *rows; /* uid → Row: every event's, the dirty saved */
 	gint64 last_change;
 	gint64 ahead; /* the last change recorded, when it was ahead */
+	gint64 later; /* the latest time given after the clock's, if far */
 };
 
 void
@@ -444,8 +445,11 @@ ceil_step(gint64 t)
 /* How far ahead of the clock a stored time must be to have been set by a
  * clock that was ahead: more than clocks that are right disagree by. */
 #define CLOCK_AHEAD (G_GINT64_CONSTANT(3600) * G_USEC_PER_SEC)
-/* 2026-01-01T00:00:00Z: no clock that is right reads an earlier time. */
-#define CLOCK_SANE (G_GINT64_CONSTANT(1767225600) * G_USEC_PER_SEC)
+#define CLOCK_SANE  (EVF_CLOCK_SANE * G_USEC_PER_SEC)
+/* How far after the clock a change's time may go unsaid: those given
+ * after it when thousands change within seconds of the last build
+ * (free_times) stay well within it. */
+#define CLOCK_LATER (G_GINT64_CONSTANT(60) * G_USEC_PER_SEC)
 
 /* Whether @last_change, the site's last change the state recorded, was
  * given by a clock that was ahead: far ahead of the clock at @now, with
@@ -551,6 +555,7 @@ evf_store_track_prepare(EvfStore *store, GPtrArray *events, gint64 now,
 	gint64 before_now = 0; /* the last change stored that is not ahead */
 	gboolean skewed;
 	gint64 ahead = 0;
+	gint64 later = 0;
 	GHashTableIter it;
 	gpointer key, value;
 	int rc;
@@ -663,6 +668,8 @@ evf_store_track_prepare(EvfStore *store, GPtrArray *events, gint64 now,
 		r->present = TRUE;
 		r->dirty = TRUE;
 		last_change = MAX(last_change, r->modified);
+		if (t > now + CLOCK_LATER)
+			later = MAX(later, t);
 	}
 	for (guint i = 0; i < events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(events, i);
@@ -701,6 +708,7 @@ evf_store_track_prepare(EvfStore *store, GPtrArray *events, gint64 now,
 	track->rows = g_steal_pointer(&rows);
 	track->last_change = last_change;
 	track->ahead = ahead;
+	track->later = later;
 	return track;
 
 rollback:
@@ -743,6 +751,12 @@ gint64
 evf_store_track_ahead(const EvfStoreTrack *track)
 {
 	return track->ahead;
+}
+
+gint64
+evf_store_track_later(const EvfStoreTrack *track)
+{
+	return track->later;
 }
 
 gboolean

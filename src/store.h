@@ -88,6 +88,12 @@ void evf_store_track_free(EvfStoreTrack *track);
  * an hour ahead of the clock, and the times ahead were taken back to it
  * (see evf_store_track); else 0. */
 gint64 evf_store_track_ahead(const EvfStoreTrack *track);
+/* The latest time this build gave a change (µs) when it is more than a
+ * minute after the clock: the clock reads a time before the last change
+ * the state recorded, less than an hour before it (more is taken back:
+ * evf_store_track_ahead), and the changes are dated after that change so
+ * that feed readers see them in order, ahead of the clock; else 0. */
+gint64 evf_store_track_later(const EvfStoreTrack *track);
 /* Whether the site's last change the state recorded is more than an hour
  * ahead of @now (µs): a build ran while the clock was ahead, whose times
  * the next evf_store_track_prepare takes back. */

@@ -405,7 +405,9 @@ evf_tz_node_ical_from(const char *tzid, gint64 at, gint64 now, gint32 *taken)
 	gint64 last, step, step_end;
 	gint32 end;
 
-	if (reader == NULL)
+	/* (a reader beyond 9989 has no horizon within GDateTime's years,
+	 * nor any that the calendars' years reach) */
+	if (reader == NULL || g_date_time_get_year(reader) + 10 > 9999)
 		return 0;
 	horizon = g_date_time_new_utc(g_date_time_get_year(reader) + 10, 1, 1,
 	                              0, 0, 0);

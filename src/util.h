@@ -75,6 +75,11 @@ char *evf_uuid5(const char *namespace_uuid, const char *name);
  * into gmtime(). */
 #define EVF_POSIX_UTC "UTC0"
 
+/* 2026-01-01T00:00:00Z, in seconds: no clock that is right reads an
+ * earlier time (one reset to 1970 by a machine without a battery, before
+ * its time is synchronised, does). */
+#define EVF_CLOCK_SANE G_GINT64_CONSTANT(1767225600)
+
 /* The longest slug, in bytes. */
 #define EVF_SLUG_MAX 200
 

@@ -178,6 +178,63 @@ else
 	fi
 fi
 
+# A listing first seen by a build at the very second of its published:
+# (a clock held at a scheduled time, as a test harness holds it) is no
+# listing published before: no warning that readers were told of it
+# earlier. Its first-seen time is counted back from the build's, a
+# millisecond for each new listing, and so falls just before it.
+if [ -n "$faketime_lib" ]; then
+	ps=$tmp/published-now
+	mkdir -p "$ps/events"
+	printf -- '---\ntitle: Other new event\nstart: 2027-12-01\nuid: zzz-other\n---\nB\n' \
+		>"$ps/events/other.md"
+	printf -- '---\ntitle: Scheduled\nstart: 2027-12-02\nuid: aaa-scheduled\npublished: 2027-09-05T08:00:00Z\n---\nB\n' \
+		>"$ps/events/sched.md"
+	write_config "$ps" "$ps/events"
+	TZ=UTC FAKETIME='2027-09-05 08:00:00' LD_PRELOAD=$faketime_lib \
+		ASAN_OPTIONS=$preload_ok \
+		"$EVFEED" build --config "$ps/evfeed.conf" >"$ps/out" 2>&1 </dev/null
+	st=$?
+	test "$st" -eq 0 && ! grep -q 'warning' "$ps/out" &&
+		grep -q '<pubDate>Sun, 05 Sep 2027 0[78]:' "$ps/public/rss.xml"
+	ok $? "a new listing built at the second of its published: no warning that it was published before" ||
+		diag_file "$ps/out"
+
+	# A clock set back by less than an hour (NTP stepping it): the new
+	# listing is dated after the last build's changes, so that feed
+	# readers see it after them, ahead of the clock, and the operator is
+	# told why (more than an hour is taken back, as tested above).
+	cb2=$tmp/clock-behind
+	mkdir -p "$cb2/events"
+	printf -- '---\ntitle: First\nstart: 2027-12-01\n---\nB\n' >"$cb2/events/first.md"
+	write_config "$cb2" "$cb2/events"
+	TZ=UTC FAKETIME='2027-06-01 12:00:00' LD_PRELOAD=$faketime_lib \
+		ASAN_OPTIONS=$preload_ok \
+		"$EVFEED" build --config "$cb2/evfeed.conf" >"$cb2/out1" 2>&1 </dev/null
+	printf -- '---\ntitle: Second\nstart: 2027-12-02\n---\nB\n' >"$cb2/events/second.md"
+	TZ=UTC FAKETIME='2027-06-01 11:01:00' LD_PRELOAD=$faketime_lib \
+		ASAN_OPTIONS=$preload_ok \
+		"$EVFEED" build --config "$cb2/evfeed.conf" >"$cb2/out2" 2>&1 </dev/null
+	st=$?
+	test "$st" -eq 0 && ! grep -q warning "$cb2/out1" &&
+		grep -q 'warning: the clock reads 2027-06-01T11:01:00Z, before the last change this state recorded: this build.s changes are dated after it, up to 2027-06-01T12:00:00Z, ahead of the clock' "$cb2/out2" &&
+		grep -q '<pubDate>Tue, 01 Jun 2027 12:00:00 +0000</pubDate>' "$cb2/public/rss.xml"
+	ok $? "a clock set back 59 minutes: the new listing dated after the last build's, and the operator told why" ||
+		{ diag_file "$cb2/out1"; diag_file "$cb2/out2"; }
+
+	# A clock reset to 1970 (no battery, not yet synchronised): every
+	# command refuses to run, and says that the clock is wrong, not the
+	# configuration's tag_date, which must never change.
+	TZ=UTC FAKETIME='1970-01-01 00:01:00' LD_PRELOAD=$faketime_lib \
+		ASAN_OPTIONS=$preload_ok \
+		"$EVFEED" build --config "$ps/evfeed.conf" >"$ps/out1970" 2>&1 </dev/null
+	st=$?
+	test "$st" -eq 1 &&
+		grep -q "tag_date: a date after today by the system clock, which is wrong (it reads a time before 2026): set the clock right" "$ps/out1970"
+	ok $? "a clock reset to 1970: the build refuses to run and says the clock is wrong (status $st)" ||
+		diag_file "$ps/out1970"
+fi
+
 # A partner's open daily series: its one feed item keeps the publication
 # date of when the series was first seen, months on, as its early
 # occurrences leave the window of the source's calendar; it had taken that
