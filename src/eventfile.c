@@ -3329,6 +3329,36 @@ until_mistake(const struct icaltimetype *u)
 	return NULL;
 }
 
+/* How many values a BYxxx part of @size holds (none: 0). */
+static guint
+by_count(const short *by, int size)
+{
+	guint n = 0;
+
+	while ((int)n < size && by[n] != ICAL_RECURRENCE_ARRAY_MAX)
+		n++;
+	return n;
+}
+
+/* The most occurrences @rt may give in one day: FREQ=HOURLY's hours (of
+ * BYHOUR, or every INTERVAL-th), else BYHOUR's, times BYMINUTE's times
+ * BYSECOND's. FREQ=HOURLY;BYMINUTE=0,1,…,59 is FREQ=MINUTELY. */
+static guint
+per_day(const struct icalrecurrencetype *rt)
+{
+	guint hours = by_count(rt->by_hour, ICAL_BY_HOUR_SIZE);
+	guint minutes = by_count(rt->by_minute, ICAL_BY_MINUTE_SIZE);
+	guint seconds = by_count(rt->by_second, ICAL_BY_SECOND_SIZE);
+
+	if (rt->freq == ICAL_HOURLY_RECURRENCE) {
+		guint every = (23 + (guint)MAX(rt->interval, 1)) /
+		              (guint)MAX(rt->interval, 1);
+
+		hours = hours > 0 ? MIN(hours, every) : every;
+	}
+	return MAX(hours, 1) * MAX(minutes, 1) * MAX(seconds, 1);
+}
+
 /* (transfer full): what is wrong with the rule @rrule in itself, whatever
  * the event's dates, or NULL with the rule in *@out. */
 static char *
@@ -3361,6 +3391,13 @@ rrule_form(const char *rrule, struct icalrecurrencetype *out)
 	    rt.freq == ICAL_MINUTELY_RECURRENCE)
 		return g_strdup("FREQ=SECONDLY and FREQ=MINUTELY are not "
 		                "supported for events");
+	if (per_day(&rt) > 24)
+		return g_strdup_printf(
+		    "RRULE '%s': up to %u occurrences a day; as with "
+		    "FREQ=MINUTELY, more than one an hour is not supported "
+		    "(calendar programs stop at their limits, or fail the "
+		    "whole calendar)",
+		    rrule, per_day(&rt));
 	/* RFC 7529: Outlook and Google know no other calendar than the
 	 * Gregorian, and would put the occurrences on other days. */
 	if (rscale != NULL)

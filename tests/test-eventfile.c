@@ -3312,15 +3312,14 @@ test_error_rrule_meets_change(void)
 		{ "2025-03-30T10:00", "FREQ=DAILY;BYHOUR=2,10;COUNT=3" },
 		{ "2025-01-06T02:00", "FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=2,10" },
 		{ "2025-01-06T00:00", "FREQ=HOURLY;BYDAY=MO,TU" },
-		/* every minute of the days the clocks never change on: the
-		 * times near a change found among 1,440 without going
-		 * through them all, every day to 2066 */
+		/* every hour of the days the clocks never change on, the
+		 * most a day a rule may give (every minute is refused:
+		 * /eventfile/rrule/secondly-refused): the times near a
+		 * change found without going through them all, every day
+		 * to 2066 */
 		{ "2027-01-04T00:00",
 		  "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR,SA;BYHOUR=0,1,2,3,4,5,6,7,"
-		  "8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23;BYMINUTE=0,"
-		  "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,"
-		  "23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,"
-		  "42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59" },
+		  "8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23;BYMINUTE=0" },
 	};
 
 	assert_error(fold, 4, 13,
@@ -4743,6 +4742,43 @@ test_error_rrule_secondly(void)
 	             "recurrence: RSCALE=HEBREW;FREQ=YEARLY;COUNT=3\n"
 	             "---\n",
 	             4, 13, "RSCALE=HEBREW is not supported");
+	/* the same written with BY parts: more than one an hour (in UTC,
+	 * where no clock change refuses it on other grounds) */
+	{
+		g_autoptr(GString) minutes = g_string_new(NULL);
+		g_autofree char *every_minute = NULL;
+		g_autofree char *every_second = NULL;
+		g_autoptr(EvfEvent) hourly = NULL;
+		g_autoptr(EvfEvent) twice = NULL;
+
+		for (int m = 0; m < 60; m++)
+			g_string_append_printf(minutes, "%s%d", m ? "," : "",
+			                       m);
+		every_minute = g_strdup_printf(
+		    "---\ntitle: Workshop\nstart: 2018-05-22T09:00Z\n"
+		    "recurrence: FREQ=HOURLY;BYMINUTE=%s\n---\n",
+		    minutes->str);
+		assert_error(every_minute, 4, 13,
+		             "up to 1440 occurrences a day");
+		every_second = g_strdup_printf(
+		    "---\ntitle: Workshop\nstart: 2018-05-22T09:00Z\n"
+		    "recurrence: FREQ=DAILY;BYSECOND=%s\n---\n",
+		    minutes->str);
+		assert_error(every_second, 4, 13, "up to 60 occurrences a day");
+		assert_error("---\ntitle: Workshop\nstart: 2018-05-22T09:00Z\n"
+		             "recurrence: FREQ=HOURLY;BYMINUTE=0,30\n---\n",
+		             4, 13, "more than one an hour");
+		/* hourly itself, and twice a day within an hour, are
+		 * series */
+		hourly = parse_ok("---\ntitle: Desk\nstart: 2018-05-22T09:00Z\n"
+		                  "recurrence: FREQ=HOURLY;COUNT=48\n---\n");
+		g_assert_nonnull(hourly);
+		twice = parse_ok(
+		    "---\ntitle: Desk\nstart: 2018-05-22T09:00Z\n"
+		    "recurrence: FREQ=HOURLY;INTERVAL=2;BYMINUTE=0,30;COUNT=8"
+		    "\n---\n");
+		g_assert_nonnull(twice);
+	}
 }
 
 static void
