@@ -4859,24 +4859,48 @@ warn_dropped_html(const char *path, const char *md, const char *body,
 			          l, MIN(d->column - 1, strcspn(l, "\n"))) +
 			      1;
 		if (i == MAX_DROPPED_TOLD) {
+			gboolean html = TRUE;
+
+			for (guint j = i; j < dropped->len; j++)
+				html &= ((const EvfMarkdownDropped *)
+				             g_ptr_array_index(dropped, j))
+				            ->kind == EVF_MARKDOWN_HTML;
 			evf_diags_warn(diags, path, line, col,
-			               "description: %u more pieces of HTML "
-			               "left out, from here",
+			               html ? "description: %u more pieces of "
+			                      "HTML left out, from here"
+			                    : "description: %u more of these "
+			                      "(HTML and footnotes), from here",
 			               dropped->len - MAX_DROPPED_TOLD);
 			break;
 		}
 		shown = evf_text_short(d->html, 60);
-		evf_diags_warn(
-		    diags, path, line, col,
-		    d->block
-		        ? "description: the HTML block '%s' is left out "
-		          "of every output, with all it holds (a "
-		          "description is Markdown; a '<' that is text is "
-		          "written '\\<')"
-		        : "description: the HTML '%s' is left out of every "
-		          "output (a description is Markdown; a '<' that "
-		          "is text is written '\\<')",
-		    shown);
+		if (d->kind == EVF_MARKDOWN_FOOTNOTE_UNUSED)
+			evf_diags_warn(
+			    diags, path, line, col,
+			    "description: the footnote '%s' is left out of "
+			    "every output: no reference names it (write its "
+			    "label where it belongs, such as '%.*s')",
+			    shown, (int)strlen(shown) - 1, shown);
+		else if (d->kind == EVF_MARKDOWN_FOOTNOTE_UNDEFINED)
+			evf_diags_warn(
+			    diags, path, line, col,
+			    "description: '%s' names no footnote, and is "
+			    "shown as written (give the footnote as a "
+			    "paragraph of its own, '%s: the note'; '\\[' is "
+			    "a bracket that is text)",
+			    shown, shown);
+		else
+			evf_diags_warn(
+			    diags, path, line, col,
+			    d->block
+			        ? "description: the HTML block '%s' is left out "
+			          "of every output, with all it holds (a "
+			          "description is Markdown; a '<' that is text is "
+			          "written '\\<')"
+			        : "description: the HTML '%s' is left out of every "
+			          "output (a description is Markdown; a '<' that "
+			          "is text is written '\\<')",
+			    shown);
 	}
 }
 

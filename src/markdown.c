@@ -953,6 +953,204 @@ note_dropped(GPtrArray *dropped, cmark_node *node)
 	g_ptr_array_add(dropped, d);
 }
 
+/* The offset in @markdown of @line:@column (from 1; the column in bytes),
+ * or -1 when it has no such line. */
+static gssize
+offset_of(const char *markdown, int line, int column)
+{
+	const char *p = markdown;
+
+	for (int n = 1; n < line; n++)
+		if ((p = strchr(p, '\n')) == NULL)
+			return -1;
+		else
+			p++;
+	if (column < 1 || (gsize)(column - 1) > strcspn(p, "\n"))
+		return -1;
+	return p - markdown + column - 1;
+}
+
+/* (transfer full) (nullable): the label of the footnote reference
+ * "[^label]" at @at of @markdown, or of the definition "[^label]:" that
+ * starts the line @line; NULL when there is none there. */
+static char *
+footnote_label(const char *markdown, gssize at, int line)
+{
+	static GRegex *ref, *def;
+	g_autoptr(GMatchInfo) m = NULL;
+
+	if (at >= 0)
+		g_regex_match(evf_regex_once(&ref, "^\\[\\^([^\\]\\s]+)\\]", 0),
+		              markdown + at, 0, &m);
+	else if ((at = offset_of(markdown, line, 1)) >= 0)
+		g_regex_match(
+		    evf_regex_once(&def, "^ {0,3}\\[\\^([^\\]\\s]+)\\]:", 0),
+		    markdown + at, 0, &m);
+	return m != NULL && g_match_info_matches(m) ? g_match_info_fetch(m, 1)
+	                                            : NULL;
+}
+
+static void
+note_footnote(GPtrArray *dropped, EvfMarkdownDroppedKind kind, guint line,
+              guint column, char *text)
+{
+	EvfMarkdownDropped *d = g_new0(EvfMarkdownDropped, 1);
+
+	d->kind = kind;
+	d->line = line;
+	d->column = column;
+	d->html = text;
+	g_ptr_array_add(dropped, d);
+}
+
+/* Whether @line is within one of @blocks (pairs of first and last
+ * lines). */
+static gboolean
+in_blocks(GArray *blocks, int line)
+{
+	for (guint i = 0; i + 1 < blocks->len; i += 2)
+		if (line >= g_array_index(blocks, int, i) &&
+		    line <= g_array_index(blocks, int, i + 1))
+			return TRUE;
+	return FALSE;
+}
+
+/* Gives the footnotes of @doc, read from @markdown, the labels their
+ * editor wrote: a reference "[^i]" becomes the text "[i]", and a
+ * footnote's text, which cmark-gfm puts last, paragraphs after "[i] ".
+ * cmark-gfm numbers them 1, 2… instead (a listing's "[i]" and "[ii]"
+ * became 1 and 2), its HTML links within a description that feed readers
+ * and calendars show apart from its page, and its plain text is the
+ * Markdown ("[^1]:"). Adds to @dropped (nullable) each footnote no
+ * reference names, which cmark-gfm leaves out, and each reference to no
+ * footnote, which stays as written. */
+static void
+footnotes(cmark_node *doc, const char *markdown, GPtrArray *dropped)
+{
+	static GRegex *def_line, *ref_text;
+	g_autoptr(GPtrArray) refs = g_ptr_array_new();
+	g_autoptr(GPtrArray) defs = g_ptr_array_new();
+	g_autoptr(GPtrArray) texts = g_ptr_array_new();
+	g_autoptr(GHashTable) def_lines = g_hash_table_new(NULL, NULL);
+	g_autoptr(GArray) blocks = g_array_new(FALSE, FALSE, sizeof(int));
+	g_autoptr(GMatchInfo) m = NULL;
+	cmark_iter *iter = cmark_iter_new(doc);
+	cmark_event_type ev;
+
+	while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(iter);
+		cmark_node_type type = cmark_node_get_type(node);
+
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		if (type == CMARK_NODE_FOOTNOTE_REFERENCE) {
+			g_ptr_array_add(refs, node);
+		} else if (type == CMARK_NODE_FOOTNOTE_DEFINITION) {
+			g_ptr_array_add(defs, node);
+			g_hash_table_add(
+			    def_lines,
+			    GINT_TO_POINTER(cmark_node_get_start_line(node)));
+		} else if (type == CMARK_NODE_TEXT) {
+			g_ptr_array_add(texts, node);
+		} else if (type == CMARK_NODE_CODE_BLOCK ||
+		           type == CMARK_NODE_HTML_BLOCK) {
+			int lines[2] = { cmark_node_get_start_line(node),
+				         cmark_node_get_end_line(node) };
+
+			g_array_append_vals(blocks, lines, 2);
+		}
+	}
+	cmark_iter_free(iter);
+
+	for (guint i = 0; i < refs->len; i++) {
+		cmark_node *ref = g_ptr_array_index(refs, i);
+		gssize at = offset_of(markdown, cmark_node_get_start_line(ref),
+		                      cmark_node_get_start_column(ref));
+		g_autofree char *label =
+		    at >= 0 ? footnote_label(markdown, at, 0) : NULL;
+		g_autofree char *shown = g_strdup_printf(
+		    "[%s]", label != NULL ? label
+		                          : (cmark_node_get_literal(ref)
+		                                 ? cmark_node_get_literal(ref)
+		                                 : "?"));
+		cmark_node *text = cmark_node_new(CMARK_NODE_TEXT);
+
+		cmark_node_set_literal(text, shown);
+		cmark_node_insert_before(ref, text);
+		cmark_node_free(ref);
+	}
+	for (guint i = 0; i < defs->len; i++) {
+		cmark_node *def = g_ptr_array_index(defs, i);
+		g_autofree char *label = footnote_label(
+		    markdown, -1, cmark_node_get_start_line(def));
+		g_autofree char *shown = label != NULL
+		                             ? g_strdup_printf("[%s] ", label)
+		                             : g_strdup_printf("[%u] ", i + 1);
+		cmark_node *first = cmark_node_first_child(def);
+		cmark_node *text = cmark_node_new(CMARK_NODE_TEXT);
+
+		cmark_node_set_literal(text, shown);
+		if (first == NULL ||
+		    cmark_node_get_type(first) != CMARK_NODE_PARAGRAPH) {
+			cmark_node *para = cmark_node_new(CMARK_NODE_PARAGRAPH);
+
+			g_strchomp(shown);
+			cmark_node_set_literal(text, shown);
+			cmark_node_prepend_child(def, para);
+			first = para;
+		}
+		cmark_node_prepend_child(first, text);
+		unwrap(def);
+	}
+	if (dropped == NULL)
+		return;
+
+	/* footnotes that no reference names: not in the document */
+	g_regex_match(evf_regex_once(&def_line, "^ {0,3}(\\[\\^[^\\]\\s]+\\]:)",
+	                             G_REGEX_MULTILINE),
+	              markdown, 0, &m);
+	for (; g_match_info_matches(m); g_match_info_next(m, NULL)) {
+		int start, end, line = 1;
+
+		g_match_info_fetch_pos(m, 1, &start, &end);
+		for (const char *p = markdown; p < markdown + start; p++)
+			line += *p == '\n';
+		if (g_hash_table_contains(def_lines, GINT_TO_POINTER(line)) ||
+		    in_blocks(blocks, line))
+			continue;
+		note_footnote(dropped, EVF_MARKDOWN_FOOTNOTE_UNUSED, line,
+		              (guint)(start - offset_of(markdown, line, 1)) + 1,
+		              g_strndup(markdown + start, end - start));
+	}
+	/* references to no footnote: their text, where not escaped */
+	for (guint i = 0; i < texts->len; i++) {
+		cmark_node *text = g_ptr_array_index(texts, i);
+		g_autoptr(GMatchInfo) r = NULL;
+
+		if (cmark_node_get_literal(text) == NULL)
+			continue;
+		g_regex_match(
+		    evf_regex_once(&ref_text, "\\[\\^[^\\]\\s]+\\](?!:)", 0),
+		    cmark_node_get_literal(text), 0, &r);
+		for (; g_match_info_matches(r); g_match_info_next(r, NULL)) {
+			g_autofree char *written = g_match_info_fetch(r, 0);
+			const char *p = markdown;
+
+			/* (written so, "\[^x]" is text) */
+			while (
+			    (p = strstr(p, written)) != NULL &&
+			    (escaped(markdown, p) || p[strlen(written)] == ':'))
+				p++;
+			if (p == NULL)
+				continue;
+			note_footnote(dropped, EVF_MARKDOWN_FOOTNOTE_UNDEFINED,
+			              MAX(cmark_node_get_start_line(text), 1),
+			              MAX(cmark_node_get_start_column(text), 1),
+			              g_steal_pointer(&written));
+		}
+	}
+}
+
 /* Removes raw HTML but line breaks (is_line_break), makes links
  * absolute, drops unsafe ones, makes texts valid (clean_literal), and
  * makes headings h4 to h6 (evf_heading_rank: the highest level written is
@@ -1381,6 +1579,7 @@ evf_markdown_render(const char *markdown, const char *base_url, char **html,
 		return deep;
 	}
 	tidy(doc, base_url, shown, dropped);
+	footnotes(doc, markdown, dropped);
 	if (dropped != NULL)
 		place_dropped(markdown, dropped);
 

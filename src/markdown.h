@@ -15,17 +15,30 @@
  * whose lists, quotes or emphasis nest deeper than
  * EVF_MARKDOWN_MAX_NESTING, for which the line (from 1) of the first too
  * deep is returned. 0 otherwise. Adds to @dropped (nullable, of
- * EvfMarkdownDropped, owning them) the raw HTML left out. */
+ * EvfMarkdownDropped, owning them) the raw HTML left out, and the
+ * footnotes without a reference or a definition. A footnote's reference
+ * and its text are shown with the label the editor wrote: "[^i]" as
+ * "[i]", and its text, at the end, as a paragraph after "[i] ". */
 guint evf_markdown_render(const char *markdown, const char *base_url,
                           char **html, char **text, GPtrArray *dropped);
 
-/* Raw HTML that evf_markdown_render() left out, for the editor to be told:
- * an HTML block, or an inline tag; not a line break (<br>), a comment or
- * an end tag. */
+/* What the editor is told of. */
+typedef enum {
+	/* raw HTML that evf_markdown_render() left out: an HTML block, or
+	 * an inline tag; not a line break (<br>), a comment or an end tag */
+	EVF_MARKDOWN_HTML,
+	/* a footnote ("[^b]: …") that no reference names, which cmark-gfm
+	 * leaves out */
+	EVF_MARKDOWN_FOOTNOTE_UNUSED,
+	/* a footnote reference ("[^b]") to no footnote, shown as written */
+	EVF_MARKDOWN_FOOTNOTE_UNDEFINED,
+} EvfMarkdownDroppedKind;
+
 typedef struct {
 	guint line, column; /* from 1, in the Markdown (column: its bytes) */
-	gboolean block;
-	char *html; /* its first line, as written */
+	EvfMarkdownDroppedKind kind;
+	gboolean block; /* (EVF_MARKDOWN_HTML) an HTML block */
+	char *html;     /* its first line, as written */
 } EvfMarkdownDropped;
 
 void evf_markdown_dropped_free(EvfMarkdownDropped *d);

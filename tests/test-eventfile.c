@@ -1292,6 +1292,47 @@ test_description_bom_lines(void)
  * line took its paragraph with it, a registration link and all, without
  * a word. Line breaks, comments and end tags are not told of; more than
  * ten pieces are told as one count. */
+/* A footnote no reference names, which cmark-gfm leaves out, and a
+ * reference to no footnote, shown as written, are told of at their
+ * places in the file; their labels are kept ("[i]"). */
+static void
+test_description_footnotes_told(void)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(EvfEvent) ev = parse("---\n"
+	                               "title: Workshop\n"
+	                               "start: 2018-05-22\n"
+	                               "---\n"
+	                               "\n"
+	                               "Čakovec: see[^i] and[^ii].\n"
+	                               "\n"
+	                               "[^i]: The note.\n"
+	                               "\n"
+	                               "[^2]: A note never named.\n",
+	                               diags);
+	const EvfDiag *d;
+
+	g_assert_nonnull(ev);
+	g_assert_cmpuint(evf_diags_errors(diags), ==, 0);
+	g_assert_cmpuint(diags->len, ==, 2);
+	d = g_ptr_array_index(diags, 0);
+	g_test_message("%u:%u: %s", d->line, d->col, d->message);
+	g_assert_cmpuint(d->line, ==, 6);
+	g_assert_cmpuint(d->col, ==, 21);
+	g_assert_nonnull(strstr(d->message, "description: '[^ii]' names no "
+	                                    "footnote, and is shown as "
+	                                    "written"));
+	d = g_ptr_array_index(diags, 1);
+	g_test_message("%u:%u: %s", d->line, d->col, d->message);
+	g_assert_cmpuint(d->line, ==, 10);
+	g_assert_cmpuint(d->col, ==, 1);
+	g_assert_nonnull(strstr(d->message, "description: the footnote "
+	                                    "'[^2]:' is left out of every "
+	                                    "output: no reference names it"));
+	g_assert_nonnull(strstr(ev->description_text, "see[i] and[^ii]."));
+	g_assert_nonnull(strstr(ev->description_text, "[i] The note."));
+}
+
 static void
 test_description_html_told(void)
 {
@@ -6615,6 +6656,8 @@ main(int argc, char **argv)
 	                test_description_bom_line);
 	g_test_add_func("/eventfile/syntax/description-bom-lines",
 	                test_description_bom_lines);
+	g_test_add_func("/eventfile/syntax/description-footnotes-told",
+	                test_description_footnotes_told);
 	g_test_add_func("/eventfile/syntax/description-html-told",
 	                test_description_html_told);
 	g_test_add_func("/eventfile/syntax/yaml-hints", test_error_yaml_hints);

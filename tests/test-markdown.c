@@ -836,30 +836,66 @@ test_render_soft_breaks(void)
 	                "<https://example.org/> 举行");
 }
 
+/* Footnotes keep the labels their editor wrote, in the HTML and the plain
+ * text alike: the references as "[i]", the notes last, as paragraphs
+ * after their label; no links within the description (feed readers and
+ * calendars show it apart from its page), and no Markdown in the text
+ * ("[^1]:"). A note no reference names, which cmark-gfm leaves out, and a
+ * reference to no note are told of, at their places; written as text
+ * ("\[^x]", in code) they are not. */
 static void
 test_render_footnotes(void)
 {
 	g_auto(Rendered) r = { 0 };
+	g_autoptr(GPtrArray) told = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)evf_markdown_dropped_free);
+	const EvfMarkdownDropped *d;
 
-	render("The agenda is final.[^1]\n"
+	render("The agenda is final.[^i] Rooms[^ii] and [^zz], \\[^esc] "
+	       "and `[^code]`.\n"
 	       "\n"
-	       "[^1]: Subject to the host's confirmation.\n",
+	       "[^ii]: Two rooms.\n"
+	       "\n"
+	       "[^i]: Subject to the host's confirmation.\n"
+	       "\n"
+	       "[^unused]: Never named.\n"
+	       "\n"
+	       "```\n"
+	       "[^c]: in code\n"
+	       "```\n",
 	       BASE, &r);
-	g_assert_true(contains(r.html, "The agenda is final."));
-	g_assert_true(contains(r.html, "<sup>"));
-	g_assert_true(
-	    contains(r.html, "Subject to the host's confirmation.") ||
-	    contains(r.html, "Subject to the host&#39;s confirmation.") ||
-	    contains(r.html, "Subject to the host&rsquo;s confirmation."));
-	g_assert_true(contains(r.text, "Subject to the host"));
-	/* The footnote links point inside the description; resolved
-	 * against the site they would send the reader to the home page
-	 * ("https://events.example.org/#fn-1"). */
-	g_assert_false(contains(r.html, BASE "#fn"));
-	/* their section has no heading: a div, which the Nu HTML Checker
-	 * does not warn of */
-	g_assert_false(contains(r.html, "<section"));
-	g_assert_true(contains(r.html, "<div>"));
+	g_assert_true(contains(r.html, "The agenda is final.[i] Rooms[ii]"));
+	g_assert_true(contains(r.html, "<p>[i] Subject to the host"));
+	g_assert_true(contains(r.html, "<p>[ii] Two rooms.</p>"));
+	g_assert_false(contains(r.html, "#fn"));
+	g_assert_false(contains(r.html, "<sup"));
+	g_assert_false(contains(r.html, "Never named"));
+	g_assert_true(contains(r.text, "The agenda is final.[i] Rooms[ii]"));
+	g_assert_true(contains(r.text, "\n\n[i] Subject to the host"));
+	g_assert_true(contains(r.text, "\n\n[ii] Two rooms."));
+	g_assert_false(contains(r.text, "[^i]"));
+	g_assert_false(contains(r.text, "[^1]"));
+	/* the notes in the order of their first references */
+	g_assert_true(strstr(r.text, "[i] Subject") <
+	              strstr(r.text, "[ii] Two"));
+
+	g_clear_pointer(&r.html, g_free);
+	g_clear_pointer(&r.text, g_free);
+	evf_markdown_render("See[^zz] and \\[^esc] and `[^code]`.\n\n"
+	                    "[^unused]: Never named.\n\n"
+	                    "```\n[^c]: in code\n```\n",
+	                    BASE, &r.html, &r.text, told);
+	g_assert_cmpuint(told->len, ==, 2);
+	d = g_ptr_array_index(told, 0);
+	g_assert_cmpint(d->kind, ==, EVF_MARKDOWN_FOOTNOTE_UNDEFINED);
+	g_assert_cmpuint(d->line, ==, 1);
+	g_assert_cmpuint(d->column, ==, 4);
+	g_assert_cmpstr(d->html, ==, "[^zz]");
+	d = g_ptr_array_index(told, 1);
+	g_assert_cmpint(d->kind, ==, EVF_MARKDOWN_FOOTNOTE_UNUSED);
+	g_assert_cmpuint(d->line, ==, 3);
+	g_assert_cmpuint(d->column, ==, 1);
+	g_assert_cmpstr(d->html, ==, "[^unused]:");
 }
 
 static void

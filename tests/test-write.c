@@ -1211,7 +1211,7 @@ test_ics_rule_as_icaljs_reads_it(void)
 		"recurrence: FREQ=DAILY;BYHOUR=21,9,21;COUNT=4\n---\n",
 		"minutes.md",
 		"---\ntitle: Quarter past\nstart: 2026-07-06T09:15\n"
-		"recurrence: FREQ=HOURLY;BYMINUTE=45,15;COUNT=4\n---\n",
+		"recurrence: FREQ=HOURLY;INTERVAL=2;BYMINUTE=45,15;COUNT=4\n---\n",
 		"months.md",
 		"---\ntitle: Months\nstart: 2026-02-28\n"
 		"recurrence: FREQ=MONTHLY;BYMONTH=7,2;BYMONTHDAY=-1;"
@@ -1244,7 +1244,7 @@ test_ics_rule_as_icaljs_reads_it(void)
 		"hours",
 		"RRULE:FREQ=DAILY;COUNT=4;BYHOUR=9,21\r\n",
 		"minutes",
-		"RRULE:FREQ=HOURLY;COUNT=4;BYMINUTE=15,45\r\n",
+		"RRULE:FREQ=HOURLY;COUNT=4;INTERVAL=2;BYMINUTE=15,45\r\n",
 		"months",
 		"RRULE:FREQ=MONTHLY;UNTIL=20281231;BYMONTHDAY=-1;BYMONTH=2,7\r\n",
 		"july",
