@@ -2979,16 +2979,16 @@ hours_meet_change(const EvfEvent *ev, struct icalrecurrencetype rt,
 	return FALSE;
 }
 
-/* Whether an occurrence of the timed series @rt, hourly in steps of more
- * than an hour, from @start (wall times of @ev's zone) comes after a
- * change of the clocks: the first such into *@at, and the change (in
- * seconds) into *@off. RFC 5545 leaves open whether the hours of a step
- * are the wall clock's or elapsed time's: Thunderbird (ical.js), dateutil
- * and sabre step on the wall clock, libical (Evolution) and node-ical
- * by elapsed hours, and every occurrence after a change is the change
- * apart in the two. (Steps of one hour meet the change's own hour, which
- * series_meets_change refuses; other BY parts with an interval are
- * refused before.) */
+/* Whether an occurrence of the timed series @rt, hourly, from @start
+ * (wall times of @ev's zone) comes after a change of the clocks: the
+ * first such into *@at, and the change (in seconds) into *@off. RFC 5545
+ * leaves open whether the hours of a step are the wall clock's or elapsed
+ * time's: Thunderbird (ical.js), dateutil and sabre step on the wall
+ * clock, libical (Evolution) and node-ical by elapsed hours, and every
+ * occurrence after a change is the change apart in the two. (Steps of
+ * one hour meet the hour of a change of whole hours, which
+ * series_meets_change refuses, but step over Lord Howe's half hour;
+ * other BY parts with an interval are refused before.) */
 static gboolean
 hours_cross_change(const EvfEvent *ev, struct icalrecurrencetype rt,
                    struct icaltimetype start, struct icaltimetype *at, int *off)
@@ -2998,7 +2998,7 @@ hours_cross_change(const EvfEvent *ev, struct icalrecurrencetype rt,
 	gint64 first = 0, last_n;
 	int end_year = LAST_LISTED_YEAR + 28;
 
-	if (rt.freq != ICAL_HOURLY_RECURRENCE || rt.interval <= 1)
+	if (rt.freq != ICAL_HOURLY_RECURRENCE)
 		return FALSE;
 	last_n = hours_last(ev, rt, start, step, &first);
 	if (last_n < 1)
@@ -3020,7 +3020,8 @@ hours_cross_change(const EvfEvent *ev, struct icalrecurrencetype rt,
 			gint64 after = one->wall + one->len - first;
 			gint64 n;
 
-			if (after <= 0)
+			if (after <= 0 ||
+			    (rt.interval <= 1 && one->len % 3600 == 0))
 				continue;
 			n = (after + step - 1) / step;
 			if (n > last_n)
@@ -3420,6 +3421,37 @@ rrule_form(const char *rrule, struct icalrecurrencetype *out)
 	return NULL;
 }
 
+/* The first month of the year in @rt's BYMONTH, whatever its order (the
+ * calendars write it in order, as Thunderbird steps through it). */
+static int
+first_month(const struct icalrecurrencetype *rt)
+{
+	int first = 13;
+
+	for (int i = 0; i < ICAL_BY_MONTH_SIZE &&
+	                rt->by_month[i] != ICAL_RECURRENCE_ARRAY_MAX;
+	     i++)
+		first = MIN(first, rt->by_month[i]);
+	return first;
+}
+
+/* Whether @rt may give more than one date in a month: BYSETPOS with more
+ * than one place, more than one BYMONTHDAY, or (without BYMONTHDAY) more
+ * than one BYDAY or a weekday without a number (every Saturday: four or
+ * five dates). */
+static gboolean
+several_a_month(const struct icalrecurrencetype *rt)
+{
+	if (evf_rrule_has(rt->by_set_pos))
+		return evf_rrule_has(rt->by_set_pos + 1);
+	if (evf_rrule_has(rt->by_month_day))
+		return evf_rrule_has(rt->by_month_day + 1);
+	if (!evf_rrule_has(rt->by_day))
+		return FALSE;
+	return evf_rrule_has(rt->by_day + 1) ||
+	       icalrecurrencetype_day_position(rt->by_day[0]) == 0;
+}
+
 /* Whether a day of @rt's BYMONTHDAY (counted from the start) is past the
  * end of one month of its BYMONTH (February has 29 days). */
 static gboolean
@@ -3575,9 +3607,7 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	 * another month than the first of BYMONTH: Thunderbird shows the
 	 * start's month twice. */
 	if (rt.freq == ICAL_MONTHLY_RECURRENCE && evf_rrule_has(rt.by_month) &&
-	    start.month != rt.by_month[0] &&
-	    (evf_rrule_has(rt.by_month_day + 1) ||
-	     evf_rrule_has(rt.by_day + 1)))
+	    start.month != first_month(&rt) && several_a_month(&rt))
 		return g_strdup_printf(
 		    "FREQ=MONTHLY with BYMONTH and more than one date a "
 		    "month, from %s, not the first month of BYMONTH: "

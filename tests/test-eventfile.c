@@ -3543,6 +3543,24 @@ test_error_rrule_meets_change(void)
 		    "change of the clocks of Australia/Lord_Howe, and "
 		    "calendar clients disagree on its time, 30 minutes "
 		    "apart");
+		/* hourly steps over Lord Howe's half hour, each way:
+		 * three clients, three times */
+		assert_error(
+		    "---\ntitle: Night watch\nstart: 2027-10-03T00:45\n"
+		    "end: 2027-10-03T00:55\n"
+		    "recurrence: FREQ=HOURLY;COUNT=4\n"
+		    "timezone: Australia/Lord_Howe\n---\n",
+		    5, 13,
+		    "the occurrence of 2027-10-03T02:45 comes after a "
+		    "change of the clocks of Australia/Lord_Howe");
+		assert_error(
+		    "---\ntitle: Night watch\nstart: 2027-04-04T00:15\n"
+		    "end: 2027-04-04T00:25\n"
+		    "recurrence: FREQ=HOURLY;COUNT=4\n"
+		    "timezone: Australia/Lord_Howe\n---\n",
+		    5, 13,
+		    "the occurrence of 2027-04-04T02:15 comes after a "
+		    "change of the clocks of Australia/Lord_Howe");
 	}
 	for (gsize i = 0; i < G_N_ELEMENTS(kept); i++) {
 		g_autofree char *text = series_text(kept[i][0], kept[i][1]);
@@ -4465,6 +4483,21 @@ test_error_rrule_clients_differ(void)
 			  "COUNT=4",
 			  "FREQ=MONTHLY with BYMONTH and more than one date a "
 			  "month, from August, not the first month of BYMONTH" },
+			/* every Saturday is four or five dates a month; and
+			 * BYMONTH's first month whatever its order */
+			{ "2027-11-06T10:00",
+			  "FREQ=MONTHLY;BYMONTH=8,11,12;BYDAY=SA;COUNT=10",
+			  "FREQ=MONTHLY with BYMONTH and more than one date a "
+			  "month, from November" },
+			{ "2027-11-06T10:00",
+			  "FREQ=MONTHLY;BYMONTH=8,11;BYDAY=SA;BYSETPOS=1,2;"
+			  "COUNT=8",
+			  "FREQ=MONTHLY with BYMONTH and more than one date a "
+			  "month, from November" },
+			{ "2027-11-06T10:00",
+			  "FREQ=MONTHLY;BYMONTH=11,8;BYDAY=SA;COUNT=8",
+			  "FREQ=MONTHLY with BYMONTH and more than one date a "
+			  "month, from November" },
 			{ "2026-05-01T09:00",
 			  "FREQ=MONTHLY;BYMONTH=5,8;"
 			  "BYMONTHDAY=1;BYHOUR=9,14",
@@ -4525,6 +4558,15 @@ test_error_rrule_clients_differ(void)
 			{ "2026-05-01",
 			  "FREQ=MONTHLY;BYMONTHDAY=1,-1;COUNT=4" },
 			{ "2028-02-29", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29" },
+			/* one date a month, from another month of BYMONTH */
+			{ "2027-11-13T10:00",
+			  "FREQ=MONTHLY;BYMONTH=8,11;BYDAY=2SA;COUNT=4" },
+			{ "2027-11-06T10:00",
+			  "FREQ=MONTHLY;BYMONTH=8,11;BYDAY=SA;BYSETPOS=1;"
+			  "COUNT=4" },
+			{ "2028-11-13",
+			  "FREQ=MONTHLY;BYMONTH=8,11;BYMONTHDAY=13;"
+			  "BYDAY=MO;COUNT=2" },
 		};
 
 		for (gsize i = 0; i < G_N_ELEMENTS(fine); i++) {
