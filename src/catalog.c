@@ -704,7 +704,7 @@ warn_copies(GPtrArray *events, GPtrArray *diags)
 		}
 		g_free(key);
 		evf_diags_warn(
-		    diags, ev->path, 0, 0,
+		    diags, ev->path, ev->title_line, ev->title_col,
 		    "the same title and start as %s: subscribers "
 		    "will see the event twice; if one file is a copy "
 		    "of the other, delete it",

@@ -25,6 +25,8 @@ typedef struct {
 	guint categories_col;
 	guint published_line; /* where `published:` is; 0 when absent */
 	guint published_col;
+	guint title_line; /* where `title:`'s value is; 0 when unknown */
+	guint title_col;
 	/* (nullable) where each of categories is in that file: a line and
 	 * a column (guint) each */
 	GArray *categories_at;

@@ -4524,8 +4524,12 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 		if (!c->partial && !has_key_in_other_case(map, "title"))
 			ctx_error(c, map, "missing key 'title'");
 	} else if ((ev->title = want_text(c, "title", n)) != NULL &&
-	           ev->title[0] == '\0')
+	           ev->title[0] == '\0') {
 		ctx_error(c, n, "title: empty value");
+	} else {
+		ev->title_line = n->line;
+		ev->title_col = n->col;
+	}
 	read_dates(c, map, ev);
 	if ((n = lookup(map, "location")) != NULL)
 		ev->location = want_text(c, "location", n);

@@ -550,7 +550,7 @@ cp "$tmp/twice/events/2018-06-28-illicit-financial-flows-zagreb.md" \
 (cd "$tmp/twice" && "$EVFEED" build --config evfeed.conf) >"$tmp/out" 2>"$tmp/err"
 st=$?
 test $st -eq 0 &&
-	grep -q "^events/zagreb-meeting.md: warning: the same title and start as events/2018-06-28-illicit-financial-flows-zagreb.md: subscribers will see the event twice" "$tmp/err" &&
+	grep -q "^events/zagreb-meeting.md:2:8: warning: the same title and start as events/2018-06-28-illicit-financial-flows-zagreb.md: subscribers will see the event twice" "$tmp/err" &&
 	[ "$(grep -c warning "$tmp/err")" = 1 ]
 ok $? "a copy of an event file under another name: one warning, naming the original (status $st)"
 diag_file "$tmp/err"
