@@ -1579,7 +1579,10 @@ evf_markdown_render(const char *markdown, const char *base_url, char **html,
 		return deep;
 	}
 	tidy(doc, base_url, shown, dropped);
-	footnotes(doc, markdown, dropped);
+	/* (a text without "[^" has no footnote, nor anything taken for
+	 * one) */
+	if (strstr(markdown, "[^") != NULL)
+		footnotes(doc, markdown, dropped);
 	if (dropped != NULL)
 		place_dropped(markdown, dropped);
 
