@@ -809,6 +809,27 @@ warn_clock_behind(const EvfConfig *cfg, gint64 then, gint64 now, gboolean far,
 		    ns, as);
 }
 
+/* A warning for each source whose items were read with other settings
+ * than it now has (evf_partner_read_otherwise): a build fetches nothing,
+ * and shows those of them that the settings now choose until the next
+ * fetch reads the source again. */
+static void
+warn_read_otherwise(const EvfConfig *cfg, EvfStore *store, GPtrArray *diags)
+{
+	for (guint i = 0; i < cfg->sources->len; i++) {
+		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
+
+		if (src->enabled && evf_partner_read_otherwise(src, store))
+			evf_diags_warn(
+			    diags, cfg->path, 0, 0,
+			    "[source %s]: its items were read with other "
+			    "include=, exclude= or link= settings; the "
+			    "outputs show those that the settings now "
+			    "choose until `evfeed fetch` reads it again",
+			    src->name);
+	}
+}
+
 /* (transfer full) (nullable): the UID of the event that the output's
  * events/<slug>.ics of @ev's slug holds. */
 static char *
@@ -1688,6 +1709,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		return FALSE;
 	warn_emptied(cfg, store, local, diags);
 	partners = evf_partner_items(cfg, store);
+	warn_read_otherwise(cfg, store, diags);
 	ids.published = evf_store_published_uids(store);
 	ids.aliases = evf_store_get_meta_prefixed(store, "alias/");
 	ids.added = g_ptr_array_new_with_free_func(g_free);

@@ -1247,6 +1247,25 @@ word_char(const char *p)
 gboolean
 evf_event_mentions(const EvfEvent *ev, GStrv words)
 {
+	g_auto(GStrv) folded = evf_words_fold(words);
+
+	return evf_event_mentions_folded(ev, folded);
+}
+
+GStrv
+evf_words_fold(GStrv words)
+{
+	GStrv folded =
+	    g_new0(char *, words != NULL ? g_strv_length(words) + 1 : 1);
+
+	for (guint i = 0; words != NULL && words[i] != NULL; i++)
+		folded[i] = fold_words(words[i]);
+	return folded;
+}
+
+gboolean
+evf_event_mentions_folded(const EvfEvent *ev, GStrv words)
+{
 	g_autoptr(GString) hay = g_string_new(ev->title);
 	g_autofree char *folded = NULL;
 
@@ -1257,7 +1276,7 @@ evf_event_mentions(const EvfEvent *ev, GStrv words)
 		    hay, "%s\n", (char *)g_ptr_array_index(ev->categories, i));
 	folded = fold_words(hay->str);
 	for (guint i = 0; words != NULL && words[i] != NULL; i++) {
-		g_autofree char *w = fold_words(words[i]);
+		const char *w = words[i];
 		gsize n = strlen(w);
 
 		if (n == 0)

@@ -189,6 +189,12 @@ void evf_event_tidy(EvfEvent *ev);
  * ([source] include= and exclude=). */
 gboolean evf_event_mentions(const EvfEvent *ev, GStrv words);
 
+/* (transfer full): @words (nullable) as evf_event_mentions_folded() takes
+ * them, each case-folded and in NFKC, its runs of white space one space:
+ * folded once for many events. */
+GStrv evf_words_fold(GStrv words);
+gboolean evf_event_mentions_folded(const EvfEvent *ev, GStrv words);
+
 /* (transfer full): a human date range such as "25–27 September 2018",
  * "22 May 2018, 09:00–17:00 (Europe/Ljubljana)" or, for times written with
  * an offset, "1 March 2026, 00:30–02:00 (UTC+02:00)"; "Date to be

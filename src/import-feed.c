@@ -1895,15 +1895,39 @@ evf_import_tidy(EvfEvent *ev)
 		evf_event_update_fingerprint(ev);
 }
 
+void
+evf_import_filter_fold(EvfImportFilter *filter)
+{
+	evf_import_filter_clear(filter);
+	filter->include_folded = evf_words_fold(filter->include);
+	filter->exclude_folded = evf_words_fold(filter->exclude);
+}
+
+void
+evf_import_filter_clear(EvfImportFilter *filter)
+{
+	g_clear_pointer(&filter->include_folded, g_strfreev);
+	g_clear_pointer(&filter->exclude_folded, g_strfreev);
+}
+
+/* Whether @ev mentions @words, folded in @folded when they are. */
+static gboolean
+mentions(const EvfEvent *ev, GStrv words, GStrv folded)
+{
+	return folded != NULL ? evf_event_mentions_folded(ev, folded)
+	                      : evf_event_mentions(ev, words);
+}
+
 gboolean
 evf_import_chosen_as_is(const EvfImportFilter *filter, const EvfEvent *ev)
 {
 	if (filter == NULL)
 		return TRUE;
 	if (filter->include != NULL && filter->include[0] != NULL &&
-	    !evf_event_mentions(ev, filter->include))
+	    !mentions(ev, filter->include, filter->include_folded))
 		return FALSE;
-	return !evf_event_mentions(ev, filter->exclude);
+	return filter->exclude == NULL || filter->exclude[0] == NULL ||
+	       !mentions(ev, filter->exclude, filter->exclude_folded);
 }
 
 gboolean

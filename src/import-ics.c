@@ -87,10 +87,12 @@
 #define ANSWER_MAX        (64 * 1024 * 1024)
 #define DEADLINE_SECONDS  10
 /* How the child is told what to do: "<series 0|1> <now>" and the base URL
- * in its environment, the answer pipe on descriptor 3, the calendar on 4. */
-#define CHILD_ENV "EVFEED_ICS_CHILD"
-#define BASE_ENV  "EVFEED_ICS_BASE"
-/* include= and exclude= words, as GVariant text of type (asas) */
+ * in its environment, the answer pipe on descriptor 3, the calendar on 4.
+ * With include= or exclude= words, descriptor 4 holds them first, a
+ * serialised GVariant of type (asas) whose size FILTER_ENV gives (an
+ * environment variable holds no more than 128 KiB). */
+#define CHILD_ENV  "EVFEED_ICS_CHILD"
+#define BASE_ENV   "EVFEED_ICS_BASE"
 #define FILTER_ENV "EVFEED_ICS_FILTER"
 #define ANSWER_FD  3
 #define INPUT_FD   4
@@ -4678,14 +4680,6 @@ static void __attribute__((constructor)) child_entry(void)
 
 	if (spec == NULL)
 		return;
-	if (words != NULL) {
-		GVariant *v = g_variant_parse(G_VARIANT_TYPE("(asas)"), words,
-		                              NULL, NULL, NULL);
-
-		if (v == NULL)
-			_exit(123);
-		g_variant_get(v, "(^as^as)", &filter.include, &filter.exclude);
-	}
 	if (fstat(INPUT_FD, &st) < 0 || st.st_size < 0)
 		_exit(123);
 	if (st.st_size > 0) {
@@ -4698,6 +4692,21 @@ static void __attribute__((constructor)) child_entry(void)
 		len = (gsize)st.st_size;
 	}
 	close(INPUT_FD);
+	if (words != NULL) {
+		guint64 n = g_ascii_strtoull(words, NULL, 10);
+		GVariant *v;
+
+		if (n == 0 || n > len)
+			_exit(123);
+		v = g_variant_new_from_data(G_VARIANT_TYPE("(asas)"), data, n,
+		                            FALSE, NULL, NULL);
+		if (!g_variant_is_normal_form(v))
+			_exit(123);
+		g_variant_get(v, "(^as^as)", &filter.include, &filter.exclude);
+		evf_import_filter_fold(&filter);
+		data += n;
+		len -= n;
+	}
 	child_main(data, len, base != NULL && base[0] != '\0' ? base : NULL,
 	           g_ascii_strtoll(spec + 1, NULL, 10), spec[0] == '1',
 	           words != NULL ? &filter : NULL);
@@ -4832,15 +4841,19 @@ spawn_child(const char *data, gsize len, const char *base_url, gint64 now,
 	const char *path = self_path();
 	int fds[2] = { -1, -1 }, input = -1, null = -1, e;
 	pid_t pid = -1;
+	g_autoptr(GVariant) words = NULL;
 
 	g_ptr_array_add(env, g_strdup_printf("%s=%d %" G_GINT64_FORMAT,
 	                                     CHILD_ENV, series ? 1 : 0, now));
 	g_ptr_array_add(
 	    env,
 	    g_strconcat(BASE_ENV, "=", base_url != NULL ? base_url : "", NULL));
-	if (filter != NULL) {
+	if (filter != NULL &&
+	    ((filter->include != NULL && filter->include[0] != NULL) ||
+	     (filter->exclude != NULL && filter->exclude[0] != NULL))) {
 		static const char *const none[] = { NULL };
-		g_autoptr(GVariant) v = g_variant_ref_sink(
+
+		words = g_variant_ref_sink(
 		    g_variant_new("(^as^as)",
 		                  filter->include != NULL
 		                      ? (const char *const *)filter->include
@@ -4848,9 +4861,9 @@ spawn_child(const char *data, gsize len, const char *base_url, gint64 now,
 		                  filter->exclude != NULL
 		                      ? (const char *const *)filter->exclude
 		                      : none));
-		g_autofree char *text = g_variant_print(v, FALSE);
-
-		g_ptr_array_add(env, g_strconcat(FILTER_ENV, "=", text, NULL));
+		g_ptr_array_add(env,
+		                g_strdup_printf("%s=%zu", FILTER_ENV,
+		                                g_variant_get_size(words)));
 	}
 	/* The child reads no local time either, and without TZ glibc would
 	 * read /etc/localtime, whose leap seconds, in a right/ zone, it
@@ -4867,8 +4880,10 @@ spawn_child(const char *data, gsize len, const char *base_url, gint64 now,
 	g_ptr_array_add(env, NULL);
 
 	input = memfd_create("evfeed-calendar", MFD_CLOEXEC);
-	if (input < 0 || !write_all(input, data, len) ||
-	    (input = high_fd(input)) < 0)
+	if (input < 0 ||
+	    (words != NULL && !write_all(input, g_variant_get_data(words),
+	                                 g_variant_get_size(words))) ||
+	    !write_all(input, data, len) || (input = high_fd(input)) < 0)
 		goto fail;
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null < 0 || (null = high_fd(null)) < 0)

@@ -42,7 +42,16 @@ typedef struct {
 typedef struct {
 	GStrv include; /* NULL or empty: every item not excluded */
 	GStrv exclude; /* (nullable) */
+	/* (private, nullable) evf_import_filter_fold()'s */
+	GStrv include_folded;
+	GStrv exclude_folded;
 } EvfImportFilter;
+
+/* Folds @filter's words once (evf_words_fold), for the many events it is
+ * asked of; evf_import_filter_clear() frees what this makes. */
+void evf_import_filter_fold(EvfImportFilter *filter);
+void evf_import_filter_clear(EvfImportFilter *filter);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(EvfImportFilter, evf_import_filter_clear)
 
 /* Whether @filter (nullable: every item) takes @ev, an event as an
  * importer makes it: asked of its texts as published (evf_import_tidy),

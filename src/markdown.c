@@ -970,9 +970,14 @@ offset_of(const char *markdown, int line, int column)
 	return p - markdown + column - 1;
 }
 
+/* What goes before a footnote's definition on its line: the marks of the
+ * block quotes and list items it is in, and their indentation. */
+#define DEF_PREFIX "(?:[ \\t>]|[-+*][ \\t]|[0-9]{1,9}[.)][ \\t])*"
+
 /* (transfer full) (nullable): the label of the footnote reference
  * "[^label]" at @at of @markdown, or of the definition "[^label]:" that
- * starts the line @line; NULL when there is none there. */
+ * starts the line @line (after the marks of what it is in); NULL when
+ * there is none there. */
 static char *
 footnote_label(const char *markdown, gssize at, int line)
 {
@@ -984,7 +989,8 @@ footnote_label(const char *markdown, gssize at, int line)
 		              markdown + at, 0, &m);
 	else if ((at = offset_of(markdown, line, 1)) >= 0)
 		g_regex_match(
-		    evf_regex_once(&def, "^ {0,3}\\[\\^([^\\]\\s]+)\\]:", 0),
+		    evf_regex_once(&def,
+		                   "^" DEF_PREFIX "\\[\\^([^\\]\\s]+)\\]:", 0),
 		    markdown + at, 0, &m);
 	return m != NULL && g_match_info_matches(m) ? g_match_info_fetch(m, 1)
 	                                            : NULL;
@@ -1032,6 +1038,8 @@ footnotes(cmark_node *doc, const char *markdown, GPtrArray *dropped)
 	g_autoptr(GPtrArray) defs = g_ptr_array_new();
 	g_autoptr(GPtrArray) texts = g_ptr_array_new();
 	g_autoptr(GHashTable) def_lines = g_hash_table_new(NULL, NULL);
+	/* the offsets of the references, and of those told of (+ 1) */
+	g_autoptr(GHashTable) taken = g_hash_table_new(NULL, NULL);
 	g_autoptr(GArray) blocks = g_array_new(FALSE, FALSE, sizeof(int));
 	g_autoptr(GMatchInfo) m = NULL;
 	cmark_iter *iter = cmark_iter_new(doc);
@@ -1068,6 +1076,9 @@ footnotes(cmark_node *doc, const char *markdown, GPtrArray *dropped)
 		                      cmark_node_get_start_column(ref));
 		g_autofree char *label =
 		    at >= 0 ? footnote_label(markdown, at, 0) : NULL;
+
+		if (label != NULL)
+			g_hash_table_add(taken, GSIZE_TO_POINTER(at + 1));
 		g_autofree char *shown = g_strdup_printf(
 		    "[%s]", label != NULL ? label
 		                          : (cmark_node_get_literal(ref)
@@ -1106,7 +1117,8 @@ footnotes(cmark_node *doc, const char *markdown, GPtrArray *dropped)
 		return;
 
 	/* footnotes that no reference names: not in the document */
-	g_regex_match(evf_regex_once(&def_line, "^ {0,3}(\\[\\^[^\\]\\s]+\\]:)",
+	g_regex_match(evf_regex_once(&def_line,
+	                             "^" DEF_PREFIX "(\\[\\^[^\\]\\s]+\\]:)",
 	                             G_REGEX_MULTILINE),
 	              markdown, 0, &m);
 	for (; g_match_info_matches(m); g_match_info_next(m, NULL)) {
@@ -1134,19 +1146,33 @@ footnotes(cmark_node *doc, const char *markdown, GPtrArray *dropped)
 		    cmark_node_get_literal(text), 0, &r);
 		for (; g_match_info_matches(r); g_match_info_next(r, NULL)) {
 			g_autofree char *written = g_match_info_fetch(r, 0);
-			const char *p = markdown;
+			gssize from = offset_of(
+			    markdown, MAX(cmark_node_get_start_line(text), 1),
+			    1);
+			const char *p = markdown + MAX(from, 0);
+			guint line = 1;
 
-			/* (written so, "\[^x]" is text) */
-			while (
-			    (p = strstr(p, written)) != NULL &&
-			    (escaped(markdown, p) || p[strlen(written)] == ':'))
+			/* where it is written so, from the text's line (cmark
+			 * may count it a line early): not "\\[^x]", which is
+			 * text, nor a reference, nor one told of already */
+			while ((p = strstr(p, written)) != NULL &&
+			       (escaped(markdown, p) ||
+			        p[strlen(written)] == ':' ||
+			        g_hash_table_contains(
+			            taken, GSIZE_TO_POINTER(p - markdown + 1))))
 				p++;
 			if (p == NULL)
 				continue;
-			note_footnote(dropped, EVF_MARKDOWN_FOOTNOTE_UNDEFINED,
-			              MAX(cmark_node_get_start_line(text), 1),
-			              MAX(cmark_node_get_start_column(text), 1),
-			              g_steal_pointer(&written));
+			g_hash_table_add(taken,
+			                 GSIZE_TO_POINTER(p - markdown + 1));
+			for (const char *q = markdown; q < p; q++)
+				line += *q == '\n';
+			note_footnote(
+			    dropped, EVF_MARKDOWN_FOOTNOTE_UNDEFINED, line,
+			    (guint)(p - markdown -
+			            offset_of(markdown, (int)line, 1)) +
+			        1,
+			    g_steal_pointer(&written));
 		}
 	}
 }

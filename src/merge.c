@@ -1007,7 +1007,11 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 		GPtrArray *items =
 		    partners != NULL ? g_hash_table_lookup(partners, src->name)
 		                     : NULL;
-		const EvfImportFilter words = { src->include, src->exclude };
+		g_auto(EvfImportFilter)
+		    words = { src->include, src->exclude, NULL, NULL };
+
+		if (items != NULL && items->len > 0)
+			evf_import_filter_fold(&words);
 
 		for (guint i = 0; items != NULL && i < items->len; i++) {
 			EvfEvent *ev = g_ptr_array_index(items, i);

@@ -96,9 +96,11 @@ due(const EvfSourceConfig *src, const EvfSourceState *st, gint64 now)
 	if (!same_url(st, src))
 		return TRUE;
 	/* and items read otherwise than they now would be (other words in
-	 * include=, say) are read again at once */
+	 * include=, say) are read again at once; once only: a source that
+	 * failed since waits as its failures have it wait */
 	return !st->gone && (next_fetch_at(src, st, now) <= now ||
-	                     (st->body_hash != NULL && !same_reading(st, src)));
+	                     (st->body_hash != NULL && st->failures == 0 &&
+	                      !same_reading(st, src)));
 }
 
 gboolean
@@ -351,6 +353,7 @@ evf_partner_parse_free(EvfPartnerParse *job)
 	g_free(job->format);
 	g_strfreev(job->filter.include);
 	g_strfreev(job->filter.exclude);
+	evf_import_filter_clear(&job->filter);
 	g_free(job->reading);
 	g_free(job->old_hash);
 	g_free(job->hash);
@@ -457,6 +460,7 @@ evf_partner_parse_async(const EvfConfig *cfg, EvfStore *store,
 	job->secret = src != NULL && src->url_secret;
 	job->filter.include = src != NULL ? g_strdupv(src->include) : NULL;
 	job->filter.exclude = src != NULL ? g_strdupv(src->exclude) : NULL;
+	evf_import_filter_fold(&job->filter);
 	job->reading = reading_of(src);
 	/* A new URL starts afresh (see evf_partner_apply_parsed); the same
 	 * bytes are read again once a day. */
@@ -1015,6 +1019,15 @@ evf_partner_items(const EvfConfig *cfg, EvfStore *store)
 		g_hash_table_insert(items, g_strdup(src->name), kept);
 	}
 	return items;
+}
+
+gboolean
+evf_partner_read_otherwise(const EvfSourceConfig *src, EvfStore *store)
+{
+	g_autoptr(EvfSourceState) st = evf_store_get_source(store, src->name);
+
+	return st->body_hash != NULL && same_url(st, src) &&
+	       !same_reading(st, src);
 }
 
 char *

@@ -87,6 +87,13 @@ gboolean evf_partner_fetch_all(const EvfConfig *cfg, EvfStore *store,
  * enabled sources; sources no longer configured are forgotten. */
 GHashTable *evf_partner_items(const EvfConfig *cfg, EvfStore *store);
 
+/* Whether the items of @src kept in @store were read otherwise than it now
+ * would read them (other words in include= or exclude=, link= set or
+ * not): its next fetch reads it again in full; until then a build shows
+ * those of them that its settings now choose. */
+gboolean evf_partner_read_otherwise(const EvfSourceConfig *src,
+                                    EvfStore *store);
+
 /* (transfer full): a revision of all partner items, for build digests. */
 char *evf_partner_revision(EvfStore *store);
 

@@ -662,6 +662,13 @@ evf_store_track_prepare(EvfStore *store, GPtrArray *events, gint64 now,
 			t = free_time_after(used, &up, after);
 		if (r->modified == G_MININT64 || r->created > t)
 			r->created = t;
+		/* A new listing whose published: (not in the future) comes
+		 * after the time counted back for it, within the build's own
+		 * second: first seen when its editor says, as no reader was
+		 * told of it before. */
+		if (r->fresh && ev->source == NULL && ev->published > t &&
+		    ev->published <= now)
+			r->created = ev->published;
 		r->modified = t;
 		g_free(r->fingerprint);
 		r->fingerprint = g_strdup(ev->fingerprint);

@@ -2851,6 +2851,26 @@ test_limits_chosen_before_cap(void)
 	g_assert_cmpuint(roundtable, ==, 3);
 	g_assert_cmpuint(imp->events->len, ==, 6);
 	g_assert_false(has_warning(imp, "left out"));
+
+	/* more words than an environment variable holds (128 KiB) */
+	{
+		g_autoptr(GPtrArray) many =
+		    g_ptr_array_new_with_free_func(g_free);
+		EvfImportFilter long_list = { NULL, exclude };
+		g_autoptr(EvfImport) again = NULL;
+
+		for (int i = 0; i < 20000; i++)
+			g_ptr_array_add(many, g_strdup_printf("word%05d", i));
+		for (guint i = 0; include[i] != NULL; i++)
+			g_ptr_array_add(many, g_strdup(include[i]));
+		g_ptr_array_add(many, NULL);
+		long_list.include = (char **)many->pdata;
+		again = evf_import_ics_filtered(text, strlen(text), BASE, NOW,
+		                                &long_list, &error);
+		g_assert_no_error(error);
+		g_assert_nonnull(again);
+		g_assert_cmpuint(again->events->len, ==, 6);
+	}
 }
 
 /* --------------------------------------------------------- the fields */

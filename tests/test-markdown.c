@@ -896,6 +896,32 @@ test_render_footnotes(void)
 	g_assert_cmpuint(d->line, ==, 3);
 	g_assert_cmpuint(d->column, ==, 1);
 	g_assert_cmpstr(d->html, ==, "[^unused]:");
+
+	/* notes in a block quote and in a list item keep their labels; an
+	 * unused one in a quote is told of; "\\[^c]" beside a reference
+	 * [^c] is text, not told of */
+	g_clear_pointer(&r.html, g_free);
+	g_clear_pointer(&r.text, g_free);
+	g_ptr_array_set_size(told, 0);
+	evf_markdown_render("The rules[^rules], the map[^map], \\[^rules].\n"
+	                    "\n"
+	                    "> [^rules]: Quoted.\n"
+	                    ">\n"
+	                    "> [^q]: Never named.\n"
+	                    "\n"
+	                    "10. Step one\n"
+	                    "\n"
+	                    "    [^map]: In the annex.\n",
+	                    BASE, &r.html, &r.text, told);
+	g_test_message("text: %s", r.text);
+	g_assert_true(contains(r.text, "[rules] Quoted."));
+	g_assert_true(contains(r.text, "[map] In the annex."));
+	g_assert_true(contains(r.html, "<p>[rules] Quoted.</p>"));
+	g_assert_cmpuint(told->len, ==, 1);
+	d = g_ptr_array_index(told, 0);
+	g_assert_cmpint(d->kind, ==, EVF_MARKDOWN_FOOTNOTE_UNUSED);
+	g_assert_cmpuint(d->line, ==, 5);
+	g_assert_cmpuint(d->column, ==, 3);
 }
 
 static void

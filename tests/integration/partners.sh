@@ -1142,6 +1142,11 @@ restore osce
 # keeps fewer items is not held as a failing partner's answer would be.
 # With the words taken out, every item is back at the next fetch.
 write_conf osce-cyber unodc dcaf
+# (a build fetches nothing: it says so)
+build_run words.build
+grep -q "evfeed.conf: warning: \[source osce\]: its items were read with other include=, exclude= or link= settings; the outputs show those that the settings now choose until \`evfeed fetch\` reads it again" "$tmp/words.build.build"
+ok $? "other words in include=: a build, which fetches nothing, says the source's items are to be read again" ||
+	diag_file "$tmp/words.build.build"
 n_osce=$(requests osce | inspect json count)
 fetch_run words.narrow --due
 sources_run words.narrow
@@ -1165,6 +1170,18 @@ test "$(requests osce | inspect json count)" = $((n_osce + 1)) &&
 		END { exit !f }' &&
 	cmp -s "$tmp/good.uids" "$tmp/words.wide.uids"
 ok $? "include= taken out: osce read again at once, every item back ($(source_line words.wide osce))"
+# Other words while the partner fails: fetched at once, once; then it
+# waits as a failing source waits, not fetched at each round.
+ctl osce 500
+write_conf osce-cyber unodc dcaf
+n_osce=$(requests osce | inspect json count)
+fetch_run words.failing --due
+fetch_run words.failing2 --due
+fetch_run words.failing3 --due
+test "$(requests osce | inspect json count)" = $((n_osce + 1))
+ok $? "other words while the partner fails: fetched once, then it waits ($(($(requests osce | inspect json count) - n_osce)) requests)"
+write_conf osce unodc dcaf
+restore osce
 
 # ------------------------------------------------------ disabling a source
 
