@@ -46,6 +46,12 @@ typedef struct {
 	gint64 max;
 } KeySpec;
 
+/* include= and exclude=: at most this many words or phrases, each of at
+ * most this many characters */
+#define MAX_WORDS      1000
+#define MAX_WORD_CHARS 200
+G_STATIC_ASSERT(MAX_WORDS == 1000 && MAX_WORD_CHARS == 200);
+
 static const KeySpec keys[] = {
 	{ "site", "title", KEY_STRING, "Events", 0, 0 },
 	{ "site", "description", KEY_STRING, "", 0, 0 },
@@ -1127,9 +1133,32 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		else
 			return "not a boolean (true or false)";
 		return NULL;
-	case KEY_LIST:
-		*canon = evf_text_oneline(value);
+	case KEY_LIST: {
+		g_autofree char *line = evf_text_oneline(value);
+		g_auto(GStrv) parts = NULL;
+		guint n = 0;
+
+		/* (include= and exclude=: words or phrases, each looked
+		 * for in the text of every item) */
+		if (strcmp(spec->key, "include") == 0 ||
+		    strcmp(spec->key, "exclude") == 0)
+			parts =
+			    g_regex_split_simple("\\s*[,;]\\s*", line, 0, 0);
+		for (guint i = 0; parts != NULL && parts[i] != NULL; i++) {
+			if (parts[i][0] == '\0')
+				continue;
+			if (g_utf8_strlen(parts[i], -1) > MAX_WORD_CHARS)
+				return "a word or phrase of more than 200 "
+				       "characters";
+			if (++n > MAX_WORDS)
+				return "more than 1000 words or phrases (each "
+				       "is looked for in every item's title, "
+				       "description and categories, and a "
+				       "calendar's parser has 5 s)";
+		}
+		*canon = g_steal_pointer(&line);
 		return NULL;
+	}
 	case KEY_INT: {
 		gint64 n;
 

@@ -1021,6 +1021,23 @@ in_blocks(GArray *blocks, int line)
 	return FALSE;
 }
 
+/* Whether one of the text nodes @texts shows the @len bytes at @s: a
+ * "[^x]:" that a paragraph goes on to is its text, no footnote. */
+static gboolean
+in_texts(GPtrArray *texts, const char *s, gsize len)
+{
+	g_autofree char *needle = g_strndup(s, len);
+
+	for (guint i = 0; i < texts->len; i++) {
+		const char *literal =
+		    cmark_node_get_literal(g_ptr_array_index(texts, i));
+
+		if (literal != NULL && strstr(literal, needle) != NULL)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* Gives the footnotes of @doc, read from @markdown, the labels their
  * editor wrote: a reference "[^i]" becomes the text "[i]", and a
  * footnote's text, which cmark-gfm puts last, paragraphs after "[i] ".
@@ -1128,7 +1145,8 @@ footnotes(cmark_node *doc, const char *markdown, GPtrArray *dropped)
 		for (const char *p = markdown; p < markdown + start; p++)
 			line += *p == '\n';
 		if (g_hash_table_contains(def_lines, GINT_TO_POINTER(line)) ||
-		    in_blocks(blocks, line))
+		    in_blocks(blocks, line) ||
+		    in_texts(texts, markdown + start, end - start))
 			continue;
 		note_footnote(dropped, EVF_MARKDOWN_FOOTNOTE_UNUSED, line,
 		              (guint)(start - offset_of(markdown, line, 1)) + 1,

@@ -56,12 +56,15 @@ reading_of(const EvfSourceConfig *src)
 {
 	g_autoptr(GChecksum) words = g_checksum_new(G_CHECKSUM_SHA256);
 	gboolean chosen = FALSE;
+	g_auto(GStrv) include = NULL;
+	g_auto(GStrv) exclude = NULL;
 	GStrv lists[2];
 
 	if (src == NULL)
 		return g_strdup("");
-	lists[0] = src->include;
-	lists[1] = src->exclude;
+	/* as they are matched: "Café" is "café" */
+	lists[0] = include = evf_words_fold(src->include);
+	lists[1] = exclude = evf_words_fold(src->exclude);
 	for (guint k = 0; k < G_N_ELEMENTS(lists); k++) {
 		for (guint i = 0; lists[k] != NULL && lists[k][i] != NULL;
 		     i++) {
@@ -1026,7 +1029,8 @@ evf_partner_read_otherwise(const EvfSourceConfig *src, EvfStore *store)
 {
 	g_autoptr(EvfSourceState) st = evf_store_get_source(store, src->name);
 
-	return st->body_hash != NULL && same_url(st, src) &&
+	/* (a source that is gone is fetched no more) */
+	return st->body_hash != NULL && !st->gone && same_url(st, src) &&
 	       !same_reading(st, src);
 }
 

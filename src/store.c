@@ -644,6 +644,7 @@ evf_store_track_prepare(EvfStore *store, GPtrArray *events, gint64 now,
 	 * to @now, or just after the last change if that is later. */
 	removed_at = MAX(now - now % STAMP_STEP, ceil_step(last_change + 1));
 	times = free_times(used, now, last_change, changed->len, &up);
+
 	for (guint i = 0; i < changed->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(changed, i);
 		Row *r = g_hash_table_lookup(rows, ev->uid);
@@ -665,10 +666,29 @@ evf_store_track_prepare(EvfStore *store, GPtrArray *events, gint64 now,
 		/* A new listing whose published: (not in the future) comes
 		 * after the time counted back for it, within the build's own
 		 * second: first seen when its editor says, as no reader was
-		 * told of it before. */
+		 * told of it before; and changed then too, unless an earlier
+		 * change has that time (a later one of this build takes the
+		 * time counted back for this one instead: they are all
+		 * new). */
 		if (r->fresh && ev->source == NULL && ev->published > t &&
-		    ev->published <= now)
+		    ev->published <= now) {
+			gboolean vacant =
+			    !g_hash_table_contains(used, &ev->published);
+
 			r->created = ev->published;
+			for (guint j = 0; vacant && j < times->len; j++) {
+				gint64 *o = &g_array_index(times, gint64, j);
+
+				if (*o != ev->published || j == i)
+					continue;
+				if (j < i)
+					vacant = FALSE;
+				else
+					*o = t;
+			}
+			if (vacant)
+				t = ev->published;
+		}
 		r->modified = t;
 		g_free(r->fingerprint);
 		r->fingerprint = g_strdup(ev->fingerprint);

@@ -1808,6 +1808,37 @@ test_source_url_required(Fixture *f, gconstpointer data)
 static void
 test_source_bad_values(Fixture *f, gconstpointer data)
 {
+	/* include= and exclude=: each word is looked for in every item,
+	 * within the calendar parser's 5 s: at most 1000, of at most 200
+	 * characters each */
+	{
+		g_autoptr(GString) words = g_string_new(
+		    "[source osce]\nurl=https://www.osce.org/\ninclude=");
+		g_autoptr(EvfConfig) most = NULL;
+		g_autofree char *one_more = NULL;
+		g_autofree char *long_word = NULL;
+
+		for (int i = 0; i < 1000; i++)
+			g_string_append_printf(words, "%sword%d", i ? ", " : "",
+			                       i);
+		most = assert_loads(f, words->str);
+		g_assert_nonnull(most);
+		if (most != NULL)
+			g_assert_cmpuint(
+			    g_strv_length(
+			        evf_config_source(most, "osce")->include),
+			    ==, 1000);
+		one_more = g_strdup_printf("%s, word1000\n", words->str);
+		assert_refused(f, one_more, 3,
+		               "include: more than 1000 words or phrases");
+		long_word = g_strdup_printf(
+		    "[source osce]\nurl=https://www.osce.org/\nexclude=a, "
+		    "%0201d\n",
+		    0);
+		assert_refused(f, long_word, 3,
+		               "exclude: a word or phrase of more than 200 "
+		               "characters");
+	}
 	assert_refused(f,
 	               "[source osce]\nurl=https://www.osce.org/\n"
 	               "enabled=yes\n",
