@@ -922,6 +922,17 @@ test_render_footnotes(void)
 	g_assert_cmpint(d->kind, ==, EVF_MARKDOWN_FOOTNOTE_UNUSED);
 	g_assert_cmpuint(d->line, ==, 5);
 	g_assert_cmpuint(d->column, ==, 3);
+
+	/* a "[^x]:" that a paragraph goes on to is its text, shown, and no
+	 * footnote left out */
+	g_clear_pointer(&r.html, g_free);
+	g_clear_pointer(&r.text, g_free);
+	g_ptr_array_set_size(told, 0);
+	evf_markdown_render("A paragraph that goes on\n"
+	                    "    [^x]: as text here.\n",
+	                    BASE, &r.html, &r.text, told);
+	g_assert_true(contains(r.text, "[^x]: as text here."));
+	g_assert_cmpuint(told->len, ==, 0);
 }
 
 static void
