@@ -444,17 +444,6 @@ int_cmp(gconstpointer a, gconstpointer b)
 	return (x > y) - (x < y);
 }
 
-/* The number of values in a BY part of @size. */
-static guint
-by_count(const short *by, guint size)
-{
-	guint n = 0;
-
-	while (n < size && by[n] != ICAL_RECURRENCE_ARRAY_MAX)
-		n++;
-	return n;
-}
-
 /* (transfer full) (nullable): a day of the month in words ("15th", "last
  * day"), NULL for one counted further from the end. */
 static char *
@@ -493,12 +482,13 @@ append_rule(GString *s, const struct icalrecurrencetype *rt, const EvfEvent *ev)
 		[ICAL_DAILY_RECURRENCE] = { "day", "daily" },
 		[ICAL_HOURLY_RECURRENCE] = { "hour", "hourly" },
 	};
-	guint n_day = by_count(rt->by_day, ICAL_BY_DAY_SIZE);
-	guint n_mday = by_count(rt->by_month_day, ICAL_BY_MONTHDAY_SIZE);
-	guint n_month = by_count(rt->by_month, ICAL_BY_MONTH_SIZE);
-	guint n_pos = by_count(rt->by_set_pos, ICAL_BY_SETPOS_SIZE);
-	guint n_hour = by_count(rt->by_hour, ICAL_BY_HOUR_SIZE);
-	guint n_min = by_count(rt->by_minute, ICAL_BY_MINUTE_SIZE);
+	guint n_day = evf_rrule_by_count(rt->by_day, ICAL_BY_DAY_SIZE);
+	guint n_mday =
+	    evf_rrule_by_count(rt->by_month_day, ICAL_BY_MONTHDAY_SIZE);
+	guint n_month = evf_rrule_by_count(rt->by_month, ICAL_BY_MONTH_SIZE);
+	guint n_pos = evf_rrule_by_count(rt->by_set_pos, ICAL_BY_SETPOS_SIZE);
+	guint n_hour = evf_rrule_by_count(rt->by_hour, ICAL_BY_HOUR_SIZE);
+	guint n_min = evf_rrule_by_count(rt->by_minute, ICAL_BY_MINUTE_SIZE);
 	gboolean by_period = rt->freq == ICAL_MONTHLY_RECURRENCE ||
 	                     rt->freq == ICAL_YEARLY_RECURRENCE;
 	g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func(g_free);
@@ -514,9 +504,9 @@ append_rule(GString *s, const struct icalrecurrencetype *rt, const EvfEvent *ev)
 	    (in_utc && (n_day > 0 || n_mday > 0 || n_month > 0 || n_pos > 0 ||
 	                n_hour > 0 || n_min > 0)) ||
 	    (n_pos > 0 && rt->freq != ICAL_MONTHLY_RECURRENCE) ||
-	    by_count(rt->by_second, ICAL_BY_SECOND_SIZE) > 0 ||
-	    by_count(rt->by_year_day, ICAL_BY_YEARDAY_SIZE) > 0 ||
-	    by_count(rt->by_week_no, ICAL_BY_WEEKNO_SIZE) > 0 ||
+	    evf_rrule_by_count(rt->by_second, ICAL_BY_SECOND_SIZE) > 0 ||
+	    evf_rrule_by_count(rt->by_year_day, ICAL_BY_YEARDAY_SIZE) > 0 ||
+	    evf_rrule_by_count(rt->by_week_no, ICAL_BY_WEEKNO_SIZE) > 0 ||
 	    (n_min > 0 && n_hour == 0))
 		return FALSE;
 	for (guint i = 0; i < n_day; i++) {

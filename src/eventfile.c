@@ -3330,26 +3330,15 @@ until_mistake(const struct icaltimetype *u)
 	return NULL;
 }
 
-/* How many values a BYxxx part of @size holds (none: 0). */
-static guint
-by_count(const short *by, int size)
-{
-	guint n = 0;
-
-	while ((int)n < size && by[n] != ICAL_RECURRENCE_ARRAY_MAX)
-		n++;
-	return n;
-}
-
 /* The most occurrences @rt may give in one day: FREQ=HOURLY's hours (of
  * BYHOUR, or every INTERVAL-th), else BYHOUR's, times BYMINUTE's times
  * BYSECOND's. FREQ=HOURLY;BYMINUTE=0,1,…,59 is FREQ=MINUTELY. */
 static guint
 per_day(const struct icalrecurrencetype *rt)
 {
-	guint hours = by_count(rt->by_hour, ICAL_BY_HOUR_SIZE);
-	guint minutes = by_count(rt->by_minute, ICAL_BY_MINUTE_SIZE);
-	guint seconds = by_count(rt->by_second, ICAL_BY_SECOND_SIZE);
+	guint hours = evf_rrule_by_count(rt->by_hour, ICAL_BY_HOUR_SIZE);
+	guint minutes = evf_rrule_by_count(rt->by_minute, ICAL_BY_MINUTE_SIZE);
+	guint seconds = evf_rrule_by_count(rt->by_second, ICAL_BY_SECOND_SIZE);
 
 	if (rt->freq == ICAL_HOURLY_RECURRENCE) {
 		guint every = (23 + (guint)MAX(rt->interval, 1)) /

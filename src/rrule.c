@@ -21,6 +21,16 @@ evf_rrule_has(const short *by)
 	return by[0] != ICAL_RECURRENCE_ARRAY_MAX;
 }
 
+guint
+evf_rrule_by_count(const short *by, int size)
+{
+	guint n = 0;
+
+	while ((int)n < size && by[n] != ICAL_RECURRENCE_ARRAY_MAX)
+		n++;
+	return n;
+}
+
 /* Whether no month of BYMONTH has a day of BYMONTHDAY (30 February). */
 static gboolean
 no_month_has_the_day(const struct icalrecurrencetype *rt)
@@ -246,10 +256,8 @@ short_cmp(const void *a, const void *b)
 static void
 unique_by(short *by, int size)
 {
-	int n = 0, kept = 0;
+	int n = (int)evf_rrule_by_count(by, size), kept = 0;
 
-	while (n < size && by[n] != ICAL_RECURRENCE_ARRAY_MAX)
-		n++;
 	for (int i = 0; i < n; i++) {
 		gboolean seen = FALSE;
 
@@ -268,11 +276,7 @@ unique_by(short *by, int size)
 static void
 sort_by(short *by, int size)
 {
-	int n = 0;
-
-	while (n < size && by[n] != ICAL_RECURRENCE_ARRAY_MAX)
-		n++;
-	qsort(by, (size_t)n, sizeof *by, short_cmp);
+	qsort(by, evf_rrule_by_count(by, size), sizeof *by, short_cmp);
 	unique_by(by, size);
 }
 

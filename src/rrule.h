@@ -41,6 +41,9 @@ gboolean evf_rrule_last(const EvfEvent *ev, struct icalrecurrencetype rt,
 
 /* Whether the BY part @by of a rule (rt.by_month, …) lists anything. */
 gboolean evf_rrule_has(const short *by);
+
+/* The number of values in the BY part @by of @size (none: 0). */
+guint evf_rrule_by_count(const short *by, int size);
 /* The largest number of a numbered weekday of @rt's BYDAY, without its
  * sign (1 for 1MO and -1FR, 20 for 20MO); 0 when none is numbered. */
 int evf_rrule_day_number_max(const struct icalrecurrencetype *rt);
