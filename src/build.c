@@ -1040,13 +1040,10 @@ warn_name_reused(GPtrArray *local, const EvfStoreTrack *track, GPtrArray *diags)
 /* A warning at each event file's `published:` that is later than the
  * listing was first published (evfeed first saw it, in the state), which
  * the feeds keep (evf_event_pubdate): readers were told of it then, and
- * are told once. Not for a listing this build first sees (@track): its
- * first-seen time, counted back from the build's so that each new listing
- * has its own, may fall just before a `published:` that is not in the
- * future, and no reader was told of it before. */
+ * are told once. (A listing first seen by this build is first seen at its
+ * `published:`, when that is not in the future: evf_store_track_prepare.) */
 static void
-warn_published_later(GPtrArray *events, const EvfStoreTrack *track,
-                     GPtrArray *diags)
+warn_published_later(GPtrArray *events, GPtrArray *diags)
 {
 	for (guint i = 0; i < events->len; i++) {
 		const EvfEvent *ev = g_ptr_array_index(events, i);
@@ -1056,8 +1053,7 @@ warn_published_later(GPtrArray *events, const EvfStoreTrack *track,
 		g_autofree char *b = NULL;
 
 		if (ev->source != NULL || ev->published_line == 0 ||
-		    ev->created == 0 || ev->published <= ev->created ||
-		    evf_store_track_is_new(track, ev->uid))
+		    ev->created == 0 || ev->published <= ev->created)
 			continue;
 		given = g_date_time_new_from_unix_utc(ev->published /
 		                                      G_USEC_PER_SEC);
@@ -1726,7 +1722,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	else if (evf_store_track_later(track) > 0)
 		warn_clock_behind(cfg, evf_store_track_later(track), now, FALSE,
 		                  diags);
-	warn_published_later(events, track, diags);
+	warn_published_later(events, diags);
 	warn_name_reused(local, track, diags);
 	known_series = evf_store_get_meta_prefixed(store, "series/");
 	series_changed =

@@ -644,7 +644,6 @@ evf_store_track_prepare(EvfStore *store, GPtrArray *events, gint64 now,
 	 * to @now, or just after the last change if that is later. */
 	removed_at = MAX(now - now % STAMP_STEP, ceil_step(last_change + 1));
 	times = free_times(used, now, last_change, changed->len, &up);
-
 	for (guint i = 0; i < changed->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(changed, i);
 		Row *r = g_hash_table_lookup(rows, ev->uid);
