@@ -50,7 +50,6 @@ typedef struct {
  * most this many characters */
 #define MAX_WORDS      1000
 #define MAX_WORD_CHARS 200
-G_STATIC_ASSERT(MAX_WORDS == 1000 && MAX_WORD_CHARS == 200);
 
 static const KeySpec keys[] = {
 	{ "site", "title", KEY_STRING, "Events", 0, 0 },
@@ -820,6 +819,40 @@ tag_host_valid(const char *url)
 	           g_uri_get_host(uri), 0, NULL);
 }
 
+static const char *interned(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+/* (transfer none): the message @fmt says, kept for the process, as
+ * check_value's are. */
+static const char *
+interned(const char *fmt, ...)
+{
+	g_autofree char *s = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	s = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	return g_intern_string(s);
+}
+
+/* (transfer full): the items of the list @value, separated by ',' or ';'
+ * (KEY_LIST), without the empty ones. */
+static GStrv
+list_items(const char *value)
+{
+	static GRegex *separator;
+	/* (JIT: see evf_text_oneline) */
+	g_auto(GStrv) parts = g_regex_split(
+	    evf_regex_once(&separator, "\\s*[,;]\\s*", G_REGEX_OPTIMIZE), value,
+	    0);
+	g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+
+	for (guint i = 0; parts[i] != NULL; i++)
+		if (parts[i][0] != '\0')
+			g_strv_builder_add(b, parts[i]);
+	return g_strv_builder_end(b);
+}
+
 /* "@what from MIN to MAX": what a value of @spec must be, its bounds as
  * they are written (durations in ISO 8601, sizes in bytes). */
 static const char *
@@ -827,7 +860,6 @@ bounds(const KeySpec *spec, const char *what)
 {
 	g_autofree char *lo = NULL;
 	g_autofree char *hi = NULL;
-	g_autofree char *why = NULL;
 
 	if (spec->type == KEY_DURATION) {
 		lo = icaldurationtype_as_ical_string_r(
@@ -839,8 +871,7 @@ bounds(const KeySpec *spec, const char *what)
 		hi = g_strdup_printf("%" G_GINT64_FORMAT "%s", spec->max,
 		                     spec->type == KEY_SIZE ? " bytes" : "");
 	}
-	why = g_strdup_printf("%s from %s to %s", what, lo, hi);
-	return g_intern_string(why);
+	return interned("%s from %s to %s", what, lo, hi);
 }
 
 /* Whether @path is a file that starts as an SQLite database does. */
@@ -1135,27 +1166,25 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		return NULL;
 	case KEY_LIST: {
 		g_autofree char *line = evf_text_oneline(value);
-		g_auto(GStrv) parts = NULL;
-		guint n = 0;
-
 		/* (include= and exclude=: words or phrases, each looked
 		 * for in the text of every item) */
-		if (strcmp(spec->key, "include") == 0 ||
-		    strcmp(spec->key, "exclude") == 0)
-			parts =
-			    g_regex_split_simple("\\s*[,;]\\s*", line, 0, 0);
-		for (guint i = 0; parts != NULL && parts[i] != NULL; i++) {
-			if (parts[i][0] == '\0')
-				continue;
-			if (g_utf8_strlen(parts[i], -1) > MAX_WORD_CHARS)
-				return "a word or phrase of more than 200 "
-				       "characters";
-			if (++n > MAX_WORDS)
-				return "more than 1000 words or phrases (each "
-				       "is looked for in every item's title, "
-				       "description and categories, and a "
-				       "calendar's parser has 5 s)";
-		}
+		g_auto(GStrv) words = strcmp(spec->key, "include") == 0 ||
+		                              strcmp(spec->key, "exclude") == 0
+		                          ? list_items(line)
+		                          : NULL;
+
+		for (guint i = 0; words != NULL && words[i] != NULL; i++)
+			if (g_utf8_strlen(words[i], -1) > MAX_WORD_CHARS)
+				return interned(
+				    "a word or phrase of more than %d "
+				    "characters",
+				    MAX_WORD_CHARS);
+		if (words != NULL && g_strv_length(words) > MAX_WORDS)
+			return interned(
+			    "more than %d words or phrases (each is looked "
+			    "for in every item's title, description and "
+			    "categories, and a calendar's parser has 5 s)",
+			    MAX_WORDS);
 		*canon = g_steal_pointer(&line);
 		return NULL;
 	}
@@ -1353,22 +1382,11 @@ apply_source(EvfSourceConfig *src, const KeySpec *spec, char *canon, gint64 num)
 		return;
 	}
 	if (spec->type == KEY_LIST) {
-		static GRegex *separator;
-		/* (JIT: see evf_text_oneline) */
-		g_auto(GStrv) parts =
-		    g_regex_split(evf_regex_once(&separator, "\\s*[,;]\\s*",
-		                                 G_REGEX_OPTIMIZE),
-		                  canon, 0);
-		g_autoptr(GStrvBuilder) b = g_strv_builder_new();
-
 		list = strcmp(spec->key, "categories") == 0 ? &src->categories
 		       : strcmp(spec->key, "include") == 0  ? &src->include
 		                                            : &src->exclude;
-		for (guint i = 0; parts[i] != NULL; i++)
-			if (parts[i][0] != '\0')
-				g_strv_builder_add(b, parts[i]);
 		g_strfreev(*list);
-		*list = g_strv_builder_end(b);
+		*list = list_items(canon);
 		g_free(canon);
 		return;
 	}
