@@ -1919,6 +1919,14 @@ mentions(const EvfEvent *ev, GStrv words, GStrv folded)
 }
 
 gboolean
+evf_import_filter_chooses(const EvfImportFilter *filter)
+{
+	return filter != NULL &&
+	       ((filter->include != NULL && filter->include[0] != NULL) ||
+	        (filter->exclude != NULL && filter->exclude[0] != NULL));
+}
+
+gboolean
 evf_import_chosen_as_is(const EvfImportFilter *filter, const EvfEvent *ev)
 {
 	if (filter == NULL)
@@ -1935,13 +1943,10 @@ evf_import_chosen(const EvfImportFilter *filter, const EvfEvent *ev)
 {
 	g_autoptr(EvfEvent) published = NULL;
 
-	if (filter == NULL ||
-	    ((filter->include == NULL || filter->include[0] == NULL) &&
-	     (filter->exclude == NULL || filter->exclude[0] == NULL)))
+	if (!evf_import_filter_chooses(filter))
 		return TRUE;
 	published = evf_event_copy(ev);
-	evf_event_tidy(published);
-	evf_import_mend_text(published);
+	evf_import_tidy(published);
 	return evf_import_chosen_as_is(filter, published);
 }
 

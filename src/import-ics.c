@@ -4848,9 +4848,7 @@ spawn_child(const char *data, gsize len, const char *base_url, gint64 now,
 	g_ptr_array_add(
 	    env,
 	    g_strconcat(BASE_ENV, "=", base_url != NULL ? base_url : "", NULL));
-	if (filter != NULL &&
-	    ((filter->include != NULL && filter->include[0] != NULL) ||
-	     (filter->exclude != NULL && filter->exclude[0] != NULL))) {
+	if (evf_import_filter_chooses(filter)) {
 		static const char *const none[] = { NULL };
 
 		words = g_variant_ref_sink(

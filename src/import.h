@@ -53,6 +53,9 @@ void evf_import_filter_fold(EvfImportFilter *filter);
 void evf_import_filter_clear(EvfImportFilter *filter);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(EvfImportFilter, evf_import_filter_clear)
 
+/* Whether @filter (nullable) has words, and so may leave items out. */
+gboolean evf_import_filter_chooses(const EvfImportFilter *filter);
+
 /* Whether @filter (nullable: every item) takes @ev, an event as an
  * importer makes it: asked of its texts as published (evf_import_tidy),
  * as merge.c asks again of the items it merges. */
