@@ -996,15 +996,23 @@ footnote_label(const char *markdown, gssize at, int line)
 	                                            : NULL;
 }
 
+/* Tells of @text (transfer full), a footnote of @kind written at @at of
+ * @markdown. */
 static void
-note_footnote(GPtrArray *dropped, EvfMarkdownDroppedKind kind, guint line,
-              guint column, char *text)
+note_footnote(GPtrArray *dropped, EvfMarkdownDroppedKind kind,
+              const char *markdown, const char *at, char *text)
 {
 	EvfMarkdownDropped *d = g_new0(EvfMarkdownDropped, 1);
+	const char *line_start = markdown;
 
 	d->kind = kind;
-	d->line = line;
-	d->column = column;
+	d->line = 1;
+	for (const char *p = markdown; p < at; p++)
+		if (*p == '\n') {
+			d->line++;
+			line_start = p + 1;
+		}
+	d->column = (guint)(at - line_start) + 1;
 	d->html = text;
 	g_ptr_array_add(dropped, d);
 }
@@ -1093,9 +1101,6 @@ footnotes(cmark_node *doc, const char *markdown, GPtrArray *dropped)
 		                      cmark_node_get_start_column(ref));
 		g_autofree char *label =
 		    at >= 0 ? footnote_label(markdown, at, 0) : NULL;
-
-		if (label != NULL)
-			g_hash_table_add(taken, GSIZE_TO_POINTER(at + 1));
 		g_autofree char *shown = g_strdup_printf(
 		    "[%s]", label != NULL ? label
 		                          : (cmark_node_get_literal(ref)
@@ -1103,6 +1108,8 @@ footnotes(cmark_node *doc, const char *markdown, GPtrArray *dropped)
 		                                 : "?"));
 		cmark_node *text = cmark_node_new(CMARK_NODE_TEXT);
 
+		if (label != NULL)
+			g_hash_table_add(taken, GSIZE_TO_POINTER(at + 1));
 		cmark_node_set_literal(text, shown);
 		cmark_node_insert_before(ref, text);
 		cmark_node_free(ref);
@@ -1111,21 +1118,22 @@ footnotes(cmark_node *doc, const char *markdown, GPtrArray *dropped)
 		cmark_node *def = g_ptr_array_index(defs, i);
 		g_autofree char *label = footnote_label(
 		    markdown, -1, cmark_node_get_start_line(def));
-		g_autofree char *shown = label != NULL
-		                             ? g_strdup_printf("[%s] ", label)
-		                             : g_strdup_printf("[%u] ", i + 1);
 		cmark_node *first = cmark_node_first_child(def);
+		/* before its text, or in a paragraph of its own before
+		 * what is no paragraph (a list) */
+		gboolean own = first == NULL || cmark_node_get_type(first) !=
+		                                    CMARK_NODE_PARAGRAPH;
+		/* (cmark-gfm's number, in the order of the references,
+		 * where the label cannot be read) */
+		g_autofree char *number = g_strdup_printf("%u", i + 1);
+		g_autofree char *shown = g_strdup_printf(
+		    "[%s]%s", label != NULL ? label : number, own ? "" : " ");
 		cmark_node *text = cmark_node_new(CMARK_NODE_TEXT);
 
 		cmark_node_set_literal(text, shown);
-		if (first == NULL ||
-		    cmark_node_get_type(first) != CMARK_NODE_PARAGRAPH) {
-			cmark_node *para = cmark_node_new(CMARK_NODE_PARAGRAPH);
-
-			g_strchomp(shown);
-			cmark_node_set_literal(text, shown);
-			cmark_node_prepend_child(def, para);
-			first = para;
+		if (own) {
+			first = cmark_node_new(CMARK_NODE_PARAGRAPH);
+			cmark_node_prepend_child(def, first);
 		}
 		cmark_node_prepend_child(first, text);
 		unwrap(def);
@@ -1148,8 +1156,8 @@ footnotes(cmark_node *doc, const char *markdown, GPtrArray *dropped)
 		    in_blocks(blocks, line) ||
 		    in_texts(texts, markdown + start, end - start))
 			continue;
-		note_footnote(dropped, EVF_MARKDOWN_FOOTNOTE_UNUSED, line,
-		              (guint)(start - offset_of(markdown, line, 1)) + 1,
+		note_footnote(dropped, EVF_MARKDOWN_FOOTNOTE_UNUSED, markdown,
+		              markdown + start,
 		              g_strndup(markdown + start, end - start));
 	}
 	/* references to no footnote: their text, where not escaped */
@@ -1168,7 +1176,6 @@ footnotes(cmark_node *doc, const char *markdown, GPtrArray *dropped)
 			    markdown, MAX(cmark_node_get_start_line(text), 1),
 			    1);
 			const char *p = markdown + MAX(from, 0);
-			guint line = 1;
 
 			/* where it is written so, from the text's line (cmark
 			 * may count it a line early): not "\\[^x]", which is
@@ -1183,14 +1190,8 @@ footnotes(cmark_node *doc, const char *markdown, GPtrArray *dropped)
 				continue;
 			g_hash_table_add(taken,
 			                 GSIZE_TO_POINTER(p - markdown + 1));
-			for (const char *q = markdown; q < p; q++)
-				line += *q == '\n';
-			note_footnote(
-			    dropped, EVF_MARKDOWN_FOOTNOTE_UNDEFINED, line,
-			    (guint)(p - markdown -
-			            offset_of(markdown, (int)line, 1)) +
-			        1,
-			    g_steal_pointer(&written));
+			note_footnote(dropped, EVF_MARKDOWN_FOOTNOTE_UNDEFINED,
+			              markdown, p, g_steal_pointer(&written));
 		}
 	}
 }
