@@ -425,25 +425,19 @@ evf_render_series_uid(const EvfEvent *occurrence)
 	return evf_render_series_uid_of(occurrence->source, occurrence->series);
 }
 
-/* The item of a partner's recurring series in a feed: the occurrence
- * @occ (sorted by start) lists next at @now, or else its last, under an
- * identity of the series' own, so that a feed reader is told of the
- * series once, when it was first listed, and not of each occurrence as it
- * comes into the window. */
-static EvfEvent *
-series_item(const Site *site, GPtrArray *occ)
+guint
+evf_render_series_next(const EvfConfig *cfg, GPtrArray *occ, gint64 now,
+                       char **further)
 {
-	const EvfEvent *first = g_ptr_array_index(occ, 0);
 	g_autoptr(GString) dates = g_string_new(NULL);
-	guint next = occ->len, rep = occ->len, further = 0;
-	EvfEvent *item;
+	guint next = occ->len, rep = occ->len, n = 0;
 
 	/* the next that takes place; else the next, cancelled; else the
 	 * last */
 	for (guint i = 0; i < occ->len && rep == occ->len; i++) {
 		const EvfEvent *ev = g_ptr_array_index(occ, i);
 
-		if (evf_page_is_past(site->cfg, ev, site->now))
+		if (evf_page_is_past(cfg, ev, now))
 			continue;
 		next = MIN(next, i);
 		if (ev->status != EVF_STATUS_CANCELLED)
@@ -451,6 +445,38 @@ series_item(const Site *site, GPtrArray *occ)
 	}
 	if (rep == occ->len)
 		rep = next < occ->len ? next : occ->len - 1;
+	for (guint i = rep + 1; i < occ->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(occ, i);
+		g_autofree char *when = NULL;
+
+		if (ev->status == EVF_STATUS_CANCELLED)
+			continue;
+		if (++n > SERIES_DATES_SHOWN)
+			continue;
+		when = evf_event_format_when(ev);
+		g_string_append_printf(dates, "%s%s",
+		                       n == 1 ? "Further dates: " : "; ", when);
+	}
+	if (n > SERIES_DATES_SHOWN)
+		g_string_append_printf(dates, "; and %u more",
+		                       n - SERIES_DATES_SHOWN);
+	*further = dates->len > 0 ? g_strdup(dates->str) : NULL;
+	return rep;
+}
+
+/* The item of a partner's recurring series in a feed: the occurrence
+ * @occ (sorted by start) lists at the build's time
+ * (evf_render_series_next), under an identity of the series' own, so
+ * that a feed reader is told of the series once, when it was first
+ * listed, and not of each occurrence as it comes into the window. */
+static EvfEvent *
+series_item(const Site *site, GPtrArray *occ)
+{
+	const EvfEvent *first = g_ptr_array_index(occ, 0);
+	g_autofree char *further = NULL;
+	guint rep = evf_render_series_next(site->cfg, occ, site->now, &further);
+	EvfEvent *item;
+
 	item = evf_event_copy(g_ptr_array_index(occ, rep));
 	g_free(item->uid);
 	item->uid = first->series_id != NULL ? g_strdup(first->series_id)
@@ -469,44 +495,25 @@ series_item(const Site *site, GPtrArray *occ)
 	if (first->series_first > 0)
 		item->created = MIN(item->created, first->series_first);
 	item->modified = MAX(item->modified, first->series_changed);
-	for (guint i = rep + 1; i < occ->len; i++) {
-		const EvfEvent *ev = g_ptr_array_index(occ, i);
-		g_autofree char *when = NULL;
-
-		if (ev->status == EVF_STATUS_CANCELLED)
-			continue;
-		if (++further > SERIES_DATES_SHOWN)
-			continue;
-		when = evf_event_format_when(ev);
-		g_string_append_printf(dates, "%s%s",
-		                       further == 1 ? "Further dates: " : "; ",
-		                       when);
+	if (further != NULL) {
+		g_free(item->series_dates);
+		item->series_dates = g_steal_pointer(&further);
 	}
-	if (further > SERIES_DATES_SHOWN)
-		g_string_append_printf(dates, "; and %u more",
-		                       further - SERIES_DATES_SHOWN);
-	if (dates->len > 0)
-		item->series_dates = g_strdup(dates->str);
 	return item;
 }
 
-/* The items of a scope's feeds: its events newest first by publication
- * date, a partner's series once (series_item), at most [feeds] max_items.
- * The series' items go to @made, which owns them. */
-static void
-feed_items(const Site *site, GPtrArray *events, GPtrArray *out, GPtrArray *made)
+GHashTable *
+evf_render_series_group(GPtrArray *events)
 {
-	g_autoptr(GHashTable) series = NULL;
+	GHashTable *series = NULL;
 
 	for (guint i = 0; i < events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(events, i);
 		g_autofree char *key = NULL;
 		GPtrArray *occ;
 
-		if (ev->series == NULL) {
-			g_ptr_array_add(out, ev);
+		if (ev->series == NULL)
 			continue;
-		}
 		if (series == NULL)
 			series = g_hash_table_new_full(
 			    g_str_hash, g_str_equal, g_free,
@@ -526,11 +533,34 @@ feed_items(const Site *site, GPtrArray *events, GPtrArray *out, GPtrArray *made)
 		gpointer occ;
 
 		g_hash_table_iter_init(&it, series);
-		while (g_hash_table_iter_next(&it, NULL, &occ)) {
-			EvfEvent *item;
-
+		while (g_hash_table_iter_next(&it, NULL, &occ))
 			g_ptr_array_sort(occ, evf_event_cmp_start);
-			item = series_item(site, occ);
+	}
+	return series;
+}
+
+/* The items of a scope's feeds: its events newest first by publication
+ * date, a partner's series once (series_item), at most [feeds] max_items.
+ * The series' items go to @made, which owns them. */
+static void
+feed_items(const Site *site, GPtrArray *events, GPtrArray *out, GPtrArray *made)
+{
+	g_autoptr(GHashTable) series = evf_render_series_group(events);
+
+	for (guint i = 0; i < events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(events, i);
+
+		if (ev->series == NULL)
+			g_ptr_array_add(out, ev);
+	}
+	if (series != NULL) {
+		GHashTableIter it;
+		gpointer occ;
+
+		g_hash_table_iter_init(&it, series);
+		while (g_hash_table_iter_next(&it, NULL, &occ)) {
+			EvfEvent *item = series_item(site, occ);
+
 			g_ptr_array_add(made, item);
 			g_ptr_array_add(out, item);
 		}

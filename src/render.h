@@ -201,6 +201,18 @@ GPtrArray *evf_render_categories(GPtrArray *events);
  * @series). */
 char *evf_render_series_uid(const EvfEvent *occurrence);
 char *evf_render_series_uid_of(const char *source, const char *series);
+/* (transfer full) (nullable): the occurrences of partners' series among
+ * @events (those with EvfEvent.series), one array for each series of each
+ * source, sorted by start (keyed by source and series); NULL when there
+ * are none. */
+GHashTable *evf_render_series_group(GPtrArray *events);
+/* Of a partner series' occurrences @occ (sorted by start), the index of
+ * the one its feed item and its page show at @now (µs, the time of the
+ * build): the next that takes place, else the next, cancelled, else the
+ * last; and in *@further (transfer full, nullable) the text of the dates
+ * after it that take place ("Further dates: …", the first few). */
+guint evf_render_series_next(const EvfConfig *cfg, GPtrArray *occ, gint64 now,
+                             char **further);
 
 GPtrArray *evf_render_site(const EvfConfig *cfg, GPtrArray *events,
                            GPtrArray *cats, GPtrArray *sources, GPtrArray *kept,

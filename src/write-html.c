@@ -80,6 +80,7 @@ typedef struct {
 	Occurrence next;
 	guint32 day;
 	gint64 start;
+	const char *further; /* a partner's series': list_series_once */
 } Listed;
 
 /* ------------------------------------------------------------ writing */
@@ -864,13 +865,16 @@ detail(Page *p, const char *label, const char *cls, const char *value)
 	nl(p);
 }
 
+/* @further (nullable): a partner series' further dates
+ * (list_series_once). */
 static void
-write_when(Page *p, const EvfEvent *ev)
+write_when(Page *p, const EvfEvent *ev, const char *further)
 {
 	g_autofree char *when = evf_event_format_when(ev);
 	g_autofree char *w3c_start = evf_event_w3c_start(ev);
 	g_autofree char *w3c_end = evf_event_w3c_end(ev);
-	g_autofree char *repeats = evf_event_format_repeats(ev);
+	g_autofree char *repeats =
+	    further != NULL ? g_strdup(further) : evf_event_format_repeats(ev);
 
 	element(p, "dt", NULL, "When");
 	start(p, "dd");
@@ -918,10 +922,11 @@ write_next(Page *p, const EvfEvent *ev, const Occurrence *next)
 	nl(p);
 }
 
-/* @next (nullable): where a running series is (write_next). */
+/* @next (nullable): where a running series is (write_next); @further
+ * (nullable): a partner series' further dates (list_series_once). */
 static void
 write_event(Page *p, const EvfEvent *ev, const char *heading,
-            const Occurrence *next)
+            const Occurrence *next, const char *further)
 {
 	gboolean cancelled = ev->status == EVF_STATUS_CANCELLED;
 	g_autoptr(GPtrArray) sources = evf_render_sources(p->cfg, ev);
@@ -959,7 +964,7 @@ write_event(Page *p, const EvfEvent *ev, const char *heading,
 	start(p, "dl");
 	attr(p, "class", "details");
 	nl(p);
-	write_when(p, ev);
+	write_when(p, ev, further);
 	write_next(p, ev, next);
 	detail(p, "Where", "p-location", ev->location);
 	if (ev->organizers->len > 0) {
@@ -1082,16 +1087,16 @@ write_event(Page *p, const EvfEvent *ev, const char *heading,
 
 /* (transfer full) (nullable): @ev's article (an h3 under a month or "to be
  * announced") on a page, or an archive page, listed at @next (nullable;
- * see write_next). */
+ * see write_next), with a partner series' @further dates (nullable). */
 static char *
 article_new(const EvfConfig *cfg, const EvfEvent *ev, gboolean archive,
-            const Occurrence *next)
+            const Occurrence *next, const char *further)
 {
 	g_autoptr(xmlBuffer) buf = evf_xml_buffer_new();
 	g_autoptr(xmlTextWriter) w = xmlNewTextWriterMemory(buf, 0);
 	Page p = { .w = w, .ok = TRUE, .cfg = cfg, .archive = archive };
 
-	write_event(&p, ev, "h3", next);
+	write_event(&p, ev, "h3", next, further);
 	if (!p.ok || xmlTextWriterFlush(w) < 0)
 		return NULL;
 	return g_strndup((const char *)xmlBufferContent(buf),
@@ -1102,18 +1107,20 @@ article_new(const EvfConfig *cfg, const EvfEvent *ev, gboolean archive,
  * the pages of every scope it is in, for the page (upcoming events) or
  * the archive page it is listed on then. Unless @l is listed elsewhere
  * (a page of another @now than evf_page_prepare's, or at another
- * occurrence): its article is then made for the page alone, not kept,
- * as the scopes' pages are written on several threads at once. */
+ * occurrence) or with a series' further dates, which depend on the
+ * scope: its article is then made for the page alone, not kept, as the
+ * scopes' pages are written on several threads at once. */
 static void
 write_article(Page *p, const Listed *l)
 {
 	g_autofree char *own = NULL;
 	const char *a = l->ev->article[p->archive ? 1 : 0];
 
-	if (a == NULL || (!p->archive && (l->next.day != l->ev->next_day ||
-	                                  l->next.start != l->ev->next_start)))
+	if (a == NULL || l->further != NULL ||
+	    (!p->archive && (l->next.day != l->ev->next_day ||
+	                     l->next.start != l->ev->next_start)))
 		a = own = article_new(p->cfg, l->ev, p->archive,
-		                      p->archive ? NULL : &l->next);
+		                      p->archive ? NULL : &l->next, l->further);
 	p->ok &= a != NULL && xmlTextWriterWriteRaw(p->w, BAD_CAST a) >= 0;
 }
 
@@ -1140,7 +1147,46 @@ evf_page_prepare(const EvfConfig *cfg, GTimeZone *site_tz, gint64 now,
 	ev->next_start = next.start;
 	kept = &ev->article[ev->past ? 1 : 0];
 	if (*kept == NULL)
-		*kept = article_new(cfg, ev, ev->past, ev->past ? NULL : &next);
+		*kept = article_new(cfg, ev, ev->past, ev->past ? NULL : &next,
+		                    NULL);
+}
+
+/* A partner's series on the page of upcoming events, as in the feeds: once,
+ * at the occurrence evf_render_series_next gives, with its further dates
+ * (kept in @further, which owns them), not once for each occurrence in
+ * the window (a weekly series was a hundred articles, each with its
+ * description). Each occurrence is still in the calendars. */
+static void
+list_series_once(Page *p, GArray *listed, GHashTable *further)
+{
+	g_autoptr(GPtrArray) events = g_ptr_array_new();
+	g_autoptr(GHashTable) series = NULL;
+	GHashTableIter it;
+	gpointer occ;
+
+	for (guint i = 0; i < listed->len; i++)
+		g_ptr_array_add(events, g_array_index(listed, Listed, i).ev);
+	series = evf_render_series_group(events);
+	if (series == NULL)
+		return;
+	g_hash_table_iter_init(&it, series);
+	while (g_hash_table_iter_next(&it, NULL, &occ)) {
+		char *text = NULL;
+		guint rep = evf_render_series_next(p->cfg, occ, p->now, &text);
+
+		g_hash_table_insert(
+		    further, g_ptr_array_index((GPtrArray *)occ, rep), text);
+	}
+	for (guint i = listed->len; i-- > 0;) {
+		Listed *l = &g_array_index(listed, Listed, i);
+
+		if (l->ev->series == NULL)
+			continue;
+		if (g_hash_table_contains(further, l->ev))
+			l->further = g_hash_table_lookup(further, l->ev);
+		else
+			g_array_remove_index(listed, i);
+	}
 }
 
 /* Events grouped under month headings (h2), each event an h3. */
@@ -1236,6 +1282,8 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	g_autoptr(GArray) listed = g_array_new(FALSE, FALSE, sizeof(Listed));
 	g_autoptr(GPtrArray) tba = g_ptr_array_new();
 	g_autoptr(GPtrArray) cats = NULL;
+	g_autoptr(GHashTable) further =
+	    g_hash_table_new_full(NULL, NULL, NULL, g_free);
 	g_autofree char *dir = NULL;
 	g_autofree char *h1 = NULL;
 	g_autofree char *title = NULL;
@@ -1282,6 +1330,8 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 		                          : g_date_time_to_unix(l.ev->start);
 		g_array_append_val(listed, l);
 	}
+	if (!archive)
+		list_series_once(p, listed, further);
 	g_array_sort(listed, archive ? cmp_listed_desc : cmp_listed);
 	g_ptr_array_sort(tba, evf_event_cmp_start);
 

@@ -3295,6 +3295,9 @@ test_partner_series_once(void)
 	g_autofree char *guid2 = NULL;
 	g_autofree char *pub2 = NULL;
 	g_autofree char *start2 = NULL;
+	g_autofree char *page = NULL;
+	g_autofree char *src_page = NULL;
+	g_autofree char *page2 = NULL;
 
 	render_with_partner(s, NOW);
 	rss = file_text(s, "rss.xml");
@@ -3320,6 +3323,15 @@ test_partner_series_once(void)
 	g_assert_nonnull(strstr(rss, "Further dates: 9 June 2025, "));
 	g_assert_nonnull(strstr(json, "Further dates: 9 June 2025, "));
 	g_assert_nonnull(strstr(rss, "; and "));
+	/* and once on the pages of upcoming events, as in the feeds, with
+	 * the same dates */
+	page = file_text(s, "index.html");
+	g_assert_cmpuint(count_of(page, "Weekly seminar</h3>"), ==, 1);
+	g_assert_nonnull(strstr(page, "2 June 2025, 16:00–17:00 (UTC)"));
+	g_assert_nonnull(strstr(page, "Further dates: 9 June 2025, "));
+	g_assert_cmpuint(count_of(page, "A single talk</h3>"), ==, 1);
+	src_page = file_text(s, "source/pa/index.html");
+	g_assert_cmpuint(count_of(src_page, "Weekly seminar</h3>"), ==, 1);
 	guid = item_element(rss, "Weekly seminar", "guid");
 	g_assert_null(strstr(guid, "seminar"));
 	pub = item_element(rss, "Weekly seminar", "pubDate");
@@ -3335,6 +3347,9 @@ test_partner_series_once(void)
 	g_assert_cmpstr(guid2, ==, guid);
 	g_assert_cmpstr(pub2, ==, pub);
 	g_assert_cmpstr(start2, ==, "2025-07-07T16:00:00Z");
+	page2 = file_text(s, "index.html");
+	g_assert_cmpuint(count_of(page2, "Weekly seminar</h3>"), ==, 1);
+	g_assert_nonnull(strstr(page2, "Further dates: 14 July 2025, "));
 }
 
 int
