@@ -391,6 +391,28 @@ category_slug_ok(const char *slug)
 	return strcmp(again, slug) == 0;
 }
 
+/* How every calendar evfeed writes begins (evf_ics_head). */
+#define EVF_CALENDAR_HEAD "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//evfeed//"
+
+/* Whether the file @path (not a link) is a calendar evfeed wrote: its
+ * first lines are evf_ics_head's. A file of another program in the output
+ * folder is left alone even when a new state takes what the folder holds
+ * as published (seed_published). */
+static gboolean
+evfeed_calendar(const char *path)
+{
+	char head[sizeof EVF_CALENDAR_HEAD - 1];
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	gboolean ours = FALSE;
+
+	if (fd < 0)
+		return FALSE;
+	ours = read(fd, head, sizeof head) == (ssize_t)sizeof head &&
+	       memcmp(head, EVF_CALENDAR_HEAD, sizeof head) == 0;
+	close(fd);
+	return ours;
+}
+
 /* Adds "@rel SIZE\n" to @manifest if @rel is a file of the output
  * folder @out that is not in @listed yet. */
 static void
@@ -493,16 +515,26 @@ seed_published(const EvfConfig *cfg, EvfStore *store, GError **error)
 
 	for (guint i = 0; had[i] != NULL; i++)
 		g_hash_table_add(listed, had[i]);
+	/* the one-event calendars evfeed wrote (and a gzip copy of one,
+	 * which an earlier evfeed wrote) */
 	if ((d = g_dir_open(events, 0, NULL)) != NULL)
-		while ((name = g_dir_read_name(d)) != NULL)
-			if (g_str_has_suffix(name, ".ics") ||
-			    g_str_has_suffix(name, ".ics.gz")) {
-				g_autofree char *rel =
-				    g_strconcat("events/", name, NULL);
+		while ((name = g_dir_read_name(d)) != NULL) {
+			g_autofree char *rel =
+			    g_strconcat("events/", name, NULL);
+			/* the calendar, of a gzip copy */
+			g_autofree char *plain =
+			    g_str_has_suffix(name, ".gz")
+			        ? g_strndup(name, strlen(name) - 3)
+			        : g_strdup(name);
+			g_autofree char *cal =
+			    g_str_has_suffix(plain, ".ics")
+			        ? g_build_filename(events, plain, NULL)
+			        : NULL;
 
+			if (cal != NULL && evfeed_calendar(cal))
 				add_published(manifest, listed, cfg->output_dir,
 				              rel);
-			}
+		}
 	for (guint s = 0; s < G_N_ELEMENTS(scopes); s++) {
 		g_autofree char *top =
 		    g_build_filename(cfg->output_dir, scopes[s].dir, NULL);
@@ -522,10 +554,10 @@ seed_published(const EvfConfig *cfg, EvfStore *store, GError **error)
 			g_autoptr(GDir) fd = NULL;
 			const char *file;
 
-			if (!scopes[s].name_ok(name) ||
-			    !g_file_test(cal, G_FILE_TEST_IS_REGULAR))
+			if (!scopes[s].name_ok(name) || !evfeed_calendar(cal))
 				continue;
-			/* the folder is evfeed's, each file in it */
+			/* the folder is evfeed's, and each file in it of a
+			 * name evfeed gives a scope's */
 			folder = g_build_filename(top, name, NULL);
 			fd = g_dir_open(folder, 0, NULL);
 			while (fd != NULL &&
@@ -533,8 +565,9 @@ seed_published(const EvfConfig *cfg, EvfStore *store, GError **error)
 				g_autofree char *rel = g_strdup_printf(
 				    "%s/%s/%s", scopes[s].dir, name, file);
 
-				add_published(manifest, listed, cfg->output_dir,
-				              rel);
+				if (evf_render_scope_file(file))
+					add_published(manifest, listed,
+					              cfg->output_dir, rel);
 			}
 			if (g_hash_table_contains(known, name))
 				continue;
@@ -580,7 +613,9 @@ seed_from_output(const EvfConfig *cfg, EvfStore *store, GHashTable *slugs,
 	gpointer value;
 	const char *name;
 
-	if (!g_file_test(site, G_FILE_TEST_IS_REGULAR))
+	/* (a calendar of another program that the site had before: no
+	 * output of evfeed's) */
+	if (!evfeed_calendar(site))
 		return TRUE;
 	now = published_stamp(cfg);
 	/* (a state of an evfeed that did not record it: looked at too) */
@@ -592,7 +627,9 @@ seed_from_output(const EvfConfig *cfg, EvfStore *store, GHashTable *slugs,
 			if (g_str_has_suffix(name, ".ics")) {
 				g_autofree char *path =
 				    g_build_filename(dir, name, NULL);
-				char *uid = seeds_of(path, seeds);
+				char *uid = evfeed_calendar(path)
+				                ? seeds_of(path, seeds)
+				                : NULL;
 
 				if (fresh && uid != NULL)
 					g_hash_table_insert(

@@ -570,21 +570,41 @@ feed_items(const Site *site, GPtrArray *events, GPtrArray *out, GPtrArray *made)
 		g_ptr_array_set_size(out, site->cfg->max_items);
 }
 
+/* The files of a scope but its pages (page_names). */
+static const struct {
+	const char *name;
+	GBytes *(*write)(const EvfView *, GError **);
+	gboolean calendar;
+} kinds[] = {
+	{ "calendar.ics", evf_write_ics, TRUE },
+	{ "rss.xml", evf_write_rss, FALSE },
+	{ "atom.xml", evf_write_atom, FALSE },
+	{ "calendar.json", evf_write_jcal, TRUE },
+	{ "feed.json", evf_write_jsonfeed, FALSE },
+};
+/* A scope's pages: upcoming events, and past ones. */
+static const char *const page_names[] = { "index.html", "archive.html" };
+
+gboolean
+evf_render_scope_file(const char *name)
+{
+	g_autofree char *plain = g_str_has_suffix(name, ".gz")
+	                             ? g_strndup(name, strlen(name) - 3)
+	                             : g_strdup(name);
+
+	for (guint k = 0; k < G_N_ELEMENTS(kinds); k++)
+		if (strcmp(plain, kinds[k].name) == 0)
+			return TRUE;
+	for (guint k = 0; k < G_N_ELEMENTS(page_names); k++)
+		if (strcmp(plain, page_names[k]) == 0)
+			return TRUE;
+	return FALSE;
+}
+
 /* Renders the files of a scope. */
 static void
 render_scope(gpointer data, gpointer user_data)
 {
-	static const struct {
-		const char *name;
-		GBytes *(*write)(const EvfView *, GError **);
-		gboolean calendar;
-	} kinds[] = {
-		{ "calendar.ics", evf_write_ics, TRUE },
-		{ "rss.xml", evf_write_rss, FALSE },
-		{ "atom.xml", evf_write_atom, FALSE },
-		{ "calendar.json", evf_write_jcal, TRUE },
-		{ "feed.json", evf_write_jsonfeed, FALSE },
-	};
 	Scope *sc = data;
 	const Site *site = user_data;
 	const EvfConfig *cfg = site->cfg;
@@ -635,9 +655,9 @@ render_scope(gpointer data, gpointer user_data)
 	}
 	/* The page and its archive: every event of the scope, which the
 	 * writer splits into upcoming, to be announced and past. */
-	for (guint k = 0; k < 2; k++) {
-		g_autofree char *path = g_strconcat(
-		    sc->dir, k == 0 ? "index.html" : "archive.html", NULL);
+	for (guint k = 0; k < G_N_ELEMENTS(page_names); k++) {
+		g_autofree char *path =
+		    g_strconcat(sc->dir, page_names[k], NULL);
 		g_autoptr(EvfView) v =
 		    view_new(cfg, site->tzs, path, sc->title, sc->updated);
 		GBytes *bytes;

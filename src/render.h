@@ -201,6 +201,9 @@ GPtrArray *evf_render_categories(GPtrArray *events);
  * @series). */
 char *evf_render_series_uid(const EvfEvent *occurrence);
 char *evf_render_series_uid_of(const char *source, const char *series);
+/* Whether @name is the name of a file evfeed writes in each scope's
+ * folder (the site's, a category's, a source's), or of its gzip copy. */
+gboolean evf_render_scope_file(const char *name);
 /* (transfer full) (nullable): the occurrences of partners' series among
  * @events (those with EvfEvent.series), one array for each series of each
  * source, sorted by start (keyed by source and series); NULL when there

@@ -296,6 +296,50 @@ test $? -eq 0 &&
 ok $? "the state deleted: the next edit has SEQUENCE 3, and every event its CREATED"
 diag_file "$tmp/lost/err"
 
+# A new state takes what the output folder holds of evfeed's calendars and
+# scopes as published (withdrawing what is gone), and nothing else: files of
+# other programs there stay as they are (evfeed.conf(5), output): a
+# calendar of another PRODID among the one-event calendars, a folder whose
+# calendar is not evfeed's, a file of another name in evfeed's folder. Nor
+# does the calendar of the system a site moves from seed a new state.
+c=$(conf others "$tmp/others/state.db")
+"$EVFEED" build --config "$c" >/dev/null 2>&1
+ok $? "a site to put other programs' files in"
+o=$tmp/others/public
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Old CMS//EN\r\nBEGIN:VEVENT\r\nUID:legacy-1@old.example.org\r\nDTSTAMP:20170101T000000Z\r\nDTSTART:20170601T090000Z\r\nSUMMARY:Old summit\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$o/events/legacy.ics"
+cp "$o/events/legacy.ics" "$o/events/legacy.ics.gz"
+mkdir -p "$o/category/mine" "$o/source/old"
+echo '<p>mine</p>' >"$o/category/mine/index.html"
+printf 'BEGIN:VCALENDAR\r\n' >"$o/category/mine/calendar.ics"
+printf 'BEGIN:VCALENDAR\r\n' >"$o/source/old/calendar.ics"
+theirs=$(find "$o/category" -mindepth 1 -maxdepth 1 -type d ! -name mine | head -n 1)
+echo 'notes' >"$theirs/notes.txt"
+mine="$o/events/legacy.ics $o/events/legacy.ics.gz $o/category/mine/index.html $o/category/mine/calendar.ics $o/source/old/calendar.ics $theirs/notes.txt"
+# shellcheck disable=SC2086
+cat $mine >"$tmp/others/mine"
+rm -f "$tmp/others/state.db" "$tmp/others/state.db-wal" "$tmp/others/state.db-shm"
+"$EVFEED" build --config "$c" >"$tmp/others/out" 2>"$tmp/others/err"
+st=$?
+# shellcheck disable=SC2086
+test $st -eq 0 && cat $mine 2>/dev/null | cmp -s - "$tmp/others/mine" &&
+	test "$(find "$o/category/mine" "$o/source/old" -type f | grep -c .)" -eq 3 &&
+	! grep -q 'legacy' "$tmp/others/err"
+ok $? "the state deleted: other programs' files in the output folder left as they were"
+diag_file "$tmp/others/err"
+c=$(conf moved "$tmp/moved/state.db")
+mkdir -p "$tmp/moved/public/events" "$tmp/moved/public/category/news"
+cp "$o/events/legacy.ics" "$tmp/moved/public/calendar.ics"
+cp "$o/events/legacy.ics" "$tmp/moved/public/events/legacy.ics"
+echo '<p>news</p>' >"$tmp/moved/public/category/news/index.html"
+cp "$o/events/legacy.ics" "$tmp/moved/public/category/news/calendar.ics"
+"$EVFEED" build --config "$c" >"$tmp/moved/out" 2>"$tmp/moved/err"
+test $? -eq 0 && cmp -s "$tmp/moved/public/events/legacy.ics" "$o/events/legacy.ics" &&
+	grep -q '^<p>news</p>$' "$tmp/moved/public/category/news/index.html" &&
+	grep -q '^PRODID:-//evfeed//' "$tmp/moved/public/calendar.ics" &&
+	! grep -q 'a new state' "$tmp/moved/err"
+ok $? "a first build over another program's output: its files left, no state seeded from them"
+diag_file "$tmp/moved/err"
+
 # A state damaged where opening it does not look (every page after the
 # first): moved aside by the build that finds it, which then succeeds with a
 # new state seeded from the published calendars.
