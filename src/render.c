@@ -38,15 +38,55 @@ evf_view_home_url(const EvfView *view)
 	return evf_config_url(view->config, dir);
 }
 
-/* (transfer full): @s as the specific part of a tag: URI (RFC 4151
- * §2.1: pchars, '/' and '?'), with what it does not allow
- * percent-encoded. What it allows stays as it is: the W3C validator
- * decodes an encoded sub-delim, ':' or '@' and warns that the id is not
- * in its canonical form. */
+/* What the specific part of a tag: URI (RFC 4151 §2.1: pchars, '/' and
+ * '?') holds as it is, beside the unreserved characters. */
+#define TAG_KEPT "!$&'()*+,;=:@/?"
+
+/* Adds @run, octets the specific part of a tag: URI holds, to @out: each
+ * one it does not allow percent-encoded. */
+static void
+tag_run(GString *out, GByteArray *run)
+{
+	g_autofree char *escaped =
+	    g_uri_escape_bytes(run->data, run->len, TAG_KEPT);
+
+	g_string_append(out, escaped);
+	g_byte_array_set_size(run, 0);
+}
+
+/* (transfer full): @s as the specific part of a tag: URI in the form the
+ * W3C validator takes as canonical (its NonCanonicalURI warning on an
+ * Atom id): what that part allows stays as it is; a percent-encoded
+ * octet (a partner's guid "https://x.rs/%D0%B2…") is kept so, in upper
+ * case, where it stands for one of TAG_KEPT, and is read as the octet
+ * otherwise, which is then encoded as the rest: an unreserved character
+ * written out, any other octet encoded once ("%D0%B2", not "%25D0%25B2",
+ * which the validator decodes twice); every other octet is
+ * percent-encoded. */
 static char *
 tag_specific(const char *s)
 {
-	return g_uri_escape_string(s, "!$&'()*+,;=:@/?", FALSE);
+	GString *out = g_string_new(NULL);
+	g_autoptr(GByteArray) run = g_byte_array_new();
+
+	for (const char *p = s; *p != '\0'; p++) {
+		int hi = *p == '%' ? g_ascii_xdigit_value(p[1]) : -1;
+		int lo = hi >= 0 ? g_ascii_xdigit_value(p[2]) : -1;
+		guint8 octet = (guint8)*p;
+
+		if (lo >= 0) {
+			octet = (guint8)(hi * 16 + lo);
+			p += 2;
+			if (octet != '\0' && strchr(TAG_KEPT, octet) != NULL) {
+				tag_run(out, run);
+				g_string_append_printf(out, "%%%02X", octet);
+				continue;
+			}
+		}
+		g_byte_array_append(run, &octet, 1);
+	}
+	tag_run(out, run);
+	return g_string_free(out, FALSE);
 }
 
 char *

@@ -818,6 +818,49 @@ test_description_first_indent(void)
 	}
 }
 
+/* An entry's tag: id is in the form the W3C Feed Validation Service takes
+ * as canonical (NonCanonicalURI): a partner's guid with percent-encoded
+ * octets keeps them encoded once ("%25D0%25B2" was decoded twice by the
+ * validator), an encoded reserved character stays encoded in upper case,
+ * an encoded unreserved one is written out, and what the id does not
+ * allow is encoded. */
+static void
+test_tag_id_canonical(void)
+{
+	static const char *const cases[] = {
+		"https://mup.example.rs/%D0%B2%d0%b5sti/konferencija",
+		"https://mup.example.rs/%D0%B2%D0%B5sti/konferencija",
+		"p%41q%7e",
+		"pAq~",
+		"UPPER%2fcase%3a",
+		"UPPER%2Fcase%3A",
+		"50%off%",
+		"50%25off%25",
+		"a<b>c \"q\"",
+		"a%3Cb%3Ec%20%22q%22",
+		"semi;colon,comma:at@x/y?z",
+		"semi;colon,comma:at@x/y?z",
+		"h#i",
+		"h%23i",
+		"\xd0\xb2@x",
+		"%D0%B2@x",
+	};
+	g_autoptr(Site) s = hard_site();
+	g_autoptr(EvfEvent) ev = local_event_copy(s);
+
+	g_assert_nonnull(ev);
+	for (guint k = 0; k < G_N_ELEMENTS(cases); k += 2) {
+		g_autofree char *id = NULL;
+		g_autofree char *want = g_strconcat(
+		    "tag:events.example.org,2018:event:", cases[k + 1], NULL);
+
+		g_free(ev->uid);
+		ev->uid = g_strdup(cases[k]);
+		id = evf_render_tag_id(s->cfg, ev);
+		g_assert_cmpstr(id, ==, want);
+	}
+}
+
 /* A partner's entry in the Atom feed names its source with the id, title
  * and updated that RFC 4287 §4.2.11 says it SHOULD carry: the W3C Feed
  * Validation Service warns (MissingSourceElement) of each one missing. The
@@ -3373,6 +3416,7 @@ main(int argc, char **argv)
 	g_test_add_func("/write/tz/last-year", test_tz_last_year);
 	g_test_add_func("/write/tz/covers-new-year", test_tz_covers_new_year);
 	g_test_add_func("/write/cancelled-title", test_cancelled_title);
+	g_test_add_func("/write/tag-id-canonical", test_tag_id_canonical);
 	g_test_add_func("/write/feed/no-enddate-without-end",
 	                test_feed_no_enddate_without_end);
 	g_test_add_func("/write/partner-series-once", test_partner_series_once);

@@ -229,45 +229,89 @@ def check_uri(value, full=True):
     return None
 
 
+_SUBDELIMS = "!$&'()*+,;="
+_PCHAR = '-._~' + _SUBDELIMS + ':@'
+_RESERVED = ':/?#[]@' + _SUBDELIMS
+
+
+def _canonical_part(s, safe):
+    """One part of a URI as the validator's uri.py normalises it: a
+    reserved character that the part allows (@safe) stays as written,
+    percent-encoded or not (the encoding in upper case); every other run
+    of octets is decoded (twice: percent-decoding the decoded text again),
+    put in NFC and encoded again, with what @safe and RFC 3986's
+    unreserved characters allow raw. A character outside ASCII, which
+    the validator takes as one octet, fails where that octet is no UTF-8
+    (an IRI is no canonical URI)."""
+    out = ''
+    run = bytearray()
+
+    def flush():
+        text = urllib.parse.unquote(run.decode('utf-8'))
+        return urllib.parse.quote(
+            unicodedata.normalize('NFC', text).encode('utf-8'), safe=safe)
+
+    i = 0
+    while i < len(s):
+        if s[i] == '%' and re.match(r'[0-9A-Fa-f]{2}', s[i + 1:i + 3]):
+            token, octet = s[i:i + 3].upper(), int(s[i + 1:i + 3], 16)
+            i += 3
+        elif s[i] == '%':
+            raise ValueError('a % without two hexadecimal digits')
+        else:
+            token, octet = s[i], ord(s[i])
+            i += 1
+        if octet < 128 and chr(octet) in _RESERVED and chr(octet) in safe:
+            out += flush() + token
+            run = bytearray()
+        elif octet < 256:
+            run.append(octet)
+        else:
+            raise UnicodeError('not an octet: %r' % token)
+    return out + flush()
+
+
 def canonical_uri(value):
-    """The validator's canonical form, which NonCanonicalURI compares: each
-    part decoded, in NFC, and encoded again with every character RFC 3986
-    allows in it raw (uri.py's _canonical: an encoded sub-delim, ':' or
-    '@' is decoded), and the scheme, host and path normalised."""
+    """The validator's canonical form, which NonCanonicalURI compares (as
+    its uri.py gives it): the scheme and host in lower case, no default
+    port, the path's dot segments resolved, and each part normalised by
+    _canonical_part; None for a relative reference or what it cannot
+    read."""
     m = re.match(r'^(([^:/?#]+):)?(//([^/?#]*))?([^?#]*)(\?([^#]*))?'
                  r'(#(.*))?$', value)
     if not m:
         return None
-    safe = "~:/?[]@!$&'()*+,;="
+    try:
+        return _canonical_uri(m)
+    except (ValueError, UnicodeError):
+        return None
 
-    def pct(s, plus=False):
-        if plus:
-            return urllib.parse.quote_plus(unicodedata.normalize(
-                'NFC', urllib.parse.unquote_plus(s)), safe=safe)
-        return urllib.parse.quote(unicodedata.normalize(
-            'NFC', urllib.parse.unquote(s)), safe=safe)
 
+def _canonical_uri(m):
     scheme = m.group(2)
     out = ''
     if scheme is not None:
         out += scheme.lower() + ':'
-    path = pct(m.group(5))
-    if m.group(3) is not None:
-        auth = m.group(4)
-        userinfo = ''
-        if '@' in auth:
-            userinfo, auth = auth.rsplit('@', 1)
-            userinfo += '@'
-        auth = auth.lower()
-        default = {'http': '80', 'https': '443', 'ftp': '21'}.get(
-            (scheme or '').lower())
-        host, _, port = auth.rpartition(':') if re.search(r':\d*$', auth) \
-            else (auth, '', '')
-        if port == '' or port == default:
-            auth = host
-        out += '//' + userinfo + auth
-        if path == '':
-            path = '/'
+    path = m.group(5)
+    if m.group(3) is None and not path.startswith('/'):
+        if scheme is None:
+            return None
+        path = _canonical_part(path, _PCHAR + '/')
+    else:
+        if m.group(3) is not None:
+            auth = m.group(4)
+            userinfo = ''
+            if '@' in auth:
+                userinfo, auth = auth.rsplit('@', 1)
+                userinfo += '@'
+            auth = auth.lower()
+            default = {'http': '80', 'https': '443', 'ftp': '21'}.get(
+                (scheme or '').lower())
+            host, _, port = auth.rpartition(':') \
+                if re.search(r':\d*$', auth) else (auth, '', '')
+            if port == '' or port == default:
+                auth = host
+            out += '//' + userinfo + auth
         segs = []
         for seg in path.split('/'):
             if seg == '.':
@@ -279,12 +323,14 @@ def canonical_uri(value):
             segs.append(seg)
         if path.endswith(('/.', '/..')):
             segs.append('')
-        path = '/'.join(segs)
+        if segs == ['']:
+            segs = ['', '']
+        path = '/'.join(_canonical_part(seg, _PCHAR) for seg in segs)
     out += path
     if m.group(6) is not None:
-        out += '?' + pct(m.group(7), plus=True)
+        out += '?' + _canonical_part(m.group(7), _PCHAR + '/?')
     if m.group(8) is not None:
-        out += '#' + pct(m.group(9))
+        out += '#' + _canonical_part(m.group(9), _PCHAR + '/?')
     return out
 
 
