@@ -3622,14 +3622,42 @@ keep_series(Ctx *c, Item *m, Built *b, GPtrArray *overrides)
 
 /* --------------------------------------------------------- the document */
 
+/* (transfer full) (nullable): the identity of the VEVENT @ve: its UID, or a
+ * UUID made from a UID longer than MAX_UID bytes (as a news feed's long
+ * guid is). Without a UID, which RFC 5545 requires and Outlook does
+ * without (a CMS's export), and with @made, a UUID made from its SUMMARY,
+ * DTSTART and RECURRENCE-ID as written, the same at each fetch while they
+ * are: the event is published rather than lost. */
 static char *
-item_uid(icalcomponent *ve)
+item_uid(icalcomponent *ve, gboolean made)
 {
+	static const icalproperty_kind named_by[] = {
+		ICAL_SUMMARY_PROPERTY,
+		ICAL_DTSTART_PROPERTY,
+		ICAL_RECURRENCEID_PROPERTY,
+	};
 	icalproperty *p =
 	    icalcomponent_get_first_property(ve, ICAL_UID_PROPERTY);
+	g_autofree char *uid =
+	    clean_line(p != NULL ? icalproperty_get_uid(p) : NULL, 8 * MAX_UID);
+	g_autoptr(GString) name = NULL;
 
-	return clean_line(p != NULL ? icalproperty_get_uid(p) : NULL,
-	                  MAX_UID + 1);
+	if (uid != NULL && strlen(uid) > MAX_UID)
+		return evf_uuid5(EVF_UUID_NAMESPACE, uid);
+	if (uid != NULL || !made)
+		return g_steal_pointer(&uid);
+	name = g_string_new("no UID");
+	for (guint i = 0; i < G_N_ELEMENTS(named_by); i++) {
+		icalproperty *q =
+		    icalcomponent_get_first_property(ve, named_by[i]);
+		char *line =
+		    q != NULL ? icalproperty_as_ical_string_r(q) : NULL;
+
+		g_string_append_printf(name, "\n%s", line != NULL ? line : "");
+		icalmemory_free_buffer(line);
+	}
+	icalerror_clear_errno();
+	return evf_uuid5(EVF_UUID_NAMESPACE, name->str);
 }
 
 /* The VEVENTs of a document by identity: one per UID (the series or
@@ -3733,7 +3761,7 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 	         icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
 	     ve != NULL; ve = icalcomponent_get_next_component(
 	                     cal, ICAL_VEVENT_COMPONENT)) {
-		g_autofree char *uid = item_uid(ve);
+		g_autofree char *uid = item_uid(ve, !c->series);
 		g_autofree char *label = NULL;
 		icalproperty *p;
 		Item *it;
@@ -3743,17 +3771,9 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 		        ve, ICAL_RECURRENCEID_PROPERTY) != NULL;
 
 		g->order++;
-		if (uid == NULL || strlen(uid) > MAX_UID) {
-			g_autofree char *where = event_label(c, ve, uid);
-
-			/* (in series mode, the caller says why an event
-			 * without a UID is not imported) */
-			if (uid != NULL || !c->series)
-				ctx_warn(c, "%s: %s", where,
-				         uid == NULL
-				             ? "left out"
-				             : "the UID is longer than 255 "
-				               "bytes: the event is left out");
+		/* (in series mode, the caller says why an event without a
+		 * UID is not imported) */
+		if (uid == NULL) {
 			c->skipped++;
 			continue;
 		}

@@ -107,16 +107,30 @@ import_body(const char *body)
 	return imp;
 }
 
+/* (nullable): the first event of @imp whose string at @offset in EvfEvent
+ * (its uid, its title) is @value. */
 static EvfEvent *
-find(const EvfImport *imp, const char *uid)
+find_by(const EvfImport *imp, glong offset, const char *value)
 {
 	for (guint i = 0; i < imp->events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(imp->events, i);
 
-		if (strcmp(ev->uid, uid) == 0)
+		if (g_strcmp0(G_STRUCT_MEMBER(char *, ev, offset), value) == 0)
 			return ev;
 	}
 	return NULL;
+}
+
+static EvfEvent *
+find(const EvfImport *imp, const char *uid)
+{
+	return find_by(imp, G_STRUCT_OFFSET(EvfEvent, uid), uid);
+}
+
+static EvfEvent *
+by_title(const EvfImport *imp, const char *title)
+{
+	return find_by(imp, G_STRUCT_OFFSET(EvfEvent, title), title);
 }
 
 static gboolean
@@ -2164,10 +2178,12 @@ test_dtstart_bad(void)
 {
 	g_autoptr(EvfImport) imp = import_fixture("bad-dtstart.ics");
 
-	/* Missing, garbage, 30 February, no UID: skipped and counted. */
-	g_assert_cmpuint(imp->events->len, ==, 1);
+	/* Missing, garbage, 30 February: skipped and counted. Without a
+	 * UID: published, known by its SUMMARY and DTSTART (by_title). */
+	g_assert_cmpuint(imp->events->len, ==, 2);
 	g_assert_nonnull(find(imp, "good@partner.example"));
-	g_assert_cmpuint(imp->skipped, ==, 4);
+	g_assert_nonnull(by_title(imp, "No UID"));
+	g_assert_cmpuint(imp->skipped, ==, 3);
 	g_assert_true(has_warning(imp, "'garbage@partner.example'"));
 	g_assert_true(has_warning(imp, "no valid DTSTART"));
 }
@@ -2526,7 +2542,7 @@ test_warnings_where(void)
 	g_autoptr(EvfImport) imp = import_text(body, sizeof body - 1, &error);
 
 	g_assert_no_error(error);
-	g_assert_cmpuint(imp->events->len, ==, 2);
+	g_assert_cmpuint(imp->events->len, ==, 3);
 	assert_warning(imp, "line 12: 'a@partner.example' (\"Alpha\"): DTEND "
 	                    "is before DTSTART: the event ends one hour after "
 	                    "its start");
@@ -2535,8 +2551,53 @@ test_warnings_where(void)
 	g_assert_true(has_warning(imp, "@partner.example': DTEND is before"));
 	for (guint i = 0; i < imp->warnings->len; i++)
 		g_assert_null(strchr(g_ptr_array_index(imp->warnings, i), 1));
-	assert_warning(imp, "line 33: an event without a UID (\"No UID\"): "
-	                    "left out");
+	/* (published, item_uid: nothing to tell) */
+	g_assert_false(has_warning(imp, "line 33"));
+}
+
+/* An event without a UID, which RFC 5545 requires and Outlook and the
+ * exports of some systems do without, and one whose UID is longer than
+ * 255 bytes, are published rather than lost, each under a UUID made from
+ * what it says: the same at the next fetch, another for another event. */
+static void
+test_uid_missing_or_long(void)
+{
+	static const char head[] =
+	    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//T//T//EN\r\n";
+	g_autofree char *long_a = g_strnfill(300, 'a');
+	g_autofree char *long_b = g_strconcat(long_a, "b", NULL);
+	g_autofree char *body = g_strconcat(
+	    head,
+	    "BEGIN:VEVENT\r\nDTSTART:20270905T090000Z\r\n"
+	    "SUMMARY:Without a UID\r\nEND:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nDTSTART:20270906T090000Z\r\n"
+	    "SUMMARY:Without a UID\r\nEND:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:https://partner.example/",
+	    long_a,
+	    "\r\nDTSTART:20270907T090000Z\r\nSUMMARY:Long A\r\n"
+	    "END:VEVENT\r\nBEGIN:VEVENT\r\nUID:https://partner.example/",
+	    long_b,
+	    "\r\nDTSTART:20270908T090000Z\r\nSUMMARY:Long B\r\n"
+	    "END:VEVENT\r\nEND:VCALENDAR\r\n",
+	    NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = import_text(body, strlen(body), &error);
+	g_autoptr(EvfImport) again = import_text(body, strlen(body), &error);
+	g_autoptr(GHashTable) uids = g_hash_table_new(g_str_hash, g_str_equal);
+
+	g_assert_no_error(error);
+	g_assert_cmpuint(imp->events->len, ==, 4);
+	g_assert_cmpuint(imp->skipped, ==, 0);
+	for (guint i = 0; i < imp->events->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(imp->events, i);
+		const EvfEvent *ev2 = g_ptr_array_index(again->events, i);
+
+		g_assert_cmpuint(strlen(ev->uid), ==, 36);
+		g_assert_cmpstr(ev->uid, ==, ev2->uid);
+		g_assert_true(g_hash_table_add(uids, ev->uid));
+	}
+	g_assert_nonnull(by_title(imp, "Long A"));
+	g_assert_nonnull(by_title(imp, "Long B"));
 }
 
 /* Series mode (evfeed import) tells the same, through the sandbox too. */
@@ -3789,6 +3850,8 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/sandbox/same-result",
 	                test_sandbox_same_result);
 	g_test_add_func("/import-ics/warnings/where", test_warnings_where);
+	g_test_add_func("/import-ics/uid-missing-or-long",
+	                test_uid_missing_or_long);
 	g_test_add_func("/import-ics/warnings/where-series",
 	                test_warnings_where_series);
 	g_test_add_func("/import-ics/warnings/dropped", test_warnings_dropped);
