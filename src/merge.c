@@ -612,6 +612,18 @@ add_category(GPtrArray *categories, const char *name,
 	g_ptr_array_add(categories, g_strdup(site != NULL ? site : name));
 }
 
+/* Adds @src's categories= to @ev, an item of @src or one it lists too
+ * (evfeed.conf(5): "added to every item of the source"): a listing that
+ * another wins is in them all the same. */
+static void
+add_source_categories(EvfEvent *ev, const EvfSourceConfig *src,
+                      GHashTable *site_categories)
+{
+	for (guint i = 0; src->categories != NULL && src->categories[i]; i++)
+		add_category(ev->categories, src->categories[i],
+		             site_categories);
+}
+
 /* @loser's dates go to @winner when the winner has none. */
 static void
 take_dates(EvfEvent *winner, const EvfEvent *loser)
@@ -745,9 +757,7 @@ label(EvfEvent *ev, const EvfSourceConfig *src, GHashTable *site_categories,
 	ev->source_title = g_strdup(src->title);
 	g_free(ev->source_url);
 	ev->source_url = g_strdup(src->link);
-	for (guint i = 0; src->categories != NULL && src->categories[i]; i++)
-		add_category(ev->categories, src->categories[i],
-		             site_categories);
+	add_source_categories(ev, src, site_categories);
 	{
 		char *uid = labelled_uid(src, ev->uid, uids);
 
@@ -1032,6 +1042,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 			}
 			writable(winner);
 			add_unique(winner->ev->also_listed, src->name);
+			add_source_categories(winner->ev, src, site_categories);
 			/* the dates of one listing are not lost to another
 			 * that has none, whichever wins */
 			if (winner->ev->tba && !ev->tba) {

@@ -1291,6 +1291,51 @@ test_site_categories_only(void)
 	g_assert_cmpuint(find_uid(out, "local")->categories->len, ==, 2);
 }
 
+/* A source's categories= go to every item it lists, also those another
+ * listing wins (evfeed.conf(5)): a local event, or a source of higher
+ * priority or earlier name, listed the same event, and the category's
+ * calendar lacked it (or was never made). The local event in the
+ * catalogue stays as its file has it. */
+static void
+test_source_categories_joined(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source ministry]\nurl=https://ministry.example/\n"
+	           "categories=Justice\n"
+	           "[source police]\nurl=https://police.example/\n"
+	           "categories=Policing, justice\n");
+	EvfEvent *ours = dated("local", "Border Security Workshop", 2020, 1, 1);
+	g_autoptr(GPtrArray) local = list(ours, NULL);
+	g_autoptr(GPtrArray) out = NULL;
+	EvfEvent *kept;
+
+	g_ptr_array_add(ours->categories, g_strdup("Workshop"));
+	out = merge(cfg, local, "ministry",
+	            list(dated("m1", "Border Security Workshop", 2020, 1, 1),
+	                 dated("m2", "Judges' Forum", 2020, 3, 1), NULL),
+	            "police",
+	            list(dated("p1", "Border Security Workshop", 2020, 1, 1),
+	                 dated("p2", "Judges' Forum", 2020, 3, 1), NULL),
+	            NULL);
+	g_assert_cmpuint(out->len, ==, 2);
+	kept = find_uid(out, "local");
+	g_assert_nonnull(kept);
+	g_assert_cmpuint(kept->categories->len, ==, 3);
+	g_assert_cmpstr(g_ptr_array_index(kept->categories, 0), ==, "Workshop");
+	g_assert_cmpstr(g_ptr_array_index(kept->categories, 1), ==, "Justice");
+	g_assert_cmpstr(g_ptr_array_index(kept->categories, 2), ==, "Policing");
+	g_assert_cmpuint(ours->categories->len, ==, 1);
+	/* ministry's, which police lists too */
+	kept = g_ptr_array_index(out, 0) == find_uid(out, "local")
+	           ? g_ptr_array_index(out, 1)
+	           : g_ptr_array_index(out, 0);
+	g_assert_cmpstr(kept->title, ==, "Judges' Forum");
+	g_assert_cmpstr(kept->source, ==, "ministry");
+	g_assert_cmpuint(kept->categories->len, ==, 2);
+	g_assert_cmpstr(g_ptr_array_index(kept->categories, 0), ==, "Justice");
+	g_assert_cmpstr(g_ptr_array_index(kept->categories, 1), ==, "Policing");
+}
+
 static void
 test_undated_listing_takes_date(void)
 {
@@ -1729,6 +1774,8 @@ int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/merge/source-categories-joined",
+	                test_source_categories_joined);
 	g_test_add_func("/merge/normalize", test_normalize);
 	g_test_add_func("/merge/slug-taken", test_slug_taken);
 	g_test_add_func("/merge/uid/kept-or-namespaced",
