@@ -45,6 +45,7 @@ typedef struct {
 	gsize max_bytes;
 	char *limit; /* EvfFetchRequest's */
 	gboolean too_large;
+	gsize header_bytes; /* of every response's header and trailer lines */
 	gboolean allow_private;
 	gboolean refused_private;
 	gboolean post;
@@ -187,12 +188,23 @@ header_value(const char *line, gsize len, const char *name)
 	return g_strstrip(g_strndup(line + n + 1, len - n - 1));
 }
 
+/* The most header and trailer lines a transfer takes, of all its
+ * responses (redirects, 1xx): libcurl 7.88 caps a response's header at
+ * 300 KB, but keeps a chunked body's trailer lines without end (a partner
+ * sending them took the daemon to 5 GB before its timeout), and passes
+ * them here. */
+#define MAX_HEADER_BYTES (1024 * 1024)
+
 static size_t
 on_header(char *data, size_t size, size_t n, void *userp)
 {
 	Transfer *t = userp;
 	gsize len = size * n;
 	char *v;
+
+	t->header_bytes += len;
+	if (t->header_bytes > MAX_HEADER_BYTES)
+		return 0; /* CURLE_WRITE_ERROR */
 
 	/* Each response of a redirect chain starts with its status line:
 	 * only the last response's headers count. */
@@ -363,6 +375,11 @@ finish(EvfFetcher *f, CURL *easy, CURLcode rc)
 	if (rc == CURLE_FILESIZE_EXCEEDED ||
 	    (rc == CURLE_WRITE_ERROR && t->too_large)) {
 		res->error = g_strdup_printf("too large (over %s)", t->limit);
+	} else if (rc == CURLE_WRITE_ERROR &&
+	           t->header_bytes > MAX_HEADER_BYTES) {
+		res->error = g_strdup_printf(
+		    "too large: header and trailer lines over %u KiB",
+		    MAX_HEADER_BYTES / 1024);
 	} else if (rc != CURLE_OK) {
 		res->error = g_strdup(describe(t, rc));
 	} else if (res->status == 304 && t->conditional) {

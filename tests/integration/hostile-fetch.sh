@@ -289,6 +289,27 @@ ok $? "B4 Content-Length: 1 GiB: refused before any body, at once (${secs}s)"
 kept "B4 Content-Length: 1 GiB" osce 3
 restore osce
 
+# A chunked body's trailer lines without end, which libcurl 7.88 keeps all
+# of (its cap is on a response's header): stopped by evfeed's cap on header
+# and trailer lines, at once, not by the source's timeout some gigabytes on.
+set --
+if [ -x /usr/bin/time ]; then
+	set -- /usr/bin/time -f %M -o "$tmp/trailers.kb"
+fi
+ctl osce trailers
+fetch trailers osce "$@"
+failed trailers osce "too large: header and trailer lines over 1024 KiB"
+ok $? "chunked trailers without end: 'too large'"
+awk -v s="$secs" 'BEGIN { exit !(s < 10) }'
+ok $? "chunked trailers without end: stopped at once (${secs}s)"
+if [ -s "$tmp/trailers.kb" ]; then
+	kb=$(tail -n 1 "$tmp/trailers.kb")
+	test "$kb" -lt 200000
+	ok $? "chunked trailers without end: the fetch stays small (${kb} KiB)"
+fi
+kept "chunked trailers without end" osce 3
+restore osce
+
 # ---------------------------------------------- B7: chained encodings
 
 # The body decodes to the very bytes osce had: the same digest, so the

@@ -93,6 +93,8 @@ Modes:
                   even to If-None-Match
   big-length      200 with Content-Length: 1 GiB, then not a byte of body
                   until the client leaves
+  trailers        200, chunked: one chunk, the last chunk, then trailer
+                  lines without end until the client leaves
   404             404 Not Found
   410             410 Gone
   429-retry-day   429 with Retry-After: 86400
@@ -161,7 +163,7 @@ MODES = (
     'moved-file', 'floating',
     'relative-elsewhere',
     'latin1', 'utf16le', 'relative', 'scrolled', 'removed', 'undated',
-    'moved-page',
+    'moved-page', 'trailers',
 )
 
 # The item that a news feed's next post puts on top (scrolled, removed).
@@ -1059,6 +1061,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
             while time.time() < st.deadline:
                 if self.client_gone(1.0):
                     break
+            return 200
+        if mode == 'trailers':
+            self.send_response(200)
+            self.send_header('Content-Type', ctype)
+            self.send_header('Transfer-Encoding', 'chunked')
+            self.send_header('Trailer', 'X-Fill')
+            self.end_headers()
+            lines = (b'X-Fill: ' + b'a' * 90 + b'\r\n') * 1000
+            try:
+                self.wfile.write(b'1\r\nA\r\n0\r\n')
+                while time.time() < st.deadline:
+                    self.wfile.write(lines)
+            except OSError:
+                pass
+            self.close_connection = True
             return 200
         layers = {'gzip-gzip': 2, 'gzip-x6': 6}
         if mode in layers or mode == 'gzip-gzip-bomb':
