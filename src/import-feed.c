@@ -36,13 +36,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_FEED_BYTES  (16 * 1024 * 1024)
-#define MAX_WARNINGS    100
-#define MAX_CATEGORIES  32
-#define MAX_FIELD       1024 /* bytes: uid, location, organiser, category */
-#define MAX_RAW_TITLE   (16 * 1024)
-#define MAX_BASE        (8 * MAX_FIELD) /* bytes of a resolved xml:base */
-#define MAX_ATTRIBUTES  100 /* of one element; a feed's root has ~20 */
+#define MAX_FEED_BYTES (16 * 1024 * 1024)
+#define MAX_WARNINGS   100
+#define MAX_CATEGORIES 32
+#define MAX_FIELD      1024 /* bytes: uid, location, organiser, category */
+#define MAX_RAW_TITLE  (16 * 1024)
+#define MAX_BASE       (8 * MAX_FIELD) /* bytes of a resolved xml:base */
+#define MAX_ATTRIBUTES 100 /* of one element; a feed's root has ~20 */
+/* namespace declarations in scope at once (a feed's root has ~20) */
+#define MAX_NAMESPACES  100
 #define MAX_RESOLVED    (64 * 1024 * 1024) /* bytes of bases: may_resolve */
 #define MAX_DESC_LINKS  (1024 * 1024)      /* bytes of bases: links_base */
 #define MAX_SLUG        80
@@ -2537,23 +2539,39 @@ mended_text(const Mended *m)
 	return g_string_free(t, FALSE);
 }
 
-/* Refuses an element with more than MAX_ATTRIBUTES attributes before
- * libxml2 reads it: libxml2 2.9 compares each attribute with every other
- * (duplicates), and 100,000 of them (1 MB) took it 43 s, 200,000 over
- * three minutes, whatever the source's timeout. The bytes are UTF-8 or an
- * ASCII-compatible charset here; comments, CDATA sections, processing
- * instructions and declarations are skipped, and an '=' outside quotes in
- * a tag is an attribute. */
+/* Whether the attribute name at @p, in a tag, declares a namespace. */
+static gboolean
+declares_namespace(const char *p, const char *end)
+{
+	return starts(p, end, "xmlns") && p + 5 < end &&
+	       (p[5] == ':' || p[5] == '=' || is_space(p[5]));
+}
+
+/* Refuses, before libxml2 reads it, an element with more than
+ * MAX_ATTRIBUTES attributes, and one in whose scope more than
+ * MAX_NAMESPACES namespaces are declared. libxml2 2.9 compares each
+ * attribute with every other (duplicates), and 100,000 of them (1 MB) took
+ * it 43 s, 200,000 over three minutes, whatever the source's timeout; and
+ * it looks a prefix up through every declaration in scope, one by one:
+ * 250 nested elements of 99 declarations each, then a million elements of
+ * the outermost prefix (9 MiB), took it two minutes. The bytes are UTF-8
+ * or an ASCII-compatible charset here; comments, CDATA sections,
+ * processing instructions and declarations are skipped, an '=' outside
+ * quotes in a tag is an attribute, and each start tag not closed at once
+ * keeps its declarations in scope to its end tag. */
 static gboolean
 check_attributes(const char *data, gsize len, GError **error)
 {
 	const char *end = data + len;
 	const char *p = data;
+	/* the declarations of each open element, and their sum */
+	g_autoptr(GArray) open = g_array_new(FALSE, FALSE, sizeof(guint));
+	guint in_scope = 0;
 
 	while ((p = memchr(p, '<', (gsize)(end - p))) != NULL) {
 		const char *tag = p;
 		const char *past = past_markup(p, end);
-		guint n = 0;
+		guint n = 0, ns = 0;
 		char quote = 0;
 
 		if (past == NULL)
@@ -2564,6 +2582,15 @@ check_attributes(const char *data, gsize len, GError **error)
 		}
 		if (starts(p, end, "<!")) {
 			p += 2; /* the DOCTYPE: check_doctype */
+			continue;
+		}
+		if (starts(p, end, "</")) {
+			if (open->len > 0) {
+				in_scope -=
+				    g_array_index(open, guint, open->len - 1);
+				g_array_set_size(open, open->len - 1);
+			}
+			p += 2;
 			continue;
 		}
 		for (p++; p < end; p++) {
@@ -2580,7 +2607,21 @@ check_attributes(const char *data, gsize len, GError **error)
 				          "attributes (line %u)",
 				          MAX_ATTRIBUTES, line_at(data, tag));
 				return FALSE;
+			} else if (is_space(p[-1]) &&
+			           declares_namespace(p, end) &&
+			           in_scope + ++ns > MAX_NAMESPACES) {
+				set_error(
+				    error,
+				    "more than %d namespace declarations "
+				    "in the scope of one element (line %u)",
+				    MAX_NAMESPACES, line_at(data, tag));
+				return FALSE;
 			}
+		}
+		/* (an empty-element tag's end its own) */
+		if (p < end && *p == '>' && p[-1] != '/') {
+			g_array_append_val(open, ns);
+			in_scope += ns;
 		}
 	}
 	return TRUE;

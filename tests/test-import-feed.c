@@ -2246,6 +2246,60 @@ test_many_attributes(void)
 	}
 }
 
+/* libxml2 2.9 looks a prefix up through every namespace declaration in
+ * scope: 250 nested elements of 99 declarations each, then a million
+ * uses of the outermost prefix (9 MiB), took it two minutes. More than 100
+ * in scope at once are refused before it reads them; as many declared on
+ * elements side by side (an Atom entry's XHTML div each) are no more in
+ * scope at once than one of them. */
+static void
+test_many_namespaces(void)
+{
+	g_autoptr(GString) nested = g_string_new(NULL);
+	g_autoptr(GString) apart = g_string_new(NULL);
+	GString *docs[] = { apart, nested };
+	const char *const close[] = { "</d>", "" };
+
+	for (guint d = 0; d < G_N_ELEMENTS(docs); d++) {
+		g_string_append(docs[d],
+		                "<?xml version=\"1.0\"?>\n<rss version=\"2.0\" "
+		                "xmlns:a=\"u:a\">\n<channel><title>T</title>\n"
+		                "<item><guid>g</guid><title>x</title>"
+		                "<description>d</description>\n");
+		for (guint i = 0; i < 200; i++)
+			g_string_append_printf(docs[d],
+			                       "<d xmlns:n%u=\"u:%u\" "
+			                       "xmlns=\"u:x\"/><d\nxmlns:m%u="
+			                       "'u:%u'>%s",
+			                       i, i, i, i, close[d]);
+		g_string_append(docs[d], "<a:x/>");
+		for (guint i = 0; d == 1 && i < 200; i++)
+			g_string_append(docs[d], "</d>");
+		g_string_append(docs[d], "</item></channel></rss>\n");
+	}
+	{
+		g_autoptr(GError) error = NULL;
+		g_autoptr(EvfImport) imp =
+		    import_string(apart->str, NULL, &error);
+
+		g_assert_no_error(error);
+		REQUIRE(find(imp, "g"));
+	}
+	{
+		g_autoptr(GError) error = NULL;
+		g_autoptr(EvfImport) imp =
+		    import_string(nested->str, NULL, &error);
+
+		g_assert_null(imp);
+		g_assert_error(error, EVF_ERROR, EVF_ERROR_INVALID);
+		if (error != NULL)
+			g_assert_cmpstr(
+			    error->message, ==,
+			    "more than 100 namespace declarations in "
+			    "the scope of one element (line 103)");
+	}
+}
+
 static void
 test_billion_laughs(void)
 {
@@ -2801,6 +2855,8 @@ main(int argc, char **argv)
 	/* A failed check fails its test only, and the others still run. */
 	g_test_set_nonfatal_assertions();
 
+	g_test_add_func("/import-feed/limits/many-namespaces",
+	                test_many_namespaces);
 	g_test_add_func("/import-feed/warnings/name-the-item",
 	                test_warnings_name_the_item);
 	g_test_add_func("/import-feed/rss/mod-event", test_rss_mod_event);
