@@ -2412,17 +2412,21 @@ char_reference(const char *p, const char *end)
  * and feed readers read through (feedparser, Miniflux) is mended too: an
  * unknown entity (as text), an '&' that begins no reference (as "&amp;"),
  * a control character (left out), and, when @utf8, a byte that is not
- * UTF-8 (as Windows-1252's character: a pasted "’").
+ * UTF-8 (as Windows-1252's character: a pasted "’"); the last two in CDATA
+ * sections too, where WordPress and others put every description (one
+ * pasted '’' there had the whole feed refused), whose references are
+ * text.
  *
- * Comments, CDATA sections, processing instructions and declarations are
- * left as they are; the bytes are UTF-8 or an ASCII-compatible charset
- * here, and the lines stay where they were. NULL when there is nothing to
- * mend; else *@m says what was. */
+ * Comments, processing instructions and declarations are left as they
+ * are, and so are CDATA sections but for that; the bytes are UTF-8 or an
+ * ASCII-compatible charset here, and the lines stay where they were. NULL
+ * when there is nothing to mend; else *@m says what was. */
 static char *
 mend_feed(const char *data, gsize len, const char *from, gboolean lenient,
           gboolean utf8, gsize *out_len, Mended *m)
 {
 	const char *end = data + len, *done = data, *p = from;
+	const char *cdata = NULL; /* the end ("]]>") of the one @p is in */
 	g_autoptr(GString) out = NULL;
 
 	memset(m, 0, sizeof *m);
@@ -2433,15 +2437,24 @@ mend_feed(const char *data, gsize len, const char *from, gboolean lenient,
 		g_autofree char *fixed = NULL;
 		gsize skip = 1;
 
-		if (b == '<') {
+		if (cdata != NULL && p >= cdata) {
+			p = cdata + strlen("]]>");
+			cdata = NULL;
+			continue;
+		}
+		if (b == '<' && cdata == NULL) {
 			const char *past = past_markup(p, end);
 
 			if (past == NULL)
 				break; /* libxml2 refuses it */
+			if (lenient && starts(p, end, "<![CDATA[")) {
+				cdata = past - strlen("]]>");
+				past = p + strlen("<![CDATA[");
+			}
 			p = past != p ? past : p + 1;
 			continue;
 		}
-		if (b == '&') {
+		if (b == '&' && cdata == NULL) {
 			if ((skip = char_reference(p, end)) > 0) {
 				p += skip;
 				continue;

@@ -2413,6 +2413,36 @@ test_encoding_control_chars(void)
 	                    "not well-formed XML at line 4: ");
 }
 
+/* In a CDATA section, where WordPress and others put every description,
+ * a byte that is not UTF-8 and a control character are mended as
+ * elsewhere (the whole feed was refused); what looks like a reference
+ * there is text, and stays as written. */
+static void
+test_mended_in_cdata(void)
+{
+	static const char xml[] =
+	    "<rss version=\"2.0\"><channel><title>t</title>\n"
+	    "<item><guid>a</guid><title><![CDATA[The workshop\x92s]]></title>"
+	    "<description><![CDATA[<p>Takes\x0bplace &nbsp;&bogus; R&D"
+	    "]]]]><![CDATA[>\x01</p>]]></description></item>\n"
+	    "</channel></rss>";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = import_string(xml, NULL, &error);
+	EvfEvent *ev;
+
+	g_assert_no_error(error);
+	REQUIRE(imp);
+	ev = find(imp, "a");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->title, ==, "The workshop\u2019s");
+	g_assert_nonnull(strstr(ev->description_html, "Takesplace"));
+	g_assert_nonnull(strstr(ev->description_html, "R&amp;D]]&gt;"));
+	g_assert_true(has_warning(imp, "1 bytes that are not UTF-8"));
+	g_assert_true(has_warning(imp, "2 control characters, left out"));
+	g_assert_false(has_warning(imp, "entities"));
+	g_assert_false(has_warning(imp, "'&'"));
+}
+
 /* A bare '&' ("R&D") and an entity that no one declares are text. */
 static void
 test_mended_ampersands(void)
@@ -2855,6 +2885,7 @@ main(int argc, char **argv)
 	/* A failed check fails its test only, and the others still run. */
 	g_test_set_nonfatal_assertions();
 
+	g_test_add_func("/import-feed/mended/in-cdata", test_mended_in_cdata);
 	g_test_add_func("/import-feed/limits/many-namespaces",
 	                test_many_namespaces);
 	g_test_add_func("/import-feed/warnings/name-the-item",
