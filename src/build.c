@@ -591,11 +591,30 @@ seed_published(const EvfConfig *cfg, EvfStore *store, GError **error)
  * (calendar programs ignore such an update), and no event is announced as
  * new again. @slugs (slug → UID): the UID each one-event calendar holds,
  * of a new state. */
+/* Whether seed_from_output takes anything from the output folder: a
+ * calendar of evfeed's that @store is new to, or did not record. */
+static gboolean
+seed_needed(const EvfConfig *cfg, EvfStore *store)
+{
+	g_autofree char *recorded = evf_store_get_meta(store, "published");
+	g_autofree char *site =
+	    g_build_filename(cfg->output_dir, "calendar.ics", NULL);
+	g_autofree char *now = NULL;
+
+	/* (a calendar of another program that the site had before: no
+	 * output of evfeed's) */
+	if (!evfeed_calendar(site))
+		return FALSE;
+	now = published_stamp(cfg);
+	/* (a state of an evfeed that did not record it: looked at too) */
+	return evf_store_is_new(store) || recorded == NULL ||
+	       strcmp(recorded, now) != 0;
+}
+
 static gboolean
 seed_from_output(const EvfConfig *cfg, EvfStore *store, GHashTable *slugs,
                  GPtrArray *diags, GError **error)
 {
-	g_autofree char *recorded = evf_store_get_meta(store, "published");
 	g_autofree char *publishing = NULL;
 	g_autofree char *now = NULL;
 	gboolean fresh = evf_store_is_new(store);
@@ -613,14 +632,9 @@ seed_from_output(const EvfConfig *cfg, EvfStore *store, GHashTable *slugs,
 	gpointer value;
 	const char *name;
 
-	/* (a calendar of another program that the site had before: no
-	 * output of evfeed's) */
-	if (!evfeed_calendar(site))
+	if (!seed_needed(cfg, store))
 		return TRUE;
 	now = published_stamp(cfg);
-	/* (a state of an evfeed that did not record it: looked at too) */
-	if (!fresh && recorded != NULL && strcmp(recorded, now) == 0)
-		return TRUE;
 	g_free(seeds_of(site, seeds));
 	if ((d = g_dir_open(dir, 0, NULL)) != NULL)
 		while ((name = g_dir_read_name(d)) != NULL)
@@ -1629,6 +1643,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(GPtrArray) sources = NULL;
 	g_autoptr(GHashTable) known_sources = NULL;
 	g_autoptr(EvfStore) store = NULL;
+	g_autoptr(GPtrArray) early = NULL; /* the diagnostics of local */
 	g_autoptr(EvfStoreTrack) track = NULL;
 	g_autoptr(EvfStage) stage = NULL;
 	g_auto(EvfMergeIds) ids = { 0 };
@@ -1688,6 +1703,18 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		evf_diags_warn(diags, shown, 0, 0, "%s",
 		               evf_store_set_aside_note(store));
 	}
+	/* (the files checked first, so that a build that finds an error
+	 * leaves the state as it was; their warnings told only if the build
+	 * is not skipped, as when they are read then) */
+	if (local == NULL && seed_needed(cfg, store)) {
+		early = evf_diags_new();
+		local = evf_catalog_parse(cfg, cache, files, now, early);
+		if (local == NULL || evf_diags_errors(early) > 0) {
+			g_ptr_array_extend_and_steal(diags,
+			                             g_steal_pointer(&early));
+			return FALSE;
+		}
+	}
 	if (!seed_from_output(cfg, store, slugs, diags, error))
 		return FALSE;
 	/* Temporary files of a build that was killed go first, whatever
@@ -1736,6 +1763,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		return TRUE;
 	}
 
+	if (early != NULL)
+		g_ptr_array_extend_and_steal(diags, g_steal_pointer(&early));
 	if (local == NULL)
 		local = evf_catalog_parse(cfg, cache, files, now, diags);
 	if (local == NULL)

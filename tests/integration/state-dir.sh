@@ -398,6 +398,41 @@ touch -d '2020-01-01' "$tmp/restored/public/calendar.ics"
 ok $? "calendar.ics touched: no warning, now or at the next build, SEQUENCE kept"
 diag_file "$tmp/restored/err3"
 
+# A build that finds an error writes nothing, the state neither: not what
+# it would take from a calendar touched since (its stamp, its manifest), nor
+# what a new state for a damaged one would take.
+meta_of()
+{
+	"${PYTHON3:-/usr/bin/python3}" - "$1" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for row in db.execute("SELECT * FROM meta ORDER BY key"):
+    print(repr(row))
+PY
+}
+meta_of "$tmp/restored/state.db" >"$tmp/restored/meta.before"
+touch -d '2021-01-01' "$tmp/restored/public/calendar.ics"
+sed 's/^start: .*/start: 2018-02-30/' "$tmp/geo.orig" >"$geo"
+"$EVFEED" build --config "$c" >/dev/null 2>"$tmp/restored/err6"
+st=$?
+meta_of "$tmp/restored/state.db" >"$tmp/restored/meta.after"
+test $st -eq 1 && grep -q 'nothing was written' "$tmp/restored/err6" &&
+	cmp -s "$tmp/restored/meta.before" "$tmp/restored/meta.after"
+ok $? "a build with an error after calendar.ics was touched: the state as it was"
+diag_file "$tmp/restored/err6"
+cp "$tmp/restored/state.db" "$tmp/restored/state.keep"
+rm -f "$tmp/restored/state.db-wal" "$tmp/restored/state.db-shm"
+echo garbage >"$tmp/restored/state.db"
+"$EVFEED" build --config "$c" >/dev/null 2>"$tmp/restored/err7"
+st=$?
+test $st -eq 1 && grep -q 'state.db: warning: .*moved it to' "$tmp/restored/err7" &&
+	! grep -q 'a new state: the SEQUENCE' "$tmp/restored/err7"
+ok $? "a build with an error and a damaged state: the state set aside is told, nothing taken into the new one"
+diag_file "$tmp/restored/err7"
+rm -f "$tmp/restored/state.db" "$tmp/restored/state.db-wal" "$tmp/restored/state.db-shm"
+cp "$tmp/restored/state.keep" "$tmp/restored/state.db"
+set_title "restored three"
+
 # A backup made by an evfeed that did not record the calendar it published
 # (no "published" in the state): looked at all the same.
 "${PYTHON3:-/usr/bin/python3}" - "$tmp/restored/state.db" "$tmp/restored/backup.db" <<'PY'
