@@ -1553,6 +1553,26 @@ written_as_elsewhere(const KeySpec *spec, const char *value)
 	return NULL;
 }
 
+/* Cuts from @value a comment after it ("max_items=50  # RSS/Atom
+ * entries", as ARCHITECTURE.md and other INI files write one): where the
+ * value is of a kind that holds no '#' after white space (a number, a
+ * duration, an address, a zone). A text, a list or a path takes the rest
+ * of the line as written ("Meetup #3"), and written_as_elsewhere tells of
+ * what reads as a comment there. */
+static void
+cut_comment(const KeySpec *spec, char *value)
+{
+	if (spec->type == KEY_STRING || spec->type == KEY_PATH ||
+	    spec->type == KEY_LIST)
+		return;
+	for (char *p = value; (p = strchr(p, '#')) != NULL; p++)
+		if (p > value && (p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			g_strchomp(value);
+			return;
+		}
+}
+
 /* Applies the value of @spec (from @kf, else its default) to @cfg. */
 static void
 load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
@@ -1595,6 +1615,7 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 		g_free(value);
 		value = g_strdup(v != NULL ? v : "");
 	}
+	cut_comment(spec, value);
 	reason = control_in(spec, value);
 	if (reason == NULL)
 		reason = check_value(cfg, spec, value, &canon, &num);

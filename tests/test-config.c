@@ -1155,9 +1155,43 @@ test_errors_advice(Fixture *f, gconstpointer data)
 	assert_refused(f, "[source]\nurl=https://osce.example/\n", 1,
 	               "unknown section [source] (did you mean [source "
 	               "NAME]?)");
-	assert_refused(f, "[feeds]\nmax_items=50 # the default\n", 2,
-	               "(a '#' after a value is part of it: put a comment on "
-	               "a line of its own)");
+	/* (a comment after a number is one: test_comment_after_value) */
+	assert_refused(f, "[feeds]\nmax_items=50 fifty\n", 2,
+	               "[feeds] max_items: not a whole number");
+}
+
+/* A comment after a value that holds no '#' after white space (a number,
+ * a duration, an address, a zone) is one, as ARCHITECTURE.md and other
+ * INI files write it: its example configuration is read as meant. A text,
+ * a list and a path take the rest of the line (test_errors_habits). */
+static void
+test_comment_after_value(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) cfg = assert_loads(
+	    f, "[site]\n"
+	       "title=South East Europe Security Events\n"
+	       "url=https://events.example.org/     # public base URL: links\n"
+	       "timezone=Europe/Ljubljana\t# the site's zone\n"
+	       "language=en # English\n"
+	       "[feeds]\n"
+	       "max_items=50          # RSS/Atom entries\n"
+	       "refresh=PT1H          # REFRESH-INTERVAL, X-PUBLISHED-TTL\n"
+	       "[server]\n"
+	       "listen=127.0.0.1:8080 # loopback\n"
+	       "[source osce]\n"
+	       "url=https://osce.example/rss.xml#x # its feed\n"
+	       "interval=1h # hourly\n"
+	       "enabled=false # not yet\n");
+
+	g_assert_cmpuint(f->diags->len, ==, 0);
+	g_assert_nonnull(cfg);
+	if (cfg == NULL)
+		return;
+	g_assert_cmpstr(cfg->url, ==, "https://events.example.org/");
+	g_assert_cmpstr(cfg->timezone, ==, "Europe/Ljubljana");
+	g_assert_cmpuint(cfg->max_items, ==, 50);
+	g_assert_cmpstr(cfg->refresh, ==, "PT1H");
+	g_assert_cmpstr(cfg->title, ==, "South East Europe Security Events");
 }
 
 /* A key with a locale, as GKeyFile has them ("title[en]"), is a key
@@ -2273,6 +2307,7 @@ main(int argc, char **argv)
 	ADD("/config/errors/unknown-key", test_errors_unknown_key);
 	ADD("/config/errors/locale-key", test_errors_locale_key);
 	ADD("/config/errors/habits", test_errors_habits);
+	ADD("/config/comment-after-value", test_comment_after_value);
 	ADD("/config/errors/lines", test_errors_lines);
 	ADD("/config/errors/advice", test_errors_advice);
 	ADD("/config/errors/encoding", test_errors_encoding);
