@@ -129,11 +129,7 @@ diag_cmp(gconstpointer a, gconstpointer b)
 		return x->line < y->line ? -1 : 1;
 	if (x->col != y->col)
 		return x->col < y->col ? -1 : 1;
-	/* in the order they were told (the sort is stable): a file is read
-	 * on one thread, so that order is the same at every run, and a cause
-	 * comes before what it caused ("cannot open state … started a new
-	 * state", then what the new state took from the output) */
-	return 0;
+	return g_strcmp0(x->message, y->message);
 }
 
 static char *log_escape(const char *s, gboolean name);
