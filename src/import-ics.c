@@ -3622,31 +3622,34 @@ keep_series(Ctx *c, Item *m, Built *b, GPtrArray *overrides)
 
 /* --------------------------------------------------------- the document */
 
-/* (transfer full) (nullable): the identity of the VEVENT @ve: its UID, or a
- * UUID made from a UID longer than MAX_UID bytes (as a news feed's long
- * guid is). Without a UID, which RFC 5545 requires and Outlook does
- * without (a CMS's export), and with @made, a UUID made from its SUMMARY,
- * DTSTART and RECURRENCE-ID as written, the same at each fetch while they
- * are: the event is published rather than lost. */
+/* (transfer full) (nullable): the UID of the VEVENT @ve, as written (up to
+ * 8 × MAX_UID bytes). */
 static char *
-item_uid(icalcomponent *ve, gboolean made)
+item_uid(icalcomponent *ve)
 {
-	static const icalproperty_kind named_by[] = {
-		ICAL_SUMMARY_PROPERTY,
-		ICAL_DTSTART_PROPERTY,
-		ICAL_RECURRENCEID_PROPERTY,
-	};
 	icalproperty *p =
 	    icalcomponent_get_first_property(ve, ICAL_UID_PROPERTY);
-	g_autofree char *uid =
-	    clean_line(p != NULL ? icalproperty_get_uid(p) : NULL, 8 * MAX_UID);
-	g_autoptr(GString) name = NULL;
 
-	if (uid != NULL && strlen(uid) > MAX_UID)
-		return evf_uuid5(EVF_UUID_NAMESPACE, uid);
-	if (uid != NULL || !made)
-		return g_steal_pointer(&uid);
-	name = g_string_new("no UID");
+	return clean_line(p != NULL ? icalproperty_get_uid(p) : NULL,
+	                  8 * MAX_UID);
+}
+
+/* (transfer full): an identity for the VEVENT @ve, which has no UID (RFC
+ * 5545 requires one; Outlook does without, and so do some systems'
+ * exports): a UUID made from what it says, the same at each fetch while
+ * that stays, its @n'th (from 1) in the document of those that say all
+ * the same (two sessions of one title and time in two rooms are told
+ * apart by their LOCATION, two alike in all by their order). */
+static char *
+made_uid(icalcomponent *ve, guint n)
+{
+	static const icalproperty_kind named_by[] = {
+		ICAL_SUMMARY_PROPERTY,  ICAL_DTSTART_PROPERTY,
+		ICAL_DTEND_PROPERTY,    ICAL_DURATION_PROPERTY,
+		ICAL_LOCATION_PROPERTY, ICAL_URL_PROPERTY,
+	};
+	g_autoptr(GString) name = g_string_new("no UID");
+
 	for (guint i = 0; i < G_N_ELEMENTS(named_by); i++) {
 		icalproperty *q =
 		    icalcomponent_get_first_property(ve, named_by[i]);
@@ -3657,6 +3660,8 @@ item_uid(icalcomponent *ve, gboolean made)
 		icalmemory_free_buffer(line);
 	}
 	icalerror_clear_errno();
+	if (n > 1)
+		g_string_append_printf(name, "\n%u", n);
 	return evf_uuid5(EVF_UUID_NAMESPACE, name->str);
 }
 
@@ -3668,6 +3673,7 @@ typedef struct {
 	GHashTable *overrides;   /* uid → GPtrArray of Item* */
 	GHashTable *override_at; /* "uid\x1frid" → index in its list */
 	GHashTable *hidden;      /* the uids of private series */
+	GHashTable *made;        /* the uids made_uid gave */
 	guint order;
 } Gathered;
 
@@ -3679,6 +3685,7 @@ gathered_clear(Gathered *g)
 	g_clear_pointer(&g->overrides, g_hash_table_unref);
 	g_clear_pointer(&g->masters, g_ptr_array_unref);
 	g_clear_pointer(&g->hidden, g_hash_table_unref);
+	g_clear_pointer(&g->made, g_hash_table_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Gathered, gathered_clear)
@@ -3695,6 +3702,7 @@ gathered_init(Gathered *g)
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g->hidden =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g->made = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g->order = 0;
 }
 
@@ -3761,7 +3769,7 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 	         icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
 	     ve != NULL; ve = icalcomponent_get_next_component(
 	                     cal, ICAL_VEVENT_COMPONENT)) {
-		g_autofree char *uid = item_uid(ve, !c->series);
+		g_autofree char *uid = item_uid(ve);
 		g_autofree char *label = NULL;
 		icalproperty *p;
 		Item *it;
@@ -3771,9 +3779,34 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 		        ve, ICAL_RECURRENCEID_PROPERTY) != NULL;
 
 		g->order++;
-		/* (in series mode, the caller says why an event without a
-		 * UID is not imported) */
-		if (uid == NULL) {
+		/* A UID over MAX_UID bytes is known by a UUID made from it
+		 * (as a news feed's long guid is); one without is made
+		 * (made_uid), but for an override, whose series no UID names.
+		 * In series mode (evfeed import, whose event files keep the
+		 * UIDs) such an event is not imported: the caller says why
+		 * of one without a UID. */
+		if (uid != NULL && strlen(uid) > MAX_UID && !c->series) {
+			g_autofree char *long_uid = g_steal_pointer(&uid);
+
+			uid = evf_uuid5(EVF_UUID_NAMESPACE, long_uid);
+		} else if (uid == NULL && !c->series && !is_override) {
+			for (guint n = 1;
+			     uid == NULL || g_hash_table_contains(g->made, uid);
+			     n++) {
+				g_free(uid);
+				uid = made_uid(ve, n);
+			}
+			g_hash_table_add(g->made, g_strdup(uid));
+		}
+		if (uid == NULL || strlen(uid) > MAX_UID) {
+			g_autofree char *where = event_label(c, ve, uid);
+
+			if (uid != NULL || !c->series)
+				ctx_warn(c, "%s: %s", where,
+				         uid == NULL
+				             ? "left out"
+				             : "the UID is longer than 255 "
+				               "bytes: the event is left out");
 			c->skipped++;
 			continue;
 		}

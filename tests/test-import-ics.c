@@ -2572,6 +2572,17 @@ test_uid_missing_or_long(void)
 	    "SUMMARY:Without a UID\r\nEND:VEVENT\r\n"
 	    "BEGIN:VEVENT\r\nDTSTART:20270906T090000Z\r\n"
 	    "SUMMARY:Without a UID\r\nEND:VEVENT\r\n"
+	    /* two sessions of one title and time in two rooms, and a third
+	     * alike in all to the second */
+	    "BEGIN:VEVENT\r\nDTSTART:20270906T140000Z\r\n"
+	    "SUMMARY:Breakout\r\nLOCATION:Room A\r\nEND:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nDTSTART:20270906T140000Z\r\n"
+	    "SUMMARY:Breakout\r\nLOCATION:Room B\r\nEND:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nDTSTART:20270906T140000Z\r\n"
+	    "SUMMARY:Breakout\r\nLOCATION:Room B\r\nEND:VEVENT\r\n"
+	    /* a changed occurrence of no series a UID names: left out */
+	    "BEGIN:VEVENT\r\nRECURRENCE-ID:20270907T090000Z\r\n"
+	    "DTSTART:20270907T100000Z\r\nSUMMARY:Moved\r\nEND:VEVENT\r\n"
 	    "BEGIN:VEVENT\r\nUID:https://partner.example/",
 	    long_a,
 	    "\r\nDTSTART:20270907T090000Z\r\nSUMMARY:Long A\r\n"
@@ -2586,8 +2597,11 @@ test_uid_missing_or_long(void)
 	g_autoptr(GHashTable) uids = g_hash_table_new(g_str_hash, g_str_equal);
 
 	g_assert_no_error(error);
-	g_assert_cmpuint(imp->events->len, ==, 4);
-	g_assert_cmpuint(imp->skipped, ==, 0);
+	g_assert_cmpuint(imp->events->len, ==, 7);
+	g_assert_cmpuint(imp->skipped, ==, 1);
+	g_assert_null(by_title(imp, "Moved"));
+	g_assert_true(has_warning(imp, "(\"Moved\"): left out"));
+	g_assert_false(has_warning(imp, "more than once"));
 	for (guint i = 0; i < imp->events->len; i++) {
 		const EvfEvent *ev = g_ptr_array_index(imp->events, i);
 		const EvfEvent *ev2 = g_ptr_array_index(again->events, i);
