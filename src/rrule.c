@@ -351,9 +351,15 @@ evf_rrule_count_as_until(const EvfEvent *ev, struct icalrecurrencetype *rt)
 {
 	struct icaltimetype last;
 
-	if (rt->freq != ICAL_MONTHLY_RECURRENCE || rt->count <= 0 ||
-	    !evf_rrule_has(rt->by_month) ||
-	    evf_rrule_start(ev).month == rt->by_month[0] ||
+	/* several BYSETPOS, which may be one day (the 3rd Monday and the
+	 * 2nd-last in a month of four): node-ical counts that day twice */
+	gboolean positions = evf_rrule_has(rt->by_set_pos) &&
+	                     rt->by_set_pos[1] != ICAL_RECURRENCE_ARRAY_MAX;
+	gboolean months = rt->freq == ICAL_MONTHLY_RECURRENCE &&
+	                  evf_rrule_has(rt->by_month) &&
+	                  evf_rrule_start(ev).month != rt->by_month[0];
+
+	if (rt->count <= 0 || !(positions || months) ||
 	    !evf_rrule_last(ev, *rt, &last))
 		return;
 	rt->count = 0;

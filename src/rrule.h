@@ -26,9 +26,11 @@ const char *evf_rrule_refusal(const struct icalrecurrencetype *rt);
 struct icalrecurrencetype evf_rrule_from_string(const char *rule);
 
 /* Writes the COUNT of @rt, @ev's rule, as the UNTIL of its last
- * occurrence where ical.js (Thunderbird) counts one occurrence too many
- * and leaves out the last date: a monthly rule with BYMONTH that starts
- * in another month than the first of its BYMONTH. The same dates in every
+ * occurrence where a client counts otherwise and leaves out the last
+ * dates: ical.js (Thunderbird) a monthly rule with BYMONTH that starts in
+ * another month than the first of its BYMONTH (one too many), node-ical a
+ * rule with several BYSETPOS that give one day twice (BYDAY=MO;
+ * BYSETPOS=-2,3 in a month of four Mondays). The same dates in every
  * client. Left as it is when the last occurrence is too far to step to. */
 void evf_rrule_count_as_until(const EvfEvent *ev,
                               struct icalrecurrencetype *rt);

@@ -1272,7 +1272,9 @@ test_ics_rule_day_explicit(void)
  * value of a BY part once. A
  * monthly rule with BYMONTH that starts in another month than its first
  * has its COUNT as the UNTIL of its last date, which ical.js left out;
- * one that starts in the first month keeps its COUNT. */
+ * one that starts in the first month keeps its COUNT. So does a rule with
+ * several BYSETPOS, which may give one day twice (node-ical counted it
+ * twice). */
 static void
 test_ics_rule_as_icaljs_reads_it(void)
 {
@@ -1304,6 +1306,12 @@ test_ics_rule_as_icaljs_reads_it(void)
 		"---\ntitle: Last Wednesday\nstart: 2026-07-29T09:00\n"
 		"recurrence: FREQ=MONTHLY;BYDAY=WE,WE;BYSETPOS=-1,-1;COUNT=3\n"
 		"---\n",
+		/* the 3rd Monday and the 2nd-last, one day in a month of
+		 * four: node-ical counted it twice, and ended early */
+		"positions.md",
+		"---\ntitle: Reading group\nstart: 2027-01-18T18:00\n"
+		"recurrence: FREQ=MONTHLY;BYDAY=MO;BYSETPOS=-2,3;COUNT=12\n"
+		"---\n",
 		/* its last date past libical's year 2582: kept as written */
 		"mondays.md",
 		"---\ntitle: Mondays the 29th\nstart: 2027-03-29T09:00\n"
@@ -1327,6 +1335,9 @@ test_ics_rule_as_icaljs_reads_it(void)
 		"RRULE:FREQ=MONTHLY;COUNT=4;BYMONTHDAY=-1;BYMONTH=2,7\r\n",
 		"twice",
 		"RRULE:FREQ=MONTHLY;COUNT=3;BYDAY=WE;BYSETPOS=-1\r\n",
+		"positions",
+		"RRULE:FREQ=MONTHLY;UNTIL=20270920T160000Z;BYDAY=MO;"
+		"BYSETPOS=-2,3\r\n",
 		"mondays",
 		"RRULE:FREQ=MONTHLY;COUNT=120;BYDAY=MO;BYMONTHDAY=29;BYMONTH=2,"
 		"3\r\n",
