@@ -484,12 +484,41 @@ evf_render_series_uid(const EvfEvent *occurrence)
 	return evf_render_series_uid_of(occurrence->source, occurrence->series);
 }
 
+/* Adds to @out, after @label, the dates of @occ from @from on that are
+ * @cancelled or take place (as @cancelled says), but @skip's, the first
+ * SERIES_DATES_SHOWN of them. */
+static void
+append_dates(GString *out, GPtrArray *occ, guint from, gboolean cancelled,
+             guint skip, const char *label)
+{
+	guint n = 0;
+
+	for (guint i = from; i < occ->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(occ, i);
+		g_autofree char *when = NULL;
+
+		if (i == skip ||
+		    (ev->status == EVF_STATUS_CANCELLED) != cancelled)
+			continue;
+		if (++n > SERIES_DATES_SHOWN)
+			continue;
+		when = evf_event_format_when(ev);
+		if (n == 1 && out->len > 0)
+			g_string_append(out, ". ");
+		g_string_append_printf(out, "%s%s", n == 1 ? label : "; ",
+		                       when);
+	}
+	if (n > SERIES_DATES_SHOWN)
+		g_string_append_printf(out, "; and %u more",
+		                       n - SERIES_DATES_SHOWN);
+}
+
 guint
 evf_render_series_next(const EvfConfig *cfg, GPtrArray *occ, gint64 now,
                        char **further)
 {
 	g_autoptr(GString) dates = g_string_new(NULL);
-	guint next = occ->len, rep = occ->len, n = 0;
+	guint next = occ->len, rep = occ->len;
 
 	/* the next that takes place; else the next, cancelled; else the
 	 * last */
@@ -504,21 +533,10 @@ evf_render_series_next(const EvfConfig *cfg, GPtrArray *occ, gint64 now,
 	}
 	if (rep == occ->len)
 		rep = next < occ->len ? next : occ->len - 1;
-	for (guint i = rep + 1; i < occ->len; i++) {
-		const EvfEvent *ev = g_ptr_array_index(occ, i);
-		g_autofree char *when = NULL;
-
-		if (ev->status == EVF_STATUS_CANCELLED)
-			continue;
-		if (++n > SERIES_DATES_SHOWN)
-			continue;
-		when = evf_event_format_when(ev);
-		g_string_append_printf(dates, "%s%s",
-		                       n == 1 ? "Further dates: " : "; ", when);
-	}
-	if (n > SERIES_DATES_SHOWN)
-		g_string_append_printf(dates, "; and %u more",
-		                       n - SERIES_DATES_SHOWN);
+	append_dates(dates, occ, rep + 1, FALSE, rep, "Further dates: ");
+	/* and those of the dates to come that are cancelled, the next
+	 * ones among them, which the item and the page no longer show */
+	append_dates(dates, occ, MIN(next, rep), TRUE, rep, "Cancelled: ");
 	*further = dates->len > 0 ? g_strdup(dates->str) : NULL;
 	return rep;
 }

@@ -213,7 +213,8 @@ GHashTable *evf_render_series_group(GPtrArray *events);
  * the one its feed item and its page show at @now (µs, the time of the
  * build): the next that takes place, else the next, cancelled, else the
  * last; and in *@further (transfer full, nullable) the text of the dates
- * after it that take place ("Further dates: …", the first few). */
+ * after it that take place ("Further dates: …", the first few), and of
+ * those to come that are cancelled ("Cancelled: …"). */
 guint evf_render_series_next(const EvfConfig *cfg, GPtrArray *occ, gint64 now,
                              char **further);
 

@@ -3281,12 +3281,18 @@ test_tz_threads(void)
 }
 
 /* A partner's calendar with a weekly series (Mondays 16:00 UTC, 200 of
- * them from 6 January 2025) and a single event. */
+ * them from 6 January 2025, that of 9 June 2025 cancelled) and a single
+ * event. */
 static const char partner_series[] =
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//PA//Test//EN\r\n"
     "BEGIN:VEVENT\r\nUID:seminar@pa.example\r\n"
     "DTSTAMP:20250101T000000Z\r\nDTSTART:20250106T160000Z\r\n"
     "DTEND:20250106T170000Z\r\nRRULE:FREQ=WEEKLY;COUNT=200\r\n"
+    "SUMMARY:Weekly seminar\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:seminar@pa.example\r\n"
+    "RECURRENCE-ID:20250609T160000Z\r\n"
+    "DTSTAMP:20250101T000000Z\r\nDTSTART:20250609T160000Z\r\n"
+    "DTEND:20250609T170000Z\r\nSTATUS:CANCELLED\r\n"
     "SUMMARY:Weekly seminar\r\nEND:VEVENT\r\n"
     "BEGIN:VEVENT\r\nUID:talk@pa.example\r\n"
     "DTSTAMP:20250101T000000Z\r\nDTSTART:20250610T160000Z\r\n"
@@ -3388,7 +3394,9 @@ test_partner_series_once(void)
 	ics = file_text(s, "calendar.ics");
 	/* every occurrence in the calendar, the series once in each feed */
 	g_assert_cmpuint(count_of(ics, "SUMMARY:Weekly seminar\r\n"), ==,
-	                 EVF_IMPORT_MAX_OCCURRENCES);
+	                 EVF_IMPORT_MAX_OCCURRENCES - 1);
+	g_assert_cmpuint(count_of(ics, "SUMMARY:Cancelled: Weekly seminar\r\n"),
+	                 ==, 1);
 	g_assert_cmpuint(count_of(rss, "<title>Weekly seminar</title>"), ==, 1);
 	g_assert_cmpuint(count_of(atom, "<title>Weekly seminar</title>"), ==,
 	                 1);
@@ -3399,18 +3407,21 @@ test_partner_series_once(void)
 	                          "<title>Weekly seminar</title>"),
 	                 ==, 1);
 	/* the next occurrence at the site's last change (1 June 2025, a
-	 * Sunday), and the five after it */
+	 * Sunday), the five after it that take place, and the one
+	 * cancelled */
 	start = item_element(rss, "Weekly seminar", "ev:startdate");
 	g_assert_cmpstr(start, ==, "2025-06-02T16:00:00Z");
-	g_assert_nonnull(strstr(rss, "Further dates: 9 June 2025, "));
-	g_assert_nonnull(strstr(json, "Further dates: 9 June 2025, "));
+	g_assert_nonnull(strstr(rss, "Further dates: 16 June 2025, "));
+	g_assert_nonnull(strstr(json, "Further dates: 16 June 2025, "));
 	g_assert_nonnull(strstr(rss, "; and "));
+	g_assert_nonnull(strstr(rss, " more. Cancelled: 9 June 2025, 16:00"));
 	/* and once on the pages of upcoming events, as in the feeds, with
 	 * the same dates */
 	page = file_text(s, "index.html");
 	g_assert_cmpuint(count_of(page, "Weekly seminar</h3>"), ==, 1);
 	g_assert_nonnull(strstr(page, "2 June 2025, 16:00–17:00 (UTC)"));
-	g_assert_nonnull(strstr(page, "Further dates: 9 June 2025, "));
+	g_assert_nonnull(strstr(page, "Further dates: 16 June 2025, "));
+	g_assert_nonnull(strstr(page, " more. Cancelled: 9 June 2025, 16:00"));
 	g_assert_cmpuint(count_of(page, "A single talk</h3>"), ==, 1);
 	src_page = file_text(s, "source/pa/index.html");
 	g_assert_cmpuint(count_of(src_page, "Weekly seminar</h3>"), ==, 1);
@@ -3432,6 +3443,8 @@ test_partner_series_once(void)
 	page2 = file_text(s, "index.html");
 	g_assert_cmpuint(count_of(page2, "Weekly seminar</h3>"), ==, 1);
 	g_assert_nonnull(strstr(page2, "Further dates: 14 July 2025, "));
+	/* (the cancelled date past) */
+	g_assert_null(strstr(page2, "Cancelled: 9 June"));
 }
 
 int
