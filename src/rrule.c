@@ -346,10 +346,35 @@ evf_rrule_last(const EvfEvent *ev, struct icalrecurrencetype rt,
 	       (rt.count == 0 || n == rt.count);
 }
 
+/* The first start of @ev's rule @rt without its COUNT after @last, one of
+ * its starts (the null time when there is none, or it is too far). */
+static struct icaltimetype
+after(const EvfEvent *ev, struct icalrecurrencetype rt,
+      struct icaltimetype last)
+{
+	struct icaltimetype at = icaltime_null_time();
+	icalrecur_iterator *it;
+
+	rt.count = 0;
+	it = icalrecur_iterator_new(rt, evf_rrule_start(ev));
+	if (it == NULL) {
+		icalerror_clear_errno();
+		return at;
+	}
+	for (guint i = 0; i <= LAST_END_STEPS + 1; i++) {
+		at = icalrecur_iterator_next(it);
+		if (icaltime_is_null_time(at) || icaltime_compare(at, last) > 0)
+			break;
+	}
+	icalrecur_iterator_free(it);
+	icalerror_clear_errno();
+	return icaltime_compare(at, last) > 0 ? at : icaltime_null_time();
+}
+
 void
 evf_rrule_count_as_until(const EvfEvent *ev, struct icalrecurrencetype *rt)
 {
-	struct icaltimetype last;
+	struct icaltimetype last, bound, next;
 
 	/* several BYSETPOS, which may be one day (the 3rd Monday and the
 	 * 2nd-last in a month of four): node-ical counts that day twice */
@@ -363,15 +388,29 @@ evf_rrule_count_as_until(const EvfEvent *ev, struct icalrecurrencetype *rt)
 	    !evf_rrule_last(ev, *rt, &last))
 		return;
 	rt->count = 0;
-	if (last.is_date)
+	if (last.is_date) {
 		rt->until = last;
-	else
-		rt->until = icaltime_from_timet_with_zone(
-		    (time_t)evf_rrule_instant(
-		        ev->tzid != NULL ? g_date_time_get_timezone(ev->start)
-		                         : NULL,
-		        last),
-		    0, icaltimezone_get_utc_timezone());
+		return;
+	}
+	/* Not the last start itself: python-recurring-ical-events 2.0
+	 * compares an UNTIL in UTC with the start's offset, and left out a
+	 * last date at a greater offset than the first's (summer time after
+	 * winter), an evening's as well at the end of its day. A day less a
+	 * second after it, or the second before the next start of the rule
+	 * without COUNT when that is sooner. */
+	bound = last;
+	icaltime_adjust(&bound, 0, 23, 59, 59);
+	next = after(ev, *rt, last);
+	if (!icaltime_is_null_time(next) &&
+	    icaltime_compare(next, bound) <= 0) {
+		bound = next;
+		icaltime_adjust(&bound, 0, 0, 0, -1);
+	}
+	rt->until = icaltime_from_timet_with_zone(
+	    (time_t)evf_rrule_instant(
+	        ev->tzid != NULL ? g_date_time_get_timezone(ev->start) : NULL,
+	        bound),
+	    0, icaltimezone_get_utc_timezone());
 }
 
 GDateTime *
