@@ -1558,7 +1558,8 @@ written_as_elsewhere(const KeySpec *spec, const char *value)
  * value is of a kind that holds no '#' after white space (a number, a
  * duration, an address, a zone). A text, a list or a path takes the rest
  * of the line as written ("Meetup #3"), and written_as_elsewhere tells of
- * what reads as a comment there. */
+ * what reads as a comment there. A comment alone ("past_days= # none",
+ * the '=' and the spaces after it GKeyFile's) leaves the value empty. */
 static void
 cut_comment(const KeySpec *spec, char *value)
 {
@@ -1566,7 +1567,7 @@ cut_comment(const KeySpec *spec, char *value)
 	    spec->type == KEY_LIST)
 		return;
 	for (char *p = value; (p = strchr(p, '#')) != NULL; p++)
-		if (p > value && (p[-1] == ' ' || p[-1] == '\t')) {
+		if (p == value || p[-1] == ' ' || p[-1] == '\t') {
 			*p = '\0';
 			g_strchomp(value);
 			return;

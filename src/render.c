@@ -97,16 +97,32 @@ tag_specific(const char *s)
  * validator, which decodes an id twice, reads it as written. */
 #define TAG_DIGEST "%25uuid:"
 
+/* Whether @s is in Unicode's NFC, in which the W3C validator puts an id
+ * before it compares (a partner's "cafe" and U+0301, not "café"). */
+static gboolean
+nfc(const char *s)
+{
+	g_autofree char *composed = NULL;
+
+	for (const char *p = s; *p != '\0'; p++)
+		if ((guchar)*p >= 0x80) {
+			composed = g_utf8_normalize(s, -1, G_NORMALIZE_NFC);
+			return composed != NULL && strcmp(composed, s) == 0;
+		}
+	return TRUE;
+}
+
 char *
 evf_render_tag_id(const EvfConfig *cfg, const EvfEvent *ev)
 {
 	/* An identity with a '%' is named by a digest: as written, its
 	 * "%D0%B2" would be "%25D0%25B2" in the id, which the validator
 	 * decodes twice (NonCanonicalURI); decoded once, "a%20b" would be
-	 * "a b"'s id, a partner's UID another's. Any other is written out,
-	 * each octet the id does not allow encoded once: the id is then
-	 * canonical, and one identity's alone. */
-	g_autofree char *digest = strchr(ev->uid, '%') != NULL
+	 * "a b"'s id, a partner's UID another's. So is one not in NFC, which
+	 * the validator composes (composed, it would be another's). Any
+	 * other is written out, each octet the id does not allow encoded
+	 * once: the id is then canonical, and one identity's alone. */
+	g_autofree char *digest = strchr(ev->uid, '%') != NULL || !nfc(ev->uid)
 	                              ? evf_uuid5(EVF_UUID_NAMESPACE, ev->uid)
 	                              : NULL;
 	g_autofree char *uid = digest != NULL

@@ -1176,11 +1176,13 @@ test_comment_after_value(Fixture *f, gconstpointer data)
 	       "[feeds]\n"
 	       "max_items=50          # RSS/Atom entries\n"
 	       "refresh=PT1H          # REFRESH-INTERVAL, X-PUBLISHED-TTL\n"
+	       "past_days= # none, as left empty\n"
 	       "[server]\n"
 	       "listen=127.0.0.1:8080 # loopback\n"
 	       "[source osce]\n"
 	       "url=https://osce.example/rss.xml#x # its feed\n"
 	       "interval=1h # hourly\n"
+
 	       "enabled=false # not yet\n");
 
 	g_assert_cmpuint(f->diags->len, ==, 0);
