@@ -374,7 +374,10 @@ after(const EvfEvent *ev, struct icalrecurrencetype rt,
 void
 evf_rrule_count_as_until(const EvfEvent *ev, struct icalrecurrencetype *rt)
 {
-	struct icaltimetype last, bound, next;
+	GTimeZone *tz =
+	    ev->tzid != NULL ? g_date_time_get_timezone(ev->start) : NULL;
+	struct icaltimetype last, next;
+	gint64 until;
 
 	/* several BYSETPOS, which may be one day (the 3rd Monday and the
 	 * 2nd-last in a month of four): node-ical counts that day twice */
@@ -397,20 +400,15 @@ evf_rrule_count_as_until(const EvfEvent *ev, struct icalrecurrencetype *rt)
 	 * last date at a greater offset than the first's (summer time after
 	 * winter), an evening's as well at the end of its day. A day less a
 	 * second after it, or the second before the next start of the rule
-	 * without COUNT when that is sooner. */
-	bound = last;
-	icaltime_adjust(&bound, 0, 23, 59, 59);
+	 * without COUNT when that is sooner: instants, as a wall time a
+	 * second before a start just after the clocks go forward does not
+	 * exist. */
+	until = evf_rrule_instant(tz, last) + 86399;
 	next = after(ev, *rt, last);
-	if (!icaltime_is_null_time(next) &&
-	    icaltime_compare(next, bound) <= 0) {
-		bound = next;
-		icaltime_adjust(&bound, 0, 0, 0, -1);
-	}
+	if (!icaltime_is_null_time(next))
+		until = MIN(until, evf_rrule_instant(tz, next) - 1);
 	rt->until = icaltime_from_timet_with_zone(
-	    (time_t)evf_rrule_instant(
-	        ev->tzid != NULL ? g_date_time_get_timezone(ev->start) : NULL,
-	        bound),
-	    0, icaltimezone_get_utc_timezone());
+	    (time_t)until, 0, icaltimezone_get_utc_timezone());
 }
 
 GDateTime *

@@ -1315,6 +1315,12 @@ test_ics_rule_as_icaljs_reads_it(void)
 		"---\ntitle: Reading group\nstart: 2027-01-18T18:00\n"
 		"recurrence: FREQ=MONTHLY;BYDAY=MO;BYSETPOS=-2,3;COUNT=12\n"
 		"---\n",
+		/* the next start, on the day after the last, just after the
+		 * clocks go forward (03:00): the UNTIL before its instant */
+		"weekends.md",
+		"---\ntitle: Last weekend\nstart: 2027-01-30T03:00\n"
+		"recurrence: FREQ=MONTHLY;BYDAY=SA,SU;BYSETPOS=-2,-1;COUNT=5\n"
+		"---\n",
 		/* its last date past libical's year 2582: kept as written */
 		"mondays.md",
 		"---\ntitle: Mondays the 29th\nstart: 2027-03-29T09:00\n"
@@ -1341,6 +1347,9 @@ test_ics_rule_as_icaljs_reads_it(void)
 		"positions",
 		"RRULE:FREQ=MONTHLY;UNTIL=20270921T155959Z;BYDAY=MO;"
 		"BYSETPOS=-2,3\r\n",
+		"weekends",
+		"RRULE:FREQ=MONTHLY;UNTIL=20270328T005959Z;BYDAY=SA,SU;"
+		"BYSETPOS=-2,-1\r\n",
 		"mondays",
 		"RRULE:FREQ=MONTHLY;COUNT=120;BYDAY=MO;BYMONTHDAY=29;BYMONTH=2,"
 		"3\r\n",
