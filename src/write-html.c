@@ -1163,6 +1163,7 @@ list_series_once(Page *p, GArray *listed, GHashTable *further)
 	g_autoptr(GHashTable) series = NULL;
 	GHashTableIter it;
 	gpointer occ;
+	guint kept = 0;
 
 	for (guint i = 0; i < listed->len; i++)
 		g_ptr_array_add(events, g_array_index(listed, Listed, i).ev);
@@ -1177,16 +1178,18 @@ list_series_once(Page *p, GArray *listed, GHashTable *further)
 		g_hash_table_insert(
 		    further, g_ptr_array_index((GPtrArray *)occ, rep), text);
 	}
-	for (guint i = listed->len; i-- > 0;) {
-		Listed *l = &g_array_index(listed, Listed, i);
+	/* the others out, in one pass (one removal at a time moved the
+	 * rest of a page's events along for each) */
+	for (guint i = 0; i < listed->len; i++) {
+		Listed l = g_array_index(listed, Listed, i);
 
-		if (l->ev->series == NULL)
+		if (l.ev->series != NULL &&
+		    !g_hash_table_lookup_extended(further, l.ev, NULL,
+		                                  (gpointer *)&l.further))
 			continue;
-		if (g_hash_table_contains(further, l->ev))
-			l->further = g_hash_table_lookup(further, l->ev);
-		else
-			g_array_remove_index(listed, i);
+		g_array_index(listed, Listed, kept++) = l;
 	}
+	g_array_set_size(listed, kept);
 }
 
 /* Events grouped under month headings (h2), each event an h3. */
