@@ -346,29 +346,43 @@ evf_rrule_last(const EvfEvent *ev, struct icalrecurrencetype rt,
 	       (rt.count == 0 || n == rt.count);
 }
 
-/* The first start of @ev's rule @rt without its COUNT after @last, one of
- * its starts (the null time when there is none, or it is too far). */
-static struct icaltimetype
-after(const EvfEvent *ev, struct icalrecurrencetype rt,
-      struct icaltimetype last)
+/* The last start of @ev's rule @rt (with a COUNT) in *@last, and in *@next
+ * the start after it that the rule without its COUNT gives (the null time
+ * when there is none): one pass, as far as evf_rrule_last would step. FALSE
+ * when the COUNT's last start is not reached. */
+static gboolean
+last_and_next(const EvfEvent *ev, struct icalrecurrencetype rt,
+              struct icaltimetype *last, struct icaltimetype *next)
 {
-	struct icaltimetype at = icaltime_null_time();
+	struct icaltimetype start = evf_rrule_start(ev);
+	int count = rt.count;
 	icalrecur_iterator *it;
+	int n = 0;
 
+	*last = *next = icaltime_null_time();
+	if (count > LAST_END_STEPS || evf_rrule_refusal(&rt) != NULL)
+		return FALSE;
 	rt.count = 0;
-	it = icalrecur_iterator_new(rt, evf_rrule_start(ev));
+	it = icalrecur_iterator_new(rt, start);
 	if (it == NULL) {
 		icalerror_clear_errno();
-		return at;
+		return FALSE;
 	}
-	for (guint i = 0; i <= LAST_END_STEPS + 1; i++) {
-		at = icalrecur_iterator_next(it);
-		if (icaltime_is_null_time(at) || icaltime_compare(at, last) > 0)
+	while (n <= count) {
+		struct icaltimetype at = icalrecur_iterator_next(it);
+
+		/* (no further than LAST_END_YEARS: evf_rrule_last) */
+		if (icaltime_is_null_time(at) ||
+		    at.year > start.year + LAST_END_YEARS)
 			break;
+		if (++n <= count)
+			*last = at;
+		else
+			*next = at;
 	}
 	icalrecur_iterator_free(it);
 	icalerror_clear_errno();
-	return icaltime_compare(at, last) > 0 ? at : icaltime_null_time();
+	return n >= count;
 }
 
 void
@@ -388,7 +402,7 @@ evf_rrule_count_as_until(const EvfEvent *ev, struct icalrecurrencetype *rt)
 	                  evf_rrule_start(ev).month != rt->by_month[0];
 
 	if (rt->count <= 0 || !(positions || months) ||
-	    !evf_rrule_last(ev, *rt, &last))
+	    !last_and_next(ev, *rt, &last, &next))
 		return;
 	rt->count = 0;
 	if (last.is_date) {
@@ -404,7 +418,6 @@ evf_rrule_count_as_until(const EvfEvent *ev, struct icalrecurrencetype *rt)
 	 * second before a start just after the clocks go forward does not
 	 * exist. */
 	until = evf_rrule_instant(tz, last) + 86399;
-	next = after(ev, *rt, last);
 	if (!icaltime_is_null_time(next))
 		until = MIN(until, evf_rrule_instant(tz, next) - 1);
 	rt->until = icaltime_from_timet_with_zone(
