@@ -583,14 +583,6 @@ seed_published(const EvfConfig *cfg, EvfStore *store, GError **error)
 	       evf_store_set_meta(store, "manifest", manifest->str, error);
 }
 
-/* A new state for a site that has published before (its state lost,
- * damaged or deleted), or a state older than what the output folder holds
- * (restored from a backup: the calendar is not the one it last recorded):
- * what its calendars say of each event, SEQUENCE first, so that the next
- * edit is not published with a lower SEQUENCE than subscribers have
- * (calendar programs ignore such an update), and no event is announced as
- * new again. @slugs (slug → UID): the UID each one-event calendar holds,
- * of a new state. */
 /* Whether seed_from_output takes anything from the output folder: a
  * calendar of evfeed's that @store is new to, or did not record. */
 static gboolean
@@ -611,6 +603,14 @@ seed_needed(const EvfConfig *cfg, EvfStore *store)
 	       strcmp(recorded, now) != 0;
 }
 
+/* A new state for a site that has published before (its state lost,
+ * damaged or deleted), or a state older than what the output folder holds
+ * (restored from a backup: the calendar is not the one it last recorded):
+ * what its calendars say of each event, SEQUENCE first, so that the next
+ * edit is not published with a lower SEQUENCE than subscribers have
+ * (calendar programs ignore such an update), and no event is announced as
+ * new again, when seed_needed says so. @slugs (slug → UID): the UID each
+ * one-event calendar holds, of a new state. */
 static gboolean
 seed_from_output(const EvfConfig *cfg, EvfStore *store, GHashTable *slugs,
                  GPtrArray *diags, GError **error)
@@ -632,8 +632,6 @@ seed_from_output(const EvfConfig *cfg, EvfStore *store, GHashTable *slugs,
 	gpointer value;
 	const char *name;
 
-	if (!seed_needed(cfg, store))
-		return TRUE;
 	now = published_stamp(cfg);
 	g_free(seeds_of(site, seeds));
 	if ((d = g_dir_open(dir, 0, NULL)) != NULL)
@@ -1644,6 +1642,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(GHashTable) known_sources = NULL;
 	g_autoptr(EvfStore) store = NULL;
 	g_autoptr(GPtrArray) early = NULL; /* the diagnostics of local */
+	gboolean seeding;                  /* seed_needed */
 	g_autoptr(EvfStoreTrack) track = NULL;
 	g_autoptr(EvfStage) stage = NULL;
 	g_auto(EvfMergeIds) ids = { 0 };
@@ -1706,7 +1705,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	/* (the files checked first, so that a build that finds an error
 	 * leaves the state as it was; their warnings told only if the build
 	 * is not skipped, as when they are read then) */
-	if (local == NULL && seed_needed(cfg, store)) {
+	seeding = seed_needed(cfg, store);
+	if (local == NULL && seeding) {
 		early = evf_diags_new();
 		local = evf_catalog_parse(cfg, cache, files, now, early);
 		if (local == NULL || evf_diags_errors(early) > 0) {
@@ -1715,7 +1715,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 			return FALSE;
 		}
 	}
-	if (!seed_from_output(cfg, store, slugs, diags, error))
+	if (seeding && !seed_from_output(cfg, store, slugs, diags, error))
 		return FALSE;
 	/* Temporary files of a build that was killed go first, whatever
 	 * this build then does. */
