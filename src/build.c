@@ -43,7 +43,8 @@ evf_build_last_manifest(const EvfConfig *cfg)
 
 	if (!g_file_test(cfg->state_path, G_FILE_TEST_EXISTS))
 		return NULL;
-	store = evf_store_open(cfg->state_path, NULL);
+	/* (a damaged state left for the build to move aside) */
+	store = evf_store_open_in_place(cfg->state_path, NULL);
 	if (store == NULL)
 		store = evf_store_open_readonly(cfg->state_path, NULL);
 	return store != NULL ? evf_store_get_meta(store, "manifest") : NULL;
@@ -1602,8 +1603,8 @@ announcing(const char *untold, const EvfStage *stage)
 
 static gboolean
 build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
-           gboolean wait, GPtrArray *diags, EvfBuildStats *stats,
-           GError **error)
+           gboolean wait, const char *damaged, GPtrArray *diags,
+           EvfBuildStats *stats, GError **error)
 {
 	/* released last, after the stage has removed what it left */
 	g_auto(EvfBuildLock) lock = -1;
@@ -1641,6 +1642,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(GPtrArray) sources = NULL;
 	g_autoptr(GHashTable) known_sources = NULL;
 	g_autoptr(EvfStore) store = NULL;
+	g_autoptr(GError) why = NULL;      /* the state's, when damaged */
 	g_autoptr(GPtrArray) early = NULL; /* the diagnostics of local */
 	gboolean seeding;                  /* seed_needed */
 	g_autoptr(EvfStoreTrack) track = NULL;
@@ -1692,15 +1694,43 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	}
 	if (lock < 0 && !build_lock(state_dir, wait, &lock, error))
 		return FALSE;
-	store = evf_store_open(cfg->state_path, error);
-	if (store == NULL)
-		return FALSE;
-	if (evf_store_set_aside_note(store) != NULL) {
-		g_autofree char *shown =
-		    evf_catalog_display_path(cfg->state_path);
+	store = damaged == NULL ? evf_store_open_in_place(cfg->state_path, &why)
+	                        : NULL;
+	if (store == NULL) {
+		g_autofree char *shown = NULL;
+		g_autofree char *note = NULL;
 
-		evf_diags_warn(diags, shown, 0, 0, "%s",
-		               evf_store_set_aside_note(store));
+		if (damaged == NULL &&
+		    !g_error_matches(why, EVF_ERROR, EVF_ERROR_DAMAGED)) {
+			g_propagate_error(error, g_steal_pointer(&why));
+			return FALSE;
+		}
+		if (damaged == NULL)
+			damaged = why->message;
+		/* A damaged state is moved aside and a new one seeded from
+		 * the output only by a build that can go on with it: one that
+		 * finds an error in the event files leaves it as it is. */
+		shown = evf_catalog_display_path(cfg->state_path);
+		if (local == NULL)
+			local =
+			    evf_catalog_parse(cfg, cache, files, now, diags);
+		if (local == NULL) {
+			evf_diags_warn(diags, shown, 0, 0,
+			               "%s; left as it is until a build "
+			               "without errors",
+			               damaged);
+			return FALSE;
+		}
+		note = evf_store_set_aside(cfg->state_path, damaged);
+		if (note == NULL) {
+			g_set_error(error, EVF_ERROR, EVF_ERROR_DAMAGED,
+			            "%s; cannot move it aside", damaged);
+			return FALSE;
+		}
+		evf_diags_warn(diags, shown, 0, 0, "%s", note);
+		store = evf_store_open_in_place(cfg->state_path, error);
+		if (store == NULL)
+			return FALSE;
 	}
 	/* (the files checked first, so that a build that finds an error
 	 * leaves the state as it was; their warnings told only if the build
@@ -1945,24 +1975,19 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 {
 	guint before = diags->len;
 	GError *first = NULL;
-	g_autofree char *note = NULL;
 
-	if (build_once(cfg, cache, now, wait, diags, stats, &first))
+	if (build_once(cfg, cache, now, wait, NULL, diags, stats, &first))
 		return TRUE;
 	/* The state damaged where opening it does not look (a page deep in
-	 * the file): it is moved aside, as one that cannot be opened is, and
-	 * the build made again with a new one, seeded from what was
-	 * published, rather than failing on every build. */
-	if (g_error_matches(first, EVF_ERROR, EVF_ERROR_DAMAGED) &&
-	    (note = evf_store_set_aside(cfg->state_path, first->message)) !=
-	        NULL) {
-		g_autofree char *shown =
-		    evf_catalog_display_path(cfg->state_path);
+	 * the file): the build is made again with a new one, seeded from
+	 * what was published (the damaged one moved aside, as one that
+	 * cannot be opened is), rather than failing on every build. */
+	if (g_error_matches(first, EVF_ERROR, EVF_ERROR_DAMAGED)) {
+		g_autoptr(GError) damaged = first;
 
-		g_clear_error(&first);
 		g_ptr_array_set_size(diags, before);
-		evf_diags_warn(diags, shown, 0, 0, "%s", note);
-		return build_once(cfg, cache, now, wait, diags, stats, error);
+		return build_once(cfg, cache, now, wait, damaged->message,
+		                  diags, stats, error);
 	}
 	if (first != NULL)
 		g_propagate_error(error, first);

@@ -364,6 +364,12 @@ evf_store_open_existing(const char *path, GError **error)
 }
 
 EvfStore *
+evf_store_open_in_place(const char *path, GError **error)
+{
+	return store_open(path, SQLITE_OPEN_CREATE, error);
+}
+
+EvfStore *
 evf_store_open_readonly(const char *path, GError **error)
 {
 	g_autoptr(EvfStore) store = g_new0(EvfStore, 1);

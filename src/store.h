@@ -21,6 +21,11 @@ EvfStore *evf_store_open_readonly(const char *path, GError **error);
  * neither created nor, when damaged, moved aside (for commands that only
  * show it). */
 EvfStore *evf_store_open_existing(const char *path, GError **error);
+/* (transfer full): the state at @path, created if missing, as
+ * evf_store_open; but one found damaged is left where it is, the error
+ * EVF_ERROR_DAMAGED, for a caller that moves it aside
+ * (evf_store_set_aside) only once it knows it can do without it. */
+EvfStore *evf_store_open_in_place(const char *path, GError **error);
 
 void evf_store_free(EvfStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfStore, evf_store_free)

@@ -348,6 +348,21 @@ ok $? "a site whose geo event was edited twice, to be damaged"
 size=$(wc -c <"$tmp/deep/state.db" | tr -d ' ')
 head -c $((size - 4096)) /dev/urandom |
 	dd of="$tmp/deep/state.db" bs=4096 seek=1 conv=notrunc 2>/dev/null
+cp "$tmp/deep/state.db" "$tmp/deep/damaged"
+# a build that finds an error in an event file leaves it as it is (the
+# damage not yet found), and the output
+sed 's/^start: .*/start: 2018-02-30/' "$tmp/geo.orig" >"$geo"
+(cd "$tmp/deep/public" && find . -type f -exec cksum {} + | sort) >"$tmp/deep/sums.before"
+"$EVFEED" build --config "$tmp/deep/evfeed.conf" >/dev/null 2>"$tmp/deep/err0"
+st=$?
+(cd "$tmp/deep/public" && find . -type f -exec cksum {} + | sort) >"$tmp/deep/sums.after"
+test $st -eq 1 && grep -q 'nothing was written' "$tmp/deep/err0" &&
+	! grep -q 'moved it to' "$tmp/deep/err0" &&
+	cmp -s "$tmp/deep/state.db" "$tmp/deep/damaged" &&
+	test -z "$(find "$tmp/deep" -maxdepth 1 -name 'state.db.corrupt-*')" &&
+	cmp -s "$tmp/deep/sums.before" "$tmp/deep/sums.after"
+ok $? "a state damaged deep in, and an error in an event file: the build fails, the state and the output as they were"
+diag_file "$tmp/deep/err0"
 set_title "deep three"
 "$EVFEED" build --config "$tmp/deep/evfeed.conf" >"$tmp/deep/out" 2>"$tmp/deep/err"
 test $? -eq 0 &&
@@ -425,9 +440,11 @@ rm -f "$tmp/restored/state.db-wal" "$tmp/restored/state.db-shm"
 echo garbage >"$tmp/restored/state.db"
 "$EVFEED" build --config "$c" >/dev/null 2>"$tmp/restored/err7"
 st=$?
-test $st -eq 1 && grep -q 'state.db: warning: .*moved it to' "$tmp/restored/err7" &&
-	! grep -q 'a new state: the SEQUENCE' "$tmp/restored/err7"
-ok $? "a build with an error and a damaged state: the state set aside is told, nothing taken into the new one"
+test $st -eq 1 && grep -q 'state.db: warning: .*left as it is until a build without errors' "$tmp/restored/err7" &&
+	! grep -q 'moved it to\|a new state: the SEQUENCE' "$tmp/restored/err7" &&
+	test "$(cat "$tmp/restored/state.db")" = garbage &&
+	test -z "$(find "$tmp/restored" -maxdepth 1 -name 'state.db.corrupt-*')"
+ok $? "a build with an error and a damaged state: the state left as it is, and told"
 diag_file "$tmp/restored/err7"
 rm -f "$tmp/restored/state.db" "$tmp/restored/state.db-wal" "$tmp/restored/state.db-shm"
 cp "$tmp/restored/state.keep" "$tmp/restored/state.db"
