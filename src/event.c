@@ -808,11 +808,18 @@ format_range(const EvfEvent *ev, const GDate *start, const GDate *end,
 		g_autofree char *sday = format_day(
 		    g_date_time_get_day_of_month(s), g_date_time_get_month(s),
 		    g_date_time_get_year(s), TRUE, TRUE);
-		/* a wall time that happens twice says which */
-		g_autofree char *stime = g_date_time_format(
-		    s, evf_tz_is_ambiguous(s) ? "%H:%M (UTC%:z)" : "%H:%M");
-		g_autofree char *etime = g_date_time_format(
-		    e, evf_tz_is_ambiguous(e) ? "%H:%M (UTC%:z)" : "%H:%M");
+		/* to the second when either is written so (10:00:15 to
+		 * 10:00:45 is not "10:00–10:00"); a wall time that happens
+		 * twice says which */
+		gboolean seconds = g_date_time_get_second(s) != 0 ||
+		                   g_date_time_get_second(e) != 0;
+		const char *hm = seconds ? "%H:%M:%S" : "%H:%M";
+		const char *hm_utc =
+		    seconds ? "%H:%M:%S (UTC%:z)" : "%H:%M (UTC%:z)";
+		g_autofree char *stime =
+		    g_date_time_format(s, evf_tz_is_ambiguous(s) ? hm_utc : hm);
+		g_autofree char *etime =
+		    g_date_time_format(e, evf_tz_is_ambiguous(e) ? hm_utc : hm);
 
 		/* An event that ends at its start has no end to show. */
 		if (g_date_time_equal(s, e))

@@ -598,6 +598,13 @@ cmp_listed_desc(gconstpointer a, gconstpointer b)
 
 /* ---------------------------------------------------------- the page */
 
+/* By publication date (evf_event_pubdate), the earliest first. */
+static gint
+cmp_pubdate(gconstpointer a, gconstpointer b)
+{
+	return evf_event_cmp_pubdate_desc(b, a);
+}
+
 static void
 head_link(Page *p, const char *rel, const char *type, const char *title,
           const char *href)
@@ -865,6 +872,38 @@ detail(Page *p, const char *label, const char *cls, const char *value)
 	nl(p);
 }
 
+/* A partner's item without an event date, as a news feed gives them:
+ * listed apart on the page of upcoming events, by when it was published,
+ * not as an event whose date is to be announced. */
+static gboolean
+is_news(const EvfEvent *ev)
+{
+	return ev->tba && ev->source != NULL;
+}
+
+/* When @ev (is_news) was published, in the site's zone. */
+static void
+write_published(Page *p, const EvfEvent *ev)
+{
+	g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc(
+	    evf_event_pubdate(ev) / G_USEC_PER_SEC);
+	g_autoptr(GDateTime) t = g_date_time_to_timezone(utc, p->tz);
+	g_autofree char *w3c = g_date_time_format(t, "%Y-%m-%dT%H:%M:%S%:z");
+	g_autofree char *shown = g_strdup_printf(
+	    "%d %s %d", g_date_time_get_day_of_month(t),
+	    month_names[g_date_time_get_month(t)], g_date_time_get_year(t));
+
+	element(p, "dt", NULL, "Published");
+	start(p, "dd");
+	start(p, "time");
+	attr(p, "class", "dt-published");
+	attr(p, "datetime", w3c);
+	text(p, shown);
+	end(p);
+	end(p);
+	nl(p);
+}
+
 /* @further (nullable): a partner series' further dates
  * (list_series_once). */
 static void
@@ -957,14 +996,21 @@ write_event(Page *p, const EvfEvent *ev, const char *heading,
 	}
 	end(p);
 	nl(p);
+	/* (a date that may change: not one to come, nor one past) */
 	if (ev->status == EVF_STATUS_TENTATIVE) {
-		element(p, "p", "status", "Tentative: the date may change.");
+		element(p, "p", "status",
+		        ev->tba      ? "Tentative."
+		        : p->archive ? "Listed as tentative."
+		                     : "Tentative: the date may change.");
 		nl(p);
 	}
 	start(p, "dl");
 	attr(p, "class", "details");
 	nl(p);
-	write_when(p, ev, further);
+	if (is_news(ev))
+		write_published(p, ev);
+	else
+		write_when(p, ev, further);
 	write_next(p, ev, next);
 	detail(p, "Where", "p-location", ev->location);
 	if (ev->organizers->len > 0) {
@@ -1089,12 +1135,16 @@ write_event(Page *p, const EvfEvent *ev, const char *heading,
  * announced") on a page, or an archive page, listed at @next (nullable;
  * see write_next), with a partner series' @further dates (nullable). */
 static char *
-article_new(const EvfConfig *cfg, const EvfEvent *ev, gboolean archive,
-            const Occurrence *next, const char *further)
+article_new(const EvfConfig *cfg, GTimeZone *site_tz, const EvfEvent *ev,
+            gboolean archive, const Occurrence *next, const char *further)
 {
 	g_autoptr(xmlBuffer) buf = evf_xml_buffer_new();
 	g_autoptr(xmlTextWriter) w = xmlNewTextWriterMemory(buf, 0);
-	Page p = { .w = w, .ok = TRUE, .cfg = cfg, .archive = archive };
+	Page p = { .w = w,
+		   .ok = TRUE,
+		   .cfg = cfg,
+		   .archive = archive,
+		   .tz = site_tz };
 
 	write_event(&p, ev, "h3", next, further);
 	if (!p.ok || xmlTextWriterFlush(w) < 0)
@@ -1119,7 +1169,7 @@ write_article(Page *p, const Listed *l)
 	if (a == NULL || l->further != NULL ||
 	    (!p->archive && (l->next.day != l->ev->next_day ||
 	                     l->next.start != l->ev->next_start)))
-		a = own = article_new(p->cfg, l->ev, p->archive,
+		a = own = article_new(p->cfg, p->tz, l->ev, p->archive,
 		                      p->archive ? NULL : &l->next, l->further);
 	p->ok &= a != NULL && xmlTextWriterWriteRaw(p->w, BAD_CAST a) >= 0;
 }
@@ -1147,8 +1197,8 @@ evf_page_prepare(const EvfConfig *cfg, GTimeZone *site_tz, gint64 now,
 	ev->next_start = next.start;
 	kept = &ev->article[ev->past ? 1 : 0];
 	if (*kept == NULL)
-		*kept = article_new(cfg, ev, ev->past, ev->past ? NULL : &next,
-		                    NULL);
+		*kept = article_new(cfg, site_tz, ev, ev->past,
+		                    ev->past ? NULL : &next, NULL);
 }
 
 /* A partner's series on the page of upcoming events, as in the feeds: once,
@@ -1284,6 +1334,7 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	g_autoptr(xmlTextWriter) w = xmlNewTextWriterMemory(buf, 0);
 	g_autoptr(GArray) listed = g_array_new(FALSE, FALSE, sizeof(Listed));
 	g_autoptr(GPtrArray) tba = g_ptr_array_new();
+	g_autoptr(GPtrArray) news = g_ptr_array_new(); /* is_news */
 	g_autoptr(GPtrArray) cats = NULL;
 	g_autoptr(GHashTable) further =
 	    g_hash_table_new_full(NULL, NULL, NULL, g_free);
@@ -1317,7 +1368,7 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 		Listed l = { .ev = g_ptr_array_index(view->events, i) };
 
 		if (l.ev->tba) {
-			g_ptr_array_add(tba, l.ev);
+			g_ptr_array_add(is_news(l.ev) ? news : tba, l.ev);
 			continue;
 		}
 		if (is_past(p->tz, l.ev, now, &l.next) != archive)
@@ -1336,7 +1387,12 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	if (!archive)
 		list_series_once(p, listed, further);
 	g_array_sort(listed, archive ? cmp_listed_desc : cmp_listed);
-	g_ptr_array_sort(tba, evf_event_cmp_start);
+	/* in the order they were listed, a new one last; a partner's
+	 * news the newest first, as many as a feed holds */
+	g_ptr_array_sort(tba, cmp_pubdate);
+	g_ptr_array_sort(news, evf_event_cmp_pubdate_desc);
+	if (news->len > p->cfg->max_items)
+		g_ptr_array_set_size(news, p->cfg->max_items);
 
 	/* A scope's name: its category, else its title without the site's
 	 * ("Site: OSCE" → "OSCE"). */
@@ -1401,6 +1457,17 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 		start_section(p, NULL, "month", "_tba", "Date to be announced");
 		for (guint i = 0; i < tba->len; i++) {
 			Listed l = { .ev = g_ptr_array_index(tba, i) };
+
+			write_article(p, &l);
+		}
+		end(p);
+		nl(p);
+	}
+	if (!archive && news->len > 0) {
+		start_section(p, NULL, "month", "_partners",
+		              "From partners, no date given");
+		for (guint i = 0; i < news->len; i++) {
+			Listed l = { .ev = g_ptr_array_index(news, i) };
 
 			write_article(p, &l);
 		}

@@ -3311,31 +3311,18 @@ static const char partner_series[] =
     "DTEND:20250610T170000Z\r\nSUMMARY:A single talk\r\nEND:VEVENT\r\n"
     "END:VCALENDAR\r\n";
 
-/* Renders @s's own events with the partner's calendar as fetched at @now
- * (which moves the window of its series' occurrences), tracked in @s's
- * state at @now, into @s->files. */
+/* Renders @s's own events with @imp's as those of its source "pa",
+ * tracked in @s's state at @now, into @s->files. */
 static void
-render_with_partner(Site *s, gint64 now)
+render_with_import(Site *s, EvfImport *imp, gint64 now)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(EvfImport) imp =
-	    evf_import_ics(partner_series, strlen(partner_series),
-	                   "https://pa.example/", now, &error);
 	g_autoptr(GHashTable) partners =
 	    g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GPtrArray) events = NULL;
 	g_autoptr(EvfStore) store = NULL;
-	guint occurrences = 0;
 	gint64 updated;
 
-	g_assert_no_error(error);
-	for (guint i = 0; i < imp->events->len; i++) {
-		EvfEvent *ev = g_ptr_array_index(imp->events, i);
-
-		if (g_strcmp0(ev->series, "seminar@pa.example") == 0)
-			occurrences++;
-	}
-	g_assert_cmpuint(occurrences, ==, EVF_IMPORT_MAX_OCCURRENCES);
 	g_hash_table_insert(partners, "pa", imp->events);
 	events = evf_merge(s->cfg, s->events, partners, NULL);
 	store = evf_store_open(s->cfg->state_path, &error);
@@ -3345,6 +3332,28 @@ render_with_partner(Site *s, gint64 now)
 	s->files = evf_render_site(s->cfg, events, NULL, NULL, NULL, NULL,
 	                           updated, 0, updated, NULL, NULL, &error);
 	g_assert_no_error(error);
+}
+
+/* As render_with_import, with the partner's calendar (partner_series) as
+ * fetched at @now, which moves the window of its series' occurrences. */
+static void
+render_with_partner(Site *s, gint64 now)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp =
+	    evf_import_ics(partner_series, strlen(partner_series),
+	                   "https://pa.example/", now, &error);
+	guint occurrences = 0;
+
+	g_assert_no_error(error);
+	for (guint i = 0; i < imp->events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(imp->events, i);
+
+		if (g_strcmp0(ev->series, "seminar@pa.example") == 0)
+			occurrences++;
+	}
+	g_assert_cmpuint(occurrences, ==, EVF_IMPORT_MAX_OCCURRENCES);
+	render_with_import(s, imp, now);
 }
 
 /* (transfer full): the text of the one element @name ("guid") in the
@@ -3459,6 +3468,94 @@ test_partner_series_once(void)
 	g_assert_null(strstr(page2, "Cancelled: 9 June"));
 }
 
+/* The page of upcoming events: the site's events whose date is to be
+ * announced in the order they were listed; a partner's items without an
+ * event date (a news feed's posts) apart, the newest first, each with when
+ * it was published, as many as a feed holds; "Tentative" said of a date
+ * to come only; a time with seconds shown with them. */
+static void
+test_page_undated(void)
+{
+	static const char *const files[] = {
+		"alpha.md",
+		"---\ntitle: Alpha workshop\nstart: tba\n"
+		"published: 2025-03-01T09:00:00Z\n---\n",
+		"beta.md",
+		"---\ntitle: Beta workshop\nstart: tba\n"
+		"published: 2025-01-01T09:00:00Z\n---\n",
+		"gamma.md",
+		"---\ntitle: Gamma workshop\nstart: tba\nstatus: tentative\n"
+		"published: 2025-02-01T09:00:00Z\n---\n",
+		"past.md",
+		"---\ntitle: Past meeting\nstart: 2025-01-10\n"
+		"status: tentative\n---\n",
+		"soon.md",
+		"---\ntitle: Soon meeting\nstart: 2025-06-10\n"
+		"status: tentative\n---\n",
+		"seconds.md",
+		"---\ntitle: Short talk\nstart: 2025-07-03T10:00:15\n"
+		"end: 2025-07-03T10:00:45\n---\n",
+		NULL
+	};
+	static const char feed[] =
+	    "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>"
+	    "<title>PA news</title><link>https://pa.example/</link>"
+	    "<description>News</description>"
+	    "<item><title>News of March</title>"
+	    "<link>https://pa.example/3</link><guid>https://pa.example/3</guid>"
+	    "<pubDate>Sat, 01 Mar 2025 10:00:00 GMT</pubDate></item>"
+	    "<item><title>News of May</title>"
+	    "<link>https://pa.example/5</link><guid>https://pa.example/5</guid>"
+	    "<pubDate>Thu, 01 May 2025 10:00:00 GMT</pubDate></item>"
+	    "<item><title>News of April</title>"
+	    "<link>https://pa.example/4</link><guid>https://pa.example/4</guid>"
+	    "<pubDate>Tue, 01 Apr 2025 10:00:00 GMT</pubDate></item>"
+	    "</channel></rss>\n";
+	g_autoptr(Site) s = site_of_with(
+	    "Europe/Ljubljana",
+	    "max_items=2\n[source pa]\nurl=https://pa.example/feed.xml\n",
+	    files);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = evf_import_feed(
+	    feed, strlen(feed), "https://pa.example/feed.xml", &error);
+	g_autofree char *page = NULL;
+	g_autofree char *archive = NULL;
+	const char *tba, *news, *a, *b, *g, *may, *april;
+
+	g_assert_no_error(error);
+	render_with_import(s, imp, NOW);
+	page = file_text(s, "index.html");
+	archive = file_text(s, "archive.html");
+	tba = strstr(page, "id=\"_tba\">Date to be announced</h2>");
+	news = strstr(page, "id=\"_partners\">From partners, no date given");
+	g_assert_nonnull(tba);
+	g_assert_nonnull(news);
+	g_assert_true(tba < news);
+	b = strstr(page, "Beta workshop</h3>");
+	g = strstr(page, "Gamma workshop</h3>");
+	a = strstr(page, "Alpha workshop</h3>");
+	g_assert_true(tba < b && b < g && g < a && a < news);
+	may = strstr(page, "News of May</h3>");
+	april = strstr(page, "News of April</h3>");
+	g_assert_true(news < may && may < april);
+	g_assert_null(strstr(page, "News of March</h3>"));
+	g_assert_cmpuint(count_of(page, "<dt>Published</dt>"), ==, 2);
+	g_assert_nonnull(strstr(
+	    may, "<dt>Published</dt><dd><time class=\"dt-published\" "
+	         "datetime=\"2025-05-01T12:00:00+02:00\">1 May 2025</time>"));
+	/* no date is to be announced for a news item */
+	g_assert_cmpuint(count_of(page, "<dd>Date to be announced"), ==, 3);
+	/* the one that says so of a date to come */
+	g_assert_cmpuint(count_of(page, "Tentative: the date may change."), ==,
+	                 1);
+	g_assert_nonnull(strstr(g, "<p class=\"status\">Tentative.</p>"));
+	g_assert_nonnull(strstr(archive, "Past meeting</h3>\n"
+	                                 "<p class=\"status\">Listed as "
+	                                 "tentative.</p>"));
+	g_assert_null(strstr(archive, "the date may change"));
+	g_assert_nonnull(strstr(page, "3 July 2025, 10:00:15\u201310:00:45"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -3484,6 +3581,7 @@ main(int argc, char **argv)
 	g_test_add_func("/write/feed/no-enddate-without-end",
 	                test_feed_no_enddate_without_end);
 	g_test_add_func("/write/partner-series-once", test_partner_series_once);
+	g_test_add_func("/write/page-undated", test_page_undated);
 	g_test_add_func("/write/page/series-until", test_page_series_until);
 	g_test_add_func("/write/page/tba-only", test_page_tba_only);
 	g_test_add_func("/write/page/months-in-order",
