@@ -154,6 +154,33 @@ evf_event_pubdate(const EvfEvent *ev)
 	if (ev->published >= EVF_EARLIEST_PUBDATE &&
 	    (ev->created == 0 || ev->published <= ev->created))
 		return ev->published;
+	/* A partner's event without a date of publication that was over
+	 * before evfeed first saw it (the back catalogue of a calendar
+	 * without CREATED, as Exchange publishes them) is not a new listing:
+	 * dated by its end, it does not push the site's own listings out of
+	 * its feeds, each announced as new. (Not a series' occurrence,
+	 * whose item is the series'.) */
+	if (ev->source != NULL && ev->series == NULL && !ev->tba &&
+	    ev->rrule == NULL && ev->created != 0) {
+		gint64 end;
+
+		if (ev->all_day && !g_date_valid(&ev->end_date)) {
+			end = G_MAXINT64;
+		} else if (ev->all_day) {
+			g_autoptr(GDateTime) t = g_date_time_new_utc(
+			    g_date_get_year(&ev->end_date),
+			    g_date_get_month(&ev->end_date),
+			    g_date_get_day(&ev->end_date), 0, 0, 0);
+
+			end = t != NULL ? g_date_time_to_unix(t) : G_MAXINT64;
+		} else {
+			GDateTime *t = ev->end != NULL ? ev->end : ev->start;
+
+			end = t != NULL ? g_date_time_to_unix(t) : G_MAXINT64;
+		}
+		if (end < ev->created / G_USEC_PER_SEC)
+			return MAX(end * G_USEC_PER_SEC, EVF_EARLIEST_PUBDATE);
+	}
 	return ev->created;
 }
 

@@ -160,8 +160,8 @@ EvfEvent *evf_event_deserialize(GVariant *v);
 #define EVF_EARLIEST_PUBDATE (G_GINT64_CONSTANT(631152000) * G_USEC_PER_SEC)
 
 /* The publication date: `published` from the file (or the partner), else
- * first seen; never later than first seen, nor before
- * EVF_EARLIEST_PUBDATE. */
+ * first seen, or, for a partner's event first seen after it ended, its
+ * end; never later than first seen, nor before EVF_EARLIEST_PUBDATE. */
 gint64 evf_event_pubdate(const EvfEvent *ev);
 
 /* (transfer full): the title as shown, "Cancelled: " first if cancelled,

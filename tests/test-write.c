@@ -3556,6 +3556,75 @@ test_page_undated(void)
 	g_assert_nonnull(strstr(page, "3 July 2025, 10:00:15\u201310:00:45"));
 }
 
+/* A partner's calendar without CREATED (as Exchange publishes them): the
+ * events it lists that were over before they were first seen are dated by
+ * their end, not announced as new listings that push the site's own out
+ * of its feeds; one to come is dated when it was first seen. */
+static void
+test_partner_back_catalogue(void)
+{
+	static const char *const files[] = {
+		"own.md",
+		"---\ntitle: Own workshop\nstart: 2025-09-01\n"
+		"published: 2025-05-01T09:00:00Z\n---\n",
+		NULL
+	};
+	static const char cal[] =
+	    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//PB//Test//EN\r\n"
+	    "BEGIN:VEVENT\r\nUID:b1@pb.example\r\nDTSTAMP:20250601T000000Z\r\n"
+	    "DTSTART;VALUE=DATE:20190210\r\nSUMMARY:Board meeting 2019\r\n"
+	    "END:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:b2@pb.example\r\nDTSTAMP:20250601T000000Z\r\n"
+	    "DTSTART:20210310T090000Z\r\nDTEND:20210310T110000Z\r\n"
+	    "SUMMARY:Board meeting 2021\r\nEND:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:b3@pb.example\r\nDTSTAMP:20250601T000000Z\r\n"
+	    "DTSTART;VALUE=DATE:19850101\r\nSUMMARY:Board meeting 1985\r\n"
+	    "END:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:b4@pb.example\r\nDTSTAMP:20250601T000000Z\r\n"
+	    "DTSTART;VALUE=DATE:20251010\r\nSUMMARY:Board meeting to come\r\n"
+	    "END:VEVENT\r\n"
+	    "END:VCALENDAR\r\n";
+	g_autoptr(Site) s = site_of_with(
+	    "Europe/Ljubljana",
+	    "max_items=2\n[source pa]\nurl=https://pb.example/cal.ics\n",
+	    files);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = evf_import_ics(
+	    cal, strlen(cal), "https://pb.example/cal.ics", NOW, &error);
+	g_autofree char *rss = NULL;
+	g_autofree char *src = NULL;
+	g_autofree char *pub = NULL;
+	g_autofree char *old = NULL;
+	g_autofree char *all = NULL;
+	g_autofree char *oldest = NULL;
+
+	g_assert_no_error(error);
+	render_with_import(s, imp, NOW);
+	rss = file_text(s, "rss.xml");
+	g_assert_cmpuint(count_of(rss, "<item>"), ==, 2);
+	g_assert_nonnull(strstr(rss, "<title>Own workshop</title>"));
+	g_assert_nonnull(strstr(rss, "<title>Board meeting to come</title>"));
+	pub = item_element(rss, "Board meeting to come", "pubDate");
+	g_assert_cmpstr(pub, ==, "Sun, 01 Jun 2025 12:00:00 +0000");
+	/* the source's own feed, by the same dates: the latest past one
+	 * dated by its end */
+	src = file_text(s, "source/pa/rss.xml");
+	g_assert_nonnull(strstr(src, "<title>Board meeting to come</title>"));
+	old = item_element(src, "Board meeting 2021", "pubDate");
+	g_assert_cmpstr(old, ==, "Wed, 10 Mar 2021 11:00:00 +0000");
+	g_assert_null(strstr(src, "Board meeting 2019"));
+	g_assert_null(strstr(src, "Board meeting 1985"));
+	/* all of them: one over before 1990 dated then, no earlier */
+	s->cfg->max_items = 10;
+	render_with_import(s, imp, NOW);
+	all = file_text(s, "source/pa/rss.xml");
+	oldest = item_element(all, "Board meeting 1985", "pubDate");
+	g_assert_cmpstr(oldest, ==, "Mon, 01 Jan 1990 00:00:00 +0000");
+	g_free(old);
+	old = item_element(all, "Board meeting 2019", "pubDate");
+	g_assert_cmpstr(old, ==, "Mon, 11 Feb 2019 00:00:00 +0000");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -3582,6 +3651,8 @@ main(int argc, char **argv)
 	                test_feed_no_enddate_without_end);
 	g_test_add_func("/write/partner-series-once", test_partner_series_once);
 	g_test_add_func("/write/page-undated", test_page_undated);
+	g_test_add_func("/write/partner-back-catalogue",
+	                test_partner_back_catalogue);
 	g_test_add_func("/write/page/series-until", test_page_series_until);
 	g_test_add_func("/write/page/tba-only", test_page_tba_only);
 	g_test_add_func("/write/page/months-in-order",
