@@ -20,8 +20,9 @@
  * web server serving the folder, and Last-Modified has whole seconds: two
  * versions written within one second would share it, and a client asking
  * If-Modified-Since with the first would be told that the second is not
- * modified (RFC 9110 §13.1.3). So each new version of a file is dated at
- * least one second after the version it replaces (see date_after).
+ * modified (RFC 9110 §13.1.3). So each new version of a file is dated in
+ * the second after the files are put in place, and after the version it
+ * replaces (see date_after).
  */
 #define _GNU_SOURCE
 #include "autoconf.h"
@@ -264,35 +265,35 @@ sync_dir(const char *dir, gboolean whole_fs, GError **error)
 	return TRUE;
 }
 
-/* Dates each file of @renames that replaces one at least one second later
- * than the file it replaces: one written within the old one's second (or
- * before it) gets the start of the next second. Then waits, at most a
- * second, for that second to begin, so that the server never sends a
- * Last-Modified later than the answer's Date (RFC 9110 §8.8.2.1); an old
- * file dated further ahead, by a clock set back, is not waited for. A file
- * that replaces none, or is written in a later second, keeps its time, and
- * files not written keep theirs: the date moves only with the bytes. */
+/* Dates each file of @renames that replaces one in the second after the
+ * present one (as the files are about to be put in place), and after the
+ * file it replaces: up to now the old version is served, with a Date of
+ * this second at the latest, and a client that asks If-Modified-Since
+ * with that Date (or the time it fetched, as `curl -z` does) must not be
+ * told that the new one is not modified, however long the build took
+ * since the file was written. Then waits, at most a second, for that
+ * second to begin, so that the server never sends a Last-Modified later
+ * than the answer's Date (RFC 9110 §8.8.2.1); an old file dated further
+ * ahead, by a clock set back, is not waited for. A file that replaces
+ * none keeps its time (no client has an older version), and files not
+ * written keep theirs: the date moves only with the bytes. */
 static gboolean
 date_after(GPtrArray *renames, GError **error)
 {
 	gint64 latest = -1, wait;
+	const gint64 now = g_get_real_time() / G_USEC_PER_SEC;
 
 	for (guint i = 0; i < renames->len; i++) {
 		Pending *p = g_ptr_array_index(renames, i);
-		struct timespec times[2] = { { 0, UTIME_OMIT },
-			                     { p->after + 1, 0 } };
-		struct stat st;
+		const gint64 date = MAX(p->after, now) + 1;
+		struct timespec times[2] = { { 0, UTIME_OMIT }, { date, 0 } };
 
 		if (p->after < 0)
-			continue;
-		if (stat(p->temp, &st) < 0)
-			return io_error(error, "write", p->final, errno);
-		if (st.st_mtim.tv_sec > p->after)
 			continue;
 		if (utimensat(AT_FDCWD, p->temp, times, 0) < 0)
 			return io_error(error, "set the time of", p->final,
 			                errno);
-		latest = MAX(latest, p->after + 1);
+		latest = MAX(latest, date);
 	}
 	wait = latest * G_USEC_PER_SEC - g_get_real_time();
 	if (latest >= 0 && wait > 0 && wait <= G_USEC_PER_SEC)
@@ -472,8 +473,6 @@ evf_stage_ready(EvfStage *st, GError **error)
 		g_ptr_array_add(st->renames, p);
 		g_hash_table_add(st->dirs, g_path_get_dirname(p->final));
 	}
-	if (!date_after(st->renames, error))
-		return FALSE;
 	if (st->renames->len > 0 && !sync_dir(st->dir, TRUE, error))
 		return FALSE;
 	st->ready = TRUE;
@@ -493,7 +492,8 @@ evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
 	gpointer key;
 
 	*written = 0;
-	if (!evf_stage_ready(st, error))
+	/* (dated just before the renames, which follow at once) */
+	if (!evf_stage_ready(st, error) || !date_after(renames, error))
 		return FALSE;
 	hold_signals(held);
 	for (guint i = 0; i < renames->len; i++) {

@@ -32,13 +32,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfStage, evf_stage_free)
  * evf_stage_commit. @f need not outlive the call. */
 void evf_stage_add(EvfStage *st, const EvfFile *f);
 /* Fails with the first failure of evf_stage_add in path order. Else
- * dates each file that replaces another in a later second than the old one
- * (waiting up to a second for that second), so that each version has its
- * own Last-Modified, and flushes the file system: what is left to do
- * cannot fail for want of space. Once is enough. */
+ * flushes the file system: what is left to do cannot fail for want of
+ * space. Once is enough. */
 gboolean evf_stage_ready(EvfStage *st, GError **error);
-/* evf_stage_ready(), unless done; then renames the temporary files
- * over the old ones
+/* evf_stage_ready(), unless done; then dates each file that replaces
+ * another in the next second, and later than the old one (waiting up to a
+ * second for that second), so that each version has its own
+ * Last-Modified, later than the Date of any answer that served the old
+ * one; then renames the temporary files over the old ones
  * and removes the files named in @stale (relative paths; nullable) that
  * were not staged. *written is the number of files written; @changed
  * (nullable, element-type utf8, owning its strings) gets the path of each,

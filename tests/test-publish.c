@@ -181,6 +181,35 @@ test_newer_second(void)
 	rm_rf(dir);
 }
 
+/* A file written early in a long build: dated when it is put in place,
+ * not when it was written, since the old version was served meanwhile,
+ * its answers dated up to the moment of the renames. */
+static void
+test_dated_when_in_place(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("evfeed-pub-XXXXXX", NULL);
+	g_autoptr(GPtrArray) v1 = files();
+	g_autoptr(GPtrArray) v2 = files();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfStage) st = evf_stage_new(dir);
+	gint64 served;
+	guint written;
+
+	g_ptr_array_add(v1, file("a.ics", "one"));
+	g_assert_true(publish(dir, v1, NULL, &written, NULL, &error));
+	g_ptr_array_add(v2, file("a.ics", "one, edited"));
+	evf_parallel_for(v2, stage_one, st);
+	/* the rest of the build, while the old version is served */
+	g_usleep(G_USEC_PER_SEC + 200000);
+	served = g_get_real_time() / G_USEC_PER_SEC;
+	g_assert_true(evf_stage_commit(st, NULL, &written, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(mtime(dir, "a.ics"), >, served);
+	g_assert_cmpint(mtime(dir, "a.ics") * G_USEC_PER_SEC, <=,
+	                g_get_real_time());
+	rm_rf(dir);
+}
+
 static void
 test_stale_removed(void)
 {
@@ -449,6 +478,8 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/publish/write-and-skip", test_write_and_skip);
 	g_test_add_func("/publish/newer-second", test_newer_second);
+	g_test_add_func("/publish/dated-when-in-place",
+	                test_dated_when_in_place);
 	g_test_add_func("/publish/stale-removed", test_stale_removed);
 	g_test_add_func("/publish/failure-keeps-old", test_failure_keeps_old);
 	g_test_add_func("/publish/many-files-one-failure",
