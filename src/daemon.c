@@ -55,6 +55,8 @@ typedef struct {
 	EvfSnapshot *snap;
 	char *digest;      /* of the inputs snap was built from */
 	char *seen;        /* the state's inputs follow_builds last acted on */
+	char *partners;    /* the state's partner revision (evf_partner_
+	                    * revision) when the last build began */
 	gint64 retry_at;   /* monotonic µs: a failed build is tried again */
 	gint64 until;      /* wall-clock µs: an event ends, and the pages
 	                    * change with it; 0: none */
@@ -146,6 +148,12 @@ rebuild(Daemon *d, gboolean fresh)
 	gint64 passes;
 
 	d->retry_at = 0;
+	/* (before the build reads them: a fetch made meanwhile by another
+	 * evfeed is built again, see follow_builds) */
+	if (d->store != NULL) {
+		g_free(d->partners);
+		d->partners = evf_partner_revision(d->store);
+	}
 	if (!evf_build_run(d->cfg, d->cache, g_get_real_time(), FALSE, diags,
 	                   &st, &error)) {
 		/* A full disk, a locked state or another build under way
@@ -466,6 +474,7 @@ static void
 follow_builds(Daemon *d, gint64 now, gint64 mono)
 {
 	g_autofree char *inputs = NULL;
+	g_autofree char *partners = NULL;
 
 	if (d->retry_at != 0 && mono >= d->retry_at) {
 		d->retry_at = 0;
@@ -482,6 +491,18 @@ follow_builds(Daemon *d, gint64 now, gint64 mono)
 	    mono - d->looked_at < LOOK_SECS * G_USEC_PER_SEC)
 		return;
 	d->looked_at = mono;
+	/* The partners' items changed by another evfeed (`evfeed fetch
+	 * NAME`, as evfeed(1) advises to apply a shorter interval at once):
+	 * a fetch here of the same answer changes nothing, and would never
+	 * build them. */
+	partners = evf_partner_revision(d->store);
+	if (d->partners != NULL && strcmp(partners, d->partners) != 0) {
+		g_free(d->partners);
+		d->partners = g_steal_pointer(&partners);
+		update_status(d);
+		schedule_rebuild(d);
+		return;
+	}
 	inputs = evf_store_get_meta(d->store, "inputs");
 	/* once for each: a build here that fails (an invalid edit) would
 	 * otherwise be made again every few seconds */
@@ -888,6 +909,7 @@ evf_daemon_run(const char *config_path, const char *listen)
 		evf_snapshot_unref(d.snap);
 		g_free(d.digest);
 		g_free(d.seen);
+		g_free(d.partners);
 		evf_websub_free(d.websub);
 		evf_fetcher_free(d.fetcher);
 		g_hash_table_unref(d.in_flight);
@@ -929,6 +951,7 @@ evf_daemon_run(const char *config_path, const char *listen)
 	evf_snapshot_unref(d.snap);
 	g_free(d.digest);
 	g_free(d.seen);
+	g_free(d.partners);
 	evf_catalog_cache_free(d.cache);
 	evf_config_free(d.cfg);
 	g_free(d.config_path);

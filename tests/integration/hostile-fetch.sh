@@ -793,4 +793,49 @@ base=$fixture
 ctl osce normal
 ctl unodc normal
 
+# ------------------------- `evfeed fetch NAME` beside a running serve
+
+# evfeed(1) advises it to apply a shorter interval at once: what it
+# fetches is published by the server within seconds, though the server's
+# own fetch, an hour away, would get the same answer and change nothing.
+write_conf osce
+fetch beside.first osce
+if serve_start "$conf" "$tmp/beside.out" "$tmp/beside.err"; then
+	daemon=$base
+	base=$fixture
+	ctl osce scrolled
+	fetch beside.second osce
+	seminar_served()
+	{
+		"$CURL" -sf "$daemon/source/osce/calendar.ics" |
+			grep -q 'Regional Seminar on Countering Terrorist Financing'
+	}
+	# its next fetch, as the fetch beside it scheduled it
+	next=$("$EVFEED" sources --config "$conf" | awk '$1 == "osce" { print $5 }')
+	status_told()
+	{
+		"$CURL" -sf "$daemon/status.json" | "$PYTHON3" -c '
+import json, sys
+s = [x for x in json.load(sys.stdin)["sources"] if x["name"] == "osce"]
+sys.exit(not (s and s[0]["next_fetch"] == sys.argv[1]))' "$next"
+	}
+	test "$rc" -eq 0 && test -n "$next" && wait_until 20 seminar_served &&
+		wait_until 5 status_told
+	if ! ok $? "evfeed fetch beside serve: the item it fetched served within seconds, and its next fetch in status.json"; then
+		diag "fetch: exit $rc"
+		diag_file "$tmp/beside.second.err"
+		diag_file "$tmp/beside.err"
+		diag "sources: next fetch $next"
+		"$CURL" -sf "$daemon/status.json" >"$tmp/beside.status"
+		diag_file "$tmp/beside.status"
+	fi
+	serve_stop
+else
+	diag_file "$tmp/beside.err"
+	fail "evfeed fetch beside serve: evfeed serve starts"
+	serve_stop KILL
+fi
+base=$fixture
+ctl osce normal
+
 done_testing
