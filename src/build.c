@@ -1603,7 +1603,7 @@ announcing(const char *untold, const EvfStage *stage)
 
 static gboolean
 build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
-           gboolean wait, const char *damaged, GPtrArray *diags,
+           EvfBuildFlags flags, const char *damaged, GPtrArray *diags,
            EvfBuildStats *stats, GError **error)
 {
 	/* released last, after the stage has removed what it left */
@@ -1663,7 +1663,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	 * the other published of a later edit. (A state folder not there
 	 * yet has no build in it, and is made once the files are good.) */
 	if (g_file_test(state_dir, G_FILE_TEST_IS_DIR) &&
-	    !build_lock(state_dir, wait, &lock, error))
+	    !build_lock(state_dir, flags & EVF_BUILD_WAIT, &lock, error))
 		return FALSE;
 	files = evf_catalog_read(cfg, cache, diags, &events_digest, error);
 	if (files == NULL)
@@ -1692,7 +1692,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		            state_dir, g_strerror(e));
 		return FALSE;
 	}
-	if (lock < 0 && !build_lock(state_dir, wait, &lock, error))
+	if (lock < 0 &&
+	    !build_lock(state_dir, flags & EVF_BUILD_WAIT, &lock, error))
 		return FALSE;
 	store = damaged == NULL ? evf_store_open_in_place(cfg->state_path, &why)
 	                        : NULL;
@@ -1858,6 +1859,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	 * made, and let go: memory holds what is being made, not the
 	 * site. */
 	stage = evf_stage_new(cfg->output_dir);
+	if (flags & EVF_BUILD_SERVED)
+		evf_stage_no_wait(stage);
 	{
 		EvfGzipper *gz =
 		    evf_gzipper_new(cfg->output_dir, compress_file, stage);
@@ -1970,13 +1973,13 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 
 gboolean
 evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
-              gboolean wait, GPtrArray *diags, EvfBuildStats *stats,
+              EvfBuildFlags flags, GPtrArray *diags, EvfBuildStats *stats,
               GError **error)
 {
 	guint before = diags->len;
 	GError *first = NULL;
 
-	if (build_once(cfg, cache, now, wait, NULL, diags, stats, &first))
+	if (build_once(cfg, cache, now, flags, NULL, diags, stats, &first))
 		return TRUE;
 	/* The state damaged where opening it does not look (a page deep in
 	 * the file): the build is made again with a new one, seeded from
@@ -1986,7 +1989,7 @@ evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		g_autoptr(GError) damaged = first;
 
 		g_ptr_array_set_size(diags, before);
-		return build_once(cfg, cache, now, wait, damaged->message,
+		return build_once(cfg, cache, now, flags, damaged->message,
 		                  diags, stats, error);
 	}
 	if (first != NULL)

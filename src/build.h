@@ -30,12 +30,19 @@ char *evf_build_last_manifest(const EvfConfig *cfg);
 /* Checks the event files only: every problem goes into @diags. */
 gboolean evf_build_check(const EvfConfig *cfg, gint64 now, GPtrArray *diags);
 
+typedef enum {
+	/* another build under way on the same state is waited for; else it
+	 * is an error */
+	EVF_BUILD_WAIT = 1 << 0,
+	/* the caller serves what the build writes, and waits for the
+	 * second its changed files are dated (evf_stage_no_wait) */
+	EVF_BUILD_SERVED = 1 << 1,
+} EvfBuildFlags;
+
 /* Builds the site into cfg->output_dir at @now (µs). Input errors go into
  * @diags and nothing is written; runtime errors (state, disk) set @error.
  * Returns TRUE on success. @stats is cleared first. @cache (nullable)
- * spares reading and parsing unchanged files again. Another build under
- * way on the same state is waited for with @wait, and is an error
- * without. */
+ * spares reading and parsing unchanged files again. */
 gboolean evf_build_run(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
-                       gboolean wait, GPtrArray *diags, EvfBuildStats *stats,
-                       GError **error);
+                       EvfBuildFlags flags, GPtrArray *diags,
+                       EvfBuildStats *stats, GError **error);

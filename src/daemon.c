@@ -132,6 +132,18 @@ publish_snapshot(Daemon *d, const char *manifest, gboolean fresh)
 		          error->message);
 		return FALSE;
 	}
+	/* The previous version was served while the build ran and this
+	 * one was read, its answers dated up to now: a new one is dated in
+	 * the next second, and served once that second has begun (a build
+	 * beside the server dates its files when it puts them in place,
+	 * and they are read here later). */
+	{
+		gint64 now = g_get_real_time();
+		gint64 at = now / G_USEC_PER_SEC + 1;
+
+		if (evf_snapshot_date_changes(snap, d->snap, at))
+			g_usleep((gulong)(at * G_USEC_PER_SEC - now));
+	}
 	if (d->httpd != NULL)
 		evf_httpd_set_snapshot(d->httpd, snap);
 	evf_snapshot_unref(d->snap);
@@ -154,8 +166,8 @@ rebuild(Daemon *d, gboolean fresh)
 		g_free(d->partners);
 		d->partners = evf_partner_revision(d->store);
 	}
-	if (!evf_build_run(d->cfg, d->cache, g_get_real_time(), FALSE, diags,
-	                   &st, &error)) {
+	if (!evf_build_run(d->cfg, d->cache, g_get_real_time(),
+	                   EVF_BUILD_SERVED, diags, &st, &error)) {
 		/* A full disk, a locked state or another build under way
 		 * passes: the build is tried again (an error in the events
 		 * waits for the next edit). */
@@ -442,9 +454,10 @@ follow_config(Daemon *d)
 static EvfStore *
 open_state(Daemon *d, GError **error)
 {
-	d->store = evf_store_open(d->cfg->state_path, error);
-	if (d->store != NULL && evf_store_set_aside_note(d->store) != NULL)
-		g_warning("%s", evf_store_set_aside_note(d->store));
+	/* A damaged one is left to the build, which moves it aside once
+	 * the event files are good (not while one has an error): opened
+	 * again on the next tick. */
+	d->store = evf_store_open_in_place(d->cfg->state_path, error);
 	file_id(d->cfg->state_path, d->state_id);
 	return d->store;
 }
@@ -491,15 +504,16 @@ follow_builds(Daemon *d, gint64 now, gint64 mono)
 	    mono - d->looked_at < LOOK_SECS * G_USEC_PER_SEC)
 		return;
 	d->looked_at = mono;
-	/* The partners' items changed by another evfeed (`evfeed fetch
-	 * NAME`, as evfeed(1) advises to apply a shorter interval at once):
-	 * a fetch here of the same answer changes nothing, and would never
-	 * build them. */
+	/* What another evfeed's fetch (`evfeed fetch NAME`, as evfeed(1)
+	 * advises to apply a shorter interval at once) found, failing or
+	 * not, as `sources` tells it; and the items it changed, which a
+	 * fetch here of the same answer would find unchanged, and never
+	 * build. */
+	update_status(d);
 	partners = evf_partner_revision(d->store);
 	if (d->partners != NULL && strcmp(partners, d->partners) != 0) {
 		g_free(d->partners);
 		d->partners = g_steal_pointer(&partners);
-		update_status(d);
 		schedule_rebuild(d);
 		return;
 	}

@@ -146,6 +146,28 @@ evf_event_unref(EvfEvent *ev)
 }
 
 gint64
+evf_event_over_by(const EvfEvent *ev)
+{
+	GDateTime *t = ev->end != NULL ? ev->end : ev->start;
+
+	if (ev->tba || (ev->all_day && !g_date_valid(&ev->end_date)) ||
+	    (!ev->all_day && t == NULL))
+		return G_MAXINT64;
+	if (ev->all_day) {
+		/* the end of its last day where that day ends last, 12 hours
+		 * behind UTC: whatever the site's zone */
+		g_autoptr(GDateTime) end = g_date_time_new_utc(
+		    g_date_get_year(&ev->end_date),
+		    g_date_get_month(&ev->end_date),
+		    g_date_get_day(&ev->end_date), 12, 0, 0);
+
+		return end != NULL ? g_date_time_to_unix(end) * G_USEC_PER_SEC
+		                   : G_MAXINT64;
+	}
+	return g_date_time_to_unix(t) * G_USEC_PER_SEC;
+}
+
+gint64
 evf_event_pubdate(const EvfEvent *ev)
 {
 	/* A partner's date may lie in the future; a listing is never
@@ -158,29 +180,12 @@ evf_event_pubdate(const EvfEvent *ev)
 	 * before evfeed first saw it (the back catalogue of a calendar
 	 * without CREATED, as Exchange publishes them) is not a new listing:
 	 * dated by its end, it does not push the site's own listings out of
-	 * its feeds, each announced as new. (Not a series' occurrence,
-	 * whose item is the series'.) */
+	 * its feeds, each announced as new. (A series' occurrence: see
+	 * series_item in render.c.) */
 	if (ev->source != NULL && ev->series == NULL && !ev->tba &&
-	    ev->rrule == NULL && ev->created != 0) {
-		gint64 end;
-
-		if (ev->all_day && !g_date_valid(&ev->end_date)) {
-			end = G_MAXINT64;
-		} else if (ev->all_day) {
-			g_autoptr(GDateTime) t = g_date_time_new_utc(
-			    g_date_get_year(&ev->end_date),
-			    g_date_get_month(&ev->end_date),
-			    g_date_get_day(&ev->end_date), 0, 0, 0);
-
-			end = t != NULL ? g_date_time_to_unix(t) : G_MAXINT64;
-		} else {
-			GDateTime *t = ev->end != NULL ? ev->end : ev->start;
-
-			end = t != NULL ? g_date_time_to_unix(t) : G_MAXINT64;
-		}
-		if (end < ev->created / G_USEC_PER_SEC)
-			return MAX(end * G_USEC_PER_SEC, EVF_EARLIEST_PUBDATE);
-	}
+	    ev->rrule == NULL && ev->created != 0 &&
+	    evf_event_over_by(ev) < ev->created)
+		return MAX(evf_event_over_by(ev), EVF_EARLIEST_PUBDATE);
 	return ev->created;
 }
 

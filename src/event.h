@@ -163,6 +163,10 @@ EvfEvent *evf_event_deserialize(GVariant *v);
  * first seen, or, for a partner's event first seen after it ended, its
  * end; never later than first seen, nor before EVF_EARLIEST_PUBDATE. */
 gint64 evf_event_pubdate(const EvfEvent *ev);
+/* When @ev is over everywhere (µs since 1970 UTC): its end, or a timed
+ * one's start when it has no end; an all-day event's last day once it has
+ * ended 12 hours behind UTC. G_MAXINT64 for tba. */
+gint64 evf_event_over_by(const EvfEvent *ev);
 
 /* (transfer full): the title as shown, "Cancelled: " first if cancelled,
  * unless the title starts by saying so ("CANCELLED: …"). */

@@ -551,8 +551,8 @@ cmd_build(void)
 		return check_all("; nothing was written");
 	evf_diags_print(diags, stderr);
 	g_ptr_array_set_size(diags, 0);
-	if (!evf_build_run(cfg, NULL, g_get_real_time(), TRUE, diags, &st,
-	                   &error)) {
+	if (!evf_build_run(cfg, NULL, g_get_real_time(), EVF_BUILD_WAIT, diags,
+	                   &st, &error)) {
 		evf_diags_print(diags, stderr);
 		if (error != NULL)
 			fprintf(stderr, "evfeed: error: %s\n", error->message);

@@ -569,6 +569,8 @@ series_item(const Site *site, GPtrArray *occ)
 	g_autofree char *further = NULL;
 	guint rep = evf_render_series_next(site->cfg, occ, site->now, &further);
 	EvfEvent *item;
+	gboolean dated = FALSE; /* the source said when it published one */
+	gint64 over = 0;        /* when the last is over */
 
 	item = evf_event_copy(g_ptr_array_index(occ, rep));
 	g_free(item->uid);
@@ -582,11 +584,18 @@ series_item(const Site *site, GPtrArray *occ)
 		item->created = MIN(item->created, evf_event_pubdate(ev));
 		item->modified = MAX(item->modified, ev->modified);
 		item->sequence = MAX(item->sequence, ev->sequence);
+		dated |= ev->published >= EVF_EARLIEST_PUBDATE;
+		over = MAX(over, evf_event_over_by(ev));
 	}
 	/* as the state keeps them: the occurrences in the window are not
 	 * all the series has had (evf_build's series_times) */
 	if (first->series_first > 0)
 		item->created = MIN(item->created, first->series_first);
+	/* a series all over before it was first seen, with no date of
+	 * publication: dated by its end, as evf_event_pubdate dates a
+	 * single event */
+	if (!dated && over < item->created)
+		item->created = MAX(over, EVF_EARLIEST_PUBDATE);
 	item->modified = MAX(item->modified, first->series_changed);
 	if (further != NULL) {
 		g_free(item->series_dates);

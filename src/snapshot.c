@@ -32,14 +32,10 @@ entry_clear(gpointer p)
 	g_free(e->etag_gzip);
 	g_free(e->last_modified);
 	g_free(e->link);
-	if (e->ok != NULL)
-		MHD_destroy_response(e->ok);
-	if (e->ok_gzip != NULL)
-		MHD_destroy_response(e->ok_gzip);
-	if (e->not_modified != NULL)
-		MHD_destroy_response(e->not_modified);
-	if (e->not_modified_gzip != NULL)
-		MHD_destroy_response(e->not_modified_gzip);
+	g_clear_pointer(&e->ok, MHD_destroy_response);
+	g_clear_pointer(&e->ok_gzip, MHD_destroy_response);
+	g_clear_pointer(&e->not_modified, MHD_destroy_response);
+	g_clear_pointer(&e->not_modified_gzip, MHD_destroy_response);
 }
 
 static void
@@ -126,6 +122,28 @@ add_headers(struct MHD_Response *r, const EvfEntry *e, const char *etag,
 	}
 }
 
+/* @e's ready answers, dated e->modified. */
+static void
+entry_answer(EvfEntry *e, gint64 max_age)
+{
+	g_autofree char *cache =
+	    g_strdup_printf("public, max-age=%" G_GINT64_FORMAT, max_age);
+
+	g_free(e->last_modified);
+	e->last_modified = evf_date_rfc822(e->modified * G_USEC_PER_SEC, TRUE);
+	e->ok = response(e->body);
+	e->not_modified = response(e->body);
+	add_headers(e->ok, e, e->etag, cache, FALSE, TRUE);
+	add_headers(e->not_modified, e, e->etag, cache, FALSE, FALSE);
+	if (e->gzip != NULL) {
+		e->ok_gzip = response(e->gzip);
+		e->not_modified_gzip = response(e->gzip);
+		add_headers(e->ok_gzip, e, e->etag_gzip, cache, TRUE, TRUE);
+		add_headers(e->not_modified_gzip, e, e->etag_gzip, cache, TRUE,
+		            FALSE);
+	}
+}
+
 static EvfEntry *
 entry_new(const char *dir, const char *path, const struct stat *st,
           gint64 max_age, const char *link, GError **error)
@@ -133,8 +151,6 @@ entry_new(const char *dir, const char *path, const struct stat *st,
 	EvfEntry *e = g_rc_box_new0(EvfEntry);
 	g_autofree char *full = g_build_filename(dir, path, NULL);
 	g_autofree char *gz = g_strconcat(full, ".gz", NULL);
-	g_autofree char *cache =
-	    g_strdup_printf("public, max-age=%" G_GINT64_FORMAT, max_age);
 
 	e->path = g_strdup(path);
 	e->link = g_strdup(link);
@@ -160,20 +176,9 @@ entry_new(const char *dir, const char *path, const struct stat *st,
 	e->mtime = st->st_mtim.tv_sec;
 	e->mtime_ns = st->st_mtim.tv_nsec;
 	e->modified = MIN(e->mtime, g_get_real_time() / G_USEC_PER_SEC);
-	e->last_modified = evf_date_rfc822(e->modified * G_USEC_PER_SEC, TRUE);
-
-	e->ok = response(e->body);
-	e->not_modified = response(e->body);
-	add_headers(e->ok, e, e->etag, cache, FALSE, TRUE);
-	add_headers(e->not_modified, e, e->etag, cache, FALSE, FALSE);
-	if (e->gzip != NULL) {
+	if (e->gzip != NULL)
 		e->etag_gzip = etag_of(e->body, "-gzip");
-		e->ok_gzip = response(e->gzip);
-		e->not_modified_gzip = response(e->gzip);
-		add_headers(e->ok_gzip, e, e->etag_gzip, cache, TRUE, TRUE);
-		add_headers(e->not_modified_gzip, e, e->etag_gzip, cache, TRUE,
-		            FALSE);
-	}
+	entry_answer(e, max_age);
 	return e;
 }
 
@@ -253,6 +258,37 @@ evf_snapshot_load(const char *dir, const char *manifest, gint64 max_age,
 		g_hash_table_replace(snap->entries, e->path, e);
 	}
 	return snap;
+}
+
+gboolean
+evf_snapshot_date_changes(EvfSnapshot *snap, EvfSnapshot *previous, gint64 at)
+{
+	GHashTableIter it;
+	gpointer value;
+	gboolean any = FALSE;
+
+	g_hash_table_iter_init(&it, snap->entries);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		EvfEntry *e = value;
+		const EvfEntry *old =
+		    previous != NULL
+		        ? g_hash_table_lookup(previous->entries, e->path)
+		        : NULL;
+
+		/* (an entry shared with @previous is served already; one of
+		 * a new path replaces no version a client may have) */
+		if (old == NULL || old == e || e->modified >= at ||
+		    strcmp(old->etag, e->etag) == 0)
+			continue;
+		g_clear_pointer(&e->ok, MHD_destroy_response);
+		g_clear_pointer(&e->ok_gzip, MHD_destroy_response);
+		g_clear_pointer(&e->not_modified, MHD_destroy_response);
+		g_clear_pointer(&e->not_modified_gzip, MHD_destroy_response);
+		e->modified = at;
+		entry_answer(e, snap->max_age);
+		any = TRUE;
+	}
+	return any;
 }
 
 EvfSnapshot *

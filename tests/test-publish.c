@@ -10,9 +10,11 @@
 #include "files.h"
 #include "publish.h"
 #include "render.h"
+#include "snapshot.h"
 #include "util.h"
 
 #include <glib/gstdio.h>
+#include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -207,6 +209,62 @@ test_dated_when_in_place(void)
 	g_assert_cmpint(mtime(dir, "a.ics"), >, served);
 	g_assert_cmpint(mtime(dir, "a.ics") * G_USEC_PER_SEC, <=,
 	                g_get_real_time());
+	rm_rf(dir);
+}
+
+/* The server reads a new version after the build put it in place, and
+ * serves the old one until then: what changed is dated when it is swapped
+ * in, what did not keeps its date, and a new file its own. */
+static void
+test_snapshot_dated_when_swapped(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("evfeed-pub-XXXXXX", NULL);
+	g_autoptr(GPtrArray) v1 = files();
+	g_autoptr(GPtrArray) v2 = files();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfSnapshot) old = NULL;
+	g_autoptr(EvfSnapshot) snap = NULL;
+	g_autofree char *m1 = NULL;
+	g_autofree char *m2 = NULL;
+	g_autofree char *at_text = NULL;
+	const EvfEntry *a, *b, *c;
+	gint64 at, b_modified, c_modified;
+	guint written;
+
+	g_ptr_array_add(v1, file("a.ics", "one"));
+	g_ptr_array_add(v1, file("b.ics", "two"));
+	g_assert_true(publish(dir, v1, NULL, &written, NULL, &error));
+	m1 = evf_publish_manifest(v1);
+	old = evf_snapshot_load(dir, m1, 3600, NULL, NULL, NULL, &error);
+	g_assert_no_error(error);
+	g_ptr_array_add(v2, file("a.ics", "one, edited"));
+	g_ptr_array_add(v2, file("b.ics", "two"));
+	g_ptr_array_add(v2, file("c.ics", "three"));
+	g_assert_true(publish(dir, v2, NULL, &written, NULL, &error));
+	m2 = evf_publish_manifest(v2);
+	snap = evf_snapshot_load(dir, m2, 3600, NULL, NULL, old, &error);
+	g_assert_no_error(error);
+	b_modified = evf_snapshot_lookup(snap, "b.ics")->modified;
+	c_modified = evf_snapshot_lookup(snap, "c.ics")->modified;
+	at = g_get_real_time() / G_USEC_PER_SEC + 5;
+	g_assert_true(evf_snapshot_date_changes(snap, old, at));
+	a = evf_snapshot_lookup(snap, "a.ics");
+	b = evf_snapshot_lookup(snap, "b.ics");
+	c = evf_snapshot_lookup(snap, "c.ics");
+	g_assert_cmpint(a->modified, ==, at);
+	at_text = evf_date_rfc822(at * G_USEC_PER_SEC, TRUE);
+	g_assert_cmpstr(a->last_modified, ==, at_text);
+	g_assert_cmpstr(MHD_get_response_header(a->ok, "Last-Modified"), ==,
+	                at_text);
+	g_assert_cmpstr(
+	    MHD_get_response_header(a->not_modified, "Last-Modified"), ==,
+	    at_text);
+	g_assert_cmpstr(MHD_get_response_header(a->ok, "ETag"), ==, a->etag);
+	g_assert_cmpint(b->modified, ==, b_modified);
+	g_assert_true(b == evf_snapshot_lookup(old, "b.ics"));
+	g_assert_cmpint(c->modified, ==, c_modified);
+	/* once dated, nothing more to date */
+	g_assert_false(evf_snapshot_date_changes(snap, old, at));
 	rm_rf(dir);
 }
 
@@ -441,8 +499,8 @@ test_build_config_as_read(void)
 	{
 		g_auto(EvfBuildStats) st = { 0 };
 
-		g_assert_true(
-		    evf_build_run(old, NULL, now, TRUE, diags, &st, NULL));
+		g_assert_true(evf_build_run(old, NULL, now, EVF_BUILD_WAIT,
+		                            diags, &st, NULL));
 	}
 	/* the configuration and an event edited at once; a build from the
 	 * configuration as it was read, then from the new */
@@ -453,8 +511,8 @@ test_build_config_as_read(void)
 	{
 		g_auto(EvfBuildStats) st = { 0 };
 
-		g_assert_true(evf_build_run(old, NULL, now + 1000, TRUE, diags,
-		                            &st, NULL));
+		g_assert_true(evf_build_run(old, NULL, now + 1000,
+		                            EVF_BUILD_WAIT, diags, &st, NULL));
 		g_assert_false(st.skipped);
 	}
 	new = evf_config_load(conf, diags);
@@ -462,8 +520,8 @@ test_build_config_as_read(void)
 	{
 		g_auto(EvfBuildStats) st = { 0 };
 
-		g_assert_true(evf_build_run(new, NULL, now + 2000, TRUE, diags,
-		                            &st, NULL));
+		g_assert_true(evf_build_run(new, NULL, now + 2000,
+		                            EVF_BUILD_WAIT, diags, &st, NULL));
 		g_assert_false(st.skipped);
 	}
 	evf_diags_print(diags, stderr);
@@ -480,6 +538,8 @@ main(int argc, char **argv)
 	g_test_add_func("/publish/newer-second", test_newer_second);
 	g_test_add_func("/publish/dated-when-in-place",
 	                test_dated_when_in_place);
+	g_test_add_func("/publish/snapshot-dated-when-swapped",
+	                test_snapshot_dated_when_swapped);
 	g_test_add_func("/publish/stale-removed", test_stale_removed);
 	g_test_add_func("/publish/failure-keeps-old", test_failure_keeps_old);
 	g_test_add_func("/publish/many-files-one-failure",

@@ -3557,9 +3557,10 @@ test_page_undated(void)
 }
 
 /* A partner's calendar without CREATED (as Exchange publishes them): the
- * events it lists that were over before they were first seen are dated by
- * their end, not announced as new listings that push the site's own out
- * of its feeds; one to come is dated when it was first seen. */
+ * events and series it lists that were over before they were first seen
+ * are dated by their end, not announced as new listings that push the
+ * site's own out of its feeds; one to come is dated when it was first
+ * seen. */
 static void
 test_partner_back_catalogue(void)
 {
@@ -3583,6 +3584,10 @@ test_partner_back_catalogue(void)
 	    "BEGIN:VEVENT\r\nUID:b4@pb.example\r\nDTSTAMP:20250601T000000Z\r\n"
 	    "DTSTART;VALUE=DATE:20251010\r\nSUMMARY:Board meeting to come\r\n"
 	    "END:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:b5@pb.example\r\nDTSTAMP:20250601T000000Z\r\n"
+	    "DTSTART:20250106T090000Z\r\nDTEND:20250106T100000Z\r\n"
+	    "RRULE:FREQ=WEEKLY;COUNT=3\r\nSUMMARY:Board series 2025\r\n"
+	    "END:VEVENT\r\n"
 	    "END:VCALENDAR\r\n";
 	g_autoptr(Site) s = site_of_with(
 	    "Europe/Ljubljana",
@@ -3597,6 +3602,7 @@ test_partner_back_catalogue(void)
 	g_autofree char *old = NULL;
 	g_autofree char *all = NULL;
 	g_autofree char *oldest = NULL;
+	g_autofree char *series = NULL;
 
 	g_assert_no_error(error);
 	render_with_import(s, imp, NOW);
@@ -3606,23 +3612,27 @@ test_partner_back_catalogue(void)
 	g_assert_nonnull(strstr(rss, "<title>Board meeting to come</title>"));
 	pub = item_element(rss, "Board meeting to come", "pubDate");
 	g_assert_cmpstr(pub, ==, "Sun, 01 Jun 2025 12:00:00 +0000");
-	/* the source's own feed, by the same dates: the latest past one
-	 * dated by its end */
+	/* the source's own feed, by the same dates: a series all over
+	 * by the end of its last occurrence, the latest of the past ones */
 	src = file_text(s, "source/pa/rss.xml");
 	g_assert_nonnull(strstr(src, "<title>Board meeting to come</title>"));
-	old = item_element(src, "Board meeting 2021", "pubDate");
-	g_assert_cmpstr(old, ==, "Wed, 10 Mar 2021 11:00:00 +0000");
+	series = item_element(src, "Board series 2025", "pubDate");
+	g_assert_cmpstr(series, ==, "Mon, 20 Jan 2025 10:00:00 +0000");
+	g_assert_null(strstr(src, "Board meeting 2021"));
 	g_assert_null(strstr(src, "Board meeting 2019"));
 	g_assert_null(strstr(src, "Board meeting 1985"));
-	/* all of them: one over before 1990 dated then, no earlier */
+	/* all of them: a timed one by its end, an all-day one once its
+	 * day is over everywhere, one over before 1990 dated then */
 	s->cfg->max_items = 10;
 	render_with_import(s, imp, NOW);
 	all = file_text(s, "source/pa/rss.xml");
-	oldest = item_element(all, "Board meeting 1985", "pubDate");
-	g_assert_cmpstr(oldest, ==, "Mon, 01 Jan 1990 00:00:00 +0000");
+	old = item_element(all, "Board meeting 2021", "pubDate");
+	g_assert_cmpstr(old, ==, "Wed, 10 Mar 2021 11:00:00 +0000");
 	g_free(old);
 	old = item_element(all, "Board meeting 2019", "pubDate");
-	g_assert_cmpstr(old, ==, "Mon, 11 Feb 2019 00:00:00 +0000");
+	g_assert_cmpstr(old, ==, "Mon, 11 Feb 2019 12:00:00 +0000");
+	oldest = item_element(all, "Board meeting 1985", "pubDate");
+	g_assert_cmpstr(oldest, ==, "Mon, 01 Jan 1990 00:00:00 +0000");
 }
 
 int

@@ -829,6 +829,19 @@ sys.exit(not (s and s[0]["next_fetch"] == sys.argv[1]))' "$next"
 		"$CURL" -sf "$daemon/status.json" >"$tmp/beside.status"
 		diag_file "$tmp/beside.status"
 	fi
+	# and a fetch that fails, which changes no item: told all the same
+	ctl osce 500
+	fetch beside.third osce
+	failing_told()
+	{
+		"$CURL" -sf "$daemon/status.json" | "$PYTHON3" -c '
+import json, sys
+s = [x for x in json.load(sys.stdin)["sources"] if x["name"] == "osce"]
+sys.exit(not (s and s[0]["status"] == "failing" and s[0]["failures"] == 1
+              and "500" in (s[0]["last_error"] or "")))'
+	}
+	test "$rc" -ne 0 && wait_until 15 failing_told
+	ok $? "evfeed fetch beside serve that fails: status.json says so within seconds"
 	serve_stop
 else
 	diag_file "$tmp/beside.err"

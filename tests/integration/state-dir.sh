@@ -446,6 +446,32 @@ test $st -eq 1 && grep -q 'state.db: warning: .*left as it is until a build with
 	test -z "$(find "$tmp/restored" -maxdepth 1 -name 'state.db.corrupt-*')"
 ok $? "a build with an error and a damaged state: the state left as it is, and told"
 diag_file "$tmp/restored/err7"
+# the same under serve, whose first build finds the error
+run_serve "$c" "$tmp/restored/serve7.out" "$tmp/restored/serve7.err"
+wait_until 10 grep -q 'error.* in the events' "$tmp/restored/serve7.err"
+told=$?
+stop_serve
+test "$serve_status" = ready && test $told -eq 0 &&
+	test "$(cat "$tmp/restored/state.db")" = garbage &&
+	test -z "$(find "$tmp/restored" -maxdepth 1 -name 'state.db.corrupt-*')"
+ok $? "serve with an error and a damaged state: the state left as it is (status $serve_status)"
+diag_file "$tmp/restored/serve7.err"
+# and once the file is mended, the server's build moves it aside and
+# serves a new one
+cp "$tmp/geo.orig" "$geo"
+run_serve "$c" "$tmp/restored/serve8.out" "$tmp/restored/serve8.err"
+code=
+if [ "$serve_status" = ready ]; then
+	wait_until 10 grep -q 'published' "$tmp/restored/serve8.err"
+	code=$("$CURL" -s -o /dev/null -w '%{http_code}' "$base/calendar.ics")
+fi
+stop_serve
+test "$code" = 200 &&
+	grep -q 'state.db: warning: .*moved it to' "$tmp/restored/serve8.err" &&
+	test -n "$(find "$tmp/restored" -maxdepth 1 -name 'state.db.corrupt-*')"
+ok $? "serve with a damaged state and good files: moved aside, the calendar served (HTTP ${code:-none})"
+diag_file "$tmp/restored/serve8.err"
+rm -f "$tmp/restored"/state.db.corrupt-*
 rm -f "$tmp/restored/state.db" "$tmp/restored/state.db-wal" "$tmp/restored/state.db-shm"
 cp "$tmp/restored/state.keep" "$tmp/restored/state.db"
 set_title "restored three"
