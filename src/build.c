@@ -1860,7 +1860,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	 * site. */
 	stage = evf_stage_new(cfg->output_dir);
 	if (flags & EVF_BUILD_SERVED)
-		evf_stage_no_wait(stage);
+		evf_stage_served(stage);
 	{
 		EvfGzipper *gz =
 		    evf_gzipper_new(cfg->output_dir, compress_file, stage);

@@ -40,8 +40,11 @@
 #define RETRY_SECS       60   /* the shortest [source] interval */
 #define RETRY_BUILD_SECS 10   /* after a build failed, not on the events */
 /* how often the state is looked at for builds by another evfeed (cron) */
-#define LOOK_SECS     5
-#define CLOCK_STEP_US (2 * G_USEC_PER_SEC) /* a step of the wall clock */
+#define LOOK_SECS 5
+/* how far time() (CLOCK_REALTIME_COARSE), which the answers' Date is read
+ * from, may lag the clock: a tick */
+#define COARSE_CLOCK_US 10000
+#define CLOCK_STEP_US   (2 * G_USEC_PER_SEC) /* a step of the wall clock */
 
 /* The numbers a file is known by in file_stamp(). */
 #define STAMP_SIZE 6
@@ -62,6 +65,7 @@ typedef struct {
 	                    * change with it; 0: none */
 	gint64 looked_at;  /* monotonic µs: the state's last build looked at */
 	gint64 statted_at; /* monotonic µs: the event files looked at */
+	gboolean state_said; /* that the state cannot be opened, told */
 	GFileMonitor *events_monitor;
 	guint64 events_id[2]; /* device and inode it watches; 0: none */
 	guint64 config_id[2]; /* those of the configuration, likewise */
@@ -134,15 +138,19 @@ publish_snapshot(Daemon *d, const char *manifest, gboolean fresh)
 	}
 	/* The previous version was served while the build ran and this
 	 * one was read, its answers dated up to now: a new one is dated in
-	 * the next second, and served once that second has begun (a build
-	 * beside the server dates its files when it puts them in place,
-	 * and they are read here later). */
+	 * the next second, its file too, and served once that second has
+	 * begun (as the clock the answers' Date is read from, a coarse
+	 * one, says: a few ms later). A build beside the server dates its
+	 * files when it puts them in place, and they are read here later;
+	 * this server's own leaves that to here. */
 	{
 		gint64 now = g_get_real_time();
 		gint64 at = now / G_USEC_PER_SEC + 1;
 
-		if (evf_snapshot_date_changes(snap, d->snap, at))
-			g_usleep((gulong)(at * G_USEC_PER_SEC - now));
+		if (evf_snapshot_date_changes(snap, d->snap, d->cfg->output_dir,
+		                              at))
+			g_usleep((gulong)(at * G_USEC_PER_SEC - now +
+			                  COARSE_CLOCK_US));
 	}
 	if (d->httpd != NULL)
 		evf_httpd_set_snapshot(d->httpd, snap);
@@ -500,7 +508,7 @@ follow_builds(Daemon *d, gint64 now, gint64 mono)
 		schedule_rebuild(d);
 		return;
 	}
-	if (d->digest == NULL || d->rebuild_source != 0 ||
+	if (d->rebuild_source != 0 ||
 	    mono - d->looked_at < LOOK_SECS * G_USEC_PER_SEC)
 		return;
 	d->looked_at = mono;
@@ -508,8 +516,10 @@ follow_builds(Daemon *d, gint64 now, gint64 mono)
 	 * advises to apply a shorter interval at once) found, failing or
 	 * not, as `sources` tells it; and the items it changed, which a
 	 * fetch here of the same answer would find unchanged, and never
-	 * build. */
+	 * build (once a build here has succeeded). */
 	update_status(d);
+	if (d->digest == NULL)
+		return;
 	partners = evf_partner_revision(d->store);
 	if (d->partners != NULL && strcmp(partners, d->partners) != 0) {
 		g_free(d->partners);
@@ -553,8 +563,23 @@ on_tick(gpointer data)
 	gint64 *started;
 
 	if (d->store == NULL) {
-		if (open_state(d, NULL) == NULL)
+		g_autoptr(GError) error = NULL;
+
+		if (open_state(d, &error) == NULL) {
+			/* A damaged one is for a build to move aside, which
+			 * it does once the event files are good: one is made
+			 * when it is found (an edit of the files makes the
+			 * next), and it is said once. */
+			if (!d->state_said) {
+				g_warning("%s; a build moves it aside once the "
+				          "event files are good",
+				          error->message);
+				d->state_said = TRUE;
+				schedule_rebuild(d);
+			}
 			return G_SOURCE_CONTINUE;
+		}
+		d->state_said = FALSE;
 		g_message("the state can be opened again");
 		schedule_rebuild(d);
 	}
@@ -891,12 +916,15 @@ evf_daemon_run(const char *config_path, const char *listen)
 			g_main_loop_unref(d.loop);
 			return 1;
 		}
-		if (d.store == NULL)
-			/* A full disk: serve what was published, and try
-			 * again on every tick. */
+		if (d.store == NULL) {
+			/* A full disk, or a damaged state: serve what was
+			 * published, and try again on every tick (the first
+			 * build moves a damaged one aside if it can). */
 			g_warning("%s; serving the last published output until "
 			          "the state can be opened",
 			          error->message);
+			d.state_said = TRUE;
+		}
 		g_clear_error(&error);
 		d.fetcher = evf_fetcher_new(ua);
 		d.websub = evf_websub_new(ua, PING_SECS, PING_TRIES);

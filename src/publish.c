@@ -101,7 +101,7 @@ struct _EvfStage {
 	GPtrArray *created; /* those of them that were not there before */
 	GPtrArray *files;   /* of Pending */
 	gboolean committed;
-	gboolean no_wait; /* evf_stage_no_wait */
+	gboolean served; /* evf_stage_served */
 	/* evf_stage_ready's: the files to rename (of files'), the folders
 	 * to flush once they are, and the paths staged */
 	gboolean ready;
@@ -273,14 +273,13 @@ sync_dir(const char *dir, gboolean whole_fs, GError **error)
  * with that Date (or the time it fetched, as `curl -z` does) must not be
  * told that the new one is not modified, however long the build took
  * since the file was written. Then waits, at most a second, for that
- * second to begin (unless @no_wait: the caller serves the files, and
- * waits), so that the server never sends a Last-Modified later than the
- * answer's Date (RFC 9110 §8.8.2.1); an old file dated further
+ * second to begin, so that the server never sends a Last-Modified later
+ * than the answer's Date (RFC 9110 §8.8.2.1); an old file dated further
  * ahead, by a clock set back, is not waited for. A file that replaces
  * none keeps its time (no client has an older version), and files not
  * written keep theirs: the date moves only with the bytes. */
 static gboolean
-date_after(GPtrArray *renames, gboolean no_wait, GError **error)
+date_after(GPtrArray *renames, GError **error)
 {
 	gint64 latest = -1, wait;
 	const gint64 now = g_get_real_time() / G_USEC_PER_SEC;
@@ -298,7 +297,7 @@ date_after(GPtrArray *renames, gboolean no_wait, GError **error)
 		latest = MAX(latest, date);
 	}
 	wait = latest * G_USEC_PER_SEC - g_get_real_time();
-	if (!no_wait && latest >= 0 && wait > 0 && wait <= G_USEC_PER_SEC)
+	if (latest >= 0 && wait > 0 && wait <= G_USEC_PER_SEC)
 		g_usleep(wait);
 	return TRUE;
 }
@@ -482,9 +481,9 @@ evf_stage_ready(EvfStage *st, GError **error)
 }
 
 void
-evf_stage_no_wait(EvfStage *st)
+evf_stage_served(EvfStage *st)
 {
-	st->no_wait = TRUE;
+	st->served = TRUE;
 }
 
 gboolean
@@ -502,7 +501,7 @@ evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
 	*written = 0;
 	/* (dated just before the renames, which follow at once) */
 	if (!evf_stage_ready(st, error) ||
-	    !date_after(renames, st->no_wait, error))
+	    (!st->served && !date_after(renames, error)))
 		return FALSE;
 	hold_signals(held);
 	for (guint i = 0; i < renames->len; i++) {

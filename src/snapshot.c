@@ -12,6 +12,7 @@
 
 #include <microhttpd.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 struct _EvfSnapshot {
@@ -261,7 +262,8 @@ evf_snapshot_load(const char *dir, const char *manifest, gint64 max_age,
 }
 
 gboolean
-evf_snapshot_date_changes(EvfSnapshot *snap, EvfSnapshot *previous, gint64 at)
+evf_snapshot_date_changes(EvfSnapshot *snap, EvfSnapshot *previous,
+                          const char *dir, gint64 at)
 {
 	GHashTableIter it;
 	gpointer value;
@@ -287,6 +289,25 @@ evf_snapshot_date_changes(EvfSnapshot *snap, EvfSnapshot *previous, gint64 at)
 		e->modified = at;
 		entry_answer(e, snap->max_age);
 		any = TRUE;
+		/* and the file, for another server of the folder, and for
+		 * this one after a restart (a file another build replaced
+		 * meanwhile is left to the next load) */
+		{
+			g_autofree char *full =
+			    g_build_filename(dir, e->path, NULL);
+			struct timespec times[2] = { { 0, UTIME_OMIT },
+				                     { at, 0 } };
+			struct stat st;
+
+			if (stat(full, &st) == 0 &&
+			    (guint64)st.st_ino == e->ino &&
+			    st.st_mtim.tv_sec == e->mtime &&
+			    st.st_mtim.tv_nsec == e->mtime_ns &&
+			    utimensat(AT_FDCWD, full, times, 0) == 0) {
+				e->mtime = at;
+				e->mtime_ns = 0;
+			}
+		}
 	}
 	return any;
 }

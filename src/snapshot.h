@@ -49,12 +49,13 @@ EvfSnapshot *evf_snapshot_load(const char *dir, const char *manifest,
 
 /* Dates each entry of @snap, not yet served, that gives other bytes than
  * @previous's (nullable) of its path at @at (seconds), if later than its
- * own date: until @snap is swapped in, @previous answers, with a Date up
- * to that moment, and a client that asks If-Modified-Since with it must
- * not be told that @snap's version is not modified. The caller swaps it
- * in once the second @at has begun. Whether any was dated so. */
+ * own date, and its file under @dir likewise: until @snap is swapped in,
+ * @previous answers, with a Date up to that moment, and a client that asks
+ * If-Modified-Since with it must not be told that @snap's version is not
+ * modified. The caller swaps it in once the second @at has begun. Whether
+ * any was dated so. */
 gboolean evf_snapshot_date_changes(EvfSnapshot *snap, EvfSnapshot *previous,
-                                   gint64 at);
+                                   const char *dir, gint64 at);
 
 EvfSnapshot *evf_snapshot_ref(EvfSnapshot *snap);
 void evf_snapshot_unref(EvfSnapshot *snap);
