@@ -121,11 +121,25 @@ log_diags(GPtrArray *diags)
 }
 
 /* Swaps in a snapshot of what the output folder now holds. */
+/* Waits, from @now (µs), for the second @at to begin as the answers' Date
+ * reads it: time(), which libmicrohttpd dates them by, reads a coarse
+ * clock that turns a few ms after the precise one. Old answers are then
+ * dated before @at, and new ones no earlier (RFC 9110 §8.8.2.1). */
+static void
+wait_for_second(gint64 at, gint64 now)
+{
+	if (at * G_USEC_PER_SEC > now)
+		g_usleep((gulong)(at * G_USEC_PER_SEC - now));
+	for (guint i = 0; i < COARSE_CLOCK_US / 100 && time(NULL) < at; i++)
+		g_usleep(100);
+}
+
 static gboolean
 publish_snapshot(Daemon *d, const char *manifest, gboolean fresh)
 {
 	g_autoptr(GError) error = NULL;
 	EvfSnapshot *snap;
+	gboolean dated;
 
 	snap = evf_snapshot_load(d->cfg->output_dir, manifest,
 	                         d->cfg->refresh_seconds, d->cfg->hub,
@@ -138,24 +152,24 @@ publish_snapshot(Daemon *d, const char *manifest, gboolean fresh)
 	}
 	/* The previous version was served while the build ran and this
 	 * one was read, its answers dated up to now: a new one is dated in
-	 * the next second, its file too, and served once that second has
-	 * begun (as the clock the answers' Date is read from, a coarse
-	 * one, says: a few ms later). A build beside the server dates its
-	 * files when it puts them in place, and they are read here later;
-	 * this server's own leaves that to here. */
+	 * the next second, and served (its file dated too) once that
+	 * second has begun. A build beside the server dates its files when
+	 * it puts them in place, and they are read here later; this
+	 * server's own leaves that to here. */
 	{
 		gint64 now = g_get_real_time();
 		gint64 at = now / G_USEC_PER_SEC + 1;
 
-		if (evf_snapshot_date_changes(snap, d->snap, d->cfg->output_dir,
-		                              at))
-			g_usleep((gulong)(at * G_USEC_PER_SEC - now +
-			                  COARSE_CLOCK_US));
+		dated = evf_snapshot_date_changes(snap, d->snap, at);
+		if (dated)
+			wait_for_second(at, now);
 	}
 	if (d->httpd != NULL)
 		evf_httpd_set_snapshot(d->httpd, snap);
 	evf_snapshot_unref(d->snap);
 	d->snap = snap;
+	if (dated)
+		evf_snapshot_date_files(snap, d->cfg->output_dir);
 	return TRUE;
 }
 

@@ -262,8 +262,7 @@ evf_snapshot_load(const char *dir, const char *manifest, gint64 max_age,
 }
 
 gboolean
-evf_snapshot_date_changes(EvfSnapshot *snap, EvfSnapshot *previous,
-                          const char *dir, gint64 at)
+evf_snapshot_date_changes(EvfSnapshot *snap, EvfSnapshot *previous, gint64 at)
 {
 	GHashTableIter it;
 	gpointer value;
@@ -287,29 +286,41 @@ evf_snapshot_date_changes(EvfSnapshot *snap, EvfSnapshot *previous,
 		g_clear_pointer(&e->not_modified, MHD_destroy_response);
 		g_clear_pointer(&e->not_modified_gzip, MHD_destroy_response);
 		e->modified = at;
+		e->redated = TRUE;
 		entry_answer(e, snap->max_age);
 		any = TRUE;
-		/* and the file, for another server of the folder, and for
-		 * this one after a restart (a file another build replaced
-		 * meanwhile is left to the next load) */
-		{
-			g_autofree char *full =
-			    g_build_filename(dir, e->path, NULL);
-			struct timespec times[2] = { { 0, UTIME_OMIT },
-				                     { at, 0 } };
-			struct stat st;
-
-			if (stat(full, &st) == 0 &&
-			    (guint64)st.st_ino == e->ino &&
-			    st.st_mtim.tv_sec == e->mtime &&
-			    st.st_mtim.tv_nsec == e->mtime_ns &&
-			    utimensat(AT_FDCWD, full, times, 0) == 0) {
-				e->mtime = at;
-				e->mtime_ns = 0;
-			}
-		}
 	}
 	return any;
+}
+
+void
+evf_snapshot_date_files(EvfSnapshot *snap, const char *dir)
+{
+	GHashTableIter it;
+	gpointer value;
+
+	g_hash_table_iter_init(&it, snap->entries);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		EvfEntry *e = value;
+		g_autofree char *full = NULL;
+		struct timespec times[2] = { { 0, UTIME_OMIT },
+			                     { e->modified, 0 } };
+		struct stat st;
+
+		if (!e->redated)
+			continue;
+		e->redated = FALSE;
+		full = g_build_filename(dir, e->path, NULL);
+		/* (a file another build replaced meanwhile is left to the
+		 * next load) */
+		if (stat(full, &st) == 0 && (guint64)st.st_ino == e->ino &&
+		    st.st_mtim.tv_sec == e->mtime &&
+		    st.st_mtim.tv_nsec == e->mtime_ns &&
+		    utimensat(AT_FDCWD, full, times, 0) == 0) {
+			e->mtime = e->modified;
+			e->mtime_ns = 0;
+		}
+	}
 }
 
 EvfSnapshot *

@@ -32,6 +32,7 @@ typedef struct {
 	/* identity of the file it was read from, to reuse it unchanged */
 	guint64 dev, ino, size;
 	gint64 mtime_ns;
+	gboolean redated; /* by evf_snapshot_date_changes, not its file yet */
 } EvfEntry;
 
 typedef struct _EvfSnapshot EvfSnapshot;
@@ -49,13 +50,16 @@ EvfSnapshot *evf_snapshot_load(const char *dir, const char *manifest,
 
 /* Dates each entry of @snap, not yet served, that gives other bytes than
  * @previous's (nullable) of its path at @at (seconds), if later than its
- * own date, and its file under @dir likewise: until @snap is swapped in,
- * @previous answers, with a Date up to that moment, and a client that asks
- * If-Modified-Since with it must not be told that @snap's version is not
- * modified. The caller swaps it in once the second @at has begun. Whether
- * any was dated so. */
+ * own date: until @snap is swapped in, @previous answers, with a Date up
+ * to that moment, and a client that asks If-Modified-Since with it must
+ * not be told that @snap's version is not modified. The caller swaps it
+ * in once the second @at has begun. Whether any was dated so. */
 gboolean evf_snapshot_date_changes(EvfSnapshot *snap, EvfSnapshot *previous,
-                                   const char *dir, gint64 at);
+                                   gint64 at);
+/* Dates the files under @dir of the entries evf_snapshot_date_changes
+ * dated likewise, once their second has begun: for another server of the
+ * folder, and for this one after a restart. */
+void evf_snapshot_date_files(EvfSnapshot *snap, const char *dir);
 
 EvfSnapshot *evf_snapshot_ref(EvfSnapshot *snap);
 void evf_snapshot_unref(EvfSnapshot *snap);

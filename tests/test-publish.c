@@ -247,7 +247,7 @@ test_snapshot_dated_when_swapped(void)
 	b_modified = evf_snapshot_lookup(snap, "b.ics")->modified;
 	c_modified = evf_snapshot_lookup(snap, "c.ics")->modified;
 	at = g_get_real_time() / G_USEC_PER_SEC + 5;
-	g_assert_true(evf_snapshot_date_changes(snap, old, dir, at));
+	g_assert_true(evf_snapshot_date_changes(snap, old, at));
 	a = evf_snapshot_lookup(snap, "a.ics");
 	b = evf_snapshot_lookup(snap, "b.ics");
 	c = evf_snapshot_lookup(snap, "c.ics");
@@ -263,13 +263,16 @@ test_snapshot_dated_when_swapped(void)
 	g_assert_cmpint(b->modified, ==, b_modified);
 	g_assert_true(b == evf_snapshot_lookup(old, "b.ics"));
 	g_assert_cmpint(c->modified, ==, c_modified);
-	/* the changed file too, for other servers and the next load; the
-	 * others as they were */
+	/* the changed file too, once swapped in, for other servers and the
+	 * next load; the others as they were */
+	g_assert_cmpint(mtime(dir, "a.ics"), <, at);
+	evf_snapshot_date_files(snap, dir);
 	g_assert_cmpint(mtime(dir, "a.ics"), ==, at);
+	g_assert_cmpint(a->mtime, ==, at);
 	g_assert_cmpint(mtime(dir, "b.ics"), <, at);
 	g_assert_cmpint(mtime(dir, "c.ics"), <, at);
 	/* once dated, nothing more to date */
-	g_assert_false(evf_snapshot_date_changes(snap, old, dir, at));
+	g_assert_false(evf_snapshot_date_changes(snap, old, at));
 	rm_rf(dir);
 }
 
