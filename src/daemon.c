@@ -139,7 +139,7 @@ publish_snapshot(Daemon *d, const char *manifest, gboolean fresh)
 {
 	g_autoptr(GError) error = NULL;
 	EvfSnapshot *snap;
-	gboolean dated;
+	gint64 dated;
 
 	snap = evf_snapshot_load(d->cfg->output_dir, manifest,
 	                         d->cfg->refresh_seconds, d->cfg->hub,
@@ -151,24 +151,24 @@ publish_snapshot(Daemon *d, const char *manifest, gboolean fresh)
 		return FALSE;
 	}
 	/* The previous version was served while the build ran and this
-	 * one was read, its answers dated up to now: a new one is dated in
-	 * the next second, and served (its file dated too) once that
-	 * second has begun. A build beside the server dates its files when
-	 * it puts them in place, and they are read here later; this
-	 * server's own leaves that to here. */
+	 * one was read: a new one is dated after the second it was last
+	 * answered in, and served (its file dated too) once that second has
+	 * begun, at once on a quiet site. A build beside the server dates
+	 * its files when it puts them in place, and they are read here
+	 * later; this server's own leaves that to here. */
 	{
 		gint64 now = g_get_real_time();
-		gint64 at = now / G_USEC_PER_SEC + 1;
 
-		dated = evf_snapshot_date_changes(snap, d->snap, at);
-		if (dated)
-			wait_for_second(at, now);
+		dated = evf_snapshot_date_changes(snap, d->snap,
+		                                  now / G_USEC_PER_SEC);
+		if (dated > now / G_USEC_PER_SEC)
+			wait_for_second(dated, now);
 	}
 	if (d->httpd != NULL)
 		evf_httpd_set_snapshot(d->httpd, snap);
 	evf_snapshot_unref(d->snap);
 	d->snap = snap;
-	if (dated)
+	if (dated > 0)
 		evf_snapshot_date_files(snap, d->cfg->output_dir);
 	return TRUE;
 }

@@ -319,7 +319,11 @@ preconditions(struct MHD_Connection *c, const EvfEntry *e, const char *etag)
 		           : MHD_HTTP_OK;
 	/* Last-Modified moves at least a second with every new version
 	 * (publish.c), and is never later than when it was read, so a
-	 * version dated no later than the client's copy is that copy. A
+	 * version dated no later than the client's copy is that copy;
+	 * unless it was swapped in within the second of its date while the
+	 * version before it was answered too, when that second names
+	 * either (evf_snapshot_date_changes): 200 then, never a 304 for
+	 * other bytes. A
 	 * date later than now is no Last-Modified this server sent, and
 	 * must be ignored (§13.1.3): a client that made one up, or whose
 	 * clock runs ahead, would otherwise be told that every later
@@ -327,8 +331,10 @@ preconditions(struct MHD_Connection *c, const EvfEntry *e, const char *etag)
 	date = field_date(c, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
 	if (date > g_get_real_time() / G_USEC_PER_SEC)
 		return MHD_HTTP_OK;
-	return date >= 0 && e->modified <= date ? MHD_HTTP_NOT_MODIFIED
-	                                        : MHD_HTTP_OK;
+	return date >= 0 && (e->modified < date ||
+	                     (e->modified == date && !e->shared_second))
+	           ? MHD_HTTP_NOT_MODIFIED
+	           : MHD_HTTP_OK;
 }
 
 /* Whether the bytes from @p to @end are all among @allowed, or NUL. */
@@ -872,6 +878,7 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const Request *rq,
 		*status = MHD_HTTP_NOT_FOUND;
 		return MHD_queue_response(c, *status, h->not_found);
 	}
+	evf_entry_answered(e);
 
 	if (e->gzip != NULL) {
 		g_autofree char *codings =

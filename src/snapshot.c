@@ -14,6 +14,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 
 struct _EvfSnapshot {
 	gint refcount;
@@ -261,12 +262,19 @@ evf_snapshot_load(const char *dir, const char *manifest, gint64 max_age,
 	return snap;
 }
 
-gboolean
-evf_snapshot_date_changes(EvfSnapshot *snap, EvfSnapshot *previous, gint64 at)
+void
+evf_entry_answered(const EvfEntry *e)
+{
+	__atomic_store_n(&((EvfEntry *)e)->answered, (gint64)time(NULL),
+	                 __ATOMIC_RELAXED);
+}
+
+gint64
+evf_snapshot_date_changes(EvfSnapshot *snap, EvfSnapshot *previous, gint64 now)
 {
 	GHashTableIter it;
 	gpointer value;
-	gboolean any = FALSE;
+	gint64 latest = 0;
 
 	g_hash_table_iter_init(&it, snap->entries);
 	while (g_hash_table_iter_next(&it, NULL, &value)) {
@@ -275,11 +283,21 @@ evf_snapshot_date_changes(EvfSnapshot *snap, EvfSnapshot *previous, gint64 at)
 		    previous != NULL
 		        ? g_hash_table_lookup(previous->entries, e->path)
 		        : NULL;
+		gint64 at, answered;
 
 		/* (an entry shared with @previous is served already; one of
 		 * a new path replaces no version a client may have) */
-		if (old == NULL || old == e || e->modified >= at ||
-		    strcmp(old->etag, e->etag) == 0)
+		if (old == NULL || old == e || strcmp(old->etag, e->etag) == 0)
+			continue;
+		/* after the old version's date: now, if that was before */
+		answered = __atomic_load_n(&old->answered, __ATOMIC_RELAXED);
+		at = MAX(old->modified + 1, now);
+		if (answered > at)
+			at = answered + 1;
+		latest = MAX(latest, at);
+		/* (dated so already: written in this second) */
+		e->shared_second = answered == at;
+		if (e->modified >= at)
 			continue;
 		g_clear_pointer(&e->ok, MHD_destroy_response);
 		g_clear_pointer(&e->ok_gzip, MHD_destroy_response);
@@ -288,9 +306,8 @@ evf_snapshot_date_changes(EvfSnapshot *snap, EvfSnapshot *previous, gint64 at)
 		e->modified = at;
 		e->redated = TRUE;
 		entry_answer(e, snap->max_age);
-		any = TRUE;
 	}
-	return any;
+	return latest;
 }
 
 void

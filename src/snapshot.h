@@ -33,6 +33,11 @@ typedef struct {
 	guint64 dev, ino, size;
 	gint64 mtime_ns;
 	gboolean redated; /* by evf_snapshot_date_changes, not its file yet */
+	gint64 answered;  /* the last second an answer of it was dated in
+	                   * (evf_entry_answered; atomic) */
+	/* swapped in within the second of its Last-Modified, in which the
+	 * version before it was answered too */
+	gboolean shared_second;
 } EvfEntry;
 
 typedef struct _EvfSnapshot EvfSnapshot;
@@ -48,14 +53,21 @@ EvfSnapshot *evf_snapshot_load(const char *dir, const char *manifest,
                                const char *site_url, EvfSnapshot *previous,
                                GError **error);
 
+/* Notes that an answer of @e is being dated now (time(), as
+ * libmicrohttpd dates answers): for evf_snapshot_date_changes. */
+void evf_entry_answered(const EvfEntry *e);
 /* Dates each entry of @snap, not yet served, that gives other bytes than
- * @previous's (nullable) of its path at @at (seconds), if later than its
- * own date: until @snap is swapped in, @previous answers, with a Date up
- * to that moment, and a client that asks If-Modified-Since with it must
- * not be told that @snap's version is not modified. The caller swaps it
- * in once the second @at has begun. Whether any was dated so. */
-gboolean evf_snapshot_date_changes(EvfSnapshot *snap, EvfSnapshot *previous,
-                                   gint64 at);
+ * @previous's (nullable) of its path after the old version's date, and
+ * no earlier than @now (seconds): until @snap is swapped in, @previous
+ * answers, and a client that asks If-Modified-Since with such an
+ * answer's Date must not be told that @snap's version is not modified. One
+ * whose old version was answered in the second it is dated by is marked
+ * shared_second (that second names either); one whose old version was
+ * answered later (a clock set back) is dated after that. The latest
+ * second so given, or 0 when none changed: the caller swaps @snap in once
+ * it has begun (at once, but for two versions within a second). */
+gint64 evf_snapshot_date_changes(EvfSnapshot *snap, EvfSnapshot *previous,
+                                 gint64 now);
 /* Dates the files under @dir of the entries evf_snapshot_date_changes
  * dated likewise, once their second has begun: for another server of the
  * folder, and for this one after a restart. */

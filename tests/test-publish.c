@@ -228,7 +228,7 @@ test_snapshot_dated_when_swapped(void)
 	g_autofree char *m2 = NULL;
 	g_autofree char *at_text = NULL;
 	const EvfEntry *a, *b, *c;
-	gint64 at, b_modified, c_modified;
+	gint64 now, at, b_modified, c_modified;
 	guint written;
 
 	g_ptr_array_add(v1, file("a.ics", "one"));
@@ -246,8 +246,13 @@ test_snapshot_dated_when_swapped(void)
 	g_assert_no_error(error);
 	b_modified = evf_snapshot_lookup(snap, "b.ics")->modified;
 	c_modified = evf_snapshot_lookup(snap, "c.ics")->modified;
-	at = g_get_real_time() / G_USEC_PER_SEC + 5;
-	g_assert_true(evf_snapshot_date_changes(snap, old, at));
+	/* the old a.ics answered in a second to come (as if the clock
+	 * were later): the new one is dated after it */
+	now = g_get_real_time() / G_USEC_PER_SEC;
+	at = now + 5;
+	((EvfEntry *)evf_snapshot_lookup(old, "a.ics"))->answered = at - 1;
+	g_assert_cmpint(evf_snapshot_date_changes(snap, old, now), ==, at);
+	g_assert_false(evf_snapshot_lookup(snap, "a.ics")->shared_second);
 	a = evf_snapshot_lookup(snap, "a.ics");
 	b = evf_snapshot_lookup(snap, "b.ics");
 	c = evf_snapshot_lookup(snap, "c.ics");
@@ -272,7 +277,14 @@ test_snapshot_dated_when_swapped(void)
 	g_assert_cmpint(mtime(dir, "b.ics"), <, at);
 	g_assert_cmpint(mtime(dir, "c.ics"), <, at);
 	/* once dated, nothing more to date */
-	g_assert_false(evf_snapshot_date_changes(snap, old, at));
+	g_assert_cmpint(evf_snapshot_date_changes(snap, old, now), ==, at);
+	/* the old version answered in the second the new is dated by: that
+	 * second names either, and the new one is served at once */
+	((EvfEntry *)evf_snapshot_lookup(old, "a.ics"))->answered = at + 10;
+	g_assert_cmpint(evf_snapshot_date_changes(snap, old, at + 10), ==,
+	                at + 10);
+	g_assert_true(a->shared_second);
+	g_assert_cmpint(a->modified, ==, at + 10);
 	rm_rf(dir);
 }
 

@@ -610,8 +610,14 @@ else
 	skip "the second version is served as its second begins" "no build seen within its second in $tries tries"
 	skip "two versions within one second have two Last-Modified" "likewise"
 fi
+# (a date after the second version's: 304. At its own date, 304 too,
+# unless it was swapped in within that second while the first was
+# answered, as this test's polling may have it: that second names either
+# version, and the answer is 200, never a 304 for other bytes.)
+sleep 1
+after=$(LC_ALL=C date -u -d "@$(($(date -d "$lm2" +%s) + 1))" '+%a, %d %b %Y %H:%M:%S GMT')
 test "$(head_of /calendar.ics -H "If-Modified-Since: $lm1" | status)" = 200 &&
-	test "$(head_of /calendar.ics -H "If-Modified-Since: $lm2" | status)" = 304
+	test "$(head_of /calendar.ics -H "If-Modified-Since: $after" | status)" = 304
 ok $? "If-Modified-Since with the first version's date: 200"
 test "$(date -d "$lm2" +%s)" -le "$(date -d "$(echo "$h" | header Date)" +%s)"
 ok $? "Last-Modified is never later than Date"
