@@ -22,6 +22,16 @@ struct _EvfSnapshot {
 	gint64 max_age;      /* the Cache-Control max-age of its answers */
 };
 
+/* Lets go of @e's ready answers, if any. */
+static void
+entry_drop_answers(EvfEntry *e)
+{
+	g_clear_pointer(&e->ok, MHD_destroy_response);
+	g_clear_pointer(&e->ok_gzip, MHD_destroy_response);
+	g_clear_pointer(&e->not_modified, MHD_destroy_response);
+	g_clear_pointer(&e->not_modified_gzip, MHD_destroy_response);
+}
+
 static void
 entry_clear(gpointer p)
 {
@@ -34,10 +44,7 @@ entry_clear(gpointer p)
 	g_free(e->etag_gzip);
 	g_free(e->last_modified);
 	g_free(e->link);
-	g_clear_pointer(&e->ok, MHD_destroy_response);
-	g_clear_pointer(&e->ok_gzip, MHD_destroy_response);
-	g_clear_pointer(&e->not_modified, MHD_destroy_response);
-	g_clear_pointer(&e->not_modified_gzip, MHD_destroy_response);
+	entry_drop_answers(e);
 }
 
 static void
@@ -124,13 +131,14 @@ add_headers(struct MHD_Response *r, const EvfEntry *e, const char *etag,
 	}
 }
 
-/* @e's ready answers, dated e->modified. */
+/* @e's ready answers, dated e->modified, in place of any it had. */
 static void
 entry_answer(EvfEntry *e, gint64 max_age)
 {
 	g_autofree char *cache =
 	    g_strdup_printf("public, max-age=%" G_GINT64_FORMAT, max_age);
 
+	entry_drop_answers(e);
 	g_free(e->last_modified);
 	e->last_modified = evf_date_rfc822(e->modified * G_USEC_PER_SEC, TRUE);
 	e->ok = response(e->body);
@@ -299,10 +307,6 @@ evf_snapshot_date_changes(EvfSnapshot *snap, EvfSnapshot *previous, gint64 now)
 		e->shared_second = answered == at;
 		if (e->modified >= at)
 			continue;
-		g_clear_pointer(&e->ok, MHD_destroy_response);
-		g_clear_pointer(&e->ok_gzip, MHD_destroy_response);
-		g_clear_pointer(&e->not_modified, MHD_destroy_response);
-		g_clear_pointer(&e->not_modified_gzip, MHD_destroy_response);
 		e->modified = at;
 		e->redated = TRUE;
 		entry_answer(e, snap->max_age);
