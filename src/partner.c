@@ -588,6 +588,102 @@ carry_over(const EvfConfig *cfg, GPtrArray *old, EvfImport *imp,
 		    evf_event_ref(g_array_index(carried, Carried, i).ev));
 }
 
+/* For @ev, an occurrence of a timed series that evfeed expanded (its UID
+ * "<series>/<original start in UTC>"): that series and the day of that
+ * start where @ev is shown, as one key; NULL for any other event. */
+static char *
+occurrence_day(const EvfEvent *ev)
+{
+	g_autoptr(GDateTime) t = NULL;
+	size_t n;
+	guint32 day;
+
+	if (ev->series == NULL || ev->tba || ev->all_day)
+		return NULL;
+	n = strlen(ev->series);
+	if (strncmp(ev->uid, ev->series, n) != 0 || ev->uid[n] != '/')
+		return NULL;
+	t = g_date_time_new_from_iso8601(ev->uid + n + 1, NULL);
+	day = t != NULL ? evf_event_day_at(ev, g_date_time_to_unix(t)) : 0;
+	return day > 0 ? g_strdup_printf("%s\x1f%" G_GUINT32_FORMAT, ev->series,
+	                                 day)
+	               : NULL;
+}
+
+/* Puts @ev under @key in @by_day, or marks @key as taken more than once
+ * (its value @by_day itself). */
+static void
+put_once(GHashTable *by_day, char *key, EvfEvent *ev)
+{
+	if (g_hash_table_contains(by_day, key)) {
+		g_hash_table_insert(by_day, key, by_day);
+		return;
+	}
+	g_hash_table_insert(by_day, key, ev);
+}
+
+/* The original start of each occurrence of a partner's series names it
+ * (import-ics.c), and moves when the partner moves the whole series to
+ * another time of day, or gives it another zone: each occurrence would be
+ * another event, and subscribers' calendars would delete every one and add
+ * it again, with what the subscriber attached to it. Gives each occurrence
+ * in @imp that @before (the source's items from its last answer) did not
+ * have the identity of the occurrence of the same series on the same day
+ * that @before had and @imp no longer has, where there is one of each: an
+ * update of the same event, as RFC 5545 §3.8.7.4 has a rescheduling (its
+ * SEQUENCE one higher). */
+static void
+keep_occurrence_uids(GPtrArray *before, EvfImport *imp)
+{
+	g_autoptr(GHashTable) listed =
+	    g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GHashTable) had = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GHashTable) gone =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GHashTable) come =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GHashTableIter it;
+	gpointer key, value;
+
+	for (guint i = 0; i < imp->events->len; i++)
+		g_hash_table_add(listed,
+		                 ((EvfEvent *)imp->events->pdata[i])->uid);
+	for (guint i = 0; i < before->len; i++)
+		g_hash_table_add(had, ((EvfEvent *)before->pdata[i])->uid);
+	for (guint i = 0; i < before->len; i++) {
+		EvfEvent *ev = before->pdata[i];
+		char *day = g_hash_table_contains(listed, ev->uid)
+		                ? NULL
+		                : occurrence_day(ev);
+
+		if (day != NULL)
+			put_once(gone, day, ev);
+	}
+	for (guint i = 0; i < imp->events->len && g_hash_table_size(gone) > 0;
+	     i++) {
+		EvfEvent *ev = imp->events->pdata[i];
+		char *day = g_hash_table_contains(had, ev->uid)
+		                ? NULL
+		                : occurrence_day(ev);
+
+		if (day != NULL)
+			put_once(come, day, ev);
+	}
+	g_hash_table_iter_init(&it, come);
+	while (g_hash_table_iter_next(&it, &key, &value)) {
+		EvfEvent *ev = value, *old = g_hash_table_lookup(gone, key);
+
+		if (ev == (gpointer)come || old == NULL ||
+		    old == (gpointer)gone)
+			continue;
+		g_free(ev->uid);
+		ev->uid = g_strdup(old->uid);
+		g_free(ev->slug);
+		ev->slug = evf_slugify(ev->uid);
+		evf_event_update_fingerprint(ev);
+	}
+}
+
 /* How many of @events have a date (are not tba). */
 static guint
 dated(GPtrArray *events)
@@ -709,6 +805,8 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 			g_ptr_array_add(job->notes, g_strdup(g_ptr_array_index(
 			                                imp->warnings, i)));
 
+		if (before != NULL)
+			keep_occurrence_uids(before, imp);
 		if (before != NULL && imp->window)
 			carry_over(cfg, before, imp, &job->filter, now);
 		has = dated(imp->events);

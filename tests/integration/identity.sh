@@ -14,7 +14,11 @@
 # a partner starts to list its event, and the partner's listing goes on
 # under it once the file is deleted. A file whose uid names the identity
 # another file's event took is warned of. A source renamed, its url the
-# same, keeps its items' identities.
+# same, keeps its items' identities. A partner's weekly series (iCalendar)
+# moved to another time of day keeps each occurrence's UID and .ics file,
+# with SEQUENCE one higher, and an occurrence moved on its own, whose time
+# did not change, keeps SEQUENCE 0; read again in full, and moved back,
+# the same UIDs.
 #
 # Environment (make check sets it): EVFEED, top_srcdir; optional PYTHON3.
 # EVFEED_KEEP_TMP=1 keeps the temporary folder.
@@ -380,5 +384,122 @@ grep -q 'source partner is no longer configured, and source partners has its url
 		"$tmp/renamed-build.build"
 ok $? "renamed: the build says the items keep their identities" ||
 	diag_file "$tmp/renamed.build"
+
+# ---- a partner's series moved to another time of day keeps its identities
+
+# academy_calendar TIME OVERRIDE: the academy's calendar of a weekly series
+# of four, from the first Tuesday three weeks or more ahead, at TIME (HHMM)
+# in Sarajevo, the second occurrence moved to OVERRIDE (HHMM) that day, and
+# its RECURRENCE-ID at TIME as the partner moves it with the series.
+academy_calendar()
+{
+	"$PYTHON3" - "$1" "$2" >"$tmp/www/academy.ics.new" <<'PY' &&
+import datetime, sys
+at, moved = sys.argv[1], sys.argv[2]
+day = datetime.date.today() + datetime.timedelta(days=21)
+day += datetime.timedelta(days=(1 - day.weekday()) % 7)
+second = (day + datetime.timedelta(days=7)).strftime('%Y%m%d')
+first = day.strftime('%Y%m%d')
+lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Academy//EN',
+         'BEGIN:VEVENT', 'UID:weekly-brief@academy.example',
+         'DTSTAMP:20260101T000000Z',
+         'DTSTART;TZID=Europe/Sarajevo:%sT%s00' % (first, at),
+         'DURATION:PT1H', 'RRULE:FREQ=WEEKLY;COUNT=4',
+         'SUMMARY:Weekly briefing', 'END:VEVENT',
+         'BEGIN:VEVENT', 'UID:weekly-brief@academy.example',
+         'DTSTAMP:20260101T000000Z',
+         'RECURRENCE-ID;TZID=Europe/Sarajevo:%sT%s00' % (second, at),
+         'DTSTART;TZID=Europe/Sarajevo:%sT%s00' % (second, moved),
+         'DURATION:PT1H', 'SUMMARY:Weekly briefing', 'END:VEVENT',
+         'END:VCALENDAR']
+sys.stdout.write('\r\n'.join(lines) + '\r\n')
+PY
+		touch -d "@$mtime" "$tmp/www/academy.ics.new" &&
+		mv "$tmp/www/academy.ics.new" "$tmp/www/academy.ics" ||
+		bail_out "cannot write the academy's calendar"
+	mtime=$((mtime + 60))
+}
+
+# briefings NAME: the academy's occurrences in calendar.ics, one line each
+# in the order of their start: UID, SEQUENCE and start (local wall time),
+# into $tmp/NAME.briefings; and the names of the events' own files.
+briefings()
+{
+	"$PYTHON3" - "$pub/calendar.ics" >"$tmp/$1.briefings" <<'PY'
+import sys
+from icalendar import Calendar
+cal = Calendar.from_ical(open(sys.argv[1], 'rb').read())
+rows = []
+for ev in cal.walk('VEVENT'):
+    if 'Weekly briefing' not in str(ev.get('SUMMARY')):
+        continue
+    start = ev.decoded('DTSTART')
+    rows.append((start, str(ev['UID']), int(ev.get('SEQUENCE', 0))))
+for start, uid, seq in sorted(rows):
+    print(uid, seq, start.strftime('%Y-%m-%dT%H:%M'))
+PY
+	ls "$pub/events" | grep '^academy-' >"$tmp/$1.files"
+}
+
+academy_calendar 1000 1500
+cat >>"$conf" <<EOF
+
+[source academy]
+title=Academy
+url=$base/academy.ics
+format=ics
+EOF
+step series
+briefings series
+test "$(wc -l <"$tmp/series.briefings")" -eq 4 &&
+	test "$(wc -l <"$tmp/series.files")" -eq 4 &&
+	test "$(awk '{ print $2 }' "$tmp/series.briefings" | sort -u)" = 0
+ok $? "series: four occurrences of the academy's briefing, SEQUENCE 0" ||
+	diag_file "$tmp/series.briefings"
+
+academy_calendar 1030 1500
+step series-moved
+briefings series-moved
+awk '{ print $1 }' "$tmp/series.briefings" >"$tmp/series.uids"
+awk '{ print $1 }' "$tmp/series-moved.briefings" >"$tmp/series-moved.uids"
+cmp -s "$tmp/series.uids" "$tmp/series-moved.uids" &&
+	cmp -s "$tmp/series.files" "$tmp/series-moved.files"
+ok $? "series moved to 10:30: each occurrence keeps its UID and its own .ics" ||
+	diag_file "$tmp/series-moved.briefings"
+awk '{ print $2, substr($3, 12) }' "$tmp/series-moved.briefings" \
+	>"$tmp/series-moved.seq"
+printf '%s\n' '1 10:30' '0 15:00' '1 10:30' '1 10:30' |
+	cmp -s - "$tmp/series-moved.seq"
+ok $? "series moved: the moved ones at 10:30 with SEQUENCE 1, the one moved on its own unchanged" ||
+	diag_file "$tmp/series-moved.seq"
+
+# fetched again in full: the same identities
+parsed_body_again()
+{
+	"$PYTHON3" - "$tmp/state.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE sources SET etag = NULL, last_modified = NULL, body_hash = NULL WHERE name = 'academy'")
+db.commit()
+PY
+}
+parsed_body_again
+step series-again
+briefings series-again
+cmp -s "$tmp/series-moved.briefings" "$tmp/series-again.briefings"
+ok $? "series read again: the same UIDs, SEQUENCEs and times" ||
+	diag_file "$tmp/series-again.briefings"
+
+academy_calendar 1000 1500
+step series-back
+briefings series-back
+awk '{ print $1 }' "$tmp/series-back.briefings" >"$tmp/series-back.uids"
+awk '{ print $2, substr($3, 12) }' "$tmp/series-back.briefings" \
+	>"$tmp/series-back.seq"
+cmp -s "$tmp/series.uids" "$tmp/series-back.uids" &&
+	printf '%s\n' '2 10:00' '0 15:00' '2 10:00' '2 10:00' |
+	cmp -s - "$tmp/series-back.seq"
+ok $? "series moved back to 10:00: the same UIDs, SEQUENCE 2" ||
+	diag_file "$tmp/series-back.briefings"
 
 done_testing
