@@ -729,8 +729,9 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 		st->gone = FALSE;
 		st->failures = 0;
 		st->held = 0;
-		/* nothing to hold the new address's items against */
-		st->items = 0;
+		/* (items keeps the count of the items still listed, the
+		 * old address's, until the new one answers; the guard
+		 * below does not hold a new address's answer against it) */
 		g_free(st->url);
 		st->url = evf_url_for_state(src->url);
 	}

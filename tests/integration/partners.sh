@@ -299,6 +299,10 @@ write_conf()
 		unodc)
 			printf '[source unodc]\nurl=%s/unodc.ics\ntimeout=5s\n' "$base"
 			;;
+		unodc-moved)
+			printf '[source unodc]\nurl=http://127.0.0.1:1/unodc.ics\n'
+			printf 'timeout=5s\n'
+			;;
 		dcaf | dcaf-off)
 			printf '[source dcaf]\nurl=%s/dcaf.atom\ntimeout=5s\n' "$base"
 			printf 'max_bytes=1MiB\n'
@@ -1327,5 +1331,20 @@ test "$rc" -eq 0 &&
 	test "$(inspect json status <"$tmp/req.auth-old")" = 304 &&
 	test -z "$found"
 ok $? "a state that kept the password forgets it, and knows the source ($found)"
+
+# The url changed and the new address fails: the source's last good items
+# stay listed, and `evfeed sources` counts them (not 0, as if the partner
+# had withdrawn them).
+write_conf osce unodc
+sources_run url-before
+had=$(source_line url-before unodc | awk '{ print $3 }')
+write_conf osce unodc-moved
+fetch_run url-moved unodc
+sources_run url-moved
+test "$rc" -eq 1 && test "${had:-0}" -gt 0 &&
+	source_line url-moved unodc |
+	awk -v n="$had" '$2 == "failing" && $3 == n { f = 1 } END { exit !f }'
+ok $? "url changed, the new one failing: sources shows unodc failing with its $had items" ||
+	diag_file "$tmp/url-moved.sources"
 
 done_testing
