@@ -231,15 +231,23 @@ evf_source_file_free(EvfSourceFile *f)
 	g_free(f);
 }
 
-char *
-evf_catalog_display_path(const char *path)
+/* @path as shown from @cwd, the current folder (relative below it) */
+static char *
+display_from(const char *cwd, const char *path)
 {
-	g_autofree char *cwd = g_get_current_dir();
 	gsize n = strlen(cwd);
 
 	if (strncmp(path, cwd, n) == 0 && path[n] == '/')
 		return g_strdup(path + n + 1);
 	return g_strdup(path);
+}
+
+char *
+evf_catalog_display_path(const char *path)
+{
+	g_autofree char *cwd = g_get_current_dir();
+
+	return display_from(cwd, path);
 }
 
 static gint
@@ -400,6 +408,7 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 	g_autoptr(GPtrArray) jobs =
 	    g_ptr_array_new_with_free_func(read_job_free);
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	g_autofree char *cwd = NULL;
 	const char *name;
 	gint64 now_s;
 
@@ -443,6 +452,8 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 	}
 	g_ptr_array_sort(names, name_cmp);
 
+	/* (the current folder once, not a stat of it and of $PWD a file) */
+	cwd = g_get_current_dir();
 	for (guint i = 0; i < names->len; i++) {
 		const char *n = g_ptr_array_index(names, i);
 		ReadJob *j = g_new0(ReadJob, 1);
@@ -451,7 +462,7 @@ evf_catalog_read(const EvfConfig *cfg, EvfCatalogCache *cache, GPtrArray *diags,
 		j->dirfd = dirfd;
 		j->file = g_new0(EvfSourceFile, 1);
 		j->file->path = g_build_filename(cfg->events_dir, n, NULL);
-		j->file->display = evf_catalog_display_path(j->file->path);
+		j->file->display = display_from(cwd, j->file->path);
 		j->file->stem = g_strndup(n, strlen(n) - 3);
 		g_ptr_array_add(jobs, j);
 	}
