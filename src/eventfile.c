@@ -51,6 +51,10 @@ typedef struct Node {
 	/* where the scalar's first U+FFFD, and its first noncharacter, is
 	 * written as itself (not as an escape); 0 if it is not */
 	guint fffd_line, fffd_col, nonchar_line, nonchar_col;
+	guint lines; /* scalar: the lines its text is written over */
+	/* (plain scalar) a line of it after the first begins with a bullet
+	 * (list_bullet), as a list mistyped */
+	const char *bullet;
 	GPtrArray *items; /* sequence: Node*; mapping: key, value, key, … */
 } Node;
 
@@ -606,6 +610,8 @@ syntax_hint(const char *text, const char *problem)
 	g_autoptr(GMatchInfo) m = NULL;
 	g_autofree char *indent = NULL, *key = NULL, *space = NULL;
 	g_autofree char *value = NULL, *fixed = NULL;
+	const char *shut;
+	gboolean list_key;
 	gsize n;
 
 	{
@@ -705,6 +711,20 @@ syntax_hint(const char *text, const char *problem)
 		                       "'%s: %s')",
 		                       key, key, value);
 	n = strlen(value);
+	list_key =
+	    strcmp(key, "categories") == 0 || strcmp(key, "organizer") == 0;
+	if (list_key && n >= 2 && (value[0] == '"' || value[0] == '\'') &&
+	    (shut = strchr(value + 1, value[0])) != NULL &&
+	    shut[1 + strspn(shut + 1, " \t")] == ',')
+		/* organizer: "OSCE", "UNODC": two meant, as a list */
+		return g_strdup_printf("%s: several are written as a list, "
+		                       "in brackets: %s: [%s]",
+		                       key, key, value);
+	if (list_key && value[0] == '-' && value[1] == ' ')
+		return g_strdup_printf("%s: a list's items go on lines of "
+		                       "their own below '%s:', each as "
+		                       "'  - name'",
+		                       key, key);
 	if (n >= 2 && (value[0] == '"' || value[0] == '\'') &&
 	    strchr(value + 1, value[0]) != value + n - 1) {
 		/* "The "Big" Event": the text after a closing quote */
@@ -1042,6 +1062,39 @@ node_new(Reader *r, NodeKind kind, yaml_mark_t mark)
 
 static Node *read_node(Reader *r, yaml_event_t *ev, guint depth);
 
+/* What a list's item may be begun with where its "- " was meant: a dash
+ * without the space, a bullet, an en or em dash, a middle dot. */
+static const char *const list_bullets[] = { "-", "\xe2\x80\xa2", "\xe2\x80\x93",
+	                                    "\xe2\x80\x94", "\xc2\xb7" };
+
+/* Which of list_bullets @s begins with; NULL when none. */
+static const char *
+list_bullet(const char *s)
+{
+	for (guint k = 0; k < G_N_ELEMENTS(list_bullets); k++)
+		if (g_str_has_prefix(s, list_bullets[k]))
+			return list_bullets[k];
+	return NULL;
+}
+
+/* The bullet (list_bullet) that a line after the first of the text from
+ * @start to @end begins with, after its indentation; NULL when none. */
+static const char *
+later_line_bullet(const char *start, const char *end)
+{
+	for (const char *p = memchr(start, '\n', end - start); p != NULL;
+	     p = memchr(p, '\n', end - p)) {
+		const char *b;
+
+		p += 1 + strspn(p + 1, " \t");
+		if (p >= end)
+			break;
+		if ((b = list_bullet(p)) != NULL)
+			return b;
+	}
+	return NULL;
+}
+
 /* The byte of the front matter at the character index @index (as
  * libyaml counts a mark's): found from the last one asked for, as the
  * values come in order. */
@@ -1300,6 +1353,13 @@ read_node(Reader *r, yaml_event_t *ev, guint depth)
 		/* !!str null is the word null */
 		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
 		           ev->data.scalar.tag == NULL;
+		n->lines = (guint)(ev->end_mark.line - ev->start_mark.line) + 1;
+		if (n->plain && n->lines > 1) {
+			const char *a = text_at(r, ev->start_mark.index);
+
+			n->bullet = later_line_bullet(
+			    a, text_at(r, ev->end_mark.index));
+		}
 		if (strstr(n->value, REPLACEMENT) != NULL ||
 		    evf_text_has_noncharacter(n->value, NULL))
 			find_bad_characters(r, n, ev->start_mark, ev->end_mark);
@@ -1740,6 +1800,40 @@ list_repeat(GHashTable *seen, const char *s)
 	return FALSE;
 }
 
+/* Warns of @n, an item of @key's list (categories, organizer), that is
+ * most likely a list mistyped, which YAML reads as one text: items
+ * without a space after the dash ("-security"), one indented deeper than
+ * the one above it ("security - justice"), or bullets ("• security"), as
+ * one name that the calendars and feeds would publish. */
+static void
+warn_list_typed(Ctx *c, const char *key, const Node *n)
+{
+	const char *one =
+	    strcmp(key, "categories") == 0 ? "category" : "organiser";
+	const char *first;
+
+	if (n->kind != NODE_SCALAR || !n->plain || n->value == NULL)
+		return;
+	first = list_bullet(n->value);
+	if (first != NULL || n->bullet != NULL) {
+		if (n->lines > 1)
+			evf_diags_warn(
+			    c->diags, c->path, n->line, n->col,
+			    "%s: '%s' is one %s, written over %u lines; for "
+			    "several, write each on a line of its own below "
+			    "'%s:', as '  - name' (a dash, then a space)",
+			    key, n->value, one, n->lines, key);
+		else
+			evf_diags_warn(
+			    c->diags, c->path, n->line, n->col,
+			    "%s: '%s' is one %s, beginning with '%s'; for a "
+			    "list, write each item on a line of its own "
+			    "below '%s:', as '  - name' (a dash, then a "
+			    "space)",
+			    key, n->value, one, first, key);
+	}
+}
+
 /* Adds the plain texts of a scalar or a list of scalars to @out, at most
  * @max different ones. */
 static void
@@ -1751,6 +1845,8 @@ want_list(Ctx *c, const char *key, const Node *n, guint max, GPtrArray *out,
 
 	if (n->kind == NODE_SCALAR) {
 		char *s = want_text(c, key, n);
+
+		warn_list_typed(c, key, n);
 		if (s != NULL) {
 			g_ptr_array_add(out, s);
 			if (at != NULL)
@@ -1783,6 +1879,7 @@ want_list(Ctx *c, const char *key, const Node *n, guint max, GPtrArray *out,
 		c->in_list = TRUE;
 		s = want_text(c, key, g_ptr_array_index(n->items, i));
 		c->in_list = FALSE;
+		warn_list_typed(c, key, g_ptr_array_index(n->items, i));
 		if (s == NULL)
 			continue;
 		if (list_repeat(seen, s)) {
@@ -2183,8 +2280,8 @@ want_when(Ctx *c, const char *key, const Node *n, const char *zone,
 		gboolean dashes = strstr(s, "\u2010") != NULL ||
 		                  strstr(s, "\u2011") != NULL ||
 		                  strstr(s, "\u2012") != NULL ||
-		                  strstr(s, "\u2013") != NULL ||
-		                  strstr(s, "\u2014") != NULL ||
+		                  strstr(s, "\xe2\x80\x93") != NULL ||
+		                  strstr(s, "\xe2\x80\x94") != NULL ||
 		                  strstr(s, "\u2212") != NULL;
 
 		g_autofree char *advice = date_advice(s);

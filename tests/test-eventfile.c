@@ -2550,6 +2550,17 @@ test_error_yaml_hints(void)
 		  "a line 'key: value'" },
 		{ "title: \"Workshop", 2, 8,
 		  "the quote that opens here is not closed" },
+		/* two organisers or categories, as other formats write
+		 * them: a list, not one name with quotes in it */
+		{ "organizer: \"OSCE\", \"UNODC\"", 2, 18,
+		  "organizer: several are written as a list, in brackets: "
+		  "organizer: [\"OSCE\", \"UNODC\"]" },
+		{ "categories: 'Crime' , Justice", 2, 21,
+		  "categories: several are written as a list, in brackets: "
+		  "categories: ['Crime' , Justice]" },
+		{ "categories: - security", 2, 13,
+		  "categories: a list's items go on lines of their own below "
+		  "'categories:', each as '  - name'" },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -5496,6 +5507,64 @@ test_warn_categories_commas(void)
 	              "---\n");
 }
 
+/* A list mistyped, which YAML reads as one text, is one category or
+ * organiser, with a warning that says how to write a list: items without
+ * a space after the dash, one indented deeper than the one above, bullets;
+ * a name wrapped over two lines, and one with a dash inside, are not. */
+static void
+test_warn_list_typed(void)
+{
+	static const struct {
+		const char *lines;
+		guint line, col;
+		const char *needle;
+	} cases[] = {
+		{ "categories:\n  -security\n  -justice", 5, 3,
+		  "categories: '-security -justice' is one category, written "
+		  "over 2 lines; for several, write each on a line of its own "
+		  "below 'categories:', as '  - name' (a dash, then a space)" },
+		{ "categories:\n  - security\n    - justice", 5, 5,
+		  "categories: 'security - justice' is one category, written "
+		  "over 2 lines" },
+		{ "organizer:\n  - OSCE\n   - UNODC", 5, 5,
+		  "organizer: 'OSCE - UNODC' is one organiser, written over 2 "
+		  "lines; for several, write each on a line of its own below "
+		  "'organizer:'" },
+		{ "categories:\n  \u2022 security\n  \u2022 justice", 5, 3,
+		  "categories: '\u2022 security \u2022 justice' is one "
+		  "category" },
+		{ "categories: -security", 4, 13,
+		  "categories: '-security' is one category, beginning with "
+		  "'-'; for a list, write each item on a line of its own below "
+		  "'categories:', as '  - name'" },
+		{ "organizer: \u2013 OSCE", 4, 12,
+		  "organizer: '\u2013 OSCE' is one organiser, beginning with "
+		  "'\u2013'" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text = g_strdup_printf(
+		    "---\ntitle: Workshop\nstart: 2018-05-22\n%s\n---\n",
+		    cases[i].lines);
+		g_autoptr(EvfEvent) ev = parse_warned(
+		    text, cases[i].line, cases[i].col, cases[i].needle);
+
+		g_assert_cmpuint(ev->categories->len + ev->organizers->len, ==,
+		                 1);
+	}
+	{
+		g_autoptr(EvfEvent) wrapped =
+		    parse_ok("---\ntitle: Workshop\nstart: 2018-05-22\n"
+		             "organizer: Organization for Security and\n"
+		             "  Co-operation in Europe - Mission to Skopje\n"
+		             "categories:\n  - Crime - Justice\n---\n");
+
+		g_assert_cmpstr(g_ptr_array_index(wrapped->organizers, 0), ==,
+		                "Organization for Security and Co-operation "
+		                "in Europe - Mission to Skopje");
+	}
+}
+
 /* A '#' right after a plain value's space starts a YAML comment: "title:
  * Workshop #3" published "Workshop" without a word. It is warned of at
  * the '#', with the value quoted as it was meant; a comment after " # ",
@@ -6709,6 +6778,7 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/syntax/key-advice", test_error_key_advice);
 	g_test_add_func("/eventfile/warn/categories-commas",
 	                test_warn_categories_commas);
+	g_test_add_func("/eventfile/warn-list-typed", test_warn_list_typed);
 	g_test_add_func("/eventfile/syntax/date-advice",
 	                test_error_date_advice);
 	g_test_add_func("/eventfile/syntax/null-word", test_error_null_word);
