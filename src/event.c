@@ -240,6 +240,8 @@ evf_event_serialize(const EvfEvent *ev)
 	put_list(&d, "categories", ev->categories);
 	put_str(&d, "url", ev->url);
 	g_variant_dict_insert(&d, "status", "u", (guint32)ev->status);
+	if (ev->status_unknown)
+		g_variant_dict_insert(&d, "status_unknown", "b", TRUE);
 	g_variant_dict_insert(&d, "published", "x", ev->published);
 	put_str(&d, "image", ev->image);
 	put_str(&d, "rrule", ev->rrule);
@@ -335,6 +337,7 @@ evf_event_deserialize(GVariant *v)
 	if (status > EVF_STATUS_CANCELLED)
 		return NULL;
 	ev->status = (EvfStatus)status;
+	g_variant_dict_lookup(&d, "status_unknown", "b", &ev->status_unknown);
 	g_variant_dict_lookup(&d, "published", "x", &ev->published);
 	ev->image = get_str(&d, "image");
 	ev->rrule = get_str(&d, "rrule");

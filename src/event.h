@@ -56,6 +56,9 @@ typedef struct {
 	GPtrArray *categories; /* char*, never NULL */
 	char *url;
 	EvfStatus status;
+	/* the source says nothing of the status (a news feed's item: RSS
+	 * and Atom have none), which is then taken as confirmed */
+	gboolean status_unknown;
 	gint64 published; /* from the file, µs since 1970 UTC; 0: not given */
 	char *image;
 	char *rrule; /* validated RRULE value, or NULL */

@@ -1819,6 +1819,7 @@ event_of(Ctx *c, const Item *it)
 	ev->uid = g_strdup(it->uid);
 	ev->slug = slug_of(it->uid);
 	ev->uid_line = 1;
+	ev->status_unknown = TRUE;
 	ev->url = g_strdup(it->link);
 	if (it->desc != NULL) {
 		g_autofree char *html =

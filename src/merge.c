@@ -645,6 +645,32 @@ take_dates(EvfEvent *winner, const EvfEvent *loser)
 	winner->tzid = g_strdup(loser->tzid);
 }
 
+/* @loser's status goes to @winner when the winner's source says nothing
+ * of it (a news feed's item), and with it the place and the end (of a
+ * timed event, at the same start) that the winner does not give: a
+ * partner's calendar that says an event is cancelled is not contradicted
+ * by its news feed, which cannot say so. */
+static void
+take_status(EvfEvent *winner, const EvfEvent *loser)
+{
+	if (!winner->status_unknown || loser->status_unknown)
+		return;
+	winner->status = loser->status;
+	winner->status_unknown = FALSE;
+	if (winner->location == NULL && loser->location != NULL)
+		winner->location = g_strdup(loser->location);
+	/* (a news feed's timed item without ev:enddate ends at its start;
+	 * an all-day one's single day may be meant) */
+	if (winner->tba || loser->tba || winner->all_day || loser->all_day ||
+	    winner->rrule != NULL || loser->rrule != NULL ||
+	    !g_date_time_equal(winner->start, loser->start) ||
+	    !g_date_time_equal(winner->end, winner->start))
+		return;
+	g_date_time_unref(winner->end);
+	winner->end = g_date_time_ref(loser->end);
+	winner->end_default = loser->end_default;
+}
+
 static gint
 source_cmp(gconstpointer a, gconstpointer b)
 {
@@ -1050,6 +1076,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 				winner->day = start_day(winner->ev, site);
 				index_dated(&x, winner);
 			}
+			take_status(winner->ev, ev);
 			adopt(ids, winner, cand, src, uids);
 			index_join(&x, cand, winner);
 		}

@@ -246,6 +246,10 @@ test_rss_mod_event(void)
 	g_assert_cmpstr(ev->slug, ==, slug);
 	g_assert_nonnull(ev->fingerprint);
 	g_assert_cmpuint(strlen(ev->fingerprint), ==, 64);
+	/* RSS has no status: taken as confirmed, and said to be unknown
+	 * (a partner's calendar that says more of it keeps it, merge.c) */
+	g_assert_cmpint(ev->status, ==, EVF_STATUS_CONFIRMED);
+	g_assert_true(ev->status_unknown);
 
 	/* timed, with offsets: UTC instants */
 	ev = find(imp, "https://www.osce.example/event/counter-terrorism-2018");

@@ -1394,6 +1394,93 @@ test_undated_partner_takes_date(void)
 	g_assert_cmpint(g_date_time_get_day_of_month(ev->start), ==, 15);
 }
 
+/* A news feed's item, which cannot say an event is cancelled or
+ * tentative (RSS and Atom have no status), wins over the partner's
+ * calendar that says so: the status stays the calendar's, and the place
+ * and the end the item does not give come with it; an event file's own
+ * status is the editor's, whatever a partner says. The flag that marks a
+ * news feed's item is kept where the state keeps partners' items. */
+static void
+test_news_item_keeps_calendar_status(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source news]\nurl=https://news.example/rss\n"
+	           "priority=10\n"
+	           "[source cal]\nurl=https://cal.example/cal.ics\n");
+	EvfEvent *item = linked(timed("n-1", "Regional workshop on borders",
+	                              NULL, 2027, 5, 20, 8, 0),
+	                        "https://org.example/events/workshop");
+	EvfEvent *listing = linked(timed("c-1", "Regional workshop on borders",
+	                                 NULL, 2027, 5, 20, 8, 0),
+	                           "https://org.example/events/workshop");
+	EvfEvent *tentative =
+	    linked(timed("n-2", "Border forum", NULL, 2027, 6, 1, 9, 0),
+	           "https://org.example/events/forum");
+	EvfEvent *forum =
+	    linked(timed("c-2", "Border forum", NULL, 2027, 6, 1, 9, 0),
+	           "https://org.example/events/forum");
+	g_autoptr(GVariant) kept = NULL;
+	g_autoptr(EvfEvent) back = NULL;
+	g_autoptr(GPtrArray) out = NULL;
+	g_autoptr(GPtrArray) local = NULL;
+	g_autoptr(GPtrArray) ours = NULL;
+	g_autoptr(GDateTime) end = NULL;
+	EvfEvent *ev;
+
+	/* the news item: no end (at its start), no place, no status */
+	g_date_time_unref(item->end);
+	item->end = g_date_time_ref(item->start);
+	item->status_unknown = TRUE;
+	tentative->status_unknown = TRUE;
+	evf_event_update_fingerprint(item);
+	listing->status = EVF_STATUS_CANCELLED;
+	listing->location = g_strdup("Vienna, Hofburg");
+	g_date_time_unref(listing->end);
+	listing->end = g_date_time_add_hours(listing->start, 7);
+	evf_event_update_fingerprint(listing);
+	forum->status = EVF_STATUS_TENTATIVE;
+	evf_event_update_fingerprint(forum);
+
+	kept = evf_event_serialize(item);
+	back = evf_event_deserialize(kept);
+	g_assert_nonnull(back);
+	g_assert_true(back->status_unknown);
+
+	out = merge(cfg, NULL, "news", list(item, tentative, NULL), "cal",
+	            list(listing, forum, NULL), NULL);
+	g_assert_cmpuint(out->len, ==, 2);
+	ev = find(out, "Regional workshop on borders");
+	g_assert_cmpstr(ev->source, ==, "news");
+	g_assert_true(has(ev->also_listed, "cal"));
+	g_assert_cmpint(ev->status, ==, EVF_STATUS_CANCELLED);
+	g_assert_cmpstr(ev->location, ==, "Vienna, Hofburg");
+	end = g_date_time_new_utc(2027, 5, 20, 15, 0, 0);
+	g_assert_true(g_date_time_equal(ev->end, end));
+	ev = find(out, "Border forum");
+	g_assert_cmpstr(ev->source, ==, "news");
+	g_assert_cmpint(ev->status, ==, EVF_STATUS_TENTATIVE);
+	/* (its own end kept: the item gave one) */
+	g_assert_cmpint(g_date_time_difference(ev->end, ev->start), ==,
+	                G_TIME_SPAN_HOUR);
+
+	/* an event file's status is the editor's */
+	local = list(linked(timed("ours", "Regional workshop on borders", NULL,
+	                          2027, 5, 20, 8, 0),
+	                    "https://org.example/events/workshop"),
+	             NULL);
+	listing = linked(timed("c-1", "Regional workshop on borders", NULL,
+	                       2027, 5, 20, 8, 0),
+	                 "https://org.example/events/workshop");
+	listing->status = EVF_STATUS_CANCELLED;
+	evf_event_update_fingerprint(listing);
+	ours = merge(cfg, g_ptr_array_ref(local), "cal", list(listing, NULL),
+	             NULL);
+	g_assert_cmpuint(ours->len, ==, 1);
+	ev = g_ptr_array_index(ours, 0);
+	g_assert_null(ev->source);
+	g_assert_cmpint(ev->status, ==, EVF_STATUS_CONFIRMED);
+}
+
 /* One UID is one event (RFC 5545 §3.8.4.7) where its dates agree, whatever
  * the titles (translated, reworded): a partner's copy of a local event and
  * two partners' copies of one upstream event are joined. A UID of other
@@ -1806,6 +1893,8 @@ main(int argc, char **argv)
 	                test_category_site_spelling);
 	g_test_add_func("/merge/site-categories-only",
 	                test_site_categories_only);
+	g_test_add_func("/merge/news-item-keeps-calendar-status",
+	                test_news_item_keeps_calendar_status);
 	g_test_add_func("/merge/undated-partner-takes-date",
 	                test_undated_partner_takes_date);
 	g_test_add_func("/merge/uid/same-uid", test_same_uid);
