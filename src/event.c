@@ -107,6 +107,7 @@ evf_event_copy(const EvfEvent *ev)
 	c->fingerprint = g_strdup(ev->fingerprint);
 	c->vevent = c->jcal = c->article[0] = c->article[1] = NULL;
 	c->rrule_out = NULL;
+	c->vevent_utc_repeated = FALSE;
 	return c;
 }
 
@@ -116,6 +117,7 @@ evf_event_clear_renders(EvfEvent *ev)
 	g_clear_pointer(&ev->vevent, g_free);
 	g_clear_pointer(&ev->jcal, g_free);
 	g_clear_pointer(&ev->rrule_out, g_free);
+	ev->vevent_utc_repeated = FALSE;
 	g_clear_pointer(&ev->article[0], g_free);
 	g_clear_pointer(&ev->article[1], g_free);
 }

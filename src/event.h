@@ -105,6 +105,9 @@ typedef struct {
 	/* (nullable) its RRULE's value as the calendars have it (the BY
 	 * lists in order, COUNT as UNTIL where ical.js needs it) */
 	char *rrule_out;
+	/* whether that VEVENT gives in UTC a time that falls in an hour the
+	 * site's clocks repeat (evf_ics_head) */
+	gboolean vevent_utc_repeated;
 	/* whether it had ended by past_now, the time of the build, when
 	 * past_known (evf_page_prepare); if not, and it is a series whose
 	 * first occurrence had ended by then, the occurrence it is on at

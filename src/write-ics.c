@@ -471,6 +471,36 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev,
 	return ve;
 }
 
+/* Whether @t (nullable), seen in @site, falls in an hour that its clocks
+ * repeat. */
+static gboolean
+repeated_in(GTimeZone *site, GDateTime *t)
+{
+	g_autoptr(GDateTime) there =
+	    t != NULL ? g_date_time_to_timezone(t, site) : NULL;
+
+	return there != NULL && evf_tz_is_ambiguous(there);
+}
+
+/* Whether @ev's VEVENT gives in UTC (time_property) a time that falls, in
+ * the site's zone, in an hour that its clocks repeat (evf_ics_head). */
+static gboolean
+utc_time_repeated(const EvfConfig *cfg, const EvfEvent *ev)
+{
+	g_autoptr(GTimeZone) site = NULL;
+	gboolean start_utc, end_utc;
+
+	if (ev->tba || ev->all_day || evf_tz_is_utc(cfg->timezone))
+		return FALSE;
+	start_utc = evf_ics_tzid(ev) == NULL;
+	end_utc = start_utc || evf_tz_is_ambiguous(ev->end);
+	if (!end_utc)
+		return FALSE;
+	site = evf_tz_or_utc(cfg->timezone);
+	return (start_utc && repeated_in(site, ev->start)) ||
+	       repeated_in(site, ev->end);
+}
+
 /* Serialises @ev's VEVENT and makes its jCal from the same component:
  * both once per build, since the event appears in several calendars. */
 static gboolean
@@ -495,6 +525,7 @@ prepare(const EvfConfig *cfg, EvfEvent *ev, GError **error)
 		    icalcomponent_get_first_property(ve, ICAL_RRULE_PROPERTY);
 
 		ev->vevent = g_strconcat(series, over, NULL);
+		ev->vevent_utc_repeated = utc_time_repeated(cfg, ev);
 		repair_folds(ev->vevent);
 		unprotect(ev->vevent);
 		g_clear_pointer(&ev->rrule_out, g_free);
@@ -557,20 +588,26 @@ str_cmp(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Whether @view holds a timed series whose times are written in UTC (its
- * start was written with an offset, or in UTC). Readers that take
- * X-WR-TIMEZONE as Google Calendar does (python's x-wr-timezone, and
- * recurring-ical-events with it) move such a start to that zone and run
- * its rule on that zone's wall clock: an occurrence after a change of
- * its clocks comes an hour off. */
+/* Whether readers that take X-WR-TIMEZONE as Google Calendar does
+ * (python's x-wr-timezone, and recurring-ical-events with it) would misread
+ * @view's events: they move a time given in UTC to that zone's wall clock.
+ * A timed series whose times are written in UTC (its start was written
+ * with an offset, or in UTC) then runs its rule on that wall clock, and an
+ * occurrence after a change of its clocks comes an hour off; a time in an
+ * hour that those clocks repeat, which the VEVENT gives in UTC so that it
+ * means one instant, comes back as the later of the two. */
 static gboolean
-has_utc_series(const EvfView *view)
+wr_timezone_misleads(const EvfView *view)
 {
 	for (guint i = 0; i < view->events->len; i++) {
-		const EvfEvent *ev = g_ptr_array_index(view->events, i);
+		EvfEvent *ev = g_ptr_array_index(view->events, i);
 
-		if (ev->rrule != NULL && !ev->all_day &&
-		    evf_ics_tzid(ev) == NULL)
+		if (ev->all_day || ev->tba)
+			continue;
+		if (ev->rrule != NULL && evf_ics_tzid(ev) == NULL)
+			return TRUE;
+		if (evf_ics_vevent(view->config, ev) != NULL &&
+		    ev->vevent_utc_repeated)
 			return TRUE;
 	}
 	return FALSE;
@@ -604,8 +641,9 @@ evf_ics_head(const EvfView *view, GError **error)
 			    icalproperty_new_description(cfg->description));
 			add_x(cal, "X-WR-CALDESC", cfg->description);
 		}
-		/* (not where a series runs in UTC: has_utc_series) */
-		if (evf_tz_is_utc(cfg->timezone) || !has_utc_series(view))
+		/* (not where readers would misread it:
+		 * wr_timezone_misleads) */
+		if (evf_tz_is_utc(cfg->timezone) || !wr_timezone_misleads(view))
 			add_x(cal, "X-WR-TIMEZONE", cfg->timezone);
 		/* the page of this calendar's events: a category's own */
 		add_parsed(cal, "URL;VALUE=URI:%s", home);

@@ -2037,6 +2037,57 @@ test_ics_utc_series_no_zone_name(void)
 	g_assert_nonnull(strstr(tc, "X-WR-TIMEZONE:UTC\r\n"));
 }
 
+/* Nor does a calendar with a time given in UTC that falls in an hour the
+ * site's clocks repeat (the night they go back): those readers move it to
+ * that zone's wall clock, and take the wall time back as the later of its
+ * two instants, an hour late. A time in UTC outside that hour, and one in
+ * that hour of another zone's, leave it. */
+static void
+test_ics_repeated_hour_no_zone_name(void)
+{
+	static const struct {
+		const char *name, *text, *line;
+		guint warnings; /* (an ambiguous wall time is warned of) */
+	} repeated[] = {
+		{ "amb.md",
+		  "---\ntitle: Night shift\nstart: 2027-10-31T02:30\n"
+		  "end: 2027-10-31T04:00\n---\n",
+		  "DTSTART:20271031T003000Z\r\n", 1 },
+		{ "offset.md",
+		  "---\ntitle: Summer offset\nstart: 2027-10-31T02:15+02:00\n"
+		  "end: 2027-10-31T02:45+02:00\n---\n",
+		  "DTSTART:20271031T001500Z\r\n", 0 },
+		{ "ends.md",
+		  "---\ntitle: Ends in it\nstart: 2027-10-30T23:00Z\n"
+		  "end: 2027-10-31T00:40Z\n---\n",
+		  "DTEND:20271031T004000Z\r\n", 0 },
+	};
+	static const char *const others[] = {
+		"utc.md",
+		"---\ntitle: In UTC\nstart: 2027-10-31T04:00Z\n---\n",
+		"ny.md",
+		"---\ntitle: New York night\nstart: 2027-11-07T01:30\n"
+		"timezone: America/New_York\n---\n",
+		NULL,
+	};
+	g_autoptr(Site) b = site_of_warned("Europe/Ljubljana", NULL, others, 1);
+	g_autofree char *tb = file_text(b, "calendar.ics");
+
+	for (guint i = 0; i < G_N_ELEMENTS(repeated); i++) {
+		const char *const files[] = { repeated[i].name,
+			                      repeated[i].text, NULL };
+		g_autoptr(Site) a = site_of_warned("Europe/Ljubljana", NULL,
+		                                   files, repeated[i].warnings);
+		g_autofree char *ta = file_text(a, "calendar.ics");
+
+		g_assert_nonnull(strstr(ta, repeated[i].line));
+		g_assert_null(strstr(ta, "X-WR-TIMEZONE"));
+	}
+	g_assert_nonnull(strstr(tb, "DTSTART:20271031T040000Z\r\n"));
+	g_assert_nonnull(strstr(tb, "DTSTART:20271107T053000Z\r\n"));
+	g_assert_nonnull(strstr(tb, "X-WR-TIMEZONE:Europe/Ljubljana\r\n"));
+}
+
 /* The site's zone is published for X-WR-TIMEZONE from no earlier than
  * the rules Outlook reads: an event in UTC from the year before (whose
  * zone's rule of that year, "the Sunday on or after the 22nd", Outlook
@@ -3724,6 +3775,8 @@ main(int argc, char **argv)
 	g_test_add_func("/write/ics/far-year-utc", test_ics_far_year_utc);
 	g_test_add_func("/write/ics/utc-series-no-zone-name",
 	                test_ics_utc_series_no_zone_name);
+	g_test_add_func("/write/ics/repeated-hour-no-zone-name",
+	                test_ics_repeated_hour_no_zone_name);
 	g_test_add_func("/write/ics/site-zone-outlook",
 	                test_ics_site_zone_outlook);
 	g_test_add_func("/write/ics/outlook-zone-utc",
