@@ -4157,6 +4157,42 @@ warn_zone_unused(Ctx *c, const Node *zone, const char *tzid, const When *s)
 		               tzid);
 }
 
+/* An end written without an offset beside a start written with one is
+ * read in the event's zone, @tzid (evfeed-event(5)), which the editor
+ * seldom means ("10:00+05:45" to "12:00" is taken to end at 12:00 in the
+ * site's zone): warned of, with the end written at the start's offset,
+ * when it is after the start (else the error says it, in UTC too). */
+static void
+warn_end_without_offset(Ctx *c, const Node *end, const char *tzid,
+                        const When *s, const When *e)
+{
+	g_autoptr(GTimeZone) at = NULL;
+	g_auto(When) meant = { 0 };
+	g_autofree char *read = NULL, *start = NULL, *fix = NULL;
+
+	if (end == NULL || !s->has_offset || e->has_offset || s->date_only ||
+	    e->date_only)
+		return;
+	at = g_time_zone_new_offset(s->offset);
+	meant.has_offset = TRUE;
+	meant.offset = s->offset;
+	meant.time = g_date_time_new(
+	    at, g_date_time_get_year(e->time), g_date_time_get_month(e->time),
+	    g_date_time_get_day_of_month(e->time),
+	    g_date_time_get_hour(e->time), g_date_time_get_minute(e->time),
+	    g_date_time_get_seconds(e->time));
+	if (meant.time == NULL)
+		return;
+	read = when_written(e, TRUE);
+	start = when_written(s, FALSE);
+	fix = when_written(&meant, FALSE);
+	evf_diags_warn(c->diags, c->path, end->line, end->col,
+	               "end: %s has no offset from UTC, and is read in %s, "
+	               "while start has one (%s); to end at the start's "
+	               "offset, write end: %s",
+	               read, tzid, start, fix);
+}
+
 static void
 read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 {
@@ -4282,6 +4318,8 @@ read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 			                      "midnight ends the next day: "
 			                    : "",
 			          overnight ? n : "");
+		} else {
+			warn_end_without_offset(c, end, tzid, &s, &e);
 		}
 	} else {
 		ev->end = g_date_time_add_hours(ev->start, 1);

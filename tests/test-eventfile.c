@@ -823,6 +823,44 @@ test_dates_utc_offset(void)
 	                utc_us(2018, 5, 22, 13, 0, 0));
 }
 
+/* A start written with an offset and an end without one: the end is read
+ * in the event's zone, as written, with a warning at the end that gives it
+ * at the start's offset. Ends and starts written alike, and an end with
+ * an offset beside a start in the zone, are not warned of. */
+static void
+test_dates_end_without_offset(void)
+{
+	g_autoptr(EvfEvent) ktm = parse_warned(
+	    "---\ntitle: Workshop\nstart: 2027-06-01T10:00+05:45\n"
+	    "end: 2027-06-01T12:00\n---\n",
+	    4, 6,
+	    "end: 2027-06-01T12:00 (2027-06-01T10:00Z) has no offset from "
+	    "UTC, and is read in Europe/Ljubljana, while start has one "
+	    "(2027-06-01T10:00+05:45); to end at the start's offset, write "
+	    "end: 2027-06-01T12:00+05:45");
+	g_autoptr(EvfEvent) utc = parse_warned(
+	    "---\ntitle: Call\nstart: 2027-06-01T10:00Z\n"
+	    "end: 2027-06-01T20:00\ntimezone: Asia/Tokyo\n---\n",
+	    4, 6,
+	    "is read in Asia/Tokyo, while start has one "
+	    "(2027-06-01T10:00Z); to end at the start's offset, write "
+	    "end: 2027-06-01T20:00Z");
+	g_autoptr(EvfEvent) alike =
+	    parse_ok("---\ntitle: Workshop\nstart: 2027-06-01T10:00+05:45\n"
+	             "end: 2027-06-01T12:00+05:45\n---\n");
+	g_autoptr(EvfEvent) zoned =
+	    parse_ok("---\ntitle: Workshop\nstart: 2027-06-01T10:00\n"
+	             "end: 2027-06-01T12:00Z\n---\n");
+
+	/* read as written all the same */
+	g_assert_cmpint(unix_of(ktm->end) * G_USEC_PER_SEC, ==,
+	                utc_us(2027, 6, 1, 10, 0, 0));
+	g_assert_cmpint(unix_of(utc->end) * G_USEC_PER_SEC, ==,
+	                utc_us(2027, 6, 1, 11, 0, 0));
+	g_assert_cmpint(unix_of(alike->end) - unix_of(alike->start), ==, 7200);
+	g_assert_nonnull(zoned);
+}
+
 /* A zone named by an all-day event is read in by none of its dates: the
  * editor is told so, at the key; the event is the same as without it. */
 static void
@@ -6779,6 +6817,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/warn/categories-commas",
 	                test_warn_categories_commas);
 	g_test_add_func("/eventfile/warn-list-typed", test_warn_list_typed);
+	g_test_add_func("/eventfile/dates/end-without-offset",
+	                test_dates_end_without_offset);
 	g_test_add_func("/eventfile/syntax/date-advice",
 	                test_error_date_advice);
 	g_test_add_func("/eventfile/syntax/null-word", test_error_null_word);
