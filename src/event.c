@@ -847,16 +847,19 @@ format_range(const EvfEvent *ev, const GDate *start, const GDate *end,
 		    g_date_time_get_year(s), TRUE, TRUE);
 		/* to the second when either is written so (10:00:15 to
 		 * 10:00:45 is not "10:00–10:00"); a wall time that happens
-		 * twice says which */
+		 * twice says which, and then so does the other ("01:15–01:45
+		 * (UTC+10:30)" would put both at the offset of the end) */
 		gboolean seconds = g_date_time_get_second(s) != 0 ||
 		                   g_date_time_get_second(e) != 0;
+		gboolean twice =
+		    evf_tz_is_ambiguous(s) || evf_tz_is_ambiguous(e);
 		const char *hm = seconds ? "%H:%M:%S" : "%H:%M";
 		const char *hm_utc =
 		    seconds ? "%H:%M:%S (UTC%:z)" : "%H:%M (UTC%:z)";
 		g_autofree char *stime =
-		    g_date_time_format(s, evf_tz_is_ambiguous(s) ? hm_utc : hm);
+		    g_date_time_format(s, twice ? hm_utc : hm);
 		g_autofree char *etime =
-		    g_date_time_format(e, evf_tz_is_ambiguous(e) ? hm_utc : hm);
+		    g_date_time_format(e, twice ? hm_utc : hm);
 
 		/* An event that ends at its start has no end to show. */
 		if (g_date_time_equal(s, e))

@@ -861,6 +861,39 @@ test_dates_end_without_offset(void)
 	g_assert_nonnull(zoned);
 }
 
+/* A time that happens twice (the clocks go back) is told with its offset
+ * in the "When" text, and so then is the other end of the range, which
+ * would otherwise read as at the same offset. */
+static void
+test_dates_when_repeated_hour(void)
+{
+	static const struct {
+		const char *text, *when;
+	} cases[] = {
+		{ "start: 2027-04-04T01:15\ntimezone: Australia/Lord_Howe\n",
+		  "4 April 2027, 01:15 (UTC+11:00)\u201301:45 (UTC+10:30) "
+		  "(Australia/Lord_Howe)" },
+		{ "start: 2027-10-31T01:45\nend: 2027-10-31T02:30+01:00\n",
+		  "31 October 2027, 01:45 (UTC+02:00)\u201302:30 (UTC+01:00) "
+		  "(Europe/Ljubljana)" },
+		{ "start: 2027-10-30T10:00\nend: 2027-10-30T12:00\n",
+		  "30 October 2027, 10:00\u201312:00 (Europe/Ljubljana)" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text = g_strdup_printf(
+		    "---\ntitle: Night\n%s---\n", cases[i].text);
+		g_autoptr(GPtrArray) diags = evf_diags_new();
+		g_autoptr(EvfEvent) ev = parse(text, diags);
+		g_autofree char *when = NULL;
+
+		g_assert_nonnull(ev);
+		g_assert_cmpuint(evf_diags_errors(diags), ==, 0);
+		when = evf_event_format_when(ev);
+		g_assert_cmpstr(when, ==, cases[i].when);
+	}
+}
+
 /* A zone named by an all-day event is read in by none of its dates: the
  * editor is told so, at the key; the event is the same as without it. */
 static void
@@ -6817,6 +6850,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/warn/categories-commas",
 	                test_warn_categories_commas);
 	g_test_add_func("/eventfile/warn-list-typed", test_warn_list_typed);
+	g_test_add_func("/eventfile/dates/when-repeated-hour",
+	                test_dates_when_repeated_hour);
 	g_test_add_func("/eventfile/dates/end-without-offset",
 	                test_dates_end_without_offset);
 	g_test_add_func("/eventfile/syntax/date-advice",
