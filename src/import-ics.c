@@ -3810,10 +3810,11 @@ gather(Ctx *c, icalcomponent *cal, Gathered *g)
 			c->skipped++;
 			continue;
 		}
+		/* any class but PUBLIC: RFC 5545 §3.8.1.3 has a value
+		 * not known (X-SECRET, SECRET) taken as PRIVATE */
 		p = icalcomponent_get_first_property(ve, ICAL_CLASS_PROPERTY);
 		if (p != NULL &&
-		    (icalproperty_get_class(p) == ICAL_CLASS_PRIVATE ||
-		     icalproperty_get_class(p) == ICAL_CLASS_CONFIDENTIAL)) {
+		    icalproperty_get_class(p) != ICAL_CLASS_PUBLIC) {
 			/* by its line alone: a partner's warnings are
 			 * published (status.json), and a private event's
 			 * summary and UID are not ours to show */

@@ -1769,6 +1769,38 @@ test_private_overrides(void)
 	g_assert_cmpuint(imp->events->len, ==, 4);
 }
 
+/* A class that is not PUBLIC, whatever its value or case, is private:
+ * RFC 5545 §3.8.1.3 has values an application does not know (x-names,
+ * other tokens) taken as PRIVATE. */
+static void
+test_private_classes(void)
+{
+	static const char *const classes[] = {
+		"PRIVATE",  "private",           "CONFIDENTIAL",
+		"X-SECRET", "X-OUTLOOK-PRIVATE", "SECRET",
+	};
+	g_autoptr(GString) body = g_string_new(NULL);
+	g_autoptr(EvfImport) imp = NULL;
+
+	for (guint i = 0; i < G_N_ELEMENTS(classes); i++)
+		g_string_append_printf(body,
+		                       "BEGIN:VEVENT\nUID:c%u@p.example\n"
+		                       "CLASS:%s\nDTSTART:20280601T090000Z\n"
+		                       "SUMMARY:Hidden %u\nEND:VEVENT\n",
+		                       i, classes[i], i);
+	g_string_append(body, "BEGIN:VEVENT\nUID:open@p.example\n"
+	                      "CLASS:public\nDTSTART:20280601T090000Z\n"
+	                      "SUMMARY:Open\nEND:VEVENT\n"
+	                      "BEGIN:VEVENT\nUID:plain@p.example\n"
+	                      "DTSTART:20280601T100000Z\n"
+	                      "SUMMARY:Plain\nEND:VEVENT");
+	imp = import_body(body->str);
+	g_assert_cmpuint(imp->events->len, ==, 2);
+	g_assert_nonnull(find(imp, "open@p.example"));
+	g_assert_nonnull(find(imp, "plain@p.example"));
+	g_assert_cmpuint(imp->skipped, ==, G_N_ELEMENTS(classes));
+}
+
 /* A calendar of more VTIMEZONEs than are read: the events in those past
  * the budget are left out, with a warning, never read as UTC (hours
  * off); the others keep their instants. */
@@ -3816,6 +3848,7 @@ main(int argc, char **argv)
 	                test_rrule_sub_daily_phase);
 	g_test_add_func("/import-ics/rrule/private-overrides",
 	                test_private_overrides);
+	g_test_add_func("/import-ics/private-classes", test_private_classes);
 	g_test_add_func("/import-ics/zones/over-budget",
 	                test_zones_over_budget);
 	g_test_add_func("/import-ics/rrule/override-this-and-future",
