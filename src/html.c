@@ -1252,10 +1252,27 @@ legacy_references(const char *html)
 }
 
 char *
+evf_html_drop_comments(const char *html)
+{
+	static GRegex *comments;
+	/* "<!-->" and "<!--->" end where they begin, "--!>" ends one as
+	 * "-->" does; "<!" not followed by "--" begins a bogus comment,
+	 * to the next '>' */
+	char *out = g_regex_replace_literal(
+	    evf_regex_once(&comments,
+	                   "<!--(-?>|.*?--!?>|.*\\z)|<!(?!--)[^>]*(>|\\z)",
+	                   G_REGEX_DOTALL | G_REGEX_OPTIMIZE),
+	    html, -1, 0, "", 0, NULL);
+
+	return out != NULL ? out : g_strdup(html);
+}
+
+char *
 evf_html_sanitize(const char *html, const char *base_url)
 {
 	g_autofree char *wrapped = NULL;
 	g_autofree char *clean = NULL;
+	g_autofree char *bare = NULL;
 	g_autofree char *legacy = NULL;
 	g_autofree char *mapped = NULL;
 	g_autofree char *dumped = NULL;
@@ -1270,7 +1287,9 @@ evf_html_sanitize(const char *html, const char *base_url)
 	 * Markdown character reference (&#xFFFF;) gives: libxml2 would take
 	 * the whole text for ISO 8859-1 on meeting one. */
 	clean = evf_text_sanitize(html, -1);
-	legacy = legacy_references(clean);
+	/* (comments go in the parse too; bogus ones would stay text) */
+	bare = evf_html_drop_comments(clean);
+	legacy = legacy_references(bare);
 	/* A fixed frame, so that the fragment always lands in <body> and a
 	 * <meta> in it cannot switch the encoding. */
 	wrapped = g_strconcat("<!DOCTYPE html><html><head><meta "
@@ -1366,6 +1385,34 @@ label_is(const Text *t, gsize start, gsize solid, const char *s)
 	       memcmp(t->out->str + t->solid_end - n, s, n) == 0;
 }
 
+/* The mark before the text of @li: its number in an <ol> ("3. ", from the
+ * list's start), else "- ". */
+static void
+list_item(xmlNode *li, Text *t)
+{
+	g_autofree xmlChar *start = NULL;
+	gint64 number = 1;
+
+	if (li->parent == NULL || li->parent->type != XML_ELEMENT_NODE ||
+	    strcmp((const char *)li->parent->name, "ol") != 0) {
+		put(t, "- ");
+		return;
+	}
+	/* (sanitised: a start is -?[0-9]{1,9}) */
+	start = xmlGetProp(li->parent, (const xmlChar *)"start");
+	if (start != NULL)
+		number = g_ascii_strtoll((const char *)start, NULL, 10);
+	for (xmlNode *p = li->prev; p != NULL; p = p->prev)
+		number += p->type == XML_ELEMENT_NODE &&
+		          strcmp((const char *)p->name, "li") == 0;
+	{
+		g_autofree char *mark =
+		    g_strdup_printf("%" G_GINT64_FORMAT ". ", number);
+
+		put(t, mark);
+	}
+}
+
 static void
 text_of(xmlNode *node, Text *t)
 {
@@ -1381,7 +1428,7 @@ text_of(xmlNode *node, Text *t)
 		    t->out->str[t->out->len - 1] != '\n')
 			put(t, "\n");
 		if (strcmp((const char *)n->name, "li") == 0)
-			put(t, "- ");
+			list_item(n, t);
 		{
 			gsize start = t->out->len, solid = t->solid;
 			g_autofree xmlChar *href =

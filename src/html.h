@@ -13,7 +13,8 @@
 char *evf_html_sanitize(const char *html, const char *base_url);
 
 /* (transfer full): the text of @html (already sanitised) for plain-text
- * outputs: blocks on their own lines, list items with "- ", and each link's
+ * outputs: blocks on their own lines, list items with "- " (in an <ol>
+ * their numbers, "1. "), and each link's
  * target after its text ("here <https://…>") unless the text is the
  * target. Never NULL. */
 char *evf_html_to_text(const char *html);
@@ -57,6 +58,14 @@ char *evf_text_plain(const char *text, char **first);
 /* (transfer full) (nullable): the same, its line breaks kept, for a text
  * of several lines (a partner's plain-text DESCRIPTION). */
 char *evf_text_plain_lines(const char *text);
+
+/* (transfer full): @html without its comments, which HTML5 shows
+ * nothing of: "<!-- … -->" (one left open runs to the end), and the
+ * markup declarations it reads as comments (its "bogus comments"): the
+ * "<![if !supportLists]>" and "<![endif]>" that Outlook and Word put
+ * around every list item's number, which libxml2's HTML 4 parser would
+ * keep as text. */
+char *evf_html_drop_comments(const char *html);
 
 /* Whether @name (in any case) names an element of HTML 4 or HTML5, as
  * evf_text_plain knows them. */

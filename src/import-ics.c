@@ -1000,7 +1000,7 @@ description_tag(const char *p, char **name, gboolean *closing)
 {
 	static GRegex *fast, *slow;
 	static const char pattern[] =
-	    "^<(/?)([a-z][a-z0-9]*)"
+	    "^<(/?)([a-z][a-z0-9]*(-[-a-z0-9]*)?)"
 	    "(\\s+[a-z_:][-a-z0-9_:.]*"
 	    "(\\s*=\\s*(\"[^\"<>]*\"|'[^'<>]*'|[^\\s\"'=<>`]+))?)*"
 	    "\\s*/?>";
@@ -1025,7 +1025,9 @@ description_tag(const char *p, char **name, gboolean *closing)
 			return 0;
 	}
 	n = g_match_info_fetch(m, 2);
-	if (!evf_html_element_known(n))
+	/* (a name with a hyphen is a custom element's, as Google's
+	 * <html-blob>, which HTML unwraps) */
+	if (!evf_html_element_known(n) && strchr(n, '-') == NULL)
 		return 0;
 	g_match_info_fetch_pos(m, 0, NULL, &end);
 	if (name != NULL)
@@ -1105,17 +1107,11 @@ breaks_at(const char *line, gboolean at_end)
 static char *
 html_keeping_breaks(const char *text)
 {
-	static GRegex *comments;
 	/* A comment shows nothing, also one over several lines, as HTML
-	 * parses it: "<!-->" and "<!--->" end where they begin, "--!>" ends
-	 * one as "-->" does, and one left open runs to the end; each of its
-	 * '<' would otherwise be made text below. */
-	g_autofree char *bare = g_regex_replace_literal(
-	    evf_regex_once(&comments, "<!--(-?>|.*?--!?>|.*\\z)",
-	                   G_REGEX_DOTALL | G_REGEX_OPTIMIZE),
-	    text, -1, 0, "", 0, NULL);
-	g_auto(GStrv) lines =
-	    g_strsplit_set(bare != NULL ? bare : text, "\n", -1);
+	 * parses it (evf_html_drop_comments); each of its '<' would
+	 * otherwise be made text below. */
+	g_autofree char *bare = evf_html_drop_comments(text);
+	g_auto(GStrv) lines = g_strsplit_set(bare, "\n", -1);
 	GString *out = g_string_new(NULL);
 	gboolean broken = TRUE; /* by a tag, where the last text ended */
 

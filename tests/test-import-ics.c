@@ -3563,6 +3563,21 @@ test_description_html(void)
 	    "DTSTART:20270114T090000Z\n"
 	    "SUMMARY:Plain\n"
 	    "DESCRIPTION:3 < 5 and AT&T\\nhttps://example.org/a<b\n"
+	    "END:VEVENT\n"
+	    "BEGIN:VEVENT\n"
+	    "UID:word@example.org\n"
+	    "DTSTART:20270121T090000Z\n"
+	    "SUMMARY:Word list\n"
+	    "DESCRIPTION:<p>Agenda:</p><p class=MsoListParagraph>"
+	    "<![if !supportLists]>1.&nbsp\\;<![endif]>Budget</p>"
+	    "<ol><li>Hiring</li><li>Plans</li></ol>\n"
+	    "END:VEVENT\n"
+	    "BEGIN:VEVENT\n"
+	    "UID:blob@example.org\n"
+	    "DTSTART:20270122T090000Z\n"
+	    "SUMMARY:Blob\n"
+	    "DESCRIPTION:<html-blob>Zoom: https://zoom.us/j/123<br>Passcode: "
+	    "123</html-blob>\n"
 	    "END:VEVENT");
 	EvfEvent *google = find(imp, "google@example.org");
 	EvfEvent *mixed = find(imp, "mixed@example.org");
@@ -3622,6 +3637,16 @@ test_description_html(void)
 	    strstr(find(imp, "comment@example.org")->description_html, "&lt;"));
 	g_assert_cmpstr(find(imp, "comment@example.org")->description_text, ==,
 	                "text. \nEnd");
+
+	/* Outlook's and Word's list markers are comments in HTML5, and an
+	 * ordered list's items keep their numbers */
+	g_assert_cmpstr(find(imp, "word@example.org")->description_text, ==,
+	                "Agenda:\n\n1.\u00a0Budget\n\n1. Hiring\n\n2. Plans");
+	/* a custom element (Google's <html-blob>) is unwrapped */
+	g_assert_cmpstr(find(imp, "blob@example.org")->description_text, ==,
+	                "Zoom: https://zoom.us/j/123\nPasscode: 123");
+	g_assert_null(
+	    strstr(find(imp, "blob@example.org")->description_html, "blob"));
 
 	g_assert_nonnull(plain);
 	g_assert_cmpstr(plain->description_text, ==,

@@ -1895,6 +1895,13 @@ test_to_text_links(void)
 		  "https://x.example/" },
 		{ "<ul><li><a href=\"https://x.example/\">x</a></li></ul>",
 		  "- x <https://x.example/>" },
+		/* an ordered list's items keep their numbers */
+		{ "<ol><li>Register</li><li>Pay</li></ol>",
+		  "1. Register\n2. Pay" },
+		{ "<ol start=\"9\"><li>Nine</li><li>Ten</li></ol>",
+		  "9. Nine\n10. Ten" },
+		{ "<ol><li>One<ul><li>a</li></ul></li><li>Two</li></ol>",
+		  "1. One\n- a\n2. Two" },
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -1903,6 +1910,27 @@ test_to_text_links(void)
 		g_test_message("%s", cases[i].html);
 		g_assert_cmpstr(text, ==, cases[i].text);
 	}
+}
+
+/* What HTML5 reads as comments shows nothing: the "<![if !supportLists]>"
+ * and "<![endif]>" that Outlook and Word write around a list item's number
+ * (libxml2's HTML 4 parser kept them as text), and other "<!" declarations;
+ * the text around them stays. */
+static void
+test_html_bogus_comments(void)
+{
+	g_autofree char *html = evf_html_sanitize(
+	    "<p class=MsoListParagraph><![if !supportLists]>1.&nbsp;&nbsp;"
+	    "<![endif]>Budget review</p><p>a <!-- note --> b <!x> c</p>",
+	    NULL);
+	g_autofree char *text = evf_html_to_text(html);
+	g_autofree char *open =
+	    evf_html_drop_comments("a <![if x]> b <![endif");
+
+	g_assert_null(strstr(html, "if"));
+	g_assert_null(strstr(html, "endif"));
+	g_assert_cmpstr(text, ==, "1.\u00a0\u00a0Budget review\n\na  b  c");
+	g_assert_cmpstr(open, ==, "a  b ");
 }
 
 /* A link that shows nothing shows its address, in the HTML as in the
@@ -2828,6 +2856,8 @@ main(int argc, char **argv)
 	                test_render_no_empty_paragraph);
 	g_test_add_func("/markdown/render/list-text", test_render_list_text);
 	g_test_add_func("/markdown/render/empty-link", test_render_empty_link);
+	g_test_add_func("/markdown/html/bogus-comments",
+	                test_html_bogus_comments);
 	g_test_add_func("/markdown/render/empty-items",
 	                test_render_empty_items);
 	g_test_add_func("/markdown/render/table-align-style",
