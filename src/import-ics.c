@@ -108,10 +108,10 @@
  * occurrence of a series shares them, then the RRULE, the organiser's
  * e-mail address and the image (series mode only), and the series an
  * expanded occurrence is of. "" stands for NULL. */
-#define EVENT_TYPE  "(ssbuuxxssbddasassuxuussss)"
+#define EVENT_TYPE  "(ssbuuxxssbddasassuxuussssi)"
 #define ANSWER_TYPE "(bsa" EVENT_TYPE "asuas)"
-#define EVENT_NEW   "(ssbuuxxssbdd@as@assuxuussss)"
-#define EVENT_GET   "(&s&sbuuxx&s&sbddasas&suxuu&s&s&s&s)"
+#define EVENT_NEW   "(ssbuuxxssbdd@as@assuxuussssi)"
+#define EVENT_GET   "(&s&sbuuxx&s&sbddasas&suxuu&s&s&s&si)"
 #define ANSWER_NEW  "(bs@a" EVENT_TYPE "@asu@as)"
 #define ANSWER_GET  "(b&s@a" EVENT_TYPE "@asu@as)"
 #define NO_STRING   G_MAXUINT32
@@ -1573,18 +1573,25 @@ cached_zone(Ctx *c, icalcomponent *cal, const char *name, int year)
 	return z;
 }
 
+/* (transfer none) (nullable): the value of @comp's first property @name,
+ * an x-name. */
+static const char *
+x_value(icalcomponent *comp, const char *name)
+{
+	for (icalproperty *p =
+	         icalcomponent_get_first_property(comp, ICAL_X_PROPERTY);
+	     p != NULL;
+	     p = icalcomponent_get_next_property(comp, ICAL_X_PROPERTY))
+		if (g_ascii_strcasecmp(icalproperty_get_x_name(p), name) == 0)
+			return icalproperty_get_x(p);
+	return NULL;
+}
+
 /* (transfer none) (nullable): the value of @cal's X-WR-TIMEZONE. */
 static const char *
 x_wr_timezone(icalcomponent *cal)
 {
-	for (icalproperty *p =
-	         icalcomponent_get_first_property(cal, ICAL_X_PROPERTY);
-	     p != NULL;
-	     p = icalcomponent_get_next_property(cal, ICAL_X_PROPERTY))
-		if (g_ascii_strcasecmp(icalproperty_get_x_name(p),
-		                       "X-WR-TIMEZONE") == 0)
-			return icalproperty_get_x(p);
-	return NULL;
+	return x_value(cal, "X-WR-TIMEZONE");
 }
 
 /* (transfer none) (nullable): the zone @cal names in X-WR-TIMEZONE, the
@@ -2073,6 +2080,67 @@ outlook_all_day(icalcomponent *ve, Built *b)
 	b->duration = 0;
 }
 
+/* @ev's times, in UTC, shown in the zone @value (nullable) names, the same
+ * instants, where it is a zone's plain name (not Etc/GMT-5, of which an
+ * event file is warned) and @ve is no series (whose rule runs in UTC);
+ * whether they are. */
+static gboolean
+in_zone(icalcomponent *ve, EvfEvent *ev, const char *value)
+{
+	g_autoptr(GTimeZone) tz = NULL;
+	GDateTime *start, *end;
+
+	if (icalcomponent_get_first_property(ve, ICAL_RRULE_PROPERTY) != NULL ||
+	    icalcomponent_get_first_property(ve, ICAL_RDATE_PROPERTY) != NULL ||
+	    value == NULL || evf_tz_is_utc(value) ||
+	    g_str_has_prefix(value, "Etc/") ||
+	    (tz = evf_tz_new(value, NULL)) == NULL || ev->start == NULL ||
+	    ev->end == NULL)
+		return FALSE;
+	start = g_date_time_to_timezone(ev->start, tz);
+	end = g_date_time_to_timezone(ev->end, tz);
+	if (start == NULL || end == NULL) {
+		g_clear_pointer(&start, g_date_time_unref);
+		g_clear_pointer(&end, g_date_time_unref);
+		return FALSE;
+	}
+	g_date_time_unref(ev->start);
+	g_date_time_unref(ev->end);
+	ev->start = start;
+	ev->end = end;
+	g_free(ev->tzid);
+	ev->tzid = g_strdup(value);
+	return TRUE;
+}
+
+/* An event in UTC that evfeed published (a single event at a time that
+ * clients read otherwise in its zone, or written with an offset) says in
+ * X-EVFEED-ZONE how its times were written: a zone, "UTC", or an offset
+ * ("+09:00"). Its times are taken so, for `evfeed import` of a site's own
+ * calendar to give the event files it was built from; whether they are. */
+static gboolean
+in_written_zone(icalcomponent *ve, EvfEvent *ev)
+{
+	const char *value = x_value(ve, "X-EVFEED-ZONE");
+	g_autoptr(GTimeZone) offset = NULL;
+	gint32 seconds;
+
+	if (value == NULL)
+		return FALSE;
+	if (strcmp(value, "UTC") == 0)
+		return TRUE;
+	if ((value[0] == '+' || value[0] == '-') && strlen(value) == 6 &&
+	    value[3] == ':' &&
+	    (offset = g_time_zone_new_identifier(value)) != NULL) {
+		seconds = g_time_zone_get_offset(offset, 0);
+		if (!evf_utc_offset_valid(seconds))
+			return FALSE;
+		ev->utc_offset = seconds;
+		return TRUE;
+	}
+	return in_zone(ve, ev, value);
+}
+
 /* A single event in UTC, in a calendar that names its zone in
  * X-WR-TIMEZONE, is shown in that zone, the same instants: Google
  * Calendar, Eventbrite and Drupal write every single event in UTC, and
@@ -2083,32 +2151,8 @@ in_calendar_zone(icalcomponent *cal, icalcomponent *ve, EvfEvent *ev)
 {
 	const char *raw = x_wr_timezone(cal);
 	g_autofree char *value = raw != NULL ? zone_name(raw) : NULL;
-	g_autoptr(GTimeZone) tz = NULL;
-	GDateTime *start, *end;
 
-	/* a zone's plain name only, which needs no warning (times in UTC
-	 * are taken as UTC whatever else it names); not Etc/GMT-5, of which
-	 * an event file is warned */
-	if (icalcomponent_get_first_property(ve, ICAL_RRULE_PROPERTY) != NULL ||
-	    icalcomponent_get_first_property(ve, ICAL_RDATE_PROPERTY) != NULL ||
-	    value == NULL || evf_tz_is_utc(value) ||
-	    g_str_has_prefix(value, "Etc/") ||
-	    (tz = evf_tz_new(value, NULL)) == NULL || ev->start == NULL ||
-	    ev->end == NULL)
-		return;
-	start = g_date_time_to_timezone(ev->start, tz);
-	end = g_date_time_to_timezone(ev->end, tz);
-	if (start == NULL || end == NULL) {
-		g_clear_pointer(&start, g_date_time_unref);
-		g_clear_pointer(&end, g_date_time_unref);
-		return;
-	}
-	g_date_time_unref(ev->start);
-	g_date_time_unref(ev->end);
-	ev->start = start;
-	ev->end = end;
-	g_free(ev->tzid);
-	ev->tzid = g_strdup(value);
+	(void)in_zone(ve, ev, value);
 }
 
 static gboolean
@@ -2139,7 +2183,8 @@ read_dates(Ctx *c, icalcomponent *cal, icalcomponent *ve, Built *b,
 		ev->tzid = g_strdup(b->zone->tzid);
 	read_dates_timed(c, cal, ve, b, uid, label);
 	outlook_all_day(ve, b);
-	if (!ev->all_day && b->zone->kind == ZONE_UTC && icaltime_is_utc(t))
+	if (!ev->all_day && b->zone->kind == ZONE_UTC && icaltime_is_utc(t) &&
+	    !in_written_zone(ve, ev))
 		in_calendar_zone(cal, ve, ev);
 	return TRUE;
 }
@@ -4346,7 +4391,7 @@ answer_variant(const EvfImport *imp, const GError *error)
 		    ev->published, html, text, ev->rrule ? ev->rrule : "",
 		    ev->organizer_email ? ev->organizer_email : "",
 		    ev->image ? ev->image : "",
-		    ev->series != NULL ? ev->series : "");
+		    ev->series != NULL ? ev->series : "", ev->utc_offset);
 	}
 	if (imp == NULL) {
 		g_autoptr(GPtrArray) none = g_ptr_array_new();
@@ -4437,7 +4482,8 @@ event_from_variant(GVariant *v, Table *table)
 	g_variant_get(v, EVENT_GET, &uid, &title, &ev->all_day, &sd, &ed,
 	              &start, &end, &tzid, &location, &ev->has_geo, &ev->lat,
 	              &ev->lon, &orgs, &cats, &url, &status, &ev->published,
-	              &ih, &it, &rrule, &email, &image, &series);
+	              &ih, &it, &rrule, &email, &image, &series,
+	              &ev->utc_offset);
 	ev->uid = clean_line(uid, MAX_UID + 40);
 	ev->title = clean_line(title, EVF_IMPORT_MAX_TITLE);
 	if (ev->uid == NULL || ev->title == NULL ||
@@ -4464,7 +4510,11 @@ event_from_variant(GVariant *v, Table *table)
 		g_autoptr(GDateTime) e_utc = g_date_time_new_from_unix_utc(end);
 		g_autoptr(GTimeZone) tz = NULL;
 
-		if (s_utc == NULL || e_utc == NULL || end < start)
+		/* (an offset is kept for a time in UTC, in_written_zone) */
+		if (s_utc == NULL || e_utc == NULL || end < start ||
+		    (ev->utc_offset != 0 &&
+		     (tzid[0] != '\0' ||
+		      !evf_utc_offset_valid(ev->utc_offset))))
 			return NULL;
 		if (tzid[0] != '\0') {
 			tz = evf_tz_new(tzid, NULL);

@@ -1008,6 +1008,7 @@ static const char *const carried[] = {
 	"RECURRENCE-ID",
 	"X-ALT-DESC",
 	"X-MICROSOFT-CDO-ALLDAYEVENT",
+	"X-EVFEED-ZONE",
 	"DTSTAMP",
 	"LAST-MODIFIED",
 	"SEQUENCE",

@@ -363,6 +363,23 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev,
 		icalcomponent_add_property(ve, icalproperty_new_duration(*dur));
 	else if (ev->all_day || !g_date_time_equal(ev->start, ev->end))
 		icalcomponent_add_property(ve, time_property(ev, TRUE));
+	/* How the times given in UTC were written (evf_ics_tzid), for
+	 * `evfeed import` of this calendar, which would otherwise take them
+	 * in X-WR-TIMEZONE: the event's zone, "UTC", or an offset. */
+	if (!ev->all_day && !first && evf_ics_tzid(ev) == NULL) {
+		g_autoptr(GTimeZone) at =
+		    g_time_zone_new_offset(ev->utc_offset);
+		g_autoptr(GDateTime) t = g_date_time_to_timezone(ev->start, at);
+		g_autofree char *offset =
+		    ev->tzid == NULL && ev->utc_offset != 0 && t != NULL
+		        ? g_date_time_format(t, "%:z")
+		        : NULL;
+
+		add_x(ve, "X-EVFEED-ZONE",
+		      ev->tzid != NULL ? ev->tzid
+		      : offset != NULL ? offset
+		                       : "UTC");
+	}
 	if (ev->rrule != NULL && !first) {
 		struct icalrecurrencetype r = evf_rrule_from_string(ev->rrule);
 

@@ -1769,6 +1769,46 @@ test_private_overrides(void)
 	g_assert_cmpuint(imp->events->len, ==, 4);
 }
 
+/* A single event evfeed published in UTC says in X-EVFEED-ZONE how its
+ * times were written: taken so, not in the calendar's X-WR-TIMEZONE, so
+ * that a site's own calendar imports into the event files it was built
+ * from (a Santiago concert stays at 20:00 in Santiago). */
+static void
+test_written_zone(void)
+{
+	g_autoptr(EvfImport) imp = import_body(
+	    "X-WR-TIMEZONE:Europe/Ljubljana\n"
+	    "BEGIN:VEVENT\nUID:santiago@x.example\nDTSTART:20270613T000000Z\n"
+	    "DTEND:20270613T030000Z\nX-EVFEED-ZONE:America/Santiago\n"
+	    "SUMMARY:Concert\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:tokyo@x.example\nDTSTART:20270601T100000Z\n"
+	    "X-EVFEED-ZONE:+09:00\nSUMMARY:Talk\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:utc@x.example\nDTSTART:20270201T090000Z\n"
+	    "X-EVFEED-ZONE:UTC\nSUMMARY:Sync\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:google@x.example\nDTSTART:20270201T090000Z\n"
+	    "SUMMARY:Google's\nEND:VEVENT");
+	EvfEvent *santiago = find(imp, "santiago@x.example");
+	EvfEvent *tokyo = find(imp, "tokyo@x.example");
+	EvfEvent *utc = find(imp, "utc@x.example");
+	EvfEvent *google = find(imp, "google@x.example");
+
+	g_assert_nonnull(santiago);
+	g_assert_cmpstr(santiago->tzid, ==, "America/Santiago");
+	g_assert_cmpint(g_date_time_get_day_of_month(santiago->start), ==, 12);
+	g_assert_cmpint(g_date_time_get_hour(santiago->start), ==, 20);
+	g_assert_cmpint(g_date_time_to_unix(santiago->end), ==,
+	                g_date_time_to_unix(santiago->start) + 3 * 3600);
+	g_assert_nonnull(tokyo);
+	g_assert_null(tokyo->tzid);
+	g_assert_cmpint(tokyo->utc_offset, ==, 9 * 3600);
+	g_assert_nonnull(utc);
+	g_assert_null(utc->tzid);
+	g_assert_cmpint(utc->utc_offset, ==, 0);
+	/* (without it, in the calendar's zone, as before) */
+	g_assert_nonnull(google);
+	g_assert_cmpstr(google->tzid, ==, "Europe/Ljubljana");
+}
+
 /* A class that is not PUBLIC, whatever its value or case, is private:
  * RFC 5545 §3.8.1.3 has values an application does not know (x-names,
  * other tokens) taken as PRIVATE. */
@@ -3874,6 +3914,7 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/rrule/private-overrides",
 	                test_private_overrides);
 	g_test_add_func("/import-ics/private-classes", test_private_classes);
+	g_test_add_func("/import-ics/written-zone", test_written_zone);
 	g_test_add_func("/import-ics/zones/over-budget",
 	                test_zones_over_budget);
 	g_test_add_func("/import-ics/rrule/override-this-and-future",

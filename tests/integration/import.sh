@@ -230,6 +230,15 @@ tmp=$(mktmp)
 mkdir "$tmp/a" "$tmp/a/events" "$tmp/b"
 cp "$top_srcdir"/feeds/events/*.md "$top_srcdir"/tests/data/hard-events/*.md \
 	"$tmp/a/events/"
+# an event in a zone whose rules Outlook cannot read: published in UTC
+cat >"$tmp/a/events/santiago-concert.md" <<'EOF'
+---
+title: Santiago concert
+start: 2027-06-12T20:00
+end: 2027-06-12T23:00
+timezone: America/Santiago
+---
+EOF
 write_config "$tmp/a" "$tmp/a/events"
 write_config "$tmp/b" "$tmp/b/events"
 check "own calendar: the original builds" \
@@ -257,6 +266,15 @@ grep -q '^image: https://events.example.org/images/ssr-conference.png$' "$tmp/b/
 ok $? "own calendar: the image is kept"
 ! grep -q '<script' "$tmp/b/events/"*.md
 ok $? "own calendar: no raw HTML in the bodies"
+# Times the calendar gives in UTC come back as they were written (its
+# X-EVFEED-ZONE), not in its X-WR-TIMEZONE: the zone, the offset, UTC.
+grep -q '^start: 2027-06-12T20:00:00$' "$tmp/b/events/2027-06-12-santiago-concert.md" &&
+	grep -q '^timezone: America/Santiago$' "$tmp/b/events/2027-06-12-santiago-concert.md" &&
+	grep -q '^start: 2018-06-12T14:00:00+02:00$' "$tmp/b/events/2018-06-12-expert-meeting-on-firearms-trafficking-times-with-a-02-00.md" &&
+	grep -q '^start: 2018-11-05T08:00:00Z$' "$tmp/b/events/2018-11-05-online-briefing-on-border-management-times-in-utc.md" &&
+	! grep -q 'X-EVFEED-ZONE' "$tmp/err"
+ok $? "own calendar: times published in UTC keep the zone or offset they were written in" ||
+	diag_file "$tmp/err"
 # A second generation is the same as the first: the round trip is stable.
 mkdir "$tmp/c"
 write_config "$tmp/c" "$tmp/c/events"
