@@ -603,10 +603,35 @@ is_known_key(const char *key, gsize len)
  * right; NULL when that is not known. YAML gives meaning to a value's
  * first character and to ': ' in it, which titles copied from a listing
  * often have. */
+/* The bracket that closes the list or mapping @value opens with its
+ * first character ('[' or '{'), outside quotes; NULL when none does. */
+static const char *
+closing_bracket(const char *value)
+{
+	guint depth = 0;
+	char quote = '\0';
+
+	for (const char *p = value; *p != '\0'; p++) {
+		if (quote != '\0') {
+			if (*p == quote)
+				quote = '\0';
+		} else if (*p == '"' || *p == '\'') {
+			quote = *p;
+		} else if (*p == '[' || *p == '{') {
+			depth++;
+		} else if ((*p == ']' || *p == '}') && depth > 0 &&
+		           --depth == 0) {
+			return p;
+		}
+	}
+	return NULL;
+}
+
 static char *
 syntax_hint(const char *text, const char *problem)
 {
-	static GRegex *key_line, *list_item, *list_dash;
+	static GRegex *key_line, *list_item, *list_dash, *star_item,
+	    *wrapped_colon;
 	g_autoptr(GMatchInfo) m = NULL;
 	g_autofree char *indent = NULL, *key = NULL, *space = NULL;
 	g_autofree char *value = NULL, *fixed = NULL;
@@ -659,6 +684,23 @@ syntax_hint(const char *text, const char *problem)
 	if (strstr(problem, "<document start>") != NULL)
 		return g_strdup("every key starts at the beginning of its "
 		                "line, with no space before it");
+	/* "  * security": a Markdown list, which YAML reads as an alias */
+	if (g_regex_match(evf_regex_once(&star_item, "^ +\\* ", 0), text, 0,
+	                  NULL))
+		return g_strdup("a list's item starts with '- ', not '* '");
+	/* "  Kotnikova 8: Room C", a line of a value that runs over several
+	 * lines, whose ': ' YAML reads as a key's (one that names a key is
+	 * told of below) */
+	if (g_regex_match(
+	        evf_regex_once(&wrapped_colon,
+	                       "^ +[^-#\\s][^:]*[^A-Za-z0-9_:][^:]*"
+	                       ":( |$)",
+	                       0),
+	        text, 0, NULL))
+		return g_strdup(
+		    "an indented line, which continues the value "
+		    "above, holds ': ', which YAML reads as a key's: "
+		    "put the whole value in quotes");
 	if (!g_regex_match(evf_regex_once(&key_line,
 	                                  "^( *)([A-Za-z_][A-Za-z0-9_]*):"
 	                                  "([ \\t]*)(.*?)\\s*$",
@@ -745,9 +787,10 @@ syntax_hint(const char *text, const char *problem)
 	if ((value[0] == '[' || value[0] == '{') &&
 	    (strcmp(key, "categories") == 0 || strcmp(key, "organizer") == 0 ||
 	     strcmp(key, "geo") == 0)) {
-		const char *close = strrchr(value, value[0] == '[' ? ']' : '}');
+		const char *close = closing_bracket(value);
 
-		if (close != NULL && close[1] != '\0')
+		if (close != NULL &&
+		    close[1 + strspn(close + 1, " \t")] != '\0')
 			return g_strdup_printf("%s: text after the list's "
 			                       "closing '%c': put every item "
 			                       "inside the brackets",
@@ -761,9 +804,15 @@ syntax_hint(const char *text, const char *problem)
 		                       "be put in quotes: %s: %s",
 		                       key, value[0], key, fixed);
 	}
-	if (strstr(value, ": ") != NULL) {
+	if (strstr(value, ": ") != NULL || strstr(value, ":\t") != NULL) {
 		fixed = quoted(value);
 		return g_strdup_printf("%s: a value that holds ': ' must be "
+		                       "put in quotes: %s: %s",
+		                       key, key, fixed);
+	}
+	if (g_str_has_suffix(value, ":")) {
+		fixed = quoted(value);
+		return g_strdup_printf("%s: a value that ends in ':' must be "
 		                       "put in quotes: %s: %s",
 		                       key, key, fixed);
 	}

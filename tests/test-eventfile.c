@@ -2629,6 +2629,19 @@ test_error_yaml_hints(void)
 		{ "categories: 'Crime' , Justice", 2, 21,
 		  "categories: several are written as a list, in brackets: "
 		  "categories: ['Crime' , Justice]" },
+		{ "title: Call for papers:", 2, 23,
+		  "title: a value that ends in ':' must be put in quotes: "
+		  "title: \"Call for papers:\"" },
+		{ "location: Faculty of Criminal Justice,\n  Kotnikova 8: Room C",
+		  3, 14,
+		  "an indented line, which continues the value above, holds "
+		  "': ', which YAML reads as a key's: put the whole value in "
+		  "quotes" },
+		{ "categories:\n  * security", 3, 3,
+		  "a list's item starts with '- ', not '* '" },
+		{ "categories: [security, justice]]", 2, 32,
+		  "categories: text after the list's closing ']': put every "
+		  "item inside the brackets" },
 		{ "categories: - security", 2, 13,
 		  "categories: a list's items go on lines of their own below "
 		  "'categories:', each as '  - name'" },
