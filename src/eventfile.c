@@ -691,12 +691,11 @@ syntax_hint(const char *text, const char *problem)
 	/* "  Kotnikova 8: Room C", a line of a value that runs over several
 	 * lines, whose ': ' YAML reads as a key's (one that names a key is
 	 * told of below) */
-	if (g_regex_match(
-	        evf_regex_once(&wrapped_colon,
-	                       "^ +[^-#\\s][^:]*[^A-Za-z0-9_:][^:]*"
-	                       ":( |$)",
-	                       0),
-	        text, 0, NULL))
+	if (g_regex_match(evf_regex_once(&wrapped_colon,
+	                                 "^ +[^-#\\s][^:]*[^A-Za-z0-9_:][^:]*"
+	                                 ":( |$)",
+	                                 0),
+	                  text, 0, NULL))
 		return g_strdup(
 		    "an indented line, which continues the value "
 		    "above, holds ': ', which YAML reads as a key's: "
