@@ -51,6 +51,7 @@ event_clear(gpointer p)
 	g_free(ev->source_url);
 	g_ptr_array_unref(ev->also_listed);
 	g_free(ev->series);
+	g_free(ev->occurrence);
 	g_free(ev->series_id);
 	g_free(ev->series_dates);
 	g_free(ev->fingerprint);
@@ -102,6 +103,7 @@ evf_event_copy(const EvfEvent *ev)
 	c->source_url = g_strdup(ev->source_url);
 	c->also_listed = strings_copy(ev->also_listed);
 	c->series = g_strdup(ev->series);
+	c->occurrence = g_strdup(ev->occurrence);
 	c->series_id = g_strdup(ev->series_id);
 	c->series_dates = g_strdup(ev->series_dates);
 	c->fingerprint = g_strdup(ev->fingerprint);
@@ -250,6 +252,7 @@ evf_event_serialize(const EvfEvent *ev)
 	put_str(&d, "description_html", ev->description_html);
 	put_str(&d, "description_text", ev->description_text);
 	put_str(&d, "series", ev->series);
+	put_str(&d, "occurrence", ev->occurrence);
 	return g_variant_ref_sink(g_variant_dict_end(&d));
 }
 
@@ -346,6 +349,7 @@ evf_event_deserialize(GVariant *v)
 	ev->description_html = get_str(&d, "description_html");
 	ev->description_text = get_str(&d, "description_text");
 	ev->series = get_str(&d, "series");
+	ev->occurrence = get_str(&d, "occurrence");
 	evf_event_update_fingerprint(ev);
 	return g_steal_pointer(&ev);
 }

@@ -78,6 +78,10 @@ typedef struct {
 	 * expanded (uid "<series>/<occurrence>"): the series' UID as the
 	 * source wrote it, which the feeds list once; NULL otherwise */
 	char *series;
+	/* (nullable) for such an occurrence that keeps the UID it had before
+	 * its source moved the series to another time of day or zone
+	 * (partner.c): the UID its source's calendar now gives it */
+	char *occurrence;
 	/* for an occurrence of such a series: when the series was first
 	 * listed, and when it last changed, as the state keeps them (µs; 0:
 	 * not known), which its feed item keeps however its occurrences

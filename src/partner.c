@@ -588,22 +588,33 @@ carry_over(const EvfConfig *cfg, GPtrArray *old, EvfImport *imp,
 		    evf_event_ref(g_array_index(carried, Carried, i).ev));
 }
 
-/* For @ev, an occurrence of a timed series that evfeed expanded (its UID
- * "<series>/<original start in UTC>"): that series and the day of that
- * start where @ev is shown, as one key; NULL for any other event. */
+/* The UID that @ev's source gives it: its own, or the one it had before
+ * it kept another (keep_occurrence_uids). */
+static const char *
+natural_uid(const EvfEvent *ev)
+{
+	return ev->occurrence != NULL ? ev->occurrence : ev->uid;
+}
+
+/* For @ev, an occurrence of a timed series that evfeed expanded (its
+ * natural UID "<series>/<original start in UTC>"): that series and the day
+ * of that start where @ev is shown, as one key; NULL for any other event.
+ * (The start was named in the zone @ev is in: a natural UID is the one its
+ * source gave it with these times.) */
 static char *
 occurrence_day(const EvfEvent *ev)
 {
 	g_autoptr(GDateTime) t = NULL;
+	const char *uid = natural_uid(ev);
 	size_t n;
 	guint32 day;
 
 	if (ev->series == NULL || ev->tba || ev->all_day)
 		return NULL;
 	n = strlen(ev->series);
-	if (strncmp(ev->uid, ev->series, n) != 0 || ev->uid[n] != '/')
+	if (strncmp(uid, ev->series, n) != 0 || uid[n] != '/')
 		return NULL;
-	t = g_date_time_new_from_iso8601(ev->uid + n + 1, NULL);
+	t = g_date_time_new_from_iso8601(uid + n + 1, NULL);
 	day = t != NULL ? evf_event_day_at(ev, g_date_time_to_unix(t)) : 0;
 	return day > 0 ? g_strdup_printf("%s\x1f%" G_GUINT32_FORMAT, ev->series,
 	                                 day)
@@ -622,22 +633,41 @@ put_once(GHashTable *by_day, char *key, EvfEvent *ev)
 	g_hash_table_insert(by_day, key, ev);
 }
 
+/* Gives @ev, of a new answer, the UID @uid it had before, and keeps the
+ * one its source gives it. */
+static void
+keep_uid(EvfEvent *ev, const char *uid)
+{
+	if (strcmp(ev->uid, uid) == 0)
+		return;
+	g_free(ev->occurrence);
+	ev->occurrence = ev->uid;
+	ev->uid = g_strdup(uid);
+	g_free(ev->slug);
+	ev->slug = evf_slugify(ev->uid);
+	evf_event_update_fingerprint(ev);
+}
+
 /* The original start of each occurrence of a partner's series names it
  * (import-ics.c), and moves when the partner moves the whole series to
  * another time of day, or gives it another zone: each occurrence would be
  * another event, and subscribers' calendars would delete every one and add
  * it again, with what the subscriber attached to it. Gives each occurrence
- * in @imp that @before (the source's items from its last answer) did not
- * have the identity of the occurrence of the same series on the same day
- * that @before had and @imp no longer has, where there is one of each: an
+ * in @imp the UID that @before (the source's items from its last answer)
+ * published for the same natural UID (natural_uid: one that kept its UID
+ * through an earlier move keeps it); and each that @before did not have,
+ * the UID of the occurrence of the same series on the same day that
+ * @before had and @imp no longer has, where there is one of each: an
  * update of the same event, as RFC 5545 §3.8.7.4 has a rescheduling (its
- * SEQUENCE one higher). */
+ * SEQUENCE one higher). No UID is given twice. */
 static void
 keep_occurrence_uids(GPtrArray *before, EvfImport *imp)
 {
-	g_autoptr(GHashTable) listed =
+	g_autoptr(GHashTable) natural =
 	    g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GHashTable) given = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GHashTable) had = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GHashTable) kept = g_hash_table_new(g_direct_hash, NULL);
 	g_autoptr(GHashTable) gone =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr(GHashTable) come =
@@ -645,14 +675,39 @@ keep_occurrence_uids(GPtrArray *before, EvfImport *imp)
 	GHashTableIter it;
 	gpointer key, value;
 
-	for (guint i = 0; i < imp->events->len; i++)
-		g_hash_table_add(listed,
-		                 ((EvfEvent *)imp->events->pdata[i])->uid);
-	for (guint i = 0; i < before->len; i++)
-		g_hash_table_add(had, ((EvfEvent *)before->pdata[i])->uid);
 	for (guint i = 0; i < before->len; i++) {
 		EvfEvent *ev = before->pdata[i];
-		char *day = g_hash_table_contains(listed, ev->uid)
+
+		g_hash_table_add(had, ev->uid);
+		if (ev->series != NULL)
+			g_hash_table_insert(natural, (char *)natural_uid(ev),
+			                    ev);
+	}
+	for (guint i = 0; i < imp->events->len; i++)
+		g_hash_table_add(given,
+		                 ((EvfEvent *)imp->events->pdata[i])->uid);
+	/* the same natural UID: the same event, under the UID it kept
+	 * (unless the answer gives that UID to another) */
+	for (guint i = 0; i < imp->events->len; i++) {
+		EvfEvent *ev = imp->events->pdata[i];
+		EvfEvent *old = ev->series != NULL
+		                    ? g_hash_table_lookup(natural, ev->uid)
+		                    : NULL;
+
+		if (old == NULL)
+			continue;
+		g_hash_table_add(kept, ev);
+		if (strcmp(old->uid, ev->uid) != 0 &&
+		    !g_hash_table_contains(given, old->uid))
+			keep_uid(ev, old->uid);
+	}
+	g_hash_table_remove_all(given);
+	for (guint i = 0; i < imp->events->len; i++)
+		g_hash_table_add(given,
+		                 ((EvfEvent *)imp->events->pdata[i])->uid);
+	for (guint i = 0; i < before->len; i++) {
+		EvfEvent *ev = before->pdata[i];
+		char *day = g_hash_table_contains(given, ev->uid)
 		                ? NULL
 		                : occurrence_day(ev);
 
@@ -662,7 +717,8 @@ keep_occurrence_uids(GPtrArray *before, EvfImport *imp)
 	for (guint i = 0; i < imp->events->len && g_hash_table_size(gone) > 0;
 	     i++) {
 		EvfEvent *ev = imp->events->pdata[i];
-		char *day = g_hash_table_contains(had, ev->uid)
+		char *day = g_hash_table_contains(kept, ev) ||
+		                    g_hash_table_contains(had, ev->uid)
 		                ? NULL
 		                : occurrence_day(ev);
 
@@ -676,11 +732,7 @@ keep_occurrence_uids(GPtrArray *before, EvfImport *imp)
 		if (ev == (gpointer)come || old == NULL ||
 		    old == (gpointer)gone)
 			continue;
-		g_free(ev->uid);
-		ev->uid = g_strdup(old->uid);
-		g_free(ev->slug);
-		ev->slug = evf_slugify(ev->uid);
-		evf_event_update_fingerprint(ev);
+		keep_uid(ev, old->uid);
 	}
 }
 

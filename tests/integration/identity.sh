@@ -387,15 +387,17 @@ ok $? "renamed: the build says the items keep their identities" ||
 
 # ---- a partner's series moved to another time of day keeps its identities
 
-# academy_calendar TIME OVERRIDE: the academy's calendar of a weekly series
-# of four, from the first Tuesday three weeks or more ahead, at TIME (HHMM)
-# in Sarajevo, the second occurrence moved to OVERRIDE (HHMM) that day, and
-# its RECURRENCE-ID at TIME as the partner moves it with the series.
+# academy_calendar TIME OVERRIDE [ZONE]: the academy's calendar of a weekly
+# series of four, from the first Tuesday three weeks or more ahead, at TIME
+# (HHMM) in ZONE (Europe/Sarajevo), the second occurrence moved to OVERRIDE
+# (HHMM) that day, and its RECURRENCE-ID at TIME as the partner moves it
+# with the series.
 academy_calendar()
 {
-	"$PYTHON3" - "$1" "$2" >"$tmp/www/academy.ics.new" <<'PY' &&
+	"$PYTHON3" - "$1" "$2" "${3:-Europe/Sarajevo}" \
+		>"$tmp/www/academy.ics.new" <<'PY' &&
 import datetime, sys
-at, moved = sys.argv[1], sys.argv[2]
+at, moved, zone = sys.argv[1], sys.argv[2], sys.argv[3]
 day = datetime.date.today() + datetime.timedelta(days=21)
 day += datetime.timedelta(days=(1 - day.weekday()) % 7)
 second = (day + datetime.timedelta(days=7)).strftime('%Y%m%d')
@@ -403,13 +405,13 @@ first = day.strftime('%Y%m%d')
 lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Academy//EN',
          'BEGIN:VEVENT', 'UID:weekly-brief@academy.example',
          'DTSTAMP:20260101T000000Z',
-         'DTSTART;TZID=Europe/Sarajevo:%sT%s00' % (first, at),
+         'DTSTART;TZID=%s:%sT%s00' % (zone, first, at),
          'DURATION:PT1H', 'RRULE:FREQ=WEEKLY;COUNT=4',
          'SUMMARY:Weekly briefing', 'END:VEVENT',
          'BEGIN:VEVENT', 'UID:weekly-brief@academy.example',
          'DTSTAMP:20260101T000000Z',
-         'RECURRENCE-ID;TZID=Europe/Sarajevo:%sT%s00' % (second, at),
-         'DTSTART;TZID=Europe/Sarajevo:%sT%s00' % (second, moved),
+         'RECURRENCE-ID;TZID=%s:%sT%s00' % (zone, second, at),
+         'DTSTART;TZID=%s:%sT%s00' % (zone, second, moved),
          'DURATION:PT1H', 'SUMMARY:Weekly briefing', 'END:VEVENT',
          'END:VCALENDAR']
 sys.stdout.write('\r\n'.join(lines) + '\r\n')
@@ -501,5 +503,23 @@ cmp -s "$tmp/series.uids" "$tmp/series-back.uids" &&
 	cmp -s - "$tmp/series-back.seq"
 ok $? "series moved back to 10:00: the same UIDs, SEQUENCE 2" ||
 	diag_file "$tmp/series-back.briefings"
+
+# moved to another zone, where the UTC start its UIDs name falls on the
+# day before (09:00Z is 22:00 the day before in Pago Pago): the same UIDs,
+# and again when read again in full
+academy_calendar 0900 1500 Pacific/Pago_Pago
+step series-zone
+briefings series-zone
+awk '{ print $1 }' "$tmp/series-zone.briefings" >"$tmp/series-zone.uids"
+cmp -s "$tmp/series.uids" "$tmp/series-zone.uids" &&
+	cmp -s "$tmp/series.files" "$tmp/series-zone.files"
+ok $? "series moved to Pago Pago: the same UIDs and .ics files" ||
+	diag_file "$tmp/series-zone.briefings"
+parsed_body_again
+step series-zone-again
+briefings series-zone-again
+cmp -s "$tmp/series-zone.briefings" "$tmp/series-zone-again.briefings"
+ok $? "series in Pago Pago read again: the same UIDs, SEQUENCEs and times" ||
+	diag_file "$tmp/series-zone-again.briefings"
 
 done_testing
