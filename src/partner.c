@@ -150,6 +150,14 @@ schedule(const EvfSourceConfig *src, EvfSourceState *st,
 
 /* The state's key for when @name's body was last parsed and its items
  * taken (µs). */
+/* The state's key for the address that the items kept for source @name
+ * came from (transfer full). */
+static char *
+items_url_key(const char *name)
+{
+	return g_strconcat("items-url/", name, NULL);
+}
+
 static char *
 parsed_key(const char *name)
 {
@@ -759,7 +767,7 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 	EvfImport *imp = job->imp;
 	const char *hash = job->hash;
 	g_autofree char *failure = NULL;
-	gboolean same, same_read;
+	gboolean same, same_read, ours;
 
 	*changed = FALSE;
 	*why = NULL;
@@ -770,9 +778,19 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 		return TRUE;
 	st = evf_store_get_source(store, src->name);
 	same = same_url(st, src);
+	/* The items are those of another address (the url changed, and the
+	 * new one failed before it answered): this answer is a new
+	 * address's, not held against them, nor taken with them. (A state
+	 * of before this was kept: its items are the url's.) */
+	{
+		g_autofree char *key = items_url_key(src->name);
+		g_autofree char *from = evf_store_get_meta(store, key);
+
+		ours = same && (from == NULL || g_strcmp0(from, st->url) == 0);
+	}
 	/* (a body read otherwise than the one before it: other words in
 	 * include= give fewer items, and the partner is not to blame) */
-	same_read = same && same_reading(st, src);
+	same_read = ours && same_reading(st, src);
 	if (!same) {
 		g_clear_pointer(&st->etag, g_free);
 		g_clear_pointer(&st->last_modified, g_free);
@@ -782,8 +800,7 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 		st->failures = 0;
 		st->held = 0;
 		/* (items keeps the count of the items still listed, the
-		 * old address's, until the new one answers; the guard
-		 * below does not hold a new address's answer against it) */
+		 * old address's, until the new one answers) */
 		g_free(st->url);
 		st->url = evf_url_for_state(src->url);
 	}
@@ -843,7 +860,7 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 		guint n = imp->events->len;
 		guint old = st->items;
 		g_autoptr(GPtrArray) before =
-		    same ? evf_store_get_source_items(store, src->name) : NULL;
+		    ours ? evf_store_get_source_items(store, src->name) : NULL;
 		/* items with a date, which the calendars list: before, and
 		 * now with those kept from before */
 		guint had = before != NULL ? dated(before) : 0, has;
@@ -915,9 +932,11 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 			g_autofree char *rev =
 			    g_strdup_printf("%" G_GINT64_FORMAT, now);
 			g_autofree char *key = parsed_key(src->name);
+			g_autofree char *from = items_url_key(src->name);
 
 			evf_store_set_meta(store, "partners", rev, NULL);
 			evf_store_set_meta(store, key, rev, NULL);
+			evf_store_set_meta(store, from, st->url, NULL);
 		}
 		*changed = TRUE;
 		return TRUE;

@@ -303,6 +303,10 @@ write_conf()
 			printf '[source unodc]\nurl=http://127.0.0.1:1/unodc.ics\n'
 			printf 'timeout=5s\n'
 			;;
+		osce-sub)
+			printf '[source osce]\nurl=%s/sub/osce.rss\n' "$base"
+			printf 'timeout=5s\n'
+			;;
 		dcaf | dcaf-off)
 			printf '[source dcaf]\nurl=%s/dcaf.atom\ntimeout=5s\n' "$base"
 			printf 'max_bytes=1MiB\n'
@@ -1346,5 +1350,28 @@ test "$rc" -eq 1 && test "${had:-0}" -gt 0 &&
 	awk -v n="$had" '$2 == "failing" && $3 == n { f = 1 } END { exit !f }'
 ok $? "url changed, the new one failing: sources shows unodc failing with its $had items" ||
 	diag_file "$tmp/url-moved.sources"
+# When the new address then answers, with far fewer items, they are a new
+# address's: taken at once, not held against the old address's count, and
+# the old address's items are not kept with them.
+write_conf osce unodc
+fetch_run url-osce osce
+sources_run url-osce
+had=$(source_line url-osce osce | awk '{ print $3 }')
+ctl osce 404
+write_conf osce-sub unodc
+fetch_run url-osce-moved osce
+ctl osce fewer
+fetch_run url-sub osce
+sources_run url-sub
+test "$rc" -eq 0 && test "${had:-0}" -ge 3 &&
+	source_line url-sub osce |
+	awk '$2 == "ok" && $3 == 1 { f = 1 } END { exit !f }'
+ok $? "url changed, failed, then answered: its one item taken at once, not held against the $had before" ||
+	diag_file "$tmp/url-sub.sources"
+build_run url-sub
+test "$(grep -c '<item>' "$pub/source/osce/rss.xml")" -eq 1
+ok $? "... and the old address's items are not published with it" ||
+	diag_file "$pub/source/osce/rss.xml"
+ctl osce normal
 
 done_testing
