@@ -1225,9 +1225,11 @@ is_private(const Vevent *v)
 	for (guint i = 0; i < v->props->len; i++) {
 		const Prop *p = &g_array_index(v->props, Prop, i);
 
+		/* any class but PUBLIC, as the importer has it (RFC 5545
+		 * §3.8.1.3: one not known is PRIVATE) */
 		if (strcmp(p->name, "CLASS") == 0 &&
-		    (g_ascii_strncasecmp(p->value, "PRIVATE", 7) == 0 ||
-		     g_ascii_strncasecmp(p->value, "CONFIDENTIAL", 12) == 0))
+		    (g_ascii_strncasecmp(p->value, "PUBLIC", 6) != 0 ||
+		     (p->value[6] != '\0' && !g_ascii_isspace(p->value[6]))))
 			return TRUE;
 	}
 	return FALSE;

@@ -95,6 +95,21 @@ grep -q '^events/2018-05-22-counter-terrorism-challenges-in-south-eastern-europe
 ok $? "Outlook export: files named as evfeed new names them"
 grep -q "outlook-export\.ics:134: warning: '.*' (\"Dentist\"): a private event is not imported" "$tmp/err"
 ok $? "Outlook export: the private event is reported, with its line"
+# A class not known (X-SECRET) is private too (RFC 5545 §3.8.1.3): left
+# out with the same warning, the import's status 0.
+printf '%s\r\n' BEGIN:VCALENDAR VERSION:2.0 PRODID:-//x//EN BEGIN:VEVENT \
+	UID:secret@x.example DTSTAMP:20270101T000000Z \
+	DTSTART:20270601T090000Z CLASS:X-SECRET SUMMARY:Hidden END:VEVENT \
+	BEGIN:VEVENT UID:open@x.example DTSTAMP:20270101T000000Z \
+	DTSTART:20270602T090000Z CLASS:PUBLIC SUMMARY:Open END:VEVENT \
+	END:VCALENDAR >"$tmp/classes.ics"
+mkdir "$tmp/classes" && write_config "$tmp/classes" "$tmp/classes/events" &&
+	"$EVFEED" --config "$tmp/classes/evfeed.conf" import "$tmp/classes.ics" \
+		>"$tmp/classes.out" 2>"$tmp/classes.err" &&
+	test "$(ls "$tmp/classes/events")" = 2027-06-02-open.md &&
+	grep -q "a private event is not imported" "$tmp/classes.err"
+ok $? "a class not known (X-SECRET) is private: not imported, status 0" ||
+	diag_file "$tmp/classes.err"
 grep -q "outlook-export\.ics:58: warning: '.*' (\"Inter-Regional Meeting on Countering Illicit Financial Flows\"): PRIORITY is not carried over" "$tmp/err"
 ok $? "Outlook export: PRIORITY reported at its line"
 grep -q '040000008200E00074C5B7101A82E00800000000F1E2D3C4B5A6D301000000000000000010000000B3C4D5E6F708192A3B4C5D6E7F809102' \
