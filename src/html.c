@@ -1256,11 +1256,13 @@ evf_html_drop_comments(const char *html)
 {
 	static GRegex *comments;
 	/* "<!-->" and "<!--->" end where they begin, "--!>" ends one as
-	 * "-->" does; "<!" not followed by "--" begins a bogus comment,
-	 * to the next '>' */
+	 * "-->" does; "<![" or "<!" and a letter begins a bogus comment,
+	 * to the next '>' (without one, as "<!>", it is left as text:
+	 * a partner's plain text, which a '<br>' made HTML, would lose
+	 * the rest) */
 	char *out = g_regex_replace_literal(
 	    evf_regex_once(&comments,
-	                   "<!--(-?>|.*?--!?>|.*\\z)|<!(?!--)[^>]*(>|\\z)",
+	                   "<!--(-?>|.*?--!?>|.*\\z)|<!(\\[|[A-Za-z])[^>]*>",
 	                   G_REGEX_DOTALL | G_REGEX_OPTIMIZE),
 	    html, -1, 0, "", 0, NULL);
 

@@ -61,7 +61,8 @@ char *evf_text_plain_lines(const char *text);
 
 /* (transfer full): @html without its comments, which HTML5 shows
  * nothing of: "<!-- … -->" (one left open runs to the end), and the
- * markup declarations it reads as comments (its "bogus comments"): the
+ * markup declarations it reads as comments (its "bogus comments", those
+ * that begin "<![" or "<!" and a letter, and end with '>'): the
  * "<![if !supportLists]>" and "<![endif]>" that Outlook and Word put
  * around every list item's number, which libxml2's HTML 4 parser would
  * keep as text. */

@@ -1026,9 +1026,16 @@ description_tag(const char *p, char **name, gboolean *closing)
 	}
 	n = g_match_info_fetch(m, 2);
 	/* (a name with a hyphen is a custom element's, as Google's
-	 * <html-blob>, which HTML unwraps) */
-	if (!evf_html_element_known(n) && strchr(n, '-') == NULL)
-		return 0;
+	 * <html-blob>, which HTML unwraps, where it is closed after it:
+	 * "<first-name last-name>" and "<e-ticket>" are text) */
+	if (!evf_html_element_known(n)) {
+		g_autofree char *slash = g_match_info_fetch(m, 1);
+		g_autofree char *close = g_strconcat("</", n, NULL);
+
+		if (strchr(n, '-') == NULL ||
+		    (slash[0] != '/' && strstr(p + 1, close) == NULL))
+			return 0;
+	}
 	g_match_info_fetch_pos(m, 0, NULL, &end);
 	if (name != NULL)
 		*name = g_ascii_strdown(n, -1);

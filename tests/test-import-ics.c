@@ -3618,6 +3618,13 @@ test_description_html(void)
 	    "SUMMARY:Blob\n"
 	    "DESCRIPTION:<html-blob>Zoom: https://zoom.us/j/123<br>Passcode: "
 	    "123</html-blob>\n"
+	    "END:VEVENT\n"
+	    "BEGIN:VEVENT\n"
+	    "UID:holders@example.org\n"
+	    "DTSTART:20270123T090000Z\n"
+	    "SUMMARY:Placeholders\n"
+	    "DESCRIPTION:Subject <first-name last-name>.<br>Bring your "
+	    "<e-ticket>.<br>Panel <!> questions\n"
 	    "END:VEVENT");
 	EvfEvent *google = find(imp, "google@example.org");
 	EvfEvent *mixed = find(imp, "mixed@example.org");
@@ -3687,6 +3694,11 @@ test_description_html(void)
 	                "Zoom: https://zoom.us/j/123\nPasscode: 123");
 	g_assert_null(
 	    strstr(find(imp, "blob@example.org")->description_html, "blob"));
+	/* but a name with a hyphen that is not closed, and a "<!" without
+	 * its '>', are text */
+	g_assert_cmpstr(find(imp, "holders@example.org")->description_text, ==,
+	                "Subject <first-name last-name>.\nBring your "
+	                "<e-ticket>.\nPanel <!> questions");
 
 	g_assert_nonnull(plain);
 	g_assert_cmpstr(plain->description_text, ==,

@@ -1926,11 +1926,13 @@ test_html_bogus_comments(void)
 	g_autofree char *text = evf_html_to_text(html);
 	g_autofree char *open =
 	    evf_html_drop_comments("a <![if x]> b <![endif");
+	g_autofree char *lone = evf_html_drop_comments("a <!> b <! c");
 
 	g_assert_null(strstr(html, "if"));
 	g_assert_null(strstr(html, "endif"));
 	g_assert_cmpstr(text, ==, "1.\u00a0\u00a0Budget review\n\na  b  c");
-	g_assert_cmpstr(open, ==, "a  b ");
+	g_assert_cmpstr(open, ==, "a  b <![endif");
+	g_assert_cmpstr(lone, ==, "a <!> b <! c");
 }
 
 /* A link that shows nothing shows its address, in the HTML as in the
