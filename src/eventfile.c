@@ -4215,11 +4215,22 @@ warn_end_without_offset(Ctx *c, const Node *end, const char *tzid,
                         const When *s, const When *e)
 {
 	g_autoptr(GTimeZone) at = NULL;
+	g_autoptr(GTimeZone) zone = NULL;
+	g_autoptr(GDateTime) there = NULL;
 	g_auto(When) meant = { 0 };
 	g_autofree char *read = NULL, *start = NULL, *fix = NULL;
 
 	if (end == NULL || !s->has_offset || e->has_offset || s->date_only ||
 	    e->date_only)
+		return;
+	/* a start at the offset the zone has then (02:30+02:00, the first
+	 * of the two in the night the clocks go back, as the warning of an
+	 * ambiguous time advises): the offset says which, and the end is
+	 * meant in the zone */
+	zone = evf_tz_or_utc(tzid);
+	there = g_date_time_to_timezone(s->time, zone);
+	if (there != NULL &&
+	    g_date_time_get_utc_offset(there) / G_USEC_PER_SEC == s->offset)
 		return;
 	at = g_time_zone_new_offset(s->offset);
 	meant.has_offset = TRUE;

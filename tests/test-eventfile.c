@@ -851,6 +851,15 @@ test_dates_end_without_offset(void)
 	g_autoptr(EvfEvent) zoned =
 	    parse_ok("---\ntitle: Workshop\nstart: 2027-06-01T10:00\n"
 	             "end: 2027-06-01T12:00Z\n---\n");
+	/* a start at the zone's own offset then: the end is meant in the
+	 * zone (the first 02:30 of the night the clocks go back, written
+	 * so as the warning of an ambiguous time advises) */
+	g_autoptr(EvfEvent) own =
+	    parse_ok("---\ntitle: Workshop\nstart: 2027-06-01T10:00+02:00\n"
+	             "end: 2027-06-01T12:00\n---\n");
+	g_autoptr(EvfEvent) night =
+	    parse_ok("---\ntitle: Night\nstart: 2027-10-31T02:30+02:00\n"
+	             "end: 2027-10-31T04:00\n---\n");
 
 	/* read as written all the same */
 	g_assert_cmpint(unix_of(ktm->end) * G_USEC_PER_SEC, ==,
@@ -859,6 +868,9 @@ test_dates_end_without_offset(void)
 	                utc_us(2027, 6, 1, 11, 0, 0));
 	g_assert_cmpint(unix_of(alike->end) - unix_of(alike->start), ==, 7200);
 	g_assert_nonnull(zoned);
+	g_assert_nonnull(own);
+	g_assert_cmpint(unix_of(night->end) - unix_of(night->start), ==,
+	                2 * 3600 + 30 * 60);
 }
 
 /* A time that happens twice (the clocks go back) is told with its offset
