@@ -756,11 +756,20 @@ syntax_hint(const char *text, const char *problem)
 	    strcmp(key, "categories") == 0 || strcmp(key, "organizer") == 0;
 	if (list_key && n >= 2 && (value[0] == '"' || value[0] == '\'') &&
 	    (shut = strchr(value + 1, value[0])) != NULL &&
-	    shut[1 + strspn(shut + 1, " \t")] == ',')
-		/* organizer: "OSCE", "UNODC": two meant, as a list */
+	    shut[1 + strspn(shut + 1, " \t")] == ',') {
+		/* organizer: "OSCE", "UNODC": two meant, as a list (and a
+		 * comment after it kept after the brackets) */
+		const char *last = strrchr(value, value[0]);
+		const char *comment = strstr(last, " #");
+		g_autofree char *items = comment != NULL
+		                             ? g_strndup(value, comment - value)
+		                             : g_strdup(value);
+
 		return g_strdup_printf("%s: several are written as a list, "
-		                       "in brackets: %s: [%s]",
-		                       key, key, value);
+		                       "in brackets: %s: [%s]%s",
+		                       key, key, g_strchomp(items),
+		                       comment != NULL ? comment : "");
+	}
 	if (list_key && value[0] == '-' && value[1] == ' ')
 		return g_strdup_printf("%s: a list's items go on lines of "
 		                       "their own below '%s:', each as "

@@ -2638,6 +2638,9 @@ test_error_yaml_hints(void)
 		{ "organizer: \"OSCE\", \"UNODC\"", 2, 18,
 		  "organizer: several are written as a list, in brackets: "
 		  "organizer: [\"OSCE\", \"UNODC\"]" },
+		{ "organizer: \"OSCE\", \"UNODC\" # both", 2, 18,
+		  "organizer: several are written as a list, in brackets: "
+		  "organizer: [\"OSCE\", \"UNODC\"] # both" },
 		{ "categories: 'Crime' , Justice", 2, 21,
 		  "categories: several are written as a list, in brackets: "
 		  "categories: ['Crime' , Justice]" },
