@@ -598,11 +598,6 @@ is_known_key(const char *key, gsize len)
 	return FALSE;
 }
 
-/* (transfer full): what an editor did wrong on @text, the line of the
- * file at which libyaml found @problem, in words that say how to put it
- * right; NULL when that is not known. YAML gives meaning to a value's
- * first character and to ': ' in it, which titles copied from a listing
- * often have. */
 /* The bracket that closes the list or mapping @value opens with its
  * first character ('[' or '{'), outside quotes; NULL when none does. */
 static const char *
@@ -627,6 +622,11 @@ closing_bracket(const char *value)
 	return NULL;
 }
 
+/* (transfer full): what an editor did wrong on @text, the line of the
+ * file at which libyaml found @problem, in words that say how to put it
+ * right; NULL when that is not known. YAML gives meaning to a value's
+ * first character and to ': ' in it, which titles copied from a listing
+ * often have. */
 static char *
 syntax_hint(const char *text, const char *problem)
 {
@@ -793,8 +793,7 @@ syntax_hint(const char *text, const char *problem)
 	/* '[' and '{' open the lists that these keys take: the mistake is
 	 * inside, and YAML's message says where */
 	if ((value[0] == '[' || value[0] == '{') &&
-	    (strcmp(key, "categories") == 0 || strcmp(key, "organizer") == 0 ||
-	     strcmp(key, "geo") == 0)) {
+	    (list_key || strcmp(key, "geo") == 0)) {
 		const char *close = closing_bracket(value);
 
 		if (close != NULL &&
@@ -1873,21 +1872,20 @@ warn_list_typed(Ctx *c, const char *key, const Node *n)
 		return;
 	first = list_bullet(n->value);
 	if (first != NULL || n->bullet != NULL) {
-		if (n->lines > 1)
-			evf_diags_warn(
-			    c->diags, c->path, n->line, n->col,
-			    "%s: '%s' is one %s, written over %u lines; for "
-			    "several, write each on a line of its own below "
-			    "'%s:', as '  - name' (a dash, then a space)",
-			    key, n->value, one, n->lines, key);
-		else
-			evf_diags_warn(
-			    c->diags, c->path, n->line, n->col,
-			    "%s: '%s' is one %s, beginning with '%s'; for a "
-			    "list, write each item on a line of its own "
-			    "below '%s:', as '  - name' (a dash, then a "
-			    "space)",
-			    key, n->value, one, first, key);
+		g_autofree char *how =
+		    n->lines > 1
+		        ? g_strdup_printf("written over %u lines; for "
+		                          "several, write each",
+		                          n->lines)
+		        : g_strdup_printf("beginning with '%s'; for a list, "
+		                          "write each item",
+		                          first);
+
+		evf_diags_warn(c->diags, c->path, n->line, n->col,
+		               "%s: '%s' is one %s, %s on a line of its own "
+		               "below '%s:', as '  - name' (a dash, then a "
+		               "space)",
+		               key, n->value, one, how, key);
 	}
 }
 
@@ -2337,8 +2335,8 @@ want_when(Ctx *c, const char *key, const Node *n, const char *zone,
 		gboolean dashes = strstr(s, "\u2010") != NULL ||
 		                  strstr(s, "\u2011") != NULL ||
 		                  strstr(s, "\u2012") != NULL ||
-		                  strstr(s, "\xe2\x80\x93") != NULL ||
-		                  strstr(s, "\xe2\x80\x94") != NULL ||
+		                  strstr(s, "\u2013") != NULL ||
+		                  strstr(s, "\u2014") != NULL ||
 		                  strstr(s, "\u2212") != NULL;
 
 		g_autofree char *advice = date_advice(s);

@@ -1260,7 +1260,12 @@ evf_html_drop_comments(const char *html)
 	 * to the next '>' (without one, as "<!>", it is left as text:
 	 * a partner's plain text, which a '<br>' made HTML, would lose
 	 * the rest) */
-	char *out = g_regex_replace_literal(
+	char *out;
+
+	/* (most HTML has none: no regular expression run over it) */
+	if (strstr(html, "<!") == NULL)
+		return g_strdup(html);
+	out = g_regex_replace_literal(
 	    evf_regex_once(&comments,
 	                   "<!--(-?>|.*?--!?>|.*\\z)|<!(\\[|[A-Za-z])[^>]*>",
 	                   G_REGEX_DOTALL | G_REGEX_OPTIMIZE),
@@ -1387,37 +1392,26 @@ label_is(const Text *t, gsize start, gsize solid, const char *s)
 	       memcmp(t->out->str + t->solid_end - n, s, n) == 0;
 }
 
-/* The mark before the text of @li: its number in an <ol> ("3. ", from the
- * list's start), else "- ". */
-static void
-list_item(xmlNode *li, Text *t)
+/* The number of the first item of @list, an <ol> (its start). */
+static gint64
+first_number(xmlNode *list)
 {
-	g_autofree xmlChar *start = NULL;
-	gint64 number = 1;
-
-	if (li->parent == NULL || li->parent->type != XML_ELEMENT_NODE ||
-	    strcmp((const char *)li->parent->name, "ol") != 0) {
-		put(t, "- ");
-		return;
-	}
 	/* (sanitised: a start is -?[0-9]{1,9}) */
-	start = xmlGetProp(li->parent, (const xmlChar *)"start");
-	if (start != NULL)
-		number = g_ascii_strtoll((const char *)start, NULL, 10);
-	for (xmlNode *p = li->prev; p != NULL; p = p->prev)
-		number += p->type == XML_ELEMENT_NODE &&
-		          strcmp((const char *)p->name, "li") == 0;
-	{
-		g_autofree char *mark =
-		    g_strdup_printf("%" G_GINT64_FORMAT ". ", number);
+	g_autofree xmlChar *start = xmlGetProp(list, (const xmlChar *)"start");
 
-		put(t, mark);
-	}
+	return start != NULL ? g_ascii_strtoll((const char *)start, NULL, 10)
+	                     : 1;
 }
 
 static void
 text_of(xmlNode *node, Text *t)
 {
+	/* the items of an <ol> by their numbers, of another list by "- " */
+	gboolean numbered = node != NULL && node->parent != NULL &&
+	                    node->parent->type == XML_ELEMENT_NODE &&
+	                    strcmp((const char *)node->parent->name, "ol") == 0;
+	gint64 number = numbered ? first_number(node->parent) : 0;
+
 	for (xmlNode *n = node; n != NULL; n = n->next) {
 		if (n->type == XML_TEXT_NODE ||
 		    n->type == XML_CDATA_SECTION_NODE) {
@@ -1429,8 +1423,14 @@ text_of(xmlNode *node, Text *t)
 		if (is_block((const char *)n->name) && t->out->len > 0 &&
 		    t->out->str[t->out->len - 1] != '\n')
 			put(t, "\n");
-		if (strcmp((const char *)n->name, "li") == 0)
-			list_item(n, t);
+		if (strcmp((const char *)n->name, "li") == 0 && numbered) {
+			g_autofree char *mark =
+			    g_strdup_printf("%" G_GINT64_FORMAT ". ", number++);
+
+			put(t, mark);
+		} else if (strcmp((const char *)n->name, "li") == 0) {
+			put(t, "- ");
+		}
 		{
 			gsize start = t->out->len, solid = t->solid;
 			g_autofree xmlChar *href =

@@ -106,8 +106,9 @@
  * categories, url, status, published (µs), the HTML and the text
  * description as indexes into the table (NO_STRING: none), since every
  * occurrence of a series shares them, then the RRULE, the organiser's
- * e-mail address and the image (series mode only), and the series an
- * expanded occurrence is of. "" stands for NULL. */
+ * e-mail address and the image (series mode only), the series an
+ * expanded occurrence is of, and the offset from UTC a time in UTC was
+ * written at (X-EVFEED-ZONE). "" stands for NULL. */
 #define EVENT_TYPE  "(ssbuuxxssbddasassuxuussssi)"
 #define ANSWER_TYPE "(bsa" EVENT_TYPE "asuas)"
 #define EVENT_NEW   "(ssbuuxxssbdd@as@assuxuussssi)"
@@ -2136,8 +2137,7 @@ in_written_zone(icalcomponent *ve, EvfEvent *ev)
 		return FALSE;
 	if (strcmp(value, "UTC") == 0)
 		return TRUE;
-	if ((value[0] == '+' || value[0] == '-') && strlen(value) == 6 &&
-	    value[3] == ':' &&
+	if ((value[0] == '+' || value[0] == '-') &&
 	    (offset = g_time_zone_new_identifier(value)) != NULL) {
 		seconds = g_time_zone_get_offset(offset, 0);
 		if (!evf_utc_offset_valid(seconds))

@@ -148,8 +148,6 @@ schedule(const EvfSourceConfig *src, EvfSourceState *st,
 	st->next_fetch = now + jitter(delay);
 }
 
-/* The state's key for when @name's body was last parsed and its items
- * taken (µs). */
 /* The state's key for the address that the items kept for source @name
  * came from (transfer full). */
 static char *
@@ -158,6 +156,8 @@ items_url_key(const char *name)
 	return g_strconcat("items-url/", name, NULL);
 }
 
+/* The state's key for when @name's body was last parsed and its items
+ * taken (µs). */
 static char *
 parsed_key(const char *name)
 {
@@ -641,6 +641,17 @@ put_once(GHashTable *by_day, char *key, EvfEvent *ev)
 	g_hash_table_insert(by_day, key, ev);
 }
 
+/* (transfer full): a set of the UIDs of @events, as they are now. */
+static GHashTable *
+uids_of(GPtrArray *events)
+{
+	GHashTable *set = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (guint i = 0; i < events->len; i++)
+		g_hash_table_add(set, ((EvfEvent *)events->pdata[i])->uid);
+	return set;
+}
+
 /* Gives @ev, of a new answer, the UID @uid it had before, and keeps the
  * one its source gives it. */
 static void
@@ -673,8 +684,8 @@ keep_occurrence_uids(GPtrArray *before, EvfImport *imp)
 {
 	g_autoptr(GHashTable) natural =
 	    g_hash_table_new(g_str_hash, g_str_equal);
-	g_autoptr(GHashTable) given = g_hash_table_new(g_str_hash, g_str_equal);
-	g_autoptr(GHashTable) had = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GHashTable) given = uids_of(imp->events);
+	g_autoptr(GHashTable) had = uids_of(before);
 	g_autoptr(GHashTable) kept = g_hash_table_new(g_direct_hash, NULL);
 	g_autoptr(GHashTable) gone =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -686,14 +697,10 @@ keep_occurrence_uids(GPtrArray *before, EvfImport *imp)
 	for (guint i = 0; i < before->len; i++) {
 		EvfEvent *ev = before->pdata[i];
 
-		g_hash_table_add(had, ev->uid);
 		if (ev->series != NULL)
 			g_hash_table_insert(natural, (char *)natural_uid(ev),
 			                    ev);
 	}
-	for (guint i = 0; i < imp->events->len; i++)
-		g_hash_table_add(given,
-		                 ((EvfEvent *)imp->events->pdata[i])->uid);
 	/* the same natural UID: the same event, under the UID it kept
 	 * (unless the answer gives that UID to another) */
 	for (guint i = 0; i < imp->events->len; i++) {
@@ -709,10 +716,9 @@ keep_occurrence_uids(GPtrArray *before, EvfImport *imp)
 		    !g_hash_table_contains(given, old->uid))
 			keep_uid(ev, old->uid);
 	}
-	g_hash_table_remove_all(given);
-	for (guint i = 0; i < imp->events->len; i++)
-		g_hash_table_add(given,
-		                 ((EvfEvent *)imp->events->pdata[i])->uid);
+	/* (the UIDs now given, some of them kept) */
+	g_hash_table_unref(given);
+	given = uids_of(imp->events);
 	for (guint i = 0; i < before->len; i++) {
 		EvfEvent *ev = before->pdata[i];
 		char *day = g_hash_table_contains(given, ev->uid)

@@ -101,6 +101,18 @@ explicit_day(struct icalrecurrencetype r, struct icaltimetype start)
 	return r;
 }
 
+/* Whether @ev's VEVENT gives its start (or, with @end, its end) in UTC:
+ * all its times where it has no zone there (evf_ics_tzid), and an end
+ * that happens twice (the clocks go back), which clients read as either
+ * instant, only in the override of a series' first occurrence
+ * (series_duration): a single event's times are all in UTC then. */
+static gboolean
+given_in_utc(const EvfEvent *ev, gboolean end)
+{
+	return !ev->all_day && (evf_ics_tzid(ev) == NULL ||
+	                        (end && evf_tz_is_ambiguous(ev->end)));
+}
+
 /* A DTSTART or DTEND property for @t, in the event's zone. */
 static icalproperty *
 time_property(const EvfEvent *ev, gboolean end)
@@ -114,11 +126,7 @@ time_property(const EvfEvent *ev, gboolean end)
 		return end ? icalproperty_new_dtend(t)
 		           : icalproperty_new_dtstart(t);
 	}
-	/* an end that happens twice (the clocks go back), which clients
-	 * read as either instant, only in the override of a series'
-	 * first occurrence (series_duration): a single event's times are
-	 * all in UTC then (evf_ics_tzid) */
-	if (tzid == NULL || (end && evf_tz_is_ambiguous(ev->end))) {
+	if (given_in_utc(ev, end)) {
 		gint64 s = g_date_time_to_unix(end ? ev->end : ev->start);
 		struct icaltimetype t = utc_time(s * G_USEC_PER_SEC);
 		return end ? icalproperty_new_dtend(t)
@@ -367,18 +375,14 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev,
 	 * `evfeed import` of this calendar, which would otherwise take them
 	 * in X-WR-TIMEZONE: the event's zone, "UTC", or an offset. */
 	if (!ev->all_day && !first && evf_ics_tzid(ev) == NULL) {
-		g_autoptr(GTimeZone) at =
-		    g_time_zone_new_offset(ev->utc_offset);
-		g_autoptr(GDateTime) t = g_date_time_to_timezone(ev->start, at);
-		g_autofree char *offset =
-		    ev->tzid == NULL && ev->utc_offset != 0 && t != NULL
-		        ? g_date_time_format(t, "%:z")
-		        : NULL;
+		g_autoptr(GDateTime) shown =
+		    evf_event_shown_time(ev, ev->start);
+		g_autofree char *offset = g_date_time_format(shown, "%:z");
 
 		add_x(ve, "X-EVFEED-ZONE",
-		      ev->tzid != NULL ? ev->tzid
-		      : offset != NULL ? offset
-		                       : "UTC");
+		      ev->tzid != NULL      ? ev->tzid
+		      : ev->utc_offset != 0 ? offset
+		                            : "UTC");
 	}
 	if (ev->rrule != NULL && !first) {
 		struct icalrecurrencetype r = evf_rrule_from_string(ev->rrule);
@@ -505,16 +509,11 @@ static gboolean
 utc_time_repeated(const EvfConfig *cfg, const EvfEvent *ev)
 {
 	g_autoptr(GTimeZone) site = NULL;
-	gboolean start_utc, end_utc;
 
-	if (ev->tba || ev->all_day || evf_tz_is_utc(cfg->timezone))
-		return FALSE;
-	start_utc = evf_ics_tzid(ev) == NULL;
-	end_utc = start_utc || evf_tz_is_ambiguous(ev->end);
-	if (!end_utc)
+	if (ev->tba || evf_tz_is_utc(cfg->timezone) || !given_in_utc(ev, TRUE))
 		return FALSE;
 	site = evf_tz_or_utc(cfg->timezone);
-	return (start_utc && repeated_in(site, ev->start)) ||
+	return (given_in_utc(ev, FALSE) && repeated_in(site, ev->start)) ||
 	       repeated_in(site, ev->end);
 }
 
