@@ -1554,6 +1554,26 @@ record_scopes(EvfStore *store, const char *prefix, GHashTable *known,
 	return TRUE;
 }
 
+/* Records the feeds' floors of @floors (evf_render_site) that differ from
+ * @known, as the state had them. */
+static gboolean
+record_floors(EvfStore *store, GHashTable *known, GHashTable *floors,
+              GError **error)
+{
+	GHashTableIter it;
+	gpointer dir, value;
+
+	g_hash_table_iter_init(&it, floors);
+	while (g_hash_table_iter_next(&it, &dir, &value)) {
+		g_autofree char *key = g_strconcat("feed-floor/", dir, NULL);
+
+		if (g_strcmp0(g_hash_table_lookup(known, dir), value) != 0 &&
+		    !evf_store_set_meta(store, key, value, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 /* Appends to @changed the paths in @untold (a path a line; nullable)
  * that it does not hold, and that are in the folder @dir (nullable: any):
  * the feeds a build put in place and then ended before it could tell the
@@ -1641,6 +1661,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(GPtrArray) kept_sources = NULL;
 	g_autoptr(GPtrArray) sources = NULL;
 	g_autoptr(GHashTable) known_sources = NULL;
+	g_autoptr(GHashTable) known_floors = NULL;
+	g_autoptr(GHashTable) floors = NULL;
 	g_autoptr(EvfStore) store = NULL;
 	g_autoptr(GError) why = NULL;      /* the state's, when damaged */
 	g_autoptr(GPtrArray) early = NULL; /* the diagnostics of local */
@@ -1850,6 +1872,9 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	    evf_store_get_meta_prefixed(store, "dated-source-members/");
 	members_changed(sources, source_dated, updated, now, TRUE);
 	known_sources = evf_store_get_meta_prefixed(store, "source/");
+	/* (the second copy gets this build's) */
+	known_floors = evf_store_get_meta_prefixed(store, "feed-floor/");
+	floors = evf_store_get_meta_prefixed(store, "feed-floor/");
 	/* (a source that lists nothing leaves the site as it was: its 90
 	 * days count from this build, not from the site's last change) */
 	kept_sources =
@@ -1868,7 +1893,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 
 		out = evf_render_site(
 		    cfg, events, cats, sources, kept, kept_sources, updated,
-		    site->dated_changed, now, &stats->until, gz, error);
+		    site->dated_changed, now, floors, &stats->until, gz, error);
 		siblings = evf_gzipper_finish(gz);
 		if (out == NULL)
 			return FALSE;
@@ -1956,6 +1981,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		                   kept_sources, error) ||
 		    !record_aliases(store, &ids, error) ||
 		    !record_series(store, series_changed, error) ||
+		    !record_floors(store, known_floors, floors, error) ||
 		    !evf_store_set_meta(store, "inputs", digest, error) ||
 		    (g_strcmp0(old_site, cfg->uid_site) != 0 &&
 		     !evf_store_set_meta(store, "uid-site", cfg->uid_site,

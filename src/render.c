@@ -425,6 +425,10 @@ typedef struct {
 	 * its calendar's LAST-MODIFIED is the latest of that and of their
 	 * own, or else @updated */
 	gint64 dated_changed;
+	/* (nullable) its feeds' floor, as the last build left it, and as
+	 * this one leaves it (feed_items) */
+	const char *floor;
+	char *next_floor;
 	GPtrArray *files; /* (element-type EvfFile): what it gave, until
 	                   * the site takes them */
 	GError *error;
@@ -437,6 +441,7 @@ scope_free(gpointer p)
 
 	g_free(sc->dir);
 	g_free(sc->title);
+	g_free(sc->next_floor);
 	g_clear_pointer(&sc->files, g_ptr_array_unref);
 	g_clear_error(&sc->error);
 	g_free(sc);
@@ -641,18 +646,67 @@ evf_render_series_group(GPtrArray *events)
 	return series;
 }
 
-/* The items of a scope's feeds: its events newest first by publication
- * date, a partner's series once (series_item), at most [feeds] max_items.
- * The series' items go to @made, which owns them. */
-static void
-feed_items(const Site *site, GPtrArray *events, GPtrArray *out, GPtrArray *made)
+/* A feed's floor: the item its full window ended at ("<max_items>
+ * <publication date, µs> <UID>"), below which no item comes back. */
+typedef struct {
+	guint max;
+	gint64 pubdate;
+	const char *uid;
+} Floor;
+
+/* Reads @text (nullable) into @f; FALSE if it is not a floor. */
+static gboolean
+floor_parse(const char *text, Floor *f)
 {
-	g_autoptr(GHashTable) series = evf_render_series_group(events);
+	char *end;
+	guint64 max;
 
-	for (guint i = 0; i < events->len; i++) {
-		EvfEvent *ev = g_ptr_array_index(events, i);
+	if (text == NULL || !g_ascii_isdigit(text[0]))
+		return FALSE;
+	max = g_ascii_strtoull(text, &end, 10);
+	if (*end != ' ' || max == 0 || max > G_MAXUINT)
+		return FALSE;
+	f->pubdate = g_ascii_strtoll(end + 1, &end, 10);
+	if (*end != ' ' || end[1] == '\0')
+		return FALSE;
+	f->max = (guint)max;
+	f->uid = end + 1;
+	return TRUE;
+}
 
-		if (ev->series == NULL)
+/* Whether @ev sorts after @f in a feed (evf_event_cmp_pubdate_desc):
+ * older, or as old with a later UID. */
+static gboolean
+below_floor(const EvfEvent *ev, const Floor *f)
+{
+	gint64 p = evf_event_pubdate(ev);
+
+	return p != f->pubdate ? p < f->pubdate : strcmp(ev->uid, f->uid) > 0;
+}
+
+/* The items of @sc's feeds: its events newest first by publication date, a
+ * partner's series once (series_item), at most [feeds] max_items. The
+ * series' items go to @made, which owns them. An item that a full window
+ * pushed out does not come back when a newer one is removed (deleted, or
+ * moved to another category): feed readers that have let it go would
+ * show it as a new listing. So once the window is full, the last item in
+ * it is the scope's floor (sc->next_floor, kept in the state), and no
+ * item below the floor is taken; a window that a removal leaves short
+ * stays short until new listings fill it. The floor holds while [feeds]
+ * max_items does: a new max_items is the operator's call to fill the
+ * window anew. */
+static void
+feed_items(const Site *site, Scope *sc, GPtrArray *out, GPtrArray *made)
+{
+	g_autoptr(GHashTable) series = evf_render_series_group(sc->events);
+	const guint max = site->cfg->max_items;
+	Floor floor;
+	gboolean floored = floor_parse(sc->floor, &floor) && floor.max == max;
+
+	for (guint i = 0; i < sc->events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(sc->events, i);
+
+		if (ev->series == NULL && !(floored && below_floor(ev, &floor)))
 			g_ptr_array_add(out, ev);
 	}
 	if (series != NULL) {
@@ -664,12 +718,22 @@ feed_items(const Site *site, GPtrArray *events, GPtrArray *out, GPtrArray *made)
 			EvfEvent *item = series_item(site, occ);
 
 			g_ptr_array_add(made, item);
-			g_ptr_array_add(out, item);
+			if (!(floored && below_floor(item, &floor)))
+				g_ptr_array_add(out, item);
 		}
 	}
 	g_ptr_array_sort(out, evf_event_cmp_pubdate_desc);
-	if (out->len > site->cfg->max_items)
-		g_ptr_array_set_size(out, site->cfg->max_items);
+	if (out->len > max)
+		g_ptr_array_set_size(out, max);
+	if (out->len == max && max > 0) {
+		const EvfEvent *last = g_ptr_array_index(out, max - 1);
+
+		sc->next_floor =
+		    g_strdup_printf("%u %" G_GINT64_FORMAT " %s", max,
+		                    evf_event_pubdate(last), last->uid);
+	} else if (floored) {
+		sc->next_floor = g_strdup(sc->floor);
+	}
 }
 
 /* The files of a scope but its pages (page_names). */
@@ -737,7 +801,7 @@ render_scope(gpointer data, gpointer user_data)
 		}
 	}
 	g_ptr_array_sort(dated, evf_event_cmp_start);
-	feed_items(site, sc->events, newest, made);
+	feed_items(site, sc, newest, made);
 
 	for (guint k = 0; k < G_N_ELEMENTS(kinds); k++) {
 		g_autofree char *path =
@@ -948,7 +1012,8 @@ GPtrArray *
 evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *given,
                 GPtrArray *given_sources, GPtrArray *kept,
                 GPtrArray *kept_sources, gint64 updated, gint64 dated_changed,
-                gint64 now, gint64 *until, EvfGzipper *gz, GError **error)
+                gint64 now, GHashTable *floors, gint64 *until, EvfGzipper *gz,
+                GError **error)
 {
 	g_autoptr(GPtrArray) files =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_file_free);
@@ -1089,6 +1154,11 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *given,
 		    scopes, category_scope(
 		                cfg, g_ptr_array_index(kept_sources, i), TRUE));
 	g_ptr_array_sort(scopes, scope_cmp_size);
+	for (guint i = 0; floors != NULL && i < scopes->len; i++) {
+		Scope *sc = g_ptr_array_index(scopes, i);
+
+		sc->floor = g_hash_table_lookup(floors, sc->dir);
+	}
 	evf_parallel_for(scopes, render_scope, &site);
 	for (guint i = 0; i < scopes->len; i++) {
 		Scope *sc = g_ptr_array_index(scopes, i);
@@ -1097,6 +1167,18 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *given,
 			g_propagate_error(error, g_steal_pointer(&sc->error));
 			return NULL;
 		}
+	}
+	/* (once no scope reads them) */
+	for (guint i = 0; floors != NULL && i < scopes->len; i++) {
+		Scope *sc = g_ptr_array_index(scopes, i);
+
+		if (sc->next_floor != NULL)
+			g_hash_table_replace(floors, g_strdup(sc->dir),
+			                     g_steal_pointer(&sc->next_floor));
+	}
+	for (guint i = 0; i < scopes->len; i++) {
+		Scope *sc = g_ptr_array_index(scopes, i);
+
 		g_ptr_array_extend_and_steal(files,
 		                             g_steal_pointer(&sc->files));
 	}

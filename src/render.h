@@ -187,7 +187,11 @@ GPtrArray *evf_render_categories(GPtrArray *events);
  * change; @dated_changed when the site's dated events (its calendar's)
  * last joined or left it (0: not known, @updated is taken);
  * @now the time of the build (µs), which says what is past, on the pages
- * and for [feeds] past_days: before @updated, @updated is taken. @until
+ * and for [feeds] past_days: before @updated, @updated is taken. @floors
+ * (nullable) holds each scope's feed floor, below which no item comes back
+ * into its feeds (its folder, "" for the site's, → floor), as the last
+ * build left them, and gets this one's in their place (a scope without
+ * one keeps what it had). @until
  * (nullable) gets the time (µs) up to which the same inputs and state give
  * the same files: the first end, after @now, of an event, of a running
  * series' occurrence, or of the days an event is kept; G_MAXINT64 if
@@ -221,5 +225,5 @@ guint evf_render_series_next(const EvfConfig *cfg, GPtrArray *occ, gint64 now,
 GPtrArray *evf_render_site(const EvfConfig *cfg, GPtrArray *events,
                            GPtrArray *cats, GPtrArray *sources, GPtrArray *kept,
                            GPtrArray *kept_sources, gint64 updated,
-                           gint64 dated_changed, gint64 now, gint64 *until,
-                           EvfGzipper *gz, GError **error);
+                           gint64 dated_changed, gint64 now, GHashTable *floors,
+                           gint64 *until, EvfGzipper *gz, GError **error);

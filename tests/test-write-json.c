@@ -95,9 +95,9 @@ site_render(const char *events_dir)
 	g_assert_no_error(error);
 	g_assert_true(
 	    evf_store_track(store, s->events, NOW, &s->updated, &error));
-	s->files =
-	    evf_render_site(s->cfg, s->events, NULL, NULL, NULL, NULL,
-	                    s->updated, 0, s->updated, NULL, NULL, &error);
+	s->files = evf_render_site(s->cfg, s->events, NULL, NULL, NULL, NULL,
+	                           s->updated, 0, s->updated, NULL, NULL, NULL,
+	                           &error);
 	g_assert_no_error(error);
 
 	/* The zones evf_render_site uses, so that a calendar view made here

@@ -103,8 +103,9 @@ site_render_in(const char *events_dir, const char *zone, const char *site,
 	store = evf_store_open(s->cfg->state_path, &error);
 	g_assert_no_error(error);
 	g_assert_true(evf_store_track(store, s->events, NOW, &updated, &error));
-	s->files = evf_render_site(s->cfg, s->events, NULL, NULL, NULL, NULL,
-	                           updated, 0, updated, NULL, NULL, &error);
+	s->files =
+	    evf_render_site(s->cfg, s->events, NULL, NULL, NULL, NULL, updated,
+	                    0, updated, NULL, NULL, NULL, &error);
 	g_assert_no_error(error);
 	s->updated = updated;
 	return s;
@@ -347,7 +348,8 @@ test_renders_kept_for_same_state(void)
 	g_assert_nonnull(vevent);
 
 	again = evf_render_site(s->cfg, s->events, NULL, NULL, NULL, NULL,
-	                        s->updated, 0, s->updated, NULL, NULL, &error);
+	                        s->updated, 0, s->updated, NULL, NULL, NULL,
+	                        &error);
 	g_assert_no_error(error);
 	g_assert_true(ev->vevent == vevent);
 	for (guint i = 0; i < s->files->len; i++) {
@@ -359,9 +361,9 @@ test_renders_kept_for_same_state(void)
 	}
 
 	ev->sequence = 7;
-	changed =
-	    evf_render_site(s->cfg, s->events, NULL, NULL, NULL, NULL,
-	                    s->updated, 0, s->updated, NULL, NULL, &error);
+	changed = evf_render_site(s->cfg, s->events, NULL, NULL, NULL, NULL,
+	                          s->updated, 0, s->updated, NULL, NULL, NULL,
+	                          &error);
 	g_assert_no_error(error);
 	g_assert_nonnull(strstr(ev->vevent, "\r\nSEQUENCE:7\r\n"));
 	g_assert_nonnull(strstr(ev->jcal, "[\"sequence\",{},\"integer\",7]"));
@@ -2937,10 +2939,11 @@ test_page_series_running_later(void)
 	g_assert_null(strstr(first, next));
 	later = evf_render_site(s->cfg, s->events, NULL, NULL, NULL, NULL,
 	                        s->updated, 0, s->updated + 7 * G_TIME_SPAN_DAY,
-	                        NULL, NULL, &error);
+	                        NULL, NULL, NULL, &error);
 	g_assert_no_error(error);
 	again = evf_render_site(s->cfg, s->events, NULL, NULL, NULL, NULL,
-	                        s->updated, 0, s->updated, NULL, NULL, &error);
+	                        s->updated, 0, s->updated, NULL, NULL, NULL,
+	                        &error);
 	g_assert_no_error(error);
 	for (guint i = 0; i < later->len; i++) {
 		EvfFile *a = g_ptr_array_index(later, i);
@@ -2981,7 +2984,7 @@ render_at(Site *s, gint64 now, gint64 *until)
 	g_autoptr(GError) error = NULL;
 	GPtrArray *files =
 	    evf_render_site(s->cfg, s->events, NULL, NULL, NULL, NULL,
-	                    s->updated, 0, now, until, NULL, &error);
+	                    s->updated, 0, now, NULL, until, NULL, &error);
 
 	g_assert_no_error(error);
 	return files;
@@ -3384,8 +3387,9 @@ render_with_import(Site *s, EvfImport *imp, gint64 now)
 	g_assert_no_error(error);
 	g_assert_true(evf_store_track(store, events, now, &updated, &error));
 	g_ptr_array_unref(s->files);
-	s->files = evf_render_site(s->cfg, events, NULL, NULL, NULL, NULL,
-	                           updated, 0, updated, NULL, NULL, &error);
+	s->files =
+	    evf_render_site(s->cfg, events, NULL, NULL, NULL, NULL, updated, 0,
+	                    updated, NULL, NULL, NULL, &error);
 	g_assert_no_error(error);
 }
 

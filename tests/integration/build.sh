@@ -1059,6 +1059,50 @@ test -n "$lm1" && expr "$lm2" \> "$lm1" >/dev/null && expr "$lm3" \> "$lm2" >/de
 ok $? "a dated event's edit, and one that leaves, move the calendar's LAST-MODIFIED ($lm1, $lm2, $lm3)" ||
 	diag_file "$tb/err"
 
+# A feed's window (max_items) does not take back a listing it let go when
+# a newer one is deleted or leaves its category: feed readers that have
+# let it go too would show it as new (PRIOR-ART's "never re-introduce
+# dropped items"). New listings fill it again; a new max_items refills it.
+fw=$tmp/feed-window
+mkdir -p "$fw/events"
+write_config "$fw" "$fw/events"
+sed -i 's/^max_items=.*/max_items=2/' "$fw/evfeed.conf"
+# titles FEED: the events' titles in FEED (under public/), newest first
+titles()
+{
+	grep -o '<title>Event [0-9]*' "$fw/public/$1" | sed 's/<title>Event //' | tr '\n' ' '
+}
+for n in 1 2 3; do
+	printf -- '---\ntitle: Event %s\nstart: 2031-06-0%s\ncategories: [a]\n---\nB\n' \
+		"$n" "$n" >"$fw/events/e$n.md"
+	"$EVFEED" build --config "$fw/evfeed.conf" >/dev/null 2>>"$fw/err"
+	sleep 1.1
+done
+test "$(titles rss.xml)" = "3 2 " && test "$(titles category/a/atom.xml)" = "3 2 "
+ok $? "max_items=2: the two newest listings ($(titles rss.xml))" || diag_file "$fw/err"
+rm "$fw/events/e3.md"
+"$EVFEED" build --config "$fw/evfeed.conf" >/dev/null 2>>"$fw/err"
+test "$(titles rss.xml)" = "2 " && test "$(titles atom.xml)" = "2 " &&
+	test "$(titles category/a/rss.xml)" = "2 " &&
+	! grep -q '"Event 1"' "$fw/public/feed.json"
+ok $? "the newest deleted: the listing let go does not come back ($(titles rss.xml))" ||
+	diag_file "$fw/err"
+sleep 1.1
+sed -i 's/^categories: \[a\]/categories: [b]/' "$fw/events/e2.md"
+"$EVFEED" build --config "$fw/evfeed.conf" >/dev/null 2>>"$fw/err"
+test "$(titles category/a/rss.xml)" = "" && test "$(titles category/b/rss.xml)" = "2 "
+ok $? "a listing moved to another category: its old category's feed does not take back the one let go" ||
+	diag_file "$fw/err"
+sleep 1.1
+printf -- '---\ntitle: Event 4\nstart: 2031-06-04\ncategories: [a]\n---\nB\n' >"$fw/events/e4.md"
+"$EVFEED" build --config "$fw/evfeed.conf" >/dev/null 2>>"$fw/err"
+test "$(titles rss.xml)" = "4 2 " && test "$(titles category/a/rss.xml)" = "4 "
+ok $? "a new listing fills the window ($(titles rss.xml))" || diag_file "$fw/err"
+sed -i 's/^max_items=.*/max_items=3/' "$fw/evfeed.conf"
+"$EVFEED" build --config "$fw/evfeed.conf" >/dev/null 2>>"$fw/err"
+test "$(titles rss.xml)" = "4 2 1 "
+ok $? "a larger max_items fills the window anew ($(titles rss.xml))" || diag_file "$fw/err"
+
 # A configuration in error: build tells its errors and the event files'
 # all at once, as check does, and writes nothing.
 ce=$tmp/config-error
