@@ -1884,8 +1884,6 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	 * made, and let go: memory holds what is being made, not the
 	 * site. */
 	stage = evf_stage_new(cfg->output_dir);
-	if (flags & EVF_BUILD_SERVED)
-		evf_stage_served(stage);
 	{
 		EvfGzipper *gz =
 		    evf_gzipper_new(cfg->output_dir, compress_file, stage);

@@ -34,9 +34,6 @@ typedef enum {
 	/* another build under way on the same state is waited for; else it
 	 * is an error */
 	EVF_BUILD_WAIT = 1 << 0,
-	/* the caller serves what the build writes, and dates what changed
-	 * when it has read it (evf_stage_served) */
-	EVF_BUILD_SERVED = 1 << 1,
 } EvfBuildFlags;
 
 /* Builds the site into cfg->output_dir at @now (µs). Input errors go into

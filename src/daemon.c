@@ -61,6 +61,7 @@ typedef struct {
 	char *partners;    /* the state's partner revision (evf_partner_
 	                    * revision) when the last build began */
 	gint64 retry_at;   /* monotonic µs: a failed build is tried again */
+	gboolean failed;   /* the last build failed */
 	gint64 until;      /* wall-clock µs: an event ends, and the pages
 	                    * change with it; 0: none */
 	gint64 looked_at;  /* monotonic µs: the state's last build looked at */
@@ -153,9 +154,11 @@ publish_snapshot(Daemon *d, const char *manifest, gboolean fresh)
 	/* The previous version was served while the build ran and this
 	 * one was read: a new one is dated after the second it was last
 	 * answered in, and served (its file dated too) once that second has
-	 * begun, at once on a quiet site. A build beside the server dates
-	 * its files when it puts them in place, and they are read here
-	 * later; this server's own leaves that to here. */
+	 * begun, at once on a quiet site. Every build, this server's own
+	 * too, dates its files when it puts them in place, after the
+	 * versions they replace, for the web servers that read the folder
+	 * (evf_stage_commit); this server's last answers may name a later
+	 * second. */
 	{
 		gint64 now = g_get_real_time();
 
@@ -188,8 +191,8 @@ rebuild(Daemon *d, gboolean fresh)
 		g_free(d->partners);
 		d->partners = evf_partner_revision(d->store);
 	}
-	if (!evf_build_run(d->cfg, d->cache, g_get_real_time(),
-	                   EVF_BUILD_SERVED, diags, &st, &error)) {
+	if (!evf_build_run(d->cfg, d->cache, g_get_real_time(), 0, diags, &st,
+	                   &error)) {
 		/* A full disk, a locked state or another build under way
 		 * passes: the build is tried again (an error in the events
 		 * waits for the next edit). */
@@ -210,6 +213,7 @@ rebuild(Daemon *d, gboolean fresh)
 		                           : "nothing built to serve yet";
 
 		log_diags(diags);
+		d->failed = TRUE;
 		if (error != NULL) {
 			d->retry_at = g_get_monotonic_time() +
 			              RETRY_BUILD_SECS * G_USEC_PER_SEC;
@@ -244,18 +248,29 @@ rebuild(Daemon *d, gboolean fresh)
 	 * brought up to it. */
 	if (!st.skipped || d->snap == NULL || fresh ||
 	    g_strcmp0(st.digest, d->digest) != 0) {
+		/* (at its start, the output of its own last build, or of
+		 * one beside it) */
+		gboolean first = d->snap == NULL;
+
 		if (!publish_snapshot(d, st.manifest, fresh))
 			return FALSE;
 		g_free(d->digest);
 		d->digest = g_strdup(st.digest);
 		if (st.skipped)
-			g_message("serving the %u events another build "
-			          "published",
-			          st.events);
+			g_message("serving the %u events %s", st.events,
+			          first ? "published before"
+			                : "another build published");
 		else
 			g_message("published %u events (%u files changed)",
 			          st.events, st.written);
+	} else if (d->failed) {
+		/* the errors undone: the output served is that of these
+		 * inputs, and the log's last word must not be the errors */
+		g_message("the events build again, as they are served: "
+		          "serving the %u events",
+		          st.events);
 	}
+	d->failed = FALSE;
 	/* Only now that the new bytes are served: the hub fetches them
 	 * as soon as it is told. */
 	if (d->cfg->hub != NULL) {

@@ -101,7 +101,6 @@ struct _EvfStage {
 	GPtrArray *created; /* those of them that were not there before */
 	GPtrArray *files;   /* of Pending */
 	gboolean committed;
-	gboolean served; /* evf_stage_served */
 	/* evf_stage_ready's: the files to rename (of files'), the folders
 	 * to flush once they are, and the paths staged */
 	gboolean ready;
@@ -480,12 +479,6 @@ evf_stage_ready(EvfStage *st, GError **error)
 	return TRUE;
 }
 
-void
-evf_stage_served(EvfStage *st)
-{
-	st->served = TRUE;
-}
-
 gboolean
 evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
                  GPtrArray *changed, GError **error)
@@ -500,8 +493,7 @@ evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
 
 	*written = 0;
 	/* (dated just before the renames, which follow at once) */
-	if (!evf_stage_ready(st, error) ||
-	    (!st->served && !date_after(renames, error)))
+	if (!evf_stage_ready(st, error) || !date_after(renames, error))
 		return FALSE;
 	hold_signals(held);
 	for (guint i = 0; i < renames->len; i++) {

@@ -35,10 +35,6 @@ void evf_stage_add(EvfStage *st, const EvfFile *f);
  * flushes the file system: what is left to do cannot fail for want of
  * space. Once is enough. */
 gboolean evf_stage_ready(EvfStage *st, GError **error);
-/* The files are put in place as they were written, not dated nor waited
- * for: for a caller that serves them, and dates them when it has read them
- * (evf_snapshot_date_changes). */
-void evf_stage_served(EvfStage *st);
 /* evf_stage_ready(), unless done; then dates each file that replaces
  * another in the next second, and later than the old one (waiting up to a
  * second for that second), so that each version has its own

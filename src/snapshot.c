@@ -338,8 +338,16 @@ evf_snapshot_date_files(EvfSnapshot *snap, const char *dir)
 		    st.st_mtim.tv_sec == e->mtime &&
 		    st.st_mtim.tv_nsec == e->mtime_ns &&
 		    utimensat(AT_FDCWD, full, times, 0) == 0) {
+			g_autofree char *gz = g_strconcat(full, ".gz", NULL);
+
 			e->mtime = e->modified;
 			e->mtime_ns = 0;
+			/* (the copy of this version: of its size, and dated
+			 * before it) */
+			if (e->gzip != NULL && stat(gz, &st) == 0 &&
+			    st.st_size == (off_t)g_bytes_get_size(e->gzip) &&
+			    st.st_mtim.tv_sec < e->modified)
+				(void)utimensat(AT_FDCWD, gz, times, 0);
 		}
 	}
 }

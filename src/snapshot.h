@@ -69,8 +69,9 @@ void evf_entry_answered(const EvfEntry *e);
 gint64 evf_snapshot_date_changes(EvfSnapshot *snap, EvfSnapshot *previous,
                                  gint64 now);
 /* Dates the files under @dir of the entries evf_snapshot_date_changes
- * dated likewise, once their second has begun: for another server of the
- * folder, and for this one after a restart. */
+ * dated likewise, once their second has begun, and their `.gz` copies,
+ * which another web server answers gzip from with their own dates: for
+ * another server of the folder, and for this one after a restart. */
 void evf_snapshot_date_files(EvfSnapshot *snap, const char *dir);
 
 EvfSnapshot *evf_snapshot_ref(EvfSnapshot *snap);

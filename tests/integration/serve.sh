@@ -577,6 +577,7 @@ while :; do
 	wait_until $((3 * slow)) mtime_is_not "$m0"
 	t0=$(date +%s.%N)
 	m1=$(stat -c %Y "$tmp/public/calendar.ics")
+	g1=$(stat -c %Y "$tmp/public/calendar.ics.gz")
 	awk -v a="$t0" -v m="$m1" 'BEGIN { exit !(a < m + 0.8) }' && break
 	[ $tries -ge 5 ] && break
 done
@@ -588,7 +589,15 @@ serves_second()
 {
 	"$CURL" -s "$base/calendar.ics" | grep -qF 'Illicit financial flows\, second'
 }
+# on_disk_second: the second version's file is in place (seen at once,
+# before the server reads it); its date then goes to $tmp/m_first
+on_disk_second()
+{
+	grep -qF 'Illicit financial flows\, second' "$tmp/public/calendar.ics" &&
+		stat -c %Y "$tmp/public/calendar.ics" >"$tmp/m_first"
+}
 retitle "$f" "Illicit financial flows, second"
+wait_until $((3 * slow)) on_disk_second
 wait_until $((3 * slow)) serves_second
 t1=$(date +%s.%N)
 h=$(head_of /calendar.ics)
@@ -621,6 +630,22 @@ test "$(head_of /calendar.ics -H "If-Modified-Since: $lm1" | status)" = 200 &&
 ok $? "If-Modified-Since with the first version's date: 200"
 test "$(date -d "$lm2" +%s)" -le "$(date -d "$(echo "$h" | header Date)" +%s)"
 ok $? "Last-Modified is never later than Date"
+# For another web server of the folder, which sends a file's date as its
+# Last-Modified (and in its ETag): the second version is in place with a
+# later date than the first from the moment it is there, not a moment
+# later; and the .gz copy, from which nginx's gzip_static answers with
+# its own date, is dated with its file.
+m2=$(stat -c %Y "$tmp/public/calendar.ics")
+g2=$(stat -c %Y "$tmp/public/calendar.ics.gz")
+if [ "$within" = yes ]; then
+	test "$(cat "$tmp/m_first")" -gt "$m1"
+	ok $? "the second version's file is in place dated after the first ($m1, $(cat "$tmp/m_first"))"
+	test "$g2" = "$m2" && test "$g2" -gt "$g1"
+	ok $? "its .gz copy is dated with it, after the first's ($g1, $g2, $m2)"
+else
+	skip "the second version's file is in place dated after the first" "no build seen within its second in $tries tries"
+	skip "its .gz copy is dated with it, after the first's" "likewise"
+fi
 
 # An invalid edit keeps the last good calendar and logs the file.
 printf -- '---\ntitle: Broken\nstart: 2018-13-01\n---\n' >"$tmp/events/broken.md"
@@ -633,6 +658,10 @@ ok $? "the invalid edit is logged as a diagnostic with the file name"
 test "$(head_of /calendar.ics | status)" = 200
 ok $? "still serving"
 rm "$tmp/events/broken.md"
+# Undone, the errors leave the output as it is served: the log says so, so
+# that its last word is not the errors.
+wait_until $((3 * slow)) grep -q 'the events build again, as they are served' "$tmp/err"
+ok $? "the invalid edit undone: logged" || diag_file "$tmp/err"
 
 # An event file rewritten in place, with its size and its modification
 # time as they were, as a filesystem whose timestamps have whole seconds
