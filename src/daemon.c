@@ -807,6 +807,9 @@ reload(Daemon *d)
 	fresh = cfg->refresh_seconds != d->cfg->refresh_seconds;
 	evf_config_free(d->cfg);
 	d->cfg = cfg;
+	/* a hub taken out (or replaced) is contacted no more */
+	if (d->websub != NULL)
+		evf_websub_keep_hub(d->websub, cfg->hub);
 	evf_catalog_cache_free(d->cache);
 	d->cache = evf_catalog_cache_new();
 	watch(d);

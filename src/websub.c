@@ -37,8 +37,10 @@ typedef struct {
 	char *topic;
 	guint failures; /* in a row */
 	gboolean in_flight;
-	gboolean again; /* published again while in flight */
-	GSource *timer; /* nullable: the retry to come */
+	gboolean again;   /* published again while in flight */
+	gboolean dropped; /* its hub no longer configured: forgotten once
+	                   * the answer in flight comes */
+	GSource *timer;   /* nullable: the retry to come */
 } Ping;
 
 gboolean
@@ -129,6 +131,10 @@ on_answer(EvfFetchResult *res, gpointer data)
 	guint delay;
 
 	ping->in_flight = FALSE;
+	if (ping->dropped) {
+		g_hash_table_remove(ws->pings, ping->key);
+		return;
+	}
 	if (ping->again) {
 		ping->again = FALSE;
 		ping->failures = 0;
@@ -230,6 +236,7 @@ evf_websub_publish(EvfWebsub *ws, const char *hub, GPtrArray *topics)
 
 		if (ping != NULL && ping->in_flight) {
 			ping->again = TRUE;
+			ping->dropped = FALSE;
 			continue;
 		}
 		if (ping == NULL) {
@@ -249,10 +256,38 @@ evf_websub_publish(EvfWebsub *ws, const char *hub, GPtrArray *topics)
 	}
 }
 
+void
+evf_websub_keep_hub(EvfWebsub *ws, const char *hub)
+{
+	GHashTableIter it;
+	gpointer value;
+
+	g_return_if_fail(ws != NULL);
+	g_hash_table_iter_init(&it, ws->pings);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		Ping *ping = value;
+
+		if (g_strcmp0(ping->hub, hub) == 0)
+			continue;
+		/* (the fetcher still holds one in flight) */
+		if (ping->in_flight)
+			ping->dropped = TRUE;
+		else
+			g_hash_table_iter_remove(&it);
+	}
+}
+
 guint
 evf_websub_pending(EvfWebsub *ws)
 {
-	return g_hash_table_size(ws->pings);
+	GHashTableIter it;
+	gpointer value;
+	guint n = 0;
+
+	g_hash_table_iter_init(&it, ws->pings);
+	while (g_hash_table_iter_next(&it, NULL, &value))
+		n += !((Ping *)value)->dropped;
+	return n;
 }
 
 static gboolean

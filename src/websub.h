@@ -46,6 +46,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfWebsub, evf_websub_free)
  * one in flight is pinged again when the answer comes. */
 void evf_websub_publish(EvfWebsub *ws, const char *hub, GPtrArray *topics);
 
+/* Abandons the pings of other hubs than @hub (nullable: of every hub),
+ * waiting for a retry or in flight (which is not tried again): a hub
+ * taken out of the configuration is no longer contacted. */
+void evf_websub_keep_hub(EvfWebsub *ws, const char *hub);
+
 /* Pings not yet answered with success nor given up. */
 guint evf_websub_pending(EvfWebsub *ws);
 

@@ -442,18 +442,27 @@ same_lists "once the hub recovers, every changed feed's ping succeeds" \
 test "$("$CURL" -s -o /dev/null -w '%{http_code}' "$srv/calendar.ics")" = 200
 ok $? "the server answered throughout"
 
-# Without a hub: no links, no Link header, no pings.
+# Without a hub: no links, no Link header, no pings. Pings to the hub
+# that wait for a retry then are not tried again: it is taken out.
+hub_mode 500
+failed=$(grep -c 'retrying in 2 s$' "$tmp/serve.err")
+printf '\nCoffee is served.\n' >>"$zagreb"
+wait_log 'retrying in 2 s$' $((failed + 1)) 5
 cp "$tmp/nohub.conf" "$conf.new"
 printf '[source osce]\nurl=%s/osce.rss\ninterval=1h\ntimeout=5s\n' "$base" \
 	>>"$conf.new"
 published=$(grep -c 'published' "$tmp/serve.err")
-n4=$(count)
 mv "$conf.new" "$conf"
 # The configuration is watched; the rebuild after the reload rewrites every
 # feed without the hub.
 wait_log 'published' $((published + 1)) 10 ||
 	{ kill -HUP "$pid"; wait_log 'published' $((published + 1)) 10; }
 ok $? "a new configuration without the hub is taken up"
+n4=$(count)
+sleep 3
+test "$(count)" -eq "$n4"
+ok $? "the hub taken out: its failed pings are not tried again ($n4, $(count) requests)"
+hub_mode normal
 if "$PYTHON3" "$py" links "$pub" "$site" - >"$tmp/links.out" 2>&1; then
 	pass "without a hub, no feed names one"
 else
