@@ -193,7 +193,15 @@ evf_html_safe_url_parsed(const char *url, GUri *base)
 	g_autoptr(GUri) uri = NULL;
 	const char *scheme;
 	const char *host;
+	char *to = trimmed;
 
+	/* A tab or line break anywhere in it is dropped, as browsers drop
+	 * it (the URL Standard): 'java&#9;script:' is 'javascript:', not a
+	 * relative path to resolve. */
+	for (const char *p = trimmed; *p != '\0'; p++)
+		if (*p != '\t' && *p != '\n' && *p != '\r')
+			*to++ = *p;
+	*to = '\0';
 	/* An empty link, or one to a fragment of this text: its target
 	 * would not exist on the page a reader ends up on. */
 	if (trimmed[0] == '\0' || trimmed[0] == '#')
