@@ -1860,17 +1860,27 @@ event_of(Ctx *c, const Item *it)
 	return g_steal_pointer(&ev);
 }
 
-/* Mends *@s in place (evf_text_mend); whether it changed. */
+/* Mends *@s in place (evf_text_mend), and writes a character that a
+ * wrong encoding lost, U+FFFD, as '?', as the feeds must
+ * (evf_text_replacement_as_question): every output the same text;
+ * whether it changed. */
 static gboolean
 mend(char **s)
 {
 	char *mended;
+	char *marked;
 
-	if (*s == NULL || (mended = evf_text_mend(*s)) == NULL)
+	if (*s == NULL)
 		return FALSE;
-	g_free(*s);
-	*s = mended;
-	return TRUE;
+	if ((mended = evf_text_mend(*s)) != NULL) {
+		g_free(*s);
+		*s = mended;
+	}
+	if ((marked = evf_text_replacement_as_question(*s)) != NULL) {
+		g_free(*s);
+		*s = marked;
+	}
+	return mended != NULL || marked != NULL;
 }
 
 gboolean

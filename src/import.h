@@ -72,7 +72,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfImport, evf_import_free)
 /* Mends, in place, every text of @ev that its source supplies (title,
  * location, organizers, categories, description as HTML and as text)
  * where it was encoded twice on its way (evf_text_mend: "CafÃ©" →
- * "Café"), so that every output shows the same mended text; links and
+ * "Café"), and writes a replacement character U+FFFD as '?', as the feeds
+ * must (evf_text_replacement_as_question), so that every output shows the
+ * same mended text; links and
  * identifiers are left as they came. Both importers do it to each event
  * they make, and partner.c to items kept in the state from before. Does
  * not update the fingerprint; returns whether anything changed. */

@@ -952,6 +952,17 @@ evf_text_sanitize(const char *text, gssize len)
 	return g_string_free(s, FALSE);
 }
 
+char *
+evf_text_replacement_as_question(const char *text)
+{
+	g_auto(GStrv) parts = NULL;
+
+	if (text == NULL || strstr(text, "\xef\xbf\xbd") == NULL)
+		return NULL;
+	parts = g_strsplit(text, "\xef\xbf\xbd", -1);
+	return g_strjoinv("?", parts);
+}
+
 /* Whether the @len bytes at @text have a character from U+00C2 to
  * U+00F4: what a UTF-8 lead byte becomes when read as Latin-1 or
  * Windows-1252. */

@@ -182,6 +182,10 @@ GRegex *evf_regex_once(GRegex **slot, const char *pattern,
  * U+00A0 to U+00BF is put back anywhere. Real text is left alone ("SÃO",
  * "Ã la", "CAFÉ…", "“IRMÃ”"). NULL when there was nothing to mend. */
 char *evf_text_mend(const char *text);
+/* (transfer full) (nullable): @text with each replacement character
+ * U+FFFD, which stands for one that a wrong encoding lost, as '?' (the
+ * W3C Feed Validation Service warns of U+FFFD); NULL when it has none. */
+char *evf_text_replacement_as_question(const char *text);
 
 /* Takes what shows as nothing or as a space off both ends of the UTF-8
  * text @s, in place: white space of any kind (U+00A0, U+3000), U+200B and

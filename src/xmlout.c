@@ -39,13 +39,12 @@ char *
 evf_xml_clean(const char *text)
 {
 	char *clean = evf_text_sanitize(text, -1);
-	g_auto(GStrv) parts = NULL;
+	char *marked = evf_text_replacement_as_question(clean);
 
-	if (clean == NULL || strstr(clean, "\xef\xbf\xbd") == NULL)
+	if (marked == NULL)
 		return clean;
-	parts = g_strsplit(clean, "\xef\xbf\xbd", -1);
 	g_free(clean);
-	return g_strjoinv("?", parts);
+	return marked;
 }
 
 gboolean

@@ -2482,6 +2482,41 @@ test_mended_in_cdata(void)
 	g_assert_false(has_warning(imp, "'&'"));
 }
 
+/* A replacement character U+FFFD, which stands for one a wrong encoding
+ * lost, is '?' in every text, as the feeds must write it: the calendar,
+ * the JSON and the pages show what the feeds show. */
+static void
+test_mended_replacement(void)
+{
+	static const char xml[] =
+	    "<rss version=\"2.0\" "
+	    "xmlns:ev=\"http://purl.org/rss/1.0/modules/event/\">"
+	    "<channel><title>t</title>"
+	    "<item><guid>a</guid><title>Caf\xef\xbf\xbd meeting</title>"
+	    "<ev:location>Z\xef\xbf\xbdrich</ev:location>"
+	    "<ev:organizer>B\xef\xbf\xbdro</ev:organizer>"
+	    "<category>Caf\xef\xbf\xbd</category>"
+	    "<description>Text \xef\xbf\xbd here</description></item>"
+	    "</channel></rss>";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = import_string(xml, NULL, &error);
+	EvfEvent *ev;
+
+	g_assert_no_error(error);
+	REQUIRE(imp);
+	ev = find(imp, "a");
+	REQUIRE(ev);
+	g_assert_cmpstr(ev->title, ==, "Caf? meeting");
+	g_assert_cmpstr(ev->location, ==, "Z?rich");
+	g_assert_cmpuint(ev->organizers->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(ev->organizers, 0), ==, "B?ro");
+	g_assert_cmpuint(ev->categories->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(ev->categories, 0), ==, "Caf?");
+	g_assert_null(strstr(ev->description_html, "\xef\xbf\xbd"));
+	g_assert_nonnull(strstr(ev->description_html, "Text ? here"));
+	g_assert_cmpstr(ev->description_text, ==, "Text ? here");
+}
+
 /* A bare '&' ("R&D") and an entity that no one declares are text. */
 static void
 test_mended_ampersands(void)
@@ -2935,6 +2970,8 @@ main(int argc, char **argv)
 	g_test_add_func("/import-feed/items/stamped", test_items_stamped);
 	g_test_add_func("/import-feed/mended/ampersands",
 	                test_mended_ampersands);
+	g_test_add_func("/import-feed/mended/replacement-character",
+	                test_mended_replacement);
 	g_test_add_func("/import-feed/rss/fingerprints", test_rss_fingerprints);
 	g_test_add_func("/import-feed/items/mended", test_items_mended);
 	g_test_add_func("/import-feed/rss/relative-links",
