@@ -714,38 +714,93 @@ warn_emptied(const EvfConfig *cfg, EvfStore *store, GPtrArray *local,
 	    n);
 }
 
+/* The instant (µs) at which @t, an end, is past: a date's (the day after
+ * an all-day event) where that day begins last, 12 hours behind UTC, as
+ * evf_event_over_by has it; a time without a zone read in UTC. */
+static gint64
+end_instant(struct icaltimetype t)
+{
+	if (t.is_date) {
+		t.is_date = 0;
+		t.hour = 12;
+		t.minute = t.second = 0;
+		t.zone = icaltimezone_get_utc_timezone();
+	}
+	return (gint64)icaltime_as_timet_with_zone(
+	           t,
+	           t.zone != NULL ? t.zone : icaltimezone_get_utc_timezone()) *
+	       G_USEC_PER_SEC;
+}
+
+/* When the VEVENT @ve is over (µs): its end, or a series' last
+ * occurrence's (its RRULE's COUNT or UNTIL); G_MAXINT64 when that is not
+ * known (no end, a series without one, or one too long to count). */
+static gint64
+vevent_over_at(icalcomponent *ve)
+{
+	struct icaltimetype start = icalcomponent_get_dtstart(ve);
+	struct icaltimetype end = icalcomponent_get_dtend(ve);
+	icalproperty *rrule =
+	    icalcomponent_get_first_property(ve, ICAL_RRULE_PROPERTY);
+	struct icalrecurrencetype rule;
+	struct icaldurationtype length;
+	struct icaltimetype last = icaltime_null_time();
+	icalrecur_iterator *it;
+
+	if (icaltime_is_null_time(end))
+		return G_MAXINT64;
+	if (rrule == NULL)
+		return end_instant(end);
+	rule = icalproperty_get_rrule(rrule);
+	if ((rule.count == 0 && icaltime_is_null_time(rule.until)) ||
+	    icaltime_is_null_time(start))
+		return G_MAXINT64;
+	length = icaltime_subtract(end, start);
+	it = icalrecur_iterator_new(rule, start);
+	/* (as many as a series may have: evf_rrule_refusal) */
+	for (guint n = 0; it != NULL && n <= 100000; n++) {
+		struct icaltimetype next = icalrecur_iterator_next(it);
+
+		if (icaltime_is_null_time(next))
+			break;
+		last = next;
+	}
+	icalrecur_iterator_free(it);
+	icalerror_clear_errno();
+	if (icaltime_is_null_time(last))
+		return G_MAXINT64;
+	last.zone = start.zone;
+	return end_instant(icaltime_add(last, length));
+}
+
 /* Whether the one-event calendar @path (still in the output folder)
- * holds an event whose UID is one of @uids, or one that had ended by @now
- * (µs; a series: never said to have ended): then its going tells
- * subscribers nothing they need (renamed with its uid kept, or over). */
+ * holds an event whose UID is one of @uids, or one whose every VEVENT
+ * (a series' last occurrence, its overrides) had ended by @now (µs):
+ * then its going tells subscribers nothing they need (renamed with its
+ * uid kept, or over). */
 static gboolean
 still_listed_or_over(const char *path, GHashTable *uids, gint64 now)
 {
 	icalcomponent *cal = read_calendar(path);
 	icalcomponent *ve;
-	gboolean skip = FALSE;
+	gboolean listed = FALSE;
+	gboolean over = TRUE;
+	guint n = 0;
 
 	if (cal == NULL)
 		return FALSE;
-	ve = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
-	if (ve != NULL) {
+	for (ve = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+	     ve != NULL; ve = icalcomponent_get_next_component(
+	                     cal, ICAL_VEVENT_COMPONENT)) {
 		const char *uid = icalcomponent_get_uid(ve);
-		struct icaltimetype end = icalcomponent_get_dtend(ve);
 
-		skip = (uid != NULL && g_hash_table_contains(uids, uid)) ||
-		       (icalcomponent_get_first_property(
-		            ve, ICAL_RRULE_PROPERTY) == NULL &&
-		        !icaltime_is_null_time(end) &&
-		        (gint64)icaltime_as_timet_with_zone(
-		            end, end.zone != NULL
-		                     ? end.zone
-		                     : icaltimezone_get_utc_timezone()) *
-		                G_USEC_PER_SEC <=
-		            now);
+		n++;
+		listed |= uid != NULL && g_hash_table_contains(uids, uid);
+		over &= vevent_over_at(ve) <= now;
 	}
 	icalcomponent_free(cal);
 	icalerror_clear_errno();
-	return skip;
+	return listed || (n > 0 && over);
 }
 
 /* Warnings for the site's events whose own calendar (events/<slug>.ics)

@@ -321,6 +321,30 @@ done
 ok $? "an upcoming event removed is warned of, one renamed with its uid is not"
 diag_file "$tmp/err"
 
+# A series whose last occurrence (COUNT or UNTIL) is over goes without a
+# warning, as an ended event does; one still running, or without an end,
+# is warned of.
+mkdir -p "$tmp/series-gone/events"
+sg=$tmp/series-gone
+write_config "$sg" "$sg/events"
+printf -- '---\ntitle: Past series\nstart: 2020-01-07T10:00\nend: 2020-01-07T11:00\nrecurrence: FREQ=WEEKLY;COUNT=3\n---\n' \
+	>"$sg/events/past-count.md"
+printf -- '---\ntitle: Past days\nstart: 2020-03-02\nrecurrence: FREQ=DAILY;UNTIL=20200305\n---\n' \
+	>"$sg/events/past-until.md"
+printf -- '---\ntitle: Running series\nstart: 2020-01-07T10:00\nrecurrence: FREQ=YEARLY;COUNT=30\n---\n' \
+	>"$sg/events/running.md"
+printf -- '---\ntitle: Endless series\nstart: 2020-01-07T10:00\nrecurrence: FREQ=MONTHLY\n---\n' \
+	>"$sg/events/endless.md"
+"$EVFEED" build --config "$sg/evfeed.conf" >/dev/null 2>"$sg/err0" &&
+	rm "$sg"/events/*.md &&
+	"$EVFEED" build --config "$sg/evfeed.conf" >/dev/null 2>"$sg/err"
+st=$?
+test $st -eq 0 && ! grep -q 'past-count\|past-until' "$sg/err" &&
+	grep -q 'the event of running.md (its calendar events/running.ics) is gone' "$sg/err" &&
+	grep -q 'the event of endless.md (its calendar events/endless.ics) is gone' "$sg/err"
+ok $? "a series over when removed is not warned of; one running or endless is (status $st)" ||
+	{ diag_file "$sg/err0"; diag_file "$sg/err"; }
+
 # An event whose date becomes "to be announced" leaves the calendars too:
 # said at its file.
 mkdir -p "$tmp/tba/events"
