@@ -753,6 +753,31 @@ subscribe_item(Page *p, const char *href, const char *label, const char *hint,
 	nl(p);
 }
 
+/* The <li> of a subscribe list that shows the calendar's address @url to
+ * copy, for the programs that subscribe to an address they are given
+ * (Thunderbird, Nextcloud, Google's "From URL"): not a link, since a
+ * calendar opened from a link is imported, a copy that never updates
+ * (PRIOR-ART.md §7). One click selects it whole (CSS). */
+static void
+subscribe_address(Page *p, const char *url, const char *scope)
+{
+	start(p, "li");
+	attr(p, "class", "address");
+	start(p, "span");
+	text(p, "Other calendars");
+	if (scope != NULL)
+		hidden_text(p, scope);
+	text(p, " ");
+	element(p, "span", "hint",
+	        "Thunderbird and others: subscribe to this address (a "
+	        "calendar opened as a download is a copy that never "
+	        "updates)");
+	end(p);
+	element(p, "code", NULL, url);
+	end(p);
+	nl(p);
+}
+
 /* The subscribe links of the scope in @dir; @scope (nullable) tells the
  * links of one category from another's for screen readers. */
 static void
@@ -769,6 +794,10 @@ write_subscribe_list(Page *p, const char *dir, const char *title,
 	g_autofree char *outlook = g_strconcat(
 	    "https://outlook.live.com/calendar/0/addfromweb?url=", ics_q,
 	    "&name=", title_q, NULL);
+	/* (the same for a work or school account, on another host) */
+	g_autofree char *office = g_strconcat(
+	    "https://outlook.office.com/calendar/0/addfromweb?url=", ics_q,
+	    "&name=", title_q, NULL);
 	g_autofree char *rss = site_url(p, dir, "rss.xml");
 	g_autofree char *atom = site_url(p, dir, "atom.xml");
 	g_autofree char *json = site_url(p, dir, "feed.json");
@@ -780,11 +809,11 @@ write_subscribe_list(Page *p, const char *dir, const char *title,
 	               scope);
 	subscribe_item(p, google, "Google Calendar", NULL, scope);
 	subscribe_item(p, outlook, "Outlook.com", NULL, scope);
-	subscribe_item(p, ics, "iCalendar link",
-	               "for Thunderbird and other calendars", scope);
+	subscribe_item(p, office, "Outlook", "Microsoft 365", scope);
 	subscribe_item(p, rss, "RSS", NULL, scope);
 	subscribe_item(p, atom, "Atom", NULL, scope);
 	subscribe_item(p, json, "JSON Feed", NULL, scope);
+	subscribe_address(p, ics, scope);
 	end(p);
 	nl(p);
 }
@@ -1572,6 +1601,12 @@ static const char stylesheet[] =
     "  text-decoration: none; font-weight: 600;\n"
     "}\n"
     ".hint { display: block; font-size: 0.875rem; font-weight: 400; }\n"
+    ".subscribe .address { flex-direction: column; flex-basis: 100%; }\n"
+    ".subscribe code {\n"
+    "  user-select: all; overflow-wrap: anywhere; padding: 0.25rem "
+    "0.4rem;\n"
+    "  border: 1px solid var(--line); border-radius: 4px;\n"
+    "}\n"
     ".categories { margin: 0; padding: 0; list-style: none; }\n"
     ".categories li { margin: 0.5rem 0; }\n"
     ".categories .subscribe li { margin: 0; }\n"

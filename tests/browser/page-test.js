@@ -379,6 +379,8 @@ async function subscribeLists(page) {
 					: null,
 				page: pageLink ? pageLink.href : null,
 				links: [...ul.querySelectorAll('a')].map((a) => a.href),
+				addresses: [...ul.querySelectorAll('code')]
+					.map((c) => c.textContent),
 			};
 		}));
 }
@@ -387,7 +389,12 @@ async function checkSubscribeList(page, request, list, title) {
 	const problems = [];
 	const https = list.links.filter((u) => /^https?:/.test(u) &&
 		u.startsWith(site));
-	const ics = https.find((u) => u.endsWith('/calendar.ics'));
+	// The calendar's https address is shown to copy, not linked: opened
+	// from a link, a calendar is imported, a copy that never updates.
+	const ics = list.addresses.find((u) => u.startsWith(site) &&
+		u.endsWith('/calendar.ics'));
+	const office = list.links.find((u) =>
+		u.startsWith('https://outlook.office.com/calendar/0/addfromweb?'));
 	const webcal = list.links.find((u) => u.startsWith('webcal://'));
 	const google = list.links.find((u) =>
 		u.startsWith('https://calendar.google.com/calendar/r?'));
@@ -396,7 +403,10 @@ async function checkSubscribeList(page, request, list, title) {
 	const label = list.category ? 'category "' + list.category + '"' : 'page';
 
 	if (!ics)
-		return [label + ': no https calendar link'];
+		return [label + ': no https calendar address to copy'];
+	if (https.some((u) => u.endsWith('/calendar.ics')))
+		problems.push(label + ': the calendar is a link, which imports it');
+	https.push(ics);
 	const dir = ics.slice(0, -'calendar.ics'.length);
 	for (const name of ['rss.xml', 'atom.xml', 'feed.json'])
 		if (!https.includes(dir + name))
@@ -425,6 +435,14 @@ async function checkSubscribeList(page, request, list, title) {
 		name = q.get('name');
 		if (!name)
 			problems.push(label + ': Outlook link without a name');
+	}
+	if (!office) {
+		problems.push(label + ': no Outlook (Microsoft 365) link');
+	} else {
+		const q = new URL(office).searchParams;
+		if (q.get('url') !== ics || q.get('name') !== name)
+			problems.push(label + ': Microsoft 365 link for ' +
+				q.get('url') + ', ' + q.get('name'));
 	}
 	for (const u of https)
 		problems.push(...await checkTarget(request, u, feedType(u)));
