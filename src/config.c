@@ -799,6 +799,26 @@ language_problem(const char *tag)
 	return NULL;
 }
 
+/* (transfer full): @url (an absolute http or https URL) without the port
+ * its scheme implies (RFC 3986 §6.2.3): 'webcal:', which the subscribe
+ * links give, says nothing of TLS, and a client that reads
+ * webcal://host:443/ as http:// speaks plain HTTP to the TLS port. */
+static char *
+without_default_port(const char *url)
+{
+	g_autoptr(GUri) u = g_uri_parse(url, G_URI_FLAGS_ENCODED, NULL);
+	gint port = u != NULL ? g_uri_get_port(u) : -1;
+	const char *scheme = u != NULL ? g_uri_get_scheme(u) : NULL;
+
+	if (port < 0 ||
+	    !((port == 80 && g_ascii_strcasecmp(scheme, "http") == 0) ||
+	      (port == 443 && g_ascii_strcasecmp(scheme, "https") == 0)))
+		return g_strdup(url);
+	return g_uri_join(G_URI_FLAGS_ENCODED, scheme, g_uri_get_userinfo(u),
+	                  g_uri_get_host(u), -1, g_uri_get_path(u),
+	                  g_uri_get_query(u), g_uri_get_fragment(u));
+}
+
 /* Whether the host of @url (ASCII, as evf_uri_from_iri() gives it) can
  * be a tag: URI's authority: RFC 4151's DNSname, labels of letters,
  * digits and '-' that start and end with a letter or digit ('_' and a
@@ -985,6 +1005,12 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 				       "part starting and ending with a letter "
 				       "or digit (its feeds' tag: identifiers "
 				       "are made from it, RFC 4151)";
+			if (strcmp(spec->group, "site") == 0) {
+				char *plain = without_default_port(ascii);
+
+				g_free(ascii);
+				ascii = plain;
+			}
 			*canon = g_str_has_suffix(ascii, "/") ||
 			                 strcmp(spec->group, "site") != 0
 			             ? g_steal_pointer(&ascii)

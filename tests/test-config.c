@@ -337,6 +337,34 @@ test_site_host_lower_case(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(cfg->url, ==, "https://events.example.org:8443/Path/");
 }
 
+/* The port a site's scheme implies is left out of every link (RFC 3986
+ * §6.2.3): a client that reads webcal://host:443/ as http:// would speak
+ * plain HTTP to the TLS port. Another port stays. */
+static void
+test_site_default_port(Fixture *f, gconstpointer data)
+{
+	static const struct {
+		const char *given, *url;
+	} cases[] = {
+		{ "https://example.org:443/x", "https://example.org/x/" },
+		{ "https://example.org:0443/", "https://example.org/" },
+		{ "http://example.org:80/", "http://example.org/" },
+		{ "http://example.org:443/", "http://example.org:443/" },
+		{ "https://example.org:80/", "https://example.org:80/" },
+		{ "https://example.org:8443/", "https://example.org:8443/" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text =
+		    g_strdup_printf("[site]\nurl=%s\n", cases[i].given);
+		g_autoptr(EvfConfig) cfg = assert_loads(f, text);
+
+		if (cfg == NULL)
+			return;
+		g_assert_cmpstr(cfg->url, ==, cases[i].url);
+	}
+}
+
 /* Identities made from file names are of the site: its host and path
  * (two sites' files of one name are two events), not its scheme or port
  * (a site that moves to https keeps them) nor the case of its host. */
@@ -2284,6 +2312,7 @@ main(int argc, char **argv)
 	ADD("/config/site/url-trailing-slash", test_site_url_trailing_slash);
 	ADD("/config/site/host-lower-case", test_site_host_lower_case);
 	ADD("/config/site/url-iri", test_site_url_iri);
+	ADD("/config/site/url-default-port", test_site_default_port);
 	ADD("/config/site/uid-namespace", test_site_uid_namespace);
 	ADD("/config/site/feed-ids", test_site_feed_ids);
 	ADD("/config/bom-and-crlf", test_bom_and_crlf);
