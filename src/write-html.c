@@ -1467,8 +1467,10 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	}
 	if (!archive)
 		write_subscribe(p);
-	/* (events whose date is to be announced are upcoming too) */
-	if (listed->len == 0 && (archive || tba->len == 0)) {
+	/* (events whose date is to be announced are upcoming too, and so
+	 * are a partner's news, listed with them) */
+	if (listed->len == 0 &&
+	    (archive || (tba->len == 0 && news->len == 0))) {
 		g_autofree char *past = page_url(p, p->dir, !archive);
 
 		start(p, "p");

@@ -3694,6 +3694,40 @@ test_partner_back_catalogue(void)
 	g_assert_cmpstr(oldest, ==, "Mon, 01 Jan 1990 00:00:00 +0000");
 }
 
+/* A page whose upcoming listings are all a partner's news (items with no
+ * event date) lists them, and does not say above them that there are no
+ * upcoming events. */
+static void
+test_page_news_only(void)
+{
+	static const char *const none[] = { NULL };
+	static const char feed[] =
+	    "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>"
+	    "<title>PA news</title><link>https://pa.example/</link>"
+	    "<description>News</description>"
+	    "<item><title>News of May</title>"
+	    "<link>https://pa.example/5</link><guid>https://pa.example/5</guid>"
+	    "<pubDate>Thu, 01 May 2025 10:00:00 GMT</pubDate></item>"
+	    "</channel></rss>\n";
+	g_autoptr(Site) s = site_of_with(
+	    "Europe/Ljubljana",
+	    "[source pa]\nurl=https://pa.example/feed.xml\n", none);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = evf_import_feed(
+	    feed, strlen(feed), "https://pa.example/feed.xml", &error);
+	const char *const pages[] = { "index.html", "source/pa/index.html" };
+
+	g_assert_no_error(error);
+	render_with_import(s, imp, NOW);
+	for (guint i = 0; i < G_N_ELEMENTS(pages); i++) {
+		g_autofree char *page = file_text(s, pages[i]);
+
+		g_test_message("%s", pages[i]);
+		g_assert_nonnull(strstr(page, "News of May</h3>"));
+		g_assert_null(strstr(page, "No upcoming events"));
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -3724,6 +3758,7 @@ main(int argc, char **argv)
 	                test_partner_back_catalogue);
 	g_test_add_func("/write/page/series-until", test_page_series_until);
 	g_test_add_func("/write/page/tba-only", test_page_tba_only);
+	g_test_add_func("/write/page/news-only", test_page_news_only);
 	g_test_add_func("/write/page/months-in-order",
 	                test_page_months_in_order);
 	g_test_add_func("/write/page/series-past", test_page_series_past);
