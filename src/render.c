@@ -505,6 +505,38 @@ evf_render_series_uid(const EvfEvent *occurrence)
 	return evf_render_series_uid_of(occurrence->source, occurrence->series);
 }
 
+char *
+evf_render_series_slug(const EvfEvent *occurrence)
+{
+	g_autofree char *uid = occurrence->series_id != NULL
+	                           ? g_strdup(occurrence->series_id)
+	                           : evf_render_series_uid(occurrence);
+	g_autofree char *digest =
+	    g_compute_checksum_for_string(G_CHECKSUM_SHA256, uid, -1);
+	gsize n = 12;
+
+	/* As its occurrences' are named (merge.c): its source's name and a
+	 * digest with a letter in it, which no site's file name ending in a
+	 * date and time has (build.c's warn_withdrawn) */
+	while (n < strlen(digest) && strpbrk(digest, "abcdef") != NULL &&
+	       strcspn(digest, "abcdef") >= n)
+		n++;
+	return g_strdup_printf(
+	    "%s-%.*s", occurrence->source != NULL ? occurrence->source : "",
+	    (int)n, digest);
+}
+
+char *
+evf_render_ics_path(const EvfEvent *ev, gboolean whole_series)
+{
+	g_autofree char *series = whole_series && ev->series != NULL
+	                              ? evf_render_series_slug(ev)
+	                              : NULL;
+
+	return g_strdup_printf("events/%s.ics",
+	                       series != NULL ? series : ev->slug);
+}
+
 /* Adds to @out, after @label, the dates of @occ from @from on that are
  * @cancelled or take place (as @cancelled says), but @skip's, the first
  * SERIES_DATES_SHOWN of them. */
@@ -898,6 +930,53 @@ render_single(gpointer data, gpointer user_data)
 		evf_gzipper_add(all->site->gz, one->file);
 }
 
+/* Adds the calendar of each partner's series (events/<slug>.ics, of
+ * evf_render_series_slug): every dated occurrence, each a VEVENT of its
+ * own UID, for the "Add to calendar" of the series' one article and feed
+ * item, which show its further dates too. */
+static gboolean
+render_series_calendars(GPtrArray *files, const Site *site, GPtrArray *events,
+                        GError **error)
+{
+	g_autoptr(GHashTable) series = evf_render_series_group(events);
+	GHashTableIter it;
+	gpointer value;
+
+	if (series == NULL)
+		return TRUE;
+	g_hash_table_iter_init(&it, series);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		GPtrArray *occ = value;
+		const EvfEvent *first = g_ptr_array_index(occ, 0);
+		g_autofree char *slug = evf_render_series_slug(first);
+		g_autofree char *path = g_strdup_printf("events/%s.ics", slug);
+		g_autoptr(EvfView) v = NULL;
+		gint64 modified = 0;
+		GBytes *bytes;
+
+		for (guint i = 0; i < occ->len; i++)
+			modified = MAX(
+			    modified,
+			    ((EvfEvent *)g_ptr_array_index(occ, i))->modified);
+		v = view_new(site->cfg, site->tzs, path, first->title,
+		             modified);
+		v->single = TRUE;
+		for (guint i = 0; i < occ->len; i++) {
+			EvfEvent *ev = g_ptr_array_index(occ, i);
+
+			if (!ev->tba)
+				g_ptr_array_add(v->events, ev);
+		}
+		if (v->events->len == 0)
+			continue;
+		bytes = evf_write_ics(v, error);
+		if (bytes == NULL)
+			return FALSE;
+		add_file(files, site, g_steal_pointer(&path), bytes);
+	}
+	return TRUE;
+}
+
 /* Adds every dated event's own calendar, made (and handed to the
  * gzipper) on all processors. Their heads depend on the event's zone
  * alone, and are made once per zone. */
@@ -933,7 +1012,7 @@ render_singles(GPtrArray *files, const Site *site, GPtrArray *events,
 	for (guint i = 0; i < singles->len; i++)
 		g_ptr_array_add(
 		    files, ((Single *)g_ptr_array_index(singles, i))->file);
-	return TRUE;
+	return render_series_calendars(files, site, events, error);
 }
 
 /* The year from which the site's zone is published for events from

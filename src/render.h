@@ -204,6 +204,16 @@ GPtrArray *evf_render_categories(GPtrArray *events);
  * makes it (evf_render_series_uid_of: of source @source's series
  * @series). */
 char *evf_render_series_uid(const EvfEvent *occurrence);
+/* (transfer full): the name (events/<name>.ics) of the calendar of every
+ * dated occurrence of the partner's series that @occurrence (or the
+ * series' feed item) is of, which its "Add to calendar" links give: its
+ * source's name and a digest of the series' feed item UID. */
+char *evf_render_series_slug(const EvfEvent *occurrence);
+/* (transfer full): the path of @ev's own calendar, "events/<slug>.ics";
+ * when @whole_series, of the calendar of its partner's series, if it is
+ * an occurrence of one (or the series' feed item): the "Add to calendar"
+ * of an article or item that lists the series once. */
+char *evf_render_ics_path(const EvfEvent *ev, gboolean whole_series);
 char *evf_render_series_uid_of(const char *source, const char *series);
 /* Whether @name is the name of a file evfeed writes in each scope's
  * folder (the site's, a category's, a source's), or of its gzip copy. */

@@ -110,8 +110,7 @@ entry(xmlTextWriter *w, const EvfView *view, const EvfEvent *ev)
 	ok &= evf_xml_element(w, "published", published);
 	ok &= link_element(w, "alternate", NULL, link);
 	if (!ev->tba) {
-		g_autofree char *path =
-		    g_strdup_printf("events/%s.ics", ev->slug);
+		g_autofree char *path = evf_render_ics_path(ev, TRUE);
 		g_autofree char *ics = evf_config_url(cfg, path);
 
 		ok &= link_element(w, "related", "text/calendar", ics);

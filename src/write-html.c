@@ -1132,8 +1132,9 @@ write_event(Page *p, const EvfEvent *ev, const char *heading,
 	start(p, "p");
 	attr(p, "class", "actions");
 	if (!ev->tba) {
-		g_autofree char *path =
-		    g_strdup_printf("events/%s.ics", ev->slug);
+		/* (a partner's series is listed once on the page of
+		 * upcoming events, with its further dates: all of them) */
+		g_autofree char *path = evf_render_ics_path(ev, !p->archive);
 
 		ics = evf_config_url(p->cfg, path);
 		start(p, "a");

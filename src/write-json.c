@@ -221,8 +221,7 @@ item(JsonBuilder *b, const EvfView *view, const EvfEvent *ev)
 		member_strings(b, "tags", ev->categories, 0);
 	if (!ev->tba) {
 		/* The event's own calendar, as Atom's rel="related" link. */
-		g_autofree char *path =
-		    g_strdup_printf("events/%s.ics", ev->slug);
+		g_autofree char *path = evf_render_ics_path(ev, TRUE);
 		g_autofree char *ics = evf_config_url(cfg, path);
 
 		json_builder_set_member_name(b, "attachments");

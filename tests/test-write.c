@@ -3508,6 +3508,32 @@ test_partner_series_once(void)
 	guid = item_element(rss, "Weekly seminar", "guid");
 	g_assert_null(strstr(guid, "seminar"));
 	pub = item_element(rss, "Weekly seminar", "pubDate");
+	/* Its "Add to calendar", on the page and in the feeds, adds every
+	 * date it lists: one calendar of all its occurrences, each with its
+	 * own UID, as calendar.ics has them */
+	{
+		const char *article = strstr(page, "Weekly seminar</h3>");
+		const char *href =
+		    strstr(article, "events.example.org/events/");
+		g_autofree char *path = NULL;
+		g_autofree char *url = NULL;
+		g_autofree char *whole = NULL;
+
+		g_assert_nonnull(href);
+		href += strlen("events.example.org/");
+		path = g_strndup(href, strcspn(href, "\""));
+		g_assert_true(g_str_has_suffix(path, ".ics"));
+		whole = file_text(s, path);
+		g_assert_cmpuint(count_of(whole, "BEGIN:VEVENT\r\n"), ==,
+		                 EVF_IMPORT_MAX_OCCURRENCES);
+		g_assert_cmpuint(count_of(whole, "SUMMARY:Weekly seminar\r\n"),
+		                 ==, EVF_IMPORT_MAX_OCCURRENCES - 1);
+		g_assert_null(strstr(whole, "X-WR-CALNAME"));
+		url = g_strconcat("https://events.example.org/", path, NULL);
+		g_assert_nonnull(strstr(atom, url));
+		g_assert_nonnull(strstr(json, url));
+		g_assert_cmpuint(count_of(src_page, url), ==, 1);
+	}
 
 	/* a month on: other occurrences, the same item */
 	render_with_partner(s, later);

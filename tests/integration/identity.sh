@@ -453,10 +453,16 @@ format=ics
 EOF
 step series
 briefings series
+# (each occurrence's own calendar, and the series' of all four, which the
+# "Add to calendar" of its one article and feed item gives)
+whole=0
+for f in $(cat "$tmp/series.files"); do
+	[ "$(grep -c '^BEGIN:VEVENT' "$pub/events/$f")" -eq 4 ] && whole=$((whole + 1))
+done
 test "$(wc -l <"$tmp/series.briefings")" -eq 4 &&
-	test "$(wc -l <"$tmp/series.files")" -eq 4 &&
+	test "$(wc -l <"$tmp/series.files")" -eq 5 && test "$whole" -eq 1 &&
 	test "$(awk '{ print $2 }' "$tmp/series.briefings" | sort -u)" = 0
-ok $? "series: four occurrences of the academy's briefing, SEQUENCE 0" ||
+ok $? "series: four occurrences of the academy's briefing, SEQUENCE 0, each with its calendar and the series with one of all four" ||
 	diag_file "$tmp/series.briefings"
 
 academy_calendar 1030 1500
