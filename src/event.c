@@ -55,6 +55,7 @@ event_clear(gpointer p)
 	g_free(ev->series_id);
 	g_free(ev->series_dates);
 	g_free(ev->fingerprint);
+	g_free(ev->fingerprint_dated);
 	evf_event_clear_renders(ev);
 }
 
@@ -107,6 +108,7 @@ evf_event_copy(const EvfEvent *ev)
 	c->series_id = g_strdup(ev->series_id);
 	c->series_dates = g_strdup(ev->series_dates);
 	c->fingerprint = g_strdup(ev->fingerprint);
+	c->fingerprint_dated = g_strdup(ev->fingerprint_dated);
 	c->vevent = c->jcal = c->article[0] = c->article[1] = NULL;
 	c->rrule_out = NULL;
 	c->vevent_utc_repeated = FALSE;
@@ -392,8 +394,10 @@ evf_event_update_fingerprint(EvfEvent *ev)
 	evf_event_update_fingerprint_attributed(ev, NULL);
 }
 
-void
-evf_event_update_fingerprint_attributed(EvfEvent *ev, const char *attribution)
+/* (transfer full): the digest of @ev's content, with @published as its
+ * date of publication. */
+static char *
+fingerprint(const EvfEvent *ev, const char *attribution, gint64 published)
 {
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
 	g_autofree char *start = evf_event_w3c_start(ev);
@@ -402,7 +406,7 @@ evf_event_update_fingerprint_attributed(EvfEvent *ev, const char *attribution)
 	    ev->has_geo ? g_strdup_printf("%.6f;%.6f", ev->lat, ev->lon) : NULL;
 	g_autofree char *flags =
 	    g_strdup_printf("%d;%d;%d;%" G_GINT64_FORMAT, ev->tba, ev->all_day,
-	                    ev->status, ev->published);
+	                    ev->status, published);
 
 	fp_add(sum, "evfeed-event-1");
 	fp_add(sum, ev->uid);
@@ -438,8 +442,24 @@ evf_event_update_fingerprint_attributed(EvfEvent *ev, const char *attribution)
 		fp_add(sum, "attribution");
 		fp_add(sum, attribution);
 	}
+	return g_strdup(g_checksum_get_string(sum));
+}
+
+void
+evf_event_update_fingerprint_attributed(EvfEvent *ev, const char *attribution)
+{
+	/* A partner's date of publication is not part of it: its item keeps
+	 * the earliest the source gave (the state's), which no later date
+	 * changes, and many feeds date each item anew at each edit, or each
+	 * time they are made. */
+	gboolean partner = ev->source != NULL && ev->published != 0;
+
 	g_free(ev->fingerprint);
-	ev->fingerprint = g_strdup(g_checksum_get_string(sum));
+	ev->fingerprint =
+	    fingerprint(ev, attribution, partner ? 0 : ev->published);
+	g_free(ev->fingerprint_dated);
+	ev->fingerprint_dated =
+	    partner ? fingerprint(ev, attribution, ev->published) : NULL;
 }
 
 static const char *const month_names[] = {

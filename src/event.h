@@ -96,8 +96,13 @@ typedef struct {
 
 	/* from the state (track) */
 	char *fingerprint; /* hex digest of the content above */
-	gint64 created;    /* first seen, µs since 1970 UTC */
-	gint64 modified;   /* LAST-MODIFIED, µs; unique within a site */
+	/* (nullable) of a partner's item with a date of publication: the
+	 * digest as versions before 0.1.0's release made it, with that date
+	 * in it, which a state may still hold (the date is left out now: a
+	 * partner that dates each item anew does not change it) */
+	char *fingerprint_dated;
+	gint64 created;  /* first seen, µs since 1970 UTC */
+	gint64 modified; /* LAST-MODIFIED, µs; unique within a site */
 	guint sequence;
 
 	/* render cache: this event's VEVENT, as libical wrote it, the

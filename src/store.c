@@ -625,6 +625,13 @@ evf_store_track_prepare(EvfStore *store, GPtrArray *events, gint64 now,
 			r->fresh = TRUE;
 			g_hash_table_insert(rows, g_strdup(ev->uid), r);
 			g_ptr_array_add(changed, ev);
+		} else if (r->present && ev->fingerprint_dated != NULL &&
+		           strcmp(r->fingerprint, ev->fingerprint_dated) == 0) {
+			/* recorded by an earlier version, with the partner's
+			 * date in it: the same content, recorded anew */
+			g_free(r->fingerprint);
+			r->fingerprint = g_strdup(ev->fingerprint);
+			r->dirty = TRUE;
 		} else if (!r->present ||
 		           strcmp(r->fingerprint, ev->fingerprint) != 0) {
 			r->back = !r->present && r->fingerprint[0] != '\0' &&

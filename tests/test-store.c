@@ -532,6 +532,75 @@ test_partner_pubdate_kept(Fixture *f, gconstpointer data)
 	g_assert_cmpint(evf_event_pubdate(local), ==, nov1 + G_TIME_SPAN_DAY);
 }
 
+/* A partner's item whose source dates it anew (an RSS pubDate, or an Atom
+ * entry's updated, moved at each edit elsewhere in the feed, or each time
+ * the feed is made) with nothing else changed is no change: not a new
+ * SEQUENCE, nor LAST-MODIFIED. Nor is it when the state was written by an
+ * earlier version, whose fingerprint had the date in it. */
+static EvfEvent *
+partner_item(gint64 published)
+{
+	EvfEvent *ev = evf_event_new();
+
+	ev->uid = g_strdup("item@partner");
+	ev->title = g_strdup("Maritime security seminar");
+	ev->source = g_strdup("partner");
+	ev->tba = TRUE;
+	ev->published = published;
+	evf_event_update_fingerprint(ev);
+	return ev;
+}
+
+static void
+test_partner_redated(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfStore) store = evf_store_open(f->path, &error);
+	gint64 updated = 0, modified = 0;
+
+	g_assert_no_error(error);
+	for (guint i = 0; i < 4; i++) {
+		g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func(
+		    (GDestroyNotify)evf_event_unref);
+		/* (the second as the first: as an earlier version recorded
+		 * it, the first had the date in its fingerprint) */
+		EvfEvent *ev = partner_item(T0 - G_TIME_SPAN_DAY +
+		                            MAX(i, 1) * G_TIME_SPAN_HOUR);
+
+		/* the first, as an earlier version recorded it */
+		if (i == 0) {
+			g_assert_nonnull(ev->fingerprint_dated);
+			g_free(ev->fingerprint);
+			ev->fingerprint = g_strdup(ev->fingerprint_dated);
+		}
+		g_ptr_array_add(list, ev);
+		g_assert_true(evf_store_track(
+		    store, list, T0 + i * G_TIME_SPAN_HOUR, &updated, &error));
+		g_assert_no_error(error);
+		g_assert_cmpuint(ev->sequence, ==, 0);
+		if (i == 0)
+			modified = ev->modified;
+		g_assert_cmpint(ev->modified, ==, modified);
+		g_assert_cmpint(evf_event_pubdate(ev), ==,
+		                T0 - G_TIME_SPAN_DAY + G_TIME_SPAN_HOUR);
+	}
+	/* a real change still is one */
+	{
+		g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func(
+		    (GDestroyNotify)evf_event_unref);
+		EvfEvent *ev = partner_item(T0);
+
+		g_free(ev->title);
+		ev->title = g_strdup("Maritime security seminar, day two");
+		evf_event_update_fingerprint(ev);
+		g_ptr_array_add(list, ev);
+		g_assert_true(evf_store_track(
+		    store, list, T0 + 5 * G_TIME_SPAN_HOUR, &updated, &error));
+		g_assert_cmpuint(ev->sequence, ==, 1);
+		g_assert_cmpint(ev->modified, >, modified);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -557,6 +626,8 @@ main(int argc, char **argv)
 	           test_track_in_two_steps, teardown);
 	g_test_add("/store/clock-was-ahead", Fixture, NULL, setup,
 	           test_clock_was_ahead, teardown);
+	g_test_add("/store/partner-redated", Fixture, NULL, setup,
+	           test_partner_redated, teardown);
 	g_test_add_func("/store/unwritable", test_unwritable);
 	g_test_add("/store/partner-pubdate-kept", Fixture, NULL, setup,
 	           test_partner_pubdate_kept, teardown);

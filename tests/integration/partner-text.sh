@@ -179,6 +179,24 @@ test "$(grep -c '^SEQUENCE:0' "$pub/calendar.ics")" -eq 3 &&
 ok $? "then calendar.ics is the same, each event at SEQUENCE 0" ||
 	diff "$tmp/calendar.1" "$pub/calendar.ics" | sed 's/^/# /'
 
+# The partner dates its item anew, as feeds made on each request do, and
+# changes nothing else: no new SEQUENCE, LAST-MODIFIED or feed update.
+cp "$pub/rss.xml" "$tmp/rss.1"
+cp "$pub/atom.xml" "$tmp/atom.1"
+sed 's|<pubDate>Mon, 02 Mar 2026 09:00:00 GMT</pubDate>|<pubDate>Sat, 04 Dec 2027 10:00:00 GMT</pubDate>|' \
+	"$tmp/www/twice.rss" >"$tmp/www/twice.new" &&
+	mv "$tmp/www/twice.new" "$tmp/www/twice.rss" &&
+	touch -d "@$(($(date +%s) + 120))" "$tmp/www/twice.rss"
+with_timeout 120 "$EVFEED" fetch --config "$conf" >"$tmp/fetch3.out" \
+	2>"$tmp/fetch3.err" </dev/null
+with_timeout 120 "$EVFEED" build --config "$conf" >"$tmp/build3.out" \
+	2>"$tmp/build3.err" </dev/null
+grep -q 'Sat, 04 Dec 2027' "$tmp/www/twice.rss" &&
+	cmp -s "$tmp/calendar.1" "$pub/calendar.ics" &&
+	cmp -s "$tmp/rss.1" "$pub/rss.xml" && cmp -s "$tmp/atom.1" "$pub/atom.xml"
+ok $? "the item dated anew, nothing else changed: the calendar and feeds are the same" ||
+	{ diff "$tmp/calendar.1" "$pub/calendar.ics" | sed 's/^/# /'; diag_file "$tmp/build3.err"; }
+
 # --------------------------------------------------- the partners named
 
 grep -qF "<link rel=\"self\" type=\"application/rss+xml\" href=\"$base/twice.rss\"/>" \
