@@ -160,15 +160,20 @@ ok $? "both partner items have their own .ics, both sources a calendar ($n)"
 # The partner's feed changes elsewhere (a new body, parsed again): the
 # items' fingerprints are of the mended text, so they did not change, and
 # neither does the calendar, nor any SEQUENCE.
+# edit_and_build N SED: the partner's feed edited by SED (a new modification
+# time, later with each N), then fetched and built; the build's status.
+edit_and_build()
+{
+	sed "$2" "$tmp/www/twice.rss" >"$tmp/www/twice.new" &&
+		mv "$tmp/www/twice.new" "$tmp/www/twice.rss" &&
+		touch -d "@$(($(date +%s) + 60 * $1))" "$tmp/www/twice.rss"
+	with_timeout 120 "$EVFEED" fetch --config "$conf" >"$tmp/fetch$1.out" \
+		2>"$tmp/fetch$1.err" </dev/null
+	with_timeout 120 "$EVFEED" build --config "$conf" >"$tmp/build$1.out" \
+		2>"$tmp/build$1.err" </dev/null
+}
 cp "$pub/calendar.ics" "$tmp/calendar.1"
-sed 's|<description>A partner|<description>Still a partner|' \
-	"$tmp/www/twice.rss" >"$tmp/www/twice.new" &&
-	mv "$tmp/www/twice.new" "$tmp/www/twice.rss" &&
-	touch -d "@$(($(date +%s) + 60))" "$tmp/www/twice.rss"
-with_timeout 120 "$EVFEED" fetch --config "$conf" >"$tmp/fetch2.out" \
-	2>"$tmp/fetch2.err" </dev/null
-with_timeout 120 "$EVFEED" build --config "$conf" >"$tmp/build2.out" \
-	2>"$tmp/build2.err" </dev/null
+edit_and_build 2 's|<description>A partner|<description>Still a partner|'
 rc=$?
 test "$rc" -eq 0
 ok $? "a fetch of a new body and a build succeed (exit $rc)" ||
@@ -183,14 +188,7 @@ ok $? "then calendar.ics is the same, each event at SEQUENCE 0" ||
 # changes nothing else: no new SEQUENCE, LAST-MODIFIED or feed update.
 cp "$pub/rss.xml" "$tmp/rss.1"
 cp "$pub/atom.xml" "$tmp/atom.1"
-sed 's|<pubDate>Mon, 02 Mar 2026 09:00:00 GMT</pubDate>|<pubDate>Sat, 04 Dec 2027 10:00:00 GMT</pubDate>|' \
-	"$tmp/www/twice.rss" >"$tmp/www/twice.new" &&
-	mv "$tmp/www/twice.new" "$tmp/www/twice.rss" &&
-	touch -d "@$(($(date +%s) + 120))" "$tmp/www/twice.rss"
-with_timeout 120 "$EVFEED" fetch --config "$conf" >"$tmp/fetch3.out" \
-	2>"$tmp/fetch3.err" </dev/null
-with_timeout 120 "$EVFEED" build --config "$conf" >"$tmp/build3.out" \
-	2>"$tmp/build3.err" </dev/null
+edit_and_build 3 's|<pubDate>Mon, 02 Mar 2026 09:00:00 GMT</pubDate>|<pubDate>Sat, 04 Dec 2027 10:00:00 GMT</pubDate>|'
 grep -q 'Sat, 04 Dec 2027' "$tmp/www/twice.rss" &&
 	cmp -s "$tmp/calendar.1" "$pub/calendar.ics" &&
 	cmp -s "$tmp/rss.1" "$pub/rss.xml" && cmp -s "$tmp/atom.1" "$pub/atom.xml"
