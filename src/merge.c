@@ -176,11 +176,51 @@ start_day(const EvfEvent *ev, GTimeZone *site)
 	return g_date_get_julian(&d);
 }
 
+/* Whether @s is a language tag as sites name their folders ("en", "sl",
+ * "pt-br", "zh_Hans"). */
+static gboolean
+language_tag(const char *s)
+{
+	return g_regex_match_simple("^[a-z]{2,3}([-_][a-z0-9]{2,8})?$", s,
+	                            G_REGEX_CASELESS, 0);
+}
+
+/* Whether @s is the name of a folder's index page. */
+static gboolean
+index_page(const char *s)
+{
+	static const char *const names[] = {
+		"index.html", "index.htm",    "index.php", "index.aspx",
+		"index.asp",  "default.aspx", "home",
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+		if (g_ascii_strcasecmp(s, names[i]) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* Whether @path (without the slashes at its ends) is a site's home page in
+ * a language, which names no one event any more than the site's home page
+ * does: a language tag, with or without an index page after it
+ * ("en/index.html"), or an index page alone. */
+static gboolean
+home_in_a_language(const char *path)
+{
+	g_auto(GStrv) parts = g_strsplit(path, "/", -1);
+	guint n = g_strv_length(parts);
+
+	if (n == 1)
+		return language_tag(parts[0]) || index_page(parts[0]);
+	return n == 2 && language_tag(parts[0]) && index_page(parts[1]);
+}
+
 /* (transfer full) (nullable): a URL for comparison: no scheme, no "www.",
  * no trailing slash, host in lower case. Its fragment stays: a programme's
  * "#cybercrime" and "#borders" are two sessions of one page. NULL for a
- * site's home page: an organisation links it from any of its events, so
- * it names none of them. */
+ * site's home page, in any language ("/en/", home_in_a_language): an
+ * organisation links it from any of its events, so it names none of
+ * them. */
 static char *
 page_url(const char *url)
 {
@@ -205,7 +245,9 @@ page_url(const char *url)
 	g_string_append(s, path);
 	while (s->len > strlen(h) && s->str[s->len - 1] == '/')
 		g_string_truncate(s, s->len - 1);
-	if (s->len == strlen(h) && query == NULL && fragment == NULL) {
+	if (query == NULL && fragment == NULL &&
+	    (s->len == strlen(h) ||
+	     home_in_a_language(s->str + strlen(h) + 1))) {
 		g_string_free(s, TRUE);
 		return NULL;
 	}
@@ -248,7 +290,10 @@ typedef struct Entry {
 	gboolean own; /* ev is this merge's copy of a local event */
 	guint pos;    /* in the order of the merge: earlier entries win */
 	GStrv words;  /* title_words of the title */
-	GStrv place;  /* title_words of the location; NULL: none */
+	/* (nullable) of the title with each hyphen inside a word left out
+	 * ("Counter-Terrorism" as "Counterterrorism"), when it has one */
+	GStrv joined_words;
+	GStrv place; /* title_words of the location; NULL: none */
 	/* the entry this one, a partner's item, was joined to: this one
 	 * stays in the index for it, so that a third listing that is the
 	 * same as this one is joined to it too */
@@ -259,6 +304,48 @@ typedef struct Entry {
 	 * a partner item's as label() gave it; NULL: the event's */
 	char *key;
 } Entry;
+
+/* (transfer full) (nullable): the title_words of @title (as written) with
+ * each hyphen between two letters or digits left out, a compound written
+ * as one word ("Cyber-crime", "Counter-Terrorism"), which editors and
+ * organisations spell both ways; NULL when it has none. */
+static GStrv
+compound_words(const char *title)
+{
+	static const char *const hyphens[] = { "-", "\u2010", "\u2011" };
+	GString *s;
+	g_autofree char *normal = NULL;
+	gboolean any = FALSE;
+
+	if (title == NULL)
+		return NULL;
+	s = g_string_new(NULL);
+	for (const char *p = title; *p != '\0';) {
+		const char *next = g_utf8_next_char(p);
+		gboolean hyphen = FALSE;
+
+		for (guint i = 0; i < G_N_ELEMENTS(hyphens); i++)
+			hyphen |=
+			    strncmp(p, hyphens[i], strlen(hyphens[i])) == 0;
+		if (hyphen && s->len > 0 && *next != '\0' &&
+		    g_unichar_isalnum(
+		        g_utf8_get_char(g_utf8_prev_char(s->str + s->len))) &&
+		    g_unichar_isalnum(g_utf8_get_char(next))) {
+			any = TRUE;
+			p = next;
+			continue;
+		}
+		g_string_append_len(s, p, next - p);
+		p = next;
+	}
+	if (!any) {
+		g_string_free(s, TRUE);
+		return NULL;
+	}
+	normal = evf_merge_normalize_title(s->str);
+	g_string_free(s, TRUE);
+	return title_words(normal);
+}
 
 /* (transfer full): the entry of @ev, listed by @source (nullable: the
  * site's own), whose URL counts unless it is one of @shared. */
@@ -271,6 +358,7 @@ entry_new(EvfEvent *ev, const char *source, GHashTable *shared, GTimeZone *site)
 	e->source = source;
 	e->title = evf_merge_normalize_title(ev->title);
 	e->words = title_words(e->title);
+	e->joined_words = compound_words(ev->title);
 	if (ev->location != NULL && ev->location[0] != '\0') {
 		g_autofree char *place =
 		    evf_merge_normalize_title(ev->location);
@@ -295,6 +383,7 @@ entry_free(gpointer p)
 	g_free(e->title);
 	g_free(e->url);
 	g_strfreev(e->words);
+	g_strfreev(e->joined_words);
 	g_strfreev(e->place);
 	g_free(e->uid);
 	g_free(e->key);
@@ -490,14 +579,33 @@ same_when_dated(const Entry *a, const Entry *b)
 	       same_when(a, b);
 }
 
+/* Whether @a and @b link to two parts of one page (two anchors): two
+ * sessions of one programme, whatever their titles. */
+static gboolean
+two_parts_of_a_page(const Entry *a, const Entry *b)
+{
+	const char *x, *y;
+
+	if (a->url == NULL || b->url == NULL || strcmp(a->url, b->url) == 0)
+		return FALSE;
+	x = strchr(a->url, '#');
+	y = strchr(b->url, '#');
+	return x != NULL && y != NULL && x - a->url == y - b->url &&
+	       strncmp(a->url, b->url, (gsize)(x - a->url)) == 0;
+}
+
 static gboolean
 same_when_and_title(const Entry *a, const Entry *b)
 {
-	if (!same_when(a, b) || !same_place(a, b))
+	if (!same_when(a, b) || !same_place(a, b) || two_parts_of_a_page(a, b))
 		return FALSE;
-	return strcmp(a->title, b->title) == 0
-	           ? a->title[0] != '\0'
-	           : words_match(a->words, b->words);
+	if (strcmp(a->title, b->title) == 0)
+		return a->title[0] != '\0';
+	/* a compound written as one word or with a hyphen, in either */
+	return words_match(a->words, b->words) ||
+	       words_match(a->joined_words != NULL ? a->joined_words : a->words,
+	                   b->joined_words != NULL ? b->joined_words
+	                                           : b->words);
 }
 
 /* The first entry of @list (nullable, in order) that comes before @best

@@ -936,6 +936,98 @@ test_url_fragment(void)
 	    find(out, "Session on Cybercrime Cooperation")->also_listed, "pc"));
 }
 
+/* A site's home page in a language ("/en/", "/sl/index.html") names no
+ * event any more than its home page does: two events of one day that link
+ * to it are two. An event's own page under a short path is still one. */
+static void
+test_url_language_home(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source other]\nurl=https://other.example/cal.ics\n");
+	g_autoptr(GPtrArray) local = list(
+	    linked(dated("ct",
+	                 "Counter-Terrorism Challenges in South East Europe",
+	                 2027, 5, 22),
+	           "https://www.gov.si/en/"),
+	    linked(dated("cy", "Cyber Days", 2027, 5, 23),
+	           "https://www.gov.si/sl/index.html"),
+	    linked(dated("forum", "Rule of Law Forum", 2027, 5, 24),
+	           "https://forum.example.org/2027/"),
+	    NULL);
+	g_autoptr(GPtrArray) out = merge(
+	    cfg, local, "other",
+	    list(linked(dated("o", "Open Day of the Slovenian Armed Forces",
+	                      2027, 5, 22),
+	                "https://gov.si/en"),
+	         linked(dated("p", "Police Academy Graduation", 2027, 5, 23),
+	                "https://gov.si/sl/"),
+	         linked(dated("f", "Regional Justice Conference", 2027, 5, 24),
+	                "https://forum.example.org/2027"),
+	         NULL),
+	    NULL);
+
+	g_assert_cmpuint(out->len, ==, 5);
+	g_assert_nonnull(find(out, "Open Day of the Slovenian Armed Forces"));
+	g_assert_nonnull(find(out, "Police Academy Graduation"));
+	g_assert_true(
+	    has(find(out, "Rule of Law Forum")->also_listed, "other"));
+}
+
+/* A compound written with a hyphen or as one word ("Counter-Terrorism",
+ * "Counterterrorism"; "Cyber-crime", "Cybercrime") is one word: the same
+ * title. */
+static void
+test_title_hyphenated_compound(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source cal]\nurl=https://cal.example/cal.ics\n");
+	g_autoptr(GPtrArray) local = list(
+	    dated("ct", "Counter-Terrorism Challenges in South East Europe",
+	          2027, 5, 22),
+	    dated("cc", "Annual Conference on Cybercrime", 2027, 3, 15), NULL);
+	g_autoptr(GPtrArray) out = merge(
+	    cfg, local, "cal",
+	    list(dated("a", "Counterterrorism Challenges in South East Europe",
+	               2027, 5, 22),
+	         dated("b", "Annual Conference on Cyber\u2011crime", 2027, 3,
+	               15),
+	         NULL),
+	    NULL);
+
+	g_assert_cmpuint(out->len, ==, 2);
+	g_assert_true(
+	    has(find(out, "Counter-Terrorism Challenges in South East Europe")
+	            ->also_listed,
+	        "cal"));
+	g_assert_true(has(
+	    find(out, "Annual Conference on Cybercrime")->also_listed, "cal"));
+}
+
+/* Two sessions of one programme, linked to two anchors of its page, are
+ * two events however alike their titles ("Panel 1: …", "Panel 2: …"). */
+static void
+test_title_two_anchors(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source pa]\nurl=https://pa.example/cal.ics\n");
+	g_autoptr(GPtrArray) local =
+	    list(linked(timed("p1",
+	                      "Panel 1: Border security in the Western Balkans",
+	                      "Europe/Ljubljana", 2027, 5, 10, 10, 0),
+	                "https://events.example.org/programme#panel1"),
+	         NULL);
+	g_autoptr(GPtrArray) out = merge(
+	    cfg, local, "pa",
+	    list(linked(timed("p2",
+	                      "Panel 2: Border security in the Western Balkans",
+	                      "Europe/Ljubljana", 2027, 5, 10, 11, 0),
+	                "https://events.example.org/programme#panel2"),
+	         NULL),
+	    NULL);
+
+	assert_apart(out, 2);
+}
+
 /* Joins go through an item that was joined: the site's listing and
  * Alpha's item are one by their titles; Beta's item, under another title,
  * has Alpha's event page, and joins them too (it stood apart, a second
@@ -1879,6 +1971,10 @@ main(int argc, char **argv)
 	g_test_add_func("/merge/url/needs-same-day", test_url_needs_same_day);
 	g_test_add_func("/merge/url/listing-page", test_url_listing_page);
 	g_test_add_func("/merge/url/fragment", test_url_fragment);
+	g_test_add_func("/merge/url/language-home", test_url_language_home);
+	g_test_add_func("/merge/title/hyphenated-compound",
+	                test_title_hyphenated_compound);
+	g_test_add_func("/merge/title/two-anchors", test_title_two_anchors);
 	g_test_add_func("/merge/join-through-joined", test_join_through_joined);
 	g_test_add_func("/merge/no-chain-across-places",
 	                test_no_chain_across_places);
