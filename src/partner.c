@@ -824,6 +824,10 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 		                    "its url in the configuration",
 		                    res->moved_to));
 		set_str(&st->moved_to, res->moved_to);
+	} else if (res->moved_to == NULL && res->error == NULL &&
+	           job->error == NULL) {
+		/* its url answers as it is again */
+		g_clear_pointer(&st->moved_to, g_free);
 	}
 
 	if (res->error != NULL) {
@@ -1290,6 +1294,11 @@ evf_partner_status_json(const EvfConfig *cfg, EvfStore *store, gint64 now)
 		    : json_builder_add_null_value(b);
 		json_builder_set_member_name(b, "failures");
 		json_builder_add_int_value(b, st->failures);
+		/* where its url moves permanently: the one to configure */
+		json_builder_set_member_name(b, "moved_to");
+		st->moved_to != NULL
+		    ? json_builder_add_string_value(b, st->moved_to)
+		    : json_builder_add_null_value(b);
 		json_builder_set_member_name(b, "warnings");
 		json_builder_begin_array(b);
 		for (guint k = 0; warnings[k] != NULL; k++)
@@ -1308,6 +1317,21 @@ evf_partner_status_json(const EvfConfig *cfg, EvfStore *store, gint64 now)
 	json_generator_set_pretty(gen, TRUE);
 	text = json_generator_to_data(gen, &len);
 	return g_bytes_new_take(g_steal_pointer(&text), len);
+}
+
+/* A line of the warnings below evfeed sources' table, under its heading
+ * the first time (*@said). */
+static void
+print_warning(FILE *out, gboolean *said, const char *name, const char *text)
+{
+	/* a partner's words: never its terminal's escapes */
+	g_autofree char *line = evf_log_escape(text);
+
+	if (!*said) {
+		fprintf(out, "\nWarnings about the items in use:\n");
+		*said = TRUE;
+	}
+	fprintf(out, "%s: %s\n", name, line);
 }
 
 void
@@ -1337,21 +1361,24 @@ evf_partner_print_table(const EvfConfig *cfg, EvfStore *store, gint64 now,
 		                                  : "now",
 		        error ? error : "-");
 	}
-	/* What the importer could not carry over as the partner wrote it
-	 * (a time zone taken as UTC), below the table. */
+	/* Where a url moves permanently, and what the importer could not
+	 * carry over as the partner wrote it (a time zone taken as UTC),
+	 * below the table. */
 	for (guint i = 0; i < cfg->sources->len; i++) {
 		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
+		g_autoptr(EvfSourceState) st =
+		    evf_store_get_source(store, src->name);
 		g_auto(GStrv) warnings = kept_warnings(store, src->name);
 
-		for (guint k = 0; warnings[k] != NULL; k++) {
-			g_autofree char *line = evf_log_escape(warnings[k]);
+		if (st->moved_to != NULL) {
+			g_autofree char *moved = g_strdup_printf(
+			    "its url moves permanently to %s; update it in the "
+			    "configuration",
+			    st->moved_to);
 
-			if (!said) {
-				fprintf(out, "\nWarnings about the items in "
-				             "use:\n");
-				said = TRUE;
-			}
-			fprintf(out, "%s: %s\n", src->name, line);
+			print_warning(out, &said, src->name, moved);
 		}
+		for (guint k = 0; warnings[k] != NULL; k++)
+			print_warning(out, &said, src->name, warnings[k]);
 	}
 }

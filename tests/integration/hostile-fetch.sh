@@ -602,7 +602,20 @@ want="evfeed: source osce: moved permanently to $base/osce.rss?moved; update its
 test "$rc" -eq 0 && grep -qxF "$want" "$tmp/moved.err"
 ok $? "301 to a relative reference: 'evfeed: source osce: moved permanently to' the absolute URL (exit $rc)"
 diag_file "$tmp/moved.err"
+# The next fetch does not say it again; `evfeed sources` says it while the
+# url moves, and stops once it answers as it is.
+fetch moved-again osce
+"$EVFEED" sources --config "$conf" </dev/null >"$tmp/moved.sources" 2>/dev/null
+test "$rc" -eq 0 && ! grep -q "moved permanently" "$tmp/moved-again.err" &&
+	grep -qxF "osce: its url moves permanently to $base/osce.rss?moved; update it in the configuration" \
+		"$tmp/moved.sources"
+ok $? "301 again: fetch is silent, sources gives the advice" || diag_file "$tmp/moved.sources"
 restore osce
+fetch moved-back osce
+"$EVFEED" sources --config "$conf" </dev/null >"$tmp/moved-back.sources" 2>/dev/null
+test "$rc" -eq 0 && ! grep -q "moves permanently" "$tmp/moved-back.sources"
+ok $? "its url answering as it is again: sources no longer says it moves" ||
+	diag_file "$tmp/moved-back.sources"
 
 # A 301 to an address evfeed does not fetch is no advice to give: the
 # configuration would refuse it, and the fetch says why it failed.
