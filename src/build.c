@@ -1065,7 +1065,11 @@ warn_uid_changed(const EvfConfig *cfg, const char *old_site,
 		g_autofree char *rel = NULL;
 		g_autofree char *was = NULL;
 
-		if (ev->tba || !evf_store_track_is_new(track, ev->uid))
+		/* (an identity new to the state, or one published before
+		 * and back: only then can the file's be another than the
+		 * one its calendar had) */
+		if (ev->tba || (!evf_store_track_is_new(track, ev->uid) &&
+		                !evf_store_track_is_returning(track, ev->uid)))
 			continue;
 		if (before == NULL) {
 			paths = manifest_paths(old_manifest);

@@ -407,6 +407,7 @@ typedef struct {
 	/* removed before, and back with another fingerprint (not one
 	 * seeded from the output, which has none: evf_store_seed) */
 	gboolean back;
+	gboolean returned; /* removed before, and back, however it is */
 } Row;
 
 struct _EvfStoreTrack {
@@ -634,6 +635,7 @@ evf_store_track_prepare(EvfStore *store, GPtrArray *events, gint64 now,
 			r->dirty = TRUE;
 		} else if (!r->present ||
 		           strcmp(r->fingerprint, ev->fingerprint) != 0) {
+			r->returned = !r->present;
 			r->back = !r->present && r->fingerprint[0] != '\0' &&
 			          strcmp(r->fingerprint, ev->fingerprint) != 0;
 			r->sequence++;
@@ -761,6 +763,14 @@ evf_store_track_is_new(const EvfStoreTrack *track, const char *uid)
 	const Row *r = g_hash_table_lookup(track->rows, uid);
 
 	return r != NULL && r->fresh;
+}
+
+gboolean
+evf_store_track_is_returning(const EvfStoreTrack *track, const char *uid)
+{
+	const Row *r = g_hash_table_lookup(track->rows, uid);
+
+	return r != NULL && r->returned;
 }
 
 gboolean

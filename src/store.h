@@ -105,6 +105,10 @@ gint64 evf_store_track_later(const EvfStoreTrack *track);
 gboolean evf_store_is_ahead(EvfStore *store, gint64 now);
 /* Whether the state had no event of @uid before. */
 gboolean evf_store_track_is_new(const EvfStoreTrack *track, const char *uid);
+/* Whether the event of @uid had been removed, and is back (as it was, or
+ * other than it was). */
+gboolean evf_store_track_is_returning(const EvfStoreTrack *track,
+                                      const char *uid);
 /* Whether the event of @uid had been removed, and is back other than it
  * was (another fingerprint); then *@created is when it was first seen. */
 gboolean evf_store_track_is_back(const EvfStoreTrack *track, const char *uid,

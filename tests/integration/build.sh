@@ -880,6 +880,15 @@ sed -i '/^uid:/d' "$uc/events/board.md"
 grep -q "board.md:1:.*warning: its identity changed from 'board-meeting-2027@example.org' to '[^']*' (its uid key removed)" "$uc/err2" &&
 	! grep -q warning "$uc/err3"
 ok $? "a removed uid: the same warning, and none at the next build" || diag_file "$uc/err2"
+# An identity published before, written back: the one published since
+# leaves the calendars, and that is said too.
+sed -i 's/^title: Board$/title: Board\nuid: board-meeting-2027@example.org/' "$uc/events/board.md"
+"$EVFEED" build --config "$uc/evfeed.conf" >/dev/null 2>"$uc/err2b"
+grep -q "board.md:3:6: warning: its identity changed from '[^']*' to 'board-meeting-2027@example.org' (a uid key written or edited)" "$uc/err2b"
+ok $? "an identity published before, written back: the same warning" || diag_file "$uc/err2b"
+# (and removed again, for what follows)
+sed -i '/^uid:/d' "$uc/events/board.md"
+"$EVFEED" build --config "$uc/evfeed.conf" >/dev/null 2>"$uc/err2c"
 # [site] url's host or path changed: every identity made from a file's
 # name changes with it; told once, at the url's line, not at each file.
 # An event with a uid: key keeps its identity.
