@@ -1039,12 +1039,27 @@ uid_change_cause(const EvfEvent *ev, const char *was)
 	return "its uid key removed";
 }
 
+/* A warning at @ev's uid (or its first line) that its identity changed
+ * from @was, with what @follows for subscribers, and how to keep it one
+ * @thing. */
+static void
+warn_identity_changed(GPtrArray *diags, const EvfEvent *ev, const char *was,
+                      const char *follows, const char *thing)
+{
+	evf_diags_warn(diags, ev->path, ev->uid_line, ev->uid_col,
+	               "its identity changed from '%s' to '%s' (%s): %s; to "
+	               "keep it one %s, give it uid: %s",
+	               was, ev->uid, uid_change_cause(ev, was), follows, thing,
+	               was);
+}
+
 /* An event file whose event the state did not know, where the last
  * build published one of another UID under the same name (events/<slug>.ics)
  * that is listed no more: its uid changed (a uid key written, removed or
  * edited), which takes the old event out of the calendars as removing its
- * file does, and adds a new one. Only new events are looked at, and their
- * old calendars read: a build of no new event reads none. Where [site]
+ * file does, and adds a new one. Only events new to the state, or back in
+ * it, are looked at, and their old calendars read: a build of no such
+ * event reads none. Where [site]
  * url's host or path is not @old_site, which the last build's was, the
  * identities made from file names all changed with it: told once, at the
  * url, not at each file. */
@@ -1095,13 +1110,11 @@ warn_uid_changed(const EvfConfig *cfg, const char *old_site,
 			named++;
 			continue;
 		}
-		evf_diags_warn(diags, ev->path, ev->uid_line, ev->uid_col,
-		               "its identity changed from '%s' to '%s' (%s): "
-		               "the event of the old one leaves the calendars "
-		               "and a new one comes, but subscribers' calendar "
-		               "programs keep the old; to keep it one event, "
-		               "give it uid: %s",
-		               was, ev->uid, uid_change_cause(ev, was), was);
+		warn_identity_changed(
+		    diags, ev, was,
+		    "the event of the old one leaves the calendars and a new "
+		    "one comes, but subscribers' calendar programs keep the old",
+		    "event");
 	}
 	if (named > 0)
 		evf_diags_warn(
@@ -1113,6 +1126,107 @@ warn_uid_changed(const EvfConfig *cfg, const char *old_site,
 		    "programs keep the old; put the url back as it was (or "
 		    "give each event file its old uid:)",
 		    old_site, cfg->uid_site, named);
+}
+
+static gint
+uid_ptr_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* (transfer full): what the state keeps of the site's events whose date is
+ * to be announced, which have no calendar of their own to tell their
+ * identity by (warn_tba_identity): "<slug> <uid>" lines, sorted. */
+static char *
+tba_record(GPtrArray *local)
+{
+	g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+	GString *s = g_string_new(NULL);
+
+	for (guint i = 0; i < local->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(local, i);
+
+		if (ev->tba)
+			g_ptr_array_add(
+			    lines, g_strdup_printf("%s %s", ev->slug, ev->uid));
+	}
+	g_ptr_array_sort(lines, uid_ptr_cmp);
+	for (guint i = 0; i < lines->len; i++)
+		g_string_append_printf(s, "%s\n",
+		                       (char *)g_ptr_array_index(lines, i));
+	return g_string_free(s, FALSE);
+}
+
+/* Warnings for the site's events whose date is to be announced, as the
+ * last build's @old (tba_record) had them, whose identity is published no
+ * more: feed readers keep the listing they were told of, and are told of
+ * the event again as a new listing under its new identity. At the file,
+ * when its identity changed (a uid key written, edited or removed); at
+ * each new event file whose date is to be announced, when such a file is
+ * gone: most often it was renamed, and is the new one. */
+static void
+warn_tba_identity(const char *old, GPtrArray *local, GPtrArray *events,
+                  const EvfStoreTrack *track, GPtrArray *diags)
+{
+	g_auto(GStrv) lines = NULL;
+	g_autoptr(GHashTable) uids = NULL;
+	g_autoptr(GHashTable) slugs = NULL;
+	g_autoptr(GPtrArray) gone = NULL;
+
+	if (old == NULL || old[0] == '\0')
+		return;
+	lines = g_strsplit(old, "\n", -1);
+	uids = g_hash_table_new(g_str_hash, g_str_equal);
+	slugs = g_hash_table_new(g_str_hash, g_str_equal);
+	gone = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < events->len; i++)
+		g_hash_table_add(
+		    uids, ((EvfEvent *)g_ptr_array_index(events, i))->uid);
+	for (guint i = 0; i < local->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(local, i);
+
+		g_hash_table_insert(slugs, ev->slug, ev);
+	}
+	for (guint i = 0; lines[i] != NULL; i++) {
+		char *uid = strchr(lines[i], ' ');
+		const EvfEvent *ev;
+
+		if (uid == NULL)
+			continue;
+		*uid++ = '\0';
+		if (g_hash_table_contains(uids, uid))
+			continue;
+		ev = g_hash_table_lookup(slugs, lines[i]);
+		if (ev == NULL) {
+			g_ptr_array_add(gone, g_strdup_printf("%s.md (uid: %s)",
+			                                      lines[i], uid));
+			continue;
+		}
+		warn_identity_changed(
+		    diags, ev, uid,
+		    "feed readers keep the listing of the old "
+		    "one, and are told of the event again, as "
+		    "a new listing",
+		    "listing");
+	}
+	if (gone->len == 0)
+		return;
+	g_ptr_array_add(gone, NULL);
+	for (guint i = 0; i < local->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(local, i);
+		g_autofree char *names = NULL;
+
+		if (!ev->tba || !evf_store_track_is_new(track, ev->uid))
+			continue;
+		names = g_strjoinv(", ", (char **)gone->pdata);
+		evf_diags_warn(
+		    diags, ev->path, 0, 0,
+		    "a new listing, and the event of %s, whose date is also "
+		    "to be announced, is gone: if this is that event, its file "
+		    "renamed, feed readers are told of it again as a new "
+		    "listing; to keep it one listing, give it the old uid",
+		    names);
+	}
 }
 
 /* A warning at each event file without a uid: key whose identity, made of
@@ -1178,12 +1292,6 @@ warn_published_later(GPtrArray *events, GPtrArray *diags)
 		    "then, and are told once",
 		    a, b);
 	}
-}
-
-static gint
-uid_ptr_cmp(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* (transfer full): "TIME DIGEST", what the state keeps of the events of
@@ -1721,6 +1829,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(GPtrArray) sources = NULL;
 	g_autoptr(GHashTable) known_sources = NULL;
 	g_autoptr(GHashTable) known_floors = NULL;
+	g_autofree char *old_tba = NULL; /* tba_record, the last build's */
+	g_autofree char *tba_now = NULL;
 	g_autoptr(GHashTable) floors = NULL;
 	g_autoptr(EvfStore) store = NULL;
 	g_autoptr(GError) why = NULL;      /* the state's, when damaged */
@@ -1933,6 +2043,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	known_sources = evf_store_get_meta_prefixed(store, "source/");
 	/* (the second copy gets this build's) */
 	known_floors = evf_store_get_meta_prefixed(store, "feed-floor/");
+	old_tba = evf_store_get_meta(store, "tba-events");
+	tba_now = tba_record(local);
 	floors = evf_store_get_meta_prefixed(store, "feed-floor/");
 	/* (a source that lists nothing leaves the site as it was: its 90
 	 * days count from this build, not from the site's last change) */
@@ -1962,6 +2074,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 			warn_uid_changed(cfg, old_site, old_manifest, local,
 			                 events, track, diags);
 		}
+		warn_tba_identity(old_tba, local, events, track, diags);
 		g_ptr_array_extend_and_steal(out, g_steal_pointer(&siblings));
 	}
 
@@ -2039,6 +2152,9 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		    !record_aliases(store, &ids, error) ||
 		    !record_series(store, series_changed, error) ||
 		    !record_floors(store, known_floors, floors, error) ||
+		    (g_strcmp0(old_tba, tba_now) != 0 &&
+		     !evf_store_set_meta(store, "tba-events", tba_now,
+		                         error)) ||
 		    !evf_store_set_meta(store, "inputs", digest, error) ||
 		    (g_strcmp0(old_site, cfg->uid_site) != 0 &&
 		     !evf_store_set_meta(store, "uid-site", cfg->uid_site,

@@ -889,6 +889,26 @@ ok $? "an identity published before, written back: the same warning" || diag_fil
 # (and removed again, for what follows)
 sed -i '/^uid:/d' "$uc/events/board.md"
 "$EVFEED" build --config "$uc/evfeed.conf" >/dev/null 2>"$uc/err2c"
+# An event whose date is to be announced has no calendar of its own, and
+# its identity is told by the state: renamed, or given a uid, it would be
+# announced again as a new listing; said too.
+tb2=$tmp/tba-identity
+mkdir -p "$tb2/events"
+write_config "$tb2" "$tb2/events"
+printf -- '---\ntitle: Summit\nstart: tba\n---\n' >"$tb2/events/summit.md"
+"$EVFEED" build --config "$tb2/evfeed.conf" >/dev/null 2>"$tb2/err0"
+mv "$tb2/events/summit.md" "$tb2/events/summit-2028.md"
+"$EVFEED" build --config "$tb2/evfeed.conf" >/dev/null 2>"$tb2/err1"
+grep -q "summit-2028.md: warning: a new listing, and the event of summit.md (uid: [0-9a-f-]*), whose date is also to be announced, is gone" "$tb2/err1" &&
+	! grep -q warning "$tb2/err0"
+ok $? "a tba event's file renamed: said at the new file, naming the old" || diag_file "$tb2/err1"
+sed -i 's/^title: Summit$/title: Summit\nuid: summit@example.org/' "$tb2/events/summit-2028.md"
+"$EVFEED" build --config "$tb2/evfeed.conf" >/dev/null 2>"$tb2/err2"
+"$EVFEED" build --config "$tb2/evfeed.conf" >/dev/null 2>"$tb2/err3"
+grep -q "summit-2028.md:3:6: warning: its identity changed from '[0-9a-f-]*' to 'summit@example.org' (a uid key written or edited): feed readers keep the listing of the old one" "$tb2/err2" &&
+	! grep -q warning "$tb2/err3"
+ok $? "a tba event given a uid: said at its key, once" || diag_file "$tb2/err2"
+
 # [site] url's host or path changed: every identity made from a file's
 # name changes with it; told once, at the url's line, not at each file.
 # An event with a uid: key keeps its identity.
