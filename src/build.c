@@ -756,13 +756,32 @@ vevent_over_at(icalcomponent *ve)
 	    icaltime_is_null_time(start))
 		return G_MAXINT64;
 	length = icaltime_subtract(end, start);
+	/* (no occurrence starts after its UNTIL: counting them is not
+	 * needed) */
+	if (!icaltime_is_null_time(rule.until)) {
+		last = rule.until;
+		if (last.is_date != start.is_date) {
+			last = icaltime_convert_to_zone(
+			    last, start.zone != NULL
+			              ? (icaltimezone *)start.zone
+			              : icaltimezone_get_utc_timezone());
+			last.is_date = start.is_date;
+		}
+		if (last.zone == NULL)
+			last.zone = start.zone;
+		return end_instant(icaltime_add(last, length));
+	}
 	it = icalrecur_iterator_new(rule, start);
-	/* (as many as a series may have: evf_rrule_refusal) */
-	for (guint n = 0; it != NULL && n <= 100000; n++) {
+	for (guint n = 0; it != NULL; n++) {
 		struct icaltimetype next = icalrecur_iterator_next(it);
 
 		if (icaltime_is_null_time(next))
 			break;
+		/* (too many to count: not known) */
+		if (n == 100000) {
+			last = icaltime_null_time();
+			break;
+		}
 		last = next;
 	}
 	icalrecur_iterator_free(it);
@@ -809,10 +828,10 @@ still_listed_or_over(const char *path, GHashTable *uids, gint64 now)
  * They leave the calendars, but subscribers' calendar programs keep them
  * as they were: the way to call an event off is status: cancelled. Not
  * said of an event still published under its UID (a file renamed with
- * its uid kept), of one that had ended, nor of a partner's item
- * (events/<source>-<digest>.ics: its digest has a letter, and a site's
- * name ending in a date and time has none), which come and go with its
- * listing. */
+ * its uid kept), of one that had ended, nor of a partner's item or
+ * series (events/<source>-<digest>.ics, events/<source>.series-<digest>.ics:
+ * its digest has a letter, and a site's name ending in a date and time has
+ * none), which come and go with its listing. */
 static void
 warn_withdrawn(const EvfConfig *cfg, const char *old_manifest, GPtrArray *out,
                GPtrArray *local, GPtrArray *events, gint64 now,
@@ -844,9 +863,10 @@ warn_withdrawn(const EvfConfig *cfg, const char *old_manifest, GPtrArray *out,
 		if (!g_str_has_prefix(p, "events/") ||
 		    !g_str_has_suffix(p, ".ics") ||
 		    g_hash_table_contains(made, p) ||
-		    g_regex_match_simple("^events/[a-z0-9_-]+-(?=[0-9]*[a-f])"
-		                         "[0-9a-f]{12,64}\\.ics$",
-		                         p, 0, 0))
+		    g_regex_match_simple(
+		        "^events/[a-z0-9_-]+(\\.series)?-"
+		        "(?=[0-9]*[a-f])[0-9a-f]{12,64}\\.ics$",
+		        p, 0, 0))
 			continue;
 		slug = g_strndup(p + 7, strlen(p) - 11);
 		ev = g_hash_table_lookup(slugs, slug);

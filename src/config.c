@@ -743,6 +743,21 @@ iso_639(void)
 	return codes;
 }
 
+gboolean
+evf_config_language_code(const char *code)
+{
+	GHashTable *codes = iso_639();
+	const char *two;
+
+	if (strlen(code) != 2 || !g_ascii_isalpha(code[0]) ||
+	    !g_ascii_isalpha(code[1]))
+		return FALSE;
+	if (codes == NULL)
+		return TRUE; /* nothing to check against */
+	two = g_hash_table_lookup(codes, code);
+	return two != NULL && g_ascii_strcasecmp(two, code) == 0;
+}
+
 /* Why the region subtag @region of a language tag is none, or NULL: UK
  * for the United Kingdom, the slip people make (its code is GB), which no
  * registry of BCP 47 has. (Others are left to the registry, which also

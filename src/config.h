@@ -110,6 +110,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfConfig, evf_config_free)
 gboolean evf_config_source_name_ok(const char *name);
 
 /* (transfer none) (nullable): the source called @name. */
+/* Whether @code (lower case) is the two-letter code of a language in ISO
+ * 639-1, as Debian's iso-codes lists it (any two letters when the list
+ * cannot be read). */
+gboolean evf_config_language_code(const char *code);
 const EvfSourceConfig *evf_config_source(const EvfConfig *cfg,
                                          const char *name);
 

@@ -177,12 +177,18 @@ start_day(const EvfEvent *ev, GTimeZone *site)
 }
 
 /* Whether @s is a language tag as sites name their folders ("en", "sl",
- * "pt-br", "zh_Hans"). */
+ * "pt-br", "zh_Hans", "es-419"): a language of ISO 639-1, and perhaps its
+ * script or region; not a short event page ("cfp", "wb-summit"). */
 static gboolean
 language_tag(const char *s)
 {
-	return g_regex_match_simple("^[a-z]{2,3}([-_][a-z0-9]{2,8})?$", s,
-	                            G_REGEX_CASELESS, 0);
+	g_autofree char *lower = g_ascii_strdown(s, -1);
+	g_autofree char *primary = g_strndup(lower, strcspn(lower, "-_"));
+
+	return g_regex_match_simple(
+	           "^[a-z]{2}([-_]([a-z]{4}|[a-z]{2}|[0-9]{3}))?$", lower, 0,
+	           0) &&
+	       evf_config_language_code(primary);
 }
 
 /* Whether @s is the name of a folder's index page. */
@@ -597,10 +603,13 @@ two_parts_of_a_page(const Entry *a, const Entry *b)
 static gboolean
 same_when_and_title(const Entry *a, const Entry *b)
 {
-	if (!same_when(a, b) || !same_place(a, b) || two_parts_of_a_page(a, b))
+	if (!same_when(a, b) || !same_place(a, b))
 		return FALSE;
 	if (strcmp(a->title, b->title) == 0)
 		return a->title[0] != '\0';
+	/* (near-identical titles, "Panel 1" and "Panel 2") */
+	if (two_parts_of_a_page(a, b))
+		return FALSE;
 	/* a compound written as one word or with a hyphen, in either */
 	return words_match(a->words, b->words) ||
 	       words_match(a->joined_words != NULL ? a->joined_words : a->words,

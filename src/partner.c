@@ -1249,6 +1249,16 @@ status_word(const EvfSourceConfig *src, const EvfSourceState *st)
 	return "ok";
 }
 
+/* (nullable): where @src's url moves permanently, as its last fetch was
+ * told, unless that is the url configured now. */
+static const char *
+moved_to(const EvfSourceConfig *src, const EvfSourceState *st)
+{
+	return st->moved_to != NULL && g_strcmp0(st->moved_to, src->url) != 0
+	           ? st->moved_to
+	           : NULL;
+}
+
 GBytes *
 evf_partner_status_json(const EvfConfig *cfg, EvfStore *store, gint64 now)
 {
@@ -1296,8 +1306,8 @@ evf_partner_status_json(const EvfConfig *cfg, EvfStore *store, gint64 now)
 		json_builder_add_int_value(b, st->failures);
 		/* where its url moves permanently: the one to configure */
 		json_builder_set_member_name(b, "moved_to");
-		st->moved_to != NULL
-		    ? json_builder_add_string_value(b, st->moved_to)
+		moved_to(src, st) != NULL
+		    ? json_builder_add_string_value(b, moved_to(src, st))
 		    : json_builder_add_null_value(b);
 		json_builder_set_member_name(b, "warnings");
 		json_builder_begin_array(b);
@@ -1370,11 +1380,11 @@ evf_partner_print_table(const EvfConfig *cfg, EvfStore *store, gint64 now,
 		    evf_store_get_source(store, src->name);
 		g_auto(GStrv) warnings = kept_warnings(store, src->name);
 
-		if (st->moved_to != NULL) {
+		if (moved_to(src, st) != NULL) {
 			g_autofree char *moved = g_strdup_printf(
 			    "its url moves permanently to %s; update it in the "
 			    "configuration",
-			    st->moved_to);
+			    moved_to(src, st));
 
 			print_warning(out, &said, src->name, moved);
 		}

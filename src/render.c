@@ -517,13 +517,16 @@ evf_render_series_slug(const EvfEvent *occurrence)
 
 	/* As its occurrences' are named (merge.c): its source's name and a
 	 * digest with a letter in it, which no site's file name ending in a
-	 * date and time has (build.c's warn_withdrawn) */
+	 * date and time has (build.c's warn_withdrawn); and ".series", a
+	 * '.' that no name of a file of the site's, nor of an occurrence's,
+	 * has: no clash */
 	while (n < strlen(digest) && strpbrk(digest, "abcdef") != NULL &&
 	       strcspn(digest, "abcdef") >= n)
 		n++;
-	return g_strdup_printf(
-	    "%s-%.*s", occurrence->source != NULL ? occurrence->source : "",
-	    (int)n, digest);
+	return g_strdup_printf("%s.series-%.*s",
+	                       occurrence->source != NULL ? occurrence->source
+	                                                  : "",
+	                       (int)n, digest);
 }
 
 char *
@@ -763,8 +766,9 @@ feed_items(const Site *site, Scope *sc, GPtrArray *out, GPtrArray *made)
 		sc->next_floor =
 		    g_strdup_printf("%u %" G_GINT64_FORMAT " %s", max,
 		                    evf_event_pubdate(last), last->uid);
-	} else if (floored) {
-		sc->next_floor = g_strdup(sc->floor);
+	} else if (sc->floor != NULL) {
+		/* (one of another max_items is let go: "" in the state) */
+		sc->next_floor = g_strdup(floored ? sc->floor : "");
 	}
 }
 

@@ -953,6 +953,10 @@ test_url_language_home(void)
 	           "https://www.gov.si/sl/index.html"),
 	    linked(dated("forum", "Rule of Law Forum", 2027, 5, 24),
 	           "https://forum.example.org/2027/"),
+	    linked(dated("wb", "Western Balkans Digital Summit", 2027, 5, 25),
+	           "https://www.example.org/wb-summit"),
+	    linked(dated("cfp", "Call for papers closes", 2027, 5, 26),
+	           "https://www.example.org/cfp/"),
 	    NULL);
 	g_autoptr(GPtrArray) out = merge(
 	    cfg, local, "other",
@@ -963,10 +967,20 @@ test_url_language_home(void)
 	                "https://gov.si/sl/"),
 	         linked(dated("f", "Regional Justice Conference", 2027, 5, 24),
 	                "https://forum.example.org/2027"),
+	         /* short event pages, not languages: joined */
+	         linked(dated("w", "Digital Agenda Ministerial Meeting", 2027,
+	                      5, 25),
+	                "https://example.org/wb-summit/"),
+	         linked(dated("c", "Deadline for abstracts", 2027, 5, 26),
+	                "https://example.org/cfp"),
 	         NULL),
 	    NULL);
 
-	g_assert_cmpuint(out->len, ==, 5);
+	g_assert_cmpuint(out->len, ==, 7);
+	g_assert_true(has(
+	    find(out, "Western Balkans Digital Summit")->also_listed, "other"));
+	g_assert_true(
+	    has(find(out, "Call for papers closes")->also_listed, "other"));
 	g_assert_nonnull(find(out, "Open Day of the Slovenian Armed Forces"));
 	g_assert_nonnull(find(out, "Police Academy Graduation"));
 	g_assert_true(
@@ -1004,7 +1018,8 @@ test_title_hyphenated_compound(void)
 }
 
 /* Two sessions of one programme, linked to two anchors of its page, are
- * two events however alike their titles ("Panel 1: …", "Panel 2: …"). */
+ * two events however alike their titles ("Panel 1: …", "Panel 2: …");
+ * the same title is one event, whatever anchor each links to. */
 static void
 test_title_two_anchors(void)
 {
@@ -1024,8 +1039,23 @@ test_title_two_anchors(void)
 	                "https://events.example.org/programme#panel2"),
 	         NULL),
 	    NULL);
+	g_autoptr(GPtrArray) local2 = list(
+	    linked(
+	        timed("s1", "Western Balkans Digital Summit",
+	              "Europe/Ljubljana", 2027, 6, 10, 9, 0),
+	        "https://www.example.org/events/digital-summit#registration"),
+	    NULL);
+	g_autoptr(GPtrArray) same = merge(
+	    cfg, local2, "pa",
+	    list(linked(
+	             timed("s2", "Western Balkans Digital Summit",
+	                   "Europe/Ljubljana", 2027, 6, 10, 9, 0),
+	             "https://www.example.org/events/digital-summit#programme"),
+	         NULL),
+	    NULL);
 
 	assert_apart(out, 2);
+	g_assert_cmpuint(same->len, ==, 1);
 }
 
 /* Joins go through an item that was joined: the site's listing and

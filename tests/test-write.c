@@ -3522,6 +3522,8 @@ test_partner_series_once(void)
 		g_assert_nonnull(href);
 		href += strlen("events.example.org/");
 		path = g_strndup(href, strcspn(href, "\""));
+		/* (a name no file of the site's nor of an occurrence has) */
+		g_assert_true(g_str_has_prefix(path, "events/pa.series-"));
 		g_assert_true(g_str_has_suffix(path, ".ics"));
 		whole = file_text(s, path);
 		g_assert_cmpuint(count_of(whole, "BEGIN:VEVENT\r\n"), ==,

@@ -335,13 +335,17 @@ printf -- '---\ntitle: Running series\nstart: 2020-01-07T10:00\nrecurrence: FREQ
 	>"$sg/events/running.md"
 printf -- '---\ntitle: Endless series\nstart: 2020-01-07T10:00\nrecurrence: FREQ=MONTHLY\n---\n' \
 	>"$sg/events/endless.md"
+# (more occurrences than are counted before its UNTIL, which is far)
+printf -- '---\ntitle: Hourly watch\nstart: 2010-01-01T10:00Z\nend: 2010-01-01T10:30Z\nrecurrence: FREQ=HOURLY;UNTIL=20400101T000000Z\n---\n' \
+	>"$sg/events/hourly.md"
 "$EVFEED" build --config "$sg/evfeed.conf" >/dev/null 2>"$sg/err0" &&
 	rm "$sg"/events/*.md &&
 	"$EVFEED" build --config "$sg/evfeed.conf" >/dev/null 2>"$sg/err"
 st=$?
 test $st -eq 0 && ! grep -q 'past-count\|past-until' "$sg/err" &&
 	grep -q 'the event of running.md (its calendar events/running.ics) is gone' "$sg/err" &&
-	grep -q 'the event of endless.md (its calendar events/endless.ics) is gone' "$sg/err"
+	grep -q 'the event of endless.md (its calendar events/endless.ics) is gone' "$sg/err" &&
+	grep -q 'the event of hourly.md (its calendar events/hourly.ics) is gone' "$sg/err"
 ok $? "a series over when removed is not warned of; one running or endless is (status $st)" ||
 	{ diag_file "$sg/err0"; diag_file "$sg/err"; }
 
@@ -1155,6 +1159,20 @@ sed -i 's/^max_items=.*/max_items=3/' "$fw/evfeed.conf"
 "$EVFEED" build --config "$fw/evfeed.conf" >/dev/null 2>>"$fw/err"
 test "$(titles rss.xml)" = "4 2 1 "
 ok $? "a larger max_items fills the window anew ($(titles rss.xml))" || diag_file "$fw/err"
+# A floor is of its max_items: one that another max_items did not fill
+# lets it go, and going back to the first does not bring it back (it would
+# take out what the larger window had just published).
+sleep 1.1
+printf -- '---\ntitle: Event 5\nstart: 2031-06-05\ncategories: [a]\n---\nB\n' >"$fw/events/e5.md"
+"$EVFEED" build --config "$fw/evfeed.conf" >/dev/null 2>>"$fw/err"
+sed -i 's/^max_items=.*/max_items=10/' "$fw/evfeed.conf"
+"$EVFEED" build --config "$fw/evfeed.conf" >/dev/null 2>>"$fw/err"
+rm "$fw/events/e5.md" "$fw/events/e4.md"
+"$EVFEED" build --config "$fw/evfeed.conf" >/dev/null 2>>"$fw/err"
+sed -i 's/^max_items=.*/max_items=3/' "$fw/evfeed.conf"
+"$EVFEED" build --config "$fw/evfeed.conf" >/dev/null 2>>"$fw/err"
+test "$(titles rss.xml)" = "2 1 "
+ok $? "max_items back to a value of before: no floor of then ($(titles rss.xml))" || diag_file "$fw/err"
 
 # A configuration in error: build tells its errors and the event files'
 # all at once, as check does, and writes nothing.

@@ -610,6 +610,13 @@ test "$rc" -eq 0 && ! grep -q "moved permanently" "$tmp/moved-again.err" &&
 	grep -qxF "osce: its url moves permanently to $base/osce.rss?moved; update it in the configuration" \
 		"$tmp/moved.sources"
 ok $? "301 again: fetch is silent, sources gives the advice" || diag_file "$tmp/moved.sources"
+# Once the configuration names the new address, the advice is done with,
+# before any fetch.
+sed -i "s|^url=$base/osce.rss\$|url=$base/osce.rss?moved|" "$conf"
+"$EVFEED" sources --config "$conf" </dev/null >"$tmp/moved-set.sources" 2>/dev/null
+! grep -q "moves permanently" "$tmp/moved-set.sources" && grep -q "osce.rss?moved" "$conf"
+ok $? "the url set to where it moves: sources gives no advice" || diag_file "$tmp/moved-set.sources"
+sed -i "s|^url=$base/osce.rss?moved\$|url=$base/osce.rss|" "$conf"
 restore osce
 fetch moved-back osce
 "$EVFEED" sources --config "$conf" </dev/null >"$tmp/moved-back.sources" 2>/dev/null

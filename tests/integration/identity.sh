@@ -440,7 +440,7 @@ for ev in cal.walk('VEVENT'):
 for start, uid, seq in sorted(rows):
     print(uid, seq, start.strftime('%Y-%m-%dT%H:%M'))
 PY
-	ls "$pub/events" | grep '^academy-' >"$tmp/$1.files"
+	ls "$pub/events" | grep '^academy[-.]' >"$tmp/$1.files"
 }
 
 academy_calendar 1000 1500
