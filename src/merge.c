@@ -182,13 +182,25 @@ start_day(const EvfEvent *ev, GTimeZone *site)
 static gboolean
 language_tag(const char *s)
 {
-	g_autofree char *lower = g_ascii_strdown(s, -1);
-	g_autofree char *primary = g_strndup(lower, strcspn(lower, "-_"));
+	gsize n = strlen(s);
+	char primary[3] = { g_ascii_tolower(s[0]), 0, 0 };
+	gboolean letters = TRUE, digits = TRUE;
 
-	return g_regex_match_simple(
-	           "^[a-z]{2}([-_]([a-z]{4}|[a-z]{2}|[0-9]{3}))?$", lower, 0,
-	           0) &&
-	       evf_config_language_code(primary);
+	/* two letters, then perhaps '-' or '_' and a script (four
+	 * letters), a region (two letters) or an area (three digits) */
+	if ((n != 2 && n != 5 && n != 6 && n != 7) || !g_ascii_isalpha(s[0]) ||
+	    !g_ascii_isalpha(s[1]))
+		return FALSE;
+	if (n > 2 && s[2] != '-' && s[2] != '_')
+		return FALSE;
+	for (gsize i = 3; i < n; i++) {
+		letters &= g_ascii_isalpha(s[i]);
+		digits &= g_ascii_isdigit(s[i]);
+	}
+	if (n > 2 && !(letters && n != 6) && !(digits && n == 6))
+		return FALSE;
+	primary[1] = g_ascii_tolower(s[1]);
+	return evf_config_language_code(primary);
 }
 
 /* Whether @s is the name of a folder's index page. */
@@ -323,7 +335,10 @@ compound_words(const char *title)
 	g_autofree char *normal = NULL;
 	gboolean any = FALSE;
 
-	if (title == NULL)
+	/* (most titles have no hyphen at all) */
+	if (title == NULL ||
+	    (strchr(title, '-') == NULL && strstr(title, "\u2010") == NULL &&
+	     strstr(title, "\u2011") == NULL))
 		return NULL;
 	s = g_string_new(NULL);
 	for (const char *p = title; *p != '\0';) {
