@@ -1741,6 +1741,36 @@ record_scopes(EvfStore *store, const char *prefix, GHashTable *known,
 	return TRUE;
 }
 
+/* Records which source each partner's UID given as is belongs to
+ * (EvfMergeIds.owned) where the state had another, and lets go of those no
+ * source holds now. */
+static gboolean
+record_owners(EvfStore *store, const EvfMergeIds *ids, GError **error)
+{
+	GHashTableIter it;
+	gpointer uid, name;
+
+	g_hash_table_iter_init(&it, ids->owned);
+	while (g_hash_table_iter_next(&it, &uid, &name)) {
+		g_autofree char *key = g_strconcat("uid-owner/", uid, NULL);
+
+		if (g_strcmp0(g_hash_table_lookup(ids->owners, uid), name) !=
+		        0 &&
+		    !evf_store_set_meta(store, key, name, error))
+			return FALSE;
+	}
+	g_hash_table_iter_init(&it, ids->owners);
+	while (g_hash_table_iter_next(&it, &uid, &name)) {
+		g_autofree char *key = g_strconcat("uid-owner/", uid, NULL);
+
+		if (((const char *)name)[0] != '\0' &&
+		    !g_hash_table_contains(ids->owned, uid) &&
+		    !evf_store_set_meta(store, key, "", error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 /* Records the feeds' floors of @floors (evf_render_site) that differ from
  * @known, as the state had them. */
 static gboolean
@@ -2017,6 +2047,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	ids.published = evf_store_published_uids(store);
 	ids.aliases = evf_store_get_meta_prefixed(store, "alias/");
 	ids.added = g_ptr_array_new_with_free_func(g_free);
+	ids.owners = evf_store_get_meta_prefixed(store, "uid-owner/");
 	if (g_hash_table_size(slugs) > 0)
 		seed_aliases(slugs, local, &ids);
 	warn_alias_claimed(local, &ids, diags);
@@ -2170,6 +2201,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		    !record_scopes(store, "source/", known_sources, sources,
 		                   kept_sources, error) ||
 		    !record_aliases(store, &ids, error) ||
+		    !record_owners(store, &ids, error) ||
 		    !record_series(store, series_changed, error) ||
 		    !record_floors(store, known_floors, floors, error) ||
 		    (g_strcmp0(old_tba, tba_now) != 0 &&

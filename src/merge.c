@@ -885,17 +885,55 @@ namespaced_uid(const EvfSourceConfig *src, const char *uid)
  * A UID meant to be unique only in its source ("42", an RSS guid) is
  * always namespaced: kept as given, it would be another listing's once a
  * source or a file of that UID came first, and the state's record of it
- * (first seen, SEQUENCE) with it. Namespaced too: a UID taken, longer
+ * (first seen, SEQUENCE) with it. Namespaced too: a UID that @reserved
+ * (nullable) keeps for another source, whose item was published under it
+ * and which still lists it; a UID taken, longer
  * than a local one may be, or with '[' or ']', which the feeds' tag: ids
  * have no place for (as for a local uid, eventfile.c). */
 static char *
-labelled_uid(const EvfSourceConfig *src, const char *uid, GHashTable *taken)
+labelled_uid(const EvfSourceConfig *src, const char *uid, GHashTable *taken,
+             GHashTable *reserved)
 {
+	const char *owner =
+	    reserved != NULL ? g_hash_table_lookup(reserved, uid) : NULL;
+
 	if (!global_uid(uid) ||
 	    (taken != NULL && g_hash_table_contains(taken, uid)) ||
+	    (owner != NULL && strcmp(owner, src->name) != 0) ||
 	    strlen(uid) > 200 || strpbrk(uid, "[]") != NULL)
 		return namespaced_uid(src, uid);
 	return g_strdup(uid);
+}
+
+/* (transfer full) (nullable): of @owners (EvfMergeIds.owners, nullable),
+ * the UIDs whose owner is one of @sources and lists an item of that UID
+ * in @partners now: kept for it (labelled_uid), whatever source comes
+ * first in the merge. */
+static GHashTable *
+reserved_uids(GHashTable *owners, GPtrArray *sources, GHashTable *partners)
+{
+	GHashTable *reserved = NULL;
+
+	if (owners == NULL || g_hash_table_size(owners) == 0 ||
+	    partners == NULL)
+		return NULL;
+	for (guint s = 0; s < sources->len; s++) {
+		const EvfSourceConfig *src = g_ptr_array_index(sources, s);
+		GPtrArray *items = g_hash_table_lookup(partners, src->name);
+
+		for (guint i = 0; items != NULL && i < items->len; i++) {
+			const EvfEvent *ev = g_ptr_array_index(items, i);
+
+			if (g_strcmp0(g_hash_table_lookup(owners, ev->uid),
+			              src->name) != 0)
+				continue;
+			if (reserved == NULL)
+				reserved =
+				    g_hash_table_new(g_str_hash, g_str_equal);
+			g_hash_table_insert(reserved, ev->uid, src->name);
+		}
+	}
+	return reserved;
 }
 
 /* Labels a partner item with its source, its categories (as the site's,
@@ -905,7 +943,7 @@ labelled_uid(const EvfSourceConfig *src, const char *uid, GHashTable *taken)
  * item would be. */
 static void
 label(EvfEvent *ev, const EvfSourceConfig *src, GHashTable *site_categories,
-      GHashTable *uids, GHashTable *slugs)
+      GHashTable *uids, GHashTable *reserved, GHashTable *slugs)
 {
 	g_autofree char *digest = NULL;
 
@@ -917,7 +955,7 @@ label(EvfEvent *ev, const EvfSourceConfig *src, GHashTable *site_categories,
 	ev->source_url = g_strdup(src->link);
 	add_source_categories(ev, src, site_categories);
 	{
-		char *uid = labelled_uid(src, ev->uid, uids);
+		char *uid = labelled_uid(src, ev->uid, uids, reserved);
 
 		/* taken all the same: by an event that took it from this
 		 * item when they were one (an alias, EvfMergeIds), or by a
@@ -974,6 +1012,8 @@ evf_merge_ids_clear(EvfMergeIds *ids)
 	g_clear_pointer(&ids->published, g_hash_table_unref);
 	g_clear_pointer(&ids->aliases, g_hash_table_unref);
 	g_clear_pointer(&ids->added, g_ptr_array_unref);
+	g_clear_pointer(&ids->owners, g_hash_table_unref);
+	g_clear_pointer(&ids->owned, g_hash_table_unref);
 }
 
 /* Gives @e's event @uid for the UID it had (its own: @e->key), noting it
@@ -1047,7 +1087,7 @@ adopt(EvfMergeIds *ids, Entry *winner, const Entry *cand,
 	if (ids == NULL ||
 	    g_hash_table_contains(ids->published, winner->ev->uid))
 		return;
-	was[0] = labelled_uid(src, cand->uid, NULL);
+	was[0] = labelled_uid(src, cand->uid, NULL, NULL);
 	was[1] = namespaced_uid(src, cand->uid);
 	for (guint i = 0; i < G_N_ELEMENTS(was); i++) {
 		const char *to = g_hash_table_lookup(ids->aliases, was[i]);
@@ -1120,6 +1160,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 	g_autoptr(GHashTable) shared =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr(GTimeZone) site = evf_tz_or_utc(cfg->timezone);
+	g_autoptr(GHashTable) reserved = NULL;
 	GPtrArray *out =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
 	g_autoptr(GPtrArray) changed = g_ptr_array_new(); /* of out's */
@@ -1142,6 +1183,12 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 		                 shared);
 	}
 
+	if (ids != NULL) {
+		if (ids->owned == NULL)
+			ids->owned = g_hash_table_new_full(
+			    g_str_hash, g_str_equal, g_free, g_free);
+		reserved = reserved_uids(ids->owners, sources, partners);
+	}
 	index_init(&x);
 	for (guint i = 0; i < local->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(local, i);
@@ -1192,8 +1239,15 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 			winner = index_find(&x, cand);
 			if (winner == NULL) {
 				keep_site_categories(ev, site_categories);
-				label(ev, src, site_categories, uids, slugs);
+				label(ev, src, site_categories, uids, reserved,
+				      slugs);
 				g_hash_table_add(uids, g_strdup(ev->uid));
+				/* published under its UID as given */
+				if (ids != NULL &&
+				    strcmp(ev->uid, cand->uid) == 0)
+					g_hash_table_replace(
+					    ids->owned, g_strdup(ev->uid),
+					    g_strdup(src->name));
 				index_add(&x, cand);
 				take_partner_alias(ids, cand, src, uids);
 				continue;

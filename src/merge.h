@@ -37,6 +37,13 @@ typedef struct {
 	 * it gives, and lists their own UIDs in @added */
 	GHashTable *aliases;
 	GPtrArray *added; /* (element-type utf8) */
+	/* (element-type utf8 utf8) (nullable): a UID a partner gave → the
+	 * source whose item was published under it as given, the state's,
+	 * which keeps it while it lists it when another source lists an
+	 * item of that UID too (each other's is namespaced); the merge puts
+	 * those of this merge in @owned */
+	GHashTable *owners;
+	GHashTable *owned;
 } EvfMergeIds;
 
 /* @ids with its tables made, empty; evf_merge_ids_clear() lets them go. */

@@ -340,6 +340,48 @@ merge_ids(const EvfConfig *cfg, EvfMergeIds *ids, GPtrArray *before,
 	return evf_merge(cfg, local, p, ids);
 }
 
+/* A UID two sources give two events: the one published under it keeps it
+ * while its source lists it, whichever source comes first in the merge
+ * (a source added later, of a name before the first's, took it over, and
+ * the published event got another UID); the newcomer's is namespaced. */
+static void
+test_uid_kept_by_its_owner(void)
+{
+	g_autoptr(EvfConfig) one =
+	    config("[source zfirst]\nurl=https://first.example/cal.ics\n");
+	g_autoptr(EvfConfig) two =
+	    config("[source zfirst]\nurl=https://first.example/cal.ics\n"
+	           "[source asecond]\nurl=https://second.example/cal.ics\n");
+	g_auto(EvfMergeIds) ids = { 0 };
+	g_autoptr(GPtrArray) none = g_ptr_array_new();
+	g_autoptr(GPtrArray) first = NULL;
+	g_autoptr(GPtrArray) both = NULL;
+
+	evf_merge_ids_init(&ids);
+	first = merge_ids(
+	    one, &ids, NULL, none, "zfirst",
+	    list(dated("event-1@example.org", "Workshop", 2027, 3, 10), NULL),
+	    NULL);
+	g_assert_cmpstr(find(first, "Workshop")->uid, ==,
+	                "event-1@example.org");
+	g_assert_cmpstr(g_hash_table_lookup(ids.owned, "event-1@example.org"),
+	                ==, "zfirst");
+	/* the state's record of it, as a build keeps it */
+	ids.owners = g_steal_pointer(&ids.owned);
+	both = merge_ids(
+	    two, &ids, first, none, "zfirst",
+	    list(dated("event-1@example.org", "Workshop", 2027, 3, 10), NULL),
+	    "asecond",
+	    list(dated("event-1@example.org", "Conference", 2027, 9, 1), NULL),
+	    NULL);
+	g_assert_cmpuint(both->len, ==, 2);
+	g_assert_cmpstr(find(both, "Workshop")->uid, ==, "event-1@example.org");
+	g_assert_cmpstr(find(both, "Conference")->uid, !=,
+	                "event-1@example.org");
+	g_assert_cmpstr(g_hash_table_lookup(ids.owned, "event-1@example.org"),
+	                ==, "zfirst");
+}
+
 /* An event published from a partner's listing keeps its identity (UID,
  * and so its feed id and first-seen time) when a listing that wins the
  * merge starts to list it: a local file written for it, or a source of
@@ -2002,6 +2044,8 @@ main(int argc, char **argv)
 	g_test_add_func("/merge/url/listing-page", test_url_listing_page);
 	g_test_add_func("/merge/url/fragment", test_url_fragment);
 	g_test_add_func("/merge/url/language-home", test_url_language_home);
+	g_test_add_func("/merge/uid/kept-by-its-owner",
+	                test_uid_kept_by_its_owner);
 	g_test_add_func("/merge/title/hyphenated-compound",
 	                test_title_hyphenated_compound);
 	g_test_add_func("/merge/title/two-anchors", test_title_two_anchors);
