@@ -805,6 +805,16 @@ reload(Daemon *d)
 		          "on '%s'",
 		          cfg->listen);
 	fresh = cfg->refresh_seconds != d->cfg->refresh_seconds;
+	/* A source whose url the reload changes is fetched at once, even
+	 * from an address it had a moment ago (a change undone). */
+	for (guint i = 0; i < cfg->sources->len; i++) {
+		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
+		const EvfSourceConfig *was =
+		    evf_config_source(d->cfg, src->name);
+
+		if (was == NULL || g_strcmp0(was->url, src->url) != 0)
+			g_hash_table_remove(d->started, src->url);
+	}
 	evf_config_free(d->cfg);
 	d->cfg = cfg;
 	/* a hub taken out (or replaced) is contacted no more */

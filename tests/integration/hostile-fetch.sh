@@ -768,6 +768,38 @@ sys.exit(not (s and s[0]["url"] == sys.argv[1] and s[0]["status"] == "ok"
 	ok $? "reload mid-fetch: the new url's 2 items, not the old answer's 3"
 	test "$(hits dcaf)" -gt "$d0"
 	ok $? "reload mid-fetch: the new url is fetched without waiting for the interval"
+	# The change undone: the url of before, fetched a moment ago, is
+	# fetched again at once too (it waited a minute from its last fetch).
+	o1=$(hits osce)
+	moving_url=$fixture/osce.rss
+	write_conf moving zoned
+	kill -HUP "$serve_pid"
+	osce_again()
+	{
+		test "$(hits osce)" -gt "$o1"
+	}
+	wait_until 10 osce_again
+	ok $? "reload back to the url of before: fetched again at once"
+	# (its late answer taken, 3 s on)
+	moving_fetched()
+	{
+		"$CURL" -sf "$daemon/status.json" | "$PYTHON3" -c '
+import json, sys
+s = [x for x in json.load(sys.stdin)["sources"] if x["name"] == "moving"]
+sys.exit(not (s and s[0]["url"] == sys.argv[1] and s[0]["status"] == "ok"
+              and s[0]["last_error"] is None))' "$moving_url"
+	}
+	wait_until 15 moving_fetched || diag "moving: no answer from $moving_url"
+	d1=$(hits dcaf)
+	moving_url=$fixture/dcaf.atom
+	write_conf moving zoned
+	kill -HUP "$serve_pid"
+	dcaf_again()
+	{
+		test "$(hits dcaf)" -gt "$d1"
+	}
+	wait_until 10 dcaf_again
+	ok $? "... and forward again: fetched again at once"
 	grep -qE "source zoned: line [1-9][0-9]*: 'floating@unodc\.example' \(\"FLOATING no time zone\"\): floating times \(no time zone\): taken as UTC" \
 		"$tmp/serve.err" &&
 		grep -q "source zoned: unknown time zone 'Mars/Olympus_Mons' and no usable VTIMEZONE: times taken as UTC" \
