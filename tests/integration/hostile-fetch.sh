@@ -754,15 +754,22 @@ if serve_start "$conf" "$tmp/serve.out" "$tmp/serve.err"; then
 	moving_url=$fixture/dcaf.atom
 	write_conf moving zoned
 	kill -HUP "$serve_pid"
-	# The old answer comes 3 s after its request, the new one at once.
-	moving_ok()
+	# moving_fetched [ITEMS]: status.json has moving fetched from its
+	# url, with no error (and ITEMS items).
+	moving_fetched()
 	{
 		"$CURL" -sf "$daemon/status.json" | "$PYTHON3" -c '
 import json, sys
 s = [x for x in json.load(sys.stdin)["sources"] if x["name"] == "moving"]
 sys.exit(not (s and s[0]["url"] == sys.argv[1] and s[0]["status"] == "ok"
-              and s[0]["items"] == 2 and s[0]["last_error"] is None))' \
-			"$moving_url"
+              and (sys.argv[2] == "" or s[0]["items"] == int(sys.argv[2]))
+              and s[0]["last_error"] is None))' \
+			"$moving_url" "${1:-}"
+	}
+	# The old answer comes 3 s after its request, the new one at once.
+	moving_ok()
+	{
+		moving_fetched 2
 	}
 	wait_until 15 moving_ok && sleep 4 && moving_ok
 	ok $? "reload mid-fetch: the new url's 2 items, not the old answer's 3"
@@ -781,14 +788,6 @@ sys.exit(not (s and s[0]["url"] == sys.argv[1] and s[0]["status"] == "ok"
 	wait_until 10 osce_again
 	ok $? "reload back to the url of before: fetched again at once"
 	# (its late answer taken, 3 s on)
-	moving_fetched()
-	{
-		"$CURL" -sf "$daemon/status.json" | "$PYTHON3" -c '
-import json, sys
-s = [x for x in json.load(sys.stdin)["sources"] if x["name"] == "moving"]
-sys.exit(not (s and s[0]["url"] == sys.argv[1] and s[0]["status"] == "ok"
-              and s[0]["last_error"] is None))' "$moving_url"
-	}
 	wait_until 15 moving_fetched || diag "moving: no answer from $moving_url"
 	d1=$(hits dcaf)
 	moving_url=$fixture/dcaf.atom
