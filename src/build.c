@@ -1156,17 +1156,19 @@ uid_ptr_cmp(gconstpointer a, gconstpointer b)
 
 /* (transfer full): what the state keeps of the site's events whose date is
  * to be announced, which have no calendar of their own to tell their
- * identity by (warn_tba_identity): "<slug> <uid>" lines, sorted. */
+ * identity by (warn_tba_identity): "<slug> <uid>" lines, sorted, of each
+ * such event of @events (merged: the UID it is published under, a
+ * partner's listing's when it took that). */
 static char *
-tba_record(GPtrArray *local)
+tba_record(GPtrArray *events)
 {
 	g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
 	GString *s = g_string_new(NULL);
 
-	for (guint i = 0; i < local->len; i++) {
-		const EvfEvent *ev = g_ptr_array_index(local, i);
+	for (guint i = 0; i < events->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(events, i);
 
-		if (ev->tba)
+		if (ev->tba && ev->source == NULL)
 			g_ptr_array_add(
 			    lines, g_strdup_printf("%s %s", ev->slug, ev->uid));
 	}
@@ -1182,10 +1184,10 @@ tba_record(GPtrArray *local)
  * more: feed readers keep the listing they were told of, and are told of
  * the event again as a new listing under its new identity. At the file,
  * when its identity changed (a uid key written, edited or removed); at
- * each new event file whose date is to be announced, when such a file is
- * gone: most often it was renamed, and is the new one. */
+ * each new event file without a uid key (its date given now or not), when
+ * such a file is gone: most often it was renamed, and is the new one. */
 static void
-warn_tba_identity(const char *old, GPtrArray *local, GPtrArray *events,
+warn_tba_identity(const char *old, GPtrArray *events,
                   const EvfStoreTrack *track, GPtrArray *diags)
 {
 	g_auto(GStrv) lines = NULL;
@@ -1202,10 +1204,11 @@ warn_tba_identity(const char *old, GPtrArray *local, GPtrArray *events,
 	for (guint i = 0; i < events->len; i++)
 		g_hash_table_add(
 		    uids, ((EvfEvent *)g_ptr_array_index(events, i))->uid);
-	for (guint i = 0; i < local->len; i++) {
-		EvfEvent *ev = g_ptr_array_index(local, i);
+	for (guint i = 0; i < events->len; i++) {
+		EvfEvent *ev = g_ptr_array_index(events, i);
 
-		g_hash_table_insert(slugs, ev->slug, ev);
+		if (ev->source == NULL)
+			g_hash_table_insert(slugs, ev->slug, ev);
 	}
 	for (guint i = 0; lines[i] != NULL; i++) {
 		char *uid = strchr(lines[i], ' ');
@@ -1232,16 +1235,19 @@ warn_tba_identity(const char *old, GPtrArray *local, GPtrArray *events,
 	if (gone->len == 0)
 		return;
 	g_ptr_array_add(gone, NULL);
-	for (guint i = 0; i < local->len; i++) {
-		const EvfEvent *ev = g_ptr_array_index(local, i);
+	for (guint i = 0; i < events->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(events, i);
 		g_autofree char *names = NULL;
 
-		if (!ev->tba || !evf_store_track_is_new(track, ev->uid))
+		/* (a file renamed keeps its uid key: one with a key is
+		 * another event) */
+		if (ev->source != NULL || ev->uid_line != 1 ||
+		    !evf_store_track_is_new(track, ev->uid))
 			continue;
 		names = g_strjoinv(", ", (char **)gone->pdata);
 		evf_diags_warn(
 		    diags, ev->path, 0, 0,
-		    "a new listing, and the event of %s, whose date is also "
+		    "a new listing, and the event of %s, whose date was "
 		    "to be announced, is gone: if this is that event, its file "
 		    "renamed, feed readers are told of it again as a new "
 		    "listing; to keep it one listing, give it the old uid",
@@ -2095,7 +2101,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	/* (the second copy gets this build's) */
 	known_floors = evf_store_get_meta_prefixed(store, "feed-floor/");
 	old_tba = evf_store_get_meta(store, "tba-events");
-	tba_now = tba_record(local);
+	tba_now = tba_record(events);
 	floors = evf_store_get_meta_prefixed(store, "feed-floor/");
 	/* (a source that lists nothing leaves the site as it was: its 90
 	 * days count from this build, not from the site's last change) */
@@ -2125,7 +2131,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 			warn_uid_changed(cfg, old_site, old_manifest, local,
 			                 events, track, diags);
 		}
-		warn_tba_identity(old_tba, local, events, track, diags);
+		warn_tba_identity(old_tba, events, track, diags);
 		g_ptr_array_extend_and_steal(out, g_steal_pointer(&siblings));
 	}
 

@@ -887,16 +887,26 @@ namespaced_uid(const EvfSourceConfig *src, const char *uid)
  * source or a file of that UID came first, and the state's record of it
  * (first seen, SEQUENCE) with it. Namespaced too: a UID that @reserved
  * (nullable) keeps for another source, whose item was published under it
- * and which still lists it; a UID taken, longer
+ * and which still lists it, or one whose item was published namespaced,
+ * in @published (nullable); a UID taken, longer
  * than a local one may be, or with '[' or ']', which the feeds' tag: ids
  * have no place for (as for a local uid, eventfile.c). */
 static char *
 labelled_uid(const EvfSourceConfig *src, const char *uid, GHashTable *taken,
-             GHashTable *reserved)
+             GHashTable *reserved, GHashTable *published)
 {
 	const char *owner =
 	    reserved != NULL ? g_hash_table_lookup(reserved, uid) : NULL;
 
+	/* published in its source's namespace: so it stays, when the one
+	 * that kept the UID is gone */
+	if (published != NULL && global_uid(uid)) {
+		char *ns = namespaced_uid(src, uid);
+
+		if (g_hash_table_contains(published, ns))
+			return ns;
+		g_free(ns);
+	}
 	if (!global_uid(uid) ||
 	    (taken != NULL && g_hash_table_contains(taken, uid)) ||
 	    (owner != NULL && strcmp(owner, src->name) != 0) ||
@@ -943,7 +953,8 @@ reserved_uids(GHashTable *owners, GPtrArray *sources, GHashTable *partners)
  * item would be. */
 static void
 label(EvfEvent *ev, const EvfSourceConfig *src, GHashTable *site_categories,
-      GHashTable *uids, GHashTable *reserved, GHashTable *slugs)
+      GHashTable *uids, GHashTable *reserved, GHashTable *published,
+      GHashTable *slugs)
 {
 	g_autofree char *digest = NULL;
 
@@ -955,7 +966,8 @@ label(EvfEvent *ev, const EvfSourceConfig *src, GHashTable *site_categories,
 	ev->source_url = g_strdup(src->link);
 	add_source_categories(ev, src, site_categories);
 	{
-		char *uid = labelled_uid(src, ev->uid, uids, reserved);
+		char *uid =
+		    labelled_uid(src, ev->uid, uids, reserved, published);
 
 		/* taken all the same: by an event that took it from this
 		 * item when they were one (an alias, EvfMergeIds), or by a
@@ -1087,7 +1099,7 @@ adopt(EvfMergeIds *ids, Entry *winner, const Entry *cand,
 	if (ids == NULL ||
 	    g_hash_table_contains(ids->published, winner->ev->uid))
 		return;
-	was[0] = labelled_uid(src, cand->uid, NULL, NULL);
+	was[0] = labelled_uid(src, cand->uid, NULL, NULL, NULL);
 	was[1] = namespaced_uid(src, cand->uid);
 	for (guint i = 0; i < G_N_ELEMENTS(was); i++) {
 		const char *to = g_hash_table_lookup(ids->aliases, was[i]);
@@ -1240,6 +1252,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 			if (winner == NULL) {
 				keep_site_categories(ev, site_categories);
 				label(ev, src, site_categories, uids, reserved,
+				      ids != NULL ? ids->published : NULL,
 				      slugs);
 				g_hash_table_add(uids, g_strdup(ev->uid));
 				/* published under its UID as given */

@@ -356,6 +356,8 @@ test_uid_kept_by_its_owner(void)
 	g_autoptr(GPtrArray) none = g_ptr_array_new();
 	g_autoptr(GPtrArray) first = NULL;
 	g_autoptr(GPtrArray) both = NULL;
+	g_autoptr(GPtrArray) later = NULL;
+	g_autofree char *conference = NULL;
 
 	evf_merge_ids_init(&ids);
 	first = merge_ids(
@@ -380,6 +382,16 @@ test_uid_kept_by_its_owner(void)
 	                "event-1@example.org");
 	g_assert_cmpstr(g_hash_table_lookup(ids.owned, "event-1@example.org"),
 	                ==, "zfirst");
+	/* the owner lists it no more: the other keeps the UID it was
+	 * published under */
+	conference = g_strdup(find(both, "Conference")->uid);
+	g_hash_table_unref(ids.owners);
+	ids.owners = g_steal_pointer(&ids.owned);
+	later = merge_ids(
+	    two, &ids, both, none, "zfirst", list(NULL), "asecond",
+	    list(dated("event-1@example.org", "Conference", 2027, 9, 1), NULL),
+	    NULL);
+	g_assert_cmpstr(find(later, "Conference")->uid, ==, conference);
 }
 
 /* An event published from a partner's listing keeps its identity (UID,

@@ -903,7 +903,7 @@ printf -- '---\ntitle: Summit\nstart: tba\n---\n' >"$tb2/events/summit.md"
 "$EVFEED" build --config "$tb2/evfeed.conf" >/dev/null 2>"$tb2/err0"
 mv "$tb2/events/summit.md" "$tb2/events/summit-2028.md"
 "$EVFEED" build --config "$tb2/evfeed.conf" >/dev/null 2>"$tb2/err1"
-grep -q "summit-2028.md: warning: a new listing, and the event of summit.md (uid: [0-9a-f-]*), whose date is also to be announced, is gone" "$tb2/err1" &&
+grep -q "summit-2028.md: warning: a new listing, and the event of summit.md (uid: [0-9a-f-]*), whose date was to be announced, is gone" "$tb2/err1" &&
 	! grep -q warning "$tb2/err0"
 ok $? "a tba event's file renamed: said at the new file, naming the old" || diag_file "$tb2/err1"
 sed -i 's/^title: Summit$/title: Summit\nuid: summit@example.org/' "$tb2/events/summit-2028.md"
@@ -912,6 +912,18 @@ sed -i 's/^title: Summit$/title: Summit\nuid: summit@example.org/' "$tb2/events/
 grep -q "summit-2028.md:3:6: warning: its identity changed from '[0-9a-f-]*' to 'summit@example.org' (a uid key written or edited): feed readers keep the listing of the old one" "$tb2/err2" &&
 	! grep -q warning "$tb2/err3"
 ok $? "a tba event given a uid: said at its key, once" || diag_file "$tb2/err2"
+# Renamed as its date is given (tba-x.md to 2027-09-14-x.md): said too; a
+# new file with a uid key, which a renamed one keeps, is not told so.
+printf -- '---\ntitle: Forum\nstart: tba\n---\n' >"$tb2/events/tba-forum.md"
+printf -- '---\ntitle: Panel\nstart: tba\nuid: panel@example.org\n---\n' >"$tb2/events/panel.md"
+"$EVFEED" build --config "$tb2/evfeed.conf" >/dev/null 2>"$tb2/err4"
+rm "$tb2/events/tba-forum.md" "$tb2/events/panel.md"
+printf -- '---\ntitle: Forum\nstart: 2027-09-14\n---\n' >"$tb2/events/2027-09-14-forum.md"
+printf -- '---\ntitle: Talk\nstart: tba\nuid: talk@example.org\n---\n' >"$tb2/events/talk.md"
+"$EVFEED" build --config "$tb2/evfeed.conf" >/dev/null 2>"$tb2/err5"
+grep -q "2027-09-14-forum.md: warning: a new listing, and the event of .*tba-forum.md" "$tb2/err5" &&
+	! grep -q "talk.md: warning" "$tb2/err5"
+ok $? "renamed as its date is given: said; a new file with a uid key: not" || diag_file "$tb2/err5"
 
 # [site] url's host or path changed: every identity made from a file's
 # name changes with it; told once, at the url's line, not at each file.
