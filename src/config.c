@@ -815,23 +815,17 @@ language_problem(const char *tag)
 }
 
 /* (transfer full): @url (an absolute http or https URL) without the port
- * its scheme implies (RFC 3986 §6.2.3): 'webcal:', which the subscribe
- * links give, says nothing of TLS, and a client that reads
- * webcal://host:443/ as http:// speaks plain HTTP to the TLS port. */
+ * its scheme implies (RFC 3986 §6.2.3, GLib's scheme-based
+ * normalisation): 'webcal:', which the subscribe links give, says nothing
+ * of TLS, and a client that reads webcal://host:443/ as http:// speaks
+ * plain HTTP to the TLS port. */
 static char *
 without_default_port(const char *url)
 {
-	g_autoptr(GUri) u = g_uri_parse(url, G_URI_FLAGS_ENCODED, NULL);
-	gint port = u != NULL ? g_uri_get_port(u) : -1;
-	const char *scheme = u != NULL ? g_uri_get_scheme(u) : NULL;
+	g_autoptr(GUri) u = g_uri_parse(
+	    url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
 
-	if (port < 0 ||
-	    !((port == 80 && g_ascii_strcasecmp(scheme, "http") == 0) ||
-	      (port == 443 && g_ascii_strcasecmp(scheme, "https") == 0)))
-		return g_strdup(url);
-	return g_uri_join(G_URI_FLAGS_ENCODED, scheme, g_uri_get_userinfo(u),
-	                  g_uri_get_host(u), -1, g_uri_get_path(u),
-	                  g_uri_get_query(u), g_uri_get_fragment(u));
+	return u != NULL ? g_uri_to_string(u) : g_strdup(url);
 }
 
 /* Whether the host of @url (ASCII, as evf_uri_from_iri() gives it) can
