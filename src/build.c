@@ -1201,12 +1201,10 @@ warn_tba_identity(const char *old, GPtrArray *events,
 	uids = g_hash_table_new(g_str_hash, g_str_equal);
 	slugs = g_hash_table_new(g_str_hash, g_str_equal);
 	gone = g_ptr_array_new_with_free_func(g_free);
-	for (guint i = 0; i < events->len; i++)
-		g_hash_table_add(
-		    uids, ((EvfEvent *)g_ptr_array_index(events, i))->uid);
 	for (guint i = 0; i < events->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(events, i);
 
+		g_hash_table_add(uids, ev->uid);
 		if (ev->source == NULL)
 			g_hash_table_insert(slugs, ev->slug, ev);
 	}
@@ -1747,6 +1745,26 @@ record_scopes(EvfStore *store, const char *prefix, GHashTable *known,
 	return TRUE;
 }
 
+/* Records under @prefix each key of @now (string → string) whose value
+ * @known (as the state had them) does not hold. */
+static gboolean
+record_changed(EvfStore *store, const char *prefix, GHashTable *known,
+               GHashTable *now, GError **error)
+{
+	GHashTableIter it;
+	gpointer k, value;
+
+	g_hash_table_iter_init(&it, now);
+	while (g_hash_table_iter_next(&it, &k, &value)) {
+		g_autofree char *key = g_strconcat(prefix, k, NULL);
+
+		if (g_strcmp0(g_hash_table_lookup(known, k), value) != 0 &&
+		    !evf_store_set_meta(store, key, value, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 /* Records which source each partner's UID given as is belongs to
  * (EvfMergeIds.owned) where the state had another, and lets go of those no
  * source holds now. */
@@ -1756,15 +1774,9 @@ record_owners(EvfStore *store, const EvfMergeIds *ids, GError **error)
 	GHashTableIter it;
 	gpointer uid, name;
 
-	g_hash_table_iter_init(&it, ids->owned);
-	while (g_hash_table_iter_next(&it, &uid, &name)) {
-		g_autofree char *key = g_strconcat("uid-owner/", uid, NULL);
-
-		if (g_strcmp0(g_hash_table_lookup(ids->owners, uid), name) !=
-		        0 &&
-		    !evf_store_set_meta(store, key, name, error))
-			return FALSE;
-	}
+	if (!record_changed(store, "uid-owner/", ids->owners, ids->owned,
+	                    error))
+		return FALSE;
 	g_hash_table_iter_init(&it, ids->owners);
 	while (g_hash_table_iter_next(&it, &uid, &name)) {
 		g_autofree char *key = g_strconcat("uid-owner/", uid, NULL);
@@ -1772,26 +1784,6 @@ record_owners(EvfStore *store, const EvfMergeIds *ids, GError **error)
 		if (((const char *)name)[0] != '\0' &&
 		    !g_hash_table_contains(ids->owned, uid) &&
 		    !evf_store_set_meta(store, key, "", error))
-			return FALSE;
-	}
-	return TRUE;
-}
-
-/* Records the feeds' floors of @floors (evf_render_site) that differ from
- * @known, as the state had them. */
-static gboolean
-record_floors(EvfStore *store, GHashTable *known, GHashTable *floors,
-              GError **error)
-{
-	GHashTableIter it;
-	gpointer dir, value;
-
-	g_hash_table_iter_init(&it, floors);
-	while (g_hash_table_iter_next(&it, &dir, &value)) {
-		g_autofree char *key = g_strconcat("feed-floor/", dir, NULL);
-
-		if (g_strcmp0(g_hash_table_lookup(known, dir), value) != 0 &&
-		    !evf_store_set_meta(store, key, value, error))
 			return FALSE;
 	}
 	return TRUE;
@@ -2098,11 +2090,19 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	    evf_store_get_meta_prefixed(store, "dated-source-members/");
 	members_changed(sources, source_dated, updated, now, TRUE);
 	known_sources = evf_store_get_meta_prefixed(store, "source/");
-	/* (the second copy gets this build's) */
 	known_floors = evf_store_get_meta_prefixed(store, "feed-floor/");
+	/* (a copy, which gets this build's) */
+	floors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	{
+		GHashTableIter it;
+		gpointer k, v;
+
+		g_hash_table_iter_init(&it, known_floors);
+		while (g_hash_table_iter_next(&it, &k, &v))
+			g_hash_table_insert(floors, g_strdup(k), g_strdup(v));
+	}
 	old_tba = evf_store_get_meta(store, "tba-events");
 	tba_now = tba_record(events);
-	floors = evf_store_get_meta_prefixed(store, "feed-floor/");
 	/* (a source that lists nothing leaves the site as it was: its 90
 	 * days count from this build, not from the site's last change) */
 	kept_sources =
@@ -2209,7 +2209,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		    !record_aliases(store, &ids, error) ||
 		    !record_owners(store, &ids, error) ||
 		    !record_series(store, series_changed, error) ||
-		    !record_floors(store, known_floors, floors, error) ||
+		    !record_changed(store, "feed-floor/", known_floors, floors,
+		                    error) ||
 		    (g_strcmp0(old_tba, tba_now) != 0 &&
 		     !evf_store_set_meta(store, "tba-events", tba_now,
 		                         error)) ||
