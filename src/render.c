@@ -513,16 +513,13 @@ evf_render_series_slug(const EvfEvent *occurrence)
 	                           : evf_render_series_uid(occurrence);
 	g_autofree char *digest =
 	    g_compute_checksum_for_string(G_CHECKSUM_SHA256, uid, -1);
-	gsize n = 12;
-
 	/* As its occurrences' are named (merge.c): its source's name and a
 	 * digest with a letter in it, which no site's file name ending in a
 	 * date and time has (build.c's warn_withdrawn); and ".series", a
 	 * '.' that no name of a file of the site's, nor of an occurrence's,
 	 * has: no clash */
-	while (n < strlen(digest) && strpbrk(digest, "abcdef") != NULL &&
-	       strcspn(digest, "abcdef") >= n)
-		n++;
+	gsize n = MAX(12, MIN(strcspn(digest, "abcdef") + 1, strlen(digest)));
+
 	return g_strdup_printf("%s.series-%.*s",
 	                       occurrence->source != NULL ? occurrence->source
 	                                                  : "",
@@ -1016,7 +1013,7 @@ render_singles(GPtrArray *files, const Site *site, GPtrArray *events,
 	for (guint i = 0; i < singles->len; i++)
 		g_ptr_array_add(
 		    files, ((Single *)g_ptr_array_index(singles, i))->file);
-	return render_series_calendars(files, site, events, error);
+	return TRUE;
 }
 
 /* The year from which the site's zone is published for events from
@@ -1250,22 +1247,15 @@ evf_render_site(const EvfConfig *cfg, GPtrArray *events, GPtrArray *given,
 			g_propagate_error(error, g_steal_pointer(&sc->error));
 			return NULL;
 		}
-	}
-	/* (once no scope reads them) */
-	for (guint i = 0; floors != NULL && i < scopes->len; i++) {
-		Scope *sc = g_ptr_array_index(scopes, i);
-
-		if (sc->next_floor != NULL)
+		/* (no scope reads them any more) */
+		if (floors != NULL && sc->next_floor != NULL)
 			g_hash_table_replace(floors, g_strdup(sc->dir),
 			                     g_steal_pointer(&sc->next_floor));
-	}
-	for (guint i = 0; i < scopes->len; i++) {
-		Scope *sc = g_ptr_array_index(scopes, i);
-
 		g_ptr_array_extend_and_steal(files,
 		                             g_steal_pointer(&sc->files));
 	}
-	if (!render_singles(files, &site, events, error))
+	if (!render_singles(files, &site, events, error) ||
+	    !render_series_calendars(files, &site, events, error))
 		return NULL;
 	add_file(files, &site, g_strdup("style.css"), evf_write_stylesheet());
 	g_ptr_array_sort(files, file_cmp);
