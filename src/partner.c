@@ -1349,13 +1349,15 @@ evf_partner_print_table(const EvfConfig *cfg, EvfStore *store, gint64 now,
                         FILE *out)
 {
 	gboolean said = FALSE;
+	/* (element-type EvfSourceState): each source's, read once */
+	g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)evf_source_state_free);
 
 	fprintf(out, "%-12s %-8s %6s  %-20s  %-20s  %s\n", "SOURCE", "STATUS",
 	        "ITEMS", "LAST SUCCESS", "NEXT FETCH", "LAST ERROR");
 	for (guint i = 0; i < cfg->sources->len; i++) {
 		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
-		g_autoptr(EvfSourceState) st =
-		    evf_store_get_source(store, src->name);
+		EvfSourceState *st = evf_store_get_source(store, src->name);
 		g_autofree char *ok = format_time(st->last_success);
 		gint64 at = next_fetch_at(src, st, now);
 		g_autofree char *next = format_time(at);
@@ -1370,14 +1372,14 @@ evf_partner_print_table(const EvfConfig *cfg, EvfStore *store, gint64 now,
 		        : next && at > now        ? next
 		                                  : "now",
 		        error ? error : "-");
+		g_ptr_array_add(states, st);
 	}
 	/* Where a url moves permanently, and what the importer could not
 	 * carry over as the partner wrote it (a time zone taken as UTC),
 	 * below the table. */
 	for (guint i = 0; i < cfg->sources->len; i++) {
 		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
-		g_autoptr(EvfSourceState) st =
-		    evf_store_get_source(store, src->name);
+		const EvfSourceState *st = g_ptr_array_index(states, i);
 		g_auto(GStrv) warnings = kept_warnings(store, src->name);
 
 		if (moved_to(src, st) != NULL) {
