@@ -1431,13 +1431,13 @@ text_of(xmlNode *node, Text *t)
 		if (is_block((const char *)n->name) && t->out->len > 0 &&
 		    t->out->str[t->out->len - 1] != '\n')
 			put(t, "\n");
-		if (strcmp((const char *)n->name, "li") == 0 && numbered) {
+		if (strcmp((const char *)n->name, "li") == 0) {
 			g_autofree char *mark =
-			    g_strdup_printf("%" G_GINT64_FORMAT ". ", number++);
+			    numbered ? g_strdup_printf("%" G_GINT64_FORMAT ". ",
+			                               number++)
+			             : g_strdup("- ");
 
 			put(t, mark);
-		} else if (strcmp((const char *)n->name, "li") == 0) {
-			put(t, "- ");
 		}
 		{
 			gsize start = t->out->len, solid = t->solid;
