@@ -2112,6 +2112,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	 * made, and let go: memory holds what is being made, not the
 	 * site. */
 	stage = evf_stage_new(cfg->output_dir);
+	if (flags & EVF_BUILD_AT_ONCE)
+		evf_stage_at_once(stage);
 	{
 		EvfGzipper *gz =
 		    evf_gzipper_new(cfg->output_dir, compress_file, stage);

@@ -34,6 +34,10 @@ typedef enum {
 	/* another build under way on the same state is waited for; else it
 	 * is an error */
 	EVF_BUILD_WAIT = 1 << 0,
+	/* for `serve`, which serves a new version as soon as it is in
+	 * place: its files are dated in the present second where they can
+	 * be (evf_stage_at_once) */
+	EVF_BUILD_AT_ONCE = 1 << 1,
 } EvfBuildFlags;
 
 /* Builds the site into cfg->output_dir at @now (µs). Input errors go into

@@ -157,8 +157,10 @@ publish_snapshot(Daemon *d, const char *manifest, gboolean fresh)
 	 * begun, at once on a quiet site. Every build, this server's own
 	 * too, dates its files when it puts them in place, after the
 	 * versions they replace, for the web servers that read the folder
-	 * (evf_stage_commit); this server's last answers may name a later
-	 * second. */
+	 * (evf_stage_commit); this server's own, in the second it does so
+	 * where it can (EVF_BUILD_AT_ONCE), which this server's last answers
+	 * may name too (an If-Modified-Since of it is answered in full), or
+	 * a later one. */
 	{
 		gint64 now = g_get_real_time();
 
@@ -191,8 +193,8 @@ rebuild(Daemon *d, gboolean fresh)
 		g_free(d->partners);
 		d->partners = evf_partner_revision(d->store);
 	}
-	if (!evf_build_run(d->cfg, d->cache, g_get_real_time(), 0, diags, &st,
-	                   &error)) {
+	if (!evf_build_run(d->cfg, d->cache, g_get_real_time(),
+	                   EVF_BUILD_AT_ONCE, diags, &st, &error)) {
 		/* A full disk, a locked state or another build under way
 		 * passes: the build is tried again (an error in the events
 		 * waits for the next edit). */

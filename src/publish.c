@@ -101,6 +101,7 @@ struct _EvfStage {
 	GPtrArray *created; /* those of them that were not there before */
 	GPtrArray *files;   /* of Pending */
 	gboolean committed;
+	gboolean at_once; /* evf_stage_at_once */
 	/* evf_stage_ready's: the files to rename (of files'), the folders
 	 * to flush once they are, and the paths staged */
 	gboolean ready;
@@ -276,16 +277,24 @@ sync_dir(const char *dir, gboolean whole_fs, GError **error)
  * than the answer's Date (RFC 9110 §8.8.2.1); an old file dated further
  * ahead, by a clock set back, is not waited for. A file that replaces
  * none keeps its time (no client has an older version), and files not
- * written keep theirs: the date moves only with the bytes. */
+ * written keep theirs: the date moves only with the bytes.
+ *
+ * @at_once (a server's own build, whose edits must be served within a
+ * second) dates each in the present second instead, unless the file it
+ * replaces has that second or a later one: it waits only for two
+ * versions within one second. The server then answers If-Modified-Since
+ * of that second in full (evf_snapshot_date_changes), and nginx compares
+ * it with the old version's own date. */
 static gboolean
-date_after(GPtrArray *renames, GError **error)
+date_after(GPtrArray *renames, gboolean at_once, GError **error)
 {
 	gint64 latest = -1, wait;
 	const gint64 now = g_get_real_time() / G_USEC_PER_SEC;
 
 	for (guint i = 0; i < renames->len; i++) {
 		Pending *p = g_ptr_array_index(renames, i);
-		const gint64 date = MAX(p->after, now) + 1;
+		const gint64 date =
+		    at_once ? MAX(p->after + 1, now) : MAX(p->after, now) + 1;
 		struct timespec times[2] = { { 0, UTIME_OMIT }, { date, 0 } };
 
 		if (p->after < 0)
@@ -479,6 +488,12 @@ evf_stage_ready(EvfStage *st, GError **error)
 	return TRUE;
 }
 
+void
+evf_stage_at_once(EvfStage *st)
+{
+	st->at_once = TRUE;
+}
+
 gboolean
 evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
                  GPtrArray *changed, GError **error)
@@ -493,7 +508,8 @@ evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
 
 	*written = 0;
 	/* (dated just before the renames, which follow at once) */
-	if (!evf_stage_ready(st, error) || !date_after(renames, error))
+	if (!evf_stage_ready(st, error) ||
+	    !date_after(renames, st->at_once, error))
 		return FALSE;
 	hold_signals(held);
 	for (guint i = 0; i < renames->len; i++) {

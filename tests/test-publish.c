@@ -183,6 +183,59 @@ test_newer_second(void)
 	rm_rf(dir);
 }
 
+/* Stages @files under @dir as `serve`'s own build does, and commits them. */
+static gint64
+publish_at_once(const char *dir, GPtrArray *files)
+{
+	g_autoptr(EvfStage) st = evf_stage_new(dir);
+	g_autoptr(GError) error = NULL;
+	gint64 start;
+	guint written;
+
+	evf_parallel_for(files, stage_one, st);
+	evf_stage_at_once(st);
+	start = g_get_real_time() / G_USEC_PER_SEC;
+	g_assert_true(evf_stage_commit(st, NULL, &written, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(written, ==, files->len);
+	return start;
+}
+
+/* `serve` serves a version as soon as it is in place: its build is not
+ * held back until the next second begins (an edit is served within a
+ * second), but dates what it replaces in the present second, after the
+ * old version's; only a second version within one second waits for the
+ * next. */
+static void
+test_at_once(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("evfeed-pub-XXXXXX", NULL);
+	g_autoptr(GPtrArray) v1 = files();
+	g_autoptr(GPtrArray) v2 = files();
+	g_autoptr(GPtrArray) v3 = files();
+	g_autoptr(GError) error = NULL;
+	gint64 a, start;
+	guint written;
+
+	g_ptr_array_add(v1, file("a.ics", "one"));
+	g_assert_true(publish(dir, v1, NULL, &written, NULL, &error));
+	a = mtime(dir, "a.ics");
+	/* Early in a later second, so that both writes below fall in it. */
+	g_usleep(G_USEC_PER_SEC - g_get_real_time() % G_USEC_PER_SEC + 10000);
+
+	g_ptr_array_add(v2, file("a.ics", "one, edited"));
+	start = publish_at_once(dir, v2);
+	g_assert_cmpint(start, >, a);
+	g_assert_cmpint(mtime(dir, "a.ics"), ==, start);
+
+	g_ptr_array_add(v3, file("a.ics", "one, edited again"));
+	publish_at_once(dir, v3);
+	g_assert_cmpint(mtime(dir, "a.ics"), ==, start + 1);
+	g_assert_cmpint(mtime(dir, "a.ics") * G_USEC_PER_SEC, <=,
+	                g_get_real_time());
+	rm_rf(dir);
+}
+
 /* A file written early in a long build: dated when it is put in place,
  * not when it was written, since the old version was served meanwhile,
  * its answers dated up to the moment of the renames. */
@@ -556,6 +609,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/publish/write-and-skip", test_write_and_skip);
 	g_test_add_func("/publish/newer-second", test_newer_second);
+	g_test_add_func("/publish/at-once", test_at_once);
 	g_test_add_func("/publish/dated-when-in-place",
 	                test_dated_when_in_place);
 	g_test_add_func("/publish/snapshot-dated-when-swapped",
