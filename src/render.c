@@ -30,12 +30,17 @@ char *
 evf_view_home_url(const EvfView *view)
 {
 	const char *slash = strrchr(view->path, '/');
-	g_autofree char *dir =
-	    slash != NULL
-	        ? g_strndup(view->path, (gsize)(slash - view->path + 1))
-	        : g_strdup("");
+	g_autofree char *dir = NULL, *page = NULL;
 
-	return evf_config_url(view->config, dir);
+	/* The root is the site's url itself; any other scope's page is named
+	 * by its file, as the pages name it (canonical), since a static host
+	 * without index documents (a storage bucket behind a CDN) has no
+	 * page at a folder's address. */
+	if (slash == NULL)
+		return evf_config_url(view->config, "");
+	dir = g_strndup(view->path, (gsize)(slash - view->path + 1));
+	page = g_strconcat(dir, "index.html", NULL);
+	return evf_config_url(view->config, page);
 }
 
 /* What the specific part of a tag: URI (RFC 4151 §2.1: pchars, '/' and

@@ -32,9 +32,9 @@ typedef struct {
 #define EVF_JSONFEED_ABOUT_ID "_json-feed-event"
 
 void evf_view_free(EvfView *view);
-/* (transfer full): the URL of the page beside @view's file (its folder:
- * the site's root, or a category's folder): where a feed's readers go for
- * the scope the feed lists. */
+/* (transfer full): the URL of the page beside @view's file (the site's
+ * root, or a scope's index.html, as the pages name themselves): where a
+ * feed's readers go for the scope the feed lists. */
 char *evf_view_home_url(const EvfView *view);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfView, evf_view_free)
 

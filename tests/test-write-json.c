@@ -414,9 +414,19 @@ test_feed_home_and_about(void)
 		scopes++;
 		scope =
 		    g_strndup(f->path, strlen(f->path) - strlen("feed.json"));
-		home = evf_config_url(s->cfg, scope);
 		page = g_strconcat(scope, "index.html", NULL);
+		/* (the root's page is the site's url; another's, its
+		 * index.html, the name the page gives itself) */
+		home = evf_config_url(s->cfg, scope[0] != '\0' ? page : "");
 		g_assert_nonnull(find_file(s, page));
+		/* one address for the page: the one it names canonical */
+		{
+			g_autofree char *html = bytes_text(find_file(s, page));
+			g_autofree char *canonical = g_strdup_printf(
+			    "<link rel=\"canonical\" href=\"%s\"/>", home);
+
+			g_assert_nonnull(strstr(html, canonical));
+		}
 		root = parse_json(f->bytes);
 		feed = json_node_get_object(root);
 		g_assert_cmpstr(member_string(feed, "home_page_url"), ==, home);

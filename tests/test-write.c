@@ -434,15 +434,16 @@ test_ics_properties(void)
 			    text, "REFRESH-INTERVAL;VALUE=DURATION:PT1H"));
 			g_assert_nonnull(strstr(text, "X-PUBLISHED-TTL:PT1H"));
 			/* URL: the page of this calendar's own events (a
-			 * category's is its folder's), as the feeds link */
+			 * category's is its folder's index.html, the name the
+			 * page gives itself), as the feeds link */
 			{
 				const char *slash = strrchr(f->path, '/');
 				int dir = slash != NULL
 				              ? (int)(slash - f->path + 1)
 				              : 0;
 				g_autofree char *home = g_strdup_printf(
-				    "https://events.example.org/%.*s", dir,
-				    f->path);
+				    "https://events.example.org/%.*s%s", dir,
+				    f->path, dir > 0 ? "index.html" : "");
 				icalproperty *url =
 				    icalcomponent_get_first_property(
 				        cal, ICAL_URL_PROPERTY);

@@ -73,12 +73,18 @@ test "$(head_of /atom.xml | header Content-Type)" = "application/atom+xml; chars
 ok $? "Atom Content-Type"
 test "$(head_of /category/conference/calendar.ics | status)" = 200
 ok $? "category calendar served"
-# The home page that a category's feeds name: its folder.
-home=$(sed -n 's|^ *<link>https://[^/]*/\(category/conference/\)</link>$|\1|p' \
+# The home page that a category's feeds name: its index.html, the name
+# the page gives itself (a static host without index documents has no page
+# at the folder's address); the folder serves it too.
+home=$(sed -n 's|^ *<link>https://[^/]*/\(category/conference/[^<]*\)</link>$|\1|p' \
 	"$tmp/public/category/conference/rss.xml")
-test "$home" = category/conference/ &&
-	"$CURL" -s "$base/$home" | cmp -s - "$tmp/public/$home/index.html"
-ok $? "a category's folder serves its index.html, its feeds' home page"
+test "$home" = category/conference/index.html &&
+	"$CURL" -s "$base/$home" | cmp -s - "$tmp/public/$home" &&
+	grep -qF "<link rel=\"canonical\" href=\"https://events.example.org/$home\"/>" \
+		"$tmp/public/$home"
+ok $? "a category's feeds name its page as the page names itself ($home)"
+"$CURL" -s "$base/category/conference/" | cmp -s - "$tmp/public/$home"
+ok $? "a category's folder serves its index.html"
 ev=$(cd "$tmp/public/events" && ls *.ics | head -n 1)
 test "$(head_of "/events/$ev" | status)" = 200
 ok $? "one-event file served"
