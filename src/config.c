@@ -1838,6 +1838,27 @@ physical_paths(const char *path, char **file, char **dir)
 /* (transfer full) (nullable): the configuration at @path, with the
  * default of each value in error (their number in its errors); NULL when
  * the file could not be read as one. */
+/* (transfer full): the path of the site's url (@path, percent-encoded)
+ * as its identity holds it: decoded, but for an encoded '/' (RFC 3986
+ * §2.2: "/a%2Fb/" is not "/a/b/"), which stays "%2F". */
+static char *
+identity_path(const char *path)
+{
+	g_auto(GStrv) parts =
+	    g_regex_split_simple("%2F", path, G_REGEX_CASELESS, 0);
+
+	for (guint i = 0; parts[i] != NULL; i++) {
+		char *part = g_uri_unescape_string(parts[i], NULL);
+
+		/* (g_uri_parse has refused any other bad escape) */
+		if (part == NULL)
+			part = g_strdup(parts[i]);
+		g_free(parts[i]);
+		parts[i] = part;
+	}
+	return g_strjoinv("%2F", parts);
+}
+
 static EvfConfig *
 config_read(const char *path, GPtrArray *diags)
 {
@@ -1853,6 +1874,7 @@ config_read(const char *path, GPtrArray *diags)
 	g_autoptr(GHashTable) lines = NULL;
 	guint before = evf_diags_errors(diags);
 	g_autoptr(GUri) uri = NULL;
+	g_autofree char *site_path = NULL;
 	struct stat st;
 
 	/* "conf/" (a shell completes a folder's name so) names no file:
@@ -2087,23 +2109,20 @@ config_read(const char *path, GPtrArray *diags)
 	check_source_categories(cfg, path, lines, diags);
 	cfg->errors = evf_diags_errors(diags) - before;
 	cfg->events_given = g_key_file_has_key(kf, "paths", "events", NULL);
-	uri = g_uri_parse(cfg->url, G_URI_FLAGS_NONE, NULL);
+	uri = g_uri_parse(cfg->url, G_URI_FLAGS_ENCODED_PATH, NULL);
 	if (uri == NULL) /* (no default can be) */
 		return NULL;
 	cfg->host = g_ascii_strdown(g_uri_get_host(uri), -1);
+	site_path = identity_path(g_uri_get_path(uri));
 	{
 		/* not the scheme: a site that moves to https keeps them */
-		cfg->uid_site =
-		    g_strconcat(cfg->host, g_uri_get_path(uri), NULL);
+		cfg->uid_site = g_strconcat(cfg->host, site_path, NULL);
 		cfg->uid_namespace =
 		    evf_uuid5(EVF_UUID_NAMESPACE, cfg->uid_site);
 		cfg->url_line = find_line(lines, "site", "url");
 	}
-	{
-		const char *p = g_uri_get_path(uri);
-
-		cfg->base_path = g_strdup(p[0] == '/' ? p + 1 : p);
-	}
+	cfg->base_path =
+	    g_strdup(site_path[0] == '/' ? site_path + 1 : site_path);
 	return g_steal_pointer(&cfg);
 }
 

@@ -381,6 +381,9 @@ test_site_uid_namespace(Fixture *f, gconstpointer data)
 		{ "https://events.example.org/a/", FALSE },
 		{ "https://events.example.org/A/", FALSE },
 		{ "https://other.example.org/", FALSE },
+		/* an encoded '/' is no '/' (RFC 3986 §2.2) */
+		{ "https://events.example.org/a/b/", FALSE },
+		{ "https://events.example.org/a%2Fb/", FALSE },
 	};
 	g_autofree char *want =
 	    evf_uuid5(EVF_UUID_NAMESPACE, "events.example.org/");
@@ -401,6 +404,17 @@ test_site_uid_namespace(Fixture *f, gconstpointer data)
 			    g_hash_table_contains(seen, cfg->uid_namespace));
 		g_hash_table_add(seen, g_strdup(cfg->uid_namespace));
 	}
+	/* Any other encoded character is that character, as it always was:
+	 * the events of such a site keep their UIDs. */
+	{
+		g_autoptr(EvfConfig) cfg = assert_loads(
+		    f, "[site]\nurl=https://events.example.org/s%C3%A9ance/\n");
+		g_autofree char *kept = evf_uuid5(
+		    EVF_UUID_NAMESPACE, "events.example.org/s\u00e9ance/");
+
+		if (cfg != NULL)
+			g_assert_cmpstr(cfg->uid_namespace, ==, kept);
+	}
 }
 
 /* Each Atom feed's id is under the site's path (RFC 4287 §4.2.6: two
@@ -420,6 +434,12 @@ test_site_feed_ids(Fixture *f, gconstpointer data)
 		  "a/b/source/osce/atom.xml" },
 		{ "https://events.example.org/s\u00e9ance/", "atom.xml",
 		  "s%C3%A9ance/atom.xml" },
+		{ "https://events.example.org/s%C3%A9ance/", "atom.xml",
+		  "s%C3%A9ance/atom.xml" },
+		{ "https://events.example.org/a%2Fb/", "atom.xml",
+		  "a%2Fb/atom.xml" },
+		{ "https://events.example.org/a%2fb/c%2F/", "atom.xml",
+		  "a%2Fb/c%2F/atom.xml" },
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
