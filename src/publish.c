@@ -280,11 +280,15 @@ sync_dir(const char *dir, gboolean whole_fs, GError **error)
  * written keep theirs: the date moves only with the bytes.
  *
  * @at_once (a server's own build, whose edits must be served within a
- * second) dates each in the present second instead, unless the file it
- * replaces has that second or a later one: it waits only for two
- * versions within one second. The server then answers If-Modified-Since
- * of that second in full (evf_snapshot_date_changes), and nginx compares
- * it with the old version's own date. */
+ * second) dates them so too, but waits only for the second before it:
+ * only when the file it replaces is itself dated ahead (two versions
+ * within one second). Until its second begins, another web server of the
+ * folder sends a Last-Modified later than its Date, the price of serving
+ * an edit at once: no second up to the present one is a new version's,
+ * since any may be a Date the old one was sent with, which nginx, and
+ * every client that takes it for If-Modified-Since (`curl -z`), would
+ * take for the new one's. The server itself sends no such date
+ * (evf_snapshot_load); Apache sends the time of the request. */
 static gboolean
 date_after(GPtrArray *renames, gboolean at_once, GError **error)
 {
@@ -293,8 +297,7 @@ date_after(GPtrArray *renames, gboolean at_once, GError **error)
 
 	for (guint i = 0; i < renames->len; i++) {
 		Pending *p = g_ptr_array_index(renames, i);
-		const gint64 date =
-		    at_once ? MAX(p->after + 1, now) : MAX(p->after, now) + 1;
+		const gint64 date = MAX(p->after, now) + 1;
 		struct timespec times[2] = { { 0, UTIME_OMIT }, { date, 0 } };
 
 		if (p->after < 0)
@@ -304,6 +307,8 @@ date_after(GPtrArray *renames, gboolean at_once, GError **error)
 			                errno);
 		latest = MAX(latest, date);
 	}
+	if (at_once)
+		latest--;
 	wait = latest * G_USEC_PER_SEC - g_get_real_time();
 	if (latest >= 0 && wait > 0 && wait <= G_USEC_PER_SEC)
 		g_usleep(wait);

@@ -36,9 +36,9 @@ void evf_stage_add(EvfStage *st, const EvfFile *f);
  * space. Once is enough. */
 gboolean evf_stage_ready(EvfStage *st, GError **error);
 /* evf_stage_ready(), unless done; then dates each file that replaces
- * another in the next second (the present one with evf_stage_at_once),
- * and later than the old one (waiting up to a second for that second), so
- * that each version has its own
+ * another in the next second, and later than the old one (waiting up to a
+ * second for that second, unless evf_stage_at_once), so that each
+ * version has its own
  * Last-Modified, later than the Date of any answer that served the old
  * one; then renames the temporary files over the old ones
  * and removes the files named in @stale (relative paths; nullable) that
@@ -46,9 +46,10 @@ gboolean evf_stage_ready(EvfStage *st, GError **error);
  * (nullable, element-type utf8, owning its strings) gets the path of each,
  * in path order, once it is in place. */
 /* For a server that serves each version as soon as it is in place:
- * evf_stage_commit dates a file that replaces another in the present
- * second, unless the old one has it (then in the next, waited for), so
- * that an edit is not held back until the next second begins. */
+ * evf_stage_commit puts the files in place without waiting for the second
+ * they are dated in (but for the one before it, when the old file is
+ * dated ahead: two versions within one second), so that an edit is not
+ * held back until the next second begins. */
 void evf_stage_at_once(EvfStage *st);
 gboolean evf_stage_commit(EvfStage *st, const char *const *stale,
                           guint *written, GPtrArray *changed, GError **error);

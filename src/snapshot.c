@@ -186,6 +186,12 @@ entry_new(const char *dir, const char *path, const struct stat *st,
 	e->mtime = st->st_mtim.tv_sec;
 	e->mtime_ns = st->st_mtim.tv_nsec;
 	e->modified = MIN(e->mtime, g_get_real_time() / G_USEC_PER_SEC);
+	/* A file dated a second ahead (serve's own build dates a new
+	 * version in the next second, and puts it in place at once) is read
+	 * in a second that another server of the folder may have answered
+	 * the version before it in: that second names either. (One dated
+	 * further ahead is one of a clock set back since.) */
+	e->shared_second = e->mtime == e->modified + 1;
 	if (e->gzip != NULL)
 		e->etag_gzip = etag_of(e->body, "-gzip");
 	entry_answer(e, max_age);
@@ -304,12 +310,13 @@ evf_snapshot_date_changes(EvfSnapshot *snap, EvfSnapshot *previous, gint64 now)
 			at = answered + 1;
 		latest = MAX(latest, at);
 		/* (dated so already: written in this second) */
-		e->shared_second = answered == at;
-		if (e->modified >= at)
-			continue;
-		e->modified = at;
-		e->redated = TRUE;
-		entry_answer(e, snap->max_age);
+		if (e->modified < at) {
+			e->modified = at;
+			e->redated = TRUE;
+			entry_answer(e, snap->max_age);
+		}
+		e->shared_second =
+		    answered == e->modified || e->mtime == e->modified + 1;
 	}
 	return latest;
 }
@@ -331,6 +338,11 @@ evf_snapshot_date_files(EvfSnapshot *snap, const char *dir)
 		if (!e->redated)
 			continue;
 		e->redated = FALSE;
+		/* A file dated later already (serve's own build dates it
+		 * ahead) keeps its date: moved back, it could be the date of
+		 * the version before it, which another server sent. */
+		if (e->mtime >= e->modified)
+			continue;
 		full = g_build_filename(dir, e->path, NULL);
 		/* (a file another build replaced meanwhile is left to the
 		 * next load) */

@@ -36,7 +36,9 @@ typedef struct {
 	gint64 answered;  /* the last second an answer of it was dated in
 	                   * (evf_entry_answered; atomic) */
 	/* swapped in within the second of its Last-Modified, in which the
-	 * version before it was answered too */
+	 * version before it was answered too, here or (its file dated
+	 * later: read before the second it is dated in) by another server
+	 * of the folder */
 	gboolean shared_second;
 } EvfEntry;
 
@@ -69,7 +71,8 @@ void evf_entry_answered(const EvfEntry *e);
 gint64 evf_snapshot_date_changes(EvfSnapshot *snap, EvfSnapshot *previous,
                                  gint64 now);
 /* Dates the files under @dir of the entries evf_snapshot_date_changes
- * dated likewise, once their second has begun, and their `.gz` copies,
+ * dated likewise, once their second has begun (never back: a file dated
+ * later keeps its date), and their `.gz` copies,
  * which another web server answers gzip from with their own dates: for
  * another server of the folder, and for this one after a restart. */
 void evf_snapshot_date_files(EvfSnapshot *snap, const char *dir);

@@ -176,6 +176,37 @@ for base in "$serve_base" "$nginx"; do
 done
 base=$serve_base
 
+# A live edit that serve builds beside nginx: a client of nginx that asks
+# If-Modified-Since with the Date of its last fetch (or the time it
+# fetched, as `curl -z` does) gets the new version, never a 304; and the
+# new file is dated after that Date. The fetch is made early in a second,
+# and the edit at once, so that serve has built it within that second.
+f=$(ls "$tmp"/events/*.md | head -n 1)
+for round in 1 2 3; do
+	"${PYTHON3:-/usr/bin/python3}" -c 'import time; time.sleep(1.05 - time.time() % 1)'
+	h=$("$CURL" -s -D - -o /dev/null "$nginx/calendar.ics" | tr -d '\r')
+	fetched=$(echo "$h" | header Date)
+	retitle "$f" "Edited beside nginx $round"
+	in_place()
+	{
+		grep -q "^SUMMARY:Edited beside nginx $round" "$tmp/public/calendar.ics"
+	}
+	wait_until 5 in_place
+	ok $? "round $round: serve has put the edit in place"
+	for how in identity gzip; do
+		set -- -H "If-Modified-Since: $fetched"
+		[ $how = gzip ] && set -- "$@" -H 'Accept-Encoding: gzip'
+		for b in "$nginx" "$serve_base"; do
+			code=$("$CURL" -s -o /dev/null -w '%{http_code}' "$@" "$b/calendar.ics")
+			test "$code" = 200
+			ok $? "round $round: $b, $how: If-Modified-Since the Date of a fetch of the version before ($fetched): $code"
+		done
+	done
+	test "$(stat -c %Y "$tmp/public/calendar.ics")" -gt "$(date -d "$fetched" +%s)" &&
+		test "$(stat -c %Y "$tmp/public/calendar.ics.gz")" -gt "$(date -d "$fetched" +%s)"
+	ok $? "round $round: the new file and its .gz are dated after that Date"
+done
+
 serve_stop
 kill "$nginx_pid" 2>/dev/null
 wait "$nginx_pid" 2>/dev/null
