@@ -997,6 +997,36 @@ test_dates_utc_offset_shown(void)
 	    ev, 0, unix_of(ev->start) + 7 * 86400, &w3c);
 	g_assert_cmpstr(occurrence, ==,
 	                "8 March 2026, 00:30\u201302:00 (UTC+02:00)");
+	/* tzdata's fixed-offset zones are shown as their offsets: readers
+	 * take "Etc/GMT+5" for UTC+05:00, which it is not */
+	{
+		static const struct {
+			const char *zone, *when;
+		} cases[] = {
+			{ "Etc/GMT+5",
+			  "1 May 2027, 10:00\u201311:00 (UTC-05:00)" },
+			{ "Etc/GMT-14",
+			  "1 May 2027, 10:00\u201311:00 (UTC+14:00)" },
+			{ "Etc/UTC", "1 May 2027, 10:00\u201311:00 (UTC)" },
+			{ "Europe/Zagreb",
+			  "1 May 2027, 10:00\u201311:00 (Europe/Zagreb)" },
+		};
+
+		for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+			g_autofree char *file = g_strdup_printf(
+			    "---\ntitle: Call\nstart: 2027-05-01T10:00\n"
+			    "timezone: %s\n---\n",
+			    cases[i].zone);
+			/* (Etc/GMT+5 is warned of) */
+			g_autoptr(GPtrArray) warned = evf_diags_new();
+			g_autoptr(EvfEvent) fixed = parse(file, warned);
+			g_autofree char *shown = NULL;
+
+			g_assert_nonnull(fixed);
+			shown = evf_event_format_when(fixed);
+			g_assert_cmpstr(shown, ==, cases[i].when);
+		}
+	}
 
 	g_date_clear(&day, 1);
 	g_date_set_dmy(&day, 1, G_DATE_MARCH, 2026);
