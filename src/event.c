@@ -361,12 +361,18 @@ evf_event_display_title(const EvfEvent *ev)
 {
 	static GRegex *says_so;
 
-	/* Editors and partners often say it in the title already:
-	 * "CANCELLED: …", "[Canceled] …". */
+	/* Editors and partners often say it in the title already, as a
+	 * mark before it: "CANCELLED: …", "[Canceled] …", "Cancelled – …",
+	 * "CANCELLED …"; not "Cancelled-flights forum" nor "Cancelled
+	 * flights: …", whose first word it is. */
 	if (ev->status == EVF_STATUS_CANCELLED &&
-	    !g_regex_match(evf_regex_once(&says_so, "^\\W*cancell?ed\\b",
-	                                  G_REGEX_CASELESS),
-	                   ev->title, 0, NULL))
+	    !g_regex_match(
+	        evf_regex_once(&says_so,
+	                       "^\\W*(?:cancell?ed(?:\\s*(?:$|[^\\w\\s-])|"
+	                       "\\s+[-\\x{2013}\\x{2014}](?:\\s|$))|"
+	                       "(?-i:CANCELL?ED)\\s)",
+	                       G_REGEX_CASELESS),
+	        ev->title, 0, NULL))
 		return g_strconcat("Cancelled: ", ev->title, NULL);
 	return g_strdup(ev->title);
 }

@@ -1806,8 +1806,6 @@ test_ics_series_end_in_fold(void)
 	g_assert_null(strstr(later, "DTEND;TZID="));
 }
 
-/* A cancelled event's title says so once: "Cancelled: " comes first
- * unless the editor or the partner wrote it already. */
 /* The observances of the VTIMEZONE of @zone cut at @year. */
 static guint
 observances(const char *zone, int year)
@@ -3283,6 +3281,9 @@ test_feed_no_enddate_without_end(void)
 	    strstr(with_end, "<ev:enddate>2027-03-10T11:00:00Z</ev:enddate>"));
 }
 
+/* A cancelled event's title says so once: "Cancelled: " comes first
+ * unless the editor or the partner wrote it already, as a mark before the
+ * title, not as a word of it ("Cancelled flights: …"). */
 static void
 test_cancelled_title(void)
 {
@@ -3291,8 +3292,17 @@ test_cancelled_title(void)
 		{ "CANCELLED: Border workshop", "CANCELLED: Border workshop" },
 		{ "[Canceled] Border workshop", "[Canceled] Border workshop" },
 		{ "Cancelled - Border meeting", "Cancelled - Border meeting" },
+		{ "Cancelled \u2013 Border meeting",
+		  "Cancelled \u2013 Border meeting" },
+		{ "(cancelled) Border meeting", "(cancelled) Border meeting" },
+		{ "CANCELLED Border meeting", "CANCELLED Border meeting" },
+		{ "Cancelled", "Cancelled" },
 		{ "Cancellation policy workshop",
 		  "Cancelled: Cancellation policy workshop" },
+		{ "Cancelled-flights forum",
+		  "Cancelled: Cancelled-flights forum" },
+		{ "Cancelled flights: passenger rights forum",
+		  "Cancelled: Cancelled flights: passenger rights forum" },
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
