@@ -2120,21 +2120,31 @@ when_written(const When *w, gboolean utc)
 	g_autoptr(GDateTime) at = NULL;
 	g_autofree char *written = NULL;
 	g_autofree char *z = NULL;
+	/* to the second when it is written so: 09:00:20 and 09:00:40 are
+	 * not both "09:00" */
+	const char *hm =
+	    g_date_time_get_second(w->time) != 0 ? "%H:%M:%S" : "%H:%M";
+	g_autofree char *as_z = g_strconcat("%Y-%m-%dT", hm, "Z", NULL);
 
 	if (w->has_offset && w->offset == 0)
-		return g_date_time_format(w->time, "%Y-%m-%dT%H:%MZ");
+		return g_date_time_format(w->time, as_z);
 	if (w->has_offset) {
+		g_autofree char *as_offset =
+		    g_strconcat("%Y-%m-%dT", hm, "%:z", NULL);
+
 		tz = g_time_zone_new_offset(w->offset);
 		at = g_date_time_to_timezone(w->time, tz);
-		written = g_date_time_format(at, "%Y-%m-%dT%H:%M%:z");
+		written = g_date_time_format(at, as_offset);
 	} else {
-		written = g_date_time_format(w->time, "%Y-%m-%dT%H:%M");
+		g_autofree char *as_wall = g_strconcat("%Y-%m-%dT", hm, NULL);
+
+		written = g_date_time_format(w->time, as_wall);
 	}
 	if (!utc)
 		return g_steal_pointer(&written);
 	g_clear_pointer(&at, g_date_time_unref);
 	at = g_date_time_to_utc(w->time);
-	z = g_date_time_format(at, "%Y-%m-%dT%H:%MZ");
+	z = g_date_time_format(at, as_z);
 	return g_strdup_printf("%s (%s)", written, z);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(When, when_clear)

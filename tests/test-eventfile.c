@@ -1789,6 +1789,16 @@ test_error_end_not_after_start(void)
 	             4, 6,
 	             "end: 2024-07-12T09:30+05:00 is not after start, "
 	             "2024-07-12T10:00+05:00");
+	/* to the second, where it is written so: 10:00:20+01:00 is
+	 * 09:00:20Z, before 09:00:40Z, and both are not "09:00Z" */
+	assert_error("---\n"
+	             "title: Call\n"
+	             "start: 2027-05-03T09:00:40Z\n"
+	             "end: 2027-05-03T10:00:20+01:00\n"
+	             "---\n",
+	             4, 6,
+	             "end: 2027-05-03T10:00:20+01:00 (2027-05-03T09:00:20Z) "
+	             "is not after start, 2027-05-03T09:00:40Z");
 	/* the next day's time would be a day later: no such advice */
 	{
 		static const char text[] = "---\n"
