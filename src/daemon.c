@@ -61,6 +61,8 @@ typedef struct {
 	char *partners;    /* the state's partner revision (evf_partner_
 	                    * revision) when the last build began */
 	gint64 retry_at;   /* monotonic µs: a failed build is tried again */
+	gint64 put_in;     /* wall-clock s: the last build put files in place */
+	gint64 took;       /* µs: how long that build took */
 	gboolean failed;   /* the last build failed */
 	gint64 until;      /* wall-clock µs: an event ends, and the pages
 	                    * change with it; 0: none */
@@ -184,7 +186,7 @@ rebuild(Daemon *d, gboolean fresh)
 	g_autoptr(GPtrArray) diags = evf_diags_new();
 	g_autoptr(GError) error = NULL;
 	g_auto(EvfBuildStats) st = { 0 };
-	gint64 passes;
+	gint64 passes, began;
 
 	d->retry_at = 0;
 	/* (before the build reads them: a fetch made meanwhile by another
@@ -193,8 +195,9 @@ rebuild(Daemon *d, gboolean fresh)
 		g_free(d->partners);
 		d->partners = evf_partner_revision(d->store);
 	}
-	if (!evf_build_run(d->cfg, d->cache, g_get_real_time(),
-	                   EVF_BUILD_AT_ONCE, diags, &st, &error)) {
+	began = g_get_real_time();
+	if (!evf_build_run(d->cfg, d->cache, began, EVF_BUILD_AT_ONCE, diags,
+	                   &st, &error)) {
 		/* A full disk, a locked state or another build under way
 		 * passes: the build is tried again (an error in the events
 		 * waits for the next edit). */
@@ -242,6 +245,11 @@ rebuild(Daemon *d, gboolean fresh)
 			          served);
 		}
 		return FALSE;
+	}
+	/* (its renames are just done) */
+	if (!st.skipped && st.written > 0) {
+		d->put_in = g_get_real_time() / G_USEC_PER_SEC;
+		d->took = g_get_real_time() - began;
 	}
 	log_diags(diags);
 	d->until = st.until < G_MAXINT64 ? st.until : 0;
@@ -666,11 +674,25 @@ on_settled(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* Builds once the events stop changing for SETTLE_MS. A version put in
+ * place in this second is dated in the next (publish.c), and one built
+ * now would wait for that second inside the build, while the edits made
+ * meanwhile would make a third version, dated and served a second later
+ * still: the build starts as late as it can and still be done as that
+ * second begins (as long as the last took), with every edit made until
+ * then. */
 static void
 schedule_rebuild(Daemon *d)
 {
+	gint64 now = g_get_real_time();
+	gint64 start = now + SETTLE_MS * 1000;
+
+	if (d->put_in == now / G_USEC_PER_SEC)
+		start = MAX(start, (d->put_in + 1) * G_USEC_PER_SEC - d->took -
+		                       SETTLE_MS * 1000);
 	g_clear_handle_id(&d->rebuild_source, g_source_remove);
-	d->rebuild_source = g_timeout_add(SETTLE_MS, on_settled, d);
+	d->rebuild_source =
+	    g_timeout_add((guint)((start - now) / 1000), on_settled, d);
 }
 
 static gboolean
