@@ -1393,18 +1393,41 @@ record_members(EvfStore *store, const char *prefix, GHashTable *members,
 }
 
 /* (transfer full): the UID of the feed item of the series of @ev, an
- * occurrence: its source's, or the one that @aliases (evf_merge's
- * EvfMergeIds) give it (the source renamed: partner.c). */
+ * occurrence: its source's, or the one that @ids' aliases (evf_merge's
+ * EvfMergeIds) give it (the source renamed: partner.c). Where another
+ * source that lists it too published the item first (its UID among
+ * @known, the state's series), the item keeps that UID, for good (an
+ * alias): a source that wins later, by priority or by name, does not
+ * make the series a new item in the feeds, nor does it when the first
+ * goes. */
 static char *
-series_uid(const EvfEvent *ev, GHashTable *aliases)
+series_uid(const EvfEvent *ev, EvfMergeIds *ids, GHashTable *known)
 {
 	char *uid = evf_render_series_uid(ev);
-	const char *to = g_hash_table_lookup(aliases, uid);
+	const char *to = g_hash_table_lookup(ids->aliases, uid);
 
-	if (to == NULL)
+	if (to != NULL) {
+		g_free(uid);
+		return g_strdup(to);
+	}
+	if (g_hash_table_contains(known, uid))
 		return uid;
-	g_free(uid);
-	return g_strdup(to);
+	for (guint i = 0; ev->also_listed != NULL && i < ev->also_listed->len;
+	     i++) {
+		g_autofree char *other = evf_render_series_uid_of(
+		    g_ptr_array_index(ev->also_listed, i), ev->series);
+		const char *kept = g_hash_table_lookup(ids->aliases, other);
+
+		if (kept == NULL)
+			kept = other;
+		if (!g_hash_table_contains(known, kept))
+			continue;
+		g_hash_table_insert(ids->aliases, g_strdup(uid),
+		                    g_strdup(kept));
+		g_ptr_array_add(ids->added, uid);
+		return g_strdup(kept);
+	}
+	return uid;
 }
 
 /* When each partner series of @events was first listed and last
@@ -1418,7 +1441,7 @@ series_uid(const EvfEvent *ev, GHashTable *aliases)
  * (EvfEvent.series_id); the records that change go to @changed (key →
  * value). */
 static void
-series_times(GPtrArray *events, GHashTable *known, GHashTable *aliases,
+series_times(GPtrArray *events, GHashTable *known, EvfMergeIds *ids,
              GHashTable *changed)
 {
 	/* item UID → gint64[2] */
@@ -1434,7 +1457,7 @@ series_times(GPtrArray *events, GHashTable *known, GHashTable *aliases,
 		if (ev->series == NULL)
 			continue;
 		g_free(ev->series_id);
-		ev->series_id = series_uid(ev, aliases);
+		ev->series_id = series_uid(ev, ids, known);
 		t = g_hash_table_lookup(times, ev->series_id);
 		if (t == NULL) {
 			const char *had =
@@ -2064,7 +2087,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	known_series = evf_store_get_meta_prefixed(store, "series/");
 	series_changed =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	series_times(events, known_series, ids.aliases, series_changed);
+	series_times(events, known_series, &ids, series_changed);
 	cats = evf_render_categories(events);
 	members = evf_store_get_meta_prefixed(store, "members/");
 	members_changed(cats, members, updated, now, FALSE);

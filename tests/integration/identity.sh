@@ -18,7 +18,8 @@
 # moved to another time of day keeps each occurrence's UID and .ics file,
 # with SEQUENCE one higher, and an occurrence moved on its own, whose time
 # did not change, keeps SEQUENCE 0; read again in full, and moved back,
-# the same UIDs.
+# the same UIDs. Its one feed item keeps its id when a mirror of higher
+# priority starts to list the series, and when the academy goes.
 #
 # Environment (make check sets it): EVFEED, top_srcdir; optional PYTHON3.
 # EVFEED_KEEP_TMP=1 keeps the temporary folder.
@@ -527,5 +528,44 @@ briefings series-zone-again
 cmp -s "$tmp/series-zone.briefings" "$tmp/series-zone-again.briefings"
 ok $? "series in Pago Pago read again: the same UIDs, SEQUENCEs and times" ||
 	diag_file "$tmp/series-zone-again.briefings"
+
+# ---- a second source that lists the same series and wins (a mirror of
+# higher priority): the series' one feed item keeps its id, in rss.xml and
+# atom.xml, and keeps it once the first source goes
+
+# series_ids NAME: the ids of the feed items of the academy's series, in
+# rss.xml then atom.xml, one line each, into $tmp/NAME.series-ids.
+series_ids()
+{
+	"$PYTHON3" - "$pub" >"$tmp/$1.series-ids" <<'PY'
+import sys
+import feedparser
+for name in ('rss.xml', 'atom.xml'):
+    feed = feedparser.parse(sys.argv[1] + '/' + name)
+    ids = [e.id for e in feed.entries if 'Weekly briefing' in e.title]
+    print(name, len(ids), ' '.join(ids))
+PY
+}
+series_ids series-alone
+cp "$tmp/www/academy.ics" "$tmp/www/mirror.ics"
+printf '\n[source mirror]\ntitle=Mirror\nurl=%s/mirror.ics\nformat=ics\npriority=10\n' \
+	"$base" >>"$conf"
+step series-mirror
+series_ids series-mirror
+briefings series-mirror
+awk '{ print $1 }' "$tmp/series-mirror.briefings" >"$tmp/series-mirror.uids"
+grep -q '^rss.xml 1 ' "$tmp/series-alone.series-ids" &&
+	grep -q '^atom.xml 1 ' "$tmp/series-alone.series-ids" &&
+	cmp -s "$tmp/series-alone.series-ids" "$tmp/series-mirror.series-ids" &&
+	cmp -s "$tmp/series.uids" "$tmp/series-mirror.uids"
+ok $? "series listed by a mirror that wins: its feed item keeps its id" ||
+	{ diag_file "$tmp/series-alone.series-ids"; diag_file "$tmp/series-mirror.series-ids"; }
+awk '/^\[source academy\]$/ { skip = 1 } /^$/ { skip = 0 } !skip' "$conf" \
+	>"$conf.new" && mv "$conf.new" "$conf"
+step series-first-gone
+series_ids series-first-gone
+cmp -s "$tmp/series-alone.series-ids" "$tmp/series-first-gone.series-ids"
+ok $? "the first source of the series gone: its feed item keeps its id" ||
+	{ diag_file "$tmp/series-alone.series-ids"; diag_file "$tmp/series-first-gone.series-ids"; }
 
 done_testing
