@@ -599,9 +599,82 @@ evf_render_series_next(const EvfConfig *cfg, GPtrArray *occ, gint64 now,
 	return rep;
 }
 
+/* (transfer none): the occurrence of @occ whose texts (title, place,
+ * description) are the series': those most of its occurrences that take
+ * place have, @rep's where they are among the most; so that an override
+ * of the next occurrence ("(afternoon)", another room, "Moved this week")
+ * is not published as the whole series' text. */
+static const EvfEvent *
+series_texts(GPtrArray *occ, guint rep)
+{
+	g_autoptr(GHashTable) counts =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
+	guint best = rep, most = 0;
+
+	for (guint i = 0; i < occ->len; i++) {
+		const EvfEvent *ev = g_ptr_array_index(occ, i);
+		char *key = g_strdup_printf(
+		    "%s\x1f%s\x1f%s", ev->title,
+		    ev->location != NULL ? ev->location : "",
+		    ev->description_md != NULL ? ev->description_md : "");
+		guint n = GPOINTER_TO_UINT(g_hash_table_lookup(counts, key));
+
+		if (ev->status != EVF_STATUS_CANCELLED)
+			g_hash_table_insert(counts, g_strdup(key),
+			                    GUINT_TO_POINTER(n + 1));
+		g_ptr_array_add(keys, key);
+	}
+	most = GPOINTER_TO_UINT(
+	    g_hash_table_lookup(counts, g_ptr_array_index(keys, rep)));
+	for (guint i = 0; i < occ->len; i++) {
+		guint n = GPOINTER_TO_UINT(
+		    g_hash_table_lookup(counts, g_ptr_array_index(keys, i)));
+
+		if (n > most) {
+			most = n;
+			best = i;
+		}
+	}
+	return g_ptr_array_index(occ, best);
+}
+
+/* Gives @item the texts of @from. */
+static void
+take_texts(EvfEvent *item, const EvfEvent *from)
+{
+	g_free(item->title);
+	item->title = g_strdup(from->title);
+	g_free(item->location);
+	item->location = g_strdup(from->location);
+	item->has_geo = from->has_geo;
+	item->lat = from->lat;
+	item->lon = from->lon;
+	g_free(item->description_md);
+	item->description_md = g_strdup(from->description_md);
+	g_free(item->description_html);
+	item->description_html = g_strdup(from->description_html);
+	g_free(item->description_text);
+	item->description_text = g_strdup(from->description_text);
+}
+
+EvfEvent *
+evf_render_series_shown(GPtrArray *occ, guint rep)
+{
+	const EvfEvent *texts = series_texts(occ, rep);
+	EvfEvent *shown;
+
+	if (texts == g_ptr_array_index(occ, rep))
+		return NULL;
+	shown = evf_event_copy(g_ptr_array_index(occ, rep));
+	take_texts(shown, texts);
+	return shown;
+}
+
 /* The item of a partner's recurring series in a feed: the occurrence
  * @occ (sorted by start) lists at the build's time
- * (evf_render_series_next), under an identity of the series' own, so
+ * (evf_render_series_next), with the series' texts (series_texts),
+ * under an identity of the series' own, so
  * that a feed reader is told of the series once, when it was first
  * listed, and not of each occurrence as it comes into the window. */
 static EvfEvent *
@@ -610,11 +683,12 @@ series_item(const Site *site, GPtrArray *occ)
 	const EvfEvent *first = g_ptr_array_index(occ, 0);
 	g_autofree char *further = NULL;
 	guint rep = evf_render_series_next(site->cfg, occ, site->now, &further);
-	EvfEvent *item;
+	EvfEvent *item = evf_render_series_shown(occ, rep);
 	gboolean dated = FALSE; /* the source said when it published one */
 	gint64 over = 0;        /* when the last is over */
 
-	item = evf_event_copy(g_ptr_array_index(occ, rep));
+	if (item == NULL)
+		item = evf_event_copy(g_ptr_array_index(occ, rep));
 	g_free(item->uid);
 	item->uid = first->series_id != NULL ? g_strdup(first->series_id)
 	                                     : evf_render_series_uid(first);

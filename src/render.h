@@ -204,6 +204,12 @@ GPtrArray *evf_render_categories(GPtrArray *events);
  * makes it (evf_render_series_uid_of: of source @source's series
  * @series). */
 char *evf_render_series_uid(const EvfEvent *occurrence);
+/* (transfer full) (nullable): the occurrence @rep of a partner series'
+ * @occurrences (evf_render_series_next's) as its one item and article
+ * show it: with the texts (title, place, description) most of the
+ * occurrences have, where its own are not those (an override of the next
+ * occurrence alone: "(afternoon)", another room); NULL where they are. */
+EvfEvent *evf_render_series_shown(GPtrArray *occurrences, guint rep);
 /* (transfer full): the name (events/<name>.ics) of the calendar of every
  * dated occurrence of the partner's series that @occurrence (or the
  * series' feed item) is of, which its "Add to calendar" links give: its

@@ -3380,6 +3380,22 @@ static const char partner_series[] =
     "DTEND:20250610T170000Z\r\nSUMMARY:A single talk\r\nEND:VEVENT\r\n"
     "END:VCALENDAR\r\n";
 
+/* A weekly series whose next occurrence (2 June 2025, the day after NOW)
+ * is moved to the afternoon, to another room, with a note of its own. */
+static const char partner_series_moved_once[] =
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//PA//Test//EN\r\n"
+    "BEGIN:VEVENT\r\nUID:jour-fixe@pa.example\r\n"
+    "DTSTAMP:20250101T000000Z\r\nDTSTART:20250526T080000Z\r\n"
+    "DTEND:20250526T090000Z\r\nRRULE:FREQ=WEEKLY;COUNT=10\r\n"
+    "SUMMARY:Jour fixe\r\nLOCATION:Room 2\r\n"
+    "DESCRIPTION:The partners meet every Monday.\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:jour-fixe@pa.example\r\n"
+    "RECURRENCE-ID:20250602T080000Z\r\n"
+    "DTSTAMP:20250101T000000Z\r\nDTSTART:20250602T123000Z\r\n"
+    "DTEND:20250602T133000Z\r\nSUMMARY:Jour fixe (afternoon)\r\n"
+    "LOCATION:Room 5\r\nDESCRIPTION:Moved to the afternoon this week.\r\n"
+    "END:VEVENT\r\nEND:VCALENDAR\r\n";
+
 /* Renders @s's own events with @imp's as those of its source "pa",
  * tracked in @s's state at @now, into @s->files. */
 static void
@@ -3443,6 +3459,46 @@ item_element(const char *feed, const char *title, const char *name)
 	end = strstr(p, close);
 	g_assert_nonnull(end);
 	return g_strndup(p, (gsize)(end - p));
+}
+
+/* A partner series' one item, in the feeds and on the page, has the
+ * series' texts, not those of its next occurrence moved on its own, which
+ * the calendars have, and its date. */
+static void
+test_partner_series_texts(void)
+{
+	g_autofree char *dir =
+	    g_test_build_filename(G_TEST_DIST, "data", "hard-events", NULL);
+	g_autoptr(Site) s = site_render_with(
+	    dir, "[source pa]\nurl=https://pa.example/cal.ics\n");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = evf_import_ics(
+	    partner_series_moved_once, strlen(partner_series_moved_once),
+	    "https://pa.example/", NOW, &error);
+	g_autofree char *rss = NULL;
+	g_autofree char *ics = NULL;
+	g_autofree char *page = NULL;
+	g_autofree char *start = NULL;
+	g_autofree char *where = NULL;
+
+	g_assert_no_error(error);
+	render_with_import(s, imp, NOW);
+	rss = file_text(s, "rss.xml");
+	ics = file_text(s, "calendar.ics");
+	page = file_text(s, "index.html");
+	g_assert_cmpuint(count_of(ics, "SUMMARY:Jour fixe (afternoon)\r\n"), ==,
+	                 1);
+	g_assert_cmpuint(count_of(rss, "<title>Jour fixe</title>"), ==, 1);
+	g_assert_null(strstr(rss, "Jour fixe (afternoon)"));
+	g_assert_null(strstr(rss, "Moved to the afternoon"));
+	g_assert_nonnull(strstr(rss, "The partners meet every Monday."));
+	where = item_element(rss, "Jour fixe", "ev:location");
+	g_assert_cmpstr(where, ==, "Room 2");
+	/* dated by its next occurrence, as it takes place */
+	start = item_element(rss, "Jour fixe", "ev:startdate");
+	g_assert_cmpstr(start, ==, "2025-06-02T12:30:00Z");
+	g_assert_cmpuint(count_of(page, "Jour fixe</h3>"), ==, 1);
+	g_assert_null(strstr(page, "Jour fixe (afternoon)"));
 }
 
 /* A partner's recurring series, which evfeed expands into its occurrences
@@ -3792,6 +3848,8 @@ main(int argc, char **argv)
 	g_test_add_func("/write/feed/no-enddate-without-end",
 	                test_feed_no_enddate_without_end);
 	g_test_add_func("/write/partner-series-once", test_partner_series_once);
+	g_test_add_func("/write/partner-series-texts",
+	                test_partner_series_texts);
 	g_test_add_func("/write/page-undated", test_page_undated);
 	g_test_add_func("/write/partner-back-catalogue",
 	                test_partner_back_catalogue);
