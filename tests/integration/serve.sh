@@ -1131,7 +1131,7 @@ trap _tap_cleanup EXIT
 # build; made readable, with chmod alone, it is published: the daemon
 # hears of a change of a file's attributes too, the configuration's as
 # well. As root (which reads every file) the daemon runs as nobody, as
-# under systemd's DynamicUser, from a folder nobody can reach.
+# under systemd's unit a user of its own, from a folder nobody can reach.
 perm=$(mktemp -d "${TMPDIR:-/tmp}/evfeed-perm.XXXXXX") || bail_out "mktemp failed"
 chmod 755 "$perm"
 mkdir "$perm/events" "$perm/var"
