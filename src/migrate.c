@@ -455,10 +455,29 @@ read_source(const EvfConfig *cfg, const char *source, char **url,
 	*url = NULL;
 	if (scheme == NULL || strlen(scheme) < 2) /* "C:" is a path */
 		return evf_file_read(source, EVF_MIGRATE_MAX_BYTES, error);
-	if (g_ascii_strcasecmp(scheme, "webcal") == 0)
+	if (g_ascii_strcasecmp(scheme, "webcal") == 0) {
+		GBytes *body;
+
 		*url = g_strconcat("https", source + strlen(scheme), NULL);
-	else if (g_ascii_strcasecmp(scheme, "http") == 0 ||
-	         g_ascii_strcasecmp(scheme, "https") == 0)
+		body = fetch(cfg, *url, error);
+		/* webcal: says nothing of TLS, and evfeed's own pages give it
+		 * for an http site: a server that does not answer so is
+		 * told how to ask it (not by trying it without TLS, which
+		 * anyone between could make happen) */
+		if (body == NULL && error != NULL && *error != NULL &&
+		    strstr((*error)->message, "HTTP status") == NULL) {
+			char *was = (*error)->message;
+
+			(*error)->message = g_strdup_printf(
+			    "%s (webcal:// is read as https://; for a server "
+			    "without TLS, give http%s)",
+			    was, source + strlen(scheme));
+			g_free(was);
+		}
+		return body;
+	}
+	if (g_ascii_strcasecmp(scheme, "http") == 0 ||
+	    g_ascii_strcasecmp(scheme, "https") == 0)
 		*url = g_strdup(source);
 	else {
 		evf_throw(error,

@@ -548,7 +548,7 @@ ok $? "--dry-run: says what it would write, writes nothing"
 tmp=$(mktmp)
 write_config "$tmp" "$tmp/events"
 # Serves the fixtures' folder on a free port of 127.0.0.1, prints it, and
-# stops by itself after two requests or 30 seconds.
+# stops by itself after three requests or 30 seconds.
 "$PYTHON3" - "$ics" >"$tmp/port" 2>"$tmp/server.log" <<'EOF' &
 import functools, http.server, sys, time
 handler = functools.partial(http.server.SimpleHTTPRequestHandler,
@@ -558,7 +558,7 @@ server.timeout = 1
 print(server.server_address[1], flush=True)
 end = time.monotonic() + 30
 served = 0
-while served < 2 and time.monotonic() < end:
+while served < 3 and time.monotonic() < end:
     before = time.monotonic()
     server.handle_request()
     if time.monotonic() - before < server.timeout:
@@ -583,6 +583,14 @@ with_timeout 60 "$EVFEED" --config "$tmp/evfeed.conf" import \
 	"http://127.0.0.1:$port/no-such.ics" >"$tmp/out" 2>"$tmp/err"
 test $? -eq 1 && grep -q 'no-such.ics: error: cannot fetch' "$tmp/err"
 ok $? "URL: a 404 is an error"
+# webcal:, which says nothing of TLS, is read as https: a server without
+# it (as evfeed's pages give webcal: for an http site) is told of
+with_timeout 60 "$EVFEED" --config "$tmp/evfeed.conf" import \
+	"webcal://127.0.0.1:$port/outlook-export.ics" >"$tmp/out" 2>"$tmp/err"
+test $? -eq 1 &&
+	grep -qF "(webcal:// is read as https://; for a server without TLS, give http://127.0.0.1:$port/outlook-export.ics)" "$tmp/err"
+ok $? "URL: webcal:// of a server without TLS: says to give http://" ||
+	diag_file "$tmp/err"
 wait "$server"
 "$EVFEED" --config "$tmp/evfeed.conf" import "ftp://127.0.0.1/x.ics" >/dev/null 2>"$tmp/err"
 test $? -eq 1 && grep -q 'only http, https and webcal' "$tmp/err"
