@@ -261,8 +261,14 @@ evf_snapshot_load(const char *dir, const char *manifest, gint64 max_age,
 			EvfEntry *old =
 			    g_hash_table_lookup(previous->entries, lines[i]);
 
+			/* (but one whose file is dated after its Last-Modified
+			 * once that second has begun: read anew, it is served
+			 * with its file's date, which If-Modified-Since of it
+			 * gets a 304 for) */
 			if (old != NULL && same_file(old, &st, gz) &&
-			    g_strcmp0(old->link, link) == 0)
+			    g_strcmp0(old->link, link) == 0 &&
+			    !(old->modified < old->mtime &&
+			      old->mtime <= g_get_real_time() / G_USEC_PER_SEC))
 				e = g_rc_box_acquire(old);
 		}
 		if (e == NULL)
@@ -274,6 +280,23 @@ evf_snapshot_load(const char *dir, const char *manifest, gint64 max_age,
 		g_hash_table_replace(snap->entries, e->path, e);
 	}
 	return snap;
+}
+
+gint64
+evf_snapshot_due(EvfSnapshot *snap)
+{
+	GHashTableIter it;
+	gpointer value;
+	gint64 due = 0;
+
+	g_hash_table_iter_init(&it, snap->entries);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		const EvfEntry *e = value;
+
+		if (e->modified < e->mtime && (due == 0 || e->mtime < due))
+			due = e->mtime;
+	}
+	return due;
 }
 
 void

@@ -55,6 +55,13 @@ EvfSnapshot *evf_snapshot_load(const char *dir, const char *manifest,
                                const char *site_url, EvfSnapshot *previous,
                                GError **error);
 
+/* The first second (0: none) in which an entry of @snap, whose file is
+ * dated after its Last-Modified (read before the second its file is
+ * dated in: serve's own build dates its files ahead), is due to be read
+ * anew by evf_snapshot_load with @snap as its previous, and served with
+ * its file's date: until then, an If-Modified-Since of its Last-Modified
+ * is answered in full (shared_second). */
+gint64 evf_snapshot_due(EvfSnapshot *snap);
 /* Notes that an answer of @e is being dated now (time(), as
  * libmicrohttpd dates answers): for evf_snapshot_date_changes. */
 void evf_entry_answered(const EvfEntry *e);

@@ -193,6 +193,15 @@ for round in 1 2 3; do
 	}
 	wait_until 5 in_place
 	ok $? "round $round: serve has put the edit in place"
+	# (serve itself serves it once it has read it: at once, or as the
+	# next second begins, for a version within a second of the last)
+	serves_it()
+	{
+		"$CURL" -s "$serve_base/calendar.ics" |
+			grep -q "^SUMMARY:Edited beside nginx $round"
+	}
+	wait_until 5 serves_it
+	ok $? "round $round: serve serves the edit"
 	for how in identity gzip; do
 		set -- -H "If-Modified-Since: $fetched"
 		[ $how = gzip ] && set -- "$@" -H 'Accept-Encoding: gzip'

@@ -644,6 +644,18 @@ test "$(head_of /calendar.ics -H "If-Modified-Since: $lm1" | status)" = 200 &&
 ok $? "If-Modified-Since with the first version's date: 200"
 test "$(date -d "$lm2" +%s)" -le "$(date -d "$(echo "$h" | header Date)" +%s)"
 ok $? "Last-Modified is never later than Date"
+# Once the second its file is dated in has begun, that date is its
+# Last-Modified, and an If-Modified-Since of it gets a 304: a client that
+# sends only that is not answered in full for as long as the version is
+# served.
+lm_is_file_date()
+{
+	lm3=$(head_of /calendar.ics | header Last-Modified)
+	test "$(date -d "$lm3" +%s)" = "$(stat -c %Y "$tmp/public/calendar.ics")"
+}
+wait_until $((3 * slow)) lm_is_file_date &&
+	test "$(head_of /calendar.ics -H "If-Modified-Since: $lm3" | status)" = 304
+ok $? "once its second has begun, the file's date is the Last-Modified, which brings a 304 ($lm3)"
 # For another web server of the folder, which sends a file's date as its
 # Last-Modified (and in its ETag): the second version is in place with a
 # later date than the first from the moment it is there, not a moment
