@@ -126,12 +126,23 @@ check_all(const char *after)
 	g_autoptr(EvfConfig) cfg =
 	    evf_config_load_partial(config_path(), diags);
 	gboolean ok = TRUE;
-	guint errors;
+	guint errors = evf_diags_errors(diags);
 
 	evf_diags_print(diags, stderr);
 	g_ptr_array_set_size(diags, 0);
-	if (cfg == NULL)
+	/* (the file not read at all: missing, a folder, in UTF-16) */
+	if (cfg == NULL) {
+		if (opt_config == NULL &&
+		    !g_file_test(config_path(), G_FILE_TEST_EXISTS))
+			fprintf(stderr,
+			        "evfeed: no %s in this folder: give the "
+			        "configuration with --config FILE\n",
+			        config_path());
+		errors = MAX(errors, 1);
+		fprintf(stderr, "evfeed: %u error%s%s\n", errors,
+		        errors == 1 ? "" : "s", after != NULL ? after : "");
 		return 1;
+	}
 	if (cfg->errors == 0 ||
 	    (cfg->events_given && cfg->events_dir != NULL &&
 	     g_file_test(cfg->events_dir, G_FILE_TEST_IS_DIR))) {

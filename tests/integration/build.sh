@@ -54,6 +54,26 @@ ok $? "check --listen: ignored, as evfeed(1) says"
 "$EVFEED" --config "$tmp/missing.conf" check 2>"$tmp/err"
 test $? -eq 1 && grep -q 'missing.conf' "$tmp/err"
 ok $? "missing config: exit 1 naming it"
+# A configuration not read at all (missing, a folder, in UTF-16) is
+# counted as the others are, and build says nothing was written; with no
+# --config and no evfeed.conf in the folder, how to give one is said.
+"$EVFEED" --config "$tmp/missing.conf" build 2>"$tmp/err"
+test $? -eq 1 && test "$(tail -n 1 "$tmp/err")" = "evfeed: 1 error; nothing was written"
+ok $? "missing config: build counts it, and says nothing was written" ||
+	diag_file "$tmp/err"
+"$EVFEED" --config "$tmp" check 2>"$tmp/err"
+test $? -eq 1 && test "$(tail -n 1 "$tmp/err")" = "evfeed: 1 error"
+ok $? "a folder for the config: check counts it" || diag_file "$tmp/err"
+printf '[site]\ntitle=U16\n' | iconv -t UTF-16 >"$tmp/u16.conf"
+"$EVFEED" --config "$tmp/u16.conf" check 2>"$tmp/err"
+test $? -eq 1 && grep -q 'UTF-16' "$tmp/err" &&
+	test "$(tail -n 1 "$tmp/err")" = "evfeed: 1 error"
+ok $? "a config in UTF-16: said, and counted" || diag_file "$tmp/err"
+mkdir "$tmp/no-config"
+(cd "$tmp/no-config" && "$EVFEED" check) 2>"$tmp/err"
+test $? -eq 1 && grep -q 'give the configuration with --config FILE' "$tmp/err"
+ok $? "no --config and no evfeed.conf here: how to give one is said" ||
+	diag_file "$tmp/err"
 # A short option's value written on to it, as getopt(3) takes it; a value
 # given apart that begins with a dash is still that value.
 "$EVFEED" -c"$tmp/missing.conf" check 2>"$tmp/err"
