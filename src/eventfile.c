@@ -2198,13 +2198,63 @@ in_typographic_quotes(const char *s)
 	"; it is in typographic quotes, which YAML reads as part of the " \
 	"value: write straight quotes (\") or none"
 
+/* The month (1 to 12) whose English name @word is, or begins (three
+ * letters at least: "Jun", "Sept"); 0 for none. */
+static int
+month_named(const char *word)
+{
+	gsize n = strlen(word);
+
+	for (int i = 1; n >= 3 && i <= 12; i++)
+		if (n <= strlen(month_names[i]) &&
+		    g_ascii_strncasecmp(word, month_names[i], n) == 0)
+			return i;
+	return 0;
+}
+
+/* (transfer full) (nullable): @s written with a month's name ("June 28,
+ * 2018", "28 Jun 2018", "Thursday, 28 June 2018") as evfeed reads it:
+ * 2018-06-28; NULL when it is not such a date. */
+static char *
+date_of_words(const char *s)
+{
+	static GRegex *words;
+	g_autoptr(GMatchInfo) m = NULL;
+	g_autofree char *d = NULL, *mo = NULL, *y = NULL;
+	int month;
+
+	if (!g_regex_match(
+	        evf_regex_once(&words,
+	                       "^(?:[A-Za-z]+,? +)?(?:([0-9]{1,2})(?:st|nd|rd|"
+	                       "th)?\\.? +([A-Za-z]+)\\.?|([A-Za-z]+)\\.? +"
+	                       "([0-9]{1,2})(?:st|nd|rd|th)?),? +([0-9]{4})$",
+	                       G_REGEX_CASELESS),
+	        s, 0, &m))
+		return NULL;
+	d = g_match_info_fetch(m, 1);
+	mo = g_match_info_fetch(m, 2);
+	if (d == NULL || d[0] == '\0') {
+		g_free(d);
+		g_free(mo);
+		mo = g_match_info_fetch(m, 3);
+		d = g_match_info_fetch(m, 4);
+	}
+	y = g_match_info_fetch(m, 5);
+	month = month_named(mo);
+	if (month == 0 || atoi(d) < 1 || atoi(d) > 31)
+		return NULL;
+	return g_strdup_printf("%s-%02d-%02d", y, month, atoi(d));
+}
+
 /* (transfer full): how to write @s, which is not of a date's form, as
  * the end of its diagnostic; "" when that is not known. */
 static char *
 date_advice(const char *s)
 {
-	static GRegex *dmy, *fraction, *zone_word, *ampm, *noon;
+	static GRegex *dmy, *fraction, *zone_word, *ampm, *noon, *slashes,
+	    *short_offset;
 	g_autoptr(GMatchInfo) m = NULL;
+	g_autofree char *worded = NULL;
 	gunichar invisible = evf_text_first_invisible(s);
 
 	if (invisible != 0) {
@@ -2256,6 +2306,31 @@ date_advice(const char *s)
 		return g_strdup_printf("; write the year first: %s%s", date,
 		                       hour);
 	}
+	if ((worded = date_of_words(s)) != NULL)
+		return g_strdup_printf("; write it with numbers, the year "
+		                       "first: %s",
+		                       worded);
+	g_clear_pointer(&m, g_match_info_free);
+	/* 2018/06/28, as some countries write it */
+	if (g_regex_match(
+	        evf_regex_once(&slashes,
+	                       "^([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})$", 0),
+	        s, 0, &m)) {
+		g_autofree char *y = g_match_info_fetch(m, 1);
+		g_autofree char *mo = g_match_info_fetch(m, 2);
+		g_autofree char *d = g_match_info_fetch(m, 3);
+
+		return g_strdup_printf("; write it with dashes: %s-%02d-%02d",
+		                       y, atoi(mo), atoi(d));
+	}
+	if (g_regex_match(evf_regex_once(&short_offset,
+	                                 "T[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?"
+	                                 "[+-][0-9]{2}$",
+	                                 G_REGEX_CASELESS),
+	                  s, 0, NULL))
+		return g_strdup_printf("; write the offset with its minutes: "
+		                       "%s:00",
+		                       s);
 	if (g_regex_match(evf_regex_once(&noon, "(^|[ T])(noon|midday)$",
 	                                 G_REGEX_CASELESS),
 	                  s, 0, NULL))

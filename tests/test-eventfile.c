@@ -5599,6 +5599,18 @@ test_error_date_advice(void)
 		{ "2018-09-25T09:00 CET",
 		  "; name the time zone in 'timezone:', or write the offset "
 		  "after the time" },
+		/* with the month's name, as a listing writes it */
+		{ "June 28, 2018",
+		  "; write it with numbers, the year first: 2018-06-28" },
+		{ "28 June 2018",
+		  "; write it with numbers, the year first: 2018-06-28" },
+		{ "Thursday, 28 Jun 2018",
+		  "; write it with numbers, the year first: 2018-06-28" },
+		{ "Sept 3rd, 2019",
+		  "; write it with numbers, the year first: 2019-09-03" },
+		{ "2018/06/28", "; write it with dashes: 2018-06-28" },
+		{ "2018-06-28T10:00+02",
+		  "; write the offset with its minutes: 2018-06-28T10:00+02:00" },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
