@@ -1215,6 +1215,25 @@ clean_line_told(Ctx *c, const char *label, const char *what, const char *s,
 	return line;
 }
 
+/* (transfer full) (nullable): a place written over several lines, as
+ * Apple's and Meetup's calendars write a venue and its address ("Hotel
+ * Esplanade\nMihanovićeva 1\n10000 Zagreb"), on one line with a comma
+ * between them, so that the venue does not run into the street. */
+static char *
+location_parts(const char *s)
+{
+	static GRegex *breaks;
+	g_autofree char *trimmed = NULL;
+
+	if (s == NULL)
+		return NULL;
+	trimmed = g_strstrip(g_strdup(s));
+	return g_regex_replace_literal(
+	    evf_regex_once(&breaks, "[ \\t]*,?[ \\t]*[\\r\\n]+[ \\t\\r\\n]*",
+	                   0),
+	    trimmed, -1, 0, ", ", 0, NULL);
+}
+
 /* -------------------------------------------------------------- zones */
 
 /* The VTIMEZONE of @cal named @tzid, as libical reads it, when it is
@@ -2405,9 +2424,13 @@ read_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev, const char *label)
 	if (ev->title == NULL)
 		ev->title = g_strdup(UNTITLED);
 	p = icalcomponent_get_first_property(ve, ICAL_LOCATION_PROPERTY);
-	ev->location = clean_line_told(
-	    c, label, "LOCATION",
-	    p != NULL ? icalproperty_get_location(p) : NULL, MAX_LOCATION);
+	{
+		g_autofree char *place = location_parts(
+		    p != NULL ? icalproperty_get_location(p) : NULL);
+
+		ev->location =
+		    clean_line_told(c, label, "LOCATION", place, MAX_LOCATION);
+	}
 	p = icalcomponent_get_first_property(ve, ICAL_URL_PROPERTY);
 	if (p != NULL && icalproperty_get_url(p) != NULL) {
 		g_autofree char *raw =

@@ -3836,6 +3836,36 @@ test_override_read_as_series(void)
 	                2 * G_TIME_SPAN_HOUR);
 }
 
+/* A place written over several lines (Apple, Meetup): one line, its parts
+ * apart with a comma, not run into each other. */
+static void
+test_location_lines(void)
+{
+	g_autoptr(EvfImport) imp = import_body(
+	    "BEGIN:VEVENT\nUID:venue@example.org\nDTSTAMP:20250101T000000Z\n"
+	    "DTSTART:20270310T090000Z\nSUMMARY:Seminar\n"
+	    "LOCATION:Hotel Esplanade\\nMihanovi\xc4\x87"
+	    "eva 1\\n10000 Zagreb\n"
+	    "END:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:faculty@example.org\nDTSTAMP:20250101T000000Z\n"
+	    "DTSTART:20270311T090000Z\nSUMMARY:Lecture\n"
+	    "LOCATION:Faculty of Security Studies\\,\\n Gospodara "
+	    "Vu\xc4\x8d"
+	    "i\xc4\x87"
+	    "a 50\\nBelgrade\\, Serbia\\n\n"
+	    "END:VEVENT");
+	EvfEvent *a = find_by(imp, G_STRUCT_OFFSET(EvfEvent, title), "Seminar");
+	EvfEvent *b = find_by(imp, G_STRUCT_OFFSET(EvfEvent, title), "Lecture");
+
+	g_assert_nonnull(a);
+	g_assert_nonnull(b);
+	g_assert_cmpstr(a->location, ==,
+	                "Hotel Esplanade, Mihanovi\u0107eva 1, 10000 Zagreb");
+	g_assert_cmpstr(b->location, ==,
+	                "Faculty of Security Studies, Gospodara "
+	                "Vu\u010di\u0107a 50, Belgrade, Serbia");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -3844,6 +3874,7 @@ main(int argc, char **argv)
 	g_setenv("TZ", "America/New_York", TRUE);
 
 	g_test_add_func("/import-ics/precheck/accepts", test_precheck_accepts);
+	g_test_add_func("/import-ics/location-lines", test_location_lines);
 	g_test_add_func("/import-ics/uid-of-an-occurrence",
 	                test_uid_of_an_occurrence);
 	g_test_add_func("/import-ics/description-html", test_description_html);
