@@ -1844,17 +1844,22 @@ physical_paths(const char *path, char **file, char **dir)
 static char *
 identity_path(const char *path)
 {
+	static GRegex *written;
 	g_auto(GStrv) parts =
 	    g_regex_split_simple("%2F", path, G_REGEX_CASELESS, 0);
 
 	for (guint i = 0; parts[i] != NULL; i++) {
-		char *part = g_uri_unescape_string(parts[i], NULL);
+		g_autofree char *part = g_uri_unescape_string(parts[i], NULL);
 
 		/* (g_uri_parse has refused any other bad escape) */
 		if (part == NULL)
 			part = g_strdup(parts[i]);
 		g_free(parts[i]);
-		parts[i] = part;
+		/* "%252F" decodes to "%2F", which must not read as the
+		 * encoded '/' the parts are joined with */
+		parts[i] = g_regex_replace_literal(
+		    evf_regex_once(&written, "%2F", G_REGEX_CASELESS), part, -1,
+		    0, "%252F", 0, NULL);
 	}
 	return g_strjoinv("%2F", parts);
 }

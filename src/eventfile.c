@@ -2241,7 +2241,10 @@ date_of_words(const char *s)
 	}
 	y = g_match_info_fetch(m, 5);
 	month = month_named(mo);
-	if (month == 0 || atoi(d) < 1 || atoi(d) > 31)
+	/* (a date that is none, 31 June, is left to the error's words) */
+	if (month == 0 || atoi(d) < 1 || atoi(d) > 31 ||
+	    !g_date_valid_dmy((GDateDay)atoi(d), (GDateMonth)month,
+	                      (GDateYear)atoi(y)))
 		return NULL;
 	return g_strdup_printf("%s-%02d-%02d", y, month, atoi(d));
 }
@@ -2320,12 +2323,18 @@ date_advice(const char *s)
 		g_autofree char *mo = g_match_info_fetch(m, 2);
 		g_autofree char *d = g_match_info_fetch(m, 3);
 
-		return g_strdup_printf("; write it with dashes: %s-%02d-%02d",
-		                       y, atoi(mo), atoi(d));
+		if (g_date_valid_dmy((GDateDay)atoi(d), (GDateMonth)atoi(mo),
+		                     (GDateYear)atoi(y)))
+			return g_strdup_printf(
+			    "; write it with dashes: %s-%02d-%02d", y, atoi(mo),
+			    atoi(d));
+		return g_strdup("; write it with dashes, the year, the "
+		                "month and the day");
 	}
 	if (g_regex_match(evf_regex_once(&short_offset,
-	                                 "T[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?"
-	                                 "[+-][0-9]{2}$",
+	                                 "^[0-9]{4}-[0-9]{2}-[0-9]{2}T"
+	                                 "([01][0-9]|2[0-3]):[0-5][0-9]"
+	                                 "(:[0-5][0-9])?[+-][0-9]{2}$",
 	                                 G_REGEX_CASELESS),
 	                  s, 0, NULL))
 		return g_strdup_printf("; write the offset with its minutes: "

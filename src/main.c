@@ -104,6 +104,19 @@ config_path(void)
 	return opt_config != NULL ? opt_config : "evfeed.conf";
 }
 
+/* With no --config and no evfeed.conf in this folder (the configuration
+ * not read), how to give one. */
+static void
+say_how_to_give_config(void)
+{
+	if (opt_config == NULL &&
+	    !g_file_test(config_path(), G_FILE_TEST_EXISTS))
+		fprintf(stderr,
+		        "evfeed: no %s in this folder: give the "
+		        "configuration with --config FILE\n",
+		        config_path());
+}
+
 static EvfConfig *
 load_config(void)
 {
@@ -111,6 +124,8 @@ load_config(void)
 	EvfConfig *cfg = evf_config_load(config_path(), diags);
 
 	evf_diags_print(diags, stderr);
+	if (cfg == NULL)
+		say_how_to_give_config();
 	return cfg;
 }
 
@@ -132,12 +147,7 @@ check_all(const char *after)
 	g_ptr_array_set_size(diags, 0);
 	/* (the file not read at all: missing, a folder, in UTF-16) */
 	if (cfg == NULL) {
-		if (opt_config == NULL &&
-		    !g_file_test(config_path(), G_FILE_TEST_EXISTS))
-			fprintf(stderr,
-			        "evfeed: no %s in this folder: give the "
-			        "configuration with --config FILE\n",
-			        config_path());
+		say_how_to_give_config();
 		errors = MAX(errors, 1);
 		fprintf(stderr, "evfeed: %u error%s%s\n", errors,
 		        errors == 1 ? "" : "s", after != NULL ? after : "");
@@ -875,8 +885,13 @@ run(int argc, char **argv)
 		return cmd_build();
 	if (strcmp(cmd, "sources") == 0)
 		return cmd_sources();
-	if (serving)
-		return evf_daemon_run(config_path(), opt_listen);
+	if (serving) {
+		int rc = evf_daemon_run(config_path(), opt_listen);
+
+		if (rc != 0)
+			say_how_to_give_config();
+		return rc;
+	}
 	fprintf(stderr, "evfeed: unknown command '%s'\nTry 'evfeed --help'.\n",
 	        cmd);
 	return EXIT_USAGE;

@@ -440,6 +440,11 @@ test_site_feed_ids(Fixture *f, gconstpointer data)
 		  "a%2Fb/atom.xml" },
 		{ "https://events.example.org/a%2fb/c%2F/", "atom.xml",
 		  "a%2Fb/c%2F/atom.xml" },
+		/* an encoded '%' before "2F" is not an encoded '/' */
+		{ "https://events.example.org/a%252Fb/", "atom.xml",
+		  "a%252Fb/atom.xml" },
+		{ "https://events.example.org/50%25/", "atom.xml",
+		  "50%25/atom.xml" },
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {

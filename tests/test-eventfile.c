@@ -5611,6 +5611,12 @@ test_error_date_advice(void)
 		{ "2018/06/28", "; write it with dashes: 2018-06-28" },
 		{ "2018-06-28T10:00+02",
 		  "; write the offset with its minutes: 2018-06-28T10:00+02:00" },
+		/* no advice that is itself no date */
+		{ "June 31, 2018", "(expected YYYY-MM-DD, " },
+		{ "Feb 29, 2019", "(expected YYYY-MM-DD, " },
+		{ "2018/02/30", "; write it with dashes, the year, the month "
+		                "and the day" },
+		{ "2018-06-28T25:00+02", "(expected YYYY-MM-DD, " },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -5618,6 +5624,17 @@ test_error_date_advice(void)
 		    "---\ntitle: Workshop\nstart: %s\n---\n", cases[i].date);
 
 		assert_error(text, 3, 8, cases[i].needle);
+	}
+	/* (those without advice end at the forms) */
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text = g_strdup_printf(
+		    "---\ntitle: Workshop\nstart: %s\n---\n", cases[i].date);
+		g_autoptr(GPtrArray) diags = evf_diags_new();
+		g_autoptr(EvfEvent) ev = parse(text, diags);
+		const EvfDiag *d = g_ptr_array_index(diags, 0);
+
+		if (g_str_has_prefix(cases[i].needle, "(expected"))
+			g_assert_true(g_str_has_suffix(d->message, "or tba)"));
 	}
 }
 

@@ -218,6 +218,7 @@ test_at_once(void)
 	g_autoptr(GPtrArray) v1 = files();
 	g_autoptr(GPtrArray) v2 = files();
 	g_autoptr(GPtrArray) v3 = files();
+	g_autoptr(GPtrArray) v4 = files();
 	g_autoptr(GError) error = NULL;
 	gint64 a, start, end;
 	guint written;
@@ -239,6 +240,16 @@ test_at_once(void)
 	g_assert_cmpint(mtime(dir, "a.ics"), ==, start + 2);
 	g_assert_cmpint(end, >=, (start + 1) * G_USEC_PER_SEC);
 	g_assert_cmpint(end, <, (start + 2) * G_USEC_PER_SEC);
+
+	/* A build beside it (from cron) in that second: dated after it, and
+	 * put in place once that second has begun, two seconds on (not
+	 * taken for a file of a clock set back), so that another server
+	 * sends no Last-Modified later than its Date. */
+	g_ptr_array_add(v4, file("a.ics", "one, edited by cron"));
+	g_assert_true(publish(dir, v4, NULL, &written, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(mtime(dir, "a.ics"), ==, start + 3);
+	g_assert_cmpint(g_get_real_time(), >=, (start + 3) * G_USEC_PER_SEC);
 	rm_rf(dir);
 }
 

@@ -74,6 +74,12 @@ mkdir "$tmp/no-config"
 test $? -eq 1 && grep -q 'give the configuration with --config FILE' "$tmp/err"
 ok $? "no --config and no evfeed.conf here: how to give one is said" ||
 	diag_file "$tmp/err"
+for command in sources fetch serve; do
+	(cd "$tmp/no-config" && with_timeout 30 "$EVFEED" $command) 2>"$tmp/err" >/dev/null
+	test $? -ne 0 && grep -q 'give the configuration with --config FILE' "$tmp/err"
+	ok $? "no evfeed.conf here: $command says how to give one too" ||
+		diag_file "$tmp/err"
+done
 # A short option's value written on to it, as getopt(3) takes it; a value
 # given apart that begins with a dash is still that value.
 "$EVFEED" -c"$tmp/missing.conf" check 2>"$tmp/err"
