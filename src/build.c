@@ -1412,12 +1412,19 @@ series_uid(const EvfEvent *ev, EvfMergeIds *ids, GHashTable *known)
 	}
 	if (g_hash_table_contains(known, uid))
 		return uid;
-	for (guint i = 0; ev->also_listed != NULL && i < ev->also_listed->len;
+	/* (the other source's own series, whose UID may be another: two
+	 * partners' calendars merged by title and time) */
+	for (guint i = 0; ev->also_series != NULL && i < ev->also_series->len;
 	     i++) {
-		g_autofree char *other = evf_render_series_uid_of(
-		    g_ptr_array_index(ev->also_listed, i), ev->series);
-		const char *kept = g_hash_table_lookup(ids->aliases, other);
+		g_auto(GStrv) of = g_strsplit(
+		    g_ptr_array_index(ev->also_series, i), "\x1f", 2);
+		g_autofree char *other = NULL;
+		const char *kept;
 
+		if (g_strv_length(of) != 2)
+			continue;
+		other = evf_render_series_uid_of(of[0], of[1]);
+		kept = g_hash_table_lookup(ids->aliases, other);
 		if (kept == NULL)
 			kept = other;
 		if (!g_hash_table_contains(known, kept))

@@ -50,6 +50,8 @@ event_clear(gpointer p)
 	g_free(ev->source_title);
 	g_free(ev->source_url);
 	g_ptr_array_unref(ev->also_listed);
+	if (ev->also_series != NULL)
+		g_ptr_array_unref(ev->also_series);
 	g_free(ev->series);
 	g_free(ev->occurrence);
 	g_free(ev->series_id);
@@ -103,6 +105,8 @@ evf_event_copy(const EvfEvent *ev)
 	c->source_title = g_strdup(ev->source_title);
 	c->source_url = g_strdup(ev->source_url);
 	c->also_listed = strings_copy(ev->also_listed);
+	c->also_series =
+	    ev->also_series != NULL ? strings_copy(ev->also_series) : NULL;
 	c->series = g_strdup(ev->series);
 	c->occurrence = g_strdup(ev->occurrence);
 	c->series_id = g_strdup(ev->series_id);

@@ -90,6 +90,10 @@ typedef struct {
 	/* (nullable) the UID of its series' feed item, where it is not
 	 * evf_render_series_uid()'s (a source renamed keeps its old one) */
 	char *series_id;
+	/* (nullable) char*: "<source>\x1f<series>" of each other source
+	 * (also_listed) that lists it as an occurrence of a series of its
+	 * own, whose feed item the series' keeps (build.c: series_uid) */
+	GPtrArray *also_series;
 	/* (render) for the one item of such a series in a feed: its
 	 * further dates in words, which evf_event_format_repeats gives */
 	char *series_dates;

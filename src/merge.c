@@ -1267,6 +1267,16 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 			}
 			writable(winner);
 			add_unique(winner->ev->also_listed, src->name);
+			if (ev->series != NULL) {
+				g_autofree char *of = g_strconcat(
+				    src->name, "\x1f", ev->series, NULL);
+
+				if (winner->ev->also_series == NULL)
+					winner->ev->also_series =
+					    g_ptr_array_new_with_free_func(
+					        g_free);
+				add_unique(winner->ev->also_series, of);
+			}
 			add_source_categories(winner->ev, src, site_categories);
 			/* the dates of one listing are not lost to another
 			 * that has none, whichever wins */

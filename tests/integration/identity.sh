@@ -547,7 +547,10 @@ for name in ('rss.xml', 'atom.xml'):
 PY
 }
 series_ids series-alone
-cp "$tmp/www/academy.ics" "$tmp/www/mirror.ics"
+# (under a UID of its own: a calendar of the same briefings, which the
+# merge joins by title and time)
+sed 's/^UID:weekly-brief@academy.example/UID:briefings@mirror.example/' \
+	"$tmp/www/academy.ics" >"$tmp/www/mirror.ics"
 printf '\n[source mirror]\ntitle=Mirror\nurl=%s/mirror.ics\nformat=ics\npriority=10\n' \
 	"$base" >>"$conf"
 step series-mirror
