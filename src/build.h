@@ -35,8 +35,8 @@ typedef enum {
 	 * is an error */
 	EVF_BUILD_WAIT = 1 << 0,
 	/* for `serve`, which serves a new version as soon as it is in
-	 * place: its files are dated in the present second where they can
-	 * be (evf_stage_at_once) */
+	 * place: its files are put in place without waiting for the second
+	 * they are dated in (evf_stage_at_once) */
 	EVF_BUILD_AT_ONCE = 1 << 1,
 } EvfBuildFlags;
 

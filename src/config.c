@@ -1835,9 +1835,6 @@ physical_paths(const char *path, char **file, char **dir)
 	*dir = g_steal_pointer(&real);
 }
 
-/* (transfer full) (nullable): the configuration at @path, with the
- * default of each value in error (their number in its errors); NULL when
- * the file could not be read as one. */
 /* (transfer full): the path of the site's url (@path, percent-encoded)
  * as its identity holds it: decoded, but for an encoded '/' (RFC 3986
  * §2.2: "/a%2Fb/" is not "/a/b/"), which stays "%2F". */
@@ -1864,6 +1861,9 @@ identity_path(const char *path)
 	return g_strjoinv("%2F", parts);
 }
 
+/* (transfer full) (nullable): the configuration at @path, with the
+ * default of each value in error (their number in its errors); NULL when
+ * the file could not be read as one. */
 static EvfConfig *
 config_read(const char *path, GPtrArray *diags)
 {

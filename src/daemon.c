@@ -161,10 +161,10 @@ publish_snapshot(Daemon *d, const char *manifest, gboolean fresh)
 	 * begun, at once on a quiet site. Every build, this server's own
 	 * too, dates its files when it puts them in place, after the
 	 * versions they replace, for the web servers that read the folder
-	 * (evf_stage_commit); this server's own, in the second it does so
-	 * where it can (EVF_BUILD_AT_ONCE), which this server's last answers
-	 * may name too (an If-Modified-Since of it is answered in full), or
-	 * a later one. */
+	 * (evf_stage_commit); this server's own without waiting for that
+	 * second (EVF_BUILD_AT_ONCE): read before it, such a file is dated
+	 * in the second it was read in (an If-Modified-Since of it answered
+	 * in full), and read anew once its own begins (d->due). */
 	{
 		gint64 now = g_get_real_time();
 
@@ -255,8 +255,10 @@ rebuild(Daemon *d, gboolean fresh)
 	}
 	/* (its renames are just done) */
 	if (!st.skipped && st.written > 0) {
-		d->put_in = g_get_real_time() / G_USEC_PER_SEC;
-		d->took = g_get_real_time() - began;
+		gint64 done = g_get_real_time();
+
+		d->put_in = done / G_USEC_PER_SEC;
+		d->took = done - began;
 	}
 	log_diags(diags);
 	d->until = st.until < G_MAXINT64 ? st.until : 0;

@@ -2242,7 +2242,7 @@ date_of_words(const char *s)
 	y = g_match_info_fetch(m, 5);
 	month = month_named(mo);
 	/* (a date that is none, 31 June, is left to the error's words) */
-	if (month == 0 || atoi(d) < 1 || atoi(d) > 31 ||
+	if (month == 0 ||
 	    !g_date_valid_dmy((GDateDay)atoi(d), (GDateMonth)month,
 	                      (GDateYear)atoi(y)))
 		return NULL;

@@ -405,9 +405,12 @@ on_fetched(EvfFetchResult *res, gpointer data)
 }
 
 /* (transfer full) (nullable): the body at @url, fetched as a partner
- * source is (fetch.c's limits), with the main loop run until it ends. */
+ * source is (fetch.c's limits), with the main loop run until it ends;
+ * @unanswered (nullable) is said after an error of the connection (no
+ * HTTP status). */
 static GBytes *
-fetch(const EvfConfig *cfg, const char *url, GError **error)
+fetch(const EvfConfig *cfg, const char *url, const char *unanswered,
+      GError **error)
 {
 	g_autofree char *ua = evf_partner_user_agent(cfg);
 	g_autoptr(GMainContext) ctx = g_main_context_new();
@@ -434,7 +437,8 @@ fetch(const EvfConfig *cfg, const char *url, GError **error)
 	g_main_context_pop_thread_default(ctx);
 	res = w.res;
 	if (res->error != NULL) {
-		evf_throw(error, "cannot fetch: %s", res->error);
+		evf_throw(error, "cannot fetch: %s%s", res->error,
+		          unanswered != NULL ? unanswered : "");
 		return NULL;
 	}
 	if (res->body == NULL) {
@@ -456,25 +460,17 @@ read_source(const EvfConfig *cfg, const char *source, char **url,
 	if (scheme == NULL || strlen(scheme) < 2) /* "C:" is a path */
 		return evf_file_read(source, EVF_MIGRATE_MAX_BYTES, error);
 	if (g_ascii_strcasecmp(scheme, "webcal") == 0) {
-		GBytes *body;
-
-		*url = g_strconcat("https", source + strlen(scheme), NULL);
-		body = fetch(cfg, *url, error);
 		/* webcal: says nothing of TLS, and evfeed's own pages give it
 		 * for an http site: a server that does not answer so is
 		 * told how to ask it (not by trying it without TLS, which
 		 * anyone between could make happen) */
-		if (body == NULL && error != NULL && *error != NULL &&
-		    strstr((*error)->message, "HTTP status") == NULL) {
-			char *was = (*error)->message;
+		g_autofree char *unanswered = g_strconcat(
+		    " (webcal:// is read as https://; for a server without "
+		    "TLS, give http",
+		    source + strlen(scheme), ")", NULL);
 
-			(*error)->message = g_strdup_printf(
-			    "%s (webcal:// is read as https://; for a server "
-			    "without TLS, give http%s)",
-			    was, source + strlen(scheme));
-			g_free(was);
-		}
-		return body;
+		*url = g_strconcat("https", source + strlen(scheme), NULL);
+		return fetch(cfg, *url, unanswered, error);
 	}
 	if (g_ascii_strcasecmp(scheme, "http") == 0 ||
 	    g_ascii_strcasecmp(scheme, "https") == 0)
@@ -486,7 +482,7 @@ read_source(const EvfConfig *cfg, const char *source, char **url,
 		          scheme);
 		return NULL;
 	}
-	return fetch(cfg, *url, error);
+	return fetch(cfg, *url, NULL, error);
 }
 
 /* ------------------------------------------------------------- the run */

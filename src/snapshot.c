@@ -154,6 +154,18 @@ entry_answer(EvfEntry *e, gint64 max_age)
 	}
 }
 
+/* Whether @e's file is dated a second after its Last-Modified: read in
+ * the second before its file's (serve's own build dates a new version in
+ * the next second, and puts it in place at once), a second that another
+ * server of the folder may have answered the version before it in, and
+ * which so names either. (A file dated further ahead is one of a clock
+ * set back since.) */
+static gboolean
+read_before_its_second(const EvfEntry *e)
+{
+	return e->mtime == e->modified + 1;
+}
+
 static EvfEntry *
 entry_new(const char *dir, const char *path, const struct stat *st,
           gint64 max_age, const char *link, GError **error)
@@ -186,12 +198,7 @@ entry_new(const char *dir, const char *path, const struct stat *st,
 	e->mtime = st->st_mtim.tv_sec;
 	e->mtime_ns = st->st_mtim.tv_nsec;
 	e->modified = MIN(e->mtime, g_get_real_time() / G_USEC_PER_SEC);
-	/* A file dated a second ahead (serve's own build dates a new
-	 * version in the next second, and puts it in place at once) is read
-	 * in a second that another server of the folder may have answered
-	 * the version before it in: that second names either. (One dated
-	 * further ahead is one of a clock set back since.) */
-	e->shared_second = e->mtime == e->modified + 1;
+	e->shared_second = read_before_its_second(e);
 	if (e->gzip != NULL)
 		e->etag_gzip = etag_of(e->body, "-gzip");
 	entry_answer(e, max_age);
@@ -339,7 +346,7 @@ evf_snapshot_date_changes(EvfSnapshot *snap, EvfSnapshot *previous, gint64 now)
 			entry_answer(e, snap->max_age);
 		}
 		e->shared_second =
-		    answered == e->modified || e->mtime == e->modified + 1;
+		    answered == e->modified || read_before_its_second(e);
 	}
 	return latest;
 }

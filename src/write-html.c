@@ -1237,12 +1237,12 @@ evf_page_prepare(const EvfConfig *cfg, GTimeZone *site_tz, gint64 now,
  * the window (a weekly series was a hundred articles, each with its
  * description). Each occurrence is still in the calendars. */
 static void
-list_series_once(Page *p, GArray *listed, GHashTable *further, GPtrArray *shown)
+list_series_once(Page *p, GArray *listed, GHashTable *further,
+                 GHashTable *shown)
 {
 	g_autoptr(GPtrArray) events = g_ptr_array_new();
 	g_autoptr(GHashTable) series = NULL;
-	/* an occurrence → its copy with the series' texts (in @shown) */
-	g_autoptr(GHashTable) texts = g_hash_table_new(NULL, NULL);
+	EvfEvent *copy;
 	GHashTableIter it;
 	gpointer occ;
 	guint kept = 0;
@@ -1256,16 +1256,11 @@ list_series_once(Page *p, GArray *listed, GHashTable *further, GPtrArray *shown)
 	while (g_hash_table_iter_next(&it, NULL, &occ)) {
 		char *text = NULL;
 		guint rep = evf_render_series_next(p->cfg, occ, p->now, &text);
-		EvfEvent *copy = evf_render_series_shown(occ, rep);
+		EvfEvent *at = g_ptr_array_index((GPtrArray *)occ, rep);
 
-		g_hash_table_insert(
-		    further, g_ptr_array_index((GPtrArray *)occ, rep), text);
-		if (copy != NULL) {
-			g_hash_table_insert(
-			    texts, g_ptr_array_index((GPtrArray *)occ, rep),
-			    copy);
-			g_ptr_array_add(shown, copy);
-		}
+		g_hash_table_insert(further, at, text);
+		if ((copy = evf_render_series_shown(occ, rep)) != NULL)
+			g_hash_table_insert(shown, at, copy);
 	}
 	/* the others out, in one pass (one removal at a time moved the
 	 * rest of a page's events along for each) */
@@ -1276,8 +1271,8 @@ list_series_once(Page *p, GArray *listed, GHashTable *further, GPtrArray *shown)
 		    !g_hash_table_lookup_extended(further, l.ev, NULL,
 		                                  (gpointer *)&l.further))
 			continue;
-		if (l.ev->series != NULL && g_hash_table_contains(texts, l.ev))
-			l.ev = g_hash_table_lookup(texts, l.ev);
+		if ((copy = g_hash_table_lookup(shown, l.ev)) != NULL)
+			l.ev = copy;
 		g_array_index(listed, Listed, kept++) = l;
 	}
 	g_array_set_size(listed, kept);
@@ -1379,9 +1374,10 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	g_autoptr(GPtrArray) cats = NULL;
 	g_autoptr(GHashTable) further =
 	    g_hash_table_new_full(NULL, NULL, NULL, g_free);
-	/* a partner series' articles with the series' texts */
-	g_autoptr(GPtrArray) shown =
-	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
+	/* a partner series' occurrence shown → its copy with the series'
+	 * texts (list_series_once) */
+	g_autoptr(GHashTable) shown = g_hash_table_new_full(
+	    NULL, NULL, NULL, (GDestroyNotify)evf_event_unref);
 	g_autofree char *dir = NULL;
 	g_autofree char *h1 = NULL;
 	g_autofree char *title = NULL;
