@@ -3730,6 +3730,7 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	int irregular;
 	gboolean gap = FALSE, at_end = FALSE;
 	gint64 spans = 0;
+	GTimeSpan back;
 	int crossed = 0;
 
 	if ((problem = rrule_form(rrule, &rt)) != NULL)
@@ -3767,6 +3768,26 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		                       "clients disagree on which a series "
 		                       "means: start it at another hour",
 		                       a, ev->tzid);
+	}
+	if (!ev->all_day && ev->tzid != NULL &&
+	    (back = evf_tz_set_back(ev->start)) != 0) {
+		g_autofree char *a = when_text(start);
+		g_autoptr(GDateTime) to = g_date_time_add(ev->start, -back);
+		g_autofree char *hm =
+		    to != NULL ? g_date_time_format(to, "%H:%M") : NULL;
+		int min = (int)(back / G_TIME_SPAN_MINUTE);
+		g_autofree char *early =
+		    min % 60 != 0 ? g_strdup_printf("%d minutes", min)
+		    : min == 60   ? g_strdup("an hour")
+		                  : g_strdup_printf("%d hours", min / 60);
+
+		/* a single event is published in UTC instead */
+		return g_strdup_printf(
+		    "the start, %s, is the time the clocks "
+		    "of %s go back from, to %s, and Ruby's "
+		    "icalendar reads it as that moment, %s "
+		    "early: start the series at another time",
+		    a, ev->tzid, hm != NULL ? hm : "?", early);
 	}
 	if (evf_rrule_has(rt.by_week_no))
 		return g_strdup("BYWEEKNO is not supported: Thunderbird "

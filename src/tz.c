@@ -384,6 +384,33 @@ evf_tz_is_ambiguous(GDateTime *t)
 	return other != NULL;
 }
 
+GTimeSpan
+evf_tz_set_back(GDateTime *t)
+{
+	g_autoptr(GDateTime) day_before = NULL;
+	g_autoptr(GDateTime) change = NULL;
+	g_autoptr(GDateTime) just_before = NULL;
+	GTimeSpan off, before;
+
+	g_return_val_if_fail(t != NULL, 0);
+	off = g_date_time_get_utc_offset(t);
+	day_before = g_date_time_add(t, -G_TIME_SPAN_DAY);
+	if (day_before == NULL ||
+	    (before = g_date_time_get_utc_offset(day_before)) <= off)
+		return 0;
+	/* the same wall time read with the offset before: the instant the
+	 * clocks went back, if they did then */
+	change = g_date_time_add(t, off - before);
+	just_before = change != NULL
+	                  ? g_date_time_add(change, -G_TIME_SPAN_SECOND)
+	                  : NULL;
+	return just_before != NULL &&
+	               g_date_time_get_utc_offset(change) == off &&
+	               g_date_time_get_utc_offset(just_before) == before
+	           ? before - off
+	           : 0;
+}
+
 /* The offset of @tz at @utc (unix seconds). */
 static gint32
 offset_at(GTimeZone *tz, gint64 utc)

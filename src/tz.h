@@ -158,6 +158,15 @@ struct icaltimetype evf_tz_wall_time(GDateTime *t);
  * libical, ical.js and python-icalendar take the second, the RFC and
  * vobject the first. */
 gboolean evf_tz_is_ambiguous(GDateTime *t);
+
+/* How far the clocks were set back from @t's wall time, 0 when they were
+ * not: where they go back, the first wall time after those that occur
+ * twice (03:00 in Ljubljana on the last Sunday of October, set back an
+ * hour), which occurs once. Ruby's icalendar reads it with the offset of
+ * before the change, as the instant of the change itself: that much
+ * early (an hour there, 30 minutes in Australia/Lord_Howe, two hours in
+ * Antarctica/Troll). */
+GTimeSpan evf_tz_set_back(GDateTime *t);
 /* Whether in @year (and a day around it) @tz's clocks change where they
  * show the wall time @second_of_day (seconds after midnight): it does not
  * exist on the day they go forward, or happens twice on the day they go

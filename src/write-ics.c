@@ -47,18 +47,28 @@ date_value(const GDate *d)
  * and takes the time as floating. */
 #define FAR_YEAR 2036
 
+/* Whether a time in a zone at @t's wall time is read as another
+ * instant by some clients: one that occurs twice (evf_tz_is_ambiguous),
+ * or the one the clocks were set back from (evf_tz_set_back). */
+static gboolean
+misread_time(GDateTime *t)
+{
+	return evf_tz_is_ambiguous(t) || evf_tz_set_back(t) != 0;
+}
+
 const char *
 evf_ics_tzid(const EvfEvent *ev)
 {
 	if (ev->tzid == NULL || ev->all_day || ev->rrule != NULL)
 		return ev->tzid;
-	/* where the clocks go back, clients disagree on the instant; so
-	 * they do in far years, and before the zone's last change of rules
+	/* where the clocks go back, clients disagree on the instant (and
+	 * Ruby's icalendar on the time they were set back from); so they
+	 * do in far years, and before the zone's last change of rules
 	 * Ruby's icalendar refuses the calendar (evf_tz_is_settled); and
 	 * Outlook reads some zones' rules not at all (evf_tz_outlook_reads).
 	 * A series cannot be moved to UTC: its rule runs on the wall
 	 * clock. */
-	if (evf_tz_is_ambiguous(ev->start) || evf_tz_is_ambiguous(ev->end) ||
+	if (misread_time(ev->start) || misread_time(ev->end) ||
 	    g_date_time_get_year(ev->end) >= FAR_YEAR ||
 	    !evf_tz_is_settled(ev->tzid, ev->start) ||
 	    !evf_tz_outlook_reads(ev->tzid, g_date_time_get_year(ev->start)))
@@ -104,13 +114,14 @@ explicit_day(struct icalrecurrencetype r, struct icaltimetype start)
 /* Whether @ev's VEVENT gives its start (or, with @end, its end) in UTC:
  * all its times where it has no zone there (evf_ics_tzid), and an end
  * that happens twice (the clocks go back), which clients read as either
- * instant, only in the override of a series' first occurrence
- * (series_duration): a single event's times are all in UTC then. */
+ * instant, or that the clocks were set back from, only in the override of a
+ * series' first occurrence (series_duration): a single event's times are all in
+ * UTC then. */
 static gboolean
 given_in_utc(const EvfEvent *ev, gboolean end)
 {
-	return !ev->all_day && (evf_ics_tzid(ev) == NULL ||
-	                        (end && evf_tz_is_ambiguous(ev->end)));
+	return !ev->all_day &&
+	       (evf_ics_tzid(ev) == NULL || (end && misread_time(ev->end)));
 }
 
 /* A DTSTART or DTEND property for @t, in the event's zone. */
@@ -159,7 +170,10 @@ time_property(const EvfEvent *ev, gboolean end)
  * which adds a DURATION's days as 24 exact hours, would end it an hour
  * off in any case. So does a series whose first occurrence ends at a
  * wall time that happens twice, where the clocks go back: clients read
- * such a DTEND as either instant. Every other event keeps its DTEND. */
+ * such a DTEND as either instant; and one that ends at the wall time the
+ * clocks were set back from, which Ruby's icalendar reads as the instant
+ * of the change (and would give every occurrence an hour less). Every
+ * other event keeps its DTEND. */
 static gboolean
 series_duration(const EvfEvent *ev, struct icaldurationtype *dur)
 {
@@ -172,10 +186,11 @@ series_duration(const EvfEvent *ev, struct icaldurationtype *dur)
 	 * across no change of the clocks needs none; an end at a wall time
 	 * that happens twice needs one all the same: ical.js and
 	 * python-icalendar read such a DTEND as the later of the two
-	 * instants, where the editor meant the first (the override's DTEND
-	 * is then in UTC, time_property) */
+	 * instants, where the editor meant the first, and so does one at
+	 * the wall time the clocks were set back from (the override's
+	 * DTEND is then in UTC, time_property) */
 	if (wall <= 0 ||
-	    (!evf_event_spans_change(ev) && !evf_tz_is_ambiguous(ev->end)))
+	    (!evf_event_spans_change(ev) && !misread_time(ev->end)))
 		return FALSE;
 
 	*dur = icaldurationtype_null_duration();

@@ -800,6 +800,65 @@ test_dates_fall_back(void)
 	}
 }
 
+/* The wall time the clocks go back from, the first after those that
+ * happen twice, happens once; Ruby's icalendar reads it as the moment of
+ * the change (evf_tz_set_back says by how much): a series may not start
+ * there. In the southern hemisphere, by half an hour (Lord Howe) and two
+ * hours (Troll) too; not the day before or after, not in spring, not in
+ * the hour that happens twice. */
+static void
+test_dates_set_back(void)
+{
+	static const struct {
+		const char *zone, *start;
+		GTimeSpan back;
+	} cases[] = {
+		{ "Europe/Berlin", "2024-10-27T03:00", G_TIME_SPAN_HOUR },
+		{ "Europe/Dublin", "2024-10-27T02:00", G_TIME_SPAN_HOUR },
+		{ "America/New_York", "2024-11-03T02:00", G_TIME_SPAN_HOUR },
+		{ "Australia/Lord_Howe", "2027-04-04T02:00",
+		  30 * G_TIME_SPAN_MINUTE },
+		{ "Antarctica/Troll", "2027-10-31T03:00",
+		  2 * G_TIME_SPAN_HOUR },
+		{ "Europe/Berlin", "2024-10-27T02:30", 0 },
+		{ "Europe/Berlin", "2024-10-27T02:59", 0 },
+		{ "Europe/Berlin", "2024-10-27T03:01", 0 },
+		{ "Europe/Berlin", "2024-10-26T03:00", 0 },
+		{ "Europe/Berlin", "2024-10-28T03:00", 0 },
+		{ "Europe/Berlin", "2024-03-31T03:00", 0 },
+		{ "UTC", "2024-10-27T03:00", 0 },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text = g_strdup_printf(
+		    "---\ntitle: Night Shift\nstart: %s\ntimezone: %s\n---\n",
+		    cases[i].start, cases[i].zone);
+		g_autoptr(GPtrArray) diags = evf_diags_new();
+		g_autoptr(EvfEvent) ev = parse(text, diags);
+
+		g_assert_nonnull(ev);
+		if (ev == NULL)
+			return;
+		g_assert_cmpint(evf_tz_set_back(ev->start), ==, cases[i].back);
+		if (cases[i].back != 0)
+			g_assert_cmpuint(diags->len, ==, 0);
+	}
+	assert_error("---\ntitle: Early Shift\nstart: 2027-10-31T03:00\n"
+	             "end: 2027-10-31T05:00\n"
+	             "recurrence: FREQ=WEEKLY;COUNT=3\n"
+	             "timezone: Europe/Ljubljana\n---\n",
+	             5, 13,
+	             "the start, 2027-10-31T03:00, is the time the clocks of "
+	             "Europe/Ljubljana go back from, to 02:00, and Ruby's "
+	             "icalendar reads it as that moment, an hour early");
+	assert_error("---\ntitle: Early Shift\nstart: 2027-04-04T02:00\n"
+	             "recurrence: FREQ=YEARLY;COUNT=3\n"
+	             "timezone: Australia/Lord_Howe\n---\n",
+	             4, 13,
+	             "to 01:30, and Ruby's icalendar reads it as that "
+	             "moment, 30 minutes early");
+}
+
 static void
 test_dates_utc_offset(void)
 {
@@ -6771,6 +6830,7 @@ main(int argc, char **argv)
 	                test_dates_timed_seconds_and_space);
 	g_test_add_func("/eventfile/dates/timezone-key",
 	                test_dates_timezone_key);
+	g_test_add_func("/eventfile/dates/set-back", test_dates_set_back);
 	g_test_add_func("/eventfile/dates/fall-back-twice",
 	                test_dates_fall_back);
 	g_test_add_func("/eventfile/dates/timezone-utc",

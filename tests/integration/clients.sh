@@ -651,15 +651,22 @@ if build zones "$top_srcdir/tests/data/zone-events" UTC; then
 	else
 		fail "zones: a calendar without events in a UTC site has UTC's VTIMEZONE"
 	fi
-	# Berlin's 02:30 on 27 October 2024 happens twice: the first, in UTC
+	# Berlin's 02:30 on 27 October 2024 happens twice: the first, in UTC;
+	# and so is an event that ends at the 03:00 the clocks go back from
 	for t in 20240521T070000Z 20240604T130000Z 20241112T100000Z \
-		20240422T070000Z 20051029T230000Z 20241027T003000Z; do
+		20240422T070000Z 20051029T230000Z 20241027T003000Z \
+		20241026T200000Z; do
 		if grep -q "^DTSTART:$t" "$pub/calendar.ics"; then
 			pass "zones: DTSTART:$t"
 		else
 			fail "zones: DTSTART:$t"
 		fi
 	done
+	if grep -q '^DTEND:20241027T020000Z' "$pub/calendar.ics"; then
+		pass "zones: an end at the 03:00 Berlin's clocks go back from, in UTC"
+	else
+		fail "zones: an end at the 03:00 Berlin's clocks go back from, in UTC"
+	fi
 fi
 
 # Series whose day not every month has: RFC 5545 skips those months, and
@@ -713,12 +720,15 @@ if build rules "$tmp/rules-events" Pacific/Chatham; then
 	cal=$tmp/rules/public/calendar.ics
 	if grep -q '^DURATION:P2DT8H' "$cal" && grep -q '^DURATION:PT2H' "$cal" &&
 		grep -q '^RECURRENCE-ID;TZID=America/St_Johns:20261101T003000' \
-			"$cal"; then
+			"$cal" && grep -q '^DURATION:PT5H' "$cal" &&
+		grep -q '^DTEND:20261025T020000Z' "$cal"; then
 		pass "rules: DURATION for series across a change, an override" \
-			"for St. John's first night"
+			"for St. John's first night and for a night to the" \
+			"03:00 Ljubljana's clocks go back from, in UTC"
 	else
 		fail "rules: DURATION for series across a change, an override" \
-			"for St. John's first night"
+			"for St. John's first night and for a night to the" \
+			"03:00 Ljubljana's clocks go back from, in UTC"
 	fi
 	check_ics "$tmp/rules/public/calendar.ics"
 	# the overrides in the jCal too
