@@ -153,9 +153,10 @@ evf_uri_lower_host(const char *uri)
 }
 
 /* Whether @host (nullable) is a host name of labels, none empty, of
- * letters, digits, '-' and characters past ASCII (a name in its own
- * script), or an IPv4 address (all digits: one GLib reads as one, of
- * four numbers up to 255). */
+ * letters, digits, '-', '_' (RFC 3986 allows it in a name, and browsers
+ * and the W3C validator take it, as the url: key does) and characters
+ * past ASCII (a name in its own script), or an IPv4 address (all digits:
+ * one GLib reads as one, of four numbers up to 255). */
 static gboolean
 host_valid(const char *host)
 {
@@ -176,7 +177,7 @@ host_valid(const char *host)
 		if (l[0] == '\0')
 			return FALSE;
 		for (const char *p = l; *p != '\0'; p++)
-			if (!g_ascii_isalnum(*p) && *p != '-' &&
+			if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_' &&
 			    (guchar)*p < 0x80)
 				return FALSE;
 		if (l[strspn(l, "0123456789")] != '\0')

@@ -741,9 +741,11 @@ atom_text(xmlNode *n, gsize max, char **out, gboolean *cut)
 				div = ch;
 				elements++;
 			}
-		/* The content is the div's; be lenient without one. */
+		/* The content is the div's, under its xml:base too; be
+		 * lenient without one. */
 		if (elements == 1 && named(div, "div"))
-			dump_html(s, div->children, max);
+			dump_html_based(s, div->children, max,
+			                has_xml_base(div));
 		else
 			dump_html(s, n->children, max);
 		*out = g_strndup(s->str, s->len);

@@ -487,6 +487,11 @@ check_xml_base(const char *base_url)
 	                        "src=\"https://other.example/docs/pic.png\""));
 	g_assert_nonnull(strstr(ev->description_html,
 	                        "href=\"https://dcaf.example/a/sub/three\""));
+	/* and on the content's div itself */
+	ev = find(imp, "tag:dcaf.example,2018:e");
+	REQUIRE(ev);
+	g_assert_nonnull(strstr(ev->description_html,
+	                        "href=\"https://div.example/d/four\""));
 }
 
 static void

@@ -1689,6 +1689,9 @@ test_safe_url_allowed(void)
 	          "https://example.org/trim");
 	check_url("https://example.org/a%20b", BASE,
 	          "https://example.org/a%20b");
+	/* an underscore in a host name, as some sites have */
+	check_url("https://my_host.example.org/x", BASE,
+	          "https://my_host.example.org/x");
 }
 
 static void
