@@ -256,8 +256,13 @@ name_cmp(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-gboolean
-evf_catalog_cache_stale(const EvfConfig *cfg, EvfCatalogCache *cache)
+/* Whether the event files of @cfg's folder are otherwise than the last
+ * read of @cache found them (evf_catalog_cache_stale); *@known is FALSE,
+ * with FALSE, when that cannot be told: before the first read, and when
+ * the folder cannot be read. One read in the second of a change, on a
+ * file system of whole seconds, is otherwise. */
+static gboolean
+listing_changed(const EvfConfig *cfg, EvfCatalogCache *cache, gboolean *known)
 {
 	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
@@ -267,10 +272,13 @@ evf_catalog_cache_stale(const EvfConfig *cfg, EvfCatalogCache *cache)
 	int dirfd;
 	DIR *dir;
 
+	*known = FALSE;
 	if (cache->listing == NULL)
 		return FALSE;
-	if (cache->racy)
+	if (cache->racy) {
+		*known = TRUE;
 		return TRUE;
+	}
 	dirfd = open(cfg->events_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return FALSE;
@@ -278,6 +286,7 @@ evf_catalog_cache_stale(const EvfConfig *cfg, EvfCatalogCache *cache)
 		close(dirfd);
 		return FALSE;
 	}
+	*known = TRUE;
 	while ((entry = readdir(dir)) != NULL)
 		if (is_event_name(entry->d_name))
 			g_ptr_array_add(names, g_strdup(entry->d_name));
@@ -293,6 +302,24 @@ evf_catalog_cache_stale(const EvfConfig *cfg, EvfCatalogCache *cache)
 	}
 	closedir(dir); /* and dirfd with it */
 	return strcmp(g_checksum_get_string(sum), cache->listing) != 0;
+}
+
+gboolean
+evf_catalog_cache_stale(const EvfConfig *cfg, EvfCatalogCache *cache)
+{
+	gboolean known;
+
+	return listing_changed(cfg, cache, &known);
+}
+
+gboolean
+evf_catalog_cache_as_read(const EvfConfig *cfg, EvfCatalogCache *cache,
+                          const char *name)
+{
+	gboolean known;
+
+	return name != NULL && is_event_name(name) &&
+	       !listing_changed(cfg, cache, &known) && known;
 }
 
 /* Whether the folder @path holds a file named *.md. */

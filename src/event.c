@@ -1107,6 +1107,20 @@ evf_event_w3c_end(const EvfEvent *ev)
 	return w3c_time(ev->end);
 }
 
+char *
+evf_event_w3c_end_shown(const EvfEvent *ev)
+{
+	if (!ev->tba && !ev->all_day && g_date_time_equal(ev->start, ev->end))
+		return NULL;
+	return evf_event_w3c_end(ev);
+}
+
+gboolean
+evf_event_is_news(const EvfEvent *ev)
+{
+	return ev->tba && ev->source != NULL;
+}
+
 /* The Julian day of @t's date. */
 static guint32
 julian_day(GDateTime *t)

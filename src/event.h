@@ -277,6 +277,16 @@ void evf_event_category_at(const EvfEvent *ev, guint k, guint *line,
  * NULL for tba; the end is inclusive for all-day events, as people say it. */
 char *evf_event_w3c_start(const EvfEvent *ev);
 char *evf_event_w3c_end(const EvfEvent *ev);
+/* (transfer full) (nullable): the end the feeds and pages show, as
+ * evf_event_w3c_end; none for a timed event that ends at its start (a
+ * partner's item with a start alone): one equal to the start would be
+ * read as a mistake, and an hour made up. */
+char *evf_event_w3c_end_shown(const EvfEvent *ev);
+
+/* Whether @ev is a partner's item without an event date, as a news feed
+ * gives its posts: shown by when it was published, not as an event whose
+ * date is to be announced. */
+gboolean evf_event_is_news(const EvfEvent *ev);
 
 /* Whether @seconds is an offset from UTC in use somewhere: -12:00 to
  * +14:00. */

@@ -261,13 +261,18 @@ evf_render_event_html(const EvfConfig *cfg, const EvfEvent *ev)
 	g_autofree char *organizers = evf_event_format_organizers(ev);
 	g_autofree char *line = NULL;
 
+	/* (each line opens with "<br>", the first's taken out at the end) */
 	if (ev->status == EVF_STATUS_CANCELLED)
-		g_string_append(s, "<strong>This event is cancelled.</strong>"
-		                   "<br>");
+		g_string_append(s, "<br><strong>This event is cancelled."
+		                   "</strong>");
 	else if (ev->status == EVF_STATUS_TENTATIVE)
-		g_string_append(s, "<strong>Tentative.</strong><br>");
-	line = g_markup_printf_escaped("<strong>When:</strong> %s", when);
-	g_string_append(s, line);
+		g_string_append(s, "<br><strong>Tentative.</strong>");
+	/* a news post has no date, which the item's own says */
+	if (!evf_event_is_news(ev)) {
+		line = g_markup_printf_escaped("<br><strong>When:</strong> %s",
+		                               when);
+		g_string_append(s, line);
+	}
 	if (repeats != NULL) {
 		g_autofree char *l = g_markup_printf_escaped("<br>%s", repeats);
 		g_string_append(s, l);
@@ -289,6 +294,8 @@ evf_render_event_html(const EvfConfig *cfg, const EvfEvent *ev)
 		g_string_append(s, l);
 	}
 	append_attribution_html(s, cfg, ev);
+	if (g_str_has_prefix(s->str, "<p><br>"))
+		g_string_erase(s, strlen("<p>"), strlen("<br>"));
 	g_string_append(s, "</p>");
 	/* the event's image, as the page shows it: feed readers show what
 	 * the HTML holds (a JSON Feed's "image" may be in it too) */

@@ -901,16 +901,7 @@ detail(Page *p, const char *label, const char *cls, const char *value)
 	nl(p);
 }
 
-/* A partner's item without an event date, as a news feed gives them:
- * listed apart on the page of upcoming events, by when it was published,
- * not as an event whose date is to be announced. */
-static gboolean
-is_news(const EvfEvent *ev)
-{
-	return ev->tba && ev->source != NULL;
-}
-
-/* When @ev (is_news) was published, in the site's zone. */
+/* When @ev (evf_event_is_news) was published, in the site's zone. */
 static void
 write_published(Page *p, const EvfEvent *ev)
 {
@@ -940,7 +931,7 @@ write_when(Page *p, const EvfEvent *ev, const char *further)
 {
 	g_autofree char *when = evf_event_format_when(ev);
 	g_autofree char *w3c_start = evf_event_w3c_start(ev);
-	g_autofree char *w3c_end = evf_event_w3c_end(ev);
+	g_autofree char *w3c_end = evf_event_w3c_end_shown(ev);
 	g_autofree char *repeats =
 	    further != NULL ? g_strdup(further) : evf_event_format_repeats(ev);
 
@@ -956,10 +947,13 @@ write_when(Page *p, const EvfEvent *ev, const char *further)
 		attr(p, "datetime", w3c_start);
 		text(p, when);
 		end(p);
-		start(p, "time");
-		attr(p, "class", "dt-end");
-		attr(p, "datetime", w3c_end);
-		end(p);
+		/* (none for a start alone, evf_event_w3c_end_shown) */
+		if (w3c_end != NULL) {
+			start(p, "time");
+			attr(p, "class", "dt-end");
+			attr(p, "datetime", w3c_end);
+			end(p);
+		}
 	}
 	if (repeats != NULL) {
 		text(p, "; ");
@@ -1036,7 +1030,7 @@ write_event(Page *p, const EvfEvent *ev, const char *heading,
 	start(p, "dl");
 	attr(p, "class", "details");
 	nl(p);
-	if (is_news(ev))
+	if (evf_event_is_news(ev))
 		write_published(p, ev);
 	else
 		write_when(p, ev, further);
@@ -1370,7 +1364,7 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	g_autoptr(xmlTextWriter) w = xmlNewTextWriterMemory(buf, 0);
 	g_autoptr(GArray) listed = g_array_new(FALSE, FALSE, sizeof(Listed));
 	g_autoptr(GPtrArray) tba = g_ptr_array_new();
-	g_autoptr(GPtrArray) news = g_ptr_array_new(); /* is_news */
+	g_autoptr(GPtrArray) news = g_ptr_array_new(); /* evf_event_is_news */
 	g_autoptr(GPtrArray) cats = NULL;
 	g_autoptr(GHashTable) further =
 	    g_hash_table_new_full(NULL, NULL, NULL, g_free);
@@ -1408,7 +1402,8 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 		Listed l = { .ev = g_ptr_array_index(view->events, i) };
 
 		if (l.ev->tba) {
-			g_ptr_array_add(is_news(l.ev) ? news : tba, l.ev);
+			g_ptr_array_add(evf_event_is_news(l.ev) ? news : tba,
+			                l.ev);
 			continue;
 		}
 		if (is_past(p->tz, l.ev, now, &l.next) != archive)

@@ -121,7 +121,9 @@ event_text(const EvfConfig *cfg, const EvfEvent *ev)
 		g_string_append(s, "This event is cancelled.\n");
 	else if (ev->status == EVF_STATUS_TENTATIVE)
 		g_string_append(s, "Tentative.\n");
-	g_string_append_printf(s, "When: %s\n", when);
+	/* (a news post has no date, which the item's own says) */
+	if (!evf_event_is_news(ev))
+		g_string_append_printf(s, "When: %s\n", when);
 	if (repeats != NULL)
 		g_string_append_printf(s, "%s\n", repeats);
 	if (ev->location != NULL)
@@ -133,7 +135,8 @@ event_text(const EvfConfig *cfg, const EvfEvent *ev)
 		g_string_append_printf(s, "\n%s\n", ev->description_text);
 	if (attribution != NULL)
 		g_string_append_printf(s, "\n%s\n", attribution);
-	return g_strchomp(g_strdup(s->str));
+	/* (a news post's first line is its source's, after a blank) */
+	return g_strstrip(g_strdup(s->str));
 }
 
 static const char *
@@ -159,7 +162,7 @@ event_extension(JsonBuilder *b, const EvfConfig *cfg, const EvfEvent *ev)
 	g_autofree char *about =
 	    g_strconcat(cfg->url, "#" EVF_JSONFEED_ABOUT_ID, NULL);
 	g_autofree char *start = evf_event_w3c_start(ev);
-	g_autofree char *end = evf_event_w3c_end(ev);
+	g_autofree char *end = evf_event_w3c_end_shown(ev);
 	g_autoptr(GPtrArray) sources = evf_render_sources(cfg, ev);
 
 	json_builder_set_member_name(b, "_event");
@@ -181,7 +184,8 @@ event_extension(JsonBuilder *b, const EvfConfig *cfg, const EvfEvent *ev)
 		json_builder_end_array(b);
 	}
 	member_string(b, "status", status_name(ev->status));
-	member_bool(b, "tba", ev->tba);
+	/* (a news post's date is not to be announced: it has none) */
+	member_bool(b, "tba", ev->tba && !evf_event_is_news(ev));
 	member_strings(b, "organizers", ev->organizers, 0);
 	if (ev->source != NULL) {
 		json_builder_set_member_name(b, "source");

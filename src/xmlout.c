@@ -100,12 +100,7 @@ gboolean
 evf_xml_event(xmlTextWriter *w, const EvfEvent *ev)
 {
 	g_autofree char *start = evf_event_w3c_start(ev);
-	/* none for a timed event that ends at its start (no DTEND): one equal
-	 * to the start would be read as a mistake, and an hour made up */
-	g_autofree char *end =
-	    !ev->tba && !ev->all_day && g_date_time_equal(ev->start, ev->end)
-	        ? NULL
-	        : evf_event_w3c_end(ev);
+	g_autofree char *end = evf_event_w3c_end_shown(ev);
 	g_autofree char *organizers = evf_event_format_organizers(ev);
 	gboolean ok = TRUE;
 

@@ -20,10 +20,12 @@
 #include "websub.h"
 #include "xmlout.h"
 
+#include <fcntl.h>
 #include <libical/ical.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* 2025-06-01T12:00:00Z */
@@ -3101,6 +3103,32 @@ test_calendar_past_days_at_build_time(void)
 	g_assert_cmpint(until, ==, utc_us(2025, 6, 21, 22, 0));
 }
 
+/* (transfer full): the configuration of a new site folder (into *@dir)
+ * whose events folder holds one event file (into *@event). */
+static EvfConfig *
+one_event_site(char **dir, char **event, GPtrArray *diags)
+{
+	g_autofree char *events = NULL;
+	g_autofree char *conf = NULL;
+	EvfConfig *cfg;
+
+	*dir = g_dir_make_tmp("evfeed-site-XXXXXX", NULL);
+	events = g_build_filename(*dir, "events", NULL);
+	*event = g_build_filename(events, "a.md", NULL);
+	conf = g_build_filename(*dir, "evfeed.conf", NULL);
+	g_assert_cmpint(g_mkdir_with_parents(events, 0755), ==, 0);
+	g_assert_true(g_file_set_contents(
+	    *event, "---\ntitle: A\nstart: 2027-01-01\n---\n", -1, NULL));
+	g_assert_true(g_file_set_contents(
+	    conf,
+	    "[site]\ntitle=T\nurl=https://events.example.org/\n"
+	    "[paths]\nevents=events\noutput=public\nstate=state.db\n",
+	    -1, NULL));
+	cfg = evf_config_load(conf, diags);
+	g_assert_nonnull(cfg);
+	return cfg;
+}
+
 /* Reads @dir's events with every file descriptor taken but one (the
  * folder's): as under a flood of connections to the daemon. */
 static GPtrArray *
@@ -3143,26 +3171,13 @@ read_out_of_files(const EvfConfig *cfg, GPtrArray *diags, GError **error)
 static void
 test_catalog_read_out_of_files(void)
 {
-	g_autofree char *dir = g_dir_make_tmp("evfeed-fds-XXXXXX", NULL);
-	g_autofree char *events = g_build_filename(dir, "events", NULL);
-	g_autofree char *event = g_build_filename(events, "a.md", NULL);
-	g_autofree char *conf = g_build_filename(dir, "evfeed.conf", NULL);
-	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+	g_autofree char *dir = NULL;
+	g_autofree char *event = NULL;
 	g_autoptr(GPtrArray) diags = evf_diags_new();
-	g_autoptr(EvfConfig) cfg = NULL;
+	g_autoptr(EvfConfig) cfg = one_event_site(&dir, &event, diags);
+	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
 	g_autoptr(GPtrArray) files = NULL;
 	g_autoptr(GError) error = NULL;
-
-	g_assert_cmpint(g_mkdir_with_parents(events, 0755), ==, 0);
-	g_assert_true(g_file_set_contents(
-	    event, "---\ntitle: A\nstart: 2027-01-01\n---\n", -1, NULL));
-	g_assert_true(g_file_set_contents(
-	    conf,
-	    "[site]\ntitle=T\nurl=https://events.example.org/\n"
-	    "[paths]\nevents=events\noutput=public\nstate=state.db\n",
-	    -1, NULL));
-	cfg = evf_config_load(conf, diags);
-	g_assert_nonnull(cfg);
 
 	files = read_out_of_files(cfg, diags, &error);
 	g_assert_null(files);
@@ -3174,6 +3189,69 @@ test_catalog_read_out_of_files(void)
 	g_assert_cmpuint(files != NULL ? files->len : 0, ==, 0);
 	g_assert_cmpuint(evf_diags_errors(diags), ==, 1);
 	g_assert_cmpint(system(cmd), ==, 0);
+}
+
+/* A word from the events folder's monitor brings nothing to build when
+ * the folder's event files are as the last read found them: not before
+ * a first read, not for a name that is no event file's (a file the build
+ * warns of), and not once a file came, went or changed. */
+static void
+test_catalog_cache_as_read(void)
+{
+	g_autofree char *dir = NULL;
+	g_autofree char *a = NULL;
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(EvfConfig) cfg = one_event_site(&dir, &a, diags);
+	g_autofree char *b = g_build_filename(dir, "events", "b.md", NULL);
+	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+	g_autoptr(EvfCatalogCache) cache = evf_catalog_cache_new();
+	g_autoptr(GPtrArray) files = NULL;
+	g_autofree char *digest = NULL;
+	struct timespec then[2] = { { 1700000000, 5 }, { 1700000000, 5 } };
+	int fd;
+
+	/* (dated long ago, to the nanosecond: no read is in its second) */
+	g_assert_cmpint(utimensat(AT_FDCWD, a, then, 0), ==, 0);
+
+	g_assert_false(evf_catalog_cache_as_read(cfg, cache, "a.md"));
+	files = evf_catalog_read(cfg, cache, diags, &digest, NULL);
+	g_assert_nonnull(files);
+	g_assert_true(evf_catalog_cache_as_read(cfg, cache, "a.md"));
+	g_assert_false(evf_catalog_cache_as_read(cfg, cache, NULL));
+	g_assert_false(evf_catalog_cache_as_read(cfg, cache, "a.markdown"));
+	g_assert_false(evf_catalog_cache_as_read(cfg, cache, ".a.md.swp"));
+	/* opened for writing and closed, nothing written */
+	fd = open(a, O_WRONLY | O_APPEND);
+	g_assert_cmpint(fd, >=, 0);
+	close(fd);
+	g_assert_true(evf_catalog_cache_as_read(cfg, cache, "a.md"));
+	/* a file that came: a word about any event file brings it */
+	g_assert_true(g_file_set_contents(
+	    b, "---\ntitle: B\nstart: 2027-01-02\n---\n", -1, NULL));
+	g_assert_false(evf_catalog_cache_as_read(cfg, cache, "a.md"));
+	g_clear_pointer(&files, g_ptr_array_unref);
+	g_clear_pointer(&digest, g_free);
+	files = evf_catalog_read(cfg, cache, diags, &digest, NULL);
+	/* (b.md was written in this second: a change later in it would
+	 * keep its times on a file system of whole seconds, not on this
+	 * one) */
+	g_assert_true(evf_catalog_cache_as_read(cfg, cache, "b.md"));
+	/* one changed in place, its times set back as they were */
+	g_assert_true(g_file_set_contents(
+	    a, "---\ntitle: Z\nstart: 2027-01-01\n---\n", -1, NULL));
+	g_assert_cmpint(utimensat(AT_FDCWD, a, then, 0), ==, 0);
+	g_assert_false(evf_catalog_cache_as_read(cfg, cache, "b.md"));
+	g_clear_pointer(&files, g_ptr_array_unref);
+	g_clear_pointer(&digest, g_free);
+	files = evf_catalog_read(cfg, cache, diags, &digest, NULL);
+	g_assert_true(evf_catalog_cache_as_read(cfg, cache, "a.md"));
+	/* one gone */
+	g_assert_cmpint(unlink(b), ==, 0);
+	g_assert_false(evf_catalog_cache_as_read(cfg, cache, "b.md"));
+	/* the folder gone: nothing can be told */
+	g_assert_cmpint(system(cmd), ==, 0);
+	g_assert_false(evf_catalog_cache_as_read(cfg, cache, "a.md"));
+	g_assert_cmpuint(evf_diags_errors(diags), ==, 0);
 }
 
 /* Event files named as the page's own ids (main, subscribe, tba,
@@ -3710,6 +3788,69 @@ test_page_undated(void)
 	g_assert_nonnull(strstr(page, "3 July 2025, 10:00:15\u201310:00:45"));
 }
 
+/* (transfer full): a site in Ljubljana of @files and the partner pa,
+ * whose RSS feed is @feed, rendered at NOW. */
+static Site *
+site_with_pa_feed(const char *const *files, const char *feed)
+{
+	Site *s = site_of_with("Europe/Ljubljana",
+	                       "[source pa]\nurl=https://pa.example/feed.xml\n",
+	                       files);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = evf_import_feed(
+	    feed, strlen(feed), "https://pa.example/feed.xml", &error);
+
+	g_assert_no_error(error);
+	render_with_import(s, imp, NOW);
+	return s;
+}
+
+/* A partner's item with a start alone (no ev:enddate, a VEVENT without
+ * DTEND or DURATION): no end anywhere, not one equal to the start, which
+ * would be read as a mistake; the RSS and Atom feeds, the JSON Feed and
+ * the page say the same. */
+static void
+test_partner_start_alone(void)
+{
+	static const char *const files[] = {
+		"own.md", "---\ntitle: Own workshop\nstart: 2025-09-01\n---\n",
+		NULL
+	};
+	static const char feed[] =
+	    "<?xml version=\"1.0\"?>\n<rss version=\"2.0\" "
+	    "xmlns:ev=\"http://purl.org/rss/1.0/modules/event/\"><channel>"
+	    "<title>PA</title><link>https://pa.example/</link>"
+	    "<description>Events</description>"
+	    "<item><title>Opening talk</title>"
+	    "<link>https://pa.example/talk</link>"
+	    "<guid>https://pa.example/talk</guid>"
+	    "<pubDate>Thu, 01 May 2025 10:00:00 GMT</pubDate>"
+	    "<ev:startdate>2025-08-01T10:00:00Z</ev:startdate></item>"
+	    "</channel></rss>\n";
+	g_autoptr(Site) s = site_with_pa_feed(files, feed);
+	g_autofree char *page = NULL;
+	g_autofree char *rss = NULL;
+	g_autofree char *atom = NULL;
+	g_autofree char *json = NULL;
+	const char *talk;
+
+	page = file_text(s, "index.html");
+	rss = file_text(s, "rss.xml");
+	atom = file_text(s, "atom.xml");
+	json = file_text(s, "feed.json");
+	talk = strstr(page, "Opening talk</h3>");
+	g_assert_nonnull(talk);
+	g_assert_nonnull(strstr(talk, "<time class=\"dt-start\" "
+	                              "datetime=\"2025-08-01T10:00:00Z\""));
+	/* the own event's end is still there, the talk's is not */
+	g_assert_cmpuint(count_of(page, "class=\"dt-end\""), ==, 1);
+	g_assert_cmpuint(count_of(rss, "<ev:startdate>"), ==, 2);
+	g_assert_cmpuint(count_of(rss, "<ev:enddate>"), ==, 1);
+	g_assert_cmpuint(count_of(atom, "<ev:enddate>"), ==, 1);
+	g_assert_cmpuint(count_of(json, "\"end\" : null"), ==, 1);
+	g_assert_cmpuint(count_of(json, "\"end\" : \"2025-08-01T"), ==, 0);
+}
+
 /* A partner's calendar without CREATED (as Exchange publishes them): the
  * events and series it lists that were over before they were first seen
  * are dated by their end, not announced as new listings that push the
@@ -3791,7 +3932,8 @@ test_partner_back_catalogue(void)
 
 /* A page whose upcoming listings are all a partner's news (items with no
  * event date) lists them, and does not say above them that there are no
- * upcoming events. */
+ * upcoming events; the feeds do not call them events whose date is to be
+ * announced. */
 static void
 test_page_news_only(void)
 {
@@ -3804,22 +3946,44 @@ test_page_news_only(void)
 	    "<link>https://pa.example/5</link><guid>https://pa.example/5</guid>"
 	    "<pubDate>Thu, 01 May 2025 10:00:00 GMT</pubDate></item>"
 	    "</channel></rss>\n";
-	g_autoptr(Site) s = site_of_with(
-	    "Europe/Ljubljana",
-	    "[source pa]\nurl=https://pa.example/feed.xml\n", none);
-	g_autoptr(GError) error = NULL;
-	g_autoptr(EvfImport) imp = evf_import_feed(
-	    feed, strlen(feed), "https://pa.example/feed.xml", &error);
+	g_autoptr(Site) s = site_with_pa_feed(none, feed);
 	const char *const pages[] = { "index.html", "source/pa/index.html" };
 
-	g_assert_no_error(error);
-	render_with_import(s, imp, NOW);
 	for (guint i = 0; i < G_N_ELEMENTS(pages); i++) {
 		g_autofree char *page = file_text(s, pages[i]);
 
 		g_test_message("%s", pages[i]);
 		g_assert_nonnull(strstr(page, "News of May</h3>"));
 		g_assert_null(strstr(page, "No upcoming events"));
+	}
+	/* the feeds say of it what the page says: no date to be announced,
+	 * no "When" */
+	{
+		g_autofree char *rss = file_text(s, "rss.xml");
+		g_autofree char *json = file_text(s, "feed.json");
+		const char *item = strstr(rss, "<title>News of May</title>");
+		const char *next =
+		    item != NULL ? strstr(item, "</item>") : NULL;
+		const char *jitem = strstr(json, "\"News of May\"");
+		const char *jnext =
+		    jitem != NULL ? strstr(jitem, "\"also_listed_by\"") : NULL;
+
+		g_assert_nonnull(next);
+		g_assert_nonnull(jnext);
+		g_assert_true(strstr(item, "Date to be announced") == NULL ||
+		              strstr(item, "Date to be announced") > next);
+		g_assert_true(strstr(item, "When:") == NULL ||
+		              strstr(item, "When:") > next);
+		/* (the item's description begins with its link) */
+		g_assert_nonnull(strstr(item, "<description>&lt;p&gt;&lt;a "
+		                              "href="));
+		g_assert_true(strstr(jitem, "When:") == NULL ||
+		              strstr(jitem, "When:") > jnext);
+		/* (and its text begins with its first line) */
+		g_assert_nonnull(
+		    strstr(jitem, "\"content_text\" : \"Source: "));
+		g_assert_true(strstr(jitem, "\"tba\" : false") != NULL &&
+		              strstr(jitem, "\"tba\" : false") < jnext);
 	}
 }
 
@@ -3874,6 +4038,8 @@ main(int argc, char **argv)
 	                test_page_series_running_offset);
 	g_test_add_func("/write/page/series-running-later",
 	                test_page_series_running_later);
+	g_test_add_func("/catalog/cache-as-read", test_catalog_cache_as_read);
+	g_test_add_func("/write/partner-start-alone", test_partner_start_alone);
 	g_test_add_func("/catalog/read/out-of-files",
 	                test_catalog_read_out_of_files);
 	g_test_add_func("/write/page/past-at-build-time",
