@@ -1571,6 +1571,12 @@ static void G_GNUC_PRINTF(4, 5)
 }
 
 gboolean
+evf_eventfile_needs_quotes(const char *text)
+{
+	return evf_eventfile_is_null_word(text) || list_bullet(text) != NULL;
+}
+
+gboolean
 evf_eventfile_is_null_word(const char *text)
 {
 	/* YAML 1.2's core schema, as YAML 1.1 and most readers have it */
@@ -4750,6 +4756,56 @@ warn_outlook_zone(Ctx *c, const EvfEvent *ev, const Node *n)
 	               ev->tzid, start.year, ev->tzid);
 }
 
+/* An e-mail address as RFC 5321 has one for mail across the Internet: a
+ * dot-atom before the '@' (letters, digits and !#$%&'*+/=?^_`{|}~-, or
+ * characters past ASCII, RFC 6531), a domain of two labels or more after
+ * it, of letters, digits and inner hyphens. */
+#define EMAIL_ATEXT  "(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]|[^\\x00-\\x7F])"
+#define EMAIL_LETDIG "(?:[A-Za-z0-9]|[^\\x00-\\x7F])"
+#define EMAIL_LABEL \
+	EMAIL_LETDIG "(?:(?:[A-Za-z0-9-]|[^\\x00-\\x7F])*" EMAIL_LETDIG ")?"
+
+/* Checks @address, the value of @n (organizer_email), with advice: the
+ * calendars write it after "mailto:", which it must not have already,
+ * nor a query ("?subject=…") that would become part of the host. */
+static void
+check_email(Ctx *c, const Node *n, const char *address)
+{
+	static GRegex *email_form;
+	const char *at = strchr(address, '@');
+	const char *query = at != NULL ? strchr(at, '?') : NULL;
+
+	if (g_ascii_strncasecmp(address, "mailto:", 7) == 0) {
+		/* the calendars add it: mailto:mailto:… */
+		const char *bare = address + 7;
+		const char *q = strchr(bare, '?');
+
+		ctx_error(c, n,
+		          "organizer_email: write the address without "
+		          "'mailto:'%s ('%.*s')",
+		          q != NULL ? " and what follows its '?'" : "",
+		          (int)(q != NULL ? q - bare : (gssize)strlen(bare)),
+		          bare);
+		return;
+	}
+	if (g_regex_match(evf_regex_once(&email_form,
+	                                 "^" EMAIL_ATEXT "+(?:\\." EMAIL_ATEXT
+	                                 "+)*@" EMAIL_LABEL "(?:\\." EMAIL_LABEL
+	                                 ")+$",
+	                                 0),
+	                  address, 0, NULL))
+		return;
+	if (query != NULL)
+		ctx_error(c, n,
+		          "organizer_email: not an e-mail address: '%s'; write "
+		          "the address alone, without what follows its '?' "
+		          "('%.*s')",
+		          address, (int)(query - address), address);
+	else
+		ctx_error(c, n, "organizer_email: not an e-mail address: '%s'",
+		          address);
+}
+
 /* A series whose start is written with a UTC offset runs at that offset
  * all year (RFC 5545: its times are UTC): where that offset is the event's
  * zone's at the start, and the zone changes its clocks within a year of
@@ -4820,7 +4876,7 @@ warn_offset_series(Ctx *c, const Node *map, const EvfEvent *ev, const Node *n)
 static void
 read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 {
-	static GRegex *email_form, *uid_form;
+	static GRegex *uid_form;
 	const Node *n;
 	gint i;
 
@@ -4844,23 +4900,8 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 		want_list(c, "organizer", n, G_MAXUINT, ev->organizers, NULL);
 	if ((n = lookup(map, "organizer_email")) != NULL &&
 	    (ev->organizer_email = want_string(c, "organizer_email", n)) !=
-	        NULL &&
-	    g_ascii_strncasecmp(ev->organizer_email, "mailto:", 7) == 0)
-		/* the calendars add it: mailto:mailto:… */
-		ctx_error(c, n,
-		          "organizer_email: write the address without "
-		          "'mailto:' ('%s')",
-		          ev->organizer_email + 7);
-	else if (n != NULL && ev->organizer_email != NULL &&
-	         !g_regex_match(
-	             evf_regex_once(&email_form,
-	                            "^[^@\\s<>\"(),;:\\\\\\[\\]]+"
-	                            "@[^@\\s<>\"(),;:\\\\\\[\\]]+"
-	                            "\\.[^@\\s<>\"(),;:\\\\\\[\\]]+$",
-	                            0),
-	             ev->organizer_email, 0, NULL))
-		ctx_error(c, n, "organizer_email: not an e-mail address: '%s'",
-		          ev->organizer_email);
+	        NULL)
+		check_email(c, n, ev->organizer_email);
 	/* Categories clash across files (catalog.c): that error points at
 	 * the category (categories_at), or else at the key. */
 	if ((i = key_index(map, "categories")) >= 0) {
@@ -5329,11 +5370,17 @@ check_body(const char *path, const char *data, const char *body,
 			n--;
 		if (first && n > 0) {
 			const char *next = nl != NULL ? nl + 1 : end;
+			/* (past a byte order mark, which is left out: two
+			 * files joined) */
+			gsize bom =
+			    n >= 3 && memcmp(l, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+			const char *f = l + bom;
+			gsize fn = n - bom;
 			gsize k;
 
 			first = FALSE;
-			file_position(data, (gsize)(l - data), &line, &col);
-			if (n == 3 && memcmp(l, "---", 3) == 0 &&
+			file_position(data, (gsize)(f - data), &line, &col);
+			if (fn == 3 && memcmp(f, "---", 3) == 0 &&
 			    (k = known_key_at(next, end)) > 0)
 				evf_diags_warn(
 				    diags, path, line, col,
@@ -5342,15 +5389,15 @@ check_body(const char *path, const char *data, const char *body,
 				    "it is published as text, not read; put "
 				    "its keys in the first block",
 				    (int)k, next);
-			else if ((k = known_key_at(l, end)) > 0 &&
-			         reads_as_value(l, k, l + n))
+			else if ((k = known_key_at(f, end)) > 0 &&
+			         reads_as_value(f, k, f + fn))
 				evf_diags_warn(
 				    diags, path, line, col,
 				    "'%.*s:' is below the '%.3s' of line %u, "
 				    "which closes the front matter: it starts "
 				    "the description and is published as text, "
 				    "not read; move it above that line",
-				    (int)k, l, closing, closer);
+				    (int)k, f, closing, closer);
 		}
 		if (n >= 3 && memcmp(l, "\xef\xbb\xbf", 3) == 0)
 			line_mistake(

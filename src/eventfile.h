@@ -39,3 +39,8 @@ char *evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule);
 /* Whether an unquoted YAML scalar @text is read as null (and so as an
  * empty value): whoever writes a front matter quotes such a text. */
 gboolean evf_eventfile_is_null_word(const char *text);
+/* Whether @text, unquoted as an item of a list, would be read otherwise
+ * than as itself: as no value (evf_eventfile_is_null_word), or as a list
+ * mistyped (one that begins with a bullet or a dash, which the reader
+ * warns of). */
+gboolean evf_eventfile_needs_quotes(const char *text);

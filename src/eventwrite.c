@@ -28,22 +28,31 @@ emit(Out *o, yaml_event_t *ev)
 		o->ok = FALSE;
 }
 
+/* @item: of a list, where one that begins with a bullet or a dash is
+ * quoted, which the reader would otherwise warn of as a list mistyped. */
 static void
-scalar(Out *o, const char *text)
+scalar_as(Out *o, const char *text, gboolean item)
 {
 	yaml_event_t ev;
-
 	/* libyaml writes "null" unquoted, which the reader takes for no
 	 * value at all. */
-	if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)text,
-	                                  (int)strlen(text), 1, 1,
-	                                  evf_eventfile_is_null_word(text)
-	                                      ? YAML_SINGLE_QUOTED_SCALAR_STYLE
-	                                      : YAML_ANY_SCALAR_STYLE)) {
+	gboolean quote = item ? evf_eventfile_needs_quotes(text)
+	                      : evf_eventfile_is_null_word(text);
+
+	if (!yaml_scalar_event_initialize(
+	        &ev, NULL, NULL, (yaml_char_t *)text, (int)strlen(text), 1, 1,
+	        quote ? YAML_SINGLE_QUOTED_SCALAR_STYLE
+	              : YAML_ANY_SCALAR_STYLE)) {
 		o->ok = FALSE;
 		return;
 	}
 	emit(o, &ev);
+}
+
+static void
+scalar(Out *o, const char *text)
+{
+	scalar_as(o, text, FALSE);
 }
 
 static void
@@ -67,7 +76,7 @@ list(Out *o, const char *key, GPtrArray *items)
 	                                     YAML_FLOW_SEQUENCE_STYLE);
 	emit(o, &ev);
 	for (guint i = 0; i < items->len; i++)
-		scalar(o, g_ptr_array_index(items, i));
+		scalar_as(o, g_ptr_array_index(items, i), TRUE);
 	yaml_sequence_end_event_initialize(&ev);
 	emit(o, &ev);
 }
@@ -167,16 +176,20 @@ finish(Out *o, GString *yaml, const char *body, GError **error)
 }
 
 char *
-evf_eventwrite_fields(const char *const *fields, const char *body,
-                      GError **error)
+evf_eventwrite_fields(const char *const *fields, char **categories,
+                      const char *body, GError **error)
 {
 	g_auto(yaml_emitter_t) emitter = { 0 };
 	g_autoptr(GString) yaml = g_string_new(NULL);
+	g_autoptr(GPtrArray) items = g_ptr_array_new();
 	Out o = { &emitter, TRUE };
 
 	begin(&o, yaml);
 	for (guint i = 0; fields[i] != NULL; i += 2)
 		pair(&o, fields[i], fields[i + 1]);
+	for (guint i = 0; categories != NULL && categories[i] != NULL; i++)
+		g_ptr_array_add(items, categories[i]);
+	list(&o, "categories", items);
 	return finish(&o, yaml, body, error);
 }
 

@@ -17,9 +17,11 @@ char *evf_eventwrite_format(const EvfConfig *cfg, const EvfEvent *ev,
 
 /* (transfer full): an event file with the given front matter: @fields is
  * key, value, key, value… (NULL-terminated; a NULL value is skipped), then
- * @body. For `evfeed new`, which takes the dates as the user wrote them. */
-char *evf_eventwrite_fields(const char *const *fields, const char *body,
-                            GError **error);
+ * @categories (nullable, NULL-terminated), then @body. For `evfeed new`,
+ * which takes the values as the user wrote them, to be read as any event
+ * file's. */
+char *evf_eventwrite_fields(const char *const *fields, char **categories,
+                            const char *body, GError **error);
 
 /* (transfer full): a file name for @ev: "<start date>-<slug of the
  * title>.md", or "tba-<slug>.md". */

@@ -429,7 +429,7 @@ cmd_new(const char *title)
 			return 1;
 	/* The dates as the user wrote them go through the same checks as
 	 * any event file; the file is then written from the result. */
-	draft = evf_eventwrite_fields(fields, NULL, &error);
+	draft = evf_eventwrite_fields(fields, opt_categories, NULL, &error);
 	if (draft != NULL)
 		ev = evf_eventfile_parse("new", "new", draft, strlen(draft),
 		                         cfg, g_get_real_time(), diags);
@@ -447,9 +447,6 @@ cmd_new(const char *title)
 		        ev->tba       ? "to be announced"
 		        : ev->all_day ? "a date (all-day events have no zone)"
 		                      : "written with its offset from UTC");
-	for (guint i = 0; opt_categories != NULL && opt_categories[i]; i++)
-		g_ptr_array_add(ev->categories,
-		                evf_text_oneline(opt_categories[i]));
 	text = evf_eventwrite_format(cfg, ev, NULL, &error);
 	if (text == NULL) {
 		fprintf(stderr, "evfeed: error: %s\n", error->message);

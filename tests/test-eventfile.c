@@ -5463,6 +5463,56 @@ test_error_email_mailto(void)
 	             5, 18,
 	             "organizer_email: write the address without 'mailto:' "
 	             "('office@osce.org')");
+	/* a query (mailto:'s ?subject=) would become part of the host */
+	assert_error("---\ntitle: Workshop\nstart: 2018-05-22\n"
+	             "organizer_email: mailto:office@osce.org?subject=Reg\n"
+	             "---\n",
+	             4, 18,
+	             "organizer_email: write the address without 'mailto:' "
+	             "and what follows its '?' ('office@osce.org')");
+	assert_error("---\ntitle: Workshop\nstart: 2018-05-22\n"
+	             "organizer_email: office@osce.org?subject=Reg\n---\n",
+	             4, 18,
+	             "not an e-mail address: 'office@osce.org?subject=Reg'; "
+	             "write the address alone, without what follows its '?' "
+	             "('office@osce.org')");
+}
+
+/* An address of RFC 5321: dots only between the parts of its name and
+ * its domain's labels, a domain of letters, digits and inner hyphens; and
+ * those of every day (a plus, an apostrophe, names past ASCII). */
+static void
+test_email_forms(void)
+{
+	static const char *const bad[] = {
+		"a@b..org", ".a@b.org",  "a.@b.org", "a..b@c.org", "a@-b.org",
+		"a@b-.org", "a@b_c.org", "a@b",      "a@.b.org",   "a@b.org.",
+	};
+	static const char *const good[] = {
+		"office@osce.org",    "first.last+tag@sub.example.co.uk",
+		"o'brien@example.ie", "j\u00fcrgen@b\u00fccher.de",
+		"x-y@a-b.example",    "info@123.example",
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autofree char *text =
+		    g_strdup_printf("---\ntitle: W\nstart: 2018-05-22\n"
+		                    "organizer_email: \"%s\"\n---\n",
+		                    bad[i]);
+
+		assert_error(text, 4, 18, "organizer_email: not an e-mail");
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS(good); i++) {
+		g_autofree char *text =
+		    g_strdup_printf("---\ntitle: W\nstart: 2018-05-22\n"
+		                    "organizer_email: \"%s\"\n---\n",
+		                    good[i]);
+		g_autoptr(EvfEvent) ev = parse_ok(text);
+
+		g_assert_nonnull(ev);
+		if (ev != NULL)
+			g_assert_cmpstr(ev->organizer_email, ==, good[i]);
+	}
 }
 
 /* A mistake in the description is reported with those of the front
@@ -5942,6 +5992,39 @@ test_editing_mistakes(void)
 	    parse_warned("---\ntitle: B\nstart: 2027-06-05\n---\n\r\n\nurl: "
 	                 "https://example.org/\r\n",
 	                 7, 1, "'url:' is below the '---' of line 4");
+	/* after a byte order mark, as where two files were joined, which
+	 * is warned of too */
+	{
+		static const struct {
+			const char *text, *needle;
+		} joined[] = {
+			{ "---\ntitle: J\nstart: 2027-06-05\n---\n\xef\xbb\xbf---\n"
+			  "location: Paris\nstatus: cancelled\n---\nBody\n",
+			  "a second front matter block: this '---' starts "
+			  "the description, and 'location:' below it" },
+			{ "---\ntitle: J\nstart: 2027-06-05\n---\n\xef\xbb\xbf"
+			  "status: cancelled\nBody\n",
+			  "'status:' is below the '---' of line 4" },
+		};
+
+		for (gsize i = 0; i < G_N_ELEMENTS(joined); i++) {
+			g_autoptr(GPtrArray) diags = evf_diags_new();
+			g_autoptr(EvfEvent) ev = parse(joined[i].text, diags);
+			const EvfDiag *d;
+
+			g_assert_nonnull(ev);
+			g_assert_cmpuint(diags->len, ==, 2);
+			if (diags->len != 2)
+				continue;
+			d = g_ptr_array_index(diags, 0);
+			g_assert_true(d->warning);
+			g_assert_cmpuint(d->line, ==, 5);
+			g_assert_cmpuint(d->col, ==, 2);
+			g_assert_nonnull(strstr(d->message, joined[i].needle));
+			d = g_ptr_array_index(diags, 1);
+			g_assert_nonnull(strstr(d->message, "byte order mark"));
+		}
+	}
 	/* closed with YAML's "...": named so */
 	g_autoptr(EvfEvent) dots = parse_warned(
 	    "---\ntitle: B\nstart: 2027-06-05\n...\nstatus: cancelled\n", 5, 1,
@@ -6831,6 +6914,7 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/dates/timezone-key",
 	                test_dates_timezone_key);
 	g_test_add_func("/eventfile/dates/set-back", test_dates_set_back);
+	g_test_add_func("/eventfile/email-forms", test_email_forms);
 	g_test_add_func("/eventfile/dates/fall-back-twice",
 	                test_dates_fall_back);
 	g_test_add_func("/eventfile/dates/timezone-utc",

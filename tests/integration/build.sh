@@ -642,6 +642,19 @@ done
 [ "$good" = 8 ]
 ok $? "new: titles YAML would misread come back as given ($good of 8)"
 
+# Categories given to new are cleaned as the title and the place are
+# (HTML and text encoded twice), and written so that check reads them
+# back as given, without a warning of a list mistyped ('• name', '-name').
+rm -f "$tmp/titles/events/"*.md
+"$EVFEED" new --config "$tmp/titles/evfeed.conf" --start 2026-06-01 \
+	--category 'CafÃ©' --category '<b>Security</b>' --category '• Policy' \
+	--category '-x' -- 'Categories' >"$tmp/out" 2>"$tmp/err" &&
+	grep -qxF "categories: [Café, Security, '• Policy', '-x']" "$(cat "$tmp/out")" &&
+	"$EVFEED" check --config "$tmp/titles/evfeed.conf" >"$tmp/check.out" 2>&1 &&
+	! grep -q 'warning' "$tmp/check.out"
+ok $? "new: categories cleaned as the title is, and read back by check without a warning" ||
+	{ diag_file "$tmp/err"; diag_file "$tmp/check.out"; }
+
 # Names as long as a file system allows: a 252-byte file name (255 with
 # .md), a 360-byte category and a 400-byte title for `evfeed new`. Their
 # addresses (events/<slug>.ics, category/<slug>/, and the temporary files
