@@ -950,6 +950,25 @@ surrogate_hint(const char *slash)
 	                       slash, utf8, c);
 }
 
+/* Drops @r's warnings at @at, where the front matter's syntax error is
+ * about to be said: a comment that hid a list's end was warned of as
+ * cutting the value short (warn_comment_cut) before the list was found
+ * open, and the file is refused, not read up to the comment. */
+static void
+drop_warnings_at(Reader *r, yaml_mark_t at)
+{
+	guint line, col;
+
+	mark_position(r, at, &line, &col);
+	for (guint i = r->diags->len; i > 0; i--) {
+		const EvfDiag *d = g_ptr_array_index(r->diags, i - 1);
+
+		if (d->warning && d->line == line && d->col == col &&
+		    g_strcmp0(d->file, r->path) == 0)
+			g_ptr_array_remove_index(r->diags, i - 1);
+	}
+}
+
 /* Takes the next event; FALSE (with a diagnostic) on a syntax error. */
 static gboolean
 next_event(Reader *r, yaml_event_t *ev)
@@ -1087,6 +1106,7 @@ next_event(Reader *r, yaml_event_t *ev)
 
 			msg = g_strdup_printf("%s (YAML: %s)", hint, yaml);
 		}
+		drop_warnings_at(r, at);
 		reader_error(r, at, msg);
 		return FALSE;
 	}
@@ -1228,6 +1248,27 @@ warn_comment_cut(Reader *r, const Node *n, yaml_mark_t end)
 	while (p < stop && (*p == ' ' || *p == '\t')) {
 		p++;
 		col++;
+	}
+	/* A title or a place wrapped onto a line that begins with its '#'
+	 * ("title: Workshop on Cybercrime" and "  #3 in the series" below
+	 * it) ends where that line begins: YAML reads the line as a
+	 * comment. */
+	if (r->parser.flow_level == 0 && r->key != NULL &&
+	    (strcmp(r->key, "title") == 0 || strcmp(r->key, "location") == 0)) {
+		const char *q = p;
+
+		if (q < stop && *q == '\r')
+			q++;
+		if (q < stop && *q == '\n') {
+			gsize indent = strspn(q + 1, " \t");
+
+			if (indent > 0 && q + 1 + indent < stop &&
+			    q[1 + indent] == '#') {
+				p = q + 1 + indent;
+				line++;
+				col = (guint)indent + 1;
+			}
+		}
 	}
 	if (p + 1 >= stop || *p != '#' || g_ascii_isspace(p[1]))
 		return;

@@ -5858,6 +5858,22 @@ test_comment_cut(void)
 	    "---\ntitle: Workshop\nstart: 2027-06-01\ncategories:\n"
 	    "  - Cyber #security\n---\n",
 	    5, 11, "'#security' is a YAML comment");
+	/* a title wrapped onto a line that begins with its '#': the same,
+	 * with CRLF too; a note after " # " below a place, and an item of
+	 * a list left out with '#', are comments */
+	g_autoptr(EvfEvent) wrapped = parse_warned(
+	    "---\ntitle: Regional Workshop on\n  Cybercrime\n  #3 in the "
+	    "series\nstart: 2027-06-01\n---\n",
+	    4, 3,
+	    "'#3 in the series' is a YAML comment, and is not published: "
+	    "the value is 'Regional Workshop on Cybercrime'");
+	g_autoptr(EvfEvent) wrapped_crlf = parse_warned(
+	    "---\r\ntitle: Workshop\r\n  #3\r\nstart: 2027-06-01\r\n---\r\n", 3,
+	    3, "'#3' is a YAML comment");
+	g_autoptr(EvfEvent) notes = parse_ok(
+	    "---\ntitle: Workshop\nlocation: Room 5\n  # to be confirmed\n"
+	    "categories:\n  - Security\n  #- Policy\nstart: 2027-06-01\n"
+	    "---\n");
 	g_autoptr(EvfEvent) kept =
 	    parse_ok("---\ntitle: \"Workshop #3\"\nlocation: Room#5\n"
 	             "start: 2027-06-01 # to be confirmed\n---\n");
@@ -5876,7 +5892,8 @@ test_comment_cut(void)
 	    "status: tentative #until the board agrees\ntimezone: "
 	    "Europe/Paris #CET\n---\n");
 	/* in a flow list, the comment hides the ']' too: the value meant
-	 * is up to it */
+	 * is up to it; the file is refused, with no warning at the '#' of a
+	 * value read up to it, which none is */
 	{
 		g_autoptr(GPtrArray) diags = evf_diags_new();
 		g_autoptr(EvfEvent) flow =
@@ -5889,10 +5906,11 @@ test_comment_cut(void)
 		for (guint i = 0; i < diags->len; i++) {
 			const EvfDiag *d = g_ptr_array_index(diags, i);
 
-			advised |= d->warning &&
+			advised |= !d->warning &&
 			           strstr(d->message,
-			                  "quotes: \"meetup #3\"") != NULL &&
+			                  "quotes, as \"meetup #3\"") != NULL &&
 			           strstr(d->message, "#3]\"") == NULL;
+			g_assert_null(strstr(d->message, "the value is"));
 		}
 		g_assert_true(advised);
 	}
