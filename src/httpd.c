@@ -108,6 +108,7 @@ static const struct {
 	unsigned int status;
 	const char *text;
 } canned[] = {
+	{ MHD_HTTP_MOVED_PERMANENTLY, "Moved Permanently\n" },
 	{ MHD_HTTP_NOT_FOUND, "Not Found\n" },
 	{ MHD_HTTP_METHOD_NOT_ALLOWED, "Method Not Allowed\n" },
 	{ MHD_HTTP_SERVICE_UNAVAILABLE, "Service Unavailable\n" },
@@ -779,7 +780,7 @@ answer_moved(EvfHttpd *h, struct MHD_Connection *c, const char *path,
 {
 	g_autofree char *cache =
 	    g_strdup_printf("public, max-age=%" G_GINT64_FORMAT, max_age);
-	static const char text[] = "Moved Permanently\n";
+	const char *text = canned_text(MHD_HTTP_MOVED_PERMANENTLY);
 	const char *query = target != NULL ? strchr(target, '?') : NULL;
 	g_autofree char *escaped =
 	    query != NULL

@@ -895,8 +895,10 @@ kill -0 $pid
 ok $? "alive after SIGHUP"
 
 # Access log: one line per request, with the bytes of the body sent:
-# none for HEAD, a 404's own.
+# none for HEAD, a 404's own, a 301's own.
+"$CURL" -s -o /dev/null "$base/${page%/index.html}"
 grep -q '127.0.0.1 "GET /calendar.ics" 200' "$tmp/err" &&
+	grep -q "\"GET /${page%/index.html}\" 301 18\$" "$tmp/err" &&
 	grep -q '127.0.0.1 "HEAD /calendar.ics" 200 0$' "$tmp/err" &&
 	! grep -q '"HEAD /calendar.ics" 200 [1-9]' "$tmp/err" &&
 	grep -q '"GET [^"]*" 404 10$' "$tmp/err" &&
