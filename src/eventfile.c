@@ -4601,6 +4601,18 @@ read_published(Ctx *c, const Node *n, EvfEvent *ev)
 #define GEO_MAX_INT_DIGITS     3
 #define GEO_MAX_DECIMAL_DIGITS 17
 
+/* Whether @s ends with a compass letter ('46.05 N', '14.51E'). */
+static gboolean
+compass_letter(const char *s)
+{
+	gsize n = strlen(s);
+
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return n > 1 && strchr("NSEW", s[n - 1]) != NULL &&
+	       (g_ascii_isdigit(s[n - 2]) || s[n - 2] == ' ');
+}
+
 /* (transfer full) (nullable): why @s is no coordinate, or NULL with its
  * value in *@out. A coordinate is written as RFC 5545 writes GEO's floats
  * (3.3.8): an optional sign, digits, and an optional point with digits
@@ -4634,6 +4646,18 @@ geo_number(const char *s, double *out)
 			                       "space (U+%04X): type an "
 			                       "ordinary space",
 			                       g_strstrip(shown), space);
+		/* as copied from a web page or a map */
+		if (strstr(s, "\u2212") != NULL || strstr(s, "\u2013") != NULL)
+			return g_strdup_printf("'%s' has a minus sign or a "
+			                       "dash that is not '-': type "
+			                       "'-'",
+			                       g_strstrip(shown));
+		if (strstr(s, "\u00b0") != NULL || compass_letter(s))
+			return g_strdup_printf(
+			    "'%s' is not a number in decimal degrees: write it "
+			    "without '\u00b0' and N, S, E or W, south and west "
+			    "with a '-' (46.05 or -0.5)",
+			    g_strstrip(shown));
 		return g_strdup_printf("'%s' is not a number in decimal "
 		                       "degrees (digits, with an optional "
 		                       "sign and decimal point, such as "
@@ -4694,6 +4718,8 @@ read_geo(Ctx *c, const Node *n, EvfEvent *ev)
 		          s != NULL && strchr(s, ',') == NULL &&
 		                  strchr(s, ';') != NULL
 		              ? " (separate the two with a comma)"
+		          : parts != NULL && g_strv_length(parts) == 4
+		              ? " (with a decimal point, not a comma)"
 		              : "");
 		return;
 	}

@@ -6409,6 +6409,14 @@ test_geo_forms(void)
 		{ "\"45.123456789012345678, 15\"",
 		  "geo: '45.123456789012345678' has too many digits" },
 		{ "\"45,\\u00a015\"", "(U+00A0): type an ordinary space" },
+		/* as copied from a page or a map */
+		{ "\"\\u221233.86, 151.2\"",
+		  "'\u221233.86' has a minus sign or a dash that is not '-'" },
+		{ "\"46.05\\u00b0 N, 14.51\\u00b0 E\"",
+		  "write it without '\u00b0' and N, S, E or W, south and west "
+		  "with a '-'" },
+		{ "\"46.05N, 14.51E\"", "without '\u00b0' and N, S, E or W" },
+		{ "\"46,05, 14,51\"", "(with a decimal point, not a comma)" },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(good); i++) {
