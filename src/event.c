@@ -869,17 +869,7 @@ format_range(const EvfEvent *ev, const GDate *start, const GDate *end,
 	{
 		g_autoptr(GDateTime) s = evf_event_shown_time(ev, start_time);
 		g_autoptr(GDateTime) e = evf_event_shown_time(ev, end_time);
-		/* tzdata's Etc/ zones are fixed offsets, whose names readers
-		 * misread (Etc/GMT+5 is UTC-05:00): shown as offsets too */
-		gboolean fixed =
-		    ev->tzid == NULL || g_str_has_prefix(ev->tzid, "Etc/");
-		g_autofree char *offset =
-		    fixed && g_date_time_get_utc_offset(s) != 0
-		        ? g_date_time_format(s, "UTC%:z")
-		        : NULL;
-		const char *zone = offset != NULL ? offset
-		                   : fixed        ? "UTC"
-		                                  : ev->tzid;
+		g_autofree char *zone = evf_zone_label(ev->tzid, s);
 		g_autofree char *sday = format_day(
 		    g_date_time_get_day_of_month(s), g_date_time_get_month(s),
 		    g_date_time_get_year(s), TRUE, TRUE);
@@ -917,6 +907,18 @@ format_range(const EvfEvent *ev, const GDate *start, const GDate *end,
 			                       sday, stime, eday, etime, zone);
 		}
 	}
+}
+
+char *
+evf_zone_label(const char *tzid, GDateTime *t)
+{
+	/* tzdata's Etc/ zones are fixed offsets, whose names readers
+	 * misread (Etc/GMT+5 is UTC-05:00): shown as offsets too */
+	if (tzid != NULL && !g_str_has_prefix(tzid, "Etc/"))
+		return g_strdup(tzid);
+	return g_date_time_get_utc_offset(t) != 0
+	           ? g_date_time_format(t, "UTC%:z")
+	           : g_strdup("UTC");
 }
 
 char *

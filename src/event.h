@@ -276,6 +276,11 @@ void evf_event_category_at(const EvfEvent *ev, guint k, guint *line,
 /* (transfer full): W3C-DTF start or end (date, or date-time with offset),
  * NULL for tba; the end is inclusive for all-day events, as people say it. */
 char *evf_event_w3c_start(const EvfEvent *ev);
+/* (transfer full): how the feeds and pages name the zone @tzid (nullable:
+ * UTC, or an offset) at @t: its name, but an offset for tzdata's Etc/
+ * zones ("UTC-05:00" for Etc/GMT+5, whose name readers take for
+ * UTC+05:00), and "UTC" for UTC. */
+char *evf_zone_label(const char *tzid, GDateTime *t);
 char *evf_event_w3c_end(const EvfEvent *ev);
 /* (transfer full) (nullable): the end the feeds and pages show, as
  * evf_event_w3c_end; none for a timed event that ends at its start (a

@@ -1315,13 +1315,13 @@ write_footer(Page *p)
 	g_autoptr(GDateTime) t = g_date_time_to_timezone(utc, p->tz);
 	g_autofree char *w3c = NULL;
 	g_autofree char *shown = NULL;
+	g_autofree char *zone = evf_zone_label(p->cfg->timezone, t);
 
 	w3c = g_date_time_format(t, "%Y-%m-%dT%H:%M:%S%:z");
 	shown = g_strdup_printf(
 	    "%d %s %d, %02d:%02d (%s)", g_date_time_get_day_of_month(t),
 	    month_names[g_date_time_get_month(t)], g_date_time_get_year(t),
-	    g_date_time_get_hour(t), g_date_time_get_minute(t),
-	    p->cfg->timezone);
+	    g_date_time_get_hour(t), g_date_time_get_minute(t), zone);
 
 	start(p, "footer");
 	attr(p, "class", "contentinfo");

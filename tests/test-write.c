@@ -3805,6 +3805,25 @@ site_with_pa_feed(const char *const *files, const char *feed)
 	return s;
 }
 
+/* A site in one of tzdata's Etc/ zones names its zone on the pages as
+ * the events do, by its offset: readers take "Etc/GMT+5" for UTC+05:00. */
+static void
+test_page_etc_zone(void)
+{
+	static const char *const files[] = {
+		"call.md", "---\ntitle: Call\nstart: 2025-09-01T10:00\n---\n",
+		NULL
+	};
+	/* (the configuration's warning of the name is the one) */
+	g_autoptr(Site) s = site_of_warned("Etc/GMT+5", NULL, files, 1);
+	g_autofree char *page = file_text(s, "index.html");
+
+	g_assert_nonnull(strstr(page, "1 September 2025, 10:00\u201311:00 "
+	                              "(UTC-05:00)"));
+	g_assert_nonnull(strstr(page, "Last change to these listings: "));
+	g_assert_null(strstr(page, "Etc/GMT"));
+}
+
 /* A partner's item with a start alone (no ev:enddate, a VEVENT without
  * DTEND or DURATION): no end anywhere, not one equal to the start, which
  * would be read as a mistake; the RSS and Atom feeds, the JSON Feed and
@@ -4040,6 +4059,7 @@ main(int argc, char **argv)
 	                test_page_series_running_later);
 	g_test_add_func("/catalog/cache-as-read", test_catalog_cache_as_read);
 	g_test_add_func("/write/partner-start-alone", test_partner_start_alone);
+	g_test_add_func("/write/page/etc-zone", test_page_etc_zone);
 	g_test_add_func("/catalog/read/out-of-files",
 	                test_catalog_read_out_of_files);
 	g_test_add_func("/write/page/past-at-build-time",
