@@ -843,21 +843,29 @@ write_subscribe(Page *p)
 	nl(p);
 }
 
+/* The section of the category or partner source (@prefix "category" or
+ * "source") pages of @list (EvfCategory), each with its subscribe links. */
 static void
-write_categories(Page *p, GPtrArray *cats)
+write_scopes(Page *p, GPtrArray *list, const char *prefix, const char *id,
+             const char *heading, const char *intro)
 {
-	if (cats->len == 0)
+	g_autofree char *heading_id = NULL;
+	g_autofree char *cls = NULL;
+
+	if (list->len == 0)
 		return;
-	start_section(p, "_categories", NULL, "_categories-h", "Categories");
-	element(p, "p", NULL,
-	        "Each category has its own page, calendar and feeds.");
+	heading_id = g_strconcat(id, "-h", NULL);
+	cls = g_strconcat("scopes ", id + 1, NULL);
+	start_section(p, id, NULL, heading_id, heading);
+	element(p, "p", NULL, intro);
 	nl(p);
 	start(p, "ul");
-	attr(p, "class", "categories");
+	attr(p, "class", cls);
 	nl(p);
-	for (guint i = 0; i < cats->len; i++) {
-		const EvfCategory *c = g_ptr_array_index(cats, i);
-		g_autofree char *dir = g_strdup_printf("category/%s/", c->slug);
+	for (guint i = 0; i < list->len; i++) {
+		const EvfCategory *c = g_ptr_array_index(list, i);
+		g_autofree char *dir =
+		    g_strdup_printf("%s/%s/", prefix, c->slug);
 		g_autofree char *url = page_url(p, dir, FALSE);
 		g_autofree char *title =
 		    g_strdup_printf("%s: %s", p->cfg->title, c->name);
@@ -1366,6 +1374,7 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	g_autoptr(GPtrArray) tba = g_ptr_array_new();
 	g_autoptr(GPtrArray) news = g_ptr_array_new(); /* evf_event_is_news */
 	g_autoptr(GPtrArray) cats = NULL;
+	g_autoptr(GPtrArray) sources = NULL;
 	g_autoptr(GHashTable) further =
 	    g_hash_table_new_full(NULL, NULL, NULL, g_free);
 	/* a partner series' occurrence shown → its copy with the series'
@@ -1515,7 +1524,14 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 		write_subscribe(p);
 	if (p->root) {
 		cats = evf_render_categories(view->events);
-		write_categories(p, cats);
+		write_scopes(p, cats, "category", "_categories", "Categories",
+		             "Each category has its own page, calendar and "
+		             "feeds.");
+		sources = evf_render_source_lists(p->cfg, view->events);
+		write_scopes(p, sources, "source", "_sources", "Partners",
+		             "The listings of each partner, as this site "
+		             "publishes them, have their own page, calendar "
+		             "and feeds.");
 	}
 	end(p); /* main */
 	nl(p);
@@ -1592,7 +1608,7 @@ static const char stylesheet[] =
     "}\n"
     "h3 { font-size: 1.15rem; line-height: 1.3; margin: 0 0 0.5rem; }\n"
     ".lead { font-size: 1.125rem; color: var(--muted); }\n"
-    "#_subscribe, .categories details {\n"
+    "#_subscribe, .scopes details {\n"
     "  background: var(--panel); border-radius: 6px; padding: 0.25rem "
     "1rem 0.75rem;\n"
     "}\n"
@@ -1615,9 +1631,9 @@ static const char stylesheet[] =
     "0.4rem;\n"
     "  border: 1px solid var(--line); border-radius: 4px;\n"
     "}\n"
-    ".categories { margin: 0; padding: 0; list-style: none; }\n"
-    ".categories li { margin: 0.5rem 0; }\n"
-    ".categories .subscribe li { margin: 0; }\n"
+    ".scopes { margin: 0; padding: 0; list-style: none; }\n"
+    ".scopes li { margin: 0.5rem 0; }\n"
+    ".scopes .subscribe li { margin: 0; }\n"
     "summary { cursor: pointer; font-weight: 600; padding: 0.5rem 0; }\n"
     ".h-event {\n"
     "  margin: 0 0 1.25rem; padding: 1rem; border: 1px solid "

@@ -3859,6 +3859,14 @@ test_partner_start_alone(void)
 	json = file_text(s, "feed.json");
 	talk = strstr(page, "Opening talk</h3>");
 	g_assert_nonnull(talk);
+	/* the partner's own page, calendar and feeds, linked from the
+	 * site's */
+	g_assert_nonnull(strstr(page, "<h2 id=\"_sources-h\">Partners</h2>"));
+	g_assert_nonnull(
+	    strstr(page, "<a href=\"https://events.example.org/source/pa/"
+	                 "index.html\">Upcoming events"));
+	g_assert_nonnull(
+	    strstr(page, "webcal://events.example.org/source/pa/calendar.ics"));
 	g_assert_nonnull(strstr(talk, "<time class=\"dt-start\" "
 	                              "datetime=\"2025-08-01T10:00:00Z\""));
 	/* the own event's end is still there, the talk's is not */
