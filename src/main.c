@@ -153,9 +153,10 @@ check_all(const char *after)
 		        errors == 1 ? "" : "s", after != NULL ? after : "");
 		return 1;
 	}
+	/* (a folder named without an error is read, or said unreadable,
+	 * with the configuration's errors: every problem at once) */
 	if (cfg->errors == 0 ||
-	    (cfg->events_given && cfg->events_dir != NULL &&
-	     g_file_test(cfg->events_dir, G_FILE_TEST_IS_DIR))) {
+	    (cfg->events_given && cfg->events_dir != NULL)) {
 		ok = evf_build_check(cfg, g_get_real_time(), diags);
 		evf_diags_print(diags, stderr);
 	}

@@ -466,6 +466,19 @@ else
 	fail "an events folder in error: check says so, and reads no folder for it"
 	diag_file "$w/conf-events.err"
 fi
+# the events folder named without an error but missing: said with the
+# configuration's errors, at once
+sed -e 's/^\(events *= *\).*/\1no-such-folder/' \
+	-e 's/^\(refresh *= *\).*/\1PT1Hx/' "$w/good.conf" >"$w/evfeed.conf"
+run check "$w/evfeed.conf" "$w/conf-missing"
+if [ "$status" -eq 1 ] && grep -q 'refresh: not a duration' "$w/conf-missing.err" &&
+    grep -q 'no-such-folder: error: cannot read the events folder' "$w/conf-missing.err" &&
+    grep -qx 'evfeed: 2 errors' "$w/conf-missing.err"; then
+	pass "an events folder missing: said with the configuration's errors"
+else
+	fail "an events folder missing: said with the configuration's errors"
+	diag_file "$w/conf-missing.err"
+fi
 # the events folder not named (a section misspelt): the default one may
 # not be the one meant, and is not read
 sed 's/^\[paths\]/[Paths]/' "$w/good.conf" >"$w/evfeed.conf"
