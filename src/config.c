@@ -547,6 +547,40 @@ within(const char *inner, const char *outer)
 	return g_file_equal(in, out) || g_file_has_prefix(in, out);
 }
 
+/* Says so when a folder cannot be made at @dir, the folder of [paths]
+ * @key (on @line of @path): a file or a symbolic link to nothing on its
+ * way (a volume not mounted), which a build would meet only when it made
+ * it, naming neither. */
+static void
+path_blocked(GPtrArray *diags, const char *path, guint line, const char *key,
+             const char *dir)
+{
+	g_autofree char *to = NULL;
+	gboolean loop;
+	g_autofree char *at = evf_path_blocked(dir, &to, &loop);
+	g_autofree char *within =
+	    at != NULL && strcmp(at, dir) != 0
+	        ? g_strdup_printf(" on the way to '%s'", dir)
+	        : g_strdup("");
+
+	if (at == NULL)
+		return;
+	if (loop)
+		evf_diags_add(diags, path, line ? line : 1, 0,
+		              "[paths] %s: '%s'%s is a symbolic link that "
+		              "leads back to itself",
+		              key, at, within);
+	else if (to != NULL)
+		evf_diags_add(diags, path, line ? line : 1, 0,
+		              "[paths] %s: '%s'%s is a symbolic link to '%s', "
+		              "which does not exist: make that folder",
+		              key, at, within, to);
+	else
+		evf_diags_add(diags, path, line ? line : 1, 0,
+		              "[paths] %s: '%s'%s is a file, not a folder", key,
+		              at, within);
+}
+
 /* What the output folder holds is published as it is: neither the event
  * files, nor the state, nor the configuration may be in it. (The output may be
  * inside the events folder, whose subfolders are not read.) The state is a
@@ -558,8 +592,6 @@ check_paths(const EvfConfig *cfg, const char *path, GHashTable *lines,
 {
 	guint line = find_line(lines, "paths", "output");
 	guint state_line = find_line(lines, "paths", "state");
-	g_autofree char *to = NULL;
-	gboolean loop;
 
 	if (cfg->state_path != NULL && within(cfg->state_path, cfg->path))
 		evf_diags_add(diags, path, state_line ? state_line : 1, 0,
@@ -579,25 +611,15 @@ check_paths(const EvfConfig *cfg, const char *path, GHashTable *lines,
 		              "[paths] state: '%s' is a folder: name the "
 		              "state's file in it, such as %s/evfeed.db",
 		              cfg->state_path, cfg->state_path);
+	if (cfg->state_path != NULL) {
+		g_autofree char *dir = g_path_get_dirname(cfg->state_path);
+
+		path_blocked(diags, path, state_line, "state", dir);
+	}
 	if (cfg->output_dir == NULL) /* invalid, and said so */
 		return;
 	/* (said before a build makes its state) */
-	if (g_file_test(cfg->output_dir, G_FILE_TEST_EXISTS) &&
-	    !g_file_test(cfg->output_dir, G_FILE_TEST_IS_DIR))
-		evf_diags_add(diags, path, line ? line : 1, 0,
-		              "[paths] output: '%s' is a file, not a folder",
-		              cfg->output_dir);
-	if ((to = evf_dangling_link(cfg->output_dir, &loop)) != NULL && loop)
-		evf_diags_add(diags, path, line ? line : 1, 0,
-		              "[paths] output: '%s' is a symbolic link that "
-		              "leads back to itself",
-		              cfg->output_dir);
-	else if (to != NULL)
-		evf_diags_add(
-		    diags, path, line ? line : 1, 0,
-		    "[paths] output: '%s' is a symbolic link to '%s', "
-		    "which does not exist: make that folder",
-		    cfg->output_dir, to);
+	path_blocked(diags, path, line, "output", cfg->output_dir);
 	if (cfg->events_dir != NULL && within(cfg->events_dir, cfg->output_dir))
 		evf_diags_add(diags, path, line ? line : 1, 0,
 		              "[paths] output: the events folder (%s) would "

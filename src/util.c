@@ -740,6 +740,38 @@ evf_dangling_link(const char *path, gboolean *loop)
 	return g_strdup(path);
 }
 
+char *
+evf_path_blocked(const char *path, char **to, gboolean *loop)
+{
+	g_autoptr(GPtrArray) up = g_ptr_array_new_with_free_func(g_free);
+	char *at = g_strdup(path);
+
+	*to = NULL;
+	*loop = FALSE;
+	/* @path and its folders, up to the root (or the current folder) */
+	for (;;) {
+		char *dir = g_path_get_dirname(at);
+
+		g_ptr_array_add(up, at);
+		if (strcmp(dir, at) == 0 || strcmp(dir, ".") == 0) {
+			g_free(dir);
+			break;
+		}
+		at = dir;
+	}
+	for (guint i = up->len; i > 0; i--) {
+		const char *a = g_ptr_array_index(up, i - 1);
+
+		if ((*to = evf_dangling_link(a, loop)) != NULL)
+			return g_strdup(a);
+		if (!g_file_test(a, G_FILE_TEST_EXISTS))
+			return NULL; /* (made with the rest) */
+		if (!g_file_test(a, G_FILE_TEST_IS_DIR))
+			return g_strdup(a);
+	}
+	return NULL;
+}
+
 gboolean
 evf_unichar_is_noncharacter(gunichar c)
 {

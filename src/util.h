@@ -110,6 +110,12 @@ char *evf_listen_unbracketed(const char *value);
  * the end of its chain of links that is not there; with *@loop set, and
  * @path, when the chain goes round. NULL otherwise. */
 char *evf_dangling_link(const char *path, gboolean *loop);
+/* (transfer full) (nullable): the folder of @path (or @path itself) that
+ * keeps a folder from being made there: a symbolic link to nothing that
+ * exists (its end into *@to, as evf_dangling_link, with *@loop), or a
+ * file where a folder is needed (*@to NULL). The first from the root;
+ * NULL when nothing is in the way. */
+char *evf_path_blocked(const char *path, char **to, gboolean *loop);
 
 /* (transfer full): @text made safe for XML 1.0 and iCalendar TEXT: invalid
  * UTF-8 becomes U+FFFD, C0 controls other than TAB and LF are dropped (CR LF

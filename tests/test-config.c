@@ -613,6 +613,22 @@ test_paths_apart(Fixture *f, gconstpointer data)
 		               "is a symbolic link that leads back to itself");
 		g_unlink(link);
 		g_unlink(chain);
+		/* the link higher up the path (/var/lib/evfeed to a volume
+		 * not mounted), for the output and the state; a file there */
+		g_assert_cmpint(symlink(gone, link), ==, 0);
+		assert_refused(f, "[paths]\noutput=www/public\n", 2,
+		               "on the way to");
+		assert_refused(f, "[paths]\noutput=www/public\n", 2, want);
+		assert_refused(f, "[paths]\nstate=www/st.db\n", 2,
+		               "[paths] state: ");
+		assert_refused(f, "[paths]\nstate=www/st.db\n", 2, want);
+		g_unlink(link);
+		g_assert_true(g_file_set_contents(link, "x", -1, NULL));
+		assert_refused(f, "[paths]\noutput=www/public\n", 2,
+		               "www' on the way to ");
+		assert_refused(f, "[paths]\nstate=www/st.db\n", 2,
+		               "www' is a file, not a folder");
+		g_unlink(link);
 	}
 	/* nor the configuration, with the passwords of sources' urls */
 	assert_refused(f, "[paths]\nevents=../e\noutput=.\nstate=../s.db\n", 3,

@@ -175,7 +175,7 @@ fi
 mkdir "$tmp/nodir"
 echo "a regular file" >"$tmp/nodir/file.txt"
 c=$(conf nodir "$tmp/nodir/file.txt/state.db")
-refuses "state folder under a regular file" "$c" "$tmp/nodir/file.txt" "Not a directory"
+refuses "state folder under a regular file" "$c" "$tmp/nodir/file.txt" "is a file, not a folder"
 
 # ---------------------------------------------- a state that is a folder
 
