@@ -276,18 +276,20 @@ rebuild(Daemon *d, gboolean fresh)
 		g_free(d->digest);
 		d->digest = g_strdup(st.digest);
 		if (st.skipped)
-			g_message("serving the %u events %s", st.events,
+			g_message("serving the %u event%s %s", st.events,
+			          st.events == 1 ? "" : "s",
 			          first ? "published before"
 			                : "another build published");
 		else
-			g_message("published %u events (%u files changed)",
-			          st.events, st.written);
+			g_message("published %u event%s (%u file%s changed)",
+			          st.events, st.events == 1 ? "" : "s",
+			          st.written, st.written == 1 ? "" : "s");
 	} else if (d->failed) {
 		/* the errors undone: the output served is that of these
 		 * inputs, and the log's last word must not be the errors */
 		g_message("the events build again, as they are served: "
-		          "serving the %u events",
-		          st.events);
+		          "serving the %u event%s",
+		          st.events, st.events == 1 ? "" : "s");
 	}
 	d->failed = FALSE;
 	/* Only now that the new bytes are served: the hub fetches them

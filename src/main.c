@@ -762,6 +762,10 @@ main(int argc, char **argv)
 	return status;
 }
 
+/* The commands, as evfeed(1) lists them. */
+static const char *const commands[] = { "check",   "build", "serve",  "fetch",
+	                                "sources", "new",   "import", NULL };
+
 static int
 run(int argc, char **argv)
 {
@@ -792,8 +796,12 @@ run(int argc, char **argv)
 	/* GLib prints its help and exits 0 itself, whether or not it
 	 * reached the reader: printed here, main() checks it */
 	for (guint i = 1; args[i] != NULL && strcmp(args[i], "--") != 0; i++)
-		if (strcmp(args[i], "--help") == 0 ||
-		    strcmp(args[i], "-h") == 0 || strcmp(args[i], "-?") == 0) {
+		if (args[i][0] == '-' && valued_option(args[i]) != NULL &&
+		    args[i + 1] != NULL)
+			i++; /* (its value, as it is: "-c -h" names a file) */
+		else if (strcmp(args[i], "--help") == 0 ||
+		         strcmp(args[i], "-h") == 0 ||
+		         strcmp(args[i], "-?") == 0) {
 			g_autofree char *name = g_path_get_basename(args[0]);
 			g_autofree char *help = NULL;
 
@@ -835,6 +843,16 @@ run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cmd = argv[1];
+	/* (before its arguments are counted: "fecth good" is no command
+	 * with one too many) */
+	if (!g_strv_contains(commands, cmd)) {
+		g_autofree char *shown = evf_log_escape(cmd);
+
+		fprintf(stderr,
+		        "evfeed: unknown command '%s'\nTry 'evfeed --help'.\n",
+		        shown);
+		return EXIT_USAGE;
+	}
 	if (!options_fit(cmd))
 		return EXIT_USAGE;
 	/* GLib writes its debug and info messages (G_MESSAGES_DEBUG) to
@@ -869,9 +887,11 @@ run(int argc, char **argv)
 		int rest = strcmp(cmd, "fetch") == 0 ? 1 : 0;
 
 		if (argc > 2 + rest) {
+			g_autofree char *shown = evf_log_escape(argv[2 + rest]);
+
 			fprintf(stderr,
 			        "evfeed: %s: unexpected argument '%s'\n", cmd,
-			        argv[2 + rest]);
+			        shown);
 			return EXIT_USAGE;
 		}
 		if (rest == 1)
@@ -890,7 +910,5 @@ run(int argc, char **argv)
 			say_how_to_give_config();
 		return rc;
 	}
-	fprintf(stderr, "evfeed: unknown command '%s'\nTry 'evfeed --help'.\n",
-	        cmd);
-	return EXIT_USAGE;
+	g_assert_not_reached();
 }
