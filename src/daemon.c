@@ -825,6 +825,33 @@ watch(Daemon *d)
 	}
 }
 
+/* The server's other settings, which it keeps until it is started
+ * again: said when a reload changes one, rather than taken for applied. */
+static void
+warn_server_kept(const EvfConfig *was, const EvfConfig *now)
+{
+	const struct {
+		const char *key;
+		guint was, now;
+	} keys[] = {
+		{ "threads", was->threads, now->threads },
+		{ "max_connections", was->max_connections,
+		  now->max_connections },
+		{ "max_per_client", was->max_per_client, now->max_per_client },
+		{ "timeout", was->timeout, now->timeout },
+		{ "access_log", (guint)was->access_log,
+		  (guint)now->access_log },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(keys); i++)
+		if (keys[i].was != keys[i].now)
+			g_warning(
+			    "[server] %s changed: restart evfeed to apply "
+			    "it (the server keeps the value it started "
+			    "with)",
+			    keys[i].key);
+}
+
 /* Reads the config again; keeps the old one when the new one is wrong. */
 static void
 reload(Daemon *d)
@@ -861,6 +888,7 @@ reload(Daemon *d)
 		g_warning("[server] listen changed: restart evfeed to listen "
 		          "on '%s'",
 		          cfg->listen);
+	warn_server_kept(d->cfg, cfg);
 	fresh = cfg->refresh_seconds != d->cfg->refresh_seconds;
 	/* A source whose url the reload changes is fetched at once, even
 	 * from an address it had a moment ago (a change undone). */

@@ -876,8 +876,11 @@ seq_after=$("$CURL" -s "$base/calendar.ics" | tr -d '\r' | awk '
 test -n "$seq_before" && test "$seq_after" -gt "$seq_before"
 ok $? "with the state removed, SEQUENCE goes on ($seq_before, then $seq_after)"
 
-# SIGHUP reloads the configuration (a new refresh interval shows).
+# SIGHUP reloads the configuration (a new refresh interval shows); a
+# [server] setting, which the server keeps until it starts again, is said
+# to be kept.
 sed 's/^refresh=.*/refresh=PT2H/' "$tmp/evfeed.conf" >"$tmp/conf.new" &&
+	printf '[server]\nmax_per_client=7\n' >>"$tmp/conf.new" &&
 	mv "$tmp/conf.new" "$tmp/evfeed.conf"
 kill -HUP $pid
 i=0
@@ -889,6 +892,17 @@ while [ "$cc" != "public, max-age=7200" ] && [ $i -lt $((20 * slow)) ]; do
 done
 test "$cc" = "public, max-age=7200"
 ok $? "SIGHUP: the new configuration is used"
+wait_until $((5 * slow)) grep -q '\[server\] max_per_client changed: restart evfeed to apply it' "$tmp/err"
+ok $? "SIGHUP: a changed [server] setting is said to wait for a restart"
+# (the setting taken out again, for the servers started below)
+reloads=$(grep -c 'configuration reloaded' "$tmp/err")
+sed -e '/^\[server\]$/d' -e '/^max_per_client=7$/d' "$tmp/evfeed.conf" >"$tmp/conf.new" &&
+	mv "$tmp/conf.new" "$tmp/evfeed.conf"
+reloaded()
+{
+	test "$(grep -c 'configuration reloaded' "$tmp/err")" -gt "$reloads"
+}
+wait_until $((5 * slow)) reloaded
 test "$(head_of "/${page%/index.html}" | header Cache-Control)" = "public, max-age=7200"
 ok $? "a folder's 301 has the same max-age"
 kill -0 $pid
