@@ -762,6 +762,29 @@ main(int argc, char **argv)
 	return status;
 }
 
+/* Outside serve, whose standard error is a log, GLib's messages and
+ * warnings (a partner source no longer configured, a state that could not
+ * be saved) read as evfeed's other lines: "evfeed: …" and "evfeed:
+ * warning: …", without GLib's local time of day, which TZ would change.
+ * Debug lines and criticals are written as GLib writes them. */
+static GLogWriterOutput
+cli_log_writer(GLogLevelFlags level, const GLogField *fields, gsize n,
+               gpointer data)
+{
+	const char *message = NULL;
+
+	for (gsize i = 0; i < n; i++)
+		if (strcmp(fields[i].key, "MESSAGE") == 0 &&
+		    fields[i].length < 0)
+			message = fields[i].value;
+	if (message == NULL ||
+	    (level & (G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_WARNING)) == 0)
+		return g_log_writer_default(level, fields, n, data);
+	fprintf(stderr, "evfeed: %s%s\n",
+	        (level & G_LOG_LEVEL_WARNING) != 0 ? "warning: " : "", message);
+	return G_LOG_WRITER_HANDLED;
+}
+
 /* The commands, as evfeed(1) lists them. */
 static const char *const commands[] = { "check",   "build", "serve",  "fetch",
 	                                "sources", "new",   "import", NULL };
@@ -861,6 +884,8 @@ run(int argc, char **argv)
 	 * whose standard output is a log. */
 	serving = strcmp(cmd, "serve") == 0;
 	g_log_writer_default_set_use_stderr(!serving);
+	if (!serving)
+		g_log_set_writer_func(cli_log_writer, NULL, NULL);
 	if (evf_tz_data_problem() != NULL) {
 		fprintf(stderr, "evfeed: error: %s\n", evf_tz_data_problem());
 		return 1;

@@ -379,10 +379,13 @@ test "$(field renamed vevents)" = 1 && test "$(field renamed items)" = 1
 ok $? "renamed: the forum is listed once" || diag_file "$tmp/renamed.ids"
 same_identity "renamed: the forum keeps its identity under the source's new name" \
 	forum-before renamed
-grep -q 'source partner is no longer configured, and source partners has its url' \
+# (in evfeed's own form, as every line of the command line's, not GLib's
+# with the local time of day)
+grep -q '^evfeed: source partner is no longer configured, and source partners has its url' \
 	"$tmp/renamed-build.build" &&
-	grep -q 'source partners keeps the last good items of partner until it is fetched' \
-		"$tmp/renamed-build.build"
+	grep -q '^evfeed: source partners keeps the last good items of partner until it is fetched' \
+		"$tmp/renamed-build.build" &&
+	! grep -q 'evfeed-Message' "$tmp/renamed-build.build"
 ok $? "renamed: the build says the items keep their identities" ||
 	diag_file "$tmp/renamed.build"
 
