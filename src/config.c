@@ -2051,8 +2051,12 @@ config_read(const char *path, GPtrArray *diags)
 			continue;
 		}
 		for (guint k = 0; names != NULL && names[k] != NULL; k++)
+			/* (a key given twice is listed twice: said once,
+			 * with the duplicate said apart) */
 			if (key_find(is_source ? "source" : g, names[k]) ==
-			    NULL) {
+			        NULL &&
+			    !g_strv_contains((const char *const *)names + k + 1,
+			                     names[k])) {
 				const char *meant = near_key(
 				    is_source ? "source" : g, names[k]);
 

@@ -1229,7 +1229,9 @@ evf_httpd_check_listen(const char *listen, GError **error)
 	int e = 0;
 
 	if (!parse_listen(listen, &addr, error)) {
-		g_prefix_error(error, "listen '%s': ", listen);
+		g_autofree char *shown = evf_log_escape(listen);
+
+		g_prefix_error(error, "listen '%s': ", shown);
 		return FALSE;
 	}
 	/* as libmicrohttpd binds: an address still in TIME_WAIT is free */
@@ -1317,7 +1319,9 @@ evf_httpd_start(const EvfHttpdOptions *opts, GError **error)
 	h->timeout = (gint64)opts->timeout * G_USEC_PER_SEC;
 	h->access_log = opts->access_log;
 	if (!parse_listen(opts->listen, &h->addr, error)) {
-		g_prefix_error(error, "listen '%s': ", opts->listen);
+		g_autofree char *shown = evf_log_escape(opts->listen);
+
+		g_prefix_error(error, "listen '%s': ", shown);
 		conns_clear(h);
 		g_free(h);
 		return NULL;

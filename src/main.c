@@ -390,7 +390,8 @@ same_listing(const EvfConfig *cfg, const char *path, const EvfEvent *ev)
 static int
 cmd_new(const char *title)
 {
-	g_autoptr(EvfConfig) cfg = load_config();
+	/* (a usage error, found before the configuration is read) */
+	g_autoptr(EvfConfig) cfg = opt_start != NULL ? load_config() : NULL;
 	g_autoptr(GPtrArray) diags = evf_diags_new();
 	g_autoptr(GError) error = NULL;
 	g_autoptr(EvfEvent) ev = NULL;
@@ -408,13 +409,13 @@ cmd_new(const char *title)
 		                 opt_location, "uid",        uid,
 		                 NULL };
 
-	if (cfg == NULL)
-		return 1;
 	if (opt_start == NULL) {
 		fprintf(stderr, "evfeed: new: --start DATE is required "
 		                "(YYYY-MM-DD, YYYY-MM-DDTHH:MM, or tba)\n");
 		return 2;
 	}
+	if (cfg == NULL)
+		return 1;
 	for (guint i = 0; fields[i] != NULL; i += 2)
 		if (!utf8_option(i == 0 ? "the title" : fields[i],
 		                 fields[i + 1]))
@@ -858,6 +859,12 @@ run(int argc, char **argv)
 	if (opt_config != NULL && opt_config[0] == '\0') {
 		fprintf(stderr, "evfeed: --config: give the configuration "
 		                "file's name\nTry 'evfeed --help'.\n");
+		return EXIT_USAGE;
+	}
+	if (opt_listen != NULL && opt_listen[0] == '\0') {
+		fprintf(stderr, "evfeed: --listen: give the address and port "
+		                "to listen on, such as 127.0.0.1:8080\nTry "
+		                "'evfeed --help'.\n");
 		return EXIT_USAGE;
 	}
 	if (argc < 2) {

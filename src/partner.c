@@ -1075,8 +1075,10 @@ evf_partner_fetch_all(const EvfConfig *cfg, EvfStore *store, const char *only,
 	evf_fetcher_free(p.fetcher);
 	g_main_context_pop_thread_default(ctx);
 	if (only != NULL && states->len == 0) {
+		g_autofree char *shown = evf_log_escape(only);
+
 		g_set_error(error, EVF_ERROR, EVF_ERROR_INVALID,
-		            "no enabled source called '%s'", only);
+		            "no enabled source called '%s'", shown);
 		return FALSE;
 	}
 	return TRUE;

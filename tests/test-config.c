@@ -1659,6 +1659,12 @@ test_errors_given_twice(Fixture *f, gconstpointer data)
 	               "[source osce]\n"
 	               "url=https://osce.example/other.ics\n",
 	               4, "duplicate key 'url' (first on line 2)");
+	/* an unknown key given twice: unknown once, and a duplicate */
+	assert_refused(f, "[site]\ntitel=a\ntitel=b\n", 3,
+	               "duplicate key 'titel' (first on line 2)");
+	assert_refused(f, "[site]\ntitel=a\ntitel=b\n", 2,
+	               "unknown key 'titel'");
+	g_assert_cmpuint(f->diags->len, ==, 2);
 	/* The same key in two sections is no duplicate. */
 	cfg = assert_loads(f, "[site]\n"
 	                      "url=https://events.example.org/\n"

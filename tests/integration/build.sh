@@ -47,6 +47,19 @@ ok $? "a mistyped command with an option: the command is named"
 test $? -eq 2 && grep -qx "evfeed: unknown command 'fecth'" "$tmp/err"
 ok $? "a mistyped command with an argument: the command is named" ||
 	diag_file "$tmp/err"
+# usage errors are found before the configuration is read: exit 2
+mkdir -p "$tmp/noconf"
+(cd "$tmp/noconf" && "$EVFEED" new "Title" >/dev/null 2>"$tmp/err")
+test $? -eq 2 && grep -q '^evfeed: new: --start DATE is required' "$tmp/err"
+ok $? "new without --start and without a configuration: exit 2, --start named" ||
+	diag_file "$tmp/err"
+"$EVFEED" --config "$conf" serve --listen= >/dev/null 2>"$tmp/err"
+test $? -eq 2 && grep -q '^evfeed: --listen: give the address and port' "$tmp/err"
+ok $? "an empty --listen: exit 2, the option named" || diag_file "$tmp/err"
+"$EVFEED" --config "$conf" fetch "$(printf 'x\033[31my')" >/dev/null 2>"$tmp/err"
+grep -q "no enabled source called 'x\\\\x1b\[31my'" "$tmp/err" && ! grep -q "$(printf '\033')" "$tmp/err"
+ok $? "fetch of a source name with a control character: shown as \\xhh" ||
+	diag_file "$tmp/err"
 # "-h" as an option's value is the value: the help is not printed
 "$EVFEED" -c -h check >"$tmp/out" 2>"$tmp/err"
 test $? -eq 1 && ! grep -q 'Usage' "$tmp/out" && grep -q '^-h: error: ' "$tmp/err"
