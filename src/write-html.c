@@ -1388,6 +1388,7 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 	g_autoptr(GTimeZone) tz = NULL;
 	const char *slash, *scope;
 	Page page = { 0 }, *p = &page;
+	guint elsewhere = 0; /* the events the other page lists */
 
 	g_return_val_if_fail(view != NULL && view->config != NULL, NULL);
 
@@ -1413,10 +1414,13 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 		if (l.ev->tba) {
 			g_ptr_array_add(evf_event_is_news(l.ev) ? news : tba,
 			                l.ev);
+			elsewhere += archive;
 			continue;
 		}
-		if (is_past(p->tz, l.ev, now, &l.next) != archive)
+		if (is_past(p->tz, l.ev, now, &l.next) != archive) {
+			elsewhere++;
 			continue;
+		}
 		/* the archive lists a series at its start; the page of
 		 * upcoming events a running one at its occurrence then */
 		if (archive)
@@ -1490,11 +1494,15 @@ evf_write_page(const EvfView *view, gint64 now, gboolean archive,
 
 		start(p, "p");
 		attr(p, "class", "empty");
-		text(p, archive ? "No past events yet. "
-		                : "No upcoming events at the moment. ");
-		link_to(p, past, NULL,
-		        archive ? "See the upcoming events."
-		                : "See the past events.");
+		text(p, archive ? "No past events yet."
+		                : "No upcoming events at the moment.");
+		/* (to the other page only when it lists something) */
+		if (elsewhere > 0) {
+			text(p, " ");
+			link_to(p, past, NULL,
+			        archive ? "See the upcoming events."
+			                : "See the past events.");
+		}
 		end(p);
 		nl(p);
 	}

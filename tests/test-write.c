@@ -2492,12 +2492,33 @@ test_page_tba_only(void)
 	g_autofree char *page = file_text(s, "index.html");
 	g_autofree char *archive = file_text(s, "archive.html");
 	g_autofree char *nothing = file_text(empty, "index.html");
+	g_autofree char *no_past = file_text(empty, "archive.html");
+	g_autofree char *upcoming = NULL;
 
 	g_assert_nonnull(strstr(page, "Date to be announced"));
 	g_assert_nonnull(strstr(page, ">Later<"));
 	g_assert_null(strstr(page, "No upcoming events"));
 	g_assert_nonnull(strstr(archive, ">Held<"));
+	/* with no event at all, neither page sends the reader to the
+	 * other, which lists none either */
 	g_assert_nonnull(strstr(nothing, "No upcoming events at the moment."));
+	g_assert_null(strstr(nothing, "See the past events"));
+	g_assert_nonnull(strstr(no_past, "No past events yet."));
+	g_assert_null(strstr(no_past, "See the upcoming events"));
+	/* with past events alone, the page of upcoming ones does */
+	{
+		static const char *const held[] = {
+			"held.md",
+			"---\ntitle: Held\nstart: 2018-05-22\n---\n",
+			NULL,
+		};
+		g_autoptr(Site) only = site_of("Europe/Ljubljana", held);
+
+		upcoming = file_text(only, "index.html");
+		g_assert_nonnull(strstr(upcoming, "No upcoming events at the "
+		                                  "moment. <a "));
+		g_assert_nonnull(strstr(upcoming, "See the past events."));
+	}
 }
 
 /* Months in order and each once: an all-day event is ordered by its date,
