@@ -1005,7 +1005,12 @@ write_event(Page *p, const EvfEvent *ev, const char *heading,
 	g_autofree char *shown = evf_event_display_title(ev);
 
 	start(p, "article");
-	attr(p, "class", cancelled ? "h-event cancelled" : "h-event");
+	/* (a partner's news post is an entry, with its date of publication:
+	 * an event without a date to microformats readers) */
+	attr(p, "class",
+	     evf_event_is_news(ev) ? "h-entry"
+	     : cancelled           ? "h-event cancelled"
+	                           : "h-event");
 	attr(p, "id", ev->slug);
 	nl(p);
 	/* p-name reads like the calendar's SUMMARY: "Cancelled: …", unless
@@ -1643,7 +1648,7 @@ static const char stylesheet[] =
     ".scopes li { margin: 0.5rem 0; }\n"
     ".scopes .subscribe li { margin: 0; }\n"
     "summary { cursor: pointer; font-weight: 600; padding: 0.5rem 0; }\n"
-    ".h-event {\n"
+    ".h-event, .h-entry {\n"
     "  margin: 0 0 1.25rem; padding: 1rem; border: 1px solid "
     "var(--line);\n"
     "  border-radius: 6px;\n"
@@ -1673,8 +1678,11 @@ static const char stylesheet[] =
     "}\n"
     "@media print {\n"
     "  :root { --fg: #000; --bg: #fff; --link: #000; --panel: #fff; }\n"
-    "  .skip, nav, #_subscribe, #_categories, .button { display: none; }\n"
-    "  .h-event { break-inside: avoid; border: 0; padding: 0; }\n"
+    "  .skip, nav, #_subscribe, #_categories, #_sources, .button {\n"
+    "    display: none;\n"
+    "  }\n"
+    "  .h-event, .h-entry { break-inside: avoid; border: 0; padding: 0; "
+    "}\n"
     "  .u-url::after { content: \" <\" attr(href) \">\"; }\n"
     "}\n";
 

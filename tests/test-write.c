@@ -4003,6 +4003,9 @@ test_page_news_only(void)
 		g_test_message("%s", pages[i]);
 		g_assert_nonnull(strstr(page, "News of May</h3>"));
 		g_assert_null(strstr(page, "No upcoming events"));
+		/* an entry to microformats readers, not an event */
+		g_assert_nonnull(strstr(page, "<article class=\"h-entry\""));
+		g_assert_null(strstr(page, "class=\"h-event"));
 	}
 	/* the feeds say of it what the page says: no date to be announced,
 	 * no "When" */
