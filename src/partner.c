@@ -1355,8 +1355,17 @@ evf_partner_print_table(const EvfConfig *cfg, EvfStore *store, gint64 now,
 	g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)evf_source_state_free);
 
-	fprintf(out, "%-12s %-8s %6s  %-20s  %-20s  %s\n", "SOURCE", "STATUS",
-	        "ITEMS", "LAST SUCCESS", "NEXT FETCH", "LAST ERROR");
+	/* the first column as wide as the longest name (names are ASCII) */
+	int width = 12;
+
+	for (guint i = 0; i < cfg->sources->len; i++)
+		width =
+		    MAX(width,
+		        (int)strlen(((const EvfSourceConfig *)g_ptr_array_index(
+		                         cfg->sources, i))
+		                        ->name));
+	fprintf(out, "%-*s %-8s %6s  %-20s  %-20s  %s\n", width, "SOURCE",
+	        "STATUS", "ITEMS", "LAST SUCCESS", "NEXT FETCH", "LAST ERROR");
 	for (guint i = 0; i < cfg->sources->len; i++) {
 		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
 		EvfSourceState *st = evf_store_get_source(store, src->name);
@@ -1368,8 +1377,8 @@ evf_partner_print_table(const EvfConfig *cfg, EvfStore *store, gint64 now,
 		g_autofree char *error =
 		    st->last_error ? evf_log_escape(st->last_error) : NULL;
 
-		fprintf(out, "%-12s %-8s %6u  %-20s  %-20s  %s\n", src->name,
-		        word, st->items, ok ? ok : "never",
+		fprintf(out, "%-*s %-8s %6u  %-20s  %-20s  %s\n", width,
+		        src->name, word, st->items, ok ? ok : "never",
 		        !src->enabled || st->gone ? "-"
 		        : next && at > now        ? next
 		                                  : "now",

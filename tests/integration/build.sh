@@ -1282,4 +1282,15 @@ G_MESSAGES_DEBUG=all "$EVFEED" sources --config "$conf" >"$tmp/sources.debug" 2>
 cmp -s "$tmp/sources.plain" "$tmp/sources.debug" && test -s "$tmp/sources.plain"
 ok $? "G_MESSAGES_DEBUG=all: evfeed sources writes the same standard output"
 
+# The table's columns hold with a source's name longer than its heading's
+# column: every row's status starts where the heading's does.
+ls=$tmp/long-source
+mkdir -p "$ls/events"
+write_config "$ls" "$ls/events"
+printf '[source a-very-long-partner-source-name]\nurl=https://a.example/f.xml\n[source b]\nurl=https://b.example/f.xml\n' \
+	>>"$ls/evfeed.conf"
+"$EVFEED" sources --config "$ls/evfeed.conf" >"$ls/out" 2>"$ls/err"
+awk 'NR == 1 { col = index($0, "STATUS") } NR > 1 && index($0, " new ") + 1 != col { bad = 1 } END { exit bad || NR != 3 }' "$ls/out"
+ok $? "sources: the columns hold for a long source name" || diag_file "$ls/out"
+
 done_testing
