@@ -314,11 +314,12 @@ evf_catalog_cache_stale(const EvfConfig *cfg, EvfCatalogCache *cache)
 
 gboolean
 evf_catalog_cache_as_read(const EvfConfig *cfg, EvfCatalogCache *cache,
-                          const char *name)
+                          const char *name, const char *other)
 {
 	gboolean known;
 
 	return name != NULL && is_event_name(name) &&
+	       (other == NULL || is_event_name(other)) &&
 	       !listing_changed(cfg, cache, &known) && known;
 }
 

@@ -34,13 +34,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfCatalogCache, evf_catalog_cache_free)
  * an edit through a hard link elsewhere). FALSE before the first read,
  * and when the folder cannot be read (the build says why). */
 gboolean evf_catalog_cache_stale(const EvfConfig *cfg, EvfCatalogCache *cache);
-/* Whether @name (nullable), a name in @cfg's events folder, is that of an
- * event file, and the folder's event files are all as @cache last read
- * them: a word from a monitor of the folder about @name brings nothing to
- * build then (one that came after the build that read the change, or
- * about a file opened for writing and closed unchanged). */
+/* Whether @name (nullable), a name in @cfg's events folder, and @other
+ * (nullable: the other name of a move) are those of event files, and the
+ * folder's event files are all as @cache last read them: a word from a
+ * monitor of the folder about them brings nothing to build then (one that
+ * came after the build that read the change, or about a file opened for
+ * writing and closed unchanged). */
 gboolean evf_catalog_cache_as_read(const EvfConfig *cfg, EvfCatalogCache *cache,
-                                   const char *name);
+                                   const char *name, const char *other);
 
 /* (transfer full) (element-type EvfSourceFile): every *.md file of the
  * events folder (hidden files left out), sorted by name; *digest (transfer

@@ -733,18 +733,21 @@ schedule_reload(Daemon *d)
 	d->reload_source = g_timeout_add(RELOAD_MS, on_reload_settled, d);
 }
 
-/* Whether a word from the events folder's monitor about @file brings
- * nothing to build: the event files are as the last build read them.
+/* Whether a word from the events folder's monitor about @file (and
+ * @other, nullable, of a move) brings nothing to build: the event files
+ * are as the last build read them.
  * The monitor may speak after that build (the word was held back, or the
  * server was stopped with the change made), or of a file opened for
  * writing and closed unchanged; each would otherwise build again, and a
  * failing build (an invalid edit) say its errors twice. */
 static gboolean
-news_less(Daemon *d, GFile *file)
+news_less(Daemon *d, GFile *file, GFile *other)
 {
 	g_autofree char *name = g_file_get_basename(file);
+	g_autofree char *moved =
+	    other != NULL ? g_file_get_basename(other) : NULL;
 
-	return evf_catalog_cache_as_read(d->cfg, d->cache, name);
+	return evf_catalog_cache_as_read(d->cfg, d->cache, name, moved);
 }
 
 static void
@@ -760,8 +763,7 @@ on_changed(GFileMonitor *mon, GFile *file, GFile *other,
 		schedule_reload(d);
 	else if (mon == d->events_path_monitor)
 		follow_events(d);
-	else if (d->rebuild_source != 0 || !news_less(d, file) ||
-	         (other != NULL && !news_less(d, other)))
+	else if (d->rebuild_source != 0 || !news_less(d, file, other))
 		schedule_rebuild(d);
 }
 

@@ -608,6 +608,10 @@ cmd_build(void)
 	return 0;
 }
 
+/* The commands, as evfeed(1) lists them. */
+static const char *const commands[] = { "check",   "build", "serve",  "fetch",
+	                                "sources", "new",   "import", NULL };
+
 /* Whether the options given belong to @cmd: `build -n`, taken for a
  * preview as in make or rsync, published (-n is import's), and new's
  * --category went unseen elsewhere. --listen is left to the other
@@ -630,15 +634,7 @@ options_fit(const char *cmd)
 		{ opt_due, "--due", "fetch" },
 	};
 
-	static const char *const commands[] = { "check",   "build", "fetch",
-		                                "sources", "serve", "new",
-		                                "import" };
-	gboolean known = FALSE;
-
-	/* an unknown command is said as such (a typo of "build -n") */
-	for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
-		known |= strcmp(cmd, commands[i]) == 0;
-	for (gsize i = 0; known && i < G_N_ELEMENTS(opts); i++) {
+	for (gsize i = 0; i < G_N_ELEMENTS(opts); i++) {
 		if (!opts[i].given || strcmp(cmd, opts[i].cmd) == 0)
 			continue;
 		fprintf(stderr,
@@ -785,10 +781,6 @@ cli_log_writer(GLogLevelFlags level, const GLogField *fields, gsize n,
 	        (level & G_LOG_LEVEL_WARNING) != 0 ? "warning: " : "", message);
 	return G_LOG_WRITER_HANDLED;
 }
-
-/* The commands, as evfeed(1) lists them. */
-static const char *const commands[] = { "check",   "build", "serve",  "fetch",
-	                                "sources", "new",   "import", NULL };
 
 static int
 run(int argc, char **argv)

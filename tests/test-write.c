@@ -3234,44 +3234,50 @@ test_catalog_cache_as_read(void)
 	/* (dated long ago, to the nanosecond: no read is in its second) */
 	g_assert_cmpint(utimensat(AT_FDCWD, a, then, 0), ==, 0);
 
-	g_assert_false(evf_catalog_cache_as_read(cfg, cache, "a.md"));
+	g_assert_false(evf_catalog_cache_as_read(cfg, cache, "a.md", NULL));
 	files = evf_catalog_read(cfg, cache, diags, &digest, NULL);
 	g_assert_nonnull(files);
-	g_assert_true(evf_catalog_cache_as_read(cfg, cache, "a.md"));
-	g_assert_false(evf_catalog_cache_as_read(cfg, cache, NULL));
-	g_assert_false(evf_catalog_cache_as_read(cfg, cache, "a.markdown"));
-	g_assert_false(evf_catalog_cache_as_read(cfg, cache, ".a.md.swp"));
+	g_assert_true(evf_catalog_cache_as_read(cfg, cache, "a.md", NULL));
+	g_assert_false(evf_catalog_cache_as_read(cfg, cache, NULL, NULL));
+	/* a move to or from a name that is no event file's */
+	g_assert_false(evf_catalog_cache_as_read(cfg, cache, "a.md", "a.md~"));
+	g_assert_false(
+	    evf_catalog_cache_as_read(cfg, cache, ".a.md.swp", "a.md"));
+	g_assert_false(
+	    evf_catalog_cache_as_read(cfg, cache, "a.markdown", NULL));
+	g_assert_false(
+	    evf_catalog_cache_as_read(cfg, cache, ".a.md.swp", NULL));
 	/* opened for writing and closed, nothing written */
 	fd = open(a, O_WRONLY | O_APPEND);
 	g_assert_cmpint(fd, >=, 0);
 	close(fd);
-	g_assert_true(evf_catalog_cache_as_read(cfg, cache, "a.md"));
+	g_assert_true(evf_catalog_cache_as_read(cfg, cache, "a.md", NULL));
 	/* a file that came: a word about any event file brings it */
 	g_assert_true(g_file_set_contents(
 	    b, "---\ntitle: B\nstart: 2027-01-02\n---\n", -1, NULL));
-	g_assert_false(evf_catalog_cache_as_read(cfg, cache, "a.md"));
+	g_assert_false(evf_catalog_cache_as_read(cfg, cache, "a.md", NULL));
 	g_clear_pointer(&files, g_ptr_array_unref);
 	g_clear_pointer(&digest, g_free);
 	files = evf_catalog_read(cfg, cache, diags, &digest, NULL);
 	/* (b.md was written in this second: a change later in it would
 	 * keep its times on a file system of whole seconds, not on this
 	 * one) */
-	g_assert_true(evf_catalog_cache_as_read(cfg, cache, "b.md"));
+	g_assert_true(evf_catalog_cache_as_read(cfg, cache, "b.md", NULL));
 	/* one changed in place, its times set back as they were */
 	g_assert_true(g_file_set_contents(
 	    a, "---\ntitle: Z\nstart: 2027-01-01\n---\n", -1, NULL));
 	g_assert_cmpint(utimensat(AT_FDCWD, a, then, 0), ==, 0);
-	g_assert_false(evf_catalog_cache_as_read(cfg, cache, "b.md"));
+	g_assert_false(evf_catalog_cache_as_read(cfg, cache, "b.md", NULL));
 	g_clear_pointer(&files, g_ptr_array_unref);
 	g_clear_pointer(&digest, g_free);
 	files = evf_catalog_read(cfg, cache, diags, &digest, NULL);
-	g_assert_true(evf_catalog_cache_as_read(cfg, cache, "a.md"));
+	g_assert_true(evf_catalog_cache_as_read(cfg, cache, "a.md", NULL));
 	/* one gone */
 	g_assert_cmpint(unlink(b), ==, 0);
-	g_assert_false(evf_catalog_cache_as_read(cfg, cache, "b.md"));
+	g_assert_false(evf_catalog_cache_as_read(cfg, cache, "b.md", NULL));
 	/* the folder gone: nothing can be told */
 	g_assert_cmpint(system(cmd), ==, 0);
-	g_assert_false(evf_catalog_cache_as_read(cfg, cache, "a.md"));
+	g_assert_false(evf_catalog_cache_as_read(cfg, cache, "a.md", NULL));
 	g_assert_cmpuint(evf_diags_errors(diags), ==, 0);
 }
 
