@@ -159,10 +159,24 @@ evf_render_event_link(const EvfConfig *cfg, const EvfEvent *ev, gint64 now)
 		return g_strdup(ev->url);
 	/* The site's pages, not a category's: the link is the event's,
 	 * the same in every feed it is in. */
-	if (!evf_page_is_past(cfg, ev, now))
-		return g_strdup_printf("%s#%s", cfg->url, ev->slug);
+	if (!evf_page_is_past(cfg, ev, now)) {
+		g_autofree char *id = evf_render_article_id(ev, TRUE);
+
+		return g_strdup_printf("%s#%s", cfg->url, id);
+	}
 	archive = evf_config_url(cfg, "archive.html");
 	return g_strdup_printf("%s#%s", archive, ev->slug);
+}
+
+char *
+evf_render_article_id(const EvfEvent *ev, gboolean upcoming)
+{
+	/* a partner's series is listed once on the page of upcoming
+	 * events, at whichever occurrence is next (list_series_once): under
+	 * an id of the series', which a link a reader kept still finds
+	 * next week; the archive lists each occurrence */
+	return upcoming && ev->series != NULL ? evf_render_series_slug(ev)
+	                                      : g_strdup(ev->slug);
 }
 
 static const char *

@@ -122,6 +122,11 @@ char *evf_render_view_id(const EvfConfig *cfg, const char *path);
  * (evf_page_is_past). */
 char *evf_render_event_link(const EvfConfig *cfg, const EvfEvent *ev,
                             gint64 now);
+/* (transfer full): the id of @ev's article on the page of upcoming events
+ * (when @upcoming) or on the archive page: its slug; on the page of
+ * upcoming events, that of its partner's series (evf_render_series_slug),
+ * which is listed there once, if it is an occurrence of one. */
+char *evf_render_article_id(const EvfEvent *ev, gboolean upcoming);
 /* (transfer full): the HTML shown in feeds: when, where, who, where the
  * listing comes from, the image and the body. */
 char *evf_render_event_html(const EvfConfig *cfg, const EvfEvent *ev);

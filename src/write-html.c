@@ -22,8 +22,8 @@
  * HTML are always closed with an end tag (never "<div/>"), and only void
  * elements (meta, link, img) are written self-closed. No script, ever.
  * The page's own ids ("_main", "_m-2027-03"…) start with '_', which an
- * event's slug, its article's id, never has ([a-z0-9-]): no event file's
- * name can take an id of the page.
+ * event's slug, its article's id, never has ([a-z0-9-]; a partner series'
+ * a '.' too): no event file's name can take an id of the page.
  */
 #include "autoconf.h"
 #include "render.h"
@@ -1003,6 +1003,7 @@ write_event(Page *p, const EvfEvent *ev, const char *heading,
 	g_autofree char *ics = NULL;
 	g_autofree char *which = g_strconcat(": ", ev->title, NULL);
 	g_autofree char *shown = evf_event_display_title(ev);
+	g_autofree char *id = evf_render_article_id(ev, !p->archive);
 
 	start(p, "article");
 	/* (a partner's news post is an entry, with its date of publication:
@@ -1011,7 +1012,7 @@ write_event(Page *p, const EvfEvent *ev, const char *heading,
 	     evf_event_is_news(ev) ? "h-entry"
 	     : cancelled           ? "h-event cancelled"
 	                           : "h-event");
-	attr(p, "id", ev->slug);
+	attr(p, "id", id);
 	nl(p);
 	/* p-name reads like the calendar's SUMMARY: "Cancelled: …", unless
 	 * the title says so already (evf_event_display_title). */

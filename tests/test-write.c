@@ -3722,6 +3722,26 @@ test_partner_series_once(void)
 	g_assert_cmpstr(start2, ==, "2025-07-07T16:00:00Z");
 	page2 = file_text(s, "index.html");
 	g_assert_cmpuint(count_of(page2, "Weekly seminar</h3>"), ==, 1);
+	/* the series has no URL: its link, the same a month on, is its
+	 * anchor on the page, found there each time (not the anchor of an
+	 * occurrence since moved to the archive) */
+	{
+		g_autofree char *link =
+		    item_element(rss, "Weekly seminar", "link");
+		g_autofree char *link2 =
+		    item_element(rss2, "Weekly seminar", "link");
+		const char *hash = strchr(link, '#');
+		g_autofree char *id = NULL;
+
+		g_assert_cmpstr(link2, ==, link);
+		g_assert_nonnull(hash);
+		g_assert_true(
+		    g_str_has_prefix(link, "https://events.example.org/#"));
+		id = g_strdup_printf("<article class=\"h-event\" id=\"%s\">",
+		                     hash + 1);
+		g_assert_cmpuint(count_of(page, id), ==, 1);
+		g_assert_cmpuint(count_of(page2, id), ==, 1);
+	}
 	g_assert_nonnull(strstr(page2, "Further dates: 14 July 2025, "));
 	/* (the cancelled date past) */
 	g_assert_null(strstr(page2, "Cancelled: 9 June"));
