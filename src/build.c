@@ -2172,30 +2172,34 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	 * next one still knows which files it may have left. */
 	manifest = evf_publish_manifest(out);
 	/* The events' new SEQUENCE, LAST-MODIFIED and first-seen times
-	 * are recorded once every file is written and flushed, as they are
-	 * about to be published: not by a build that failed before. */
-	if (!evf_stage_ready(stage, error) ||
-	    !evf_store_track_save(store, track, error) ||
-	    !evf_store_set_meta(store, "publishing", manifest, error))
+	 * are recorded once every file is written, flushed and dated, as
+	 * they are about to be published: not by a build that failed
+	 * before; and from then on a Ctrl-C or a kill waits until the
+	 * files are in place (evf_stage_date). */
+	if (!evf_stage_date(stage, error) ||
+	    !evf_store_track_save(store, track, error))
 		return FALSE;
-	/* (written only when it changes: most builds have nothing left
-	 * to tell, and change no feed) */
 	telling = announcing(untold, stage);
-	if (g_strcmp0(telling, untold != NULL ? untold : "") != 0 &&
-	    !evf_store_set_meta(store, "announcing", telling, error))
-		return FALSE;
 	{
 		g_autofree char *both =
 		    g_strconcat(old_manifest ? old_manifest : "",
 		                publishing ? publishing : "", NULL);
 		stale = manifest_paths(both);
 	}
-	if (!evf_stage_commit(stage, (const char *const *)stale,
+	/* (the announcements written only when they change: most builds
+	 * have nothing left to tell, and change no feed) */
+	if (!evf_store_set_meta(store, "publishing", manifest, error) ||
+	    (g_strcmp0(telling, untold != NULL ? untold : "") != 0 &&
+	     !evf_store_set_meta(store, "announcing", telling, error)) ||
+	    !evf_stage_commit(stage, (const char *const *)stale,
 	                      &stats->written, stats->changed, error)) {
-		/* Nothing put in place (the renames put back): the feeds to
-		 * tell of are those they were, and nothing is being
-		 * published (a build that finds the same inputs may skip). */
-		if (!evf_stage_committed(stage)) {
+		/* Nothing put in place (the renames put back): nothing is
+		 * being published (a build that finds the same inputs may
+		 * skip), the feeds to tell of are those they were, and the
+		 * edits are not published yet: the next build that
+		 * publishes them gives them their SEQUENCE and their time,
+		 * once, and one put back before it was never published. */
+		if (evf_stage_untouched(stage)) {
 			if (g_strcmp0(telling, untold != NULL ? untold : "") !=
 			    0)
 				(void)evf_store_set_meta(
@@ -2204,6 +2208,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 			(void)evf_store_set_meta(
 			    store, "publishing",
 			    publishing != NULL ? publishing : "", NULL);
+			(void)evf_store_track_undo(store, track, NULL);
 		}
 		return FALSE;
 	}

@@ -1050,35 +1050,10 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		return NULL;
 	}
 	case KEY_LISTEN: {
-		g_autoptr(GSocketConnectable) addr = NULL;
-		const char *host;
-		char *unbracketed = evf_listen_unbracketed(value);
+		const char *why = evf_config_listen_problem(value);
 
-		if (unbracketed != NULL) {
-			const char *why = g_intern_string(unbracketed);
-
-			g_free(unbracketed);
+		if (why != NULL)
 			return why;
-		}
-		/* as evfeed serve reads it, without looking the name up */
-		addr = g_network_address_parse(value, 8080, NULL);
-		host = addr != NULL ? g_network_address_get_hostname(
-		                          G_NETWORK_ADDRESS(addr))
-		                    : NULL;
-		/* "8080", as nginx takes it: GLib reads a host of that
-		 * name, which serve cannot look up */
-		if (host != NULL && host[0] != '\0' &&
-		    strspn(host, "0123456789") == strlen(host)) {
-			g_autofree char *why = g_strdup_printf(
-			    "a port alone: give the address to listen on with "
-			    "it, such as 127.0.0.1:%s",
-			    host);
-
-			return g_intern_string(why);
-		}
-		if (host == NULL || !evf_uri_host_valid(host))
-			return "not an address and port to listen on (such as "
-			       "127.0.0.1:8080, [::1]:8080 or localhost:8080)";
 		*canon = g_strdup(value);
 		return NULL;
 	}
@@ -2169,6 +2144,41 @@ EvfConfig *
 evf_config_load_partial(const char *path, GPtrArray *diags)
 {
 	return config_read(path, diags);
+}
+
+const char *
+evf_config_listen_problem(const char *value)
+{
+	g_autoptr(GSocketConnectable) addr = NULL;
+	const char *host;
+	char *unbracketed = evf_listen_unbracketed(value);
+
+	if (unbracketed != NULL) {
+		const char *why = g_intern_string(unbracketed);
+
+		g_free(unbracketed);
+		return why;
+	}
+	/* as evfeed serve reads it, without looking the name up */
+	addr = g_network_address_parse(value, 8080, NULL);
+	host = addr != NULL
+	           ? g_network_address_get_hostname(G_NETWORK_ADDRESS(addr))
+	           : NULL;
+	/* "8080", as nginx takes it: GLib reads a host of that
+	 * name, which serve cannot look up */
+	if (host != NULL && host[0] != '\0' &&
+	    strspn(host, "0123456789") == strlen(host)) {
+		g_autofree char *why = g_strdup_printf(
+		    "a port alone: give the address to listen on with "
+		    "it, such as 127.0.0.1:%s",
+		    host);
+
+		return g_intern_string(why);
+	}
+	if (host == NULL || !evf_uri_host_valid(host))
+		return "not an address and port to listen on (such as "
+		       "127.0.0.1:8080, [::1]:8080 or localhost:8080)";
+	return NULL;
 }
 
 gboolean

@@ -105,6 +105,10 @@ EvfConfig *evf_config_load_partial(const char *path, GPtrArray *diags);
 void evf_config_free(EvfConfig *cfg);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EvfConfig, evf_config_free)
 
+/* (nullable): why @value is not an address and port to listen on, as
+ * `[server] listen` and `serve --listen` take them (without looking the
+ * name up); NULL when it is one. */
+const char *evf_config_listen_problem(const char *value);
 /* Whether @name can name a source: a-z, 0-9, '-' and '_', beginning with
  * a letter or a digit (its folder's name, source/<name>/). */
 gboolean evf_config_source_name_ok(const char *name);

@@ -790,7 +790,7 @@ run(int argc, char **argv)
 	                         "feeds");
 	g_autoptr(GError) error = NULL;
 	g_auto(GStrv) args = arguments(argc, argv);
-	const char *cmd;
+	const char *cmd, *why;
 
 	/* Diagnostics and dates are written in a fixed form, whatever the
 	 * locale; only the character set is taken from it. */
@@ -882,6 +882,17 @@ run(int argc, char **argv)
 	 * write what a script reads: to standard error, but for serve,
 	 * whose standard output is a log. */
 	serving = strcmp(cmd, "serve") == 0;
+	/* as [server] listen is checked, not left to the resolver (the
+	 * other commands ignore it) */
+	if (serving && opt_listen != NULL &&
+	    (why = evf_config_listen_problem(opt_listen)) != NULL) {
+		g_autofree char *shown = evf_log_escape(opt_listen);
+
+		fprintf(stderr,
+		        "evfeed: --listen '%s': %s\nTry 'evfeed --help'.\n",
+		        shown, why);
+		return EXIT_USAGE;
+	}
 	g_log_writer_default_set_use_stderr(!serving);
 	if (!serving)
 		g_log_set_writer_func(cli_log_writer, NULL, NULL);

@@ -101,7 +101,11 @@ struct _EvfStage {
 	GPtrArray *created; /* those of them that were not there before */
 	GPtrArray *files;   /* of Pending */
 	gboolean committed;
+	gboolean partly;  /* put back but in part: some stayed in place */
 	gboolean at_once; /* evf_stage_at_once */
+	gboolean dated;   /* evf_stage_date */
+	gboolean holding; /* the signals of held_signals, since then */
+	struct sigaction held[4];
 	/* evf_stage_ready's: the files to rename (of files'), the folders
 	 * to flush once they are, and the paths staged */
 	gboolean ready;
@@ -109,6 +113,8 @@ struct _EvfStage {
 	GHashTable *dirs;
 	GHashTable *keep;
 };
+
+static void release_signals(EvfStage *st);
 
 EvfStage *
 evf_stage_new(const char *dir)
@@ -141,6 +147,7 @@ evf_stage_free(EvfStage *st)
 {
 	if (st == NULL)
 		return;
+	release_signals(st);
 	g_hash_table_unref(st->keep);
 	g_hash_table_unref(st->dirs);
 	g_ptr_array_unref(st->renames);
@@ -356,10 +363,12 @@ put_in_place(Pending *p)
 
 /* Undoes put_in_place for the first @n files of @renames, last first:
  * each old file goes back in place, each created one goes. What cannot
- * be undone stays as it is. */
-static void
+ * be undone stays as it is: FALSE when anything does. */
+static gboolean
 put_back(GPtrArray *renames, guint n)
 {
+	gboolean all = TRUE;
+
 	while (n-- > 0) {
 		Pending *p = g_ptr_array_index(renames, n);
 
@@ -368,7 +377,10 @@ put_back(GPtrArray *renames, guint n)
 			p->swapped = FALSE; /* the new file is at temp again */
 		else if (p->created && unlink(p->final) == 0)
 			g_clear_pointer(&p->temp, g_free);
+		else
+			all = FALSE;
 	}
+	return all;
 }
 
 /* Makes the folder @path is in, once. */
@@ -428,6 +440,8 @@ evf_stage_add(EvfStage *st, const EvfFile *f)
  * would leave some files of the new version beside others of the old, and
  * a .gz that is not its file's. */
 static const int held_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+G_STATIC_ASSERT(G_N_ELEMENTS(held_signals) ==
+                G_N_ELEMENTS(((EvfStage *)NULL)->held));
 static volatile sig_atomic_t signal_held;
 
 static void
@@ -436,29 +450,35 @@ hold_signal(int sig)
 	signal_held = sig;
 }
 
-/* Holds off the signals of held_signals (the handlers they had in @old),
- * whatever thread they come to. */
+/* Holds off the signals of held_signals (the handlers they had kept in
+ * @st), whatever thread they come to, unless they are held already. */
 static void
-hold_signals(struct sigaction *old)
+hold_signals(EvfStage *st)
 {
 	struct sigaction sa;
 
+	if (st->holding)
+		return;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = hold_signal;
 	sigemptyset(&sa.sa_mask);
 	signal_held = 0;
 	for (guint i = 0; i < G_N_ELEMENTS(held_signals); i++)
-		sigaction(held_signals[i], &sa, &old[i]);
+		sigaction(held_signals[i], &sa, &st->held[i]);
+	st->holding = TRUE;
 }
 
-/* Gives the signals back their handlers of @old, and raises the one that
- * came meanwhile, if any, for its handler to take (or to stop the program,
- * as it would have). */
+/* Gives the signals back the handlers @st kept, if it holds them, and
+ * raises the one that came meanwhile, if any, for its handler to take (or
+ * to stop the program, as it would have). */
 static void
-release_signals(const struct sigaction *old)
+release_signals(EvfStage *st)
 {
+	if (!st->holding)
+		return;
+	st->holding = FALSE;
 	for (guint i = 0; i < G_N_ELEMENTS(held_signals); i++)
-		sigaction(held_signals[i], &old[i], NULL);
+		sigaction(held_signals[i], &st->held[i], NULL);
 	if (signal_held != 0)
 		raise(signal_held);
 }
@@ -504,6 +524,18 @@ evf_stage_at_once(EvfStage *st)
 }
 
 gboolean
+evf_stage_date(EvfStage *st, GError **error)
+{
+	if (!evf_stage_ready(st, error))
+		return FALSE;
+	if (!st->dated && !date_after(st->renames, st->at_once, error))
+		return FALSE;
+	st->dated = TRUE;
+	hold_signals(st);
+	return TRUE;
+}
+
+gboolean
 evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
                  GPtrArray *changed, GError **error)
 {
@@ -511,28 +543,25 @@ evf_stage_commit(EvfStage *st, const char *const *stale, guint *written,
 	GPtrArray *renames = st->renames;
 	GHashTable *dirs = st->dirs;
 	GHashTable *keep = st->keep;
-	struct sigaction held[G_N_ELEMENTS(held_signals)];
 	GHashTableIter it;
 	gpointer key;
 
 	*written = 0;
 	/* (dated just before the renames, which follow at once) */
-	if (!evf_stage_ready(st, error) ||
-	    !date_after(renames, st->at_once, error))
+	if (!evf_stage_date(st, error))
 		return FALSE;
-	hold_signals(held);
 	for (guint i = 0; i < renames->len; i++) {
 		Pending *p = g_ptr_array_index(renames, i);
 
 		if (!put_in_place(p)) {
 			int e = errno;
 
-			put_back(renames, i);
-			release_signals(held);
+			st->partly = !put_back(renames, i);
+			release_signals(st);
 			return io_error(error, "replace", p->final, e);
 		}
 	}
-	release_signals(held);
+	release_signals(st);
 	st->committed = TRUE;
 	for (guint i = 0; i < renames->len; i++) {
 		Pending *p = g_ptr_array_index(renames, i);
@@ -580,6 +609,12 @@ gboolean
 evf_stage_committed(const EvfStage *st)
 {
 	return st->committed;
+}
+
+gboolean
+evf_stage_untouched(const EvfStage *st)
+{
+	return !st->committed && !st->partly;
 }
 
 void

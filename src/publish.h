@@ -35,7 +35,14 @@ void evf_stage_add(EvfStage *st, const EvfFile *f);
  * flushes the file system: what is left to do cannot fail for want of
  * space. Once is enough. */
 gboolean evf_stage_ready(EvfStage *st, GError **error);
-/* evf_stage_ready(), unless done; then dates each file that replaces
+/* evf_stage_ready(), unless done; then dates each file for
+ * evf_stage_commit, as it says, unless done; then holds off the signals
+ * that stop a program (SIGINT, SIGTERM, SIGHUP, SIGQUIT) until the files
+ * are in place or put back (or the stage is freed), so that what a build
+ * records of the version it is about to publish (evf_store_track_save)
+ * is not left recorded by a build stopped before it published. */
+gboolean evf_stage_date(EvfStage *st, GError **error);
+/* evf_stage_date(), unless done; then dates each file that replaces
  * another in the next second, and later than the old one (waiting up to a
  * second for that second, unless evf_stage_at_once), so that each
  * version has its own
@@ -57,6 +64,10 @@ gboolean evf_stage_commit(EvfStage *st, const char *const *stale,
 /* Whether evf_stage_commit put every file in place (it puts them back
  * when one cannot be). */
 gboolean evf_stage_committed(const EvfStage *st);
+/* Whether no file of the stage is in place: not committed, and each
+ * put back (a plain rename, where a file system cannot swap, cannot be
+ * undone). */
+gboolean evf_stage_untouched(const EvfStage *st);
 
 /* Appends to @paths (element-type utf8, owning its strings) the path of
  * each file evf_stage_commit is to put in place, in path order. */

@@ -408,12 +408,20 @@ typedef struct {
 	 * seeded from the output, which has none: evf_store_seed) */
 	gboolean back;
 	gboolean returned; /* removed before, and back, however it is */
+	/* as the state had it, for evf_store_track_undo (not of a fresh
+	 * row); was_fingerprint once the fingerprint is replaced */
+	char *was_fingerprint;
+	guint was_sequence;
+	gint64 was_created;
+	gint64 was_modified;
+	gboolean was_present;
 } Row;
 
 struct _EvfStoreTrack {
 	GHashTable *rows; /* uid → Row: every event's, the dirty saved */
 	gint64 last_change;
-	gint64 ahead; /* the last change recorded, when it was ahead */
+	char *was_last_change; /* (nullable) the state's, as it was */
+	gint64 ahead;          /* the last change recorded, when it was ahead */
 	gint64 later; /* the latest time given after the clock's, if far */
 };
 
@@ -423,6 +431,7 @@ evf_store_track_free(EvfStoreTrack *t)
 	if (t == NULL)
 		return;
 	g_hash_table_unref(t->rows);
+	g_free(t->was_last_change);
 	g_free(t);
 }
 
@@ -432,7 +441,20 @@ row_free(gpointer p)
 	Row *r = p;
 
 	g_free(r->fingerprint);
+	g_free(r->was_fingerprint);
 	g_free(r);
+}
+
+/* Gives @r the fingerprint @fingerprint, keeping the one the state had
+ * (evf_store_track_undo). */
+static void
+row_set_fingerprint(Row *r, const char *fingerprint)
+{
+	if (r->was_fingerprint == NULL && !r->fresh)
+		r->was_fingerprint = r->fingerprint;
+	else
+		g_free(r->fingerprint);
+	r->fingerprint = g_strdup(fingerprint);
 }
 
 /* New stamps are whole milliseconds: feed readers such as ROME take the
@@ -590,6 +612,10 @@ evf_store_track_prepare(EvfStore *store, GPtrArray *events, gint64 now,
 		r->created = sqlite3_column_int64(sel, 3);
 		r->modified = sqlite3_column_int64(sel, 4);
 		r->present = sqlite3_column_int(sel, 5);
+		r->was_sequence = r->sequence;
+		r->was_created = r->created;
+		r->was_modified = r->modified;
+		r->was_present = r->present;
 		if (r->modified <= now)
 			before_now = MAX(before_now, r->modified);
 		g_hash_table_add(used, g_memdup2(&r->modified, sizeof(gint64)));
@@ -630,8 +656,7 @@ evf_store_track_prepare(EvfStore *store, GPtrArray *events, gint64 now,
 		           strcmp(r->fingerprint, ev->fingerprint_dated) == 0) {
 			/* recorded by an earlier version, with the partner's
 			 * date in it: the same content, recorded anew */
-			g_free(r->fingerprint);
-			r->fingerprint = g_strdup(ev->fingerprint);
+			row_set_fingerprint(r, ev->fingerprint);
 			r->dirty = TRUE;
 		} else if (!r->present ||
 		           strcmp(r->fingerprint, ev->fingerprint) != 0) {
@@ -704,8 +729,7 @@ evf_store_track_prepare(EvfStore *store, GPtrArray *events, gint64 now,
 				t = ev->published;
 		}
 		r->modified = t;
-		g_free(r->fingerprint);
-		r->fingerprint = g_strdup(ev->fingerprint);
+		row_set_fingerprint(r, ev->fingerprint);
 		r->present = TRUE;
 		r->dirty = TRUE;
 		last_change = MAX(last_change, r->modified);
@@ -748,6 +772,7 @@ evf_store_track_prepare(EvfStore *store, GPtrArray *events, gint64 now,
 	track = g_new0(EvfStoreTrack, 1);
 	track->rows = g_steal_pointer(&rows);
 	track->last_change = last_change;
+	track->was_last_change = g_steal_pointer(&last);
 	track->ahead = ahead;
 	track->later = later;
 	return track;
@@ -808,12 +833,16 @@ evf_store_track_later(const EvfStoreTrack *track)
 	return track->later;
 }
 
-gboolean
-evf_store_track_save(EvfStore *store, EvfStoreTrack *track, GError **error)
+/* Writes the rows @track changes and the site's last change, in one
+ * transaction: as it worked them out, or (@undo) as they were before. */
+static gboolean
+put_track(EvfStore *store, EvfStoreTrack *track, gboolean undo, GError **error)
 {
 	g_autoptr(sqlite3_stmt) put = NULL;
+	g_autoptr(sqlite3_stmt) del = NULL;
 	g_autofree char *v =
-	    g_strdup_printf("%" G_GINT64_FORMAT, track->last_change);
+	    undo ? g_strdup(track->was_last_change)
+	         : g_strdup_printf("%" G_GINT64_FORMAT, track->last_change);
 	GHashTableIter it;
 	gpointer key, value;
 
@@ -822,18 +851,48 @@ evf_store_track_save(EvfStore *store, EvfStoreTrack *track, GError **error)
 	if (sqlite3_prepare_v2(store->db,
 	                       "INSERT OR REPLACE INTO events VALUES "
 	                       "(?, ?, ?, ?, ?, ?)",
-	                       -1, &put, NULL) != SQLITE_OK) {
+	                       -1, &put, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(store->db, "DELETE FROM events WHERE uid = ?",
+	                       -1, &del, NULL) != SQLITE_OK) {
 		fail(store, error, "cannot save an event");
 		goto rollback;
 	}
 	g_hash_table_iter_init(&it, track->rows);
 	while (g_hash_table_iter_next(&it, &key, &value)) {
-		Row *r = value;
+		const Row *r = value;
+		Row was;
 
-		if (r->dirty && !save_row(store, put, key, r, error))
+		if (!r->dirty)
+			continue;
+		if (!undo) {
+			if (!save_row(store, put, key, r, error))
+				goto rollback;
+			continue;
+		}
+		/* a new one goes; any other is as it was */
+		if (r->fresh) {
+			sqlite3_reset(del);
+			sqlite3_bind_text(del, 1, key, -1, SQLITE_STATIC);
+			if (sqlite3_step(del) != SQLITE_DONE) {
+				fail(store, error, "cannot save an event");
+				goto rollback;
+			}
+			continue;
+		}
+		was = (Row){ .fingerprint = r->was_fingerprint != NULL
+			                        ? r->was_fingerprint
+			                        : r->fingerprint,
+			     .sequence = r->was_sequence,
+			     .created = r->was_created,
+			     .modified = r->was_modified,
+			     .present = r->was_present };
+		if (!save_row(store, put, key, &was, error))
 			goto rollback;
 	}
-	if (!evf_store_set_meta(store, "last_change", v, error) ||
+	if ((v != NULL
+	         ? !evf_store_set_meta(store, "last_change", v, error)
+	         : !exec(store, "DELETE FROM meta WHERE key = 'last_change'",
+	                 error)) ||
 	    !exec(store, "COMMIT", error))
 		goto rollback;
 	return TRUE;
@@ -841,6 +900,18 @@ evf_store_track_save(EvfStore *store, EvfStoreTrack *track, GError **error)
 rollback:
 	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 	return FALSE;
+}
+
+gboolean
+evf_store_track_save(EvfStore *store, EvfStoreTrack *track, GError **error)
+{
+	return put_track(store, track, FALSE, error);
+}
+
+gboolean
+evf_store_track_undo(EvfStore *store, EvfStoreTrack *track, GError **error)
+{
+	return put_track(store, track, TRUE, error);
 }
 
 gboolean

@@ -88,6 +88,11 @@ EvfStoreTrack *evf_store_track_prepare(EvfStore *store, GPtrArray *events,
                                        GError **error);
 gboolean evf_store_track_save(EvfStore *store, EvfStoreTrack *track,
                               GError **error);
+/* Undoes evf_store_track_save: the rows and the site's last change as
+ * they were when @track was prepared, for a build that then published
+ * nothing (its renames failed and were put back). */
+gboolean evf_store_track_undo(EvfStore *store, EvfStoreTrack *track,
+                              GError **error);
 void evf_store_track_free(EvfStoreTrack *track);
 /* The site's last change the state recorded (µs), when it was more than
  * an hour ahead of the clock, and the times ahead were taken back to it

@@ -404,6 +404,60 @@ test_track_in_two_steps(Fixture *f, gconstpointer data)
 	}
 }
 
+/* evf_store_track_undo, for a build whose files were all put back: an
+ * edit, a new event and a removal saved, then undone, are worked out
+ * again as the first time (the same SEQUENCE, the removed event present),
+ * and the site's last change is the one before. */
+static void
+test_track_undo(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfStore) store = evf_store_open(f->path, &error);
+	g_autoptr(GPtrArray) first = events("1", NULL);
+	g_autofree char *last = NULL;
+	gint64 updated = 0, first_modified;
+
+	g_assert_no_error(error);
+	g_assert_true(evf_store_track(store, first, C1, &updated, &error));
+	first_modified = find(first, "a")->modified;
+	last = evf_store_get_meta(store, "last_change");
+	for (guint i = 0; i < 2; i++) {
+		/* "a" edited and "b" new; then "a" removed */
+		g_autoptr(GPtrArray) edited =
+		    i == 0 ? events("2", "3") : events(NULL, "3");
+		g_autoptr(EvfStoreTrack) t = evf_store_track_prepare(
+		    store, edited, C1 + HOUR, &updated, &error);
+		g_autofree char *after = NULL;
+
+		g_assert_nonnull(t);
+		g_assert_true(evf_store_track_save(store, t, &error));
+		after = evf_store_get_meta(store, "last_change");
+		g_assert_cmpstr(after, !=, last);
+		g_assert_true(evf_store_track_undo(store, t, &error));
+		g_assert_no_error(error);
+		g_clear_pointer(&after, g_free);
+		after = evf_store_get_meta(store, "last_change");
+		g_assert_cmpstr(after, ==, last);
+	}
+	{
+		g_autoptr(GPtrArray) same = events("1", NULL);
+		g_autoptr(GPtrArray) edited = events("2", "3");
+
+		/* as it was: nothing changed */
+		g_assert_true(evf_store_track(store, same, C1 + 2 * HOUR,
+		                              &updated, &error));
+		g_assert_cmpuint(find(same, "a")->sequence, ==, 0);
+		g_assert_cmpint(find(same, "a")->modified, ==, first_modified);
+		g_assert_cmpint(updated, ==, g_ascii_strtoll(last, NULL, 10));
+		/* and the edit, once published, once higher; "b" new */
+		g_assert_true(evf_store_track(store, edited, C1 + 3 * HOUR,
+		                              &updated, &error));
+		g_assert_cmpuint(find(edited, "a")->sequence, ==, 1);
+		g_assert_cmpuint(find(edited, "b")->sequence, ==, 0);
+		g_assert_cmpint(find(edited, "b")->created, >, C1 + 2 * HOUR);
+	}
+}
+
 /* A build run while the clock was ahead does not hold later times in the
  * future once the clock is right again: they are taken back to the clock,
  * SEQUENCE unchanged, and what was stamped ahead with them; a clock a
@@ -622,6 +676,8 @@ main(int argc, char **argv)
 	g_test_add("/store/meta", Fixture, NULL, setup, test_meta, teardown);
 	g_test_add("/store/meta-prefixed", Fixture, NULL, setup,
 	           test_meta_prefixed, teardown);
+	g_test_add("/store/track-undo", Fixture, NULL, setup, test_track_undo,
+	           teardown);
 	g_test_add("/store/track-in-two-steps", Fixture, NULL, setup,
 	           test_track_in_two_steps, teardown);
 	g_test_add("/store/clock-was-ahead", Fixture, NULL, setup,

@@ -56,6 +56,16 @@ ok $? "new without --start and without a configuration: exit 2, --start named" |
 "$EVFEED" --config "$conf" serve --listen= >/dev/null 2>"$tmp/err"
 test $? -eq 2 && grep -q '^evfeed: --listen: give the address and port' "$tmp/err"
 ok $? "an empty --listen: exit 2, the option named" || diag_file "$tmp/err"
+# --listen is checked as [server] listen is, not handed to the resolver
+"$EVFEED" --config "$conf" serve --listen 8080 >/dev/null 2>"$tmp/err"
+test $? -eq 2 && grep -qx "evfeed: --listen '8080': a port alone: give the address to listen on with it, such as 127.0.0.1:8080" "$tmp/err"
+ok $? "--listen with a port alone: exit 2, said as for [server] listen" ||
+	diag_file "$tmp/err"
+"$EVFEED" --config "$conf" serve -l "$(printf '127.0.0.1:0\033')" >/dev/null 2>"$tmp/err"
+test $? -eq 2 && grep -q "^evfeed: --listen '127.0.0.1:0\\\\x1b': not an address and port" "$tmp/err" &&
+	! grep -q "$(printf '\033')" "$tmp/err"
+ok $? "--listen with a control character: exit 2, shown as \\xhh" ||
+	diag_file "$tmp/err"
 "$EVFEED" --config "$conf" fetch "$(printf 'x\033[31my')" >/dev/null 2>"$tmp/err"
 grep -q "no enabled source called 'x\\\\x1b\[31my'" "$tmp/err" && ! grep -q "$(printf '\033')" "$tmp/err"
 ok $? "fetch of a source name with a control character: shown as \\xhh" ||
@@ -1292,5 +1302,52 @@ printf '[source a-very-long-partner-source-name]\nurl=https://a.example/f.xml\n[
 "$EVFEED" sources --config "$ls/evfeed.conf" >"$ls/out" 2>"$ls/err"
 awk 'NR == 1 { col = index($0, "STATUS") } NR > 1 && index($0, " new ") + 1 != col { bad = 1 } END { exit bad || NR != 3 }' "$ls/out"
 ok $? "sources: the columns hold for a long source name" || diag_file "$ls/out"
+
+# A build whose renames fail (a folder in the way) puts every file back and
+# records nothing of what it did not publish: three such builds of three
+# edits, then one that publishes, give the event SEQUENCE 1, not 4; and a
+# new event is dated by the build that published it. An edit made and
+# dropped again while the builds failed is no change at all.
+fw=$tmp/folder-in-the-way
+mkdir -p "$fw/events"
+write_config "$fw" "$fw/events"
+printf -- '---\ntitle: Seminar\nstart: 2027-03-01T10:00\nlocation: Room 1\n---\nText.\n' \
+	>"$fw/events/seminar.md"
+cp "$fw/events/seminar.md" "$fw/seminar.orig"
+seq_fw() { tr -d '\r' <"$fw/public/events/seminar.ics" | sed -n 's/^SEQUENCE://p'; }
+"$EVFEED" build --config "$fw/evfeed.conf" >/dev/null 2>"$fw/err"
+seq0=$(seq_fw)
+rm "$fw/public/rss.xml" && mkdir "$fw/public/rss.xml"
+fails=0
+for room in 2 3 4; do
+	sed -i "s/^location: .*/location: Room $room/" "$fw/events/seminar.md"
+	if ! "$EVFEED" build --config "$fw/evfeed.conf" >/dev/null 2>"$fw/err" &&
+		grep -q "cannot replace '.*rss.xml': Is a directory" "$fw/err"; then
+		fails=$((fails + 1))
+	fi
+done
+printf -- '---\ntitle: Workshop\nstart: 2027-04-01\n---\nText.\n' >"$fw/events/workshop.md"
+"$EVFEED" build --config "$fw/evfeed.conf" >/dev/null 2>"$fw/err" || fails=$((fails + 1))
+sleep 2
+before=$(date -u +%Y%m%dT%H%M%SZ)
+rmdir "$fw/public/rss.xml"
+"$EVFEED" build --config "$fw/evfeed.conf" >/dev/null 2>"$fw/err"
+st=$?
+created=$(tr -d '\r' <"$fw/public/events/workshop.ics" | sed -n 's/^CREATED://p')
+test $st -eq 0 && test $fails -eq 4 && test "$seq0" = 0 && test "$(seq_fw)" = 1 &&
+	grep -q 'LOCATION:Room 4' "$fw/public/events/seminar.ics" &&
+	test "$(echo "$created" | tr -cd 0-9)" -ge "$(echo "$before" | tr -cd 0-9)"
+ok $? "four builds with a folder in the way, then one that publishes: SEQUENCE $seq0 then $(seq_fw), the new event created at $created, not before $before ($fails failed)" ||
+	diag_file "$fw/err"
+rm "$fw/public/rss.xml" && mkdir "$fw/public/rss.xml"
+sed -i "s/^location: .*/location: Room 5/" "$fw/events/seminar.md"
+"$EVFEED" build --config "$fw/evfeed.conf" >/dev/null 2>"$fw/err"
+st=$?
+rmdir "$fw/public/rss.xml"
+sed -i "s/^location: .*/location: Room 4/" "$fw/events/seminar.md"
+"$EVFEED" build --config "$fw/evfeed.conf" >"$fw/out" 2>"$fw/err"
+test $st -eq 1 && test "$(seq_fw)" = 1 && grep -q 'wrote 1 of' "$fw/out"
+ok $? "an edit dropped after a build that failed: SEQUENCE $(seq_fw) as before, only the missing rss.xml written (status $st)" ||
+	diag_file "$fw/out"
 
 done_testing
