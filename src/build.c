@@ -2176,7 +2176,9 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	 * they are about to be published: not by a build that failed
 	 * before; and from then on a Ctrl-C or a kill waits until the
 	 * files are in place (evf_stage_date). */
-	if (!evf_stage_date(stage, error) ||
+	/* (nor from a state read in part: a damaged page read as an empty
+	 * one; evf_build_run builds again with a new state) */
+	if (!evf_store_read_ok(store, error) || !evf_stage_date(stage, error) ||
 	    !evf_store_track_save(store, track, error))
 		return FALSE;
 	telling = announcing(untold, stage);

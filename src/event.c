@@ -253,6 +253,8 @@ evf_event_serialize(const EvfEvent *ev)
 	if (ev->status_unknown)
 		g_variant_dict_insert(&d, "status_unknown", "b", TRUE);
 	g_variant_dict_insert(&d, "published", "x", ev->published);
+	if (ev->seen != 0)
+		g_variant_dict_insert(&d, "seen", "x", ev->seen);
 	put_str(&d, "image", ev->image);
 	put_str(&d, "rrule", ev->rrule);
 	put_str(&d, "description_html", ev->description_html);
@@ -350,6 +352,7 @@ evf_event_deserialize(GVariant *v)
 	ev->status = (EvfStatus)status;
 	g_variant_dict_lookup(&d, "status_unknown", "b", &ev->status_unknown);
 	g_variant_dict_lookup(&d, "published", "x", &ev->published);
+	g_variant_dict_lookup(&d, "seen", "x", &ev->seen);
 	ev->image = get_str(&d, "image");
 	ev->rrule = get_str(&d, "rrule");
 	ev->description_html = get_str(&d, "description_html");
@@ -665,7 +668,16 @@ append_rule(GString *s, const struct icalrecurrencetype *rt, const EvfEvent *ev)
 		int day = ev->all_day ? g_date_get_day(&ev->start_date)
 		                      : g_date_time_get_day_of_month(ev->start);
 		g_autofree char *d = day > 28 ? month_day_words(day) : NULL;
+		g_autoptr(GDateTime) shown =
+		    in_utc ? evf_event_shown_time(ev, ev->start) : NULL;
+		int shown_day =
+		    shown != NULL ? g_date_time_get_day_of_month(shown) : day;
 
+		/* the day in UTC, where the rule runs, is not the day
+		 * shown: which months have it, and on which day each is
+		 * shown, the words cannot say */
+		if (shown_day != day && (day > 28 || shown_day > 28))
+			return FALSE;
 		if (d != NULL)
 			g_string_append_printf(
 			    s, " on the %s, in the months that have one", d);

@@ -60,6 +60,10 @@ typedef struct {
 	 * and Atom have none), which is then taken as confirmed */
 	gboolean status_unknown;
 	gint64 published; /* from the file, µs since 1970 UTC; 0: not given */
+	/* a partner's item without a date of publication, in a document of
+	 * its newest items: when a fetch first listed it (µs), less its
+	 * place in that document (partner.c: date_unlisted); 0: unknown */
+	gint64 seen;
 	char *image;
 	char *rrule; /* validated RRULE value, or NULL */
 	char *description_md;

@@ -3620,6 +3620,16 @@ until_mistake(const struct icaltimetype *u)
 	if (!u->is_date && (u->hour > 23 || u->minute > 59 || u->second > 59))
 		return g_strdup("invalid UNTIL: hours go to 23, minutes and "
 		                "seconds to 59");
+	/* as a start's (utc_year_in_range): vobject fails on the whole
+	 * calendar for an UNTIL in 9999, a year 10000 east of UTC */
+	if (u->is_date ? u->year > 2200
+	               : u->year > 2200 || (u->year == 2200 && u->month == 12 &&
+	                                    u->day == 31 &&
+	                                    u->hour * 60 + u->minute > 8 * 60))
+		return g_strdup_printf(
+		    "UNTIL: the year must be from 1900 to 2200, as a "
+		    "start's%s; for a series without an end, leave UNTIL out",
+		    u->is_date ? "" : " (to 2200-12-31T08:00Z in UTC)");
 	return NULL;
 }
 
@@ -4797,6 +4807,34 @@ warn_node_ical_horizon(Ctx *c, const EvfEvent *ev, const Node *n)
 	    from, ev->tzid, horizon, wrong, when, real, horizon, wrong);
 }
 
+/* A series of more than one occurrence a day: python-recurring-ical-events
+ * (2.0, as Debian 12 ships it) keeps one occurrence of each UID and day
+ * when they have a SEQUENCE, as every event of evfeed's has (old Outlook
+ * needs it), and shows the last of each day alone. Legal, and right in
+ * every other client: a warning, with what every client reads. */
+static void
+warn_several_a_day(Ctx *c, const EvfEvent *ev, const Node *n)
+{
+	struct icalrecurrencetype rt;
+	guint most;
+
+	icalerror_clear_errno();
+	rt = evf_rrule_from_string(ev->rrule);
+	icalerror_clear_errno();
+	most = per_day(&rt);
+	if (most < 2)
+		return;
+	evf_diags_warn(c->diags, c->path, n->line, n->col,
+	               "recurrence: up to %u occurrences a day: "
+	               "python-recurring-ical-events (a calendar reader of "
+	               "Python programs, as Debian 12 ships it) shows only "
+	               "the last of each day of a "
+	               "series that has a SEQUENCE, as evfeed's calendars "
+	               "have; give each time of day an event file of its own "
+	               "(one with BYHOUR=9, another with BYHOUR=17)",
+	               most);
+}
+
 /* A series in a zone whose clock changes Outlook does not read
  * (evf_tz_outlook_reads). A single event there is published in UTC; a
  * series keeps its zone, which its rule runs in, and every other client
@@ -5068,6 +5106,7 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 			warn_offset_series(c, map, ev, n);
 			warn_node_ical_horizon(c, ev, n);
 			warn_outlook_zone(c, ev, n);
+			warn_several_a_day(c, ev, n);
 		}
 	}
 }

@@ -190,9 +190,9 @@ header_value(const char *line, gsize len, const char *name)
 
 /* The most header and trailer lines a transfer takes, of all its
  * responses (redirects, 1xx): libcurl 7.88 caps a response's header at
- * 300 KB, but keeps a chunked body's trailer lines without end (a partner
- * sending them took the daemon to 5 GB before its timeout), and passes
- * them here. */
+ * 300 KB (and a line of it at 100 KB: describe), but keeps a chunked body's
+ * trailer lines without end (a partner sending them took the daemon to 5 GB
+ * before its timeout), and passes them here. */
 #define MAX_HEADER_BYTES (1024 * 1024)
 
 static size_t
@@ -294,9 +294,20 @@ describe(Transfer *t, CURLcode rc)
 	case CURLE_BAD_CONTENT_ENCODING:
 		return "bad content encoding";
 	case CURLE_RECV_ERROR:
+		/* libcurl 7.88 caps a response's header lines at 300 KB,
+		 * and says so only in its error text */
+		if (g_str_has_prefix(t->errbuf, "Too large response headers"))
+			return "too large: response header lines over 300 KB";
+		return "the connection broke";
 	case CURLE_SEND_ERROR:
 	case CURLE_GOT_NOTHING:
 		return "the connection broke";
+	case CURLE_OUT_OF_MEMORY:
+		/* and one line over 100 KB, of which it says nothing */
+		return t->errbuf[0] != '\0'
+		           ? t->errbuf
+		           : "a response header line over 100 KB (or out of "
+		             "memory)";
 	default:
 		return t->errbuf[0] != '\0' ? t->errbuf
 		                            : curl_easy_strerror(rc);

@@ -883,15 +883,14 @@ run(int argc, char **argv)
 	 * whose standard output is a log. */
 	serving = strcmp(cmd, "serve") == 0;
 	/* as [server] listen is checked, not left to the resolver (the
-	 * other commands ignore it) */
+	 * other commands ignore it): an address serve cannot listen on */
 	if (serving && opt_listen != NULL &&
 	    (why = evf_config_listen_problem(opt_listen)) != NULL) {
 		g_autofree char *shown = evf_log_escape(opt_listen);
 
-		fprintf(stderr,
-		        "evfeed: --listen '%s': %s\nTry 'evfeed --help'.\n",
-		        shown, why);
-		return EXIT_USAGE;
+		fprintf(stderr, "evfeed: error: --listen '%s': %s\n", shown,
+		        why);
+		return 1;
 	}
 	g_log_writer_default_set_use_stderr(!serving);
 	if (!serving)

@@ -794,6 +794,26 @@ check_rrule(Run *r, EvfEvent *ev)
 {
 	char *why;
 
+	/* an UNTIL past the years an event file takes (9999, as calendar
+	 * programs write "forever") is no end */
+	if (ev->rrule != NULL) {
+		g_auto(GStrv) parts = g_strsplit(ev->rrule, ";", -1);
+		g_autoptr(GPtrArray) kept = g_ptr_array_new();
+
+		for (guint i = 0; parts[i] != NULL; i++) {
+			const char *u = parts[i];
+
+			if (g_ascii_strncasecmp(u, "UNTIL=", 6) != 0 ||
+			    strspn(u + 6, "0123456789") < 4 ||
+			    g_ascii_strtoull(u + 6, NULL, 10) / 10000 <= 2200)
+				g_ptr_array_add(kept, parts[i]);
+		}
+		if (kept->len < g_strv_length(parts)) {
+			g_ptr_array_add(kept, NULL);
+			g_free(ev->rrule);
+			ev->rrule = g_strjoinv(";", (char **)kept->pdata);
+		}
+	}
 	if (ev->rrule == NULL ||
 	    (why = evf_eventfile_check_rrule(ev, ev->rrule)) == NULL)
 		return;

@@ -548,6 +548,42 @@ cmp_carried(gconstpointer a, gconstpointer b)
 	return by_start != 0 ? by_start : strcmp(x->ev->uid, y->ev->uid);
 }
 
+/* When @ev was published, for carry_over: its date of publication, else
+ * when a fetch first listed it (EvfEvent.seen); an item kept from before
+ * that was known (a state of an older evfeed) as published long ago. */
+static gint64
+listed_since(const EvfEvent *ev)
+{
+	return ev->published > 0 ? ev->published : MAX(ev->seen, 1);
+}
+
+/* An item of a document of a partner's newest items that gives no date of
+ * publication (RSS makes pubDate optional) is dated for carry_over by
+ * when a fetch first listed it (as @old, the items before, says; else
+ * @now), less its place among those that fetch listed: such documents
+ * list the newest first, so that an item in the middle that went away was
+ * taken away, and one below the last still listed was pushed out. */
+static void
+date_unlisted(GPtrArray *old, EvfImport *imp, gint64 now)
+{
+	g_autoptr(GHashTable) before =
+	    g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (guint i = 0; old != NULL && i < old->len; i++) {
+		EvfEvent *ev = old->pdata[i];
+
+		if (ev->published <= 0 && ev->seen > 0)
+			g_hash_table_insert(before, ev->uid, ev);
+	}
+	for (guint i = 0; i < imp->events->len; i++) {
+		EvfEvent *ev = imp->events->pdata[i];
+		const EvfEvent *was = g_hash_table_lookup(before, ev->uid);
+
+		if (ev->published <= 0)
+			ev->seen = was != NULL ? was->seen : now - i;
+	}
+}
+
 /* An RSS or Atom document lists a partner's newest items, not all of them
  * (WordPress its 10 newest posts): an event that newer posts pushed out
  * was not taken away, while one missing from among those listed was.
@@ -571,14 +607,12 @@ carry_over(const EvfConfig *cfg, GPtrArray *old, EvfImport *imp,
 		const EvfEvent *ev = imp->events->pdata[i];
 
 		g_hash_table_add(listed, ev->uid);
-		if (ev->published > 0)
-			oldest = MIN(oldest, ev->published);
+		oldest = MIN(oldest, listed_since(ev));
 	}
 	for (guint i = 0; i < old->len && oldest < G_MAXINT64; i++) {
 		Carried c = { old->pdata[i], 0 };
 
-		if (c.ev->tba || c.ev->published <= 0 ||
-		    c.ev->published > oldest ||
+		if (c.ev->tba || listed_since(c.ev) > oldest ||
 		    g_hash_table_contains(listed, c.ev->uid) ||
 		    !evf_import_chosen_as_is(filter, c.ev))
 			continue;
@@ -887,6 +921,8 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 
 		if (before != NULL)
 			keep_occurrence_uids(before, imp);
+		if (imp->window)
+			date_unlisted(before, imp, now);
 		if (before != NULL && imp->window)
 			carry_over(cfg, before, imp, &job->filter, now);
 		has = dated(imp->events);

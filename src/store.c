@@ -20,7 +20,8 @@
 struct _EvfStore {
 	sqlite3 *db;
 	char *path;
-	char *set_aside; /* (nullable) evf_store_set_aside's message */
+	char *set_aside;    /* (nullable) evf_store_set_aside's message */
+	GError *read_error; /* the first read that failed (note_read) */
 };
 
 static const char schema[] =
@@ -117,6 +118,26 @@ fail(EvfStore *store, GError **error, const char *what)
 	return FALSE;
 }
 
+/* Keeps the first failure of a read whose caller goes on with what it
+ * got (@rc, of sqlite3_prepare_v2 or sqlite3_step): a damaged page of
+ * the state read as an empty one (evf_store_read_ok). */
+static void
+note_read(EvfStore *store, int rc)
+{
+	if (rc != SQLITE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE &&
+	    store->read_error == NULL)
+		fail(store, &store->read_error, "cannot read");
+}
+
+gboolean
+evf_store_read_ok(EvfStore *store, GError **error)
+{
+	if (store->read_error == NULL)
+		return TRUE;
+	g_propagate_error(error, g_error_copy(store->read_error));
+	return FALSE;
+}
+
 static gboolean
 exec(EvfStore *store, const char *sql, GError **error)
 {
@@ -131,6 +152,7 @@ evf_store_free(EvfStore *store)
 	if (store == NULL)
 		return;
 	sqlite3_close(store->db);
+	g_clear_error(&store->read_error);
 	g_free(store->path);
 	g_free(store->set_aside);
 	g_free(store);
@@ -931,14 +953,18 @@ char *
 evf_store_get_meta(EvfStore *store, const char *key)
 {
 	g_autoptr(sqlite3_stmt) st = NULL;
+	int rc = sqlite3_prepare_v2(
+	    store->db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL);
 
-	if (sqlite3_prepare_v2(store->db,
-	                       "SELECT value FROM meta WHERE key = ?", -1, &st,
-	                       NULL) != SQLITE_OK)
+	if (rc != SQLITE_OK) {
+		note_read(store, rc);
 		return NULL;
+	}
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		note_read(store, rc);
 		return NULL;
+	}
 	return g_strdup((const char *)sqlite3_column_text(st, 0));
 }
 
@@ -949,20 +975,24 @@ evf_store_get_meta_prefixed(EvfStore *store, const char *prefix)
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	g_autoptr(sqlite3_stmt) st = NULL;
 	size_t n = strlen(prefix);
+	int rc;
 
 	/* substr() counts characters, the prefix's bytes: an ASCII prefix */
 	g_return_val_if_fail(g_str_is_ascii(prefix), out);
-	if (sqlite3_prepare_v2(store->db,
-	                       "SELECT key, value FROM meta "
-	                       "WHERE substr(key, 1, ?1) = ?2",
-	                       -1, &st, NULL) != SQLITE_OK)
+	if ((rc = sqlite3_prepare_v2(store->db,
+	                             "SELECT key, value FROM meta "
+	                             "WHERE substr(key, 1, ?1) = ?2",
+	                             -1, &st, NULL)) != SQLITE_OK) {
+		note_read(store, rc);
 		return out;
+	}
 	sqlite3_bind_int(st, 1, (int)n);
 	sqlite3_bind_text(st, 2, prefix, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		g_hash_table_insert(
 		    out, g_strdup((const char *)sqlite3_column_text(st, 0) + n),
 		    g_strdup((const char *)sqlite3_column_text(st, 1)));
+	note_read(store, rc);
 	return out;
 }
 
@@ -972,14 +1002,17 @@ evf_store_published_uids(EvfStore *store)
 	GHashTable *out =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr(sqlite3_stmt) st = NULL;
+	int rc = sqlite3_prepare_v2(
+	    store->db, "SELECT uid FROM events WHERE present", -1, &st, NULL);
 
-	if (sqlite3_prepare_v2(store->db,
-	                       "SELECT uid FROM events WHERE present", -1, &st,
-	                       NULL) != SQLITE_OK)
+	if (rc != SQLITE_OK) {
+		note_read(store, rc);
 		return out;
-	while (sqlite3_step(st) == SQLITE_ROW)
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		g_hash_table_add(
 		    out, g_strdup((const char *)sqlite3_column_text(st, 0)));
+	note_read(store, rc);
 	return out;
 }
 
@@ -1175,14 +1208,17 @@ evf_store_get_source_items(EvfStore *store, const char *name)
 	g_autoptr(sqlite3_stmt) st = NULL;
 	GPtrArray *out =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
+	int rc = sqlite3_prepare_v2(store->db,
+	                            "SELECT item FROM source_items WHERE "
+	                            "source = ? ORDER BY uid",
+	                            -1, &st, NULL);
 
-	if (sqlite3_prepare_v2(store->db,
-	                       "SELECT item FROM source_items WHERE source = ? "
-	                       "ORDER BY uid",
-	                       -1, &st, NULL) != SQLITE_OK)
+	if (rc != SQLITE_OK) {
+		note_read(store, rc);
 		return out;
+	}
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		gsize len = (gsize)sqlite3_column_bytes(st, 0);
 		g_autoptr(GBytes) b =
 		    g_bytes_new(sqlite3_column_blob(st, 0), len);
@@ -1194,6 +1230,7 @@ evf_store_get_source_items(EvfStore *store, const char *name)
 		if (ev != NULL)
 			g_ptr_array_add(out, ev);
 	}
+	note_read(store, rc);
 	return out;
 }
 

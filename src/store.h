@@ -171,6 +171,12 @@ gboolean evf_store_forget_source(EvfStore *store, const char *name,
 
 /* A small key → value table for the build (input digest, manifest). */
 char *evf_store_get_meta(EvfStore *store, const char *key);
+/* Whether every read that goes on with what it got (evf_store_get_meta,
+ * evf_store_get_meta_prefixed, evf_store_published_uids,
+ * evf_store_get_source_items) read all it asked for; else the first
+ * failure, EVF_ERROR_DAMAGED for a damaged state: a build that read less
+ * than the state holds publishes nothing made from it. */
+gboolean evf_store_read_ok(EvfStore *store, GError **error);
 gboolean evf_store_set_meta(EvfStore *store, const char *key, const char *value,
                             GError **error);
 /* (transfer full): the keys that start with @prefix, without it, and their

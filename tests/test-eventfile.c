@@ -93,6 +93,27 @@ parse_ok(const char *text)
 	return ev;
 }
 
+/* Parses @text, which must be valid, with no warning but that of a
+ * series of more than one occurrence a day, which
+ * python-recurring-ical-events shows one of (warn_several_a_day). */
+static EvfEvent *
+parse_series_ok(const char *text)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	EvfEvent *ev = parse(text, diags);
+
+	g_assert_nonnull(ev);
+	for (guint i = 0; i < diags->len; i++) {
+		const EvfDiag *d = g_ptr_array_index(diags, i);
+
+		g_assert_true(d->warning);
+		g_assert_nonnull(strstr(d->message, " occurrences a day: "
+		                                    "python-recurring-ical-"
+		                                    "events"));
+	}
+	return ev;
+}
+
 /* Parses @len bytes of @data, which must be refused with exactly one
  * error, at @line:@col, whose message holds @needle. */
 static void
@@ -3496,7 +3517,7 @@ test_repeats_in_words(void)
 		                           ? "timezone: Asia/Tokyo\n"
 		                           : "",
 		                       cases[i][1]);
-		ev = parse_ok(text);
+		ev = parse_series_ok(text);
 		g_assert_nonnull(ev);
 		if (ev == NULL)
 			continue;
@@ -3511,7 +3532,7 @@ test_repeats_in_words(void)
 		    "---\ntitle: Workshop\nstart: 2027-01-04T09:30+05:30\n"
 		    "recurrence: %s\n---\n",
 		    in_utc[i][0]);
-		g_autoptr(EvfEvent) ev = parse_ok(text);
+		g_autoptr(EvfEvent) ev = parse_series_ok(text);
 		g_autofree char *words = NULL;
 
 		g_assert_nonnull(ev);
@@ -3520,10 +3541,37 @@ test_repeats_in_words(void)
 		words = evf_event_format_repeats(ev);
 		g_assert_cmpstr(words, ==, in_utc[i][1]);
 	}
+	/* a monthly series from the 29th on, in UTC: its day is said only
+	 * where it is the day shown (00:30 on 31 January at +02:00 is the
+	 * 30th in UTC, and the series' dates at +02:00 the 31st or the
+	 * 1st; 23:30 on 30 January at -05:00 is the 31st in UTC, and every
+	 * date the 30th) */
+	{
+		static const char *const monthly[][2] = {
+			{ "2027-01-31T00:30+02:00", "Repeats 6 times" },
+			{ "2027-01-30T23:30-05:00", "Repeats 6 times" },
+			{ "2027-01-31T10:30+02:00",
+			  "Repeats monthly on the 31st, in the months that "
+			  "have one, 6 times" },
+			{ "2027-01-15T23:30-05:00",
+			  "Repeats monthly, 6 times" },
+		};
+
+		for (gsize i = 0; i < G_N_ELEMENTS(monthly); i++) {
+			g_autofree char *text = g_strdup_printf(
+			    "---\ntitle: Call\nstart: %s\n"
+			    "recurrence: FREQ=MONTHLY;COUNT=6\n---\n",
+			    monthly[i][0]);
+			g_autoptr(EvfEvent) ev = parse_series_ok(text);
+			g_autofree char *words = evf_event_format_repeats(ev);
+
+			g_assert_cmpstr(words, ==, monthly[i][1]);
+		}
+	}
 	/* and its last day is the one it falls on at the offset, as its
 	 * start's is: 06:00 in UTC is 20:30 the evening before at -09:30 */
 	{
-		g_autoptr(EvfEvent) ev = parse_ok(
+		g_autoptr(EvfEvent) ev = parse_series_ok(
 		    "---\ntitle: Workshop\nstart: 2027-01-06T20:30-09:30\n"
 		    "end: 2027-01-06T21:30-09:30\n"
 		    "recurrence: FREQ=WEEKLY;UNTIL=20270218T060000Z\n---\n");
@@ -3531,6 +3579,48 @@ test_repeats_in_words(void)
 
 		g_assert_cmpstr(words, ==,
 		                "Repeats weekly, until 17 February 2027");
+	}
+}
+
+/* A series of more than one occurrence a day is warned of:
+ * python-recurring-ical-events shows only the last of each day of a
+ * series with a SEQUENCE (8 shifts were 4); one a day is not. */
+static void
+test_rrule_several_a_day(void)
+{
+	static const struct {
+		const char *rule;
+		guint most; /* 0: no warning */
+	} cases[] = {
+		{ "FREQ=DAILY;BYHOUR=9,17;COUNT=8", 2 },
+		{ "FREQ=HOURLY;INTERVAL=6;COUNT=10", 4 },
+		{ "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0,30", 2 },
+		{ "FREQ=DAILY;COUNT=8", 0 },
+		{ "FREQ=DAILY;BYHOUR=9;COUNT=8", 0 },
+		{ "FREQ=HOURLY;INTERVAL=24;COUNT=8", 0 },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text = g_strdup_printf(
+		    "---\ntitle: Shifts\nstart: 2027-04-05T09:00\n"
+		    "timezone: Europe/Ljubljana\nrecurrence: %s\n---\n",
+		    cases[i].rule);
+		g_autoptr(GPtrArray) diags = evf_diags_new();
+		g_autoptr(EvfEvent) ev = parse(text, diags);
+		g_autofree char *want =
+		    g_strdup_printf("recurrence: up to %u occurrences a day: "
+		                    "python-recurring-ical-events",
+		                    cases[i].most);
+
+		g_test_message("%s", cases[i].rule);
+		g_assert_nonnull(ev);
+		g_assert_cmpuint(diags->len, ==, cases[i].most > 0 ? 1 : 0);
+		if (cases[i].most == 0)
+			continue;
+		g_assert_true(((EvfDiag *)diags->pdata[0])->warning);
+		g_assert_cmpuint(((EvfDiag *)diags->pdata[0])->line, ==, 5);
+		g_assert_true(g_str_has_prefix(
+		    ((EvfDiag *)diags->pdata[0])->message, want));
 	}
 }
 
@@ -3732,14 +3822,14 @@ test_error_rrule_meets_change(void)
 	{
 		/* ended before the first change; a zone whose clocks do not
 		 * change; Lord Howe's half hour */
-		g_autoptr(EvfEvent) before =
-		    parse_ok("---\ntitle: Workshop\nstart: 2027-01-03T03:00\n"
-		             "recurrence: FREQ=HOURLY;INTERVAL=5;COUNT=400\n"
-		             "timezone: Europe/Dublin\n---\n");
-		g_autoptr(EvfEvent) fixed =
-		    parse_ok("---\ntitle: Workshop\nstart: 2025-01-01T10:00\n"
-		             "recurrence: FREQ=HOURLY;INTERVAL=48\n"
-		             "timezone: Asia/Tokyo\n---\n");
+		g_autoptr(EvfEvent) before = parse_series_ok(
+		    "---\ntitle: Workshop\nstart: 2027-01-03T03:00\n"
+		    "recurrence: FREQ=HOURLY;INTERVAL=5;COUNT=400\n"
+		    "timezone: Europe/Dublin\n---\n");
+		g_autoptr(EvfEvent) fixed = parse_series_ok(
+		    "---\ntitle: Workshop\nstart: 2025-01-01T10:00\n"
+		    "recurrence: FREQ=HOURLY;INTERVAL=48\n"
+		    "timezone: Asia/Tokyo\n---\n");
 
 		g_assert_nonnull(before);
 		g_assert_nonnull(fixed);
@@ -3773,21 +3863,21 @@ test_error_rrule_meets_change(void)
 	}
 	for (gsize i = 0; i < G_N_ELEMENTS(kept); i++) {
 		g_autofree char *text = series_text(kept[i][0], kept[i][1]);
-		g_autoptr(EvfEvent) ev = parse_ok(text);
+		g_autoptr(EvfEvent) ev = parse_series_ok(text);
 
 		g_assert_nonnull(ev);
 	}
 	/* the same series before the zone's change of hour, and at an hour
 	 * it never changes at */
 	{
-		g_autoptr(EvfEvent) before = parse_ok(
+		g_autoptr(EvfEvent) before = parse_series_ok(
 		    "---\ntitle: Workshop\nstart: 2019-03-31T03:30\n"
 		    "recurrence: FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU;COUNT=3\n"
 		    "timezone: Europe/Chisinau\n---\n");
-		g_autoptr(EvfEvent) other =
-		    parse_ok("---\ntitle: Workshop\nstart: 2019-01-01T10:30\n"
-		             "recurrence: FREQ=DAILY\n"
-		             "timezone: Europe/Chisinau\n---\n");
+		g_autoptr(EvfEvent) other = parse_series_ok(
+		    "---\ntitle: Workshop\nstart: 2019-01-01T10:30\n"
+		    "recurrence: FREQ=DAILY\n"
+		    "timezone: Europe/Chisinau\n---\n");
 
 		g_assert_nonnull(before);
 		g_assert_nonnull(other);
@@ -4110,6 +4200,17 @@ test_error_rrule_until_invalid(void)
 		  "invalid UNTIL: hours go to 23" },
 		{ "2018-02-01T10:00", "FREQ=DAILY;UNTIL=20180431T100000Z",
 		  "invalid UNTIL: April 2018 has 30 days" },
+		/* the years a start may have (vobject fails on the whole
+		 * calendar for 9999, a year 10000 east of UTC) */
+		{ "2027-01-04T10:00", "FREQ=WEEKLY;UNTIL=99991231T235959Z",
+		  "UNTIL: the year must be from 1900 to 2200, as a start's "
+		  "(to 2200-12-31T08:00Z in UTC); for a series without an "
+		  "end, leave UNTIL out" },
+		{ "2027-01-04T10:00", "FREQ=WEEKLY;UNTIL=22001231T080100Z",
+		  "UNTIL: the year must be from 1900 to 2200" },
+		{ "2027-01-04", "FREQ=WEEKLY;UNTIL=22010101",
+		  "UNTIL: the year must be from 1900 to 2200, as a start's; "
+		  "for a series without an end, leave UNTIL out" },
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -4156,7 +4257,7 @@ test_error_rrule_all_day_by_hours(void)
 	{
 		g_autofree char *text =
 		    series_text("2018-05-22T09:00", "FREQ=HOURLY;COUNT=3");
-		g_autoptr(EvfEvent) ev = parse_ok(text);
+		g_autoptr(EvfEvent) ev = parse_series_ok(text);
 
 		g_assert_nonnull(ev);
 	}
@@ -4192,7 +4293,7 @@ test_error_rrule_never_occurs(void)
 			"FREQ=MONTHLY;BYDAY=1MO;BYMONTHDAY=15",
 			"FREQ=MONTHLY;BYDAY=-1SU;BYMONTHDAY=1,2,3,4,5,6,7",
 			"FREQ=YEARLY;BYMONTH=1;BYDAY=5MO;BYMONTHDAY=1",
-			"FREQ=YEARLY;UNTIL=99991231T000000Z;BYMONTHDAY=29;"
+			"FREQ=YEARLY;UNTIL=22001231T000000Z;BYMONTHDAY=29;"
 			"BYMONTH=2;BYDAY=1MO",
 		};
 
@@ -4413,7 +4514,7 @@ test_error_rrule_count_cap(void)
 	             "RRULE 'FREQ=HOURLY;COUNT=100001': COUNT above 100000; "
 	             "give the last date as UNTIL instead");
 	assert_error(huge, 4, 13, "COUNT above 100000");
-	ev = parse_ok(most);
+	ev = parse_series_ok(most);
 	g_assert_nonnull(ev->rrule);
 }
 
@@ -4488,11 +4589,11 @@ test_error_rrule_hourly_spins(void)
 	             4, 13, "never occurs");
 	/* possible, if rare: kept (from its first occurrence) */
 	g_autoptr(EvfEvent) ev =
-	    parse_ok("---\n"
-	             "title: Workshop\n"
-	             "start: 2020-02-29T00:00\n"
-	             "recurrence: FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=29\n"
-	             "---\n");
+	    parse_series_ok("---\n"
+	                    "title: Workshop\n"
+	                    "start: 2020-02-29T00:00\n"
+	                    "recurrence: FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=29\n"
+	                    "---\n");
 	g_assert_nonnull(ev);
 }
 
@@ -4519,11 +4620,11 @@ test_error_rrule_clients_differ(void)
 	             "dates, the first of which is 2025-01-31T09:00");
 	/* the rule runs in the event's own wall time: 00:30 on a Monday in
 	 * Ljubljana is Sunday in UTC */
-	a = parse_ok("---\n"
-	             "title: Night shift\n"
-	             "start: 2025-01-13T00:30\n"
-	             "recurrence: FREQ=WEEKLY;BYDAY=MO;COUNT=4\n"
-	             "---\n");
+	a = parse_series_ok("---\n"
+	                    "title: Night shift\n"
+	                    "start: 2025-01-13T00:30\n"
+	                    "recurrence: FREQ=WEEKLY;BYDAY=MO;COUNT=4\n"
+	                    "---\n");
 	g_assert_nonnull(a);
 	/* every year at 02:30 on the last Sunday of October, which happens
 	 * twice: Thunderbird takes the second, vobject the first (after the
@@ -4600,13 +4701,13 @@ test_error_rrule_clients_differ(void)
 	             4, 13, "FREQ=MONTHLY and more than one BYHOUR");
 	{
 		/* weekly, every client agrees */
-		g_autoptr(EvfEvent) weekly =
-		    parse_ok("---\n"
-		             "title: Thursdays\n"
-		             "start: 2026-11-26T09:00\n"
-		             "recurrence: FREQ=WEEKLY;BYDAY=TH;BYHOUR=9,14;"
-		             "COUNT=4\n"
-		             "---\n");
+		g_autoptr(EvfEvent) weekly = parse_series_ok(
+		    "---\n"
+		    "title: Thursdays\n"
+		    "start: 2026-11-26T09:00\n"
+		    "recurrence: FREQ=WEEKLY;BYDAY=TH;BYHOUR=9,14;"
+		    "COUNT=4\n"
+		    "---\n");
 
 		g_assert_nonnull(weekly);
 	}
@@ -4617,19 +4718,19 @@ test_error_rrule_clients_differ(void)
 	             "---\n",
 	             4, 13, "FREQ=YEARLY and more than one BYHOUR");
 	{
-		g_autoptr(EvfEvent) daily =
-		    parse_ok("---\n"
-		             "title: Assembly\n"
-		             "start: 2027-01-06T09:00\n"
-		             "recurrence: FREQ=DAILY;BYMONTH=1;BYMONTHDAY=6;"
-		             "BYHOUR=9,14;COUNT=4\n"
-		             "---\n");
-		g_autoptr(EvfEvent) yearly =
-		    parse_ok("---\n"
-		             "title: Assembly\n"
-		             "start: 2027-01-06T14:00\n"
-		             "recurrence: FREQ=YEARLY;BYHOUR=14;COUNT=4\n"
-		             "---\n");
+		g_autoptr(EvfEvent) daily = parse_series_ok(
+		    "---\n"
+		    "title: Assembly\n"
+		    "start: 2027-01-06T09:00\n"
+		    "recurrence: FREQ=DAILY;BYMONTH=1;BYMONTHDAY=6;"
+		    "BYHOUR=9,14;COUNT=4\n"
+		    "---\n");
+		g_autoptr(EvfEvent) yearly = parse_series_ok(
+		    "---\n"
+		    "title: Assembly\n"
+		    "start: 2027-01-06T14:00\n"
+		    "recurrence: FREQ=YEARLY;BYHOUR=14;COUNT=4\n"
+		    "---\n");
 
 		g_assert_nonnull(daily);
 		g_assert_nonnull(yearly);
@@ -4656,19 +4757,19 @@ test_error_rrule_clients_differ(void)
 	             "and libical take the steps of 5 hours otherwise there; "
 	             "give the hours meant with FREQ=DAILY and BYHOUR");
 	{
-		g_autoptr(EvfEvent) even =
-		    parse_ok("---\n"
-		             "title: Every other hour\n"
-		             "start: 2026-11-11T10:00\n"
-		             "recurrence: FREQ=HOURLY;INTERVAL=2;COUNT=6\n"
-		             "---\n");
-		g_autoptr(EvfEvent) months =
-		    parse_ok("---\n"
-		             "title: Every other month\n"
-		             "start: 2027-01-06T10:00\n"
-		             "recurrence: FREQ=MONTHLY;INTERVAL=2;BYDAY=1WE;"
-		             "COUNT=3\n"
-		             "---\n");
+		g_autoptr(EvfEvent) even = parse_series_ok(
+		    "---\n"
+		    "title: Every other hour\n"
+		    "start: 2026-11-11T10:00\n"
+		    "recurrence: FREQ=HOURLY;INTERVAL=2;COUNT=6\n"
+		    "---\n");
+		g_autoptr(EvfEvent) months = parse_series_ok(
+		    "---\n"
+		    "title: Every other month\n"
+		    "start: 2027-01-06T10:00\n"
+		    "recurrence: FREQ=MONTHLY;INTERVAL=2;BYDAY=1WE;"
+		    "COUNT=3\n"
+		    "---\n");
 
 		g_assert_nonnull(even);
 		g_assert_nonnull(months);
@@ -4781,7 +4882,7 @@ test_error_rrule_clients_differ(void)
 		for (gsize i = 0; i < G_N_ELEMENTS(fine); i++) {
 			g_autofree char *text =
 			    series_text(fine[i][0], fine[i][1]);
-			g_autoptr(EvfEvent) ev = parse_ok(text);
+			g_autoptr(EvfEvent) ev = parse_series_ok(text);
 
 			g_assert_nonnull(ev);
 		}
@@ -4859,7 +4960,7 @@ test_error_rrule_clients_differ(void)
 		for (gsize i = 0; i < G_N_ELEMENTS(alike); i++) {
 			g_autofree char *text =
 			    series_text(alike[i][0], alike[i][1]);
-			g_autoptr(EvfEvent) ev = parse_ok(text);
+			g_autoptr(EvfEvent) ev = parse_series_ok(text);
 
 			g_assert_nonnull(ev);
 		}
@@ -4901,13 +5002,13 @@ test_error_rrule_clients_differ(void)
 	             "---\n",
 	             4, 13, "BYSETPOS is supported with FREQ=MONTHLY and");
 	{
-		g_autoptr(EvfEvent) last =
-		    parse_ok("---\n"
-		             "title: Last weekday\n"
-		             "start: 2025-05-30\n"
-		             "recurrence: FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;"
-		             "BYSETPOS=-1;COUNT=3\n"
-		             "---\n");
+		g_autoptr(EvfEvent) last = parse_series_ok(
+		    "---\n"
+		    "title: Last weekday\n"
+		    "start: 2025-05-30\n"
+		    "recurrence: FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;"
+		    "BYSETPOS=-1;COUNT=3\n"
+		    "---\n");
 
 		g_assert_nonnull(last);
 	}
@@ -4923,27 +5024,27 @@ test_error_rrule_clients_differ(void)
 	             "clients disagree on whether it is every month (as RFC "
 	             "5545 has it) or once a year; add BYMONTH=5");
 	{
-		g_autoptr(EvfEvent) ides =
-		    parse_ok("---\n"
-		             "title: Ides\n"
-		             "start: 2027-05-15\n"
-		             "recurrence: FREQ=YEARLY;BYMONTH=5;BYMONTHDAY=15;"
-		             "COUNT=3\n"
-		             "---\n");
-		g_autoptr(EvfEvent) july =
-		    parse_ok("---\n"
-		             "title: End of July\n"
-		             "start: 2027-07-31\n"
-		             "recurrence: FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=-1;"
-		             "COUNT=3\n"
-		             "---\n");
+		g_autoptr(EvfEvent) ides = parse_series_ok(
+		    "---\n"
+		    "title: Ides\n"
+		    "start: 2027-05-15\n"
+		    "recurrence: FREQ=YEARLY;BYMONTH=5;BYMONTHDAY=15;"
+		    "COUNT=3\n"
+		    "---\n");
+		g_autoptr(EvfEvent) july = parse_series_ok(
+		    "---\n"
+		    "title: End of July\n"
+		    "start: 2027-07-31\n"
+		    "recurrence: FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=-1;"
+		    "COUNT=3\n"
+		    "---\n");
 		g_autoptr(EvfEvent) monthly =
-		    parse_ok("---\n"
-		             "title: Ends of February and July\n"
-		             "start: 2027-02-28\n"
-		             "recurrence: FREQ=MONTHLY;BYMONTH=2,7;"
-		             "BYMONTHDAY=-1;COUNT=3\n"
-		             "---\n");
+		    parse_series_ok("---\n"
+		                    "title: Ends of February and July\n"
+		                    "start: 2027-02-28\n"
+		                    "recurrence: FREQ=MONTHLY;BYMONTH=2,7;"
+		                    "BYMONTHDAY=-1;COUNT=3\n"
+		                    "---\n");
 
 		g_assert_nonnull(ides);
 		g_assert_nonnull(july);
@@ -4996,20 +5097,21 @@ test_error_rrule_clients_differ(void)
 	             "recurrence: FREQ=YEARLY;COUNT=3\n"
 	             "---\n",
 	             4, 13, "a yearly series from 29 February");
-	b = parse_ok("---\n"
-	             "title: Leap day\n"
-	             "start: 2024-02-29\n"
-	             "recurrence: FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;COUNT=3\n"
-	             "---\n");
+	b = parse_series_ok(
+	    "---\n"
+	    "title: Leap day\n"
+	    "start: 2024-02-29\n"
+	    "recurrence: FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;COUNT=3\n"
+	    "---\n");
 	g_assert_nonnull(b);
 	/* an all-day monthly series from the 30th starts on its start (the
 	 * check once ran libical on a date with hours of -1, and found 29
 	 * March first) */
-	c = parse_ok("---\n"
-	             "title: Month end\n"
-	             "start: 2025-01-30\n"
-	             "recurrence: FREQ=MONTHLY;COUNT=4\n"
-	             "---\n");
+	c = parse_series_ok("---\n"
+	                    "title: Month end\n"
+	                    "start: 2025-01-30\n"
+	                    "recurrence: FREQ=MONTHLY;COUNT=4\n"
+	                    "---\n");
 	g_assert_nonnull(c);
 }
 
@@ -5062,10 +5164,11 @@ test_error_rrule_secondly(void)
 		             4, 13, "more than one an hour");
 		/* hourly itself, and twice a day within an hour, are
 		 * series */
-		hourly = parse_ok("---\ntitle: Desk\nstart: 2018-05-22T09:00Z\n"
-		                  "recurrence: FREQ=HOURLY;COUNT=48\n---\n");
+		hourly = parse_series_ok(
+		    "---\ntitle: Desk\nstart: 2018-05-22T09:00Z\n"
+		    "recurrence: FREQ=HOURLY;COUNT=48\n---\n");
 		g_assert_nonnull(hourly);
-		twice = parse_ok(
+		twice = parse_series_ok(
 		    "---\ntitle: Desk\nstart: 2018-05-22T09:00Z\n"
 		    "recurrence: FREQ=HOURLY;INTERVAL=2;BYMINUTE=0,30;COUNT=8"
 		    "\n---\n");
@@ -7056,6 +7159,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/errors/delimiter-with-text",
 	                test_error_delimiter_with_text);
 	g_test_add_func("/eventfile/rrule/in-words", test_repeats_in_words);
+	g_test_add_func("/eventfile/rrule/several-a-day",
+	                test_rrule_several_a_day);
 	g_test_add_func("/eventfile/error/characters-all-at-once",
 	                test_error_characters_all_at_once);
 	g_test_add_func("/eventfile/rrule/meets-change",

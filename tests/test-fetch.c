@@ -223,8 +223,10 @@ connect(int fd, const struct sockaddr *sa, socklen_t len)
 /* An HTTP server on 127.0.0.1, one connection at a time:
  * "/redirect?to=URL" answers 302 to URL (percent-decoded), "/moved" 301
  * to "/feed" (a relative reference), "/feed" 200, "/think?ms=N" 200 with
- * the feed after N milliseconds of silence, "/304" always 304, anything
- * else 404. Counts the requests by path. */
+ * the feed after N milliseconds of silence, "/304" always 304,
+ * "/header-line" the feed with a header line of 200 KB, "/header-lines"
+ * with 5,000 of 100 bytes (500 KB), anything else 404. Counts the
+ * requests by path. */
 typedef struct {
 	int fd;
 	guint16 port;
@@ -289,6 +291,20 @@ server_answer(Server *s, int conn)
 	} else if (strcmp(path, "/304") == 0) {
 		status = "304 Not Modified";
 		body = "";
+	} else if (strcmp(path, "/header-line") == 0 ||
+	           strcmp(path, "/header-lines") == 0) {
+		gboolean one = strcmp(path, "/header-line") == 0;
+		GString *h = g_string_new(NULL);
+
+		for (guint i = 0; i < (one ? 1 : 5000); i++) {
+			g_string_append_printf(h, "X-Filler-%u: ", i);
+			for (guint k = 0; k < (one ? 200000 : 80); k++)
+				g_string_append_c(h, 'x');
+			g_string_append(h, "\r\n");
+		}
+		location = g_string_free(h, FALSE);
+		status = "200 OK";
+		body = "partner feed\n";
 	}
 	answer = g_strdup_printf("HTTP/1.1 %s\r\n"
 	                         "Content-Type: text/plain\r\n"
@@ -634,6 +650,36 @@ test_not_modified_unconditional(void)
 	server_stop(&s);
 }
 
+/* Header lines that libcurl refuses are said to be too large, not
+ * "Out of memory" (one over 100 KB) or "the connection broke" (over
+ * 300 KB in all). */
+static void
+test_header_too_large(void)
+{
+	static const char *const cases[][2] = {
+		{ "/header-line", "a response header line over 100 KB" },
+		{ "/header-lines",
+		  "too large: response header lines over 300 KB" },
+	};
+	Server s;
+
+	server_start(&s);
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *url = g_strdup_printf("http://127.0.0.1:%u%s",
+		                                       s.port, cases[i][0]);
+		EvfFetchRequest req = { .name = "test",
+			                .url = url,
+			                .timeout = 20,
+			                .max_bytes = 1024 };
+		g_autoptr(EvfFetchResult) res = NULL;
+
+		fetch_all(&req, 1, &res);
+		g_assert_nonnull(res->error);
+		g_assert_true(g_str_has_prefix(res->error, cases[i][1]));
+	}
+	server_stop(&s);
+}
+
 /* A permanent redirect's relative Location is resolved against the URL
  * that answered (RFC 9110 §10.2.2): the address to configure. */
 static void
@@ -717,6 +763,7 @@ main(int argc, char **argv)
 	g_test_add_func("/fetch/redirect/public-to-private",
 	                test_redirect_private);
 	g_test_add_func("/fetch/redirect/moved-relative", test_moved_relative);
+	g_test_add_func("/fetch/header-too-large", test_header_too_large);
 	g_test_add_func("/fetch/redirect/https-stays-https",
 	                test_redirect_protocols);
 	g_test_add_func("/fetch/redirect/moved-without-credentials",

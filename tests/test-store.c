@@ -10,6 +10,7 @@
 #include "util.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -329,6 +330,67 @@ test_meta_prefixed(Fixture *f, gconstpointer data)
 	g_clear_pointer(&got, g_hash_table_unref);
 	got = evf_store_get_meta_prefixed(store, "none/");
 	g_assert_cmpuint(g_hash_table_size(got), ==, 0);
+}
+
+/* A damaged page that a read goes through is not taken for an empty one:
+ * the reads give what they got, and evf_store_read_ok tells the damage, so
+ * that a build does not publish from a state read in part. */
+static void
+test_read_damaged(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GHashTable) got = NULL;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int page = 0, size = 0;
+	FILE *fp;
+
+	{
+		g_autoptr(EvfStore) store = evf_store_open(f->path, &error);
+
+		g_assert_no_error(error);
+		/* enough for the meta table to take several pages */
+		for (guint i = 0; i < 400; i++) {
+			g_autofree char *k = g_strdup_printf("members/%03u", i);
+
+			g_assert_true(evf_store_set_meta(
+			    store, k, "a value of some length, to fill pages",
+			    &error));
+		}
+		got = evf_store_get_meta_prefixed(store, "members/");
+		g_assert_cmpuint(g_hash_table_size(got), ==, 400);
+		g_assert_true(evf_store_read_ok(store, &error));
+		g_clear_pointer(&got, g_hash_table_unref);
+	}
+	/* a leaf page of the meta table, zeroed */
+	g_assert_cmpint(sqlite3_open(f->path, &db), ==, SQLITE_OK);
+	g_assert_cmpint(
+	    sqlite3_prepare_v2(db,
+	                       "SELECT pageno, pgsize FROM dbstat WHERE name = "
+	                       "'meta' AND pagetype = 'leaf' LIMIT 1",
+	                       -1, &st, NULL),
+	    ==, SQLITE_OK);
+	g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
+	page = sqlite3_column_int(st, 0);
+	size = sqlite3_column_int(st, 1);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	g_assert_cmpint(page, >, 1);
+	fp = fopen(f->path, "r+b");
+	g_assert_nonnull(fp);
+	g_assert_cmpint(fseek(fp, (long)(page - 1) * size, SEEK_SET), ==, 0);
+	for (int i = 0; i < size; i++)
+		fputc(0, fp);
+	fclose(fp);
+	{
+		g_autoptr(EvfStore) store = evf_store_open(f->path, &error);
+
+		g_assert_no_error(error);
+		got = evf_store_get_meta_prefixed(store, "members/");
+		g_assert_cmpuint(g_hash_table_size(got), <, 400);
+		g_assert_false(evf_store_read_ok(store, &error));
+		g_assert_error(error, EVF_ERROR, EVF_ERROR_DAMAGED);
+	}
 }
 
 static void
@@ -678,6 +740,8 @@ main(int argc, char **argv)
 	           test_meta_prefixed, teardown);
 	g_test_add("/store/track-undo", Fixture, NULL, setup, test_track_undo,
 	           teardown);
+	g_test_add("/store/read-damaged", Fixture, NULL, setup,
+	           test_read_damaged, teardown);
 	g_test_add("/store/track-in-two-steps", Fixture, NULL, setup,
 	           test_track_in_two_steps, teardown);
 	g_test_add("/store/clock-was-ahead", Fixture, NULL, setup,

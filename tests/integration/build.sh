@@ -56,15 +56,17 @@ ok $? "new without --start and without a configuration: exit 2, --start named" |
 "$EVFEED" --config "$conf" serve --listen= >/dev/null 2>"$tmp/err"
 test $? -eq 2 && grep -q '^evfeed: --listen: give the address and port' "$tmp/err"
 ok $? "an empty --listen: exit 2, the option named" || diag_file "$tmp/err"
-# --listen is checked as [server] listen is, not handed to the resolver
+# --listen is checked as [server] listen is, not handed to the resolver:
+# an address serve cannot listen on (exit 1), before anything is built
 "$EVFEED" --config "$conf" serve --listen 8080 >/dev/null 2>"$tmp/err"
-test $? -eq 2 && grep -qx "evfeed: --listen '8080': a port alone: give the address to listen on with it, such as 127.0.0.1:8080" "$tmp/err"
-ok $? "--listen with a port alone: exit 2, said as for [server] listen" ||
+test $? -eq 1 && grep -qx "evfeed: error: --listen '8080': a port alone: give the address to listen on with it, such as 127.0.0.1:8080" "$tmp/err" &&
+	test ! -e "$pub"
+ok $? "--listen with a port alone: exit 1, said as for [server] listen" ||
 	diag_file "$tmp/err"
 "$EVFEED" --config "$conf" serve -l "$(printf '127.0.0.1:0\033')" >/dev/null 2>"$tmp/err"
-test $? -eq 2 && grep -q "^evfeed: --listen '127.0.0.1:0\\\\x1b': not an address and port" "$tmp/err" &&
+test $? -eq 1 && grep -q "^evfeed: error: --listen '127.0.0.1:0\\\\x1b': not an address and port" "$tmp/err" &&
 	! grep -q "$(printf '\033')" "$tmp/err"
-ok $? "--listen with a control character: exit 2, shown as \\xhh" ||
+ok $? "--listen with a control character: exit 1, shown as \\xhh" ||
 	diag_file "$tmp/err"
 "$EVFEED" --config "$conf" fetch "$(printf 'x\033[31my')" >/dev/null 2>"$tmp/err"
 grep -q "no enabled source called 'x\\\\x1b\[31my'" "$tmp/err" && ! grep -q "$(printf '\033')" "$tmp/err"

@@ -605,7 +605,7 @@ fresh_listing()
 if [ "$strace_ok" = no ]; then
 	for d in "killed before any rename" "killed in the middle of the renames" \
 		"killed after the renames" "killed inside a SQLite transaction" \
-		"Ctrl-C while the files are dated" "Ctrl-C during the renames"; do
+		"SIGTERM while the files are dated" "SIGTERM during the renames"; do
 		skip "part 1: $d" "strace cannot inject SIGKILL here (no strace, or no ptrace)"
 	done
 else
@@ -683,34 +683,35 @@ else
 	test "$ic" = ok
 	ok $? "... and the state passes integrity_check ($ic)"
 
-	# 5. Ctrl-C (SIGINT) while the files are dated, before the state
-	# records the edit: nothing is published, nor recorded as published;
-	# the edit undone, the next build has nothing to write, and the
-	# event's SEQUENCE is the one subscribers have. Then Ctrl-C on the
-	# first rename: it waits until every file is in place, and the next
-	# build has nothing to write.
+	# 5. SIGTERM (as Ctrl-C's SIGINT, which a shell's background jobs
+	# ignore) while the files are dated, before the state records the
+	# edit: nothing is published, nor recorded as published; the edit
+	# undone, the next build has nothing to write, and the event's
+	# SEQUENCE is the one subscribers have. Then SIGTERM on the first
+	# rename: it waits until every file is in place, and the next build
+	# has nothing to write.
 	seq_of() { tr -d '\r' <"$det/public/events/geo-coordinates.ics" | sed -n 's/^SEQUENCE://p'; }
 	seq0=$(seq_of)
 	set_title "Crash point five"
-	"$STRACE" -f -o /dev/null -e trace=utimensat -e inject=utimensat:signal=INT:when=1 \
+	"$STRACE" -f -o /dev/null -e trace=utimensat -e inject=utimensat:signal=TERM:when=1 \
 		"$EVFEED" build --config "$det/evfeed.conf" >"$det/crash.out" 2>&1
 	st=$?
 	set_title "Crash point four"
 	"$EVFEED" build --config "$det/evfeed.conf" >"$det/build.out" 2>"$det/build.err"
-	test "$st" -eq 130 && grep -q 'nothing changed' "$det/build.out" &&
+	test "$st" -eq 143 && grep -q 'nothing changed' "$det/build.out" &&
 		test "$(seq_of)" = "$seq0" && test -z "$(temps "$det/public")"
-	ok $? "Ctrl-C while the files are dated, the edit undone: nothing to write, SEQUENCE $(seq_of) as before ($seq0; status $st)" ||
+	ok $? "SIGTERM while the files are dated, the edit undone: nothing to write, SEQUENCE $(seq_of) as before ($seq0; status $st)" ||
 		diag_file "$det/build.out"
 	set_title "Crash point six"
-	"$STRACE" -f -o /dev/null -e trace=renameat2 -e inject=renameat2:signal=INT:when=1 \
+	"$STRACE" -f -o /dev/null -e trace=renameat2 -e inject=renameat2:signal=TERM:when=1 \
 		"$EVFEED" build --config "$det/evfeed.conf" >"$det/crash.out" 2>&1
 	st=$?
 	seq1=$(seq_of)
 	"$EVFEED" build --config "$det/evfeed.conf" >"$det/build.out" 2>"$det/build.err"
-	test "$st" -eq 130 && grep -q 'Crash point six' "$det/public/calendar.ics" &&
+	test "$st" -eq 143 && grep -q 'Crash point six' "$det/public/calendar.ics" &&
 		test "$seq1" -eq $((seq0 + 1)) && test "$(seq_of)" = "$seq1" &&
 		grep -q 'wrote 0 of' "$det/build.out"
-	ok $? "Ctrl-C during the renames: every file put in place, then the next build writes nothing, SEQUENCE $(seq_of) once higher (status $st)" ||
+	ok $? "SIGTERM during the renames: every file put in place, then the next build writes nothing, SEQUENCE $(seq_of) once higher (status $st)" ||
 		diag_file "$det/build.out"
 fi
 

@@ -487,6 +487,20 @@ grep -q "warning: 'interval@old.example.org' (\"Once in 1256 years\"): RRULE is 
 ok $? "interval: the rule is reported, not imported as another"
 check "interval: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
 
+# --------------------------------------------- an UNTIL that means for ever
+# Calendar programs end a series without an end with an UNTIL in 9999,
+# past the years an event file takes (vobject fails on a calendar that
+# holds it): imported as a series without an end, without a warning.
+import_one forever 'UID:forever@old.example.org
+DTSTAMP:20250101T000000Z
+DTSTART:20270104T090000Z
+DTEND:20270104T100000Z
+SUMMARY:Weekly for ever
+RRULE:FREQ=WEEKLY;UNTIL=99991231T235959Z;BYDAY=MO'
+grep -qx 'recurrence: FREQ=WEEKLY;BYDAY=MO' "$tmp/events/"*.md && ! grep -q 'warning' "$tmp/err"
+ok $? "forever: imported without its UNTIL in 9999" || diag_file "$tmp/err"
+check "forever: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
+
 # ------------------------------------------ a series in an irregular zone
 # Gaza's clocks change on dates no yearly rule gives: its VTIMEZONE needs
 # RDATE lists, which Outlook ignores, so an event file refuses a series

@@ -122,6 +122,12 @@ Modes:
                   (the Skopje conference) pushed out of its window
   removed         the same newer item on top, and the item published last
                   (the Tirana meeting) taken out from among the others
+  nodate          the feed (OSCE) without pubDate, its items the newest
+                  first (RSS makes pubDate optional)
+  nodate-scrolled the same after one more post: a newer item on top, and
+                  the last (the Skopje conference) pushed out
+  nodate-removed  the same newer item on top, and the Tirana meeting
+                  taken out from among the others
   undated         the same items without their ev: elements (a template
                   that lost them); OSCE and DCAF (scrolled and removed:
                   OSCE; the calendar answers these as normal)
@@ -163,7 +169,7 @@ MODES = (
     'moved-file', 'floating',
     'relative-elsewhere',
     'latin1', 'utf16le', 'relative', 'scrolled', 'removed', 'undated',
-    'moved-page', 'trailers',
+    'moved-page', 'trailers', 'nodate', 'nodate-scrolled', 'nodate-removed',
 )
 
 # The item that a news feed's next post puts on top (scrolled, removed).
@@ -544,10 +550,13 @@ class Feeds:
                          'xxe-file', 'billion-laughs', 'bad-utf8',
                          'secondly', 'deep', 'empty', 'fewer', 'floating',
                          'latin1', 'utf16le', 'relative', 'scrolled',
-                         'removed', 'undated'):
+                         'removed', 'undated', 'nodate', 'nodate-scrolled',
+                         'nodate-removed'):
                 if mode == 'utf16le' and feed != 'unodc':
                     continue
-                if (mode in ('scrolled', 'removed') and feed != 'osce' or
+                if (mode in ('scrolled', 'removed', 'nodate',
+                             'nodate-scrolled', 'nodate-removed') and
+                        feed != 'osce' or
                         mode == 'undated' and feed == 'unodc'):
                     continue
                 self.bodies[(feed, mode)] = self.make(feed, mode)
@@ -649,6 +658,12 @@ class Feeds:
         if mode == 'removed' and feed == 'osce':
             return self.xml(feed, [NEWER_ITEM, items[0], items[1]]).encode(
                 'utf-8')
+        if mode.startswith('nodate') and feed == 'osce':
+            listed = {'nodate': [items[0], items[2], items[1]],
+                      'nodate-scrolled': [NEWER_ITEM, items[0], items[2]],
+                      'nodate-removed': [NEWER_ITEM, items[0], items[1]]}
+            return re.sub(r'\n *<pubDate>[^<]*</pubDate>', '',
+                          self.xml(feed, listed[mode])).encode('utf-8')
         if mode == 'undated':
             return re.sub(r'\n *<ev:[a-z]+>[^<]*</ev:[a-z]+>', '',
                           self.xml(feed, items)).encode('utf-8')

@@ -1117,6 +1117,26 @@ ok $? "an item missing from among those a feed lists is taken away"
 read_back osce.removed "$pub" "$site"
 restore osce
 
+# The same of a feed without dates of publication (RSS makes pubDate
+# optional): each item counts as published when a fetch first listed it,
+# in the feed's order, the newest first.
+ctl osce nodate
+fetch_run osce.nodate osce
+ctl osce nodate-scrolled
+fetch_run osce.nodate-scrolled osce
+build_run osce.nodate-scrolled
+listed 'Cyber/ICT Security' && listed 'Countering Terrorist Financing' &&
+	listed 'Focal Points Network'
+ok $? "a feed without pubDate: an item pushed out by a newer post stays listed, beside the newer one" ||
+	diag_file "$tmp/osce.nodate-scrolled.err"
+ctl osce nodate-removed
+fetch_run osce.nodate-removed osce
+build_run osce.nodate-removed
+! listed 'Focal Points Network' && listed 'Cyber/ICT Security' &&
+	listed 'Countering Terrorist Financing'
+ok $? "a feed without pubDate: an item missing from among those it lists is taken away"
+restore osce
+
 # A feed whose items all lose their event dates (a template that dropped
 # its ev: elements) takes every event out of the calendars: held, as an
 # answer with far fewer items is.
