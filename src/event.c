@@ -573,6 +573,20 @@ append_rule(GString *s, const struct icalrecurrencetype *rt, const EvfEvent *ev)
 	 * and hours are not those it is shown in. */
 	gboolean in_utc = ev->tzid == NULL && ev->utc_offset != 0;
 
+	/* A monthly or yearly series in UTC whose day there, at the end
+	 * or the start of a month, is not the day shown: on which day of
+	 * which month each date is shown (the 28th in UTC is the 29th, or
+	 * 1 March, at +02:00), the words cannot say. */
+	if (in_utc && by_period && !ev->all_day) {
+		g_autoptr(GDateTime) shown =
+		    evf_event_shown_time(ev, ev->start);
+		int day = g_date_time_get_day_of_month(ev->start);
+
+		if (shown == NULL ||
+		    (g_date_time_get_day_of_month(shown) != day &&
+		     (day >= 28 || day == 1)))
+			return FALSE;
+	}
 	if ((guint)rt->freq >= G_N_ELEMENTS(words) ||
 	    words[rt->freq][0] == NULL ||
 	    (in_utc && (n_day > 0 || n_mday > 0 || n_month > 0 || n_pos > 0 ||
@@ -668,16 +682,7 @@ append_rule(GString *s, const struct icalrecurrencetype *rt, const EvfEvent *ev)
 		int day = ev->all_day ? g_date_get_day(&ev->start_date)
 		                      : g_date_time_get_day_of_month(ev->start);
 		g_autofree char *d = day > 28 ? month_day_words(day) : NULL;
-		g_autoptr(GDateTime) shown =
-		    in_utc ? evf_event_shown_time(ev, ev->start) : NULL;
-		int shown_day =
-		    shown != NULL ? g_date_time_get_day_of_month(shown) : day;
 
-		/* the day in UTC, where the rule runs, is not the day
-		 * shown: which months have it, and on which day each is
-		 * shown, the words cannot say */
-		if (shown_day != day && (day > 28 || shown_day > 28))
-			return FALSE;
 		if (d != NULL)
 			g_string_append_printf(
 			    s, " on the %s, in the months that have one", d);

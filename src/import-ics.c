@@ -687,7 +687,29 @@ hold_interval(char *line, gsize n)
 	}
 }
 
-/* Feeds @out's unfolded lines (each ending in CR LF) through
+/* In the unfolded line @line (@n bytes, writable), the value of an RRULE
+ * or EXRULE in upper case: its names and values are case-insensitive (RFC
+ * 5545 §3.1), and libical 3.0 reads an UNTIL's 'T' and 'Z' in upper case
+ * only, dropping a rule an event file takes ("until=20271231t235959z"). */
+static void
+rule_upper(char *line, gsize n)
+{
+	static const char *const names[] = { "RRULE", "EXRULE" };
+
+	for (gsize k = 0; k < G_N_ELEMENTS(names); k++) {
+		gsize len = strlen(names[k]);
+		char *colon;
+
+		if (n <= len || g_ascii_strncasecmp(line, names[k], len) != 0 ||
+		    (line[len] != ';' && line[len] != ':'))
+			continue;
+		colon = memchr(line + len, ':', n - len);
+		for (char *p = colon; p != NULL && p < line + n; p++)
+			*p = g_ascii_toupper(*p);
+	}
+}
+
+/* Feeds @out's unfolded lines (each ending in CR LF) through rule_upper,
  * hold_interval and append_line, into a new string. */
 static GString *
 split_values(GString *in)
@@ -700,6 +722,7 @@ split_values(GString *in)
 
 		if (eol == NULL)
 			eol = end;
+		rule_upper(p, (gsize)(eol - p));
 		hold_interval(p, (gsize)(eol - p));
 		append_line(out, p, eol - p);
 		p = eol + (eol < end ? 2 : 0);
@@ -760,6 +783,8 @@ typedef struct {
 	GHashTable *zones;    /* "<calendar>/<TZID>" → Zone */
 	GHashTable *floating; /* uid → event_label, for floating times */
 	char *floating_zone;  /* the X-WR-TIMEZONE some were taken in */
+	char *untitled;       /* the label of the first without a title */
+	guint untitled_more;  /* and how many others */
 	gulong steps_left;
 	GPtrArray *out; /* the events so far, pruned to the cap */
 	/* uid → the turn of an occurrence in out (GUINT_TO_POINTER): its
@@ -2421,8 +2446,14 @@ read_fields(Ctx *c, icalcomponent *ve, EvfEvent *ev, const char *label)
 	ev->title = clean_line_told(
 	    c, label, "SUMMARY", p != NULL ? icalproperty_get_summary(p) : NULL,
 	    EVF_IMPORT_MAX_TITLE);
-	if (ev->title == NULL)
+	/* (told once, at the first: import_root) */
+	if (ev->title == NULL) {
 		ev->title = g_strdup(UNTITLED);
+		if (c->untitled == NULL)
+			c->untitled = g_strdup(label);
+		else
+			c->untitled_more++;
+	}
 	p = icalcomponent_get_first_property(ve, ICAL_LOCATION_PROPERTY);
 	{
 		g_autofree char *place = location_parts(
@@ -4047,6 +4078,7 @@ ctx_clear(Ctx *c)
 	g_clear_pointer(&c->zones, g_hash_table_unref);
 	g_clear_pointer(&c->floating, g_hash_table_unref);
 	g_clear_pointer(&c->floating_zone, g_free);
+	g_clear_pointer(&c->untitled, g_free);
 	g_clear_pointer(&c->out, g_ptr_array_unref);
 	g_clear_pointer(&c->turns, g_hash_table_unref);
 	g_clear_pointer(&c->worst_uid, g_free);
@@ -4219,6 +4251,15 @@ import_root(Ctx *c, icalcomponent *root)
 		         "%u recurrence rules were not expanded fully: at "
 		         "most %d steps are taken for a calendar",
 		         c->unexpanded, MAX_STEPS_TOTAL);
+	if (c->untitled != NULL && c->untitled_more == 0)
+		ctx_warn(c,
+		         "%s: no title (SUMMARY missing or empty): titled '%s'",
+		         c->untitled, UNTITLED);
+	else if (c->untitled != NULL)
+		ctx_warn(c,
+		         "%s: no title (SUMMARY missing or empty), nor have %u "
+		         "other events: each titled '%s'",
+		         c->untitled, c->untitled_more, UNTITLED);
 	if (c->dropped > 0)
 		ctx_warn(c,
 		         "%u events and occurrences are left out: at most %u "
@@ -4297,6 +4338,32 @@ place_vevents(icalcomponent *root, GArray *lines)
 	return g_steal_pointer(&at);
 }
 
+/* Whether @root is, or holds, a vCalendar 1.0 calendar (VERSION:1.0):
+ * libical reads its lines, but not its quoted-printable texts, its
+ * CHARSET or its rules ("W1 TU #10"). */
+static gboolean
+vcalendar_1(icalcomponent *root)
+{
+	icalcomponent *cal = icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT
+	                         ? root
+	                         : icalcomponent_get_first_component(
+	                               root, ICAL_VCALENDAR_COMPONENT);
+
+	for (; cal != NULL; cal = root == cal
+	                              ? NULL
+	                              : icalcomponent_get_next_component(
+	                                    root, ICAL_VCALENDAR_COMPONENT)) {
+		icalproperty *v = icalcomponent_get_first_property(
+		    cal, ICAL_VERSION_PROPERTY);
+		const char *version =
+		    v != NULL ? icalproperty_get_version(v) : NULL;
+
+		if (version != NULL && strcmp(version, "1.0") == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* Both modes, in this process. */
 static EvfImport *
 parse_calendar(const char *data, gsize len, const char *base_url, gint64 now,
@@ -4348,6 +4415,15 @@ parse_calendar(const char *data, gsize len, const char *base_url, gint64 now,
 		g_set_error(error, EVF_ERROR, EVF_ERROR_INVALID,
 		            "the calendar could not be parsed: libical found "
 		            "no VCALENDAR");
+		return NULL;
+	}
+	if (vcalendar_1(root)) {
+		g_set_error(error, EVF_ERROR, EVF_ERROR_INVALID,
+		            "a vCalendar 1.0 file (VERSION:1.0, as Outlook's "
+		            ".vcs files), not iCalendar: its texts are in "
+		            "another encoding (quoted-printable), and its "
+		            "rules in another form; export the calendar as "
+		            "iCalendar (.ics)");
 		return NULL;
 	}
 	ctx_init(&c, base_url, now);

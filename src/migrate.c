@@ -789,6 +789,21 @@ check_indent(Run *r, const EvfEvent *ev, const char *l, const char *text)
 /* Checks @ev's RRULE as an event file would; a rule it would refuse is
  * dropped (the first occurrence stays), and why is kept for the report
  * at its RRULE line (report_properties). */
+/* Whether the UNTIL @v (YYYYMMDD, or with THHMMSSZ) is after the last
+ * instant an event file takes, 2200-12-31T08:00Z (eventfile.c). */
+static gboolean
+until_past_2200(const char *v)
+{
+	guint64 day, time = 0;
+
+	if (strspn(v, "0123456789") != 8)
+		return FALSE;
+	day = g_ascii_strtoull(v, NULL, 10);
+	if ((v[8] == 'T' || v[8] == 't') && strspn(v + 9, "0123456789") == 6)
+		time = g_ascii_strtoull(v + 9, NULL, 10);
+	return day > 22001231 || (day == 22001231 && time > 80000);
+}
+
 static void
 check_rrule(Run *r, EvfEvent *ev)
 {
@@ -804,8 +819,7 @@ check_rrule(Run *r, EvfEvent *ev)
 			const char *u = parts[i];
 
 			if (g_ascii_strncasecmp(u, "UNTIL=", 6) != 0 ||
-			    strspn(u + 6, "0123456789") < 4 ||
-			    g_ascii_strtoull(u + 6, NULL, 10) / 10000 <= 2200)
+			    !until_past_2200(u + 6))
 				g_ptr_array_add(kept, parts[i]);
 		}
 		if (kept->len < g_strv_length(parts)) {

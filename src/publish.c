@@ -442,12 +442,16 @@ evf_stage_add(EvfStage *st, const EvfFile *f)
 static const int held_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 G_STATIC_ASSERT(G_N_ELEMENTS(held_signals) ==
                 G_N_ELEMENTS(((EvfStage *)NULL)->held));
-static volatile sig_atomic_t signal_held;
+/* each that came meanwhile, kept apart: a SIGTERM then a SIGHUP is a stop
+ * and a reload, not a reload alone */
+static volatile sig_atomic_t signal_held[G_N_ELEMENTS(held_signals)];
 
 static void
 hold_signal(int sig)
 {
-	signal_held = sig;
+	for (guint i = 0; i < G_N_ELEMENTS(held_signals); i++)
+		if (held_signals[i] == sig)
+			signal_held[i] = 1;
 }
 
 /* Holds off the signals of held_signals (the handlers they had kept in
@@ -462,15 +466,16 @@ hold_signals(EvfStage *st)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = hold_signal;
 	sigemptyset(&sa.sa_mask);
-	signal_held = 0;
+	for (guint i = 0; i < G_N_ELEMENTS(held_signals); i++)
+		signal_held[i] = 0;
 	for (guint i = 0; i < G_N_ELEMENTS(held_signals); i++)
 		sigaction(held_signals[i], &sa, &st->held[i]);
 	st->holding = TRUE;
 }
 
 /* Gives the signals back the handlers @st kept, if it holds them, and
- * raises the one that came meanwhile, if any, for its handler to take (or
- * to stop the program, as it would have). */
+ * raises each that came meanwhile, for its handler to take (or to stop
+ * the program, as it would have). */
 static void
 release_signals(EvfStage *st)
 {
@@ -479,8 +484,11 @@ release_signals(EvfStage *st)
 	st->holding = FALSE;
 	for (guint i = 0; i < G_N_ELEMENTS(held_signals); i++)
 		sigaction(held_signals[i], &st->held[i], NULL);
-	if (signal_held != 0)
-		raise(signal_held);
+	for (guint i = 0; i < G_N_ELEMENTS(held_signals); i++)
+		if (signal_held[i]) {
+			signal_held[i] = 0;
+			raise(held_signals[i]);
+		}
 }
 
 gboolean

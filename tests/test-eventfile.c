@@ -3555,6 +3555,10 @@ test_repeats_in_words(void)
 			  "have one, 6 times" },
 			{ "2027-01-15T23:30-05:00",
 			  "Repeats monthly, 6 times" },
+			/* the 28th in UTC: the 29th at +02:00, but 1 March;
+			 * the 1st in UTC: the 28th at -05:00, or the 31st */
+			{ "2027-03-01T00:30+02:00", "Repeats 6 times" },
+			{ "2027-02-28T23:30-05:00", "Repeats 6 times" },
 		};
 
 		for (gsize i = 0; i < G_N_ELEMENTS(monthly); i++) {
@@ -3567,6 +3571,16 @@ test_repeats_in_words(void)
 
 			g_assert_cmpstr(words, ==, monthly[i][1]);
 		}
+	}
+	/* and a yearly one from 1 March at +02:00, 28 February in UTC:
+	 * 29 February in a leap year */
+	{
+		g_autoptr(EvfEvent) ev = parse_series_ok(
+		    "---\ntitle: Call\nstart: 2027-03-01T00:30+02:00\n"
+		    "recurrence: FREQ=YEARLY;COUNT=4\n---\n");
+		g_autofree char *words = evf_event_format_repeats(ev);
+
+		g_assert_cmpstr(words, ==, "Repeats 4 times");
 	}
 	/* and its last day is the one it falls on at the offset, as its
 	 * start's is: 06:00 in UTC is 20:30 the evening before at -09:30 */

@@ -2275,6 +2275,27 @@ test_dtstart_out_of_range(void)
 	g_assert_nonnull(find(imp, "year-2200@partner.example"));
 }
 
+/* A rule's names and values in lower case, the UNTIL's 't' and 'z' too
+ * (RFC 5545 §3.1: they are case-insensitive), which libical reads in
+ * upper case only: expanded as the same rule in upper case, not dropped
+ * with its occurrences. */
+static void
+test_rrule_lower_case(void)
+{
+	g_autoptr(EvfImport) imp = import_body(
+	    "BEGIN:VEVENT\nUID:lower@partner.example\n"
+	    "DTSTAMP:20180601T000000Z\nSUMMARY:Weekly\n"
+	    "DTSTART:20180604T100000Z\nDTEND:20180604T110000Z\n"
+	    "RRULE:freq=weekly;until=20180618t100000z;byday=mo\nEND:VEVENT");
+	guint n = 0;
+
+	for (guint i = 0; i < imp->events->len; i++)
+		n += g_strcmp0(((EvfEvent *)imp->events->pdata[i])->series,
+		               "lower@partner.example") == 0;
+	g_assert_cmpuint(n, ==, 3);
+	g_assert_false(has_warning(imp, "RRULE"));
+}
+
 static void
 test_dtend_before_dtstart(void)
 {
@@ -2304,8 +2325,12 @@ test_dtend_before_dtstart(void)
 	assert_utc(find(imp, "duration@partner.example")->end,
 	           "2018-07-03T11:30:00Z");
 	assert_date(&find(imp, "days@partner.example")->end_date, 2018, 7, 7);
-	/* No title: a placeholder. */
+	/* No title: a placeholder, which is told. */
 	g_assert_cmpstr(ev->title, ==, "Untitled event");
+	/* (told once, at the first: five have none) */
+	assert_warning(imp, "line 4: 'backwards@partner.example': no title "
+	                    "(SUMMARY missing or empty), nor have 4 other "
+	                    "events: each titled 'Untitled event'");
 }
 
 /* A GEO libical cannot read (a comma for the ';') is reported, not lost
@@ -3979,6 +4004,7 @@ main(int argc, char **argv)
 	                test_dtstart_out_of_range);
 	g_test_add_func("/import-ics/dtend-before-dtstart",
 	                test_dtend_before_dtstart);
+	g_test_add_func("/import-ics/rrule-lower-case", test_rrule_lower_case);
 	g_test_add_func("/import-ics/limits/summary", test_limits_summary);
 	g_test_add_func("/import-ics/limits/items", test_limits_items);
 	g_test_add_func("/import-ics/limits/chosen-before-cap",

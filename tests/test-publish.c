@@ -15,6 +15,7 @@
 
 #include <glib/gstdio.h>
 #include <microhttpd.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
@@ -211,6 +212,63 @@ publish_at_once(const char *dir, GPtrArray *files, gint64 *end)
  * for it (an edit is served within a second); only a second version
  * within one second waits, for the second before its own, so that no file
  * is dated more than a second ahead. */
+static volatile sig_atomic_t got_term, got_hup;
+
+static void
+on_term(int sig)
+{
+	got_term++;
+}
+
+static void
+on_hup(int sig)
+{
+	got_hup++;
+}
+
+/* From evf_stage_date to the end of the renames the signals that stop a
+ * program wait: each that came is raised then, a SIGTERM and a SIGHUP
+ * both (a stop and a reload), not the last alone; a stage freed without a
+ * commit gives them back too. */
+static void
+test_signals_held(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("evfeed-pub-XXXXXX", NULL);
+	struct sigaction sa = { 0 }, old_term, old_hup;
+	g_autoptr(GError) error = NULL;
+	guint written;
+
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, &old_term);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, &old_hup);
+	for (guint commit = 0; commit < 2; commit++) {
+		g_autoptr(EvfStage) st = evf_stage_new(dir);
+		EvfFile *f = file("a.ics", commit ? "two" : "one");
+
+		got_term = got_hup = 0;
+		evf_stage_add(st, f);
+		evf_file_free(f);
+		evf_stage_at_once(st);
+		g_assert_true(evf_stage_date(st, &error));
+		g_assert_cmpint(kill(getpid(), SIGTERM), ==, 0);
+		g_assert_cmpint(kill(getpid(), SIGHUP), ==, 0);
+		g_assert_cmpint(got_term, ==, 0);
+		g_assert_cmpint(got_hup, ==, 0);
+		if (commit)
+			g_assert_true(
+			    evf_stage_commit(st, NULL, &written, NULL, &error));
+		else
+			g_clear_pointer(&st, evf_stage_free);
+		g_assert_cmpint(got_term, ==, 1);
+		g_assert_cmpint(got_hup, ==, 1);
+	}
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	rm_rf(dir);
+}
+
 static void
 test_at_once(void)
 {
@@ -641,6 +699,7 @@ main(int argc, char **argv)
 	g_test_add_func("/publish/write-and-skip", test_write_and_skip);
 	g_test_add_func("/publish/newer-second", test_newer_second);
 	g_test_add_func("/publish/at-once", test_at_once);
+	g_test_add_func("/publish/signals-held", test_signals_held);
 	g_test_add_func("/publish/dated-when-in-place",
 	                test_dated_when_in_place);
 	g_test_add_func("/publish/snapshot-dated-when-swapped",

@@ -500,6 +500,24 @@ RRULE:FREQ=WEEKLY;UNTIL=99991231T235959Z;BYDAY=MO'
 grep -qx 'recurrence: FREQ=WEEKLY;BYDAY=MO' "$tmp/events/"*.md && ! grep -q 'warning' "$tmp/err"
 ok $? "forever: imported without its UNTIL in 9999" || diag_file "$tmp/err"
 check "forever: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
+# ... in lower case too, which libical reads in upper case only (RFC 5545
+# names and values are case-insensitive), and past 2200-12-31T08:00Z
+import_one forever-lower 'UID:lower@old.example.org
+DTSTAMP:20250101T000000Z
+DTSTART:20270104T090000Z
+DTEND:20270104T100000Z
+SUMMARY:Weekly in lower case
+RRULE:freq=weekly;until=99991231t235959z;byday=mo'
+grep -qx 'recurrence: FREQ=WEEKLY;BYDAY=MO' "$tmp/events/"*.md && ! grep -q 'warning' "$tmp/err"
+ok $? "forever: a rule in lower case, imported without its UNTIL" || diag_file "$tmp/err"
+import_one forever-2200 'UID:late@old.example.org
+DTSTAMP:20250101T000000Z
+DTSTART:20270104T090000Z
+DTEND:20270104T100000Z
+SUMMARY:Weekly to the last day of 2200
+RRULE:FREQ=WEEKLY;UNTIL=22001231T235959Z'
+grep -qx 'recurrence: FREQ=WEEKLY' "$tmp/events/"*.md && ! grep -q 'warning' "$tmp/err"
+ok $? "forever: an UNTIL after 2200-12-31T08:00Z left out" || diag_file "$tmp/err"
 
 # ------------------------------------------ a series in an irregular zone
 # Gaza's clocks change on dates no yearly rule gives: its VTIMEZONE needs
