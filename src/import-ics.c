@@ -902,12 +902,14 @@ clean_line(const char *s, gsize max)
 static char *
 web_url(const char *url, const char *base, gboolean *too_long)
 {
-	/* "www.example.org/x", a host written without its scheme, which
-	 * RFC 3986 reads as a path under @base (an address on the calendar's
-	 * own site, or on the importing one) */
+	/* "www.example.org/x" or "facebook.com/events/1", a host written
+	 * without its scheme (the URL of Nextcloud, Thunderbird and Apple
+	 * Calendar is typed in), which RFC 3986 reads as a path under @base
+	 * (an address on the calendar's own site, or on the importing one) */
 	g_autofree char *host =
-	    url != NULL && g_ascii_strncasecmp(url, "www.", 4) == 0 &&
-	            url[4] != '\0' && url[4] != '/'
+	    url != NULL && ((g_ascii_strncasecmp(url, "www.", 4) == 0 &&
+	                     url[4] != '\0' && url[4] != '/') ||
+	                    evf_url_bare_host(url))
 	        ? g_strconcat("https://", url, NULL)
 	        : NULL;
 	g_autofree char *safe =
@@ -2149,6 +2151,11 @@ in_zone(icalcomponent *ve, EvfEvent *ev, const char *value)
 	    (tz = evf_tz_new(value, NULL)) == NULL || ev->start == NULL ||
 	    ev->end == NULL)
 		return FALSE;
+	/* (an event file could not give its times in that zone, where
+	 * GLib misreads its rule: kept in UTC, as the calendar has them) */
+	if (evf_tz_is_misread(value, g_date_time_get_year(ev->start)) ||
+	    evf_tz_is_misread(value, g_date_time_get_year(ev->end)))
+		return FALSE;
 	start = g_date_time_to_timezone(ev->start, tz);
 	end = g_date_time_to_timezone(ev->end, tz);
 	if (start == NULL || end == NULL) {
@@ -2240,6 +2247,45 @@ read_dates(Ctx *c, icalcomponent *cal, icalcomponent *ve, Built *b,
 	return TRUE;
 }
 
+/* (transfer full) (nullable): the HTML of @pd's ALTREP when that is a
+ * data: URI of text/html (percent-encoded or base64), at most
+ * EVF_IMPORT_MAX_DESCRIPTION bytes of UTF-8. */
+static char *
+altrep_html(icalproperty *pd)
+{
+	icalparameter *a =
+	    icalproperty_get_first_parameter(pd, ICAL_ALTREP_PARAMETER);
+	const char *uri = a != NULL ? icalparameter_get_altrep(a) : NULL;
+	const char *comma;
+	g_autofree char *head = NULL;
+	g_autoptr(GBytes) bytes = NULL;
+	gsize len = 0;
+	const char *data;
+
+	if (uri == NULL || g_ascii_strncasecmp(uri, "data:", 5) != 0 ||
+	    (comma = strchr(uri, ',')) == NULL)
+		return NULL;
+	head = g_ascii_strdown(uri + 5, comma - uri - 5);
+	if (!g_str_has_prefix(head, "text/html"))
+		return NULL;
+	if (g_str_has_suffix(head, ";base64")) {
+		guchar *raw;
+
+		if (strlen(comma + 1) > EVF_IMPORT_MAX_DESCRIPTION * 4 / 3 + 4)
+			return NULL;
+		raw = g_base64_decode(comma + 1, &len);
+		bytes = g_bytes_new_take(raw, len);
+	} else {
+		bytes = g_uri_unescape_bytes(comma + 1, -1, NULL, NULL);
+	}
+	data = bytes != NULL ? g_bytes_get_data(bytes, &len) : NULL;
+	if (data == NULL || len == 0 || len > EVF_IMPORT_MAX_DESCRIPTION ||
+	    !g_utf8_validate_len(data, len, NULL) ||
+	    memchr(data, '\0', len) != NULL)
+		return NULL;
+	return g_strndup(data, len);
+}
+
 static void
 read_description(Ctx *c, icalcomponent *ve, EvfEvent *ev, const char *label)
 {
@@ -2289,6 +2335,14 @@ read_description(Ctx *c, icalcomponent *ve, EvfEvent *ev, const char *label)
 		if (type != NULL && value != NULL &&
 		    g_ascii_strncasecmp(type, "text/html", 9) == 0)
 			html = html_from_html(value, c->base_url);
+	}
+	/* RFC 5545's own place for an HTML description: the DESCRIPTION's
+	 * ALTREP, a data: URI (Thunderbird's rich-text notes) */
+	if (html == NULL && pd != NULL) {
+		g_autofree char *alt = altrep_html(pd);
+
+		if (alt != NULL)
+			html = html_from_html(alt, c->base_url);
 	}
 	if (html == NULL && ev->description_text != NULL && marked) {
 		g_autofree char *kept =

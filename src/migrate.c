@@ -854,18 +854,24 @@ static char *
 description_to_carry(const EvfEvent *ev)
 {
 	g_autofree char *from_html = NULL;
+	g_autofree char *plain = NULL;
 
 	if (ev->description_html == NULL)
 		return g_strdup(ev->description_text);
 	from_html = evf_html_to_text(ev->description_html);
+	/* (whatever the case: the HTML's links come written as its
+	 * allowlist writes them, "%3A" and the host in lower case, where
+	 * the plain text has "%3a" as Teams writes it) */
+	plain = g_ascii_strdown(
+	    ev->description_text != NULL ? ev->description_text : "", -1);
 	for (const char *p = from_html; (p = strstr(p, "<http")) != NULL; p++) {
 		const char *end = strchr(p, '>');
 		g_autofree char *url = NULL;
 
 		if (end == NULL)
 			break;
-		url = g_strndup(p + 1, end - p - 1);
-		if (strstr(ev->description_text, url) == NULL)
+		url = g_ascii_strdown(p + 1, end - p - 1);
+		if (strstr(plain, url) == NULL)
 			return g_steal_pointer(&from_html);
 	}
 	return g_strdup(ev->description_text);

@@ -8,6 +8,7 @@
 
 #include <cmark-gfm-core-extensions.h>
 #include <libical/ical.h>
+#include <libpsl.h>
 #include <libxml/parser.h>
 
 #include <arpa/inet.h>
@@ -693,6 +694,23 @@ evf_uri_host_valid(const char *host)
 			return FALSE;
 	}
 	return TRUE;
+}
+
+gboolean
+evf_url_bare_host(const char *url)
+{
+	/* (the built-in list: the parser's sandbox opens no file) */
+	const psl_ctx_t *psl = psl_builtin();
+	gsize n = strcspn(url, "/?#");
+	g_autofree char *host = g_utf8_strdown(url, (gssize)n);
+	const char *dot = strrchr(host, '.');
+
+	return psl != NULL && n > 0 && dot != NULL && dot[1] != '\0' &&
+	       host[0] != '.' && evf_uri_host_valid(host) &&
+	       !g_hostname_is_ip_address(host) &&
+	       psl_is_public_suffix2(psl, dot + 1,
+	                             PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) &&
+	       psl_registrable_domain(psl, host) != NULL;
 }
 
 char *

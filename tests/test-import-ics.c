@@ -2296,6 +2296,38 @@ test_rrule_lower_case(void)
 	g_assert_false(has_warning(imp, "RRULE"));
 }
 
+/* An HTML description in the DESCRIPTION's ALTREP, a data: URI
+ * (Thunderbird's rich-text notes), percent-encoded or base64: its link
+ * targets kept, as X-ALT-DESC's are; one of another type is not read. */
+static void
+test_description_altrep(void)
+{
+	g_autoptr(EvfImport) imp = import_body(
+	    "BEGIN:VEVENT\nUID:pct@partner.example\nSUMMARY:Pct\n"
+	    "DTSTART:20180604T100000Z\n"
+	    "DESCRIPTION;ALTREP=\"data:text/html,%3Cp%3EAnmeldung%20%3Ca%20"
+	    "href%3D%22https%3A%2F%2Fverein.example%2Fanmeldung%22%3Ehier"
+	    "%3C%2Fa%3E%3C%2Fp%3E\":Anmeldung hier\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:b64@partner.example\nSUMMARY:B64\n"
+	    "DTSTART:20180605T100000Z\n"
+	    /* <p><a href="https://b.example/x">x</a></p> */
+	    "DESCRIPTION;ALTREP=\"data:text/html;base64,PHA+PGEgaHJlZj0iaHR0"
+	    "cHM6Ly9iLmV4YW1wbGUveCI+eDwvYT48L3A+\":x\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:other@partner.example\nSUMMARY:Other\n"
+	    "DTSTART:20180606T100000Z\n"
+	    "DESCRIPTION;ALTREP=\"data:text/plain,%3Ca%20href%3D%22https%3A"
+	    "%2F%2Fc.example%2F%22%3Ec%3C%2Fa%3E\":c\nEND:VEVENT");
+
+	g_assert_nonnull(
+	    strstr(find(imp, "pct@partner.example")->description_html,
+	           "href=\"https://verein.example/anmeldung\""));
+	g_assert_nonnull(
+	    strstr(find(imp, "b64@partner.example")->description_html,
+	           "href=\"https://b.example/x\""));
+	g_assert_null(strstr(
+	    find(imp, "other@partner.example")->description_html, "c.example"));
+}
+
 static void
 test_dtend_before_dtstart(void)
 {
@@ -3183,7 +3215,11 @@ test_fields(void)
 	    "BEGIN:VEVENT\nUID:mailto@partner.example\n"
 	    "DTSTART:20180912T090000Z\nURL:mailto:x@example.org\nEND:VEVENT\n"
 	    "BEGIN:VEVENT\nUID:www@partner.example\n"
-	    "DTSTART:20180913T090000Z\nURL:www.example.org/x\nEND:VEVENT");
+	    "DTSTART:20180913T090000Z\nURL:www.example.org/x\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:bare@partner.example\n"
+	    "DTSTART:20180914T090000Z\nURL:facebook.com/events/12\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:file@partner.example\n"
+	    "DTSTART:20180915T090000Z\nURL:events.html\nEND:VEVENT");
 	EvfEvent *ev = find(imp, "fields@partner.example");
 	EvfEvent *links = find(imp, "links@partner.example");
 
@@ -3191,6 +3227,12 @@ test_fields(void)
 	 * the calendar's site */
 	g_assert_cmpstr(find(imp, "www@partner.example")->url, ==,
 	                "https://www.example.org/x");
+	/* so too a name under a suffix the Public Suffix List knows, not a
+	 * file's name */
+	g_assert_cmpstr(find(imp, "bare@partner.example")->url, ==,
+	                "https://facebook.com/events/12");
+	g_assert_cmpstr(find(imp, "file@partner.example")->url, ==,
+	                "https://partner.example/events/events.html");
 
 	g_assert_cmpstr(ev->title, ==, "Workshop on, asset recovery");
 	g_assert_cmpstr(ev->location, ==, "Hotel Union, Ljubljana");
@@ -4005,6 +4047,8 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/dtend-before-dtstart",
 	                test_dtend_before_dtstart);
 	g_test_add_func("/import-ics/rrule-lower-case", test_rrule_lower_case);
+	g_test_add_func("/import-ics/description-altrep",
+	                test_description_altrep);
 	g_test_add_func("/import-ics/limits/summary", test_limits_summary);
 	g_test_add_func("/import-ics/limits/items", test_limits_items);
 	g_test_add_func("/import-ics/limits/chosen-before-cap",

@@ -1050,6 +1050,46 @@ test_slugify_mixed_scripts(void)
 	check_slug("Caf\xc3\xa9 2018", "cafe-2018");
 }
 
+/* A host written without its scheme is told from a file's name or a path
+ * by the Public Suffix List. */
+static void
+test_url_bare_host(void)
+{
+	static const char *const hosts[] = {
+		"facebook.com/events/1234567890",
+		"eventbrite.de/e/konzert-tickets-123",
+		"example.org",
+		"www.gov.si/novice?x=1",
+		"site.com.hr#top",
+		"MEETUP.COM/group",
+		"m\u00fcnchen.de/termine",
+	};
+	static const char *const others[] = {
+		"events.html",
+		"index.php?id=3",
+		"report.pdf",
+		"/event/jazz/",
+		"event/jazz",
+		"co.uk/x",
+		"127.0.0.1/x",
+		"x.local/a",
+		"a b.com/x",
+		".example.org",
+		"",
+		"example.",
+		"localhost/x",
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(hosts); i++) {
+		g_test_message("%s", hosts[i]);
+		g_assert_true(evf_url_bare_host(hosts[i]));
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS(others); i++) {
+		g_test_message("%s", others[i]);
+		g_assert_false(evf_url_bare_host(others[i]));
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1066,6 +1106,7 @@ main(int argc, char **argv)
 	g_test_add_func("/util/uuid5/shape", test_uuid5_shape);
 
 	g_test_add_func("/util/rfc3339", test_rfc3339);
+	g_test_add_func("/util/url-bare-host", test_url_bare_host);
 	g_test_add_func("/util/slugify/ascii", test_slugify_ascii);
 	g_test_add_func("/util/slugify/accents", test_slugify_accents);
 	g_test_add_func("/util/slugify/punctuation-runs",

@@ -500,6 +500,23 @@ RRULE:FREQ=WEEKLY;UNTIL=99991231T235959Z;BYDAY=MO'
 grep -qx 'recurrence: FREQ=WEEKLY;BYDAY=MO' "$tmp/events/"*.md && ! grep -q 'warning' "$tmp/err"
 ok $? "forever: imported without its UNTIL in 9999" || diag_file "$tmp/err"
 check "forever: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
+
+# ------------------------------- a time in UTC in a zone GLib cannot write
+# Google writes single events in UTC with the calendar's X-WR-TIMEZONE; an
+# event file cannot give times in Europe/Dublin after 2037 (GLib misreads
+# its rule), so such an event keeps UTC rather than being refused
+tmp=$(mktmp)
+write_config "$tmp" "$tmp/events"
+printf '%s\r\n' BEGIN:VCALENDAR VERSION:2.0 'PRODID:-//Google Inc//Google Calendar 70.9054//EN' \
+	X-WR-TIMEZONE:Europe/Dublin \
+	BEGIN:VEVENT UID:dub-2040@google.com DTSTAMP:20260101T000000Z \
+	DTSTART:20400115T100000Z DTEND:20400115T120000Z 'SUMMARY:Planning 2040' \
+	END:VEVENT END:VCALENDAR >"$tmp/dublin.ics"
+"$EVFEED" --config "$tmp/evfeed.conf" import "$tmp/dublin.ics" >"$tmp/out" 2>"$tmp/err"
+st=$?
+test $st -eq 0 && grep -qx 'start: 2040-01-15T10:00:00Z' "$tmp/events/"*.md
+ok $? "Dublin 2040: a time in UTC kept in UTC (status $st)" || diag_file "$tmp/err"
+check "Dublin 2040: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
 # ... in lower case too, which libical reads in upper case only (RFC 5545
 # names and values are case-insensitive), and past 2200-12-31T08:00Z
 import_one forever-lower 'UID:lower@old.example.org
@@ -806,6 +823,21 @@ test $st -eq 0 &&
 	grep -qx 'See https://example.org/plain for more.' "$tmp/events/2026-04-02-plain-enough.md"
 ok $? "a link only X-ALT-DESC has is carried over; a plain text with the links stays as it is (status $st)" ||
 	diag_file "$tmp/err"
+# The same link in both, in another case (Teams writes "19%3ameeting",
+# which the HTML's links give as "%3A"): the plain text, with its lines
+# the HTML has not, stays
+printf '%s\r\n' BEGIN:VCALENDAR VERSION:2.0 'PRODID:-//Outlook//EN' \
+	BEGIN:VEVENT UID:teams-1@outlook.example DTSTAMP:20260101T000000Z \
+	DTSTART:20260403T100000Z 'SUMMARY:Teams call' \
+	'DESCRIPTION:Agenda: budget.\nDial-in: +49 30 1234567\nJoin<https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0>' \
+	'X-ALT-DESC;FMTTYPE=text/html:<p><a href="https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0">Join</a></p>' \
+	END:VEVENT END:VCALENDAR >"$tmp/teams.ics"
+"$EVFEED" --config "$tmp/evfeed.conf" import "$tmp/teams.ics" >"$tmp/out" 2>"$tmp/err"
+st=$?
+test $st -eq 0 && grep -q 'Dial-in: +49 30 1234567' "$tmp/events/2026-04-03-teams-call.md"
+ok $? "the same link in the HTML in another case: the plain text stays (status $st)" ||
+	diag_file "$tmp/events/2026-04-03-teams-call.md"
+rm -f "$tmp/events/2026-04-03-teams-call.md"
 
 # ------------------------------------------------------ usage errors
 "$EVFEED" --config "$tmp/evfeed.conf" import >/dev/null 2>&1
