@@ -921,7 +921,10 @@ reload(Daemon *d)
 static gboolean
 on_hup(gpointer data)
 {
-	reload(data);
+	Daemon *d = data;
+
+	if (!d->stopping)
+		reload(d);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -993,9 +996,12 @@ evf_daemon_run(const char *config_path, const char *listen)
 	 * seconds) is handled once it is done, as at any other time, not by
 	 * the default action, which ended the process half-way through. */
 	d.loop = g_main_loop_new(NULL, FALSE);
-	g_unix_signal_add(SIGHUP, on_hup, &d);
+	/* (the stops first: GLib takes signals that came together in the
+	 * order their sources were added, and a reload after a stop was
+	 * asked for would publish first) */
 	g_unix_signal_add(SIGTERM, on_term, &d);
 	g_unix_signal_add(SIGINT, on_term, &d);
+	g_unix_signal_add(SIGHUP, on_hup, &d);
 	d.config_path = g_strdup(config_path);
 	d.listen = g_strdup(listen);
 	file_stamp(config_path, d.config_stamp);

@@ -301,7 +301,7 @@ typedef struct {
 	guint nparams;
 	Part part;
 	gboolean quoted;
-	char name[8];
+	char name[16];
 	char value[16];
 	gsize value_len;
 } Logical;
@@ -378,9 +378,24 @@ logical_feed(Precheck *pc, const char *p, gsize n)
 				return FALSE;
 			}
 			if (++l->params_len > MAX_PARAMS_BYTES) {
+				gboolean desc =
+				    l->name_len == 11 &&
+				    g_ascii_strncasecmp(l->name, "DESCRIPTION",
+				                        11) == 0;
+
+				/* (named: a DESCRIPTION's is most often an
+				 * HTML note in its ALTREP, as Thunderbird
+				 * writes a long one) */
 				pc->error = g_strdup_printf(
-				    "line %u: parameters longer than %d KiB",
-				    l->lineno, MAX_PARAMS_BYTES / 1024);
+				    "line %u: parameters longer than %d KiB%s",
+				    l->lineno, MAX_PARAMS_BYTES / 1024,
+				    desc
+				        ? " (a DESCRIPTION's: an HTML note in "
+				          "its ALTREP, which libical cannot be "
+				          "given safely at that length; keep "
+				          "the note shorter, or export the "
+				          "calendar without it)"
+				        : "");
 				return FALSE;
 			}
 			break;
@@ -2280,8 +2295,20 @@ altrep_html(icalproperty *pd)
 	}
 	data = bytes != NULL ? g_bytes_get_data(bytes, &len) : NULL;
 	if (data == NULL || len == 0 || len > EVF_IMPORT_MAX_DESCRIPTION ||
-	    !g_utf8_validate_len(data, len, NULL) ||
 	    memchr(data, '\0', len) != NULL)
+		return NULL;
+	/* in its charset (RFC 2397), else UTF-8 */
+	{
+		const char *cs = strstr(head, ";charset=");
+		g_autofree char *charset =
+		    cs != NULL ? g_strndup(cs + 9, strcspn(cs + 9, ";")) : NULL;
+
+		if (charset != NULL &&
+		    g_ascii_strcasecmp(charset, "utf-8") != 0)
+			return g_convert(data, (gssize)len, "UTF-8", charset,
+			                 NULL, NULL, NULL);
+	}
+	if (!g_utf8_validate_len(data, len, NULL))
 		return NULL;
 	return g_strndup(data, len);
 }
@@ -4311,9 +4338,11 @@ import_root(Ctx *c, icalcomponent *root)
 		         c->untitled, UNTITLED);
 	else if (c->untitled != NULL)
 		ctx_warn(c,
-		         "%s: no title (SUMMARY missing or empty), nor have %u "
-		         "other events: each titled '%s'",
-		         c->untitled, c->untitled_more, UNTITLED);
+		         "%s: no title (SUMMARY missing or empty), nor %s %u "
+		         "other event%s: each titled '%s'",
+		         c->untitled, c->untitled_more == 1 ? "has" : "have",
+		         c->untitled_more, c->untitled_more == 1 ? "" : "s",
+		         UNTITLED);
 	if (c->dropped > 0)
 		ctx_warn(c,
 		         "%u events and occurrences are left out: at most %u "

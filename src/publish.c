@@ -439,7 +439,7 @@ evf_stage_add(EvfStage *st, const EvfFile *f)
  * which the renames of a commit hold off: stopped among them, a build
  * would leave some files of the new version beside others of the old, and
  * a .gz that is not its file's. */
-static const int held_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+static const int held_signals[] = { SIGINT, SIGTERM, SIGQUIT, SIGHUP };
 G_STATIC_ASSERT(G_N_ELEMENTS(held_signals) ==
                 G_N_ELEMENTS(((EvfStage *)NULL)->held));
 /* each that came meanwhile, kept apart: a SIGTERM then a SIGHUP is a stop
@@ -484,6 +484,7 @@ release_signals(EvfStage *st)
 	st->holding = FALSE;
 	for (guint i = 0; i < G_N_ELEMENTS(held_signals); i++)
 		sigaction(held_signals[i], &st->held[i], NULL);
+	/* (in the order of held_signals: the stops before a reload) */
 	for (guint i = 0; i < G_N_ELEMENTS(held_signals); i++)
 		if (signal_held[i]) {
 			signal_held[i] = 0;

@@ -703,12 +703,21 @@ evf_url_bare_host(const char *url)
 	const psl_ctx_t *psl = psl_builtin();
 	gsize n = strcspn(url, "/?#");
 	g_autofree char *host = g_utf8_strdown(url, (gssize)n);
+	g_auto(GStrv) labels = g_strsplit(host, ".", -1);
 	const char *dot = strrchr(host, '.');
 
-	return psl != NULL && n > 0 && dot != NULL && dot[1] != '\0' &&
-	       host[0] != '.' && evf_uri_host_valid(host) &&
-	       !g_hostname_is_ip_address(host) &&
-	       psl_is_public_suffix2(psl, dot + 1,
+	/* a path after it: "viewEvent.do?id=12", "calendar.pl" and
+	 * "README.md" are files' names under public suffixes (.do, .pl,
+	 * .md) */
+	if (psl == NULL || url[n] != '/' || dot == NULL ||
+	    !evf_uri_host_valid(host) || g_hostname_is_ip_address(host))
+		return FALSE;
+	/* each label as DNS has them */
+	for (guint i = 0; labels[i] != NULL; i++)
+		if (labels[i][0] == '\0' || labels[i][0] == '-' ||
+		    g_str_has_suffix(labels[i], "-") || strlen(labels[i]) > 63)
+			return FALSE;
+	return psl_is_public_suffix2(psl, dot + 1,
 	                             PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) &&
 	       psl_registrable_domain(psl, host) != NULL;
 }

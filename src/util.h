@@ -100,10 +100,10 @@ char *evf_slugify_name(const char *name);
  * brackets), is one: an IP address, or a name of letters (any script,
  * which IDNA makes ASCII), digits, '-', '_' and dots; no space, no '%'. */
 gboolean evf_uri_host_valid(const char *host);
-/* Whether @url, written without a scheme, begins with a host name
- * ("facebook.com/events/1"): its first segment a name under a public
+/* Whether @url, written without a scheme, begins with a host name and a
+ * path ("facebook.com/events/1"): its first segment a name under a public
  * suffix the Public Suffix List knows (libpsl's built-in list), not a
- * file's ("events.html") nor a path's. */
+ * file's ("events.html", "event.do?id=5") nor a path's. */
 gboolean evf_url_bare_host(const char *url);
 /* (transfer full) (nullable): why @value, an address to listen on, is
  * not what was meant, when it is an IPv6 address and a port without the

@@ -5111,6 +5111,18 @@ test_error_rrule_clients_differ(void)
 	             "recurrence: FREQ=YEARLY;COUNT=3\n"
 	             "---\n",
 	             4, 13, "a yearly series from 29 February");
+	/* 1 March at +14:00 is 29 February in UTC, where the rule runs:
+	 * said so, with what gives 1 March each year */
+	assert_error("---\n"
+	             "title: Leap day\n"
+	             "start: 2028-03-01T00:30+14:00\n"
+	             "recurrence: FREQ=YEARLY;COUNT=3\n"
+	             "---\n",
+	             4, 13,
+	             "a yearly series from 29 February in UTC: calendar "
+	             "clients disagree on the other years (Thunderbird moves "
+	             "it to 1 March, the others leave them out); write the "
+	             "start without its offset, with 'timezone:'");
 	b = parse_series_ok(
 	    "---\n"
 	    "title: Leap day\n"

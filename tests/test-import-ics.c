@@ -2313,6 +2313,11 @@ test_description_altrep(void)
 	    /* <p><a href="https://b.example/x">x</a></p> */
 	    "DESCRIPTION;ALTREP=\"data:text/html;base64,PHA+PGEgaHJlZj0iaHR0"
 	    "cHM6Ly9iLmV4YW1wbGUveCI+eDwvYT48L3A+\":x\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:latin@partner.example\nSUMMARY:Latin\n"
+	    "DTSTART:20180607T100000Z\n"
+	    "DESCRIPTION;ALTREP=\"data:text/html;charset=iso-8859-1,%3Ca%20"
+	    "href%3D%22https%3A%2F%2Fd.example%2F%22%3ECaf%E9%3C%2Fa%3E\":"
+	    "Cafe\nEND:VEVENT\n"
 	    "BEGIN:VEVENT\nUID:other@partner.example\nSUMMARY:Other\n"
 	    "DTSTART:20180606T100000Z\n"
 	    "DESCRIPTION;ALTREP=\"data:text/plain,%3Ca%20href%3D%22https%3A"
@@ -2326,6 +2331,10 @@ test_description_altrep(void)
 	           "href=\"https://b.example/x\""));
 	g_assert_null(strstr(
 	    find(imp, "other@partner.example")->description_html, "c.example"));
+	/* in the charset the URI names */
+	g_assert_nonnull(
+	    strstr(find(imp, "latin@partner.example")->description_html,
+	           "href=\"https://d.example/\">Caf\u00e9</a>"));
 }
 
 static void

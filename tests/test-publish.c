@@ -212,11 +212,12 @@ publish_at_once(const char *dir, GPtrArray *files, gint64 *end)
  * for it (an edit is served within a second); only a second version
  * within one second waits, for the second before its own, so that no file
  * is dated more than a second ahead. */
-static volatile sig_atomic_t got_term, got_hup;
+static volatile sig_atomic_t got_term, got_hup, term_first;
 
 static void
 on_term(int sig)
 {
+	term_first |= got_hup == 0;
 	got_term++;
 }
 
@@ -227,9 +228,9 @@ on_hup(int sig)
 }
 
 /* From evf_stage_date to the end of the renames the signals that stop a
- * program wait: each that came is raised then, a SIGTERM and a SIGHUP
- * both (a stop and a reload), not the last alone; a stage freed without a
- * commit gives them back too. */
+ * program wait: each that came is raised then, a SIGHUP and a SIGTERM
+ * both (a reload and a stop), not the last alone, and the stop first; a
+ * stage freed without a commit gives them back too. */
 static void
 test_signals_held(void)
 {
@@ -247,13 +248,13 @@ test_signals_held(void)
 		g_autoptr(EvfStage) st = evf_stage_new(dir);
 		EvfFile *f = file("a.ics", commit ? "two" : "one");
 
-		got_term = got_hup = 0;
+		got_term = got_hup = term_first = 0;
 		evf_stage_add(st, f);
 		evf_file_free(f);
 		evf_stage_at_once(st);
 		g_assert_true(evf_stage_date(st, &error));
-		g_assert_cmpint(kill(getpid(), SIGTERM), ==, 0);
 		g_assert_cmpint(kill(getpid(), SIGHUP), ==, 0);
+		g_assert_cmpint(kill(getpid(), SIGTERM), ==, 0);
 		g_assert_cmpint(got_term, ==, 0);
 		g_assert_cmpint(got_hup, ==, 0);
 		if (commit)
@@ -263,6 +264,7 @@ test_signals_held(void)
 			g_clear_pointer(&st, evf_stage_free);
 		g_assert_cmpint(got_term, ==, 1);
 		g_assert_cmpint(got_hup, ==, 1);
+		g_assert_true(term_first);
 	}
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);

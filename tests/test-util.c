@@ -1058,9 +1058,8 @@ test_url_bare_host(void)
 	static const char *const hosts[] = {
 		"facebook.com/events/1234567890",
 		"eventbrite.de/e/konzert-tickets-123",
-		"example.org",
+		"example.org/",
 		"www.gov.si/novice?x=1",
-		"site.com.hr#top",
 		"MEETUP.COM/group",
 		"m\u00fcnchen.de/termine",
 	};
@@ -1074,10 +1073,23 @@ test_url_bare_host(void)
 		"127.0.0.1/x",
 		"x.local/a",
 		"a b.com/x",
-		".example.org",
+		".example.org/x",
 		"",
-		"example.",
+		"example./x",
 		"localhost/x",
+		/* files' names under public suffixes, with no path after */
+		"viewEvent.do?id=12",
+		"calendar.pl?event=3",
+		"README.md",
+		"program.zip",
+		"example.org",
+		"site.com.hr#top",
+		/* no DNS name */
+		"-example.com/x",
+		"example-.com/x",
+		"a..b.com/x",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		".com/x",
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(hosts); i++) {
