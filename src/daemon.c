@@ -904,6 +904,8 @@ reload(Daemon *d)
 	}
 	evf_config_free(d->cfg);
 	d->cfg = cfg;
+	if (d->httpd != NULL)
+		evf_httpd_set_prefix(d->httpd, cfg->base_path);
 	/* a hub taken out (or replaced) is contacted no more */
 	if (d->websub != NULL)
 		evf_websub_keep_hub(d->websub, cfg->hub);
@@ -1081,6 +1083,8 @@ evf_daemon_run(const char *config_path, const char *listen)
 	opts.timeout = d.cfg->timeout;
 	opts.access_log = d.cfg->access_log;
 	d.httpd = evf_httpd_start(&opts, &error);
+	if (d.httpd != NULL)
+		evf_httpd_set_prefix(d.httpd, d.cfg->base_path);
 	if (d.httpd == NULL) {
 		fprintf(stderr, "evfeed: error: %s\n", error->message);
 		evf_snapshot_unref(d.snap);

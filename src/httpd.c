@@ -92,6 +92,7 @@ struct _EvfHttpd {
 	GMutex lock; /* guards snap (the pointer, not the snapshot) */
 	EvfSnapshot *snap;
 	GBytes *status; /* /status.json, guarded by lock */
+	char *prefix;   /* evf_httpd_set_prefix's, guarded by lock */
 	struct MHD_Response *not_found;
 	struct MHD_Response *not_allowed;
 	struct MHD_Response *unavailable;
@@ -820,12 +821,25 @@ answer_moved(EvfHttpd *h, struct MHD_Connection *c, const char *path,
 	return rc;
 }
 
+/* Whether @snap has the file @path, or a folder of that name. */
+static gboolean
+snapshot_has(EvfSnapshot *snap, const char *path)
+{
+	g_autofree char *index = g_strconcat(
+	    path, path[0] == '\0' || g_str_has_suffix(path, "/") ? "" : "/",
+	    "index.html", NULL);
+
+	return evf_snapshot_lookup(snap, path) != NULL ||
+	       evf_snapshot_lookup(snap, index) != NULL;
+}
+
 static enum MHD_Result
 answer(EvfHttpd *h, struct MHD_Connection *c, const Request *rq,
        const char *method, const char *url, guint *status, gsize *bytes)
 {
 	g_autoptr(EvfSnapshot) snap = NULL;
 	g_autofree char *target = NULL, *decoded = NULL, *index = NULL;
+	g_autofree char *prefix = NULL;
 	const EvfEntry *e = NULL;
 	const char *path;
 	gboolean gzip;
@@ -838,6 +852,7 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const Request *rq,
 	g_mutex_lock(&h->lock);
 	if (h->snap != NULL)
 		snap = evf_snapshot_ref(h->snap);
+	prefix = g_strdup(h->prefix);
 	g_mutex_unlock(&h->lock);
 	if (snap == NULL) {
 		*status = MHD_HTTP_SERVICE_UNAVAILABLE;
@@ -855,6 +870,27 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const Request *rq,
 		return MHD_queue_response(c, *status, h->not_found);
 	}
 	path = decoded + 1;
+	/* Under [site] url's path too ("/events/rss.xml" for
+	 * https://example.org/events/), as its feeds name themselves and
+	 * the hub fetches them: listening on that host, or behind a proxy
+	 * that passes the path on; from '/' as well (a preview, a proxy
+	 * that takes the prefix off), and a file of the output folder
+	 * under a folder of that name stays its own. */
+	if (prefix != NULL && prefix[0] != '\0') {
+		gsize n = strlen(prefix);
+
+		if (strncmp(path, prefix, n) == 0 &&
+		    (path[n] == '\0' || path[n] == '/' ||
+		     prefix[n - 1] == '/') &&
+		    !snapshot_has(snap, path))
+			path += prefix[n - 1] == '/' ? n : n + 1;
+		/* "/events", without its '/': sent to "events/" */
+		else if (strncmp(path, prefix, n - 1) == 0 &&
+		         path[n - 1] == '\0' && prefix[n - 1] == '/' &&
+		         !snapshot_has(snap, path))
+			return answer_moved(h, c, path, rq->target,
+			                    evf_snapshot_max_age(snap), status);
+	}
 	if (strcmp(path, "status.json") == 0)
 		return answer_status(h, c, status, bytes);
 	/* A folder is its index.html, as a static server (nginx's index)
@@ -1434,6 +1470,15 @@ evf_httpd_set_snapshot(EvfHttpd *h, EvfSnapshot *snap)
 }
 
 void
+evf_httpd_set_prefix(EvfHttpd *h, const char *prefix)
+{
+	g_mutex_lock(&h->lock);
+	g_free(h->prefix);
+	h->prefix = g_strdup(prefix);
+	g_mutex_unlock(&h->lock);
+}
+
+void
 evf_httpd_set_status(EvfHttpd *h, GBytes *json)
 {
 	GBytes *old;
@@ -1472,6 +1517,7 @@ evf_httpd_stop(EvfHttpd *h, guint grace_ms)
 	evf_snapshot_unref(h->snap);
 	if (h->status != NULL)
 		g_bytes_unref(h->status);
+	g_free(h->prefix);
 	g_mutex_clear(&h->lock);
 	g_free(h);
 }

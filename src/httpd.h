@@ -35,6 +35,10 @@ char *evf_httpd_address(EvfHttpd *httpd);
 /* Serves @snap from now on (takes a reference). */
 void evf_httpd_set_snapshot(EvfHttpd *httpd, EvfSnapshot *snap);
 
+/* Serves the output folder under @prefix (nullable; [site] url's path
+ * after its first '/', decoded: "events/") too, not from '/' alone. */
+void evf_httpd_set_prefix(EvfHttpd *httpd, const char *prefix);
+
 /* Serves @json (transfer none; nullable) at /status.json from now on. */
 void evf_httpd_set_status(EvfHttpd *httpd, GBytes *json);
 

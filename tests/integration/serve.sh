@@ -1512,5 +1512,25 @@ test $said -eq 0
 ok $? "a limit of open files too low for its threads: said at start" ||
 	diag_file "$fl/err"
 
+# A site whose url has a path (https://events.example.org/events/): serve
+# answers under it too, as the feeds' self links and the hub's topics name
+# it, listening on that host or behind a proxy that passes the path on;
+# from '/' as well, and its own folder named events/ stays its own.
+pf=$tmp/prefixed
+mkdir -p "$pf/events"
+write_config "$pf" "$pf/events"
+sed -i 's|^url=.*|url=https://events.example.org/events/|' "$pf/evfeed.conf"
+printf -- '---\ntitle: One\nstart: 2030-05-05\n---\nBody.\n' >"$pf/events/2030-05-05-one.md"
+serve_start "$pf/evfeed.conf" "$pf/out" "$pf/err"
+code() { "$CURL" -s -o /dev/null -w '%{http_code}' "$base$1"; }
+self=$("$CURL" -s "$base/events/atom.xml" | sed -n 's|.*<link rel="self" [^>]*href="https://events.example.org\([^"]*\)".*|\1|p' | head -n 1)
+got="$(code /events/rss.xml) $(code /events/atom.xml) $(code /events/feed.json) $(code /events/calendar.ics) $(code /events/) $(code /events/events/2030-05-05-one.ics) $(code /rss.xml) $(code /events/2030-05-05-one.ics) $(code "$self")"
+moved=$("$CURL" -s -o /dev/null -w '%{http_code} %{redirect_url}' "$base/events")
+serve_stop
+test "$got" = "200 200 200 200 200 200 200 200 200" && test "$self" = /events/atom.xml &&
+	test "$moved" = "301 $base/events/"
+ok $? "a url with a path: served under it and from '/' ($got; self $self; /events: $moved)" ||
+	diag_file "$pf/err"
+
 trap _tap_cleanup EXIT
 done_testing
