@@ -4045,20 +4045,27 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		                "BYMONTHDAY, which every client reads alike");
 	if (rt.freq == ICAL_YEARLY_RECURRENCE && start.month == 2 &&
 	    start.day == 29 && !evf_rrule_has(rt.by_month_day) &&
-	    !evf_rrule_has(rt.by_year_day) && !evf_rrule_has(rt.by_day))
+	    !evf_rrule_has(rt.by_year_day) && !evf_rrule_has(rt.by_day)) {
+		/* (a start written with its offset runs the rule in UTC,
+		 * where 1 March at +02:00 is 29 February) */
+		g_autoptr(GDateTime) shown =
+		    !ev->all_day && ev->tzid == NULL && ev->utc_offset != 0
+		        ? evf_event_shown_time(ev, ev->start)
+		        : NULL;
+		gboolean moved =
+		    shown != NULL && g_date_time_get_day_of_month(shown) != 29;
+
 		return g_strdup_printf(
 		    "a yearly series from 29 February%s: calendar clients "
 		    "disagree on the other years (Thunderbird moves it to 1 "
 		    "March, the others leave them out); %s",
-		    /* (a start written with its offset runs the rule in UTC,
-		     * where 1 March at +02:00 is 29 February) */
-		    ev->tzid == NULL && ev->utc_offset != 0 ? " in UTC" : "",
-		    ev->tzid == NULL && ev->utc_offset != 0
-		        ? "write the start without its offset, with "
-		          "'timezone:', to have the rule run on the day it "
-		          "is written for"
-		        : "write FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29 for leap "
-		          "years only");
+		    moved ? " in UTC" : "",
+		    moved ? "write the start without its offset, with "
+		            "'timezone:', to have the rule run on the day it "
+		            "is written for"
+		          : "write FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29 for "
+		            "leap years only");
+	}
 	/* The rule must produce at least one occurrence within a bounded
 	 * number of steps (libical spins on some impossible rules), and its
 	 * first must be the start: RFC 5545 leaves a series undefined whose

@@ -789,9 +789,13 @@ answer_moved(EvfHttpd *h, struct MHD_Connection *c, const char *path,
 	        : NULL;
 	const char *name =
 	    strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	/* (decoded: encoded again, '?', '#', '%' and spaces too) */
+	g_autofree char *encoded =
+	    g_uri_escape_string(name, "!$&'()*+,;=:@", FALSE);
 	/* (a name with ':' would read as a scheme: RFC 3986 §4.2) */
-	g_autofree char *to = g_strconcat(strchr(name, ':') != NULL ? "./" : "",
-	                                  name, "/", escaped, NULL);
+	g_autofree char *to =
+	    g_strconcat(strchr(encoded, ':') != NULL ? "./" : "", encoded, "/",
+	                escaped, NULL);
 	const union MHD_ConnectionInfo *info =
 	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
 	gsize held =
@@ -874,16 +878,23 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const Request *rq,
 	 * https://example.org/events/), as its feeds name themselves and
 	 * the hub fetches them: listening on that host, or behind a proxy
 	 * that passes the path on; from '/' as well (a preview, a proxy
-	 * that takes the prefix off), and a file of the output folder
-	 * under a folder of that name stays its own. */
+	 * that takes the prefix off). The public address first:
+	 * /events/calendar.ics is the site's calendar, not the one-event
+	 * calendar of an event file called calendar.md, which is
+	 * /events/events/calendar.ics; a file of the output folder under a
+	 * folder of that name is served as it is where there is no other. */
 	if (prefix != NULL && prefix[0] != '\0') {
 		gsize n = strlen(prefix);
+		const char *under =
+		    strncmp(path, prefix, n) == 0 && prefix[n - 1] == '/'
+		        ? path + n
+		    : strncmp(path, prefix, n) == 0 && path[n] == '/'
+		        ? path + n + 1
+		        : NULL;
 
-		if (strncmp(path, prefix, n) == 0 &&
-		    (path[n] == '\0' || path[n] == '/' ||
-		     prefix[n - 1] == '/') &&
-		    !snapshot_has(snap, path))
-			path += prefix[n - 1] == '/' ? n : n + 1;
+		if (under != NULL &&
+		    (snapshot_has(snap, under) || !snapshot_has(snap, path)))
+			path = under;
 		/* "/events", without its '/': sent to "events/" */
 		else if (strncmp(path, prefix, n - 1) == 0 &&
 		         path[n - 1] == '\0' && prefix[n - 1] == '/' &&

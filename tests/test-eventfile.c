@@ -5123,6 +5123,18 @@ test_error_rrule_clients_differ(void)
 	             "clients disagree on the other years (Thunderbird moves "
 	             "it to 1 March, the others leave them out); write the "
 	             "start without its offset, with 'timezone:'");
+	/* and 29 February at +02:00, which is that day in UTC too: the
+	 * advice for leap years only */
+	assert_error("---\n"
+	             "title: Leap day\n"
+	             "start: 2028-02-29T10:00+02:00\n"
+	             "recurrence: FREQ=YEARLY;COUNT=3\n"
+	             "---\n",
+	             4, 13,
+	             "a yearly series from 29 February: calendar clients "
+	             "disagree on the other years (Thunderbird moves it to 1 "
+	             "March, the others leave them out); write "
+	             "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29");
 	b = parse_series_ok(
 	    "---\n"
 	    "title: Leap day\n"

@@ -1521,15 +1521,30 @@ mkdir -p "$pf/events"
 write_config "$pf" "$pf/events"
 sed -i 's|^url=.*|url=https://events.example.org/events/|' "$pf/evfeed.conf"
 printf -- '---\ntitle: One\nstart: 2030-05-05\n---\nBody.\n' >"$pf/events/2030-05-05-one.md"
+# (an event file called calendar.md: its own calendar, events/calendar.ics
+# in the output, is /events/events/calendar.ics; /events/calendar.ics is
+# the site's)
+printf -- '---\ntitle: Two\nstart: 2030-05-06\n---\nBody.\n' >"$pf/events/calendar.md"
 serve_start "$pf/evfeed.conf" "$pf/out" "$pf/err"
 code() { "$CURL" -s -o /dev/null -w '%{http_code}' "$base$1"; }
 self=$("$CURL" -s "$base/events/atom.xml" | sed -n 's|.*<link rel="self" [^>]*href="https://events.example.org\([^"]*\)".*|\1|p' | head -n 1)
 got="$(code /events/rss.xml) $(code /events/atom.xml) $(code /events/feed.json) $(code /events/calendar.ics) $(code /events/) $(code /events/events/2030-05-05-one.ics) $(code /rss.xml) $(code /events/2030-05-05-one.ics) $(code "$self")"
 moved=$("$CURL" -s -o /dev/null -w '%{http_code} %{redirect_url}' "$base/events")
+site_events=$("$CURL" -s "$base/events/calendar.ics" | grep -c '^BEGIN:VEVENT')
+own_events=$("$CURL" -s "$base/events/events/calendar.ics" | grep -c '^BEGIN:VEVENT')
 serve_stop
 test "$got" = "200 200 200 200 200 200 200 200 200" && test "$self" = /events/atom.xml &&
-	test "$moved" = "301 $base/events/"
-ok $? "a url with a path: served under it and from '/' ($got; self $self; /events: $moved)" ||
+	test "$moved" = "301 $base/events/" && test "$site_events" = 2 && test "$own_events" = 1
+ok $? "a url with a path: served under it and from '/' ($got; self $self; /events: $moved; calendar.ics $site_events events, the event's own $own_events)" ||
+	diag_file "$pf/err"
+# a path with characters a Location must encode: "/a b%3F/" without its '/'
+sed -i 's|^url=.*|url=https://events.example.org/a%20b%3F/|' "$pf/evfeed.conf"
+serve_start "$pf/evfeed.conf" "$pf/out" "$pf/err"
+moved=$("$CURL" -s -o /dev/null -w '%{http_code} %{redirect_url}' "$base/a%20b%3F")
+got=$(code '/a%20b%3F/rss.xml')
+serve_stop
+test "$moved" = "301 $base/a%20b%3F/" && test "$got" = 200
+ok $? "a url path with a space and a '?': its 301 encodes them ($moved; $got)" ||
 	diag_file "$pf/err"
 
 trap _tap_cleanup EXIT
