@@ -1083,8 +1083,6 @@ evf_daemon_run(const char *config_path, const char *listen)
 	opts.timeout = d.cfg->timeout;
 	opts.access_log = d.cfg->access_log;
 	d.httpd = evf_httpd_start(&opts, &error);
-	if (d.httpd != NULL)
-		evf_httpd_set_prefix(d.httpd, d.cfg->base_path);
 	if (d.httpd == NULL) {
 		fprintf(stderr, "evfeed: error: %s\n", error->message);
 		evf_snapshot_unref(d.snap);
@@ -1102,6 +1100,7 @@ evf_daemon_run(const char *config_path, const char *listen)
 		g_main_loop_unref(d.loop);
 		return 1;
 	}
+	evf_httpd_set_prefix(d.httpd, d.cfg->base_path);
 	if (d.snap != NULL)
 		evf_httpd_set_snapshot(d.httpd, d.snap);
 	update_status(&d);

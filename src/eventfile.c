@@ -3600,6 +3600,17 @@ series_meets_change(const EvfEvent *ev, struct icalrecurrencetype rt,
 	return met;
 }
 
+gboolean
+evf_eventfile_until_late(const struct icaltimetype *u)
+{
+	/* as a start's (utc_year_in_range): vobject fails on the whole
+	 * calendar for an UNTIL in 9999, a year 10000 east of UTC */
+	return u->is_date
+	           ? u->year > 2200
+	           : icaltime_as_timet_with_zone(
+	                 *u, icaltimezone_get_utc_timezone()) > LAST_INSTANT;
+}
+
 /* (transfer full) (nullable): why the UNTIL @u that libical read is no
  * date or time. libical takes its digits as they come, 30 February and
  * hour 25 too, and writes them back so: node-ical then fails on the whole
@@ -3620,12 +3631,7 @@ until_mistake(const struct icaltimetype *u)
 	if (!u->is_date && (u->hour > 23 || u->minute > 59 || u->second > 59))
 		return g_strdup("invalid UNTIL: hours go to 23, minutes and "
 		                "seconds to 59");
-	/* as a start's (utc_year_in_range): vobject fails on the whole
-	 * calendar for an UNTIL in 9999, a year 10000 east of UTC */
-	if (u->is_date ? u->year > 2200
-	               : u->year > 2200 || (u->year == 2200 && u->month == 12 &&
-	                                    u->day == 31 &&
-	                                    u->hour * 60 + u->minute > 8 * 60))
+	if (evf_eventfile_until_late(u))
 		return g_strdup_printf(
 		    "UNTIL: the year must be from 1900 to 2200, as a "
 		    "start's%s; for a series without an end, leave UNTIL out",
@@ -4049,9 +4055,7 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		/* (a start written with its offset runs the rule in UTC,
 		 * where 1 March at +02:00 is 29 February) */
 		g_autoptr(GDateTime) shown =
-		    !ev->all_day && ev->tzid == NULL && ev->utc_offset != 0
-		        ? evf_event_shown_time(ev, ev->start)
-		        : NULL;
+		    !ev->all_day ? evf_event_shown_time(ev, ev->start) : NULL;
 		gboolean moved =
 		    shown != NULL && g_date_time_get_day_of_month(shown) != 29;
 

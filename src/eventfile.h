@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib.h>
+#include <libical/ical.h>
 #include "config.h"
 #include "event.h"
 
@@ -35,6 +36,10 @@ EvfEvent *evf_eventfile_read(const char *path, const char *stem,
 /* Checks an RRULE value for an event starting at @ev's start: returns NULL
  * when it is valid, else (transfer full) the reason. */
 char *evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule);
+/* Whether the UNTIL @until (a valid date, or date and time in UTC) is
+ * after the years an event file takes (to 2200-12-31T08:00Z, as a
+ * start's). */
+gboolean evf_eventfile_until_late(const struct icaltimetype *until);
 
 /* Whether an unquoted YAML scalar @text is read as null (and so as an
  * empty value): whoever writes a front matter quotes such a text. */

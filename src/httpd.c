@@ -884,21 +884,14 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const Request *rq,
 	 * /events/events/calendar.ics; a file of the output folder under a
 	 * folder of that name is served as it is where there is no other. */
 	if (prefix != NULL && prefix[0] != '\0') {
-		gsize n = strlen(prefix);
-		const char *under =
-		    strncmp(path, prefix, n) == 0 && prefix[n - 1] == '/'
-		        ? path + n
-		    : strncmp(path, prefix, n) == 0 && path[n] == '/'
-		        ? path + n + 1
-		        : NULL;
+		gsize n = strlen(prefix); /* (with its final '/') */
 
-		if (under != NULL &&
-		    (snapshot_has(snap, under) || !snapshot_has(snap, path)))
-			path = under;
+		if (strncmp(path, prefix, n) == 0 &&
+		    (snapshot_has(snap, path + n) || !snapshot_has(snap, path)))
+			path += n;
 		/* "/events", without its '/': sent to "events/" */
 		else if (strncmp(path, prefix, n - 1) == 0 &&
-		         path[n - 1] == '\0' && prefix[n - 1] == '/' &&
-		         !snapshot_has(snap, path))
+		         path[n - 1] == '\0' && !snapshot_has(snap, path))
 			return answer_moved(h, c, path, rq->target,
 			                    evf_snapshot_max_age(snap), status);
 	}
@@ -1483,6 +1476,8 @@ evf_httpd_set_snapshot(EvfHttpd *h, EvfSnapshot *snap)
 void
 evf_httpd_set_prefix(EvfHttpd *h, const char *prefix)
 {
+	g_return_if_fail(prefix == NULL || prefix[0] == '\0' ||
+	                 g_str_has_suffix(prefix, "/"));
 	g_mutex_lock(&h->lock);
 	g_free(h->prefix);
 	h->prefix = g_strdup(prefix);

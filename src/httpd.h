@@ -36,7 +36,8 @@ char *evf_httpd_address(EvfHttpd *httpd);
 void evf_httpd_set_snapshot(EvfHttpd *httpd, EvfSnapshot *snap);
 
 /* Serves the output folder under @prefix (nullable; [site] url's path
- * after its first '/', decoded: "events/") too, not from '/' alone. */
+ * after its first '/', decoded, with its final '/': "events/") too, not
+ * from '/' alone. */
 void evf_httpd_set_prefix(EvfHttpd *httpd, const char *prefix);
 
 /* Serves @json (transfer none; nullable) at /status.json from now on. */

@@ -786,24 +786,20 @@ check_indent(Run *r, const EvfEvent *ev, const char *l, const char *text)
 		               l, n, n == 1 ? "" : "s");
 }
 
+/* Whether the UNTIL value @v is after the years an event file takes. */
+static gboolean
+until_late(const char *v)
+{
+	g_autofree char *upper = g_ascii_strup(v, -1);
+	struct icaltimetype u = icaltime_from_string(upper);
+
+	icalerror_clear_errno();
+	return !icaltime_is_null_time(u) && evf_eventfile_until_late(&u);
+}
+
 /* Checks @ev's RRULE as an event file would; a rule it would refuse is
  * dropped (the first occurrence stays), and why is kept for the report
  * at its RRULE line (report_properties). */
-/* Whether the UNTIL @v (YYYYMMDD, or with THHMMSSZ) is after the last
- * instant an event file takes, 2200-12-31T08:00Z (eventfile.c). */
-static gboolean
-until_past_2200(const char *v)
-{
-	guint64 day, time = 0;
-
-	if (strspn(v, "0123456789") != 8)
-		return FALSE;
-	day = g_ascii_strtoull(v, NULL, 10);
-	if ((v[8] == 'T' || v[8] == 't') && strspn(v + 9, "0123456789") == 6)
-		time = g_ascii_strtoull(v + 9, NULL, 10);
-	return day > 22001231 || (day == 22001231 && time > 80000);
-}
-
 static void
 check_rrule(Run *r, EvfEvent *ev)
 {
@@ -819,7 +815,7 @@ check_rrule(Run *r, EvfEvent *ev)
 			const char *u = parts[i];
 
 			if (g_ascii_strncasecmp(u, "UNTIL=", 6) != 0 ||
-			    !until_past_2200(u + 6))
+			    !until_late(u + 6))
 				g_ptr_array_add(kept, parts[i]);
 		}
 		if (kept->len < g_strv_length(parts)) {

@@ -921,10 +921,11 @@ evf_partner_apply_parsed(const EvfConfig *cfg, EvfStore *store,
 
 		if (before != NULL)
 			keep_occurrence_uids(before, imp);
-		if (imp->window)
+		if (imp->window) {
 			date_unlisted(before, imp, now);
-		if (before != NULL && imp->window)
-			carry_over(cfg, before, imp, &job->filter, now);
+			if (before != NULL)
+				carry_over(cfg, before, imp, &job->filter, now);
+		}
 		has = dated(imp->events);
 		fewer = same_read && old > 0 && (n == 0 || n * 2 < old);
 		/* (a feed whose template lost its event dates: its items
