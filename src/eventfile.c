@@ -3699,6 +3699,12 @@ rrule_form(const char *rrule, struct icalrecurrencetype *out)
 		    rrule, per_day(&rt));
 	/* RFC 7529: Outlook and Google know no other calendar than the
 	 * Gregorian, and would put the occurrences on other days. */
+	if (rscale != NULL && g_ascii_strcasecmp(rscale, "GREGORIAN") == 0)
+		return g_strdup_printf(
+		    "RSCALE=%s is not supported: the Gregorian calendar is "
+		    "RFC 5545's own, without it, and clients that know no "
+		    "RSCALE (Outlook, Google) would not read a SKIP",
+		    rscale);
 	if (rscale != NULL)
 		return g_strdup_printf("RSCALE=%s is not supported: most "
 		                       "calendar clients ignore it and would "

@@ -3773,20 +3773,26 @@ keep_series(Ctx *c, Item *m, Built *b, GPtrArray *overrides)
 		struct icalrecurrencetype rt = icalproperty_get_rrule(p);
 		char *rule = NULL;
 
-		/* An event file refuses RSCALE (evf_eventfile_check_rrule). */
+		/* An event file refuses RSCALE (evf_eventfile_check_rrule),
+		 * but RFC 7529's Gregorian one with SKIP=OMIT is RFC 5545's
+		 * own rule, written without it. (The copy's rscale is the
+		 * property's: it is not freed.) */
+		gboolean gregorian =
+		    rt.rscale != NULL &&
+		    g_ascii_strcasecmp(rt.rscale, "GREGORIAN") == 0 &&
+		    rt.skip == ICAL_SKIP_OMIT;
+
+		if (gregorian)
+			rt.rscale = NULL;
 		if (rt.freq != ICAL_NO_RECURRENCE && rt.interval >= 1 &&
 		    rt.rscale == NULL)
-			rule = until_as_event_file(b, &rt)
+			rule = until_as_event_file(b, &rt) || gregorian
 			           ? icalrecurrencetype_as_string_r(&rt)
 			           : icalproperty_get_value_as_string_r(p);
 		if (rule != NULL && strlen(rule) <= MAX_RRULE)
 			b->ev->rrule = clean_line(rule, MAX_RRULE);
-		else if (rt.rscale != NULL)
-			ctx_warn(c,
-			         "%s: an RRULE in a calendar other than the "
-			         "Gregorian (RSCALE) is ignored",
-			         label);
-		else
+		else if (rt.rscale == NULL) /* (RSCALE: migrate.c says why,
+		                             * at the RRULE's line) */
 			ctx_warn(c, "%s: an invalid RRULE is ignored", label);
 		if (rule != NULL)
 			icalmemory_free_buffer(rule);

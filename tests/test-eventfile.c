@@ -4141,6 +4141,10 @@ test_error_rrule_mistakes(void)
 		/* RFC 7529's leap month: RSCALE is what is refused */
 		{ "FREQ=YEARLY;RSCALE=CHINESE;BYMONTH=5L",
 		  "RSCALE=CHINESE is not supported" },
+		/* the Gregorian one is not said to be another calendar */
+		{ "FREQ=MONTHLY;RSCALE=GREGORIAN;SKIP=FORWARD",
+		  "RSCALE=GREGORIAN is not supported: the Gregorian calendar "
+		  "is RFC 5545's own, without it" },
 		/* an UNTIL before the start: said so */
 		{ "FREQ=WEEKLY;UNTIL=20180101",
 		  "never occurs: its UNTIL, 2018-01-01, is before the start, "

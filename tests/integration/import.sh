@@ -427,10 +427,23 @@ DTSTAMP:20180101T000000Z
 DTSTART;VALUE=DATE:20180522
 SUMMARY:Yearly by the Hebrew calendar
 RRULE:RSCALE=HEBREW;FREQ=YEARLY;COUNT=3'
-grep -q "warning: 'rscale@old.example.org' (\"Yearly by the Hebrew calendar\"): an RRULE in a calendar other than the Gregorian (RSCALE) is ignored" "$tmp/err" &&
+grep -q "rscale.ics:9: warning: 'rscale@old.example.org' (\"Yearly by the Hebrew calendar\"): RRULE is not carried over (RSCALE=HEBREW is not supported: " "$tmp/err" &&
+	test "$(grep -c RSCALE "$tmp/err")" = 1 &&
 	! grep -q '^recurrence:' "$tmp/events/"*.md
-ok $? "rscale: the rule is reported and left out"
+ok $? "rscale: the rule is reported once, at its line, and left out"
 check "rscale: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
+# RFC 7529's Gregorian calendar, without a SKIP, is RFC 5545's own rule:
+# kept, without RSCALE, and nothing to warn of.
+import_one gregorian 'UID:gregorian@old.example.org
+DTSTAMP:20180101T000000Z
+DTSTART:20270131T100000Z
+DTEND:20270131T110000Z
+SUMMARY:Monthly on the last day
+RRULE:RSCALE=GREGORIAN;FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=3'
+! grep -q warning "$tmp/err" &&
+	grep -qx 'recurrence: FREQ=MONTHLY;COUNT=3;BYMONTHDAY=-1' "$tmp/events/"*.md
+ok $? "gregorian: RSCALE=GREGORIAN is carried over as RFC 5545's rule"
+check "gregorian: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
 
 # ------------------------------------- a series from an hour that is skipped
 # 02:30 does not exist in Berlin on 2027-03-28: RFC 5545 reads the start as
