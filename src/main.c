@@ -782,6 +782,47 @@ cli_log_writer(GLogLevelFlags level, const GLogField *fields, gsize n,
 	return G_LOG_WRITER_HANDLED;
 }
 
+/* serve's standard error is a log, in GLib's form (its local time of day,
+ * and the journal's fields under systemd). Outside the journal, GLib turns
+ * a message into the locale's character set, each character it cannot
+ * into '?' (a partner's whole title in a C locale): evfeed's other lines
+ * keep their UTF-8, and so do these. */
+static GLogWriterOutput
+serve_log_writer(GLogLevelFlags level, const GLogField *fields, gsize n,
+                 gpointer data)
+{
+	const char *message = NULL, *domain = NULL;
+	g_autoptr(GDateTime) now = NULL;
+	g_autofree char *clock = NULL;
+
+	for (gsize i = 0; i < n; i++) {
+		if (strcmp(fields[i].key, "MESSAGE") == 0 &&
+		    fields[i].length < 0)
+			message = fields[i].value;
+		else if (strcmp(fields[i].key, "GLIB_DOMAIN") == 0 &&
+		         fields[i].length < 0)
+			domain = fields[i].value;
+	}
+	if (message == NULL || g_get_charset(NULL) ||
+	    !g_utf8_validate(message, -1, NULL) ||
+	    (level & (G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_WARNING)) == 0 ||
+	    g_log_writer_is_journald(fileno(stderr)))
+		return g_log_writer_default(level, fields, n, data);
+	now = g_date_time_new_now_local();
+	clock = g_date_time_format(now, "%H:%M:%S.%f");
+	/* (milliseconds, as GLib) */
+	clock[12] = '\0';
+	if ((level & G_LOG_LEVEL_WARNING) != 0)
+		fprintf(stderr, "(%s:%ld): %s-WARNING **: %s: %s\n",
+		        g_get_prgname(), (long)getpid(),
+		        domain != NULL ? domain : "evfeed", clock, message);
+	else
+		fprintf(stderr, "%s-Message: %s: %s\n",
+		        domain != NULL ? domain : "evfeed", clock, message);
+	fflush(stderr);
+	return G_LOG_WRITER_HANDLED;
+}
+
 static int
 run(int argc, char **argv)
 {
@@ -893,8 +934,8 @@ run(int argc, char **argv)
 		return 1;
 	}
 	g_log_writer_default_set_use_stderr(!serving);
-	if (!serving)
-		g_log_set_writer_func(cli_log_writer, NULL, NULL);
+	g_log_set_writer_func(serving ? serve_log_writer : cli_log_writer, NULL,
+	                      NULL);
 	if (evf_tz_data_problem() != NULL) {
 		fprintf(stderr, "evfeed: error: %s\n", evf_tz_data_problem());
 		return 1;

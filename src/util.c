@@ -554,8 +554,12 @@ char *
 evf_slugify(const char *text)
 {
 	gboolean utf8 = g_utf8_validate(text, -1, NULL);
-	g_autofree char *latin =
-	    utf8 ? latin_extra_to_ascii(text) : g_strdup(text);
+	/* a name that is not UTF-8 (Latin-1 from an old archive): its bytes
+	 * that are not are no letters (g_str_to_ascii would read past the
+	 * end of a cut sequence), and its digest, of the bytes, tells it
+	 * from another that differs only there */
+	g_autofree char *valid = utf8 ? NULL : g_utf8_make_valid(text, -1);
+	g_autofree char *latin = latin_extra_to_ascii(utf8 ? text : valid);
 	g_autofree char *ascii = g_str_to_ascii(latin, "C");
 	GString *s = g_string_new(NULL);
 	gboolean dash = FALSE;
@@ -577,10 +581,12 @@ evf_slugify(const char *text)
 		g_autofree char *hex = slug_digest(text);
 
 		g_string_append_printf(s, "x-%.10s", hex);
-	} else if (utf8 && s->len <= EVF_SLUG_MAX &&
-	           strchr(ascii, '?') != NULL && loses_letters(latin)) {
+	} else if (s->len <= EVF_SLUG_MAX &&
+	           (!utf8 ||
+	            (strchr(ascii, '?') != NULL && loses_letters(latin)))) {
 		/* Some letters have no ASCII form (a Cyrillic word beside a
-		 * year): the rest, told apart by the text's digest. */
+		 * year), or some bytes are none: the rest, told apart by the
+		 * text's digest. */
 		g_autofree char *hex = slug_digest(text);
 
 		g_string_truncate(s, MIN(s->len, EVF_SLUG_MAX - 11));

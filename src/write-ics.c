@@ -262,6 +262,96 @@ repair_folds(char *ics)
 	memmove(w, r, strlen(r) + 1);
 }
 
+/* The first octet at or after @i in @line that a fold may go before: not
+ * inside a UTF-8 sequence, nor right after a backslash that escapes the
+ * octet there (an odd run of them). */
+static gsize
+fold_ok_before(const char *line, gsize start, gsize i)
+{
+	for (; i > start + 1; i--) {
+		gsize run = 0;
+
+		while (run < i && line[i - 1 - run] == '\\')
+			run++;
+		if (((guchar)line[i] & 0xc0) != 0x80 && run % 2 == 0)
+			break;
+	}
+	return i;
+}
+
+/* libical 3.0.16 folds a long line anywhere that is not inside a UTF-8
+ * sequence, between a TEXT escape's backslash and the character it
+ * escapes too (`…\` CRLF SPACE `n…`). RFC 5545 unfolds before it reads,
+ * but Google Calendar leaves such an event out (collective/icalendar
+ * #1501), and escapes are common: a link at a paragraph's end gives
+ * `</a></p>\n<p>` in X-ALT-DESC. Such a fold moves back before the
+ * backslash; a line that this makes longer than 75 octets passes its last
+ * characters on in turn. libical's other folds stay where they are. */
+static void
+mend_escape_folds(char **ics)
+{
+	GString *out, *line;
+	GArray *cuts;
+	const char *p = *ics;
+
+	if (strstr(p, "\\\r\n ") == NULL)
+		return;
+	out = g_string_sized_new(strlen(p) + 64);
+	line = g_string_new(NULL);
+	cuts = g_array_new(FALSE, FALSE, sizeof(gsize));
+	while (*p != '\0') {
+		gboolean crlf = FALSE;
+		gsize start = 0;
+		guint k = 0;
+
+		/* one content line, unfolded, and where libical folded it */
+		g_string_truncate(line, 0);
+		g_array_set_size(cuts, 0);
+		while (*p != '\0') {
+			const char *eol = strstr(p, "\r\n");
+
+			if (eol == NULL) {
+				g_string_append(line, p);
+				p += strlen(p);
+				break;
+			}
+			g_string_append_len(line, p, eol - p);
+			p = eol + 2;
+			if (*p != ' ') {
+				crlf = TRUE;
+				break;
+			}
+			g_array_append_val(cuts, line->len);
+			p++;
+		}
+		/* each of libical's folds, or an earlier one; more at the end
+		 * where the moves made the last line too long */
+		for (;;) {
+			gsize limit = start + (start == 0 ? 75 : 74);
+			gsize cut;
+
+			if (k < cuts->len)
+				cut = g_array_index(cuts, gsize, k++);
+			else if (line->len > limit)
+				cut = limit;
+			else
+				break;
+			cut = fold_ok_before(line->str, start, MIN(cut, limit));
+			g_string_append_len(out, line->str + start,
+			                    cut - start);
+			g_string_append(out, "\r\n ");
+			start = cut;
+		}
+		g_string_append_len(out, line->str + start, line->len - start);
+		if (crlf)
+			g_string_append(out, "\r\n");
+	}
+	g_array_unref(cuts);
+	g_string_free(line, TRUE);
+	g_free(*ics);
+	*ics = g_string_free(out, FALSE);
+}
+
 /* Replaces the placeholders by their escapes, in place (same length). */
 static void
 unprotect(char *ics)
@@ -559,6 +649,7 @@ prepare(const EvfConfig *cfg, EvfEvent *ev, GError **error)
 		ev->vevent_utc_repeated = utc_time_repeated(cfg, ev);
 		repair_folds(ev->vevent);
 		unprotect(ev->vevent);
+		mend_escape_folds(&ev->vevent);
 		g_clear_pointer(&ev->rrule_out, g_free);
 		if (rule != NULL) {
 			char *v = icalproperty_get_value_as_string_r(rule);
@@ -723,6 +814,7 @@ evf_ics_head(const EvfView *view, GError **error)
 	head = icalcomponent_as_ical_string_r(cal);
 	repair_folds(head);
 	unprotect(head);
+	mend_escape_folds(&head);
 	return head;
 }
 

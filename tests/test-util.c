@@ -159,6 +159,24 @@ test_slugify_never_empty(void)
 	g_assert_cmpstr(a, !=, b);
 	g_assert_true(g_str_has_prefix(b, "x-"));
 	{
+		/* A name that is not UTF-8 (Latin-1 résumé, rèsumè): its bytes
+		 * that are not are not letters, and the digest of its bytes
+		 * tells it from another; each letter of ASCII is kept (GLib's
+		 * transliteration read é's byte as the start of a sequence of
+		 * three, and past the end of the text at its end). */
+		g_autofree char *e = evf_slugify("r\xe9sum\xe9");
+		g_autofree char *grave = evf_slugify("r\xe8sum\xe8");
+		g_autofree char *again = evf_slugify("r\xe9sum\xe9");
+		g_autofree char *legacy = evf_slugify("l\xe9gacy");
+
+		g_assert_true(g_str_has_prefix(e, "r-sum-"));
+		g_assert_cmpuint(strlen(e), ==, strlen("r-sum-") + 10);
+		g_assert_cmpstr(e, ==, again);
+		g_assert_cmpstr(e, !=, grave);
+		g_assert_true(g_str_has_prefix(legacy, "l-gacy-"));
+		check_slug("\xfc", "x-98722e2ebe");
+	}
+	{
 		/* What reads the same has one: Greek in either case, й
 		 * composed (U+0439) or not (и, U+0306). */
 		g_autofree char *upper = evf_slugify(

@@ -1352,4 +1352,26 @@ test $st -eq 1 && test "$(seq_fw)" = 1 && grep -q 'wrote 1 of' "$fw/out"
 ok $? "an edit dropped after a build that failed: SEQUENCE $(seq_fw) as before, only the missing rss.xml written (status $st)" ||
 	diag_file "$fw/out"
 
+# Event files whose names are not UTF-8 (Latin-1 from an old archive): a
+# slug of their letters of ASCII and the digest of their bytes, the same at
+# each build, and two such names that differ only there are two events.
+l1=$tmp/latin-1
+mkdir -p "$l1/events"
+write_config "$l1" "$l1/events"
+printf -- '---\ntitle: R\303\251sum\303\251\nstart: 2027-03-01\n---\n' >"$l1/events/$(printf 'r\351sum\351.md')"
+printf -- '---\ntitle: R\303\250sum\303\250\nstart: 2027-03-02\n---\n' >"$l1/events/$(printf 'r\350sum\350.md')"
+printf -- '---\ntitle: \303\211t\303\251\nstart: 2027-03-03\n---\n' >"$l1/events/$(printf '\351.md')"
+slugs=
+for i in 1 2 3; do
+	rm -rf "$l1/public"
+	"$EVFEED" build --config "$l1/evfeed.conf" >/dev/null 2>>"$l1/err" || slugs="$slugs failed"
+	slugs="$slugs $(cd "$l1/public/events" && ls | tr '\n' ' ')"
+done
+first=$(cd "$l1/public/events" && ls | tr '\n' ' ')
+test "$slugs" = " $first $first $first" && test "$(echo $first | wc -w)" = 3 &&
+	echo "$first" | grep -q '^r-sum-[0-9a-f]\{10\}\.ics r-sum-[0-9a-f]\{10\}\.ics x-[0-9a-f]\{10\}\.ics $' &&
+	! grep -q 'warning\|error' "$l1/err"
+ok $? "file names in Latin-1: three events, the same slugs at each build ($slugs)" ||
+	diag_file "$l1/err"
+
 done_testing

@@ -260,4 +260,28 @@ else
 	skip "rss.xml and atom.xml pass check_feeds.py" "no feedparser"
 fi
 
+# serve's log, outside the journal and in this C locale: a partner's title
+# in a warning keeps its characters, as evfeed's other lines do (GLib's
+# writer made each that is not ASCII a '?').
+printf '%s\r\n' 'BEGIN:VCALENDAR' 'VERSION:2.0' 'PRODID:-//Log//EN' \
+	'BEGIN:VEVENT' 'UID:log-1@log.example' 'DTSTAMP:20271101T090000Z' \
+	'DTSTART:20271203T090000Z' 'DTEND:20271203T120000Z' \
+	'SUMMARY:Tagung für Çalıştay' 'URL:javascript:alert(1)' \
+	'END:VEVENT' 'END:VCALENDAR' >"$tmp/www/log.ics"
+lg=$tmp/log
+mkdir -p "$lg/events"
+write_config "$lg" "$lg/events"
+printf '\n[source log]\nurl=%s/log.ics\nformat=ics\n' "$base" >>"$lg/evfeed.conf"
+if serve_start "$lg/evfeed.conf" "$lg/out" "$lg/err"; then
+	wait_until 30 grep -q 'javascript:alert' "$lg/err"
+	serve_stop
+	grep -q "WARNING \*\*: [0-9:.]*: source log: .*(\"Tagung für Çalıştay\"): URL 'javascript:alert(1)'" "$lg/err" &&
+		! grep -q 'f?r' "$lg/err"
+	ok $? "serve's warnings keep a partner's title in UTF-8, in a C locale" ||
+		diag_file "$lg/err"
+else
+	fail "serve's warnings keep a partner's title in UTF-8, in a C locale"
+	diag_file "$lg/err"
+fi
+
 done_testing
