@@ -407,7 +407,7 @@ report_unreadable(const EvfSourceFile *f, const GError *error, GPtrArray *diags)
 		what = "permission denied: evfeed's user cannot read it";
 	else if (g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
 		what = "removed while evfeed was reading the folder";
-	evf_diags_add(diags, f->display, 0, 0, "%s", what);
+	evf_diags_add(diags, f->display, 1, 1, "%s", what);
 }
 
 /* Whether @e (nullable) is the machine's, and passes. */

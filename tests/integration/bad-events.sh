@@ -416,7 +416,7 @@ ok $? "two categories of one address that only look alike: one, with a warning t
 ln -s ../elsewhere.md "$w/events/link.md"
 run build "$w/evfeed.conf" "$w/unreadable"
 if [ "$status" -eq 1 ] &&
-    grep -q 'link[.]md: error: a symbolic link' "$w/unreadable.err" &&
+    grep -q 'link[.]md:1:1: error: a symbolic link' "$w/unreadable.err" &&
     has_diag "$w/unreadable.err" a.md 3 "start: invalid date" &&
     has_diag "$w/unreadable.err" c-d.md 4 "end: .* is before start" &&
     [ -z "$(find "$w/public" -type f 2>/dev/null)" ]; then

@@ -609,11 +609,11 @@ chmod 000 "$tmp/broken/events/shut.md"
 (cd "$tmp/broken" && "$EVFEED" check --config evfeed.conf) >"$tmp/out" 2>"$tmp/err"
 st=$?
 test $st -eq 1 &&
-	grep -q "^events/dangling.md: error: a symbolic link, which evfeed does not follow: copy or move the file itself here$" "$tmp/err" &&
-	grep -q "^events/folder.md: error: a folder named like an event file: rename it so that its name does not end in '.md'" "$tmp/err" &&
-	grep -q "^events/shut.md: error: a folder named like an event file" "$tmp/err" &&
-	grep -q "^events/pipe.md: error: not a regular file" "$tmp/err" &&
-	grep -q "^events/sock.md: error: not a regular file" "$tmp/err" &&
+	grep -q "^events/dangling.md:1:1: error: a symbolic link, which evfeed does not follow: copy or move the file itself here$" "$tmp/err" &&
+	grep -q "^events/folder.md:1:1: error: a folder named like an event file: rename it so that its name does not end in '.md'" "$tmp/err" &&
+	grep -q "^events/shut.md:1:1: error: a folder named like an event file" "$tmp/err" &&
+	grep -q "^events/pipe.md:1:1: error: not a regular file" "$tmp/err" &&
+	grep -q "^events/sock.md:1:1: error: not a regular file" "$tmp/err" &&
 	! grep -q "$tmp" "$tmp/err"
 ok $? "unreadable event files: each in an editor's words, no absolute path (status $st)"
 diag_file "$tmp/err"

@@ -1203,7 +1203,7 @@ if [ -n "$runs" ]; then
 		>"$perm/gamma.md"
 	chmod 000 "$perm/gamma.md"
 	mv "$perm/gamma.md" "$perm/events/gamma.md"
-	wait_until $((10 * slow)) grep -q "gamma.md: error: permission denied" "$perm/err"
+	wait_until $((10 * slow)) grep -q "gamma.md:1:1: error: permission denied" "$perm/err"
 	ok $? "an event file evfeed's user cannot read: the build fails, said so"
 	chmod 644 "$perm/events/gamma.md"
 	wait_until $((10 * slow)) has_summary Gamma
