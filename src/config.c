@@ -613,8 +613,27 @@ check_paths(const EvfConfig *cfg, const char *path, GHashTable *lines,
 		              cfg->state_path, cfg->state_path);
 	if (cfg->state_path != NULL) {
 		g_autofree char *dir = g_path_get_dirname(cfg->state_path);
+		g_autofree char *base = g_path_get_basename(cfg->state_path);
+		g_autofree char *real = realpath(dir, NULL);
+		gsize len = real != NULL ? strlen(real) + 1 + strlen(base)
+		                         : strlen(cfg->state_path);
 
 		path_blocked(diags, path, state_line, "state", dir);
+		/* SQLite opens a database by its path with the links
+		 * followed, of at most 512 bytes with its journal's
+		 * "-journal" (the unix VFS's MAX_PATHNAME): a longer one is
+		 * a build's "unable to open database file" */
+		if (len > EVF_STATE_PATH_MAX)
+			evf_diags_add(
+			    diags, path, state_line ? state_line : 1, 0,
+			    "[paths] state: a path of %" G_GSIZE_FORMAT
+			    " bytes%s, and SQLite opens a database "
+			    "of at most %d: choose a shorter one",
+			    len,
+			    real != NULL && strcmp(real, dir) != 0
+			        ? " with its links followed"
+			        : "",
+			    EVF_STATE_PATH_MAX);
 	}
 	if (cfg->output_dir == NULL) /* invalid, and said so */
 		return;

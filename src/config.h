@@ -12,6 +12,9 @@
  * with all of them (2,000 made a gigabyte). */
 #define EVF_CONFIG_MAX_CATEGORIES 100
 
+/* the longest path of a state that SQLite opens: 512 bytes with "-journal" */
+#define EVF_STATE_PATH_MAX (512 - 8)
+
 typedef struct {
 	char *name;  /* [source NAME] */
 	char *title; /* shown in attribution; default: NAME in capitals */

@@ -642,6 +642,48 @@ test_paths_apart(Fixture *f, gconstpointer data)
 	g_assert_nonnull(cfg);
 }
 
+/* SQLite opens a state of a path of 504 bytes at most (512 with
+ * "-journal"): a longer one is refused where it is set, with the links on
+ * its way followed, not a build's "unable to open database file". */
+static void
+test_paths_state_too_long(Fixture *f, gconstpointer data)
+{
+	char buf[PATH_MAX];
+	g_autofree char *real = NULL;
+	g_autofree char *name = NULL;
+	g_autofree char *text = NULL;
+	g_autofree char *longer = NULL;
+	g_autofree char *link = g_build_filename(f->dir, "deep", NULL);
+	g_autofree char *made = NULL;
+	g_autoptr(EvfConfig) cfg = NULL;
+	g_autoptr(GString) dir = g_string_new(NULL);
+	gsize left;
+
+	g_assert_nonnull(realpath(f->dir, buf));
+	real = g_strdup(buf);
+	/* folders of 100 bytes up to the last, which is not made */
+	while (strlen(real) + dir->len + 1 + 101 + 20 < EVF_STATE_PATH_MAX)
+		g_string_append_printf(dir, "%s%.100s", dir->len ? "/" : "",
+		                       "dddddddddddddddddddddddddddddddddddddd"
+		                       "dddddddddddddddddddddddddddddddddddddd"
+		                       "dddddddddddddddddddddddd");
+	left = EVF_STATE_PATH_MAX - strlen(real) - 1 - dir->len - 1;
+	name = g_strnfill(left - 3, 's');
+	text = g_strdup_printf("[paths]\nstate=%s/%s.db\n", dir->str, name);
+	g_assert_cmpuint(strlen(real) + 1 + strlen(text) - 15, ==,
+	                 EVF_STATE_PATH_MAX);
+	cfg = assert_loads(f, text);
+	longer = g_strdup_printf("[paths]\nstate=%s/%ss.db\n", dir->str, name);
+	assert_refused(f, longer, 2, "[paths] state: a path of 505 bytes");
+	/* through a link to a folder whose path is longer */
+	made = g_build_filename(f->dir, dir->str, NULL);
+	g_assert_cmpint(g_mkdir_with_parents(made, 0755), ==, 0);
+	g_assert_cmpint(symlink(dir->str, link), ==, 0);
+	g_free(text);
+	text = g_strdup_printf("[paths]\nstate=deep/%ss.db\n", name);
+	assert_refused(f, text, 2, "bytes with its links followed");
+}
+
 /* A path that names no configuration file says why, as the system does:
  * "conf/" (a shell completes a folder so) is not read as "conf/conf", nor
  * "evfeed.conf/" as "evfeed.conf/evfeed.conf"; a device is not read (from
@@ -2366,6 +2408,7 @@ main(int argc, char **argv)
 	ADD("/config/paths/apart", test_paths_apart);
 	ADD("/config/paths/links", test_paths_links);
 	ADD("/config/paths/not-a-file", test_paths_not_a_file);
+	ADD("/config/paths/state-too-long", test_paths_state_too_long);
 	ADD("/config/errors/bad-names-all-at-once", test_bad_names_all_at_once);
 	ADD("/config/site/url-not-http", test_site_url_not_http);
 	ADD("/config/site/url-query-or-fragment-refused",
