@@ -3241,7 +3241,9 @@ evf_import_sniff(const char *data, gsize len)
 
 	if (data == NULL)
 		return EVF_FORMAT_AUTO;
-	len = MIN(len, 65536);
+	/* (the whole of it: a long comment or DTD may come before a feed's
+	 * root, and the parser of its format then reads it, or says why
+	 * not) */
 	/* UTF-16: its ASCII characters are enough to tell. Without a byte
 	 * order mark too ("B\0E\0G\0", as a Content-Type's charset may
 	 * name it): the parsers say what it is, or read it so. */
@@ -3254,7 +3256,7 @@ evf_import_sniff(const char *data, gsize len)
 		gboolean le = bom ? (guchar)data[0] == 0xff : data[1] == 0;
 
 		ascii = g_string_new(NULL);
-		for (gsize i = bom ? 2 : 0; i + 1 < len; i += 2) {
+		for (gsize i = bom ? 2 : 0; i + 1 < MIN(len, 1 << 20); i += 2) {
 			char lo = le ? data[i] : data[i + 1];
 			char hi = le ? data[i + 1] : data[i];
 

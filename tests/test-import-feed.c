@@ -2899,6 +2899,21 @@ test_sniff(void)
 		g_assert_cmpint(evf_import_sniff(be, sizeof be - 1), ==,
 		                EVF_FORMAT_RSS);
 	}
+	/* the root after a comment, or a DTD, longer than 64 KiB */
+	{
+		g_autofree char *pad = g_strnfill(70000, 'x');
+		g_autofree char *comment = g_strconcat(
+		    "<?xml version=\"1.0\"?>\n<!-- ", pad,
+		    " -->\n<rss version=\"2.0\"><channel/></rss>", NULL);
+		g_autofree char *dtd =
+		    g_strconcat("<!DOCTYPE feed [<!ENTITY a \"", pad,
+		                "\">]>\n<feed xmlns=\"x\"/>", NULL);
+
+		g_assert_cmpint(evf_import_sniff(comment, strlen(comment)), ==,
+		                EVF_FORMAT_RSS);
+		g_assert_cmpint(evf_import_sniff(dtd, strlen(dtd)), ==,
+		                EVF_FORMAT_ATOM);
+	}
 	/* only @len bytes are read */
 	g_assert_cmpint(evf_import_sniff("<rss>", 3), ==, EVF_FORMAT_AUTO);
 	g_assert_cmpint(evf_import_sniff(NULL, 0), ==, EVF_FORMAT_AUTO);
