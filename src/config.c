@@ -581,6 +581,31 @@ path_blocked(GPtrArray *diags, const char *path, guint line, const char *key,
 		              at, within);
 }
 
+/* The length of the absolute @path with the links on its way followed,
+ * as SQLite opens it: its longest part that exists, resolved (a link at its
+ * end too), and the rest as written. */
+static gsize
+resolved_length(const char *path)
+{
+	g_autofree char *head = g_strdup(path);
+
+	for (;;) {
+		char *real = realpath(head, NULL);
+		char *slash;
+
+		if (real != NULL) {
+			gsize n = strlen(real) + strlen(path) - strlen(head);
+
+			free(real);
+			return n;
+		}
+		slash = strrchr(head, '/');
+		if (slash == NULL || slash == head)
+			return strlen(path);
+		*slash = '\0';
+	}
+}
+
 /* What the output folder holds is published as it is: neither the event
  * files, nor the state, nor the configuration may be in it. (The output may be
  * inside the events folder, whose subfolders are not read.) The state is a
@@ -613,10 +638,7 @@ check_paths(const EvfConfig *cfg, const char *path, GHashTable *lines,
 		              cfg->state_path, cfg->state_path);
 	if (cfg->state_path != NULL) {
 		g_autofree char *dir = g_path_get_dirname(cfg->state_path);
-		g_autofree char *base = g_path_get_basename(cfg->state_path);
-		g_autofree char *real = realpath(dir, NULL);
-		gsize len = real != NULL ? strlen(real) + 1 + strlen(base)
-		                         : strlen(cfg->state_path);
+		gsize len = resolved_length(cfg->state_path);
 
 		path_blocked(diags, path, state_line, "state", dir);
 		/* SQLite opens a database by its path with the links
@@ -630,7 +652,7 @@ check_paths(const EvfConfig *cfg, const char *path, GHashTable *lines,
 			    " bytes%s, and SQLite opens a database "
 			    "of at most %d: choose a shorter one",
 			    len,
-			    real != NULL && strcmp(real, dir) != 0
+			    len != strlen(cfg->state_path)
 			        ? " with its links followed"
 			        : "",
 			    EVF_STATE_PATH_MAX);

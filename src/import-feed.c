@@ -2253,9 +2253,21 @@ root_name(const char *p, const char *end)
 		gboolean subset = FALSE;
 
 		for (p += 9; p < end; p++) {
+			const char *q;
+
 			if (quote != 0) {
 				if (*p == quote)
 					quote = 0;
+			} else if (subset && (starts(p, end, "<!--") ||
+			                      starts(p, end, "<?"))) {
+				/* (a comment's or a PI's quote is no
+				 * literal's: "it's") */
+				gboolean pi = p[1] == '?';
+
+				q = find(p + 2, end, pi ? "?>" : "-->");
+				if (q == NULL)
+					return NULL;
+				p = q + (pi ? 1 : 2);
 			} else if (*p == '"' || *p == '\'') {
 				quote = *p;
 			} else if (*p == '[') {
@@ -3256,13 +3268,16 @@ evf_import_sniff(const char *data, gsize len)
 		gboolean le = bom ? (guchar)data[0] == 0xff : data[1] == 0;
 
 		ascii = g_string_new(NULL);
-		for (gsize i = bom ? 2 : 0; i + 1 < MIN(len, 1 << 20); i += 2) {
+		for (gsize i = bom ? 2 : 0; i + 1 < len; i += 2) {
 			char lo = le ? data[i] : data[i + 1];
 			char hi = le ? data[i + 1] : data[i];
 
-			if (hi != 0 || lo == 0)
+			if (hi == 0 && lo == 0)
 				break;
-			g_string_append_c(ascii, lo);
+			/* (another character, in a comment before the root:
+			 * one that means nothing to the prolog) */
+			g_string_append_c(
+			    ascii, hi == 0 && (guchar)lo < 0x80 ? lo : 'x');
 		}
 		data = ascii->str;
 		len = ascii->len;

@@ -175,7 +175,10 @@ scan_line(Scan *s, const char *line, guint lineno)
 	if (strcmp(name, "RECURRENCE-ID") == 0)
 		s->cur->override = TRUE;
 	{
-		Prop p = { g_steal_pointer(&name), g_strndup(value, 64),
+		/* (a rule whole, as the RRULE check reads it: a cut one is
+		 * another rule, or none) */
+		gsize keep = strcmp(name, "RRULE") == 0 ? 1024 : 64;
+		Prop p = { g_steal_pointer(&name), g_strndup(value, keep),
 			   lineno };
 
 		g_array_append_val(s->cur->props, p);
@@ -1291,8 +1294,8 @@ is_private(const Vevent *v)
  * change of the clocks within the DURATION's hours): the series' DTSTART,
  * as its RECURRENCE-ID too, the series' other properties, and a DTEND
  * where the imported series @ev ends its first occurrence. The event file
- * holds all it says. (Values are compared as scan() keeps them, their
- * first 64 bytes.) */
+ * holds all it says. (Values are compared as scan() keeps them: their
+ * first 64 bytes, an RRULE whole.) */
 static gboolean
 first_carried(Run *r, const Vevent *v, const EvfEvent *ev)
 {

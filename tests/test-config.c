@@ -682,6 +682,30 @@ test_paths_state_too_long(Fixture *f, gconstpointer data)
 	g_free(text);
 	text = g_strdup_printf("[paths]\nstate=deep/%ss.db\n", name);
 	assert_refused(f, text, 2, "bytes with its links followed");
+	/* a link at its end, to a file of a longer path */
+	{
+		g_autofree char *target =
+		    g_strdup_printf("%s/%s/%ss.db", f->dir, dir->str, name);
+		g_autofree char *at = g_build_filename(f->dir, "st.db", NULL);
+
+		g_assert_true(g_file_set_contents(target, "", 0, NULL));
+		g_assert_cmpint(symlink(target, at), ==, 0);
+		assert_refused(f, "[paths]\nstate=st.db\n", 2,
+		               "bytes with its links followed");
+	}
+	/* long as written, through links that lead back, and short once
+	 * they are followed, in a folder a build makes */
+	{
+		g_autofree char *a = g_strnfill(200, 'l');
+		g_autofree char *back = g_build_filename(f->dir, a, NULL);
+		g_autoptr(EvfConfig) short_cfg = NULL;
+
+		g_assert_cmpint(symlink(".", back), ==, 0);
+		g_free(text);
+		text = g_strdup_printf("[paths]\nstate=%s/%s/%s/new/x.db\n", a,
+		                       a, a);
+		short_cfg = assert_loads(f, text);
+	}
 }
 
 /* A path that names no configuration file says why, as the system does:

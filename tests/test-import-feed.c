@@ -2864,6 +2864,11 @@ test_sniff(void)
 		{ "<rdf:RDF>", EVF_FORMAT_RSS },
 		{ "<rss>", EVF_FORMAT_RSS },
 		{ "<!DOCTYPE rss [<!ELEMENT x ANY>]><rss>", EVF_FORMAT_RSS },
+		/* a quote in a comment or PI of the subset is no literal's */
+		{ "<!DOCTYPE rss [ <!-- it's a comment --> ]>\n<rss>",
+		  EVF_FORMAT_RSS },
+		{ "<!DOCTYPE feed [<!ELEMENT x ANY><?pi don't?>]><feed>",
+		  EVF_FORMAT_ATOM },
 		{ "<rssfeed>", EVF_FORMAT_AUTO },
 		{ "{\"version\": \"https://jsonfeed.org/version/1.1\"}",
 		  EVF_FORMAT_AUTO },
@@ -2897,6 +2902,22 @@ test_sniff(void)
 		g_assert_cmpint(evf_import_sniff(le, sizeof le - 1), ==,
 		                EVF_FORMAT_ICS);
 		g_assert_cmpint(evf_import_sniff(be, sizeof be - 1), ==,
+		                EVF_FORMAT_RSS);
+	}
+	/* UTF-16 with characters past Latin-1 (€, —) before the root */
+	{
+		const char *text = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>"
+		                   "\n<!-- Prices in \xe2\x82\xac \xe2\x80\x94 "
+		                   "see below -->\n<rss version=\"2.0\"/>";
+		gsize n = 0;
+		g_autofree char *le =
+		    g_convert(text, -1, "UTF-16LE", "UTF-8", NULL, &n, NULL);
+		g_autofree char *bom = g_malloc(n + 2);
+
+		g_assert_nonnull(le);
+		memcpy(bom, "\xff\xfe", 2);
+		memcpy(bom + 2, le, n);
+		g_assert_cmpint(evf_import_sniff(bom, n + 2), ==,
 		                EVF_FORMAT_RSS);
 	}
 	/* the root after a comment, or a DTD, longer than 64 KiB */

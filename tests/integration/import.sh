@@ -443,6 +443,18 @@ RRULE:RSCALE=GREGORIAN;FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=3'
 ! grep -q warning "$tmp/err" &&
 	grep -qx 'recurrence: FREQ=MONTHLY;COUNT=3;BYMONTHDAY=-1' "$tmp/events/"*.md
 ok $? "gregorian: RSCALE=GREGORIAN is carried over as RFC 5545's rule"
+# A rule longer than the 64 bytes a warning quotes of other lines is read
+# whole: the reason is its calendar, not a cut "COUNT=".
+import_one longrscale 'UID:longrscale@old.example.org
+DTSTAMP:20180101T000000Z
+DTSTART:20270115T100000Z
+DTEND:20270115T110000Z
+SUMMARY:Lunar monthly
+RRULE:RSCALE=CHINESE;FREQ=MONTHLY;BYMONTHDAY=1,15;UNTIL=20300101T000000Z'
+grep -q "longrscale.ics:10: warning: .*RRULE is not carried over (RSCALE=CHINESE is not supported: " "$tmp/err" &&
+	! grep -q 'invalid RRULE' "$tmp/err"
+ok $? "longrscale: a long rule in another calendar is told of by its calendar" ||
+	diag_file "$tmp/err"
 check "gregorian: evfeed check passes" "$EVFEED" --config "$tmp/evfeed.conf" check
 
 # ------------------------------------- a series from an hour that is skipped
