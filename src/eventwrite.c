@@ -135,6 +135,79 @@ begin(Out *o, GString *yaml)
 	emit(o, &e);
 }
 
+/* (transfer full) (nullable): the scalars of the YAML @text, each
+ * preceded by its event's type, or NULL when libyaml cannot read it. */
+static GString *
+scalars_of(const char *text)
+{
+	g_auto(yaml_parser_t) parser = { 0 };
+	GString *out = g_string_new(NULL);
+	gboolean done = FALSE;
+
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const guchar *)text,
+	                             strlen(text));
+	while (!done) {
+		yaml_event_t ev;
+
+		if (!yaml_parser_parse(&parser, &ev)) {
+			g_string_free(out, TRUE);
+			return NULL;
+		}
+		g_string_append_printf(out, "%d:", ev.type);
+		if (ev.type == YAML_SCALAR_EVENT)
+			g_string_append_len(out,
+			                    (const char *)ev.data.scalar.value,
+			                    (gssize)ev.data.scalar.length);
+		g_string_append_c(out, '\0');
+		done = ev.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&ev);
+	}
+	return out;
+}
+
+/* libyaml 0.2.5 writes a character beyond Unicode's first plane (an emoji)
+ * as an escape of a double-quoted scalar, "\U0001F68B", which an editor
+ * then reads in the file. Each such escape in @yaml becomes the character
+ * again, when libyaml reads the text back to the same scalars (a plain
+ * scalar's "\U…" is its text). */
+static void
+unescape_astral(GString *yaml)
+{
+	g_autoptr(GString) out = NULL;
+	g_autoptr(GString) before = NULL;
+	g_autoptr(GString) after = NULL;
+	const char *p = yaml->str;
+
+	if (strstr(p, "\\U") == NULL)
+		return;
+	out = g_string_sized_new(yaml->len);
+	while (*p != '\0') {
+		gunichar c = 0;
+		gsize i;
+
+		if (p[0] != '\\') {
+			g_string_append_c(out, *p++);
+			continue;
+		}
+		for (i = 2; p[1] == 'U' && i < 10 && g_ascii_isxdigit(p[i]);
+		     i++)
+			c = c * 16 + (gunichar)g_ascii_xdigit_value(p[i]);
+		if (i == 10 && c >= 0x10000 && c <= 0x10FFFF) {
+			g_string_append_unichar(out, c);
+			p += 10;
+		} else {
+			/* (another escape, "\\" among them, as it is) */
+			g_string_append_len(out, p, p[1] != '\0' ? 2 : 1);
+			p += p[1] != '\0' ? 2 : 1;
+		}
+	}
+	before = scalars_of(yaml->str);
+	after = scalars_of(out->str);
+	if (before != NULL && after != NULL && g_string_equal(before, after))
+		g_string_assign(yaml, out->str);
+}
+
 /* Ends the front matter and returns the whole file. */
 static char *
 finish(Out *o, GString *yaml, const char *body, GError **error)
@@ -153,6 +226,7 @@ finish(Out *o, GString *yaml, const char *body, GError **error)
 		          o->e->problem ? o->e->problem : "libyaml failed");
 		return NULL;
 	}
+	unescape_astral(yaml);
 	out = g_string_new(NULL);
 	/* libyaml writes "---" and "..." around a document: the front matter
 	 * takes the "---" lines of an event file instead. */

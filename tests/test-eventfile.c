@@ -6949,6 +6949,44 @@ test_write_clocks_go_back(void)
 	}
 }
 
+/* Emoji (beyond Unicode's first plane) are written as they are, not as
+ * libyaml's escapes ("\U0001F68B"), which an editor would read in the
+ * file; a title that says "\U0001F68B" in its letters keeps them; the
+ * file reads back the same. */
+static void
+test_write_emoji(void)
+{
+	static const char *const titles[] = {
+		"\xf0\x9f\x9a\x8b Tram tour \xf0\x9f\x9a\x8b",
+		"\xf0\x9f\x9a\x8b \"Quoted\" \\U0001F68B, \\\\U1",
+		"Plain \\U0001F68B text",
+		"Caf\xc3\xa9 \xf0\x9d\x95\x8f double-struck",
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(titles); i++) {
+		g_autoptr(GPtrArray) diags = evf_diags_new();
+		g_autoptr(GPtrArray) back_diags = evf_diags_new();
+		g_autoptr(EvfEvent) ev =
+		    parse("---\ntitle: x\nstart: 2026-05-04\n---\n", diags);
+		g_autoptr(EvfEvent) back = NULL;
+		g_autoptr(GError) error = NULL;
+		g_autofree char *text = NULL;
+
+		g_assert_nonnull(ev);
+		g_free(ev->title);
+		ev->title = g_strdup(titles[i]);
+		text = evf_eventwrite_format(cfg, ev, NULL, &error);
+		g_assert_no_error(error);
+		g_test_message("%s", text);
+		g_assert_null(strstr(text, "\\U0001F68B T"));
+		if (strstr(titles[i], "\xf0\x9f\x9a\x8b") != NULL)
+			g_assert_nonnull(strstr(text, "\xf0\x9f\x9a\x8b"));
+		back = parse(text, back_diags);
+		g_assert_nonnull(back);
+		g_assert_cmpstr(back->title, ==, titles[i]);
+	}
+}
+
 /* An event that ends at its start (a VEVENT without an end, imported)
  * cannot say so in a file, whose end must be after its start: the file
  * has no end, and it reads back with the default end, one hour later. */
@@ -7216,6 +7254,7 @@ main(int argc, char **argv)
 	                test_write_clocks_go_back);
 	g_test_add_func("/eventfile/write/ends-at-start",
 	                test_write_ends_at_start);
+	g_test_add_func("/eventfile/write/emoji", test_write_emoji);
 	g_test_add_func("/eventfile/rrule/one-date", test_error_rrule_one_date);
 	g_test_add_func("/eventfile/tz/outlook-series", test_tz_outlook_series);
 	g_test_add_func("/eventfile/tz/unfaithful-years",
