@@ -6914,6 +6914,25 @@ test_fingerprint_markdown_spacing(void)
 	}
 }
 
+/* (transfer full): @ev written as an event file (into *@text), and read
+ * back without an error. */
+static EvfEvent *
+written_back(const EvfEvent *ev, char **text)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	g_autoptr(GError) error = NULL;
+	EvfEvent *back;
+
+	*text = evf_eventwrite_format(cfg, ev, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(*text);
+	g_test_message("%s", *text);
+	back = parse(*text, diags);
+	g_assert_nonnull(back);
+	g_assert_cmpuint(evf_diags_errors(diags), ==, 0);
+	return back;
+}
+
 /* Written by `evfeed new` and `evfeed import`, an event reads back as
  * the same instants, also where the clocks go back and a wall time
  * happens twice: a default end one hour after a start at the first
@@ -6931,19 +6950,12 @@ test_write_clocks_go_back(void)
 
 	for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
 		g_autoptr(GPtrArray) diags = evf_diags_new();
-		g_autoptr(GPtrArray) back_diags = evf_diags_new();
 		g_autoptr(EvfEvent) ev = parse(files[i], diags);
 		g_autoptr(EvfEvent) back = NULL;
-		g_autoptr(GError) error = NULL;
 		g_autofree char *text = NULL;
 
 		g_assert_nonnull(ev);
-		text = evf_eventwrite_format(cfg, ev, NULL, &error);
-		g_assert_no_error(error);
-		g_test_message("%s", text);
-		back = parse(text, back_diags);
-		g_assert_nonnull(back);
-		g_assert_cmpuint(evf_diags_errors(back_diags), ==, 0);
+		back = written_back(ev, &text);
 		g_assert_true(g_date_time_equal(back->start, ev->start));
 		g_assert_true(g_date_time_equal(back->end, ev->end));
 	}
@@ -6965,24 +6977,18 @@ test_write_emoji(void)
 
 	for (gsize i = 0; i < G_N_ELEMENTS(titles); i++) {
 		g_autoptr(GPtrArray) diags = evf_diags_new();
-		g_autoptr(GPtrArray) back_diags = evf_diags_new();
 		g_autoptr(EvfEvent) ev =
 		    parse("---\ntitle: x\nstart: 2026-05-04\n---\n", diags);
 		g_autoptr(EvfEvent) back = NULL;
-		g_autoptr(GError) error = NULL;
 		g_autofree char *text = NULL;
 
 		g_assert_nonnull(ev);
 		g_free(ev->title);
 		ev->title = g_strdup(titles[i]);
-		text = evf_eventwrite_format(cfg, ev, NULL, &error);
-		g_assert_no_error(error);
-		g_test_message("%s", text);
+		back = written_back(ev, &text);
 		g_assert_null(strstr(text, "\\U0001F68B T"));
 		if (strstr(titles[i], "\xf0\x9f\x9a\x8b") != NULL)
 			g_assert_nonnull(strstr(text, "\xf0\x9f\x9a\x8b"));
-		back = parse(text, back_diags);
-		g_assert_nonnull(back);
 		g_assert_cmpstr(back->title, ==, titles[i]);
 	}
 }
