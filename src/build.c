@@ -1083,10 +1083,10 @@ warn_identity_changed(GPtrArray *diags, const EvfEvent *ev, const char *was,
  * url's host or path is not @old_site, which the last build's was, the
  * identities made from file names all changed with it: told once, at the
  * url, not at each file. */
-static void
+static gboolean
 warn_uid_changed(const EvfConfig *cfg, const char *old_site,
                  const char *old_manifest, GPtrArray *local, GPtrArray *events,
-                 const EvfStoreTrack *track, GPtrArray *diags)
+                 guint tba, const EvfStoreTrack *track, GPtrArray *diags)
 {
 	g_autoptr(GHashTable) before = NULL;
 	g_autoptr(GHashTable) uids = NULL;
@@ -1094,6 +1094,7 @@ warn_uid_changed(const EvfConfig *cfg, const char *old_site,
 	gboolean moved =
 	    old_site != NULL && g_strcmp0(old_site, cfg->uid_site) != 0;
 	guint named = 0; /* by their file, with it */
+	g_autofree char *of_tba = NULL;
 
 	for (guint i = 0; i < local->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(local, i);
@@ -1103,8 +1104,12 @@ warn_uid_changed(const EvfConfig *cfg, const char *old_site,
 		/* (an identity new to the state, or one published before
 		 * and back: only then can the file's be another than the
 		 * one its calendar had) */
-		if (ev->tba || (!evf_store_track_is_new(track, ev->uid) &&
-		                !evf_store_track_is_returning(track, ev->uid)))
+		if (!evf_store_track_is_new(track, ev->uid) &&
+		    !evf_store_track_is_returning(track, ev->uid))
+			continue;
+		/* (one without a calendar of its own: warn_tba_identity
+		 * counted those, @tba) */
+		if (ev->tba)
 			continue;
 		if (before == NULL) {
 			paths = manifest_paths(old_manifest);
@@ -1136,16 +1141,43 @@ warn_uid_changed(const EvfConfig *cfg, const char *old_site,
 		    "one comes, but subscribers' calendar programs keep the old",
 		    "event");
 	}
-	if (named > 0)
-		evf_diags_warn(
-		    diags, cfg->path, cfg->url_line, 0,
-		    "[site] url: its host and path were '%s' at the last "
-		    "build, and are '%s': the identity of each event without "
-		    "a uid: key is made of them, and %u changed, which leave "
-		    "the calendars as new ones come, but subscribers' calendar "
-		    "programs keep the old; put the url back as it was (or "
-		    "give each event file its old uid:)",
-		    old_site, cfg->uid_site, named);
+	if (named + tba == 0)
+		return FALSE;
+	of_tba = tba > 0 ? g_strdup_printf(" (%u of them to be announced)", tba)
+	                 : g_strdup("");
+	evf_diags_warn(
+	    diags, cfg->path, cfg->url_line, 0,
+	    "[site] url: its host and path were '%s' at the last build, and "
+	    "are '%s': the identity of each event without a uid: key is made "
+	    "of them, and %u changed%s, which leave the calendars as new ones "
+	    "come, but subscribers' calendar programs keep the old, and feed "
+	    "readers show their listings again, as new; put the url back as "
+	    "it was (or give each event file its old uid:)",
+	    old_site, cfg->uid_site, named + tba, of_tba);
+	return TRUE;
+}
+
+/* A warning, once, where the beginning of the feeds' tag: ids, @now, is
+ * not @old, the last build's: the id of each listing changed with it (its
+ * host, or [site] tag_date), and feed readers show every one again, as
+ * new. Not where the url's warning said so already (@said). */
+static void
+warn_feed_ids_changed(const EvfConfig *cfg, const char *old, const char *now,
+                      gboolean said, GPtrArray *diags)
+{
+	g_autofree char *host = g_strdup_printf("tag:%s,", cfg->host);
+	gboolean host_moved = !g_str_has_prefix(old, host);
+
+	if (g_strcmp0(old, now) == 0 || (said && host_moved))
+		return;
+	evf_diags_warn(
+	    diags, cfg->path, host_moved ? cfg->url_line : cfg->tag_date_line,
+	    0,
+	    "[site] %s: the feeds' ids began '%s' at the last build, and "
+	    "begin '%s': the id of every listing changed with them, and feed "
+	    "readers show each again, as new; put %s back as it was",
+	    host_moved ? "url" : "tag_date", old, now,
+	    host_moved ? "the url's host" : "tag_date");
 }
 
 static gint
@@ -1186,17 +1218,18 @@ tba_record(GPtrArray *events)
  * when its identity changed (a uid key written, edited or removed); at
  * each new event file without a uid key (its date given now or not), when
  * such a file is gone: most often it was renamed, and is the new one. */
-static void
-warn_tba_identity(const char *old, GPtrArray *events,
+static guint
+warn_tba_identity(const char *old, GPtrArray *events, gboolean moved,
                   const EvfStoreTrack *track, GPtrArray *diags)
 {
+	guint said_at_url = 0;
 	g_auto(GStrv) lines = NULL;
 	g_autoptr(GHashTable) uids = NULL;
 	g_autoptr(GHashTable) slugs = NULL;
 	g_autoptr(GPtrArray) gone = NULL;
 
 	if (old == NULL || old[0] == '\0')
-		return;
+		return 0;
 	lines = g_strsplit(old, "\n", -1);
 	uids = g_hash_table_new(g_str_hash, g_str_equal);
 	slugs = g_hash_table_new(g_str_hash, g_str_equal);
@@ -1223,6 +1256,12 @@ warn_tba_identity(const char *old, GPtrArray *events,
 			                                      lines[i], uid));
 			continue;
 		}
+		/* (made of its file's name and the url, which moved: said
+		 * at the url, warn_uid_changed) */
+		if (moved && ev->uid_line == 1) {
+			said_at_url++;
+			continue;
+		}
 		warn_identity_changed(
 		    diags, ev, uid,
 		    "feed readers keep the listing of the old "
@@ -1231,7 +1270,7 @@ warn_tba_identity(const char *old, GPtrArray *events,
 		    "listing");
 	}
 	if (gone->len == 0)
-		return;
+		return said_at_url;
 	g_ptr_array_add(gone, NULL);
 	for (guint i = 0; i < events->len; i++) {
 		const EvfEvent *ev = g_ptr_array_index(events, i);
@@ -1251,6 +1290,7 @@ warn_tba_identity(const char *old, GPtrArray *events,
 		    "listing; to keep it one listing, give it the old uid",
 		    names);
 	}
+	return said_at_url;
 }
 
 /* A warning at each event file without a uid: key whose identity, made of
@@ -1909,6 +1949,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autoptr(GHashTable) known_floors = NULL;
 	g_autofree char *old_tba = NULL; /* tba_record, the last build's */
 	g_autofree char *tba_now = NULL;
+	g_autofree char *old_tag = NULL; /* the feeds' ids' beginning */
+	g_autofree char *tag_now = NULL;
 	g_autoptr(GHashTable) floors = NULL;
 	g_autoptr(EvfStore) store = NULL;
 	g_autoptr(GError) why = NULL;      /* the state's, when damaged */
@@ -2027,6 +2069,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	old_digest = evf_store_get_meta(store, "inputs");
 	old_manifest = evf_store_get_meta(store, "manifest");
 	old_site = evf_store_get_meta(store, "uid-site");
+	old_tag = evf_store_get_meta(store, "feed-tag");
+	tag_now = g_strdup_printf("tag:%s,%s:", cfg->host, cfg->tag_date);
 	old_until = evf_store_get_meta(store, "until");
 	old_judged = evf_store_get_meta(store, "judged");
 	publishing = evf_store_get_meta(store, "publishing");
@@ -2157,13 +2201,22 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 			return FALSE;
 		stats->until = MIN(stats->until, let_go);
 		warn_large_outputs(cfg, out, events, now, diags);
+		gboolean said = FALSE;
+		guint tba = warn_tba_identity(
+		    old_tba, events,
+		    old_site != NULL && g_strcmp0(old_site, cfg->uid_site) != 0,
+		    track, diags);
+
 		if (old_manifest != NULL) {
 			warn_withdrawn(cfg, old_manifest, out, local, events,
 			               now, diags);
-			warn_uid_changed(cfg, old_site, old_manifest, local,
-			                 events, track, diags);
+			said =
+			    warn_uid_changed(cfg, old_site, old_manifest, local,
+			                     events, tba, track, diags);
 		}
-		warn_tba_identity(old_tba, events, track, diags);
+		if (old_tag != NULL)
+			warn_feed_ids_changed(cfg, old_tag, tag_now, said,
+			                      diags);
 		g_ptr_array_extend_and_steal(out, g_steal_pointer(&siblings));
 	}
 
@@ -2257,6 +2310,8 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		    (g_strcmp0(old_site, cfg->uid_site) != 0 &&
 		     !evf_store_set_meta(store, "uid-site", cfg->uid_site,
 		                         error)) ||
+		    (g_strcmp0(old_tag, tag_now) != 0 &&
+		     !evf_store_set_meta(store, "feed-tag", tag_now, error)) ||
 		    (telling[0] != '\0' &&
 		     !evf_store_set_meta(store, "announcing", "", error)))
 			return FALSE;

@@ -2167,6 +2167,7 @@ config_read(const char *path, GPtrArray *diags)
 		cfg->uid_namespace =
 		    evf_uuid5(EVF_UUID_NAMESPACE, cfg->uid_site);
 		cfg->url_line = find_line(lines, "site", "url");
+		cfg->tag_date_line = find_line(lines, "site", "tag_date");
 	}
 	cfg->base_path =
 	    g_strdup(site_path[0] == '/' ? site_path + 1 : site_path);

@@ -64,10 +64,11 @@ typedef struct {
 	 * of url's host and path, so that two sites' files of one name are
 	 * two events (RFC 5545 wants a UID unique the world over) */
 	char *uid_namespace;
-	char *uid_site; /* the host and path it is made of */
-	guint url_line; /* of [site] url in the file; 0: not given */
-	char *tag_date; /* YYYY[-MM[-DD]], the date in tag: ids */
-	char *timezone; /* IANA name */
+	char *uid_site;      /* the host and path it is made of */
+	guint url_line;      /* of [site] url in the file; 0: not given */
+	char *tag_date;      /* YYYY[-MM[-DD]], the date in tag: ids */
+	guint tag_date_line; /* of [site] tag_date in the file; 0: not given */
+	char *timezone;      /* IANA name */
 	char *language;
 
 	/* [paths], absolute */

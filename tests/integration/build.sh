@@ -1018,6 +1018,38 @@ mv "$uc/events/open-day.md" "$uc/events/Open-Day.md"
 grep -q "Open-Day.md:1:.*warning: its identity changed from '[^']*' to '[^']*' (its file renamed, to a name of the same address ('Conf.md' for 'conf.md'), or a uid key removed: the identity of an event without one is made of its file's name)" "$uc/err7" &&
 	! grep -q 'a uid key written' "$uc/err7"
 ok $? "a file renamed in its case: the warning names the rename" || diag_file "$uc/err7"
+# The feeds' ids: an event to be announced whose identity the url's move
+# changed is counted at the url (not told of as a file renamed), and the
+# warning names feed readers; a new tag_date, or a new host where every
+# event has a uid: key, changes every feed item's id: said once, at its
+# line.
+fi_=$tmp/feed-ids
+mkdir -p "$fi_/events"
+write_config "$fi_" "$fi_/events"
+printf -- '---\ntitle: Dated\nstart: 2027-01-10\n---\n' >"$fi_/events/dated.md"
+printf -- '---\ntitle: Forum\nstart: tba\n---\n' >"$fi_/events/forum.md"
+printf -- '---\ntitle: Fixed\nstart: 2027-02-10\nuid: fixed@example.org\n---\n' >"$fi_/events/fixed.md"
+"$EVFEED" build --config "$fi_/evfeed.conf" >/dev/null 2>&1
+sed -i 's|^url=https://events.example.org/$|url=https://www.example.org/events/|' "$fi_/evfeed.conf"
+"$EVFEED" build --config "$fi_/evfeed.conf" >/dev/null 2>"$fi_/err1"
+grep -q "evfeed.conf:3: warning: \[site\] url: .* and 2 changed (1 of them to be announced), .* and feed readers show their listings again, as new" "$fi_/err1" &&
+	test "$(grep -c warning "$fi_/err1")" = 1
+ok $? "a changed url: the event to be announced counted at the url, feed readers named" ||
+	diag_file "$fi_/err1"
+sed -i 's|^tag_date=2018$|tag_date=2024|' "$fi_/evfeed.conf"
+"$EVFEED" build --config "$fi_/evfeed.conf" >/dev/null 2>"$fi_/err2"
+"$EVFEED" build --config "$fi_/evfeed.conf" >/dev/null 2>"$fi_/err3"
+line=$(grep -n '^tag_date=' "$fi_/evfeed.conf" | cut -d: -f1)
+grep -q "evfeed.conf:$line: warning: \[site\] tag_date: the feeds' ids began 'tag:www.example.org,2018:' at the last build, and begin 'tag:www.example.org,2024:': the id of every listing changed with them, and feed readers show each again, as new" "$fi_/err2" &&
+	test "$(grep -c warning "$fi_/err2")" = 1 && ! grep -q warning "$fi_/err3"
+ok $? "a changed tag_date: said once, at its line" || diag_file "$fi_/err2"
+rm "$fi_/events/dated.md" "$fi_/events/forum.md"
+"$EVFEED" build --config "$fi_/evfeed.conf" >/dev/null 2>&1
+sed -i 's|^url=.*|url=https://new.example.net/events/|' "$fi_/evfeed.conf"
+"$EVFEED" build --config "$fi_/evfeed.conf" >/dev/null 2>"$fi_/err4"
+grep -q "evfeed.conf:3: warning: \[site\] url: the feeds' ids began 'tag:www.example.org,2024:' at the last build, and begin 'tag:new.example.net,2024:'" "$fi_/err4"
+ok $? "a new host where every event has a uid: key: the feeds' ids said to change" ||
+	diag_file "$fi_/err4"
 
 # A new event written under the name of an event file removed before:
 # its identity is the old event's, and it would come back as that one
