@@ -378,19 +378,15 @@ add_x(icalcomponent *comp, const char *name, const char *value)
 	return p;
 }
 
-/* A CATEGORIES property of @ve for @name, unless @ve has that category
- * already: one whose name has the same slug in @slugs, as category/<slug>/
- * gathers them. A source's title is often one of the categories its
- * configuration adds to its items too. */
+/* @name among the categories @cats (escaped, for one CATEGORIES
+ * property), unless it has that category already: one whose name has the
+ * same slug in @slugs, as category/<slug>/ gathers them. A source's title
+ * is often one of the categories its configuration adds to its items too. */
 static void
-add_category(icalcomponent *ve, GHashTable *slugs, const char *name)
+add_category(GPtrArray *cats, GHashTable *slugs, const char *name)
 {
-	g_autofree char *c = NULL;
-
-	if (!g_hash_table_add(slugs, evf_slugify_name(name)))
-		return;
-	c = protect_text(name);
-	icalcomponent_add_property(ve, icalproperty_new_categories(c));
+	if (g_hash_table_add(slugs, evf_slugify_name(name)))
+		g_ptr_array_add(cats, protect_text(name));
 }
 
 /* (transfer full): the mailto: URI (RFC 6068) of the address @addr: in the
@@ -532,12 +528,27 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev,
 		g_autoptr(GPtrArray) sources = evf_render_sources(cfg, ev);
 		g_autoptr(GHashTable) slugs = g_hash_table_new_full(
 		    g_str_hash, g_str_equal, g_free, NULL);
+		g_autoptr(GPtrArray) cats =
+		    g_ptr_array_new_with_free_func(g_free);
 
 		for (guint i = 0; i < ev->categories->len; i++)
-			add_category(ve, slugs,
+			add_category(cats, slugs,
 			             g_ptr_array_index(ev->categories, i));
 		for (guint i = 0; i < sources->len; i++)
-			add_category(ve, slugs, g_ptr_array_index(sources, i));
+			add_category(cats, slugs,
+			             g_ptr_array_index(sources, i));
+		/* One property, its categories comma-separated, as RFC 5545
+		 * §3.8.1.2 lists them and Outlook, Apple and Thunderbird
+		 * write them: khal shows none of several properties, and
+		 * Nextcloud's apps the first alone. */
+		if (cats->len > 0) {
+			g_autofree char *all = NULL;
+
+			g_ptr_array_add(cats, NULL);
+			all = g_strjoinv(",", (char **)cats->pdata);
+			icalcomponent_add_property(
+			    ve, icalproperty_new_categories(all));
+		}
 	}
 	if (ev->organizer_email != NULL) {
 		g_autofree char *mailto = mailto_uri(ev->organizer_email);

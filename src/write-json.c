@@ -14,9 +14,8 @@
  * VEVENT from the component its text was made from, the calendar's head
  * from its text read back. Names in lower case, TEXT unescaped, dates in
  * the extended ISO 8601 form, RECUR as an object, X- properties as
- * "unknown" with their raw (escaped) value. evf_write_ics writes each
- * category as a CATEGORIES property of its own, which is how libical reads
- * a multi-valued one anyway.
+ * "unknown" with their raw (escaped) value, and the categories of a
+ * CATEGORIES property each a value of its own.
  */
 #include "autoconf.h"
 #include "render.h"
@@ -784,6 +783,21 @@ property_node(const Shared *sh, icalproperty *prop, GError **error)
 	json_array_add_element(out, name_node(sh, prop));
 	json_array_add_element(out, parameters_node(sh, prop));
 	json_array_add_element(out, json_node_ref(sh->types[type]));
+	/* the categories of one CATEGORIES property, each a value (RFC 7265
+	 * §3.4.1.2): libical holds them as one text, comma-separated (a
+	 * comma of a category's own is a placeholder there) */
+	if (icalproperty_isa(prop) == ICAL_CATEGORIES_PROPERTY &&
+	    icalvalue_isa(v) == ICAL_TEXT_VALUE) {
+		g_auto(GStrv) cats = g_strsplit(icalvalue_get_text(v), ",", -1);
+
+		json_node_unref(value);
+		for (guint i = 0; cats[i] != NULL; i++) {
+			g_autofree char *text = evf_ics_plain(cats[i]);
+
+			json_array_add_element(out, string_node(text));
+		}
+		return array_node(out);
+	}
 	json_array_add_element(out, value);
 	return array_node(out);
 }
