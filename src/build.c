@@ -1083,7 +1083,7 @@ warn_identity_changed(GPtrArray *diags, const EvfEvent *ev, const char *was,
  * url's host or path is not @old_site, which the last build's was, the
  * identities made from file names all changed with it: told once, at the
  * url, not at each file. */
-static gboolean
+static void
 warn_uid_changed(const EvfConfig *cfg, const char *old_site,
                  const char *old_manifest, GPtrArray *local, GPtrArray *events,
                  guint tba, const EvfStoreTrack *track, GPtrArray *diags)
@@ -1095,6 +1095,7 @@ warn_uid_changed(const EvfConfig *cfg, const char *old_site,
 	    old_site != NULL && g_strcmp0(old_site, cfg->uid_site) != 0;
 	guint named = 0; /* by their file, with it */
 	g_autofree char *of_tba = NULL;
+	gboolean host_stayed;
 
 	for (guint i = 0; i < local->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(local, i);
@@ -1142,42 +1143,62 @@ warn_uid_changed(const EvfConfig *cfg, const char *old_site,
 		    "event");
 	}
 	if (named + tba == 0)
-		return FALSE;
+		return;
 	of_tba = tba > 0 ? g_strdup_printf(" (%u of them to be announced)", tba)
 	                 : g_strdup("");
+	/* (a new host is said of every listing: warn_feed_ids_changed) */
+	host_stayed = g_str_has_prefix(old_site, cfg->host) &&
+	              old_site[strlen(cfg->host)] == '/';
 	evf_diags_warn(
 	    diags, cfg->path, cfg->url_line, 0,
 	    "[site] url: its host and path were '%s' at the last build, and "
 	    "are '%s': the identity of each event without a uid: key is made "
 	    "of them, and %u changed%s, which leave the calendars as new ones "
-	    "come, but subscribers' calendar programs keep the old, and feed "
-	    "readers show their listings again, as new; put the url back as "
-	    "it was (or give each event file its old uid:)",
-	    old_site, cfg->uid_site, named + tba, of_tba);
-	return TRUE;
+	    "come, but subscribers' calendar programs keep the old%s; put the "
+	    "url back as it was (or give each event file its old uid:)",
+	    old_site, cfg->uid_site, named + tba, of_tba,
+	    host_stayed ? ", and feed readers show their listings again, as new"
+	                : "");
 }
 
-/* A warning, once, where the beginning of the feeds' tag: ids, @now, is
- * not @old, the last build's: the id of each listing changed with it (its
- * host, or [site] tag_date), and feed readers show every one again, as
- * new. Not where the url's warning said so already (@said). */
+/* Warnings, once, where the beginning of the feeds' tag: ids is not @old
+ * ("tag:HOST,DATE:"), the last build's: at the url when its host changed,
+ * at tag_date when that did. The id of every listing changed with them
+ * (whatever its uid:), and feed readers show each again, as new. */
 static void
-warn_feed_ids_changed(const EvfConfig *cfg, const char *old, const char *now,
-                      gboolean said, GPtrArray *diags)
+warn_feed_ids_changed(const EvfConfig *cfg, const char *old, GPtrArray *diags)
 {
-	g_autofree char *host = g_strdup_printf("tag:%s,", cfg->host);
-	gboolean host_moved = !g_str_has_prefix(old, host);
+	const char *comma = strrchr(old, ',');
+	g_autofree char *host = NULL;
+	g_autofree char *date = NULL;
 
-	if (g_strcmp0(old, now) == 0 || (said && host_moved))
+	if (!g_str_has_prefix(old, "tag:") || comma == NULL ||
+	    !g_str_has_suffix(comma, ":"))
 		return;
-	evf_diags_warn(
-	    diags, cfg->path, host_moved ? cfg->url_line : cfg->tag_date_line,
-	    0,
-	    "[site] %s: the feeds' ids began '%s' at the last build, and "
-	    "begin '%s': the id of every listing changed with them, and feed "
-	    "readers show each again, as new; put %s back as it was",
-	    host_moved ? "url" : "tag_date", old, now,
-	    host_moved ? "the url's host" : "tag_date");
+	host = g_strndup(old + 4, (gsize)(comma - old - 4));
+	date = g_strndup(comma + 1, strlen(comma + 1) - 1);
+	{
+		const struct {
+			const char *key, *what, *was, *is;
+			guint line;
+		} parts[] = {
+			{ "url", "its host", host, cfg->host, cfg->url_line },
+			{ "tag_date", "it", date, cfg->tag_date,
+			  cfg->tag_date_line },
+		};
+
+		for (guint i = 0; i < G_N_ELEMENTS(parts); i++)
+			if (strcmp(parts[i].was, parts[i].is) != 0)
+				evf_diags_warn(
+				    diags, cfg->path, parts[i].line, 0,
+				    "[site] %s: %s was '%s' at the last build, "
+				    "and is '%s': the id of every listing in "
+				    "the feeds changed with it, whatever its "
+				    "uid:, and feed readers show each again, "
+				    "as new; put it back as it was",
+				    parts[i].key, parts[i].what, parts[i].was,
+				    parts[i].is);
+	}
 }
 
 static gint
@@ -2192,6 +2213,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		EvfGzipper *gz =
 		    evf_gzipper_new(cfg->output_dir, compress_file, stage);
 		g_autoptr(GPtrArray) siblings = NULL;
+		guint tba;
 
 		out = evf_render_site(
 		    cfg, events, cats, sources, kept, kept_sources, updated,
@@ -2201,8 +2223,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 			return FALSE;
 		stats->until = MIN(stats->until, let_go);
 		warn_large_outputs(cfg, out, events, now, diags);
-		gboolean said = FALSE;
-		guint tba = warn_tba_identity(
+		tba = warn_tba_identity(
 		    old_tba, events,
 		    old_site != NULL && g_strcmp0(old_site, cfg->uid_site) != 0,
 		    track, diags);
@@ -2210,13 +2231,11 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		if (old_manifest != NULL) {
 			warn_withdrawn(cfg, old_manifest, out, local, events,
 			               now, diags);
-			said =
-			    warn_uid_changed(cfg, old_site, old_manifest, local,
-			                     events, tba, track, diags);
+			warn_uid_changed(cfg, old_site, old_manifest, local,
+			                 events, tba, track, diags);
 		}
-		if (old_tag != NULL)
-			warn_feed_ids_changed(cfg, old_tag, tag_now, said,
-			                      diags);
+		if (old_tag != NULL && strcmp(old_tag, tag_now) != 0)
+			warn_feed_ids_changed(cfg, old_tag, diags);
 		g_ptr_array_extend_and_steal(out, g_steal_pointer(&siblings));
 	}
 

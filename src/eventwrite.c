@@ -166,23 +166,14 @@ scalars_of(const char *text)
 	return out;
 }
 
-/* libyaml 0.2.5 writes a character beyond Unicode's first plane (an emoji)
- * as an escape of a double-quoted scalar, "\U0001F68B", which an editor
- * then reads in the file. Each such escape in @yaml becomes the character
- * again, when libyaml reads the text back to the same scalars (a plain
- * scalar's "\U…" is its text). */
-static void
-unescape_astral(GString *yaml)
+/* (transfer full): @line with each escape of a character beyond Unicode's
+ * first plane, "\U0001F68B", made the character. */
+static char *
+astral_unescaped(const char *line)
 {
-	g_autoptr(GString) out = NULL;
-	g_autoptr(GString) before = NULL;
-	g_autoptr(GString) after = NULL;
-	const char *p = yaml->str;
+	GString *out = g_string_sized_new(strlen(line));
 
-	if (strstr(p, "\\U") == NULL)
-		return;
-	out = g_string_sized_new(yaml->len);
-	while (*p != '\0') {
+	for (const char *p = line; *p != '\0';) {
 		gunichar c = 0;
 		gsize i;
 
@@ -202,10 +193,48 @@ unescape_astral(GString *yaml)
 			p += p[1] != '\0' ? 2 : 1;
 		}
 	}
+	return g_string_free(out, FALSE);
+}
+
+/* libyaml 0.2.5 writes a character beyond Unicode's first plane (an emoji)
+ * as an escape of a double-quoted scalar, "\U0001F68B", which an editor
+ * then reads in the file. Each line of @yaml (libyaml writes a scalar on
+ * one, at no width) has such escapes made the characters again, when
+ * libyaml reads the text back to the same scalars: a plain scalar's
+ * "\U…" is its text, and stays. */
+static void
+unescape_astral(GString *yaml)
+{
+	g_autoptr(GString) before = NULL;
+	g_auto(GStrv) lines = NULL;
+
+	if (strstr(yaml->str, "\\U") == NULL)
+		return;
 	before = scalars_of(yaml->str);
-	after = scalars_of(out->str);
-	if (before != NULL && after != NULL && g_string_equal(before, after))
-		g_string_assign(yaml, out->str);
+	if (before == NULL)
+		return;
+	lines = g_strsplit(yaml->str, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		g_autofree char *was = NULL;
+		g_autofree char *text = NULL;
+		g_autoptr(GString) after = NULL;
+
+		if (strstr(lines[i], "\\U") == NULL)
+			continue;
+		was = lines[i];
+		lines[i] = astral_unescaped(was);
+		text = g_strjoinv("\n", lines);
+		after = scalars_of(text);
+		if (after == NULL || !g_string_equal(before, after)) {
+			g_free(lines[i]);
+			lines[i] = g_steal_pointer(&was);
+		}
+	}
+	{
+		g_autofree char *text = g_strjoinv("\n", lines);
+
+		g_string_assign(yaml, text);
+	}
 }
 
 /* Ends the front matter and returns the whole file. */

@@ -540,15 +540,30 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev,
 		/* One property, its categories comma-separated, as RFC 5545
 		 * §3.8.1.2 lists them and Outlook, Apple and Thunderbird
 		 * write them: khal shows none of several properties, and
-		 * Nextcloud's apps the first alone. */
-		if (cats->len > 0) {
+		 * Nextcloud's apps the first alone. But one that ends in a
+		 * backslash has its own, last: ical.js reads the comma after
+		 * "\\" as escaped. */
+		g_autoptr(GPtrArray) one = g_ptr_array_new();
+		g_autoptr(GPtrArray) alone = g_ptr_array_new();
+
+		for (guint i = 0; i < cats->len; i++) {
+			char *c = g_ptr_array_index(cats, i);
+
+			g_ptr_array_add(g_str_has_suffix(c, "\\") ? alone : one,
+			                c);
+		}
+		if (one->len > 0) {
 			g_autofree char *all = NULL;
 
-			g_ptr_array_add(cats, NULL);
-			all = g_strjoinv(",", (char **)cats->pdata);
+			g_ptr_array_add(one, NULL);
+			all = g_strjoinv(",", (char **)one->pdata);
 			icalcomponent_add_property(
 			    ve, icalproperty_new_categories(all));
 		}
+		for (guint i = 0; i < alone->len; i++)
+			icalcomponent_add_property(
+			    ve, icalproperty_new_categories(
+			            g_ptr_array_index(alone, i)));
 	}
 	if (ev->organizer_email != NULL) {
 		g_autofree char *mailto = mailto_uri(ev->organizer_email);

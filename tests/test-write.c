@@ -706,11 +706,16 @@ test_category_once(void)
 	g_ptr_array_add(ev->categories, g_strdup("PA"));
 	g_ptr_array_add(ev->categories, g_strdup("OSCE"));
 	g_ptr_array_add(ev->also_listed, g_strdup("osce"));
+	/* one that ends in a backslash: a property of its own, last, as
+	 * ical.js reads the comma after "\\" as escaped */
+	g_ptr_array_insert(ev->categories, 0, g_strdup("back\\"));
 	vevent = evf_ics_vevent(s->cfg, ev);
 	g_assert_nonnull(vevent);
-	/* (one CATEGORIES property, which libical reads as one property a
-	 * category) */
-	g_assert_cmpuint(count_of(vevent, "\r\nCATEGORIES:"), ==, 1);
+	/* (one CATEGORIES property for the others; libical reads each
+	 * category as a property) */
+	g_assert_cmpuint(count_of(vevent, "\r\nCATEGORIES:"), ==, 2);
+	g_assert_nonnull(strstr(vevent, "\r\nCATEGORIES:back\\\\\r\n"));
+	g_assert_null(strstr(vevent, "\\\\,"));
 	ve = icalparser_parse_string(vevent);
 	g_assert_nonnull(ve);
 	for (icalproperty *p =

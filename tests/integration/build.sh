@@ -466,7 +466,7 @@ ok $? "check accepts what new wrote"
 grep -q '^uid: ' "$tmp/new/events"/*.md
 ok $? "new gives the event a fixed uid"
 "$EVFEED" build --config "$tmp/new/evfeed.conf" >/dev/null 2>&1 &&
-	grep -q 'CATEGORIES:border security\\, customs' "$tmp/new/public/calendar.ics" &&
+	grep -q 'CATEGORIES:workshop,border security\\, customs' "$tmp/new/public/calendar.ics" &&
 	grep -q 'DTSTART;TZID=Europe/Ljubljana:20260310T090000' "$tmp/new/public/calendar.ics"
 ok $? "its event is in the calendar as given"
 "$EVFEED" new "Workshop: Border Security; Part 2" --config "$tmp/new/evfeed.conf" \
@@ -1020,9 +1020,9 @@ grep -q "Open-Day.md:1:.*warning: its identity changed from '[^']*' to '[^']*' (
 ok $? "a file renamed in its case: the warning names the rename" || diag_file "$uc/err7"
 # The feeds' ids: an event to be announced whose identity the url's move
 # changed is counted at the url (not told of as a file renamed), and the
-# warning names feed readers; a new tag_date, or a new host where every
-# event has a uid: key, changes every feed item's id: said once, at its
-# line.
+# warning names feed readers; a new host, or a new tag_date, changes every
+# feed item's id, whatever its uid: key: said once each, at its line, both
+# when both change.
 fi_=$tmp/feed-ids
 mkdir -p "$fi_/events"
 write_config "$fi_" "$fi_/events"
@@ -1030,26 +1030,35 @@ printf -- '---\ntitle: Dated\nstart: 2027-01-10\n---\n' >"$fi_/events/dated.md"
 printf -- '---\ntitle: Forum\nstart: tba\n---\n' >"$fi_/events/forum.md"
 printf -- '---\ntitle: Fixed\nstart: 2027-02-10\nuid: fixed@example.org\n---\n' >"$fi_/events/fixed.md"
 "$EVFEED" build --config "$fi_/evfeed.conf" >/dev/null 2>&1
-sed -i 's|^url=https://events.example.org/$|url=https://www.example.org/events/|' "$fi_/evfeed.conf"
+sed -i 's|^url=https://events.example.org/$|url=https://events.example.org/events/|' "$fi_/evfeed.conf"
 "$EVFEED" build --config "$fi_/evfeed.conf" >/dev/null 2>"$fi_/err1"
 grep -q "evfeed.conf:3: warning: \[site\] url: .* and 2 changed (1 of them to be announced), .* and feed readers show their listings again, as new" "$fi_/err1" &&
 	test "$(grep -c warning "$fi_/err1")" = 1
-ok $? "a changed url: the event to be announced counted at the url, feed readers named" ||
+ok $? "a url of another path: the event to be announced counted at the url, feed readers named" ||
 	diag_file "$fi_/err1"
 sed -i 's|^tag_date=2018$|tag_date=2024|' "$fi_/evfeed.conf"
 "$EVFEED" build --config "$fi_/evfeed.conf" >/dev/null 2>"$fi_/err2"
 "$EVFEED" build --config "$fi_/evfeed.conf" >/dev/null 2>"$fi_/err3"
 line=$(grep -n '^tag_date=' "$fi_/evfeed.conf" | cut -d: -f1)
-grep -q "evfeed.conf:$line: warning: \[site\] tag_date: the feeds' ids began 'tag:www.example.org,2018:' at the last build, and begin 'tag:www.example.org,2024:': the id of every listing changed with them, and feed readers show each again, as new" "$fi_/err2" &&
+grep -q "evfeed.conf:$line: warning: \[site\] tag_date: it was '2018' at the last build, and is '2024': the id of every listing in the feeds changed with it, whatever its uid:, and feed readers show each again, as new" "$fi_/err2" &&
 	test "$(grep -c warning "$fi_/err2")" = 1 && ! grep -q warning "$fi_/err3"
 ok $? "a changed tag_date: said once, at its line" || diag_file "$fi_/err2"
+sed -i 's|^url=.*|url=https://new.example.net/events/|; s|^tag_date=2024$|tag_date=2025|' "$fi_/evfeed.conf"
+"$EVFEED" build --config "$fi_/evfeed.conf" >/dev/null 2>"$fi_/err4"
+grep -q "evfeed.conf:3: warning: \[site\] url: its host was 'events.example.org' at the last build, and is 'new.example.net': the id of every listing in the feeds changed with it, whatever its uid:" "$fi_/err4" &&
+	grep -q "evfeed.conf:$line: warning: \[site\] tag_date: it was '2024' at the last build, and is '2025'" "$fi_/err4" &&
+	grep -q "evfeed.conf:3: warning: \[site\] url: its host and path were .* and 2 changed (1 of them to be announced), which leave the calendars as new ones come, but subscribers' calendar programs keep the old;" "$fi_/err4" &&
+	test "$(grep -c warning "$fi_/err4")" = 3
+ok $? "a new host and tag_date at once: each said, at its line" ||
+	diag_file "$fi_/err4"
 rm "$fi_/events/dated.md" "$fi_/events/forum.md"
 "$EVFEED" build --config "$fi_/evfeed.conf" >/dev/null 2>&1
-sed -i 's|^url=.*|url=https://new.example.net/events/|' "$fi_/evfeed.conf"
-"$EVFEED" build --config "$fi_/evfeed.conf" >/dev/null 2>"$fi_/err4"
-grep -q "evfeed.conf:3: warning: \[site\] url: the feeds' ids began 'tag:www.example.org,2024:' at the last build, and begin 'tag:new.example.net,2024:'" "$fi_/err4"
+sed -i 's|^url=.*|url=https://other.example.net/events/|' "$fi_/evfeed.conf"
+"$EVFEED" build --config "$fi_/evfeed.conf" >/dev/null 2>"$fi_/err5"
+grep -q "evfeed.conf:3: warning: \[site\] url: its host was 'new.example.net' at the last build, and is 'other.example.net'" "$fi_/err5" &&
+	test "$(grep -c warning "$fi_/err5")" = 1
 ok $? "a new host where every event has a uid: key: the feeds' ids said to change" ||
-	diag_file "$fi_/err4"
+	diag_file "$fi_/err5"
 
 # A new event written under the name of an event file removed before:
 # its identity is the old event's, and it would come back as that one
