@@ -1972,6 +1972,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	g_autofree char *tba_now = NULL;
 	g_autofree char *old_tag = NULL; /* the feeds' ids' beginning */
 	g_autofree char *tag_now = NULL;
+	gboolean tag_stored; /* old_tag as the state keeps it */
 	g_autoptr(GHashTable) floors = NULL;
 	g_autoptr(EvfStore) store = NULL;
 	g_autoptr(GError) why = NULL;      /* the state's, when damaged */
@@ -2091,6 +2092,13 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	old_manifest = evf_store_get_meta(store, "manifest");
 	old_site = evf_store_get_meta(store, "uid-site");
 	old_tag = evf_store_get_meta(store, "feed-tag");
+	tag_stored = old_tag != NULL;
+	/* (a state from before it was kept: the host from the identities'
+	 * record, uid-site, "HOST/PATH"; the date as it is now) */
+	if (old_tag == NULL && old_site != NULL && strchr(old_site, '/'))
+		old_tag = g_strdup_printf(
+		    "tag:%.*s,%s:", (int)(strchr(old_site, '/') - old_site),
+		    old_site, cfg->tag_date);
 	tag_now = g_strdup_printf("tag:%s,%s:", cfg->host, cfg->tag_date);
 	old_until = evf_store_get_meta(store, "until");
 	old_judged = evf_store_get_meta(store, "judged");
@@ -2329,7 +2337,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		    (g_strcmp0(old_site, cfg->uid_site) != 0 &&
 		     !evf_store_set_meta(store, "uid-site", cfg->uid_site,
 		                         error)) ||
-		    (g_strcmp0(old_tag, tag_now) != 0 &&
+		    ((!tag_stored || strcmp(old_tag, tag_now) != 0) &&
 		     !evf_store_set_meta(store, "feed-tag", tag_now, error)) ||
 		    (telling[0] != '\0' &&
 		     !evf_store_set_meta(store, "announcing", "", error)))

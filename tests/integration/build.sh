@@ -1059,6 +1059,21 @@ grep -q "evfeed.conf:3: warning: \[site\] url: its host was 'new.example.net' at
 	test "$(grep -c warning "$fi_/err5")" = 1
 ok $? "a new host where every event has a uid: key: the feeds' ids said to change" ||
 	diag_file "$fi_/err5"
+# A state of a build before the feeds' ids were recorded: the host is that
+# of the identities' record, and a new one is said all the same.
+if sqlite3 -version >/dev/null 2>&1; then
+	sqlite3 "$fi_/state.db" "DELETE FROM meta WHERE key = 'feed-tag'"
+	sed -i 's|^url=.*|url=https://third.example.net/events/|' "$fi_/evfeed.conf"
+	"$EVFEED" build --config "$fi_/evfeed.conf" >/dev/null 2>"$fi_/err6"
+	"$EVFEED" build --config "$fi_/evfeed.conf" >/dev/null 2>"$fi_/err7"
+	grep -q "evfeed.conf:3: warning: \[site\] url: its host was 'other.example.net' at the last build, and is 'third.example.net'" "$fi_/err6" &&
+		! grep -q warning "$fi_/err7" &&
+		test "$(sqlite3 "$fi_/state.db" "SELECT value FROM meta WHERE key = 'feed-tag'")" = "tag:third.example.net,2025:"
+	ok $? "a state from before the feeds' ids were kept: a new host said, the ids kept then" ||
+		diag_file "$fi_/err6"
+else
+	skip "a state from before the feeds' ids were kept: a new host said, the ids kept then" "no sqlite3"
+fi
 
 # A new event written under the name of an event file removed before:
 # its identity is the old event's, and it would come back as that one
