@@ -364,6 +364,16 @@ unprotect(char *ics)
 	}
 }
 
+/* libical's text of a component as the calendars carry it: its folds
+ * mended, the placeholders back to escapes, no fold inside an escape. */
+static void
+finish_ics(char **ics)
+{
+	repair_folds(*ics);
+	unprotect(*ics);
+	mend_escape_folds(ics);
+}
+
 /* An X- property with a TEXT value, escaped as RFC 5545 §3.3.11 says:
  * libical 3.0 escapes only '\\' and newlines in X- properties, so ',' and
  * ';' go through the placeholders. */
@@ -673,9 +683,7 @@ prepare(const EvfConfig *cfg, EvfEvent *ev, GError **error)
 
 		ev->vevent = g_strconcat(series, over, NULL);
 		ev->vevent_utc_repeated = utc_time_repeated(cfg, ev);
-		repair_folds(ev->vevent);
-		unprotect(ev->vevent);
-		mend_escape_folds(&ev->vevent);
+		finish_ics(&ev->vevent);
 		g_clear_pointer(&ev->rrule_out, g_free);
 		if (rule != NULL) {
 			char *v = icalproperty_get_value_as_string_r(rule);
@@ -838,9 +846,7 @@ evf_ics_head(const EvfView *view, GError **error)
 	}
 
 	head = icalcomponent_as_ical_string_r(cal);
-	repair_folds(head);
-	unprotect(head);
-	mend_escape_folds(&head);
+	finish_ics(&head);
 	return head;
 }
 
