@@ -90,8 +90,24 @@ feed_type(const EvfSourceConfig *src)
 	return NULL;
 }
 
+/* An atom:author of @name, with @uri if any. */
 static gboolean
-entry(xmlTextWriter *w, const EvfView *view, const EvfEvent *ev)
+author_element(xmlTextWriter *w, const char *name, const char *uri)
+{
+	gboolean ok = TRUE;
+
+	ok &= xmlTextWriterStartElement(w, BAD_CAST "author") >= 0;
+	ok &= evf_xml_text(w, "name", name);
+	if (uri != NULL)
+		ok &= evf_xml_element(w, "uri", uri);
+	ok &= xmlTextWriterEndElement(w) >= 0;
+	return ok;
+}
+
+/* @site_author: the feed's author's name. */
+static gboolean
+entry(xmlTextWriter *w, const EvfView *view, const EvfEvent *ev,
+      const char *site_author)
 {
 	const EvfConfig *cfg = view->config;
 	g_autofree char *id = evf_render_tag_id(cfg, ev);
@@ -108,6 +124,17 @@ entry(xmlTextWriter *w, const EvfView *view, const EvfEvent *ev)
 	ok &= evf_xml_text(w, "title", title);
 	ok &= evf_xml_element(w, "updated", updated);
 	ok &= evf_xml_element(w, "published", published);
+	/* RFC 4287 §4.2.1 lets an entry take the feed's author, but
+	 * feedparser, newsboat and sfeed show an entry's own only: the
+	 * partner whose listing it is, else the site. */
+	if (ev->source != NULL) {
+		g_autofree char *partner = author_name(
+		    ev->source_title != NULL ? ev->source_title : ev->source);
+
+		ok &= author_element(w, partner, ev->source_url);
+	} else {
+		ok &= author_element(w, site_author, cfg->url);
+	}
 	ok &= link_element(w, "alternate", NULL, link);
 	if (!ev->tba) {
 		g_autofree char *path = evf_render_ics_path(ev, TRUE);
@@ -192,17 +219,15 @@ evf_write_atom(const EvfView *view, GError **error)
 	ok &= link_element(w, "self", "application/atom+xml", view->self_url);
 	if (cfg->hub != NULL)
 		ok &= link_element(w, "hub", NULL, cfg->hub);
-	ok &= xmlTextWriterStartElement(w, BAD_CAST "author") >= 0;
-	ok &= evf_xml_text(w, "name", author);
-	ok &= evf_xml_element(w, "uri", cfg->url);
-	ok &= xmlTextWriterEndElement(w) >= 0;
+	ok &= author_element(w, author, cfg->url);
 	ok &= xmlTextWriterStartElement(w, BAD_CAST "generator") >= 0;
 	ok &= xmlTextWriterWriteAttribute(w, BAD_CAST "version",
 	                                  BAD_CAST PACKAGE_VERSION) >= 0;
 	ok &= xmlTextWriterWriteString(w, BAD_CAST "evfeed") >= 0;
 	ok &= xmlTextWriterEndElement(w) >= 0;
 	for (guint i = 0; i < view->events->len; i++)
-		ok &= entry(w, view, g_ptr_array_index(view->events, i));
+		ok &=
+		    entry(w, view, g_ptr_array_index(view->events, i), author);
 	ok &= xmlTextWriterEndDocument(w) >= 0;
 	ok &= xmlTextWriterFlush(w) >= 0;
 	if (!ok) {

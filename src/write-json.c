@@ -220,6 +220,19 @@ item(JsonBuilder *b, const EvfView *view, const EvfEvent *ev)
 	member_optional(b, "image", ev->image);
 	member_string(b, "date_published", published);
 	member_string(b, "date_modified", modified);
+	if (ev->source != NULL) {
+		/* the partner whose listing it is; the others take the feed's
+		 * authors, as JSON Feed 1.1 says */
+		json_builder_set_member_name(b, "authors");
+		json_builder_begin_array(b);
+		json_builder_begin_object(b);
+		member_string(b, "name",
+		              ev->source_title != NULL ? ev->source_title
+		                                       : ev->source);
+		member_optional(b, "url", ev->source_url);
+		json_builder_end_object(b);
+		json_builder_end_array(b);
+	}
 	if (ev->categories->len > 0)
 		member_strings(b, "tags", ev->categories, 0);
 	if (!ev->tba) {

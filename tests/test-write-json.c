@@ -572,8 +572,8 @@ test_feed_partner(void)
 	g_autoptr(GBytes) bytes = NULL;
 	g_autoptr(JsonNode) root = NULL;
 	g_autoptr(GError) error = NULL;
-	JsonObject *it, *x, *src;
-	JsonArray *also;
+	JsonObject *it, *x, *src, *author;
+	JsonArray *also, *authors;
 
 	ev->uid = g_strdup("partner-1@osce.example");
 	ev->slug = g_strdup("partner-1");
@@ -606,6 +606,18 @@ test_feed_partner(void)
 	                "partner-1@osce.example");
 	g_assert_nonnull(strstr(member_string(it, "content_text"),
 	                        "Source: OSCE <https://osce.example/rss>"));
+	/* the partner is the item's author; the feed's stays the site's */
+	authors = json_object_get_array_member(it, "authors");
+	g_assert_nonnull(authors);
+	g_assert_cmpuint(json_array_get_length(authors), ==, 1);
+	author = json_array_get_object_element(authors, 0);
+	g_assert_cmpstr(member_string(author, "name"), ==, "OSCE");
+	g_assert_cmpstr(member_string(author, "url"), ==,
+	                "https://osce.example/rss");
+	authors =
+	    json_object_get_array_member(json_node_get_object(root), "authors");
+	author = json_array_get_object_element(authors, 0);
+	g_assert_cmpstr(member_string(author, "name"), ==, s->cfg->title);
 	x = json_object_get_object_member(it, "_event");
 	g_assert_cmpstr(member_string(x, "start"), ==, "2019-03-03");
 	g_assert_cmpstr(member_string(x, "end"), ==, "2019-03-03");

@@ -1115,6 +1115,47 @@ test_atom_author_no_email(void)
 	}
 }
 
+/* Each Atom entry names its author, as feedparser, newsboat and sfeed
+ * show none of the feed's: the site's, or the partner whose listing it is
+ * (its title without an address, its link). */
+static void
+test_atom_entry_author(void)
+{
+	g_autoptr(Site) s = hard_site();
+	g_autoptr(EvfEvent) local = local_event_copy(s);
+	g_autoptr(EvfEvent) partner = local_event_copy(s);
+	g_autofree char *site_author = NULL;
+	g_autofree char *local_text = NULL;
+	g_autofree char *partner_text = NULL;
+	g_autofree char *feed_author = NULL;
+	const char *entry;
+
+	site_author = g_strdup_printf("<author>\n      <name>%s</name>\n"
+	                              "      <uri>%s</uri>\n    </author>",
+	                              s->cfg->title, s->cfg->url);
+	local_text = feed_text(s, "atom.xml", local);
+	entry = strstr(local_text, "<entry>");
+	g_assert_nonnull(entry);
+	g_assert_nonnull(strstr(entry, site_author));
+	g_assert_cmpuint(count_of(entry, "<author>"), ==, 1);
+
+	partner->source = g_strdup("pa");
+	partner->source_title = g_strdup("PA <events@pa.example>");
+	partner->source_url = g_strdup("https://pa.example/events");
+	partner_text = feed_text(s, "atom.xml", partner);
+	entry = strstr(partner_text, "<entry>");
+	g_assert_nonnull(entry);
+	g_assert_nonnull(strstr(entry, "<author>\n      <name>PA</name>\n"
+	                               "      <uri>https://pa.example/events"
+	                               "</uri>\n    </author>"));
+	g_assert_cmpuint(count_of(entry, "<author>"), ==, 1);
+	/* the feed's own stays the site's */
+	feed_author =
+	    g_strdup_printf("<author>\n    <name>%s</name>", s->cfg->title);
+	g_assert_true(
+	    g_str_has_prefix(strstr(partner_text, "<author>"), feed_author));
+}
+
 /* Text whose characters were lost to a wrong encoding, as a partner's
  * feed may bring it (U+FFFD, or bytes that are not UTF-8, which the
  * writers make U+FFFD), reaches the RSS and Atom feeds with "?" for each
@@ -4250,6 +4291,7 @@ main(int argc, char **argv)
 	                test_source_feed_links);
 	g_test_add_func("/write/atom/author-no-email",
 	                test_atom_author_no_email);
+	g_test_add_func("/write/atom/entry-author", test_atom_entry_author);
 	g_test_add_func("/write/feeds/no-replacement-character",
 	                test_feeds_no_replacement_character);
 	g_test_add_func("/write/feeds/text-as-written",
