@@ -991,7 +991,11 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 {
 	switch (spec->type) {
 	case KEY_STRING:
-		*canon = evf_text_oneline(value);
+		/* (white space of any kind at the ends goes: a title of
+		 * no-break or ideographic spaces alone is left empty, as one
+		 * of spaces is, and the feeds' author and titles are never
+		 * blank, which the W3C Feed Validation Service warns of) */
+		*canon = evf_text_trim_blank(evf_text_oneline(value));
 		return NULL;
 	case KEY_URL: {
 		g_autoptr(GUri) uri =
@@ -1025,6 +1029,16 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 			return "the site's URL needs a host name, not an IPv6 "
 			       "address (its feeds' tag: identifiers are made "
 			       "from it)";
+		/* A source's link is published in every feed that lists its
+		 * items (RSS source url, Atom source and author): the W3C
+		 * Feed Validation Service reads links by RFC 2396, which has
+		 * no IPv6 host (InvalidUriChar), as for an event's url. */
+		if (uri != NULL && strcmp(spec->group, "source") == 0 &&
+		    strcmp(spec->key, "link") == 0 &&
+		    g_uri_get_host(uri) != NULL &&
+		    strchr(g_uri_get_host(uri), ':') != NULL)
+			return "a published link needs a host name, not an "
+			       "IPv6 address (feed validators refuse one)";
 		if (uri != NULL && strcmp(spec->group, "site") == 0 &&
 		    strpbrk(g_uri_get_path(uri), "[]") != NULL)
 			return "the site's URL cannot have '[' or ']' in its "
@@ -1704,8 +1718,8 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 		else
 			reason = habit;
 	}
-	/* a title left empty (or of spaces and controls alone) is its
-	 * default, as a key left out is */
+	/* a title left empty (or of spaces, of any kind, and controls
+	 * alone) is its default, as a key left out is */
 	if (reason == NULL && spec->type == KEY_STRING && canon != NULL &&
 	    canon[0] == '\0' && spec->def[0] != '\0') {
 		g_free(canon);
@@ -2146,6 +2160,17 @@ config_read(const char *path, GPtrArray *diags)
 			g_autoptr(GUri) u =
 			    g_uri_parse(src->url, G_URI_FLAGS_ENCODED, NULL);
 
+			if (u != NULL && g_uri_get_host(u) != NULL &&
+			    strchr(g_uri_get_host(u), ':') != NULL)
+				evf_diags_add(
+				    diags, path,
+				    find_line(lines, groups[i], "url"), 0,
+				    "[%s] url: its host is an IPv6 address, "
+				    "which the feeds would publish as the "
+				    "source's link (feed validators refuse "
+				    "one): add link= with the source's page "
+				    "by its host name",
+				    groups[i]);
 			src->link = public_link(src->url);
 			if (u != NULL && g_uri_get_query(u) == NULL)
 				src->feed_link = g_strdup(src->link);

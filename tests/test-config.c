@@ -914,6 +914,38 @@ test_site_text_one_line(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(cfg->description, ==, "One sentence.");
 }
 
+/* White space of any kind at the ends of a title goes, and a title of
+ * nothing else is its default, as one of ASCII spaces is: a title of
+ * no-break spaces made the feeds' author blank (the W3C Feed Validation
+ * Service warns: NotBlank). */
+static void
+test_site_text_blank(Fixture *f, gconstpointer data)
+{
+	g_autoptr(EvfConfig) cfg =
+	    assert_loads(f, "[site]\n"
+	                    "title=\u00a0\u3000\n"
+	                    "description=\u2003\u200b\n"
+	                    "[source nb]\n"
+	                    "url=https://nb.example/rss\n"
+	                    "title=\u00a0\n"
+	                    "[source two]\n"
+	                    "url=https://two.example/rss\n"
+	                    "title=\u3000Two \u00a0partners\u00a0\n");
+
+	if (cfg == NULL)
+		return;
+	g_assert_cmpstr(cfg->title, ==, "Events");
+	g_assert_cmpstr(cfg->description, ==, "");
+	g_assert_cmpstr(
+	    ((const EvfSourceConfig *)g_ptr_array_index(cfg->sources, 0))
+	        ->title,
+	    ==, "NB");
+	g_assert_cmpstr(
+	    ((const EvfSourceConfig *)g_ptr_array_index(cfg->sources, 1))
+	        ->title,
+	    ==, "Two \u00a0partners");
+}
+
 /* The titles and descriptions of calendars and feeds are plain text: HTML
  * in them is turned into plain text, with a warning at its line, and
  * nothing but HTML is an error. */
@@ -1925,6 +1957,12 @@ test_source_link(Fixture *f, gconstpointer data)
 		  "cannot hold a user name or password" },
 		{ "[site]\nurl=https://[2001:db8::1]/\n", 2,
 		  "needs a host name" },
+		/* a source's link is published as a feed's links are */
+		{ "[source a]\nurl=https://pa.example/cal.ics\n"
+		  "link=http://[2001:db8::1]:8080/events\n",
+		  3, "needs a host name, not an IPv6 address" },
+		{ "[source a]\nenabled=false\nurl=http://[::1]:8080/cal.ics\n",
+		  3, "add link= with the source's page by its host name" },
 		{ "[site]\nurl=https://events.example.org/a%5Bb%5D/\n", 2,
 		  "cannot have '[' or ']' in its path" },
 		/* RFC 4151's DNSname, which tag: ids are made of */
@@ -1941,6 +1979,11 @@ test_source_link(Fixture *f, gconstpointer data)
 	for (gsize i = 0; i < G_N_ELEMENTS(refused); i++)
 		assert_refused(f, refused[i].text, refused[i].line,
 		               refused[i].message);
+	/* fetched from an IPv6 address, published by its page's name */
+	g_clear_pointer(&cfg, evf_config_free);
+	cfg = assert_loads(f, "[source v6]\nurl=http://[::1]:8080/cal.ics\n"
+	                      "link=https://v6.example/events\n");
+	g_assert_nonnull(cfg);
 }
 
 /* The feed's own address, as the feeds publish it (the self link of an
@@ -2277,7 +2320,8 @@ test_url_host_checked(Fixture *f, gconstpointer data)
 	assert_refused(f, "[source x]\nurl=https://x example/f.ics\n", 2,
 	               "its host has a character no host name has");
 	a = assert_loads(f, "[site]\nurl=https://\xc3\xa9vents.example/\n"
-	                    "[source x]\nurl=http://[::1]:8/f.ics\n");
+	                    "[source x]\nurl=http://[::1]:8/f.ics\n"
+	                    "link=https://x.example/\n");
 	/* a partner's host may have a '_' (the site's may not: its tag:
 	 * ids are made from it, test_source_link) */
 	b = assert_loads(f,
@@ -2438,6 +2482,7 @@ main(int argc, char **argv)
 	ADD("/config/site/url-query-or-fragment-refused",
 	    test_site_url_query_or_fragment);
 	ADD("/config/site/text-one-line", test_site_text_one_line);
+	ADD("/config/site/text-blank", test_site_text_blank);
 	ADD("/config/site/text-plain", test_site_text_plain);
 	ADD("/config/site/timezone", test_site_timezone);
 	ADD("/config/site/language", test_site_language);
