@@ -2302,7 +2302,7 @@ static char *
 date_advice(const char *s)
 {
 	static GRegex *dmy, *fraction, *zone_word, *ampm, *noon, *slashes,
-	    *short_offset;
+	    *short_offset, *spaced_offset;
 	g_autoptr(GMatchInfo) m = NULL;
 	g_autofree char *worded = NULL;
 	gunichar invisible = evf_text_first_invisible(s);
@@ -2402,6 +2402,39 @@ date_advice(const char *s)
 	                  s, 0, NULL))
 		return g_strdup("; write the hour from 00 to 23, without AM "
 		                "or PM");
+	/* "2027-05-14 10:00:00 +02:00", as YAML 1.1's timestamps and
+	 * date(1) write it: the same with the offset right after the time */
+	g_clear_pointer(&m, g_match_info_free);
+	if (g_regex_match(evf_regex_once(
+	                      &spaced_offset,
+	                      "^([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]"
+	                      "(([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?)"
+	                      " +(Z|UTC|([+-])(0[0-9]|1[0-4]):?([0-5][0-9])?)$",
+	                      G_REGEX_CASELESS),
+	                  s, 0, &m)) {
+		g_autofree char *y = g_match_info_fetch(m, 1);
+		g_autofree char *mo = g_match_info_fetch(m, 2);
+		g_autofree char *d = g_match_info_fetch(m, 3);
+		g_autofree char *time = g_match_info_fetch(m, 4);
+		/* (NULL: a group after the last that took part, as in
+		 * "Z"'s) */
+		g_autofree char *sign = g_match_info_fetch(m, 8);
+		g_autofree char *hh = g_match_info_fetch(m, 9);
+		g_autofree char *mm = g_match_info_fetch(m, 10);
+		g_autofree char *offset =
+		    sign == NULL || sign[0] == '\0'
+		        ? g_strdup("Z")
+		        : g_strdup_printf("%s%s:%s", sign, hh,
+		                          mm == NULL || mm[0] == '\0' ? "00"
+		                                                      : mm);
+
+		if (g_date_valid_dmy((GDateDay)atoi(d), (GDateMonth)atoi(mo),
+		                     (GDateYear)atoi(y)))
+			return g_strdup_printf(
+			    "; write the offset right after the time: "
+			    "%s-%s-%sT%s%s",
+			    y, mo, d, time, offset);
+	}
 	if (g_regex_match(evf_regex_once(&zone_word,
 	                                 "[T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?"
 	                                 " +[A-Za-z][A-Za-z/_+-]*$",

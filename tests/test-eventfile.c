@@ -5865,6 +5865,21 @@ test_error_date_advice(void)
 		{ "2018/06/28", "; write it with dashes: 2018-06-28" },
 		{ "2018-06-28T10:00+02",
 		  "; write the offset with its minutes: 2018-06-28T10:00+02:00" },
+		/* the offset after a space, as YAML 1.1 and date(1) write it */
+		{ "2018-06-28 10:00:00 +02:00",
+		  "; write the offset right after the time: "
+		  "2018-06-28T10:00:00+02:00" },
+		{ "2018-06-28 10:00 Z",
+		  "; write the offset right after the time: 2018-06-28T10:00Z" },
+		{ "2018-06-28T10:00 UTC",
+		  "; write the offset right after the time: 2018-06-28T10:00Z" },
+		{ "2018-06-28 10:00 +0530",
+		  "; write the offset right after the time: "
+		  "2018-06-28T10:00+05:30" },
+		{ "2018-06-28 10:00 -03",
+		  "; write the offset right after the time: "
+		  "2018-06-28T10:00-03:00" },
+		{ "2018-02-30 10:00 +02:00", "(expected YYYY-MM-DD, " },
 		/* no advice that is itself no date */
 		{ "June 31, 2018", "(expected YYYY-MM-DD, " },
 		{ "Feb 29, 2019", "(expected YYYY-MM-DD, " },

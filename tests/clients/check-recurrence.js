@@ -2,9 +2,12 @@
 // Expand every recurring VEVENT of an iCalendar file with two parsers that
 // share no code: ical.js (Thunderbird's, which reads the file's VTIMEZONEs)
 // and node-ical (the most used iCalendar package on npm, whose rules go
-// through rrule-temporal and whose zones come from the system's tz
-// database), and check that both give the same occurrences, and that each
-// timed occurrence ends where the editor meant it to.
+// through rrule-temporal and whose zones come from the ICU data built into
+// Node, not from the file nor the system's tz database), and check that
+// both give the same occurrences, and that each timed occurrence ends
+// where the editor meant it to. (Where a zone's rules changed after Node's
+// ICU data was made, node-ical gives the old offsets: the fixtures keep to
+// zones and years on which both agree.)
 //
 // usage: node check-recurrence.js FILE
 //
