@@ -1734,6 +1734,10 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 		g_autofree char *tag = NULL;
 		char *plain = evf_text_plain(canon, &tag);
 
+		/* (white space the HTML wrote, "&nbsp;", goes as typed
+		 * white space did) */
+		if (plain != NULL)
+			evf_text_trim_blank(plain);
 		if (plain != NULL && plain[0] == '\0') {
 			g_free(plain);
 			reason = "nothing but HTML; write plain text";
@@ -2159,8 +2163,12 @@ config_read(const char *path, GPtrArray *diags)
 		if (src->link == NULL && src->url != NULL) {
 			g_autoptr(GUri) u =
 			    g_uri_parse(src->url, G_URI_FLAGS_ENCODED, NULL);
+			/* (a link= written but refused is told at its line) */
+			g_autofree char *link =
+			    g_key_file_get_value(kf, groups[i], "link", NULL);
 
-			if (u != NULL && g_uri_get_host(u) != NULL &&
+			if ((link == NULL || *g_strstrip(link) == '\0') &&
+			    u != NULL && g_uri_get_host(u) != NULL &&
 			    strchr(g_uri_get_host(u), ':') != NULL)
 				evf_diags_add(
 				    diags, path,

@@ -2296,6 +2296,36 @@ date_of_words(const char *s)
 	return g_strdup_printf("%s-%02d-%02d", y, month, atoi(d));
 }
 
+/* The instants whose year is from 1900 to 2200 in every time zone
+ * (offsets from -12:00 to +14:00), in seconds since 1970, UTC, with room
+ * at the end for the hour that an event without an end is given. */
+#define FIRST_INSTANT G_GINT64_CONSTANT(-2208945600) /* 1900-01-01T12:00Z */
+#define LAST_INSTANT  G_GINT64_CONSTANT(7289596800)  /* 2200-12-31T08:00Z */
+
+/* Whether a start or end written as @value, a date and time with its
+ * offset, is taken: its offset in use and its year from 1900 to 2200 in
+ * every zone. Advice gives no value that is refused in turn. */
+static gboolean
+advice_taken(const char *value)
+{
+	/* (GLib reads a time with its seconds only) */
+	const char *time = strchr(value, 'T');
+	g_autofree char *full =
+	    time != NULL && strlen(time) > 6 && time[6] != ':'
+	        ? g_strdup_printf("%.*s:00%s", (int)(time + 6 - value), value,
+	                          time + 6)
+	        : g_strdup(value);
+	g_autoptr(GDateTime) t = g_date_time_new_from_iso8601(full, NULL);
+	gint64 at;
+
+	if (t == NULL)
+		return FALSE;
+	at = g_date_time_to_unix(t);
+	return evf_utc_offset_valid((gint32)(g_date_time_get_utc_offset(t) /
+	                                     G_TIME_SPAN_SECOND)) &&
+	       at >= FIRST_INSTANT && at <= LAST_INSTANT;
+}
+
 /* (transfer full): how to write @s, which is not of a date's form, as
  * the end of its diagnostic; "" when that is not known. */
 static char *
@@ -2336,6 +2366,8 @@ date_advice(const char *s)
 		                         "without AM or PM"
 		                       : "";
 
+		if (atoi(y) < 1900 || atoi(y) > 2200)
+			return g_strdup("");
 		/* 09/05/2018 is May or September: only a number past 12 says
 		 * which is the day */
 		if (atoi(a) > 12 && atoi(b) <= 12)
@@ -2370,6 +2402,8 @@ date_advice(const char *s)
 		g_autofree char *mo = g_match_info_fetch(m, 2);
 		g_autofree char *d = g_match_info_fetch(m, 3);
 
+		if (atoi(y) < 1900 || atoi(y) > 2200)
+			return g_strdup("");
 		if (g_date_valid_dmy((GDateDay)atoi(d), (GDateMonth)atoi(mo),
 		                     (GDateYear)atoi(y)))
 			return g_strdup_printf(
@@ -2383,10 +2417,15 @@ date_advice(const char *s)
 	                                 "([01][0-9]|2[0-3]):[0-5][0-9]"
 	                                 "(:[0-5][0-9])?[+-][0-9]{2}$",
 	                                 G_REGEX_CASELESS),
-	                  s, 0, NULL))
-		return g_strdup_printf("; write the offset with its minutes: "
-		                       "%s:00",
-		                       s);
+	                  s, 0, NULL)) {
+		g_autofree char *value = g_strconcat(s, ":00", NULL);
+
+		return advice_taken(value)
+		           ? g_strdup_printf("; write the offset with its "
+		                             "minutes: %s",
+		                             value)
+		           : g_strdup("");
+	}
 	if (g_regex_match(evf_regex_once(&noon, "(^|[ T])(noon|midday)$",
 	                                 G_REGEX_CASELESS),
 	                  s, 0, NULL))
@@ -2428,12 +2467,14 @@ date_advice(const char *s)
 		                          mm == NULL || mm[0] == '\0' ? "00"
 		                                                      : mm);
 
-		if (g_date_valid_dmy((GDateDay)atoi(d), (GDateMonth)atoi(mo),
-		                     (GDateYear)atoi(y)))
+		g_autofree char *value =
+		    g_strdup_printf("%s-%s-%sT%s%s", y, mo, d, time, offset);
+
+		if (advice_taken(value))
 			return g_strdup_printf(
-			    "; write the offset right after the time: "
-			    "%s-%s-%sT%s%s",
-			    y, mo, d, time, offset);
+			    "; write the offset right after the time: %s",
+			    value);
+		return g_strdup("");
 	}
 	if (g_regex_match(evf_regex_once(&zone_word,
 	                                 "[T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?"
@@ -2445,12 +2486,6 @@ date_advice(const char *s)
 		                "T09:30+02:00");
 	return g_strdup("");
 }
-
-/* The instants whose year is from 1900 to 2200 in every time zone
- * (offsets from -12:00 to +14:00), in seconds since 1970, UTC, with room
- * at the end for the hour that an event without an end is given. */
-#define FIRST_INSTANT G_GINT64_CONSTANT(-2208945600) /* 1900-01-01T12:00Z */
-#define LAST_INSTANT  G_GINT64_CONSTANT(7289596800)  /* 2200-12-31T08:00Z */
 
 /* Whether @t, the time @s of @key (@n), has a year from 1900 to 2200 in
  * every time zone: at their ends, an offset or a zone takes one out

@@ -944,6 +944,12 @@ test_site_text_blank(Fixture *f, gconstpointer data)
 	    ((const EvfSourceConfig *)g_ptr_array_index(cfg->sources, 1))
 	        ->title,
 	    ==, "Two \u00a0partners");
+	/* so does white space written in HTML, which leaves nothing */
+	assert_refused(f, "[site]\ntitle=&nbsp;\n", 2, "nothing but HTML");
+	assert_refused(f,
+	               "[source a]\nurl=https://a.example/f.xml\n"
+	               "title=<b>\u00a0</b>&#x3000;\n",
+	               3, "nothing but HTML");
 }
 
 /* The titles and descriptions of calendars and feeds are plain text: HTML
@@ -1979,6 +1985,12 @@ test_source_link(Fixture *f, gconstpointer data)
 	for (gsize i = 0; i < G_N_ELEMENTS(refused); i++)
 		assert_refused(f, refused[i].text, refused[i].line,
 		               refused[i].message);
+	/* a link= refused is told at its line, not again at url='s */
+	assert_refused(f,
+	               "[source a]\nurl=http://[::1]:8/f.xml\n"
+	               "link=http://[2001:db8::1]/x\n",
+	               3, "needs a host name, not an IPv6 address");
+	g_assert_cmpuint(f->diags->len, ==, 1);
 	/* fetched from an IPv6 address, published by its page's name */
 	g_clear_pointer(&cfg, evf_config_free);
 	cfg = assert_loads(f, "[source v6]\nurl=http://[::1]:8080/cal.ics\n"

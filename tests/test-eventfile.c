@@ -5880,6 +5880,19 @@ test_error_date_advice(void)
 		  "; write the offset right after the time: "
 		  "2018-06-28T10:00-03:00" },
 		{ "2018-02-30 10:00 +02:00", "(expected YYYY-MM-DD, " },
+		/* none whose value is refused in turn: an offset not in use,
+		 * a year out of range in some zone */
+		{ "2018-06-28 10:00 +14:00",
+		  "; write the offset right after the time: "
+		  "2018-06-28T10:00+14:00" },
+		{ "2018-06-28 10:00 -13:00", "(expected YYYY-MM-DD, " },
+		{ "2018-06-28 10:00 +14:30", "(expected YYYY-MM-DD, " },
+		{ "1899-06-28 10:00 +02:00", "(expected YYYY-MM-DD, " },
+		{ "1900-01-01 00:30 +14:00", "(expected YYYY-MM-DD, " },
+		{ "2200-12-31 23:30 -10:00", "(expected YYYY-MM-DD, " },
+		{ "2018-06-28T10:00+15", "(expected YYYY-MM-DD, " },
+		{ "1899/06/28", "(expected YYYY-MM-DD, " },
+		{ "25.09.1899", "(expected YYYY-MM-DD, " },
 		/* no advice that is itself no date */
 		{ "June 31, 2018", "(expected YYYY-MM-DD, " },
 		{ "Feb 29, 2019", "(expected YYYY-MM-DD, " },
