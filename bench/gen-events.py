@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write N event files for evfeed into a folder.
 
-usage: gen-events.py [--seed S] N DIR
+usage: gen-events.py [--seed S] [--series SHARE [--rule RULE]] N DIR
 
 The files are varied the way an editor's folder is: all-day events of one to
 four days, timed events in the site zone, in Europe/Zagreb and Asia/Tokyo or
@@ -9,12 +9,15 @@ in UTC (written with Z), a few with a UTC offset, events whose date is still
 to be announced, cancelled and tentative ones, one to four categories from a
 pool of thirty, one or more organizers, locations, sometimes geo, an image or
 a yearly recurrence, and a Markdown body of one to three paragraphs (about
-600 bytes) with a link. The same N and seed always give the same files.
+600 bytes) with a link. With --series, that share of the dated events
+repeats instead, weekly ten times or by --rule (a site of regular
+meetings). The same arguments always give the same files.
 """
 
 import argparse
 import os
 import random
+import re
 import sys
 
 CATEGORIES = [
@@ -184,7 +187,7 @@ def flow_item(s):
     return s
 
 
-def make_event(rng, i):
+def make_event(rng, i, series=(0.01, "FREQ=YEARLY;COUNT=3")):
     kind = rng.choice(KINDS)
     topic = rng.choice(TOPICS)
     region = rng.choice(REGIONS)
@@ -284,8 +287,12 @@ def make_event(rng, i):
         front.append("status: " + status)
     if rng.random() < 0.05:
         front.append("image: %simages/event-%d.jpg" % (url, i))
-    if dated and rng.random() < 0.01:
-        front.append("recurrence: FREQ=YEARLY;COUNT=3")
+    if dated and rng.random() < series[0]:
+        rule = series[1]
+        if not any(f.startswith("start: ") and "T" in f for f in front):
+            # an all-day series ends on a date (RFC 5545 3.3.10)
+            rule = re.sub(r"UNTIL=(\d{8})T\d{6}Z?", r"UNTIL=\1", rule)
+        front.append("recurrence: " + rule)
     if rng.random() < 0.2:
         py, pm, pd = rng.randint(2014, min(year, 2024)), rng.randint(1, 12), rng.randint(1, 28)
         front.append("published: %04d-%02d-%02d" % (py, pm, pd))
@@ -327,15 +334,26 @@ def make_event(rng, i):
 def main():
     ap = argparse.ArgumentParser(description="Write N evfeed event files into DIR.")
     ap.add_argument("--seed", type=int, default=20180925, help="random seed (default: %(default)s)")
+    ap.add_argument("--series", type=float, metavar="SHARE",
+                    help="give this share (0 to 1) of the dated events a weekly "
+                    "recurrence of ten dates, instead of a yearly one of three "
+                    "to about one in a hundred")
+    ap.add_argument("--rule", default="FREQ=WEEKLY;COUNT=10",
+                    help="the recurrence of --series (default: %(default)s)")
     ap.add_argument("n", type=int, metavar="N", help="number of event files")
     ap.add_argument("dir", metavar="DIR", help="folder to write into (created if missing)")
     args = ap.parse_args()
     if args.n < 0:
         ap.error("N must not be negative")
     os.makedirs(args.dir, exist_ok=True)
+    if args.series is not None and not 0 <= args.series <= 1:
+        ap.error("SHARE must be from 0 to 1")
     rng = random.Random(args.seed)
     for i in range(args.n):
-        name, text = make_event(rng, i)
+        if args.series is None:
+            name, text = make_event(rng, i)
+        else:
+            name, text = make_event(rng, i, (args.series, args.rule))
         with open(os.path.join(args.dir, name), "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
     return 0

@@ -305,6 +305,48 @@ evf_rrule_from_string(const char *rule)
 #define LAST_END_STEPS 5000
 #define LAST_END_YEARS 100
 
+/* What evf_rrule_last found for a rule from a start. */
+typedef struct {
+	gboolean ended;
+	struct icaltimetype last;
+} LastFound;
+
+/* The last occurrences found, by rule and start: a series' "until" is
+ * asked for by each feed, page and calendar that shows it, and the
+ * stepping costs up to 5,000 of libical's steps (each a few thousand
+ * instructions in ICU). Let go when it grows large, as edits in a long
+ * run of serve leave rules no event has. */
+G_LOCK_DEFINE_STATIC(last_found);
+static GHashTable *last_found; /* "rule start" → LastFound */
+#define LAST_FOUND_MAX 50000
+
+static gboolean
+last_found_lookup(const char *key, LastFound *out)
+{
+	const LastFound *f;
+
+	G_LOCK(last_found);
+	f = last_found != NULL ? g_hash_table_lookup(last_found, key) : NULL;
+	if (f != NULL)
+		*out = *f;
+	G_UNLOCK(last_found);
+	return f != NULL;
+}
+
+static void
+last_found_keep(const char *key, const LastFound *found)
+{
+	G_LOCK(last_found);
+	if (last_found == NULL)
+		last_found = g_hash_table_new_full(g_str_hash, g_str_equal,
+		                                   g_free, g_free);
+	if (g_hash_table_size(last_found) >= LAST_FOUND_MAX)
+		g_hash_table_remove_all(last_found);
+	g_hash_table_replace(last_found, g_strdup(key),
+	                     g_memdup2(found, sizeof *found));
+	G_UNLOCK(last_found);
+}
+
 gboolean
 evf_rrule_last(const EvfEvent *ev, struct icalrecurrencetype rt,
                struct icaltimetype *last)
@@ -313,6 +355,8 @@ evf_rrule_last(const EvfEvent *ev, struct icalrecurrencetype rt,
 	icalrecur_iterator *it;
 	gboolean ended = FALSE;
 	int n = 0;
+	g_autofree char *key = NULL;
+	LastFound found;
 
 	*last = icaltime_null_time();
 	if (rt.freq == ICAL_NO_RECURRENCE ||
@@ -320,6 +364,21 @@ evf_rrule_last(const EvfEvent *ev, struct icalrecurrencetype rt,
 	    rt.count > LAST_END_STEPS || evf_rrule_refusal(&rt) != NULL)
 		return FALSE;
 	evf_rrule_until_local(ev, &rt);
+	{
+		/* the stepping's every input: the rule (its UNTIL on the
+		 * wall clock) and the start */
+		char *rule = icalrecurrencetype_as_string_r(&rt);
+		char *from = icaltime_as_ical_string_r(start);
+
+		if (rule != NULL && from != NULL)
+			key = g_strdup_printf("%s %s", rule, from);
+		icalmemory_free_buffer(rule);
+		icalmemory_free_buffer(from);
+	}
+	if (key != NULL && last_found_lookup(key, &found)) {
+		*last = found.last;
+		return found.ended;
+	}
 	it = icalrecur_iterator_new(rt, start);
 	if (it == NULL) {
 		icalerror_clear_errno();
@@ -342,8 +401,12 @@ evf_rrule_last(const EvfEvent *ev, struct icalrecurrencetype rt,
 	}
 	icalrecur_iterator_free(it);
 	icalerror_clear_errno();
-	return ended && !icaltime_is_null_time(*last) &&
-	       (rt.count == 0 || n == rt.count);
+	found.ended = ended && !icaltime_is_null_time(*last) &&
+	              (rt.count == 0 || n == rt.count);
+	found.last = *last;
+	if (key != NULL)
+		last_found_keep(key, &found);
+	return found.ended;
 }
 
 /* The last start of @ev's rule @rt (with a COUNT) in *@last, and in *@next

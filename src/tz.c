@@ -456,8 +456,8 @@ evf_tz_node_ical_from(const char *tzid, gint64 at, gint64 now, gint32 *taken)
 	return start != NULL ? g_date_time_get_year(start) - 9 : 0;
 }
 
-GArray *
-evf_tz_changes_in(GTimeZone *tz, int year)
+static GArray *
+changes_in_scan(GTimeZone *tz, int year)
 {
 	/* Offsets are looked at every twelve hours, and a change between
 	 * two looks is found to the second: no zone changes its clocks
@@ -499,6 +499,42 @@ evf_tz_changes_in(GTimeZone *tz, int year)
 		g_array_append_val(out, w);
 	}
 	return out;
+}
+
+GArray *
+evf_tz_changes_in(GTimeZone *tz, int year)
+{
+	/* Kept for each zone and year: a scan looks up the offset some 1,500
+	 * times, and each series is checked in each of its years (a site of
+	 * weekly meetings in one zone asked for the same years again and
+	 * again). Zones and years in use are few. */
+	G_LOCK_DEFINE_STATIC(scans);
+	static GHashTable *scans; /* "zone year" → GArray, never freed */
+	g_autofree char *key = NULL;
+	GArray *found;
+
+	g_return_val_if_fail(tz != NULL,
+	                     g_array_new(FALSE, FALSE, sizeof(EvfTzWindow)));
+	key = g_strdup_printf("%s %d", g_time_zone_get_identifier(tz), year);
+	G_LOCK(scans);
+	if (scans == NULL)
+		scans = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+		                              (GDestroyNotify)g_array_unref);
+	found = g_hash_table_lookup(scans, key);
+	if (found != NULL) {
+		found = g_array_copy(found);
+		G_UNLOCK(scans);
+		return found;
+	}
+	G_UNLOCK(scans);
+	/* scanned outside the lock, as zone_years finds a zone's years:
+	 * two threads may scan one year, and the first kept wins */
+	found = changes_in_scan(tz, year);
+	G_LOCK(scans);
+	if (!g_hash_table_contains(scans, key))
+		g_hash_table_insert(scans, g_strdup(key), g_array_copy(found));
+	G_UNLOCK(scans);
+	return found;
 }
 
 gboolean

@@ -3596,6 +3596,48 @@ test_repeats_in_words(void)
 	}
 }
 
+/* A series' last date is found once for its rule and start, and given
+ * to no other: one UNTIL ends two series on two days, where their starts
+ * are at 09:00 in two zones or on two days; asked again, in any order,
+ * each keeps its own. */
+static void
+test_repeats_last_kept(void)
+{
+	static const struct {
+		const char *start, *zone, *rule, *words;
+	} cases[] = {
+		{ "2027-05-26", "Europe/Ljubljana", "FREQ=DAILY",
+		  "Repeats daily, until 30 May 2027" },
+		{ "2027-05-26", "America/New_York", "FREQ=DAILY",
+		  "Repeats daily, until 29 May 2027" },
+		{ "2027-05-27", "Europe/Ljubljana", "FREQ=WEEKLY",
+		  "Repeats weekly, until 10 June 2027" },
+		{ "2027-05-26", "Europe/Ljubljana", "FREQ=WEEKLY",
+		  "Repeats weekly, until 9 June 2027" },
+	};
+
+	for (guint round = 0; round < 2; round++)
+		for (gsize k = 0; k < G_N_ELEMENTS(cases); k++) {
+			/* (backwards the second time) */
+			gsize i = round == 0 ? k : G_N_ELEMENTS(cases) - 1 - k;
+			g_autofree char *text = g_strdup_printf(
+			    "---\ntitle: Call\nstart: %sT09:00\n"
+			    "end: %sT10:00\ntimezone: %s\n"
+			    "recurrence: %s;UNTIL=%s\n---\n",
+			    cases[i].start, cases[i].start, cases[i].zone,
+			    cases[i].rule,
+			    strcmp(cases[i].rule, "FREQ=DAILY") == 0
+			        ? "20270530T070000Z"
+			        : "20270610T070000Z");
+			g_autoptr(EvfEvent) ev = parse_series_ok(text);
+			g_autofree char *words = evf_event_format_repeats(ev);
+			g_autofree char *again = evf_event_format_repeats(ev);
+
+			g_assert_cmpstr(words, ==, cases[i].words);
+			g_assert_cmpstr(again, ==, cases[i].words);
+		}
+}
+
 /* A series of more than one occurrence a day is warned of:
  * python-recurring-ical-events shows only the last of each day of a
  * series with a SEQUENCE (8 shifts were 4); one a day is not. */
@@ -4053,6 +4095,48 @@ test_tz_changes_at(void)
 		                                  cases[i].hour * 3600 +
 		                                      cases[i].minute * 60),
 		                ==, cases[i].changes);
+	}
+}
+
+/* A year's changes are kept once found, for each zone and year apart,
+ * and each caller gets its own copy: Ljubljana's two of 2025, again after
+ * the first copy was emptied; none in Tokyo that year; Moscow's last in
+ * 2011, none in 2012; the windows of a scan made afresh. */
+static void
+test_tz_changes_in_kept(void)
+{
+	static const struct {
+		const char *zone;
+		int year;
+		guint changes;
+	} cases[] = {
+		{ "Europe/Ljubljana", 2025, 2 }, { "Asia/Tokyo", 2025, 0 },
+		{ "Europe/Moscow", 2011, 1 },    { "Europe/Moscow", 2012, 0 },
+		{ "Europe/Ljubljana", 2025, 2 },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GTimeZone) tz =
+		    g_time_zone_new_identifier(cases[i].zone);
+		g_autoptr(GArray) first = evf_tz_changes_in(tz, cases[i].year);
+		g_autoptr(GArray) again = NULL;
+
+		g_test_message("%s %d", cases[i].zone, cases[i].year);
+		g_assert_cmpuint(first->len, ==, cases[i].changes);
+		g_array_set_size(first, 0);
+		again = evf_tz_changes_in(tz, cases[i].year);
+		g_assert_cmpuint(again->len, ==, cases[i].changes);
+		for (guint k = 0; k < again->len; k++) {
+			const EvfTzWindow *w =
+			    &g_array_index(again, EvfTzWindow, k);
+
+			/* an hour each, forward then back (Moscow's of
+			 * 2011 forward) */
+			g_assert_cmpint(w->len, ==, 3600);
+			g_assert_true(evf_tz_changes_at(
+			    tz, cases[i].year,
+			    (int)(((w->wall % 86400) + 86400) % 86400)));
+		}
 	}
 }
 
@@ -7292,6 +7376,9 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/rrule/spans-change",
 	                test_error_rrule_spans_change);
 	g_test_add_func("/eventfile/tz/changes-at", test_tz_changes_at);
+	g_test_add_func("/eventfile/repeats/last-kept", test_repeats_last_kept);
+	g_test_add_func("/eventfile/tz/changes-in-kept",
+	                test_tz_changes_in_kept);
 	g_test_add_func("/eventfile/write/clocks-go-back",
 	                test_write_clocks_go_back);
 	g_test_add_func("/eventfile/write/ends-at-start",
