@@ -2071,6 +2071,10 @@ config_read(const char *path, GPtrArray *diags)
 		const char *g = groups[i];
 		gboolean is_source = g_str_has_prefix(g, "source ");
 		g_auto(GStrv) names = g_key_file_get_keys(kf, g, NULL, NULL);
+		/* (a key given twice is listed twice: said once, with the
+		 * duplicate said apart; a set, as a file may hold 100,000) */
+		g_autoptr(GHashTable) told =
+		    g_hash_table_new(g_str_hash, g_str_equal);
 
 		if (g_str_has_prefix(g, UNREADABLE_SECTION " "))
 			continue; /* reported */
@@ -2085,12 +2089,9 @@ config_read(const char *path, GPtrArray *diags)
 			continue;
 		}
 		for (guint k = 0; names != NULL && names[k] != NULL; k++)
-			/* (a key given twice is listed twice: said once,
-			 * with the duplicate said apart) */
 			if (key_find(is_source ? "source" : g, names[k]) ==
 			        NULL &&
-			    !g_strv_contains((const char *const *)names + k + 1,
-			                     names[k])) {
+			    g_hash_table_add(told, names[k])) {
 				const char *meant = near_key(
 				    is_source ? "source" : g, names[k]);
 

@@ -11,6 +11,8 @@
 #include "config.h"
 #include "util.h"
 
+#include <errno.h>
+
 #include <glib/gstdio.h>
 
 static char *dir;
@@ -44,10 +46,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g_autoptr(GPtrArray) diags = evf_diags_new();
 	g_autoptr(EvfConfig) cfg = NULL;
 
-	/* Written in place: without the fsync of a safe replacement. */
+	/* Written in place: without the fsync of a safe replacement. The
+	 * file goes first: GLib 2.74 writes in place without truncating,
+	 * which left an earlier, longer input's end after this one. */
+	if (g_remove(path) != 0 && errno != ENOENT)
+		g_error("cannot remove '%s': %s", path, g_strerror(errno));
 	if (!g_file_set_contents_full(path, (const char *)data, (gssize)size,
 	                              G_FILE_SET_CONTENTS_NONE, 0600, &error))
 		g_error("cannot write '%s': %s", path, error->message);
+	/* (the file is this input and nothing else) */
+	{
+		GStatBuf st;
+
+		if (g_stat(path, &st) != 0 || (size_t)st.st_size != size)
+			abort();
+	}
 	cfg = evf_config_load(path, diags);
 	/* Every refusal says why, and every accepted site has the keys
 	 * the rest of the program relies on. */
