@@ -1991,6 +1991,13 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 
 	evf_build_stats_clear(stats);
 	stats->changed = g_ptr_array_new_with_free_func(g_free);
+	{
+		/* the zone facts kept of another tzdata are not used (a
+		 * daemon across an update: evf_tz_data_seen) */
+		g_autofree char *tzdata = evf_tz_data_version();
+
+		evf_tz_data_seen(tzdata);
+	}
 	/* Before the event files are read: a build that read them and then
 	 * waited for another to end would publish what it read over what
 	 * the other published of a later edit. (A state folder not there

@@ -996,6 +996,10 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		 * of spaces is, and the feeds' author and titles are never
 		 * blank, which the W3C Feed Validation Service warns of) */
 		*canon = evf_text_trim_blank(evf_text_oneline(value));
+		/* (nor of invisible characters alone, U+2060 or a soft
+		 * hyphen, which would name a calendar no one sees) */
+		if (!evf_text_shows_anything(*canon))
+			(*canon)[0] = '\0';
 		return NULL;
 	case KEY_URL: {
 		g_autoptr(GUri) uri =
@@ -1736,8 +1740,9 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 
 		/* (white space the HTML wrote, "&nbsp;", goes as typed
 		 * white space did) */
-		if (plain != NULL)
-			evf_text_trim_blank(plain);
+		if (plain != NULL &&
+		    !evf_text_shows_anything(evf_text_trim_blank(plain)))
+			plain[0] = '\0';
 		if (plain != NULL && plain[0] == '\0') {
 			g_free(plain);
 			reason = "nothing but HTML; write plain text";

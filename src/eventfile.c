@@ -1745,23 +1745,6 @@ want_string(Ctx *c, const char *key, const Node *n)
 	return NULL;
 }
 
-/* Whether @s shows anything: a character other than white space (such as
- * U+00A0 or U+3000) and invisible ones (U+200B, U+FEFF), which a reader
- * would show as a blank title. */
-static gboolean
-shows_anything(const char *s)
-{
-	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p)) {
-		gunichar ch = g_utf8_get_char(p);
-
-		if (!g_unichar_isspace(ch) &&
-		    g_unichar_type(ch) != G_UNICODE_FORMAT &&
-		    g_unichar_type(ch) != G_UNICODE_CONTROL)
-			return TRUE;
-	}
-	return FALSE;
-}
-
 /* The byte at which @text and its mended form (evf_text_mend)
  * first differ: where the first character encoded twice begins. */
 static gsize
@@ -1856,7 +1839,7 @@ want_text(Ctx *c, const char *key, const Node *n)
 		          key, tag);
 		return NULL;
 	}
-	if (!shows_anything(plain != NULL ? plain : s)) {
+	if (!evf_text_shows_anything(plain != NULL ? plain : s)) {
 		ctx_error(c, n,
 		          "%s: nothing but white space or invisible "
 		          "characters",

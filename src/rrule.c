@@ -317,7 +317,7 @@ typedef struct {
  * instructions in ICU). Let go when it grows large, as edits in a long
  * run of serve leave rules no event has. */
 G_LOCK_DEFINE_STATIC(last_found);
-static GHashTable *last_found; /* "rule start" → LastFound */
+static GHashTable *last_found; /* "generation rule start" → LastFound */
 #define LAST_FOUND_MAX 50000
 
 static gboolean
@@ -371,7 +371,8 @@ evf_rrule_last(const EvfEvent *ev, struct icalrecurrencetype rt,
 		char *from = icaltime_as_ical_string_r(start);
 
 		if (rule != NULL && from != NULL)
-			key = g_strdup_printf("%s %s", rule, from);
+			key = g_strdup_printf("%u %s %s", evf_tz_generation(),
+			                      rule, from);
 		icalmemory_free_buffer(rule);
 		icalmemory_free_buffer(from);
 	}

@@ -122,6 +122,31 @@ evf_tz_data_version(void)
 	return g_strdup(line);
 }
 
+static guint generation;
+
+void
+evf_tz_data_seen(const char *version)
+{
+	G_LOCK_DEFINE_STATIC(seen);
+	static char *last;
+
+	g_return_if_fail(version != NULL);
+	G_LOCK(seen);
+	if (last != NULL && strcmp(last, version) != 0)
+		g_atomic_int_inc(&generation);
+	if (last == NULL || strcmp(last, version) != 0) {
+		g_free(last);
+		last = g_strdup(version);
+	}
+	G_UNLOCK(seen);
+}
+
+guint
+evf_tz_generation(void)
+{
+	return (guint)g_atomic_int_get(&generation);
+}
+
 /* What tzdata.zi lists, in the folder GLib reads zones from: names, its
  * zones and links (NULL when the file is not there), and places, its
  * zones that are places ("Europe/Berlin", not "Etc/GMT-1", "CET" or a
@@ -509,13 +534,14 @@ evf_tz_changes_in(GTimeZone *tz, int year)
 	 * weekly meetings in one zone asked for the same years again and
 	 * again). Zones and years in use are few. */
 	G_LOCK_DEFINE_STATIC(scans);
-	static GHashTable *scans; /* "zone year" → GArray, never freed */
+	static GHashTable *scans; /* "generation zone year" → GArray */
 	g_autofree char *key = NULL;
 	GArray *found;
 
 	g_return_val_if_fail(tz != NULL,
 	                     g_array_new(FALSE, FALSE, sizeof(EvfTzWindow)));
-	key = g_strdup_printf("%s %d", g_time_zone_get_identifier(tz), year);
+	key = g_strdup_printf("%u %s %d", evf_tz_generation(),
+	                      g_time_zone_get_identifier(tz), year);
 	G_LOCK(scans);
 	if (scans == NULL)
 		scans = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
@@ -1492,14 +1518,18 @@ static const ZoneYears *
 zone_years(const char *tzid)
 {
 	G_LOCK_DEFINE_STATIC(cache);
-	static GHashTable *cache; /* tzid → ZoneYears, never freed */
+	/* "generation tzid" → ZoneYears, never freed: those of an older
+	 * version of tzdata stay where a caller may still hold them */
+	static GHashTable *cache;
+	g_autofree char *key =
+	    g_strdup_printf("%u %s", evf_tz_generation(), tzid);
 	ZoneYears *z;
 
 	G_LOCK(cache);
 	if (cache == NULL)
 		cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 		                              g_free);
-	z = g_hash_table_lookup(cache, tzid);
+	z = g_hash_table_lookup(cache, key);
 	G_UNLOCK(cache);
 	if (z != NULL)
 		return z;
@@ -1507,11 +1537,11 @@ zone_years(const char *tzid)
 	 * two threads may both find one zone's, and the first kept wins */
 	z = zone_years_new(tzid);
 	G_LOCK(cache);
-	if (g_hash_table_contains(cache, tzid)) {
+	if (g_hash_table_contains(cache, key)) {
 		g_free(z);
-		z = g_hash_table_lookup(cache, tzid);
+		z = g_hash_table_lookup(cache, key);
 	} else {
-		g_hash_table_insert(cache, g_strdup(tzid), z);
+		g_hash_table_insert(cache, g_steal_pointer(&key), z);
 	}
 	G_UNLOCK(cache);
 	return z;

@@ -42,6 +42,18 @@ gboolean evf_tz_is_utc(const char *name);
  * zones from; "" when there is none. */
 char *evf_tz_data_version(void);
 
+/* Tells the zone facts kept for the life of the process (each zone's
+ * years, each year's clock changes, each series' last date) the version
+ * of the time zone data a build reads, @version (evf_tz_data_version's):
+ * what they kept of another version is not used again, so a daemon that
+ * runs across a tzdata update checks and publishes as a new process
+ * would. */
+void evf_tz_data_seen(const char *version);
+
+/* The number of versions of the time zone data seen: a part of the key of
+ * every zone fact kept. */
+guint evf_tz_generation(void);
+
 /* (transfer full) (nullable): the zone named @name, when evfeed publishes
  * it: a Region/City name of tzdata's (a zone or a link, as tzdata.zi lists
  * them) that GLib and libical both read. Otherwise NULL, and @problem

@@ -1325,6 +1325,20 @@ evf_text_trim_blank(char *s)
 	return s;
 }
 
+gboolean
+evf_text_shows_anything(const char *s)
+{
+	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar ch = g_utf8_get_char(p);
+
+		if (!g_unichar_isspace(ch) &&
+		    g_unichar_type(ch) != G_UNICODE_FORMAT &&
+		    g_unichar_type(ch) != G_UNICODE_CONTROL)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 char *
 evf_text_oneline(const char *text)
 {

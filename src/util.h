@@ -203,6 +203,12 @@ char *evf_text_replacement_as_question(const char *text);
  * U+FEFF. A no-break space typed or pasted before a category made another
  * category (" b" beside "b"). Returns @s. */
 char *evf_text_trim_blank(char *s);
+
+/* Whether the UTF-8 text @s shows anything: a character other than white
+ * space (such as U+00A0 or U+3000), format characters (U+200B, U+2060,
+ * U+FEFF, the soft hyphen) and controls, which a reader would show as a
+ * blank title. */
+gboolean evf_text_shows_anything(const char *s);
 /* (transfer full): @text on one line: sanitized, runs of white space
  * (including newlines and U+2028, U+2029) folded into one space,
  * trimmed. */

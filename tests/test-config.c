@@ -944,8 +944,21 @@ test_site_text_blank(Fixture *f, gconstpointer data)
 	    ((const EvfSourceConfig *)g_ptr_array_index(cfg->sources, 1))
 	        ->title,
 	    ==, "Two \u00a0partners");
+	/* and so do invisible characters alone (a word joiner, a soft
+	 * hyphen), as an event's title may not be of them */
+	g_clear_pointer(&cfg, evf_config_free);
+	cfg = assert_loads(f, "[site]\ntitle=\u2060\u00ad\n"
+	                      "[source zw]\nurl=https://zw.example/rss\n"
+	                      "title=\u200d\n");
+	g_assert_cmpstr(cfg->title, ==, "Events");
+	g_assert_cmpstr(
+	    ((const EvfSourceConfig *)g_ptr_array_index(cfg->sources, 0))
+	        ->title,
+	    ==, "ZW");
 	/* so does white space written in HTML, which leaves nothing */
 	assert_refused(f, "[site]\ntitle=&nbsp;\n", 2, "nothing but HTML");
+	assert_refused(f, "[site]\ntitle=&#x2060;&shy;\n", 2,
+	               "nothing but HTML");
 	assert_refused(f,
 	               "[source a]\nurl=https://a.example/f.xml\n"
 	               "title=<b>\u00a0</b>&#x3000;\n",

@@ -4140,6 +4140,68 @@ test_tz_changes_in_kept(void)
 	}
 }
 
+/* Copies the zone @name of the time zone data in use to @to. */
+static void
+copy_zone(const char *name, const char *to)
+{
+	const char *dir = g_getenv("TZDIR");
+	g_autofree char *from = g_build_filename(
+	    dir != NULL && dir[0] != '\0' ? dir : "/usr/share/zoneinfo", name,
+	    NULL);
+	g_autofree char *bytes = NULL;
+	gsize len = 0;
+
+	g_assert_true(g_file_get_contents(from, &bytes, &len, NULL));
+	g_assert_true(g_file_set_contents(to, bytes, (gssize)len, NULL));
+}
+
+/* What was kept of one version of the time zone data is not given for
+ * another (a daemon that runs across a tzdata update): one zone's name,
+ * first without changes of the clocks (Tokyo's rules), then with them
+ * (Ljubljana's). */
+static void
+test_tz_changes_in_new_data(void)
+{
+	g_autofree char *saved = g_strdup(g_getenv("TZDIR"));
+	g_autofree char *dir = g_dir_make_tmp("evfeed-tzdir-XXXXXX", NULL);
+	g_autofree char *sub = g_build_filename(dir, "Test", NULL);
+	g_autofree char *zone = g_build_filename(sub, "Zone", NULL);
+	static const struct {
+		const char *rules, *version;
+		guint changes;
+	} steps[] = {
+		{ "Asia/Tokyo", "# version test-1", 0 },
+		{ "Europe/Ljubljana", "# version test-2", 2 },
+	};
+
+	g_assert_nonnull(dir);
+	g_assert_cmpint(g_mkdir(sub, 0700), ==, 0);
+	for (gsize i = 0; i < G_N_ELEMENTS(steps); i++) {
+		g_autoptr(GTimeZone) tz = NULL;
+		g_autoptr(GArray) w = NULL;
+
+		/* (read from the system's data, then from the copy) */
+		if (saved != NULL)
+			g_setenv("TZDIR", saved, TRUE);
+		else
+			g_unsetenv("TZDIR");
+		copy_zone(steps[i].rules, zone);
+		g_setenv("TZDIR", dir, TRUE);
+		evf_tz_data_seen(steps[i].version);
+		tz = g_time_zone_new_identifier("Test/Zone");
+		g_assert_nonnull(tz);
+		w = evf_tz_changes_in(tz, 2027);
+		g_assert_cmpuint(w->len, ==, steps[i].changes);
+	}
+	if (saved != NULL)
+		g_setenv("TZDIR", saved, TRUE);
+	else
+		g_unsetenv("TZDIR");
+	g_assert_cmpint(g_remove(zone), ==, 0);
+	g_assert_cmpint(g_rmdir(sub), ==, 0);
+	g_assert_cmpint(g_rmdir(dir), ==, 0);
+}
+
 /* The mistakes editors make most are named, not just called invalid. */
 static void
 test_error_rrule_mistakes(void)
@@ -7379,6 +7441,8 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/repeats/last-kept", test_repeats_last_kept);
 	g_test_add_func("/eventfile/tz/changes-in-kept",
 	                test_tz_changes_in_kept);
+	g_test_add_func("/eventfile/tz/changes-in-new-data",
+	                test_tz_changes_in_new_data);
 	g_test_add_func("/eventfile/write/clocks-go-back",
 	                test_write_clocks_go_back);
 	g_test_add_func("/eventfile/write/ends-at-start",
