@@ -983,6 +983,16 @@ is_sqlite_file(const char *path)
 	return is;
 }
 
+/* Whether @uri's host is an IPv6 address, which no feed may publish: the
+ * W3C Feed Validation Service reads links by RFC 2396 (InvalidUriChar),
+ * and tag: identifiers need a name. */
+static gboolean
+ipv6_host(GUri *uri)
+{
+	return uri != NULL && g_uri_get_host(uri) != NULL &&
+	       strchr(g_uri_get_host(uri), ':') != NULL;
+}
+
 /* Checks @value against @spec; on success stores the canonical form in
  * *canon (strings) or *num (numbers), else returns the reason. */
 static const char *
@@ -1027,9 +1037,7 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 			       "password";
 		/* tag: identifiers (RFC 4151) are made from the site's
 		 * host, which must be a name. */
-		if (uri != NULL && strcmp(spec->group, "site") == 0 &&
-		    g_uri_get_host(uri) != NULL &&
-		    strchr(g_uri_get_host(uri), ':') != NULL)
+		if (strcmp(spec->group, "site") == 0 && ipv6_host(uri))
 			return "the site's URL needs a host name, not an IPv6 "
 			       "address (its feeds' tag: identifiers are made "
 			       "from it)";
@@ -1037,10 +1045,8 @@ check_value(const EvfConfig *cfg, const KeySpec *spec, const char *value,
 		 * items (RSS source url, Atom source and author): the W3C
 		 * Feed Validation Service reads links by RFC 2396, which has
 		 * no IPv6 host (InvalidUriChar), as for an event's url. */
-		if (uri != NULL && strcmp(spec->group, "source") == 0 &&
-		    strcmp(spec->key, "link") == 0 &&
-		    g_uri_get_host(uri) != NULL &&
-		    strchr(g_uri_get_host(uri), ':') != NULL)
+		if (strcmp(spec->group, "source") == 0 &&
+		    strcmp(spec->key, "link") == 0 && ipv6_host(uri))
 			return "a published link needs a host name, not an "
 			       "IPv6 address (feed validators refuse one)";
 		if (uri != NULL && strcmp(spec->group, "site") == 0 &&
@@ -2174,8 +2180,7 @@ config_read(const char *path, GPtrArray *diags)
 			    g_key_file_get_value(kf, groups[i], "link", NULL);
 
 			if ((link == NULL || *g_strstrip(link) == '\0') &&
-			    u != NULL && g_uri_get_host(u) != NULL &&
-			    strchr(g_uri_get_host(u), ':') != NULL)
+			    ipv6_host(u))
 				evf_diags_add(
 				    diags, path,
 				    find_line(lines, groups[i], "url"), 0,

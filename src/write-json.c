@@ -199,6 +199,20 @@ event_extension(JsonBuilder *b, const EvfConfig *cfg, const EvfEvent *ev)
 	json_builder_end_object(b);
 }
 
+/* "authors": JSON Feed 1.1's list, of one author named @name, with
+ * @url if any. */
+static void
+member_author(JsonBuilder *b, const char *name, const char *url)
+{
+	json_builder_set_member_name(b, "authors");
+	json_builder_begin_array(b);
+	json_builder_begin_object(b);
+	member_string(b, "name", name);
+	member_optional(b, "url", url);
+	json_builder_end_object(b);
+	json_builder_end_array(b);
+}
+
 static void
 item(JsonBuilder *b, const EvfView *view, const EvfEvent *ev)
 {
@@ -220,19 +234,12 @@ item(JsonBuilder *b, const EvfView *view, const EvfEvent *ev)
 	member_optional(b, "image", ev->image);
 	member_string(b, "date_published", published);
 	member_string(b, "date_modified", modified);
-	if (ev->source != NULL) {
-		/* the partner whose listing it is; the others take the feed's
-		 * authors, as JSON Feed 1.1 says */
-		json_builder_set_member_name(b, "authors");
-		json_builder_begin_array(b);
-		json_builder_begin_object(b);
-		member_string(b, "name",
-		              ev->source_title != NULL ? ev->source_title
-		                                       : ev->source);
-		member_optional(b, "url", ev->source_url);
-		json_builder_end_object(b);
-		json_builder_end_array(b);
-	}
+	/* the partner whose listing it is; the others take the feed's
+	 * authors, as JSON Feed 1.1 says */
+	if (ev->source != NULL)
+		member_author(
+		    b, ev->source_title != NULL ? ev->source_title : ev->source,
+		    ev->source_url);
 	if (ev->categories->len > 0)
 		member_strings(b, "tags", ev->categories, 0);
 	if (!ev->tba) {
@@ -273,13 +280,7 @@ evf_write_jsonfeed(const EvfView *view, GError **error)
 	if (cfg->description[0] != '\0')
 		member_string(b, "description", cfg->description);
 	member_string(b, "language", cfg->language);
-	json_builder_set_member_name(b, "authors");
-	json_builder_begin_array(b);
-	json_builder_begin_object(b);
-	member_string(b, "name", cfg->title);
-	member_string(b, "url", cfg->url);
-	json_builder_end_object(b);
-	json_builder_end_array(b);
+	member_author(b, cfg->title, cfg->url);
 	if (cfg->hub != NULL) {
 		json_builder_set_member_name(b, "hubs");
 		json_builder_begin_array(b);
