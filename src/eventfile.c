@@ -2276,6 +2276,8 @@ date_of_words(const char *s)
 	    !g_date_valid_dmy((GDateDay)atoi(d), (GDateMonth)month,
 	                      (GDateYear)atoi(y)))
 		return NULL;
+	if (atoi(y) < 1900 || atoi(y) > 2200)
+		return NULL;
 	return g_strdup_printf("%s-%02d-%02d", y, month, atoi(d));
 }
 
@@ -2310,12 +2312,14 @@ advice_taken(const char *value)
 }
 
 /* (transfer full): how to write @s, which is not of a date's form, as
- * the end of its diagnostic; "" when that is not known. */
+ * the end of its diagnostic; "" when that is not known. With @day_only
+ * (the end of an all-day event), the advice is a day: a value with a
+ * time would be refused in turn. */
 static char *
-date_advice(const char *s)
+date_advice(const char *s, gboolean day_only)
 {
 	static GRegex *dmy, *fraction, *zone_word, *ampm, *noon, *slashes,
-	    *short_offset, *spaced_offset;
+	    *short_offset, *spaced_offset, *timed, *iso_day;
 	g_autoptr(GMatchInfo) m = NULL;
 	g_autofree char *worded = NULL;
 	gunichar invisible = evf_text_first_invisible(s);
@@ -2327,6 +2331,49 @@ date_advice(const char *s)
 	}
 	if (in_typographic_quotes(s))
 		return g_strdup(TYPOGRAPHIC_QUOTES_ADVICE);
+
+	/* a day with a time after it (an hour, AM or PM, an offset or a
+	 * zone's name, noon): the day alone */
+	if (day_only &&
+	    g_regex_match(
+	        evf_regex_once(&timed,
+	                       "^(.*[0-9])[ T]+(?:[0-9]{1,2}:[0-9]{2}"
+	                       "(?::[0-9]{2}(?:[.,][0-9]+)?)? *(?:[AP]\\.?M"
+	                       "\\.?|Z|UTC|[+-][0-9]{1,2}(?::?[0-9]{2})?|"
+	                       "[A-Za-z][A-Za-z/_+-]*)?|[0-9]{1,2} *[AP]\\.?"
+	                       "M\\.?|noon|midday)$",
+	                       G_REGEX_CASELESS),
+	        s, 0, &m)) {
+		g_autofree char *day = g_match_info_fetch(m, 1);
+		g_autoptr(GMatchInfo) d = NULL;
+		g_autofree char *advice = NULL;
+
+		if (g_regex_match(evf_regex_once(&iso_day,
+		                                 "^([0-9]{4})-([0-9]{1,2})-"
+		                                 "([0-9]{1,2})$",
+		                                 0),
+		                  day, 0, &d)) {
+			g_autofree char *y = g_match_info_fetch(d, 1);
+			g_autofree char *mo = g_match_info_fetch(d, 2);
+			g_autofree char *dd = g_match_info_fetch(d, 3);
+
+			if (atoi(y) < 1900 || atoi(y) > 2200 ||
+			    !g_date_valid_dmy((GDateDay)atoi(dd),
+			                      (GDateMonth)atoi(mo),
+			                      (GDateYear)atoi(y)))
+				return g_strdup("");
+			return g_strdup_printf("; an all-day event ends on a "
+			                       "day: write %s-%02d-%02d",
+			                       y, atoi(mo), atoi(dd));
+		}
+		advice = date_advice(day, FALSE);
+		if (advice[0] == '\0')
+			return g_steal_pointer(&advice);
+		return g_strconcat(advice,
+		                   " (the day alone: an all-day event ends "
+		                   "on a day)",
+		                   NULL);
+	}
 
 	/* 25.09.2018 and 25/09/2018, as Europeans write a date, 12/25/2018
 	 * as Americans do; with a time, or an hour with AM or PM, after */
@@ -2494,10 +2541,11 @@ utc_year_in_range(Ctx *c, const char *key, const Node *n, const char *s,
 	return FALSE;
 }
 
-/* Parses @n as a date or date-time; wall times are in @zone. */
+/* Parses @n as a date or date-time; wall times are in @zone. @day_only:
+ * @n ends an all-day event, and advice for another form is a day. */
 static gboolean
 want_when(Ctx *c, const char *key, const Node *n, const char *zone,
-          gboolean allow_tba, When *out)
+          gboolean allow_tba, gboolean day_only, When *out)
 {
 	static GRegex *form;
 	GRegex *re =
@@ -2531,7 +2579,7 @@ want_when(Ctx *c, const char *key, const Node *n, const char *zone,
 		                  strstr(s, "\u2014") != NULL ||
 		                  strstr(s, "\u2212") != NULL;
 
-		g_autofree char *advice = date_advice(s);
+		g_autofree char *advice = date_advice(s, day_only);
 
 		ctx_error(c, n,
 		          "%s: invalid date '%s' (expected YYYY-MM-DD, "
@@ -4444,19 +4492,77 @@ warn_etc_sign(Ctx *c, const Node *zone, const char *tzid)
 		               "timezone: %s", advice);
 }
 
-/* A time zone named by an all-day event, whose dates are read in none:
- * an editor's zone must not be dropped in silence. (A timed start with
- * an offset may name its zone: the offset chooses between a wall time's
- * two instants when the clocks go back, as want_when advises.) */
+/* A time zone named by an all-day event, whose dates are read in none,
+ * or by a timed one whose start is written with an offset the zone does
+ * not have then, and whose end, if any, with an offset too: an editor's
+ * zone must not be dropped in silence. (A timed start with the zone's
+ * offset names its zone rightly: the offset chooses between a wall time's
+ * two instants when the clocks go back, as want_when advises. An end
+ * without an offset is read in the zone, and warn_end_without_offset
+ * tells of it. Where GLib misreads the zone, which want_when refuses
+ * for a wall time, an offset is what the editor is told to write.) */
 static void
-warn_zone_unused(Ctx *c, const Node *zone, const char *tzid, const When *s)
+warn_zone_unused(Ctx *c, const Node *zone, const char *tzid, const When *s,
+                 const When *e)
 {
-	if (zone != NULL && s->date_only)
+	g_autoptr(GTimeZone) tz = NULL;
+	g_autoptr(GTimeZone) at = NULL;
+	g_autoptr(GDateTime) there = NULL;
+	g_autoptr(GDateTime) written_at = NULL;
+	g_autofree char *written = NULL, *local = NULL, *wall = NULL;
+	g_autofree char *how = NULL;
+	const char *hm;
+
+	if (zone == NULL)
+		return;
+	if (s->date_only) {
 		evf_diags_warn(c->diags, c->path, zone->line, zone->col,
 		               "timezone: not used: an all-day event is on the "
 		               "same days in every zone (give start a time to "
 		               "have it in %s, or leave the key out)",
 		               tzid);
+		return;
+	}
+	if (!s->has_offset || (e != NULL && !e->has_offset))
+		return;
+	hm = g_date_time_get_second(s->time) != 0 ? "%Y-%m-%dT%H:%M:%S"
+	                                          : "%Y-%m-%dT%H:%M";
+	at = g_time_zone_new_offset(s->offset);
+	written_at = g_date_time_to_timezone(s->time, at);
+	if (written_at == NULL ||
+	    evf_tz_is_misread(tzid, g_date_time_get_year(written_at)) ||
+	    evf_tz_is_misread(tzid, g_date_time_get_year(s->time)))
+		return;
+	tz = evf_tz_or_utc(tzid);
+	there = g_date_time_to_timezone(s->time, tz);
+	if (there == NULL ||
+	    g_date_time_get_utc_offset(there) / G_USEC_PER_SEC == s->offset)
+		return;
+	written = when_written(s, FALSE);
+	wall = g_date_time_format(written_at, hm);
+	local = g_date_time_format(there, hm);
+	/* an end with an offset too loses it with the start's: each as
+	 * written, on its own wall clock */
+	if (e != NULL) {
+		g_autoptr(GTimeZone) end_at = g_time_zone_new_offset(e->offset);
+		g_autoptr(GDateTime) end_written =
+		    g_date_time_to_timezone(e->time, end_at);
+		g_autofree char *end_wall = g_date_time_format(
+		    end_written, g_date_time_get_second(e->time) != 0
+		                     ? "%Y-%m-%dT%H:%M:%S"
+		                     : "%Y-%m-%dT%H:%M");
+
+		how = g_strdup_printf("start and end without their offsets "
+		                      "(start: %s, end: %s)",
+		                      wall, end_wall);
+	}
+	evf_diags_warn(c->diags, c->path, zone->line, zone->col,
+	               "timezone: not used: start is written with an offset "
+	               "that %s does not have then (%s, which is %s there), "
+	               "and is published at that offset; to have the event "
+	               "at %s in %s, write %s, or leave the key out",
+	               tzid, written, local, wall, tzid,
+	               how != NULL ? how : "start without its offset");
 }
 
 /* An end written without an offset beside a start written with one is
@@ -4552,7 +4658,7 @@ read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 			          "missing key 'start' (a date, a date-time "
 			          "or tba)");
 		dates_ok = FALSE;
-	} else if (!want_when(c, "start", start, tzid, TRUE, &s)) {
+	} else if (!want_when(c, "start", start, tzid, TRUE, FALSE, &s)) {
 		dates_ok = FALSE;
 	} else if (s.tba) {
 		ev->tba = TRUE;
@@ -4560,11 +4666,12 @@ read_dates(Ctx *c, const Node *map, EvfEvent *ev)
 			ctx_error(c, end, "end: not allowed when start is tba");
 		return;
 	}
-	if (end != NULL && !want_when(c, "end", end, tzid, FALSE, &e))
+	if (end != NULL &&
+	    !want_when(c, "end", end, tzid, FALSE, dates_ok && s.date_only, &e))
 		return;
 	if (!dates_ok)
 		return;
-	warn_zone_unused(c, zone, tzid, &s);
+	warn_zone_unused(c, zone, tzid, &s, end != NULL ? &e : NULL);
 	if (end != NULL && e.date_only != s.date_only) {
 		ctx_error(c, end, "end: must be a %s like start%s",
 		          s.date_only ? "date" : "date-time",
@@ -4645,7 +4752,7 @@ read_published(Ctx *c, const Node *n, EvfEvent *ev)
 {
 	g_auto(When) w = { 0 };
 
-	if (!want_when(c, "published", n, c->cfg->timezone, FALSE, &w))
+	if (!want_when(c, "published", n, c->cfg->timezone, FALSE, FALSE, &w))
 		return;
 	ev->published_line = n->line;
 	ev->published_col = n->col;

@@ -883,17 +883,22 @@ test_dates_set_back(void)
 static void
 test_dates_utc_offset(void)
 {
-	g_autoptr(EvfEvent) ev = parse_ok("---\n"
-	                                  "title: Expert Meeting\n"
-	                                  "start: 2018-05-22T09:00+02:00\n"
-	                                  "end: 2018-05-22T12:00-0100\n"
-	                                  "timezone: Asia/Tokyo\n"
-	                                  "---\n");
+	g_autoptr(EvfEvent) ev = parse_warned(
+	    "---\n"
+	    "title: Expert Meeting\n"
+	    "start: 2018-05-22T09:00+02:00\n"
+	    "end: 2018-05-22T12:00-0100\n"
+	    "timezone: Asia/Tokyo\n"
+	    "---\n",
+	    5, 11,
+	    "timezone: not used: start is written with an offset that "
+	    "Asia/Tokyo does not have then");
 
 	if (ev == NULL)
 		return;
 	/* An offset fixes the instant; the result is UTC, without a zone,
-	 * even when the file names one. */
+	 * even when the file names one (which is warned of when it does
+	 * not have the offset: test_dates_offset_zone). */
 	g_assert_null(ev->tzid);
 	g_assert_cmpint(g_date_time_get_utc_offset(ev->start), ==, 0);
 	g_assert_cmpint(g_date_time_get_hour(ev->start), ==, 7);
@@ -1028,6 +1033,84 @@ test_dates_all_day_zone(void)
 		                                  "---\n");
 
 		g_assert_true(ev->tba);
+	}
+}
+
+/* A timed start written with an offset its named zone does not have then
+ * is published at that offset, and the zone is not used: the editor is
+ * told so, at the key, with the wall time and the zone that were written
+ * (a series too, which would otherwise keep that offset in silence). The
+ * zone's own offset, also that of the second of a wall time the clocks
+ * go back over, names the zone rightly: no warning. */
+static void
+test_dates_offset_zone(void)
+{
+	static const struct {
+		const char *text, *needle;
+	} warned[] = {
+		{ "start: 2027-05-14T10:00+02:00\n"
+		  "end: 2027-05-14T11:00+02:00\n"
+		  "timezone: America/New_York\n"
+		  "recurrence: FREQ=WEEKLY;COUNT=30\n",
+		  "timezone: not used: start is written with an offset that "
+		  "America/New_York does not have then (2027-05-14T10:00+02:00, "
+		  "which is 2027-05-14T04:00 there), and is published at that "
+		  "offset; to have the event at 2027-05-14T10:00 in "
+		  "America/New_York, write start and end without their offsets "
+		  "(start: 2027-05-14T10:00, end: 2027-05-14T11:00), or leave "
+		  "the key out" },
+		/* an end at another offset: on its own wall clock */
+		{ "start: 2027-05-14T10:00+02:00\n"
+		  "end: 2027-05-14T10:30+01:00\n"
+		  "timezone: America/New_York\n",
+		  "(start: 2027-05-14T10:00, end: 2027-05-14T10:30)" },
+		{ "start: 2027-01-14T09:30:15Z\ntimezone: Asia/Tokyo\n",
+		  "(2027-01-14T09:30:15Z, which is 2027-01-14T18:30:15 there), "
+		  "and is published at that offset; to have the event at "
+		  "2027-01-14T09:30:15 in Asia/Tokyo, write start without its "
+		  "offset, or leave the key out" },
+		/* New York's offset, but in winter */
+		{ "start: 2027-01-14T10:00-04:00\ntimezone: America/New_York\n",
+		  "to have the event at 2027-01-14T10:00 in America/New_York" },
+		{ "start: 2027-01-14T10:00+01:00\ntimezone: UTC\n",
+		  "an offset that UTC does not have then" },
+	};
+	static const char *const taken[] = {
+		"start: 2027-05-14T10:00-04:00\ntimezone: America/New_York\n",
+		"start: 2027-01-14T09:30:15Z\ntimezone: UTC\n",
+		"start: 2027-01-14T09:30+09:00\ntimezone: Asia/Tokyo\n",
+		"start: 2027-10-31T02:30+01:00\ntimezone: Europe/Ljubljana\n",
+		"start: 2027-10-31T02:30+02:00\ntimezone: Europe/Ljubljana\n",
+		/* the site's zone, not named: another place's offset, meant */
+		"start: 2027-05-14T10:00-07:00\n",
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(warned); i++) {
+		g_autofree char *text = g_strdup_printf(
+		    "---\ntitle: Talk\n%s---\n", warned[i].text);
+		guint at = 0;
+		g_autoptr(EvfEvent) ev = NULL;
+
+		/* (the line of timezone:) */
+		for (const char *p = strstr(text, "timezone:"); p > text; p--)
+			at += *p == '\n';
+		ev = parse_warned(text, at + 1, 11, warned[i].needle);
+		g_assert_null(ev->tzid);
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(taken); i++) {
+		g_autofree char *text =
+		    g_strdup_printf("---\ntitle: Talk\n%s---\n", taken[i]);
+		g_autoptr(EvfEvent) ev = parse_ok(text);
+	}
+	/* an end without an offset is read in the zone, which is used: the
+	 * end's warning alone (test_dates_end_without_offset) */
+	{
+		g_autoptr(EvfEvent) ev = parse_warned(
+		    "---\ntitle: Talk\nstart: 2027-05-14T10:00+02:00\n"
+		    "end: 2027-05-14T12:00\ntimezone: America/New_York\n---\n",
+		    4, 6,
+		    "end: 2027-05-14T12:00 (2027-05-14T16:00Z) has no "
+		    "offset from UTC, and is read in America/New_York");
 	}
 }
 
@@ -6047,6 +6130,41 @@ test_error_date_advice(void)
 		{ "2018-06-28T25:00+02", "(expected YYYY-MM-DD, " },
 	};
 
+	static const struct {
+		const char *date;
+		const char *needle;
+	} day_only[] = {
+		{ "2018-06-28 10:00 +02:00",
+		  "; an all-day event ends on a day: write 2018-06-28" },
+		{ "2018-06-28T10:00+02", "; an all-day event ends on a day: "
+		                         "write 2018-06-28" },
+		{ "2018-6-28 10:00 UTC",
+		  "; an all-day event ends on a day: write 2018-06-28" },
+		{ "2018-06-28 noon",
+		  "; an all-day event ends on a day: write 2018-06-28" },
+		{ "2018-06-28T10:00:00.000Z",
+		  "; an all-day event ends on a day: write 2018-06-28" },
+		{ "2018-06-28 6 PM",
+		  "; an all-day event ends on a day: write 2018-06-28" },
+		{ "2018-06-28T10:00 CET",
+		  "; an all-day event ends on a day: write 2018-06-28" },
+		{ "28.06.2018 18:00", "; write the year first: 2018-06-28 (the "
+		                      "day alone: an all-day event ends on a "
+		                      "day)" },
+		{ "06/28/2018 6:30 PM",
+		  "; write the year first: 2018-06-28 (the day alone" },
+		{ "June 28, 2018 10:00",
+		  "; write it with numbers, the year first: 2018-06-28 (the "
+		  "day alone" },
+		/* without a time, as for a start */
+		{ "28.06.2018", "; write the year first: 2018-06-28" },
+		{ "2018/06/28", "; write it with dashes: 2018-06-28" },
+		/* none that is no date */
+		{ "2018-02-30 10:00 +02:00", "(expected YYYY-MM-DD, " },
+		{ "2201-01-01 10:00 +02:00", "(expected YYYY-MM-DD, " },
+		{ "June 28, 2201 10:00", "(expected YYYY-MM-DD, " },
+	};
+
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
 		g_autofree char *text = g_strdup_printf(
 		    "---\ntitle: Workshop\nstart: %s\n---\n", cases[i].date);
@@ -6063,6 +6181,29 @@ test_error_date_advice(void)
 
 		if (g_str_has_prefix(cases[i].needle, "(expected"))
 			g_assert_true(g_str_has_suffix(d->message, "or tba)"));
+	}
+	/* the end of an all-day event is a day: no advice of a time, which
+	 * is refused in turn ("end: must be a date like start") */
+	for (guint i = 0; i < G_N_ELEMENTS(day_only); i++) {
+		g_autofree char *text =
+		    g_strdup_printf("---\ntitle: Workshop\nstart: 2018-06-27\n"
+		                    "end: %s\n---\n",
+		                    day_only[i].date);
+		g_autoptr(GPtrArray) diags = evf_diags_new();
+		g_autoptr(EvfEvent) ev = parse(text, diags);
+		const EvfDiag *d;
+		const char *advice;
+
+		assert_error(text, 4, 6, day_only[i].needle);
+		if (diags->len < 1)
+			continue;
+		d = g_ptr_array_index(diags, 0);
+		advice = strstr(d->message, "+HH:MM)");
+		g_assert_nonnull(advice);
+		g_assert_null(strstr(advice, "T1"));
+		g_assert_null(strstr(advice, ":00"));
+		if (g_str_has_prefix(day_only[i].needle, "(expected"))
+			g_assert_true(g_str_has_suffix(d->message, ":MM)"));
 	}
 }
 
@@ -7323,6 +7464,7 @@ main(int argc, char **argv)
 	g_test_add_func("/eventfile/text/url-invisible", test_url_invisible);
 	g_test_add_func("/eventfile/dates/all-day-zone",
 	                test_dates_all_day_zone);
+	g_test_add_func("/eventfile/dates/offset-zone", test_dates_offset_zone);
 	g_test_add_func("/eventfile/dates/utc-z", test_dates_utc_z);
 	g_test_add_func("/eventfile/dates/utc-offset", test_dates_utc_offset);
 	g_test_add_func("/eventfile/dates/utc-offset-shown",
