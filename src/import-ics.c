@@ -377,25 +377,18 @@ logical_feed(Precheck *pc, const char *p, gsize n)
 				    l->lineno, MAX_PARAMS);
 				return FALSE;
 			}
-			if (++l->params_len > MAX_PARAMS_BYTES) {
-				gboolean desc =
-				    l->name_len == 11 &&
-				    g_ascii_strncasecmp(l->name, "DESCRIPTION",
-				                        11) == 0;
-
-				/* (named: a DESCRIPTION's is most often an
-				 * HTML note in its ALTREP, as Thunderbird
-				 * writes a long one) */
+			/* (a DESCRIPTION's are left out, not given to
+			 * libical: most often the HTML note of its
+			 * ALTREP, as Thunderbird writes a long one,
+			 * whose event keeps its plain text;
+			 * append_without_params) */
+			if (++l->params_len > MAX_PARAMS_BYTES &&
+			    !(l->name_len == 11 &&
+			      g_ascii_strncasecmp(l->name, "DESCRIPTION", 11) ==
+			          0)) {
 				pc->error = g_strdup_printf(
-				    "line %u: parameters longer than %d KiB%s",
-				    l->lineno, MAX_PARAMS_BYTES / 1024,
-				    desc
-				        ? " (a DESCRIPTION's: an HTML note in "
-				          "its ALTREP, which libical cannot be "
-				          "given safely at that length; keep "
-				          "the note shorter, or export the "
-				          "calendar without it)"
-				        : "");
+				    "line %u: parameters longer than %d KiB",
+				    l->lineno, MAX_PARAMS_BYTES / 1024);
 				return FALSE;
 			}
 			break;
@@ -724,8 +717,69 @@ rule_upper(char *line, gsize n)
 	}
 }
 
+/* The name of the parameter put in place of a DESCRIPTION's parameters
+ * that are too long (the HTML note of an ALTREP), whose value is how many
+ * bytes they were: an X- name with random letters in it, the same for the
+ * life of the process, so that no calendar can give it itself and have a
+ * warning told of what it did not do. */
+static const char *
+dropped_params(void)
+{
+	static char name[40];
+	static gsize once;
+
+	if (g_once_init_enter(&once)) {
+		g_snprintf(name, sizeof name, "X-EVFEED-LEFT-OUT-%08X%08X",
+		           g_random_int(), g_random_int());
+		g_once_init_leave(&once, 1);
+	}
+	return name;
+}
+
+/* Appends to @out the unfolded line @line (@n bytes, no CR LF) when it is
+ * a DESCRIPTION whose parameters are longer than libical may be given
+ * (the pre-check lets them through): with dropped_params(), the number of
+ * their bytes, in their place, and its value; TRUE when it is. The bytes
+ * are counted as the pre-check counts them, from the name's ';' to the
+ * first ':' outside quotes. */
+static gboolean
+append_without_params(GString *out, const char *line, gsize n)
+{
+	static const char name[] = "DESCRIPTION";
+	const gsize len = sizeof name - 1;
+	const char *end = line + n, *p, *value, *v;
+	gboolean quoted = FALSE;
+
+	if (n <= len || g_ascii_strncasecmp(line, name, len) != 0 ||
+	    line[len] != ';')
+		return FALSE;
+	for (p = line + len + 1; p < end; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (*p == ':' && !quoted)
+			break;
+	}
+	if ((gsize)(p - (line + len + 1)) <= MAX_PARAMS_BYTES)
+		return FALSE;
+	g_string_append_printf(out, "%s;%s=%" G_GSIZE_FORMAT ":", name,
+	                       dropped_params(), (gsize)(p - (line + len + 1)));
+	/* (a value, which libical needs to keep the property, and with it
+	 * the parameter that tells of what was left out: it takes one of
+	 * blanks alone for none, and an escaped line break is blank text) */
+	value = p < end ? p + 1 : end;
+	for (v = value; v < end && (*v == ' ' || *v == '\t'); v++)
+		;
+	if (v < end)
+		g_string_append_len(out, value, end - value);
+	else
+		g_string_append(out, "\\n");
+	g_string_append(out, "\r\n");
+	return TRUE;
+}
+
 /* Feeds @out's unfolded lines (each ending in CR LF) through rule_upper,
- * hold_interval and append_line, into a new string. */
+ * hold_interval, append_without_params and append_line, into a new
+ * string. */
 static GString *
 split_values(GString *in)
 {
@@ -739,7 +793,8 @@ split_values(GString *in)
 			eol = end;
 		rule_upper(p, (gsize)(eol - p));
 		hold_interval(p, (gsize)(eol - p));
-		append_line(out, p, eol - p);
+		if (!append_without_params(out, p, (gsize)(eol - p)))
+			append_line(out, p, eol - p);
 		p = eol + (eol < end ? 2 : 0);
 	}
 	g_string_free(in, TRUE);
@@ -2329,6 +2384,26 @@ read_description(Ctx *c, icalcomponent *ve, EvfEvent *ev, const char *label)
 		ctx_warn(c, "%s: DESCRIPTION cut to %d bytes", label,
 		         EVF_IMPORT_MAX_DESCRIPTION);
 
+	for (icalparameter *x = pd != NULL ? icalproperty_get_first_parameter(
+	                                         pd, ICAL_X_PARAMETER)
+	                                   : NULL;
+	     x != NULL;
+	     x = icalproperty_get_next_parameter(pd, ICAL_X_PARAMETER)) {
+		const char *name = icalparameter_get_xname(x);
+		const char *value = icalparameter_get_xvalue(x);
+		g_autofree char *bytes = NULL;
+
+		if (name == NULL ||
+		    g_ascii_strcasecmp(name, dropped_params()) != 0)
+			continue;
+		bytes = shown(value != NULL ? value : "");
+		ctx_warn(c,
+		         "%s: the parameters of its DESCRIPTION (%s bytes, "
+		         "most often an HTML note in an ALTREP) are left out, "
+		         "longer than the %d KiB libical may be given: its "
+		         "plain text is used",
+		         label, bytes, MAX_PARAMS_BYTES / 1024);
+	}
 	ev->description_text =
 	    clean_text(pd != NULL ? icalproperty_get_description(pd) : NULL,
 	               EVF_IMPORT_MAX_DESCRIPTION);

@@ -384,9 +384,15 @@ test_precheck_long_params(void)
 	g_autofree char *bad = g_strdup_printf(
 	    "BEGIN:VCALENDAR\r\nX-A;X-P=\"%s:\":x\r\nEND:VCALENDAR", v4092);
 
+	/* a DESCRIPTION's are left out instead (append_without_params) */
+	g_autofree char *desc = g_strdup_printf(
+	    "BEGIN:VCALENDAR\r\nDESCRIPTION;X-P=\"%s:\":x\r\nEND:VCALENDAR",
+	    v4092);
+
 	g_assert_cmpuint(strlen("X-P=\"") + 4089 + 2, ==, 4096);
 	assert_accepted(ok, strlen(ok));
 	assert_refused(bad, strlen(bad), "parameters longer than 4 KiB");
+	assert_accepted(desc, strlen(desc));
 }
 
 static void
@@ -2337,6 +2343,117 @@ test_description_altrep(void)
 	           "href=\"https://d.example/\">Caf\u00e9</a>"));
 }
 
+/* The ALTREP of @html's first @fill bytes of filler, percent-encoded,
+ * with the link https://note.example/, as a DESCRIPTION of @text folded
+ * at 75 octets as Thunderbird writes it; *params_len: the bytes of its
+ * parameters, from the name's ';' to its ':'. */
+static char *
+altrep_description(gsize fill, const char *text, gsize *params_len)
+{
+	g_autoptr(GString) line =
+	    g_string_new("DESCRIPTION;ALTREP=\"data:"
+	                 "text/html,%3Cp%3E%3Ca%20href%3D"
+	                 "%22https%3A%2F%2Fnote.example%2F"
+	                 "%22%3Enote%3C%2Fa%3E");
+	g_autoptr(GString) folded = g_string_new(NULL);
+
+	for (gsize i = 0; i < fill; i++)
+		g_string_append_c(line, "words"[i % 5]);
+	g_string_append(line, "%3C%2Fp%3E\"");
+	*params_len = line->len - strlen("DESCRIPTION;");
+	g_string_append_printf(line, ":%s", text);
+	for (gsize i = 0; i < line->len; i += 74) {
+		if (i > 0)
+			g_string_append(folded, "\n ");
+		g_string_append_len(folded, line->str + i,
+		                    (gssize)MIN(74, line->len - i));
+	}
+	return g_string_free(g_steal_pointer(&folded), FALSE);
+}
+
+/* A DESCRIPTION whose parameters are longer than libical may be given
+ * (Thunderbird's HTML note of a few thousand characters, percent-encoded
+ * in its ALTREP) loses them, with a warning, and keeps its plain text:
+ * the calendar and its other events are not refused. Up to 4 KiB, the
+ * note is read. */
+static void
+test_description_altrep_long(void)
+{
+	gsize at_cap, over;
+	g_autofree char *fits = altrep_description(4096 - 107, "Fits", &at_cap);
+	g_autofree char *long_one =
+	    altrep_description(5000, "Plain note", &over);
+	g_autofree char *body = g_strdup_printf(
+	    "BEGIN:VEVENT\nUID:other@partner.example\nSUMMARY:Other\n"
+	    "DTSTART:20270110T100000Z\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:long@partner.example\nSUMMARY:Workshop\n"
+	    "DTSTART:20270111T100000Z\n%s\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:fits@partner.example\nSUMMARY:Fits\n"
+	    "DTSTART:20270112T100000Z\n%s\nEND:VEVENT",
+	    long_one, fits);
+	g_autoptr(EvfImport) imp = NULL;
+	g_autofree char *warning = NULL;
+	g_autofree char *text = calendar(body);
+	EvfEvent *ev;
+
+	g_assert_cmpuint(at_cap, ==, 4096);
+	g_assert_cmpuint(over, ==, 5107);
+	assert_accepted(text, strlen(text));
+	imp = import_body(body);
+	g_assert_cmpuint(imp->events->len, ==, 3);
+	g_assert_nonnull(find(imp, "other@partner.example"));
+	ev = find(imp, "long@partner.example");
+	g_assert_nonnull(ev);
+	g_assert_cmpstr(ev->description_text, ==, "Plain note");
+	g_assert_null(strstr(ev->description_html, "note.example"));
+	warning = g_strdup_printf(
+	    "line 9: 'long@partner.example' (\"Workshop\"): the parameters of "
+	    "its DESCRIPTION (%" G_GSIZE_FORMAT " bytes, most often an HTML "
+	    "note in an ALTREP) are left out, longer than the 4 KiB libical "
+	    "may be given: its plain text is used",
+	    over);
+	assert_warning(imp, warning);
+	g_assert_cmpuint(imp->warnings->len, ==, 1);
+	ev = find(imp, "fits@partner.example");
+	g_assert_nonnull(ev);
+	g_assert_nonnull(
+	    strstr(ev->description_html, "href=\"https://note.example/\""));
+
+	/* a note without a plain text: told all the same; and a calendar
+	 * cannot write the parameter that tells it, and have a warning
+	 * told of nothing left out */
+	{
+		gsize bytes;
+		g_autofree char *empty = altrep_description(5000, "", &bytes);
+		g_autofree char *body2 = g_strdup_printf(
+		    "BEGIN:VEVENT\nUID:empty@partner.example\nSUMMARY:Empty\n"
+		    "DTSTART:20270111T100000Z\n%s\nEND:VEVENT\n"
+		    "BEGIN:VEVENT\nUID:forged@partner.example\nSUMMARY:Forged\n"
+		    "DTSTART:20270112T100000Z\n"
+		    "DESCRIPTION;X-EVFEED-PARAMS-LEFT-OUT=9999;"
+		    "X-EVFEED-LEFT-OUT-0000000000000000=9999:Forged\n"
+		    "END:VEVENT",
+		    empty);
+		g_autoptr(EvfImport) imp2 = import_body(body2);
+		g_autofree char *told = g_strdup_printf(
+		    "line 4: 'empty@partner.example' (\"Empty\"): the "
+		    "parameters of its DESCRIPTION (%" G_GSIZE_FORMAT
+		    " bytes, most often an HTML note in an ALTREP) are left "
+		    "out, longer than the 4 KiB libical may be given: its "
+		    "plain text is used",
+		    bytes);
+
+		g_assert_cmpuint(imp2->events->len, ==, 2);
+		g_assert_null(
+		    find(imp2, "empty@partner.example")->description_text);
+		assert_warning(imp2, told);
+		g_assert_cmpuint(imp2->warnings->len, ==, 1);
+		g_assert_cmpstr(
+		    find(imp2, "forged@partner.example")->description_text, ==,
+		    "Forged");
+	}
+}
+
 static void
 test_dtend_before_dtstart(void)
 {
@@ -4093,6 +4210,8 @@ main(int argc, char **argv)
 	g_test_add_func("/import-ics/rrule-lower-case", test_rrule_lower_case);
 	g_test_add_func("/import-ics/description-altrep",
 	                test_description_altrep);
+	g_test_add_func("/import-ics/description-altrep-long",
+	                test_description_altrep_long);
 	g_test_add_func("/import-ics/limits/summary", test_limits_summary);
 	g_test_add_func("/import-ics/limits/items", test_limits_items);
 	g_test_add_func("/import-ics/limits/chosen-before-cap",
