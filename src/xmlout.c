@@ -108,5 +108,11 @@ evf_xml_event(xmlTextWriter *w, const EvfEvent *ev)
 	ok &= evf_xml_element(w, "ev:enddate", end);
 	ok &= evf_xml_text(w, "ev:location", ev->location);
 	ok &= evf_xml_text(w, "ev:organizer", organizers);
+	/* the kind of event (one, the module says): its first category,
+	 * "conference" or "workshop" as listings give them first */
+	ok &= evf_xml_text(w, "ev:type",
+	                   ev->categories != NULL && ev->categories->len > 0
+	                       ? g_ptr_array_index(ev->categories, 0)
+	                       : NULL);
 	return ok;
 }

@@ -981,6 +981,19 @@ class FeedChecker:
                     r.add(path, 'feedparser', 'item %d' % i,
                           'ev_startdate is %r, the feed says %r'
                           % (e.get('ev_startdate'), want))
+            # the event's kind: its first category, once
+            types = kids(item, EV_NS, 'type')
+            cats = kids(item, None, 'category')
+            if sd and cats:
+                want = text_of(cats[0])[0]
+                if len(types) != 1 or text_of(types[0])[0] != want:
+                    r.add(path, 'EventType', 'item %d' % i,
+                          '%d <ev:type>, not one of the first category %r'
+                          % (len(types), want))
+                elif e.get('ev_type') != want:
+                    r.add(path, 'feedparser', 'item %d' % i,
+                          'ev_type is %r, the feed says %r'
+                          % (e.get('ev_type'), want))
         return entries
 
     def check_rss_email(self, path, where, el):
