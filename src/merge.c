@@ -368,6 +368,20 @@ compound_words(const char *title)
 	return title_words(normal);
 }
 
+/* The words of the place of @e's event, when it gives one and @e has
+ * none yet (a winner that took a place from a listing joined to it). */
+static void
+entry_place(Entry *e)
+{
+	g_autofree char *place = NULL;
+
+	if (e->place != NULL || e->ev->location == NULL ||
+	    e->ev->location[0] == '\0')
+		return;
+	place = evf_merge_normalize_title(e->ev->location);
+	e->place = title_words(place);
+}
+
 /* (transfer full): the entry of @ev, listed by @source (nullable: the
  * site's own), whose URL counts unless it is one of @shared. */
 static Entry *
@@ -380,12 +394,7 @@ entry_new(EvfEvent *ev, const char *source, GHashTable *shared, GTimeZone *site)
 	e->title = evf_merge_normalize_title(ev->title);
 	e->words = title_words(e->title);
 	e->joined_words = compound_words(ev->title);
-	if (ev->location != NULL && ev->location[0] != '\0') {
-		g_autofree char *place =
-		    evf_merge_normalize_title(ev->location);
-
-		e->place = title_words(place);
-	}
+	entry_place(e);
 	e->url = page_url(ev->url);
 	if (e->url != NULL && g_hash_table_contains(shared, e->url))
 		g_clear_pointer(&e->url, g_free);
@@ -714,6 +723,71 @@ index_find(Index *x, const Entry *cand)
 	return best;
 }
 
+/* Adds to @roots (once each) the entry of every one of @list (nullable)
+ * that @cand may join and @same says is the same event, as first_in
+ * would take it. */
+static void
+all_in(GPtrArray *list, const Entry *cand, GPtrArray *roots,
+       gboolean (*same)(const Entry *, const Entry *))
+{
+	for (guint i = 0; list != NULL && i < list->len; i++) {
+		Entry *e = g_ptr_array_index(list, i);
+		Entry *w = e->joined != NULL ? e->joined : e;
+
+		if (joinable(w, cand) && joinable(e, cand) && same(e, cand) &&
+		    same_place(w, cand) && !g_ptr_array_find(roots, w, NULL))
+			g_ptr_array_add(roots, w);
+	}
+}
+
+/* Every entry that is the same event as @cand (a partner's item) in one
+ * of the ways index_find looks for the first, in @roots. */
+static void
+index_find_all(Index *x, const Entry *cand, GPtrArray *roots)
+{
+	all_in(g_hash_table_lookup(x->by_uid, cand->uid), cand, roots,
+	       same_when_dated);
+	if (cand->url != NULL)
+		all_in(g_hash_table_lookup(x->by_url, cand->url), cand, roots,
+		       same_when);
+	if (cand->title[0] != '\0')
+		all_in(g_hash_table_lookup(x->tba_by_title, cand->title), cand,
+		       roots, same_when);
+	if (cand->day == 0)
+		return;
+	for (guint32 d = cand->ev->all_day ? cand->day : cand->day - 1;
+	     d <= (cand->ev->all_day ? cand->day : cand->day + 1); d++)
+		all_in(g_hash_table_lookup(x->by_day, GUINT_TO_POINTER(d)),
+		       cand, roots, same_when_and_title);
+}
+
+static void
+index_list_remove(GHashTable *table, gconstpointer key, Entry *e)
+{
+	GPtrArray *list = g_hash_table_lookup(table, key);
+
+	if (list != NULL)
+		g_ptr_array_remove(list, e);
+}
+
+/* @e, a partner's entry or an item joined to one, now stays in the index
+ * in @winner's place (as index_join files an item joined to it). */
+static void
+index_refile(Index *x, Entry *e, Entry *winner)
+{
+	if (e->url != NULL)
+		index_list_remove(x->by_url, e->url, e);
+	index_list_remove(x->by_uid, e->uid, e);
+	if (e->day != 0)
+		index_list_remove(x->by_day, GUINT_TO_POINTER(e->day), e);
+	e->joined = winner;
+	e->pos = winner->pos;
+	if (e->url != NULL)
+		index_list_add(x->by_url, e->url, e);
+	index_list_add(x->by_uid, e->uid, e);
+	index_file(x, e);
+}
+
 /* Adds @s to @list unless it is there already. */
 static void
 add_unique(GPtrArray *list, const char *s)
@@ -801,6 +875,52 @@ take_status(EvfEvent *winner, const EvfEvent *loser)
 	g_date_time_unref(winner->end);
 	winner->end = g_date_time_ref(loser->end);
 	winner->end_default = loser->end_default;
+}
+
+static gboolean
+missing(const char *s)
+{
+	return s == NULL || s[0] == '\0';
+}
+
+/* What a partner's listing that wins does not give, a listing joined to
+ * it, @loser, does: the event's page, its place and position, its
+ * description and its image (the first listing to give each). A
+ * calendar's export without them (Google's and Outlook's often are) does
+ * not take from subscribers the page, the place and the text that
+ * another partner gives; the site's own events give what their editors
+ * wrote. */
+static void
+take_missing(EvfEvent *winner, const EvfEvent *loser)
+{
+	if (missing(winner->url) && !missing(loser->url)) {
+		g_free(winner->url);
+		winner->url = g_strdup(loser->url);
+	}
+	if (missing(winner->location) && !missing(loser->location)) {
+		g_free(winner->location);
+		winner->location = g_strdup(loser->location);
+	}
+	if (!winner->has_geo && loser->has_geo) {
+		winner->has_geo = TRUE;
+		winner->lat = loser->lat;
+		winner->lon = loser->lon;
+	}
+	if (missing(winner->description_html) &&
+	    missing(winner->description_text) &&
+	    (!missing(loser->description_html) ||
+	     !missing(loser->description_text))) {
+		g_free(winner->description_md);
+		g_free(winner->description_html);
+		g_free(winner->description_text);
+		winner->description_md = g_strdup(loser->description_md);
+		winner->description_html = g_strdup(loser->description_html);
+		winner->description_text = g_strdup(loser->description_text);
+	}
+	if (missing(winner->image) && !missing(loser->image)) {
+		g_free(winner->image);
+		winner->image = g_strdup(loser->image);
+	}
 }
 
 static gint
@@ -1157,6 +1277,127 @@ fingerprint(gpointer ev, gpointer cfg)
 	evf_event_update_fingerprint_attributed(ev, attribution);
 }
 
+/* What joining listings needs of a merge. */
+typedef struct {
+	const EvfConfig *cfg;
+	EvfMergeIds *ids; /* (nullable) */
+	Index *x;
+	GHashTable *uids;            /* the UIDs taken */
+	GHashTable *site_categories; /* slug → name */
+	GTimeZone *site;
+} Merge;
+
+/* @cand, @src's listing of @winner's event, is joined to it: @winner's
+ * event is listed by @src too, with @src's categories, and takes what it
+ * lacks from @cand's (its dates, its status, a partner's page, place and
+ * text) and the UID subscribers have it under (adopt). */
+static void
+join_to(Merge *m, Entry *winner, const Entry *cand, const EvfSourceConfig *src)
+{
+	const EvfEvent *ev = cand->ev;
+
+	writable(winner);
+	add_unique(winner->ev->also_listed, src->name);
+	if (ev->series != NULL) {
+		g_autofree char *of =
+		    g_strconcat(src->name, "\x1f", ev->series, NULL);
+
+		if (winner->ev->also_series == NULL)
+			winner->ev->also_series =
+			    g_ptr_array_new_with_free_func(g_free);
+		add_unique(winner->ev->also_series, of);
+	}
+	add_source_categories(winner->ev, src, m->site_categories);
+	/* the dates of one listing are not lost to another that has none,
+	 * whichever wins */
+	if (winner->ev->tba && !ev->tba) {
+		take_dates(winner->ev, ev);
+		winner->day = start_day(winner->ev, m->site);
+		index_dated(m->x, winner);
+	}
+	take_status(winner->ev, ev);
+	if (winner->source != NULL)
+		take_missing(winner->ev, ev);
+	/* (a place taken is compared as the winner's own) */
+	entry_place(winner);
+	adopt(m->ids, winner, cand, src, m->uids);
+}
+
+/* The listings of @root's event in @out: @root, and every entry and item
+ * joined to it. */
+static void
+members(const Index *x, Entry *root, GPtrArray *out)
+{
+	GPtrArray *lists[] = { x->entries, x->joined };
+
+	g_ptr_array_add(out, root);
+	for (guint k = 0; k < G_N_ELEMENTS(lists); k++)
+		for (guint i = 0; i < lists[k]->len; i++) {
+			Entry *j = g_ptr_array_index(lists[k], i);
+
+			if (j->joined == root)
+				g_ptr_array_add(out, j);
+		}
+}
+
+/* @e, a partner's listing published apart until an item joined to
+ * @winner was found to be the same event as both, joins @winner with the
+ * listings joined to it, when it may: its dates agree with @winner's, the
+ * place of each listing of the one with that of each of the other (as for
+ * a listing joined through another, first_in), and no place lists both.
+ * So the event is listed once, whichever of the three came first; @e's
+ * UID, which subscribers may have, is @winner's to adopt (and its alias,
+ * alias_joined), and every listing joined to @e is joined to @winner. */
+static void
+absorb(Merge *m, Entry *winner, Entry *e)
+{
+	const EvfSourceConfig *src =
+	    e->source != NULL ? evf_config_source(m->cfg, e->source) : NULL;
+	g_autoptr(GPtrArray) ours = g_ptr_array_new();
+	g_autoptr(GPtrArray) theirs = g_ptr_array_new();
+
+	if (e == winner || e->joined != NULL || src == NULL ||
+	    e->pos < winner->pos || !joinable(winner, e) ||
+	    !same_when(winner, e))
+		return;
+	for (guint i = 0; i < e->ev->also_listed->len; i++) {
+		const char *name = g_ptr_array_index(e->ev->also_listed, i);
+
+		if (g_strcmp0(winner->source, name) == 0 ||
+		    contains(winner->ev->also_listed, name))
+			return;
+	}
+	members(m->x, winner, ours);
+	members(m->x, e, theirs);
+	for (guint i = 0; i < ours->len; i++)
+		for (guint k = 0; k < theirs->len; k++)
+			if (!same_place(g_ptr_array_index(ours, i),
+			                g_ptr_array_index(theirs, k)))
+				return;
+	/* (its UID, taken when it was labelled, is free to be adopted) */
+	g_hash_table_remove(m->uids, e->ev->uid);
+	join_to(m, winner, e, src);
+	for (guint i = 0; i < e->ev->also_listed->len; i++) {
+		const char *name = g_ptr_array_index(e->ev->also_listed, i);
+		const EvfSourceConfig *also = evf_config_source(m->cfg, name);
+
+		add_unique(winner->ev->also_listed, name);
+		if (also != NULL)
+			add_source_categories(winner->ev, also,
+			                      m->site_categories);
+	}
+	for (guint i = 0;
+	     e->ev->also_series != NULL && i < e->ev->also_series->len; i++) {
+		if (winner->ev->also_series == NULL)
+			winner->ev->also_series =
+			    g_ptr_array_new_with_free_func(g_free);
+		add_unique(winner->ev->also_series,
+		           g_ptr_array_index(e->ev->also_series, i));
+	}
+	for (guint k = 0; k < theirs->len; k++)
+		index_refile(m->x, g_ptr_array_index(theirs, k), winner);
+}
+
 GPtrArray *
 evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
           EvfMergeIds *ids)
@@ -1177,6 +1418,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 	    g_ptr_array_new_with_free_func((GDestroyNotify)evf_event_unref);
 	g_autoptr(GPtrArray) changed = g_ptr_array_new(); /* of out's */
 	Index x;
+	Merge m;
 
 	for (guint i = 0; i < cfg->sources->len; i++) {
 		EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
@@ -1202,6 +1444,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 		reserved = reserved_uids(ids->owners, sources, partners);
 	}
 	index_init(&x);
+	m = (Merge){ cfg, ids, &x, uids, site_categories, site };
 	for (guint i = 0; i < local->len; i++) {
 		EvfEvent *ev = g_ptr_array_index(local, i);
 
@@ -1242,6 +1485,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 
 		for (guint i = 0; items != NULL && i < items->len; i++) {
 			EvfEvent *ev = g_ptr_array_index(items, i);
+			g_autoptr(GPtrArray) others = g_ptr_array_new();
 			Entry *cand;
 			Entry *winner;
 
@@ -1249,6 +1493,10 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 				continue;
 			cand = entry_new(ev, src->name, shared, site);
 			winner = index_find(&x, cand);
+			/* the entries published apart until now that it
+			 * shows to be the same event as @winner too */
+			if (winner != NULL && local_series(&x, cand) == NULL)
+				index_find_all(&x, cand, others);
 			if (winner == NULL) {
 				keep_site_categories(ev, site_categories);
 				label(ev, src, site_categories, uids, reserved,
@@ -1265,29 +1513,11 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 				take_partner_alias(ids, cand, src, uids);
 				continue;
 			}
-			writable(winner);
-			add_unique(winner->ev->also_listed, src->name);
-			if (ev->series != NULL) {
-				g_autofree char *of = g_strconcat(
-				    src->name, "\x1f", ev->series, NULL);
-
-				if (winner->ev->also_series == NULL)
-					winner->ev->also_series =
-					    g_ptr_array_new_with_free_func(
-					        g_free);
-				add_unique(winner->ev->also_series, of);
-			}
-			add_source_categories(winner->ev, src, site_categories);
-			/* the dates of one listing are not lost to another
-			 * that has none, whichever wins */
-			if (winner->ev->tba && !ev->tba) {
-				take_dates(winner->ev, ev);
-				winner->day = start_day(winner->ev, site);
-				index_dated(&x, winner);
-			}
-			take_status(winner->ev, ev);
-			adopt(ids, winner, cand, src, uids);
+			join_to(&m, winner, cand, src);
 			index_join(&x, cand, winner);
+			for (guint r = 0; r < others->len; r++)
+				absorb(&m, winner,
+				       g_ptr_array_index(others, r));
 		}
 	}
 
@@ -1300,6 +1530,15 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 	}
 	for (guint i = 0; i < x.entries->len; i++) {
 		Entry *e = g_ptr_array_index(x.entries, i);
+
+		/* (an entry that joined another: absorb) */
+		if (e->joined != NULL) {
+			if (ids != NULL)
+				alias_joined(ids, e,
+				             evf_config_source(cfg, e->source),
+				             e->joined->ev->uid);
+			continue;
+		}
 
 		g_ptr_array_add(out, evf_event_ref(e->ev));
 		/* The local events this merge left alone keep the

@@ -190,6 +190,19 @@ assert_apart(GPtrArray *out, guint n)
 		    ==, 0);
 }
 
+/* That @out is one event, of @uid, that @a and @b list too. */
+static void
+assert_one_listed(GPtrArray *out, const char *uid, const char *a, const char *b)
+{
+	EvfEvent *ev;
+
+	g_assert_cmpuint(out->len, ==, 1);
+	ev = g_ptr_array_index(out, 0);
+	g_assert_cmpstr(ev->uid, ==, uid);
+	g_assert_true(has(ev->also_listed, a));
+	g_assert_true(has(ev->also_listed, b));
+}
+
 /* (transfer full): evf_merge of @local (nullable: the site has no events
  * of its own) and the partner items that follow: a source's name and the
  * list of its items (taken), and so on up to a NULL name. */
@@ -1134,13 +1147,8 @@ test_join_through_joined(void)
 	                "https://www.forum.example.org/2027/"),
 	         NULL),
 	    NULL);
-	EvfEvent *ours;
 
-	g_assert_cmpuint(out->len, ==, 1);
-	ours = g_ptr_array_index(out, 0);
-	g_assert_cmpstr(ours->uid, ==, "forum");
-	g_assert_true(has(ours->also_listed, "alpha"));
-	g_assert_true(has(ours->also_listed, "beta"));
+	assert_one_listed(out, "forum", "alpha", "beta");
 }
 
 /* Two items of a short title at one hour in places with no word in
@@ -1195,20 +1203,29 @@ test_no_chain_across_places(void)
 	g_autoptr(EvfConfig) cfg =
 	    config("[source na]\nurl=https://na.example/cal.ics\n"
 	           "[source nb]\nurl=https://nb.example/cal.ics\n");
-	EvfEvent *ours = dated("ours", "Webinar", 2027, 6, 10);
-	EvfEvent *skopje = dated("k", "Webinar", 2027, 6, 10);
-	g_autoptr(GPtrArray) local = NULL;
-	g_autoptr(GPtrArray) out = NULL;
 
-	ours->location = g_strdup("Sarajevo");
-	skopje->location = g_strdup("Skopje");
-	local = list(ours, NULL);
-	out = merge(cfg, local, "na",
-	            list(dated("n", "Webinar", 2027, 6, 10), NULL), "nb",
-	            list(skopje, NULL), NULL);
-	g_assert_cmpuint(out->len, ==, 2);
-	g_assert_true(has(find_uid(out, "ours")->also_listed, "na"));
-	g_assert_nonnull(find_uid(out, "k"));
+	/* the placeless one first, and last: Skopje's listing published
+	 * apart before it is not joined to the site's through it either */
+	for (guint order = 0; order < 2; order++) {
+		EvfEvent *ours = dated("ours", "Webinar", 2027, 6, 10);
+		EvfEvent *skopje = dated("k", "Webinar", 2027, 6, 10);
+		EvfEvent *placeless = dated("n", "Webinar", 2027, 6, 10);
+		g_autoptr(GPtrArray) local = NULL;
+		g_autoptr(GPtrArray) out = NULL;
+		const char *joined = order == 0 ? "na" : "nb";
+
+		ours->location = g_strdup("Sarajevo");
+		skopje->location = g_strdup("Skopje");
+		local = list(ours, NULL);
+		out = order == 0
+		          ? merge(cfg, local, "na", list(placeless, NULL), "nb",
+		                  list(skopje, NULL), NULL)
+		          : merge(cfg, local, "na", list(skopje, NULL), "nb",
+		                  list(placeless, NULL), NULL);
+		g_assert_cmpuint(out->len, ==, 2);
+		g_assert_true(has(find_uid(out, "ours")->also_listed, joined));
+		g_assert_cmpuint(find_uid(out, "k")->also_listed->len, ==, 0);
+	}
 }
 
 /* A URL that one source gives to several of its items is its listing
@@ -1866,6 +1883,272 @@ test_priority(void)
 	g_assert_cmpstr(g_ptr_array_index(winner->also_listed, 1), ==, "aaa");
 }
 
+/* An item that is the same event as two listings published apart until
+ * it came (the site's, by its page, and another partner's, by its title)
+ * joins them into one, whatever the sources' priorities: the event is
+ * listed once. Not where the two are of places that do not allow it
+ * (two "Webinar"s, in Sarajevo and in Skopje). */
+static void
+test_bridge_joins_two(void)
+{
+	static const char *const priorities[] = { "5", "-5" };
+
+	for (guint p = 0; p < G_N_ELEMENTS(priorities); p++) {
+		g_autofree char *sources = g_strdup_printf(
+		    "[source a]\nurl=https://a.example/cal.ics\npriority=%s\n"
+		    "[source b]\nurl=https://b.example/cal.ics\n",
+		    priorities[p]);
+		g_autoptr(EvfConfig) cfg = config(sources);
+		g_autoptr(GPtrArray) local = list(
+		    linked(timed("cyber", "Cybercrime and e-evidence workshop",
+		                 "Europe/Ljubljana", 2027, 1, 15, 9, 0),
+		           "https://partner.example.net/events/cyber-workshop"),
+		    NULL);
+		g_autoptr(GPtrArray) out =
+		    merge(cfg, local, "a",
+		          list(timed("a-1@a.example",
+		                     "Regional Workshop on Cybercrime", NULL,
+		                     2027, 1, 15, 8, 0),
+		               NULL),
+		          "b",
+		          list(linked(timed("b-1@b.example",
+		                            "Regional Workshop on Cybercrime",
+		                            NULL, 2027, 1, 15, 8, 0),
+		                      "https://partner.example.net/events/"
+		                      "cyber-workshop"),
+		               NULL),
+		          NULL);
+
+		assert_one_listed(out, "cyber", "a", "b");
+	}
+	/* three partners: the highest wins, the other two listed too */
+	{
+		g_autoptr(EvfConfig) cfg =
+		    config("[source alpha]\nurl=https://a.example/cal.ics\n"
+		           "priority=10\n"
+		           "[source gamma]\nurl=https://c.example/cal.ics\n"
+		           "priority=5\n"
+		           "[source beta]\nurl=https://b.example/cal.ics\n");
+		g_autoptr(GPtrArray) out = merge(
+		    cfg, NULL, "alpha",
+		    list(timed("a-1@a.example",
+		               "Regional Workshop on Cybercrime", NULL, 2027, 1,
+		               15, 8, 0),
+		         NULL),
+		    "gamma",
+		    list(linked(timed("c-1@c.example",
+		                      "Cybercrime and e-evidence workshop",
+		                      NULL, 2027, 1, 15, 8, 0),
+		                "https://partner.example.net/events/"
+		                "cyber-workshop"),
+		         NULL),
+		    "beta",
+		    list(linked(timed("b-1@b.example",
+		                      "Regional Workshop on Cybercrime", NULL,
+		                      2027, 1, 15, 8, 0),
+		                "https://partner.example.net/events/"
+		                "cyber-workshop"),
+		         NULL),
+		    NULL);
+		EvfEvent *ev;
+
+		g_assert_cmpuint(out->len, ==, 1);
+		ev = g_ptr_array_index(out, 0);
+		g_assert_cmpstr(ev->source, ==, "alpha");
+		g_assert_cmpuint(ev->also_listed->len, ==, 2);
+		g_assert_true(has(ev->also_listed, "gamma"));
+		g_assert_true(has(ev->also_listed, "beta"));
+		/* the page, from the listings joined to it */
+		g_assert_cmpstr(
+		    ev->url, ==,
+		    "https://partner.example.net/events/cyber-workshop");
+	}
+	/* a listing joined twice over: d's item joins b's (by its page)
+	 * and c's (by its title); e's first item joins the site's (by its
+	 * page) and b's with c's (by b's title); e's second item, whose page
+	 * is c's, is an event of its own, as e's first is the site's */
+	{
+		g_autoptr(EvfConfig) cfg =
+		    config("[source b]\nurl=https://b.example/cal.ics\n"
+		           "priority=40\n"
+		           "[source c]\nurl=https://c.example/cal.ics\n"
+		           "priority=30\n"
+		           "[source d]\nurl=https://d.example/cal.ics\n"
+		           "priority=20\n"
+		           "[source e]\nurl=https://e.example/cal.ics\n"
+		           "priority=10\n");
+		g_autoptr(GPtrArray) local =
+		    list(linked(dated("site-s@example.org",
+		                      "Regional Conference on Border Security",
+		                      2027, 5, 14),
+		                "https://x.org/us"),
+		         NULL);
+		g_autoptr(GPtrArray) out = merge(
+		    cfg, local, "b",
+		    list(linked(dated("b1@b",
+		                      "Annual Meeting of Prosecutors Network",
+		                      2027, 5, 14),
+		                "https://x.org/ub"),
+		         NULL),
+		    "c",
+		    list(linked(dated("c1@c",
+		                      "Workshop on Witness Protection Programs",
+		                      2027, 5, 14),
+		                "https://x.org/uc"),
+		         NULL),
+		    "d",
+		    list(linked(dated("d1@d",
+		                      "Workshop on Witness Protection Programs",
+		                      2027, 5, 14),
+		                "https://x.org/ub"),
+		         NULL),
+		    "e",
+		    list(
+		        linked(dated("e1@e",
+		                     "Annual Meeting of Prosecutors Network",
+		                     2027, 5, 14),
+		               "https://x.org/us"),
+		        linked(dated("e2@e",
+		                     "Training for Customs Officers at Borders",
+		                     2027, 5, 14),
+		               "https://x.org/uc"),
+		        NULL),
+		    NULL);
+		EvfEvent *ev;
+
+		g_assert_cmpuint(out->len, ==, 2);
+		ev = find_uid(out, "site-s@example.org");
+		g_assert_cmpuint(ev->also_listed->len, ==, 4);
+		g_assert_true(has(ev->also_listed, "b"));
+		g_assert_true(has(ev->also_listed, "c"));
+		g_assert_true(has(ev->also_listed, "d"));
+		g_assert_true(has(ev->also_listed, "e"));
+		ev = find_uid(out, "e2@e");
+		g_assert_cmpstr(ev->source, ==, "e");
+		g_assert_cmpuint(ev->also_listed->len, ==, 0);
+	}
+	/* the site's "Webinar" in Sarajevo and another's, joined by a
+	 * placeless one to one in Skopje: they stay apart, whatever place
+	 * the one that joins them has, as each listing's place must allow
+	 * each of the other's */
+	{
+		g_autoptr(EvfConfig) cfg =
+		    config("[source a]\nurl=https://a.example/cal.ics\n"
+		           "priority=30\n"
+		           "[source b]\nurl=https://b.example/cal.ics\n"
+		           "priority=20\n"
+		           "[source c]\nurl=https://c.example/cal.ics\n"
+		           "priority=10\n");
+		EvfEvent *ours =
+		    linked(timed("site-w@example.org", "Webinar",
+		                 "Europe/Sarajevo", 2027, 5, 14, 10, 0),
+		           "https://x.org/webinar-sa");
+		EvfEvent *skopje =
+		    timed("b1@b", "Online Webinar", NULL, 2027, 5, 14, 8, 0);
+		g_autoptr(GPtrArray) local = NULL;
+		g_autoptr(GPtrArray) out = NULL;
+
+		ours->location = g_strdup("Sarajevo");
+		skopje->location = g_strdup("Skopje");
+		local = list(ours, NULL);
+		out = merge(cfg, local, "a",
+		            list(timed("a1@a", "Online Webinar", NULL, 2027, 5,
+		                       14, 8, 0),
+		                 NULL),
+		            "b", list(skopje, NULL), "c",
+		            list(linked(timed("c1@c", "Online Webinar", NULL,
+		                              2027, 5, 14, 8, 0),
+		                        "https://x.org/webinar-sa"),
+		                 NULL),
+		            NULL);
+		g_assert_cmpuint(out->len, ==, 2);
+		g_assert_true(
+		    has(find_uid(out, "site-w@example.org")->also_listed, "c"));
+		g_assert_true(has(find_uid(out, "a1@a")->also_listed, "b"));
+		g_assert_cmpstr(find_uid(out, "a1@a")->location, ==, "Skopje");
+	}
+}
+
+/* A partner's listing that wins, without a page, a place or a text (as
+ * Google's and Outlook's exports often are), takes them from a listing
+ * joined to it that has them: subscribers keep the event's page, place
+ * and text. What it gives itself stays, and the site's own events give
+ * what their editors wrote. */
+static void
+test_winner_takes_missing(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source bare]\nurl=https://bare.example/cal.ics\n"
+	           "priority=5\n"
+	           "[source rich]\nurl=https://rich.example/cal.ics\n");
+	EvfEvent *bare =
+	    timed("w-1@bare.example", "Regional Workshop on Cybercrime", NULL,
+	          2027, 1, 15, 8, 0);
+	EvfEvent *rich =
+	    linked(timed("w-1@rich.example", "Regional Workshop on Cybercrime",
+	                 NULL, 2027, 1, 15, 8, 0),
+	           "https://partner.example.net/events/cyber-workshop");
+	EvfEvent *own =
+	    linked(dated("ours", "Data Protection Day", 2027, 1, 28),
+	           "https://events.example.org/dpd");
+	EvfEvent *other =
+	    dated("o-1@rich.example", "Data Protection Day", 2027, 1, 28);
+	EvfEvent *placed =
+	    dated("p-1@bare.example", "Border Security Conference", 2027, 2, 3);
+	EvfEvent *elsewhere =
+	    dated("p-1@rich.example", "Border Security Conference", 2027, 2, 3);
+	g_autoptr(GPtrArray) local = NULL;
+	g_autoptr(GPtrArray) out = NULL;
+	EvfEvent *ev;
+
+	rich->location = g_strdup("Hotel Union, Ljubljana");
+	rich->has_geo = TRUE;
+	rich->lat = 46.05;
+	rich->lon = 14.51;
+	rich->description_text = g_strdup("Registration required.");
+	rich->description_html = g_strdup("<p>Registration required.</p>");
+	rich->image = g_strdup("https://partner.example.net/w.png");
+	other->location = g_strdup("Vienna");
+	other->description_text = g_strdup("A partner's text.");
+	other->description_html = g_strdup("<p>A partner's text.</p>");
+	placed->location = g_strdup("Vienna");
+	placed->description_text = g_strdup("Its own text.");
+	placed->description_html = g_strdup("<p>Its own text.</p>");
+	elsewhere->location = g_strdup("Wien, Austria");
+	elsewhere->description_text = g_strdup("Another text.");
+	elsewhere->description_html = g_strdup("<p>Another text.</p>");
+	elsewhere->url = g_strdup("https://rich.example/bsc");
+	local = list(own, NULL);
+	out = merge(cfg, local, "bare", list(bare, placed, NULL), "rich",
+	            list(rich, other, elsewhere, NULL), NULL);
+	g_assert_cmpuint(out->len, ==, 3);
+	ev = find(out, "Regional Workshop on Cybercrime");
+	g_assert_cmpstr(ev->source, ==, "bare");
+	g_assert_true(has(ev->also_listed, "rich"));
+	g_assert_cmpstr(ev->url, ==,
+	                "https://partner.example.net/events/cyber-workshop");
+	g_assert_cmpstr(ev->location, ==, "Hotel Union, Ljubljana");
+	g_assert_true(ev->has_geo);
+	g_assert_cmpfloat(ev->lat, ==, 46.05);
+	g_assert_cmpfloat(ev->lon, ==, 14.51);
+	g_assert_cmpstr(ev->description_text, ==, "Registration required.");
+	g_assert_cmpstr(ev->description_html, ==,
+	                "<p>Registration required.</p>");
+	g_assert_cmpstr(ev->image, ==, "https://partner.example.net/w.png");
+	/* what the winner gives stays; what it lacks is taken */
+	ev = find(out, "Border Security Conference");
+	g_assert_cmpstr(ev->source, ==, "bare");
+	g_assert_cmpstr(ev->location, ==, "Vienna");
+	g_assert_cmpstr(ev->description_text, ==, "Its own text.");
+	g_assert_cmpstr(ev->url, ==, "https://rich.example/bsc");
+	/* the site's own event as its file has it */
+	ev = find(out, "Data Protection Day");
+	g_assert_null(ev->source);
+	g_assert_true(has(ev->also_listed, "rich"));
+	g_assert_null(ev->location);
+	g_assert_null(ev->description_text);
+}
+
 static void
 test_filters_and_categories(void)
 {
@@ -2096,6 +2379,9 @@ main(int argc, char **argv)
 	g_test_add_func("/merge/local-events-left-alone",
 	                test_local_events_left_alone);
 	g_test_add_func("/merge/priority", test_priority);
+	g_test_add_func("/merge/bridge-joins-two", test_bridge_joins_two);
+	g_test_add_func("/merge/winner-takes-missing",
+	                test_winner_takes_missing);
 	g_test_add_func("/merge/filters-whole-words", test_filters_whole_words);
 	g_test_add_func("/merge/filters-and-categories",
 	                test_filters_and_categories);
