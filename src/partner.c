@@ -1316,8 +1316,11 @@ evf_partner_status_json(const EvfConfig *cfg, EvfStore *store, gint64 now)
 		    evf_store_get_source(store, src->name);
 		g_autofree char *ok = format_time(st->last_success);
 		g_autofree char *tried = format_time(st->last_attempt);
+		/* a new url is fetched at once, and the old one's error is
+		 * not its (due) */
+		gboolean fresh = !same_url(st, src);
 		g_autofree char *next =
-		    format_time(next_fetch_at(src, st, now));
+		    format_time(fresh ? now : next_fetch_at(src, st, now));
 		g_auto(GStrv) warnings = kept_warnings(store, src->name);
 
 		json_builder_begin_object(b);
@@ -1338,11 +1341,11 @@ evf_partner_status_json(const EvfConfig *cfg, EvfStore *store, gint64 now)
 		tried ? json_builder_add_string_value(b, tried)
 		      : json_builder_add_null_value(b);
 		json_builder_set_member_name(b, "last_error");
-		st->last_error
+		st->last_error && !fresh
 		    ? json_builder_add_string_value(b, st->last_error)
 		    : json_builder_add_null_value(b);
 		json_builder_set_member_name(b, "failures");
-		json_builder_add_int_value(b, st->failures);
+		json_builder_add_int_value(b, fresh ? 0 : st->failures);
 		/* where its url moves permanently: the one to configure */
 		json_builder_set_member_name(b, "moved_to");
 		moved_to(src, st) != NULL
@@ -1354,7 +1357,7 @@ evf_partner_status_json(const EvfConfig *cfg, EvfStore *store, gint64 now)
 			json_builder_add_string_value(b, warnings[k]);
 		json_builder_end_array(b);
 		json_builder_set_member_name(b, "next_fetch");
-		next && src->enabled && !st->gone
+		next && src->enabled && (fresh || !st->gone)
 		    ? json_builder_add_string_value(b, next)
 		    : json_builder_add_null_value(b);
 		json_builder_end_object(b);
@@ -1407,18 +1410,22 @@ evf_partner_print_table(const EvfConfig *cfg, EvfStore *store, gint64 now,
 		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
 		EvfSourceState *st = evf_store_get_source(store, src->name);
 		g_autofree char *ok = format_time(st->last_success);
-		gint64 at = next_fetch_at(src, st, now);
+		/* a new url is fetched at once, and the old one's error is
+		 * not its (due) */
+		gboolean fresh = !same_url(st, src);
+		gint64 at = fresh ? now : next_fetch_at(src, st, now);
 		g_autofree char *next = format_time(at);
 		const char *word = status_word(src, st);
 		/* a partner's words: never its terminal's escapes */
-		g_autofree char *error =
-		    st->last_error ? evf_log_escape(st->last_error) : NULL;
+		g_autofree char *error = st->last_error && !fresh
+		                             ? evf_log_escape(st->last_error)
+		                             : NULL;
 
 		fprintf(out, "%-*s %-8s %6u  %-20s  %-20s  %s\n", width,
 		        src->name, word, st->items, ok ? ok : "never",
-		        !src->enabled || st->gone ? "-"
-		        : next && at > now        ? next
-		                                  : "now",
+		        !src->enabled || (st->gone && !fresh) ? "-"
+		        : next && at > now                    ? next
+		                                              : "now",
 		        error ? error : "-");
 		g_ptr_array_add(states, st);
 	}

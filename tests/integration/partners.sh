@@ -1370,6 +1370,15 @@ test "$rc" -eq 1 && test "${had:-0}" -gt 0 &&
 	awk -v n="$had" '$2 == "failing" && $3 == n { f = 1 } END { exit !f }'
 ok $? "url changed, the new one failing: sources shows unodc failing with its $had items" ||
 	diag_file "$tmp/url-moved.sources"
+# Its url changed again, before a fetch: a new address, fetched at once,
+# of which no error is known yet (the one shown was the old address's).
+write_conf osce unodc
+sources_run url-back
+source_line url-back unodc |
+	awk '$2 == "new" && $5 == "now" && $6 == "-" && NF == 6 { f = 1 }
+		END { exit !f }'
+ok $? "url changed again, not fetched: sources shows unodc new, its fetch now, no error ($(source_line url-back unodc))" ||
+	diag_file "$tmp/url-back.sources"
 # When the new address then answers, with far fewer items, they are a new
 # address's: taken at once, not held against the old address's count, and
 # the old address's items are not kept with them.
