@@ -825,6 +825,21 @@ answer_moved(EvfHttpd *h, struct MHD_Connection *c, const char *path,
 	return rc;
 }
 
+/* Makes each run of '/' in @path one, as nginx reads a path
+ * (merge_slashes): a proxy that passes "/events/rss.xml" on as "//rss.xml"
+ * (a proxy_pass address ending in '/' under a location without one)
+ * finds the site, as it would on nginx serving the output folder. */
+static void
+merge_slashes(char *path)
+{
+	char *to = path;
+
+	for (const char *p = path; *p != '\0'; p++)
+		if (*p != '/' || to == path || to[-1] != '/')
+			*to++ = *p;
+	*to = '\0';
+}
+
 /* Whether @snap has the file @path, or a folder of that name. */
 static gboolean
 snapshot_has(EvfSnapshot *snap, const char *path)
@@ -873,6 +888,7 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const Request *rq,
 		*status = MHD_HTTP_NOT_FOUND;
 		return MHD_queue_response(c, *status, h->not_found);
 	}
+	merge_slashes(decoded);
 	path = decoded + 1;
 	/* Under [site] url's path too ("/events/rss.xml" for
 	 * https://example.org/events/), as its feeds name themselves and
@@ -1237,6 +1253,20 @@ destroy_responses(EvfHttpd *h)
 	MHD_destroy_response(h->failed);
 }
 
+/* Whether @host is "localhost" or a name under it (RFC 6761 §6.3), with
+ * or without its final dot, in any case. */
+static gboolean
+local_name(const char *host)
+{
+	g_autofree char *name = g_ascii_strdown(host, -1);
+	gsize n = strlen(name);
+
+	if (n > 0 && name[n - 1] == '.')
+		name[n - 1] = '\0';
+	return strcmp(name, "localhost") == 0 ||
+	       g_str_has_suffix(name, ".localhost");
+}
+
 static gboolean
 parse_listen(const char *listen, struct sockaddr_storage *out, GError **error)
 {
@@ -1253,6 +1283,17 @@ parse_listen(const char *listen, struct sockaddr_storage *out, GError **error)
 	addr = g_network_address_parse(listen, 8080, error);
 	if (addr == NULL)
 		return FALSE;
+	/* localhost is 127.0.0.1, as the default address is: GLib answers
+	 * the name itself, ::1 first, where /etc/hosts may give 127.0.0.1
+	 * alone, and a proxy or a client of IPv4 that asked the system for
+	 * localhost could not connect ([::1] is written so) */
+	if (local_name(
+	        g_network_address_get_hostname(G_NETWORK_ADDRESS(addr)))) {
+		sa = g_inet_socket_address_new_from_string(
+		    "127.0.0.1",
+		    g_network_address_get_port(G_NETWORK_ADDRESS(addr)));
+		return g_socket_address_to_native(sa, out, sizeof *out, error);
+	}
 	en = g_socket_connectable_enumerate(addr);
 	sa = g_socket_address_enumerator_next(en, NULL, error);
 	if (sa == NULL)

@@ -475,6 +475,13 @@ for p in '/calendar%2Eics' '/%63alendar.ics'; do
 done
 test "$("$CURL" -s --path-as-is -o /dev/null -w '%{http_code}' "$base/calendar%252Eics")" = 404
 ok $? "/calendar%252Eics is not decoded twice: 404"
+# Runs of '/' are one, as nginx reads them (merge_slashes): a proxy that
+# passes /events/calendar.ics on as //calendar.ics finds the calendar.
+for p in '//calendar.ics' '/category//workshop/' '///category/workshop///index.html'; do
+	f=$(printf '%s' "$p" | sed 's|//*|/|g; s|^/||; s|/$|/index.html|')
+	"$CURL" -sf --path-as-is "$base$p" | cmp -s - "$tmp/public/$f"
+	ok $? "$p is /$f"
+done
 # Large requests under the limits are answered: a Cookie of 16 KB (a
 # parent domain's cookies) and a request line of 32 KB filled the
 # connection's memory, and got no answer at all, the access log saying 200.
@@ -1428,6 +1435,18 @@ st=$?
 test $st -eq 1 && grep -qF "'[::1]:0'" "$la/err" && grep -q 'brackets' "$la/err"
 ok $? "listen ::1:0: serve says that an IPv6 address goes in brackets (status $st)" ||
 	diag_file "$la/err"
+# localhost is 127.0.0.1, as for every client of IPv4 and a proxy that
+# asks the system for it (GLib's resolver answers ::1 first)
+"$EVFEED" serve --config "$la/evfeed.conf" --listen localhost:0 \
+	>"$la/out" 2>"$la/err" </dev/null &
+serve_pid=$!
+serve_wait "$la/out" "$serve_pid" $((60 * slow))
+port=$(sed -n 's|^evfeed [^:]*: serving .* on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$la/out")
+test -n "$port" &&
+	test "$("$CURL" -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/calendar.ics")" = 200
+ok $? "listen localhost:0: serve listens on 127.0.0.1 ($(head -n 1 "$la/out"))" ||
+	diag_file "$la/err"
+serve_stop
 
 # A reader of its log that goes away (a pipe to a log process that
 # restarts) does not stop serve: the next line it logs, of a rebuild, fails
