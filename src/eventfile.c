@@ -2374,6 +2374,7 @@ date_advice(const char *s, gboolean day_only)
 		                   "on a day)",
 		                   NULL);
 	}
+	g_clear_pointer(&m, g_match_info_free);
 
 	/* 25.09.2018 and 25/09/2018, as Europeans write a date, 12/25/2018
 	 * as Americans do; with a time, or an hour with AM or PM, after */
