@@ -1318,8 +1318,13 @@ join_to(Merge *m, Entry *winner, const Entry *cand, const EvfSourceConfig *src)
 	take_status(winner->ev, ev);
 	if (winner->source != NULL)
 		take_missing(winner->ev, ev);
-	/* (a place taken is compared as the winner's own) */
+	/* (a place taken is compared as the winner's own; and the place
+	 * of the first listing that gives one is, for matching alone, that
+	 * of a winner that gives none, the site's own event too: a
+	 * "Webinar" joined by one in Sarajevo is not one in Skopje) */
 	entry_place(winner);
+	if (winner->place == NULL && cand->place != NULL)
+		winner->place = g_strdupv(cand->place);
 	adopt(m->ids, winner, cand, src, m->uids);
 }
 
@@ -1515,10 +1520,36 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 			}
 			join_to(&m, winner, cand, src);
 			index_join(&x, cand, winner);
-			for (guint r = 0; r < others->len; r++)
-				absorb(&m, winner,
-				       g_ptr_array_index(others, r));
+			/* each other listing it is the same event as, and
+			 * the one it joined, are one: the first of the two
+			 * takes the other in (index_find takes a listing of
+			 * the same UID before an earlier one of its page) */
+			for (guint r = 0; r < others->len; r++) {
+				Entry *root = cand->joined;
+				Entry *other = g_ptr_array_index(others, r);
+
+				if (other->joined != NULL)
+					other = other->joined;
+				if (other->pos < root->pos)
+					absorb(&m, other, root);
+				else
+					absorb(&m, root, other);
+			}
 		}
+	}
+	/* A UID that a listing taken in gave up (absorb) may be the one an
+	 * earlier listing's alias names, which was refused it then as
+	 * taken (a listing that took one already keeps it). */
+	for (guint i = 0; ids != NULL && i < x.entries->len; i++) {
+		Entry *e = g_ptr_array_index(x.entries, i);
+
+		if (e->joined != NULL || e->key != NULL)
+			continue;
+		if (e->source == NULL)
+			take_alias(ids, e, uids);
+		else
+			take_partner_alias(
+			    ids, e, evf_config_source(cfg, e->source), uids);
 	}
 
 	/* once every winner has the UID it is published under */

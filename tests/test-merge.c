@@ -2069,6 +2069,125 @@ test_bridge_joins_two(void)
 	}
 }
 
+/* An item that is the same event as a listing of its UID and as an
+ * earlier one of its page (the site's) joins the three: the site's
+ * wins. And a site's event without a place, joined by a listing in
+ * Sarajevo, is not one in Skopje. */
+static void
+test_bridge_by_uid(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source b]\nurl=https://b.example/cal.ics\npriority=40\n"
+	           "[source c]\nurl=https://c.example/cal.ics\npriority=30\n");
+	g_autoptr(GPtrArray) local = list(
+	    linked(dated("site-s@example.org",
+	                 "Regional Conference on Border Security", 2027, 5, 14),
+	           "https://x.org/us"),
+	    dated("site-w@example.org", "Webinar", 2027, 6, 10), NULL);
+	EvfEvent *sarajevo = dated("w-b@b", "Webinar", 2027, 6, 10);
+	EvfEvent *skopje = dated("w-c@c", "Webinar", 2027, 6, 10);
+	g_autoptr(GPtrArray) out = NULL;
+
+	sarajevo->location = g_strdup("Sarajevo");
+	skopje->location = g_strdup("Skopje");
+	out = merge(
+	    cfg, local, "b",
+	    list(dated("shared-42@conf.org",
+	               "Annual Meeting of Prosecutors Network", 2027, 5, 14),
+	         sarajevo, NULL),
+	    "c",
+	    list(linked(dated("shared-42@conf.org",
+	                      "Something Else Entirely Here", 2027, 5, 14),
+	                "https://x.org/us"),
+	         skopje, NULL),
+	    NULL);
+	g_assert_cmpuint(out->len, ==, 3);
+	g_assert_cmpuint(find_uid(out, "site-s@example.org")->also_listed->len,
+	                 ==, 2);
+	g_assert_true(
+	    has(find_uid(out, "site-s@example.org")->also_listed, "b"));
+	g_assert_true(
+	    has(find_uid(out, "site-s@example.org")->also_listed, "c"));
+	g_assert_cmpuint(find_uid(out, "site-w@example.org")->also_listed->len,
+	                 ==, 1);
+	g_assert_true(
+	    has(find_uid(out, "site-w@example.org")->also_listed, "b"));
+	g_assert_null(find_uid(out, "site-w@example.org")->location);
+	g_assert_cmpstr(find_uid(out, "w-c@c")->location, ==, "Skopje");
+}
+
+/* a's item and d's, of test_uid_freed_by_absorb */
+static GPtrArray *
+a_meeting(void)
+{
+	return list(
+	    linked(dated("a1@a", "Annual Meeting of Prosecutors Network", 2027,
+	                 5, 14),
+	           "https://x.org/ua"),
+	    NULL);
+}
+
+static GPtrArray *
+d_training(void)
+{
+	return list(dated("d1@d", "Training for Customs Officers at Borders",
+	                  2027, 5, 14),
+	            NULL);
+}
+
+/* A listing that goes on under the UID of one that left it (d's, under
+ * b's) keeps it when b lists another event, which an item joins to a
+ * third's: b's UID, given up then, is d's again, not a new one. */
+static void
+test_uid_freed_by_absorb(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source a]\nurl=https://a.example/cal.ics\npriority=50\n"
+	           "[source b]\nurl=https://b.example/cal.ics\npriority=40\n"
+	           "[source d]\nurl=https://d.example/cal.ics\npriority=30\n"
+	           "[source c]\nurl=https://c.example/cal.ics\npriority=10\n");
+	g_auto(EvfMergeIds) ids = { 0 };
+	g_autoptr(GPtrArray) none = g_ptr_array_new();
+	g_autoptr(GPtrArray) first = NULL;
+	g_autoptr(GPtrArray) second = NULL;
+	g_autoptr(GPtrArray) third = NULL;
+
+	evf_merge_ids_init(&ids);
+	first = merge_ids(
+	    cfg, &ids, NULL, none, "a", a_meeting(), "b",
+	    list(
+	        linked(dated("b1@b", "Training for Customs Officers at Borders",
+	                     2027, 5, 14),
+	               "https://x.org/ub"),
+	        NULL),
+	    "d", d_training(), NULL);
+	g_assert_cmpuint(first->len, ==, 2);
+	second = merge_ids(cfg, &ids, first, none, "a", a_meeting(), "d",
+	                   d_training(), NULL);
+	g_assert_cmpstr(
+	    find(second, "Training for Customs Officers at Borders")->uid, ==,
+	    "b1@b");
+	third = merge_ids(
+	    cfg, &ids, second, none, "a", a_meeting(), "b",
+	    list(linked(dated("b1@b", "Regional Conference on Border Security",
+	                      2027, 5, 14),
+	                "https://x.org/uc"),
+	         NULL),
+	    "d", d_training(), "c",
+	    list(linked(dated("c1@c", "Annual Meeting of Prosecutors Network",
+	                      2027, 5, 14),
+	                "https://x.org/uc"),
+	         NULL),
+	    NULL);
+	g_assert_cmpuint(third->len, ==, 2);
+	g_assert_cmpstr(
+	    find(third, "Annual Meeting of Prosecutors Network")->uid, ==,
+	    "a1@a");
+	g_assert_cmpstr(
+	    find(third, "Training for Customs Officers at Borders")->uid, ==,
+	    "b1@b");
+}
+
 /* A partner's listing that wins, without a page, a place or a text (as
  * Google's and Outlook's exports often are), takes them from a listing
  * joined to it that has them: subscribers keep the event's page, place
@@ -2380,6 +2499,8 @@ main(int argc, char **argv)
 	                test_local_events_left_alone);
 	g_test_add_func("/merge/priority", test_priority);
 	g_test_add_func("/merge/bridge-joins-two", test_bridge_joins_two);
+	g_test_add_func("/merge/bridge-by-uid", test_bridge_by_uid);
+	g_test_add_func("/merge/uid/freed-by-absorb", test_uid_freed_by_absorb);
 	g_test_add_func("/merge/winner-takes-missing",
 	                test_winner_takes_missing);
 	g_test_add_func("/merge/filters-whole-words", test_filters_whole_words);
