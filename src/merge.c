@@ -368,20 +368,6 @@ compound_words(const char *title)
 	return title_words(normal);
 }
 
-/* The words of the place of @e's event, when it gives one and @e has
- * none yet (a winner that took a place from a listing joined to it). */
-static void
-entry_place(Entry *e)
-{
-	g_autofree char *place = NULL;
-
-	if (e->place != NULL || e->ev->location == NULL ||
-	    e->ev->location[0] == '\0')
-		return;
-	place = evf_merge_normalize_title(e->ev->location);
-	e->place = title_words(place);
-}
-
 /* (transfer full): the entry of @ev, listed by @source (nullable: the
  * site's own), whose URL counts unless it is one of @shared. */
 static Entry *
@@ -394,7 +380,12 @@ entry_new(EvfEvent *ev, const char *source, GHashTable *shared, GTimeZone *site)
 	e->title = evf_merge_normalize_title(ev->title);
 	e->words = title_words(e->title);
 	e->joined_words = compound_words(ev->title);
-	entry_place(e);
+	if (ev->location != NULL && ev->location[0] != '\0') {
+		g_autofree char *place =
+		    evf_merge_normalize_title(ev->location);
+
+		e->place = title_words(place);
+	}
 	e->url = page_url(ev->url);
 	if (e->url != NULL && g_hash_table_contains(shared, e->url))
 		g_clear_pointer(&e->url, g_free);
@@ -1316,15 +1307,11 @@ join_to(Merge *m, Entry *winner, const Entry *cand, const EvfSourceConfig *src)
 		index_dated(m->x, winner);
 	}
 	take_status(winner->ev, ev);
+	/* (what it takes is published; it is matched by its own place, as
+	 * a listing's UID and page are matched whatever place another
+	 * listing gives) */
 	if (winner->source != NULL)
 		take_missing(winner->ev, ev);
-	/* (a place taken is compared as the winner's own; and the place
-	 * of the first listing that gives one is, for matching alone, that
-	 * of a winner that gives none, the site's own event too: a
-	 * "Webinar" joined by one in Sarajevo is not one in Skopje) */
-	entry_place(winner);
-	if (winner->place == NULL && cand->place != NULL)
-		winner->place = g_strdupv(cand->place);
 	adopt(m->ids, winner, cand, src, m->uids);
 }
 
