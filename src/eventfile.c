@@ -2140,6 +2140,17 @@ when_clear(When *w)
 	g_clear_pointer(&w->time, g_date_time_unref);
 }
 
+/* (transfer full): @t as a wall time in its own zone, as an editor
+ * writes it, to the second when it is written so: 09:00:20 and 09:00:40
+ * are not both "09:00". */
+static char *
+wall_written(GDateTime *t)
+{
+	return g_date_time_format(t, g_date_time_get_second(t) != 0
+	                                 ? "%Y-%m-%dT%H:%M:%S"
+	                                 : "%Y-%m-%dT%H:%M");
+}
+
 /* (transfer full): the time of @w as the editor wrote it: a wall time of
  * its zone, or with its offset (Z for none); with @utc, its time in UTC
  * after it, unless it is written so. */
@@ -2166,9 +2177,7 @@ when_written(const When *w, gboolean utc)
 		at = g_date_time_to_timezone(w->time, tz);
 		written = g_date_time_format(at, as_offset);
 	} else {
-		g_autofree char *as_wall = g_strconcat("%Y-%m-%dT", hm, NULL);
-
-		written = g_date_time_format(w->time, as_wall);
+		written = wall_written(w->time);
 	}
 	if (!utc)
 		return g_steal_pointer(&written);
@@ -2242,6 +2251,18 @@ month_named(const char *word)
 	return 0;
 }
 
+/* (transfer full) (nullable): day @d of month @mo of year @y as an event
+ * file writes it, YYYY-MM-DD, when there is such a day and its year is
+ * from 1900 to 2200: advice gives no day that is refused in turn. */
+static char *
+day_written(int y, int mo, int d)
+{
+	if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+	    !g_date_valid_dmy((GDateDay)d, (GDateMonth)mo, (GDateYear)y))
+		return NULL;
+	return g_strdup_printf("%04d-%02d-%02d", y, mo, d);
+}
+
 /* (transfer full) (nullable): @s written with a month's name ("June 28,
  * 2018", "28 Jun 2018", "Thursday, 28 June 2018") as evfeed reads it:
  * 2018-06-28; NULL when it is not such a date. */
@@ -2272,13 +2293,7 @@ date_of_words(const char *s)
 	y = g_match_info_fetch(m, 5);
 	month = month_named(mo);
 	/* (a date that is none, 31 June, is left to the error's words) */
-	if (month == 0 ||
-	    !g_date_valid_dmy((GDateDay)atoi(d), (GDateMonth)month,
-	                      (GDateYear)atoi(y)))
-		return NULL;
-	if (atoi(y) < 1900 || atoi(y) > 2200)
-		return NULL;
-	return g_strdup_printf("%s-%02d-%02d", y, month, atoi(d));
+	return month != 0 ? day_written(atoi(y), month, atoi(d)) : NULL;
 }
 
 /* The instants whose year is from 1900 to 2200 in every time zone
@@ -2356,15 +2371,14 @@ date_advice(const char *s, gboolean day_only)
 			g_autofree char *y = g_match_info_fetch(d, 1);
 			g_autofree char *mo = g_match_info_fetch(d, 2);
 			g_autofree char *dd = g_match_info_fetch(d, 3);
+			g_autofree char *written =
+			    day_written(atoi(y), atoi(mo), atoi(dd));
 
-			if (atoi(y) < 1900 || atoi(y) > 2200 ||
-			    !g_date_valid_dmy((GDateDay)atoi(dd),
-			                      (GDateMonth)atoi(mo),
-			                      (GDateYear)atoi(y)))
-				return g_strdup("");
-			return g_strdup_printf("; an all-day event ends on a "
-			                       "day: write %s-%02d-%02d",
-			                       y, atoi(mo), atoi(dd));
+			return written != NULL
+			           ? g_strdup_printf("; an all-day event ends "
+			                             "on a day: write %s",
+			                             written)
+			           : g_strdup("");
 		}
 		advice = date_advice(day, FALSE);
 		if (advice[0] == '\0')
@@ -2402,11 +2416,9 @@ date_advice(const char *s, gboolean day_only)
 		/* 09/05/2018 is May or September: only a number past 12 says
 		 * which is the day */
 		if (atoi(a) > 12 && atoi(b) <= 12)
-			date = g_strdup_printf("%s-%02d-%02d", y, atoi(b),
-			                       atoi(a));
+			date = day_written(atoi(y), atoi(b), atoi(a));
 		else if (atoi(b) > 12 && atoi(a) <= 12)
-			date = g_strdup_printf("%s-%02d-%02d", y, atoi(a),
-			                       atoi(b));
+			date = day_written(atoi(y), atoi(a), atoi(b));
 		if (date == NULL)
 			return g_strdup_printf("; write the year first, then "
 			                       "the month and the day%s",
@@ -2433,13 +2445,13 @@ date_advice(const char *s, gboolean day_only)
 		g_autofree char *mo = g_match_info_fetch(m, 2);
 		g_autofree char *d = g_match_info_fetch(m, 3);
 
+		g_autofree char *day = day_written(atoi(y), atoi(mo), atoi(d));
+
 		if (atoi(y) < 1900 || atoi(y) > 2200)
 			return g_strdup("");
-		if (g_date_valid_dmy((GDateDay)atoi(d), (GDateMonth)atoi(mo),
-		                     (GDateYear)atoi(y)))
-			return g_strdup_printf(
-			    "; write it with dashes: %s-%02d-%02d", y, atoi(mo),
-			    atoi(d));
+		if (day != NULL)
+			return g_strdup_printf("; write it with dashes: %s",
+			                       day);
 		return g_strdup("; write it with dashes, the year, the "
 		                "month and the day");
 	}
@@ -4512,7 +4524,6 @@ warn_zone_unused(Ctx *c, const Node *zone, const char *tzid, const When *s,
 	g_autoptr(GDateTime) written_at = NULL;
 	g_autofree char *written = NULL, *local = NULL, *wall = NULL;
 	g_autofree char *how = NULL;
-	const char *hm;
 
 	if (zone == NULL)
 		return;
@@ -4526,8 +4537,6 @@ warn_zone_unused(Ctx *c, const Node *zone, const char *tzid, const When *s,
 	}
 	if (!s->has_offset || (e != NULL && !e->has_offset))
 		return;
-	hm = g_date_time_get_second(s->time) != 0 ? "%Y-%m-%dT%H:%M:%S"
-	                                          : "%Y-%m-%dT%H:%M";
 	at = g_time_zone_new_offset(s->offset);
 	written_at = g_date_time_to_timezone(s->time, at);
 	if (written_at == NULL ||
@@ -4540,18 +4549,15 @@ warn_zone_unused(Ctx *c, const Node *zone, const char *tzid, const When *s,
 	    g_date_time_get_utc_offset(there) / G_USEC_PER_SEC == s->offset)
 		return;
 	written = when_written(s, FALSE);
-	wall = g_date_time_format(written_at, hm);
-	local = g_date_time_format(there, hm);
+	wall = wall_written(written_at);
+	local = wall_written(there);
 	/* an end with an offset too loses it with the start's: each as
 	 * written, on its own wall clock */
 	if (e != NULL) {
 		g_autoptr(GTimeZone) end_at = g_time_zone_new_offset(e->offset);
 		g_autoptr(GDateTime) end_written =
 		    g_date_time_to_timezone(e->time, end_at);
-		g_autofree char *end_wall = g_date_time_format(
-		    end_written, g_date_time_get_second(e->time) != 0
-		                     ? "%Y-%m-%dT%H:%M:%S"
-		                     : "%Y-%m-%dT%H:%M");
+		g_autofree char *end_wall = wall_written(end_written);
 
 		how = g_strdup_printf("start and end without their offsets "
 		                      "(start: %s, end: %s)",

@@ -608,6 +608,23 @@ unfold_line(gpointer user, guint lineno, const char *p, gsize n)
 	return TRUE;
 }
 
+/* In an unfolded line, from @p (after its name) to @end: the ':' that
+ * ends its parameters, the first outside double quotes; @end when there
+ * is none. */
+static const char *
+params_end(const char *p, const char *end)
+{
+	gboolean quoted = FALSE;
+
+	for (; p < end; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (*p == ':' && !quoted)
+			break;
+	}
+	return p;
+}
+
 /* Appends to @out the unfolded line @line (@n bytes, no CR LF): a
  * CATEGORIES line as one line per value. libical 3.0 splits a list of
  * values at a ',' unless a '\\' is one or three bytes before it, so
@@ -621,21 +638,13 @@ append_line(GString *out, const char *line, gsize n)
 {
 	static const char name[] = "CATEGORIES";
 	const gsize len = sizeof name - 1;
-	const char *value = NULL, *end = line + n, *item;
-	gboolean quoted = FALSE;
+	const char *value = NULL, *end = line + n, *item, *colon;
 	guint items = 0;
 
 	if (n > len && g_ascii_strncasecmp(line, name, len) == 0 &&
-	    (line[len] == ';' || line[len] == ':')) {
-		for (const char *p = line + len; p < end; p++) {
-			if (*p == '"')
-				quoted = !quoted;
-			else if (*p == ':' && !quoted) {
-				value = p + 1;
-				break;
-			}
-		}
-	}
+	    (line[len] == ';' || line[len] == ':') &&
+	    (colon = params_end(line + len, end)) < end)
+		value = colon + 1;
 	if (value == NULL) {
 		g_string_append_len(out, line, (gssize)n);
 		g_string_append(out, "\r\n");
@@ -748,17 +757,11 @@ append_without_params(GString *out, const char *line, gsize n)
 	static const char name[] = "DESCRIPTION";
 	const gsize len = sizeof name - 1;
 	const char *end = line + n, *p, *value, *v;
-	gboolean quoted = FALSE;
 
 	if (n <= len || g_ascii_strncasecmp(line, name, len) != 0 ||
 	    line[len] != ';')
 		return FALSE;
-	for (p = line + len + 1; p < end; p++) {
-		if (*p == '"')
-			quoted = !quoted;
-		else if (*p == ':' && !quoted)
-			break;
-	}
+	p = params_end(line + len + 1, end);
 	if ((gsize)(p - (line + len + 1)) <= MAX_PARAMS_BYTES)
 		return FALSE;
 	g_string_append_printf(out, "%s;%s=%" G_GSIZE_FORMAT ":", name,

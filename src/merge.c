@@ -632,24 +632,46 @@ same_when_and_title(const Entry *a, const Entry *b)
 	                                           : b->words);
 }
 
+typedef gboolean (*SameFunc)(const Entry *, const Entry *);
+
+/* The entry @cand joins when @same says it is the same event as @e, an
+ * entry of the index: @e's, or the one @e was joined to, whose place must
+ * allow it too (a "Webinar" without a place joins Sarajevo's, and
+ * Skopje's does not join them through it); NULL when it is not. */
+static Entry *
+joins_through(Entry *e, const Entry *cand, SameFunc same)
+{
+	Entry *w = e->joined != NULL ? e->joined : e;
+
+	return joinable(w, cand) && joinable(e, cand) && same(e, cand) &&
+	               same_place(w, cand)
+	           ? w
+	           : NULL;
+}
+
+/* The days on which an entry may start that is the same event as @cand,
+ * from *@from to *@to: two timed items an hour apart may start on
+ * neighbouring days (near midnight, or in zones far apart). */
+static void
+days_near(const Entry *cand, guint32 *from, guint32 *to)
+{
+	*from = cand->ev->all_day ? cand->day : cand->day - 1;
+	*to = cand->ev->all_day ? cand->day : cand->day + 1;
+}
+
 /* The first entry of @list (nullable, in order) that comes before @best
  * (nullable) and that @cand may join and @same says is the same event (or
  * that an item joined to it is); else @best. */
 static Entry *
-first_in(GPtrArray *list, const Entry *cand, Entry *best,
-         gboolean (*same)(const Entry *, const Entry *))
+first_in(GPtrArray *list, const Entry *cand, Entry *best, SameFunc same)
 {
 	for (guint i = 0; list != NULL && i < list->len; i++) {
 		Entry *e = g_ptr_array_index(list, i);
-		Entry *w = e->joined != NULL ? e->joined : e;
+		Entry *w;
 
 		if (best != NULL && e->pos >= best->pos)
 			break;
-		/* through an item joined to @w, @w's place must allow it
-		 * too: a "Webinar" without a place joins Sarajevo's, and
-		 * Skopje's does not join them through it */
-		if (joinable(w, cand) && joinable(e, cand) && same(e, cand) &&
-		    same_place(w, cand))
+		if ((w = joins_through(e, cand, same)) != NULL)
 			return w;
 	}
 	return best;
@@ -680,6 +702,7 @@ static Entry *
 index_find(Index *x, const Entry *cand)
 {
 	Entry *best = NULL;
+	guint32 from, to;
 
 	/* The same UID (RFC 5545 §3.8.4.7: one event's, wherever it is
 	 * listed) and dates that agree; a UID another source gave an
@@ -701,13 +724,11 @@ index_find(Index *x, const Entry *cand)
 		best =
 		    first_in(g_hash_table_lookup(x->tba_by_title, cand->title),
 		             cand, best, same_when);
-	/* Near-identical titles at the same time. Two timed items an hour
-	 * apart may start on neighbouring days (near midnight, or in zones
-	 * far apart), so a timed item looks at those too. */
+	/* Near-identical titles at the same time (days_near). */
 	if (cand->day == 0)
 		return best;
-	for (guint32 d = cand->ev->all_day ? cand->day : cand->day - 1;
-	     d <= (cand->ev->all_day ? cand->day : cand->day + 1); d++)
+	days_near(cand, &from, &to);
+	for (guint32 d = from; d <= to; d++)
 		best = first_in(
 		    g_hash_table_lookup(x->by_day, GUINT_TO_POINTER(d)), cand,
 		    best, same_when_and_title);
@@ -718,15 +739,13 @@ index_find(Index *x, const Entry *cand)
  * that @cand may join and @same says is the same event, as first_in
  * would take it. */
 static void
-all_in(GPtrArray *list, const Entry *cand, GPtrArray *roots,
-       gboolean (*same)(const Entry *, const Entry *))
+all_in(GPtrArray *list, const Entry *cand, GPtrArray *roots, SameFunc same)
 {
 	for (guint i = 0; list != NULL && i < list->len; i++) {
-		Entry *e = g_ptr_array_index(list, i);
-		Entry *w = e->joined != NULL ? e->joined : e;
+		Entry *w =
+		    joins_through(g_ptr_array_index(list, i), cand, same);
 
-		if (joinable(w, cand) && joinable(e, cand) && same(e, cand) &&
-		    same_place(w, cand) && !g_ptr_array_find(roots, w, NULL))
+		if (w != NULL && !g_ptr_array_find(roots, w, NULL))
 			g_ptr_array_add(roots, w);
 	}
 }
@@ -736,6 +755,8 @@ all_in(GPtrArray *list, const Entry *cand, GPtrArray *roots,
 static void
 index_find_all(Index *x, const Entry *cand, GPtrArray *roots)
 {
+	guint32 from, to;
+
 	all_in(g_hash_table_lookup(x->by_uid, cand->uid), cand, roots,
 	       same_when_dated);
 	if (cand->url != NULL)
@@ -746,8 +767,8 @@ index_find_all(Index *x, const Entry *cand, GPtrArray *roots)
 		       roots, same_when);
 	if (cand->day == 0)
 		return;
-	for (guint32 d = cand->ev->all_day ? cand->day : cand->day - 1;
-	     d <= (cand->ev->all_day ? cand->day : cand->day + 1); d++)
+	days_near(cand, &from, &to);
+	for (guint32 d = from; d <= to; d++)
 		all_in(g_hash_table_lookup(x->by_day, GUINT_TO_POINTER(d)),
 		       cand, roots, same_when_and_title);
 }
@@ -1278,6 +1299,15 @@ typedef struct {
 	GTimeZone *site;
 } Merge;
 
+/* Notes in @ev that the series @of ("source\x1fseries UID") lists it too. */
+static void
+add_also_series(EvfEvent *ev, const char *of)
+{
+	if (ev->also_series == NULL)
+		ev->also_series = g_ptr_array_new_with_free_func(g_free);
+	add_unique(ev->also_series, of);
+}
+
 /* @cand, @src's listing of @winner's event, is joined to it: @winner's
  * event is listed by @src too, with @src's categories, and takes what it
  * lacks from @cand's (its dates, its status, a partner's page, place and
@@ -1293,10 +1323,7 @@ join_to(Merge *m, Entry *winner, const Entry *cand, const EvfSourceConfig *src)
 		g_autofree char *of =
 		    g_strconcat(src->name, "\x1f", ev->series, NULL);
 
-		if (winner->ev->also_series == NULL)
-			winner->ev->also_series =
-			    g_ptr_array_new_with_free_func(g_free);
-		add_unique(winner->ev->also_series, of);
+		add_also_series(winner->ev, of);
 	}
 	add_source_categories(winner->ev, src, m->site_categories);
 	/* the dates of one listing are not lost to another that has none,
@@ -1379,13 +1406,9 @@ absorb(Merge *m, Entry *winner, Entry *e)
 			                      m->site_categories);
 	}
 	for (guint i = 0;
-	     e->ev->also_series != NULL && i < e->ev->also_series->len; i++) {
-		if (winner->ev->also_series == NULL)
-			winner->ev->also_series =
-			    g_ptr_array_new_with_free_func(g_free);
-		add_unique(winner->ev->also_series,
-		           g_ptr_array_index(e->ev->also_series, i));
-	}
+	     e->ev->also_series != NULL && i < e->ev->also_series->len; i++)
+		add_also_series(winner->ev,
+		                g_ptr_array_index(e->ev->also_series, i));
 	for (guint k = 0; k < theirs->len; k++)
 		index_refile(m->x, g_ptr_array_index(theirs, k), winner);
 }

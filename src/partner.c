@@ -22,21 +22,6 @@ evf_partner_user_agent(const EvfConfig *cfg)
 	return g_strdup_printf("evfeed/%s (+%s)", PACKAGE_VERSION, cfg->url);
 }
 
-/* When @st's next fetch is due at @now (µs): as the state says, unless
- * that is farther ahead than evfeed ever schedules one (the longest
- * interval or Retry-After, a tenth more): a time the wall clock set when it
- * was ahead, which would otherwise hold the source back until the clock
- * caught up again, maybe for months. Such a fetch is due now. */
-static gint64
-next_fetch_at(const EvfSourceConfig *src, const EvfSourceState *st, gint64 now)
-{
-	gint64 longest = MAX(src->interval * G_USEC_PER_SEC, 7 * DAY);
-
-	if (st->next_fetch > now + longest + longest / 10 + G_USEC_PER_SEC)
-		return now;
-	return st->next_fetch;
-}
-
 /* Whether the state @st is of the URL the configuration gives @src now. */
 static gboolean
 same_url(const EvfSourceState *st, const EvfSourceConfig *src)
@@ -44,6 +29,23 @@ same_url(const EvfSourceState *st, const EvfSourceConfig *src)
 	g_autofree char *url = evf_url_for_state(src->url);
 
 	return g_strcmp0(st->url, url) == 0;
+}
+
+/* When @st's next fetch is due at @now (µs): as the state says, unless
+ * that is farther ahead than evfeed ever schedules one (the longest
+ * interval or Retry-After, a tenth more): a time the wall clock set when it
+ * was ahead, which would otherwise hold the source back until the clock
+ * caught up again, maybe for months. Such a fetch is due now, and so is
+ * the first of a new url (the state is the old one's). */
+static gint64
+next_fetch_at(const EvfSourceConfig *src, const EvfSourceState *st, gint64 now)
+{
+	gint64 longest = MAX(src->interval * G_USEC_PER_SEC, 7 * DAY);
+
+	if (!same_url(st, src) ||
+	    st->next_fetch > now + longest + longest / 10 + G_USEC_PER_SEC)
+		return now;
+	return st->next_fetch;
 }
 
 /* (transfer full): what, besides its bytes, @src's items are read with,
@@ -1316,11 +1318,10 @@ evf_partner_status_json(const EvfConfig *cfg, EvfStore *store, gint64 now)
 		    evf_store_get_source(store, src->name);
 		g_autofree char *ok = format_time(st->last_success);
 		g_autofree char *tried = format_time(st->last_attempt);
-		/* a new url is fetched at once, and the old one's error is
-		 * not its (due) */
+		/* (the old url's failures are not a new one's) */
 		gboolean fresh = !same_url(st, src);
 		g_autofree char *next =
-		    format_time(fresh ? now : next_fetch_at(src, st, now));
+		    format_time(next_fetch_at(src, st, now));
 		g_auto(GStrv) warnings = kept_warnings(store, src->name);
 
 		json_builder_begin_object(b);
@@ -1410,10 +1411,9 @@ evf_partner_print_table(const EvfConfig *cfg, EvfStore *store, gint64 now,
 		const EvfSourceConfig *src = g_ptr_array_index(cfg->sources, i);
 		EvfSourceState *st = evf_store_get_source(store, src->name);
 		g_autofree char *ok = format_time(st->last_success);
-		/* a new url is fetched at once, and the old one's error is
-		 * not its (due) */
+		/* (the old url's failures are not a new one's) */
 		gboolean fresh = !same_url(st, src);
-		gint64 at = fresh ? now : next_fetch_at(src, st, now);
+		gint64 at = next_fetch_at(src, st, now);
 		g_autofree char *next = format_time(at);
 		const char *word = status_word(src, st);
 		/* a partner's words: never its terminal's escapes */
