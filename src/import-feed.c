@@ -1246,6 +1246,8 @@ typedef struct {
 	char *link;
 	gboolean link_file; /* an Atom alternate of another type than a page
 	                     * (a .ics, a PDF): one that is a page wins */
+	gboolean link_atom; /* an RSS item's atom:link, which its own <link>
+	                     * replaces */
 	char *link_refused; /* a link left out: not http(s), or not a URL */
 	char *description;  /* RSS description, or Atom summary */
 	Base *desc_base;
@@ -1309,6 +1311,34 @@ is_page_type(char *type)
 	       type[0] == '\0';
 }
 
+/* An Atom link @n of an entry, or of an RSS item (atom:link), as its
+ * link when it is the page: RFC 4287 §4.1.1, alternates may differ in
+ * type; the page is the event's link, as feedparser takes it. */
+static void
+read_atom_link(Ctx *c, Fields *f, xmlNode *n, Base *base)
+{
+	g_autofree xmlChar *rel = xmlGetProp(n, (const xmlChar *)"rel");
+	g_autofree xmlChar *href = xmlGetProp(n, (const xmlChar *)"href");
+	g_autofree xmlChar *type = xmlGetProp(n, (const xmlChar *)"type");
+	gboolean page = type == NULL || is_page_type((char *)type);
+	char *link;
+
+	/* RFC 4287 §4.2.7.2: no rel is "alternate" */
+	if (href == NULL || (f->link != NULL && !page) ||
+	    (rel != NULL && strcmp(g_strstrip((char *)rel), "alternate") != 0 &&
+	     strcmp((char *)rel, REL_ALTERNATE) != 0))
+		return;
+	link = safe_url(c, (const char *)href, base, (guint)xmlGetLineNo(n));
+	if (link != NULL) {
+		g_free(f->link);
+		f->link = link;
+		f->link_file = !page;
+		f->link_atom = c->kind != KIND_ATOM;
+	} else if (f->link_refused == NULL) {
+		f->link_refused = g_strdup((const char *)href);
+	}
+}
+
 static void
 read_core(Ctx *c, Item *it, Fields *f, xmlNode *n, Base *base)
 {
@@ -1324,44 +1354,24 @@ read_core(Ctx *c, Item *it, Fields *f, xmlNode *n, Base *base)
 		} else {
 			f->title = text_cut(n, MAX_RAW_TITLE, NULL);
 		}
-	} else if (named(n, "link") && (f->link == NULL || f->link_file)) {
+	} else if (named(n, "link") &&
+	           (f->link == NULL || f->link_file || f->link_atom)) {
 		if (c->kind == KIND_ATOM) {
-			g_autofree xmlChar *rel =
-			    xmlGetProp(n, (const xmlChar *)"rel");
-			g_autofree xmlChar *href =
-			    xmlGetProp(n, (const xmlChar *)"href");
-			g_autofree xmlChar *type =
-			    xmlGetProp(n, (const xmlChar *)"type");
-			/* RFC 4287 §4.1.1: alternates may differ in type; the
-			 * page is the event's link, as feedparser takes it */
-			gboolean page =
-			    type == NULL || is_page_type((char *)type);
-			char *link;
-
-			/* RFC 4287 §4.2.7.2: no rel is "alternate" */
-			if (href != NULL && (f->link == NULL || page) &&
-			    (rel == NULL ||
-			     strcmp(g_strstrip((char *)rel), "alternate") ==
-			         0 ||
-			     strcmp((char *)rel, REL_ALTERNATE) == 0)) {
-				link = safe_url(c, (const char *)href, base,
-				                (guint)xmlGetLineNo(n));
-				if (link != NULL) {
-					g_free(f->link);
-					f->link = link;
-					f->link_file = !page;
-				} else if (f->link_refused == NULL) {
-					f->link_refused =
-					    g_strdup((const char *)href);
-				}
-			}
+			read_atom_link(c, f, n, base);
 		} else {
 			g_autofree char *v = text_cut(n, 8 * MAX_FIELD, NULL);
+			char *link =
+			    safe_url(c, v, base, (guint)xmlGetLineNo(n));
 
-			f->link = safe_url(c, v, base, (guint)xmlGetLineNo(n));
-			if (f->link == NULL && !is_blank(v) &&
-			    f->link_refused == NULL)
+			/* an atom:link taken before stays when this one is
+			 * refused */
+			if (link != NULL) {
+				g_free(f->link);
+				f->link = link;
+				f->link_file = f->link_atom = FALSE;
+			} else if (!is_blank(v) && f->link_refused == NULL) {
 				f->link_refused = g_strdup(v);
+			}
 		}
 	} else if (named(n, "description") && c->kind != KIND_ATOM &&
 	           f->description == NULL) {
@@ -1420,8 +1430,13 @@ read_core(Ctx *c, Item *it, Fields *f, xmlNode *n, Base *base)
 static void
 read_extension(Ctx *c, Item *it, Fields *f, xmlNode *n, Base *base)
 {
-	if (in_ns(n, NS_CONTENT) && named(n, "encoded") && f->content == NULL &&
-	    c->kind != KIND_ATOM) {
+	/* An RSS item's atom:link (rel="alternate", or none), as feedparser
+	 * takes it, where the item has no <link> of its own. */
+	if (c->kind != KIND_ATOM && in_ns(n, NS_ATOM) && named(n, "link")) {
+		if (f->link == NULL || f->link_file)
+			read_atom_link(c, f, n, base);
+	} else if (in_ns(n, NS_CONTENT) && named(n, "encoded") &&
+	           f->content == NULL && c->kind != KIND_ATOM) {
 		f->content = html_of(n, &f->content_cut);
 		base_release(f->content_base);
 		f->content_base = base_acquire(base);

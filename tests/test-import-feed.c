@@ -384,6 +384,49 @@ test_atom_alternates(void)
 	                "https://x.example/talk");
 }
 
+/* An RSS item's atom:link (rel="alternate", or none) is its link when it
+ * has no <link>, as feedparser takes it; its own <link> wins, whichever
+ * comes first; other relations are not the page. */
+static void
+test_rss_atom_link(void)
+{
+	static const char xml[] =
+	    "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">"
+	    "<channel><title>t</title><link>https://x.example/</link>"
+	    "<description>d</description>"
+	    "<item><title>Forum</title><guid isPermaLink=\"false\">1</guid>"
+	    "<atom:link rel=\"self\" href=\"https://x.example/feed/1\"/>"
+	    "<atom:link rel=\"alternate\" type=\"text/calendar\" "
+	    "href=\"https://x.example/1.ics\"/>"
+	    "<atom:link rel=\"alternate\" type=\"text/html\" "
+	    "href=\"https://x.example/event/1\"/></item>"
+	    "<item><title>Seminar</title><guid isPermaLink=\"false\">2</guid>"
+	    "<atom:link href=\"https://x.example/atom/2\"/>"
+	    "<link>https://x.example/event/2</link></item>"
+	    "<item><title>Talk</title><guid isPermaLink=\"false\">3</guid>"
+	    "<link>https://x.example/event/3</link>"
+	    "<atom:link rel=\"alternate\" href=\"https://x.example/atom/3\"/>"
+	    "</item>"
+	    "<item><title>Panel</title><guid isPermaLink=\"false\">4</guid>"
+	    "<atom:link rel=\"alternate\" href=\"https://x.example/atom/4\"/>"
+	    "<link>javascript:alert(1)</link></item>"
+	    "<item><title>Visit</title><guid isPermaLink=\"false\">5</guid>"
+	    "<atom:link rel=\"enclosure\" href=\"https://x.example/5.pdf\"/>"
+	    "</item>"
+	    "</channel></rss>";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EvfImport) imp = import_string(xml, NULL, &error);
+
+	g_assert_no_error(error);
+	REQUIRE(imp);
+	g_assert_cmpstr(find(imp, "1")->url, ==, "https://x.example/event/1");
+	g_assert_cmpstr(find(imp, "2")->url, ==, "https://x.example/event/2");
+	g_assert_cmpstr(find(imp, "3")->url, ==, "https://x.example/event/3");
+	/* a <link> refused leaves the atom:link */
+	g_assert_cmpstr(find(imp, "4")->url, ==, "https://x.example/atom/4");
+	g_assert_cmpstr(find(imp, "5")->url, !=, "https://x.example/5.pdf");
+}
+
 static void
 test_atom_mod_event(void)
 {
@@ -3008,6 +3051,7 @@ main(int argc, char **argv)
 	                test_warnings_name_the_item);
 	g_test_add_func("/import-feed/rss/mod-event", test_rss_mod_event);
 	g_test_add_func("/import-feed/atom/alternates", test_atom_alternates);
+	g_test_add_func("/import-feed/rss/atom-link", test_rss_atom_link);
 	g_test_add_func("/import-feed/items/stamped", test_items_stamped);
 	g_test_add_func("/import-feed/mended/ampersands",
 	                test_mended_ampersands);
