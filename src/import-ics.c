@@ -3001,10 +3001,18 @@ excluded(const Built *b, const Exclusions *x, gint64 key)
 	return FALSE;
 }
 
+/* A timed series' EXDATEs that are dates leave out every occurrence on
+ * their days, as libical, ical.js and Google read them; RFC 5545
+ * §3.8.5.1 wants the value type of DTSTART, and some programs
+ * (python's recurring-ical-events) keep those occurrences: the partner
+ * is told, once per series. */
 static void
 read_exdates(Ctx *c, icalcomponent *cal, icalcomponent *ve, const Built *b,
              Exclusions *x)
 {
+	struct icaltimetype first_date = icaltime_null_time();
+	guint dates = 0;
+
 	for (icalproperty *p =
 	         icalcomponent_get_first_property(ve, ICAL_EXDATE_PROPERTY);
 	     p != NULL;
@@ -3015,6 +3023,8 @@ read_exdates(Ctx *c, icalcomponent *cal, icalcomponent *ve, const Built *b,
 		if (!time_ok(t))
 			continue;
 		if (!b->ev->all_day && t.is_date) {
+			if (dates++ == 0)
+				first_date = t;
 			g_hash_table_add(
 			    x->dates,
 			    GUINT_TO_POINTER(julian(t.year, t.month, t.day)));
@@ -3023,6 +3033,14 @@ read_exdates(Ctx *c, icalcomponent *cal, icalcomponent *ve, const Built *b,
 		if (series_key(c, cal, p, t, b, &key))
 			g_hash_table_add(x->keys, g_memdup2(&key, sizeof key));
 	}
+	if (dates > 0)
+		ctx_warn(c,
+		         "%s: EXDATE %04d%02d%02d%s is a date, and the series "
+		         "has times: each occurrence on that day is left out, "
+		         "but some calendar programs keep it (RFC 5545 wants "
+		         "EXDATE of the type of DTSTART)",
+		         b->label, first_date.year, first_date.month,
+		         first_date.day, dates > 1 ? " (and others)" : "");
 }
 
 /* For sub-daily rules without COUNT, a start for the iterator shortly

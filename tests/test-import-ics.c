@@ -3979,6 +3979,42 @@ count_prefixed(const EvfImport *imp, const char *prefix)
 	return n;
 }
 
+/* A timed series' EXDATE that is a date leaves out each occurrence on its
+ * day, as libical, ical.js and Google read it, with a warning: RFC 5545
+ * wants the type of DTSTART, and some programs keep the occurrence. An
+ * EXDATE of the series' type is no news. */
+static void
+test_exdate_date_of_timed(void)
+{
+	g_autoptr(EvfImport) imp =
+	    import_body("BEGIN:VEVENT\n"
+	                "UID:course@example.org\n"
+	                "DTSTART;TZID=Europe/Berlin:20180607T100000\n"
+	                "DTEND;TZID=Europe/Berlin:20180607T110000\n"
+	                "RRULE:FREQ=WEEKLY;COUNT=4\n"
+	                "EXDATE;VALUE=DATE:20180614,20180628\n"
+	                "SUMMARY:Course\n"
+	                "END:VEVENT\n"
+	                "BEGIN:VEVENT\n"
+	                "UID:seminar@example.org\n"
+	                "DTSTART;TZID=Europe/Berlin:20180607T100000\n"
+	                "DTEND;TZID=Europe/Berlin:20180607T110000\n"
+	                "RRULE:FREQ=WEEKLY;COUNT=3\n"
+	                "EXDATE;TZID=Europe/Berlin:20180614T100000\n"
+	                "SUMMARY:Seminar\n"
+	                "END:VEVENT");
+
+	g_assert_cmpuint(count_prefixed(imp, "course@example.org/"), ==, 2);
+	g_assert_null(find(imp, "course@example.org/20180614T080000Z"));
+	g_assert_null(find(imp, "course@example.org/20180628T080000Z"));
+	g_assert_nonnull(find(imp, "course@example.org/20180621T080000Z"));
+	g_assert_true(has_warning(imp, "EXDATE 20180614 (and others) is a "
+	                               "date, and the series has times"));
+	g_assert_cmpuint(count_prefixed(imp, "seminar@example.org/"), ==, 2);
+	g_assert_false(has_warning(imp, "Seminar"));
+	g_assert_cmpuint(imp->warnings->len, ==, 1);
+}
+
 /* A RECURRENCE-ID, EXDATE or RDATE is read as the times of its series
  * are: a date-time by its date in an all-day series (sabre/vobject's), a
  * floating time in the series' zone; and an RDATE's PERIOD gives its
@@ -4111,6 +4147,8 @@ main(int argc, char **argv)
 	                test_description_long_tag);
 	g_test_add_func("/import-ics/override-read-as-series",
 	                test_override_read_as_series);
+	g_test_add_func("/import-ics/exdate-date-of-timed",
+	                test_exdate_date_of_timed);
 	g_test_add_func("/import-ics/utc-events-named-zone",
 	                test_utc_events_named_zone);
 	g_test_add_func("/import-ics/precheck/nul", test_precheck_nul);
