@@ -125,6 +125,9 @@ typedef struct {
 	/* whether that VEVENT gives in UTC a time that falls in an hour the
 	 * site's clocks repeat (evf_ics_head) */
 	gboolean vevent_utc_repeated;
+	/* whether that VEVENT gives its times in its zone, tzid
+	 * (evf_ics_tzid, which it answers while the VEVENT is kept) */
+	gboolean vevent_zoned;
 	/* whether it had ended by past_now, the time of the build, when
 	 * past_known (evf_page_prepare); if not, and it is a series whose
 	 * first occurrence had ended by then, the occurrence it is on at
@@ -311,6 +314,8 @@ GDateTime *evf_event_shown_time(const EvfEvent *ev, GDateTime *t);
  * events before timed ones, then the timed ones by instant: the order of
  * the page's months, and a total order whatever the zones. */
 gint evf_event_cmp_start(gconstpointer a, gconstpointer b);
+/* Sorts @events (EvfEvent *) as evf_event_cmp_start orders them. */
+void evf_events_sort_by_start(GPtrArray *events);
 /* That order for @x and @y (not tba) taken at the days @dx, @dy (Julian)
  * and instants @sx, @sy (unix seconds, timed events) of one of their
  * occurrences each. */

@@ -4451,7 +4451,7 @@ import_root(Ctx *c, icalcomponent *root)
 		         "are taken, every event and each series' nearest "
 		         "occurrences in turns, the nearest to now first",
 		         c->dropped, c->max_items);
-	g_ptr_array_sort(c->out, evf_event_cmp_start);
+	evf_events_sort_by_start(c->out);
 	if (g_hash_table_size(c->floating) > 0) {
 		g_autofree char *in =
 		    c->floating_zone != NULL

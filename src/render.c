@@ -773,7 +773,7 @@ evf_render_series_group(GPtrArray *events)
 
 		g_hash_table_iter_init(&it, series);
 		while (g_hash_table_iter_next(&it, NULL, &occ))
-			g_ptr_array_sort(occ, evf_event_cmp_start);
+			evf_events_sort_by_start(occ);
 	}
 	return series;
 }
@@ -933,7 +933,7 @@ render_scope(gpointer data, gpointer user_data)
 				    MAX(calendar_updated, ev->modified);
 		}
 	}
-	g_ptr_array_sort(dated, evf_event_cmp_start);
+	evf_events_sort_by_start(dated);
 	feed_items(site, sc, newest, made);
 
 	for (guint k = 0; k < G_N_ELEMENTS(kinds); k++) {

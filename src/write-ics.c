@@ -61,6 +61,9 @@ evf_ics_tzid(const EvfEvent *ev)
 {
 	if (ev->tzid == NULL || ev->all_day || ev->rrule != NULL)
 		return ev->tzid;
+	/* as the VEVENT made has it: every calendar the event is in asks */
+	if (ev->vevent != NULL)
+		return ev->vevent_zoned ? ev->tzid : NULL;
 	/* where the clocks go back, clients disagree on the instant (and
 	 * Ruby's icalendar on the time they were set back from); so they
 	 * do in far years, and before the zone's last change of rules
@@ -681,6 +684,7 @@ prepare(const EvfConfig *cfg, EvfEvent *ev, GError **error)
 		icalproperty *rule =
 		    icalcomponent_get_first_property(ve, ICAL_RRULE_PROPERTY);
 
+		ev->vevent_zoned = evf_ics_tzid(ev) != NULL;
 		ev->vevent = g_strconcat(series, over, NULL);
 		ev->vevent_utc_repeated = utc_time_repeated(cfg, ev);
 		finish_ics(&ev->vevent);
