@@ -316,6 +316,9 @@ typedef struct Entry {
 	 * stays in the index for it, so that a third listing that is the
 	 * same as this one is joined to it too */
 	struct Entry *joined;
+	/* (nullable) the entries joined to this one, borrowed, in the order
+	 * they were */
+	GPtrArray *group;
 	/* its UID as its source gave it (label may change the event's) */
 	char *uid;
 	/* its own UID, before EvfMergeIds give it another: a local file's,
@@ -406,6 +409,8 @@ entry_free(gpointer p)
 	g_strfreev(e->words);
 	g_strfreev(e->joined_words);
 	g_strfreev(e->place);
+	if (e->group != NULL)
+		g_ptr_array_unref(e->group);
 	g_free(e->uid);
 	g_free(e->key);
 	g_free(e);
@@ -497,12 +502,22 @@ index_add(Index *x, Entry *e)
 	index_file(x, e);
 }
 
+/* @e is joined to @winner, and one of its listings. */
+static void
+group_add(Entry *winner, Entry *e)
+{
+	e->joined = winner;
+	if (winner->group == NULL)
+		winner->group = g_ptr_array_new();
+	g_ptr_array_add(winner->group, e);
+}
+
 /* @cand, a partner's item, was joined to @winner: it stays in the index
  * in @winner's place, by its own URL, day and title. */
 static void
 index_join(Index *x, Entry *cand, Entry *winner)
 {
-	cand->joined = winner;
+	group_add(winner, cand);
 	cand->pos = winner->pos;
 	g_ptr_array_add(x->joined, cand);
 	if (cand->url != NULL)
@@ -634,17 +649,34 @@ same_when_and_title(const Entry *a, const Entry *b)
 
 typedef gboolean (*SameFunc)(const Entry *, const Entry *);
 
+/* Whether the place of @cand allows it to be the event of every listing
+ * joined to @w (same_place). */
+static gboolean
+same_place_as_group(const Entry *w, const Entry *cand)
+{
+	for (guint i = 0; w->group != NULL && i < w->group->len; i++)
+		if (!same_place(g_ptr_array_index(w->group, i), cand))
+			return FALSE;
+	return TRUE;
+}
+
 /* The entry @cand joins when @same says it is the same event as @e, an
  * entry of the index: @e's, or the one @e was joined to, whose place must
  * allow it too (a "Webinar" without a place joins Sarajevo's, and
- * Skopje's does not join them through it); NULL when it is not. */
+ * Skopje's does not join them through it); NULL when it is not. Matched by
+ * title, @cand's place must allow that of every listing joined there too:
+ * the site's "Webinar" without a place that took Sarajevo's does not take
+ * Skopje's. (A UID or a page names one event, wherever a listing puts
+ * it.) */
 static Entry *
 joins_through(Entry *e, const Entry *cand, SameFunc same)
 {
 	Entry *w = e->joined != NULL ? e->joined : e;
 
 	return joinable(w, cand) && joinable(e, cand) && same(e, cand) &&
-	               same_place(w, cand)
+	               same_place(w, cand) &&
+	               (same != same_when_and_title ||
+	                same_place_as_group(w, cand))
 	           ? w
 	           : NULL;
 }
@@ -792,7 +824,7 @@ index_refile(Index *x, Entry *e, Entry *winner)
 	index_list_remove(x->by_uid, e->uid, e);
 	if (e->day != 0)
 		index_list_remove(x->by_day, GUINT_TO_POINTER(e->day), e);
-	e->joined = winner;
+	group_add(winner, e);
 	e->pos = winner->pos;
 	if (e->url != NULL)
 		index_list_add(x->by_url, e->url, e);
@@ -1345,18 +1377,11 @@ join_to(Merge *m, Entry *winner, const Entry *cand, const EvfSourceConfig *src)
 /* The listings of @root's event in @out: @root, and every entry and item
  * joined to it. */
 static void
-members(const Index *x, Entry *root, GPtrArray *out)
+members(Entry *root, GPtrArray *out)
 {
-	GPtrArray *lists[] = { x->entries, x->joined };
-
 	g_ptr_array_add(out, root);
-	for (guint k = 0; k < G_N_ELEMENTS(lists); k++)
-		for (guint i = 0; i < lists[k]->len; i++) {
-			Entry *j = g_ptr_array_index(lists[k], i);
-
-			if (j->joined == root)
-				g_ptr_array_add(out, j);
-		}
+	if (root->group != NULL)
+		g_ptr_array_extend(out, root->group, NULL, NULL);
 }
 
 /* @e, a partner's listing published apart until an item joined to
@@ -1386,8 +1411,8 @@ absorb(Merge *m, Entry *winner, Entry *e)
 		    contains(winner->ev->also_listed, name))
 			return;
 	}
-	members(m->x, winner, ours);
-	members(m->x, e, theirs);
+	members(winner, ours);
+	members(e, theirs);
 	for (guint i = 0; i < ours->len; i++)
 		for (guint k = 0; k < theirs->len; k++)
 			if (!same_place(g_ptr_array_index(ours, i),
@@ -1411,6 +1436,8 @@ absorb(Merge *m, Entry *winner, Entry *e)
 		                g_ptr_array_index(e->ev->also_series, i));
 	for (guint k = 0; k < theirs->len; k++)
 		index_refile(m->x, g_ptr_array_index(theirs, k), winner);
+	/* (each is in @winner's group now) */
+	g_clear_pointer(&e->group, g_ptr_array_unref);
 }
 
 GPtrArray *

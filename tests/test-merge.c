@@ -1228,6 +1228,41 @@ test_no_chain_across_places(void)
 	}
 }
 
+/* A short title without a place joins listings at one place only: the
+ * site's placeless "Webinar" takes in the first partner's in Sarajevo,
+ * and another's in Skopje at the same hour is another event, published
+ * apart, not a second place of the site's; a partner's listing of the
+ * site's own UID at a third place still joins it (a UID or a page names
+ * one event, wherever it is said to be). */
+static void
+test_placeless_joins_one_place(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source na]\nurl=https://na.example/cal.ics\n"
+	           "[source nb]\nurl=https://nb.example/cal.ics\n"
+	           "[source nc]\nurl=https://nc.example/cal.ics\n");
+	EvfEvent *ours = dated("webinar@site.example", "Webinar", 2027, 6, 10);
+	EvfEvent *sarajevo = dated("s", "Webinar", 2027, 6, 10);
+	EvfEvent *skopje = dated("k", "Webinar", 2027, 6, 10);
+	EvfEvent *mostar =
+	    dated("webinar@site.example", "Webinar", 2027, 6, 10);
+	g_autoptr(GPtrArray) out = NULL;
+
+	sarajevo->location = g_strdup("Sarajevo");
+	skopje->location = g_strdup("Skopje");
+	mostar->location = g_strdup("Mostar");
+	out = merge(cfg, list(ours, NULL), "na", list(sarajevo, NULL), "nb",
+	            list(skopje, NULL), "nc", list(mostar, NULL), NULL);
+	g_assert_cmpuint(out->len, ==, 2);
+	g_assert_true(
+	    has(find_uid(out, "webinar@site.example")->also_listed, "na"));
+	g_assert_false(
+	    has(find_uid(out, "webinar@site.example")->also_listed, "nb"));
+	g_assert_true(
+	    has(find_uid(out, "webinar@site.example")->also_listed, "nc"));
+	g_assert_cmpuint(find_uid(out, "k")->also_listed->len, ==, 0);
+}
+
 /* A URL that one source gives to several of its items is its listing
  * page: the items stay apart, none names its own source as also listing
  * it, each has the source's category once, and another source's item is
@@ -2446,6 +2481,8 @@ main(int argc, char **argv)
 	                test_title_hyphenated_compound);
 	g_test_add_func("/merge/title/two-anchors", test_title_two_anchors);
 	g_test_add_func("/merge/join-through-joined", test_join_through_joined);
+	g_test_add_func("/merge/placeless-joins-one-place",
+	                test_placeless_joins_one_place);
 	g_test_add_func("/merge/no-chain-across-places",
 	                test_no_chain_across_places);
 	g_test_add_func("/merge/title-needs-same-place",
