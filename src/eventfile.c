@@ -4552,12 +4552,24 @@ warn_zone_unused(Ctx *c, const Node *zone, const char *tzid, const When *s,
 	wall = wall_written(written_at);
 	local = wall_written(there);
 	/* an end with an offset too loses it with the start's: each as
-	 * written, on its own wall clock */
+	 * written, on its own wall clock; unless that clock puts it at the
+	 * start or before (offsets far apart: 10:00+14:00 to 09:00-10:00),
+	 * when it comes as long after the start as it does now */
 	if (e != NULL) {
 		g_autoptr(GTimeZone) end_at = g_time_zone_new_offset(e->offset);
 		g_autoptr(GDateTime) end_written =
 		    g_date_time_to_timezone(e->time, end_at);
-		g_autofree char *end_wall = wall_written(end_written);
+		g_autofree char *end_wall = NULL;
+
+		if (end_written != NULL &&
+		    g_date_time_to_unix(end_written) + e->offset <=
+		        g_date_time_to_unix(written_at) + s->offset)
+			g_clear_pointer(&end_written, g_date_time_unref);
+		if (end_written == NULL)
+			end_written = g_date_time_add(
+			    written_at,
+			    g_date_time_difference(e->time, s->time));
+		end_wall = wall_written(end_written);
 
 		how = g_strdup_printf("start and end without their offsets "
 		                      "(start: %s, end: %s)",

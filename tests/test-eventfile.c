@@ -1064,6 +1064,12 @@ test_dates_offset_zone(void)
 		  "end: 2027-05-14T10:30+01:00\n"
 		  "timezone: America/New_York\n",
 		  "(start: 2027-05-14T10:00, end: 2027-05-14T10:30)" },
+		/* offsets so far apart that its own wall clock puts the end
+		 * before the start: as long after it as now */
+		{ "start: 2027-05-14T10:00+14:00\n"
+		  "end: 2027-05-14T09:00-10:00\n"
+		  "timezone: America/New_York\n",
+		  "(start: 2027-05-14T10:00, end: 2027-05-15T09:00)" },
 		{ "start: 2027-01-14T09:30:15Z\ntimezone: Asia/Tokyo\n",
 		  "(2027-01-14T09:30:15Z, which is 2027-01-14T18:30:15 there), "
 		  "and is published at that offset; to have the event at "
