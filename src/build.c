@@ -1856,28 +1856,41 @@ record_changed(EvfStore *store, const char *prefix, GHashTable *known,
 	return TRUE;
 }
 
-/* Records which source each partner's UID given as is belongs to
- * (EvfMergeIds.owned) where the state had another, and lets go of those no
- * source holds now. */
+/* Records under @prefix the values of @now (key → value) where the state
+ * had others (@known), and lets go of those of @known not in @now (an
+ * empty value). */
 static gboolean
-record_owners(EvfStore *store, const EvfMergeIds *ids, GError **error)
+record_map(EvfStore *store, const char *prefix, GHashTable *known,
+           GHashTable *now, GError **error)
 {
 	GHashTableIter it;
-	gpointer uid, name;
+	gpointer k, value;
 
-	if (!record_changed(store, "uid-owner/", ids->owners, ids->owned,
-	                    error))
+	if (!record_changed(store, prefix, known, now, error))
 		return FALSE;
-	g_hash_table_iter_init(&it, ids->owners);
-	while (g_hash_table_iter_next(&it, &uid, &name)) {
-		g_autofree char *key = g_strconcat("uid-owner/", uid, NULL);
+	g_hash_table_iter_init(&it, known);
+	while (g_hash_table_iter_next(&it, &k, &value)) {
+		g_autofree char *key = g_strconcat(prefix, k, NULL);
 
-		if (((const char *)name)[0] != '\0' &&
-		    !g_hash_table_contains(ids->owned, uid) &&
+		if (((const char *)value)[0] != '\0' &&
+		    !g_hash_table_contains(now, k) &&
 		    !evf_store_set_meta(store, key, "", error))
 			return FALSE;
 	}
 	return TRUE;
+}
+
+/* Records which source each partner's UID given as is belongs to
+ * (EvfMergeIds.owned) where the state had another, and lets go of those no
+ * source holds now; and which listing each UID published for another
+ * than its own went out for (EvfMergeIds.published_now). */
+static gboolean
+record_owners(EvfStore *store, const EvfMergeIds *ids, GError **error)
+{
+	return record_map(store, "uid-owner/", ids->owners, ids->owned,
+	                  error) &&
+	       record_map(store, "for/", ids->published_for, ids->published_now,
+	                  error);
 }
 
 /* Appends to @changed the paths in @untold (a path a line; nullable)
@@ -2156,6 +2169,7 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 	ids.aliases = evf_store_get_meta_prefixed(store, "alias/");
 	ids.added = g_ptr_array_new_with_free_func(g_free);
 	ids.owners = evf_store_get_meta_prefixed(store, "uid-owner/");
+	ids.published_for = evf_store_get_meta_prefixed(store, "for/");
 	if (g_hash_table_size(slugs) > 0)
 		seed_aliases(slugs, local, &ids);
 	warn_alias_claimed(local, &ids, diags);

@@ -1190,6 +1190,8 @@ evf_merge_ids_clear(EvfMergeIds *ids)
 	g_clear_pointer(&ids->added, g_ptr_array_unref);
 	g_clear_pointer(&ids->owners, g_hash_table_unref);
 	g_clear_pointer(&ids->owned, g_hash_table_unref);
+	g_clear_pointer(&ids->published_for, g_hash_table_unref);
+	g_clear_pointer(&ids->published_now, g_hash_table_unref);
 }
 
 /* Gives @e's event @uid for the UID it had (its own: @e->key), noting it
@@ -1205,16 +1207,34 @@ give_uid(Entry *e, const char *uid, GHashTable *uids)
 	g_hash_table_add(uids, g_strdup(uid));
 }
 
+/* Whether @uid, the own UID of a listing, was published for another
+ * listing, which went on under it (EvfMergeIds.published_for). */
+static gboolean
+published_for_another(const EvfMergeIds *ids, const char *uid)
+{
+	const char *other = ids->published_for != NULL
+	                        ? g_hash_table_lookup(ids->published_for, uid)
+	                        : NULL;
+
+	return other != NULL && other[0] != '\0' && strcmp(other, uid) != 0;
+}
+
 /* Gives @e's event, just indexed, the UID @to (nullable) that its own is
  * an alias of, unless another event of this merge has that one, or its
- * own was published (subscribers have the event under it: a listing
- * that parted from the one it had joined, and went out on its own). */
+ * own was published for it (subscribers have the event under it: a
+ * listing that parted from the one it had joined, and went out on its
+ * own). Its own published for another listing is left to that one. */
 static void
 take_uid_of(const EvfMergeIds *ids, Entry *e, const char *to, GHashTable *uids)
 {
-	if (to != NULL && !g_hash_table_contains(uids, to) &&
-	    !g_hash_table_contains(ids->published, e->ev->uid))
-		give_uid(e, to, uids);
+	gboolean owed = published_for_another(ids, e->ev->uid);
+
+	if (to == NULL || g_hash_table_contains(uids, to) ||
+	    (g_hash_table_contains(ids->published, e->ev->uid) && !owed))
+		return;
+	if (owed)
+		g_hash_table_remove(uids, e->ev->uid);
+	give_uid(e, to, uids);
 }
 
 /* take_uid_of() the UID that @e's own is an alias of in @ids (nullable). */
@@ -1483,6 +1503,10 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 		if (ids->owned == NULL)
 			ids->owned = g_hash_table_new_full(
 			    g_str_hash, g_str_equal, g_free, g_free);
+		if (ids->published_now == NULL)
+			ids->published_now = g_hash_table_new_full(
+			    g_str_hash, g_str_equal, g_free, g_free);
+		g_hash_table_remove_all(ids->published_now);
 		reserved = reserved_uids(ids->owners, sources, partners);
 	}
 	index_init(&x);
@@ -1609,6 +1633,11 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 		}
 
 		g_ptr_array_add(out, evf_event_ref(e->ev));
+		if (ids != NULL && e->key != NULL &&
+		    strcmp(e->key, e->ev->uid) != 0)
+			g_hash_table_replace(ids->published_now,
+			                     g_strdup(e->ev->uid),
+			                     g_strdup(e->key));
 		/* The local events this merge left alone keep the
 		 * fingerprint their file gave them. */
 		if (e->source != NULL || e->own)

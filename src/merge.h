@@ -44,6 +44,14 @@ typedef struct {
 	 * those of this merge in @owned */
 	GHashTable *owners;
 	GHashTable *owned;
+	/* (element-type utf8 utf8) (nullable): a UID published now → the
+	 * own UID of the listing it was published for, where that is
+	 * another's (a listing that went on under the UID of one it had
+	 * joined), the state's (an empty value: none); the merge puts those
+	 * of this merge in @published_now. A listing whose own UID went out
+	 * for another takes its alias, and leaves its own to that one. */
+	GHashTable *published_for;
+	GHashTable *published_now;
 } EvfMergeIds;
 
 /* @ids with its tables made, empty; evf_merge_ids_clear() lets them go. */

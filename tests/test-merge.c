@@ -342,6 +342,9 @@ merge_ids(const EvfConfig *cfg, EvfMergeIds *ids, GPtrArray *before,
 
 	g_hash_table_remove_all(ids->published);
 	g_ptr_array_set_size(ids->added, 0);
+	/* which listing each UID went out for, as the state keeps it */
+	g_clear_pointer(&ids->published_for, g_hash_table_unref);
+	ids->published_for = g_steal_pointer(&ids->published_now);
 	for (guint i = 0; before != NULL && i < before->len; i++)
 		g_hash_table_add(
 		    ids->published,
@@ -2205,6 +2208,66 @@ test_uid_freed_by_absorb(void)
 	    "b1@b");
 }
 
+/* A listing that went out under the UID of the one it had joined (e's,
+ * under a's a1@a, when a joined c's) leaves a1@a with it when a's own
+ * listing is on its own again (c's went): a goes on as c1@c, the event
+ * subscribers have for it, and e keeps a1@a. a took back its own UID,
+ * and e was given a new one: both events were removed and added again. */
+static void
+test_uid_published_for_another(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source c]\nurl=https://c.example/cal.ics\npriority=40\n"
+	           "[source a]\nurl=https://a.example/cal.ics\npriority=30\n"
+	           "[source e]\nurl=https://e.example/cal.ics\npriority=20\n");
+	static const char meeting[] = "Annual Meeting of Prosecutors Network";
+	static const char training[] =
+	    "Training for Customs Officers at Borders";
+	g_auto(EvfMergeIds) ids = { 0 };
+	g_autoptr(GPtrArray) none = g_ptr_array_new();
+	g_autoptr(GPtrArray) first = NULL;
+	g_autoptr(GPtrArray) second = NULL;
+	g_autoptr(GPtrArray) third = NULL;
+	g_autoptr(GPtrArray) fourth = NULL;
+
+	evf_merge_ids_init(&ids);
+	first =
+	    merge_ids(cfg, &ids, NULL, none, "c",
+	              list(dated("c1@c", training, 2027, 5, 14), NULL), "a",
+	              list(dated("a1@a", meeting, 2027, 5, 14), NULL), "e",
+	              list(dated("e1@e", meeting, 2027, 5, 14), NULL), NULL);
+	g_assert_cmpuint(first->len, ==, 2);
+	g_assert_cmpstr(find(first, meeting)->uid, ==, "a1@a");
+	/* a's is the training now: e goes on as a1@a */
+	second =
+	    merge_ids(cfg, &ids, first, none, "c",
+	              list(dated("c1@c", training, 2027, 5, 14), NULL), "a",
+	              list(dated("a1@a", training, 2027, 5, 14), NULL), "e",
+	              list(dated("e1@e", meeting, 2027, 5, 14), NULL), NULL);
+	g_assert_cmpuint(second->len, ==, 2);
+	g_assert_cmpstr(find(second, meeting)->uid, ==, "a1@a");
+	g_assert_cmpstr(find(second, meeting)->source, ==, "e");
+	g_assert_cmpstr(find(second, training)->uid, ==, "c1@c");
+	/* c's is gone; and they stay so at the next merge */
+	third =
+	    merge_ids(cfg, &ids, second, none, "a",
+	              list(dated("a1@a", training, 2027, 5, 14), NULL), "e",
+	              list(dated("e1@e", meeting, 2027, 5, 14), NULL), NULL);
+	for (guint again = 0; again < 2; again++) {
+		g_assert_cmpuint(third->len, ==, 2);
+		g_assert_cmpstr(find(third, training)->uid, ==, "c1@c");
+		g_assert_cmpstr(find(third, training)->source, ==, "a");
+		g_assert_cmpstr(find(third, meeting)->uid, ==, "a1@a");
+		g_assert_cmpstr(find(third, meeting)->source, ==, "e");
+		fourth = g_steal_pointer(&third);
+		third = merge_ids(
+		    cfg, &ids, fourth, none, "a",
+		    list(dated("a1@a", training, 2027, 5, 14), NULL), "e",
+		    list(dated("e1@e", meeting, 2027, 5, 14), NULL), NULL);
+		g_clear_pointer(&fourth, g_ptr_array_unref);
+	}
+}
+
 /* A partner's listing that wins, without a page, a place or a text (as
  * Google's and Outlook's exports often are), takes them from a listing
  * joined to it that has them: subscribers keep the event's page, place
@@ -2520,6 +2583,8 @@ main(int argc, char **argv)
 	g_test_add_func("/merge/bridge-joins-two", test_bridge_joins_two);
 	g_test_add_func("/merge/bridge-by-uid", test_bridge_by_uid);
 	g_test_add_func("/merge/uid/freed-by-absorb", test_uid_freed_by_absorb);
+	g_test_add_func("/merge/uid/published-for-another",
+	                test_uid_published_for_another);
 	g_test_add_func("/merge/winner-takes-missing",
 	                test_winner_takes_missing);
 	g_test_add_func("/merge/filters-whole-words", test_filters_whole_words);

@@ -574,4 +574,81 @@ cmp -s "$tmp/series-alone.series-ids" "$tmp/series-first-gone.series-ids"
 ok $? "the first source of the series gone: its feed item keeps its id" ||
 	{ diag_file "$tmp/series-alone.series-ids"; diag_file "$tmp/series-first-gone.series-ids"; }
 
+# ---- three partners: a listing that went on under the UID of another it
+# had joined leaves that UID with it. a's and e's item are one meeting
+# (a1@a); a's becomes c's training (c1@c), and e's goes on as a1@a; c
+# goes, and a's goes on as c1@c, e's keeps a1@a: no event is removed and
+# added again under another UID (a took back a1@a, e got e1@e).
+three=$tmp/three
+mkdir "$three" "$three/events" || bail_out "cannot make folders in $three"
+write_config "$three" "$three/events"
+# three_feed SOURCE TITLE...: SOURCE's feed, an item SOURCE1@SOURCE of
+# each TITLE given (none: empty), on 14 May 2027.
+three_feed()
+{
+	_src=$1
+	shift
+	{
+		printf '<rss version="2.0" xmlns:ev="http://purl.org/rss/1.0/modules/event/"><channel><title>%s</title><link>https://%s.example/</link><description>d</description>\n' "$_src" "$_src"
+		for _t in "$@"; do
+			printf '<item><title>%s</title><guid isPermaLink="false">%s1@%s</guid><ev:startdate>2027-05-14</ev:startdate></item>\n' "$_t" "$_src" "$_src"
+		done
+		printf '</channel></rss>\n'
+	} >"$tmp/www/three-$_src.new" &&
+		touch -d "@$mtime" "$tmp/www/three-$_src.new" &&
+		mv "$tmp/www/three-$_src.new" "$tmp/www/three-$_src.rss" ||
+		bail_out "cannot write $_src's feed"
+	mtime=$((mtime + 60))
+}
+for src in c:40 a:30 e:20; do
+	printf '\n[source %s]\ntitle=%s\nurl=%s/three-%s.rss\nformat=rss\npriority=%s\n' \
+		"${src%:*}" "${src%:*}" "$base" "${src%:*}" "${src#*:}" \
+		>>"$three/evfeed.conf"
+done
+meeting='Annual Meeting of Prosecutors Network'
+training='Training for Customs Officers at Borders'
+# three_step NAME: fetch and build; the UID and source of each event, one
+# line each ("UID TITLE-WORD"), into $tmp/NAME.three.
+three_step()
+{
+	with_timeout 120 "$EVFEED" fetch --config "$three/evfeed.conf" \
+		>"$tmp/$1.fetch" 2>&1 </dev/null &&
+		with_timeout 120 "$EVFEED" build --config "$three/evfeed.conf" \
+			>"$tmp/$1.build" 2>&1 </dev/null
+	ok $? "$1: evfeed fetch and build" ||
+		{ diag_file "$tmp/$1.fetch"; diag_file "$tmp/$1.build"; }
+	"$PYTHON3" - "$three/public/calendar.ics" >"$tmp/$1.three" <<'PY'
+import re, sys
+text = re.sub(r'\r\n[ \t]', '', open(sys.argv[1], encoding='utf-8', newline='').read())
+for ev in re.findall(r'BEGIN:VEVENT\r\n(.*?)END:VEVENT', text, re.S):
+    uid = re.search(r'^UID:(.*?)\r$', ev, re.M).group(1)
+    title = re.search(r'^SUMMARY:(.*?)\r$', ev, re.M).group(1)
+    print(uid, title.split()[0])
+PY
+}
+three_feed c "$training"
+three_feed a "$meeting"
+three_feed e "$meeting"
+three_step three-1
+three_feed a "$training"
+three_step three-2
+# (c no longer a source: a feed of no items would be held as a failure)
+awk '/^\[source c\]$/ { skip = 1 } /^$/ { skip = 0 } !skip' \
+	"$three/evfeed.conf" >"$three/evfeed.conf.new" &&
+	mv "$three/evfeed.conf.new" "$three/evfeed.conf" ||
+	bail_out "cannot write $three/evfeed.conf"
+three_step three-3
+three_step three-4
+grep -qx 'a1@a Annual' "$tmp/three-2.three" &&
+	grep -qx 'c1@c Training' "$tmp/three-2.three"
+ok $? "three partners: a's item joins c's, e's goes on as a1@a" ||
+	diag_file "$tmp/three-2.three"
+grep -qx 'a1@a Annual' "$tmp/three-3.three" &&
+	grep -qx 'c1@c Training' "$tmp/three-3.three" &&
+	test "$(wc -l <"$tmp/three-3.three")" -eq 2
+ok $? "c gone: a's item goes on as c1@c, e's keeps a1@a" ||
+	diag_file "$tmp/three-3.three"
+cmp -s "$tmp/three-3.three" "$tmp/three-4.three"
+ok $? "... and so again at the next build" || diag_file "$tmp/three-4.three"
+
 done_testing
