@@ -1323,10 +1323,12 @@ read_atom_link(Ctx *c, Fields *f, xmlNode *n, Base *base)
 	gboolean page = type == NULL || is_page_type((char *)type);
 	char *link;
 
-	/* RFC 4287 §4.2.7.2: no rel is "alternate" */
+	/* RFC 4287 §4.2.7.2: no rel is "alternate"; RFC 8288 §2.1.1: its
+	 * case does not count */
 	if (href == NULL || (f->link != NULL && !page) ||
-	    (rel != NULL && strcmp(g_strstrip((char *)rel), "alternate") != 0 &&
-	     strcmp((char *)rel, REL_ALTERNATE) != 0))
+	    (rel != NULL &&
+	     g_ascii_strcasecmp(g_strstrip((char *)rel), "alternate") != 0 &&
+	     g_ascii_strcasecmp((char *)rel, REL_ALTERNATE) != 0))
 		return;
 	link = safe_url(c, (const char *)href, base, (guint)xmlGetLineNo(n));
 	if (link != NULL) {
@@ -1359,9 +1361,14 @@ read_core(Ctx *c, Item *it, Fields *f, xmlNode *n, Base *base)
 		if (c->kind == KIND_ATOM) {
 			read_atom_link(c, f, n, base);
 		} else {
-			g_autofree char *v = text_cut(n, 8 * MAX_FIELD, NULL);
+			gboolean too_long = FALSE;
+			g_autofree char *v =
+			    text_cut(n, 8 * MAX_FIELD, &too_long);
+			/* (one too long is refused whole, not cut) */
 			char *link =
-			    safe_url(c, v, base, (guint)xmlGetLineNo(n));
+			    too_long
+			        ? NULL
+			        : safe_url(c, v, base, (guint)xmlGetLineNo(n));
 
 			/* an atom:link taken before stays when this one is
 			 * refused */
@@ -1540,8 +1547,17 @@ read_item(Ctx *c, xmlNode *node, Base *item_base, GError **error)
 		it->uid = evf_uuid5(EVF_UUID_NAMESPACE, long_uid);
 	}
 	it->link = g_steal_pointer(&f.link);
-	if (it->link == NULL && f.guid_permalink && f.guid != NULL)
-		it->link = safe_url(c, f.guid, f.guid_base, it->line);
+	/* a guid that is the item's page, before an atom:link to a calendar
+	 * file or a PDF, as feedparser takes it */
+	if ((it->link == NULL || f.link_file) && f.guid_permalink &&
+	    f.guid != NULL) {
+		char *page = safe_url(c, f.guid, f.guid_base, it->line);
+
+		if (page != NULL) {
+			g_free(it->link);
+			it->link = page;
+		}
+	}
 	if (it->link != NULL) {
 		/* Too long, or with characters no text may hold: no link. */
 		g_autofree char *clean = evf_text_sanitize(it->link, -1);

@@ -649,6 +649,19 @@ same_when_and_title(const Entry *a, const Entry *b)
 
 typedef gboolean (*SameFunc)(const Entry *, const Entry *);
 
+/* How a listing is found the same event as another: by what it is filed
+ * under (a UID, a page, a title) and @same; @by_title, by its title alone,
+ * where the place of every listing joined counts (joins_through). */
+typedef struct {
+	SameFunc same;
+	gboolean by_title;
+} Match;
+
+static const Match by_uid = { same_when_dated, FALSE };
+static const Match by_page = { same_when, FALSE };
+static const Match by_undated_title = { same_when, TRUE };
+static const Match by_near_title = { same_when_and_title, TRUE };
+
 /* Whether the place of @cand allows it to be the event of every listing
  * joined to @w (same_place). */
 static gboolean
@@ -660,23 +673,23 @@ same_place_as_group(const Entry *w, const Entry *cand)
 	return TRUE;
 }
 
-/* The entry @cand joins when @same says it is the same event as @e, an
+/* The entry @cand joins when @match says it is the same event as @e, an
  * entry of the index: @e's, or the one @e was joined to, whose place must
  * allow it too (a "Webinar" without a place joins Sarajevo's, and
  * Skopje's does not join them through it); NULL when it is not. Matched by
- * title, @cand's place must allow that of every listing joined there too:
- * the site's "Webinar" without a place that took Sarajevo's does not take
- * Skopje's. (A UID or a page names one event, wherever a listing puts
- * it.) */
+ * its title alone (an undated listing's, or a near-identical one on the
+ * same day), @cand's place must allow that of every listing joined there
+ * too: the site's "Webinar" without a place that took Sarajevo's does not
+ * take Skopje's. (A UID or a page names one event, wherever a listing
+ * puts it.) */
 static Entry *
-joins_through(Entry *e, const Entry *cand, SameFunc same)
+joins_through(Entry *e, const Entry *cand, const Match *match)
 {
 	Entry *w = e->joined != NULL ? e->joined : e;
 
-	return joinable(w, cand) && joinable(e, cand) && same(e, cand) &&
+	return joinable(w, cand) && joinable(e, cand) && match->same(e, cand) &&
 	               same_place(w, cand) &&
-	               (same != same_when_and_title ||
-	                same_place_as_group(w, cand))
+	               (!match->by_title || same_place_as_group(w, cand))
 	           ? w
 	           : NULL;
 }
@@ -692,10 +705,10 @@ days_near(const Entry *cand, guint32 *from, guint32 *to)
 }
 
 /* The first entry of @list (nullable, in order) that comes before @best
- * (nullable) and that @cand may join and @same says is the same event (or
+ * (nullable) and that @cand may join and @match says is the same event (or
  * that an item joined to it is); else @best. */
 static Entry *
-first_in(GPtrArray *list, const Entry *cand, Entry *best, SameFunc same)
+first_in(GPtrArray *list, const Entry *cand, Entry *best, const Match *match)
 {
 	for (guint i = 0; list != NULL && i < list->len; i++) {
 		Entry *e = g_ptr_array_index(list, i);
@@ -703,7 +716,7 @@ first_in(GPtrArray *list, const Entry *cand, Entry *best, SameFunc same)
 
 		if (best != NULL && e->pos >= best->pos)
 			break;
-		if ((w = joins_through(e, cand, same)) != NULL)
+		if ((w = joins_through(e, cand, match)) != NULL)
 			return w;
 	}
 	return best;
@@ -742,20 +755,20 @@ index_find(Index *x, const Entry *cand)
 	if ((best = local_series(x, cand)) != NULL)
 		return best;
 	best = first_in(g_hash_table_lookup(x->by_uid, cand->uid), cand, best,
-	                same_when_dated);
+	                &by_uid);
 	if (best != NULL)
 		return best;
 
 	/* The same event page, and dates that agree. */
 	if (cand->url != NULL)
 		best = first_in(g_hash_table_lookup(x->by_url, cand->url), cand,
-		                best, same_when);
+		                best, &by_page);
 	/* An undated local listing and a partner's item of the same title:
 	 * the partner announces what we list as "to be announced". */
 	if (cand->title[0] != '\0')
 		best =
 		    first_in(g_hash_table_lookup(x->tba_by_title, cand->title),
-		             cand, best, same_when);
+		             cand, best, &by_undated_title);
 	/* Near-identical titles at the same time (days_near). */
 	if (cand->day == 0)
 		return best;
@@ -763,19 +776,19 @@ index_find(Index *x, const Entry *cand)
 	for (guint32 d = from; d <= to; d++)
 		best = first_in(
 		    g_hash_table_lookup(x->by_day, GUINT_TO_POINTER(d)), cand,
-		    best, same_when_and_title);
+		    best, &by_near_title);
 	return best;
 }
 
 /* Adds to @roots (once each) the entry of every one of @list (nullable)
- * that @cand may join and @same says is the same event, as first_in
+ * that @cand may join and @match says is the same event, as first_in
  * would take it. */
 static void
-all_in(GPtrArray *list, const Entry *cand, GPtrArray *roots, SameFunc same)
+all_in(GPtrArray *list, const Entry *cand, GPtrArray *roots, const Match *match)
 {
 	for (guint i = 0; list != NULL && i < list->len; i++) {
 		Entry *w =
-		    joins_through(g_ptr_array_index(list, i), cand, same);
+		    joins_through(g_ptr_array_index(list, i), cand, match);
 
 		if (w != NULL && !g_ptr_array_find(roots, w, NULL))
 			g_ptr_array_add(roots, w);
@@ -789,20 +802,19 @@ index_find_all(Index *x, const Entry *cand, GPtrArray *roots)
 {
 	guint32 from, to;
 
-	all_in(g_hash_table_lookup(x->by_uid, cand->uid), cand, roots,
-	       same_when_dated);
+	all_in(g_hash_table_lookup(x->by_uid, cand->uid), cand, roots, &by_uid);
 	if (cand->url != NULL)
 		all_in(g_hash_table_lookup(x->by_url, cand->url), cand, roots,
-		       same_when);
+		       &by_page);
 	if (cand->title[0] != '\0')
 		all_in(g_hash_table_lookup(x->tba_by_title, cand->title), cand,
-		       roots, same_when);
+		       roots, &by_undated_title);
 	if (cand->day == 0)
 		return;
 	days_near(cand, &from, &to);
 	for (guint32 d = from; d <= to; d++)
 		all_in(g_hash_table_lookup(x->by_day, GUINT_TO_POINTER(d)),
-		       cand, roots, same_when_and_title);
+		       cand, roots, &by_near_title);
 }
 
 static void

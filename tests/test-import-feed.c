@@ -413,9 +413,27 @@ test_rss_atom_link(void)
 	    "<item><title>Visit</title><guid isPermaLink=\"false\">5</guid>"
 	    "<atom:link rel=\"enclosure\" href=\"https://x.example/5.pdf\"/>"
 	    "</item>"
-	    "</channel></rss>";
+	    /* a guid that is the page, before a calendar file */
+	    "<item><title>Forum</title><guid>https://x.example/event/6</guid>"
+	    "<atom:link rel=\"alternate\" type=\"text/calendar\" "
+	    "href=\"https://x.example/6.ics\"/></item>"
+	    /* RFC 8288: a relation's case does not count */
+	    "<item><title>Course</title><guid isPermaLink=\"false\">7</guid>"
+	    "<atom:link rel=\"ALTERNATE\" type=\"TEXT/HTML\" "
+	    "href=\"https://x.example/event/7\"/></item>"
+	    "<item><title>Meeting</title><guid isPermaLink=\"false\">8</guid>"
+	    "<link>https://x.example/";
+	static const char mid[] =
+	    "/end</link><atom:link href=\"https://x.example/event/8\"/>"
+	    "</item><item><title>Talk</title>"
+	    "<guid isPermaLink=\"false\">9</guid>"
+	    "<link>https://x.example/";
+	static const char tail[] = "/end</link></item></channel></rss>";
+	g_autofree char *long_path = g_strnfill(9000, 'a');
+	g_autofree char *text =
+	    g_strconcat(xml, long_path, mid, long_path, tail, NULL);
 	g_autoptr(GError) error = NULL;
-	g_autoptr(EvfImport) imp = import_string(xml, NULL, &error);
+	g_autoptr(EvfImport) imp = import_string(text, NULL, &error);
 
 	g_assert_no_error(error);
 	REQUIRE(imp);
@@ -425,6 +443,15 @@ test_rss_atom_link(void)
 	/* a <link> refused leaves the atom:link */
 	g_assert_cmpstr(find(imp, "4")->url, ==, "https://x.example/atom/4");
 	g_assert_cmpstr(find(imp, "5")->url, !=, "https://x.example/5.pdf");
+	g_assert_cmpstr(find(imp, "https://x.example/event/6")->url, ==,
+	                "https://x.example/event/6");
+	g_assert_cmpstr(find(imp, "7")->url, ==, "https://x.example/event/7");
+	/* a <link> too long is refused whole, not cut: the atom:link, or
+	 * none with a warning */
+	g_assert_cmpstr(find(imp, "8")->url, ==, "https://x.example/event/8");
+	g_assert_true(find(imp, "9")->url == NULL ||
+	              strstr(find(imp, "9")->url, "aaaa") == NULL);
+	g_assert_true(has_warning(imp, "left out"));
 }
 
 static void

@@ -1232,7 +1232,8 @@ test_no_chain_across_places(void)
 }
 
 /* A short title without a place joins listings at one place only: the
- * site's placeless "Webinar" takes in the first partner's in Sarajevo,
+ * site's placeless "Webinar" (dated, or not) takes in the first partner's
+ * in Sarajevo,
  * and another's in Skopje at the same hour is another event, published
  * apart, not a second place of the site's; a partner's listing of the
  * site's own UID at a third place still joins it (a UID or a page names
@@ -1264,6 +1265,25 @@ test_placeless_joins_one_place(void)
 	g_assert_true(
 	    has(find_uid(out, "webinar@site.example")->also_listed, "nc"));
 	g_assert_cmpuint(find_uid(out, "k")->also_listed->len, ==, 0);
+	/* the same, the site's event undated, and the first partner's
+	 * too: it is matched by its title alone as well */
+	{
+		EvfEvent *tba = undated("webinar@site.example", "Webinar");
+		EvfEvent *in_sarajevo = undated("s", "Webinar");
+		EvfEvent *in_skopje = dated("k", "Webinar", 2027, 6, 10);
+		g_autoptr(GPtrArray) apart = NULL;
+
+		in_sarajevo->location = g_strdup("Sarajevo");
+		in_skopje->location = g_strdup("Skopje");
+		apart =
+		    merge(cfg, list(tba, NULL), "na", list(in_sarajevo, NULL),
+		          "nb", list(in_skopje, NULL), NULL);
+		g_assert_cmpuint(apart->len, ==, 2);
+		g_assert_true(
+		    has(find_uid(apart, "webinar@site.example")->also_listed,
+		        "na"));
+		g_assert_cmpuint(find_uid(apart, "k")->also_listed->len, ==, 0);
+	}
 }
 
 /* A URL that one source gives to several of its items is its listing
