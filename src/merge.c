@@ -1233,50 +1233,42 @@ published_for_another(const EvfMergeIds *ids, const char *uid)
 
 /* Gives @e's event, just indexed, the UID @to (nullable) that its own is
  * an alias of, unless another event of this merge has that one, or its
- * own was published for it (subscribers have the event under it: a
- * listing that parted from the one it had joined, and went out on its
- * own). Its own published for another listing is left to that one. */
+ * own was published (subscribers have the event under it: a listing
+ * that parted from the one it had joined, and went out on its own; but
+ * see hand_back). */
 static void
 take_uid_of(const EvfMergeIds *ids, Entry *e, const char *to, GHashTable *uids)
 {
-	gboolean owed = published_for_another(ids, e->ev->uid);
-
-	if (to == NULL || g_hash_table_contains(uids, to) ||
-	    (g_hash_table_contains(ids->published, e->ev->uid) && !owed))
-		return;
-	if (owed)
-		g_hash_table_remove(uids, e->ev->uid);
-	give_uid(e, to, uids);
+	if (to != NULL && !g_hash_table_contains(uids, to) &&
+	    !g_hash_table_contains(ids->published, e->ev->uid))
+		give_uid(e, to, uids);
 }
 
-/* take_uid_of() the UID that @e's own is an alias of in @ids (nullable). */
-static void
-take_alias(const EvfMergeIds *ids, Entry *e, GHashTable *uids)
+/* (nullable) the UID that @e's own is an alias of in @ids; for @src's
+ * item (@src nullable: a local event), else that of its UID in @src's
+ * namespace (alias_joined) when label() kept the UID as the partner gave
+ * it. */
+static const char *
+alias_of(const EvfMergeIds *ids, const Entry *e, const EvfSourceConfig *src)
 {
-	if (ids != NULL)
-		take_uid_of(ids, e,
-		            g_hash_table_lookup(ids->aliases, e->ev->uid),
-		            uids);
-}
+	const char *to = g_hash_table_lookup(ids->aliases, e->ev->uid);
 
-/* take_alias() for @e, @src's item just labelled, and else the alias of
- * its UID in @src's namespace (alias_joined) when label() kept the UID
- * as the partner gave it. */
-static void
-take_partner_alias(const EvfMergeIds *ids, Entry *e, const EvfSourceConfig *src,
-                   GHashTable *uids)
-{
-	const char *to;
-	g_autofree char *own = NULL;
+	if (to == NULL && src != NULL) {
+		g_autofree char *own = namespaced_uid(src, e->uid);
 
-	if (ids == NULL)
-		return;
-	to = g_hash_table_lookup(ids->aliases, e->ev->uid);
-	if (to == NULL) {
-		own = namespaced_uid(src, e->uid);
 		to = g_hash_table_lookup(ids->aliases, own);
 	}
-	take_uid_of(ids, e, to, uids);
+	return to;
+}
+
+/* take_uid_of() the UID that @e's own is an alias of (alias_of), @e a
+ * local event or (@src) @src's item just labelled. */
+static void
+take_alias(const EvfMergeIds *ids, Entry *e, const EvfSourceConfig *src,
+           GHashTable *uids)
+{
+	if (ids != NULL)
+		take_uid_of(ids, e, alias_of(ids, e, src), uids);
 }
 
 /* @winner, whose UID subscribers do not have, takes the one that @cand,
@@ -1319,7 +1311,7 @@ adopt(EvfMergeIds *ids, Entry *winner, const Entry *cand,
  * the listings it joined to to go (a partner's news feed drops its old
  * items, an editor deletes the file written for it), it would be the
  * event's one listing, and take @to, the UID the event is published
- * under (take_partner_alias), where label() would give it its own, and
+ * under (take_alias), where label() would give it its own, and
  * feed readers would be told of the event again and calendars remove and
  * add it. The alias goes to @ids. */
 static void
@@ -1328,7 +1320,7 @@ alias_joined(EvfMergeIds *ids, const Entry *cand, const EvfSourceConfig *src,
 {
 	/* under the namespaced UID alone, which no event file has: a
 	 * file whose uid: is the partner's own (evfeed import keeps it)
-	 * would take the alias too (take_partner_alias) */
+	 * would take the alias too (take_alias) */
 	char *own = namespaced_uid(src, cand->uid);
 
 	if (strcmp(own, to) == 0 ||
@@ -1472,6 +1464,52 @@ absorb(Merge *m, Entry *winner, Entry *e)
 	g_clear_pointer(&e->group, g_ptr_array_unref);
 }
 
+/* (nullable) the source of @e, NULL for a local event. */
+static const EvfSourceConfig *
+entry_source(const Merge *m, const Entry *e)
+{
+	return e->source != NULL ? evf_config_source(m->cfg, e->source) : NULL;
+}
+
+/* A listing whose own UID went out for another listing (published_for)
+ * that goes on apart from it, under its own UID, takes the UID of the
+ * event it had joined (its alias) when that is free, and leaves its own
+ * to that other listing, which takes it next (take_alias): each event
+ * keeps the UID subscribers have for it. Only once every listing is
+ * joined: one that joins it again leaves it its own. */
+static void
+hand_back(Merge *m)
+{
+	g_autoptr(GHashTable) apart = g_hash_table_new(g_str_hash, g_str_equal);
+	GPtrArray *entries = m->x->entries;
+
+	for (guint i = 0; i < entries->len; i++) {
+		Entry *e = g_ptr_array_index(entries, i);
+
+		if (e->joined == NULL && e->key == NULL)
+			g_hash_table_insert(apart, e->ev->uid, e);
+	}
+	for (guint i = 0; i < entries->len; i++) {
+		Entry *e = g_ptr_array_index(entries, i);
+		const char *to;
+		Entry *other;
+
+		if (e->joined != NULL || e->key != NULL ||
+		    !published_for_another(m->ids, e->ev->uid))
+			continue;
+		other = g_hash_table_lookup(
+		    apart,
+		    g_hash_table_lookup(m->ids->published_for, e->ev->uid));
+		to = alias_of(m->ids, e, entry_source(m, e));
+		if (other == NULL || other == e || other->key != NULL ||
+		    to == NULL || g_hash_table_contains(m->uids, to))
+			continue;
+		g_hash_table_remove(apart, e->ev->uid);
+		g_hash_table_remove(m->uids, e->ev->uid);
+		give_uid(e, to, m->uids);
+	}
+}
+
 GPtrArray *
 evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
           EvfMergeIds *ids)
@@ -1533,7 +1571,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 	}
 	/* once every local UID is taken, which an alias gives way to */
 	for (guint i = 0; i < local->len; i++)
-		take_alias(ids, g_ptr_array_index(x.entries, i), uids);
+		take_alias(ids, g_ptr_array_index(x.entries, i), NULL, uids);
 	/* (only where there are partners' items to keep them for) */
 	for (guint i = 0;
 	     partners != NULL && sources->len > 0 && i < local->len; i++) {
@@ -1588,7 +1626,7 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 					    ids->owned, g_strdup(ev->uid),
 					    g_strdup(src->name));
 				index_add(&x, cand);
-				take_partner_alias(ids, cand, src, uids);
+				take_alias(ids, cand, src, uids);
 				continue;
 			}
 			join_to(&m, winner, cand, src);
@@ -1610,19 +1648,16 @@ evf_merge(const EvfConfig *cfg, GPtrArray *local, GHashTable *partners,
 			}
 		}
 	}
-	/* A UID that a listing taken in gave up (absorb) may be the one an
-	 * earlier listing's alias names, which was refused it then as
-	 * taken (a listing that took one already keeps it). */
+	if (ids != NULL)
+		hand_back(&m);
+	/* A UID that a listing taken in gave up (absorb, hand_back) may be
+	 * the one an earlier listing's alias names, which was refused it
+	 * then as taken (a listing that took one already keeps it). */
 	for (guint i = 0; ids != NULL && i < x.entries->len; i++) {
 		Entry *e = g_ptr_array_index(x.entries, i);
 
-		if (e->joined != NULL || e->key != NULL)
-			continue;
-		if (e->source == NULL)
-			take_alias(ids, e, uids);
-		else
-			take_partner_alias(
-			    ids, e, evf_config_source(cfg, e->source), uids);
+		if (e->joined == NULL && e->key == NULL)
+			take_alias(ids, e, entry_source(&m, e), uids);
 	}
 
 	/* once every winner has the UID it is published under */

@@ -2286,6 +2286,78 @@ test_uid_published_for_another(void)
 		    list(dated("e1@e", meeting, 2027, 5, 14), NULL), NULL);
 		g_clear_pointer(&fourth, g_ptr_array_unref);
 	}
+	/* a's item the meeting again: e's joins it, and the meeting keeps
+	 * a1@a (c1@c, the training's, is not the meeting's) */
+	g_clear_pointer(&fourth, g_ptr_array_unref);
+	fourth =
+	    merge_ids(cfg, &ids, third, none, "a",
+	              list(dated("a1@a", meeting, 2027, 5, 14), NULL), "e",
+	              list(dated("e1@e", meeting, 2027, 5, 14), NULL), NULL);
+	g_assert_cmpuint(fourth->len, ==, 1);
+	g_assert_cmpstr(find(fourth, meeting)->uid, ==, "a1@a");
+}
+
+/* A listing whose own UID went out for another, which joins its event
+ * again, keeps its own (hand_back waits for the joins), and the UID of
+ * the event it had joined stays free for that event's next listing: f's
+ * training comes back as c1@c, the training's, not as a new event. */
+static void
+test_uid_hand_back_after_joins(void)
+{
+	g_autoptr(EvfConfig) cfg =
+	    config("[source c]\nurl=https://c.example/cal.ics\npriority=40\n"
+	           "[source a]\nurl=https://a.example/cal.ics\npriority=30\n"
+	           "[source e]\nurl=https://e.example/cal.ics\npriority=20\n"
+	           "[source f]\nurl=https://f.example/cal.ics\npriority=10\n");
+	static const char meeting[] = "Annual Meeting of Prosecutors Network";
+	static const char training[] =
+	    "Training for Customs Officers at Borders";
+	g_auto(EvfMergeIds) ids = { 0 };
+	g_autoptr(GPtrArray) none = g_ptr_array_new();
+	GPtrArray *last = NULL;
+	GPtrArray *next;
+
+	evf_merge_ids_init(&ids);
+	/* c's and f's training, a's and e's meeting; a's the training;
+	 * a's and f's gone; c's gone */
+	last =
+	    merge_ids(cfg, &ids, NULL, none, "c",
+	              list(dated("c1@c", training, 2027, 5, 14), NULL), "a",
+	              list(dated("a1@a", meeting, 2027, 5, 14), NULL), "e",
+	              list(dated("e1@e", meeting, 2027, 5, 14), NULL), "f",
+	              list(dated("f1@f", training, 2027, 5, 14), NULL), NULL);
+	next =
+	    merge_ids(cfg, &ids, last, none, "c",
+	              list(dated("c1@c", training, 2027, 5, 14), NULL), "a",
+	              list(dated("a1@a", training, 2027, 5, 14), NULL), "e",
+	              list(dated("e1@e", meeting, 2027, 5, 14), NULL), "f",
+	              list(dated("f1@f", training, 2027, 5, 14), NULL), NULL);
+	g_ptr_array_unref(last);
+	last = next;
+	g_assert_cmpstr(find(last, meeting)->uid, ==, "a1@a");
+	next = merge_ids(cfg, &ids, last, none, "c",
+	                 list(dated("c1@c", training, 2027, 5, 14), NULL), "e",
+	                 list(dated("e1@e", meeting, 2027, 5, 14), NULL), NULL);
+	g_ptr_array_unref(last);
+	last = next;
+	next = merge_ids(cfg, &ids, last, none, "e",
+	                 list(dated("e1@e", meeting, 2027, 5, 14), NULL), NULL);
+	g_ptr_array_unref(last);
+	last = next;
+	g_assert_cmpstr(find(last, meeting)->uid, ==, "a1@a");
+	/* a's meeting and f's training come back */
+	next =
+	    merge_ids(cfg, &ids, last, none, "a",
+	              list(dated("a1@a", meeting, 2027, 5, 14), NULL), "e",
+	              list(dated("e1@e", meeting, 2027, 5, 14), NULL), "f",
+	              list(dated("f1@f", training, 2027, 5, 14), NULL), NULL);
+	g_ptr_array_unref(last);
+	last = next;
+	g_assert_cmpuint(last->len, ==, 2);
+	g_assert_cmpstr(find(last, meeting)->uid, ==, "a1@a");
+	g_assert_cmpstr(find(last, training)->uid, ==, "c1@c");
+	g_assert_null(g_hash_table_lookup(ids.aliases, "a1@a"));
+	g_ptr_array_unref(last);
 }
 
 /* A partner's listing that wins, without a page, a place or a text (as
@@ -2605,6 +2677,8 @@ main(int argc, char **argv)
 	g_test_add_func("/merge/uid/freed-by-absorb", test_uid_freed_by_absorb);
 	g_test_add_func("/merge/uid/published-for-another",
 	                test_uid_published_for_another);
+	g_test_add_func("/merge/uid/hand-back-after-joins",
+	                test_uid_hand_back_after_joins);
 	g_test_add_func("/merge/winner-takes-missing",
 	                test_winner_takes_missing);
 	g_test_add_func("/merge/filters-whole-words", test_filters_whole_words);
