@@ -1880,19 +1880,6 @@ record_map(EvfStore *store, const char *prefix, GHashTable *known,
 	return TRUE;
 }
 
-/* Records which source each partner's UID given as is belongs to
- * (EvfMergeIds.owned) where the state had another, and lets go of those no
- * source holds now; and which listing each UID published for another
- * than its own went out for (EvfMergeIds.published_now). */
-static gboolean
-record_owners(EvfStore *store, const EvfMergeIds *ids, GError **error)
-{
-	return record_map(store, "uid-owner/", ids->owners, ids->owned,
-	                  error) &&
-	       record_map(store, "for/", ids->published_for, ids->published_now,
-	                  error);
-}
-
 /* Appends to @changed the paths in @untold (a path a line; nullable)
  * that it does not hold, and that are in the folder @dir (nullable: any):
  * the feeds a build put in place and then ended before it could tell the
@@ -2347,7 +2334,13 @@ build_once(const EvfConfig *cfg, EvfCatalogCache *cache, gint64 now,
 		    !record_scopes(store, "source/", known_sources, sources,
 		                   kept_sources, error) ||
 		    !record_aliases(store, &ids, error) ||
-		    !record_owners(store, &ids, error) ||
+		    /* which source each partner's UID given as is
+		     * belongs to, and which listing each UID published
+		     * for another than its own went out for */
+		    !record_map(store, "uid-owner/", ids.owners, ids.owned,
+		                error) ||
+		    !record_map(store, "for/", ids.published_for,
+		                ids.published_now, error) ||
 		    !record_series(store, series_changed, error) ||
 		    !record_changed(store, "feed-floor/", known_floors, floors,
 		                    error) ||

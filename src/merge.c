@@ -1219,18 +1219,6 @@ give_uid(Entry *e, const char *uid, GHashTable *uids)
 	g_hash_table_add(uids, g_strdup(uid));
 }
 
-/* Whether @uid, the own UID of a listing, was published for another
- * listing, which went on under it (EvfMergeIds.published_for). */
-static gboolean
-published_for_another(const EvfMergeIds *ids, const char *uid)
-{
-	const char *other = ids->published_for != NULL
-	                        ? g_hash_table_lookup(ids->published_for, uid)
-	                        : NULL;
-
-	return other != NULL && other[0] != '\0' && strcmp(other, uid) != 0;
-}
-
 /* Gives @e's event, just indexed, the UID @to (nullable) that its own is
  * an alias of, unless another event of this merge has that one, or its
  * own was published (subscribers have the event under it: a listing
@@ -1480,9 +1468,14 @@ entry_source(const Merge *m, const Entry *e)
 static void
 hand_back(Merge *m)
 {
-	g_autoptr(GHashTable) apart = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GHashTable) apart = NULL;
 	GPtrArray *entries = m->x->entries;
 
+	/* (most builds: no UID went out for another listing) */
+	if (m->ids->published_for == NULL ||
+	    g_hash_table_size(m->ids->published_for) == 0)
+		return;
+	apart = g_hash_table_new(g_str_hash, g_str_equal);
 	for (guint i = 0; i < entries->len; i++) {
 		Entry *e = g_ptr_array_index(entries, i);
 
@@ -1491,15 +1484,15 @@ hand_back(Merge *m)
 	}
 	for (guint i = 0; i < entries->len; i++) {
 		Entry *e = g_ptr_array_index(entries, i);
-		const char *to;
+		const char *was_for, *to;
 		Entry *other;
 
+		/* (an empty value: none; the listing's own: no other) */
 		if (e->joined != NULL || e->key != NULL ||
-		    !published_for_another(m->ids, e->ev->uid))
+		    (was_for = g_hash_table_lookup(m->ids->published_for,
+		                                   e->ev->uid)) == NULL)
 			continue;
-		other = g_hash_table_lookup(
-		    apart,
-		    g_hash_table_lookup(m->ids->published_for, e->ev->uid));
+		other = g_hash_table_lookup(apart, was_for);
 		to = alias_of(m->ids, e, entry_source(m, e));
 		if (other == NULL || other == e || other->key != NULL ||
 		    to == NULL || g_hash_table_contains(m->uids, to))

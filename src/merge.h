@@ -49,7 +49,8 @@ typedef struct {
 	 * another's (a listing that went on under the UID of one it had
 	 * joined), the state's (an empty value: none); the merge puts those
 	 * of this merge in @published_now. A listing whose own UID went out
-	 * for another takes its alias, and leaves its own to that one. */
+	 * for another that goes on apart takes its alias, and leaves its
+	 * own to that one (after the joins). */
 	GHashTable *published_for;
 	GHashTable *published_now;
 } EvfMergeIds;

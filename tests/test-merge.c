@@ -86,6 +86,15 @@ linked(EvfEvent *ev, const char *url)
 	return ev;
 }
 
+/* @ev, at @place. */
+static EvfEvent *
+placed(EvfEvent *ev, const char *place)
+{
+	ev->location = g_strdup(place);
+	evf_event_update_fingerprint(ev);
+	return ev;
+}
+
 static EvfEvent *
 undated(const char *uid, const char *title)
 {
@@ -1210,15 +1219,15 @@ test_no_chain_across_places(void)
 	/* the placeless one first, and last: Skopje's listing published
 	 * apart before it is not joined to the site's through it either */
 	for (guint order = 0; order < 2; order++) {
-		EvfEvent *ours = dated("ours", "Webinar", 2027, 6, 10);
-		EvfEvent *skopje = dated("k", "Webinar", 2027, 6, 10);
+		EvfEvent *ours =
+		    placed(dated("ours", "Webinar", 2027, 6, 10), "Sarajevo");
+		EvfEvent *skopje =
+		    placed(dated("k", "Webinar", 2027, 6, 10), "Skopje");
 		EvfEvent *placeless = dated("n", "Webinar", 2027, 6, 10);
 		g_autoptr(GPtrArray) local = NULL;
 		g_autoptr(GPtrArray) out = NULL;
 		const char *joined = order == 0 ? "na" : "nb";
 
-		ours->location = g_strdup("Sarajevo");
-		skopje->location = g_strdup("Skopje");
 		local = list(ours, NULL);
 		out = order == 0
 		          ? merge(cfg, local, "na", list(placeless, NULL), "nb",
@@ -1233,11 +1242,10 @@ test_no_chain_across_places(void)
 
 /* A short title without a place joins listings at one place only: the
  * site's placeless "Webinar" (dated, or not) takes in the first partner's
- * in Sarajevo,
- * and another's in Skopje at the same hour is another event, published
- * apart, not a second place of the site's; a partner's listing of the
- * site's own UID at a third place still joins it (a UID or a page names
- * one event, wherever it is said to be). */
+ * in Sarajevo, and another's in Skopje at the same hour is another event,
+ * published apart, not a second place of the site's; a partner's listing
+ * of the site's own UID at a third place still joins it (a UID or a page
+ * names one event, wherever it is said to be). */
 static void
 test_placeless_joins_one_place(void)
 {
@@ -1246,15 +1254,13 @@ test_placeless_joins_one_place(void)
 	           "[source nb]\nurl=https://nb.example/cal.ics\n"
 	           "[source nc]\nurl=https://nc.example/cal.ics\n");
 	EvfEvent *ours = dated("webinar@site.example", "Webinar", 2027, 6, 10);
-	EvfEvent *sarajevo = dated("s", "Webinar", 2027, 6, 10);
-	EvfEvent *skopje = dated("k", "Webinar", 2027, 6, 10);
-	EvfEvent *mostar =
-	    dated("webinar@site.example", "Webinar", 2027, 6, 10);
+	EvfEvent *sarajevo =
+	    placed(dated("s", "Webinar", 2027, 6, 10), "Sarajevo");
+	EvfEvent *skopje = placed(dated("k", "Webinar", 2027, 6, 10), "Skopje");
+	EvfEvent *mostar = placed(
+	    dated("webinar@site.example", "Webinar", 2027, 6, 10), "Mostar");
 	g_autoptr(GPtrArray) out = NULL;
 
-	sarajevo->location = g_strdup("Sarajevo");
-	skopje->location = g_strdup("Skopje");
-	mostar->location = g_strdup("Mostar");
 	out = merge(cfg, list(ours, NULL), "na", list(sarajevo, NULL), "nb",
 	            list(skopje, NULL), "nc", list(mostar, NULL), NULL);
 	g_assert_cmpuint(out->len, ==, 2);
@@ -1269,13 +1275,11 @@ test_placeless_joins_one_place(void)
 	 * too: it is matched by its title alone as well */
 	{
 		EvfEvent *tba = undated("webinar@site.example", "Webinar");
-		EvfEvent *in_sarajevo = undated("s", "Webinar");
-		EvfEvent *in_skopje = dated("k", "Webinar", 2027, 6, 10);
-		g_autoptr(GPtrArray) apart = NULL;
-
-		in_sarajevo->location = g_strdup("Sarajevo");
-		in_skopje->location = g_strdup("Skopje");
-		apart =
+		EvfEvent *in_sarajevo =
+		    placed(undated("s", "Webinar"), "Sarajevo");
+		EvfEvent *in_skopje =
+		    placed(dated("k", "Webinar", 2027, 6, 10), "Skopje");
+		g_autoptr(GPtrArray) apart =
 		    merge(cfg, list(tba, NULL), "na", list(in_sarajevo, NULL),
 		          "nb", list(in_skopje, NULL), NULL);
 		g_assert_cmpuint(apart->len, ==, 2);
