@@ -1297,18 +1297,37 @@ fields_clear(Fields *f)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Fields, fields_clear)
 
-/* Whether the media type @type (an Atom link's type=) is a web page's. */
-static gboolean
-is_page_type(char *type)
-{
-	char *end = strchr(type, ';');
+typedef enum {
+	LINK_PAGE, /* a web page */
+	LINK_FILE, /* a calendar file, a PDF…: the event's, not its page */
+	LINK_FEED, /* a feed (its comments, its updates): not the event */
+} LinkKind;
 
+/* What an Atom link's type= @type (of no type: NULL) links to. */
+static LinkKind
+link_kind(char *type)
+{
+	static const char *const feeds[] = {
+		"application/rss+xml", "application/atom+xml",
+		"application/rdf+xml", "application/feed+json",
+		"application/json",
+	};
+	char *end;
+
+	if (type == NULL)
+		return LINK_PAGE;
+	end = strchr(type, ';');
 	if (end != NULL)
 		*end = '\0';
 	g_strstrip(type);
-	return g_ascii_strcasecmp(type, "text/html") == 0 ||
-	       g_ascii_strcasecmp(type, "application/xhtml+xml") == 0 ||
-	       type[0] == '\0';
+	if (g_ascii_strcasecmp(type, "text/html") == 0 ||
+	    g_ascii_strcasecmp(type, "application/xhtml+xml") == 0 ||
+	    type[0] == '\0')
+		return LINK_PAGE;
+	for (guint i = 0; i < G_N_ELEMENTS(feeds); i++)
+		if (g_ascii_strcasecmp(type, feeds[i]) == 0)
+			return LINK_FEED;
+	return LINK_FILE;
 }
 
 /* An Atom link @n of an entry, or of an RSS item (atom:link), as its
@@ -1320,12 +1339,14 @@ read_atom_link(Ctx *c, Fields *f, xmlNode *n, Base *base)
 	g_autofree xmlChar *rel = xmlGetProp(n, (const xmlChar *)"rel");
 	g_autofree xmlChar *href = xmlGetProp(n, (const xmlChar *)"href");
 	g_autofree xmlChar *type = xmlGetProp(n, (const xmlChar *)"type");
-	gboolean page = type == NULL || is_page_type((char *)type);
+	LinkKind kind = link_kind((char *)type);
+	gboolean page = kind == LINK_PAGE;
 	char *link;
 
 	/* RFC 4287 §4.2.7.2: no rel is "alternate"; RFC 8288 §2.1.1: its
-	 * case does not count */
-	if (href == NULL || (f->link != NULL && !page) ||
+	 * case does not count. A feed of its own (its comments) is no link
+	 * of the event's, as feedparser takes none but a page. */
+	if (href == NULL || kind == LINK_FEED || (f->link != NULL && !page) ||
 	    (rel != NULL &&
 	     g_ascii_strcasecmp(g_strstrip((char *)rel), "alternate") != 0 &&
 	     g_ascii_strcasecmp((char *)rel, REL_ALTERNATE) != 0))

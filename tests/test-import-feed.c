@@ -368,6 +368,11 @@ test_atom_alternates(void)
 	    "<updated>2027-01-01T00:00:00Z</updated>"
 	    "<link type=\"application/pdf\" href=\"https://x.example/t.pdf\"/>"
 	    "<link href=\"https://x.example/talk\"/></entry>"
+	    /* its comments' feed is no link of the event's */
+	    "<entry><title>Panel</title><id>tag:x.example,2027:4</id>"
+	    "<updated>2027-01-01T00:00:00Z</updated>"
+	    "<link rel=\"alternate\" type=\"application/atom+xml\" "
+	    "href=\"https://x.example/comments/4\"/></entry>"
 	    "</feed>";
 	g_autoptr(GError) error = NULL;
 	g_autoptr(EvfImport) imp = import_string(xml, NULL, &error);
@@ -382,6 +387,8 @@ test_atom_alternates(void)
 	/* a link without type may be the page */
 	g_assert_cmpstr(find(imp, "tag:x.example,2027:3")->url, ==,
 	                "https://x.example/talk");
+	g_assert_cmpstr(find(imp, "tag:x.example,2027:4")->url, !=,
+	                "https://x.example/comments/4");
 }
 
 /* An RSS item's atom:link (rel="alternate", or none) is its link when it
@@ -421,6 +428,16 @@ test_rss_atom_link(void)
 	    "<item><title>Course</title><guid isPermaLink=\"false\">7</guid>"
 	    "<atom:link rel=\"ALTERNATE\" type=\"TEXT/HTML\" "
 	    "href=\"https://x.example/event/7\"/></item>"
+	    /* a feed of its own (its comments) is not its page */
+	    "<item><title>Debate</title><guid isPermaLink=\"false\">10</guid>"
+	    "<atom:link rel=\"alternate\" type=\"application/rss+xml\" "
+	    "href=\"https://x.example/comments/10\"/></item>"
+	    "<item><title>Lecture</title><guid isPermaLink=\"false\">11</guid>"
+	    "<atom:link rel=\"alternate\" "
+	    "type=\"Application/Atom+XML; charset=utf-8\" "
+	    "href=\"https://x.example/comments/11\"/>"
+	    "<atom:link rel=\"alternate\" type=\"text/calendar\" "
+	    "href=\"https://x.example/11.ics\"/></item>"
 	    "<item><title>Meeting</title><guid isPermaLink=\"false\">8</guid>"
 	    "<link>https://x.example/";
 	static const char mid[] =
@@ -446,6 +463,9 @@ test_rss_atom_link(void)
 	g_assert_cmpstr(find(imp, "https://x.example/event/6")->url, ==,
 	                "https://x.example/event/6");
 	g_assert_cmpstr(find(imp, "7")->url, ==, "https://x.example/event/7");
+	g_assert_cmpstr(find(imp, "10")->url, !=,
+	                "https://x.example/comments/10");
+	g_assert_cmpstr(find(imp, "11")->url, ==, "https://x.example/11.ics");
 	/* a <link> too long is refused whole, not cut: the atom:link, or
 	 * none with a warning */
 	g_assert_cmpstr(find(imp, "8")->url, ==, "https://x.example/event/8");
