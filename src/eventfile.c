@@ -5354,6 +5354,31 @@ is_delimiter(const char *p, const char *end, const char *mark)
 	return TRUE;
 }
 
+/* The first character of the line at @p (up to @end) after spaces, tabs
+ * and characters that show as nothing or as a space (evf_unichar_invisible:
+ * a no-break space, a byte order mark where two files were joined); *@seen
+ * the first of those that is not a space or a tab, or 0. */
+static const char *
+after_blanks(const char *p, const char *end, gunichar *seen)
+{
+	*seen = 0;
+	while (p < end && *p != '\n') {
+		gunichar c = g_utf8_get_char_validated(p, end - p);
+
+		if (*p == ' ' || *p == '\t') {
+			p++;
+			continue;
+		}
+		if (c == (gunichar)-1 || c == (gunichar)-2 ||
+		    !evf_unichar_invisible(c))
+			break;
+		if (*seen == 0)
+			*seen = c;
+		p = g_utf8_next_char(p);
+	}
+	return p;
+}
+
 /* Reports the byte at @at of the file @data, where g_utf8_validate()
  * stopped: a NUL, or invalid UTF-8. */
 static void
@@ -5754,7 +5779,9 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 	g_autoptr(GPtrArray) dropped = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)evf_markdown_dropped_free);
 	guint line, col, body_line, md_line = 1, leading = 0;
-	guint near_end = 0; /* a line '--- …' that does not close it */
+	guint near_end = 0;  /* a line '--- …' that does not close it */
+	guint indented = 0;  /* a line ' ---' (or after an invisible one) */
+	gunichar indent = 0; /* what invisible is before it, or 0 */
 	const char *near_at = NULL; /* and where it starts */
 	gsize dashes = 0;           /* near_at's, when it is of dashes alone */
 	gboolean typographic = FALSE; /* near_at is of dashes a word
@@ -5887,6 +5914,17 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 				dashes = n;
 			}
 		}
+		if (indented == 0 &&
+		    (*q == ' ' || *q == '\t' || (guchar)*q >= 0x80)) {
+			gunichar seen;
+			const char *at = after_blanks(q, end, &seen);
+
+			if (at > q && (is_delimiter(at, end, "---") ||
+			               is_delimiter(at, end, "..."))) {
+				indented = line;
+				indent = seen;
+			}
+		}
 		if (nl == NULL)
 			break;
 		q = nl + 1;
@@ -5935,6 +5973,26 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 			return FALSE;
 		fm_end = near_at;
 		line = near_end;
+	}
+	/* '---' the editor sees, after a space or an invisible character
+	 * (one where two files were joined): that line, not the first */
+	if (fm_end == NULL && indented != 0) {
+		if (indent == 0)
+			evf_diags_add(diags, path, indented, 1,
+			              "front matter is not closed: the line "
+			              "that closes it is '---' at the start of "
+			              "its line, with no space before it");
+		else
+			evf_diags_add(diags, path, indented, 1,
+			              "front matter is not closed: the line "
+			              "that closes it is '---' at the start of "
+			              "its line, and %s (U+%04X) is before it: "
+			              "delete it",
+			              g_unichar_isspace(indent)
+			                  ? "a no-break or other space"
+			                  : "an invisible character",
+			              indent);
+		return FALSE;
 	}
 	if (fm_end == NULL) {
 		evf_diags_add(diags, path, 1, 1,

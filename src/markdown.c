@@ -811,7 +811,12 @@ static gboolean
 tells_of(cmark_node *node)
 {
 	static GRegex *fast, *slow;
-	static const char pattern[] = "<!--.*?-->|</[^>]*>|<br\\s*/?>|\\s+";
+	/* (a comment or an end tag not closed keeps its opening and takes
+	 * the rest of the block in one match: looked for again from each
+	 * later one, the rest was read again each time, minutes for a
+	 * description of "<!--" lines) */
+	static const char pattern[] =
+	    "<!--.*?-->|</[^>]*>|<br\\s*/?>|\\s+|(<!--|</).*\\z";
 	g_autofree char *html = g_strdup(cmark_node_get_literal(node));
 	g_autofree char *rest = NULL;
 
@@ -826,16 +831,16 @@ tells_of(cmark_node *node)
 	 * JIT: without it, GLib 2.74 checks the rest of the block at each
 	 * match (a pasted table of 1 MB took a minute); and again without,
 	 * should the JIT's stack run out. */
-	rest = g_regex_replace_literal(evf_regex_once(&fast, pattern,
-	                                              G_REGEX_DOTALL |
-	                                                  G_REGEX_CASELESS |
-	                                                  G_REGEX_OPTIMIZE),
-	                               html, -1, 0, "", 0, NULL);
+	rest =
+	    g_regex_replace(evf_regex_once(&fast, pattern,
+	                                   G_REGEX_DOTALL | G_REGEX_CASELESS |
+	                                       G_REGEX_OPTIMIZE),
+	                    html, -1, 0, "\\1", 0, NULL);
 	if (rest == NULL)
-		rest = g_regex_replace_literal(
+		rest = g_regex_replace(
 		    evf_regex_once(&slow, pattern,
 		                   G_REGEX_DOTALL | G_REGEX_CASELESS),
-		    html, -1, 0, "", 0, NULL);
+		    html, -1, 0, "\\1", 0, NULL);
 	return rest == NULL || rest[0] != '\0';
 }
 
@@ -883,6 +888,60 @@ by_position(gconstpointer a, gconstpointer b)
 	return x->column < y->column ? -1 : x->column > y->column;
 }
 
+/* Where the lines of a text start, to find a line or an offset at once. */
+typedef struct {
+	GArray *starts; /* (element-type gsize): the first line's is 0 */
+	gsize size;     /* the text's */
+} Lines;
+
+static Lines
+lines_of(const char *text)
+{
+	Lines l = { g_array_new(FALSE, FALSE, sizeof(gsize)), strlen(text) };
+	gsize at = 0;
+
+	g_array_append_val(l.starts, at);
+	for (const char *p = text; (p = strchr(p, '\n')) != NULL; p++) {
+		at = p + 1 - text;
+		g_array_append_val(l.starts, at);
+	}
+	return l;
+}
+
+static void
+lines_clear(Lines *l)
+{
+	g_clear_pointer(&l->starts, g_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Lines, lines_clear)
+
+/* The offset of the end of @line (from 1; its '\n', or the text's end). */
+static gsize
+line_end(const Lines *l, guint line)
+{
+	return line < l->starts->len ? g_array_index(l->starts, gsize, line) - 1
+	                             : l->size;
+}
+
+/* The line (from 1) of the offset @at. */
+static guint
+line_at(const Lines *l, gsize at)
+{
+	guint lo = 0, hi = l->starts->len;
+
+	/* the last line that starts at or before @at is in [lo, hi) */
+	while (hi - lo > 1) {
+		guint mid = lo + (hi - lo) / 2;
+
+		if (g_array_index(l->starts, gsize, mid) <= at)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo + 1;
+}
+
 /* Puts each piece of raw HTML in @dropped where it is in @markdown, in
  * the order of the text (a footnote's come last from cmark-gfm): cmark-gfm
  * 0.29 counts no line within an inline that spans lines (raw HTML, a code
@@ -895,15 +954,10 @@ by_position(gconstpointer a, gconstpointer b)
 static void
 place_dropped(const char *markdown, GPtrArray *dropped)
 {
-	g_autoptr(GArray) starts = g_array_new(FALSE, FALSE, sizeof(gsize));
-	gsize size = strlen(markdown), cursor = 0;
+	g_auto(Lines) lines = lines_of(markdown);
+	GArray *starts = lines.starts;
+	gsize size = lines.size, cursor = 0;
 
-	g_array_append_val(starts, cursor);
-	for (const char *p = markdown; (p = strchr(p, '\n')) != NULL; p++) {
-		gsize next = p + 1 - markdown;
-
-		g_array_append_val(starts, next);
-	}
 	g_ptr_array_sort(dropped, by_position);
 	for (guint i = 0; i < MIN(dropped->len, EVF_MARKDOWN_DROPPED_PLACED);
 	     i++) {
@@ -953,21 +1007,20 @@ note_dropped(GPtrArray *dropped, cmark_node *node)
 	g_ptr_array_add(dropped, d);
 }
 
-/* The offset in @markdown of @line:@column (from 1; the column in bytes),
- * or -1 when it has no such line. */
+/* The offset of @line:@column (from 1; the column in bytes; a line
+ * before the first is the first), or -1 when there is no such place. */
 static gssize
-offset_of(const char *markdown, int line, int column)
+offset_of(const Lines *l, int line, int column)
 {
-	const char *p = markdown;
+	gsize start;
 
-	for (int n = 1; n < line; n++)
-		if ((p = strchr(p, '\n')) == NULL)
-			return -1;
-		else
-			p++;
-	if (column < 1 || (gsize)(column - 1) > strcspn(p, "\n"))
+	line = MAX(line, 1);
+	if ((guint)line > l->starts->len || column < 1)
 		return -1;
-	return p - markdown + column - 1;
+	start = g_array_index(l->starts, gsize, line - 1);
+	if ((gsize)(column - 1) > line_end(l, (guint)line) - start)
+		return -1;
+	return (gssize)(start + (gsize)column - 1);
 }
 
 /* What goes before a footnote's definition on its line: the marks of the
@@ -977,73 +1030,64 @@ offset_of(const char *markdown, int line, int column)
 /* (transfer full) (nullable): the label of the footnote reference
  * "[^label]" at @at of @markdown, or of the definition "[^label]:" that
  * starts the line @line (after the marks of what it is in); NULL when
- * there is none there. */
+ * there is none there. Each is read within its line: a label has no
+ * space, and the rest of a long text is not read again for each. */
 static char *
-footnote_label(const char *markdown, gssize at, int line)
+footnote_label(const char *markdown, const Lines *l, gssize at, int line)
 {
 	static GRegex *ref, *def;
+	GRegex *re;
 	g_autoptr(GMatchInfo) m = NULL;
 
-	if (at >= 0)
-		g_regex_match(evf_regex_once(&ref, "^\\[\\^([^\\]\\s]+)\\]", 0),
-		              markdown + at, 0, &m);
-	else if ((at = offset_of(markdown, line, 1)) >= 0)
-		g_regex_match(
-		    evf_regex_once(&def,
-		                   "^" DEF_PREFIX "\\[\\^([^\\]\\s]+)\\]:", 0),
-		    markdown + at, 0, &m);
+	if (at >= 0) {
+		re = evf_regex_once(&ref, "^\\[\\^([^\\]\\s]+)\\]", 0);
+		line = (int)line_at(l, (gsize)at);
+	} else if ((at = offset_of(l, line, 1)) >= 0) {
+		re = evf_regex_once(&def,
+		                    "^" DEF_PREFIX "\\[\\^([^\\]\\s]+)\\]:", 0);
+	} else {
+		return NULL;
+	}
+	g_regex_match_full(re, markdown + at,
+	                   (gssize)(line_end(l, (guint)line) - (gsize)at), 0, 0,
+	                   &m, NULL);
 	return m != NULL && g_match_info_matches(m) ? g_match_info_fetch(m, 1)
 	                                            : NULL;
 }
 
-/* Tells of @text (transfer full), a footnote of @kind written at @at of
- * @markdown. */
+/* Tells of @text (transfer full), a footnote of @kind written at @at. */
 static void
-note_footnote(GPtrArray *dropped, EvfMarkdownDroppedKind kind,
-              const char *markdown, const char *at, char *text)
+note_footnote(GPtrArray *dropped, EvfMarkdownDroppedKind kind, const Lines *l,
+              gsize at, char *text)
 {
 	EvfMarkdownDropped *d = g_new0(EvfMarkdownDropped, 1);
-	const char *line_start = markdown;
 
 	d->kind = kind;
-	d->line = 1;
-	for (const char *p = markdown; p < at; p++)
-		if (*p == '\n') {
-			d->line++;
-			line_start = p + 1;
-		}
-	d->column = (guint)(at - line_start) + 1;
+	d->line = line_at(l, at);
+	d->column =
+	    (guint)(at - g_array_index(l->starts, gsize, d->line - 1)) + 1;
 	d->html = text;
 	g_ptr_array_add(dropped, d);
 }
 
-/* Whether @line is within one of @blocks (pairs of first and last
- * lines). */
-static gboolean
-in_blocks(GArray *blocks, int line)
+/* Adds the lines of @block to @lines. */
+static void
+add_lines(GHashTable *lines, cmark_node *block)
 {
-	for (guint i = 0; i + 1 < blocks->len; i += 2)
-		if (line >= g_array_index(blocks, int, i) &&
-		    line <= g_array_index(blocks, int, i + 1))
-			return TRUE;
-	return FALSE;
+	for (int k = cmark_node_get_start_line(block);
+	     k <= cmark_node_get_end_line(block); k++)
+		g_hash_table_add(lines, GINT_TO_POINTER(k));
 }
 
-/* Whether one of the text nodes @texts shows the @len bytes at @s: a
- * "[^x]:" that a paragraph goes on to is its text, no footnote. */
-static gboolean
-in_texts(GPtrArray *texts, const char *s, gsize len)
+/* The block (a paragraph, a heading, a table's cell) that holds the
+ * inline @node: its lines are counted right, an inline's not always. */
+static cmark_node *
+block_of(cmark_node *node)
 {
-	g_autofree char *needle = g_strndup(s, len);
-
-	for (guint i = 0; i < texts->len; i++) {
-		const char *literal =
-		    cmark_node_get_literal(g_ptr_array_index(texts, i));
-
-		if (literal != NULL && strstr(literal, needle) != NULL)
-			return TRUE;
-	}
-	return FALSE;
+	while (node != NULL && (cmark_node_get_type(node) &
+	                        CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_INLINE)
+		node = cmark_node_parent(node);
+	return node;
 }
 
 /* Gives the footnotes of @doc, read from @markdown, the labels their
@@ -1054,20 +1098,31 @@ in_texts(GPtrArray *texts, const char *s, gsize len)
  * and calendars show apart from its page, and its plain text is the
  * Markdown ("[^1]:"). Adds to @dropped (nullable) each footnote no
  * reference names, which cmark-gfm leaves out, and each reference to no
- * footnote, which stays as written. */
+ * footnote, which stays as written. Each place is found from the lines'
+ * starts, and each search ends with its line or its block: a text of
+ * thousands of footnotes took a minute, read again from its start for
+ * each. */
 static void
 footnotes(cmark_node *doc, const char *markdown, GPtrArray *dropped)
 {
 	static GRegex *def_line, *ref_text;
+	g_auto(Lines) lines = lines_of(markdown);
 	g_autoptr(GPtrArray) refs = g_ptr_array_new();
 	g_autoptr(GPtrArray) defs = g_ptr_array_new();
 	g_autoptr(GPtrArray) texts = g_ptr_array_new();
 	g_autoptr(GHashTable) def_lines = g_hash_table_new(NULL, NULL);
+	/* the lines of the blocks that have text (a "[^x]:" that a
+	 * paragraph goes on to is its text, no footnote), and of code and
+	 * HTML */
+	g_autoptr(GHashTable) block_lines = g_hash_table_new(NULL, NULL);
 	/* the offsets of the references, and of those told of (+ 1) */
 	g_autoptr(GHashTable) taken = g_hash_table_new(NULL, NULL);
-	g_autoptr(GArray) blocks = g_array_new(FALSE, FALSE, sizeof(int));
-	g_autoptr(GMatchInfo) m = NULL;
+	/* each reference to no footnote, as written → the offset after the
+	 * last one told of: the texts come in the order of the file */
+	g_autoptr(GHashTable) after =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	cmark_iter *iter = cmark_iter_new(doc);
+	cmark_node *last_block = NULL;
 	cmark_event_type ev;
 
 	while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
@@ -1084,23 +1139,26 @@ footnotes(cmark_node *doc, const char *markdown, GPtrArray *dropped)
 			    def_lines,
 			    GINT_TO_POINTER(cmark_node_get_start_line(node)));
 		} else if (type == CMARK_NODE_TEXT) {
+			cmark_node *block = block_of(node);
+
 			g_ptr_array_add(texts, node);
+			/* (a block's texts come one after another) */
+			if (block != NULL && block != last_block)
+				add_lines(block_lines, block);
+			last_block = block;
 		} else if (type == CMARK_NODE_CODE_BLOCK ||
 		           type == CMARK_NODE_HTML_BLOCK) {
-			int lines[2] = { cmark_node_get_start_line(node),
-				         cmark_node_get_end_line(node) };
-
-			g_array_append_vals(blocks, lines, 2);
+			add_lines(block_lines, node);
 		}
 	}
 	cmark_iter_free(iter);
 
 	for (guint i = 0; i < refs->len; i++) {
 		cmark_node *ref = g_ptr_array_index(refs, i);
-		gssize at = offset_of(markdown, cmark_node_get_start_line(ref),
+		gssize at = offset_of(&lines, cmark_node_get_start_line(ref),
 		                      cmark_node_get_start_column(ref));
 		g_autofree char *label =
-		    at >= 0 ? footnote_label(markdown, at, 0) : NULL;
+		    at >= 0 ? footnote_label(markdown, &lines, at, 0) : NULL;
 		g_autofree char *shown = g_strdup_printf(
 		    "[%s]", label != NULL ? label
 		                          : (cmark_node_get_literal(ref)
@@ -1117,7 +1175,7 @@ footnotes(cmark_node *doc, const char *markdown, GPtrArray *dropped)
 	for (guint i = 0; i < defs->len; i++) {
 		cmark_node *def = g_ptr_array_index(defs, i);
 		g_autofree char *label = footnote_label(
-		    markdown, -1, cmark_node_get_start_line(def));
+		    markdown, &lines, -1, cmark_node_get_start_line(def));
 		cmark_node *first = cmark_node_first_child(def);
 		/* before its text, or in a paragraph of its own before
 		 * what is no paragraph (a list) */
@@ -1141,28 +1199,35 @@ footnotes(cmark_node *doc, const char *markdown, GPtrArray *dropped)
 	if (dropped == NULL)
 		return;
 
-	/* footnotes that no reference names: not in the document */
-	g_regex_match(evf_regex_once(&def_line,
-	                             "^" DEF_PREFIX "(\\[\\^[^\\]\\s]+\\]:)",
-	                             G_REGEX_MULTILINE),
-	              markdown, 0, &m);
-	for (; g_match_info_matches(m); g_match_info_next(m, NULL)) {
-		int start, end, line = 1;
+	/* footnotes that no reference names: not in the document. Each
+	 * line with a "[^" is matched alone (GLib's regex checks all of its
+	 * text again at each match: a minute for thousands of notes). */
+	for (const char *p = markdown; (p = strstr(p, "[^")) != NULL;) {
+		guint line = line_at(&lines, (gsize)(p - markdown));
+		gsize start = g_array_index(lines.starts, gsize, line - 1);
+		gsize end = line_end(&lines, line);
+		g_autoptr(GMatchInfo) m = NULL;
+		int from, to;
 
-		g_match_info_fetch_pos(m, 1, &start, &end);
-		for (const char *p = markdown; p < markdown + start; p++)
-			line += *p == '\n';
+		p = markdown + end;
 		if (g_hash_table_contains(def_lines, GINT_TO_POINTER(line)) ||
-		    in_blocks(blocks, line) ||
-		    in_texts(texts, markdown + start, end - start))
+		    g_hash_table_contains(block_lines, GINT_TO_POINTER(line)) ||
+		    !g_regex_match_full(evf_regex_once(&def_line,
+		                                       "^" DEF_PREFIX
+		                                       "(\\[\\^[^\\]\\s]+\\]:)",
+		                                       0),
+		                        markdown + start, (gssize)(end - start),
+		                        0, 0, &m, NULL))
 			continue;
-		note_footnote(dropped, EVF_MARKDOWN_FOOTNOTE_UNUSED, markdown,
-		              markdown + start,
-		              g_strndup(markdown + start, end - start));
+		g_match_info_fetch_pos(m, 1, &from, &to);
+		note_footnote(dropped, EVF_MARKDOWN_FOOTNOTE_UNUSED, &lines,
+		              start + (gsize)from,
+		              g_strndup(markdown + start + from, to - from));
 	}
 	/* references to no footnote: their text, where not escaped */
 	for (guint i = 0; i < texts->len; i++) {
 		cmark_node *text = g_ptr_array_index(texts, i);
+		cmark_node *block = block_of(text);
 		g_autoptr(GMatchInfo) r = NULL;
 
 		if (cmark_node_get_literal(text) == NULL)
@@ -1172,26 +1237,43 @@ footnotes(cmark_node *doc, const char *markdown, GPtrArray *dropped)
 		    cmark_node_get_literal(text), 0, &r);
 		for (; g_match_info_matches(r); g_match_info_next(r, NULL)) {
 			g_autofree char *written = g_match_info_fetch(r, 0);
-			gssize from = offset_of(
-			    markdown, MAX(cmark_node_get_start_line(text), 1),
-			    1);
-			const char *p = markdown + MAX(from, 0);
+			gsize len = strlen(written);
+			gsize from = (gsize)MAX(
+			    offset_of(&lines, cmark_node_get_start_line(text),
+			              1),
+			    0);
+			/* to the end of its block, else of its line */
+			gsize to = line_end(
+			    &lines,
+			    (guint)MAX(block != NULL
+			                   ? cmark_node_get_end_line(block)
+			                   : cmark_node_get_start_line(text),
+			               1));
+			const char *p;
 
+			from = MAX(from, GPOINTER_TO_SIZE(g_hash_table_lookup(
+			                     after, written)));
 			/* where it is written so, from the text's line (cmark
 			 * may count it a line early): not "\\[^x]", which is
 			 * text, nor a reference, nor one told of already */
-			while ((p = strstr(p, written)) != NULL &&
-			       (escaped(markdown, p) ||
-			        p[strlen(written)] == ':' ||
-			        g_hash_table_contains(
-			            taken, GSIZE_TO_POINTER(p - markdown + 1))))
-				p++;
+			for (p = markdown + from;
+			     (p = g_strstr_len(p, (gssize)(markdown + to - p),
+			                       written)) != NULL &&
+			     (escaped(markdown, p) || p[len] == ':' ||
+			      g_hash_table_contains(
+			          taken, GSIZE_TO_POINTER(p - markdown + 1)));
+			     p++)
+				;
 			if (p == NULL)
 				continue;
 			g_hash_table_add(taken,
 			                 GSIZE_TO_POINTER(p - markdown + 1));
+			g_hash_table_replace(
+			    after, g_strdup(written),
+			    GSIZE_TO_POINTER(p - markdown + len));
 			note_footnote(dropped, EVF_MARKDOWN_FOOTNOTE_UNDEFINED,
-			              markdown, p, g_steal_pointer(&written));
+			              &lines, (gsize)(p - markdown),
+			              g_steal_pointer(&written));
 		}
 	}
 }

@@ -3223,6 +3223,29 @@ test_error_delimiter_with_text(void)
 	assert_error("---\ntitle: Workshop\nstart: 2018-05-22\n\u2013- \n"
 	             "The body.\n",
 	             4, 1, "and this one has a dash");
+	/* a space, or a character that shows as nothing (two files
+	 * joined, a byte order mark between them), before it: that line,
+	 * not the file's first */
+	assert_error("---\ntitle: Workshop\nstart: 2018-05-22\n ---\n"
+	             "The body.\n",
+	             4, 1,
+	             "front matter is not closed: the line that closes it "
+	             "is '---' at the start of its line, with no space "
+	             "before it");
+	assert_error("---\ntitle: Workshop\nstart: 2018-05-22\n"
+	             "\xef\xbb\xbf---\nThe body.\n",
+	             4, 1, "and an invisible character (U+FEFF) is before it");
+	assert_error("---\ntitle: Workshop\nstart: 2018-05-22\n"
+	             "\xc2\xa0...\nThe body.\n",
+	             4, 1, "a no-break or other space (U+00A0) is before it");
+	/* (in a text in quotes, over two lines, it is the text's) */
+	{
+		g_autoptr(EvfEvent) ev =
+		    parse_ok("---\ntitle: \"Workshop\n  ---\"\n"
+		             "start: 2018-05-22\n---\n");
+
+		g_assert_cmpstr(ev->title, ==, "Workshop ---");
+	}
 	/* a fullwidth colon, from a keyboard in full width */
 	assert_error("---\ntitle\uff1a Workshop\nstart: 2018-05-22\n---\n", 2,
 	             1,

@@ -542,6 +542,9 @@ test_render_dropped_told(void)
 		/* past one a backslash makes text */
 		{ 38, 5, FALSE, "<a" },
 		{ 40, 24, FALSE, "<b>" },
+		/* a comment or an end tag not closed holds the rest */
+		{ 42, 1, TRUE, "<!-- a --> <!-- not closed" },
+		{ 44, 1, TRUE, "</div>" },
 	};
 
 	evf_markdown_render("Venue: <to be confirmed>\n"
@@ -584,7 +587,12 @@ test_render_dropped_told(void)
 	                    "\n"
 	                    "See <a\n"
 	                    "href=\"/x\">y</a>.\n"
-	                    "Type \\<b> in text, not <b>this</b>.\n",
+	                    "Type \\<b> in text, not <b>this</b>.\n"
+	                    "\n"
+	                    "<!-- a --> <!-- not closed\n"
+	                    "\n"
+	                    "</div>\n"
+	                    "</a\n",
 	                    BASE, &html, &text, dropped);
 	for (guint i = 0; i < dropped->len; i++) {
 		EvfMarkdownDropped *d = g_ptr_array_index(dropped, i);
