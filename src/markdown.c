@@ -1232,9 +1232,10 @@ footnotes(cmark_node *doc, const char *markdown, GPtrArray *dropped)
 
 		if (cmark_node_get_literal(text) == NULL)
 			continue;
-		g_regex_match(
-		    evf_regex_once(&ref_text, "\\[\\^[^\\]\\s]+\\](?!:)", 0),
-		    cmark_node_get_literal(text), 0, &r);
+		g_regex_match(evf_regex_once(&ref_text,
+		                             "\\[\\^[^\\]\\s]+\\](?!:)",
+		                             G_REGEX_OPTIMIZE),
+		              cmark_node_get_literal(text), 0, &r);
 		for (; g_match_info_matches(r); g_match_info_next(r, NULL)) {
 			g_autofree char *written = g_match_info_fetch(r, 0);
 			gsize len = strlen(written);
