@@ -76,6 +76,8 @@ typedef struct {
 	gboolean seen; /* the handler was called */
 	char *logged;  /* its access log line but for how it ended, once
 	                * answered */
+	gint64 acked;  /* the bytes its client had acknowledged on the
+	                * connection when it was answered, or -1 */
 } Request;
 
 struct _EvfHttpd {
@@ -689,8 +691,10 @@ target_path(const char *url)
 	g_autofree char *scheme = NULL, *userinfo = NULL, *host = NULL;
 	g_autofree char *path = NULL;
 
+	/* (a fragment, which a client keeps to itself, goes: the same
+	 * target in absolute form loses it as it is split) */
 	if (url[0] == '/')
-		return g_strdup(url);
+		return g_strndup(url, strcspn(url, "#"));
 	/* RFC 9110 §4.2.1: an http URI with an empty host is invalid;
 	 * §4.2.4: one with a user name and password is an error (and it
 	 * would go into the log) */
@@ -883,6 +887,21 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const Request *rq,
 		*status = MHD_HTTP_BAD_REQUEST;
 		return MHD_queue_response(c, *status, h->bad_request);
 	}
+	/* A "." segment goes, as a static server takes it out (RFC 3986
+	 * §5.2.4: "/./calendar.ics" is "/calendar.ics"); a ".." is not
+	 * resolved, and is not found (below), nor one escaped. */
+	if (strstr(target, "/.") != NULL && strstr(target, "..") == NULL) {
+		g_autofree char *full = g_uri_resolve_relative(
+		    "http://host/", target, G_URI_FLAGS_ENCODED, NULL);
+		char *dotless = NULL;
+
+		if (full != NULL &&
+		    g_uri_split(full, G_URI_FLAGS_ENCODED, NULL, NULL, NULL,
+		                NULL, &dotless, NULL, NULL, NULL)) {
+			g_free(target);
+			target = dotless;
+		}
+	}
 	decoded = g_uri_unescape_string(target, "/");
 	if (decoded == NULL) {
 		*status = MHD_HTTP_NOT_FOUND;
@@ -966,23 +985,45 @@ watch(EvfHttpd *h, const Conn *conn)
 	}
 }
 
-/* How far the client of the socket @fd has taken what was sent to it:
- * the bytes it acknowledged (TCP_INFO), which grow as long as it reads;
- * else the bytes in the send queue, which a slow reader keeps full, the
- * same at every look; -1 when unknown. Only compared. */
+/* The bytes the client of the socket @fd acknowledged (TCP_INFO), or -1
+ * when unknown. */
 static gint64
-sent_taken(int fd)
+acked_bytes(int fd)
 {
 	struct tcp_info ti;
 	socklen_t len = sizeof ti;
-	int n;
 
 	memset(&ti, 0, sizeof ti);
 	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
 	    len >= offsetof(struct tcp_info, tcpi_bytes_acked) +
 	               sizeof ti.tcpi_bytes_acked)
 		return (gint64)ti.tcpi_bytes_acked;
+	return -1;
+}
+
+/* How far the client of the socket @fd has taken what was sent to it:
+ * the bytes it acknowledged, which grow as long as it reads; else the
+ * bytes in the send queue, which a slow reader keeps full, the same at
+ * every look; -1 when unknown. Only compared. */
+static gint64
+sent_taken(int fd)
+{
+	gint64 acked = acked_bytes(fd);
+	int n;
+
+	if (acked >= 0)
+		return acked;
 	return ioctl(fd, SIOCOUTQ, &n) == 0 ? n : -1;
+}
+
+/* The socket of the connection @c, or -1. */
+static int
+connection_fd(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *info =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+	return info != NULL ? info->connect_fd : -1;
 }
 
 /* The request on @c was read whole (it is being answered), or answered:
@@ -1019,13 +1060,12 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 	Conn *conn = *socket_context;
 
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-		const union MHD_ConnectionInfo *info = MHD_get_connection_info(
-		    c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		int fd = connection_fd(c);
 
-		if (info == NULL)
+		if (fd < 0)
 			return;
 		conn = g_new0(Conn, 1);
-		conn->fd = info->connect_fd;
+		conn->fd = fd;
 		conn->deadline = g_get_monotonic_time() + h->timeout;
 		g_mutex_lock(&h->conns_lock);
 		g_hash_table_add(h->conns, conn);
@@ -1049,6 +1089,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	Request *rq = g_new0(Request, 1);
 
 	rq->target = g_strdup(uri);
+	rq->acked = -1;
 	return rq;
 }
 
@@ -1093,10 +1134,24 @@ on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 
 	/* (logged once it went, or did not: a request whose answer has no
 	 * room in the connection's memory is closed without one) */
-	if (rq != NULL && rq->logged != NULL)
-		g_message("%s%s%s", rq->logged,
-		          why != NULL ? ", not sent whole: " : "",
+	if (rq != NULL && rq->logged != NULL) {
+		/* (how much of the answer, its header with its body, the
+		 * client took of one cut off, when TCP says) */
+		gint64 now = why != NULL && rq->acked >= 0
+		                 ? acked_bytes(connection_fd(c))
+		                 : -1;
+		g_autofree char *taken =
+		    now >= rq->acked
+		        ? g_strdup_printf(" (%" G_GINT64_FORMAT
+		                          " bytes of the answer taken)",
+		                          now - rq->acked)
+		        : NULL;
+
+		g_message("%s%s%s%s%s", rq->logged,
+		          why != NULL ? ", not sent whole" : "",
+		          taken != NULL ? taken : "", why != NULL ? ": " : "",
 		          why != NULL ? why : "");
+	}
 	if (rq != NULL && rq->seen)
 		g_atomic_int_dec_and_test(&h->busy);
 	request_free(*req_cls);
@@ -1212,6 +1267,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	} else {
 		set_deadline(h, c);
+		rq->acked = acked_bytes(connection_fd(c));
 		rc = answer(h, c, rq, method, url, &status, &bytes);
 	}
 
