@@ -3901,6 +3901,16 @@ from_month_end(const struct icalrecurrencetype *rt)
 	return FALSE;
 }
 
+/* Whether the clocks of @tzid change in @year (or a day around it). */
+static gboolean
+changes_in(const char *tzid, int year)
+{
+	g_autoptr(GTimeZone) tz = evf_tz_new(tzid, NULL);
+	g_autoptr(GArray) w = tz != NULL ? evf_tz_changes_in(tz, year) : NULL;
+
+	return w == NULL || w->len > 0;
+}
+
 char *
 evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 {
@@ -4317,15 +4327,35 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 		                       "its zones' rules: give each date an "
 		                       "event file of its own",
 		                       ev->tzid, EVF_TZ_FIRST_YEAR);
+	/* (a single event is published in UTC instead; a series follows
+	 * its zone's changes) */
 	if (!ev->all_day && ev->tzid != NULL &&
-	    !evf_tz_is_regular(ev->tzid, start.year))
-		/* a single event is published in UTC instead; a series
-		 * follows its zone's changes */
+	    !evf_tz_is_regular(ev->tzid, start.year) &&
+	    changes_in(ev->tzid, start.year))
 		return g_strdup_printf("in %d the clocks of %s change on dates "
 		                       "no yearly rule gives, which Outlook "
 		                       "cannot follow in a series: give each "
 		                       "date an event file of its own",
 		                       start.year, ev->tzid);
+	/* a year without a change (Cairo from 2015 to 2022) before the
+	 * zone's rules of today */
+	if (!ev->all_day && ev->tzid != NULL &&
+	    !evf_tz_is_regular(ev->tzid, start.year)) {
+		int from = evf_tz_regular_from(ev->tzid);
+
+		if (from > start.year)
+			return g_strdup_printf(
+			    "in %d the clocks of %s did not change, and the "
+			    "yearly rules calendars are given for it, which "
+			    "hold from %d, would have them change: give each "
+			    "date an event file of its own",
+			    start.year, ev->tzid, from);
+		return g_strdup_printf(
+		    "in %d the clocks of %s keep an offset that no yearly "
+		    "rule calendars are given for it has: give each date an "
+		    "event file of its own",
+		    start.year, ev->tzid);
+	}
 	if (!ev->all_day && ev->tzid != NULL &&
 	    (irregular = reaches_irregular_year(ev, rt, start)) != 0)
 		return g_strdup_printf(
@@ -5112,6 +5142,95 @@ check_email(Ctx *c, const Node *n, const char *address)
 		          address);
 }
 
+/* For a series whose start is written with its offset, which runs in UTC
+ * (write-ics.c): whether the dates its rule gives there, shown at that
+ * offset, are other than those it gives from the start as written: the
+ * 28th at 20:00-05:00 is the 29th in UTC, which February lacks, and a
+ * monthly series left out February, unseen. *@at: the first date that
+ * differs, as written (or as shown, where the written rule has none). */
+static gboolean
+utc_dates_differ(const EvfEvent *ev, struct icalrecurrencetype rt,
+                 struct icaltimetype start, struct icaltimetype *at)
+{
+	g_autoptr(GDateTime) shown = evf_event_shown_time(ev, ev->start);
+	struct icalrecurrencetype as_written = rt;
+	icalrecur_iterator *utc, *wall;
+	gboolean differ = FALSE;
+
+	/* (on the same day, its hours are UTC's, as the man page says) */
+	if (shown == NULL || g_date_time_get_day_of_month(shown) == start.day)
+		return FALSE;
+	if (!icaltime_is_null_time(rt.until))
+		icaltime_adjust(&as_written.until, 0, 0, 0, ev->utc_offset);
+	utc = icalrecur_iterator_new(rt, start);
+	wall = icalrecur_iterator_new(as_written, evf_tz_wall_time(shown));
+	/* (two years of a monthly series, and more of one by days: a
+	 * month's end comes round in the first twelve) */
+	for (guint i = 0; utc != NULL && wall != NULL && i < 120; i++) {
+		struct icaltimetype u = icalrecur_iterator_next(utc);
+		struct icaltimetype w = icalrecur_iterator_next(wall);
+
+		if (icaltime_is_null_time(u) && icaltime_is_null_time(w))
+			break;
+		if (!icaltime_is_null_time(u))
+			icaltime_adjust(&u, 0, 0, 0, ev->utc_offset);
+		if (icaltime_is_null_time(u) || icaltime_is_null_time(w) ||
+		    u.year != w.year || u.month != w.month || u.day != w.day) {
+			*at = icaltime_is_null_time(w) ||
+			              (!icaltime_is_null_time(u) &&
+			               icaltime_compare_date_only(u, w) < 0)
+			          ? u
+			          : w;
+			differ = TRUE;
+			break;
+		}
+	}
+	if (utc != NULL)
+		icalrecur_iterator_free(utc);
+	if (wall != NULL)
+		icalrecur_iterator_free(wall);
+	icalerror_clear_errno();
+	return differ;
+}
+
+/* A series whose start is written with its offset runs in UTC
+ * (utc_dates_differ): where its dates there, shown at the offset, are
+ * not those of its rule from the day written, the editor is told. */
+static void
+warn_offset_days(Ctx *c, const EvfEvent *ev, const Node *n)
+{
+	struct icalrecurrencetype rt;
+	struct icaltimetype start, at;
+
+	if (ev->all_day || ev->tzid != NULL || ev->utc_offset == 0 ||
+	    ev->start == NULL || ev->rrule == NULL)
+		return;
+	rt = evf_rrule_from_string(ev->rrule);
+	free(rt.rscale);
+	rt.rscale = NULL;
+	evf_rrule_until_local(ev, &rt);
+	start = evf_rrule_start(ev);
+	if (!utc_dates_differ(ev, rt, start, &at))
+		return;
+	{
+		g_autofree char *u = when_text(start);
+		g_autofree char *a = NULL;
+
+		at.is_date = 1; /* (the date alone) */
+		a = when_text(at);
+		evf_diags_warn(c->diags, c->path, n->line, n->col,
+		               "recurrence: the start is written with its "
+		               "offset, so the series runs in UTC, where it "
+		               "starts %s UTC, on another day than written, "
+		               "and its dates are not those of the rule from "
+		               "the day written (%s is one and not the "
+		               "other): write the start without its offset, "
+		               "with timezone:, to have the rule run in local "
+		               "time",
+		               u, a);
+	}
+}
+
 /* A series whose start is written with a UTC offset runs at that offset
  * all year (RFC 5545: its times are UTC): where that offset is the event's
  * zone's at the start, and the zone changes its clocks within a year of
@@ -5305,6 +5424,7 @@ read_fields(Ctx *c, const Node *map, EvfEvent *ev)
 		else {
 			ev->rrule = g_steal_pointer(&s);
 			warn_offset_series(c, map, ev, n);
+			warn_offset_days(c, ev, n);
 			warn_node_ical_horizon(c, ev, n);
 			warn_outlook_zone(c, ev, n);
 			warn_several_a_day(c, ev, n);

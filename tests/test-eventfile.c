@@ -114,6 +114,36 @@ parse_series_ok(const char *text)
 	return ev;
 }
 
+/* As parse_series_ok(), for a series whose start is written with its
+ * offset: with the warning that its dates in UTC are not those of its
+ * rule from the day written when @warned, else without. */
+static EvfEvent *
+parse_offset_series(const char *text, gboolean warned)
+{
+	g_autoptr(GPtrArray) diags = evf_diags_new();
+	EvfEvent *ev = parse(text, diags);
+	guint told = 0;
+
+	g_assert_nonnull(ev);
+	for (guint i = 0; i < diags->len; i++) {
+		const EvfDiag *d = g_ptr_array_index(diags, i);
+
+		g_test_message("%s", d->message);
+		g_assert_true(d->warning);
+		if (strstr(d->message, "so the series runs in UTC, where it "
+		                       "starts ") != NULL &&
+		    strstr(d->message,
+		           "on another day than written, and its "
+		           "dates are not those of the rule") != NULL)
+			told++;
+		else
+			g_assert_nonnull(
+			    strstr(d->message, " occurrences a day: "));
+	}
+	g_assert_cmpuint(told, ==, warned ? 1 : 0);
+	return ev;
+}
+
 /* Parses @len bytes of @data, which must be refused with exactly one
  * error, at @line:@col, whose message holds @needle. */
 static void
@@ -3658,19 +3688,26 @@ test_repeats_in_words(void)
 	 * 30th in UTC, and the series' dates at +02:00 the 31st or the
 	 * 1st; 23:30 on 30 January at -05:00 is the 31st in UTC, and every
 	 * date the 30th) */
+	/* (and the editor is warned of those whose dates are not those of
+	 * the rule from the day written: 30 April is one of the 30th's, and
+	 * is 1 May in UTC's series; the 15th at -05:00 is the 16th in UTC,
+	 * every month alike) */
 	{
-		static const char *const monthly[][2] = {
-			{ "2027-01-31T00:30+02:00", "Repeats 6 times" },
-			{ "2027-01-30T23:30-05:00", "Repeats 6 times" },
+		static const char *const monthly[][3] = {
+			{ "2027-01-31T00:30+02:00", "Repeats 6 times", "w" },
+			{ "2027-01-30T23:30-05:00", "Repeats 6 times", "w" },
 			{ "2027-01-31T10:30+02:00",
 			  "Repeats monthly on the 31st, in the months that "
-			  "have one, 6 times" },
-			{ "2027-01-15T23:30-05:00",
-			  "Repeats monthly, 6 times" },
+			  "have one, 6 times",
+			  "" },
+			{ "2027-01-15T23:30-05:00", "Repeats monthly, 6 times",
+			  "" },
 			/* the 28th in UTC: the 29th at +02:00, but 1 March;
 			 * the 1st in UTC: the 28th at -05:00, or the 31st */
-			{ "2027-03-01T00:30+02:00", "Repeats 6 times" },
-			{ "2027-02-28T23:30-05:00", "Repeats 6 times" },
+			{ "2027-03-01T00:30+02:00", "Repeats 6 times", "w" },
+			{ "2027-02-28T23:30-05:00", "Repeats 6 times", "w" },
+			/* the 29th in UTC, which February lacks */
+			{ "2027-01-28T20:00-05:00", "Repeats 6 times", "w" },
 		};
 
 		for (gsize i = 0; i < G_N_ELEMENTS(monthly); i++) {
@@ -3678,7 +3715,8 @@ test_repeats_in_words(void)
 			    "---\ntitle: Call\nstart: %s\n"
 			    "recurrence: FREQ=MONTHLY;COUNT=6\n---\n",
 			    monthly[i][0]);
-			g_autoptr(EvfEvent) ev = parse_series_ok(text);
+			g_autoptr(EvfEvent) ev =
+			    parse_offset_series(text, monthly[i][2][0] == 'w');
 			g_autofree char *words = evf_event_format_repeats(ev);
 
 			g_assert_cmpstr(words, ==, monthly[i][1]);
@@ -3687,9 +3725,10 @@ test_repeats_in_words(void)
 	/* and a yearly one from 1 March at +02:00, 28 February in UTC:
 	 * 29 February in a leap year */
 	{
-		g_autoptr(EvfEvent) ev = parse_series_ok(
+		g_autoptr(EvfEvent) ev = parse_offset_series(
 		    "---\ntitle: Call\nstart: 2027-03-01T00:30+02:00\n"
-		    "recurrence: FREQ=YEARLY;COUNT=4\n---\n");
+		    "recurrence: FREQ=YEARLY;COUNT=4\n---\n",
+		    TRUE);
 		g_autofree char *words = evf_event_format_repeats(ev);
 
 		g_assert_cmpstr(words, ==, "Repeats 4 times");
@@ -4735,6 +4774,15 @@ test_tz_unfaithful_years(void)
 	             5, 13,
 	             "in 2025 the clocks of Africa/Casablanca change on dates "
 	             "no yearly rule gives");
+	/* a year whose clocks did not change at all, before the rules of
+	 * today (Egypt had no summer time from 2015 to 2022): said so */
+	assert_error("---\ntitle: Seminar\nstart: 2019-01-10T10:00\n"
+	             "timezone: Africa/Cairo\n"
+	             "recurrence: FREQ=MONTHLY;COUNT=6\n---\n",
+	             5, 13,
+	             "in 2019 the clocks of Africa/Cairo did not change, and "
+	             "the yearly rules calendars are given for it, which "
+	             "hold from ");
 	{
 		/* a single event there is published in UTC */
 		g_autoptr(EvfEvent) d =
