@@ -330,7 +330,8 @@ check_lines(const char *body, const char *path, GPtrArray *diags)
 
 		if (l[0] == '#' || l[0] == '\0')
 			continue;
-		shown = evf_text_oneline(l);
+		/* (as written, a control as \xhh: evfeed(1)) */
+		shown = evf_log_escape(l);
 		if (l[0] == '[') {
 			in_group = TRUE;
 			if (l[strlen(l) - 1] != ']' || strchr(l, ']') == NULL ||
@@ -1671,6 +1672,18 @@ cut_comment(const KeySpec *spec, char *value)
 		}
 }
 
+/* Whether each '\' of the raw value @value is one of GKeyFile's escapes:
+ * "\s", "\t", "\n", "\r" or "\\". */
+static gboolean
+escapes_ok(const char *value)
+{
+	for (const char *p = strchr(value, '\\'); p != NULL;
+	     p = strchr(p + 2, '\\'))
+		if (p[1] == '\0' || strchr("stnr\\", p[1]) == NULL)
+			return FALSE;
+	return TRUE;
+}
+
 /* Applies the value of @spec (from @kf, else its default) to @cfg. */
 static void
 load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
@@ -1695,12 +1708,15 @@ load_key(EvfConfig *cfg, const char *shown, GKeyFile *kf, GHashTable *lines,
 		value = g_strdup(spec->def);
 	} else {
 		g_autoptr(GError) bad = NULL;
-		g_autofree char *v =
-		    g_key_file_get_string(kf, group, spec->key, &bad);
+		g_autofree char *v = NULL;
 
 		/* GLib keeps "\q" as written and cuts a value short at a
-		 * final '\', and says so only here */
-		if (bad != NULL) {
+		 * final '\', and says so only here; the escapes are looked
+		 * at first, as GLib 2.74 sets its error twice (warning of a
+		 * bug) for a value with both */
+		if (escapes_ok(value))
+			v = g_key_file_get_string(kf, group, spec->key, &bad);
+		if (v == NULL || bad != NULL) {
 			evf_diags_add(
 			    diags, shown, find_line(lines, group, spec->key), 0,
 			    "[%s] %s: a '\\' stands only before "
