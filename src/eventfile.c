@@ -5697,12 +5697,13 @@ warn_dropped_html(const char *path, const char *md, const char *body,
 				html &= ((const EvfMarkdownDropped *)
 				             g_ptr_array_index(dropped, j))
 				            ->kind == EVF_MARKDOWN_HTML;
-			evf_diags_warn(diags, path, line, col,
-			               html ? "description: %u more pieces of "
-			                      "HTML left out, from here"
-			                    : "description: %u more of these "
-			                      "(HTML and footnotes), from here",
-			               dropped->len - MAX_DROPPED_TOLD);
+			evf_diags_warn(
+			    diags, path, line, col,
+			    html ? "description: %u more pieces of "
+			           "HTML left out, from here"
+			         : "description: %u more of these "
+			           "(HTML, footnotes, links), from here",
+			    dropped->len - MAX_DROPPED_TOLD);
 			break;
 		}
 		shown = evf_text_short(d->html, 60);
@@ -5713,6 +5714,19 @@ warn_dropped_html(const char *path, const char *md, const char *body,
 			    "every output: no reference names it (write its "
 			    "label where it belongs, such as '%.*s')",
 			    shown, (int)strlen(shown) - 1, shown);
+		else if (d->kind == EVF_MARKDOWN_LINK_REFUSED)
+			evf_diags_warn(
+			    diags, path, line, col,
+			    d->block
+			        ? "description: the image's address '%s' is "
+			          "refused (only http, https and mailto "
+			          "addresses are published): it is shown as its "
+			          "text, with no image"
+			        : "description: the link's address '%s' is "
+			          "refused (only http, https and mailto "
+			          "addresses are published, and no '#' alone): "
+			          "its text is shown with no link",
+			    shown);
 		else if (d->kind == EVF_MARKDOWN_FOOTNOTE_UNDEFINED)
 			evf_diags_warn(
 			    diags, path, line, col,

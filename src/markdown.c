@@ -989,6 +989,23 @@ place_dropped(const char *markdown, GPtrArray *dropped)
 	}
 }
 
+/* Tells of the link or image @node whose address @url was refused. */
+static void
+note_refused(GPtrArray *dropped, cmark_node *node, const char *url)
+{
+	EvfMarkdownDropped *d;
+
+	if (dropped == NULL)
+		return;
+	d = g_new0(EvfMarkdownDropped, 1);
+	d->kind = EVF_MARKDOWN_LINK_REFUSED;
+	d->line = MAX(cmark_node_get_start_line(node), 1);
+	d->column = MAX(cmark_node_get_start_column(node), 1);
+	d->block = cmark_node_get_type(node) == CMARK_NODE_IMAGE;
+	d->html = g_strndup(url, strcspn(url, "\n"));
+	g_ptr_array_add(dropped, d);
+}
+
 static void
 note_dropped(GPtrArray *dropped, cmark_node *node)
 {
@@ -1333,6 +1350,11 @@ tidy(cmark_node *doc, const char *base_url, GHashTable *shown,
 			 * which HTML has not */
 			if (link == NULL || nested) {
 				g_ptr_array_add(strip, node);
+				/* (the editor is told: a meeting's "Join"
+				 * link to msteams: lost its target unseen) */
+				if (link == NULL && !nested)
+					note_refused(dropped, node,
+					             url != NULL ? url : "");
 			} else {
 				cmark_node *text = cmark_node_first_child(node);
 
@@ -1387,8 +1409,18 @@ tidy(cmark_node *doc, const char *base_url, GHashTable *shown,
 			cmark_node_insert_before(node, br);
 		}
 	}
-	for (guint i = 0; i < strip->len; i++)
-		unwrap(g_ptr_array_index(strip, i));
+	for (guint i = 0; i < strip->len; i++) {
+		cmark_node *node = g_ptr_array_index(strip, i);
+		cmark_node *parent = cmark_node_parent(node);
+
+		unwrap(node);
+		/* (an image of no words, a link of none: an empty <p></p>
+		 * in the pages and feeds) */
+		if (parent != NULL &&
+		    cmark_node_get_type(parent) == CMARK_NODE_PARAGRAPH &&
+		    is_blank_paragraph(parent))
+			cmark_node_free(parent);
+	}
 	/* Last entered first, should a dropped node hold another. */
 	for (guint i = drop->len; i > 0; i--) {
 		cmark_node *node = g_ptr_array_index(drop, i - 1);

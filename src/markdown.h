@@ -32,6 +32,9 @@ typedef enum {
 	EVF_MARKDOWN_FOOTNOTE_UNUSED,
 	/* a footnote reference ("[^b]") to no footnote, shown as written */
 	EVF_MARKDOWN_FOOTNOTE_UNDEFINED,
+	/* a link or an image (block: an image) to an address refused (its
+	 * html: the address as given), shown as its text */
+	EVF_MARKDOWN_LINK_REFUSED,
 } EvfMarkdownDroppedKind;
 
 typedef struct {

@@ -614,8 +614,10 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev,
 		    p, icalparameter_new_value(ICAL_VALUE_URI));
 		icalcomponent_add_property(ve, p);
 	}
-	/* Outlook shows it instead of DESCRIPTION: the attribution too */
-	if (ev->description_html != NULL && ev->description_html[0] != '\0') {
+	/* Outlook shows it instead of DESCRIPTION: the attribution too;
+	 * not without a DESCRIPTION (a description of a rule alone, "---") */
+	if (ev->description_html != NULL && ev->description_html[0] != '\0' &&
+	    ev->description_text != NULL && ev->description_text[0] != '\0') {
 		g_autofree char *credit = evf_render_attribution_html(cfg, ev);
 		g_autofree char *html = g_strconcat(
 		    "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 3.2//EN\">"

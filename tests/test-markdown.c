@@ -844,6 +844,55 @@ test_render_soft_breaks(void)
 	                "<https://example.org/> 举行");
 }
 
+/* A link or an image whose address is refused (a meeting's msteams: or
+ * tel: link, a data: image, a '#' alone) is told of, at its address, and
+ * shown as its text; one of no text leaves no empty paragraph. */
+static void
+test_render_refused_links_told(void)
+{
+	g_autoptr(GPtrArray) told = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)evf_markdown_dropped_free);
+	g_autofree char *html = NULL;
+	g_autofree char *text = NULL;
+	static const struct {
+		guint line, column;
+		gboolean image;
+		const char *url;
+	} want[] = {
+		{ 1, 11, FALSE, "msteams:/l/meetup-join/19" },
+		{ 1, 51, FALSE, "tel:+38612345678" },
+		{ 3, 8, TRUE, "data:image/png;base64,AAAA" },
+		{ 5, 21, FALSE, "#agenda" },
+		{ 7, 5, TRUE, "javascript:alert(1)" },
+	};
+
+	evf_markdown_render("[Join it](msteams:/l/meetup-join/19) or call "
+	                    "[us](tel:+38612345678).\n"
+	                    "\n"
+	                    "![Map](data:image/png;base64,AAAA)\n"
+	                    "\n"
+	                    "Agenda: [programme](#agenda); "
+	                    "[site](https://example.org/).\n"
+	                    "\n"
+	                    "![](javascript:alert(1))\n",
+	                    BASE, &html, &text, told);
+	g_test_message("html: %s", html);
+	g_assert_cmpuint(told->len, ==, G_N_ELEMENTS(want));
+	for (guint i = 0; i < MIN(told->len, G_N_ELEMENTS(want)); i++) {
+		const EvfMarkdownDropped *d = g_ptr_array_index(told, i);
+
+		g_assert_cmpint(d->kind, ==, EVF_MARKDOWN_LINK_REFUSED);
+		g_assert_cmpuint(d->line, ==, want[i].line);
+		g_assert_cmpuint(d->column, ==, want[i].column);
+		g_assert_cmpint(d->block, ==, want[i].image);
+		g_assert_cmpstr(d->html, ==, want[i].url);
+	}
+	g_assert_true(contains(html, "<p>Join it or call us.</p>"));
+	g_assert_true(contains(html, "<p>Map</p>"));
+	g_assert_true(contains(html, "<a href=\"https://example.org/\">"));
+	g_assert_false(contains(html, "<p></p>"));
+}
+
 /* Footnotes keep the labels their editor wrote, in the HTML and the plain
  * text alike: the references as "[i]", the notes last, as paragraphs
  * after their label; no links within the description (feed readers and
@@ -2895,6 +2944,8 @@ main(int argc, char **argv)
 	g_test_add_func("/markdown/render/soft-breaks",
 	                test_render_soft_breaks);
 	g_test_add_func("/markdown/render/footnotes", test_render_footnotes);
+	g_test_add_func("/markdown/render/refused-links-told",
+	                test_render_refused_links_told);
 	g_test_add_func("/markdown/render/text-keeps-targets",
 	                test_render_text_keeps_targets);
 	g_test_add_func("/markdown/render/empty", test_render_empty);

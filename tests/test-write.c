@@ -59,8 +59,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Site, site_free)
  * @warnings warnings, and no error. */
 /* The warnings the hard cases (tests/data/hard-events) give: the raw HTML
  * of two descriptions left out (a '<angle brackets>', and three in
- * unsafe-html-and-relative-link). */
-#define HARD_EVENTS_WARNINGS 4
+ * unsafe-html-and-relative-link), and the javascript: link refused
+ * there. */
+#define HARD_EVENTS_WARNINGS 5
 
 static Site *
 site_render_in(const char *events_dir, const char *zone, const char *site,
@@ -789,6 +790,32 @@ local_event_copy(const Site *s)
 			return evf_event_copy(e);
 	}
 	return NULL;
+}
+
+/* A description that shows no text (a rule alone, "---"): no DESCRIPTION,
+ * and no X-ALT-DESC either, which Outlook showed as an empty body. */
+static void
+test_no_alt_desc_without_text(void)
+{
+	g_autoptr(Site) s = hard_site();
+	g_autoptr(EvfEvent) ev = local_event_copy(s);
+	g_autoptr(icalcomponent) ve = NULL;
+
+	g_assert_nonnull(ev);
+	g_free(ev->description_html);
+	ev->description_html = g_strdup("<hr>");
+	g_free(ev->description_text);
+	ev->description_text = g_strdup("");
+	evf_event_clear_renders(ev);
+	ve = icalcomponent_new_from_string(evf_ics_vevent(s->cfg, ev));
+	g_assert_nonnull(ve);
+	g_assert_null(
+	    icalcomponent_get_first_property(ve, ICAL_DESCRIPTION_PROPERTY));
+	for (icalproperty *p =
+	         icalcomponent_get_first_property(ve, ICAL_X_PROPERTY);
+	     p != NULL;
+	     p = icalcomponent_get_next_property(ve, ICAL_X_PROPERTY))
+		g_assert_cmpstr(icalproperty_get_x_name(p), !=, "X-ALT-DESC");
 }
 
 /* (transfer full): the feed @path of @s ("rss.xml" or "atom.xml", by its
@@ -4221,6 +4248,8 @@ main(int argc, char **argv)
 	g_test_add_func("/write/tz/regular-from", test_tz_regular_from);
 	g_test_add_func("/write/attribution-everywhere",
 	                test_attribution_everywhere);
+	g_test_add_func("/write/no-alt-desc-without-text",
+	                test_no_alt_desc_without_text);
 	g_test_add_func("/write/ics/description-first-indent",
 	                test_description_first_indent);
 	g_test_add_func("/write/tz/faithful", test_tz_faithful);
