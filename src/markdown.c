@@ -545,6 +545,23 @@ may_be_emptied(cmark_node *node)
 	       type == CMARK_NODE_LIST;
 }
 
+/* Takes @node out, and its children with it, or (@keep_children) not:
+ * and its paragraph, were it left showing nothing. */
+static void
+take_out(cmark_node *node, gboolean keep_children)
+{
+	cmark_node *parent = cmark_node_parent(node);
+
+	if (keep_children)
+		unwrap(node);
+	else
+		cmark_node_free(node);
+	if (parent != NULL &&
+	    cmark_node_get_type(parent) == CMARK_NODE_PARAGRAPH &&
+	    is_blank_paragraph(parent))
+		cmark_node_free(parent);
+}
+
 /* Removes the list items and headings left empty (their raw HTML gone,
  * or written so: "- "), and the lists left without items: the HTML's
  * allowlist drops an empty <li> (fix_nesting), and the plain text showed
@@ -1409,31 +1426,15 @@ tidy(cmark_node *doc, const char *base_url, GHashTable *shown,
 			cmark_node_insert_before(node, br);
 		}
 	}
-	for (guint i = 0; i < strip->len; i++) {
-		cmark_node *node = g_ptr_array_index(strip, i);
-		cmark_node *parent = cmark_node_parent(node);
-
-		unwrap(node);
-		/* (an image of no words, a link of none: an empty <p></p>
-		 * in the pages and feeds) */
-		if (parent != NULL &&
-		    cmark_node_get_type(parent) == CMARK_NODE_PARAGRAPH &&
-		    is_blank_paragraph(parent))
-			cmark_node_free(parent);
-	}
-	/* Last entered first, should a dropped node hold another. */
-	for (guint i = drop->len; i > 0; i--) {
-		cmark_node *node = g_ptr_array_index(drop, i - 1);
-		cmark_node *parent = cmark_node_parent(node);
-
-		cmark_node_free(node);
-		/* (a paragraph is never dropped itself, and one emptied
-		 * holds no other node to drop) */
-		if (parent != NULL &&
-		    cmark_node_get_type(parent) == CMARK_NODE_PARAGRAPH &&
-		    is_blank_paragraph(parent))
-			cmark_node_free(parent);
-	}
+	/* (an image of no words, a link of none: an empty <p></p> in the
+	 * pages and feeds) */
+	for (guint i = 0; i < strip->len; i++)
+		take_out(g_ptr_array_index(strip, i), TRUE);
+	/* Last entered first, should a dropped node hold another. (A
+	 * paragraph is never dropped itself, and one emptied holds no other
+	 * node to drop.) */
+	for (guint i = drop->len; i > 0; i--)
+		take_out(g_ptr_array_index(drop, i - 1), FALSE);
 	prune_empty(doc);
 	/* A link that shows nothing ("[](…)", or its raw HTML gone) shows
 	 * its address, as the plain text does: it was an invisible link in
