@@ -5690,6 +5690,20 @@ warn_dropped_html(const char *path, const char *md, const char *body,
 			col = g_utf8_strlen(
 			          l, MIN(d->column - 1, strcspn(l, "\n"))) +
 			      1;
+		/* and the byte order marks that start the file's line, which
+		 * Markdown was not given (evf_eventfile_read) */
+		{
+			const char *f = body;
+
+			for (guint n = body_line; n < line && f != NULL; n++)
+				if ((f = memchr(f, '\n', end - f)) != NULL)
+					f++;
+			while (f != NULL && end - f >= 3 &&
+			       memcmp(f, "\xef\xbb\xbf", 3) == 0) {
+				col++;
+				f += 3;
+			}
+		}
 		if (i == MAX_DROPPED_TOLD) {
 			gboolean html = TRUE;
 

@@ -1565,6 +1565,21 @@ test_description_bom_line(void)
 	                "description: a byte order mark (U+FEFF) starts this "
 	                "line, as where two files were joined: it is left "
 	                "out");
+
+	/* what Markdown finds on such a line is placed counting the
+	 * marks, as the file's other columns are */
+	g_ptr_array_set_size(diags, 0);
+	g_clear_pointer(&ev, evf_event_unref);
+	ev = parse("---\ntitle: Workshop\nstart: 2018-05-22\n---\n"
+	           "\xef\xbb\xbf\xef\xbb\xbf"
+	           "a <i>x</i>\n",
+	           diags);
+	g_assert_nonnull(ev);
+	g_assert_cmpuint(diags->len, ==, 2);
+	d = g_ptr_array_index(diags, 1);
+	g_assert_nonnull(strstr(d->message, "the HTML '<i>' is left out"));
+	g_assert_cmpuint(d->line, ==, 5);
+	g_assert_cmpuint(d->col, ==, 5);
 }
 
 /* A byte order mark at the start of many lines (a description joined
