@@ -330,8 +330,13 @@ check_lines(const char *body, const char *path, GPtrArray *diags)
 
 		if (l[0] == '#' || l[0] == '\0')
 			continue;
-		/* (as written, a control as \xhh: evfeed(1)) */
-		shown = evf_log_escape(l);
+		/* (a control as \xhh, as evfeed(1) says, then made one line
+		 * whose bidi controls end in it) */
+		{
+			g_autofree char *escaped = evf_log_escape(l);
+
+			shown = evf_text_oneline(escaped);
+		}
 		if (l[0] == '[') {
 			in_group = TRUE;
 			if (l[strlen(l) - 1] != ']' || strchr(l, ']') == NULL ||

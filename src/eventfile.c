@@ -51,6 +51,10 @@ typedef struct Node {
 	/* where the scalar's first U+FFFD, and its first noncharacter, is
 	 * written as itself (not as an escape); 0 if it is not */
 	guint fffd_line, fffd_col, nonchar_line, nonchar_col;
+	/* (in double quotes) where the escape that makes its first control
+	 * character is, and the escape as written; 0 and NULL if none */
+	guint control_line, control_col;
+	char *control_escape;
 	guint lines; /* scalar: the lines its text is written over */
 	/* (plain scalar) a line of it after the first begins with a bullet
 	 * (list_bullet), as a list mistyped */
@@ -66,6 +70,7 @@ node_free(gpointer p)
 	if (n == NULL)
 		return;
 	g_free(n->value);
+	g_free(n->control_escape);
 	if (n->items != NULL)
 		g_ptr_array_unref(n->items);
 	g_free(n);
@@ -1191,22 +1196,84 @@ text_at(Reader *r, gsize index)
 	return p;
 }
 
+/* Whether @u is a control character that no text of an event file may
+ * hold: line breaks and tabs are text. */
+static gboolean
+is_refused_control(gunichar u)
+{
+	return (u < 0x20 && u != '\t' && u != '\n' && u != '\r') ||
+	       (u >= 0x7f && u <= 0x9f && u != 0x85);
+}
+
+/* Whether @text holds a control character is_refused_control() says
+ * so of. */
+static gboolean
+has_refused_control(const char *text)
+{
+	for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p))
+		if (is_refused_control(g_utf8_get_char(p)))
+			return TRUE;
+	return FALSE;
+}
+
+/* The length of the YAML escape at @p (its '\\' first, up to @stop) of a
+ * double-quoted text, with the character it makes in *@u; 0 for none
+ * that makes a control character (evf_eventfile_read refuses those). */
+static gsize
+control_escape_at(const char *p, const char *stop, gunichar *u)
+{
+	static const char named[] = "a\ab\bv\vf\fe\x1b";
+	gsize digits = 0;
+	const char *at;
+
+	if (stop - p < 2)
+		return 0;
+	if ((at = strchr(named, p[1])) != NULL && p[1] != '\0' &&
+	    (at - named) % 2 == 0) {
+		*u = (guchar)at[1];
+		return 2;
+	}
+	digits = p[1] == 'x' ? 2 : p[1] == 'u' ? 4 : p[1] == 'U' ? 8 : 0;
+	if (digits == 0 || (gsize)(stop - p) < 2 + digits)
+		return 0;
+	*u = 0;
+	for (gsize i = 0; i < digits; i++) {
+		if (!g_ascii_isxdigit(p[2 + i]))
+			return 0;
+		*u = *u * 16 + (gunichar)g_ascii_xdigit_value(p[2 + i]);
+	}
+	return is_refused_control(*u) ? 2 + digits : 0;
+}
+
 /* Sets where, from @start to @end, @n's first U+FFFD and its first
- * noncharacter are written, if they are there as themselves. */
+ * noncharacter are written, if they are there as themselves, and (in
+ * double quotes: @escapes) the escape that makes its first control
+ * character. */
 static void
-find_bad_characters(Reader *r, Node *n, yaml_mark_t start, yaml_mark_t end)
+find_bad_characters(Reader *r, Node *n, yaml_mark_t start, yaml_mark_t end,
+                    gboolean escapes)
 {
 	const char *p = text_at(r, start.index);
 	const char *stop = r->text + r->len;
 	yaml_mark_t at = start;
+	gboolean escaped = FALSE; /* the character after a '\\' */
 
 	for (; at.index < end.index && p < stop; at.index++) {
 		gunichar u = g_utf8_get_char_validated(p, stop - p);
+		gunichar made;
+		gsize len;
 
 		if (u == 0xfffd && n->fffd_line == 0)
 			mark_position(r, at, &n->fffd_line, &n->fffd_col);
 		else if (evf_unichar_is_noncharacter(u) && n->nonchar_line == 0)
 			mark_position(r, at, &n->nonchar_line, &n->nonchar_col);
+		if (escapes && !escaped && *p == '\\' &&
+		    n->control_escape == NULL &&
+		    (len = control_escape_at(p, stop, &made)) > 0) {
+			mark_position(r, at, &n->control_line, &n->control_col);
+			n->control_escape = g_strndup(p, len);
+		}
+		escaped = !escaped && *p == '\\';
 		/* (a CR before LF is part of the break, as libyaml has
 		 * it; other breaks count where it does not: see starts) */
 		if (*p == '\n' ||
@@ -1458,8 +1525,13 @@ read_node(Reader *r, yaml_event_t *ev, guint depth)
 			    a, text_at(r, ev->end_mark.index));
 		}
 		if (strstr(n->value, REPLACEMENT) != NULL ||
-		    evf_text_has_noncharacter(n->value, NULL))
-			find_bad_characters(r, n, ev->start_mark, ev->end_mark);
+		    evf_text_has_noncharacter(n->value, NULL) ||
+		    (ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE &&
+		     has_refused_control(n->value)))
+			find_bad_characters(
+			    r, n, ev->start_mark, ev->end_mark,
+			    ev->data.scalar.style ==
+			        YAML_DOUBLE_QUOTED_SCALAR_STYLE);
 		if (r->comments && n->plain && strchr(n->value, '\n') == NULL)
 			warn_comment_cut(r, n, ev->end_mark);
 		return n;
@@ -1596,6 +1668,16 @@ static void G_GNUC_PRINTF(3, 4)
 	va_end(ap);
 }
 
+static void G_GNUC_PRINTF(4, 5)
+    ctx_error_at(Ctx *c, guint line, guint col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ctx_verror(c, line, col, fmt, ap);
+	va_end(ap);
+}
+
 /* An error of @n's U+FFFD (@fffd) or noncharacter: where it is written,
  * if it is written as itself; else where the value starts. */
 static void G_GNUC_PRINTF(4, 5)
@@ -1650,37 +1732,28 @@ kind_name(const Node *n)
 static gboolean
 want_no_controls(Ctx *c, const char *key, const Node *n)
 {
-	static const struct {
-		gunichar c;
-		const char *escape;
-	} named[] = {
-		{ 0x07, "\\a" }, { 0x08, "\\b" }, { 0x0b, "\\v" },
-		{ 0x0c, "\\f" }, { 0x1b, "\\e" },
-	};
-	g_autofree char *escape = NULL;
 	gunichar bad = 0;
 
 	/* (a NUL, "\0", is refused where the value is read) */
 	for (const char *p = n->value; bad == 0 && *p != '\0';
-	     p = g_utf8_next_char(p)) {
-		gunichar u = g_utf8_get_char(p);
-
-		if ((u < 0x20 && u != '\t' && u != '\n' && u != '\r') ||
-		    (u >= 0x7f && u <= 0x9f && u != 0x85))
-			bad = u;
-	}
+	     p = g_utf8_next_char(p))
+		if (is_refused_control(g_utf8_get_char(p)))
+			bad = g_utf8_get_char(p);
 	if (bad == 0)
 		return TRUE;
-	for (guint i = 0; i < G_N_ELEMENTS(named); i++)
-		if (named[i].c == bad)
-			escape = g_strdup(named[i].escape);
-	if (escape == NULL)
-		escape = g_strdup_printf("\\x%02x", bad);
-	ctx_error(c, n,
-	          "%s: '%s' in double quotes is the control character U+%04X, "
-	          "which no calendar or feed shows: write a backslash as "
-	          "\\\\, or put the value in single quotes",
-	          key, escape, bad);
+	/* at the escape as written, else where the value starts */
+	if (n->control_escape != NULL)
+		ctx_error_at(c, n->control_line, n->control_col,
+		             "%s: '%s' in double quotes is the control "
+		             "character U+%04X, which no calendar or feed "
+		             "shows: write a backslash as \\\\, or put the "
+		             "value in single quotes",
+		             key, n->control_escape, bad);
+	else
+		ctx_error(c, n,
+		          "%s: the control character U+%04X, which no "
+		          "calendar or feed shows: delete it",
+		          key, bad);
 	return FALSE;
 }
 
@@ -5733,13 +5806,15 @@ warn_dropped_html(const char *path, const char *md, const char *body,
 			    diags, path, line, col,
 			    d->block
 			        ? "description: the image's address '%s' is "
-			          "refused (only http, https and mailto "
-			          "addresses are published): it is shown as its "
-			          "text, with no image"
+			          "refused: it is shown as its text, with no "
+			          "image (only http, https and mailto addresses "
+			          "are published, none that is a fragment ('#…') "
+			          "or holds 'javascript:')"
 			        : "description: the link's address '%s' is "
-			          "refused (only http, https and mailto "
-			          "addresses are published, and no '#' alone): "
-			          "its text is shown with no link",
+			          "refused: its text is shown with no link (only "
+			          "http, https and mailto addresses are published, "
+			          "none that is a fragment ('#…') or holds "
+			          "'javascript:')",
 			    shown);
 		else if (d->kind == EVF_MARKDOWN_FOOTNOTE_UNDEFINED)
 			evf_diags_warn(
@@ -6067,8 +6142,11 @@ parse(EvfEvent *ev, const char *path, const char *data, gsize len,
 			gunichar seen;
 			const char *at = after_blanks(q, end, &seen);
 
-			if (at > q && (is_delimiter(at, end, "---") ||
-			               is_delimiter(at, end, "..."))) {
+			/* (one space, else a text's line: "  ---" in a
+			 * block of lines, "location: |") */
+			if (at > q && (seen != 0 || at - q == 1) &&
+			    (is_delimiter(at, end, "---") ||
+			     is_delimiter(at, end, "..."))) {
 				indented = line;
 				indent = seen;
 			}

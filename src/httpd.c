@@ -786,10 +786,14 @@ answer_moved(EvfHttpd *h, struct MHD_Connection *c, const char *path,
 	g_autofree char *cache =
 	    g_strdup_printf("public, max-age=%" G_GINT64_FORMAT, max_age);
 	const char *text = canned_text(MHD_HTTP_MOVED_PERMANENTLY);
-	const char *query = target != NULL ? strchr(target, '?') : NULL;
+	/* (without a fragment, which a client keeps to itself) */
+	const char *query =
+	    target != NULL ? memchr(target, '?', strcspn(target, "#")) : NULL;
+	g_autofree char *query_only =
+	    query != NULL ? g_strndup(query, strcspn(query, "#")) : NULL;
 	g_autofree char *escaped =
-	    query != NULL
-	        ? g_uri_escape_string(query, "!$&'()*+,;=:@/?%", FALSE)
+	    query_only != NULL
+	        ? g_uri_escape_string(query_only, "!$&'()*+,;=:@/?%", FALSE)
 	        : NULL;
 	const char *name =
 	    strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
@@ -889,8 +893,11 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const Request *rq,
 	}
 	/* A "." segment goes, as a static server takes it out (RFC 3986
 	 * §5.2.4: "/./calendar.ics" is "/calendar.ics"); a ".." is not
-	 * resolved, and is not found (below), nor one escaped. */
-	if (strstr(target, "/.") != NULL && strstr(target, "..") == NULL) {
+	 * resolved, and is not found (below), nor one escaped, in part or
+	 * whole (GLib would read ".%2e" as ".."). */
+	merge_slashes(target); /* (not "//host/…" to GLib) */
+	if (strstr(target, "/.") != NULL && strstr(target, "..") == NULL &&
+	    strstr(target, "%2e") == NULL && strstr(target, "%2E") == NULL) {
 		g_autofree char *full = g_uri_resolve_relative(
 		    "http://host/", target, G_URI_FLAGS_ENCODED, NULL);
 		char *dotless = NULL;
@@ -1141,7 +1148,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		                 ? acked_bytes(connection_fd(c))
 		                 : -1;
 		g_autofree char *taken =
-		    now >= rq->acked
+		    rq->acked >= 0 && now >= rq->acked
 		        ? g_strdup_printf(" (%" G_GINT64_FORMAT
 		                          " bytes of the answer taken)",
 		                          now - rq->acked)

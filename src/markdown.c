@@ -985,6 +985,12 @@ place_dropped(const char *markdown, GPtrArray *dropped)
 		gsize at = MIN(start + d->column - 1, size);
 		const char *found = NULL;
 
+		/* (a link refused stays where cmark has it, at its text: its
+		 * address may be a definition's, far after, and the HTML
+		 * after it is looked for from where it is) */
+		if (d->kind == EVF_MARKDOWN_LINK_REFUSED)
+			continue;
+
 		if (at >= cursor && at + len <= size &&
 		    memcmp(markdown + at, d->html, len) == 0 &&
 		    !escaped(markdown, markdown + at))
@@ -1104,12 +1110,17 @@ note_footnote(GPtrArray *dropped, EvfMarkdownDroppedKind kind, const Lines *l,
 	g_ptr_array_add(dropped, d);
 }
 
-/* Adds the lines of @block to @lines. */
+/* Adds the lines of @block to @lines. (cmark-gfm 0.29 ends a heading
+ * underlined with '===' or '---' on the line after its underline.) */
 static void
 add_lines(GHashTable *lines, cmark_node *block)
 {
-	for (int k = cmark_node_get_start_line(block);
-	     k <= cmark_node_get_end_line(block); k++)
+	int first = cmark_node_get_start_line(block);
+	int last = cmark_node_get_end_line(block);
+
+	if (cmark_node_get_type(block) == CMARK_NODE_HEADING)
+		last = MAX(first, last - 1);
+	for (int k = first; k <= last; k++)
 		g_hash_table_add(lines, GINT_TO_POINTER(k));
 }
 
@@ -1284,21 +1295,31 @@ footnotes(cmark_node *doc, const char *markdown, GPtrArray *dropped)
 			                   ? cmark_node_get_end_line(block)
 			                   : cmark_node_get_start_line(text),
 			               1));
-			const char *p;
+			const char *p, *q;
 
-			from = MAX(from, GPOINTER_TO_SIZE(g_hash_table_lookup(
-			                     after, written)));
+			/* (a footnote's texts come last from cmark-gfm, after
+			 * those of the rest: the last one told of counts only
+			 * within this block) */
+			{
+				gsize last = GPOINTER_TO_SIZE(
+				    g_hash_table_lookup(after, written));
+
+				if (last > from && last < to)
+					from = last;
+			}
 			/* where it is written so, from the text's line (cmark
 			 * may count it a line early): not "\\[^x]", which is
 			 * text, nor a reference, nor one told of already */
-			for (p = markdown + from;
-			     (p = g_strstr_len(p, (gssize)(markdown + to - p),
-			                       written)) != NULL &&
-			     (escaped(markdown, p) || p[len] == ':' ||
-			      g_hash_table_contains(
-			          taken, GSIZE_TO_POINTER(p - markdown + 1)));
-			     p++)
-				;
+			for (q = from < to ? markdown + from : NULL, p = NULL;
+			     p == NULL && q != NULL && q < markdown + to &&
+			     (q = g_strstr_len(q, (gssize)(markdown + to - q),
+			                       written)) != NULL;
+			     q++)
+				if (!escaped(markdown, q) && q[len] != ':' &&
+				    !g_hash_table_contains(
+				        taken,
+				        GSIZE_TO_POINTER(q - markdown + 1)))
+					p = q;
 			if (p == NULL)
 				continue;
 			g_hash_table_add(taken,

@@ -615,9 +615,12 @@ vevent_new(const EvfConfig *cfg, const EvfEvent *ev,
 		icalcomponent_add_property(ve, p);
 	}
 	/* Outlook shows it instead of DESCRIPTION: the attribution too;
-	 * not without a DESCRIPTION (a description of a rule alone, "---") */
+	 * not where it shows nothing a DESCRIPTION does not (a description
+	 * of a rule alone, "---"), but an image (a poster of no words) */
 	if (ev->description_html != NULL && ev->description_html[0] != '\0' &&
-	    ev->description_text != NULL && ev->description_text[0] != '\0') {
+	    ((ev->description_text != NULL &&
+	      ev->description_text[0] != '\0') ||
+	     strstr(ev->description_html, "<img") != NULL)) {
 		g_autofree char *credit = evf_render_attribution_html(cfg, ev);
 		g_autofree char *html = g_strconcat(
 		    "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 3.2//EN\">"

@@ -1724,7 +1724,7 @@ test_description_html_told(void)
 
 /* In double quotes a backslash begins an escape, and "C:\alpha" holds a
  * bell: each control character that no client shows is an error at its
- * value, naming the escape, not dropped to publish "C:lpha". */
+ * escape, named as written, not dropped to publish "C:lpha". */
 static void
 test_format_escaped_controls(void)
 {
@@ -1743,14 +1743,24 @@ test_format_escaped_controls(void)
 		{ "\"Del\\x7f\"", "'\\x7f' in double quotes" },
 		{ "\"C1\\x9b1m\"", "'\\x9b' in double quotes is the control "
 		                   "character U+009B" },
+		/* as written, not as another escape of the same */
+		{ "\"Meeting \\u0007 room\"", "'\\u0007' in double quotes" },
+		{ "\"A \\\\b \\U0000001b\"", "'\\U0000001b' in double quotes" },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
 		g_autofree char *text = g_strdup_printf(
 		    "---\nstart: 2018-05-22\ntitle: %s\n---\n", cases[i].value);
+		/* (the last backslash of each is the escape's) */
+		guint col =
+		    8 + (guint)(strrchr(cases[i].value, '\\') - cases[i].value);
 
-		assert_error(text, 3, 8, cases[i].needle);
+		assert_error(text, 3, col, cases[i].needle);
 	}
+	/* on its own line, of a value over two */
+	assert_error("---\nstart: 2018-05-22\ntitle: T\n"
+	             "location: \"Ljubljana,\n  Slovenia \\a\"\n---\n",
+	             5, 12, "location: '\\a' in double quotes");
 	/* \0 too, which libyaml hands over inside the value */
 	assert_error("---\ntitle: \"ab\\0cd\"\nstart: 2018-05-22\n---\n", 2, 8,
 	             "a NUL character is not allowed: in double quotes an "
@@ -1758,7 +1768,7 @@ test_format_escaped_controls(void)
 	/* in a list too, at the item */
 	assert_error("---\ntitle: T\nstart: 2018-05-22\n"
 	             "categories: [ok, \"a\\ab\"]\n---\n",
-	             4, 18, "categories: '\\a' in double quotes");
+	             4, 20, "categories: '\\a' in double quotes");
 	/* single quotes keep the backslash */
 	{
 		g_autoptr(EvfEvent) ev =

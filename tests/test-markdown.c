@@ -845,8 +845,10 @@ test_render_soft_breaks(void)
 }
 
 /* A link or an image whose address is refused (a meeting's msteams: or
- * tel: link, a data: image, a '#' alone) is told of, at its address, and
- * shown as its text; one of no text leaves no empty paragraph. */
+ * tel: link, a data: image, a '#' alone) is told of, at its text, and
+ * shown as its text; one of no text leaves no empty paragraph. One whose
+ * address is a definition's, further down, moves none of the raw HTML
+ * told of after it. */
 static void
 test_render_refused_links_told(void)
 {
@@ -859,11 +861,11 @@ test_render_refused_links_told(void)
 		gboolean image;
 		const char *url;
 	} want[] = {
-		{ 1, 11, FALSE, "msteams:/l/meetup-join/19" },
-		{ 1, 51, FALSE, "tel:+38612345678" },
-		{ 3, 8, TRUE, "data:image/png;base64,AAAA" },
-		{ 5, 21, FALSE, "#agenda" },
-		{ 7, 5, TRUE, "javascript:alert(1)" },
+		{ 1, 1, FALSE, "msteams:/l/meetup-join/19" },
+		{ 1, 46, FALSE, "tel:+38612345678" },
+		{ 3, 1, TRUE, "data:image/png;base64,AAAA" },
+		{ 5, 9, FALSE, "#agenda" },
+		{ 7, 1, TRUE, "javascript:alert(1)" },
 	};
 
 	evf_markdown_render("[Join it](msteams:/l/meetup-join/19) or call "
@@ -891,6 +893,29 @@ test_render_refused_links_told(void)
 	g_assert_true(contains(html, "<p>Map</p>"));
 	g_assert_true(contains(html, "<a href=\"https://example.org/\">"));
 	g_assert_false(contains(html, "<p></p>"));
+
+	g_ptr_array_set_size(told, 0);
+	g_clear_pointer(&html, g_free);
+	g_clear_pointer(&text, g_free);
+	evf_markdown_render("Intro.\n"
+	                    "\n"
+	                    "[x][r] `code\n"
+	                    "span` and <span>z</span>\n"
+	                    "\n"
+	                    "[r]: ftp://z\n",
+	                    BASE, &html, &text, told);
+	g_assert_cmpuint(told->len, ==, 2);
+	{
+		const EvfMarkdownDropped *link = g_ptr_array_index(told, 0);
+		const EvfMarkdownDropped *tag = g_ptr_array_index(told, 1);
+
+		g_assert_cmpint(link->kind, ==, EVF_MARKDOWN_LINK_REFUSED);
+		g_assert_cmpuint(link->line, ==, 3);
+		g_assert_cmpuint(link->column, ==, 1);
+		g_assert_cmpint(tag->kind, ==, EVF_MARKDOWN_HTML);
+		g_assert_cmpuint(tag->line, ==, 4);
+		g_assert_cmpuint(tag->column, ==, 11);
+	}
 }
 
 /* Footnotes keep the labels their editor wrote, in the HTML and the plain
@@ -990,6 +1015,42 @@ test_render_footnotes(void)
 	                    BASE, &r.html, &r.text, told);
 	g_assert_true(contains(r.text, "[^x]: as text here."));
 	g_assert_cmpuint(told->len, ==, 0);
+
+	/* a reference to no footnote within a footnote (which cmark-gfm
+	 * puts last) is told of there, and not one shown in code; a
+	 * footnote no reference names right after a heading underlined is
+	 * told of too */
+	g_clear_pointer(&r.html, g_free);
+	g_clear_pointer(&r.text, g_free);
+	evf_markdown_render("Ref[^1] here.\n"
+	                    "\n"
+	                    "[^1]: note with [^nope].\n"
+	                    "\n"
+	                    "More [^nope].\n"
+	                    "\n"
+	                    "    code [^nope]\n"
+	                    "\n"
+	                    "Heading\n"
+	                    "===\n"
+	                    "[^b]: never named.\n",
+	                    BASE, &r.html, &r.text, told);
+	for (guint i = 0; i < told->len; i++) {
+		d = g_ptr_array_index(told, i);
+		g_test_message("%u:%u %s", d->line, d->column, d->html);
+	}
+	g_assert_cmpuint(told->len, ==, 3);
+	d = g_ptr_array_index(told, 0);
+	g_assert_cmpint(d->kind, ==, EVF_MARKDOWN_FOOTNOTE_UNDEFINED);
+	g_assert_cmpuint(d->line, ==, 3);
+	g_assert_cmpuint(d->column, ==, 17);
+	d = g_ptr_array_index(told, 1);
+	g_assert_cmpint(d->kind, ==, EVF_MARKDOWN_FOOTNOTE_UNDEFINED);
+	g_assert_cmpuint(d->line, ==, 5);
+	g_assert_cmpuint(d->column, ==, 6);
+	d = g_ptr_array_index(told, 2);
+	g_assert_cmpint(d->kind, ==, EVF_MARKDOWN_FOOTNOTE_UNUSED);
+	g_assert_cmpuint(d->line, ==, 11);
+	g_assert_cmpuint(d->column, ==, 1);
 }
 
 static void

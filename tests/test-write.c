@@ -793,7 +793,8 @@ local_event_copy(const Site *s)
 }
 
 /* A description that shows no text (a rule alone, "---"): no DESCRIPTION,
- * and no X-ALT-DESC either, which Outlook showed as an empty body. */
+ * and no X-ALT-DESC either, which Outlook showed as an empty body; one of
+ * an image alone keeps its X-ALT-DESC, which shows it. */
 static void
 test_no_alt_desc_without_text(void)
 {
@@ -816,6 +817,29 @@ test_no_alt_desc_without_text(void)
 	     p != NULL;
 	     p = icalcomponent_get_next_property(ve, ICAL_X_PROPERTY))
 		g_assert_cmpstr(icalproperty_get_x_name(p), !=, "X-ALT-DESC");
+
+	/* but a poster of no words is shown */
+	g_clear_pointer(&ve, icalcomponent_free);
+	g_free(ev->description_html);
+	ev->description_html =
+	    g_strdup("<p><img src=\"https://example.org/poster.png\" "
+	             "alt=\"\"></p>");
+	evf_event_clear_renders(ev);
+	ve = icalcomponent_new_from_string(evf_ics_vevent(s->cfg, ev));
+	g_assert_nonnull(ve);
+	{
+		gboolean alt = FALSE;
+
+		for (icalproperty *p =
+		         icalcomponent_get_first_property(ve, ICAL_X_PROPERTY);
+		     p != NULL;
+		     p = icalcomponent_get_next_property(ve, ICAL_X_PROPERTY))
+			alt |=
+			    strcmp(icalproperty_get_x_name(p), "X-ALT-DESC") ==
+			        0 &&
+			    strstr(icalproperty_get_x(p), "poster.png") != NULL;
+		g_assert_true(alt);
+	}
 }
 
 /* (transfer full): the feed @path of @s ("rss.xml" or "atom.xml", by its

@@ -164,6 +164,12 @@ done
 
 same range /calendar.ics status -H 'Range: bytes=0-9'
 same "a .gz sibling is no address of its own" /calendar.ics.gz status
+# nothing under a name that starts with '.', a file without a '.' of its
+# own too (which the folders' redirect had served)
+mkdir -p "$tmp/public/.git"
+echo x >"$tmp/public/.git/config"
+same "a name that starts with a dot" /.git/config status
+rm -rf "$tmp/public/.git"
 same "no Cache-Control on errors" /no-such-file.ics status
 same "no Cache-Control on errors" /no-such-file.ics Cache-Control
 same "other methods" /calendar.ics status -X POST

@@ -350,6 +350,10 @@ grep -q '"GET http://(hidden)@x:81/rss.xml" 400' "$tmp/err" &&
 	grep -q '"CONNECT (hidden)@x:443" 400' "$tmp/err" &&
 	! grep -q 's3cr\|us:pw\|user:pw\|us%3Aer\|alice' "$tmp/err"
 ok $? "the access log shows no user name or password"
+# an answer sent whole says nothing of how much of it was taken
+! grep -q 'bytes of the answer taken' "$tmp/err" &&
+	grep -q '"GET http://(hidden)@x:81/rss.xml" 400 [0-9]*$' "$tmp/err"
+ok $? "the access log's 400s, sent whole, end with their size"
 test "$(raw_status 'OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n')" = 405
 ok $? "OPTIONS *: 405"
 # refused TARGET-OR-FIELD LABEL: a request with the target TARGET (when
@@ -496,6 +500,33 @@ test "$(raw_status "GET /category/workshop#x HTTP/1.1\r\nHost: x\r\nConnection: 
 ok $? "/category/workshop#x: 301, as /category/workshop"
 test "$(raw_status "GET /category/./../calendar.ics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")" = 404
 ok $? "/category/./../calendar.ics: 404"
+# nor one escaped in part, and a run of '/' before a "." is one '/', not
+# a host's name
+test "$("$CURL" -s --path-as-is -o /dev/null -w '%{http_code}' "$base/category/.%2e/calendar.ics")" = 404
+ok $? "/category/.%2e/calendar.ics: 404"
+"$CURL" -sf --path-as-is "$base//category/./workshop/calendar.ics" |
+	cmp -s - "$tmp/public/category/workshop/calendar.ics"
+ok $? "//category/./workshop/calendar.ics is /category/workshop/calendar.ics"
+test "$(raw_status "GET //.x/calendar.ics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")" = 404
+ok $? "//.x/calendar.ics: 404"
+# a fragment after a query stays out of the Location
+loc=$(printf 'GET /category/workshop?a=1#f HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' |
+	"${PYTHON3:-/usr/bin/python3}" -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(sys.stdin.buffer.read())
+data = b""
+while b"\r\n\r\n" not in data:
+    b = s.recv(4096)
+    if not b:
+        break
+    data += b
+for line in data.split(b"\r\n"):
+    if line.lower().startswith(b"location:"):
+        print(line.split(b":", 1)[1].strip().decode())
+' "${base##*:}")
+test "$loc" = "workshop/?a=1"
+ok $? "/category/workshop?a=1#f: Location workshop/?a=1 ($loc)"
 # Large requests under the limits are answered: a Cookie of 16 KB (a
 # parent domain's cookies) and a request line of 32 KB filled the
 # connection's memory, and got no answer at all, the access log saying 200.
