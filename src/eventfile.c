@@ -1205,15 +1205,15 @@ is_refused_control(gunichar u)
 	       (u >= 0x7f && u <= 0x9f && u != 0x85);
 }
 
-/* Whether @text holds a control character is_refused_control() says
- * so of. */
-static gboolean
-has_refused_control(const char *text)
+/* The first character of @text that is_refused_control() says so of, or
+ * 0. */
+static gunichar
+first_refused_control(const char *text)
 {
 	for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p))
 		if (is_refused_control(g_utf8_get_char(p)))
-			return TRUE;
-	return FALSE;
+			return g_utf8_get_char(p);
+	return 0;
 }
 
 /* The length of the YAML escape at @p (its '\\' first, up to @stop) of a
@@ -1527,7 +1527,7 @@ read_node(Reader *r, yaml_event_t *ev, guint depth)
 		if (strstr(n->value, REPLACEMENT) != NULL ||
 		    evf_text_has_noncharacter(n->value, NULL) ||
 		    (ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE &&
-		     has_refused_control(n->value)))
+		     first_refused_control(n->value) != 0))
 			find_bad_characters(
 			    r, n, ev->start_mark, ev->end_mark,
 			    ev->data.scalar.style ==
@@ -1732,13 +1732,9 @@ kind_name(const Node *n)
 static gboolean
 want_no_controls(Ctx *c, const char *key, const Node *n)
 {
-	gunichar bad = 0;
-
 	/* (a NUL, "\0", is refused where the value is read) */
-	for (const char *p = n->value; bad == 0 && *p != '\0';
-	     p = g_utf8_next_char(p))
-		if (is_refused_control(g_utf8_get_char(p)))
-			bad = g_utf8_get_char(p);
+	gunichar bad = first_refused_control(n->value);
+
 	if (bad == 0)
 		return TRUE;
 	/* at the escape as written, else where the value starts */
@@ -4403,19 +4399,18 @@ evf_eventfile_check_rrule(const EvfEvent *ev, const char *rrule)
 	/* (a single event is published in UTC instead; a series follows
 	 * its zone's changes) */
 	if (!ev->all_day && ev->tzid != NULL &&
-	    !evf_tz_is_regular(ev->tzid, start.year) &&
-	    changes_in(ev->tzid, start.year))
-		return g_strdup_printf("in %d the clocks of %s change on dates "
-		                       "no yearly rule gives, which Outlook "
-		                       "cannot follow in a series: give each "
-		                       "date an event file of its own",
-		                       start.year, ev->tzid);
-	/* a year without a change (Cairo from 2015 to 2022) before the
-	 * zone's rules of today */
-	if (!ev->all_day && ev->tzid != NULL &&
 	    !evf_tz_is_regular(ev->tzid, start.year)) {
 		int from = evf_tz_regular_from(ev->tzid);
 
+		if (changes_in(ev->tzid, start.year))
+			return g_strdup_printf(
+			    "in %d the clocks of %s change on dates no "
+			    "yearly rule gives, which Outlook cannot follow "
+			    "in a series: give each date an event file of its "
+			    "own",
+			    start.year, ev->tzid);
+		/* a year without a change (Cairo from 2015 to 2022)
+		 * before the zone's rules of today */
 		if (from > start.year)
 			return g_strdup_printf(
 			    "in %d the clocks of %s did not change, and the "
@@ -5278,9 +5273,8 @@ warn_offset_days(Ctx *c, const EvfEvent *ev, const Node *n)
 	if (ev->all_day || ev->tzid != NULL || ev->utc_offset == 0 ||
 	    ev->start == NULL || ev->rrule == NULL)
 		return;
+	/* (no RSCALE: evf_eventfile_check_rrule refused it) */
 	rt = evf_rrule_from_string(ev->rrule);
-	free(rt.rscale);
-	rt.rscale = NULL;
 	evf_rrule_until_local(ev, &rt);
 	start = evf_rrule_start(ev);
 	if (!utc_dates_differ(ev, rt, start, &at))
@@ -5804,18 +5798,13 @@ warn_dropped_html(const char *path, const char *md, const char *body,
 		else if (d->kind == EVF_MARKDOWN_LINK_REFUSED)
 			evf_diags_warn(
 			    diags, path, line, col,
-			    d->block
-			        ? "description: the image's address '%s' is "
-			          "refused: it is shown as its text, with no "
-			          "image (only http, https and mailto addresses "
-			          "are published, none that is a fragment ('#…') "
-			          "or holds 'javascript:')"
-			        : "description: the link's address '%s' is "
-			          "refused: its text is shown with no link (only "
-			          "http, https and mailto addresses are published, "
-			          "none that is a fragment ('#…') or holds "
-			          "'javascript:')",
-			    shown);
+			    "description: the %s address '%s' is refused: %s "
+			    "(only http, https and mailto addresses are "
+			    "published, none that is a fragment ('#…') or "
+			    "holds 'javascript:')",
+			    d->block ? "image's" : "link's", shown,
+			    d->block ? "it is shown as its text, with no image"
+			             : "its text is shown with no link");
 		else if (d->kind == EVF_MARKDOWN_FOOTNOTE_UNDEFINED)
 			evf_diags_warn(
 			    diags, path, line, col,

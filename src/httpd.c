@@ -895,7 +895,9 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const Request *rq,
 	 * §5.2.4: "/./calendar.ics" is "/calendar.ics"); a ".." is not
 	 * resolved, and is not found (below), nor one escaped, in part or
 	 * whole (GLib would read ".%2e" as ".."). */
-	merge_slashes(target); /* (not "//host/…" to GLib) */
+	/* (a run of '/' one before that: not "//host/…" to GLib; and
+	 * decoding makes no '/') */
+	merge_slashes(target);
 	if (strstr(target, "/.") != NULL && strstr(target, "..") == NULL &&
 	    strstr(target, "%2e") == NULL && strstr(target, "%2E") == NULL) {
 		g_autofree char *full = g_uri_resolve_relative(
@@ -914,7 +916,6 @@ answer(EvfHttpd *h, struct MHD_Connection *c, const Request *rq,
 		*status = MHD_HTTP_NOT_FOUND;
 		return MHD_queue_response(c, *status, h->not_found);
 	}
-	merge_slashes(decoded);
 	path = decoded + 1;
 	/* Under [site] url's path too ("/events/rss.xml" for
 	 * https://example.org/events/), as its feeds name themselves and
@@ -1009,13 +1010,12 @@ acked_bytes(int fd)
 }
 
 /* How far the client of the socket @fd has taken what was sent to it:
- * the bytes it acknowledged, which grow as long as it reads; else the
- * bytes in the send queue, which a slow reader keeps full, the same at
- * every look; -1 when unknown. Only compared. */
+ * the bytes it acknowledged (@acked, acked_bytes), which grow as long as
+ * it reads; else the bytes in the send queue, which a slow reader keeps
+ * full, the same at every look; -1 when unknown. Only compared. */
 static gint64
-sent_taken(int fd)
+sent_taken(int fd, gint64 acked)
 {
-	gint64 acked = acked_bytes(fd);
 	int n;
 
 	if (acked >= 0)
@@ -1042,21 +1042,26 @@ connection_fd(struct MHD_Connection *c)
  * its last write to the socket, which it makes only once a good part of
  * the send buffer has drained, and it closed the connection of a client
  * that took a big calendar slowly but steadily (10 KB/s and less with
- * 15 s) in the middle of the body. */
-static void
+ * 15 s) in the middle of the body. Returns the bytes the client has
+ * acknowledged on the connection so far (acked_bytes), or -1. */
+static gint64
 set_deadline(EvfHttpd *h, struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *info =
 	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	Conn *conn = info != NULL ? info->socket_context : NULL;
 
+	gint64 acked;
+
 	if (conn == NULL)
-		return;
+		return -1;
 	g_mutex_lock(&h->conns_lock);
-	conn->taken = sent_taken(conn->fd);
+	acked = acked_bytes(conn->fd);
+	conn->taken = sent_taken(conn->fd, acked);
 	conn->deadline = g_get_monotonic_time() + h->timeout;
 	watch(h, conn);
 	g_mutex_unlock(&h->conns_lock);
+	return acked;
 }
 
 static void
@@ -1189,7 +1194,8 @@ watchdog(gpointer data)
 			Conn *conn = key;
 
 			if (conn->deadline <= now) {
-				gint64 taken = sent_taken(conn->fd);
+				gint64 taken =
+				    sent_taken(conn->fd, acked_bytes(conn->fd));
 
 				/* the client takes what was sent: another
 				 * timeout */
@@ -1273,8 +1279,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	} else {
-		set_deadline(h, c);
-		rq->acked = acked_bytes(connection_fd(c));
+		rq->acked = set_deadline(h, c);
 		rc = answer(h, c, rq, method, url, &status, &bytes);
 	}
 

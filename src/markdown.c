@@ -979,10 +979,8 @@ place_dropped(const char *markdown, GPtrArray *dropped)
 	for (guint i = 0; i < MIN(dropped->len, EVF_MARKDOWN_DROPPED_PLACED);
 	     i++) {
 		EvfMarkdownDropped *d = g_ptr_array_index(dropped, i);
-		gsize len = strlen(d->html);
-		guint line = MIN(d->line, starts->len) - 1; /* from 0 */
-		gsize start = g_array_index(starts, gsize, line);
-		gsize at = MIN(start + d->column - 1, size);
+		gsize len, start, at;
+		guint line;
 		const char *found = NULL;
 
 		/* (a link refused stays where cmark has it, at its text: its
@@ -990,6 +988,10 @@ place_dropped(const char *markdown, GPtrArray *dropped)
 		 * after it is looked for from where it is) */
 		if (d->kind == EVF_MARKDOWN_LINK_REFUSED)
 			continue;
+		len = strlen(d->html);
+		line = MIN(d->line, starts->len) - 1; /* from 0 */
+		start = g_array_index(starts, gsize, line);
+		at = MIN(start + d->column - 1, size);
 
 		if (at >= cursor && at + len <= size &&
 		    memcmp(markdown + at, d->html, len) == 0 &&
@@ -1163,7 +1165,9 @@ footnotes(cmark_node *doc, const char *markdown, GPtrArray *dropped)
 	/* the offsets of the references, and of those told of (+ 1) */
 	g_autoptr(GHashTable) taken = g_hash_table_new(NULL, NULL);
 	/* each reference to no footnote, as written → the offset after the
-	 * last one told of: the texts come in the order of the file */
+	 * last one told of (the texts come in the order of the file, but
+	 * for the footnotes', which cmark-gfm puts last: it counts only
+	 * within a text's block) */
 	g_autoptr(GHashTable) after =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	cmark_iter *iter = cmark_iter_new(doc);
@@ -1297,9 +1301,6 @@ footnotes(cmark_node *doc, const char *markdown, GPtrArray *dropped)
 			               1));
 			const char *p, *q;
 
-			/* (a footnote's texts come last from cmark-gfm, after
-			 * those of the rest: the last one told of counts only
-			 * within this block) */
 			{
 				gsize last = GPOINTER_TO_SIZE(
 				    g_hash_table_lookup(after, written));

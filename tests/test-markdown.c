@@ -505,6 +505,35 @@ test_render_text_relative_target(void)
 	                " and /about <https://events.example.org/about> now.");
 }
 
+/* What a render told of, as a test expects it. */
+typedef struct {
+	EvfMarkdownDroppedKind kind;
+	guint line, column;
+	gboolean block;
+	const char *html;
+} Told;
+
+/* Asserts that @dropped is @want (@n of them), in that order. */
+static void
+assert_told(GPtrArray *dropped, const Told *want, gsize n)
+{
+	for (guint i = 0; i < dropped->len; i++) {
+		EvfMarkdownDropped *d = g_ptr_array_index(dropped, i);
+
+		g_test_message("%u:%u %s", d->line, d->column, d->html);
+	}
+	g_assert_cmpuint(dropped->len, ==, n);
+	for (guint i = 0; i < MIN(dropped->len, n); i++) {
+		const EvfMarkdownDropped *d = g_ptr_array_index(dropped, i);
+
+		g_assert_cmpint(d->kind, ==, want[i].kind);
+		g_assert_cmpuint(d->line, ==, want[i].line);
+		g_assert_cmpuint(d->column, ==, want[i].column);
+		g_assert_cmpint(d->block, ==, want[i].block);
+		g_assert_cmpstr(d->html, ==, want[i].html);
+	}
+}
+
 /* The raw HTML left out is told of, where it is, but for line breaks,
  * comments and end tags. */
 static void
@@ -514,37 +543,35 @@ test_render_dropped_told(void)
 	    (GDestroyNotify)evf_markdown_dropped_free);
 	g_autofree char *html = NULL;
 	g_autofree char *text = NULL;
-	static const struct {
-		guint line, column;
-		gboolean block;
-		const char *html;
-	} told[] = {
-		{ 1, 8, FALSE, "<to be confirmed>" },
-		{ 3, 1, TRUE, "<TBD>" },
-		{ 6, 5, FALSE, "<b>" },
-		{ 8, 3, FALSE, "<span class=\"x\">" },
+#define H EVF_MARKDOWN_HTML
+	static const Told told[] = {
+		{ H, 1, 8, FALSE, "<to be confirmed>" },
+		{ H, 3, 1, TRUE, "<TBD>" },
+		{ H, 6, 5, FALSE, "<b>" },
+		{ H, 8, 3, FALSE, "<span class=\"x\">" },
 		/* after an inline over two lines, which cmark-gfm counts as
 		 * one, and past a code span showing the same tag */
-		{ 10, 16, FALSE, "<a" },
-		{ 11, 44, FALSE, "<b>" },
-		{ 12, 15, FALSE, "<em>" },
-		{ 14, 14, FALSE, "<b>" },
-		{ 14, 31, FALSE, "<b>" },
+		{ H, 10, 16, FALSE, "<a" },
+		{ H, 11, 44, FALSE, "<b>" },
+		{ H, 12, 15, FALSE, "<em>" },
+		{ H, 14, 14, FALSE, "<b>" },
+		{ H, 14, 31, FALSE, "<b>" },
 		/* a block of a comment or an end tag, and text after it */
-		{ 16, 1, TRUE, "<!-- note --> Registration opens on 1 May." },
-		{ 18, 1, TRUE, "</p> Doors open at 9." },
+		{ H, 16, 1, TRUE,
+		  "<!-- note --> Registration opens on 1 May." },
+		{ H, 18, 1, TRUE, "</p> Doors open at 9." },
 		/* in a block quote, past a code span showing the same tag */
-		{ 31, 8, FALSE, "<a" },
-		{ 32, 34, FALSE, "<b>" },
+		{ H, 31, 8, FALSE, "<a" },
+		{ H, 32, 34, FALSE, "<b>" },
 		/* in a footnote, which cmark-gfm puts last */
-		{ 34, 15, FALSE, "<i>" },
-		{ 36, 6, FALSE, "<u>" },
+		{ H, 34, 15, FALSE, "<i>" },
+		{ H, 36, 6, FALSE, "<u>" },
 		/* past one a backslash makes text */
-		{ 38, 5, FALSE, "<a" },
-		{ 40, 24, FALSE, "<b>" },
+		{ H, 38, 5, FALSE, "<a" },
+		{ H, 40, 24, FALSE, "<b>" },
 		/* a comment or an end tag not closed holds the rest */
-		{ 42, 1, TRUE, "<!-- a --> <!-- not closed" },
-		{ 44, 1, TRUE, "</div>" },
+		{ H, 42, 1, TRUE, "<!-- a --> <!-- not closed" },
+		{ H, 44, 1, TRUE, "</div>" },
 	};
 
 	evf_markdown_render("Venue: <to be confirmed>\n"
@@ -594,20 +621,8 @@ test_render_dropped_told(void)
 	                    "</div>\n"
 	                    "</a\n",
 	                    BASE, &html, &text, dropped);
-	for (guint i = 0; i < dropped->len; i++) {
-		EvfMarkdownDropped *d = g_ptr_array_index(dropped, i);
-
-		g_test_message("%u:%u %s", d->line, d->column, d->html);
-	}
-	g_assert_cmpuint(dropped->len, ==, G_N_ELEMENTS(told));
-	for (guint i = 0; i < MIN(dropped->len, G_N_ELEMENTS(told)); i++) {
-		EvfMarkdownDropped *d = g_ptr_array_index(dropped, i);
-
-		g_assert_cmpuint(d->line, ==, told[i].line);
-		g_assert_cmpuint(d->column, ==, told[i].column);
-		g_assert_cmpint(d->block, ==, told[i].block);
-		g_assert_cmpstr(d->html, ==, told[i].html);
-	}
+	assert_told(dropped, told, G_N_ELEMENTS(told));
+#undef H
 }
 
 /* A host is case-insensitive (RFC 3986 6.2.2.1): every link is published
@@ -856,17 +871,21 @@ test_render_refused_links_told(void)
 	    (GDestroyNotify)evf_markdown_dropped_free);
 	g_autofree char *html = NULL;
 	g_autofree char *text = NULL;
-	static const struct {
-		guint line, column;
-		gboolean image;
-		const char *url;
-	} want[] = {
-		{ 1, 1, FALSE, "msteams:/l/meetup-join/19" },
-		{ 1, 46, FALSE, "tel:+38612345678" },
-		{ 3, 1, TRUE, "data:image/png;base64,AAAA" },
-		{ 5, 9, FALSE, "#agenda" },
-		{ 7, 1, TRUE, "javascript:alert(1)" },
+#define R EVF_MARKDOWN_LINK_REFUSED
+	/* (block: an image) */
+	static const Told want[] = {
+		{ R, 1, 1, FALSE, "msteams:/l/meetup-join/19" },
+		{ R, 1, 46, FALSE, "tel:+38612345678" },
+		{ R, 3, 1, TRUE, "data:image/png;base64,AAAA" },
+		{ R, 5, 9, FALSE, "#agenda" },
+		{ R, 7, 1, TRUE, "javascript:alert(1)" },
 	};
+	/* one whose address is a definition's, and the HTML after it */
+	static const Told second[] = {
+		{ R, 3, 1, FALSE, "ftp://z" },
+		{ EVF_MARKDOWN_HTML, 4, 11, FALSE, "<span>" },
+	};
+#undef R
 
 	evf_markdown_render("[Join it](msteams:/l/meetup-join/19) or call "
 	                    "[us](tel:+38612345678).\n"
@@ -879,16 +898,7 @@ test_render_refused_links_told(void)
 	                    "![](javascript:alert(1))\n",
 	                    BASE, &html, &text, told);
 	g_test_message("html: %s", html);
-	g_assert_cmpuint(told->len, ==, G_N_ELEMENTS(want));
-	for (guint i = 0; i < MIN(told->len, G_N_ELEMENTS(want)); i++) {
-		const EvfMarkdownDropped *d = g_ptr_array_index(told, i);
-
-		g_assert_cmpint(d->kind, ==, EVF_MARKDOWN_LINK_REFUSED);
-		g_assert_cmpuint(d->line, ==, want[i].line);
-		g_assert_cmpuint(d->column, ==, want[i].column);
-		g_assert_cmpint(d->block, ==, want[i].image);
-		g_assert_cmpstr(d->html, ==, want[i].url);
-	}
+	assert_told(told, want, G_N_ELEMENTS(want));
 	g_assert_true(contains(html, "<p>Join it or call us.</p>"));
 	g_assert_true(contains(html, "<p>Map</p>"));
 	g_assert_true(contains(html, "<a href=\"https://example.org/\">"));
@@ -904,18 +914,7 @@ test_render_refused_links_told(void)
 	                    "\n"
 	                    "[r]: ftp://z\n",
 	                    BASE, &html, &text, told);
-	g_assert_cmpuint(told->len, ==, 2);
-	{
-		const EvfMarkdownDropped *link = g_ptr_array_index(told, 0);
-		const EvfMarkdownDropped *tag = g_ptr_array_index(told, 1);
-
-		g_assert_cmpint(link->kind, ==, EVF_MARKDOWN_LINK_REFUSED);
-		g_assert_cmpuint(link->line, ==, 3);
-		g_assert_cmpuint(link->column, ==, 1);
-		g_assert_cmpint(tag->kind, ==, EVF_MARKDOWN_HTML);
-		g_assert_cmpuint(tag->line, ==, 4);
-		g_assert_cmpuint(tag->column, ==, 11);
-	}
+	assert_told(told, second, G_N_ELEMENTS(second));
 }
 
 /* Footnotes keep the labels their editor wrote, in the HTML and the plain
